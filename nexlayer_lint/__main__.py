@@ -1,0 +1,3 @@
+from nexlayer_lint.cli import main
+
+main()

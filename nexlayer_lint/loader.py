@@ -1,0 +1,376 @@
+"""YAML text -> Document: JSON-shaped data and the span of every key and value, in one walk.
+
+ruamel.yaml composes the node graph (with libyaml's C parser when ruamel.yaml.clib is there,
+else the identical pure-Python one); nothing is ever constructed, so tags are never executed.
+We then walk the nodes once, building the data, the position map, and the loader's problems
+(duplicate keys, YAML 1.1 traps) together. Scalars are resolved as YAML 1.2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from nexlayer_lint.model import Comment, DataPath, Document, Located, Problem, Span
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 500
+# Nodes that aliases may add on top of the file's own: far above any real file, far below harm.
+MAX_ALIAS_EXPANSION = 100_000
+DIRECTIVE = "nexlayer-lint:"
+
+_TAG = "tag:yaml.org,2002:"
+_YAML11_BOOL = re.compile(r"(?i:y|n|yes|no|on|off)")
+_YAML11_OCTAL = re.compile(r"[-+]?0[0-9_]+")
+_YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+_yaml: YAML | None = None
+
+
+def _composer() -> YAML:
+    global _yaml
+    if _yaml is None:
+        # typ="safe" picks libyaml's CParser when ruamel.yaml.clib is installed; pure=False is
+        # the default but said here because speed depends on it (see benchmarks/).
+        _yaml = YAML(typ="safe", pure=False)
+    return _yaml
+
+
+class _Abort(Exception):
+    """The document cannot be turned into data; carries the NX001 problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
+    """Bytes -> text. UTF-8 with or without BOM; UTF-16/32 only when a BOM says so."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), None
+            except UnicodeDecodeError as exc:
+                return None, _syntax(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1))
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        return None, _syntax(
+            f"invalid UTF-8: byte 0x{raw[exc.start]:02x} cannot start a character here",
+            Span(line, col, line, col + 1),
+            "nexlayer.yaml must be UTF-8; re-save the file as UTF-8",
+        )
+
+
+def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Problem]]:
+    """Parse `source`; return the Document (None when there is nothing to lint) and the problems."""
+    size = len(source.encode("utf-8", "surrogatepass")) if isinstance(source, str) else len(source)
+    if size > max_bytes:
+        return None, [_syntax(
+            f"file is {size:,} bytes, larger than the limit of {max_bytes:,}; not parsed",
+            Span(1, 1, 1, 1), "raise the limit with --max-file-size if this file is really meant to be this big",
+        )]
+    if isinstance(source, bytes):
+        text, problem = decode(source)
+        if text is None:
+            return None, [problem] if problem else []
+    else:
+        text = source
+    text = text[1:] if text.startswith("\ufeff") else text
+
+    nul = text.find("\x00")
+    if nul >= 0:
+        return None, [_syntax("the file contains a NUL byte; it looks binary, not YAML", _span_at(text, nul))]
+    if _may_be_deeper_than(text, MAX_DEPTH):
+        problem = _check_depth(text)
+        if problem:
+            return None, [problem]
+
+    problems: list[Problem] = []
+    try:
+        root = _compose(text, problems)
+    except MarkedYAMLError as exc:
+        return None, [_from_marked(exc, text)]
+    except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
+        return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.value.strip("~")):
+        return None, problems + [Problem(
+            "NX004", "the file has no content: it is empty, only comments, or null",
+            span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`",
+        )]
+
+    walker = _Walker(problems)
+    try:
+        walker.check_aliases(root)
+        data = walker.walk(root, (), None, 0)
+    except _Abort as abort:
+        return None, problems + [abort.problem]
+    comments = tuple(_directive_comments(text, walker.string_spans))
+    return Document(path=path, text=text, data=data, positions=walker.positions, comments=comments), problems
+
+
+def _compose(text: str, problems: list[Problem]) -> Node | None:
+    yaml = _composer()
+    try:
+        return yaml.compose(text)
+    except MarkedYAMLError as exc:
+        if "expected a single document" not in str(exc.context):
+            raise
+        mark = exc.problem_mark
+        problems.append(Problem(
+            "NX003", "the file holds more than one YAML document; Nexlayer reads one",
+            span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+            hint="remove the `---` and everything after it, or move it to its own file",
+        ))
+        # Lint the first document all the same; later ones may not even parse.
+        for node in yaml.compose_all(text):
+            return node
+        return None
+
+
+class _Walker:
+    """One walk over the node graph that builds data, positions and loader problems together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.positions: dict[DataPath, Located] = {}
+        self.string_spans: list[Span] = []
+
+    def check_aliases(self, root: Node) -> None:
+        """Refuse alias bombs before expanding anything: count what the aliases would add."""
+        expanded: dict[int, int] = {}
+        active: set[int] = set()
+        unique = 0
+
+        def size(node: Node) -> int:
+            nonlocal unique
+            key = id(node)
+            if key in expanded:
+                return expanded[key]
+            if key in active:
+                raise _Abort(_syntax("an alias refers to the node that contains it (recursive alias)",
+                                     _node_span(node)))
+            active.add(key)
+            unique += 1
+            total = 1
+            if isinstance(node, MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, SequenceNode):
+                total += sum(size(item) for item in node.value)
+            active.discard(key)
+            expanded[key] = total
+            if total - unique > MAX_ALIAS_EXPANSION:
+                raise _Abort(_syntax(
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes "
+                    "(a \"billion laughs\" alias bomb?); not expanded",
+                    _node_span(node),
+                ))
+            return total
+
+        size(root)
+
+    def walk(self, node: Node, path: DataPath, key: Span | None, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Abort(_syntax(f"nesting is deeper than {MAX_DEPTH} levels", _node_span(node)))
+        span = _node_span(node)
+        if isinstance(node, ScalarNode):
+            style = node.style or ""
+            self.positions[path] = Located(key, span, style)
+            if style or span.end_line > span.line:
+                self.string_spans.append(span)
+            return self.scalar(node, style, span)
+        self.positions[path] = Located(key, span, None)
+        if isinstance(node, SequenceNode):
+            return [self.walk(item, path + (i,), None, depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        raise _Abort(_syntax("unsupported YAML node", span))  # pragma: no cover - composer only makes the three
+
+    def mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        # `<<: *base` or `<<: [*a, *b]`: earlier merged maps win over later ones and explicit keys
+        # win over all, so walk the merged maps first, last one first; positions follow the same order.
+        merges = [value for key, value in node.value if key.tag == _TAG + "merge"]
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in reversed(sources):
+                if not isinstance(source, MappingNode):
+                    raise _Abort(_syntax("a merge key `<<` needs a mapping or a list of mappings",
+                                         _node_span(source)))
+                data.update(self.mapping(source, path, depth))
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                continue
+            key = self.key(key_node)
+            key_span = _node_span(key_node)
+            if key in first_line:
+                self.problems.append(Problem(
+                    "NX002", f'key "{key}" is already defined on line {first_line[key]}',
+                    span=key_span, hint="remove one of them; YAML parsers disagree on which one wins",
+                ))
+            else:
+                first_line[key] = key_span.line
+            data[key] = self.walk(value_node, path + (key,), key_span, depth + 1)
+        return data
+
+    def key(self, node: Node) -> str:
+        if isinstance(node, ScalarNode):
+            return node.value  # the key as written: `80:` is "80", `true:` is "true"
+        raise _Abort(_syntax("a mapping key must be a plain value, not a list or mapping", _node_span(node)))
+
+    def scalar(self, node: ScalarNode, style: str, span: Span) -> Any:
+        value: str = node.value
+        if style:
+            return value
+        tag = node.tag
+        if _YAML11_BOOL.fullmatch(value):
+            self.problems.append(Problem(
+                "NX005",
+                f'unquoted "{value}" is the string "{value}" in YAML 1.2 but a boolean in YAML 1.1',
+                span=span, hint=f'quote it ("{value}") if you mean the text, or write true or false',
+            ))
+        elif _YAML11_OCTAL.fullmatch(value):
+            self.problems.append(Problem(
+                "NX005",
+                f"unquoted {value} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+                span=span, hint=f'quote it ("{value}") if you mean the text, or drop the leading zero',
+            ))
+        elif _YAML11_SEXAGESIMAL.fullmatch(value):
+            self.problems.append(Problem(
+                "NX005",
+                f"unquoted {value} is the string \"{value}\" in YAML 1.2 but a base-60 number in YAML 1.1",
+                span=span, hint=f'quote it ("{value}")',
+            ))
+        return _resolve(tag, value)
+
+
+def _resolve(tag: str, value: str) -> Any:
+    """A plain scalar's YAML 1.2 value; anything not null/bool/int/float stays text."""
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return value.lower() == "true"
+    if tag == _TAG + "int":
+        digits = value.replace("_", "")
+        sign = -1 if digits.startswith("-") else 1
+        digits = digits.lstrip("+-")
+        try:
+            for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+                if digits.lower().startswith(prefix):
+                    return sign * int(digits[2:], base)
+            return sign * int(digits, 10)
+        except ValueError:
+            return value
+    if tag == _TAG + "float":
+        lowered = value.lower().replace("_", "")
+        if lowered.endswith(".inf"):
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if lowered.endswith(".nan"):
+            return float("nan")
+        try:
+            return float(lowered)
+        except ValueError:
+            return value
+    return value  # str, timestamp (kept as written, as JSON has no dates), custom tags
+
+
+def _node_span(node: Node) -> Span:
+    # ruamel marks are 0-based; this is the one place they become 1-based.
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _span_at(text: str, index: int) -> Span:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Span(line, col, line, col + 1)
+
+
+def _syntax(message: str, span: Span, hint: str | None = None) -> Problem:
+    return Problem("NX001", message, span=span, hint=hint)
+
+
+def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines() or [""]
+    line = min(max(line, 1), len(lines) + 1)
+    problem = str(exc.problem or exc.context or "not parseable as YAML").strip()
+    message = problem
+    if exc.context and exc.problem and "while" in str(exc.context):
+        message = f"{problem} ({exc.context})"
+    hint = None
+    if "\t" in (lines[line - 1] if line <= len(lines) else ""):
+        hint = "YAML indentation must use spaces, not tabs"
+    return _syntax(message, Span(line, col, line, col + 1), hint)
+
+
+def _may_be_deeper_than(text: str, limit: int) -> bool:
+    """A cheap upper bound on nesting depth, so the exact (slower) check runs only when needed."""
+    if text.count("[") + text.count("{") > limit // 2:
+        return True
+    widest = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        estimate = 2 * (len(line) - len(stripped)) + stripped.count("-") + stripped.count(":") + stripped.count("?")
+        widest = max(widest, estimate)
+    return widest > limit // 2
+
+
+def _check_depth(text: str) -> Problem | None:
+    """The exact nesting depth from parser events (iterative, unlike composing, which recurses)."""
+    depth = 0
+    try:
+        for event in _composer().parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return _syntax(
+                        f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
+                        Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        return _from_marked(exc, text)
+    except (YAMLError, ValueError, TypeError, IndexError):
+        return _syntax("not parseable as YAML", Span(1, 1, 1, 1))
+    return None
+
+
+def _directive_comments(text: str, string_spans: Iterable[Span]) -> Iterable[Comment]:
+    """`# nexlayer-lint:` comments; a `#` inside a quoted or block scalar is not a comment."""
+    if DIRECTIVE not in text:
+        return
+    inside = list(string_spans)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if DIRECTIVE not in line:
+            continue
+        for match in re.finditer(r"(?:^|(?<=\s))#", line):
+            col = match.start() + 1
+            if any(_contains(span, number, col) for span in inside):
+                continue
+            body = line[match.end():]
+            if body.strip().startswith(DIRECTIVE):
+                yield Comment(number, col, body.strip(), own_line=not line[: match.start()].strip())
+            break  # only the first real `#` starts a comment
+
+
+def _contains(span: Span, line: int, col: int) -> bool:
+    return (span.line, span.col) <= (line, col) < (span.end_line, span.end_col)

@@ -1,0 +1,163 @@
+"""The data that flows between stages: Span, Document, Problem, Diagnostic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+PathPart = Union[str, int]
+DataPath = tuple[PathPart, ...]
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of the file. Lines and columns are 1-based; end_col is exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where one node of the data lives: its key (None for list items and the root) and value."""
+
+    key: Span | None
+    value: Span
+    # Scalar style as YAML wrote it: "" plain, "'" or '"' quoted, "|" or ">" block; None for collections.
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A `# nexlayer-lint: ...` comment: where its `#` is, and its text after the `#`."""
+
+    line: int
+    col: int
+    text: str
+    own_line: bool
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: JSON-shaped data plus the position of every data path."""
+
+    path: str
+    text: str
+    data: Any
+    positions: Mapping[DataPath, Located]
+    comments: tuple[Comment, ...] = ()
+
+    def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
+        """The span of `path`; falls back to the deepest prefix that exists, then line 1."""
+        for end in range(len(path), -1, -1):
+            located = self.positions.get(tuple(path[:end]))
+            if located is None:
+                continue
+            if at == "key" and end == len(path) and located.key is not None:
+                return located.key
+            if end < len(path) and located.key is not None:
+                # the path runs past what exists: point at the key of the deepest node that does
+                return located.key
+            return located.value
+        return Span(1, 1, 1, 1)
+
+    def get(self, *path: PathPart, default: Any = None) -> Any:
+        """Safe lookup in `data`: returns `default` as soon as a step does not exist."""
+        node = self.data
+        for part in path:
+            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+                node = node[part]
+            elif isinstance(part, str) and isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                return default
+        return node
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the loader, the schema step, a check or the remote step yields.
+
+    Checks never compute lines, file names or severities: the engine does, from `path`.
+    `span` overrides the lookup (the loader's parser marks have no data path); `offset` is a
+    (start, end) character range inside a single-line scalar value, to point at part of it.
+    """
+
+    code: str
+    message: str
+    path: DataPath = ()
+    hint: str | None = None
+    at: Literal["key", "value"] = "value"
+    span: Span | None = None
+    offset: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """The only thing reporters see."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    hint: str | None = None
+    path: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.col, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class SchemaInfo:
+    """Which schema a run used, for reports: bundled@version, a file, or a URL with its sha256."""
+
+    source: str  # "bundled", "file", "url", "cache"
+    location: str
+    version: str
+    sha256: str = ""
+
+    def describe(self) -> str:
+        if self.source == "bundled":
+            return f"bundled@{self.version}"
+        return f"{self.location} (sha256:{self.sha256[:12]})" if self.sha256 else self.location
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One linted file: its diagnostics, and its text with secret values masked (for code frames)."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    masked_text: str = ""
+    error: str | None = None  # an I/O or internal error that makes the run exit 2
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Metadata of one run that reporters may print."""
+
+    tool_version: str
+    schema: SchemaInfo
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def format_path(path: DataPath) -> str:
+    """("application", "pods", 0, "image") -> "application.pods[0].image"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
