@@ -95,6 +95,9 @@ class Problem:
     at: Literal["key", "value"] = "value"
     span: Span | None = None
     offset: tuple[int, int] | None = None
+    # A check's own severity for this finding when it differs from the rule's default (NX202 is a
+    # warning when PGDATA sidesteps the problem); a severity the user configured still wins.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)
