@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
+from nexlayer_lint.reporters._common import relative_posix, sorted_results
+
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part: GitHub decodes %25, %0D and %0A (so `%` must go first)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A `key=value` property: as data, plus `:` and `,`, which would end the value early."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, properties: dict[str, object], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
+
+
+def _annotation(diag: Diagnostic) -> str:
+    props: dict[str, object] = {"file": relative_posix(diag.file), "line": diag.line, "endLine": diag.end_line}
+    # GitHub only honours columns when the annotation starts and ends on one line.
+    if diag.end_line == diag.line:
+        props.update(col=diag.col, endColumn=diag.end_col)
+    props["title"] = f"{diag.code} {diag.name}"
+    message = diag.message if not diag.hint else f"{diag.message}\nhelp: {diag.hint}"
+    return command(_COMMAND[diag.severity], props, message)
+
+
+def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
+    lines: list[str] = []
+    for result in sorted_results(results):
+        if result.error:
+            lines.append(command("error", {"file": relative_posix(result.path), "title": "nexlayer-lint"}, result.error))
+        lines.extend(_annotation(diag) for diag in result.diagnostics)
+    return "".join(line + "\n" for line in lines)
