@@ -1,0 +1,271 @@
+"""The command line: click commands; the only place that exits.
+
+Heavy modules (the engine, ruamel.yaml, jsonschema, HTTP) are imported inside the commands, so
+`--version` and `--help` start in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from nexlayer_lint import __version__
+from nexlayer_lint.config import SEVERITIES, ConfigError, Settings, discover, parse_codes, parse_severities
+
+FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox",
+                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class DefaultToCheck(click.Group):
+    """`nexlayer-lint FILE` means `nexlayer-lint check FILE`, as with ruff."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="nexlayer-lint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Lint Nexlayer deployment files (nexlayer.yaml): offline, exact, fast.
+
+    `nexlayer-lint [PATHS]...` is short for `nexlayer-lint check [PATHS]...`.
+    """
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
+              help="Output format; repeat with --output-file to write several reports.  [default: text]")
+@click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report of the matching --format (by position) to this file.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (NX2, NX215).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes.")
+@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
+              help="Change a code's severity: error, warning or info.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.  [default: error]")
+@click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
+              help="Schema to validate against.  [default: bundled]")
+@click.option("--remote/--no-remote", default=None, help="Also ask the Nexlayer API's POST /validate.")
+@click.option("--remote-send-secrets", is_flag=True, default=None,
+              help="Send secret values to /validate instead of placeholders.")
+@click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
+              help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
+@click.option("--timeout", type=click.FloatRange(0.1, 300), help="Seconds per API request.  [default: 10]")
+@click.option("--max-file-size", type=click.IntRange(1), metavar="BYTES",
+              help="Larger files are not parsed (NX001).  [default: 10 MiB]")
+@click.option("--config", "config_path", metavar="FILE", help="Use this config file instead of discovering one.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour text output; honours NO_COLOR and FORCE_COLOR.")
+@click.option("--show-source/--no-show-source", default=None,
+              help="Show the source line under each finding.  [default: on for a terminal]")
+@click.option("--quiet", "-q", is_flag=True, help="Only the findings: no summary line.")
+def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[str, ...],
+          select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...],
+          fail_on: str | None, schema_spec: str | None, remote: bool | None,
+          remote_send_secrets: bool | None, api_url: str | None, timeout: float | None,
+          max_file_size: int | None, config_path: str | None, isolated: bool,
+          stdin_filename: str | None, color: str, show_source: bool | None, quiet: bool) -> None:
+    """Lint nexlayer.yaml files (default: find them under the current directory)."""
+    try:
+        settings = discover(Path.cwd(), config_path, isolated).with_options(
+            select=parse_codes(_split(select), "--select") or None,
+            ignore=parse_codes(_split(ignore), "--ignore") or None,
+            severity=_merged_severities(severities, config_path, isolated),
+            fail_on=fail_on, schema=schema_spec, remote=remote, remote_send_secrets=remote_send_secrets,
+            api_url=api_url, timeout=timeout, max_file_size=max_file_size,
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    if len(output_files) > max(len(formats), 1):
+        _fail("each --output-file needs its own --format (they pair up in order)")
+    reports = _pair_reports(list(formats) or ["text"], list(output_files))
+    if sum(1 for _, target in reports if target is None) > 1:
+        _fail("only one --format can go to standard output; give the others an --output-file")
+
+    targets = list(_targets(paths))
+    if not targets:
+        if not quiet:
+            click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
+        sys.exit(EXIT_OK)
+
+    from nexlayer_lint.engine import Linter, fails
+    from nexlayer_lint.model import FileResult, RunInfo
+    from nexlayer_lint.reporters import ReportOptions, render
+
+    linter = Linter(settings)
+    results: list[FileResult] = []
+    for target in targets:
+        if target == "-":
+            name = stdin_filename or "-"
+            results.append(linter.lint(sys.stdin.buffer.read(), name))
+            continue
+        raw, error = _read(target, settings.max_file_size)
+        results.append(linter.lint(raw, target) if error is None else FileResult(target, (), "", error))
+
+    run = RunInfo(tool_version=__version__, schema=linter.schema.info)
+    stdout_tty = sys.stdout.isatty()
+    for fmt, target in reports:
+        options = ReportOptions(
+            color=_use_color(color, stdout_tty) if target is None else color == "always",
+            show_source=show_source if show_source is not None else (stdout_tty and target is None),
+            quiet=quiet,
+        )
+        text = render(fmt, results, run, options)
+        if target is None:
+            click.echo(text, nl=False)
+        else:
+            _write_atomically(Path(target), text)
+    for result in results:
+        if result.error:
+            click.echo(f"nexlayer-lint: {result.error}", err=True)
+    if any(result.error for result in results):
+        sys.exit(EXIT_ERROR)
+    failed = any(fails(d, settings) for result in results for d in result.diagnostics)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _merged_severities(values: tuple[str, ...], config_path: str | None, isolated: bool) -> dict[str, Any] | None:
+    if not values:
+        return None
+    from_file = discover(Path.cwd(), config_path, isolated).severity
+    return {**from_file, **parse_severities(_split(values), "--severity")}
+
+
+def _pair_reports(formats: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+
+
+def _use_color(choice: str, tty: bool) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return tty
+
+
+def _targets(paths: Sequence[str]) -> Iterator[str]:
+    """Named files always; directories (and no argument: the current one) searched for nexlayer.y*ml."""
+    seen: set[str] = set()
+    for path in paths or (".",):
+        if path == "-" or not os.path.isdir(path):
+            found: Iterator[str] = iter([path])
+        else:
+            found = _discover(path)
+        for item in found:
+            if item not in seen:
+                seen.add(item)
+                yield item
+
+
+def _discover(root: str) -> Iterator[str]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
+        for name in sorted(files):
+            if name in FILE_NAMES:
+                path = os.path.join(folder, name)
+                yield os.path.relpath(path) if not os.path.isabs(root) else path
+
+
+def _read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
+    try:
+        with open(path, "rb") as handle:
+            # Read one byte past the limit: enough for the loader to say "too large" without holding it all.
+            return handle.read(limit + 1), None
+    except FileNotFoundError:
+        return b"", f"{path}: no such file"
+    except IsADirectoryError:
+        return b"", f"{path}: is a directory"
+    except PermissionError:
+        return b"", f"{path}: permission denied"
+    except OSError as exc:
+        return b"", f"{path}: cannot read: {exc.strerror or exc}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"nexlayer-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Print every rule's page.")
+def rule(code: str | None, show_all: bool) -> None:
+    """Explain a rule: its page from rules/ (by code or name)."""
+    from nexlayer_lint.docs import rule_page
+    from nexlayer_lint.registry import RULES, by_name_or_code
+
+    if show_all:
+        pages = [rule_page(c) or f"# {c} {RULES[c].name}\n\n{RULES[c].summary}\n" for c in RULES]
+        click.echo("\n---\n\n".join(page.rstrip() + "\n" for page in pages), nl=False)
+        return
+    if not code:
+        for known in RULES.values():
+            click.echo(f"{known.code}  {known.name:<28} {known.severity:<8} {known.summary}")
+        return
+    found = by_name_or_code(code)
+    if found is None:
+        _fail(f'no rule "{code}"; `nexlayer-lint rule` lists them')
+    page = rule_page(found.code)  # type: ignore[union-attr]
+    click.echo(page if page else f"# {found.code} {found.name}\n\n{found.summary}\n", nl=False)  # type: ignore[union-attr]
+
+
+@main.group()
+def schema() -> None:
+    """The JSON Schema: where it lives, print it, refresh it from the API."""
+
+
+@schema.command("path")
+@click.option("--schema", "schema_spec", default="bundled", show_default=True, metavar="bundled|remote|PATH|URL")
+@click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL")
+def schema_path(schema_spec: str, api_url: str | None) -> None:
+    """Print the path of the schema file in use (point yaml-language-server at it)."""
+    from nexlayer_lint import schema as schema_module
+
+    if schema_spec == "bundled":
+        click.echo(str(schema_module.BUNDLED_PATH))
+        return
+    from nexlayer_lint.engine import choose_schema
+
+    choice = choose_schema(schema_spec, api_url, Settings().schema_ttl_hours, Settings().timeout)
+    if choice.warning:
+        click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
+    click.echo(choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH))
+
+
+@schema.command("show")
+def schema_show() -> None:
+    """Print the bundled schema."""
+    from nexlayer_lint import schema as schema_module
+
+    click.echo(schema_module.BUNDLED_PATH.read_text(encoding="utf-8"), nl=False)

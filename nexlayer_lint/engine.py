@@ -1,0 +1,194 @@
+"""lint(source, path, settings) -> FileResult: run every stage, then locate, rank, filter, suppress."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nexlayer_lint import checks as checks_package
+from nexlayer_lint import loader, suppress
+from nexlayer_lint.config import Settings
+from nexlayer_lint.model import (
+    SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
+)
+from nexlayer_lint.registry import RULES, UNSUPPRESSIBLE
+
+SCHEMA_WARNING_SPAN = Span(1, 1, 1, 1)
+
+
+def is_enabled(code: str, settings: Settings) -> bool:
+    """--select/--ignore by code prefix; the longest matching prefix wins, ignore on a tie (as ruff)."""
+    if code in UNSUPPRESSIBLE:
+        return True
+    selected = max((len(p) for p in settings.select if code.startswith(p)), default=-1 if settings.select else 0)
+    ignored = max((len(p) for p in settings.ignore if code.startswith(p)), default=-1)
+    return selected >= 0 and selected > ignored
+
+
+def severity_of(code: str, settings: Settings, own: Severity | None = None) -> Severity:
+    """The user's configured level (longest prefix) wins, then the check's own, then the default."""
+    matches = [(len(prefix), level) for prefix, level in settings.severity.items() if code.startswith(prefix)]
+    if matches and code not in UNSUPPRESSIBLE:
+        return max(matches)[1]
+    return own or RULES[code].severity
+
+
+def fails(diagnostic: Diagnostic, settings: Settings) -> bool:
+    return SEVERITY_RANK[diagnostic.severity] >= SEVERITY_RANK[settings.fail_on]
+
+
+@dataclass(frozen=True)
+class SchemaChoice:
+    validator: Any
+    info: SchemaInfo
+    warning: str | None  # NX900 message when a remote schema could not be used
+
+
+@lru_cache(maxsize=8)
+def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: float) -> SchemaChoice:
+    """The validator for `--schema`, built once per process (bundled, a file, remote or a URL)."""
+    from nexlayer_lint import schema
+
+    if spec == "bundled":
+        return SchemaChoice(*schema.bundled_validator(), None)
+    if spec == "remote" or spec.startswith(("https://", "http://")):
+        from nexlayer_lint import api
+
+        url = f"{api.resolve_api_url(api_url).rstrip('/')}/schema" if spec == "remote" else spec
+        fetched = api.load_remote_schema(url, ttl_hours=ttl_hours, timeout=timeout)
+        if fetched.schema is not None and fetched.info is not None:
+            try:
+                return SchemaChoice(schema.build_validator(fetched.schema), fetched.info, fetched.warning)
+            except schema.SchemaLoadError as exc:
+                warning = f"the schema from {url} is unusable ({exc}); using the bundled schema"
+        else:
+            warning = fetched.warning or f"could not get the schema from {url}; using the bundled schema"
+        return SchemaChoice(*schema.bundled_validator(), warning)
+    return SchemaChoice(*schema.validator_for_file(spec), None)
+
+
+class Linter:
+    """Lints files one by one with one schema; the schema's NX900, if any, goes with the first file."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._schema: SchemaChoice | None = None
+        self._schema_warning_pending = True
+
+    @property
+    def schema(self) -> SchemaChoice:
+        if self._schema is None:
+            s = self.settings
+            self._schema = choose_schema(s.schema, s.api_url, s.schema_ttl_hours, s.timeout)
+        return self._schema
+
+    def lint(self, source: str | bytes, path: str) -> FileResult:
+        settings = self.settings
+        document, problems = loader.load(source, path, max_bytes=settings.max_file_size)
+        internal: list[str] = []
+        if self._schema_warning_pending and self.schema.warning:
+            problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))
+        self._schema_warning_pending = False
+        if document is not None:
+            from nexlayer_lint import schema
+
+            problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
+            for check in checks_package.CHECKS:
+                problems.extend(_guarded(f"check {check.__module__}.{check.__name__}", path, internal, check, document))
+        diagnostics = _diagnose(document, problems, path, settings)
+        if document is not None and settings.remote:
+            from nexlayer_lint import api
+
+            local_errors = any(d.severity == "error" for d in diagnostics)
+            remote = _guarded("the remote check", path, internal, api.validate_remote, document,
+                              api_url=api.resolve_api_url(settings.api_url),
+                              send_secrets=settings.remote_send_secrets, timeout=settings.timeout,
+                              local_has_errors=local_errors)
+            diagnostics = sorted(set(diagnostics) | set(_diagnose(document, remote, path, settings)),
+                                 key=lambda d: d.sort_key)
+        masked = document.text if document is not None else _text_of(source)
+        if document is not None:
+            from nexlayer_lint import secrets
+
+            masked = secrets.mask_text(document)
+            diagnostics = _scrub(diagnostics, document)
+        return FileResult(path, tuple(diagnostics), masked, "; ".join(internal) or None)
+
+
+def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
+    """Lint one file's text or bytes; the library entry point."""
+    return Linter(settings or Settings()).lint(source, path)
+
+
+def _guarded(what: str, path: str, internal: list[str], function: Any, *args: Any, **kwargs: Any) -> list[Problem]:
+    """Run one stage; a bug in it becomes an internal error naming it, and the others still report."""
+    try:
+        return list(function(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 - containment is the point
+        if os.environ.get("NEXLAYER_LINT_DEBUG"):
+            raise
+        internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
+        return []
+
+
+def _diagnose(document: Document | None, problems: Iterable[Problem], path: str, settings: Settings) -> list[Diagnostic]:
+    located = [_locate(document, problem, path, settings) for problem in problems]
+    if document is not None and document.comments:
+        directives, bad = suppress.parse(document.comments, document.text.splitlines())
+        located, unused = suppress.apply(located, directives, lambda code: is_enabled(code, settings))
+        located += [_locate(document, problem, path, settings) for problem in bad + unused]
+    unique = {(d.line, d.col, d.code, d.message): d for d in located if is_enabled(d.code, settings)}
+    return sorted(unique.values(), key=lambda d: d.sort_key)
+
+
+def _locate(document: Document | None, problem: Problem, path: str, settings: Settings) -> Diagnostic:
+    rule = RULES[problem.code]
+    span = problem.span
+    if span is None:
+        span = document.locate(problem.path, problem.at) if document is not None else Span(1, 1, 1, 1)
+        if problem.offset is not None and document is not None and problem.at == "value":
+            span = _narrow(document, problem, span)
+    return Diagnostic(
+        file=path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
+        code=problem.code, name=rule.name, severity=severity_of(problem.code, settings, problem.severity),
+        message=problem.message, hint=problem.hint, path=format_path(problem.path),
+    )
+
+
+def _narrow(document: Document, problem: Problem, span: Span) -> Span:
+    """Point at part of a one-line scalar (a pod name inside a URL) when its text maps 1:1."""
+    located = document.positions.get(tuple(problem.path))
+    if located is None or located.style not in ("", "'", '"') or span.end_line != span.line:
+        return span
+    start, end = problem.offset  # type: ignore[misc]
+    shift = span.col + (1 if located.style else 0)
+    return Span(span.line, shift + start, span.line, shift + end)
+
+
+def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
+    """Belt and braces: no message or hint may carry a secret value, whatever produced it."""
+    from dataclasses import replace
+
+    from nexlayer_lint import secrets
+
+    found = (document.get(*path) for path in secrets.secret_paths(document))
+    values = sorted({str(v) for v in found if v is not None and len(str(v)) >= 4}, key=len, reverse=True)
+    if not values:
+        return diagnostics
+    out = []
+    for diagnostic in diagnostics:
+        message, hint = diagnostic.message, diagnostic.hint
+        for value in values:
+            message = message.replace(value, "****")
+            hint = hint.replace(value, "****") if hint else hint
+        out.append(replace(diagnostic, message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
+    return out
+
+
+def _text_of(source: str | bytes) -> str:
+    if isinstance(source, str):
+        return source
+    return source[:1_000_000].decode("utf-8", errors="replace")

@@ -1,0 +1,26 @@
+"""Reporters: one module per format, each a plain `render(results, run, options) -> str`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nexlayer_lint.model import FileResult, RunInfo
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+    show_source: bool = False
+    quiet: bool = False
+
+
+def render(fmt: str, results: Sequence[FileResult], run: RunInfo, options: ReportOptions) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    # Imported on demand: a text run never pays for the XML or SARIF machinery.
+    module = importlib.import_module(f"nexlayer_lint.reporters.{fmt}")
+    return module.render(results, run, options)

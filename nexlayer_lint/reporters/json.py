@@ -1,0 +1,34 @@
+"""JSON: one document with the tool, the schema used, every file's diagnostics and a summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from nexlayer_lint.model import FileResult, RunInfo
+
+
+def summary(results: Sequence[FileResult]) -> dict[str, int]:
+    counts = {"files": len(results), "error": 0, "warning": 0, "info": 0}
+    for result in results:
+        for diagnostic in result.diagnostics:
+            counts[diagnostic.severity] += 1
+    return counts
+
+
+def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
+    schema = run.schema
+    document = {
+        "version": 1,
+        "tool": {"name": "nexlayer-lint", "version": run.tool_version},
+        "schema": {"source": schema.source, "location": schema.location, "version": schema.version,
+                   "sha256": schema.sha256 or None},
+        "files": [
+            {"path": result.path, "error": result.error,
+             "diagnostics": [asdict(d) for d in result.diagnostics]}
+            for result in results
+        ],
+        "summary": summary(results),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,103 @@
+"""Inline suppressions: `# nexlayer-lint: disable=CODES` and `# nexlayer-lint: disable-file=CODES`.
+
+Forms (codes or prefixes, comma-separated, required):
+  value: x  # nexlayer-lint: disable=NX215        this line
+  # nexlayer-lint: disable=NX215                  on a line of its own: the next line with content
+  # nexlayer-lint: disable-file=NX215,NX213       anywhere: the whole file
+NX001 cannot be suppressed. A directive that suppressed nothing is NX099.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from nexlayer_lint.model import Comment, Diagnostic, Problem, Span
+from nexlayer_lint.registry import RULES, UNSUPPRESSIBLE, by_name_or_code
+
+_DIRECTIVE = re.compile(r"nexlayer-lint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
+
+
+@dataclass(frozen=True)
+class Directive:
+    comment: Comment
+    whole_file: bool
+    codes: tuple[str, ...]
+    target_line: int  # the line it applies to (ignored for whole_file)
+
+
+def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Directive], list[Problem]]:
+    directives: list[Directive] = []
+    problems: list[Problem] = []
+    for comment in comments:
+        match = _DIRECTIVE.match(comment.text)
+        span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
+        if not match:
+            problems.append(Problem(
+                "NX099", f'"# {comment.text}" is not a directive nexlayer-lint understands',
+                span=span, hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
+            ))
+            continue
+        codes: list[str] = []
+        for raw in (part.strip() for part in match.group(2).replace(" ", ",").split(",")):
+            if not raw:
+                continue
+            rule = by_name_or_code(raw)
+            code = rule.code if rule else raw.upper()
+            if rule is None and not any(known.startswith(code) for known in RULES):
+                problems.append(Problem("NX099", f'suppression names "{raw}", which is no known code',
+                                        span=span, hint="codes look like NX215; see `nexlayer-lint rule --all`"))
+                continue
+            codes.append(code)
+        if not codes:
+            problems.append(Problem("NX099", "suppression names no code", span=span,
+                                    hint="name the codes to silence, e.g. `disable=NX215`"))
+            continue
+        target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
+        directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target))
+    return directives, problems
+
+
+def _next_content_line(lines: Sequence[str], after: int) -> int:
+    for number in range(after + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return after + 1
+
+
+def apply(
+    diagnostics: Sequence[Diagnostic],
+    directives: Sequence[Directive],
+    enabled: Callable[[str], bool],
+) -> tuple[list[Diagnostic], list[Problem]]:
+    """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none."""
+    used: set[tuple[int, str]] = set()
+    kept: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        hit = None
+        if diagnostic.code not in UNSUPPRESSIBLE:
+            hit = next(
+                ((index, code) for index, directive in enumerate(directives) for code in directive.codes
+                 if diagnostic.code.startswith(code)
+                 and (directive.whole_file or directive.target_line == diagnostic.line)),
+                None,
+            )
+        if hit is None:
+            kept.append(diagnostic)
+        else:
+            used.add(hit)
+    unused: list[Problem] = []
+    for index, directive in enumerate(directives):
+        for code in directive.codes:
+            if (index, code) in used or not any(enabled(known) for known in RULES if known.startswith(code)):
+                continue
+            comment = directive.comment
+            scope = "in this file" if directive.whole_file else f"on line {directive.target_line}"
+            unused.append(Problem(
+                "NX099", f"suppression of {code} is unused: nothing {scope} reports {code}",
+                span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
+                hint="remove the code from the comment, or the comment",
+            ))
+    return kept, unused

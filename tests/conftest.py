@@ -1,0 +1,41 @@
+"""Shared fixtures: lint helpers, and the location of ../shared/ when it is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint.config import Settings
+from nexlayer_lint.engine import Linter
+from nexlayer_lint.model import Diagnostic
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def lint_diags(text: str | bytes, path: str = "nexlayer.yaml", **settings: object) -> list[Diagnostic]:
+    result = Linter(Settings(**settings)).lint(text, path)  # type: ignore[arg-type]
+    assert result.error is None, result.error
+    return list(result.diagnostics)
+
+
+def lint_codes(text: str | bytes, path: str = "nexlayer.yaml", **settings: object) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.col) for d in lint_diags(text, path, **settings)]
+
+
+def shared_dir(*parts: str) -> Path:
+    """A folder of ../shared/, or skip the test when the checkout has none beside it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (it sits beside the checkout in CI and for the team)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user config, cache or API URL leaks into a test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NEXLAYER_API_URL", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -1,0 +1,87 @@
+"""Every rules/ page: its Example gives exactly the marked codes on the marked lines; Use instead gives none."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint.registry import RULES
+from tests.conftest import ROOT, lint_diags
+
+RULES_DIR = ROOT / "rules"
+MARKER = re.compile(r"#\s*(error|warning|info):\s*(NX\d{3}(?:\s*,\s*NX\d{3})*)")
+BLOCK = re.compile(r"```yaml\n(.*?)```", re.S)
+
+
+def _pages() -> list[Path]:
+    return sorted(RULES_DIR.glob("NX*.md"))
+
+
+def _sections(page: Path) -> dict[str, list[str]]:
+    """`## Example` / `## Use instead` -> their yaml blocks."""
+    sections: dict[str, list[str]] = {}
+    for chunk in re.split(r"^## ", page.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        title, _, body = chunk.partition("\n")
+        sections[title.strip().lower()] = BLOCK.findall(body)
+    return sections
+
+
+def _cases() -> list[object]:
+    cases = []
+    for page in _pages():
+        for kind in ("example", "use instead"):
+            for number, block in enumerate(_sections(page).get(kind, []), start=1):
+                cases.append(pytest.param(page.name, kind, block, id=f"{page.stem}:{kind.replace(' ', '-')}-{number}"))
+    return cases
+
+
+def _expected(block: str) -> list[tuple[str, int, str]]:
+    found = []
+    for number, line in enumerate(block.splitlines(), start=1):
+        for match in MARKER.finditer(line):
+            for code in re.split(r"\s*,\s*", match.group(2)):
+                found.append((code, number, match.group(1)))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("page", "kind", "block"), _cases())
+def test_page_examples(page: str, kind: str, block: str) -> None:
+    got = sorted((d.code, d.line, d.severity) for d in lint_diags(block, "nexlayer.yaml"))
+    if kind == "example":
+        assert got == _expected(block), f"{page}: the Example's markers do not match what the linter reports"
+        assert got, f"{page}: an Example must show at least one finding"
+    else:
+        assert got == [], f"{page}: Use instead must lint clean"
+
+
+def test_every_code_has_exactly_one_page() -> None:
+    pages = {}
+    for page in _pages():
+        code = page.name[:5]
+        assert code not in pages, f"two pages for {code}"
+        pages[code] = page
+    assert sorted(pages) == sorted(RULES), "every registered code needs one page in rules/, and no page without a code"
+    for code, page in pages.items():
+        assert page.name == f"{code}-{RULES[code].name}.md"
+        first = page.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# {code} {RULES[code].name}", f"{page.name}: title must be '# {code} {RULES[code].name}'"
+        text = page.read_text(encoding="utf-8")
+        for heading in ("## What it does", "## Why it matters"):
+            assert heading in text, f"{page.name} lacks {heading}"
+
+
+def test_rules_folder_holds_only_markdown() -> None:
+    # hatchling force-include copies rules/ verbatim into the wheel
+    assert all(p.suffix == ".md" for p in RULES_DIR.iterdir()), "rules/ must hold only .md files"
+
+
+def test_local_codes_have_runnable_examples() -> None:
+    # Remote codes (NX9xx) need a server; tests/test_api.py covers them instead.
+    for code, rule in RULES.items():
+        if rule.stage == "remote":
+            continue
+        page = RULES_DIR / f"{code}-{rule.name}.md"
+        if page.exists():
+            assert _sections(page).get("example"), f"{page.name}: needs a ```yaml Example block"
