@@ -42,11 +42,19 @@ def _same_drive(path: str) -> bool:
     return os.path.splitdrive(path)[0].lower() == os.path.splitdrive(os.getcwd())[0].lower()
 
 
+# The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too), so line N here is
+# the loader's line N; str.splitlines() would also split on \v, \f and \x1c-\x1e.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def source_lines(text: str) -> list[str]:
+    """The text's lines, split where the loader counts a new line."""
+    return _LINE_BREAK.split(text) if text else []
+
+
 def snippet(masked_text: str, diag: Diagnostic) -> str:
     """The (secret-masked) source lines a diagnostic covers, stripped: what it is *about*."""
-    if not masked_text:
-        return ""
-    lines = masked_text.splitlines()
+    lines = source_lines(masked_text)
     first = max(diag.line, 1) - 1
     last = min(max(diag.end_line, diag.line), len(lines))
     return "\n".join(line.strip() for line in lines[first:last])

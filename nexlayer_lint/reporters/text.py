@@ -1,17 +1,110 @@
-"""Text for people: `path:line:col: severity CODE message [name]`, then `help: hint`."""
+"""Text for people: `path:line:col: severity CODE message [name]`, a code frame, a summary line."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
-from nexlayer_lint.model import FileResult, RunInfo
+from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
+from nexlayer_lint.reporters._common import counts, sorted_results, source_lines
+
+_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
+_SEVERITY_COLOR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
+_GUTTER_COLOR = "\x1b[1;34m"
+_HELP_COLOR = "\x1b[1;36m"
+# Control characters from a hostile file must not reach the terminal (ESC sequences), but a tab
+# stays: the caret line copies tabs so that it lines up under the source line.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
+    color = bool(getattr(options, "color", False))
+    show_source = bool(getattr(options, "show_source", False))
+    quiet = bool(getattr(options, "quiet", False))
+    paint = _painter(color)
     out: list[str] = []
-    for result in results:
-        for d in result.diagnostics:
-            out.append(f"{d.file}:{d.line}:{d.col}: {d.severity} {d.code} {d.message} [{d.name}]")
-            if d.hint:
-                out.append(f"  help: {d.hint}")
-    return "\n".join(out) + ("\n" if out else "")
+    for result in sorted_results(results):
+        lines = source_lines(result.masked_text) if show_source else []
+        for diag in result.diagnostics:
+            out.append(_header(diag, paint))
+            if show_source:
+                out.extend(_frame(diag, lines, paint))
+                if diag.hint:
+                    out.append(f"{' ' * _gutter_width(diag)}{paint('=', _GUTTER_COLOR)} "
+                               f"{paint('help:', _HELP_COLOR)} {_safe(diag.hint)}")
+                out.append("")  # frames read better apart
+            elif diag.hint:
+                out.append(f"  {paint('help:', _HELP_COLOR)} {_safe(diag.hint)}")
+    if not quiet:
+        out.append(paint(summary(results), _BOLD))
+    return "".join(line + "\n" for line in out)
+
+
+def summary(results: Sequence[FileResult]) -> str:
+    """`3 errors, 1 warning in 2 files`; `in 2 of 5 files` when some were clean."""
+    linted = [r for r in results if not r.error]
+    found = counts(results)
+    parts = [_plural(found[level], level) for level in ("error", "warning", "info") if found[level]]
+    with_findings = sum(1 for r in results if r.diagnostics)
+    unread = len(results) - len(linted)
+    tail = f"; {_plural(unread, 'file')} could not be linted" if unread else ""
+    if not parts:
+        return f"no problems in {_plural(len(linted), 'file')}{tail}"
+    where = _plural(with_findings, "file") if with_findings == len(results) else f"{with_findings} of {_plural(len(results), 'file')}"
+    return f"{', '.join(parts)} in {where}{tail}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _painter(color: bool):
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if color and text else text
+
+    return paint
+
+
+def _safe(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)
+
+
+def _header(diag: Diagnostic, paint) -> str:
+    where = paint(f"{diag.file}:{diag.line}:{diag.col}:", _BOLD)
+    level = paint(diag.severity, _SEVERITY_COLOR.get(diag.severity, _BOLD))
+    return f"{where} {level} {paint(diag.code, _BOLD)} {_safe(diag.message)} {paint(f'[{diag.name}]', _DIM)}"
+
+
+def _gutter_width(diag: Diagnostic) -> int:
+    return len(str(diag.line)) + 1
+
+
+def _frame(diag: Diagnostic, lines: list[str], paint) -> list[str]:
+    """The span's first line, underlined; a multi-line span is underlined to that line's end."""
+    if not 1 <= diag.line <= len(lines):
+        return []
+    width = _gutter_width(diag)
+    bar = paint("|", _GUTTER_COLOR)
+    blank = f"{' ' * width}{bar}"
+    text = _safe(lines[diag.line - 1])
+    content_end = len(text.rstrip())
+    start = min(max(diag.col - 1, 0), len(text))
+    end = diag.end_col - 1 if diag.end_line == diag.line else content_end
+    end = max(min(end, len(text)), start)
+    carets = "^" * max(_width(text[start:end]), 1)
+    return [
+        blank,
+        f"{paint(str(diag.line), _GUTTER_COLOR)} {bar} {text}".rstrip(),
+        f"{blank} {_padding(text[:start])}{paint(carets, _SEVERITY_COLOR.get(diag.severity, _BOLD))}",
+    ]
+
+
+def _width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _padding(prefix: str) -> str:
+    """Spaces as wide as `prefix`, keeping its tabs so the carets land under the right text."""
+    return "".join(ch if ch == "\t" else " " * _width(ch) for ch in prefix)
