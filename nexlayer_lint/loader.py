@@ -106,7 +106,7 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         return None, [_from_marked(exc, text)]
     except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
         return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
-    if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.value.strip("~")):
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.style):
         return None, problems + [Problem(
             "NX004", "the file has no content: it is empty, only comments, or null",
             span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`",

@@ -53,18 +53,26 @@ class Document:
     comments: tuple[Comment, ...] = ()
 
     def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
-        """The span of `path`; falls back to the deepest prefix that exists, then line 1."""
+        """The span of `path`; falls back to the deepest prefix that exists, then line 1.
+
+        A mapping or list is given by its first line only: underlining a whole block helps nobody.
+        """
         for end in range(len(path), -1, -1):
             located = self.positions.get(tuple(path[:end]))
             if located is None:
                 continue
-            if at == "key" and end == len(path) and located.key is not None:
+            if located.key is not None and (at == "key" or end < len(path)):
+                # the key itself, or the path runs past what exists: the deepest node's key
                 return located.key
-            if end < len(path) and located.key is not None:
-                # the path runs past what exists: point at the key of the deepest node that does
-                return located.key
-            return located.value
+            return located.value if located.style is not None else self._first_line(located.value)
         return Span(1, 1, 1, 1)
+
+    def _first_line(self, span: Span) -> Span:
+        if span.end_line == span.line:
+            return span
+        lines = self.text.splitlines()
+        text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        return Span(span.line, span.col, span.line, max(len(text.rstrip()) + 1, span.col + 1))
 
     def get(self, *path: PathPart, default: Any = None) -> Any:
         """Safe lookup in `data`: returns `default` as soon as a step does not exist."""

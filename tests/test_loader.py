@@ -1,0 +1,185 @@
+"""The loader: data, 1-based spans, and NX001–NX005 at the right place."""
+
+from __future__ import annotations
+
+import pytest
+
+from nexlayer_lint.loader import MAX_ALIAS_EXPANSION, MAX_DEPTH, load
+from nexlayer_lint.model import Span
+
+BASIC = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      servicePorts: [80, 443]
+"""
+
+
+def codes(problems):
+    return [(p.code, p.span.line, p.span.col) for p in problems]
+
+
+def test_data_and_positions():
+    doc, problems = load(BASIC, "nexlayer.yaml")
+    assert problems == []
+    assert doc.data == {"application": {"name": "shop", "pods": [
+        {"name": "web", "image": "nginx:1.27", "servicePorts": [80, 443]}]}}
+    assert doc.locate(("application", "name")) == Span(2, 9, 2, 13)
+    assert doc.locate(("application", "name"), "key") == Span(2, 3, 2, 7)
+    assert doc.locate(("application", "pods", 0, "servicePorts", 1)) == Span(6, 26, 6, 29)
+    assert doc.locate(("application", "pods", 0)) == Span(4, 7, 4, 16)
+    # a path that runs past what exists falls back to the key of the deepest node that does
+    assert doc.locate(("application", "pods", 0, "vars", "X")) == Span(4, 7, 4, 16)
+
+
+@pytest.mark.parametrize("variant", ["crlf", "bom", "bom+crlf"])
+def test_crlf_and_bom_give_the_same_positions(variant):
+    text = BASIC.replace("\n", "\r\n") if "crlf" in variant else BASIC
+    raw = (b"\xef\xbb\xbf" if "bom" in variant else b"") + text.encode()
+    doc, problems = load(raw, "nexlayer.yaml")
+    plain, _ = load(BASIC, "nexlayer.yaml")
+    assert problems == []
+    assert doc.data == plain.data
+    assert dict(doc.positions) == dict(plain.positions)
+
+
+def test_utf16_with_bom_is_decoded():
+    doc, problems = load(b"\xff\xfe" + BASIC.encode("utf-16-le"), "x")
+    assert problems == [] and doc.data["application"]["name"] == "shop"
+
+
+def test_invalid_utf8_points_at_the_byte():
+    (problem,) = load(b"application:\n  name: sh\xffop\n", "x")[1]
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 11)
+    assert problem.message == "invalid UTF-8: byte 0xff cannot start a character here"
+
+
+def test_nul_byte():
+    (problem,) = load("application:\n  name: a\x00b\n", "x")[1]
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 10)
+    assert "NUL byte" in problem.message
+
+
+def test_tab_indentation_is_nx001_with_a_hint():
+    doc, (problem,) = load("application:\n\tname: shop\n", "x")
+    assert doc is None
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 1)
+    assert problem.hint == "YAML indentation must use spaces, not tabs"
+
+
+def test_unclosed_flow_sequence():
+    doc, (problem,) = load("a:\n  b: [1, 2\n  c: 3\n", "x")
+    assert doc is None and problem.code == "NX001"
+    assert problem.span.line in (2, 3)
+
+
+def test_duplicate_key_points_at_the_second_and_names_the_first():
+    doc, (problem,) = load("application:\n  name: a\n  pods: []\n  name: b\n", "x")
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX002", 4, 3)
+    assert problem.message == 'key "name" is already defined on line 2'
+    assert doc.data["application"]["name"] == "b"
+
+
+def test_multiple_documents():
+    doc, (problem,) = load("a: 1\n---\nb: 2\n", "x")
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX003", 2, 1)
+    assert doc.data == {"a": 1}
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n", "---\n", "~\n", "null\n"])
+def test_empty_documents(text):
+    doc, (problem,) = load(text, "x")
+    assert doc is None
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX004", 1, 1)
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("yes", "a boolean in YAML 1.1"), ("No", "a boolean in YAML 1.1"), ("ON", "a boolean in YAML 1.1"),
+    ("off", "a boolean in YAML 1.1"), ("y", "a boolean in YAML 1.1"), ("N", "a boolean in YAML 1.1"),
+    ("0755", "octal"), ("08", "octal"), ("1:30", "base-60"), ("-1:30:15", "base-60"),
+])
+def test_yaml11_traps(value, fragment):
+    doc, (problem,) = load(f"a:\n  b: {value}\n", "x")
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX005", 2, 6)
+    assert fragment in problem.message and value in problem.message
+
+
+@pytest.mark.parametrize("value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80", "|\n    yes"])
+def test_no_yaml11_warning_for_unambiguous_values(value):
+    assert load(f"a:\n  b: {value}\n", "x")[1] == []
+
+
+def test_scalars_are_yaml_12():
+    doc, _ = load("a: [yes, 0755, 0x10, 0o10, 1_000, 1.5, .inf, ~, true, 2024-01-01, '1']\nb: 1:30\n", "x")
+    assert doc.data["a"] == ["yes", 755, 16, 8, 1000, 1.5, float("inf"), None, True, "2024-01-01", "1"]
+    assert doc.data["b"] == "1:30"
+
+
+def test_anchors_aliases_and_merge_keys():
+    text = "base: &b\n  image: nginx:1.27\n  path: /\npods:\n  - <<: *b\n    path: /api\n    name: x\n"
+    doc, problems = load(text, "x")
+    assert problems == []
+    assert doc.data["pods"][0] == {"image": "nginx:1.27", "path": "/api", "name": "x"}
+    # explicit keys point at themselves; merged ones at where they were defined
+    assert doc.locate(("pods", 0, "path")) == Span(6, 11, 6, 15)
+    assert doc.locate(("pods", 0, "image")).line == 2
+
+
+def test_custom_tags_are_never_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\nb: !custom {{x: 1}}\n"
+    doc, problems = load(text, "x")
+    assert not marker.exists()
+    assert doc.data == {"a": [f"touch {marker}"], "b": {"x": 1}}
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, name = chr(96 + i), chr(97 + i)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    doc, (problem,) = load("\n".join(lines) + "\n", "x")
+    assert doc is None and problem.code == "NX001"
+    assert f"{MAX_ALIAS_EXPANSION:,}" in problem.message
+
+
+def test_deep_nesting_is_refused_before_the_composer_recurses():
+    doc, (problem,) = load("a: " + "[" * 100_000 + "]" * 100_000, "x")
+    assert doc is None and problem.code == "NX001"
+    assert f"deeper than {MAX_DEPTH}" in problem.message
+    assert problem.span.line == 1
+
+
+def test_moderate_nesting_is_fine():
+    doc, problems = load("a: " + "[" * 200 + "]" * 200, "x")
+    assert problems == [] and doc is not None
+
+
+def test_recursive_alias_and_complex_keys():
+    assert load("&a [*a]\n", "x")[1][0].code == "NX001"
+    doc, (problem,) = load("? {a: 1}\n: 2\n", "x")
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 1, 3)
+
+
+def test_file_size_limit():
+    doc, (problem,) = load(b"a: 1\n" * 100, "x", max_bytes=100)
+    assert doc is None and problem.code == "NX001" and "larger than the limit of 100" in problem.message
+
+
+def test_directive_comments_ignore_hashes_inside_strings():
+    text = (
+        "a: 'x # nexlayer-lint: disable=NX215'\n"
+        "b: |\n"
+        "  # nexlayer-lint: disable=NX213\n"
+        "c: 1 # nexlayer-lint: disable=NX205\n"
+        "# nexlayer-lint: disable-file=NX216\n"
+        'd: "#nexlayer-lint: x" # nexlayer-lint: disable=NX102\n'
+    )
+    doc, _ = load(text, "x")
+    assert [(c.line, c.col, c.text, c.own_line) for c in doc.comments] == [
+        (4, 6, "nexlayer-lint: disable=NX205", False),
+        (5, 1, "nexlayer-lint: disable-file=NX216", True),
+        (6, 24, "nexlayer-lint: disable=NX102", False),
+    ]
