@@ -1,0 +1,129 @@
+"""Volumes and secrets: the Postgres data mount (NX202), unique volume names (NX211), one
+mountPath per volume or secret in a pod (NX212)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from nexlayer_lint.checks.common import Pod, is_placeholder_image, line_of, parse_image, pods, var_value
+from nexlayer_lint.model import Document, Problem
+
+PG_DATA_DIR = "/var/lib/postgresql/data"
+# The last segment of the repository: postgres, postgis/postgis, pgvector/pgvector,
+# timescale/timescaledb(-ha), bitnami/postgresql, with any registry and tag.
+_POSTGRES_IMAGES = frozenset({"postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha", "postgresql"})
+
+
+def is_postgres(pod: Pod) -> bool:
+    image = pod.data.get("image")
+    if not isinstance(image, str) or is_placeholder_image(image):
+        return False
+    repository = parse_image(image).repository.lower()
+    return repository.rsplit("/", 1)[-1] in _POSTGRES_IMAGES
+
+
+def _norm(path: str) -> str:
+    # `/data/` and `/data` mount the same directory.
+    return posixpath.normpath(path) if path.startswith("/") else path.rstrip("/")
+
+
+def _pgdata_inside(pgdata: object, mount: str) -> bool:
+    if not isinstance(pgdata, str) or not pgdata.startswith("/"):
+        return False
+    return _norm(pgdata).startswith(_norm(mount) + "/")
+
+
+def postgres_data_mount(doc: Document) -> Iterator[Problem]:
+    """NX202: Kubernetes puts lost+found at the volume root, and initdb refuses a non-empty
+    data directory, so Postgres must not have its data directory at the mount point."""
+    for pod in pods(doc):
+        volumes = pod.data.get("volumes")
+        if not isinstance(volumes, list) or not is_postgres(pod):
+            continue
+        for j, volume in enumerate(volumes):
+            if not isinstance(volume, dict):
+                continue
+            mount = volume.get("mountPath")
+            if not isinstance(mount, str) or _norm(mount) != PG_DATA_DIR:
+                continue
+            name = volume.get("name")
+            label = f'volume "{name}"' if isinstance(name, str) else "a volume"
+            where = pod.path + ("volumes", j, "mountPath")
+            pgdata = var_value(pod, "PGDATA")
+            if _pgdata_inside(pgdata, mount):
+                yield Problem(
+                    "NX202",
+                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; PGDATA "{pgdata}" '
+                    "avoids the volume's lost+found, but the documented layout mounts the parent",
+                    path=where, severity="warning",
+                    hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}",
+                )
+            else:
+                yield Problem(
+                    "NX202",
+                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; Postgres will not '
+                    "start there, because the volume's lost+found makes the data directory non-empty",
+                    path=where,
+                    hint="mount the volume at /var/lib/postgresql and set the var "
+                         "PGDATA: /var/lib/postgresql/data/pgdata",
+                )
+
+
+def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
+    """NX211: volume names are unique in the whole application, not only in one pod."""
+    first: dict[str, tuple[str, int]] = {}
+    for pod in pods(doc):
+        volumes = pod.data.get("volumes")
+        if not isinstance(volumes, list):
+            continue
+        for j, volume in enumerate(volumes):
+            name = volume.get("name") if isinstance(volume, dict) else None
+            if not isinstance(name, str):
+                continue
+            where = pod.path + ("volumes", j, "name")
+            if name in first:
+                other, line = first[name]
+                owner = "this pod" if other == pod.name else f'pod "{other}"'
+                hint = "give every volume in the application its own name"
+                if other != pod.name:
+                    hint += f', for example "{pod.name}-{name}"'
+                yield Problem(
+                    "NX211", f'volume name "{name}" is already used by {owner} on line {line}',
+                    path=where, hint=hint,
+                )
+            else:
+                first[name] = (pod.name, line_of(doc, where))
+
+
+def mount_path_conflict(doc: Document) -> Iterator[Problem]:
+    """NX212: two volumes or secrets mounted at one directory of a pod hide each other."""
+    for pod in pods(doc):
+        first: dict[str, tuple[str, int]] = {}
+        for kind in ("volumes", "secrets"):
+            items = pod.data.get(kind)
+            if not isinstance(items, list):
+                continue
+            for j, item in enumerate(items):
+                mount = item.get("mountPath") if isinstance(item, dict) else None
+                if not isinstance(mount, str) or not mount:
+                    continue
+                name = item.get("name")
+                label = f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
+                where = pod.path + (kind, j, "mountPath")
+                key = _norm(mount)
+                if key in first:
+                    other, line = first[key]
+                    yield Problem(
+                        "NX212",
+                        f'mountPath "{mount}" of {label} in pod "{pod.name}" is already the mountPath '
+                        f"of {other} on line {line}",
+                        path=where,
+                        hint="mount each volume and secret at a directory of its own "
+                             "(a secret's file lands at mountPath/fileName)",
+                    )
+                else:
+                    first[key] = (label, line_of(doc, where))
+
+
+CHECKS = (postgres_data_mount, duplicate_volume_name, mount_path_conflict)

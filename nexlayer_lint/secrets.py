@@ -1,0 +1,211 @@
+"""What counts as a secret in a nexlayer.yaml, and how to keep secret values out of all output."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from nexlayer_lint.model import DataPath, Document
+
+# Name parts that make a var secret, as sequences of upper-case parts: `API_KEY`, `apiKey` and
+# `api-key` all split into ("API", "KEY").
+_SECRET_TERMS: tuple[tuple[str, ...], ...] = (
+    ("PASSWORD",), ("PASSWD",), ("SECRET",), ("TOKEN",), ("API", "KEY"), ("APIKEY",),
+    ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("CLIENT", "SECRET"), ("CREDENTIALS",), ("CREDENTIAL",),
+)
+# `DB_PASS`, `SMTP_PASS`: common enough to count, but only as the last part (not `PASS_THROUGH`).
+_LAST_PART_TERMS = frozenset({"PASS"})
+# Parts that may follow a secret term and still name the secret itself (`SECRET_KEY_BASE`,
+# `STRIPE_SECRET_KEY`, `GOOGLE_CREDENTIALS_JSON`). Any other part makes the name describe
+# something about the secret instead: `TOKEN_URL`, `JWT_SECRET_EXPIRES_IN`,
+# `PASSWORD_MIN_LENGTH`, `AWS_ACCESS_KEY_ID`, `POSTGRES_PASSWORD_FILE` (a path) are not secret.
+_SECRET_SUFFIXES = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+# `${NAME}` (a dashboard secret, or any other interpolation) and `<% NAME %>` (a Nexlayer template).
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<%.*?%>")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_DOC_PLACEHOLDER = re.compile(r"<[^<>%]+>")
+
+REDACTED = "<redacted>"
+
+
+def name_parts(name: str) -> list[str]:
+    """`dbPassword` -> ["DB", "PASSWORD"]; `OPENAI_API_KEY` -> ["OPENAI", "API", "KEY"]."""
+    parts: list[str] = []
+    for chunk in _SEPARATORS.split(name):
+        parts.extend(part.upper() for part in _CAMEL.split(chunk) if part)
+    return parts
+
+
+def is_secret_var_name(name: object) -> bool:
+    """Whether a var of this name holds a secret (see the term and suffix tables above)."""
+    if not isinstance(name, str):
+        return False
+    parts = name_parts(name)
+    if parts and parts[-1] in _LAST_PART_TERMS:
+        return True
+    for start in range(len(parts)):
+        for term in _SECRET_TERMS:
+            end = start + len(term)
+            if tuple(parts[start:end]) == term and all(part in _SECRET_SUFFIXES for part in parts[end:]):
+                return True
+    return False
+
+
+def is_reference(value: object) -> bool:
+    """A `${NAME}` or `<% ... %>` placeholder (or several), with nothing literal around it.
+
+    Any letter or digit outside the placeholders makes the value a literal: `s3cr3t${X}` still
+    puts part of a secret in the file.
+    """
+    if not isinstance(value, str) or not PLACEHOLDER.search(value):
+        return False
+    return not _ALNUM.search(PLACEHOLDER.sub("", value))
+
+
+def is_literal_secret(value: object) -> bool:
+    """A value that would put a credential in the file: non-empty, scalar, not a reference."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str) or not value.strip() or is_reference(value):
+        return False
+    # `<your token here>`: a documentation placeholder holds nothing to leak.
+    return _DOC_PLACEHOLDER.fullmatch(value.strip()) is None
+
+
+def _secret_value_paths(data: Any) -> Iterator[DataPath]:
+    """Every path whose value is a secret, whatever that value is (literal or reference)."""
+    app = data.get("application") if isinstance(data, dict) else None
+    if not isinstance(app, dict):
+        return
+    login = app.get("registryLogin")
+    if isinstance(login, dict) and "personalAccessToken" in login:
+        yield ("application", "registryLogin", "personalAccessToken")
+    pods = app.get("pods")
+    if not isinstance(pods, list):
+        return
+    for i, pod in enumerate(pods):
+        if not isinstance(pod, dict):
+            continue
+        base: DataPath = ("application", "pods", i)
+        secrets = pod.get("secrets")
+        if isinstance(secrets, list):
+            for j, secret in enumerate(secrets):
+                if isinstance(secret, dict) and "data" in secret:
+                    yield base + ("secrets", j, "data")
+        variables = pod.get("vars")
+        if isinstance(variables, dict):
+            for name in variables:
+                if is_secret_var_name(name):
+                    yield base + ("vars", name)
+        elif isinstance(variables, list):
+            for k, item in enumerate(variables):
+                if not isinstance(item, dict):
+                    continue
+                if "value" in item and is_secret_var_name(item.get("key")):
+                    yield base + ("vars", k, "value")
+                # `- DB_PASSWORD: x`, the single-key list items some files use
+                for name in item:
+                    if name not in ("key", "value") and is_secret_var_name(name):
+                        yield base + ("vars", k, name)
+
+
+def secret_paths(doc: Document) -> list[DataPath]:
+    """Paths of the document's secret values: they must never appear in any output."""
+    return list(_secret_value_paths(doc.data))
+
+
+def is_secret_path(path: DataPath, data: Any = None) -> bool:
+    """Whether `path` (or a node inside it) is a secret value, for callers without a Document.
+
+    Without `data`, a list-form `vars[k].value` counts as secret, because its key cannot be
+    seen: hiding a harmless value costs less than printing a password.
+    """
+    path = tuple(path)
+    if path[:3] == ("application", "registryLogin", "personalAccessToken"):
+        return True
+    if len(path) < 5 or path[:2] != ("application", "pods") or not isinstance(path[2], int):
+        return False
+    kind, rest = path[3], path[4:]
+    if kind == "secrets":
+        return len(rest) >= 2 and isinstance(rest[0], int) and rest[1] == "data"
+    if kind != "vars":
+        return False
+    if isinstance(rest[0], str):
+        return is_secret_var_name(rest[0])
+    if len(rest) < 2:
+        return False
+    if rest[1] == "value":
+        if data is None:
+            return True
+        item = _get(data, path[:5])
+        return isinstance(item, dict) and is_secret_var_name(item.get("key"))
+    return rest[1] != "key" and is_secret_var_name(rest[1])
+
+
+def _get(data: Any, path: DataPath) -> Any:
+    node = data
+    for part in path:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def mask_text(doc: Document) -> str:
+    """The document's text with every secret value's characters replaced by `*`.
+
+    Lines keep their length and newlines stay, so code frames built from the masked text line up
+    with the real file. References (`${DB_PASSWORD}`) are shown: they hold no secret and say where
+    the value comes from. Quotes around a single-line value stay, the indentation of a block
+    scalar's lines too.
+    """
+    lines = doc.text.splitlines(keepends=True)
+    changed = False
+    for path in _secret_value_paths(doc.data):
+        if is_reference(_get(doc.data, path)):
+            continue
+        located = doc.positions.get(path)
+        if located is None:
+            continue
+        span, quoted = located.value, located.style in ("'", '"')
+        for number in range(span.line, span.end_line + 1):
+            if number > len(lines):
+                break
+            line = lines[number - 1]
+            body = line.rstrip("\r\n")
+            start = span.col - 1 if number == span.line else len(body) - len(body.lstrip(" \t"))
+            end = span.end_col - 1 if number == span.end_line else len(body)
+            if quoted and span.line == span.end_line and end - start >= 2:
+                start, end = start + 1, end - 1
+            if start >= end:
+                continue
+            lines[number - 1] = body[:start] + "*" * (end - start) + body[end:] + line[len(body):]
+            changed = True
+    return "".join(lines) if changed else doc.text
+
+
+def redact_data(data: Any) -> Any:
+    """A deep copy of `data` with every literal secret value replaced by a placeholder of its type."""
+    redacted = copy.deepcopy(data)
+    for path in list(_secret_value_paths(redacted)):
+        parent = _get(redacted, path[:-1])
+        value = parent[path[-1]]
+        if isinstance(value, str):
+            if not is_reference(value) and value:
+                parent[path[-1]] = REDACTED
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            parent[path[-1]] = type(value)(0)
+        elif isinstance(value, (dict, list)):
+            # a wrong shape, but it may still hold the secret: keep the type, drop the content
+            parent[path[-1]] = type(value)()
+    return redacted
