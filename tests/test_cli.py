@@ -1,0 +1,188 @@
+"""The command line: default command, discovery, stdin, formats, exit codes, rule and schema commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nexlayer_lint import __version__
+from nexlayer_lint.cli import main
+from tests.conftest import ROOT
+
+CLEAN = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+"""
+UNKNOWN_KEY = CLEAN.replace("      path: /\n", "      path: /\n      replicas: 2\n")  # NX102 warning at 7:7
+MISSING_PORTS = CLEAN.replace("      servicePorts: [80]\n", "")  # NX101 error at 4:7
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_file_exits_0(project):
+    write(project / "nexlayer.yaml", CLEAN)
+    result = run("nexlayer.yaml")
+    assert result.exit_code == 0, result.output
+    assert "nexlayer.yaml:" not in result.output
+
+
+def test_error_exits_1_with_exact_position_and_message(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    result = run("check", "nexlayer.yaml", "--no-show-source")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        'nexlayer.yaml:4:7: error NX101 pod "web" is missing required key "servicePorts" [missing-key]')
+
+
+def test_warnings_alone_exit_0_unless_fail_on_warning(project):
+    write(project / "nexlayer.yaml", UNKNOWN_KEY)
+    result = run("nexlayer.yaml", "--no-show-source")
+    assert result.exit_code == 0
+    assert 'nexlayer.yaml:7:7: warning NX102 unknown key "replicas"' in result.output
+    assert run("nexlayer.yaml", "--fail-on", "warning").exit_code == 1
+
+
+def test_discovery_skips_vendored_and_virtualenv_folders(project):
+    write(project / "nexlayer.yaml", CLEAN)
+    write(project / "apps" / "api" / "nexlayer.yml", MISSING_PORTS)
+    write(project / "node_modules" / "x" / "nexlayer.yaml", MISSING_PORTS)
+    write(project / ".git" / "nexlayer.yaml", MISSING_PORTS)
+    write(project / "env" / "pyvenv.cfg", "home = /usr\n")
+    write(project / "env" / "nexlayer.yaml", MISSING_PORTS)
+    write(project / "other.yaml", MISSING_PORTS)
+    result = run("--format", "json")
+    files = [f["path"] for f in json.loads(result.output)["files"]]
+    assert files == [str(Path("apps/api/nexlayer.yml")), "nexlayer.yaml"]
+    assert result.exit_code == 1
+    # a directory argument is searched the same way; a file named explicitly is always linted
+    files = [f["path"] for f in json.loads(run("apps", "other.yaml", "--format", "json").output)["files"]]
+    assert files == [str(Path("apps/api/nexlayer.yml")), "other.yaml"]
+
+
+def test_no_files_found_exits_0(project):
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert "no nexlayer.yaml" in result.output
+
+
+def test_stdin_with_filename(project):
+    result = run("-", "--stdin-filename", "deploy/nexlayer.yaml", "--no-show-source", input=MISSING_PORTS)
+    assert result.exit_code == 1
+    assert result.output.startswith("deploy/nexlayer.yaml:4:7: error NX101")
+
+
+def test_missing_file_is_exit_2_and_other_files_still_lint(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    result = run("nope.yaml", "nexlayer.yaml", "--no-show-source")
+    assert result.exit_code == 2
+    assert "nope.yaml: no such file" in result.output
+    assert "nexlayer.yaml:4:7: error NX101" in result.output
+
+
+def test_json_output_shape(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    document = json.loads(run("nexlayer.yaml", "--format", "json").output)
+    assert document["version"] == 1
+    assert document["tool"] == {"name": "nexlayer-lint", "version": __version__}
+    assert document["schema"]["source"] == "bundled" and document["schema"]["version"]
+    (file,) = document["files"]
+    (diagnostic,) = file["diagnostics"]
+    assert diagnostic == {
+        "file": "nexlayer.yaml", "line": 4, "col": 7, "end_line": 4, "end_col": 11, "code": "NX101",
+        "name": "missing-key", "severity": "error",
+        "message": 'pod "web" is missing required key "servicePorts"',
+        "hint": diagnostic["hint"], "path": "application.pods[0].name",
+    }
+    assert document["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0}
+
+
+def test_select_ignore_and_severity(project):
+    write(project / "nexlayer.yaml", UNKNOWN_KEY.replace("nginx:1.27", "nginx"))  # NX102 + NX215
+    def codes(*args):
+        out = json.loads(run("nexlayer.yaml", "--format", "json", *args).output)
+        return [(d["code"], d["severity"]) for d in out["files"][0]["diagnostics"]]
+    assert codes() == [("NX215", "warning"), ("NX102", "warning")]
+    assert codes("--select", "NX1") == [("NX102", "warning")]
+    assert codes("--ignore", "NX2") == [("NX102", "warning")]
+    assert codes("--select", "NX2", "--ignore", "NX215") == []
+    assert codes("--ignore", "NX2", "--select", "NX215") == [("NX215", "warning")]  # longer prefix wins
+    assert codes("--severity", "NX215=error") == [("NX215", "error"), ("NX102", "warning")]
+    assert run("nexlayer.yaml", "--severity", "NX215=error").exit_code == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--select", "XX9"], 'matches no code'),
+    (["--severity", "NX215"], "should look like NX215=error"),
+    (["--severity", "NX215=fatal"], '"fatal" for NX215 is not one of error, warning, info'),
+    (["--severity", "NX001=warning"], "NX001 (yaml-syntax) is always an error"),
+    (["--output-file", "a.json"], None),
+])
+def test_bad_options_exit_2(project, args, message):
+    write(project / "nexlayer.yaml", CLEAN)
+    result = run("nexlayer.yaml", *args, "--output-file", "b.json") if message is None else run("nexlayer.yaml", *args)
+    assert result.exit_code == 2
+    if message:
+        assert message in result.output
+
+
+def test_quiet_drops_the_summary(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    assert "1 error" in run("nexlayer.yaml").output
+    assert "1 error" not in run("nexlayer.yaml", "--quiet").output
+
+
+def test_version_and_help():
+    assert run("--version").output.strip() == f"nexlayer-lint {__version__}"
+    assert "Lint Nexlayer deployment files" in run("--help").output
+    assert "--stdin-filename" in run("check", "--help").output
+
+
+def test_rule_command_prints_the_page():
+    result = run("rule", "NX201")
+    assert result.exit_code == 0
+    assert result.output.startswith("# NX201 no-public-path")
+    assert run("rule", "no-public-path").output == result.output
+    assert "# NX902 remote-disagrees" in run("rule", "--all").output
+    listing = run("rule").output
+    assert "NX215  unpinned-image" in listing
+    bad = run("rule", "NX999")
+    assert bad.exit_code == 2 and 'no rule "NX999"' in bad.output
+
+
+def test_schema_path_and_show():
+    path = Path(run("schema", "path").output.strip())
+    assert path.is_file() and path.name == "nexlayer.schema.json"
+    assert json.loads(run("schema", "show").output)["title"] == "Nexlayer YAML Schema"
+
+
+def test_python_dash_m_and_no_heavy_imports_for_version():
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "nexlayer_lint", "--version"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"nexlayer-lint {__version__}"
+    imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+    for heavy in ("jsonschema", "ruamel.yaml", "urllib.request", "http.client", "referencing"):
+        assert heavy not in imported, f"--version imported {heavy}"
