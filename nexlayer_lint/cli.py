@@ -45,13 +45,29 @@ def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@main.command()
+class _OrderedOutputs(click.Command):
+    """Remembers where each --format and --output-file stood, so a file pairs with the format before it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            # A dry parse: click keeps the order of option occurrences only here.
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        except click.ClickException:
+            order = []  # the real parse below reports it
+        ctx.meta[_OUTPUT_ORDER] = [p.name for p in order if p.name in ("formats", "output_files")]
+        return super().parse_args(ctx, args)
+
+
+_OUTPUT_ORDER = "nexlayer_lint.output_order"
+
+
+@main.command(cls=_OrderedOutputs)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "formats", multiple=True,
               type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
               help="Output format; repeat with --output-file to write several reports.  [default: text]")
 @click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report of the matching --format (by position) to this file.")
+              help="Write the report of the --format just before it to this file (atomically).")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (NX2, NX215).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes.")
 @click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
@@ -94,7 +110,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         _fail(str(exc))
     if len(output_files) > max(len(formats), 1):
         _fail("each --output-file needs its own --format (they pair up in order)")
-    reports = _pair_reports(list(formats) or ["text"], list(output_files))
+    reports = _pair_reports(list(formats), list(output_files), click.get_current_context().meta.get(_OUTPUT_ORDER))
     if sum(1 for _, target in reports if target is None) > 1:
         _fail("only one --format can go to standard output; give the others an --output-file")
 
@@ -147,8 +163,28 @@ def _merged_severities(values: tuple[str, ...], config_path: str | None, isolate
     return {**from_file, **parse_severities(_split(values), "--severity")}
 
 
-def _pair_reports(formats: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
-    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+def _pair_reports(formats: list[str], outputs: list[str], order: list[str] | None) -> list[tuple[str, str | None]]:
+    """Each --output-file goes with the --format just before it; a format without one, to stdout.
+
+    `--format text --format sarif -o out.sarif` is text on the terminal and SARIF in the file.
+    Without a --format, one --output-file takes the text report. `order` is the command-line order
+    of the two options' names; without it (no parse record) they pair by position.
+    """
+    if not formats:
+        return [("text", outputs[0] if outputs else None)]
+    if order is None or len(order) != len(formats) + len(outputs):
+        return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    pairs: list[list[str | None]] = []
+    fmts, files = iter(formats), iter(outputs)
+    for name in order:
+        if name == "formats":
+            pairs.append([next(fmts), None])
+            continue
+        target = next(files)
+        if not pairs or pairs[-1][1] is not None:
+            _fail(f"--output-file {target} must follow the --format it is for")
+        pairs[-1][1] = target
+    return [(str(fmt), target) for fmt, target in pairs]
 
 
 def _use_color(choice: str, tty: bool) -> bool:
@@ -176,11 +212,6 @@ def _targets(paths: Sequence[str]) -> Iterator[str]:
 
 
 def _discover(root: str) -> Iterator[str]:
-    """Files in path order (`a/nexlayer.yaml` before `nexlayer.yaml`'s sibling `b/`), so reports diff cleanly."""
-    return iter(sorted(_walk(root)))
-
-
-def _walk(root: str) -> Iterator[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
         for name in sorted(files):
