@@ -124,7 +124,9 @@ def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
     values: dict[str, Any] = {"config_file": source}
     for key, value in table.items():
         if key not in _KEYS:
-            close = [k for k in _KEYS if k.replace("-", "_") == key or k.startswith(key[:4])]
+            import difflib
+
+            close = difflib.get_close_matches(key.replace("_", "-"), list(_KEYS), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             raise ConfigError(f'{source}: unknown setting "{key}"{hint}; known: {", ".join(sorted(_KEYS))}')
         name, parse = _KEYS[key]

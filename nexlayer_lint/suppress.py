@@ -40,9 +40,8 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             ))
             continue
         codes: list[str] = []
-        for raw in (part.strip() for part in match.group(2).replace(" ", ",").split(",")):
-            if not raw:
-                continue
+        named = [part.strip() for part in match.group(2).replace(" ", ",").split(",") if part.strip()]
+        for raw in named:
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
             if rule is None and not any(known.startswith(code) for known in RULES):
@@ -50,9 +49,11 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
                                         span=span, hint="codes look like NX215; see `nexlayer-lint rule --all`"))
                 continue
             codes.append(code)
-        if not codes:
+        if not named:
             problems.append(Problem("NX099", "suppression names no code", span=span,
                                     hint="name the codes to silence, e.g. `disable=NX215`"))
+            continue
+        if not codes:
             continue
         target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
         directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target))
