@@ -1,0 +1,647 @@
+"""The bundled or a given JSON Schema, one validator per process, and ValidationError -> Problem."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from nexlayer_lint.model import DataPath, Document, PathPart, Problem, SchemaInfo, Span, format_path
+from nexlayer_lint.secrets import is_secret_path
+
+BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
+VERSION_KEY = "x-nexlayer-lint-version"
+MESSAGES_KEY = "x-messages"  # beside a constraint: {"pattern": "must start with ..."}
+HINTS_KEY = "x-hints"  # beside a constraint: {"pattern": "fix advice"}
+ROOT_SPAN = Span(1, 1, 1, 1)
+MAX_QUOTED = 40  # longer values are shortened in messages
+
+# Keyword families (DESIGN §4): everything not listed here is NX105.
+_VALUE_KEYWORDS = frozenset({
+    "pattern", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
+    "maxProperties", "minContains", "maxContains",
+})
+_TYPE_WORDS = {
+    "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+    "object": "a mapping", "array": "a list", "null": "null",
+}
+# Common wrong names whose right name difflib cannot guess (they share too few letters).
+_ALIASES = {
+    "env": "vars", "environment": "vars", "envs": "vars", "variables": "vars", "ports": "servicePorts",
+    "port": "servicePorts", "containerport": "servicePorts", "cmd": "command", "args": "command",
+    "volumemounts": "volumes", "mountpoint": "mountPath", "route": "path", "filename": "fileName",
+    "token": "personalAccessToken", "password": "personalAccessToken", "user": "username",
+}
+_APPLICATION_KEYS = ("name", "url", "registryLogin", "pods")
+_POD_KEYS = ("image", "servicePorts", "path", "vars", "volumes", "secrets", "entrypoint", "command")
+# (depth of the mapping, key) -> the key it belongs under: `pods` at the top level, `image` in application
+_ONE_LEVEL_DOWN = {**{(0, k): "application" for k in _APPLICATION_KEYS}, **{(1, k): "pods" for k in _POD_KEYS}}
+# Nouns for list items in messages (`port 70000 of pod "web"`); other lists say `an item of ...`.
+_ITEM_NOUNS = {"servicePorts": "port", "pods": "pod", "volumes": "volume", "secrets": "secret", "vars": "var"}
+
+
+class SchemaLoadError(Exception):
+    """A schema that cannot be used: unreadable, not JSON, not a valid JSON Schema, or a remote $ref."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_bundled() -> dict:
+    """The bundled schema as a dict (a fresh copy each call)."""
+    return json.loads(BUNDLED_PATH.read_text(encoding="utf-8"))
+
+
+def build_validator(schema: Any, *, check_schema: bool = True) -> Any:
+    """A jsonschema validator for `schema`; `$ref`s resolve inside it (and the metaschemas) only.
+
+    Raises SchemaLoadError when the schema is not a JSON Schema its metaschema accepts, or a
+    `$ref` points anywhere else (we never fetch one).
+    """
+    import jsonschema
+    import jsonschema.exceptions
+    import referencing
+    import referencing.jsonschema
+    from referencing.exceptions import Unresolvable
+
+    if not isinstance(schema, (dict, bool)):
+        raise SchemaLoadError(f"a JSON Schema is an object or a boolean, not {_json_kind(schema)}")
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    if check_schema:
+        try:
+            cls.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as exc:
+            where = _json_pointer(exc.absolute_path)
+            raise SchemaLoadError(
+                f"not a valid JSON Schema: {exc.message} (at {where}, "
+                f"checked against {cls.META_SCHEMA.get('$id', 'its metaschema')})"
+            ) from None
+    # A registry with no `retrieve`: an unknown URI is Unresolvable, never a download. (Without an
+    # explicit registry jsonschema would fall back to fetching remote refs over the network.)
+    registry: referencing.Registry = referencing.Registry()
+    spec = referencing.jsonschema.specification_with(cls.META_SCHEMA.get("$id", ""),
+                                                     default=referencing.jsonschema.DRAFT202012)
+    resource = spec.create_resource(schema)
+    from jsonschema_specifications import REGISTRY as METASCHEMAS
+
+    resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
+    try:
+        _check_refs(resource, resolver, Unresolvable)
+    except RecursionError:
+        raise SchemaLoadError("the schema is nested too deeply") from None
+    format_checker = cls.FORMAT_CHECKER if _uses_format(schema) else None
+    return cls(schema, registry=registry, format_checker=format_checker)
+
+
+def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
+    """Resolve every `$ref` now, so a remote or broken one is an error at load time, not mid-run."""
+    contents = resource.contents
+    if isinstance(contents, dict):
+        for keyword in ("$ref", "$dynamicRef"):
+            ref = contents.get(keyword)
+            if isinstance(ref, str):
+                try:
+                    resolver.lookup(ref)
+                except unresolvable:
+                    remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
+                    why = ("points to another document; remote references are never fetched, "
+                           "so inline it under $defs" if remote else "does not resolve inside the schema")
+                    raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
+    for sub in resource.subresources():
+        _check_refs(sub, resolver.in_subresource(sub), unresolvable)
+
+
+def _uses_format(schema: Any) -> bool:
+    """Whether any subschema says `format`; the format checker costs time, so only then."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def schema_version(schema: Any) -> str:
+    """The version string a schema carries: ours, else a plain `version`, else ""."""
+    if isinstance(schema, dict):
+        for key in (VERSION_KEY, "version"):
+            if isinstance(schema.get(key), (str, int, float)) and not isinstance(schema.get(key), bool):
+                return str(schema[key])
+    return ""
+
+
+def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: bool = True) -> tuple[Any, SchemaInfo]:
+    """Bytes of a schema (a file, a cached download) -> (validator, SchemaInfo)."""
+    try:
+        schema = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SchemaLoadError(f"{location}: not UTF-8 text, so not a JSON Schema") from None
+    except json.JSONDecodeError as exc:
+        raise SchemaLoadError(f"{location}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise SchemaLoadError(f"{location}: nested too deeply") from None
+    try:
+        validator = build_validator(schema, check_schema=check_schema)
+    except SchemaLoadError as exc:
+        raise SchemaLoadError(f"{location}: {exc.message}") from None
+    info = SchemaInfo(source, location, schema_version(schema), hashlib.sha256(raw).hexdigest())
+    return validator, info
+
+
+@functools.cache
+def bundled_validator() -> tuple[Any, SchemaInfo]:
+    """The bundled schema's validator, built once per process.
+
+    The metaschema check is skipped here: tests/test_schema.py proves the bundled file passes
+    it, and it would cost every run start-up time for nothing.
+    """
+    raw = BUNDLED_PATH.read_bytes()
+    return load_schema_bytes(raw, source="bundled", location=str(BUNDLED_PATH), check_schema=False)
+
+
+def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
+    """A schema file's validator, built once per process and file."""
+    return _validator_for_file(str(Path(path).expanduser().resolve()))
+
+
+@functools.cache
+def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
+    return load_schema_bytes(raw, source="file", location=path)
+
+
+# --- mapping errors to problems --------------------------------------------------------------
+
+
+def check(doc: Document, validator: Any) -> Iterator[Problem]:
+    """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
+    mapper = _Mapper(doc)
+    for error in validator.iter_errors(doc.data):
+        yield from mapper.map(error)
+
+
+class _Mapper:
+    """Turns ValidationErrors into Problems; remembers what it has said to avoid repeating it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.required_done: set[DataPath] = set()
+
+    def map(self, error: Any) -> Iterator[Problem]:
+        keyword = error.validator
+        path: DataPath = tuple(error.absolute_path)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        if keyword == "required":
+            yield from self.required(error, path, schema)
+        elif keyword == "additionalProperties":
+            yield from self.unknown_keys(error, path, schema)
+        elif keyword == "type":
+            yield self.wrong_type(error.instance, path, _as_list(error.validator_value), schema)
+        elif keyword in ("oneOf", "anyOf"):
+            yield from self.branches(error, path)
+        elif keyword in _VALUE_KEYWORDS:
+            yield self.invalid_value(error, path, schema)
+        elif keyword is None and path and isinstance(path[-1], str):
+            # a `false` subschema under `properties`: the key itself is not allowed
+            yield Problem("NX102", f'key "{_short(path[-1])}" is not allowed in {self.subject(path[:-1])}',
+                          path, at="key")
+        else:
+            yield self.other(error, path)
+
+    # NX101
+    def required(self, error: Any, path: DataPath, schema: dict) -> Iterator[Problem]:
+        # jsonschema yields one error per missing key without naming it structurally, so the
+        # first error for a mapping reports all of its missing keys and the rest are skipped.
+        if path in self.required_done or not isinstance(error.instance, dict):
+            return
+        self.required_done.add(path)
+        if _one_key_var_item(path, error.instance):
+            name = _short(next(iter(error.instance)))
+            yield Problem(
+                "NX101", f'{self.subject(path)} is missing required keys "key" and "value"',
+                path + (next(iter(error.instance)),), at="key",
+                hint=f'a list item of vars needs `- key: {name}` and `value: ...` on the next line; '
+                     f'or make vars a mapping by removing the "- " before each name',
+            )
+            return
+        missing = [k for k in _as_list(error.validator_value) if isinstance(k, str) and k not in error.instance]
+        where_path, at, span = self.owner_key(path, error.instance)
+        subject = self.subject(path)
+        allowed = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        present = [k for k in error.instance if k not in allowed]
+        for key in missing:
+            if not path and key == "application" and any(k in _APPLICATION_KEYS for k in error.instance):
+                yield Problem("NX101", 'the file is missing the top-level key "application"', (), span=span,
+                              hint='start the file with "application:" and indent name, pods, ... under it')
+                continue
+            # a misspelt key (also an NX102) is the likely cause: say so where the author looks
+            typo = next((k for k in present if _did_you_mean(k, [key]) == key), None)
+            hint = (f'"{_short(typo)}" looks like a misspelling of "{key}"; rename it' if typo
+                    else _description_hint(key, allowed.get(key)))
+            above = self.doc.get(*path[:-1]) if path and isinstance(path[-1], str) else None
+            if not typo and isinstance(above, dict) and key in above:
+                line = self.doc.locate(path[:-1] + (key,), "key").line
+                hint = f'"{key}" on line {line} is one level too far out; indent it under "{path[-1]}"'
+
+            yield Problem("NX101", f'{subject} is missing required key "{key}"', where_path,
+                          hint=hint, at=at, span=span)
+
+    def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, str, Span | None]:
+        """Where a mapping that lacks a key is pointed at: its key, a list item's first key, line 1."""
+        if not path:
+            return (), "value", ROOT_SPAN
+        if isinstance(path[-1], int):
+            if instance:
+                return path + (next(iter(instance)),), "key", None
+            return path, "value", None
+        return path, "key", None
+
+    # NX102
+    def unknown_keys(self, error: Any, path: DataPath, schema: dict) -> Iterator[Problem]:
+        instance = error.instance
+        if not isinstance(instance, dict):
+            return
+        known = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        patterns = [p for p in (schema.get("patternProperties") or {}) if isinstance(p, str)]
+        if _one_key_var_item(path, instance):
+            return  # reported once, as NX101, by required()
+        subject = f"in {self.subject(path)}" if path else "at the top level"
+        allowed = ", ".join(known) if known else "none"
+        for key in instance:
+            if key in known or any(_search(p, key) for p in patterns):
+                continue
+            guess = _did_you_mean(key, list(known))
+            hint = (f'did you mean "{guess}"? ' if guess else "") + f"allowed keys: {allowed}"
+            home = _ONE_LEVEL_DOWN.get((len(path), key))
+            if home and not guess:
+                hint = f'"{_short(key)}" belongs under "{home}": indent it there; {hint}'
+            yield Problem("NX102", f'unknown key "{_short(key)}" {subject}', path + (key,),
+                          hint=hint, at="key")
+
+    # NX103
+    def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict) -> Problem:
+        words = [_TYPE_WORDS.get(t, str(t)) for t in expected if isinstance(t, str)]
+        # an integer is also a number: do not offer both
+        if "a number" in words and "an integer" in words:
+            words.remove("an integer")
+        want = " or ".join(words) or "another type"
+        secret = self.is_secret(path)
+        got = _describe(instance, secret)
+        if path and isinstance(path[-1], int) and len(path) > 1 and path[-2] not in ("pods", "volumes", "secrets"):
+            where = f"in {self.label(path[:-1])}"  # `port 2` would read as a port number
+        else:
+            where = f"for {self.label(path)}"
+        message = f"expected {want} {where}, got {got}"
+        return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret))
+
+    def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
+        source = None if secret else self.source_text(path)
+        if "string" in expected:
+            if isinstance(instance, bool):
+                return (f'YAML reads unquoted {source or str(instance).lower()} as a boolean; '
+                        f'quote it ("{source or str(instance).lower()}") to make it a string')
+            if isinstance(instance, (int, float)):
+                shown = f' ("{source}")' if source else ""
+                return f"YAML reads an unquoted number as a number; quote it{shown} to make it a string"
+            if instance is None:
+                return "an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an empty string"
+            if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
+                return 'write the command as one string, e.g. command: "npm run start"'
+        if instance is None:
+            return "a key with nothing after it is null in YAML; give it a value or remove the key"
+        if "integer" in expected or "number" in expected:
+            if isinstance(instance, str) and re.fullmatch(r"\s*[0-9]+\s*", instance):
+                return f"remove the quotes: {instance.strip()}"
+            if isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1 and path[-2] == "servicePorts":
+                return "servicePorts takes plain port numbers, e.g. servicePorts: [80]"
+            if isinstance(instance, dict) and len(path) > 1 and path[-2] == "servicePorts":
+                return "servicePorts takes plain port numbers, e.g. servicePorts: [80], not {port: 80}"
+        if expected == ["array"] and isinstance(instance, dict):
+            return 'write each item as a list entry starting with "- "'
+        if "object" in expected and path and isinstance(path[-1], str):
+            return f"write a mapping: indented `name: value` lines under {path[-1]}:"
+        if expected == ["array"] and not isinstance(instance, (list, dict)):
+            key = path[-1] if path and isinstance(path[-1], str) else "key"
+            return f"write a list, e.g. {key}: [{_short(str(instance), 20)}]" if not secret else "write a list"
+        if "object" in expected and isinstance(instance, list) and path and path[-1] == "application":
+            return "application holds a mapping of name, pods, ...; remove the leading `-`"
+        return None
+
+    # NX104
+    def invalid_value(self, error: Any, path: DataPath, schema: dict) -> Problem:
+        keyword = error.validator
+        instance = error.instance
+        secret = self.is_secret(path)
+        problem_path = path
+        extra = ""
+        if keyword == "uniqueItems" and isinstance(instance, list):
+            # point at the second of the repeated items: that is the one to delete
+            seen: list[Any] = []
+            for index, item in enumerate(instance):
+                if any(_json_equal(item, s) for s in seen):
+                    problem_path = path + (index,)
+                    shown = "a value" if self.is_secret(problem_path) else _quote(item)
+                    extra = f" ({shown} is repeated)"
+                    break
+                seen.append(item)
+        predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
+        subject = self.label(path) if keyword in ("minItems", "maxItems", "uniqueItems", "minProperties",
+                                                  "maxProperties", "minContains", "maxContains") \
+            else self.value_label(instance, path, secret)
+        hint = _schema_text(schema, HINTS_KEY, keyword)
+        suggestion = None if secret or keyword != "pattern" else _suggest(instance, error.validator_value)
+        if suggestion and len(suggestion) <= MAX_QUOTED:
+            hint = f'did you mean "{suggestion}"?'  # a concrete fix beats the general advice
+        return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint)
+
+    # oneOf / anyOf
+    def branches(self, error: Any, path: DataPath) -> Iterator[Problem]:
+        by_branch: dict[int, list[Any]] = {}
+        for sub in error.context or ():
+            index = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            if isinstance(index, int):
+                by_branch.setdefault(index, []).append(sub)
+        if not by_branch:  # oneOf matched more than one branch: no branch error explains it
+            yield self.other(error, path)
+            return
+        depth = len(path)
+
+        def rejects_type(errors: list[Any]) -> bool:
+            return any(e.validator == "type" and len(e.absolute_path) == depth for e in errors)
+
+        fitting = {i: errs for i, errs in by_branch.items() if not rejects_type(errs)}
+        if not fitting:
+            # every branch wants another type: one NX103 naming all of them
+            expected: list = []
+            for errs in by_branch.values():
+                for e in errs:
+                    if e.validator == "type" and len(e.absolute_path) == depth:
+                        expected.extend(t for t in _as_list(e.validator_value) if t not in expected)
+            schema = error.schema if isinstance(error.schema, dict) else {}
+            yield self.wrong_type(error.instance, path, expected, schema)
+            return
+        # the branch that fits the value's type and fails least is what the author meant
+        best = min(fitting, key=lambda i: (len(fitting[i]), i))
+        for sub in fitting[best]:
+            yield from self.map(sub)
+
+    # NX105
+    def other(self, error: Any, path: DataPath) -> Problem:
+        keyword = error.validator or "false"
+        secret = self.is_secret(path)
+        hint = _schema_text(error.schema if isinstance(error.schema, dict) else {}, HINTS_KEY, keyword)
+        message = _schema_text(error.schema if isinstance(error.schema, dict) else {}, MESSAGES_KEY, keyword)
+        if message:
+            text = f"{self.value_label(error.instance, path, secret)} {message}"
+        elif keyword == "oneOf":
+            text = f"{self.label(path)} matches more than one of the allowed forms; the schema allows exactly one"
+        else:
+            text = f"{self.label(path)} breaks the schema's `{keyword}` rule"
+        return Problem("NX105", text, path, hint=hint)
+
+    # --- naming things -----------------------------------------------------------------------
+
+    def subject(self, path: DataPath) -> str:
+        """A mapping as the author knows it: `pod "web"`, `volume "data" of pod "db"`, `application`."""
+        if not path:
+            return "the top level of the file"
+        if path == ("application",):
+            return "application"
+        last = path[-1]
+        if isinstance(last, int) and len(path) >= 2 and isinstance(path[-2], str):
+            noun = _ITEM_NOUNS.get(path[-2])
+            name = self.doc.get(*path, "name")
+            owner = self.owner_suffix(path[:-2])
+            if noun and path[-2] != "vars" and isinstance(name, str) and name and not self.is_secret(path + ("name",)):
+                return f'{noun} "{_short(name)}"{owner}'
+            return f"{path[-2]}[{last}]{owner}"
+        if isinstance(last, str):
+            return f"{last}{self.owner_suffix(path[:-1])}"
+        return format_path(path)
+
+    def owner_suffix(self, path: DataPath) -> str:
+        """` of pod "web"` when `path` is inside a pod; nothing at application level."""
+        if len(path) >= 3 and path[1] == "pods" and isinstance(path[2], int):
+            return f" of {self.subject(path[:3])}"
+        return ""
+
+    def label(self, path: DataPath) -> str:
+        """A place holding a value: `"image" of pod "web"`, `var "PORT" of pod "web"`, `port 2 of ...`."""
+        if not path:
+            return "the file"
+        last = path[-1]
+        parent = path[:-1]
+        if path == ("application",):
+            return '"application"'
+        if len(parent) >= 1 and parent[-1] == "vars" and isinstance(last, str):
+            return f'var "{_short(last)}"{self.owner_suffix(parent[:-1])}'
+        if isinstance(last, int) and parent and isinstance(parent[-1], str):
+            noun = _ITEM_NOUNS.get(parent[-1])
+            if noun in ("pod", "volume", "secret"):
+                return self.subject(path)
+            if noun:
+                return f"{noun} {last + 1} in {parent[-1]}{self.owner_suffix(parent[:-1])}"
+            return f"item {last + 1} of {self.label(parent)}"
+        if isinstance(last, str):
+            if len(parent) >= 2 and parent[-2] == "vars" and isinstance(parent[-1], int):
+                name = self.doc.get(*parent, "key")
+                owner = self.owner_suffix(parent[:-2])
+                if isinstance(name, str) and last == "value":
+                    return f'the value of var "{_short(name)}"{owner}'
+                return f'"{last}" of vars[{parent[-1]}]{owner}'
+            if parent in ((), ("application",)):
+                return f'"{last}"' if parent else f'"{last}"'
+            return f'"{last}" of {self.subject(parent)}'
+        return format_path(path)
+
+    def value_label(self, instance: Any, path: DataPath, secret: bool) -> str:
+        """`pod name "Web_1"`, `path "api" of pod "web"`, `port 70000 in servicePorts of pod "web"`."""
+        shown = "" if secret else f" {_quote(instance)}"
+        if len(path) >= 1 and path[-1] == "name":
+            parent = path[:-1]
+            if parent == ("application",):
+                return f"application name{shown}"
+            if len(parent) >= 2 and isinstance(parent[-1], int) and isinstance(parent[-2], str):
+                noun = _ITEM_NOUNS.get(parent[-2], parent[-2])
+                return f"{noun} name{shown}{self.owner_suffix(parent[:-2])}"
+        if path and isinstance(path[-1], int) and len(path) >= 2 and path[-2] == "servicePorts":
+            return f"port{shown} in servicePorts{self.owner_suffix(path[:-2])}"
+        if path and isinstance(path[-1], str) and not (len(path) >= 2 and path[-2] == "vars"):
+            parent = path[:-1]
+            of = "" if parent in ((), ("application",)) else f" of {self.subject(parent)}"
+            return f"{path[-1]}{shown}{of}"
+        return self.label(path) if secret else f"{self.label(path)} ({_quote(instance)})"
+
+    def is_secret(self, path: DataPath) -> bool:
+        return _is_secret(self.doc, path)
+
+    def source_text(self, path: DataPath) -> str | None:
+        """The value as written in the file, when it is a short single-line plain scalar."""
+        located = self.doc.positions.get(path)
+        if located is None or located.style != "" or located.value.line != located.value.end_line:
+            return None
+        lines = self.doc.text.splitlines()
+        if located.value.line > len(lines):
+            return None
+        text = lines[located.value.line - 1][located.value.col - 1: located.value.end_col - 1]
+        return text if 0 < len(text) <= MAX_QUOTED else None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _is_secret(doc: Document, path: DataPath) -> bool:
+    """Whether the value at `path` must never be quoted (secrets.py is the one place that decides)."""
+    return is_secret_path(tuple(path), doc.data)
+
+
+def _one_key_var_item(path: DataPath, instance: Any) -> bool:
+    """`- NAME: value` in a list of vars: neither form, but plainly one var; report it once."""
+    return (len(path) >= 2 and path[-2] == "vars" and isinstance(path[-1], int) and isinstance(instance, dict)
+            and len(instance) == 1 and not ({"key", "value"} & set(instance)))
+
+
+def _suggest(value: Any, pattern: Any) -> str | None:
+    """A corrected value that matches `pattern`: `Kd Chat` -> `kd-chat`, `https://x.io/` -> `x.io`."""
+    if not isinstance(value, str) or not isinstance(pattern, str):
+        return None
+    candidates = []
+    if "://" in value:
+        from urllib.parse import urlsplit
+
+        try:
+            candidates.append((urlsplit(value).hostname or "").lower())
+        except ValueError:
+            pass
+    candidates.append(re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-"))
+    for candidate in candidates:
+        if candidate and candidate != value and _search(pattern, candidate):
+            return candidate
+    return None
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _short(text: str, limit: int = MAX_QUOTED) -> str:
+    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _quote(value: Any) -> str:
+    """A value as messages show it: strings quoted and shortened, numbers bare, collections named."""
+    if isinstance(value, str):
+        return f'"{_short(value)}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return _short(repr(value))
+    return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def _describe(value: Any, secret: bool) -> str:
+    """`the number 8080`, `the string "x"`, `a list`, `null` (no value shown when secret)."""
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, bool):
+        return "a boolean" if secret else f"the boolean {_quote(value)}"
+    if isinstance(value, (int, float)):
+        return "a number" if secret else f"the number {_quote(value)}"
+    if isinstance(value, str):
+        return "a string" if secret else f"the string {_quote(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list"
+
+
+def _json_kind(value: Any) -> str:
+    return _describe(value, secret=True)
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    # JSON Schema equality: true is not 1
+    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _did_you_mean(key: str, known: list[str]) -> str | None:
+    lowered = {k.lower(): k for k in known}
+    if key.lower() in lowered:
+        return lowered[key.lower()]
+    alias = _ALIASES.get(key.lower())
+    if alias in known:
+        return alias
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.7)
+    return lowered[close[0]] if close else None
+
+
+def _schema_text(schema: Mapping, vendor_key: str, keyword: str) -> str | None:
+    texts = schema.get(vendor_key)
+    if isinstance(texts, dict) and isinstance(texts.get(keyword), str):
+        return texts[keyword]
+    return None
+
+
+def _description_hint(key: str, subschema: Any) -> str | None:
+    """`add "image": the container image, ...` from the schema's description of the missing key."""
+    if isinstance(subschema, dict) and isinstance(subschema.get("description"), str):
+        text = re.sub(r"^(REQUIRED|OPTIONAL):\s*", "", subschema["description"]).strip().rstrip(".")
+        if text:
+            return f'add "{key}": {_short(text, 200)}'
+    return None
+
+
+def _default_predicate(keyword: str, value: Any) -> str:
+    """What a constraint asks for, when the schema gives no message of its own."""
+    if keyword == "pattern":
+        return f'must match the pattern "{_short(str(value), 60)}"'
+    if keyword == "format":
+        return f"must be a valid {value}"
+    if keyword == "enum":
+        return "must be one of: " + ", ".join(_quote(v) for v in _as_list(value)[:20])
+    if keyword == "const":
+        return f"must be {_quote(value)}"
+    if keyword in ("minLength", "maxLength"):
+        unit = "character" if value == 1 else "characters"
+        return f"must be {'at least' if keyword == 'minLength' else 'at most'} {value} {unit} long"
+    if keyword in ("minItems", "maxItems", "minContains", "maxContains"):
+        unit = "item" if value == 1 else "items"
+        return f"must have {'at least' if keyword.startswith('min') else 'at most'} {value} {unit}"
+    if keyword in ("minProperties", "maxProperties"):
+        unit = "key" if value == 1 else "keys"
+        return f"must have {'at least' if keyword.startswith('min') else 'at most'} {value} {unit}"
+    if keyword == "uniqueItems":
+        return "must not repeat an item"
+    bounds = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+              "exclusiveMaximum": "less than", "multipleOf": "a multiple of"}
+    return f"must be {bounds.get(keyword, keyword)} {_quote(value)}"
+
+
+def _json_pointer(parts: Iterable[PathPart]) -> str:
+    return "/" + "/".join(str(p) for p in parts) if parts else "the top level"
