@@ -4,15 +4,16 @@ mountPath per volume or secret in a pod (NX212)."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.common import Pod, is_placeholder_image, line_of, parse_image, pods, var_value
 from nexlayer_lint.model import Document, Problem
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
-# The last segment of the repository: postgres, postgis/postgis, pgvector/pgvector,
-# timescale/timescaledb(-ha), bitnami/postgresql, with any registry and tag.
-_POSTGRES_IMAGES = frozenset({"postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha", "postgresql"})
+# The last segment of the repository names Postgres: postgres, postgis/postgis, pgvector/pgvector,
+# timescale/timescaledb(-ha), bitnami/postgresql, zulip/zulip-postgresql, with any registry and tag.
+_POSTGRES_IMAGE = re.compile(r"(?:^|[-_.])(?:postgres|postgresql|postgis|pgvector|timescaledb)(?:[-_.]|$)")
 
 
 def is_postgres(pod: Pod) -> bool:
@@ -20,7 +21,7 @@ def is_postgres(pod: Pod) -> bool:
     if not isinstance(image, str) or is_placeholder_image(image):
         return False
     repository = parse_image(image).repository.lower()
-    return repository.rsplit("/", 1)[-1] in _POSTGRES_IMAGES
+    return _POSTGRES_IMAGE.search(repository.rsplit("/", 1)[-1]) is not None
 
 
 def _norm(path: str) -> str:
@@ -97,7 +98,9 @@ def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
 
 
 def mount_path_conflict(doc: Document) -> Iterator[Problem]:
-    """NX212: two volumes or secrets mounted at one directory of a pod hide each other."""
+    """NX212: two volumes mounted at one directory of a pod hide each other; so do two secrets
+    with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
+    examples do (each file lands at mountPath/fileName)."""
     for pod in pods(doc):
         first: dict[str, tuple[str, int]] = {}
         for kind in ("volumes", "secrets"):
@@ -111,16 +114,20 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
                 name = item.get("name")
                 label = f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
                 where = pod.path + (kind, j, "mountPath")
+                file_name = item.get("fileName") if kind == "secrets" else None
                 key = _norm(mount)
+                if isinstance(file_name, str) and file_name:
+                    key = _norm(f"{key.rstrip('/')}/{file_name}")
                 if key in first:
                     other, line = first[key]
+                    what = f'mountPath "{mount}"' if key == _norm(mount) else \
+                        f'mountPath "{mount}" with fileName "{file_name}"'
                     yield Problem(
                         "NX212",
-                        f'mountPath "{mount}" of {label} in pod "{pod.name}" is already the mountPath '
-                        f"of {other} on line {line}",
+                        f'{what} of {label} in pod "{pod.name}" is already used by {other} on line {line}',
                         path=where,
-                        hint="mount each volume and secret at a directory of its own "
-                             "(a secret's file lands at mountPath/fileName)",
+                        hint="mount each volume at a directory of its own, and give secrets that share "
+                             "a mountPath different fileNames",
                     )
                 else:
                     first[key] = (label, line_of(doc, where))
