@@ -305,16 +305,30 @@ def _syntax(message: str, span: Span, hint: str | None = None) -> Problem:
 
 
 def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    """A parser error, said the way a person would, at the line where it can be fixed."""
+    problem = str(exc.problem or "").strip()
+    context = str(exc.context or "").strip()
+    mark, message, hint = exc.problem_mark or exc.context_mark, problem or context, None
+    opened = exc.context_mark
+    if "end of stream" in problem and opened is not None and "quoted scalar" in context:
+        mark, message = opened, f"a quoted value opened on line {opened.line + 1} is never closed"
+        hint = "add the closing quote"
+    elif opened is not None and ("flow sequence" in context or "flow mapping" in context):
+        bracket = "[" if "sequence" in context else "{"
+        mark, message = opened, f"the `{bracket}` opened on line {opened.line + 1} is not closed properly"
+        hint = "close it, and separate its items with commas"
+    elif "did not find expected" in problem or "expected <block end>" in problem:
+        message = f"unexpected indentation ({problem})"
+        hint = "this line's indentation does not fit the lines above: indent it like its siblings"
+    elif "mapping values are not allowed" in problem:
+        hint = 'a value that contains ": " must be quoted'
+    elif context and problem and "while" in context:
+        message = f"{problem} ({context})"
     lines = text.splitlines() or [""]
-    line = min(max(line, 1), len(lines) + 1)
-    problem = str(exc.problem or exc.context or "not parseable as YAML").strip()
-    message = problem
-    if exc.context and exc.problem and "while" in str(exc.context):
-        message = f"{problem} ({exc.context})"
-    hint = None
-    if "\t" in (lines[line - 1] if line <= len(lines) else ""):
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if line > len(lines):  # the end of the stream: point at the end of the last line instead
+        line, col = len(lines), len(lines[-1]) + 1
+    if "\t" in lines[max(line - 1, 0)]:
         hint = "YAML indentation must use spaces, not tabs"
     return _syntax(message, Span(line, col, line, col + 1), hint)
 
