@@ -144,7 +144,8 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         )
         text = render(fmt, results, run, options)
         if target is None:
-            click.echo(text, nl=False)
+            # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
+            click.echo(text, nl=False, color=options.color)
         else:
             _write_atomically(Path(target), text)
     for result in results:

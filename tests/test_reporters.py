@@ -1,0 +1,548 @@
+"""Reporters: golden files per format, SARIF against the official schema, escaping, colour, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nexlayer_lint.cli import main
+from nexlayer_lint.engine import lint
+from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
+from nexlayer_lint.registry import RULES
+from nexlayer_lint.reporters import FORMATS, ReportOptions, render
+from nexlayer_lint.reporters import github as github_reporter
+from nexlayer_lint.reporters import sarif as sarif_reporter
+from nexlayer_lint.reporters import text as text_reporter
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# Set NEXLAYER_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then review the diff.
+UPDATE = os.environ.get("NEXLAYER_UPDATE_GOLDEN") == "1"
+RUN = RunInfo(tool_version="0.0.0-test", schema=SchemaInfo("bundled", "nexlayer.schema.json", "test"))
+EXTENSIONS = {"text": "txt", "github": "txt", "junit": "xml", "gitlab": "json", "sarif": "sarif"}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+CASES = {
+    "errors": """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+      servicePorts: [8080]
+    - name: api
+      image: ghcr.io/acme/api:2.0
+      servicePorts: [http]
+""",
+    "warnings": """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx
+      path: /
+      servicePorts: [80]
+      replicas: 2
+      vars:
+        DEBUG: on
+""",
+    "clean": """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+""",
+    "unparseable": """\
+application:
+  name: shop
+  pods: [
+    - name: web
+""",
+}
+UNREADABLE = FileResult("missing/nexlayer.yaml", (), "", "missing/nexlayer.yaml: no such file")
+
+TOKEN = "ghp_SUPERSECRET1234567890abcdefXYZ"
+PASSWORD = "hunter2-unique-xyz"
+SECRETS_FILE = f"""\
+application:
+  name: secret-shop
+  registryLogin:
+    registry: ghcr.io
+    username: acme
+    personalAccessToken: {TOKEN}
+  pods:
+    - name: web
+      image: ghcr.io/acme/web:1.0
+      path: /
+      servicePorts: [80]
+      vars:
+        DB_PASSWORD: {PASSWORD}
+        DB_PASSWORD: {PASSWORD}
+"""
+
+
+def case_result(case: str) -> FileResult:
+    return lint(CASES[case], f"{case}/nexlayer.yaml")
+
+
+def mixed_results() -> list[FileResult]:
+    """Every case plus an unreadable file, deliberately out of order: reporters must sort."""
+    return [case_result("warnings"), UNREADABLE, case_result("clean"), case_result("unparseable"), case_result("errors")]
+
+
+def normalised(fmt: str, text: str) -> str:
+    """SARIF rule help comes from rules/ pages other people edit: keep only what this test owns."""
+    if fmt != "sarif":
+        return text
+    log = json.loads(text)
+    driver = log["runs"][0]["tool"]["driver"]
+    driver["rules"] = [rule["id"] for rule in driver["rules"]]  # the rest is checked below
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing; run with NEXLAYER_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+# --- golden files --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden_single_file(fmt: str, case: str) -> None:
+    out = render(fmt, [case_result(case)], RUN, ReportOptions(show_source=True))
+    check_golden(f"{case}.{fmt}.{EXTENSIONS[fmt]}", normalised(fmt, out))
+
+
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
+def test_golden_several_files(fmt: str) -> None:
+    out = render(fmt, mixed_results(), RUN, ReportOptions(show_source=True))
+    check_golden(f"mixed.{fmt}.{EXTENSIONS[fmt]}", normalised(fmt, out))
+
+
+def test_the_cases_cover_what_the_goldens_claim() -> None:
+    """If a check changes, the goldens must still show errors, warnings only, nothing, and NX001."""
+    severities = {case: {d.severity for d in case_result(case).diagnostics} for case in CASES}
+    assert "error" in severities["errors"]
+    assert severities["warnings"] == {"warning"}
+    assert severities["clean"] == set()
+    assert [d.code for d in case_result("unparseable").diagnostics] == ["NX001"]
+
+
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
+def test_order_of_input_does_not_change_output(fmt: str) -> None:
+    results = mixed_results()
+    assert render(fmt, results, RUN, ReportOptions()) == render(fmt, results[::-1], RUN, ReportOptions())
+
+
+# --- SARIF ---------------------------------------------------------------------------------
+
+
+def _sarif_validator():
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"{SARIF_SCHEMA} is absent (the shared folder sits beside the checkout)")
+    from jsonschema import Draft4Validator
+
+    return Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)]],
+                         ids=["empty-run", "clean", "mixed", "secrets"])
+def test_sarif_validates_against_the_official_schema(results: list[FileResult]) -> None:
+    log = json.loads(render("sarif", results, RUN, ReportOptions()))
+    errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+
+
+def test_sarif_has_what_github_code_scanning_needs() -> None:
+    log = json.loads(render("sarif", mixed_results(), RUN, ReportOptions()))
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("nexlayer-lint", "0.0.0-test")
+    assert driver["informationUri"].startswith("https://")
+    rules = driver["rules"]
+    assert [r["id"] for r in rules] == sorted(RULES)
+    nx002 = rules[sorted(RULES).index("NX002")]
+    assert nx002["name"] == "duplicate-key"
+    assert nx002["helpUri"].endswith("/rules/NX002-duplicate-key.md")
+    assert nx002["defaultConfiguration"] == {"level": "error"}
+    assert nx002["shortDescription"]["text"] == RULES["NX002"].summary
+    assert rules[sorted(RULES).index("NX217")]["defaultConfiguration"] == {"level": "note"}
+    from nexlayer_lint.docs import rule_page
+
+    if rule_page("NX002"):  # the page's text is the rule's help
+        assert nx002["help"]["markdown"] == rule_page("NX002")
+
+    results = run["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("NX002", 8), ("NX103", 11), ("NX001", 4), ("NX215", 5), ("NX102", 8), ("NX005", 10),
+    ]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert not location["artifactLocation"]["uri"].startswith(("/", "./", "file:"))
+        assert set(location["region"]) == {"startLine", "startColumn", "endLine", "endColumn"}
+        assert result["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY]
+    first = results[0]
+    assert first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "errors/nexlayer.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 8, "startColumn": 7, "endLine": 8, "endColumn": 19},
+    }
+    assert first["message"]["text"].startswith('key "servicePorts" is already defined on line 7\nhelp: ')
+    assert [r["level"] for r in results[3:]] == ["warning", "warning", "warning"]
+    # the unreadable file is a tool notification, and the run says it did not fully succeed
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert [n["message"]["text"] for n in invocation["toolExecutionNotifications"]] == [UNREADABLE.error]
+    assert run["properties"]["schema"]["description"] == "bundled@test"
+
+
+def test_sarif_uri_is_percent_encoded_and_relative() -> None:
+    diag = Diagnostic("./my apps/nexlayer.yaml", 1, 1, 1, 2, "NX004", "empty-document", "error", "empty")
+    log = sarif_reporter.build([FileResult(diag.file, (diag,), "")], RUN)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "my%20apps/nexlayer.yaml", "uriBaseId": "%SRCROOT%"}
+
+
+def _fingerprints(fmt: str, result: FileResult) -> list[tuple[str, int, str]]:
+    out = render(fmt, [result], RUN, ReportOptions())
+    if fmt == "sarif":
+        return [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                 r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY])
+                for r in json.loads(out)["runs"][0]["results"]]
+    return [(i["check_name"], i["location"]["lines"]["begin"], i["fingerprint"]) for i in json.loads(out)]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_fingerprints_survive_unrelated_lines_moving(fmt: str) -> None:
+    before = _fingerprints(fmt, case_result("errors"))
+    moved_text = "# a comment\n\n" + CASES["errors"].replace("    - name: api\n", "    # the API\n    - name: api\n")
+    after = _fingerprints(fmt, lint(moved_text, "errors/nexlayer.yaml"))
+    assert [(code, line + 2) for code, line, _ in before] == [(code, line) for code, line, _ in after[:1]] + [
+        (code, line - 1) for code, line, _ in after[1:]]  # the lines did move
+    assert [fp for *_, fp in before] == [fp for *_, fp in after]
+    # editing the offending line itself is a new finding
+    edited = lint(CASES["errors"].replace("[http]", "[https]"), "errors/nexlayer.yaml")
+    assert _fingerprints(fmt, edited)[1][2] != before[1][2]
+    # and the same file under another path is another finding
+    assert _fingerprints(fmt, lint(CASES["errors"], "other/nexlayer.yaml"))[0][2] != before[0][2]
+
+
+# --- GitLab --------------------------------------------------------------------------------
+
+
+def test_gitlab_fingerprints_are_unique_even_for_look_alike_findings() -> None:
+    text = CASES["clean"] + "      servicePorts: [80]\n      servicePorts: [80]\n"
+    result = lint(text)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("NX002", 8), ("NX002", 9)]
+    issues = json.loads(render("gitlab", [result, case_result("errors"), UNREADABLE], RUN, ReportOptions()))
+    prints = [issue["fingerprint"] for issue in issues]
+    assert len(prints) == len(set(prints)) == 5
+    assert all(re.fullmatch(r"[0-9a-f]{32}", fp) for fp in prints)
+
+
+def test_gitlab_fields_and_severities() -> None:
+    issues = json.loads(render("gitlab", mixed_results(), RUN, ReportOptions()))
+    assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues] == [
+        ("NX002", "major", "errors/nexlayer.yaml", 8),
+        ("NX103", "major", "errors/nexlayer.yaml", 11),
+        ("nexlayer-lint/file-error", "blocker", "missing/nexlayer.yaml", 1),
+        ("NX001", "critical", "unparseable/nexlayer.yaml", 4),
+        ("NX215", "minor", "warnings/nexlayer.yaml", 5),
+        ("NX102", "minor", "warnings/nexlayer.yaml", 8),
+        ("NX005", "minor", "warnings/nexlayer.yaml", 10),
+    ]
+    assert issues[0]["description"] == 'NX002 key "servicePorts" is already defined on line 7 [duplicate-key]'
+    info = Diagnostic("a.yaml", 3, 1, 3, 5, "NX217", "placeholder-image", "info", "image is a placeholder")
+    assert json.loads(render("gitlab", [FileResult("a.yaml", (info,), "")], RUN, ReportOptions()))[0]["severity"] == "info"
+    assert render("gitlab", [], RUN, ReportOptions()) == "[]\n"
+
+
+# --- GitHub --------------------------------------------------------------------------------
+
+
+def test_github_escapes_data_and_properties() -> None:
+    diag = Diagnostic("odd,dir:x/nexlayer.yaml", 3, 5, 3, 9, "NX104", "invalid-value", "error",
+                      'value "50%" is a:b, c\r\nand more', "use 100%, not 50%")
+    out = github_reporter.render([FileResult(diag.file, (diag,), "")], RUN, ReportOptions())
+    assert out == (
+        "::error file=odd%2Cdir%3Ax/nexlayer.yaml,line=3,endLine=3,col=5,endColumn=9,title=NX104 invalid-value"
+        '::value "50%25" is a:b, c%0D%0Aand more%0Ahelp: use 100%25, not 50%25\n'
+    )
+    assert github_reporter.escape_property("%0A") == "%250A"  # % first, or an escape would be decoded twice
+
+
+def test_github_levels_and_multi_line_spans() -> None:
+    warning = Diagnostic("a.yaml", 2, 3, 4, 1, "NX216", "vars-list-form", "warning", "vars is a list")
+    info = Diagnostic("a.yaml", 5, 1, 5, 4, "NX217", "placeholder-image", "info", "image is a placeholder")
+    out = github_reporter.render([FileResult("a.yaml", (info, warning), "")], RUN, ReportOptions())
+    assert out.splitlines() == [
+        # GitHub ignores columns on an annotation that spans lines, so none are sent
+        "::warning file=a.yaml,line=2,endLine=4,title=NX216 vars-list-form::vars is a list",
+        "::notice file=a.yaml,line=5,endLine=5,col=1,endColumn=4,title=NX217 placeholder-image::image is a placeholder",
+    ]
+
+
+def test_github_reports_an_unreadable_file_and_nothing_for_clean_ones() -> None:
+    out = render("github", [UNREADABLE, case_result("clean")], RUN, ReportOptions())
+    assert out == "::error file=missing/nexlayer.yaml,title=nexlayer-lint::missing/nexlayer.yaml: no such file\n"
+
+
+# --- JUnit ---------------------------------------------------------------------------------
+
+
+def test_junit_parses_with_the_standard_library() -> None:
+    root = ET.fromstring(render("junit", mixed_results(), RUN, ReportOptions()))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["clean/nexlayer.yaml", "errors/nexlayer.yaml", "missing/nexlayer.yaml",
+                            "unparseable/nexlayer.yaml", "warnings/nexlayer.yaml"]
+    clean_cases = suites["clean/nexlayer.yaml"].findall("testcase")
+    assert [(c.get("name"), list(c)) for c in clean_cases] == [("no problems", [])]
+    errors = suites["errors/nexlayer.yaml"]
+    assert [c.get("name") for c in errors.findall("testcase")] == ["NX002 duplicate-key", "NX103 wrong-type"]
+    failure = errors.find("testcase/failure")
+    assert failure is not None and failure.get("type") == "error"
+    assert failure.get("message") == 'key "servicePorts" is already defined on line 7'
+    assert failure.text.startswith('errors/nexlayer.yaml:8:7: error NX002 key "servicePorts" is already defined')
+    missing = suites["missing/nexlayer.yaml"].find("testcase/error")
+    assert missing is not None and missing.get("message") == UNREADABLE.error
+    assert suites["warnings/nexlayer.yaml"].get("failures") == "3"
+
+
+def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -> None:
+    diags = tuple(Diagnostic("a.yaml", line, 1, line, 2, "NX002", "duplicate-key", "error", f"dup \x07{line}")
+                  for line in (9, 4))
+    root = ET.fromstring(render("junit", [FileResult("a.yaml", diags, "")], RUN, ReportOptions()))
+    (case,) = root.iter("testcase")
+    failure = case.find("failure")
+    assert case.get("line") == "4"
+    assert failure.get("message") == "dup \ufffd4 (and 1 more)"
+    assert [line.split(":")[1] for line in failure.text.splitlines()] == ["4", "9"]
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def test_text_code_frame_points_at_the_span() -> None:
+    diag = Diagnostic("nexlayer.yaml", 14, 25, 14, 31, "NX208", "unknown-pod-reference", "error",
+                      'var "API_URL" refers to pod "bakend", which does not exist', 'did you mean "backend"?')
+    source = "\n" * 13 + "        API_URL: http://bakend.pod:8000\n"
+    out = text_reporter.render([FileResult("nexlayer.yaml", (diag,), source)], RUN, ReportOptions(show_source=True))
+    assert out == (
+        'nexlayer.yaml:14:25: error NX208 var "API_URL" refers to pod "bakend", which does not exist'
+        " [unknown-pod-reference]\n"
+        "   |\n"
+        "14 |         API_URL: http://bakend.pod:8000\n"
+        "   |                         ^^^^^^\n"
+        '   = help: did you mean "backend"?\n'
+        "\n"
+        "1 error in 1 file\n"
+    )
+
+
+def test_text_carets_line_up_after_tabs_and_wide_characters() -> None:
+    diag = Diagnostic("a.yaml", 1, 8, 1, 11, "NX205", "unknown-template", "warning", "x")
+    source = 'k:\t"日本 <% X %>"\n'
+    assert source[7:10] == "<% "
+    lines = text_reporter.render([FileResult("a.yaml", (diag,), source)], RUN,
+                                 ReportOptions(show_source=True, quiet=True)).splitlines()
+    assert lines[2] == '1 | k:\t"日本 <% X %>"'
+    assert lines[3] == "  |   \t      ^^^"  # the tab is kept, each wide character takes two columns
+
+
+def test_text_without_source_and_quiet() -> None:
+    out = render("text", [case_result("errors")], RUN, ReportOptions(quiet=True))
+    assert out.splitlines() == [
+        'errors/nexlayer.yaml:8:7: error NX002 key "servicePorts" is already defined on line 7 [duplicate-key]',
+        "  help: remove one of them; YAML parsers disagree on which one wins",
+        'errors/nexlayer.yaml:11:22: error NX103 expected an integer in "servicePorts" of pod "api", got the string'
+        ' "http" [wrong-type]',
+        "  help: servicePorts takes plain port numbers, e.g. servicePorts: [80]",
+    ]
+    assert render("text", [case_result("clean")], RUN, ReportOptions(quiet=True)) == ""
+
+
+@pytest.mark.parametrize(("results", "line"), [
+    ([], "no problems in 0 files"),
+    ([FileResult("a.yaml", (), "")], "no problems in 1 file"),
+    ([FileResult("a.yaml", (), ""), FileResult("b.yaml", (), ""), UNREADABLE],
+     "no problems in 2 files; 1 file could not be linted"),
+])
+def test_text_summary_line_when_clean(results: list[FileResult], line: str) -> None:
+    assert render("text", results, RUN, ReportOptions()) == line + "\n"
+
+
+def test_text_summary_counts_and_plurals() -> None:
+    out = render("text", mixed_results(), RUN, ReportOptions())
+    assert out.splitlines()[-1] == "3 errors, 3 warnings in 3 of 5 files; 1 file could not be linted"
+
+
+def test_text_colour_on_and_off() -> None:
+    results = [case_result("errors"), case_result("warnings")]
+    plain = render("text", results, RUN, ReportOptions(show_source=True))
+    coloured = render("text", results, RUN, ReportOptions(show_source=True, color=True))
+    assert "\x1b[" not in plain
+    assert "\x1b[1;31merror\x1b[0m" in coloured and "\x1b[1;33mwarning\x1b[0m" in coloured
+    assert ANSI.sub("", coloured) == plain
+
+
+def test_text_never_passes_terminal_escapes_through() -> None:
+    diag = Diagnostic("a.yaml", 1, 4, 1, 8, "NX104", "invalid-value", "error", 'bad "\x1b[2J"', "\x1b]0;pwned\x07")
+    out = render("text", [FileResult("a.yaml", (diag,), "k: \x1b[2J\n")], RUN, ReportOptions(show_source=True))
+    assert "\x1b" not in out and "\x07" not in out
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_secret_values_never_appear(fmt: str) -> None:
+    result = lint(SECRETS_FILE)
+    lines = {d.line for d in result.diagnostics}
+    assert 14 in lines, "the test needs a finding on a line that holds a secret, or it proves nothing"
+    assert TOKEN in SECRETS_FILE and PASSWORD in SECRETS_FILE
+    for options in (ReportOptions(show_source=True), ReportOptions(show_source=True, color=True)):
+        out = render(fmt, [result], RUN, options)
+        assert TOKEN not in out and PASSWORD not in out
+        assert "SUPERSECRET" not in out and "hunter2" not in out
+
+
+def test_secret_values_never_appear_in_any_output_file(tmp_path: Path) -> None:
+    (tmp_path / "nexlayer.yaml").write_text(SECRETS_FILE, encoding="utf-8")
+    args = ["check", "nexlayer.yaml", "--show-source", "--color", "always"]
+    for fmt in FORMATS:
+        args += ["--format", fmt, "-o", f"report.{fmt}"]
+    with _chdir(tmp_path):
+        outcome = CliRunner().invoke(main, [*args, "--format", "text"])
+    assert outcome.exit_code == 1, outcome.output
+    reports = [(tmp_path / f"report.{fmt}").read_text(encoding="utf-8") for fmt in FORMATS]
+    for text in [outcome.output, *reports]:
+        assert "SUPERSECRET" not in text and "hunter2" not in text
+
+
+@pytest.mark.xfail(reason="engine: a file that fails to parse keeps its unmasked text for the code frame", strict=False)
+def test_secret_values_never_appear_when_the_file_does_not_parse() -> None:
+    broken = SECRETS_FILE.replace(f"personalAccessToken: {TOKEN}", f"personalAccessToken: {TOKEN}: [")
+    result = lint(broken)
+    assert [d.code for d in result.diagnostics] == ["NX001"]
+    out = render("text", [result], RUN, ReportOptions(show_source=True))
+    assert "SUPERSECRET" not in out
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+class _chdir:
+    def __init__(self, path: Path) -> None:
+        self.path, self.old = path, os.getcwd()
+
+    def __enter__(self) -> None:
+        os.chdir(self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        os.chdir(self.old)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "nexlayer.yaml").write_text(CASES["errors"], encoding="utf-8")
+    return tmp_path
+
+
+def _run(project: Path, *args: str, env: dict[str, str] | None = None):
+    with _chdir(project):
+        # color=True: let the CLI decide; CliRunner would otherwise strip every ANSI code itself
+        return CliRunner().invoke(main, ["check", "nexlayer.yaml", *args], env=env, color=True)
+
+
+def test_cli_writes_several_reports_in_one_run(project: Path) -> None:
+    outcome = _run(project, "--format", "text", "--format", "sarif", "-o", "out/report.sarif",
+                   "--format", "gitlab", "--output-file", "gl-code-quality.json", "--format", "junit",
+                   "--output-file=junit.xml")
+    assert outcome.exit_code == 1, outcome.output
+    assert outcome.output.startswith("nexlayer.yaml:8:7: error NX002 ")
+    assert outcome.output.endswith("2 errors in 1 file\n")
+    log = json.loads((project / "out" / "report.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["NX002", "NX103"]
+    assert [i["check_name"] for i in json.loads((project / "gl-code-quality.json").read_text())] == ["NX002", "NX103"]
+    assert ET.parse(project / "junit.xml").getroot().get("failures") == "2"
+    # written atomically: no temporary file is left beside the reports
+    assert sorted(p.name for p in project.rglob("*") if p.is_file()) == [
+        "gl-code-quality.json", "junit.xml", "nexlayer.yaml", "report.sarif"]
+
+
+def test_cli_output_file_pairs_with_the_format_before_it(project: Path) -> None:
+    outcome = _run(project, "--format", "sarif", "-o", "a.sarif", "--format", "github")
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("::error file=nexlayer.yaml,line=8,")
+    assert json.loads((project / "a.sarif").read_text())["version"] == "2.1.0"
+    # with no --format, the one --output-file gets the text report
+    assert _run(project, "-o", "report.txt").output == ""
+    assert (project / "report.txt").read_text().endswith("2 errors in 1 file\n")
+    misplaced = _run(project, "-o", "b.sarif", "--format", "sarif")
+    assert misplaced.exit_code == 2
+    assert "--output-file b.sarif must follow the --format it is for" in misplaced.output
+    assert not (project / "b.sarif").exists()
+
+
+def test_cli_replaces_an_existing_report(project: Path) -> None:
+    (project / "r.json").write_text("stale", encoding="utf-8")
+    assert _run(project, "--format", "gitlab", "-o", "r.json").exit_code == 1
+    assert len(json.loads((project / "r.json").read_text())) == 2
+
+
+@pytest.mark.parametrize(("args", "env", "coloured"), [
+    ((), {}, False),  # not a terminal
+    ((), {"FORCE_COLOR": "1"}, True),
+    ((), {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    (("--color", "always"), {"NO_COLOR": "1"}, True),  # an explicit choice wins over the environment
+    (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    (("--color", "auto"), {"NO_COLOR": ""}, False),
+])
+def test_cli_colour(project: Path, args: tuple[str, ...], env: dict[str, str], coloured: bool) -> None:
+    outcome = _run(project, *args, env=env)
+    assert outcome.exit_code == 1
+    assert ("\x1b[" in outcome.output) is coloured
+    assert ANSI.sub("", outcome.output).splitlines()[0].startswith("nexlayer.yaml:8:7: error NX002")
+
+
+def test_cli_show_source_and_quiet(project: Path) -> None:
+    framed = _run(project, "--show-source").output
+    assert "8 |       servicePorts: [8080]\n  |       ^^^^^^^^^^^^\n" in framed
+    assert "|" not in _run(project, "--no-show-source").output  # CliRunner is not a terminal: off
+    assert "|" not in _run(project).output
+    quiet = _run(project, "--quiet").output
+    assert "error" in quiet and "in 1 file" not in quiet
+
+
+def test_cli_colour_never_goes_into_a_file_unless_asked(project: Path) -> None:
+    _run(project, "--format", "text", "-o", "plain.txt", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in (project / "plain.txt").read_text()
+
+
+def test_masked_text_is_what_frames_show() -> None:
+    """The frame reads FileResult.masked_text, never the file: a reporter cannot see a secret."""
+    result = lint(SECRETS_FILE)
+    result = replace(result, masked_text=result.masked_text.replace("DB_PASSWORD", "DB_PASSW0RD"))
+    assert "DB_PASSW0RD" in render("text", [result], RUN, ReportOptions(show_source=True))
