@@ -487,7 +487,9 @@ class _Mapper:
             parent = path[:-1]
             of = "" if parent in ((), ("application",)) else f" of {self.subject(parent)}"
             return f"{path[-1]}{shown}{of}"
-        return self.label(path) if secret else f"{self.label(path)} ({_quote(instance)})"
+        if secret or isinstance(instance, (dict, list)):
+            return self.label(path)
+        return f"{self.label(path)} ({_quote(instance)})"
 
     def is_secret(self, path: DataPath) -> bool:
         return _is_secret(self.doc, path)

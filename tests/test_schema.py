@@ -1,0 +1,503 @@
+"""The bundled schema and the schema step: every keyword family's code, position and message."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint import loader, schema
+from nexlayer_lint.model import Span
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = """\
+application:
+  name: shop
+  url: www.example.com
+  registryLogin:
+    registry: ghcr.io
+    username: me
+    personalAccessToken: ${GHCR_TOKEN}
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80, 443]
+      vars:
+        API_URL: http://api.pod:8000
+      volumes:
+        - name: cache
+          size: 512Mi
+          mountPath: /cache
+      secrets:
+        - name: cfg
+          data: c2VjcmV0
+          mountPath: /etc/cfg
+          fileName: app.conf
+      entrypoint: /docker-entrypoint.sh
+      command: nginx -g "daemon off;"
+    - name: api
+      image: <% REGISTRY %>/me/api:1.0
+      servicePorts: [8000]
+      vars:
+        - key: MODE
+          value: production
+"""
+
+
+def run(text: str, validator=None) -> list[tuple[str, int, int, str, str | None]]:
+    """(code, line, col, message, hint) for each schema problem, located as the engine would."""
+    doc, problems = loader.load(text, "nexlayer.yaml")
+    assert doc is not None, problems
+    validator = validator or schema.bundled_validator()[0]
+    out = []
+    for problem in schema.check(doc, validator):
+        span = problem.span or doc.locate(problem.path, problem.at)
+        out.append((problem.code, span.line, span.col, problem.message, problem.hint))
+    return sorted(out)
+
+
+def codes(text: str, validator=None) -> list[tuple[str, int, int]]:
+    return [(c, line, col) for c, line, col, _, _ in run(text, validator)]
+
+
+def pod(extra: str, head: str = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n") -> str:
+    return "application:\n  name: shop\n  pods:\n" + head + extra
+
+
+# --- the bundled schema ----------------------------------------------------------------------
+
+
+def test_bundled_schema_passes_its_metaschema() -> None:
+    import jsonschema
+
+    bundled = schema.load_bundled()
+    cls = jsonschema.validators.validator_for(bundled)
+    assert cls is jsonschema.Draft202012Validator
+    cls.check_schema(bundled)
+    schema.build_validator(bundled)  # refs resolve locally too
+
+
+def test_bundled_schema_identity() -> None:
+    bundled = schema.load_bundled()
+    assert bundled["title"] == "Nexlayer YAML Schema"
+    assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", bundled["x-nexlayer-lint-version"])
+    validator, info = schema.bundled_validator()
+    assert info.source == "bundled" and info.version == bundled["x-nexlayer-lint-version"]
+    assert info.location == str(schema.BUNDLED_PATH) and len(info.sha256) == 64
+    assert schema.bundled_validator()[0] is validator  # built once per process
+
+
+def test_every_property_has_a_description_and_every_constraint_a_message() -> None:
+    seen = 0
+
+    def walk(node: object, where: str) -> None:
+        nonlocal seen
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                assert isinstance(sub.get("description"), str), f"{where}.{name} has no description"
+                seen += 1
+            for keyword in ("pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "uniqueItems"):
+                if keyword in node:
+                    assert keyword in node.get("x-messages", {}), f"{where}: {keyword} without x-messages"
+            for key, sub in node.items():
+                if not key.startswith("x-"):  # vendor keywords hold texts, not subschemas
+                    walk(sub, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, sub in enumerate(node):
+                walk(sub, f"{where}[{i}]")
+
+    walk(schema.load_bundled(), "$")
+    assert seen >= 25
+
+
+def test_valid_file_gives_nothing() -> None:
+    assert run(VALID) == []
+
+
+# --- NX101 required --------------------------------------------------------------------------
+
+
+def test_missing_pod_key_points_at_the_items_first_key() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      path: /\n      servicePorts: [80]\n"
+    [(code, line, col, message, hint)] = run(text)
+    assert (code, line, col) == ("NX101", 4, 7)
+    assert message == 'pod "web" is missing required key "image"'
+    assert hint and hint.startswith('add "image": the container image')
+
+
+def test_missing_application_key_points_at_application() -> None:
+    assert run("application:\n  name: shop\n") == [(
+        "NX101", 1, 1, 'application is missing required key "pods"',
+        'add "pods": the pods (containers) of the application; at least one',
+    )]
+
+
+def test_missing_root_key_is_line_one() -> None:
+    doc, _ = loader.load("# a comment\nother: 1\n", "nexlayer.yaml")
+    problems = [p for p in schema.check(doc, schema.bundled_validator()[0]) if p.code == "NX101"]
+    assert [(p.message, p.span) for p in problems] == [('the top level of the file is missing required key "application"',
+                                                         Span(1, 1, 1, 1))]
+
+
+def test_top_level_pods_says_to_indent_them() -> None:
+    text = "name: shop\npods:\n  - name: web\n"
+    got = run(text)
+    assert got[0][:4] == ("NX101", 1, 1, 'the file is missing the top-level key "application"')
+    assert ("NX102", 2, 1, 'unknown key "pods" at the top level',
+            '"pods" belongs under "application": indent it there; allowed keys: application') in got
+
+
+def test_key_one_level_too_far_out() -> None:
+    text = "application:\n  name: shop\npods:\n  - name: web\n"
+    got = run(text)
+    assert ("NX101", 1, 1, 'application is missing required key "pods"',
+            '"pods" on line 3 is one level too far out; indent it under "application"') in got
+
+
+def test_missing_keys_of_volume_and_secret_name_their_owner() -> None:
+    text = pod("      volumes:\n        - mountPath: /data\n      secrets:\n        - name: key\n          data: x\n")
+    assert [r[:4] for r in run(text)] == [
+        ("NX101", 9, 11, 'volumes[0] of pod "web" is missing required key "name"'),
+        ("NX101", 9, 11, 'volumes[0] of pod "web" is missing required key "size"'),
+        ("NX101", 11, 11, 'secret "key" of pod "web" is missing required key "fileName"'),
+        ("NX101", 11, 11, 'secret "key" of pod "web" is missing required key "mountPath"'),
+    ]
+
+
+def test_misspelt_required_key_hint_points_at_the_typo() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      servicePort: [80]\n"
+    assert run(text) == [
+        ("NX101", 4, 7, 'pod "web" is missing required key "servicePorts"',
+         '"servicePort" looks like a misspelling of "servicePorts"; rename it'),
+        ("NX102", 6, 7, 'unknown key "servicePort" in pod "web"',
+         'did you mean "servicePorts"? allowed keys: name, image, path, servicePorts, vars, volumes, '
+         'secrets, entrypoint, command'),
+    ]
+
+
+# --- NX102 additionalProperties ---------------------------------------------------------------
+
+
+def test_one_unknown_key_diagnostic_per_key_with_did_you_mean() -> None:
+    text = pod("      env:\n        A: b\n      mountpath: /x\n      replicas: 2\n")
+    got = run(text)
+    assert [(c, line, col, m) for c, line, col, m, _ in got] == [
+        ("NX102", 8, 7, 'unknown key "env" in pod "web"'),
+        ("NX102", 10, 7, 'unknown key "mountpath" in pod "web"'),
+        ("NX102", 11, 7, 'unknown key "replicas" in pod "web"'),
+    ]
+    hints = [h for *_, h in got]
+    assert hints[0].startswith('did you mean "vars"? allowed keys: name, image, path, servicePorts')
+    assert hints[2].startswith("allowed keys: name, image, path")  # nothing close: no guess
+    assert "did you mean" not in hints[2]
+
+
+def test_unknown_key_in_volume_suggests_case_fix() -> None:
+    text = pod("      volumes:\n        - name: d\n          size: 1Gi\n          mountpath: /d\n")
+    got = run(text)
+    assert ("NX102", 11, 11, 'unknown key "mountpath" in volume "d" of pod "web"',
+            'did you mean "mountPath"? allowed keys: name, size, mountPath') in got
+
+
+# --- NX103 type -------------------------------------------------------------------------------
+
+
+def test_unquoted_number_var_value() -> None:
+    assert run(pod("      vars:\n        PORT: 8080\n")) == [(
+        "NX103", 9, 15, 'expected a string for var "PORT" of pod "web", got the number 8080',
+        'YAML reads an unquoted number as a number; quote it ("8080") to make it a string',
+    )]
+
+
+def test_boolean_and_null_var_values() -> None:
+    got = run(pod("      vars:\n        DEBUG: true\n        EMPTY:\n"))
+    assert got == [
+        ("NX103", 9, 16, 'expected a string for var "DEBUG" of pod "web", got the boolean true',
+         'YAML reads unquoted true as a boolean; quote it ("true") to make it a string'),
+        ("NX103", 10, 15, 'expected a string for var "EMPTY" of pod "web", got null (an empty value)',
+         'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string'),
+    ]
+
+
+def test_float_keeps_its_written_form_in_the_hint() -> None:
+    [(code, line, col, message, hint)] = run(pod("      vars:\n        VERSION: 1.10\n"))
+    assert (code, line, col) == ("NX103", 9, 18)
+    assert message == 'expected a string for var "VERSION" of pod "web", got the number 1.1'
+    assert hint == 'YAML reads an unquoted number as a number; quote it ("1.10") to make it a string'
+
+
+def test_port_types() -> None:
+    head = "    - name: web\n      image: nginx:1.27\n"
+    got = run(pod('      servicePorts: [80, "81"]\n', head) + "    - name: db\n      image: x:1\n      servicePorts: 5432\n")
+    assert got == [
+        ("NX103", 6, 26, 'expected an integer in "servicePorts" of pod "web", got the string "81"', "remove the quotes: 81"),
+        ("NX103", 9, 21, 'expected a list for "servicePorts" of pod "db", got the number 5432',
+         "write a list, e.g. servicePorts: [5432]"),
+    ]
+
+
+def test_command_list_and_pods_mapping() -> None:
+    assert run(pod("      command: [npm, start]\n")) == [(
+        "NX103", 8, 16, 'expected a string for "command" of pod "web", got a list',
+        'write the command as one string, e.g. command: "npm run start"',
+    )]
+    assert run("application:\n  name: shop\n  pods:\n    web:\n      image: x\n") == [(
+        "NX103", 4, 5, 'expected a list for "pods", got a mapping', 'write each item as a list entry starting with "- "',
+    )]
+
+
+def test_secret_values_are_never_quoted() -> None:
+    text = pod(
+        "      vars:\n        DB_PASSWORD: 123456\n      secrets:\n        - name: s\n          data: 987654\n"
+        "          mountPath: /s\n          fileName: f\n"
+    ) + "  registryLogin:\n    registry: ghcr.io\n    username: me\n    personalAccessToken: 555555\n"
+    got = run(text)
+    assert [(c, line, col) for c, line, col, _, _ in got] == [("NX103", 9, 22), ("NX103", 12, 17), ("NX103", 18, 26)]
+    assert got[0][3] == 'expected a string for var "DB_PASSWORD" of pod "web", got a number'
+    for *_, message, hint in got:
+        for secret in ("123456", "987654", "555555"):
+            assert secret not in message and secret not in (hint or "")
+
+
+def test_secret_list_form_value_not_quoted_in_value_errors() -> None:
+    text = pod("      vars:\n        - key: API_TOKEN\n          value: 424242\n")
+    [(code, line, col, message, hint)] = run(text)
+    assert (code, line, col) == ("NX103", 10, 18)
+    assert "424242" not in message + (hint or "")
+
+
+# --- NX104 value keywords ---------------------------------------------------------------------
+
+
+def test_app_name_pattern_with_suggestion() -> None:
+    text = "application:\n  name: My Shop\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80]\n"
+    assert run(text) == [(
+        "NX104", 2, 9,
+        'application name "My Shop" must contain only lowercase letters, digits, hyphens (-) and dots (.)',
+        'did you mean "my-shop"?',
+    )]
+
+
+def test_pod_name_pattern_and_length() -> None:
+    got = run(pod("", "    - name: Web_1\n      image: x:1\n      servicePorts: [80]\n    - name: x\n      image: x:1\n"
+                  "      servicePorts: [80]\n"))
+    assert [r[:4] for r in got] == [
+        ("NX104", 4, 13, 'pod name "Web_1" must start with a lowercase letter and contain only lowercase letters, '
+                         "digits and hyphens (no dots, spaces or underscores)"),
+        ("NX104", 7, 13, 'pod name "x" must be at least 2 characters long'),
+    ]
+    assert got[0][4] == 'did you mean "web-1"?'
+
+
+def test_url_path_size_mountpath() -> None:
+    text = (
+        "application:\n  name: shop\n  url: https://www.shop.com/\n  pods:\n    - name: web\n      image: x:1\n"
+        "      path: api\n      servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10GB\n"
+        "          mountPath: data\n"
+    )
+    assert run(text) == [
+        ("NX104", 3, 8, 'url "https://www.shop.com/" must be a bare lowercase domain such as "www.example.com", '
+                        "without a scheme, port or path", 'did you mean "www.shop.com"?'),
+        ("NX104", 7, 13, 'path "api" of pod "web" must start with "/"', "e.g. path: / for the front end, path: /api for an API"),
+        ("NX104", 11, 17, 'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, such as '
+                          '"512Mi" or "5Gi"', "only Mi and Gi are accepted (not Ti, Ki, M, G or decimals); 1Ti is 1024Gi"),
+        ("NX104", 12, 22, 'mountPath "data" of volume "d" of pod "web" must be an absolute path starting with "/"', None),
+    ]
+
+
+def test_ports_bounds_uniqueness_and_counts() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80, 0, 80]\n" \
+           "    - name: db\n      image: x:1\n      servicePorts: []\n"
+    assert [r[:4] for r in run(text)] == [
+        ("NX104", 6, 26, 'port 0 in servicePorts of pod "web" must be between 1 and 65535'),
+        ("NX104", 6, 29, '"servicePorts" of pod "web" must not list the same port twice (80 is repeated)'),
+        ("NX104", 9, 21, '"servicePorts" of pod "db" must list at least one port'),
+    ]
+    assert codes("application:\n  name: shop\n  pods: []\n") == [("NX104", 3, 9)]
+
+
+def test_long_values_are_shortened() -> None:
+    long_name = "A" * 50
+    [(code, _, _, message, _)] = run(f"application:\n  name: {long_name}\n  pods:\n    - name: web\n      image: x:1\n"
+                                     "      servicePorts: [80]\n")
+    assert code == "NX104" and long_name not in message and '"' + "A" * 37 + '..."' in message
+
+
+# --- anyOf: vars ------------------------------------------------------------------------------
+
+
+def test_vars_mapping_judged_as_mapping() -> None:
+    assert codes(pod("      vars:\n        A: 1\n        B: ok\n")) == [("NX103", 9, 12)]
+
+
+def test_vars_list_judged_as_list() -> None:
+    text = pod("      vars:\n        - key: A\n          value: 1\n        - key: B\n        - value: c\n          extra: d\n")
+    assert [r[:4] for r in run(text)] == [
+        ("NX101", 11, 11, 'vars[1] of pod "web" is missing required key "value"'),
+        ("NX101", 12, 11, 'vars[2] of pod "web" is missing required key "key"'),
+        ("NX102", 13, 11, 'unknown key "extra" in vars[2] of pod "web"'),
+        ("NX103", 10, 18, 'expected a string for the value of var "A" of pod "web", got the number 1'),
+    ]
+
+
+def test_vars_one_key_items_reported_once_each() -> None:
+    text = pod("      vars:\n        - NODE_ENV: production\n")
+    assert run(text) == [(
+        "NX101", 9, 11, 'vars[0] of pod "web" is missing required keys "key" and "value"',
+        'a list item of vars needs `- key: NODE_ENV` and `value: ...` on the next line; '
+        'or make vars a mapping by removing the "- " before each name',
+    )]
+
+
+def test_vars_of_neither_shape_is_one_type_error() -> None:
+    assert run(pod("      vars: PORT=80\n")) == [(
+        "NX103", 8, 13, 'expected a mapping or a list for "vars" of pod "web", got the string "PORT=80"',
+        "write a mapping: indented `name: value` lines under vars:",
+    )]
+
+
+# --- NX105 and given schemas ------------------------------------------------------------------
+
+
+def write(tmp_path: Path, content: object, name: str = "s.json") -> Path:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return path
+
+
+def test_other_keywords_are_nx105(tmp_path: Path) -> None:
+    given = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "properties": {"application": {
+            "not": {"required": ["legacy"]},
+            "dependencies": {"url": ["name"]},
+        }},
+    }
+    validator, info = schema.validator_for_file(write(tmp_path, given))
+    assert (info.source, info.version) == ("file", "")
+    assert run("application:\n  legacy: 1\n  url: x.io\n", validator) == [
+        ("NX105", 2, 3, '"application" breaks the schema\'s `dependencies` rule', None),
+        ("NX105", 2, 3, '"application" breaks the schema\'s `not` rule', None),
+    ]
+
+
+def test_oneof_matching_two_branches_is_nx105(tmp_path: Path) -> None:
+    given = {"properties": {"a": {"oneOf": [{"type": "integer"}, {"minimum": 0}]}}}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    assert run("a: 5\n", validator) == [
+        ("NX105", 1, 4, '"a" matches more than one of the allowed forms; the schema allows exactly one', None),
+    ]
+
+
+def test_generic_messages_without_x_messages(tmp_path: Path) -> None:
+    given = {"properties": {"kind": {"enum": ["web", "worker"]}, "tier": {"const": "free"},
+                            "count": {"type": "integer", "maximum": 3}}}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    assert [r[:4] for r in run("kind: db\ntier: pro\ncount: 9\n", validator)] == [
+        ("NX104", 1, 7, 'kind "db" must be one of: "web", "worker"'),
+        ("NX104", 2, 7, 'tier "pro" must be "free"'),
+        ("NX104", 3, 8, "count 9 must be at most 3"),
+    ]
+
+
+def test_format_checked_only_when_the_schema_uses_format(tmp_path: Path) -> None:
+    validator, _ = schema.validator_for_file(write(tmp_path, {"properties": {"mail": {"format": "email"}}}))
+    assert validator.format_checker is not None
+    assert [r[:4] for r in run("mail: nope\n", validator)] == [("NX104", 1, 7, 'mail "nope" must be a valid email')]
+    assert schema.bundled_validator()[0].format_checker is None
+
+
+def test_remote_ref_is_refused_without_fetching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    def no_fetch(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a $ref was fetched")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_fetch)
+    given = {"properties": {"application": {"$ref": "https://example.com/nexlayer.json#/app"}}}
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.validator_for_file(write(tmp_path, given))
+    assert "https://example.com/nexlayer.json#/app" in str(caught.value)
+    assert "remote references are never fetched" in str(caught.value)
+
+
+def test_local_refs_resolve_and_broken_ones_are_refused(tmp_path: Path) -> None:
+    good = {"$defs": {"p": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/p"}}}
+    validator, _ = schema.validator_for_file(write(tmp_path, good, "good.json"))
+    assert codes("a: 1\n", validator) == [("NX103", 1, 4)]
+    with pytest.raises(schema.SchemaLoadError, match=r'\$ref "#/\$defs/missing" does not resolve inside the schema'):
+        schema.validator_for_file(write(tmp_path, {"properties": {"a": {"$ref": "#/$defs/missing"}}}, "bad.json"))
+
+
+def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(schema.SchemaLoadError, match=r"not JSON \(Expecting value at line 1, column 1\)"):
+        schema.validator_for_file(write(tmp_path, "application: {}\n", "yaml.json"))
+    with pytest.raises(schema.SchemaLoadError, match=r"not a valid JSON Schema: .*'strin'.* \(at /properties/a/type"):
+        schema.validator_for_file(write(tmp_path, {"properties": {"a": {"type": "strin"}}}, "typo.json"))
+    with pytest.raises(schema.SchemaLoadError, match="a JSON Schema is an object or a boolean, not a list"):
+        schema.build_validator([])
+    with pytest.raises(schema.SchemaLoadError, match="cannot read schema file"):
+        schema.validator_for_file(tmp_path / "absent.json")
+
+
+def test_schema_file_info_and_cache(tmp_path: Path) -> None:
+    path = write(tmp_path, {"x-nexlayer-lint-version": "9.9", "type": "object"})
+    first = schema.validator_for_file(path)
+    assert schema.validator_for_file(str(path)) is first
+    import hashlib
+
+    assert first[1].version == "9.9" and first[1].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert first[1].location == str(path.resolve())
+
+
+def test_nx105_rule_page_example_runs_with_its_schema(tmp_path: Path) -> None:
+    page = (ROOT / "rules" / "NX105-schema-violation.md").read_text(encoding="utf-8")
+    example = page.split("## Example", 1)[1].split("## Use instead", 1)[0]
+    given = re.search(r"```json\n(.*?)```", example, re.S).group(1)
+    yaml_block = re.search(r"```yaml\n(.*?)```", example, re.S).group(1)
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    marked = [i for i, line in enumerate(yaml_block.splitlines(), 1) if "# error: NX105" in line]
+    got = run(yaml_block, validator)
+    assert [(c, line) for c, line, *_ in got] == [("NX105", n) for n in marked]
+    assert got[0][3] == 'pod "web" must not set "command": the image\'s own start command is used'
+    assert run(yaml_block) == []  # clean with the bundled schema, as the page says
+    use_instead = re.search(r"```yaml\n(.*?)```", page.split("## Use instead", 1)[1], re.S).group(1)
+    assert run(use_instead, validator) == []
+
+
+# --- import cost and the corpus ---------------------------------------------------------------
+
+
+def test_importing_schema_does_not_import_jsonschema() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, nexlayer_lint.schema; print('jsonschema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_real_corpus_maps_without_crashing() -> None:
+    corpus = SHARED / "corpus" / "real"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is absent (it sits beside the checkout for the team)")
+    validator = schema.bundled_validator()[0]
+    seen = 0
+    for path in sorted(corpus.glob("*.y*ml")):
+        doc, _ = loader.load(path.read_bytes(), path.name)
+        if doc is None:
+            continue
+        lines = doc.text.count("\n") + 1
+        for problem in schema.check(doc, validator):
+            seen += 1
+            assert problem.code in {"NX101", "NX102", "NX103", "NX104", "NX105"}
+            span = problem.span or doc.locate(problem.path, problem.at)
+            assert 1 <= span.line <= lines, (path.name, problem)
+            text = problem.message + (problem.hint or "")
+            assert "{" not in problem.message and "ValidationError" not in text and "is not of type" not in text
+    assert seen > 50
