@@ -264,9 +264,12 @@ def _once(method: str, url: str, body: bytes | None, headers: Mapping[str, str],
             raise ApiError(f"response too large ({int(declared)} bytes; the limit is 5 MiB)")
         chunks: list[bytes] = []
         size = 0
-        while size <= MAX_BODY:
+        # The response closes the socket itself once a Content-Length body is complete.
+        while size <= MAX_BODY and not resp.isclosed():
             sock.settimeout(remaining())
-            chunk = resp.read(min(65536, MAX_BODY + 1 - size))
+            # read1: at most one recv, so the deadline is checked between every arrival (a
+            # body dripped a byte at a time must not outlive the timeout).
+            chunk = resp.read1(min(65536, MAX_BODY + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -451,7 +454,7 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
     path = cached_schema_path(url)
     try:
         raw = _read_limited(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None, None
     except ApiError as exc:
         return None, f"ignored the cached schema {_q(str(path))}: {exc}"
@@ -654,33 +657,8 @@ def _place(doc: Document, path: DataPath | None) -> tuple[DataPath, str, Span | 
     return (), "value", _LINE1
 
 
-def _redact(data: Any) -> Any:
-    try:
-        from nexlayer_lint.secrets import redact_data
-    except ImportError:  # the teammate's module has not landed yet
-        return _redact_fallback(data)
-    return redact_data(data)
-
-
-_SECRETISH = re.compile(r"(?i)(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth)")
-
-
-def _redact_fallback(data: Any, key: str | None = None, in_secrets: bool = False) -> Any:
-    """Same-type placeholders for personalAccessToken, secrets[].data and secret-looking vars."""
-    if isinstance(data, dict):
-        return {
-            k: _redact_fallback(v, k, in_secrets or k == "secrets") for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [_redact_fallback(v, key, in_secrets) for v in data]
-    if key is not None and isinstance(data, str):
-        if key == "personalAccessToken" or (in_secrets and key == "data") or _SECRETISH.search(key):
-            return "REDACTED"
-    return data
-
-
-def _remote_failure(cause: str) -> list[Problem]:
-    message = f"could not confirm the file with the Nexlayer API: {cause}; only the local checks were used"
+def _remote_failure(url: str, cause: str) -> list[Problem]:
+    message = f"could not use {display_url(url)}: {cause}; only the local checks ran"
     return [Problem("NX900", message, (), hint="run again later, or drop --remote", span=_LINE1)]
 
 
@@ -716,14 +694,16 @@ def validate_remote(
     retry: RetryPolicy = DEFAULT_RETRY,
 ) -> list[Problem]:
     """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure."""
+    url = api_url.rstrip("/") + "/validate"
     if not isinstance(doc.data, dict):
-        return _remote_failure("the file is not a mapping, so it was not sent")
-    payload = doc.data if send_secrets else _redact(doc.data)
+        return _remote_failure(url, "the file is not a mapping, so it was not sent")
+    from nexlayer_lint.secrets import redact_data
+
+    payload = doc.data if send_secrets else redact_data(doc.data)
     try:
         body = json.dumps(payload, allow_nan=False, ensure_ascii=False).encode("utf-8")
     except ValueError:
-        return _remote_failure("the file holds a value JSON cannot carry (inf or nan), so it was not sent")
-    url = api_url.rstrip("/") + "/validate"
+        return _remote_failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
@@ -743,7 +723,7 @@ def validate_remote(
                 raise ApiError(f"unexpected response shape for HTTP {resp.status} (no \"error\" or \"details\")")
             rejected = found
     except ApiError as exc:
-        return _remote_failure(str(exc))
+        return _remote_failure(url, str(exc))
     problems: list[Problem] = []
     for raw_path, text in rejected:
         parsed = parse_api_path(raw_path)

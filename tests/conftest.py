@@ -9,6 +9,7 @@ import pytest
 from nexlayer_lint.config import Settings
 from nexlayer_lint.engine import Linter
 from nexlayer_lint.model import Diagnostic
+from tests.fake_api import _no_network, fake_api  # noqa: F401 - fixtures: the fake API, the network guard
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

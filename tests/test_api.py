@@ -1,0 +1,547 @@
+"""api.py against a real HTTP server (tests/fake_api.py): /schema with its cache, /validate, failures."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint import __version__, api, loader
+from nexlayer_lint.model import Span
+from tests import fake_api as fa
+
+DOC = """\
+application:
+  name: shop
+  registryLogin:
+    registry: ghcr.io
+    username: acme
+    personalAccessToken: ghp_s3cretTokenValue123
+  pods:
+    - name: web
+      image: ghcr.io/acme/web:1.0
+      path: /
+      servicePorts: [3000]
+      vars:
+        DB_PASSWORD: hunter2-literal
+        MODE: prod
+"""
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def retry(sleeps: list[float]) -> api.RetryPolicy:
+    """Records the pauses instead of sleeping; jitter fixed at its midpoint."""
+    return api.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5)
+
+
+@pytest.fixture
+def doc():
+    document, problems = loader.load(DOC, "nexlayer.yaml")
+    assert document is not None and not problems
+    return document
+
+
+def remote(doc, fake, retry, *, local_has_errors=False, timeout=5.0, send_secrets=False):
+    return api.validate_remote(doc, api_url=fake.url, send_secrets=send_secrets, timeout=timeout,
+                               local_has_errors=local_has_errors, retry=retry)
+
+
+def only(problems, code="NX900"):
+    assert [p.code for p in problems] == [code], problems
+    return problems[0]
+
+
+# -- settings and places ----------------------------------------------------------------------
+
+
+def test_api_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert api.resolve_api_url(None) == "https://app.nexlayer.io"
+    monkeypatch.setenv("NEXLAYER_API_URL", "https://staging.example/ ")
+    assert api.resolve_api_url(None) == "https://staging.example"
+    assert api.resolve_api_url("https://cli.example/api/") == "https://cli.example/api"
+    assert api.schema_url("https://cli.example/api/") == "https://cli.example/api/schema"
+
+
+def test_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(api.sys, "platform", "linux")
+    assert api.cache_dir() == tmp_path / "cache" / "nexlayer-lint"  # conftest points XDG_CACHE_HOME here
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # the XDG spec says: ignore relative paths
+    assert api.cache_dir() == Path.home() / ".cache" / "nexlayer-lint"
+    monkeypatch.setattr(api.sys, "platform", "darwin")
+    assert api.cache_dir() == Path.home() / "Library" / "Caches" / "nexlayer-lint"
+    monkeypatch.setattr(api.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert api.cache_dir() == tmp_path / "local" / "nexlayer-lint"
+
+
+def test_cache_key_is_the_full_url() -> None:
+    a = api.cached_schema_path("https://a.example/x/schema.json")
+    b = api.cached_schema_path("https://b.example/y/schema.json")
+    assert a != b
+    assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
+     ("LOCALHOST.", True), ("128.0.0.1", False), ("10.0.0.1", False), ("example.com", False),
+     ("localhost.example.com", False), ("::ffff:8.8.8.8", False)],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert api.is_loopback(host) is loopback
+
+
+def test_plain_http_to_a_real_host_is_refused_without_a_connection(doc, retry, _no_network) -> None:
+    problem = only(api.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False, retry=retry))
+    assert 'refusing plain http to "api.example.com"' in problem.message
+    fetched = api.load_remote_schema("http://api.example.com/schema", retry=retry)
+    assert fetched.schema is None and "refusing plain http" in fetched.warning
+    assert fetched.warning.endswith("using the bundled schema")
+    assert _no_network == []  # refused before any socket was opened
+
+
+def test_network_guard_blocks_tests_without_fake_api(_no_network) -> None:
+    with pytest.raises(fa.NetworkBlocked):
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
+    assert _no_network == [("127.0.0.1", 9)]
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [("application.pods[0].image", ("application", "pods", 0, "image")),
+     ("pods.1.vars.DB_URL", ("pods", 1, "vars", "DB_URL")),
+     ('application["odd.key"][2]', ("application", "odd.key", 2)),
+     ("$.application.name", ("application", "name")),
+     ("application..name", None), ("pods[x]", None), ("", None), (None, None), (42, None)],
+)
+def test_parse_api_path(text, path) -> None:
+    assert api.parse_api_path(text) == path
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("3", 3.0), ("0", 0.0), (None, None), ("soon", None), ("-1", None),
+     (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
+     (email.utils.formatdate(999_000, usegmt=True), 0.0)],
+)
+def test_parse_retry_after(value, seconds) -> None:
+    assert api.parse_retry_after(value, now=1_000_000) == seconds
+
+
+def test_redirect_policy() -> None:
+    assert api._check_redirect("https://a.example/validate", "/v2/validate") == "https://a.example/v2/validate"
+    with pytest.raises(api.ApiError, match="redirected to http URL"):
+        api._check_redirect("https://a.example/schema", "http://a.example/schema")
+    with pytest.raises(api.ApiError, match="another host"):
+        api._check_redirect("https://a.example/schema", "https://evil.example/schema")
+    with pytest.raises(api.ApiError, match="another host"):
+        api._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
+
+
+# -- POST /validate ---------------------------------------------------------------------------
+
+
+def test_valid_file_is_confirmed(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.valid())
+    assert remote(doc, fake_api, retry) == []
+    [sent] = fake_api.requests
+    assert (sent.method, sent.path) == ("POST", "/validate")
+    assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["user-agent"] == f"nexlayer-lint/{__version__}"
+    assert sent.json()["application"]["name"] == "shop"
+
+
+def test_secret_values_are_replaced_before_sending(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.valid())
+    remote(doc, fake_api, retry)
+    body = fake_api.requests[0].body.decode()
+    assert "ghp_s3cretTokenValue123" not in body and "hunter2-literal" not in body
+    sent = json.loads(body)["application"]
+    assert isinstance(sent["registryLogin"]["personalAccessToken"], str)  # same type, placeholder value
+    assert sent["pods"][0]["vars"]["MODE"] == "prod"  # ordinary values go as they are
+
+
+def test_send_secrets_sends_them(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.valid())
+    remote(doc, fake_api, retry, send_secrets=True)
+    sent = fake_api.requests[0].json()["application"]
+    assert sent["registryLogin"]["personalAccessToken"] == "ghp_s3cretTokenValue123"
+
+
+def test_rejection_details_map_to_lines(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.invalid(
+        {"path": "application.pods[0].image", "message": "Image not allowed"},
+        {"field": "pods[0].servicePorts", "message": "Bad ports"},
+        {"path": "application.pods[0].volumes", "message": "Required field missing"},
+        {"path": "application.nothing.here[3]", "message": "Unknown thing"},
+        {"path": "pods[0", "message": "What"},
+    ))
+    problems = remote(doc, fake_api, retry)
+    nx901 = [p for p in problems if p.code == "NX901"]
+    assert len(nx901) == 5
+    image, ports, missing, unknown, garbled = nx901
+    assert image.path == ("application", "pods", 0, "image") and image.span is None
+    assert image.message == 'the Nexlayer API rejected "application.pods[0].image": "Image not allowed"'
+    assert doc.locate(image.path).line == 9 and doc.locate(image.path).col == 14
+    # `field` form, without the "application." root
+    assert ports.path == ("application", "pods", 0, "servicePorts") and doc.locate(ports.path).line == 11
+    # a missing key points at the key of the mapping that lacks it
+    assert (missing.path, missing.at) == (("application", "pods", 0), "key")
+    assert unknown.span == Span(1, 1, 1, 1) and unknown.path == ()
+    assert "Unknown thing" in unknown.message
+    assert garbled.span == Span(1, 1, 1, 1) and garbled.message == 'the Nexlayer API rejected the file: "What"'
+    # the local checks found no error, the API did: NX902 says they disagree
+    nx902 = only([p for p in problems if p.code == "NX902"], "NX902")
+    assert nx902.span == Span(1, 1, 1, 1)
+    assert nx902.message == "the Nexlayer API rejected the file, but the local checks found no errors"
+
+
+def test_plain_error_string(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.error_only("Invalid YAML:\x1b[31m bad\x07"))
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901")
+    assert problem.span == Span(1, 1, 1, 1)
+    assert problem.message == 'the Nexlayer API rejected the file: "Invalid YAML: [31m bad"'  # no control chars
+
+
+def test_remote_accepts_what_local_rejects(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.valid())
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX902")
+    assert problem.message == "the Nexlayer API accepted the file, but the local checks found errors"
+
+
+def test_429_is_retried_honouring_retry_after(doc, fake_api, retry, sleeps) -> None:
+    fake_api.script("/validate", fa.status(429, retry_after="2"), fa.valid())
+    assert remote(doc, fake_api, retry) == []
+    assert fake_api.count("/validate") == 2
+    assert sleeps == [2.0]
+
+
+def test_retry_after_as_http_date_and_capped(doc, fake_api, retry, sleeps) -> None:
+    soon = email.utils.formatdate(time.time() + 4, usegmt=True)
+    fake_api.script("/validate", fa.status(503, retry_after=soon), fa.status(429, retry_after="3600"), fa.valid())
+    assert remote(doc, fake_api, retry) == []
+    assert fake_api.count("/validate") == 3
+    assert 2.0 <= sleeps[0] <= 4.0  # the date, whole seconds, minus the time the test took
+    assert sleeps[1] == 10.0  # an hour is capped at 10 s
+
+
+def test_5xx_is_retried_three_times_with_backoff(doc, fake_api, retry, sleeps) -> None:
+    fake_api.script("/validate", fa.status(500))
+    problem = only(remote(doc, fake_api, retry))
+    assert fake_api.count("/validate") == 4  # the first try and three retries
+    assert sleeps == [0.375, 0.75, 1.5]  # base 0.5 doubling, equal jitter at its midpoint
+    assert problem.message == (f"could not use {fake_api.url}/validate: HTTP 500 after 4 attempts; "
+                               "only the local checks ran")
+    assert problem.span == Span(1, 1, 1, 1)
+
+
+def test_backoff_is_jittered_and_capped() -> None:
+    policy = api.RetryPolicy(base=1.0, cap=10.0, rand=lambda: 1.0)
+    assert [policy.backoff(n, None) for n in range(6)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    low = api.RetryPolicy(base=1.0, rand=lambda: 0.0)
+    assert low.backoff(2, None) == 2.0  # never below half the step: no thundering herd at zero
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 404, 409])
+def test_other_4xx_are_not_retried(doc, fake_api, retry, sleeps, code) -> None:
+    fake_api.script("/validate", fa.status(code, body={"message": "nope"}) if code == 400 else fa.status(code))
+    problem = only(remote(doc, fake_api, retry))
+    assert fake_api.count("/validate") == 1 and sleeps == []
+    expected = "unexpected response shape" if code == 400 else f"HTTP {code};"
+    assert expected in problem.message
+
+
+def test_hung_server_times_out(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.hang(30))
+    problem = only(remote(doc, fake_api, retry, timeout=0.5))
+    assert "no response within 0.5 s" in problem.message
+    assert fake_api.count() == 1  # a timeout is not retried
+
+
+def test_timeout_is_total_not_per_read(doc, fake_api, retry) -> None:
+    # Each byte arrives well within the timeout, the whole body does not.
+    fake_api.script("/validate", fa.drip(0.2))
+    problem = only(remote(doc, fake_api, retry, timeout=1.0))
+    assert "no response within 1 s" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("reply", "cause"),
+    [(fa.garbage(), "the response is not valid JSON"),
+     (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
+     (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
+     (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
+     (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
+     (fa.oversized(), "response too large (over 5 MiB)"),
+     (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)")],
+)
+def test_bad_responses_are_failures(doc, fake_api, retry, reply, cause) -> None:
+    fake_api.script("/validate", reply)
+    problem = only(remote(doc, fake_api, retry))
+    assert cause in problem.message
+
+
+def test_redirect_to_another_host_is_not_followed(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.redirect(f"http://localhost:{fake_api.port}/elsewhere", code=307))
+    fake_api.script("/elsewhere", fa.valid())
+    problem = only(remote(doc, fake_api, retry))
+    assert "redirected to another host" in problem.message
+    assert fake_api.count("/elsewhere") == 0
+
+
+def test_redirect_to_another_scheme_is_not_followed(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.redirect(f"https://127.0.0.1:{fake_api.port}/schema"))
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema is None and "redirected to https URL" in fetched.warning
+
+
+def test_same_host_redirect_is_followed(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.redirect("/v2/schema", code=301))
+    fake_api.script("/v2/schema", fa.schema())
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.warning is None
+
+
+def test_post_is_not_turned_into_a_get_by_a_redirect(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.redirect("/v2/validate", code=302))
+    assert "would turn the POST into a GET" in only(remote(doc, fake_api, retry)).message
+
+
+def test_connection_refused(doc, fake_api, retry) -> None:
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    problem = only(api.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False, retry=retry))
+    assert problem.message == (f"could not use http://127.0.0.1:{port}/validate: connection refused by 127.0.0.1; "
+                               "only the local checks ran")
+
+
+def test_no_credentials_in_messages(doc, fake_api, retry) -> None:
+    fake_api.script("/validate", fa.status(500))
+    url = f"http://user:hunter2pw@127.0.0.1:{fake_api.port}"
+    problem = only(api.validate_remote(doc, api_url=url, local_has_errors=False, retry=retry))
+    assert "hunter2pw" not in problem.message and "user:" not in problem.message
+    fake_api.script("/schema", fa.status(500))
+    fetched = api.load_remote_schema(f"{url}/schema?token=t0ps3cret", retry=retry)
+    assert "hunter2pw" not in fetched.warning and "t0ps3cret" not in fetched.warning
+    assert f"http://127.0.0.1:{fake_api.port}/schema" in fetched.warning
+
+
+# -- GET /schema and the cache ----------------------------------------------------------------
+
+
+def test_first_fetch_then_fresh_hit_without_a_request(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    first = api.load_remote_schema(url, retry=retry)
+    assert first.schema == fa.SCHEMA and first.warning is None and first.note is None
+    assert first.info.source == "url" and first.info.location == url and first.info.version == "fake-1"
+    path = api.cached_schema_path(url)
+    assert path.parent == api.cache_dir()
+    assert first.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert json.loads(path.read_bytes()) == fa.SCHEMA  # the schema as served, usable by other tools
+    assert fake_api.requests[0].headers["user-agent"] == f"nexlayer-lint/{__version__}"
+
+    second = api.load_remote_schema(url, retry=retry)
+    assert fake_api.count("/schema") == 1  # fresh: no request at all
+    assert second.schema == fa.SCHEMA and second.info.source == "cache"
+    assert second.info.location == str(path) and second.info.sha256 == first.info.sha256
+
+
+def test_stale_cache_is_revalidated_with_304(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.schema(etag='"abc"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    meta = api._meta_path(url)
+    before = json.loads(meta.read_text())["fetched_at"]
+    again = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert fake_api.count("/schema") == 2
+    conditional = fake_api.requests[1].headers
+    assert conditional["if-none-match"] == '"abc"'
+    assert conditional["if-modified-since"] == "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert again.schema == fa.SCHEMA and again.warning is None
+    assert json.loads(meta.read_text())["fetched_at"] >= before  # fresh again for another TTL
+    assert api.load_remote_schema(url, retry=retry).info.source == "cache"
+    assert fake_api.count("/schema") == 2
+
+
+def test_last_modified_only_revalidation(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.schema(etag=None, last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    again = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
+    assert again.schema == fa.SCHEMA
+
+
+def test_changed_schema_replaces_the_cache(fake_api, retry) -> None:
+    newer = {**fa.SCHEMA, "version": "fake-2"}
+    fake_api.script("/schema", fa.schema(etag='"1"'))
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    fake_api.script("/schema", fa.schema(newer, etag='"2"'))
+    fetched = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert fetched.info.version == "fake-2"
+    assert json.loads(api.cached_schema_path(url).read_text())["version"] == "fake-2"
+
+
+def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.Reply(200, {"data": {"schema": fa.SCHEMA, "version": "2.3"}}))
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.info.version == "2.3"
+
+
+def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    fake_api.script("/schema", fa.status(502))
+    fetched = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.info.source == "cache"
+    assert fetched.warning.startswith(f'could not fetch the schema from "{url}": HTTP 502 after 4 attempts; '
+                                      "using the cached copy fetched ")
+
+
+def test_offline_without_cache_falls_back_to_bundled(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.hang())
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", timeout=0.3, retry=retry)
+    assert fetched.schema is None and fetched.info is None
+    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no response within '
+                               "0.3 s; using the bundled schema")
+
+
+def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.bad_metaschema())
+    url = f"{fake_api.url}/schema"
+    fetched = api.load_remote_schema(url, retry=retry)
+    assert fetched.schema is None
+    assert "not a usable schema: it fails the JSON Schema metaschema at type" in fetched.warning
+    assert not api.cached_schema_path(url).exists()  # never written
+
+
+def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
+    hostile = {**fa.SCHEMA, "properties": {"application": {"$ref": "https://evil.example/s.json"}}}
+    fake_api.script("/schema", fa.Reply(200, hostile))
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema is None and '$ref to "https://evil.example/s.json"' in fetched.warning
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"{not json", "it is not valid JSON"),
+     (b"[1, 2]", "it is not a JSON object"),
+     (json.dumps({"type": 12}).encode(), "it fails the JSON Schema metaschema"),
+     (json.dumps({"$ref": "file:///etc/passwd"}).encode(), '$ref to "file:///etc/passwd"'),
+     (b"[" * 100_000, "it is not valid JSON")],
+)
+def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:
+    url = f"{fake_api.url}/schema"
+    path = api.cached_schema_path(url)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    fake_api.script("/schema", fa.schema())
+    fetched = api.load_remote_schema(url, retry=retry)
+    assert fetched.schema == fa.SCHEMA
+    assert fetched.warning.startswith(f'ignored the cached schema "{path}": ') and reason in fetched.warning
+    assert json.loads(path.read_bytes()) == fa.SCHEMA  # replaced by the good copy
+
+
+def test_corrupt_cache_and_offline(fake_api, retry) -> None:
+    url = f"{fake_api.url}/schema"
+    path = api.cached_schema_path(url)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"garbage")
+    fake_api.script("/schema", fa.status(500))
+    fetched = api.load_remote_schema(url, retry=retry)
+    assert fetched.schema is None
+    assert "HTTP 500 after 4 attempts" in fetched.warning and "it is not valid JSON" in fetched.warning
+    assert fetched.warning.endswith("; using the bundled schema")
+
+
+def test_cache_symlink_is_neither_read_nor_written_through(fake_api, retry, tmp_path) -> None:
+    url = f"{fake_api.url}/schema"
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps(fa.SCHEMA))
+    path = api.cached_schema_path(url)
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    fake_api.script("/schema", fa.schema({**fa.SCHEMA, "version": "fresh"}))
+    fetched = api.load_remote_schema(url, retry=retry)
+    assert "it is a symbolic link" in fetched.warning and fetched.info.version == "fresh"
+    assert json.loads(outside.read_text())["version"] == "fake-1"  # the target is untouched
+    assert not path.is_symlink() and json.loads(path.read_text())["version"] == "fresh"
+
+
+def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
+    # Two processes' writes can interleave: a meta file whose digest does not match is not trusted.
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    meta = api._meta_path(url)
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "sha256": "0" * 64}))
+    fetched = api.load_remote_schema(url, retry=retry)
+    assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
+    assert fetched.schema == fa.SCHEMA
+
+
+def test_cache_not_writable_still_uses_the_schema(fake_api, retry, monkeypatch, tmp_path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")  # a file where the cache directory's parent should be (works as root too)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    fake_api.script("/schema", fa.schema())
+    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.warning is None
+    assert fetched.note.startswith(f'could not write the schema cache in "{blocker / "nexlayer-lint"}"')
+    assert fetched.note.endswith("it will be fetched again next run")
+
+
+def test_refresh_always_asks(fake_api, retry) -> None:
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    api.load_remote_schema(url, retry=retry)
+    refreshed = api.refresh_schema(url, retry=retry)
+    assert fake_api.count("/schema") == 2 and fake_api.requests[1].headers["if-none-match"] == '"v1"'
+    assert refreshed.schema == fa.SCHEMA and refreshed.info.source == "url"
+
+
+def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path) -> None:
+    counter = iter(range(1000))
+
+    def slow_changing_schema(request: fa.Recorded) -> fa.Reply:
+        # Large, different bodies so that writes overlap and differ.
+        n = next(counter)
+        body = {**fa.SCHEMA, "version": f"v{n}", "description": "x" * 400_000}
+        return fa.Reply(200, body, {"ETag": f'"{n}"'}, delay=0.05)
+
+    fake_api.script("/schema", slow_changing_schema)
+    url = f"{fake_api.url}/schema"
+    script = textwrap.dedent(f"""
+        from nexlayer_lint import api
+        result = api.refresh_schema({url!r})
+        assert result.schema is not None and result.note is None, (result.warning, result.note)
+    """)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE) for _ in range(10)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    assert fake_api.count("/schema") == 10
+    path = api.cached_schema_path(url)
+    assert api.schema_problem(json.loads(path.read_bytes())) is None
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")] == []  # no debris
+    cached = api.load_remote_schema(url)
+    assert cached.schema is not None and cached.warning is None
