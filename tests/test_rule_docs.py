@@ -85,3 +85,10 @@ def test_local_codes_have_runnable_examples() -> None:
         page = RULES_DIR / f"{code}-{rule.name}.md"
         if page.exists():
             assert _sections(page).get("example"), f"{page.name}: needs a ```yaml Example block"
+
+
+def test_readme_table_of_codes_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        row = f"| [{code}](rules/{code}-{rule.name}.md) | `{rule.name}` | {rule.severity} |"
+        assert row in readme, f"README's table of codes lacks or misstates {code}"
