@@ -13,6 +13,8 @@ from tests.conftest import ROOT, lint_diags
 RULES_DIR = ROOT / "rules"
 MARKER = re.compile(r"#\s*(error|warning|info):\s*(NX\d{3}(?:\s*,\s*NX\d{3})*)")
 BLOCK = re.compile(r"```yaml\n(.*?)```", re.S)
+# A page may give the schema its example needs (NX105: no bundled keyword maps to it).
+SCHEMA_BLOCK = re.compile(r"```json\n(.*?)```", re.S)
 
 
 def _pages() -> list[Path]:
@@ -28,12 +30,19 @@ def _sections(page: Path) -> dict[str, list[str]]:
     return sections
 
 
+def _page_schema(page: Path) -> str | None:
+    found = SCHEMA_BLOCK.findall(page.read_text(encoding="utf-8"))
+    return found[0] if found else None
+
+
 def _cases() -> list[object]:
     cases = []
     for page in _pages():
+        schema = _page_schema(page)
         for kind in ("example", "use instead"):
             for number, block in enumerate(_sections(page).get(kind, []), start=1):
-                cases.append(pytest.param(page.name, kind, block, id=f"{page.stem}:{kind.replace(' ', '-')}-{number}"))
+                cases.append(pytest.param(page.name, kind, block, schema,
+                                          id=f"{page.stem}:{kind.replace(' ', '-')}-{number}"))
     return cases
 
 
@@ -46,9 +55,13 @@ def _expected(block: str) -> list[tuple[str, int, str]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize(("page", "kind", "block"), _cases())
-def test_page_examples(page: str, kind: str, block: str) -> None:
-    got = sorted((d.code, d.line, d.severity) for d in lint_diags(block, "nexlayer.yaml"))
+@pytest.mark.parametrize(("page", "kind", "block", "schema"), _cases())
+def test_page_examples(page: str, kind: str, block: str, schema: str | None, tmp_path: Path) -> None:
+    settings = {}
+    if schema is not None:
+        (tmp_path / "page.schema.json").write_text(schema, encoding="utf-8")
+        settings["schema"] = str(tmp_path / "page.schema.json")
+    got = sorted((d.code, d.line, d.severity) for d in lint_diags(block, "nexlayer.yaml", **settings))
     if kind == "example":
         assert got == _expected(block), f"{page}: the Example's markers do not match what the linter reports"
         assert got, f"{page}: an Example must show at least one finding"
