@@ -1,0 +1,652 @@
+"""The semantic checks NX201-NX217: positions, messages, edge cases and false positives."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.conftest import lint_codes, lint_diags
+
+
+def y(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def only(text: str, code: str) -> list:
+    return [d for d in lint_diags(y(text)) if d.code == code]
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    return lint_codes(y(text))
+
+
+WEB = """\
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+"""
+
+
+# --- NX201 no-public-path ---------------------------------------------------------------------
+
+def test_nx201_no_pod_has_a_path() -> None:
+    (d,) = lint_diags(y("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              servicePorts: [80]
+            - name: api
+              image: ghcr.io/acme/api:1
+              servicePorts: [8000]
+        """))
+    assert (d.code, d.line, d.col, d.severity) == ("NX201", 3, 3, "error")
+    assert d.message == 'no pod has a path, so nothing is routed to the application (pods: "web", "api")'
+    assert d.hint == ('add `path: /` to the pod that serves the web front end (probably "web"); '
+                      "Nexlayer needs at least one pod with a path")
+
+
+def test_nx201_single_pod_hint_names_it() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: worker
+              image: ghcr.io/acme/worker:1
+              servicePorts: [9000]
+        """, "NX201")
+    assert d.hint.startswith('add `path: /` to pod "worker"')
+
+
+def test_nx201_one_path_is_enough_and_empty_pods_are_the_schemas() -> None:
+    assert codes("""
+        application:
+          name: shop
+          pods:
+            - name: api
+              image: ghcr.io/acme/api:1
+              servicePorts: [8000]
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+        """) == []
+    assert "NX201" not in [c for c, _, _ in codes("application:\n  name: shop\n  pods: []\n")]
+    assert "NX201" not in [c for c, _, _ in codes("application:\n  name: shop\n  pods: [web]\n")]
+
+
+# --- NX202 postgres-data-mount ----------------------------------------------------------------
+
+PG = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+    - name: db
+      image: {image}
+      servicePorts: [5432]
+{vars}      volumes:
+        - name: pgdata
+          size: 1Gi
+          mountPath: {mount}
+"""
+
+
+def pg(image: str = "postgres:16", mount: str = "/var/lib/postgresql/data", pgdata: str | None = None) -> str:
+    variables = f"      vars:\n        PGDATA: {pgdata}\n" if pgdata else ""
+    return PG.format(image=image, mount=mount, vars=variables)
+
+
+@pytest.mark.parametrize("image", [
+    "postgres:16", "postgres:16-alpine", "docker.io/library/postgres:15", "mirror.gcr.io/library/postgres:17",
+    "postgis/postgis:16-3.4", "pgvector/pgvector:pg16", "timescale/timescaledb:latest-pg16",
+    "bitnami/postgresql:16", "zulip/zulip-postgresql:14", "localhost:5000/postgres:16",
+])
+def test_nx202_postgres_images(image: str) -> None:
+    found = [d for d in lint_diags(pg(image)) if d.code == "NX202"]
+    assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error")]
+    assert found[0].message == ('Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data"; Postgres '
+                                "will not start there, because the volume's lost+found makes the data directory non-empty")
+    assert found[0].hint == "mount the volume at /var/lib/postgresql and set the var PGDATA: /var/lib/postgresql/data/pgdata"
+
+
+def test_nx202_trailing_slash_and_pgdata_not_below_the_mount_are_errors() -> None:
+    assert [d.severity for d in lint_diags(pg(mount="/var/lib/postgresql/data/")) if d.code == "NX202"] == ["error"]
+    assert [d.severity for d in lint_diags(pg(pgdata="/var/lib/postgresql/data")) if d.code == "NX202"] == ["error"]
+    assert [d.severity for d in lint_diags(pg(pgdata="/pgdata")) if d.code == "NX202"] == ["error"]
+
+
+def test_nx202_pgdata_in_a_subdirectory_is_a_warning() -> None:
+    (d,) = [d for d in lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata")) if d.code == "NX202"]
+    assert (d.line, d.col, d.severity) == (16, 22, "warning")
+    assert "PGDATA \"/var/lib/postgresql/data/pgdata\" avoids the volume's lost+found" in d.message
+
+
+def test_nx202_pgdata_in_list_form_vars_counts() -> None:
+    text = pg().replace("      volumes:", "      vars:\n        - key: PGDATA\n          value: /var/lib/postgresql/data/x\n      volumes:")
+    assert [d.severity for d in lint_diags(text) if d.code == "NX202"] == ["warning"]
+
+
+def test_nx202_user_severity_wins_over_the_checks_own() -> None:
+    found = lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata"), severity={"NX202": "error"})
+    assert [d.severity for d in found if d.code == "NX202"] == ["error"]
+
+
+@pytest.mark.parametrize(("image", "mount"), [
+    ("postgres:16", "/var/lib/postgresql"),
+    ("postgres:16", "/var/lib/postgresql/data/pgdata"),
+    ("mysql:8.4", "/var/lib/postgresql/data"),
+    ("ghcr.io/acme/postgres-exporterx:1", "/data"),
+    ("redis:7.4", "/var/lib/postgresql/data"),
+])
+def test_nx202_false_positives(image: str, mount: str) -> None:
+    assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
+
+
+# --- NX203 / NX204 / NX206 registry -----------------------------------------------------------
+
+def login(registry: str, image: str, username: str = "acme") -> str:
+    return y(f"""
+        application:
+          name: shop
+          registryLogin:
+            registry: {registry}
+            username: {username}
+            personalAccessToken: ${{REGISTRY_TOKEN}}
+          pods:
+            - name: web
+              image: {image}
+              path: /
+              servicePorts: [80]
+        """)
+
+
+def test_nx203_literal_registry_with_a_login() -> None:
+    (d,) = [d for d in lint_diags(login("ghcr.io", "ghcr.io/acme/api:1")) if d.code == "NX203"]
+    assert (d.line, d.col, d.severity) == (9, 14, "error")
+    assert d.message == ('image "ghcr.io/acme/api:1" names the registry "ghcr.io" of registryLogin literally; '
+                         "Nexlayer uses the login only for images that start with <% REGISTRY %>/")
+    assert d.hint == 'write "<% REGISTRY %>/acme/api:1"; if this image is public, it does not need the login'
+
+
+@pytest.mark.parametrize(("registry", "image"), [
+    ("https://GHCR.io/", "ghcr.io/acme/api:1"),
+    ("ghcr.io", "GHCR.IO/acme/api:1"),
+    ("docker.io", "acme/api:1"),
+    ("index.docker.io", "docker.io/acme/api:1"),
+    ("docker.io", "index.docker.io/acme/api:1"),
+    ("registry.example.com:5000", "registry.example.com:5000/team/api:2"),
+])
+def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
+    assert [c for c, _, _ in lint_codes(login(registry, image))] == ["NX203"]
+
+
+@pytest.mark.parametrize(("registry", "image"), [
+    ("ghcr.io", "<% REGISTRY %>/acme/api:1"),
+    ("ghcr.io", "<%REGISTRY%>/acme/api:1"),
+    ("ghcr.io", "nginx:1.27"),
+    ("ghcr.io", "quay.io/acme/api:1"),
+    ("docker.io", "nginx:1.27"),            # an official image is public
+    ("docker.io", "library/postgres:16"),
+    ("docker.io", "ghcr.io/acme/api:1"),
+])
+def test_nx203_false_positives(registry: str, image: str) -> None:
+    assert lint_codes(login(registry, image)) == []
+
+
+def test_nx204_template_without_login() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: "<% REGISTRY %>/acme/web:1"
+              path: /
+              servicePorts: [80]
+        """, "NX204")
+    assert (d.line, d.col, d.severity) == (5, 14, "error")
+    assert d.message == ('image "<% REGISTRY %>/acme/web:1" of pod "web" uses <% REGISTRY %>, '
+                         "but the application has no registryLogin to fill it in")
+    assert "add registryLogin (registry, username, personalAccessToken)" in d.hint
+
+
+@pytest.mark.parametrize("image", ["acme/<% REGISTRY %>/web:1", "<% REGISTRY %>acme/web:1", "<% REGISTRY %>",
+                                   "x<%REGISTRY%>/acme/web:1"])
+def test_nx206_misplaced_in_an_image(image: str) -> None:
+    found = [d for d in lint_diags(login("ghcr.io", image)) if d.code == "NX206"]
+    # the underline starts at the template
+    assert [(d.line, d.col) for d in found] == [(9, 14 + image.index("<%"))]
+    assert found[0].message == f'image "{image}" has <% REGISTRY %> somewhere other than its start'
+
+
+def test_nx206_in_a_var_underlines_the_template() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                REGISTRY_HOST: <% REGISTRY %>/acme
+        """, "NX206")
+    assert (d.line, d.col, d.end_col) == (9, 24, 38)
+    assert d.message == '<% REGISTRY %> is filled in only at the start of an image, not in var "REGISTRY_HOST"'
+
+
+# --- NX205 unknown-template -------------------------------------------------------------------
+
+def test_nx205_unknown_templates_with_and_without_spaces() -> None:
+    found = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                HOST: "https://<%DOMAIN%>/app"
+                BASE: <% url %>
+                OK: <% URL %>/api
+                OK2: <%URL%>
+        """, "NX205")
+    assert [(d.line, d.col, d.end_col, d.severity) for d in found] == [(9, 24, 34, "warning"), (10, 15, 24, "warning")]
+    assert found[0].message == ('unknown template "<%DOMAIN%>" in var "HOST"; '
+                                "Nexlayer fills in only <% REGISTRY %> and <% URL %>")
+    assert found[0].hint == "<% URL %> is the application's public URL; use it instead"
+    assert found[1].hint == "template names are upper case: write <% URL %>"
+
+
+# --- NX207 / NX210 / NX211 / NX212 duplicates -------------------------------------------------
+
+def test_nx207_duplicate_pod_name_names_the_first_line() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+            - name: api
+              image: ghcr.io/acme/api:1
+              servicePorts: [8000]
+            - name: web
+              image: ghcr.io/acme/web:2
+              servicePorts: [81]
+        """, "NX207")
+    assert (d.line, d.col, d.severity) == (11, 13, "error")
+    assert d.message == 'pod name "web" is already used by the pod on line 4'
+
+
+def test_nx210_duplicate_path_ignores_a_trailing_slash() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: api
+              image: ghcr.io/acme/api:1
+              path: /api
+              servicePorts: [8000]
+            - name: api2
+              image: ghcr.io/acme/api:2
+              path: /api/
+              servicePorts: [8001]
+        """, "NX210")
+    assert (d.line, d.col, d.severity) == (10, 13, "warning")
+    assert d.message == 'path "/api/" of pod "api2" is already the path of pod "api" on line 6'
+
+
+def test_nx210_different_paths_are_fine() -> None:
+    assert codes("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+            - name: api
+              image: ghcr.io/acme/api:1
+              path: /api
+              servicePorts: [8000]
+        """) == []
+
+
+def test_nx211_duplicate_volume_name_across_pods_and_within_one() -> None:
+    found = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              volumes:
+                - name: data
+                  size: 1Gi
+                  mountPath: /a
+                - name: data
+                  size: 1Gi
+                  mountPath: /b
+            - name: cache
+              image: redis:7.4
+              servicePorts: [6379]
+              volumes:
+                - name: data
+                  size: 1Gi
+                  mountPath: /data
+        """, "NX211")
+    assert [(d.line, d.col) for d in found] == [(12, 17), (19, 17)]
+    assert found[0].message == 'volume name "data" is already used by this pod on line 9'
+    assert found[1].message == 'volume name "data" is already used by pod "web" on line 9'
+    assert found[1].hint == 'give every volume in the application its own name, for example "cache-data"'
+
+
+def test_nx212_mount_path_conflicts() -> None:
+    found = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              volumes:
+                - name: a
+                  size: 1Gi
+                  mountPath: /srv/data
+                - name: b
+                  size: 1Gi
+                  mountPath: /srv/data/
+              secrets:
+                - name: one
+                  data: x
+                  mountPath: /etc/app
+                  fileName: one.txt
+                - name: two
+                  data: y
+                  mountPath: /etc/app
+                  fileName: two.txt
+                - name: three
+                  data: z
+                  mountPath: /etc/app/
+                  fileName: one.txt
+            - name: api
+              image: ghcr.io/acme/api:1
+              servicePorts: [8000]
+              volumes:
+                - name: c
+                  size: 1Gi
+                  mountPath: /srv/data
+        """, "NX212")
+    # secrets "one" and "two" share a directory with different files: fine; another pod: fine
+    assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error"), (26, 22, "error")]
+    assert found[0].message == 'mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" on line 11'
+    assert found[1].message == ('mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
+                                'is already used by secret "one" on line 18')
+
+
+# --- NX208 / NX209 references -----------------------------------------------------------------
+
+REFS = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+      vars:
+        VALUE: {value}
+    - name: backend
+      image: ghcr.io/acme/api:1
+      servicePorts: [8000, 9000]
+    - name: db
+      image: postgres:16
+      servicePorts: [5432]
+"""
+
+
+def refs(value: str) -> list:
+    return [d for d in lint_diags(REFS.format(value=value)) if d.code in ("NX208", "NX209")]
+
+
+def test_nx208_unknown_pod_with_did_you_mean_and_underline() -> None:
+    (d,) = refs("http://bakend.pod:8000")
+    assert (d.code, d.line, d.col, d.end_col, d.severity) == ("NX208", 9, 23, 29, "error")
+    assert d.message == 'var "VALUE" refers to pod "bakend", which does not exist'
+    assert d.hint == 'did you mean "backend"? pods: backend, db, web'
+
+
+def test_nx208_no_close_match_lists_the_pods() -> None:
+    (d,) = refs("redis.pod:6379")
+    assert d.hint == "pods: backend, db, web"
+
+
+@pytest.mark.parametrize(("value", "col"), [
+    ("db.pod", 16), ('"postgresql://u:p@dbb.pod:5432/x"', 34), ("http://${api:8000}/v1", 25), ("x ${cache:6379}", 20),
+])
+def test_nx208_reference_forms(value: str, col: int) -> None:
+    found = refs(value.replace("db.pod", "dc.pod"))
+    assert [(d.code, d.col) for d in found] == [("NX208", col)]
+
+
+@pytest.mark.parametrize("value", [
+    "http://backend.pod:8000", "db.pod", "postgresql://u:p@db.pod:5432/x", "http://${backend:9000}/v1",
+    "shop-backend.pod:8000",  # <app>-<pod>.pod
+    "${DB_PASSWORD}", "${HOST:-localhost}", "https://docs.pod.example.com/x", "foo.db.pod", "ipod", "db.podcast",
+    "http://web.pod", "BACKEND.pod:8000",
+])
+def test_nx208_nx209_false_positives(value: str) -> None:
+    assert refs(value) == []
+
+
+def test_nx209_port_not_exposed() -> None:
+    (d,) = refs("http://backend.pod:8080/v1")
+    assert (d.code, d.line, d.col, d.end_col, d.severity) == ("NX209", 9, 35, 39, "warning")
+    assert d.message == 'var "VALUE" refers to port 8080 of pod "backend", which exposes only 8000, 9000'
+    assert d.hint == 'use one of the pod\'s servicePorts (8000, 9000), or add 8080 to servicePorts of pod "backend"'
+    (d,) = refs("${db:5433}")
+    assert (d.code, d.col) == ("NX209", 21)
+
+
+def test_nx208_in_list_form_vars() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                - key: API_URL
+                  value: http://apii.pod:8000
+        """, "NX208")
+    assert (d.line, d.col) == (10, 25)
+    assert d.message == 'var "API_URL" refers to pod "apii", which does not exist'
+
+
+def test_nx208_quoted_value_underlines_past_the_quote() -> None:
+    (d,) = refs('"http://bakend.pod:8000"')
+    assert (d.col, d.end_col) == (24, 30)
+
+
+# --- NX213 / NX214 credentials ----------------------------------------------------------------
+
+def test_nx213_literal_secret_never_shows_the_value() -> None:
+    found = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                DB_PASSWORD: hunter2hunter2
+                JWT_SECRET: ${JWT_SECRET}
+                TOKEN_URL: https://auth.example.com/token
+                API_KEY: ""
+                MAX_TOKENS: "4096"
+                clientSecret: 'abc123xyz'
+        """, "NX213")
+    assert [(d.line, d.col, d.severity) for d in found] == [(9, 22, "warning"), (14, 23, "warning")]
+    assert found[0].message == 'var "DB_PASSWORD" of pod "web" holds a literal secret'
+    assert found[0].hint == ('store the value as a secret in the Nexlayer dashboard and write "${DB_PASSWORD}" here; '
+                             "rotate it if this file was ever pushed")
+    assert found[1].hint.startswith('store the value as a secret in the Nexlayer dashboard and write "${CLIENTSECRET}"')
+    for d in found:
+        assert "hunter2" not in d.message + d.hint and "abc123xyz" not in d.message + d.hint
+
+
+def test_nx213_list_form() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                - key: STRIPE_SECRET_KEY
+                  value: sk_live_1234
+                - key: STRIPE_PUBLISHABLE_KEY
+                  value: pk_live_1234
+        """, "NX213")
+    assert (d.line, d.col) == (10, 18)
+    assert d.message == 'var "STRIPE_SECRET_KEY" of pod "web" holds a literal secret'
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    ("ghp_0123456789abcdef", [("NX214", 6, 26)]),
+    ('"${REGISTRY_TOKEN}"', []),
+    ('"<% REGISTRY_TOKEN %>"', [("NX205", 6, 27)]),
+    ("<your read-only token>", []),
+])
+def test_nx214_registry_token(token: str, expected: list) -> None:
+    text = y(f"""
+        application:
+          name: shop
+          registryLogin:
+            registry: ghcr.io
+            username: acme
+            personalAccessToken: {token}
+          pods:
+            - name: web
+              image: <% REGISTRY %>/acme/web:1
+              path: /
+              servicePorts: [80]
+        """)
+    found = lint_diags(text)
+    assert [(d.code, d.line, d.col) for d in found] == expected
+    for d in found:
+        assert "ghp_0123456789abcdef" not in d.message + (d.hint or "")
+    if expected and expected[0][0] == "NX214":
+        assert found[0].message == "registryLogin.personalAccessToken is a literal token written in the file"
+
+
+# --- NX215 / NX217 images ---------------------------------------------------------------------
+
+def image(value: str) -> list:
+    return lint_codes(y(f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: {value}
+              path: /
+              servicePorts: [80]
+        """))
+
+
+@pytest.mark.parametrize("value", ["nginx", "nginx:latest", "ghcr.io/acme/api", "localhost:5000/app",
+                                   "registry.example.com:5000/team/api:LATEST", "<% REGISTRY %>/acme/api"])
+def test_nx215_unpinned(value: str) -> None:
+    if value.startswith("<%"):
+        value = f'"{value}"'
+    assert [c for c, _, _ in image(value)] in (["NX215"], ["NX204", "NX215"])
+    assert ("NX215", 5, 14 if not value.startswith('"') else 14) in image(value)
+
+
+def test_nx215_message() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:latest
+              path: /
+              servicePorts: [80]
+        """, "NX215")
+    assert d.message == 'image "nginx:latest" of pod "web" uses the moving tag "latest"'
+    assert d.hint == 'pin a version, for example "nginx:<version>", or a digest "nginx@sha256:<digest>"'
+
+
+@pytest.mark.parametrize("value", ["nginx:1.27", "localhost:5000/app:1", "nginx@sha256:" + "a" * 64,
+                                   "nginx:latest@sha256:" + "b" * 64, "mirror.gcr.io/library/node:20-alpine"])
+def test_nx215_pinned(value: str) -> None:
+    assert image(value) == []
+
+
+@pytest.mark.parametrize("value", ['"# filled by pipeline"', '"# filled by pipeline:web"', "'#filled by pipeline: web'",
+                                   "placeholder-will-be-updated"])
+def test_nx217_placeholders_are_info_and_not_unpinned(value: str) -> None:
+    assert image(value) == [("NX217", 5, 14)]
+    (d,) = [d for d in lint_diags(y(f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: {value}
+              path: /
+              servicePorts: [80]
+        """))]
+    assert d.severity == "info"
+    assert d.message.endswith('of pod "web" is a placeholder that the Nexlayer pipeline replaces with the image it builds')
+
+
+# --- NX216 vars-list-form ---------------------------------------------------------------------
+
+def test_nx216_list_form_points_at_the_vars_key() -> None:
+    (d,) = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                - key: NODE_ENV
+                  value: production
+        """, "NX216")
+    assert (d.line, d.col, d.severity) == (8, 7, "warning")
+    assert d.message == 'vars of pod "web" is a list of key/value items; the documented form is a mapping'
+    assert d.hint == "write each var as NAME: value under vars (`NODE_ENV: <value>` instead of `- key: NODE_ENV`)"
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "application: 3\n",
+    "application:\n  pods: 3\n",
+    "application:\n  pods:\n    - 3\n    - [a]\n",
+    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n      vars: 3\n      volumes: x\n",
+    "application:\n  pods:\n    - name: a\n      image: x:1\n      path: /\n      servicePorts: [80]\n"
+    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n      secrets: [{mountPath: /a}]\n",
+    "- a\n- b\n",
+])
+def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
+    found = lint_diags(text)  # lint_diags asserts that no check crashed
+    assert all(not d.code.startswith("NX2") or d.code == "NX216" for d in found)
