@@ -31,6 +31,8 @@ _ALNUM = re.compile(r"[A-Za-z0-9]")
 _DOC_PLACEHOLDER = re.compile(r"<[^<>%]+>")
 
 REDACTED = "<redacted>"
+# Secret values shorter than this are masked where they are, but not searched for elsewhere.
+MIN_SEARCHED = 4
 
 
 def name_parts(name: str) -> list[str]:
@@ -191,7 +193,25 @@ def mask_text(doc: Document) -> str:
                 continue
             lines[number - 1] = body[:start] + "*" * (end - start) + body[end:] + line[len(body):]
             changed = True
-    return "".join(lines) if changed else doc.text
+    text = "".join(lines) if changed else doc.text
+    # The same password often sits inside another value (`postgresql://app:hunter2@db.pod/x`):
+    # mask every other whole-word occurrence too. This may hide a harmless word that happens to
+    # equal a secret (`postgres`), which costs a little readability and leaks nothing.
+    for value in sorted(_literal_values(doc), key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", "*" * len(value), text)
+    return text
+
+
+def _literal_values(doc: Document) -> set[str]:
+    """The single-line literal secret values, long enough to search for without masking noise."""
+    found = set()
+    for path in _secret_value_paths(doc.data):
+        value = _get(doc.data, path)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and is_literal_secret(value) and "\n" not in value and len(value.strip()) >= MIN_SEARCHED:
+            found.add(value.strip())
+    return found
 
 
 def redact_data(data: Any) -> Any:

@@ -162,3 +162,13 @@ def test_redact_data_survives_any_shape() -> None:
     assert redact_data({"application": {"pods": "x"}}) == {"application": {"pods": "x"}}
     odd = {"application": {"registryLogin": {"personalAccessToken": {"a": "b"}}}}
     assert redact_data(odd) == {"application": {"registryLogin": {"personalAccessToken": {}}}}
+
+
+def test_mask_text_hides_the_secret_where_it_is_repeated_as_a_whole_word() -> None:
+    text = ("application:\n  pods:\n    - name: db\n      vars:\n        POSTGRES_PASSWORD: s3cr3tpw\n"
+            "        DATABASE_URL: postgresql://app:s3cr3tpw@db.pod/x\n        OTHER: s3cr3tpwx\n")
+    doc, _ = loader.load(text, "nexlayer.yaml")
+    masked = mask_text(doc).splitlines()
+    assert masked[4] == "        POSTGRES_PASSWORD: ********"
+    assert masked[5] == "        DATABASE_URL: postgresql://app:********@db.pod/x"
+    assert masked[6] == "        OTHER: s3cr3tpwx"  # not the same word

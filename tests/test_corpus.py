@@ -1,0 +1,111 @@
+"""The real-world corpus (../shared/corpus/real/): no crash, positions inside the file, and the
+verdicts of SOURCES.md, with list-form vars (NX216) and unknown keys (NX102) counted as warnings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint.config import Settings
+from nexlayer_lint.engine import Linter
+from nexlayer_lint.model import FileResult
+from tests.conftest import shared_dir
+
+# Clauses of the "why" column that are notes about provenance, not findings.
+NOTE = re.compile(r"^(from index text|extracted from|taken from|code block was|REDACTED|identical content|'\\\$')")
+# Findings SOURCES.md counts as errors but the linter, by design, as warnings.
+WARNING_ONLY = re.compile(r"vars is a list|newest docs require a key:value mapping|unknown (top-level |application )?keys"
+                          r"|^pods\[\d+\] unknown keys")
+MIN_AGREEMENT = 0.95
+
+
+def expected_verdicts(corpus: Path) -> dict[str, tuple[bool, str]]:
+    """file name -> (should the linter report an error?, SOURCES.md's reasons)."""
+    verdicts = {}
+    for line in (corpus / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) < 8 or not cells[1].startswith("`"):
+            continue
+        name, verdict, why = cells[1].strip("`"), cells[6], cells[7]
+        clauses = [c.strip() for c in why.split(";") if c.strip() and not NOTE.match(c.strip())]
+        # "…" means SOURCES.md left reasons out: then its INVALID stands.
+        warning_only = "…" not in clauses and all(WARNING_ONLY.search(c) for c in clauses)
+        verdicts[name] = (verdict == "INVALID" and not warning_only, why)
+    return verdicts
+
+
+@pytest.fixture(scope="module")
+def corpus_results() -> tuple[dict[str, tuple[bool, str]], dict[str, tuple[str, FileResult]]]:
+    corpus = shared_dir("corpus", "real")
+    verdicts = expected_verdicts(corpus)
+    linter = Linter(Settings())
+    results = {}
+    for name in verdicts:
+        text = (corpus / name).read_bytes()
+        results[name] = (text.decode("utf-8", errors="replace"), linter.lint(text, name))
+    return verdicts, results
+
+
+def test_sources_md_lists_every_file(corpus_results) -> None:
+    verdicts, _ = corpus_results
+    corpus = shared_dir("corpus", "real")
+    on_disk = {p.name for p in corpus.iterdir() if p.suffix in (".yaml", ".yml")}
+    assert set(verdicts) == on_disk
+    assert len(verdicts) == 248
+
+
+def test_no_crash_and_every_diagnostic_inside_the_file(corpus_results) -> None:
+    _, results = corpus_results
+    bad = []
+    for name, (text, result) in results.items():
+        if result.error:
+            bad.append(f"{name}: {result.error}")
+            continue
+        lines = text.splitlines() or [""]
+        for d in result.diagnostics:
+            inside = (
+                1 <= d.line <= len(lines) and 1 <= d.col <= len(lines[d.line - 1]) + 1
+                and (d.end_line, d.end_col) >= (d.line, d.col)
+                and (d.end_line <= len(lines) and d.end_col <= len(lines[d.end_line - 1]) + 1
+                     or (d.end_line == len(lines) + 1 and d.end_col == 1))
+            )
+            if not inside:
+                bad.append(f"{name}: {d.code} at {d.line}:{d.col}-{d.end_line}:{d.end_col}")
+        assert len(result.masked_text.splitlines()) == len(text.splitlines()), name
+    assert bad == []
+
+
+def test_verdicts_agree_with_sources_md(corpus_results) -> None:
+    verdicts, results = corpus_results
+    disagree = []
+    for name, (should_fail, why) in verdicts.items():
+        errors = [d for d in results[name][1].diagnostics if d.severity == "error"]
+        if bool(errors) != should_fail:
+            found = ", ".join(f"{d.code}@{d.line}" for d in errors) or "no error"
+            disagree.append(f"{name}: SOURCES.md {'INVALID' if should_fail else 'valid'} ({why}); linter: {found}")
+    agreement = 1 - len(disagree) / len(verdicts)
+    assert agreement >= MIN_AGREEMENT, "\n".join(disagree)
+
+
+def test_no_secret_value_in_any_message(corpus_results) -> None:
+    """The corpus holds real literal secrets (POSTGRES_PASSWORD: ...): none may reach a message."""
+    from nexlayer_lint import loader, secrets
+
+    _, results = corpus_results
+    leaks = []
+    for name, (text, result) in results.items():
+        doc, _ = loader.load(text, name)
+        if doc is None:
+            continue
+        values = [str(doc.get(*path)) for path in secrets.secret_paths(doc)]
+        values = [v for v in values if len(v) >= 6 and secrets.is_literal_secret(v)]
+        for d in result.diagnostics:
+            for value in values:
+                if value in d.message or value in (d.hint or ""):
+                    leaks.append(f"{name}: {d.code}")
+        for value in values:
+            word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])")
+            assert not word.search(result.masked_text), f"{name}: a secret is left in the masked text"
+    assert leaks == []
