@@ -650,3 +650,10 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
 def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
     found = lint_diags(text)  # lint_diags asserts that no check crashed
     assert all(not d.code.startswith("NX2") or d.code == "NX216" for d in found)
+
+
+def test_nx208_no_far_fetched_suggestion() -> None:
+    # "maxun-minio" is not a typo of "maxun-redis", though they share a prefix
+    text = REFS.format(value="http://maxun-minio.pod:9000").replace("name: backend", "name: maxun-redis")
+    (d,) = [d for d in lint_diags(text) if d.code == "NX208"]
+    assert d.hint == "pods: db, maxun-redis, web"

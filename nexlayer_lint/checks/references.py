@@ -74,7 +74,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                 target = _resolve(ref.name, by_name, app)
                 field = describe(doc, var.path)
                 if target is None:
-                    close = difflib.get_close_matches(ref.name.lower(), names, n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(ref.name.lower(), names, n=1, cutoff=0.75)
                     hint = f'did you mean "{close[0]}"? ' if close else ""
                     yield Problem(
                         "NX208",
