@@ -213,6 +213,11 @@ def _targets(paths: Sequence[str]) -> Iterator[str]:
 
 
 def _discover(root: str) -> Iterator[str]:
+    """Files in path order (`a/nexlayer.yaml` before `nexlayer.yaml`'s sibling `b/`), so reports diff cleanly."""
+    return iter(sorted(_walk(root)))
+
+
+def _walk(root: str) -> Iterator[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
         for name in sorted(files):
