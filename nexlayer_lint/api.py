@@ -304,13 +304,14 @@ def request(
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float = 10,
-    retry: RetryPolicy = DEFAULT_RETRY,
+    retry: RetryPolicy | None = None,
 ) -> Response:
     """A request with bounded retries (429, 5xx) and same-origin redirects; ApiError on failure.
 
     Any other status is returned for the caller to judge. Connection failures and timeouts are
     not retried: an offline run should fail fast, and a hung server would multiply the wait.
     """
+    retry = retry or DEFAULT_RETRY  # looked up per call, so a test can swap the module default
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
     attempt = 0
     redirects = 0
@@ -530,7 +531,7 @@ def _join(*parts: str | None) -> str | None:
 
 
 def _fetch(
-    url: str, cached: _Cached | None, ignored: str | None, *, timeout: float, retry: RetryPolicy
+    url: str, cached: _Cached | None, ignored: str | None, *, timeout: float, retry: RetryPolicy | None
 ) -> RemoteSchema:
     shown = display_url(url)
     headers: dict[str, str] = {}
@@ -580,7 +581,7 @@ def _age(fetched_at: Any) -> str:
 
 
 def load_remote_schema(
-    url: str, *, ttl_hours: float = 24, timeout: float = 10, retry: RetryPolicy = DEFAULT_RETRY
+    url: str, *, ttl_hours: float = 24, timeout: float = 10, retry: RetryPolicy | None = None
 ) -> RemoteSchema:
     """The schema at `url`: from the cache while fresh, else asked for (conditionally when cached)."""
     try:
@@ -594,7 +595,7 @@ def load_remote_schema(
     return _fetch(url, cached, ignored, timeout=timeout, retry=retry)
 
 
-def refresh_schema(url: str, *, timeout: float = 10, retry: RetryPolicy = DEFAULT_RETRY) -> RemoteSchema:
+def refresh_schema(url: str, *, timeout: float = 10, retry: RetryPolicy | None = None) -> RemoteSchema:
     """`schema fetch`: always asks the server (conditionally, so an unchanged schema costs a 304)."""
     try:
         _check_url(url)
@@ -691,7 +692,7 @@ def validate_remote(
     send_secrets: bool = False,
     timeout: float = 10,
     local_has_errors: bool,
-    retry: RetryPolicy = DEFAULT_RETRY,
+    retry: RetryPolicy | None = None,
 ) -> list[Problem]:
     """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure."""
     url = api_url.rstrip("/") + "/validate"

@@ -302,7 +302,40 @@ def schema_path(schema_spec: str, api_url: str | None) -> None:
     choice = choose_schema(schema_spec, api_url, Settings().schema_ttl_hours, Settings().timeout)
     if choice.warning:
         click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
-    click.echo(choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH))
+    location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)
+    if choice.info.source == "url":  # fetched just now: it lives in the cache, if that was writable
+        from nexlayer_lint import api
+
+        cached = api.cached_schema_path(location)
+        location = str(cached) if cached.is_file() else location
+    click.echo(location)
+
+
+@schema.command("fetch")
+@click.option("--schema", "schema_spec", default="remote", show_default=True, metavar="remote|URL",
+              help="The API's GET /schema, or a schema URL.")
+@click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
+              help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
+@click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, show_default=True,
+              help="Seconds per API request.")
+def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
+    """Refresh the cached schema from the API now; print its version and sha256 digest."""
+    from nexlayer_lint import api
+
+    url = api.schema_url(api.resolve_api_url(api_url)) if schema_spec == "remote" else schema_spec
+    if not url.startswith(("https://", "http://")):
+        _fail(f'schema fetch takes "remote" or an https URL, not "{schema_spec}"')
+    fetched = api.refresh_schema(url, timeout=timeout)
+    if fetched.schema is None or fetched.info is None or fetched.info.source != "url":
+        _fail(fetched.warning or f"could not fetch the schema from {api.display_url(url)}")
+    for message in (fetched.warning, fetched.note):
+        if message:
+            click.echo(f"nexlayer-lint: warning: {message}", err=True)
+    cached = api.cached_schema_path(url)
+    click.echo(f"url:     {api.display_url(url)}")
+    click.echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
+    click.echo(f"sha256:  {fetched.info.sha256}")  # type: ignore[union-attr]
+    click.echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
 
 
 @schema.command("show")
@@ -311,3 +344,15 @@ def schema_show() -> None:
     from nexlayer_lint import schema as schema_module
 
     click.echo(schema_module.BUNDLED_PATH.read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over stdio) for editors."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("pygls", "lsprotocol")):
+        _fail("the language server needs pygls: pip install 'nexlayer-lint[lsp]'")
+    from nexlayer_lint.server import serve
+
+    serve()

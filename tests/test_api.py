@@ -545,3 +545,158 @@ def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path)
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")] == []  # no debris
     cached = api.load_remote_schema(url)
     assert cached.schema is not None and cached.warning is None
+
+
+# -- end to end: the CLI and the engine call api.py -------------------------------------------
+
+GOOD = (Path(__file__).resolve().parents[1] / "examples" / "good" / "nexlayer.yaml").read_text()
+
+
+@pytest.fixture
+def cli(monkeypatch, sleeps):
+    """Run the CLI in-process; retries do not really sleep, and the per-process schema choice is reset."""
+    from click.testing import CliRunner
+
+    from nexlayer_lint import engine
+    from nexlayer_lint.cli import main
+
+    monkeypatch.setattr(api, "DEFAULT_RETRY", api.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5))
+    engine.choose_schema.cache_clear()
+
+    def run(*args: str):
+        return CliRunner().invoke(main, list(args))
+
+    yield run
+    engine.choose_schema.cache_clear()
+
+
+@pytest.fixture
+def good_file(tmp_path) -> Path:
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text(GOOD)
+    return path
+
+
+def test_cli_remote_rejection_at_the_detail_line(cli, fake_api, good_file) -> None:
+    fake_api.script("/validate", fa.invalid({"path": "application.pods[1].image", "message": "Image not allowed"}))
+    result = cli("--remote", "--api-url", fake_api.url, str(good_file))
+    assert result.exit_code == 1
+    assert (f'{good_file}:13:14: error NX901 the Nexlayer API rejected "application.pods[1].image": '
+            '"Image not allowed" [remote-rejected]') in result.output
+    assert f"{good_file}:1:1: warning NX902 the Nexlayer API rejected the file" in result.output
+    assert fake_api.count("/validate", "POST") == 1
+
+
+def test_cli_remote_confirms_and_uses_env_api_url(cli, fake_api, good_file, monkeypatch) -> None:
+    monkeypatch.setenv("NEXLAYER_API_URL", fake_api.url)
+    fake_api.script("/validate", fa.valid())
+    result = cli("--remote", str(good_file))
+    assert result.exit_code == 0 and "NX9" not in result.output
+    assert fake_api.count("/validate") == 1
+
+
+def test_cli_remote_failure_is_a_warning_that_does_not_fail(cli, fake_api, good_file, sleeps) -> None:
+    fake_api.script("/validate", fa.status(503))
+    result = cli("--remote", "--api-url", fake_api.url, "--timeout", "2", str(good_file))
+    assert result.exit_code == 0
+    assert (f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: HTTP 503 after 4 attempts; "
+            "only the local checks ran [remote-unavailable]") in result.output
+    assert len(sleeps) == 3
+    assert cli("--remote", "--api-url", fake_api.url, "--fail-on", "warning", str(good_file)).exit_code == 1
+
+
+def test_cli_remote_timeout_option(cli, fake_api, good_file) -> None:
+    fake_api.script("/validate", fa.hang())
+    result = cli("--remote", "--api-url", fake_api.url, "--timeout", "0.5", str(good_file))
+    assert "no response within 0.5 s" in result.output and result.exit_code == 0
+
+
+def test_cli_remote_send_secrets(cli, fake_api, tmp_path) -> None:
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text(DOC)
+    fake_api.script("/validate", fa.valid())
+    cli("--remote", "--api-url", fake_api.url, str(path))
+    cli("--remote", "--remote-send-secrets", "--api-url", fake_api.url, str(path))
+    redacted, sent = (r.body.decode() for r in fake_api.requests)
+    assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
+
+
+def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, good_file) -> None:
+    fake_api.script("/schema", fa.schema())
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(good_file))
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)["schema"]
+    assert info["source"] == "url" and info["location"] == f"{fake_api.url}/schema"
+    assert info["version"] == "fake-1"
+    assert info["sha256"] == hashlib.sha256(api.cached_schema_path(info["location"]).read_bytes()).hexdigest()
+
+
+def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
+    strict = {**fa.SCHEMA, "properties": {"application": {**fa.SCHEMA["properties"]["application"],
+                                                          "required": ["name", "pods", "owner"]}}}
+    fake_api.script("/strict.json", fa.Reply(200, strict))
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text(GOOD)
+    result = cli("--schema", f"{fake_api.url}/strict.json", str(path))
+    assert result.exit_code == 1 and " NX101 " in result.output and '"owner"' in result.output
+
+
+def test_cli_schema_remote_offline_falls_back_with_nx900(cli, fake_api, good_file) -> None:
+    fake_api.script("/schema", fa.garbage())
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(good_file))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled"
+    [diag] = report["files"][0]["diagnostics"]
+    assert diag["code"] == "NX900" and diag["line"] == 1
+    assert diag["message"] == (f'could not fetch the schema from "{fake_api.url}/schema": the response is not '
+                               "valid JSON; using the bundled schema")
+
+
+def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
+    fake_api.script("/schema", fa.schema())
+    result = cli("schema", "fetch", "--api-url", fake_api.url)
+    assert result.exit_code == 0, result.output
+    cached = api.cached_schema_path(f"{fake_api.url}/schema")
+    digest = hashlib.sha256(cached.read_bytes()).hexdigest()
+    assert result.output.splitlines() == [f"url:     {fake_api.url}/schema", "version: fake-1",
+                                          f"sha256:  {digest}", f"cache:   {cached}"]
+    assert cli("schema", "fetch", "--api-url", fake_api.url).exit_code == 0
+    assert fake_api.count("/schema") == 2  # fetch always asks, even when the cache is fresh
+    path = cli("schema", "path", "--schema", "remote", "--api-url", fake_api.url)
+    assert path.output.strip() == str(cached)
+    assert fake_api.count("/schema") == 2  # the fresh cache answered
+
+
+def test_cli_schema_fetch_failure_exits_2(cli, fake_api) -> None:
+    fake_api.script("/schema", fa.bad_metaschema())
+    result = cli("schema", "fetch", "--api-url", fake_api.url)
+    assert result.exit_code == 2
+    assert "fails the JSON Schema metaschema" in result.output  # CliRunner mixes stderr in
+
+
+def test_default_run_opens_no_socket(fake_api, good_file, tmp_path) -> None:
+    """With NEXLAYER_API_URL set, a plain run neither connects nor even resolves a name."""
+    fake_api.script("/validate", fa.valid())
+    fake_api.script("/schema", fa.schema())
+    probe = textwrap.dedent("""
+        import sys
+        seen = []
+        def hook(event, args):
+            if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "http.client.connect"):
+                seen.append(event)
+        sys.addaudithook(hook)
+        from nexlayer_lint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit as exit:
+            code = exit.code
+        sys.stderr.write(f"AUDIT {seen} EXIT {code}\\n")
+    """)
+    env = {**os.environ, "NEXLAYER_API_URL": fake_api.url, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for args in ([str(good_file)], ["--format", "sarif", str(good_file)], ["schema", "path"]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], env=env, capture_output=True, timeout=60)
+        assert b"AUDIT [] EXIT 0" in done.stderr, done.stderr.decode()
+    # the probe does see a connection when one is made: a --remote run is caught
+    done = subprocess.run([sys.executable, "-c", probe, "--remote", str(good_file)], env=env,
+                          capture_output=True, timeout=60)
+    assert b"socket.connect" in done.stderr and fake_api.count() == 1
