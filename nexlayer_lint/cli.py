@@ -349,10 +349,10 @@ def schema_show() -> None:
 @main.command()
 def server() -> None:
     """Run the language server (LSP over stdio) for editors."""
-    import importlib.util
-
-    if any(importlib.util.find_spec(name) is None for name in ("pygls", "lsprotocol")):
+    try:
+        from nexlayer_lint.server import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
         _fail("the language server needs pygls: pip install 'nexlayer-lint[lsp]'")
-    from nexlayer_lint.server import serve
-
     serve()
