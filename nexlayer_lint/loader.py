@@ -188,6 +188,10 @@ class _Walker:
         span = _node_span(node)
         if isinstance(node, ScalarNode):
             style = node.style or ""
+            if key is not None and not style and not node.value:
+                # `key:` with no value: libyaml marks the empty scalar after the colon, the pure
+                # parser at the next token; both now point just after the key's colon.
+                span = Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
             self.positions[path] = Located(key, span, style)
             if style or span.end_line > span.line:
                 self.string_spans.append(span)
