@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from nexlayer_lint.model import FileResult, RunInfo
+from nexlayer_lint.reporters._common import sorted_results
 
 
 def summary(results: Sequence[FileResult]) -> dict[str, int]:
@@ -27,7 +28,7 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
         "files": [
             {"path": result.path, "error": result.error,
              "diagnostics": [asdict(d) for d in result.diagnostics]}
-            for result in results
+            for result in sorted_results(results)
         ],
         "summary": summary(results),
     }
