@@ -152,6 +152,17 @@ def test_redirect_policy() -> None:
         api._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
 
 
+def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert api._proxy_for("https", "api.example") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert api._proxy_for("https", "api.example") == ("proxy.example", 3128)
+    assert api._proxy_for("http", "127.0.0.1") is None  # loopback never goes through a proxy
+    monkeypatch.setenv("NO_PROXY", "api.example")
+    assert api._proxy_for("https", "api.example") is None
+
+
 # -- POST /validate ---------------------------------------------------------------------------
 
 
