@@ -1,0 +1,512 @@
+"""The language server, end to end over stdio with a real LSP client, plus its position and fix helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pygls", reason="the language server is the optional `lsp` extra")
+pytest_asyncio = pytest.importorskip("pytest_asyncio")
+pytest.importorskip("pytest_lsp")
+
+from lsprotocol import types as lsp  # noqa: E402
+from pygls.protocol import default_converter  # noqa: E402
+from pytest_lsp.client import (  # noqa: E402
+    DEFAULT_CLIENT_FEATURES, LanguageClient, client_capabilities, register_lsp_features,
+)
+
+from nexlayer_lint import server  # noqa: E402
+from nexlayer_lint.model import Diagnostic  # noqa: E402
+
+HANG_GUARD = 60.0  # seconds; only so a broken server fails the test instead of hanging it
+e2e = pytest.mark.asyncio(loop_scope="module")
+
+NO_PATH = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      servicePorts: [80]
+"""
+FIXED = NO_PATH.replace("      servicePorts: [80]\n", "      path: /\n      servicePorts: [80]\n")
+FIXABLE = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx
+      path: /
+      servicePort: [80]
+      vars:
+        DEBUG: yes
+        DB_PASSWORD: hunter2-very-secret
+        NOTE: "\U0001F680 http://bakend.pod:80"
+"""
+# The server runs as `python -m nexlayer_lint server` would, with an audit hook that records any
+# attempt to open a network connection (the server must make none with the default config).
+GUARDED_SERVER = """\
+import os, runpy, sys
+def _audit(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname"):
+        with open(os.environ["NXL_TEST_NETLOG"], "a") as log:
+            log.write(event + "\\n")
+sys.addaudithook(_audit)
+sys.argv = ["nexlayer-lint", "server"]
+runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
+"""
+
+
+# --- the client ---------------------------------------------------------------------------------
+
+
+class Client(LanguageClient):
+    """pytest-lsp's client, keeping every publishDiagnostics in order (with its version)."""
+
+    published: list[lsp.PublishDiagnosticsParams]
+    netlog: Path
+    versions: dict[str, int]
+    texts: dict[str, str]
+
+
+def _record(client: Client, params: lsp.PublishDiagnosticsParams) -> None:
+    client.published.append(params)
+    client.diagnostics[params.uri] = params.diagnostics
+
+
+def _make_client() -> Client:
+    client = Client(converter_factory=default_converter)
+    client.published, client.versions, client.texts = [], {}, {}
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record})
+    return client
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Client]:
+    netlog = tmp_path_factory.mktemp("net") / "connections.log"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")), "NXL_TEST_NETLOG": str(netlog)}
+    env.pop("NEXLAYER_API_URL", None)
+    c = _make_client()
+    c.netlog = netlog
+    await c.start_io(sys.executable, "-c", GUARDED_SERVER, env=env)
+    await asyncio.wait_for(c.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 30},
+    )), HANG_GUARD)
+    yield c
+    await asyncio.wait_for(c.shutdown_session(), HANG_GUARD)
+    await c.stop()
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("docs")
+
+
+def uri_of(folder: Path, *parts: str) -> str:
+    path = folder.joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.as_uri()
+
+
+async def next_publish(client: Client, uri: str, mark: int, version: int | None = None) -> list[lsp.Diagnostic]:
+    """The first diagnostics for `uri` published after `client.published[mark]` (for `version` if given)."""
+    async def wait() -> list[lsp.Diagnostic]:
+        while True:
+            for params in client.published[mark:]:
+                if params.uri == uri and (version is None or params.version == version):
+                    return list(params.diagnostics)
+            await asyncio.sleep(0.01)
+    return await asyncio.wait_for(wait(), HANG_GUARD)
+
+
+async def open_doc(client: Client, uri: str, text: str, language_id: str = "yaml") -> list[lsp.Diagnostic]:
+    mark = len(client.published)
+    client.versions[uri], client.texts[uri] = 1, text
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+    return await next_publish(client, uri, mark, 1)
+
+
+async def change(client: Client, uri: str, *changes: Any, text: str | None = None) -> list[lsp.Diagnostic]:
+    """Send a didChange (full text, or the given incremental changes) and wait for its diagnostics."""
+    mark = len(client.published)
+    client.versions[uri] += 1
+    if text is not None:
+        client.texts[uri] = text
+        changes = (lsp.TextDocumentContentChangeWholeDocument(text=text),)
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+        content_changes=list(changes)))
+    return await next_publish(client, uri, mark, client.versions[uri])
+
+
+def codes(diagnostics: list[lsp.Diagnostic]) -> list[str]:
+    return sorted(str(d.code) for d in diagnostics)
+
+
+def rng(line: int, start: int, end: int) -> lsp.Range:
+    return lsp.Range(start=lsp.Position(line=line, character=start), end=lsp.Position(line=line, character=end))
+
+
+def apply_text_edits(text: str, edits: list[lsp.TextEdit]) -> str:
+    """What an editor does with a WorkspaceEdit (ASCII text here, so UTF-16 units are characters)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: lsp.Position) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+async def actions_at(client: Client, uri: str, line: int, character: int) -> list[lsp.CodeAction]:
+    result = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri),
+        range=rng(line, character, character),
+        context=lsp.CodeActionContext(diagnostics=[]),
+    )), HANG_GUARD)
+    return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+
+async def hover_at(client: Client, uri: str, line: int, character: int) -> lsp.Hover | None:
+    return await asyncio.wait_for(client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=line, character=character),
+    )), HANG_GUARD)
+
+
+# --- end to end ---------------------------------------------------------------------------------
+
+
+@e2e
+async def test_open_broken_then_fix_clears_then_close(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "a", "nexlayer.yaml")
+    diagnostics = await open_doc(client, uri, NO_PATH)
+    assert codes(diagnostics) == ["NX201"]
+    (nx201,) = diagnostics
+    assert nx201.range == rng(2, 2, 6)  # the `pods` key on line 3
+    assert nx201.severity == lsp.DiagnosticSeverity.Error
+    assert nx201.source == "nexlayer-lint"
+    assert nx201.code_description is not None
+    assert nx201.code_description.href.endswith("/rules/NX201-no-public-path.md")
+    assert nx201.message.startswith('no pod has a path, so nothing is routed to the application (pods: "web")')
+    assert "\nhelp: add `path: /`" in nx201.message
+
+    assert await change(client, uri, text=FIXED) == []
+
+    mark = len(client.published)
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert await next_publish(client, uri, mark) == []
+
+
+@e2e
+async def test_incremental_changes_relint(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "incremental", "nexlayer.yml")
+    assert await open_doc(client, uri, FIXED) == []
+    # `image: nginx:1.27` -> `image: nginx` by deleting ":1.27" (line 5, characters 18-23)
+    diagnostics = await change(client, uri, lsp.TextDocumentContentChangePartial(range=rng(4, 18, 23), text=""))
+    assert [(d.code, d.range) for d in diagnostics] == [("NX215", rng(4, 13, 18))]
+    diagnostics = await change(client, uri, lsp.TextDocumentContentChangePartial(range=rng(4, 18, 18), text=":1.28"))
+    assert diagnostics == []
+
+
+@e2e
+async def test_several_quick_changes_publish_only_the_last_version(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "debounce", "nexlayer.yaml")
+    assert await open_doc(client, uri, FIXED) == []
+    mark = len(client.published)
+    for version in range(2, 12):
+        client.versions[uri] = version
+        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH if version % 2 else FIXED)]))
+    assert codes(await next_publish(client, uri, mark, 11)) == ["NX201"]
+    # whatever was published in between was for a version that was current at the time, never stale
+    assert all(p.version is not None and p.version <= 11 for p in client.published[mark:] if p.uri == uri)
+
+
+@e2e
+async def test_save_lints_and_other_yaml_is_left_alone(client: Client, docs: Path) -> None:
+    compose = uri_of(docs, "other", "docker-compose.yml")
+    mark = len(client.published)
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=compose, language_id="yaml", version=1, text="services:\n  web:\n    image: nginx\n")))
+    # a file named otherwise whose top-level key is `application` is linted
+    deploy = uri_of(docs, "other", "deploy.yaml")
+    assert codes(await open_doc(client, deploy, NO_PATH)) == ["NX201"]
+    assert all(p.uri != compose for p in client.published[mark:])
+    mark = len(client.published)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=deploy)))
+    assert codes(await next_publish(client, deploy, mark)) == ["NX201"]
+
+
+@e2e
+async def test_utf16_columns_after_an_emoji(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "emoji", "nexlayer.yaml")
+    diagnostics = await open_doc(client, uri, FIXABLE)
+    nx208 = next(d for d in diagnostics if d.code == "NX208")
+    # `        NOTE: "🚀 http://bakend.pod:80"`: "bakend" starts at code point 24, UTF-16 unit 25
+    assert nx208.range == rng(10, 25, 31)
+
+
+@e2e
+async def test_hover_on_a_flagged_span_shows_the_rule_page(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "hover", "nexlayer.yaml")
+    await open_doc(client, uri, NO_PATH)
+    hover = await hover_at(client, uri, 2, 4)
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert hover.contents.kind == lsp.MarkupKind.Markdown
+    assert hover.contents.value.startswith("# NX201 no-public-path")
+    assert "## What it does" in hover.contents.value
+    assert hover.range == rng(2, 2, 6)
+
+
+@e2e
+async def test_hover_on_a_key_shows_the_schema_description(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "hover-key", "nexlayer.yaml")
+    await open_doc(client, uri, FIXED)
+    hover = await hover_at(client, uri, 4, 8)  # `image`
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert hover.contents.value.startswith("`application.pods[0].image`\n\nREQUIRED: the container image")
+    assert hover.range == rng(4, 6, 11)
+    assert await hover_at(client, uri, 4, 16) is None  # a value that is not flagged: nothing to say
+
+
+@e2e
+async def test_code_actions_are_applied_and_relinted(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "fixes", "nexlayer.yaml")
+    diagnostics = await open_doc(client, uri, FIXABLE)
+    assert codes(diagnostics) == ["NX005", "NX101", "NX102", "NX208", "NX213", "NX215"]
+
+    # rename the unknown key to the did-you-mean key: NX102 and the NX101 it caused both go
+    actions = await actions_at(client, uri, 6, 8)
+    rename = next(a for a in actions if a.title == 'Rename to "servicePorts"')
+    assert rename.kind == lsp.CodeActionKind.QuickFix and rename.is_preferred
+    assert [str(d.code) for d in rename.diagnostics or []] == ["NX102"]
+    edits = list(rename.edit.changes[uri])  # type: ignore[union-attr,index]
+    assert [(e.range, e.new_text) for e in edits] == [(rng(6, 6, 17), "servicePorts")]
+    text = apply_text_edits(client.texts[uri], edits)
+    assert codes(await change(client, uri, text=text)) == ["NX005", "NX208", "NX213", "NX215"]
+
+    # quote the NX005 scalar
+    actions = await actions_at(client, uri, 8, 16)
+    quote = next(a for a in actions if a.title.startswith("Quote"))
+    text = apply_text_edits(client.texts[uri], list(quote.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert '        DEBUG: "yes"\n' in text
+    assert codes(await change(client, uri, text=text)) == ["NX208", "NX213", "NX215"]
+
+    # a disable comment at the end of the line, then a second code added to the same comment
+    actions = await actions_at(client, uri, 4, 14)
+    disable = next(a for a in actions if a.title == "Disable NX215 for this line")
+    assert not disable.is_preferred
+    text = apply_text_edits(client.texts[uri], list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert "      image: nginx  # nexlayer-lint: disable=NX215\n" in text
+    assert codes(await change(client, uri, text=text)) == ["NX208", "NX213"]
+
+    # secret values never show in messages or action titles
+    everything = [d.message for p in client.published if p.uri == uri for d in p.diagnostics]
+    everything += [a.title for line in range(12) for a in await actions_at(client, uri, line, 10)]
+    assert everything and not any("hunter2" in item for item in everything)
+
+
+@e2e
+async def test_disable_goes_above_a_line_that_already_has_a_comment(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "disable-above", "nexlayer.yaml")
+    text = FIXED.replace("image: nginx:1.27", "image: nginx  # the web server")
+    assert codes(await open_doc(client, uri, text)) == ["NX215"]
+    (disable,) = [a for a in await actions_at(client, uri, 4, 14) if a.title.startswith("Disable")]
+    fixed = apply_text_edits(text, list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert "    - name: web\n      # nexlayer-lint: disable=NX215\n      image: nginx  # the web server\n" in fixed
+    assert await change(client, uri, text=fixed) == []
+
+
+@e2e
+async def test_no_quick_fix_for_stale_or_unsuppressible_findings(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "nofix", "nexlayer.yaml")
+    diagnostics = await open_doc(client, uri, "application:\n  name: [shop\n")
+    assert codes(diagnostics) == ["NX001"]
+    assert await actions_at(client, uri, diagnostics[0].range.start.line, diagnostics[0].range.start.character) == []
+
+
+@e2e
+async def test_survives_garbage(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "garbage", "nexlayer.yaml")
+    assert codes(await open_doc(client, uri, "application:\n  name: shop\n  pods:\n    - name: web\n      image: ngi")) \
+        == ["NX101", "NX201", "NX215"]  # half-typed: servicePorts missing, no path, image untagged
+    assert codes(await change(client, uri, text="\x7fELF\x02\x01\x01\x00\x00binary")) == ["NX001"]
+    assert codes(await change(client, uri, text="application:\n\tname: x\n  pods: [\n")) == ["NX001"]
+    assert codes(await change(client, uri, text="")) == ["NX004"]
+    assert codes(await change(client, uri, text="- " * 5000 + "x\n")) == ["NX001"]  # nesting too deep
+    # hovers and code actions on garbage get an answer (a server error would raise here)
+    await hover_at(client, uri, 40, 400)
+    await actions_at(client, uri, 0, 0)
+    # the server is still fine
+    assert await change(client, uri, text=FIXED) == []
+
+
+@e2e
+async def test_a_10_mb_document(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "big", "nexlayer.yaml")
+    script = "        echo a line of a long script that makes this file ten megabytes\n"
+    big = FIXED.replace("      path: /\n", "      path: /\n      command: |\n" + script * (10_000_000 // len(script)))
+    assert 9_900_000 < len(big.encode()) < 10 * 1024 * 1024
+    mark = len(client.published)
+    client.versions[uri] = 1
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=big)))
+    # other documents are served while the big one is linted
+    other = uri_of(docs, "big-neighbour", "nexlayer.yaml")
+    assert codes(await open_doc(client, other, NO_PATH)) == ["NX201"]
+    assert await next_publish(client, uri, mark, 1) == []
+    assert (await hover_at(client, uri, 6, 8)) is None  # too big to re-parse for a key hover: no answer, no crash
+    mark = len(client.published)
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert await next_publish(client, uri, mark) == []
+    # over the size limit: NX001 at once, without parsing
+    assert codes(await open_doc(client, uri, big + "#" * 600_000)) == ["NX001"]
+
+
+@e2e
+async def test_config_next_to_the_document_is_used(client: Client, docs: Path) -> None:
+    configured = uri_of(docs, "configured", "nexlayer.yaml")
+    (docs / "configured" / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n', encoding="utf-8")
+    plain = uri_of(docs, "unconfigured", "nexlayer.yaml")
+    unpinned = FIXED.replace("nginx:1.27", "nginx")
+    assert await open_doc(client, configured, unpinned) == []
+    assert codes(await open_doc(client, plain, unpinned)) == ["NX215"]
+
+
+@e2e
+async def test_a_broken_config_is_shown_and_defaults_are_used(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "badconfig", "nexlayer.yaml")
+    (docs / "badconfig" / ".nexlayer-lint.toml").write_text('ignroe = ["NX215"]\n', encoding="utf-8")
+    assert codes(await open_doc(client, uri, FIXED.replace("nginx:1.27", "nginx"))) == ["NX215"]
+    shown = [m.message for m in client.messages if "badconfig" in m.message]
+    assert shown and 'unknown setting "ignroe" (did you mean "ignore"?)' in shown[0]
+
+
+@e2e
+async def test_no_network_connection_with_the_default_config(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "network", "nexlayer.yaml")
+    await open_doc(client, uri, NO_PATH)
+    await hover_at(client, uri, 2, 4)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    await change(client, uri, text=FIXED)
+    assert not client.netlog.exists(), client.netlog.read_text()
+
+
+def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
+    """initialize, open, shutdown, exit: the process ends with status 0."""
+    from pytest_lsp.client import make_test_lsp_client
+
+    async def session() -> int | None:
+        c = make_test_lsp_client()
+        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server")
+        result = await c.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities()))
+        assert result.server_info is not None and result.server_info.name == "nexlayer-lint"
+        capabilities = result.capabilities
+        assert capabilities.hover_provider and capabilities.code_action_provider
+        sync = capabilities.text_document_sync
+        assert isinstance(sync, lsp.TextDocumentSyncOptions) and sync.open_close and sync.save
+        assert sync.change == lsp.TextDocumentSyncKind.Incremental
+        uri = (tmp_path / "nexlayer.yaml").as_uri()
+        c.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=NO_PATH)))
+        await c.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        assert [d.code for d in c.diagnostics[uri]] == ["NX201"]
+        await c.shutdown_session()
+        code = c._server.returncode if c._server else None
+        await c.stop()
+        return code
+
+    assert asyncio.run(asyncio.wait_for(session(), HANG_GUARD)) == 0
+
+
+def test_server_command_without_pygls_says_how_to_install() -> None:
+    blocked = "import sys; sys.modules['pygls'] = None; sys.argv = ['nexlayer-lint', 'server']; " \
+              "from nexlayer_lint.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=HANG_GUARD)
+    assert done.returncode == 2
+    assert "pip install 'nexlayer-lint[lsp]'" in done.stderr
+    assert done.stdout == ""
+
+
+# --- helpers, without a client -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("uri", "text", "language", "expected"), [
+    ("file:///x/nexlayer.yaml", "", None, True),
+    ("file:///x/nexlayer.yml", "garbage", None, True),
+    ("file:///x/deploy.yaml", "# app\napplication:\n  name: x\n", None, True),
+    ("file:///x/deploy.yaml", '"application": {}\n', None, True),
+    ("untitled:Untitled-1", "application:\n", "yaml", True),
+    ("file:///x/deploy.yaml", "services:\n  application: x\n", None, False),
+    ("file:///x/notes.txt", "application:\n", "plaintext", False),
+])
+def test_which_documents_are_linted(uri: str, text: str, language: str | None, expected: bool) -> None:
+    assert server.is_nexlayer_document(uri, text, language) is expected
+
+
+@pytest.mark.parametrize(("encoding", "character"), [
+    (lsp.PositionEncodingKind.Utf16, 7), (lsp.PositionEncodingKind.Utf8, 9), (lsp.PositionEncodingKind.Utf32, 6),
+])
+def test_positions_in_each_encoding(encoding: str, character: int) -> None:
+    lines = server.split_lines("a: 1\nb: \"\U0001F680 x\"\r\nc: 2")
+    assert lines == ["a: 1", 'b: "\U0001F680 x"', "c: 2"]
+    # the `x` after the emoji: code point column 7 (1-based) on line 2
+    position = server.to_position(lines, 2, 7, encoding)
+    assert (position.line, position.character) == (1, character)
+    assert server.from_position(lines, position, encoding) == (2, 7)
+    assert server.to_position(lines, 9, 1, encoding) == lsp.Position(line=3, character=0)
+
+
+def test_positions_with_a_bom() -> None:
+    lines = server.split_lines("\ufeffapplication: x\n")
+    assert server.to_position(lines, 1, 1, lsp.PositionEncodingKind.Utf16) == lsp.Position(line=0, character=1)
+    assert server.from_position(lines, lsp.Position(line=0, character=1), lsp.PositionEncodingKind.Utf16) == (1, 1)
+
+
+def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None) -> Diagnostic:
+    return Diagnostic("nexlayer.yaml", line, col, line, end_col, code, "name", "warning", "message", hint)
+
+
+def test_rename_keeps_the_quotes_of_a_quoted_key() -> None:
+    lines = ['      "servicePort": [80]']
+    (rename, _) = server.fixes_for(_diag("NX102", 1, 7, 20, 'did you mean "servicePorts"? allowed keys: x'), lines)
+    assert rename.edits == ((1, 7, 1, 20, '"servicePorts"'),)
+
+
+def test_no_rename_without_a_did_you_mean() -> None:
+    fixes = server.fixes_for(_diag("NX102", 1, 7, 10, "allowed keys: name, image"), ["      foo: 1"])
+    assert [f.title for f in fixes] == ["Disable NX102 for this line"]
+
+
+def test_disable_adds_to_an_existing_directive() -> None:
+    line = "      image: nginx  # nexlayer-lint: disable=NX213"
+    (fix,) = server.fixes_for(_diag("NX215", 1, 14, 19), [line])
+    assert server.apply_edits(line + "\n", fix.edits) == line + ",NX215\n"
+
+
+def test_a_fix_that_does_not_remove_its_finding_is_not_offered() -> None:
+    fix = server.Fix("Disable NX215 for this line", ((1, 1, 1, 1, "x"),), code="NX215")
+    before = [_diag("NX215", 1, 1, 2)]
+    assert not server.verified(fix, "a\n", before, lambda text: before)
+    assert server.verified(fix, "a\n", before, lambda text: [])
+    assert not server.verified(fix, "a\n", before, lambda text: [_diag("NX001", 1, 1, 2)])
+
+
+def test_schema_description_follows_refs_and_combinators() -> None:
+    from nexlayer_lint.schema import load_bundled
+
+    schema = load_bundled()
+    assert server.schema_description(schema, ("application",)).startswith("REQUIRED: the application to deploy")
+    assert server.schema_description(schema, ("application", "pods", 0, "vars", "ANY")) \
+        == "The variable's value, as a string (quote numbers and booleans)."
+    assert server.schema_description(schema, ("application", "nope")) is None
