@@ -702,7 +702,7 @@ def validate_remote(
 
     payload = doc.data if send_secrets else redact_data(doc.data)
     try:
-        body = json.dumps(payload, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
     except ValueError:
         return _remote_failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
     try:

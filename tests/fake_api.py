@@ -99,7 +99,7 @@ def hang(seconds: float = 30.0) -> Reply:
 
 def drip(seconds_per_byte: float = 0.2) -> Reply:
     """Headers at once, then the body slowly: a per-read timeout alone would never fire."""
-    return Reply(200, {"message": VALID_MESSAGE} , drip=seconds_per_byte)
+    return Reply(200, {"message": VALID_MESSAGE}, drip=seconds_per_byte)
 
 
 def garbage() -> Reply:
@@ -158,7 +158,7 @@ class FakeApi:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def start(self) -> FakeApi:
         self._thread.start()
