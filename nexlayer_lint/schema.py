@@ -324,6 +324,12 @@ class _Mapper:
                 return "an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an empty string"
             if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
                 return 'write the command as one string, e.g. command: "npm run start"'
+        if not path:
+            return 'a Nexlayer file is a mapping that starts with "application:"'
+        if "object" in expected and isinstance(instance, list) and path[-1] == "application":
+            return "application holds a mapping of name, pods, ...; remove the leading `-`"
+        if instance is None and isinstance(path[-1], int):
+            return 'an empty "-" item is null in YAML; fill it in or remove it'
         if instance is None:
             return "a key with nothing after it is null in YAML; give it a value or remove the key"
         if "integer" in expected or "number" in expected:
@@ -340,8 +346,8 @@ class _Mapper:
         if expected == ["array"] and not isinstance(instance, (list, dict)):
             key = path[-1] if path and isinstance(path[-1], str) else "key"
             return f"write a list, e.g. {key}: [{_short(str(instance), 20)}]" if not secret else "write a list"
-        if "object" in expected and isinstance(instance, list) and path and path[-1] == "application":
-            return "application holds a mapping of name, pods, ...; remove the leading `-`"
+        if "object" in expected and isinstance(path[-1], int) and not isinstance(instance, (dict, list)):
+            return 'write the item as "key: value" lines after the "- "'
         return None
 
     # NX104
