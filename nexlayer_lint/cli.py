@@ -125,6 +125,12 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     from nexlayer_lint.reporters import ReportOptions, render
 
     linter = Linter(settings)
+    from nexlayer_lint.schema import SchemaLoadError
+
+    try:
+        linter.schema  # resolve the schema once, up front: a bad --schema is a usage error
+    except SchemaLoadError as exc:
+        _fail(str(exc))
     results: list[FileResult] = []
     for target in targets:
         if target == "-":

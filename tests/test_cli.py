@@ -186,3 +186,17 @@ def test_python_dash_m_and_no_heavy_imports_for_version():
     imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
     for heavy in ("jsonschema", "ruamel.yaml", "urllib.request", "http.client", "referencing"):
         assert heavy not in imported, f"--version imported {heavy}"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read schema file"),
+    ('{"type": 12}', "not a valid JSON Schema"),
+    ("{nope", "not"),
+])
+def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
+    write(project / "nexlayer.yaml", CLEAN)
+    if content is not None:
+        write(project / "given.schema.json", content)
+    result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", "given.schema.json"])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
