@@ -135,7 +135,13 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     for target in targets:
         if target == "-":
             name = stdin_filename or "-"
-            results.append(linter.lint(sys.stdin.buffer.read(), name))
+            try:
+                # Bounded like a file: `- < /dev/zero` stops at the limit instead of filling memory.
+                raw_stdin = sys.stdin.buffer.read(settings.max_file_size + 1)
+            except OSError as exc:
+                results.append(FileResult(name, (), "", f"{name}: cannot read: {exc.strerror or exc}"))
+                continue
+            results.append(linter.lint(raw_stdin, name))
             continue
         raw, error = _read(target, settings.max_file_size)
         results.append(linter.lint(raw, target) if error is None else FileResult(target, (), "", error))
@@ -232,9 +238,20 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.relpath(path) if not os.path.isabs(root) else path
 
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    # Opening a named pipe that nobody writes to blocks forever; non-blocking, it opens at once
+    # and reads as empty. A pipe with a writer (`<(cat nexlayer.yaml)`) still reads in full.
+    return os.open(path, flags | _NONBLOCK)
+
+
 def _read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            if _NONBLOCK:
+                os.set_blocking(handle.fileno(), True)  # only the open must not wait; reads may
             # Read one byte past the limit: enough for the loader to say "too large" without holding it all.
             return handle.read(limit + 1), None
     except FileNotFoundError:
