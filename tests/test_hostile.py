@@ -1,0 +1,483 @@
+"""Hostile input: bounded time and memory, diagnostics instead of tracebacks, contained internal errors.
+
+The costly cases run in a subprocess with a timeout (the hang guard) and report their own peak RSS
+(`resource.getrusage`), so an alias bomb that got expanded would be killed, not hang the suite.
+"""
+
+from __future__ import annotations
+
+import builtins
+import codecs
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from nexlayer_lint import checks, loader
+from nexlayer_lint.cli import main
+from nexlayer_lint.engine import lint
+from tests.conftest import ROOT, lint_codes, lint_diags
+
+CLEAN = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+"""
+# Peak RSS allowed for any one case, interpreter and libraries included (they take about 40 MiB).
+MAX_RSS_MIB = 300
+
+_RUNNER = r"""
+import json, resource, sys, time
+from nexlayer_lint.engine import lint
+source = SOURCE
+start = time.perf_counter()
+result = lint(source, "nexlayer.yaml")
+seconds = time.perf_counter() - start
+print(json.dumps({
+    "diags": [[d.code, d.line, d.col, d.message] for d in result.diagnostics[:20]],
+    "count": len(result.diagnostics),
+    "error": result.error,
+    "seconds": seconds,
+    "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def run_isolated(source_expr: str, timeout: float) -> dict[str, Any]:
+    """Lint the text `source_expr` builds, in a fresh interpreter killed after `timeout` seconds."""
+    script = _RUNNER.replace("SOURCE", source_expr)
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
+                              cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"linting {source_expr[:60]!r} did not finish in {timeout} s")
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    # Printed with -s; the numbers are the point of these tests, the timeout is their bound.
+    print(f"{source_expr[:50]!r}: {report['seconds']:.2f} s, peak RSS {report['rss_mib']:.0f} MiB")
+    assert report["rss_mib"] < MAX_RSS_MIB, report
+    assert report["error"] is None, report["error"]
+    return report
+
+
+# -- bounded work --------------------------------------------------------------------------------
+
+# Nine levels of ten aliases each: 10**9 nodes if anything expanded it.
+ALIAS_BOMB = (
+    "'a: &a [x, x, x, x, x, x, x, x, x, x]\\n' + ''.join("
+    "f'{chr(98 + i)}: &{chr(98 + i)} [' + ', '.join([f\"*{chr(97 + i)}\"] * 10) + ']\\n' for i in range(9))"
+)
+
+
+def test_alias_bomb_is_nx001_without_expansion() -> None:
+    report = run_isolated(ALIAS_BOMB, timeout=30)
+    code, line, col, message = report["diags"][0]
+    assert (code, line) == ("NX001", 5)  # the first node that passes the limit: `e`, 10**5 nodes
+    assert message == ('aliases expand to more than 100,000 extra nodes (a "billion laughs" alias bomb?); '
+                       "not expanded")
+    assert report["count"] == 1
+
+
+def test_alias_bomb_inside_a_real_file_is_nx001() -> None:
+    # The bomb sits under a var, where a schema walk or a check would expand it if the loader did not stop it.
+    expr = (f"{CLEAN!r} + '      vars:\\n        X: &a [x, x, x, x, x, x, x, x, x, x]\\n' + ''.join("
+            "f'        Y{i}: &b{i} [' + ', '.join([f\"*{'a' if i == 0 else f'b{i - 1}'}\"] * 10) + ']\\n' "
+            "for i in range(9))")
+    report = run_isolated(expr, timeout=30)
+    assert [d[0] for d in report["diags"]] == ["NX001"]
+    assert "alias bomb" in report["diags"][0][3]
+
+
+@pytest.mark.parametrize("expr, line", [
+    pytest.param("'a: ' + '[' * 100_000 + ']' * 100_000", 1, id="flow-100000-deep"),
+    pytest.param("''.join('  ' * i + f'k{i}:\\n' for i in range(2000))", 501, id="block-mappings-2000-deep"),
+    pytest.param("''.join('  ' * i + '-\\n' for i in range(2000))", 501, id="block-sequences-2000-deep"),
+    pytest.param("'a: ' + '{b: ' * 5000 + '1' + '}' * 5000", 1, id="flow-mappings-5000-deep"),
+])
+def test_deep_nesting_is_nx001_not_recursion_error(expr: str, line: int) -> None:
+    report = run_isolated(expr, timeout=60)
+    assert len(report["diags"]) == 1
+    code, got_line, _, message = report["diags"][0]
+    assert (code, got_line, message) == ("NX001", line, "nesting is deeper than 500 levels; not parsed")
+
+
+def test_nesting_just_under_the_limit_is_parsed() -> None:
+    text = "x: " + "[" * 400 + "]" * 400 + "\n"
+    assert ("NX001", 1, 1) not in lint_codes(text)
+    assert all(code != "NX001" for code, _, _ in lint_codes(text))
+
+
+def test_huge_file_is_nx001_without_parsing() -> None:
+    # 11 MiB of YAML that would take long to parse: refused on its size alone.
+    report = run_isolated("'application:\\n' + ''.join(f'  k{i}: [1, 2, 3]\\n' for i in range(700_000))", timeout=60)
+    assert report["count"] == 1
+    code, line, col, message = report["diags"][0]
+    assert (code, line, col) == ("NX001", 1, 1)
+    assert message.startswith("file is 1") and message.endswith("bytes, larger than the limit of 10,485,760; not parsed")
+
+
+def test_max_file_size_setting_is_the_limit() -> None:
+    diags = lint_diags(CLEAN, max_file_size=50)
+    assert [(d.code, d.line, d.col) for d in diags] == [("NX001", 1, 1)]
+    assert diags[0].message == f"file is {len(CLEAN)} bytes, larger than the limit of 50; not parsed"
+
+
+def test_two_megabyte_scalar() -> None:
+    expr = f"{CLEAN!r}.replace('name: shop', 'name: ' + 'x' * 2_000_000)"
+    report = run_isolated(expr, timeout=60)
+    code, line, col, message = report["diags"][0]
+    assert (code, line, col) == ("NX104", 2, 9)
+    assert len(message) < 300  # the value is shortened in the message, not printed whole
+
+
+@pytest.mark.slow
+def test_hundred_thousand_keys_in_vars() -> None:
+    expr = f"{CLEAN!r} + '      vars:\\n' + ''.join(f'        K{{i}}: v{{i}}\\n' for i in range(100_000))"
+    report = run_isolated(expr, timeout=180)
+    assert report["count"] == 0, report["diags"]
+
+
+@pytest.mark.slow
+def test_hundred_thousand_unknown_keys() -> None:
+    # Every key is a finding: the cost per finding must stay small.
+    report = run_isolated("''.join(f'k{i}: v\\n' for i in range(100_000))", timeout=240)
+    assert report["count"] == 100_001
+    assert report["diags"][0][:3] == ["NX101", 1, 1]
+    assert report["diags"][1] == ["NX102", 1, 1, 'unknown key "k0" at the top level']
+
+
+@pytest.mark.slow
+def test_many_secret_values_mask_in_bounded_time() -> None:
+    # Masking searches the text for each secret value; ten thousand of them must not be quadratic.
+    expr = (f"{CLEAN!r} + '      vars:\\n' + "
+            "''.join(f'        K{i}_PASSWORD: s3cret-{i:05d}-value\\n' for i in range(10_000))")
+    report = run_isolated(expr, timeout=120)
+    assert {d[0] for d in report["diags"]} == {"NX204"}
+
+
+# -- every input ends in diagnostics -------------------------------------------------------------
+
+
+def only(text: str | bytes) -> list[tuple[str, int, int, str]]:
+    return [(d.code, d.line, d.col, d.message) for d in lint_diags(text)]
+
+
+def test_binary_files() -> None:
+    elf = b"\x7fELF\x02\x01\x01\x00" + bytes(range(1, 128))
+    assert only(elf) == [("NX001", 1, 8, "the file contains a NUL byte; it looks binary, not YAML")]
+    assert only(bytes(range(128, 256)) + bytes(range(128))) == [
+        ("NX001", 1, 1, "invalid UTF-8: byte 0x80 cannot start a character here")]
+
+
+def test_png_header_is_invalid_utf8() -> None:
+    got = only(b"\x89PNG\r\n\x1a\n" + b"\x00" * 8)
+    assert got == [("NX001", 1, 1, "invalid UTF-8: byte 0x89 cannot start a character here")]
+
+
+def test_nul_byte_position() -> None:
+    assert only(b"application:\n  name: a\x00b\n") == [
+        ("NX001", 2, 10, "the file contains a NUL byte; it looks binary, not YAML")]
+
+
+def test_invalid_utf8_position_and_hint() -> None:
+    diags = lint_diags(b"application:\n  name: caf\xe9\n")
+    assert [(d.code, d.line, d.col) for d in diags] == [("NX001", 2, 12)]
+    assert diags[0].message == "invalid UTF-8: byte 0xe9 cannot start a character here"
+    assert diags[0].hint == "nexlayer.yaml must be UTF-8; re-save the file as UTF-8"
+
+
+@pytest.mark.parametrize("codec, bom", [
+    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE), ("utf-8", codecs.BOM_UTF8),
+])
+def test_bom_encodings_lint_like_utf8(codec: str, bom: bytes) -> None:
+    broken = CLEAN.replace("servicePorts: [80]", "servicePorts: []")
+    assert lint_codes(bom + broken.encode(codec)) == lint_codes(broken) != []
+    assert lint_codes(bom + CLEAN.encode(codec)) == []
+
+
+def test_utf16_without_bom_is_refused_clearly() -> None:
+    got = only(CLEAN.encode("utf-16-le"))
+    assert got == [("NX001", 1, 2, "the file contains a NUL byte; it looks binary, not YAML")]
+
+
+def test_truncated_utf16_is_nx001() -> None:
+    got = only(codecs.BOM_UTF16_LE + "a: 1\n".encode("utf-16-le") + b"\x00")
+    assert got == [("NX001", 1, 1, "invalid UTF-16 text (truncated data)")]
+
+
+def test_tab_indentation() -> None:
+    diags = lint_diags("application:\n\tname: shop\n")
+    assert [(d.code, d.line, d.col) for d in diags] == [("NX001", 2, 1)]
+    assert diags[0].hint == "YAML indentation must use spaces, not tabs"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("- a\n- b\n", "expected a mapping for the file, got a list"),
+    ("hello\n", 'expected a mapping for the file, got the string "hello"'),
+    ("42\n", "expected a mapping for the file, got the number 42"),
+])
+def test_root_that_is_not_a_mapping(text: str, message: str) -> None:
+    assert only(text) == [("NX103", 1, 1, message)]
+
+
+@pytest.mark.parametrize("text", ["? {a: 1}\n: x\n", "? [a, b]\n: x\n", "application:\n  ? [x]\n  : y\n"])
+def test_complex_keys(text: str) -> None:
+    got = only(text)
+    assert [(code, message) for code, _, _, message in got] == [
+        ("NX001", "a mapping key must be a plain value, not a list or mapping")]
+
+
+def test_custom_tags_are_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = (f"application: !!python/object/apply:os.system ['touch {marker}']\n"
+            f"other: !!python/object/new:builtins.open ['{marker}', 'w']\n"
+            "third: !custom {a: 1}\n")
+    codes = lint_codes(text)
+    assert not marker.exists()
+    assert ("NX103", 1, 14) in codes  # judged as the plain list it is written as
+
+
+def test_document_marker_only() -> None:
+    for text in ("---\n", "---\n...\n", "", "\n\n", "# only a comment\n"):
+        assert only(text) == [("NX004", 1, 1, "the file has no content: it is empty, only comments, or null")]
+
+
+@pytest.mark.parametrize("text", [
+    "a: \x07\n", "a: \x1b[31m\n", "a: \ud800\n", "%YAML 9.9\n---\na: 1\n", "a: *undefined\n",
+    "&a a: *a\n", "a: &a [*a]\n", "a: 1\rb: 2\r", "a: 1\u2028b: 2\u2029c: 3\x85\n", "[" * 300,
+    "a: !<tag:yaml.org,2002:int> x\n", "a: !!binary 'not base64'\n", "<<: 1\n", "? |\n  x\n: y\n",
+])
+def test_odd_yaml_gives_diagnostics(text: str) -> None:
+    result = lint(text)
+    assert result.error is None
+    for d in result.diagnostics:
+        assert d.line >= 1 and d.col >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="loader reports a ReaderError at 1:1; fix pending")
+def test_control_character_is_nx001_at_its_position() -> None:
+    got = only("application:\n  name: a\x07b\n")
+    assert [(code, line) for code, line, _, _ in got] == [("NX001", 2)]
+
+
+def test_huge_integer_is_not_a_crash() -> None:
+    # Python refuses int() of over 4300 digits; the value stays text and the schema says so.
+    text = CLEAN.replace("[80]", "[" + "9" * 5000 + "]")
+    codes = lint_codes(text)
+    assert codes and codes[0][:2] == ("NX103", 7)
+
+
+# -- files on disk: the CLI ---------------------------------------------------------------------
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: ab"), encoding="utf-8")
+    return tmp_path
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(main, ["check", "--no-show-source", *args], catch_exceptions=False)
+
+
+def test_directory_named_like_the_file_is_searched_not_read(project: Path) -> None:
+    (project / "b" / "nexlayer.yaml").mkdir(parents=True)
+    result = cli("b/nexlayer.yaml", "a/nexlayer.yaml")
+    assert result.exit_code == 1
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "missing.yaml: no such file"),
+    (lambda p: (p / "missing.yaml").symlink_to(p / "nowhere"), "missing.yaml: no such file"),
+    (lambda p: ((p / "loop").symlink_to(p / "missing.yaml"), (p / "missing.yaml").symlink_to(p / "loop")),
+     "missing.yaml: cannot read: Too many levels of symbolic links"),
+])
+def test_unreadable_path_exit_2_and_others_still_linted(project: Path, make: Any, message: str) -> None:
+    make(project)
+    result = cli("missing.yaml", "a/nexlayer.yaml")
+    assert result.exit_code == 2
+    assert f"nexlayer-lint: {message}" in result.stderr
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+
+
+def test_path_through_a_file_exit_2(project: Path) -> None:
+    result = cli("a/nexlayer.yaml/nexlayer.yaml", "a/nexlayer.yaml")
+    assert result.exit_code == 2
+    assert "nexlayer-lint: a/nexlayer.yaml/nexlayer.yaml: cannot read: Not a directory" in result.stderr
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+
+
+def _failing_open(monkeypatch: pytest.MonkeyPatch, victim: str, exc: OSError) -> None:
+    real_open = builtins.open
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith(victim):
+            raise exc
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+
+
+def test_permission_denied_exit_2_and_others_still_linted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, which chmod cannot lock out: the refusal is simulated at open().
+    (project / "c").mkdir()
+    (project / "c" / "nexlayer.yaml").write_text(CLEAN, encoding="utf-8")
+    _failing_open(monkeypatch, os.path.join("c", "nexlayer.yaml"), PermissionError(13, "Permission denied"))
+    result = cli()
+    assert result.exit_code == 2
+    assert "nexlayer-lint: c/nexlayer.yaml: permission denied" in result.stderr
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_file_that_disappears_after_discovery(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "c").mkdir()
+    (project / "c" / "nexlayer.yaml").write_text(CLEAN, encoding="utf-8")
+    _failing_open(monkeypatch, os.path.join("c", "nexlayer.yaml"), FileNotFoundError(2, "No such file or directory"))
+    result = cli()
+    assert result.exit_code == 2
+    assert "nexlayer-lint: c/nexlayer.yaml: no such file" in result.stderr
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+
+
+def test_read_error_midway_exit_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The file opens, then the read fails (a network file system going away, a bad disk).
+    real_open = builtins.open
+
+    class Vanishing:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Vanishing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+        def read(self, *args: Any) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(file, *args, **kwargs)
+        return Vanishing(handle) if str(file).endswith("a/nexlayer.yaml") else handle
+
+    (project / "c").mkdir()
+    (project / "c" / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: cd"), encoding="utf-8")
+    monkeypatch.setattr(builtins, "open", fake_open)
+    result = cli()
+    assert result.exit_code == 2
+    assert "nexlayer-lint: a/nexlayer.yaml: cannot read: Input/output error" in result.stderr
+    assert "c/nexlayer.yaml:2:9: error NX104" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_fifo_without_writer_does_not_hang(tmp_path: Path) -> None:
+    # A named pipe nobody writes to blocks open() forever unless the reader refuses to wait.
+    (tmp_path / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: ab"), encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    try:
+        done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "check", "--no-show-source",
+                               "pipe.yaml", "nexlayer.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("linting a named pipe with no writer hung")
+    assert "nexlayer.yaml:2:9: error NX104" in done.stdout
+    assert "pipe.yaml:1:1: error NX004" in done.stdout
+    assert done.returncode == 1
+
+
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash for process substitution")
+def test_pipe_with_a_slow_writer_is_read_in_full(tmp_path: Path) -> None:
+    # `nexlayer-lint <(...)`: the open must not wait, but the read must wait for the writer.
+    (tmp_path / "source.yaml").write_text(CLEAN.replace("name: shop", "name: ab"), encoding="utf-8")
+    command = f"{sys.executable} -m nexlayer_lint check --no-show-source <(sleep 1; cat source.yaml)"
+    done = subprocess.run(["/bin/bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert ":2:9: error NX104 application name \"ab\" must be at least 3 characters long" in done.stdout
+
+
+def test_endless_stdin_is_bounded() -> None:
+    # `nexlayer-lint - < /dev/zero` must stop at the size limit, not read until memory runs out.
+    script = textwrap.dedent("""
+        import resource, subprocess, sys
+        with open("/dev/zero", "rb") as zero:
+            done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "check", "-", "--max-file-size", "1000"],
+                                  stdin=zero, capture_output=True, text=True, timeout=60)
+        print(done.returncode)
+        print(done.stdout)
+    """)
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero on this system")
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=90, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading an endless stdin did not stop")
+    code, _, output = done.stdout.partition("\n")
+    assert code == "1", done.stdout + done.stderr
+    assert "-:1:1: error NX001 file is 1,001 bytes, larger than the limit of 1,000; not parsed" in output
+
+
+# -- internal errors are contained --------------------------------------------------------------
+
+
+def _broken_check(doc: Any) -> list[Any]:
+    raise KeyError("boom")
+
+
+def test_a_crashing_check_is_an_internal_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(checks, "CHECKS", [_broken_check, *checks.CHECKS])
+    (project / "c").mkdir()
+    (project / "c" / "nexlayer.yaml").write_text(CLEAN.replace("servicePorts: [80]", "servicePorts: []"),
+                                                 encoding="utf-8")
+    result = cli()
+    assert result.exit_code == 2
+    name = f"{__name__}._broken_check"
+    for path in ("a/nexlayer.yaml", "c/nexlayer.yaml"):
+        assert f"nexlayer-lint: internal error in check {name} on {path}: KeyError: 'boom'" in result.stderr
+    # the other checks and the other file still report
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout
+    assert "c/nexlayer.yaml:7:21: error NX104" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nexlayer_lint import schema
+
+    def broken(*args: Any) -> list[Any]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(schema, "check", broken)
+    result = lint(CLEAN.replace("      path: /\n", ""))
+    assert result.error == ("internal error in the schema step on nexlayer.yaml: "
+                            "RecursionError: maximum recursion depth exceeded")
+    assert [d.code for d in result.diagnostics] == ["NX201"]  # the checks still ran
+
+
+def test_loader_limits_are_what_the_readme_says() -> None:
+    assert loader.MAX_DEPTH == 500
+    assert loader.DEFAULT_MAX_BYTES == 10 * 1024 * 1024
+    assert loader.MAX_ALIAS_EXPANSION == 100_000
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits and hostile input", 1)[1].split("\n## ", 1)[0]
+    for number in ("500", "10 MiB", "100,000"):
+        assert number in section
