@@ -1,8 +1,10 @@
 """The language server (`nexlayer-lint server`): live diagnostics, hovers and quick fixes over stdio.
 
 Built on pygls (the optional `lsp` extra). It lints with the same engine and the same config
-discovery as the CLI, so an editor and CI never disagree. Lints run one at a time on a daemon
-thread, newest text first: a slow lint never blocks hovers, and a stale result is never published.
+discovery as the CLI, so an editor and CI never disagree. Every parse and lint runs on one daemon
+thread (the loader shares one ruamel parser, which is not thread-safe); the event loop only
+schedules, converts and answers, so a slow lint never blocks the protocol and a stale result is
+never published.
 """
 
 from __future__ import annotations
@@ -421,6 +423,15 @@ class NexlayerLanguageServer(LanguageServer):
         state.timer = loop.call_later(delay, self._start, uri) if delay > 0 else loop.call_soon(self._start, uri)
 
     def _start(self, uri: str) -> None:
+        try:
+            self._start_lint(uri)
+        except Exception as exc:  # noqa: BLE001 - a timer callback must never take the server down
+            state = self.states.get(uri)
+            if state is not None:
+                state.running = False
+            self.log(lsp.MessageType.Error, f"internal error while linting {_path_of(uri)}: {_where(exc)}")
+
+    def _start_lint(self, uri: str) -> None:
         state = self.states.get(uri)
         if state is None:
             return
@@ -551,18 +562,18 @@ def create_server() -> NexlayerLanguageServer:
         ls.close(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: NexlayerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        return _hover(ls, params.text_document.uri, params.position)
+    async def hover(ls: NexlayerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        return await _hover(ls, params.text_document.uri, params.position)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
                     lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
-    def code_action(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        return _code_actions(ls, params)
+    async def code_action(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+        return await _code_actions(ls, params)
 
     return server
 
 
-def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -> lsp.Hover | None:
+async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -> lsp.Hover | None:
     state = ls.states.get(uri)
     if state is None:
         return None
@@ -581,33 +592,39 @@ def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -> lsp.
     text = ls.workspace.get_text_document(uri).source
     if len(text) > MAX_INTERACTIVE_CHARS or not is_nexlayer_document(uri, text):
         return None
-    if fresh is None or fresh.document is None:
-        from nexlayer_lint import loader
-
-        document, _ = loader.load(text, _path_of(uri))
-        if fresh is not None:
-            fresh.document = document
-    else:
-        document = fresh.document
-    if document is None:
-        return None
     lines = split_lines(text)
     line, col = from_position(lines, position, encoding)
-    path = key_at(document, line, col)
-    if path is None:
-        return None
     settings, _ = ls.settings_for(uri)
-    description = schema_description(_schema_of(settings), path)
-    if description is None:
+    cached = fresh.document if fresh is not None else None
+    document, found = await ls.worker.run(_key_hover_job, text, _path_of(uri), settings, line, col, cached)
+    if fresh is not None and ls.fresh(uri) is fresh:
+        fresh.document = document
+    if found is None:
         return None
+    path, description = found
     from nexlayer_lint.model import format_path
 
     span = document.positions[path].key
-    assert span is not None
     return lsp.Hover(
         contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"`{format_path(path)}`\n\n{description}"),
         range=lsp.Range(start=to_position(lines, span.line, span.col, encoding),
                         end=to_position(lines, span.end_line, span.end_col, encoding)))
+
+
+def _key_hover_job(text: str, path: str, settings: Settings, line: int, col: int,
+                   document: Document | None) -> tuple[Document | None, tuple[DataPath, str] | None]:
+    """On the worker: parse (unless cached), find the key under the cursor and its description."""
+    if document is None:
+        from nexlayer_lint import loader
+
+        document, _ = loader.load(text, path)
+    if document is None:
+        return None, None
+    key = key_at(document, line, col)
+    if key is None:
+        return document, None
+    description = schema_description(_schema_of(settings), key)
+    return document, (key, description) if description is not None else None
 
 
 def _schema_of(settings: Settings) -> Any:
@@ -625,7 +642,7 @@ def _schema_of(settings: Settings) -> Any:
     return load_bundled()
 
 
-def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
     state = ls.fresh(uri)
     if state is None:
@@ -637,33 +654,41 @@ def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> l
     lines = split_lines(state.text)
     start = from_position(lines, params.range.start, encoding)
     end = from_position(lines, params.range.end, encoding)
-    settings, _ = ls.settings_for(uri)
-    settings = replace(settings, remote=False)
-    path = _path_of(uri)
-
-    def relint(text: str) -> Sequence[Diagnostic]:
-        from nexlayer_lint.engine import Linter
-
-        return Linter(settings).lint(text, path).diagnostics
-
     small = len(state.text) <= MAX_INTERACTIVE_CHARS
-    actions: list[lsp.CodeAction] = []
+    candidates: list[tuple[Diagnostic, Fix]] = []
     for diagnostic in state.diagnostics:
         if not _overlaps(diagnostic, start, end):
             continue
         for fix in fixes_for(diagnostic, lines):
-            if small and not verified(fix, state.text, state.diagnostics, relint):
-                continue
             if not small and fix.title.startswith("Disable") and any(c in lines[diagnostic.line - 1] for c in "\"'[{#"):
                 continue  # unproven on a huge file, and the line might hold more than a plain value
-            edits = [lsp.TextEdit(range=lsp.Range(start=to_position(lines, a, b, encoding),
-                                                  end=to_position(lines, c, d, encoding)), new_text=new)
-                     for a, b, c, d, new in fix.edits]
-            actions.append(lsp.CodeAction(
-                title=fix.title, kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[to_lsp_diagnostic(diagnostic, lines, encoding)],
-                edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None))
+            candidates.append((diagnostic, fix))
+    if not candidates:
+        return []
+    if small:
+        settings, _ = ls.settings_for(uri)
+        proven = await ls.worker.run(_verify_job, state.text, _path_of(uri), replace(settings, remote=False),
+                                     state.diagnostics, [fix for _, fix in candidates])
+        candidates = [candidate for candidate, ok in zip(candidates, proven) if ok]
+    actions: list[lsp.CodeAction] = []
+    for diagnostic, fix in candidates:
+        edits = [lsp.TextEdit(range=lsp.Range(start=to_position(lines, a, b, encoding),
+                                              end=to_position(lines, c, d, encoding)), new_text=new)
+                 for a, b, c, d, new in fix.edits]
+        actions.append(lsp.CodeAction(
+            title=fix.title, kind=lsp.CodeActionKind.QuickFix,
+            diagnostics=[to_lsp_diagnostic(diagnostic, lines, encoding)],
+            edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None))
     return actions
+
+
+def _verify_job(text: str, path: str, settings: Settings, before: Sequence[Diagnostic],
+                fixes: Sequence[Fix]) -> list[bool]:
+    """On the worker: re-lint the text as each fix would leave it."""
+    from nexlayer_lint.engine import Linter
+
+    linter = Linter(settings)
+    return [verified(fix, text, before, lambda edited: linter.lint(edited, path).diagnostics) for fix in fixes]
 
 
 def serve() -> None:

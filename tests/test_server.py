@@ -51,7 +51,8 @@ application:
         NOTE: "\U0001F680 http://bakend.pod:80"
 """
 # The server runs as `python -m nexlayer_lint server` would, with an audit hook that records any
-# attempt to open a network connection (the server must make none with the default config).
+# attempt to open a network connection (the server must make none with the default config), and
+# an engine that crashes on text containing "crash-me" (a lint crash must be logged, not fatal).
 GUARDED_SERVER = """\
 import os, runpy, sys
 def _audit(event, args):
@@ -59,6 +60,13 @@ def _audit(event, args):
         with open(os.environ["NXL_TEST_NETLOG"], "a") as log:
             log.write(event + "\\n")
 sys.addaudithook(_audit)
+import nexlayer_lint.engine as engine
+_lint = engine.Linter.lint
+def _crashing(self, source, path):
+    if "crash-me" in source:
+        raise RuntimeError("the text of this error may quote a value: hunter2")
+    return _lint(self, source, path)
+engine.Linter.lint = _crashing
 sys.argv = ["nexlayer-lint", "server"]
 runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
 """
@@ -348,6 +356,29 @@ async def test_survives_garbage(client: Client, docs: Path) -> None:
     await hover_at(client, uri, 40, 400)
     await actions_at(client, uri, 0, 0)
     # the server is still fine
+    assert await change(client, uri, text=FIXED) == []
+
+
+@e2e
+async def test_a_lint_crash_is_logged_and_the_server_carries_on(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "crash", "nexlayer.yaml")
+    assert codes(await open_doc(client, uri, NO_PATH)) == ["NX201"]
+    logged = len(client.log_messages)
+    client.versions[uri] += 1
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH + "# crash-me\n")]))
+
+    async def crash_logged() -> str:
+        while True:
+            for message in client.log_messages[logged:]:
+                if "internal error while linting" in message.message:
+                    return message.message
+            await asyncio.sleep(0.01)
+
+    message = await asyncio.wait_for(crash_logged(), HANG_GUARD)
+    assert message.startswith(f"internal error while linting {docs / 'crash' / 'nexlayer.yaml'}: RuntimeError at ")
+    assert "hunter2" not in message  # where it happened, not the exception's text
     assert await change(client, uri, text=FIXED) == []
 
 
