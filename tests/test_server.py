@@ -541,3 +541,28 @@ def test_schema_description_follows_refs_and_combinators() -> None:
     assert server.schema_description(schema, ("application", "pods", 0, "vars", "ANY")) \
         == "The variable's value, as a string (quote numbers and booleans)."
     assert server.schema_description(schema, ("application", "nope")) is None
+
+
+def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
+    import json
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Editors\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.DOTALL)
+    parsed = {"json": 0, "toml": 0}
+    for language, body in blocks:
+        if language == "json":
+            json.loads(body)
+        elif language == "toml":
+            tomllib.loads(body)
+        parsed[language] = parsed.get(language, 0) + 1
+    assert parsed["json"] >= 2 and parsed["toml"] >= 1
+    assert '"glspc.server.commandArguments": ["server"]' in section
+    assert 'cmd = { "nexlayer-lint", "server" }' in section
+    assert "pip install 'nexlayer-lint[lsp]'" in section
