@@ -109,10 +109,12 @@ class Linter:
                               local_has_errors=local_errors)
             diagnostics = sorted(set(diagnostics) | set(_diagnose(document, remote, path, settings)),
                                  key=lambda d: d.sort_key)
-        masked = document.text if document is not None else _text_of(source)
-        if document is not None:
-            from nexlayer_lint import secrets
+        from nexlayer_lint import secrets
 
+        # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
+        # line its code frame shows: mask it by lines, as there are no data paths.
+        masked = secrets.mask_unparsed(_text_of(source)) if document is None else document.text
+        if document is not None:
             masked = secrets.mask_text(document)
             diagnostics = _scrub(diagnostics, document)
         return FileResult(path, tuple(diagnostics), masked, "; ".join(internal) or None)

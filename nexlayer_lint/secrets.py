@@ -229,3 +229,70 @@ def redact_data(data: Any) -> Any:
             # a wrong shape, but it may still hold the secret: keep the type, drop the content
             parent[path[-1]] = type(value)()
     return redacted
+
+
+# `key:` anywhere on a line (block or flow style), the key plain or quoted; its value is the rest.
+_KEY = re.compile(r"""(?:^|(?<=[\s{,\-]))(?P<q>["']?)(?P<key>[A-Za-z_][\w.\-]*)(?P=q)[ \t]*:(?=[ \t]|$)[ \t]*""")
+_INDENT = re.compile(r"[ \t\-]*")
+
+
+def mask_unparsed(text: str) -> str:
+    """Mask secret-looking values in text that could not be parsed, line by line.
+
+    Without a parse there are no data paths, so this is deliberately greedy: the rest of the
+    line after `personalAccessToken:`, `data:`, a secret-looking var name, or the `value:` of a
+    `- key: DB_PASSWORD` item, and the more-indented lines under such a key (a block scalar).
+    Hiding too much in the code frame of a broken file costs little; printing a token costs a lot.
+    """
+    lines = text.splitlines(keepends=True)
+    found: set[str] = set()
+    block_indent: int | None = None  # mask lines indented deeper than this (a block value)
+    secret_item_indent: int | None = None  # inside a `- key: SECRET_NAME` item: its `value:` is secret
+    for number, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        indent = len(_INDENT.match(body).group()) if body.strip() else None  # type: ignore[union-attr]
+        if block_indent is not None and (indent is None or indent > block_indent):
+            if body.strip():
+                start = len(body) - len(body.lstrip(" \t"))
+                lines[number] = body[:start] + "*" * (len(body) - start) + line[len(body):]
+            continue
+        block_indent = None
+        if indent is None:
+            continue
+        if secret_item_indent is not None and (indent < secret_item_indent or body.lstrip().startswith("-")):
+            secret_item_indent = None
+        for match in _KEY.finditer(body):
+            key, value = match.group("key"), body[match.end():]
+            if key == "key" and is_secret_var_name(value.strip().strip("\"'")):
+                secret_item_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
+                _mask_pending(lines, number, secret_item_indent)
+                break
+            secret = key in ("personalAccessToken", "data") or is_secret_var_name(key) or (
+                key == "value" and secret_item_indent is not None)
+            if not secret:
+                continue
+            literal = value.split(" #")[0].strip().strip("\"'")
+            if not literal or literal[0] in "|>":
+                block_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
+            elif not is_reference(literal):
+                # the whole rest, and its first item as a flow mapping or a broken `a: b` would end it
+                found.update((literal, re.split(r"[,}\]]|:[ \t]", literal)[0].strip().strip("\"'")))
+                # to the end of the line: in a broken flow mapping the value's end is a guess
+                lines[number] = body[:match.end()] + "*" * (len(body) - match.end()) + line[len(body):]
+            break
+    masked = "".join(lines)
+    for value in sorted((v for v in found if len(v) >= MIN_SEARCHED), key=len, reverse=True):
+        masked = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", "*" * len(value), masked)
+    return masked
+
+
+def _mask_pending(lines: list[str], number: int, item_indent: int) -> None:
+    """A `value:` written before its `key: SECRET_NAME` in the same list item."""
+    for back in range(number - 1, max(number - 20, -1), -1):
+        body = lines[back].rstrip("\r\n")
+        match = re.match(r"(?P<lead>[ \t\-]*)value[ \t]*:[ \t]*(?P<value>.*)", body)
+        if match and not is_reference(match.group("value").strip().strip("\"'")):
+            start = match.start("value")
+            lines[back] = body[:start] + "*" * (len(body) - start) + lines[back][len(body):]
+        if body.lstrip().startswith("-") or (body.strip() and len(_INDENT.match(body).group()) < item_indent):  # type: ignore[union-attr]
+            break
