@@ -15,7 +15,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.main import CParser  # libyaml's parser and composer, or None without ruamel.yaml.clib
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
+from ruamel.yaml.scanner import Scanner
+from ruamel.yaml.tag import Tag
 
 from nexlayer_lint.model import Comment, DataPath, Document, Located, Problem, Span
 
@@ -31,6 +35,7 @@ _YAML11_OCTAL = re.compile(r"[-+]?0[0-9_]+")
 _YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 
 _yaml: YAML | None = None
+_pure_yaml: YAML | None = None
 
 
 def _composer() -> YAML:
@@ -39,7 +44,102 @@ def _composer() -> YAML:
         # typ="safe" picks libyaml's CParser when ruamel.yaml.clib is installed; pure=False is
         # the default but said here because speed depends on it (see benchmarks/).
         _yaml = YAML(typ="safe", pure=False)
+        _yaml.Resolver = _Resolver12
     return _yaml
+
+
+def _tag(name: str) -> Tag:
+    tag = Tag(suffix=name)
+    str(tag)  # computes and caches the decoded text, so nodes sharing this Tag never redo it
+    return tag
+
+
+def _resolver_table() -> tuple[dict[str, tuple[tuple[Tag, Any], ...]], tuple[tuple[Tag, Any], ...]]:
+    """ruamel's YAML 1.2 implicit rules by first character, in ruamel's order; any-first rules last."""
+    by_first: dict[Any, list[tuple[Tag, Any]]] = {}
+    for versions, name, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for char in first or [None]:
+                by_first.setdefault(char, []).append((_tag(name), regexp.match))
+    anywhere = tuple(by_first.pop(None, ()))
+    return {char: (*rules, *anywhere) for char, rules in by_first.items()}, anywhere
+
+
+class _Resolver12(VersionedResolver):
+    """ruamel's resolver, always YAML 1.2, with its rule table built once instead of per scalar.
+
+    ruamel's own looks the version up (a property that raises and catches) for every scalar and
+    makes a fresh Tag each time: half of composing a typical file. The rules and their order are
+    ruamel's. Pinning 1.2 also makes the pure parser agree with the C one, which already ignores
+    a `%YAML 1.1` directive.
+    """
+
+    _BY_FIRST, _ANYWHERE = _resolver_table()
+    _STR, _SEQ, _MAP = _tag(_TAG + "str"), _tag(_TAG + "seq"), _tag(_TAG + "map")
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, match in self._BY_FIRST.get(value[:1], self._ANYWHERE):
+                    if match(value):
+                        return tag
+            return self._STR
+        return self._SEQ if kind is SequenceNode else self._MAP
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+
+if CParser is not None:
+    class _CLoader(CParser, _Resolver12):  # type: ignore[misc, valid-type]
+        """libyaml composing with our resolver; built once, unlike ruamel's per-call loader class."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Resolver12.__init__(self, loadumper=self)
+else:  # pragma: no cover - exercised by tests that hide the C extension
+    _CLoader = None  # type: ignore[assignment, misc]
+
+
+class _PureScanner(Scanner):
+    """ruamel's pure-Python scanner, ending the stream where libyaml does."""
+
+    def fetch_stream_end(self) -> None:
+        # libyaml forces a new line at the end of the stream before closing the open blocks, so
+        # in a file without a final line break they end at the start of the next line.
+        reader = self.reader
+        if reader.column != 0:
+            reader.line += 1
+            reader.column = 0
+        super().fetch_stream_end()
+
+
+def _pure_composer() -> YAML:
+    global _pure_yaml
+    if _pure_yaml is None:
+        _pure_yaml = YAML(typ="safe", pure=True)
+        _pure_yaml.Resolver = _Resolver12
+        _pure_yaml.Scanner = _PureScanner
+    return _pure_yaml
+
+
+def _compose_first(text: str, single: bool) -> Node | None:
+    """The file's one document (`single`: more than one is an error), or the first of several."""
+    if _CLoader is None:
+        yaml = _pure_composer()
+        if single:
+            return yaml.compose(text)
+        for node in yaml.compose_all(text):
+            return node
+        return None
+    loader = _CLoader(text)
+    try:
+        if single:
+            return loader.get_single_node()
+        return loader.get_node() if loader.check_node() else None
+    finally:
+        loader.dispose()
 
 
 class _Abort(Exception):
@@ -114,7 +214,8 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
 
     walker = _Walker(problems)
     try:
-        walker.check_aliases(root)
+        if "*" in text:  # an alias is written `*name`: without a `*` the graph is a tree
+            walker.check_aliases(root)
         data = walker.walk(root, (), None, 0)
     except _Abort as abort:
         return None, problems + [abort.problem]
@@ -123,9 +224,8 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
 
 
 def _compose(text: str, problems: list[Problem]) -> Node | None:
-    yaml = _composer()
     try:
-        return yaml.compose(text)
+        return _compose_first(text, single=True)
     except MarkedYAMLError as exc:
         if "expected a single document" not in str(exc.context):
             raise
@@ -136,9 +236,7 @@ def _compose(text: str, problems: list[Problem]) -> Node | None:
             hint="remove the `---` and everything after it, or move it to its own file",
         ))
         # Lint the first document all the same; later ones may not even parse.
-        for node in yaml.compose_all(text):
-            return node
-        return None
+        return _compose_first(text, single=False)
 
 
 class _Walker:
