@@ -117,7 +117,11 @@ class Linter:
         if document is not None:
             masked = secrets.mask_text(document)
             diagnostics = _scrub(diagnostics, document)
-        return FileResult(path, tuple(diagnostics), masked, "; ".join(internal) or None)
+        error = "; ".join(internal) or None
+        if error and document is not None:
+            # an exception's text may quote the value a check choked on
+            error = secrets.hide_values(error, _secret_strings(document), whole_words=False, stars=4)
+        return FileResult(path, tuple(diagnostics), masked, error)
 
 
 def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
@@ -176,18 +180,35 @@ def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic
 
     from nexlayer_lint import secrets
 
-    found = (document.get(*path) for path in secrets.secret_paths(document))
-    values = sorted({str(v) for v in found if v is not None and len(str(v)) >= 4}, key=len, reverse=True)
+    values = _secret_strings(document)
     if not values:
         return diagnostics
+    hide = secrets.hider(values, whole_words=False, stars=4)
     out = []
     for diagnostic in diagnostics:
-        message, hint = diagnostic.message, diagnostic.hint
-        for value in values:
-            message = message.replace(value, "****")
-            hint = hint.replace(value, "****") if hint else hint
+        message = hide(diagnostic.message)
+        hint = hide(diagnostic.hint) if diagnostic.hint else None
         out.append(replace(diagnostic, message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
     return out
+
+
+def _secret_strings(document: Document) -> set[str]:
+    """Every scalar under a secret path as text (and each line of a multi-line one)."""
+    from nexlayer_lint import secrets
+
+    found: set[str] = set()
+    stack = [document.get(*path) for path in secrets.secret_paths(document)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend([*value.keys(), *value.values()])
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif value is not None and not isinstance(value, bool):
+            text = str(value)
+            found.add(text)
+            found.update(line.strip() for line in text.splitlines())
+    return found
 
 
 def _text_of(source: str | bytes) -> str:

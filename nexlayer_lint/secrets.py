@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from nexlayer_lint.model import DataPath, Document
@@ -197,16 +197,81 @@ def mask_text(doc: Document) -> str:
     # The same password often sits inside another value (`postgresql://app:hunter2@db.pod/x`):
     # mask every other whole-word occurrence too. This may hide a harmless word that happens to
     # equal a secret (`postgres`), which costs a little readability and leaks nothing.
-    for value in sorted(_literal_values(doc), key=len, reverse=True):
-        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", "*" * len(value), text)
+    return hide_values(text, _literal_values(doc), whole_words=True)
     return text
+
+
+_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+# Up to this many values, one C-speed regex scan each; beyond, one pass over the text for all.
+_FEW_VALUES = 32
+
+
+def hide_values(text: str, values: Iterable[str], *, whole_words: bool, stars: int | None = None) -> str:
+    """`text` with every occurrence of the values (of MIN_SEARCHED chars or more) starred out.
+
+    `whole_words`: only where no letter, digit or `_` touches either end. `stars`: a fixed-width
+    replacement (messages); None keeps each occurrence's width, so code frames still line up.
+    """
+    return hider(values, whole_words=whole_words, stars=stars)(text)
+
+
+def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None) -> Callable[[str], str]:
+    """`hide_values` with its index built once, for many texts; linear in each text however many
+    values there are (a file with thousands of secret vars must not make masking quadratic)."""
+    ordered = sorted({v for v in values if len(v) >= MIN_SEARCHED}, key=len, reverse=True)
+    if not ordered:
+        return lambda text: text
+    if len(ordered) <= _FEW_VALUES:
+        edge = (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])") if whole_words else ("", "")
+        patterns = [re.compile(edge[0] + re.escape(value) + edge[1]) for value in ordered]
+
+        def find(text: str) -> list[tuple[int, int]]:
+            return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+    else:
+        by_prefix: dict[str, list[str]] = {}
+        for value in ordered:
+            by_prefix.setdefault(value[:MIN_SEARCHED], []).append(value)
+
+        def find(text: str) -> list[tuple[int, int]]:
+            spans = []
+            for start in range(len(text) - MIN_SEARCHED + 1):
+                candidates = by_prefix.get(text[start:start + MIN_SEARCHED])
+                if candidates is None or (whole_words and start and _WORD_CHAR.match(text, start - 1)):
+                    continue
+                for value in candidates:  # longest first: one match covers the shorter ones here
+                    end = start + len(value)
+                    if text.startswith(value, start) and not (whole_words and _WORD_CHAR.match(text, end)):
+                        spans.append((start, end))
+                        break
+            return spans
+
+    def hide(text: str) -> str:
+        spans = find(text)
+        if not spans:
+            return text
+        # Overlapping occurrences merge, so a value that starts inside another is hidden too.
+        out, last = [], 0
+        for start, end in sorted(spans):
+            if end <= last:
+                continue
+            start = max(start, last)
+            out += [text[last:start], "*" * (end - start) if stars is None else "*" * stars]
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+    return hide
 
 
 def _literal_values(doc: Document) -> set[str]:
     """The single-line literal secret values, long enough to search for without masking noise."""
+    return _literal_values_in(doc.data)
+
+
+def _literal_values_in(data: Any) -> set[str]:
     found = set()
-    for path in _secret_value_paths(doc.data):
-        value = _get(doc.data, path)
+    for path in _secret_value_paths(data):
+        value = _get(data, path)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and is_literal_secret(value) and "\n" not in value and len(value.strip()) >= MIN_SEARCHED:
@@ -228,7 +293,19 @@ def redact_data(data: Any) -> Any:
         elif isinstance(value, (dict, list)):
             # a wrong shape, but it may still hold the secret: keep the type, drop the content
             parent[path[-1]] = type(value)()
-    return redacted
+    # A password also sits inside other values (`postgresql://app:hunter2@db.pod/x`): star it there too.
+    values = _literal_values_in(data)
+    return _map_strings(redacted, hider(values, whole_words=True)) if values else redacted
+
+
+def _map_strings(data: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(data, str):
+        return change(data)
+    if isinstance(data, dict):
+        return {key: _map_strings(value, change) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_map_strings(item, change) for item in data]
+    return data
 
 
 # `key:` anywhere on a line (block or flow style), the key plain or quoted; its value is the rest.
@@ -281,9 +358,7 @@ def mask_unparsed(text: str) -> str:
                 lines[number] = body[:match.end()] + "*" * (len(body) - match.end()) + line[len(body):]
             break
     masked = "".join(lines)
-    for value in sorted((v for v in found if len(v) >= MIN_SEARCHED), key=len, reverse=True):
-        masked = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", "*" * len(value), masked)
-    return masked
+    return hide_values(masked, found, whole_words=True)
 
 
 def _mask_pending(lines: list[str], number: int, item_indent: int) -> None:
