@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.main import CParser  # libyaml's parser and composer, or None without ruamel.yaml.clib
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
@@ -204,6 +205,8 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         root = _compose(text, problems)
     except MarkedYAMLError as exc:
         return None, [_from_marked(exc, text)]
+    except ReaderError as exc:
+        return None, [_unreadable(exc, text)]
     except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
         return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
     if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.style):
@@ -435,6 +438,14 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     return _syntax(message, Span(line, col, line, col + 1), hint)
 
 
+def _unreadable(exc: ReaderError, text: str) -> Problem:
+    """A character YAML forbids (a control character): say which, and where it is."""
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    position = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else 0
+    return _syntax(f"the file contains the control character U+{char:04X}, which YAML does not allow",
+                   _span_at(text, position), f'remove it, or write it as the escape "\\u{char:04X}" inside double quotes')
+
+
 def _may_be_deeper_than(text: str, limit: int) -> bool:
     """A cheap upper bound on nesting depth, so the exact (slower) check runs only when needed."""
     if text.count("[") + text.count("{") > limit // 2:
@@ -465,6 +476,8 @@ def _check_depth(text: str) -> Problem | None:
                 depth -= 1
     except MarkedYAMLError as exc:
         return _from_marked(exc, text)
+    except ReaderError as exc:
+        return _unreadable(exc, text)
     except (YAMLError, ValueError, TypeError, IndexError):
         return _syntax("not parseable as YAML", Span(1, 1, 1, 1))
     return None

@@ -265,10 +265,11 @@ def test_odd_yaml_gives_diagnostics(text: str) -> None:
         assert d.line >= 1 and d.col >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="loader reports a ReaderError at 1:1; fix pending")
 def test_control_character_is_nx001_at_its_position() -> None:
-    got = only("application:\n  name: a\x07b\n")
-    assert [(code, line) for code, line, _, _ in got] == [("NX001", 2)]
+    diags = lint_diags("application:\n  name: a\x07b\n")
+    assert [(d.code, d.line, d.col) for d in diags] == [("NX001", 2, 10)]
+    assert diags[0].message == "the file contains the control character U+0007, which YAML does not allow"
+    assert diags[0].hint == 'remove it, or write it as the escape "\\u0007" inside double quotes'
 
 
 def test_huge_integer_is_not_a_crash() -> None:
