@@ -112,8 +112,13 @@ class Linter:
         from nexlayer_lint import secrets
 
         # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
-        # line its code frame shows: mask it by lines, as there are no data paths.
-        masked = secrets.mask_unparsed(_text_of(source)) if document is None else document.text
+        # line its code frame shows: mask it by lines, as there are no data paths. Only the lines
+        # up to the last diagnostic can be shown, so only those are kept (a 10 MiB file stays cheap).
+        if document is None:
+            last = max((d.end_line for d in diagnostics), default=0)
+            masked = secrets.mask_unparsed(_first_lines(_text_of(source), last))
+        else:
+            masked = document.text
         if document is not None:
             masked = secrets.mask_text(document)
             diagnostics = _scrub(diagnostics, document)
@@ -209,6 +214,16 @@ def _secret_strings(document: Document) -> set[str]:
             found.add(text)
             found.update(line.strip() for line in text.splitlines())
     return found
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The text up to the end of its `count`-th line by newlines (at least as many YAML lines)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end + 1]
 
 
 def _text_of(source: str | bytes) -> str:
