@@ -167,10 +167,23 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
     """The bundled schema's validator, built once per process.
 
     The metaschema check is skipped here: tests/test_schema.py proves the bundled file passes
-    it, and it would cost every run start-up time for nothing.
+    it, and it would cost every run start-up time for nothing. jsonschema itself is imported
+    only when a file is not surely valid (quickvalid.py): a run over valid files never needs it.
     """
+    from nexlayer_lint.quickvalid import LazyValidator
+
     raw = BUNDLED_PATH.read_bytes()
-    return load_schema_bytes(raw, source="bundled", location=str(BUNDLED_PATH), check_schema=False)
+    location = str(BUNDLED_PATH)
+    schema = json.loads(raw.decode("utf-8-sig"))
+
+    def build() -> Any:
+        try:
+            return build_validator(schema, check_schema=False)
+        except SchemaLoadError as exc:
+            raise SchemaLoadError(f"{location}: {exc.message}") from None
+
+    info = SchemaInfo("bundled", location, schema_version(schema), hashlib.sha256(raw).hexdigest())
+    return LazyValidator(schema, build), info
 
 
 def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:

@@ -1,0 +1,178 @@
+"""quickvalid: its yes/no must be jsonschema's, or a valid-looking file would lose its diagnostics."""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nexlayer_lint import loader, schema
+from nexlayer_lint.quickvalid import LazyValidator, _Compiler, _NotSure, compile_quick
+from tests.conftest import ROOT, shared_dir
+
+BUNDLED = schema.load_bundled()
+REAL = jsonschema.Draft202012Validator(BUNDLED)
+EXACT = _Compiler(BUNDLED).compile(BUNDLED)
+
+
+def agree(data: Any, check: Any = EXACT, real: Any = REAL) -> None:
+    """The quick answer, when it has one, is jsonschema's (both ways: no lost errors, no wasted runs)."""
+    try:
+        quick = check(data)
+    except _NotSure:
+        return
+    assert quick == real.is_valid(data), data
+
+
+def test_the_bundled_schema_gets_a_quick_check() -> None:
+    # If a schema edit adds a keyword quickvalid does not know, every run imports jsonschema again.
+    assert compile_quick(BUNDLED) is not None
+    assert isinstance(schema.bundled_validator()[0], LazyValidator)
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```ya?ml\n(.*?)```", text, flags=re.S)
+
+
+def documents() -> list[Any]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").rglob("*.yaml"))]
+    for page in sorted((ROOT / "rules").glob("*.md")):
+        texts += _yaml_blocks(page.read_text(encoding="utf-8"))
+    found = []
+    for text in texts:
+        doc, _ = loader.load(text, "nexlayer.yaml")
+        if doc is not None:
+            found.append(doc.data)
+    return found
+
+
+def test_agrees_with_jsonschema_on_examples_and_rule_pages() -> None:
+    docs = documents()
+    assert len(docs) > 30
+    verdicts = {REAL.is_valid(d) for d in docs}
+    assert verdicts == {True, False}  # both kinds, or the test proves little
+    for data in docs:
+        agree(data)
+
+
+def test_agrees_with_jsonschema_on_the_real_corpus() -> None:
+    for path in sorted(shared_dir("corpus", "real").glob("*.yaml")):
+        doc, _ = loader.load(path.read_bytes(), path.name)
+        if doc is not None:
+            agree(doc.data)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 70_000) | st.sampled_from([0.5, 1.0, -1.0, math.inf, math.nan, 80.0])
+    | st.sampled_from(["", "web", "Web_1", "/", "/api", "nginx:1.27", "x.io", "https://x.io", "10Gi", "a" * 70,
+                       "<% URL %>", "db.pod", "-", "kd chat", "1Gi", "0"])
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["name", "image", "path", "servicePorts", "vars", "volumes", "key", "value", "size",
+                         "mountPath", "pods", "url", "registryLogin", "x", "secrets", "data", "fileName"]),
+        inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(node: Any, path: tuple = ()) -> list[tuple]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _paths(value, path + (i,))
+    return found
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_agrees_with_jsonschema_on_mutated_documents(data: st.DataObject) -> None:
+    base = data.draw(st.sampled_from(documents()))
+    doc = copy.deepcopy(base)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(doc)))
+        if not path:
+            doc = data.draw(JSON)
+            continue
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = data.draw(JSON)
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[data.draw(st.sampled_from(["name", "image", "extra", "path", "vars"]))] = data.draw(JSON)
+        else:
+            parent.append(data.draw(JSON))
+    agree(doc)
+
+
+@pytest.mark.parametrize(("keywords", "instances"), [
+    ({"type": "integer"}, [1, 1.0, 1.5, True, "1", None, 2**70]),
+    ({"type": ["string", "null"]}, ["a", None, 0, False]),
+    ({"type": "number", "minimum": 1, "maximum": 3}, [0, 1, 3, 3.5, True, "2"]),
+    ({"exclusiveMinimum": 1, "exclusiveMaximum": 3}, [1, 2, 3, "x"]),
+    ({"minLength": 2, "maxLength": 3, "pattern": "^[a-z]+$"}, ["a", "ab", "abcd", "AB", "ab\n", "é" * 2, 5]),
+    ({"pattern": "b"}, ["abc", "xyz"]),  # searched, not matched at the start
+    ({"uniqueItems": True}, [[1, 1.0], [1, True], [0, False], ["a", "a"], ["a", "b"], [[1], [1]], [{"a": 1}]]),
+    ({"enum": [1, "a", None]}, [1, 1.0, True, "a", None, "b", [1]]),
+    ({"const": False}, [False, 0, None]),
+    ({"minItems": 1, "maxItems": 2, "items": {"type": "string"}}, [[], ["a"], ["a", 1], ["a", "b", "c"], "ab"]),
+    ({"required": ["a"], "properties": {"a": {"type": "integer"}}, "additionalProperties": False},
+     [{"a": 1}, {"a": "1"}, {}, {"a": 1, "b": 2}, [1]]),
+    ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}}, [{"a": 1, "b": "x"}, {"b": 2}]),
+    ({"minProperties": 1, "maxProperties": 1}, [{}, {"a": 1}, {"a": 1, "b": 2}]),
+    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, None]),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, [1, -1, 0.5, "x"]),
+    ({"allOf": [{"type": "integer"}, {"minimum": 0}], "not": {"const": 3}}, [1, -1, 3]),
+    ({"$defs": {"p": {"type": "object", "properties": {"next": {"$ref": "#/$defs/p"}}}}, "$ref": "#/$defs/p"},
+     [{}, {"next": {}}, {"next": {"next": 1}}, 1]),
+    (True, [1, None]),
+    (False, [1, None]),
+])
+def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[Any]) -> None:
+    check = compile_quick(keywords)
+    assert check is not None
+    real = jsonschema.Draft202012Validator(keywords)
+    exact = _Compiler(keywords).compile(keywords)
+    for instance in instances:
+        agree(instance, exact, real)
+        if check(instance):  # the public answer: a yes is always right
+            assert real.is_valid(instance), instance
+
+
+@pytest.mark.parametrize("unknown", [
+    {"format": "email"},
+    {"if": {"type": "string"}, "then": {"minLength": 1}},
+    {"patternProperties": {"^x": {}}, "additionalProperties": False},
+    {"prefixItems": [{}], "items": False},
+    {"$ref": "https://example.com/other.json"},
+    {"$ref": "#/$defs/missing"},
+    {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},
+    {"$defs": {"a": {"$id": "other", "type": "string"}}, "$ref": "#/$defs/a"},
+    {"enum": [[1], {"a": 1}]},
+    {"type": "strnig"},
+])
+def test_a_schema_it_cannot_judge_gets_no_quick_check(unknown: Any) -> None:
+    assert compile_quick(unknown) is None
+
+
+def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
+    lazy = LazyValidator({"uniqueItems": True}, lambda: jsonschema.Draft202012Validator({"uniqueItems": True}))
+    assert lazy._real is None
+    assert list(lazy.iter_errors(["a", "b"])) == [] and lazy._real is None  # judged here
+    errors = list(lazy.iter_errors([{"a": 1}, {"a": 1}]))  # a list of mappings: not sure, so jsonschema
+    assert [e.validator for e in errors] == ["uniqueItems"] and lazy._real is not None
+    assert lazy.is_valid([math.nan]) is True  # NaN: not sure here; jsonschema says unique
+    assert lazy.schema == {"uniqueItems": True}
+    assert lazy.evolve is not None  # anything else is the real validator's
