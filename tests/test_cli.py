@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,6 @@ from click.testing import CliRunner
 
 from nexlayer_lint import __version__
 from nexlayer_lint.cli import main
-from tests.conftest import ROOT
 
 CLEAN = """\
 application:
@@ -177,15 +174,6 @@ def test_schema_path_and_show():
     path = Path(run("schema", "path").output.strip())
     assert path.is_file() and path.name == "nexlayer.schema.json"
     assert json.loads(run("schema", "show").output)["title"] == "Nexlayer YAML Schema"
-
-
-def test_python_dash_m_and_no_heavy_imports_for_version():
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "nexlayer_lint", "--version"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == f"nexlayer-lint {__version__}"
-    imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    for heavy in ("jsonschema", "ruamel.yaml", "urllib.request", "http.client", "referencing"):
-        assert heavy not in imported, f"--version imported {heavy}"
 
 
 @pytest.mark.parametrize(("content", "message"), [
