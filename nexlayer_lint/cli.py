@@ -120,6 +120,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
         sys.exit(EXIT_OK)
 
+    from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter, fails
     from nexlayer_lint.model import FileResult, RunInfo
     from nexlayer_lint.reporters import ReportOptions, render
@@ -132,6 +133,10 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     except SchemaLoadError as exc:
         _fail(str(exc))
     results: list[FileResult] = []
+    workers = 0 if "-" in targets else parallel.workers_for(len(targets), linter)
+    if workers > 1:  # a big batch: forked workers, results in the same order
+        results.extend(parallel.lint_files(linter, targets, _read, workers))
+        targets = []
     for target in targets:
         if target == "-":
             name = stdin_filename or "-"

@@ -1,0 +1,71 @@
+"""Big batches lint in forked workers: the same report, in the same order, as one process gives."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nexlayer_lint import parallel
+from nexlayer_lint.config import Settings
+from nexlayer_lint.engine import Linter
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+
+GOOD = (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8")
+BROKEN = (ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+
+
+def make_batch(root: Path, count: int) -> list[str]:
+    """Clean, broken, unparseable and missing files, interleaved so order mistakes show."""
+    paths = []
+    for i in range(count):
+        kind = i % 4
+        path = root / f"{i:03d}" / "nexlayer.yaml"
+        path.parent.mkdir(parents=True)
+        if kind == 0:
+            path.write_text(GOOD.replace("bookshop", f"shop-{i}"), encoding="utf-8")
+        elif kind == 1:
+            path.write_text(BROKEN, encoding="utf-8")
+        elif kind == 2:
+            path.write_text(f"application:\n  name: [unclosed-{i}\n", encoding="utf-8")
+        # kind 3: the file is missing, a read error
+        paths.append(str(path.relative_to(root)))
+    return paths
+
+
+def run(root: Path, paths: list[str], workers: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEXLAYER_LINT_WORKERS": workers}
+    return subprocess.run([sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "--format", "json", *paths],
+                          capture_output=True, text=True, cwd=root, env=env, timeout=300)
+
+
+def test_workers_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    paths = make_batch(tmp_path, 40)
+    one, two = run(tmp_path, paths, "0"), run(tmp_path, paths, "2")
+    assert one.returncode == two.returncode == 2  # the missing ones
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+    report = json.loads(two.stdout)
+    assert [f["path"] for f in report["files"]] == paths
+    codes = [{d["code"] for d in f["diagnostics"]} for f in report["files"][:4]]
+    assert codes[0] == set() and codes[1] and codes[2] == {"NX001"}
+    assert report["files"][3]["error"] is not None
+
+
+def test_only_big_batches_get_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEXLAYER_LINT_WORKERS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    linter = Linter(Settings())
+    assert parallel.workers_for(1, linter) == 0
+    assert parallel.workers_for(parallel.MIN_FILES_PER_WORKER - 1, linter) == 0
+    assert parallel.workers_for(2 * parallel.MIN_FILES_PER_WORKER, linter) == 2
+    assert parallel.workers_for(100 * parallel.MIN_FILES_PER_WORKER, linter) == 4
+    # per-run state (the remote check) keeps a run in one process
+    assert parallel.workers_for(10_000, Linter(Settings(remote=True))) == 0
