@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -45,8 +46,11 @@ def name_parts(name: str) -> list[str]:
 
 def is_secret_var_name(name: object) -> bool:
     """Whether a var of this name holds a secret (see the term and suffix tables above)."""
-    if not isinstance(name, str):
-        return False
+    return isinstance(name, str) and _is_secret_name(name)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every var, several times per file; names repeat
+def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
     if parts and parts[-1] in _LAST_PART_TERMS:
         return True
