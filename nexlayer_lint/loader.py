@@ -31,6 +31,8 @@ MAX_ALIAS_EXPANSION = 100_000
 DIRECTIVE = "nexlayer-lint:"
 
 _TAG = "tag:yaml.org,2002:"
+_MERGE = _TAG + "merge"
+_LONG_SPACES = re.compile(r" {8,}")
 _YAML11_BOOL = re.compile(r"(?i:y|n|yes|no|on|off)")
 _YAML11_OCTAL = re.compile(r"[-+]?0[0-9_]+")
 _YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
@@ -308,7 +310,7 @@ class _Walker:
         data: dict[str, Any] = {}
         # `<<: *base` or `<<: [*a, *b]`: earlier merged maps win over later ones and explicit keys
         # win over all, so walk the merged maps first, last one first; positions follow the same order.
-        merges = [value for key, value in node.value if key.tag == _TAG + "merge"]
+        merges = [value for key, value in node.value if key.tag == _MERGE]
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for source in reversed(sources):
@@ -318,7 +320,7 @@ class _Walker:
                 data.update(self.mapping(source, path, depth))
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if merges and key_node.tag == _MERGE:  # `.tag` is a property: ask only when it matters
                 continue
             key = self.key(key_node)
             key_span = _node_span(key_node)
@@ -450,6 +452,11 @@ def _may_be_deeper_than(text: str, limit: int) -> bool:
     """A cheap upper bound on nesting depth, so the exact (slower) check runs only when needed."""
     if text.count("[") + text.count("{") > limit // 2:
         return True
+    # No line's estimate below can exceed twice the longest run of spaces plus every `-:?` in the
+    # file; when even that is small (any ordinary file), skip the walk over the lines.
+    runs = _LONG_SPACES.findall(text)
+    if 2 * max(map(len, runs), default=7) + text.count("-") + text.count(":") + text.count("?") <= limit // 2:
+        return False
     widest = 0
     for line in text.splitlines():
         stripped = line.lstrip(" ")
