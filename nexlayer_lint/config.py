@@ -185,7 +185,8 @@ def discover(start: Path, explicit: str | None = None, isolated: bool = False) -
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"config file {explicit} does not exist")
+            what = "is a directory, not a file" if path.is_dir() else "does not exist"
+            raise ConfigError(f"config file {explicit} {what}")
         return read_config(path)
     found = find_config(start.resolve())
     return read_config(found) if found else Settings()

@@ -165,6 +165,10 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
                 return raw.decode(codec), None
             except UnicodeDecodeError as exc:
                 return None, _syntax(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1))
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # checked before decoding, so a binary file is called binary, not "invalid UTF-8"
+        before = raw[:nul].decode("utf-8-sig", errors="replace")
+        return None, _syntax("the file contains a NUL byte; it looks binary, not YAML", _span_at(before, len(before)))
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -183,7 +187,7 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     size = len(source.encode("utf-8", "surrogatepass")) if isinstance(source, str) else len(source)
     if size > max_bytes:
         return None, [_syntax(
-            f"file is {size:,} bytes, larger than the limit of {max_bytes:,}; not parsed",
+            f"file is larger than the limit of {max_bytes:,} bytes; not parsed",
             Span(1, 1, 1, 1), "raise the limit with --max-file-size if this file is really meant to be this big",
         )]
     if isinstance(source, bytes):
@@ -417,7 +421,14 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     context = str(exc.context or "").strip()
     mark, message, hint = exc.problem_mark or exc.context_mark, problem or context, None
     opened = exc.context_mark
-    if "end of stream" in problem and opened is not None and "quoted scalar" in context:
+    if context.startswith("found duplicate anchor") and opened is not None:
+        at, source_lines = exc.problem_mark, text.splitlines()
+        where = source_lines[at.line][at.column:] if at is not None and at.line < len(source_lines) else ""
+        found = re.match(r"&([^\s,\[\]{}]+)", where)
+        name = found.group(1) if found else ""
+        message = f'anchor "&{name}" is defined twice; the first is on line {opened.line + 1}'
+        hint = "give the second anchor another name"
+    elif "end of stream" in problem and opened is not None and "quoted scalar" in context:
         mark, message = opened, f"a quoted value opened on line {opened.line + 1} is never closed"
         hint = "add the closing quote"
     elif opened is not None and ("flow sequence" in context or "flow mapping" in context):

@@ -183,3 +183,9 @@ def test_directive_comments_ignore_hashes_inside_strings():
         (5, 1, "nexlayer-lint: disable-file=NX216", True),
         (6, 24, "nexlayer-lint: disable=NX102", False),
     ]
+
+
+def test_duplicate_anchor_names_both_lines():
+    (problem,) = load("a: &x 1\nb: &x 2\nc: *x\n", "x")[1]
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 4)
+    assert problem.message == 'anchor "&x" is defined twice; the first is on line 1'
