@@ -76,15 +76,20 @@ class Document:
 
     def get(self, *path: PathPart, default: Any = None) -> Any:
         """Safe lookup in `data`: returns `default` as soon as a step does not exist."""
-        node = self.data
-        for part in path:
-            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-                node = node[part]
-            elif isinstance(part, str) and isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                return default
-        return node
+        return get_in(self.data, path, default)
+
+
+def get_in(data: Any, path: DataPath, default: Any = None) -> Any:
+    """Follow `path` through JSON-shaped data; `default` as soon as a step does not exist."""
+    node = data
+    for part in path:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return default
+    return node
 
 
 @dataclass(frozen=True)

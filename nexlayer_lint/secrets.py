@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from nexlayer_lint.model import DataPath, Document
+from nexlayer_lint.model import DataPath, Document, get_in
 
 # Name parts that make a var secret, as sequences of upper-case parts: `API_KEY`, `apiKey` and
 # `api-key` all split into ("API", "KEY").
@@ -150,21 +150,9 @@ def is_secret_path(path: DataPath, data: Any = None) -> bool:
     if rest[1] == "value":
         if data is None:
             return True
-        item = _get(data, path[:5])
+        item = get_in(data, path[:5])
         return isinstance(item, dict) and is_secret_var_name(item.get("key"))
     return rest[1] != "key" and is_secret_var_name(rest[1])
-
-
-def _get(data: Any, path: DataPath) -> Any:
-    node = data
-    for part in path:
-        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 def mask_text(doc: Document) -> str:
@@ -178,7 +166,7 @@ def mask_text(doc: Document) -> str:
     lines = doc.text.splitlines(keepends=True)
     changed = False
     for path in _secret_value_paths(doc.data):
-        if is_reference(_get(doc.data, path)):
+        if is_reference(get_in(doc.data, path)):
             continue
         located = doc.positions.get(path)
         if located is None:
@@ -275,7 +263,7 @@ def _literal_values(doc: Document) -> set[str]:
 def _literal_values_in(data: Any) -> set[str]:
     found = set()
     for path in _secret_value_paths(data):
-        value = _get(data, path)
+        value = get_in(data, path)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and is_literal_secret(value) and "\n" not in value and len(value.strip()) >= MIN_SEARCHED:
@@ -287,7 +275,7 @@ def redact_data(data: Any) -> Any:
     """A deep copy of `data` with every literal secret value replaced by a placeholder of its type."""
     redacted = copy.deepcopy(data)
     for path in list(_secret_value_paths(redacted)):
-        parent = _get(redacted, path[:-1])
+        parent = get_in(redacted, path[:-1])
         value = parent[path[-1]]
         if isinstance(value, str):
             if not is_reference(value) and value:
