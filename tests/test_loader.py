@@ -85,6 +85,7 @@ def test_duplicate_key_points_at_the_second_and_names_the_first():
 def test_multiple_documents():
     doc, (problem,) = load("a: 1\n---\nb: 2\n", "x")
     assert (problem.code, problem.span.line, problem.span.col) == ("NX003", 2, 1)
+    assert problem.message == "the file holds more than one YAML document; Nexlayer reads one"
     assert doc.data == {"a": 1}
 
 
@@ -93,6 +94,7 @@ def test_empty_documents(text):
     doc, (problem,) = load(text, "x")
     assert doc is None
     assert (problem.code, problem.span.line, problem.span.col) == ("NX004", 1, 1)
+    assert problem.message == "the file has no content: it is empty, only comments, or null"
 
 
 @pytest.mark.parametrize(("value", "fragment"), [
