@@ -102,24 +102,21 @@ class Linter:
         if document is not None and settings.remote:
             from nexlayer_lint import api
 
-            local_errors = any(d.severity == "error" for d in diagnostics)
             remote = _guarded("the remote check", path, internal, api.validate_remote, document,
                               api_url=api.resolve_api_url(settings.api_url),
                               send_secrets=settings.remote_send_secrets, timeout=settings.timeout,
-                              local_has_errors=local_errors)
-            diagnostics = sorted(set(diagnostics) | set(_diagnose(document, remote, path, settings)),
-                                 key=lambda d: d.sort_key)
+                              local_has_errors=any(d.severity == "error" for d in diagnostics))
+            # one pass over everything, so suppressions see local and remote findings together
+            diagnostics = _diagnose(document, problems + remote, path, settings)
         from nexlayer_lint import secrets
 
-        # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
-        # line its code frame shows: mask it by lines, as there are no data paths. Only the lines
-        # up to the last diagnostic can be shown, so only those are kept (a 10 MiB file stays cheap).
         if document is None:
+            # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
+            # line its code frame shows: mask it by lines, as there are no data paths. Only the lines
+            # up to the last diagnostic can be shown, so only those are kept (a 10 MiB file stays cheap).
             last = max((d.end_line for d in diagnostics), default=0)
             masked = secrets.mask_unparsed(_first_lines(_text_of(source), last))
         else:
-            masked = document.text
-        if document is not None:
             masked = secrets.mask_text(document)
             diagnostics = _scrub(diagnostics, document)
         error = "; ".join(internal) or None

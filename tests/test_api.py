@@ -711,3 +711,15 @@ def test_default_run_opens_no_socket(fake_api, good_file, tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", probe, "--remote", str(good_file)], env=env,
                           capture_output=True, timeout=60)
     assert b"socket.connect" in done.stderr and fake_api.count() == 1
+
+
+def test_cli_remote_run_keeps_local_suppressions_working(cli, fake_api, tmp_path) -> None:
+    # Local and remote findings go through suppression together: a directive that silenced a
+    # local finding is not reported as unused (NX099) because the remote step found nothing there.
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text(GOOD.replace("application:\n", "# nexlayer-lint: disable-file=NX215\napplication:\n", 1)
+                    .replace("postgres:16.4", "postgres", 1))
+    fake_api.script("/validate", fa.valid())
+    result = cli("--remote", "--api-url", fake_api.url, "--format", "json", str(path))
+    codes = [d["code"] for d in json.loads(result.output)["files"][0]["diagnostics"]]
+    assert codes == [], result.output
