@@ -124,10 +124,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     from nexlayer_lint.engine import Linter, fails
     from nexlayer_lint.model import FileResult, RunInfo
     from nexlayer_lint.reporters import ReportOptions, render
-
-    linter = Linter(settings)
     from nexlayer_lint.schema import SchemaLoadError
 
+    linter = Linter(settings)
     try:
         linter.schema  # resolve the schema once, up front: a bad --schema is a usage error
     except SchemaLoadError as exc:
@@ -138,18 +137,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         results.extend(parallel.lint_files(linter, targets, _read, workers))
         targets = []
     for target in targets:
-        if target == "-":
-            name = stdin_filename or "-"
-            try:
-                # Bounded like a file: `- < /dev/zero` stops at the limit instead of filling memory.
-                raw_stdin = sys.stdin.buffer.read(settings.max_file_size + 1)
-            except OSError as exc:
-                results.append(FileResult(name, (), "", f"{name}: cannot read: {exc.strerror or exc}"))
-                continue
-            results.append(linter.lint(raw_stdin, name))
-            continue
-        raw, error = _read(target, settings.max_file_size)
-        results.append(linter.lint(raw, target) if error is None else FileResult(target, (), "", error))
+        name = (stdin_filename or "-") if target == "-" else target
+        raw, error = _read_stdin(settings.max_file_size) if target == "-" else _read(target, settings.max_file_size)
+        results.append(linter.lint(raw, name) if error is None else FileResult(name, (), "", error))
 
     run = RunInfo(tool_version=__version__, schema=linter.schema.info)
     stdout_tty = sys.stdout.isatty()
@@ -172,6 +162,14 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         sys.exit(EXIT_ERROR)
     failed = any(fails(d, settings) for result in results for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _read_stdin(limit: int) -> tuple[bytes, str | None]:
+    try:
+        # Bounded like a file: `- < /dev/zero` stops at the limit instead of filling memory.
+        return sys.stdin.buffer.read(limit + 1), None
+    except OSError as exc:
+        return b"", f"-: cannot read: {exc.strerror or exc}"
 
 
 def _merged_severities(values: tuple[str, ...], config_path: str | None, isolated: bool) -> dict[str, Any] | None:
