@@ -13,6 +13,16 @@ from tests.fake_api import _no_network, fake_api  # noqa: F401 - fixtures: the f
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+# The smallest file that lints clean: the base most tests change one thing in.
+CLEAN = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+"""
 
 
 def lint_diags(text: str | bytes, path: str = "nexlayer.yaml", **settings: object) -> list[Diagnostic]:

@@ -10,16 +10,8 @@ from click.testing import CliRunner
 
 from nexlayer_lint import __version__
 from nexlayer_lint.cli import main
+from tests.conftest import CLEAN
 
-CLEAN = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
-"""
 UNKNOWN_KEY = CLEAN.replace("      path: /\n", "      path: /\n      replicas: 2\n")  # NX102 warning at 7:7
 MISSING_PORTS = CLEAN.replace("      servicePorts: [80]\n", "")  # NX101 error at 4:7
 

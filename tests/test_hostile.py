@@ -22,17 +22,8 @@ from click.testing import CliRunner
 from nexlayer_lint import checks, loader
 from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
-from tests.conftest import ROOT, lint_codes, lint_diags
+from tests.conftest import CLEAN, ROOT, lint_codes, lint_diags
 
-CLEAN = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
-"""
 # Peak RSS allowed for any one case, interpreter and libraries included (they take about 40 MiB).
 MAX_RSS_MIB = 300
 
