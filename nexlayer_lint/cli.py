@@ -314,18 +314,26 @@ def schema() -> None:
 
 
 @schema.command("path")
-@click.option("--schema", "schema_spec", default="bundled", show_default=True, metavar="bundled|remote|PATH|URL")
+@click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
+              help="The schema to locate.  [default: the config's `schema`, else bundled]")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL")
-def schema_path(schema_spec: str, api_url: str | None) -> None:
+def schema_path(schema_spec: str | None, api_url: str | None) -> None:
     """Print the path of the schema file in use (point yaml-language-server at it)."""
     from nexlayer_lint import schema as schema_module
 
-    if schema_spec == "bundled":
+    try:
+        settings = discover(Path.cwd()).with_options(schema=schema_spec, api_url=api_url)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if settings.schema == "bundled":
         click.echo(str(schema_module.BUNDLED_PATH))
         return
     from nexlayer_lint.engine import choose_schema
 
-    choice = choose_schema(schema_spec, api_url, Settings().schema_ttl_hours, Settings().timeout)
+    try:
+        choice = choose_schema(settings.schema, settings.api_url, settings.schema_ttl_hours, settings.timeout)
+    except schema_module.SchemaLoadError as exc:
+        _fail(str(exc))
     if choice.warning:
         click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
     location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)

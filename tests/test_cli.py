@@ -180,3 +180,12 @@ def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
     result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", "given.schema.json"])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_schema_path_follows_the_config(project):
+    write(project / "strict.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}')
+    write(project / ".nexlayer-lint.toml", 'schema = "strict.schema.json"\n')
+    assert Path(run("schema", "path").output.strip()).resolve() == (project / "strict.schema.json").resolve()
+    assert Path(run("schema", "path", "--schema", "bundled").output.strip()).name == "nexlayer.schema.json"
+    bad = CliRunner().invoke(main, ["schema", "path", "--schema", "missing.json"])
+    assert bad.exit_code == 2 and "cannot read schema file" in bad.output
