@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from nexlayer_lint import __version__
 from nexlayer_lint.cli import main
-from tests.conftest import CLEAN
+from tests.conftest import CLEAN, ROOT
 
 UNKNOWN_KEY = CLEAN.replace("      path: /\n", "      path: /\n      replicas: 2\n")  # NX102 warning at 7:7
 MISSING_PORTS = CLEAN.replace("      servicePorts: [80]\n", "")  # NX101 error at 4:7
@@ -189,3 +189,13 @@ def test_schema_path_follows_the_config(project):
     assert Path(run("schema", "path", "--schema", "bundled").output.strip()).name == "nexlayer.schema.json"
     bad = CliRunner().invoke(main, ["schema", "path", "--schema", "missing.json"])
     assert bad.exit_code == 2 and "cannot read schema file" in bad.output
+
+
+def test_readme_quick_start_output_is_real(monkeypatch):
+    # The README shows part of what `nexlayer-lint examples/` prints; keep it true.
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("report like this:\n\n```\n", 1)[1].split("```", 1)[0]
+    result = CliRunner().invoke(main, ["examples/", "--show-source", "--color", "never"])
+    assert result.exit_code == 1
+    assert shown in result.output
