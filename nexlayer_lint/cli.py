@@ -91,12 +91,14 @@ _OUTPUT_ORDER = "nexlayer_lint.output_order"
 @click.option("--show-source/--no-show-source", default=None,
               help="Show the source line under each finding.  [default: on for a terminal]")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no summary line.")
+@click.option("--verbose", "-v", is_flag=True, help="Say which config and schema were used (on stderr).")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...],
           fail_on: str | None, schema_spec: str | None, remote: bool | None,
           remote_send_secrets: bool | None, api_url: str | None, timeout: float | None,
           max_file_size: int | None, config_path: str | None, isolated: bool,
-          stdin_filename: str | None, color: str, show_source: bool | None, quiet: bool) -> None:
+          stdin_filename: str | None, color: str, show_source: bool | None, quiet: bool,
+          verbose: bool) -> None:
     """Lint nexlayer.yaml files (default: find them under the current directory)."""
     try:
         settings = discover(Path.cwd(), config_path, isolated).with_options(
@@ -142,6 +144,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         results.append(linter.lint(raw, name) if error is None else FileResult(name, (), "", error))
 
     run = RunInfo(tool_version=__version__, schema=linter.schema.info)
+    if verbose:
+        click.echo(f"nexlayer-lint {__version__}: config {settings.config_file or '(none)'}; "
+                   f"schema {run.schema.describe()}; {len(results)} file(s)", err=True)
     stdout_tty = sys.stdout.isatty()
     for fmt, target in reports:
         options = ReportOptions(

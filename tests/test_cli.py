@@ -199,3 +199,12 @@ def test_readme_quick_start_output_is_real(monkeypatch):
     result = CliRunner().invoke(main, ["examples/", "--show-source", "--color", "never"])
     assert result.exit_code == 1
     assert shown in result.output
+
+
+def test_verbose_says_which_config_and_schema(project):
+    write(project / "nexlayer.yaml", CLEAN)
+    write(project / ".nexlayer-lint.toml", 'ignore = ["NX215"]\n')
+    result = run("nexlayer.yaml", "--verbose")
+    config = (project / ".nexlayer-lint.toml").resolve()
+    assert f"nexlayer-lint {__version__}: config {config}; schema bundled@" in result.output
+    assert result.exit_code == 0
