@@ -145,7 +145,7 @@ def _guarded(what: str, path: str, internal: list[str], function: Any, *args: An
 def _diagnose(document: Document | None, problems: Iterable[Problem], path: str, settings: Settings) -> list[Diagnostic]:
     located = [_locate(document, problem, path, settings) for problem in problems]
     if document is not None and document.comments:
-        directives, bad = suppress.parse(document.comments, document.text.splitlines())
+        directives, bad = suppress.parse(document.comments, document.lines)
         located, unused = suppress.apply(located, directives, lambda code: is_enabled(code, settings))
         located += [_locate(document, problem, path, settings) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in located if is_enabled(d.code, settings)}

@@ -421,9 +421,10 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     context = str(exc.context or "").strip()
     mark, message, hint = exc.problem_mark or exc.context_mark, problem or context, None
     opened = exc.context_mark
+    lines = text.splitlines() or [""]
     if context.startswith("found duplicate anchor") and opened is not None:
-        at, source_lines = exc.problem_mark, text.splitlines()
-        where = source_lines[at.line][at.column:] if at is not None and at.line < len(source_lines) else ""
+        at = exc.problem_mark
+        where = lines[at.line][at.column:] if at is not None and at.line < len(lines) else ""
         found = re.match(r"&([^\s,\[\]{}]+)", where)
         name = found.group(1) if found else ""
         message = f'anchor "&{name}" is defined twice; the first is on line {opened.line + 1}'
@@ -442,7 +443,6 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
         hint = 'a value that contains ": " must be quoted'
     elif context and problem and "while" in context:
         message = f"{problem} ({context})"
-    lines = text.splitlines() or [""]
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if line > len(lines):  # the end of the stream: point at the end of the last line instead
         line, col = len(lines), len(lines[-1]) + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, Union
 
 PathPart = Union[str, int]
@@ -70,9 +71,23 @@ class Document:
     def _first_line(self, span: Span) -> Span:
         if span.end_line == span.line:
             return span
-        lines = self.text.splitlines()
-        text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        text = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else ""
         return Span(span.line, span.col, span.line, max(len(text.rstrip()) + 1, span.col + 1))
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split once per document however many findings ask."""
+        return self.text.splitlines()
+
+    def source_of(self, path: DataPath) -> str | None:
+        """The text a one-line scalar occupies in the file, quotes included; None otherwise."""
+        located = self.positions.get(tuple(path))
+        if located is None or located.style is None or located.value.line != located.value.end_line:
+            return None
+        span = located.value
+        if span.line > len(self.lines):
+            return None
+        return self.lines[span.line - 1][span.col - 1: span.end_col - 1]
 
     def get(self, *path: PathPart, default: Any = None) -> Any:
         """Safe lookup in `data`: returns `default` as soon as a step does not exist."""

@@ -516,13 +516,8 @@ class _Mapper:
     def source_text(self, path: DataPath) -> str | None:
         """The value as written in the file, when it is a short single-line plain scalar."""
         located = self.doc.positions.get(path)
-        if located is None or located.style != "" or located.value.line != located.value.end_line:
-            return None
-        lines = self.doc.text.splitlines()
-        if located.value.line > len(lines):
-            return None
-        text = lines[located.value.line - 1][located.value.col - 1: located.value.end_col - 1]
-        return text if 0 < len(text) <= MAX_QUOTED else None
+        text = self.doc.source_of(path) if located is not None and located.style == "" else None
+        return text if text and len(text) <= MAX_QUOTED else None
 
 
 # --- helpers ---------------------------------------------------------------------------------

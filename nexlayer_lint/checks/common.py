@@ -139,18 +139,12 @@ def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[i
     """(start, end) inside the value's string, as `Problem.offset` wants it (the engine skips an
     opening quote), or None when the source text is not the value character for character
     (escapes, folded or multi-line scalars), so that the underline would land beside it."""
-    located = doc.positions.get(path)
     value = doc.get(*path)
-    if located is None or not isinstance(value, str) or located.value.line != located.value.end_line:
+    raw = doc.source_of(path)
+    if raw is None or not isinstance(value, str):
         return None
-    lines = doc.text.splitlines()
-    span = located.value
-    if span.line > len(lines):
-        return None
-    raw = lines[span.line - 1][span.col - 1: span.end_col - 1]
-    if located.style == "" and raw == value:
-        return (start, end)
-    if located.style in ("'", '"') and raw == f"{located.style}{value}{located.style}":
+    style = doc.positions[tuple(path)].style
+    if raw == f"{style}{value}{style}" and style in ("", "'", '"'):
         return (start, end)
     return None
 
