@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from nexlayer_lint.model import FileResult, RunInfo
-from nexlayer_lint.reporters._common import sorted_results
-
-
-def summary(results: Sequence[FileResult]) -> dict[str, int]:
-    counts = {"files": len(results), "error": 0, "warning": 0, "info": 0}
-    for result in results:
-        for diagnostic in result.diagnostics:
-            counts[diagnostic.severity] += 1
-    return counts
+from nexlayer_lint.reporters._common import counts, sorted_results
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
@@ -30,6 +22,6 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
              "diagnostics": [asdict(d) for d in result.diagnostics]}
             for result in sorted_results(results)
         ],
-        "summary": summary(results),
+        "summary": {"files": len(results), **counts(results)},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
