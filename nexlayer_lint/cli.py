@@ -295,11 +295,11 @@ def _fail(message: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's page.")
 def rule(code: str | None, show_all: bool) -> None:
     """Explain a rule: its page from rules/ (by code or name)."""
-    from nexlayer_lint.docs import rule_page
+    from nexlayer_lint.docs import rule_text
     from nexlayer_lint.registry import RULES, by_name_or_code
 
     if show_all:
-        pages = [rule_page(c) or f"# {c} {RULES[c].name}\n\n{RULES[c].summary}\n" for c in RULES]
+        pages = [rule_text(c) for c in RULES]
         click.echo("\n---\n\n".join(page.rstrip() + "\n" for page in pages), nl=False)
         return
     if not code:
@@ -309,8 +309,7 @@ def rule(code: str | None, show_all: bool) -> None:
     found = by_name_or_code(code)
     if found is None:
         _fail(f'no rule "{code}"; `nexlayer-lint rule` lists them')
-    page = rule_page(found.code)  # type: ignore[union-attr]
-    click.echo(page if page else f"# {found.code} {found.name}\n\n{found.summary}\n", nl=False)  # type: ignore[union-attr]
+    click.echo(rule_text(found.code), nl=False)  # type: ignore[union-attr]
 
 
 @main.group()

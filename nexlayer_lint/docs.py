@@ -32,6 +32,12 @@ def rule_page(code: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def rule_text(code: str) -> str:
+    """The rule's page, or a title and the registry's summary when the pages are not installed."""
+    rule = RULES[code]
+    return rule_page(code) or f"# {code} {rule.name}\n\n{rule.summary}\n"
+
+
 def rule_url(code: str) -> str:
     return f"{REPOSITORY}/blob/main/rules/{page_name(code)}"
 

@@ -142,12 +142,11 @@ def _overlaps(d: Diagnostic, start: tuple[int, int], end: tuple[int, int]) -> bo
 
 def rule_hover(code: str) -> str:
     """The rule's page, as markdown, with a link to it on the web."""
-    from nexlayer_lint.docs import rule_page, rule_url
+    from nexlayer_lint.docs import rule_text, rule_url
     from nexlayer_lint.registry import RULES
 
     rule = RULES[code]
-    page = rule_page(code) or f"# {code} {rule.name}\n\n{rule.summary}\n"
-    return f"{page.rstrip()}\n\n[{code} {rule.name}]({rule_url(code)})"
+    return f"{rule_text(code).rstrip()}\n\n[{code} {rule.name}]({rule_url(code)})"
 
 
 def key_at(document: Document, line: int, col: int) -> DataPath | None:
