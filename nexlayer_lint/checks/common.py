@@ -131,10 +131,6 @@ def strings(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
             yield from strings(value, path + (i,))
 
 
-def quote_list(names: list[str]) -> str:
-    return ", ".join(names)
-
-
 def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[int, int] | None:
     """(start, end) inside the value's string, as `Problem.offset` wants it (the engine skips an
     opening quote), or None when the source text is not the value character for character
