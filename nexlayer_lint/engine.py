@@ -122,7 +122,7 @@ class Linter:
         error = "; ".join(internal) or None
         if error and document is not None:
             # an exception's text may quote the value a check choked on
-            error = secrets.hide_values(error, _secret_strings(document), whole_words=False, stars=4)
+            error = secrets.hide_values(error, secrets.secret_strings(document), whole_words=False, stars=4)
         return FileResult(path, tuple(diagnostics), masked, error)
 
 
@@ -182,7 +182,7 @@ def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic
 
     from nexlayer_lint import secrets
 
-    values = _secret_strings(document)
+    values = secrets.secret_strings(document)
     if not values:
         return diagnostics
     hide = secrets.hider(values, whole_words=False, stars=4)
@@ -192,25 +192,6 @@ def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic
         hint = hide(diagnostic.hint) if diagnostic.hint else None
         out.append(replace(diagnostic, message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
     return out
-
-
-def _secret_strings(document: Document) -> set[str]:
-    """Every scalar under a secret path as text (and each line of a multi-line one)."""
-    from nexlayer_lint import secrets
-
-    found: set[str] = set()
-    stack = [document.get(*path) for path in secrets.secret_paths(document)]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend([*value.keys(), *value.values()])
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif value is not None and not isinstance(value, bool):
-            text = str(value)
-            found.add(text)
-            found.update(line.strip() for line in text.splitlines())
-    return found
 
 
 def _first_lines(text: str, count: int) -> str:

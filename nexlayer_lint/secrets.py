@@ -155,6 +155,24 @@ def is_secret_path(path: DataPath, data: Any = None) -> bool:
     return rest[1] != "key" and is_secret_var_name(rest[1])
 
 
+def secret_strings(document: Document) -> set[str]:
+    """Every scalar under a secret path as text (and each line of a multi-line one): what no
+    message may carry, whatever produced it."""
+    found: set[str] = set()
+    stack = [document.get(*path) for path in secret_paths(document)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend([*value.keys(), *value.values()])
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif value is not None and not isinstance(value, bool):
+            text = str(value)
+            found.add(text)
+            found.update(line.strip() for line in text.splitlines())
+    return found
+
+
 def mask_text(doc: Document) -> str:
     """The document's text with every secret value's characters replaced by `*`.
 
@@ -189,8 +207,7 @@ def mask_text(doc: Document) -> str:
     # The same password often sits inside another value (`postgresql://app:hunter2@db.pod/x`):
     # mask every other whole-word occurrence too. This may hide a harmless word that happens to
     # equal a secret (`postgres`), which costs a little readability and leaks nothing.
-    return hide_values(text, _literal_values(doc), whole_words=True)
-    return text
+    return hide_values(text, _literal_values_in(doc.data), whole_words=True)
 
 
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
@@ -255,12 +272,8 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
     return hide
 
 
-def _literal_values(doc: Document) -> set[str]:
-    """The single-line literal secret values, long enough to search for without masking noise."""
-    return _literal_values_in(doc.data)
-
-
 def _literal_values_in(data: Any) -> set[str]:
+    """The single-line literal secret values, long enough to search for without masking noise."""
     found = set()
     for path in _secret_value_paths(data):
         value = get_in(data, path)
