@@ -1,9 +1,11 @@
 """YAML text -> Document: JSON-shaped data and the span of every key and value, in one walk.
 
-ruamel.yaml composes the node graph (with libyaml's C parser when ruamel.yaml.clib is there,
-else the identical pure-Python one); nothing is ever constructed, so tags are never executed.
-We then walk the nodes once, building the data, the position map, and the loader's problems
-(duplicate keys, YAML 1.1 traps) together. Scalars are resolved as YAML 1.2.
+ruamel.yaml parses (with libyaml's C parser when ruamel.yaml.clib is there, else the identical
+pure-Python one); nothing is ever constructed, so tags are never executed. A plain tree (every
+real nexlayer.yaml) is built straight from the parser's events: data, the position map and the
+loader's problems (duplicate keys, YAML 1.1 traps) in one pass. A file with anchors, aliases,
+merge keys or complex keys is composed into ruamel's node graph instead, which is then walked
+the same way with the aliases expanded. Scalars are resolved as YAML 1.2.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent,
+)
 from ruamel.yaml.main import CParser  # libyaml's parser and composer, or None without ruamel.yaml.clib
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -92,6 +97,14 @@ class _Resolver12(VersionedResolver):
     @property
     def processing_version(self) -> Any:
         return (1, 2)
+
+
+# The same rules with plain-text tags, for scalars read from events (_scalar_tag).
+_RULES_BY_FIRST = {char: tuple((str(tag), match) for tag, match in rules)
+                   for char, rules in _Resolver12._BY_FIRST.items()}
+_RULES_ANYWHERE = tuple((str(tag), match) for tag, match in _Resolver12._ANYWHERE)
+_STR, _NULL = _TAG + "str", _TAG + "null"
+_PLACEHOLDER = Located(None, Span(1, 1, 1, 1))  # holds a collection's place in pre-order until its end
 
 
 if CParser is not None:
@@ -206,6 +219,25 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         if problem:
             return None, [problem]
 
+    try:
+        built = _from_events(text)
+    except MarkedYAMLError as exc:
+        return None, [_from_marked(exc, text)]
+    except ReaderError as exc:
+        return None, [_unreadable(exc, text)]
+    except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
+        return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
+    if built is not None:
+        data, positions, string_spans, problems = built
+        if data is _EMPTY:
+            return None, problems + [_empty()]
+        comments = tuple(_directive_comments(text, string_spans))
+        return Document(path=path, text=text, data=data, positions=positions, comments=comments), problems
+    return _load_composed(text, path)
+
+
+def _load_composed(text: str, path: str) -> tuple[Document | None, list[Problem]]:
+    """The general way: compose the node graph, then walk it (anchors, aliases and merge keys)."""
     problems: list[Problem] = []
     try:
         root = _compose(text, problems)
@@ -216,10 +248,7 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
         return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
     if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.style):
-        return None, problems + [Problem(
-            "NX004", "the file has no content: it is empty, only comments, or null",
-            span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`",
-        )]
+        return None, problems + [_empty()]
 
     walker = _Walker(problems)
     try:
@@ -246,6 +275,144 @@ def _compose(text: str, problems: list[Problem]) -> Node | None:
         ))
         # Lint the first document all the same; later ones may not even parse.
         return _compose_first(text, single=False)
+
+
+def _empty() -> Problem:
+    return Problem("NX004", "the file has no content: it is empty, only comments, or null",
+                   span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`")
+
+
+class _Unusual(Exception):
+    """An anchor, alias, merge key, complex key or extreme depth: leave the file to the composer."""
+
+
+_EMPTY = object()  # what _from_events returns as data for an empty or null document
+_Built = tuple[Any, dict[DataPath, Located], list[Span], list[Problem]]
+
+
+def _from_events(text: str) -> _Built | None:
+    """Data, positions, string spans and problems straight from the parser's events; None when
+    the file needs the composer (see _Unusual).
+
+    Composing builds a node object per value and resolves every scalar through ruamel's Python
+    resolver, which costs three times as much as parsing; a plain tree (every real
+    nexlayer.yaml) needs neither. Events are what the composer itself consumes, so the values,
+    marks and parse errors are the same; test_loader compares the two ways on every corpus file.
+    """
+    if _CLoader is None:
+        events = iter(_pure_composer().parse(text))
+        next_event = events.__next__
+        dispose = None
+    else:
+        parser = CParser(text)
+        next_event, dispose = parser.get_event, parser.dispose
+    try:
+        builder = _EventBuilder(next_event)
+        event = next_event()  # StreamStartEvent
+        event = next_event()
+        if type(event) is StreamEndEvent:
+            return _EMPTY, {}, [], []
+        root = next_event()  # the DocumentStartEvent is behind us
+        if type(root) is ScalarEvent and root.anchor is None and not root.style \
+                and _scalar_tag(root) == _NULL:
+            data = _EMPTY  # nothing of a null document is walked
+        else:
+            data = builder.node(root, (), None, 0)
+        next_event()  # DocumentEndEvent
+        after = next_event()
+        if type(after) is not StreamEndEvent:
+            mark = after.start_mark
+            builder.problems.insert(0, Problem(
+                "NX003", "the file holds more than one YAML document; Nexlayer reads one",
+                span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+                hint="remove the `---` and everything after it, or move it to its own file",
+            ))
+        if data is _EMPTY:
+            return _EMPTY, {}, [], [p for p in builder.problems if p.code == "NX003"]
+        return data, builder.positions, builder.string_spans, builder.problems
+    except _Unusual:
+        return None
+    finally:
+        if dispose is not None:
+            dispose()
+
+
+def _scalar_tag(event: Any) -> str:
+    """The scalar's tag as the composer resolves it (YAML 1.2 rules, our table)."""
+    tag = event.tag
+    if tag is not None:
+        tag = str(tag)
+        if tag != "!":
+            return tag
+    if event.implicit[0]:
+        value = event.value
+        for name, match in _RULES_BY_FIRST.get(value[:1], _RULES_ANYWHERE):
+            if match(value):
+                return name
+    return _STR
+
+
+class _EventBuilder:
+    """Builds what _Walker builds, from events: data, positions in pre-order, loader problems."""
+
+    def __init__(self, next_event: Any) -> None:
+        self.next_event = next_event
+        self.problems: list[Problem] = []
+        self.positions: dict[DataPath, Located] = {}
+        self.string_spans: list[Span] = []
+
+    def node(self, event: Any, path: DataPath, key: Span | None, depth: int) -> Any:
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None or depth > MAX_DEPTH:
+            raise _Unusual
+        start = event.start_mark
+        if kind is ScalarEvent:
+            end = event.end_mark
+            style = event.style or ""
+            value = event.value
+            if key is not None and not style and not value:
+                # `key:` with no value: as _Walker.walk, just after the key's colon
+                span = Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
+            else:
+                span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            self.positions[path] = Located(key, span, style)
+            if style or span.end_line > span.line:
+                self.string_spans.append(span)
+            return value if style else _plain_scalar(value, _scalar_tag(event), span, self.problems)
+        positions = self.positions
+        positions[path] = _PLACEHOLDER  # pre-order, like the walker; the span is known at the end
+        next_event = self.next_event
+        if kind is SequenceStartEvent:
+            items: list[Any] = []
+            child = next_event()
+            while type(child) is not SequenceEndEvent:
+                items.append(self.node(child, path + (len(items),), None, depth + 1))
+                child = next_event()
+            result: Any = items
+        else:  # MappingStartEvent
+            mapping: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            child = next_event()
+            while type(child) is not MappingEndEvent:
+                if type(child) is not ScalarEvent or child.anchor is not None or child.tag is not None \
+                        or child.value == "<<":
+                    raise _Unusual  # complex, anchored, tagged or merge keys
+                name = child.value
+                kstart, kend = child.start_mark, child.end_mark
+                key_span = Span(kstart.line + 1, kstart.column + 1, kend.line + 1, kend.column + 1)
+                if name in first_line:
+                    self.problems.append(Problem(
+                        "NX002", f'key "{name}" is already defined on line {first_line[name]}',
+                        span=key_span, hint="remove one of them; YAML parsers disagree on which one wins",
+                    ))
+                else:
+                    first_line[name] = key_span.line
+                mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
+                child = next_event()
+            result = mapping
+        end = child.end_mark
+        positions[path] = Located(key, Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1), None)
+        return result
 
 
 class _Walker:
@@ -347,26 +514,30 @@ class _Walker:
         value: str = node.value
         if style:
             return value
-        tag = node.tag
-        if _YAML11_BOOL.fullmatch(value):
-            self.problems.append(Problem(
-                "NX005",
-                f'unquoted "{value}" is the string "{value}" in YAML 1.2 but a boolean in YAML 1.1',
-                span=span, hint=f'quote it ("{value}") if you mean the text, or write true or false',
-            ))
-        elif _YAML11_OCTAL.fullmatch(value):
-            self.problems.append(Problem(
-                "NX005",
-                f"unquoted {value} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
-                span=span, hint=f'quote it ("{value}") if you mean the text, or drop the leading zero',
-            ))
-        elif _YAML11_SEXAGESIMAL.fullmatch(value):
-            self.problems.append(Problem(
-                "NX005",
-                f"unquoted {value} is the string \"{value}\" in YAML 1.2 but a base-60 number in YAML 1.1",
-                span=span, hint=f'quote it ("{value}")',
-            ))
-        return _resolve(tag, value)
+        return _plain_scalar(value, node.tag, span, self.problems)
+
+
+def _plain_scalar(value: str, tag: Any, span: Span, problems: list[Problem]) -> Any:
+    """A plain scalar's value, and NX005 where YAML 1.1 would read it differently."""
+    if _YAML11_BOOL.fullmatch(value):
+        problems.append(Problem(
+            "NX005",
+            f'unquoted "{value}" is the string "{value}" in YAML 1.2 but a boolean in YAML 1.1',
+            span=span, hint=f'quote it ("{value}") if you mean the text, or write true or false',
+        ))
+    elif _YAML11_OCTAL.fullmatch(value):
+        problems.append(Problem(
+            "NX005",
+            f"unquoted {value} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            span=span, hint=f'quote it ("{value}") if you mean the text, or drop the leading zero',
+        ))
+    elif _YAML11_SEXAGESIMAL.fullmatch(value):
+        problems.append(Problem(
+            "NX005",
+            f"unquoted {value} is the string \"{value}\" in YAML 1.2 but a base-60 number in YAML 1.1",
+            span=span, hint=f'quote it ("{value}")',
+        ))
+    return _resolve(tag, value)
 
 
 def _resolve(tag: str, value: str) -> Any:
