@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from nexlayer_lint.model import DataPath, Document, format_path
@@ -26,14 +27,20 @@ class Pod:
     index: int
     data: dict[str, Any]
 
-    @property
+    # Cached: most checks ask for these of every pod. Pods are cached per document (see pods()),
+    # and a document's data does not change once it is loaded, so the cached values stay right.
+    @cached_property
     def path(self) -> DataPath:
         return PODS + (self.index,)
 
-    @property
+    @cached_property
     def name(self) -> str:
         name = self.data.get("name")
         return name if isinstance(name, str) else f"#{self.index + 1}"
+
+    @cached_property
+    def vars(self) -> tuple[Var, ...]:
+        return tuple(_pod_vars(self))
 
 
 @dataclass(frozen=True)
@@ -45,16 +52,32 @@ class Var:
     path: DataPath  # the path of the value
 
 
+# One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its
+# `data` is a mutable dict). The engine runs every check on one document before the next, so
+# one entry is enough; holding the document keeps its id from being reused while cached.
+_pods_cache: tuple[Document | None, list[Pod]] = (None, [])
+_templates_cache: tuple[Document | None, list[tuple[DataPath, str]]] = (None, [])
+
+
 def pods(doc: Document) -> list[Pod]:
-    """The pods that are mappings; anything else is the schema's to report."""
+    """The pods that are mappings; anything else is the schema's to report. Callers must not
+    change the list: it is shared by every check of the document."""
+    global _pods_cache
+    cached_doc, found = _pods_cache
+    if cached_doc is doc:
+        return found
     items = doc.get(*PODS)
-    if not isinstance(items, list):
-        return []
-    return [Pod(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+    found = [Pod(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
+    _pods_cache = (doc, found)
+    return found
 
 
-def pod_vars(pod: Pod) -> Iterator[Var]:
+def pod_vars(pod: Pod) -> tuple[Var, ...]:
     """Vars as a mapping (`NAME: value`) or a list (`- key: NAME` / `value: ...`, or `- NAME: value`)."""
+    return pod.vars
+
+
+def _pod_vars(pod: Pod) -> Iterator[Var]:
     variables = pod.data.get("vars")
     base = pod.path + ("vars",)
     if isinstance(variables, dict):
@@ -72,13 +95,17 @@ def pod_vars(pod: Pod) -> Iterator[Var]:
 
 
 def var_value(pod: Pod, name: str) -> Any:
-    for var in pod_vars(pod):
+    for var in pod.vars:
         if var.name == name:
             return var.value
     return None
 
 
 def is_placeholder_image(image: str) -> bool:
+    # Exact pre-filter: the first alternative needs a `#`, the second starts the string with a `p`
+    # or `P` (the only two characters that match `p` case-insensitively, Unicode included).
+    if "#" not in image and image[:1] not in ("p", "P"):
+        return False
     return PIPELINE_PLACEHOLDER.fullmatch(image) is not None
 
 
@@ -119,16 +146,35 @@ def line_of(doc: Document, path: DataPath) -> int:
     return doc.locate(path).line
 
 
-def strings(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
-    """Every string value under `node`, with its path (keys are not values)."""
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from strings(value, path + (i,))
+def template_strings(doc: Document) -> list[tuple[DataPath, str]]:
+    """Every string value under `application` (keys are not values) that contains `<%`, with its
+    path, in document order. Every template (`<% NAME %>`, `<% REGISTRY %>`) contains `<%`, so the
+    template checks lose nothing by seeing only these. Computed once per document and shared;
+    callers must not change the list."""
+    global _templates_cache
+    cached_doc, found = _templates_cache
+    if cached_doc is doc:
+        return found
+    found = []
+    app = doc.get("application")
+    if isinstance(app, str):
+        if "<%" in app:
+            found.append((("application",), app))
+    elif isinstance(app, (dict, list)):
+        _collect_templates(app, ("application",), found)
+    _templates_cache = (doc, found)
+    return found
+
+
+def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
+    # Pre-order, in dict and list order. A path is built only for a container to descend into or
+    # a value that is kept. Depth is bounded: the loader rejects nesting deeper than 500 levels.
+    for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+        if isinstance(value, str):
+            if "<%" in value:
+                out.append((path + (key,), value))
+        elif isinstance(value, (dict, list)):
+            _collect_templates(value, path + (key,), out)
 
 
 def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[int, int] | None:

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.common import (
-    REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, pods, strings,
-    value_offset,
+    REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, pods,
+    template_strings, value_offset,
 )
 from nexlayer_lint.model import Document, Problem
 
@@ -64,8 +64,11 @@ def registry_login_missing(doc: Document) -> Iterator[Problem]:
 
 def misplaced_registry_template(doc: Document) -> Iterator[Problem]:
     """NX206: Nexlayer replaces `<% REGISTRY %>` only as the first segment of an image."""
+    found = template_strings(doc)
+    if not found:
+        return
     images = {pod.path + ("image",) for pod in pods(doc)}
-    for path, value in strings(doc.get("application"), ("application",)):
+    for path, value in found:
         match = REGISTRY_TEMPLATE.search(value)
         if match is None:
             continue
@@ -84,7 +87,7 @@ def misplaced_registry_template(doc: Document) -> Iterator[Problem]:
 
 def unknown_template(doc: Document) -> Iterator[Problem]:
     """NX205: Nexlayer fills in only <% REGISTRY %> and <% URL %>; anything else stays as text."""
-    for path, value in strings(doc.get("application"), ("application",)):
+    for path, value in template_strings(doc):
         for match in TEMPLATE.finditer(value):
             name = match.group(1)
             if name in KNOWN_TEMPLATES:
