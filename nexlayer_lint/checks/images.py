@@ -15,7 +15,7 @@ def unpinned_image(doc: Document) -> Iterator[Problem]:
         if not isinstance(image, str) or not image.strip() or is_placeholder_image(image):
             continue
         ref = parse_image(image)
-        if ref.digest or not ref.repository or TEMPLATE.search(ref.tag) or "${" in image:
+        if ref.digest or not ref.repository or ("<%" in ref.tag and TEMPLATE.search(ref.tag)) or "${" in image:
             continue
         if not ref.tag:
             message = f'image "{image}" of pod "{pod.name}" has no tag, so it runs whatever "latest" is at deploy time'

@@ -68,12 +68,14 @@ def pod_references(doc: Document) -> Iterator[Problem]:
     app = doc.get("application", "name")
     for pod in all_pods:
         for var in pod_vars(pod):
-            if not isinstance(var.value, str):
+            value = var.value
+            # Exact pre-filter: _HOST needs a literal `.pod` and _INTERPOLATION a literal `${`.
+            if not isinstance(value, str) or (".pod" not in value and "${" not in value):
                 continue
-            for ref in find_references(var.value):
+            for ref in find_references(value):
                 target = _resolve(ref.name, by_name, app)
-                field = describe(doc, var.path)
                 if target is None:
+                    field = describe(doc, var.path)
                     close = difflib.get_close_matches(ref.name.lower(), names, n=1, cutoff=0.75)
                     hint = f'did you mean "{close[0]}"? ' if close else ""
                     yield Problem(
@@ -86,6 +88,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                 ports = _ports(target)
                 if ref.port is None or not ports or ref.port in ports:
                     continue
+                field = describe(doc, var.path)
                 listed = ", ".join(str(port) for port in ports)
                 target_name = target.data["name"]
                 yield Problem(

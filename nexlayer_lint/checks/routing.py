@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import PODS, line_of, pods
+from nexlayer_lint.checks.common import PODS, Pod, line_of, pods
 from nexlayer_lint.model import Document, Problem
 
 # Pod names that usually serve the web front end, for the hint of NX201.
@@ -43,24 +43,25 @@ def _route(path: str) -> str:
 
 def duplicate_path(doc: Document) -> Iterator[Problem]:
     """NX210: two pods with one path prefix; only one of them can receive the traffic."""
-    first: dict[str, tuple[str, int]] = {}
+    # The first pod's line is looked up only when a duplicate needs it: it is the same line then.
+    first: dict[str, Pod] = {}
     for pod in pods(doc):
         path = pod.data.get("path")
         if not isinstance(path, str):
             continue
-        where = pod.path + ("path",)
         route = _route(path)
         if route in first:
-            other, line = first[route]
+            other = first[route]
+            line = line_of(doc, other.path + ("path",))
             yield Problem(
                 "NX210",
-                f'path "{path}" of pod "{pod.name}" is already the path of pod "{other}" on line {line}',
-                path=where,
+                f'path "{path}" of pod "{pod.name}" is already the path of pod "{other.name}" on line {line}',
+                path=pod.path + ("path",),
                 hint="give each pod its own path prefix (for example /api for the back end); "
                      "one path routes to one pod",
             )
         else:
-            first[route] = (pod.name, line_of(doc, where))
+            first[route] = pod
 
 
 CHECKS = (no_public_path, duplicate_path)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from nexlayer_lint.checks.common import Pod, is_placeholder_image, line_of, parse_image, pods, var_value
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.model import DataPath, Document, Problem
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
 # The last segment of the repository names Postgres: postgres, postgis/postgis, pgvector/pgvector,
@@ -26,7 +27,13 @@ def is_postgres(pod: Pod) -> bool:
 
 def _norm(path: str) -> str:
     # `/data/` and `/data` mount the same directory.
-    return posixpath.normpath(path) if path.startswith("/") else path.rstrip("/")
+    if path.startswith("/"):
+        # Exact shortcut: with no empty segment (`//`, a trailing `/`) and no segment starting with
+        # `.` (so no `.` or `..`), normpath has nothing to remove and returns the path unchanged.
+        if "//" not in path and "/." not in path and not path.endswith("/"):
+            return path
+        return posixpath.normpath(path)
+    return path.rstrip("/")
 
 
 def _pgdata_inside(pgdata: object, mount: str) -> bool:
@@ -35,19 +42,27 @@ def _pgdata_inside(pgdata: object, mount: str) -> bool:
     return _norm(pgdata).startswith(_norm(mount) + "/")
 
 
+def _mounts_pg_data(volume: object) -> bool:
+    if not isinstance(volume, dict):
+        return False
+    mount = volume.get("mountPath")
+    return isinstance(mount, str) and _norm(mount) == PG_DATA_DIR
+
+
 def postgres_data_mount(doc: Document) -> Iterator[Problem]:
     """NX202: Kubernetes puts lost+found at the volume root, and initdb refuses a non-empty
     data directory, so Postgres must not have its data directory at the mount point."""
     for pod in pods(doc):
         volumes = pod.data.get("volumes")
-        if not isinstance(volumes, list) or not is_postgres(pod):
+        if not isinstance(volumes, list) or not any(_mounts_pg_data(volume) for volume in volumes) \
+                or not is_postgres(pod):
             continue
         for j, volume in enumerate(volumes):
             if not isinstance(volume, dict):
                 continue
-            mount = volume.get("mountPath")
-            if not isinstance(mount, str) or _norm(mount) != PG_DATA_DIR:
+            if not _mounts_pg_data(volume):
                 continue
+            mount = volume["mountPath"]
             name = volume.get("name")
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
             where = pod.path + ("volumes", j, "mountPath")
@@ -73,7 +88,7 @@ def postgres_data_mount(doc: Document) -> Iterator[Problem]:
 
 def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
     """NX211: volume names are unique in the whole application, not only in one pod."""
-    first: dict[str, tuple[str, int]] = {}
+    first: dict[str, tuple[str, DataPath]] = {}
     for pod in pods(doc):
         volumes = pod.data.get("volumes")
         if not isinstance(volumes, list):
@@ -82,19 +97,20 @@ def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
             name = volume.get("name") if isinstance(volume, dict) else None
             if not isinstance(name, str):
                 continue
-            where = pod.path + ("volumes", j, "name")
             if name in first:
-                other, line = first[name]
+                other, where = first[name]
+                line = line_of(doc, where)
                 owner = "this pod" if other == pod.name else f'pod "{other}"'
                 hint = "give every volume in the application its own name"
                 if other != pod.name:
                     hint += f', for example "{pod.name}-{name}"'
                 yield Problem(
                     "NX211", f'volume name "{name}" is already used by {owner} on line {line}',
-                    path=where, hint=hint,
+                    path=pod.path + ("volumes", j, "name"), hint=hint,
                 )
             else:
-                first[name] = (pod.name, line_of(doc, where))
+                # the line is looked up only when a duplicate needs it: it is the same line then
+                first[name] = (pod.name, pod.path + ("volumes", j, "name"))
 
 
 def mount_path_conflict(doc: Document) -> Iterator[Problem]:
@@ -102,7 +118,8 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
     with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
     examples do (each file lands at mountPath/fileName)."""
     for pod in pods(doc):
-        first: dict[str, tuple[str, int]] = {}
+        # The first item's label and line are made only when a duplicate needs them: the same then.
+        first: dict[str, tuple[str, int, dict[str, Any]]] = {}
         for kind in ("volumes", "secrets"):
             items = pod.data.get(kind)
             if not isinstance(items, list):
@@ -111,26 +128,30 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
                 mount = item.get("mountPath") if isinstance(item, dict) else None
                 if not isinstance(mount, str) or not mount:
                     continue
-                name = item.get("name")
-                label = f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
-                where = pod.path + (kind, j, "mountPath")
                 file_name = item.get("fileName") if kind == "secrets" else None
                 key = _norm(mount)
                 if isinstance(file_name, str) and file_name:
                     key = _norm(f"{key.rstrip('/')}/{file_name}")
                 if key in first:
-                    other, line = first[key]
+                    other_kind, other_j, other_item = first[key]
+                    other = _label(other_kind, other_j, other_item)
+                    line = line_of(doc, pod.path + (other_kind, other_j, "mountPath"))
                     what = f'mountPath "{mount}"' if key == _norm(mount) else \
                         f'mountPath "{mount}" with fileName "{file_name}"'
                     yield Problem(
                         "NX212",
-                        f'{what} of {label} in pod "{pod.name}" is already used by {other} on line {line}',
-                        path=where,
+                        f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by {other} on line {line}',
+                        path=pod.path + (kind, j, "mountPath"),
                         hint="mount each volume at a directory of its own, and give secrets that share "
                              "a mountPath different fileNames",
                     )
                 else:
-                    first[key] = (label, line_of(doc, where))
+                    first[key] = (kind, j, item)
+
+
+def _label(kind: str, j: int, item: dict[str, Any]) -> str:
+    name = item.get("name")
+    return f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
 
 
 CHECKS = (postgres_data_mount, duplicate_volume_name, mount_path_conflict)
