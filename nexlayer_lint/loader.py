@@ -103,8 +103,14 @@ class _Resolver12(VersionedResolver):
 _RULES_BY_FIRST = {char: tuple((str(tag), match) for tag, match in rules)
                    for char, rules in _Resolver12._BY_FIRST.items()}
 _RULES_ANYWHERE = tuple((str(tag), match) for tag, match in _Resolver12._ANYWHERE)
-_STR, _NULL = _TAG + "str", _TAG + "null"
+_STR, _NULL, _BOOL, _INT, _FLOAT = (_TAG + name for name in ("str", "null", "bool", "int", "float"))
 _PLACEHOLDER = Located(None, Span(1, 1, 1, 1))  # holds a collection's place in pre-order until its end
+# The first characters of the plain scalars that a YAML 1.1 trap (NX005) can match.
+_YAML11_FIRST = frozenset("yYnNoO0123456789+-")
+assert not _RULES_ANYWHERE, "the builder's shortcut for text needs every YAML 1.2 rule to have first characters"
+# tuple.__new__(Span, fields) builds a named tuple without the Python-level __new__: the builder
+# makes two or three per value.
+_new = tuple.__new__
 
 
 if CParser is not None:
@@ -372,13 +378,17 @@ class _EventBuilder:
             value = event.value
             if key is not None and not style and not value:
                 # `key:` with no value: as _Walker.walk, just after the key's colon
-                span = Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
+                span = _new(Span, (key.end_line, key.end_col + 1, key.end_line, key.end_col + 1))
             else:
-                span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-            self.positions[path] = Located(key, span, style)
+                span = _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            self.positions[path] = _new(Located, (key, span, style))
             if style or span.end_line > span.line:
                 self.string_spans.append(span)
-            return value if style else _plain_scalar(value, _scalar_tag(event), span, self.problems)
+                if style:
+                    return value
+            if event.tag is None and value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
+                return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+            return _plain_scalar(value, _scalar_tag(event), span, self.problems)
         positions = self.positions
         positions[path] = _PLACEHOLDER  # pre-order, like the walker; the span is known at the end
         next_event = self.next_event
@@ -399,7 +409,7 @@ class _EventBuilder:
                     raise _Unusual  # complex, anchored, tagged or merge keys
                 name = child.value
                 kstart, kend = child.start_mark, child.end_mark
-                key_span = Span(kstart.line + 1, kstart.column + 1, kend.line + 1, kend.column + 1)
+                key_span = _new(Span, (kstart.line + 1, kstart.column + 1, kend.line + 1, kend.column + 1))
                 if name in first_line:
                     self.problems.append(Problem(
                         "NX002", f'key "{name}" is already defined on line {first_line[name]}',
@@ -411,7 +421,7 @@ class _EventBuilder:
                 child = next_event()
             result = mapping
         end = child.end_mark
-        positions[path] = Located(key, Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1), None)
+        positions[path] = _new(Located, (key, _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1)), None))
         return result
 
 
@@ -542,11 +552,13 @@ def _plain_scalar(value: str, tag: Any, span: Span, problems: list[Problem]) -> 
 
 def _resolve(tag: str, value: str) -> Any:
     """A plain scalar's YAML 1.2 value; anything not null/bool/int/float stays text."""
-    if tag == _TAG + "null":
+    if tag == _STR:
+        return value
+    if tag == _NULL:
         return None
-    if tag == _TAG + "bool":
+    if tag == _BOOL:
         return value.lower() == "true"
-    if tag == _TAG + "int":
+    if tag == _INT:
         digits = value.replace("_", "")
         sign = -1 if digits.startswith("-") else 1
         digits = digits.lstrip("+-")
@@ -557,7 +569,7 @@ def _resolve(tag: str, value: str) -> Any:
             return sign * int(digits, 10)
         except ValueError:
             return value
-    if tag == _TAG + "float":
+    if tag == _FLOAT:
         lowered = value.lower().replace("_", "")
         if lowered.endswith(".inf"):
             return float("-inf") if lowered.startswith("-") else float("inf")
