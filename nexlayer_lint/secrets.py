@@ -68,7 +68,13 @@ def is_reference(value: object) -> bool:
     Any letter or digit outside the placeholders makes the value a literal: `s3cr3t${X}` still
     puts part of a secret in the file.
     """
-    if not isinstance(value, str) or not PLACEHOLDER.search(value):
+    if not isinstance(value, str):
+        return False
+    # Exact shortcut for the usual `${NAME}`: when the first `}` ends the string, PLACEHOLDER's
+    # leftmost match is the whole value, so nothing is left to hold a letter or digit.
+    if value.startswith("${") and value.find("}") == len(value) - 1:
+        return True
+    if not PLACEHOLDER.search(value):
         return False
     return not _ALNUM.search(PLACEHOLDER.sub("", value))
 
@@ -87,12 +93,18 @@ def is_literal_secret(value: object) -> bool:
 
 def _secret_value_paths(data: Any) -> Iterator[DataPath]:
     """Every path whose value is a secret, whatever that value is (literal or reference)."""
+    return (path for path, _ in _secret_items(data))
+
+
+def _secret_items(data: Any) -> Iterator[tuple[DataPath, Any]]:
+    """(path, value) of every secret value, in document order. The value is the node the path
+    leads to, as `get_in(data, path)` would find it (every step here exists and has its type)."""
     app = data.get("application") if isinstance(data, dict) else None
     if not isinstance(app, dict):
         return
     login = app.get("registryLogin")
     if isinstance(login, dict) and "personalAccessToken" in login:
-        yield ("application", "registryLogin", "personalAccessToken")
+        yield ("application", "registryLogin", "personalAccessToken"), login["personalAccessToken"]
     pods = app.get("pods")
     if not isinstance(pods, list):
         return
@@ -104,27 +116,44 @@ def _secret_value_paths(data: Any) -> Iterator[DataPath]:
         if isinstance(secrets, list):
             for j, secret in enumerate(secrets):
                 if isinstance(secret, dict) and "data" in secret:
-                    yield base + ("secrets", j, "data")
+                    yield base + ("secrets", j, "data"), secret["data"]
         variables = pod.get("vars")
         if isinstance(variables, dict):
-            for name in variables:
+            for name, value in variables.items():
                 if is_secret_var_name(name):
-                    yield base + ("vars", name)
+                    yield base + ("vars", name), value
         elif isinstance(variables, list):
             for k, item in enumerate(variables):
                 if not isinstance(item, dict):
                     continue
                 if "value" in item and is_secret_var_name(item.get("key")):
-                    yield base + ("vars", k, "value")
+                    yield base + ("vars", k, "value"), item["value"]
                 # `- DB_PASSWORD: x`, the single-key list items some files use
-                for name in item:
+                for name, value in item.items():
                     if name not in ("key", "value") and is_secret_var_name(name):
-                        yield base + ("vars", k, name)
+                        yield base + ("vars", k, name), value
+
+
+# One-entry cache keyed on the Document object (compared with `is`, never hashed: its `data` is a
+# mutable dict, but a loaded document's data does not change). The engine asks for the secrets of
+# one document several times (masking, scrubbing messages) before it moves on to the next.
+_items_cache: tuple[Document | None, list[tuple[DataPath, Any]]] = (None, [])
+
+
+def _document_secrets(doc: Document) -> list[tuple[DataPath, Any]]:
+    """`_secret_items(doc.data)` as a list, computed once per document; callers must not change it."""
+    global _items_cache
+    cached_doc, items = _items_cache
+    if cached_doc is doc:
+        return items
+    items = list(_secret_items(doc.data))
+    _items_cache = (doc, items)
+    return items
 
 
 def secret_paths(doc: Document) -> list[DataPath]:
     """Paths of the document's secret values: they must never appear in any output."""
-    return list(_secret_value_paths(doc.data))
+    return [path for path, _ in _document_secrets(doc)]
 
 
 def is_secret_path(path: DataPath, data: Any = None) -> bool:
@@ -159,7 +188,7 @@ def secret_strings(document: Document) -> set[str]:
     """Every scalar under a secret path as text (and each line of a multi-line one): what no
     message may carry, whatever produced it."""
     found: set[str] = set()
-    stack = [document.get(*path) for path in secret_paths(document)]
+    stack = [value for _, value in _document_secrets(document)]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
@@ -181,14 +210,17 @@ def mask_text(doc: Document) -> str:
     the value comes from. Quotes around a single-line value stay, the indentation of a block
     scalar's lines too.
     """
-    lines = doc.text.splitlines(keepends=True)
+    items = _document_secrets(doc)
+    lines: list[str] = []
     changed = False
-    for path in _secret_value_paths(doc.data):
-        if is_reference(get_in(doc.data, path)):
+    for path, value in items:
+        if is_reference(value):
             continue
         located = doc.positions.get(path)
         if located is None:
             continue
+        if not lines:
+            lines = doc.text.splitlines(keepends=True)
         span, quoted = located.value, located.style in ("'", '"')
         for number in range(span.line, span.end_line + 1):
             if number > len(lines):
@@ -207,7 +239,8 @@ def mask_text(doc: Document) -> str:
     # The same password often sits inside another value (`postgresql://app:hunter2@db.pod/x`):
     # mask every other whole-word occurrence too. This may hide a harmless word that happens to
     # equal a secret (`postgres`), which costs a little readability and leaks nothing.
-    return hide_values(text, _literal_values_in(doc.data), whole_words=True)
+    values = _literal_values(items)
+    return hide_values(text, values, whole_words=True) if values else text
 
 
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
@@ -234,8 +267,11 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
         edge = (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])") if whole_words else ("", "")
         patterns = [re.compile(edge[0] + re.escape(value) + edge[1]) for value in ordered]
 
+        pairs = list(zip(ordered, patterns))
+
         def find(text: str) -> list[tuple[int, int]]:
-            return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+            # `value in text` first: every match of a pattern contains its value, so this is exact.
+            return [m.span() for value, pattern in pairs if value in text for m in pattern.finditer(text)]
     else:
         by_prefix: dict[str, list[str]] = {}
         for value in ordered:
@@ -274,9 +310,12 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
 
 def _literal_values_in(data: Any) -> set[str]:
     """The single-line literal secret values, long enough to search for without masking noise."""
+    return _literal_values(_secret_items(data))
+
+
+def _literal_values(items: Iterable[tuple[DataPath, Any]]) -> set[str]:
     found = set()
-    for path in _secret_value_paths(data):
-        value = get_in(data, path)
+    for _, value in items:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and is_literal_secret(value) and "\n" not in value and len(value.strip()) >= MIN_SEARCHED:
