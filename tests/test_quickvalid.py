@@ -13,21 +13,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nexlayer_lint import loader, schema
-from nexlayer_lint.quickvalid import LazyValidator, _Compiler, _NotSure, compile_quick
+from nexlayer_lint import quickvalid
+from nexlayer_lint.quickvalid import (
+    TIER_UP_AFTER, LazyValidator, Unsupported, _Compiler, _NotSure, compile_exact, compile_quick, generated_source,
+)
 from tests.conftest import ROOT, shared_dir
 
 BUNDLED = schema.load_bundled()
 REAL = jsonschema.Draft202012Validator(BUNDLED)
-EXACT = _Compiler(BUNDLED).compile(BUNDLED)
+# Both tiers: the closures a run starts with, and the compiled code it moves to (quickvalid.py).
+CLOSURES = _Compiler(BUNDLED).compile(BUNDLED)
+COMPILED = compile_exact(BUNDLED)
 
 
-def agree(data: Any, check: Any = EXACT, real: Any = REAL) -> None:
-    """The quick answer, when it has one, is jsonschema's (both ways: no lost errors, no wasted runs)."""
-    try:
-        quick = check(data)
-    except _NotSure:
-        return
-    assert quick == real.is_valid(data), data
+def agree(data: Any, checks: Any = (CLOSURES, COMPILED), real: Any = REAL) -> None:
+    """The quick answers, when they have one, are jsonschema's (both ways: no lost errors, no wasted runs)."""
+    expected = real.is_valid(data)
+    for check in checks:
+        try:
+            quick = check(data)
+        except _NotSure:
+            continue
+        assert quick == expected, (check, data)
 
 
 def test_the_bundled_schema_gets_a_quick_check() -> None:
@@ -144,11 +151,13 @@ def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[
     check = compile_quick(keywords)
     assert check is not None
     real = jsonschema.Draft202012Validator(keywords)
-    exact = _Compiler(keywords).compile(keywords)
+    exact = (_Compiler(keywords).compile(keywords), compile_exact(keywords))
     for instance in instances:
         agree(instance, exact, real)
-        if check(instance):  # the public answer: a yes is always right
-            assert real.is_valid(instance), instance
+        for _ in range(2):  # the public answer, before and after moving to compiled code: a yes is always right
+            for _ in range(TIER_UP_AFTER):
+                if check(instance):
+                    assert real.is_valid(instance), instance
 
 
 @pytest.mark.parametrize("unknown", [
@@ -165,6 +174,8 @@ def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[
 ])
 def test_a_schema_it_cannot_judge_gets_no_quick_check(unknown: Any) -> None:
     assert compile_quick(unknown) is None
+    with pytest.raises((Unsupported, re.error)):
+        compile_exact(unknown)
 
 
 def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
@@ -176,3 +187,93 @@ def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
     assert lazy.is_valid([math.nan]) is True  # NaN: not sure here; jsonschema says unique
     assert lazy.schema == {"uniqueItems": True}
     assert lazy.evolve is not None  # anything else is the real validator's
+
+
+def test_a_run_moves_to_compiled_code_after_some_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a one-file run must not pay for compile(); a batch must not pay for closures
+    built = []
+    monkeypatch.setattr(quickvalid, "compile_exact", lambda s: built.append(s) or COMPILED)
+    check = compile_quick(BUNDLED)
+    assert check is not None
+    valid = documents()[0]
+    for _ in range(TIER_UP_AFTER - 1):
+        check(valid)
+    assert built == []
+    check(valid)
+    check(valid)
+    assert built == [BUNDLED]
+
+
+def test_the_closures_stay_when_compiling_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(schema: Any) -> Any:
+        raise SyntaxError("too many statically nested blocks")
+
+    monkeypatch.setattr(quickvalid, "compile_exact", fail)
+    check = compile_quick({"type": "string"})
+    assert check is not None
+    assert [check("a") for _ in range(2 * TIER_UP_AFTER)] == [True] * (2 * TIER_UP_AFTER)
+    assert check(1) is False
+
+
+@pytest.mark.parametrize("name", ["it's", 'say "hi"', "a\\nb", "x\n    return True", "'); import os; ('", "\u2028", ""])
+def test_schema_text_never_becomes_code(name: str) -> None:
+    # names are repr()'d, patterns are constants: whatever the text, it is only ever data
+    keywords = {"required": [name], "properties": {name: {"type": "string", "pattern": re.escape(name + "')")}},
+                "additionalProperties": False}
+    source = generated_source(keywords)
+    assert "import" not in source.replace(repr(name), "")
+    check = compile_exact(keywords)
+    real = jsonschema.Draft202012Validator(keywords)
+    for instance in [{name: name + "')"}, {name: 1}, {}, {name: "x", "other": "y"}, {"other": name}]:
+        assert check(instance) == real.is_valid(instance), instance
+
+
+def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
+    # Python allows 20 nested loops and 100 indents in one function: deep subschemas get their own
+    keywords: Any = {"type": "string"}
+    for depth in range(60):
+        keywords = {"type": "array", "items": {"type": "object", "properties": {"p": keywords}}} if depth % 2 \
+            else {"type": "object", "additionalProperties": keywords}
+    check = compile_exact(keywords)
+    real = jsonschema.Draft202012Validator(keywords)
+    instance: Any = "leaf"
+    for depth in range(60):
+        instance = [{"p": instance}] if depth % 2 else {"k": instance}
+    assert check(instance) is True and real.is_valid(instance)
+    broken = copy.deepcopy(instance)
+    inner = broken
+    while not isinstance(inner, str):
+        parent, key = (inner, "k") if isinstance(inner, dict) and "k" in inner else (inner[0], "p") \
+            if isinstance(inner, list) else (inner, "p")
+        if isinstance(parent[key], str):
+            parent[key] = 1
+            break
+        inner = parent[key]
+    assert check(broken) is False and not real.is_valid(broken)
+
+
+@pytest.mark.parametrize(("keywords", "instances"), [
+    # the compiled code skips keywords for kinds the type excludes, and guards the rest by kind
+    ({"type": ["string", "null"], "minLength": 2, "minimum": 3, "required": ["a"]}, ["a", "ab", None, 5, {}]),
+    ({"type": ["integer", "string"], "minimum": 3, "maxLength": 1}, [2, 3, 3.0, 2.5, "a", "ab", True]),
+    ({"type": "number", "exclusiveMaximum": 1.5, "minimum": -math.inf}, [1, 1.5, math.nan, math.inf, -1e308]),
+    ({"minimum": 2, "minItems": 1, "minProperties": 1, "minLength": 1}, [1, 2, [], [1], {}, {"a": 1}, "", "a", None]),
+    ({"type": "array", "uniqueItems": True, "items": {"type": "integer"}}, [[1], [1, 1.0], [1, 2], [[1]], [True, 1]]),
+    ({"uniqueItems": True}, [[{"a": 1}], [math.nan], [[1], [1]]]),
+    ({"additionalProperties": {"type": "integer"}}, [{"a": 1}, {"a": "1"}, {}, []]),
+    ({"properties": {"a": True, "b": False}}, [{"a": 1}, {"b": 1}, {}]),
+    ({"anyOf": []}, [1]),
+    ({"oneOf": [{"$ref": "#/$defs/s"}, {"type": "string"}], "$defs": {"s": {"minLength": 2}}}, ["a", "ab", 1]),
+    ({"allOf": [{"$ref": "#"}]}, [1]),  # a $ref to itself forever: jsonschema recurses too, so not sure
+])
+def test_compiled_code_agrees_on_the_kinds_it_skips(keywords: Any, instances: list[Any]) -> None:
+    check = compile_quick(keywords)
+    assert check is not None
+    real = jsonschema.Draft202012Validator(keywords)
+    compiled = compile_exact(keywords)
+    for instance in instances:
+        try:
+            quick = compiled(instance)
+        except (_NotSure, RecursionError):
+            continue
+        assert quick == real.is_valid(instance), instance
