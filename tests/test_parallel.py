@@ -69,3 +69,38 @@ def test_only_big_batches_get_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.workers_for(100 * parallel.MIN_FILES_PER_WORKER, linter) == 4
     # per-run state (the remote check) keeps a run in one process
     assert parallel.workers_for(10_000, Linter(Settings(remote=True))) == 0
+
+
+def _read(path: str, limit: int) -> tuple[bytes, str | None]:
+    try:
+        return Path(path).read_bytes()[: limit + 1], None
+    except OSError as exc:
+        return b"", f"{path}: {exc.strerror}"
+
+
+def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 12)
+    linter = Linter(Settings())
+    parent = os.getpid()
+
+    def dies_in_the_child(path: str, limit: int) -> tuple[bytes, str | None]:
+        if os.getpid() != parent and path == paths[8]:
+            os._exit(3)  # as if killed: files 6 and 7 were sent, 8 to 11 were not
+        return _read(path, limit)
+
+    alone = [parallel._lint_one(linter, path, _read) for path in paths]
+    together = list(parallel.lint_files(linter, paths, dies_in_the_child, 2))
+    assert together == alone
+    assert [r.path for r in together] == paths
+
+
+def test_stopping_early_leaves_no_child_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 40)
+    results = parallel.lint_files(Linter(Settings()), paths, _read, 3)
+    first = next(results)
+    assert first.path == paths[0]
+    results.close()  # the caller gave up: the children are killed and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
