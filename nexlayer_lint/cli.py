@@ -249,19 +249,24 @@ def _walk(root: str) -> Iterator[str]:
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def _open_nonblocking(path: str, flags: int) -> int:
-    # Opening a named pipe that nobody writes to blocks forever; non-blocking, it opens at once
-    # and reads as empty. A pipe with a writer (`<(cat nexlayer.yaml)`) still reads in full.
-    return os.open(path, flags | _NONBLOCK)
-
-
 def _read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
     try:
-        with open(path, "rb", opener=_open_nonblocking) as handle:
+        # Opening a named pipe that nobody writes to blocks forever; non-blocking, it opens at once
+        # and reads as empty. A pipe with a writer (`<(cat nexlayer.yaml)`) still reads in full.
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+        try:
             if _NONBLOCK:
-                os.set_blocking(handle.fileno(), True)  # only the open must not wait; reads may
-            # Read one byte past the limit: enough for the loader to say "too large" without holding it all.
-            return handle.read(limit + 1), None
+                os.set_blocking(fd, True)  # only the open must not wait; reads may
+            # Up to one byte past the limit: enough for the loader to say "too large" without
+            # holding it all. In 64 KiB reads, not one read(limit + 1): that would allocate the
+            # whole limit (10 MiB) for every file, which cost more than reading a typical one.
+            chunks, size = [], 0
+            while size <= limit and (chunk := os.read(fd, min(1 << 16, limit + 1 - size))):
+                chunks.append(chunk)
+                size += len(chunk)
+            return b"".join(chunks), None
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return b"", f"{path}: no such file"
     except IsADirectoryError:

@@ -318,14 +318,14 @@ def test_path_through_a_file_exit_2(project: Path) -> None:
 
 
 def _failing_open(monkeypatch: pytest.MonkeyPatch, victim: str, exc: OSError) -> None:
-    real_open = builtins.open
+    real_open = os.open
 
     def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if str(file).endswith(victim):
             raise exc
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
 
 
 def test_permission_denied_exit_2_and_others_still_linted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,31 +352,25 @@ def test_file_that_disappears_after_discovery(project: Path, monkeypatch: pytest
 
 def test_read_error_midway_exit_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The file opens, then the read fails (a network file system going away, a bad disk).
-    real_open = builtins.open
+    real_open, real_read = os.open, os.read
+    vanishing: set[int] = set()
 
-    class Vanishing:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> int:
+        fd = real_open(file, *args, **kwargs)
+        if str(file).endswith("a/nexlayer.yaml"):
+            vanishing.add(fd)
+        return fd
 
-        def __enter__(self) -> Vanishing:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def fileno(self) -> int:
-            return self.handle.fileno()
-
-        def read(self, *args: Any) -> bytes:
+    def fake_read(fd: int, size: int) -> bytes:
+        if fd in vanishing:
+            vanishing.discard(fd)  # the number is free again once the reader closes it
             raise OSError(5, "Input/output error")
-
-    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        handle = real_open(file, *args, **kwargs)
-        return Vanishing(handle) if str(file).endswith("a/nexlayer.yaml") else handle
+        return real_read(fd, size)
 
     (project / "c").mkdir()
     (project / "c" / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: cd"), encoding="utf-8")
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "read", fake_read)
     result = cli()
     assert result.exit_code == 2
     assert "nexlayer-lint: a/nexlayer.yaml: cannot read: Input/output error" in result.stderr
