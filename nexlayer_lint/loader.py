@@ -220,13 +220,9 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     nul = text.find("\x00")
     if nul >= 0:
         return None, [_syntax("the file contains a NUL byte; it looks binary, not YAML", _span_at(text, nul))]
-    if _may_be_deeper_than(text, MAX_DEPTH):
-        problem = _check_depth(text)
-        if problem:
-            return None, [problem]
 
     try:
-        built = _from_events(text)
+        built = _from_events(text)  # iterative in libyaml, one Python frame per level: safe at any depth
     except MarkedYAMLError as exc:
         return None, [_from_marked(exc, text)]
     except ReaderError as exc:
@@ -244,6 +240,12 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
 
 def _load_composed(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     """The general way: compose the node graph, then walk it (anchors, aliases and merge keys)."""
+    # libyaml's composer recurses in C and crashes the process around 100,000 levels: refuse
+    # deep files before composing (the event builder hands them here at MAX_DEPTH + 1).
+    if _may_be_deeper_than(text, MAX_DEPTH):
+        problem = _check_depth(text)
+        if problem:
+            return None, [problem]
     problems: list[Problem] = []
     try:
         root = _compose(text, problems)
