@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from nexlayer_lint.model import DataPath, Document, format_path
 
@@ -22,29 +20,9 @@ PIPELINE_PLACEHOLDER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Pod:
-    index: int
-    data: dict[str, Any]
-
-    # Cached: most checks ask for these of every pod. Pods are cached per document (see pods()),
-    # and a document's data does not change once it is loaded, so the cached values stay right.
-    @cached_property
-    def path(self) -> DataPath:
-        return PODS + (self.index,)
-
-    @cached_property
-    def name(self) -> str:
-        name = self.data.get("name")
-        return name if isinstance(name, str) else f"#{self.index + 1}"
-
-    @cached_property
-    def vars(self) -> tuple[Var, ...]:
-        return tuple(_pod_vars(self))
-
-
-@dataclass(frozen=True)
-class Var:
+# Pod and Var are named tuples, not frozen dataclasses: a document's pods and vars are built once
+# (see pods()) but for every file, and a named tuple is built several times faster.
+class Var(NamedTuple):
     """One environment variable of a pod, in either form of `vars`."""
 
     name: str
@@ -52,9 +30,18 @@ class Var:
     path: DataPath  # the path of the value
 
 
+class Pod(NamedTuple):
+    index: int
+    data: dict[str, Any]
+    path: DataPath
+    name: str  # its `name`, or `#<n>` (1-based) when it has none
+    vars: tuple[Var, ...]
+
+
 # One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its
-# `data` is a mutable dict). The engine runs every check on one document before the next, so
-# one entry is enough; holding the document keeps its id from being reused while cached.
+# `data` is a mutable dict, but a loaded document's data does not change). The engine runs every
+# check on one document before the next, so one entry is enough; holding the document keeps its
+# id from being reused while cached.
 _pods_cache: tuple[Document | None, list[Pod]] = (None, [])
 _templates_cache: tuple[Document | None, list[tuple[DataPath, str]]] = (None, [])
 
@@ -67,7 +54,14 @@ def pods(doc: Document) -> list[Pod]:
     if cached_doc is doc:
         return found
     items = doc.get(*PODS)
-    found = [Pod(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
+    found = []
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                path = PODS + (i,)
+                name = item.get("name")
+                found.append(Pod(i, item, path, name if isinstance(name, str) else f"#{i + 1}",
+                                 _vars_of(item, path)))
     _pods_cache = (doc, found)
     return found
 
@@ -77,21 +71,22 @@ def pod_vars(pod: Pod) -> tuple[Var, ...]:
     return pod.vars
 
 
-def _pod_vars(pod: Pod) -> Iterator[Var]:
-    variables = pod.data.get("vars")
-    base = pod.path + ("vars",)
+def _vars_of(data: dict[str, Any], path: DataPath) -> tuple[Var, ...]:
+    variables = data.get("vars")
+    base = path + ("vars",)
     if isinstance(variables, dict):
-        for name, value in variables.items():
-            yield Var(name, value, base + (name,))
-    elif isinstance(variables, list):
+        return tuple([Var(name, value, base + (name,)) for name, value in variables.items()])
+    found = []
+    if isinstance(variables, list):
         for k, item in enumerate(variables):
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("key"), str):
-                yield Var(item["key"], item.get("value"), base + (k, "value"))
+                found.append(Var(item["key"], item.get("value"), base + (k, "value")))
             elif len(item) == 1:
                 ((name, value),) = item.items()
-                yield Var(name, value, base + (k, name))
+                found.append(Var(name, value, base + (k, name)))
+    return tuple(found)
 
 
 def var_value(pod: Pod, name: str) -> Any:

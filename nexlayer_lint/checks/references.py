@@ -69,8 +69,8 @@ def pod_references(doc: Document) -> Iterator[Problem]:
     for pod in all_pods:
         for var in pod_vars(pod):
             value = var.value
-            # Exact pre-filter: _HOST needs a literal `.pod` and _INTERPOLATION a literal `${`.
-            if not isinstance(value, str) or (".pod" not in value and "${" not in value):
+            # Exact pre-filter: _HOST needs a literal `.pod`, _INTERPOLATION a `${` and a `:`.
+            if not isinstance(value, str) or (".pod" not in value and ("${" not in value or ":" not in value)):
                 continue
             for ref in find_references(value):
                 target = _resolve(ref.name, by_name, app)
