@@ -347,7 +347,7 @@ def _from_events(text: str) -> _Built | None:
 
 def _scalar_tag(event: Any) -> str:
     """The scalar's tag as the composer resolves it (YAML 1.2 rules, our table)."""
-    tag = event.tag
+    tag = event.ctag  # the slot; `.tag` is a property that makes the same str
     if tag is not None:
         tag = str(tag)
         if tag != "!":
@@ -388,7 +388,7 @@ class _EventBuilder:
                 self.string_spans.append(span)
                 if style:
                     return value
-            if event.tag is None and value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
+            if event.ctag is None and value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
                 return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
             return _plain_scalar(value, _scalar_tag(event), span, self.problems)
         positions = self.positions
@@ -406,7 +406,7 @@ class _EventBuilder:
             first_line: dict[str, int] = {}
             child = next_event()
             while type(child) is not MappingEndEvent:
-                if type(child) is not ScalarEvent or child.anchor is not None or child.tag is not None \
+                if type(child) is not ScalarEvent or child.anchor is not None or child.ctag is not None \
                         or child.value == "<<":
                     raise _Unusual  # complex, anchored, tagged or merge keys
                 name = child.value
