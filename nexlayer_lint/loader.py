@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -222,7 +222,10 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         return None, [_syntax("the file contains a NUL byte; it looks binary, not YAML", _span_at(text, nul))]
 
     try:
-        built = _from_events(text)  # iterative in libyaml, one Python frame per level: safe at any depth
+        # Iterative in libyaml, one Python frame per level: safe at any depth. Positions are
+        # built when first asked for (most valid files never are), except when the text has
+        # directive comments: telling them from a `#` inside a string needs the string spans.
+        built = _from_events(text, positions=DIRECTIVE in text)
     except MarkedYAMLError as exc:
         return None, [_from_marked(exc, text)]
     except ReaderError as exc:
@@ -233,9 +236,59 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         data, positions, string_spans, problems = built
         if data is _EMPTY:
             return None, problems + [_empty()]
+        if positions is None:
+            return Document(path=path, text=text, data=data, positions=_LazyPositions(text)), problems
         comments = tuple(_directive_comments(text, string_spans))
         return Document(path=path, text=text, data=data, positions=positions, comments=comments), problems
     return _load_composed(text, path)
+
+
+class _LazyPositions(Mapping[DataPath, Located]):
+    """A document's positions, built from its text the first time anything asks for them.
+
+    Most files are valid, and a valid file's positions are never looked at: building the data
+    alone costs about half as much. The positions come from the same events as the data, so
+    they are the ones an eager build gives (tests/test_loader_paths.py).
+    """
+
+    __slots__ = ("_text", "_built")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._built: dict[DataPath, Located] | None = None
+
+    def _positions(self) -> dict[DataPath, Located]:
+        if self._built is None:
+            built = _from_events(self._text, positions=True)
+            assert built is not None and built[1] is not None, "the text built its data the same way"
+            self._built = built[1]
+        return self._built
+
+    def __getitem__(self, path: DataPath) -> Located:
+        return self._positions()[path]
+
+    def get(self, path: DataPath, default: Any = None) -> Any:
+        return self._positions().get(path, default)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._positions()
+
+    def __iter__(self) -> Iterator[DataPath]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+    def items(self) -> ItemsView[DataPath, Located]:
+        return self._positions().items()
+
+    def __eq__(self, other: object) -> bool:
+        return self._positions() == (other._positions() if isinstance(other, _LazyPositions) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # like the dict it stands for
+
+    def __repr__(self) -> str:
+        return f"_LazyPositions({self._positions()!r})"
 
 
 def _load_composed(text: str, path: str) -> tuple[Document | None, list[Problem]]:
@@ -298,9 +351,10 @@ _EMPTY = object()  # what _from_events returns as data for an empty or null docu
 _Built = tuple[Any, dict[DataPath, Located], list[Span], list[Problem]]
 
 
-def _from_events(text: str) -> _Built | None:
+def _from_events(text: str, positions: bool = True) -> _Built | None:
     """Data, positions, string spans and problems straight from the parser's events; None when
-    the file needs the composer (see _Unusual).
+    the file needs the composer (see _Unusual). Without `positions`, the data and problems only
+    (positions and string spans are None): what a valid file needs, at about half the work.
 
     Composing builds a node object per value and resolves every scalar through ruamel's Python
     resolver, which costs three times as much as parsing; a plain tree (every real
@@ -315,7 +369,7 @@ def _from_events(text: str) -> _Built | None:
         parser = CParser(text)
         next_event, dispose = parser.get_event, parser.dispose
     try:
-        builder = _EventBuilder(next_event)
+        builder: _EventBuilder | _DataBuilder = _EventBuilder(next_event) if positions else _DataBuilder(next_event)
         event = next_event()  # StreamStartEvent
         event = next_event()
         if type(event) is StreamEndEvent:
@@ -325,7 +379,7 @@ def _from_events(text: str) -> _Built | None:
                 and _scalar_tag(root) == _NULL:
             data = _EMPTY  # nothing of a null document is walked
         else:
-            data = builder.node(root, (), None, 0)
+            data = builder.build(root)
         next_event()  # DocumentEndEvent
         after = next_event()
         if type(after) is not StreamEndEvent:
@@ -337,12 +391,17 @@ def _from_events(text: str) -> _Built | None:
             ))
         if data is _EMPTY:
             return _EMPTY, {}, [], [p for p in builder.problems if p.code == "NX003"]
+        if isinstance(builder, _DataBuilder):
+            return data, None, None, builder.problems
         return data, builder.positions, builder.string_spans, builder.problems
     except _Unusual:
         return None
+    except _Duplicate:
+        pass  # NX002 names the first key's line: the data-only build does not keep lines
     finally:
         if dispose is not None:
             dispose()
+    return _from_events(text, positions=True)
 
 
 def _scalar_tag(event: Any) -> str:
@@ -360,6 +419,61 @@ def _scalar_tag(event: Any) -> str:
     return _STR
 
 
+class _Duplicate(Exception):
+    """A key is repeated: the data-only build leaves the file to the full one, which words NX002."""
+
+
+class _DataBuilder:
+    """The data and the loader's problems from events, no positions: what a valid file needs.
+
+    Mirrors _EventBuilder value for value (tests/test_loader_paths.py holds them together); a
+    problem's span comes from the event at hand, as _EventBuilder's does.
+    """
+
+    def __init__(self, next_event: Any) -> None:
+        self.next_event = next_event
+        self.problems: list[Problem] = []
+
+    def build(self, root: Any) -> Any:
+        return self.node(root, 0)
+
+    def node(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None or depth > MAX_DEPTH:
+            raise _Unusual
+        if kind is ScalarEvent:
+            value = event.value
+            if event.style:
+                return value
+            first = value[:1]
+            if event.ctag is None and first not in _RULES_BY_FIRST and first not in _YAML11_FIRST:
+                return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+            # (an empty plain value is null, never an NX005 trap, so its span is never shown)
+            start, end = event.start_mark, event.end_mark
+            span = _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            return _plain_scalar(value, _scalar_tag(event), span, self.problems)
+        next_event = self.next_event
+        if kind is SequenceStartEvent:
+            items: list[Any] = []
+            child = next_event()
+            while type(child) is not SequenceEndEvent:
+                items.append(self.node(child, depth + 1))
+                child = next_event()
+            return items
+        mapping: dict[str, Any] = {}
+        child = next_event()
+        while type(child) is not MappingEndEvent:
+            if type(child) is not ScalarEvent or child.anchor is not None or child.ctag is not None \
+                    or child.value == "<<":
+                raise _Unusual  # complex, anchored, tagged or merge keys
+            name = child.value
+            if name in mapping:
+                raise _Duplicate
+            mapping[name] = self.node(next_event(), depth + 1)
+            child = next_event()
+        return mapping
+
+
 class _EventBuilder:
     """Builds what _Walker builds, from events: data, positions in pre-order, loader problems."""
 
@@ -368,6 +482,9 @@ class _EventBuilder:
         self.problems: list[Problem] = []
         self.positions: dict[DataPath, Located] = {}
         self.string_spans: list[Span] = []
+
+    def build(self, root: Any) -> Any:
+        return self.node(root, (), None, 0)
 
     def node(self, event: Any, path: DataPath, key: Span | None, depth: int) -> Any:
         kind = type(event)

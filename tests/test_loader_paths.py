@@ -42,6 +42,9 @@ def _agree(text: str) -> bool:
     if fast is None:
         return False
     assert fast == _composed(text), text
+    data_only = loader._from_events(text, positions=False)  # what load() builds first
+    assert data_only is not None and (repr(data_only[0]) if data_only[0] is not loader._EMPTY else None) == fast[0]
+    assert list(data_only[3]) + ([loader._empty()] if data_only[0] is loader._EMPTY else []) == fast[-1], text
     return True
 
 
@@ -90,3 +93,40 @@ def test_every_corpus_file_and_its_mutations_agree() -> None:
             took += _agree("\n".join(mutated))
             total += 1
     assert took > total * 0.9  # the fast path really is the common one
+
+
+def test_positions_are_built_when_first_asked_and_equal_an_eager_build() -> None:
+    text = SAMPLES["three pods"]
+    doc, problems = loader.load(text, "nexlayer.yaml")
+    assert isinstance(doc.positions, loader._LazyPositions) and doc.positions._built is None
+    eager = loader._from_events(text, positions=True)
+    assert doc.data == eager[0] and problems == eager[3]
+    assert list(doc.positions.items()) == list(eager[1].items())  # asking builds them, in pre-order
+    assert doc.positions._built is not None
+    assert doc.positions == eager[1] and ("application",) in doc.positions and len(doc.positions) == len(eager[1])
+    assert doc.locate(("application", "pods", 0, "name")).line == eager[1][("application", "pods", 0, "name")].value.line
+
+
+def test_data_only_build_defers_to_the_full_one_for_duplicates_and_directives() -> None:
+    # NX002 names the first key's line, which the data-only build does not keep
+    doc, problems = loader.load("a: 1\nb: yes\na: 2\n", "nexlayer.yaml")
+    assert [(p.code, p.span.line) for p in problems] == [("NX005", 2), ("NX002", 3)]
+    assert "line 1" in problems[1].message and doc.data == {"a": 2, "b": "yes"}
+    # a directive needs the string spans to tell a comment from a `#` in a string
+    doc, _ = loader.load("a: '# nexlayer-lint: disable=NX002'\nb: 1  # nexlayer-lint: disable=NX005\n", "x")
+    assert isinstance(doc.positions, dict) and [c.line for c in doc.comments] == [2]
+
+
+def test_data_only_and_full_builds_agree_on_the_corpus() -> None:
+    for path in sorted(shared_dir("corpus", "real").glob("*.yaml")):
+        text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\x00", "")
+        try:
+            fast = loader._from_events(text, positions=False)
+        except Exception:  # noqa: BLE001 - a parse error: the full build must raise it too
+            with pytest.raises(Exception):  # noqa: B017
+                loader._from_events(text, positions=True)
+            continue
+        full = loader._from_events(text, positions=True)
+        assert (fast is None) == (full is None), path.name
+        if fast is not None:
+            assert (repr(fast[0]), fast[3]) == (repr(full[0]), full[3]), path.name
