@@ -67,17 +67,23 @@ class _Child:
         self.thread: Any = None
 
     def start(self) -> None:
+        if self.fd < 0:
+            return  # never forked: results() lints the whole slice
         import threading
 
         self.thread = threading.Thread(target=self._drain, daemon=True)
         self.thread.start()
 
     def _drain(self) -> None:
-        while chunk := os.read(self.fd, 1 << 16):
-            self.chunks.append(chunk)
+        try:
+            while chunk := os.read(self.fd, 1 << 16):
+                self.chunks.append(chunk)
+        except OSError:
+            pass  # what arrived is used; results() lints the rest here
 
     def results(self, linter: Any, part: Sequence[str], read: Reader) -> Iterator[FileResult]:
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         stream = io.BytesIO(b"".join(self.chunks))
         done = 0
         for _ in part:
@@ -93,7 +99,7 @@ class _Child:
     def stop(self) -> None:
         if self.pid:
             try:
-                if self.thread is None or self.thread.is_alive():  # the parent gave up early
+                if self.thread is None or self.thread.is_alive():  # the parent gave up early, or never started it
                     os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             except (ChildProcessError, ProcessLookupError):
@@ -107,8 +113,16 @@ class _Child:
 
 
 def _fork(linter: Any, part: Sequence[str], read: Reader) -> _Child:
-    fd_read, fd_write = os.pipe()
-    pid = os.fork()
+    try:
+        fd_read, fd_write = os.pipe()
+    except OSError:
+        return _Child(0, -1)  # out of file descriptors: this slice is linted here
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes or memory (EAGAIN, ENOMEM): this slice is linted here
+        os.close(fd_read)
+        os.close(fd_write)
+        return _Child(0, -1)
     if pid:
         os.close(fd_write)
         return _Child(pid, fd_read)

@@ -104,3 +104,16 @@ def test_stopping_early_leaves_no_child_behind(tmp_path: Path, monkeypatch: pyte
     results.close()  # the caller gave up: the children are killed and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_fork_that_fails_lints_that_slice_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 9)
+    linter = Linter(Settings())
+    alone = [parallel._lint_one(linter, path, _read) for path in paths]
+
+    def no_more_processes() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_more_processes)
+    assert list(parallel.lint_files(linter, paths, _read, 3)) == alone
