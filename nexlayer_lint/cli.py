@@ -61,8 +61,19 @@ class _OrderedOutputs(click.Command):
 _OUTPUT_ORDER = "nexlayer_lint.output_order"
 
 
+class _PathArgument(click.Path):
+    """A path as given: shells still complete it as a path, but click does not stat it.
+
+    click.Path.convert stats every argument even when it checks nothing, and a CI run may pass
+    thousands; whether each exists or is a folder is decided once, when the files are found.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 @main.command(cls=_OrderedOutputs)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=_PathArgument(path_type=str))
 @click.option("--format", "formats", multiple=True,
               type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
               help="Output format; repeat with --output-file to write several reports.  [default: text]")

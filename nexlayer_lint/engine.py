@@ -96,8 +96,13 @@ class Linter:
             from nexlayer_lint import schema
 
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
-            for check in checks_package.CHECKS:
-                problems.extend(_guarded(f"check {check.__module__}.{check.__name__}", path, internal, check, document))
+            for check in checks_package.CHECKS:  # _guarded, inlined: this loop runs 16 times a file
+                try:
+                    found = list(check(document))  # all or nothing: a check that crashes midway reports none
+                except Exception as exc:  # noqa: BLE001 - containment is the point
+                    _contain(exc, f"check {check.__module__}.{check.__name__}", path, internal)
+                else:
+                    problems.extend(found)
         diagnostics = _diagnose(document, problems, path, settings)
         if document is not None and settings.remote:
             from nexlayer_lint import api
@@ -136,10 +141,14 @@ def _guarded(what: str, path: str, internal: list[str], function: Any, *args: An
     try:
         return list(function(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 - containment is the point
-        if os.environ.get("NEXLAYER_LINT_DEBUG"):
-            raise
-        internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
+        _contain(exc, what, path, internal)
         return []
+
+
+def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
+    if os.environ.get("NEXLAYER_LINT_DEBUG"):
+        raise exc
+    internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
 
 
 def _diagnose(document: Document | None, problems: Iterable[Problem], path: str, settings: Settings) -> list[Diagnostic]:
@@ -182,6 +191,8 @@ def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic
 
     from nexlayer_lint import secrets
 
+    if not diagnostics:
+        return diagnostics
     values = secrets.secret_strings(document)
     if not values:
         return diagnostics

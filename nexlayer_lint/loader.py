@@ -404,6 +404,13 @@ def _from_events(text: str, positions: bool = True) -> _Built | None:
     return _from_events(text, positions=True)
 
 
+def _is_plain_decimal(value: str) -> bool:
+    """A few ASCII digits without a leading zero (a port, a count): the YAML 1.2 int rule matches
+    it, the float rule cannot (no `.` or `e`), and no YAML 1.1 trap applies (no `0` prefix, no
+    `:`). Short, because int() refuses over 4,300 digits and _resolve keeps those as text."""
+    return len(value) < 19 and value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1)
+
+
 def _scalar_tag(event: Any) -> str:
     """The scalar's tag as the composer resolves it (YAML 1.2 rules, our table)."""
     tag = event.ctag  # the slot; `.tag` is a property that makes the same str
@@ -446,8 +453,11 @@ class _DataBuilder:
             if event.style:
                 return value
             first = value[:1]
-            if event.ctag is None and first not in _RULES_BY_FIRST and first not in _YAML11_FIRST:
-                return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+            if event.ctag is None:
+                if first not in _RULES_BY_FIRST and first not in _YAML11_FIRST:
+                    return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+                if _is_plain_decimal(value):
+                    return int(value)
             # (an empty plain value is null, never an NX005 trap, so its span is never shown)
             start, end = event.start_mark, event.end_mark
             span = _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
@@ -505,8 +515,11 @@ class _EventBuilder:
                 self.string_spans.append(span)
                 if style:
                     return value
-            if event.ctag is None and value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
-                return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+            if event.ctag is None:
+                if value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
+                    return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+                if _is_plain_decimal(value):
+                    return int(value)
             return _plain_scalar(value, _scalar_tag(event), span, self.problems)
         positions = self.positions
         positions[path] = _PLACEHOLDER  # pre-order, like the walker; the span is known at the end

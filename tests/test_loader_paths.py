@@ -130,3 +130,13 @@ def test_data_only_and_full_builds_agree_on_the_corpus() -> None:
         assert (fast is None) == (full is None), path.name
         if fast is not None:
             assert (repr(fast[0]), fast[3]) == (repr(full[0]), full[3]), path.name
+
+
+def test_the_decimal_shortcut_reads_numbers_as_the_resolver_does() -> None:
+    # ports and counts skip the rule table; the composed path resolves them the long way
+    for value in ("0", "7", "80", "3000", "65535", "123456789012345678", "1234567890123456789", "9" * 5000,
+                  "0755", "00", "1_000", "१२", "²", "12:30", "1e3"):
+        text = f"a: {value}\nb: [{value}]\n"
+        fast, fast_problems = loader.load(text, "nexlayer.yaml")
+        slow, slow_problems = loader._load_composed(text, "nexlayer.yaml")
+        assert repr(fast.data) == repr(slow.data) and fast_problems == slow_problems, value
