@@ -136,7 +136,8 @@ def test_the_decimal_shortcut_reads_numbers_as_the_resolver_does() -> None:
     # ports and counts skip the rule table; the composed path resolves them the long way
     for value in ("0", "7", "80", "3000", "65535", "123456789012345678", "1234567890123456789", "9" * 5000,
                   "0755", "00", "1_000", "१२", "²", "12:30", "1e3"):
-        text = f"a: {value}\nb: [{value}]\n"
+        text = f"a: {value}\nb:\n  - {value}\n"
         fast, fast_problems = loader.load(text, "nexlayer.yaml")
         slow, slow_problems = loader._load_composed(text, "nexlayer.yaml")
+        assert fast is not None and slow is not None, value
         assert repr(fast.data) == repr(slow.data) and fast_problems == slow_problems, value
