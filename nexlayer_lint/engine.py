@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
 from nexlayer_lint import loader, suppress
@@ -40,8 +39,7 @@ def fails(diagnostic: Diagnostic, settings: Settings) -> bool:
     return SEVERITY_RANK[diagnostic.severity] >= SEVERITY_RANK[settings.fail_on]
 
 
-@dataclass(frozen=True)
-class SchemaChoice:
+class SchemaChoice(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
     validator: Any
     info: SchemaInfo
     warning: str | None  # NX900 message when a remote schema could not be used
@@ -187,8 +185,6 @@ def _narrow(document: Document, problem: Problem, span: Span) -> Span:
 
 def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
     """Belt and braces: no message or hint may carry a secret value, whatever produced it."""
-    from dataclasses import replace
-
     from nexlayer_lint import secrets
 
     if not diagnostics:
@@ -201,7 +197,7 @@ def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic
     for diagnostic in diagnostics:
         message = hide(diagnostic.message)
         hint = hide(diagnostic.hint) if diagnostic.hint else None
-        out.append(replace(diagnostic, message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
+        out.append(diagnostic._replace(message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
     return out
 
 

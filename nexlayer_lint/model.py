@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 from functools import cached_property
 from typing import Any, Literal, NamedTuple, Union
 
@@ -13,8 +14,11 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-# Span and Located are named tuples, not dataclasses: the loader makes two or three per value of
-# every file, and a tuple is built several times faster than a frozen dataclass.
+# The value types here are named tuples, not frozen dataclasses (only Document, which caches its
+# lines, is a dataclass): both are immutable, but making a dataclass generates its methods
+# through exec(), about 1.3 ms each at every start-up, and a named tuple is also built several
+# times faster (the loader makes two or three Spans per value of every file). Change one with
+# `_replace`, read it as a dict with `_asdict`.
 class Span(NamedTuple):
     """A region of the file. Lines and columns are 1-based; end_col is exclusive."""
 
@@ -33,8 +37,7 @@ class Located(NamedTuple):
     style: str | None = None
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):
     """A `# nexlayer-lint: ...` comment: where its `#` is, and its text after the `#`."""
 
     line: int
@@ -107,8 +110,7 @@ def get_in(data: Any, path: DataPath, default: Any = None) -> Any:
     return node
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """What the loader, the schema step, a check or the remote step yields.
 
     Checks never compute lines, file names or severities: the engine does, from `path`.
@@ -128,8 +130,7 @@ class Problem:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """The only thing reporters see."""
 
     file: str
@@ -149,8 +150,7 @@ class Diagnostic:
         return (self.file, self.line, self.col, self.code, self.message)
 
 
-@dataclass(frozen=True)
-class SchemaInfo:
+class SchemaInfo(NamedTuple):
     """Which schema a run used, for reports: bundled@version, a file, or a URL with its sha256."""
 
     source: str  # "bundled", "file", "url", "cache"
@@ -164,8 +164,7 @@ class SchemaInfo:
         return f"{self.location} (sha256:{self.sha256[:12]})" if self.sha256 else self.location
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """One linted file: its diagnostics, and its text with secret values masked (for code frames)."""
 
     path: str
@@ -174,13 +173,12 @@ class FileResult:
     error: str | None = None  # an I/O or internal error that makes the run exit 2
 
 
-@dataclass(frozen=True)
-class RunInfo:
+class RunInfo(NamedTuple):
     """Metadata of one run that reporters may print."""
 
     tool_version: str
     schema: SchemaInfo
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
 
 
 def format_path(path: DataPath) -> str:

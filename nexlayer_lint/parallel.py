@@ -17,7 +17,6 @@ import marshal
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import astuple
 from typing import Any
 
 from nexlayer_lint.model import Diagnostic, FileResult
@@ -145,7 +144,7 @@ def _lint_one(linter: Any, path: str, read: Reader) -> FileResult:
 
 
 def _encode(result: FileResult) -> tuple[Any, ...]:
-    return (result.path, [astuple(d) for d in result.diagnostics], result.masked_text, result.error)
+    return (result.path, [tuple(d) for d in result.diagnostics], result.masked_text, result.error)
 
 
 def _decode(record: tuple[Any, ...]) -> FileResult:

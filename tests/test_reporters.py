@@ -6,7 +6,6 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -543,5 +542,5 @@ def test_cli_colour_never_goes_into_a_file_unless_asked(project: Path) -> None:
 def test_masked_text_is_what_frames_show() -> None:
     """The frame reads FileResult.masked_text, never the file: a reporter cannot see a secret."""
     result = lint(SECRETS_FILE)
-    result = replace(result, masked_text=result.masked_text.replace("DB_PASSWORD", "DB_PASSW0RD"))
+    result = result._replace(masked_text=result.masked_text.replace("DB_PASSWORD", "DB_PASSW0RD"))
     assert "DB_PASSW0RD" in render("text", [result], RUN, ReportOptions(show_source=True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from nexlayer_lint.model import DataPath, Document, format_path
@@ -104,8 +103,7 @@ def is_placeholder_image(image: str) -> bool:
     return PIPELINE_PLACEHOLDER.fullmatch(image) is not None
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):  # a named tuple, as Pod and Var: cheaper to create
     """A parsed image reference: `[registry/]repository[:tag][@digest]`."""
 
     registry: str  # as written, "" when the image names none

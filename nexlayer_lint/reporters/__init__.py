@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nexlayer_lint.model import FileResult, RunInfo
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
     color: bool = False
     show_source: bool = False
     quiet: bool = False

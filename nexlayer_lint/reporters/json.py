@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from nexlayer_lint.model import FileResult, RunInfo
 from nexlayer_lint.reporters._common import counts, sorted_results
@@ -19,7 +18,7 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
                    "sha256": schema.sha256 or None},
         "files": [
             {"path": result.path, "error": result.error,
-             "diagnostics": [asdict(d) for d in result.diagnostics]}
+             "diagnostics": [d._asdict() for d in result.diagnostics]}
             for result in sorted_results(results)
         ],
         "summary": {"files": len(results), **counts(results)},
