@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -613,6 +612,8 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
     alias = _ALIASES.get(key.lower())
     if alias in known:
         return alias
+    import difflib  # only for a finding: a clean run never needs it
+
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.7)
     return lowered[close[0]] if close else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -76,6 +75,8 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                 if target is None:
                     field = describe(doc, var.path)
                     names = sorted(by_name)
+                    import difflib  # only for a finding: a clean run never needs it
+
                     close = difflib.get_close_matches(ref.name.lower(), names, n=1, cutoff=0.75)
                     hint = f'did you mean "{close[0]}"? ' if close else ""
                     yield Problem(
