@@ -67,8 +67,9 @@ def _resolver_table() -> tuple[dict[str, tuple[tuple[Tag, Any], ...]], tuple[tup
     by_first: dict[Any, list[tuple[Tag, Any]]] = {}
     for versions, name, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
+            rule = (_tag(name), regexp.match)  # one Tag per rule, shared by its first characters
             for char in first or [None]:
-                by_first.setdefault(char, []).append((_tag(name), regexp.match))
+                by_first.setdefault(char, []).append(rule)
     anywhere = tuple(by_first.pop(None, ()))
     return {char: (*rules, *anywhere) for char, rules in by_first.items()}, anywhere
 
