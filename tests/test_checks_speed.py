@@ -9,8 +9,8 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nexlayer_lint import loader, secrets
-from nexlayer_lint.checks import common, storage
+from nexlayer_lint import loader, model, secrets
+from nexlayer_lint.checks import common, references, storage
 from nexlayer_lint.checks.registry import misplaced_registry_template, unknown_template
 from tests.conftest import lint_codes, lint_diags
 
@@ -139,3 +139,64 @@ application:
           mountPath: /var/lib/postgresql/./data/
 """
     assert ("NX202", 10, 22) in lint_codes(text)
+
+
+# find_references tries each pattern only where its literal part is; the definition it keeps is
+# the two regexes' finditer over the whole value, sorted by start.
+def _find_by_regex(value: str) -> list[references.Reference]:
+    found = []
+    for match in references._HOST.finditer(value):
+        port = match.group(2)
+        found.append(references.Reference(
+            match.group(1), int(port) if port else None, match.start(1), match.end(1),
+            match.start(2) if port else match.start(1), match.end(2) if port else match.end(1)))
+    for match in references._INTERPOLATION.finditer(value):
+        found.append(references.Reference(match.group(1), int(match.group(2)), match.start(1), match.end(1),
+                                          match.start(2), match.end(2)))
+    return sorted(found, key=lambda ref: ref.start)
+
+
+REFERENCE_PIECES = [".pod", "pod", ".POD", ".", "-", "_", "a", "Z", "9", "db", "x-", "-y", ":", "80", "123456", "٣",
+                    "é", "/", "@", " ", "://", "${", "}", "$", "{", "${a:1}", "${DB_PASSWORD}", "a.pod:80", ".pod."]
+
+
+@BOUNDED
+@given(st.lists(st.sampled_from(REFERENCE_PIECES), max_size=10).map("".join))
+def test_find_references_is_the_regexes(value: str) -> None:
+    assert references.find_references(value) == _find_by_regex(value)
+
+
+def test_find_references_on_tricky_values() -> None:
+    values = [
+        "db.pod", "db.pod:5432", "http://api.pod:8000/v1", "x db.pod", "db.pod x", "a.pod b.pod:1 c.pod",
+        "docs.pod.example.com", "foo.db.pod", "_db.pod", "db_.pod", "-db.pod", "db-.pod", "api-v2.pod:8000",
+        "DB.pod", "db.POD", "pods.pod", "a.pod:80.pod", "a.pod:123456", "a.pod:٣٣", "a.pod:", "a.pod-b.pod",
+        "a.pod.pod", ".pod", "..pod", "${a:1}", "${api:8000}x${db:5432}", "${DB_PASSWORD}", "${a-b:80}db.pod:1",
+        "db.pod${a:1}", "${${a:1}", "$${a:1}}", "${a:123456}", "${a:}", "x" * 50 + "y.pod", "é.pod", "aé.pod",
+    ]
+    for value in values:
+        assert references.find_references(value) == _find_by_regex(value), value
+
+
+def test_find_references_is_linear_in_many_dot_pods() -> None:
+    # Each `.pod` looks back only as far as the previous one: no quadratic slicing.
+    assert references.find_references(".pod." * 100_000) == []
+    assert len(references.find_references("a.pod " * 50_000)) == 50_000
+
+
+def test_named_tuples_built_directly_are_the_same() -> None:
+    var = common.new_tuple(common.Var, ("A", 1, ("x",)))
+    assert type(var) is common.Var and var == common.Var("A", 1, ("x",)) and var.path == ("x",)
+    assert common.parse_image("ghcr.io/a/b:1@sha256:0") == common.ImageRef("ghcr.io", "a/b", "1", "sha256:0")
+
+
+@BOUNDED
+@given(st.recursive(st.one_of(st.none(), st.text(alphabet="ab", max_size=2), st.integers(0, 2)),
+                    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                            st.dictionaries(st.sampled_from(["application", "pods", "name", "x"]),
+                                                            inner, max_size=3)),
+                    max_leaves=8),
+       st.sampled_from(["pods", "name", "registryLogin", "x"]))
+def test_app_field_is_doc_get(data: object, key: str) -> None:
+    doc = model.Document("x", "", data, {})
+    assert common.app_field(doc, key) is doc.get("application", key)

@@ -37,6 +37,12 @@ class Pod(NamedTuple):
     vars: tuple[Var, ...]
 
 
+# `new_tuple(Var, (name, value, path))` is `Var(name, value, path)`: a named tuple's generated __new__
+# does exactly `tuple.__new__(cls, (fields...))`. Calling it directly skips that Python-level
+# function, which costs twice the tuple itself; every file builds a dozen pods, vars and images.
+new_tuple = tuple.__new__
+
+
 # One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its
 # `data` is a mutable dict, but a loaded document's data does not change). The engine runs every
 # check on one document before the next, so one entry is enough; holding the document keeps its
@@ -52,17 +58,25 @@ def pods(doc: Document) -> list[Pod]:
     cached_doc, found = _pods_cache
     if cached_doc is doc:
         return found
-    items = doc.get(*PODS)
+    items = app_field(doc, "pods")
     found = []
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 path = PODS + (i,)
                 name = item.get("name")
-                found.append(Pod(i, item, path, name if isinstance(name, str) else f"#{i + 1}",
-                                 _vars_of(item, path)))
+                found.append(new_tuple(Pod, (i, item, path, name if isinstance(name, str) else f"#{i + 1}",
+                                       _vars_of(item, path))))
     _pods_cache = (doc, found)
     return found
+
+
+def app_field(doc: Document, key: str) -> Any:
+    """`doc.get("application", key)` without get_in's loop over any path: the same steps (a
+    missing key and a key holding None both give None), for the fields several checks read."""
+    data = doc.data
+    app = data.get("application") if isinstance(data, dict) else None
+    return app.get(key) if isinstance(app, dict) else None
 
 
 def pod_vars(pod: Pod) -> tuple[Var, ...]:
@@ -74,17 +88,17 @@ def _vars_of(data: dict[str, Any], path: DataPath) -> tuple[Var, ...]:
     variables = data.get("vars")
     base = path + ("vars",)
     if isinstance(variables, dict):
-        return tuple([Var(name, value, base + (name,)) for name, value in variables.items()])
+        return tuple([new_tuple(Var, (name, value, base + (name,))) for name, value in variables.items()])
     found = []
     if isinstance(variables, list):
         for k, item in enumerate(variables):
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("key"), str):
-                found.append(Var(item["key"], item.get("value"), base + (k, "value")))
+                found.append(new_tuple(Var, (item["key"], item.get("value"), base + (k, "value"))))
             elif len(item) == 1:
                 ((name, value),) = item.items()
-                found.append(Var(name, value, base + (k, name)))
+                found.append(new_tuple(Var, (name, value, base + (k, name))))
     return tuple(found)
 
 
@@ -123,7 +137,7 @@ def parse_image(image: str) -> ImageRef:
     name, colon, tag = rest.rpartition(":")
     if not colon or "/" in tag:
         name, tag = rest, ""
-    return ImageRef(registry, name, tag, digest)
+    return new_tuple(ImageRef, (registry, name, tag, digest))
 
 
 _DOCKER_HUB = {"", "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
@@ -149,7 +163,8 @@ def template_strings(doc: Document) -> list[tuple[DataPath, str]]:
     if cached_doc is doc:
         return found
     found = []
-    app = doc.get("application")
+    data = doc.data
+    app = data.get("application") if isinstance(data, dict) else None  # doc.get("application")
     if isinstance(app, str):
         if "<%" in app:
             found.append((("application",), app))
@@ -159,6 +174,9 @@ def template_strings(doc: Document) -> list[tuple[DataPath, str]]:
     return found
 
 
+_CONTAINERS = (dict, list)  # a global name: looked up once, not built as a tuple per value
+
+
 def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
     # Pre-order, in dict and list order. A path is built only for a container to descend into or
     # a value that is kept. Depth is bounded: the loader rejects nesting deeper than 500 levels.
@@ -166,7 +184,7 @@ def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: li
         if isinstance(value, str):
             if "<%" in value:
                 out.append((path + (key,), value))
-        elif isinstance(value, (dict, list)):
+        elif isinstance(value, _CONTAINERS):
             _collect_templates(value, path + (key,), out)
 
 

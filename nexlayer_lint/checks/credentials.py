@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import describe, pod_vars, pods
+from nexlayer_lint.checks.common import app_field, describe, pod_vars, pods
 from nexlayer_lint.model import Document, Problem
 from nexlayer_lint.secrets import is_literal_secret, is_secret_var_name
 
@@ -36,7 +36,7 @@ def _secret_name(name: str) -> str:
 
 def plaintext_registry_token(doc: Document) -> Iterator[Problem]:
     """NX214: the registry token grants pull access to private images."""
-    login = doc.get(*TOKEN[:2])
+    login = app_field(doc, "registryLogin")  # doc.get(*TOKEN[:2])
     if not isinstance(login, dict) or not is_literal_secret(login.get("personalAccessToken")):
         return
     yield Problem(

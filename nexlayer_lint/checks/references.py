@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from nexlayer_lint.checks.common import Pod, describe, pod_vars, pods, value_offset
+from nexlayer_lint.checks.common import Pod, app_field, describe, new_tuple, pod_vars, pods, value_offset
 from nexlayer_lint.model import Document, Problem
 
 # `db.pod`, `http://api.pod:8000/v1`, `postgresql://u:p@db.pod:5432/x`. Not `docs.pod.example.com`
@@ -27,17 +27,51 @@ class Reference(NamedTuple):  # a named tuple: built for every reference of ever
 
 
 def find_references(value: str) -> list[Reference]:
+    """Every reference in the value, by start: what `_HOST.finditer` and `_INTERPOLATION.finditer`
+    find, sorted by where the name starts (`_find_by_regex` in the tests is that definition)."""
+    hosts = _host_references(value) if ".pod" in value else []
+    interpolations = _interpolated_references(value) if "${" in value else []
+    if not interpolations:
+        return hosts
+    if not hosts:
+        return interpolations
+    return sorted(hosts + interpolations, key=lambda ref: ref.start)
+
+
+# The characters a name is made of (`_HOST` without `_` and `.`), for str.rstrip.
+_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _host_references(value: str) -> list[Reference]:
+    """`_HOST.finditer(value)`, trying the pattern at one position per `.pod` instead of at every
+    position of the value (its lookbehind keeps the regex engine from skipping ahead). Exact: a
+    match's name ends at a `.pod`, and is all name characters with no name character before it
+    (the lookbehind), so for each `.pod` the only start that can match is where the run of name
+    characters before it begins. finditer goes on from the end of a match, so a start before it
+    is not tried (`a.pod:80.pod` has no name `80`); `_HOST.match` at a position still sees the
+    characters before it, for the lookbehind."""
     found = []
-    # Each pattern runs only when its literal part (`.pod`, `${`) is in the value: exact, and cheaper.
-    for match in _HOST.finditer(value) if ".pod" in value else ():
-        port = match.group(2)
-        found.append(Reference(match.group(1), int(port) if port else None, match.start(1), match.end(1),
-                               match.start(2) if port else match.start(1),
-                               match.end(2) if port else match.end(1)))
-    for match in _INTERPOLATION.finditer(value) if "${" in value else ():
-        found.append(Reference(match.group(1), int(match.group(2)), match.start(1), match.end(1),
-                               match.start(2), match.end(2)))
-    return sorted(found, key=lambda ref: ref.start)
+    searched_to = 0  # where finditer goes on: the end of the last match
+    lower = 0  # a run of name characters stops at the `.` of the previous `.pod`: linear time
+    at = value.find(".pod")
+    while at != -1:
+        start = lower + len(value[lower:at].rstrip(_NAME_CHARS))
+        match = _HOST.match(value, start) if start >= searched_to else None
+        if match:
+            name, port = match.group(1, 2)
+            start, end = match.span(1)
+            port_start, port_end = match.span(2) if port else (start, end)
+            found.append(new_tuple(Reference, (name, int(port) if port else None, start, end, port_start, port_end)))
+            searched_to = match.end()
+        lower = at + 1
+        at = value.find(".pod", lower)
+    return found
+
+
+def _interpolated_references(value: str) -> list[Reference]:
+    # finditer is cheap here: the pattern starts with a literal `${`, which the engine skips to.
+    return [new_tuple(Reference, (match.group(1), int(match.group(2)), *match.span(1), *match.span(2)))
+            for match in _INTERPOLATION.finditer(value)]
 
 
 def _resolve(name: str, by_name: dict[str, Pod], app: object) -> Pod | None:
@@ -63,7 +97,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
     by_name = {pod.data["name"].lower(): pod for pod in all_pods if isinstance(pod.data.get("name"), str)}
     if not by_name:
         return
-    app = doc.get("application", "name")
+    app = app_field(doc, "name")
     for pod in all_pods:
         for var in pod_vars(pod):
             value = var.value
@@ -86,8 +120,10 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                         offset=value_offset(doc, var.path, ref.start, ref.end),
                     )
                     continue
+                if ref.port is None:
+                    continue
                 ports = _ports(target)
-                if ref.port is None or not ports or ref.port in ports:
+                if not ports or ref.port in ports:
                     continue
                 field = describe(doc, var.path)
                 listed = ", ".join(str(port) for port in ports)

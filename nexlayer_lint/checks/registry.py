@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.common import (
-    REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, pods,
+    REGISTRY_TEMPLATE, TEMPLATE, app_field, describe, is_placeholder_image, normalize_registry, parse_image, pods,
     template_strings, value_offset,
 )
 from nexlayer_lint.model import Document, Problem
@@ -20,14 +20,16 @@ LOGIN = ("application", "registryLogin")
 def registry_template_missing(doc: Document) -> Iterator[Problem]:
     """NX203: with a registryLogin, Nexlayer uses the credentials only for `<% REGISTRY %>/...`
     images; an image naming the registry literally is pulled without them and fails."""
-    login = doc.get(*LOGIN)
+    login = app_field(doc, "registryLogin")  # doc.get(*LOGIN)
     registry = login.get("registry") if isinstance(login, dict) else None
     if not isinstance(registry, str) or not registry.strip():
         return
     host = normalize_registry(registry)
     for pod in pods(doc):
         image = pod.data.get("image")
-        if not isinstance(image, str) or is_placeholder_image(image) or REGISTRY_TEMPLATE.search(image):
+        if not isinstance(image, str) or is_placeholder_image(image):
+            continue
+        if "<%" in image and REGISTRY_TEMPLATE.search(image):  # the regex needs a literal `<%`
             continue
         ref = parse_image(image)
         # Docker's official images (`postgres`, `library/redis`) are public by definition.
@@ -47,11 +49,12 @@ def registry_template_missing(doc: Document) -> Iterator[Problem]:
 
 def registry_login_missing(doc: Document) -> Iterator[Problem]:
     """NX204: `<% REGISTRY %>` is filled in from registryLogin; without one the image cannot resolve."""
-    if isinstance(doc.get(*LOGIN), dict):
+    if isinstance(app_field(doc, "registryLogin"), dict):  # doc.get(*LOGIN)
         return
     for pod in pods(doc):
         image = pod.data.get("image")
-        if isinstance(image, str) and REGISTRY_TEMPLATE.search(image):
+        # Exact pre-filter: REGISTRY_TEMPLATE needs a literal `<%`.
+        if isinstance(image, str) and "<%" in image and REGISTRY_TEMPLATE.search(image):
             yield Problem(
                 "NX204",
                 f'image "{image}" of pod "{pod.name}" uses <% REGISTRY %>, but the application has '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import PODS, Pod, line_of, pods
+from nexlayer_lint.checks.common import PODS, Pod, app_field, line_of, pods
 from nexlayer_lint.model import Document, Problem
 
 # Pod names that usually serve the web front end, for the hint of NX201.
@@ -13,7 +13,7 @@ _FRONT_END = ("web", "frontend", "front-end", "ui", "client", "app", "nginx", "s
 
 def no_public_path(doc: Document) -> Iterator[Problem]:
     """NX201: without a `path` on some pod, the platform routes nothing to the application."""
-    items = doc.get(*PODS)
+    items = app_field(doc, "pods")  # doc.get(*PODS)
     found = pods(doc)
     # An empty list or items of the wrong shape are the schema's to report.
     if not found or len(found) != len(items):
