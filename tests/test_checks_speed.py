@@ -200,3 +200,32 @@ def test_named_tuples_built_directly_are_the_same() -> None:
 def test_app_field_is_doc_get(data: object, key: str) -> None:
     doc = model.Document("x", "", data, {})
     assert common.app_field(doc, key) is doc.get("application", key)
+
+
+@BOUNDED
+@given(st.text(alphabet="<% REGISTRYregistry\t/>", max_size=24))
+def test_registry_template_needs_the_literal_name(value: str) -> None:
+    # the pre-filter of misplaced_registry_template and the `<%` one of the image checks
+    if common.REGISTRY_TEMPLATE.search(value):
+        assert "REGISTRY" in value and "<%" in value
+
+
+def test_a_volume_and_a_secret_are_two_mount_items() -> None:
+    # mount_path_conflict skips pods with fewer than two volumes and secrets together
+    text = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      volumes:
+        - name: data
+          size: 1Gi
+          mountPath: /etc/app
+      secrets:
+        - name: cfg
+          data: x
+          mountPath: /etc/app/
+"""
+    assert [code for code, _, _ in lint_codes(text) if code.startswith("NX2")] == ["NX212"]

@@ -15,14 +15,14 @@ def unpinned_image(doc: Document) -> Iterator[Problem]:
         if not isinstance(image, str) or not image.strip() or is_placeholder_image(image):
             continue
         ref = parse_image(image)
+        if ref.tag and ref.tag.lower() != "latest":
+            continue  # pinned: the usual case, so it is decided before the exemptions below
         if ref.digest or not ref.repository or ("<%" in ref.tag and TEMPLATE.search(ref.tag)) or "${" in image:
             continue
         if not ref.tag:
             message = f'image "{image}" of pod "{pod.name}" has no tag, so it runs whatever "latest" is at deploy time'
-        elif ref.tag.lower() == "latest":
-            message = f'image "{image}" of pod "{pod.name}" uses the moving tag "latest"'
         else:
-            continue
+            message = f'image "{image}" of pod "{pod.name}" uses the moving tag "latest"'
         base = image.strip().rsplit(":", 1)[0] if ref.tag else image.strip()
         yield Problem(
             "NX215", message, path=pod.path + ("image",),

@@ -67,14 +67,14 @@ def registry_login_missing(doc: Document) -> Iterator[Problem]:
 
 def misplaced_registry_template(doc: Document) -> Iterator[Problem]:
     """NX206: Nexlayer replaces `<% REGISTRY %>` only as the first segment of an image."""
-    found = template_strings(doc)
-    if not found:
-        return
-    images = {pod.path + ("image",) for pod in pods(doc)}
-    for path, value in found:
-        match = REGISTRY_TEMPLATE.search(value)
+    images = None  # the image paths, made only once a value has <% REGISTRY %>
+    for path, value in template_strings(doc):
+        # Exact pre-filter: REGISTRY_TEMPLATE needs a literal `REGISTRY` (it is case-sensitive).
+        match = REGISTRY_TEMPLATE.search(value) if "REGISTRY" in value else None
         if match is None:
             continue
+        if images is None:
+            images = {pod.path + ("image",) for pod in pods(doc)}
         if path in images:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue

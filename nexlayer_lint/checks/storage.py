@@ -118,6 +118,8 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
     with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
     examples do (each file lands at mountPath/fileName)."""
     for pod in pods(doc):
+        if _mount_items(pod) < 2:
+            continue  # exact: a conflict takes two items, and most pods have one volume or none
         # The first item's label and line are made only when a duplicate needs them: the same then.
         first: dict[str, tuple[str, int, dict[str, Any]]] = {}
         for kind in ("volumes", "secrets"):
@@ -147,6 +149,12 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
                     )
                 else:
                     first[key] = (kind, j, item)
+
+
+def _mount_items(pod: Pod) -> int:
+    """How many volumes and secrets the pod lists, mountPath or not."""
+    volumes, secrets = pod.data.get("volumes"), pod.data.get("secrets")
+    return (len(volumes) if isinstance(volumes, list) else 0) + (len(secrets) if isinstance(secrets, list) else 0)
 
 
 def _label(kind: str, j: int, item: dict[str, Any]) -> str:
