@@ -4,7 +4,9 @@ finding and silence."""
 
 from __future__ import annotations
 
+import math
 import posixpath
+import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from nexlayer_lint import loader, model, secrets
 from nexlayer_lint.checks import common, references, storage
 from nexlayer_lint.checks.registry import misplaced_registry_template, unknown_template
-from tests.conftest import lint_codes, lint_diags
+from tests.conftest import lint_codes, lint_diags, shared_dir
 
 BOUNDED = settings(max_examples=500, deadline=None)
 PATHISH = st.text(alphabet="/.ab", max_size=12)
@@ -200,6 +202,71 @@ def test_named_tuples_built_directly_are_the_same() -> None:
 def test_app_field_is_doc_get(data: object, key: str) -> None:
     doc = model.Document("x", "", data, {})
     assert common.app_field(doc, key) is doc.get("application", key)
+
+
+# template_strings stops walking once the values have held as many `<%` as the text has (when no
+# escape or alias can make more); the definition it keeps is the whole walk.
+def _walk_templates(node: object, path: tuple) -> list:
+    if isinstance(node, str):
+        return [(path, node)] if "<%" in node else []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [found for key, value in items for found in _walk_templates(value, path + (key,))]
+
+
+def _templates_agree(text: str) -> bool:
+    doc, _ = loader.load(text, "x")
+    if doc is None:
+        return False
+    app = doc.get("application")
+    assert common.template_strings(doc) == _walk_templates(app, ("application",)), text
+    return True
+
+
+TEMPLATE_VALUES = [
+    "'<% URL %>'", '"<% URL %>"', "<% URL %>x", "a <% X %> <% Y %>", "'<%'", "<%%>", "'<%<%'", "plain", "'< %'",
+    '"<\\x25 X %>"', '"\\x3c% X %>"', '"<\\u0025 X %>"', '"a<\\\n    % X %>"', '"<\n    % X %>"', "<\n    % X %>",
+    "|\n    <% X %>\n    <%", ">-\n    <\n    % X %>", "&a '<% A %>'", "*a", "[<% X %>, '<% Y %>']",
+    "{k: '<% X %>', '<% K %>': v}", "!!str '<% X %>'", "'<% X %>' # <% comment %>", "1", "null", "'it''s <%'",
+]
+TEMPLATE_KEYS = ["name", "a", "'<% K %>'", "b"]
+
+
+@BOUNDED
+@given(st.lists(st.tuples(st.sampled_from(TEMPLATE_KEYS), st.sampled_from(TEMPLATE_VALUES), st.booleans()),
+                min_size=1, max_size=6))
+def test_template_bound_stops_only_after_the_last_template(entries: list[tuple[str, str, bool]]) -> None:
+    lines = ["application:"]
+    for n, (key, value, in_pod) in enumerate(entries):
+        # a `*a` before its anchor is an error; the anchored value comes first to let some through
+        lines.append(f"  {key.strip(chr(39))}{n}: {value}" if not in_pod else
+                     f"  pods{n}:\n    - name: p\n      v: {value}")
+    text = "\n".join(lines) + "\n"
+    _templates_agree(text)
+    _templates_agree(text.replace("*a", "x"))
+
+
+def test_template_bound_on_the_corpus_and_its_mutations() -> None:
+    files = sorted(shared_dir("corpus").glob("**/*.yaml"))
+    assert files
+    rng = random.Random(7)
+    for path in files:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\x00", "")
+        _templates_agree(text)
+        lines = text.split("\n")
+        for _ in range(4):  # a line doubled (two templates), or a template moved next to another
+            mutated = list(lines)
+            i = rng.randrange(len(mutated))
+            mutated.insert(i, mutated[i])
+            j = rng.randrange(len(mutated))
+            mutated[i], mutated[j] = mutated[j], mutated[i]
+            _templates_agree("\n".join(mutated))
+
+
+def test_template_bound() -> None:
+    assert common._templates_bound("a: '<% A %>' # <% B %>\n") == 2
+    assert common._templates_bound("a: b\n") == 0
+    assert common._templates_bound('a: "\\x3c% A %>"\n') == math.inf
+    assert common._templates_bound("a: &x b\nc: *x\n") == math.inf
 
 
 @BOUNDED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, NamedTuple
 
@@ -168,8 +169,10 @@ def template_strings(doc: Document) -> list[tuple[DataPath, str]]:
     if isinstance(app, str):
         if "<%" in app:
             found.append((("application",), app))
-    elif isinstance(app, (dict, list)):
-        _collect_templates(app, ("application",), found)
+    elif isinstance(app, _CONTAINERS):
+        bound = _templates_bound(doc.text)
+        if bound:
+            _collect_templates(app, ("application",), found, bound)
     _templates_cache = (doc, found)
     return found
 
@@ -177,15 +180,35 @@ def template_strings(doc: Document) -> list[tuple[DataPath, str]]:
 _CONTAINERS = (dict, list)  # a global name: looked up once, not built as a tuple per value
 
 
-def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
+def _templates_bound(text: str) -> float:
+    """How many `<%` all string values together can hold: the text's own count, when the text
+    has no `\\` and no `*`; no bound otherwise. Exact: every value is read from the text, and
+    only an escape (`\\x3c`, an escaped line break) writes a character that is not the text's
+    own at that place; line folding turns a break into a space or a newline, never into nothing,
+    so a `<` and a `%` are next to each other in a value only if they are in the text; and only an
+    alias (`*name`) makes two values of one piece of text. Keys and comments only loosen it."""
+    if "\\" in text or "*" in text:
+        return math.inf
+    return text.count("<%")
+
+
+def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]],
+                       bound: float) -> float:
     # Pre-order, in dict and list order. A path is built only for a container to descend into or
     # a value that is kept. Depth is bounded: the loader rejects nesting deeper than 500 levels.
+    # Returns how many `<%` later values may still hold: at 0 the walk stops, as none can.
     for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
         if isinstance(value, str):
             if "<%" in value:
                 out.append((path + (key,), value))
+                bound -= value.count("<%")
+                if bound <= 0:
+                    return 0
         elif isinstance(value, _CONTAINERS):
-            _collect_templates(value, path + (key,), out)
+            bound = _collect_templates(value, path + (key,), out, bound)
+            if bound <= 0:
+                return 0
+    return bound
 
 
 def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[int, int] | None:
