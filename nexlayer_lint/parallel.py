@@ -1,13 +1,17 @@
-"""Lint a big batch on several CPUs: forked children take the later slices of the batch, the
-parent lints the first slice itself and then reads theirs; results come back in input order.
+"""Lint a big batch on several CPUs: the parent and forked children take chunks of the batch from
+a shared queue until none is left; results come back in input order.
 
 Not multiprocessing.Pool: importing it and starting a pool cost about 40 ms, a third of what a
 whole 1,000-file run should take, while a fork of the warm parent (imports done, schema built)
-costs a millisecond or two. Children send their results through a pipe as marshal records
-(plain tuples: marshal is built in, pickle would cost 5 ms more to import), and a thread per
+costs a millisecond or two. The queue is a pipe holding one 4-byte token per chunk, written
+before the forks: every process reads one token at a time (a pipe read of 4 bytes is atomic),
+so a process that got quick files simply takes more chunks, and none waits for another that got
+the big ones. Children send each chunk's results back through their own pipe as one marshal
+record (plain tuples: marshal is built in, pickle would cost 5 ms more to import); a thread per
 pipe drains it, so no child ever waits on a full pipe. If a child dies, the parent lints the
-files it did not report. Where fork is not available (Windows) or the run has per-run state (a
-remote check, a schema warning that goes with the first file), the caller lints in-process.
+chunks it took and did not report. Where fork is not available (Windows) or the run has per-run
+state (a remote check, a schema warning that goes with the first file), the caller lints
+in-process.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import io
 import marshal
 import os
 import signal
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -23,6 +28,9 @@ from nexlayer_lint.model import Diagnostic, FileResult
 
 # Below this many files per process the fork and the copying back cost more than they save.
 MIN_FILES_PER_WORKER = 50
+# Tokens must fit in the pipe before any process reads (64 KiB on Linux, 16 KiB elsewhere).
+_MAX_CHUNKS = 4000
+_TOKEN = struct.Struct("<I")
 
 Reader = Callable[[str, int], tuple[bytes, Any]]
 
@@ -42,19 +50,46 @@ def workers_for(count: int, linter: Any) -> int:
 
 def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int) -> Iterator[FileResult]:
     """Each path's FileResult, in the order given, linted by `workers` processes (this one included)."""
-    size = -(-len(paths) // workers)  # contiguous slices, the last one maybe shorter
-    slices = [paths[i:i + size] for i in range(0, len(paths), size)]
-    children = [_fork(linter, part, read) for part in slices[1:]]  # all forks before any thread starts
+    # Small chunks balance the work; each costs a token, a record and a wake-up of the reader.
+    size = max(1, min(32, len(paths) // (workers * 8)), -(-len(paths) // _MAX_CHUNKS))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    queue = _queue(len(chunks))
+    children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
+    done: dict[int, list[FileResult]] = {}
     try:
-        for child in children:
+        for child in children:  # threads only after the last fork
             child.start()
-        for path in slices[0]:
-            yield _lint_one(linter, path, read)
-        for child, part in zip(children, slices[1:]):
-            yield from child.results(linter, part, read)
+        for index in _claims(queue):
+            done[index] = [_lint_one(linter, path, read) for path in chunks[index]]
+        for child in children:
+            done.update(child.results())
+        for index, chunk in enumerate(chunks):
+            # what a child took and never reported (it died), or all of it if nothing could fork
+            yield from done.pop(index, None) or [_lint_one(linter, path, read) for path in chunk]
     finally:
         for child in children:
             child.stop()
+        if queue >= 0:
+            os.close(queue)
+
+
+def _queue(count: int) -> int:
+    """The read end of a pipe holding the tokens 0..count-1; -1 if no pipe can be made."""
+    try:
+        fd_read, fd_write = os.pipe()
+    except OSError:
+        return -1
+    try:
+        os.write(fd_write, b"".join(_TOKEN.pack(i) for i in range(count)))
+    finally:
+        os.close(fd_write)  # once the tokens are gone, every reader sees the end of the queue
+    return fd_read
+
+
+def _claims(queue: int) -> Iterator[int]:
+    """Chunk numbers taken from the queue, one at a time, until it is empty."""
+    while queue >= 0 and len(token := os.read(queue, _TOKEN.size)) == _TOKEN.size:
+        yield _TOKEN.unpack(token)[0]
 
 
 class _Child:
@@ -62,12 +97,12 @@ class _Child:
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
-        self.chunks: list[bytes] = []
+        self.data: list[bytes] = []
         self.thread: Any = None
 
     def start(self) -> None:
         if self.fd < 0:
-            return  # never forked: results() lints the whole slice
+            return  # never forked: the chunks it would have taken stay in the queue
         import threading
 
         self.thread = threading.Thread(target=self._drain, daemon=True)
@@ -75,25 +110,23 @@ class _Child:
 
     def _drain(self) -> None:
         try:
-            while chunk := os.read(self.fd, 1 << 16):
-                self.chunks.append(chunk)
+            while data := os.read(self.fd, 1 << 16):
+                self.data.append(data)
         except OSError:
-            pass  # what arrived is used; results() lints the rest here
+            pass  # what arrived is used; the parent lints the rest
 
-    def results(self, linter: Any, part: Sequence[str], read: Reader) -> Iterator[FileResult]:
-        if self.thread is not None:
-            self.thread.join()
-        stream = io.BytesIO(b"".join(self.chunks))
-        done = 0
-        for _ in part:
+    def results(self) -> Iterator[tuple[int, list[FileResult]]]:
+        """(chunk number, results) for each chunk the child finished; a torn last record is dropped."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        stream = io.BytesIO(b"".join(self.data))
+        while True:
             try:
-                record = marshal.load(stream)
+                index, records = marshal.load(stream)
             except (EOFError, ValueError, TypeError):
-                break  # the child died early: what it did not send is linted here
-            yield _decode(record)
-            done += 1
-        for path in part[done:]:
-            yield _lint_one(linter, path, read)
+                return
+            yield index, [_decode(record) for record in records]
 
     def stop(self) -> None:
         if self.pid:
@@ -111,28 +144,29 @@ class _Child:
             self.fd = -1
 
 
-def _fork(linter: Any, part: Sequence[str], read: Reader) -> _Child:
+def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader) -> _Child:
     try:
         fd_read, fd_write = os.pipe()
     except OSError:
-        return _Child(0, -1)  # out of file descriptors: this slice is linted here
+        return _Child(0, -1)  # out of file descriptors: the others take its share
     try:
         pid = os.fork()
-    except OSError:  # out of processes or memory (EAGAIN, ENOMEM): this slice is linted here
+    except OSError:  # out of processes or memory (EAGAIN, ENOMEM): the others take its share
         os.close(fd_read)
         os.close(fd_write)
         return _Child(0, -1)
     if pid:
         os.close(fd_write)
         return _Child(pid, fd_read)
-    # The child: lint its slice, send each result, and leave without running the parent's exit
-    # handlers or flushing its inherited buffers (os._exit).
+    # The child: take chunks, send each one's results, and leave without running the parent's
+    # exit handlers or flushing its inherited buffers (os._exit).
     status = 1
     try:
         os.close(fd_read)
         with os.fdopen(fd_write, "wb") as out:
-            for path in part:
-                marshal.dump(_encode(_lint_one(linter, path, read)), out)
+            for index in _claims(queue):
+                marshal.dump((index, [_encode(_lint_one(linter, path, read)) for path in chunks[index]]), out)
+                out.flush()  # a finished chunk is the parent's even if this process dies next
         status = 0
     finally:
         os._exit(status)

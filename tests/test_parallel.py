@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,26 @@ def test_a_fork_that_fails_lints_that_slice_here(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(os, "fork", no_more_processes)
     assert list(parallel.lint_files(linter, paths, _read, 3)) == alone
+
+
+def test_a_slow_process_takes_fewer_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Work is shared through a queue, not split in halves: while the parent is slow (here its
+    # reads sleep), the child takes the chunks the parent cannot get to.
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 40)
+    log = tmp_path / "who.log"
+    parent = os.getpid()
+
+    def slow_in_the_parent(path: str, limit: int) -> tuple[bytes, str | None]:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.write(fd, b"p\n" if os.getpid() == parent else b"c\n")
+        os.close(fd)
+        if os.getpid() == parent:
+            time.sleep(0.02)
+        return _read(path, limit)
+
+    linter = Linter(Settings())
+    assert list(parallel.lint_files(linter, paths, slow_in_the_parent, 2)) == [
+        parallel._lint_one(linter, path, _read) for path in paths]
+    who = log.read_text().split()
+    assert len(who) == 40 and who.count("c") > who.count("p")
