@@ -1,3 +1,3 @@
-from nexlayer_lint.cli import main
+from nexlayer_lint.cli import run
 
-main()
+run()

@@ -41,6 +41,30 @@ def main() -> None:
     """
 
 
+def run() -> None:
+    """The console script: `main()`, then leave without tearing the interpreter down.
+
+    Everything a run writes is written by then (reports atomically, the schema cache too), and
+    no exit handler of ours is pending; the teardown would only free memory the OS takes back
+    anyway, about 25 ms after a 1,000-file run. Tests call `main` itself, in-process.
+    """
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # `sys.exit("message")`, as Python itself would report it
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing to keep
+            pass
+    os._exit(code)
+
+
 def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
