@@ -290,13 +290,21 @@ def _read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
         # and reads as empty. A pipe with a writer (`<(cat nexlayer.yaml)`) still reads in full.
         fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
         try:
-            if _NONBLOCK:
-                os.set_blocking(fd, True)  # only the open must not wait; reads may
             # Up to one byte past the limit: enough for the loader to say "too large" without
             # holding it all. In 64 KiB reads, not one read(limit + 1): that would allocate the
             # whole limit (10 MiB) for every file, which cost more than reading a typical one.
             chunks, size = [], 0
-            while size <= limit and (chunk := os.read(fd, min(1 << 16, limit + 1 - size))):
+            while size <= limit:
+                try:
+                    chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+                except BlockingIOError:
+                    # A pipe whose writer has not written yet (a regular file never says so): only
+                    # the open had to not wait; reads may. Switched only then, to save two
+                    # system calls on every ordinary file.
+                    os.set_blocking(fd, True)
+                    continue
+                if not chunk:
+                    break
                 chunks.append(chunk)
                 size += len(chunk)
             return b"".join(chunks), None

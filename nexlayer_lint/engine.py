@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
-from nexlayer_lint import loader, suppress
+from nexlayer_lint import loader, schema, secrets, suppress
 from nexlayer_lint.config import Settings
 from nexlayer_lint.model import (
     SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
@@ -48,8 +48,6 @@ class SchemaChoice(NamedTuple):  # a named tuple, as model.py's types: cheaper t
 @lru_cache(maxsize=8)
 def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: float) -> SchemaChoice:
     """The validator for `--schema`, built once per process (bundled, a file, remote or a URL)."""
-    from nexlayer_lint import schema
-
     if spec == "bundled":
         return SchemaChoice(*schema.bundled_validator(), None)
     if spec == "remote" or spec.startswith(("https://", "http://")):
@@ -91,8 +89,6 @@ class Linter:
             problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))
         self._schema_warning_pending = False
         if document is not None:
-            from nexlayer_lint import schema
-
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
             for check in checks_package.CHECKS:  # _guarded, inlined: this loop runs 16 times a file
                 try:
@@ -111,8 +107,6 @@ class Linter:
                               local_has_errors=any(d.severity == "error" for d in diagnostics))
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnose(document, problems + remote, path, settings)
-        from nexlayer_lint import secrets
-
         if document is None:
             # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
             # line its code frame shows: mask it by lines, as there are no data paths. Only the lines
@@ -185,8 +179,6 @@ def _narrow(document: Document, problem: Problem, span: Span) -> Span:
 
 def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
     """Belt and braces: no message or hint may carry a secret value, whatever produced it."""
-    from nexlayer_lint import secrets
-
     if not diagnostics:
         return diagnostics
     values = secrets.secret_strings(document)

@@ -3,8 +3,8 @@ a shared queue until none is left; results come back in input order.
 
 Not multiprocessing.Pool: importing it and starting a pool cost about 40 ms, a third of what a
 whole 1,000-file run should take, while a fork of the warm parent (imports done, schema built)
-costs a millisecond or two. The queue is a pipe holding one 4-byte token per chunk, written
-before the forks: every process reads one token at a time (a pipe read of 4 bytes is atomic),
+costs a millisecond or two. The queue is a pipe holding one 4-byte token per chunk of (at most
+16) files, written before the forks: every process reads one token at a time (a pipe read of 4 bytes is atomic),
 so a process that got quick files simply takes more chunks, and none waits for another that got
 the big ones. Children send each chunk's results back through their own pipe as one marshal
 record (plain tuples: marshal is built in, pickle would cost 5 ms more to import); a thread per
@@ -51,7 +51,7 @@ def workers_for(count: int, linter: Any) -> int:
 def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int) -> Iterator[FileResult]:
     """Each path's FileResult, in the order given, linted by `workers` processes (this one included)."""
     # Small chunks balance the work; each costs a token, a record and a wake-up of the reader.
-    size = max(1, min(32, len(paths) // (workers * 8)), -(-len(paths) // _MAX_CHUNKS))
+    size = max(1, min(16, len(paths) // (workers * 8)), -(-len(paths) // _MAX_CHUNKS))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     queue = _queue(len(chunks))
     children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
