@@ -4,14 +4,14 @@ a shared queue until none is left; results come back in input order.
 Not multiprocessing.Pool: importing it and starting a pool cost about 40 ms, a third of what a
 whole 1,000-file run should take, while a fork of the warm parent (imports done, schema built)
 costs a millisecond or two. The queue is a pipe holding one 4-byte token per chunk of (at most
-16) files, written before the forks: every process reads one token at a time (a pipe read of 4 bytes is atomic),
-so a process that got quick files simply takes more chunks, and none waits for another that got
-the big ones. Children send each chunk's results back through their own pipe as one marshal
-record (plain tuples: marshal is built in, pickle would cost 5 ms more to import); a thread per
-pipe drains it, so no child ever waits on a full pipe. If a child dies, the parent lints the
-chunks it took and did not report. Where fork is not available (Windows) or the run has per-run
-state (a remote check, a schema warning that goes with the first file), the caller lints
-in-process.
+16) files, written before the forks: every process reads one token at a time (a pipe read of 4
+bytes is atomic), so a process that got quick files simply takes more chunks, and none waits
+for another that got the big ones. Children send each chunk's results back through their own
+pipe as one marshal record (plain tuples: marshal is built in, pickle would cost 5 ms more to
+import); a thread per pipe drains it, so no child ever waits on a full pipe. If a child dies,
+the parent lints the chunks it took and did not report. Where fork is not available (Windows)
+or the run has per-run state (a remote check, a schema warning that goes with the first file),
+the caller lints in-process.
 """
 
 from __future__ import annotations
