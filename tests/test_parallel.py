@@ -141,3 +141,20 @@ def test_a_slow_process_takes_fewer_chunks(tmp_path: Path, monkeypatch: pytest.M
         parallel._lint_one(linter, path, _read) for path in paths]
     who = log.read_text().split()
     assert len(who) == 40 and who.count("c") > who.count("p")
+
+
+def test_an_interrupted_parent_kills_and_reaps_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 60)
+    parent = os.getpid()
+
+    def interrupted_in_the_parent(path: str, limit: int) -> tuple[bytes, str | None]:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt  # Ctrl-C while the children are busy
+        time.sleep(0.01)  # the children are still at work when it comes
+        return _read(path, limit)
+
+    with pytest.raises(KeyboardInterrupt):
+        list(parallel.lint_files(Linter(Settings()), paths, interrupted_in_the_parent, 3))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
