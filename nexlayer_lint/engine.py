@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -143,7 +142,9 @@ def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
     internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
 
 
-def _diagnose(document: Document | None, problems: Iterable[Problem], path: str, settings: Settings) -> list[Diagnostic]:
+def _diagnose(document: Document | None, problems: list[Problem], path: str, settings: Settings) -> list[Diagnostic]:
+    if not problems and (document is None or not document.comments):
+        return []  # a clean file without directives: nothing to locate, suppress or report unused
     located = [_locate(document, problem, path, settings) for problem in problems]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)
