@@ -57,6 +57,8 @@ def run() -> None:
         if code is not None:
             print(code, file=sys.stderr)
         code = 0 if code is None else 1
+    if "coverage" in sys.modules or sys.gettrace() is not None:
+        sys.exit(code)  # a coverage run or a debugger has exit work of its own to do
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

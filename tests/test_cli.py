@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +211,22 @@ def test_verbose_says_which_config_and_schema(project):
     config = (project / ".nexlayer-lint.toml").resolve()
     assert f"nexlayer-lint {__version__}: config {config}; schema bundled@" in result.output
     assert result.exit_code == 0
+
+
+def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
+    # `run()` (the console script and `python -m`) leaves with os._exit: what it printed must be
+    # complete and the exit code the command's
+    good = tmp_path / "good" / "nexlayer.yaml"
+    good.parent.mkdir()
+    good.write_text((ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken" / "nexlayer.yaml"
+    broken.parent.mkdir()
+    broken.write_text((ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for args, code in ((["check", "--isolated", str(good)], 0), (["check", "--isolated", "--format", "json", str(broken)], 1),
+                       (["check", "--isolated", str(tmp_path / "missing.yaml")], 2), (["--no-such-option"], 2),
+                       (["--version"], 0)):
+        done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *args], capture_output=True, text=True,
+                              timeout=60, env={k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"})
+        assert done.returncode == code, (args, done.stderr)
+        if "json" in args:
+            assert json.loads(done.stdout)["files"][0]["diagnostics"]  # the whole report arrived
