@@ -149,15 +149,20 @@ def bad_metaschema() -> Reply:
 class FakeApi:
     """A real HTTP server on 127.0.0.1:<free port>; `script()` sets what each path answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: Any = None) -> None:
+        """`tls`: a server-side ssl.SSLContext to serve https instead of http."""
         self.requests: list[Recorded] = []
         self._scripts: dict[str, list[Behaviour]] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        if tls is not None:
+            # The handshake runs when a connection is accepted; one the client refuses is an
+            # OSError there, which the server drops and goes on.
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls is not None else 'http'}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def start(self) -> FakeApi:
@@ -257,7 +262,7 @@ def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     Yields the list of attempted addresses, so a test can also assert nothing was even tried.
     """
     attempts: list[Any] = []
-    if "fake_api" in request.fixturenames:
+    if "fake_api" in request.fixturenames or "tls_servers" in request.fixturenames:  # the latter: test_api_tls
         yield attempts
         return
     real_connect = socket.socket.connect
