@@ -19,6 +19,7 @@ and names of constants kept beside the code; no schema text is ever spliced in o
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -131,6 +132,31 @@ _TYPES: dict[str, Check] = {
 }
 
 
+# The bound keywords, for both tiers: the kind of value each constrains, whether it bounds the
+# value's length (or the number itself), and the comparison that must hold against the bound.
+_BOUNDS: dict[str, tuple[str, bool, str]] = {
+    "minLength": ("string", True, ">="), "maxLength": ("string", True, "<="),
+    "minItems": ("array", True, ">="), "maxItems": ("array", True, "<="),
+    "minProperties": ("object", True, ">="), "maxProperties": ("object", True, "<="),
+    "minimum": ("number", False, ">="), "maximum": ("number", False, "<="),
+    "exclusiveMinimum": ("number", False, ">"), "exclusiveMaximum": ("number", False, "<"),
+}
+_HOLDS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_FAILS = {">=": "<", "<=": ">", ">": "<=", "<": ">="}  # the comparison that breaks each bound
+_IS_KIND: dict[str, Check] = {
+    "string": _TYPES["string"], "number": _is_number, "array": _TYPES["array"], "object": _TYPES["object"],
+}
+
+
+def _bound_check(keyword: str, value: Any) -> Check:
+    """The first tier's test of a bound keyword: true for other kinds of value, as jsonschema."""
+    family, of_length, holds = _BOUNDS[keyword]
+    is_kind, compare = _IS_KIND[family], _HOLDS[holds]
+    if of_length:
+        return lambda x: not is_kind(x) or compare(len(x), value)
+    return lambda x: not is_kind(x) or compare(x, value)
+
+
 class _Compiler:
     """The first tier: the schema as a tree of closures, one per keyword."""
 
@@ -150,6 +176,9 @@ class _Compiler:
             if keyword in _ANNOTATIONS or keyword.startswith("x-"):
                 if keyword == "$id" and node is not self.root:
                     raise Unsupported("a nested $id changes what $ref means")
+                continue
+            if keyword in _BOUNDS:
+                checks.append(_bound_check(keyword, value))
                 continue
             method = getattr(self, "k_" + keyword.replace("$", "_"), None)
             if method is None:
@@ -212,36 +241,6 @@ class _Compiler:
     def k_pattern(self, value: Any, node: dict) -> Check:
         search = re.compile(value).search  # jsonschema searches, it does not match the whole value
         return lambda x: not isinstance(x, str) or search(x) is not None
-
-    def k_minLength(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, str) or len(x) >= value
-
-    def k_maxLength(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, str) or len(x) <= value
-
-    def k_minimum(self, value: Any, node: dict) -> Check:
-        return lambda x: not _is_number(x) or x >= value
-
-    def k_maximum(self, value: Any, node: dict) -> Check:
-        return lambda x: not _is_number(x) or x <= value
-
-    def k_exclusiveMinimum(self, value: Any, node: dict) -> Check:
-        return lambda x: not _is_number(x) or x > value
-
-    def k_exclusiveMaximum(self, value: Any, node: dict) -> Check:
-        return lambda x: not _is_number(x) or x < value
-
-    def k_minItems(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, list) or len(x) >= value
-
-    def k_maxItems(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, list) or len(x) <= value
-
-    def k_minProperties(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, dict) or len(x) >= value
-
-    def k_maxProperties(self, value: Any, node: dict) -> Check:
-        return lambda x: not isinstance(x, dict) or len(x) <= value
 
     def k_uniqueItems(self, value: Any, node: dict) -> Check:
         if not value:
@@ -391,6 +390,11 @@ class _Generator:
                 continue
             if keyword == "type":
                 continue
+            if keyword in _BOUNDS:
+                family, of_length, holds = _BOUNDS[keyword]
+                measured, bound = (f"len({v})", self.count(value)) if of_length else (v, self.number(value))
+                by_family.setdefault(family, []).append(f"if {measured} {_FAILS[holds]} {bound}: return False")
+                continue
             method = getattr(self, "k_" + keyword.replace("$", "_"), None)
             if method is None:
                 raise Unsupported(keyword)
@@ -493,36 +497,6 @@ class _Generator:
             raise Unsupported(f"pattern {value!r}")
         search = self.constant(re.compile(value).search)  # jsonschema searches, it does not match the whole value
         return "string", [f"if {search}({v}) is None: return False"]
-
-    def k_minLength(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "string", [f"if len({v}) < {self.count(value)}: return False"]
-
-    def k_maxLength(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "string", [f"if len({v}) > {self.count(value)}: return False"]
-
-    def k_minimum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "number", [f"if {v} < {self.number(value)}: return False"]
-
-    def k_maximum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "number", [f"if {v} > {self.number(value)}: return False"]
-
-    def k_exclusiveMinimum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "number", [f"if {v} <= {self.number(value)}: return False"]
-
-    def k_exclusiveMaximum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "number", [f"if {v} >= {self.number(value)}: return False"]
-
-    def k_minItems(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "array", [f"if len({v}) < {self.count(value)}: return False"]
-
-    def k_maxItems(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "array", [f"if len({v}) > {self.count(value)}: return False"]
-
-    def k_minProperties(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "object", [f"if len({v}) < {self.count(value)}: return False"]
-
-    def k_maxProperties(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
-        return "object", [f"if len({v}) > {self.count(value)}: return False"]
 
     def k_enum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         if not isinstance(value, list):
