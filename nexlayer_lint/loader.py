@@ -329,12 +329,7 @@ def _compose(text: str, problems: list[Problem]) -> Node | None:
     except MarkedYAMLError as exc:
         if "expected a single document" not in str(exc.context):
             raise
-        mark = exc.problem_mark
-        problems.append(Problem(
-            "NX003", "the file holds more than one YAML document; Nexlayer reads one",
-            span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
-            hint="remove the `---` and everything after it, or move it to its own file",
-        ))
+        problems.append(_multiple_documents(exc.problem_mark))
         # Lint the first document all the same; later ones may not even parse.
         return _compose_first(text, single=False)
 
@@ -384,12 +379,7 @@ def _from_events(text: str, positions: bool = True) -> _Built | None:
         next_event()  # DocumentEndEvent
         after = next_event()
         if type(after) is not StreamEndEvent:
-            mark = after.start_mark
-            builder.problems.insert(0, Problem(
-                "NX003", "the file holds more than one YAML document; Nexlayer reads one",
-                span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
-                hint="remove the `---` and everything after it, or move it to its own file",
-            ))
+            builder.problems.insert(0, _multiple_documents(after.start_mark))
         if data is _EMPTY:
             return _EMPTY, {}, [], [p for p in builder.problems if p.code == "NX003"]
         if isinstance(builder, _DataBuilder):
@@ -403,6 +393,28 @@ def _from_events(text: str, positions: bool = True) -> _Built | None:
         if dispose is not None:
             dispose()
     return _from_events(text, positions=True)
+
+
+_RESOLVE = object()  # what _text_value answers when the rule table must decide
+
+
+def _text_value(event: Any, value: str) -> Any:
+    """A plain scalar's value when no rule table is needed, else _RESOLVE: untagged text whose
+    first character no YAML 1.2 rule and no YAML 1.1 trap looks at is itself, a short decimal
+    (a port) is an int."""
+    if event.ctag is None:
+        first = value[:1]
+        if first not in _RULES_BY_FIRST and first not in _YAML11_FIRST:
+            return value
+        if _is_plain_decimal(value):
+            return int(value)
+    return _RESOLVE
+
+
+def _is_plain_key(event: Any) -> bool:
+    """A key the event builders take: a scalar without anchor or tag, and not a merge `<<`.
+    Complex, anchored, tagged and merge keys leave the file to the composer (_Unusual)."""
+    return type(event) is ScalarEvent and event.anchor is None and event.ctag is None and event.value != "<<"
 
 
 def _is_plain_decimal(value: str) -> bool:
@@ -453,16 +465,15 @@ class _DataBuilder:
             value = event.value
             if event.style:
                 return value
-            first = value[:1]
+            # _text_value and _is_plain_key, inlined: this loop runs for every value of every
+            # file, and the two calls cost ~3% of linting one (test_loader_paths holds them equal)
             if event.ctag is None:
+                first = value[:1]
                 if first not in _RULES_BY_FIRST and first not in _YAML11_FIRST:
-                    return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
+                    return value
                 if _is_plain_decimal(value):
                     return int(value)
-            # (an empty plain value is null, never an NX005 trap, so its span is never shown)
-            start, end = event.start_mark, event.end_mark
-            span = _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
-            return _plain_scalar(value, _scalar_tag(event), span, self.problems)
+            return _plain_scalar(value, _scalar_tag(event), _node_span(event), self.problems)
         next_event = self.next_event
         if kind is SequenceStartEvent:
             items: list[Any] = []
@@ -476,7 +487,7 @@ class _DataBuilder:
         while type(child) is not MappingEndEvent:
             if type(child) is not ScalarEvent or child.anchor is not None or child.ctag is not None \
                     or child.value == "<<":
-                raise _Unusual  # complex, anchored, tagged or merge keys
+                raise _Unusual  # not _is_plain_key(child)
             name = child.value
             if name in mapping:
                 raise _Duplicate
@@ -506,21 +517,15 @@ class _EventBuilder:
             end = event.end_mark
             style = event.style or ""
             value = event.value
-            if key is not None and not style and not value:
-                # `key:` with no value: as _Walker.walk, just after the key's colon
-                span = _new(Span, (key.end_line, key.end_col + 1, key.end_line, key.end_col + 1))
-            else:
-                span = _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            span = _after_colon(key) if key is not None and not style and not value else _marks_span(start, end)
             self.positions[path] = _new(Located, (key, span, style))
             if style or span.end_line > span.line:
                 self.string_spans.append(span)
                 if style:
                     return value
-            if event.ctag is None:
-                if value[:1] not in _RULES_BY_FIRST and value[:1] not in _YAML11_FIRST:
-                    return value  # untagged text that no YAML 1.2 rule or YAML 1.1 trap can match
-                if _is_plain_decimal(value):
-                    return int(value)
+            quick = _text_value(event, value)
+            if quick is not _RESOLVE:
+                return quick
             return _plain_scalar(value, _scalar_tag(event), span, self.problems)
         positions = self.positions
         positions[path] = _PLACEHOLDER  # pre-order, like the walker; the span is known at the end
@@ -537,24 +542,18 @@ class _EventBuilder:
             first_line: dict[str, int] = {}
             child = next_event()
             while type(child) is not MappingEndEvent:
-                if type(child) is not ScalarEvent or child.anchor is not None or child.ctag is not None \
-                        or child.value == "<<":
-                    raise _Unusual  # complex, anchored, tagged or merge keys
+                if not _is_plain_key(child):
+                    raise _Unusual
                 name = child.value
-                kstart, kend = child.start_mark, child.end_mark
-                key_span = _new(Span, (kstart.line + 1, kstart.column + 1, kend.line + 1, kend.column + 1))
+                key_span = _node_span(child)
                 if name in first_line:
-                    self.problems.append(Problem(
-                        "NX002", f'key "{name}" is already defined on line {first_line[name]}',
-                        span=key_span, hint="remove one of them; YAML parsers disagree on which one wins",
-                    ))
+                    self.problems.append(_duplicate_key(name, first_line[name], key_span))
                 else:
                     first_line[name] = key_span.line
                 mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
                 child = next_event()
             result = mapping
-        end = child.end_mark
-        positions[path] = _new(Located, (key, _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1)), None))
+        positions[path] = _new(Located, (key, _marks_span(start, child.end_mark), None))  # child: the end event
         return result
 
 
@@ -606,9 +605,7 @@ class _Walker:
         if isinstance(node, ScalarNode):
             style = node.style or ""
             if key is not None and not style and not node.value:
-                # `key:` with no value: libyaml marks the empty scalar after the colon, the pure
-                # parser at the next token; both now point just after the key's colon.
-                span = Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
+                span = _after_colon(key)
             self.positions[path] = Located(key, span, style)
             if style or span.end_line > span.line:
                 self.string_spans.append(span)
@@ -639,10 +636,7 @@ class _Walker:
             key = self.key(key_node)
             key_span = _node_span(key_node)
             if key in first_line:
-                self.problems.append(Problem(
-                    "NX002", f'key "{key}" is already defined on line {first_line[key]}',
-                    span=key_span, hint="remove one of them; YAML parsers disagree on which one wins",
-                ))
+                self.problems.append(_duplicate_key(key, first_line[key], key_span))
             else:
                 first_line[key] = key_span.line
             data[key] = self.walk(value_node, path + (key,), key_span, depth + 1)
@@ -715,10 +709,33 @@ def _resolve(tag: str, value: str) -> Any:
     return value  # str, timestamp (kept as written, as JSON has no dates), custom tags
 
 
-def _node_span(node: Node) -> Span:
-    # ruamel marks are 0-based; this is the one place they become 1-based.
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+def _node_span(node: Any) -> Span:
+    """A node's or an event's span."""
+    return _marks_span(node.start_mark, node.end_mark)
+
+
+def _marks_span(start: Any, end: Any) -> Span:
+    # ruamel marks are 0-based; this is the one place they become 1-based. tuple.__new__ skips
+    # the named tuple's Python-level __new__: the loader makes a Span for most values of a file.
+    return _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+
+
+def _after_colon(key: Span) -> Span:
+    # `key:` with no value: libyaml marks the empty scalar after the colon, the pure parser at
+    # the next token; both builds point just after the key's colon.
+    return _new(Span, (key.end_line, key.end_col + 1, key.end_line, key.end_col + 1))
+
+
+def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:
+    return Problem("NX002", f'key "{name}" is already defined on line {first_line}',
+                   span=span, hint="remove one of them; YAML parsers disagree on which one wins")
+
+
+def _multiple_documents(mark: Any) -> Problem:
+    """NX003 at the `---` (or `...`) that starts the second document."""
+    return Problem("NX003", "the file holds more than one YAML document; Nexlayer reads one",
+                   span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+                   hint="remove the `---` and everything after it, or move it to its own file")
 
 
 def _span_at(text: str, index: int) -> Span:
