@@ -27,7 +27,7 @@ from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 
-from nexlayer_lint.model import Comment, DataPath, Document, Located, Problem, Span
+from nexlayer_lint.model import Comment, DataPath, Document, Located, Problem, Span, new_tuple
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 500
@@ -109,9 +109,6 @@ _PLACEHOLDER = Located(None, Span(1, 1, 1, 1))  # holds a collection's place in 
 # The first characters of the plain scalars that a YAML 1.1 trap (NX005) can match.
 _YAML11_FIRST = frozenset("yYnNoO0123456789+-")
 assert not _RULES_ANYWHERE, "the builder's shortcut for text needs every YAML 1.2 rule to have first characters"
-# tuple.__new__(Span, fields) builds a named tuple without the Python-level __new__: the builder
-# makes two or three per value.
-_new = tuple.__new__
 
 
 if CParser is not None:
@@ -518,7 +515,7 @@ class _EventBuilder:
             style = event.style or ""
             value = event.value
             span = _after_colon(key) if key is not None and not style and not value else _marks_span(start, end)
-            self.positions[path] = _new(Located, (key, span, style))
+            self.positions[path] = new_tuple(Located, (key, span, style))
             if style or span.end_line > span.line:
                 self.string_spans.append(span)
                 if style:
@@ -553,7 +550,7 @@ class _EventBuilder:
                 mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
                 child = next_event()
             result = mapping
-        positions[path] = _new(Located, (key, _marks_span(start, child.end_mark), None))  # child: the end event
+        positions[path] = new_tuple(Located, (key, _marks_span(start, child.end_mark), None))  # child: the end event
         return result
 
 
@@ -715,15 +712,14 @@ def _node_span(node: Any) -> Span:
 
 
 def _marks_span(start: Any, end: Any) -> Span:
-    # ruamel marks are 0-based; this is the one place they become 1-based. tuple.__new__ skips
-    # the named tuple's Python-level __new__: the loader makes a Span for most values of a file.
-    return _new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+    # ruamel marks are 0-based; this is the one place they become 1-based.
+    return new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
 
 
 def _after_colon(key: Span) -> Span:
     # `key:` with no value: libyaml marks the empty scalar after the colon, the pure parser at
     # the next token; both builds point just after the key's colon.
-    return _new(Span, (key.end_line, key.end_col + 1, key.end_line, key.end_col + 1))
+    return new_tuple(Span, (key.end_line, key.end_col + 1, key.end_line, key.end_col + 1))
 
 
 def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:

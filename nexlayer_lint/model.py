@@ -19,6 +19,13 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # through exec(), about 1.3 ms each at every start-up, and a named tuple is also built several
 # times faster (the loader makes two or three Spans per value of every file). Change one with
 # `_replace`, read it as a dict with `_asdict`.
+# `new_tuple(Span, (line, col, end_line, end_col))` is `Span(line, col, end_line, end_col)`: a named
+# tuple's generated __new__ does exactly `tuple.__new__(cls, fields)`. Calling it directly skips
+# that Python-level function, which costs twice the tuple itself, where the loader and the checks
+# build them for every value of every file.
+new_tuple = tuple.__new__
+
+
 class Span(NamedTuple):
     """A region of the file. Lines and columns are 1-based; end_col is exclusive."""
 

@@ -91,11 +91,6 @@ def is_literal_secret(value: object) -> bool:
     return _DOC_PLACEHOLDER.fullmatch(value.strip()) is None
 
 
-def _secret_value_paths(data: Any) -> Iterator[DataPath]:
-    """Every path whose value is a secret, whatever that value is (literal or reference)."""
-    return (path for path, _ in _secret_items(data))
-
-
 def _secret_items(data: Any) -> Iterator[tuple[DataPath, Any]]:
     """(path, value) of every secret value, in document order. The value is the node the path
     leads to, as `get_in(data, path)` would find it (every step here exists and has its type)."""
@@ -308,12 +303,8 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
     return hide
 
 
-def _literal_values_in(data: Any) -> set[str]:
-    """The single-line literal secret values, long enough to search for without masking noise."""
-    return _literal_values(_secret_items(data))
-
-
 def _literal_values(items: Iterable[tuple[DataPath, Any]]) -> set[str]:
+    """The single-line literal secret values, long enough to search for without masking noise."""
     found = set()
     for _, value in items:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -326,7 +317,7 @@ def _literal_values(items: Iterable[tuple[DataPath, Any]]) -> set[str]:
 def redact_data(data: Any) -> Any:
     """A deep copy of `data` with every literal secret value replaced by a placeholder of its type."""
     redacted = copy.deepcopy(data)
-    for path in list(_secret_value_paths(redacted)):
+    for path, _ in list(_secret_items(redacted)):
         parent = get_in(redacted, path[:-1])
         value = parent[path[-1]]
         if isinstance(value, str):
@@ -338,7 +329,7 @@ def redact_data(data: Any) -> Any:
             # a wrong shape, but it may still hold the secret: keep the type, drop the content
             parent[path[-1]] = type(value)()
     # A password also sits inside other values (`postgresql://app:hunter2@db.pod/x`): star it there too.
-    values = _literal_values_in(data)
+    values = _literal_values(_secret_items(data))
     return _map_strings(redacted, hider(values, whole_words=True)) if values else redacted
 
 

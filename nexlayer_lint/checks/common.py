@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
-from nexlayer_lint.model import DataPath, Document, format_path
+from nexlayer_lint.model import DataPath, Document, format_path, new_tuple
 
 PODS: DataPath = ("application", "pods")
 
@@ -38,10 +38,6 @@ class Pod(NamedTuple):
     vars: tuple[Var, ...]
 
 
-# `new_tuple(Var, (name, value, path))` is `Var(name, value, path)`: a named tuple's generated __new__
-# does exactly `tuple.__new__(cls, (fields...))`. Calling it directly skips that Python-level
-# function, which costs twice the tuple itself; every file builds a dozen pods, vars and images.
-new_tuple = tuple.__new__
 
 
 # One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its

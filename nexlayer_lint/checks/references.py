@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from nexlayer_lint.checks.common import Pod, app_field, describe, new_tuple, pod_vars, pods, value_offset
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks.common import Pod, app_field, describe, pod_vars, pods, value_offset
+from nexlayer_lint.model import Document, Problem, new_tuple
 
 # `db.pod`, `http://api.pod:8000/v1`, `postgresql://u:p@db.pod:5432/x`. Not `docs.pod.example.com`
 # (`.pod` must end the host name) and not `foo.db.pod` (pod names have no dots).
