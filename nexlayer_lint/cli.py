@@ -41,32 +41,6 @@ def main() -> None:
     """
 
 
-def run() -> None:
-    """The console script: `main()`, then leave without tearing the interpreter down.
-
-    Everything a run writes is written by then (reports atomically, the schema cache too), and
-    no exit handler of ours is pending; the teardown would only free memory the OS takes back
-    anyway, about 25 ms after a 1,000-file run. Tests call `main` itself, in-process.
-    """
-    try:
-        main()
-        code: Any = 0
-    except SystemExit as exc:
-        code = exc.code
-    if not isinstance(code, int):  # `sys.exit("message")`, as Python itself would report it
-        if code is not None:
-            print(code, file=sys.stderr)
-        code = 0 if code is None else 1
-    if "coverage" in sys.modules or sys.gettrace() is not None:
-        sys.exit(code)  # a coverage run or a debugger has exit work of its own to do
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing to keep
-            pass
-    os._exit(code)
-
-
 def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
@@ -159,8 +133,13 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
         sys.exit(EXIT_OK)
 
+    from nexlayer_lint import headstart
+
+    headstart.hand_over(settings, targets)  # before the lint stack's imports: the head start lints meanwhile
+
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter, fails
+    from nexlayer_lint.files import read
     from nexlayer_lint.model import FileResult, RunInfo
     from nexlayer_lint.reporters import ReportOptions, render
     from nexlayer_lint.schema import SchemaLoadError
@@ -173,11 +152,13 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     results: list[FileResult] = []
     workers = 0 if "-" in targets else parallel.workers_for(len(targets), linter)
     if workers > 1:  # a big batch: forked workers, results in the same order
-        results.extend(parallel.lint_files(linter, targets, _read, workers))
+        results.extend(parallel.lint_files(linter, targets, read, workers, headstart.take()))
         targets = []
+    else:
+        headstart.dismiss()  # forked at start-up for what looked like a batch: not needed
     for target in targets:
         name = (stdin_filename or "-") if target == "-" else target
-        raw, error = _read_stdin(settings.max_file_size) if target == "-" else _read(target, settings.max_file_size)
+        raw, error = _read_stdin(settings.max_file_size) if target == "-" else read(target, settings.max_file_size)
         results.append(linter.lint(raw, name) if error is None else FileResult(name, (), "", error))
 
     run = RunInfo(tool_version=__version__, schema=linter.schema.info)
@@ -281,45 +262,6 @@ def _walk(root: str) -> Iterator[str]:
             if name in FILE_NAMES:
                 path = os.path.join(folder, name)
                 yield os.path.relpath(path) if not os.path.isabs(root) else path
-
-
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-
-
-def _read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
-    try:
-        # Opening a named pipe that nobody writes to blocks forever; non-blocking, it opens at once
-        # and reads as empty. A pipe with a writer (`<(cat nexlayer.yaml)`) still reads in full.
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
-        try:
-            # Up to one byte past the limit: enough for the loader to say "too large" without
-            # holding it all. In 64 KiB reads, not one read(limit + 1): that would allocate the
-            # whole limit (10 MiB) for every file, which cost more than reading a typical one.
-            chunks, size = [], 0
-            while size <= limit:
-                try:
-                    chunk = os.read(fd, min(1 << 16, limit + 1 - size))
-                except BlockingIOError:
-                    # A pipe whose writer has not written yet (a regular file never says so): only
-                    # the open had to not wait; reads may. Switched only then, to save two
-                    # system calls on every ordinary file.
-                    os.set_blocking(fd, True)
-                    continue
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-            return b"".join(chunks), None
-        finally:
-            os.close(fd)
-    except FileNotFoundError:
-        return b"", f"{path}: no such file"
-    except IsADirectoryError:
-        return b"", f"{path}: is a directory"
-    except PermissionError:
-        return b"", f"{path}: permission denied"
-    except OSError as exc:
-        return b"", f"{path}: cannot read: {exc.strerror or exc}"
 
 
 def _write_atomically(path: Path, text: str) -> None:

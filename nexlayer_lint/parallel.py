@@ -37,24 +37,44 @@ Reader = Callable[[str, int], tuple[bytes, Any]]
 
 def workers_for(count: int, linter: Any) -> int:
     """How many processes (the parent included) a batch of `count` files deserves; 0 or 1: in-process."""
+    if linter.settings.remote or linter.schema.warning:
+        return 0
+    return processes_for(count)
+
+
+def processes_for(count: int) -> int:
+    """workers_for before the run is known: by the batch's size, the CPUs and fork alone."""
     override = os.environ.get("NEXLAYER_LINT_WORKERS", "")  # for tests and benchmarks
     if override.isdigit():
         wanted = min(int(override), count)
     else:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         wanted = min(cpus, count // MIN_FILES_PER_WORKER)
-    if wanted < 2 or linter.settings.remote or linter.schema.warning or not hasattr(os, "fork"):
-        return 0
-    return wanted
+    return wanted if wanted >= 2 and hasattr(os, "fork") else 0
 
 
-def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int) -> Iterator[FileResult]:
-    """Each path's FileResult, in the order given, linted by `workers` processes (this one included)."""
-    # Small chunks balance the work; each costs a token, a record and a wake-up of the reader.
+def chunked(paths: Sequence[str], workers: int) -> list[list[str]]:
+    """The batch in chunks for the queue: small chunks balance the work, but each costs a token,
+    a record and a wake-up of the reader."""
     size = max(1, min(16, len(paths) // (workers * 8)), -(-len(paths) // _MAX_CHUNKS))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    queue = _queue(len(chunks))
-    children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
+    return [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+
+
+def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int,
+               head_start: Any = None) -> Iterator[FileResult]:
+    """Each path's FileResult, in the order given, linted by `workers` processes (this one included).
+
+    `head_start` (headstart.py), if given, already holds this batch: it is the first child.
+    """
+    early = head_start.adopt(paths) if head_start is not None else None
+    if early is not None:
+        chunks, queue = early.chunks, early.queue
+        first = _Child(early.pid, early.results, early.control, early.rest)
+        children = [first] + [_fork(linter, chunks, queue, read) for _ in range(workers - 2)]
+    else:
+        chunks = chunked(paths, workers)
+        queue = _queue(len(chunks))
+        children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
     done: dict[int, list[FileResult]] = {}
     try:
         for child in children:  # threads only after the last fork
@@ -79,11 +99,16 @@ def _queue(count: int) -> int:
         fd_read, fd_write = os.pipe()
     except OSError:
         return -1
+    fill_queue(fd_write, count)
+    return fd_read
+
+
+def fill_queue(fd_write: int, count: int) -> None:
+    """Write the tokens 0..count-1 and close the write end (4 bytes a token: never more than the pipe holds)."""
     try:
         os.write(fd_write, b"".join(_TOKEN.pack(i) for i in range(count)))
     finally:
         os.close(fd_write)  # once the tokens are gone, every reader sees the end of the queue
-    return fd_read
 
 
 def _claims(queue: int) -> Iterator[int]:
@@ -93,10 +118,15 @@ def _claims(queue: int) -> Iterator[int]:
 
 
 class _Child:
-    """A forked child's pid and the read end of its pipe, drained into memory by a thread."""
+    """A forked child's pid and the read end of its pipe, drained into memory by a thread.
 
-    def __init__(self, pid: int, fd: int) -> None:
+    A head start (headstart.py) whose batch was too big for its pipe is first sent the rest,
+    `message` down `control`, by the same thread: the parent's own linting never waits on it.
+    """
+
+    def __init__(self, pid: int, fd: int, control: int = -1, message: bytes = b"") -> None:
         self.pid, self.fd = pid, fd
+        self.control, self.message = control, message
         self.data: list[bytes] = []
         self.thread: Any = None
 
@@ -110,6 +140,9 @@ class _Child:
 
     def _drain(self) -> None:
         try:
+            if self.control >= 0:
+                control, self.control = self.control, -1
+                _send(control, self.message)  # a child that died meanwhile: BrokenPipeError, nothing to drain
             while data := os.read(self.fd, 1 << 16):
                 self.data.append(data)
         except OSError:
@@ -142,6 +175,19 @@ class _Child:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+        if self.control >= 0:  # never started: the child got no work, and is gone now anyway
+            os.close(self.control)
+            self.control = -1
+
+
+def _send(fd: int, data: bytes) -> None:
+    """Write all of `data` to a pipe and close it (the reader takes it as one message at EOF)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader) -> _Child:
@@ -158,18 +204,23 @@ def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader
     if pid:
         os.close(fd_write)
         return _Child(pid, fd_read)
-    # The child: take chunks, send each one's results, and leave without running the parent's
-    # exit handlers or flushing its inherited buffers (os._exit).
+    # The child: serve, and leave without running the parent's exit handlers or flushing its
+    # inherited buffers (os._exit).
     status = 1
     try:
         os.close(fd_read)
-        with os.fdopen(fd_write, "wb") as out:
-            for index in _claims(queue):
-                marshal.dump((index, [_encode(_lint_one(linter, path, read)) for path in chunks[index]]), out)
-                out.flush()  # a finished chunk is the parent's even if this process dies next
+        serve(linter, chunks, queue, fd_write, read)
         status = 0
     finally:
         os._exit(status)
+
+
+def serve(linter: Any, chunks: Sequence[Sequence[str]], queue: int, results: int, read: Reader) -> None:
+    """A worker's loop: take chunks from the queue, send each one's results down `results` (closed at the end)."""
+    with os.fdopen(results, "wb") as out:
+        for index in _claims(queue):
+            marshal.dump((index, [_encode(_lint_one(linter, path, read)) for path in chunks[index]]), out)
+            out.flush()  # a finished chunk is the parent's even if this process dies next
 
 
 def _lint_one(linter: Any, path: str, read: Reader) -> FileResult:
