@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -157,8 +156,21 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
         validator = build_validator(schema, check_schema=check_schema)
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
-    info = SchemaInfo(source, location, schema_version(schema), hashlib.sha256(raw).hexdigest())
+    info = SchemaInfo(source, location, schema_version(schema), sha256_hex(raw))
     return validator, info
+
+
+def sha256_hex(raw: bytes) -> str:
+    """hashlib.sha256(raw).hexdigest() without importing hashlib, which loads OpenSSL: about 5 ms
+    of every run's start. CPython's built-in sha256 gives the same digest (tests/test_schema.py)."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found, no-redef]  # 3.10, 3.11
+        except ImportError:  # a build without it
+            from hashlib import sha256
+    return sha256(raw).hexdigest()
 
 
 @functools.cache
@@ -181,7 +193,7 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
         except SchemaLoadError as exc:
             raise SchemaLoadError(f"{location}: {exc.message}") from None
 
-    info = SchemaInfo("bundled", location, schema_version(schema), hashlib.sha256(raw).hexdigest())
+    info = SchemaInfo("bundled", location, schema_version(schema), sha256_hex(raw))
     return LazyValidator(schema, build), info
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import hashlib
 import re
 from pathlib import Path
 
@@ -88,8 +89,14 @@ def test_bundled_schema_identity() -> None:
     assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", bundled["x-nexlayer-lint-version"])
     validator, info = schema.bundled_validator()
     assert info.source == "bundled" and info.version == bundled["x-nexlayer-lint-version"]
-    assert info.location == str(schema.BUNDLED_PATH) and len(info.sha256) == 64
+    assert info.location == str(schema.BUNDLED_PATH)
+    assert info.sha256 == hashlib.sha256(schema.BUNDLED_PATH.read_bytes()).hexdigest()
     assert schema.bundled_validator()[0] is validator  # built once per process
+
+
+def test_the_digest_without_hashlib_is_hashlibs() -> None:
+    for raw in (b"", b"abc", bytes(range(256)) * 1000, schema.BUNDLED_PATH.read_bytes()):
+        assert schema.sha256_hex(raw) == hashlib.sha256(raw).hexdigest()
 
 
 def test_every_property_has_a_description_and_every_constraint_a_message() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,6 +67,8 @@ def fingerprints(result: FileResult) -> Iterator[tuple[Diagnostic, str]]:
     keeps every fingerprint, while editing the offending line makes a new one. A counter makes
     exact look-alikes unique, in file order.
     """
+    import hashlib  # here: it loads OpenSSL, which only the formats with fingerprints need
+
     seen: dict[str, int] = {}
     path = relative_posix(result.path)
     for diag in result.diagnostics:
