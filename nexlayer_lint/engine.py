@@ -112,9 +112,13 @@ class Linter:
             # up to the last diagnostic can be shown, so only those are kept (a 10 MiB file stays cheap).
             last = max((d.end_line for d in diagnostics), default=0)
             masked = secrets.mask_unparsed(_first_lines(_text_of(source), last))
-        else:
+        elif diagnostics:
             masked = secrets.mask_text(document)
             diagnostics = _scrub(diagnostics, document)
+        else:
+            # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
+            # would never be read, and masking is about a tenth of linting one.
+            masked = ""
         error = "; ".join(internal) or None
         if error and document is not None:
             # an exception's text may quote the value a check choked on

@@ -172,7 +172,8 @@ class SchemaInfo(NamedTuple):
 
 
 class FileResult(NamedTuple):
-    """One linted file: its diagnostics, and its text with secret values masked (for code frames)."""
+    """One linted file: its diagnostics, and its text with secret values masked for their code
+    frames (empty when there is no diagnostic to frame)."""
 
     path: str
     diagnostics: tuple[Diagnostic, ...]

@@ -73,7 +73,8 @@ def test_no_crash_and_every_diagnostic_inside_the_file(corpus_results) -> None:
             )
             if not inside:
                 bad.append(f"{name}: {d.code} at {d.line}:{d.col}-{d.end_line}:{d.end_col}")
-        assert len(result.masked_text.splitlines()) == len(text.splitlines()), name
+        # the masked text is made for code frames, so only for a file with something to frame
+        assert len(result.masked_text.splitlines()) == (len(text.splitlines()) if result.diagnostics else 0), name
     assert bad == []
 
 
@@ -105,7 +106,9 @@ def test_no_secret_value_in_any_message(corpus_results) -> None:
             for value in values:
                 if value in d.message or value in (d.hint or ""):
                     leaks.append(f"{name}: {d.code}")
+        masked = secrets.mask_text(doc)  # what a code frame of this file would show, findings or not
+        assert result.masked_text in (masked, ""), name
         for value in values:
             word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])")
-            assert not word.search(result.masked_text), f"{name}: a secret is left in the masked text"
+            assert not word.search(masked), f"{name}: a secret is left in the masked text"
     assert leaks == []

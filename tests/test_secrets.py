@@ -172,3 +172,16 @@ def test_mask_text_hides_the_secret_where_it_is_repeated_as_a_whole_word() -> No
     assert masked[4] == "        POSTGRES_PASSWORD: ********"
     assert masked[5] == "        DATABASE_URL: postgresql://app:********@db.pod/x"
     assert masked[6] == "        OTHER: s3cr3tpwx"  # not the same word
+
+
+def test_a_file_result_carries_masked_text_only_when_a_diagnostic_can_frame_it() -> None:
+    from nexlayer_lint.engine import lint
+    from tests.conftest import CLEAN
+
+    clean = lint(CLEAN)
+    assert clean.diagnostics == () and clean.masked_text == ""  # never read: never made
+    with_secret = CLEAN.replace("      path: /\n", "      path: /\n      vars:\n        DB_PASSWORD: hunter2hunter2\n")
+    found = lint(with_secret)
+    assert [d.code for d in found.diagnostics] == ["NX213"]
+    doc, _ = loader.load(with_secret, "nexlayer.yaml")
+    assert found.masked_text == mask_text(doc) and "hunter2hunter2" not in found.masked_text
