@@ -11,7 +11,8 @@ pipe as one marshal record (plain tuples: marshal is built in, pickle would cost
 import); a thread per pipe drains it, so no child ever waits on a full pipe. If a child dies,
 the parent lints the chunks it took and did not report. Where fork is not available (Windows)
 or the run has per-run state (a remote check, a schema warning that goes with the first file),
-the caller lints in-process.
+the caller lints in-process. A worker forked at start-up (headstart.py) already holding this
+batch is adopted as the first child instead of forking one.
 """
 
 from __future__ import annotations
