@@ -353,3 +353,16 @@ def test_long_values_are_not_remembered() -> None:
     lint_diags(REMEMBERED.format(long="y", port=8000))
     assert asked() == before + 2
 
+
+
+IMAGEISH = st.text(alphabet=":/@.<% >REGISTRYlocahst1 \t", max_size=24)
+IMAGES = ["postgres", "postgres:16", "postgres:latest", "ghcr.io/a/b:1@sha256:0", "localhost:5000/app",
+          "localhost:5000/app:1", "host:5000/a/b", "a/b:c/d", "<% REGISTRY %>/a:1", "<%REGISTRY%>/a", "a@b:c",
+          " postgres:16 ", "a:", ":", "@", "a/b:", "registry:5000", "x:1/y@z:2"]
+
+
+@BOUNDED
+@given(st.one_of(IMAGEISH, st.sampled_from(IMAGES)))
+def test_image_tag_is_parse_image(image: str) -> None:
+    # unpinned_image decides a pinned image from image_tag alone, before it parses the image
+    assert common.image_tag(image) == common.parse_image(image).tag

@@ -137,6 +137,15 @@ def parse_image(image: str) -> ImageRef:
     return new_tuple(ImageRef, (registry, name, tag, digest))
 
 
+def image_tag(image: str) -> str:
+    """`parse_image(image).tag`, without building the whole reference: the text after the last `:`
+    of the part before any `@`, when that text has no `/`. Exact: when parse_image takes off a
+    registry, a `:` after it is also the last `:` of the whole part; a `:` only in the registry
+    (`localhost:5000/app`) leaves a `/` after it, and parse_image finds no tag either."""
+    _, colon, tag = image.strip().partition("@")[0].rpartition(":")
+    return tag if colon and "/" not in tag else ""
+
+
 _DOCKER_HUB = {"", "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 
 

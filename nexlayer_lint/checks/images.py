@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import TEMPLATE, is_placeholder_image, parse_image, pods
+from nexlayer_lint.checks.common import TEMPLATE, image_tag, is_placeholder_image, parse_image, pods
 from nexlayer_lint.model import Document, Problem
 
 
@@ -14,9 +14,10 @@ def unpinned_image(doc: Document) -> Iterator[Problem]:
         image = pod.data.get("image")
         if not isinstance(image, str) or not image.strip() or is_placeholder_image(image):
             continue
-        ref = parse_image(image)
-        if ref.tag and ref.tag.lower() != "latest":
+        tag = image_tag(image)  # parse_image(image).tag, cheaper: most images are pinned
+        if tag and tag.lower() != "latest":
             continue  # pinned: the usual case, so it is decided before the exemptions below
+        ref = parse_image(image)
         if ref.digest or not ref.repository or ("<%" in ref.tag and TEMPLATE.search(ref.tag)) or "${" in image:
             continue
         if not ref.tag:
