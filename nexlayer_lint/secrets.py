@@ -81,14 +81,14 @@ def is_reference(value: object) -> bool:
 
 def is_literal_secret(value: object) -> bool:
     """A value that would put a credential in the file: non-empty, scalar, not a reference."""
+    if isinstance(value, str):  # the usual case, asked first: no str is also a bool or a number
+        if not value.strip() or is_reference(value):
+            return False
+        # `<your token here>`: a documentation placeholder holds nothing to leak.
+        return _DOC_PLACEHOLDER.fullmatch(value.strip()) is None
     if isinstance(value, bool) or value is None:
         return False
-    if isinstance(value, (int, float)):
-        return True
-    if not isinstance(value, str) or not value.strip() or is_reference(value):
-        return False
-    # `<your token here>`: a documentation placeholder holds nothing to leak.
-    return _DOC_PLACEHOLDER.fullmatch(value.strip()) is None
+    return isinstance(value, (int, float))
 
 
 def _secret_items(data: Any) -> Iterator[tuple[DataPath, Any]]:

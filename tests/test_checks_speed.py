@@ -366,3 +366,21 @@ IMAGES = ["postgres", "postgres:16", "postgres:latest", "ghcr.io/a/b:1@sha256:0"
 def test_image_tag_is_parse_image(image: str) -> None:
     # unpinned_image decides a pinned image from image_tag alone, before it parses the image
     assert common.image_tag(image) == common.parse_image(image).tag
+
+
+def _literal_secret_by_definition(value: object) -> bool:
+    # is_literal_secret as first written: it now asks whether the value is a str first
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str) or not value.strip() or secrets.is_reference(value):
+        return False
+    return secrets._DOC_PLACEHOLDER.fullmatch(value.strip()) is None
+
+
+@BOUNDED
+@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(alphabet="${}<%> aZ9\n", max_size=12),
+                 st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)))
+def test_literal_secret_is_its_definition(value: object) -> None:
+    assert secrets.is_literal_secret(value) == _literal_secret_by_definition(value)
