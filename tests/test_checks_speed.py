@@ -178,7 +178,6 @@ def test_find_references_on_tricky_values() -> None:
     ]
     for value in values:
         assert references.find_references(value) == _find_by_regex(value), value
-        assert references._memo_references(value) == tuple(_find_by_regex(value)), value
 
 
 def test_find_references_is_linear_in_many_dot_pods() -> None:
@@ -297,62 +296,6 @@ application:
           mountPath: /etc/app/
 """
     assert [code for code, _, _ in lint_codes(text) if code.startswith("NX2")] == ["NX212"]
-
-
-# pod_references remembers find_references' results across documents, for values up to
-# _MEMO_MAX_LEN characters; the definition it keeps is find_references on each value.
-@BOUNDED
-@given(st.lists(st.sampled_from(REFERENCE_PIECES), max_size=10).map("".join))
-def test_remembered_references_are_find_references(value: str) -> None:
-    assert references._memo_references(value) == tuple(references.find_references(value))
-    assert references._memo_references(value) == tuple(references.find_references(value))  # now remembered
-
-
-REMEMBERED = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
-      vars:
-        API_URL: http://api.pod:8000
-        LONG: "{long} api.pod:8000"
-    - name: api
-      image: ghcr.io/acme/api:1.0
-      servicePorts: [{port}]
-"""
-
-
-def test_remembered_references_are_checked_against_each_document() -> None:
-    # The same values in files with other pods: the memo holds what a value says, not what it means.
-    long = "x" * references._MEMO_MAX_LEN
-    ports = [8000, 9000, 8000, 9000]
-    found = [[d.message for d in lint_diags(REMEMBERED.format(long=long, port=port))] for port in ports]
-    assert found[0] == found[2] == []
-    assert found[1] == found[3] == [
-        'var "API_URL" refers to port 8000 of pod "api", which exposes only 9000',
-        'var "LONG" refers to port 8000 of pod "api", which exposes only 9000']
-    no_api = REMEMBERED.format(long=long, port=8000).split("    - name: api")[0]
-    assert [d.message for d in lint_diags(no_api)] == [
-        'var "API_URL" refers to pod "api", which does not exist',
-        'var "LONG" refers to pod "api", which does not exist']
-
-
-def test_long_values_are_not_remembered() -> None:
-    def asked() -> int:
-        info = references._memo_references.cache_info()
-        return info.hits + info.misses
-
-    before = asked()
-    value = "y" * references._MEMO_MAX_LEN + " db.pod"
-    diags = lint_diags(REMEMBERED.format(long=value, port=8000).replace("http://api.pod:8000", value))
-    assert [d.code for d in diags] == ["NX208", "NX208"]
-    assert asked() == before
-    lint_diags(REMEMBERED.format(long="y", port=8000))
-    assert asked() == before + 2
-
 
 
 IMAGEISH = st.text(alphabet=":/@.<% >REGISTRYlocahst1 \t", max_size=24)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -75,19 +74,6 @@ def _interpolated_references(value: str) -> list[Reference]:
             for match in _INTERPOLATION.finditer(value)]
 
 
-# Values come back file after file (`http://api.pod:8000`, one DATABASE_URL in every service of a
-# project: about half of the corpus's reference values repeat an earlier file's), and
-# find_references is a pure function of the string, so pod_references remembers the last few
-# hundred results, as tuples that no caller can change. Only short values, so that what the cache
-# keeps alive stays small however long a file's values are.
-_MEMO_MAX_LEN = 256
-
-
-@functools.lru_cache(maxsize=512)
-def _memo_references(value: str) -> tuple[Reference, ...]:
-    return tuple(find_references(value))
-
-
 def _resolve(name: str, by_name: dict[str, Pod], app: object) -> Pod | None:
     name = name.lower()
     if name in by_name:
@@ -118,7 +104,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
             # Exact pre-filter: _HOST needs a literal `.pod`, _INTERPOLATION a `${` and a `:`.
             if not isinstance(value, str) or (".pod" not in value and ("${" not in value or ":" not in value)):
                 continue
-            for ref in _memo_references(value) if len(value) <= _MEMO_MAX_LEN else find_references(value):
+            for ref in find_references(value):
                 target = _resolve(ref.name, by_name, app)
                 if target is None:
                     field = describe(doc, var.path)
