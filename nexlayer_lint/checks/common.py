@@ -35,9 +35,8 @@ class Pod(NamedTuple):
     data: dict[str, Any]
     path: DataPath
     name: str  # its `name`, or `#<n>` (1-based) when it has none
+    # vars as a mapping (`NAME: value`) or a list (`- key: NAME` / `value: ...`, or `- NAME: value`)
     vars: tuple[Var, ...]
-
-
 
 
 # One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its
@@ -74,11 +73,6 @@ def app_field(doc: Document, key: str) -> Any:
     data = doc.data
     app = data.get("application") if isinstance(data, dict) else None
     return app.get(key) if isinstance(app, dict) else None
-
-
-def pod_vars(pod: Pod) -> tuple[Var, ...]:
-    """Vars as a mapping (`NAME: value`) or a list (`- key: NAME` / `value: ...`, or `- NAME: value`)."""
-    return pod.vars
 
 
 def _vars_of(data: dict[str, Any], path: DataPath) -> tuple[Var, ...]:

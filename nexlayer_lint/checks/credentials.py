@@ -17,7 +17,7 @@ TOKEN = ("application", "registryLogin", "personalAccessToken")
 def plaintext_secret(doc: Document) -> Iterator[Problem]:
     """NX213: a literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     for pod in pods(doc):
-        for var in pod.vars:  # pod_vars(pod), without a call per pod
+        for var in pod.vars:
             if not is_secret_var_name(var.name) or not is_literal_secret(var.value):
                 continue
             yield Problem(

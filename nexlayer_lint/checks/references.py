@@ -99,7 +99,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
         return
     app = app_field(doc, "name")
     for pod in all_pods:
-        for var in pod.vars:  # pod_vars(pod), without a call per pod
+        for var in pod.vars:
             value = var.value
             # Exact pre-filter: _HOST needs a literal `.pod`, _INTERPOLATION a `${` and a `:`.
             if not isinstance(value, str) or (".pod" not in value and ("${" not in value or ":" not in value)):
