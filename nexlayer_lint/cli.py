@@ -1,4 +1,4 @@
-"""The command line: click commands; the only place that exits.
+"""The command line: click commands; with console.py (the script around them), the only place that exits.
 
 Heavy modules (the engine, ruamel.yaml, jsonschema, HTTP) are imported inside the commands, so
 `--version` and `--help` start in milliseconds.
