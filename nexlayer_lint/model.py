@@ -173,7 +173,8 @@ class SchemaInfo(NamedTuple):
 
 class FileResult(NamedTuple):
     """One linted file: its diagnostics, and its text with secret values masked for their code
-    frames (empty when there is no diagnostic to frame)."""
+    frames (empty when there is no diagnostic to frame; `secrets.mask_text(document)` makes it
+    for any document)."""
 
     path: str
     diagnostics: tuple[Diagnostic, ...]
