@@ -262,24 +262,9 @@ class _Compiler:
             raise Unsupported(f"$ref {value!r}")
         if value not in self.refs:
             self.refs[value] = lambda x: True  # a placeholder while compiling a recursive $ref
-            self.refs[value] = self.compile(self._pointer(value[1:]))
+            self.refs[value] = self.compile(_pointer(self.root, value[1:]))
         refs = self.refs
         return lambda x: refs[value](x)
-
-    def _pointer(self, pointer: str) -> Any:
-        """The subschema a local JSON pointer names (`/$defs/pod`); no anchors, no escapes in URIs."""
-        if "%" in pointer or (pointer and not pointer.startswith("/")):
-            raise Unsupported(f"$ref #{pointer}")
-        node = self.root
-        for part in pointer.split("/")[1:] if pointer else []:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise Unsupported(f"$ref #{pointer} does not resolve")
-        return node
 
 
 # A type name -> a test of the variable `{v}`; `type(v) is int` first because it is the common case
@@ -356,7 +341,7 @@ class _Generator:
             raise Unsupported(f"$ref {ref!r}")
         if ref not in self.refs:
             self.refs[ref] = name = self.new_name("_f")
-            self.function(self._pointer(ref[1:]), name)
+            self.function(_pointer(self.root, ref[1:]), name)
         return self.refs[ref]
 
     def block(self, node: Any, v: str, depth: int) -> list[str]:
@@ -513,20 +498,21 @@ class _Generator:
     def k__ref(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         return "", [f"if not {self.ref_function(value)}({v}): return False"]
 
-    def _pointer(self, pointer: str) -> Any:
-        """The subschema a local JSON pointer names (`/$defs/pod`); no anchors, no escapes in URIs."""
-        if "%" in pointer or (pointer and not pointer.startswith("/")):
-            raise Unsupported(f"$ref #{pointer}")
-        node = self.root
-        for part in pointer.split("/")[1:] if pointer else []:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise Unsupported(f"$ref #{pointer} does not resolve")
-        return node
+
+def _pointer(root: Any, pointer: str) -> Any:
+    """The subschema a local JSON pointer names (`/$defs/pod`); no anchors, no escapes in URIs."""
+    if "%" in pointer or (pointer and not pointer.startswith("/")):
+        raise Unsupported(f"$ref #{pointer}")
+    node = root
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise Unsupported(f"$ref #{pointer} does not resolve")
+    return node
 
 
 def _schemas(value: Any) -> list:
