@@ -227,12 +227,8 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         # built when first asked for (most valid files never are), except when the text has
         # directive comments: telling them from a `#` inside a string needs the string spans.
         built = _from_events(text, positions=DIRECTIVE in text)
-    except MarkedYAMLError as exc:
-        return None, [_from_marked(exc, text)]
-    except ReaderError as exc:
-        return None, [_unreadable(exc, text)]
-    except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
-        return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
+    except _PARSE_ERRORS as exc:
+        return None, [_parse_problem(exc, text)]
     if built is not None:
         data, positions, string_spans, problems = built
         if data is _EMPTY:
@@ -303,12 +299,8 @@ def _load_composed(text: str, path: str) -> tuple[Document | None, list[Problem]
     problems: list[Problem] = []
     try:
         root = _compose(text, problems)
-    except MarkedYAMLError as exc:
-        return None, [_from_marked(exc, text)]
-    except ReaderError as exc:
-        return None, [_unreadable(exc, text)]
-    except (YAMLError, ValueError, TypeError, IndexError) as exc:  # parser bugs on hostile input
-        return None, [_syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))]
+    except _PARSE_ERRORS as exc:
+        return None, [_parse_problem(exc, text)]
     if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null" and not root.style):
         return None, problems + [_empty()]
 
@@ -745,6 +737,19 @@ def _span_at(text: str, index: int) -> Span:
 
 def _syntax(message: str, span: Span, hint: str | None = None) -> Problem:
     return Problem("NX001", message, span=span, hint=hint)
+
+
+# What parsing may raise: ruamel's errors, and the odd bug on hostile input.
+_PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
+
+
+def _parse_problem(exc: Exception, text: str) -> Problem:
+    """The NX001 for an exception of _PARSE_ERRORS, at its mark when it has one."""
+    if isinstance(exc, MarkedYAMLError):
+        return _from_marked(exc, text)
+    if isinstance(exc, ReaderError):
+        return _unreadable(exc, text)
+    return _syntax(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))
 
 
 def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
