@@ -373,12 +373,19 @@ def mask_unparsed(text: str) -> str:
             continue
         if secret_item_indent is not None and (indent < secret_item_indent or body.lstrip().startswith("-")):
             secret_item_indent = None
-        for match in _KEY.finditer(body):
-            key, value = match.group("key"), body[match.end():]
-            if key == "key" and is_secret_var_name(value.strip().strip("\"'")):
+        matches = list(_KEY.finditer(body))
+        # A `key: SECRET_NAME` makes the item's `value:` secret, even one written before it on
+        # the same line (`{value: x, key: DB_PASSWORD}`). The name is the value's first flow item:
+        # the rest of a broken one-line file is not a name, however secret its words look.
+        for match in matches:
+            if match.group("key") == "key" and is_secret_var_name(_first_item(body[match.end():])):
                 secret_item_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
                 _mask_pending(lines, number, secret_item_indent)
                 break
+        for match in matches:
+            key, value = match.group("key"), body[match.end():]
+            if key == "key":
+                continue
             secret = key in ("personalAccessToken", "data") or is_secret_var_name(key) or (
                 key == "value" and secret_item_indent is not None)
             if not secret:
@@ -388,12 +395,17 @@ def mask_unparsed(text: str) -> str:
                 block_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
             elif not is_reference(literal):
                 # the whole rest, and its first item as a flow mapping or a broken `a: b` would end it
-                found.update((literal, re.split(r"[,}\]]|:[ \t]", literal)[0].strip().strip("\"'")))
+                found.update((literal, _first_item(literal)))
                 # to the end of the line: in a broken flow mapping the value's end is a guess
                 lines[number] = body[:match.end()] + "*" * (len(body) - match.end()) + line[len(body):]
             break
     masked = "".join(lines)
     return hide_values(masked, found, whole_words=True)
+
+
+def _first_item(value: str) -> str:
+    """The text up to the end of a flow item (`,` `}` `]`) or a `key: ` inside it, unquoted."""
+    return re.split(r"[,}\]]|:[ \t]", value.split(" #")[0])[0].strip().strip("\"'")
 
 
 def _mask_pending(lines: list[str], number: int, item_indent: int) -> None:

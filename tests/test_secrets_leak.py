@@ -85,6 +85,11 @@ UNPARSEABLE = {
     "flow": f"application: {{pods: [{{vars: {{DB_PASSWORD: {CANARIES['flow']}, X: 1}}]}}\n",
     "quoted-key": f"application:\n  \"API_KEY\": '{CANARIES['jwt']}' # note\n  - x\n",
     "repeat": f"DB_PASSWORD: {CANARIES['password']}\nurl: postgres://u:{CANARIES['password']}@db\nx: [\n",
+    # one broken line: the `key:` item's value is not a secret name, however secret the rest looks
+    "one-line": (f"{{application: {{pods: [{{key: [], vars: {{DB_PASSWORD: {CANARIES['password']}}}}}], "
+                 f"x: ${{DB_PASSWORD}}}}}}\n"),
+    "flow-key-then-value": f"application: {{vars: [{{key: DB_PASSWORD, value: {CANARIES['flow']}}}]\n",
+    "flow-value-then-key": f"application: {{vars: [{{value: {CANARIES['flow']}, key: DB_PASSWORD}}]\n",
 }
 FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
 
