@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from nexlayer_lint import loader, model, secrets
 from nexlayer_lint.checks import common, references, storage
 from nexlayer_lint.checks.registry import misplaced_registry_template, unknown_template
-from tests.conftest import lint_codes, lint_diags, shared_dir
+from tests.conftest import CLEAN, lint_codes, lint_diags, shared_dir
 
 BOUNDED = settings(max_examples=500, deadline=None)
 PATHISH = st.text(alphabet="/.ab", max_size=12)
@@ -59,14 +59,7 @@ def test_hider_skips_only_values_that_do_not_occur(values: list[str], text: str,
             assert set(hidden[match.start():match.end()]) == {"*"}
 
 
-ESCAPED_TEMPLATE = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
+ESCAPED_TEMPLATE = CLEAN + """\
       vars:
         SITE: "\\x3c% DOMAIN %>"
         HOME: "<\\u0025 HOST %>"
@@ -110,14 +103,7 @@ def test_caches_follow_the_document() -> None:
 
 
 def test_interpolated_reference_needs_no_dot_pod() -> None:
-    text = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
+    text = CLEAN + """\
       vars:
         API: "${api:8000}"
         SELF: "x${web:81}"
