@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -89,6 +88,8 @@ class HeadStart:
     def dismiss(self) -> None:
         """Kill and reap the child, and close the parent's ends of the pipes."""
         if self.pid:
+            import signal  # here, not at start-up: every run imports this module, few dismiss
+
             try:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
