@@ -96,6 +96,20 @@ def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert [r.path for r in together] == paths
 
 
+def test_a_record_torn_by_a_dying_child_is_dropped_and_the_ones_before_kept() -> None:
+    whole = [parallel._encode(parallel.FileResult(f"{i}/nexlayer.yaml", (), "", None)) for i in range(2)]
+    records = [parallel.marshal.dumps((index, [record])) for index, record in enumerate(whole)]
+    sent = b"".join(parallel._LENGTH.pack(len(r)) + r for r in records)
+    for cut in (len(sent) - 1, len(sent) - len(records[1]) - 2):  # inside the last record, inside its length
+        read_end, write_end = os.pipe()
+        os.write(write_end, sent[:cut])
+        os.close(write_end)
+        child = parallel._Child(0, read_end)
+        child.start()
+        assert [(index, [r.path for r in results]) for index, results in child.results()] == [(0, ["0/nexlayer.yaml"])]
+        child.stop()
+
+
 def test_stopping_early_leaves_no_child_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     paths = make_batch(tmp_path, 40)
