@@ -20,23 +20,21 @@ PIPELINE_PLACEHOLDER = re.compile(
 )
 
 
-# Pod and Var are named tuples, not frozen dataclasses: a document's pods and vars are built once
-# (see pods()) but for every file, and a named tuple is built several times faster.
-class Var(NamedTuple):
-    """One environment variable of a pod, in either form of `vars`."""
-
-    name: str
-    value: Any
-    path: DataPath  # the path of the value
+# One environment variable of a pod, in either form of `vars`: (name, value, path of the value).
+# A plain tuple, unpacked where it is read: one is built for every var of every file, and a named
+# tuple costs about twice as much to build and to read.
+Var = tuple[str, Any, DataPath]
 
 
+# Pod is a named tuple, not a frozen dataclass: a document's pods are built once (see pods()) but
+# for every file, and a named tuple is built several times faster.
 class Pod(NamedTuple):
     index: int
     data: dict[str, Any]
     path: DataPath
     name: str  # its `name`, or `#<n>` (1-based) when it has none
     # vars as a mapping (`NAME: value`) or a list (`- key: NAME` / `value: ...`, or `- NAME: value`)
-    vars: tuple[Var, ...]
+    vars: list[Var]
 
 
 # One-entry caches keyed on the Document object itself (compared with `is`, never hashed: its
@@ -75,28 +73,28 @@ def app_field(doc: Document, key: str) -> Any:
     return app.get(key) if isinstance(app, dict) else None
 
 
-def _vars_of(data: dict[str, Any], path: DataPath) -> tuple[Var, ...]:
+def _vars_of(data: dict[str, Any], path: DataPath) -> list[Var]:
     variables = data.get("vars")
     base = path + ("vars",)
     if isinstance(variables, dict):
-        return tuple([new_tuple(Var, (name, value, base + (name,))) for name, value in variables.items()])
+        return [(name, value, base + (name,)) for name, value in variables.items()]
     found = []
     if isinstance(variables, list):
         for k, item in enumerate(variables):
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("key"), str):
-                found.append(new_tuple(Var, (item["key"], item.get("value"), base + (k, "value"))))
+                found.append((item["key"], item.get("value"), base + (k, "value")))
             elif len(item) == 1:
                 ((name, value),) = item.items()
-                found.append(new_tuple(Var, (name, value, base + (k, name))))
-    return tuple(found)
+                found.append((name, value, base + (k, name)))
+    return found
 
 
 def var_value(pod: Pod, name: str) -> Any:
-    for var in pod.vars:
-        if var.name == name:
-            return var.value
+    for var_name, value, _ in pod.vars:
+        if var_name == name:
+            return value
     return None
 
 

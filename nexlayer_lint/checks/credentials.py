@@ -17,14 +17,14 @@ TOKEN = ("application", "registryLogin", "personalAccessToken")
 def plaintext_secret(doc: Document) -> Iterator[Problem]:
     """NX213: a literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     for pod in pods(doc):
-        for var in pod.vars:
-            if not is_secret_var_name(var.name) or not is_literal_secret(var.value):
+        for name, value, path in pod.vars:
+            if not is_secret_var_name(name) or not is_literal_secret(value):
                 continue
             yield Problem(
                 "NX213",
-                f'{describe(doc, var.path)} of pod "{pod.name}" holds a literal secret',
-                path=var.path,
-                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(var.name)}}}" '
+                f'{describe(doc, path)} of pod "{pod.name}" holds a literal secret',
+                path=path,
+                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(name)}}}" '
                      "here; rotate it if this file was ever pushed",
             )
 

@@ -12,11 +12,13 @@ def unpinned_image(doc: Document) -> Iterator[Problem]:
     """NX215: without a tag (or with `latest`) every deploy may run a different image."""
     for pod in pods(doc):
         image = pod.data.get("image")
-        if not isinstance(image, str) or not image.strip() or is_placeholder_image(image):
+        if not isinstance(image, str):
             continue
         tag = image_tag(image)  # parse_image(image).tag, cheaper: most images are pinned
         if tag and tag.lower() != "latest":
-            continue  # pinned: the usual case, so it is decided before the exemptions below
+            continue  # pinned: the usual case, decided first, as a pinned image is skipped anyway
+        if not image.strip() or is_placeholder_image(image):
+            continue
         ref = parse_image(image)
         if ref.digest or not ref.repository or ("<%" in ref.tag and TEMPLATE.search(ref.tag)) or "${" in image:
             continue

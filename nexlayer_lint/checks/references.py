@@ -58,27 +58,38 @@ def _host_references(value: str) -> list[Reference]:
         start = lower + len(value[lower:at].rstrip(_NAME_CHARS))
         match = _HOST.match(value, start) if start >= searched_to else None
         if match:
-            name, port = match.group(1, 2)
-            start, end = match.span(1)
-            port_start, port_end = match.span(2) if port else (start, end)
-            found.append(new_tuple(Reference, (name, int(port) if port else None, start, end, port_start, port_end)))
+            # The spans follow from where the match is, without asking for them: the name starts
+            # at `start` (the lookbehind takes no characters) and ends at this `.pod`, the first
+            # `.` after `start`; a port is the rest of the match after `.pod:`.
+            port = match.group(2)
             searched_to = match.end()
+            if port:
+                found.append(new_tuple(Reference, (value[start:at], int(port), start, at, at + 5, searched_to)))
+            else:
+                found.append(new_tuple(Reference, (value[start:at], None, start, at, start, at)))
         lower = at + 1
         at = value.find(".pod", lower)
     return found
 
 
 def _interpolated_references(value: str) -> list[Reference]:
-    # finditer is cheap here: the pattern starts with a literal `${`, which the engine skips to.
-    return [new_tuple(Reference, (match.group(1), int(match.group(2)), *match.span(1), *match.span(2)))
-            for match in _INTERPOLATION.finditer(value)]
+    # `_INTERPOLATION.finditer(value)` as a loop of searches, each from the end of the last match
+    # (the pattern has no lookbehind and no empty match): a search costs less than a finditer,
+    # and the usual `${SECRET}` gives none. The engine skips ahead to the literal `${`.
+    found = []
+    match = _INTERPOLATION.search(value)
+    while match:
+        found.append(new_tuple(Reference, (match.group(1), int(match.group(2)), *match.span(1), *match.span(2))))
+        match = _INTERPOLATION.search(value, match.end())
+    return found
 
 
-def _resolve(name: str, by_name: dict[str, Pod], app: object) -> Pod | None:
+def _resolve(name: str, by_name: dict[str, Pod], doc: Document) -> Pod | None:
     name = name.lower()
     if name in by_name:
         return by_name[name]
     # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too.
+    app = app_field(doc, "name")  # read only here: most references name a pod directly
     if isinstance(app, str) and name.startswith(app.lower() + "-"):
         return by_name.get(name[len(app) + 1:])
     return None
@@ -97,17 +108,15 @@ def pod_references(doc: Document) -> Iterator[Problem]:
     by_name = {pod.data["name"].lower(): pod for pod in all_pods if isinstance(pod.data.get("name"), str)}
     if not by_name:
         return
-    app = app_field(doc, "name")
     for pod in all_pods:
-        for var in pod.vars:
-            value = var.value
+        for _, value, path in pod.vars:
             # Exact pre-filter: _HOST needs a literal `.pod`, _INTERPOLATION a `${` and a `:`.
             if not isinstance(value, str) or (".pod" not in value and ("${" not in value or ":" not in value)):
                 continue
             for ref in find_references(value):
-                target = _resolve(ref.name, by_name, app)
+                target = _resolve(ref.name, by_name, doc)
                 if target is None:
-                    field = describe(doc, var.path)
+                    field = describe(doc, path)
                     names = sorted(by_name)
                     import difflib  # only for a finding: a clean run never needs it
 
@@ -116,8 +125,8 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                     yield Problem(
                         "NX208",
                         f'{field} refers to pod "{ref.name}", which does not exist',
-                        path=var.path, hint=f"{hint}pods: {', '.join(names)}",
-                        offset=value_offset(doc, var.path, ref.start, ref.end),
+                        path=path, hint=f"{hint}pods: {', '.join(names)}",
+                        offset=value_offset(doc, path, ref.start, ref.end),
                     )
                     continue
                 if ref.port is None:
@@ -125,16 +134,16 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                 ports = _ports(target)
                 if not ports or ref.port in ports:
                     continue
-                field = describe(doc, var.path)
+                field = describe(doc, path)
                 listed = ", ".join(str(port) for port in ports)
                 target_name = target.data["name"]
                 yield Problem(
                     "NX209",
                     f'{field} refers to port {ref.port} of pod "{target_name}", which exposes only {listed}',
-                    path=var.path,
+                    path=path,
                     hint=f"use one of the pod's servicePorts ({listed}), "
                          f'or add {ref.port} to servicePorts of pod "{target_name}"',
-                    offset=value_offset(doc, var.path, ref.port_start, ref.port_end),
+                    offset=value_offset(doc, path, ref.port_start, ref.port_end),
                 )
 
 
