@@ -105,7 +105,11 @@ def _ports(pod: Pod) -> list[int]:
 def pod_references(doc: Document) -> Iterator[Problem]:
     """NX208 (unknown pod) and NX209 (port the pod does not expose) for every reference in a var."""
     all_pods = pods(doc)
-    by_name = {pod.data["name"].lower(): pod for pod in all_pods if isinstance(pod.data.get("name"), str)}
+    by_name = {}
+    for pod in all_pods:
+        name = pod.data.get("name")
+        if isinstance(name, str):
+            by_name[name.lower()] = pod
     if not by_name:
         return
     for pod in all_pods:

@@ -54,14 +54,16 @@ def postgres_data_mount(doc: Document) -> Iterator[Problem]:
     data directory, so Postgres must not have its data directory at the mount point."""
     for pod in pods(doc):
         volumes = pod.data.get("volumes")
-        if not isinstance(volumes, list) or not any(_mounts_pg_data(volume) for volume in volumes) \
-                or not is_postgres(pod):
+        if not isinstance(volumes, list):
             continue
+        postgres = None  # asked only once a volume mounts the data directory, as most do not
         for j, volume in enumerate(volumes):
-            if not isinstance(volume, dict):
+            if not _mounts_pg_data(volume):  # False for anything but a mapping
                 continue
-            if not _mounts_pg_data(volume):
-                continue
+            if postgres is None:
+                postgres = is_postgres(pod)
+            if not postgres:
+                break
             mount = volume["mountPath"]
             name = volume.get("name")
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
