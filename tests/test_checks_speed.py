@@ -313,3 +313,34 @@ def _literal_secret_by_definition(value: object) -> bool:
                  st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)))
 def test_literal_secret_is_its_definition(value: object) -> None:
     assert secrets.is_literal_secret(value) == _literal_secret_by_definition(value)
+
+
+
+# pods() keeps each var as (name, value); var_path() works out the path pods() used to build for
+# every var, only for a var that is reported.
+def _vars_by_definition(pod: dict[str, object], path: tuple) -> list[tuple[object, object, tuple]]:
+    variables, base = pod.get("vars"), path + ("vars",)
+    if isinstance(variables, dict):
+        return [(name, value, base + (name,)) for name, value in variables.items()]
+    found = []
+    for k, item in enumerate(variables if isinstance(variables, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("key"), str):
+            found.append((item["key"], item.get("value"), base + (k, "value")))
+        elif isinstance(item, dict) and len(item) == 1:
+            ((name, value),) = item.items()
+            found.append((name, value, base + (k, name)))
+    return found
+
+
+VAR_SCALARS = st.one_of(st.none(), st.integers(0, 2), st.sampled_from(["A", "B", "key", "value", "${A}"]))
+VAR_ITEMS = st.one_of(VAR_SCALARS, st.dictionaries(st.sampled_from(["key", "value", "A", "B"]), VAR_SCALARS, max_size=3))
+
+
+@BOUNDED
+@given(st.one_of(VAR_SCALARS, st.dictionaries(st.sampled_from(["A", "B", "C"]), VAR_SCALARS, max_size=3),
+                 st.lists(VAR_ITEMS, max_size=5)))
+def test_var_path_is_the_path_pods_built(variables: object) -> None:
+    doc = model.Document("x", "", {"application": {"pods": [{"name": "a"}, {"name": "b", "vars": variables}]}}, {})
+    pod = common.pods(doc)[1]
+    assert [(name, value, common.var_path(pod, var)) for var in pod.vars for name, value in [var]] \
+        == _vars_by_definition(pod.data, pod.path)

@@ -20,10 +20,11 @@ PIPELINE_PLACEHOLDER = re.compile(
 )
 
 
-# One environment variable of a pod, in either form of `vars`: (name, value, path of the value).
-# A plain tuple, unpacked where it is read: one is built for every var of every file, and a named
-# tuple costs about twice as much to build and to read.
-Var = tuple[str, Any, DataPath]
+# One environment variable of a pod, in either form of `vars`: (name, value). A plain tuple,
+# unpacked where it is read. The path of its value is asked of var_path() when a check reports
+# it: a mapping's vars are then just its items, listed in C, and pods() no longer builds a path
+# for every var of every file, which cost a third of it.
+Var = tuple[str, Any]
 
 
 # Pod is a named tuple, not a frozen dataclass: a document's pods are built once (see pods()) but
@@ -60,7 +61,7 @@ def pods(doc: Document) -> list[Pod]:
                 path = PODS + (i,)
                 name = item.get("name")
                 found.append(new_tuple(Pod, (i, item, path, name if isinstance(name, str) else f"#{i + 1}",
-                                       _vars_of(item, path))))
+                                       _vars_of(item))))
     _pods_cache = (doc, found)
     return found
 
@@ -73,26 +74,44 @@ def app_field(doc: Document, key: str) -> Any:
     return app.get(key) if isinstance(app, dict) else None
 
 
-def _vars_of(data: dict[str, Any], path: DataPath) -> list[Var]:
+def _vars_of(data: dict[str, Any]) -> list[Var]:
     variables = data.get("vars")
-    base = path + ("vars",)
     if isinstance(variables, dict):
-        return [(name, value, base + (name,)) for name, value in variables.items()]
-    found = []
+        return list(variables.items())
     if isinstance(variables, list):
-        for k, item in enumerate(variables):
-            if not isinstance(item, dict):
-                continue
-            if isinstance(item.get("key"), str):
-                found.append((item["key"], item.get("value"), base + (k, "value")))
-            elif len(item) == 1:
-                ((name, value),) = item.items()
-                found.append((name, value, base + (k, name)))
+        return [(name, value) for name, value, _ in _listed_vars(variables, ())]
+    return []
+
+
+def _listed_vars(variables: list[Any], base: DataPath) -> list[tuple[Any, Any, DataPath]]:
+    """(name, value, path) of each var of a `vars` list, in order: `- key: NAME` / `value: ...`
+    items and single-key `- NAME: value` items; anything else is the schema's to report."""
+    found = []
+    for k, item in enumerate(variables):
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("key"), str):
+            found.append((item["key"], item.get("value"), base + (k, "value")))
+        elif len(item) == 1:
+            ((name, value),) = item.items()
+            found.append((name, value, base + (k, name)))
     return found
 
 
+def var_path(pod: Pod, var: Var) -> DataPath:
+    """The path of the value of `var`, which must be one of `pod.vars` itself (each is a tuple of
+    its own, so `is` finds its place among vars of one name): worked out again from the pod's
+    `vars` the way pods() read them, as only a check that reports a var needs it."""
+    variables = pod.data["vars"]  # the pod has a var, so it has `vars`
+    base = pod.path + ("vars",)
+    if isinstance(variables, dict):
+        return base + (var[0],)
+    k = next(k for k, each in enumerate(pod.vars) if each is var)
+    return _listed_vars(variables, base)[k][2]
+
+
 def var_value(pod: Pod, name: str) -> Any:
-    for var_name, value, _ in pod.vars:
+    for var_name, value in pod.vars:
         if var_name == name:
             return value
     return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import app_field, describe, pods
+from nexlayer_lint.checks.common import app_field, describe, pods, var_path
 from nexlayer_lint.model import Document, Problem
 from nexlayer_lint.secrets import is_literal_secret, is_secret_var_name
 
@@ -17,9 +17,11 @@ TOKEN = ("application", "registryLogin", "personalAccessToken")
 def plaintext_secret(doc: Document) -> Iterator[Problem]:
     """NX213: a literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     for pod in pods(doc):
-        for name, value, path in pod.vars:
+        for var in pod.vars:
+            name, value = var
             if not is_secret_var_name(name) or not is_literal_secret(value):
                 continue
+            path = var_path(pod, var)
             yield Problem(
                 "NX213",
                 f'{describe(doc, path)} of pod "{pod.name}" holds a literal secret',

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from nexlayer_lint.checks.common import Pod, app_field, describe, pods, value_offset
+from nexlayer_lint.checks.common import Pod, app_field, describe, pods, value_offset, var_path
 from nexlayer_lint.model import Document, Problem, new_tuple
 
 # `db.pod`, `http://api.pod:8000/v1`, `postgresql://u:p@db.pod:5432/x`. Not `docs.pod.example.com`
@@ -113,13 +113,15 @@ def pod_references(doc: Document) -> Iterator[Problem]:
     if not by_name:
         return
     for pod in all_pods:
-        for _, value, path in pod.vars:
+        for var in pod.vars:
+            value = var[1]
             # Exact pre-filter: _HOST needs a literal `.pod`, _INTERPOLATION a `${` and a `:`.
             if not isinstance(value, str) or (".pod" not in value and ("${" not in value or ":" not in value)):
                 continue
             for ref in find_references(value):
                 target = _resolve(ref.name, by_name, doc)
                 if target is None:
+                    path = var_path(pod, var)  # only for a finding: a clean var needs no path
                     field = describe(doc, path)
                     names = sorted(by_name)
                     import difflib  # only for a finding: a clean run never needs it
@@ -138,6 +140,7 @@ def pod_references(doc: Document) -> Iterator[Problem]:
                 ports = _ports(target)
                 if not ports or ref.port in ports:
                     continue
+                path = var_path(pod, var)  # only for a finding: a clean var needs no path
                 field = describe(doc, path)
                 listed = ", ".join(str(port) for port in ports)
                 target_name = target.data["name"]
