@@ -46,11 +46,19 @@ def name_parts(name: str) -> list[str]:
 
 def is_secret_var_name(name: object) -> bool:
     """Whether a var of this name holds a secret (see the term and suffix tables above)."""
-    return isinstance(name, str) and _is_secret_name(name)
+    # The cache is asked first, for any name: a hit costs no isinstance test. Exact: a name that
+    # is no str is cached as False, and no value a file can hold (int, float, bool, None) equals
+    # a str; one that cannot be hashed (a list, a mapping) is no str either.
+    try:
+        return _is_secret_name(name)
+    except TypeError:
+        return False
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every var, several times per file; names repeat
-def _is_secret_name(name: str) -> bool:
+def _is_secret_name(name: object) -> bool:
+    if not isinstance(name, str):
+        return False
     parts = name_parts(name)
     if parts and parts[-1] in _LAST_PART_TERMS:
         return True

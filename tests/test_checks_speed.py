@@ -344,3 +344,15 @@ def test_var_path_is_the_path_pods_built(variables: object) -> None:
     pod = common.pods(doc)[1]
     assert [(name, value, common.var_path(pod, var)) for var in pod.vars for name, value in [var]] \
         == _vars_by_definition(pod.data, pod.path)
+
+
+# is_secret_var_name asks its cache for any name, not only a str: whatever a file can hold gives
+# the answer of the definition, in any order (an int or a bytes cached first changes nothing).
+@BOUNDED
+@given(st.lists(st.one_of(st.text(alphabet="DB_PASWORDKEYapi1 ", max_size=12), st.integers(-1, 2), st.floats(),
+                          st.booleans(), st.none(), st.binary(max_size=3), st.lists(st.text(max_size=2), max_size=2),
+                          st.sampled_from(["DB_PASSWORD", "1", "True", "None", "API_KEY", "TOKEN_URL"])), max_size=8))
+def test_secret_var_name_is_its_definition(names: list[object]) -> None:
+    for name in names:
+        expected = isinstance(name, str) and secrets._is_secret_name.__wrapped__(name)
+        assert secrets.is_secret_var_name(name) is expected
