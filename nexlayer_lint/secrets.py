@@ -46,19 +46,13 @@ def name_parts(name: str) -> list[str]:
 
 def is_secret_var_name(name: object) -> bool:
     """Whether a var of this name holds a secret (see the term and suffix tables above)."""
-    # The cache is asked first, for any name: a hit costs no isinstance test. Exact: a name that
-    # is no str is cached as False, and no value a file can hold (int, float, bool, None) equals
-    # a str; one that cannot be hashed (a list, a mapping) is no str either.
-    try:
-        return _is_secret_name(name)
-    except TypeError:
-        return False
+    # The type is tested here, not by catching what the cache raises for a list or a mapping: a
+    # TypeError from a bug inside the predicate would then read as "not secret" and unmask values.
+    return isinstance(name, str) and _is_secret_name(name)
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every var, several times per file; names repeat
-def _is_secret_name(name: object) -> bool:
-    if not isinstance(name, str):
-        return False
+def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
     if parts and parts[-1] in _LAST_PART_TERMS:
         return True

@@ -346,8 +346,7 @@ def test_var_path_is_the_path_pods_built(variables: object) -> None:
         == _vars_by_definition(pod.data, pod.path)
 
 
-# is_secret_var_name asks its cache for any name, not only a str: whatever a file can hold gives
-# the answer of the definition, in any order (an int or a bytes cached first changes nothing).
+# is_secret_var_name answers for any key a file can hold, in any order, as its definition does.
 @BOUNDED
 @given(st.lists(st.one_of(st.text(alphabet="DB_PASWORDKEYapi1 ", max_size=12), st.integers(-1, 2), st.floats(),
                           st.booleans(), st.none(), st.binary(max_size=3), st.lists(st.text(max_size=2), max_size=2),
