@@ -8,11 +8,11 @@ costs a millisecond or two. The queue is a pipe holding one 4-byte token per chu
 bytes is atomic), so a process that got quick files simply takes more chunks, and none waits
 for another that got the big ones. Children send each chunk's results back through their own
 pipe as one marshal record after its length (plain tuples: marshal is built in, pickle would
-cost 5 ms more to import); a thread per pipe drains it, so no child ever waits on a full pipe. If a child dies,
-the parent lints the chunks it took and did not report. Where fork is not available (Windows)
-or the run has per-run state (a remote check, a schema warning that goes with the first file),
-the caller lints in-process. A worker forked at start-up (headstart.py) already holding this
-batch is adopted as the first child instead of forking one.
+cost 5 ms more to import); a thread per pipe drains it, so no child ever waits on a full pipe.
+If a child dies, the parent lints the chunks it took and did not report. Where fork is not
+available (Windows) or the run has per-run state (a remote check, a schema warning that goes
+with the first file), the caller lints in-process. A worker forked at start-up (headstart.py)
+already holding this batch is adopted as the first child instead of forking one.
 """
 
 from __future__ import annotations
