@@ -168,7 +168,7 @@ def _locate(document: Document | None, problem: Problem, path: str, settings: Se
     return Diagnostic(
         file=path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
         code=problem.code, name=rule.name, severity=severity_of(problem.code, settings, problem.severity),
-        message=problem.message, hint=problem.hint, path=format_path(problem.path),
+        message=problem.message, hint=problem.hint, path=format_path(problem.path), fix=problem.fix,
     )
 
 

@@ -117,6 +117,29 @@ def get_in(data: Any, path: DataPath, default: Any = None) -> Any:
     return node
 
 
+Applicability = Literal["safe", "unsafe"]
+
+
+class Edit(NamedTuple):
+    """Replace the text of `span` (1-based, end exclusive, as every Span) with `text`.
+    An empty span inserts; an empty `text` deletes."""
+
+    span: Span
+    text: str
+
+
+class Fix(NamedTuple):
+    """A correction a check offers with its finding: text edits at exact spans of the source.
+
+    `safe`: the meaning of the file does not change (or only as the rule's page says);
+    `unsafe`: it may change behaviour (a rename, a move of data). Edits of one fix never overlap.
+    """
+
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+
+
 class Problem(NamedTuple):
     """What the loader, the schema step, a check or the remote step yields.
 
@@ -135,6 +158,7 @@ class Problem(NamedTuple):
     # A check's own severity for this finding when it differs from the rule's default (NX202 is a
     # warning when PGDATA sidesteps the problem); a severity the user configured still wins.
     severity: Severity | None = None
+    fix: Fix | None = None
 
 
 class Diagnostic(NamedTuple):
@@ -151,6 +175,7 @@ class Diagnostic(NamedTuple):
     message: str
     hint: str | None = None
     path: str = ""
+    fix: Fix | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
