@@ -1,3 +1,3 @@
-from nexlayer_lint.console import run
+from nexlayer_lint.cli import main
 
-run()
+main()

@@ -1,4 +1,4 @@
-"""The command line: click commands; with console.py (the script around them), the only place that exits.
+"""The command line: click commands, the only place that exits.
 
 Heavy modules (the engine, ruamel.yaml, jsonschema, HTTP) are imported inside the commands, so
 `--version` and `--help` start in milliseconds.
@@ -133,10 +133,6 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
         sys.exit(EXIT_OK)
 
-    from nexlayer_lint import headstart
-
-    headstart.hand_over(settings, targets)  # before the lint stack's imports: the head start lints meanwhile
-
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter, fails
     from nexlayer_lint.files import read
@@ -152,10 +148,8 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     results: list[FileResult] = []
     workers = 0 if "-" in targets else parallel.workers_for(len(targets), linter)
     if workers > 1:  # a big batch: forked workers, results in the same order
-        results.extend(parallel.lint_files(linter, targets, read, workers, headstart.take()))
+        results.extend(parallel.lint_files(linter, targets, read, workers))
         targets = []
-    else:
-        headstart.dismiss()  # forked at start-up for what looked like a batch: not needed
     for target in targets:
         name = (stdin_filename or "-") if target == "-" else target
         raw, error = _read_stdin(settings.max_file_size) if target == "-" else read(target, settings.max_file_size)

@@ -1,7 +1,6 @@
 """Reading one named file for linting: bounded, never blocking on a pipe, errors as text.
 
-Kept apart from the command line so that forked workers (headstart.py) can read without
-importing click.
+Kept apart from the command line: the batch runner's forked workers (parallel.py) read with it.
 """
 
 from __future__ import annotations

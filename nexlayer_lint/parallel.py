@@ -1,18 +1,17 @@
-"""Lint a big batch on several CPUs: the parent and forked children take chunks of the batch from
-a shared queue until none is left; results come back in input order.
+"""Lint a big batch on several CPUs: this process and forked children take chunks of the batch
+from a shared queue until none is left; the results come back in input order.
 
-Not multiprocessing.Pool: importing it and starting a pool cost about 40 ms, a third of what a
-whole 1,000-file run should take, while a fork of the warm parent (imports done, schema built)
-costs a millisecond or two. The queue is a pipe holding one 4-byte token per chunk of (at most
-16) files, written before the forks: every process reads one token at a time (a pipe read of 4
-bytes is atomic), so a process that got quick files simply takes more chunks, and none waits
-for another that got the big ones. Children send each chunk's results back through their own
-pipe as one marshal record after its length (plain tuples: marshal is built in, pickle would
-cost 5 ms more to import); a thread per pipe drains it, so no child ever waits on a full pipe.
-If a child dies, the parent lints the chunks it took and did not report. Where fork is not
-available (Windows) or the run has per-run state (a remote check, a schema warning that goes
-with the first file), the caller lints in-process. A worker forked at start-up (headstart.py)
-already holding this batch is adopted as the first child instead of forking one.
+Why not multiprocessing.Pool: importing it and starting a pool cost about 40 ms, a third of a
+whole 1,000-file run, while forking this warm process (imports done, schema built) costs a
+millisecond or two.
+
+The queue is a pipe holding one 4-byte token (a chunk's number) per chunk, written before the
+forks. Every process reads one token at a time (a pipe read of 4 bytes is atomic), so a process
+that got quick files simply takes more chunks, and none waits for another that got slow ones.
+A child sends the results of each chunk back through its own pipe, as a marshal record after
+its length (plain tuples: marshal is built in, pickle would cost more to import); a thread per
+child drains that pipe, so no child ever waits on a full pipe. If a child dies, this process
+lints the chunks it took and did not report.
 """
 
 from __future__ import annotations
@@ -23,68 +22,61 @@ import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from nexlayer_lint.model import Diagnostic, FileResult
+from nexlayer_lint.model import Diagnostic, Edit, FileResult, Fix, Span
 
-# Below this many files per process the fork and the copying back cost more than they save.
+# Below this many files per process, the fork and the copying back cost more than they save.
 MIN_FILES_PER_WORKER = 50
-# Tokens must fit in the pipe before any process reads (64 KiB on Linux, 16 KiB elsewhere).
+# Files per chunk: small chunks share the work evenly, but each costs a token, a record and a
+# wake-up of the thread that reads the records.
+MAX_CHUNK = 16
+# All tokens are written before any process reads, so they must fit in the pipe at once
+# (64 KiB on Linux, 16 KiB elsewhere): 4,000 tokens of 4 bytes.
 _MAX_CHUNKS = 4000
-_TOKEN = struct.Struct("<I")
-_LENGTH = struct.Struct("<I")  # before each record of results
+_UINT32 = struct.Struct("<I")  # a token, and the length before each record of results
 
 Reader = Callable[[str, int], tuple[bytes, Any]]
 
 
 def workers_for(count: int, linter: Any) -> int:
-    """How many processes (the parent included) a batch of `count` files deserves; 0 or 1: in-process."""
-    if linter.settings.remote or linter.schema.warning:
+    """How many processes (this one included) should lint `count` files; 0 or 1: just this one.
+
+    A run with per-run state stays in one process: a remote check (requests in order, one
+    client) or a schema warning (its NX900 goes with the first file only).
+    """
+    if linter.settings.remote or linter.schema.warning or not hasattr(os, "fork"):
         return 0
-    return processes_for(count)
-
-
-def processes_for(count: int) -> int:
-    """workers_for before the run is known: by the batch's size, the CPUs and fork alone."""
     override = os.environ.get("NEXLAYER_LINT_WORKERS", "")  # for tests and benchmarks
     if override.isdigit():
         wanted = min(int(override), count)
     else:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         wanted = min(cpus, count // MIN_FILES_PER_WORKER)
-    return wanted if wanted >= 2 and hasattr(os, "fork") else 0
+    return wanted if wanted >= 2 else 0
 
 
 def chunked(paths: Sequence[str], workers: int) -> list[list[str]]:
-    """The batch in chunks for the queue: small chunks balance the work, but each costs a token,
-    a record and a wake-up of the reader."""
-    size = max(1, min(16, len(paths) // (workers * 8)), -(-len(paths) // _MAX_CHUNKS))
+    """The batch in chunks: about eight per process, at most MAX_CHUNK files each, and never
+    more chunks than the queue holds."""
+    size = min(MAX_CHUNK, len(paths) // (workers * 8))
+    size = max(size, 1, -(-len(paths) // _MAX_CHUNKS))  # the last: ceil(len / _MAX_CHUNKS)
     return [list(paths[i:i + size]) for i in range(0, len(paths), size)]
 
 
-def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int,
-               head_start: Any = None) -> Iterator[FileResult]:
-    """Each path's FileResult, in the order given, linted by `workers` processes (this one included).
-
-    `head_start` (headstart.py), if given, already holds this batch: it is the first child.
-    """
-    early = head_start.adopt(paths) if head_start is not None else None
-    if early is not None:
-        chunks, queue = early.chunks, early.queue
-        first = _Child(early.pid, early.results, early.control, early.rest)
-        children = [first] + [_fork(linter, chunks, queue, read) for _ in range(workers - 2)]
-    else:
-        chunks = chunked(paths, workers)
-        queue = _queue(len(chunks))
-        children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
+def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int) -> Iterator[FileResult]:
+    """Each path's FileResult, in the order given, linted by `workers` processes (this one included)."""
+    chunks = chunked(paths, workers)
+    queue = _queue(len(chunks))
+    children = [_fork(linter, chunks, queue, read) for _ in range(workers - 1)] if queue >= 0 else []
     done: dict[int, list[FileResult]] = {}
     try:
-        for child in children:  # threads only after the last fork
+        for child in children:  # threads only after the last fork: forking a threaded process is unsafe
             child.start()
         for index in _claims(queue):
             done[index] = [_lint_one(linter, path, read) for path in chunks[index]]
         for child in children:
             done.update(child.results())
         for index, chunk in enumerate(chunks):
-            # what a child took and never reported (it died), or all of it if nothing could fork
+            # what a child took and never reported (it died), or all of it if no pipe could be made
             yield from done.pop(index, None) or [_lint_one(linter, path, read) for path in chunk]
     finally:
         for child in children:
@@ -94,39 +86,29 @@ def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int,
 
 
 def _queue(count: int) -> int:
-    """The read end of a pipe holding the tokens 0..count-1; -1 if no pipe can be made."""
+    """The read end of a pipe holding the tokens 0..count-1, its write end closed; -1 if no pipe."""
     try:
         fd_read, fd_write = os.pipe()
     except OSError:
         return -1
-    fill_queue(fd_write, count)
-    return fd_read
-
-
-def fill_queue(fd_write: int, count: int) -> None:
-    """Write the tokens 0..count-1 and close the write end (4 bytes a token: never more than the pipe holds)."""
     try:
-        os.write(fd_write, b"".join(_TOKEN.pack(i) for i in range(count)))
+        os.write(fd_write, b"".join(_UINT32.pack(i) for i in range(count)))
     finally:
         os.close(fd_write)  # once the tokens are gone, every reader sees the end of the queue
+    return fd_read
 
 
 def _claims(queue: int) -> Iterator[int]:
     """Chunk numbers taken from the queue, one at a time, until it is empty."""
-    while queue >= 0 and len(token := os.read(queue, _TOKEN.size)) == _TOKEN.size:
-        yield _TOKEN.unpack(token)[0]
+    while queue >= 0 and len(token := os.read(queue, _UINT32.size)) == _UINT32.size:
+        yield _UINT32.unpack(token)[0]
 
 
 class _Child:
-    """A forked child's pid and the read end of its pipe, drained into memory by a thread.
+    """A forked child's pid and the read end of its results pipe, drained into memory by a thread."""
 
-    A head start (headstart.py) whose batch was too big for its pipe is first sent the rest,
-    `message` down `control`, by the same thread: the parent's own linting never waits on it.
-    """
-
-    def __init__(self, pid: int, fd: int, control: int = -1, message: bytes = b"") -> None:
+    def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
-        self.control, self.message = control, message
         self.data: list[bytes] = []
         self.thread: Any = None
 
@@ -140,13 +122,10 @@ class _Child:
 
     def _drain(self) -> None:
         try:
-            if self.control >= 0:
-                control, self.control = self.control, -1
-                _send(control, self.message)  # a child that died meanwhile: BrokenPipeError, nothing to drain
             while data := os.read(self.fd, 1 << 16):
                 self.data.append(data)
         except OSError:
-            pass  # what arrived is used; the parent lints the rest
+            pass  # what arrived is used; this process lints the rest
 
     def results(self) -> Iterator[tuple[int, list[FileResult]]]:
         """(chunk number, results) for each chunk the child finished; a torn last record is dropped."""
@@ -155,20 +134,21 @@ class _Child:
         self.thread.join()
         data = memoryview(b"".join(self.data))
         start = 0
-        while start + _LENGTH.size <= len(data):
-            end = start + _LENGTH.size + _LENGTH.unpack_from(data, start)[0]
+        while start + _UINT32.size <= len(data):
+            end = start + _UINT32.size + _UINT32.unpack_from(data, start)[0]
             try:
-                index, records = marshal.loads(data[start + _LENGTH.size:end])
-            except (EOFError, ValueError, TypeError):  # torn by the child's death: the parent lints it
+                index, records = marshal.loads(data[start + _UINT32.size:end])
+            except (EOFError, ValueError, TypeError):  # torn by the child's death: linted here instead
                 return
             yield index, [_decode(record) for record in records]
             start = end
 
     def stop(self) -> None:
+        """Reap the child (killed first if it is still at work: the caller gave up early)."""
         if self.pid:
             try:
-                if self.thread is None or self.thread.is_alive():  # the parent gave up early, or never started it
-                    import signal  # here: only a run that gives up needs it
+                if self.thread is None or self.thread.is_alive():
+                    import signal
 
                     os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
@@ -180,19 +160,6 @@ class _Child:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
-        if self.control >= 0:  # never started: the child got no work, and is gone now anyway
-            os.close(self.control)
-            self.control = -1
-
-
-def _send(fd: int, data: bytes) -> None:
-    """Write all of `data` to a pipe and close it (the reader takes it as one message at EOF)."""
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader) -> _Child:
@@ -209,25 +176,26 @@ def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader
     if pid:
         os.close(fd_write)
         return _Child(pid, fd_read)
-    # The child: serve, and leave without running the parent's exit handlers or flushing its
-    # inherited buffers (os._exit).
+    # The child: serve, then leave with os._exit, so that it neither runs the parent's exit
+    # handlers nor flushes output buffers it inherited (the parent prints them), and so that an
+    # exception here never prints a traceback: whatever it did not report, the parent lints.
     status = 1
     try:
         os.close(fd_read)
-        serve(linter, chunks, queue, fd_write, read)
+        _serve(linter, chunks, queue, fd_write, read)
         status = 0
     finally:
         os._exit(status)
 
 
-def serve(linter: Any, chunks: Sequence[Sequence[str]], queue: int, results: int, read: Reader) -> None:
-    """A worker's loop: take chunks from the queue, send each one's results down `results` (closed at the end)."""
+def _serve(linter: Any, chunks: Sequence[Sequence[str]], queue: int, results: int, read: Reader) -> None:
+    """A child's loop: take chunks from the queue, send each one's results down `results`."""
     with os.fdopen(results, "wb") as out:
         for index in _claims(queue):
             record = marshal.dumps((index, [_encode(_lint_one(linter, path, read)) for path in chunks[index]]))
-            # Its length first: marshal.loads of a slice is ~50 times quicker than marshal.load
-            # from a stream, which calls the stream's read for every object.
-            out.write(_LENGTH.pack(len(record)) + record)
+            # Its length first: marshal.loads of a slice is much quicker than marshal.load from a
+            # stream, which calls the stream's read for every object.
+            out.write(_UINT32.pack(len(record)) + record)
             out.flush()  # a finished chunk is the parent's even if this process dies next
 
 
@@ -236,10 +204,30 @@ def _lint_one(linter: Any, path: str, read: Reader) -> FileResult:
     return linter.lint(raw, path) if error is None else FileResult(path, (), "", error)
 
 
+# marshal takes plain tuples only, not named tuples: a result goes as nested plain tuples.
+
+
 def _encode(result: FileResult) -> tuple[Any, ...]:
-    return (result.path, [tuple(d) for d in result.diagnostics], result.masked_text, result.error)
+    return (result.path, [_encode_diagnostic(d) for d in result.diagnostics], result.masked_text, result.error)
 
 
 def _decode(record: tuple[Any, ...]) -> FileResult:
     path, diagnostics, masked_text, error = record
-    return FileResult(path, tuple(Diagnostic(*fields) for fields in diagnostics), masked_text, error)
+    return FileResult(path, tuple(_decode_diagnostic(d) for d in diagnostics), masked_text, error)
+
+
+def _encode_diagnostic(diagnostic: Diagnostic) -> tuple[Any, ...]:
+    fix = diagnostic.fix
+    if fix is None:
+        return tuple(diagnostic)
+    edits = tuple((tuple(edit.span), edit.text) for edit in fix.edits)
+    return tuple(diagnostic._replace(fix=(fix.title, edits, fix.applicability)))
+
+
+def _decode_diagnostic(fields: tuple[Any, ...]) -> Diagnostic:
+    diagnostic = Diagnostic(*fields)
+    if diagnostic.fix is None:
+        return diagnostic
+    title, edits, applicability = diagnostic.fix
+    fix = Fix(title, tuple(Edit(Span(*span), text) for span, text in edits), applicability)
+    return diagnostic._replace(fix=fix)

@@ -214,8 +214,8 @@ def test_verbose_says_which_config_and_schema(project):
 
 
 def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
-    # `run()` (the console script and `python -m`) leaves with os._exit: what it printed must be
-    # complete and the exit code the command's
+    # `python -m nexlayer_lint`, as the console script runs it: the whole output and the
+    # command's exit code
     good = tmp_path / "good" / "nexlayer.yaml"
     good.parent.mkdir()
     good.write_text((ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"), encoding="utf-8")

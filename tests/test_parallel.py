@@ -99,7 +99,7 @@ def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_record_torn_by_a_dying_child_is_dropped_and_the_ones_before_kept() -> None:
     whole = [parallel._encode(parallel.FileResult(f"{i}/nexlayer.yaml", (), "", None)) for i in range(2)]
     records = [parallel.marshal.dumps((index, [record])) for index, record in enumerate(whole)]
-    sent = b"".join(parallel._LENGTH.pack(len(r)) + r for r in records)
+    sent = b"".join(parallel._UINT32.pack(len(r)) + r for r in records)
     for cut in (len(sent) - 1, len(sent) - len(records[1]) - 2):  # inside the last record, inside its length
         read_end, write_end = os.pipe()
         os.write(write_end, sent[:cut])
@@ -172,3 +172,16 @@ def test_an_interrupted_parent_kills_and_reaps_its_children(tmp_path: Path, monk
         list(parallel.lint_files(Linter(Settings()), paths, interrupted_in_the_parent, 3))
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
+
+
+def test_a_diagnostic_with_a_fix_comes_back_whole() -> None:
+    # marshal carries plain tuples only: a Fix (named tuples inside) must survive the pipe
+    from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
+
+    fix = Fix('rename to "servicePorts"', (Edit(Span(4, 7, 4, 18), "servicePorts"),), "unsafe")
+    diagnostics = (Diagnostic("n.yaml", 4, 7, 4, 18, "NX102", "unknown-key", "warning", "m", "h", "a.b", fix),
+                   Diagnostic("n.yaml", 1, 1, 1, 1, "NX201", "no-public-path", "error", "m"))
+    result = parallel.FileResult("n.yaml", diagnostics, "text", None)
+    back = parallel._decode(parallel.marshal.loads(parallel.marshal.dumps(parallel._encode(result))))
+    assert back == result
+    assert type(back.diagnostics[0].fix) is Fix and type(back.diagnostics[0].fix.edits[0].span) is Span
