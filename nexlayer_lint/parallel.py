@@ -205,6 +205,7 @@ def _lint_one(linter: Any, path: str, read: Reader) -> FileResult:
 
 
 # marshal takes plain tuples only, not named tuples: a result goes as nested plain tuples.
+_FIX = Diagnostic._fields.index("fix")
 
 
 def _encode(result: FileResult) -> tuple[Any, ...]:
@@ -220,8 +221,9 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> tuple[Any, ...]:
     fix = diagnostic.fix
     if fix is None:
         return tuple(diagnostic)
-    edits = tuple((tuple(edit.span), edit.text) for edit in fix.edits)
-    return tuple(diagnostic._replace(fix=(fix.title, edits, fix.applicability)))
+    record: list[Any] = list(diagnostic)
+    record[_FIX] = (fix.title, tuple((tuple(edit.span), edit.text) for edit in fix.edits), fix.applicability)
+    return tuple(record)
 
 
 def _decode_diagnostic(fields: tuple[Any, ...]) -> Diagnostic:
