@@ -91,7 +91,8 @@ class _PathArgument(click.Path):
               help="Send secret values to /validate instead of placeholders.")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=click.FloatRange(0.1, 300), help="Seconds per API request.  [default: 10]")
+@click.option("--timeout", type=click.FloatRange(0.1, 300),
+              help="Deadline in seconds for each API request, retries included.  [default: 10]")
 @click.option("--max-file-size", type=click.IntRange(1), metavar="BYTES",
               help="Larger files are not parsed (NX001).  [default: 10 MiB]")
 @click.option("--config", "config_path", metavar="FILE", help="Use this config file instead of discovering one.")
@@ -328,10 +329,10 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
         click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
     location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)
     if choice.info.source == "url":  # fetched just now: it lives in the cache, if that was writable
-        from nexlayer_lint import api
+        from nexlayer_lint import schema_cache
 
-        cached = api.cached_schema_path(location)
-        location = str(cached) if cached.is_file() else location
+        cached = schema_cache.cached_schema_path(schema_cache.url_for(settings.schema, settings.api_url))
+        location = str(cached) if cached.is_file() else location  # else the URL, fit to print
     click.echo(location)
 
 
@@ -341,22 +342,24 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
 @click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, show_default=True,
-              help="Seconds per API request.")
+              help="Deadline in seconds for the request, retries included.")
 def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
     """Refresh the cached schema from the API now; print its version and sha256 digest."""
-    from nexlayer_lint import api
+    from nexlayer_lint import schema_cache
+    from nexlayer_lint.http_client import display_url
 
-    url = api.schema_url(api.resolve_api_url(api_url)) if schema_spec == "remote" else schema_spec
-    if not url.startswith(("https://", "http://")):
-        _fail(f'schema fetch takes "remote" or an https URL, not "{schema_spec}"')
-    fetched = api.refresh_schema(url, timeout=timeout)
+    if schema_spec != "remote" and not schema_spec.startswith(("https://", "http://")):
+        shown = display_url(schema_spec) if "://" in schema_spec else schema_spec
+        _fail(f'schema fetch takes "remote" or an https URL, not "{shown}"')
+    url = schema_cache.url_for(schema_spec, api_url)
+    fetched = schema_cache.refresh_schema(url, timeout=timeout)
     if fetched.schema is None or fetched.info is None or fetched.info.source != "url":
-        _fail(fetched.warning or f"could not fetch the schema from {api.display_url(url)}")
+        _fail(fetched.warning or f"could not fetch the schema from {display_url(url)}")
     for message in (fetched.warning, fetched.note):
         if message:
             click.echo(f"nexlayer-lint: warning: {message}", err=True)
-    cached = api.cached_schema_path(url)
-    click.echo(f"url:     {api.display_url(url)}")
+    cached = schema_cache.cached_schema_path(url)
+    click.echo(f"url:     {display_url(url)}")
     click.echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
     click.echo(f"sha256:  {fetched.info.sha256}")  # type: ignore[union-attr]
     click.echo(f"cache:   {cached if cached.is_file() else '(not written)'}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -11,6 +12,8 @@ from typing import Any
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_API_URL = "https://app.nexlayer.io"
+API_URL_ENV = "NEXLAYER_API_URL"
 SEVERITIES = ("error", "warning", "info")
 CONFIG_FILES = (".nexlayer-lint.toml", "pyproject.toml")
 
@@ -37,6 +40,14 @@ class Settings:
     def with_options(self, **options: Any) -> Settings:
         """Overlay command-line options (those not None) on the settings from a file."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+
+def resolve_api_url(explicit: str | None) -> str:
+    """The Nexlayer API's base URL: `explicit` (the settings' api_url) if given, else NEXLAYER_API_URL, else the public API."""
+    for candidate in (explicit, os.environ.get(API_URL_ENV)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return DEFAULT_API_URL
 
 
 # config-file key -> (Settings field, parser)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
 from nexlayer_lint import loader, schema, secrets, suppress
-from nexlayer_lint.config import Settings
+from nexlayer_lint.config import Settings, resolve_api_url
 from nexlayer_lint.model import (
     SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
 )
@@ -50,17 +50,18 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
     if spec == "bundled":
         return SchemaChoice(*schema.bundled_validator(), None)
     if spec == "remote" or spec.startswith(("https://", "http://")):
-        from nexlayer_lint import api
+        from nexlayer_lint import schema_cache
+        from nexlayer_lint.http_client import display_url
 
-        url = f"{api.resolve_api_url(api_url).rstrip('/')}/schema" if spec == "remote" else spec
-        fetched = api.load_remote_schema(url, ttl_hours=ttl_hours, timeout=timeout)
+        url = schema_cache.url_for(spec, api_url)
+        fetched = schema_cache.load_remote_schema(url, ttl_hours=ttl_hours, timeout=timeout)
         if fetched.schema is not None and fetched.info is not None:
             try:
                 return SchemaChoice(schema.build_validator(fetched.schema), fetched.info, fetched.warning)
             except schema.SchemaLoadError as exc:
-                warning = f"the schema from {url} is unusable ({exc}); using the bundled schema"
+                warning = f"the schema from {display_url(url)} is unusable ({exc}); using the bundled schema"
         else:
-            warning = fetched.warning or f"could not get the schema from {url}; using the bundled schema"
+            warning = fetched.warning or f"could not get the schema from {display_url(url)}; using the bundled schema"
         return SchemaChoice(*schema.bundled_validator(), warning)
     return SchemaChoice(*schema.validator_for_file(spec), None)
 
@@ -98,10 +99,10 @@ class Linter:
                     problems.extend(found)
         diagnostics = _diagnose(document, problems, path, settings)
         if document is not None and settings.remote:
-            from nexlayer_lint import api
+            from nexlayer_lint.remote_validate import validate_remote
 
-            remote = _guarded("the remote check", path, internal, api.validate_remote, document,
-                              api_url=api.resolve_api_url(settings.api_url),
+            remote = _guarded("the remote check", path, internal, validate_remote, document,
+                              api_url=resolve_api_url(settings.api_url),
                               send_secrets=settings.remote_send_secrets, timeout=settings.timeout,
                               local_has_errors=any(d.severity == "error" for d in diagnostics))
             # one pass over everything, so suppressions see local and remote findings together

@@ -51,7 +51,9 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Reply:
-    """A scripted answer. `delay` holds the reply back (a hang); `drip` sends the body a byte at a time."""
+    """A scripted answer. `delay` holds the reply back (a hang); `drip` sends the body a byte at a
+    time; `drip_status_line` the status line a byte at a time, without end; `drip_headers` one
+    header line at a time, 100 of them, after the status line."""
 
     status: int = 200
     body: Any = b""  # bytes, str, or anything JSON-encodable
@@ -59,6 +61,8 @@ class Reply:
     delay: float = 0.0
     drip: float = 0.0
     stream: int = 0  # send this many filler bytes with no Content-Length (an oversized body)
+    drip_status_line: float = 0.0  # seconds between bytes
+    drip_headers: float = 0.0  # seconds between header lines
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -100,6 +104,16 @@ def hang(seconds: float = 30.0) -> Reply:
 def drip(seconds_per_byte: float = 0.2) -> Reply:
     """Headers at once, then the body slowly: a per-read timeout alone would never fire."""
     return Reply(200, {"message": VALID_MESSAGE}, drip=seconds_per_byte)
+
+
+def drip_status_line(seconds_per_byte: float = 0.2) -> Reply:
+    """The status line a byte at a time, never ending: each read is quick, the response never comes."""
+    return Reply(200, drip_status_line=seconds_per_byte)
+
+
+def drip_headers(seconds_per_header: float = 0.5) -> Reply:
+    """The status line at once, then a header every half second: 100 of them take 50 s."""
+    return Reply(200, {"message": VALID_MESSAGE}, drip_headers=seconds_per_header)
 
 
 def garbage() -> Reply:
@@ -209,6 +223,16 @@ def _handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 pass  # the client gave up (a cap or a timeout): that is the point of those tests
 
         def _write(self, reply: Reply) -> None:
+            if reply.drip_status_line:
+                self._drip(b"HTTP/1.1 200 " + b"O" * 10_000_000, reply.drip_status_line)  # longer than any test
+                return
+            if reply.drip_headers:
+                self.wfile.write(f"HTTP/1.1 {reply.status} OK\r\n".encode())
+                for i in range(100):
+                    if api.stopping.wait(reply.drip_headers):
+                        return
+                    self.wfile.write(f"X-Drip-{i}: {i}\r\n".encode())
+                return
             payload = reply.payload()
             self.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -232,6 +256,12 @@ def _handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                 return
             self.wfile.write(payload)
+
+        def _drip(self, data: bytes, seconds: float) -> None:
+            for i in range(len(data)):
+                if api.stopping.wait(seconds):
+                    return
+                self.wfile.write(data[i : i + 1])
 
         do_GET = do_POST = do_PUT = _serve
 

@@ -1,4 +1,5 @@
-"""api.py against a real HTTP server (tests/fake_api.py): /schema with its cache, /validate, failures."""
+"""The network modules (http_client, schema_cache, remote_validate) against a real HTTP server
+(tests/fake_api.py): /schema with its cache, /validate, failures, deadlines."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nexlayer_lint import __version__, api, loader
+from nexlayer_lint import __version__, config, http_client, loader, remote_validate, schema_cache
 from nexlayer_lint.model import Span
 from tests import fake_api as fa
 
@@ -43,9 +44,9 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def retry(sleeps: list[float]) -> api.RetryPolicy:
+def retry(sleeps: list[float]) -> http_client.RetryPolicy:
     """Records the pauses instead of sleeping; jitter fixed at its midpoint."""
-    return api.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5)
+    return http_client.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5)
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def doc():
 
 
 def remote(doc, fake, retry, *, local_has_errors=False, timeout=5.0, send_secrets=False):
-    return api.validate_remote(doc, api_url=fake.url, send_secrets=send_secrets, timeout=timeout,
+    return remote_validate.validate_remote(doc, api_url=fake.url, send_secrets=send_secrets, timeout=timeout,
                                local_has_errors=local_has_errors, retry=retry)
 
 
@@ -69,28 +70,29 @@ def only(problems, code="NX900"):
 
 
 def test_api_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert api.resolve_api_url(None) == "https://app.nexlayer.io"
+    assert config.resolve_api_url(None) == "https://app.nexlayer.io"
     monkeypatch.setenv("NEXLAYER_API_URL", "https://staging.example/ ")
-    assert api.resolve_api_url(None) == "https://staging.example"
-    assert api.resolve_api_url("https://cli.example/api/") == "https://cli.example/api"
-    assert api.schema_url("https://cli.example/api/") == "https://cli.example/api/schema"
+    assert config.resolve_api_url(None) == "https://staging.example/"
+    assert config.resolve_api_url(" https://cli.example/api/ ") == "https://cli.example/api/"
+    assert schema_cache.url_for("remote", "https://cli.example/api/") == "https://cli.example/api/schema"
+    assert schema_cache.url_for("https://x.example/s.json", None) == "https://x.example/s.json"
 
 
 def test_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(api.sys, "platform", "linux")
-    assert api.cache_dir() == tmp_path / "cache" / "nexlayer-lint"  # conftest points XDG_CACHE_HOME here
+    monkeypatch.setattr(schema_cache.sys, "platform", "linux")
+    assert schema_cache.cache_dir() == tmp_path / "cache" / "nexlayer-lint"  # conftest points XDG_CACHE_HOME here
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # the XDG spec says: ignore relative paths
-    assert api.cache_dir() == Path.home() / ".cache" / "nexlayer-lint"
-    monkeypatch.setattr(api.sys, "platform", "darwin")
-    assert api.cache_dir() == Path.home() / "Library" / "Caches" / "nexlayer-lint"
-    monkeypatch.setattr(api.sys, "platform", "win32")
+    assert schema_cache.cache_dir() == Path.home() / ".cache" / "nexlayer-lint"
+    monkeypatch.setattr(schema_cache.sys, "platform", "darwin")
+    assert schema_cache.cache_dir() == Path.home() / "Library" / "Caches" / "nexlayer-lint"
+    monkeypatch.setattr(schema_cache.sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
-    assert api.cache_dir() == tmp_path / "local" / "nexlayer-lint"
+    assert schema_cache.cache_dir() == tmp_path / "local" / "nexlayer-lint"
 
 
 def test_cache_key_is_the_full_url() -> None:
-    a = api.cached_schema_path("https://a.example/x/schema.json")
-    b = api.cached_schema_path("https://b.example/y/schema.json")
+    a = schema_cache.cached_schema_path("https://a.example/x/schema.json")
+    b = schema_cache.cached_schema_path("https://b.example/y/schema.json")
     assert a != b
     assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
 
@@ -102,13 +104,13 @@ def test_cache_key_is_the_full_url() -> None:
      ("localhost.example.com", False), ("::ffff:8.8.8.8", False)],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
-    assert api.is_loopback(host) is loopback
+    assert http_client.is_loopback(host) is loopback
 
 
 def test_plain_http_to_a_real_host_is_refused_without_a_connection(doc, retry, _no_network) -> None:
-    problem = only(api.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False, retry=retry))
+    problem = only(remote_validate.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False, retry=retry))
     assert 'refusing plain http to "api.example.com"' in problem.message
-    fetched = api.load_remote_schema("http://api.example.com/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema("http://api.example.com/schema", retry=retry)
     assert fetched.schema is None and "refusing plain http" in fetched.warning
     assert fetched.warning.endswith("using the bundled schema")
     assert _no_network == []  # refused before any socket was opened
@@ -129,7 +131,7 @@ def test_network_guard_blocks_tests_without_fake_api(_no_network) -> None:
      ("application..name", None), ("pods[x]", None), ("", None), (None, None), (42, None)],
 )
 def test_parse_api_path(text, path) -> None:
-    assert api.parse_api_path(text) == path
+    assert remote_validate.parse_api_path(text) == path
 
 
 @pytest.mark.parametrize(
@@ -139,28 +141,29 @@ def test_parse_api_path(text, path) -> None:
      (email.utils.formatdate(999_000, usegmt=True), 0.0)],
 )
 def test_parse_retry_after(value, seconds) -> None:
-    assert api.parse_retry_after(value, now=1_000_000) == seconds
+    assert http_client.parse_retry_after(value, now=1_000_000) == seconds
 
 
 def test_redirect_policy() -> None:
-    assert api._check_redirect("https://a.example/validate", "/v2/validate") == "https://a.example/v2/validate"
-    with pytest.raises(api.ApiError, match="redirected to http URL"):
-        api._check_redirect("https://a.example/schema", "http://a.example/schema")
-    with pytest.raises(api.ApiError, match="another host"):
-        api._check_redirect("https://a.example/schema", "https://evil.example/schema")
-    with pytest.raises(api.ApiError, match="another host"):
-        api._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
+    assert http_client._check_redirect("https://a.example/validate", "/v2/validate") == "https://a.example/v2/validate"
+    with pytest.raises(http_client.RequestError, match="redirected to http URL"):
+        http_client._check_redirect("https://a.example/schema", "http://a.example/schema")
+    with pytest.raises(http_client.RequestError, match="another host"):
+        http_client._check_redirect("https://a.example/schema", "https://evil.example/schema")
+    with pytest.raises(http_client.RequestError, match="another host"):
+        http_client._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
 
 
 def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    assert api._proxy_for("https", "api.example") is None
+    assert http_client._proxy_for("api.example") is None
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    assert api._proxy_for("https", "api.example") == ("proxy.example", 3128)
-    assert api._proxy_for("http", "127.0.0.1") is None  # loopback never goes through a proxy
+    assert http_client._proxy_for("api.example") == ("proxy.example", 3128)
+    assert http_client._proxy_for("127.0.0.1") is None  # loopback never goes through a proxy
+    assert http_client._proxy_for("api.localhost") is None
     monkeypatch.setenv("NO_PROXY", "api.example")
-    assert api._proxy_for("https", "api.example") is None
+    assert http_client._proxy_for("api.example") is None
 
 
 # -- POST /validate ---------------------------------------------------------------------------
@@ -244,7 +247,7 @@ def test_429_is_retried_honouring_retry_after(doc, fake_api, retry, sleeps) -> N
 def test_retry_after_as_http_date_and_capped(doc, fake_api, retry, sleeps) -> None:
     soon = email.utils.formatdate(time.time() + 4, usegmt=True)
     fake_api.script("/validate", fa.status(503, retry_after=soon), fa.status(429, retry_after="3600"), fa.valid())
-    assert remote(doc, fake_api, retry) == []
+    assert remote(doc, fake_api, retry, timeout=60) == []  # the pauses fit in the deadline
     assert fake_api.count("/validate") == 3
     assert 2.0 <= sleeps[0] <= 4.0  # the date, whole seconds, minus the time the test took
     assert sleeps[1] == 10.0  # an hour is capped at 10 s
@@ -261,9 +264,9 @@ def test_5xx_is_retried_three_times_with_backoff(doc, fake_api, retry, sleeps) -
 
 
 def test_backoff_is_jittered_and_capped() -> None:
-    policy = api.RetryPolicy(base=1.0, cap=10.0, rand=lambda: 1.0)
+    policy = http_client.RetryPolicy(base=1.0, cap=10.0, rand=lambda: 1.0)
     assert [policy.backoff(n, None) for n in range(6)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
-    low = api.RetryPolicy(base=1.0, rand=lambda: 0.0)
+    low = http_client.RetryPolicy(base=1.0, rand=lambda: 0.0)
     assert low.backoff(2, None) == 2.0  # never below half the step: no thundering herd at zero
 
 
@@ -279,7 +282,7 @@ def test_other_4xx_are_not_retried(doc, fake_api, retry, sleeps, code) -> None:
 def test_hung_server_times_out(doc, fake_api, retry) -> None:
     fake_api.script("/validate", fa.hang(30))
     problem = only(remote(doc, fake_api, retry, timeout=0.5))
-    assert "no response within 0.5 s" in problem.message
+    assert "no complete response within the 0.5 s deadline" in problem.message
     assert fake_api.count() == 1  # a timeout is not retried
 
 
@@ -287,7 +290,74 @@ def test_timeout_is_total_not_per_read(doc, fake_api, retry) -> None:
     # Each byte arrives well within the timeout, the whole body does not.
     fake_api.script("/validate", fa.drip(0.2))
     problem = only(remote(doc, fake_api, retry, timeout=1.0))
-    assert "no response within 1 s" in problem.message
+    assert "no complete response within the 1 s deadline" in problem.message
+
+
+# -- the deadline: --timeout bounds the whole request, however slowly the server answers ------
+
+# Each of these servers keeps every single read quick: only a deadline for the whole request
+# stops them (a header every half second took 50 s, a dripped status line forever).
+SLOW_SERVERS = {
+    "status line a byte at a time": fa.drip_status_line,
+    "a header every half second": fa.drip_headers,
+    "body a byte at a time": fa.drip,
+    "no answer at all": fa.hang,
+}
+# The deadline and a margin for a busy machine: the point is seconds against minutes or forever.
+WITHIN_1S_DEADLINE = 2.5
+
+
+def _request_threads_end() -> bool:
+    """The request threads are gone (a given-up request must not leave one reading forever)."""
+    import threading
+
+    for _ in range(100):
+        if not any(t.name == "nexlayer-lint request" for t in threading.enumerate()):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("server", list(SLOW_SERVERS))
+def test_validate_ends_at_the_deadline(doc, fake_api, retry, server) -> None:
+    fake_api.script("/validate", SLOW_SERVERS[server]())
+    started = time.monotonic()
+    problem = only(remote(doc, fake_api, retry, timeout=1.0))
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert problem.message == (f"could not use {fake_api.url}/validate: no complete response within the 1 s "
+                               "deadline; only the local checks ran")
+    assert fake_api.count("/validate") == 1  # a deadline that passed is not retried
+    assert _request_threads_end()
+
+
+@pytest.mark.parametrize("server", list(SLOW_SERVERS))
+def test_schema_get_ends_at_the_deadline(fake_api, retry, server) -> None:
+    fake_api.script("/schema", SLOW_SERVERS[server]())
+    started = time.monotonic()
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", timeout=1.0, retry=retry)
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert fetched.schema is None
+    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
+                               "within the 1 s deadline; using the bundled schema")
+    assert _request_threads_end()
+
+
+def test_a_retry_that_would_end_after_the_deadline_is_not_made(doc, fake_api, retry, sleeps) -> None:
+    fake_api.script("/validate", fa.status(503, retry_after="5"), fa.valid())
+    problem = only(remote(doc, fake_api, retry, timeout=2.0))
+    assert problem.message == (f"could not use {fake_api.url}/validate: HTTP 503 after 1 attempt; the 2 s deadline "
+                               "leaves no time to retry; only the local checks ran")
+    assert sleeps == [] and fake_api.count("/validate") == 1
+
+
+def test_redirects_share_one_deadline(fake_api, retry) -> None:
+    # five hops of 0.4 s each: within the redirect limit, not within the deadline
+    fake_api.script("/schema", fa.Reply(302, b"", {"Location": "/schema"}, delay=0.4))
+    started = time.monotonic()
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", timeout=1.0, retry=retry)
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert "no complete response within the 1 s deadline" in fetched.warning
+    assert fake_api.count("/schema") <= 3
 
 
 @pytest.mark.parametrize(
@@ -316,14 +386,14 @@ def test_redirect_to_another_host_is_not_followed(doc, fake_api, retry) -> None:
 
 def test_redirect_to_another_scheme_is_not_followed(fake_api, retry) -> None:
     fake_api.script("/schema", fa.redirect(f"https://127.0.0.1:{fake_api.port}/schema"))
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema is None and "redirected to https URL" in fetched.warning
 
 
 def test_same_host_redirect_is_followed(fake_api, retry) -> None:
     fake_api.script("/schema", fa.redirect("/v2/schema", code=301))
     fake_api.script("/v2/schema", fa.schema())
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema == fa.SCHEMA and fetched.warning is None
 
 
@@ -336,7 +406,7 @@ def test_connection_refused(doc, fake_api, retry) -> None:
     with socket.socket() as s:  # a port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    problem = only(api.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False, retry=retry))
+    problem = only(remote_validate.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False, retry=retry))
     assert problem.message == (f"could not use http://127.0.0.1:{port}/validate: connection refused by 127.0.0.1; "
                                "only the local checks ran")
 
@@ -344,10 +414,10 @@ def test_connection_refused(doc, fake_api, retry) -> None:
 def test_no_credentials_in_messages(doc, fake_api, retry) -> None:
     fake_api.script("/validate", fa.status(500))
     url = f"http://user:hunter2pw@127.0.0.1:{fake_api.port}"
-    problem = only(api.validate_remote(doc, api_url=url, local_has_errors=False, retry=retry))
+    problem = only(remote_validate.validate_remote(doc, api_url=url, local_has_errors=False, retry=retry))
     assert "hunter2pw" not in problem.message and "user:" not in problem.message
     fake_api.script("/schema", fa.status(500))
-    fetched = api.load_remote_schema(f"{url}/schema?token=t0ps3cret", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{url}/schema?token=t0ps3cret", retry=retry)
     assert "hunter2pw" not in fetched.warning and "t0ps3cret" not in fetched.warning
     assert f"http://127.0.0.1:{fake_api.port}/schema" in fetched.warning
 
@@ -358,16 +428,16 @@ def test_no_credentials_in_messages(doc, fake_api, retry) -> None:
 def test_first_fetch_then_fresh_hit_without_a_request(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
-    first = api.load_remote_schema(url, retry=retry)
+    first = schema_cache.load_remote_schema(url, retry=retry)
     assert first.schema == fa.SCHEMA and first.warning is None and first.note is None
     assert first.info.source == "url" and first.info.location == url and first.info.version == "fake-1"
-    path = api.cached_schema_path(url)
-    assert path.parent == api.cache_dir()
+    path = schema_cache.cached_schema_path(url)
+    assert path.parent == schema_cache.cache_dir()
     assert first.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert json.loads(path.read_bytes()) == fa.SCHEMA  # the schema as served, usable by other tools
     assert fake_api.requests[0].headers["user-agent"] == f"nexlayer-lint/{__version__}"
 
-    second = api.load_remote_schema(url, retry=retry)
+    second = schema_cache.load_remote_schema(url, retry=retry)
     assert fake_api.count("/schema") == 1  # fresh: no request at all
     assert second.schema == fa.SCHEMA and second.info.source == "cache"
     assert second.info.location == str(path) and second.info.sha256 == first.info.sha256
@@ -376,25 +446,25 @@ def test_first_fetch_then_fresh_hit_without_a_request(fake_api, retry) -> None:
 def test_stale_cache_is_revalidated_with_304(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(etag='"abc"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
-    meta = api._meta_path(url)
+    schema_cache.load_remote_schema(url, retry=retry)
+    meta = schema_cache.meta_path(url)
     before = json.loads(meta.read_text())["fetched_at"]
-    again = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    again = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fake_api.count("/schema") == 2
     conditional = fake_api.requests[1].headers
     assert conditional["if-none-match"] == '"abc"'
     assert conditional["if-modified-since"] == "Wed, 21 Oct 2015 07:28:00 GMT"
     assert again.schema == fa.SCHEMA and again.warning is None
     assert json.loads(meta.read_text())["fetched_at"] >= before  # fresh again for another TTL
-    assert api.load_remote_schema(url, retry=retry).info.source == "cache"
+    assert schema_cache.load_remote_schema(url, retry=retry).info.source == "cache"
     assert fake_api.count("/schema") == 2
 
 
 def test_last_modified_only_revalidation(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(etag=None, last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
-    again = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    schema_cache.load_remote_schema(url, retry=retry)
+    again = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
     assert again.schema == fa.SCHEMA
 
@@ -403,25 +473,25 @@ def test_changed_schema_replaces_the_cache(fake_api, retry) -> None:
     newer = {**fa.SCHEMA, "version": "fake-2"}
     fake_api.script("/schema", fa.schema(etag='"1"'))
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
+    schema_cache.load_remote_schema(url, retry=retry)
     fake_api.script("/schema", fa.schema(newer, etag='"2"'))
-    fetched = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fetched.info.version == "fake-2"
-    assert json.loads(api.cached_schema_path(url).read_text())["version"] == "fake-2"
+    assert json.loads(schema_cache.cached_schema_path(url).read_text())["version"] == "fake-2"
 
 
 def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
     fake_api.script("/schema", fa.Reply(200, {"data": {"schema": fa.SCHEMA, "version": "2.3"}}))
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema == fa.SCHEMA and fetched.info.version == "2.3"
 
 
 def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
+    schema_cache.load_remote_schema(url, retry=retry)
     fake_api.script("/schema", fa.status(502))
-    fetched = api.load_remote_schema(url, ttl_hours=0, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fetched.schema == fa.SCHEMA and fetched.info.source == "cache"
     assert fetched.warning.startswith(f'could not fetch the schema from "{url}": HTTP 502 after 4 attempts; '
                                       "using the cached copy fetched ")
@@ -429,25 +499,25 @@ def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
 
 def test_offline_without_cache_falls_back_to_bundled(fake_api, retry) -> None:
     fake_api.script("/schema", fa.hang())
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", timeout=0.3, retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", timeout=0.3, retry=retry)
     assert fetched.schema is None and fetched.info is None
-    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no response within '
-                               "0.3 s; using the bundled schema")
+    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
+                               "within the 0.3 s deadline; using the bundled schema")
 
 
 def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
     fake_api.script("/schema", fa.bad_metaschema())
     url = f"{fake_api.url}/schema"
-    fetched = api.load_remote_schema(url, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert "not a usable schema: it fails the JSON Schema metaschema at type" in fetched.warning
-    assert not api.cached_schema_path(url).exists()  # never written
+    assert not schema_cache.cached_schema_path(url).exists()  # never written
 
 
 def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
     hostile = {**fa.SCHEMA, "properties": {"application": {"$ref": "https://evil.example/s.json"}}}
     fake_api.script("/schema", fa.Reply(200, hostile))
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema is None and '$ref to "https://evil.example/s.json"' in fetched.warning
 
 
@@ -461,11 +531,11 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
 )
 def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:
     url = f"{fake_api.url}/schema"
-    path = api.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url)
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
     fake_api.script("/schema", fa.schema())
-    fetched = api.load_remote_schema(url, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema == fa.SCHEMA
     assert fetched.warning.startswith(f'ignored the cached schema "{path}": ') and reason in fetched.warning
     assert json.loads(path.read_bytes()) == fa.SCHEMA  # replaced by the good copy
@@ -473,11 +543,11 @@ def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason)
 
 def test_corrupt_cache_and_offline(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
-    path = api.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"garbage")
     fake_api.script("/schema", fa.status(500))
-    fetched = api.load_remote_schema(url, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert "HTTP 500 after 4 attempts" in fetched.warning and "it is not valid JSON" in fetched.warning
     assert fetched.warning.endswith("; using the bundled schema")
@@ -487,11 +557,11 @@ def test_cache_symlink_is_neither_read_nor_written_through(fake_api, retry, tmp_
     url = f"{fake_api.url}/schema"
     outside = tmp_path / "outside.json"
     outside.write_text(json.dumps(fa.SCHEMA))
-    path = api.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url)
     path.parent.mkdir(parents=True)
     path.symlink_to(outside)
     fake_api.script("/schema", fa.schema({**fa.SCHEMA, "version": "fresh"}))
-    fetched = api.load_remote_schema(url, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert "it is a symbolic link" in fetched.warning and fetched.info.version == "fresh"
     assert json.loads(outside.read_text())["version"] == "fake-1"  # the target is untouched
     assert not path.is_symlink() and json.loads(path.read_text())["version"] == "fresh"
@@ -501,10 +571,10 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
     # Two processes' writes can interleave: a meta file whose digest does not match is not trusted.
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
-    meta = api._meta_path(url)
+    schema_cache.load_remote_schema(url, retry=retry)
+    meta = schema_cache.meta_path(url)
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "sha256": "0" * 64}))
-    fetched = api.load_remote_schema(url, retry=retry)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
     assert fetched.schema == fa.SCHEMA
 
@@ -514,7 +584,7 @@ def test_cache_not_writable_still_uses_the_schema(fake_api, retry, monkeypatch, 
     blocker.write_text("")  # a file where the cache directory's parent should be (works as root too)
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     fake_api.script("/schema", fa.schema())
-    fetched = api.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema == fa.SCHEMA and fetched.warning is None
     assert fetched.note.startswith(f'could not write the schema cache in "{blocker / "nexlayer-lint"}"')
     assert fetched.note.endswith("it will be fetched again next run")
@@ -523,8 +593,8 @@ def test_cache_not_writable_still_uses_the_schema(fake_api, retry, monkeypatch, 
 def test_refresh_always_asks(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
-    api.load_remote_schema(url, retry=retry)
-    refreshed = api.refresh_schema(url, retry=retry)
+    schema_cache.load_remote_schema(url, retry=retry)
+    refreshed = schema_cache.refresh_schema(url, retry=retry)
     assert fake_api.count("/schema") == 2 and fake_api.requests[1].headers["if-none-match"] == '"v1"'
     assert refreshed.schema == fa.SCHEMA and refreshed.info.source == "url"
 
@@ -541,8 +611,8 @@ def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path)
     fake_api.script("/schema", slow_changing_schema)
     url = f"{fake_api.url}/schema"
     script = textwrap.dedent(f"""
-        from nexlayer_lint import api
-        result = api.refresh_schema({url!r})
+        from nexlayer_lint import http_client, remote_validate, schema_cache
+        result = schema_cache.refresh_schema({url!r})
         assert result.schema is not None and result.note is None, (result.warning, result.note)
     """)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
@@ -551,14 +621,14 @@ def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
     assert fake_api.count("/schema") == 10
-    path = api.cached_schema_path(url)
-    assert api.schema_problem(json.loads(path.read_bytes())) is None
+    path = schema_cache.cached_schema_path(url)
+    assert schema_cache.schema_problem(json.loads(path.read_bytes())) is None
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")] == []  # no debris
-    cached = api.load_remote_schema(url)
+    cached = schema_cache.load_remote_schema(url)
     assert cached.schema is not None and cached.warning is None
 
 
-# -- end to end: the CLI and the engine call api.py -------------------------------------------
+# -- end to end: the CLI and the engine -------------------------------------------
 
 GOOD = (Path(__file__).resolve().parents[1] / "examples" / "good" / "nexlayer.yaml").read_text()
 
@@ -571,7 +641,7 @@ def cli(monkeypatch, sleeps):
     from nexlayer_lint import engine
     from nexlayer_lint.cli import main
 
-    monkeypatch.setattr(api, "DEFAULT_RETRY", api.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5))
+    monkeypatch.setattr(http_client, "DEFAULT_RETRY", http_client.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5))
     engine.choose_schema.cache_clear()
 
     def run(*args: str):
@@ -619,7 +689,51 @@ def test_cli_remote_failure_is_a_warning_that_does_not_fail(cli, fake_api, good_
 def test_cli_remote_timeout_option(cli, fake_api, good_file) -> None:
     fake_api.script("/validate", fa.hang())
     result = cli("--remote", "--api-url", fake_api.url, "--timeout", "0.5", str(good_file))
-    assert "no response within 0.5 s" in result.output and result.exit_code == 0
+    assert "no complete response within the 0.5 s deadline" in result.output and result.exit_code == 0
+
+
+def test_cli_remote_ends_at_the_deadline_with_nx900(cli, fake_api, good_file) -> None:
+    fake_api.script("/validate", fa.drip_headers())
+    started = time.monotonic()
+    result = cli("--remote", "--api-url", fake_api.url, "--timeout", "1", str(good_file))
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert result.exit_code == 0 and not isinstance(result.exception, Exception)  # no traceback
+    assert (f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: no complete response within "
+            "the 1 s deadline; only the local checks ran [remote-unavailable]") in result.output
+
+
+def test_cli_schema_remote_ends_at_the_deadline_with_nx900(cli, fake_api, good_file) -> None:
+    fake_api.script("/schema", fa.drip_status_line())
+    started = time.monotonic()
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--timeout", "1", "--format", "json", str(good_file))
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert result.exit_code == 0 and not isinstance(result.exception, Exception)
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled"
+    assert [d["message"] for d in report["files"][0]["diagnostics"]] == [
+        f'could not fetch the schema from "{fake_api.url}/schema": no complete response within the 1 s deadline; '
+        "using the bundled schema"]
+
+
+def test_cli_schema_fetch_ends_at_the_deadline_with_exit_2(cli, fake_api) -> None:
+    fake_api.script("/schema", fa.drip_headers())
+    started = time.monotonic()
+    result = cli("schema", "fetch", "--api-url", fake_api.url, "--timeout", "1")
+    assert time.monotonic() - started < WITHIN_1S_DEADLINE
+    assert result.exit_code == 2 and not isinstance(result.exception, Exception)
+    assert "no complete response within the 1 s deadline" in result.output
+
+
+def test_the_process_ends_at_the_deadline_without_a_traceback(fake_api, good_file, tmp_path) -> None:
+    # The real command: the given-up request's thread must not keep the process alive either.
+    fake_api.script("/validate", fa.drip_status_line())
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "--remote", "--api-url", fake_api.url,
+                           "--timeout", "1", str(good_file)], capture_output=True, text=True, env=env, timeout=60)
+    assert time.monotonic() - started < 10  # the interpreter's start-up on a busy machine, and the deadline
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "no complete response within the 1 s deadline" in done.stdout
 
 
 def test_cli_remote_send_secrets(cli, fake_api, tmp_path) -> None:
@@ -639,7 +753,7 @@ def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, go
     info = json.loads(result.output)["schema"]
     assert info["source"] == "url" and info["location"] == f"{fake_api.url}/schema"
     assert info["version"] == "fake-1"
-    assert info["sha256"] == hashlib.sha256(api.cached_schema_path(info["location"]).read_bytes()).hexdigest()
+    assert info["sha256"] == hashlib.sha256(schema_cache.cached_schema_path(info["location"]).read_bytes()).hexdigest()
 
 
 def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
@@ -667,7 +781,7 @@ def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
     fake_api.script("/schema", fa.schema())
     result = cli("schema", "fetch", "--api-url", fake_api.url)
     assert result.exit_code == 0, result.output
-    cached = api.cached_schema_path(f"{fake_api.url}/schema")
+    cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema")
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
     assert result.output.splitlines() == [f"url:     {fake_api.url}/schema", "version: fake-1",
                                           f"sha256:  {digest}", f"cache:   {cached}"]

@@ -1,0 +1,442 @@
+"""The only network code: one HTTP request, bounded in every way a server could stretch it.
+
+Which URLs may be reached (https; plain http only to loopback addresses), how a URL is shown
+(never its user-info or query, which may hold credentials), proxies from the environment,
+same-origin redirects, bounded retries, a 5 MiB cap on bodies, verified TLS, and one deadline
+for the whole request. Callers get a `Response` or a `RequestError` whose text is safe to print.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import random
+import re
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+
+from nexlayer_lint import __version__
+
+USER_AGENT = f"nexlayer-lint/{__version__}"
+MAX_BODY = 5 * 1024 * 1024  # 5 MiB; at most one byte more is read, to know it was exceeded
+MAX_REDIRECTS = 5
+RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Server text is shown to the user: keep it short and free of terminal control sequences.
+_MAX_SERVER_TEXT = 300
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What may go into a request header's value: visible ASCII and spaces, nothing that could end
+# the header (CR, LF) or confuse a server, and not too long.
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,1024}")
+# A URL as it goes on the wire: visible ASCII only (anything else must be percent-encoded).
+_URL_TEXT = re.compile(r"[\x21-\x7e]+")
+
+
+class RequestError(Exception):
+    """A request that could not be used; `str()` is a short cause, without any URL's secrets."""
+
+
+class _DeadlinePassed(Exception):
+    """Raised on the request's thread; the caller words it with the deadline's length."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How 429 and 5xx are retried. Tests inject `sleep` (and `rand`) to stay fast and exact."""
+
+    retries: int = 3
+    base: float = 0.5
+    cap: float = 10.0
+    sleep: Callable[[float], None] = time.sleep
+    rand: Callable[[], float] = random.random
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        """The pause before retry number `attempt` (0-based); a server's Retry-After wins."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.cap)
+        # "equal jitter": half fixed, half random, so clients do not retry in lockstep.
+        step = min(self.cap, self.base * (2**attempt))
+        return step / 2 + step / 2 * self.rand()
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    url: str
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs
+
+
+class Target(NamedTuple):
+    """Where one request goes: an allowed URL taken apart."""
+
+    scheme: str  # "https", or "http" to a loopback host
+    host: str
+    port: int
+    path: str  # the request target: path and query
+
+
+def display_url(url: str) -> str:
+    """The URL without user-info, query or fragment: safe to print (they may hold credentials)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return "<invalid URL>"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def join_url(base: str, name: str) -> str:
+    """`name` appended to the base URL's path, its query kept:
+    ("https://h/api/?key=1", "validate") -> "https://h/api/validate?key=1"."""
+    try:
+        parts = urlsplit(base.strip())
+    except ValueError:
+        return base  # check_url says why it is invalid
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + name, fragment=""))
+
+
+def check_url(url: str) -> Target:
+    """An allowed URL taken apart; RequestError if it is invalid, not https, or plain http to a
+    host that cannot be loopback. Opens no socket: whether a localhost name really is loopback
+    is decided when the request is made (is_loopback)."""
+    if not _URL_TEXT.fullmatch(url):
+        raise RequestError(f"invalid URL {quoted(display_url(url))}: it has spaces, control characters or "
+                           "non-ASCII characters (percent-encode them)")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise RequestError(f"invalid URL {quoted(display_url(url))}: it cannot be parsed") from None
+    host = parts.hostname
+    if parts.scheme not in ("https", "http") or not host:
+        raise RequestError(f"invalid URL {quoted(display_url(url))}: it must start with https://")
+    if parts.scheme == "http" and not _may_be_loopback(host):
+        raise RequestError(f"refusing plain http to {quoted(host)}: https is required except for loopback hosts")
+    return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), _request_target(parts))
+
+
+def _request_target(parts: SplitResult) -> str:
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address `host` resolves to (tests replace this function)."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8 and ::1, or a `localhost` / `*.localhost` name that resolves only to them:
+    the only hosts plain http may reach. A name is resolved (so this may block: call it within
+    a request's deadline); a resolver that forwards `*.localhost` to the internet does not make
+    a remote host loopback."""
+    host = _bare(host)
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not _is_localhost_name(host):
+        return False
+    try:
+        addresses = resolve_host(host)
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(_is_loopback_address(address) for address in addresses)
+
+
+def _may_be_loopback(host: str) -> bool:
+    """is_loopback without resolving: a loopback address, or a localhost name."""
+    host = _bare(host)
+    return _is_loopback_address(host) or _is_localhost_name(host)
+
+
+def _bare(host: str) -> str:
+    return host.strip("[]").lower().rstrip(".")
+
+
+def _is_localhost_name(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def _is_loopback_address(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback  # "%": an IPv6 zone
+    except ValueError:
+        return False
+
+
+def _check_redirect(current: str, location: str) -> str:
+    """The absolute redirect target, if it keeps the scheme, host and port; else RequestError."""
+    target = urljoin(current, location)
+    try:
+        old, new = urlsplit(current), urlsplit(target)
+        same_origin = (old.hostname, old.port) == (new.hostname, new.port)
+    except ValueError:
+        raise RequestError("redirected to an invalid URL") from None
+    if new.scheme != old.scheme:
+        raise RequestError(f"redirected to {new.scheme or 'a relative'} URL {quoted(display_url(target))}; "
+                           "only same-scheme redirects are followed")
+    if not same_origin:
+        raise RequestError(f"redirected to another host ({quoted(display_url(target))}); "
+                           "redirects are only followed on the same host")
+    return target
+
+
+def safe_header_value(value: Any) -> str | None:
+    """`value` if it can go into a request header as it is (visible ASCII, at most 1 KiB), else None."""
+    return value if isinstance(value, str) and _HEADER_VALUE.fullmatch(value) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The request
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10,
+    retry: RetryPolicy | None = None,
+) -> Response:
+    """A request with bounded retries (429, 5xx) and same-origin redirects; RequestError on failure.
+
+    `timeout` is a deadline for the whole request: resolving the name, connecting, TLS, sending,
+    the status line, the headers and the body, every redirect, and every retry with its pause.
+    A retry whose pause would end after the deadline is not made. Any status other than a
+    redirect or a retried one is returned for the caller to judge. Connection failures and
+    timeouts are not retried: an offline run should fail fast.
+    """
+    retry = retry or DEFAULT_RETRY  # looked up per call, so a test can swap the module default
+    all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+    for name, value in all_headers.items():
+        if safe_header_value(value) is None:  # callers check; this is the last line of defence
+            raise RequestError(f"refusing to send the {name} header: its value has control characters")
+    deadline = time.monotonic() + timeout
+    attempt = 0
+    redirects = 0
+    while True:
+        resp = _exchange(method, url, body, all_headers, deadline, timeout)
+        if resp.status in _REDIRECT_STATUSES:
+            location = resp.headers.get("location")
+            if not location:
+                raise RequestError(f"HTTP {resp.status} redirect without a Location")
+            if method != "GET" and resp.status not in (307, 308):
+                raise RequestError(f"HTTP {resp.status} redirect would turn the {method} into a GET")
+            redirects += 1
+            if redirects > MAX_REDIRECTS:
+                raise RequestError(f"more than {MAX_REDIRECTS} redirects")
+            url = _check_redirect(url, location)
+            continue
+        if resp.status in RETRY_STATUSES:
+            tries = "1 attempt" if attempt == 0 else f"{attempt + 1} attempts"
+            if attempt >= retry.retries:
+                raise RequestError(f"HTTP {resp.status} after {tries}")
+            pause = retry.backoff(attempt, parse_retry_after(resp.headers.get("retry-after")))
+            if time.monotonic() + pause >= deadline:
+                raise RequestError(f"HTTP {resp.status} after {tries}; the {timeout:g} s deadline "
+                                   "leaves no time to retry")
+            retry.sleep(pause)
+            attempt += 1
+            continue
+        return resp
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as delta seconds or an HTTP date -> seconds from now; None when absent/invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT by definition
+        import datetime as _dt
+
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class _Attempt:
+    """One exchange, run on its own thread so that the caller can stop waiting at the deadline.
+
+    A socket timeout bounds each read, not a sequence of reads: a server that sends one byte of
+    the status line, or one header, every half second would never trip it. So the caller waits
+    for the thread until the deadline, then shuts the connection down, which ends any read the
+    thread is blocked in; a thread still resolving the host name is left to finish on its own.
+    """
+
+    def __init__(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float) -> None:
+        self.args = (method, url, body, headers, deadline)
+        self.conn: http.client.HTTPConnection | None = None
+        self.abandoned = False
+        self.outcome: Response | BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.outcome = _once(self, *self.args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self.outcome = exc
+
+    def abandon(self) -> None:
+        self.abandoned = True  # set before looking at the socket: _once checks it after connecting
+        conn = self.conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            try:
+                # socket.socket's own shutdown: an SSLSocket's would also drop its TLS state under
+                # the reading thread's feet.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float,
+              timeout: float) -> Response:
+    attempt = _Attempt(method, url, body, headers, deadline)
+    thread = threading.Thread(target=attempt.run, name="nexlayer-lint request", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive() or isinstance(attempt.outcome, _DeadlinePassed):
+        attempt.abandon()
+        raise RequestError(f"no complete response within the {timeout:g} s deadline")
+    if isinstance(attempt.outcome, BaseException):
+        raise attempt.outcome
+    assert attempt.outcome is not None
+    return attempt.outcome
+
+
+def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers: Mapping[str, str],
+          deadline: float) -> Response:
+    """One request and its whole response, on the attempt's thread."""
+    target = check_url(url)
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _DeadlinePassed
+        return left
+
+    if target.scheme == "http" and not is_loopback(target.host):
+        raise RequestError(f"refusing plain http to {quoted(target.host)}: it does not resolve only to "
+                           "loopback addresses, and https is required for other hosts")
+    conn = _connection(target, remaining())
+    attempt.conn = conn
+    try:
+        conn.connect()
+        if attempt.abandoned:
+            raise _DeadlinePassed
+        sock = conn.sock  # kept: getresponse() may drop conn.sock when the server closes
+        if target.scheme == "http" and not _is_loopback_address(sock.getpeername()[0]):
+            # the name resolved again when connecting, differently (DNS rebinding)
+            raise RequestError(f"refusing plain http to {quoted(target.host)}: it connected to a "
+                               "non-loopback address")
+        sock.settimeout(remaining())
+        conn.request(method, target.path, body=body, headers=dict(headers))
+        sock.settimeout(remaining())
+        resp = conn.getresponse()
+        declared = resp.getheader("Content-Length")
+        if declared and declared.strip().isdigit() and int(declared) > MAX_BODY:
+            raise RequestError(f"response too large ({int(declared)} bytes; the limit is 5 MiB)")
+        chunks: list[bytes] = []
+        size = 0
+        # The response closes the socket itself once a Content-Length body is complete.
+        while size <= MAX_BODY and not resp.isclosed():
+            sock.settimeout(remaining())
+            chunk = resp.read1(min(65536, MAX_BODY + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BODY:
+            raise RequestError("response too large (over 5 MiB)")
+        return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, b"".join(chunks), url)
+    except (RequestError, _DeadlinePassed):
+        raise
+    except TimeoutError:  # socket.timeout: a read or the connect ran out of the time left
+        raise _DeadlinePassed from None
+    except ConnectionRefusedError:
+        raise RequestError(f"connection refused by {target.host}") from None
+    except socket.gaierror:
+        raise RequestError(f"cannot resolve host {quoted(target.host)}") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise RequestError(f"TLS certificate verification failed for {quoted(target.host)} "
+                           f"({exc.verify_message})") from None
+    except ssl.SSLError as exc:
+        raise RequestError(f"TLS error with {quoted(target.host)} ({exc.reason or 'handshake failed'})") from None
+    except http.client.HTTPException as exc:
+        raise RequestError(f"malformed HTTP response ({type(exc).__name__})") from None
+    except ValueError as exc:  # e.g. a host name IDNA cannot encode
+        raise RequestError(f"invalid request ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise RequestError(f"network error ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        conn.close()
+
+
+def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
+    if target.scheme == "http":
+        return http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+    context = ssl.create_default_context()  # verification is always on: no option turns it off
+    proxy = _proxy_for(target.host)
+    if proxy:
+        conn = http.client.HTTPSConnection(proxy[0], proxy[1], timeout=timeout, context=context)
+        conn.set_tunnel(target.host, target.port)
+        return conn
+    return http.client.HTTPSConnection(target.host, target.port, timeout=timeout, context=context)
+
+
+def _proxy_for(host: str) -> tuple[str, int] | None:
+    """The https proxy from the environment (HTTPS_PROXY, NO_PROXY), as urllib would pick it."""
+    if _may_be_loopback(host):
+        return None
+    from urllib.request import getproxies, proxy_bypass
+
+    proxy = getproxies().get("https")
+    if not proxy or proxy_bypass(host):
+        return None
+    try:
+        parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+        port = parts.port
+    except ValueError:
+        return None
+    return (parts.hostname, port or 8080) if parts.hostname else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Text for messages
+
+
+def quoted(text: Any) -> str:
+    """Double-quoted, as every message quotes values."""
+    return '"' + str(text).replace('"', '\\"') + '"'
+
+
+def server_text(text: Any) -> str:
+    """Server-provided text made safe to print: a string, no control characters, bounded."""
+    text = _CONTROL.sub(" ", str(text)).strip()
+    return text if len(text) <= _MAX_SERVER_TEXT else text[: _MAX_SERVER_TEXT - 1] + "…"

@@ -1,0 +1,165 @@
+"""`--remote`: the document to the Nexlayer API's `POST {api}/validate`, the answer to findings.
+
+The payload is the document's data with secret values redacted (unless `--remote-send-secrets`);
+each rejection detail becomes an NX901 at the path it names, a verdict that disagrees with the
+local checks an NX902, and anything that went wrong one NX900.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from nexlayer_lint.http_client import RequestError, RetryPolicy, display_url, join_url, quoted, request, server_text
+from nexlayer_lint.model import DataPath, Document, Problem, Span, format_path
+
+_LINE1 = Span(1, 1, 1, 1)
+_SEGMENT = re.compile(r"""\[(\d+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
+
+
+def validate_remote(
+    doc: Document,
+    *,
+    api_url: str,
+    send_secrets: bool = False,
+    timeout: float = 10,
+    local_has_errors: bool,
+    retry: RetryPolicy | None = None,
+) -> list[Problem]:
+    """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure."""
+    url = join_url(api_url, "validate")
+    if not isinstance(doc.data, dict):
+        return _failure(url, "the file is not a mapping, so it was not sent")
+    from nexlayer_lint.secrets import redact_data
+
+    payload = doc.data if send_secrets else redact_data(doc.data)
+    try:
+        body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
+    except ValueError:
+        return _failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
+    try:
+        resp = request("POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout,
+                       retry=retry)
+        rejected = _verdict(resp.status, resp.body)
+    except RequestError as exc:
+        return _failure(url, str(exc))
+    problems = [_rejection(doc, raw_path, text) for raw_path, text in rejected]
+    remote_rejects = bool(rejected)
+    if remote_rejects != local_has_errors:
+        message = (
+            "the Nexlayer API rejected the file, but the local checks found no errors"
+            if remote_rejects
+            else "the Nexlayer API accepted the file, but the local checks found errors"
+        )
+        hint = (
+            "the bundled schema may be out of date; try --schema remote"
+            if remote_rejects
+            else "the local checks are stricter than the API; the errors may still fail at deploy time"
+        )
+        problems.append(Problem("NX902", message, (), hint=hint, span=_LINE1))
+    return problems
+
+
+def _verdict(status: int, body: bytes) -> list[tuple[Any, str]]:
+    """[(path or None, message)] the API rejected (empty: accepted); RequestError if not understood."""
+    if status not in (200, 400, 422):
+        raise RequestError(f"HTTP {status}")
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise RequestError("the response is not valid JSON") from None
+    if not isinstance(answer, dict):
+        raise RequestError("unexpected response shape (not a JSON object)")
+    if status == 200 and answer.get("valid") is not False and "error" not in answer:
+        if not isinstance(answer.get("message"), str):
+            raise RequestError('unexpected response shape (no "message")')
+        return []
+    found = _details(answer)
+    if found is None:
+        raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
+    return found
+
+
+def _details(body: dict) -> list[tuple[Any, str]] | None:
+    """[(path or None, message)] from a rejection body; None when the shape is not understood."""
+    items = body.get("details")
+    if items is None:
+        items = body.get("errors")
+    out: list[tuple[Any, str]] = []
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, str):
+                out.append((None, item))
+            elif isinstance(item, dict) and isinstance(item.get("message"), str):
+                out.append((item.get("path", item.get("field")), item["message"]))
+    if out:
+        return out
+    error = body.get("error")
+    if isinstance(error, str) and error.strip():
+        return [(None, error)]
+    return None
+
+
+def _rejection(doc: Document, raw_path: Any, text: str) -> Problem:
+    parsed = parse_api_path(raw_path)
+    path, at, span = _place(doc, parsed)
+    where = format_path(parsed) if parsed else ""
+    message = (
+        f"the Nexlayer API rejected {quoted(where)}: {quoted(server_text(text))}"
+        if where
+        else f"the Nexlayer API rejected the file: {quoted(server_text(text))}"
+    )
+    return Problem("NX901", message, path, at=at, span=span)
+
+
+def _failure(url: str, cause: str) -> list[Problem]:
+    message = f"could not use {display_url(url)}: {cause}; only the local checks ran"
+    return [Problem("NX900", message, (), hint="run again later, or drop --remote", span=_LINE1)]
+
+
+def parse_api_path(text: Any) -> DataPath | None:
+    """"application.pods[0].image" -> ("application", "pods", 0, "image"); None if unparseable.
+
+    Also accepts "pods.0.image" (numeric segments) and ["quoted"] keys.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    if text.startswith("$."):  # JSONPath-style root
+        text = text[2:]
+    parts: list[str | int] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos] == "." and parts:
+            pos += 1
+        match = _SEGMENT.match(text, pos)
+        if not match:
+            return None
+        index, dq, sq, name = match.groups()
+        if index is not None:
+            parts.append(int(index))
+        elif name is not None:
+            parts.append(int(name) if name.isdigit() else name)
+        else:
+            parts.append(dq if dq is not None else sq)
+        pos = match.end()
+    return tuple(parts) or None
+
+
+def _place(doc: Document, path: DataPath | None) -> tuple[DataPath, Literal["key", "value"], Span | None]:
+    """(path, at, span) for a detail: the node itself, the mapping lacking it, or line 1."""
+    if path is None:
+        return (), "value", _LINE1
+    candidates = [path]
+    if path[0] != "application":  # servers sometimes drop the root ("pods[0].image")
+        candidates.append(("application", *path))
+    for candidate in candidates:
+        if candidate in doc.positions:
+            return candidate, "value", None
+    for candidate in candidates:
+        # A "required field missing" names a key that is absent: point at the key holding it.
+        parent = candidate[:-1]
+        if len(candidate) > 1 and parent in doc.positions:
+            return parent, "key", None
+    return (), "value", _LINE1

@@ -1,0 +1,327 @@
+"""A schema from the network (`--schema remote` or a URL) through a disk cache.
+
+`GET` the schema, keep it for `schema-ttl-hours`, revalidate it with its ETag / Last-Modified
+after that, and fall back to the cached copy (else the caller's bundled schema) when the
+network fails. Files are written atomically; a cache file that is corrupt, a symlink or not a
+usable schema is ignored, and so is metadata that is not what this module writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nexlayer_lint.config import resolve_api_url
+from nexlayer_lint.http_client import (
+    MAX_BODY, RequestError, RetryPolicy, check_url, display_url, join_url, quoted, request, safe_header_value,
+    server_text,
+)
+from nexlayer_lint.model import SchemaInfo, format_path
+
+
+def url_for(spec: str, api_url: str | None) -> str:
+    """The URL that `--schema remote` (the API's GET /schema) or `--schema URL` means."""
+    return join_url(resolve_api_url(api_url), "schema") if spec == "remote" else spec
+
+
+def cache_dir() -> Path:
+    """The platform cache directory / "nexlayer-lint" (the same bases check-jsonschema uses)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA")
+        root = Path(base) if base else Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        root = Path.home() / "Library" / "Caches"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        # The XDG spec says a relative path is invalid and must be ignored.
+        root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "nexlayer-lint"
+
+
+def cache_key(url: str) -> str:
+    """The full URL's sha256: two schemas both called schema.json never collide (CVE-2024-53848)."""
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cached_schema_path(url: str) -> Path:
+    """Where the cached copy of `url` lives (or would live): the schema exactly as served."""
+    return cache_dir() / f"{cache_key(url)}.json"
+
+
+def meta_path(url: str) -> Path:
+    """The cached copy's metadata: validators (ETag, Last-Modified), fetch time, digest, version."""
+    return cache_dir() / f"{cache_key(url)}.meta.json"
+
+
+@dataclass(frozen=True)
+class RemoteSchema:
+    """What `--schema remote|URL` obtained. `schema` None: the caller falls back to the bundled one."""
+
+    schema: dict | None
+    info: SchemaInfo | None
+    warning: str | None  # the NX900 message: what failed and what is used instead
+    # Something worth saying that is not a failure (e.g. the cache could not be written).
+    note: str | None = None
+
+
+def load_remote_schema(
+    url: str, *, ttl_hours: float = 24, timeout: float = 10, retry: RetryPolicy | None = None
+) -> RemoteSchema:
+    """The schema at `url`: from the cache while fresh, else asked for (conditionally when cached)."""
+    try:
+        check_url(url)
+    except RequestError as exc:
+        return RemoteSchema(None, None, f"could not fetch the schema: {exc}; using the bundled schema")
+    cached, ignored = _read_cache(url)
+    if cached and cached.fresh(ttl_hours, time.time()):
+        return RemoteSchema(cached.schema, cached.info("cache", str(cached.path)), None)
+    return _fetch(url, cached, ignored, timeout=timeout, retry=retry)
+
+
+def refresh_schema(url: str, *, timeout: float = 10, retry: RetryPolicy | None = None) -> RemoteSchema:
+    """`schema fetch`: always asks the server (conditionally, so an unchanged schema costs a 304)."""
+    try:
+        check_url(url)
+    except RequestError as exc:
+        return RemoteSchema(None, None, f"could not fetch the schema: {exc}; using the bundled schema")
+    cached, ignored = _read_cache(url)
+    return _fetch(url, cached, ignored, timeout=timeout, retry=retry)
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why `schema` is not usable as our schema (None when it is): shape, remote $refs, metaschema."""
+    if not isinstance(schema, dict):
+        return "it is not a JSON object"
+    # Iterative on purpose: a hostile schema nested thousands deep must not blow the stack.
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in ("$ref", "$dynamicRef", "$recursiveRef"):
+                ref = node.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    # A validator must never reach for the network or the disk behind our back.
+                    return f"it has a {key} to {quoted(server_text(ref))}, which is not inside the schema"
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    try:
+        validator_for(schema).check_schema(schema)
+    except SchemaError as exc:
+        where = format_path(tuple(exc.path)) or "the top level"
+        return f"it fails the JSON Schema metaschema at {where} ({exc.validator} check)"
+    except RecursionError:
+        return "it is nested too deeply"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The cached copy
+
+
+class _Unusable(Exception):
+    """Why a cache file is not read: its text is the reason."""
+
+
+@dataclass(frozen=True)
+class _Cached:
+    schema: dict
+    raw: bytes
+    path: Path
+    meta: dict = field(default_factory=dict)  # empty when missing or not matching the file
+
+    def fetched_at(self) -> float | None:
+        """When it was fetched; None for a value no clock gives (not a number, NaN, out of range)."""
+        value = self.meta.get("fetched_at")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if not math.isfinite(value) or not 0 <= value < 1e11:  # 1e11 s: the year 5138
+            return None
+        return float(value)
+
+    def fresh(self, ttl_hours: float, now: float) -> bool:
+        fetched = self.fetched_at()
+        # A fetch time in the future (clock change, tampering) does not count as fresh.
+        return fetched is not None and fetched <= now + 60 and now - fetched < ttl_hours * 3600
+
+    def validators(self) -> dict[str, str]:
+        """The conditional-request headers from the metadata, each only if it is safe to send."""
+        headers = {}
+        etag, modified = safe_header_value(self.meta.get("etag")), safe_header_value(self.meta.get("last_modified"))
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return headers
+
+    def info(self, source: str, location: str) -> SchemaInfo:
+        return _info(source, location, self.schema, self.raw, self.meta)
+
+    def age(self) -> str:
+        fetched = self.fetched_at()
+        if fetched is None:
+            return ""
+        return f" fetched {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(fetched))}"
+
+
+def _read_limited(path: Path) -> bytes:
+    """Read a cache file without following a symlink, and at most MAX_BODY + 1 bytes."""
+    if path.is_symlink():
+        raise _Unusable("it is a symbolic link")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_BODY + 1)
+    if len(data) > MAX_BODY:
+        raise _Unusable("it is larger than 5 MiB")
+    return data
+
+
+def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
+    """The cached copy of `url`, and why an existing copy was ignored (None if none or fine)."""
+    path = cached_schema_path(url)
+    try:
+        raw = _read_limited(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except _Unusable as exc:
+        return None, f"ignored the cached schema {quoted(str(path))}: {exc}"
+    except OSError as exc:
+        return None, f"ignored the cached schema {quoted(str(path))}: {exc.strerror or 'unreadable'}"
+    try:
+        schema = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
+    problem = schema_problem(schema)
+    if problem:
+        return None, f"ignored the cached schema {quoted(str(path))}: {problem}"
+    meta: dict = {}
+    try:
+        loaded = json.loads(_read_limited(meta_path(url)))
+        # The pair is written in two steps; a meta file from another process's write is ignored.
+        if isinstance(loaded, dict) and loaded.get("sha256") == hashlib.sha256(raw).hexdigest():
+            meta = loaded
+    except (OSError, _Unusable, ValueError, RecursionError):
+        pass
+    return _Cached(schema, raw, path, meta), None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Temp file in the same directory, then os.replace: readers see the old or the new file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # os.replace renames over the directory entry: a symlink planted at `path` is replaced,
+        # never followed, so nothing is written outside the cache directory.
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _prepare_cache_dir() -> Path:
+    directory = cache_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if directory.is_symlink() or not directory.is_dir():
+        raise OSError(f"{quoted(str(directory))} is not a plain directory")
+    return directory
+
+
+def _write_cache(url: str, raw: bytes, meta: dict) -> str | None:
+    """Store the schema and its metadata; the reason when that was impossible."""
+    try:
+        _prepare_cache_dir()
+        _atomic_write(cached_schema_path(url), raw)
+        _atomic_write(meta_path(url), json.dumps(meta, sort_keys=True).encode("utf-8"))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return f"could not write the schema cache in {quoted(str(cache_dir()))} ({reason}); it will be fetched again next run"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# GET
+
+
+def _fetch(
+    url: str, cached: _Cached | None, ignored: str | None, *, timeout: float, retry: RetryPolicy | None
+) -> RemoteSchema:
+    shown = display_url(url)
+    headers = cached.validators() if cached else {}
+    try:
+        resp = request("GET", url, headers=headers, timeout=timeout, retry=retry)
+        if resp.status == 304 and cached and headers:
+            meta = {**cached.meta, "fetched_at": time.time()}
+            note = _write_cache(url, cached.raw, meta)
+            return RemoteSchema(cached.schema, _info("url", shown, cached.schema, cached.raw, meta), ignored, note)
+        if resp.status != 200:
+            raise RequestError(f"HTTP {resp.status}")
+        schema, version = _unwrap(_parse_json(resp.body))
+        problem = schema_problem(schema)
+        if problem:
+            raise RequestError(f"the response is not a usable schema: {problem}")
+    except RequestError as exc:
+        failed = f"could not fetch the schema from {quoted(shown)}: {exc}"
+        if cached:
+            return RemoteSchema(cached.schema, cached.info("cache", str(cached.path)),
+                                f"{failed}; using the cached copy{cached.age()}")
+        return RemoteSchema(None, None, "; ".join(filter(None, (failed, ignored, "using the bundled schema"))))
+    raw = resp.body if version is None else json.dumps(schema).encode("utf-8")
+    meta = {
+        "url": shown,
+        # Only validators that can be sent back as they are: a server's header could hold a line break.
+        "etag": safe_header_value(resp.headers.get("etag")),
+        "last_modified": safe_header_value(resp.headers.get("last-modified")),
+        "fetched_at": time.time(),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "version": version,
+    }
+    note = _write_cache(url, raw, meta)
+    return RemoteSchema(schema, _info("url", shown, schema, raw, meta), ignored, note)
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise RequestError("the response is not valid JSON") from None
+
+
+def _unwrap(data: Any) -> tuple[Any, str | None]:
+    """Accept the schema itself, or the `{data: {schema, version}}` wrapper some clients expect."""
+    if isinstance(data, dict) and "$schema" not in data and "properties" not in data:
+        inner = data.get("data")
+        if isinstance(inner, dict) and isinstance(inner.get("schema"), dict):
+            version = inner.get("version")
+            return inner["schema"], version if isinstance(version, str) else None
+    return data, None
+
+
+def _info(source: str, location: str, schema: dict, raw: bytes, meta: dict) -> SchemaInfo:
+    """Which schema was used, for reports; `location` a file path or a URL fit to print."""
+    return SchemaInfo(source, location, _version_of(schema, meta), hashlib.sha256(raw).hexdigest())
+
+
+def _version_of(schema: dict, meta: dict) -> str:
+    for value in (meta.get("version"), schema.get("version"), schema.get("x-version")):
+        if isinstance(value, str) and value.strip():
+            return server_text(value)[:64]
+    return "unversioned"
