@@ -579,6 +579,69 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
     assert fetched.schema == fa.SCHEMA
 
 
+def _tamper_meta(url: str, **changes) -> None:
+    meta = schema_cache.meta_path(url)
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), **changes}))
+
+
+@pytest.mark.parametrize("fetched_at", [1e300, float("nan"), float("inf"), -5, "yesterday", True, None, [1], 1e12])
+def test_a_fetch_time_no_clock_gives_makes_the_copy_stale(fake_api, retry, fetched_at) -> None:
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    schema_cache.load_remote_schema(url, retry=retry)
+    _tamper_meta(url, fetched_at=fetched_at)  # json writes NaN and Infinity as Python reads them back
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert fake_api.count("/schema") == 2  # not fresh: asked again, conditionally
+    assert fake_api.requests[1].headers["if-none-match"] == '"v1"'
+    assert fetched.schema == fa.SCHEMA and fetched.warning is None
+    assert schema_cache.load_remote_schema(url, retry=retry).info.source == "cache"  # fresh again
+
+
+@pytest.mark.parametrize("fetched_at", [1e300, float("nan"), -1e300, "x"])
+def test_a_bad_fetch_time_with_the_server_down_still_uses_the_copy(fake_api, retry, fetched_at) -> None:
+    fake_api.script("/schema", fa.schema())
+    url = f"{fake_api.url}/schema"
+    schema_cache.load_remote_schema(url, retry=retry)
+    _tamper_meta(url, fetched_at=fetched_at)
+    fake_api.script("/schema", fa.status(500))
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.info.source == "cache"
+    assert fetched.warning.endswith("HTTP 500 after 4 attempts; using the cached copy")  # no date to give
+
+
+@pytest.mark.parametrize("field", ["etag", "last_modified"])
+@pytest.mark.parametrize("value", ['"v1"\r\nX-Injected: 1', '"v1"\nX-Injected: 1', '"v1"\x00', "é", "x" * 2000, 5, ""])
+def test_validators_that_are_not_plain_header_text_are_never_sent(fake_api, retry, field, value) -> None:
+    fake_api.script("/schema", fa.schema(etag='"v1"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
+    url = f"{fake_api.url}/schema"
+    schema_cache.load_remote_schema(url, retry=retry)
+    _tamper_meta(url, **{field: value})
+    fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert fetched.schema == fa.SCHEMA and fetched.warning is None
+    sent = fake_api.requests[1].headers
+    assert "x-injected" not in sent
+    header = "if-none-match" if field == "etag" else "if-modified-since"
+    assert header not in sent  # the bad one is left out; the other validator still goes
+    assert len(sent) == len(fake_api.requests[0].headers) + 1
+
+
+def test_a_folded_etag_from_the_server_is_not_kept(fake_api, retry) -> None:
+    # An obsolete line folding puts a line break inside the value: it must never be sent back.
+    fake_api.script("/schema", fa.schema(etag='"v1"\r\n X-Injected: 1'))
+    url = f"{fake_api.url}/schema"
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert fetched.schema == fa.SCHEMA
+    assert json.loads(schema_cache.meta_path(url).read_text())["etag"] is None
+    schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert "if-none-match" not in fake_api.requests[1].headers
+
+
+def test_a_header_with_a_line_break_is_refused_before_sending(fake_api, retry) -> None:
+    with pytest.raises(http_client.RequestError, match="refusing to send the X-Test header"):
+        http_client.request("GET", f"{fake_api.url}/schema", headers={"X-Test": "a\r\nb: c"}, retry=retry)
+    assert fake_api.count() == 0
+
+
 def test_cache_not_writable_still_uses_the_schema(fake_api, retry, monkeypatch, tmp_path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")  # a file where the cache directory's parent should be (works as root too)
