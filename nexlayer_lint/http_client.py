@@ -143,21 +143,26 @@ def resolve_host(host: str) -> list[str]:
 
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8 and ::1, or a `localhost` / `*.localhost` name that resolves only to them:
-    the only hosts plain http may reach. A name is resolved (so this may block: call it within
-    a request's deadline); a resolver that forwards `*.localhost` to the internet does not make
-    a remote host loopback."""
+    the only hosts plain http may reach. Resolves a name, so it may block."""
+    return bool(loopback_addresses(host))
+
+
+def loopback_addresses(host: str) -> list[str]:
+    """Where plain http to `host` may connect: the host itself if it is a loopback address, or
+    every address a `localhost` / `*.localhost` name resolves to when all of them are loopback;
+    else none. A resolver that forwards `*.localhost` to the internet does not make a remote
+    host loopback, and connecting to these addresses (not to the name, resolved again) leaves
+    no room for an answer that changes in between."""
     host = _bare(host)
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
+    if _is_loopback_address(host):
+        return [host]
     if not _is_localhost_name(host):
-        return False
+        return []
     try:
         addresses = resolve_host(host)
     except (OSError, UnicodeError):
-        return False
-    return bool(addresses) and all(_is_loopback_address(address) for address in addresses)
+        return []
+    return addresses if addresses and all(_is_loopback_address(address) for address in addresses) else []
 
 
 def _may_be_loopback(host: str) -> bool:
@@ -341,20 +346,20 @@ def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers:
             raise _DeadlinePassed
         return left
 
-    if target.scheme == "http" and not is_loopback(target.host):
-        raise RequestError(f"refusing plain http to {quoted(target.host)}: it does not resolve only to "
-                           "loopback addresses, and https is required for other hosts")
+    addresses = loopback_addresses(target.host) if target.scheme == "http" else []
+    if target.scheme == "http" and not addresses:
+        raise RequestError(f"refusing plain http to {quoted(target.host)}: it does not resolve to loopback "
+                           "addresses only, and https is required for other hosts")
     conn = _connection(target, remaining())
     attempt.conn = conn
     try:
-        conn.connect()
+        if addresses:
+            conn.sock = _connect_any(addresses, target.port, remaining())  # http.client then uses it as it is
+        else:
+            conn.connect()
         if attempt.abandoned:
             raise _DeadlinePassed
         sock = conn.sock  # kept: getresponse() may drop conn.sock when the server closes
-        if target.scheme == "http" and not _is_loopback_address(sock.getpeername()[0]):
-            # the name resolved again when connecting, differently (DNS rebinding)
-            raise RequestError(f"refusing plain http to {quoted(target.host)}: it connected to a "
-                               "non-loopback address")
         sock.settimeout(remaining())
         conn.request(method, target.path, body=body, headers=dict(headers))
         sock.settimeout(remaining())
@@ -396,6 +401,18 @@ def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers:
         raise RequestError(f"network error ({exc.strerror or type(exc).__name__})") from None
     finally:
         conn.close()
+
+
+def _connect_any(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    """A socket connected to the first of `addresses` that accepts (localhost is often ::1 and
+    127.0.0.1, and a local server may listen on only one of them)."""
+    error: OSError = ConnectionRefusedError()
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout=timeout)
+        except OSError as exc:
+            error = exc
+    raise error
 
 
 def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:

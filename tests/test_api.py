@@ -97,14 +97,71 @@ def test_cache_key_is_the_full_url() -> None:
     assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
 
 
+# What the stubbed resolver answers for each name; a name not listed does not resolve.
+RESOLVES_TO = {
+    "localhost": ["::1", "127.0.0.1"],
+    "api.localhost": ["127.0.0.1"],
+    "mixed.localhost": ["127.0.0.1", "203.0.113.7"],
+    "remote.localhost": ["203.0.113.7"],
+    "empty.localhost": [],
+}
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replaces the resolver with RESOLVES_TO; yields the names it was asked for."""
+    asked: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append(host)
+        if host not in RESOLVES_TO:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return RESOLVES_TO[host]
+
+    monkeypatch.setattr(http_client, "resolve_host", resolve)
+    return asked
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("LOCALHOST.", True), ("128.0.0.1", False), ("10.0.0.1", False), ("example.com", False),
-     ("localhost.example.com", False), ("::ffff:8.8.8.8", False)],
+     ("LOCALHOST.", True), ("api.localhost", True), ("128.0.0.1", False), ("10.0.0.1", False),
+     ("example.com", False), ("localhost.example.com", False), ("::ffff:8.8.8.8", False),
+     ("mixed.localhost", False), ("remote.localhost", False), ("empty.localhost", False),
+     ("unknown.localhost", False)],
 )
-def test_loopback_hosts(host: str, loopback: bool) -> None:
+def test_loopback_hosts(resolver, host: str, loopback: bool) -> None:
     assert http_client.is_loopback(host) is loopback
+    name = host.lower().rstrip(".")  # addresses are judged as they are; only localhost names are resolved
+    assert resolver == ([name] if name == "localhost" or name.endswith(".localhost") else [])
+
+
+def test_plain_http_to_a_localhost_name_resolving_to_loopback_is_used(doc, fake_api, retry, resolver) -> None:
+    # http.client must not resolve the name itself: it connects to the address that was checked
+    fake_api.script("/validate", fa.valid())
+    assert remote_validate.validate_remote(doc, api_url=f"http://api.localhost:{fake_api.port}",
+                                           local_has_errors=False, retry=retry) == []
+    [sent] = fake_api.requests
+    assert sent.headers["host"] == f"api.localhost:{fake_api.port}"
+    assert resolver == ["api.localhost"]
+
+
+@pytest.mark.parametrize("name", ["mixed.localhost", "remote.localhost", "unknown.localhost"])
+def test_plain_http_to_a_localhost_name_not_only_loopback_is_refused(doc, fake_api, retry, resolver, name,
+                                                                     monkeypatch) -> None:
+    connected: list[object] = []
+    monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: connected.append(args))
+    fake_api.script("/validate", fa.valid())
+    problem = only(remote_validate.validate_remote(doc, api_url=f"http://{name}:{fake_api.port}",
+                                                   local_has_errors=False, retry=retry))
+    assert problem.message == (f"could not use http://{name}:{fake_api.port}/validate: refusing plain http to "
+                               f'"{name}": it does not resolve to loopback addresses only, and https is required '
+                               "for other hosts; only the local checks ran")
+    assert connected == [] and fake_api.count() == 0
+    fake_api.script("/schema", fa.schema())
+    fetched = schema_cache.load_remote_schema(f"http://{name}:{fake_api.port}/schema", retry=retry)
+    assert fetched.schema is None and "refusing plain http" in fetched.warning
+    assert connected == [] and fake_api.count() == 0
 
 
 def test_plain_http_to_a_real_host_is_refused_without_a_connection(doc, retry, _no_network) -> None:
