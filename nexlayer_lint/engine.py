@@ -63,6 +63,10 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
         else:
             warning = fetched.warning or f"could not get the schema from {display_url(url)}; using the bundled schema"
         return SchemaChoice(*schema.bundled_validator(), warning)
+    if "://" in spec:  # not a file name: say so without the URL's user-info or query
+        from nexlayer_lint.http_client import display_url
+
+        raise schema.SchemaLoadError(f'--schema takes bundled, remote, a file or an https URL, not "{display_url(spec)}"')
     return SchemaChoice(*schema.validator_for_file(spec), None)
 
 

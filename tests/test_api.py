@@ -957,3 +957,99 @@ def test_cli_remote_run_keeps_local_suppressions_working(cli, fake_api, tmp_path
     result = cli("--remote", "--api-url", fake_api.url, "--format", "json", str(path))
     codes = [d["code"] for d in json.loads(result.output)["files"][0]["diagnostics"]]
     assert codes == [], result.output
+
+
+# -- URLs with credentials: used as given, shown without user-info and query -------------------
+
+FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
+SECRET_PARTS = ("s3cretpw", "t0ps3cret", "user:")
+
+
+def _shows_no_secret(*texts: str) -> bool:
+    return not any(part in text for text in texts for part in SECRET_PARTS)
+
+
+def _schema_location(fmt: str, stdout: str) -> str | None:
+    if fmt == "json":
+        return json.loads(stdout)["schema"]["location"]
+    if fmt == "sarif":
+        return json.loads(stdout)["runs"][0]["properties"]["schema"]["location"]
+    return None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_schema_url_with_credentials_is_used_but_never_shown(cli, fake_api, good_file, fmt) -> None:
+    fake_api.script("/s/schema.json", fa.schema())
+    url = f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/s/schema.json?token=t0ps3cret#frag"
+    shown = f"http://127.0.0.1:{fake_api.port}/s/schema.json"
+    result = cli("--schema", url, "--format", fmt, "--verbose", str(good_file))
+    assert result.exit_code == 0, result.output
+    assert _shows_no_secret(result.stdout, result.stderr)
+    assert f"schema {shown} (sha256:" in result.stderr  # --verbose
+    assert _schema_location(fmt, result.stdout) in (None, shown)
+    [sent] = fake_api.requests
+    assert sent.path == "/s/schema.json?token=t0ps3cret"  # the query is the server's to read, as given
+    assert "authorization" not in sent.headers
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_api_url_with_credentials_makes_a_valid_request_and_is_never_shown(cli, fake_api, good_file,
+                                                                               fmt) -> None:
+    fake_api.script("/api/validate", fa.status(500))
+    api_url = f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/api/?token=t0ps3cret"
+    result = cli("--remote", "--api-url", api_url, "--format", fmt, "--verbose", str(good_file))
+    assert result.exit_code == 0
+    assert _shows_no_secret(result.stdout, result.stderr)
+    assert f"could not use http://127.0.0.1:{fake_api.port}/api/validate: HTTP 500 after 4 attempts" in result.stdout
+    assert {r.path for r in fake_api.requests} == {"/api/validate?token=t0ps3cret"}  # not ...?token=.../validate
+
+
+def test_nexlayer_api_url_with_credentials_in_schema_fetch_path_and_reports(cli, fake_api, good_file,
+                                                                             monkeypatch) -> None:
+    monkeypatch.setenv("NEXLAYER_API_URL", f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/api?token=t0ps3cret")
+    shown = f"http://127.0.0.1:{fake_api.port}/api/schema"
+    fake_api.script("/api/schema", fa.schema())
+    fetched = cli("schema", "fetch")
+    assert fetched.exit_code == 0, fetched.output
+    assert fetched.stdout.splitlines()[0] == f"url:     {shown}"
+    assert cli("schema", "path", "--schema", "remote").stdout.strip().endswith(".json")  # the cached file
+    report = cli("--schema", "remote", "--format", "json", "--schema", "remote", str(good_file))
+    assert json.loads(report.stdout)["schema"]["source"] == "cache"
+    assert fake_api.count() == 1 and fake_api.requests[0].path == "/api/schema?token=t0ps3cret"
+    fake_api.script("/api/schema", fa.status(503))
+    failed = cli("schema", "fetch")
+    assert failed.exit_code == 2 and f'could not fetch the schema from "{shown}": HTTP 503' in failed.stderr
+    for result in (fetched, report, failed):
+        assert _shows_no_secret(result.stdout, result.stderr)
+
+
+def test_schema_path_of_an_uncached_url_prints_it_without_credentials(cli, fake_api, monkeypatch, tmp_path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")  # the cache cannot be written: `schema path` falls back to the URL
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    fake_api.script("/schema.json", fa.schema())
+    result = cli("schema", "path", "--schema", f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/schema.json?token=t0ps3cret")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"http://127.0.0.1:{fake_api.port}/schema.json"
+    assert _shows_no_secret(result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("url", ["http://user:s3cretpw@api.example.com/s.json?token=t0ps3cret",
+                                 "https://user:s3cretpw@api.example.com:99999/s.json?token=t0ps3cret",
+                                 "https://user:s3cretpw@api.example.com/a b?token=t0ps3cret",
+                                 "ftp://user:s3cretpw@api.example.com/s.json?token=t0ps3cret"])
+def test_refused_urls_with_credentials_are_not_shown(cli, good_file, url, _no_network) -> None:
+    result = cli("--schema", url, "--format", "json", str(good_file))
+    assert _shows_no_secret(result.stdout, result.stderr)
+    if url.startswith("ftp:"):  # not a schema source at all: a usage error
+        assert result.exit_code == 2
+        assert ('--schema takes bundled, remote, a file or an https URL, not "ftp://api.example.com/s.json"'
+                in result.stderr)
+    else:  # a URL that cannot be fetched: the bundled schema, and NX900 says why
+        assert result.exit_code == 0
+        [diagnostic] = json.loads(result.stdout)["files"][0]["diagnostics"]
+        assert diagnostic["code"] == "NX900" and diagnostic["message"].endswith("; using the bundled schema")
+    for command in (["schema", "fetch", "--schema", url], ["schema", "path", "--schema", url]):
+        done = cli(*command)
+        assert done.exit_code in (0, 2) and _shows_no_secret(done.stdout, done.stderr), done.output
+    assert _no_network == []
