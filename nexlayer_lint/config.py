@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -99,6 +100,16 @@ def _level(value: Any, key: str) -> Severity:
     return value
 
 
+def _seconds_or_hours(low: float, high: float, label: str) -> Any:
+    """A number in [low, high]: NaN, infinities and negative times would undo a deadline or a TTL."""
+    def parse(value: Any, key: str) -> float:
+        number = _typed(float, label)(value, key)
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ConfigError(f'"{key}" must be {label} from {low:g} to {high:g}, not {value!r}')
+        return float(number)
+    return parse
+
+
 def _typed(kind: type, label: str) -> Any:
     def parse(value: Any, key: str) -> Any:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -116,10 +127,9 @@ _KEYS = {
     "fail-on": ("fail_on", _level),
     "schema": ("schema", _typed(str, "a string")),
     "remote": ("remote", _typed(bool, "true or false")),
-    "remote-send-secrets": ("remote_send_secrets", _typed(bool, "true or false")),
     "api-url": ("api_url", _typed(str, "a string")),
-    "timeout": ("timeout", _typed(float, "a number of seconds")),
-    "schema-ttl-hours": ("schema_ttl_hours", _typed(float, "a number of hours")),
+    "timeout": ("timeout", _seconds_or_hours(0.1, 300, "a number of seconds")),  # as --timeout
+    "schema-ttl-hours": ("schema_ttl_hours", _seconds_or_hours(0, 24 * 365, "a number of hours")),
     "max-file-size": ("max_file_size", _typed(int, "a number of bytes")),
 }
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}
@@ -134,6 +144,15 @@ def _mapping(value: Any, key: str) -> Mapping[str, Any]:
 def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
     values: dict[str, Any] = {"config_file": source}
     for key, value in table.items():
+        if key.replace("_", "-") == "remote-send-secrets":
+            # Only the person running the tool may send secret values: a config file may come
+            # with the repository being linted (a pull request can change it). `false` asks
+            # for nothing, so it is accepted.
+            if value is not False:
+                raise ConfigError(f'{source}: "{key}" can only be given on the command line '
+                                  "(--remote-send-secrets): a config file may come with the repository being "
+                                  "linted, and must not be able to send its secrets")
+            continue
         if key not in _KEYS:
             import difflib
 
@@ -146,6 +165,22 @@ def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
     return Settings(**values)
+
+
+def schema_uses_network(spec: str) -> bool:
+    """Whether `--schema spec` fetches over the network: "remote" or an http(s) URL."""
+    return spec == "remote" or spec.startswith(("https://", "http://"))
+
+
+def without_network(settings: Settings) -> tuple[Settings, tuple[str, ...]]:
+    """`settings` with nothing that would make a network request, and the config keys that asked
+    for one (the language server uses a repository's config this way unless the editor allows
+    network use)."""
+    asked = (("remote", settings.remote), ("remote-send-secrets", settings.remote_send_secrets),
+             ("api-url", settings.api_url is not None), ("schema", schema_uses_network(settings.schema)))
+    offline = replace(settings, remote=False, remote_send_secrets=False, api_url=None,
+                      schema="bundled" if schema_uses_network(settings.schema) else settings.schema)
+    return offline, tuple(key for key, on in asked if on)
 
 
 def read_config(path: Path) -> Settings:

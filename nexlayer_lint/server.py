@@ -26,7 +26,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from nexlayer_lint import __version__
-from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config
+from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, without_network
 from nexlayer_lint.model import DataPath, Diagnostic, Document
 
 SOURCE = "nexlayer-lint"
@@ -377,6 +377,9 @@ class NexlayerLanguageServer(LanguageServer):
         self.worker = _Worker()
         self._settings: dict[tuple[str, int], Settings] = {}
         self._shown: set[str] = set()
+        # A repository's config may not make the editor reach the network: only the editor's own
+        # settings can allow it (initializationOptions {"allowNetwork": true}).
+        self.allow_network = False
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Say where, not what: an exception's text may quote a document's (secret) values.
@@ -406,9 +409,16 @@ class NexlayerLanguageServer(LanguageServer):
             found, key = None, ("", 0)
         if key not in self._settings:
             try:
-                self._settings[key] = discover(folder)
+                settings = discover(folder)
             except ConfigError as exc:
                 return Settings(), str(exc)
+            if not self.allow_network:
+                settings, asked = without_network(settings)
+                if asked:
+                    self.log(lsp.MessageType.Warning,
+                             f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
+                             'has not allowed network use (initializationOptions {"allowNetwork": true})')
+            self._settings[key] = settings
         return self._settings[key], None
 
     # linting --------------------------------------------------------------------------------
@@ -538,6 +548,7 @@ def create_server() -> NexlayerLanguageServer:
         options = params.initialization_options
         if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
             ls.debounce = max(float(options["debounce"]), 0.0) / 1000
+        ls.allow_network = isinstance(options, dict) and options.get("allowNetwork") is True
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: NexlayerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:

@@ -1053,3 +1053,43 @@ def test_refused_urls_with_credentials_are_not_shown(cli, good_file, url, _no_ne
         done = cli(*command)
         assert done.exit_code in (0, 2) and _shows_no_secret(done.stdout, done.stderr), done.output
     assert _no_network == []
+
+
+# -- network settings belong to the person running the tool -------------------------------------
+
+
+@pytest.mark.parametrize("config_name", [".nexlayer-lint.toml", "pyproject.toml"])
+def test_a_config_file_cannot_send_secrets(cli, fake_api, tmp_path, monkeypatch, config_name) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nexlayer.yaml").write_text(DOC)
+    table = "[tool.nexlayer-lint]\n" if config_name == "pyproject.toml" else ""
+    (tmp_path / config_name).write_text(f"{table}remote = true\nremote-send-secrets = true\n")
+    fake_api.script("/validate", fa.valid())
+    result = cli("--api-url", fake_api.url, "nexlayer.yaml")
+    assert result.exit_code == 2 and not isinstance(result.exception, Exception)
+    assert ('"remote-send-secrets" can only be given on the command line (--remote-send-secrets)'
+            in result.stderr)
+    assert fake_api.count() == 0
+
+
+def test_remote_send_secrets_false_in_a_config_file_is_accepted(cli, fake_api, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nexlayer.yaml").write_text(DOC)
+    (tmp_path / ".nexlayer-lint.toml").write_text("remote = true\nremote-send-secrets = false\n")
+    fake_api.script("/validate", fa.valid())
+    assert cli("--api-url", fake_api.url, "nexlayer.yaml").exit_code != 2  # findings, not a config error
+    cli("--api-url", fake_api.url, "--remote-send-secrets", "nexlayer.yaml")  # the command line's own choice
+    redacted, sent = (r.body.decode() for r in fake_api.requests)
+    assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
+
+
+@pytest.mark.parametrize("line", ["timeout = nan", "timeout = inf", "timeout = -1", "timeout = 1e308", "timeout = 0",
+                                  "schema-ttl-hours = nan", "schema-ttl-hours = -1", "schema-ttl-hours = inf"])
+def test_network_times_out_of_range_in_a_config_file_are_errors(cli, tmp_path, monkeypatch, line) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nexlayer.yaml").write_text(GOOD)
+    (tmp_path / ".nexlayer-lint.toml").write_text(line + "\n")
+    result = cli("nexlayer.yaml")
+    key = line.split(" ")[0]
+    assert result.exit_code == 2 and not isinstance(result.exception, Exception)
+    assert f'"{key}" must be a number of ' in result.stderr and " from " in result.stderr

@@ -433,6 +433,61 @@ async def test_no_network_connection_with_the_default_config(client: Client, doc
     assert not client.netlog.exists(), client.netlog.read_text()
 
 
+NETWORK_CONFIG = """\
+remote = true
+schema = "{url}/schema"
+api-url = "{url}"
+"""
+
+
+@e2e
+async def test_a_repository_config_cannot_make_the_editor_reach_the_network(client: Client, docs: Path,
+                                                                           fake_api: Any) -> None:
+    # The editor did not allow network use: the config's remote, api-url and schema URL are ignored.
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.invalid({"path": "application.pods[0].image", "message": "Image not allowed"}))
+    fake_api.script("/schema", fa.schema())
+    (docs / "netconfig").mkdir()
+    config = docs / "netconfig" / ".nexlayer-lint.toml"
+    config.write_text(NETWORK_CONFIG.format(url=fake_api.url), encoding="utf-8")
+    uri = uri_of(docs, "netconfig", "nexlayer.yaml")
+    logged = len(client.log_messages)
+    assert codes(await open_doc(client, uri, NO_PATH)) == ["NX201"]  # local findings only, no NX900
+    mark = len(client.published)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert codes(await next_publish(client, uri, mark)) == ["NX201"]
+    assert fake_api.count() == 0 and not client.netlog.exists()
+    said = [m.message for m in client.log_messages[logged:]]
+    assert (f"nexlayer-lint: {config} sets remote, api-url, schema; ignored, as the editor has not allowed "
+            'network use (initializationOptions {"allowNetwork": true})') in said
+
+
+def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None:
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.invalid({"path": "application.pods[0].image", "message": "Image not allowed"}))
+    fake_api.script("/schema", fa.schema())
+    (tmp_path / ".nexlayer-lint.toml").write_text(NETWORK_CONFIG.format(url=fake_api.url), encoding="utf-8")
+    uri = (tmp_path / "nexlayer.yaml").as_uri()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> list[lsp.Diagnostic]:
+        c = _make_client()
+        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
+        await c.initialize_session(lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), initialization_options={"allowNetwork": True}))
+        try:
+            return await open_doc(c, uri, FIXED)
+        finally:
+            await c.shutdown_session()
+            await c.stop()
+
+    diagnostics = asyncio.run(asyncio.wait_for(session(), HANG_GUARD))
+    assert sorted(codes(diagnostics)) == ["NX901", "NX902"]  # the API's rejection, and that it disagrees
+    assert fake_api.count("/schema", "GET") == 1 and fake_api.count("/validate", "POST") == 1
+
+
 def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
     """initialize, open, shutdown, exit: the process ends with status 0."""
     from pytest_lsp.client import make_test_lsp_client
