@@ -107,7 +107,7 @@ def test_json_output_shape(project):
         "file": "nexlayer.yaml", "line": 4, "col": 7, "end_line": 4, "end_col": 11, "code": "NX101",
         "name": "missing-key", "severity": "error",
         "message": 'pod "web" is missing required key "servicePorts"',
-        "hint": diagnostic["hint"], "path": "application.pods[0].name",
+        "hint": diagnostic["hint"], "path": "application.pods[0].name", "fix": None,
     }
     assert document["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0}
 
