@@ -31,6 +31,7 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Server text is shown to the user: keep it short and free of terminal control sequences.
 _MAX_SERVER_TEXT = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What may go into a request header's value: visible ASCII and spaces, nothing that could end
 # the header (CR, LF) or confuse a server, and not too long.
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,1024}")
@@ -90,7 +91,8 @@ class Target(NamedTuple):
 
 
 def display_url(url: str) -> str:
-    """The URL without user-info, query or fragment: safe to print (they may hold credentials)."""
+    """The URL without user-info, query or fragment (they may hold credentials), and with any
+    control character written as an escape (`\x1b`): safe to print."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -99,7 +101,8 @@ def display_url(url: str) -> str:
         netloc = f"{host}:{parts.port}" if parts.port else host
     except ValueError:
         return "<invalid URL>"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    shown = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
 
 
 def join_url(base: str, name: str) -> str:
@@ -118,7 +121,7 @@ def check_url(url: str) -> Target:
     is decided when the request is made (is_loopback)."""
     if not _URL_TEXT.fullmatch(url):
         raise RequestError(f"invalid URL {quoted(display_url(url))}: it has spaces, control characters or "
-                           "non-ASCII characters (percent-encode them)")
+                           "non-ASCII characters (percent-encode them, and write a host name in punycode)")
     try:
         parts = urlsplit(url)
         port = parts.port

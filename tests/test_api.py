@@ -97,6 +97,43 @@ def test_cache_key_is_the_full_url() -> None:
     assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
 
 
+@pytest.mark.parametrize(("base", "joined"), [
+    ("https://h.example", "https://h.example/validate"),
+    ("https://h.example/", "https://h.example/validate"),
+    ("https://h.example/api/?key=1", "https://h.example/api/validate?key=1"),
+    ("https://u:p@h.example:8443/api?token=t#frag", "https://u:p@h.example:8443/api/validate?token=t"),
+])
+def test_endpoints_are_joined_to_the_path_keeping_the_query(base: str, joined: str) -> None:
+    assert http_client.join_url(base, "validate") == joined
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://user:pw@h.example:8443/p/s.json?token=t#f", "https://h.example:8443/p/s.json"),
+    ("https://token@h.example/s.json", "https://h.example/s.json"),
+    ("http://[::1]:8080/x?y=1", "http://[::1]:8080/x"),
+    ("https://h.example/\x1b]0;title\x07?t=1", "https://h.example/\\x1b]0;title\\x07"),  # escaped, never raw
+    ("https://user:pw@h.example:notaport/", "<invalid URL>"),
+])
+def test_urls_are_shown_without_user_info_query_or_fragment(url: str, shown: str) -> None:
+    assert http_client.display_url(url) == shown
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("https://h.example/a b", "it has spaces, control characters or non-ASCII characters"),
+    ("https://h.example/\x1b[31m", "it has spaces, control characters or non-ASCII characters"),
+    ("https://bücher.example/", "it has spaces, control characters or non-ASCII characters"),
+    ("https://h.example:99999/", "it cannot be parsed"),
+    ("ftp://h.example/", "it must start with https://"),
+    ("https:///path-only", "it must start with https://"),
+])
+def test_urls_that_cannot_go_on_the_wire_are_refused_before_any_connection(url: str, reason: str,
+                                                                           _no_network) -> None:
+    with pytest.raises(http_client.RequestError, match="invalid URL") as raised:
+        http_client.check_url(url)
+    assert reason in str(raised.value) and "\x1b" not in str(raised.value)
+    assert _no_network == []
+
+
 # What the stubbed resolver answers for each name; a name not listed does not resolve.
 RESOLVES_TO = {
     "localhost": ["::1", "127.0.0.1"],
