@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
 from nexlayer_lint import loader, schema, secrets, suppress
-from nexlayer_lint.config import Settings, resolve_api_url
+from nexlayer_lint.config import Settings, resolve_api_url, schema_uses_network
 from nexlayer_lint.model import (
     SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
 )
@@ -49,7 +49,7 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
     """The validator for `--schema`, built once per process (bundled, a file, remote or a URL)."""
     if spec == "bundled":
         return SchemaChoice(*schema.bundled_validator(), None)
-    if spec == "remote" or spec.startswith(("https://", "http://")):
+    if schema_uses_network(spec):
         from nexlayer_lint import schema_cache
         from nexlayer_lint.http_client import display_url
 
