@@ -12,7 +12,7 @@ from nexlayer_lint.config import Settings
 from nexlayer_lint.model import (
     SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
 )
-from nexlayer_lint.registry import RULES, UNSUPPRESSIBLE
+from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
 
 SCHEMA_WARNING_SPAN = Span(1, 1, 1, 1)
 

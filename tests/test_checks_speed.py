@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nexlayer_lint import loader, model, secrets
 from nexlayer_lint.checks import common, references, storage
-from nexlayer_lint.checks.registry import misplaced_registry_template, unknown_template
+from nexlayer_lint.checks.templates import misplaced_registry_template, unknown_template
 from tests.conftest import CLEAN, lint_codes, lint_diags, shared_dir
 
 BOUNDED = settings(max_examples=500, deadline=None)

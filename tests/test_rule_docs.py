@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nexlayer_lint.registry import RULES
+from nexlayer_lint.rules import RULES
 from tests.conftest import ROOT, lint_diags
 
 RULES_DIR = ROOT / "rules"

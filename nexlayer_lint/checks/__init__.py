@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from nexlayer_lint.checks import credentials, images, pods, references, registry, routing, storage, vars
+from nexlayer_lint.checks import credentials, images, pods, references, routing, storage, templates, var_form
 from nexlayer_lint.model import Document, Problem
 
 Check = Callable[[Document], Iterable[Problem]]
@@ -13,12 +13,12 @@ Check = Callable[[Document], Iterable[Problem]]
 CHECKS: tuple[Check, ...] = (
     *routing.CHECKS,      # NX201, NX210
     *storage.CHECKS,      # NX202, NX211, NX212
-    *registry.CHECKS,     # NX203, NX204, NX206, NX205
+    *templates.CHECKS,    # NX203, NX204, NX206, NX205
     *pods.CHECKS,         # NX207
     *references.CHECKS,   # NX208, NX209
     *credentials.CHECKS,  # NX213, NX214
     *images.CHECKS,       # NX215, NX217
-    *vars.CHECKS,         # NX216
+    *var_form.CHECKS,     # NX216
 )
 
 
