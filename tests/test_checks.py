@@ -9,7 +9,7 @@ import pytest
 
 from nexlayer_lint import loader
 from nexlayer_lint.checks.app import App
-from nexlayer_lint.checks.common import ImageRef, parse_image
+from nexlayer_lint.checks.common import TEMPLATE, ImageRef, parse_image
 from nexlayer_lint.model import Document
 from tests.conftest import CLEAN, lint_codes, lint_diags
 
@@ -727,6 +727,34 @@ def test_templates_written_with_escapes_are_found() -> None:
 def test_registry_template_written_with_an_escape_is_found() -> None:
     text = ESCAPED_TEMPLATE.replace("\\x3c% DOMAIN %>", "\\x3c% REGISTRY %>")
     assert ("NX206", 9, 15) in lint_codes(text)
+
+
+@pytest.mark.parametrize(("value", "found"), [
+    ("<% URL %>x<%DOMAIN%>", ["<% URL %>", "<%DOMAIN%>"]),
+    ("<%\n  HOST  \n%>", ["<%\n  HOST  \n%>"]),  # spaces and line breaks around the name
+    ("<% A\nB %>", []),  # a name is on one line
+    ("<% %>", ["<% %>"]),
+    ("<% a <% b %>", ["<% b %>"]),  # a name has no `%`: the template is the last `<%` before `%>`
+    ("<% 50% %>", []),
+])
+def test_what_a_template_is(value: str, found: list[str]) -> None:
+    app = app_of(f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              vars:
+                A: {json.dumps(value)}
+        """)
+    assert [m.group(0) for _, text in app.template_strings for m in TEMPLATE.finditer(text)] == found
+
+
+def test_template_search_is_linear_on_hostile_values() -> None:
+    # A `.*?` between `<%` and `%>` would scan to the end of the line from every `<%`.
+    for value in ("<%" * 200_000, "<%" + " " * 400_000, "<% a" + " a" * 200_000, "<%\n" * 100_000):
+        assert list(TEMPLATE.finditer(value)) == []
 
 
 @pytest.mark.parametrize(("value", "found"), [

@@ -10,7 +10,9 @@ from nexlayer_lint.model import DataPath, Document, format_path
 
 # `<% REGISTRY %>`, `<%REGISTRY%>`, any inner spacing.
 REGISTRY_TEMPLATE = re.compile(r"<%\s*REGISTRY\s*%>")
-TEMPLATE = re.compile(r"<%\s*(.*?)\s*%>")
+# `<% NAME %>`: a name on one line, without `%`, with any spaces around it. Each character can be
+# read one way only, so a search stays linear even on a line of `<%` with no `%>`.
+TEMPLATE = re.compile(r"<%\s*(?:([^%\s](?:[^%\n]*[^%\s])?)\s*)?%>")
 # `# filled by pipeline` / `# filled by pipeline:backend` (2026 pipeline), and the
 # `placeholder-will-be-updated` images earlier generators wrote.
 PIPELINE_PLACEHOLDER = re.compile(
