@@ -72,16 +72,16 @@ class App(NamedTuple):
 
     @classmethod
     def of(cls, doc: Document) -> App:
-        pods = _pods(doc.get(*PODS))
+        application = doc.get("application")
+        fields = application if isinstance(application, dict) else {}
+        pods = _pods(fields.get("pods"))
         by_name = {pod.data["name"].lower(): pod for pod in pods if isinstance(pod.data.get("name"), str)}
-        app_name = doc.get("application", "name")
-        references = tuple(_references(pods, by_name, app_name)) if by_name else ()
-        app = doc.get("application")
+        references = tuple(_references(pods, by_name, fields.get("name"))) if by_name else ()
         templates: list[tuple[DataPath, str]] = []
-        if isinstance(app, str) and "<%" in app:
-            templates.append((("application",), app))
-        elif isinstance(app, (dict, list)):
-            _collect_templates(app, ("application",), templates)
+        if isinstance(application, str) and "<%" in application:
+            templates.append((("application",), application))
+        elif isinstance(application, (dict, list)):
+            _collect_templates(application, ("application",), templates)
         return cls(doc, pods, by_name, references, tuple(templates))
 
 
