@@ -133,7 +133,8 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
     found = []
     for pod in pods:
         for var in pod.vars:
-            if not isinstance(var.value, str):
+            # Both forms hold a literal `.pod` or `${`: most values are passed over at C speed.
+            if not isinstance(var.value, str) or (".pod" not in var.value and "${" not in var.value):
                 continue
             for match in _REFERENCE.finditer(var.value):
                 if match.group("host"):
