@@ -516,6 +516,19 @@ def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) ->
     assert [d.code for d in result.diagnostics] == ["NX201"]  # the checks still ran
 
 
+def test_a_stage_that_yields_an_unregistered_code_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nexlayer_lint import schema
+
+    def inventive(*args: Any) -> list[Problem]:
+        return [Problem("NX104", "a real one", path=("application", "name")), Problem("NX199", "made up")]
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(schema, "check", inventive)
+    result = lint(CLEAN.replace("      path: /\n", ""))
+    assert result.error == "internal error in the schema step on nexlayer.yaml: LookupError: yielded unregistered codes NX199"
+    assert [d.code for d in result.diagnostics] == ["NX201"]  # all or nothing; the checks still ran
+
+
 def test_loader_limits_are_what_the_readme_says() -> None:
     assert loader.MAX_DEPTH == 500
     assert loader.DEFAULT_MAX_BYTES == 10 * 1024 * 1024

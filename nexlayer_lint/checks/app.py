@@ -1,8 +1,9 @@
 """What the checks read of one document, worked out once: `App.of(doc)`.
 
 The engine builds one App per document and hands it to every check, so the views several checks
-need (the pods with their vars, the strings that hold templates) are computed once, here, and
-nowhere else. A check must not change the App or the data it points into.
+need (the pods with their vars, the references from vars to pods, the strings that hold
+templates) are computed once, here, and nowhere else. A check must not change the App or the
+data it points into.
 """
 
 from __future__ import annotations
