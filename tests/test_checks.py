@@ -702,13 +702,6 @@ def test_vars_carry_their_paths_in_every_form() -> None:
     ]
 
 
-def test_template_strings_are_every_string_with_a_template_in_document_order() -> None:
-    app = app_of(ESCAPED_TEMPLATE + "  extra: [{a: '<% X %>'}, '<% Y %>', {'<% K %>': v}]\n")
-    assert [path for path, _ in app.template_strings] == [
-        ("application", "pods", 0, "vars", "SITE"), ("application", "pods", 0, "vars", "HOME"),
-        ("application", "pods", 0, "vars", "JOINED"), ("application", "extra", 0, "a"), ("application", "extra", 1)]
-
-
 ESCAPED_TEMPLATE = CLEAN + """\
       vars:
         SITE: "\\x3c% DOMAIN %>"
@@ -716,6 +709,13 @@ ESCAPED_TEMPLATE = CLEAN + """\
         JOINED: "<\\
           % FOO %>"
 """
+
+
+def test_template_strings_are_every_string_with_a_template_in_document_order() -> None:
+    app = app_of(ESCAPED_TEMPLATE + "  extra: [{a: '<% X %>'}, '<% Y %>', {'<% K %>': v}]\n")
+    assert [path for path, _ in app.template_strings] == [
+        ("application", "pods", 0, "vars", "SITE"), ("application", "pods", 0, "vars", "HOME"),
+        ("application", "pods", 0, "vars", "JOINED"), ("application", "extra", 0, "a"), ("application", "extra", 1)]
 
 
 def test_templates_written_with_escapes_are_found() -> None:
