@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from nexlayer_lint import __version__
-from nexlayer_lint.config import SEVERITIES, ConfigError, Settings, discover, parse_codes, parse_severities
+from nexlayer_lint.config import SEVERITIES, ConfigError, discover, parse_codes, parse_severities
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox",
@@ -283,7 +283,7 @@ def _fail(message: str) -> None:
 def rule(code: str | None, show_all: bool) -> None:
     """Explain a rule: its page from rules/ (by code or name)."""
     from nexlayer_lint.docs import rule_text
-    from nexlayer_lint.registry import RULES, by_name_or_code
+    from nexlayer_lint.rules import RULES, by_name_or_code
 
     if show_all:
         pages = [rule_text(c) for c in RULES]

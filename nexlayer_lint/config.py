@@ -60,7 +60,7 @@ def _codes(value: Any, key: str) -> tuple[str, ...]:
 
 
 def parse_codes(items: Iterable[str], key: str) -> tuple[str, ...]:
-    from nexlayer_lint.registry import RULES
+    from nexlayer_lint.rules import RULES
 
     codes = []
     for raw in items:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from nexlayer_lint.registry import RULES
+from nexlayer_lint.rules import RULES
 
 REPOSITORY = "https://github.com/nexlayer-lint/nexlayer-lint"
 

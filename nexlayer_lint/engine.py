@@ -8,11 +8,13 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
 from nexlayer_lint import loader, schema, secrets, suppress
+from nexlayer_lint.checks.app import App
+from nexlayer_lint.checks.declare import Finding
 from nexlayer_lint.config import Settings, resolve_api_url, schema_uses_network
 from nexlayer_lint.model import (
     SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
 )
-from nexlayer_lint.registry import RULES, UNSUPPRESSIBLE
+from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
 
 SCHEMA_WARNING_SPAN = Span(1, 1, 1, 1)
 
@@ -94,13 +96,7 @@ class Linter:
         self._schema_warning_pending = False
         if document is not None:
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
-            for check in checks_package.CHECKS:  # _guarded, inlined: this loop runs 16 times a file
-                try:
-                    found = list(check(document))  # all or nothing: a check that crashes midway reports none
-                except Exception as exc:  # noqa: BLE001 - containment is the point
-                    _contain(exc, f"check {check.__module__}.{check.__name__}", path, internal)
-                else:
-                    problems.extend(found)
+            problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnose(document, problems, path, settings)
         if document is not None and settings.remote:
             from nexlayer_lint.remote_validate import validate_remote
@@ -139,10 +135,45 @@ def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | 
 def _guarded(what: str, path: str, internal: list[str], function: Any, *args: Any, **kwargs: Any) -> list[Problem]:
     """Run one stage; a bug in it becomes an internal error naming it, and the others still report."""
     try:
-        return list(function(*args, **kwargs))
+        problems = list(function(*args, **kwargs))
+        unknown = sorted({problem.code for problem in problems if problem.code not in RULES})
+        if unknown:
+            raise LookupError(f"yielded unregistered codes {', '.join(map(str, unknown))}")
+        return problems
     except Exception as exc:  # noqa: BLE001 - containment is the point
         _contain(exc, what, path, internal)
         return []
+
+
+def _run_checks(document: Document, path: str, internal: list[str]) -> list[Problem]:
+    """Every declared check on the document, each given the same App; each finding becomes a
+    Problem with the code of the check's rule. A check that raises, or yields anything but a
+    Finding, or whose code is not registered, is that check's internal error and reports nothing;
+    the other checks still report."""
+    try:
+        app = App.of(document)
+    except Exception as exc:  # noqa: BLE001 - containment is the point
+        _contain(exc, "reading the document for the checks", path, internal)
+        return []
+    problems: list[Problem] = []
+    for rule in checks_package.CHECK_RULES:
+        try:
+            if rule.code not in RULES:
+                raise LookupError(f"its code {rule.code} is not registered in nexlayer_lint.rules")
+            found = [_problem(rule.code, finding) for finding in rule.check(app)]  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - containment is the point
+            _contain(exc, f"check {rule.check.__module__}.{rule.check.__name__}", path, internal)  # type: ignore[union-attr]
+        else:
+            problems.extend(found)  # all or nothing: a check that fails midway reports none
+    return problems
+
+
+def _problem(code: str, finding: Finding) -> Problem:
+    if not isinstance(finding, Finding):
+        raise TypeError(f"yielded a {type(finding).__name__}, not a Finding")
+    if finding.severity is not None and finding.severity not in SEVERITY_RANK:
+        raise ValueError(f"yielded a finding with severity {finding.severity!r}")
+    return finding.problem(code)
 
 
 def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:

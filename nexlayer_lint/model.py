@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from functools import cached_property
@@ -159,6 +159,24 @@ class Problem(NamedTuple):
     # warning when PGDATA sidesteps the problem); a severity the user configured still wins.
     severity: Severity | None = None
     fix: Fix | None = None
+
+
+class Rule(NamedTuple):
+    """One rule: its stable code, kebab-case name, default severity and one-line summary.
+
+    `nexlayer_lint.rules.RULES` lists every rule. A check's rule is declared on its function with
+    `@rule(...)` (checks/declare.py), which fills in `check`; the rules of the other stages
+    (loader, schema, suppress, remote) are declared in rules.py and have none.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    stage: Literal["loader", "schema", "check", "suppress", "remote"]
+    # For a check: the function the engine calls with the document's `checks.app.App`; it yields
+    # `checks.declare.Finding`s, to which the engine gives this rule's code.
+    check: Callable[[Any], Iterable[Any]] | None = None
 
 
 class Diagnostic(NamedTuple):

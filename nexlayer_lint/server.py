@@ -143,7 +143,7 @@ def _overlaps(d: Diagnostic, start: tuple[int, int], end: tuple[int, int]) -> bo
 def rule_hover(code: str) -> str:
     """The rule's page, as markdown, with a link to it on the web."""
     from nexlayer_lint.docs import rule_text, rule_url
-    from nexlayer_lint.registry import RULES
+    from nexlayer_lint.rules import RULES
 
     rule = RULES[code]
     return f"{rule_text(code).rstrip()}\n\n[{code} {rule.name}]({rule_url(code)})"
@@ -228,7 +228,7 @@ class Fix:
 
 def fixes_for(d: Diagnostic, lines: Sequence[str]) -> list[Fix]:
     """Candidate fixes; `verified` keeps those a re-lint proves."""
-    from nexlayer_lint.registry import UNSUPPRESSIBLE
+    from nexlayer_lint.rules import UNSUPPRESSIBLE
 
     out: list[Fix] = []
     text = _text_of(lines, d)

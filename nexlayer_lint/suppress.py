@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from nexlayer_lint.model import Comment, Diagnostic, Problem, Span
-from nexlayer_lint.registry import RULES, UNSUPPRESSIBLE, by_name_or_code
+from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
 
 _DIRECTIVE = re.compile(r"nexlayer-lint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
 
-from tests.conftest import lint_codes, lint_diags
+from nexlayer_lint import loader
+from nexlayer_lint.checks.app import App
+from nexlayer_lint.checks.common import TEMPLATE, ImageRef, parse_image
+from nexlayer_lint.model import Document
+from tests.conftest import CLEAN, lint_codes, lint_diags
 
 
 def y(text: str) -> str:
@@ -576,7 +581,7 @@ def test_nx215_unpinned(value: str) -> None:
     if value.startswith("<%"):
         value = f'"{value}"'
     assert [c for c, _, _ in image(value)] in (["NX215"], ["NX204", "NX215"])
-    assert ("NX215", 5, 14 if not value.startswith('"') else 14) in image(value)
+    assert ("NX215", 5, 14) in image(value)
 
 
 def test_nx215_message() -> None:
@@ -657,3 +662,191 @@ def test_nx208_no_far_fetched_suggestion() -> None:
     text = REFS.format(value="http://maxun-minio.pod:9000").replace("name: backend", "name: maxun-redis")
     (d,) = [d for d in lint_diags(text) if d.code == "NX208"]
     assert d.hint == "pods: db, maxun-redis, web"
+
+
+# --- what the checks read: checks/app.py ------------------------------------------------------
+
+def app_of(text: str) -> App:
+    doc, _ = loader.load(y(text), "nexlayer.yaml")
+    assert doc is not None
+    return App.of(doc)
+
+
+def test_vars_carry_their_paths_in_every_form() -> None:
+    app = app_of("""
+        application:
+          name: shop
+          pods:
+            - name: a
+              vars: {A: 1, B: x}
+            - image: b
+              vars:
+                - key: C
+                  value: 3
+                - D: 4
+                - 5
+                - {key: 6, value: 7}
+                - {E: 8, F: 9}
+                - key: G
+            - 3
+            - name: c
+              vars: 3
+        """)
+    assert [(pod.position, pod.name, pod.path) for pod in app.pods] == [
+        (0, "a", ("application", "pods", 0)), (1, "#2", ("application", "pods", 1)), (3, "c", ("application", "pods", 3))]
+    base = ("application", "pods")
+    assert [tuple(var) for pod in app.pods for var in pod.vars] == [
+        ("A", 1, base + (0, "vars", "A")), ("B", "x", base + (0, "vars", "B")),
+        ("C", 3, base + (1, "vars", 0, "value")), ("D", 4, base + (1, "vars", 1, "D")),
+        ("G", None, base + (1, "vars", 5, "value")),
+    ]
+
+
+ESCAPED_TEMPLATE = CLEAN + """\
+      vars:
+        SITE: "\\x3c% DOMAIN %>"
+        HOME: "<\\u0025 HOST %>"
+        JOINED: "<\\
+          % FOO %>"
+"""
+
+
+def test_template_strings_are_every_string_with_a_template_in_document_order() -> None:
+    app = app_of(ESCAPED_TEMPLATE + "  extra: [{a: '<% X %>'}, '<% Y %>', {'<% K %>': v}]\n")
+    assert [path for path, _ in app.template_strings] == [
+        ("application", "pods", 0, "vars", "SITE"), ("application", "pods", 0, "vars", "HOME"),
+        ("application", "pods", 0, "vars", "JOINED"), ("application", "extra", 0, "a"), ("application", "extra", 1)]
+
+
+def test_templates_written_with_escapes_are_found() -> None:
+    # No `<%` in the text: the checks look at values, not at the text.
+    assert "<%" not in ESCAPED_TEMPLATE
+    assert [code for code, _, _ in lint_codes(ESCAPED_TEMPLATE)] == ["NX205", "NX205", "NX205"]
+
+
+def test_registry_template_written_with_an_escape_is_found() -> None:
+    text = ESCAPED_TEMPLATE.replace("\\x3c% DOMAIN %>", "\\x3c% REGISTRY %>")
+    assert ("NX206", 9, 15) in lint_codes(text)
+
+
+@pytest.mark.parametrize(("value", "found"), [
+    ("<% URL %>x<%DOMAIN%>", ["<% URL %>", "<%DOMAIN%>"]),
+    ("<%\n  HOST  \n%>", ["<%\n  HOST  \n%>"]),  # spaces and line breaks around the name
+    ("<% A\nB %>", []),  # a name is on one line
+    ("<% %>", ["<% %>"]),
+    ("<% a <% b %>", ["<% b %>"]),  # a name has no `%`: the template is the last `<%` before `%>`
+    ("<% 50% %>", []),
+])
+def test_what_a_template_is(value: str, found: list[str]) -> None:
+    app = app_of(f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              vars:
+                A: {json.dumps(value)}
+        """)
+    assert [m.group(0) for _, text in app.template_strings for m in TEMPLATE.finditer(text)] == found
+
+
+def test_template_search_is_linear_on_hostile_values() -> None:
+    # A `.*?` between `<%` and `%>` would scan to the end of the line from every `<%`.
+    for value in ("<%" * 200_000, "<%" + " " * 400_000, "<% a" + " a" * 200_000, "<%\n" * 100_000):
+        assert list(TEMPLATE.finditer(value)) == []
+
+
+@pytest.mark.parametrize(("value", "found"), [
+    ("db.pod", [("db", None)]),
+    ("postgresql://u:p@db.pod:5432/x", [("db", 5432)]),
+    ("a.pod b.pod:1 c.pod", [("a", None), ("b", 1), ("c", None)]),
+    ("${api:8000}x${db:5432}", [("api", 8000), ("db", 5432)]),
+    ("${a-b:80}db.pod:1", [("a-b", 80), ("db", 1)]),
+    ("db.pod${a:1}", [("db", None), ("a", 1)]),
+    ("a.pod:80.pod", [("a", 80)]),
+    ("a.pod:123456", [("a", 12345)]),
+    ("api-v2.pod:8000", [("api-v2", 8000)]),
+    ("DB.pod", [("DB", None)]),
+    # not references: `.pod` inside a longer host, a dotted or underscored name, other `${...}`
+    ("docs.pod.example.com", []), ("foo.db.pod", []), ("_db.pod", []), ("db_.pod", []), ("-db.pod", []),
+    ("db-.pod", []), ("db.POD", []), ("a.pod-b.pod", []), ("${DB_PASSWORD}", []), ("${HOST:-x}", []), ("${a:}", []),
+])
+def test_what_a_pod_reference_is(value: str, found: list[tuple[str, int | None]]) -> None:
+    app = app_of(f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              vars:
+                A: {json.dumps(value)}
+        """)
+    assert [(ref.name, ref.port) for ref in app.references] == found
+
+
+def test_pod_references_are_linear_in_many_dot_pods() -> None:
+    # A name can start only where a run of name characters starts: no rescan per `.pod`.
+    for value, count in ((".pod." * 100_000, 0), ("a.pod " * 50_000, 50_000), ("a" * 500_000 + ".po", 0)):
+        doc = Document("x", "", {"application": {"pods": [{"name": "a", "vars": {"V": value}}]}}, {})
+        assert len(App.of(doc).references) == count
+
+
+def test_interpolated_reference_needs_no_dot_pod() -> None:
+    text = CLEAN + """\
+      vars:
+        API: "${api:8000}"
+        SELF: "x${web:81}"
+"""
+    messages = [d.message for d in lint_diags(text)]
+    assert messages == ['var "API" refers to pod "api", which does not exist',
+                        'var "SELF" refers to port 81 of pod "web", which exposes only 80']
+
+
+def test_postgres_mount_spelled_differently_is_found() -> None:
+    text = """\
+application:
+  name: shop
+  pods:
+    - name: db
+      image: postgres:16
+      path: /
+      volumes:
+        - name: data
+          size: 1Gi
+          mountPath: /var/lib/postgresql/./data/
+"""
+    assert ("NX202", 10, 22) in lint_codes(text)
+
+
+def test_a_volume_and_a_secret_are_two_mount_items() -> None:
+    text = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      volumes:
+        - name: data
+          size: 1Gi
+          mountPath: /etc/app
+      secrets:
+        - name: cfg
+          data: x
+          mountPath: /etc/app/
+"""
+    assert [code for code, _, _ in lint_codes(text) if code.startswith("NX2")] == ["NX212"]
+
+
+@pytest.mark.parametrize(("image", "ref"), [
+    ("ghcr.io/a/b:1@sha256:0", ImageRef("ghcr.io", "a/b", "1", "sha256:0")),
+    ("postgres", ImageRef("", "postgres", "", "")),
+    (" postgres:16 ", ImageRef("", "postgres", "16", "")),
+    ("localhost:5000/app", ImageRef("localhost:5000", "app", "", "")),
+    ("host:5000/a/b", ImageRef("host:5000", "a/b", "", "")),
+    ("a/b:c/d", ImageRef("", "a/b:c/d", "", "")),
+    ("<% REGISTRY %>/a:1", ImageRef("<% REGISTRY %>", "a", "1", "")),
+    ("registry:5000", ImageRef("", "registry", "5000", "")),
+])
+def test_parse_image(image: str, ref: ImageRef) -> None:
+    assert parse_image(image) == ref

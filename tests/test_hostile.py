@@ -6,7 +6,6 @@ The costly cases run in a subprocess with a timeout (the hang guard) and report 
 
 from __future__ import annotations
 
-import builtins
 import codecs
 import json
 import os
@@ -20,8 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from nexlayer_lint import checks, loader
+from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
+from nexlayer_lint.model import Problem, Rule
 from tests.conftest import CLEAN, ROOT, lint_codes, lint_diags
 
 # Peak RSS allowed for any one case, interpreter and libraries included (they take about 40 MiB).
@@ -442,13 +443,17 @@ def test_endless_stdin_is_bounded() -> None:
 # -- internal errors are contained --------------------------------------------------------------
 
 
-def _broken_check(doc: Any) -> list[Any]:
+def _broken_check(app: Any) -> list[Any]:
     raise KeyError("boom")
 
 
-def test_a_crashing_check_is_an_internal_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _with_check(monkeypatch: pytest.MonkeyPatch, extra: Rule) -> None:
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(checks, "CHECKS", [_broken_check, *checks.CHECKS])
+    monkeypatch.setattr(checks, "CHECK_RULES", (extra, *checks.CHECK_RULES))
+
+
+def test_a_crashing_check_is_an_internal_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_check(monkeypatch, rule("NX201", "no-public-path", "error", "a broken twin of NX201")(_broken_check))
     (project / "c").mkdir()
     (project / "c" / "nexlayer.yaml").write_text(CLEAN.replace("servicePorts: [80]", "servicePorts: []"),
                                                  encoding="utf-8")
@@ -463,6 +468,40 @@ def test_a_crashing_check_is_an_internal_error(project: Path, monkeypatch: pytes
     assert "Traceback" not in result.output
 
 
+def _yields_a_problem(app: Any) -> Any:
+    yield Finding("fine", path=("application", "name"))
+    yield Problem("NX201", "a problem of another rule")
+
+
+def _yields_a_bad_severity(app: Any) -> Any:
+    yield Finding("fatal?", path=("application", "name"), severity="fatal")  # type: ignore[arg-type]
+
+
+def _yields_a_finding(app: Any) -> Any:
+    yield Finding("a finding of a rule nobody registered", path=("application", "name"))
+
+
+@pytest.mark.parametrize(("declared", "error"), [
+    (rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_problem),
+     "TypeError: yielded a Problem, not a Finding"),
+    (rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_bad_severity),
+     "ValueError: yielded a finding with severity 'fatal'"),
+    (rule("NX298", "not-registered", "error", "a rule the registry does not list")(_yields_a_finding),
+     "LookupError: its code NX298 is not registered in nexlayer_lint.rules"),
+])
+def test_a_check_that_yields_what_it_must_not_is_an_internal_error(
+        project: Path, monkeypatch: pytest.MonkeyPatch, declared: Rule, error: str) -> None:
+    _with_check(monkeypatch, declared)
+    write = (project / "a" / "nexlayer.yaml").write_text
+    write(CLEAN.replace("name: shop", "name: ab").replace("      path: /\n", ""), encoding="utf-8")
+    result = cli()
+    assert result.exit_code == 2
+    name = f"{__name__}.{declared.check.__name__}"  # type: ignore[union-attr]
+    assert result.stderr == f"nexlayer-lint: internal error in check {name} on a/nexlayer.yaml: {error}\n"
+    # nothing of the broken check (all or nothing); the schema and the other checks still report
+    assert [line.split()[2] for line in result.stdout.splitlines() if line.startswith("a/")] == ["NX104", "NX201"]
+
+
 def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
     from nexlayer_lint import schema
 
@@ -475,6 +514,19 @@ def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) ->
     assert result.error == ("internal error in the schema step on nexlayer.yaml: "
                             "RecursionError: maximum recursion depth exceeded")
     assert [d.code for d in result.diagnostics] == ["NX201"]  # the checks still ran
+
+
+def test_a_stage_that_yields_an_unregistered_code_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nexlayer_lint import schema
+
+    def inventive(*args: Any) -> list[Problem]:
+        return [Problem("NX104", "a real one", path=("application", "name")), Problem("NX199", "made up")]
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(schema, "check", inventive)
+    result = lint(CLEAN.replace("      path: /\n", ""))
+    assert result.error == "internal error in the schema step on nexlayer.yaml: LookupError: yielded unregistered codes NX199"
+    assert [d.code for d in result.diagnostics] == ["NX201"]  # all or nothing; the checks still ran
 
 
 def test_loader_limits_are_what_the_readme_says() -> None:

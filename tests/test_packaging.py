@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nexlayer_lint.docs import page_name
-from nexlayer_lint.registry import RULES
+from nexlayer_lint.rules import RULES
 from tests.conftest import ROOT
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
-from nexlayer_lint.registry import RULES
+from nexlayer_lint.rules import RULES
 from nexlayer_lint.reporters import FORMATS, ReportOptions, render
 from nexlayer_lint.reporters import github as github_reporter
 from nexlayer_lint.reporters import sarif as sarif_reporter

@@ -172,12 +172,12 @@ def test_mask_unparsed_leaves_ordinary_values_and_references() -> None:
 
 def test_internal_error_text_does_not_carry_a_secret(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A buggy check whose exception quotes the value it choked on (as `int("hunter2")` would).
-    def choking(doc: Any) -> list[Any]:
-        value = doc.get("application", "pods", 0, "vars", "DB_PASSWORD")
+    def choking(app: Any) -> list[Any]:
+        value = app.doc.get("application", "pods", 0, "vars", "DB_PASSWORD")
         raise ValueError(f"invalid literal for int() with base 10: {value!r}")
 
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(checks, "CHECKS", [choking, *checks.CHECKS])
+    monkeypatch.setattr(checks, "CHECK_RULES", (checks.CHECK_RULES[0]._replace(check=choking), *checks.CHECK_RULES))
     (project / "nexlayer.yaml").write_text(SECRETS_FILE, encoding="utf-8")
     for fmt in FORMATS:
         result = run_cli("nexlayer.yaml", "--format", fmt)

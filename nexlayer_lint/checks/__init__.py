@@ -1,30 +1,29 @@
-"""Semantic checks: the mistakes no schema can see. Each yields Problems, never positions."""
+"""Semantic checks: the mistakes no schema can see, one module per topic.
+
+Each check is a function declared with `@rule(...)` (checks/declare.py) in its topic module; it
+reads the document's `App` (checks/app.py) and yields `Finding`s. This package collects every
+declared rule of the topic modules below into `CHECK_RULES`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from types import ModuleType
 
-from nexlayer_lint.checks import credentials, images, pods, references, registry, routing, storage, vars
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks import credentials, images, pods, references, routing, storage, templates, var_form
+from nexlayer_lint.model import Rule
 
-Check = Callable[[Document], Iterable[Problem]]
-
-# In code order; the engine sorts the diagnostics anyway.
-CHECKS: tuple[Check, ...] = (
-    *routing.CHECKS,      # NX201, NX210
-    *storage.CHECKS,      # NX202, NX211, NX212
-    *registry.CHECKS,     # NX203, NX204, NX206, NX205
-    *pods.CHECKS,         # NX207
-    *references.CHECKS,   # NX208, NX209
-    *credentials.CHECKS,  # NX213, NX214
-    *images.CHECKS,       # NX215, NX217
-    *vars.CHECKS,         # NX216
-)
+# The topic modules. A new rule in one of them needs nothing here; a new topic module is added here.
+TOPICS: tuple[ModuleType, ...] = (credentials, images, pods, references, routing, storage, templates, var_form)
 
 
-def run(doc: Document, checks: Iterable[Check] = CHECKS) -> list[Problem]:
-    """Every check's problems. A crashing check raises: the engine reports it as an internal error."""
-    problems: list[Problem] = []
-    for check in checks:
-        problems.extend(check(doc))
-    return problems
+def declared_rules(modules: tuple[ModuleType, ...]) -> tuple[Rule, ...]:
+    """Every Rule the modules declare (a module's names bound to a Rule), in code order."""
+    found: dict[str, Rule] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Rule) and found.setdefault(value.code, value) is not value:
+                raise ValueError(f"{value.code} is declared twice, in {module.__name__} and elsewhere")
+    return tuple(found[code] for code in sorted(found))
+
+
+CHECK_RULES = declared_rules(TOPICS)

@@ -7,26 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import app_field, describe, pods, var_path
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks.app import App
+from nexlayer_lint.checks.common import describe
+from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.secrets import is_literal_secret, is_secret_var_name
 
 TOKEN = ("application", "registryLogin", "personalAccessToken")
 
 
-def plaintext_secret(doc: Document) -> Iterator[Problem]:
-    """NX213: a literal secret in nexlayer.yaml is in every clone and fork of the repository."""
-    for pod in pods(doc):
+@rule("NX213", "plaintext-secret", "warning", "a secret-looking var holds a literal value")
+def plaintext_secret(app: App) -> Iterator[Finding]:
+    """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
+    for pod in app.pods:
         for var in pod.vars:
-            name, value = var
-            if not is_secret_var_name(name) or not is_literal_secret(value):
+            if not is_secret_var_name(var.name) or not is_literal_secret(var.value):
                 continue
-            path = var_path(pod, var)
-            yield Problem(
-                "NX213",
-                f'{describe(doc, path)} of pod "{pod.name}" holds a literal secret',
-                path=path,
-                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(name)}}}" '
+            yield Finding(
+                f'{describe(app.doc, var.path)} of pod "{pod.name}" holds a literal secret',
+                path=var.path,
+                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(var.name)}}}" '
                      "here; rotate it if this file was ever pushed",
             )
 
@@ -36,19 +35,15 @@ def _secret_name(name: str) -> str:
     return cleaned or "SECRET"
 
 
-def plaintext_registry_token(doc: Document) -> Iterator[Problem]:
-    """NX214: the registry token grants pull access to private images."""
-    login = app_field(doc, "registryLogin")  # doc.get(*TOKEN[:2])
-    if not isinstance(login, dict) or not is_literal_secret(login.get("personalAccessToken")):
+@rule("NX214", "plaintext-registry-token", "warning", "`personalAccessToken` is a literal credential")
+def plaintext_registry_token(app: App) -> Iterator[Finding]:
+    """The registry token grants pull access to private images."""
+    if not is_literal_secret(app.doc.get(*TOKEN)):
         return
-    yield Problem(
-        "NX214",
+    yield Finding(
         "registryLogin.personalAccessToken is a literal token written in the file",
         path=TOKEN,
         hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
              '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
              "revoke this token if the file was ever pushed",
     )
-
-
-CHECKS = (plaintext_secret, plaintext_registry_token)

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import Pod, line_of, pods
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks.app import App, Pod
+from nexlayer_lint.checks.common import line_of
+from nexlayer_lint.checks.declare import Finding, rule
 
 
-def duplicate_pod_name(doc: Document) -> Iterator[Problem]:
-    """NX207: a pod's name is its host name inside the application, so it must be unique."""
-    # The first pod's line is looked up only when a duplicate needs it: it is the same line then.
+@rule("NX207", "duplicate-pod-name", "error", "two pods share a name")
+def duplicate_pod_name(app: App) -> Iterator[Finding]:
+    """A pod's name is its host name inside the application, so it must be unique."""
     first: dict[str, Pod] = {}
-    for pod in pods(doc):
+    for pod in app.pods:
         name = pod.data.get("name")
         if not isinstance(name, str):
             continue
-        if name in first:
-            line = line_of(doc, first[name].path + ("name",))
-            yield Problem(
-                "NX207",
-                f'pod name "{name}" is already used by the pod on line {line}',
-                path=pod.path + ("name",),
-                hint=f'rename one of them (for example "{name}-2"); '
-                     f"a pod's name is also its host name, {name}.pod",
-            )
-        else:
+        if name not in first:
             first[name] = pod
-
-
-CHECKS = (duplicate_pod_name,)
+            continue
+        yield Finding(
+            f'pod name "{name}" is already used by the pod on line {line_of(app.doc, first[name].path + ("name",))}',
+            path=pod.path + ("name",),
+            hint=f'rename one of them (for example "{name}-2"); '
+                 f"a pod's name is also its host name, {name}.pod",
+        )

@@ -4,33 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.common import PODS, Pod, app_field, line_of, pods
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks.app import PODS, App, Pod
+from nexlayer_lint.checks.common import line_of
+from nexlayer_lint.checks.declare import Finding, rule
 
 # Pod names that usually serve the web front end, for the hint of NX201.
 _FRONT_END = ("web", "frontend", "front-end", "ui", "client", "app", "nginx", "site", "www")
 
 
-def no_public_path(doc: Document) -> Iterator[Problem]:
-    """NX201: without a `path` on some pod, the platform routes nothing to the application."""
-    items = app_field(doc, "pods")  # doc.get(*PODS)
-    found = pods(doc)
+@rule("NX201", "no-public-path", "error", "no pod has a `path`, so nothing is routed")
+def no_public_path(app: App) -> Iterator[Finding]:
+    """Without a `path` on some pod, the platform routes nothing to the application."""
     # An empty list or items of the wrong shape are the schema's to report.
-    if not found or len(found) != len(items):
+    if not app.pods or len(app.pods) != len(app.doc.get(*PODS)):
         return
-    for pod in found:  # a plain loop: cheaper than any() over a generator for a few pods
-        if pod.data.get("path") is not None:
-            return
-    names = [pod.name for pod in found]
-    if len(found) == 1:
+    if any(pod.data.get("path") is not None for pod in app.pods):
+        return
+    names = [pod.name for pod in app.pods]
+    if len(names) == 1:
         target = f'pod "{names[0]}"'
     else:
         front = next((name for name in names if name.lower() in _FRONT_END), None)
         target = f'the pod that serves the web front end (probably "{front}")' if front else \
             "the pod that serves the web front end"
     listed = ", ".join(f'"{name}"' for name in names)
-    yield Problem(
-        "NX201",
+    yield Finding(
         f"no pod has a path, so nothing is routed to the application (pods: {listed})",
         path=PODS, at="key",
         hint=f"add `path: /` to {target}; Nexlayer needs at least one pod with a path",
@@ -42,27 +40,23 @@ def _route(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-def duplicate_path(doc: Document) -> Iterator[Problem]:
-    """NX210: two pods with one path prefix; only one of them can receive the traffic."""
-    # The first pod's line is looked up only when a duplicate needs it: it is the same line then.
+@rule("NX210", "duplicate-path", "warning", "two pods share a `path`")
+def duplicate_path(app: App) -> Iterator[Finding]:
+    """Two pods with one path prefix: only one of them can receive the traffic."""
     first: dict[str, Pod] = {}
-    for pod in pods(doc):
+    for pod in app.pods:
         path = pod.data.get("path")
         if not isinstance(path, str):
             continue
         route = _route(path)
-        if route in first:
-            other = first[route]
-            line = line_of(doc, other.path + ("path",))
-            yield Problem(
-                "NX210",
-                f'path "{path}" of pod "{pod.name}" is already the path of pod "{other.name}" on line {line}',
-                path=pod.path + ("path",),
-                hint="give each pod its own path prefix (for example /api for the back end); "
-                     "one path routes to one pod",
-            )
-        else:
+        if route not in first:
             first[route] = pod
-
-
-CHECKS = (no_public_path, duplicate_path)
+            continue
+        other = first[route]
+        yield Finding(
+            f'path "{path}" of pod "{pod.name}" is already the path of pod "{other.name}" '
+            f'on line {line_of(app.doc, other.path + ("path",))}',
+            path=pod.path + ("path",),
+            hint="give each pod its own path prefix (for example /api for the back end); "
+                 "one path routes to one pod",
+        )

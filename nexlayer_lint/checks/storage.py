@@ -8,8 +8,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from nexlayer_lint.checks.common import Pod, is_placeholder_image, line_of, parse_image, pods, var_value
-from nexlayer_lint.model import DataPath, Document, Problem
+from nexlayer_lint.checks.app import App, Pod
+from nexlayer_lint.checks.common import is_placeholder_image, line_of, parse_image
+from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.model import DataPath
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
 # The last segment of the repository names Postgres: postgres, postgis/postgis, pgvector/pgvector,
@@ -27,13 +29,7 @@ def is_postgres(pod: Pod) -> bool:
 
 def _norm(path: str) -> str:
     # `/data/` and `/data` mount the same directory.
-    if path.startswith("/"):
-        # Exact shortcut: with no empty segment (`//`, a trailing `/`) and no segment starting with
-        # `.` (so no `.` or `..`), normpath has nothing to remove and returns the path unchanged.
-        if "//" not in path and "/." not in path and not path.endswith("/"):
-            return path
-        return posixpath.normpath(path)
-    return path.rstrip("/")
+    return posixpath.normpath(path) if path.startswith("/") else path.rstrip("/")
 
 
 def _pgdata_inside(pgdata: object, mount: str) -> bool:
@@ -49,37 +45,31 @@ def _mounts_pg_data(volume: object) -> bool:
     return isinstance(mount, str) and _norm(mount) == PG_DATA_DIR
 
 
-def postgres_data_mount(doc: Document) -> Iterator[Problem]:
-    """NX202: Kubernetes puts lost+found at the volume root, and initdb refuses a non-empty
-    data directory, so Postgres must not have its data directory at the mount point."""
-    for pod in pods(doc):
+@rule("NX202", "postgres-data-mount", "error", "a Postgres volume is mounted at /var/lib/postgresql/data")
+def postgres_data_mount(app: App) -> Iterator[Finding]:
+    """Kubernetes puts lost+found at the volume root, and initdb refuses a non-empty data
+    directory, so Postgres must not have its data directory at the mount point."""
+    for pod in app.pods:
         volumes = pod.data.get("volumes")
-        if not isinstance(volumes, list):
+        if not isinstance(volumes, list) or not is_postgres(pod):
             continue
-        postgres = None  # asked only once a volume mounts the data directory, as most do not
+        pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
         for j, volume in enumerate(volumes):
-            if not _mounts_pg_data(volume):  # False for anything but a mapping
+            if not _mounts_pg_data(volume):
                 continue
-            if postgres is None:
-                postgres = is_postgres(pod)
-            if not postgres:
-                break
             mount = volume["mountPath"]
             name = volume.get("name")
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
             where = pod.path + ("volumes", j, "mountPath")
-            pgdata = var_value(pod, "PGDATA")
             if _pgdata_inside(pgdata, mount):
-                yield Problem(
-                    "NX202",
+                yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; PGDATA "{pgdata}" '
                     "avoids the volume's lost+found, but the documented layout mounts the parent",
                     path=where, severity="warning",
                     hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}",
                 )
             else:
-                yield Problem(
-                    "NX202",
+                yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; Postgres will not '
                     "start there, because the volume's lost+found makes the data directory non-empty",
                     path=where,
@@ -88,10 +78,11 @@ def postgres_data_mount(doc: Document) -> Iterator[Problem]:
                 )
 
 
-def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
-    """NX211: volume names are unique in the whole application, not only in one pod."""
+@rule("NX211", "duplicate-volume-name", "error", "two volumes share a name")
+def duplicate_volume_name(app: App) -> Iterator[Finding]:
+    """Volume names are unique in the whole application, not only in one pod."""
     first: dict[str, tuple[str, DataPath]] = {}
-    for pod in pods(doc):
+    for pod in app.pods:
         volumes = pod.data.get("volumes")
         if not isinstance(volumes, list):
             continue
@@ -101,28 +92,25 @@ def duplicate_volume_name(doc: Document) -> Iterator[Problem]:
                 continue
             if name in first:
                 other, where = first[name]
-                line = line_of(doc, where)
+                line = line_of(app.doc, where)
                 owner = "this pod" if other == pod.name else f'pod "{other}"'
                 hint = "give every volume in the application its own name"
                 if other != pod.name:
                     hint += f', for example "{pod.name}-{name}"'
-                yield Problem(
-                    "NX211", f'volume name "{name}" is already used by {owner} on line {line}',
+                yield Finding(
+                    f'volume name "{name}" is already used by {owner} on line {line}',
                     path=pod.path + ("volumes", j, "name"), hint=hint,
                 )
             else:
-                # the line is looked up only when a duplicate needs it: it is the same line then
                 first[name] = (pod.name, pod.path + ("volumes", j, "name"))
 
 
-def mount_path_conflict(doc: Document) -> Iterator[Problem]:
-    """NX212: two volumes mounted at one directory of a pod hide each other; so do two secrets
+@rule("NX212", "mount-path-conflict", "error", "two volumes or secrets of one pod share a mountPath")
+def mount_path_conflict(app: App) -> Iterator[Finding]:
+    """Two volumes mounted at one directory of a pod hide each other; so do two secrets
     with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
     examples do (each file lands at mountPath/fileName)."""
-    for pod in pods(doc):
-        if _mount_items(pod) < 2:
-            continue  # exact: a conflict takes two items, and most pods have one volume or none
-        # The first item's label and line are made only when a duplicate needs them: the same then.
+    for pod in app.pods:
         first: dict[str, tuple[str, int, dict[str, Any]]] = {}
         for kind in ("volumes", "secrets"):
             items = pod.data.get(kind)
@@ -139,11 +127,10 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
                 if key in first:
                     other_kind, other_j, other_item = first[key]
                     other = _label(other_kind, other_j, other_item)
-                    line = line_of(doc, pod.path + (other_kind, other_j, "mountPath"))
+                    line = line_of(app.doc, pod.path + (other_kind, other_j, "mountPath"))
                     what = f'mountPath "{mount}"' if key == _norm(mount) else \
                         f'mountPath "{mount}" with fileName "{file_name}"'
-                    yield Problem(
-                        "NX212",
+                    yield Finding(
                         f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by {other} on line {line}',
                         path=pod.path + (kind, j, "mountPath"),
                         hint="mount each volume at a directory of its own, and give secrets that share "
@@ -153,15 +140,8 @@ def mount_path_conflict(doc: Document) -> Iterator[Problem]:
                     first[key] = (kind, j, item)
 
 
-def _mount_items(pod: Pod) -> int:
-    """How many volumes and secrets the pod lists, mountPath or not."""
-    volumes, secrets = pod.data.get("volumes"), pod.data.get("secrets")
-    return (len(volumes) if isinstance(volumes, list) else 0) + (len(secrets) if isinstance(secrets, list) else 0)
-
-
 def _label(kind: str, j: int, item: dict[str, Any]) -> str:
     name = item.get("name")
     return f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
 
 
-CHECKS = (postgres_data_mount, duplicate_volume_name, mount_path_conflict)

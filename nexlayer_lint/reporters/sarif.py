@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
-from nexlayer_lint.registry import RULES, Rule
+from nexlayer_lint.model import Diagnostic, FileResult, Rule, RunInfo
+from nexlayer_lint.rules import RULES
 from nexlayer_lint.reporters._common import (
     INFORMATION_URI,
     TOOL_NAME,

@@ -1,35 +1,33 @@
-"""Private registries and templates: `<% REGISTRY %>` with a `registryLogin` (NX203, NX204,
-NX206), and `<% NAME %>` placeholders Nexlayer does not fill in (NX205)."""
+"""Templates: `<% REGISTRY %>` and the `registryLogin` it is filled in from (NX203, NX204, NX206),
+and `<% NAME %>` placeholders Nexlayer does not fill in (NX205)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
+from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.common import (
-    REGISTRY_TEMPLATE, TEMPLATE, app_field, describe, is_placeholder_image, normalize_registry, parse_image, pods,
-    template_strings, value_offset,
+    REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, value_offset,
 )
-from nexlayer_lint.model import Document, Problem
+from nexlayer_lint.checks.declare import Finding, rule
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
-LOGIN = ("application", "registryLogin")
 
 
-def registry_template_missing(doc: Document) -> Iterator[Problem]:
-    """NX203: with a registryLogin, Nexlayer uses the credentials only for `<% REGISTRY %>/...`
+@rule("NX203", "registry-template-missing", "error",
+      "an image names the private registry literally instead of `<% REGISTRY %>`")
+def registry_template_missing(app: App) -> Iterator[Finding]:
+    """With a registryLogin, Nexlayer uses the credentials only for `<% REGISTRY %>/...`
     images; an image naming the registry literally is pulled without them and fails."""
-    login = app_field(doc, "registryLogin")  # doc.get(*LOGIN)
-    registry = login.get("registry") if isinstance(login, dict) else None
+    registry = app.doc.get("application", "registryLogin", "registry")
     if not isinstance(registry, str) or not registry.strip():
         return
     host = normalize_registry(registry)
-    for pod in pods(doc):
+    for pod in app.pods:
         image = pod.data.get("image")
-        if not isinstance(image, str) or is_placeholder_image(image):
-            continue
-        if "<%" in image and REGISTRY_TEMPLATE.search(image):  # the regex needs a literal `<%`
+        if not isinstance(image, str) or is_placeholder_image(image) or REGISTRY_TEMPLATE.search(image):
             continue
         ref = parse_image(image)
         # Docker's official images (`postgres`, `library/redis`) are public by definition.
@@ -38,8 +36,7 @@ def registry_template_missing(doc: Document) -> Iterator[Problem]:
         if normalize_registry(ref.registry) != host:
             continue
         rest = image.strip()[len(ref.registry) + 1:] if ref.registry else image.strip()
-        yield Problem(
-            "NX203",
+        yield Finding(
             f'image "{image}" names the registry "{registry}" of registryLogin literally; '
             "Nexlayer uses the login only for images that start with <% REGISTRY %>/",
             path=pod.path + ("image",),
@@ -47,16 +44,15 @@ def registry_template_missing(doc: Document) -> Iterator[Problem]:
         )
 
 
-def registry_login_missing(doc: Document) -> Iterator[Problem]:
-    """NX204: `<% REGISTRY %>` is filled in from registryLogin; without one the image cannot resolve."""
-    if isinstance(app_field(doc, "registryLogin"), dict):  # doc.get(*LOGIN)
+@rule("NX204", "registry-login-missing", "error", "an image uses `<% REGISTRY %>` but there is no `registryLogin`")
+def registry_login_missing(app: App) -> Iterator[Finding]:
+    """`<% REGISTRY %>` is filled in from registryLogin; without one the image cannot resolve."""
+    if isinstance(app.doc.get("application", "registryLogin"), dict):
         return
-    for pod in pods(doc):
+    for pod in app.pods:
         image = pod.data.get("image")
-        # Exact pre-filter: REGISTRY_TEMPLATE needs a literal `<%`.
-        if isinstance(image, str) and "<%" in image and REGISTRY_TEMPLATE.search(image):
-            yield Problem(
-                "NX204",
+        if isinstance(image, str) and REGISTRY_TEMPLATE.search(image):
+            yield Finding(
                 f'image "{image}" of pod "{pod.name}" uses <% REGISTRY %>, but the application has '
                 "no registryLogin to fill it in",
                 path=pod.path + ("image",),
@@ -65,16 +61,14 @@ def registry_login_missing(doc: Document) -> Iterator[Problem]:
             )
 
 
-def misplaced_registry_template(doc: Document) -> Iterator[Problem]:
-    """NX206: Nexlayer replaces `<% REGISTRY %>` only as the first segment of an image."""
-    images = None  # the image paths, made only once a value has <% REGISTRY %>
-    for path, value in template_strings(doc):
-        # Exact pre-filter: REGISTRY_TEMPLATE needs a literal `REGISTRY` (it is case-sensitive).
-        match = REGISTRY_TEMPLATE.search(value) if "REGISTRY" in value else None
+@rule("NX206", "misplaced-registry-template", "error", "`<% REGISTRY %>` is not the first segment of an image")
+def misplaced_registry_template(app: App) -> Iterator[Finding]:
+    """Nexlayer replaces `<% REGISTRY %>` only as the first segment of an image."""
+    images = {pod.path + ("image",) for pod in app.pods}
+    for path, value in app.template_strings:
+        match = REGISTRY_TEMPLATE.search(value)
         if match is None:
             continue
-        if images is None:
-            images = {pod.path + ("image",) for pod in pods(doc)}
         if path in images:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue
@@ -82,17 +76,17 @@ def misplaced_registry_template(doc: Document) -> Iterator[Problem]:
             hint = "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, " \
                    "for example <% REGISTRY %>/acme/api:1.0"
         else:
-            message = f"<% REGISTRY %> is filled in only at the start of an image, not in {describe(doc, path)}"
+            message = f"<% REGISTRY %> is filled in only at the start of an image, not in {describe(app.doc, path)}"
             hint = "write the registry's host name here instead (the one in registryLogin.registry)"
-        yield Problem("NX206", message, path=path, hint=hint,
-                      offset=value_offset(doc, path, match.start(), match.end()))
+        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()))
 
 
-def unknown_template(doc: Document) -> Iterator[Problem]:
-    """NX205: Nexlayer fills in only <% REGISTRY %> and <% URL %>; anything else stays as text."""
-    for path, value in template_strings(doc):
+@rule("NX205", "unknown-template", "warning", "a `<% NAME %>` placeholder other than REGISTRY and URL")
+def unknown_template(app: App) -> Iterator[Finding]:
+    """Nexlayer fills in only <% REGISTRY %> and <% URL %>; anything else stays as text."""
+    for path, value in app.template_strings:
         for match in TEMPLATE.finditer(value):
-            name = match.group(1)
+            name = match.group(1) or ""  # `<% %>` has no name
             if name in KNOWN_TEMPLATES:
                 continue
             if name.upper() in KNOWN_TEMPLATES:
@@ -102,12 +96,8 @@ def unknown_template(doc: Document) -> Iterator[Problem]:
             else:
                 hint = "use <% URL %> for the application's public URL, ${NAME} for a secret " \
                        "stored in the Nexlayer dashboard, or a literal value"
-            yield Problem(
-                "NX205",
-                f'unknown template "{match.group(0)}" in {describe(doc, path)}; '
+            yield Finding(
+                f'unknown template "{match.group(0)}" in {describe(app.doc, path)}; '
                 "Nexlayer fills in only <% REGISTRY %> and <% URL %>",
-                path=path, hint=hint, offset=value_offset(doc, path, match.start(), match.end()),
+                path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
             )
-
-
-CHECKS = (registry_template_missing, registry_login_missing, misplaced_registry_template, unknown_template)

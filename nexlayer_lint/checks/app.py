@@ -1,0 +1,161 @@
+"""What the checks read of one document, worked out once: `App.of(doc)`.
+
+The engine builds one App per document and hands it to every check, so the views several checks
+need (the pods with their vars, the references from vars to pods, the strings that hold
+templates) are computed once, here, and nowhere else. A check must not change the App or the
+data it points into.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from nexlayer_lint.model import DataPath, Document
+
+PODS: DataPath = ("application", "pods")
+
+# A var's reference to another pod: a host name `db.pod` (`http://api.pod:8000/v1`,
+# `postgresql://u:p@db.pod:5432/x`), or the 2026 form `${api:8000}`. Not `docs.pod.example.com`
+# (`.pod` ends the host name) nor `foo.db.pod` (pod names have no dots); `${DB_PASSWORD}` and
+# `${HOST:-x}` are dashboard secrets or shell defaults, as a pod name starts with a lower-case
+# letter. Linear: a host name can start only where a run of name characters starts.
+_REFERENCE = re.compile(
+    r"(?<![A-Za-z0-9_.-])(?P<host>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\.pod(?![A-Za-z0-9_.-])(?::(?P<host_port>\d{1,5}))?"
+    r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d{1,5})\}"
+)
+
+
+class Var(NamedTuple):
+    """One environment variable of a pod, in any form of `vars`, with the path of its value."""
+
+    name: Any  # a str in any sensible file; a mapping key may be another scalar
+    value: Any
+    path: DataPath
+
+
+class Pod(NamedTuple):
+    """One pod that is a mapping (anything else is the schema's to report)."""
+
+    position: int  # in application.pods, from 0
+    data: dict[str, Any]
+    path: DataPath
+    name: str  # its `name`, or `#<n>` (1-based) when it has none
+    vars: tuple[Var, ...]
+
+
+class Reference(NamedTuple):
+    """A reference to a pod in the value of a var: `db.pod`, `api.pod:8000` or `${api:8000}`."""
+
+    var: Var
+    name: str  # as written
+    port: int | None
+    start: int  # where the name is in the var's value
+    end: int
+    port_start: int  # where the port is, or the name when there is no port
+    port_end: int
+    target: Pod | None  # the pod it names, if there is one
+
+
+class App(NamedTuple):
+    """A document as the checks read it."""
+
+    doc: Document
+    pods: tuple[Pod, ...]
+    # The pods that have a name, by their name in lower case (host names ignore case).
+    pods_by_name: dict[str, Pod]
+    # Every reference to a pod in the vars, in order; none when no pod has a name (every
+    # reference would be unknown, and the schema reports the missing names).
+    references: tuple[Reference, ...]
+    # Every string value under `application` (keys are not values) that contains `<%`, with its
+    # path, in document order: every template (`<% URL %>`, `<% REGISTRY %>`) is in one of them.
+    template_strings: tuple[tuple[DataPath, str], ...]
+
+    @classmethod
+    def of(cls, doc: Document) -> App:
+        application = doc.get("application")
+        fields = application if isinstance(application, dict) else {}
+        pods = _pods(fields.get("pods"))
+        by_name = {pod.data["name"].lower(): pod for pod in pods if isinstance(pod.data.get("name"), str)}
+        references = tuple(_references(pods, by_name, fields.get("name"))) if by_name else ()
+        templates: list[tuple[DataPath, str]] = []
+        if isinstance(application, str) and "<%" in application:
+            templates.append((("application",), application))
+        elif isinstance(application, (dict, list)):
+            _collect_templates(application, ("application",), templates)
+        return cls(doc, pods, by_name, references, tuple(templates))
+
+
+def _pods(items: Any) -> tuple[Pod, ...]:
+    if not isinstance(items, list):
+        return ()
+    found = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            path = PODS + (i,)
+            name = item.get("name")
+            found.append(Pod(i, item, path, name if isinstance(name, str) else f"#{i + 1}", _vars(item, path)))
+    return tuple(found)
+
+
+def _vars(pod: dict[str, Any], pod_path: DataPath) -> tuple[Var, ...]:
+    """The vars of a pod: `vars` as a mapping (`NAME: value`), or as a list of `- key: NAME` /
+    `value: ...` items or single-key `- NAME: value` items; any other item is the schema's."""
+    variables = pod.get("vars")
+    base = pod_path + ("vars",)
+    if isinstance(variables, dict):
+        return tuple(Var(name, value, base + (name,)) for name, value in variables.items())
+    if not isinstance(variables, list):
+        return ()
+    found = []
+    for k, item in enumerate(variables):
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("key"), str):
+            found.append(Var(item["key"], item.get("value"), base + (k, "value")))
+        elif len(item) == 1:
+            ((name, value),) = item.items()
+            found.append(Var(name, value, base + (k, name)))
+    return tuple(found)
+
+
+def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
+    # Pre-order, in mapping and list order. Recursion is bounded: the loader rejects nesting
+    # deeper than 500 levels.
+    for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+        if isinstance(value, str):
+            if "<%" in value:
+                out.append((path + (key,), value))
+        elif isinstance(value, (dict, list)):
+            _collect_templates(value, path + (key,), out)
+
+
+def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -> list[Reference]:
+    found = []
+    for pod in pods:
+        for var in pod.vars:
+            # Both forms hold a literal `.pod` or `${`: most values are passed over at C speed.
+            if not isinstance(var.value, str) or (".pod" not in var.value and "${" not in var.value):
+                continue
+            for match in _REFERENCE.finditer(var.value):
+                if match.group("host"):
+                    name, port = match.group("host"), match.group("host_port")
+                    start, end = match.span("host")
+                    port_start, port_end = match.span("host_port") if port else (start, end)
+                else:
+                    name, port = match.group("pod"), match.group("port")
+                    start, end = match.span("pod")
+                    port_start, port_end = match.span("port")
+                target = _resolve(name, by_name, app_name)
+                found.append(Reference(var, name, int(port) if port else None, start, end, port_start, port_end, target))
+    return found
+
+
+def _resolve(name: str, by_name: dict[str, Pod], app_name: Any) -> Pod | None:
+    name = name.lower()
+    if name in by_name:
+        return by_name[name]
+    # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too.
+    if isinstance(app_name, str) and name.startswith(app_name.lower() + "-"):
+        return by_name.get(name[len(app_name) + 1:])
+    return None
