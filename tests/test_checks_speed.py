@@ -173,7 +173,7 @@ def test_find_references_is_linear_in_many_dot_pods() -> None:
 
 
 def test_named_tuples_built_directly_are_the_same() -> None:
-    pod = common.new_tuple(common.Pod, (0, {}, ("x",), "a", []))
+    pod = common.Pod(0, {}, ("x",), "a", [])
     assert type(pod) is common.Pod and pod == common.Pod(0, {}, ("x",), "a", []) and pod.path == ("x",)
     assert common.parse_image("ghcr.io/a/b:1@sha256:0") == common.ImageRef("ghcr.io", "a/b", "1", "sha256:0")
 

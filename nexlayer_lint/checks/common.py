@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
-from nexlayer_lint.model import DataPath, Document, format_path, new_tuple
+from nexlayer_lint.model import DataPath, Document, format_path
 
 PODS: DataPath = ("application", "pods")
 
@@ -60,8 +60,7 @@ def pods(doc: Document) -> list[Pod]:
             if isinstance(item, dict):
                 path = PODS + (i,)
                 name = item.get("name")
-                found.append(new_tuple(Pod, (i, item, path, name if isinstance(name, str) else f"#{i + 1}",
-                                       _vars_of(item))))
+                found.append(Pod(i, item, path, name if isinstance(name, str) else f"#{i + 1}", _vars_of(item)))
     _pods_cache = (doc, found)
     return found
 
@@ -145,7 +144,7 @@ def parse_image(image: str) -> ImageRef:
     name, colon, tag = rest.rpartition(":")
     if not colon or "/" in tag:
         name, tag = rest, ""
-    return new_tuple(ImageRef, (registry, name, tag, digest))
+    return ImageRef(registry, name, tag, digest)
 
 
 def image_tag(image: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from nexlayer_lint.checks.common import Pod, app_field, describe, pods, value_offset, var_path
-from nexlayer_lint.model import Document, Problem, new_tuple
+from nexlayer_lint.model import Document, Problem
 
 # `db.pod`, `http://api.pod:8000/v1`, `postgresql://u:p@db.pod:5432/x`. Not `docs.pod.example.com`
 # (`.pod` must end the host name) and not `foo.db.pod` (pod names have no dots).
@@ -64,9 +64,9 @@ def _host_references(value: str) -> list[Reference]:
             port = match.group(2)
             searched_to = match.end()
             if port:
-                found.append(new_tuple(Reference, (value[start:at], int(port), start, at, at + 5, searched_to)))
+                found.append(Reference(value[start:at], int(port), start, at, at + 5, searched_to))
             else:
-                found.append(new_tuple(Reference, (value[start:at], None, start, at, start, at)))
+                found.append(Reference(value[start:at], None, start, at, start, at))
         lower = at + 1
         at = value.find(".pod", lower)
     return found
@@ -79,7 +79,7 @@ def _interpolated_references(value: str) -> list[Reference]:
     found = []
     match = _INTERPOLATION.search(value)
     while match:
-        found.append(new_tuple(Reference, (match.group(1), int(match.group(2)), *match.span(1), *match.span(2))))
+        found.append(Reference(match.group(1), int(match.group(2)), *match.span(1), *match.span(2)))
         match = _INTERPOLATION.search(value, match.end())
     return found
 
