@@ -22,7 +22,7 @@ _RULES = (
     Rule("NX003", "multiple-documents", "error", "more than one YAML document in the file", "loader"),
     Rule("NX004", "empty-document", "error", "the file is empty, only comments, or null", "loader"),
     Rule("NX005", "yaml11-ambiguous-scalar", "warning",
-         "an unquoted scalar that YAML 1.1 parsers read differently", "loader"),
+         "an unquoted scalar that YAML 1.1 parsers read differently", "check"),
     Rule("NX099", "unused-suppression", "warning",
          "a `# nexlayer-lint: disable=` comment that suppressed nothing", "suppress"),
     Rule("NX101", "missing-key", "error", "a required key is missing", "schema"),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from nexlayer_lint.checks import credentials, images, pods, references, registry, routing, storage, vars
+from nexlayer_lint.checks import credentials, images, pods, references, registry, routing, storage, vars, yaml11
 from nexlayer_lint.model import Document, Problem
 
 Check = Callable[[Document], Iterable[Problem]]
 
 # In code order; the engine sorts the diagnostics anyway.
 CHECKS: tuple[Check, ...] = (
+    *yaml11.CHECKS,       # NX005
     *routing.CHECKS,      # NX201, NX210
     *storage.CHECKS,      # NX202, NX211, NX212
     *registry.CHECKS,     # NX203, NX204, NX206, NX205

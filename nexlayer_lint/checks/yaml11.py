@@ -1,0 +1,36 @@
+"""Unquoted values that YAML 1.1 parsers read differently from YAML 1.2 (NX005)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nexlayer_lint.model import Document, Problem
+
+BOOLEAN = re.compile(r"(?i:y|n|yes|no|on|off)")
+LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def yaml11_ambiguous_scalar(doc: Document) -> Iterator[Problem]:
+    """NX005: `yes`, `0755` or `1:30` unquoted. Every plain value as written is checked, a
+    repeated key's earlier value too; an alias repeats no finding."""
+    for path, span, text in doc.plain_scalars:
+        if BOOLEAN.fullmatch(text):
+            yield Problem(
+                "NX005", f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1',
+                path=path, span=span, hint=f'quote it ("{text}") if you mean the text, or write true or false',
+            )
+        elif LEADING_ZERO.fullmatch(text):
+            yield Problem(
+                "NX005", f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+                path=path, span=span, hint=f'quote it ("{text}") if you mean the text, or drop the leading zero',
+            )
+        elif SEXAGESIMAL.fullmatch(text):
+            yield Problem(
+                "NX005", f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
+                path=path, span=span, hint=f'quote it ("{text}")',
+            )
+
+
+CHECKS = (yaml11_ambiguous_scalar,)

@@ -1,0 +1,85 @@
+"""A plain (unquoted) scalar's value under YAML 1.2: null, a bool, an int, a float, or its text.
+
+The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
+first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
+with a tag other than null, bool, int or float. A quoted or block scalar is always text.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ruamel.yaml.resolver import implicit_resolvers
+
+TAG = "tag:yaml.org,2002:"
+NULL, BOOL, INT, FLOAT, MERGE = (TAG + name for name in ("null", "bool", "int", "float", "merge"))
+
+
+def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], Any]], ...]]:
+    by_first: dict[str, list[tuple[str, Callable[[str], Any]]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for char in first:
+                by_first.setdefault(char, []).append((tag, regexp.match))
+    return {char: tuple(rules) for char, rules in by_first.items()}
+
+
+_RULES = _rules_by_first_character()
+assert all(first for versions, _, _, first in implicit_resolvers if (1, 2) in versions), \
+    "every YAML 1.2 rule names its first characters, so text starting otherwise is plain text"
+
+# Python refuses to convert longer decimal text: it stays text.
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def plain_value(text: str, tag: str | None = None) -> Any:
+    """A plain scalar's value; `tag` is its explicit tag, if it has one (`!!int 12`)."""
+    if tag is None:
+        rules = _RULES.get(text[:1])
+        if rules is None:  # most text: no rule looks at its first character
+            return text
+        if text.isdigit() and text.isascii() and len(text) <= _MAX_DIGITS:
+            return int(text)  # the commonest number, a port or a count: the int rule's simplest case
+        for tag, match in rules:
+            if match(text):
+                break
+        else:
+            return text
+    elif tag == "!":  # the non-specific tag: plain text
+        return text
+    if tag == NULL:
+        return None
+    if tag == BOOL:
+        return text.lower() == "true"
+    if tag == INT:
+        return _int(text)
+    if tag == FLOAT:
+        return _float(text)
+    return text  # str, timestamp, merge, custom tags
+
+
+def _int(text: str) -> Any:
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    try:
+        for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+            if digits.lower().startswith(prefix):
+                return sign * int(digits[2:], base)  # powers of two: no length limit, linear
+        return sign * int(digits, 10)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> Any:
+    lowered = text.lower().replace("_", "")
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered.endswith(".nan"):
+        return float("nan")
+    try:
+        return float(lowered)
+    except ValueError:
+        return text
