@@ -30,8 +30,20 @@ _RULES = _rules_by_first_character()
 assert all(first for versions, _, _, first in implicit_resolvers if (1, 2) in versions), \
     "every YAML 1.2 rule names its first characters, so text starting otherwise is plain text"
 
-# Python refuses to convert longer decimal text: it stays text.
 _MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+class HugeInt(int):
+    """Stands for a decimal integer longer than Python converts (sys.get_int_max_str_digits(),
+    4,300 digits by default): the conversion is quadratic in the digits, so the loader never
+    makes it. It is 10**4300 with the number's sign. Every decimal number a JSON schema can hold
+    is smaller in magnitude (JSON parsing has the same limit; floats end near 1.8e308), so every
+    minimum, maximum and type check judges it as it would judge the number it stands for. It
+    prints as what it stands for: printing the real digits would raise.
+    """
+
+    def __repr__(self) -> str:
+        return f"-10^{_MAX_DIGITS} or less" if self < 0 else f"10^{_MAX_DIGITS} or more"
 
 
 def plain_value(text: str, tag: str | None = None) -> Any:
@@ -68,6 +80,9 @@ def _int(text: str) -> Any:
         for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
             if digits.lower().startswith(prefix):
                 return sign * int(digits[2:], base)  # powers of two: no length limit, linear
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > _MAX_DIGITS and digits.isdigit() and digits.isascii():
+            return HugeInt(sign * 10 ** _MAX_DIGITS)
         return sign * int(digits, 10)
     except ValueError:
         return text
