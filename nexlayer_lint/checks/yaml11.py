@@ -7,30 +7,31 @@ from collections.abc import Iterator
 
 from nexlayer_lint.model import Document, Problem
 
-BOOLEAN = re.compile(r"(?i:y|n|yes|no|on|off)")
-LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
-SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+# The three traps, one named group each: a boolean word, a leading zero, a base-60 number.
+TRAP = re.compile(
+    r"(?P<boolean>(?i:y|n|yes|no|on|off))"
+    r"|(?P<leading_zero>[-+]?0[0-9_]+)"
+    r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
+)
 
 
 def yaml11_ambiguous_scalar(doc: Document) -> Iterator[Problem]:
     """NX005: `yes`, `0755` or `1:30` unquoted. Every plain value as written is checked, a
     repeated key's earlier value too; an alias repeats no finding."""
     for path, span, text in doc.plain_scalars:
-        if BOOLEAN.fullmatch(text):
-            yield Problem(
-                "NX005", f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1',
-                path=path, span=span, hint=f'quote it ("{text}") if you mean the text, or write true or false',
-            )
-        elif LEADING_ZERO.fullmatch(text):
-            yield Problem(
-                "NX005", f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
-                path=path, span=span, hint=f'quote it ("{text}") if you mean the text, or drop the leading zero',
-            )
-        elif SEXAGESIMAL.fullmatch(text):
-            yield Problem(
-                "NX005", f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
-                path=path, span=span, hint=f'quote it ("{text}")',
-            )
+        trap = TRAP.fullmatch(text)
+        if trap is None:
+            continue
+        if trap.lastgroup == "boolean":
+            message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
+            hint = f'quote it ("{text}") if you mean the text, or write true or false'
+        elif trap.lastgroup == "leading_zero":
+            message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
+            hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
+        else:
+            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
+            hint = f'quote it ("{text}")'
+        yield Problem("NX005", message, path=path, span=span, hint=hint)
 
 
 CHECKS = (yaml11_ambiguous_scalar,)
