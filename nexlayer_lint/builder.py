@@ -30,8 +30,14 @@ from typing import Any, NamedTuple
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.events import (
-    AliasEvent, DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-    SequenceStartEvent, StreamEndEvent,
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
 )
 from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
 from ruamel.yaml.scanner import Scanner
@@ -163,7 +169,7 @@ class _Builder:
         anchor = event.anchor
         if anchor is not None:
             if kind is AliasEvent:
-                return self.alias(event, path, key, depth)
+                return self.alias(event, path, key)
             self.open_anchor(anchor, event.start_mark)
         entries = self.entries
         first = len(entries)
@@ -298,7 +304,7 @@ class _Builder:
                                           own[1].value)])
         self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries))
 
-    def alias(self, event: Any, path: DataPath, key: Span | None, depth: int) -> Any:
+    def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
         """A copy of the anchored value, its entries repeated under `path`."""
         name = event.anchor
         anchored = self.anchors.get(name)
@@ -343,7 +349,7 @@ class _Builder:
                                                   self.span_in(source, first, end))])
                 sources.append((source, item))
         data: dict[str, Any] = {}
-        winner: dict[str, DataPath] = {}
+        winner: dict[Any, DataPath] = {}  # a merged key -> the source whose value it takes
         for source, item in sources:
             data.update(item)
             winner.update(dict.fromkeys(item, source))

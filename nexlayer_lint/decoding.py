@@ -49,7 +49,7 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
             return None, problem
     else:
         text = source
-    text = text[1:] if text.startswith("\ufeff") else text
+    text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
     if nul >= 0:
         return None, syntax_problem(_BINARY, span_at(text, nul))

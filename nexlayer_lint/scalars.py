@@ -54,8 +54,9 @@ def plain_value(text: str, tag: str | None = None) -> Any:
             return text
         if text.isdigit() and text.isascii() and len(text) <= _MAX_DIGITS:
             return int(text)  # the commonest number, a port or a count: the int rule's simplest case
-        for tag, match in rules:
+        for rule_tag, match in rules:
             if match(text):
+                tag = rule_tag
                 break
         else:
             return text
