@@ -232,6 +232,20 @@ def test_directive_comments_ignore_hashes_inside_strings():
     ]
 
 
+def test_every_comment_outside_strings():
+    text = (
+        "# top\n"
+        '"a #key": b  # after a quoted key\n'
+        "c: |\n"
+        "  # text of the block\n"
+        "d: [1, 2] # flow\n"
+        "e: x#y\n"
+    )
+    doc, _ = load(text, "x")
+    assert [(c.line, c.col, c.text, c.own_line) for c in doc.comments] == [
+        (1, 1, "top", True), (2, 14, "after a quoted key", False), (5, 11, "flow", False)]
+
+
 def test_duplicate_anchor_names_both_lines():
     (problem,) = load("a: &x 1\nb: &x 2\nc: *x\n", "x")[1]
     assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 4)
