@@ -19,11 +19,6 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # through exec(), about 1.3 ms each at every start-up, and a named tuple is also built several
 # times faster (the loader makes two or three Spans per value of every file). Change one with
 # `_replace`, read it as a dict with `_asdict`.
-# `new_tuple(Span, (line, col, end_line, end_col))` is `Span(line, col, end_line, end_col)`: a named
-# tuple's generated __new__ does exactly `tuple.__new__(cls, fields)`. Calling it directly skips
-# that Python-level function, which costs twice the tuple itself, where the loader and the checks
-# build them for every value of every file.
-new_tuple = tuple.__new__
 
 
 class Span(NamedTuple):
@@ -45,7 +40,8 @@ class Located(NamedTuple):
 
 
 class Comment(NamedTuple):
-    """A `# nexlayer-lint: ...` comment: where its `#` is, and its text after the `#`."""
+    """A comment of the file: where its `#` is, its text after the `#` (stripped), and whether
+    nothing but blanks comes before it on its line."""
 
     line: int
     col: int
@@ -62,6 +58,9 @@ class Document:
     data: Any
     positions: Mapping[DataPath, Located]
     comments: tuple[Comment, ...] = ()
+    # Every plain (unquoted) scalar value as the file writes it, in file order: (path, span,
+    # text). Its data may be a number, a bool or null; YAML 1.1 reads some of them differently.
+    plain_scalars: tuple[tuple[DataPath, Span, str], ...] = ()
 
     def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
         """The span of `path`; falls back to the deepest prefix that exists, then line 1.

@@ -19,8 +19,6 @@ STAGE_RULES = (
     Rule("NX002", "duplicate-key", "error", "a mapping repeats a key", "loader"),
     Rule("NX003", "multiple-documents", "error", "more than one YAML document in the file", "loader"),
     Rule("NX004", "empty-document", "error", "the file is empty, only comments, or null", "loader"),
-    Rule("NX005", "yaml11-ambiguous-scalar", "warning",
-         "an unquoted scalar that YAML 1.1 parsers read differently", "loader"),
     # suppress.py: `# nexlayer-lint:` comments
     Rule("NX099", "unused-suppression", "warning",
          "a `# nexlayer-lint: disable=` comment that suppressed nothing", "suppress"),

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from nexlayer_lint import __version__
+from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, without_network
 from nexlayer_lint.model import DataPath, Diagnostic, Document
 
@@ -39,7 +39,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
 _DID_YOU_MEAN = re.compile(r'^did you mean "([A-Za-z0-9_.-]+)"\?')
 _PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_.:+-]+")
-_DISABLE = re.compile(r"#\s*nexlayer-lint:\s*disable\s*=\s*[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*")
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
@@ -259,18 +258,18 @@ def _text_of(lines: Sequence[str], d: Diagnostic) -> str | None:
 def _disable_fix(d: Diagnostic, line_text: str) -> Fix:
     title = f"Disable {d.code} for this line"
     shift = 1 if line_text.startswith("\ufeff") and d.line == 1 else 0
-    existing = _DISABLE.search(line_text)
-    if existing:  # add the code to the directive already there
-        col = existing.end() + 1 - shift
+    codes_end = suppress.disable_codes_end(line_text)
+    if codes_end is not None:  # add the code to the directive already there
+        col = codes_end + 1 - shift
         return Fix(title, ((d.line, col, d.line, col, f",{d.code}"),), code=d.code)
     if "#" not in line_text:
         stripped = line_text.rstrip()
         col = len(stripped) + 1 - shift
-        return Fix(title, ((d.line, col, d.line, len(line_text) + 1 - shift, f"  # nexlayer-lint: disable={d.code}"),),
+        return Fix(title, ((d.line, col, d.line, len(line_text) + 1 - shift, f"  {suppress.disable_comment(d.code)}"),),
                    code=d.code)
     # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
-    return Fix(title, ((d.line, 1, d.line, 1, f"{indent.lstrip(chr(0xFEFF))}# nexlayer-lint: disable={d.code}\n"),),
+    return Fix(title, ((d.line, 1, d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}\n"),),
                code=d.code)
 
 

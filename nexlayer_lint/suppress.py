@@ -16,7 +16,11 @@ from typing import NamedTuple
 from nexlayer_lint.model import Comment, Diagnostic, Problem, Span
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
 
-_DIRECTIVE = re.compile(r"nexlayer-lint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
+# The one definition of the directive syntax: a comment whose text starts with PREFIX is a
+# directive, and DIRECTIVE is its grammar (codes or rule names, separated by commas or blanks).
+PREFIX = "nexlayer-lint:"
+DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
+_DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
 
 
 class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
@@ -27,10 +31,13 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
 
 
 def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Directive], list[Problem]]:
+    """The directives among a file's comments, and NX099 for each one that is malformed."""
     directives: list[Directive] = []
     problems: list[Problem] = []
     for comment in comments:
-        match = _DIRECTIVE.match(comment.text)
+        if not comment.text.startswith(PREFIX):
+            continue
+        match = DIRECTIVE.match(comment.text)
         span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
         if not match:
             problems.append(Problem(
@@ -57,6 +64,21 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
         target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
         directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target))
     return directives, problems
+
+
+def disable_comment(code: str) -> str:
+    """The comment that disables `code` on its line."""
+    return f"# {PREFIX} disable={code}"
+
+
+def disable_codes_end(line: str) -> int | None:
+    """Where the codes of a `# nexlayer-lint: disable=...` comment in `line` end (the place to
+    add one more), or None when the line has no such comment naming at least one code."""
+    match = _DIRECTIVE_IN_LINE.search(line)
+    if match is None or match.group(1) != "disable":
+        return None
+    codes = match.group(2).rstrip(", \t")
+    return match.start(2) + len(codes) if codes else None
 
 
 def _next_content_line(lines: Sequence[str], after: int) -> int:

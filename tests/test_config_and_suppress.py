@@ -146,3 +146,20 @@ def test_nx001_cannot_be_suppressed_or_ignored():
 def test_unused_suppression_of_a_disabled_code_is_not_reported():
     text = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX213\n")
     assert lint_codes(text, ignore=("NX213",)) == [("NX215", 5, 14)]
+
+
+def test_ordinary_comments_are_not_directives() -> None:
+    # the Document holds every comment; only those that start with the prefix are directives
+    text = UNPINNED.replace("image: nginx\n", "image: nginx  # nexlayer lint: disable=NX215\n")
+    assert lint_codes(text + "# a note\n") == lint_codes(UNPINNED) == [("NX215", 5, 14)]
+
+
+def test_where_a_disable_directive_takes_one_more_code() -> None:
+    from nexlayer_lint import suppress
+
+    line = "a: 1  # nexlayer-lint: disable=NX215, NX213 ,"
+    assert line[: suppress.disable_codes_end(line)] == "a: 1  # nexlayer-lint: disable=NX215, NX213"
+    assert suppress.disable_codes_end("a: 1  #nexlayer-lint:disable=NX2") == len("a: 1  #nexlayer-lint:disable=NX2")
+    for line in ("a: 1  # nexlayer-lint: disable-file=NX215", "a: 1  # nexlayer-lint: disable=", "a: 1  # other"):
+        assert suppress.disable_codes_end(line) is None, line
+    assert suppress.disable_comment("NX215") == "# nexlayer-lint: disable=NX215"

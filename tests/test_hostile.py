@@ -282,11 +282,19 @@ def test_control_character_is_nx001_at_its_position() -> None:
     assert diags[0].hint == 'remove it, or write it as the escape "\\u0007" inside double quotes'
 
 
-def test_huge_integer_is_not_a_crash() -> None:
-    # Python refuses int() of over 4300 digits; the value stays text and the schema says so.
-    text = CLEAN.replace("[80]", "[" + "9" * 5000 + "]")
-    codes = lint_codes(text)
-    assert codes and codes[0][:2] == ("NX103", 7)
+def test_huge_integer_is_judged_as_a_number() -> None:
+    # Python converts at most 4,300 decimal digits (in quadratic time); the loader's stand-in
+    # keeps the sign and is beyond every bound a schema can state, so the port is out of range.
+    for sign, words in (("", "10^4300 or more"), ("-", "-10^4300 or less")):
+        diags = lint_diags(CLEAN.replace("[80]", f"[{sign}{'9' * 5000}]"))
+        assert [(d.code, d.line, d.col) for d in diags] == [("NX104", 7, 22)]
+        assert diags[0].message == f'port {words} in servicePorts of pod "web" must be between 1 and 65535'
+
+
+def test_ten_megabyte_integer_loads_in_linear_time() -> None:
+    # a quadratic conversion would take hours; the value's leading zeros are an NX005
+    report = run_isolated("'a: -' + '0' * 100 + '7' * (10 * 1024 * 1024 - 200) + '\\n'", timeout=30)
+    assert [d[0] for d in report["diags"]] == ["NX101", "NX102", "NX005"]
 
 
 # -- files on disk: the CLI ---------------------------------------------------------------------

@@ -97,20 +97,15 @@ def test_empty_documents(text):
     assert problem.message == "the file has no content: it is empty, only comments, or null"
 
 
-@pytest.mark.parametrize(("value", "fragment"), [
-    ("yes", "a boolean in YAML 1.1"), ("No", "a boolean in YAML 1.1"), ("ON", "a boolean in YAML 1.1"),
-    ("off", "a boolean in YAML 1.1"), ("y", "a boolean in YAML 1.1"), ("N", "a boolean in YAML 1.1"),
-    ("0755", "octal"), ("08", "octal"), ("1:30", "base-60"), ("-1:30:15", "base-60"),
-])
-def test_yaml11_traps(value, fragment):
-    doc, (problem,) = load(f"a:\n  b: {value}\n", "x")
-    assert (problem.code, problem.span.line, problem.span.col) == ("NX005", 2, 6)
-    assert fragment in problem.message and value in problem.message
-
-
-@pytest.mark.parametrize("value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80", "|\n    yes"])
-def test_no_yaml11_warning_for_unambiguous_values(value):
-    assert load(f"a:\n  b: {value}\n", "x")[1] == []
+def test_plain_scalars_are_kept_as_written():
+    # for checks that care how a value is written (NX005): its data may be a number, and a
+    # repeated key's earlier value is no longer in the data at all
+    doc, _ = load("a: 0755\nb: [yes, 'no', 1_0]\nc: |\n  x\na: 08\n", "x")
+    assert doc.data == {"a": 8, "b": ["yes", "no", 10], "c": "x\n"}
+    assert list(doc.plain_scalars) == [
+        (("a",), Span(1, 4, 1, 8), "0755"), (("b", 0), Span(2, 5, 2, 8), "yes"),
+        (("b", 2), Span(2, 16, 2, 19), "1_0"), (("a",), Span(5, 4, 5, 6), "08"),
+    ]
 
 
 def test_scalars_are_yaml_12():
@@ -127,6 +122,56 @@ def test_anchors_aliases_and_merge_keys():
     # explicit keys point at themselves; merged ones at where they were defined
     assert doc.locate(("pods", 0, "path")) == Span(6, 11, 6, 15)
     assert doc.locate(("pods", 0, "image")).line == 2
+
+
+def test_an_alias_is_a_copy_positioned_where_its_anchor_is():
+    doc, problems = load("a: &x {b: [1, 2]}\nc: *x\n", "x")
+    assert problems == [] and doc.data == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}}
+    assert doc.data["c"] is not doc.data["a"] and doc.data["c"]["b"] is not doc.data["a"]["b"]
+    # the alias's own key, then the anchored value's spans, down to its items
+    assert doc.positions[("c",)].key == Span(2, 1, 2, 2)
+    assert doc.positions[("c",)].value == doc.positions[("a",)].value == Span(1, 4, 1, 18)
+    assert doc.positions[("c", "b", 1)] == doc.positions[("a", "b", 1)]
+
+
+def test_merge_precedence_and_positions():
+    text = ("a: &a {x: 1, y: 1}\n"
+            "b: &b {y: 2, z: 2}\n"
+            "m:\n"
+            "  x: 0\n"
+            "  <<: [*b, *a]\n"
+            "  <<: {z: 3, w: 3}\n")
+    doc, problems = load(text, "x")
+    # its own keys win; in a list the earlier mapping; of two merge keys the later (as before)
+    assert problems == [] and doc.data["m"] == {"y": 2, "z": 3, "x": 0, "w": 3}
+    assert doc.positions[("m", "x")].key == Span(4, 3, 4, 4)  # its own, though `a` merges an x too
+    assert doc.positions[("m", "y")].key == Span(2, 8, 2, 9)
+    assert doc.positions[("m", "z")].key == Span(6, 8, 6, 9)
+
+
+@pytest.mark.parametrize(("text", "message", "span"), [
+    ("<<: 1\n", "a merge key `<<` needs a mapping or a list of mappings", Span(1, 5, 1, 6)),
+    ("a: &a [1]\nb:\n  <<: [{x: 1}, *a]\n", "a merge key `<<` needs a mapping or a list of mappings",
+     Span(1, 4, 1, 10)),
+    ("a: &a [b, *a]\n", "an alias refers to the node that contains it (recursive alias)", Span(1, 4, 1, 14)),
+    ("? [a, b]\n: 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 3, 1, 9)),
+    ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 4, 1, 10)),
+])
+def test_what_cannot_become_data_is_nx001(text, message, span):
+    doc, problems = load(text, "x")
+    assert doc is None and [(p.code, p.message, p.span) for p in problems] == [("NX001", message, span)]
+
+
+def test_a_syntax_error_later_in_the_document_wins_over_a_refusal():
+    doc, (problem,) = load("? [a]\n: 1\nb: [\n", "x")
+    assert doc is None and (problem.code, problem.span.line) == ("NX001", 3) and "did not find" in problem.message
+
+
+def test_aliases_deeper_than_the_limit_are_refused():
+    deep = "[" * 300 + "]" * 300
+    doc, (problem,) = load(f"a: &d {deep}\nb: {'[' * 250}*d{']' * 250}\n", "x")
+    assert doc is None and problem.message == f"nesting is deeper than {MAX_DEPTH} levels"
+    assert problem.span == Span(2, 254, 2, 256)
 
 
 def test_custom_tags_are_never_executed(tmp_path):
@@ -185,6 +230,20 @@ def test_directive_comments_ignore_hashes_inside_strings():
         (5, 1, "nexlayer-lint: disable-file=NX216", True),
         (6, 24, "nexlayer-lint: disable=NX102", False),
     ]
+
+
+def test_every_comment_outside_strings():
+    text = (
+        "# top\n"
+        '"a #key": b  # after a quoted key\n'
+        "c: |\n"
+        "  # text of the block\n"
+        "d: [1, 2] # flow\n"
+        "e: x#y\n"
+    )
+    doc, _ = load(text, "x")
+    assert [(c.line, c.col, c.text, c.own_line) for c in doc.comments] == [
+        (1, 1, "top", True), (2, 14, "after a quoted key", False), (5, 11, "flow", False)]
 
 
 def test_duplicate_anchor_names_both_lines():

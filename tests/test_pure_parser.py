@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from nexlayer_lint import loader
+from nexlayer_lint import builder
 from nexlayer_lint.loader import load
 from tests.conftest import ROOT, lint_codes, shared_dir
 
-pytestmark = pytest.mark.skipif(loader._CLoader is None, reason="ruamel.yaml.clib is not installed: only the pure parser is there to test")
+pytestmark = pytest.mark.skipif(builder.CParser is None, reason="ruamel.yaml.clib is not installed: only the pure parser is there to test")
 
 SAMPLES = {
     "three pods": (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"),
@@ -29,8 +29,8 @@ SAMPLES = {
 
 
 def _pure(monkeypatch: pytest.MonkeyPatch) -> None:
-    # What loader does when `from ruamel.yaml.main import CParser` gives None (no clib).
-    monkeypatch.setattr(loader, "_CLoader", None)
+    # What the builder does when `from ruamel.yaml.main import CParser` gives None (no clib).
+    monkeypatch.setattr(builder, "CParser", None)
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[tuple, tuple]:
@@ -48,6 +48,7 @@ def test_pure_parser_gives_the_same_document(monkeypatch: pytest.MonkeyPatch, na
     assert pure_doc.data == fast_doc.data
     assert pure_doc.positions == fast_doc.positions
     assert pure_doc.comments == fast_doc.comments
+    assert pure_doc.plain_scalars == fast_doc.plain_scalars
     assert pure_problems == fast_problems
 
 
@@ -57,8 +58,8 @@ def test_the_samples_exercise_what_they_say(monkeypatch: pytest.MonkeyPatch) -> 
     # the list ends at the start of line 7, which the file does not even have (as with libyaml)
     assert doc.positions[("application", "pods", 0, "servicePorts")].value.end_line == 7
     doc, problems = load(SAMPLES["a %YAML 1.1 directive is still read as 1.2"], "nexlayer.yaml")
-    assert doc.data == {"a": "yes", "b": 10}
-    assert [p.code for p in problems] == ["NX005", "NX005"]
+    assert doc.data == {"a": "yes", "b": 10} and problems == []
+    assert [text for _, _, text in doc.plain_scalars] == ["yes", "010"]
     doc, problems = load(SAMPLES["two documents"], "nexlayer.yaml")
     assert doc.data == {"a": 1} and [p.code for p in problems] == ["NX003"]
 
@@ -79,8 +80,8 @@ def test_pure_parser_on_the_real_corpus(monkeypatch: pytest.MonkeyPatch) -> None
         (fast_doc, fast), (pure_doc, pure) = _both(monkeypatch, raw)  # type: ignore[arg-type]
         assert (pure_doc is None) == (fast_doc is None), path.name
         if fast_doc is not None:
-            assert (pure_doc.data, pure_doc.positions, pure_doc.comments) == (
-                fast_doc.data, fast_doc.positions, fast_doc.comments), path.name
+            assert (pure_doc.data, pure_doc.positions, pure_doc.comments, pure_doc.plain_scalars) == (
+                fast_doc.data, fast_doc.positions, fast_doc.comments, fast_doc.plain_scalars), path.name
         assert [(p.code, p.span) for p in pure] == [(p.code, p.span) for p in fast], path.name
 
 

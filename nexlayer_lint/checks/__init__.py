@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from nexlayer_lint.checks import credentials, images, pods, references, routing, storage, templates, var_form
+from nexlayer_lint.checks import credentials, images, pods, references, routing, storage, templates, var_form, yaml11
 from nexlayer_lint.model import Rule
 
 # The topic modules. A new rule in one of them needs nothing here; a new topic module is added here.
-TOPICS: tuple[ModuleType, ...] = (credentials, images, pods, references, routing, storage, templates, var_form)
+TOPICS: tuple[ModuleType, ...] = (
+    credentials, images, pods, references, routing, storage, templates, var_form, yaml11,
+)
 
 
 def declared_rules(modules: tuple[ModuleType, ...]) -> tuple[Rule, ...]:

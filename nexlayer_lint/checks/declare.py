@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Literal, NamedTuple
 
-from nexlayer_lint.model import DataPath, Fix, Problem, Rule, Severity
+from nexlayer_lint.model import DataPath, Fix, Problem, Rule, Severity, Span
 
 
 class Finding(NamedTuple):
@@ -25,7 +25,9 @@ class Finding(NamedTuple):
 
     `path` names the data the finding is about, `at` whether it points at its key or its value,
     `offset` a (start, end) range inside a one-line string value; the engine works out lines
-    and columns. `severity` only when this finding differs from the rule's default.
+    and columns. `severity` only when this finding differs from the rule's default. `span` only
+    where a path cannot tell the place (the first value of a repeated key shares its path with
+    the second): the position as the Document recorded it.
     """
 
     message: str
@@ -35,10 +37,11 @@ class Finding(NamedTuple):
     offset: tuple[int, int] | None = None
     severity: Severity | None = None
     fix: Fix | None = None
+    span: Span | None = None
 
     def problem(self, code: str) -> Problem:
-        return Problem(code, self.message, path=self.path, hint=self.hint, at=self.at, offset=self.offset,
-                       severity=self.severity, fix=self.fix)
+        return Problem(code, self.message, path=self.path, hint=self.hint, at=self.at, span=self.span,
+                       offset=self.offset, severity=self.severity, fix=self.fix)
 
 
 CheckFunction = Callable[..., Iterable[Finding]]

@@ -1,0 +1,451 @@
+"""Parser events -> a file's data and the position of every value, in one pass.
+
+ruamel.yaml parses: libyaml's C parser (ruamel.yaml.clib) when it is installed, else ruamel's
+pure-Python one, which gives the same events. Nothing is constructed from a tag, so a tag never
+runs code. The builder reads the first document's events once, depth first, and makes:
+
+- the data, JSON-shaped: plain scalars resolved as YAML 1.2 (scalars.py), keys as written;
+- the position of every value and of its key, by data path;
+- the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
+  every plain scalar value as written (a YAML 1.1 reader takes some differently);
+- NX002 (a repeated key), NX003 (a second document), NX004 (nothing to lint).
+
+Anchors, aliases and merge keys (`<<`) mean what the YAML composer makes of them; an alias
+becomes a copy of what it names. What cannot become data is refused with one NX001 (Refused):
+a list or mapping as a key, nesting deeper than MAX_DEPTH, aliases (and merges) that add more
+than MAX_ALIAS_EXPANSION values, an alias inside the node it names, a merge of a non-mapping.
+A syntax error is the parser's exception, left to the caller to word (parse_errors.py).
+
+Positions are recorded as a list of (path, Located) entries, made into a dict at the end (a
+later entry for a path wins, as a repeated key's later value does). The entries of one value's
+subtree are then one slice of the list, which an alias repeats under its own path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
+from ruamel.yaml.scanner import Scanner
+
+from nexlayer_lint.model import DataPath, Located, Problem, Span
+from nexlayer_lint.parse_errors import syntax_problem
+from nexlayer_lint.scalars import MERGE, plain_value
+
+MAX_DEPTH = 500
+# Values that aliases and merges may add to the file's own: far above any real file, far below harm.
+MAX_ALIAS_EXPANSION = 100_000
+
+# Span(*fields) and Located(*fields) for the spans the builder makes for every key and value: a
+# named tuple's generated __new__ only calls tuple.__new__(cls, fields), and skipping that Python
+# call saves about 7% of loading a file (instructions counted over the corpus).
+_new_span = partial(tuple.__new__, Span)
+_new_located = partial(tuple.__new__, Located)
+
+Entry = tuple[DataPath, Located]
+PlainScalar = tuple[DataPath, Span, str]  # a plain scalar value: its path, span and text as written
+
+
+class Built(NamedTuple):
+    """What the builder makes of a text's first document."""
+
+    data: Any  # None when there is nothing to lint (the problems then end with NX004)
+    positions: dict[DataPath, Located]  # also the paths where merged mappings are written (`<<`)
+    string_spans: list[Span]  # in document order
+    plain_scalars: list[PlainScalar]  # in document order
+    problems: list[Problem]
+
+
+class Refused(Exception):
+    """The document cannot become data: its problems, the last an NX001."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[-1].message)
+        self.problems = problems
+
+
+# A merge key's value: where it is written, the value, its entries[first:end], the key's span.
+_Merge = tuple[DataPath, Any, int, int, Span]
+
+
+class _Anchor(NamedTuple):
+    """What an anchor names: its value, its own entry, and where its subtree's entries are."""
+
+    data: Any
+    located: Located
+    text: str | None  # a scalar's text as written (an alias may be a key), None for a collection
+    path: DataPath
+    first: int  # its entries: entries[first + 1:end] below its own (a key anchor has none)
+    end: int
+
+
+def build(text: str) -> Built:
+    """The data, positions and problems of `text`'s first document; raises Refused, or the
+    parser's own error for a syntax error."""
+    if CParser is not None:
+        parser = CParser(text)
+        next_event, dispose = parser.get_event, parser.dispose
+    else:
+        events = _pure_yaml().parse(text)
+        next_event, dispose = events.__next__, events.close
+    try:
+        return _Builder(next_event).document()
+    finally:
+        dispose()
+
+
+class _Builder:
+    def __init__(self, next_event: Callable[[], Any]) -> None:
+        self.next_event = next_event
+        self.entries: list[Entry | None] = []  # None: a collection's own entry until its end
+        self.string_spans: list[Span] = []
+        self.plain_scalars: list[PlainScalar] = []
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.anchor_marks: dict[str, Any] = {}  # every anchor seen, still open or not
+        self.recursive: set[str] = set()  # open anchors that an alias inside them named
+        self.expanded = 0  # values added by aliases and merges
+
+    def document(self) -> Built:
+        next_event = self.next_event
+        next_event()  # StreamStartEvent
+        if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
+            return Built(None, {}, [], [], [_empty()])
+        root = next_event()  # the DocumentStartEvent is behind us
+        refused = None
+        try:
+            data = self.node(root, (), None, 0)
+            next_event()  # DocumentEndEvent
+        except Refused as exc:
+            if not self.read_to_document_end():
+                raise Refused(self.problems + exc.problems) from None
+            refused = exc
+        after = next_event()
+        if type(after) is not StreamEndEvent:
+            self.problems.insert(0, _multiple_documents(after.start_mark))
+        if refused is not None:
+            raise Refused(self.problems + refused.problems)
+        if data is None:  # a plain null: `~`, `null`, or nothing but `---`
+            return Built(None, {}, [], [], self.problems + [_empty()])
+        positions = dict(self.entries)  # type: ignore[arg-type]  # every None is filled by now
+        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems)
+
+    def read_to_document_end(self) -> bool:
+        """After a refusal: a syntax error later in the document is the more basic fault, so
+        it wins. Read only as deep as building would (libyaml slows with each level of a flow):
+        False when it stopped there."""
+        nesting = 0
+        while nesting <= MAX_DEPTH:
+            kind = type(self.next_event())
+            if kind is DocumentEndEvent:
+                return True
+            if kind is SequenceStartEvent or kind is MappingStartEvent:
+                nesting += 1
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                nesting -= 1
+        return False
+
+    def node(self, event: Any, path: DataPath, key: Span | None, depth: int) -> Any:
+        """The value that starts with `event`, at `path`; `key` is its key's span, if it has one.
+
+        Lists and mappings are read here rather than in helpers, so that nesting costs one
+        Python frame per level (MAX_DEPTH levels must stay far from the recursion limit).
+        """
+        kind = type(event)
+        anchor = event.anchor
+        if anchor is not None:
+            if kind is AliasEvent:
+                return self.alias(event, path, key)
+            self.open_anchor(anchor, event.start_mark)
+        entries = self.entries
+        first = len(entries)
+        start = event.start_mark
+        next_event = self.next_event
+
+        if kind is ScalarEvent:
+            text = event.value
+            style = event.style or ""
+            if key is not None and not style and not text:
+                # `key:` with no value: libyaml marks the empty scalar after the colon, the pure
+                # parser at the next token; both builds point just after the key's colon.
+                span = _after_colon(key)
+            else:
+                end = event.end_mark  # _span(start, end), written out: it runs for every value
+                span = _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            entries.append((path, _new_located((key, span, style))))
+            if style:  # quoted or block: text, whatever its tag says
+                self.string_spans.append(span)
+                value: Any = text
+            else:
+                if span.end_line != span.line:
+                    self.string_spans.append(span)
+                self.plain_scalars.append((path, span, text))
+                tag = event.ctag
+                value = plain_value(text, None if tag is None else str(tag))
+
+        elif kind is SequenceStartEvent:
+            entries.append(None)  # its own entry, once its end is known: entries stay in pre-order
+            items: list[Any] = []
+            child = next_event()
+            if depth == MAX_DEPTH and type(child) is not SequenceEndEvent:
+                raise _too_deep(start)
+            while type(child) is not SequenceEndEvent:
+                items.append(self.node(child, path + (len(items),), None, depth + 1))
+                child = next_event()
+            entries[first] = (path, _new_located((key, _span(start, child.end_mark), None)))
+            value = items
+
+        else:  # MappingStartEvent
+            entries.append(None)
+            mapping: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            merges: list[_Merge] = []
+            child = next_event()
+            if depth == MAX_DEPTH and type(child) is not MappingEndEvent:
+                raise _too_deep(start)
+            while type(child) is not MappingEndEvent:
+                if type(child) is ScalarEvent and child.anchor is None and child.ctag is None and child.value != "<<":
+                    name = child.value
+                    begin, end = child.start_mark, child.end_mark  # _span(begin, end), written out
+                    key_span = _new_span((begin.line + 1, begin.column + 1, end.line + 1, end.column + 1))
+                    if child.style or key_span.end_line != key_span.line:
+                        self.string_spans.append(key_span)
+                else:
+                    name, key_span = self.unusual_key(child)
+                    if name is None:  # a merge key: its mappings are merged at the end
+                        at = path + ("<<",)
+                        first_entry = len(entries)
+                        merged = self.node(next_event(), at, key_span, depth + 1)
+                        merges.append((at, merged, first_entry, len(entries), key_span))
+                        child = next_event()
+                        continue
+                if name in first_line:
+                    self.problems.append(_duplicate_key(name, first_line[name], key_span))
+                else:
+                    first_line[name] = key_span.line
+                mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
+                child = next_event()
+            if merges:
+                mapping = self.merge(path, mapping, merges)
+            entries[first] = (path, _new_located((key, _span(start, child.end_mark), None)))
+            value = mapping
+
+        if anchor is not None:
+            self.close_anchor(anchor, value, text if kind is ScalarEvent else None, path, first)
+        return value
+
+    def unusual_key(self, event: Any) -> tuple[str | None, Span]:
+        """A key with an anchor or a tag, an alias as a key, or `<<`: (the key, its span); the
+        key is None for a merge key. A list or mapping as a key is refused."""
+        kind = type(event)
+        if kind is AliasEvent:
+            anchored = self.anchors.get(event.anchor)
+            if anchored is None and event.anchor in self.anchor_marks:
+                self.recursive.add(event.anchor)  # refused when that node ends
+                return "", _span(event.start_mark, event.end_mark)
+            if anchored is None:
+                raise ComposerError(None, None, "found undefined alias", event.start_mark)
+            if anchored.text is None:
+                raise Refused([_complex_key(anchored.located.value)])
+            return anchored.text, anchored.located.value
+        if kind is not ScalarEvent:
+            raise Refused([_complex_key(_span(event.start_mark, self.skip(event)))])
+        span = _span(event.start_mark, event.end_mark)
+        tag = None if event.ctag is None else str(event.ctag)
+        if not event.style and ((tag is None and event.value == "<<") or tag == MERGE):
+            return None, span
+        if event.style or span.end_line != span.line:
+            self.string_spans.append(span)
+        if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`
+            self.open_anchor(event.anchor, event.start_mark)
+            style = event.style or ""
+            data = event.value if style else plain_value(event.value, tag)
+            end = len(self.entries)
+            self.anchors[event.anchor] = _Anchor(data, Located(None, span, style), event.value, (), end, end)
+        return event.value, span
+
+    def skip(self, event: Any) -> Any:
+        """Read past the list or mapping that starts with `event`; the end mark of its last event."""
+        open_collections = 1
+        while open_collections:
+            event = self.next_event()
+            kind = type(event)
+            if kind is SequenceStartEvent or kind is MappingStartEvent:
+                open_collections += 1
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                open_collections -= 1
+        return event.end_mark
+
+    def open_anchor(self, name: str, mark: Any) -> None:
+        first = self.anchor_marks.get(name)
+        if first is not None:  # as libyaml's composer says it
+            raise ComposerError("found duplicate anchor; first occurrence", first, "second occurrence", mark)
+        self.anchor_marks[name] = mark
+
+    def close_anchor(self, name: str, value: Any, text: str | None, path: DataPath, first: int) -> None:
+        own = self.entries[first]
+        assert own is not None
+        if name in self.recursive:
+            raise Refused([syntax_problem("an alias refers to the node that contains it (recursive alias)",
+                                          own[1].value)])
+        self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries))
+
+    def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
+        """A copy of the anchored value, its entries repeated under `path`."""
+        name = event.anchor
+        anchored = self.anchors.get(name)
+        if anchored is None:
+            if name in self.anchor_marks:
+                self.recursive.add(name)  # refused when that node ends
+                return None
+            raise ComposerError(None, None, "found undefined alias", event.start_mark)
+        self.count_expansion(anchored.end - anchored.first, _span(event.start_mark, event.end_mark))
+        entries = self.entries
+        entries.append((path, Located(key, anchored.located.value, anchored.located.style)))
+        cut = len(anchored.path)
+        for index in range(anchored.first + 1, anchored.end):
+            old_path, located = entries[index]  # type: ignore[misc]
+            new_path = path + old_path[cut:]
+            if len(new_path) > MAX_DEPTH:
+                raise Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels",
+                                              _span(event.start_mark, event.end_mark))])
+            entries.append((new_path, located))
+        return _copy(anchored.data)
+
+    def count_expansion(self, added: int, span: Span) -> None:
+        """Refuse before expanding past the limit (`span`: where the expansion is asked for)."""
+        self.expanded += added
+        if self.expanded > MAX_ALIAS_EXPANSION:
+            raise Refused([syntax_problem(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes "
+                "(a \"billion laughs\" alias bomb?); not expanded",
+                span,
+            )])
+
+    def merge(self, path: DataPath, explicit: dict[str, Any], merges: list[_Merge]) -> dict[str, Any]:
+        """A mapping with its merge keys applied, as the YAML merge key type says: its own keys
+        win, then the earlier of the mappings in a `<<: [*a, *b]` list; of two `<<` keys, the
+        later. A merged value keeps the position where its mapping writes it."""
+        sources: list[tuple[DataPath, dict[str, Any]]] = []  # the lowest precedence first
+        for at, value, first, end, _ in merges:
+            items = [(at + (i,), item) for i, item in enumerate(value)] if isinstance(value, list) else [(at, value)]
+            for source, item in reversed(items):
+                if not isinstance(item, dict):
+                    raise Refused([syntax_problem("a merge key `<<` needs a mapping or a list of mappings",
+                                                  self.span_in(source, first, end))])
+                sources.append((source, item))
+        data: dict[str, Any] = {}
+        winner: dict[Any, DataPath] = {}  # a merged key -> the source whose value it takes
+        for source, item in sources:
+            data.update(item)
+            winner.update(dict.fromkeys(item, source))
+        data.update(explicit)
+        for name in explicit:
+            winner.pop(name, None)
+        entries = self.entries
+        for at, value, first, end, key_span in merges:
+            before = len(entries)
+            for index in range(first, end):
+                old_path, located = entries[index]  # type: ignore[misc]
+                source = old_path[:len(at) + 1] if isinstance(value, list) else at
+                if len(old_path) > len(source) and winner.get(old_path[len(source)]) == source:
+                    entries.append((path + old_path[len(source):], located))
+            # counted after the copying, which costs no more than building the merged value did
+            self.count_expansion(len(entries) - before, key_span)
+        return data
+
+    def span_in(self, path: DataPath, first: int, end: int) -> Span:
+        """The value span of `path`'s entry among entries[first:end]."""
+        for index in range(first, end):
+            entry = self.entries[index]
+            if entry is not None and entry[0] == path:
+                return entry[1].value
+        return Span(1, 1, 1, 1)  # pragma: no cover - every built value has its entry
+
+
+def _copy(value: Any) -> Any:
+    """A copy of JSON-shaped data, so that no two places of the data share a list or mapping."""
+    if isinstance(value, dict):
+        copied = {}
+        for name, item in value.items():
+            copied[name] = _copy(item)
+        return copied
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            items.append(_copy(item))
+        return items
+    return value
+
+
+def _span(start: Any, end: Any) -> Span:
+    # ruamel's marks are 0-based; this is the one place they become 1-based.
+    return _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+
+
+def _after_colon(key: Span) -> Span:
+    return Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
+
+
+def _too_deep(mark: Any) -> Refused:
+    return Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
+                                   Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2))])
+
+
+def _complex_key(span: Span) -> Problem:
+    return syntax_problem("a mapping key must be a plain value, not a list or mapping", span)
+
+
+def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:
+    return Problem("NX002", f'key "{name}" is already defined on line {first_line}',
+                   span=span, hint="remove one of them; YAML parsers disagree on which one wins")
+
+
+def _multiple_documents(mark: Any) -> Problem:
+    """NX003 at the `---` (or `...`) that starts the second document."""
+    return Problem("NX003", "the file holds more than one YAML document; Nexlayer reads one",
+                   span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+                   hint="remove the `---` and everything after it, or move it to its own file")
+
+
+def _empty() -> Problem:
+    return Problem("NX004", "the file has no content: it is empty, only comments, or null",
+                   span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`")
+
+
+class _PureScanner(Scanner):
+    """ruamel's pure-Python scanner, ending the stream where libyaml does."""
+
+    def fetch_stream_end(self) -> None:
+        # libyaml forces a new line at the end of the stream before closing the open blocks, so
+        # in a file without a final line break they end at the start of the next line.
+        reader = self.reader
+        if reader.column != 0:
+            reader.line += 1
+            reader.column = 0
+        super().fetch_stream_end()
+
+
+_pure: YAML | None = None
+
+
+def _pure_yaml() -> YAML:
+    global _pure
+    if _pure is None:
+        _pure = YAML(typ="safe", pure=True)
+        _pure.Scanner = _PureScanner
+    return _pure

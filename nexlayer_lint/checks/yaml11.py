@@ -1,0 +1,37 @@
+"""Unquoted values that YAML 1.1 parsers read differently from YAML 1.2 (NX005)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nexlayer_lint.checks.app import App
+from nexlayer_lint.checks.declare import Finding, rule
+
+# The three traps, one named group each: a boolean word, a leading zero, a base-60 number.
+TRAP = re.compile(
+    r"(?P<boolean>(?i:y|n|yes|no|on|off))"
+    r"|(?P<leading_zero>[-+]?0[0-9_]+)"
+    r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
+)
+
+
+@rule("NX005", "yaml11-ambiguous-scalar", "warning", "an unquoted scalar that YAML 1.1 parsers read differently")
+def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
+    """NX005: `yes`, `0755` or `1:30` unquoted. Every plain value as written is checked, a
+    repeated key's earlier value too; an alias repeats no finding."""
+    for path, span, text in app.doc.plain_scalars:
+        trap = TRAP.fullmatch(text)
+        if trap is None:
+            continue
+        if trap.lastgroup == "boolean":
+            message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
+            hint = f'quote it ("{text}") if you mean the text, or write true or false'
+        elif trap.lastgroup == "leading_zero":
+            message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
+            hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
+        else:
+            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
+            hint = f'quote it ("{text}")'
+        yield Finding(message, path=path, span=span, hint=hint)
+

@@ -1,0 +1,56 @@
+"""A file's bytes (or a str) -> the text to parse, or the NX001 that says why there is none."""
+
+from __future__ import annotations
+
+import codecs
+
+from nexlayer_lint.model import Problem, Span
+from nexlayer_lint.parse_errors import span_at, syntax_problem
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BINARY = "the file contains a NUL byte; it looks binary, not YAML"
+
+
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
+    """Bytes -> text. UTF-8 with or without BOM; UTF-16/32 only when a BOM says so."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), None
+            except UnicodeDecodeError as exc:
+                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1))
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # checked before decoding, so a binary file is called binary, not "invalid UTF-8"
+        before = raw[:nul].decode("utf-8-sig", errors="replace")
+        return None, syntax_problem(_BINARY, span_at(before, len(before)))
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        return None, syntax_problem(
+            f"invalid UTF-8: byte 0x{raw[exc.start]:02x} cannot start a character here",
+            Span(line, col, line, col + 1),
+            "nexlayer.yaml must be UTF-8; re-save the file as UTF-8",
+        )
+
+
+def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
+    """The text to parse: decoded, without a byte order mark, and holding no NUL."""
+    if isinstance(source, bytes):
+        text, problem = decode(source)
+        if text is None:
+            return None, problem
+    else:
+        text = source
+    text = text.removeprefix("\ufeff")
+    nul = text.find("\x00")
+    if nul >= 0:
+        return None, syntax_problem(_BINARY, span_at(text, nul))
+    return text, None

@@ -1,0 +1,101 @@
+"""A plain (unquoted) scalar's value under YAML 1.2: null, a bool, an int, a float, or its text.
+
+The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
+first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
+with a tag other than null, bool, int or float. A quoted or block scalar is always text.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ruamel.yaml.resolver import implicit_resolvers
+
+TAG = "tag:yaml.org,2002:"
+NULL, BOOL, INT, FLOAT, MERGE = (TAG + name for name in ("null", "bool", "int", "float", "merge"))
+
+
+def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], Any]], ...]]:
+    by_first: dict[str, list[tuple[str, Callable[[str], Any]]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for char in first:
+                by_first.setdefault(char, []).append((tag, regexp.match))
+    return {char: tuple(rules) for char, rules in by_first.items()}
+
+
+_RULES = _rules_by_first_character()
+assert all(first for versions, _, _, first in implicit_resolvers if (1, 2) in versions), \
+    "every YAML 1.2 rule names its first characters, so text starting otherwise is plain text"
+
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+class HugeInt(int):
+    """Stands for a decimal integer longer than Python converts (sys.get_int_max_str_digits(),
+    4,300 digits by default): the conversion is quadratic in the digits, so the loader never
+    makes it. It is 10**4300 with the number's sign. Every decimal number a JSON schema can hold
+    is smaller in magnitude (JSON parsing has the same limit; floats end near 1.8e308), so every
+    minimum, maximum and type check judges it as it would judge the number it stands for. It
+    prints as what it stands for: printing the real digits would raise.
+    """
+
+    def __repr__(self) -> str:
+        return f"-10^{_MAX_DIGITS} or less" if self < 0 else f"10^{_MAX_DIGITS} or more"
+
+
+def plain_value(text: str, tag: str | None = None) -> Any:
+    """A plain scalar's value; `tag` is its explicit tag, if it has one (`!!int 12`)."""
+    if tag is None:
+        rules = _RULES.get(text[:1])
+        if rules is None:  # most text: no rule looks at its first character
+            return text
+        if text.isdigit() and text.isascii() and len(text) <= _MAX_DIGITS:
+            return int(text)  # the commonest number, a port or a count: the int rule's simplest case
+        for rule_tag, match in rules:
+            if match(text):
+                tag = rule_tag
+                break
+        else:
+            return text
+    elif tag == "!":  # the non-specific tag: plain text
+        return text
+    if tag == NULL:
+        return None
+    if tag == BOOL:
+        return text.lower() == "true"
+    if tag == INT:
+        return _int(text)
+    if tag == FLOAT:
+        return _float(text)
+    return text  # str, timestamp, merge, custom tags
+
+
+def _int(text: str) -> Any:
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    try:
+        for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+            if digits.lower().startswith(prefix):
+                return sign * int(digits[2:], base)  # powers of two: no length limit, linear
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > _MAX_DIGITS and digits.isdigit() and digits.isascii():
+            return HugeInt(sign * 10 ** _MAX_DIGITS)
+        return sign * int(digits, 10)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> Any:
+    lowered = text.lower().replace("_", "")
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered.endswith(".nan"):
+        return float("nan")
+    try:
+        return float(lowered)
+    except ValueError:
+        return text

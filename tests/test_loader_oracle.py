@@ -1,0 +1,208 @@
+"""The loader held to an independent oracle: ruamel.yaml's own safe loader (YAML 1.2, libyaml's
+composer) for the data, and the marks of its composed nodes for the positions, on every corpus
+file, its mutations and the snapshot's generated files."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from nexlayer_lint import loader
+from nexlayer_lint.model import Document, Span
+from tests.conftest import shared_dir
+from tests.snapshot import generated_documents
+from tests.test_pure_parser import SAMPLES
+
+_yaml = YAML(typ="safe", pure=False)
+_yaml.allow_duplicate_keys = True  # the loader reports them (NX002); the oracle must not stop there
+_MERGE = "tag:yaml.org,2002:merge"
+_REFUSALS = ("a mapping key must be a plain value", "recursive alias", "alias bomb", "nesting is deeper", "a merge key")
+
+
+class _Skip(Exception):
+    """The oracle means something the loader deliberately does not (see _same)."""
+
+
+def _first(documents: Iterator[Any]) -> Any:
+    for document in documents:
+        return document
+    return None
+
+
+def _same(ours: Any, theirs: Any) -> None:
+    """JSON-shaped data against what ruamel constructs. Where the two differ on purpose (dates
+    stay text, keys stay as written, quoted values are text whatever their tag) it raises _Skip."""
+    if isinstance(theirs, (datetime.date, datetime.datetime)):
+        assert isinstance(ours, str)
+        return
+    if isinstance(theirs, dict):
+        assert isinstance(ours, dict)
+        if not all(isinstance(key, str) for key in theirs):
+            raise _Skip  # `80: x` is the key "80" here, 80 there
+        assert sorted(ours) == sorted(theirs)
+        for key, value in theirs.items():
+            _same(ours[key], value)
+        return
+    if isinstance(theirs, list):
+        assert isinstance(ours, list) and len(ours) == len(theirs)
+        for mine, value in zip(ours, theirs):
+            _same(mine, value)
+        return
+    if isinstance(theirs, float) and math.isnan(theirs):
+        assert isinstance(ours, float) and math.isnan(ours)
+        return
+    if not isinstance(theirs, (str, int, float, bool, type(None))):
+        raise _Skip  # !!binary, !!set, !!omap: constructed types the loader keeps as written
+    if isinstance(ours, str) and not isinstance(theirs, str):
+        raise _Skip  # `!!int "12"`: a quoted value is text here
+    assert type(ours) is type(theirs) and ours == theirs, (ours, theirs)
+
+
+def _span(node: Node) -> Span:
+    return Span(node.start_mark.line + 1, node.start_mark.column + 1, node.end_mark.line + 1, node.end_mark.column + 1)
+
+
+def _positions_agree(doc: Document, node: Node, path: tuple, depth: int = 0) -> int:
+    """Every value's span (and its key's) is its node's marks; returns how many were compared.
+    Mappings with merge keys and repeated keys are left out: their values come from elsewhere."""
+    located = doc.positions[path]
+    if not (isinstance(node, ScalarNode) and not node.style and not node.value and located.key is not None):
+        assert located.value == _span(node), (path, located)  # `key:` with nothing after: after the colon
+    compared = 1
+    if depth > 50:  # enough to hold every real file; an alias may repeat a subtree many times
+        return compared
+    if isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            compared += _positions_agree(doc, item, path + (index,), depth + 1)
+    elif isinstance(node, MappingNode):
+        names = [key.value for key, _ in node.value]
+        if any(key.tag == _MERGE for key, _ in node.value) or len(set(names)) < len(names):
+            return compared
+        for key, value in node.value:
+            assert doc.positions[path + (key.value,)].key == _span(key), path + (key.value,)
+            compared += _positions_agree(doc, value, path + (key.value,), depth + 1)
+    return compared
+
+
+def _agree(text: str) -> str:
+    """Hold one text's Document to the oracle; says which way it went, for the counts."""
+    doc, problems = loader.load(text, "nexlayer.yaml")
+    codes = [p.code for p in problems]
+    try:
+        theirs = _first(_yaml.load_all(text))
+    except ConstructorError:
+        return "tags"  # a tag the safe constructor refuses: the loader keeps the plain data
+    except (YAMLError, ValueError, TypeError, RecursionError):  # TypeError: a mapping inside a key
+        assert doc is None and codes[-1] == "NX001", (text, problems)
+        return "both refuse"
+    if doc is None:
+        if theirs is None:
+            assert codes[-1] == "NX004", problems
+            return "empty"
+        if _error_after_first_document(text):
+            return "both refuse"  # the loader reads one event past its document, to see a second one
+        assert codes[-1] == "NX001" and any(part in problems[-1].message for part in _REFUSALS), problems
+        return "loader refuses"
+    if "NX002" in codes:
+        return "repeated key"  # the last value wins here, the first there
+    if "%YAML 1.1" in text:
+        return "skipped"  # 1.1 rules there
+    try:
+        _same(doc.data, theirs)
+    except _Skip:
+        return "skipped"
+    node = _first(_yaml.compose_all(text))
+    assert _positions_agree(doc, node, ()) == len({path for path in doc.positions if "<<" not in path}) or "<<" in text \
+        or "*" in text, text
+    return "agree"
+
+
+def _error_after_first_document(text: str) -> bool:
+    events = _yaml.parse(text)
+    try:
+        for event in events:
+            if type(event).__name__ == "DocumentEndEvent":
+                next(events, None)
+                return False
+    except YAMLError:
+        return True
+    return False
+
+
+def _mutations(text: str, rng: random.Random, count: int) -> Iterator[str]:
+    """Cut, doubled, shifted and garbled lines: syntax errors, odd trees, anchors and aliases."""
+    lines = text.split("\n")
+    for k in range(count):
+        mutated = list(lines)
+        i = rng.randrange(len(mutated))
+        op = k % 4
+        if op == 0:
+            del mutated[i]
+        elif op == 1:
+            mutated.insert(i, mutated[i])
+        elif op == 2:
+            mutated[i] = " " + mutated[i]
+        elif mutated[i]:
+            p = rng.randrange(len(mutated[i]))
+            mutated[i] = mutated[i][:p] + rng.choice(":-[]{}\"'&*!|>#, ?") + mutated[i][p + 1:]
+        yield "\n".join(mutated)
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_samples_agree(name: str) -> None:
+    # the oracle reads a %YAML 1.1 document by 1.1 rules, and keeps a repeated key's first value
+    expected = {"a %YAML 1.1 directive is still read as 1.2": "skipped",
+                "duplicate keys and a directive comment": "repeated key"}
+    assert _agree(SAMPLES[name]) == expected.get(name, "agree")
+
+
+@pytest.mark.parametrize(("text", "outcome"), [
+    ("base: &b {image: x, path: /}\npods:\n  - <<: *b\n    path: /api\n", "agree"),
+    ("a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*b, *a]\n  w: 5\n", "agree"),
+    ("a: &a [1, {b: &s text}]\nc: *a\nd: [*a, *s, *a]\n", "agree"),
+    ("x: &k name\n*k : y\n", "agree"),
+    ("m:\n  v: 1\n  <<: {v: 2, w: 3}\n", "agree"),
+    ("a: !!float 1\nc: !!str 5\nd: !!null x\n", "agree"),
+    ("a: [yes, 0755, 0x1F, 0o17, 1_000, 1.5e3, .inf, -.INF, .nan, ~, null, true, False, 2024-01-01]\n", "agree"),
+    ("a: 1\n---\nb: 2\n", "agree"),
+    ("", "empty"), ("~\n", "empty"), ("---\n", "empty"),
+    ("a: *nothing\n", "both refuse"), ("a: &x 1\nb: &x 2\n", "both refuse"), ("a: b: c\n", "both refuse"),
+    ("? [a]\n: 1\n", "loader refuses"), ("a: &a [*a]\n", "loader refuses"),
+    ("a: !!int '12'\n", "skipped"),  # quoted: text here, whatever the tag
+    ("a: ! 7\n", "skipped"),  # the non-specific tag makes text (YAML 1.2, 3.3.2); ruamel reads 7
+    ("80: x\n", "skipped"),  # the key "80" here, 80 there
+])
+def test_anchors_merges_tags_and_odd_files(text: str, outcome: str) -> None:
+    assert _agree(text) == outcome
+
+
+def test_every_corpus_file_and_its_mutations_agree() -> None:
+    files = sorted(shared_dir("corpus", "real").glob("*.y*ml"))
+    assert files
+    rng = random.Random(20261203)
+    outcomes: dict[str, int] = {}
+    for path in files:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\x00", "")
+        for variant in (text, *_mutations(text, rng, 8)):
+            outcome = _agree(variant)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    # most of them are really compared (a doubled line repeats a key), and syntax errors happen
+    assert outcomes["agree"] > 0.5 * sum(outcomes.values()) and outcomes.get("skipped", 0) < 50, outcomes
+    assert outcomes["both refuse"] > 100, outcomes
+
+
+def test_generated_files_agree() -> None:
+    outcomes: dict[str, int] = {}
+    for _, text in generated_documents():
+        outcome = _agree(text)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert outcomes["agree"] > 300 and outcomes["both refuse"] > 300, outcomes
