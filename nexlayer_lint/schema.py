@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ HINTS_KEY = "x-hints"  # beside a constraint: {"pattern": "fix advice"}
 ROOT_SPAN = Span(1, 1, 1, 1)
 MAX_QUOTED = 40  # longer values are shortened in messages
 MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
+MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
 # Keyword families (DESIGN §4): everything not listed here is NX105.
 _VALUE_KEYWORDS = frozenset({
@@ -126,7 +129,27 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
     _check_refs(resource, resolver, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
-    return cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None)
+    return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
+
+
+class _Jsonschema:
+    """jsonschema's validator, given data it can word its errors about.
+
+    jsonschema words every error with repr(), and Python refuses to turn an integer of over 4,300
+    digits into text, so such integers become _LongInts first (the same numbers, shorter text).
+    """
+
+    def __init__(self, validator: Any) -> None:
+        self.validator = validator
+
+    def iter_errors(self, instance: Any) -> Any:
+        return self.validator.iter_errors(_quotable(instance))
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self.validator.is_valid(_quotable(instance)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.validator, name)
 
 
 def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
@@ -180,6 +203,8 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
         raise SchemaLoadError(f"{location}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise SchemaLoadError(f"{location}: nested too deeply") from None
+    except ValueError as exc:  # an integer too long for Python to read from text
+        raise SchemaLoadError(f"{location}: not usable JSON ({exc})") from None
     try:
         validator = build_validator(schema, check_schema=check_schema)
     except SchemaLoadError as exc:
@@ -227,11 +252,35 @@ def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
 
 @functools.cache
 def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
+    return load_schema_bytes(_read_schema_file(path), source="file", location=path)
+
+
+def _read_schema_file(path: str) -> bytes:
+    """A schema file's bytes: a regular file of at most MAX_SCHEMA_BYTES (a FIFO or /dev/zero must not hang a run)."""
     try:
-        raw = Path(path).read_bytes()
+        # Non-blocking: opening a FIFO nobody writes to would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
-    return load_schema_bytes(raw, source="file", location=path)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise SchemaLoadError(f"schema file {path} is {kind}, not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_SCHEMA_BYTES:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > MAX_SCHEMA_BYTES:
+        raise SchemaLoadError(f"schema file {path} is larger than {MAX_SCHEMA_BYTES >> 20} MiB")
+    return b"".join(chunks)
 
 
 # --- mapping errors to problems --------------------------------------------------------------
@@ -240,8 +289,12 @@ def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
     """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False))
-    for error in validator.iter_errors(doc.data):
-        yield from mapper.map(error)
+    try:
+        for error in validator.iter_errors(doc.data):
+            yield from mapper.map(error)
+    except RecursionError:  # data nested deeper than a recursive `$ref` can be followed in Python
+        yield Problem("NX105", "the file is nested too deeply to be checked against the schema", (), span=ROOT_SPAN,
+                      hint="flatten the deepest part of the file; the schema's $refs recurse once per level")
 
 
 class _Mapper:
@@ -393,7 +446,8 @@ class _Mapper:
             return f"write a mapping: indented `name: value` lines under {path[-1]}:"
         if expected == ["array"] and not isinstance(instance, (list, dict)):
             key = path[-1] if path and isinstance(path[-1], str) else "key"
-            return f"write a list, e.g. {key}: [{_short(str(instance), 20)}]" if not secret else "write a list"
+            shown = _number_text(instance) if _is_int(instance) else str(instance)
+            return f"write a list, e.g. {key}: [{_short(shown, 20)}]" if not secret else "write a list"
         if "object" in expected and isinstance(path[-1], int) and not isinstance(instance, (dict, list)):
             return 'write the item as "key: value" lines after the "- "'
         return None
@@ -605,9 +659,53 @@ def _quote(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return _number_text(value)
+    if isinstance(value, float):
         return _short(repr(value))
     return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number_text(value: int) -> str:
+    """An integer as messages show it: whole up to MAX_QUOTED characters, else its first digits and length."""
+    try:
+        text = int.__repr__(value)
+    except ValueError:  # over Python's limit on int -> decimal text (4,300 digits); hexadecimal has none
+        digits = f"{abs(value):x}"
+        return f"{'-' if value < 0 else ''}0x{digits[:16]}... ({len(digits):,} hexadecimal digits)"
+    if len(text) <= MAX_QUOTED:
+        return text
+    digits = text.lstrip("-")
+    return f"{text[:len(text) - len(digits)]}{digits[:16]}... ({len(digits):,} digits)"
+
+
+class _LongInt(int):
+    """An integer longer than MAX_QUOTED digits whose repr() is its shortened text (for jsonschema's messages)."""
+
+    def __repr__(self) -> str:
+        return _number_text(self)
+
+    __str__ = __repr__
+
+
+_LONG_BITS = 128  # an integer of more bits may have more than MAX_QUOTED digits
+
+
+def _quotable(value: Any) -> Any:
+    """`value` with its long integers made _LongInts: the same data, and the same object when there are none."""
+    if _is_int(value):
+        return _LongInt(value) if value.bit_length() > _LONG_BITS and type(value) is not _LongInt else value
+    if isinstance(value, dict):
+        changed = {key: _quotable(item) for key, item in value.items()}
+        return changed if any(changed[key] is not item for key, item in value.items()) else value
+    if isinstance(value, list):
+        items = [_quotable(item) for item in value]
+        return items if any(new is not old for new, old in zip(items, value)) else value
+    return value
 
 
 def _describe(value: Any, secret: bool) -> str:

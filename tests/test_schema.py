@@ -611,3 +611,52 @@ def test_a_deeply_nested_schema_is_a_load_error(tmp_path: Path) -> None:
         schema.validator_for_file(write(tmp_path, deep))
     with pytest.raises(schema.SchemaLoadError, match="nested too deeply"):
         schema.validator_for_file(write(tmp_path, '{"a":' * 100_000 + "1" + "}" * 100_000, "deeper.json"))
+
+
+def test_data_deeper_than_a_recursive_schema_can_follow_is_one_finding(tmp_path: Path) -> None:
+    given = {"$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
+             "$ref": "#/$defs/n"}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    text = "".join("  " * i + "a:\n" for i in range(450)) + "  " * 450 + "b: 1\n"
+    assert run(text, validator) == [("NX105", 1, 1, "the file is nested too deeply to be checked against the schema",
+                                     "flatten the deepest part of the file; the schema's $refs recurse once per level")]
+
+
+def test_a_schema_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    import os
+
+    with pytest.raises(schema.SchemaLoadError, match=r"schema file /dev/zero is a device or socket, not a regular file"):
+        schema.validator_for_file("/dev/zero")
+    with pytest.raises(schema.SchemaLoadError, match=r"is a directory, not a regular file"):
+        schema.validator_for_file(tmp_path)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.json")  # nobody writes to it: reading it would wait forever
+        with pytest.raises(schema.SchemaLoadError, match=r"fifo.json is a pipe, not a regular file"):
+            schema.validator_for_file(tmp_path / "fifo.json")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (5 * 1024 * 1024) + b"{}")
+    with pytest.raises(schema.SchemaLoadError, match=r"big.json is larger than 5 MiB"):
+        schema.validator_for_file(big)
+    with pytest.raises(schema.SchemaLoadError, match=r"not usable JSON \(Exceeds the limit"):
+        schema.validator_for_file(write(tmp_path, '{"maximum": ' + "9" * 5000 + "}", "long.json"))
+
+
+# --- integers too long to print -------------------------------------------------------------------
+
+
+def test_a_huge_port_is_judged_and_quoted_short() -> None:
+    # Python cannot turn an int of over 4,300 digits into text; the finding must survive that.
+    hex_port = "0x" + "f" * 5000
+    assert run(pod("", head=f"    - name: web\n      image: x\n      path: /\n      servicePorts: [{hex_port}, 80]\n")) == [
+        ("NX104", 7, 22, 'port 0xffffffffffffffff... (5,000 hexadecimal digits) in servicePorts of pod "web" '
+                         "must be between 1 and 65535", None)]
+    decimal_port = "9" * 100
+    assert run(pod("", head=f"    - name: web\n      image: x\n      path: /\n      servicePorts: {hex_port}\n")) == [
+        ("NX103", 7, 21, 'expected a list for "servicePorts" of pod "web", got the number 0xffffffffffffffff... '
+                         "(5,000 hexadecimal digits)", "write a list, e.g. servicePorts: [0xfffffffffffffff...]")]
+    assert [r[3] for r in run(pod("", head=f"    - name: web\n      image: x\n      path: /\n"
+                                           f"      servicePorts: [{decimal_port}, {decimal_port}]\n"))] == [
+        'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
+        '"servicePorts" of pod "web" must not list the same port twice (9999999999999999... (100 digits) is repeated)',
+        'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
+    ]
