@@ -66,7 +66,7 @@ def load_bundled() -> dict:
     return json.loads(BUNDLED_PATH.read_text(encoding="utf-8"))
 
 
-def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False) -> Any:
+def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False, digest: str | None = None) -> Any:
     """A validator for `schema`: the quick verdict, then jsonschema, both searching patterns as ECMA-262.
 
     Raises SchemaLoadError when the schema is nested too deeply, has a pattern that is not
@@ -74,6 +74,8 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
     Schema its metaschema accepts, or has a `$ref` to anywhere else (we never fetch one). With
     `check_schema` (any schema but the bundled one, which tests prove), jsonschema is built now,
     so that each of these is an error at load time; otherwise only when some data needs it.
+    `digest`, the SHA-256 of the schema's bytes, lets the bundled schema's quick verdict come
+    ready-made (quickvalid.py).
     """
     from nexlayer_lint.quickvalid import LazyValidator
 
@@ -87,7 +89,7 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
             patterns.compile(pattern)
         except PatternError as why:
             raise SchemaLoadError(f'the pattern "{_short(pattern, 60)}" at {where} is refused: {why}') from None
-    validator = LazyValidator(schema, lambda: _jsonschema_validator(schema, patterns, check_schema), patterns)
+    validator = LazyValidator(schema, lambda: _jsonschema_validator(schema, patterns, check_schema), patterns, digest)
     if check_schema:
         validator.real  # noqa: B018 - built now: a bad schema is an error at load, not mid-run
     return validator
@@ -133,20 +135,24 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
 
 
 class _Jsonschema:
-    """jsonschema's validator, given data it can word its errors about.
+    """jsonschema's validator, for data whose errors it cannot word.
 
     jsonschema words every error with repr(), and Python refuses to turn an integer of over 4,300
-    digits into text, so such integers become _LongInts first (the same numbers, shorter text).
+    digits into text (ValueError): then the data is given again with such integers as _LongInts
+    (the same numbers, a short repr()). Long integers are rare, so they are not looked for first.
     """
 
     def __init__(self, validator: Any) -> None:
         self.validator = validator
 
-    def iter_errors(self, instance: Any) -> Any:
-        return self.validator.iter_errors(_quotable(instance))
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        try:
+            return iter(list(self.validator.iter_errors(instance)))
+        except ValueError:
+            return iter(list(self.validator.iter_errors(_quotable(instance))))
 
     def is_valid(self, instance: Any) -> bool:
-        return bool(self.validator.is_valid(_quotable(instance)))
+        return bool(self.validator.is_valid(instance))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.validator, name)
@@ -205,12 +211,12 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
         raise SchemaLoadError(f"{location}: nested too deeply") from None
     except ValueError as exc:  # an integer too long for Python to read from text
         raise SchemaLoadError(f"{location}: not usable JSON ({exc})") from None
+    digest = sha256_hex(raw)
     try:
-        validator = build_validator(schema, check_schema=check_schema)
+        validator = build_validator(schema, check_schema=check_schema, digest=digest)
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
-    info = SchemaInfo(source, location, schema_version(schema), sha256_hex(raw))
-    return validator, info
+    return validator, SchemaInfo(source, location, schema_version(schema), digest)
 
 
 def sha256_hex(raw: bytes) -> str:
@@ -236,13 +242,12 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
     (quickvalid.py): a run over valid files never needs it.
     """
     raw = BUNDLED_PATH.read_bytes()
-    location = str(BUNDLED_PATH)
+    location, digest = str(BUNDLED_PATH), sha256_hex(raw)
     try:
-        validator = build_validator(json.loads(raw.decode("utf-8-sig")), check_schema=False, trusted=True)
+        validator = build_validator(json.loads(raw.decode("utf-8-sig")), check_schema=False, trusted=True, digest=digest)
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
-    info = SchemaInfo("bundled", location, schema_version(validator.schema), sha256_hex(raw))
-    return validator, info
+    return validator, SchemaInfo("bundled", location, schema_version(validator.schema), digest)
 
 
 def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
@@ -696,15 +701,13 @@ _LONG_BITS = 128  # an integer of more bits may have more than MAX_QUOTED digits
 
 
 def _quotable(value: Any) -> Any:
-    """`value` with its long integers made _LongInts: the same data, and the same object when there are none."""
-    if _is_int(value):
-        return _LongInt(value) if value.bit_length() > _LONG_BITS and type(value) is not _LongInt else value
+    """`value` with every integer longer than MAX_QUOTED digits made a _LongInt (otherwise the same data)."""
     if isinstance(value, dict):
-        changed = {key: _quotable(item) for key, item in value.items()}
-        return changed if any(changed[key] is not item for key, item in value.items()) else value
+        return {key: _quotable(item) for key, item in value.items()}
     if isinstance(value, list):
-        items = [_quotable(item) for item in value]
-        return items if any(new is not old for new, old in zip(items, value)) else value
+        return [_quotable(item) for item in value]
+    if type(value) is int and value.bit_length() > _LONG_BITS:
+        return _LongInt(value)
     return value
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nexlayer_lint import loader, schema
+from nexlayer_lint import loader, quickvalid, schema
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source
 from tests.conftest import ROOT, shared_dir
@@ -191,10 +191,25 @@ def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
     assert lazy.evolve is not None  # anything else is the real validator's
 
 
+def test_the_shipped_code_is_the_bundled_schemas_code_now() -> None:
+    # A schema or generator change leaves it stale: run `python -m nexlayer_lint.quickvalid`.
+    digest = schema.sha256_hex(schema.BUNDLED_PATH.read_bytes())
+    assert quickvalid.SHIPPED.read_text(encoding="utf-8") == quickvalid.shipped_source(BUNDLED, digest), \
+        "nexlayer_lint/quickvalid_bundled.py is stale: run `python -m nexlayer_lint.quickvalid`"
+
+
+def test_the_bundled_schema_uses_the_shipped_code_and_compiles_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quickvalid, "compile_exact", lambda *args: pytest.fail("compiled at run time"))
+    validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True,
+                                       digest=schema.sha256_hex(schema.BUNDLED_PATH.read_bytes()))
+    valid = next(d for d in documents() if REAL.is_valid(d))
+    assert validator.is_surely_valid(valid) and not validator.is_surely_valid({"application": 1})
+    # any other digest (a stale copy, another schema) compiles the code instead
+    assert quickvalid._shipped("0" * 64, PATTERNS) is None
+
+
 def test_the_code_is_compiled_on_the_first_verdict_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # a schema that is never used costs nothing; one that is, one compile per process
-    from nexlayer_lint import quickvalid
-
     built = []
     monkeypatch.setattr(quickvalid, "compile_exact", lambda s, p: built.append(s) or COMPILED)
     lazy = LazyValidator(BUNDLED, lambda: REAL, PATTERNS)
@@ -205,8 +220,6 @@ def test_the_code_is_compiled_on_the_first_verdict_only(monkeypatch: pytest.Monk
 
 
 def test_a_schema_whose_code_cannot_compile_goes_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    from nexlayer_lint import quickvalid
-
     def fail(schema: Any, patterns: Any) -> Any:
         raise SyntaxError("too many statically nested blocks")
 
@@ -222,11 +235,12 @@ def ecma_escape(text: str) -> str:
 
 @pytest.mark.parametrize("name", ["it's", 'say "hi"', "a\\nb", "x\n    return True", "'); import os; ('", "\u2028", ""])
 def test_schema_text_never_becomes_code(name: str) -> None:
-    # names are repr()'d, patterns are constants: whatever the text, it is only ever data
+    # names and patterns are repr()'d: whatever the text, it is only ever data
     keywords = {"required": [name], "properties": {name: {"type": "string", "pattern": ecma_escape(name + "')")}},
                 "additionalProperties": False}
-    source = generated_source(keywords, PATTERNS)
-    assert "import" not in source.replace(repr(name), "")
+    source = generated_source(keywords)
+    pattern = keywords["properties"][name]["pattern"]
+    assert "import" not in source.replace(repr(name), "").replace(repr(pattern), "")
     check = exact(keywords)
     real = jsonschema_for(keywords)
     for instance in [{name: name + "')"}, {name: 1}, {}, {name: "x", "other": "y"}, {"other": name}]:
