@@ -25,7 +25,7 @@ syntax this module does not know (say, the `v` flag's set operations): all refus
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 MAX_WORK = 256  # live partial matches (times their ways on) per character
 MAX_POSITIONS = 2_000  # character classes once repetitions are unrolled
@@ -65,7 +65,7 @@ class Look(NamedTuple):
     behind: bool
 
 
-Node = Union[Chars, Seq, Alt, Repeat, Assertion, Look]
+Node = Chars | Seq | Alt | Repeat | Assertion | Look
 
 
 class Refused(Exception):

@@ -43,7 +43,7 @@ class Patterns:
         return self.compile(pattern)(text)
 
 
-@functools.lru_cache(maxsize=None)  # one entry per pattern of the schemas in use: bounded by them
+@functools.cache  # one entry per pattern of the schemas in use: bounded by them
 def _search_function(pattern: str, trusted: bool) -> Search | str:
     """The compiled search, or why there is none (kept, so a refusal is worked out once)."""
     try:

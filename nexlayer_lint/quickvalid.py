@@ -400,7 +400,7 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 class LazyValidator:
-    """A schema's validator: the quick verdict, and jsonschema's validator built only when some data is not surely valid.
+    """A schema's validator: the quick verdict, then jsonschema's, built only when some data is not surely valid.
 
     `iter_errors` and `is_valid` answer a valid instance without jsonschema; anything else is the
     real validator's. `patterns` is how this schema's patterns are searched, here and in jsonschema.

@@ -96,7 +96,7 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
 
 
 def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -> Any:
-    """jsonschema's validator for `schema`, with ECMA-262 patterns; `$ref`s resolve inside it (and the metaschemas) only."""
+    """jsonschema's validator for `schema`, with ECMA-262 patterns; `$ref`s resolve only inside it and metaschemas."""
     import jsonschema
     import referencing
     import referencing.jsonschema
@@ -244,7 +244,8 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
     raw = BUNDLED_PATH.read_bytes()
     location, digest = str(BUNDLED_PATH), sha256_hex(raw)
     try:
-        validator = build_validator(json.loads(raw.decode("utf-8-sig")), check_schema=False, trusted=True, digest=digest)
+        bundled = json.loads(raw.decode("utf-8-sig"))
+        validator = build_validator(bundled, check_schema=False, trusted=True, digest=digest)
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
     return validator, SchemaInfo("bundled", location, schema_version(validator.schema), digest)
@@ -479,7 +480,8 @@ class _Mapper:
                                                   "maxProperties", "minContains", "maxContains") \
             else self.value_label(instance, path, secret)
         hint = _schema_text(schema, HINTS_KEY, keyword)
-        suggestion = None if secret or keyword != "pattern" else _suggest(instance, error.validator_value, self.patterns)
+        suggestion = None if secret or keyword != "pattern" else \
+            _suggest(instance, error.validator_value, self.patterns)
         if suggestion and len(suggestion) <= MAX_QUOTED:
             hint = f'did you mean "{suggestion}"?'  # a concrete fix beats the general advice
         return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint)

@@ -93,7 +93,8 @@ def test_every_accepted_pattern_searches_a_hostile_100_kib_text_in_linear_time()
             for text in texts:
                 regex.find(text)
     """)
-    done = subprocess.run([sys.executable, "-c", child, *accepted], timeout=120, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", child, *accepted], timeout=120, capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 0, done.stderr
 
 

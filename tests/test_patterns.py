@@ -62,7 +62,7 @@ TEXT = st.lists(st.sampled_from(["a", "b", "x", "1", "\u0663", "é", "-", ".", "
                                 "\u00a0", "\ufeff", "\u0085", "\t", "Gi", "Mi", "\U0001F600"]), max_size=6).map("".join)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validators(pattern: str) -> tuple[Any, Any, Any]:
     """For `pattern`: the quick verdict, jsonschema on a value, and jsonschema on a key."""
     keywords = {"properties": {"v": {"type": "string", "pattern": pattern}}}

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from nexlayer_lint import loader, quickvalid, schema
 from nexlayer_lint.patterns import PatternError, Patterns
-from nexlayer_lint.quickvalid import LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source
+from nexlayer_lint.quickvalid import (
+    LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source,
+)
 from tests.conftest import ROOT, shared_dir
 
 BUNDLED = schema.load_bundled()
@@ -181,7 +183,7 @@ def test_a_schema_it_cannot_judge_gets_no_quick_check(unknown: Any) -> None:
 
 
 def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
-    lazy = LazyValidator({"uniqueItems": True}, lambda: jsonschema.Draft202012Validator({"uniqueItems": True}), PATTERNS)
+    lazy = LazyValidator({"uniqueItems": True}, lambda: jsonschema_for({"uniqueItems": True}), PATTERNS)
     assert lazy._real is None
     assert list(lazy.iter_errors(["a", "b"])) == [] and lazy._real is None  # judged here
     errors = list(lazy.iter_errors([{"a": 1}, {"a": 1}]))  # a list of mappings: not sure, so jsonschema

@@ -533,8 +533,8 @@ def test_a_trailing_newline_breaks_a_pattern(text: str, expected: tuple) -> None
 
 
 def test_a_given_schema_gets_ecma_patterns_too(tmp_path: Path) -> None:
-    given = {"properties": {"tag": {"pattern": r"^v\d+(?<!0)$"}}, "patternProperties": {r"^x-\p{L}+$": {"type": "string"}},
-             "additionalProperties": False}
+    given = {"properties": {"tag": {"pattern": r"^v\d+(?<!0)$"}},
+             "patternProperties": {r"^x-\p{L}+$": {"type": "string"}}, "additionalProperties": False}
     validator, _ = schema.validator_for_file(write(tmp_path, given))
     assert codes("tag: v12\nx-été: yes\n", validator) == []
     assert [r[:4] for r in run('tag: "v1\\n"\nx-1: a\n', validator)] == [
@@ -592,9 +592,9 @@ def test_a_100_kib_value_under_a_given_pattern_is_checked_in_linear_time(tmp_pat
 
     # The same pattern shapes as the bundled schema's: accepted, and searched by a backtracking
     # engine in time linear in the value (a quadratic search of 100 KiB would take minutes).
+    label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
     given = {"properties": {"a": {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},
-                            "b": {"pattern": r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"},
-                            "c": {"pattern": r"\d+"}}}
+                            "b": {"pattern": rf"^{label}(\.{label})+$"}, "c": {"pattern": r"\d+"}}}
     validator, _ = schema.validator_for_file(write(tmp_path, given))
     value = "a" * 100 * 1024 + "-"
     started = time.perf_counter()
@@ -625,7 +625,7 @@ def test_data_deeper_than_a_recursive_schema_can_follow_is_one_finding(tmp_path:
 def test_a_schema_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
     import os
 
-    with pytest.raises(schema.SchemaLoadError, match=r"schema file /dev/zero is a device or socket, not a regular file"):
+    with pytest.raises(schema.SchemaLoadError, match="schema file /dev/zero is a device or socket, not a regular file"):
         schema.validator_for_file("/dev/zero")
     with pytest.raises(schema.SchemaLoadError, match=r"is a directory, not a regular file"):
         schema.validator_for_file(tmp_path)
@@ -647,15 +647,15 @@ def test_a_schema_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> 
 def test_a_huge_port_is_judged_and_quoted_short() -> None:
     # Python cannot turn an int of over 4,300 digits into text; the finding must survive that.
     hex_port = "0x" + "f" * 5000
-    assert run(pod("", head=f"    - name: web\n      image: x\n      path: /\n      servicePorts: [{hex_port}, 80]\n")) == [
+    head = "    - name: web\n      image: x\n      path: /\n"
+    assert run(pod("", head=f"{head}      servicePorts: [{hex_port}, 80]\n")) == [
         ("NX104", 7, 22, 'port 0xffffffffffffffff... (5,000 hexadecimal digits) in servicePorts of pod "web" '
                          "must be between 1 and 65535", None)]
     decimal_port = "9" * 100
-    assert run(pod("", head=f"    - name: web\n      image: x\n      path: /\n      servicePorts: {hex_port}\n")) == [
+    assert run(pod("", head=f"{head}      servicePorts: {hex_port}\n")) == [
         ("NX103", 7, 21, 'expected a list for "servicePorts" of pod "web", got the number 0xffffffffffffffff... '
                          "(5,000 hexadecimal digits)", "write a list, e.g. servicePorts: [0xfffffffffffffff...]")]
-    assert [r[3] for r in run(pod("", head=f"    - name: web\n      image: x\n      path: /\n"
-                                           f"      servicePorts: [{decimal_port}, {decimal_port}]\n"))] == [
+    assert [r[3] for r in run(pod("", head=f"{head}      servicePorts: [{decimal_port}, {decimal_port}]\n"))] == [
         'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
         '"servicePorts" of pod "web" must not list the same port twice (9999999999999999... (100 digits) is repeated)',
         'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
