@@ -27,11 +27,12 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+MAX_LENGTH = 10_000  # characters of pattern text
 MAX_WORK = 256  # live partial matches (times their ways on) per character
 MAX_POSITIONS = 2_000  # character classes once repetitions are unrolled
 MAX_STATES = 5_000  # distinct count vectors the breadth-first search may visit
 MAX_COUNT = 1_000  # the largest repetition bound written in a pattern
-MAX_STEPS = 2_000_000  # the analysis's own work: a hostile pattern must not make the check slow
+MAX_STEPS = 2_000_000  # the check's own work: a hostile pattern must not make it slow (about a second)
 
 _TOP = 0x10FFFF
 Intervals = tuple[tuple[int, int], ...]  # sorted, disjoint, inclusive code point ranges
@@ -79,6 +80,8 @@ def refusal(pattern: str) -> str | None:
     `pattern` is already known to be valid ECMA-262 (regress compiled it); what this parser does
     not understand is refused, never guessed.
     """
+    if len(pattern) > MAX_LENGTH:
+        return f"it is longer than {MAX_LENGTH:,} characters"
     try:
         tree = _Parser(pattern).parse()
         _check(tree)
@@ -420,7 +423,7 @@ class _Automaton:
         if isinstance(node, Alt):
             fragment = _Fragment({}, {}, (0, 0, 0))
             for branch in node.branches:
-                fragment = _either(fragment, self.build(branch, once_at_start))
+                fragment = self.either(fragment, self.build(branch, once_at_start))
             return fragment
         if isinstance(node, Assertion):
             return _Fragment({}, {}, (0, 0, 1) if node.kind == "^" else (0, 1, 0))
@@ -446,15 +449,17 @@ class _Automaton:
         for _ in range(node.high - node.low):
             body = self.build(node.body)
             _bounded(body)
-            optional = _either(self.concat(_Fragment(body.first, body.last, (0, 0, 0)), optional), _EMPTY)
+            optional = self.either(self.concat(_Fragment(body.first, body.last, (0, 0, 0)), optional), _EMPTY)
         return self.concat(fragment, optional)
 
     def concat(self, a: _Fragment, b: _Fragment) -> _Fragment:
+        self.spend(len(a.first) + len(a.last) * (1 + len(b.first)) + len(b.last))
         a_sure, a_free, a_gated = a.empty
         b_sure, b_free, b_gated = b.empty
         first = dict(a.first)
-        for q, (free, gated) in b.first.items():
-            first[q] = (a_free * free, a_gated * (free + gated) + a_free * gated)
+        if a_free or a_gated:  # b's first characters can also be the first of both
+            for q, (free, gated) in b.first.items():
+                first[q] = (a_free * free, a_gated * (free + gated) + a_free * gated)
         last = dict(b.last)
         for p, (sure, free) in a.last.items():
             last[p] = (sure * b_sure, free * b_free)  # past `^` after a character: a dead end
@@ -462,6 +467,11 @@ class _Automaton:
                 self.add(p, q, free * into)
         empty = (a_sure * b_sure, a_free * b_free, (a_free + a_gated) * (b_free + b_gated) - a_free * b_free)
         return _bounded(_Fragment(_nonzero(first), _nonzero(last), empty))
+
+    def either(self, a: _Fragment, b: _Fragment) -> _Fragment:
+        self.spend(len(a.first) + len(a.last) + len(b.first) + len(b.last))
+        return _bounded(_Fragment({**a.first, **b.first}, {**a.last, **b.last},
+                                  (a.empty[0] + b.empty[0], a.empty[1] + b.empty[1], a.empty[2] + b.empty[2])))
 
     def add(self, p: int, q: int, ways: int) -> None:
         self.spend(1)
@@ -476,11 +486,6 @@ _AMBIGUOUS = ("its repetitions can match the same text in many ways (like (a+)+ 
               "so a search could take exponential or polynomial time")
 _UNANCHORED = ("it does not start with ^, and a failing search would rescan the text from every position "
                "(like a+$); anchor it with ^ or bound its repetitions")
-
-
-def _either(a: _Fragment, b: _Fragment) -> _Fragment:
-    return _bounded(_Fragment({**a.first, **b.first}, {**a.last, **b.last},
-                              (a.empty[0] + b.empty[0], a.empty[1] + b.empty[1], a.empty[2] + b.empty[2])))
 
 
 def _nonzero(ways: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:

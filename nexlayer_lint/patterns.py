@@ -46,13 +46,16 @@ class Patterns:
 @functools.cache  # one entry per pattern of the schemas in use: bounded by them
 def _search_function(pattern: str, trusted: bool) -> Search | str:
     """The compiled search, or why there is none (kept, so a refusal is worked out once)."""
+    if not trusted:
+        from nexlayer_lint.linear_regex import MAX_LENGTH, refusal  # only for a schema we did not write
+
+        if len(pattern) > MAX_LENGTH:  # before regress compiles it, which takes time too
+            return f"it is longer than {MAX_LENGTH:,} characters"
     try:
         regex = regress.Regex(pattern, flags="u")
     except regress.RegressError as exc:
         return f"it is not an ECMA-262 regular expression ({exc})"
     if not trusted:
-        from nexlayer_lint.linear_regex import refusal  # only for a schema we did not write
-
         why = refusal(pattern)
         if why is not None:
             return why
