@@ -87,7 +87,7 @@ def jsonschema_keywords(patterns: Patterns) -> dict[str, Callable[..., Iterator[
 
     def pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
         if validator.is_type(instance, "string") and not patterns.search(pattern, instance):
-            yield ValidationError(f"the string does not match {pattern!r}")
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
     def patternProperties(validator: Any, properties: dict, instance: Any, schema: Any) -> Iterator[ValidationError]:
         if not validator.is_type(instance, "object"):
@@ -109,8 +109,15 @@ def jsonschema_keywords(patterns: Patterns) -> dict[str, Callable[..., Iterator[
         if validator.is_type(additional, "object"):
             for key in extras:
                 yield from validator.descend(instance[key], additional, path=key)
-        elif not additional and extras:
-            yield ValidationError(f"additional properties are not allowed ({len(extras)} unexpected)")
+        elif not additional and extras:  # jsonschema's wording
+            names = ", ".join(repr(key) for key in sorted(extras))
+            if "patternProperties" in schema:
+                regexes = ", ".join(repr(p) for p in sorted(schema["patternProperties"]))
+                verb = "does" if len(extras) == 1 else "do"
+                yield ValidationError(f"{names} {verb} not match any of the regexes: {regexes}")
+            else:
+                verb = "was" if len(extras) == 1 else "were"
+                yield ValidationError(f"Additional properties are not allowed ({names} {verb} unexpected)")
 
     return {"pattern": pattern, "patternProperties": patternProperties, "additionalProperties": additionalProperties}
 
