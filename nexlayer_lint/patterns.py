@@ -55,6 +55,8 @@ def _search_function(pattern: str, trusted: bool) -> Search | str:
         regex = regress.Regex(pattern, flags="u")
     except regress.RegressError as exc:
         return f"it is not an ECMA-262 regular expression ({exc})"
+    except ValueError:  # UnicodeEncodeError: regress takes UTF-8, which has no lone surrogates
+        return "it has a lone surrogate (\\uD800 to \\uDFFF), which regress cannot search"
     if not trusted:
         why = refusal(pattern)
         if why is not None:

@@ -547,6 +547,8 @@ def test_a_pattern_that_is_not_ecma_262_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(schema.SchemaLoadError, match=r'the pattern "\(\?P<x>a\)" at /properties/a/pattern is refused: '
                                                      r"it is not an ECMA-262 regular expression"):
         schema.validator_for_file(write(tmp_path, {"properties": {"a": {"pattern": "(?P<x>a)"}}}))
+    with pytest.raises(schema.SchemaLoadError, match=r"at /properties/a/pattern is refused: it has a lone surrogate"):
+        schema.validator_for_file(write(tmp_path, '{"properties": {"a": {"pattern": "^\\ud800$"}}}', "surrogate.json"))
     with pytest.raises(schema.SchemaLoadError, match="unevaluatedProperties beside patternProperties is not supported"):
         schema.validator_for_file(write(tmp_path, {"patternProperties": {"^a": {}}, "unevaluatedProperties": False},
                                         "u.json"))
