@@ -38,6 +38,9 @@ _ANNOTATIONS = frozenset({
 # Subschemas nested deeper than this inside one generated function get a function of their own:
 # Python refuses more than 20 nested loops and 100 indents in one function.
 _MAX_INLINE_DEPTH = 5
+# A schema whose code would be longer gets no quick verdict: compiling it would cost more than a
+# second (the bundled schema's is under 200 lines).
+_MAX_LINES = 20_000
 
 
 class Unsupported(Exception):
@@ -183,6 +186,8 @@ class _Generator:
 
     def source(self) -> str:
         body = self.constants + [line for function in self.functions for line in function] + [f"return {self.entry}"]
+        if len(body) > _MAX_LINES:
+            raise Unsupported(f"a schema this large ({len(body):,} lines of code)")
         head = "def build(compile_pattern, _is_integer, _is_number, _scalar_key, _unique_scalars):"
         return "\n".join([head, *_indent(body)]) + "\n"
 

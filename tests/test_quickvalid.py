@@ -273,6 +273,14 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
     assert check(broken) is False and not real.is_valid(broken)
 
 
+def test_a_huge_schema_gets_no_quick_verdict_rather_than_a_long_compile() -> None:
+    huge = {"properties": {f"p{i}": {"properties": {f"q{j}": {"type": "string"} for j in range(10)}}
+                           for i in range(3000)}}
+    with pytest.raises(Unsupported, match="a schema this large"):
+        generated_source(huge)
+    assert compile_quick(huge, PATTERNS) is None
+
+
 @pytest.mark.parametrize(("keywords", "instances"), [
     # the compiled code skips keywords for kinds the type excludes, and guards the rest by kind
     ({"type": ["string", "null"], "minLength": 2, "minimum": 3, "required": ["a"]}, ["a", "ab", None, 5, {}]),
