@@ -115,11 +115,11 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
                 f"not a valid JSON Schema: {error.message} (at {_json_pointer(error.absolute_path)}, "
                 f"checked against {base.META_SCHEMA.get('$id', 'its metaschema')})"
             )
-    keywords = {keyword for _, node in schemawalk.nodes(schema) if isinstance(node, dict) for keyword in node}
-    if {"unevaluatedProperties", "patternProperties"} <= keywords:
-        # jsonschema's unevaluatedProperties matches patternProperties with Python's `re`, deep inside
-        raise SchemaLoadError("unevaluatedProperties beside patternProperties is not supported: "
-                              "nexlayer-lint could not search those patterns as ECMA-262")
+        keywords = {key for _, node in schemawalk.nodes(schema) if isinstance(node, dict) for key in node}
+        if {"unevaluatedProperties", "patternProperties"} <= keywords:
+            # jsonschema's unevaluatedProperties matches patternProperties with Python's `re`, deep inside
+            raise SchemaLoadError("unevaluatedProperties beside patternProperties is not supported: "
+                                  "nexlayer-lint could not search those patterns as ECMA-262")
     # A registry with no `retrieve`: an unknown URI is Unresolvable, never a download. (Without an
     # explicit registry jsonschema would fall back to fetching remote refs over the network.)
     registry: referencing.Registry = referencing.Registry()
