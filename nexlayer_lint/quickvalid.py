@@ -1,4 +1,4 @@
-"""Is this data valid? An exact yes/no for simple schemas, so a valid file never imports jsonschema.
+"""Is this data valid? An exact yes, or "not sure", so that a valid file never imports jsonschema.
 
 Importing jsonschema costs more than everything else a one-file run does. Most files are valid,
 and for those the answer is all we need: the errors, their wording and their places always come
@@ -7,22 +7,24 @@ only a verdict, and it must never say "valid" where jsonschema would not: a sche
 keyword it does not know gets no quick check at all (`compile_quick` returns None), and data it
 cannot judge exactly (say, a list of mappings under uniqueItems) counts as "not sure".
 
-Speed comes in two tiers, as in a JIT. The first answers straight away: the schema becomes a tree
-of closures (`_Compiler`), cheap to build (~0.1 ms) but ~70 us a file. Once a process has judged
-`TIER_UP_AFTER` documents, the schema is turned into Python source, one plain function per
-`$ref` target with each keyword an inline test (`_Generator`, as fastjsonschema does), and
-compiled: ~10 us a file, but compile() costs ~1.5 ms, which a one-file run must not pay. Both
-tiers must give the same verdicts (tests/test_quickvalid.py holds both to jsonschema's). The
-source is made only from the schema's shape, the `repr()` of its property names and integers,
-and names of constants kept beside the code; no schema text is ever spliced in otherwise.
+The schema becomes Python source, one plain function per `$ref` target with each keyword an
+inline test (as fastjsonschema does), built the first time a verdict is asked for (a validator is
+built once per schema and process: schema.py). Compiling that source would cost a one-file run
+about 4% of its time, so the bundled schema's is shipped compiled, as quickvalid_bundled.py, and
+used for any schema with the same bytes (its SHA-256). The source holds only `repr()`s of the
+schema's names, numbers and patterns (no schema text is ever spliced in otherwise); patterns are
+compiled when the code is built, by the `Patterns` jsonschema gets too (patterns.py).
 """
 
 from __future__ import annotations
 
-import operator
-import re
+import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from nexlayer_lint import schemawalk
+from nexlayer_lint.patterns import PatternError, Patterns
 
 Check = Callable[[Any], bool]
 
@@ -36,6 +38,9 @@ _ANNOTATIONS = frozenset({
 # Subschemas nested deeper than this inside one generated function get a function of their own:
 # Python refuses more than 20 nested loops and 100 indents in one function.
 _MAX_INLINE_DEPTH = 5
+# A schema whose code would be longer gets no quick verdict: compiling it would cost more than a
+# second (the bundled schema's is under 200 lines).
+_MAX_LINES = 20_000
 
 
 class Unsupported(Exception):
@@ -46,22 +51,17 @@ class _NotSure(Exception):
     """This data cannot be judged exactly here; let jsonschema decide."""
 
 
-def compile_quick(schema: Any) -> Check | None:
-    """A function data -> True when `schema` surely accepts it; None when the schema is not simple."""
-    if isinstance(schema, dict) and schema.get("$schema") not in DRAFTS:
-        return None
+def compile_quick(schema: Any, patterns: Patterns, digest: str | None = None) -> Check | None:
+    """A function data -> True when `schema` surely accepts it; None when the schema is not simple.
+
+    `digest` is the SHA-256 of the schema's bytes: the bundled schema's takes the shipped code.
+    """
     try:
-        check = _Compiler(schema).compile(schema)
-    except (Unsupported, re.error, RecursionError):
-        return None
-    calls = 0
+        check = _shipped(digest, patterns) or compile_exact(schema, patterns)
+    except (Unsupported, PatternError, RecursionError, SyntaxError, ValueError, MemoryError):
+        return None  # jsonschema judges this schema alone (ValueError: an int too long to write)
 
     def is_surely_valid(instance: Any) -> bool:
-        nonlocal check, calls
-        if calls < TIER_UP_AFTER:
-            calls += 1
-            if calls == TIER_UP_AFTER:
-                check = _generated(schema) or check
         try:
             return check(instance)
         except (_NotSure, RecursionError):
@@ -70,29 +70,45 @@ def compile_quick(schema: Any) -> Check | None:
     return is_surely_valid
 
 
-# Compiling the generated code costs about as much as judging this many documents with closures:
-# a process that has judged so many is likely a batch, and from then on the compiled code pays
-# (at worst a run spends twice what the best choice of tier would have cost it).
-TIER_UP_AFTER = 20
-
-
-def _generated(schema: Any) -> Check | None:
-    try:
-        return compile_exact(schema)
-    except (Unsupported, re.error, RecursionError, SyntaxError, MemoryError):
-        return None  # the closures judge this schema alone
-
-
-def compile_exact(schema: Any) -> Check:
-    """The compiled tier: data -> True/False as jsonschema says, or _NotSure; Unsupported for the schema."""
-    return _Generator(schema).build()
+def compile_exact(schema: Any, patterns: Patterns) -> Check:
+    """data -> True/False as jsonschema says, or _NotSure; Unsupported (or PatternError) for the schema."""
+    namespace: dict[str, Any] = {}
+    exec(compile(generated_source(schema), "<quickvalid>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return _built(namespace["build"], patterns)
 
 
 def generated_source(schema: Any) -> str:
-    """The Python source `compile_exact` runs for `schema` (for reading and for tests)."""
-    generator = _Generator(schema)
-    generator.function(schema)
-    return generator.source()
+    """The Python source of `build(compile_pattern, helpers...) -> check` for `schema`; Unsupported when not simple."""
+    return _Generator(schema).source()
+
+
+def _built(build: Callable[..., Check], patterns: Patterns) -> Check:
+    return build(patterns.compile, _is_integer, _is_number, _scalar_key, _unique_scalars)
+
+
+SHIPPED = Path(__file__).with_name("quickvalid_bundled.py")
+
+
+def _shipped(digest: str | None, patterns: Patterns) -> Check | None:
+    """The shipped code, when `digest` is that of the schema it was generated from."""
+    if digest is None:
+        return None
+    from nexlayer_lint import quickvalid_bundled
+
+    if quickvalid_bundled.SCHEMA_SHA256 != digest:
+        return None  # stale (tests/test_quickvalid.py says so): compiled here instead, slower but exact
+    return _built(quickvalid_bundled.build, patterns)
+
+
+def shipped_source(schema: Any, digest: str) -> str:
+    """The text of quickvalid_bundled.py for the bundled `schema` and the SHA-256 of its bytes."""
+    return (
+        '"""The bundled schema\'s quick verdict, generated by quickvalid.py and shipped compiled.\n\n'
+        "Do not edit: `python -m nexlayer_lint.quickvalid` writes it again after the schema or the\n"
+        "generator changes (tests/test_quickvalid.py fails until then; a stale copy is never used).\n"
+        '"""\n\n# ruff: noqa\n# mypy: ignore-errors\n\n'
+        f"SCHEMA_SHA256 = {digest!r}\n\n\n{generated_source(schema)}"
+    )
 
 
 def _is_integer(x: Any) -> bool:
@@ -121,19 +137,8 @@ def _unique_scalars(x: list) -> bool:
     return len({_scalar_key(item) for item in x}) == len(x)
 
 
-_TYPES: dict[str, Check] = {
-    "string": lambda x: isinstance(x, str),
-    "integer": _is_integer,
-    "number": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
-    "boolean": lambda x: isinstance(x, bool),
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "null": lambda x: x is None,
-}
-
-
-# The bound keywords, for both tiers: the kind of value each constrains, whether it bounds the
-# value's length (or the number itself), and the comparison that must hold against the bound.
+# The bound keywords: the kind of value each constrains, whether it bounds the value's length
+# (or the number itself), and the comparison that must hold against the bound.
 _BOUNDS: dict[str, tuple[str, bool, str]] = {
     "minLength": ("string", True, ">="), "maxLength": ("string", True, "<="),
     "minItems": ("array", True, ">="), "maxItems": ("array", True, "<="),
@@ -141,132 +146,7 @@ _BOUNDS: dict[str, tuple[str, bool, str]] = {
     "minimum": ("number", False, ">="), "maximum": ("number", False, "<="),
     "exclusiveMinimum": ("number", False, ">"), "exclusiveMaximum": ("number", False, "<"),
 }
-_HOLDS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _FAILS = {">=": "<", "<=": ">", ">": "<=", "<": ">="}  # the comparison that breaks each bound
-_IS_KIND: dict[str, Check] = {
-    "string": _TYPES["string"], "number": _is_number, "array": _TYPES["array"], "object": _TYPES["object"],
-}
-
-
-def _bound_check(keyword: str, value: Any) -> Check:
-    """The first tier's test of a bound keyword: true for other kinds of value, as jsonschema."""
-    family, of_length, holds = _BOUNDS[keyword]
-    is_kind, compare = _IS_KIND[family], _HOLDS[holds]
-    if of_length:
-        return lambda x: not is_kind(x) or compare(len(x), value)
-    return lambda x: not is_kind(x) or compare(x, value)
-
-
-class _Compiler:
-    """The first tier: the schema as a tree of closures, one per keyword."""
-
-    def __init__(self, root: Any) -> None:
-        self.root = root
-        self.refs: dict[str, Check] = {}
-
-    def compile(self, node: Any) -> Check:
-        if node is True:
-            return lambda x: True
-        if node is False:
-            return lambda x: False
-        if not isinstance(node, dict):
-            raise Unsupported(f"a schema is a mapping or a boolean, not {type(node).__name__}")
-        checks: list[Check] = []
-        for keyword, value in node.items():
-            if keyword in _ANNOTATIONS or keyword.startswith("x-"):
-                if keyword == "$id" and node is not self.root:
-                    raise Unsupported("a nested $id changes what $ref means")
-                continue
-            if keyword in _BOUNDS:
-                checks.append(_bound_check(keyword, value))
-                continue
-            method = getattr(self, "k_" + keyword.replace("$", "_"), None)
-            if method is None:
-                raise Unsupported(keyword)
-            checks.append(method(value, node))
-        if not checks:
-            return lambda x: True
-        if len(checks) == 1:
-            return checks[0]
-        return lambda x: all(check(x) for check in checks)
-
-    # --- keywords ------------------------------------------------------------------------------
-
-    def k_type(self, value: Any, node: dict) -> Check:
-        names = value if isinstance(value, list) else [value]
-        tests = [_TYPES[name] for name in names if isinstance(name, str) and name in _TYPES]
-        if len(tests) != len(names):
-            raise Unsupported(f"type {value!r}")
-        return lambda x: any(test(x) for test in tests)
-
-    def k_properties(self, value: Any, node: dict) -> Check:
-        subs = [(name, self.compile(sub)) for name, sub in value.items()]
-        return lambda x: not isinstance(x, dict) or all(check(x[name]) for name, check in subs if name in x)
-
-    def k_additionalProperties(self, value: Any, node: dict) -> Check:
-        if "patternProperties" in node:
-            raise Unsupported("patternProperties")
-        known = frozenset(node.get("properties", ()))
-        if value is False:
-            return lambda x: not isinstance(x, dict) or all(key in known for key in x)
-        sub = self.compile(value)
-        return lambda x: not isinstance(x, dict) or all(sub(v) for key, v in x.items() if key not in known)
-
-    def k_required(self, value: Any, node: dict) -> Check:
-        names = list(value)
-        return lambda x: not isinstance(x, dict) or all(name in x for name in names)
-
-    def k_items(self, value: Any, node: dict) -> Check:
-        if "prefixItems" in node or not isinstance(value, (dict, bool)):
-            raise Unsupported("prefixItems or an items list")
-        sub = self.compile(value)
-        return lambda x: not isinstance(x, list) or all(sub(item) for item in x)
-
-    def k_anyOf(self, value: Any, node: dict) -> Check:
-        subs = [self.compile(sub) for sub in value]
-        return lambda x: any(sub(x) for sub in subs)
-
-    def k_allOf(self, value: Any, node: dict) -> Check:
-        subs = [self.compile(sub) for sub in value]
-        return lambda x: all(sub(x) for sub in subs)
-
-    def k_oneOf(self, value: Any, node: dict) -> Check:
-        subs = [self.compile(sub) for sub in value]
-        return lambda x: sum(1 for sub in subs if sub(x)) == 1
-
-    def k_not(self, value: Any, node: dict) -> Check:
-        sub = self.compile(value)
-        return lambda x: not sub(x)
-
-    def k_pattern(self, value: Any, node: dict) -> Check:
-        search = re.compile(value).search  # jsonschema searches, it does not match the whole value
-        return lambda x: not isinstance(x, str) or search(x) is not None
-
-    def k_uniqueItems(self, value: Any, node: dict) -> Check:
-        if not value:
-            return lambda x: True
-        return lambda x: not isinstance(x, list) or len({_scalar_key(item) for item in x}) == len(x)
-
-    def k_enum(self, value: Any, node: dict) -> Check:
-        try:
-            allowed = {_scalar_key(item) for item in value}
-        except _NotSure:
-            raise Unsupported("an enum of containers") from None
-        return lambda x: _scalar_key(x) in allowed
-
-    def k_const(self, value: Any, node: dict) -> Check:
-        return self.k_enum([value], node)
-
-    def k__ref(self, value: Any, node: dict) -> Check:
-        if not isinstance(value, str) or not value.startswith("#"):
-            raise Unsupported(f"$ref {value!r}")
-        if value not in self.refs:
-            self.refs[value] = lambda x: True  # a placeholder while compiling a recursive $ref
-            self.refs[value] = self.compile(_pointer(self.root, value[1:]))
-        refs = self.refs
-        return lambda x: refs[value](x)
-
-
 # A type name -> a test of the variable `{v}`; `type(v) is int` first because it is the common case
 # and exact (bool is a subclass of int, not int itself).
 _TYPE_TESTS = {
@@ -291,36 +171,33 @@ _ALL_KINDS = frozenset(_TYPE_TESTS)
 
 
 class _Generator:
-    """Schema -> source of plain functions `def _fN(v0): ... return True`, each `return False` on a fault."""
+    """Schema -> source of `build(...)`, which makes the constants and plain functions `_fN(v0)`
+    (each `return False` on a fault, else `return True`) and returns the root's."""
 
     def __init__(self, root: Any) -> None:
+        if isinstance(root, dict) and root.get("$schema") not in DRAFTS:
+            raise Unsupported(f"$schema {root.get('$schema')!r}")
         self.root = root
         self.functions: list[list[str]] = []
-        self.constants: dict[str, Any] = {}
+        self.constants: list[str] = []  # `_cN = <expression>` lines
         self.refs: dict[str, str] = {}  # "#/$defs/pod" -> name of its function
         self.names = 0
-
-    def build(self) -> Check:
-        if isinstance(self.root, dict) and self.root.get("$schema") not in DRAFTS:
-            raise Unsupported(f"$schema {self.root.get('$schema')!r}")
-        entry = self.function(self.root)
-        namespace: dict[str, Any] = {
-            "_is_integer": _is_integer, "_is_number": _is_number, "_scalar_key": _scalar_key,
-            "_unique_scalars": _unique_scalars, **self.constants,
-        }
-        exec(compile(self.source(), "<quickvalid>", "exec"), namespace)  # noqa: S102 - our own generated code
-        return namespace[entry]  # type: ignore[no-any-return]
+        self.entry = self.function(root)
 
     def source(self) -> str:
-        return "\n".join(line for function in self.functions for line in function) + "\n"
+        body = self.constants + [line for function in self.functions for line in function] + [f"return {self.entry}"]
+        if len(body) > _MAX_LINES:
+            raise Unsupported(f"a schema this large ({len(body):,} lines of code)")
+        head = "def build(compile_pattern, _is_integer, _is_number, _scalar_key, _unique_scalars):"
+        return "\n".join([head, *_indent(body)]) + "\n"
 
     def new_name(self, prefix: str) -> str:
         self.names += 1
         return f"{prefix}{self.names}"
 
-    def constant(self, value: Any) -> str:
+    def constant(self, expression: str) -> str:
         name = self.new_name("_c")
-        self.constants[name] = value
+        self.constants.append(f"{name} = {expression}")
         return name
 
     def function(self, node: Any, name: str | None = None) -> str:
@@ -340,8 +217,11 @@ class _Generator:
         if not isinstance(ref, str) or not ref.startswith("#"):
             raise Unsupported(f"$ref {ref!r}")
         if ref not in self.refs:
+            target = schemawalk.resolve(self.root, ref)
+            if target is None:
+                raise Unsupported(f"$ref {ref!r} does not resolve inside the schema")
             self.refs[ref] = name = self.new_name("_f")
-            self.function(_pointer(self.root, ref[1:]), name)
+            self.function(target, name)
         return self.refs[ref]
 
     def block(self, node: Any, v: str, depth: int) -> list[str]:
@@ -400,7 +280,7 @@ class _Generator:
     def number(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise Unsupported(f"a bound {value!r}")
-        return repr(value) if isinstance(value, int) else self.constant(value)
+        return _literal(value)
 
     def count(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -428,7 +308,7 @@ class _Generator:
         known = node.get("properties", {})
         if not isinstance(known, dict):
             raise Unsupported("properties is not a mapping")
-        known_keys = self.constant(frozenset(known))
+        known_keys = self.constant(_literal(frozenset(known)))
         if value is False:
             # jsonschema: a fault when some key of the instance is not a known property
             return "object", [f"if not {known_keys}.issuperset({v}): return False"]
@@ -480,8 +360,8 @@ class _Generator:
     def k_pattern(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         if not isinstance(value, str):
             raise Unsupported(f"pattern {value!r}")
-        search = self.constant(re.compile(value).search)  # jsonschema searches, it does not match the whole value
-        return "string", [f"if {search}({v}) is None: return False"]
+        search = self.constant(f"compile_pattern({value!r})")  # searched, not matched as a whole
+        return "string", [f"if not {search}({v}): return False"]
 
     def k_enum(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         if not isinstance(value, list):
@@ -490,7 +370,7 @@ class _Generator:
             allowed = frozenset(_scalar_key(item) for item in value)
         except _NotSure:
             raise Unsupported("an enum of containers") from None
-        return "", [f"if _scalar_key({v}) not in {self.constant(allowed)}: return False"]
+        return "", [f"if _scalar_key({v}) not in {self.constant(_literal(allowed))}: return False"]
 
     def k_const(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         return self.k_enum([value], node, v, depth)
@@ -499,20 +379,19 @@ class _Generator:
         return "", [f"if not {self.ref_function(value)}({v}): return False"]
 
 
-def _pointer(root: Any, pointer: str) -> Any:
-    """The subschema a local JSON pointer names (`/$defs/pod`); no anchors, no escapes in URIs."""
-    if "%" in pointer or (pointer and not pointer.startswith("/")):
-        raise Unsupported(f"$ref #{pointer}")
-    node = root
-    for part in pointer.split("/")[1:] if pointer else []:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise Unsupported(f"$ref #{pointer} does not resolve")
-    return node
+def _literal(value: Any) -> str:
+    """Python source for a value from a schema: str, int, bool, None, float, and tuples and frozensets of them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        if math.isnan(value):
+            raise Unsupported("NaN in a schema")
+        return f"float({repr(value)!r})"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return repr(value)
+    if isinstance(value, tuple):
+        return "(" + "".join(f"{_literal(item)}, " for item in value) + ")"
+    if isinstance(value, frozenset):
+        return "frozenset((" + "".join(f"{item}, " for item in sorted(_literal(item) for item in value)) + "))"
+    raise Unsupported(f"a constant {value!r}")
 
 
 def _schemas(value: Any) -> list:
@@ -526,17 +405,20 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 class LazyValidator:
-    """jsonschema's validator for `schema`, imported and built only when some data is not surely valid.
+    """A schema's validator: the quick verdict, then jsonschema's, built only when some data is not surely valid.
 
-    Stands in for the real one: `iter_errors` and `is_valid` answer a valid instance without it;
-    anything else is the real validator's.
+    `iter_errors` and `is_valid` answer a valid instance without jsonschema; anything else is the
+    real validator's. `patterns` is how this schema's patterns are searched, here and in jsonschema.
     """
 
-    def __init__(self, schema: Any, build: Callable[[], Any]) -> None:
+    def __init__(self, schema: Any, build: Callable[[], Any], patterns: Patterns, digest: str | None = None) -> None:
         self.schema = schema
+        self.patterns = patterns
+        self.digest = digest
         self._build = build
         self._real: Any = None
-        self._quick = compile_quick(schema)
+        self._quick: Check | None = None
+        self._quick_built = False
 
     @property
     def real(self) -> Any:
@@ -544,13 +426,28 @@ class LazyValidator:
             self._real = self._build()
         return self._real
 
+    def is_surely_valid(self, instance: Any) -> bool:
+        if not self._quick_built:  # compiled on first use: a schema that is never used costs nothing
+            self._quick = compile_quick(self.schema, self.patterns, self.digest)
+            self._quick_built = True
+        return self._quick is not None and self._quick(instance)
+
     def iter_errors(self, instance: Any) -> Any:
-        if self._quick is not None and self._quick(instance):
+        if self.is_surely_valid(instance):
             return iter(())
         return self.real.iter_errors(instance)
 
     def is_valid(self, instance: Any) -> bool:
-        return (self._quick is not None and self._quick(instance)) or bool(self.real.is_valid(instance))
+        return self.is_surely_valid(instance) or bool(self.real.is_valid(instance))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
+
+
+if __name__ == "__main__":  # `python -m nexlayer_lint.quickvalid`: write quickvalid_bundled.py again
+    import json
+
+    from nexlayer_lint.schema import BUNDLED_PATH, sha256_hex
+
+    raw = BUNDLED_PATH.read_bytes()
+    SHIPPED.write_text(shipped_source(json.loads(raw.decode("utf-8-sig")), sha256_hex(raw)), encoding="utf-8")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from nexlayer_lint import schemawalk
 from nexlayer_lint.model import DataPath, Document, PathPart, Problem, SchemaInfo, Span, format_path
+from nexlayer_lint.patterns import PatternError, Patterns
+from nexlayer_lint.scalars import HugeInt
 from nexlayer_lint.secrets import is_secret_path
 
 BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
@@ -18,6 +23,8 @@ MESSAGES_KEY = "x-messages"  # beside a constraint: {"pattern": "must start with
 HINTS_KEY = "x-hints"  # beside a constraint: {"pattern": "fix advice"}
 ROOT_SPAN = Span(1, 1, 1, 1)
 MAX_QUOTED = 40  # longer values are shortened in messages
+MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
+MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
 # Keyword families (DESIGN §4): everything not listed here is NX105.
 _VALUE_KEYWORDS = frozenset({
@@ -60,45 +67,96 @@ def load_bundled() -> dict:
     return json.loads(BUNDLED_PATH.read_text(encoding="utf-8"))
 
 
-def build_validator(schema: Any, *, check_schema: bool = True) -> Any:
-    """A jsonschema validator for `schema`; `$ref`s resolve inside it (and the metaschemas) only.
+def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False, digest: str | None = None) -> Any:
+    """A validator for `schema`: the quick verdict, then jsonschema, both searching patterns as ECMA-262.
 
-    Raises SchemaLoadError when the schema is not a JSON Schema its metaschema accepts, or a
-    `$ref` points anywhere else (we never fetch one).
+    Raises SchemaLoadError when the schema is nested too deeply, has a pattern that is not
+    ECMA-262 (or, unless `trusted`, one that linear_regex.py cannot prove linear), is not a JSON
+    Schema its metaschema accepts, or has a `$ref` to anywhere else (we never fetch one). With
+    `check_schema` (any schema but the bundled one, which tests prove), jsonschema is built now,
+    so that each of these is an error at load time; otherwise only when some data needs it.
+    `digest`, the SHA-256 of the schema's bytes, lets the bundled schema's quick verdict come
+    ready-made (quickvalid.py).
     """
+    from nexlayer_lint.quickvalid import LazyValidator
+
+    if not isinstance(schema, (dict, bool)):
+        raise SchemaLoadError(f"a JSON Schema is an object or a boolean, not {_json_kind(schema)}")
+    if schemawalk.deeper_than(schema, MAX_SCHEMA_DEPTH):
+        raise SchemaLoadError(f"the schema is nested more than {MAX_SCHEMA_DEPTH} levels deep")
+    patterns = Patterns(trusted=trusted)
+    for where, pattern in schemawalk.patterns(schema):
+        try:
+            patterns.compile(pattern)
+        except PatternError as why:
+            raise SchemaLoadError(f'the pattern "{_short(pattern, 60)}" at {where} is refused: {why}') from None
+    validator = LazyValidator(schema, lambda: _jsonschema_validator(schema, patterns, check_schema), patterns, digest)
+    if check_schema:
+        validator.real  # noqa: B018 - built now: a bad schema is an error at load, not mid-run
+    return validator
+
+
+def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -> Any:
+    """jsonschema's validator for `schema`, with ECMA-262 patterns; `$ref`s resolve only inside it and metaschemas."""
     import jsonschema
-    import jsonschema.exceptions
     import referencing
     import referencing.jsonschema
     from referencing.exceptions import Unresolvable
 
-    if not isinstance(schema, (dict, bool)):
-        raise SchemaLoadError(f"a JSON Schema is an object or a boolean, not {_json_kind(schema)}")
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    from nexlayer_lint.patterns import format_checker, jsonschema_keywords
+
+    base = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    formats = format_checker(base.FORMAT_CHECKER)
     if check_schema:
-        try:
-            cls.check_schema(schema)
-        except jsonschema.exceptions.SchemaError as exc:
-            where = _json_pointer(exc.absolute_path)
+        meta = jsonschema.validators.validator_for(base.META_SCHEMA, default=base)
+        meta = jsonschema.validators.extend(meta, jsonschema_keywords(Patterns(trusted=True)))
+        error = next(meta(base.META_SCHEMA, format_checker=formats).iter_errors(schema), None)
+        if error is not None:
             raise SchemaLoadError(
-                f"not a valid JSON Schema: {exc.message} (at {where}, "
-                f"checked against {cls.META_SCHEMA.get('$id', 'its metaschema')})"
-            ) from None
+                f"not a valid JSON Schema: {error.message} (at {_json_pointer(error.absolute_path)}, "
+                f"checked against {base.META_SCHEMA.get('$id', 'its metaschema')})"
+            )
+        keywords = {key for _, node in schemawalk.nodes(schema) if isinstance(node, dict) for key in node}
+        if {"unevaluatedProperties", "patternProperties"} <= keywords:
+            # jsonschema's unevaluatedProperties matches patternProperties with Python's `re`, deep inside
+            raise SchemaLoadError("unevaluatedProperties beside patternProperties is not supported: "
+                                  "nexlayer-lint could not search those patterns as ECMA-262")
     # A registry with no `retrieve`: an unknown URI is Unresolvable, never a download. (Without an
     # explicit registry jsonschema would fall back to fetching remote refs over the network.)
     registry: referencing.Registry = referencing.Registry()
-    spec = referencing.jsonschema.specification_with(cls.META_SCHEMA.get("$id", ""),
+    spec = referencing.jsonschema.specification_with(base.META_SCHEMA.get("$id", ""),
                                                      default=referencing.jsonschema.DRAFT202012)
     resource = spec.create_resource(schema)
     from jsonschema_specifications import REGISTRY as METASCHEMAS
 
     resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
-    try:
-        _check_refs(resource, resolver, Unresolvable)
-    except RecursionError:
-        raise SchemaLoadError("the schema is nested too deeply") from None
-    format_checker = cls.FORMAT_CHECKER if _uses_format(schema) else None
-    return cls(schema, registry=registry, format_checker=format_checker)
+    _check_refs(resource, resolver, Unresolvable)
+    cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
+    return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
+
+
+class _Jsonschema:
+    """jsonschema's validator, for data whose errors it cannot word.
+
+    jsonschema words every error with repr(), and Python refuses to turn an integer of over 4,300
+    digits into text (ValueError): then the data is given again with such integers as _LongInts
+    (the same numbers, a short repr()). Long integers are rare, so they are not looked for first.
+    """
+
+    def __init__(self, validator: Any) -> None:
+        self.validator = validator
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        try:
+            return iter(list(self.validator.iter_errors(instance)))
+        except ValueError:
+            return iter(list(self.validator.iter_errors(_quotable(instance))))
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self.validator.is_valid(instance))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.validator, name)
 
 
 def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
@@ -152,12 +210,14 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
         raise SchemaLoadError(f"{location}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise SchemaLoadError(f"{location}: nested too deeply") from None
+    except ValueError as exc:  # an integer too long for Python to read from text
+        raise SchemaLoadError(f"{location}: not usable JSON ({exc})") from None
+    digest = sha256_hex(raw)
     try:
-        validator = build_validator(schema, check_schema=check_schema)
+        validator = build_validator(schema, check_schema=check_schema, digest=digest)
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
-    info = SchemaInfo(source, location, schema_version(schema), sha256_hex(raw))
-    return validator, info
+    return validator, SchemaInfo(source, location, schema_version(schema), digest)
 
 
 def sha256_hex(raw: bytes) -> str:
@@ -177,24 +237,19 @@ def sha256_hex(raw: bytes) -> str:
 def bundled_validator() -> tuple[Any, SchemaInfo]:
     """The bundled schema's validator, built once per process.
 
-    The metaschema check is skipped here: tests/test_schema.py proves the bundled file passes
-    it, and it would cost every run start-up time for nothing. jsonschema itself is imported
-    only when a file is not surely valid (quickvalid.py): a run over valid files never needs it.
+    The metaschema check is skipped here (tests/test_schema.py proves the bundled file passes it,
+    and it would cost every run start-up time for nothing), and the schema is trusted: its
+    patterns are ours. jsonschema itself is imported only when a file is not surely valid
+    (quickvalid.py): a run over valid files never needs it.
     """
-    from nexlayer_lint.quickvalid import LazyValidator
-
     raw = BUNDLED_PATH.read_bytes()
-    location = str(BUNDLED_PATH)
-    schema = json.loads(raw.decode("utf-8-sig"))
-
-    def build() -> Any:
-        try:
-            return build_validator(schema, check_schema=False)
-        except SchemaLoadError as exc:
-            raise SchemaLoadError(f"{location}: {exc.message}") from None
-
-    info = SchemaInfo("bundled", location, schema_version(schema), sha256_hex(raw))
-    return LazyValidator(schema, build), info
+    location, digest = str(BUNDLED_PATH), sha256_hex(raw)
+    try:
+        bundled = json.loads(raw.decode("utf-8-sig"))
+        validator = build_validator(bundled, check_schema=False, trusted=True, digest=digest)
+    except SchemaLoadError as exc:
+        raise SchemaLoadError(f"{location}: {exc.message}") from None
+    return validator, SchemaInfo("bundled", location, schema_version(validator.schema), digest)
 
 
 def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
@@ -204,11 +259,35 @@ def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
 
 @functools.cache
 def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
+    return load_schema_bytes(_read_schema_file(path), source="file", location=path)
+
+
+def _read_schema_file(path: str) -> bytes:
+    """A schema file's bytes: a regular file of at most MAX_SCHEMA_BYTES (a FIFO or /dev/zero must not hang a run)."""
     try:
-        raw = Path(path).read_bytes()
+        # Non-blocking: opening a FIFO nobody writes to would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
-    return load_schema_bytes(raw, source="file", location=path)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise SchemaLoadError(f"schema file {path} is {kind}, not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_SCHEMA_BYTES:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > MAX_SCHEMA_BYTES:
+        raise SchemaLoadError(f"schema file {path} is larger than {MAX_SCHEMA_BYTES >> 20} MiB")
+    return b"".join(chunks)
 
 
 # --- mapping errors to problems --------------------------------------------------------------
@@ -216,16 +295,21 @@ def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
     """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
-    mapper = _Mapper(doc)
-    for error in validator.iter_errors(doc.data):
-        yield from mapper.map(error)
+    mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False))
+    try:
+        for error in validator.iter_errors(doc.data):
+            yield from mapper.map(error)
+    except RecursionError:  # data nested deeper than a recursive `$ref` can be followed in Python
+        yield Problem("NX105", "the file is nested too deeply to be checked against the schema", (), span=ROOT_SPAN,
+                      hint="flatten the deepest part of the file; the schema's $refs recurse once per level")
 
 
 class _Mapper:
     """Turns ValidationErrors into Problems; remembers what it has said to avoid repeating it."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, patterns: Patterns) -> None:
         self.doc = doc
+        self.patterns = patterns
         self.required_done: set[DataPath] = set()
 
     def map(self, error: Any) -> Iterator[Problem]:
@@ -309,7 +393,7 @@ class _Mapper:
         subject = f"in {self.subject(path)}" if path else "at the top level"
         allowed = ", ".join(known) if known else "none"
         for key in instance:
-            if key in known or any(_search(p, key) for p in patterns):
+            if key in known or any(_search(self.patterns, p, key) for p in patterns):
                 continue
             guess = _did_you_mean(key, list(known))
             hint = (f'did you mean "{guess}"? ' if guess else "") + f"allowed keys: {allowed}"
@@ -369,7 +453,8 @@ class _Mapper:
             return f"write a mapping: indented `name: value` lines under {path[-1]}:"
         if expected == ["array"] and not isinstance(instance, (list, dict)):
             key = path[-1] if path and isinstance(path[-1], str) else "key"
-            return f"write a list, e.g. {key}: [{_short(str(instance), 20)}]" if not secret else "write a list"
+            shown = _number_text(instance) if _is_int(instance) else str(instance)
+            return f"write a list, e.g. {key}: [{_short(shown, 20)}]" if not secret else "write a list"
         if "object" in expected and isinstance(path[-1], int) and not isinstance(instance, (dict, list)):
             return 'write the item as "key: value" lines after the "- "'
         return None
@@ -396,7 +481,8 @@ class _Mapper:
                                                   "maxProperties", "minContains", "maxContains") \
             else self.value_label(instance, path, secret)
         hint = _schema_text(schema, HINTS_KEY, keyword)
-        suggestion = None if secret or keyword != "pattern" else _suggest(instance, error.validator_value)
+        suggestion = None if secret or keyword != "pattern" else \
+            _suggest(instance, error.validator_value, self.patterns)
         if suggestion and len(suggestion) <= MAX_QUOTED:
             hint = f'did you mean "{suggestion}"?'  # a concrete fix beats the general advice
         return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint)
@@ -545,7 +631,7 @@ def _one_key_var_item(path: DataPath, instance: Any) -> bool:
             and len(instance) == 1 and not ({"key", "value"} & set(instance)))
 
 
-def _suggest(value: Any, pattern: Any) -> str | None:
+def _suggest(value: Any, pattern: Any, patterns: Patterns) -> str | None:
     """A corrected value that matches `pattern`: `Kd Chat` -> `kd-chat`, `https://x.io/` -> `x.io`."""
     if not isinstance(value, str) or not isinstance(pattern, str):
         return None
@@ -559,7 +645,7 @@ def _suggest(value: Any, pattern: Any) -> str | None:
             pass
     candidates.append(re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-"))
     for candidate in candidates:
-        if candidate and candidate != value and _search(pattern, candidate):
+        if candidate and candidate != value and _search(patterns, pattern, candidate):
             return candidate
     return None
 
@@ -581,9 +667,53 @@ def _quote(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return _number_text(value)
+    if isinstance(value, float):
         return _short(repr(value))
     return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number_text(value: int) -> str:
+    """An integer as messages show it: whole up to MAX_QUOTED characters, else its first digits and length."""
+    if isinstance(value, HugeInt):
+        return repr(value)  # the loader's stand-in says what it stands for
+    try:
+        text = int.__repr__(value)
+    except ValueError:  # over Python's limit on int -> decimal text (4,300 digits); hexadecimal has none
+        digits = f"{abs(value):x}"
+        return f"{'-' if value < 0 else ''}0x{digits[:16]}... ({len(digits):,} hexadecimal digits)"
+    if len(text) <= MAX_QUOTED:
+        return text
+    digits = text.lstrip("-")
+    return f"{text[:len(text) - len(digits)]}{digits[:16]}... ({len(digits):,} digits)"
+
+
+class _LongInt(int):
+    """An integer longer than MAX_QUOTED digits whose repr() is its shortened text (for jsonschema's messages)."""
+
+    def __repr__(self) -> str:
+        return _number_text(self)
+
+    __str__ = __repr__
+
+
+_LONG_BITS = 128  # an integer of more bits may have more than MAX_QUOTED digits
+
+
+def _quotable(value: Any) -> Any:
+    """`value` with every integer longer than MAX_QUOTED digits made a _LongInt (otherwise the same data)."""
+    if isinstance(value, dict):
+        return {key: _quotable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_quotable(item) for item in value]
+    if type(value) is int and value.bit_length() > _LONG_BITS:
+        return _LongInt(value)
+    return value
 
 
 def _describe(value: Any, secret: bool) -> str:
@@ -610,10 +740,10 @@ def _json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
-def _search(pattern: str, text: str) -> bool:
+def _search(patterns: Patterns, pattern: str, text: str) -> bool:
     try:
-        return re.search(pattern, text) is not None
-    except re.error:
+        return patterns.search(pattern, text)
+    except PatternError:
         return False
 
 

@@ -28,6 +28,7 @@ from pygls.lsp.server import LanguageServer
 from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, without_network
 from nexlayer_lint.model import DataPath, Diagnostic, Document
+from nexlayer_lint.patterns import PatternError, Patterns
 
 SOURCE = "nexlayer-lint"
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -157,21 +158,25 @@ def key_at(document: Document, line: int, col: int) -> DataPath | None:
     return None
 
 
-def schema_description(schema: Any, path: DataPath) -> str | None:
+def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = None) -> str | None:
     """What the schema says about the value at `path`: local $refs, combinators, items, properties."""
+    from nexlayer_lint import schemawalk
+
+    patterns = patterns or Patterns(trusted=False)
+
     def resolve(node: Any) -> Any:
         for _ in range(32):  # a $ref cycle must not hang a hover
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str) or not ref.startswith("#"):
-                return node
-            target: Any = schema
-            for part in ref[1:].split("/")[1:]:
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(part) if isinstance(target, dict) else None
+            target = schemawalk.resolve(schema, node.get("$ref")) if isinstance(node, dict) else None
             if target is None:
                 return node
             node = target
         return node
+
+    def matches(pattern: str, key: str) -> bool:
+        try:
+            return patterns.search(pattern, key)
+        except PatternError:
+            return False
 
     def step(node: Any, part: Any) -> list[Any]:
         node = resolve(node)
@@ -193,11 +198,8 @@ def schema_description(schema: Any, path: DataPath) -> str | None:
             out.append(properties[part])
             return out
         for pattern, sub in (node.get("patternProperties") or {}).items():
-            try:
-                if re.search(pattern, part):
-                    out.append(sub)
-            except re.error:
-                continue
+            if matches(pattern, part):
+                out.append(sub)
         if isinstance(node.get("additionalProperties"), dict):
             out.append(node["additionalProperties"])
         return out
@@ -632,23 +634,26 @@ def _key_hover_job(text: str, path: str, settings: Settings, line: int, col: int
     key = key_at(document, line, col)
     if key is None:
         return document, None
-    description = schema_description(_schema_of(settings), key)
+    schema_in_use, patterns = _schema_of(settings)
+    description = schema_description(schema_in_use, key, patterns)
     return document, (key, description) if description is not None else None
 
 
-def _schema_of(settings: Settings) -> Any:
-    """The schema in use (as configured); the bundled one when the validator does not expose it."""
+def _schema_of(settings: Settings) -> tuple[Any, Patterns | None]:
+    """The schema in use (as configured) and how its patterns are searched; the bundled one when
+    the validator does not expose it."""
     from nexlayer_lint.engine import Linter
 
     try:
-        schema = getattr(Linter(settings).schema.validator, "schema", None)
+        validator = Linter(settings).schema.validator
     except Exception:  # noqa: BLE001 - a hover must not fail on a schema problem; the lint reports it
-        schema = None
-    if isinstance(schema, dict):
-        return schema
-    from nexlayer_lint.schema import load_bundled
+        validator = None
+    if isinstance(getattr(validator, "schema", None), dict):
+        return validator.schema, getattr(validator, "patterns", None)
+    from nexlayer_lint.schema import bundled_validator
 
-    return load_bundled()
+    validator = bundled_validator()[0]
+    return validator.schema, validator.patterns
 
 
 async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:

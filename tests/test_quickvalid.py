@@ -12,21 +12,28 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nexlayer_lint import loader, schema
-from nexlayer_lint import quickvalid
+from nexlayer_lint import loader, quickvalid, schema
+from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import (
-    TIER_UP_AFTER, LazyValidator, Unsupported, _Compiler, _NotSure, compile_exact, compile_quick, generated_source,
+    LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source,
 )
 from tests.conftest import ROOT, shared_dir
 
 BUNDLED = schema.load_bundled()
-REAL = jsonschema.Draft202012Validator(BUNDLED)
-# Both tiers: the closures a run starts with, and the compiled code it moves to (quickvalid.py).
-CLOSURES = _Compiler(BUNDLED).compile(BUNDLED)
-COMPILED = compile_exact(BUNDLED)
+PATTERNS = Patterns(trusted=True)
+REAL = schema.build_validator(BUNDLED).real  # jsonschema, with the same ECMA-262 patterns
+COMPILED = compile_exact(BUNDLED, PATTERNS)
 
 
-def agree(data: Any, checks: Any = (CLOSURES, COMPILED), real: Any = REAL) -> None:
+def exact(keywords: Any) -> Any:
+    return compile_exact(keywords, PATTERNS)
+
+
+def jsonschema_for(keywords: Any) -> Any:
+    return schema.build_validator(keywords, check_schema=False, trusted=True).real
+
+
+def agree(data: Any, checks: Any = (COMPILED,), real: Any = REAL) -> None:
     """The quick answers, when they have one, are jsonschema's (both ways: no lost errors, no wasted runs)."""
     expected = real.is_valid(data)
     for check in checks:
@@ -39,7 +46,7 @@ def agree(data: Any, checks: Any = (CLOSURES, COMPILED), real: Any = REAL) -> No
 
 def test_the_bundled_schema_gets_a_quick_check() -> None:
     # If a schema edit adds a keyword quickvalid does not know, every run imports jsonschema again.
-    assert compile_quick(BUNDLED) is not None
+    assert compile_quick(BUNDLED, PATTERNS) is not None
     assert isinstance(schema.bundled_validator()[0], LazyValidator)
 
 
@@ -148,16 +155,13 @@ def test_agrees_with_jsonschema_on_mutated_documents(data: st.DataObject) -> Non
     (False, [1, None]),
 ])
 def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[Any]) -> None:
-    check = compile_quick(keywords)
+    check = compile_quick(keywords, PATTERNS)
     assert check is not None
-    real = jsonschema.Draft202012Validator(keywords)
-    exact = (_Compiler(keywords).compile(keywords), compile_exact(keywords))
+    real = jsonschema_for(keywords)
     for instance in instances:
-        agree(instance, exact, real)
-        for _ in range(2):  # the public answer, before and after moving to compiled code: a yes is always right
-            for _ in range(TIER_UP_AFTER):
-                if check(instance):
-                    assert real.is_valid(instance), instance
+        agree(instance, (exact(keywords),), real)
+        if check(instance):  # the public answer: a yes is always right
+            assert real.is_valid(instance), instance
 
 
 @pytest.mark.parametrize("unknown", [
@@ -173,13 +177,13 @@ def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[
     {"type": "strnig"},
 ])
 def test_a_schema_it_cannot_judge_gets_no_quick_check(unknown: Any) -> None:
-    assert compile_quick(unknown) is None
-    with pytest.raises((Unsupported, re.error)):
-        compile_exact(unknown)
+    assert compile_quick(unknown, PATTERNS) is None
+    with pytest.raises((Unsupported, PatternError)):
+        exact(unknown)
 
 
 def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
-    lazy = LazyValidator({"uniqueItems": True}, lambda: jsonschema.Draft202012Validator({"uniqueItems": True}))
+    lazy = LazyValidator({"uniqueItems": True}, lambda: jsonschema_for({"uniqueItems": True}), PATTERNS)
     assert lazy._real is None
     assert list(lazy.iter_errors(["a", "b"])) == [] and lazy._real is None  # judged here
     errors = list(lazy.iter_errors([{"a": 1}, {"a": 1}]))  # a list of mappings: not sure, so jsonschema
@@ -189,41 +193,58 @@ def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
     assert lazy.evolve is not None  # anything else is the real validator's
 
 
-def test_a_run_moves_to_compiled_code_after_some_documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a one-file run must not pay for compile(); a batch must not pay for closures
+def test_the_shipped_code_is_the_bundled_schemas_code_now() -> None:
+    # A schema or generator change leaves it stale: run `python -m nexlayer_lint.quickvalid`.
+    digest = schema.sha256_hex(schema.BUNDLED_PATH.read_bytes())
+    assert quickvalid.SHIPPED.read_text(encoding="utf-8") == quickvalid.shipped_source(BUNDLED, digest), \
+        "nexlayer_lint/quickvalid_bundled.py is stale: run `python -m nexlayer_lint.quickvalid`"
+
+
+def test_the_bundled_schema_uses_the_shipped_code_and_compiles_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quickvalid, "compile_exact", lambda *args: pytest.fail("compiled at run time"))
+    validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True,
+                                       digest=schema.sha256_hex(schema.BUNDLED_PATH.read_bytes()))
+    valid = next(d for d in documents() if REAL.is_valid(d))
+    assert validator.is_surely_valid(valid) and not validator.is_surely_valid({"application": 1})
+    # any other digest (a stale copy, another schema) compiles the code instead
+    assert quickvalid._shipped("0" * 64, PATTERNS) is None
+
+
+def test_the_code_is_compiled_on_the_first_verdict_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a schema that is never used costs nothing; one that is, one compile per process
     built = []
-    monkeypatch.setattr(quickvalid, "compile_exact", lambda s: built.append(s) or COMPILED)
-    check = compile_quick(BUNDLED)
-    assert check is not None
-    valid = documents()[0]
-    for _ in range(TIER_UP_AFTER - 1):
-        check(valid)
+    monkeypatch.setattr(quickvalid, "compile_exact", lambda s, p: built.append(s) or COMPILED)
+    lazy = LazyValidator(BUNDLED, lambda: REAL, PATTERNS)
     assert built == []
-    check(valid)
-    check(valid)
-    assert built == [BUNDLED]
+    valid = next(d for d in documents() if REAL.is_valid(d))
+    assert [lazy.is_valid(valid) for _ in range(3)] == [True] * 3
+    assert built == [BUNDLED] and lazy._real is None
 
 
-def test_the_closures_stay_when_compiling_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(schema: Any) -> Any:
+def test_a_schema_whose_code_cannot_compile_goes_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(schema: Any, patterns: Any) -> Any:
         raise SyntaxError("too many statically nested blocks")
 
     monkeypatch.setattr(quickvalid, "compile_exact", fail)
-    check = compile_quick({"type": "string"})
-    assert check is not None
-    assert [check("a") for _ in range(2 * TIER_UP_AFTER)] == [True] * (2 * TIER_UP_AFTER)
-    assert check(1) is False
+    assert compile_quick({"type": "string"}, PATTERNS) is None
+    lazy = LazyValidator({"type": "string"}, lambda: jsonschema_for({"type": "string"}), PATTERNS)
+    assert lazy.is_valid("a") and not lazy.is_valid(1) and lazy._real is not None
+
+
+def ecma_escape(text: str) -> str:
+    return re.sub(r"([\^$\\.*+?()[\]{}|/])", r"\\\1", text)
 
 
 @pytest.mark.parametrize("name", ["it's", 'say "hi"', "a\\nb", "x\n    return True", "'); import os; ('", "\u2028", ""])
 def test_schema_text_never_becomes_code(name: str) -> None:
-    # names are repr()'d, patterns are constants: whatever the text, it is only ever data
-    keywords = {"required": [name], "properties": {name: {"type": "string", "pattern": re.escape(name + "')")}},
+    # names and patterns are repr()'d: whatever the text, it is only ever data
+    keywords = {"required": [name], "properties": {name: {"type": "string", "pattern": ecma_escape(name + "')")}},
                 "additionalProperties": False}
     source = generated_source(keywords)
-    assert "import" not in source.replace(repr(name), "")
-    check = compile_exact(keywords)
-    real = jsonschema.Draft202012Validator(keywords)
+    pattern = keywords["properties"][name]["pattern"]
+    assert "import" not in source.replace(repr(name), "").replace(repr(pattern), "")
+    check = exact(keywords)
+    real = jsonschema_for(keywords)
     for instance in [{name: name + "')"}, {name: 1}, {}, {name: "x", "other": "y"}, {"other": name}]:
         assert check(instance) == real.is_valid(instance), instance
 
@@ -234,8 +255,8 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
     for depth in range(60):
         keywords = {"type": "array", "items": {"type": "object", "properties": {"p": keywords}}} if depth % 2 \
             else {"type": "object", "additionalProperties": keywords}
-    check = compile_exact(keywords)
-    real = jsonschema.Draft202012Validator(keywords)
+    check = exact(keywords)
+    real = jsonschema.Draft202012Validator(keywords)  # (deeper than schema.py lets a schema file be)
     instance: Any = "leaf"
     for depth in range(60):
         instance = [{"p": instance}] if depth % 2 else {"k": instance}
@@ -250,6 +271,14 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
             break
         inner = parent[key]
     assert check(broken) is False and not real.is_valid(broken)
+
+
+def test_a_huge_schema_gets_no_quick_verdict_rather_than_a_long_compile() -> None:
+    huge = {"properties": {f"p{i}": {"properties": {f"q{j}": {"type": "string"} for j in range(10)}}
+                           for i in range(3000)}}
+    with pytest.raises(Unsupported, match="a schema this large"):
+        generated_source(huge)
+    assert compile_quick(huge, PATTERNS) is None
 
 
 @pytest.mark.parametrize(("keywords", "instances"), [
@@ -267,10 +296,10 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
     ({"allOf": [{"$ref": "#"}]}, [1]),  # a $ref to itself forever: jsonschema recurses too, so not sure
 ])
 def test_compiled_code_agrees_on_the_kinds_it_skips(keywords: Any, instances: list[Any]) -> None:
-    check = compile_quick(keywords)
+    check = compile_quick(keywords, PATTERNS)
     assert check is not None
-    real = jsonschema.Draft202012Validator(keywords)
-    compiled = compile_exact(keywords)
+    real = jsonschema_for(keywords)
+    compiled = exact(keywords)
     for instance in instances:
         try:
             quick = compiled(instance)

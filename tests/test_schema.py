@@ -6,6 +6,7 @@ import json
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -508,3 +509,156 @@ def test_real_corpus_maps_without_crashing() -> None:
             text = problem.message + (problem.hint or "")
             assert "{" not in problem.message and "ValidationError" not in text and "is not of type" not in text
     assert seen > 50
+
+
+# --- ECMA-262 patterns ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Python's `$` matched before the trailing newline, so all three passed every pattern
+    ("application:\n  name: |\n    shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+     "      servicePorts: [80]\n",
+     ("NX104", 2, 9, 'application name "shop\\n" must contain only lowercase letters, digits, hyphens (-) and dots (.)',
+      'did you mean "shop"?')),
+    (pod("", head='    - name: "web\\n"\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n'),
+     ("NX104", 4, 13, 'pod name "web\\n" must start with a lowercase letter and contain only lowercase letters, '
+                      "digits and hyphens (no dots, spaces or underscores)", 'did you mean "web"?')),
+    (pod('      volumes:\n        - name: data\n          size: "5Gi\\n"\n          mountPath: /data\n'),
+     ("NX104", 10, 17, 'size "5Gi\\n" of volume "data" of pod "web" must be a whole number followed by Mi or Gi, '
+                       'such as "512Mi" or "5Gi"',
+      "only Mi and Gi are accepted (not Ti, Ki, M, G or decimals); 1Ti is 1024Gi")),
+])
+def test_a_trailing_newline_breaks_a_pattern(text: str, expected: tuple) -> None:
+    assert run(text) == [expected]
+
+
+def test_a_given_schema_gets_ecma_patterns_too(tmp_path: Path) -> None:
+    given = {"properties": {"tag": {"pattern": r"^v\d+(?<!0)$"}},
+             "patternProperties": {r"^x-\p{L}+$": {"type": "string"}}, "additionalProperties": False}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    assert codes("tag: v12\nx-été: yes\n", validator) == []
+    assert [r[:4] for r in run('tag: "v1\\n"\nx-1: a\n', validator)] == [
+        ("NX102", 2, 1, 'unknown key "x-1" at the top level'),
+        ("NX104", 1, 6, 'tag "v1\\n" must match the pattern "^v\\d+(?<!0)$"'),
+    ]
+
+
+def test_a_pattern_that_is_not_ecma_262_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(schema.SchemaLoadError, match=r'the pattern "\(\?P<x>a\)" at /properties/a/pattern is refused: '
+                                                     r"it is not an ECMA-262 regular expression"):
+        schema.validator_for_file(write(tmp_path, {"properties": {"a": {"pattern": "(?P<x>a)"}}}))
+    with pytest.raises(schema.SchemaLoadError, match=r"at /properties/a/pattern is refused: it has a lone surrogate"):
+        schema.validator_for_file(write(tmp_path, '{"properties": {"a": {"pattern": "^\\ud800$"}}}', "surrogate.json"))
+    with pytest.raises(schema.SchemaLoadError, match="unevaluatedProperties beside patternProperties is not supported"):
+        schema.validator_for_file(write(tmp_path, {"patternProperties": {"^a": {}}, "unevaluatedProperties": False},
+                                        "u.json"))
+
+
+# --- schemas we did not write cannot hang or crash a run -------------------------------------------
+
+
+def test_a_slow_pattern_in_a_schema_file_is_refused_with_its_place(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nexlayer_lint import engine
+    from nexlayer_lint.cli import main
+
+    engine.choose_schema.cache_clear()
+    path = write(tmp_path, {"properties": {"application": {"properties": {"name": {"pattern": "^(a+)+$"}}}}})
+    (tmp_path / "nexlayer.yaml").write_text("application:\n  name: " + "a" * 40 + "!\n")
+    result = CliRunner().invoke(main, ["--schema", str(path), str(tmp_path / "nexlayer.yaml")])
+    assert result.exit_code == 2
+    assert result.output == (
+        f'nexlayer-lint: error: {path}: the pattern "^(a+)+$" at /properties/application/properties/name/pattern '
+        "is refused: its repetitions can match the same text in many ways (like (a+)+ or a*a*), so a search could "
+        "take exponential or polynomial time\n")
+
+
+def test_a_slow_pattern_in_a_fetched_schema_falls_back_to_the_bundled_one(fake_api: Any, tmp_path: Path) -> None:
+    from tests import fake_api as fa
+
+    from nexlayer_lint import engine
+
+    engine.choose_schema.cache_clear()
+    fake_api.script("/slow.json", fa.Reply(200, {"properties": {"application": {"pattern": "(a|aa)+$"}}}))
+    choice = engine.choose_schema(f"{fake_api.url}/slow.json", None, 24.0, 5.0)
+    assert choice.info.source == "bundled"
+    assert choice.warning == (
+        f'the schema from {fake_api.url}/slow.json is unusable (the pattern "(a|aa)+$" at '
+        "/properties/application/pattern is refused: its repetitions can match the same text in many ways "
+        "(like (a+)+ or a*a*), so a search could take exponential or polynomial time); using the bundled schema")
+
+
+def test_a_100_kib_value_under_a_given_pattern_is_checked_in_linear_time(tmp_path: Path) -> None:
+    import time
+
+    # The same pattern shapes as the bundled schema's: accepted, and searched by a backtracking
+    # engine in time linear in the value (a quadratic search of 100 KiB would take minutes).
+    label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+    given = {"properties": {"a": {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},
+                            "b": {"pattern": rf"^{label}(\.{label})+$"}, "c": {"pattern": r"\d+"}}}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    value = "a" * 100 * 1024 + "-"
+    started = time.perf_counter()
+    assert codes(f"a: {value}\nb: {'a.' * 50 * 1024}-\nc: {'x' * 100 * 1024}\n", validator) == [
+        ("NX104", 1, 4), ("NX104", 2, 4), ("NX104", 3, 4)]
+    assert time.perf_counter() - started < 10
+
+
+def test_a_deeply_nested_schema_is_a_load_error(tmp_path: Path) -> None:
+    deep: Any = {"type": "string"}
+    for _ in range(400):
+        deep = {"properties": {"a": deep}}
+    with pytest.raises(schema.SchemaLoadError, match="the schema is nested more than 64 levels deep"):
+        schema.validator_for_file(write(tmp_path, deep))
+    with pytest.raises(schema.SchemaLoadError, match="nested too deeply"):
+        schema.validator_for_file(write(tmp_path, '{"a":' * 100_000 + "1" + "}" * 100_000, "deeper.json"))
+
+
+def test_data_deeper_than_a_recursive_schema_can_follow_is_one_finding(tmp_path: Path) -> None:
+    given = {"$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
+             "$ref": "#/$defs/n"}
+    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    text = "".join("  " * i + "a:\n" for i in range(450)) + "  " * 450 + "b: 1\n"
+    assert run(text, validator) == [("NX105", 1, 1, "the file is nested too deeply to be checked against the schema",
+                                     "flatten the deepest part of the file; the schema's $refs recurse once per level")]
+
+
+def test_a_schema_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    import os
+
+    with pytest.raises(schema.SchemaLoadError, match="schema file /dev/zero is a device or socket, not a regular file"):
+        schema.validator_for_file("/dev/zero")
+    with pytest.raises(schema.SchemaLoadError, match=r"is a directory, not a regular file"):
+        schema.validator_for_file(tmp_path)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.json")  # nobody writes to it: reading it would wait forever
+        with pytest.raises(schema.SchemaLoadError, match=r"fifo.json is a pipe, not a regular file"):
+            schema.validator_for_file(tmp_path / "fifo.json")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (5 * 1024 * 1024) + b"{}")
+    with pytest.raises(schema.SchemaLoadError, match=r"big.json is larger than 5 MiB"):
+        schema.validator_for_file(big)
+    with pytest.raises(schema.SchemaLoadError, match=r"not usable JSON \(Exceeds the limit"):
+        schema.validator_for_file(write(tmp_path, '{"maximum": ' + "9" * 5000 + "}", "long.json"))
+
+
+# --- integers too long to print -------------------------------------------------------------------
+
+
+def test_a_huge_port_is_judged_and_quoted_short() -> None:
+    # Python cannot turn an int of over 4,300 digits into text; the finding must survive that.
+    hex_port = "0x" + "f" * 5000
+    head = "    - name: web\n      image: x\n      path: /\n"
+    assert run(pod("", head=f"{head}      servicePorts: [{hex_port}, 80]\n")) == [
+        ("NX104", 7, 22, 'port 0xffffffffffffffff... (5,000 hexadecimal digits) in servicePorts of pod "web" '
+                         "must be between 1 and 65535", None)]
+    decimal_port = "9" * 100
+    assert run(pod("", head=f"{head}      servicePorts: {hex_port}\n")) == [
+        ("NX103", 7, 21, 'expected a list for "servicePorts" of pod "web", got the number 0xffffffffffffffff... '
+                         "(5,000 hexadecimal digits)", "write a list, e.g. servicePorts: [0xfffffffffffffff...]")]
+    assert [r[3] for r in run(pod("", head=f"{head}      servicePorts: [{decimal_port}, {decimal_port}]\n"))] == [
+        'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
+        '"servicePorts" of pod "web" must not list the same port twice (9999999999999999... (100 digits) is repeated)',
+        'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
+    ]
