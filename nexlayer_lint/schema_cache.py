@@ -96,7 +96,10 @@ def refresh_schema(url: str, *, timeout: float = 10, retry: RetryPolicy | None =
 
 
 def schema_problem(schema: Any) -> str | None:
-    """Why `schema` is not usable as our schema (None when it is): shape, remote $refs, metaschema."""
+    """Why `schema` is not usable as our schema (None when it is), decided before it is cached:
+    the checks every schema we did not write gets (schema.build_validator: shape, depth, remote
+    $refs, ECMA-262 patterns that search in linear time, the metaschema), so a hostile /schema
+    is refused once, not cached for a day."""
     if not isinstance(schema, dict):
         return "it is not a JSON object"
     # Iterative on purpose: a hostile schema nested thousands deep must not blow the stack.
@@ -112,16 +115,12 @@ def schema_problem(schema: Any) -> str | None:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    from jsonschema.exceptions import SchemaError
-    from jsonschema.validators import validator_for
+    from nexlayer_lint.schema import SchemaLoadError, build_validator
 
     try:
-        validator_for(schema).check_schema(schema)
-    except SchemaError as exc:
-        where = format_path(tuple(exc.path)) or "the top level"
-        return f"it fails the JSON Schema metaschema at {where} ({exc.validator} check)"
-    except RecursionError:
-        return "it is nested too deeply"
+        build_validator(schema, check_schema=True)
+    except SchemaLoadError as exc:
+        return exc.message
     return None
 
 

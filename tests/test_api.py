@@ -604,8 +604,19 @@ def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
-    assert "not a usable schema: it fails the JSON Schema metaschema at type" in fetched.warning
+    assert "not a usable schema: not a valid JSON Schema" in fetched.warning and "(at /type," in fetched.warning
     assert not schema_cache.cached_schema_path(url).exists()  # never written
+
+
+def test_schema_with_a_pattern_that_could_hang_is_refused_before_it_is_cached(fake_api, retry) -> None:
+    # Cached, it would be used for a day: it must be judged as a --schema file is, before the write.
+    hostile = {**fa.SCHEMA, "properties": {"application": {"type": "string", "pattern": "^(a+)+$"}}}
+    fake_api.script("/schema", fa.Reply(200, hostile))
+    url = f"{fake_api.url}/schema"
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert fetched.schema is None
+    assert 'the pattern "^(a+)+$" at /properties/application/pattern is refused' in fetched.warning
+    assert not schema_cache.cached_schema_path(url).exists()
 
 
 def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
@@ -619,7 +630,7 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
     ("content", "reason"),
     [(b"{not json", "it is not valid JSON"),
      (b"[1, 2]", "it is not a JSON object"),
-     (json.dumps({"type": 12}).encode(), "it fails the JSON Schema metaschema"),
+     (json.dumps({"type": 12}).encode(), "not a valid JSON Schema"),
      (json.dumps({"$ref": "file:///etc/passwd"}).encode(), '$ref to "file:///etc/passwd"'),
      (b"[" * 100_000, "it is not valid JSON")],
 )
@@ -953,7 +964,7 @@ def test_cli_schema_fetch_failure_exits_2(cli, fake_api) -> None:
     fake_api.script("/schema", fa.bad_metaschema())
     result = cli("schema", "fetch", "--api-url", fake_api.url)
     assert result.exit_code == 2
-    assert "fails the JSON Schema metaschema" in result.output  # CliRunner mixes stderr in
+    assert "not a valid JSON Schema" in result.output  # CliRunner mixes stderr in
 
 
 def test_default_run_opens_no_socket(fake_api, good_file, tmp_path) -> None:
