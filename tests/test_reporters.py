@@ -92,6 +92,14 @@ application:
 """
 
 
+@pytest.fixture(autouse=True)
+def _in_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in a fresh repository: CI formats give paths relative to the repository root, so the
+    goldens must not depend on where pytest was started."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+
 def case_result(case: str) -> FileResult:
     return lint(CASES[case], f"{case}/nexlayer.yaml")
 
@@ -283,9 +291,10 @@ def test_github_escapes_data_and_properties() -> None:
     diag = Diagnostic("odd,dir:x/nexlayer.yaml", 3, 5, 3, 9, "NX104", "invalid-value", "error",
                       'value "50%" is a:b, c\r\nand more', "use 100%, not 50%")
     out = github_reporter.render([FileResult(diag.file, (diag,), "")], RUN, ReportOptions())
+    # a line break inside a value is shown escaped; the one before "help:" is the reporter's own
     assert out == (
         "::error file=odd%2Cdir%3Ax/nexlayer.yaml,line=3,endLine=3,col=5,endColumn=9,title=NX104 invalid-value"
-        '::value "50%25" is a:b, c%0D%0Aand more%0Ahelp: use 100%25, not 50%25\n'
+        '::value "50%25" is a:b, c\\r\\nand more%0Ahelp: use 100%25, not 50%25\n'
     )
     assert github_reporter.escape_property("%0A") == "%250A"  # % first, or an escape would be decoded twice
 
@@ -312,7 +321,8 @@ def test_github_reports_an_unreadable_file_and_nothing_for_clean_ones() -> None:
 def test_junit_parses_with_the_standard_library() -> None:
     root = ET.fromstring(render("junit", mixed_results(), RUN, ReportOptions()))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
+    # the three warnings pass: with --fail-on error (the default) the run would exit 0 on them
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "3", "1")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert list(suites) == ["clean/nexlayer.yaml", "errors/nexlayer.yaml", "missing/nexlayer.yaml",
                             "unparseable/nexlayer.yaml", "warnings/nexlayer.yaml"]
@@ -326,7 +336,34 @@ def test_junit_parses_with_the_standard_library() -> None:
     assert failure.text.startswith('errors/nexlayer.yaml:8:7: error NX002 key "servicePorts" is already defined')
     missing = suites["missing/nexlayer.yaml"].find("testcase/error")
     assert missing is not None and missing.get("message") == UNREADABLE.error
-    assert suites["warnings/nexlayer.yaml"].get("failures") == "3"
+    warnings = suites["warnings/nexlayer.yaml"]
+    assert (warnings.get("tests"), warnings.get("failures")) == ("3", "0")
+    assert [c.get("name") for c in warnings.iter("testcase")] == [
+        "NX005 yaml11-ambiguous-scalar", "NX102 unknown-key", "NX215 unpinned-image"]
+    assert [c.find("failure") for c in warnings.iter("testcase")] == [None] * 3
+    nx215 = warnings.findall("testcase")[2]
+    assert nx215.find("system-out").text.startswith("warnings/nexlayer.yaml:5:14: warning NX215 ")
+
+
+def test_junit_warnings_fail_with_fail_on_warning() -> None:
+    root = ET.fromstring(render("junit", mixed_results(), RUN, ReportOptions(fail_on="warning")))
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
+    warnings = next(s for s in root.iter("testsuite") if s.get("name") == "warnings/nexlayer.yaml")
+    assert [c.find("failure").get("type") for c in warnings.iter("testcase")] == ["warning"] * 3
+    info = Diagnostic("a.yaml", 3, 1, 3, 5, "NX217", "placeholder-image", "info", "image is a placeholder")
+    for fail_on, failures in (("error", "0"), ("warning", "0"), ("info", "1")):
+        root = ET.fromstring(render("junit", [FileResult("a.yaml", (info,), "")], RUN, ReportOptions(fail_on=fail_on)))
+        assert root.get("failures") == failures
+
+
+def test_junit_a_rule_fails_when_any_of_its_findings_reaches_the_level() -> None:
+    mild = Diagnostic("a.yaml", 2, 1, 2, 5, "NX202", "storage", "warning", "mild")
+    severe = Diagnostic("a.yaml", 9, 1, 9, 5, "NX202", "storage", "error", "severe")
+    root = ET.fromstring(render("junit", [FileResult("a.yaml", (mild, severe), "")], RUN, ReportOptions()))
+    (case,) = root.iter("testcase")
+    failure = case.find("failure")
+    assert (failure.get("type"), failure.get("message")) == ("error", "severe (and 1 more)")
+    assert [line.split(":")[1] for line in failure.text.splitlines()] == ["2", "9"]
 
 
 def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -> None:
@@ -336,7 +373,7 @@ def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -
     (case,) = root.iter("testcase")
     failure = case.find("failure")
     assert case.get("line") == "4"
-    assert failure.get("message") == "dup \ufffd4 (and 1 more)"
+    assert failure.get("message") == "dup \\x074 (and 1 more)"
     assert [line.split(":")[1] for line in failure.text.splitlines()] == ["4", "9"]
 
 
