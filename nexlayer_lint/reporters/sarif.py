@@ -52,9 +52,9 @@ def _upload_size(text: str) -> int:
     return len(zlib.compress(raw))
 
 
-def build(results: Sequence[FileResult], run: RunInfo, limit: int = MAX_RESULTS) -> dict[str, Any]:
+def build(results: Sequence[FileResult], run: RunInfo, limit: int | None = None) -> dict[str, Any]:
     """The SARIF log as a dict (tests validate it against the official schema), with at most
-    `limit` results: the most severe, in report order."""
+    `limit` (MAX_RESULTS) results: the most severe, in report order."""
     codes = sorted(RULES)
     index = {code: i for i, code in enumerate(codes)}
     ordered = sorted_results(results)
@@ -65,7 +65,7 @@ def build(results: Sequence[FileResult], run: RunInfo, limit: int = MAX_RESULTS)
         for path in (ci_path(result.path),)
         for diag, fingerprint in fingerprints(result, path)
     ]
-    kept = _most_severe(found, limit)
+    kept = _most_severe(found, MAX_RESULTS if limit is None else limit)
     sarif_results = [_result(diag, fingerprint, path, index) for diag, fingerprint, path in kept]
     failures = [r for r in ordered if r.error]
     schema = run.schema
@@ -147,7 +147,7 @@ def _left_out(found: list[Any], kept: list[Any]) -> list[dict[str, Any]]:
         "descriptor": {"id": "results-left-out"},
         "message": {"text": f"{len(found) - len(kept)} of {len(found)} results were left out ({counted}) to stay "
                             f"within GitHub code scanning's limits ({MAX_RESULTS:,} results per run, "
-                            f"{MAX_GZIP_BYTES // 1_000_000} MB gzip-compressed); the most severe were kept"},
+                            f"{MAX_GZIP_BYTES / 1e6:g} MB gzip-compressed); the most severe were kept"},
     }]
 
 
