@@ -262,15 +262,12 @@ def _walk(root: str) -> Iterator[str]:
 
 def _write_report(target: str, text: str) -> None:
     """Atomically for a file; through a symlink, FIFO or device (reporters/output_file.py)."""
-    import errno
-
     from nexlayer_lint.reporters.output_file import write_report
 
     try:
         write_report(target, text)
     except OSError as exc:
-        reason = "nobody is reading the named pipe" if exc.errno == errno.ENXIO else exc.strerror or str(exc)
-        _fail(f"cannot write {target}: {reason}")
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
 
 
 def _echo_error(message: str) -> None:

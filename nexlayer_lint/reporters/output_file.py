@@ -6,7 +6,7 @@
   file is removed whatever fails.
 - A symlink, a named pipe or a device (`/dev/stdout`, `/dev/null`) is never replaced by a regular
   file: it is opened and written through, as a redirect does. A named pipe that nobody reads is
-  an error (OSError ENXIO), not a wait without end.
+  an error ("nobody is reading the named pipe"), not a wait without end.
 - Missing parent folders are created.
 """
 
@@ -39,8 +39,13 @@ def write_report(path: str, text: str) -> None:
 
 
 def _write_through(path: str, data: bytes) -> None:
-    # O_NONBLOCK: opening a named pipe with no reader fails at once (ENXIO) instead of blocking.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NONBLOCK | _CLOEXEC | _BINARY, 0o666)
+    try:
+        # O_NONBLOCK: opening a named pipe with no reader fails at once (ENXIO) instead of blocking.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NONBLOCK | _CLOEXEC | _BINARY, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO and stat.S_ISFIFO(os.stat(path).st_mode):
+            raise OSError(errno.ENXIO, "nobody is reading the named pipe", path) from None
+        raise
     try:
         os.set_blocking(fd, True)  # a reader that is slow is waited for
         _write_all(fd, data)
