@@ -143,3 +143,13 @@ def test_a_text_frame_of_a_huge_line_is_a_window() -> None:
     frame = out.splitlines()[2:4]
     assert frame[0] == "1 | k: " + "é" * 240 + "…"  # the span is shown up to 160 characters, then context
     assert frame[1] == "  |    " + "^" * 160
+
+
+def test_multi_line_spans_starting_on_one_long_line() -> None:
+    line = "k: [" + "x, " * 60_000
+    diags = tuple(Diagnostic("a.yaml", 1, 4 + i, 2, 1, "NX104", "invalid-value", "error", "m") for i in range(COUNT))
+    out, seconds = _timed(render, "text", [FileResult("a.yaml", diags, line + "\n]\n")], RUN,
+                          ReportOptions(show_source=True))
+    assert seconds < BOUND
+    # underlined to the end of its text as far as a frame shows: 160 characters, less a trailing space
+    assert out.splitlines()[3].count("^") == 159

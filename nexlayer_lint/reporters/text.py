@@ -91,7 +91,7 @@ def _frame(diag: Diagnostic, lines: list[str], paint) -> list[str]:
     blank = f"{' ' * width}{bar}"
     line = lines[diag.line - 1]
     start = min(max(diag.col - 1, 0), len(line))
-    end = diag.end_col - 1 if diag.end_line == diag.line else len(line.rstrip())
+    end = diag.end_col - 1 if diag.end_line == diag.line else _content_end(line, start)
     end = max(min(end, len(line)), start)
     line, start, end = _window(line, start, end)
     # Escapes are wider than the characters they stand for: measure the escaped text. The
@@ -105,6 +105,14 @@ def _frame(diag: Diagnostic, lines: list[str], paint) -> list[str]:
         f"{paint(str(diag.line), _GUTTER_COLOR)} {bar} {text}".rstrip(),
         f"{blank} {_padding(before)}{paint(carets, _SEVERITY_COLOR.get(diag.severity, _BOLD))}",
     ]
+
+
+def _content_end(line: str, start: int) -> int:
+    """Where the line's text ends (trailing spaces excluded); of a long line, only as far as a
+    frame would show from `start`, not the whole line again for every finding on it."""
+    if len(line) <= _LONG_LINE:
+        return len(line.rstrip())
+    return start + len(line[start:start + _MAX_SPAN].rstrip())
 
 
 def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
