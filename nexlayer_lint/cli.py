@@ -272,10 +272,14 @@ def _write_report(target: str, text: str) -> None:
 
 def _echo_error(message: str) -> None:
     """A line on standard error, every control character in it escaped (file names and values
-    come from the repository; see reporters/printable.py)."""
+    come from the repository or a server; see reporters/printable.py)."""
+    _echo(message, err=True)
+
+
+def _echo(line: str, err: bool = False) -> None:
     from nexlayer_lint.reporters.printable import printable
 
-    click.echo(printable(message), err=True)
+    click.echo(printable(line), err=err)
 
 
 def _fail(message: str) -> None:
@@ -332,14 +336,14 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
     except schema_module.SchemaLoadError as exc:
         _fail(str(exc))
     if choice.warning:
-        click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
+        _echo_error(f"nexlayer-lint: warning: {choice.warning}")
     location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)
     if choice.info.source == "url":  # fetched just now: it lives in the cache, if that was writable
         from nexlayer_lint import schema_cache
 
         cached = schema_cache.cached_schema_path(schema_cache.url_for(settings.schema, settings.api_url))
         location = str(cached) if cached.is_file() else location  # else the URL, fit to print
-    click.echo(location)
+    _echo(location)
 
 
 @schema.command("fetch")
@@ -363,12 +367,12 @@ def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
         _fail(fetched.warning or f"could not fetch the schema from {display_url(url)}")
     for message in (fetched.warning, fetched.note):
         if message:
-            click.echo(f"nexlayer-lint: warning: {message}", err=True)
+            _echo_error(f"nexlayer-lint: warning: {message}")
     cached = schema_cache.cached_schema_path(url)
     click.echo(f"url:     {display_url(url)}")
-    click.echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
+    _echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
     click.echo(f"sha256:  {fetched.info.sha256}")  # type: ignore[union-attr]
-    click.echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
+    _echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
 
 
 @schema.command("show")
