@@ -172,8 +172,12 @@ def _sarif_validator():
     return Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)]],
-                         ids=["empty-run", "clean", "mixed", "secrets"])
+HOSTILE = "x\n::error::forged\x1b]0;t\x07\u202e" + os.fsdecode(b"\xff") + "/nexlayer.yaml"
+
+
+@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)],
+                                     [lint(CASES["errors"], HOSTILE), FileResult(HOSTILE + "2", (), "", "gone")]],
+                         ids=["empty-run", "clean", "mixed", "secrets", "hostile-names"])
 def test_sarif_validates_against_the_official_schema(results: list[FileResult]) -> None:
     log = json.loads(render("sarif", results, RUN, ReportOptions()))
     errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.absolute_path))
