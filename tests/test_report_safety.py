@@ -210,7 +210,7 @@ def test_cli_sarif_to_stdout_with_a_name_that_is_not_utf8(hostile_tree: Path) ->
            "%E2%80%A8%23%23%5Berror%5Dold/nexlayer.yaml" in uris
 
 
-@pytest.mark.parametrize("fmt", ["text", "github"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_cli_stdin_filename_is_escaped(tmp_path: Path, fmt: str) -> None:
     name = "::error file=README.md,line=1::x\x1b]8;;http://evil\x07\n::warning::y"
     done = _run(tmp_path, "-", "--stdin-filename", name, "--format", fmt, stdin=WARN_ONLY.encode())
