@@ -27,6 +27,8 @@ _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommenda
 # GitHub code scanning rejects a run with more results, or an upload whose gzip is larger.
 MAX_RESULTS = 25_000
 MAX_GZIP_BYTES = 10_000_000
+# A finding as the log carries it: the diagnostic, its fingerprint, its path from the repository root.
+_Found = tuple[Diagnostic, str, str]
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
@@ -49,7 +51,8 @@ def _upload_size(text: str) -> int:
         return len(raw)
     import zlib
 
-    return len(zlib.compress(raw))
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip format, as Node's gzipSync writes it
+    return len(packer.compress(raw) + packer.flush())
 
 
 def build(results: Sequence[FileResult], run: RunInfo, limit: int | None = None) -> dict[str, Any]:
@@ -124,7 +127,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _most_severe(found: list[Any], limit: int) -> list[Any]:
+def _most_severe(found: list[_Found], limit: int) -> list[_Found]:
     """At most `limit` of `found`: errors first, then warnings, then notes, each in report order;
     returned in report order."""
     if len(found) <= limit:
@@ -133,7 +136,7 @@ def _most_severe(found: list[Any], limit: int) -> list[Any]:
     return [found[i] for i in sorted(by_severity[:limit])]
 
 
-def _left_out(found: list[Any], kept: list[Any]) -> list[dict[str, Any]]:
+def _left_out(found: list[_Found], kept: list[_Found]) -> list[dict[str, Any]]:
     if len(kept) == len(found):
         return []
     missing = {"error": 0, "warning": 0, "info": 0}
