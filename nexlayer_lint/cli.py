@@ -158,24 +158,25 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
 
     run = RunInfo(tool_version=__version__, schema=linter.schema.info)
     if verbose:
-        click.echo(f"nexlayer-lint {__version__}: config {settings.config_file or '(none)'}; "
-                   f"schema {run.schema.describe()}; {len(results)} file(s)", err=True)
+        _echo_error(f"nexlayer-lint {__version__}: config {settings.config_file or '(none)'}; "
+                    f"schema {run.schema.describe()}; {len(results)} file(s)")
     stdout_tty = sys.stdout.isatty()
     for fmt, target in reports:
         options = ReportOptions(
             color=_use_color(color, stdout_tty) if target is None else color == "always",
             show_source=show_source if show_source is not None else (stdout_tty and target is None),
             quiet=quiet,
+            fail_on=settings.fail_on,
         )
         text = render(fmt, results, run, options)
         if target is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
             click.echo(text, nl=False, color=options.color)
         else:
-            _write_atomically(Path(target), text)
+            _write_report(target, text)
     for result in results:
         if result.error:
-            click.echo(f"nexlayer-lint: {result.error}", err=True)
+            _echo_error(f"nexlayer-lint: {result.error}")
     if any(result.error for result in results):
         sys.exit(EXIT_ERROR)
     failed = any(fails(d, settings) for result in results for d in result.diagnostics)
@@ -259,21 +260,30 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.relpath(path) if not os.path.isabs(root) else path
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
+def _write_report(target: str, text: str) -> None:
+    """Atomically for a file; through a symlink, FIFO or device (reporters/output_file.py)."""
+    from nexlayer_lint.reporters.output_file import write_report
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                         delete=False) as handle:
-            handle.write(text)
-        os.replace(handle.name, path)
+        write_report(target, text)
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+
+
+def _echo_error(message: str) -> None:
+    """A line on standard error, every control character in it escaped (file names and values
+    come from the repository or a server; see reporters/printable.py)."""
+    _echo(message, err=True)
+
+
+def _echo(line: str, err: bool = False) -> None:
+    from nexlayer_lint.reporters.printable import printable
+
+    click.echo(printable(line), err=err)
 
 
 def _fail(message: str) -> None:
-    click.echo(f"nexlayer-lint: error: {message}", err=True)
+    _echo_error(f"nexlayer-lint: error: {message}")
     sys.exit(EXIT_ERROR)
 
 
@@ -326,14 +336,14 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
     except schema_module.SchemaLoadError as exc:
         _fail(str(exc))
     if choice.warning:
-        click.echo(f"nexlayer-lint: warning: {choice.warning}", err=True)
+        _echo_error(f"nexlayer-lint: warning: {choice.warning}")
     location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)
     if choice.info.source == "url":  # fetched just now: it lives in the cache, if that was writable
         from nexlayer_lint import schema_cache
 
         cached = schema_cache.cached_schema_path(schema_cache.url_for(settings.schema, settings.api_url))
         location = str(cached) if cached.is_file() else location  # else the URL, fit to print
-    click.echo(location)
+    _echo(location)
 
 
 @schema.command("fetch")
@@ -357,12 +367,12 @@ def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
         _fail(fetched.warning or f"could not fetch the schema from {display_url(url)}")
     for message in (fetched.warning, fetched.note):
         if message:
-            click.echo(f"nexlayer-lint: warning: {message}", err=True)
+            _echo_error(f"nexlayer-lint: warning: {message}")
     cached = schema_cache.cached_schema_path(url)
     click.echo(f"url:     {display_url(url)}")
-    click.echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
+    _echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
     click.echo(f"sha256:  {fetched.info.sha256}")  # type: ignore[union-attr]
-    click.echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
+    _echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
 
 
 @schema.command("show")

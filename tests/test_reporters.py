@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
 from nexlayer_lint.rules import RULES
 from nexlayer_lint.reporters import FORMATS, ReportOptions, render
 from nexlayer_lint.reporters import github as github_reporter
+from nexlayer_lint.reporters._common import repository_root
 from nexlayer_lint.reporters import sarif as sarif_reporter
 from nexlayer_lint.reporters import text as text_reporter
 
@@ -92,6 +94,14 @@ application:
 """
 
 
+@pytest.fixture(autouse=True)
+def _in_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in a fresh repository: CI formats give paths relative to the repository root, so the
+    goldens must not depend on where pytest was started."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+
 def case_result(case: str) -> FileResult:
     return lint(CASES[case], f"{case}/nexlayer.yaml")
 
@@ -162,8 +172,12 @@ def _sarif_validator():
     return Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)]],
-                         ids=["empty-run", "clean", "mixed", "secrets"])
+HOSTILE = "x\n::error::forged\x1b]0;t\x07\u202e" + os.fsdecode(b"\xff") + "/nexlayer.yaml"
+
+
+@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)],
+                                     [lint(CASES["errors"], HOSTILE), FileResult(HOSTILE + "2", (), "", "gone")]],
+                         ids=["empty-run", "clean", "mixed", "secrets", "hostile-names"])
 def test_sarif_validates_against_the_official_schema(results: list[FileResult]) -> None:
     log = json.loads(render("sarif", results, RUN, ReportOptions()))
     errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.absolute_path))
@@ -220,6 +234,122 @@ def test_sarif_uri_is_percent_encoded_and_relative() -> None:
     log = sarif_reporter.build([FileResult(diag.file, (diag,), "")], RUN)
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "my%20apps/nexlayer.yaml", "uriBaseId": "%SRCROOT%"}
+
+
+def _many(severities: list[str], message=lambda i: f"finding {i}") -> FileResult:
+    diags = tuple(Diagnostic("a/nexlayer.yaml", i + 1, 1, i + 1, 2, "NX104", "invalid-value", severity, message(i))
+                  for i, severity in enumerate(severities))
+    return FileResult("a/nexlayer.yaml", diags, "")
+
+
+def _kept(log: dict) -> list[tuple[int, str]]:
+    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"]) for r in log["runs"][0]["results"]]
+
+
+def test_sarif_keeps_at_most_25000_results_the_most_severe() -> None:
+    severities = ["info"] * 20 + ["warning"] * 24_985 + ["error"] * 5
+    log = json.loads(render("sarif", [_many(severities)], RUN, ReportOptions()))
+    kept = _kept(log)
+    assert sarif_reporter.MAX_RESULTS == 25_000 == len(kept)
+    # errors and warnings all kept; of the notes, the first ten in report order; report order kept
+    assert [line for line, level in kept if level == "note"] == list(range(1, 11))
+    assert [line for line, _ in kept] == sorted(line for line, _ in kept)
+    assert sum(level == "error" for _, level in kept) == 5
+    (notification,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notification["level"] == "warning" and notification["descriptor"] == {"id": "results-left-out"}
+    assert notification["message"]["text"] == (
+        "10 of 25010 results were left out (10 notes) to stay within GitHub code scanning's limits "
+        "(25,000 results per run, 10 MB gzip-compressed); the most severe were kept")
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_left_out_results_validate_and_keep_file_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sarif_reporter, "MAX_RESULTS", 3)
+    log = json.loads(render("sarif", mixed_results(), RUN, ReportOptions()))
+    errors = list(_sarif_validator().iter_errors(log))
+    assert not errors, errors[0].message
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["NX002", "NX103", "NX001"]
+    notes = [n["message"]["text"] for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert notes[0] == UNREADABLE.error
+    assert notes[1].startswith("3 of 6 results were left out (3 warnings) ")
+
+
+def test_sarif_stays_under_the_upload_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zlib
+
+    empty = len(zlib.compress(render("sarif", [], RUN, ReportOptions()).encode()))
+    monkeypatch.setattr(sarif_reporter, "MAX_GZIP_BYTES", empty + 20_000)
+    # hex digests compress poorly: each result costs some hundreds of compressed bytes
+    result = _many(["warning"] * 200 + ["error"] * 100, 
+                   lambda i: "".join(hashlib.sha256(f"{i}.{k}".encode()).hexdigest() for k in range(6)))
+    out = render("sarif", [result], RUN, ReportOptions())
+    assert len(zlib.compress(out.encode())) <= empty + 20_000
+    log = json.loads(out)
+    kept = _kept(log)
+    assert 0 < len(kept) < 100 and {level for _, level in kept} == {"error"}
+    assert [line for line, _ in kept] == list(range(201, 201 + len(kept)))  # the first errors, in order
+    (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith(
+        f"{300 - len(kept)} of 300 results were left out ({100 - len(kept)} errors, 200 warnings) ")
+    assert not list(_sarif_validator().iter_errors(log))
+
+
+# --- paths in CI formats -------------------------------------------------------------------
+
+
+def _ci_paths_of(results: list[FileResult]) -> dict[str, list[str]]:
+    """The path each format prints for each result, in order."""
+    def sarif(out: str) -> list[str]:
+        return [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(out)["runs"][0]["results"]]
+
+    readers = {
+        "sarif": sarif,
+        "gitlab": lambda out: [i["location"]["path"] for i in json.loads(out)],
+        "github": lambda out: [re.search(r"file=([^,]*)", line).group(1) for line in out.splitlines()],
+        "junit": lambda out: [s.get("name") for s in ET.fromstring(out).iter("testsuite")],
+        "json": lambda out: [f["path"] for f in json.loads(out)["files"]],
+        "text": lambda out: [line.split(":")[0] for line in out.splitlines()],
+    }
+    return {fmt: read(render(fmt, results, RUN, ReportOptions(quiet=True))) for fmt, read in readers.items()}
+
+
+def _one(path: str) -> FileResult:
+    return FileResult(path, (Diagnostic(path, 1, 1, 1, 2, "NX004", "empty-document", "error", "empty"),), "")
+
+
+def test_ci_paths_are_relative_to_the_repository_root_from_any_folder(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sub" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "sub" / "deep")
+    given = "../../apps/./web/../web/nexlayer.yaml"
+    paths = _ci_paths_of([_one(given)])
+    assert paths["sarif"] == paths["gitlab"] == paths["github"] == paths["junit"] == ["apps/web/nexlayer.yaml"]
+    assert paths["json"] == paths["text"] == [given]  # as given: they are for people and scripts here
+    # the same file named from the root: the same fingerprints, so alerts do not move
+    from_here = _fingerprints("sarif", lint(CASES["errors"], "../../errors/nexlayer.yaml"))
+    monkeypatch.chdir(tmp_path)
+    assert _fingerprints("sarif", lint(CASES["errors"], "errors/nexlayer.yaml")) == from_here
+
+
+def test_ci_paths_absolute_inside_and_outside_the_root(tmp_path: Path) -> None:
+    inside, outside = str(tmp_path / "a" / "nexlayer.yaml"), "/elsewhere/x/../nexlayer.yaml"
+    paths = _ci_paths_of([_one(inside), _one(outside), _one("-")])
+    assert paths["gitlab"] == paths["github"] == ["-", "/elsewhere/nexlayer.yaml", "a/nexlayer.yaml"]
+    assert paths["sarif"] == ["-", "file:///elsewhere/nexlayer.yaml", "a/nexlayer.yaml"]
+
+
+def test_ci_paths_root_is_a_worktree_or_else_the_working_directory(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").rmdir()
+    (tmp_path / "wt" / "sub").mkdir(parents=True)
+    (tmp_path / "wt" / ".git").write_text("gitdir: /somewhere/.git/worktrees/wt\n")  # a worktree's .git is a file
+    monkeypatch.chdir(tmp_path / "wt" / "sub")
+    assert _ci_paths_of([_one("nexlayer.yaml")])["github"] == ["sub/nexlayer.yaml"]
+    (tmp_path / "wt" / ".git").unlink()
+    if repository_root(str(tmp_path)) != str(tmp_path):
+        pytest.skip("a folder above the test's tmp_path holds .git")
+    assert _ci_paths_of([_one("nexlayer.yaml")])["github"] == ["nexlayer.yaml"]  # no repository: the cwd
 
 
 def _fingerprints(fmt: str, result: FileResult) -> list[tuple[str, int, str]]:
@@ -283,9 +413,10 @@ def test_github_escapes_data_and_properties() -> None:
     diag = Diagnostic("odd,dir:x/nexlayer.yaml", 3, 5, 3, 9, "NX104", "invalid-value", "error",
                       'value "50%" is a:b, c\r\nand more', "use 100%, not 50%")
     out = github_reporter.render([FileResult(diag.file, (diag,), "")], RUN, ReportOptions())
+    # a line break inside a value is shown escaped; the one before "help:" is the reporter's own
     assert out == (
         "::error file=odd%2Cdir%3Ax/nexlayer.yaml,line=3,endLine=3,col=5,endColumn=9,title=NX104 invalid-value"
-        '::value "50%25" is a:b, c%0D%0Aand more%0Ahelp: use 100%25, not 50%25\n'
+        '::value "50%25" is a:b, c\\r\\nand more%0Ahelp: use 100%25, not 50%25\n'
     )
     assert github_reporter.escape_property("%0A") == "%250A"  # % first, or an escape would be decoded twice
 
@@ -312,7 +443,8 @@ def test_github_reports_an_unreadable_file_and_nothing_for_clean_ones() -> None:
 def test_junit_parses_with_the_standard_library() -> None:
     root = ET.fromstring(render("junit", mixed_results(), RUN, ReportOptions()))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
+    # the three warnings pass: with --fail-on error (the default) the run would exit 0 on them
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "3", "1")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert list(suites) == ["clean/nexlayer.yaml", "errors/nexlayer.yaml", "missing/nexlayer.yaml",
                             "unparseable/nexlayer.yaml", "warnings/nexlayer.yaml"]
@@ -326,7 +458,34 @@ def test_junit_parses_with_the_standard_library() -> None:
     assert failure.text.startswith('errors/nexlayer.yaml:8:7: error NX002 key "servicePorts" is already defined')
     missing = suites["missing/nexlayer.yaml"].find("testcase/error")
     assert missing is not None and missing.get("message") == UNREADABLE.error
-    assert suites["warnings/nexlayer.yaml"].get("failures") == "3"
+    warnings = suites["warnings/nexlayer.yaml"]
+    assert (warnings.get("tests"), warnings.get("failures")) == ("3", "0")
+    assert [c.get("name") for c in warnings.iter("testcase")] == [
+        "NX005 yaml11-ambiguous-scalar", "NX102 unknown-key", "NX215 unpinned-image"]
+    assert [c.find("failure") for c in warnings.iter("testcase")] == [None] * 3
+    nx215 = warnings.findall("testcase")[2]
+    assert nx215.find("system-out").text.startswith("warnings/nexlayer.yaml:5:14: warning NX215 ")
+
+
+def test_junit_warnings_fail_with_fail_on_warning() -> None:
+    root = ET.fromstring(render("junit", mixed_results(), RUN, ReportOptions(fail_on="warning")))
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
+    warnings = next(s for s in root.iter("testsuite") if s.get("name") == "warnings/nexlayer.yaml")
+    assert [c.find("failure").get("type") for c in warnings.iter("testcase")] == ["warning"] * 3
+    info = Diagnostic("a.yaml", 3, 1, 3, 5, "NX217", "placeholder-image", "info", "image is a placeholder")
+    for fail_on, failures in (("error", "0"), ("warning", "0"), ("info", "1")):
+        root = ET.fromstring(render("junit", [FileResult("a.yaml", (info,), "")], RUN, ReportOptions(fail_on=fail_on)))
+        assert root.get("failures") == failures
+
+
+def test_junit_a_rule_fails_when_any_of_its_findings_reaches_the_level() -> None:
+    mild = Diagnostic("a.yaml", 2, 1, 2, 5, "NX202", "storage", "warning", "mild")
+    severe = Diagnostic("a.yaml", 9, 1, 9, 5, "NX202", "storage", "error", "severe")
+    root = ET.fromstring(render("junit", [FileResult("a.yaml", (mild, severe), "")], RUN, ReportOptions()))
+    (case,) = root.iter("testcase")
+    failure = case.find("failure")
+    assert (failure.get("type"), failure.get("message")) == ("error", "severe (and 1 more)")
+    assert [line.split(":")[1] for line in failure.text.splitlines()] == ["2", "9"]
 
 
 def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -> None:
@@ -336,7 +495,7 @@ def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -
     (case,) = root.iter("testcase")
     failure = case.find("failure")
     assert case.get("line") == "4"
-    assert failure.get("message") == "dup \ufffd4 (and 1 more)"
+    assert failure.get("message") == "dup \\x074 (and 1 more)"
     assert [line.split(":")[1] for line in failure.text.splitlines()] == ["4", "9"]
 
 
@@ -544,3 +703,14 @@ def test_masked_text_is_what_frames_show() -> None:
     result = lint(SECRETS_FILE)
     result = result._replace(masked_text=result.masked_text.replace("DB_PASSWORD", "DB_PASSW0RD"))
     assert "DB_PASSW0RD" in render("text", [result], RUN, ReportOptions(show_source=True))
+
+
+def test_cli_junit_fails_a_test_only_where_the_run_fails(tmp_path: Path) -> None:
+    (tmp_path / "nexlayer.yaml").write_text(CASES["warnings"], encoding="utf-8")
+    with _chdir(tmp_path):
+        passing = CliRunner().invoke(main, ["check", "nexlayer.yaml", "--format", "junit", "-o", "pass.xml"])
+        failing = CliRunner().invoke(main, ["check", "nexlayer.yaml", "--format", "junit", "-o", "fail.xml",
+                                            "--fail-on", "warning"])
+    assert (passing.exit_code, failing.exit_code) == (0, 1)
+    assert ET.parse(tmp_path / "pass.xml").getroot().get("failures") == "0"
+    assert ET.parse(tmp_path / "fail.xml").getroot().get("failures") == "3"

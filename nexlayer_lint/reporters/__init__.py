@@ -15,6 +15,7 @@ class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper 
     color: bool = False
     show_source: bool = False
     quiet: bool = False
+    fail_on: str = "error"  # the run's --fail-on: JUnit fails a test case only at or above it
 
 
 def render(fmt: str, results: Sequence[FileResult], run: RunInfo, options: ReportOptions) -> str:

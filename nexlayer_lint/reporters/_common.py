@@ -1,11 +1,10 @@
-"""Helpers the CI reporters share: stable order, relative URIs, fingerprints, counts."""
+"""Helpers the reporters share: stable order, paths for CI, fingerprints, counts."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import PurePosixPath
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult
 
@@ -25,20 +24,53 @@ def sorted_results(results: Iterable[FileResult]) -> list[FileResult]:
     ]
 
 
-def relative_posix(path: str) -> str:
-    """The path as CI services want it: relative to the working directory, forward slashes."""
-    if os.path.isabs(path):
-        rel = os.path.relpath(path) if _same_drive(path) else path
-        # outside the working directory a relative path would mislead: keep it absolute
-        path = path if rel.startswith("..") else rel
-    text = path.replace(os.sep, "/")
-    while text.startswith("./"):
-        text = text[2:]
-    return str(PurePosixPath(text)) if text else text
+def ci_paths() -> Callable[[str], str]:
+    """A function giving each path as CI services want it: relative to the repository root,
+    normalised (no `.` or `..`), with forward slashes; absolute if it lies outside the root.
+
+    The root is the closest folder at or above the working directory that holds `.git` (the git
+    top level, also in a worktree or submodule, where `.git` is a file), else the working
+    directory; so code-scanning links work from wherever the tool ran. `-` (stdin) stays `-`.
+    """
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was removed: paths as given are all there is
+        return lambda path: path.replace(os.sep, "/")
+    root = repository_root(cwd)
+    known: dict[str, str] = {}
+
+    def ci_path(path: str) -> str:
+        if path not in known:
+            known[path] = path if path == "-" else _relative_to(root, os.path.join(cwd, path))
+        return known[path]
+
+    return ci_path
 
 
-def _same_drive(path: str) -> bool:
-    return os.path.splitdrive(path)[0].lower() == os.path.splitdrive(os.getcwd())[0].lower()
+def repository_root(start: str) -> str:
+    """The closest folder at or above `start` that holds `.git`, else `start` (git is not run)."""
+    folder = start
+    while not os.path.lexists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+    return folder
+
+
+def _relative_to(root: str, path: str) -> str:
+    path = os.path.normpath(path)
+    rel = _inside(root, path)
+    if rel is None:  # perhaps through a symlink (macOS's /tmp is /private/tmp)
+        rel = _inside(os.path.realpath(root), os.path.realpath(path))
+    return (path if rel is None else rel).replace(os.sep, "/")
+
+
+def _inside(root: str, path: str) -> str | None:
+    if os.path.splitdrive(root)[0].lower() != os.path.splitdrive(path)[0].lower():
+        return None
+    rel = os.path.relpath(path, root)
+    return None if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 # The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too), so line N here is
@@ -51,34 +83,50 @@ def source_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text) if text else []
 
 
-def snippet(masked_text: str, diag: Diagnostic) -> str:
-    """The (secret-masked) source lines a diagnostic covers, stripped: what it is *about*."""
-    lines = source_lines(masked_text)
-    first = max(diag.line, 1) - 1
-    last = min(max(diag.end_line, diag.line), len(lines))
-    return "\n".join(line.strip() for line in lines[first:last])
+# What a fingerprint hashes of a span's source, at most: a finding on a long line, or with a long
+# span, costs the same as any other.
+SNIPPET_LIMIT = 4096
 
 
-def fingerprints(result: FileResult) -> Iterator[tuple[Diagnostic, str]]:
+def fingerprints(result: FileResult, path: str) -> Iterator[tuple[Diagnostic, str]]:
     """Each diagnostic with a fingerprint that ignores where in the file it sits.
 
-    The hash covers the file, code, data path, message (line references blanked) and the
-    masked source text of the span, never line numbers; so inserting or removing unrelated lines
+    The hash covers the file (`path`, as the report names it), code, data path, message (line
+    references blanked) and the masked source text of the span (its lines stripped, up to
+    SNIPPET_LIMIT characters), never line numbers; so inserting or removing unrelated lines
     keeps every fingerprint, while editing the offending line makes a new one. A counter makes
-    exact look-alikes unique, in file order.
+    exact look-alikes unique, in file order. The file is split once, and each span's text made
+    once however many findings share it.
     """
     import hashlib  # here: it loads OpenSSL, which only the formats with fingerprints need
 
+    lines = source_lines(result.masked_text)
+    snippets: dict[tuple[int, int], str] = {}
     seen: dict[str, int] = {}
-    path = relative_posix(result.path)
     for diag in result.diagnostics:
+        first = max(diag.line, 1) - 1
+        last = min(max(diag.end_line, diag.line), len(lines))
+        if (first, last) not in snippets:
+            snippets[first, last] = _snippet(lines, first, last)
         material = "\0".join(
-            (TOOL_NAME, path, diag.code, diag.path, _LINE_REFS.sub("#", diag.message), snippet(result.masked_text, diag))
+            (TOOL_NAME, path, diag.code, diag.path, _LINE_REFS.sub("#", diag.message), snippets[first, last])
         )
         base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
         count = seen.get(base, 0)
         seen[base] = count + 1
         yield diag, base if count == 0 else hashlib.sha256(f"{base}:{count}".encode()).hexdigest()
+
+
+def _snippet(lines: list[str], first: int, last: int) -> str:
+    """Lines first..last-1, stripped and joined, cut at SNIPPET_LIMIT characters."""
+    parts: list[str] = []
+    size = 0
+    for index in range(first, last):
+        if size > SNIPPET_LIMIT:
+            break
+        parts.append(lines[index].strip())
+        size += len(parts[-1]) + 1
+    return "\n".join(parts)[:SNIPPET_LIMIT]
 
 
 def counts(results: Sequence[FileResult]) -> dict[str, int]:

@@ -1,11 +1,15 @@
-"""GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding."""
+"""GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding.
+
+Paths are relative to the repository root, as annotations need them to land on the file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
-from nexlayer_lint.reporters._common import relative_posix, sorted_results
+from nexlayer_lint.reporters._common import ci_paths, sorted_results
+from nexlayer_lint.reporters.printable import printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -21,24 +25,29 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, properties: dict[str, object], message: str) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    """One workflow command. The values and the message are made printable first (a control
+    character, even escaped as GitHub decodes it, has no place in an annotation); the only line
+    breaks left are the ones the caller put between parts of the message."""
+    props = ",".join(f"{key}={escape_property(printable(str(value)))}" for key, value in properties.items())
     return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
 
 
-def _annotation(diag: Diagnostic) -> str:
-    props: dict[str, object] = {"file": relative_posix(diag.file), "line": diag.line, "endLine": diag.end_line}
+def _annotation(diag: Diagnostic, ci_path: Callable[[str], str]) -> str:
+    props: dict[str, object] = {"file": ci_path(diag.file), "line": diag.line, "endLine": diag.end_line}
     # GitHub only honours columns when the annotation starts and ends on one line.
     if diag.end_line == diag.line:
         props.update(col=diag.col, endColumn=diag.end_col)
     props["title"] = f"{diag.code} {diag.name}"
-    message = diag.message if not diag.hint else f"{diag.message}\nhelp: {diag.hint}"
+    message = printable(diag.message) if not diag.hint else f"{printable(diag.message)}\nhelp: {printable(diag.hint)}"
     return command(_COMMAND[diag.severity], props, message)
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
+    ci_path = ci_paths()
     lines: list[str] = []
     for result in sorted_results(results):
         if result.error:
-            lines.append(command("error", {"file": relative_posix(result.path), "title": "nexlayer-lint"}, result.error))
-        lines.extend(_annotation(diag) for diag in result.diagnostics)
+            lines.append(command("error", {"file": ci_path(result.path), "title": "nexlayer-lint"},
+                                 printable(result.error)))
+        lines.extend(_annotation(diag, ci_path) for diag in result.diagnostics)
     return "".join(line + "\n" for line in lines)

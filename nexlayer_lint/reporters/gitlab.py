@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from nexlayer_lint.model import FileResult, RunInfo
-from nexlayer_lint.reporters._common import TOOL_NAME, fingerprints, relative_posix, sorted_results
+from nexlayer_lint.reporters._common import TOOL_NAME, ci_paths, fingerprints, sorted_results
+from nexlayer_lint.reporters.printable import json_text
 
 # GitLab's scale is info < minor < major < critical < blocker.
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -17,20 +17,22 @@ _UNPARSEABLE = "NX001"
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
+    ci_path = ci_paths()
     issues: list[dict[str, Any]] = []
     for result in sorted_results(results):
-        path = relative_posix(result.path)
+        path = ci_path(result.path)
         if result.error:
             issues.append({
                 "type": "issue",
                 "description": result.error,
                 "check_name": f"{TOOL_NAME}/file-error",
                 # GitLab keys issues by fingerprint only: keep the tool and the path in it
-                "fingerprint": hashlib.sha256(f"{TOOL_NAME}\0{path}\0file-error".encode()).hexdigest()[:32],
+                "fingerprint": hashlib.sha256(f"{TOOL_NAME}\0{path}\0file-error".encode("utf-8", "surrogatepass"))
+                .hexdigest()[:32],
                 "severity": "blocker",
                 "location": {"path": path, "lines": {"begin": 1}},
             })
-        for diag, fingerprint in fingerprints(result):
+        for diag, fingerprint in fingerprints(result, path):
             issues.append({
                 "type": "issue",
                 "description": f"{diag.code} {diag.message} [{diag.name}]",
@@ -39,4 +41,4 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
                 "severity": "critical" if diag.code == _UNPARSEABLE else _SEVERITY[diag.severity],
                 "location": {"path": path, "lines": {"begin": diag.line, "end": diag.end_line}},
             })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)

@@ -1,12 +1,15 @@
-"""JSON: one document with the tool, the schema used, every file's diagnostics and a summary."""
+"""JSON: one document with the tool, the schema used, every file's diagnostics and a summary.
+
+Paths are as given on the command line (or found under it), not made relative to the repository.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from nexlayer_lint.model import FileResult, RunInfo
 from nexlayer_lint.reporters._common import counts, sorted_results
+from nexlayer_lint.reporters.printable import json_text
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
@@ -23,4 +26,4 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
         ],
         "summary": {"files": len(results), **counts(results)},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -1,21 +1,20 @@
-"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, every rule, every result."""
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, every rule, every result.
+
+Within GitHub's ingestion limits: beyond 25,000 results, or a log whose gzip exceeds 10 MB, the
+most severe results are kept and the run's notifications say how many were left out. Paths are
+relative to the repository root (`%SRCROOT%`), as code scanning resolves them.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from nexlayer_lint.model import Diagnostic, FileResult, Rule, RunInfo
+from nexlayer_lint.model import SEVERITY_RANK, Diagnostic, FileResult, Rule, RunInfo
 from nexlayer_lint.rules import RULES
-from nexlayer_lint.reporters._common import (
-    INFORMATION_URI,
-    TOOL_NAME,
-    fingerprints,
-    relative_posix,
-    sorted_results,
-)
+from nexlayer_lint.reporters._common import INFORMATION_URI, TOOL_NAME, ci_paths, fingerprints, sorted_results
+from nexlayer_lint.reporters.printable import json_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # The key GitHub stores per alert; versioned so a change of recipe does not collide with old alerts.
@@ -25,20 +24,52 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
+# GitHub code scanning rejects a run with more results, or an upload whose gzip is larger.
+MAX_RESULTS = 25_000
+MAX_GZIP_BYTES = 10_000_000
+# A finding as the log carries it: the diagnostic, its fingerprint, its path from the repository root.
+_Found = tuple[Diagnostic, str, str]
+
+
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
-    return json.dumps(build(results, run), indent=2, ensure_ascii=False) + "\n"
+    log = build(results, run)
+    text = json_text(log)
+    while (size := _upload_size(text)) > MAX_GZIP_BYTES and log["runs"][0]["results"]:
+        kept = len(log["runs"][0]["results"])
+        # shrink in proportion (the size is close to linear in results), by a tenth at least
+        log = build(results, run, min(int(kept * MAX_GZIP_BYTES / size * 0.95), kept - max(kept // 10, 1)))
+        text = json_text(log)
+    return text
 
 
-def build(results: Sequence[FileResult], run: RunInfo) -> dict[str, Any]:
-    """The SARIF log as a dict (tests validate it against the official schema)."""
+def _upload_size(text: str) -> int:
+    """The size of `text` gzip-compressed at the default level, as upload-sarif sends it; or, for
+    a log too small to reach the limit however it compresses, its plain size (deflate grows data
+    by 0.03% at most), which spares compressing every ordinary log."""
+    raw = text.encode("utf-8")
+    if len(raw) < MAX_GZIP_BYTES * 0.99:
+        return len(raw)
+    import zlib
+
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip format, as Node's gzipSync writes it
+    return len(packer.compress(raw) + packer.flush())
+
+
+def build(results: Sequence[FileResult], run: RunInfo, limit: int | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict (tests validate it against the official schema), with at most
+    `limit` (MAX_RESULTS) results: the most severe, in report order."""
     codes = sorted(RULES)
     index = {code: i for i, code in enumerate(codes)}
     ordered = sorted_results(results)
-    sarif_results = [
-        _result(diag, fingerprint, index)
+    ci_path = ci_paths()
+    found = [
+        (diag, fingerprint, path)
         for result in ordered
-        for diag, fingerprint in fingerprints(result)
+        for path in (ci_path(result.path),)
+        for diag, fingerprint in fingerprints(result, path)
     ]
+    kept = _most_severe(found, MAX_RESULTS if limit is None else limit)
+    sarif_results = [_result(diag, fingerprint, path, index) for diag, fingerprint, path in kept]
     failures = [r for r in ordered if r.error]
     schema = run.schema
     return {
@@ -58,7 +89,8 @@ def build(results: Sequence[FileResult], run: RunInfo) -> dict[str, Any]:
                 "invocations": [
                     {
                         "executionSuccessful": not failures,
-                        "toolExecutionNotifications": [_notification(r) for r in failures],
+                        "toolExecutionNotifications": [_notification(r, ci_path) for r in failures]
+                        + _left_out(found, kept),
                     }
                 ],
                 # Our columns count code points, not UTF-16 units (SARIF's default).
@@ -95,7 +127,34 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(diag: Diagnostic, fingerprint: str, index: dict[str, int]) -> dict[str, Any]:
+def _most_severe(found: list[_Found], limit: int) -> list[_Found]:
+    """At most `limit` of `found`: errors first, then warnings, then notes, each in report order;
+    returned in report order."""
+    if len(found) <= limit:
+        return found
+    by_severity = sorted(range(len(found)), key=lambda i: (-SEVERITY_RANK[found[i][0].severity], i))
+    return [found[i] for i in sorted(by_severity[:limit])]
+
+
+def _left_out(found: list[_Found], kept: list[_Found]) -> list[dict[str, Any]]:
+    if len(kept) == len(found):
+        return []
+    missing = {"error": 0, "warning": 0, "info": 0}
+    for diag, *_ in found:
+        missing[diag.severity] += 1
+    for diag, *_ in kept:
+        missing[diag.severity] -= 1
+    counted = ", ".join(f"{n} {_LEVEL[level]}{'s' if n != 1 else ''}" for level, n in missing.items() if n)
+    return [{
+        "level": "warning",
+        "descriptor": {"id": "results-left-out"},
+        "message": {"text": f"{len(found) - len(kept)} of {len(found)} results were left out ({counted}) to stay "
+                            f"within GitHub code scanning's limits ({MAX_RESULTS:,} results per run, "
+                            f"{MAX_GZIP_BYTES / 1e6:g} MB gzip-compressed); the most severe were kept"},
+    }]
+
+
+def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]) -> dict[str, Any]:
     text = diag.message if not diag.hint else f"{diag.message}\nhelp: {diag.hint}"
     result: dict[str, Any] = {
         "ruleId": diag.code,
@@ -104,7 +163,7 @@ def _result(diag: Diagnostic, fingerprint: str, index: dict[str, int]) -> dict[s
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": _artifact(diag.file),
+                    "artifactLocation": _artifact(path),
                     "region": {
                         "startLine": diag.line,
                         "startColumn": diag.col,
@@ -124,16 +183,20 @@ def _result(diag: Diagnostic, fingerprint: str, index: dict[str, int]) -> dict[s
 
 
 def _artifact(path: str) -> dict[str, Any]:
-    rel = relative_posix(path)
-    if rel.startswith("/"):  # outside the working tree: an absolute file URI, no base
-        return {"uri": "file://" + quote(rel)}
+    """`path` (from ci_paths) as a URI: percent-encoded bytes, so a name that is not UTF-8 keeps them."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        raw = path.encode("utf-8", "backslashreplace")
+    if path.startswith("/"):  # outside the repository: an absolute file URI, no base
+        return {"uri": "file://" + quote(raw)}
     # Relative to the checkout root, which is what GitHub code scanning resolves against.
-    return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(raw), "uriBaseId": "%SRCROOT%"}
 
 
-def _notification(result: FileResult) -> dict[str, Any]:
+def _notification(result: FileResult, ci_path: Callable[[str], str]) -> dict[str, Any]:
     return {
         "level": "error",
         "message": {"text": result.error or "the file could not be linted"},
-        "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path)}}],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(ci_path(result.path))}}],
     }

@@ -1,21 +1,27 @@
-"""Text for people: `path:line:col: severity CODE message [name]`, a code frame, a summary line."""
+"""Text for people: `path:line:col: severity CODE message [name]`, a code frame, a summary line.
+
+Paths are as given on the command line (or found under it). Every name, message and source line
+is printed through `printable`: a control character shows as `\\x1b`, never reaches the terminal.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
 from nexlayer_lint.reporters._common import counts, sorted_results, source_lines
+from nexlayer_lint.reporters.printable import at_line_start, printable
 
 _RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
 _SEVERITY_COLOR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
 _GUTTER_COLOR = "\x1b[1;34m"
 _HELP_COLOR = "\x1b[1;36m"
-# Control characters from a hostile file must not reach the terminal (ESC sequences), but a tab
-# stays: the caret line copies tabs so that it lines up under the source line.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# A frame shows a long line as a window around the span: each frame costs the same however long
+# the line is, and one line holding thousands of findings does not print itself thousands of times.
+_LONG_LINE = 240
+_CONTEXT = 80
+_MAX_SPAN = 160
 
 
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
@@ -32,10 +38,10 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
                 out.extend(_frame(diag, lines, paint))
                 if diag.hint:
                     out.append(f"{' ' * _gutter_width(diag)}{paint('=', _GUTTER_COLOR)} "
-                               f"{paint('help:', _HELP_COLOR)} {_safe(diag.hint)}")
+                               f"{paint('help:', _HELP_COLOR)} {printable(diag.hint)}")
                 out.append("")  # frames read better apart
             elif diag.hint:
-                out.append(f"  {paint('help:', _HELP_COLOR)} {_safe(diag.hint)}")
+                out.append(f"  {paint('help:', _HELP_COLOR)} {printable(diag.hint)}")
     if not quiet:
         out.append(paint(summary(results), _BOLD))
     return "".join(line + "\n" for line in out)
@@ -66,14 +72,10 @@ def _painter(color: bool):
     return paint
 
 
-def _safe(text: str) -> str:
-    return _CONTROL.sub("\ufffd", text)
-
-
 def _header(diag: Diagnostic, paint) -> str:
-    where = paint(f"{diag.file}:{diag.line}:{diag.col}:", _BOLD)
+    where = paint(f"{at_line_start(printable(diag.file))}:{diag.line}:{diag.col}:", _BOLD)
     level = paint(diag.severity, _SEVERITY_COLOR.get(diag.severity, _BOLD))
-    return f"{where} {level} {paint(diag.code, _BOLD)} {_safe(diag.message)} {paint(f'[{diag.name}]', _DIM)}"
+    return f"{where} {level} {paint(diag.code, _BOLD)} {printable(diag.message)} {paint(f'[{diag.name}]', _DIM)}"
 
 
 def _gutter_width(diag: Diagnostic) -> int:
@@ -87,17 +89,42 @@ def _frame(diag: Diagnostic, lines: list[str], paint) -> list[str]:
     width = _gutter_width(diag)
     bar = paint("|", _GUTTER_COLOR)
     blank = f"{' ' * width}{bar}"
-    text = _safe(lines[diag.line - 1])
-    content_end = len(text.rstrip())
-    start = min(max(diag.col - 1, 0), len(text))
-    end = diag.end_col - 1 if diag.end_line == diag.line else content_end
-    end = max(min(end, len(text)), start)
-    carets = "^" * max(_width(text[start:end]), 1)
+    line = lines[diag.line - 1]
+    start = min(max(diag.col - 1, 0), len(line))
+    end = diag.end_col - 1 if diag.end_line == diag.line else _content_end(line, start)
+    end = max(min(end, len(line)), start)
+    line, start, end = _window(line, start, end)
+    # Escapes are wider than the characters they stand for: measure the escaped text. The
+    # escape of a prefix is a prefix of the escape, so the three parts line up.
+    text = printable(line, keep_tabs=True)
+    before = printable(line[:start], keep_tabs=True)
+    marked = printable(line[:end], keep_tabs=True)[len(before):]
+    carets = "^" * max(_width(marked), 1)
     return [
         blank,
         f"{paint(str(diag.line), _GUTTER_COLOR)} {bar} {text}".rstrip(),
-        f"{blank} {_padding(text[:start])}{paint(carets, _SEVERITY_COLOR.get(diag.severity, _BOLD))}",
+        f"{blank} {_padding(before)}{paint(carets, _SEVERITY_COLOR.get(diag.severity, _BOLD))}",
     ]
+
+
+def _content_end(line: str, start: int) -> int:
+    """Where the line's text ends (trailing spaces excluded); of a long line, only as far as a
+    frame would show from `start`, not the whole line again for every finding on it."""
+    if len(line) <= _LONG_LINE:
+        return len(line.rstrip())
+    return start + len(line[start:start + _MAX_SPAN].rstrip())
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """A long line cut to the span (at most _MAX_SPAN characters) with _CONTEXT either side, `…`
+    where it was cut; the span's start and end moved to match."""
+    if len(line) <= _LONG_LINE:
+        return line, start, end
+    end = min(end, start + _MAX_SPAN)
+    low, high = max(start - _CONTEXT, 0), min(end + _CONTEXT, len(line))
+    head = "…" if low else ""
+    shown = head + line[low:high] + ("…" if high < len(line) else "")
+    return shown, start - low + len(head), end - low + len(head)
 
 
 def _width(text: str) -> int:

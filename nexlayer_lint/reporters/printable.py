@@ -1,0 +1,80 @@
+"""Text from a repository (file names, values, messages) made safe to print, in every format.
+
+A pull request chooses its own file names and values. Printed as they are, they could drive the
+terminal (ESC and C1 sequences: cursor moves, window titles, hyperlinks), start a line that a CI
+runner obeys as a command (a newline then `::error ...`; `##[error]` anywhere in a line), show
+text in another order than it is stored (bidi overrides), or fail to encode at all (a file name
+that is not UTF-8 reaches Python as lone surrogates). Every reporter and every message on
+standard error goes through one of the functions below.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Control characters (C0, DEL, C1), the line and paragraph separators, the bidi marks,
+# embeddings, overrides and isolates, lone surrogates, and the two non-characters XML forbids.
+_NOT_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_NOT_C0}]")
+_UNSAFE_BUT_TAB = re.compile(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]")
+# `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
+# wherever they stand in a line: their `[` is escaped. Searched for only where `##` occurs.
+_RUNNER_COMMAND = re.compile(r"##(?:[vV][sS][oO])?\[")
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str, keep_tabs: bool = False) -> str:
+    """`text` with every unsafe character written as an escape: `\\n`, `\\x1b`, `\\u202e`.
+
+    A byte of a file name that is not UTF-8 (the surrogate `\\udcff`) shows as that byte, `\\xff`.
+    Tabs stay with `keep_tabs` (a code frame lines its carets up under them). Each character's
+    escape depends only on the characters before it, so `printable(s[:k])` is always a prefix
+    of `printable(s)`: a code frame measures its carets with that.
+    """
+    text = (_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE).sub(_escape, text)
+    # no escape above makes a `#` or a `[`, so this finds what the text itself holds
+    return _RUNNER_COMMAND.sub(_escape_runner_command, text) if "##" in text else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # how Python decodes a byte that is not UTF-8 in a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _escape_runner_command(match: re.Match[str]) -> str:
+    return match.group()[:-1] + "\\x5b"
+
+
+def at_line_start(path: str) -> str:
+    """`path` where it begins an output line: GitHub Actions obeys a line that starts with `::`
+    (after white space) as a workflow command, so such a relative path gets a harmless `./`."""
+    return "./" + path if path.lstrip().startswith("::") else path
+
+
+# In JSON text, the characters above can only stand inside strings. The serializer has already
+# escaped C0; the rest get JSON escapes too, which decode to the same string, except for lone
+# surrogates: a strict JSON reader rejects `\udcff`, so those become the text `\xff`.
+_JSON_UNSAFE = re.compile(f"[{_NOT_C0}]")
+
+
+def json_text(document: Any) -> str:
+    """`document` as indented JSON (non-ASCII text kept readable) that is safe to print."""
+    import json
+
+    text = _JSON_UNSAFE.sub(_json_escape, json.dumps(document, indent=2, ensure_ascii=False))
+    if "##" in text:
+        text = _RUNNER_COMMAND.sub(lambda match: match.group()[:-1] + "\\u005b", text)
+    return text + "\n"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        return _escape(match).replace("\\", "\\\\")
+    return f"\\u{ord(char):04x}"
