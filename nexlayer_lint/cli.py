@@ -66,6 +66,19 @@ class _OrderedOutputs(click.Command):
 _OUTPUT_ORDER = "nexlayer_lint.output_order"
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds from 0.1 to 300: NaN passes FloatRange's comparisons, and must not undo a deadline."""
+
+    def __init__(self) -> None:
+        super().__init__(0.1, 300)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value!r} is not a number of seconds from 0.1 to 300.", param, ctx)
+        return number
+
+
 class _PathArgument(click.Path):
     """A path as given: shells still complete it as a path, but click does not stat it.
 
@@ -109,7 +122,7 @@ class _PathArgument(click.Path):
               help="Send secret values to /validate instead of placeholders.")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=click.FloatRange(0.1, 300),
+@click.option("--timeout", type=_Seconds(),
               help="Deadline in seconds for each API request, retries included.  [default: 10]")
 @click.option("--max-file-size", type=click.IntRange(1), metavar="BYTES",
               help="Larger files are not parsed (NX001).  [default: 10 MiB]")
@@ -322,7 +335,8 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"schema = {json.dumps(settings.schema)}",
         f"remote = {json.dumps(settings.remote)}",
         f"remote-send-secrets = {json.dumps(settings.remote_send_secrets)}  # command line only",
-        f"api-url = {json.dumps(settings.api_url or '')}  # empty: NEXLAYER_API_URL, else {DEFAULT_API_URL}",
+        f"api-url = {json.dumps(settings.api_url)}" if settings.api_url else
+        f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
         f"timeout = {settings.timeout!r}",
         f"schema-ttl-hours = {settings.schema_ttl_hours!r}",
         f"max-file-size = {settings.max_file_size}",
@@ -403,23 +417,29 @@ def _fail(message: str) -> None:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's page.")
-def rule(code: str | None, show_all: bool) -> None:
-    """Explain a rule: its page from rules/ (by code or name)."""
-    from nexlayer_lint.docs import rule_text
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: code, name, severity, summary and page URL of each rule.")
+def rule(code: str | None, show_all: bool, output_format: str) -> None:
+    """Explain a rule: its page, by code or name (NX215, unpinned-image); a prefix (NX2) or nothing lists rules."""
+    from nexlayer_lint.docs import rule_text, rule_url
     from nexlayer_lint.rules import RULES, by_name_or_code
 
-    if show_all:
-        pages = [rule_text(c) for c in RULES]
+    found = by_name_or_code(code) if code else None
+    chosen = [found] if found else [r for r in RULES.values() if r.code.startswith((code or "").strip().upper())]
+    if not chosen:
+        _fail(f'no rule "{_printable(code or "")}"; `nexlayer-lint rule` lists them')
+    if output_format == "json":
+        import json
+
+        listed = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "url": rule_url(r.code)}
+                  for r in chosen]
+        click.echo(json.dumps(listed[0] if found else listed, indent=2))
+    elif show_all or found:
+        pages = [rule_text(r.code) for r in chosen]
         click.echo("\n---\n\n".join(page.rstrip() + "\n" for page in pages), nl=False)
-        return
-    if not code:
-        for known in RULES.values():
+    else:
+        for known in chosen:
             click.echo(f"{known.code}  {known.name:<28} {known.severity:<8} {known.summary}")
-        return
-    found = by_name_or_code(code)
-    if found is None:
-        _fail(f'no rule "{code}"; `nexlayer-lint rule` lists them')
-    click.echo(rule_text(found.code), nl=False)  # type: ignore[union-attr]
 
 
 @main.group()
@@ -464,7 +484,7 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
               help="The API's GET /schema, or a schema URL.")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, show_default=True,
+@click.option("--timeout", type=_Seconds(), default=10.0, show_default=True,
               help="Deadline in seconds for the request, retries included.")
 def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
     """Refresh the cached schema from the API now; print its version and sha256 digest."""
