@@ -19,7 +19,6 @@ from nexlayer_lint.config import (
     DEFAULT_API_URL, SEVERITIES, ConfigError, Options, Resolver, Settings, discover, parse_codes, parse_severities,
 )
 from nexlayer_lint.globs import PathPattern, check_globs
-from nexlayer_lint.selection import select_files
 
 if TYPE_CHECKING:
     from nexlayer_lint.engine import Linter
@@ -149,6 +148,8 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
 
     Each file is linted with the closest config above it; command-line options win.
     """
+    from nexlayer_lint.selection import select_files
+
     stdin_name = stdin_filename or "-"
     try:
         options = Options(

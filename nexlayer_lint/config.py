@@ -14,7 +14,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from nexlayer_lint.globs import PathPattern, check_globs
 from nexlayer_lint.model import Severity
@@ -308,39 +309,41 @@ def read_config(path: Path, base: str | None = None) -> Settings:
 
 # --- which config governs a file -----------------------------------------------------------
 
-def find_config(start: Path, memo: dict[str, Path | None] | None = None) -> Path | None:
+def find_config(start: Path | str, memo: dict[str, Path | None] | None = None) -> Path | None:
     """The config that governs files in folder `start`: walking up, the first .nexlayer-lint.toml,
-    or pyproject.toml with our table. `memo` (folder -> answer) spares a batch from asking the
-    file system twice about a folder."""
-    start = Path(os.path.abspath(start))
+    or pyproject.toml with our table. `memo` (absolute folder -> answer) spares a batch from asking
+    the file system twice about a folder."""
+    folder = os.path.abspath(start)
     visited: list[str] = []
     found: Path | None = None
-    for folder in (start, *start.parents):
-        key = str(folder)
-        if memo is not None and key in memo:
-            found = memo[key]
+    while True:
+        if memo is not None and folder in memo:
+            found = memo[folder]
             break
-        visited.append(key)
+        visited.append(folder)
         found = _config_in(folder)
-        if found is not None:
+        parent = os.path.dirname(folder)
+        if found is not None or parent == folder:
             break
+        folder = parent
     if memo is not None:
         for key in visited:
             memo[key] = found
     return found
 
 
-def _config_in(folder: Path) -> Path | None:
+def _config_in(folder: str) -> Path | None:
     for name in CONFIG_FILES:
-        candidate = folder / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_our_table(candidate)):
-            return candidate
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_our_table(candidate)):
+            return Path(candidate)
     return None
 
 
-def _has_our_table(pyproject: Path) -> bool:
+def _has_our_table(pyproject: str) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return False
     return "tool.nexlayer-lint" in text  # `[tool.nexlayer-lint]`, or a dotted key
@@ -383,8 +386,7 @@ def for_file(settings: Settings, path: str) -> Settings:
 
 # --- the command line over each file's settings --------------------------------------------
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):  # not a dataclass: building one at import costs a start-up ~3 ms
     """Command-line options, laid over each file's settings (None: not given). As ruff: a given
     option wins, except that `--ignore` adds to the config's `ignore` unless `--select` is given
     too (then both come from the command line alone), `--severity` adds to the config's table,
@@ -394,7 +396,7 @@ class Options:
     ignore: tuple[str, ...] | None = None
     severity: Mapping[str, Severity] | None = None
     extend_exclude: tuple[PathPattern, ...] | None = None
-    replaced: Mapping[str, Any] = field(default_factory=dict)  # Settings field -> value, replaces the file's
+    replaced: Mapping[str, Any] = MappingProxyType({})  # Settings field -> value, replaces the file's
 
     def apply(self, settings: Settings) -> Settings:
         changes = {k: v for k, v in self.replaced.items() if v is not None}
@@ -419,7 +421,8 @@ class Resolver:
     def __init__(self, options: Options | None = None, explicit: str | None = None, isolated: bool = False) -> None:
         self.options = options or Options()
         self._fixed: Settings | None = None
-        self._defaults = Settings(exclude=default_exclude(os.getcwd()))  # without a config
+        self._cwd = os.getcwd()
+        self._defaults = Settings(exclude=default_exclude(self._cwd))  # without a config
         if isolated or explicit:
             self._fixed = self.options.apply(self._defaults if isolated else read_explicit(explicit))  # type: ignore[arg-type]
         self._config_of: dict[str, Path | None] = {}  # folder -> its config (find_config's memo)
@@ -434,7 +437,8 @@ class Resolver:
             if self._fixed is not None:
                 found = self._fixed
             else:
-                config = find_config(Path(folder or "."), self._config_of)
+                absolute = folder if os.path.isabs(folder) else os.path.normpath(os.path.join(self._cwd, folder))
+                config = find_config(absolute, self._config_of)
                 found = self._by_config.get(config)
                 if found is None:
                     found = self.options.apply(read_config(config) if config else self._defaults)

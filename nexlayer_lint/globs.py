@@ -48,7 +48,15 @@ def verdict(patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False,
         if not rel:
             continue
         set_aside = relative_to(base, unless) if unless else None
-        found = _spec(globs, set_aside or "").check_file(rel + "/" if is_dir else rel).include
+        names = _plain_names(globs)
+        if names is not None:
+            # Only plain names (the default excludes): a name matches any part of the path, as in
+            # git, and that needs no pathspec, whose import costs a run ~14 ms.
+            if set_aside:
+                names = names.difference(set_aside.split("/"))
+            found = True if names.intersection(rel.split("/")) else None
+        else:
+            found = _spec(globs, set_aside or "").check_file(rel + "/" if is_dir else rel).include
         if found is not None:
             result = found
     return result
@@ -82,6 +90,17 @@ def _by_base(patterns: tuple[PathPattern, ...]) -> tuple[tuple[str, tuple[str, .
         else:
             groups.append((base, [glob]))
     return tuple((base, tuple(globs)) for base, globs in groups)
+
+
+_WILDCARDS = frozenset("*?[]!/\\#")
+
+
+@lru_cache(maxsize=256)
+def _plain_names(globs: tuple[str, ...]) -> frozenset[str] | None:
+    """The globs as a set of names when each is a plain name: no wildcard, slash, `!`, escape or space."""
+    if all(glob and glob.strip() == glob and _WILDCARDS.isdisjoint(glob) for glob in globs):
+        return frozenset(globs)
+    return None
 
 
 @lru_cache(maxsize=512)

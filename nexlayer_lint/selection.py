@@ -16,6 +16,7 @@ folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ru
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -37,12 +38,13 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
     missing: list[str] = []
     seen: set[str] = set()
     for path in paths or (".",):
-        if path == STDIN:
+        kind = _kind(path) if path != STDIN else "stdin"
+        if kind == "stdin":
             found: Sequence[str] = [] if stdin_filename and _forced_out(stdin_filename, resolver) else [STDIN]
-        elif os.path.isdir(path):
+        elif kind == "folder":
             found = [] if _forced_out(path, resolver, is_dir=True) else sorted(_search(path, resolver))
-        elif not os.path.lexists(path):
-            found = [path]
+        elif kind == "missing":
+            found = [path]  # reading it says so, beside the other files' results
             missing.append(path)
         else:
             found = [] if _forced_out(path, resolver) else [path]
@@ -53,14 +55,21 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
     return Selection(files, missing)
 
 
+def _kind(path: str) -> str:
+    """folder, missing, or file (anything else: reading it will say what is wrong), in one stat."""
+    try:
+        return "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "file"
+    except (OSError, ValueError):
+        return "file" if os.path.lexists(path) else "missing"  # a broken symlink is not missing
+
+
 def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
     """Whether `exclude` / `extend-exclude` match the path or a folder above it."""
     return matches(settings.excluded, os.path.abspath(path), is_dir)
 
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
-    folder = os.path.dirname(os.path.abspath(path))
-    settings = resolver.for_folder(folder)
+    settings = resolver.for_folder(os.path.dirname(path))
     return settings.force_exclude and is_excluded(path, settings, is_dir)
 
 
@@ -68,22 +77,25 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
     """The Nexlayer files under `root`, as paths relative to the current folder (absolute if `root` is)."""
     top = os.path.abspath(root)
     ignores = _GitIgnores(top)
-    for folder, dirs, names in os.walk(root):
-        absolute = os.path.normpath(os.path.join(top, os.path.relpath(folder, root)))
-        settings = resolver.for_folder(absolute)
-        gitignore = ignores.enter(absolute, dirs, names) if settings.respect_gitignore else ()
-
-        def keep(name: str, is_dir: bool) -> bool:
-            entry = os.path.join(absolute, name)
-            if matches(settings.excluded, entry, is_dir, unless=top):
-                return False
-            return not gitignore or not _ignored(gitignore, entry, is_dir, top)
-
-        dirs[:] = sorted(d for d in dirs if keep(d, True) and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
+    for folder, dirs, names in os.walk(top):
+        settings = resolver.for_folder(folder)
+        excluded = settings.excluded
+        gitignore = ignores.enter(folder, dirs, names) if settings.respect_gitignore else ()
+        kept = []
+        for name in sorted(dirs):
+            entry = os.path.join(folder, name)
+            if not _left_out(entry, True, excluded, gitignore, top) and not os.path.isfile(os.path.join(entry, "pyvenv.cfg")):
+                kept.append(name)
+        dirs[:] = kept
         for name in names:
-            if name in FILE_NAMES and keep(name, False):
-                path = os.path.join(folder, name)
-                yield path if os.path.isabs(root) else os.path.relpath(path)
+            if name in FILE_NAMES:
+                entry = os.path.join(folder, name)
+                if not _left_out(entry, False, excluded, gitignore, top):
+                    yield entry if os.path.isabs(root) else os.path.relpath(entry)
+
+
+def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:
+    return matches(excluded, entry, is_dir, unless=top) or bool(gitignore) and _ignored(gitignore, entry, is_dir, top)
 
 
 def _ignored(gitignore: _Groups, entry: str, is_dir: bool, top: str) -> bool:

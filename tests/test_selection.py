@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nexlayer_lint.cli import main
 from tests.conftest import CLEAN
@@ -207,3 +209,28 @@ def test_show_files_lists_what_would_be_linted_and_lints_nothing(tree):
     result = run("--show-files", "deploy", "nexlayer.yaml", "-")
     assert result.exit_code == 0
     assert result.stdout == "deploy/nexlayer.yml\nnexlayer.yaml\n-\n"
+
+
+# --- the plain-name fast path is pathspec's answer -------------------------------------------
+
+_NAME = st.sampled_from(["venv", ".git", "a", "b.yaml", "node_modules", "x-y"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAME, min_size=1, max_size=4, unique=True), st.lists(_NAME, min_size=1, max_size=5),
+       st.booleans(), st.integers(min_value=0, max_value=3))
+def test_plain_names_match_as_pathspec_matches_them(names, parts, is_dir, aside_depth):
+    import pathspec
+
+    from nexlayer_lint.globs import PathPattern, verdict
+
+    base = "/project"
+    path = base + "/" + "/".join(parts)
+    unless = base + "/" + "/".join(parts[:aside_depth]) if 0 < aside_depth < len(parts) else None
+    patterns = tuple(PathPattern(base, name) for name in names)
+    kept = names
+    if unless:
+        aside = unless[len(base) + 1:] + "/"
+        kept = [n for n in names if not pathspec.GitIgnoreSpec.from_lines([n]).match_file(aside)]
+    expected = pathspec.GitIgnoreSpec.from_lines(kept).check_file("/".join(parts) + ("/" if is_dir else "")).include
+    assert verdict(patterns, path, is_dir, unless) == expected
