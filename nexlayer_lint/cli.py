@@ -267,14 +267,13 @@ def _lint_all(targets: list[str], settings_of: list[Settings],
         if workers > 1:  # a big batch: forked workers, results in the same order
             done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
         else:
-            done = (_lint_one(linter, path, stdin_filename) for path in paths)
+            done = (_lint_one(linter, path, stdin_filename, read) for path in paths)
         for index, result in zip(indexes, done):
             results[index] = result
     return results, linters  # type: ignore[return-value]
 
 
-def _lint_one(linter: Linter, target: str, stdin_filename: str | None) -> FileResult:
-    from nexlayer_lint.files import read
+def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any) -> FileResult:
     from nexlayer_lint.model import FileResult
 
     limit = linter.settings.max_file_size

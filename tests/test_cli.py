@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -194,14 +195,42 @@ def test_schema_path_follows_the_config(project):
     assert bad.exit_code == 2 and "cannot read schema file" in bad.output
 
 
-def test_readme_quick_start_output_is_real(monkeypatch):
-    # The README shows part of what `nexlayer-lint examples/` prints; keep it true.
+def test_readme_quick_start_runs_as_written(monkeypatch):
+    # In a clone: a bare run passes (pyproject.toml excludes examples/broken), and naming the
+    # folder shows the report the README quotes.
     monkeypatch.chdir(ROOT)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("A clone also has two examples to try:\n\n```bash\n", 1)[1].split("```", 1)[0]
+    runs = [line.split("#")[0].split() for line in commands.splitlines() if line.startswith("nexlayer-lint")]
+    assert runs == [["nexlayer-lint"], ["nexlayer-lint", "examples/broken"]]
+    bare = CliRunner().invoke(main, ["--color", "never"])
+    assert bare.exit_code == 0, bare.output
+    assert run("--show-files").stdout == "examples/good/nexlayer.yaml\n"
     shown = readme.split("report like this:\n\n```\n", 1)[1].split("```", 1)[0]
-    result = CliRunner().invoke(main, ["examples/", "--show-source", "--color", "never"])
+    result = CliRunner().invoke(main, ["examples/broken", "--show-source", "--color", "never"])
     assert result.exit_code == 1
-    assert shown in result.output
+    assert shown in result.stdout
+
+
+def test_readme_json_example_is_real_output(project):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("JSON output is one document. For this `nexlayer.yaml`:", 1)[1]
+    source = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    command = section.split("`nexlayer-lint ", 1)[1].split("`", 1)[0].split()
+    shown = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    write(project / "nexlayer.yaml", source)
+    result = run(*command)
+    assert result.exit_code == 1
+    real = json.loads(result.stdout)
+    # The schema's location depends on the machine, and its version and digest change with the
+    # bundled schema: those must have the README's form; everything else is what the README says.
+    assert set(shown["schema"]) == set(real["schema"]) and shown["schema"]["source"] == real["schema"]["source"]
+    assert shown["schema"]["location"].endswith("/nexlayer_lint/nexlayer.schema.json")
+    assert real["schema"]["location"].endswith("nexlayer.schema.json")
+    for schema in (shown["schema"], real["schema"]):
+        assert re.fullmatch(r"[0-9a-f]{64}", schema["sha256"]) and re.fullmatch(r"\d{4}\.\d+\.\d+", schema["version"])
+    shown["schema"] = real["schema"]
+    assert shown == real
 
 
 def test_verbose_says_which_config_and_schema(project):

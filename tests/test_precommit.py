@@ -83,3 +83,54 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
         path.write_text(CLEAN)
     run = _try_repo(repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _snapshot_of_this_checkout(where: Path) -> str:
+    """A git repository holding this checkout as it is now (uncommitted changes too); its commit."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / name)
+    _git(where, "init", "-q")
+    _git(where, "add", ".")
+    _git(where, "commit", "-q", "-m", "snapshot")
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.mark.slow
+def test_the_readme_pre_commit_config_runs_as_written(tmp_path: Path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    if not pre_commit.exists():
+        pytest.skip("pre-commit is not installed (pip install '.[test]')")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = readme.split("## pre-commit\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    # the two things a user fills in: where the hook comes from, and the commit or tag
+    assert "  - repo: https://github.com/nexlayer-lint/nexlayer-lint\n" in config
+    assert re.search(r"\n    rev: COMMIT-OR-TAG +# fill in: a commit SHA or a release tag of nexlayer-lint\n", config)
+    upstream = tmp_path / "nexlayer-lint"
+    upstream.mkdir()
+    commit = _snapshot_of_this_checkout(upstream)
+    config = config.replace("https://github.com/nexlayer-lint/nexlayer-lint", str(upstream))
+    config = re.sub(r"rev: COMMIT-OR-TAG.*", f"rev: {commit}", config)
+
+    repo = tmp_path / "user-repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    (repo / "nexlayer.yaml").write_text(BROKEN)
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "nexlayer.yml").write_text(CLEAN)
+    _git(repo, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    run = subprocess.run([str(pre_commit), "run", "--all-files", "--color", "never"], cwd=repo,
+                         capture_output=True, text=True, env=env, timeout=600)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^nexlayer-lint\.+Failed$", output, re.M), output
+    assert "nexlayer.yaml:3:3: error NX201" in output and "1 error in 1 of 2 files" in output
