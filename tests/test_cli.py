@@ -372,3 +372,13 @@ def test_rule_lists_by_prefix_and_as_json():
             "summary": "an image has no tag, or `:latest`, and no digest"}.items() <= next(
                 r for r in rules if r["code"] == "NX215").items()
     assert run("rule", "unpinned-image").stdout.startswith("# NX215 unpinned-image")
+
+
+def test_every_check_option_is_in_the_readme_table():
+    from nexlayer_lint.cli import check
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| option | meaning |", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`(--[a-z-]+)", table)) | set(re.findall(r"/(--[a-z-]+)`", table))
+    options = {name for param in check.params for name in param.opts + param.secondary_opts if name.startswith("--")}
+    assert options - {"--help"} <= documented, sorted(options - documented)
