@@ -128,7 +128,8 @@ class _PathArgument(click.Path):
 @click.option("--config", "config_path", metavar="FILE",
               help="Use this config file for every file instead of each file's closest one.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
-@click.option("--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin), and to find its config by.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="File name to report for `-` (stdin), and to find its config by.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output; honours NO_COLOR and FORCE_COLOR.")
 @click.option("--show-source/--no-show-source", default=None,
@@ -431,8 +432,8 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        listed = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "url": rule_url(r.code)}
-                  for r in chosen]
+        listed = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                   "url": rule_url(r.code)} for r in chosen]
         click.echo(json.dumps(listed[0] if found else listed, indent=2))
     elif show_all or found:
         pages = [rule_text(r.code) for r in chosen]

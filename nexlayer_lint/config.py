@@ -424,7 +424,8 @@ class Resolver:
         self._cwd = os.getcwd()
         self._defaults = Settings(exclude=default_exclude(self._cwd))  # without a config
         if isolated or explicit:
-            self._fixed = self.options.apply(self._defaults if isolated else read_explicit(explicit))  # type: ignore[arg-type]
+            fixed = self._defaults if isolated else read_explicit(explicit)  # type: ignore[arg-type]
+            self._fixed = self.options.apply(fixed)
         self._config_of: dict[str, Path | None] = {}  # folder -> its config (find_config's memo)
         self._by_config: dict[Path | None, Settings] = {}
         self._by_folder: dict[str, Settings] = {}

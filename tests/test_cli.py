@@ -331,8 +331,8 @@ def test_statistics_counts_what_has_a_fix():
     from nexlayer_lint.model import Diagnostic, Edit, FileResult, Fix, Span
 
     fix = Fix("pin it", (Edit(Span(5, 14, 5, 19), "nginx:1.27"),))
-    found = [Diagnostic("x.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "m", fix=fix if line < 3 else None)
-             for line in (1, 2, 3)]
+    found = [Diagnostic("x.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "m",
+                        fix=fix if line < 3 else None) for line in (1, 2, 3)]
     found.append(Diagnostic("x.yaml", 9, 1, 9, 2, "NX101", "missing-key", "error", "m"))
     assert statistics_text([FileResult("x.yaml", tuple(found), "", None)]) == (
         "3  NX215  unpinned-image  2 fixable\n"

@@ -241,9 +241,9 @@ _SCALARS = st.one_of(
     st.sampled_from(["NX215", "NX2", "NX001", "unpinned-image", "error", "bundled", "remote", "", "=",
                      "examples/broken", "!x", "**", "[", "a\x00b", "https://x", "NX215=error"]),
 )
+_TABLE_KEYS = st.text(max_size=8) | st.sampled_from(["NX215", "", "x/*"])
 _VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
-                       | st.dictionaries(st.text(max_size=8) | st.sampled_from(["NX215", "", "x/*"]), inner, max_size=4),
-                       max_leaves=12)
+                       | st.dictionaries(_TABLE_KEYS, inner, max_size=4), max_leaves=12)
 _KEYS = st.sampled_from(["select", "ignore", "severity", "fail-on", "schema", "remote", "api-url", "timeout",
                          "schema-ttl-hours", "max-file-size", "exclude", "extend-exclude", "per-file-ignores",
                          "respect-gitignore", "force-exclude", "remote-send-secrets", "remote_send_secrets",

@@ -181,11 +181,12 @@ def test_a_batch_reads_each_config_once_and_asks_each_folder_once(tmp_path, monk
     monkeypatch.setattr(config, "_config_in", lambda folder: looks.append(folder) or real_look(folder))
     resolver = Resolver(Options(ignore=("NX213",)))
     settings = [resolver.for_file(path) for path in paths]
-    assert sorted(map(str, reads)) == [str(tmp_path / ".nexlayer-lint.toml"), str(tmp_path / "team" / ".nexlayer-lint.toml")]
+    configs = [str(tmp_path / ".nexlayer-lint.toml"), str(tmp_path / "team" / ".nexlayer-lint.toml")]
+    assert sorted(map(str, reads)) == configs
     assert len(looks) == len(set(looks)) == 300 + 3  # each app folder, then team/, apps/ and the top, once
     assert len({id(s) for s in settings}) == 2  # the batch falls into two groups, one Linter each
     assert settings[1].severity == {"NX213": "error"} and settings[0].ignore == ("NX215", "NX213")
-    assert resolver.configs == [str(tmp_path / ".nexlayer-lint.toml"), str(tmp_path / "team" / ".nexlayer-lint.toml")]
+    assert resolver.configs == configs
 
 
 def test_a_big_batch_with_two_configs_lints_in_order_across_workers(tmp_path, monkeypatch):
