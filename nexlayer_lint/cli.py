@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nexlayer_lint import __version__
-from nexlayer_lint.config import SEVERITIES, ConfigError, discover, parse_codes, parse_severities
+from nexlayer_lint.config import (
+    DEFAULT_API_URL, SEVERITIES, ConfigError, Options, Resolver, Settings, discover, parse_codes, parse_severities,
+)
+from nexlayer_lint.globs import PathPattern, check_globs
 
-FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox",
-                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
+if TYPE_CHECKING:
+    from nexlayer_lint.engine import Linter
+    from nexlayer_lint.model import FileResult
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -61,6 +65,19 @@ class _OrderedOutputs(click.Command):
 _OUTPUT_ORDER = "nexlayer_lint.output_order"
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds from 0.1 to 300: NaN passes FloatRange's comparisons, and must not undo a deadline."""
+
+    def __init__(self) -> None:
+        super().__init__(0.1, 300)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value!r} is not a number of seconds from 0.1 to 300.", param, ctx)
+        return number
+
+
 class _PathArgument(click.Path):
     """A path as given: shells still complete it as a path, but click does not stat it.
 
@@ -74,16 +91,29 @@ class _PathArgument(click.Path):
 
 @main.command(cls=_OrderedOutputs)
 @click.argument("paths", nargs=-1, type=_PathArgument(path_type=str))
-@click.option("--format", "formats", multiple=True,
+@click.option("--output-format", "--format", "formats", multiple=True,
               type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
               help="Output format; repeat with --output-file to write several reports.  [default: text]")
 @click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report of the --format just before it to this file (atomically).")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (NX2, NX215).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes.")
+              help="Write the report of the --output-format just before it to this file (atomically).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these codes, prefixes or rule names (NX2, NX215, unpinned-image).")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Skip these codes, prefixes or rule names (added to the config's, unless --select is given).")
 @click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
               help="Change a code's severity: error, warning or info.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.  [default: error]")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (errors still exit 2).")
+@click.option("--statistics", is_flag=True, help="Count the findings per code instead of listing them.")
+@click.option("--exclude", multiple=True, metavar="GLOBS",
+              help="Files and folders to skip, gitignore-style; replaces the config's `exclude`.")
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="More files and folders to skip.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip what .gitignore files ignore.  [default: respect]")
+@click.option("--force-exclude/--no-force-exclude", default=None,
+              help="Skip excluded files even when named on the command line (as pre-commit names them).")
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted, and stop.")
+@click.option("--show-settings", is_flag=True, help="Print the settings for the first file, and stop.")
 @click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
               help="Schema to validate against.  [default: bundled]")
 @click.option("--remote/--no-remote", default=None, help="Also ask the Nexlayer API's POST /validate.")
@@ -91,13 +121,15 @@ class _PathArgument(click.Path):
               help="Send secret values to /validate instead of placeholders.")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=click.FloatRange(0.1, 300),
+@click.option("--timeout", type=_Seconds(),
               help="Deadline in seconds for each API request, retries included.  [default: 10]")
 @click.option("--max-file-size", type=click.IntRange(1), metavar="BYTES",
               help="Larger files are not parsed (NX001).  [default: 10 MiB]")
-@click.option("--config", "config_path", metavar="FILE", help="Use this config file instead of discovering one.")
+@click.option("--config", "config_path", metavar="FILE",
+              help="Use this config file for every file instead of each file's closest one.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
-@click.option("--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin).")
+@click.option("--stdin-filename", metavar="NAME",
+              help="File name to report for `-` (stdin), and to find its config by.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output; honours NO_COLOR and FORCE_COLOR.")
 @click.option("--show-source/--no-show-source", default=None,
@@ -106,67 +138,94 @@ class _PathArgument(click.Path):
 @click.option("--verbose", "-v", is_flag=True, help="Say which config and schema were used (on stderr).")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...],
-          fail_on: str | None, schema_spec: str | None, remote: bool | None,
+          fail_on: str | None, exit_zero: bool, statistics: bool, exclude: tuple[str, ...],
+          extend_exclude: tuple[str, ...], respect_gitignore: bool | None, force_exclude: bool | None,
+          show_files: bool, show_settings: bool, schema_spec: str | None, remote: bool | None,
           remote_send_secrets: bool | None, api_url: str | None, timeout: float | None,
           max_file_size: int | None, config_path: str | None, isolated: bool,
           stdin_filename: str | None, color: str, show_source: bool | None, quiet: bool,
           verbose: bool) -> None:
-    """Lint nexlayer.yaml files (default: find them under the current directory)."""
+    """Lint nexlayer.yaml files (default: find them under the current directory).
+
+    Each file is linted with the closest config above it; command-line options win.
+    """
+    from nexlayer_lint.selection import select_files
+
+    stdin_name = stdin_filename or "-"
     try:
-        settings = discover(Path.cwd(), config_path, isolated).with_options(
-            select=parse_codes(_split(select), "--select") or None,
-            ignore=parse_codes(_split(ignore), "--ignore") or None,
-            severity=_merged_severities(severities, config_path, isolated),
-            fail_on=fail_on, schema=schema_spec, remote=remote, remote_send_secrets=remote_send_secrets,
-            api_url=api_url, timeout=timeout, max_file_size=max_file_size,
+        options = Options(
+            select=parse_codes(_split(select), "--select") if select else None,
+            ignore=parse_codes(_split(ignore), "--ignore", turning_off=True) if ignore else None,
+            severity=parse_severities(_split(severities), "--severity") if severities else None,
+            extend_exclude=_globs(extend_exclude, "--extend-exclude"),
+            replaced={"fail_on": fail_on, "schema": schema_spec, "remote": remote,
+                      "remote_send_secrets": remote_send_secrets, "api_url": api_url, "timeout": timeout,
+                      "max_file_size": max_file_size, "exclude": _globs(exclude, "--exclude"),
+                      "respect_gitignore": respect_gitignore, "force_exclude": force_exclude},
         )
+        resolver = Resolver(options, config_path, isolated)
+        selection = select_files(paths, resolver, stdin_filename)
+        targets = selection.files
+        if show_settings:
+            first = stdin_name if targets[:1] == ["-"] else (targets[0] if targets else None)
+            click.echo(show_settings_text(resolver.for_file(first) if first else resolver.for_folder(""), first),
+                       nl=False)
+            sys.exit(EXIT_OK)
+        settings_of = [resolver.for_file(stdin_name if target == "-" else target) for target in targets]
     except ConfigError as exc:
         _fail(str(exc))
+    if show_files:
+        for target in targets:
+            click.echo(_printable(target))
+        sys.exit(EXIT_OK)
     if len(output_files) > max(len(formats), 1):
         _fail("each --output-file needs its own --format (they pair up in order)")
     reports = _pair_reports(list(formats), list(output_files), click.get_current_context().meta.get(_OUTPUT_ORDER))
     if sum(1 for _, target in reports if target is None) > 1:
         _fail("only one --format can go to standard output; give the others an --output-file")
+    if statistics and (len(reports) > 1 or reports[0][0] not in ("text", "json")):
+        _fail("--statistics prints one table, as text or json")
 
-    targets = list(_targets(paths))
     if not targets:
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
         sys.exit(EXIT_OK)
+    if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
+        _fail("; ".join(f"{path}: no such file" for path in selection.missing))
 
-    from nexlayer_lint import parallel
-    from nexlayer_lint.engine import Linter, fails
-    from nexlayer_lint.files import read
-    from nexlayer_lint.model import FileResult, RunInfo
+    from nexlayer_lint.engine import fails
+    from nexlayer_lint.model import RunInfo
     from nexlayer_lint.reporters import ReportOptions, render
     from nexlayer_lint.schema import SchemaLoadError
 
-    linter = Linter(settings)
     try:
-        linter.schema  # resolve the schema once, up front: a bad --schema is a usage error
-    except SchemaLoadError as exc:
+        results, linters = _lint_all(targets, settings_of, stdin_filename)
+    except SchemaLoadError as exc:  # a bad schema (--schema or a config's) is a usage error
         _fail(str(exc))
-    results: list[FileResult] = []
-    workers = 0 if "-" in targets else parallel.workers_for(len(targets), linter)
-    if workers > 1:  # a big batch: forked workers, results in the same order
-        results.extend(parallel.lint_files(linter, targets, read, workers))
-        targets = []
-    for target in targets:
-        name = (stdin_filename or "-") if target == "-" else target
-        raw, error = _read_stdin(settings.max_file_size) if target == "-" else read(target, settings.max_file_size)
-        results.append(linter.lint(raw, name) if error is None else FileResult(name, (), "", error))
-
-    run = RunInfo(tool_version=__version__, schema=linter.schema.info)
+    run = RunInfo(tool_version=__version__, schema=linters[0].schema.info)
     if verbose:
-        _echo_error(f"nexlayer-lint {__version__}: config {settings.config_file or '(none)'}; "
+        configs = ", ".join(resolver.configs) or "(none)"
+        _echo_error(f"nexlayer-lint {__version__}: config {configs}; "
                     f"schema {run.schema.describe()}; {len(results)} file(s)")
+    if statistics:
+        fmt, target = reports[0]
+        table = statistics_text(results) if fmt == "text" else statistics_json(results)
+        if target is None:
+            click.echo(table, nl=False)
+        else:
+            _write_report(target, table)
+        reports = []
     stdout_tty = sys.stdout.isatty()
+    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
+    from nexlayer_lint.model import SEVERITY_RANK
+
+    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
     for fmt, target in reports:
         options = ReportOptions(
             color=_use_color(color, stdout_tty) if target is None else color == "always",
             show_source=show_source if show_source is not None else (stdout_tty and target is None),
             quiet=quiet,
-            fail_on=settings.fail_on,
+            fail_on=report_fail_on,
         )
         text = render(fmt, results, run, options)
         if target is None:
@@ -179,8 +238,128 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             _echo_error(f"nexlayer-lint: {result.error}")
     if any(result.error for result in results):
         sys.exit(EXIT_ERROR)
-    failed = any(fails(d, settings) for result in results for d in result.diagnostics)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    failed = any(fails(d, settings) for result, settings in zip(results, settings_of) for d in result.diagnostics)
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | None:
+    """Command-line globs, relative to the current folder (as ruff's)."""
+    if not values:
+        return None
+    try:
+        return tuple(PathPattern(os.getcwd(), glob) for glob in check_globs(_split(values), option))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _lint_all(targets: list[str], settings_of: list[Settings],
+              stdin_filename: str | None) -> tuple[list[FileResult], list[Linter]]:
+    """Every target's result, in order. Files with the same settings share a Linter (one schema,
+    built once) and form one batch, which the batch runner may share out between processes."""
+    from nexlayer_lint import parallel
+    from nexlayer_lint.engine import Linter
+    from nexlayer_lint.files import read
+
+    groups: dict[int, list[int]] = {}
+    for index, settings in enumerate(settings_of):
+        groups.setdefault(id(settings), []).append(index)
+    linters = [Linter(settings_of[indexes[0]]) for indexes in groups.values()]
+    for linter in linters:
+        linter.schema  # resolve each schema up front: a bad one stops the run before any output
+    results: list[FileResult | None] = [None] * len(targets)
+    for linter, indexes in zip(linters, groups.values()):
+        paths = [targets[i] for i in indexes]
+        workers = 0 if "-" in paths else parallel.workers_for(len(paths), linter)
+        if workers > 1:  # a big batch: forked workers, results in the same order
+            done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
+        else:
+            done = (_lint_one(linter, path, stdin_filename, read) for path in paths)
+        for index, result in zip(indexes, done):
+            results[index] = result
+    return results, linters  # type: ignore[return-value]
+
+
+def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any) -> FileResult:
+    from nexlayer_lint.model import FileResult
+
+    limit = linter.settings.max_file_size
+    name = (stdin_filename or "-") if target == "-" else target
+    raw, error = _read_stdin(limit) if target == "-" else read(target, limit)
+    return linter.lint(raw, name) if error is None else FileResult(name, (), "", error)
+
+
+def statistics_text(results: Sequence[FileResult]) -> str:
+    """One line per code, most frequent first: count, code, name, and how many have a fix."""
+    rows = _statistics(results)
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    name_width = max((len(str(row["name"])) for row in rows), default=0)
+    lines = []
+    for row in rows:
+        fixable = f"  {row['fixable']} fixable" if row["fixable"] else ""
+        lines.append(f"{row['count']:>{width}}  {row['code']}  {row['name']:<{name_width}}{fixable}".rstrip())
+    return "".join(line + "\n" for line in lines)
+
+
+def statistics_json(results: Sequence[FileResult]) -> str:
+    import json
+
+    return json.dumps(_statistics(results), indent=2) + "\n"
+
+
+def _statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for result in results:
+        for diagnostic in result.diagnostics:
+            counts[diagnostic.code] += 1
+            fixable[diagnostic.code] += diagnostic.fix is not None
+            names[diagnostic.code] = diagnostic.name
+    order = sorted(counts, key=lambda code: (-counts[code], code))
+    return [{"code": code, "name": names[code], "count": counts[code], "fixable": fixable[code]} for code in order]
+
+
+def show_settings_text(settings: Settings, path: str | None) -> str:
+    """`--show-settings`: the settings one file gets, as config keys (TOML), and where they came from."""
+    import json
+
+    def globs(patterns: tuple[PathPattern, ...]) -> str:
+        return json.dumps([pattern.glob for pattern in patterns])
+
+    bases = sorted({p.base for p in settings.excluded + tuple(p for p, _ in settings.per_file_ignores) if p.base})
+    per_file = ", ".join(f"{json.dumps(p.glob)} = {json.dumps(list(codes))}" for p, codes in settings.per_file_ignores)
+    lines = [
+        f"# nexlayer-lint {__version__}: settings for {_printable(path) if path else 'files in the current folder'}",
+        f"# config: {_printable(settings.config_file) if settings.config_file else '(none)'}",
+        *(f"# globs relative to: {_printable(base)}" for base in bases),
+        f"select = {json.dumps(list(settings.select))}",
+        f"ignore = {json.dumps(list(settings.ignore))}",
+        f"severity = {{{', '.join(f'{code} = {json.dumps(level)}' for code, level in settings.severity.items())}}}",
+        f"fail-on = {json.dumps(settings.fail_on)}",
+        f"schema = {json.dumps(settings.schema)}",
+        f"remote = {json.dumps(settings.remote)}",
+        f"remote-send-secrets = {json.dumps(settings.remote_send_secrets)}  # command line only",
+        f"api-url = {json.dumps(settings.api_url)}" if settings.api_url else
+        f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
+        f"timeout = {settings.timeout!r}",
+        f"schema-ttl-hours = {settings.schema_ttl_hours!r}",
+        f"max-file-size = {settings.max_file_size}",
+        f"exclude = {globs(settings.exclude)}",
+        f"extend-exclude = {globs(settings.extend_exclude)}",
+        f"per-file-ignores = {{{per_file}}}",
+        f"respect-gitignore = {json.dumps(settings.respect_gitignore)}",
+        f"force-exclude = {json.dumps(settings.force_exclude)}",
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _printable(text: str) -> str:
+    """A name fit for the terminal: control characters escaped (a file name may hold any)."""
+    from nexlayer_lint.reporters.printable import printable
+
+    return printable(text)
 
 
 def _read_stdin(limit: int) -> tuple[bytes, str | None]:
@@ -189,13 +368,6 @@ def _read_stdin(limit: int) -> tuple[bytes, str | None]:
         return sys.stdin.buffer.read(limit + 1), None
     except OSError as exc:
         return b"", f"-: cannot read: {exc.strerror or exc}"
-
-
-def _merged_severities(values: tuple[str, ...], config_path: str | None, isolated: bool) -> dict[str, Any] | None:
-    if not values:
-        return None
-    from_file = discover(Path.cwd(), config_path, isolated).severity
-    return {**from_file, **parse_severities(_split(values), "--severity")}
 
 
 def _pair_reports(formats: list[str], outputs: list[str], order: list[str] | None) -> list[tuple[str, str | None]]:
@@ -232,34 +404,6 @@ def _use_color(choice: str, tty: bool) -> bool:
     return tty
 
 
-def _targets(paths: Sequence[str]) -> Iterator[str]:
-    """Named files always; directories (and no argument: the current one) searched for nexlayer.y*ml."""
-    seen: set[str] = set()
-    for path in paths or (".",):
-        if path == "-" or not os.path.isdir(path):
-            found: Iterator[str] = iter([path])
-        else:
-            found = _discover(path)
-        for item in found:
-            if item not in seen:
-                seen.add(item)
-                yield item
-
-
-def _discover(root: str) -> Iterator[str]:
-    """Files in path order (`a/nexlayer.yaml` before `nexlayer.yaml`'s sibling `b/`), so reports diff cleanly."""
-    return iter(sorted(_walk(root)))
-
-
-def _walk(root: str) -> Iterator[str]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
-        for name in sorted(files):
-            if name in FILE_NAMES:
-                path = os.path.join(folder, name)
-                yield os.path.relpath(path) if not os.path.isabs(root) else path
-
-
 def _write_report(target: str, text: str) -> None:
     """Atomically for a file; through a symlink, FIFO or device (reporters/output_file.py)."""
     from nexlayer_lint.reporters.output_file import write_report
@@ -290,23 +434,29 @@ def _fail(message: str) -> None:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's page.")
-def rule(code: str | None, show_all: bool) -> None:
-    """Explain a rule: its page from rules/ (by code or name)."""
-    from nexlayer_lint.docs import rule_text
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: code, name, severity, summary and page URL of each rule.")
+def rule(code: str | None, show_all: bool, output_format: str) -> None:
+    """Explain a rule: its page, by code or name (NX215, unpinned-image); a prefix (NX2) or nothing lists rules."""
+    from nexlayer_lint.docs import rule_text, rule_url
     from nexlayer_lint.rules import RULES, by_name_or_code
 
-    if show_all:
-        pages = [rule_text(c) for c in RULES]
+    found = by_name_or_code(code) if code else None
+    chosen = [found] if found else [r for r in RULES.values() if r.code.startswith((code or "").strip().upper())]
+    if not chosen:
+        _fail(f'no rule "{_printable(code or "")}"; `nexlayer-lint rule` lists them')
+    if output_format == "json":
+        import json
+
+        listed = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                   "url": rule_url(r.code)} for r in chosen]
+        click.echo(json.dumps(listed[0] if found else listed, indent=2))
+    elif show_all or found:
+        pages = [rule_text(r.code) for r in chosen]
         click.echo("\n---\n\n".join(page.rstrip() + "\n" for page in pages), nl=False)
-        return
-    if not code:
-        for known in RULES.values():
+    else:
+        for known in chosen:
             click.echo(f"{known.code}  {known.name:<28} {known.severity:<8} {known.summary}")
-        return
-    found = by_name_or_code(code)
-    if found is None:
-        _fail(f'no rule "{code}"; `nexlayer-lint rule` lists them')
-    click.echo(rule_text(found.code), nl=False)  # type: ignore[union-attr]
 
 
 @main.group()
@@ -351,7 +501,7 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
               help="The API's GET /schema, or a schema URL.")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
               help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, show_default=True,
+@click.option("--timeout", type=_Seconds(), default=10.0, show_default=True,
               help="Deadline in seconds for the request, retries included.")
 def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
     """Refresh the cached schema from the API now; print its version and sha256 digest."""

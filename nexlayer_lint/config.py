@@ -1,4 +1,10 @@
-"""Settings, and their discovery in pyproject.toml / .nexlayer-lint.toml."""
+"""Settings, and where they come from: the closest config above each file, command-line options laid over it.
+
+A config is `.nexlayer-lint.toml` (top level) or `pyproject.toml` with a `[tool.nexlayer-lint]`
+table; the first one found walking up from a file's folder governs that file (`find_config`), as
+with ruff. The command line and the language server both ask this module, so they agree on every
+file. `--config FILE` names one config for every file, `--isolated` uses none.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
+from nexlayer_lint.globs import PathPattern, check_globs
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -17,6 +25,18 @@ DEFAULT_API_URL = "https://app.nexlayer.io"
 API_URL_ENV = "NEXLAYER_API_URL"
 SEVERITIES = ("error", "warning", "info")
 CONFIG_FILES = (".nexlayer-lint.toml", "pyproject.toml")
+# Folders no one wants linted, matched by name at any depth below the config's folder (as ruff's
+# default `exclude`); `extend-exclude` adds to them, `exclude` replaces them.
+DEFAULT_EXCLUDE_NAMES = (
+    ".git", ".hg", ".svn", ".bzr", ".direnv", ".eggs", ".mypy_cache", ".nox", ".pytest_cache", ".ruff_cache",
+    ".tox", ".venv", "__pycache__", "__pypackages__", "node_modules", "site-packages", "venv",
+)
+DEFAULT_EXCLUDE = tuple(PathPattern("", name) for name in DEFAULT_EXCLUDE_NAMES)  # "": below any folder
+
+
+def default_exclude(base: str) -> tuple[PathPattern, ...]:
+    """The default `exclude`, below `base` only: a project that lives in a folder named `venv` is still linted."""
+    return tuple(PathPattern(base, name) for name in DEFAULT_EXCLUDE_NAMES) if base else DEFAULT_EXCLUDE
 
 
 class ConfigError(Exception):
@@ -36,11 +56,21 @@ class Settings:
     timeout: float = 10.0
     schema_ttl_hours: float = 24.0
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # which files are linted (selection.py) and which codes each one skips
+    exclude: tuple[PathPattern, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[PathPattern, ...] = ()
+    per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False
     config_file: str | None = None  # where these came from, for --verbose and errors
 
     def with_options(self, **options: Any) -> Settings:
         """Overlay command-line options (those not None) on the settings from a file."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+    @property
+    def excluded(self) -> tuple[PathPattern, ...]:
+        return self.exclude + self.extend_exclude
 
 
 def resolve_api_url(explicit: str | None) -> str:
@@ -51,86 +81,165 @@ def resolve_api_url(explicit: str | None) -> str:
     return DEFAULT_API_URL
 
 
-# config-file key -> (Settings field, parser)
-def _codes(value: Any, key: str) -> tuple[str, ...]:
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise ConfigError(f'"{key}" must be a list of codes, like ["NX2", "NX102"]')
-    return parse_codes(items, key)
+# --- codes ---------------------------------------------------------------------------------
 
-
-def parse_codes(items: Iterable[str], key: str) -> tuple[str, ...]:
-    from nexlayer_lint.rules import RULES
-
+def parse_codes(items: Iterable[str], key: str, turning_off: bool = False) -> tuple[str, ...]:
+    """Codes, prefixes (`NX2`) or rule names (`unpinned-image`, as suppressions take them), as codes
+    or prefixes; comma-separated items are split. `turning_off`: for ignore lists, where a code that
+    can never be turned off (NX001) is an error rather than silently kept."""
     codes = []
     for raw in items:
         for item in raw.split(","):
-            code = item.strip().upper()
-            if not code:
-                continue
-            if not any(known.startswith(code) for known in RULES):
-                raise ConfigError(f'{key}: "{item.strip()}" matches no code; codes look like NX201 or a prefix like NX2')
-            codes.append(code)
+            if item.strip():
+                codes.append(_code(item.strip(), key, turning_off))
     return tuple(codes)
+
+
+def _code(item: str, key: str, turning_off: bool = False) -> str:
+    from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
+
+    rule = by_name_or_code(item)
+    code = rule.code if rule else item.upper()
+    if not any(known.startswith(code) for known in RULES):
+        raise ConfigError(f'{key}: "{_shown(item)}" matches no code or rule name; codes look like NX201, '
+                          "prefixes like NX2, names like unpinned-image (`nexlayer-lint rule` lists them)")
+    if turning_off and code in UNSUPPRESSIBLE:
+        raise ConfigError(f"{key}: {code} ({RULES[code].name}) cannot be turned off: a file that does not "
+                          "parse has nothing else to check")
+    return code
+
+
+def expand_codes(prefixes: Iterable[str]) -> tuple[str, ...]:
+    """Every code that one of `prefixes` starts, except those that cannot be turned off. A full code
+    in an ignore list outranks any --select prefix, so per-file-ignores win over select (as ruff)."""
+    from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
+
+    wanted = tuple(prefixes)
+    return tuple(code for code in RULES if code not in UNSUPPRESSIBLE and code.startswith(wanted))
 
 
 def parse_severities(items: Iterable[str] | Mapping[str, Any], key: str = "severity") -> dict[str, Severity]:
     pairs = items.items() if isinstance(items, Mapping) else (_split_pair(item, key) for item in items)
     out: dict[str, Severity] = {}
-    for code, level in pairs:
-        (code,) = parse_codes([code], key)
+    for name, level in pairs:
+        if not isinstance(name, str) or not name.strip() or "," in name:
+            raise ConfigError(f'{key}: "{_shown(str(name))}" is not a code; write NX215 = "error"')
+        code = _code(name.strip(), key)
         if code == "NX001":
             raise ConfigError(f"{key}: NX001 (yaml-syntax) is always an error")
-        if level not in SEVERITIES:
-            raise ConfigError(f'{key}: "{level}" for {code} is not one of {", ".join(SEVERITIES)}')
-        out[code] = level
+        if not isinstance(level, str) or level not in SEVERITIES:
+            raise ConfigError(f'{key}: "{_shown(str(level))}" for {code} is not one of {", ".join(SEVERITIES)}')
+        out[code] = level  # type: ignore[assignment]
     return out
 
 
 def _split_pair(item: str, key: str) -> tuple[str, str]:
     code, sep, level = item.partition("=")
-    if not sep:
-        raise ConfigError(f'{key}: "{item}" should look like NX215=error')
+    if not sep or not code.strip():
+        raise ConfigError(f'{key}: "{_shown(item)}" should look like NX215=error')
     return code.strip(), level.strip().lower()
 
 
-def _level(value: Any, key: str) -> Severity:
-    if value not in SEVERITIES:
-        raise ConfigError(f'"{key}" must be one of {", ".join(SEVERITIES)}, not {value!r}')
-    return value
+def _shown(text: str) -> str:
+    """A user's value fit to quote in a message: control characters escaped, long ones cut."""
+    cut = text if len(text) <= 80 else text[:77] + "..."
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
 
 
-def _seconds_or_hours(low: float, high: float, label: str) -> Any:
+# --- one config table ----------------------------------------------------------------------
+
+def _codes(value: Any, key: str, base: str = "", turning_off: bool = False) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise ConfigError(f'"{key}" must be a list of codes, like ["NX2", "NX102"]')
+    return parse_codes(items, key, turning_off)
+
+
+def _codes_off(value: Any, key: str, base: str = "") -> tuple[str, ...]:
+    return _codes(value, key, base, turning_off=True)
+
+
+def _level(value: Any, key: str, base: str) -> Severity:
+    if not isinstance(value, str) or value not in SEVERITIES:
+        raise ConfigError(f'"{key}" must be one of {", ".join(SEVERITIES)}, not {_repr(value)}')
+    return value  # type: ignore[return-value]
+
+
+def _number(low: float, high: float, label: str) -> Any:
     """A number in [low, high]: NaN, infinities and negative times would undo a deadline or a TTL."""
-    def parse(value: Any, key: str) -> float:
-        number = _typed(float, label)(value, key)
-        if not (math.isfinite(number) and low <= number <= high):
-            raise ConfigError(f'"{key}" must be {label} from {low:g} to {high:g}, not {value!r}')
-        return float(number)
+    def parse(value: Any, key: str, base: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f'"{key}" must be {label}, not {_repr(value)}')
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ConfigError(f'"{key}" must be {label} from {low:g} to {high:g}, not {_repr(value)}')
+        return float(value)
     return parse
 
 
-def _typed(kind: type, label: str) -> Any:
-    def parse(value: Any, key: str) -> Any:
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
-            raise ConfigError(f'"{key}" must be {label}, not {value!r}')
+def _whole_number(low: int, label: str) -> Any:
+    def parse(value: Any, key: str, base: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ConfigError(f'"{key}" must be {label} (at least {low}), not {_repr(value)}')
         return value
     return parse
 
 
+def _flag(value: Any, key: str, base: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f'"{key}" must be true or false, not {_repr(value)}')
+    return value
+
+
+def _text(value: Any, key: str, base: str) -> str:
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        what = "a string" if not isinstance(value, str) else "a string without control characters"
+        raise ConfigError(f'"{key}" must be {what}, not {_repr(value)}')
+    return value
+
+
+def _schema(value: Any, key: str, base: str) -> str:
+    """bundled, remote or a URL as given; a file relative to the config's folder (as ruff's paths)."""
+    spec = _text(value, key, base)
+    if spec in ("bundled", "remote") or "://" in spec or not base:
+        return spec
+    return os.path.join(base, spec)
+
+
+def _globs(value: Any, key: str, base: str) -> tuple[PathPattern, ...]:
+    try:
+        return tuple(PathPattern(base, glob) for glob in check_globs(value, key))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _per_file_ignores(value: Any, key: str, base: str) -> tuple[tuple[PathPattern, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'"{key}" must be a table of globs and codes, like {{ "legacy/*" = ["NX215"] }}')
+    return tuple((_globs([glob], key, base)[0], _codes_off(codes, f'{key} "{_shown(glob)}"'))
+                 for glob, codes in value.items())
+
+
+def _repr(value: Any) -> str:
+    return _shown(repr(value))
+
+
+# config-file key -> (Settings field, parser(value, key, base folder))
 _KEYS = {
     "select": ("select", _codes),
-    "ignore": ("ignore", _codes),
-    "severity": ("severity", lambda v, k: parse_severities(_mapping(v, k), k)),
+    "ignore": ("ignore", _codes_off),
+    "severity": ("severity", lambda v, k, b: parse_severities(_mapping(v, k), k)),
     "fail-on": ("fail_on", _level),
-    "schema": ("schema", _typed(str, "a string")),
-    "remote": ("remote", _typed(bool, "true or false")),
-    "api-url": ("api_url", _typed(str, "a string")),
-    "timeout": ("timeout", _seconds_or_hours(0.1, 300, "a number of seconds")),  # as --timeout
-    "schema-ttl-hours": ("schema_ttl_hours", _seconds_or_hours(0, 24 * 365, "a number of hours")),
-    "max-file-size": ("max_file_size", _typed(int, "a number of bytes")),
+    "schema": ("schema", _schema),
+    "remote": ("remote", _flag),
+    "api-url": ("api_url", _text),
+    "timeout": ("timeout", _number(0.1, 300, "a number of seconds")),  # as --timeout
+    "schema-ttl-hours": ("schema_ttl_hours", _number(0, 24 * 365, "a number of hours")),
+    "max-file-size": ("max_file_size", _whole_number(1, "a number of bytes")),
+    "exclude": ("exclude", _globs),
+    "extend-exclude": ("extend_exclude", _globs),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "respect-gitignore": ("respect_gitignore", _flag),
+    "force-exclude": ("force_exclude", _flag),
 }
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}
 
@@ -141,7 +250,8 @@ def _mapping(value: Any, key: str) -> Mapping[str, Any]:
     return value
 
 
-def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
+def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -> Settings:
+    """Settings from one config table; relative globs and schema files are relative to `base`."""
     values: dict[str, Any] = {"config_file": source}
     for key, value in table.items():
         if key.replace("_", "-") == "remote-send-secrets":
@@ -158,13 +268,199 @@ def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
 
             close = difflib.get_close_matches(key.replace("_", "-"), list(_KEYS), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise ConfigError(f'{source}: unknown setting "{key}"{hint}; known: {", ".join(sorted(_KEYS))}')
+            raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(sorted(_KEYS))}')
         name, parse = _KEYS[key]
         try:
-            values[name] = parse(value, key)
+            values[name] = parse(value, key, base)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
+    values.setdefault("exclude", default_exclude(base))
     return Settings(**values)
+
+
+def settings_from_document(document: Mapping[str, Any], path: Path, base: str) -> Settings:
+    """Settings from a parsed config file: `[tool.nexlayer-lint]` in pyproject.toml, the top level elsewhere."""
+    tool = document.get("tool", {})
+    if path.name == "pyproject.toml":
+        table = tool.get("nexlayer-lint", {}) if isinstance(tool, Mapping) else {}
+    elif isinstance(tool, Mapping) and "nexlayer-lint" in tool:
+        table = tool["nexlayer-lint"]
+    else:
+        table = document
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [tool.nexlayer-lint] must be a table")
+    return settings_from_table(table, str(path), base)
+
+
+def read_config(path: Path, base: str | None = None) -> Settings:
+    """Settings from one file; relative paths in it are relative to `base`, by default its folder."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return settings_from_document(document, path, os.path.abspath(path.parent) if base is None else base)
+
+
+# --- which config governs a file -----------------------------------------------------------
+
+def find_config(start: Path | str, memo: dict[str, Path | None] | None = None) -> Path | None:
+    """The config that governs files in folder `start`: walking up, the first .nexlayer-lint.toml,
+    or pyproject.toml with our table. `memo` (absolute folder -> answer) spares a batch from asking
+    the file system twice about a folder."""
+    folder = os.path.abspath(start)
+    visited: list[str] = []
+    found: Path | None = None
+    while True:
+        if memo is not None and folder in memo:
+            found = memo[folder]
+            break
+        visited.append(folder)
+        found = _config_in(folder)
+        parent = os.path.dirname(folder)
+        if found is not None or parent == folder:
+            break
+        folder = parent
+    if memo is not None:
+        for key in visited:
+            memo[key] = found
+    return found
+
+
+def _config_in(folder: str) -> Path | None:
+    for name in CONFIG_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_our_table(candidate)):
+            return Path(candidate)
+    return None
+
+
+def _has_our_table(pyproject: str) -> bool:
+    try:
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return "tool.nexlayer-lint" in text  # `[tool.nexlayer-lint]`, or a dotted key
+
+
+def discover(start: Path, explicit: str | None = None, isolated: bool = False) -> Settings:
+    """The settings for files in folder `start` (the language server's entry; the CLI's Resolver
+    caches the same steps): `explicit` if given, else the closest config above, else defaults."""
+    if isolated:
+        return Settings()
+    if explicit:
+        return read_explicit(explicit)
+    found = find_config(start)
+    return read_config(found) if found else Settings()
+
+
+def read_explicit(explicit: str) -> Settings:
+    """`--config FILE`: for every file; its relative paths are relative to the current folder (as ruff)."""
+    path = Path(explicit)
+    if not path.is_file():
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"config file {_shown(explicit)} {what}")
+    return read_config(path, base=os.getcwd())
+
+
+def for_file(settings: Settings, path: str) -> Settings:
+    """`settings` as they apply to the file at `path`: with the codes of every per-file-ignores glob
+    that matches it added to `ignore` (as full codes, so they win over `select`)."""
+    if not settings.per_file_ignores:
+        return settings
+    from nexlayer_lint.globs import matches
+
+    absolute = os.path.abspath(path)
+    codes = [code for pattern, codes in settings.per_file_ignores if matches((pattern,), absolute) for code in codes]
+    if not codes:
+        return settings
+    added = tuple(code for code in expand_codes(codes) if code not in settings.ignore)
+    return replace(settings, ignore=settings.ignore + added) if added else settings
+
+
+# --- the command line over each file's settings --------------------------------------------
+
+class Options(NamedTuple):  # not a dataclass: building one at import costs a start-up ~3 ms
+    """Command-line options, laid over each file's settings (None: not given). As ruff: a given
+    option wins, except that `--ignore` adds to the config's `ignore` unless `--select` is given
+    too (then both come from the command line alone), `--severity` adds to the config's table,
+    and `--extend-exclude` adds to its `extend-exclude`."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    severity: Mapping[str, Severity] | None = None
+    extend_exclude: tuple[PathPattern, ...] | None = None
+    replaced: Mapping[str, Any] = MappingProxyType({})  # Settings field -> value, replaces the file's
+
+    def apply(self, settings: Settings) -> Settings:
+        changes = {k: v for k, v in self.replaced.items() if v is not None}
+        if self.select is not None:
+            changes["select"] = self.select
+            changes["ignore"] = self.ignore or ()
+        elif self.ignore:
+            changes["ignore"] = settings.ignore + tuple(c for c in self.ignore if c not in settings.ignore)
+        if self.severity:
+            changes["severity"] = {**settings.severity, **self.severity}
+        if self.extend_exclude:
+            changes["extend_exclude"] = settings.extend_exclude + self.extend_exclude
+        return replace(settings, **changes) if changes else settings
+
+
+class Resolver:
+    """Settings for each file of a batch: its closest config (`find_config`), read once per config
+    and each folder looked up once, with the command-line options laid over, then its
+    per-file-ignores. Files with equal settings get the same Settings object, so the batch can
+    be grouped by it."""
+
+    def __init__(self, options: Options | None = None, explicit: str | None = None, isolated: bool = False) -> None:
+        self.options = options or Options()
+        self._fixed: Settings | None = None
+        self._cwd = os.getcwd()
+        self._defaults = Settings(exclude=default_exclude(self._cwd))  # without a config
+        if isolated or explicit:
+            fixed = self._defaults if isolated else read_explicit(explicit)  # type: ignore[arg-type]
+            self._fixed = self.options.apply(fixed)
+        self._config_of: dict[str, Path | None] = {}  # folder -> its config (find_config's memo)
+        self._by_config: dict[Path | None, Settings] = {}
+        self._by_folder: dict[str, Settings] = {}
+        self._per_file: dict[tuple[int, tuple[str, ...]], Settings] = {}
+
+    def for_folder(self, folder: str) -> Settings:
+        """The settings for files directly in `folder` (before per-file-ignores)."""
+        found = self._by_folder.get(folder)
+        if found is None:
+            if self._fixed is not None:
+                found = self._fixed
+            else:
+                absolute = folder if os.path.isabs(folder) else os.path.normpath(os.path.join(self._cwd, folder))
+                config = find_config(absolute, self._config_of)
+                found = self._by_config.get(config)
+                if found is None:
+                    found = self.options.apply(read_config(config) if config else self._defaults)
+                    self._by_config[config] = found
+            self._by_folder[folder] = found
+        return found
+
+    def for_file(self, path: str) -> Settings:
+        base = self.for_folder(os.path.dirname(path))
+        settings = for_file(base, path)
+        if settings is base:
+            return base
+        key = (id(base), settings.ignore)
+        return self._per_file.setdefault(key, settings)
+
+    @property
+    def configs(self) -> list[str]:
+        """The config files read so far, in order."""
+        if self._fixed is not None:
+            return [self._fixed.config_file] if self._fixed.config_file else []
+        return [str(config) for config in self._by_config if config is not None]
 
 
 def schema_uses_network(spec: str) -> bool:
@@ -181,58 +477,3 @@ def without_network(settings: Settings) -> tuple[Settings, tuple[str, ...]]:
     offline = replace(settings, remote=False, remote_send_secrets=False, api_url=None,
                       schema="bundled" if schema_uses_network(settings.schema) else settings.schema)
     return offline, tuple(key for key, on in asked if on)
-
-
-def read_config(path: Path) -> Settings:
-    """Settings from one file: `[tool.nexlayer-lint]` in pyproject.toml, top level elsewhere."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        table = document.get("tool", {}).get("nexlayer-lint", {})
-    else:
-        table = document.get("tool", {}).get("nexlayer-lint", document)
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{path}: [tool.nexlayer-lint] must be a table")
-    return settings_from_table(table, str(path))
-
-
-def find_config(start: Path) -> Path | None:
-    """Walk up from `start`: the first .nexlayer-lint.toml, or pyproject.toml with our table."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            if name == "pyproject.toml" and not _has_our_table(candidate):
-                continue
-            return candidate
-    return None
-
-
-def _has_our_table(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "[tool.nexlayer-lint" in text
-
-
-def discover(start: Path, explicit: str | None = None, isolated: bool = False) -> Settings:
-    if isolated:
-        return Settings()
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            what = "is a directory, not a file" if path.is_dir() else "does not exist"
-            raise ConfigError(f"config file {explicit} {what}")
-        return read_config(path)
-    found = find_config(start.resolve())
-    return read_config(found) if found else Settings()

@@ -26,7 +26,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from nexlayer_lint import __version__, suppress
-from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, without_network
+from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, for_file, without_network
 from nexlayer_lint.model import DataPath, Diagnostic, Document
 from nexlayer_lint.patterns import PatternError, Patterns
 
@@ -420,7 +420,7 @@ class NexlayerLanguageServer(LanguageServer):
                              f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
                              'has not allowed network use (initializationOptions {"allowNetwork": true})')
             self._settings[key] = settings
-        return self._settings[key], None
+        return for_file(self._settings[key], _path_of(uri)), None
 
     # linting --------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -194,14 +195,42 @@ def test_schema_path_follows_the_config(project):
     assert bad.exit_code == 2 and "cannot read schema file" in bad.output
 
 
-def test_readme_quick_start_output_is_real(monkeypatch):
-    # The README shows part of what `nexlayer-lint examples/` prints; keep it true.
+def test_readme_quick_start_runs_as_written(monkeypatch):
+    # In a clone: a bare run passes (pyproject.toml excludes examples/broken), and naming the
+    # folder shows the report the README quotes.
     monkeypatch.chdir(ROOT)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("A clone also has two examples to try:\n\n```bash\n", 1)[1].split("```", 1)[0]
+    runs = [line.split("#")[0].split() for line in commands.splitlines() if line.startswith("nexlayer-lint")]
+    assert runs == [["nexlayer-lint"], ["nexlayer-lint", "examples/broken"]]
+    bare = CliRunner().invoke(main, ["--color", "never"])
+    assert bare.exit_code == 0, bare.output
+    assert run("--show-files").stdout == "examples/good/nexlayer.yaml\n"
     shown = readme.split("report like this:\n\n```\n", 1)[1].split("```", 1)[0]
-    result = CliRunner().invoke(main, ["examples/", "--show-source", "--color", "never"])
+    result = CliRunner().invoke(main, ["examples/broken", "--show-source", "--color", "never"])
     assert result.exit_code == 1
-    assert shown in result.output
+    assert shown in result.stdout
+
+
+def test_readme_json_example_is_real_output(project):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("JSON output is one document. For this `nexlayer.yaml`:", 1)[1]
+    source = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    command = section.split("`nexlayer-lint ", 1)[1].split("`", 1)[0].split()
+    shown = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    write(project / "nexlayer.yaml", source)
+    result = run(*command)
+    assert result.exit_code == 1
+    real = json.loads(result.stdout)
+    # The schema's location depends on the machine, and its version and digest change with the
+    # bundled schema: those must have the README's form; everything else is what the README says.
+    assert set(shown["schema"]) == set(real["schema"]) and shown["schema"]["source"] == real["schema"]["source"]
+    assert shown["schema"]["location"].endswith("/nexlayer_lint/nexlayer.schema.json")
+    assert real["schema"]["location"].endswith("nexlayer.schema.json")
+    for schema in (shown["schema"], real["schema"]):
+        assert re.fullmatch(r"[0-9a-f]{64}", schema["sha256"]) and re.fullmatch(r"\d{4}\.\d+\.\d+", schema["version"])
+    shown["schema"] = real["schema"]
+    assert shown == real
 
 
 def test_verbose_says_which_config_and_schema(project):
@@ -230,3 +259,126 @@ def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
         assert done.returncode == code, (args, done.stderr)
         if "json" in args:
             assert json.loads(done.stdout)["files"][0]["diagnostics"]  # the whole report arrived
+
+
+# --- the options a ruff user reaches for ---------------------------------------------------
+
+def test_output_format_is_the_name_of_format(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    by_new = run("nexlayer.yaml", "--output-format", "json")
+    by_old = run("nexlayer.yaml", "--format", "json")
+    assert by_new.exit_code == by_old.exit_code == 1
+    assert json.loads(by_new.stdout) == json.loads(by_old.stdout)
+    run("nexlayer.yaml", "--output-format", "sarif", "-o", "out.sarif", "--format", "text")
+    assert json.loads((project / "out.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_exit_zero_keeps_findings_but_not_errors(project):
+    write(project / "nexlayer.yaml", MISSING_PORTS)
+    result = run("nexlayer.yaml", "--exit-zero", "--no-show-source")
+    assert result.exit_code == 0
+    assert "nexlayer.yaml:4:7: error NX101" in result.stdout
+    assert run("nexlayer.yaml", "nope.yaml", "--exit-zero").exit_code == 2
+
+
+def test_rule_names_work_wherever_codes_do(project):
+    write(project / "nexlayer.yaml", UNKNOWN_KEY.replace("nginx:1.27", "nginx"))  # NX102 + NX215
+    def codes(*args):
+        out = json.loads(run("nexlayer.yaml", "--format", "json", *args).stdout)
+        return [(d["code"], d["severity"]) for d in out["files"][0]["diagnostics"]]
+    assert codes("--ignore", "unpinned-image") == [("NX102", "warning")]
+    assert codes("--select", "unknown-key,unpinned-image", "--ignore", "NX102") == [("NX215", "warning")]
+    assert codes("--severity", "unpinned-image=error") == [("NX215", "error"), ("NX102", "warning")]
+    write(project / ".nexlayer-lint.toml", 'ignore = ["unknown-key"]\nseverity = { unpinned-image = "info" }\n')
+    assert codes() == [("NX215", "info")]
+
+
+@pytest.mark.parametrize("args", [["--ignore", "NX001"], ["--ignore", "yaml-syntax"], ["--ignore", "NX215,NX001"]])
+def test_ignoring_nx001_is_refused_like_downgrading_it(project, args):
+    write(project / "nexlayer.yaml", CLEAN)
+    result = run("nexlayer.yaml", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("nexlayer-lint: error: --ignore: NX001 (yaml-syntax) cannot be turned off: "
+                             "a file that does not parse has nothing else to check\n")
+    assert run("nexlayer.yaml", "--ignore", "NX0").exit_code == 0  # a prefix turns off the others
+    write(project / ".nexlayer-lint.toml", 'ignore = ["NX001"]\n')
+    from_config = run("nexlayer.yaml")
+    assert from_config.exit_code == 2 and "ignore: NX001 (yaml-syntax) cannot be turned off" in from_config.stderr
+
+
+def test_statistics_counts_per_code(project):
+    write(project / "a" / "nexlayer.yaml", UNKNOWN_KEY.replace("nginx:1.27", "nginx"))  # NX102 + NX215
+    write(project / "b" / "nexlayer.yaml", MISSING_PORTS.replace("nginx:1.27", "nginx"))  # NX101 + NX215
+    result = run("--statistics")
+    assert result.exit_code == 1
+    assert result.stdout == ("2  NX215  unpinned-image\n"
+                             "1  NX101  missing-key\n"
+                             "1  NX102  unknown-key\n")
+    as_json = run("--statistics", "--output-format", "json")
+    assert json.loads(as_json.stdout) == [
+        {"code": "NX215", "name": "unpinned-image", "count": 2, "fixable": 0},
+        {"code": "NX101", "name": "missing-key", "count": 1, "fixable": 0},
+        {"code": "NX102", "name": "unknown-key", "count": 1, "fixable": 0},
+    ]
+    assert run("--statistics", "--exit-zero").exit_code == 0
+    assert run("--statistics", "--format", "sarif").exit_code == 2
+    run("--statistics", "-o", "stats.txt")
+    assert (project / "stats.txt").read_text().startswith("2  NX215  unpinned-image\n")
+
+
+def test_statistics_counts_what_has_a_fix():
+    from nexlayer_lint.cli import statistics_text
+    from nexlayer_lint.model import Diagnostic, Edit, FileResult, Fix, Span
+
+    fix = Fix("pin it", (Edit(Span(5, 14, 5, 19), "nginx:1.27"),))
+    found = [Diagnostic("x.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "m",
+                        fix=fix if line < 3 else None) for line in (1, 2, 3)]
+    found.append(Diagnostic("x.yaml", 9, 1, 9, 2, "NX101", "missing-key", "error", "m"))
+    assert statistics_text([FileResult("x.yaml", tuple(found), "", None)]) == (
+        "3  NX215  unpinned-image  2 fixable\n"
+        "1  NX101  missing-key\n")
+
+
+def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
+    import tomllib
+
+    write(project / "nexlayer.yaml", CLEAN)
+    write(project / "sub" / "nexlayer.yaml", CLEAN)
+    write(project / "sub" / ".nexlayer-lint.toml",
+          'ignore = ["NX215"]\nextend-exclude = ["old"]\n[per-file-ignores]\n"legacy/*" = ["NX2"]\n')
+    result = run("--show-settings", "sub/nexlayer.yaml", "--severity", "NX102=error", "--timeout", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"# nexlayer-lint {__version__}: settings for sub/nexlayer.yaml"
+    assert lines[1] == f"# config: {project / 'sub' / '.nexlayer-lint.toml'}"
+    shown = tomllib.loads(result.stdout)
+    assert shown["ignore"] == ["NX215"] and shown["severity"] == {"NX102": "error"} and shown["timeout"] == 3.0
+    assert shown["extend-exclude"] == ["old"] and shown["per-file-ignores"] == {"legacy/*": ["NX2"]}
+    assert shown["exclude"][:3] == [".git", ".hg", ".svn"] and shown["respect-gitignore"] is True
+    top = tomllib.loads(run("--show-settings", "nexlayer.yaml").stdout)
+    assert top["ignore"] == [] and top["extend-exclude"] == []
+    # what it prints is a config that gives the same settings back
+    from nexlayer_lint.config import settings_from_table
+
+    again = settings_from_table(shown, "shown", str(project / "sub"))
+    assert again.ignore == ("NX215",) and again.per_file_ignores[0][1] == ("NX2",)
+
+
+def test_rule_lists_by_prefix_and_as_json():
+    listing = run("rule", "NX21").stdout.splitlines()
+    assert listing[0].startswith("NX210  duplicate-path") and all(line.startswith("NX21") for line in listing)
+    rules = json.loads(run("rule", "--output-format", "json").stdout)
+    assert {"code": "NX215", "name": "unpinned-image", "severity": "warning",
+            "summary": "an image has no tag, or `:latest`, and no digest"}.items() <= next(
+                r for r in rules if r["code"] == "NX215").items()
+    assert run("rule", "unpinned-image").stdout.startswith("# NX215 unpinned-image")
+
+
+def test_every_check_option_is_in_the_readme_table():
+    from nexlayer_lint.cli import check
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| option | meaning |", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`(--[a-z-]+)", table)) | set(re.findall(r"/(--[a-z-]+)`", table))
+    options = {name for param in check.params for name in param.opts + param.secondary_opts if name.startswith("--")}
+    assert options - {"--help"} <= documented, sorted(options - documented)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,19 +24,31 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 def test_hook_definition_matches_what_users_expect():
-    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
-    assert "- id: nexlayer-lint\n" in text
-    assert "language: python" in text
-    assert r"files: (^|/)nexlayer\.ya?ml$" in text
-    assert "types: [yaml]" in text
+    from ruamel.yaml import YAML
+
+    hooks = {hook["id"]: hook for hook in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"nexlayer-lint", "nexlayer-lint-remote"}
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert hook["files"] == r"(^|/)nexlayer\.ya?ml$" and hook["types"] == ["yaml"]
+        assert hook["require_serial"] is True  # one process: one report, one summary per commit
+        assert hook["entry"].startswith("nexlayer-lint check --force-exclude")  # the config's excludes hold
+
+
+def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    # try-repo installs the hook from this checkout (uncommitted changes included) into its own venv
+    return subprocess.run(
+        [str(pre_commit), "try-repo", str(ROOT), "nexlayer-lint", "--all-files", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
 
 
 @pytest.mark.slow
 def test_pre_commit_runs_the_hook(tmp_path: Path):
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    pre_commit = Path(sys.executable).with_name("pre-commit")
-    if not pre_commit.exists():
+    if not Path(sys.executable).with_name("pre-commit").exists():
         pytest.skip("pre-commit is not installed (pip install '.[test]')")
     repo = tmp_path / "user-repo"
     repo.mkdir()
@@ -44,22 +57,80 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
     (repo / "deploy").mkdir()
     (repo / "deploy" / "nexlayer.yml").write_text(CLEAN)
     (repo / "other.yaml").write_text(BROKEN)  # not a Nexlayer file: the hook must not see it
+    for i in range(8):  # enough files for pre-commit to split them between processes, were the hook not serial
+        (repo / "apps" / f"app{i}").mkdir(parents=True)
+        (repo / "apps" / f"app{i}" / "nexlayer.yaml").write_text(BROKEN)
+    # excluded by the repository's config: pre-commit names it, --force-exclude keeps it out
+    (repo / "legacy").mkdir()
+    (repo / "legacy" / "nexlayer.yaml").write_text(BROKEN)
+    (repo / ".nexlayer-lint.toml").write_text('extend-exclude = ["legacy"]\n')
     _git(repo, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    # try-repo installs the hook from this checkout (uncommitted changes included) into its own venv
-    run = subprocess.run(
-        [str(pre_commit), "try-repo", str(ROOT), "nexlayer-lint", "--all-files", "--color", "never"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
-    )
+    # TRAVIS makes pre-commit use two processes per hook whatever the CPU count (pre_commit/lang_base.py),
+    # so the single summary below shows require_serial at work on a one-CPU machine too
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "TRAVIS": "1"}
+    run = _try_repo(repo, env)
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
     assert "nexlayer.yaml:3:3: error NX201" in output, output
+    assert "apps/app7/nexlayer.yaml:3:3: error NX201" in output, output
     assert "other.yaml" not in output
     assert "deploy/nexlayer.yml:" not in output
+    assert "legacy/" not in output
+    summaries = [line for line in output.splitlines() if re.match(r"(\d+ errors?|no problems) in ", line)]
+    assert summaries == ["9 errors in 9 of 10 files"], output
 
-    (repo / "nexlayer.yaml").write_text(CLEAN)
-    run = subprocess.run(
-        [str(pre_commit), "try-repo", str(ROOT), "nexlayer-lint", "--all-files", "--color", "never"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
-    )
+    for path in [repo / "nexlayer.yaml", *(repo / "apps").glob("*/nexlayer.yaml")]:
+        path.write_text(CLEAN)
+    run = _try_repo(repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _snapshot_of_this_checkout(where: Path) -> str:
+    """A git repository holding this checkout as it is now (uncommitted changes too); its commit."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / name)
+    _git(where, "init", "-q")
+    _git(where, "add", ".")
+    _git(where, "commit", "-q", "-m", "snapshot")
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.mark.slow
+def test_the_readme_pre_commit_config_runs_as_written(tmp_path: Path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    if not pre_commit.exists():
+        pytest.skip("pre-commit is not installed (pip install '.[test]')")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = readme.split("## pre-commit\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    # the two things a user fills in: where the hook comes from, and the commit or tag
+    assert "  - repo: https://github.com/nexlayer-lint/nexlayer-lint\n" in config
+    assert re.search(r"\n    rev: COMMIT-OR-TAG +# fill in: a commit SHA or a release tag of nexlayer-lint\n", config)
+    upstream = tmp_path / "nexlayer-lint"
+    upstream.mkdir()
+    commit = _snapshot_of_this_checkout(upstream)
+    config = config.replace("https://github.com/nexlayer-lint/nexlayer-lint", str(upstream))
+    config = re.sub(r"rev: COMMIT-OR-TAG.*", f"rev: {commit}", config)
+
+    repo = tmp_path / "user-repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    (repo / "nexlayer.yaml").write_text(BROKEN)
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "nexlayer.yml").write_text(CLEAN)
+    _git(repo, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    run = subprocess.run([str(pre_commit), "run", "--all-files", "--color", "never"], cwd=repo,
+                         capture_output=True, text=True, env=env, timeout=600)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^nexlayer-lint\.+Failed$", output, re.M), output
+    assert "nexlayer.yaml:3:3: error NX201" in output and "1 error in 1 of 2 files" in output

@@ -1,0 +1,157 @@
+"""Which files a run lints: the paths named, and the nexlayer.yaml / nexlayer.yml files found in
+folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ruff chooses files).
+
+- A file named on the command line is linted whatever its name, unless `force-exclude` is on
+  and `exclude` / `extend-exclude` match it or a folder above it (how pre-commit, which names
+  every file, keeps excluded files out).
+- A folder named is searched even when a pattern excludes it (patterns that match it are set
+  aside while it is searched), unless `force-exclude` is on. No path: the current folder.
+- In a search, each entry is judged by the settings of the folder it is in (its closest config):
+  that config's `exclude` + `extend-exclude`, then the `.gitignore` files from the top of the git
+  work tree down to the entry (a deeper file wins, `!pattern` takes a path back), with
+  `.git/info/exclude`, when `respect-gitignore` is on. Outside a git work tree no .gitignore
+  applies, as with git. Virtualenvs (a folder with `pyvenv.cfg`) are never searched.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from nexlayer_lint.config import Resolver, Settings
+from nexlayer_lint.globs import PathPattern, matches, verdict
+
+FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
+STDIN = "-"
+_Groups = tuple[tuple[PathPattern, ...], ...]  # one group of patterns per ignore file, outermost first
+
+
+class Selection(NamedTuple):
+    files: list[str]  # to lint, in order: each path named, each folder's finds in path order
+    missing: list[str]  # named paths that do not exist (also in `files`, where reading says so)
+
+
+def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str | None = None) -> Selection:
+    files: list[str] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    for path in paths or (".",):
+        kind = _kind(path) if path != STDIN else "stdin"
+        if kind == "stdin":
+            found: Sequence[str] = [] if stdin_filename and _forced_out(stdin_filename, resolver) else [STDIN]
+        elif kind == "folder":
+            found = [] if _forced_out(path, resolver, is_dir=True) else sorted(_search(path, resolver))
+        elif kind == "missing":
+            found = [path]  # reading it says so, beside the other files' results
+            missing.append(path)
+        else:
+            found = [] if _forced_out(path, resolver) else [path]
+        for item in found:
+            if item not in seen:
+                seen.add(item)
+                files.append(item)
+    return Selection(files, missing)
+
+
+def _kind(path: str) -> str:
+    """folder, missing, or file (anything else: reading it will say what is wrong), in one stat."""
+    try:
+        return "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "file"
+    except (OSError, ValueError):
+        return "file" if os.path.lexists(path) else "missing"  # a broken symlink is not missing
+
+
+def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
+    """Whether `exclude` / `extend-exclude` match the path or a folder above it."""
+    return matches(settings.excluded, os.path.abspath(path), is_dir)
+
+
+def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
+    settings = resolver.for_folder(os.path.dirname(path))
+    return settings.force_exclude and is_excluded(path, settings, is_dir)
+
+
+def _search(root: str, resolver: Resolver) -> Iterator[str]:
+    """The Nexlayer files under `root`, as paths relative to the current folder (absolute if `root` is)."""
+    top = os.path.abspath(root)
+    ignores = _GitIgnores(top)
+    for folder, dirs, names in os.walk(top):
+        settings = resolver.for_folder(folder)
+        excluded = settings.excluded
+        gitignore = ignores.enter(folder, dirs, names) if settings.respect_gitignore else ()
+        kept = []
+        for name in sorted(dirs):
+            entry = os.path.join(folder, name)
+            is_virtualenv = os.path.isfile(os.path.join(entry, "pyvenv.cfg"))
+            if not is_virtualenv and not _left_out(entry, True, excluded, gitignore, top):
+                kept.append(name)
+        dirs[:] = kept
+        for name in names:
+            if name in FILE_NAMES:
+                entry = os.path.join(folder, name)
+                if not _left_out(entry, False, excluded, gitignore, top):
+                    yield entry if os.path.isabs(root) else os.path.relpath(entry)
+
+
+def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:
+    return matches(excluded, entry, is_dir, unless=top) or bool(gitignore) and _ignored(gitignore, entry, is_dir, top)
+
+
+def _ignored(gitignore: _Groups, entry: str, is_dir: bool, top: str) -> bool:
+    """The deepest .gitignore that speaks of the entry decides."""
+    for patterns in reversed(gitignore):
+        said = verdict(patterns, entry, is_dir, unless=top)
+        if said is not None:
+            return said
+    return False
+
+
+class _GitIgnores:
+    """The .gitignore patterns in force in each folder of a search (top-down), each file read once.
+    None for a folder in no git work tree: there, as for git, .gitignore files mean nothing."""
+
+    def __init__(self, top: str) -> None:
+        self._top = top
+        self._in: dict[str, _Groups | None] = {}
+
+    def enter(self, folder: str, dirs: list[str], names: list[str]) -> _Groups:
+        inherited: _Groups | None
+        if ".git" in dirs or ".git" in names:  # the top of a work tree, or of a repository nested in one
+            inherited = _read(os.path.join(folder, ".git", "info", "exclude"), folder)
+        elif folder == self._top:
+            inherited = _above(folder)
+        else:
+            inherited = self._in.get(os.path.dirname(folder))
+        if inherited is not None and ".gitignore" in names:
+            inherited += _read(os.path.join(folder, ".gitignore"), folder)
+        self._in[folder] = inherited
+        return inherited or ()
+
+
+def _above(folder: str) -> _Groups | None:
+    """The ignore files that apply to `folder` from the folders above it, up to the top of its work
+    tree (the folder holding `.git`); None if it is in no work tree."""
+    chain: list[str] = []
+    while not chain or not os.path.lexists(os.path.join(chain[-1], ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        chain.append(parent)
+        folder = parent
+    found = _read(os.path.join(chain[-1], ".git", "info", "exclude"), chain[-1])
+    for above in reversed(chain):
+        found += _read(os.path.join(above, ".gitignore"), above)
+    return found
+
+
+def _read(path: str, base: str) -> _Groups:
+    """One ignore file's patterns, as one group (empty if there is none or it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read(1 << 20).splitlines()
+    except OSError:
+        return ()
+    patterns = tuple(PathPattern(base, line) for line in lines if line.strip() and not line.startswith("#"))
+    return (patterns,) if patterns else ()

@@ -1,0 +1,208 @@
+"""Each file is linted with the closest config above it, by the command line and the language
+server alike; --config overrides; options win; per-file-ignores; each config read once a batch."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nexlayer_lint import config
+from nexlayer_lint.cli import main
+from nexlayer_lint.config import Options, Resolver, discover, for_file
+from nexlayer_lint.engine import Linter
+from tests.conftest import CLEAN
+
+# NX213 (plaintext-secret) at 9:22 and NX215 (unpinned-image) at 5:14, both warnings
+BOTH = CLEAN.replace("nginx:1.27", "nginx") + "      vars:\n        DB_PASSWORD: hunter2hunter2\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cli_findings(*args: str) -> dict[str, list[tuple[str, str, int, int]]]:
+    result = CliRunner().invoke(main, ["--format", "json", *args], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return {f["path"]: [(d["code"], d["severity"], d["line"], d["col"]) for d in f["diagnostics"]]
+            for f in json.loads(result.stdout)["files"]}
+
+
+@pytest.fixture()
+def nested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The issue's tree: the root config ignores NX213 (and NX215 in legacy/), sub/'s ignores NX215."""
+    write(tmp_path / ".nexlayer-lint.toml", 'ignore = ["NX213"]\n[per-file-ignores]\n"legacy/" = ["NX215"]\n')
+    write(tmp_path / "nexlayer.yaml", BOTH)
+    write(tmp_path / "legacy" / "nexlayer.yaml", BOTH)
+    write(tmp_path / "sub" / ".nexlayer-lint.toml", 'ignore = ["unpinned-image"]\n')
+    write(tmp_path / "sub" / "nexlayer.yaml", BOTH)
+    write(tmp_path / "sub" / "deeper" / "nexlayer.yaml", BOTH)
+    write(tmp_path / "other" / "pyproject.toml", '[tool.nexlayer-lint]\nseverity = { NX2 = "error" }\n')
+    write(tmp_path / "other" / "nexlayer.yaml", BOTH)
+    write(tmp_path / "plain" / "pyproject.toml", '[project]\nname = "not-ours"\n')  # no table: skipped
+    write(tmp_path / "plain" / "nexlayer.yaml", BOTH)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+EXPECTED = {
+    "legacy/nexlayer.yaml": [],
+    "nexlayer.yaml": [("NX215", "warning", 5, 14)],
+    "other/nexlayer.yaml": [("NX215", "error", 5, 14), ("NX213", "error", 9, 22)],
+    "plain/nexlayer.yaml": [("NX215", "warning", 5, 14)],
+    "sub/deeper/nexlayer.yaml": [("NX213", "warning", 9, 22)],
+    "sub/nexlayer.yaml": [("NX213", "warning", 9, 22)],
+}
+
+
+def test_each_file_gets_its_closest_config_whatever_the_current_folder(nested):
+    assert cli_findings() == EXPECTED
+    assert cli_findings("sub/nexlayer.yaml") == {"sub/nexlayer.yaml": EXPECTED["sub/nexlayer.yaml"]}
+    os.chdir(nested / "sub" / "deeper")
+    assert cli_findings("nexlayer.yaml", "../../other/nexlayer.yaml") == {
+        "nexlayer.yaml": EXPECTED["sub/deeper/nexlayer.yaml"],
+        "../../other/nexlayer.yaml": EXPECTED["other/nexlayer.yaml"]}
+
+
+def test_the_language_server_agrees_with_the_command_line_on_every_file(nested):
+    pytest.importorskip("pygls")
+    from pygls.uris import from_fs_path
+
+    from nexlayer_lint.server import NexlayerLanguageServer
+
+    server = NexlayerLanguageServer()
+    from_cli = cli_findings()
+    assert set(from_cli) == set(EXPECTED)
+    for relative, findings in from_cli.items():
+        path = nested / relative
+        settings, error = server.settings_for(from_fs_path(str(path)))
+        assert error is None
+        linted = Linter(settings).lint(path.read_bytes(), str(path))
+        assert [(d.code, d.severity, d.line, d.col) for d in linted.diagnostics] == findings, relative
+
+
+def test_explicit_config_is_for_every_file_and_isolated_for_none(nested):
+    write(nested / "ci.toml", 'severity = { NX213 = "info" }\n')
+    everything = cli_findings("--config", "ci.toml")
+    assert everything["sub/nexlayer.yaml"] == [("NX215", "warning", 5, 14), ("NX213", "info", 9, 22)]
+    assert everything["nexlayer.yaml"] == everything["sub/nexlayer.yaml"]
+    isolated = cli_findings("--isolated")
+    assert all(found == [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)] for found in isolated.values())
+
+
+def test_command_line_options_win_over_every_files_config(nested):
+    found = cli_findings("--severity", "NX215=info", "--ignore", "NX213")
+    # --ignore adds to each config's ignore list (sub/ still ignores NX215), --severity to its table
+    assert found["sub/nexlayer.yaml"] == []
+    assert found["nexlayer.yaml"] == [("NX215", "info", 5, 14)]
+    assert found["other/nexlayer.yaml"] == [("NX215", "info", 5, 14)]
+    # --select starts the selection afresh, with only the command line's --ignore, as ruff
+    found = cli_findings("--select", "NX2", "--ignore", "NX215")
+    assert found["sub/nexlayer.yaml"] == found["nexlayer.yaml"] == [("NX213", "warning", 9, 22)]
+
+
+def test_fail_on_is_each_files_own(nested):
+    write(nested / "sub" / ".nexlayer-lint.toml", 'ignore = ["NX215"]\nfail-on = "warning"\n')
+    assert CliRunner().invoke(main, ["nexlayer.yaml"]).exit_code == 0
+    assert CliRunner().invoke(main, ["sub/nexlayer.yaml"]).exit_code == 1
+    assert CliRunner().invoke(main, ["sub/nexlayer.yaml", "--exit-zero"]).exit_code == 0
+
+
+def test_a_schema_file_in_a_config_is_relative_to_that_config(nested):
+    strict = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "required": ["kind"]}'
+    write(nested / "sub" / "strict.schema.json", strict)
+    write(nested / "sub" / ".nexlayer-lint.toml", 'schema = "strict.schema.json"\nignore = ["NX2"]\n')
+    found = cli_findings("sub/nexlayer.yaml", "nexlayer.yaml")
+    assert found["sub/nexlayer.yaml"] == [("NX101", "error", 1, 1)]
+    assert found["nexlayer.yaml"] == EXPECTED["nexlayer.yaml"]
+    assert discover(nested / "sub").schema == str(nested / "sub" / "strict.schema.json")
+
+
+def test_a_broken_config_below_stops_the_run_with_its_name(nested):
+    write(nested / "sub" / ".nexlayer-lint.toml", 'ignroe = ["NX215"]\n')
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert 'sub/.nexlayer-lint.toml: unknown setting "ignroe" (did you mean "ignore"?)' in result.stderr
+    assert CliRunner().invoke(main, ["nexlayer.yaml"]).exit_code == 0  # not this file's config
+
+
+# --- per-file-ignores ----------------------------------------------------------------------
+
+def test_per_file_ignores_by_glob_code_prefix_or_name(nested):
+    write(nested / ".nexlayer-lint.toml", """
+[per-file-ignores]
+"other/*" = ["NX2"]
+"/nexlayer.yaml" = ["plaintext-secret"]  # anchored: this folder's file only
+"sub/**" = "NX215, NX213"
+""")
+    write(nested / "sub" / ".nexlayer-lint.toml", "")  # empty: sub/ governed by its own defaults
+    found = cli_findings("nexlayer.yaml", "other/nexlayer.yaml", "sub/nexlayer.yaml")
+    assert found["other/nexlayer.yaml"] == [("NX215", "error", 5, 14), ("NX213", "error", 9, 22)]  # its own config
+    assert found["nexlayer.yaml"] == [("NX215", "warning", 5, 14)]
+    assert found["sub/nexlayer.yaml"] == [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)]
+    os.remove(nested / "other" / "pyproject.toml")
+    os.remove(nested / "sub" / ".nexlayer-lint.toml")
+    found = cli_findings("other/nexlayer.yaml", "sub/deeper/nexlayer.yaml", "plain/nexlayer.yaml")
+    assert found == {"other/nexlayer.yaml": [], "sub/deeper/nexlayer.yaml": [],
+                     "plain/nexlayer.yaml": [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)]}
+
+
+def test_per_file_ignores_win_over_select(nested):
+    write(nested / ".nexlayer-lint.toml", 'select = ["NX215"]\n[per-file-ignores]\n"nexlayer.yaml" = ["NX2"]\n')
+    settings = Resolver().for_file("nexlayer.yaml")
+    assert "NX215" in settings.ignore and "NX001" not in settings.ignore
+    assert cli_findings("nexlayer.yaml") == {"nexlayer.yaml": []}
+    assert for_file(settings, "elsewhere/x.yaml") is settings
+
+
+def test_per_file_ignores_cannot_turn_off_nx001(nested):
+    write(nested / ".nexlayer-lint.toml", '[per-file-ignores]\n"*.yaml" = ["NX001"]\n')
+    result = CliRunner().invoke(main, ["nexlayer.yaml"])
+    assert result.exit_code == 2
+    assert "NX001 (yaml-syntax) cannot be turned off" in result.stderr
+
+
+# --- a batch reads each config once --------------------------------------------------------
+
+def test_a_batch_reads_each_config_once_and_asks_each_folder_once(tmp_path, monkeypatch):
+    write(tmp_path / ".nexlayer-lint.toml", 'ignore = ["NX215"]\n')
+    write(tmp_path / "team" / ".nexlayer-lint.toml", 'severity = { NX213 = "error" }\n')
+    paths = []
+    for i in range(300):
+        paths.append(str(write(tmp_path / ("team" if i % 2 else "apps") / f"app{i}" / "nexlayer.yaml", BOTH)))
+    reads, looks = [], []
+    real_read, real_look = config.read_config, config._config_in
+    monkeypatch.setattr(config, "read_config", lambda path, base=None: reads.append(path) or real_read(path, base))
+    monkeypatch.setattr(config, "_config_in", lambda folder: looks.append(folder) or real_look(folder))
+    resolver = Resolver(Options(ignore=("NX213",)))
+    settings = [resolver.for_file(path) for path in paths]
+    configs = [str(tmp_path / ".nexlayer-lint.toml"), str(tmp_path / "team" / ".nexlayer-lint.toml")]
+    assert sorted(map(str, reads)) == configs
+    assert len(looks) == len(set(looks)) == 300 + 3  # each app folder, then team/, apps/ and the top, once
+    assert len({id(s) for s in settings}) == 2  # the batch falls into two groups, one Linter each
+    assert settings[1].severity == {"NX213": "error"} and settings[0].ignore == ("NX215", "NX213")
+    assert resolver.configs == configs
+
+
+def test_a_big_batch_with_two_configs_lints_in_order_across_workers(tmp_path, monkeypatch):
+    write(tmp_path / "team" / ".nexlayer-lint.toml", 'ignore = ["NX213"]\n')
+    for i in range(240):
+        write(tmp_path / ("team" if i % 3 == 0 else "apps") / f"a{i:03}" / "nexlayer.yaml", BOTH)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEXLAYER_LINT_WORKERS", "2")
+    found = cli_findings()
+    assert list(found) == sorted(found)
+    for path, diagnostics in found.items():
+        codes = [code for code, *_ in diagnostics]
+        assert codes == (["NX215"] if path.startswith("team") else ["NX215", "NX213"]), path
+
+
+def test_discover_and_the_resolver_are_the_same_rule(nested):
+    for folder in ("", "sub", "sub/deeper", "other", "plain"):
+        from_server = discover(nested / folder)
+        assert Resolver().for_folder(folder) == from_server

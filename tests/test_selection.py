@@ -1,0 +1,236 @@
+"""Which files a run lints: exclude, extend-exclude, .gitignore (nested), force-exclude, folders named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nexlayer_lint.cli import main
+from tests.conftest import CLEAN
+
+UNPINNED = CLEAN.replace("nginx:1.27", "nginx")  # NX215 warning at 5:14
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def shown_files(*args: str) -> list[str]:
+    result = run("--show-files", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def write(path: Path, text: str = CLEAN) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project: a clean file at the top, deploy/ and examples/broken/ below it."""
+    root = tmp_path / "project"
+    write(root / "nexlayer.yaml")
+    write(root / "deploy" / "nexlayer.yml")
+    write(root / "examples" / "broken" / "nexlayer.yaml", UNPINNED)
+    write(root / "examples" / "good" / "nexlayer.yaml")
+    monkeypatch.chdir(root)
+    return root
+
+
+ALL = ["deploy/nexlayer.yml", "examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml", "nexlayer.yaml"]
+
+
+def test_no_config_finds_every_nexlayer_file_in_path_order(tree):
+    assert shown_files() == ALL
+
+
+def test_extend_exclude_in_config_skips_a_folder_and_a_bare_run_passes(tree):
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\n')
+    assert shown_files() == ["deploy/nexlayer.yml", "examples/good/nexlayer.yaml", "nexlayer.yaml"]
+    assert run("--fail-on", "warning").exit_code == 0
+    # the folder named on the command line is searched all the same, as ruff does
+    assert shown_files("examples/broken") == ["examples/broken/nexlayer.yaml"]
+    assert shown_files("examples") == ["examples/good/nexlayer.yaml"]
+    named = run("examples/broken", "--fail-on", "warning", "--no-show-source")
+    assert named.exit_code == 1 and "examples/broken/nexlayer.yaml:5:14: warning NX215" in named.stdout
+
+
+def test_globs_in_a_config_are_relative_to_its_folder(tree):
+    # run from a subfolder: the config two levels up still means its own examples/broken
+    write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["examples/broken"]\n')
+    (tree / "examples").joinpath("broken", "deeper").mkdir()
+    write(tree / "examples" / "broken" / "deeper" / "nexlayer.yaml")
+    import os
+
+    os.chdir(tree / "examples")
+    assert shown_files() == ["good/nexlayer.yaml"]
+    assert shown_files(".", "--extend-exclude", "good") == []
+
+
+def test_a_name_without_a_slash_matches_at_any_depth(tree):
+    write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["broken", "*.yml"]\n')
+    assert shown_files() == ["examples/good/nexlayer.yaml", "nexlayer.yaml"]
+
+
+def test_exclude_replaces_the_defaults_and_extend_exclude_adds(tree):
+    write(tree / "node_modules" / "pkg" / "nexlayer.yaml")
+    assert "node_modules/pkg/nexlayer.yaml" not in shown_files()
+    write(tree / ".nexlayer-lint.toml", 'exclude = ["deploy"]\n')
+    assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml", "nexlayer.yaml",
+                             "node_modules/pkg/nexlayer.yaml"]
+
+
+def test_command_line_exclude_and_extend_exclude(tree):
+    write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["deploy"]\n')
+    # --extend-exclude adds to the config's list; comma-separated like ruff's
+    assert shown_files("--extend-exclude", "examples/good,examples/broken") == ["nexlayer.yaml"]
+    # --exclude replaces the config's `exclude` (the defaults here), not its extend-exclude
+    assert shown_files("--exclude", "examples") == ["nexlayer.yaml"]
+
+
+def test_defaults_do_not_exclude_the_folders_a_project_lives_in(tmp_path, monkeypatch):
+    root = tmp_path / "venv" / "node_modules" / "project"
+    write(root / "nexlayer.yaml")
+    write(root / "build" / "venv" / "nexlayer.yaml")
+    monkeypatch.chdir(root)
+    assert shown_files() == ["nexlayer.yaml"]  # the venv inside the project is skipped, not the project
+    assert shown_files("--exclude", "nothing") == ["build/venv/nexlayer.yaml", "nexlayer.yaml"]
+
+
+def test_force_exclude_skips_excluded_files_named_explicitly(tree):
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\n')
+    broken = "examples/broken/nexlayer.yaml"
+    assert shown_files(broken) == [broken]  # named: linted, as ruff does
+    assert shown_files(broken, "--force-exclude") == []
+    assert shown_files("examples/broken", "--force-exclude") == []
+    assert shown_files(broken, "examples/good/nexlayer.yaml", "--force-exclude") == ["examples/good/nexlayer.yaml"]
+    result = run(broken, "--force-exclude")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "no nexlayer.yaml or nexlayer.yml found" in result.stderr
+    # in the config, as pre-commit users set it once
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\nforce-exclude = true\n')
+    assert shown_files(broken) == []
+    assert shown_files(broken, "--no-force-exclude") == [broken]
+    # a folder above the file matches, and default excludes count too
+    write(tree / "node_modules" / "x" / "nexlayer.yaml")
+    assert shown_files("node_modules/x/nexlayer.yaml") == []
+
+
+def test_force_exclude_applies_to_stdin_by_its_filename(tree):
+    write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["examples/broken"]\nforce-exclude = true\n')
+    result = CliRunner().invoke(main, ["-", "--stdin-filename", "examples/broken/nexlayer.yaml"], input=UNPINNED)
+    assert result.exit_code == 0 and result.stdout == ""
+    result = CliRunner().invoke(main, ["-", "--stdin-filename", "nexlayer.yaml", "--fail-on", "warning",
+                                       "--no-show-source"], input=UNPINNED)
+    assert result.exit_code == 1 and "nexlayer.yaml:5:14: warning NX215" in result.stdout
+
+
+# --- .gitignore ----------------------------------------------------------------------------
+
+@pytest.fixture()
+def repo(tree: Path) -> Path:
+    (tree / ".git" / "info").mkdir(parents=True)  # enough for a work tree's top; no git needed
+    return tree
+
+
+def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
+    write(repo / ".gitignore", "# generated\n/deploy/\nnexlayer.yml\n")
+    write(repo / "apps" / "a" / "nexlayer.yml")
+    write(repo / "apps" / "keep" / "nexlayer.yml")
+    write(repo / "apps" / "keep" / ".gitignore", "!nexlayer.yml\n")  # a deeper file wins
+    write(repo / "examples" / ".gitignore", "broken\n")
+    assert shown_files() == ["apps/keep/nexlayer.yml", "examples/good/nexlayer.yaml", "nexlayer.yaml"]
+    assert shown_files("--no-respect-gitignore") == [
+        "apps/a/nexlayer.yml", "apps/keep/nexlayer.yml", *ALL]
+    write(repo / ".nexlayer-lint.toml", "respect-gitignore = false\n")
+    assert len(shown_files()) == 6
+    assert shown_files("--respect-gitignore") == ["apps/keep/nexlayer.yml", "examples/good/nexlayer.yaml",
+                                                  "nexlayer.yaml"]
+
+
+def test_gitignore_files_above_the_folder_searched_apply(repo):
+    write(repo / ".gitignore", "examples/good/\n")
+    import os
+
+    os.chdir(repo / "examples")
+    assert shown_files() == ["broken/nexlayer.yaml"]
+    assert shown_files(str(repo / "examples")) == [str(repo / "examples" / "broken" / "nexlayer.yaml")]
+
+
+def test_git_info_exclude_and_a_nested_repository(repo):
+    write(repo / ".git" / "info" / "exclude", "deploy\n")
+    write(repo / ".gitignore", "vendor/*/nexlayer.yaml\n")
+    write(repo / "vendor" / "lib" / "nexlayer.yaml")
+    write(repo / "vendor" / "sub" / "nexlayer.yaml")
+    (repo / "vendor" / "sub" / ".git").mkdir()  # another repository: the outer .gitignore stops there
+    assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml", "nexlayer.yaml",
+                             "vendor/sub/nexlayer.yaml"]
+
+
+def test_gitignore_means_nothing_outside_a_work_tree(tree):
+    write(tree / ".gitignore", "examples/\n")
+    assert shown_files() == ALL
+
+
+def test_a_gitignored_folder_named_explicitly_is_searched(repo):
+    write(repo / ".gitignore", "examples/\n")
+    assert shown_files() == ["deploy/nexlayer.yml", "nexlayer.yaml"]
+    assert shown_files("examples") == ["examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml"]
+
+
+# --- the command line around selection -----------------------------------------------------
+
+def test_a_missing_file_prints_nothing_on_stdout(tree):
+    result = run("nope.yaml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "nexlayer-lint: error: nope.yaml: no such file\n"
+    result = run("nope.yaml", "--format", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+
+
+def test_a_missing_file_among_others_still_reports_them(tree):
+    result = run("nope.yaml", "examples/broken", "--format", "json")
+    assert result.exit_code == 2
+    files = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert files == ["examples/broken/nexlayer.yaml", "nope.yaml"]
+    assert "nexlayer-lint: nope.yaml: no such file" in result.stderr
+
+
+def test_show_files_lists_what_would_be_linted_and_lints_nothing(tree):
+    write(tree / "nexlayer.yaml", "application: [\n")  # would be NX001
+    result = run("--show-files", "deploy", "nexlayer.yaml", "-")
+    assert result.exit_code == 0
+    assert result.stdout == "deploy/nexlayer.yml\nnexlayer.yaml\n-\n"
+
+
+# --- the plain-name fast path is pathspec's answer -------------------------------------------
+
+_NAME = st.sampled_from(["venv", ".git", "a", "b.yaml", "node_modules", "x-y"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAME, min_size=1, max_size=4, unique=True), st.lists(_NAME, min_size=1, max_size=5),
+       st.booleans(), st.integers(min_value=0, max_value=3))
+def test_plain_names_match_as_pathspec_matches_them(names, parts, is_dir, aside_depth):
+    import pathspec
+
+    from nexlayer_lint.globs import PathPattern, verdict
+
+    base = "/project"
+    path = base + "/" + "/".join(parts)
+    unless = base + "/" + "/".join(parts[:aside_depth]) if 0 < aside_depth < len(parts) else None
+    patterns = tuple(PathPattern(base, name) for name in names)
+    kept = names
+    if unless:
+        aside = unless[len(base) + 1:] + "/"
+        kept = [n for n in names if not pathspec.GitIgnoreSpec.from_lines([n]).match_file(aside)]
+    expected = pathspec.GitIgnoreSpec.from_lines(kept).check_file("/".join(parts) + ("/" if is_dir else "")).include
+    assert verdict(patterns, path, is_dir, unless) == expected
