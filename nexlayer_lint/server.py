@@ -42,7 +42,7 @@ DEFAULT_DEBOUNCE_MS = 150
 MAX_RUNNING = 3
 # Above this size, hovers on keys, the re-lint that proves a quick fix and fix-all are skipped: all re-parse.
 MAX_INTERACTIVE_CHARS = 1_000_000
-FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll}.{SOURCE}"  # source.fixAll.nexlayer-lint, as ruff's server names its own
+FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
@@ -359,8 +359,10 @@ class Scheduler:
                urgent: bool = False) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         job = _Job(loop, loop.create_future(), function, args)
-        self.cancel(key)
-        self._waiting[key] = job
+        replaced = self._waiting.get(key)
+        if replaced is not None:
+            replaced.future.cancel()
+        self._waiting[key] = job  # a key that waits keeps its place in line
         if urgent:
             self._waiting.move_to_end(key, last=False)
         self._next()
@@ -761,13 +763,15 @@ async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams
     state = ls.fresh(uri)
     if state is None:
         return None
-    only = params.context.only
+    asked = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
 
     def wanted(kind: str) -> bool:  # kinds are dotted: asking for `source` asks for `source.fixAll.nexlayer-lint`
-        return not only or any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+        return not asked or any(kind == prefix or kind.startswith(f"{prefix}.") for prefix in asked)
 
     small = len(state.text) <= MAX_INTERACTIVE_CHARS
-    actions = await _quick_fixes(ls, uri, state, params.range, small) if wanted(lsp.CodeActionKind.QuickFix) else []
+    actions = []
+    if wanted(lsp.CodeActionKind.QuickFix.value):
+        actions = await _quick_fixes(ls, uri, state, params.range, small)
     fixable = any(d.fix is not None and d.fix.applicability == "safe" for d in state.diagnostics)
     if wanted(FIX_ALL) and small and fixable:
         action = lsp.CodeAction(title="Fix all safe problems (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})

@@ -343,10 +343,71 @@ async def test_code_actions_are_applied_and_relinted(client: Client, docs: Path)
     assert "      image: nginx  # nexlayer-lint: disable=NX215\n" in text
     assert codes(await change(client, uri, text=text)) == ["NX208", "NX213"]
 
+    # a disable-file directive goes on line 1
+    actions = await actions_at(client, uri, 9, 25)
+    disable = next(a for a in actions if a.title == "Disable NX213 for this file")
+    text = apply_text_edits(client.texts[uri], list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert text.startswith("# nexlayer-lint: disable-file=NX213\napplication:\n")
+    assert codes(await change(client, uri, text=text)) == ["NX208"]
+
     # secret values never show in messages or action titles
     everything = [d.message for p in client.published if p.uri == uri for d in p.diagnostics]
     everything += [a.title for line in range(12) for a in await actions_at(client, uri, line, 10)]
     assert everything and not any("hunter2" in item for item in everything)
+
+
+async def source_actions(client: Client, uri: str, *only: str) -> list[lsp.CodeAction]:
+    result = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 0),
+        context=lsp.CodeActionContext(diagnostics=[], only=list(only)),
+    )), HANG_GUARD)
+    return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+
+FIXED_ALL = FIXABLE.replace("servicePort:", "servicePorts:").replace("DEBUG: yes", 'DEBUG: "yes"')
+
+
+@e2e
+async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "fix-all", "nexlayer.yaml")
+    await open_doc(client, uri, FIXABLE)
+    assert await source_actions(client, uri, lsp.CodeActionKind.QuickFix) == []  # the range holds no finding
+    (action,) = await source_actions(client, uri, lsp.CodeActionKind.Source)
+    assert action.kind == "source.fixAll.nexlayer-lint" and action.edit is None  # this editor resolves it
+    resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
+    (edit,) = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
+    # lines 7 to 9 (0-based 6 to 8), from the first change to the last
+    assert edit.range == lsp.Range(start=lsp.Position(line=6, character=0), end=lsp.Position(line=9, character=0))
+    assert apply_text_edits(FIXABLE, [edit]) == FIXED_ALL
+    assert codes(await change(client, uri, text=FIXED_ALL)) == ["NX208", "NX213", "NX215"]
+    assert await source_actions(client, uri, "source.fixAll") == []  # nothing safe left to fix
+
+
+def test_fix_all_for_an_editor_that_cannot_resolve_and_no_file_watching(tmp_path: Path) -> None:
+    uri = (tmp_path / "nexlayer.yaml").as_uri()
+    config = tmp_path / ".nexlayer-lint.toml"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> None:
+        c = _make_client()
+        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
+        await c.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
+                                                        initialization_options={"debounce": 0}))
+        try:
+            assert codes(await open_doc(c, uri, FIXABLE)) == ["NX005", "NX101", "NX102", "NX208", "NX213", "NX215"]
+            (action,) = await source_actions(c, uri, "source.fixAll.nexlayer-lint")
+            assert apply_text_edits(FIXABLE, list(action.edit.changes[uri])) == FIXED_ALL  # type: ignore[union-attr,index]
+            assert c.registrations == []  # it cannot watch files: the server asked for nothing
+            config.write_text('ignore = ["NX2"]\n', encoding="utf-8")
+            mark = len(c.published)
+            c.text_document_did_save(lsp.DidSaveTextDocumentParams(
+                text_document=lsp.TextDocumentIdentifier(uri=config.as_uri())))
+            assert codes(await next_publish(c, uri, mark, 1)) == ["NX005", "NX101", "NX102"]
+        finally:
+            await c.shutdown_session()
+            await c.stop()
+
+    asyncio.run(asyncio.wait_for(session(), HANG_GUARD))
 
 
 @e2e
@@ -681,6 +742,63 @@ def test_server_command_without_pygls_says_how_to_install() -> None:
 # --- helpers, without a client -----------------------------------------------------------------
 
 
+def test_scheduler_keys_take_turns_one_job_each_and_a_newer_job_replaces_a_waiting_one() -> None:
+    import threading
+
+    started: list[str] = []
+    gates = {name: threading.Event() for name in ("a1", "b1", "b2", "c1", "a2", "urgent")}
+
+    def job(name: str) -> str:
+        started.append(name)
+        assert gates[name].wait(HANG_GUARD)
+        return name
+
+    async def scenario() -> None:
+        scheduler = server.Scheduler(limit=1)
+        a1 = scheduler.submit("a", job, "a1")
+        b1 = scheduler.submit("b", job, "b1")
+        c1 = scheduler.submit("c", job, "c1")
+        a2 = scheduler.submit("a", job, "a2")  # "a" runs: it waits, behind b and c
+        b2 = scheduler.submit("b", job, "b2")  # replaces b1, which never runs, in b1's place in line
+        urgent = scheduler.submit(object(), job, "urgent", urgent=True)
+        await asyncio.sleep(0)
+        assert b1.cancelled() and started == ["a1"]
+        for name, future in (("a1", a1), ("urgent", urgent), ("b2", b2), ("c1", c1), ("a2", a2)):
+            gates[name].set()
+            assert await asyncio.wait_for(future, HANG_GUARD) == name
+        assert started == ["a1", "urgent", "b2", "c1", "a2"]
+
+    asyncio.run(scenario())
+
+
+def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
+    import threading
+
+    running, most = [0], [0]
+    gate = threading.Event()
+    lock = threading.Lock()
+
+    def job() -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        assert gate.wait(HANG_GUARD)
+        with lock:
+            running[0] -= 1
+
+    async def scenario() -> None:
+        scheduler = server.Scheduler(limit=3)
+        futures = [scheduler.submit(key, job) for key in range(6)]
+        futures[4].cancel()  # an editor gave up on a request that has not started
+        await until(lambda: running[0] == 3)
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(*futures[:4], futures[5]), HANG_GUARD)
+        assert most[0] == 3 and futures[4].cancelled()
+
+    asyncio.run(scenario())
+
+
+
 @pytest.mark.parametrize(("uri", "text", "language", "expected"), [
     ("file:///x/nexlayer.yaml", "", None, True),
     ("file:///x/nexlayer.yml", "garbage", None, True),
@@ -725,7 +843,8 @@ def test_quick_fixes_are_the_findings_own_then_disable_for_the_line_and_the_file
     rename = Fix('Rename to "servicePorts"', (Edit(Span(1, 7, 1, 18), "servicePorts"),))
     lines = ["      servicePort: [80]"]
     assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename), lines) == [
-        ('Rename to "servicePorts"', True), ("Disable NX102 for this line", False), ("Disable NX102 for this file", False)]
+        ('Rename to "servicePorts"', True), ("Disable NX102 for this line", False),
+        ("Disable NX102 for this file", False)]
     assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename._replace(applicability="unsafe")), lines)[0] \
         == ('Rename to "servicePorts"', False)  # offered, but not the one an editor applies by itself
     assert _titles(_diag("NX102", 1, 7, 10), ["      foo: 1"]) == [
