@@ -14,8 +14,10 @@ or hostile buffer) holds one thread, never the others' turns, and never the prot
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import queue
 import re
 import threading
 import traceback
@@ -122,16 +124,21 @@ def to_range(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Range:
 
 
 def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Diagnostic:
-    from nexlayer_lint.docs import rule_url
-
     return lsp.Diagnostic(
         range=to_range(lines, d, encoding),
         message=d.message + (f"\nhelp: {d.hint}" if d.hint else ""),
         severity=_SEVERITY[d.severity],
         code=d.code,
-        code_description=lsp.CodeDescription(href=rule_url(d.code)),
+        code_description=_rule_link(d.code),
         source=SOURCE,
     )
+
+
+@functools.lru_cache(maxsize=None)  # one per rule, shared by all its diagnostics
+def _rule_link(code: str) -> lsp.CodeDescription:
+    from nexlayer_lint.docs import rule_url
+
+    return lsp.CodeDescription(href=rule_url(code))
 
 
 def _covers(d: Diagnostic, line: int, col: int) -> bool:
@@ -354,6 +361,10 @@ class Scheduler:
         self.limit = limit
         self._waiting: OrderedDict[Hashable, _Job] = OrderedDict()  # in turn order
         self._running: set[Hashable] = set()
+        # Threads are started as needed, up to `limit`, and then kept: starting one per job cost
+        # milliseconds on a busy machine. A job is queued only when a thread is free for it.
+        self._queue: queue.SimpleQueue[tuple[Hashable, _Job]] = queue.SimpleQueue()
+        self._threads = 0
 
     def submit(self, key: Hashable, function: Callable[..., Any], *args: Any,
                urgent: bool = False) -> asyncio.Future[Any]:
@@ -386,17 +397,22 @@ class Scheduler:
             if job.future.cancelled():  # e.g. the editor cancelled the request meanwhile
                 continue
             self._running.add(key)
-            threading.Thread(target=self._run, args=(key, job), name="nexlayer-lint-job", daemon=True).start()
+            self._queue.put((key, job))
+            if self._threads < len(self._running):
+                self._threads += 1
+                threading.Thread(target=self._serve, name="nexlayer-lint-worker", daemon=True).start()
 
-    def _run(self, key: Hashable, job: _Job) -> None:
-        try:
-            outcome: tuple[Any, BaseException | None] = (job.function(*job.args), None)
-        except Exception as exc:  # noqa: BLE001 - reported through the future
-            outcome = (None, exc)
-        try:
-            job.loop.call_soon_threadsafe(self._done, key, job.future, *outcome)
-        except RuntimeError:  # the loop is closed: the server is exiting
-            pass
+    def _serve(self) -> None:
+        while True:
+            key, job = self._queue.get()
+            try:
+                outcome: tuple[Any, BaseException | None] = (job.function(*job.args), None)
+            except Exception as exc:  # noqa: BLE001 - reported through the future
+                outcome = (None, exc)
+            try:
+                job.loop.call_soon_threadsafe(self._done, key, job.future, *outcome)
+            except RuntimeError:  # the loop is closed: the server is exiting
+                return
 
     def _done(self, key: Hashable, future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
         self._running.discard(key)
