@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from nexlayer_lint import fixes
 from nexlayer_lint.engine import lint
@@ -126,3 +127,22 @@ def test_unsafe_fixes_only_when_wanted() -> None:
     diagnose = lambda text: [_diagnostic("NX207", "warning", unsafe)] if text.startswith("b") else []  # noqa: E731
     assert fixes.fix_all("b\n", diagnose).text == "b\n"
     assert fixes.fix_all("b\n", diagnose, wanted=lambda f: True).text == "B\n"
+
+
+def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from nexlayer_lint.cli import main
+
+    (tmp_path / "nexlayer.yaml").write_text(BROKEN, encoding="utf-8")
+    done = CliRunner().invoke(main, ["--format", "json", str(tmp_path / "nexlayer.yaml")])
+    diagnostics = json.loads(done.output)["files"][0]["diagnostics"]
+    assert [d["fix"] for d in diagnostics if d["code"] == "NX102"] == [
+        {"title": 'Rename to "servicePorts"', "applicability": "safe",
+         "edits": [{"line": 7, "col": 7, "end_line": 7, "end_col": 18, "text": "servicePorts"}]},
+        {"title": 'Rename to "path"', "applicability": "safe",
+         "edits": [{"line": 10, "col": 7, "end_line": 10, "end_col": 11, "text": "path"}]},
+    ]
+    assert all(d["fix"] is None for d in diagnostics if d["code"] != "NX102")
