@@ -435,6 +435,7 @@ class _State:
     remote: bool = False  # the next lint may ask the API (on open and save only, never per keystroke)
     version: int | None = None  # the version the diagnostics below are for
     text: str = ""
+    lines: list[str] = field(default_factory=list)  # split_lines(text), made on the worker
     diagnostics: tuple[Diagnostic, ...] = ()  # each with its fix, the server's where the check has none
     published: bool = False
     document: Document | None = None  # parsed lazily for hovers on keys
@@ -443,6 +444,7 @@ class _State:
 
 @dataclass(frozen=True)
 class _Linted:
+    lines: list[str]
     diagnostics: tuple[Diagnostic, ...]
     lsp_diagnostics: list[lsp.Diagnostic]
     error: str | None
@@ -545,7 +547,7 @@ class NexlayerLanguageServer(LanguageServer):
         if not is_nexlayer_document(uri, text, document.language_id):
             if state.published:
                 self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-            state.published, state.diagnostics, state.version, state.text = False, (), version, text
+            state.published, state.diagnostics, state.version, state.text, state.lines = False, (), version, text, []
             return
         settings, config_error = self.settings_for(uri)
         future = self.scheduler.submit(uri, _lint_job, text, _path_of(uri), settings, state.remote, config_error,
@@ -570,7 +572,7 @@ class NexlayerLanguageServer(LanguageServer):
         if self.workspace.get_text_document(uri).version != version:
             return  # stale: its ranges are for a text the editor no longer shows; a newer lint follows
         state.remote = False
-        state.version, state.text, state.document, state.proven = version, text, None, {}
+        state.version, state.text, state.lines, state.document, state.proven = version, text, linted.lines, None, {}
         state.diagnostics, state.published = linted.diagnostics, True
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
             uri=uri, diagnostics=linted.lsp_diagnostics, version=version))
@@ -615,7 +617,7 @@ def _lint_job(text: str, path: str, settings: Settings, remote: bool, config_err
     lines = split_lines(text)
     diagnostics = with_server_fixes(result.diagnostics, lines)
     converted = [to_lsp_diagnostic(d, lines, encoding) for d in diagnostics]
-    return _Linted(diagnostics, converted, result.error, config_error)
+    return _Linted(lines, diagnostics, converted, result.error, config_error)
 
 
 def _path_of(uri: str) -> str:
@@ -711,7 +713,7 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     encoding = ls.encoding()
     fresh = ls.fresh(uri)
     if fresh is not None:
-        lines = split_lines(fresh.text)
+        lines = fresh.lines
         line, col = from_position(lines, position, encoding)
         flagged = [d for d in fresh.diagnostics if _covers(d, line, col)]
         if flagged:
@@ -807,7 +809,7 @@ def _text_document_capabilities(ls: NexlayerLanguageServer) -> lsp.TextDocumentC
 async def _quick_fixes(ls: NexlayerLanguageServer, uri: str, state: _State, where: lsp.Range,
                        small: bool) -> list[lsp.CodeAction]:
     encoding = ls.encoding()
-    lines = split_lines(state.text)
+    lines = state.lines
     start = from_position(lines, where.start, encoding)
     end = from_position(lines, where.end, encoding)
     newline = newline_of(state.text)
