@@ -23,6 +23,7 @@ subtree are then one slice of the list, which an alias repeats under its own pat
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any, NamedTuple
@@ -440,12 +441,14 @@ class _PureScanner(Scanner):
         super().fetch_stream_end()
 
 
-_pure: YAML | None = None
+# One per thread: ruamel's YAML object holds the stream it is parsing (the language server lints
+# on several threads).
+_pure = threading.local()
 
 
 def _pure_yaml() -> YAML:
-    global _pure
-    if _pure is None:
-        _pure = YAML(typ="safe", pure=True)
-        _pure.Scanner = _PureScanner
-    return _pure
+    yaml: YAML | None = getattr(_pure, "yaml", None)
+    if yaml is None:
+        yaml = _pure.yaml = YAML(typ="safe", pure=True)
+        yaml.Scanner = _PureScanner
+    return yaml

@@ -401,7 +401,7 @@ class _Mapper:
             if home and not guess:
                 hint = f'"{_short(key)}" belongs under "{home}": indent it there; {hint}'
             yield Problem("NX102", f'unknown key "{_short(key)}" {subject}', path + (key,),
-                          hint=hint, at="key")
+                          hint=hint, at="key", fix=_rename_fix(self.doc, path + (key,), guess, instance))
 
     # NX103
     def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict) -> Problem:
@@ -758,6 +758,25 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
 
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.7)
     return lowered[close[0]] if close else None
+
+
+def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Any:
+    """NX102's fix: the key renamed to the did-you-mean key, in the key's own quotes; none when
+    that key is there already (a duplicate) or the key's text is not the key (escapes, a flow key
+    over lines)."""
+    from nexlayer_lint.model import Edit, Fix
+
+    located = doc.positions.get(path)
+    span = located.key if located is not None else None
+    if guess is None or guess in mapping or span is None or span.line != span.end_line:
+        return None
+    if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
+        return None  # schema keys are words; anything else might need quoting
+    written = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
+    quote = written[:1] if len(written) > 1 and written[0] in "'\"" and written[-1] == written[0] else ""
+    if written != f"{quote}{path[-1]}{quote}":
+        return None
+    return Fix(f'Rename to "{guess}"', (Edit(span, f"{quote}{guess}{quote}"),))
 
 
 def _schema_text(schema: Mapping, vendor_key: str, keyword: str) -> str | None:

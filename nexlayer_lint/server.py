@@ -1,44 +1,56 @@
-"""The language server (`nexlayer-lint server`): live diagnostics, hovers and quick fixes over stdio.
+"""The language server (`nexlayer-lint server`): live diagnostics, hovers and fixes over stdio.
 
-Built on pygls (the optional `lsp` extra). It lints with the same engine and the same config
-discovery as the CLI, so an editor and CI never disagree. Every parse and lint runs on one daemon
-thread (the loader shares one ruamel parser, which is not thread-safe); the event loop only
-schedules, converts and answers, so a slow lint never blocks the protocol and a stale result is
-never published.
+Built on pygls (the optional `lsp` extra). It lints with the same engine as the CLI, each
+document with the config closest above it, and lints again when a config file changes (watched
+through the editor where it can watch files, and on save of a config opened in the editor).
+
+The event loop never lints: it only schedules, converts and answers. Parsing and linting run on
+worker threads through `Scheduler`: at most MAX_RUNNING jobs at once, one per document, the
+documents with work taking turns; a newer edit replaces a lint that has not started, and the
+result of a lint for an older version is dropped, never published. So a slow document (a huge
+or hostile buffer) holds one thread, never the others' turns, and never the protocol.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import queue
 import re
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from nexlayer_lint import __version__, suppress
-from nexlayer_lint.config import CONFIG_FILES, ConfigError, Settings, discover, find_config, for_file, without_network
-from nexlayer_lint.model import DataPath, Diagnostic, Document
+from nexlayer_lint.config import (
+    CONFIG_FILES, ConfigError, Settings, find_config, for_file, read_config, without_network,
+)
+from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse
+from nexlayer_lint.model import DataPath, Diagnostic, Document, Edit, Fix, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 
 SOURCE = "nexlayer-lint"
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
 DEFAULT_DEBOUNCE_MS = 150
-# Above this size, hovers on keys and the re-lint that proves a quick fix are skipped: both re-parse.
+# Lints, hovers and fix checks running at once. One document has at most one lint running, so two
+# slow documents still leave a thread to the rest; more threads would only share the same GIL.
+MAX_RUNNING = 3
+# Above this size, hovers on keys, the re-lint that proves a quick fix and fix-all are skipped: all re-parse.
 MAX_INTERACTIVE_CHARS = 1_000_000
+FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
-_DID_YOU_MEAN = re.compile(r'^did you mean "([A-Za-z0-9_.-]+)"\?')
 _PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_.:+-]+")
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
@@ -47,7 +59,6 @@ _SEVERITY = {
 }
 
 log = logging.getLogger(__name__)
-
 
 # --- which documents ---------------------------------------------------------------------------
 
@@ -116,16 +127,21 @@ def to_range(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Range:
 
 
 def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Diagnostic:
-    from nexlayer_lint.docs import rule_url
-
     return lsp.Diagnostic(
         range=to_range(lines, d, encoding),
         message=d.message + (f"\nhelp: {d.hint}" if d.hint else ""),
         severity=_SEVERITY[d.severity],
         code=d.code,
-        code_description=lsp.CodeDescription(href=rule_url(d.code)),
+        code_description=_rule_link(d.code),
         source=SOURCE,
     )
+
+
+@functools.lru_cache(maxsize=None)  # one per rule, shared by all its diagnostics
+def _rule_link(code: str) -> lsp.CodeDescription:
+    from nexlayer_lint.docs import rule_url
+
+    return lsp.CodeDescription(href=rule_url(code))
 
 
 def _covers(d: Diagnostic, line: int, col: int) -> bool:
@@ -214,39 +230,38 @@ def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = 
     return None
 
 
-# --- quick fixes -------------------------------------------------------------------------------
+# --- fixes -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Fix:
-    """A certain fix for one diagnostic: edits in the engine's 1-based code points (end exclusive)."""
+def with_server_fixes(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
+    """`diagnostics`, each with its own fix: the one its check made, else one the server knows."""
+    out = []
+    for d in diagnostics:
+        fix = d.fix or _quote_fix(d, lines)
+        out.append(d if fix is d.fix else d._replace(fix=fix))
+    return tuple(out)
 
-    title: str
-    edits: tuple[tuple[int, int, int, int, str], ...]  # (line, col, end_line, end_col, new text)
-    preferred: bool = False
-    code: str = ""  # the code this fix makes go away
+
+def _quote_fix(d: Diagnostic, lines: Sequence[str]) -> Fix | None:
+    # NX005's check does not make its fix yet (issue 18): the server quotes a plain one-word value.
+    text = _text_of(lines, d)
+    if d.code != "NX005" or not text or not _PLAIN_SCALAR.fullmatch(text):
+        return None
+    # two inserts rather than a replacement: the value itself is never echoed
+    return Fix("Quote the value so every YAML version reads it as text",
+               (Edit(Span(d.line, d.col, d.line, d.col), '"'), Edit(Span(d.line, d.end_col, d.line, d.end_col), '"')))
 
 
-def fixes_for(d: Diagnostic, lines: Sequence[str]) -> list[Fix]:
-    """Candidate fixes; `verified` keeps those a re-lint proves."""
+def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str) -> list[tuple[Fix, bool]]:
+    """What the editor offers for `d`, each with whether it is the preferred one: the finding's
+    own fix (preferred when safe), then disabling its code for this line and for the file.
+    `verified` keeps those that a re-lint proves."""
     from nexlayer_lint.rules import UNSUPPRESSIBLE
 
-    out: list[Fix] = []
-    text = _text_of(lines, d)
-    if d.code == "NX102" and d.hint and text is not None:
-        match = _DID_YOU_MEAN.match(d.hint)
-        if match and text:
-            quote = text[0] if text[0] in "'\"" and text[-1] == text[0] and len(text) > 1 else ""
-            out.append(Fix(f'Rename to "{match.group(1)}"',
-                           ((d.line, d.col, d.end_line, d.end_col, f"{quote}{match.group(1)}{quote}"),),
-                           preferred=True, code=d.code))
-    if d.code == "NX005" and text and _PLAIN_SCALAR.fullmatch(text):
-        # two inserts rather than a replacement: the value itself is never echoed
-        out.append(Fix("Quote the value so every YAML version reads it as text",
-                       ((d.line, d.col, d.line, d.col, '"'), (d.line, d.end_col, d.line, d.end_col, '"')),
-                       preferred=True, code=d.code))
+    out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
-        out.append(_disable_fix(d, lines[d.line - 1]))
+        out.append((_disable_fix(d, lines[d.line - 1], newline), False))
+        out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
 
 
@@ -257,94 +272,163 @@ def _text_of(lines: Sequence[str], d: Diagnostic) -> str | None:
     return lines[d.line - 1][d.col - 1 + shift:d.end_col - 1 + shift]
 
 
-def _disable_fix(d: Diagnostic, line_text: str) -> Fix:
+def _insert(line: int, col: int, text: str) -> Edit:
+    return Edit(Span(line, col, line, col), text)
+
+
+def _disable_fix(d: Diagnostic, line_text: str, newline: str) -> Fix:
     title = f"Disable {d.code} for this line"
     shift = 1 if line_text.startswith("\ufeff") and d.line == 1 else 0
     codes_end = suppress.disable_codes_end(line_text)
     if codes_end is not None:  # add the code to the directive already there
-        col = codes_end + 1 - shift
-        return Fix(title, ((d.line, col, d.line, col, f",{d.code}"),), code=d.code)
+        return Fix(title, (_insert(d.line, codes_end + 1 - shift, f",{d.code}"),))
     if "#" not in line_text:
-        stripped = line_text.rstrip()
-        col = len(stripped) + 1 - shift
-        return Fix(title, ((d.line, col, d.line, len(line_text) + 1 - shift, f"  {suppress.disable_comment(d.code)}"),),
-                   code=d.code)
+        end = len(line_text.rstrip()) + 1 - shift
+        return Fix(title, (Edit(Span(d.line, end, d.line, len(line_text) + 1 - shift),
+                                f"  {suppress.disable_comment(d.code)}"),))
     # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
-    return Fix(title, ((d.line, 1, d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}\n"),),
-               code=d.code)
+    return Fix(title, (_insert(d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}{newline}"),))
 
 
-def apply_edits(text: str, edits: Iterable[tuple[int, int, int, int, str]]) -> str:
-    """Apply code-point edits (1-based, end exclusive) to `text`; the last one first."""
-    lines = text.splitlines(keepends=True) or [""]
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    bom = 1 if text.startswith("\ufeff") else 0
-
-    def offset(line: int, col: int) -> int:
-        index = min(max(line - 1, 0), len(lines) - 1)
-        body = lines[index].rstrip("\r\n")
-        return starts[index] + min(col - 1 + (bom if index == 0 else 0), len(body))
-
-    for line, col, end_line, end_col, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        text = text[: offset(line, col)] + new + text[offset(end_line, end_col):]
-    return text
+def _disable_file_fix(code: str, first_line: str, newline: str) -> Fix:
+    title = f"Disable {code} for this file"
+    shift = 1 if first_line.startswith("\ufeff") else 0
+    codes_end = suppress.disable_codes_end(first_line, whole_file=True)
+    if codes_end is not None:  # a disable-file directive on line 1, most likely this action's own
+        return Fix(title, (_insert(1, codes_end + 1 - shift, f",{code}"),))
+    return Fix(title, (_insert(1, 1, suppress.disable_comment(code, whole_file=True) + newline),))
 
 
-def verified(fix: Fix, text: str, before: Sequence[Diagnostic], lint: Callable[[str], Sequence[Diagnostic]]) -> bool:
-    """A fix is certain when the re-linted text has fewer of its code and no new syntax, duplicate or
-    suppression problem."""
-    after = lint(apply_edits(text, fix.edits))
+def newline_of(text: str) -> str:
+    """The line break the text uses (its first one), for the lines a fix adds."""
+    match = _LINE_BREAK.search(text)
+    return match.group() if match else "\n"
 
-    def count(items: Iterable[Diagnostic], code: str) -> int:
-        return sum(1 for item in items if item.code == code)
 
-    if count(after, fix.code) >= count(before, fix.code):
+def verified(fix: Fix, code: str, text: str, before: Sequence[Diagnostic],
+             lint: Callable[[str], Sequence[Diagnostic]]) -> bool:
+    """A fix is offered when the re-linted text has fewer findings of `code` and nothing worse
+    (`fixes.makes_worse`: no new error, syntax error, duplicate key or bad suppression)."""
+    applied = apply_fixes(text, [fix])
+    if not applied.applied:
         return False
-    return all(count(after, code) <= count(before, code) for code in ("NX001", "NX002", "NX099"))
+    after = lint(applied.text)
+    return sum(d.code == code for d in after) < sum(d.code == code for d in before) and not makes_worse(before, after)
 
 
-# --- the server --------------------------------------------------------------------------------
+def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
+    """One edit that turns `old` into `new`: its lines from the first that changed to the last."""
+    old_lines, new_lines = _with_breaks(old), _with_breaks(new)
+    same = min(len(old_lines), len(new_lines))
+    first = 0
+    while first < same and old_lines[first] == new_lines[first]:
+        first += 1
+    tail = 0
+    while tail < same - first and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    last = len(old_lines) - tail  # the first line after the change, unless it runs to the end
+    end = (lsp.Position(line=last, character=0) if last < len(old_lines)
+           else lsp.Position(line=last - 1, character=_width(old_lines[-1], encoding)))
+    return lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
+                        new_text="".join(new_lines[first:len(new_lines) - tail]))
 
 
-class _Worker:
-    """One daemon thread that runs lints in order: requests stay answered meanwhile, exit never waits."""
+def _with_breaks(text: str) -> list[str]:
+    """The text's lines as LSP counts them, each with its line break; the last has none."""
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)])]
 
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
 
-    def run(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+# --- scheduling --------------------------------------------------------------------------------
+
+
+class _Job(NamedTuple):
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+class Scheduler:
+    """Runs blocking jobs on daemon threads (exit never waits for one), at most `limit` at once.
+
+    Each job has a key: a document's URI for its lint, a fresh object for a one-off request.
+    A key has at most one job waiting and one running. A job submitted for a key that already
+    waits takes the waiting one's place in line (the replaced job's future is cancelled); a key
+    whose job runs keeps its next one waiting until that ends, then goes to the back of the line.
+    So keys with work take turns, and one slow key holds one thread at most. `urgent` jobs (an
+    editor waiting for an answer) go to the front. Touched on the event loop only.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._waiting: OrderedDict[Hashable, _Job] = OrderedDict()  # in turn order
+        self._running: set[Hashable] = set()
+        # Threads are started as needed, up to `limit`, and then kept: starting one per job cost
+        # milliseconds on a busy machine. A job is queued only when a thread is free for it.
+        self._queue: queue.SimpleQueue[tuple[Hashable, _Job]] = queue.SimpleQueue()
+        self._threads = 0
+
+    def submit(self, key: Hashable, function: Callable[..., Any], *args: Any,
+               urgent: bool = False) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="nexlayer-lint-worker", daemon=True)
-            self._thread.start()
-        self._jobs.put((loop, future, function, args))
-        return future
+        job = _Job(loop, loop.create_future(), function, args)
+        replaced = self._waiting.get(key)
+        if replaced is not None:
+            replaced.future.cancel()
+        self._waiting[key] = job  # a key that waits keeps its place in line
+        if urgent:
+            self._waiting.move_to_end(key, last=False)
+        self._next()
+        return job.future
+
+    def cancel(self, key: Hashable) -> None:
+        """Drop the key's waiting job, if any (a running one cannot be stopped; its caller ignores it)."""
+        job = self._waiting.pop(key, None)
+        if job is not None:
+            job.future.cancel()
+
+    def running(self, key: Hashable) -> bool:
+        return key in self._running
+
+    def _next(self) -> None:
+        while len(self._running) < self.limit:
+            key = next((key for key in self._waiting if key not in self._running), None)
+            if key is None:
+                return
+            job = self._waiting.pop(key)
+            if job.future.cancelled():  # e.g. the editor cancelled the request meanwhile
+                continue
+            self._running.add(key)
+            self._queue.put((key, job))
+            if self._threads < len(self._running):
+                self._threads += 1
+                threading.Thread(target=self._serve, name="nexlayer-lint-worker", daemon=True).start()
 
     def _serve(self) -> None:
         while True:
-            loop, future, function, args = self._jobs.get()
+            key, job = self._queue.get()
             try:
-                outcome: tuple[Any, BaseException | None] = (function(*args), None)
+                outcome: tuple[Any, BaseException | None] = (job.function(*job.args), None)
             except Exception as exc:  # noqa: BLE001 - reported through the future
                 outcome = (None, exc)
             try:
-                loop.call_soon_threadsafe(_settle, future, *outcome)
+                job.loop.call_soon_threadsafe(self._done, key, job.future, *outcome)
             except RuntimeError:  # the loop is closed: the server is exiting
                 return
 
+    def _done(self, key: Hashable, future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+        self._running.discard(key)
+        if not future.done():
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+        self._next()
 
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+
+# --- the server --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -352,22 +436,29 @@ class _State:
     """What the server knows about one open document (mutable, touched on the event loop only)."""
 
     timer: asyncio.TimerHandle | None = None
-    running: bool = False
-    again: bool = False  # a lint was asked for while one ran
     remote: bool = False  # the next lint may ask the API (on open and save only, never per keystroke)
     version: int | None = None  # the version the diagnostics below are for
     text: str = ""
-    diagnostics: tuple[Diagnostic, ...] = ()
+    lines: list[str] = field(default_factory=list)  # split_lines(text), made on the worker
+    diagnostics: tuple[Diagnostic, ...] = ()  # each with its fix, the server's where the check has none
     published: bool = False
     document: Document | None = None  # parsed lazily for hovers on keys
+    proven: dict[Fix, bool] = field(default_factory=dict)  # quick fixes re-linted for this version
 
 
 @dataclass(frozen=True)
 class _Linted:
+    lines: list[str]
     diagnostics: tuple[Diagnostic, ...]
     lsp_diagnostics: list[lsp.Diagnostic]
     error: str | None
     config_error: str | None
+
+
+class _Config(NamedTuple):
+    stamp: tuple[int, int] | None  # the file's mtime and size when read
+    settings: Settings
+    error: str | None
 
 
 class NexlayerLanguageServer(LanguageServer):
@@ -375,8 +466,8 @@ class NexlayerLanguageServer(LanguageServer):
         super().__init__(SOURCE, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.states: dict[str, _State] = {}
-        self.worker = _Worker()
-        self._settings: dict[tuple[str, int], Settings] = {}
+        self.scheduler = Scheduler(MAX_RUNNING)
+        self._configs: dict[Path | None, _Config] = {}
         self._shown: set[str] = set()
         # A repository's config may not make the editor reach the network: only the editor's own
         # settings can allow it (initializationOptions {"allowNetwork": true}).
@@ -401,26 +492,39 @@ class NexlayerLanguageServer(LanguageServer):
         return Path(root) if root else Path.cwd()
 
     def settings_for(self, uri: str) -> tuple[Settings, str | None]:
-        """The config discovered from the document's folder (cached until the file changes)."""
-        folder = self.folder_of(uri)
+        """The settings of the config closest above the document (read again when it changes)."""
         try:
-            found = find_config(folder.resolve())
-            key = (str(found), found.stat().st_mtime_ns) if found else ("", 0)
+            found = find_config(self.folder_of(uri).resolve())
+            stat = found.stat() if found else None
         except OSError:
-            found, key = None, ("", 0)
-        if key not in self._settings:
+            found, stat = None, None
+        stamp = (stat.st_mtime_ns, stat.st_size) if stat else None
+        cached = self._configs.get(found)
+        if cached is None or cached.stamp != stamp:
             try:
-                settings = discover(folder)
+                cached = _Config(stamp, self._offline(read_config(found)) if found else Settings(), None)
             except ConfigError as exc:
-                return Settings(), str(exc)
-            if not self.allow_network:
-                settings, asked = without_network(settings)
-                if asked:
-                    self.log(lsp.MessageType.Warning,
-                             f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
-                             'has not allowed network use (initializationOptions {"allowNetwork": true})')
-            self._settings[key] = settings
-        return for_file(self._settings[key], _path_of(uri)), None
+                cached = _Config(stamp, Settings(), str(exc))
+            self._configs[found] = cached
+        if cached.error:
+            return cached.settings, cached.error
+        return for_file(cached.settings, _path_of(uri)), None  # per-file-ignores, as the CLI
+
+    def _offline(self, settings: Settings) -> Settings:
+        if self.allow_network:
+            return settings
+        offline, asked = without_network(settings)
+        if asked:
+            self.log(lsp.MessageType.Warning,
+                     f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
+                     'has not allowed network use (initializationOptions {"allowNetwork": true})')
+        return offline
+
+    def config_changed(self) -> None:
+        """A config file changed (or appeared, or went): every open document may read differently."""
+        self._shown.clear()  # a config broken again deserves its message again
+        for uri in list(self.states):
+            self.lint_soon(uri, 0)
 
     # linting --------------------------------------------------------------------------------
 
@@ -429,6 +533,7 @@ class NexlayerLanguageServer(LanguageServer):
         state.remote = state.remote or remote
         if state.timer is not None:
             state.timer.cancel()
+        self.scheduler.cancel(uri)  # a lint that has not started is for an older text
         loop = asyncio.get_running_loop()
         state.timer = loop.call_later(delay, self._start, uri) if delay > 0 else loop.call_soon(self._start, uri)
 
@@ -436,9 +541,6 @@ class NexlayerLanguageServer(LanguageServer):
         try:
             self._start_lint(uri)
         except Exception as exc:  # noqa: BLE001 - a timer callback must never take the server down
-            state = self.states.get(uri)
-            if state is not None:
-                state.running = False
             self.log(lsp.MessageType.Error, f"internal error while linting {_path_of(uri)}: {_where(exc)}")
 
     def _start_lint(self, uri: str) -> None:
@@ -446,49 +548,40 @@ class NexlayerLanguageServer(LanguageServer):
         if state is None:
             return
         state.timer = None
-        if state.running:
-            state.again = True
-            return
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
         if not is_nexlayer_document(uri, text, document.language_id):
             if state.published:
                 self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-            state.published, state.diagnostics, state.version, state.text = False, (), version, text
+            state.published, state.diagnostics, state.version, state.text, state.lines = False, (), version, text, []
             return
-        state.running = True
-        remote, state.remote = state.remote, False
         settings, config_error = self.settings_for(uri)
-        encoding = self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
-        future = self.worker.run(_lint_job, text, _path_of(uri), settings, remote, config_error, str(encoding))
-        future.add_done_callback(lambda done: self._finish(uri, version, text, done))
+        future = self.scheduler.submit(uri, _lint_job, text, _path_of(uri), settings, state.remote, config_error,
+                                       self.encoding())
+        future.add_done_callback(lambda done: self._finish(uri, state, version, text, done))
 
-    def _finish(self, uri: str, version: int | None, text: str, done: asyncio.Future[Any]) -> None:
-        state = self.states.get(uri)
-        if state is None:  # closed meanwhile
+    def _finish(self, uri: str, state: _State, version: int | None, text: str, done: asyncio.Future[Any]) -> None:
+        if self.states.get(uri) is not state or done.cancelled():  # closed meanwhile, or replaced before it ran
             return
-        state.running = False
         try:
             linted: _Linted = done.result()
         except Exception as exc:  # noqa: BLE001 - a lint crash is logged, never fatal
             self.log(lsp.MessageType.Error, f"internal error while linting {_path_of(uri)}: {_where(exc)}")
-        else:
-            if linted.config_error and linted.config_error not in self._shown:
-                self._shown.add(linted.config_error)
-                self.window_show_message(lsp.ShowMessageParams(
-                    type=lsp.MessageType.Error,
-                    message=f"nexlayer-lint: {linted.config_error}; linting with the default settings"))
-            if linted.error:
-                self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
-            current = self.workspace.get_text_document(uri).version
-            if current == version:  # a newer text is on its way: never publish stale ranges
-                state.version, state.text, state.document = version, text, None
-                state.diagnostics, state.published = linted.diagnostics, True
-                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                    uri=uri, diagnostics=linted.lsp_diagnostics, version=version))
-        if state.again:
-            state.again = False
-            self._start(uri)
+            return
+        if linted.config_error and linted.config_error not in self._shown:
+            self._shown.add(linted.config_error)
+            self.window_show_message(lsp.ShowMessageParams(
+                type=lsp.MessageType.Error,
+                message=f"nexlayer-lint: {linted.config_error}; linting with the default settings"))
+        if linted.error:
+            self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
+        if self.workspace.get_text_document(uri).version != version:
+            return  # stale: its ranges are for a text the editor no longer shows; a newer lint follows
+        state.remote = False
+        state.version, state.text, state.lines, state.document, state.proven = version, text, linted.lines, None, {}
+        state.diagnostics, state.published = linted.diagnostics, True
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=uri, diagnostics=linted.lsp_diagnostics, version=version))
 
     def close(self, uri: str) -> None:
         state = self.states.pop(uri, None)
@@ -496,6 +589,7 @@ class NexlayerLanguageServer(LanguageServer):
             return
         if state.timer is not None:
             state.timer.cancel()
+        self.scheduler.cancel(uri)
         if state.published:
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -506,6 +600,10 @@ class NexlayerLanguageServer(LanguageServer):
             return None
         document = self.workspace.get_text_document(uri)
         return state if document.version == state.version and document.source == state.text else None
+
+    def run(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """A request's job (a hover, a fix to prove): first in line, as an editor waits for it."""
+        return self.scheduler.submit(object(), function, *args, urgent=True)
 
     def log(self, kind: lsp.MessageType, message: str) -> None:
         log.log(logging.ERROR if kind == lsp.MessageType.Error else logging.INFO, message)
@@ -523,8 +621,9 @@ def _lint_job(text: str, path: str, settings: Settings, remote: bool, config_err
         settings = replace(settings, remote=False)  # POST /validate on open and save, not per keystroke
     result = Linter(settings).lint(text, path)
     lines = split_lines(text)
-    converted = [to_lsp_diagnostic(d, lines, encoding) for d in result.diagnostics]
-    return _Linted(result.diagnostics, converted, result.error, config_error)
+    diagnostics = with_server_fixes(result.diagnostics, lines)
+    converted = [to_lsp_diagnostic(d, lines, encoding) for d in diagnostics]
+    return _Linted(lines, diagnostics, converted, result.error, config_error)
 
 
 def _path_of(uri: str) -> str:
@@ -541,6 +640,10 @@ def _where(error: BaseException) -> str:
     return f"{type(error).__name__} at {os.path.basename(last.filename)}:{last.lineno} in {last.name}"
 
 
+def _is_config(uri: str) -> bool:
+    return unquote(uri.rsplit("/", 1)[-1]) in CONFIG_FILES
+
+
 def create_server() -> NexlayerLanguageServer:
     server = NexlayerLanguageServer()
 
@@ -550,6 +653,25 @@ def create_server() -> NexlayerLanguageServer:
         if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
             ls.debounce = max(float(options["debounce"]), 0.0) / 1000
         ls.allow_network = isinstance(options, dict) and options.get("allowNetwork") is True
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: NexlayerLanguageServer, params: lsp.InitializedParams) -> None:
+        workspace = ls.client_capabilities.workspace
+        watching = workspace.did_change_watched_files if workspace else None
+        if not (watching and watching.dynamic_registration):
+            return  # the editor cannot watch: a config saved in it still re-lints (didSave)
+        watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+        try:
+            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[lsp.Registration(
+                id="nexlayer-lint-config-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+        except Exception as exc:  # noqa: BLE001 - linting works without it
+            ls.log(lsp.MessageType.Warning, f"nexlayer-lint: could not watch the config files: {_where(exc)}")
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: NexlayerLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(_is_config(change.uri) for change in params.changes):
+            ls.config_changed()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: NexlayerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
@@ -562,10 +684,9 @@ def create_server() -> NexlayerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: NexlayerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if unquote(uri.rsplit("/", 1)[-1]) in CONFIG_FILES:
-            for open_uri in list(ls.states):  # the settings changed: every open file may read differently
-                ls.lint_soon(open_uri, 0)
-        if uri in ls.states:
+        if _is_config(uri):
+            ls.config_changed()
+        elif uri in ls.states:
             ls.lint_soon(uri, 0, remote=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -576,10 +697,17 @@ def create_server() -> NexlayerLanguageServer:
     async def hover(ls: NexlayerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return await _hover(ls, params.text_document.uri, params.position)
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True))
     async def code_action(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         return await _code_actions(ls, params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: NexlayerLanguageServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        uri = action.data.get("fixAll") if isinstance(action.data, dict) else None
+        if action.kind == FIX_ALL and isinstance(uri, str) and uri in ls.states:
+            action.edit = await _fix_all_edit(ls, uri)
+        return action
 
     return server
 
@@ -591,7 +719,7 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     encoding = ls.encoding()
     fresh = ls.fresh(uri)
     if fresh is not None:
-        lines = split_lines(fresh.text)
+        lines = fresh.lines
         line, col = from_position(lines, position, encoding)
         flagged = [d for d in fresh.diagnostics if _covers(d, line, col)]
         if flagged:
@@ -607,7 +735,7 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     line, col = from_position(lines, position, encoding)
     settings, _ = ls.settings_for(uri)
     cached = fresh.document if fresh is not None else None
-    document, found = await ls.worker.run(_key_hover_job, text, _path_of(uri), settings, line, col, cached)
+    document, found = await ls.run(_key_hover_job, text, _path_of(uri), settings, line, col, cached)
     if fresh is not None and ls.fresh(uri) is fresh:
         fresh.document = document
     if found is None:
@@ -656,53 +784,98 @@ def _schema_of(settings: Settings) -> tuple[Any, Patterns | None]:
     return validator.schema, validator.patterns
 
 
+
 async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
     state = ls.fresh(uri)
     if state is None:
         return None
-    only = params.context.only
-    if only and not any(str(kind).startswith(lsp.CodeActionKind.QuickFix) for kind in only):
-        return None
-    encoding = ls.encoding()
-    lines = split_lines(state.text)
-    start = from_position(lines, params.range.start, encoding)
-    end = from_position(lines, params.range.end, encoding)
+    asked = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
+
+    def wanted(kind: str) -> bool:  # kinds are dotted: asking for `source` asks for `source.fixAll.nexlayer-lint`
+        return not asked or any(kind == prefix or kind.startswith(f"{prefix}.") for prefix in asked)
+
     small = len(state.text) <= MAX_INTERACTIVE_CHARS
-    candidates: list[tuple[Diagnostic, Fix]] = []
+    actions = []
+    if wanted(lsp.CodeActionKind.QuickFix.value):
+        actions = await _quick_fixes(ls, uri, state, params.range, small)
+    fixable = any(d.fix is not None and d.fix.applicability == "safe" for d in state.diagnostics)
+    if wanted(FIX_ALL) and small and fixable:
+        action = lsp.CodeAction(title="Fix all safe problems (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
+        support = _text_document_capabilities(ls).code_action
+        resolves = support is not None and support.resolve_support is not None and \
+            "edit" in support.resolve_support.properties
+        if not resolves:  # the edit now, as the editor cannot ask for it later
+            action.edit = await _fix_all_edit(ls, uri)
+        actions.append(action)
+    return actions
+
+
+def _text_document_capabilities(ls: NexlayerLanguageServer) -> lsp.TextDocumentClientCapabilities:
+    return ls.client_capabilities.text_document or lsp.TextDocumentClientCapabilities()
+
+
+async def _quick_fixes(ls: NexlayerLanguageServer, uri: str, state: _State, where: lsp.Range,
+                       small: bool) -> list[lsp.CodeAction]:
+    encoding = ls.encoding()
+    lines = state.lines
+    start = from_position(lines, where.start, encoding)
+    end = from_position(lines, where.end, encoding)
+    newline = newline_of(state.text)
+    candidates: list[tuple[Diagnostic, Fix, bool]] = []
     for diagnostic in state.diagnostics:
         if not _overlaps(diagnostic, start, end):
             continue
-        for fix in fixes_for(diagnostic, lines):
+        for fix, preferred in quick_fixes(diagnostic, lines, newline):
             if not small and fix.title.startswith("Disable") and any(c in lines[diagnostic.line - 1] for c in "\"'[{#"):
                 continue  # unproven on a huge file, and the line might hold more than a plain value
-            candidates.append((diagnostic, fix))
-    if not candidates:
-        return []
-    if small:
+            candidates.append((diagnostic, fix, preferred))
+    unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
+    if unproven:
         settings, _ = ls.settings_for(uri)
-        proven = await ls.worker.run(_verify_job, state.text, _path_of(uri), replace(settings, remote=False),
-                                     state.diagnostics, [fix for _, fix in candidates])
-        candidates = [candidate for candidate, ok in zip(candidates, proven) if ok]
+        proven = await ls.run(_verify_job, state.text, _path_of(uri), replace(settings, remote=False),
+                              state.diagnostics, unproven)
+        state.proven.update(zip((fix for fix, _ in unproven), proven))
     actions: list[lsp.CodeAction] = []
-    for diagnostic, fix in candidates:
-        edits = [lsp.TextEdit(range=lsp.Range(start=to_position(lines, a, b, encoding),
-                                              end=to_position(lines, c, d, encoding)), new_text=new)
-                 for a, b, c, d, new in fix.edits]
+    for diagnostic, fix, preferred in candidates:
+        if small and not state.proven.get(fix):
+            continue
+        edits = [lsp.TextEdit(range=lsp.Range(start=to_position(lines, e.span.line, e.span.col, encoding),
+                                              end=to_position(lines, e.span.end_line, e.span.end_col, encoding)),
+                              new_text=e.text) for e in fix.edits]
         actions.append(lsp.CodeAction(
             title=fix.title, kind=lsp.CodeActionKind.QuickFix,
             diagnostics=[to_lsp_diagnostic(diagnostic, lines, encoding)],
-            edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None))
+            edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=preferred or None))
     return actions
 
 
 def _verify_job(text: str, path: str, settings: Settings, before: Sequence[Diagnostic],
-                fixes: Sequence[Fix]) -> list[bool]:
-    """On the worker: re-lint the text as each fix would leave it."""
+                fixes: Sequence[tuple[Fix, str]]) -> list[bool]:
+    """On a worker: re-lint the text as each fix would leave it."""
     from nexlayer_lint.engine import Linter
 
     linter = Linter(settings)
-    return [verified(fix, text, before, lambda edited: linter.lint(edited, path).diagnostics) for fix in fixes]
+    return [verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics)
+            for fix, code in fixes]
+
+
+async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEdit:
+    """Every safe fix of the document's current text, in one edit (nothing when there is none)."""
+    text = ls.workspace.get_text_document(uri).source
+    settings, _ = ls.settings_for(uri)
+    fixed = await ls.run(_fix_all_job, text, _path_of(uri), replace(settings, remote=False))
+    edits = [] if fixed == text else [whole_text_edit(text, fixed, ls.encoding())]
+    return lsp.WorkspaceEdit(changes={uri: edits})
+
+
+def _fix_all_job(text: str, path: str, settings: Settings) -> str:
+    """On a worker: the text with every safe fix applied, in passes (fixes.fix_all)."""
+    from nexlayer_lint.engine import Linter
+
+    linter = Linter(settings)
+    return fix_all(text, lambda edited: with_server_fixes(linter.lint(edited, path).diagnostics,
+                                                          split_lines(edited))).text
 
 
 def serve() -> None:

@@ -66,16 +66,17 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
     return directives, problems
 
 
-def disable_comment(code: str) -> str:
-    """The comment that disables `code` on its line."""
-    return f"# {PREFIX} disable={code}"
+def disable_comment(code: str, whole_file: bool = False) -> str:
+    """The comment that disables `code` on its line (or, `whole_file`, in the whole file)."""
+    return f"# {PREFIX} {'disable-file' if whole_file else 'disable'}={code}"
 
 
-def disable_codes_end(line: str) -> int | None:
+def disable_codes_end(line: str, whole_file: bool = False) -> int | None:
     """Where the codes of a `# nexlayer-lint: disable=...` comment in `line` end (the place to
-    add one more), or None when the line has no such comment naming at least one code."""
+    add one more), or None when the line has no such comment naming at least one code
+    (`whole_file`: a `disable-file=` comment)."""
     match = _DIRECTIVE_IN_LINE.search(line)
-    if match is None or match.group(1) != "disable":
+    if match is None or match.group(1) != ("disable-file" if whole_file else "disable"):
         return None
     codes = match.group(2).rstrip(", \t")
     return match.start(2) + len(codes) if codes else None

@@ -23,7 +23,8 @@ from pytest_lsp.client import (  # noqa: E402
 )
 
 from nexlayer_lint import server  # noqa: E402
-from nexlayer_lint.model import Diagnostic  # noqa: E402
+from nexlayer_lint.fixes import apply_fixes  # noqa: E402
+from nexlayer_lint.model import Diagnostic, Edit, Fix, Span  # noqa: E402
 
 HANG_GUARD = 60.0  # seconds; only so a broken server fails the test instead of hanging it
 e2e = pytest.mark.asyncio(loop_scope="module")
@@ -52,9 +53,11 @@ application:
 """
 # The server runs as `python -m nexlayer_lint server` would, with an audit hook that records any
 # attempt to open a network connection (the server must make none with the default config), and
-# an engine that crashes on text containing "crash-me" (a lint crash must be logged, not fatal).
+# an engine that crashes on text containing "crash-me" (a lint crash must be logged, not fatal)
+# and, on text containing "block-me:NAME", blocks until the file NAME exists in NXL_TEST_RELEASE
+# (a slow document, as long as the test wants), logging when each such lint starts and ends.
 GUARDED_SERVER = """\
-import os, runpy, sys
+import os, re, runpy, sys, time
 def _audit(event, args):
     if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname"):
         with open(os.environ["NXL_TEST_NETLOG"], "a") as log:
@@ -62,11 +65,24 @@ def _audit(event, args):
 sys.addaudithook(_audit)
 import nexlayer_lint.engine as engine
 _lint = engine.Linter.lint
-def _crashing(self, source, path):
+def _patched(self, source, path):
     if "crash-me" in source:
         raise RuntimeError("the text of this error may quote a value: hunter2")
-    return _lint(self, source, path)
-engine.Linter.lint = _crashing
+    blocked = re.search(r"block-me:(\\w+)", source)
+    if blocked is None:
+        return _lint(self, source, path)
+    release = os.path.join(os.environ["NXL_TEST_RELEASE"], blocked.group(1))
+    with open(release + ".log", "a") as log:
+        log.write("start\\n")
+    deadline = time.monotonic() + 120
+    while not os.path.exists(release) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        return _lint(self, source, path)
+    finally:
+        with open(release + ".log", "a") as log:
+            log.write("end\\n")
+engine.Linter.lint = _patched
 sys.argv = ["nexlayer-lint", "server"]
 runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
 """
@@ -79,7 +95,9 @@ class Client(LanguageClient):
     """pytest-lsp's client, keeping every publishDiagnostics in order (with its version)."""
 
     published: list[lsp.PublishDiagnosticsParams]
+    registrations: list[lsp.Registration]
     netlog: Path
+    release: Path
     versions: dict[str, int]
     texts: dict[str, str]
 
@@ -91,18 +109,25 @@ def _record(client: Client, params: lsp.PublishDiagnosticsParams) -> None:
 
 def _make_client() -> Client:
     client = Client(converter_factory=default_converter)
-    client.published, client.versions, client.texts = [], {}, {}
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record})
+    client.published, client.registrations, client.versions, client.texts = [], [], {}, {}
+
+    def register(client: Client, params: lsp.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)
+
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record,
+                                   lsp.CLIENT_REGISTER_CAPABILITY: register})
     return client
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Client]:
     netlog = tmp_path_factory.mktemp("net") / "connections.log"
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")), "NXL_TEST_NETLOG": str(netlog)}
+    release = tmp_path_factory.mktemp("release")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")), "NXL_TEST_NETLOG": str(netlog),
+           "NXL_TEST_RELEASE": str(release)}
     env.pop("NEXLAYER_API_URL", None)
     c = _make_client()
-    c.netlog = netlog
+    c.netlog, c.release = netlog, release
     await c.start_io(sys.executable, "-c", GUARDED_SERVER, env=env)
     await asyncio.wait_for(c.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 30},
@@ -318,10 +343,71 @@ async def test_code_actions_are_applied_and_relinted(client: Client, docs: Path)
     assert "      image: nginx  # nexlayer-lint: disable=NX215\n" in text
     assert codes(await change(client, uri, text=text)) == ["NX208", "NX213"]
 
+    # a disable-file directive goes on line 1
+    actions = await actions_at(client, uri, 9, 25)
+    disable = next(a for a in actions if a.title == "Disable NX213 for this file")
+    text = apply_text_edits(client.texts[uri], list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert text.startswith("# nexlayer-lint: disable-file=NX213\napplication:\n")
+    assert codes(await change(client, uri, text=text)) == ["NX208"]
+
     # secret values never show in messages or action titles
     everything = [d.message for p in client.published if p.uri == uri for d in p.diagnostics]
     everything += [a.title for line in range(12) for a in await actions_at(client, uri, line, 10)]
     assert everything and not any("hunter2" in item for item in everything)
+
+
+async def source_actions(client: Client, uri: str, *only: str) -> list[lsp.CodeAction]:
+    result = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 0),
+        context=lsp.CodeActionContext(diagnostics=[], only=list(only)),
+    )), HANG_GUARD)
+    return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+
+FIXED_ALL = FIXABLE.replace("servicePort:", "servicePorts:").replace("DEBUG: yes", 'DEBUG: "yes"')
+
+
+@e2e
+async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "fix-all", "nexlayer.yaml")
+    await open_doc(client, uri, FIXABLE)
+    assert await source_actions(client, uri, lsp.CodeActionKind.QuickFix) == []  # the range holds no finding
+    (action,) = await source_actions(client, uri, lsp.CodeActionKind.Source)
+    assert action.kind == "source.fixAll.nexlayer-lint" and action.edit is None  # this editor resolves it
+    resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
+    (edit,) = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
+    # lines 7 to 9 (0-based 6 to 8), from the first change to the last
+    assert edit.range == lsp.Range(start=lsp.Position(line=6, character=0), end=lsp.Position(line=9, character=0))
+    assert apply_text_edits(FIXABLE, [edit]) == FIXED_ALL
+    assert codes(await change(client, uri, text=FIXED_ALL)) == ["NX208", "NX213", "NX215"]
+    assert await source_actions(client, uri, "source.fixAll") == []  # nothing safe left to fix
+
+
+def test_fix_all_for_an_editor_that_cannot_resolve_and_no_file_watching(tmp_path: Path) -> None:
+    uri = (tmp_path / "nexlayer.yaml").as_uri()
+    config = tmp_path / ".nexlayer-lint.toml"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> None:
+        c = _make_client()
+        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
+        await c.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
+                                                        initialization_options={"debounce": 0}))
+        try:
+            assert codes(await open_doc(c, uri, FIXABLE)) == ["NX005", "NX101", "NX102", "NX208", "NX213", "NX215"]
+            (action,) = await source_actions(c, uri, "source.fixAll.nexlayer-lint")
+            assert apply_text_edits(FIXABLE, list(action.edit.changes[uri])) == FIXED_ALL  # type: ignore[union-attr,index]
+            assert c.registrations == []  # it cannot watch files: the server asked for nothing
+            config.write_text('ignore = ["NX2"]\n', encoding="utf-8")
+            mark = len(c.published)
+            c.text_document_did_save(lsp.DidSaveTextDocumentParams(
+                text_document=lsp.TextDocumentIdentifier(uri=config.as_uri())))
+            assert codes(await next_publish(c, uri, mark, 1)) == ["NX005", "NX101", "NX102"]
+        finally:
+            await c.shutdown_session()
+            await c.stop()
+
+    asyncio.run(asyncio.wait_for(session(), HANG_GUARD))
 
 
 @e2e
@@ -329,7 +415,9 @@ async def test_disable_goes_above_a_line_that_already_has_a_comment(client: Clie
     uri = uri_of(docs, "disable-above", "nexlayer.yaml")
     text = FIXED.replace("image: nginx:1.27", "image: nginx  # the web server")
     assert codes(await open_doc(client, uri, text)) == ["NX215"]
-    (disable,) = [a for a in await actions_at(client, uri, 4, 14) if a.title.startswith("Disable")]
+    actions = await actions_at(client, uri, 4, 14)
+    assert [a.title for a in actions] == ["Disable NX215 for this line", "Disable NX215 for this file"]
+    disable = actions[0]
     fixed = apply_text_edits(text, list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
     assert "    - name: web\n      # nexlayer-lint: disable=NX215\n      image: nginx  # the web server\n" in fixed
     assert await change(client, uri, text=fixed) == []
@@ -402,6 +490,133 @@ async def test_a_10_mb_document(client: Client, docs: Path) -> None:
     assert await next_publish(client, uri, mark) == []
     # over the size limit: NX001 at once, without parsing
     assert codes(await open_doc(client, uri, big + "#" * 600_000)) == ["NX001"]
+
+
+def send_change(client: Client, uri: str, text: str) -> int:
+    """A full-text didChange without waiting for its diagnostics; returns its version."""
+    client.versions[uri] += 1
+    client.texts[uri] = text
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    return client.versions[uri]
+
+
+async def until(condition: Any) -> None:
+    """Wait for `condition()` to hold (HANG_GUARD at most)."""
+    async def wait() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(wait(), HANG_GUARD)
+
+
+def lint_log(client: Client, name: str) -> list[str]:
+    log = client.release / f"{name}.log"
+    return log.read_text().split() if log.exists() else []
+
+
+@e2e
+async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_version(client: Client,
+                                                                                      docs: Path) -> None:
+    slow = uri_of(docs, "slow", "nexlayer.yaml")
+    other = uri_of(docs, "slow-neighbour", "nexlayer.yaml")
+    client.versions[slow] = 1
+    mark = len(client.published)
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=slow, language_id="yaml", version=1, text=NO_PATH + "# block-me:slow\n")))
+    await until(lambda: lint_log(client, "slow") == ["start"])  # its lint is running, and blocked
+    # edits of the slow document while its lint runs: each replaces the one before, none starts
+    for text in (FIXED + "# block-me:slow\n", NO_PATH + "# block-me:slow v3\n", FIXED + "# block-me:slow v4\n"):
+        send_change(client, slow, text)
+        await asyncio.sleep(0.05)  # (each is a separate edit, past the debounce; no outcome depends on it)
+    # other documents are linted, changed and hovered meanwhile
+    assert codes(await open_doc(client, other, NO_PATH)) == ["NX201"]
+    assert await change(client, other, text=FIXED) == []
+    assert (await hover_at(client, other, 4, 8)) is not None
+    assert all(p.uri != slow for p in client.published[mark:]) and lint_log(client, "slow") == ["start"]
+
+    (client.release / "slow").touch()
+    assert await next_publish(client, slow, mark, 4) == []  # FIXED: the newest text's diagnostics
+    await until(lambda: lint_log(client, "slow") == ["start", "end", "start", "end"])  # one at a time, two in all
+    assert [p.version for p in client.published[mark:] if p.uri == slow] == [4]  # never the stale NX201 of v1
+
+
+@e2e
+async def test_two_slow_documents_still_leave_a_thread_to_the_others(client: Client, docs: Path) -> None:
+    blocked = []
+    for name in ("slowa", "slowb"):
+        uri = uri_of(docs, name, "nexlayer.yaml")
+        client.versions[uri] = 1
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+            uri=uri, language_id="yaml", version=1, text=NO_PATH + f"# block-me:{name}\n")))
+        blocked.append(uri)
+    await until(lambda: lint_log(client, "slowa") == ["start"] and lint_log(client, "slowb") == ["start"])
+    mark = len(client.published)
+    assert codes(await open_doc(client, uri_of(docs, "between-slow", "nexlayer.yaml"), NO_PATH)) == ["NX201"]
+    for name, uri in zip(("slowa", "slowb"), blocked):
+        assert all(p.uri != uri for p in client.published[mark:])
+        (client.release / name).touch()
+        assert codes(await next_publish(client, uri, mark, 1)) == ["NX201"]
+
+
+@e2e
+async def test_a_document_closed_while_linted_gets_nothing_published(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "closed-while-slow", "nexlayer.yaml")
+    client.versions[uri] = 1
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:closing\n")))
+    await until(lambda: lint_log(client, "closing") == ["start"])
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    mark = len(client.published)
+    (client.release / "closing").touch()
+    await until(lambda: lint_log(client, "closing") == ["start", "end"])
+    # the next document's diagnostics come after anything the closed one could have sent
+    assert codes(await open_doc(client, uri_of(docs, "after-closing", "nexlayer.yaml"), NO_PATH)) == ["NX201"]
+    assert all(p.uri != uri for p in client.published[mark:])
+
+
+@e2e
+async def test_config_files_are_watched_where_the_editor_can(client: Client) -> None:
+    (registration,) = [r for r in client.registrations if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    options = registration.register_options  # as JSON: the client does not know the method's types
+    assert options == {"watchers": [{"globPattern": "**/.nexlayer-lint.toml"}, {"globPattern": "**/pyproject.toml"}]}
+
+
+@e2e
+async def test_a_config_change_relints_open_documents(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "watched", "sub", "nexlayer.yaml")
+    unpinned = FIXED.replace("nginx:1.27", "nginx")
+    assert codes(await open_doc(client, uri, unpinned)) == ["NX215"]
+
+    # a config appears above it (the editor's file watcher says so): it applies at once
+    config = docs / "watched" / ".nexlayer-lint.toml"
+    config.write_text('ignore = ["NX215"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
+        lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)]))
+    assert await next_publish(client, uri, mark, 1) == []
+
+    # a closer config wins over it, alone (no merging, as the command line): NX215 is back
+    closer = docs / "watched" / "sub" / "pyproject.toml"
+    closer.write_text('[tool.nexlayer-lint]\nignore = ["NX213"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
+        lsp.FileEvent(uri=closer.as_uri(), type=lsp.FileChangeType.Created)]))
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
+
+    # a config edited and saved in the editor (no watcher needed)
+    closer.write_text('[tool.nexlayer-lint]\nignore = ["NX215"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+        text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri())))
+    assert await next_publish(client, uri, mark, 1) == []
+
+    # other changed files are not configs: nothing is linted again
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
+        lsp.FileEvent(uri=(docs / "watched" / "notes.toml").as_uri(), type=lsp.FileChangeType.Changed)]))
+    assert codes(await open_doc(client, uri_of(docs, "watched", "other", "nexlayer.yaml"), unpinned)) == []
+    assert all(p.uri != uri for p in client.published[mark:])
 
 
 @e2e
@@ -527,6 +742,63 @@ def test_server_command_without_pygls_says_how_to_install() -> None:
 # --- helpers, without a client -----------------------------------------------------------------
 
 
+def test_scheduler_keys_take_turns_one_job_each_and_a_newer_job_replaces_a_waiting_one() -> None:
+    import threading
+
+    started: list[str] = []
+    gates = {name: threading.Event() for name in ("a1", "b1", "b2", "c1", "a2", "urgent")}
+
+    def job(name: str) -> str:
+        started.append(name)
+        assert gates[name].wait(HANG_GUARD)
+        return name
+
+    async def scenario() -> None:
+        scheduler = server.Scheduler(limit=1)
+        a1 = scheduler.submit("a", job, "a1")
+        b1 = scheduler.submit("b", job, "b1")
+        c1 = scheduler.submit("c", job, "c1")
+        a2 = scheduler.submit("a", job, "a2")  # "a" runs: it waits, behind b and c
+        b2 = scheduler.submit("b", job, "b2")  # replaces b1, which never runs, in b1's place in line
+        urgent = scheduler.submit(object(), job, "urgent", urgent=True)
+        await asyncio.sleep(0)
+        assert b1.cancelled() and started == ["a1"]
+        for name, future in (("a1", a1), ("urgent", urgent), ("b2", b2), ("c1", c1), ("a2", a2)):
+            gates[name].set()
+            assert await asyncio.wait_for(future, HANG_GUARD) == name
+        assert started == ["a1", "urgent", "b2", "c1", "a2"]
+
+    asyncio.run(scenario())
+
+
+def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
+    import threading
+
+    running, most = [0], [0]
+    gate = threading.Event()
+    lock = threading.Lock()
+
+    def job() -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        assert gate.wait(HANG_GUARD)
+        with lock:
+            running[0] -= 1
+
+    async def scenario() -> None:
+        scheduler = server.Scheduler(limit=3)
+        futures = [scheduler.submit(key, job) for key in range(6)]
+        futures[4].cancel()  # an editor gave up on a request that has not started
+        await until(lambda: running[0] == 3)
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(*futures[:4], futures[5]), HANG_GUARD)
+        assert most[0] == 3 and futures[4].cancelled()
+
+    asyncio.run(scenario())
+
+
+
 @pytest.mark.parametrize(("uri", "text", "language", "expected"), [
     ("file:///x/nexlayer.yaml", "", None, True),
     ("file:///x/nexlayer.yml", "garbage", None, True),
@@ -563,29 +835,71 @@ def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None)
     return Diagnostic("nexlayer.yaml", line, col, line, end_col, code, "name", "warning", "message", hint)
 
 
-def test_rename_keeps_the_quotes_of_a_quoted_key() -> None:
-    lines = ['      "servicePort": [80]']
-    (rename, _) = server.fixes_for(_diag("NX102", 1, 7, 20, 'did you mean "servicePorts"? allowed keys: x'), lines)
-    assert rename.edits == ((1, 7, 1, 20, '"servicePorts"'),)
+def _titles(d: Diagnostic, lines: list[str]) -> list[tuple[str, bool]]:
+    return [(fix.title, preferred) for fix, preferred in server.quick_fixes(d, lines, "\n")]
 
 
-def test_no_rename_without_a_did_you_mean() -> None:
-    fixes = server.fixes_for(_diag("NX102", 1, 7, 10, "allowed keys: name, image"), ["      foo: 1"])
-    assert [f.title for f in fixes] == ["Disable NX102 for this line"]
+def test_quick_fixes_are_the_findings_own_then_disable_for_the_line_and_the_file() -> None:
+    rename = Fix('Rename to "servicePorts"', (Edit(Span(1, 7, 1, 18), "servicePorts"),))
+    lines = ["      servicePort: [80]"]
+    assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename), lines) == [
+        ('Rename to "servicePorts"', True), ("Disable NX102 for this line", False),
+        ("Disable NX102 for this file", False)]
+    assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename._replace(applicability="unsafe")), lines)[0] \
+        == ('Rename to "servicePorts"', False)  # offered, but not the one an editor applies by itself
+    assert _titles(_diag("NX102", 1, 7, 10), ["      foo: 1"]) == [
+        ("Disable NX102 for this line", False), ("Disable NX102 for this file", False)]
+    assert _titles(_diag("NX001", 1, 7, 10), ["      foo: ["]) == []  # a syntax error cannot be suppressed
+
+
+def test_the_server_quotes_a_yaml_11_value_until_the_check_makes_its_fix() -> None:
+    lines = ["        DEBUG: yes"]
+    (d,) = server.with_server_fixes([_diag("NX005", 1, 16, 19)], lines)
+    assert d.fix is not None and d.fix.applicability == "safe"
+    assert apply_fixes(lines[0], [d.fix]).text == '        DEBUG: "yes"'
+    own = Fix("the check's", (Edit(Span(1, 16, 1, 19), "'yes'"),))
+    assert server.with_server_fixes([_diag("NX005", 1, 16, 19)._replace(fix=own)], lines)[0].fix == own
+    assert server.with_server_fixes([_diag("NX005", 1, 16, 22)], ['        DEBUG: "a b"'])[0].fix is None
 
 
 def test_disable_adds_to_an_existing_directive() -> None:
     line = "      image: nginx  # nexlayer-lint: disable=NX213"
-    (fix,) = server.fixes_for(_diag("NX215", 1, 14, 19), [line])
-    assert server.apply_edits(line + "\n", fix.edits) == line + ",NX215\n"
+    (line_fix, _), _ = server.quick_fixes(_diag("NX215", 1, 14, 19), [line], "\n")
+    assert apply_fixes(line + "\n", [line_fix]).text == line + ",NX215\n"
 
 
-def test_a_fix_that_does_not_remove_its_finding_is_not_offered() -> None:
-    fix = server.Fix("Disable NX215 for this line", ((1, 1, 1, 1, "x"),), code="NX215")
+def test_disable_for_the_file_goes_on_line_1_or_joins_the_directive_there() -> None:
+    text = "\ufeffapplication:\r\n  name: x\r\n"
+    lines = server.split_lines(text)
+    (_, file_fix) = [fix for fix, _ in server.quick_fixes(_diag("NX215", 2, 9, 10), lines, "\r\n")]
+    assert file_fix.title == "Disable NX215 for this file"
+    once = apply_fixes(text, [file_fix]).text
+    assert once == "\ufeff# nexlayer-lint: disable-file=NX215\r\napplication:\r\n  name: x\r\n"
+    (_, again) = [fix for fix, _ in server.quick_fixes(_diag("NX213", 3, 9, 10), server.split_lines(once), "\r\n")]
+    assert apply_fixes(once, [again]).text.startswith("\ufeff# nexlayer-lint: disable-file=NX215,NX213\r\n")
+
+
+def test_a_fix_that_does_not_remove_its_finding_or_makes_things_worse_is_not_offered() -> None:
+    fix = Fix("Disable NX215 for this line", (Edit(Span(1, 1, 1, 1), "x"),))
     before = [_diag("NX215", 1, 1, 2)]
-    assert not server.verified(fix, "a\n", before, lambda text: before)
-    assert server.verified(fix, "a\n", before, lambda text: [])
-    assert not server.verified(fix, "a\n", before, lambda text: [_diag("NX001", 1, 1, 2)])
+    assert not server.verified(fix, "NX215", "a\n", before, lambda text: before)
+    assert server.verified(fix, "NX215", "a\n", before, lambda text: [])
+    assert not server.verified(fix, "NX215", "a\n", before, lambda text: [_diag("NX001", 1, 1, 2)])
+
+
+@pytest.mark.parametrize(("old", "new", "edit"), [
+    ("a\nb\nc\n", "a\nB\nc\n", ((1, 0), (2, 0), "B\n")),
+    ("a\r\nb", "a\r\nb!", ((1, 0), (1, 1), "b!")),
+    ("a\n", "a\nb", ((1, 0), (1, 0), "b")),
+    ("x: \U0001F680 1\n", "x: \U0001F680 2\n", ((0, 0), (1, 0), "x: \U0001F680 2\n")),
+])
+def test_fix_all_is_one_edit_of_the_changed_lines(old: str, new: str, edit: tuple[Any, ...]) -> None:
+    result = server.whole_text_edit(old, new, lsp.PositionEncodingKind.Utf16)
+    (start, end, text) = edit
+    assert (result.range.start.line, result.range.start.character) == start
+    assert (result.range.end.line, result.range.end.character) == end
+    assert result.new_text == text
+    assert apply_text_edits(old, [result]) == new
 
 
 def test_schema_description_follows_refs_and_combinators() -> None:

@@ -1,0 +1,152 @@
+"""Applying fixes to a text: many fixes' edits in one pass, never two that touch, then passes.
+
+A `Fix` (model.py) is a list of `Edit`s, each a Span of the source (1-based lines and columns in
+code points, end exclusive, as the loader counts them) and its replacement. The language
+server's quick fixes and `source.fixAll`, and the command line's `--fix`, all go through here:
+
+    apply_fixes(text, fixes) -> Applied(text, applied, deferred)
+        One pass: fixes are taken in the order given; a fix that touches one already taken (what
+        it covers, from its first edit to its last, overlaps or meets what the other covers) is
+        deferred whole, to be offered again by the next lint. Every other byte stays as it was.
+    fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected)
+        Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES): a pass
+        that would add an error (or any NX001, NX002, NX099) is retried fix by fix, and the
+        fixes that still make it worse are rejected, so fixing never breaks a file.
+    makes_worse(before, after) -> bool
+        The rule both use: a fix may not add a diagnostic of error severity for any code, nor
+        any syntax error, duplicate key or bad suppression.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
+
+from nexlayer_lint.model import Diagnostic, Fix, Span
+
+MAX_PASSES = 10
+# Codes a fix must never add, whatever their configured severity: the file stops parsing, gets
+# a duplicate key, or a directive stops working.
+NEVER_ADDED = ("NX001", "NX002", "NX099")
+
+# The line breaks of the YAML parser, whose line numbers every Span uses.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+class Applied(NamedTuple):
+    text: str
+    applied: tuple[Fix, ...]
+    deferred: tuple[Fix, ...]  # touched an edit applied before them: lint again to offer them again
+
+
+class Fixed(NamedTuple):
+    text: str
+    applied: tuple[Fix, ...]  # in the order they were applied, over all passes
+    rejected: tuple[Fix, ...]  # each would have made the file worse (`makes_worse`)
+
+
+class Offsets:
+    """(line, col) of a Span -> an index into the text. A leading BOM, which the loader drops
+    before counting columns, is skipped; a column past its line's end means the line's end."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bom = 1 if text.startswith("\ufeff") else 0
+        self.starts = [self.bom] + [match.end() for match in _BREAK.finditer(text, self.bom)]
+        self.ends = [match.start() for match in _BREAK.finditer(text, self.bom)] + [len(text)]
+
+    def of(self, line: int, col: int) -> int:
+        if line > len(self.starts):
+            return len(self.text)
+        index = max(line, 1) - 1
+        return min(self.starts[index] + max(col, 1) - 1, self.ends[index])
+
+    def span(self, span: Span) -> tuple[int, int]:
+        return self.of(span.line, span.col), max(self.of(span.end_line, span.end_col), self.of(span.line, span.col))
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
+    """One pass of `fixes` over `text` (see the module's docstring)."""
+    offsets = Offsets(text)
+    taken: list[tuple[int, int]] = []  # what each applied fix covers, first to last edit: sorted, none touching
+    edits: list[tuple[int, int, str]] = []
+    applied: list[Fix] = []
+    deferred: list[Fix] = []
+    for fix in fixes:
+        mine = sorted((*offsets.span(edit.span), edit.text) for edit in fix.edits)
+        start, end = (mine[0][0], max(edit[1] for edit in mine)) if mine else (0, 0)
+        if not mine or _overlap(mine) or _touches(taken, start, end):
+            deferred.append(fix)
+            continue
+        bisect.insort(taken, (start, end))
+        edits += mine
+        applied.append(fix)
+    out: list[str] = []
+    done = 0
+    for start, end, replacement in sorted(edits):
+        out += (text[done:start], replacement)
+        done = end
+    out.append(text[done:])
+    return Applied("".join(out), tuple(applied), tuple(deferred))
+
+
+def _overlap(edits: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether two edits of one fix (sorted) overlap: the fix is malformed, so it is not applied."""
+    return any(later[0] < earlier[1] or later[0] == earlier[0] for earlier, later in zip(edits, edits[1:]))
+
+
+def _touches(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    # `taken` is sorted and none of its ranges touch, so only the neighbours of [start, end] can.
+    index = bisect.bisect_left(taken, (start,))
+    return (index > 0 and taken[index - 1][1] >= start) or (index < len(taken) and taken[index][0] <= end)
+
+
+def makes_worse(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
+    """Whether `after` has more errors of some code than `before`, or more NX001/NX002/NX099."""
+    def tally(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
+        return Counter(d.code for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
+
+    was = tally(before)
+    return any(count > was[code] for code, count in tally(after).items())
+
+
+def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
+            wanted: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe",
+            max_passes: int = MAX_PASSES) -> Fixed:
+    """Apply every wanted fix `diagnose(text)` offers, in passes (see the module's docstring)."""
+    diagnostics = diagnose(text)
+    applied: list[Fix] = []
+    rejected: list[Fix] = []
+    for _ in range(max_passes):
+        fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected]
+        if not fixes:
+            break
+        one_pass = apply_fixes(text, fixes)
+        after = diagnose(one_pass.text)
+        if makes_worse(diagnostics, after):
+            # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
+            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, rejected)
+        if not one_pass.applied or one_pass.text == text:
+            break
+        text, diagnostics = one_pass.text, after
+        applied += one_pass.applied
+    return Fixed(text, tuple(applied), tuple(rejected))
+
+
+def _one_by_one(text: str, diagnostics: Sequence[Diagnostic], fixes: Sequence[Fix],
+                diagnose: Callable[[str], Sequence[Diagnostic]], rejected: list[Fix]
+                ) -> tuple[Applied, Sequence[Diagnostic]]:
+    applied: list[Fix] = []
+    for fix in fixes:
+        # Spans are the original text's: each fix is applied with the good ones before it, afresh.
+        trial = apply_fixes(text, [*applied, fix])
+        after = diagnose(trial.text)
+        if fix in trial.applied and not makes_worse(diagnostics, after):
+            applied.append(fix)
+        else:
+            rejected.append(fix)
+    result = apply_fixes(text, applied)
+    return result, diagnose(result.text) if applied else diagnostics

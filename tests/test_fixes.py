@@ -1,0 +1,148 @@
+"""fixes.py: edits at exact spans, one pass without touching edits, passes that never make a file worse."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nexlayer_lint import fixes
+from nexlayer_lint.engine import lint
+from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
+
+
+def fix(*edits: tuple[int, int, int, int, str], title: str = "fix", applicability: str = "safe") -> Fix:
+    return Fix(title, tuple(Edit(Span(*edit[:4]), edit[4]) for edit in edits), applicability)  # type: ignore[arg-type]
+
+
+def test_edits_replace_insert_and_delete_at_exact_spans() -> None:
+    text = "a: one\nb: two\n"
+    result = fixes.apply_fixes(text, [fix((1, 4, 1, 7, "1")), fix((2, 1, 2, 1, "# x\n")), fix((2, 3, 2, 4, ""))])
+    assert result.text == "a: 1\n# x\nb:two\n"
+    assert len(result.applied) == 3 and result.deferred == ()
+
+
+def test_every_other_byte_stays_crlf_bom_tabs_and_all() -> None:
+    text = "\ufeffa:\t'x'  # note\r\nb: [1, 2]\rc: \u00e9t\u00e9\u2028d: 4\n"
+    # line 1 columns do not count the BOM; \r and U+2028 end lines, as the YAML parser counts them
+    result = fixes.apply_fixes(text, [fix((1, 4, 1, 7, '"x"')), fix((2, 5, 2, 6, "3")), fix((3, 4, 3, 8, "ete")),
+                                      fix((4, 4, 4, 5, "5"))])
+    assert result.text == "\ufeffa:\t\"x\"  # note\r\nb: [3, 2]\rc: ete\u2028d: 5\n"
+
+
+def test_touching_fixes_are_deferred_whole_in_the_order_given() -> None:
+    text = "key: value\n"
+    first = fix((1, 6, 1, 6, '"'), (1, 11, 1, 11, '"'), title="quote")
+    overlapping = fix((1, 8, 1, 9, "L"), title="inside")
+    adjacent = fix((1, 1, 1, 6, "k: "), title="meets the quote's start")
+    elsewhere = fix((1, 1, 1, 2, "K"), title="apart")
+    result = fixes.apply_fixes(text, [first, overlapping, adjacent, elsewhere])
+    assert result.text == 'Key: "value"\n'
+    assert [f.title for f in result.applied] == ["quote", "apart"]  # "inside" falls between its two edits
+    assert [f.title for f in result.deferred] == ["inside", "meets the quote's start"]
+    # a fix whose own edits overlap is malformed: never applied
+    assert fixes.apply_fixes(text, [fix((1, 1, 1, 4, "a"), (1, 2, 1, 3, "b"))]).deferred
+
+
+def test_spans_past_the_end_clamp_to_the_line_and_the_text() -> None:
+    assert fixes.apply_fixes("ab\ncd", [fix((1, 9, 1, 12, "!"))]).text == "ab!\ncd"
+    assert fixes.apply_fixes("ab\ncd", [fix((7, 1, 7, 1, "\nef"))]).text == "ab\ncd\nef"
+
+
+def test_one_pass_is_linear_in_fixes() -> None:
+    lines = 20_000
+    text = "".join(f"k{i}: v\n" for i in range(lines))
+    many = [fix((i + 1, 1, i + 1, 2, "K")) for i in range(lines)]
+    start = time.perf_counter()
+    result = fixes.apply_fixes(text, many)
+    assert time.perf_counter() - start < 5  # linear: well under a second; quadratic: minutes
+    assert result.text == text.replace("k", "K") and len(result.applied) == lines
+
+
+def _diagnostic(code: str, severity: str = "error", fixed: Fix | None = None) -> Diagnostic:
+    return Diagnostic("f", 1, 1, 1, 2, code, "name", severity, "message", fix=fixed)  # type: ignore[arg-type]
+
+
+def test_makes_worse() -> None:
+    before = [_diagnostic("NX101"), _diagnostic("NX102", "warning")]
+    assert not fixes.makes_worse(before, [])
+    assert not fixes.makes_worse(before, [_diagnostic("NX101"), _diagnostic("NX215", "warning")])
+    assert fixes.makes_worse(before, [_diagnostic("NX101"), _diagnostic("NX101")])
+    assert fixes.makes_worse(before, [_diagnostic("NX103")])
+    assert fixes.makes_worse(before, [_diagnostic("NX099", "warning")])
+
+
+BROKEN = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePort: [80]  # the web port
+    - name: api
+      image: api:1.0
+      Path: /api
+      servicePorts: [8000]
+"""
+
+
+def test_fix_all_applies_the_schema_rename_and_keeps_comments() -> None:
+    def diagnose(text: str) -> tuple[Diagnostic, ...]:
+        return lint(text).diagnostics
+
+    fixed = fixes.fix_all(BROKEN, diagnose)
+    assert fixed.text == BROKEN.replace("servicePort:", "servicePorts:").replace("Path:", "path:")
+    assert sorted(f.title for f in fixed.applied) == ['Rename to "path"', 'Rename to "servicePorts"']
+    assert fixed.rejected == () and diagnose(fixed.text) == ()
+    assert fixes.fix_all(fixed.text, diagnose).applied == ()  # nothing left: idempotent
+
+
+def test_fix_all_rejects_a_fix_that_breaks_the_file_and_keeps_the_others() -> None:
+    good = fix((1, 1, 1, 2, "B"), title="good")
+    breaks = fix((2, 1, 2, 1, "[["), title="breaks")
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        found = []
+        if text.startswith("b"):
+            found.append(_diagnostic("NX215", "warning", good))
+        if "[[" in text:
+            found.append(_diagnostic("NX001"))
+        elif "\nc" in text:
+            found.append(_diagnostic("NX005", "warning", breaks))
+        return found
+
+    fixed = fixes.fix_all("b\nc\n", diagnose)
+    assert fixed.text == "B\nc\n"
+    assert fixed.applied == (good,) and fixed.rejected == (breaks,)
+
+
+def test_fix_all_stops_after_max_passes() -> None:
+    grows = fix((1, 1, 1, 1, "x"), title="never done")
+    fixed = fixes.fix_all("a\n", lambda text: [_diagnostic("NX215", "warning", grows)], max_passes=3)
+    assert fixed.text == "xxxa\n" and len(fixed.applied) == 3
+
+
+def test_unsafe_fixes_only_when_wanted() -> None:
+    unsafe = fix((1, 1, 1, 2, "B"), applicability="unsafe")
+    diagnose = lambda text: [_diagnostic("NX207", "warning", unsafe)] if text.startswith("b") else []  # noqa: E731
+    assert fixes.fix_all("b\n", diagnose).text == "b\n"
+    assert fixes.fix_all("b\n", diagnose, wanted=lambda f: True).text == "B\n"
+
+
+def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from nexlayer_lint.cli import main
+
+    (tmp_path / "nexlayer.yaml").write_text(BROKEN, encoding="utf-8")
+    done = CliRunner().invoke(main, ["--format", "json", str(tmp_path / "nexlayer.yaml")])
+    diagnostics = json.loads(done.output)["files"][0]["diagnostics"]
+    assert [d["fix"] for d in diagnostics if d["code"] == "NX102"] == [
+        {"title": 'Rename to "servicePorts"', "applicability": "safe",
+         "edits": [{"line": 7, "col": 7, "end_line": 7, "end_col": 18, "text": "servicePorts"}]},
+        {"title": 'Rename to "path"', "applicability": "safe",
+         "edits": [{"line": 10, "col": 7, "end_line": 10, "end_col": 11, "text": "path"}]},
+    ]
+    assert all(d["fix"] is None for d in diagnostics if d["code"] != "NX102")

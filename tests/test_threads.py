@@ -1,0 +1,30 @@
+"""The language server lints on several threads at once: linting must not share state between them."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from nexlayer_lint import builder
+from nexlayer_lint.engine import lint
+from tests.snapshot import SEEDS
+
+
+def _texts() -> list[str]:
+    # each one a little different, and long enough that threads switch in the middle of a parse
+    return [SEEDS[i % len(SEEDS)].replace("application:", f"# variant {i}\n" + "# filler\n" * 200 + "application:", 1)
+            for i in range(24)]
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pure"])
+def test_concurrent_lints_give_what_lints_one_by_one_give(monkeypatch: pytest.MonkeyPatch, parser: str) -> None:
+    if parser == "pure":
+        monkeypatch.setattr(builder, "CParser", None)
+    elif builder.CParser is None:
+        pytest.skip("ruamel.yaml.clib is not installed")
+    texts = _texts()
+    one_by_one = [lint(text).diagnostics for text in texts]
+    for _ in range(3):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(lambda text: lint(text).diagnostics, texts)) == one_by_one
