@@ -68,6 +68,7 @@ class Built(NamedTuple):
     string_spans: list[Span]  # in document order
     plain_scalars: list[PlainScalar]  # in document order
     problems: list[Problem]
+    shadowed: list[Entry]  # the entries a later one for the same path replaced (a repeated key)
 
 
 class Refused(Exception):
@@ -124,7 +125,7 @@ class _Builder:
         next_event = self.next_event
         next_event()  # StreamStartEvent
         if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
-            return Built(None, {}, [], [], [_empty()])
+            return Built(None, {}, [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
@@ -140,9 +141,12 @@ class _Builder:
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
-            return Built(None, {}, [], [], self.problems + [_empty()])
-        positions = dict(self.entries)  # type: ignore[arg-type]  # every None is filled by now
-        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems)
+            return Built(None, {}, [], [], self.problems + [_empty()], [])
+        entries = self.entries
+        positions = dict(entries)  # type: ignore[arg-type]  # every None is filled by now
+        shadowed = [] if len(positions) == len(entries) else [
+            entry for entry in entries if positions[entry[0]] is not entry[1]]  # type: ignore[index]
+        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems, shadowed)  # type: ignore[arg-type]
 
     def read_to_document_end(self) -> bool:
         """After a refusal: a syntax error later in the document is the more basic fault, so

@@ -1,33 +1,98 @@
-"""Credentials written into the file: secret-looking vars (NX213), the registry token (NX214).
+"""Credentials written into the file: literal secrets (NX213), the registry login's (NX214).
 
-What counts as secret is `nexlayer_lint.secrets`; messages never repeat the value.
+What counts as secret, and where, is `nexlayer_lint.secrets`; messages never repeat the value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.app import App
-from nexlayer_lint.checks.common import describe
+from nexlayer_lint.checks.app import PODS, App
+from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
-from nexlayer_lint.secrets import is_literal_secret, is_secret_var_name
+from nexlayer_lint.model import DataPath, Document, format_path
+from nexlayer_lint.secrets import (
+    VARS_KEYS, Secret, _fold, document_secrets, is_literal_secret, literal_ranges, name_parts, placeholders,
+)
 
-TOKEN = ("application", "registryLogin", "personalAccessToken")
+_ROTATE = "rotate it if this file was ever pushed"
 
 
-@rule("NX213", "plaintext-secret", "warning", "a secret-looking var holds a literal value")
+@rule("NX213", "plaintext-secret", "warning", "a secret is written in the file: a secret-looking var, a URL's password, a token")
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
-    for pod in app.pods:
-        for var in pod.vars:
-            if not is_secret_var_name(var.name) or not is_literal_secret(var.value):
-                continue
-            yield Finding(
-                f'{describe(app.doc, var.path)} of pod "{pod.name}" holds a literal secret',
-                path=var.path,
-                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(var.name)}}}" '
-                     "here; rotate it if this file was ever pushed",
-            )
+    doc = app.doc
+    for secret in document_secrets(doc).found:
+        if secret.kind in ("login", "file"):
+            continue  # the registry login is NX214's; a `secrets` item is meant to hold its data
+        value = doc.get(*secret.path)
+        where = _where(doc, secret.path)
+        if secret.start is None:
+            if is_literal_secret(value):
+                yield _literal_value(doc, secret, value, where)
+            continue
+        offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
+        yield Finding(_part_message(secret, where), path=secret.path, offset=offset, hint=_part_hint(secret))
+
+
+def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
+    name = _secret_name(secret.label)
+    if isinstance(value, str):
+        defaults = {(p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start}
+        ranges = literal_ranges(value)
+        if ranges and all(r in defaults for r in ranges):  # `${DB_PASSWORD:-hunter2}`
+            fallback = defaults[ranges[0]]
+            return Finding(f"{where} falls back to a literal secret (the default of ${{{fallback}}})",
+                           path=secret.path,
+                           hint=f'drop the default and write "${{{fallback}}}"; set the secret in the Nexlayer '
+                                f"dashboard; {_ROTATE}")
+    return Finding(f"{where} holds a literal secret", path=secret.path,
+                   hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; {_ROTATE}')
+
+
+def _part_message(secret: Secret, where: str) -> str:
+    if secret.kind == "url":
+        return f"{where} has a literal password in its URL"
+    if secret.kind == "query":
+        return f'{where} has a literal "{secret.label}" in its URL query'
+    if secret.kind == "token":
+        return f"{where} holds {secret.label}"
+    if secret.kind == "default":
+        return f"{where} falls back to a literal secret (the default of ${{{secret.label}}})"
+    return f"{where} sets {secret.label} to a literal secret"  # "assignment": `- DB_PASSWORD=...`
+
+
+def _part_hint(secret: Secret) -> str:
+    if secret.kind == "url":
+        name = _password_name(secret.path)
+        return (f'store the password as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place '
+                f"(scheme://user:${{{name}}}@host); {_ROTATE}")
+    if secret.kind == "default":
+        return f'drop the default and write "${{{secret.label}}}"; set the secret in the Nexlayer dashboard; {_ROTATE}'
+    if secret.kind == "token":
+        return 'store it as a secret in the Nexlayer dashboard and write "${NAME}" in its place; revoke it if this ' \
+               "file was ever pushed"
+    name = _secret_name(secret.label)
+    return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
+
+
+def _where(doc: Document, path: DataPath) -> str:
+    """`var "DB_PASSWORD" of pod "web"`, `command[1] of pod "web"`, `application.env.TOKEN`."""
+    in_pod = len(path) > 3 and path[:2] == PODS and isinstance(path[2], int)
+    rest = path[3:] if in_pod else path
+    text = format_path(rest)
+    if len(rest) >= 2 and isinstance(rest[0], str) and _fold(rest[0]) in VARS_KEYS:
+        name = rest[1]
+        if isinstance(name, int) and len(rest) >= 3:
+            item = doc.get(*path[:len(path) - len(rest) + 2])
+            name = rest[2] if rest[2] not in ("key", "value") else (
+                item.get("key", item.get("name")) if isinstance(item, dict) else name)
+        if isinstance(name, str):
+            text = f'var "{name}"'
+    if not in_pod:
+        return text
+    pod = doc.get(*path[:3], "name")
+    return f'{text} of pod "{pod if isinstance(pod, str) else f"#{path[2] + 1}"}"'  # type: ignore[operator]
 
 
 def _secret_name(name: str) -> str:
@@ -35,15 +100,29 @@ def _secret_name(name: str) -> str:
     return cleaned or "SECRET"
 
 
-@rule("NX214", "plaintext-registry-token", "warning", "`personalAccessToken` is a literal credential")
+def _password_name(path: DataPath) -> str:
+    """`DATABASE_URL` -> `DATABASE_PASSWORD`: a name for the password of the URL at `path`."""
+    key = next((part for part in reversed(path) if isinstance(part, str) and part not in ("value",)), "")
+    parts = [part for part in name_parts(key) if part not in ("URL", "URI", "DSN", "STRING", "CONNECTION")]
+    return "_".join([*parts, "PASSWORD"]) if parts else "DB_PASSWORD"
+
+
+@rule("NX214", "plaintext-registry-token", "warning", "`registryLogin` holds a literal token or password")
 def plaintext_registry_token(app: App) -> Iterator[Finding]:
     """The registry token grants pull access to private images."""
-    if not is_literal_secret(app.doc.get(*TOKEN)):
-        return
-    yield Finding(
-        "registryLogin.personalAccessToken is a literal token written in the file",
-        path=TOKEN,
-        hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
-             '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
-             "revoke this token if the file was ever pushed",
-    )
+    doc = app.doc
+    for secret in document_secrets(doc).found:
+        key = secret.path[-1]
+        if secret.kind != "login" or not isinstance(key, str) or _fold(key) == "registrylogin":
+            continue  # a registryLogin that is not a mapping (or list of them) is the schema's to report
+        if not is_literal_secret(doc.get(*secret.path)):
+            continue
+        where = format_path(secret.path[1:] if secret.path[:1] == ("application",) else secret.path)
+        what = "token" if secret.path[-1] == "personalAccessToken" else "credential"
+        yield Finding(
+            f"{where} is a literal {what} written in the file",
+            path=secret.path,
+            hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
+                 '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
+                 "revoke this token if the file was ever pushed",
+        )
