@@ -31,9 +31,9 @@ def validate_remote(
     url = join_url(api_url, "validate")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
-    from nexlayer_lint.secrets import redact_data, scrub
+    from nexlayer_lint.secrets import redact, scrub
 
-    payload = doc.data if send_secrets else redact_data(doc.data)
+    payload = doc.data if send_secrets else redact(doc)
     try:
         body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
     except ValueError:

@@ -167,7 +167,10 @@ def placeholders(text: str) -> Iterator[Placeholder]:
 
 def literal_ranges(text: str) -> list[tuple[int, int]]:
     """The parts of `text` that are written literally: outside every placeholder, plus the
-    defaults of `${NAME:-default}`; empty when the text is only references (or nothing)."""
+    defaults of `${NAME:-default}`; empty when the text is only references, with nothing but
+    punctuation between them (`${A}/${B}`), or nothing at all."""
+    if "${" not in text and "<%" not in text:
+        return [(0, len(text))] if text else []
     ranges = []
     pos = 0
     for found in placeholders(text):
@@ -178,7 +181,7 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
         pos = found.end
     if pos < len(text):
         ranges.append((pos, len(text)))
-    if not any(_ALNUM.search(text, start, end) for start, end in ranges):
+    if pos and not any(_ALNUM.search(text, start, end) for start, end in ranges):
         return []  # only punctuation between references (`${A}/${B}`): nothing is written literally
     return ranges
 
@@ -454,6 +457,16 @@ def holds_secret(doc: Document, path: DataPath) -> bool:
     return path in secrets.with_parts or any(path[:end] in secrets.whole for end in range(len(path) + 1))
 
 
+def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
+    """Whether value[start:end] of the string at `path` is, or overlaps, a secret."""
+    secrets = document_secrets(doc)
+    path = tuple(path)
+    if any(path[:stop] in secrets.whole for stop in range(len(path) + 1)):
+        return True
+    return path in secrets.with_parts and any(
+        s.path == path and s.start < end and start < s.end for s in secrets.found)  # type: ignore[operator]
+
+
 # --- where secrets sit in the text ------------------------------------------------------------------
 
 # The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
@@ -641,16 +654,32 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 REDACTED = "<redacted>"
 
 
+def redact(doc: Document) -> Any:
+    """`redact_data(doc.data)`, and also the values an alias shares with a secret: the text of
+    `x: &pw hunter2` is the secret of `DB_PASSWORD: *pw`."""
+    found = document_secrets(doc).found
+    secret_spans = {doc.positions[s.path].value for s in found if s.start is None and s.path in doc.positions}
+    shared = [Secret(path, "name", "") for path, located in doc.positions.items()
+              if located.style is not None and located.value in secret_spans]
+    return _redacted_copy(doc.data, found + shared)
+
+
 def redact_data(data: Any) -> Any:
     """A copy of `data` with every secret replaced, keeping the document's shape: a string stays
     a string (`<redacted>`, or its secret parts starred), a number becomes 0, a list or mapping
     becomes empty; references are kept."""
-    found = find_secrets(data)
+    return _redacted_copy(data, find_secrets(data))
+
+
+def _redacted_copy(data: Any, found: list[Secret]) -> Any:
     if not found:
         return data
     changes: dict[DataPath, list[Secret]] = {}
     for secret in found:
         changes.setdefault(secret.path, []).append(secret)
+    for path, listed in changes.items():  # a whole value replaced covers its parts
+        if any(s.start is None for s in listed):
+            changes[path] = [next(s for s in listed if s.start is None)]
     return _redacted(data, (), changes, {path[:end] for path in changes for end in range(len(path))})
 
 

@@ -16,6 +16,7 @@ of times; only the lines a frame shows are masked and kept, the others are left 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -26,6 +27,7 @@ from nexlayer_lint.secrets import (
 _LOGIN_PUBLIC = ("registry", "username")
 _FILE_PUBLIC = ("name", "mountPath", "fileName")
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
 
 
 class _Context(NamedTuple):
@@ -325,7 +327,7 @@ def _plain_end(body: str, start: int, flow: int) -> int:
         if char == ":":
             if i + 1 == n or body[i + 1] in " \t" or flow:
                 return i
-            if i - start <= MAX_NAME and _is_secret_key(body[start:i].strip()):
+            if i - start <= MAX_NAME and _NAME.fullmatch(body, start, i) and _is_secret_key(body[start:i]):
                 return i
         elif flow and char in ",[]{}":
             return i

@@ -32,7 +32,8 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
                 yield _literal_value(doc, secret, value, where)
             continue
         offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
-        yield Finding(_part_message(secret, where), path=secret.path, offset=offset, hint=_part_hint(secret))
+        yield Finding(_part_message(secret, where), path=secret.path, offset=offset,
+                      hint=_part_hint(secret, _key_of(doc, secret.path)))
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
@@ -62,16 +63,16 @@ def _part_message(secret: Secret, where: str) -> str:
     return f"{where} sets {secret.label} to a literal secret"  # "assignment": `- DB_PASSWORD=...`
 
 
-def _part_hint(secret: Secret) -> str:
+def _part_hint(secret: Secret, key: str) -> str:
     if secret.kind == "url":
-        name = _password_name(secret.path)
+        name = _password_name(key)
         return (f'store the password as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place '
                 f"(scheme://user:${{{name}}}@host); {_ROTATE}")
     if secret.kind == "default":
         return f'drop the default and write "${{{secret.label}}}"; set the secret in the Nexlayer dashboard; {_ROTATE}'
     if secret.kind == "token":
-        return 'store it as a secret in the Nexlayer dashboard and write "${NAME}" in its place; revoke it if this ' \
-               "file was ever pushed"
+        return (f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
+                "revoke it if this file was ever pushed")
     name = _secret_name(secret.label)
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
 
@@ -100,9 +101,22 @@ def _secret_name(name: str) -> str:
     return cleaned or "SECRET"
 
 
-def _password_name(path: DataPath) -> str:
-    """`DATABASE_URL` -> `DATABASE_PASSWORD`: a name for the password of the URL at `path`."""
-    key = next((part for part in reversed(path) if isinstance(part, str) and part not in ("value",)), "")
+def _key_of(doc: Document, path: DataPath) -> str:
+    """The name the value at `path` goes by: its key, or the `key:` of its list item."""
+    for end in range(len(path), 0, -1):
+        part = path[end - 1]
+        if part == "value":
+            item = doc.get(*path[:end - 1])
+            named = item.get("key", item.get("name")) if isinstance(item, dict) else None
+            if isinstance(named, str):
+                return named
+        elif isinstance(part, str):
+            return part
+    return "SECRET"
+
+
+def _password_name(key: str) -> str:
+    """`DATABASE_URL` -> `DATABASE_PASSWORD`: a name for the password of the URL of a var."""
     parts = [part for part in name_parts(key) if part not in ("URL", "URI", "DSN", "STRING", "CONNECTION")]
     return "_".join([*parts, "PASSWORD"]) if parts else "DB_PASSWORD"
 
