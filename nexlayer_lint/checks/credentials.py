@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.app import PODS, App
+from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
-    VARS_KEYS, Secret, _fold, document_secrets, is_literal_secret, literal_ranges, name_parts, placeholders,
+    VARS_KEYS, Secret, _fold, document_secrets, is_literal_secret, is_secret_var_name, literal_ranges, name_parts,
+    placeholders,
 )
 
 _ROTATE = "rotate it if this file was ever pushed"
@@ -78,22 +79,27 @@ def _part_hint(secret: Secret, key: str) -> str:
 
 
 def _where(doc: Document, path: DataPath) -> str:
-    """`var "DB_PASSWORD" of pod "web"`, `command[1] of pod "web"`, `application.env.TOKEN`."""
-    in_pod = len(path) > 3 and path[:2] == PODS and isinstance(path[2], int)
-    rest = path[3:] if in_pod else path
-    text = format_path(rest)
-    if len(rest) >= 2 and isinstance(rest[0], str) and _fold(rest[0]) in VARS_KEYS:
-        name = rest[1]
-        if isinstance(name, int) and len(rest) >= 3:
-            item = doc.get(*path[:len(path) - len(rest) + 2])
-            name = rest[2] if rest[2] not in ("key", "value") else (
-                item.get("key", item.get("name")) if isinstance(item, dict) else name)
-        if isinstance(name, str):
-            text = f'var "{name}"'
-    if not in_pod:
-        return text
-    pod = doc.get(*path[:3], "name")
-    return f'{text} of pod "{pod if isinstance(pod, str) else f"#{path[2] + 1}"}"'  # type: ignore[operator]
+    """`var "DB_PASSWORD" of pod "web"`, `command[1] of pod "web"`, `application.env.TOKEN`.
+
+    A var is a key under `vars` (or `env`, ...) or a list item there, wherever that sits; a pod
+    is an item of any `pods` list (`application.template.pods` in legacy files too)."""
+    at = max((i for i, part in enumerate(path) if isinstance(part, str) and _fold(part) in VARS_KEYS), default=-1)
+    pod = max((i for i in range(1, len(path)) if path[i - 1] == "pods" and isinstance(path[i], int)), default=-1)
+    name: object = None
+    if 0 <= at < len(path) - 1:
+        name = path[at + 1]
+        if isinstance(name, int) and at + 2 < len(path):
+            item = doc.get(*path[:at + 2])
+            name = path[at + 2] if path[at + 2] not in ("key", "value") else (
+                item.get("key", item.get("name")) if isinstance(item, dict) else None)
+    if isinstance(name, str) and (pod < 0 or pod < at):
+        text = f'var "{name}"'
+    else:
+        text = format_path(path[pod + 1:] if pod >= 0 else path)
+    if pod < 0:
+        return f"{text} in {format_path(path[:at + 1])}" if text.startswith("var ") else text
+    pod_name = doc.get(*path[:pod + 1], "name")
+    return f'{text} of pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
 
 
 def _secret_name(name: str) -> str:
@@ -127,8 +133,10 @@ def plaintext_registry_token(app: App) -> Iterator[Finding]:
     doc = app.doc
     for secret in document_secrets(doc).found:
         key = secret.path[-1]
-        if secret.kind != "login" or not isinstance(key, str) or _fold(key) == "registrylogin":
-            continue  # a registryLogin that is not a mapping (or list of them) is the schema's to report
+        # A key meant for the token (`personalAccessToken`, `password`, `token`...), in a mapping:
+        # another key, or a registryLogin that is no mapping, is the schema's to report.
+        if secret.kind != "login" or not is_secret_var_name(key):
+            continue
         if not is_literal_secret(doc.get(*secret.path)):
             continue
         where = format_path(secret.path[1:] if secret.path[:1] == ("application",) else secret.path)
