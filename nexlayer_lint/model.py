@@ -61,9 +61,10 @@ class Document:
     # Every plain (unquoted) scalar value as the file writes it, in file order: (path, span,
     # text). Its data may be a number, a bool or null; YAML 1.1 reads some of them differently.
     plain_scalars: tuple[tuple[DataPath, Span, str], ...] = ()
-    # Where the values the data does not keep were written: a repeated key's earlier values
-    # (and everything inside them), as (path, Located). Their text is still in the file.
-    shadowed: tuple[tuple[DataPath, Located], ...] = ()
+    # Where the values the data does not hold were written, as (path, Located): a repeated key's
+    # earlier values and the mappings merged with `<<`, with everything inside them. Their text is
+    # still in the file (and `positions` may still name some of them).
+    unheld: tuple[tuple[DataPath, Located], ...] = ()
 
     def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
         """The span of `path`; falls back to the deepest prefix that exists, then line 1.

@@ -333,20 +333,33 @@ def _fold(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
+_ITEM_STATE = {LOGIN: LOGIN, FILES: FILE, VARS: VARS_ITEM}
+_VALUE_KEY = -1  # `value`: secret when its item's `key` or `name` is
+
+
 def _step(state: int, parent: Any, key: Any) -> int:
     """The state of `parent[key]`, in a parent of state `state`."""
     if state >= NAME:
         return state
-    if isinstance(key, int):  # a list item
-        return {LOGIN: LOGIN, FILES: FILE, VARS: VARS_ITEM}.get(state, PLAIN)
+    if not isinstance(key, str):  # a list item
+        return _ITEM_STATE.get(state, PLAIN)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
-    if state in (FILES, FILE):
+    if state == FILES or state == FILE:
         return PLAIN if key in _FILE_PUBLIC else FILE_VALUE
+    found = _key_state(key)
+    if found == _VALUE_KEY:
+        return NAME if _names_a_secret(parent) else PLAIN
+    return found
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every key of every document; keys repeat
+def _key_state(key: str) -> int:
+    """What a key makes of its value outside registryLogin and secrets items."""
     if _is_secret_key(key):
         return NAME
-    if key == "value" and _names_a_secret(parent):
-        return NAME
+    if key == "value":
+        return _VALUE_KEY
     folded = _fold(key)
     if folded == "registrylogin":
         return LOGIN
@@ -394,11 +407,16 @@ def find_secrets(data: Any) -> list[Secret]:
             state = _SCALAR_SECRET.get(state, state)
         if state >= NAME:
             found.append(Secret(path, KIND[state], _label(path, parent)))
-        elif isinstance(node, dict):
-            stack.extend((path + (key,), value, _step(state, node, key), node)
-                         for key, value in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((path + (i,), node[i], _step(state, node, i), node) for i in range(len(node) - 1, -1, -1))
+        elif isinstance(node, (dict, list)):
+            children = []
+            pairs = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in pairs:
+                child = _step(state, node, key)
+                # the common case, a plain value with nothing that could start a secret, is not visited
+                if child != PLAIN or isinstance(value, (dict, list)) or (isinstance(value, str) and _HINT.search(value)):
+                    children.append((path + (key,), value, child, node))
+            children.reverse()  # popped in document order
+            stack += children
         elif isinstance(node, str):
             found.extend(Secret(path, part.kind, part.label, part.start, part.end)
                          for part in parts_in(node, assignment=state == VARS_ITEM))
@@ -502,20 +520,33 @@ def _offset(starts: list[int], text: str, line: int, col: int) -> int:
 
 
 class _Spans:
-    """Finds the secret spans of one document: every position the loader recorded (those of a
-    repeated key's earlier values too) judged by its path, and every comment."""
+    """Finds the secret spans of one document: where each secret of the data is written, every
+    value the data does not hold (a repeated key's earlier value) judged by its path, and the
+    comments."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
         self.starts = line_starts(doc.text)
-        # where a secret inside a value could start: values without one are not scanned
-        self.hints = [match.start() for match in _HINT.finditer(doc.text)]
         self.states: dict[DataPath, int] = {(): PLAIN}
         self.ranges: list[tuple[int, int]] = []
 
     def find(self) -> tuple[tuple[int, int], ...]:
-        for path, located in chain(self.doc.positions.items(), self.doc.shadowed):
+        positions = self.doc.positions
+        scanned: set[DataPath] = set()
+        for secret in document_secrets(self.doc).found:
+            located = positions.get(secret.path)
+            if located is None:
+                continue
+            if secret.start is None:
+                if located.style is None:
+                    self.add_inside(secret.path)
+                else:
+                    self.add_scalar(located.value, located.style)
+            elif located.style is not None and secret.path not in scanned:
+                scanned.add(secret.path)
+                self.add_parts(*self.inner(located.value, located.style), assignment=secret.kind == "assignment")
+        for path, located in self.doc.unheld:
             self.judge(path, located)
         for comment in self.doc.comments:
             start = self.offset(comment.line, comment.col)
@@ -524,7 +555,26 @@ class _Spans:
                 self.add_parts(start, end, assignment=False)
         return _merged(self.ranges)
 
+    def add_inside(self, path: DataPath) -> None:
+        """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
+        positions = self.doc.positions
+        stack = [(path, get_in(self.doc.data, path))]
+        while stack:
+            at, node = stack.pop()
+            children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in children:
+                located = positions.get(at + (key,))
+                if located is None:
+                    continue
+                if located.key is not None:
+                    self.add_scalar(located.key, self.char_at(located.key))
+                if located.style is None:
+                    stack.append((at + (key,), value))
+                else:
+                    self.add_scalar(located.value, located.style)
+
     def judge(self, path: DataPath, located: Located) -> None:
+        """A value the data does not hold: secret, or holding one, by its path alone."""
         state = self.state(path)
         if located.key is not None and self.state(path[:-1]) in WHOLE:
             self.add_scalar(located.key, self.char_at(located.key))  # a key inside a secret value
@@ -603,8 +653,8 @@ class _Spans:
         return self.text[offset:offset + 1]
 
     def hinted(self, start: int, end: int) -> bool:
-        index = bisect.bisect_left(self.hints, start)
-        return index < len(self.hints) and self.hints[index] < end
+        """Whether a secret inside text[start:end] could start there at all (most text: no)."""
+        return _HINT.search(self.text, start, end) is not None
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

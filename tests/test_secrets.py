@@ -215,6 +215,9 @@ SHAPES = {
                               "vars:\n  API_KEY: \"***\"\n  OTHER: x\n  API_KEY: ***\n"),
     "repeated mapping": ("vars:\n  DB_PASSWORD: a1\nvars:\n  X: y\n", "vars:\n  DB_PASSWORD: **\nvars:\n  X: y\n"),
     "alias": ("a: &pw hunter2\nvars:\n  DB_PASSWORD: *pw\n", "a: &pw *******\nvars:\n  DB_PASSWORD: *pw\n"),
+    "merge overridden": ("vars:\n  <<: {DB_PASSWORD: a1, HOST: h}\n  DB_PASSWORD: b2\n",
+                         "vars:\n  <<: {DB_PASSWORD: **, HOST: h}\n  DB_PASSWORD: **\n"),
+    "punctuation only": ("DB_PASSWORD: '!@#$%'\n", "DB_PASSWORD: '*****'\n"),
     "collection under a secret": ("CLIENT_SECRET:\n  k1: v1\n  k2: [v2]\n", "CLIENT_SECRET:\n  **: **\n  **: [**]\n"),
     "block scalar": ("TLS_KEY: |\n  line one\n  line two\nx: y\n", "TLS_KEY: |\n  ********\n  ********\nx: y\n"),
     "multi-line quoted": ('API_KEY: "part one\n  part two"\n', 'API_KEY: "********\n  ********"\n'),
@@ -252,6 +255,13 @@ def test_text_that_merely_equals_a_secret_is_shown() -> None:
     assert masked[2] == "    - name: postgres"
     assert masked[3] == "      image: ghcr.io/acme/shop-web"
     assert masked[5:] == ["        POSTGRES_PASSWORD: ********", "        DB_PASSWORD: ****", "        OTHER: postgres shop"]
+
+
+def test_the_document_keeps_where_values_it_does_not_hold_were_written() -> None:
+    doc = load("a:\n  b: 1\n  c: [2]\na: {b: 3}\nm:\n  <<: {x: 4}\n  x: 5\n")
+    assert [(path, located.value.line) for path, located in doc.unheld] == [
+        (("a",), 2), (("a", "b"), 2), (("a", "c"), 3), (("a", "c", 0), 3), (("m", "<<"), 6), (("m", "<<", "x"), 6)]
+    assert load("a: 1\nb: {c: 2}\n").unheld == ()
 
 
 def test_secret_spans_are_disjoint_and_hold_no_line_break() -> None:

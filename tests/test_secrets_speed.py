@@ -136,9 +136,9 @@ def test_worst_cases_lint_in_linear_time(name: str) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)
     print(f"{name}: {report['seconds']:.3f} s")
-    assert report["codes"] == codes
-    assert not report["leaked"]
-    assert report["seconds"] < 5  # "well under a second" here; minutes when quadratic
+    assert report["codes"] == codes, report
+    assert not report["leaked"], report
+    assert report["seconds"] < 5, report  # "well under a second" here; minutes when quadratic
 
 
 HUGE = {
