@@ -220,7 +220,8 @@ class SchemaInfo(NamedTuple):
 class FileResult(NamedTuple):
     """One linted file: its diagnostics, and its text with secret values masked for their code
     frames (empty when there is no diagnostic to frame; `secrets.mask_text(document)` makes it
-    for any document)."""
+    for any document; for a file that does not parse, `unparsed.mask` keeps only the lines the
+    diagnostics cover, the others empty)."""
 
     path: str
     diagnostics: tuple[Diagnostic, ...]

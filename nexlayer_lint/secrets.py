@@ -28,7 +28,6 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from typing import Any, NamedTuple
 
 from nexlayer_lint.model import DataPath, Document, Located, Span, get_in

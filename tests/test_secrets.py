@@ -430,3 +430,49 @@ def test_masking_changes_exactly_the_planted_secrets(document: tuple[str, list[s
     changed = {i for i, (a, b) in enumerate(zip(text, masked)) if a != b}
     expected = {i for plant in plants for m in re.finditer(re.escape(plant), text) for i in range(*m.span())}
     assert changed == expected, (text, masked)
+
+
+# --- NX213 / NX214 --------------------------------------------------------------------------------
+
+POD = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+
+
+@pytest.mark.parametrize("line", [
+    "DB_PASSWORD: ${DB_PASSWORD}", 'DB_PASSWORD: "<% DB_PASSWORD %>"', 'DB_PASSWORD: ""', "DB_PASSWORD:",
+    "API_KEY: <your key here>", "DB_PASSWORD: ${DB_PASSWORD:-}", "DATABASE_URL: postgresql://u:${DB_PASSWORD}@db.pod/x",
+    "PORT_URL: http://web.pod:80?page=2", "STRIPE_PUBLIC_KEY: pk_live_0123456789abcdef", "TOKEN_URL: https://x.io/t",
+    "X: ${PORT:-8080}",
+])
+def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -> None:
+    from tests.conftest import lint_codes
+
+    assert [code for code, *_ in lint_codes(POD + "      vars:\n        " + line + "\n") if code == "NX213"] == []
+
+
+@pytest.mark.parametrize(("line", "col", "end_col", "message"), [
+    ("DB_PASSWORD: s3cr3t", 22, 28, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
+    ("PGPASSWORD: 1234", 21, 25, 'var "PGPASSWORD" of pod "web" holds a literal secret'),
+    ("DATABASE_URL: postgresql://app:pw0@db.pod:5432/x", 40, 43,
+     'var "DATABASE_URL" of pod "web" has a literal password in its URL'),
+    ("HOOK: 'https://x.io/in?a=1&token=t0k'", 42, 45, 'var "HOOK" of pod "web" has a literal "token" in its URL query'),
+    (f"HELPER: {GHP}", 17, 17 + len(GHP), 'var "HELPER" of pod "web" holds a GitHub token'),
+    ("X: ${DB_PASSWORD:-fallback}", 27, 35, 'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})'),
+    ("JWT_SIGNING_KEY: ${JWT_SIGNING_KEY:-changeme}", 26, 54,
+     'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})'),
+])
+def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: int, message: str) -> None:
+    from tests.conftest import lint_diags
+
+    [found] = [d for d in lint_diags(POD + "      vars:\n        " + line + "\n") if d.code == "NX213"]
+    assert (found.line, found.col, found.end_col, found.message) == (9, col, end_col, message)
+
+
+def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
+    from tests.conftest import lint_diags
+
+    text = POD.replace("  pods:\n", "  registryLogin:\n    registry: ghcr.io\n    username: me\n    password: pw1\n"
+                                    "    token: ${T}\n    size: 1Gi\n  pods:\n") + (
+        "      registryLogin: [{registry: r, personalAccessToken: pat2}]\n")
+    found = [(d.line, d.message) for d in lint_diags(text) if d.code in ("NX213", "NX214")]
+    assert found == [(6, "registryLogin.password is a literal credential written in the file"),
+                     (14, "pods[0].registryLogin[0].personalAccessToken is a literal token written in the file")]
