@@ -566,7 +566,7 @@ class _Spans:
                 if located is None:
                     continue
                 if located.key is not None:
-                    self.add_scalar(located.key, self.char_at(located.key))
+                    self.add_scalar(located.key, self.key_style(located.key))
                 if located.style is None:
                     stack.append((at + (key,), value))
                 else:
@@ -576,7 +576,7 @@ class _Spans:
         """A value the data does not hold: secret, or holding one, by its path alone."""
         state = self.state(path)
         if located.key is not None and self.state(path[:-1]) in WHOLE:
-            self.add_scalar(located.key, self.char_at(located.key))  # a key inside a secret value
+            self.add_scalar(located.key, self.key_style(located.key))  # a key inside a secret value
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
         if state in WHOLE or state in _SCALAR_SECRET:
@@ -590,7 +590,7 @@ class _Spans:
         state = self.states.get(path)
         if state is not None:
             return state
-        # Positions come parents first, so this walks up only for a path seen out of order.
+        # A value's entries come before those inside it, so this walks up one step, mostly.
         known = len(path) - 1
         while path[:known] not in self.states:
             known -= 1
@@ -613,11 +613,11 @@ class _Spans:
     def add_parts(self, start: int, end: int, *, assignment: bool) -> None:
         self.add_lines(start, ((p.start, p.end) for p in parts_in(self.text[start:end], assignment=assignment)))
 
-    def add_lines(self, base: int, ranges: Iterable[tuple[int, int]], shift: int = 0) -> None:
-        """Ranges relative to `base` (+ shift), cut at line breaks, each line's indentation left out."""
+    def add_lines(self, base: int, ranges: Iterable[tuple[int, int]]) -> None:
+        """Ranges relative to `base`, cut at line breaks, each line's indentation left out."""
         text = self.text
         for start, end in ranges:
-            start, end = base + shift + start, base + shift + end
+            start, end = base + start, base + end
             for match in LINE_BREAK.finditer(text, start, end):
                 self.ranges.append((start, match.start()))
                 start = match.end()
@@ -647,9 +647,11 @@ class _Spans:
         match = LINE_BREAK.search(self.text, start)
         return match.start() if match else len(self.text)
 
-    def char_at(self, span: Span) -> str:
+    def key_style(self, span: Span) -> str:
+        """A key's quote, if it is quoted (the positions keep no style for keys)."""
         offset = self.offset(span.line, span.col)
-        return self.text[offset:offset + 1]
+        first = self.text[offset:offset + 1]
+        return first if first in ("'", '"') else ""
 
     def hinted(self, start: int, end: int) -> bool:
         """Whether a secret inside text[start:end] could start there at all (most text: no)."""

@@ -157,11 +157,9 @@ def test_no_output_shows_a_secret(project: Path, name: str) -> None:
     assert_absent(result.output, canaries, "stdin")
 
 
-@pytest.mark.parametrize("name", sorted(SHAPES))
+@pytest.mark.parametrize("name", sorted(set(SHAPES) - BROKEN))  # a file that does not parse is not sent
 def test_the_validate_payload_has_no_secret(project: Path, fake_api: fa.FakeApi, name: str) -> None:
     text, canaries = SHAPES[name]
-    if name in BROKEN:
-        pytest.skip("a file that does not parse is not sent")
     fake_api.script("/validate", fa.valid())
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     result = run_cli("nexlayer.yaml", "--remote", "--api-url", fake_api.url, "--format", "json")
