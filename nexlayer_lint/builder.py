@@ -8,6 +8,8 @@ runs code. The builder reads the first document's events once, depth first, and 
 - the position of every value and of its key, by data path;
 - the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
   every plain scalar value as written (a YAML 1.1 reader takes some differently);
+- the entries of the values the data does not hold (a repeated key's earlier values, `<<`
+  sources): their text is still in the file, and may hold a secret to mask;
 - NX002 (a repeated key), NX003 (a second document), NX004 (nothing to lint).
 
 Anchors, aliases and merge keys (`<<`) mean what the YAML composer makes of them; an alias
@@ -48,6 +50,7 @@ from nexlayer_lint.parse_errors import syntax_problem
 from nexlayer_lint.scalars import MERGE, plain_value
 
 MAX_DEPTH = 500
+MERGE_KEY = "<<"  # the path part under which a merged mapping is written
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
 
@@ -69,6 +72,10 @@ class Built(NamedTuple):
     string_spans: list[Span]  # in document order
     plain_scalars: list[PlainScalar]  # in document order
     problems: list[Problem]
+    # The entries whose value the data does not hold at their path: a repeated key's earlier
+    # values (and all inside them), and the mappings a `<<` merges (the data holds their winning
+    # values under the merging mapping's paths).
+    unheld: list[Entry]
 
 
 class Refused(Exception):
@@ -120,12 +127,13 @@ class _Builder:
         self.anchor_marks: dict[str, Any] = {}  # every anchor seen, still open or not
         self.recursive: set[str] = set()  # open anchors that an alias inside them named
         self.expanded = 0  # values added by aliases and merges
+        self.merged = False  # whether a `<<` was read
 
     def document(self) -> Built:
         next_event = self.next_event
         next_event()  # StreamStartEvent
         if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
-            return Built(None, {}, [], [], [_empty()])
+            return Built(None, {}, [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
@@ -141,9 +149,11 @@ class _Builder:
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
-            return Built(None, {}, [], [], self.problems + [_empty()])
-        positions = dict(self.entries)  # type: ignore[arg-type]  # every None is filled by now
-        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems)
+            return Built(None, {}, [], [], self.problems + [_empty()], [])
+        entries: list[Entry] = self.entries  # type: ignore[assignment]  # every None is filled by now
+        positions = dict(entries)
+        unheld = _unheld(entries, self.merged) if self.merged or len(positions) != len(entries) else []
+        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems, unheld)
 
     def read_to_document_end(self) -> bool:
         """After a refusal: a syntax error later in the document is the more basic fault, so
@@ -228,7 +238,8 @@ class _Builder:
                 else:
                     name, key_span = self.unusual_key(child)
                     if name is None:  # a merge key: its mappings are merged at the end
-                        at = path + ("<<",)
+                        self.merged = True
+                        at = path + (MERGE_KEY,)
                         first_entry = len(entries)
                         merged = self.node(next_event(), at, key_span, depth + 1)
                         merges.append((at, merged, first_entry, len(entries), key_span))
@@ -376,6 +387,27 @@ class _Builder:
             if entry is not None and entry[0] == path:
                 return entry[1].value
         return Span(1, 1, 1, 1)  # pragma: no cover - every built value has its entry
+
+
+def _unheld(entries: list[Entry], merged: bool) -> list[Entry]:
+    """The entries of every value but the last one written for its path, and of every `<<`
+    mapping, each with everything inside it (entries are in document order, so what is inside a
+    value follows its own entry)."""
+    last = {path: index for index, (path, _) in enumerate(entries)}
+    found: list[Entry] = []
+    index = 0
+    while index < len(entries):
+        path = entries[index][0]
+        if last[path] == index and not (merged and MERGE_KEY in path):
+            index += 1
+            continue
+        depth = len(path)
+        end = index + 1
+        while end < len(entries) and len(entries[end][0]) > depth and entries[end][0][:depth] == path:
+            end += 1
+        found += entries[index:end]
+        index = end
+    return found
 
 
 def _copy(value: Any) -> Any:

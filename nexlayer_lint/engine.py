@@ -109,21 +109,20 @@ class Linter:
             diagnostics = _diagnose(document, problems + remote, path, settings)
         if document is None:
             # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
-            # line its code frame shows: mask it by lines, as there are no data paths. Only the lines
-            # up to the last diagnostic can be shown, so only those are kept (a 10 MiB file stays cheap).
-            last = max((d.end_line for d in diagnostics), default=0)
-            masked = secrets.mask_unparsed(_first_lines(_text_of(source), last))
+            # line its code frame shows: mask it by lines, as there are no data paths. Only the
+            # lines a diagnostic covers are shown, so only those are masked and kept.
+            from nexlayer_lint import unparsed
+
+            masked = unparsed.mask(_text_of(source), [(d.line, d.end_line) for d in diagnostics])
         elif diagnostics:
             masked = secrets.mask_text(document)
-            diagnostics = _scrub(diagnostics, document)
         else:
             # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
             # would never be read, and masking is about a tenth of linting one.
             masked = ""
         error = "; ".join(internal) or None
         if error and document is not None:
-            # an exception's text may quote the value a check choked on
-            error = secrets.hide_values(error, secrets.secret_strings(document), whole_words=False, stars=4)
+            error = secrets.scrub(document, error)  # an exception's text may quote the value a check choked on
         return FileResult(path, tuple(diagnostics), masked, error)
 
 
@@ -216,32 +215,6 @@ def _narrow(document: Document, problem: Problem, span: Span) -> Span:
     start, end = problem.offset  # type: ignore[misc]
     shift = span.col + (1 if located.style else 0)
     return Span(span.line, shift + start, span.line, shift + end)
-
-
-def _scrub(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
-    """Belt and braces: no message or hint may carry a secret value, whatever produced it."""
-    if not diagnostics:
-        return diagnostics
-    values = secrets.secret_strings(document)
-    if not values:
-        return diagnostics
-    hide = secrets.hider(values, whole_words=False, stars=4)
-    out = []
-    for diagnostic in diagnostics:
-        message = hide(diagnostic.message)
-        hint = hide(diagnostic.hint) if diagnostic.hint else None
-        out.append(diagnostic._replace(message=message, hint=hint) if (message, hint) != (diagnostic.message, diagnostic.hint) else diagnostic)
-    return out
-
-
-def _first_lines(text: str, count: int) -> str:
-    """The text up to the end of its `count`-th line by newlines (at least as many YAML lines)."""
-    end = -1
-    for _ in range(count):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return text
-    return text[:end + 1]
 
 
 def _text_of(source: str | bytes) -> str:

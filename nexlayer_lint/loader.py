@@ -39,5 +39,6 @@ def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     if built.data is None:
         return None, built.problems
     document = Document(path=path, text=text, data=built.data, positions=built.positions,
-                        comments=comments(text, built.string_spans), plain_scalars=tuple(built.plain_scalars))
+                        comments=comments(text, built.string_spans), plain_scalars=tuple(built.plain_scalars),
+                        unheld=tuple(built.unheld))
     return document, built.problems

@@ -61,6 +61,10 @@ class Document:
     # Every plain (unquoted) scalar value as the file writes it, in file order: (path, span,
     # text). Its data may be a number, a bool or null; YAML 1.1 reads some of them differently.
     plain_scalars: tuple[tuple[DataPath, Span, str], ...] = ()
+    # Where the values the data does not hold were written, as (path, Located): a repeated key's
+    # earlier values and the mappings merged with `<<`, with everything inside them. Their text is
+    # still in the file (and `positions` may still name some of them).
+    unheld: tuple[tuple[DataPath, Located], ...] = ()
 
     def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
         """The span of `path`; falls back to the deepest prefix that exists, then line 1.
@@ -216,7 +220,8 @@ class SchemaInfo(NamedTuple):
 class FileResult(NamedTuple):
     """One linted file: its diagnostics, and its text with secret values masked for their code
     frames (empty when there is no diagnostic to frame; `secrets.mask_text(document)` makes it
-    for any document)."""
+    for any document; for a file that does not parse, `unparsed.mask` keeps only the lines the
+    diagnostics cover, the others empty)."""
 
     path: str
     diagnostics: tuple[Diagnostic, ...]

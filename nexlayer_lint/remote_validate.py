@@ -31,9 +31,9 @@ def validate_remote(
     url = join_url(api_url, "validate")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
-    from nexlayer_lint.secrets import redact_data
+    from nexlayer_lint.secrets import redact, scrub
 
-    payload = doc.data if send_secrets else redact_data(doc.data)
+    payload = doc.data if send_secrets else redact(doc)
     try:
         body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
     except ValueError:
@@ -44,7 +44,8 @@ def validate_remote(
         rejected = _verdict(resp.status, resp.body)
     except RequestError as exc:
         return _failure(url, str(exc))
-    problems = [_rejection(doc, raw_path, text) for raw_path, text in rejected]
+    # A server that was sent the secrets may quote one back.
+    problems = [_rejection(doc, raw_path, scrub(doc, text) if send_secrets else text) for raw_path, text in rejected]
     remote_rejects = bool(rejected)
     if remote_rejects != local_has_errors:
         message = (

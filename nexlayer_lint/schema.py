@@ -15,7 +15,7 @@ from nexlayer_lint import schemawalk
 from nexlayer_lint.model import DataPath, Document, PathPart, Problem, SchemaInfo, Span, format_path
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
-from nexlayer_lint.secrets import is_secret_path
+from nexlayer_lint.secrets import holds_secret
 
 BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
 VERSION_KEY = "x-nexlayer-lint-version"
@@ -622,7 +622,7 @@ class _Mapper:
 
 def _is_secret(doc: Document, path: DataPath) -> bool:
     """Whether the value at `path` must never be quoted (secrets.py is the one place that decides)."""
-    return is_secret_path(tuple(path), doc.data)
+    return holds_secret(doc, path)
 
 
 def _one_key_var_item(path: DataPath, instance: Any) -> bool:

@@ -1,39 +1,63 @@
-"""What counts as a secret in a nexlayer.yaml, and how to keep secret values out of all output."""
+"""What counts as a secret in a nexlayer.yaml, where each one sits in the text, and how to keep
+secret values out of all output.
+
+A secret is found by its position, never by its text. The sources, in one place:
+
+- the value under a key whose name looks secret (`NAME_RULES` below), wherever the key is: in
+  `vars`, in a misspelt `env:` or `environment:`, in a misplaced mapping; and the `value` of a
+  list item whose `key` (or `name`) looks secret (`- key: DB_PASSWORD` / `value: ...`);
+- every value under a `registryLogin` (top level, in a pod, as a list) except `registry` and
+  `username`;
+- every value of a `secrets` item except `name`, `mountPath` and `fileName`;
+- inside any other string value (and in comments): the password of a URL's user-info
+  (`scheme://user:PASSWORD@host`), a query parameter named like a secret (`?token=...`), a value
+  with the shape of a well-known token (`TOKEN_SHAPES`), the default of `${SECRET_NAME:-default}`,
+  and `NAME=value` in a list of vars when NAME looks secret.
+
+References hold nothing secret and are never secrets themselves: `${NAME}` (a dashboard secret)
+and `<% NAME %>` (a Nexlayer template). A `${NAME:-default}` counts by its default. Every
+occurrence of a repeated key counts, not only the one the data keeps.
+
+Two views of the same definition: `document_secrets` walks the data (the checks, the `/validate`
+payload, messages), `secret_spans` gives the exact character ranges in the text (code frames).
+"""
 
 from __future__ import annotations
 
-import copy
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from nexlayer_lint.model import DataPath, Document, get_in
+from nexlayer_lint.model import DataPath, Document, Located, Span, get_in
 
-# Name parts that make a var secret, as sequences of upper-case parts: `API_KEY`, `apiKey` and
-# `api-key` all split into ("API", "KEY").
-_SECRET_TERMS: tuple[tuple[str, ...], ...] = (
-    ("PASSWORD",), ("PASSWD",), ("SECRET",), ("TOKEN",), ("API", "KEY"), ("APIKEY",),
-    ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("CLIENT", "SECRET"), ("CREDENTIALS",), ("CREDENTIAL",),
-)
-# `DB_PASS`, `SMTP_PASS`: common enough to count, but only as the last part (not `PASS_THROUGH`).
-_LAST_PART_TERMS = frozenset({"PASS"})
-# Parts that may follow a secret term and still name the secret itself (`SECRET_KEY_BASE`,
-# `STRIPE_SECRET_KEY`, `GOOGLE_CREDENTIALS_JSON`). Any other part makes the name describe
-# something about the secret instead: `TOKEN_URL`, `JWT_SECRET_EXPIRES_IN`,
-# `PASSWORD_MIN_LENGTH`, `AWS_ACCESS_KEY_ID`, `POSTGRES_PASSWORD_FILE` (a path) are not secret.
-_SECRET_SUFFIXES = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
+# --- names --------------------------------------------------------------------------------------
+# NAME_RULES: a name is split into upper-case parts (`dbPassword`, `db-password`, `DB_PASSWORD`
+# -> DB, PASSWORD; digits ending a part are ignored: `API_KEY2`). It names a secret when one part
+# is a term and every part after the term only qualifies the secret itself (`SECRET_KEY_BASE`,
+# `GCP_CREDENTIALS_JSON`, `OPENSSL_KEY_V1`). Any other part makes the name describe something
+# about the secret instead: `TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `AWS_ACCESS_KEY_ID`,
+# `POSTGRES_PASSWORD_FILE` (a path), `SENTRY_DSN_PATH` are not secret.
+SECRET_TERMS = frozenset({
+    "PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "KEY", "KEYS", "KEYSET", "APIKEY",
+    "CREDENTIAL", "CREDENTIALS", "PRIVATE", "SALT", "SIGNING", "DSN",
+})
+# Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
+# `SESSION`; `AUTH_REQUIRED`, `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings.
+LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION"})
+# Terms that also end a run-together part: `PGPASSWORD`, `AUTHTOKEN`, `OPENAIAPIKEY`.
+COMPOUND_TERMS = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIALS", "CREDENTIAL")
+QUALIFIERS = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
+# A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
+PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
+# A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
+SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
+_KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
+_VERSION = re.compile(r"V?[0-9]+")
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
-# `${NAME}` (a dashboard secret, or any other interpolation) and `<% NAME %>` (a Nexlayer template).
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<%.*?%>")
-_ALNUM = re.compile(r"[A-Za-z0-9]")
-_DOC_PLACEHOLDER = re.compile(r"<[^<>%]+>")
-
-REDACTED = "<redacted>"
-# Secret values shorter than this are masked where they are, but not searched for elsewhere.
-MIN_SEARCHED = 4
 
 
 def name_parts(name: str) -> list[str]:
@@ -45,40 +69,135 @@ def name_parts(name: str) -> list[str]:
 
 
 def is_secret_var_name(name: object) -> bool:
-    """Whether a var of this name holds a secret (see the term and suffix tables above)."""
+    """Whether a var (or any key) of this name holds a secret: NAME_RULES above."""
     # The type is tested here, not by catching what the cache raises for a list or a mapping: a
     # TypeError from a bug inside the predicate would then read as "not secret" and unmask values.
     return isinstance(name, str) and _is_secret_name(name)
 
 
-@functools.lru_cache(maxsize=4096)  # asked for every var, several times per file; names repeat
+@functools.lru_cache(maxsize=4096)  # asked for every key, several times per file; names repeat
 def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
-    if parts and parts[-1] in _LAST_PART_TERMS:
-        return True
-    for start in range(len(parts)):
-        for term in _SECRET_TERMS:
-            end = start + len(term)
-            if tuple(parts[start:end]) == term and all(part in _SECRET_SUFFIXES for part in parts[end:]):
+    if not parts or parts == ["PWD"]:  # the shell's working directory
+        return False
+    # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
+    first = len(parts) - 1
+    while first > 0 and _qualifies(parts[first]):
+        first -= 1
+    switch = public = False
+    for index, part in enumerate(parts):
+        if index >= first:
+            base = part.rstrip("0123456789") or part
+            if not switch and _is_term(base, last=index == len(parts) - 1) and not (public and base in _KEY_TERMS):
                 return True
+        switch = switch or part in SWITCH_PARTS
+        public = public or part in PUBLIC_PARTS
     return False
+
+
+def _qualifies(part: str) -> bool:
+    return part in QUALIFIERS or _VERSION.fullmatch(part) is not None
+
+
+def _is_term(base: str, *, last: bool) -> bool:
+    if base in SECRET_TERMS or (last and base in LAST_PART_TERMS):
+        return True
+    return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS)
+
+
+def _is_secret_key(name: str) -> bool:
+    # `key` names the var in a `- key: NAME` / `value: ...` item: it is not itself a secret.
+    return name != "key" and is_secret_var_name(name)
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+class Placeholder(NamedTuple):
+    """`${NAME}`, `${NAME:-default}` or `<% NAME %>` at text[start:end]; the default, if any, at
+    text[default_start:default_end] (an empty range when there is none)."""
+
+    start: int
+    end: int
+    name: str
+    default_start: int
+    default_end: int
+
+
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# `${NAME:-default}` and its siblings: what follows the operator is literal text.
+_DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
+
+
+def placeholders(text: str) -> Iterator[Placeholder]:
+    """Every `${...}` and `<% ... %>` in `text`, left to right, found with str.find: linear in the
+    text whatever it holds (`<%<%<%...` with no `%>` is read once)."""
+    pos = 0
+    dollar = text.find("${")
+    template = text.find("<%")
+    while dollar >= 0 or template >= 0:
+        if dollar >= 0 and (template < 0 or dollar < template):
+            close = text.find("}", dollar + 2)
+            if close < 0:  # no `}` after this one: none after any later `${` either
+                dollar = -1
+                continue
+            start, pos = dollar, close + 1
+            name_match = _SHELL_NAME.match(text, start + 2, close)
+            name = name_match.group() if name_match else ""
+            default = (pos, pos)
+            after = name_match.end() if name_match else start + 2
+            for operator in _DEFAULT_OPERATORS:
+                if name and text.startswith(operator, after, close):
+                    default = (after + len(operator), close)
+                    break
+            yield Placeholder(start, pos, name, *default)
+        else:
+            close = text.find("%>", template + 2)
+            if close < 0:
+                template = -1
+                continue
+            start, pos = template, close + 2
+            yield Placeholder(start, pos, text[start + 2:close].strip(), pos, pos)
+        if dollar >= 0 and dollar < pos:
+            dollar = text.find("${", pos)
+        if template >= 0 and template < pos:
+            template = text.find("<%", pos)
+
+
+def literal_ranges(text: str) -> list[tuple[int, int]]:
+    """The parts of `text` that are written literally: outside every placeholder, plus the
+    defaults of `${NAME:-default}`; empty when the text is only references, with nothing but
+    punctuation between them (`${A}/${B}`), or nothing at all."""
+    if "${" not in text and "<%" not in text:
+        return [(0, len(text))] if text else []
+    ranges = []
+    pos = 0
+    for found in placeholders(text):
+        if found.start > pos:
+            ranges.append((pos, found.start))
+        if found.default_end > found.default_start:
+            ranges.append((found.default_start, found.default_end))
+        pos = found.end
+    if pos < len(text):
+        ranges.append((pos, len(text)))
+    if pos and not any(_ALNUM.search(text, start, end) for start, end in ranges):
+        return []  # only punctuation between references (`${A}/${B}`): nothing is written literally
+    return ranges
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_DOC_PLACEHOLDER = re.compile(r"<[^<>%]+>")
 
 
 def is_reference(value: object) -> bool:
     """A `${NAME}` or `<% ... %>` placeholder (or several), with nothing literal around it.
 
-    Any letter or digit outside the placeholders makes the value a literal: `s3cr3t${X}` still
-    puts part of a secret in the file.
+    Any letter or digit outside the placeholders, or in a `${NAME:-default}`'s default, makes the
+    value a literal: `s3cr3t${X}` still puts part of a secret in the file.
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or ("${" not in value and "<%" not in value):
         return False
-    # Exact shortcut for the usual `${NAME}`: when the first `}` ends the string, PLACEHOLDER's
-    # leftmost match is the whole value, so nothing is left to hold a letter or digit.
-    if value.startswith("${") and value.find("}") == len(value) - 1:
-        return True
-    if not PLACEHOLDER.search(value):
-        return False
-    return not _ALNUM.search(PLACEHOLDER.sub("", value))
+    return next(placeholders(value), None) is not None and not literal_ranges(value)
 
 
 def is_literal_secret(value: object) -> bool:
@@ -93,151 +212,595 @@ def is_literal_secret(value: object) -> bool:
     return isinstance(value, (int, float))
 
 
-def _secret_items(data: Any) -> Iterator[tuple[DataPath, Any]]:
-    """(path, value) of every secret value, in document order. The value is the node the path
-    leads to, as `get_in(data, path)` would find it (every step here exists and has its type)."""
-    app = data.get("application") if isinstance(data, dict) else None
-    if not isinstance(app, dict):
-        return
-    login = app.get("registryLogin")
-    if isinstance(login, dict) and "personalAccessToken" in login:
-        yield ("application", "registryLogin", "personalAccessToken"), login["personalAccessToken"]
-    pods = app.get("pods")
-    if not isinstance(pods, list):
-        return
-    for i, pod in enumerate(pods):
-        if not isinstance(pod, dict):
-            continue
-        base: DataPath = ("application", "pods", i)
-        secrets = pod.get("secrets")
-        if isinstance(secrets, list):
-            for j, secret in enumerate(secrets):
-                if isinstance(secret, dict) and "data" in secret:
-                    yield base + ("secrets", j, "data"), secret["data"]
-        variables = pod.get("vars")
-        if isinstance(variables, dict):
-            for name, value in variables.items():
-                if is_secret_var_name(name):
-                    yield base + ("vars", name), value
-        elif isinstance(variables, list):
-            for k, item in enumerate(variables):
-                if not isinstance(item, dict):
-                    continue
-                if "value" in item and is_secret_var_name(item.get("key")):
-                    yield base + ("vars", k, "value"), item["value"]
-                # `- DB_PASSWORD: x`, the single-key list items some files use
-                for name, value in item.items():
-                    if name not in ("key", "value") and is_secret_var_name(name):
-                        yield base + ("vars", k, name), value
+# --- secrets inside a string ----------------------------------------------------------------------
+
+# TOKEN_SHAPES: values with the shape of a well-known credential, secret under any name (and in
+# comments). Each starts with a fixed prefix and runs over one character class, so a search is
+# linear. Public keys of the same vendors (`pk_live_`, `phc_`, `sb_publishable_`) are not listed.
+TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
+    ("a GitHub token", r"gh[pousr]_[A-Za-z0-9]{30,}"),
+    ("a GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{20,}"),
+    ("a GitLab token", r"glpat-[A-Za-z0-9_-]{20,}"),
+    ("a Stripe secret key", r"[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"),
+    ("a Slack token", r"xox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("an AWS access key", r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
+    ("a Google API key", r"AIza[A-Za-z0-9_-]{35}"),
+    # the key material of a PEM block, from its BEGIN line to its END line (`_pem_end`)
+    ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+)
+_TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
+_TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
+_PEM = len(TOKEN_SHAPES) - 1
+# `scheme://user:PASSWORD@host`: the password runs to the last `@` before the path; a search
+# can start only at a `://`, and scans no further than the next `/`, so it stays linear.
+_USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
+_QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
+# Where one of the above can start: text without any of these holds no secret inside it.
+_HINT = re.compile(r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
 
 
-# One-entry cache keyed on the Document object (compared with `is`, never hashed: its `data` is a
-# mutable dict, but a loaded document's data does not change). The engine asks for the secrets of
-# one document several times (masking, scrubbing messages) before it moves on to the next.
-_items_cache: tuple[Document | None, list[tuple[DataPath, Any]]] = (None, [])
+class Part(NamedTuple):
+    """A secret inside a string: text[start:end], what kind it is and what it is called."""
+
+    start: int
+    end: int
+    kind: str  # "url", "query", "token", "default" or "assignment"
+    label: str  # the token's kind, the parameter's or the var's name
 
 
-def _document_secrets(doc: Document) -> list[tuple[DataPath, Any]]:
-    """`_secret_items(doc.data)` as a list, computed once per document; callers must not change it."""
-    global _items_cache
-    cached_doc, items = _items_cache
-    if cached_doc is doc:
-        return items
-    items = list(_secret_items(doc.data))
-    _items_cache = (doc, items)
-    return items
+def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
+    """The secrets inside one string value (or comment), without overlaps, in order.
 
-
-def secret_paths(doc: Document) -> list[DataPath]:
-    """Paths of the document's secret values: they must never appear in any output."""
-    return [path for path, _ in _document_secrets(doc)]
-
-
-def is_secret_path(path: DataPath, data: Any = None) -> bool:
-    """Whether `path` (or a node inside it) is a secret value, for callers without a Document.
-
-    Without `data`, a list-form `vars[k].value` counts as secret, because its key cannot be
-    seen: hiding a harmless value costs less than printing a password.
+    `assignment`: the string is an item of a list of vars, where `NAME=value` sets a var.
     """
-    path = tuple(path)
-    if path[:3] == ("application", "registryLogin", "personalAccessToken"):
-        return True
-    if len(path) < 5 or path[:2] != ("application", "pods") or not isinstance(path[2], int):
-        return False
-    kind, rest = path[3], path[4:]
-    if kind == "secrets":
-        return len(rest) >= 2 and isinstance(rest[0], int) and rest[1] == "data"
-    if kind != "vars":
-        return False
-    if isinstance(rest[0], str):
-        return is_secret_var_name(rest[0])
-    if len(rest) < 2:
-        return False
-    if rest[1] == "value":
-        if data is None:
-            return True
-        item = get_in(data, path[:5])
-        return isinstance(item, dict) and is_secret_var_name(item.get("key"))
-    return rest[1] != "key" and is_secret_var_name(rest[1])
+    found: list[Part] = []
+    if assignment:
+        equals = text.find("=")
+        name = text[:equals].strip()
+        if 0 < equals and len(name) <= 128 and is_secret_var_name(name):
+            found += _literal_parts(text, equals + 1, len(text), "assignment", name)
+    if _HINT.search(text) is None:
+        return found
+    for match in _USERINFO.finditer(text):
+        found += _literal_parts(text, *match.span(1), "url", "password")
+    question = text.find("?")
+    if question >= 0:
+        for match in _QUERY.finditer(text, question):
+            if is_secret_var_name(match.group(1)):
+                found += _literal_parts(text, *match.span(2), "query", match.group(1))
+    pos = 0
+    while (match := _TOKEN.search(text, pos)) is not None:
+        start, end = match.span()
+        pos = end
+        if start and _TOKEN_EDGE.match(text, start - 1):
+            pos = start + 1
+            continue
+        index = int(match.lastgroup[1:])  # type: ignore[index]
+        if index == _PEM:
+            start, end = end, _pem_end(text, end)
+            pos = end
+        if end > start:
+            found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+    if "${" in text:
+        for place in placeholders(text):
+            if place.default_end > place.default_start and is_secret_var_name(place.name):
+                found += _literal_parts(text, place.default_start, place.default_end, "default", place.name)
+    found.sort()
+    kept: list[Part] = []
+    for part in found:
+        if not kept or part.start >= kept[-1].end:
+            kept.append(part)
+    return kept
 
 
-def secret_strings(document: Document) -> set[str]:
-    """Every scalar under a secret path as text (and each line of a multi-line one): what no
-    message may carry, whatever produced it."""
-    found: set[str] = set()
-    stack = [value for _, value in _document_secrets(document)]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend([*value.keys(), *value.values()])
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif value is not None and not isinstance(value, bool):
-            text = str(value)
-            found.add(text)
-            found.update(line.strip() for line in text.splitlines())
+def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
+    """The literal parts of text[start:end] (references are not secrets), spaces trimmed."""
+    return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(text[start:end]), text[start:end])]
+
+
+def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
+    for start, end in ranges:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end
+
+
+def _pem_end(text: str, start: int) -> int:
+    """Where the key material that starts at `start` ends: its END line, or the end of the text."""
+    end = text.find("-----END ", start)
+    return len(text) if end < 0 else end
+
+
+# --- where secrets sit in the data ------------------------------------------------------------------
+# A walk from the root keeps one state per node; `_step` gives a child's state from its parent's.
+PLAIN, VARS, VARS_ITEM, LOGIN, FILES, FILE = range(6)  # containers that change how keys read
+NAME, LOGIN_VALUE, FILE_VALUE = range(6, 9)  # a secret value, and everything inside it
+WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
+KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
+# A scalar where a container was expected is a secret too: `registryLogin: ghp_...`.
+_SCALAR_SECRET = {LOGIN: LOGIN_VALUE, FILES: FILE_VALUE, FILE: FILE_VALUE}
+_LOGIN_PUBLIC = ("registry", "username")
+_FILE_PUBLIC = ("name", "mountPath", "fileName")
+# Keys a user means as vars (`vars` misspelt): a list under one may hold `NAME=value` items.
+VARS_KEYS = frozenset({"vars", "env", "environment", "envs", "variables", "envvars", "envvariables"})
+
+
+def _fold(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "")
+
+
+_ITEM_STATE = {LOGIN: LOGIN, FILES: FILE, VARS: VARS_ITEM}
+_VALUE_KEY = -1  # `value`: secret when its item's `key` or `name` is
+
+
+def _step(state: int, parent: Any, key: Any) -> int:
+    """The state of `parent[key]`, in a parent of state `state`."""
+    if state >= NAME:
+        return state
+    if not isinstance(key, str):  # a list item
+        return _ITEM_STATE.get(state, PLAIN)
+    if state == LOGIN:
+        return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
+    if state == FILES or state == FILE:
+        return PLAIN if key in _FILE_PUBLIC else FILE_VALUE
+    found = _key_state(key)
+    if found == _VALUE_KEY:
+        return NAME if _names_a_secret(parent) else PLAIN
     return found
 
 
-def mask_text(doc: Document) -> str:
-    """The document's text with every secret value's characters replaced by `*`.
+@functools.lru_cache(maxsize=4096)  # asked for every key of every document; keys repeat
+def _key_state(key: str) -> int:
+    """What a key makes of its value outside registryLogin and secrets items."""
+    if _is_secret_key(key):
+        return NAME
+    if key == "value":
+        return _VALUE_KEY
+    folded = _fold(key)
+    if folded == "registrylogin":
+        return LOGIN
+    if key == "secrets":
+        return FILES
+    return VARS if folded in VARS_KEYS else PLAIN
 
-    Lines keep their length and newlines stay, so code frames built from the masked text line up
-    with the real file. References (`${DB_PASSWORD}`) are shown: they hold no secret and say where
-    the value comes from. Quotes around a single-line value stay, the indentation of a block
-    scalar's lines too.
-    """
-    items = _document_secrets(doc)
-    lines: list[str] = []
-    changed = False
-    for path, value in items:
-        if is_reference(value):
-            continue
-        located = doc.positions.get(path)
-        if located is None:
-            continue
-        if not lines:
-            lines = doc.text.splitlines(keepends=True)
-        span, quoted = located.value, located.style in ("'", '"')
-        for number in range(span.line, span.end_line + 1):
-            if number > len(lines):
-                break
-            line = lines[number - 1]
-            body = line.rstrip("\r\n")
-            start = span.col - 1 if number == span.line else len(body) - len(body.lstrip(" \t"))
-            end = span.end_col - 1 if number == span.end_line else len(body)
-            if quoted and span.line == span.end_line and end - start >= 2:
-                start, end = start + 1, end - 1
-            if start >= end:
+
+def _names_a_secret(item: Any) -> bool:
+    """`{key: DB_PASSWORD, value: ...}` or `{name: API_KEY, value: ...}`; True when unknown."""
+    if item is None:
+        return True  # no data to look at: hiding a harmless value costs less than printing a password
+    return isinstance(item, dict) and (is_secret_var_name(item.get("key")) or is_secret_var_name(item.get("name")))
+
+
+def is_secret_path(path: DataPath, data: Any = None) -> bool:
+    """Whether the value at `path` (or the node it is inside) is a secret value, for callers
+    without a Document. Without `data`, a `value` beside an unseen `key` counts as secret."""
+    state = PLAIN
+    for index, key in enumerate(path):
+        parent = get_in(data, path[:index]) if data is not None and key == "value" else None
+        state = _step(state, parent, key)
+    return state in WHOLE or (data is not None and state in _SCALAR_SECRET
+                              and not isinstance(get_in(data, path), (dict, list)))
+
+
+class Secret(NamedTuple):
+    """One secret of a document's data: the value at `path` (start is None), or the part
+    value[start:end] of the string there."""
+
+    path: DataPath
+    kind: str  # "name", "login", "file" (a whole value), or a Part's kind
+    label: str  # the key, parameter or placeholder name, or the token's kind
+    start: int | None = None
+    end: int | None = None
+
+
+def find_secrets(data: Any) -> list[Secret]:
+    """Every secret in `data`, in document order."""
+    found: list[Secret] = []
+    stack: list[tuple[DataPath, Any, int, Any]] = [((), data, PLAIN, None)]
+    while stack:
+        path, node, state, parent = stack.pop()
+        if state < NAME and not isinstance(node, (dict, list)):
+            state = _SCALAR_SECRET.get(state, state)
+        if state >= NAME:
+            found.append(Secret(path, KIND[state], _label(path, parent)))
+        elif isinstance(node, (dict, list)):
+            children = []
+            pairs = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in pairs:
+                child = _step(state, node, key)
+                # the common case, a plain value with nothing that could start a secret, is not visited
+                if child != PLAIN or isinstance(value, (dict, list)) or (isinstance(value, str) and _HINT.search(value)):
+                    children.append((path + (key,), value, child, node))
+            children.reverse()  # popped in document order
+            stack += children
+        elif isinstance(node, str):
+            found.extend(Secret(path, part.kind, part.label, part.start, part.end)
+                         for part in parts_in(node, assignment=state == VARS_ITEM))
+    return found
+
+
+def _label(path: DataPath, parent: Any) -> str:
+    if not path:
+        return ""
+    key = path[-1]
+    if key == "value" and isinstance(parent, dict):
+        named = parent.get("key", parent.get("name"))
+        if isinstance(named, str):
+            return named
+    return str(key)
+
+
+class Secrets(NamedTuple):
+    """A document's secrets, as the data holds them."""
+
+    found: list[Secret]
+    whole: frozenset[DataPath]  # paths of values that are secret as a whole
+    with_parts: frozenset[DataPath]  # paths of strings with a secret inside
+
+
+# One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
+# a mutable dict, but a loaded document's data does not change). The engine asks about one
+# document several times (schema messages, checks, code frames) before it moves on to the next.
+_secrets_cache: tuple[Document | None, Secrets | None] = (None, None)
+_spans_cache: tuple[Document | None, tuple[tuple[int, int], ...], list[int]] = (None, (), [])
+
+
+def document_secrets(doc: Document) -> Secrets:
+    """`find_secrets(doc.data)`, computed once per document; callers must not change it."""
+    global _secrets_cache
+    cached_doc, cached = _secrets_cache
+    if cached_doc is doc and cached is not None:
+        return cached
+    found = find_secrets(doc.data)
+    result = Secrets(found, frozenset(s.path for s in found if s.start is None),
+                     frozenset(s.path for s in found if s.start is not None))
+    _secrets_cache = (doc, result)
+    return result
+
+
+def secret_paths(doc: Document) -> list[DataPath]:
+    """Paths of the document's values that are secret as a whole."""
+    return [s.path for s in document_secrets(doc).found if s.start is None]
+
+
+def holds_secret(doc: Document, path: DataPath) -> bool:
+    """Whether the value at `path` is, or is inside, a secret, or is a string with a secret in
+    it: a message must not quote it."""
+    secrets = document_secrets(doc)
+    path = tuple(path)
+    return path in secrets.with_parts or any(path[:end] in secrets.whole for end in range(len(path) + 1))
+
+
+def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
+    """Whether value[start:end] of the string at `path` is, or overlaps, a secret."""
+    secrets = document_secrets(doc)
+    path = tuple(path)
+    if any(path[:stop] in secrets.whole for stop in range(len(path) + 1)):
+        return True
+    return path in secrets.with_parts and any(
+        s.path == path and s.start < end and start < s.end for s in secrets.found)  # type: ignore[operator]
+
+
+# --- where secrets sit in the text ------------------------------------------------------------------
+
+# The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts (line 1 at index 0)."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def secret_spans(doc: Document) -> tuple[tuple[int, int], ...]:
+    """The (start, end) character ranges of doc.text that hold secrets, sorted and disjoint;
+    no range holds a line break, and a block's indentation is not part of it."""
+    return _spans_of(doc)[0]
+
+
+def _spans_of(doc: Document) -> tuple[tuple[tuple[int, int], ...], list[int]]:
+    global _spans_cache
+    cached_doc, spans, starts = _spans_cache
+    if cached_doc is not doc:
+        finder = _Spans(doc)
+        spans, starts = finder.find(), finder.starts
+        _spans_cache = (doc, spans, starts)
+    return spans, starts
+
+
+def _offset(starts: list[int], text: str, line: int, col: int) -> int:
+    """The offset of a 1-based (line, col) position, clamped to the text."""
+    if line > len(starts):
+        return len(text)
+    return min(starts[line - 1] + col - 1, len(text))
+
+
+class _Spans:
+    """Finds the secret spans of one document: where each secret of the data is written, every
+    value the data does not hold (a repeated key's earlier value) judged by its path, and the
+    comments."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.starts = line_starts(doc.text)
+        self.states: dict[DataPath, int] = {(): PLAIN}
+        self.ranges: list[tuple[int, int]] = []
+
+    def find(self) -> tuple[tuple[int, int], ...]:
+        positions = self.doc.positions
+        scanned: set[DataPath] = set()
+        for secret in document_secrets(self.doc).found:
+            located = positions.get(secret.path)
+            if located is None:
                 continue
-            lines[number - 1] = body[:start] + "*" * (end - start) + body[end:] + line[len(body):]
-            changed = True
-    text = "".join(lines) if changed else doc.text
-    # The same password often sits inside another value (`postgresql://app:hunter2@db.pod/x`):
-    # mask every other whole-word occurrence too. This may hide a harmless word that happens to
-    # equal a secret (`postgres`), which costs a little readability and leaks nothing.
-    values = _literal_values(items)
-    return hide_values(text, values, whole_words=True) if values else text
+            if secret.start is None:
+                if located.style is None:
+                    self.add_inside(secret.path)
+                else:
+                    self.add_scalar(located.value, located.style)
+            elif located.style is not None and secret.path not in scanned:
+                scanned.add(secret.path)
+                self.add_parts(*self.inner(located.value, located.style), assignment=secret.kind == "assignment")
+        for path, located in self.doc.unheld:
+            self.judge(path, located)
+        for comment in self.doc.comments:
+            start = self.offset(comment.line, comment.col)
+            end = self.line_end(start)
+            if self.hinted(start, end):
+                self.add_parts(start, end, assignment=False)
+        return _merged(self.ranges)
+
+    def add_inside(self, path: DataPath) -> None:
+        """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
+        positions = self.doc.positions
+        stack = [(path, get_in(self.doc.data, path))]
+        while stack:
+            at, node = stack.pop()
+            children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in children:
+                located = positions.get(at + (key,))
+                if located is None:
+                    continue
+                if located.key is not None:
+                    self.add_scalar(located.key, self.key_style(located.key))
+                if located.style is None:
+                    stack.append((at + (key,), value))
+                else:
+                    self.add_scalar(located.value, located.style)
+
+    def judge(self, path: DataPath, located: Located) -> None:
+        """A value the data does not hold: secret, or holding one, by its path alone."""
+        state = self.state(path)
+        if located.key is not None and self.state(path[:-1]) in WHOLE:
+            self.add_scalar(located.key, self.key_style(located.key))  # a key inside a secret value
+        if located.style is None:
+            return  # a list or mapping: its scalars are judged one by one
+        if state in WHOLE or state in _SCALAR_SECRET:
+            self.add_scalar(located.value, located.style)
+        else:
+            start, end = self.inner(located.value, located.style)
+            if state == VARS_ITEM or self.hinted(start, end):
+                self.add_parts(start, end, assignment=state == VARS_ITEM)
+
+    def state(self, path: DataPath) -> int:
+        state = self.states.get(path)
+        if state is not None:
+            return state
+        # A value's entries come before those inside it, so this walks up one step, mostly.
+        known = len(path) - 1
+        while path[:known] not in self.states:
+            known -= 1
+        state = self.states[path[:known]]
+        for end in range(known + 1, len(path) + 1):
+            key = path[end - 1]
+            parent = get_in(self.doc.data, path[:end - 1]) if key == "value" else None
+            state = _step(state, parent, key)
+            self.states[path[:end]] = state
+        return state
+
+    def add_scalar(self, span: Span, style: str) -> None:
+        """A whole scalar value: its literal characters (references stay readable)."""
+        start, end = self.inner(span, style)
+        if style == "" and self.text[start:end] in ("", "~", "null", "Null", "NULL"):
+            return
+        raw = self.text[start:end]
+        self.add_lines(start, _trimmed(literal_ranges(raw), raw))
+
+    def add_parts(self, start: int, end: int, *, assignment: bool) -> None:
+        self.add_lines(start, ((p.start, p.end) for p in parts_in(self.text[start:end], assignment=assignment)))
+
+    def add_lines(self, base: int, ranges: Iterable[tuple[int, int]]) -> None:
+        """Ranges relative to `base`, cut at line breaks, each line's indentation left out."""
+        text = self.text
+        for start, end in ranges:
+            start, end = base + start, base + end
+            for match in LINE_BREAK.finditer(text, start, end):
+                self.ranges.append((start, match.start()))
+                start = match.end()
+                while start < end and text[start] in " \t":
+                    start += 1
+            self.ranges.append((start, end))
+
+    def inner(self, span: Span, style: str) -> tuple[int, int]:
+        """The offsets of a scalar's content: inside its quotes, below a block's header line."""
+        start, end = self.offset(span.line, span.col), self.offset(span.end_line, span.end_col)
+        text = self.text
+        while start < end and text[start] in "&!":  # an anchor or a tag before the value: `&pw hunter2`
+            while start < end and not text[start].isspace():
+                start += 1
+            while start < end and text[start].isspace():
+                start += 1
+        if style in ("'", '"') and end - start >= 2 and self.text[start] == style and self.text[end - 1] == style:
+            return start + 1, end - 1
+        if style in ("|", ">"):
+            return min(self.line_end(start) + 1, end), end
+        return start, end
+
+    def offset(self, line: int, col: int) -> int:
+        return _offset(self.starts, self.text, line, col)
+
+    def line_end(self, start: int) -> int:
+        match = LINE_BREAK.search(self.text, start)
+        return match.start() if match else len(self.text)
+
+    def key_style(self, span: Span) -> str:
+        """A key's quote, if it is quoted (the positions keep no style for keys)."""
+        offset = self.offset(span.line, span.col)
+        first = self.text[offset:offset + 1]
+        return first if first in ("'", '"') else ""
+
+    def hinted(self, start: int, end: int) -> bool:
+        """Whether a secret inside text[start:end] could start there at all (most text: no)."""
+        return _HINT.search(self.text, start, end) is not None
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[1] > r[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
+def overlaps(doc: Document, span: Span) -> bool:
+    """Whether any character of `span` is part of a secret."""
+    spans, starts = _spans_of(doc)
+    if not spans:
+        return False
+    start, end = _offset(starts, doc.text, span.line, span.col), _offset(starts, doc.text, span.end_line, span.end_col)
+    index = bisect.bisect_right(spans, (start, len(doc.text) + 1)) - 1
+    return (index >= 0 and spans[index][1] > start) or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1))
+
+
+def mask_text(doc: Document) -> str:
+    """The document's text with every character of every secret span replaced by `*`.
+
+    Lines keep their length and line breaks stay, so code frames built from the masked text line
+    up with the real file. References (`${DB_PASSWORD}`) are shown: they hold no secret and say
+    where the value comes from. Text that merely equals a secret elsewhere is shown as written.
+    """
+    return mask_spans(doc.text, secret_spans(doc))
+
+
+def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out += [text[last:start], "*" * (end - start)]
+        last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --- the /validate payload --------------------------------------------------------------------------
+
+REDACTED = "<redacted>"
+
+
+def redact(doc: Document) -> Any:
+    """`redact_data(doc.data)`, and also the values an alias shares with a secret: the text of
+    `x: &pw hunter2` is the secret of `DB_PASSWORD: *pw`."""
+    found = document_secrets(doc).found
+    secret_spans = {doc.positions[s.path].value for s in found if s.start is None and s.path in doc.positions}
+    shared = [Secret(path, "name", "") for path, located in doc.positions.items()
+              if located.style is not None and located.value in secret_spans]
+    return _redacted_copy(doc.data, found + shared)
+
+
+def redact_data(data: Any) -> Any:
+    """A copy of `data` with every secret replaced, keeping the document's shape: a string stays
+    a string (`<redacted>`, or its secret parts starred), a number becomes 0, a list or mapping
+    becomes empty; references are kept."""
+    return _redacted_copy(data, find_secrets(data))
+
+
+def _redacted_copy(data: Any, found: list[Secret]) -> Any:
+    if not found:
+        return data
+    changes: dict[DataPath, list[Secret]] = {}
+    for secret in found:
+        changes.setdefault(secret.path, []).append(secret)
+    for path, listed in changes.items():  # a whole value replaced covers its parts
+        if any(s.start is None for s in listed):
+            changes[path] = [next(s for s in listed if s.start is None)]
+    return _redacted(data, (), changes, {path[:end] for path in changes for end in range(len(path))})
+
+
+def _redacted(node: Any, path: DataPath, changes: dict[DataPath, list[Secret]], above: set[DataPath]) -> Any:
+    if path in changes:
+        return _replacement(node, changes[path])
+    if path not in above:
+        return node  # nothing secret below: shared with the original, never changed
+    if isinstance(node, dict):
+        return {key: _redacted(value, path + (key,), changes, above) for key, value in node.items()}
+    return [_redacted(item, path + (i,), changes, above) for i, item in enumerate(node)]
+
+
+def _replacement(value: Any, secrets: list[Secret]) -> Any:
+    if isinstance(value, str):
+        if secrets[0].start is not None:
+            return _starred(value, [(s.start, s.end) for s in secrets])  # type: ignore[misc]
+        ranges = list(_trimmed(literal_ranges(value), value))
+        if ranges and "${" not in value and "<%" not in value:
+            return REDACTED
+        return _starred(value, ranges)  # the references stay, their defaults are starred
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return type(value)(0)
+    return type(value)()  # a wrong shape, but it may still hold the secret: keep the type, drop the content
+
+
+def _starred(text: str, ranges: Iterable[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in sorted(ranges):
+        out += [text[last:start], "".join(ch if ch.isspace() else "*" for ch in text[start:end])]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --- defence in depth for text the tool did not write ------------------------------------------------
+
+# Secret values shorter than this are not searched for in other text: too many words match.
+MIN_SEARCHED = 4
+
+
+def scrub(doc: Document, text: str) -> str:
+    """`text` (an API's reply, an exception's message) with every whole word that equals a
+    secret of `doc` replaced by `****`. Only for text the tool did not write: its own messages
+    never quote a secret, and a word of one that merely equals a secret is left alone."""
+    values = _secret_texts(doc)
+    return hide_values(text, values, whole_words=True, stars=4) if values else text
+
+
+def _secret_texts(doc: Document) -> set[str]:
+    found: set[str] = set()
+    for secret in document_secrets(doc).found:
+        value = get_in(doc.data, secret.path)
+        if secret.start is not None:
+            found.add(value[secret.start:secret.end])
+            continue
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                stack.extend([*node.keys(), *node.values()])
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, str):
+                found.update(value.strip() for value in [node, *node.splitlines()])
+            elif isinstance(node, int) and not isinstance(node, bool) and abs(node) < 10 ** 40:
+                found.add(str(node))  # a huge number is not turned into text: that is quadratic, or raises
+    return found
 
 
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
@@ -249,22 +812,20 @@ def hide_values(text: str, values: Iterable[str], *, whole_words: bool, stars: i
     """`text` with every occurrence of the values (of MIN_SEARCHED chars or more) starred out.
 
     `whole_words`: only where no letter, digit or `_` touches either end. `stars`: a fixed-width
-    replacement (messages); None keeps each occurrence's width, so code frames still line up.
+    replacement; None keeps each occurrence's width.
     """
     return hider(values, whole_words=whole_words, stars=stars)(text)
 
 
 def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None) -> Callable[[str], str]:
     """`hide_values` with its index built once, for many texts; linear in each text however many
-    values there are (a file with thousands of secret vars must not make masking quadratic)."""
+    values there are."""
     ordered = sorted({v for v in values if len(v) >= MIN_SEARCHED}, key=len, reverse=True)
     if not ordered:
         return lambda text: text
     if len(ordered) <= _FEW_VALUES:
         edge = (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])") if whole_words else ("", "")
-        patterns = [re.compile(edge[0] + re.escape(value) + edge[1]) for value in ordered]
-
-        pairs = list(zip(ordered, patterns))
+        pairs = [(value, re.compile(edge[0] + re.escape(value) + edge[1])) for value in ordered]
 
         def find(text: str) -> list[tuple[int, int]]:
             # `value in text` first: every match of a pattern contains its value, so this is exact.
@@ -303,120 +864,3 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
         return "".join(out)
 
     return hide
-
-
-def _literal_values(items: Iterable[tuple[DataPath, Any]]) -> set[str]:
-    """The single-line literal secret values, long enough to search for without masking noise."""
-    found = set()
-    for _, value in items:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str) and is_literal_secret(value) and "\n" not in value and len(value.strip()) >= MIN_SEARCHED:
-            found.add(value.strip())
-    return found
-
-
-def redact_data(data: Any) -> Any:
-    """A deep copy of `data` with every literal secret value replaced by a placeholder of its type."""
-    redacted = copy.deepcopy(data)
-    for path, _ in list(_secret_items(redacted)):
-        parent = get_in(redacted, path[:-1])
-        value = parent[path[-1]]
-        if isinstance(value, str):
-            if not is_reference(value) and value:
-                parent[path[-1]] = REDACTED
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            parent[path[-1]] = type(value)(0)
-        elif isinstance(value, (dict, list)):
-            # a wrong shape, but it may still hold the secret: keep the type, drop the content
-            parent[path[-1]] = type(value)()
-    # A password also sits inside other values (`postgresql://app:hunter2@db.pod/x`): star it there too.
-    values = _literal_values(_secret_items(data))
-    return _map_strings(redacted, hider(values, whole_words=True)) if values else redacted
-
-
-def _map_strings(data: Any, change: Callable[[str], str]) -> Any:
-    if isinstance(data, str):
-        return change(data)
-    if isinstance(data, dict):
-        return {key: _map_strings(value, change) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_map_strings(item, change) for item in data]
-    return data
-
-
-# `key:` anywhere on a line (block or flow style), the key plain or quoted; its value is the rest.
-_KEY = re.compile(r"""(?:^|(?<=[\s{,\-]))(?P<q>["']?)(?P<key>[A-Za-z_][\w.\-]*)(?P=q)[ \t]*:(?=[ \t]|$)[ \t]*""")
-_INDENT = re.compile(r"[ \t\-]*")
-
-
-def mask_unparsed(text: str) -> str:
-    """Mask secret-looking values in text that could not be parsed, line by line.
-
-    Without a parse there are no data paths, so this is deliberately greedy: the rest of the
-    line after `personalAccessToken:`, `data:`, a secret-looking var name, or the `value:` of a
-    `- key: DB_PASSWORD` item, and the more-indented lines under such a key (a block scalar).
-    Hiding too much in the code frame of a broken file costs little; printing a token costs a lot.
-    """
-    lines = text.splitlines(keepends=True)
-    found: set[str] = set()
-    block_indent: int | None = None  # mask lines indented deeper than this (a block value)
-    secret_item_indent: int | None = None  # inside a `- key: SECRET_NAME` item: its `value:` is secret
-    for number, line in enumerate(lines):
-        body = line.rstrip("\r\n")
-        indent = len(_INDENT.match(body).group()) if body.strip() else None  # type: ignore[union-attr]
-        if block_indent is not None and (indent is None or indent > block_indent):
-            if body.strip():
-                start = len(body) - len(body.lstrip(" \t"))
-                lines[number] = body[:start] + "*" * (len(body) - start) + line[len(body):]
-            continue
-        block_indent = None
-        if indent is None:
-            continue
-        if secret_item_indent is not None and (indent < secret_item_indent or body.lstrip().startswith("-")):
-            secret_item_indent = None
-        matches = list(_KEY.finditer(body))
-        # A `key: SECRET_NAME` makes the item's `value:` secret, even one written before it on
-        # the same line (`{value: x, key: DB_PASSWORD}`). The name is the value's first flow item:
-        # the rest of a broken one-line file is not a name, however secret its words look.
-        for match in matches:
-            if match.group("key") == "key" and is_secret_var_name(_first_item(body[match.end():])):
-                secret_item_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
-                _mask_pending(lines, number, secret_item_indent)
-                break
-        for match in matches:
-            key, value = match.group("key"), body[match.end():]
-            if key == "key":
-                continue
-            secret = key in ("personalAccessToken", "data") or is_secret_var_name(key) or (
-                key == "value" and secret_item_indent is not None)
-            if not secret:
-                continue
-            literal = value.split(" #")[0].strip().strip("\"'")
-            if not literal or literal[0] in "|>":
-                block_indent = len(_INDENT.match(body).group())  # type: ignore[union-attr]
-            elif not is_reference(literal):
-                # the whole rest, and its first item as a flow mapping or a broken `a: b` would end it
-                found.update((literal, _first_item(literal)))
-                # to the end of the line: in a broken flow mapping the value's end is a guess
-                lines[number] = body[:match.end()] + "*" * (len(body) - match.end()) + line[len(body):]
-            break
-    masked = "".join(lines)
-    return hide_values(masked, found, whole_words=True)
-
-
-def _first_item(value: str) -> str:
-    """The text up to the end of a flow item (`,` `}` `]`) or a `key: ` inside it, unquoted."""
-    return re.split(r"[,}\]]|:[ \t]", value.split(" #")[0])[0].strip().strip("\"'")
-
-
-def _mask_pending(lines: list[str], number: int, item_indent: int) -> None:
-    """A `value:` written before its `key: SECRET_NAME` in the same list item."""
-    for back in range(number - 1, max(number - 20, -1), -1):
-        body = lines[back].rstrip("\r\n")
-        match = re.match(r"(?P<lead>[ \t\-]*)value[ \t]*:[ \t]*(?P<value>.*)", body)
-        if match and not is_reference(match.group("value").strip().strip("\"'")):
-            start = match.start("value")
-            lines[back] = body[:start] + "*" * (len(body) - start) + lines[back][len(body):]
-        if body.lstrip().startswith("-") or (body.strip() and len(_INDENT.match(body).group()) < item_indent):  # type: ignore[union-attr]
-            break

@@ -1,33 +1,62 @@
-"""secrets.py: which names are secret, what is a reference, masking and redaction."""
+"""secrets.py: which names are secret, what is a reference, where each secret sits, masking by
+span, redaction and the defence in depth for text the tool did not write."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nexlayer_lint import loader
 from nexlayer_lint.secrets import (
-    REDACTED, is_literal_secret, is_reference, is_secret_path, is_secret_var_name, mask_text, redact_data,
-    secret_paths,
+    REDACTED, Placeholder, Secret, find_secrets, holds_secret, is_literal_secret, is_reference, is_secret_path,
+    is_secret_var_name, literal_ranges, mask_text, overlaps, parts_in, placeholders, redact_data, scrub,
+    secret_paths, secret_spans,
 )
+from nexlayer_lint.model import Span
+
+# --- names --------------------------------------------------------------------------------------
+
+# Real var names from ../shared/corpus/real/ (every name there with a secret-ish word in it), and
+# the ones issue 14 names, with what each holds.
+SECRET_NAMES = """
+ACCESS_TOKEN_JWT_SECRET ADMIN_PASSWORD API_KEY APPFLOWY_S3_ACCESS_KEY APPFLOWY_S3_SECRET_KEY
+APPSMITH_ENCRYPTION_PASSWORD APPSMITH_ENCRYPTION_SALT APP_KEY APP_SECRET AP_ENCRYPTION_KEY AUTHENTICATED_SYSTEM_KEY
+AUTHENTIK_POSTGRESQL__PASSWORD AUTHENTIK_SECRET_KEY AUTH_SECRET BUZZ_GIT_HOOK_HMAC_SECRET BUZZ_RELAY_PRIVATE_KEY
+BUZZ_S3_SECRET_KEY CLIENT_API_KEY DB_POSTGRESDB_PASSWORD DISCORD_TOKEN DSN EMBEDDINGS_KEY ENCRYPTION_KEY
+FLASK_SECRET GOOGLE_CLIENT_SECRET GOTRUE_JWT_SECRET GOTRUE_OPERATOR_TOKEN HF_TOKEN JWT_SECURITY_SALT
+LOCKBOX_MASTER_KEY MINIO_ACCESS_KEY MONGO_PASS N8N_BASIC_AUTH_PASSWORD N8N_ENCRYPTION_KEY NEO4J_AUTH NEXTAUTH_SECRET
+OIDC_SUBJECT_IDENTIFIERS_PAIRWISE_SALT PG_PASS POSTGRES_PWD PSM_DB_PASS RABBITMQ_DEFAULT_PASS REACT_APP_GEMINI_KEY
+REACT_APP_GOOGLE_CLIENT_SECRET REDIS_AUTH SALT SECRET SECRETS_email_password SECRETS_secret_key SECRET_KEY_BASE
+SENTRY_DSN SERVER_ENCRYPTION_JWT_PRIVATE_KEY SERVER_ENCRYPTION_MASTER_KEYSET SESSION_SECRET SIGNING_PASSPHRASE
+STRIPE_SECRET_KEY STRIPE_WEBHOOK_SECRET SUPABASE_SERVICE_ROLE_KEY TMDB_READ_ACCESS_TOKEN TWILIO_AUTH_TOKEN
+WEBUI_SECRET_KEY _APP_DB_PASS _APP_OPENSSL_KEY_V1 database__connection__password
+PGPASSWORD JWT_SIGNING_KEY MYSQL_ROOT_PWD GITHUB_PAT RABBITMQ_ERLANG_COOKIE SESSION GCP_CREDENTIALS_JSON
+dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY2 personalAccessToken password token
+""".split()
+NOT_SECRET_NAMES = """
+ACCESS_TOKEN_EXPIRETIME REFRESH_TOKEN_EXPIRETIME AUTH_REQUIRED BUZZ_ALLOW_NIP_OA_AUTH BUZZ_REQUIRE_AUTH_TOKEN
+BY_PASS_PROXY_CHECK COOKIE_DOMAIN SERVER_AUTH_COOKIE_DOMAIN SERVER_AUTH_COOKIE_INSECURE SESSION_SECURE_COOKIE
+SESSION_DRIVER EXPO_PUBLIC_APPLE_MAPKIT_JS_KEY NEXT_PUBLIC_POSTHOG_KEY NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY
+STRIPE_PUBLIC_KEY SERVER_ENCRYPTION_JWT_PUBLIC_KEY VITE_SUPABASE_ANON_KEY VITE_SUPABASE_PUBLISHABLE_KEY
+RELAY_OWNER_PUBKEY HF_TOKEN_PATH OPENAI_API_KEY_PATH STRIPE_API_KEY_PATH SENTRY_DSN_PATH SIGNING_LOCAL_FILE_PATH
+N8N_BASIC_AUTH_ACTIVE N8N_BASIC_AUTH_USER PASSWORD_RESET_DISABLED ZULIP_AUTH_BACKENDS TWILIO_ACCOUNT_SID
+NEXLAYER_ACCESS_CODE DISABLE_SECURITY_PLUGIN PUBLIC_URL KEYCLOAK_ADMIN GITHUB_CLIENT_ID
+TOKEN_URL OAUTH_TOKEN_ENDPOINT JWT_SECRET_EXPIRES_IN ACCESS_TOKEN_EXPIRE_MINUTES PASSWORD_MIN_LENGTH
+PASSWORD_RESET_URL AWS_ACCESS_KEY_ID POSTGRES_PASSWORD_FILE MAX_TOKENS OPENAI_MAX_TOKENS SECRET_NAME PASS_THROUGH
+PASSPORT_STRATEGY KEYCLOAK_URL API_URL PUBLIC_KEY TOKENIZER NODE_ENV PWD BYPASS value name registry
+""".split()
 
 
-@pytest.mark.parametrize("name", [
-    "PASSWORD", "DB_PASSWORD", "POSTGRES_PASSWORD", "mysql_root_password", "dbPassword", "db-passwd",
-    "JWT_SECRET", "NEXTAUTH_SECRET", "clientSecret", "GITHUB_CLIENT_SECRET", "GITHUB_TOKEN", "accessToken",
-    "OPENAI_API_KEY", "apiKey", "APIKEY", "STRIPE_SECRET_KEY", "SECRET_KEY_BASE", "JWT_PRIVATE_KEY",
-    "AWS_SECRET_ACCESS_KEY", "MINIO_ACCESS_KEY", "GOOGLE_CREDENTIALS", "GCP_CREDENTIALS_JSON", "DB_PASS",
-    "REFRESH_TOKEN_SECRET",
-])
+@pytest.mark.parametrize("name", SECRET_NAMES)
 def test_secret_names(name: str) -> None:
     assert is_secret_var_name(name)
 
 
-@pytest.mark.parametrize("name", [
-    "TOKEN_URL", "OAUTH_TOKEN_ENDPOINT", "JWT_SECRET_EXPIRES_IN", "ACCESS_TOKEN_EXPIRE_MINUTES",
-    "PASSWORD_MIN_LENGTH", "PASSWORD_RESET_URL", "AWS_ACCESS_KEY_ID", "POSTGRES_PASSWORD_FILE", "MAX_TOKENS",
-    "OPENAI_MAX_TOKENS", "SECRET_NAME", "PASS_THROUGH", "PASSPORT_STRATEGY", "KEYCLOAK_URL", "API_URL",
-    "PUBLIC_KEY", "TOKENIZER", "", "NODE_ENV",
-])
+@pytest.mark.parametrize("name", [*NOT_SECRET_NAMES, ""])
 def test_not_secret_names(name: str) -> None:
     assert not is_secret_var_name(name)
 
@@ -36,10 +65,14 @@ def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 
 
+# --- references ---------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("${DB_PASSWORD}", True), ("<% REGISTRY_TOKEN %>", True), ("<%URL%>", True), (" ${A}/${B} ", True),
+    ("${DB_PASSWORD:-}", True), ("${api:8000}", True),
     ("s3cr3t${X}", False), ("postgres://u:${P}@db.pod/x", False), ("hunter2", False), ("", False), (None, False),
-    ("$PASSWORD", False),
+    ("$PASSWORD", False), ("${DB_PASSWORD:-hunter2}", False), ("<% X", False), ("${X", False),
 ])
 def test_is_reference(value: object, expected: bool) -> None:
     assert is_reference(value) is expected
@@ -47,11 +80,63 @@ def test_is_reference(value: object, expected: bool) -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("hunter2", True), (1234, True), ("${X}", False), ("", False), ("   ", False), (None, False), (True, False),
-    ("<your token here>", False), ("<% URL %>", False),
+    ("<your token here>", False), ("<% URL %>", False), ("${X:-literal}", True),
 ])
 def test_is_literal_secret(value: object, expected: bool) -> None:
     assert is_literal_secret(value) is expected
 
+
+def test_placeholders_and_their_defaults() -> None:
+    text = "a${DB_PASSWORD:-pw}b<% URL %>${X}${Y-z}${api:80}"
+    assert list(placeholders(text)) == [
+        Placeholder(1, 19, "DB_PASSWORD", 16, 18), Placeholder(20, 29, "URL", 29, 29),
+        Placeholder(29, 33, "X", 33, 33), Placeholder(33, 39, "Y", 37, 38), Placeholder(39, 48, "api", 48, 48),
+    ]
+    assert [text[s:e] for s, e in literal_ranges(text)] == ["a", "pw", "b", "z"]
+    # unclosed: the rest is literal text, read once
+    assert list(placeholders("<%<%<% x ${y")) == []
+    assert literal_ranges("${A}/${B}") == []
+
+
+# --- secrets inside a string --------------------------------------------------------------------
+
+GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("postgresql://admin:S3cr3t@db.pod:5432/app", [("url", "S3cr3t")]),
+    ("redis://:pw0rd@redis.pod:6379", [("url", "pw0rd")]),
+    ("postgres://u:p@ss@host/db", [("url", "p@ss")]),
+    ("postgres://u:${DB_PASSWORD}@host/db", []),
+    ("postgres://u:${PW:-dflt}@host/db", [("url", "dflt")]),
+    ("http://host:8080/path?x=a@b", []),
+    ("https://api.example.com/v1?token=t0k3n&page=2", [("query", "t0k3n")]),
+    ("https://x.io/?a=1&password=hunter2#frag", [("query", "hunter2")]),
+    ("https://x.io/?sslmode=disable&api_key=${KEY}", []),
+    (f"run --auth {GHP} now", [("token", GHP)]),
+    (f"x{GHP}", []),  # inside a word: not a token's start
+    ("github_pat_" + "a" * 30, [("token", "github_pat_" + "a" * 30)]),
+    ("glpat-" + "x" * 20, [("token", "glpat-" + "x" * 20)]),
+    ("sk_live_" + "9" * 24, [("token", "sk_live_" + "9" * 24)]),
+    ("xoxb-123-456-abcdef", [("token", "xoxb-123-456-abcdef")]),
+    ("AKIAIOSFODNN7EXAMPLE", [("token", "AKIAIOSFODNN7EXAMPLE")]),
+    ("pk_live_" + "9" * 24 + " phc_abcdefghijklmnop", []),  # public keys
+    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
+    ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
+    ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
+])
+def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(p.kind, text[p.start:p.end]) for p in parts_in(text)] == found
+
+
+def test_assignments_only_in_a_list_of_vars() -> None:
+    assert [(p.kind, p.label) for p in parts_in("DB_PASSWORD=hunter2", assignment=True)] == [("assignment", "DB_PASSWORD")]
+    assert parts_in("DB_PASSWORD=hunter2") == []
+    assert parts_in("LOG_LEVEL=debug", assignment=True) == []
+    assert parts_in("DB_PASSWORD=${DB_PASSWORD}", assignment=True) == []
+
+
+# --- where secrets sit ----------------------------------------------------------------------------
 
 FILE = """\
 application:
@@ -87,24 +172,118 @@ application:
 """
 
 
-def _doc():
-    doc, problems = loader.load(FILE, "nexlayer.yaml")
-    assert doc is not None and problems == []
+def load(text: str) -> Any:
+    doc, _ = loader.load(text, "nexlayer.yaml")
+    assert doc is not None
     return doc
 
 
 def test_secret_paths_cover_token_secrets_and_both_vars_forms() -> None:
-    assert secret_paths(_doc()) == [
+    assert secret_paths(load(FILE)) == [
         ("application", "registryLogin", "personalAccessToken"),
-        ("application", "pods", 0, "secrets", 0, "data"),
         ("application", "pods", 0, "vars", "DB_PASSWORD"),
-        ("application", "pods", 0, "vars", "JWT_SECRET"),
+        ("application", "pods", 0, "vars", "JWT_SECRET"),  # a reference, but the place is secret
+        ("application", "pods", 0, "secrets", 0, "data"),
         ("application", "pods", 1, "vars", 0, "value"),
     ]
 
 
+# Each source of secrets (issue 14): the file, and every line as the code frame shows it.
+SHAPES = {
+    "var": ("vars:\n  DB_PASSWORD: hunter2\n  HOST: db\n", "vars:\n  DB_PASSWORD: *******\n  HOST: db\n"),
+    "env": ("env: {DB_PASSWORD: x1, PGPASSWORD: 'x2', A: b}\n", "env: {DB_PASSWORD: **, PGPASSWORD: '**', A: b}\n"),
+    "environment list": ("environment:\n  - DB_PASSWORD=hunter2\n  - MODE=dev\n",
+                         "environment:\n  - DB_PASSWORD=*******\n  - MODE=dev\n"),
+    "key/value": ("vars:\n  - key: API_TOKEN\n    value: tok\n  - name: API_KEY\n    value: k3y\n",
+                  "vars:\n  - key: API_TOKEN\n    value: ***\n  - name: API_KEY\n    value: ***\n"),
+    "one-key items": ("vars:\n  - GITHUB_PAT: pat\n  - HOST: h\n", "vars:\n  - GITHUB_PAT: ***\n  - HOST: h\n"),
+    "registryLogin anywhere": (
+        "pods:\n  - registryLogin: [{registry: r.io, username: u, password: pw, token: tk}]\n",
+        "pods:\n  - registryLogin: [{registry: r.io, username: u, password: **, token: **}]\n"),
+    "registryLogin scalar": ("registryLogin: tok3n\n", "registryLogin: *****\n"),
+    "secrets item": ("secrets:\n  - {name: n, data: d4ta, extra: 3xtra, mountPath: /m, fileName: f}\n",
+                     "secrets:\n  - {name: n, data: ****, extra: *****, mountPath: /m, fileName: f}\n"),
+    "url password": ("DATABASE_URL: postgresql://admin:S3cr3t@db.pod:5432/app\n",
+                     "DATABASE_URL: postgresql://admin:******@db.pod:5432/app\n"),
+    "query": ("hook: 'https://x.io/h?token=abc123&page=2'\n", "hook: 'https://x.io/h?token=******&page=2'\n"),
+    "token": (f"command: [run, {GHP}]\n", f"command: [run, {'*' * len(GHP)}]\n"),
+    "token in a comment": (f"name: x  # was {GHP}\n", f"name: x  # was {'*' * len(GHP)}\n"),
+    "default": ("X: ${DB_PASSWORD:-hunter2}\nDB_PASS: ${Y:-pw}\n", "X: ${DB_PASSWORD:-*******}\nDB_PASS: ${Y:-**}\n"),
+    "repeated key": ("vars:\n  DB_PASSWORD: first\n  DB_PASSWORD: 'second'\n",
+                     "vars:\n  DB_PASSWORD: *****\n  DB_PASSWORD: '******'\n"),
+    "repeated quoted first": ("vars:\n  API_KEY: \"one\"\n  OTHER: x\n  API_KEY: two\n",
+                              "vars:\n  API_KEY: \"***\"\n  OTHER: x\n  API_KEY: ***\n"),
+    "repeated mapping": ("vars:\n  DB_PASSWORD: a1\nvars:\n  X: y\n", "vars:\n  DB_PASSWORD: **\nvars:\n  X: y\n"),
+    "alias": ("a: &pw hunter2\nvars:\n  DB_PASSWORD: *pw\n", "a: &pw *******\nvars:\n  DB_PASSWORD: *pw\n"),
+    "merge overridden": ("vars:\n  <<: {DB_PASSWORD: a1, HOST: h}\n  DB_PASSWORD: b2\n",
+                         "vars:\n  <<: {DB_PASSWORD: **, HOST: h}\n  DB_PASSWORD: **\n"),
+    "punctuation only": ("DB_PASSWORD: '!@#$%'\n", "DB_PASSWORD: '*****'\n"),
+    "collection under a secret": ("CLIENT_SECRET:\n  k1: v1\n  k2: [v2]\n", "CLIENT_SECRET:\n  **: **\n  **: [**]\n"),
+    "block scalar": ("TLS_KEY: |\n  line one\n  line two\nx: y\n", "TLS_KEY: |\n  ********\n  ********\nx: y\n"),
+    "multi-line quoted": ('API_KEY: "part one\n  part two"\n', 'API_KEY: "********\n  ********"\n'),
+    "pem under any name": ("cert: |\n  -----BEGIN PRIVATE KEY-----\n  MIIE\n  -----END PRIVATE KEY-----\n",
+                           "cert: |\n  -----BEGIN PRIVATE KEY-----\n  ****\n  -----END PRIVATE KEY-----\n"),
+    "number": ("API_KEY: 8675309\nDB_PASSWORD: 0042\n", "API_KEY: *******\nDB_PASSWORD: ****\n"),
+    "references stay": ("DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n",
+                        "DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n"),
+    "mixed": ("API_KEY: pre${X}post\n", "API_KEY: ***${X}****\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_mask_text_replaces_exactly_the_secret(name: str) -> None:
+    text, expected = SHAPES[name]
+    assert mask_text(load(text)) == expected
+
+
+def test_mask_text_hides_every_literal_secret_and_keeps_the_layout() -> None:
+    doc = load(FILE)
+    masked = mask_text(doc)
+    original_lines, masked_lines = FILE.splitlines(keepends=True), masked.splitlines(keepends=True)
+    assert [len(line) for line in masked_lines] == [len(line) for line in original_lines]
+    changed = [n for n, (a, b) in enumerate(zip(original_lines, masked_lines), 1) if a != b]
+    assert changed == [6, 14, 19, 20, 28]
+    assert masked_lines[5] == '    personalAccessToken: "************"\n'
+    assert masked_lines[18] == "            *******************\n"  # block scalar: indentation kept
+    assert masked_lines[19] == "            ******\n"
+
+
+def test_text_that_merely_equals_a_secret_is_shown() -> None:
+    text = ("application:\n  pods:\n    - name: postgres\n      image: ghcr.io/acme/shop-web\n      vars:\n"
+            "        POSTGRES_PASSWORD: postgres\n        DB_PASSWORD: shop\n        OTHER: postgres shop\n")
+    masked = mask_text(load(text)).splitlines()
+    assert masked[2] == "    - name: postgres"
+    assert masked[3] == "      image: ghcr.io/acme/shop-web"
+    assert masked[5:] == ["        POSTGRES_PASSWORD: ********", "        DB_PASSWORD: ****", "        OTHER: postgres shop"]
+
+
+def test_the_document_keeps_where_values_it_does_not_hold_were_written() -> None:
+    doc = load("a:\n  b: 1\n  c: [2]\na: {b: 3}\nm:\n  <<: {x: 4}\n  x: 5\n")
+    assert [(path, located.value.line) for path, located in doc.unheld] == [
+        (("a",), 2), (("a", "b"), 2), (("a", "c"), 3), (("a", "c", 0), 3), (("m", "<<"), 6), (("m", "<<", "x"), 6)]
+    assert load("a: 1\nb: {c: 2}\n").unheld == ()
+
+
+def test_secret_spans_are_disjoint_and_hold_no_line_break() -> None:
+    doc = load(FILE)
+    spans = secret_spans(doc)
+    assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:]))
+    assert all("\n" not in doc.text[a:b] for a, b in spans)
+    assert overlaps(doc, Span(14, 22, 14, 36)) and overlaps(doc, Span(14, 30, 14, 31))
+    assert not overlaps(doc, Span(14, 9, 14, 20)) and not overlaps(doc, Span(13, 9, 13, 29))
+
+
+def test_find_secrets_names_kind_and_label() -> None:
+    found = find_secrets(load(SHAPES["key/value"][0] + SHAPES["url password"][0]).data)
+    assert found == [
+        Secret(("vars", 0, "value"), "name", "API_TOKEN"),
+        Secret(("vars", 1, "value"), "name", "API_KEY"),
+        Secret(("DATABASE_URL",), "url", "password", 19, 25),
+    ]
+
+
 def test_is_secret_path_without_and_with_data() -> None:
-    doc = _doc()
+    doc = load(FILE)
     assert is_secret_path(("application", "registryLogin", "personalAccessToken"))
     assert is_secret_path(("application", "pods", 3, "secrets", 1, "data"))
     assert is_secret_path(("application", "pods", 3, "secrets", 1, "data", "nested"))
@@ -120,29 +299,17 @@ def test_is_secret_path_without_and_with_data() -> None:
     assert not is_secret_path(())
 
 
-def test_mask_text_hides_every_literal_secret_and_keeps_the_layout() -> None:
-    doc = _doc()
-    masked = mask_text(doc)
-    for secret in ("ghp_abcdefgh", "hunter2hunter2", "BEGIN KEY", "abcdef", "tok_123456"):
-        assert secret not in masked
-    original_lines, masked_lines = FILE.splitlines(keepends=True), masked.splitlines(keepends=True)
-    assert [len(line) for line in masked_lines] == [len(line) for line in original_lines]
-    assert masked_lines[5] == '    personalAccessToken: "************"\n'
-    assert masked_lines[13] == "        DB_PASSWORD: **************\n"
-    assert masked_lines[18] == "            *******************\n"  # block scalar: indentation kept
-    assert masked_lines[27] == "          value: **********\n"
-    # not secret, or a reference: shown as written
-    assert "NODE_ENV: production" in masked and "JWT_SECRET: ${JWT_SECRET}" in masked
-    assert "value: debug" in masked
+def test_holds_secret_covers_values_with_a_secret_inside() -> None:
+    doc = load(SHAPES["url password"][0] + "OTHER: x\n" + SHAPES["var"][0])
+    assert holds_secret(doc, ("DATABASE_URL",)) and holds_secret(doc, ("vars", "DB_PASSWORD"))
+    assert not holds_secret(doc, ("OTHER",)) and not holds_secret(doc, ("vars", "HOST"))
 
 
-def test_mask_text_of_a_file_without_secrets_is_the_text() -> None:
-    doc, _ = loader.load("application:\n  name: x\n", "nexlayer.yaml")
-    assert mask_text(doc) == doc.text
+# --- redaction ------------------------------------------------------------------------------------
 
 
 def test_redact_data_replaces_literals_by_type_and_leaves_the_original() -> None:
-    doc = _doc()
+    doc = load(FILE)
     data = doc.data
     data["application"]["pods"][1]["vars"].append({"key": "DB_PASS", "value": 1234})
     redacted = redact_data(data)
@@ -156,32 +323,156 @@ def test_redact_data_replaces_literals_by_type_and_leaves_the_original() -> None
     assert data["application"]["registryLogin"]["personalAccessToken"] == "ghp_abcdefgh"
 
 
+def test_redact_data_keeps_the_shape_of_every_source() -> None:
+    data = load("".join(text for text, _ in SHAPES.values() if "vars:\n  DB_PASSWORD: a1" not in text
+                        and "DATABASE_URL" not in text) + SHAPES["url password"][0]).data
+    redacted = redact_data(data)
+    assert redacted["env"] == {"DB_PASSWORD": REDACTED, "PGPASSWORD": REDACTED, "A": "b"}
+    assert redacted["environment"] == ["DB_PASSWORD=*******", "MODE=dev"]
+    assert redacted["registryLogin"] == REDACTED
+    assert redacted["pods"][0]["registryLogin"] == [{"registry": "r.io", "username": "u", "password": REDACTED,
+                                                     "token": REDACTED}]
+    assert redacted["DATABASE_URL"] == "postgresql://admin:******@db.pod:5432/app"
+    assert redacted["hook"] == "https://x.io/h?token=******&page=2"
+    assert redacted["command"] == ["run", "*" * len(GHP)]
+    assert redacted["X"] == "${DB_PASSWORD:-*******}"
+    assert redacted["CLIENT_SECRET"] == {}
+    assert redacted["API_KEY"] == "***${X}****"  # the last API_KEY of the joined text
+    assert redacted["DB_PASSWORD"] == "${DB_PASSWORD}"
+    assert redacted["cert"] == "-----BEGIN PRIVATE KEY-----\n****\n-----END PRIVATE KEY-----\n"
+
+
 def test_redact_data_survives_any_shape() -> None:
     assert redact_data(None) is None
     assert redact_data([1, 2]) == [1, 2]
     assert redact_data({"application": {"pods": "x"}}) == {"application": {"pods": "x"}}
     odd = {"application": {"registryLogin": {"personalAccessToken": {"a": "b"}}}}
     assert redact_data(odd) == {"application": {"registryLogin": {"personalAccessToken": {}}}}
+    huge = {"DB_PASSWORD": 16 ** 4000, "API_KEY": 2.5, "TOKEN": True}
+    assert redact_data(huge) == {"DB_PASSWORD": 0, "API_KEY": 0.0, "TOKEN": True}
 
 
-def test_mask_text_hides_the_secret_where_it_is_repeated_as_a_whole_word() -> None:
-    text = ("application:\n  pods:\n    - name: db\n      vars:\n        POSTGRES_PASSWORD: s3cr3tpw\n"
-            "        DATABASE_URL: postgresql://app:s3cr3tpw@db.pod/x\n        OTHER: s3cr3tpwx\n")
-    doc, _ = loader.load(text, "nexlayer.yaml")
-    masked = mask_text(doc).splitlines()
-    assert masked[4] == "        POSTGRES_PASSWORD: ********"
-    assert masked[5] == "        DATABASE_URL: postgresql://app:********@db.pod/x"
-    assert masked[6] == "        OTHER: s3cr3tpwx"  # not the same word
+# --- defence in depth -----------------------------------------------------------------------------
 
 
-def test_a_file_result_carries_masked_text_only_when_a_diagnostic_can_frame_it() -> None:
-    from nexlayer_lint.engine import lint
-    from tests.conftest import CLEAN
+def test_scrub_touches_whole_words_that_equal_a_secret_only() -> None:
+    doc = load("vars:\n  DB_PASSWORD: hunter2\n  API_KEY: 8675309\n  PIN: 1234\n" + SHAPES["url password"][0])
+    said = "token hunter2 rejected; hunter22 and xhunter2 are other words; 8675309 S3cr3t 1234"
+    assert scrub(doc, said) == "token **** rejected; hunter22 and xhunter2 are other words; **** **** 1234"
 
-    clean = lint(CLEAN)
-    assert clean.diagnostics == () and clean.masked_text == ""  # never read: never made
-    with_secret = CLEAN.replace("      path: /\n", "      path: /\n      vars:\n        DB_PASSWORD: hunter2hunter2\n")
-    found = lint(with_secret)
-    assert [d.code for d in found.diagnostics] == ["NX213"]
-    doc, _ = loader.load(with_secret, "nexlayer.yaml")
-    assert found.masked_text == mask_text(doc) and "hunter2hunter2" not in found.masked_text
+
+# --- property: masking changes exactly the characters of the secrets ----------------------------
+
+CANARY = st.text(alphabet="QZXJ", min_size=6, max_size=10).map(lambda s: "QZ" + s)
+HARMLESS = st.text(alphabet="abcdefghij-./", min_size=1, max_size=10).filter(lambda s: s[0] not in "-.")
+HARMLESS_NAMES = ["HOST", "MODE", "PORT_NAME", "LOG_LEVEL", "TOKEN_URL", "API_URL", "PUBLIC_KEY"]
+SECRET_NAMES_USED = ["DB_PASSWORD", "API_KEY", "PGPASSWORD", "JWT_SIGNING_KEY", "SALT", "GITHUB_PAT"]
+
+
+@st.composite
+def planted(draw: Any) -> tuple[str, list[str]]:
+    """A nexlayer-like file with harmless values and secrets planted in every kind of place;
+    the planted strings are the only text from the QZXJ alphabet."""
+    plants: list[str] = []
+
+    def secret() -> str:
+        value = draw(CANARY)
+        plants.append(value)
+        return value
+
+    def scalar(value: str) -> str:
+        style = draw(st.sampled_from(["", "'", '"']))
+        return f"{style}{value}{style}"
+
+    lines = ["application:", "  name: shop", "  pods:"]
+    for pod in range(draw(st.integers(1, 3))):
+        lines += [f"    - name: p{pod}", "      image: nginx:1.27", "      vars:"]
+        entries = []
+        for _ in range(draw(st.integers(0, 4))):
+            entries.append(f"{draw(st.sampled_from(HARMLESS_NAMES))}: {scalar(draw(HARMLESS))}")
+        for kind in draw(st.lists(st.sampled_from(["name", "url", "token", "default", "query", "block", "repeat"]),
+                                  max_size=4)):
+            if kind == "name":
+                entries.append(f"{draw(st.sampled_from(SECRET_NAMES_USED))}: {scalar(secret())}")
+            elif kind == "url":
+                entries.append(f"DATABASE_URL: {scalar(f'postgresql://app:{secret()}@db.pod:5432/x')}")
+            elif kind == "token":
+                token = "ghp_" + draw(CANARY) * 4
+                plants.append(token)
+                entries.append(f"HELPER: {scalar(token)}")
+            elif kind == "default":
+                entries.append(f"FALLBACK: {scalar('${DB_PASSWORD:-' + secret() + '}')}")
+            elif kind == "query":
+                entries.append(f"HOOK: {scalar(f'https://x.io/h?page=2&token={secret()}')}")
+            elif kind == "block":
+                entries.append(f"TLS_KEY: |\n          {secret()}\n          {secret()}")
+            else:
+                entries.append(f"SALT: {scalar(secret())}")
+                entries.append(f"SALT: {scalar(secret())}")
+        names = [e.split(":")[0] for e in entries]
+        entries = [e for i, e in enumerate(entries) if e.startswith("SALT") or names.index(names[i]) == i]
+        lines += [f"        {entry}" for entry in entries] or ["        HOST: x"]
+        if draw(st.booleans()):
+            lines += ["      secrets:", f"        - name: s{pod}", f"          data: {scalar(secret())}",
+                      "          mountPath: /s", "          fileName: f"]
+    if draw(st.booleans()):
+        lines += ["  registryLogin:", "    registry: ghcr.io", "    username: me",
+                  f"    personalAccessToken: {scalar(secret())}"]
+    return "\n".join(lines) + "\n", plants
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planted())
+def test_masking_changes_exactly_the_planted_secrets(document: tuple[str, list[str]]) -> None:
+    text, plants = document
+    masked = mask_text(load(text))
+    assert len(masked) == len(text)
+    changed = {i for i, (a, b) in enumerate(zip(text, masked)) if a != b}
+    expected = {i for plant in plants for m in re.finditer(re.escape(plant), text) for i in range(*m.span())}
+    assert changed == expected, (text, masked)
+
+
+# --- NX213 / NX214 --------------------------------------------------------------------------------
+
+POD = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+
+
+@pytest.mark.parametrize("line", [
+    "DB_PASSWORD: ${DB_PASSWORD}", 'DB_PASSWORD: "<% DB_PASSWORD %>"', 'DB_PASSWORD: ""', "DB_PASSWORD:",
+    "API_KEY: <your key here>", "DB_PASSWORD: ${DB_PASSWORD:-}", "DATABASE_URL: postgresql://u:${DB_PASSWORD}@db.pod/x",
+    "PORT_URL: http://web.pod:80?page=2", "STRIPE_PUBLIC_KEY: pk_live_0123456789abcdef", "TOKEN_URL: https://x.io/t",
+    "X: ${PORT:-8080}",
+])
+def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -> None:
+    from tests.conftest import lint_codes
+
+    assert [code for code, *_ in lint_codes(POD + "      vars:\n        " + line + "\n") if code == "NX213"] == []
+
+
+@pytest.mark.parametrize(("line", "col", "end_col", "message"), [
+    ("DB_PASSWORD: s3cr3t", 22, 28, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
+    ("PGPASSWORD: 1234", 21, 25, 'var "PGPASSWORD" of pod "web" holds a literal secret'),
+    ("DATABASE_URL: postgresql://app:pw0@db.pod:5432/x", 40, 43,
+     'var "DATABASE_URL" of pod "web" has a literal password in its URL'),
+    ("HOOK: 'https://x.io/in?a=1&token=t0k'", 42, 45, 'var "HOOK" of pod "web" has a literal "token" in its URL query'),
+    (f"HELPER: {GHP}", 17, 17 + len(GHP), 'var "HELPER" of pod "web" holds a GitHub token'),
+    ("X: ${DB_PASSWORD:-fallback}", 27, 35, 'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})'),
+    ("JWT_SIGNING_KEY: ${JWT_SIGNING_KEY:-changeme}", 26, 54,
+     'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})'),
+])
+def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: int, message: str) -> None:
+    from tests.conftest import lint_diags
+
+    [found] = [d for d in lint_diags(POD + "      vars:\n        " + line + "\n") if d.code == "NX213"]
+    assert (found.line, found.col, found.end_col, found.message) == (9, col, end_col, message)
+
+
+def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
+    from tests.conftest import lint_diags
+
+    text = POD.replace("  pods:\n", "  registryLogin:\n    registry: ghcr.io\n    username: me\n    password: pw1\n"
+                                    "    token: ${T}\n    size: 1Gi\n  pods:\n") + (
+        "      registryLogin: [{registry: r, personalAccessToken: pat2}]\n")
+    found = [(d.line, d.message) for d in lint_diags(text) if d.code in ("NX213", "NX214")]
+    assert found == [(6, "registryLogin.password is a literal credential written in the file"),
+                     (14, "pods[0].registryLogin[0].personalAccessToken is a literal token written in the file")]

@@ -1,6 +1,6 @@
-"""Credentials written into the file: secret-looking vars (NX213), the registry token (NX214).
+"""Credentials written into the file: literal secrets (NX213), the registry login's (NX214).
 
-What counts as secret is `nexlayer_lint.secrets`; messages never repeat the value.
+What counts as secret, and where, is `nexlayer_lint.secrets`; messages never repeat the value.
 """
 
 from __future__ import annotations
@@ -8,26 +8,98 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
-from nexlayer_lint.checks.common import describe
+from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
-from nexlayer_lint.secrets import is_literal_secret, is_secret_var_name
+from nexlayer_lint.model import DataPath, Document, format_path
+from nexlayer_lint.secrets import (
+    VARS_KEYS, Secret, _fold, document_secrets, is_literal_secret, is_secret_var_name, literal_ranges, name_parts,
+    placeholders,
+)
 
-TOKEN = ("application", "registryLogin", "personalAccessToken")
+_ROTATE = "rotate it if this file was ever pushed"
 
 
-@rule("NX213", "plaintext-secret", "warning", "a secret-looking var holds a literal value")
+@rule("NX213", "plaintext-secret", "warning", "a secret is written in the file: a secret-looking var, a URL's password, a token")
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
-    for pod in app.pods:
-        for var in pod.vars:
-            if not is_secret_var_name(var.name) or not is_literal_secret(var.value):
-                continue
-            yield Finding(
-                f'{describe(app.doc, var.path)} of pod "{pod.name}" holds a literal secret',
-                path=var.path,
-                hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{_secret_name(var.name)}}}" '
-                     "here; rotate it if this file was ever pushed",
-            )
+    doc = app.doc
+    for secret in document_secrets(doc).found:
+        if secret.kind in ("login", "file"):
+            continue  # the registry login is NX214's; a `secrets` item is meant to hold its data
+        value = doc.get(*secret.path)
+        where = _where(doc, secret.path)
+        if secret.start is None:
+            if is_literal_secret(value):
+                yield _literal_value(doc, secret, value, where)
+            continue
+        offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
+        yield Finding(_part_message(secret, where), path=secret.path, offset=offset,
+                      hint=_part_hint(secret, _key_of(doc, secret.path)))
+
+
+def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
+    name = _secret_name(secret.label)
+    if isinstance(value, str):
+        defaults = {(p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start}
+        ranges = literal_ranges(value)
+        if ranges and all(r in defaults for r in ranges):  # `${DB_PASSWORD:-hunter2}`
+            fallback = defaults[ranges[0]]
+            return Finding(f"{where} falls back to a literal secret (the default of ${{{fallback}}})",
+                           path=secret.path,
+                           hint=f'drop the default and write "${{{fallback}}}"; set the secret in the Nexlayer '
+                                f"dashboard; {_ROTATE}")
+    return Finding(f"{where} holds a literal secret", path=secret.path,
+                   hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; {_ROTATE}')
+
+
+def _part_message(secret: Secret, where: str) -> str:
+    if secret.kind == "url":
+        return f"{where} has a literal password in its URL"
+    if secret.kind == "query":
+        return f'{where} has a literal "{secret.label}" in its URL query'
+    if secret.kind == "token":
+        return f"{where} holds {secret.label}"
+    if secret.kind == "default":
+        return f"{where} falls back to a literal secret (the default of ${{{secret.label}}})"
+    return f"{where} sets {secret.label} to a literal secret"  # "assignment": `- DB_PASSWORD=...`
+
+
+def _part_hint(secret: Secret, key: str) -> str:
+    if secret.kind == "url":
+        name = _password_name(key)
+        return (f'store the password as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place '
+                f"(scheme://user:${{{name}}}@host); {_ROTATE}")
+    if secret.kind == "default":
+        return f'drop the default and write "${{{secret.label}}}"; set the secret in the Nexlayer dashboard; {_ROTATE}'
+    if secret.kind == "token":
+        return (f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
+                "revoke it if this file was ever pushed")
+    name = _secret_name(secret.label)
+    return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
+
+
+def _where(doc: Document, path: DataPath) -> str:
+    """`var "DB_PASSWORD" of pod "web"`, `command[1] of pod "web"`, `application.env.TOKEN`.
+
+    A var is a key under `vars` (or `env`, ...) or a list item there, wherever that sits; a pod
+    is an item of any `pods` list (`application.template.pods` in legacy files too)."""
+    at = max((i for i, part in enumerate(path) if isinstance(part, str) and _fold(part) in VARS_KEYS), default=-1)
+    pod = max((i for i in range(1, len(path)) if path[i - 1] == "pods" and isinstance(path[i], int)), default=-1)
+    name: object = None
+    if 0 <= at < len(path) - 1:
+        name = path[at + 1]
+        if isinstance(name, int) and at + 2 < len(path):
+            item = doc.get(*path[:at + 2])
+            name = path[at + 2] if path[at + 2] not in ("key", "value") else (
+                item.get("key", item.get("name")) if isinstance(item, dict) else None)
+    if isinstance(name, str) and (pod < 0 or pod < at):
+        text = f'var "{name}"'
+    else:
+        text = format_path(path[pod + 1:] if pod >= 0 else path)
+    if pod < 0:
+        return f"{text} in {format_path(path[:at + 1])}" if text.startswith("var ") else text
+    pod_name = doc.get(*path[:pod + 1], "name")
+    return f'{text} of pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
 
 
 def _secret_name(name: str) -> str:
@@ -35,15 +107,44 @@ def _secret_name(name: str) -> str:
     return cleaned or "SECRET"
 
 
-@rule("NX214", "plaintext-registry-token", "warning", "`personalAccessToken` is a literal credential")
+def _key_of(doc: Document, path: DataPath) -> str:
+    """The name the value at `path` goes by: its key, or the `key:` of its list item."""
+    for end in range(len(path), 0, -1):
+        part = path[end - 1]
+        if part == "value":
+            item = doc.get(*path[:end - 1])
+            named = item.get("key", item.get("name")) if isinstance(item, dict) else None
+            if isinstance(named, str):
+                return named
+        elif isinstance(part, str):
+            return part
+    return "SECRET"
+
+
+def _password_name(key: str) -> str:
+    """`DATABASE_URL` -> `DATABASE_PASSWORD`: a name for the password of the URL of a var."""
+    parts = [part for part in name_parts(key) if part not in ("URL", "URI", "DSN", "STRING", "CONNECTION")]
+    return "_".join([*parts, "PASSWORD"]) if parts else "DB_PASSWORD"
+
+
+@rule("NX214", "plaintext-registry-token", "warning", "`registryLogin` holds a literal token or password")
 def plaintext_registry_token(app: App) -> Iterator[Finding]:
     """The registry token grants pull access to private images."""
-    if not is_literal_secret(app.doc.get(*TOKEN)):
-        return
-    yield Finding(
-        "registryLogin.personalAccessToken is a literal token written in the file",
-        path=TOKEN,
-        hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
-             '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
-             "revoke this token if the file was ever pushed",
-    )
+    doc = app.doc
+    for secret in document_secrets(doc).found:
+        key = secret.path[-1]
+        # A key meant for the token (`personalAccessToken`, `password`, `token`...), in a mapping:
+        # another key, or a registryLogin that is no mapping, is the schema's to report.
+        if secret.kind != "login" or not is_secret_var_name(key):
+            continue
+        if not is_literal_secret(doc.get(*secret.path)):
+            continue
+        where = format_path(secret.path[1:] if secret.path[:1] == ("application",) else secret.path)
+        what = "token" if secret.path[-1] == "personalAccessToken" else "credential"
+        yield Finding(
+            f"{where} is a literal {what} written in the file",
+            path=secret.path,
+            hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
+                 '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
+                 "revoke this token if the file was ever pushed",
+        )

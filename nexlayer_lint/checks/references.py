@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.common import describe, value_offset
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.secrets import in_secret
 
 
 @rule("NX208", "unknown-pod-reference", "error", "a var refers to a pod that does not exist")
@@ -22,9 +23,11 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
             continue
         close = difflib.get_close_matches(ref.name.lower(), names, n=1, cutoff=0.75)
         hint = f'did you mean "{close[0]}"? ' if close else ""
+        secret = in_secret(app.doc, ref.var.path, ref.start, ref.end)  # then its text is not quoted
+        what = "a pod that does not exist" if secret else f'pod "{ref.name}", which does not exist'
         yield Finding(
-            f'{describe(app.doc, ref.var.path)} refers to pod "{ref.name}", which does not exist',
-            path=ref.var.path, hint=f"{hint}pods: {', '.join(names)}",
+            f"{describe(app.doc, ref.var.path)} refers to {what}",
+            path=ref.var.path, hint=f"{'' if secret else hint}pods: {', '.join(names)}",
             offset=value_offset(app.doc, ref.var.path, ref.start, ref.end),
         )
 
@@ -40,12 +43,13 @@ def unexposed_port(app: App) -> Iterator[Finding]:
             continue
         listed = ", ".join(str(port) for port in ports)
         target_name = ref.target.data["name"]
+        port = "a port" if in_secret(app.doc, ref.var.path, ref.port_start, ref.port_end) else f"port {ref.port}"
         yield Finding(
-            f'{describe(app.doc, ref.var.path)} refers to port {ref.port} of pod "{target_name}", '
+            f'{describe(app.doc, ref.var.path)} refers to {port} of pod "{target_name}", '
             f"which exposes only {listed}",
             path=ref.var.path,
             hint=f"use one of the pod's servicePorts ({listed}), "
-                 f'or add {ref.port} to servicePorts of pod "{target_name}"',
+                 f'or add {"it" if port == "a port" else ref.port} to servicePorts of pod "{target_name}"',
             offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
         )
 

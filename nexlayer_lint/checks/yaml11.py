@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.secrets import overlaps
 
 # The three traps, one named group each: a boolean word, a leading zero, a base-60 number.
 TRAP = re.compile(
@@ -14,6 +15,17 @@ TRAP = re.compile(
     r"|(?P<leading_zero>[-+]?0[0-9_]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
 )
+
+_SECRET_MESSAGES = {
+    "boolean": "this unquoted secret value is a string in YAML 1.2 but a boolean in YAML 1.1",
+    "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+    "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
+}
+_SECRET_HINTS = {
+    "boolean": "quote it if you mean the text, or write true or false",
+    "leading_zero": "quote it if you mean the text, or drop the leading zero",
+    "sexagesimal": "quote it",
+}
 
 
 @rule("NX005", "yaml11-ambiguous-scalar", "warning", "an unquoted scalar that YAML 1.1 parsers read differently")
@@ -23,6 +35,9 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     for path, span, text in app.doc.plain_scalars:
         trap = TRAP.fullmatch(text)
         if trap is None:
+            continue
+        if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
+            yield Finding(_SECRET_MESSAGES[trap.lastgroup], path=path, span=span, hint=_SECRET_HINTS[trap.lastgroup])
             continue
         if trap.lastgroup == "boolean":
             message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'

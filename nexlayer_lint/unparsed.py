@@ -1,0 +1,337 @@
+"""The code frames of a file that does not parse: its secrets masked, line by line.
+
+Without a parse there are no data paths, so the lines are read as YAML-like text: keys (plain,
+quoted, starting with a digit; in block style, or in a flow mapping with or without a space after
+the colon), list items, block scalars, quoted values that go on over several lines, flow
+collections over several lines. What is secret follows secrets.py: the value of a secret-looking
+key, every value under `registryLogin` but `registry` and `username`, every value of a `secrets`
+item but `name`, `mountPath` and `fileName`, the `value` of a `- key: SECRET_NAME` item (written
+before or after its key), `NAME=value` in a list of vars, and whatever `secrets.parts_in` finds in
+a line (a URL's password, a token). Where the end of a secret value cannot be told, the rest of
+its line is masked, and the lines indented under it.
+
+One pass over the lines up to the last one a frame shows, each character read a bounded number
+of times; only the lines a frame shows are masked and kept, the others are left empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from nexlayer_lint.secrets import (
+    LINE_BREAK, VARS_KEYS, _fold, _is_secret_key, _trimmed, is_secret_var_name, literal_ranges, parts_in,
+)
+
+_LOGIN_PUBLIC = ("registry", "username")
+_FILE_PUBLIC = ("name", "mountPath", "fileName")
+MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
+
+
+class _Context(NamedTuple):
+    """A key whose value goes on in the lines indented under it."""
+
+    indent: int  # the key's column
+    kind: str  # "login", "files", "vars"; "secret" (mask it all), "block" (a block scalar: mask it all)
+
+
+class _Item:
+    """A list item (`- ...`) or a flow mapping (`{...}`): its `value:` is secret when its
+    `key:` or `name:` names a secret, whichever comes first."""
+
+    def __init__(self, col: int) -> None:
+        self.col = col
+        self.secret = False
+        self.pending: list[tuple[int, int, int]] = []  # (line, start, end) of `value:`s seen so far
+
+
+def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
+    """`text` up to the last line a frame shows, its secrets starred on the lines in `shown`
+    ((first, last) line numbers, 1-based) and every other line empty, line breaks kept."""
+    last = 0
+    marks: dict[int, int] = {}
+    for first, end in shown:
+        first, end = max(first, 1), max(first, end, 1)
+        marks[first] = marks.get(first, 0) + 1
+        marks[end + 1] = marks.get(end + 1, 0) - 1
+        last = max(last, end)
+    lines: list[tuple[str, str]] = []  # (body, line break)
+    pos = 0
+    for match in LINE_BREAK.finditer(text):
+        if len(lines) == last:
+            break
+        lines.append((text[pos:match.start()], match.group()))
+        pos = match.end()
+    if len(lines) < last and pos < len(text):
+        lines.append((text[pos:], ""))
+    shown_lines = []
+    open_ranges = 0
+    for number in range(1, len(lines) + 1):
+        open_ranges += marks.get(number, 0)
+        shown_lines.append(open_ranges > 0)
+    scanner = _Scanner([body for body, _ in lines])
+    for index in range(len(lines)):
+        scanner.line(index, shown_lines[index])
+    out = []
+    for index, (body, brk) in enumerate(lines):
+        out.append((_starred(body, scanner.masks[index]) if shown_lines[index] else "") + brk)
+    return "".join(out)
+
+
+def _starred(body: str, ranges: list[tuple[int, int]]) -> str:
+    chars = list(body)
+    for start, end in ranges:
+        for i in range(max(start, 0), min(end, len(chars))):
+            chars[i] = "*"
+    return "".join(chars)
+
+
+class _Scanner:
+    def __init__(self, bodies: list[str]) -> None:
+        self.bodies = bodies
+        self.masks: list[list[tuple[int, int]]] = [[] for _ in bodies]
+        self.contexts: list[_Context] = []
+        self.items: list[_Item] = []  # open block list items, innermost last
+        self.flow_items: list[_Item] = []  # open flow mappings, innermost last
+        self.flow = 0  # depth of open flow collections
+        self.quote = ""  # inside a secret quoted value that goes on to later lines: its quote
+
+    def line(self, index: int, shown: bool) -> None:
+        body = self.bodies[index]
+        pos = 0
+        if self.quote:
+            pos = _skip_blanks(body, 0)
+            close = _closing_quote(body, pos, self.quote)
+            self.mask(index, pos, len(body) if close < 0 else close)
+            if close < 0:
+                return
+            self.quote, pos = "", close + 1
+        else:
+            pos = _skip_blanks(body, 0)
+            if pos == len(body):
+                return  # a blank line ends nothing
+            dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
+            while self.contexts and not _inside(self.contexts[-1], pos, dash):
+                self.contexts.pop()
+            while self.items and self.items[-1].col >= pos:
+                self.items.pop()
+            if self.contexts and self.contexts[-1].kind in ("secret", "block"):
+                self.mask(index, pos, len(body))
+                return
+        self.tokens(index, body, pos)
+        if shown:
+            for part in parts_in(body):
+                self.mask(index, part.start, part.end)
+
+    def tokens(self, index: int, body: str, pos: int) -> None:
+        n = len(body)
+        while pos < n:
+            char = body[pos]
+            if char in " \t,":
+                pos += 1
+            elif char == "#" and (pos == 0 or body[pos - 1] in " \t"):
+                return
+            elif char in "-?" and (pos + 1 == n or body[pos + 1] in " \t"):
+                if char == "-":
+                    self.items.append(_Item(pos))
+                pos += 1
+            elif char in "{[":
+                self.flow += 1
+                if char == "{":
+                    self.flow_items.append(_Item(pos))
+                pos += 1
+            elif char in "}]":
+                self.flow = max(self.flow - 1, 0)
+                if char == "}" and self.flow_items:
+                    self.flow_items.pop()
+                pos += 1
+            elif char in "&!*":  # an anchor, a tag or an alias: not a key, not a value
+                while pos < n and body[pos] not in " \t,[]{}":
+                    pos += 1
+            elif char in "|>":
+                return  # a block scalar's header: its lines are a value
+            else:
+                pos = self.scalar(index, body, pos)
+
+    def scalar(self, index: int, body: str, start: int) -> int:
+        """Read the scalar at `start`; when it is a key, judge it and mask its value. Returns
+        where reading goes on."""
+        n = len(body)
+        quoted = body[start] in "'\""
+        if quoted:
+            close = _closing_quote(body, start + 1, body[start])
+            end = n if close < 0 else close + 1
+            name = body[start + 1:close if close >= 0 else n]
+        else:
+            end = _plain_end(body, start, self.flow)
+            name = body[start:end].rstrip()
+        colon = _skip_blanks(body, end)
+        is_key = colon < n and body[colon] == ":" and (
+            colon + 1 == n or body[colon + 1] in " \t" or self.flow > 0 or quoted or colon == end)
+        if not is_key:
+            if self.context() == "vars" and "=" in name:  # `- DB_PASSWORD=hunter2`
+                equals = name.find("=")
+                if len(name[:equals].strip()) <= MAX_NAME and is_secret_var_name(name[:equals].strip()):
+                    offset = start + (1 if quoted else 0)
+                    self.mask_literal(index, body, offset + equals + 1, offset + len(name))
+            return max(end, start + 1)
+        return self.key(index, body, name.strip(), start, colon + 1)
+
+    def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
+        context = self.context()
+        if context == "login":
+            secret = name not in _LOGIN_PUBLIC
+        elif context == "files":
+            secret = name not in _FILE_PUBLIC
+        else:
+            secret = len(name) <= MAX_NAME and _is_secret_key(name)
+        item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
+        if name == "value" and item is not None and item.secret:
+            secret = True
+        if secret:
+            return self.secret_value(index, body, column, pos)
+        folded = _fold(name) if len(name) <= MAX_NAME else ""
+        if folded == "registrylogin":
+            self.contexts.append(_Context(column, "login"))
+        elif name == "secrets":
+            self.contexts.append(_Context(column, "files"))
+        elif folded in VARS_KEYS:
+            self.contexts.append(_Context(column, "vars"))
+        elif item is not None and name in ("key", "name", "value"):
+            start = _skip_blanks(body, pos)
+            if start < len(body) and body[start] in "[{":
+                return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
+            end = self.value_end(body, start)
+            if name == "value":
+                item.pending.append((index, start, end))
+            elif is_secret_var_name(body[start:end].strip().strip("\"'")[:MAX_NAME + 1]):
+                item.secret = True
+                for line, first, last in item.pending:
+                    self.mask_literal(line, self.bodies[line], first, last)
+                item.pending.clear()
+        return pos
+
+    def secret_value(self, index: int, body: str, column: int, pos: int) -> int:
+        """Mask the value of a secret key that starts at `pos`; where reading goes on."""
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if start == n or body[start] == "#":
+            self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
+            return n
+        char = body[start]
+        if char in "|>":
+            self.contexts.append(_Context(column, "block"))
+            return n
+        if char in "'\"":
+            close = _closing_quote(body, start + 1, char)
+            if close < 0:
+                self.quote = char
+                self.mask(index, start + 1, n)
+                return n
+            self.mask_literal(index, body, start + 1, close)
+            return close + 1
+        end = self.value_end(body, start)
+        if char in "[{" and end == n:
+            self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
+            self.mask(index, start, n)
+            return n
+        self.mask_literal(index, body, start, end)
+        return end
+
+    def value_end(self, body: str, start: int) -> int:
+        """Where a value starting at `start` ends: its closing quote or bracket, the end of a flow
+        item, or (in block style, where a broken line cannot be read better) the end of the line."""
+        n = len(body)
+        if start >= n:
+            return n
+        char = body[start]
+        if char in "'\"":
+            close = _closing_quote(body, start + 1, char)
+            return n if close < 0 else close + 1
+        if char in "[{":
+            depth = 0
+            for i in range(start, n):
+                if body[i] in "[{":
+                    depth += 1
+                elif body[i] in "]}":
+                    depth -= 1
+                    if depth == 0:
+                        return i + 1
+            return n
+        if not self.flow:
+            return n
+        for i in range(start, n):
+            if body[i] in ",[]{}" or (body[i] == "#" and body[i - 1] in " \t"):
+                return i
+        return n
+
+    def context(self) -> str:
+        return self.contexts[-1].kind if self.contexts else ""
+
+    def mask(self, index: int, start: int, end: int) -> None:
+        if end > start:
+            self.masks[index].append((start, end))
+
+    def mask_literal(self, index: int, body: str, start: int, end: int) -> None:
+        """Mask body[start:end] but its references (`${DB_PASSWORD}` says nothing secret)."""
+        raw = body[start:end]
+        for first, last in _trimmed(literal_ranges(raw), raw):
+            self.mask(index, start + first, start + last)
+
+
+def _inside(context: _Context, indent: int, dash: bool) -> bool:
+    """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
+    return indent > context.indent or (indent == context.indent and dash and context.kind != "block")
+
+
+def _skip_blanks(body: str, pos: int) -> int:
+    n = len(body)
+    while pos < n and body[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _closing_quote(body: str, pos: int, quote: str) -> int:
+    """The index of the quote that closes a quoted scalar whose text goes on at `pos`, or -1:
+    `\\"` escapes a double quote, `''` is a single quote inside single quotes."""
+    n = len(body)
+    while pos < n:
+        found = body.find(quote, pos)
+        if found < 0:
+            return -1
+        if quote == '"':
+            backslashes = 0
+            while found - backslashes - 1 >= pos and body[found - backslashes - 1] == "\\":
+                backslashes += 1
+            if backslashes % 2 == 0:
+                return found
+        elif found + 1 < n and body[found + 1] == "'":
+            pos = found + 2
+            continue
+        else:
+            return found
+        pos = found + 1
+    return -1
+
+
+def _plain_end(body: str, start: int, flow: int) -> int:
+    """Where a plain scalar that starts at `start` ends: before a `: ` (a key), a flow indicator
+    in a flow collection, or a ` #` comment. `DB_PASSWORD:x` counts as a key too when what comes
+    before the colon is a secret name (checked only for a name's length, so the scan stays linear)."""
+    n = len(body)
+    i = start
+    while i < n:
+        char = body[i]
+        if char == ":":
+            if i + 1 == n or body[i + 1] in " \t" or flow:
+                return i
+            if i - start <= MAX_NAME and _NAME.fullmatch(body, start, i) and _is_secret_key(body[start:i]):
+                return i
+        elif flow and char in ",[]{}":
+            return i
+        elif char == "#" and i > start and body[i - 1] in " \t":
+            return i
+        i += 1
+    return n

@@ -1,0 +1,90 @@
+"""unparsed.py: the code frames of a file that does not parse, masked line by line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nexlayer_lint import loader, unparsed
+from tests.conftest import ROOT
+
+# (text, what every line shows when all are framed); each text is broken somewhere.
+SHAPES = {
+    "quoted keys": ("application:\n  \"API_KEY\": 'Cnry1' # note\n  'DB_PASSWORD' : Cnry2\n  - x\n",
+                    "application:\n  \"API_KEY\": '*****' # note\n  'DB_PASSWORD' : *****\n  - x\n"),
+    "keys starting with a digit": ("2FA_SECRET: Cnry1\n0_API_KEY: \"Cnry2\"\nx: [\n",
+                                   "2FA_SECRET: *****\n0_API_KEY: \"*****\"\nx: [\n"),
+    "flow mapping without spaces": ("application: {vars: {DB_PASSWORD:Cnry1,X:1, API_KEY: 'Cnry2',Y: 2}}\n  ]\n",
+                                    "application: {vars: {DB_PASSWORD:*****,X:1, API_KEY: '*****',Y: 2}}\n  ]\n"),
+    "multi-line quoted value": ("vars:\n  DB_PASSWORD: \"Cnry1\n    Cnry2\" # c\n  HOST: h\n  x: [\n",
+                                "vars:\n  DB_PASSWORD: \"*****\n    *****\" # c\n  HOST: h\n  x: [\n"),
+    "block scalar": ("vars:\n  TLS_KEY: |\n    Cnry1\n    Cnry2\n  HOST: h\n x: [\n",
+                     "vars:\n  TLS_KEY: |\n    *****\n    *****\n  HOST: h\n x: [\n"),
+    "nested under a secret": ("vars:\n  CLIENT_SECRET:\n    a: Cnry1\n    - Cnry2\n  HOST: h\n x: [\n",
+                              "vars:\n  CLIENT_SECRET:\n    ********\n    *******\n  HOST: h\n x: [\n"),
+    "registryLogin": (
+        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: Cnry1\n  auth:\n    x: Cnry2\nname: x\n x: [\n",
+        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: *****\n  auth:\n    ********\nname: x\n x: [\n"),
+    "secrets item": ("secrets:\n- name: s\n  data: Cnry1\n  mountPath: /m\n  extra: Cnry2\nname: n\n x: [\n",
+                     "secrets:\n- name: s\n  data: *****\n  mountPath: /m\n  extra: *****\nname: n\n x: [\n"),
+    "value before its key": (
+        "vars:\n  - value: Cnry1\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
+        "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n"),
+    "name and value": ("env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n", "env:\n  - name: API_KEY\n    value: *****\n x: [\n"),
+    "NAME=value": ("environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
+                   "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n"),
+    "references": ("vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-Cnry1}\n  DB_PASS:Cnry2\n x: [\n",
+                   "vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-*****}\n  DB_PASS:*****\n x: [\n"),
+    "url and token": ("x: postgres://u:Cnry1@h/d and ghp_" + "Cnry2" * 8 + "\n x: [\n",
+                      "x: postgres://u:*****@h/d and " + "*" * 44 + "\n x: [\n"),
+    "tab": ("vars:\n\tDB_PASSWORD: Cnry1\n", "vars:\n\tDB_PASSWORD: *****\n"),
+    "rest of the line when it cannot tell": ("personalAccessToken: ghp_Cnry1: x # c\n",
+                                             "personalAccessToken: ****************\n"),
+    "ordinary values": ("application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
+                        "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",) * 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_shape_is_masked_exactly(name: str) -> None:
+    text, expected = SHAPES[name]
+    assert loader.load(text, "nexlayer.yaml")[0] is None, "the shape must not parse"
+    assert unparsed.mask(text, [(1, text.count("\n") + 1)]) == expected
+
+
+def test_only_the_lines_a_frame_shows_are_kept() -> None:
+    text = "a: 1\nDB_PASSWORD: Cnry1\nb: 2\nc: [\nd: 4\n"
+    assert unparsed.mask(text, [(2, 2), (4, 4)]) == "\nDB_PASSWORD: *****\n\nc: [\n"
+    assert unparsed.mask(text, []) == ""
+    assert unparsed.mask(text, [(9, 9)]) == "\n" * 5  # past the end: every line is there, none shown
+
+
+# Each worst case of a scan that could go quadratic, in a fresh interpreter with a hang guard.
+# Quadratic versions take minutes; the linear scan takes milliseconds.
+WORST = {
+    "a: a-a-a-...": "'a: ' + 'a-' * 50_000 + '\\n b: c\\n'",
+    "a:a:a:...": "'x: [\\n' + 'a:' * 50_000 + '\\n'",
+    "nested values": "'- {value: ' * 20_000 + '\\n x: [\\n'",
+    "nested keys": "'- {key: ' * 20_000 + '\\n x: [\\n'",
+    "escaped quotes": "'DB_PASSWORD: \"' + 'a\\\\\\\\\"' * 30_000 + '\\n x: [\\n'",
+    "secret keys in a flow": "'{' + 'DB_PASSWORD:' * 20_000 + '\\n x: [\\n'",
+    "long secret key": "'x: [\\n' + 'A_' * 50_000 + 'KEY: v\\n'",
+}
+_RUN = """
+import time
+from nexlayer_lint import unparsed
+text = {expr}
+start = time.perf_counter()
+unparsed.mask(text, [(1, text.count(chr(10)) + 1)])
+print(time.perf_counter() - start)
+"""
+
+
+@pytest.mark.parametrize("name", sorted(WORST))
+def test_worst_cases_are_linear(name: str) -> None:
+    done = subprocess.run([sys.executable, "-c", _RUN.format(expr=WORST[name])], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert float(done.stdout) < 5, f"{name}: {float(done.stdout):.2f} s"
