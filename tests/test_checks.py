@@ -181,7 +181,7 @@ def test_nx203_literal_registry_with_a_login() -> None:
 
 
 @pytest.mark.parametrize(("registry", "image"), [
-    ("https://GHCR.io/", "ghcr.io/acme/api:1"),
+    ("GHCR.io", "ghcr.io/acme/api:1"),
     ("ghcr.io", "GHCR.IO/acme/api:1"),
     ("docker.io", "acme/api:1"),
     ("index.docker.io", "docker.io/acme/api:1"),
@@ -190,6 +190,12 @@ def test_nx203_literal_registry_with_a_login() -> None:
 ])
 def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
     assert [c for c, _, _ in lint_codes(login(registry, image))] == ["NX203"]
+
+
+def test_nx203_a_registry_with_a_scheme_is_its_own_finding() -> None:
+    # the login's registry is still understood (ghcr.io), and is itself reported as no host name
+    assert [(c, line) for c, line, _ in lint_codes(login("https://GHCR.io/", "ghcr.io/acme/api:1"))] == \
+        [("NX104", 4), ("NX203", 9)]
 
 
 @pytest.mark.parametrize(("registry", "image"), [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from nexlayer_lint.engine import _one_cause
-from nexlayer_lint.model import Explains, Problem
+from nexlayer_lint.model import Edit, Explains, Fix, Problem, Span
+from tests.conftest import lint_diags
 
 POD = ("application", "pods", 0)
 
@@ -72,3 +73,73 @@ def test_linear_in_the_number_of_problems() -> None:
     small, large = run(2_000), run(40_000)
     assert large < 20 * small * 5 + 0.5  # 20 times the problems: far from 400 times the time
 
+
+# --- each case of issue 15, end to end ---------------------------------------------------------------
+
+
+def _found(text: str) -> list[tuple[str, int, int, str]]:
+    return [(d.code, d.line, d.col, d.message) for d in lint_diags(text)]
+
+
+def test_a_misspelt_required_key_is_one_error_at_the_misspelling() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n" \
+           "      servicePort: [80]\n"
+    [diagnostic] = lint_diags(text)
+    assert (diagnostic.code, diagnostic.severity, diagnostic.line, diagnostic.col) == ("NX101", "error", 7, 7)
+    assert diagnostic.message == 'unknown key "servicePort" in pod "web": probably the required key ' \
+                                 '"servicePorts", which is missing'
+    assert diagnostic.hint == 'rename "servicePort" to "servicePorts"'
+    # the rename as data (issue 18), in the key's own quotes
+    assert diagnostic.fix == Fix('Rename to "servicePorts"', (Edit(Span(7, 7, 7, 18), "servicePorts"),), "safe")
+    [quoted] = lint_diags(text.replace("servicePort:", "'servicePort':"))
+    assert quoted.fix is not None and quoted.fix.edits == (Edit(Span(7, 7, 7, 20), "'servicePorts'"),)
+
+
+def test_kubernetes_style_vars_are_one_finding_per_file() -> None:
+    text = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+      vars:
+        - name: API_URL
+          value: http://api.pod:8000
+        - name: MODE
+          value: production
+    - name: api
+      image: nginx:1.27
+      servicePorts: [8000]
+      vars:
+        - name: DB
+          value: x
+"""
+    assert _found(text) == [(
+        "NX101", 8, 7, 'vars of pod "web" is a Kubernetes-style list of name/value items (so are the vars of '
+                       'pod "api"); Nexlayer reads vars as a mapping of NAME: value',
+    )]
+
+
+def test_an_empty_path_is_one_finding() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path:\n" \
+           "      servicePorts: [80]\n"
+    assert _found(text) == [("NX103", 6, 12, 'expected a string for "path" of pod "web", got null (an empty value)')]
+
+
+def test_a_leading_zero_number_where_a_string_belongs_is_one_finding() -> None:
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n" \
+           "      servicePorts: [80]\n      vars:\n        UMASK: 0022\n"
+    [diagnostic] = lint_diags(text)
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("NX103", 9, 16)
+    assert diagnostic.hint == 'YAML reads an unquoted number as a number; quote it ("0022") to make it a string'
+    # where a number is right, the YAML 1.1 warning is the only finding
+    text = text.replace("      vars:\n        UMASK: 0022\n", "").replace("[80]", "[0080]")
+    assert [(d.code, d.line) for d in lint_diags(text)] == [("NX005", 7)]
+
+
+def test_an_image_that_is_no_reference_is_one_finding() -> None:
+    text = 'application:\n  name: shop\n  pods:\n    - name: web\n      image: "My Image"\n      path: /\n' \
+           "      servicePorts: [80]\n"
+    assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX104", 5, 14)]  # not NX215 "no tag" too

@@ -11,6 +11,7 @@ from nexlayer_lint.checks.common import (
     REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, value_offset,
 )
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.model import Explains
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
@@ -69,16 +70,19 @@ def misplaced_registry_template(app: App) -> Iterator[Finding]:
         match = REGISTRY_TEMPLATE.search(value)
         if match is None:
             continue
+        explains: tuple[Explains, ...] = ()
         if path in images:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue
             message = f'image "{value}" has <% REGISTRY %> somewhere other than its start'
             hint = "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, " \
                    "for example <% REGISTRY %>/acme/api:1.0"
+            explains = (Explains("NX104", path),)  # the schema's "not an image reference", said better
         else:
             message = f"<% REGISTRY %> is filled in only at the start of an image, not in {describe(app.doc, path)}"
             hint = "write the registry's host name here instead (the one in registryLogin.registry)"
-        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()))
+        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
+                      explains=explains)
 
 
 @rule("NX205", "unknown-template", "warning", "a `<% NAME %>` placeholder other than REGISTRY and URL")
