@@ -130,6 +130,25 @@ def test_what_the_platform_accepts_passes(text: str) -> None:
     assert [d for d in lint_diags(text) if d.severity != "info"] == []  # NX217 tells about placeholders
 
 
+def test_a_name_kubernetes_accepts_but_shells_do_not_is_a_warning() -> None:
+    (d,) = lint_diags(_pod("      vars:\n        my.var: x\n"))
+    assert (d.code, d.severity, d.line, d.col) == ("NX219", "warning", 9, 9)
+    assert d.message == 'var name "my.var" of pod "web" is not a shell variable name; a shell cannot read it ' \
+                       "as $my.var, and some shells drop it from the environment"
+    assert d.hint == 'fine when the program reads its environment itself (as Java and OpenSearch do with ' \
+                     '"discovery.type"); if a shell or an entrypoint script reads it, name it "my_var"'
+    # in the list form, at the key's value; a name Kubernetes refuses is only the schema's error
+    text = _pod("      vars:\n        - key: my-var\n          value: x\n        - key: a=b\n          value: z\n")
+    assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX216", 8, 7), ("NX219", 9, 16), ("NX104", 11, 16)]
+
+
+def test_a_port_outside_the_port_range_is_its_own_error() -> None:
+    (d,) = lint_diags(_pod("      vars:\n        API: http://${web:99999}\n"))
+    assert (d.code, d.severity, d.line, d.col, d.end_col) == ("NX209", "error", 9, 27, 32)
+    assert d.message == 'var "API" refers to port 99999 of pod "web", which is not a port number (1 to 65535)'
+    assert d.hint == 'write the port pod "web" listens on (its servicePorts: 80)'
+
+
 def test_every_bundled_pattern_is_linear_and_has_its_own_message() -> None:
     bundled = schema.load_bundled()
     found = list(schemawalk.patterns(bundled))
