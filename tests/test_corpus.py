@@ -112,3 +112,14 @@ def test_no_secret_value_in_any_message(corpus_results) -> None:
             word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])")
             assert not word.search(masked), f"{name}: a secret is left in the masked text"
     assert leaks == []
+
+
+def test_the_strict_schema_gives_no_file_the_platform_accepts_an_invalid_value(corpus_results) -> None:
+    """Each value rule of the bundled schema (NX104: DNS names, image references, var names, sizes,
+    paths...) is the platform's own: no file SOURCES.md calls valid breaks one (issue 15)."""
+    verdicts, results = corpus_results
+    valid = [name for name, (should_fail, _) in verdicts.items() if not should_fail]
+    assert len(valid) > 150
+    broken = [f"{name}:{d.line}: {d.message}" for name in valid for d in results[name][1].diagnostics
+              if d.code == "NX104"]
+    assert broken == []
