@@ -209,7 +209,8 @@ def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[
     for i, problem in enumerate(problems):
         if problem.explains and enabled(problem.code):
             for explained in problem.explains:
-                (subtree if explained.subtree else exact).setdefault((explained.code, tuple(explained.path)), []).append(i)
+                index = subtree if explained.subtree else exact
+                index.setdefault((explained.code, tuple(explained.path)), []).append(i)
     if not exact and not subtree:
         return problems
     kept = []

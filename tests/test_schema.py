@@ -559,12 +559,13 @@ def test_real_corpus_maps_without_crashing() -> None:
     # Python's `$` matched before the trailing newline, so all three passed every pattern
     ("application:\n  name: |\n    shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
      "      servicePorts: [80]\n",
-     ("NX104", 2, 9, 'application name "shop\\n" must contain only lowercase letters, digits, hyphens (-) and dots (.), '
-                     "with a letter or digit at the start, at the end and on both sides of every dot",
+     ("NX104", 2, 9, 'application name "shop\\n" must contain only lowercase letters, digits, hyphens (-) and '
+                     "dots (.), with a letter or digit at the start, at the end and on both sides of every dot",
       'did you mean "shop"?')),
     (pod("", head='    - name: "web\\n"\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n'),
-     ("NX104", 4, 13, 'pod name "web\\n" must start with a lowercase letter, end with a letter or digit, and contain '
-                      "only lowercase letters, digits and hyphens (no dots, spaces or underscores)", 'did you mean "web"?')),
+     ("NX104", 4, 13, 'pod name "web\\n" must start with a lowercase letter, end with a letter or digit, and '
+                      "contain only lowercase letters, digits and hyphens (no dots, spaces or underscores)",
+      'did you mean "web"?')),
     (pod('      volumes:\n        - name: data\n          size: "5Gi\\n"\n          mountPath: /data\n'),
      ("NX104", 10, 17, 'size "5Gi\\n" of volume "data" of pod "web" must be a whole number followed by Mi or Gi, '
                        'such as "512Mi" or "5Gi"',
