@@ -313,7 +313,8 @@ class _Builder:
         assert own is not None
         if name in self.recursive:
             raise Refused([syntax_problem("an alias refers to the node that contains it (recursive alias)",
-                                          own[1].value)])
+                                          own[1].value, "an alias cannot repeat a value from inside that "
+                                          "value: write the part it needs out in full")])
         self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries))
 
     def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
@@ -334,7 +335,7 @@ class _Builder:
             new_path = path + old_path[cut:]
             if len(new_path) > MAX_DEPTH:
                 raise Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels",
-                                              _span(event.start_mark, event.end_mark))])
+                                              _span(event.start_mark, event.end_mark), _FLATTEN)])
             entries.append((new_path, located))
         return _copy(anchored.data)
 
@@ -345,7 +346,7 @@ class _Builder:
             raise Refused([syntax_problem(
                 f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes "
                 "(a \"billion laughs\" alias bomb?); not expanded",
-                span,
+                span, "write the values out instead of aliases of aliases",
             )])
 
     def merge(self, path: DataPath, explicit: dict[str, Any], merges: list[_Merge]) -> dict[str, Any]:
@@ -358,7 +359,9 @@ class _Builder:
             for source, item in reversed(items):
                 if not isinstance(item, dict):
                     raise Refused([syntax_problem("a merge key `<<` needs a mapping or a list of mappings",
-                                                  self.span_in(source, first, end))])
+                                                  self.span_in(source, first, end),
+                                                  "write `<<: *name` with the anchor &name on a mapping, "
+                                                  "or write the keys themselves")])
                 sources.append((source, item))
         data: dict[str, Any] = {}
         winner: dict[Any, DataPath] = {}  # a merged key -> the source whose value it takes
@@ -430,17 +433,22 @@ def _span(start: Any, end: Any) -> Span:
     return _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
 
 
+# A Nexlayer file is a few levels deep; anything near the limit is a mistake or an attack.
+_FLATTEN = "a Nexlayer file needs only a few levels: look for brackets that are never closed"
+
+
 def _after_colon(key: Span) -> Span:
     return Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
 
 
 def _too_deep(mark: Any) -> Refused:
     return Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
-                                   Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2))])
+                                   Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2), _FLATTEN)])
 
 
 def _complex_key(span: Span) -> Problem:
-    return syntax_problem("a mapping key must be a plain value, not a list or mapping", span)
+    return syntax_problem("a mapping key must be a plain value, not a list or mapping", span,
+                          'write the key as text (quote it if it has "[", "{" or "?" in it)')
 
 
 def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:

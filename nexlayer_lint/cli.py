@@ -468,7 +468,10 @@ def schema() -> None:
 @click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
               help="The schema to locate.  [default: the config's `schema`, else bundled]")
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL")
-def schema_path(schema_spec: str | None, api_url: str | None) -> None:
+@click.option("--editor", is_flag=True,
+              help="The bundled schema's editor flavour: completion and hover, no validation (for "
+                   "yaml-language-server beside `nexlayer-lint server`).")
+def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> None:
     """Print the path of the schema file in use (point yaml-language-server at it)."""
     from nexlayer_lint import schema as schema_module
 
@@ -476,6 +479,13 @@ def schema_path(schema_spec: str | None, api_url: str | None) -> None:
         settings = discover(Path.cwd()).with_options(schema=schema_spec, api_url=api_url)
     except ConfigError as exc:
         _fail(str(exc))
+    if editor:
+        if settings.schema != "bundled":
+            _fail("--editor gives the bundled schema's editor flavour; it has none for another schema")
+        from nexlayer_lint.editor_schema import EDITOR_PATH
+
+        click.echo(str(EDITOR_PATH))
+        return
     if settings.schema == "bundled":
         click.echo(str(schema_module.BUNDLED_PATH))
         return

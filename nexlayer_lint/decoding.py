@@ -14,6 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _BINARY = "the file contains a NUL byte; it looks binary, not YAML"
+_RESAVE = "nexlayer.yaml must be text: re-save it as UTF-8 (or check that this is the file you meant)"
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -23,11 +24,12 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
             try:
                 return raw.decode(codec), None
             except UnicodeDecodeError as exc:
-                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1))
+                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1),
+                                            _RESAVE)
     nul = raw.find(b"\x00")
     if nul >= 0:  # checked before decoding, so a binary file is called binary, not "invalid UTF-8"
         before = raw[:nul].decode("utf-8-sig", errors="replace")
-        return None, syntax_problem(_BINARY, span_at(before, len(before)))
+        return None, syntax_problem(_BINARY, span_at(before, len(before)), _RESAVE)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -52,5 +54,5 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
     text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
     if nul >= 0:
-        return None, syntax_problem(_BINARY, span_at(text, nul))
+        return None, syntax_problem(_BINARY, span_at(text, nul), _RESAVE)
     return text, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
@@ -12,7 +13,7 @@ from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding
 from nexlayer_lint.config import Settings, resolve_api_url, schema_uses_network
 from nexlayer_lint.model import (
-    SEVERITY_RANK, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
+    SEVERITY_RANK, DataPath, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
 )
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
 
@@ -184,6 +185,7 @@ def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
 def _diagnose(document: Document | None, problems: list[Problem], path: str, settings: Settings) -> list[Diagnostic]:
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
+    problems = _one_cause(problems, lambda code: is_enabled(code, settings))
     located = [_locate(document, problem, path, settings) for problem in problems]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)
@@ -191,6 +193,42 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, set
         located += [_locate(document, problem, path, settings) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in located if is_enabled(d.code, settings)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
+
+
+def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[Problem]:
+    """The problems no other one explains (Problem.explains): one cause, one finding.
+
+    Only an enabled problem explains (with its code ignored, what it explained is reported again);
+    what it explains is dropped even when it explains more in turn, so explanations chain. Two
+    problems that explain each other are both kept. Linear: each problem's path is looked up once
+    per prefix.
+    """
+    exact: dict[tuple[str, DataPath], list[int]] = {}
+    subtree: dict[tuple[str, DataPath], list[int]] = {}
+    for i, problem in enumerate(problems):
+        if problem.explains and enabled(problem.code):
+            for explained in problem.explains:
+                index = subtree if explained.subtree else exact
+                index.setdefault((explained.code, tuple(explained.path)), []).append(i)
+    if not exact and not subtree:
+        return problems
+    kept = []
+    for i, problem in enumerate(problems):
+        path = tuple(problem.path)
+        explainers = list(exact.get((problem.code, path), ()))
+        if subtree:
+            for end in range(len(path) + 1):
+                explainers += subtree.get((problem.code, path[:end]), ())
+        if not any(j != i and not _explains(problem, problems[j]) for j in explainers):
+            kept.append(problem)
+    return kept
+
+
+def _explains(problem: Problem, other: Problem) -> bool:
+    """Whether `problem` explains `other` (to keep both of a pair that explain each other)."""
+    path = tuple(other.path)
+    return any(e.code == other.code and (path == tuple(e.path) or e.subtree and path[:len(e.path)] == tuple(e.path))
+               for e in problem.explains)
 
 
 def _locate(document: Document | None, problem: Problem, path: str, settings: Settings) -> Diagnostic:

@@ -143,6 +143,16 @@ class Fix(NamedTuple):
     applicability: Applicability = "safe"
 
 
+class Explains(NamedTuple):
+    """The problems another Problem explains: those with `code` at the data path `path`, or, with
+    `subtree`, at `path` or anywhere under it. The engine reports only the explaining one (one
+    cause, one finding): a misspelt required key explains the unknown-key warning about it."""
+
+    code: str
+    path: DataPath
+    subtree: bool = False
+
+
 class Problem(NamedTuple):
     """What the loader, the schema step, a check or the remote step yields.
 
@@ -162,6 +172,8 @@ class Problem(NamedTuple):
     # warning when PGDATA sidesteps the problem); a severity the user configured still wins.
     severity: Severity | None = None
     fix: Fix | None = None
+    # The other findings this one is the cause of: the engine drops them (engine._one_cause).
+    explains: tuple[Explains, ...] = ()
 
 
 class Rule(NamedTuple):

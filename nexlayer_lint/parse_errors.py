@@ -1,8 +1,15 @@
-"""The parser's errors, said the way a person would: a ruamel.yaml exception -> its NX001 Problem."""
+"""The parser's errors, said the way a person would: a ruamel.yaml exception -> its NX001 Problem.
+
+libyaml and ruamel's pure-Python parser word the same error differently ("did not find expected
+key" / "expected <block end>, but found '-'"); `_KINDS` recognises each kind by words either one
+uses, and says what is wrong and what to do, looking at the character where the parser stopped.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
@@ -11,6 +18,13 @@ from nexlayer_lint.model import Problem, Span
 
 # What parsing may raise: ruamel's errors, and the odd bug on hostile input.
 PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
+
+TAB_HINT = "YAML indentation must use spaces, not tabs"
+BACKSLASH_HINT = ('in double quotes a backslash starts an escape: write "\\\\" for a backslash, or use single '
+                  "quotes, where a backslash is plain text")
+TAG_HINT = 'Nexlayer files need no tags: remove it, or quote the value if "!" is meant as text'
+GENERIC_HINT = ("look at this line and the one above it: an unquoted value that has : # @ ` | > { } [ ] , & * ! % "
+                "or a quote in it often needs quotes around it")
 
 
 def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem:
@@ -30,7 +44,178 @@ def problem_for(exc: Exception, text: str) -> Problem:
         return _from_marked(exc, text)
     if isinstance(exc, ReaderError):
         return _unreadable(exc, text)
-    return syntax_problem(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1))
+    return syntax_problem(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1), GENERIC_HINT)
+
+
+class _Stop(NamedTuple):
+    """Where the parser stopped, and what it said: what a kind's wording reads."""
+
+    said: str  # the parser's problem and context, in lower case
+    line: int  # 1-based
+    col: int  # 1-based
+    text: str  # the whole line
+    lines: list[str]
+
+    @property
+    def char(self) -> str:
+        return self.text[self.col - 1] if 0 < self.col <= len(self.text) else "\n"
+
+    def value(self) -> str:
+        """The value from here to the end of the line, without a trailing comment."""
+        rest = re.split(r"\s+#", self.text[self.col - 1:], maxsplit=1)[0].strip()
+        return rest[:60]
+
+    def quoted_value(self) -> str:
+        """`KEY: "@value"`: this line's key (if any) and its value, quoted."""
+        head = self.text[:self.col - 1].strip()
+        if head.endswith((":", "-")):
+            return f"{head} {_quote(self.value())}"
+        key, colon, value = self.value().partition(": ")
+        return f"{_quote(key)}: {value}" if colon else _quote(key)  # the key itself is what needs quotes
+
+    def flow_token(self) -> str:
+        """The unquoted value around here inside [ ] or { }: `python:3.12-slim`."""
+        start = max(self.text.rfind(c, 0, self.col - 1) for c in " ,[") + 1
+        ends = [i for i in (self.text.find(c, self.col) for c in ",] ") if i >= 0]
+        token = self.text[start:min(ends, default=len(self.text))]
+        while token.endswith("}") and token.count("}") > token.count("{"):
+            token = token[:-1]  # the mapping's own closing brace
+        return token
+
+
+Wording = Callable[[_Stop], tuple[str, str | None]]
+
+
+def _cannot_start(stop: _Stop) -> tuple[str, str | None]:
+    char = stop.char
+    if char == "\t":
+        return "a tab character where YAML expects indentation or a value", TAB_HINT
+    if char == "\ufeff":
+        return _byte_order_mark(stop)
+    if char in "|>":
+        return (f'"{char}" (a block of text) cannot be used inside [ ] or {{ }}',
+                'quote the value, or write the list as "- " lines below its key')
+    if char in "@`":
+        return (f'a plain value cannot start with "{char}", which YAML reserves',
+                f"quote the value: {stop.quoted_value()}")
+    if char == "%":
+        return 'a plain value cannot start with "%", which starts a YAML directive', \
+            f"quote the value: {stop.quoted_value()}"
+    return f'"{char}" cannot start a value here', f"quote the value: {stop.quoted_value()}"
+
+
+def _colon_in_flow(stop: _Stop) -> tuple[str, str | None]:
+    token = stop.flow_token()
+    return ('":" inside an unquoted value in [ ] or { } is not allowed',
+            f"quote the value: {_quote(token)}" if token else "quote the values inside the brackets")
+
+
+def _mapping_value(stop: _Stop) -> tuple[str, str | None]:
+    if stop.col > 1024:
+        return ("a key longer than 1,024 characters must be quoted",
+                'shorten it, or put it in quotes ("...": value)')
+    before = stop.text[:stop.col - 1]
+    above = next((n for n in range(stop.line - 1, 0, -1) if stop.lines[n - 1].strip()), 0)
+    if ":" not in before and above and ":" not in stop.lines[above - 1] and not before.lstrip().startswith("-"):
+        return (f'line {above} has no ":", so YAML reads it and this line as one key',
+                f'give line {above} a ":" (key: value), or remove it')
+    return ('": " inside an unquoted value starts a second key on the line',
+            'quote the value that contains ": ", e.g. command: "echo a: b"')
+
+
+def _key_expected(stop: _Stop) -> tuple[str, str | None]:
+    char = stop.char
+    if char == "\ufeff":
+        return _byte_order_mark(stop)
+    if char == "-":
+        return ('a list item ("- ") where a "key: value" line was expected',
+                "the lines above are a mapping: indent the item under the key it belongs to")
+    if char == "?" or "'?'" in stop.said or "'-' indicator" in stop.said:
+        return ('a "key: value" line where a list item ("- ") was expected',
+                'the lines above are a list: start this line with "- ", or indent it less to end the list')
+    if stop.text[:stop.col - 1].rstrip().endswith(('"', "'")):
+        return "text after the closing quote of a quoted value", "put the whole value inside the quotes"
+    return ("this line's indentation does not match the lines above",
+            "indent it with exactly as many spaces as the keys it belongs with")
+
+
+def _no_value(stop: _Stop) -> tuple[str, str | None]:
+    if stop.line > len(stop.lines):
+        return "the file ends where a value was expected", 'close every "[" and "{" that is still open'
+    char = stop.char
+    if char in "]}":
+        return f'"{char}" closes nothing here', "remove it, or quote the value it belongs to"
+    if char == ",":
+        return '"," outside [ ] or { }, where it separates nothing', "remove it, or quote the value it belongs to"
+    if char == "-" and "flow" in stop.said:
+        return ('a "- " list item inside [ ] or { }',
+                'inside brackets items are separated by commas; or remove the "[" and write the "- " lines alone')
+    if char == "-":
+        return ('a list item ("- ") cannot start on the line of its key',
+                'put each "- " item on its own line below the key, indented')
+    return "a value is missing here", GENERIC_HINT
+
+
+def _undefined_alias(stop: _Stop) -> tuple[str, str | None]:
+    match = re.match(r"\*([^\s,\[\]{}]+)", stop.text[stop.col - 1:])
+    name = match.group(1) if match else ""
+    return (f'alias "*{name}" refers to no anchor "&{name}" above it',
+            f'define &{name} on a value above, or quote the value if "*" is meant as text')
+
+
+def _escape(stop: _Stop) -> tuple[str, str | None]:
+    at = stop.col - 1
+    if stop.text[at:at + 1] == "\\":
+        at += 1  # libyaml points at the backslash, the pure parser at the letter after it
+    return f'unknown escape "\\{stop.text[at:at + 1]}" in a double-quoted value', BACKSLASH_HINT
+
+
+def _document_start(stop: _Stop) -> tuple[str, str | None]:
+    if any(line.startswith("%") for line in stop.lines[:stop.line]):
+        return ('a line starting with "%" is a YAML directive, which Nexlayer files do not need',
+                'remove it (and any "---" after it); quote a value that starts with "%"')
+    if any(line.startswith("...") for line in stop.lines[:stop.line]):
+        return ('text after the document end marker "..."', 'remove the text, or the "..." line')
+    return ('text outside the document, after a "---" or "..." line', 'remove the "---" or "..." line, or this text')
+
+
+def _byte_order_mark(stop: _Stop) -> tuple[str, str | None]:
+    return ("an invisible byte-order mark (U+FEFF) in the middle of the file",
+            "delete it (it is often pasted in with text copied from elsewhere)")
+
+
+# (words the parser says, in lower case, any of them) -> its wording, tried in order.
+_KINDS: tuple[tuple[tuple[str, ...], Wording], ...] = (
+    (("cannot start any token",), _cannot_start),
+    (("found unexpected ':'",), _colon_in_flow),
+    (("mapping values are not allowed",), _mapping_value),
+    (("sequence entries are not allowed",), lambda stop: (
+        'a list item ("- ") cannot start on the line of its key',
+        'put each "- " item on its own line below the key, indented')),
+    (("could not find expected ':'",), lambda stop: (
+        'expected "key: value", but this key has no ":"',
+        'add the ":"; a line that continues a "|" or ">" text must be indented more than its key')),
+    (("tab character",), lambda stop: ("a tab character in the indentation", TAB_HINT)),
+    (("hexdecimal", "hexadecimal"), lambda stop: (
+        'the escape \\x, \\u or \\U in a double-quoted value needs 2, 4 or 8 hexadecimal digits', BACKSLASH_HINT)),
+    (("unknown escape",), _escape),
+    (("anchor", "alias"), lambda stop: (
+        '"&" or "*" starts an anchor or an alias, and needs a name after it',
+        'quote the value if "&" or "*" is meant as text')),
+    (("tag handle", "a tag"), lambda stop: ('a YAML tag ("!...") that is unknown or not closed', TAG_HINT)),
+    (("block scalar", "indentation indicator"), lambda stop: (
+        'after "|" or ">" only "+" or "-", an indentation digit from 1 to 9 and a comment may follow on the line',
+        "put the text on the lines below, indented")),
+    (("document indicator", "document separator"), lambda stop: (
+        'a line starting with "---" or "..." inside a quoted value ends the document',
+        "indent that line, or write the value on one line")),
+    (("directive", "incompatible yaml document"), lambda stop: (
+        'a line starting with "%" is a YAML directive, which Nexlayer files do not need',
+        'remove it (and any "---" after it); quote a value that starts with "%"')),
+    (("document start", "non-comment content after document end"), _document_start),
+    (("node content",), _no_value),
+    (("expected key", "expected <block end>", "'-' indicator"), _key_expected),
+)
 
 
 def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
@@ -54,19 +239,40 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
         bracket = "[" if "sequence" in context else "{"
         mark, message = opened, f"the `{bracket}` opened on line {opened.line + 1} is not closed properly"
         hint = "close it, and separate its items with commas"
-    elif "did not find expected" in problem or "expected <block end>" in problem:
-        message = f"unexpected indentation ({problem})"
-        hint = "this line's indentation does not fit the lines above: indent it like its siblings"
-    elif "mapping values are not allowed" in problem:
-        hint = 'a value that contains ": " must be quoted'
-    elif context and problem and "while" in context:
-        message = f"{problem} ({context})"
+    elif "found undefined alias" in (problem + context):
+        stop = _stop(mark, problem, context, lines)
+        message, hint = _undefined_alias(stop)
+    else:
+        if "could not find expected ':'" in problem and opened is not None:
+            mark = opened  # where the key started, not where the parser gave up looking for its ":"
+        stop = _stop(mark, problem, context, lines)
+        said = stop.said
+        wording = next((word for words, word in _KINDS if any(w in said for w in words)), None)
+        if wording is not None:
+            message, hint = wording(stop)
+        else:
+            message = f"{problem} ({context})" if problem and context and "while" in context else message
+            hint = GENERIC_HINT
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if line > len(lines):  # the end of the stream: point at the end of the last line instead
         line, col = len(lines), len(lines[-1]) + 1
-    if "\t" in lines[max(line - 1, 0)]:
-        hint = "YAML indentation must use spaces, not tabs"
+    indent = lines[max(line - 1, 0)]
+    if "\t" in indent[:len(indent) - len(indent.lstrip())]:
+        hint = TAB_HINT
     return syntax_problem(message, Span(line, col, line, col + 1), hint)
+
+
+def _stop(mark: object, problem: str, context: str, lines: list[str]) -> _Stop:
+    line = getattr(mark, "line", 0) + 1
+    col = getattr(mark, "column", 0) + 1
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return _Stop(f"{problem} {context}".lower(), line, col, text, lines)
+
+
+def _quote(value: str) -> str:
+    if '"' in value or "\\" in value:
+        return "'" + value.replace("'", "''") + "'"
+    return f'"{value}"'
 
 
 def _unreadable(exc: ReaderError, text: str) -> Problem:

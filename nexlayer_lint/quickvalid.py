@@ -321,6 +321,11 @@ class _Generator:
         return "object", [f"for {key}, {item} in {v}.items():", f"    if {key} not in {known_keys}:",
                           *_indent(_indent(body))]
 
+    def k_propertyNames(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
+        key = self.new_name("k")
+        body = self.block(value, key, depth + 1)
+        return "object", [f"for {key} in {v}:", *_indent(body)] if body else []
+
     def k_required(self, value: Any, node: dict, v: str, depth: int) -> tuple[str, list[str]]:
         if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
             raise Unsupported("required is not a list of names")

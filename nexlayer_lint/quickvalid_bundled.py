@@ -7,25 +7,33 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = '13f4fb5e243ba7089d63e0eb5b8af2b367e7e061d85f554892bad0ac89bd4f0d'
+SCHEMA_SHA256 = 'b7e06da56c8618441e271c3c2e343cd0a53fda17b68153ced13a40cd6c5da7a3'
 
 
 def build(compile_pattern, _is_integer, _is_number, _scalar_key, _unique_scalars):
     _c2 = frozenset(('application', ))
     _c5 = frozenset(('name', 'pods', 'registryLogin', 'url', ))
-    _c7 = compile_pattern('^[a-z0-9.-]+$')
+    _c7 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$')
     _c9 = compile_pattern('^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$')
     _c11 = frozenset(('personalAccessToken', 'registry', 'username', ))
-    _c18 = frozenset(('command', 'entrypoint', 'image', 'name', 'path', 'secrets', 'servicePorts', 'vars', 'volumes', ))
-    _c20 = compile_pattern('^[a-z][a-z0-9-]*$')
-    _c23 = compile_pattern('^/')
-    _c28 = frozenset(())
-    _c33 = frozenset(('key', 'value', ))
-    _c39 = frozenset(('mountPath', 'name', 'size', ))
-    _c42 = compile_pattern('^[0-9]+(Mi|Gi)$')
-    _c44 = compile_pattern('^/')
-    _c48 = frozenset(('data', 'fileName', 'mountPath', 'name', ))
-    _c52 = compile_pattern('^/')
+    _c13 = compile_pattern('^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
+    _c19 = frozenset(('command', 'entrypoint', 'image', 'name', 'path', 'secrets', 'servicePorts', 'vars', 'volumes', ))
+    _c21 = compile_pattern('^[a-z](?:[a-z0-9-]*[a-z0-9])?$')
+    _c23 = compile_pattern('^(?:(?:(?:<%\\s*REGISTRY\\s*%>|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?)/)?[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?|\\s*#\\s*filled by pipeline(?:\\s*:(?:\\s*[A-Za-z0-9._-]+)?)?\\s*)$')
+    _c25 = compile_pattern('^/')
+    _c26 = compile_pattern("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+    _c27 = compile_pattern('^(?![\\s\\S]*(?://|/\\.\\.?(?:/|$)))')
+    _c34 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
+    _c35 = frozenset(())
+    _c40 = frozenset(('key', 'value', ))
+    _c46 = frozenset(('mountPath', 'name', 'size', ))
+    _c49 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$')
+    _c51 = compile_pattern('^[0-9]+(Mi|Gi)$')
+    _c52 = compile_pattern('^0*[1-9]')
+    _c55 = compile_pattern('^/')
+    _c56 = compile_pattern('^(?!(?:[\\s\\S]*/)?\\.\\.(?:/|$))')
+    _c60 = frozenset(('data', 'fileName', 'mountPath', 'name', ))
+    _c65 = compile_pattern('^\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*$')
     def _f1(v0):
         if not (isinstance(v0, dict)): return False
         if 'application' not in v0: return False
@@ -57,122 +65,153 @@ def build(compile_pattern, _is_integer, _is_number, _scalar_key, _unique_scalars
                 v12 = v10['registry']
                 if not (isinstance(v12, str)): return False
                 if len(v12) < 1: return False
+                if not _c13(v12): return False
             if 'username' in v10:
-                v13 = v10['username']
-                if not (isinstance(v13, str)): return False
-                if len(v13) < 1: return False
-            if 'personalAccessToken' in v10:
-                v14 = v10['personalAccessToken']
+                v14 = v10['username']
                 if not (isinstance(v14, str)): return False
                 if len(v14) < 1: return False
+            if 'personalAccessToken' in v10:
+                v15 = v10['personalAccessToken']
+                if not (isinstance(v15, str)): return False
+                if len(v15) < 1: return False
         if 'pods' in v0:
-            v15 = v0['pods']
-            if not (isinstance(v15, list)): return False
-            if len(v15) < 1: return False
-            for v16 in v15:
-                if not _f17(v16): return False
+            v16 = v0['pods']
+            if not (isinstance(v16, list)): return False
+            if len(v16) < 1: return False
+            for v17 in v16:
+                if not _f18(v17): return False
         return True
-    def _f17(v0):
+    def _f18(v0):
         if not (isinstance(v0, dict)): return False
         if 'name' not in v0 or 'image' not in v0 or 'servicePorts' not in v0: return False
-        if not _c18.issuperset(v0): return False
+        if not _c19.issuperset(v0): return False
         if 'name' in v0:
-            v19 = v0['name']
-            if not (isinstance(v19, str)): return False
-            if len(v19) < 2: return False
-            if len(v19) > 63: return False
-            if not _c20(v19): return False
+            v20 = v0['name']
+            if not (isinstance(v20, str)): return False
+            if len(v20) < 2: return False
+            if len(v20) > 63: return False
+            if not _c21(v20): return False
         if 'image' in v0:
-            v21 = v0['image']
-            if not (isinstance(v21, str)): return False
-            if len(v21) < 1: return False
-        if 'path' in v0:
-            v22 = v0['path']
+            v22 = v0['image']
             if not (isinstance(v22, str)): return False
+            if len(v22) < 1: return False
             if not _c23(v22): return False
+        if 'path' in v0:
+            v24 = v0['path']
+            if not (isinstance(v24, str)): return False
+            if isinstance(v24, str):
+                if not _c25(v24): return False
+            if isinstance(v24, str):
+                if not _c26(v24): return False
+            if isinstance(v24, str):
+                if not _c27(v24): return False
         if 'servicePorts' in v0:
-            v24 = v0['servicePorts']
-            if not (isinstance(v24, list)): return False
-            if len(v24) < 1: return False
-            if len(v24) > 1 and not _unique_scalars(v24): return False
-            for v25 in v24:
-                if not ((type(v25) is int or _is_integer(v25))): return False
-                if v25 < 1: return False
-                if v25 > 65535: return False
+            v28 = v0['servicePorts']
+            if not (isinstance(v28, list)): return False
+            if len(v28) < 1: return False
+            if len(v28) > 1 and not _unique_scalars(v28): return False
+            for v29 in v28:
+                if not ((type(v29) is int or _is_integer(v29))): return False
+                if v29 < 1: return False
+                if v29 > 65535: return False
         if 'vars' in v0:
-            v26 = v0['vars']
-            if not (_f27(v26) or _f31(v26)): return False
+            v30 = v0['vars']
+            if not (_f31(v30) or _f38(v30)): return False
         if 'volumes' in v0:
-            v36 = v0['volumes']
-            if not (isinstance(v36, list)): return False
-            for v37 in v36:
-                if not _f38(v37): return False
+            v43 = v0['volumes']
+            if not (isinstance(v43, list)): return False
+            for v44 in v43:
+                if not _f45(v44): return False
         if 'secrets' in v0:
-            v45 = v0['secrets']
-            if not (isinstance(v45, list)): return False
-            for v46 in v45:
-                if not _f47(v46): return False
+            v57 = v0['secrets']
+            if not (isinstance(v57, list)): return False
+            for v58 in v57:
+                if not _f59(v58): return False
         if 'entrypoint' in v0:
-            v54 = v0['entrypoint']
-            if not (isinstance(v54, str)): return False
+            v66 = v0['entrypoint']
+            if not (isinstance(v66, str)): return False
         if 'command' in v0:
-            v55 = v0['command']
-            if not (isinstance(v55, str)): return False
-        return True
-    def _f27(v0):
-        if not (isinstance(v0, dict)): return False
-        for v30 in v0.values():
-            if not (isinstance(v30, str)): return False
+            v67 = v0['command']
+            if not (isinstance(v67, str)): return False
         return True
     def _f31(v0):
-        if not (isinstance(v0, list)): return False
-        for v32 in v0:
-            if not (isinstance(v32, dict)): return False
-            if 'key' not in v32 or 'value' not in v32: return False
-            if not _c33.issuperset(v32): return False
-            if 'key' in v32:
-                v34 = v32['key']
-                if not (isinstance(v34, str)): return False
-                if len(v34) < 1: return False
-            if 'value' in v32:
-                v35 = v32['value']
-                if not (isinstance(v35, str)): return False
+        if not (isinstance(v0, dict)): return False
+        for k32 in v0:
+            if not _f33(k32): return False
+        for v37 in v0.values():
+            if not (isinstance(v37, str)): return False
+        return True
+    def _f33(v0):
+        if isinstance(v0, str):
+            if len(v0) < 1: return False
+            if not _c34(v0): return False
         return True
     def _f38(v0):
+        if not (isinstance(v0, list)): return False
+        for v39 in v0:
+            if not (isinstance(v39, dict)): return False
+            if 'key' not in v39 or 'value' not in v39: return False
+            if not _c40.issuperset(v39): return False
+            if 'key' in v39:
+                v41 = v39['key']
+                if not (isinstance(v41, str)): return False
+                if not _f33(v41): return False
+            if 'value' in v39:
+                v42 = v39['value']
+                if not (isinstance(v42, str)): return False
+        return True
+    def _f45(v0):
         if not (isinstance(v0, dict)): return False
         if 'name' not in v0 or 'size' not in v0 or 'mountPath' not in v0: return False
-        if not _c39.issuperset(v0): return False
+        if not _c46.issuperset(v0): return False
         if 'name' in v0:
-            v40 = v0['name']
-            if not (isinstance(v40, str)): return False
-            if len(v40) < 1: return False
+            v47 = v0['name']
+            if not (isinstance(v47, str)): return False
+            if not _f48(v47): return False
         if 'size' in v0:
-            v41 = v0['size']
-            if not (isinstance(v41, str)): return False
-            if not _c42(v41): return False
+            v50 = v0['size']
+            if not (isinstance(v50, str)): return False
+            if isinstance(v50, str):
+                if not _c51(v50): return False
+            if isinstance(v50, str):
+                if not _c52(v50): return False
         if 'mountPath' in v0:
-            v43 = v0['mountPath']
-            if not (isinstance(v43, str)): return False
-            if not _c44(v43): return False
+            v53 = v0['mountPath']
+            if not (isinstance(v53, str)): return False
+            if not _f54(v53): return False
         return True
-    def _f47(v0):
+    def _f48(v0):
+        if isinstance(v0, str):
+            if len(v0) < 1: return False
+            if len(v0) > 63: return False
+            if not _c49(v0): return False
+        return True
+    def _f54(v0):
+        if isinstance(v0, str):
+            if not _c55(v0): return False
+        if isinstance(v0, str):
+            if not _c56(v0): return False
+        return True
+    def _f59(v0):
         if not (isinstance(v0, dict)): return False
         if 'name' not in v0 or 'data' not in v0 or 'mountPath' not in v0 or 'fileName' not in v0: return False
-        if not _c48.issuperset(v0): return False
+        if not _c60.issuperset(v0): return False
         if 'name' in v0:
-            v49 = v0['name']
-            if not (isinstance(v49, str)): return False
-            if len(v49) < 1: return False
+            v61 = v0['name']
+            if not (isinstance(v61, str)): return False
+            if not _f48(v61): return False
         if 'data' in v0:
-            v50 = v0['data']
-            if not (isinstance(v50, str)): return False
+            v62 = v0['data']
+            if not (isinstance(v62, str)): return False
         if 'mountPath' in v0:
-            v51 = v0['mountPath']
-            if not (isinstance(v51, str)): return False
-            if not _c52(v51): return False
+            v63 = v0['mountPath']
+            if not (isinstance(v63, str)): return False
+            if not _f54(v63): return False
         if 'fileName' in v0:
-            v53 = v0['fileName']
-            if not (isinstance(v53, str)): return False
-            if len(v53) < 1: return False
+            v64 = v0['fileName']
+            if not (isinstance(v64, str)): return False
+            if len(v64) < 1: return False
+            if len(v64) > 253: return False
+            if not _c65(v64): return False
         return True
     return _f1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import stat
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from nexlayer_lint import schemawalk
-from nexlayer_lint.model import DataPath, Document, PathPart, Problem, SchemaInfo, Span, format_path
+from nexlayer_lint.model import (
+    DataPath, Document, Edit, Explains, Fix, PathPart, Problem, SchemaInfo, Span, format_path,
+)
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
 from nexlayer_lint.secrets import holds_secret
@@ -21,6 +24,10 @@ BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
 VERSION_KEY = "x-nexlayer-lint-version"
 MESSAGES_KEY = "x-messages"  # beside a constraint: {"pattern": "must start with ..."}
 HINTS_KEY = "x-hints"  # beside a constraint: {"pattern": "fix advice"}
+# Beside a pattern: how to guess the value the author meant, as a list of _SUGGESTERS' names
+# (a guess is offered only when it matches); without it, the hostname of a URL or the value in
+# lower case with dashes for anything else.
+SUGGEST_KEY = "x-suggest"
 ROOT_SPAN = Span(1, 1, 1, 1)
 MAX_QUOTED = 40  # longer values are shortened in messages
 MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
@@ -311,11 +318,19 @@ class _Mapper:
         self.doc = doc
         self.patterns = patterns
         self.required_done: set[DataPath] = set()
+        self.value_done: set[DataPath] = set()  # one NX104 per value: the first rule it breaks
+        self.vars_forms_done: set[str] = set()
 
     def map(self, error: Any) -> Iterator[Problem]:
         keyword = error.validator
         path: DataPath = tuple(error.absolute_path)
         schema = error.schema if isinstance(error.schema, dict) else {}
+        if _about_a_key(error):
+            # propertyNames: the error is about one of the mapping's keys, which is its instance
+            if path + (error.instance,) not in self.value_done:
+                self.value_done.add(path + (error.instance,))
+                yield self.invalid_key(error, path, schema)
+            return
         if keyword == "required":
             yield from self.required(error, path, schema)
         elif keyword == "additionalProperties":
@@ -325,7 +340,9 @@ class _Mapper:
         elif keyword in ("oneOf", "anyOf"):
             yield from self.branches(error, path)
         elif keyword in _VALUE_KEYWORDS:
-            yield self.invalid_value(error, path, schema)
+            if path not in self.value_done:  # a value that breaks several rules is told the first
+                self.value_done.add(path)
+                yield self.invalid_value(error, path, schema)
         elif keyword is None and path and isinstance(path[-1], str):
             # a `false` subschema under `properties`: the key itself is not allowed
             yield Problem("NX102", f'key "{_short(path[-1])}" is not allowed in {self.subject(path[:-1])}',
@@ -341,12 +358,14 @@ class _Mapper:
             return
         self.required_done.add(path)
         if _one_key_var_item(path, error.instance):
-            name = _short(next(iter(error.instance)))
+            key = next(iter(error.instance))
+            name = _short(key)
             yield Problem(
                 "NX101", f'{self.subject(path)} is missing required keys "key" and "value"',
-                path + (next(iter(error.instance)),), at="key",
+                path + (key,), at="key",
                 hint=f'a list item of vars needs `- key: {name}` and `value: ...` on the next line; '
                      f'or make vars a mapping by removing the "- " before each name',
+                explains=(Explains("NX102", path + (key,)),),  # the var's name is not an unknown key
             )
             return
         missing = [k for k in _as_list(error.validator_value) if isinstance(k, str) and k not in error.instance]
@@ -356,20 +375,41 @@ class _Mapper:
         present = [k for k in error.instance if k not in allowed]
         for key in missing:
             if not path and key == "application" and any(k in _APPLICATION_KEYS for k in error.instance):
+                # the application's keys written at the top level: their NX102s are this one fault
+                stray = tuple(Explains("NX102", (k,)) for k in error.instance if k in _APPLICATION_KEYS)
                 yield Problem("NX101", 'the file is missing the top-level key "application"', (), span=span,
-                              hint='start the file with "application:" and indent name, pods, ... under it')
+                              hint='start the file with "application:" and indent name, pods, ... under it',
+                              explains=stray)
                 continue
-            # a misspelt key (also an NX102) is the likely cause: say so where the author looks
+            # a misspelt key (otherwise also an NX102) is the likely cause: one finding, at it
             typo = next((k for k in present if _did_you_mean(k, [key]) == key), None)
-            hint = (f'"{_short(typo)}" looks like a misspelling of "{key}"; rename it' if typo
-                    else _description_hint(key, allowed.get(key)))
+            if typo is not None:
+                present.remove(typo)  # one misspelling stands for one missing key
+                where = f"in {subject}" if path else "at the top level"
+                yield Problem(
+                    "NX101", f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", '
+                             "which is missing", path + (typo,), at="key",
+                    hint=f'rename "{_short(typo)}" to "{key}"', explains=(Explains("NX102", path + (typo,)),),
+                    fix=self.rename_fix(path + (typo,), key))
+                continue
+            hint = _description_hint(key, allowed.get(key))
+            explains: tuple[Explains, ...] = ()
             above = self.doc.get(*path[:-1]) if path and isinstance(path[-1], str) else None
-            if not typo and isinstance(above, dict) and key in above:
+            if isinstance(above, dict) and key in above:
                 line = self.doc.locate(path[:-1] + (key,), "key").line
                 hint = f'"{key}" on line {line} is one level too far out; indent it under "{path[-1]}"'
-
+                explains = (Explains("NX102", path[:-1] + (key,)),)
             yield Problem("NX101", f'{subject} is missing required key "{key}"', where_path,
-                          hint=hint, at=at, span=span)
+                          hint=hint, at=at, span=span, explains=explains)
+
+    def rename_fix(self, path: DataPath, name: str) -> Fix | None:
+        """Renaming the key at `path` to `name`, in the quotes it is written with (fixes as data, issue 18)."""
+        span = self.doc.locate(path, "key")
+        if span.line != span.end_line or not 0 < span.line <= len(self.doc.lines):
+            return None
+        written = self.doc.lines[span.line - 1][span.col - 1:span.end_col - 1]
+        quote = written[0] if len(written) > 1 and written[0] in "'\"" and written[-1] == written[0] else ""
+        return Fix(f'Rename to "{name}"', (Edit(span, f"{quote}{name}{quote}"),), "safe")
 
     def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, str, Span | None]:
         """Where a mapping that lacks a key is pointed at: its key, a list item's first key, line 1."""
@@ -388,8 +428,6 @@ class _Mapper:
             return
         known = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
         patterns = [p for p in (schema.get("patternProperties") or {}) if isinstance(p, str)]
-        if _one_key_var_item(path, instance):
-            return  # reported once, as NX101, by required()
         subject = f"in {self.subject(path)}" if path else "at the top level"
         allowed = ", ".join(known) if known else "none"
         for key in instance:
@@ -417,7 +455,8 @@ class _Mapper:
         else:
             where = f"for {self.label(path)}"
         message = f"expected {want} {where}, got {got}"
-        return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret))
+        return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret),
+                       explains=_type_error_explains(path, instance))
 
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
@@ -431,13 +470,15 @@ class _Mapper:
             if instance is None:
                 return "an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an empty string"
             if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
-                return 'write the command as one string, e.g. command: "npm run start"'
+                return _one_string_hint(str(path[-1]), instance, secret)
         if not path:
             return 'a Nexlayer file is a mapping that starts with "application:"'
         if "object" in expected and isinstance(instance, list) and path[-1] == "application":
             return "application holds a mapping of name, pods, ...; remove the leading `-`"
         if instance is None and isinstance(path[-1], int):
             return 'an empty "-" item is null in YAML; fill it in or remove it'
+        if instance is None and len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "path":
+            return "give the URL path routed to this pod, e.g. path: /, or remove the key"
         if instance is None:
             return "a key with nothing after it is null in YAML; give it a value or remove the key"
         if "integer" in expected or "number" in expected:
@@ -480,15 +521,35 @@ class _Mapper:
         subject = self.label(path) if keyword in ("minItems", "maxItems", "uniqueItems", "minProperties",
                                                   "maxProperties", "minContains", "maxContains") \
             else self.value_label(instance, path, secret)
-        hint = _schema_text(schema, HINTS_KEY, keyword)
-        suggestion = None if secret or keyword != "pattern" else \
-            _suggest(instance, error.validator_value, self.patterns)
-        if suggestion and len(suggestion) <= MAX_QUOTED:
-            hint = f'did you mean "{suggestion}"?'  # a concrete fix beats the general advice
-        return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint)
+        hint = _schema_text(schema, HINTS_KEY, keyword) if secret else \
+            self.value_hint(instance, error.validator_value, keyword, schema)
+        return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint,
+                       explains=_invalid_value_explains(problem_path))
+
+    def invalid_key(self, error: Any, path: DataPath, schema: dict) -> Problem:
+        """A key that breaks `propertyNames` (a var's name), pointed at the key itself."""
+        key = error.instance
+        keyword = error.validator
+        noun = "var name" if path and path[-1] == "vars" else "key"
+        subject = f'{noun} {_quote(key)}{self.owner_suffix(path[:-1] if noun == "var name" else path)}'
+        if keyword not in _VALUE_KEYWORDS:
+            return Problem("NX104", f"{subject} is not allowed here", path + (key,), at="key")
+        predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
+        return Problem("NX104", f"{subject} {predicate}", path + (key,), at="key",
+                       hint=self.value_hint(key, error.validator_value, keyword, schema))
+
+    def value_hint(self, value: Any, rule: Any, keyword: str, schema: dict) -> str | None:
+        """A corrected value when one can be guessed (it beats general advice), else the schema's hint."""
+        if keyword == "pattern":
+            suggestion = _suggest(value, rule, self.patterns, schema.get(SUGGEST_KEY))
+            if suggestion and len(suggestion) <= MAX_QUOTED:
+                return f'did you mean "{suggestion}"?'
+        return _schema_text(schema, HINTS_KEY, keyword)
 
     # oneOf / anyOf
     def branches(self, error: Any, path: DataPath) -> Iterator[Problem]:
+        if path and path[-1] == "vars":
+            yield from self.vars_form(path, error.instance)
         by_branch: dict[int, list[Any]] = {}
         for sub in error.context or ():
             index = sub.relative_schema_path[0] if sub.relative_schema_path else None
@@ -517,6 +578,36 @@ class _Mapper:
         best = min(fitting, key=lambda i: (len(fitting[i]), i))
         for sub in fitting[best]:
             yield from self.map(sub)
+
+    def vars_form(self, path: DataPath, instance: Any) -> Iterator[Problem]:
+        """vars written in a form of another tool: one NX101 per file, at the first pod's vars, in
+        place of an NX101 and an NX102 for every item (and NX216) in every pod that writes it."""
+        form = _vars_form(instance)
+        if form is None or form in self.vars_forms_done:
+            return
+        self.vars_forms_done.add(form)
+        pods = self.doc.get("application", "pods")
+        same = [("application", "pods", i, "vars") for i, pod in enumerate(pods if isinstance(pods, list) else [])
+                if isinstance(pod, dict) and _vars_form(pod.get("vars")) == form]
+        explains = tuple(Explains(code, where, subtree=True) for where in same for code in ("NX101", "NX102"))
+        explains += tuple(Explains("NX216", where) for where in same)
+        others = [self.subject(where[:3]) for where in same if where != path]
+        also = f" (so are the vars of {', '.join(others)})" if others else ""
+        first = instance[0]
+        if form == "kubernetes":
+            name = first.get("name")
+            example = f'"{_short(name)}: <value>"' if isinstance(name, str) and name else '"NAME: value"'
+            yield Problem(
+                "NX101", f"vars of {self.subject(path[:-1])} is a Kubernetes-style list of name/value items{also}; "
+                         "Nexlayer reads vars as a mapping of NAME: value",
+                path, at="key", explains=explains,
+                hint=f"write each var as a NAME: value line under vars, e.g. {example}")
+        else:
+            yield Problem(
+                "NX101", f'vars of {self.subject(path[:-1])} is a list of single-key items ("- NAME: value"){also}; '
+                         "Nexlayer reads vars as a mapping of NAME: value, or a list of key/value items",
+                path, at="key", explains=explains,
+                hint='remove the "- " before each var to make vars a mapping')
 
     # NX105
     def other(self, error: Any, path: DataPath) -> Problem:
@@ -590,6 +681,8 @@ class _Mapper:
     def value_label(self, instance: Any, path: DataPath, secret: bool) -> str:
         """`pod name "Web_1"`, `path "api" of pod "web"`, `port 70000 in servicePorts of pod "web"`."""
         shown = "" if secret else f" {_quote(instance)}"
+        if len(path) >= 3 and path[-1] == "key" and isinstance(path[-2], int) and path[-3] == "vars":
+            return f"var name{shown}{self.owner_suffix(path[:-3])}"
         if len(path) >= 1 and path[-1] == "name":
             parent = path[:-1]
             if parent == ("application",):
@@ -625,29 +718,118 @@ def _is_secret(doc: Document, path: DataPath) -> bool:
     return holds_secret(doc, path)
 
 
+_ONE_STRING_EXAMPLES = {"command": "npm run start", "entrypoint": "/docker-entrypoint.sh"}
+
+
+def _one_string_hint(key: str, items: list, secret: bool) -> str:
+    """`write the command as one string, e.g. command: "npm run start"`, from the list itself when it can be."""
+    example = _ONE_STRING_EXAMPLES.get(key, "...")
+    if not secret and items and all(isinstance(item, str) for item in items):
+        import shlex
+
+        joined = shlex.join(items)
+        if len(joined) <= MAX_QUOTED and '"' not in joined and "\\" not in joined:
+            example = joined
+    return f'write the {key} as one string, e.g. {key}: "{example}"'
+
+
+def _type_error_explains(path: DataPath, instance: Any) -> tuple[Explains, ...]:
+    """What a wrong type is also the cause of: the YAML 1.1 warning about the same unquoted scalar
+    (`PORT: 0022`), and, for a pod's empty `path:`, the finding that no pod has a path."""
+    if isinstance(instance, (dict, list)):
+        return ()
+    explains = (Explains("NX005", path),)
+    if instance is None and len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "path":
+        explains += (Explains("NX201", path[:2]),)
+    return explains
+
+
+# A pod's value the schema rejects, and the checks' findings about that same value that it is the
+# cause of: an image that is no image reference has no tag to pin (NX215) and names no registry (NX203).
+_POD_VALUE_FINDINGS = {"image": ("NX203", "NX215")}
+
+
+def _invalid_value_explains(path: DataPath) -> tuple[Explains, ...]:
+    if len(path) == 4 and path[:2] == ("application", "pods") and path[3] in _POD_VALUE_FINDINGS:
+        return tuple(Explains(code, path) for code in _POD_VALUE_FINDINGS[path[3]])
+    return ()
+
+
+def _vars_form(instance: Any) -> str | None:
+    """"kubernetes" for a list of `- name: X` / `value: y` items, "single-key" for `- NAME: value`
+    items, None for anything else (the documented forms, or a mix the schema reports item by item)."""
+    if not isinstance(instance, list) or not instance or not all(isinstance(item, dict) for item in instance):
+        return None
+    if all("name" in item and "key" not in item and set(item) <= {"name", "value", "valueFrom"} for item in instance):
+        return "kubernetes"
+    if all(len(item) == 1 and not {"key", "value"} & set(item) for item in instance):
+        return "single-key"
+    return None
+
+
+def _about_a_key(error: Any) -> bool:
+    """Whether a ValidationError is about a key of a mapping (it came through `propertyNames`)."""
+    return "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str)
+
+
 def _one_key_var_item(path: DataPath, instance: Any) -> bool:
     """`- NAME: value` in a list of vars: neither form, but plainly one var; report it once."""
     return (len(path) >= 2 and path[-2] == "vars" and isinstance(path[-1], int) and isinstance(instance, dict)
             and len(instance) == 1 and not ({"key", "value"} & set(instance)))
 
 
-def _suggest(value: Any, pattern: Any, patterns: Patterns) -> str | None:
-    """A corrected value that matches `pattern`: `Kd Chat` -> `kd-chat`, `https://x.io/` -> `x.io`."""
+def _suggest(value: Any, pattern: Any, patterns: Patterns, how: Any = None) -> str | None:
+    """A corrected value that matches `pattern`: `Kd Chat` -> `kd-chat`, `https://x.io/` -> `x.io`,
+    `10G` -> `10Gi`; `how` names the guesses to try, in order (the schema's x-suggest)."""
     if not isinstance(value, str) or not isinstance(pattern, str):
         return None
-    candidates = []
-    if "://" in value:
-        from urllib.parse import urlsplit
-
-        try:
-            candidates.append((urlsplit(value).hostname or "").lower())
-        except ValueError:
-            pass
-    candidates.append(re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-"))
-    for candidate in candidates:
-        if candidate and candidate != value and _search(patterns, pattern, candidate):
-            return candidate
+    names = how if isinstance(how, list) else ["url-host", "dashes"]
+    for name in names:
+        guess = _SUGGESTERS.get(name) if isinstance(name, str) else None
+        for candidate in guess(value) if guess else ():
+            if candidate and candidate != value and _search(patterns, pattern, candidate):
+                return candidate
     return None
+
+
+def _url_hosts(value: str) -> list[str]:
+    """`https://ghcr.io:443/v2/` -> `ghcr.io:443`, then `ghcr.io`."""
+    if "://" not in value:
+        return []
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        return [parts.netloc.rpartition("@")[2].lower(), (parts.hostname or "").lower()]
+    except ValueError:
+        return []
+
+
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])(?:i|I)?[Bb]?\s*")
+_MI_PER_UNIT = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+
+
+def _sizes(value: str) -> list[str]:
+    """A size in another unit as whole Mi or Gi: `10G` -> `10Gi`, `1Ti` -> `1024Gi`, `1.5Gi` -> `1536Mi`."""
+    match = _SIZE.fullmatch(value)
+    if match is None:
+        return []
+    mebibytes = float(match.group(1)) * _MI_PER_UNIT[match.group(2).lower()]
+    whole = math.ceil(mebibytes)
+    if whole <= 0:
+        return []
+    return [f"{whole // 1024}Gi" if whole % 1024 == 0 else f"{whole}Mi"]
+
+
+_SUGGESTERS = {
+    "url-host": _url_hosts,
+    "before-slash": lambda value: [value.strip().split("/", 1)[0].lower()] if "/" in value else [],
+    "lowercase": lambda value: [value.strip().lower()],
+    "dashes": lambda value: [re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")],
+    "underscores": lambda value: [re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_")],
+    "basename": lambda value: [value.rstrip("/").rpartition("/")[2]] if "/" in value else [],
+    "size": _sizes,
+}
 
 
 def _as_list(value: Any) -> list:

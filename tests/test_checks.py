@@ -112,6 +112,8 @@ def pg(image: str = "postgres:16", mount: str = "/var/lib/postgresql/data", pgda
     "postgres:16", "postgres:16-alpine", "docker.io/library/postgres:15", "mirror.gcr.io/library/postgres:17",
     "postgis/postgis:16-3.4", "pgvector/pgvector:pg16", "timescale/timescaledb:latest-pg16",
     "bitnami/postgresql:16", "zulip/zulip-postgresql:14", "localhost:5000/postgres:16",
+    "supabase/postgres:15.1.0.147", "timescale/timescaledb-ha:pg16", "ghcr.io/cloudnative-pg/postgresql:16",
+    "ghcr.io/immich-app/postgres:14-vectorchord0.3.0", "POSTGRES:16", "postgres@sha256:" + "a" * 64,
 ])
 def test_nx202_postgres_images(image: str) -> None:
     found = [d for d in lint_diags(pg(image)) if d.code == "NX202"]
@@ -149,6 +151,11 @@ def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     ("mysql:8.4", "/var/lib/postgresql/data"),
     ("ghcr.io/acme/postgres-exporterx:1", "/data"),
     ("redis:7.4", "/var/lib/postgresql/data"),
+    # a Postgres pod by the image's repository, not by a word in it (issue 15)
+    ("ghcr.io/acme/postgres-notes:1.0", "/var/lib/postgresql/data"),
+    ("katieharris/pern-postgres-todo:1", "/var/lib/postgresql/data"),
+    ("prometheuscommunity/postgres-exporter:v0.15.0", "/var/lib/postgresql/data"),
+    ("ghcr.io/umami-software/umami:postgresql-latest", "/var/lib/postgresql/data"),  # the tag names it
 ])
 def test_nx202_false_positives(image: str, mount: str) -> None:
     assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
@@ -181,15 +188,21 @@ def test_nx203_literal_registry_with_a_login() -> None:
 
 
 @pytest.mark.parametrize(("registry", "image"), [
-    ("https://GHCR.io/", "ghcr.io/acme/api:1"),
+    ("GHCR.io", "ghcr.io/acme/api:1"),
     ("ghcr.io", "GHCR.IO/acme/api:1"),
-    ("docker.io", "acme/api:1"),
     ("index.docker.io", "docker.io/acme/api:1"),
     ("docker.io", "index.docker.io/acme/api:1"),
+    ("docker.io", "registry-1.docker.io/acme/api:1"),
     ("registry.example.com:5000", "registry.example.com:5000/team/api:2"),
 ])
 def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
     assert [c for c, _, _ in lint_codes(login(registry, image))] == ["NX203"]
+
+
+def test_nx203_a_registry_with_a_scheme_is_its_own_finding() -> None:
+    # the login's registry is still understood (ghcr.io), and is itself reported as no host name
+    assert [(c, line) for c, line, _ in lint_codes(login("https://GHCR.io/", "ghcr.io/acme/api:1"))] == \
+        [("NX104", 4), ("NX203", 9)]
 
 
 @pytest.mark.parametrize(("registry", "image"), [
@@ -200,9 +213,32 @@ def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
     ("docker.io", "nginx:1.27"),            # an official image is public
     ("docker.io", "library/postgres:16"),
     ("docker.io", "ghcr.io/acme/api:1"),
+    # Docker Hub without its name: the image does not spell the login's registry (issue 15)
+    ("docker.io", "bitnami/redis:7.2.4"),
+    ("docker.io", "acme/api:1"),
+    ("index.docker.io", "acme/api:1"),
+    ("docker.io", "docker.io/library/postgres:16"),  # spelt, but an official image is public
 ])
 def test_nx203_false_positives(registry: str, image: str) -> None:
     assert lint_codes(login(registry, image)) == []
+
+
+def test_nx218_username_and_image_owner_differ_only_in_case() -> None:
+    (d,) = lint_diags(login("ghcr.io", "<% REGISTRY %>/acme/api:1", username="Acme"))
+    assert (d.code, d.severity, d.line, d.col, d.end_col) == ("NX218", "error", 9, 29, 33)
+    assert d.message == ('image "<% REGISTRY %>/acme/api:1" of pod "web" names the owner "acme", but '
+                         'registryLogin.username is "Acme"; Nexlayer needs them to match exactly, case included')
+    assert d.hint == ('write both the same way; registries such as ghcr.io need lower case in image paths, '
+                      'so "acme" in the image and in registryLogin.username')
+
+
+@pytest.mark.parametrize(("username", "image"), [
+    ("acme", "<% REGISTRY %>/acme/api:1"),       # the same
+    ("alice", "<% REGISTRY %>/acme-org/api:1"),  # another owner: an organisation, not a typo
+    ("Acme", "ghcr.io/acme/api:1"),              # not a template image (NX203's business)
+])
+def test_nx218_leaves_alone(username: str, image: str) -> None:
+    assert [d.code for d in lint_diags(login("ghcr.io", image, username=username)) if d.code == "NX218"] == []
 
 
 def test_nx204_template_without_login() -> None:
@@ -398,6 +434,32 @@ def test_nx212_mount_path_conflicts() -> None:
     assert found[0].message == 'mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" on line 11'
     assert found[1].message == ('mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
                                 'is already used by secret "one" on line 18')
+
+
+def test_nx212_points_at_the_later_mount_when_secrets_come_first() -> None:
+    # issue 15: the secret on line 9 was told it clashed with the volume "on line 13", after it
+    found = only("""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              secrets:
+                - name: cfg
+                  data: x
+                  mountPath: /data
+                  fileName: cfg
+              volumes:
+                - name: data
+                  size: 1Gi
+                  mountPath: /data/cfg
+        """, "NX212")
+    assert [(d.line, d.col) for d in found] == [(16, 22)]
+    assert found[0].message == ('mountPath "/data/cfg" of volume "data" in pod "web" is already used by '
+                                'secret "cfg" on line 11')
+
 
 
 # --- NX208 / NX209 references -----------------------------------------------------------------

@@ -121,3 +121,14 @@ def test_no_secret_value_in_any_message(corpus_results) -> None:
                 shown = line[located.value.col - 1:located.value.end_col - 1].strip("'\"")
                 assert set(shown) == {"*"}, f"{name}: a secret is left in the masked text"
     assert leaks == []
+
+
+def test_the_strict_schema_gives_no_file_the_platform_accepts_an_invalid_value(corpus_results) -> None:
+    """Each value rule of the bundled schema (NX104: DNS names, image references, var names, sizes,
+    paths...) is the platform's own: no file SOURCES.md calls valid breaks one (issue 15)."""
+    verdicts, results = corpus_results
+    valid = [name for name, (should_fail, _) in verdicts.items() if not should_fail]
+    assert len(valid) > 150
+    broken = [f"{name}:{d.line}: {d.message}" for name in valid for d in results[name][1].diagnostics
+              if d.code == "NX104"]
+    assert broken == []

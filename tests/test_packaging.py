@@ -24,6 +24,6 @@ def test_wheel_ships_the_schema_and_every_rule_page(tmp_path: Path):
     assert build.returncode == 0, build.stderr
     (wheel,) = tmp_path.glob("nexlayer_lint-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "nexlayer_lint/nexlayer.schema.json" in names
+    assert {"nexlayer_lint/nexlayer.schema.json", "nexlayer_lint/nexlayer.editor.schema.json"} <= names
     assert {f"nexlayer_lint/_rules/{page_name(code)}" for code in RULES} <= names
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)

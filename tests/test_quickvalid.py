@@ -146,6 +146,8 @@ def test_agrees_with_jsonschema_on_mutated_documents(data: st.DataObject) -> Non
      [{"a": 1}, {"a": "1"}, {}, {"a": 1, "b": 2}, [1]]),
     ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}}, [{"a": 1, "b": "x"}, {"b": 2}]),
     ({"minProperties": 1, "maxProperties": 1}, [{}, {"a": 1}, {"a": 1, "b": 2}]),
+    ({"propertyNames": {"pattern": "^[A-Z]+$", "minLength": 2}}, [{}, {"AB": 1}, {"AB": 1, "a": 2}, {"A": 1}, ["a"]]),
+    ({"propertyNames": {"type": "string"}}, [{"a": 1}, {1: "a"}]),  # a YAML key may be a number
     ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, None]),
     ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, [1, -1, 0.5, "x"]),
     ({"allOf": [{"type": "integer"}, {"minimum": 0}], "not": {"const": 3}}, [1, -1, 3]),

@@ -13,10 +13,11 @@ REGISTRY_TEMPLATE = re.compile(r"<%\s*REGISTRY\s*%>")
 # `<% NAME %>`: a name on one line, without `%`, with any spaces around it. Each character can be
 # read one way only, so a search stays linear even on a line of `<%` with no `%>`.
 TEMPLATE = re.compile(r"<%\s*(?:([^%\s](?:[^%\n]*[^%\s])?)\s*)?%>")
-# `# filled by pipeline` / `# filled by pipeline:backend` (2026 pipeline), and the
-# `placeholder-will-be-updated` images earlier generators wrote.
+# `# filled by pipeline` / `# filled by pipeline:backend` (2026 pipeline), as the bundled schema
+# accepts it (the same pattern), and the `placeholder-will-be-updated` images earlier generators
+# wrote. Linear: blanks either side of the pod name are read one way only.
 PIPELINE_PLACEHOLDER = re.compile(
-    r"\s*#\s*filled by pipeline(?:\s*:\s*[A-Za-z0-9._-]*)?\s*|placeholder(?:-[a-z]+)*", re.IGNORECASE
+    r"\s*#\s*filled by pipeline(?:\s*:(?:\s*[A-Za-z0-9._-]+)?)?\s*|placeholder(?:-[a-z]+)*"
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Literal, NamedTuple
 
-from nexlayer_lint.model import DataPath, Fix, Problem, Rule, Severity, Span
+from nexlayer_lint.model import DataPath, Explains, Fix, Problem, Rule, Severity, Span
 
 
 class Finding(NamedTuple):
@@ -27,7 +27,8 @@ class Finding(NamedTuple):
     `offset` a (start, end) range inside a one-line string value; the engine works out lines
     and columns. `severity` only when this finding differs from the rule's default. `span` only
     where a path cannot tell the place (the first value of a repeated key shares its path with
-    the second): the position as the Document recorded it.
+    the second): the position as the Document recorded it. `explains`: the other findings, of
+    any stage, that this one is the cause of (model.Explains); the engine drops them.
     """
 
     message: str
@@ -38,10 +39,11 @@ class Finding(NamedTuple):
     severity: Severity | None = None
     fix: Fix | None = None
     span: Span | None = None
+    explains: tuple[Explains, ...] = ()
 
     def problem(self, code: str) -> Problem:
         return Problem(code, self.message, path=self.path, hint=self.hint, at=self.at, span=self.span,
-                       offset=self.offset, severity=self.severity, fix=self.fix)
+                       offset=self.offset, severity=self.severity, fix=self.fix, explains=self.explains)
 
 
 CheckFunction = Callable[..., Iterable[Finding]]

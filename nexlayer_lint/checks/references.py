@@ -34,8 +34,20 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
 
 @rule("NX209", "unexposed-port", "warning", "a var refers to a port the pod does not expose")
 def unexposed_port(app: App) -> Iterator[Finding]:
-    """A reference to a port the pod does not list in servicePorts reaches nothing."""
+    """A reference to a port the pod does not list in servicePorts reaches nothing; one outside
+    1 to 65535 is no port at all (an error, whatever the pod exposes)."""
     for ref in app.references:
+        if ref.port is not None and not 1 <= ref.port <= 65535:
+            yield Finding(
+                f'{describe(app.doc, ref.var.path)} refers to port {ref.port} of pod "{ref.name}", '
+                "which is not a port number (1 to 65535)",
+                path=ref.var.path, severity="error",
+                hint=f"write the port pod \"{ref.name}\" listens on" + (
+                    f" (its servicePorts: {', '.join(str(port) for port in _ports(ref.target))})"
+                    if ref.target is not None and _ports(ref.target) else ""),
+                offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
+            )
+            continue
         if ref.target is None or ref.port is None:
             continue
         ports = _ports(ref.target)

@@ -4,7 +4,6 @@ mountPath per volume or secret in a pod (NX212)."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,17 +13,24 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.model import DataPath
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
-# The last segment of the repository names Postgres: postgres, postgis/postgis, pgvector/pgvector,
-# timescale/timescaledb(-ha), bitnami/postgresql, zulip/zulip-postgresql, with any registry and tag.
-_POSTGRES_IMAGE = re.compile(r"(?:^|[-_.])(?:postgres|postgresql|postgis|pgvector|timescaledb)(?:[-_.]|$)")
+# The Postgres server images, by repository (registry and tag aside, in lower case): one named
+# postgres or postgresql in any namespace (the official image and its mirrors, `library/postgres`,
+# `bitnami/postgresql`, `supabase/postgres`, `cloudnative-pg/postgresql`), and these derivatives.
+# Matching the whole repository, not a word in it: `acme/postgres-notes` is an app that uses Postgres.
+POSTGRES_NAMES = frozenset({"postgres", "postgresql"})
+POSTGRES_REPOSITORIES = frozenset({
+    "postgis/postgis", "timescale/timescaledb", "timescale/timescaledb-ha", "pgvector/pgvector",
+    "ankane/pgvector", "bitnami/postgresql-repmgr", "zulip/zulip-postgresql", "tensorchord/pgvecto-rs",
+    "paradedb/paradedb", "crunchydata/crunchy-postgres", "apache/age",
+})
 
 
 def is_postgres(pod: Pod) -> bool:
     image = pod.data.get("image")
     if not isinstance(image, str) or is_placeholder_image(image):
         return False
-    repository = parse_image(image).repository.lower()
-    return _POSTGRES_IMAGE.search(repository.rsplit("/", 1)[-1]) is not None
+    parts = parse_image(image).repository.lower().split("/")
+    return parts[-1] in POSTGRES_NAMES or "/".join(parts[-2:]) in POSTGRES_REPOSITORIES
 
 
 def _norm(path: str) -> str:
@@ -109,35 +115,36 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
 def mount_path_conflict(app: App) -> Iterator[Finding]:
     """Two volumes mounted at one directory of a pod hide each other; so do two secrets
     with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
-    examples do (each file lands at mountPath/fileName)."""
+    examples do (each file lands at mountPath/fileName). The later one in the file is reported,
+    whether a pod lists its volumes or its secrets first."""
     for pod in app.pods:
-        first: dict[str, tuple[str, int, dict[str, Any]]] = {}
+        mounts = []
         for kind in ("volumes", "secrets"):
             items = pod.data.get(kind)
-            if not isinstance(items, list):
-                continue
-            for j, item in enumerate(items):
+            for j, item in enumerate(items if isinstance(items, list) else []):
                 mount = item.get("mountPath") if isinstance(item, dict) else None
-                if not isinstance(mount, str) or not mount:
-                    continue
-                file_name = item.get("fileName") if kind == "secrets" else None
-                key = _norm(mount)
-                if isinstance(file_name, str) and file_name:
-                    key = _norm(f"{key.rstrip('/')}/{file_name}")
-                if key in first:
-                    other_kind, other_j, other_item = first[key]
-                    other = _label(other_kind, other_j, other_item)
-                    line = line_of(app.doc, pod.path + (other_kind, other_j, "mountPath"))
-                    what = f'mountPath "{mount}"' if key == _norm(mount) else \
-                        f'mountPath "{mount}" with fileName "{file_name}"'
-                    yield Finding(
-                        f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by {other} on line {line}',
-                        path=pod.path + (kind, j, "mountPath"),
-                        hint="mount each volume at a directory of its own, and give secrets that share "
-                             "a mountPath different fileNames",
-                    )
-                else:
-                    first[key] = (kind, j, item)
+                if isinstance(mount, str) and mount:
+                    where = pod.path + (kind, j, "mountPath")
+                    mounts.append((app.doc.locate(where)[:2], kind, j, item, where))
+        first: dict[str, tuple[str, int, dict[str, Any], DataPath]] = {}
+        for _, kind, j, item, where in sorted(mounts, key=lambda mount: mount[0]):
+            mount = item["mountPath"]
+            file_name = item.get("fileName") if kind == "secrets" else None
+            key = _norm(mount)
+            if isinstance(file_name, str) and file_name:
+                key = _norm(f"{key.rstrip('/')}/{file_name}")
+            if key not in first:
+                first[key] = (kind, j, item, where)
+                continue
+            other_kind, other_j, other_item, other_where = first[key]
+            what = f'mountPath "{mount}"' if key == _norm(mount) else f'mountPath "{mount}" with fileName "{file_name}"'
+            yield Finding(
+                f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by '
+                f"{_label(other_kind, other_j, other_item)} on line {line_of(app.doc, other_where)}",
+                path=where,
+                hint="mount each volume at a directory of its own, and give secrets that share "
+                     "a mountPath different fileNames",
+            )
 
 
 def _label(kind: str, j: int, item: dict[str, Any]) -> str:

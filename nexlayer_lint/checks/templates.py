@@ -11,6 +11,7 @@ from nexlayer_lint.checks.common import (
     REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, value_offset,
 )
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.model import Explains
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
@@ -30,10 +31,11 @@ def registry_template_missing(app: App) -> Iterator[Finding]:
         if not isinstance(image, str) or is_placeholder_image(image) or REGISTRY_TEMPLATE.search(image):
             continue
         ref = parse_image(image)
-        # Docker's official images (`postgres`, `library/redis`) are public by definition.
-        if host == "docker.io" and (ref.repository.startswith("library/") or "/" not in ref.repository):
+        # Only an image that spells a registry names it literally: `bitnami/redis` is Docker Hub
+        # implicitly, and Docker's official images (`postgres`, `library/redis`) are public.
+        if not ref.registry or normalize_registry(ref.registry) != host:
             continue
-        if normalize_registry(ref.registry) != host:
+        if host == "docker.io" and (ref.repository.startswith("library/") or "/" not in ref.repository):
             continue
         rest = image.strip()[len(ref.registry) + 1:] if ref.registry else image.strip()
         yield Finding(
@@ -69,16 +71,19 @@ def misplaced_registry_template(app: App) -> Iterator[Finding]:
         match = REGISTRY_TEMPLATE.search(value)
         if match is None:
             continue
+        explains: tuple[Explains, ...] = ()
         if path in images:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue
             message = f'image "{value}" has <% REGISTRY %> somewhere other than its start'
             hint = "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, " \
                    "for example <% REGISTRY %>/acme/api:1.0"
+            explains = (Explains("NX104", path),)  # the schema's "not an image reference", said better
         else:
             message = f"<% REGISTRY %> is filled in only at the start of an image, not in {describe(app.doc, path)}"
             hint = "write the registry's host name here instead (the one in registryLogin.registry)"
-        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()))
+        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
+                      explains=explains)
 
 
 @rule("NX205", "unknown-template", "warning", "a `<% NAME %>` placeholder other than REGISTRY and URL")
@@ -101,3 +106,32 @@ def unknown_template(app: App) -> Iterator[Finding]:
                 "Nexlayer fills in only <% REGISTRY %> and <% URL %>",
                 path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
             )
+
+
+@rule("NX218", "registry-username-case", "error",
+      "`registryLogin.username` differs only in case from the owner in a `<% REGISTRY %>/owner/...` image")
+def registry_username_case(app: App) -> Iterator[Finding]:
+    """Nexlayer's docs: the username in the image path must match registryLogin.username exactly,
+    case included; `Acme` and `acme` look the same to a person and not to the platform."""
+    username = app.doc.get("application", "registryLogin", "username")
+    if not isinstance(username, str) or not username:
+        return
+    for pod in app.pods:
+        image = pod.data.get("image")
+        if not isinstance(image, str):
+            continue
+        prefix = _REGISTRY_PREFIX.match(image.strip())
+        if prefix is None:
+            continue
+        owner = image.strip()[prefix.end():].split("/", 1)[0]
+        if owner == username or owner.lower() != username.lower():
+            continue  # the same, or another owner altogether (an organisation the user belongs to)
+        start = image.find(owner, image.find(prefix.group(0)) + len(prefix.group(0)))
+        path = pod.path + ("image",)
+        yield Finding(
+            f'image "{image.strip()}" of pod "{pod.name}" names the owner "{owner}", but registryLogin.username '
+            f'is "{username}"; Nexlayer needs them to match exactly, case included',
+            path=path, offset=value_offset(app.doc, path, start, start + len(owner)),
+            hint=f'write both the same way; registries such as ghcr.io need lower case in image paths, '
+                 f'so "{owner.lower()}" in the image and in registryLogin.username',
+        )
