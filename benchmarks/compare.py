@@ -1,19 +1,26 @@
-"""nexlayer-lint against check-jsonschema: same files, same schema, alternating runs, medians and ratios.
+"""nexlayer-lint against check-jsonschema and yamllint: same files, interleaved runs, medians and ratios.
 
-    .venv/bin/python benchmarks/compare.py            # the full run (a few minutes on 2 cores)
-    .venv/bin/python benchmarks/compare.py --quick    # fewer repetitions, 1,000 files for memory
+    .venv/bin/python benchmarks/compare.py            # the full run (~7 to 9 minutes on 2 busy cores)
+    .venv/bin/python benchmarks/compare.py --quick    # fewer rounds, memory on 1,000 files
+    .venv/bin/python benchmarks/compare.py --corpus DIR   # the real files [default: ../shared/corpus/real]
 
-Workloads are typical three-pod nexlayer.yaml files written to a temporary folder. Each case
-runs both tools back to back, swapping which goes first every round, so a busy machine slows
-both alike. ratio = our median wall time / theirs (below 1: we are faster); speed-up = its
-inverse; CPU ratio = the same for user+system CPU time (workers included), steadier on a busy
-machine. Peak memory is each process's own maximum resident set size (`os.wait4`, workers
-included), so earlier runs never inflate it.
+Cases (workloads.py says what the files are): start-up (`--version`); one clean file
+(examples/good); one file with schema findings (examples/broken); 1,000 real files (the corpus
+replicated); 1,000 clean generated files (the workload of the earlier history); then peak memory
+on 10,000 generated files, and the language server on a 5,000-line file with 600 findings
+(lsp_latency.py). Each case runs the tools one after the other, in a different order every round
+(all orders in turn), so a busy machine slows them alike. ratio = our median wall time / theirs
+(below 1: we are faster); CPU = the same for user+system CPU time (workers included), steadier on
+a busy machine. At the end, issue 17's targets with PASS or FAIL.
+
+check-jsonschema validates against the bundled schema (`nexlayer-lint schema path`); yamllint runs
+with no rule enabled (`-d "rules: {}"`), which leaves its YAML syntax check.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -24,42 +31,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-HERE = Path(__file__).resolve().parent
+import lsp_latency
+import workloads
 
-# A typical file: three pods (web, api, Postgres), vars, one volume. {n} makes every file distinct.
-TEMPLATE = """\
-# A three-pod app: a public web front end, an API behind /api, and Postgres.
-application:
-  name: bookshop-{n}
-  pods:
-    - name: web
-      image: ghcr.io/acme/bookshop-web:1.4.{n}
-      path: /
-      servicePorts: [3000]
-      vars:
-        API_URL: http://api.pod:8000
-        PUBLIC_URL: <% URL %>
-    - name: api
-      image: ghcr.io/acme/bookshop-api:1.4.{n}
-      path: /api
-      servicePorts: [8000]
-      vars:
-        DATABASE_URL: postgresql://shop:${{DB_PASSWORD}}@db.pod:5432/shop
-        DB_PASSWORD: ${{DB_PASSWORD}}
-    - name: db
-      image: postgres:16.4
-      servicePorts: [5432]
-      vars:
-        POSTGRES_USER: shop
-        POSTGRES_DB: shop
-        POSTGRES_PASSWORD: ${{DB_PASSWORD}}
-        PGDATA: /var/lib/postgresql/pgdata
-      volumes:
-        - name: db-data
-          size: 2Gi
-          mountPath: /var/lib/postgresql
-"""
+OURS, CJS, YAMLLINT = "nexlayer-lint", "check-jsonschema", "yamllint"
 
 
 @dataclass(frozen=True)
@@ -73,30 +50,52 @@ class Run:
 @dataclass(frozen=True)
 class Case:
     name: str
-    ours: list[str]
-    theirs: list[str]
+    argvs: dict[str, list[str]]  # tool -> its command line, run in the work folder
     repeat: int
 
 
-def tool(name: str) -> str:
-    """The venv's console script when there is one (the same interpreter for both tools)."""
+@dataclass(frozen=True)
+class Timed:
+    """One case's runs per tool."""
+
+    case: Case
+    runs: dict[str, list[Run]]
+
+    def median(self, tool: str, field: Callable[[Run], float] = lambda r: r.seconds) -> float:
+        return statistics.median(field(r) for r in self.runs[tool])
+
+    def ratio(self, tool: str, other: str, field: Callable[[Run], float] = lambda r: r.seconds) -> float:
+        return self.median(tool, field) / max(self.median(other, field), 1e-9)
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    measured: float | None  # None: the case was skipped
+    limit: float
+    unit: str  # "x" for a ratio, "ms" for a latency
+    at_most: bool  # the measure must stay at or below the limit (else at or above it)
+
+    def line(self) -> str:
+        def show(value: float) -> str:
+            return f"{value:.2f}x" if self.unit == "x" else f"{value:.1f} {self.unit}"
+
+        if self.measured is None:
+            measured, verdict = "-", "n/a"
+        else:
+            ok = self.measured <= self.limit if self.at_most else self.measured >= self.limit
+            measured, verdict = show(self.measured), "PASS" if ok else "FAIL"
+        limit = f"{'<=' if self.at_most else '>='} {show(self.limit)}"
+        return f"{self.what:<54}{measured:>11}{limit:>12}   {verdict}"
+
+
+def find_tool(name: str) -> str:
+    """The venv's console script when there is one (the same interpreter for every tool)."""
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
     if not found:
         sys.exit(f"compare.py: {name} not found; install with `pip install -e '.[bench]'`")
     return found
-
-
-def make_files(root: Path, count: int) -> list[str]:
-    """`count` distinct files under root/NNNNN/nexlayer.yaml; paths relative to root, in order."""
-    paths = []
-    for n in range(count):
-        rel = f"{n:05d}/nexlayer.yaml"
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(TEMPLATE.format(n=n), encoding="utf-8")
-        paths.append(rel)
-    return paths
 
 
 # As installed tools run for a user: with bytecode caches (PYTHONDONTWRITEBYTECODE would make
@@ -105,7 +104,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_once(argv: Sequence[str], cwd: Path) -> Run:
-    """Wall time and this process's own peak RSS (KiB on Linux), output discarded."""
+    """Wall time, CPU time and this process's own peak RSS (KiB on Linux), output discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=ENV)
@@ -115,102 +114,150 @@ def run_once(argv: Sequence[str], cwd: Path) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), proc.returncode)
 
 
-def alternate(case: Case, cwd: Path, warm_up: bool = True) -> tuple[list[Run], list[Run]]:
+def interleave(case: Case, cwd: Path, warm_up: bool = True) -> Timed:
+    """Every tool once per round, the order changing each round through every permutation."""
     if warm_up:  # bytecode and file caches, as on any run but the first after an install
-        run_once(case.ours, cwd), run_once(case.theirs, cwd)
-    ours: list[Run] = []
-    theirs: list[Run] = []
+        for argv in case.argvs.values():
+            run_once(argv, cwd)
+    orders = list(itertools.permutations(case.argvs))  # two tools: A B, B A, A B...
+    runs: dict[str, list[Run]] = {tool: [] for tool in case.argvs}
     for round_ in range(case.repeat):
-        pairs: list[tuple[list[str], list[Run]]] = [(case.ours, ours), (case.theirs, theirs)]
-        for argv, into in pairs if round_ % 2 == 0 else reversed(pairs):
-            into.append(run_once(argv, cwd))
-    return ours, theirs
+        for tool in orders[round_ % len(orders)]:
+            runs[tool].append(run_once(case.argvs[tool], cwd))
+    return Timed(case, runs)
 
 
-def median(runs: list[Run], field: Callable[[Run], float]) -> float:
-    return statistics.median(field(r) for r in runs)
+def lint_case(name: str, commands: dict[str, list[str]], files: list[str], repeat: int,
+              tools: Sequence[str] = (OURS, CJS, YAMLLINT)) -> Case:
+    return Case(name, {tool: commands[tool] + files for tool in tools}, repeat)
+
+
+def language_server(lines: int, findings: int, changes: int) -> dict[str, Any] | None:
+    """lsp_latency.measure(), printed; None when it cannot run (no pygls, a crash), said why."""
+    try:
+        result = lsp_latency.measure(lines=lines, findings=findings, changes=changes)
+    except Exception as exc:  # noqa: BLE001 - the other cases' results must still be printed
+        print(f"language server, {lines:,} lines: failed ({type(exc).__name__}: {exc})", flush=True)
+        return None
+    print(f"language server, change to diagnostics: {lsp_latency.describe(result)}", flush=True)
+    return result
 
 
 def fmt_time(seconds: float) -> str:
-    return f"{seconds * 1000:8.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:8.1f} ms"
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
 
 
-def lsp_latency() -> str | None:
-    """The language server's change-to-diagnostics latency, from benchmarks/lsp_latency.py if present."""
-    if not (HERE / "lsp_latency.py").exists():
-        return None
-    sys.path.insert(0, str(HERE))
-    try:
-        import lsp_latency  # type: ignore[import-not-found]
+def fmt_ratio(timed: Timed, other: str) -> str:
+    if other not in timed.runs:
+        return "-"
+    cpu = timed.ratio(OURS, other, lambda r: r.cpu_seconds)
+    return f"{timed.ratio(OURS, other):.2f}x ({cpu:.2f}x)"
 
-        result = lsp_latency.measure()
-    except Exception as exc:  # noqa: BLE001 - a broken optional benchmark must not sink the others
-        return f"failed: {type(exc).__name__}: {exc}"
-    finally:
-        sys.path.remove(str(HERE))
-    if isinstance(result, dict) and "median_ms" in result:
-        return (f"median {result['median_ms']:.1f} ms, p95 {result.get('p95_ms', float('nan')):.1f} ms "
-                f"({result.get('changes', '?')} changes to a {result.get('lines', '?')}-line file, "
-                f"debounce {result.get('debounce_ms', 0):g} ms)")
-    if isinstance(result, dict):
-        return ", ".join(f"{k} {v}" for k, v in result.items())
-    if isinstance(result, (int, float)):
-        return f"median {result * 1000:.1f} ms" if result < 10 else f"median {result:.1f} ms"
-    return str(result)
+
+HEADER = (f"{'case':<22}{OURS:>14}{CJS:>18}{YAMLLINT:>10}{'ours/c-j (CPU)':>17}{'ours/yamllint (CPU)':>21}"
+          "   exit codes")
+
+
+def row(timed: Timed) -> str:
+    times = [fmt_time(timed.median(t)) if t in timed.runs else "-" for t in (OURS, CJS, YAMLLINT)]
+    codes = "/".join(",".join(str(c) for c in sorted({r.exit_code for r in runs})) for runs in timed.runs.values())
+    return (f"{timed.case.name:<22}{times[0]:>14}{times[1]:>18}{times[2]:>10}"
+            f"{fmt_ratio(timed, CJS):>17}{fmt_ratio(timed, YAMLLINT):>21}   {codes}")
+
+
+def versions(commands: dict[str, list[str]]) -> str:
+    out = []
+    for tool, argv in commands.items():
+        text = subprocess.run([argv[0], "--version"], capture_output=True, text=True).stdout.strip()
+        out.append(text.replace(",", "").replace(" version", ""))
+    return "; ".join(out)
+
+
+def git_commit() -> str:
+    found = subprocess.run(["git", "-C", str(workloads.CHECKOUT), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(workloads.CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions; memory on 1,000 files")
-    parser.add_argument("--repeat", type=int, help="rounds for the small cases  [default: 21, quick 7]")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and edits; memory on 1,000 files")
+    parser.add_argument("--repeat", type=int, help="rounds for the one-file cases  [default: 21, quick 7]")
     parser.add_argument("--big-repeat", type=int, help="rounds for 1,000 files  [default: 15, quick 3]")
-    parser.add_argument("--memory-files", type=int, help="files for the memory case  [default: 10000]")
+    parser.add_argument("--memory-files", type=int, help="files for the memory case  [default: 10000, quick 1000]")
+    parser.add_argument("--changes", type=int, help="language server edits  [default: 100, quick 30]")
+    parser.add_argument("--corpus", type=Path, default=workloads.DEFAULT_CORPUS,
+                        help="folder of real nexlayer.yaml files  [default: ../shared/corpus/real]")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and print where")
     args = parser.parse_args(argv)
     small = args.repeat or (7 if args.quick else 21)
-    big = args.big_repeat or (3 if args.quick else 15)  # this case's ratio is the noisiest
+    big = args.big_repeat or (3 if args.quick else 15)  # the 1,000-file cases take seconds per round
     mem_files = args.memory_files or (1000 if args.quick else 10_000)
+    changes = args.changes or (30 if args.quick else 100)
 
-    ours_exe, theirs_exe = tool("nexlayer-lint"), tool("check-jsonschema")
+    ours_exe = find_tool(OURS)
     schema = subprocess.run([ours_exe, "schema", "path"], capture_output=True, text=True, check=True).stdout.strip()
-    # --isolated: no config file around the temp folder may change what we lint.
-    ours = [ours_exe, "check", "--isolated", "--quiet"]
-    theirs = [theirs_exe, "--schemafile", schema]
+    commands = {
+        OURS: [ours_exe, "check", "--isolated", "--quiet"],  # --isolated: no config around the folder counts
+        CJS: [find_tool(CJS), "--schemafile", schema],
+        YAMLLINT: [find_tool(YAMLLINT), "-d", "rules: {}"],  # no rule: its syntax check alone
+    }
+    sources = workloads.corpus_files(args.corpus)
 
     root = Path(tempfile.mkdtemp(prefix="nexlayer-bench-"))
     try:
-        files = make_files(root, max(1000, mem_files))
+        shutil.copy(workloads.CLEAN_FILE, root / "clean.yaml")
+        shutil.copy(workloads.FINDINGS_FILE, root / "findings.yaml")
+        synthetic = workloads.synthetic_files(root / "synthetic", max(1000, mem_files))
+        real = workloads.replicated_corpus(root / "real", sources, 1000) if sources else []
         cases = [
-            Case("--version", [ours_exe, "--version"], [theirs_exe, "--version"], small),
-            Case("1 file", ours + files[:1], theirs + files[:1], small),
-            Case("10 files", ours + files[:10], theirs + files[:10], small),
-            Case("1,000 files", ours + files[:1000], theirs + files[:1000], big),
+            Case("start-up (--version)", {tool: [argv[0], "--version"] for tool, argv in commands.items()}, small),
+            lint_case("1 clean file", commands, ["clean.yaml"], small),
+            lint_case("1 file with findings", commands, ["findings.yaml"], small),
+            *([lint_case("1,000 real files", commands, real, big)] if real else []),
+            lint_case("1,000 clean generated", commands, synthetic[:1000], big),
         ]
-        print(f"{subprocess.run([ours_exe, '--version'], capture_output=True, text=True).stdout.strip()}"
-              f" vs {subprocess.run([theirs_exe, '--version'], capture_output=True, text=True).stdout.strip()}")
-        print(f"schema {schema}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; files in {root}")
+        print(f"{versions(commands)}; commit {git_commit()}; {os.cpu_count()} CPUs; "
+              f"Python {sys.version.split()[0]}; files in {root}")
+        print(f"real files: {len(sources)} from {args.corpus}, replicated to {len(real):,}" if sources else
+              f"real files: none in {args.corpus}; the 1,000-real-files case is skipped (pass --corpus DIR)")
+        print(f"rounds: {small} for one file, {big} for 1,000 files; medians; ratio = ours / theirs, "
+              "(CPU time ratio)")
         print()
-        print(f"{'case':<14}{'nexlayer-lint':>14}{'check-jsonschema':>19}{'ratio':>9}{'speed-up':>10}{'CPU ratio':>11}"
-              "   per file (ours / theirs)")
+        print(HEADER)
+        timed: dict[str, Timed] = {}
         for case in cases:
-            mine, others = alternate(case, root)
-            bad = {r.exit_code for r in mine + others} - {0}
-            a, b = median(mine, lambda r: r.seconds), median(others, lambda r: r.seconds)
-            cpu = median(mine, lambda r: r.cpu_seconds) / max(median(others, lambda r: r.cpu_seconds), 1e-9)
-            count = len(case.ours) - len(ours) if case.name != "--version" else 0
-            per = f"   {a / count * 1000:.2f} / {b / count * 1000:.2f} ms" if count > 1 else ""
-            warn = f"   (exit codes {sorted(bad)}!)" if bad else ""
-            print(f"{case.name:<14}{fmt_time(a):>14}{fmt_time(b):>19}{a / b:>8.2f}x{b / a:>9.1f}x{cpu:>10.2f}x{per}{warn}")
+            timed[case.name] = interleave(case, root)
+            print(row(timed[case.name]), flush=True)
 
         label = f"{mem_files:,} files"
-        mine, others = alternate(Case(label, ours + files[:mem_files], theirs + files[:mem_files], 1), root, warm_up=False)
-        a_mem, b_mem = mine[0].max_rss_kib / 1024, others[0].max_rss_kib / 1024
+        memory = interleave(lint_case(label, commands, synthetic[:mem_files], 1, (OURS, CJS)), root, warm_up=False)
+        a_mem, b_mem = (memory.runs[t][0].max_rss_kib / 1024 for t in (OURS, CJS))
         print()
-        print(f"peak memory, {label}: nexlayer-lint {a_mem:.0f} MiB, check-jsonschema {b_mem:.0f} MiB "
-              f"(ratio {a_mem / b_mem:.2f}x); time {mine[0].seconds:.1f} s vs {others[0].seconds:.1f} s")
-        latency = lsp_latency()
-        print(f"language server, change to diagnostics: {latency}" if latency else
-              "language server: benchmarks/lsp_latency.py not present; skipped")
+        print(f"peak memory, {label}: {OURS} {a_mem:.0f} MiB, {CJS} {b_mem:.0f} MiB (ratio {a_mem / b_mem:.2f}x); "
+              f"time {memory.median(OURS):.1f} s vs {memory.median(CJS):.1f} s")
+        language_server(lines=100, findings=0, changes=changes)  # context: a small clean file
+        server = language_server(lines=5000, findings=600, changes=changes)
+
+        def ratio(case: str, tool: str, other: str) -> float | None:
+            return timed[case].ratio(tool, other) if case in timed else None
+
+        targets = [
+            Target("1 clean file, time / check-jsonschema's", ratio("1 clean file", OURS, CJS), 0.35, "x", True),
+            Target("1 clean file, time / yamllint's", ratio("1 clean file", OURS, YAMLLINT), 1.0, "x", True),
+            Target("1 file with findings, time / check-jsonschema's", ratio("1 file with findings", OURS, CJS),
+                   0.6, "x", True),
+            Target("1,000 real files, speed-up over check-jsonschema", ratio("1,000 real files", CJS, OURS),
+                   6.0, "x", False),
+            Target("language server, 5,000 lines, 600 findings, median", server and server["median_ms"],
+                   50.0, "ms", True),
+        ]
+        print()
+        print(f"{'target of issue 17':<54}{'measured':>11}{'limit':>12}")
+        for target in targets:
+            print(target.line())
     finally:
         if args.keep:
             print(f"kept {root}")
