@@ -390,7 +390,7 @@ class _Mapper:
                     "NX101", f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", '
                              "which is missing", path + (typo,), at="key",
                     hint=f'rename "{_short(typo)}" to "{key}"', explains=(Explains("NX102", path + (typo,)),),
-                    fix=self.rename_fix(path + (typo,), key))
+                    fix=_rename_fix(self.doc, path + (typo,), key, error.instance))
                 continue
             hint = _description_hint(key, allowed.get(key))
             explains: tuple[Explains, ...] = ()
@@ -401,15 +401,6 @@ class _Mapper:
                 explains = (Explains("NX102", path[:-1] + (key,)),)
             yield Problem("NX101", f'{subject} is missing required key "{key}"', where_path,
                           hint=hint, at=at, span=span, explains=explains)
-
-    def rename_fix(self, path: DataPath, name: str) -> Fix | None:
-        """Renaming the key at `path` to `name`, in the quotes it is written with (fixes as data, issue 18)."""
-        span = self.doc.locate(path, "key")
-        if span.line != span.end_line or not 0 < span.line <= len(self.doc.lines):
-            return None
-        written = self.doc.lines[span.line - 1][span.col - 1:span.end_col - 1]
-        quote = written[0] if len(written) > 1 and written[0] in "'\"" and written[-1] == written[0] else ""
-        return Fix(f'Rename to "{name}"', (Edit(span, f"{quote}{name}{quote}"),), "safe")
 
     def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, str, Span | None]:
         """Where a mapping that lacks a key is pointed at: its key, a list item's first key, line 1."""
@@ -942,12 +933,10 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Any:
-    """NX102's fix: the key renamed to the did-you-mean key, in the key's own quotes; none when
-    that key is there already (a duplicate) or the key's text is not the key (escapes, a flow key
-    over lines)."""
-    from nexlayer_lint.model import Edit, Fix
-
+def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Fix | None:
+    """The fix of a misspelt key (NX102, or NX101 for a required one): the key renamed to the
+    did-you-mean key, in the key's own quotes; none when that key is there already (a duplicate)
+    or the key's text is not the key (escapes, a flow key over lines)."""
     located = doc.positions.get(path)
     span = located.key if located is not None else None
     if guess is None or guess in mapping or span is None or span.line != span.end_line:
