@@ -109,19 +109,19 @@ def test_readme_recipe_in_neovim(tmp_path: Path) -> None:
     assert result["filetype"] == "yaml"
     assert [(d["code"], d["lnum"], d["col"], d["end_lnum"], d["end_col"], d["severity"], d["source"])
             for d in seen["diagnostics"]] == [
-        ("NX101", 3, 6, 3, 10, 1, "nexlayer-lint"),  # severity 1: error
-        ("NX215", 4, 13, 4, 18, 2, "nexlayer-lint"),  # 2: warning
-        ("NX102", 6, 6, 6, 17, 2, "nexlayer-lint"),
+        ("NX215", 4, 13, 4, 18, 2, "nexlayer-lint"),  # severity 2: warning
+        ("NX101", 6, 6, 6, 17, 1, "nexlayer-lint"),  # 1: error; the misspelt required key, once (issue 15)
         ("NX005", 8, 15, 8, 18, 2, "nexlayer-lint"),
         ("NX213", 9, 21, 9, 40, 2, "nexlayer-lint"),
     ]
-    nx102 = seen["diagnostics"][2]["message"]
-    assert nx102.startswith('unknown key "servicePort" in pod "web"\nhelp: did you mean "servicePorts"?')
+    assert seen["diagnostics"][1]["message"] == (
+        'unknown key "servicePort" in pod "web": probably the required key "servicePorts", which is missing\n'
+        'help: rename "servicePort" to "servicePorts"')
     assert not any("hunter2" in d["message"] for d in seen["diagnostics"])
 
     hover = seen["hover on a finding"]
-    assert hover.startswith("# NX102 unknown-key\n") and "## What it does" in hover
-    assert hover.endswith("(https://github.com/nexlayer-lint/nexlayer-lint/blob/main/rules/NX102-unknown-key.md)")
+    assert hover.startswith("# NX101 missing-key\n") and "## What it does" in hover
+    assert hover.endswith("(https://github.com/nexlayer-lint/nexlayer-lint/blob/main/rules/NX101-missing-key.md)")
     assert seen["hover on a key"].startswith("`application.pods[0].image`\n\nREQUIRED: the container image")
 
     renamed = BROKEN.replace("servicePort:", "servicePorts:")
@@ -139,4 +139,4 @@ def test_readme_recipe_in_neovim(tmp_path: Path) -> None:
 def test_readme_file_watcher_addition_in_neovim(tmp_path: Path) -> None:
     # On Linux, Neovim watches through inotifywait when it is installed, else each folder itself.
     seen = run_nvim(tmp_path, "watch")["by_name"]
-    assert [d["code"] for d in seen["config relinted"]] == ["NX101", "NX102", "NX005"]
+    assert [d["code"] for d in seen["config relinted"]] == ["NX101", "NX005"]
