@@ -3,6 +3,8 @@
 libyaml and ruamel's pure-Python parser word the same error differently ("did not find expected
 key" / "expected <block end>, but found '-'"); `_KINDS` recognises each kind by words either one
 uses, and says what is wrong and what to do, looking at the character where the parser stopped.
+A message or hint quotes the file's text only where the code frame would show it unmasked: what
+unparsed.py stars as secret is described, never quoted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ TAB_HINT = "YAML indentation must use spaces, not tabs"
 BACKSLASH_HINT = ('in double quotes a backslash starts an escape: write "\\\\" for a backslash, or use single '
                   "quotes, where a backslash is plain text")
 TAG_HINT = 'Nexlayer files need no tags: remove it, or quote the value if "!" is meant as text'
+SECRET_QUOTE_HINT = "quote the value (not shown here: it is a secret)"
 GENERIC_HINT = ("look at this line and the one above it: an unquoted value that has : # @ ` | > { } [ ] , & * ! % "
                 "or a quote in it often needs quotes around it")
 
@@ -55,6 +58,13 @@ class _Stop(NamedTuple):
     col: int  # 1-based
     text: str  # the whole line
     lines: list[str]
+    source: str  # the whole file
+
+    def is_secret(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds a character of a secret value: never to be quoted."""
+        from nexlayer_lint.unparsed import secret_ranges  # only for a message that would quote the text
+
+        return any(first < end and start < last for first, last in secret_ranges(self.source, self.line))
 
     @property
     def char(self) -> str:
@@ -65,22 +75,24 @@ class _Stop(NamedTuple):
         rest = re.split(r"\s+#", self.text[self.col - 1:], maxsplit=1)[0].strip()
         return rest[:60]
 
-    def quoted_value(self) -> str:
-        """`KEY: "@value"`: this line's key (if any) and its value, quoted."""
+    def quoted_value(self) -> str | None:
+        """`KEY: "@value"`: this line's key (if any) and its value, quoted; None when it is secret."""
+        if self.is_secret(self.col - 1, len(self.text)):
+            return None
         head = self.text[:self.col - 1].strip()
         if head.endswith((":", "-")):
             return f"{head} {_quote(self.value())}"
         key, colon, value = self.value().partition(": ")
         return f"{_quote(key)}: {value}" if colon else _quote(key)  # the key itself is what needs quotes
 
-    def flow_token(self) -> str:
-        """The unquoted value around here inside [ ] or { }: `python:3.12-slim`."""
+    def flow_token(self) -> str | None:
+        """The unquoted value around here inside [ ] or { }: `python:3.12-slim`; None when it is secret."""
         start = max(self.text.rfind(c, 0, self.col - 1) for c in " ,[") + 1
         ends = [i for i in (self.text.find(c, self.col) for c in ",] ") if i >= 0]
         token = self.text[start:min(ends, default=len(self.text))]
         while token.endswith("}") and token.count("}") > token.count("{"):
             token = token[:-1]  # the mapping's own closing brace
-        return token
+        return None if self.is_secret(start, start + len(token)) else token
 
 
 Wording = Callable[[_Stop], tuple[str, str | None]]
@@ -96,12 +108,15 @@ def _cannot_start(stop: _Stop) -> tuple[str, str | None]:
         return (f'"{char}" (a block of text) cannot be used inside [ ] or {{ }}',
                 'quote the value, or write the list as "- " lines below its key')
     if char in "@`":
-        return (f'a plain value cannot start with "{char}", which YAML reserves',
-                f"quote the value: {stop.quoted_value()}")
+        return f'a plain value cannot start with "{char}", which YAML reserves', _quote_hint(stop)
     if char == "%":
-        return 'a plain value cannot start with "%", which starts a YAML directive', \
-            f"quote the value: {stop.quoted_value()}"
-    return f'"{char}" cannot start a value here', f"quote the value: {stop.quoted_value()}"
+        return 'a plain value cannot start with "%", which starts a YAML directive', _quote_hint(stop)
+    return f'"{char}" cannot start a value here', _quote_hint(stop)
+
+
+def _quote_hint(stop: _Stop) -> str:
+    quoted = stop.quoted_value()
+    return f"quote the value: {quoted}" if quoted is not None else SECRET_QUOTE_HINT
 
 
 def _colon_in_flow(stop: _Stop) -> tuple[str, str | None]:
@@ -159,6 +174,9 @@ def _no_value(stop: _Stop) -> tuple[str, str | None]:
 def _undefined_alias(stop: _Stop) -> tuple[str, str | None]:
     match = re.match(r"\*([^\s,\[\]{}]+)", stop.text[stop.col - 1:])
     name = match.group(1) if match else ""
+    if stop.is_secret(stop.col - 1, stop.col + len(name)):
+        return ('a secret value starting with "*" is read as an alias, which refers to no anchor',
+                'quote the value, as "*" is meant as text')
     return (f'alias "*{name}" refers to no anchor "&{name}" above it',
             f'define &{name} on a value above, or quote the value if "*" is meant as text')
 
@@ -167,6 +185,8 @@ def _escape(stop: _Stop) -> tuple[str, str | None]:
     at = stop.col - 1
     if stop.text[at:at + 1] == "\\":
         at += 1  # libyaml points at the backslash, the pure parser at the letter after it
+    if stop.is_secret(at, at + 1):
+        return "an unknown escape in a double-quoted secret value", BACKSLASH_HINT
     return f'unknown escape "\\{stop.text[at:at + 1]}" in a double-quoted value', BACKSLASH_HINT
 
 
@@ -240,12 +260,12 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
         mark, message = opened, f"the `{bracket}` opened on line {opened.line + 1} is not closed properly"
         hint = "close it, and separate its items with commas"
     elif "found undefined alias" in (problem + context):
-        stop = _stop(mark, problem, context, lines)
+        stop = _stop(mark, problem, context, lines, text)
         message, hint = _undefined_alias(stop)
     else:
         if "could not find expected ':'" in problem and opened is not None:
             mark = opened  # where the key started, not where the parser gave up looking for its ":"
-        stop = _stop(mark, problem, context, lines)
+        stop = _stop(mark, problem, context, lines, text)
         said = stop.said
         wording = next((word for words, word in _KINDS if any(w in said for w in words)), None)
         if wording is not None:
@@ -262,11 +282,11 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     return syntax_problem(message, Span(line, col, line, col + 1), hint)
 
 
-def _stop(mark: object, problem: str, context: str, lines: list[str]) -> _Stop:
+def _stop(mark: object, problem: str, context: str, lines: list[str], source: str) -> _Stop:
     line = getattr(mark, "line", 0) + 1
     col = getattr(mark, "column", 0) + 1
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return _Stop(f"{problem} {context}".lower(), line, col, text, lines)
+    return _Stop(f"{problem} {context}".lower(), line, col, text, lines, source)
 
 
 def _quote(value: str) -> str:

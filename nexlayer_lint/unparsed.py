@@ -57,7 +57,31 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
         marks[first] = marks.get(first, 0) + 1
         marks[end + 1] = marks.get(end + 1, 0) - 1
         last = max(last, end)
-    lines: list[tuple[str, str]] = []  # (body, line break)
+    lines = _lines(text, last)
+    shown_lines = []
+    open_ranges = 0
+    for number in range(1, len(lines) + 1):
+        open_ranges += marks.get(number, 0)
+        shown_lines.append(open_ranges > 0)
+    masks = _scan([body for body, _ in lines], shown_lines)
+    out = []
+    for index, (body, brk) in enumerate(lines):
+        out.append((_starred(body, masks[index]) if shown_lines[index] else "") + brk)
+    return "".join(out)
+
+
+def secret_ranges(text: str, line: int) -> list[tuple[int, int]]:
+    """The characters `mask` stars on line `line` (1-based) of `text`, as (start, end) indexes
+    into that line (end exclusive): what a parser message must not quote."""
+    bodies = [body for body, _ in _lines(text, line)]
+    if len(bodies) < line or line < 1:
+        return []
+    return _scan(bodies, [False] * (line - 1) + [True])[line - 1]
+
+
+def _lines(text: str, last: int) -> list[tuple[str, str]]:
+    """The first `last` lines of `text`, each as (body, line break)."""
+    lines: list[tuple[str, str]] = []
     pos = 0
     for match in LINE_BREAK.finditer(text):
         if len(lines) == last:
@@ -66,18 +90,15 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
         pos = match.end()
     if len(lines) < last and pos < len(text):
         lines.append((text[pos:], ""))
-    shown_lines = []
-    open_ranges = 0
-    for number in range(1, len(lines) + 1):
-        open_ranges += marks.get(number, 0)
-        shown_lines.append(open_ranges > 0)
-    scanner = _Scanner([body for body, _ in lines])
-    for index in range(len(lines)):
-        scanner.line(index, shown_lines[index])
-    out = []
-    for index, (body, brk) in enumerate(lines):
-        out.append((_starred(body, scanner.masks[index]) if shown_lines[index] else "") + brk)
-    return "".join(out)
+    return lines
+
+
+def _scan(bodies: list[str], shown: list[bool]) -> list[list[tuple[int, int]]]:
+    """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines."""
+    scanner = _Scanner(bodies)
+    for index in range(len(bodies)):
+        scanner.line(index, shown[index])
+    return scanner.masks
 
 
 def _starred(body: str, ranges: list[tuple[int, int]]) -> str:

@@ -7,15 +7,23 @@ import pytest
 
 from nexlayer_lint import builder
 from nexlayer_lint.loader import load
-from nexlayer_lint.parse_errors import BACKSLASH_HINT, TAB_HINT, TAG_HINT
+from nexlayer_lint.parse_errors import BACKSLASH_HINT, SECRET_QUOTE_HINT, TAB_HINT, TAG_HINT
 
 DIRECTIVE = ('a line starting with "%" is a YAML directive, which Nexlayer files do not need',
              'remove it (and any "---" after it); quote a value that starts with "%"')
 
 CASES = [
     # (name, text, (line, col), message, hint): the same from both parsers
-    ("at sign", "a:\n  KEY: @value\n", (2, 8), 'a plain value cannot start with "@", which YAML reserves',
-     'quote the value: KEY: "@value"'),
+    ("at sign", "a:\n  NOTE: @value\n", (2, 9), 'a plain value cannot start with "@", which YAML reserves',
+     'quote the value: NOTE: "@value"'),
+    # a secret's value is never quoted (KEY is a secret name: secrets.py), as its code frame masks it
+    ("at sign in a secret", "a:\n  KEY: @value\n", (2, 8), 'a plain value cannot start with "@", which YAML reserves',
+     SECRET_QUOTE_HINT),
+    ("backtick in a URL's password", "a:\n  url: `postgres://u:pw@db/x`\n", (2, 8),
+     'a plain value cannot start with "`", which YAML reserves', SECRET_QUOTE_HINT),
+    ("alias as a secret", "a:\n  DB_PASSWORD: *pw\n", (2, 16),
+     'a secret value starting with "*" is read as an alias, which refers to no anchor',
+     'quote the value, as "*" is meant as text'),
     ("backtick", "a:\n  - `ls`\n", (2, 5), 'a plain value cannot start with "`", which YAML reserves',
      'quote the value: - "`ls`"'),
     ("at sign in a key", "@a: 1\n", (1, 1), 'a plain value cannot start with "@", which YAML reserves',
@@ -93,6 +101,11 @@ def test_each_syntax_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch, pure
     # libyaml (YAML 1.1 rules) refuses ":" in a plain value inside brackets
     ("a: [{name: web, image: python:3.12-slim}]\n", {(1, 30)},
      '":" inside an unquoted value in [ ] or { } is not allowed', 'quote the value: "python:3.12-slim"'),
+    # ... and a secret's escape or value is not quoted
+    ('a:\n  DB_PASSWORD: "p\\qw"\n', {(2, 18), (2, 19)}, "an unknown escape in a double-quoted secret value",
+     BACKSLASH_HINT),
+    ("a:\n  vars: {DB_PASSWORD:pw:x}\n", {(2, 21)},
+     '":" inside an unquoted value in [ ] or { } is not allowed', "quote the values inside the brackets"),
     ("a:\n  b: 1\n\t c: 2\n", {(3, 1)}, None, TAB_HINT),
 ])
 def test_libyaml_only_wordings(text: str, at: set, message: str | None, hint: str) -> None:

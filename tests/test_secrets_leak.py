@@ -103,6 +103,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
                               ["CnryBroken34"]),
     "broken: secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n", ["CnryBroken35"]),
     "broken: value before its key": (HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n", ["CnryBroken36"]),
+    # the parser's messages and hints quote the text where it stopped, but never a secret's
+    "broken: a secret starting with @": (HEAD + "      vars:\n        DB_PASSWORD: @CnryBroken37\n", ["CnryBroken37"]),
+    "broken: a secret read as an alias": (HEAD + "      vars:\n        API_TOKEN: *CnryBroken38\n", ["CnryBroken38"]),
+    "broken: a URL starting with a backtick": (HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
+                                               ["CnryBroken39"]),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
