@@ -119,7 +119,7 @@ def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple
     REGISTRY.format(registry="registry.example.com:5000"),
     _with("path: /", "path: /api/v1.2/~user/a%20b"),
     _with("path: /", "path: /.well-known"),
-    _pod('      vars:\n        API_URL: x\n        _PRIVATE: "1"\n'),
+    _pod('      vars:\n        API_URL: x\n        _INTERNAL: "1"\n'),  # a leading "_" (not _PRIVATE: a secret name)
     _pod("      volumes:\n        - name: db-data\n          size: 512Mi\n          mountPath: /var/lib/x..y\n"),
     _pod("      secrets:\n        - name: api-key\n          data: x\n          mountPath: /run/s\n"
          "          fileName: .env\n"),
