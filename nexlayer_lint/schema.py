@@ -75,14 +75,14 @@ def load_bundled() -> dict:
 
 
 def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False, digest: str | None = None) -> Any:
-    """A validator for `schema`: the quick verdict, then jsonschema, both searching patterns as ECMA-262.
+    """A validator for `schema`: its generated code (quickvalid.py), else jsonschema, both searching patterns as ECMA-262.
 
     Raises SchemaLoadError when the schema is nested too deeply, has a pattern that is not
     ECMA-262 (or, unless `trusted`, one that linear_regex.py cannot prove linear), is not a JSON
     Schema its metaschema accepts, or has a `$ref` to anywhere else (we never fetch one). With
     `check_schema` (any schema but the bundled one, which tests prove), jsonschema is built now,
     so that each of these is an error at load time; otherwise only when some data needs it.
-    `digest`, the SHA-256 of the schema's bytes, lets the bundled schema's quick verdict come
+    `digest`, the SHA-256 of the schema's bytes, lets the bundled schema's generated code come
     ready-made (quickvalid.py).
     """
     from nexlayer_lint.quickvalid import LazyValidator
@@ -246,8 +246,9 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
 
     The metaschema check is skipped here (tests/test_schema.py proves the bundled file passes it,
     and it would cost every run start-up time for nothing), and the schema is trusted: its
-    patterns are ours. jsonschema itself is imported only when a file is not surely valid
-    (quickvalid.py): a run over valid files never needs it.
+    patterns are ours. jsonschema itself is never imported for it: quickvalid.py's generated code
+    gives the same errors, except for data it cannot judge exactly (say, a list of lists under
+    uniqueItems).
     """
     raw = BUNDLED_PATH.read_bytes()
     location, digest = str(BUNDLED_PATH), sha256_hex(raw)

@@ -661,10 +661,17 @@ def test_a_deeply_nested_schema_is_a_load_error(tmp_path: Path) -> None:
 
 
 def test_data_deeper_than_a_recursive_schema_can_follow_is_one_finding(tmp_path: Path) -> None:
-    given = {"$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
-             "$ref": "#/$defs/n"}
-    validator, _ = schema.validator_for_file(write(tmp_path, given))
+    # jsonschema recurses several Python frames per level and runs out of stack; the generated
+    # code (quickvalid.py) follows the same data to its real fault.
     text = "".join("  " * i + "a:\n" for i in range(450)) + "  " * 450 + "b: 1\n"
+    generated = {"$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
+                 "$ref": "#/$defs/n"}
+    validator, _ = schema.validator_for_file(write(tmp_path, generated))
+    assert run(text, validator) == [("NX103", 451, 904, 'expected a mapping or a string for "b" of a, got the number 1',
+                                     'YAML reads an unquoted number as a number; quote it ("1") to make it a string')]
+    only_jsonschema = {"$defs": {"n": {"type": ["object", "string"], "format": "date",
+                                       "additionalProperties": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}
+    validator, _ = schema.validator_for_file(write(tmp_path, only_jsonschema, "other.json"))
     assert run(text, validator) == [("NX105", 1, 1, "the file is nested too deeply to be checked against the schema",
                                      "flatten the deepest part of the file; the schema's $refs recurse once per level")]
 
