@@ -928,10 +928,10 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
     alias = _ALIASES.get(key.lower())
     if alias in known:
         return alias
-    import difflib  # only for a finding: a clean run never needs it
+    from nexlayer_lint.suggest import closest  # only for a finding
 
-    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.7)
-    return lowered[close[0]] if close else None
+    close = closest(key.lower(), list(lowered), cutoff=0.7)
+    return lowered[close] if close is not None else None
 
 
 def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Fix | None:

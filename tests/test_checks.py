@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import textwrap
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nexlayer_lint import loader
 from nexlayer_lint.checks.app import App
@@ -720,15 +717,6 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
 def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
     found = lint_diags(text)  # lint_diags asserts that no check crashed
     assert all(not d.code.startswith("NX2") or d.code == "NX216" for d in found)
-
-
-@settings(max_examples=500, deadline=None)
-@given(name=st.text("abcdeo12-", max_size=8), pods=st.lists(st.text("abcdeo12-", min_size=1, max_size=8), max_size=12))
-def test_nx208_suggestion_is_difflibs(name: str, pods: list[str]) -> None:
-    # its sets rule out only the pods difflib's own letter count would
-    from nexlayer_lint.checks.references import _closest
-
-    assert _closest(name, pods) == next(iter(difflib.get_close_matches(name, pods, n=1, cutoff=0.75)), None)
 
 
 def test_nx208_no_far_fetched_suggestion() -> None:

@@ -11,6 +11,7 @@ from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.common import describe, value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.secrets import in_secret
+from nexlayer_lint.suggest import closest
 
 
 @rule("NX208", "unknown-pod-reference", "error", "a var refers to a pod that does not exist")
@@ -20,7 +21,7 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
     for ref in app.references:
         if ref.target is not None:
             continue
-        close = _closest(ref.name.lower(), names)
+        close = closest(ref.name.lower(), names, cutoff=0.75)
         hint = f'did you mean "{close}"? ' if close else ""
         secret = in_secret(app.doc, ref.var.path, ref.start, ref.end)  # then its text is not quoted
         what = "a pod that does not exist" if secret else f'pod "{ref.name}", which does not exist'
@@ -63,24 +64,6 @@ def unexposed_port(app: App) -> Iterator[Finding]:
                  f'or add {"it" if port == "a port" else ref.port} to servicePorts of pod "{target_name}"',
             offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
         )
-
-
-def _closest(name: str, pods: list[str], cutoff: float = 0.75) -> str | None:
-    """The pod name most like `name`: difflib.get_close_matches(name, pods, n=1, cutoff).
-
-    difflib first rules out a pod whose letters, counted, cannot reach the cutoff, one Python
-    step per letter; with hundreds of pods and of unknown names that is most of a lint. The same
-    test is made here first with sets, in C (counting `name`'s repeated letters as shared, so it
-    rules out only what difflib would), and difflib is asked about the pods that remain.
-    """
-    letters = set(name)
-    repeated = len(name) - len(letters)
-    possible = [pod for pod in pods
-                if 2.0 * (len(letters.intersection(pod)) + repeated) / (len(name) + len(pod)) >= cutoff]
-    import difflib  # only for a finding
-
-    close = difflib.get_close_matches(name, possible, n=1, cutoff=cutoff)
-    return close[0] if close else None
 
 
 def _ports(pod: Pod) -> list[int]:

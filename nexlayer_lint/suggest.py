@@ -1,0 +1,56 @@
+"""Did-you-mean: the known name most like a misspelt one, as difflib.get_close_matches(n=1) finds it.
+
+difflib first rules out each candidate whose letters, counted, cannot reach the cutoff, one
+Python step per letter of every candidate; with hundreds of pods and of unknown names that was
+most of a lint. Here the same bound is taken from an index of which candidates hold which letter
+(built once per list of candidates), counting the word's repeated letters as shared, so it rules
+out only what difflib's own count would; difflib judges the candidates that remain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+
+def closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
+    """The candidate most like `word` with a similarity ratio of at least `cutoff`, or None."""
+    index = _index(tuple(candidates))
+    letters = set(word)
+    repeated = len(word) - len(letters)
+    shared: Counter[int] = Counter()
+    for letter in letters:
+        shared.update(index.holding.get(letter, ()))
+    # A candidate sharing no letter can still reach the cutoff on the word's repeated letters
+    # alone, an empty word matches an empty candidate, and a cutoff of 0 takes anything.
+    possible = sorted(shared) if repeated == 0 and word and cutoff > 0 else range(len(index.candidates))
+    size = len(word)
+    remaining = [index.candidates[i] for i in possible
+                 if _bound(shared[i] + repeated, size + index.sizes[i]) >= cutoff]
+    if not remaining:
+        return None
+    import difflib  # only for a finding: a clean run never needs it
+
+    found = difflib.get_close_matches(word, remaining, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def _bound(matches: int, total: int) -> float:
+    """difflib's ratio 2*M/T with at most `matches` letters in common (1.0 for two empty strings)."""
+    return 2.0 * matches / total if total else 1.0
+
+
+class _Index:
+    def __init__(self, candidates: tuple[str, ...]) -> None:
+        self.candidates = candidates
+        self.sizes = [len(candidate) for candidate in candidates]
+        self.holding: dict[str, list[int]] = {}  # letter -> the candidates that hold it
+        for i, candidate in enumerate(candidates):
+            for letter in set(candidate):
+                self.holding.setdefault(letter, []).append(i)
+
+
+@lru_cache(maxsize=16)  # one document's pods, or a mapping's known keys, asked about again and again
+def _index(candidates: tuple[str, ...]) -> _Index:
+    return _Index(candidates)
