@@ -195,11 +195,23 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
 
     from nexlayer_lint.engine import fails
     from nexlayer_lint.model import RunInfo
-    from nexlayer_lint.reporters import ReportOptions, render
+    from nexlayer_lint.reporters import ReportOptions, reads_source, render
     from nexlayer_lint.schema import SchemaLoadError
 
+    stdout_tty = sys.stdout.isatty()
+    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
+    from nexlayer_lint.model import SEVERITY_RANK
+
+    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
+    report_options = [ReportOptions(
+        color=_use_color(color, stdout_tty) if target is None else color == "always",
+        show_source=show_source if show_source is not None else (stdout_tty and target is None),
+        quiet=quiet,
+        fail_on=report_fail_on,
+    ) for _, target in reports]
+    masked_text = not statistics and any(reads_source(fmt, options) for (fmt, _), options in zip(reports, report_options))
     try:
-        results, linters = _lint_all(targets, settings_of, stdin_filename)
+        results, linters = _lint_all(targets, settings_of, stdin_filename, masked_text)
     except SchemaLoadError as exc:  # a bad schema (--schema or a config's) is a usage error
         _fail(str(exc))
     run = RunInfo(tool_version=__version__, schema=linters[0].schema.info)
@@ -215,18 +227,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
         else:
             _write_report(target, table)
         reports = []
-    stdout_tty = sys.stdout.isatty()
-    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
-    from nexlayer_lint.model import SEVERITY_RANK
-
-    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
-    for fmt, target in reports:
-        options = ReportOptions(
-            color=_use_color(color, stdout_tty) if target is None else color == "always",
-            show_source=show_source if show_source is not None else (stdout_tty and target is None),
-            quiet=quiet,
-            fail_on=report_fail_on,
-        )
+    for (fmt, target), options in zip(reports, report_options):
         text = render(fmt, results, run, options)
         if target is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
@@ -252,10 +253,11 @@ def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | No
         raise ConfigError(str(exc)) from None
 
 
-def _lint_all(targets: list[str], settings_of: list[Settings],
-              stdin_filename: str | None) -> tuple[list[FileResult], list[Linter]]:
+def _lint_all(targets: list[str], settings_of: list[Settings], stdin_filename: str | None,
+              masked_text: bool = True) -> tuple[list[FileResult], list[Linter]]:
     """Every target's result, in order. Files with the same settings share a Linter (one schema,
-    built once) and form one batch, which the batch runner may share out between processes."""
+    built once) and form one batch, which the batch runner may share out between processes.
+    `masked_text`: whether a report reads the files' masked text (Linter's)."""
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
@@ -263,7 +265,7 @@ def _lint_all(targets: list[str], settings_of: list[Settings],
     groups: dict[int, list[int]] = {}
     for index, settings in enumerate(settings_of):
         groups.setdefault(id(settings), []).append(index)
-    linters = [Linter(settings_of[indexes[0]]) for indexes in groups.values()]
+    linters = [Linter(settings_of[indexes[0]], masked_text) for indexes in groups.values()]
     for linter in linters:
         linter.schema  # resolve each schema up front: a bad one stops the run before any output
     results: list[FileResult | None] = [None] * len(targets)

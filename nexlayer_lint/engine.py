@@ -74,10 +74,15 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
 
 
 class Linter:
-    """Lints files one by one with one schema; the schema's NX900, if any, goes with the first file."""
+    """Lints files one by one with one schema; the schema's NX900, if any, goes with the first file.
 
-    def __init__(self, settings: Settings) -> None:
+    `masked_text=False` leaves FileResult.masked_text empty: only code frames and fingerprints
+    read it, and masking is about a tenth of linting a file with findings.
+    """
+
+    def __init__(self, settings: Settings, masked_text: bool = True) -> None:
         self.settings = settings
+        self.masked_text = masked_text
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
 
@@ -108,19 +113,19 @@ class Linter:
                               local_has_errors=any(d.severity == "error" for d in diagnostics))
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnose(document, problems + remote, path, settings)
-        if document is None:
+        if not (diagnostics and self.masked_text):
+            # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
+            # would never be read, and masking is about a tenth of linting one.
+            masked = ""
+        elif document is None:
             # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
             # line its code frame shows: mask it by lines, as there are no data paths. Only the
             # lines a diagnostic covers are shown, so only those are masked and kept.
             from nexlayer_lint import unparsed
 
             masked = unparsed.mask(_text_of(source), [(d.line, d.end_line) for d in diagnostics])
-        elif diagnostics:
-            masked = secrets.mask_text(document)
         else:
-            # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
-            # would never be read, and masking is about a tenth of linting one.
-            masked = ""
+            masked = secrets.mask_text(document)
         error = "; ".join(internal) or None
         if error and document is not None:
             error = secrets.scrub(document, error)  # an exception's text may quote the value a check choked on

@@ -619,7 +619,7 @@ def _lint_job(text: str, path: str, settings: Settings, remote: bool, config_err
 
     if settings.remote and not remote:
         settings = replace(settings, remote=False)  # POST /validate on open and save, not per keystroke
-    result = Linter(settings).lint(text, path)
+    result = Linter(settings, masked_text=False).lint(text, path)  # the server shows no code frames
     lines = split_lines(text)
     diagnostics = with_server_fixes(result.diagnostics, lines)
     converted = [to_lsp_diagnostic(d, lines, encoding) for d in diagnostics]
@@ -855,7 +855,7 @@ def _verify_job(text: str, path: str, settings: Settings, before: Sequence[Diagn
     """On a worker: re-lint the text as each fix would leave it."""
     from nexlayer_lint.engine import Linter
 
-    linter = Linter(settings)
+    linter = Linter(settings, masked_text=False)
     return [verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics)
             for fix, code in fixes]
 
@@ -873,7 +873,7 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
     """On a worker: the text with every safe fix applied, in passes (fixes.fix_all)."""
     from nexlayer_lint.engine import Linter
 
-    linter = Linter(settings)
+    linter = Linter(settings, masked_text=False)
     return fix_all(text, lambda edited: with_server_fixes(linter.lint(edited, path).diagnostics,
                                                           split_lines(edited))).text
 

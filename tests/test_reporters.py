@@ -16,7 +16,7 @@ from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
 from nexlayer_lint.rules import RULES
-from nexlayer_lint.reporters import FORMATS, ReportOptions, render
+from nexlayer_lint.reporters import FORMATS, ReportOptions, reads_source, render
 from nexlayer_lint.reporters import github as github_reporter
 from nexlayer_lint.reporters._common import repository_root
 from nexlayer_lint.reporters import sarif as sarif_reporter
@@ -703,6 +703,30 @@ def test_masked_text_is_what_frames_show() -> None:
     result = lint(SECRETS_FILE)
     result = result._replace(masked_text=result.masked_text.replace("DB_PASSWORD", "DB_PASSW0RD"))
     assert "DB_PASSW0RD" in render("text", [result], RUN, ReportOptions(show_source=True))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("show_source", [False, True])
+def test_a_format_that_does_not_read_the_masked_text_renders_the_same_without_it(fmt: str, show_source: bool) -> None:
+    # the CLI lints without masking when no report reads the masked text: that must change no byte
+    results = [lint(SECRETS_FILE, "a/nexlayer.yaml"), lint(CASES["warnings"], "b/nexlayer.yaml")]
+    assert all(r.diagnostics and r.masked_text for r in results)
+    options = ReportOptions(show_source=show_source)
+    without = [r._replace(masked_text="") for r in results]
+    same = render(fmt, results, RUN, options) == render(fmt, without, RUN, options)
+    assert same or reads_source(fmt, options)
+    assert reads_source(fmt, options) == (fmt in ("gitlab", "sarif") or (fmt == "text" and show_source))
+
+
+def test_linter_without_masked_text_finds_the_same() -> None:
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+
+    for text in (SECRETS_FILE, CASES["warnings"], "application: [\n"):
+        masked = Linter(Settings()).lint(text, "nexlayer.yaml")
+        plain = Linter(Settings(), masked_text=False).lint(text, "nexlayer.yaml")
+        assert masked.diagnostics and masked.masked_text
+        assert plain == masked._replace(masked_text="")
 
 
 def test_cli_junit_fails_a_test_only_where_the_run_fails(tmp_path: Path) -> None:

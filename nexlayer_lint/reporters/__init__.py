@@ -18,6 +18,12 @@ class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper 
     fail_on: str = "error"  # the run's --fail-on: JUnit fails a test case only at or above it
 
 
+def reads_source(fmt: str, options: ReportOptions) -> bool:
+    """Whether the format shows or hashes the files' masked text (FileResult.masked_text): code
+    frames, and fingerprints of the span's text. The others never read it, so it need not be made."""
+    return fmt in ("gitlab", "sarif") or (fmt == "text" and options.show_source)
+
+
 def render(fmt: str, results: Sequence[FileResult], run: RunInfo, options: ReportOptions) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
