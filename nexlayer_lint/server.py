@@ -444,6 +444,10 @@ class _State:
     published: bool = False
     document: Document | None = None  # parsed lazily for hovers on keys
     proven: dict[Fix, bool] = field(default_factory=dict)  # quick fixes re-linted for this version
+    # The last local lint and what it depends on (text, path, settings, config error, encoding):
+    # a save, or a config event that changes none of it, publishes it again without linting.
+    linted: _Linted | None = None
+    linted_for: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -556,11 +560,18 @@ class NexlayerLanguageServer(LanguageServer):
             state.published, state.diagnostics, state.version, state.text, state.lines = False, (), version, text, []
             return
         settings, config_error = self.settings_for(uri)
+        # A lint that asks the API is never reused, nor replaced by a local one.
+        key = None if state.remote and settings.remote else (text, _path_of(uri), settings, config_error,
+                                                             self.encoding())
+        if key is not None and state.linted is not None and state.linted_for == key:
+            self._publish(uri, state, version, text, state.linted, key)
+            return
         future = self.scheduler.submit(uri, _lint_job, text, _path_of(uri), settings, state.remote, config_error,
                                        self.encoding())
-        future.add_done_callback(lambda done: self._finish(uri, state, version, text, done))
+        future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key))
 
-    def _finish(self, uri: str, state: _State, version: int | None, text: str, done: asyncio.Future[Any]) -> None:
+    def _finish(self, uri: str, state: _State, version: int | None, text: str, done: asyncio.Future[Any],
+                key: tuple[Any, ...] | None) -> None:
         if self.states.get(uri) is not state or done.cancelled():  # closed meanwhile, or replaced before it ran
             return
         try:
@@ -568,6 +579,10 @@ class NexlayerLanguageServer(LanguageServer):
         except Exception as exc:  # noqa: BLE001 - a lint crash is logged, never fatal
             self.log(lsp.MessageType.Error, f"internal error while linting {_path_of(uri)}: {_where(exc)}")
             return
+        self._publish(uri, state, version, text, linted, key)
+
+    def _publish(self, uri: str, state: _State, version: int | None, text: str, linted: _Linted,
+                 key: tuple[Any, ...] | None) -> None:
         if linted.config_error and linted.config_error not in self._shown:
             self._shown.add(linted.config_error)
             self.window_show_message(lsp.ShowMessageParams(
@@ -580,6 +595,7 @@ class NexlayerLanguageServer(LanguageServer):
         state.remote = False
         state.version, state.text, state.lines, state.document, state.proven = version, text, linted.lines, None, {}
         state.diagnostics, state.published = linted.diagnostics, True
+        state.linted, state.linted_for = (linted, key) if key is not None else (None, None)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
             uri=uri, diagnostics=linted.lsp_diagnostics, version=version))
 

@@ -542,6 +542,28 @@ async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_ve
 
 
 @e2e
+async def test_a_save_publishes_the_last_lint_again_without_linting(client: Client, docs: Path) -> None:
+    uri = uri_of(docs, "reuse", "nexlayer.yaml")
+    (client.release / "reuse").touch()  # its lints never wait; each one is logged
+
+    async def save() -> list[lsp.Diagnostic]:
+        mark = len(client.published)
+        client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        return await next_publish(client, uri, mark)
+
+    assert codes(await open_doc(client, uri, NO_PATH + "# block-me:reuse\n")) == ["NX201"]
+    assert codes(await save()) == ["NX201"]
+    assert lint_log(client, "reuse") == ["start", "end"]  # published again, not linted again
+    assert await change(client, uri, text=FIXED + "# block-me:reuse\n") == []
+    assert await save() == []
+    assert lint_log(client, "reuse") == ["start", "end"] * 2
+    # a config that changes the settings is linted with
+    (docs / "reuse" / ".nexlayer-lint.toml").write_text('ignore = ["NX201"]\n', encoding="utf-8")
+    assert codes(await change(client, uri, text=NO_PATH + "# block-me:reuse\n")) == []
+    assert lint_log(client, "reuse") == ["start", "end"] * 3
+
+
+@e2e
 async def test_two_slow_documents_still_leave_a_thread_to_the_others(client: Client, docs: Path) -> None:
     blocked = []
     for name in ("slowa", "slowb"):
