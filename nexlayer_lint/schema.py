@@ -473,7 +473,7 @@ class _Mapper:
         if instance is None:
             return "a key with nothing after it is null in YAML; give it a value or remove the key"
         if "integer" in expected or "number" in expected:
-            if isinstance(instance, str) and re.fullmatch(r"\s*[0-9]+\s*", instance):
+            if isinstance(instance, str) and instance.strip().isascii() and instance.strip().isdigit():
                 return f"remove the quotes: {instance.strip()}"
             if isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1 and path[-2] == "servicePorts":
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80]"
