@@ -567,6 +567,10 @@ async def test_a_document_closed_while_linted_gets_nothing_published(client: Cli
         uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:closing\n")))
     await until(lambda: lint_log(client, "closing") == ["start"])
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    # The server reads its input on its own thread: were the lint released now, it could end before
+    # the close is read, and the server would rightly publish and then clear. A request answered
+    # after the close (the server handles messages in order) proves the close was handled.
+    assert await hover_at(client, uri, 0, 0) is None
     mark = len(client.published)
     (client.release / "closing").touch()
     await until(lambda: lint_log(client, "closing") == ["start", "end"])
