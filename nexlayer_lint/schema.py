@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from nexlayer_lint import schemawalk
+from nexlayer_lint import schema_fixes, schemawalk
 from nexlayer_lint.model import (
-    DataPath, Document, Edit, Explains, Fix, PathPart, Problem, SchemaInfo, Span, format_path,
+    DataPath, Document, Explains, PathPart, Problem, SchemaInfo, Span, format_path,
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
@@ -390,7 +390,7 @@ class _Mapper:
                     "NX101", f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", '
                              "which is missing", path + (typo,), at="key",
                     hint=f'rename "{_short(typo)}" to "{key}"', explains=(Explains("NX102", path + (typo,)),),
-                    fix=_rename_fix(self.doc, path + (typo,), key, error.instance))
+                    fix=schema_fixes.rename_key(self.doc, path + (typo,), key, error.instance))
                 continue
             hint = _description_hint(key, allowed.get(key))
             explains: tuple[Explains, ...] = ()
@@ -430,7 +430,7 @@ class _Mapper:
             if home and not guess:
                 hint = f'"{_short(key)}" belongs under "{home}": indent it there; {hint}'
             yield Problem("NX102", f'unknown key "{_short(key)}" {subject}', path + (key,),
-                          hint=hint, at="key", fix=_rename_fix(self.doc, path + (key,), guess, instance))
+                          hint=hint, at="key", fix=schema_fixes.rename_key(self.doc, path + (key,), guess, instance))
 
     # NX103
     def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict) -> Problem:
@@ -447,7 +447,8 @@ class _Mapper:
             where = f"for {self.label(path)}"
         message = f"expected {want} {where}, got {got}"
         return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret),
-                       explains=_type_error_explains(path, instance))
+                       explains=_type_error_explains(path, instance),
+                       fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret))
 
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
@@ -514,8 +515,15 @@ class _Mapper:
             else self.value_label(instance, path, secret)
         hint = _schema_text(schema, HINTS_KEY, keyword) if secret else \
             self.value_hint(instance, error.validator_value, keyword, schema)
+        fix = None
+        if keyword == "pattern" and isinstance(instance, str) and not secret:
+            rule = error.validator_value
+            suggestion = _suggest(instance, rule, self.patterns, schema.get(SUGGEST_KEY))
+            fix = schema_fixes.invalid_value(
+                self.doc, path, instance, lambda text: _search(self.patterns, rule, text) and _fits_lengths(schema, text),
+                suggestion if suggestion is not None and _fits_lengths(schema, suggestion) else None)
         return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint,
-                       explains=_invalid_value_explains(problem_path))
+                       explains=_invalid_value_explains(problem_path), fix=fix)
 
     def invalid_key(self, error: Any, path: DataPath, schema: dict) -> Problem:
         """A key that breaks `propertyNames` (a var's name), pointed at the key itself."""
@@ -933,21 +941,10 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Fix | None:
-    """The fix of a misspelt key (NX102, or NX101 for a required one): the key renamed to the
-    did-you-mean key, in the key's own quotes; none when that key is there already (a duplicate)
-    or the key's text is not the key (escapes, a flow key over lines)."""
-    located = doc.positions.get(path)
-    span = located.key if located is not None else None
-    if guess is None or guess in mapping or span is None or span.line != span.end_line:
-        return None
-    if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
-        return None  # schema keys are words; anything else might need quoting
-    written = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
-    quote = written[:1] if len(written) > 1 and written[0] in "'\"" and written[-1] == written[0] else ""
-    if written != f"{quote}{path[-1]}{quote}":
-        return None
-    return Fix(f'Rename to "{guess}"', (Edit(span, f"{quote}{guess}{quote}"),))
+def _fits_lengths(schema: Mapping, text: str) -> bool:
+    """Whether `text` keeps the subschema's minLength and maxLength (a fix's value must)."""
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    return (not _is_int(low) or len(text) >= low) and (not _is_int(high) or len(text) <= high)
 
 
 def _schema_text(schema: Mapping, vendor_key: str, keyword: str) -> str | None:
