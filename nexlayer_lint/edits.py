@@ -16,8 +16,10 @@ from nexlayer_lint.model import DataPath, Document, Edit, Located, Span
 from nexlayer_lint.scalars import plain_value
 
 _BREAK = re.compile(r"\r\n|\r|\n")
-# Plain text that means the same in block and flow context: names, sizes, paths, images.
-_PLAIN = re.compile(r"[A-Za-z0-9/_.](?:[A-Za-z0-9/_.~@+:-]*[A-Za-z0-9/_.~@+-])?")
+# Plain text that means the same in block and flow context: names, sizes, paths; in block
+# context also with a `:` inside (an image's tag), which a flow collection refuses.
+_PLAIN = re.compile(r"[A-Za-z0-9/_.][A-Za-z0-9/_.~@+-]*")
+_PLAIN_IN_BLOCK = re.compile(r"[A-Za-z0-9/_.](?:[A-Za-z0-9/_.~@+:-]*[A-Za-z0-9/_.~@+-])?")
 # What a node's text starts with when it has an anchor, a tag, or is an alias.
 _PROPERTIES = ("&", "!", "*")
 
@@ -98,15 +100,17 @@ def verbatim(doc: Document, path: DataPath) -> Span | None:
     return found[0] if found[1] == f"{style}{value}{style}" else None
 
 
-def written(value: str, style: str) -> str | None:
+def written(value: str, style: str, block: bool = False) -> str | None:
     """`value` as a scalar in `style` ("" plain, "'" or '"') that reads back as that very string;
     plain text that would read as anything else (a number, a boolean, a YAML 1.1 look-alike) is
-    double-quoted. None for text with a line break or a control character."""
+    double-quoted. `block`: the scalar is not inside a flow collection. None for text with a
+    line break or a control character."""
     if any(ch < " " and ch != "\t" or ch in "\x7f\x85\u2028\u2029" for ch in value):
         return None
     if style == "'":
         return "'" + value.replace("'", "''") + "'"
-    if style == "" and _PLAIN.fullmatch(value) and plain_value(value) == value and not _yaml11(value):
+    plain = _PLAIN_IN_BLOCK if block else _PLAIN
+    if style == "" and plain.fullmatch(value) and plain_value(value) == value and not _yaml11(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -129,6 +133,76 @@ def quote(span: Span, mark: str) -> tuple[Edit, Edit]:
     """Quotes around a one-line plain scalar: two inserts, so the value itself is never echoed
     (it may be a secret, and a fix's edits are printed)."""
     return insert(span.line, span.col, mark), insert(span.line, span.end_col, mark)
+
+
+def indent_step(doc: Document) -> int:
+    """How far the file indents a block mapping under its key (the keys under `application`);
+    2 when it cannot tell."""
+    located = doc.positions.get(("application",))
+    if located is None or located.key is None or located.value.line <= located.key.line:
+        return 2
+    step = located.value.col - located.key.col
+    return step if step > 0 else 2
+
+
+# What may come before a block mapping's key on its line: indentation, or the `- ` of a list item.
+_INDENT = re.compile(r" *")
+_KEY_PREFIX = re.compile(r" *(?:- +)?")
+_ITEM_PREFIX = re.compile(r" *- +")
+
+
+def add_entry(doc: Document, mapping: DataPath, lines: list[str], flow: str,
+              after_key: str | None = None, before_key: str | None = None) -> Edit | None:
+    """An edit that adds an entry to the mapping at `mapping`. In block style the `lines` (the
+    first at the mapping's indentation, the others indented relative to it, each ending with the
+    file's line ending) go on the line after `after_key` when its value is one line, else before
+    `before_key` when it starts its line, else before the first key; in flow style `flow` goes
+    first, after the `{`."""
+    located = own(doc, mapping)
+    data = doc.get(*mapping)
+    if located is None or not isinstance(data, dict):
+        return None
+    if text_at(doc, located.value).startswith("{"):
+        return insert(located.value.line, located.value.col + 1, flow + (", " if data else ""))
+    after = own(doc, mapping + (after_key,)) if after_key in data else None
+    if after is not None and after.key is not None and after.style in ("", "'", '"') \
+            and after.key.line == after.value.end_line and _KEY_PREFIX.fullmatch(before(doc, after.key.line, after.key.col)):
+        newline = line_break(doc)
+        indent = " " * (after.key.col - 1)
+        text = "".join(indent + line + newline for line in lines)
+        if after.key.line < len(doc.lines) or doc.text.endswith(("\n", "\r")):
+            return insert(after.key.line + 1, 1, text)
+        return insert(after.key.line, len(line_text(doc, after.key.line)) + 1, newline + text[:-len(newline)])
+    first = next(iter(data), None)
+    for key, prefix in ((before_key, _INDENT), (first, _KEY_PREFIX)):
+        at = own(doc, mapping + (key,)) if key in data else None
+        span = at.key if at is not None else None
+        if span is not None and prefix.fullmatch(before(doc, span.line, span.col)):
+            indent = line_break(doc) + " " * (span.col - 1)
+            return insert(span.line, span.col, indent.join(lines) + indent)
+    return None
+
+
+def add_item(doc: Document, sequence: DataPath, lines: list[str], flow: str) -> Edit | None:
+    """An edit that adds an item first in the list at `sequence`: in block style the `lines`
+    after a `- ` like the first item's (the others at its items' indentation), in flow style
+    `flow` after the `[`."""
+    located = own(doc, sequence)
+    data = doc.get(*sequence)
+    if located is None or not isinstance(data, list):
+        return None
+    if text_at(doc, located.value).startswith("["):
+        return insert(located.value.line, located.value.col + 1, flow + (", " if data else ""))
+    first = own(doc, sequence + (0,)) if data else None
+    if first is None:
+        return None
+    prefix = before(doc, first.value.line, first.value.col)
+    if not _ITEM_PREFIX.fullmatch(prefix):
+        return None
+    dash = prefix.index("-")
+    newline = line_break(doc)
+    text = prefix[dash:] + (newline + " " * len(prefix)).join(lines) + newline + " " * dash
+    return insert(first.value.line, dash + 1, text)
 
 
 def insert(line: int, col: int, text: str) -> Edit:

@@ -112,7 +112,7 @@ def one_line(doc: Document, path: DataPath, instance: str, fits: Callable[[str],
     if located is None or not value or "\n" in value or not fits(value):
         return None
     header = _BLOCK_HEADER.fullmatch(line_text(doc, located.value.line)[located.value.col - 1:])
-    new = written(value, "")
+    new = written(value, "", block=True)  # a block scalar is never inside a flow collection
     last = located.value.end_line - (1 if located.value.end_col == 1 else 0)
     lines = range(located.value.line + 1, min(last, len(doc.lines)) + 1)
     content = [number for number in lines if doc.lines[number - 1].strip()]
