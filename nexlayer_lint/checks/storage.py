@@ -112,7 +112,8 @@ def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
     where = pod.path + ("vars",)
     if "vars" not in pod.data:
         step = " " * indent_step(doc)
-        return add_entry(doc, pod.path, ["vars:", f"{step}{name}: {value}"], f"vars: {{{name}: {value}}}", "volumes")
+        return add_entry(doc, pod.path, ["vars:", f"{step}{name}: {value}"], f"vars: {{{name}: {value}}}",
+                         before_key="volumes")
     if isinstance(variables, dict):
         return add_entry(doc, where, [f"{name}: {value}"], f"{name}: {value}")
     if isinstance(variables, list) and variables and all(
