@@ -2,6 +2,10 @@
 positions as the findings: a misspelt key renamed (NX101, NX102), a value of the wrong type
 written as the right one (NX103), a value the schema refuses corrected when the mistake is a
 known one (NX104). Each rule's page says what its fixes change (rules/NX10x-*.md, "## Fix").
+
+Every builder takes `fits`, whether a value is valid where the fix puts it (the mapper checks it
+against that value's subschema): a fix is offered only when the value it writes ends the finding,
+instead of trading it for another.
 """
 
 from __future__ import annotations
@@ -14,18 +18,20 @@ from nexlayer_lint.edits import insert, line_text, own, quote, replace_value, sc
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
 
 PODS: DataPath = ("application", "pods")
+Fits = Callable[[Any], bool]
 _DIGITS = re.compile(r"\s*([0-9]{1,10})\s*")
 # The header of a block scalar: its indicator, chomping and indentation, then blanks or a comment.
 _BLOCK_HEADER = re.compile(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?P<rest>(?:[ \t]+(?:#.*)?)?)")
 
 
-def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Fix | None:
+def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, fits: Fits) -> Fix | None:
     """A misspelt key (NX102, or NX101 for a required one) renamed to the did-you-mean key, in
-    the key's own quotes; none when that key is there already (a duplicate) or the key's text is
-    not the key (escapes, a flow key over lines)."""
+    the key's own quotes; none when that key is there already (a duplicate), the key's text is
+    not the key (escapes, a flow key over lines), or its value is not valid under the new name
+    (`env:` with Kubernetes' `- name:` items renamed `vars:` would trade a warning for an error)."""
     located = doc.positions.get(path)
     span = located.key if located is not None else None
-    if guess is None or guess in mapping or span is None or span.line != span.end_line:
+    if guess is None or guess in mapping or span is None or span.line != span.end_line or not fits(mapping[path[-1]]):
         return None
     if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
         return None  # schema keys are words; anything else might need quoting
@@ -36,19 +42,19 @@ def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict) 
     return Fix(f'Rename to "{guess}"', (Edit(span, f"{mark}{guess}{mark}"),))
 
 
-def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, secret: bool) -> Fix | None:
+def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, secret: bool, fits: Fits) -> Fix | None:
     """NX103: a number or boolean where text is wanted, quoted as written (`WORKERS: 4` ->
     `"4"`, `VERSION: 1.10` -> `"1.10"`); a quoted port number unquoted (`"80"` -> `80`); a lone
     port made a list (`servicePorts: 80` -> `[80]`)."""
     if "string" in expected and isinstance(instance, (bool, int, float)):
         found = scalar_text(doc, path)
-        if found is None or doc.positions[path].style != "":
+        if found is None or doc.positions[path].style != "" or not fits(found[1]):
             return None
         return Fix("Quote the value to make it text", quote(found[0], usual_quote(doc)))
     number = _number(instance)
     if path and path[-1] == "servicePorts" and expected == ["array"] and (number is not None or _is_int(instance)):
         found = scalar_text(doc, path)
-        if found is None or secret:
+        if found is None or secret or not fits([int(number or instance)]):
             return None
         span, text = found
         if _is_int(instance) and text.isdigit():
@@ -56,7 +62,7 @@ def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, sec
         return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
     if ("integer" in expected or "number" in expected) and number is not None and not secret:
         span = verbatim(doc, path)
-        if span is None or doc.positions[path].style == "":
+        if span is None or doc.positions[path].style == "" or not fits(int(number)):
             return None
         return Fix("Remove the quotes: it is a number", (Edit(span, number),))
     return None
@@ -72,13 +78,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def invalid_value(doc: Document, path: DataPath, instance: str, fits: Callable[[str], bool],
-                  suggestion: str | None) -> Fix | None:
+def invalid_value(doc: Document, path: DataPath, instance: str, fits: Fits, suggestion: str | None) -> Fix | None:
     """NX104, for a value that breaks a pattern: a block scalar whose only fault is its trailing
     line break, written on one line (safe); a pod's `path` without its leading "/" (safe); an
     application or pod name in its suggested form, with every reference to the pod (unsafe); a
     volume size in whole Mi or Gi (safe when the size stays exactly the same, else unsafe).
-    `fits`: whether a value keeps the rule it breaks; `suggestion`: the value the hint offers."""
+    `suggestion`: the value the hint offers."""
     located = doc.positions.get(path)
     if located is None:
         return None
@@ -86,10 +91,10 @@ def invalid_value(doc: Document, path: DataPath, instance: str, fits: Callable[[
         return one_line(doc, path, instance, fits)
     if len(path) == 4 and path[:2] == PODS and path[3] == "path":
         span = verbatim(doc, path)
-        if span is None or instance.startswith("/") or instance[:1].isspace():
+        if span is None or instance.startswith("/") or not fits("/" + instance):
             return None
         return Fix('Add the leading "/"', (insert(span.line, span.col + len(located.style or ""), "/"),))
-    if suggestion is None:
+    if suggestion is None or not fits(suggestion):
         return None
     if path == ("application", "name"):
         edit = replace_value(doc, path, suggestion)
@@ -103,7 +108,7 @@ def invalid_value(doc: Document, path: DataPath, instance: str, fits: Callable[[
     return None
 
 
-def one_line(doc: Document, path: DataPath, instance: str, fits: Callable[[str], bool]) -> Fix | None:
+def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | None:
     """`name: |` + `shop` -> `name: shop`: the block scalar's one line, without the line break
     the block adds, when that line keeps the rule the value breaks. A comment on the header
     line stays."""

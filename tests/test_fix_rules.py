@@ -107,6 +107,12 @@ def test_rename_is_no_fix_when_the_key_is_there_already() -> None:
     assert_no_fix(pod("Path: /api"), "NX102")
 
 
+def test_rename_is_no_fix_when_the_value_is_wrong_under_the_new_name() -> None:
+    # `vars:` with Kubernetes' items would trade this warning for an error
+    assert_no_fix(pod("env:", "  - name: MODE", "    value: production"), "NX102")
+    assert_fix(pod("env:", "  MODE: production"), pod("vars:", "  MODE: production"), "NX102")
+
+
 # --- NX103 -----------------------------------------------------------------------------------
 
 
@@ -138,6 +144,12 @@ def test_nx103_in_the_list_form_of_vars() -> None:
 @pytest.mark.parametrize("value", ["", "~", "&n 4", "!!int 4", "[npm, start]"])
 def test_nx103_no_fix(value: str) -> None:
     assert_no_fix(pod("vars:", f"  WORKERS: {value}"), "NX103")
+
+
+def test_nx103_no_fix_that_only_trades_the_finding_for_another() -> None:
+    assert_no_fix(pod(ports="99999"), "NX103")  # a list of it is still no port
+    assert_no_fix(pod(ports='["0"]'), "NX103")
+    assert_no_fix(pod("volumes:", "  - name: data", "    size: 1e3", "    mountPath: /data"), "NX103")  # "1e3" is no size
 
 
 # --- NX104 -----------------------------------------------------------------------------------
@@ -339,6 +351,7 @@ def test_nx216_no_last_line_break() -> None:
     ("  - key: A", "    value: b", "  - key: A", "    value: c"),  # a repeated name
     ("  - {key: A, value: b}",),  # a flow item in a block list
     ("  - key: &k A", "    value: b"),  # an anchor
+    ("  - key: A", "    value: b", "    value: c"),  # a repeated key: the earlier value's line would stay
 ])
 def test_nx216_no_fix(items: tuple[str, ...]) -> None:
     assert_no_fix(pod("vars:", *items), "NX216")
@@ -373,3 +386,49 @@ def test_the_broken_example_has_nothing_fixable_left_and_keeps_its_comment() -> 
     assert not makes_worse(lint_diags(text), left)
     assert "hunter2" not in repr([d.fix for d in lint_diags(text)])
     assert fix_all(result.text, lint_diags, ANY).applied == ()
+
+
+# --- properties over real and generated files --------------------------------------------------
+
+
+def _comments(text: str) -> list[str]:
+    """The comment texts of a file, but directives (NX099's fix removes unused ones)."""
+    from nexlayer_lint.loader import load
+
+    document, _ = load(text, "nexlayer.yaml")
+    return sorted(c.text for c in document.comments if not c.text.startswith("nexlayer-lint:")) if document else []
+
+
+def _check_fixed(name: str, text: str) -> str:
+    result = fix_all(text, lint_diags, ANY)
+    before, after = lint_diags(text), lint_diags(result.text)
+    assert not makes_worse(before, after), name
+    refused = set(result.rejected)
+    assert [d.code for d in after if d.fix is not None and d.fix not in refused] == [], name
+    assert fix_all(result.text, lint_diags, ANY).applied == (), f"{name}: a second run still fixes"
+    assert _comments(result.text) == _comments(text), f"{name}: a comment was lost"
+    if not result.applied:
+        assert result.text == text
+    return result.text
+
+
+def test_every_corpus_file_fixes_clean_in_lf_crlf_and_with_a_bom() -> None:
+    from tests.conftest import shared_dir
+
+    files = sorted(shared_dir("corpus", "real").glob("*.y*ml"))
+    assert len(files) > 200
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if "\r" in text:
+            continue
+        fixed = _check_fixed(path.name, text)
+        assert fix_all(text, lint_diags, ANY).rejected == (), path.name  # on real files, every fix holds
+        assert fix_all(crlf(text), lint_diags, ANY).text == crlf(fixed), f"{path.name}: CRLF"
+        assert fix_all("\ufeff" + text, lint_diags, ANY).text == "\ufeff" + fixed, f"{path.name}: BOM"
+
+
+def test_generated_files_fix_without_harm() -> None:
+    from tests.snapshot import generated_documents
+
+    for name, text in generated_documents():
+        _check_fixed(name, text)

@@ -47,13 +47,15 @@ def _as_mapping(doc: Document, pod: Pod) -> Fix | None:
     untouched where it is (its quoting, and any comment after it). A comment after the name
     stays on a line of its own above. The edits never hold a value (it may be a secret), only
     names, indentation and punctuation. None when an item is written in a way these edits cannot
-    follow (a flow item in a block list, a name over several lines, a list in flow style over
-    several lines)."""
+    follow (a flow item in a block list, a name over several lines, a repeated key, a list in
+    flow style over several lines)."""
     path = pod.path + ("vars",)
     items = pod.data.get("vars")
     located = own(doc, path)
     if not isinstance(items, list) or not _simple_items(items) or located is None or located.key is None:
         return None
+    if any(where[:len(path)] == path for where, _ in doc.unheld):
+        return None  # a repeated key's earlier value: its lines would be left in the mapping
     if text_at(doc, located.value).startswith("["):
         edits = _flow_edits(doc, path, located.value, len(items))
     else:
