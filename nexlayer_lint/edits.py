@@ -123,10 +123,19 @@ def replace_value(doc: Document, path: DataPath, value: str) -> Edit | None:
     return Edit(span, text) if span is not None and text is not None else None
 
 
+# One entry, keyed on the Document object (as secrets.py's caches): every finding of a file asks.
+_quote_cache: tuple[Document | None, str] = (None, '"')
+
+
 def usual_quote(doc: Document) -> str:
     """The quote the file uses most for its quoted scalars; double quotes when it has none."""
-    styles = [located.style for located in doc.positions.values()]
-    return "'" if styles.count("'") > styles.count('"') else '"'
+    global _quote_cache
+    cached_doc, mark = _quote_cache
+    if cached_doc is not doc:
+        styles = [located.style for located in doc.positions.values()]
+        mark = "'" if styles.count("'") > styles.count('"') else '"'
+        _quote_cache = (doc, mark)
+    return mark
 
 
 def quote(span: Span, mark: str) -> tuple[Edit, Edit]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import insert, line_text, own, quote, replace_value, scalar_text, text_at, usual_quote, verbatim, written
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
@@ -129,18 +129,43 @@ def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | 
     return Fix("Write the value on one line, without the line break", (Edit(span, new + rest),))
 
 
-def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
-    """A pod renamed, with every `<pod>.pod` and `${pod:port}` reference to it (none when one of
-    them is not written character for character, or another pod has the new name)."""
+class _Pods(NamedTuple):
+    names: dict[str, int]  # pod names in lower case -> how many pods have it
+    references: dict[DataPath, list[Any]]  # a pod's path -> the references to it (checks.app.Reference)
+
+
+# One entry, keyed on the Document object (as secrets.py's caches): every pod name finding asks.
+_pods_cache: tuple[Document | None, _Pods | None] = (None, None)
+
+
+def _pods(doc: Document) -> _Pods:
+    """The application's pod names and the references to each pod, worked out once per document."""
+    global _pods_cache
+    cached_doc, cached = _pods_cache
+    if cached_doc is doc and cached is not None:
+        return cached
     from nexlayer_lint.checks.app import App  # the one definition of a reference to a pod
 
     app = App.of(doc)
-    if any(pod.path != path[:3] and pod.name.lower() == new.lower() for pod in app.pods):
+    names: dict[str, int] = {}
+    for pod in app.pods:
+        names[pod.name.lower()] = names.get(pod.name.lower(), 0) + 1
+    references: dict[DataPath, list[Any]] = {}
+    for ref in app.references:
+        if ref.target is not None:
+            references.setdefault(ref.target.path, []).append(ref)
+    _pods_cache = (doc, _Pods(names, references))
+    return _pods_cache[1]  # type: ignore[return-value]
+
+
+def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
+    """A pod renamed, with every `<pod>.pod` and `${pod:port}` reference to it (none when one of
+    them is not written character for character, or another pod has the new name)."""
+    pods = _pods(doc)
+    if pods.names.get(new.lower(), 0) > (1 if new.lower() == old.lower() else 0):
         return None
     edits = [replace_value(doc, path, new)]
-    for ref in app.references:
-        if ref.target is None or ref.target.path != path[:3]:
-            continue
+    for ref in pods.references.get(path[:3], ()):
         written_name = ref.name[-len(old):] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
         if written_name == new:
             continue

@@ -432,3 +432,21 @@ def test_generated_files_fix_without_harm() -> None:
 
     for name, text in generated_documents():
         _check_fixed(name, text)
+
+
+def test_building_fixes_is_linear_in_the_findings() -> None:
+    # 3,000 pods with six fixes each: NX104 (the name, with a reference to it, and the size),
+    # NX103 (the port, a var), NX216 and NX202. A rescan of the document per finding would take minutes.
+    import time
+
+    count = 3000
+    lines = ["application:", "  name: shop", "  pods:"]
+    for i in range(count):
+        lines += [f"    - name: Pod{i}", "      image: postgres:16", "      servicePorts: 80", "      vars:",
+                  f"        - key: A{i}  # note", f"          value: http://Pod{(i + 1) % count}.pod:80",
+                  f"        - key: B{i}", "          value: 4", "      volumes:", f"        - name: v{i}",
+                  "          size: 2GB", "          mountPath: /var/lib/postgresql/data"]
+    start = time.perf_counter()
+    found = lint_diags("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 60  # linear: a few seconds
+    assert sum(1 for d in found if d.fix is not None) == 6 * count  # NX201 has none: no pod looks public

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.declare import Finding, rule
@@ -20,6 +21,7 @@ _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 @rule("NX216", "vars-list-form", "warning", "`vars` is a list of `{key, value}` instead of a mapping")
 def vars_list_form(app: App) -> Iterator[Finding]:
     """The 2025 docs call the list form incorrect; the 2026 pipeline writes it. Both deploy."""
+    layout: _Layout | None = None
     for pod in app.pods:
         items = pod.data.get("vars")
         if not isinstance(items, list):
@@ -27,12 +29,25 @@ def vars_list_form(app: App) -> Iterator[Finding]:
         first = next((item.get("key") for item in items
                       if isinstance(item, dict) and isinstance(item.get("key"), str)), None)
         example = f" (`{first}: <value>` instead of `- key: {first}`)" if first else ""
+        layout = layout or _Layout.of(app.doc)
         yield Finding(
             f'vars of pod "{pod.name}" is a list of key/value items; the documented form is a mapping',
             path=pod.path + ("vars",), at="key",
             hint=f"write each var as NAME: value under vars{example}",
-            fix=_as_mapping(app.doc, pod),
+            fix=_as_mapping(app.doc, pod, layout),
         )
+
+
+class _Layout(NamedTuple):
+    """What the fixes read of a whole file, worked out once for all its pods."""
+
+    comments: dict[int, int]  # line -> the column of the comment that ends it (not one alone on its line)
+    repeated: frozenset[DataPath]  # the pods' `vars` paths with a repeated key's earlier value in them
+
+    @classmethod
+    def of(cls, doc: Document) -> _Layout:
+        return cls({c.line: c.col for c in doc.comments if not c.own_line},
+                   frozenset(where[:4] for where, _ in doc.unheld if where[3:4] == ("vars",)))
 
 
 # Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
@@ -42,7 +57,7 @@ def _simple_items(items: list) -> bool:
                for item in items) and len({item["key"] for item in items}) == len(items)
 
 
-def _as_mapping(doc: Document, pod: Pod) -> Fix | None:
+def _as_mapping(doc: Document, pod: Pod, layout: _Layout) -> Fix | None:
     """vars as a mapping: each item's `- key: NAME` and `value:` become `NAME:`, its value
     untouched where it is (its quoting, and any comment after it). A comment after the name
     stays on a line of its own above. The edits never hold a value (it may be a secret), only
@@ -54,17 +69,16 @@ def _as_mapping(doc: Document, pod: Pod) -> Fix | None:
     located = own(doc, path)
     if not isinstance(items, list) or not _simple_items(items) or located is None or located.key is None:
         return None
-    if any(where[:len(path)] == path for where, _ in doc.unheld):
+    if path in layout.repeated:
         return None  # a repeated key's earlier value: its lines would be left in the mapping
     if text_at(doc, located.value).startswith("["):
         edits = _flow_edits(doc, path, located.value, len(items))
     else:
-        edits = _block_edits(doc, path, located.key.col, len(items))
+        edits = _block_edits(doc, path, located.key.col, len(items), layout.comments)
     return Fix("Write vars as a mapping", tuple(edits), "safe") if edits else None
 
 
-def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int) -> list[Edit] | None:
-    comments = {comment.line: comment.col for comment in doc.comments if not comment.own_line}
+def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int, comments: dict[int, int]) -> list[Edit] | None:
     edits: list[Edit] = []
     indents = set()
     for k in range(count):
