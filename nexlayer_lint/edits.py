@@ -174,8 +174,9 @@ def add_entry(doc: Document, mapping: DataPath, lines: list[str], flow: str,
     if text_at(doc, located.value).startswith("{"):
         return insert(located.value.line, located.value.col + 1, flow + (", " if data else ""))
     after = own(doc, mapping + (after_key,)) if after_key in data else None
-    if after is not None and after.key is not None and after.style in ("", "'", '"') \
-            and after.key.line == after.value.end_line and _KEY_PREFIX.fullmatch(before(doc, after.key.line, after.key.col)):
+    one_line = after is not None and after.key is not None and after.style in ("", "'", '"') \
+        and after.key.line == after.value.end_line
+    if one_line and _KEY_PREFIX.fullmatch(before(doc, after.key.line, after.key.col)):
         newline = line_break(doc)
         indent = " " * (after.key.col - 1)
         text = "".join(indent + line + newline for line in lines)

@@ -14,7 +14,7 @@ from typing import Any
 
 from nexlayer_lint import schema_fixes, schemawalk
 from nexlayer_lint.model import (
-    DataPath, Document, Explains, Fix, PathPart, Problem, SchemaInfo, Span, format_path,
+    DataPath, Document, Explains, PathPart, Problem, SchemaInfo, Span, format_path,
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from nexlayer_lint.edits import insert, line_text, own, quote, replace_value, scalar_text, text_at, usual_quote, verbatim, written
+from nexlayer_lint.edits import (
+    insert, line_text, own, quote, replace_value, scalar_text, usual_quote, verbatim, written,
+)
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
 
 PODS: DataPath = ("application", "pods")
@@ -36,7 +38,8 @@ def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, 
     if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
         return None  # schema keys are words; anything else might need quoting
     written_key = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
-    mark = written_key[:1] if len(written_key) > 1 and written_key[0] in "'\"" and written_key[-1] == written_key[0] else ""
+    quoted = len(written_key) > 1 and written_key[0] in "'\"" and written_key[-1] == written_key[0]
+    mark = written_key[:1] if quoted else ""
     if written_key != f"{mark}{path[-1]}{mark}":
         return None
     return Fix(f'Rename to "{guess}"', (Edit(span, f"{mark}{guess}{mark}"),))
@@ -58,7 +61,8 @@ def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, sec
             return None
         span, text = found
         if _is_int(instance) and text.isdigit():
-            return Fix("Make it a list of one port", (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]")))
+            return Fix("Make it a list of one port",
+                       (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]")))
         return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
     if ("integer" in expected or "number" in expected) and number is not None and not secret:
         span = verbatim(doc, path)

@@ -149,13 +149,16 @@ def test_nx103_no_fix(value: str) -> None:
 def test_nx103_no_fix_that_only_trades_the_finding_for_another() -> None:
     assert_no_fix(pod(ports="99999"), "NX103")  # a list of it is still no port
     assert_no_fix(pod(ports='["0"]'), "NX103")
-    assert_no_fix(pod("volumes:", "  - name: data", "    size: 1e3", "    mountPath: /data"), "NX103")  # "1e3" is no size
+    volume = pod("volumes:", "  - name: data", "    size: 1e3", "    mountPath: /data")
+    assert_no_fix(volume, "NX103")  # "1e3" is no size
 
 
 # --- NX104 -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "fixed"), [("api", "/api"), ("'api/v1'", "'/api/v1'"), ('"api" # back', '"/api" # back')])
+@pytest.mark.parametrize(("path", "fixed"), [
+    ("api", "/api"), ("'api/v1'", "'/api/v1'"), ('"api" # back', '"/api" # back'),
+])
 def test_nx104_adds_the_leading_slash(path: str, fixed: str) -> None:
     assert_fix(pod(f"path: {path}", path=False), pod(f"path: {fixed}", path=False), "NX104")
 
@@ -203,7 +206,8 @@ def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> 
 
 @pytest.mark.parametrize(("size", "fixed", "unsafe"), [
     ("1.5Gi", "1536Mi", False), ("1Ti", "1024Gi", False), ("2GiB", "2Gi", False),
-    ("2GB", "2Gi", True), ("2G", "2Gi", True), ("500M", "500Mi", True), ("0.5G", "512Mi", True), ("'2GB'", "'2Gi'", True),
+    ("2GB", "2Gi", True), ("2G", "2Gi", True), ("500M", "500Mi", True), ("0.5G", "512Mi", True),
+    ("'2GB'", "'2Gi'", True),
 ])
 def test_nx104_sizes(size: str, fixed: str, unsafe: bool) -> None:
     volume = "volumes:", "  - name: data", "    size: {}", "    mountPath: /data"
@@ -259,7 +263,8 @@ def _db(*lines: str) -> str:
     (("vars:", "  POSTGRES_DB: shop  # the db"),
      ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", "  POSTGRES_DB: shop  # the db")),
     (("vars:", "  - value: shop", "    key: POSTGRES_DB"),
-     ("vars:", "  - value: /var/lib/postgresql/data/pgdata", "    key: PGDATA", "  - value: shop", "    key: POSTGRES_DB")),
+     ("vars:", "  - value: /var/lib/postgresql/data/pgdata", "    key: PGDATA",
+      "  - value: shop", "    key: POSTGRES_DB")),
     (("vars: {POSTGRES_DB: shop}",), ("vars: {PGDATA: /var/lib/postgresql/data/pgdata, POSTGRES_DB: shop}",)),
     (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
 ])
@@ -273,8 +278,8 @@ def test_nx202_follows_the_files_indentation_and_a_flow_pod() -> None:
     before = "application:\n    name: shop\n    pods:\n        -   name: db\n            image: postgres:16\n" \
              "            path: /\n            servicePorts: [5432]\n            volumes:\n" \
              "                - {name: pgdata, size: 1Gi, mountPath: /var/lib/postgresql/data}\n"
-    after = before.replace("            volumes:", "            vars:\n                PGDATA: /var/lib/postgresql/data/pgdata\n"
-                                               "            volumes:").replace("/data}", "}")
+    pgdata = "            vars:\n                PGDATA: /var/lib/postgresql/data/pgdata\n"
+    after = before.replace("            volumes:", pgdata + "            volumes:").replace("/data}", "}")
     assert_fix(before, after, "NX202", unsafe=True)
     flow = CLEAN + "    - {name: db, image: postgres, servicePorts: [5432], volumes: [{name: d, size: 1Gi, " \
                    "mountPath: /var/lib/postgresql/data}]}\n"
@@ -306,7 +311,8 @@ def test_nx203_writes_the_registry_template(image: str, fixed: str) -> None:
 
 
 def test_nx203_in_a_flow_pod_and_no_fix_past_an_escape() -> None:
-    flow = "application:\n  name: shop\n" + LOGIN + '  pods: [{name: web, image: "ghcr.io/acme/web:1.0", path: /, servicePorts: [80]}]\n'
+    flow = "application:\n  name: shop\n" + LOGIN + \
+        '  pods: [{name: web, image: "ghcr.io/acme/web:1.0", path: /, servicePorts: [80]}]\n'
     assert_fix(flow, flow.replace("ghcr.io/acme", "<% REGISTRY %>/acme"), "NX203")
     escaped = CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", '"ghcr.io/acme/web:1.\\x30"')
     assert_no_fix(escaped, "NX203")
@@ -364,9 +370,14 @@ def test_nx099_removes_what_suppresses_nothing() -> None:
     before = crlf("# nexlayer-lint: disable-file=NX213\n" + pod().replace(
         "      image: nginx:1.27\n", "      # nexlayer-lint: disable=NX215, NX005,NX104\n      image: nginx\n")
         .replace("path: /", "path: /\t# nexlayer-lint: disable=NX210 # why") + "# nexlayer-lint: disable=NX215")
-    after = crlf(pod().replace("      image: nginx:1.27\n", "      # nexlayer-lint: disable=NX215\n      image: nginx\n")
+    kept = "      # nexlayer-lint: disable=NX215\n      image: nginx\n"
+    after = crlf(pod().replace("      image: nginx:1.27\n", kept)
                  .replace("path: /", "path: /\t# why"))
     assert_fix(before, after, "NX099")
+
+
+def test_nx099_removes_a_directive_that_names_no_code() -> None:
+    assert_fix(pod().replace("path: /", "path: /  # nexlayer-lint: disable="), pod(), "NX099")
 
 
 def test_nx099_no_fix_for_an_unknown_code() -> None:

@@ -43,7 +43,8 @@ def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
         return None
     col = span.col + len(app.doc.positions[ref.var.path].style or "") + ref.start
     name = pod.data["name"]
-    return Fix(f'Refer to pod "{name}"', (Edit(span._replace(col=col, end_col=col + ref.end - ref.start), name),), "unsafe")
+    where = span._replace(col=col, end_col=col + ref.end - ref.start)
+    return Fix(f'Refer to pod "{name}"', (Edit(where, name),), "unsafe")
 
 
 @rule("NX209", "unexposed-port", "warning", "a var refers to a port the pod does not expose")

@@ -48,8 +48,10 @@ def _add_root_path(app: App) -> Fix | None:
     if any("path" in pod.data for pod in app.pods):
         return None  # `path:` with no value is the schema's finding; a second `path` would be a duplicate
     pod = front_end(app.pods)
-    edit = add_entry(app.doc, pod.path, ["path: /"], "path: /", after_key="image", before_key="servicePorts") if pod else None
-    return Fix(f'Add `path: /` to pod "{pod.name}"', (edit,), "unsafe") if pod and edit else None
+    if pod is None:
+        return None
+    edit = add_entry(app.doc, pod.path, ["path: /"], "path: /", after_key="image", before_key="servicePorts")
+    return Fix(f'Add `path: /` to pod "{pod.name}"', (edit,), "unsafe") if edit else None
 
 
 def front_end(pods: tuple[Pod, ...]) -> Pod | None:

@@ -78,7 +78,8 @@ def _as_mapping(doc: Document, pod: Pod, layout: _Layout) -> Fix | None:
     return Fix("Write vars as a mapping", tuple(edits), "safe") if edits else None
 
 
-def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int, comments: dict[int, int]) -> list[Edit] | None:
+def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int,
+                 comments: dict[int, int]) -> list[Edit] | None:
     edits: list[Edit] = []
     indents = set()
     for k in range(count):
