@@ -366,6 +366,7 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
     from nexlayer_lint import fix_files
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
+    from nexlayer_lint.fixes import wanted_by
 
     fixers: dict[int, Linter] = {}
     out = list(results)
@@ -378,7 +379,7 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
             continue
         if target == "-" and not diff:
             stdout = stdin[0] if stdin else b""  # given back as it was unless a fix changes it
-        wanted = fix_wanted(settings)
+        wanted = wanted_by(settings)
         if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
             continue
         linter = linter_of[index]
@@ -415,12 +416,6 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
         carried = tuple(d for d in result.diagnostics if d.code == "NX900")  # the run's, given to its first file
         out[index] = final._replace(diagnostics=tuple(sorted(carried + final.diagnostics, key=lambda d: d.sort_key)))
     return _Fixing(out, applied, diffs, stdout, failed)
-
-
-def fix_wanted(settings: Settings) -> Any:
-    """Which fixes --fix applies with these settings: the safe ones, and with unsafe-fixes the others."""
-    unsafe = settings.unsafe_fixes is True
-    return lambda fix: unsafe or fix.applicability == "safe"
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:

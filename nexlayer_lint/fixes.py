@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from nexlayer_lint.model import Diagnostic, Fix, Span
 
@@ -136,6 +136,13 @@ def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple
 
     was = tally(before)
     return tuple(sorted(code for code, count in tally(after).items() if count > was[code]))
+
+
+def wanted_by(settings: Any) -> Callable[[Fix], bool]:
+    """The fixes --fix and the editor's fix-all apply with these settings (config.Settings): the
+    safe ones, and with `unsafe-fixes = true` the unsafe ones too."""
+    unsafe = settings.unsafe_fixes is True
+    return lambda fix: unsafe or fix.applicability == "safe"
 
 
 def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],

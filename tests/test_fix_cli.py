@@ -71,8 +71,9 @@ def _pin(app: Any) -> Iterator[Finding]:
     for pod in app.pods:
         image = pod.data.get("image")
         if isinstance(image, str) and ":" not in image:
-            span = app.doc.positions[pod.path + ("image",)].value
-            end = Span(span.end_line, span.end_col, span.end_line, span.end_col)
+            located = app.doc.positions[pod.path + ("image",)]
+            span, quoted = located.value, located.style in ("'", '"')
+            end = Span(span.end_line, span.end_col - quoted, span.end_line, span.end_col - quoted)
             yield Finding(f'image "{image}" has no tag', path=pod.path + ("image",),
                           fix=Fix("Pin to 1.27", (Edit(end, ":1.27"),), "unsafe"))
 
