@@ -512,3 +512,27 @@ def test_fix_over_a_batch_in_one_process_or_several(project: Path, monkeypatch: 
     assert all((project / f"app{n:02}" / "nexlayer.yaml").read_text() == (FIXED if n % 3 else CLEAN)
                for n in range(12))
     assert untouched(project / "app00" / "nexlayer.yaml") == clean_before
+
+
+# --- the README ------------------------------------------------------------------------------------
+
+
+def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ nexlayer-lint --fix --no-show-source examples/broken/\n"
+    shown = readme.split("```console\n" + command, 1)[1].split("```", 1)[0].splitlines()
+    shutil.copytree(ROOT / "examples", project / "examples")
+    original = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    result = run(*command.split()[2:])
+    printed = result.stdout.splitlines()
+    cut = shown.index("...")
+    assert printed[:cut] == shown[:cut] and printed[len(printed) - len(shown) + cut + 1:] == shown[cut + 1:]
+    assert result.exit_code == 1
+    fixed = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    assert fixed == original.replace("servicePort:", "servicePorts:")  # as the README says
+    # the fixed file has no fixable finding left, and its comments are all there
+    assert "[*]" not in run("--no-show-source", "examples/broken").stdout
+    assert [line for line in fixed.splitlines() if "#" in line] == [
+        line for line in original.splitlines() if "#" in line]
