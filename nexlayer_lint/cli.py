@@ -242,7 +242,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             if fix_failed or any(result.error for result in results):
                 _report_errors(results)
                 sys.exit(EXIT_ERROR)
-            sys.exit(EXIT_FINDINGS if any(done.diffs) else EXIT_OK)
+            sys.exit(EXIT_FINDINGS if any(done.diffs) and not exit_zero else EXIT_OK)
         if done.stdout is not None:
             sys.stdout.buffer.write(done.stdout)
             sys.stdout.flush()

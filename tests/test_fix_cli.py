@@ -299,7 +299,7 @@ def test_diff_over_several_files_and_its_exit_codes(project: Path, monkeypatch: 
     assert result.exit_code == 1
     assert run("--diff", "--quiet").stderr == ""
     assert run("--diff", "--unsafe-fixes").stderr == "would fix 4 problems in 2 files\n"
-    assert run("--diff", "c").exit_code == 0
+    assert run("--diff", "c").exit_code == 0 and run("--diff", "--exit-zero").exit_code == 0
     write(project / "d" / "nexlayer.yaml", "a: [")  # does not parse: nothing to fix, but exit 2 on a read error
     assert run("--diff", "c", "d").exit_code == 0
     assert run("--diff", "c", "missing.yaml").exit_code == 2
@@ -536,3 +536,18 @@ def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
     assert "[*]" not in run("--no-show-source", "examples/broken").stdout
     assert [line for line in fixed.splitlines() if "#" in line] == [
         line for line in original.splitlines() if "#" in line]
+
+
+def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed(project: Path, fake_api: Any
+                                                                                 ) -> None:
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.valid())
+    write(project / "nexlayer.yaml", MISSPELT)
+    before = run("--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert "NX902 the Nexlayer API accepted the file, but the local checks found errors" in before.stdout
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n" and result.exit_code == 0
+    # one POST for the first lint, one for the fixed file: none for the passes in between
+    assert fake_api.count("/validate", "POST") == 3
