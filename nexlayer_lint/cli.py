@@ -111,7 +111,8 @@ class _PathArgument(click.Path):
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
               help="Also apply the unsafe fixes (with --fix), and count them as fixable.")
 @click.option("--diff", is_flag=True,
-              help="Print a unified diff of what --fix would change, and change nothing; exit 1 if it would change something.")
+              help="Print a unified diff of what --fix would change, and change nothing; "
+                   "exit 1 if it would change something.")
 @click.option("--show-fixes", is_flag=True,
               help="List the fixes applied (with --fix) or available, per file, in the text report.")
 @click.option("--unfixable", multiple=True, metavar="CODES",
@@ -171,7 +172,8 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             severity=parse_severities(_split(severities), "--severity") if severities else None,
             extend_exclude=_globs(extend_exclude, "--extend-exclude"),
             unfixable=parse_codes(_split(unfixable), "--unfixable") if unfixable else None,
-            replaced={"fail_on": fail_on, "fix": fix, "unsafe_fixes": unsafe_fixes, "schema": schema_spec, "remote": remote,
+            replaced={"fail_on": fail_on, "fix": fix, "unsafe_fixes": unsafe_fixes, "schema": schema_spec,
+                      "remote": remote,
                       "remote_send_secrets": remote_send_secrets, "api_url": api_url, "timeout": timeout,
                       "max_file_size": max_file_size, "exclude": _globs(exclude, "--exclude"),
                       "respect_gitignore": respect_gitignore, "force_exclude": force_exclude},

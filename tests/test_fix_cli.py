@@ -151,7 +151,8 @@ def test_fix_is_idempotent(project: Path) -> None:
     assert untouched(project / "nexlayer.yaml") == before
 
 
-def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in(monkeypatch, "NX215")
     write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
     lines = run("--no-show-source", "nexlayer.yaml").stdout.splitlines()
@@ -223,7 +224,8 @@ def test_statistics_count_as_fixable_what_fix_would_fix(project: Path, monkeypat
 # --- a fix that makes the file worse ---------------------------------------------------------------
 
 
-def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in(monkeypatch, "NX203")
     text = MISSPELT + "      vars:\n        BREAK: x\n"
     write(project / "nexlayer.yaml", text)
@@ -325,7 +327,8 @@ def test_diff_stars_secret_values_and_marks_a_missing_last_newline(project: Path
 def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) -> None:
     # a bidi override (YAML allows it; it would show the comment in another order), and a line a CI
     # runner would obey as a command
-    text = MISSPELT.replace("# the front end", "# the \u202efront end") + "      vars:\n        NOTE: |\n          ::warning::x\n"
+    text = (MISSPELT.replace("# the front end", "# the \u202efront end")
+            + "      vars:\n        NOTE: |\n          ::warning::x\n")
     write(project / "nexlayer.yaml", text.replace("\n", "\r\n"))
     out = run("--diff", "nexlayer.yaml").stdout_bytes.decode()  # .stdout would turn CRLF into LF
     assert "\u202e" not in out and out.splitlines(keepends=True)[3:] == [

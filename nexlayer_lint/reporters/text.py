@@ -91,8 +91,8 @@ def _fix_list(results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagno
     for path, found in listed:
         if found:
             out.append(f"- {printable(path)}:")
-            out.extend(f"    {d.line}:{d.col}  {paint(d.code, _BOLD)}  {printable(d.fix.title)}"  # type: ignore[union-attr]
-                       for d in found)
+            out.extend(f"    {d.line}:{d.col}  {paint(d.code, _BOLD)}  "
+                       f"{printable(d.fix.title)}" for d in found)  # type: ignore[union-attr]
     return [paint(title, _BOLD), *out, ""] if out else []
 
 
