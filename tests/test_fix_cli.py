@@ -554,3 +554,24 @@ def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed
     assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n" and result.exit_code == 0
     # one POST for the first lint, one for the fixed file: none for the passes in between
     assert fake_api.count("/validate", "POST") == 3
+
+
+def test_sarif_carries_the_fix_and_validates() -> None:
+    from tests.test_reporters import _sarif_validator
+
+    from nexlayer_lint.model import RunInfo, SchemaInfo
+    from nexlayer_lint.reporters import ReportOptions, render
+
+    result = Linter(Settings()).lint(MISSPELT, "nexlayer.yaml")
+    log = json.loads(render("sarif", [result], RunInfo("0", SchemaInfo("bundled", "x", "1")), ReportOptions()))
+    errors = list(_sarif_validator().iter_errors(log))
+    assert not errors, errors[0].message
+    fixes = {r["ruleId"]: r.get("fixes") for r in log["runs"][0]["results"]}
+    assert fixes["NX201"] is None
+    assert fixes["NX102"] == [{
+        "description": {"text": 'Rename to "path"'},
+        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
+            {"deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 11},
+             "insertedContent": {"text": "path"}}]}],
+        "properties": {"applicability": "safe"},
+    }]
