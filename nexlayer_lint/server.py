@@ -35,7 +35,7 @@ from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
     CONFIG_FILES, ConfigError, Settings, find_config, for_file, read_config, without_network,
 )
-from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse
+from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import DataPath, Diagnostic, Document, Edit, Fix, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 
@@ -772,9 +772,11 @@ async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams
     actions = []
     if wanted(lsp.CodeActionKind.QuickFix.value):
         actions = await _quick_fixes(ls, uri, state, params.range, small)
-    fixable = any(d.fix is not None and d.fix.applicability == "safe" for d in state.diagnostics)
-    if wanted(FIX_ALL) and small and fixable:
-        action = lsp.CodeAction(title="Fix all safe problems (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
+    settings = ls.settings_for(uri)[0]
+    fixes_wanted = wanted_by(settings)  # as --fix: the safe fixes, or all of them with unsafe-fixes
+    if wanted(FIX_ALL) and small and any(d.fix is not None and fixes_wanted(d.fix) for d in state.diagnostics):
+        which = "problems, unsafe fixes included" if settings.unsafe_fixes else "safe problems"
+        action = lsp.CodeAction(title=f"Fix all {which} (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
         support = _text_document_capabilities(ls).code_action
         resolves = support is not None and support.resolve_support is not None and \
             "edit" in support.resolve_support.properties
@@ -843,11 +845,11 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
 
 
 def _fix_all_job(text: str, path: str, settings: Settings) -> str:
-    """On a worker: the text with every safe fix applied, in passes (fixes.fix_all)."""
+    """On a worker: the text with every fix --fix would apply, in passes (fixes.fix_all)."""
     from nexlayer_lint.engine import Linter
 
     linter = Linter(settings)
-    return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics).text
+    return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
 
 
 def serve() -> None:

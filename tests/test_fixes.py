@@ -29,6 +29,18 @@ def test_every_other_byte_stays_crlf_bom_tabs_and_all() -> None:
     assert result.text == "\ufeffa:\t\"x\"  # note\r\nb: [3, 2]\rc: ete\u2028d: 5\n"
 
 
+def test_new_lines_of_an_edit_take_the_texts_line_break() -> None:
+    add = fix((2, 1, 2, 1, "x: 1\ny: 2\n"))
+    assert fixes.apply_fixes("a: 0\r\nb: 3\r\n", [add]).text == "a: 0\r\nx: 1\r\ny: 2\r\nb: 3\r\n"
+    assert fixes.apply_fixes("a: 0\rb: 3\r", [add]).text == "a: 0\rx: 1\ry: 2\rb: 3\r"
+    assert fixes.apply_fixes("a: 0\nb: 3\n", [add]).text == "a: 0\nx: 1\ny: 2\nb: 3\n"
+    # an edit already written with CRLF is not doubled; a one-line text counts as LF
+    crlf = fix((2, 1, 2, 1, "x: 1\r\n"))
+    assert fixes.apply_fixes("a: 0\r\nb: 3\r\n", [crlf]).text == "a: 0\r\nx: 1\r\nb: 3\r\n"
+    assert fixes.apply_fixes("a: 0", [fix((1, 5, 1, 5, "\nb: 1"))]).text == "a: 0\nb: 1"
+    assert fixes.newline_of("a\u2028b\r\nc\n") == "\r\n"
+
+
 def test_touching_fixes_are_deferred_whole_in_the_order_given() -> None:
     text = "key: value\n"
     first = fix((1, 6, 1, 6, '"'), (1, 11, 1, 11, '"'), title="quote")
@@ -69,6 +81,9 @@ def test_makes_worse() -> None:
     assert fixes.makes_worse(before, [_diagnostic("NX101"), _diagnostic("NX101")])
     assert fixes.makes_worse(before, [_diagnostic("NX103")])
     assert fixes.makes_worse(before, [_diagnostic("NX099", "warning")])
+    assert fixes.worsened(before, [_diagnostic("NX103"), _diagnostic("NX001"), _diagnostic("NX101")]) == (
+        "NX001", "NX103")
+    assert fixes.worsened(before, before) == ()
 
 
 BROKEN = """\
@@ -114,6 +129,7 @@ def test_fix_all_rejects_a_fix_that_breaks_the_file_and_keeps_the_others() -> No
     fixed = fixes.fix_all("b\nc\n", diagnose)
     assert fixed.text == "B\nc\n"
     assert fixed.applied == (good,) and fixed.rejected == (breaks,)
+    assert dict(fixed.added) == {breaks: ("NX001",)}  # what it would have added: the file would not parse
 
 
 def test_fix_all_stops_after_max_passes() -> None:
