@@ -10,10 +10,10 @@ server's quick fixes and `source.fixAll`, and the command line's `--fix`, all go
         deferred whole, to be offered again by the next lint. Every other byte stays as it was;
         the line breaks an edit brings become the text's own (a CRLF file stays CRLF).
     fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected, added)
-        Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES): a pass
-        that would add an error (or any NX001, NX002, NX099) is retried fix by fix, and the
-        fixes that still make it worse are rejected (`added` says what each would have added),
-        so fixing never breaks a file.
+        Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES), the safe
+        fixes before any unsafe one: a pass that would add an error (or any NX001, NX002,
+        NX099) is retried fix by fix, and the fixes that still make it worse are rejected
+        (`added` says what each would have added), so fixing never breaks a file.
     makes_worse(before, after) -> bool, worsened(before, after) -> codes
         The rule both use: a fix may not add a diagnostic of error severity for any code, nor
         any syntax error, duplicate key or bad suppression.
@@ -154,14 +154,20 @@ def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
     rejected: dict[Fix, tuple[str, ...]] = {}  # in the order rejected, with what each would add
     for _ in range(max_passes):
         fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected]
+        # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
+        # `Path` renamed ends NX201), so unsafe ones wait for a pass where no safe one is left.
+        fixes = [fix for fix in fixes if fix.applicability == "safe"] or fixes
         if not fixes:
             break
         one_pass = apply_fixes(text, fixes)
         after = diagnose(one_pass.text)
+        had = len(rejected)
         if makes_worse(diagnostics, after):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, rejected)
         if not one_pass.applied or one_pass.text == text:
+            if len(rejected) > had:
+                continue  # every fix of the pass was rejected: the fixes left (unsafe ones) get theirs
             break
         text, diagnostics = one_pass.text, after
         applied += one_pass.applied

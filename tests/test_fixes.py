@@ -145,6 +145,32 @@ def test_unsafe_fixes_only_when_wanted() -> None:
     assert fixes.fix_all("b\n", diagnose, wanted=lambda f: True).text == "B\n"
 
 
+def test_safe_fixes_come_before_unsafe_ones() -> None:
+    # NX201's unsafe `path: /` and NX102's safe rename of `Path` answer one mistake: in one pass the
+    # rename would add a duplicate key and be rejected, leaving `Path` and a second path
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n" \
+           "      servicePorts: [80]\n"
+    diagnose = lambda text: lint(text).diagnostics  # noqa: E731
+    assert [(d.code, d.fix and d.fix.applicability) for d in diagnose(text)] == [("NX201", "unsafe"), ("NX102", "safe")]
+    fixed = fixes.fix_all(text, diagnose, wanted=lambda f: True)
+    assert fixed.text == text.replace("Path:", "path:") and [f.title for f in fixed.applied] == ['Rename to "path"']
+    assert fixed.rejected == ()
+
+
+def test_an_unsafe_fix_is_still_applied_when_every_safe_one_is_rejected() -> None:
+    breaks = fix((2, 1, 2, 1, "[["), title="breaks")
+    unsafe = fix((1, 1, 1, 2, "B"), title="unsafe", applicability="unsafe")
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        if "[[" in text:
+            return [_diagnostic("NX001")]
+        return [_diagnostic("NX005", "warning", breaks)] + ([_diagnostic("NX215", "warning", unsafe)]
+                                                            if text.startswith("b") else [])
+
+    fixed = fixes.fix_all("b\nc\n", diagnose, wanted=lambda f: True)
+    assert fixed.text == "B\nc\n" and fixed.applied == (unsafe,) and fixed.rejected == (breaks,)
+
+
 def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:
     import json
 
