@@ -4,8 +4,8 @@ On a copy of the corpus, one run fixes every file it can; then, file by file: no
 is left but those the run said it could not fix, no error was added, every comment line is still
 there (a removed unused suppression excepted), the data changed only under the lines the fixes
 edited, a second run changes nothing, and a file with nothing to fix is byte for byte (and
-modification time) as it was. It holds trivially for files without fixes; it bites as the checks
-learn more fixes.
+modification time) as it was. The checks' own fixes apply to about a quarter of the files (NX202,
+NX216, NX103, NX104, NX201, NX203), so every step runs on real fixes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from nexlayer_lint.fix_files import decode
 from nexlayer_lint.fixes import fix_all, worsened
 from nexlayer_lint.model import DataPath, Diagnostic, Edit, Fix, Span, format_path
 from tests.conftest import shared_dir
-from tests.test_fix_cli import stand_in as use_stand_in
 
 NOT_FIXED = re.compile(
     r"^nexlayer-lint: warning: (?P<file>[^:]+):\d+:\d+: (?P<code>NX\d+) not fixed \((?P<title>.*)\): ", re.MULTILINE)
@@ -38,13 +37,7 @@ def fix(folder: Path, names: list[str]) -> Any:
                               catch_exceptions=False)
 
 
-@pytest.mark.parametrize("stand_in", [None, "NX215"])
-def test_fix_over_the_corpus_keeps_every_promise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 stand_in: str | None) -> None:
-    """With the checks as they are, and with NX215 given a stand-in unsafe fix (tests/test_fix_cli.py)
-    that applies to many files, so that every step below runs today."""
-    if stand_in:
-        use_stand_in(monkeypatch, stand_in)
+def test_fix_over_the_corpus_keeps_every_promise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = shared_dir("corpus", "real")
     copy = tmp_path / "corpus"
     shutil.copytree(source, copy)
@@ -87,8 +80,7 @@ def test_fix_over_the_corpus_keeps_every_promise(tmp_path: Path, monkeypatch: py
     second = fix(copy, names)
     assert {name: (copy / name).read_bytes() for name in names} == after, "a second --fix changed something"
     assert second.exit_code == first.exit_code
-    if stand_in:
-        assert changed > 20, changed
+    assert changed > 20, changed  # the checks' fixes apply: the property is not held trivially
 
 
 def _data_changed_only_where_fixes_named(name: str, raw: bytes, new_text: str) -> None:
