@@ -1,8 +1,9 @@
 """--fix, --unsafe-fixes, --diff, --show-fixes and the fix settings, on files on disk and standard input.
 
-The fixes the checks make today are the schema's key renames (NX101, NX102); where a test needs
-another kind (unsafe, adding a line, breaking the file) a test-only check stands in for a real
-one, swapped into `checks.CHECK_RULES`.
+The fixes are the checks' own: the schema's safe key renames (NX101, NX102) and NX201's unsafe
+`path: /` on a line of its own. Where a test needs a fix no real check makes (one that breaks the
+file, one that adds an error) a test-only check stands in for a real one, swapped into
+`checks.CHECK_RULES`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ application:
       servicePort: [80]
 """
 FIXED = MISSPELT.replace("Path:", "path:").replace("servicePort:", "servicePorts:")
+# No path at all: NX201's unsafe fix adds `path: /` after the image, NX101's safe one renames.
+NO_PATH = MISSPELT.replace("      Path: /\n", "")
 
 
 def run(*args: str, input: bytes | str | None = None) -> Any:
@@ -66,28 +69,6 @@ def untouched(path: Path) -> Any:
 # --- test-only checks ----------------------------------------------------------------------------
 
 
-def _pin(app: Any) -> Iterator[Finding]:
-    """NX215's stand-in: an image without a tag gets `:1.27`, as an unsafe fix."""
-    for pod in app.pods:
-        image = pod.data.get("image")
-        if isinstance(image, str) and ":" not in image:
-            located = app.doc.positions[pod.path + ("image",)]
-            span, quoted = located.value, located.style in ("'", '"')
-            end = Span(span.end_line, span.end_col - quoted, span.end_line, span.end_col - quoted)
-            yield Finding(f'image "{image}" has no tag', path=pod.path + ("image",),
-                          fix=Fix("Pin to 1.27", (Edit(end, ":1.27"),), "unsafe"))
-
-
-def _add_path(app: Any) -> Iterator[Finding]:
-    """NX201's stand-in: `path: /` added on a line of its own above the first pod's `image`."""
-    if app.pods and not any("path" in pod.data for pod in app.pods):
-        pod = app.pods[0]
-        key = app.doc.positions[pod.path + ("image",)].key
-        line = Span(key.line, 1, key.line, 1)
-        yield Finding("no pod has a path", path=pod.path,
-                      fix=Fix("Add path: /", (Edit(line, " " * (key.col - 1) + "path: /\n"),)))
-
-
 def _break(app: Any) -> Iterator[Finding]:
     """NX203's stand-in: a safe fix for a var named BREAK that leaves the file unparseable."""
     for pod in app.pods:
@@ -106,7 +87,7 @@ def _drop_image(app: Any) -> Iterator[Finding]:
             yield Finding("drop me", path=pod.path + ("image",), fix=Fix("Drop the image", (Edit(span, ""),)))
 
 
-STAND_INS = {"NX215": _pin, "NX201": _add_path, "NX203": _break, "NX219": _drop_image}
+STAND_INS = {"NX203": _break, "NX219": _drop_image}
 
 
 def stand_in(monkeypatch: pytest.MonkeyPatch, *codes: str) -> None:
@@ -135,7 +116,7 @@ def test_fix_applies_the_safe_fixes_in_place_and_reports_what_remains(project: P
 
 def test_fix_exits_1_when_errors_remain_and_never_writes_an_unchanged_file(project: Path) -> None:
     text = MISSPELT.replace("Path: /", "path: /").replace("servicePort:", "servicePorts:").replace(
-        "name: shop", "name: Shop")  # an NX104 error, with no fix
+        "name: shop", "name: Shop")  # an NX104 error, its fix (a rename) unsafe
     before = untouched(write(project / "nexlayer.yaml", text))
     result = run("--fix", "--no-show-source", "nexlayer.yaml")
     assert result.exit_code == 1 and "error NX104" in result.stdout and "fixed" not in result.stdout
@@ -151,41 +132,51 @@ def test_fix_is_idempotent(project: Path) -> None:
     assert untouched(project / "nexlayer.yaml") == before
 
 
-def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in(monkeypatch, "NX215")
-    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
+def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))  # and an NX215, without fix
     lines = run("--no-show-source", "nexlayer.yaml").stdout.splitlines()
     headers = [line for line in lines if line.startswith("nexlayer.yaml:")]
     assert headers == [
         'nexlayer.yaml:4:3: error NX201 no pod has a path, so nothing is routed to the application (pods: "web") '
         '[no-public-path]',
-        'nexlayer.yaml:6:14: warning NX215 image "nginx" has no tag [unpinned-image]',
+        'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
+        'is at deploy time [unpinned-image]',
         'nexlayer.yaml:7:7: warning NX102 [*] unknown key "Path" in pod "web" [unknown-key]',
         'nexlayer.yaml:8:7: error NX101 [*] unknown key "servicePort" in pod "web": probably the required key '
         '"servicePorts", which is missing [missing-key]',
     ]
+    # each finding with a fix counts, as ruff counts: NX201's, though the rename of Path would end it
     assert lines[-2:] == ["2 errors, 2 warnings in 1 file", "[*] 2 fixable with --fix (1 more with --unsafe-fixes)"]
     # with unsafe fixes on, the unsafe one is marked and counted too; turned off, it is not mentioned
     on = run("--no-show-source", "--unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
-    assert on[2].startswith("nexlayer.yaml:6:14: warning NX215 [*] image") and on[-1] == "[*] 3 fixable with --fix"
+    assert on[0].startswith("nexlayer.yaml:4:3: error NX201 [*] no pod") and on[-1] == "[*] 3 fixable with --fix"
     off = run("--no-show-source", "--no-unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
     assert off[-1] == "[*] 2 fixable with --fix"
-    write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx"))
+    write(project / "nexlayer.yaml", CLEAN.replace("      path: /\n", ""))
     assert run("nexlayer.yaml").stdout.splitlines()[-1] == "[*] 1 fixable with --fix --unsafe-fixes"
-    assert run("-q", "nexlayer.yaml").stdout.count("\n") == 1  # --quiet: the finding alone
+    assert run("-q", "nexlayer.yaml").stdout.count("\n") == 2  # --quiet: the finding and its help alone
 
 
-def test_unsafe_fixes_are_applied_only_with_unsafe_fixes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in(monkeypatch, "NX215")
-    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
+def test_unsafe_fixes_are_applied_only_with_unsafe_fixes(project: Path) -> None:
+    write(project / "nexlayer.yaml", NO_PATH)
     safe = run("--fix", "--no-show-source", "nexlayer.yaml")
-    assert (project / "nexlayer.yaml").read_text() == FIXED.replace("nginx:1.27", "nginx")
-    assert safe.stdout.splitlines()[-3:] == ["fixed 2 problems in 1 file", "1 warning in 1 file",
+    assert (project / "nexlayer.yaml").read_text() == NO_PATH.replace("servicePort:", "servicePorts:")
+    assert safe.stdout.splitlines()[-3:] == ["fixed 1 problem in 1 file", "1 error in 1 file",
                                              "[*] 1 fixable with --fix --unsafe-fixes"]
+    assert safe.exit_code == 1
     unsafe = run("--fix", "--unsafe-fixes", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED
     assert unsafe.stdout == "fixed 1 problem in 1 file\nno problems in 1 file\n" and unsafe.exit_code == 0
+
+
+def test_unsafe_fixes_wait_for_the_safe_ones(project: Path) -> None:
+    # NX201's `path: /` would leave the misspelt `Path` beside it, and make renaming it a duplicate
+    # key: the safe rename comes first, and ends NX201
+    write(project / "nexlayer.yaml", MISSPELT)
+    result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    assert result.stderr == "" and result.stdout.splitlines()[1:4] == [
+        "- nexlayer.yaml:", '    7:7  NX102  Rename to "path"', '    8:7  NX101  Rename to "servicePorts"']
 
 
 def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> None:
@@ -198,7 +189,7 @@ def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> Non
         '    8:7  NX101  Rename to "servicePorts"\n'
         "\n"
         "2 errors, 1 warning in 1 of 2 files\n"
-        "[*] 2 fixable with --fix\n")
+        "[*] 2 fixable with --fix (1 more with --unsafe-fixes)\n")
     applied = run("--fix", "--show-fixes", "a", "b").stdout
     assert applied == ("fixes applied:\n"
                        "- a/nexlayer.yaml:\n"
@@ -209,16 +200,15 @@ def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> Non
                        "no problems in 2 files\n")
 
 
-def test_statistics_count_as_fixable_what_fix_would_fix(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in(monkeypatch, "NX215")
+def test_statistics_count_as_fixable_what_fix_would_fix(project: Path) -> None:
     write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
     assert run("--statistics", "nexlayer.yaml").stdout == ("1  NX101  missing-key     1 fixable\n"
                                                            "1  NX102  unknown-key     1 fixable\n"
                                                            "1  NX201  no-public-path\n"
                                                            "1  NX215  unpinned-image\n")
     rows = json.loads(run("--statistics", "--unsafe-fixes", "--output-format", "json", "nexlayer.yaml").stdout)
-    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 0),
-                                                               ("NX215", 1)]
+    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 1),
+                                                               ("NX215", 0)]
 
 
 # --- a fix that makes the file worse ---------------------------------------------------------------
@@ -278,7 +268,7 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
         "-      servicePort: [80]\n"
         "+      path: /\n"
         "+      servicePorts: [80]\n")
-    assert result.stderr == "would fix 2 problems in 1 file\n" and result.exit_code == 1
+    assert result.stderr == "would fix 2 problems in 1 file (1 more with --unsafe-fixes)\n" and result.exit_code == 1
     assert untouched(project / "nexlayer.yaml") == before
     assert run("--fix", "--diff", "nexlayer.yaml").stdout == result.stdout  # --diff wins: nothing written
     assert untouched(project / "nexlayer.yaml") == before
@@ -289,18 +279,17 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
     assert (clean.stdout, clean.stderr, clean.exit_code) == ("", "nothing to fix\n", 0)
 
 
-def test_diff_over_several_files_and_its_exit_codes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in(monkeypatch, "NX215")
-    write(project / "a" / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
-    write(project / "b" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
+def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
+    write(project / "a" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
+    write(project / "b" / "nexlayer.yaml", NO_PATH)  # a safe fix and an unsafe one
     write(project / "c" / "nexlayer.yaml", CLEAN)
     result = run("--diff")
     assert [line for line in result.stdout.splitlines() if line.startswith(("---", "+++"))] == [
         "--- a/a/nexlayer.yaml", "+++ b/a/nexlayer.yaml", "--- a/b/nexlayer.yaml", "+++ b/b/nexlayer.yaml"]
-    assert result.stderr == "would fix 3 problems in 2 files (1 more with --unsafe-fixes)\n"
+    assert result.stderr == "would fix 2 problems in 2 files (1 more with --unsafe-fixes)\n"
     assert result.exit_code == 1
     assert run("--diff", "--quiet").stderr == ""
-    assert run("--diff", "--unsafe-fixes").stderr == "would fix 4 problems in 2 files\n"
+    assert run("--diff", "--unsafe-fixes").stderr == "would fix 3 problems in 2 files\n"
     assert run("--diff", "c").exit_code == 0 and run("--diff", "--exit-zero").exit_code == 0
     write(project / "d" / "nexlayer.yaml", "a: [")  # does not parse: nothing to fix, but exit 2 on a read error
     assert run("--diff", "c", "d").exit_code == 0
@@ -351,15 +340,13 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
 @pytest.mark.parametrize("codec, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
                                         ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_encoding_bom_line_breaks_and_tabs_are_kept(project: Path, monkeypatch: pytest.MonkeyPatch, codec: str,
-                                                    bom: bytes, newline: str) -> None:
-    stand_in(monkeypatch, "NX201")
+def test_encoding_bom_line_breaks_and_tabs_are_kept(project: Path, codec: str, bom: bytes, newline: str) -> None:
     tail = "      vars:\n        NOTE: \"a\tb\"\t# tabbed\n        TAB:\tx \u00e9\U0001F680\n"
     text = CLEAN.replace("      path: /\n", "").replace("servicePorts:", "servicePort:") + tail
     write(project / "nexlayer.yaml", bom + text.replace("\n", newline).encode(codec))
-    assert run("--fix", "nexlayer.yaml").exit_code == 0
-    # the rename, and the stand-in's new line in the file's own line break
-    expected = CLEAN.replace("      path: /\n", "").replace("      image:", "      path: /\n      image:") + tail
+    assert run("--fix", "--unsafe-fixes", "nexlayer.yaml").exit_code == 0
+    # the rename, and NX201's new `path: /` line in the file's own line break
+    expected = CLEAN + tail
     assert (project / "nexlayer.yaml").read_bytes() == bom + expected.replace("\n", newline).encode(codec)
 
 
@@ -437,9 +424,8 @@ def test_stdin_excluded_by_force_exclude_comes_back_unchanged(project: Path) -> 
 # --- settings --------------------------------------------------------------------------------------
 
 
-def test_fix_and_unsafe_fixes_from_the_config(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in(monkeypatch, "NX215")
-    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
+def test_fix_and_unsafe_fixes_from_the_config(project: Path) -> None:
+    write(project / "nexlayer.yaml", NO_PATH)
     write(project / ".nexlayer-lint.toml", "fix = true\nunsafe-fixes = true\n")
     before = untouched(project / "nexlayer.yaml")
     assert run("--no-fix", "nexlayer.yaml").exit_code == 1 and untouched(project / "nexlayer.yaml") == before
@@ -464,11 +450,11 @@ def test_fixable_extend_fixable_and_unfixable_by_the_longest_prefix() -> None:
     def fixes(**settings: Any) -> list[str]:
         return [d.code for d in Linter(Settings(**settings)).lint(MISSPELT, "x.yaml").diagnostics if d.fix]
 
-    assert fixes() == ["NX102", "NX101"]
+    assert fixes() == ["NX201", "NX102", "NX101"]
     assert fixes(fixable=("NX101",)) == ["NX101"]
-    assert fixes(unfixable=("NX1",)) == []
-    assert fixes(unfixable=("NX1",), extend_fixable=("NX102",)) == ["NX102"]
-    assert fixes(unfixable=("NX102",), extend_fixable=("NX102",)) == ["NX101"]  # a tie: unfixable wins
+    assert fixes(unfixable=("NX1",)) == ["NX201"]
+    assert fixes(unfixable=("NX1",), extend_fixable=("NX102",)) == ["NX201", "NX102"]
+    assert fixes(unfixable=("NX102", "NX201"), extend_fixable=("NX102",)) == ["NX101"]  # a tie: unfixable
 
 
 @pytest.mark.parametrize("config, message", [
@@ -535,9 +521,20 @@ def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
     assert result.exit_code == 1
     fixed = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
     assert fixed == original.replace("servicePort:", "servicePorts:")  # as the README says
-    # the fixed file has no fixable finding left, and its comments are all there
-    assert "[*]" not in run("--no-show-source", "examples/broken").stdout
+    # the fixed file has no finding --fix would fix left, and its comments are all there
+    after = run("--no-show-source", "examples/broken").stdout.splitlines()
+    assert not any("[*]" in line for line in after if line.startswith("examples/")) and "[*]" in after[-1]
     assert [line for line in fixed.splitlines() if "#" in line] == [
+        line for line in original.splitlines() if "#" in line]
+    # with --unsafe-fixes, the four the README names; no finding with a fix is left, and the comments stay
+    run("--fix", "--unsafe-fixes", "examples/broken")
+    unsafe = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    assert all(change in unsafe for change in ("name: book-shop", "      path: /\n", "size: 2Gi",
+                                               "mountPath: /var/lib/postgresql\n",
+                                               "PGDATA: /var/lib/postgresql/data/pgdata"))
+    remaining = Linter(Settings()).lint(unsafe, "nexlayer.yaml").diagnostics
+    assert [d.code for d in remaining] == ["NX215", "NX208", "NX213", "NX213"] and not any(d.fix for d in remaining)
+    assert [line for line in unsafe.splitlines() if "#" in line] == [
         line for line in original.splitlines() if "#" in line]
 
 
@@ -562,12 +559,19 @@ def test_sarif_carries_the_fix_and_validates() -> None:
     from nexlayer_lint.model import RunInfo, SchemaInfo
     from nexlayer_lint.reporters import ReportOptions, render
 
-    result = Linter(Settings()).lint(MISSPELT, "nexlayer.yaml")
+    result = Linter(Settings()).lint(MISSPELT.replace("nginx:1.27", "nginx"), "nexlayer.yaml")
     log = json.loads(render("sarif", [result], RunInfo("0", SchemaInfo("bundled", "x", "1")), ReportOptions()))
     errors = list(_sarif_validator().iter_errors(log))
     assert not errors, errors[0].message
     fixes = {r["ruleId"]: r.get("fixes") for r in log["runs"][0]["results"]}
-    assert fixes["NX201"] is None
+    assert fixes["NX215"] is None
+    assert fixes["NX201"] == [{
+        "description": {"text": 'Add `path: /` to pod "web"'},
+        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
+            {"deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
+             "insertedContent": {"text": "      path: /\n"}}]}],
+        "properties": {"applicability": "unsafe"},
+    }]
     assert fixes["NX102"] == [{
         "description": {"text": 'Rename to "path"'},
         "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
