@@ -7,10 +7,11 @@ Heavy modules (the engine, ruamel.yaml, jsonschema, HTTP) are imported inside th
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -22,7 +23,7 @@ from nexlayer_lint.globs import PathPattern, check_globs
 
 if TYPE_CHECKING:
     from nexlayer_lint.engine import Linter
-    from nexlayer_lint.model import FileResult
+    from nexlayer_lint.model import Diagnostic, FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -105,6 +106,17 @@ class _PathArgument(click.Path):
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.  [default: error]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (errors still exit 2).")
 @click.option("--statistics", is_flag=True, help="Count the findings per code instead of listing them.")
+@click.option("--fix/--no-fix", "fix", default=None,
+              help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="Also apply the unsafe fixes (with --fix), and count them as fixable.")
+@click.option("--diff", is_flag=True,
+              help="Print a unified diff of what --fix would change, and change nothing; "
+                   "exit 1 if it would change something.")
+@click.option("--show-fixes", is_flag=True,
+              help="List the fixes applied (with --fix) or available, per file, in the text report.")
+@click.option("--unfixable", multiple=True, metavar="CODES",
+              help="Never fix these codes, prefixes or rule names (added to the config's `unfixable`).")
 @click.option("--exclude", multiple=True, metavar="GLOBS",
               help="Files and folders to skip, gitignore-style; replaces the config's `exclude`.")
 @click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="More files and folders to skip.")
@@ -138,7 +150,8 @@ class _PathArgument(click.Path):
 @click.option("--verbose", "-v", is_flag=True, help="Say which config and schema were used (on stderr).")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...],
-          fail_on: str | None, exit_zero: bool, statistics: bool, exclude: tuple[str, ...],
+          fail_on: str | None, exit_zero: bool, statistics: bool, fix: bool | None, unsafe_fixes: bool | None,
+          diff: bool, show_fixes: bool, unfixable: tuple[str, ...], exclude: tuple[str, ...],
           extend_exclude: tuple[str, ...], respect_gitignore: bool | None, force_exclude: bool | None,
           show_files: bool, show_settings: bool, schema_spec: str | None, remote: bool | None,
           remote_send_secrets: bool | None, api_url: str | None, timeout: float | None,
@@ -158,7 +171,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             ignore=parse_codes(_split(ignore), "--ignore", turning_off=True) if ignore else None,
             severity=parse_severities(_split(severities), "--severity") if severities else None,
             extend_exclude=_globs(extend_exclude, "--extend-exclude"),
-            replaced={"fail_on": fail_on, "schema": schema_spec, "remote": remote,
+            unfixable=parse_codes(_split(unfixable), "--unfixable") if unfixable else None,
+            replaced={"fail_on": fail_on, "fix": fix, "unsafe_fixes": unsafe_fixes, "schema": schema_spec,
+                      "remote": remote,
                       "remote_send_secrets": remote_send_secrets, "api_url": api_url, "timeout": timeout,
                       "max_file_size": max_file_size, "exclude": _globs(exclude, "--exclude"),
                       "respect_gitignore": respect_gitignore, "force_exclude": force_exclude},
@@ -186,6 +201,14 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     if statistics and (len(reports) > 1 or reports[0][0] not in ("text", "json")):
         _fail("--statistics prints one table, as text or json")
 
+    if diff and (statistics or output_files or reports[0][0] != "text"):
+        _fail("--diff prints a diff and no report: it takes no --statistics, --output-format or --output-file")
+    fixing = diff or any(settings.fix for settings in settings_of)
+    if "-" in paths and "-" not in targets and not diff:
+        # `-` left out by --force-exclude: an editor piping its buffer through --fix gets it back as it was
+        stdin_settings = resolver.for_file(stdin_name)
+        if stdin_settings.fix:
+            sys.stdout.buffer.write(_read_stdin(stdin_settings.max_file_size)[0])
     if not targets:
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
@@ -195,52 +218,97 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
 
     from nexlayer_lint.engine import fails
     from nexlayer_lint.model import RunInfo
-    from nexlayer_lint.reporters import ReportOptions, reads_source, render
+    from nexlayer_lint.reporters import ReportOptions, render
     from nexlayer_lint.schema import SchemaLoadError
 
-    stdout_tty = sys.stdout.isatty()
-    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
-    from nexlayer_lint.model import SEVERITY_RANK
-
-    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
-    report_options = [ReportOptions(
-        color=_use_color(color, stdout_tty) if target is None else color == "always",
-        show_source=show_source if show_source is not None else (stdout_tty and target is None),
-        quiet=quiet,
-        fail_on=report_fail_on,
-    ) for _, target in reports]
-    masked_text = not statistics and any(reads_source(fmt, options) for (fmt, _), options in zip(reports, report_options))
+    stdin: list[bytes] = []  # standard input as read, for --fix to give back
+    masked_text = not statistics and _reads_source(reports, show_source)
     try:
-        results, linters = _lint_all(targets, settings_of, stdin_filename, masked_text)
+        results, linter_of = _lint_all(targets, settings_of, stdin_filename, stdin, masked_text)
     except SchemaLoadError as exc:  # a bad schema (--schema or a config's) is a usage error
         _fail(str(exc))
-    run = RunInfo(tool_version=__version__, schema=linters[0].schema.info)
+    run = RunInfo(tool_version=__version__, schema=linter_of[0].schema.info)
     if verbose:
         configs = ", ".join(resolver.configs) or "(none)"
         _echo_error(f"nexlayer-lint {__version__}: config {configs}; "
                     f"schema {run.schema.describe()}; {len(results)} file(s)")
+    unsafe = _common(s.unsafe_fixes for s in settings_of)
+    fixed: dict[str, tuple[Diagnostic, ...]] | None = None
+    fix_failed = False
+    if fixing:
+        done = _fix(targets, settings_of, results, linter_of, stdin, diff)
+        results, fixed, fix_failed = done.results, done.applied, done.failed
+        if diff:
+            click.echo(_printable_diff("".join(done.diffs)), nl=False)
+            if not quiet:
+                _echo_error(_would_fix(fixed, results, unsafe))
+            if fix_failed or any(result.error for result in results):
+                _report_errors(results)
+                sys.exit(EXIT_ERROR)
+            sys.exit(EXIT_FINDINGS if any(done.diffs) and not exit_zero else EXIT_OK)
+        if done.stdout is not None:
+            sys.stdout.buffer.write(done.stdout)
+            sys.stdout.flush()
+    # With `-` fixed to standard output, the reports meant for it go to standard error (as ruff's).
+    to_stderr = fixing and "-" in targets and settings_of[targets.index("-")].fix
     if statistics:
         fmt, target = reports[0]
-        table = statistics_text(results) if fmt == "text" else statistics_json(results)
+        table = statistics_text(results, unsafe) if fmt == "text" else statistics_json(results, unsafe)
         if target is None:
-            click.echo(table, nl=False)
+            click.echo(table, nl=False, err=to_stderr)
         else:
             _write_report(target, table)
         reports = []
-    for (fmt, target), options in zip(reports, report_options):
+    stdout_tty = (sys.stderr if to_stderr else sys.stdout).isatty()
+    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
+    from nexlayer_lint.model import SEVERITY_RANK
+
+    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
+    for fmt, target in reports:
+        options = ReportOptions(
+            color=_use_color(color, stdout_tty) if target is None else color == "always",
+            show_source=show_source if show_source is not None else (stdout_tty and target is None),
+            quiet=quiet,
+            fail_on=report_fail_on,
+            unsafe_fixes=unsafe,
+            show_fixes=show_fixes,
+            fixed=fixed,
+        )
         text = render(fmt, results, run, options)
         if target is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
-            click.echo(text, nl=False, color=options.color)
+            click.echo(text, nl=False, color=options.color, err=to_stderr)
         else:
             _write_report(target, text)
-    for result in results:
-        if result.error:
-            _echo_error(f"nexlayer-lint: {result.error}")
-    if any(result.error for result in results):
+    _report_errors(results)
+    if fix_failed or any(result.error for result in results):
         sys.exit(EXIT_ERROR)
     failed = any(fails(d, settings) for result, settings in zip(results, settings_of) for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _reads_source(reports: list[tuple[str, str | None]], show_source: bool | None) -> bool:
+    """Whether a report shows or hashes the files' masked text (code frames, fingerprints), so the
+    linter must make it. Which terminal a report goes to is known only after --fix, so either
+    one being a terminal counts."""
+    from nexlayer_lint.reporters import ReportOptions, reads_source
+
+    tty = sys.stdout.isatty() or sys.stderr.isatty()
+    return any(reads_source(fmt, ReportOptions(show_source=show_source if show_source is not None
+                                               else (tty and target is None)))
+               for fmt, target in reports)
+
+
+def _report_errors(results: Sequence[FileResult]) -> None:
+    for result in results:
+        if result.error:
+            _echo_error(f"nexlayer-lint: {result.error}")
+
+
+def _common(values: Iterable[Any]) -> Any:
+    """The value every file's settings share, else None (for a run-wide choice from per-file settings)."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | None:
@@ -254,9 +322,10 @@ def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | No
 
 
 def _lint_all(targets: list[str], settings_of: list[Settings], stdin_filename: str | None,
-              masked_text: bool = True) -> tuple[list[FileResult], list[Linter]]:
-    """Every target's result, in order. Files with the same settings share a Linter (one schema,
-    built once) and form one batch, which the batch runner may share out between processes.
+              stdin: list[bytes], masked_text: bool = True) -> tuple[list[FileResult], list[Linter]]:
+    """Every target's result and Linter, in order. Files with the same settings share a Linter (one
+    schema, built once) and form one batch, which the batch runner may share out between
+    processes. Standard input, once read, is kept in `stdin` (for --fix to give back).
     `masked_text`: whether a report reads the files' masked text (Linter's)."""
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter
@@ -269,30 +338,155 @@ def _lint_all(targets: list[str], settings_of: list[Settings], stdin_filename: s
     for linter in linters:
         linter.schema  # resolve each schema up front: a bad one stops the run before any output
     results: list[FileResult | None] = [None] * len(targets)
+    linter_of: list[Linter] = [None] * len(targets)  # type: ignore[list-item]
     for linter, indexes in zip(linters, groups.values()):
         paths = [targets[i] for i in indexes]
         workers = 0 if "-" in paths else parallel.workers_for(len(paths), linter)
         if workers > 1:  # a big batch: forked workers, results in the same order
             done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
         else:
-            done = (_lint_one(linter, path, stdin_filename, read) for path in paths)
+            done = (_lint_one(linter, path, stdin_filename, read, stdin) for path in paths)
         for index, result in zip(indexes, done):
-            results[index] = result
-    return results, linters  # type: ignore[return-value]
+            results[index], linter_of[index] = result, linter
+    return results, linter_of  # type: ignore[return-value]
 
 
-def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any) -> FileResult:
+def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any, stdin: list[bytes]) -> FileResult:
     from nexlayer_lint.model import FileResult
 
     limit = linter.settings.max_file_size
     name = (stdin_filename or "-") if target == "-" else target
-    raw, error = _read_stdin(limit) if target == "-" else read(target, limit)
+    if target == "-":
+        raw, error = _read_stdin(limit)
+        stdin.append(raw)
+    else:
+        raw, error = read(target, limit)
     return linter.lint(raw, name) if error is None else FileResult(name, (), "", error)
 
 
-def statistics_text(results: Sequence[FileResult]) -> str:
-    """One line per code, most frequent first: count, code, name, and how many have a fix."""
-    rows = _statistics(results)
+class _Fixing(NamedTuple):
+    results: list[FileResult]  # the fixed files' results replaced by their lint after fixing
+    applied: dict[str, tuple[Diagnostic, ...]]  # a changed file's name -> the findings fixed (or, --diff, to be)
+    diffs: list[str]
+    stdout: bytes | None  # `-` fixed, for standard output
+    failed: bool  # a file could not be read again or written
+
+
+def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResult], linter_of: list[Linter],
+         stdin: list[bytes], diff: bool) -> _Fixing:
+    """--fix and --diff, after the lint: each file whose findings offer a fix its settings want is
+    read again and fixed in passes (fix_files.fix_source), here in this process even when a batch
+    runner linted it; then written (or its diff kept), and its result is the lint of the fixed text."""
+    from dataclasses import replace
+
+    from nexlayer_lint import fix_files
+    from nexlayer_lint.engine import Linter
+    from nexlayer_lint.files import read
+    from nexlayer_lint.fixes import wanted_by
+
+    fixers: dict[int, Linter] = {}
+    out = list(results)
+    applied: dict[str, tuple[Diagnostic, ...]] = {}
+    diffs: list[str] = []
+    stdout: bytes | None = None
+    failed = False
+    for index, (target, settings, result) in enumerate(zip(targets, settings_of, results)):
+        if not (diff or settings.fix):
+            continue
+        if target == "-" and not diff:
+            stdout = stdin[0] if stdin else b""  # given back as it was unless a fix changes it
+        wanted = wanted_by(settings)
+        if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
+            continue
+        linter = linter_of[index]
+        raw, error = (stdin[0], None) if target == "-" else read(target, settings.max_file_size)
+        if error is not None:
+            _echo_error(f"nexlayer-lint: error: cannot fix {error}")
+            failed = True
+            continue
+        fixer = fixers.setdefault(id(linter), Linter(replace(linter.settings, remote=False), linter.masked_text))
+        outcome = fix_files.fix_source(raw, result.path, fixer, wanted)
+        if outcome is None:
+            continue
+        _say_not_applied(result.path, outcome)
+        if not outcome.changed:
+            rejected = {finding.fix for finding, _ in outcome.rejected}
+            out[index] = result._replace(diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d
+                                                           for d in result.diagnostics))
+            continue
+        if diff:
+            applied[result.path] = outcome.applied
+            diffs.append(fix_files.masked_diff(outcome, result.path))
+            continue
+        if target == "-":
+            stdout = outcome.raw
+        else:
+            try:
+                fix_files.write_atomically(target, outcome.raw)
+            except OSError as exc:
+                _echo_error(f"nexlayer-lint: error: cannot write the fixes to {target}: {exc.strerror or exc}")
+                failed = True
+                continue
+        applied[result.path] = outcome.applied
+        final = linter.lint(outcome.raw, result.path) if linter.settings.remote else outcome.result
+        carried = tuple(d for d in result.diagnostics if d.code == "NX900")  # the run's, given to its first file
+        out[index] = final._replace(diagnostics=tuple(sorted(carried + final.diagnostics, key=lambda d: d.sort_key)))
+    return _Fixing(out, applied, diffs, stdout, failed)
+
+
+def _say_not_applied(name: str, outcome: Any) -> None:
+    from nexlayer_lint.fixes import MAX_PASSES
+    from nexlayer_lint.rules import RULES
+
+    said = {(d.code, d.fix.title) for d in outcome.applied}  # rejected once, applied in a later pass: fixed
+    for finding, added in outcome.rejected:
+        if (finding.code, finding.fix.title) in said:
+            continue
+        if "NX001" in added:
+            why = "the file would no longer parse"
+        else:
+            why = "it would add " + (", ".join(f"{code} ({RULES[code].name})" for code in added) or "problems")
+        said.add((finding.code, finding.fix.title))
+        _echo_error(f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
+                    f"({finding.fix.title}): {why}")
+    for finding in outcome.left:
+        if (finding.code, finding.fix.title) not in said:
+            _echo_error(f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
+                        f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes")
+
+
+def _would_fix(applied: Mapping[str, Sequence[Diagnostic]] | None, results: Sequence[FileResult],
+               unsafe: bool | None) -> str:
+    """--diff's summary on standard error: how many fixes in how many files, and how many more unsafe ones."""
+    count = sum(len(found) for found in (applied or {}).values())
+    files = sum(1 for found in (applied or {}).values() if found)
+    hidden = 0 if unsafe is not None else sum(1 for r in results for d in r.diagnostics
+                                              if d.fix is not None and d.fix.applicability == "unsafe")
+    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+    if not count:
+        return f"nothing to fix{more}"
+    return f"would fix {_plural(count, 'problem')} in {_plural(files, 'file')}{more}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _printable_diff(text: str) -> str:
+    """A diff fit for the terminal: each line's text escaped as every report's is (its line break
+    kept, so the diff still applies); a line a CI runner would take for a command, defused."""
+    from nexlayer_lint.reporters.printable import printable
+
+    def line(match: re.Match[str]) -> str:
+        shown = printable(match.group(), keep_tabs=True)
+        return shown[0] + shown[1:].replace(":", "\\x3a", 1) if shown[1:].lstrip().startswith("::") else shown
+
+    return re.sub(r"[^\r\n]+", line, text)
+
+
+def statistics_text(results: Sequence[FileResult], unsafe_fixes: bool | None = None) -> str:
+    """One line per code, most frequent first: count, code, name, and how many --fix would fix."""
+    rows = _statistics(results, unsafe_fixes)
     width = max((len(str(row["count"])) for row in rows), default=1)
     name_width = max((len(str(row["name"])) for row in rows), default=0)
     lines = []
@@ -302,13 +496,14 @@ def statistics_text(results: Sequence[FileResult]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def statistics_json(results: Sequence[FileResult]) -> str:
+def statistics_json(results: Sequence[FileResult], unsafe_fixes: bool | None = None) -> str:
     import json
 
-    return json.dumps(_statistics(results), indent=2) + "\n"
+    return json.dumps(_statistics(results, unsafe_fixes), indent=2) + "\n"
 
 
-def _statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+def _statistics(results: Sequence[FileResult], unsafe_fixes: bool | None) -> list[dict[str, Any]]:
+    """`fixable` counts the findings marked [*]: with a safe fix, or an unsafe one when unsafe fixes are on."""
     from collections import Counter
 
     counts: Counter[str] = Counter()
@@ -317,7 +512,8 @@ def _statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
     for result in results:
         for diagnostic in result.diagnostics:
             counts[diagnostic.code] += 1
-            fixable[diagnostic.code] += diagnostic.fix is not None
+            fix = diagnostic.fix
+            fixable[diagnostic.code] += fix is not None and (fix.applicability == "safe" or unsafe_fixes is True)
             names[diagnostic.code] = diagnostic.name
     order = sorted(counts, key=lambda code: (-counts[code], code))
     return [{"code": code, "name": names[code], "count": counts[code], "fixable": fixable[code]} for code in order]
@@ -353,6 +549,12 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"per-file-ignores = {{{per_file}}}",
         f"respect-gitignore = {json.dumps(settings.respect_gitignore)}",
         f"force-exclude = {json.dumps(settings.force_exclude)}",
+        f"fix = {json.dumps(settings.fix)}",
+        f"unsafe-fixes = {json.dumps(settings.unsafe_fixes)}" if settings.unsafe_fixes is not None else
+        "# unsafe-fixes: not set (not applied; the summary counts them)",
+        f"fixable = {json.dumps(list(settings.fixable))}  # empty: every code",
+        f"extend-fixable = {json.dumps(list(settings.extend_fixable))}",
+        f"unfixable = {json.dumps(list(settings.unfixable))}",
     ]
     return "".join(line + "\n" for line in lines)
 

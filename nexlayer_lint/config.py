@@ -62,6 +62,12 @@ class Settings:
     per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False
+    # fixing (fix_files.py): whether a run fixes, and which fixes it may apply
+    fix: bool = False
+    unsafe_fixes: bool | None = None  # None: not said, and the summary mentions the unsafe fixes there are
+    fixable: tuple[str, ...] = ()  # code prefixes whose fixes are offered; empty means every code
+    extend_fixable: tuple[str, ...] = ()
+    unfixable: tuple[str, ...] = ()
     config_file: str | None = None  # where these came from, for --verbose and errors
 
     def with_options(self, **options: Any) -> Settings:
@@ -240,6 +246,11 @@ _KEYS = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "respect-gitignore": ("respect_gitignore", _flag),
     "force-exclude": ("force_exclude", _flag),
+    "fix": ("fix", _flag),
+    "unsafe-fixes": ("unsafe_fixes", _flag),
+    "fixable": ("fixable", _codes),
+    "extend-fixable": ("extend_fixable", _codes),
+    "unfixable": ("unfixable", _codes),
 }
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}
 
@@ -390,12 +401,13 @@ class Options(NamedTuple):  # not a dataclass: building one at import costs a st
     """Command-line options, laid over each file's settings (None: not given). As ruff: a given
     option wins, except that `--ignore` adds to the config's `ignore` unless `--select` is given
     too (then both come from the command line alone), `--severity` adds to the config's table,
-    and `--extend-exclude` adds to its `extend-exclude`."""
+    `--extend-exclude` adds to its `extend-exclude` and `--unfixable` to its `unfixable`."""
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
     severity: Mapping[str, Severity] | None = None
     extend_exclude: tuple[PathPattern, ...] | None = None
+    unfixable: tuple[str, ...] | None = None
     replaced: Mapping[str, Any] = MappingProxyType({})  # Settings field -> value, replaces the file's
 
     def apply(self, settings: Settings) -> Settings:
@@ -409,6 +421,8 @@ class Options(NamedTuple):  # not a dataclass: building one at import costs a st
             changes["severity"] = {**settings.severity, **self.severity}
         if self.extend_exclude:
             changes["extend_exclude"] = settings.extend_exclude + self.extend_exclude
+        if self.unfixable:
+            changes["unfixable"] = settings.unfixable + tuple(c for c in self.unfixable if c not in settings.unfixable)
         return replace(settings, **changes) if changes else settings
 
 

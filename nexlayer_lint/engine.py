@@ -29,6 +29,15 @@ def is_enabled(code: str, settings: Settings) -> bool:
     return selected >= 0 and selected > ignored
 
 
+def is_fixable(code: str, settings: Settings) -> bool:
+    """`fixable` (empty: every code) and `extend-fixable` against `unfixable`, by the longest matching
+    prefix, `unfixable` on a tie (as --select and --ignore). An unfixable code's findings carry no fix."""
+    fixable = (settings.fixable or ("",)) + settings.extend_fixable
+    chosen = max((len(p) for p in fixable if code.startswith(p)), default=-1)
+    refused = max((len(p) for p in settings.unfixable if code.startswith(p)), default=-1)
+    return chosen > refused
+
+
 def severity_of(code: str, settings: Settings, own: Severity | None = None) -> Severity:
     """The user's configured level (longest prefix) wins, then the check's own, then the default."""
     matches = [(len(prefix), level) for prefix, level in settings.severity.items() if code.startswith(prefix)]
@@ -246,7 +255,8 @@ def _locate(document: Document | None, problem: Problem, path: str, settings: Se
     return Diagnostic(
         file=path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
         code=problem.code, name=rule.name, severity=severity_of(problem.code, settings, problem.severity),
-        message=problem.message, hint=problem.hint, path=format_path(problem.path), fix=problem.fix,
+        message=problem.message, hint=problem.hint, path=format_path(problem.path),
+        fix=problem.fix if problem.fix is not None and is_fixable(problem.code, settings) else None,
     )
 
 

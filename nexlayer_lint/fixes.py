@@ -7,12 +7,14 @@ server's quick fixes and `source.fixAll`, and the command line's `--fix`, all go
     apply_fixes(text, fixes) -> Applied(text, applied, deferred)
         One pass: fixes are taken in the order given; a fix that touches one already taken (what
         it covers, from its first edit to its last, overlaps or meets what the other covers) is
-        deferred whole, to be offered again by the next lint. Every other byte stays as it was.
-    fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected)
-        Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES): a pass
-        that would add an error (or any NX001, NX002, NX099) is retried fix by fix, and the
-        fixes that still make it worse are rejected, so fixing never breaks a file.
-    makes_worse(before, after) -> bool
+        deferred whole, to be offered again by the next lint. Every other byte stays as it was;
+        the line breaks an edit brings become the text's own (a CRLF file stays CRLF).
+    fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected, added)
+        Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES), the safe
+        fixes before any unsafe one: a pass that would add an error (or any NX001, NX002,
+        NX099) is retried fix by fix, and the fixes that still make it worse are rejected
+        (`added` says what each would have added), so fixing never breaks a file.
+    makes_worse(before, after) -> bool, worsened(before, after) -> codes
         The rule both use: a fix may not add a diagnostic of error severity for any code, nor
         any syntax error, duplicate key or bad suppression.
 """
@@ -22,8 +24,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from nexlayer_lint.model import Diagnostic, Fix, Span
 
@@ -34,6 +37,8 @@ NEVER_ADDED = ("NX001", "NX002", "NX099")
 
 # The line breaks of the YAML parser, whose line numbers every Span uses.
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# The ones a file's lines end with (NEL and the Unicode separators are never used for that).
+_NEWLINE = re.compile("\r\n|[\r\n]")
 
 
 class Applied(NamedTuple):
@@ -46,6 +51,7 @@ class Fixed(NamedTuple):
     text: str
     applied: tuple[Fix, ...]  # in the order they were applied, over all passes
     rejected: tuple[Fix, ...]  # each would have made the file worse (`makes_worse`)
+    added: Mapping[Fix, tuple[str, ...]] = MappingProxyType({})  # rejected fix -> the codes it would add
 
 
 class Offsets:
@@ -71,12 +77,13 @@ class Offsets:
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
     """One pass of `fixes` over `text` (see the module's docstring)."""
     offsets = Offsets(text)
+    newline = newline_of(text)
     taken: list[tuple[int, int]] = []  # what each applied fix covers, first to last edit: sorted, none touching
     edits: list[tuple[int, int, str]] = []
     applied: list[Fix] = []
     deferred: list[Fix] = []
     for fix in fixes:
-        mine = sorted((*offsets.span(edit.span), edit.text) for edit in fix.edits)
+        mine = sorted((*offsets.span(edit.span), _with_newline(edit.text, newline)) for edit in fix.edits)
         start, end = (mine[0][0], max(edit[1] for edit in mine)) if mine else (0, 0)
         if not mine or _overlap(mine) or _touches(taken, start, end):
             deferred.append(fix)
@@ -93,6 +100,19 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
     return Applied("".join(out), tuple(applied), tuple(deferred))
 
 
+def newline_of(text: str) -> str:
+    """The line break the text uses (its first CRLF, CR or LF; LF in a text of one line)."""
+    match = _NEWLINE.search(text)
+    return match.group() if match else "\n"
+
+
+def _with_newline(replacement: str, newline: str) -> str:
+    # A check writes its new lines with "\n"; a CRLF (or CR) file must not gain a lone LF.
+    if newline == "\n" or "\n" not in replacement:
+        return replacement
+    return replacement.replace("\r\n", "\n").replace("\n", newline)
+
+
 def _overlap(edits: Sequence[tuple[int, int, str]]) -> bool:
     """Whether two edits of one fix (sorted) overlap: the fix is malformed, so it is not applied."""
     return any(later[0] < earlier[1] or later[0] == earlier[0] for earlier, later in zip(edits, edits[1:]))
@@ -106,11 +126,23 @@ def _touches(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def makes_worse(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
     """Whether `after` has more errors of some code than `before`, or more NX001/NX002/NX099."""
+    return bool(worsened(before, after))
+
+
+def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple[str, ...]:
+    """The codes `after` has more of than `before`, among errors and NX001/NX002/NX099; sorted."""
     def tally(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
         return Counter(d.code for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
 
     was = tally(before)
-    return any(count > was[code] for code, count in tally(after).items())
+    return tuple(sorted(code for code, count in tally(after).items() if count > was[code]))
+
+
+def wanted_by(settings: Any) -> Callable[[Fix], bool]:
+    """The fixes --fix and the editor's fix-all apply with these settings (config.Settings): the
+    safe ones, and with `unsafe-fixes = true` the unsafe ones too."""
+    unsafe = settings.unsafe_fixes is True
+    return lambda fix: unsafe or fix.applicability == "safe"
 
 
 def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
@@ -119,34 +151,40 @@ def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
     """Apply every wanted fix `diagnose(text)` offers, in passes (see the module's docstring)."""
     diagnostics = diagnose(text)
     applied: list[Fix] = []
-    rejected: list[Fix] = []
+    rejected: dict[Fix, tuple[str, ...]] = {}  # in the order rejected, with what each would add
     for _ in range(max_passes):
         fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected]
+        # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
+        # `Path` renamed ends NX201), so unsafe ones wait for a pass where no safe one is left.
+        fixes = [fix for fix in fixes if fix.applicability == "safe"] or fixes
         if not fixes:
             break
         one_pass = apply_fixes(text, fixes)
         after = diagnose(one_pass.text)
+        had = len(rejected)
         if makes_worse(diagnostics, after):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, rejected)
         if not one_pass.applied or one_pass.text == text:
+            if len(rejected) > had:
+                continue  # every fix of the pass was rejected: the fixes left (unsafe ones) get theirs
             break
         text, diagnostics = one_pass.text, after
         applied += one_pass.applied
-    return Fixed(text, tuple(applied), tuple(rejected))
+    return Fixed(text, tuple(applied), tuple(rejected), MappingProxyType(rejected))
 
 
 def _one_by_one(text: str, diagnostics: Sequence[Diagnostic], fixes: Sequence[Fix],
-                diagnose: Callable[[str], Sequence[Diagnostic]], rejected: list[Fix]
+                diagnose: Callable[[str], Sequence[Diagnostic]], rejected: dict[Fix, tuple[str, ...]]
                 ) -> tuple[Applied, Sequence[Diagnostic]]:
     applied: list[Fix] = []
     for fix in fixes:
         # Spans are the original text's: each fix is applied with the good ones before it, afresh.
         trial = apply_fixes(text, [*applied, fix])
-        after = diagnose(trial.text)
-        if fix in trial.applied and not makes_worse(diagnostics, after):
+        added = worsened(diagnostics, diagnose(trial.text))
+        if fix in trial.applied and not added:
             applied.append(fix)
         else:
-            rejected.append(fix)
+            rejected[fix] = added
     result = apply_fixes(text, applied)
     return result, diagnose(result.text) if applied else diagnostics

@@ -50,6 +50,10 @@ def problem_for(exc: Exception, text: str) -> Problem:
     return syntax_problem(f"not parseable as YAML ({type(exc).__name__})", Span(1, 1, 1, 1), GENERIC_HINT)
 
 
+# A `#` after a blank starts a comment (a `#` inside a word does not).
+_COMMENT_START = re.compile(r"(?<=\s)#")
+
+
 class _Stop(NamedTuple):
     """Where the parser stopped, and what it said: what a kind's wording reads."""
 
@@ -72,7 +76,9 @@ class _Stop(NamedTuple):
 
     def value(self) -> str:
         """The value from here to the end of the line, without a trailing comment."""
-        rest = re.split(r"\s+#", self.text[self.col - 1:], maxsplit=1)[0].strip()
+        rest = self.text[self.col - 1:]
+        comment = _COMMENT_START.search(rest)  # `\s+#` would rescan each run of blanks: quadratic
+        rest = (rest[:comment.start()] if comment else rest).strip()
         return rest[:60]
 
     def quoted_value(self) -> str | None:

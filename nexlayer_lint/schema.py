@@ -8,13 +8,13 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from nexlayer_lint import schemawalk
+from nexlayer_lint import schema_fixes, schemawalk
 from nexlayer_lint.model import (
-    DataPath, Document, Edit, Explains, Fix, PathPart, Problem, SchemaInfo, Span, format_path,
+    DataPath, Document, Explains, PathPart, Problem, SchemaInfo, Span, format_path,
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
@@ -303,7 +303,7 @@ def _read_schema_file(path: str) -> bytes:
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
     """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
-    mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False))
+    mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
     try:
         for error in validator.iter_errors(doc.data):
             yield from mapper.map(error)
@@ -315,9 +315,10 @@ def check(doc: Document, validator: Any) -> Iterator[Problem]:
 class _Mapper:
     """Turns ValidationErrors into Problems; remembers what it has said to avoid repeating it."""
 
-    def __init__(self, doc: Document, patterns: Patterns) -> None:
+    def __init__(self, doc: Document, patterns: Patterns, validator: Any = None) -> None:
         self.doc = doc
         self.patterns = patterns
+        self.validator = validator
         self.required_done: set[DataPath] = set()
         self.value_done: set[DataPath] = set()  # one NX104 per value: the first rule it breaks
         self.vars_forms_done: set[str] = set()
@@ -337,7 +338,8 @@ class _Mapper:
         elif keyword == "additionalProperties":
             yield from self.unknown_keys(error, path, schema)
         elif keyword == "type":
-            yield self.wrong_type(error.instance, path, _as_list(error.validator_value), schema)
+            yield self.wrong_type(error.instance, path, _as_list(error.validator_value), schema,
+                                  self.value_schema(error))
         elif keyword in ("oneOf", "anyOf"):
             yield from self.branches(error, path)
         elif keyword in _VALUE_KEYWORDS:
@@ -391,7 +393,8 @@ class _Mapper:
                     "NX101", f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", '
                              "which is missing", path + (typo,), at="key",
                     hint=f'rename "{_short(typo)}" to "{key}"', explains=(Explains("NX102", path + (typo,)),),
-                    fix=_rename_fix(self.doc, path + (typo,), key, error.instance))
+                    fix=schema_fixes.rename_key(self.doc, path + (typo,), key, error.instance,
+                                                self.fits(allowed.get(key))))
                 continue
             hint = _description_hint(key, allowed.get(key))
             explains: tuple[Explains, ...] = ()
@@ -431,10 +434,52 @@ class _Mapper:
             if home and not guess:
                 hint = f'"{_short(key)}" belongs under "{home}": indent it there; {hint}'
             yield Problem("NX102", f'unknown key "{_short(key)}" {subject}', path + (key,),
-                          hint=hint, at="key", fix=_rename_fix(self.doc, path + (key,), guess, instance))
+                          hint=hint, at="key", fix=schema_fixes.rename_key(self.doc, path + (key,), guess, instance,
+                                                          self.fits(known.get(guess))))
+
+    def fits(self, schema: Any) -> Callable[[Any], bool]:
+        """Whether a value a fix would write is valid under `schema` (jsonschema's validator for
+        that subschema alone, its $refs resolved in the whole schema): a fix must end the finding,
+        not trade it for another (`servicePorts: 99999` as a list is still no port)."""
+        real = getattr(self.validator, "real", None)
+        if not isinstance(schema, (dict, bool)) or real is None:
+            return lambda value: False
+        try:
+            validator = real.evolve(schema=schema)
+        except Exception:  # noqa: BLE001 - a schema jsonschema cannot take gets no fixes
+            return lambda value: False
+
+        def valid(value: Any) -> bool:
+            try:
+                return bool(validator.is_valid(value))
+            except (ValueError, RecursionError):
+                return False
+        return valid
+
+    def value_schema(self, error: Any) -> Any:
+        """The schema of the value an error is about: the one holding the keyword it broke, or the
+        one whose `allOf` holds that (a pod path's three pattern rules are one schema); None
+        when the way there does not resolve in the schema itself."""
+        steps = list(error.absolute_schema_path)[:-1]
+        while len(steps) >= 2 and steps[-2] == "allOf" and isinstance(steps[-1], int):
+            del steps[-2:]
+        root = node = getattr(self.validator, "schema", None)
+        for step in steps:
+            # jsonschema's path leaves out the `$ref`s it went through: follow them where the step is not
+            for _ in range(MAX_SCHEMA_DEPTH):
+                if not (isinstance(node, dict) and step not in node and isinstance(node.get("$ref"), str)):
+                    break
+                node = schemawalk.resolve(root, node["$ref"])
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        return node
 
     # NX103
-    def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict) -> Problem:
+    def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict, value_schema: Any) -> Problem:
         words = [_TYPE_WORDS.get(t, str(t)) for t in expected if isinstance(t, str)]
         # an integer is also a number: do not offer both
         if "a number" in words and "an integer" in words:
@@ -448,7 +493,9 @@ class _Mapper:
             where = f"for {self.label(path)}"
         message = f"expected {want} {where}, got {got}"
         return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret),
-                       explains=_type_error_explains(path, instance))
+                       explains=_type_error_explains(path, instance),
+                       fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret,
+                                                   self.fits(value_schema)))
 
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
@@ -474,7 +521,7 @@ class _Mapper:
         if instance is None:
             return "a key with nothing after it is null in YAML; give it a value or remove the key"
         if "integer" in expected or "number" in expected:
-            if isinstance(instance, str) and re.fullmatch(r"\s*[0-9]+\s*", instance):
+            if isinstance(instance, str) and instance.strip().isascii() and instance.strip().isdigit():
                 return f"remove the quotes: {instance.strip()}"
             if isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1 and path[-2] == "servicePorts":
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80]"
@@ -515,8 +562,13 @@ class _Mapper:
             else self.value_label(instance, path, secret)
         hint = _schema_text(schema, HINTS_KEY, keyword) if secret else \
             self.value_hint(instance, error.validator_value, keyword, schema)
+        fix = None
+        if keyword == "pattern" and isinstance(instance, str) and not secret:
+            rule = error.validator_value
+            suggestion = _suggest(instance, rule, self.patterns, schema.get(SUGGEST_KEY))
+            fix = schema_fixes.invalid_value(self.doc, path, instance, self.fits(self.value_schema(error)), suggestion)
         return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint,
-                       explains=_invalid_value_explains(problem_path))
+                       explains=_invalid_value_explains(problem_path), fix=fix)
 
     def invalid_key(self, error: Any, path: DataPath, schema: dict) -> Problem:
         """A key that breaks `propertyNames` (a var's name), pointed at the key itself."""
@@ -564,7 +616,7 @@ class _Mapper:
                     if e.validator == "type" and len(e.absolute_path) == depth:
                         expected.extend(t for t in _as_list(e.validator_value) if t not in expected)
             schema = error.schema if isinstance(error.schema, dict) else {}
-            yield self.wrong_type(error.instance, path, expected, schema)
+            yield self.wrong_type(error.instance, path, expected, schema, self.value_schema(error))
             return
         # the branch that fits the value's type and fails least is what the author meant
         best = min(fitting, key=lambda i: (len(fitting[i]), i))
@@ -932,23 +984,6 @@ def _did_you_mean(key: str, known: list[str]) -> str | None:
 
     close = closest(key.lower(), list(lowered), cutoff=0.7)
     return lowered[close] if close is not None else None
-
-
-def _rename_fix(doc: Document, path: DataPath, guess: str | None, mapping: dict) -> Fix | None:
-    """The fix of a misspelt key (NX102, or NX101 for a required one): the key renamed to the
-    did-you-mean key, in the key's own quotes; none when that key is there already (a duplicate)
-    or the key's text is not the key (escapes, a flow key over lines)."""
-    located = doc.positions.get(path)
-    span = located.key if located is not None else None
-    if guess is None or guess in mapping or span is None or span.line != span.end_line:
-        return None
-    if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
-        return None  # schema keys are words; anything else might need quoting
-    written = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
-    quote = written[:1] if len(written) > 1 and written[0] in "'\"" and written[-1] == written[0] else ""
-    if written != f"{quote}{path[-1]}{quote}":
-        return None
-    return Fix(f'Rename to "{guess}"', (Edit(span, f"{quote}{guess}{quote}"),))
 
 
 def _schema_text(schema: Mapping, vendor_key: str, keyword: str) -> str | None:

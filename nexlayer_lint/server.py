@@ -35,7 +35,7 @@ from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
     CONFIG_FILES, ConfigError, Settings, find_config, for_file, read_config, without_network,
 )
-from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse
+from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import DataPath, Diagnostic, Document, Edit, Fix, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 
@@ -51,7 +51,6 @@ FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's serve
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
-_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9_.:+-]+")
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
@@ -233,25 +232,6 @@ def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = 
 # --- fixes -------------------------------------------------------------------------------------
 
 
-def with_server_fixes(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
-    """`diagnostics`, each with its own fix: the one its check made, else one the server knows."""
-    out = []
-    for d in diagnostics:
-        fix = d.fix or _quote_fix(d, lines)
-        out.append(d if fix is d.fix else d._replace(fix=fix))
-    return tuple(out)
-
-
-def _quote_fix(d: Diagnostic, lines: Sequence[str]) -> Fix | None:
-    # NX005's check does not make its fix yet (issue 18): the server quotes a plain one-word value.
-    text = _text_of(lines, d)
-    if d.code != "NX005" or not text or not _PLAIN_SCALAR.fullmatch(text):
-        return None
-    # two inserts rather than a replacement: the value itself is never echoed
-    return Fix("Quote the value so every YAML version reads it as text",
-               (Edit(Span(d.line, d.col, d.line, d.col), '"'), Edit(Span(d.line, d.end_col, d.line, d.end_col), '"')))
-
-
 def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str) -> list[tuple[Fix, bool]]:
     """What the editor offers for `d`, each with whether it is the preferred one: the finding's
     own fix (preferred when safe), then disabling its code for this line and for the file.
@@ -263,13 +243,6 @@ def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str) -> list[tuple
         out.append((_disable_fix(d, lines[d.line - 1], newline), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
-
-
-def _text_of(lines: Sequence[str], d: Diagnostic) -> str | None:
-    if d.line != d.end_line or not 0 < d.line <= len(lines):
-        return None
-    shift = _bom(lines, d.line - 1)
-    return lines[d.line - 1][d.col - 1 + shift:d.end_col - 1 + shift]
 
 
 def _insert(line: int, col: int, text: str) -> Edit:
@@ -637,7 +610,7 @@ def _lint_job(text: str, path: str, settings: Settings, remote: bool, config_err
         settings = replace(settings, remote=False)  # POST /validate on open and save, not per keystroke
     result = Linter(settings, masked_text=False).lint(text, path)  # the server shows no code frames
     lines = split_lines(text)
-    diagnostics = with_server_fixes(result.diagnostics, lines)
+    diagnostics = result.diagnostics
     converted = [to_lsp_diagnostic(d, lines, encoding) for d in diagnostics]
     return _Linted(lines, diagnostics, converted, result.error, config_error)
 
@@ -815,9 +788,11 @@ async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams
     actions = []
     if wanted(lsp.CodeActionKind.QuickFix.value):
         actions = await _quick_fixes(ls, uri, state, params.range, small)
-    fixable = any(d.fix is not None and d.fix.applicability == "safe" for d in state.diagnostics)
-    if wanted(FIX_ALL) and small and fixable:
-        action = lsp.CodeAction(title="Fix all safe problems (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
+    settings = ls.settings_for(uri)[0]
+    fixes_wanted = wanted_by(settings)  # as --fix: the safe fixes, or all of them with unsafe-fixes
+    if wanted(FIX_ALL) and small and any(d.fix is not None and fixes_wanted(d.fix) for d in state.diagnostics):
+        which = "problems, unsafe fixes included" if settings.unsafe_fixes else "safe problems"
+        action = lsp.CodeAction(title=f"Fix all {which} (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
         support = _text_document_capabilities(ls).code_action
         resolves = support is not None and support.resolve_support is not None and \
             "edit" in support.resolve_support.properties
@@ -886,12 +861,11 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
 
 
 def _fix_all_job(text: str, path: str, settings: Settings) -> str:
-    """On a worker: the text with every safe fix applied, in passes (fixes.fix_all)."""
+    """On a worker: the text with every fix --fix would apply, in passes (fixes.fix_all)."""
     from nexlayer_lint.engine import Linter
 
     linter = Linter(settings, masked_text=False)
-    return fix_all(text, lambda edited: with_server_fixes(linter.lint(edited, path).diagnostics,
-                                                          split_lines(edited))).text
+    return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
 
 
 def serve() -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.model import Comment, Diagnostic, Problem, Span
+from nexlayer_lint.model import Comment, Diagnostic, Edit, Fix, Problem, Span
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
 
 # The one definition of the directive syntax: a comment whose text starts with PREFIX is a
@@ -28,6 +28,11 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     whole_file: bool
     codes: tuple[str, ...]
     target_line: int  # the line it applies to (ignored for whole_file)
+    # The edit that removes the directive (its line, when the comment is alone on it), and for
+    # each code the one that removes that code from it; None where the comment's text goes on
+    # in a way an exact edit cannot keep.
+    removal: Edit | None = None
+    code_removals: tuple[Edit | None, ...] = ()
 
 
 def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Directive], list[Problem]]:
@@ -39,6 +44,8 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             continue
         match = DIRECTIVE.match(comment.text)
         span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
+        line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
+        removal = _removal(comment, line, match)
         if not match:
             problems.append(Problem(
                 "NX099", f'"# {comment.text}" is not a directive nexlayer-lint understands',
@@ -57,13 +64,60 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             codes.append(code)
         if not named:
             problems.append(Problem("NX099", "suppression names no code", span=span,
-                                    hint="name the codes to silence, e.g. `disable=NX215`"))
+                                    hint="name the codes to silence, e.g. `disable=NX215`",
+                                    fix=Fix("Remove the empty suppression", (removal,)) if removal else None))
             continue
         if not codes:
             continue
         target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
-        directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target))
+        known = [index for index, raw in enumerate(named) if by_name_or_code(raw) or
+                 any(code.startswith(raw.upper()) for code in RULES)]
+        parts = _code_removals(comment, line, match)
+        directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target, removal,
+                                    tuple(parts[index] if parts else None for index in known)))
     return directives, problems
+
+
+def _text_col(comment: Comment, line: str) -> int:
+    """The column where the comment's text (after `#` and blanks) starts."""
+    after = line[comment.col:]
+    return comment.col + 1 + len(after) - len(after.lstrip())
+
+
+def _removal(comment: Comment, line: str, match: re.Match[str] | None) -> Edit | None:
+    """The edit that removes a directive: its whole line when the comment is alone on it, the
+    comment and the blanks before it when it ends the line, the directive alone when another
+    comment follows it (`# nexlayer-lint: disable=NX215 # why`)."""
+    if match is None or not line.startswith("#", comment.col - 1):
+        return None
+    rest = comment.text[match.end():]
+    if rest.strip() == "":
+        if comment.own_line:
+            return Edit(Span(comment.line, 1, comment.line + 1, 1), "")  # on the last line its break before stays
+        start = len(line[:comment.col - 1].rstrip()) + 1
+        return Edit(Span(comment.line, start, comment.line, len(line) + 1), "")
+    if rest.lstrip().startswith("#"):
+        end = _text_col(comment, line) + match.end() + len(rest) - len(rest.lstrip())
+        return Edit(Span(comment.line, comment.col, comment.line, end), "")
+    return None
+
+
+def _code_removals(comment: Comment, line: str, match: re.Match[str]) -> list[Edit] | None:
+    """For each code the directive names, the edit that removes it and one comma or blank run
+    next to it (the one before it, or after it for the first)."""
+    start = _text_col(comment, line)
+    if line[start - 1:start - 1 + len(comment.text)] != comment.text:
+        return None
+    parts = [(start + match.start(2) + found.start(), start + match.start(2) + found.end())
+             for found in re.finditer(r"[^, ]+", match.group(2)) if found.group().strip()]  # as parse() splits
+    removals = []
+    for index, (first, last) in enumerate(parts):
+        if index > 0:
+            first = parts[index - 1][1]
+        elif len(parts) > 1:
+            last = parts[1][0]
+        removals.append(Edit(Span(comment.line, first, comment.line, last), ""))
+    return removals
 
 
 def disable_comment(code: str, whole_file: bool = False) -> str:
@@ -122,5 +176,19 @@ def apply(
                 "NX099", f"suppression of {code} is unused: nothing {scope} reports {code}",
                 span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
                 hint="remove the code from the comment, or the comment",
+                fix=_unused_fix(directive, index, code, used, enabled),
             ))
     return kept, unused
+
+
+def _unused_fix(directive: Directive, index: int, code: str, used: set[tuple[int, str]],
+                enabled: Callable[[str], bool]) -> Fix | None:
+    """The comment removed when each of its codes is reported unused, else this code from it (a
+    code turned off by configuration is not reported, and stays)."""
+    if all((index, named) not in used and any(enabled(known) for known in RULES if known.startswith(named))
+           for named in directive.codes):
+        edit = directive.removal
+        return Fix("Remove the unused suppression", (edit,)) if edit else None
+    position = directive.codes.index(code)
+    edit = directive.code_removals[position] if position < len(directive.code_removals) else None
+    return Fix(f"Remove {code} from the suppression", (edit,)) if edit else None

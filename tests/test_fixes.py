@@ -29,6 +29,18 @@ def test_every_other_byte_stays_crlf_bom_tabs_and_all() -> None:
     assert result.text == "\ufeffa:\t\"x\"  # note\r\nb: [3, 2]\rc: ete\u2028d: 5\n"
 
 
+def test_new_lines_of_an_edit_take_the_texts_line_break() -> None:
+    add = fix((2, 1, 2, 1, "x: 1\ny: 2\n"))
+    assert fixes.apply_fixes("a: 0\r\nb: 3\r\n", [add]).text == "a: 0\r\nx: 1\r\ny: 2\r\nb: 3\r\n"
+    assert fixes.apply_fixes("a: 0\rb: 3\r", [add]).text == "a: 0\rx: 1\ry: 2\rb: 3\r"
+    assert fixes.apply_fixes("a: 0\nb: 3\n", [add]).text == "a: 0\nx: 1\ny: 2\nb: 3\n"
+    # an edit already written with CRLF is not doubled; a one-line text counts as LF
+    crlf = fix((2, 1, 2, 1, "x: 1\r\n"))
+    assert fixes.apply_fixes("a: 0\r\nb: 3\r\n", [crlf]).text == "a: 0\r\nx: 1\r\nb: 3\r\n"
+    assert fixes.apply_fixes("a: 0", [fix((1, 5, 1, 5, "\nb: 1"))]).text == "a: 0\nb: 1"
+    assert fixes.newline_of("a\u2028b\r\nc\n") == "\r\n"
+
+
 def test_touching_fixes_are_deferred_whole_in_the_order_given() -> None:
     text = "key: value\n"
     first = fix((1, 6, 1, 6, '"'), (1, 11, 1, 11, '"'), title="quote")
@@ -69,6 +81,9 @@ def test_makes_worse() -> None:
     assert fixes.makes_worse(before, [_diagnostic("NX101"), _diagnostic("NX101")])
     assert fixes.makes_worse(before, [_diagnostic("NX103")])
     assert fixes.makes_worse(before, [_diagnostic("NX099", "warning")])
+    assert fixes.worsened(before, [_diagnostic("NX103"), _diagnostic("NX001"), _diagnostic("NX101")]) == (
+        "NX001", "NX103")
+    assert fixes.worsened(before, before) == ()
 
 
 BROKEN = """\
@@ -114,6 +129,7 @@ def test_fix_all_rejects_a_fix_that_breaks_the_file_and_keeps_the_others() -> No
     fixed = fixes.fix_all("b\nc\n", diagnose)
     assert fixed.text == "B\nc\n"
     assert fixed.applied == (good,) and fixed.rejected == (breaks,)
+    assert dict(fixed.added) == {breaks: ("NX001",)}  # what it would have added: the file would not parse
 
 
 def test_fix_all_stops_after_max_passes() -> None:
@@ -127,6 +143,32 @@ def test_unsafe_fixes_only_when_wanted() -> None:
     diagnose = lambda text: [_diagnostic("NX207", "warning", unsafe)] if text.startswith("b") else []  # noqa: E731
     assert fixes.fix_all("b\n", diagnose).text == "b\n"
     assert fixes.fix_all("b\n", diagnose, wanted=lambda f: True).text == "B\n"
+
+
+def test_safe_fixes_come_before_unsafe_ones() -> None:
+    # NX201's unsafe `path: /` and NX102's safe rename of `Path` answer one mistake: in one pass the
+    # rename would add a duplicate key and be rejected, leaving `Path` and a second path
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n" \
+           "      servicePorts: [80]\n"
+    diagnose = lambda text: lint(text).diagnostics  # noqa: E731
+    assert [(d.code, d.fix and d.fix.applicability) for d in diagnose(text)] == [("NX201", "unsafe"), ("NX102", "safe")]
+    fixed = fixes.fix_all(text, diagnose, wanted=lambda f: True)
+    assert fixed.text == text.replace("Path:", "path:") and [f.title for f in fixed.applied] == ['Rename to "path"']
+    assert fixed.rejected == ()
+
+
+def test_an_unsafe_fix_is_still_applied_when_every_safe_one_is_rejected() -> None:
+    breaks = fix((2, 1, 2, 1, "[["), title="breaks")
+    unsafe = fix((1, 1, 1, 2, "B"), title="unsafe", applicability="unsafe")
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        if "[[" in text:
+            return [_diagnostic("NX001")]
+        return [_diagnostic("NX005", "warning", breaks)] + ([_diagnostic("NX215", "warning", unsafe)]
+                                                            if text.startswith("b") else [])
+
+    fixed = fixes.fix_all("b\nc\n", diagnose, wanted=lambda f: True)
+    assert fixed.text == "B\nc\n" and fixed.applied == (unsafe,) and fixed.rejected == (breaks,)
 
 
 def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:

@@ -553,7 +553,9 @@ def test_text_summary_line_when_clean(results: list[FileResult], line: str) -> N
 
 def test_text_summary_counts_and_plurals() -> None:
     out = render("text", mixed_results(), RUN, ReportOptions())
-    assert out.splitlines()[-1] == "3 errors, 3 warnings in 3 of 5 files; 1 file could not be linted"
+    # the count, then the fixable note: the warnings case's NX005 (`DEBUG: on`) has a safe fix, quoting it
+    assert out.splitlines()[-2:] == ["3 errors, 3 warnings in 3 of 5 files; 1 file could not be linted",
+                                     "[*] 1 fixable with --fix"]
 
 
 def test_text_colour_on_and_off() -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from nexlayer_lint.fixes import fix_all, makes_worse
+from nexlayer_lint.model import Diagnostic, Fix
 from nexlayer_lint.rules import RULES
 from tests.conftest import ROOT, lint_diags
 
@@ -68,6 +71,55 @@ def test_page_examples(page: str, kind: str, block: str, schema: str | None, tmp
         assert got, f"{page}: an Example must show at least one finding"
     else:
         assert got == [], f"{page}: Use instead must lint clean"
+
+
+# The codes whose findings carry fixes (issue 18); each page says what they change under "## Fix".
+FIXABLE = ("NX005", "NX099", "NX101", "NX102", "NX103", "NX104", "NX201", "NX202", "NX203", "NX208", "NX216")
+# In a Fix section, the last **safe** or **unsafe** before a pair of blocks says which fixes make it.
+APPLICABILITY = re.compile(r"\*\*(safe|unsafe)\b[^*]*\*\*", re.I)
+
+
+def _fix_cases() -> list[object]:
+    """Every (before, after) pair of yaml blocks under a page's "## Fix", with its applicability."""
+    cases = []
+    for page in _pages():
+        for chunk in re.split(r"^## ", page.read_text(encoding="utf-8"), flags=re.M)[1:]:
+            title, _, body = chunk.partition("\n")
+            if title.strip().lower() != "fix":
+                continue
+            blocks = list(BLOCK.finditer(body))
+            assert len(blocks) % 2 == 0, f"{page.name}: a Fix block without its after block"
+            for number, (before, after) in enumerate(zip(blocks[::2], blocks[1::2]), start=1):
+                said = APPLICABILITY.findall(body[:before.start()])
+                assert said, f"{page.name}: say **safe** or **unsafe** before the Fix blocks"
+                cases.append(pytest.param(page.name, before.group(1), after.group(1), said[-1].lower(),
+                                          id=f"{page.stem}:fix-{number}"))
+    return cases
+
+
+def _diagnose_only(code: str) -> Callable[[str], list[Diagnostic]]:
+    """Lint, keeping the fixes of `code`'s findings only: a page shows its own rule's fixes."""
+    return lambda text: [d if d.code == code else d._replace(fix=None) for d in lint_diags(text)]
+
+
+@pytest.mark.parametrize(("page", "before", "after", "applicability"), _fix_cases())
+def test_page_fixes(page: str, before: str, after: str, applicability: str) -> None:
+    code = page[:5]
+    diagnose = _diagnose_only(code)
+    wanted: Callable[[Fix], bool] = (lambda fix: True) if applicability == "unsafe" else \
+        (lambda fix: fix.applicability == "safe")
+    fixed = fix_all(before, diagnose, wanted)
+    assert fixed.text == after, f"{page}: the rule's fixes do not turn the before block into the after block"
+    assert fixed.applied and fixed.rejected == ()
+    assert applicability in {fix.applicability for fix in fixed.applied}, f"{page}: no {applicability} fix applied"
+    assert code not in {d.code for d in lint_diags(after)}, f"{page}: the finding is still there after its fix"
+    assert not makes_worse(lint_diags(before), lint_diags(after))
+    assert fix_all(after, diagnose, wanted).applied == ()  # nothing left to do: idempotent
+
+
+def test_the_fixable_codes_have_a_fix_section() -> None:
+    with_section = {page.name[:5] for page in _pages() if "fix" in _sections(page)}
+    assert sorted(with_section) == sorted(FIXABLE)
 
 
 def test_every_code_has_exactly_one_page() -> None:

@@ -25,6 +25,7 @@ from pytest_lsp.client import (  # noqa: E402
 from nexlayer_lint import server  # noqa: E402
 from nexlayer_lint.fixes import apply_fixes  # noqa: E402
 from nexlayer_lint.model import Diagnostic, Edit, Fix, Span  # noqa: E402
+from tests.conftest import CLEAN, lint_diags  # noqa: E402
 
 HANG_GUARD = 60.0  # seconds; only so a broken server fails the test instead of hanging it
 e2e = pytest.mark.asyncio(loop_scope="module")
@@ -589,6 +590,10 @@ async def test_a_document_closed_while_linted_gets_nothing_published(client: Cli
         uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:closing\n")))
     await until(lambda: lint_log(client, "closing") == ["start"])
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    # The server reads its input on its own thread: were the lint released now, it could end before
+    # the close is read, and the server would rightly publish and then clear. A request answered
+    # after the close (the server handles messages in order) proves the close was handled.
+    assert await hover_at(client, uri, 0, 0) is None
     mark = len(client.published)
     (client.release / "closing").touch()
     await until(lambda: lint_log(client, "closing") == ["start", "end"])
@@ -874,14 +879,13 @@ def test_quick_fixes_are_the_findings_own_then_disable_for_the_line_and_the_file
     assert _titles(_diag("NX001", 1, 7, 10), ["      foo: ["]) == []  # a syntax error cannot be suppressed
 
 
-def test_the_server_quotes_a_yaml_11_value_until_the_check_makes_its_fix() -> None:
-    lines = ["        DEBUG: yes"]
-    (d,) = server.with_server_fixes([_diag("NX005", 1, 16, 19)], lines)
-    assert d.fix is not None and d.fix.applicability == "safe"
-    assert apply_fixes(lines[0], [d.fix]).text == '        DEBUG: "yes"'
-    own = Fix("the check's", (Edit(Span(1, 16, 1, 19), "'yes'"),))
-    assert server.with_server_fixes([_diag("NX005", 1, 16, 19)._replace(fix=own)], lines)[0].fix == own
-    assert server.with_server_fixes([_diag("NX005", 1, 16, 22)], ['        DEBUG: "a b"'])[0].fix is None
+def test_the_quote_quick_fix_is_the_checks_own() -> None:
+    # NX005's check builds its fix (issue 18); the server offers it first, as the preferred one
+    text = CLEAN + "      vars:\n        DEBUG: yes\n"
+    (d,) = [d for d in lint_diags(text) if d.code == "NX005"]
+    (fix, preferred), *_ = server.quick_fixes(d, server.split_lines(text), "\n")
+    assert fix is d.fix and preferred
+    assert apply_fixes(text, [fix]).text == CLEAN + '      vars:\n        DEBUG: "yes"\n'
 
 
 def test_disable_adds_to_an_existing_directive() -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.app import App, Pod
+from nexlayer_lint.checks.app import App, Pod, Reference
 from nexlayer_lint.checks.common import describe, value_offset
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.edits import verbatim
+from nexlayer_lint.model import Edit, Fix
 from nexlayer_lint.secrets import in_secret
 from nexlayer_lint.suggest import closest
 
@@ -29,7 +31,20 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
             f"{describe(app.doc, ref.var.path)} refers to {what}",
             path=ref.var.path, hint=f"{'' if secret else hint}pods: {', '.join(names)}",
             offset=value_offset(app.doc, ref.var.path, ref.start, ref.end),
+            fix=None if secret or not close else _refer_to(app, ref, app.pods_by_name[close]),
         )
+
+
+def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
+    """Unsafe (the var then reaches another host): the reference names the pod it was probably
+    meant to, the did-you-mean of the hint."""
+    span = verbatim(app.doc, ref.var.path)
+    if span is None:
+        return None
+    col = span.col + len(app.doc.positions[ref.var.path].style or "") + ref.start
+    name = pod.data["name"]
+    where = span._replace(col=col, end_col=col + ref.end - ref.start)
+    return Fix(f'Refer to pod "{name}"', (Edit(where, name),), "unsafe")
 
 
 @rule("NX209", "unexposed-port", "warning", "a var refers to a port the pod does not expose")

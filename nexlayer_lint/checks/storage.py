@@ -10,9 +10,13 @@ from typing import Any
 from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.common import is_placeholder_image, line_of, parse_image
 from nexlayer_lint.checks.declare import Finding, rule
-from nexlayer_lint.model import DataPath
+from nexlayer_lint.edits import add_entry, add_item, indent_step, replace_value
+from nexlayer_lint.model import DataPath, Document, Edit, Fix
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
+# The documented layout: the volume one level up, the data in a directory of it that initdb makes.
+PG_MOUNT = "/var/lib/postgresql"
+PG_DATA = "/var/lib/postgresql/data/pgdata"
 # The Postgres server images, by repository (registry and tag aside, in lower case): one named
 # postgres or postgresql in any namespace (the official image and its mirrors, `library/postgres`,
 # `bitnami/postgresql`, `supabase/postgres`, `cloudnative-pg/postgresql`), and these derivatives.
@@ -60,6 +64,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
         pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
+        at_data_dir = [j for j, volume in enumerate(volumes) if _mounts_pg_data(volume)]
         for j, volume in enumerate(volumes):
             if not _mounts_pg_data(volume):
                 continue
@@ -81,7 +86,43 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                     path=where,
                     hint="mount the volume at /var/lib/postgresql and set the var "
                          "PGDATA: /var/lib/postgresql/data/pgdata",
+                    fix=_move_data_fix(app.doc, pod, where, pgdata) if at_data_dir == [j] else None,
                 )
+
+
+def _move_data_fix(doc: Document, pod: Pod, mount: DataPath, pgdata: object) -> Fix | None:
+    """Unsafe (the data moves): the volume mounted at /var/lib/postgresql, and PGDATA set to a
+    directory of it, in the form and indentation of the pod's vars. A PGDATA already inside
+    /var/lib/postgresql is kept; one elsewhere makes the intent unclear, so there is no fix."""
+    move = replace_value(doc, mount, PG_MOUNT)
+    if move is None:
+        return None
+    title = f"Mount the volume at {PG_MOUNT}"
+    if any(var.name == "PGDATA" for var in pod.vars):
+        return Fix(title, (move,), "unsafe") if _pgdata_inside(pgdata, PG_MOUNT) else None
+    add = _add_var(doc, pod, "PGDATA", PG_DATA)
+    return Fix(f"{title} and set PGDATA: {PG_DATA}", (move, add), "unsafe") if add else None
+
+
+def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
+    """An edit that adds the var `name: value` (both plain text) to a pod: first among its vars,
+    as a mapping entry or a `key`/`value` item as its vars are written, or as a new `vars`
+    before the pod's `volumes` when it has none."""
+    variables = pod.data.get("vars")
+    where = pod.path + ("vars",)
+    if "vars" not in pod.data:
+        step = " " * indent_step(doc)
+        return add_entry(doc, pod.path, ["vars:", f"{step}{name}: {value}"], f"vars: {{{name}: {value}}}",
+                         before_key="volumes")
+    if isinstance(variables, dict):
+        return add_entry(doc, where, [f"{name}: {value}"], f"{name}: {value}")
+    if isinstance(variables, list) and variables and all(
+            isinstance(item, dict) and set(item) == {"key", "value"} for item in variables):
+        entries = {"key": name, "value": value}
+        order = list(variables[0])  # the first item's order of key and value
+        return add_item(doc, where, [f"{key}: {entries[key]}" for key in order],
+                        "{" + ", ".join(f"{key}: {entries[key]}" for key in order) + "}")
+    return None
 
 
 @rule("NX211", "duplicate-volume-name", "error", "two volumes share a name")

@@ -11,7 +11,8 @@ from nexlayer_lint.checks.common import (
     REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, value_offset,
 )
 from nexlayer_lint.checks.declare import Finding, rule
-from nexlayer_lint.model import Explains
+from nexlayer_lint.edits import verbatim
+from nexlayer_lint.model import DataPath, Document, Edit, Explains, Fix
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
@@ -38,12 +39,25 @@ def registry_template_missing(app: App) -> Iterator[Finding]:
         if host == "docker.io" and (ref.repository.startswith("library/") or "/" not in ref.repository):
             continue
         rest = image.strip()[len(ref.registry) + 1:] if ref.registry else image.strip()
+        path = pod.path + ("image",)
         yield Finding(
             f'image "{image}" names the registry "{registry}" of registryLogin literally; '
             "Nexlayer uses the login only for images that start with <% REGISTRY %>/",
-            path=pod.path + ("image",),
+            path=path,
             hint=f'write "<% REGISTRY %>/{rest}"; if this image is public, it does not need the login',
+            fix=_template_fix(app.doc, path, image, ref.registry),
         )
+
+
+def _template_fix(doc: Document, path: DataPath, image: str, registry: str) -> Fix | None:
+    """The registry written as `<% REGISTRY %>`, the rest of the image as it is."""
+    span = verbatim(doc, path)
+    start = len(image) - len(image.lstrip())
+    if span is None or image[start:start + len(registry)] != registry:
+        return None
+    col = span.col + len(doc.positions[path].style or "") + start
+    return Fix("Write the registry as <% REGISTRY %>",
+               (Edit(span._replace(col=col, end_col=col + len(registry)), "<% REGISTRY %>"),))
 
 
 @rule("NX204", "registry-login-missing", "error", "an image uses `<% REGISTRY %>` but there is no `registryLogin`")

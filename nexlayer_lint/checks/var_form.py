@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from nexlayer_lint.checks.app import App
+from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.edits import before, line_text, own, scalar_text, text_at
+from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 
 # What Kubernetes accepts (before 1.34's relaxed names): anything else is the schema's error.
 _KUBERNETES_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
@@ -18,6 +21,7 @@ _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 @rule("NX216", "vars-list-form", "warning", "`vars` is a list of `{key, value}` instead of a mapping")
 def vars_list_form(app: App) -> Iterator[Finding]:
     """The 2025 docs call the list form incorrect; the 2026 pipeline writes it. Both deploy."""
+    layout: _Layout | None = None
     for pod in app.pods:
         items = pod.data.get("vars")
         if not isinstance(items, list):
@@ -25,11 +29,122 @@ def vars_list_form(app: App) -> Iterator[Finding]:
         first = next((item.get("key") for item in items
                       if isinstance(item, dict) and isinstance(item.get("key"), str)), None)
         example = f" (`{first}: <value>` instead of `- key: {first}`)" if first else ""
+        layout = layout or _Layout.of(app.doc)
         yield Finding(
             f'vars of pod "{pod.name}" is a list of key/value items; the documented form is a mapping',
             path=pod.path + ("vars",), at="key",
             hint=f"write each var as NAME: value under vars{example}",
+            fix=_as_mapping(app.doc, pod, layout),
         )
+
+
+class _Layout(NamedTuple):
+    """What the fixes read of a whole file, worked out once for all its pods."""
+
+    comments: dict[int, int]  # line -> the column of the comment that ends it (not one alone on its line)
+    repeated: frozenset[DataPath]  # the pods' `vars` paths with a repeated key's earlier value in them
+
+    @classmethod
+    def of(cls, doc: Document) -> _Layout:
+        return cls({c.line: c.col for c in doc.comments if not c.own_line},
+                   frozenset(where[:4] for where, _ in doc.unheld if where[3:4] == ("vars",)))
+
+
+# Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
+# two keys only, the name a string.
+def _simple_items(items: list) -> bool:
+    return all(isinstance(item, dict) and set(item) == {"key", "value"} and isinstance(item["key"], str)
+               for item in items) and len({item["key"] for item in items}) == len(items)
+
+
+def _as_mapping(doc: Document, pod: Pod, layout: _Layout) -> Fix | None:
+    """vars as a mapping: each item's `- key: NAME` and `value:` become `NAME:`, its value
+    untouched where it is (its quoting, and any comment after it). A comment after the name
+    stays on a line of its own above. The edits never hold a value (it may be a secret), only
+    names, indentation and punctuation. None when an item is written in a way these edits cannot
+    follow (a flow item in a block list, a name over several lines, a repeated key, a list in
+    flow style over several lines)."""
+    path = pod.path + ("vars",)
+    items = pod.data.get("vars")
+    located = own(doc, path)
+    if not isinstance(items, list) or not _simple_items(items) or located is None or located.key is None:
+        return None
+    if path in layout.repeated:
+        return None  # a repeated key's earlier value: its lines would be left in the mapping
+    if text_at(doc, located.value).startswith("["):
+        edits = _flow_edits(doc, path, located.value, len(items))
+    else:
+        edits = _block_edits(doc, path, located.key.col, len(items), layout.comments)
+    return Fix("Write vars as a mapping", tuple(edits), "safe") if edits else None
+
+
+def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int,
+                 comments: dict[int, int]) -> list[Edit] | None:
+    edits: list[Edit] = []
+    indents = set()
+    for k in range(count):
+        item = path + (k,)
+        key, value, name = own(doc, item + ("key",)), own(doc, item + ("value",)), scalar_text(doc, item + ("key",))
+        if key is None or value is None or name is None or key.key is None or value.key is None:
+            return None
+        name_span, name_text = name
+        if name_span.line != key.key.line or value.style is None or len(name_text) > 1000:
+            return None
+        if value.style in ("|", ">") and any(ch.isdigit() for ch in text_at(doc, value.value)[:3]):
+            return None  # an indentation indicator counts from the mapping's indentation, which changes
+        first, second = sorted((key.key, value.key))
+        prefix = before(doc, first.line, first.col)
+        if first.line == second.line or not _ITEM.fullmatch(prefix) or before(doc, second.line, second.col).strip():
+            return None
+        dash = prefix.index("-") + 1
+        indent = dash - 1 if dash > vars_col else len(prefix)
+        indents.add(indent)
+        # what is after the name: nothing, or a comment
+        after = line_text(doc, name_span.line)[name_span.end_col - 1:]
+        comment = comments.get(name_span.line)
+        if after.strip() and (comment is None or after[:comment - name_span.end_col].strip()):
+            return None
+        # the `value` key becomes the name, at the mapping's indentation
+        edits.append(Edit(Span(value.key.line, 1, value.key.line, value.key.end_col), " " * indent + name_text))
+        # the line of the name goes, or keeps only its comment
+        if comment is not None:
+            edits.append(Edit(Span(key.key.line, 1, key.key.line, comment), " " * indent))
+        else:
+            edits.append(_delete_line(doc, key.key.line))
+    return edits if len(indents) == 1 else None
+
+
+_ITEM = re.compile(r" *- +")
+
+
+def _delete_line(doc: Document, line: int) -> Edit:
+    """The edit that removes a line and its line break (the one before it, on the last line)."""
+    if line < len(doc.lines) or doc.text.endswith(("\n", "\r")):
+        return Edit(Span(line, 1, line + 1, 1), "")
+    return Edit(Span(line - 1, len(line_text(doc, line - 1)) + 1, line, len(line_text(doc, line)) + 1), "")
+
+
+def _flow_edits(doc: Document, path: DataPath, span: Span, count: int) -> list[Edit] | None:
+    """`[{key: A, value: b}, ...]` on one line -> `{A: b, ...}`."""
+    text = text_at(doc, span)
+    if span.line != span.end_line or not text.endswith("]"):
+        return None
+    edits = [Edit(span._replace(end_col=span.col + 1), "{")]
+    for k in range(count):
+        item = own(doc, path + (k,))
+        name, value = scalar_text(doc, path + (k, "key")), own(doc, path + (k, "value"))
+        if item is None or name is None or value is None or value.style is None:
+            return None
+        order = list(doc.get(*path, k))
+        if order[0] != "key" or text_at(doc, item.value)[:1] != "{" or text_at(doc, item.value)[-1:] != "}":
+            return None
+        end = item.value.end_col - 1  # the item's `}`
+        if text_at(doc, Span(span.line, value.value.end_col, span.line, end)).strip():
+            return None
+        edits.append(Edit(Span(span.line, item.value.col, span.line, value.value.col), f"{name[1]}: "))
+        edits.append(Edit(Span(span.line, value.value.end_col, span.line, end + 1), ""))
+    edits.append(Edit(span._replace(col=span.end_col - 1), "}"))
+    return edits
 
 
 @rule("NX219", "var-name-not-portable", "warning",

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.edits import quote as quote_edits, text_at, usual_quote
+from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.secrets import overlaps
 
 # The three traps, one named group each: a boolean word, a leading zero, a base-60 number.
@@ -32,12 +34,16 @@ _SECRET_HINTS = {
 def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     """NX005: `yes`, `0755` or `1:30` unquoted. Every plain value as written is checked, a
     repeated key's earlier value too; an alias repeats no finding."""
+    quote = None
     for path, span, text in app.doc.plain_scalars:
         trap = TRAP.fullmatch(text)
         if trap is None:
             continue
+        quote = quote or usual_quote(app.doc)
+        fix = _fix(app.doc, path, span, text, trap.lastgroup, quote)
         if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
-            yield Finding(_SECRET_MESSAGES[trap.lastgroup], path=path, span=span, hint=_SECRET_HINTS[trap.lastgroup])
+            yield Finding(_SECRET_MESSAGES[trap.lastgroup], path=path, span=span, hint=_SECRET_HINTS[trap.lastgroup],
+                          fix=fix)
             continue
         if trap.lastgroup == "boolean":
             message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
@@ -48,5 +54,16 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         else:
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
             hint = f'quote it ("{text}")'
-        yield Finding(message, path=path, span=span, hint=hint)
+        yield Finding(message, path=path, span=span, hint=hint, fix=fix)
+
+
+def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str | None, quote: str) -> Fix | None:
+    """Quotes around the value, so that it is the text YAML 1.2 reads (for a boolean word or a
+    base-60 number) or the text as written (a leading zero); a port's leading zeros are dropped
+    instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
+    if span.line != span.end_line or text_at(doc, span) != text:
+        return None
+    if trap == "leading_zero" and len(path) >= 2 and path[-2] == "servicePorts" and text.isdigit():
+        return Fix("Drop the leading zeros", (Edit(span, text.lstrip("0") or "0"),))
+    return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
 

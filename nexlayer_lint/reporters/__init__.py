@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.model import FileResult, RunInfo
+from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
@@ -16,6 +16,11 @@ class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper 
     show_source: bool = False
     quiet: bool = False
     fail_on: str = "error"  # the run's --fail-on: JUnit fails a test case only at or above it
+    # Fixing (text output): whether unsafe fixes are on (None: not said, so the summary counts
+    # them), whether to list the fixes, and those --fix applied per file (None: --fix did not run).
+    unsafe_fixes: bool | None = None
+    show_fixes: bool = False
+    fixed: Mapping[str, Sequence[Diagnostic]] | None = None
 
 
 def reads_source(fmt: str, options: ReportOptions) -> bool:

@@ -179,6 +179,15 @@ def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]
         result["ruleIndex"] = index[diag.code]
     if diag.path:
         result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": diag.path, "kind": "member"}]
+    if diag.fix is not None:  # what --fix would do, as SARIF's proposed fix (columns in code points, as above)
+        result["fixes"] = [{
+            "description": {"text": diag.fix.title},
+            "artifactChanges": [{"artifactLocation": _artifact(path), "replacements": [
+                {"deletedRegion": {"startLine": e.span.line, "startColumn": e.span.col,
+                                   "endLine": e.span.end_line, "endColumn": e.span.end_col},
+                 "insertedContent": {"text": e.text}} for e in diag.fix.edits]}],
+            "properties": {"applicability": diag.fix.applicability},
+        }]
     return result
 
 

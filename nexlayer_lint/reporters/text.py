@@ -1,5 +1,9 @@
 """Text for people: `path:line:col: severity CODE message [name]`, a code frame, a summary line.
 
+A finding that `--fix` would fix shows `[*]` after its code (as ruff marks it): one with a safe
+fix, or an unsafe one when unsafe fixes are on. The summary then says how many are fixable, and
+how many more `--unsafe-fixes` would fix when the run did not say whether it wants them.
+
 Paths are as given on the command line (or found under it). Every name, message and source line
 is printed through `printable`: a control character shows as `\\x1b`, never reaches the terminal.
 """
@@ -7,7 +11,7 @@ is printed through `printable`: a control character shows as `\\x1b`, never reac
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
 from nexlayer_lint.reporters._common import counts, sorted_results, source_lines
@@ -28,12 +32,14 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     color = bool(getattr(options, "color", False))
     show_source = bool(getattr(options, "show_source", False))
     quiet = bool(getattr(options, "quiet", False))
+    unsafe = getattr(options, "unsafe_fixes", None)
+    fixed: Mapping[str, Sequence[Diagnostic]] | None = getattr(options, "fixed", None)
     paint = _painter(color)
     out: list[str] = []
     for result in sorted_results(results):
         lines = source_lines(result.masked_text) if show_source else []
         for diag in result.diagnostics:
-            out.append(_header(diag, paint))
+            out.append(_header(diag, paint, fixable(diag, unsafe)))
             if show_source:
                 out.extend(_frame(diag, lines, paint))
                 if diag.hint:
@@ -42,9 +48,52 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
                 out.append("")  # frames read better apart
             elif diag.hint:
                 out.append(f"  {paint('help:', _HELP_COLOR)} {printable(diag.hint)}")
+    if getattr(options, "show_fixes", False):
+        out.extend(_fix_list(results, fixed, unsafe, paint))
     if not quiet:
+        count = sum(len(found) for found in (fixed or {}).values())
+        if count:
+            files = sum(1 for found in fixed.values() if found)  # type: ignore[union-attr]
+            out.append(paint(f"fixed {_plural(count, 'problem')} in {_plural(files, 'file')}", _BOLD))
         out.append(paint(summary(results), _BOLD))
+        note = fixable_summary(results, unsafe)
+        if note:
+            out.append(note.replace("[*]", paint("[*]", _HELP_COLOR), 1))
     return "".join(line + "\n" for line in out)
+
+
+def fixable(diag: Diagnostic, unsafe_fixes: bool | None) -> bool:
+    """Whether --fix (with the run's unsafe-fixes choice) would fix `diag`: it is marked [*]."""
+    return diag.fix is not None and (diag.fix.applicability == "safe" or unsafe_fixes is True)
+
+
+def fixable_summary(results: Sequence[FileResult], unsafe_fixes: bool | None) -> str:
+    """`[*] 2 fixable with --fix (1 more with --unsafe-fixes)`; empty when nothing is."""
+    found = [d for r in results for d in r.diagnostics if d.fix is not None]
+    count = sum(1 for d in found if fixable(d, unsafe_fixes))
+    hidden = len(found) - count if unsafe_fixes is None else 0
+    if count and hidden:
+        return f"[*] {count} fixable with --fix ({hidden} more with --unsafe-fixes)"
+    if count:
+        return f"[*] {count} fixable with --fix"
+    return f"[*] {hidden} fixable with --fix --unsafe-fixes" if hidden else ""
+
+
+def _fix_list(results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagnostic]] | None,
+              unsafe_fixes: bool | None, paint) -> list[str]:
+    """--show-fixes: per file, the fixes --fix applied (where each finding was before), or would apply."""
+    if fixed is not None:
+        title, listed = "fixes applied:", sorted(fixed.items())
+    else:
+        title = "fixes available with --fix:"
+        listed = [(r.path, [d for d in r.diagnostics if fixable(d, unsafe_fixes)]) for r in sorted_results(results)]
+    out = []
+    for path, found in listed:
+        if found:
+            out.append(f"- {printable(path)}:")
+            out.extend(f"    {d.line}:{d.col}  {paint(d.code, _BOLD)}  "
+                       f"{printable(d.fix.title)}" for d in found)  # type: ignore[union-attr]
+    return [paint(title, _BOLD), *out, ""] if out else []
 
 
 def summary(results: Sequence[FileResult]) -> str:
@@ -72,10 +121,11 @@ def _painter(color: bool):
     return paint
 
 
-def _header(diag: Diagnostic, paint) -> str:
+def _header(diag: Diagnostic, paint, fixable: bool = False) -> str:
     where = paint(f"{at_line_start(printable(diag.file))}:{diag.line}:{diag.col}:", _BOLD)
     level = paint(diag.severity, _SEVERITY_COLOR.get(diag.severity, _BOLD))
-    return f"{where} {level} {paint(diag.code, _BOLD)} {printable(diag.message)} {paint(f'[{diag.name}]', _DIM)}"
+    mark = f" {paint('[*]', _HELP_COLOR)}" if fixable else ""
+    return f"{where} {level} {paint(diag.code, _BOLD)}{mark} {printable(diag.message)} {paint(f'[{diag.name}]', _DIM)}"
 
 
 def _gutter_width(diag: Diagnostic) -> int:

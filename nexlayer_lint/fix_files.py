@@ -1,0 +1,164 @@
+"""Fixing a file: its bytes -> text, the fixes applied in passes (fixes.fix_all), the bytes back in
+the file's own encoding; a unified diff of what would change; an atomic write.
+
+- Encoding: UTF-8 with or without a byte order mark, UTF-16 or UTF-32 with one (as the loader
+  reads them); the fixed file gets the same BOM, byte order and codec. Line breaks: an edit's new
+  lines take the text's own (fixes.apply_fixes), so a CRLF file stays CRLF.
+- The passes lint with the run's settings less the remote check (a request per pass would be
+  slow and send every intermediate text), and without NX900, which is about the run's schema.
+- A fix that would make the file worse is not applied: the outcome names it and what it would
+  have added. A fix still offered when the passes ran out is named too.
+- Writing replaces the file atomically (a temporary file beside it, renamed over it) with the
+  file's permission bits; through a symlink, the file it points to is replaced. A read-only
+  file is refused, as an editor would, even for root. Nothing is written when no byte changed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import errno
+import os
+import stat
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from nexlayer_lint.fixes import fix_all, newline_of
+from nexlayer_lint.model import Diagnostic, FileResult, Fix
+
+if TYPE_CHECKING:
+    from nexlayer_lint.engine import Linter
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+)
+# NX900 says the run could not use the schema it asked for: it is about the run, not the text.
+_RUN_CODES = ("NX900",)
+
+
+class Encoded(NamedTuple):
+    text: str  # without the byte order mark
+    bom: bytes
+    codec: str
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.codec)
+
+
+def decode(raw: bytes) -> Encoded | None:
+    """The text of a file and how to write it back; None if it is not text the loader reads."""
+    bom, codec = next(((bom, codec) for bom, codec in _BOMS if raw.startswith(bom)), (b"", "utf-8"))
+    try:
+        return Encoded(raw[len(bom):].decode(codec), bom, codec)
+    except UnicodeDecodeError:
+        return None
+
+
+class Outcome(NamedTuple):
+    """What fixing one file did."""
+
+    raw: bytes  # the file's bytes after fixing: the very bytes given when nothing changed
+    text: str  # its text before fixing and after (without BOM): for a diff
+    fixed_text: str
+    applied: tuple[Diagnostic, ...]  # the findings whose fixes were applied, in order
+    rejected: tuple[tuple[Diagnostic, tuple[str, ...]], ...]  # a finding, the codes its fix would add
+    left: tuple[Diagnostic, ...]  # findings whose wanted fix was still offered when fixing stopped
+    result: FileResult | None  # the lint of the fixed text, rejected fixes dropped; None if unchanged
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_text != self.text
+
+
+def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bool]) -> Outcome | None:
+    """Apply the fixes `wanted` accepts to the file `name` whose bytes are `raw`, with `linter`
+    (the run's, without the remote check); None when the bytes are not text the loader reads."""
+    encoded = decode(raw)
+    if encoded is None:
+        return None
+    found: dict[Fix, Diagnostic] = {}  # each fix seen -> its finding, for the outcome's report
+    last: list[tuple[str, FileResult]] = []  # the text linted last and its result
+
+    def diagnose(text: str) -> tuple[Diagnostic, ...]:
+        result = linter.lint(text, name)
+        result = result._replace(diagnostics=tuple(d for d in result.diagnostics if d.code not in _RUN_CODES))
+        last[:] = [(text, result)]
+        found.update((d.fix, d) for d in result.diagnostics if d.fix is not None)
+        return result.diagnostics
+
+    fixed = fix_all(encoded.text, diagnose, wanted)
+    # the passes end with the fixed text linted, unless the last pass was all rejected
+    final = last[0][1] if last[0][0] == fixed.text else linter.lint(fixed.text, name)
+    final = final._replace(diagnostics=tuple(d._replace(fix=None) if d.fix in fixed.added else d
+                                             for d in final.diagnostics if d.code not in _RUN_CODES))
+    changed = fixed.text != encoded.text
+    return Outcome(
+        raw=encoded.encode(fixed.text) if changed else raw,
+        text=encoded.text,
+        fixed_text=fixed.text,
+        applied=tuple(found[fix] for fix in fixed.applied),
+        rejected=tuple((found[fix], fixed.added[fix]) for fix in fixed.rejected),
+        left=tuple(d for d in final.diagnostics if d.fix is not None and wanted(d.fix)),
+        result=final if changed else None,
+    )
+
+
+def masked_diff(outcome: Outcome, path: str) -> str:
+    """The unified diff of a fix, with secret values starred on both sides as in every report."""
+    return unified_diff(_masked(outcome.text, path), _masked(outcome.fixed_text, path), path)
+
+
+def _masked(text: str, path: str) -> str:
+    from nexlayer_lint import loader, secrets, unparsed
+
+    document, _ = loader.load(text, path, max_bytes=len(text) * 4)
+    if document is not None:
+        return secrets.mask_text(document)
+    return unparsed.mask(text, [(1, text.count("\n") + 1)])  # not reached: fixes never break parsing
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """`diff -u` of two texts, with `--- a/path` and `+++ b/path` headers as git writes them (so
+    `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
+    without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
+    newline = newline_of(old)
+    out: list[str] = []
+    for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{path}", f"b/{path}"):
+        out.append(line if line.endswith(newline) or line.endswith("\n") else
+                   f"{line}\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str, newline: str) -> list[str]:
+    """The lines as a diff tool splits them: at the file's own line break, each keeping it."""
+    parts = text.split(newline)
+    return [part + newline for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at `path` with `data` (see the module's docstring); OSError says why not."""
+    target = os.path.realpath(path)
+    mode = os.stat(target).st_mode
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file", path)
+    if not mode & 0o222 or not os.access(target, os.W_OK):  # the mode bits: also when run as root
+        raise PermissionError(errno.EACCES, "the file is read-only", path)
+    folder = os.path.dirname(target)
+    import tempfile  # here: only a run that writes fixes needs it
+
+    fd, temporary = tempfile.mkstemp(prefix=".nexlayer-lint.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, stat.S_IMODE(mode))  # mkstemp's are 0o600
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,199 @@
+"""The fixes of the schema step's findings, built by its mapper (schema._Mapper) from the same
+positions as the findings: a misspelt key renamed (NX101, NX102), a value of the wrong type
+written as the right one (NX103), a value the schema refuses corrected when the mistake is a
+known one (NX104). Each rule's page says what its fixes change (rules/NX10x-*.md, "## Fix").
+
+Every builder takes `fits`, whether a value is valid where the fix puts it (the mapper checks it
+against that value's subschema): a fix is offered only when the value it writes ends the finding,
+instead of trading it for another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from nexlayer_lint.edits import (
+    insert, line_text, own, quote, replace_value, scalar_text, usual_quote, verbatim, written,
+)
+from nexlayer_lint.model import DataPath, Document, Edit, Fix
+
+PODS: DataPath = ("application", "pods")
+Fits = Callable[[Any], bool]
+_DIGITS = re.compile(r"\s*([0-9]{1,10})\s*")
+# The header of a block scalar: its indicator, chomping and indentation, then blanks or a comment.
+_BLOCK_HEADER = re.compile(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?P<rest>(?:[ \t]+(?:#.*)?)?)")
+
+
+def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, fits: Fits) -> Fix | None:
+    """A misspelt key (NX102, or NX101 for a required one) renamed to the did-you-mean key, in
+    the key's own quotes; none when that key is there already (a duplicate), the key's text is
+    not the key (escapes, a flow key over lines), or its value is not valid under the new name
+    (`env:` with Kubernetes' `- name:` items renamed `vars:` would trade a warning for an error)."""
+    located = doc.positions.get(path)
+    span = located.key if located is not None else None
+    if guess is None or guess in mapping or span is None or span.line != span.end_line or not fits(mapping[path[-1]]):
+        return None
+    if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
+        return None  # schema keys are words; anything else might need quoting
+    written_key = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
+    quoted = len(written_key) > 1 and written_key[0] in "'\"" and written_key[-1] == written_key[0]
+    mark = written_key[:1] if quoted else ""
+    if written_key != f"{mark}{path[-1]}{mark}":
+        return None
+    return Fix(f'Rename to "{guess}"', (Edit(span, f"{mark}{guess}{mark}"),))
+
+
+def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, secret: bool, fits: Fits) -> Fix | None:
+    """NX103: a number or boolean where text is wanted, quoted as written (`WORKERS: 4` ->
+    `"4"`, `VERSION: 1.10` -> `"1.10"`); a quoted port number unquoted (`"80"` -> `80`); a lone
+    port made a list (`servicePorts: 80` -> `[80]`)."""
+    if "string" in expected and isinstance(instance, (bool, int, float)):
+        found = scalar_text(doc, path)
+        if found is None or doc.positions[path].style != "" or not fits(found[1]):
+            return None
+        return Fix("Quote the value to make it text", quote(found[0], usual_quote(doc)))
+    number = _number(instance)
+    if path and path[-1] == "servicePorts" and expected == ["array"] and (number is not None or _is_int(instance)):
+        found = scalar_text(doc, path)
+        if found is None or secret or not fits([int(number or instance)]):
+            return None
+        span, text = found
+        if _is_int(instance) and text.isdigit():
+            return Fix("Make it a list of one port",
+                       (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]")))
+        return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
+    if ("integer" in expected or "number" in expected) and number is not None and not secret:
+        span = verbatim(doc, path)
+        if span is None or doc.positions[path].style == "" or not fits(int(number)):
+            return None
+        return Fix("Remove the quotes: it is a number", (Edit(span, number),))
+    return None
+
+
+def _number(instance: Any) -> str | None:
+    """A string that holds only a whole number (blanks aside), as the number's plain text."""
+    match = _DIGITS.fullmatch(instance) if isinstance(instance, str) else None
+    return str(int(match.group(1))) if match else None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def invalid_value(doc: Document, path: DataPath, instance: str, fits: Fits, suggestion: str | None) -> Fix | None:
+    """NX104, for a value that breaks a pattern: a block scalar whose only fault is its trailing
+    line break, written on one line (safe); a pod's `path` without its leading "/" (safe); an
+    application or pod name in its suggested form, with every reference to the pod (unsafe); a
+    volume size in whole Mi or Gi (safe when the size stays exactly the same, else unsafe).
+    `suggestion`: the value the hint offers."""
+    located = doc.positions.get(path)
+    if located is None:
+        return None
+    if located.style in ("|", ">"):
+        return one_line(doc, path, instance, fits)
+    if len(path) == 4 and path[:2] == PODS and path[3] == "path":
+        span = verbatim(doc, path)
+        if span is None or instance.startswith("/") or not fits("/" + instance):
+            return None
+        return Fix('Add the leading "/"', (insert(span.line, span.col + len(located.style or ""), "/"),))
+    if suggestion is None or not fits(suggestion):
+        return None
+    if path == ("application", "name"):
+        edit = replace_value(doc, path, suggestion)
+        return Fix(f'Rename the application to "{suggestion}"', (edit,), "unsafe") if edit else None
+    if len(path) == 4 and path[:2] == PODS and path[3] == "name":
+        return rename_pod(doc, path, instance, suggestion)
+    if len(path) == 6 and path[:2] == PODS and path[3] == "volumes" and path[5] == "size":
+        edit = replace_value(doc, path, suggestion)
+        return Fix(f'Write the size as "{suggestion}"', (edit,), "safe" if _same_size(instance) else "unsafe") \
+            if edit else None
+    return None
+
+
+def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | None:
+    """`name: |` + `shop` -> `name: shop`: the block scalar's one line, without the line break
+    the block adds, when that line keeps the rule the value breaks. A comment on the header
+    line stays."""
+    value = instance.rstrip("\n")
+    located = own(doc, path)
+    if located is None or not value or "\n" in value or not fits(value):
+        return None
+    header = _BLOCK_HEADER.fullmatch(line_text(doc, located.value.line)[located.value.col - 1:])
+    new = written(value, "", block=True)  # a block scalar is never inside a flow collection
+    last = located.value.end_line - (1 if located.value.end_col == 1 else 0)
+    lines = range(located.value.line + 1, min(last, len(doc.lines)) + 1)
+    content = [number for number in lines if doc.lines[number - 1].strip()]
+    if header is None or new is None or len(content) != 1 or doc.lines[content[0] - 1].strip() != value:
+        return None
+    line = content[0]
+    rest = header.group("rest") if "#" in header.group("rest") else ""
+    span = located.value._replace(end_line=line, end_col=len(doc.lines[line - 1]) + 1)
+    return Fix("Write the value on one line, without the line break", (Edit(span, new + rest),))
+
+
+class _Pods(NamedTuple):
+    names: dict[str, int]  # pod names in lower case -> how many pods have it
+    references: dict[DataPath, list[Any]]  # a pod's path -> the references to it (checks.app.Reference)
+
+
+# One entry, keyed on the Document object (as secrets.py's caches): every pod name finding asks.
+_pods_cache: tuple[Document | None, _Pods | None] = (None, None)
+
+
+def _pods(doc: Document) -> _Pods:
+    """The application's pod names and the references to each pod, worked out once per document."""
+    global _pods_cache
+    cached_doc, cached = _pods_cache
+    if cached_doc is doc and cached is not None:
+        return cached
+    from nexlayer_lint.checks.app import App  # the one definition of a reference to a pod
+
+    app = App.of(doc)
+    names: dict[str, int] = {}
+    for pod in app.pods:
+        names[pod.name.lower()] = names.get(pod.name.lower(), 0) + 1
+    references: dict[DataPath, list[Any]] = {}
+    for ref in app.references:
+        if ref.target is not None:
+            references.setdefault(ref.target.path, []).append(ref)
+    _pods_cache = (doc, _Pods(names, references))
+    return _pods_cache[1]  # type: ignore[return-value]
+
+
+def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
+    """A pod renamed, with every `<pod>.pod` and `${pod:port}` reference to it (none when one of
+    them is not written character for character, or another pod has the new name)."""
+    pods = _pods(doc)
+    if pods.names.get(new.lower(), 0) > (1 if new.lower() == old.lower() else 0):
+        return None
+    edits = [replace_value(doc, path, new)]
+    for ref in pods.references.get(path[:3], ()):
+        written_name = ref.name[-len(old):] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
+        if written_name == new:
+            continue
+        span = verbatim(doc, ref.var.path)
+        if span is None:
+            return None
+        start = span.col + len(doc.positions[ref.var.path].style or "") + ref.end - len(written_name)
+        edits.append(Edit(span._replace(col=start, end_col=start + len(written_name)), new))
+    if None in edits:
+        return None
+    references = len(edits) - 1
+    also = f", and the {references} reference{'s' if references > 1 else ''} to it" if references else ""
+    return Fix(f'Rename the pod to "{new}"{also}', tuple(edit for edit in edits if edit is not None), "unsafe")
+
+
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])[iI][Bb]?\s*")
+_MI_PER_UNIT = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+
+
+def _same_size(size: str) -> bool:
+    """Whether a size is in binary units and a whole number of Mi (`1.5Gi`, `1Ti`, `2GiB`): then
+    writing it in Mi or Gi keeps it exactly. `2G` or `2GB` is 2 x 1000^3 bytes, not 2Gi."""
+    match = _SIZE.fullmatch(size)
+    if match is None:
+        return False
+    mebibytes = float(match.group(1)) * _MI_PER_UNIT[match.group(2).lower()]
+    return mebibytes == int(mebibytes) and mebibytes > 0

@@ -1,0 +1,581 @@
+"""--fix, --unsafe-fixes, --diff, --show-fixes and the fix settings, on files on disk and standard input.
+
+The fixes are the checks' own: the schema's safe key renames (NX101, NX102) and NX201's unsafe
+`path: /` on a line of its own. Where a test needs a fix no real check makes (one that breaks the
+file, one that adds an error) a test-only check stands in for a real one, swapped into
+`checks.CHECK_RULES`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from nexlayer_lint import checks
+from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.cli import main
+from nexlayer_lint.config import Settings
+from nexlayer_lint.engine import Linter
+from nexlayer_lint.model import Edit, Fix, Span
+from tests.conftest import CLEAN
+
+# Two misspelt keys with a safe rename each: servicePort (NX101, it is required) and Path (NX102).
+MISSPELT = """\
+# the shop
+application:
+  name: shop
+  pods:
+    - name: web  # the front end
+      image: nginx:1.27
+      Path: /
+      servicePort: [80]
+"""
+FIXED = MISSPELT.replace("Path:", "path:").replace("servicePort:", "servicePorts:")
+# No path at all: NX201's unsafe fix adds `path: /` after the image, NX101's safe one renames.
+NO_PATH = MISSPELT.replace("      Path: /\n", "")
+
+
+def run(*args: str, input: bytes | str | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def untouched(path: Path) -> Any:
+    """What a write would change: the bytes, the inode, the modification time."""
+    info = path.stat()
+    return path.read_bytes(), info.st_ino, info.st_mtime_ns
+
+
+# --- test-only checks ----------------------------------------------------------------------------
+
+
+def _break(app: Any) -> Iterator[Finding]:
+    """NX203's stand-in: a safe fix for a var named BREAK that leaves the file unparseable."""
+    for pod in app.pods:
+        for var in pod.vars:
+            if var.name == "BREAK":
+                span = app.doc.positions[var.path].value
+                yield Finding("BREAK is set", path=var.path, fix=Fix("Break it", (Edit(span, "[[ nope"),)))
+
+
+def _drop_image(app: Any) -> Iterator[Finding]:
+    """NX219's stand-in: a safe fix for `image: drop-me` that deletes the required `image` (adds NX101)."""
+    for pod in app.pods:
+        if pod.data.get("image") == "drop-me":
+            located = app.doc.positions[pod.path + ("image",)]
+            span = Span(located.key.line, 1, located.key.line + 1, 1)
+            yield Finding("drop me", path=pod.path + ("image",), fix=Fix("Drop the image", (Edit(span, ""),)))
+
+
+STAND_INS = {"NX203": _break, "NX219": _drop_image}
+
+
+def stand_in(monkeypatch: pytest.MonkeyPatch, *codes: str) -> None:
+    """The test-only checks of `codes` above in place of the real checks of those codes."""
+    swapped = tuple(rule(r.code, r.name, r.severity, r.summary)(STAND_INS[r.code]) if r.code in codes else r
+                    for r in checks.CHECK_RULES)
+    monkeypatch.setattr(checks, "CHECK_RULES", swapped)
+
+
+# --- --fix ---------------------------------------------------------------------------------------
+
+
+def test_fix_applies_the_safe_fixes_in_place_and_reports_what_remains(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))  # and an NX215, without fix
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED.replace("nginx:1.27", "nginx")
+    assert result.stdout.splitlines() == [
+        'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
+        'is at deploy time [unpinned-image]',
+        '  help: pin a version, for example "nginx:<version>", or a digest "nginx@sha256:<digest>"',
+        "fixed 2 problems in 1 file",
+        "1 warning in 1 file",
+    ]
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_fix_exits_1_when_errors_remain_and_never_writes_an_unchanged_file(project: Path) -> None:
+    text = MISSPELT.replace("Path: /", "path: /").replace("servicePort:", "servicePorts:").replace(
+        "name: shop", "name: Shop")  # an NX104 error, its fix (a rename) unsafe
+    before = untouched(write(project / "nexlayer.yaml", text))
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert result.exit_code == 1 and "error NX104" in result.stdout and "fixed" not in result.stdout
+    assert untouched(project / "nexlayer.yaml") == before
+
+
+def test_fix_is_idempotent(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT)
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    before = untouched(project / "nexlayer.yaml")
+    again = run("--fix", "nexlayer.yaml")
+    assert again.stdout == "no problems in 1 file\n" and again.exit_code == 0
+    assert untouched(project / "nexlayer.yaml") == before
+
+
+def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))  # and an NX215, without fix
+    lines = run("--no-show-source", "nexlayer.yaml").stdout.splitlines()
+    headers = [line for line in lines if line.startswith("nexlayer.yaml:")]
+    assert headers == [
+        'nexlayer.yaml:4:3: error NX201 no pod has a path, so nothing is routed to the application (pods: "web") '
+        '[no-public-path]',
+        'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
+        'is at deploy time [unpinned-image]',
+        'nexlayer.yaml:7:7: warning NX102 [*] unknown key "Path" in pod "web" [unknown-key]',
+        'nexlayer.yaml:8:7: error NX101 [*] unknown key "servicePort" in pod "web": probably the required key '
+        '"servicePorts", which is missing [missing-key]',
+    ]
+    # each finding with a fix counts, as ruff counts: NX201's, though the rename of Path would end it
+    assert lines[-2:] == ["2 errors, 2 warnings in 1 file", "[*] 2 fixable with --fix (1 more with --unsafe-fixes)"]
+    # with unsafe fixes on, the unsafe one is marked and counted too; turned off, it is not mentioned
+    on = run("--no-show-source", "--unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
+    assert on[0].startswith("nexlayer.yaml:4:3: error NX201 [*] no pod") and on[-1] == "[*] 3 fixable with --fix"
+    off = run("--no-show-source", "--no-unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
+    assert off[-1] == "[*] 2 fixable with --fix"
+    write(project / "nexlayer.yaml", CLEAN.replace("      path: /\n", ""))
+    assert run("nexlayer.yaml").stdout.splitlines()[-1] == "[*] 1 fixable with --fix --unsafe-fixes"
+    assert run("-q", "nexlayer.yaml").stdout.count("\n") == 2  # --quiet: the finding and its help alone
+
+
+def test_unsafe_fixes_are_applied_only_with_unsafe_fixes(project: Path) -> None:
+    write(project / "nexlayer.yaml", NO_PATH)
+    safe = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == NO_PATH.replace("servicePort:", "servicePorts:")
+    assert safe.stdout.splitlines()[-3:] == ["fixed 1 problem in 1 file", "1 error in 1 file",
+                                             "[*] 1 fixable with --fix --unsafe-fixes"]
+    assert safe.exit_code == 1
+    unsafe = run("--fix", "--unsafe-fixes", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    assert unsafe.stdout == "fixed 1 problem in 1 file\nno problems in 1 file\n" and unsafe.exit_code == 0
+
+
+def test_unsafe_fixes_wait_for_the_safe_ones(project: Path) -> None:
+    # NX201's `path: /` would leave the misspelt `Path` beside it, and make renaming it a duplicate
+    # key: the safe rename comes first, and ends NX201
+    write(project / "nexlayer.yaml", MISSPELT)
+    result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    assert result.stderr == "" and result.stdout.splitlines()[1:4] == [
+        "- nexlayer.yaml:", '    7:7  NX102  Rename to "path"', '    8:7  NX101  Rename to "servicePorts"']
+
+
+def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> None:
+    write(project / "a" / "nexlayer.yaml", MISSPELT)
+    write(project / "b" / "nexlayer.yaml", CLEAN)
+    available = run("--show-fixes", "--no-show-source", "a", "b").stdout
+    assert available.split("fixes available with --fix:\n", 1)[1] == (
+        "- a/nexlayer.yaml:\n"
+        '    7:7  NX102  Rename to "path"\n'
+        '    8:7  NX101  Rename to "servicePorts"\n'
+        "\n"
+        "2 errors, 1 warning in 1 of 2 files\n"
+        "[*] 2 fixable with --fix (1 more with --unsafe-fixes)\n")
+    applied = run("--fix", "--show-fixes", "a", "b").stdout
+    assert applied == ("fixes applied:\n"
+                       "- a/nexlayer.yaml:\n"
+                       '    7:7  NX102  Rename to "path"\n'
+                       '    8:7  NX101  Rename to "servicePorts"\n'
+                       "\n"
+                       "fixed 2 problems in 1 file\n"
+                       "no problems in 2 files\n")
+
+
+def test_statistics_count_as_fixable_what_fix_would_fix(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
+    assert run("--statistics", "nexlayer.yaml").stdout == ("1  NX101  missing-key     1 fixable\n"
+                                                           "1  NX102  unknown-key     1 fixable\n"
+                                                           "1  NX201  no-public-path\n"
+                                                           "1  NX215  unpinned-image\n")
+    rows = json.loads(run("--statistics", "--unsafe-fixes", "--output-format", "json", "nexlayer.yaml").stdout)
+    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 1),
+                                                               ("NX215", 0)]
+
+
+# --- a fix that makes the file worse ---------------------------------------------------------------
+
+
+def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in(monkeypatch, "NX203")
+    text = MISSPELT + "      vars:\n        BREAK: x\n"
+    write(project / "nexlayer.yaml", text)
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    # the good fixes are applied, the bad one is not
+    assert (project / "nexlayer.yaml").read_text() == FIXED + "      vars:\n        BREAK: x\n"
+    assert result.stderr == ("nexlayer-lint: warning: nexlayer.yaml:10:16: NX203 not fixed (Break it): "
+                             "the file would no longer parse\n")
+    # what remains is reported without [*]: its fix is not one --fix can apply
+    assert result.stdout.splitlines() == [
+        "nexlayer.yaml:10:16: error NX203 BREAK is set [registry-template-missing]",
+        "fixed 2 problems in 1 file",
+        "1 error in 1 file",
+    ]
+    assert result.exit_code == 1
+    # alone, the bad fix leaves the file as it was, byte for byte
+    before = untouched(project / "nexlayer.yaml")
+    again = run("--fix", "nexlayer.yaml")
+    assert untouched(project / "nexlayer.yaml") == before and "not fixed (Break it)" in again.stderr
+    assert "fixed" not in again.stdout
+
+
+def test_a_fix_that_adds_an_error_is_not_applied(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in(monkeypatch, "NX219")
+    write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "drop-me"))
+    before = untouched(project / "nexlayer.yaml")
+    result = run("--fix", "--diff", "nexlayer.yaml")
+    assert result.stdout == "" and result.exit_code == 0
+    assert result.stderr == ("nexlayer-lint: warning: nexlayer.yaml:5:14: NX219 not fixed (Drop the image): "
+                             "it would add NX101 (missing-key)\n"
+                             "nothing to fix\n")
+    run("--fix", "nexlayer.yaml")
+    assert untouched(project / "nexlayer.yaml") == before
+
+
+# --- --diff --------------------------------------------------------------------------------------
+
+
+def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path) -> None:
+    before = untouched(write(project / "nexlayer.yaml", MISSPELT))
+    result = run("--diff", "nexlayer.yaml")
+    assert result.stdout == (
+        "--- a/nexlayer.yaml\n"
+        "+++ b/nexlayer.yaml\n"
+        "@@ -4,5 +4,5 @@\n"
+        "   pods:\n"
+        "     - name: web  # the front end\n"
+        "       image: nginx:1.27\n"
+        "-      Path: /\n"
+        "-      servicePort: [80]\n"
+        "+      path: /\n"
+        "+      servicePorts: [80]\n")
+    assert result.stderr == "would fix 2 problems in 1 file (1 more with --unsafe-fixes)\n" and result.exit_code == 1
+    assert untouched(project / "nexlayer.yaml") == before
+    assert run("--fix", "--diff", "nexlayer.yaml").stdout == result.stdout  # --diff wins: nothing written
+    assert untouched(project / "nexlayer.yaml") == before
+    # the diff is one `git apply` takes, and gives what --fix writes
+    subprocess.run(["git", "apply", "-"], input=result.stdout.encode(), cwd=project, check=True)
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    clean = run("--diff", "nexlayer.yaml")
+    assert (clean.stdout, clean.stderr, clean.exit_code) == ("", "nothing to fix\n", 0)
+
+
+def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
+    write(project / "a" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
+    write(project / "b" / "nexlayer.yaml", NO_PATH)  # a safe fix and an unsafe one
+    write(project / "c" / "nexlayer.yaml", CLEAN)
+    result = run("--diff")
+    assert [line for line in result.stdout.splitlines() if line.startswith(("---", "+++"))] == [
+        "--- a/a/nexlayer.yaml", "+++ b/a/nexlayer.yaml", "--- a/b/nexlayer.yaml", "+++ b/b/nexlayer.yaml"]
+    assert result.stderr == "would fix 2 problems in 2 files (1 more with --unsafe-fixes)\n"
+    assert result.exit_code == 1
+    assert run("--diff", "--quiet").stderr == ""
+    assert run("--diff", "--unsafe-fixes").stderr == "would fix 3 problems in 2 files\n"
+    assert run("--diff", "c").exit_code == 0 and run("--diff", "--exit-zero").exit_code == 0
+    write(project / "d" / "nexlayer.yaml", "a: [")  # does not parse: nothing to fix, but exit 2 on a read error
+    assert run("--diff", "c", "d").exit_code == 0
+    assert run("--diff", "c", "missing.yaml").exit_code == 2
+    for wrong in (["--statistics"], ["--output-format", "json"], ["-o", "report.txt"]):
+        refused = run("--diff", *wrong)
+        assert refused.exit_code == 2 and "--diff prints a diff and no report" in refused.stderr
+
+
+def test_diff_stars_secret_values_and_marks_a_missing_last_newline(project: Path) -> None:
+    text = CLEAN.replace("      servicePorts: [80]\n", "      vars:\n        DB_PASSWORD: hunter2\n"
+                         "      servicePort: [80]")
+    write(project / "nexlayer.yaml", text)
+    result = run("--diff", "nexlayer.yaml")
+    assert "hunter2" not in result.stdout
+    assert result.stdout.endswith(
+        "         DB_PASSWORD: *******\n"
+        "-      servicePort: [80]\n"
+        "\\ No newline at end of file\n"
+        "+      servicePorts: [80]\n"
+        "\\ No newline at end of file\n")
+
+
+def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) -> None:
+    # a bidi override (YAML allows it; it would show the comment in another order), and a line a CI
+    # runner would obey as a command
+    text = (MISSPELT.replace("# the front end", "# the \u202efront end")
+            + "      vars:\n        NOTE: |\n          ::warning::x\n")
+    write(project / "nexlayer.yaml", text.replace("\n", "\r\n"))
+    out = run("--diff", "nexlayer.yaml").stdout_bytes.decode()  # .stdout would turn CRLF into LF
+    assert "\u202e" not in out and out.splitlines(keepends=True)[3:] == [
+        "   pods:\r\n",
+        "     - name: web  # the \\u202efront end\r\n",
+        "       image: nginx:1.27\r\n",
+        "-      Path: /\r\n",
+        "-      servicePort: [80]\r\n",
+        "+      path: /\r\n",
+        "+      servicePorts: [80]\r\n",
+        "       vars:\r\n",
+        "         NOTE: |\r\n",
+        "           \\x3a:warning::x\r\n",
+    ]
+
+
+# --- the form of the file --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+                                        ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_encoding_bom_line_breaks_and_tabs_are_kept(project: Path, codec: str, bom: bytes, newline: str) -> None:
+    tail = "      vars:\n        NOTE: \"a\tb\"\t# tabbed\n        TAB:\tx \u00e9\U0001F680\n"
+    text = CLEAN.replace("      path: /\n", "").replace("servicePorts:", "servicePort:") + tail
+    write(project / "nexlayer.yaml", bom + text.replace("\n", newline).encode(codec))
+    assert run("--fix", "--unsafe-fixes", "nexlayer.yaml").exit_code == 0
+    # the rename, and NX201's new `path: /` line in the file's own line break
+    expected = CLEAN + tail
+    assert (project / "nexlayer.yaml").read_bytes() == bom + expected.replace("\n", newline).encode(codec)
+
+
+def test_flow_style_keeps_its_form(project: Path) -> None:
+    text = "application: {name: shop, pods: [{name: web, image: 'nginx:1.27', Path: /, servicePort: [80]}]}  # x\n"
+    write(project / "nexlayer.yaml", text)
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_text() == text.replace("Path", "path").replace("Port:", "Ports:")
+
+
+def test_quoted_keys_keep_their_quotes(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT.replace("Path:", '"Path":').replace("servicePort:", "'servicePort':"))
+    run("--fix", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED.replace("path:", '"path":').replace(
+        "servicePorts:", "'servicePorts':")
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def test_the_write_keeps_permissions_goes_through_symlinks_and_leaves_no_temporary_file(project: Path) -> None:
+    real = write(project / "conf" / "nexlayer.yaml", MISSPELT)
+    real.chmod(0o640)
+    (project / "app").mkdir()
+    (project / "app" / "nexlayer.yaml").symlink_to(real)
+    assert run("--fix", "app/nexlayer.yaml").exit_code == 0
+    assert (project / "app" / "nexlayer.yaml").is_symlink() and real.read_text() == FIXED
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in (project / "conf").iterdir()) == ["nexlayer.yaml"]
+
+
+def test_a_file_that_cannot_be_written_is_exit_2_with_a_message(project: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    path.chmod(0o444)
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert result.exit_code == 2 and path.read_text() == MISSPELT
+    assert result.stderr == "nexlayer-lint: error: cannot write the fixes to nexlayer.yaml: the file is read-only\n"
+    # the report is of the file as it is: nothing was fixed
+    assert "[*]" in result.stdout and "fixed" not in result.stdout
+    path.chmod(0o644)
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    full = run("--fix", "nexlayer.yaml")
+    assert full.exit_code == 2 and path.read_text() == MISSPELT
+    assert full.stderr == "nexlayer-lint: error: cannot write the fixes to nexlayer.yaml: No space left on device\n"
+    assert sorted(p.name for p in project.iterdir()) == ["nexlayer.yaml"]  # the temporary file is gone
+
+
+# --- standard input --------------------------------------------------------------------------------
+
+
+def test_stdin_with_fix_writes_the_fixed_text_to_stdout_and_the_report_to_stderr(project: Path) -> None:
+    result = run("--fix", "--stdin-filename", "app/nexlayer.yaml", "-", input=MISSPELT.replace("\n", "\r\n"))
+    assert result.stdout_bytes == FIXED.replace("\n", "\r\n").encode()
+    assert result.stderr == "fixed 2 problems in 1 file\nno problems in 1 file\n" and result.exit_code == 0
+    # nothing to fix: the text comes back as it was, byte for byte; what remains goes to stderr
+    odd = b"\xef\xbb\xbf" + CLEAN.replace("name: shop", "name: Shop").encode()
+    again = run("--fix", "--no-show-source", "-", input=odd)
+    assert again.stdout_bytes == odd and again.exit_code == 1
+    assert again.stderr.startswith("-:2:9: error NX104 application name \"Shop\"")
+    # --diff reads it the same way
+    assert run("--diff", "-", input=MISSPELT).stdout.startswith("--- a/-\n+++ b/-\n@@ -4,5 +4,5 @@\n")
+
+
+def test_stdin_excluded_by_force_exclude_comes_back_unchanged(project: Path) -> None:
+    write(project / ".nexlayer-lint.toml", 'extend-exclude = ["vendor"]\n')
+    result = run("--fix", "--force-exclude", "--stdin-filename", "vendor/nexlayer.yaml", "-", input=MISSPELT)
+    assert result.stdout == MISSPELT and result.exit_code == 0
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+
+def test_fix_and_unsafe_fixes_from_the_config(project: Path) -> None:
+    write(project / "nexlayer.yaml", NO_PATH)
+    write(project / ".nexlayer-lint.toml", "fix = true\nunsafe-fixes = true\n")
+    before = untouched(project / "nexlayer.yaml")
+    assert run("--no-fix", "nexlayer.yaml").exit_code == 1 and untouched(project / "nexlayer.yaml") == before
+    assert run("nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+
+
+def test_unfixable_codes_carry_no_fix(project: Path) -> None:
+    write(project / "nexlayer.yaml", MISSPELT)
+    write(project / ".nexlayer-lint.toml", 'unfixable = ["missing-key"]\n')
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == MISSPELT.replace("Path:", "path:")
+    assert "error NX101 unknown key" in result.stdout and "[*]" not in result.stdout
+    report = json.loads(run("--output-format", "json", "nexlayer.yaml").stdout)
+    assert [d["fix"] for d in report["files"][0]["diagnostics"]] == [None]
+    # --unfixable adds to the config's
+    write(project / "nexlayer.yaml", MISSPELT)
+    assert run("--diff", "--unfixable", "NX102", "nexlayer.yaml").stdout == ""
+
+
+def test_fixable_extend_fixable_and_unfixable_by_the_longest_prefix() -> None:
+    def fixes(**settings: Any) -> list[str]:
+        return [d.code for d in Linter(Settings(**settings)).lint(MISSPELT, "x.yaml").diagnostics if d.fix]
+
+    assert fixes() == ["NX201", "NX102", "NX101"]
+    assert fixes(fixable=("NX101",)) == ["NX101"]
+    assert fixes(unfixable=("NX1",)) == ["NX201"]
+    assert fixes(unfixable=("NX1",), extend_fixable=("NX102",)) == ["NX201", "NX102"]
+    assert fixes(unfixable=("NX102", "NX201"), extend_fixable=("NX102",)) == ["NX101"]  # a tie: unfixable
+
+
+@pytest.mark.parametrize("config, message", [
+    ('fix = "yes"', '"fix" must be true or false, not \'yes\''),
+    ("unsafe-fixes = 1", '"unsafe-fixes" must be true or false, not 1'),
+    ('unfixable = ["NX999"]', 'unfixable: "NX999" matches no code or rule name'),
+    ('fixable = "NX1"', None),  # a comma-separated string is taken, as for select
+    ("extend-fixable = [1]", '"extend-fixable" must be a list of codes'),
+    ("fixes = true", 'unknown setting "fixes" (did you mean "fix"?)'),
+])
+def test_fix_settings_are_validated(project: Path, config: str, message: str | None) -> None:
+    write(project / "nexlayer.yaml", CLEAN)
+    write(project / ".nexlayer-lint.toml", config + "\n")
+    result = run("nexlayer.yaml")
+    if message is None:
+        assert result.exit_code == 0
+    else:
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert run("--unfixable", "NX9999", "nexlayer.yaml").exit_code == 2
+
+
+def test_show_settings_prints_the_fix_settings_as_config(project: Path) -> None:
+    import tomllib
+
+    write(project / ".nexlayer-lint.toml", 'fix = true\nunfixable = ["NX1"]\n')
+    shown = tomllib.loads(run("--show-settings").stdout)
+    assert (shown["fix"], shown["unfixable"], shown["fixable"], shown["extend-fixable"]) == (True, ["NX1"], [], [])
+    assert "unsafe-fixes" not in shown  # not set: a comment says so
+    assert tomllib.loads(run("--show-settings", "--unsafe-fixes").stdout)["unsafe-fixes"] is True
+
+
+# --- the batch runner ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", ["0", "3"])
+def test_fix_over_a_batch_in_one_process_or_several(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    workers: str) -> None:
+    monkeypatch.setenv("NEXLAYER_LINT_WORKERS", workers)
+    for n in range(12):
+        write(project / f"app{n:02}" / "nexlayer.yaml", MISSPELT if n % 3 else CLEAN)
+    clean_before = untouched(project / "app00" / "nexlayer.yaml")
+    result = run("--fix")
+    assert result.stdout == "fixed 16 problems in 8 files\nno problems in 12 files\n" and result.exit_code == 0
+    assert all((project / f"app{n:02}" / "nexlayer.yaml").read_text() == (FIXED if n % 3 else CLEAN)
+               for n in range(12))
+    assert untouched(project / "app00" / "nexlayer.yaml") == clean_before
+
+
+# --- the README ------------------------------------------------------------------------------------
+
+
+def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ nexlayer-lint --fix --no-show-source examples/broken/\n"
+    shown = readme.split("```console\n" + command, 1)[1].split("```", 1)[0].splitlines()
+    shutil.copytree(ROOT / "examples", project / "examples")
+    original = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    result = run(*command.split()[2:])
+    printed = result.stdout.splitlines()
+    cut = shown.index("...")
+    assert printed[:cut] == shown[:cut] and printed[len(printed) - len(shown) + cut + 1:] == shown[cut + 1:]
+    assert result.exit_code == 1
+    fixed = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    assert fixed == original.replace("servicePort:", "servicePorts:")  # as the README says
+    # the fixed file has no finding --fix would fix left, and its comments are all there
+    after = run("--no-show-source", "examples/broken").stdout.splitlines()
+    assert not any("[*]" in line for line in after if line.startswith("examples/")) and "[*]" in after[-1]
+    assert [line for line in fixed.splitlines() if "#" in line] == [
+        line for line in original.splitlines() if "#" in line]
+    # with --unsafe-fixes, the four the README names; no finding with a fix is left, and the comments stay
+    run("--fix", "--unsafe-fixes", "examples/broken")
+    unsafe = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    assert all(change in unsafe for change in ("name: book-shop", "      path: /\n", "size: 2Gi",
+                                               "mountPath: /var/lib/postgresql\n",
+                                               "PGDATA: /var/lib/postgresql/data/pgdata"))
+    remaining = Linter(Settings()).lint(unsafe, "nexlayer.yaml").diagnostics
+    assert [d.code for d in remaining] == ["NX215", "NX208", "NX213", "NX213"] and not any(d.fix for d in remaining)
+    assert [line for line in unsafe.splitlines() if "#" in line] == [
+        line for line in original.splitlines() if "#" in line]
+
+
+def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed(project: Path, fake_api: Any
+                                                                                 ) -> None:
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.valid())
+    write(project / "nexlayer.yaml", MISSPELT)
+    before = run("--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert "NX902 the Nexlayer API accepted the file, but the local checks found errors" in before.stdout
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == FIXED
+    assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n" and result.exit_code == 0
+    # one POST for the first lint, one for the fixed file: none for the passes in between
+    assert fake_api.count("/validate", "POST") == 3
+
+
+def test_sarif_carries_the_fix_and_validates() -> None:
+    from tests.test_reporters import _sarif_validator
+
+    from nexlayer_lint.model import RunInfo, SchemaInfo
+    from nexlayer_lint.reporters import ReportOptions, render
+
+    result = Linter(Settings()).lint(MISSPELT.replace("nginx:1.27", "nginx"), "nexlayer.yaml")
+    log = json.loads(render("sarif", [result], RunInfo("0", SchemaInfo("bundled", "x", "1")), ReportOptions()))
+    errors = list(_sarif_validator().iter_errors(log))
+    assert not errors, errors[0].message
+    fixes = {r["ruleId"]: r.get("fixes") for r in log["runs"][0]["results"]}
+    assert fixes["NX215"] is None
+    assert fixes["NX201"] == [{
+        "description": {"text": 'Add `path: /` to pod "web"'},
+        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
+            {"deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
+             "insertedContent": {"text": "      path: /\n"}}]}],
+        "properties": {"applicability": "unsafe"},
+    }]
+    assert fixes["NX102"] == [{
+        "description": {"text": 'Rename to "path"'},
+        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
+            {"deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 11},
+             "insertedContent": {"text": "path"}}]}],
+        "properties": {"applicability": "safe"},
+    }]

@@ -1,0 +1,463 @@
+"""The fixes the rules build (issue 18): exact text before and after, CRLF, BOM, tabs and flow
+style kept, no new error, the finding gone, nothing left to do on a second run; and no fix where
+the source form makes an exact edit impossible."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from nexlayer_lint.fixes import fix_all, makes_worse
+from nexlayer_lint.model import Diagnostic, Fix
+from tests.conftest import CLEAN, ROOT, lint_diags
+
+SAFE: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe"  # noqa: E731
+ANY: Callable[[Fix], bool] = lambda fix: True  # noqa: E731
+
+
+def only(code: str) -> Callable[[str], list[Diagnostic]]:
+    """Lint, keeping only the fixes of `code`'s findings."""
+    return lambda text: [d if d.code == code else d._replace(fix=None) for d in lint_diags(text)]
+
+
+def assert_fix(before: str, after: str, code: str, unsafe: bool = False) -> None:
+    """`code`'s fixes turn `before` into `after` exactly, with the applicability said, no new
+    error, the finding gone, and nothing more to do."""
+    diagnose = only(code)
+    offered = [d.fix for d in diagnose(before) if d.code == code and d.fix is not None]
+    assert offered, f"no fix for {code}"
+    assert {fix.applicability for fix in offered} == {"unsafe" if unsafe else "safe"}
+    result = fix_all(before, diagnose, ANY if unsafe else SAFE)
+    assert result.text == after
+    assert result.rejected == ()
+    assert not makes_worse(lint_diags(before), lint_diags(after))
+    assert code not in [d.code for d in lint_diags(after)]
+    assert fix_all(after, diagnose, ANY).applied == ()
+
+
+def assert_no_fix(text: str, code: str) -> None:
+    found = [d for d in lint_diags(text) if d.code == code]
+    assert found, f"{code} is not reported"
+    assert [d.fix for d in found] == [None] * len(found)
+
+
+def pod(*lines: str, name: str = "web", path: bool = True, ports: str = "[80]") -> str:
+    """A one-pod file; `lines` go at the pod's indentation after servicePorts."""
+    head = f"application:\n  name: shop\n  pods:\n    - name: {name}\n      image: nginx:1.27\n"
+    head += "      path: /\n" if path else ""
+    return head + f"      servicePorts: {ports}\n" + "".join(f"      {line}\n" for line in lines)
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+# --- NX005 -----------------------------------------------------------------------------------
+
+
+def test_nx005_quotes_keeping_tabs_comments_and_other_values() -> None:
+    before = pod("vars:", "  DEBUG:\tyes  # on", '  NOTE: "a\tb"', "  MODE: off")
+    after = pod("vars:", '  DEBUG:\t"yes"  # on', '  NOTE: "a\tb"', '  MODE: "off"')
+    assert_fix(before, after, "NX005")
+
+
+def test_nx005_keeps_crlf_and_a_bom() -> None:
+    before = "\ufeff" + crlf(pod("vars:", "  DEBUG: yes", "  ALARM: 1:30"))
+    after = "\ufeff" + crlf(pod("vars:", '  DEBUG: "yes"', '  ALARM: "1:30"'))
+    assert_fix(before, after, "NX005")
+
+
+def test_nx005_uses_the_quote_the_file_uses_most() -> None:
+    before = pod("vars:", "  A: 'x'", "  B: 'y'", '  C: "z"', "  DEBUG: on")
+    assert_fix(before, before.replace("DEBUG: on", "DEBUG: 'on'"), "NX005")
+
+
+def test_nx005_in_a_flow_mapping() -> None:
+    before = pod("vars: {DEBUG: yes, MODE: n, NAME: x}")
+    assert_fix(before, pod('vars: {DEBUG: "yes", MODE: "n", NAME: x}'), "NX005")
+
+
+def test_nx005_drops_a_ports_leading_zeros() -> None:
+    assert_fix(pod(ports="[080, 0443]"), pod(ports="[80, 443]"), "NX005")
+
+
+def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
+    assert_no_fix(pod("vars:", "  DEBUG: &flag yes", "  VERBOSE: *flag"), "NX005")
+
+
+def test_nx005_quotes_a_secret_without_echoing_it() -> None:
+    text = pod("vars:", "  API_TOKEN: 0123456789")
+    (nx103,) = [d for d in lint_diags(text) if d.code == "NX103"]  # a number where text is needed
+    assert nx103.fix is not None and all(edit.text == '"' for edit in nx103.fix.edits)
+    assert_fix(text, pod("vars:", '  API_TOKEN: "0123456789"'), "NX103")
+
+
+# --- NX101, NX102 ----------------------------------------------------------------------------
+
+
+def test_rename_keeps_the_keys_quotes_and_crlf() -> None:
+    before = crlf(pod('"Path": /api', path=False).replace("servicePorts", "servicePort"))
+    after = crlf(pod('"path": /api', path=False))
+    assert_fix(before, after.replace("servicePorts", "servicePort"), "NX102")
+    assert_fix(before, before.replace("servicePort:", "servicePorts:"), "NX101")
+
+
+def test_rename_is_no_fix_when_the_key_is_there_already() -> None:
+    assert_no_fix(pod("Path: /api"), "NX102")
+
+
+def test_rename_is_no_fix_when_the_value_is_wrong_under_the_new_name() -> None:
+    # `vars:` with Kubernetes' items would trade this warning for an error
+    assert_no_fix(pod("env:", "  - name: MODE", "    value: production"), "NX102")
+    assert_fix(pod("env:", "  MODE: production"), pod("vars:", "  MODE: production"), "NX102")
+
+
+# --- NX103 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ports", "fixed"), [
+    ("80", "[80]"), ('"80"', "[80]"), ("'80'  # web", "[80]  # web"), ('["80", \'443\']', "[80, 443]"),
+])
+def test_nx103_ports(ports: str, fixed: str) -> None:
+    assert_fix(pod(ports=ports), pod(ports=fixed), "NX103")
+
+
+def test_nx103_ports_in_a_flow_pod() -> None:
+    before = "application:\n  name: shop\n  pods:\n    - {name: web, image: nginx, path: /, servicePorts: 80}\n"
+    assert_fix(before, before.replace("servicePorts: 80", "servicePorts: [80]"), "NX103")
+
+
+def test_nx103_quotes_numbers_and_booleans_as_written() -> None:
+    before = crlf(pod("vars:", "  WORKERS: 4", "  VERSION: 1.10 # not 1.1", "  DEBUG: true",
+                      "  RATIO: 1e3"))
+    after = crlf(pod("vars:", '  WORKERS: "4"', '  VERSION: "1.10" # not 1.1', '  DEBUG: "true"',
+                     '  RATIO: "1e3"'))
+    assert_fix(before, after, "NX103")
+
+
+def test_nx103_in_the_list_form_of_vars() -> None:
+    before = pod("vars:", "  - key: WORKERS", "    value: 4")
+    assert_fix(before, before.replace("value: 4", 'value: "4"'), "NX103")
+
+
+@pytest.mark.parametrize("value", ["", "~", "&n 4", "!!int 4", "[npm, start]"])
+def test_nx103_no_fix(value: str) -> None:
+    assert_no_fix(pod("vars:", f"  WORKERS: {value}"), "NX103")
+
+
+def test_nx103_no_fix_that_only_trades_the_finding_for_another() -> None:
+    assert_no_fix(pod(ports="99999"), "NX103")  # a list of it is still no port
+    assert_no_fix(pod(ports='["0"]'), "NX103")
+    volume = pod("volumes:", "  - name: data", "    size: 1e3", "    mountPath: /data")
+    assert_no_fix(volume, "NX103")  # "1e3" is no size
+
+
+# --- NX104 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "fixed"), [
+    ("api", "/api"), ("'api/v1'", "'/api/v1'"), ('"api" # back', '"/api" # back'),
+])
+def test_nx104_adds_the_leading_slash(path: str, fixed: str) -> None:
+    assert_fix(pod(f"path: {path}", path=False), pod(f"path: {fixed}", path=False), "NX104")
+
+
+def test_nx104_writes_a_block_scalar_on_one_line() -> None:
+    before = crlf("application:\n  name: |  # the URL\n    shop\n\n  pods:\n    - name: >\n        web\n"
+                  "      image: |+\n        nginx:1.27\n\n      path: /\n      servicePorts: [80]\n")
+    after = crlf("application:\n  name: shop  # the URL\n\n  pods:\n    - name: web\n"
+                 "      image: nginx:1.27\n\n      path: /\n      servicePorts: [80]\n")
+    assert_fix(before, after, "NX104")
+
+
+@pytest.mark.parametrize("block", ["|\n    Shop\n", "|\n    shop\n    more\n", "|2\n     shop\n", '|\n    "shop"\n'])
+def test_nx104_no_one_line_fix_when_the_line_is_not_the_value(block: str) -> None:
+    text = CLEAN.replace("name: shop\n", f"name: {block}", 1)
+    found = [d for d in lint_diags(text) if d.code == "NX104"]
+    assert found and not any(d.fix and d.fix.title.startswith("Write the value on one line") for d in found)
+
+
+def test_nx104_renames_the_application_in_its_quotes() -> None:
+    before = CLEAN.replace("name: shop", 'name: "Book Shop"  # the URL', 1)
+    assert_fix(before, CLEAN.replace("name: shop", 'name: "book-shop"  # the URL', 1), "NX104", unsafe=True)
+
+
+def test_nx104_renames_a_pod_and_every_reference_to_it() -> None:
+    before = (
+        "application:\n  name: shop\n  pods:\n    - name: API\n      image: ghcr.io/acme/api:1.0\n"
+        "      servicePorts: [8000]\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        A: http://API.pod:8000/v1\n"
+        "        B: 'api.pod and shop-API.pod:8000'\n        C: ${api:8000}\n"
+    )
+    after = before.replace("API", "api")
+    assert_fix(before, after, "NX104", unsafe=True)
+    (nx104,) = [d for d in lint_diags(before) if d.code == "NX104"]
+    assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "api", and the 2 references to it'
+
+
+def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> None:
+    two = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+    taken = CLEAN + two.replace("name: web", "name: Web").replace("      path: /\n", "")
+    assert_no_fix(taken, "NX104")
+    escaped = CLEAN.replace("name: web", "name: Web") + '      vars:\n        A: "http://Web.pod\\t"\n'
+    assert_no_fix(escaped, "NX104")
+
+
+@pytest.mark.parametrize(("size", "fixed", "unsafe"), [
+    ("1.5Gi", "1536Mi", False), ("1Ti", "1024Gi", False), ("2GiB", "2Gi", False),
+    ("2GB", "2Gi", True), ("2G", "2Gi", True), ("500M", "500Mi", True), ("0.5G", "512Mi", True),
+    ("'2GB'", "'2Gi'", True),
+])
+def test_nx104_sizes(size: str, fixed: str, unsafe: bool) -> None:
+    volume = "volumes:", "  - name: data", "    size: {}", "    mountPath: /data"
+    before = pod(*(line.format(size) for line in volume))
+    assert_fix(before, pod(*(line.format(fixed) for line in volume)), "NX104", unsafe=unsafe)
+
+
+# --- NX201 -----------------------------------------------------------------------------------
+
+API = "    - name: api\n      image: ghcr.io/acme/api:1.0\n      servicePorts: [8000]\n"
+DB = "    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n"
+
+
+def _pods(*pods: str) -> str:
+    return "application:\n  name: shop\n  pods:\n" + "".join(pods)
+
+
+@pytest.mark.parametrize("front", [
+    "    - name: web\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
+    "    - name: shop-ui\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
+    "    - name: proxy\n      image: nginx:1.27\n      servicePorts: [80]\n",
+])
+def test_nx201_adds_the_path_to_the_front_end(front: str) -> None:
+    before = crlf(_pods(API, front, DB))
+    after = crlf(_pods(API, front.replace("servicePorts", "path: /\n      servicePorts"), DB))
+    assert_fix(before, after, "NX201", unsafe=True)
+
+
+def test_nx201_the_only_pod_even_in_flow_style_or_without_a_final_line_break() -> None:
+    flow = "application:\n  name: shop\n  pods:\n    - {name: api, image: ghcr.io/acme/api, servicePorts: [80]}\n"
+    assert_fix(flow, flow.replace("{name", "{path: /, name"), "NX201", unsafe=True)
+    last = "application:\n  name: shop\n  pods:\n    - name: api\n      servicePorts: [80]\n      image: nginx"
+    assert_fix(last, last + "\n      path: /", "NX201", unsafe=True)
+
+
+def test_nx201_no_fix_when_no_pod_looks_like_the_front_end() -> None:
+    assert_no_fix(_pods(API, DB), "NX201")
+
+
+# --- NX202 -----------------------------------------------------------------------------------
+
+MOUNT = "volumes:", "  - name: pgdata", "    size: 1Gi", "    mountPath: /var/lib/postgresql/data"
+MOVED = "volumes:", "  - name: pgdata", "    size: 1Gi", "    mountPath: /var/lib/postgresql"
+
+
+def _db(*lines: str) -> str:
+    return CLEAN + "    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n" + \
+        "".join(f"      {line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(("vars_before", "vars_after"), [
+    ((), ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata")),
+    (("vars:", "  POSTGRES_DB: shop  # the db"),
+     ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", "  POSTGRES_DB: shop  # the db")),
+    (("vars:", "  - value: shop", "    key: POSTGRES_DB"),
+     ("vars:", "  - value: /var/lib/postgresql/data/pgdata", "    key: PGDATA",
+      "  - value: shop", "    key: POSTGRES_DB")),
+    (("vars: {POSTGRES_DB: shop}",), ("vars: {PGDATA: /var/lib/postgresql/data/pgdata, POSTGRES_DB: shop}",)),
+    (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
+])
+def test_nx202_moves_the_mount_and_sets_pgdata(vars_before: tuple[str, ...], vars_after: tuple[str, ...]) -> None:
+    before = crlf(_db(*vars_before, *MOUNT))
+    after = crlf(_db(*vars_after, *MOVED))
+    assert_fix(before, after, "NX202", unsafe=True)
+
+
+def test_nx202_follows_the_files_indentation_and_a_flow_pod() -> None:
+    before = "application:\n    name: shop\n    pods:\n        -   name: db\n            image: postgres:16\n" \
+             "            path: /\n            servicePorts: [5432]\n            volumes:\n" \
+             "                - {name: pgdata, size: 1Gi, mountPath: /var/lib/postgresql/data}\n"
+    pgdata = "            vars:\n                PGDATA: /var/lib/postgresql/data/pgdata\n"
+    after = before.replace("            volumes:", pgdata + "            volumes:").replace("/data}", "}")
+    assert_fix(before, after, "NX202", unsafe=True)
+    flow = CLEAN + "    - {name: db, image: postgres, servicePorts: [5432], volumes: [{name: d, size: 1Gi, " \
+                   "mountPath: /var/lib/postgresql/data}]}\n"
+    assert_fix(flow, flow.replace("{name: db", "{vars: {PGDATA: /var/lib/postgresql/data/pgdata}, name: db")
+               .replace("/data}", "}"), "NX202", unsafe=True)
+
+
+@pytest.mark.parametrize("text", [
+    _db("vars:", "  PGDATA: /pgdata", *MOUNT),  # PGDATA elsewhere: what was meant is unclear
+    _db("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", *MOUNT),  # the warning: that pod works
+    _db(*MOUNT, "  - name: two", "    size: 1Gi", "    mountPath: /var/lib/postgresql/data/"),
+])
+def test_nx202_no_fix(text: str) -> None:
+    assert_no_fix(text, "NX202")
+
+
+# --- NX203, NX208 ----------------------------------------------------------------------------
+
+LOGIN = "  registryLogin:\n    registry: ghcr.io\n    username: acme\n    personalAccessToken: ${TOKEN}\n"
+
+
+@pytest.mark.parametrize(("image", "fixed"), [
+    ("ghcr.io/acme/web:1.0", "<% REGISTRY %>/acme/web:1.0"),
+    ("'GHCR.io/acme/web:1.0' # mine", "'<% REGISTRY %>/acme/web:1.0' # mine"),
+])
+def test_nx203_writes_the_registry_template(image: str, fixed: str) -> None:
+    before = crlf(CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", image))
+    assert_fix(before, before.replace(image, fixed), "NX203")
+
+
+def test_nx203_in_a_flow_pod_and_no_fix_past_an_escape() -> None:
+    flow = "application:\n  name: shop\n" + LOGIN + \
+        '  pods: [{name: web, image: "ghcr.io/acme/web:1.0", path: /, servicePorts: [80]}]\n'
+    assert_fix(flow, flow.replace("ghcr.io/acme", "<% REGISTRY %>/acme"), "NX203")
+    escaped = CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", '"ghcr.io/acme/web:1.\\x30"')
+    assert_no_fix(escaped, "NX203")
+
+
+def test_nx208_refers_to_the_did_you_mean_pod() -> None:
+    before = crlf(_pods(API.replace("api", "backend", 1), pod().split("  pods:\n")[1]
+                        + '      vars:\n        A: "http://bakend.pod:8000"\n        B: ${bakend:8000}\n'
+                        + "        C: postgresql://u:hunter2@bakend.pod/x\n"))
+    assert_fix(before, before.replace("bakend", "backend"), "NX208", unsafe=True)
+    assert "hunter2" not in repr([d.fix for d in lint_diags(before)])
+
+
+def test_nx208_no_fix_without_a_close_pod() -> None:
+    assert_no_fix(pod("vars:", "  A: http://zzz.pod"), "NX208")
+
+
+# --- NX216 -----------------------------------------------------------------------------------
+
+
+def test_nx216_value_first_indentless_items_and_secrets_never_in_the_edits() -> None:
+    before = crlf(pod("vars:", "- value: hunter2 # rotate", "  key: DB_PASSWORD  # the db", "- key: 'MODE'",
+                      "  value: >", "    long", "    text"))
+    after = crlf(pod("vars:", "  DB_PASSWORD: hunter2 # rotate", "  # the db", "  'MODE': >", "    long",
+                     "    text"))
+    assert_fix(before, after, "NX216")
+    (nx216,) = [d for d in lint_diags(before) if d.code == "NX216"]
+    assert nx216.fix is not None and "hunter2" not in repr(nx216.fix)
+
+
+def test_nx216_flow_lists() -> None:
+    assert_fix(pod("vars: [{key: A, value: 'b, c'}, {key: D, value: e }]"), pod("vars: {A: 'b, c', D: e}"), "NX216")
+    assert_fix(pod("vars: []"), pod("vars: {}"), "NX216")
+
+
+def test_nx216_no_last_line_break() -> None:
+    before = pod("vars:", "  - value: b", "    key: A").rstrip("\n")
+    assert_fix(before, pod("vars:", "  A: b").rstrip("\n"), "NX216")
+
+
+@pytest.mark.parametrize("items", [
+    ("  - key: A", "    value: b", "  - key: A", "    value: c"),  # a repeated name
+    ("  - {key: A, value: b}",),  # a flow item in a block list
+    ("  - key: &k A", "    value: b"),  # an anchor
+    ("  - key: A", "    value: b", "    value: c"),  # a repeated key: the earlier value's line would stay
+])
+def test_nx216_no_fix(items: tuple[str, ...]) -> None:
+    assert_no_fix(pod("vars:", *items), "NX216")
+
+
+# --- NX099 -----------------------------------------------------------------------------------
+
+
+def test_nx099_removes_what_suppresses_nothing() -> None:
+    before = crlf("# nexlayer-lint: disable-file=NX213\n" + pod().replace(
+        "      image: nginx:1.27\n", "      # nexlayer-lint: disable=NX215, NX005,NX104\n      image: nginx\n")
+        .replace("path: /", "path: /\t# nexlayer-lint: disable=NX210 # why") + "# nexlayer-lint: disable=NX215")
+    kept = "      # nexlayer-lint: disable=NX215\n      image: nginx\n"
+    after = crlf(pod().replace("      image: nginx:1.27\n", kept)
+                 .replace("path: /", "path: /\t# why"))
+    assert_fix(before, after, "NX099")
+
+
+def test_nx099_removes_a_directive_that_names_no_code() -> None:
+    assert_fix(pod().replace("path: /", "path: /  # nexlayer-lint: disable="), pod(), "NX099")
+
+
+def test_nx099_no_fix_for_an_unknown_code() -> None:
+    assert_no_fix(pod().replace("path: /", "path: / # nexlayer-lint: disable=NX2100"), "NX099")
+
+
+# --- the broken example ----------------------------------------------------------------------
+
+
+def test_the_broken_example_has_nothing_fixable_left_and_keeps_its_comment() -> None:
+    text = (ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
+    result = fix_all(text, lint_diags, ANY)
+    assert result.rejected == ()
+    left = lint_diags(result.text)
+    assert [d.code for d in left if d.fix is not None] == []
+    assert result.text.startswith("# The same app with the mistakes people make most.\n")
+    assert not makes_worse(lint_diags(text), left)
+    assert "hunter2" not in repr([d.fix for d in lint_diags(text)])
+    assert fix_all(result.text, lint_diags, ANY).applied == ()
+
+
+# --- properties over real and generated files --------------------------------------------------
+
+
+def _comments(text: str) -> list[str]:
+    """The comment texts of a file, but directives (NX099's fix removes unused ones)."""
+    from nexlayer_lint.loader import load
+
+    document, _ = load(text, "nexlayer.yaml")
+    return sorted(c.text for c in document.comments if not c.text.startswith("nexlayer-lint:")) if document else []
+
+
+def _check_fixed(name: str, text: str) -> str:
+    result = fix_all(text, lint_diags, ANY)
+    before, after = lint_diags(text), lint_diags(result.text)
+    assert not makes_worse(before, after), name
+    refused = set(result.rejected)
+    assert [d.code for d in after if d.fix is not None and d.fix not in refused] == [], name
+    assert fix_all(result.text, lint_diags, ANY).applied == (), f"{name}: a second run still fixes"
+    assert _comments(result.text) == _comments(text), f"{name}: a comment was lost"
+    if not result.applied:
+        assert result.text == text
+    return result.text
+
+
+def test_every_corpus_file_fixes_clean_in_lf_crlf_and_with_a_bom() -> None:
+    from tests.conftest import shared_dir
+
+    files = sorted(shared_dir("corpus", "real").glob("*.y*ml"))
+    assert len(files) > 200
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if "\r" in text:
+            continue
+        fixed = _check_fixed(path.name, text)
+        assert fix_all(text, lint_diags, ANY).rejected == (), path.name  # on real files, every fix holds
+        assert fix_all(crlf(text), lint_diags, ANY).text == crlf(fixed), f"{path.name}: CRLF"
+        assert fix_all("\ufeff" + text, lint_diags, ANY).text == "\ufeff" + fixed, f"{path.name}: BOM"
+
+
+def test_generated_files_fix_without_harm() -> None:
+    from tests.snapshot import generated_documents
+
+    for name, text in generated_documents():
+        _check_fixed(name, text)
+
+
+def test_building_fixes_is_linear_in_the_findings() -> None:
+    # 3,000 pods with six fixes each: NX104 (the name, with a reference to it, and the size),
+    # NX103 (the port, a var), NX216 and NX202. A rescan of the document per finding would take minutes.
+    import time
+
+    count = 3000
+    lines = ["application:", "  name: shop", "  pods:"]
+    for i in range(count):
+        lines += [f"    - name: Pod{i}", "      image: postgres:16", "      servicePorts: 80", "      vars:",
+                  f"        - key: A{i}  # note", f"          value: http://Pod{(i + 1) % count}.pod:80",
+                  f"        - key: B{i}", "          value: 4", "      volumes:", f"        - name: v{i}",
+                  "          size: 2GB", "          mountPath: /var/lib/postgresql/data"]
+    start = time.perf_counter()
+    found = lint_diags("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 60  # linear: a few seconds
+    assert sum(1 for d in found if d.fix is not None) == 6 * count  # NX201 has none: no pod looks public
