@@ -673,6 +673,7 @@ class LazyValidator:
         self._real: Any = None
         self._quick: Check | None = None
         self._quick_built = False
+        self._parts: dict[int, tuple[Any, Check | None]] = {}  # id(part) -> (part, its code)
 
     @property
     def real(self) -> Any:
@@ -680,12 +681,16 @@ class LazyValidator:
             self._real = self._build()
         return self._real
 
-    def quick_errors(self, instance: Any) -> list[Fault] | None:
-        """The generated code's Faults for `instance`; None when only jsonschema can tell."""
+    def _code(self) -> Check | None:
         if not self._quick_built:  # compiled on first use: a schema that is never used costs nothing
             self._quick = compile_quick(self.schema, self.patterns, self.digest)
             self._quick_built = True
-        return None if self._quick is None else self._quick(instance)
+        return self._quick
+
+    def quick_errors(self, instance: Any) -> list[Fault] | None:
+        """The generated code's Faults for `instance`; None when only jsonschema can tell."""
+        code = self._code()
+        return None if code is None else code(instance)
 
     def is_surely_valid(self, instance: Any) -> bool:
         return self.quick_errors(instance) == []
@@ -697,6 +702,37 @@ class LazyValidator:
     def is_valid(self, instance: Any) -> bool:
         errors = self.quick_errors(instance)
         return not errors if errors is not None else bool(self.real.is_valid(instance))
+
+    def part_verdict(self, part: Any) -> Callable[[Any], bool | None]:
+        """data -> whether it is valid under `part`, a subschema of this schema whose `$ref`s
+        resolve in the whole schema (what a fix may write there), by generated code; None when
+        only jsonschema can tell. So the fixes of a file's schema findings need no jsonschema."""
+        key = id(part)  # parts live as long as the schema this validator holds
+        if key not in self._parts:
+            self._parts[key] = (part, self._compile_part(part))
+        check = self._parts[key][1]
+        if check is None:
+            return lambda instance: None
+
+        def verdict(instance: Any) -> bool | None:
+            errors = check(instance)
+            return None if errors is None else not errors
+        return verdict
+
+    def _compile_part(self, part: Any) -> Check | None:
+        # The part becomes a schema of its own beside the whole schema's definitions, so its
+        # `$ref`s resolve as before; only when every `$ref` points into those definitions (one to
+        # the root, `#`, would point to the wrapper) and the whole schema has code itself.
+        if part is self.schema or not isinstance(self.schema, dict) or self._code() is None:
+            return self._code() if part is self.schema else None
+        defs = {name: self.schema[name] for name in ("$defs", "definitions") if name in self.schema}
+        for _, node in schemawalk.nodes(self.schema):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if ref is not None and not (isinstance(ref, str) and ref.startswith(("#/$defs/", "#/definitions/"))):
+                return None
+        if "$schema" in self.schema:
+            defs["$schema"] = self.schema["$schema"]
+        return compile_quick({**defs, "allOf": [part]}, self.patterns)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)

@@ -441,17 +441,26 @@ class _Mapper:
         """Whether a value a fix would write is valid under `schema` (jsonschema's validator for
         that subschema alone, its $refs resolved in the whole schema): a fix must end the finding,
         not trade it for another (`servicePorts: 99999` as a list is still no port)."""
-        real = getattr(self.validator, "real", None)
-        if not isinstance(schema, (dict, bool)) or real is None:
+        if not isinstance(schema, (dict, bool)):
             return lambda value: False
-        try:
-            validator = real.evolve(schema=schema)
-        except Exception:  # noqa: BLE001 - a schema jsonschema cannot take gets no fixes
-            return lambda value: False
+        part_verdict = getattr(self.validator, "part_verdict", None)
+        quick = part_verdict(schema) if part_verdict is not None else lambda value: None
+        evolved: list[Any] = []  # jsonschema's, built only for a value the generated code cannot judge
 
         def valid(value: Any) -> bool:
+            verdict = quick(value)
+            if verdict is not None:
+                return verdict
+            if not evolved:
+                real = getattr(self.validator, "real", None)
+                try:
+                    evolved.append(None if real is None else real.evolve(schema=schema))
+                except Exception:  # noqa: BLE001 - a schema jsonschema cannot take gets no fixes
+                    evolved.append(None)
+            if evolved[0] is None:
+                return False
             try:
-                return bool(validator.is_valid(value))
+                return bool(evolved[0].is_valid(value))
             except (ValueError, RecursionError):
                 return False
         return valid

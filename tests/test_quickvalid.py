@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nexlayer_lint import loader, quickvalid, schema
+from nexlayer_lint import loader, quickvalid, schema, schemawalk
 from nexlayer_lint.model import Document
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import (
@@ -434,3 +434,37 @@ def test_compiled_code_agrees_on_the_kinds_it_skips(keywords: Any, instances: li
             agree(instance, (compiled,), real)
         except RecursionError:  # the $ref to itself: neither can say
             pass
+
+
+def _values_of(node: Any) -> list[Any]:
+    found = [node]
+    for child in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+        found += _values_of(child)
+    return found
+
+
+PART_VALUES = ([None, True, 0, 80, 99999, -1, 0.5, "", "web", "Web_1", "/", "/api", "nginx:1.27", "10Gi", "1Gi",
+                "a" * 70, "<% URL %>", [], [80], ["80"], {}, {"name": "web"}]
+               + [value for data in documents() for value in _values_of(data)][:400])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(part=st.sampled_from([node for _, node in schemawalk.nodes(BUNDLED)]),
+       values=st.lists(st.sampled_from(PART_VALUES) | JSON, max_size=6))
+def test_a_part_of_the_schema_judges_values_as_jsonschema(part: Any, values: list[Any]) -> None:
+    # what the schema step's fixes ask (schema.py's `fits`) before they write a value: no jsonschema
+    validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True)
+    verdict = validator.part_verdict(part)
+    evolved = REAL.evolve(schema=part)
+    for value in values:
+        assert verdict(value) in (None, evolved.is_valid(value)), value
+
+
+def test_every_part_of_the_bundled_schema_has_code() -> None:
+    validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True)
+    parts = [node for _, node in schemawalk.nodes(BUNDLED)]
+    assert len(parts) > 50
+    assert all(validator.part_verdict(part)("web") is not None for part in parts)
+    # a $ref to the root would point to the wrapper: such a schema's parts go to jsonschema
+    rooted = {"type": "object", "properties": {"child": {"$ref": "#"}}}
+    assert schema.build_validator(rooted, check_schema=False).part_verdict(rooted["properties"])({}) is None
