@@ -23,6 +23,7 @@ import stat
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from nexlayer_lint.atomic_write import replace_file
 from nexlayer_lint.fixes import fix_all, newline_of
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
@@ -147,18 +148,4 @@ def write_atomically(path: str, data: bytes) -> None:
         raise OSError(errno.EINVAL, "not a regular file", path)
     if not mode & 0o222 or not os.access(target, os.W_OK):  # the mode bits: also when run as root
         raise PermissionError(errno.EACCES, "the file is read-only", path)
-    folder = os.path.dirname(target)
-    import tempfile  # here: only a run that writes fixes needs it
-
-    fd, temporary = tempfile.mkstemp(prefix=".nexlayer-lint.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, stat.S_IMODE(mode))  # mkstemp's are 0o600
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_file(target, data, stat.S_IMODE(mode))

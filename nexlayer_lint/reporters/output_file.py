@@ -16,6 +16,8 @@ import errno
 import os
 import stat
 
+from nexlayer_lint.atomic_write import replace_file, write_all
+
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -35,7 +37,7 @@ def write_report(path: str, text: str) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         _write_through(path, data)
     else:
-        _replace(path, data, None if mode is None else stat.S_IMODE(mode))
+        replace_file(path, data, None if mode is None else stat.S_IMODE(mode))
 
 
 def _write_through(path: str, data: bytes) -> None:
@@ -48,44 +50,6 @@ def _write_through(path: str, data: bytes) -> None:
         raise
     try:
         os.set_blocking(fd, True)  # a reader that is slow is waited for
-        _write_all(fd, data)
+        write_all(fd, data)
     finally:
         os.close(fd)
-
-
-def _replace(path: str, data: bytes, mode: int | None) -> None:
-    folder = os.path.dirname(path) or os.curdir
-    os.makedirs(folder, exist_ok=True)
-    fd, temporary = _create_temporary(folder)
-    try:
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        if mode is not None:  # a redirect truncates the file and so keeps its mode
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
-def _create_temporary(folder: str) -> tuple[int, str]:
-    """A new file in `folder`, created with 0o666 so that the umask applies as to any new file
-    (tempfile's are 0o600). The name is short: the report's own name may be at the length limit."""
-    for _ in range(100):
-        temporary = os.path.join(folder, f".nexlayer-lint.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY, 0o666), temporary
-        except FileExistsError:
-            continue
-    raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]

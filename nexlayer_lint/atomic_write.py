@@ -1,0 +1,50 @@
+"""Replacing a file atomically: a reader sees the old bytes or the new ones, never half of them."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def replace_file(path: str, data: bytes, mode: int | None) -> None:
+    """Replace (or create) the regular file at `path` with `data`: written to a temporary file
+    beside it, renamed over it. `mode` is the new file's (None: 0o666 less the umask, as a new
+    file gets); missing parent folders are created. The temporary file goes whatever fails."""
+    folder = os.path.dirname(path) or os.curdir
+    os.makedirs(folder, exist_ok=True)
+    fd, temporary = _create_temporary(folder)
+    try:
+        try:
+            write_all(fd, data)
+        finally:
+            os.close(fd)
+        if mode is not None:  # a redirect truncates the file and so keeps its mode
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _create_temporary(folder: str) -> tuple[int, str]:
+    """A new file in `folder`, created with 0o666 so that the umask applies as to any new file
+    (tempfile's are 0o600). The name is short: the report's own name may be at the length limit."""
+    for _ in range(100):
+        temporary = os.path.join(folder, f".nexlayer-lint.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
