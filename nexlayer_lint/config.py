@@ -80,7 +80,8 @@ class Settings:
 
 
 def resolve_api_url(explicit: str | None) -> str:
-    """The Nexlayer API's base URL: `explicit` (the settings' api_url) if given, else NEXLAYER_API_URL, else the public API."""
+    """The Nexlayer API's base URL: `explicit` (the settings' api_url) if given, else NEXLAYER_API_URL, else the
+    public API."""
     for candidate in (explicit, os.environ.get(API_URL_ENV)):
         if candidate and candidate.strip():
             return candidate.strip()

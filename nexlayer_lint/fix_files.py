@@ -16,6 +16,7 @@ the file's own encoding; a unified diff of what would change; an atomic write.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import errno
 import os
@@ -128,7 +129,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     newline = newline_of(old)
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{path}", f"b/{path}"):
-        out.append(line if line.endswith(newline) or line.endswith("\n") else
+        out.append(line if line.endswith((newline, "\n")) else
                    f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
 
@@ -157,8 +158,6 @@ def write_atomically(path: str, data: bytes) -> None:
         os.chmod(temporary, stat.S_IMODE(mode))  # mkstemp's are 0o600
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise

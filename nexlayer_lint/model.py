@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from functools import cached_property
-from typing import Any, Literal, NamedTuple, Union
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
-PathPart = Union[str, int]
+PathPart = str | int
 DataPath = tuple[PathPart, ...]
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
