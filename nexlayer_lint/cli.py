@@ -752,5 +752,8 @@ def server() -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        _fail("the language server needs pygls: pip install 'nexlayer-lint[lsp]'")
+        # not on PyPI: the extra comes with the repository's URL (or '.[lsp]' in a clone)
+        _fail("the language server needs pygls: "
+              "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint' "
+              "(in a clone: pip install '.[lsp]')")
     serve()

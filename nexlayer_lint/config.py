@@ -398,7 +398,7 @@ def for_file(settings: Settings, path: str) -> Settings:
 
 # --- the command line over each file's settings --------------------------------------------
 
-class Options(NamedTuple):  # not a dataclass: building one at import costs a start-up ~3 ms
+class Options(NamedTuple):  # not a dataclass: building one at import slows every start-up
     """Command-line options, laid over each file's settings (None: not given). As ruff: a given
     option wins, except that `--ignore` adds to the config's `ignore` unless `--select` is given
     too (then both come from the command line alone), `--severity` adds to the config's table,

@@ -16,9 +16,9 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 # The value types here are named tuples, not frozen dataclasses (only Document, which caches its
 # lines, is a dataclass): both are immutable, but making a dataclass generates its methods
-# through exec(), about 1.3 ms each at every start-up, and a named tuple is also built several
-# times faster (the loader makes two or three Spans per value of every file). Change one with
-# `_replace`, read it as a dict with `_asdict`.
+# through exec() at every start-up, and a named tuple is also built several times faster (the
+# loader makes two or three Spans per value of every file). Change one with `_replace`, read it
+# as a dict with `_asdict`.
 
 
 class Span(NamedTuple):

@@ -40,7 +40,7 @@ MAX_QUOTED = 40  # longer values are shortened in messages
 MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
 MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
-# Keyword families (DESIGN §4): everything not listed here is NX105.
+# Keyword families, as rules/NX101-NX105 describe them: everything not listed here is NX105.
 _VALUE_KEYWORDS = frozenset({
     "pattern", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
@@ -235,8 +235,8 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
 
 
 def sha256_hex(raw: bytes) -> str:
-    """hashlib.sha256(raw).hexdigest() without importing hashlib, which loads OpenSSL: about 5 ms
-    of every run's start. CPython's built-in sha256 gives the same digest (tests/test_schema.py)."""
+    """hashlib.sha256(raw).hexdigest() without importing hashlib, which loads OpenSSL at every
+    run's start. CPython's built-in sha256 gives the same digest (tests/test_schema.py)."""
     try:
         from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
     except ImportError:
@@ -308,7 +308,7 @@ def _read_schema_file(path: str) -> bytes:
 
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
-    """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
+    """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed as their rule pages say."""
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
     try:
         for error in validator.iter_errors(doc.data):

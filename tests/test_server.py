@@ -740,12 +740,16 @@ def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
     assert asyncio.run(asyncio.wait_for(session(), HANG_GUARD)) == 0
 
 
+# not on PyPI: the lsp extra is installed with the repository's URL
+INSTALL_LSP = "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint'"
+
+
 def test_server_command_without_pygls_says_how_to_install() -> None:
     blocked = "import sys; sys.modules['pygls'] = None; sys.argv = ['nexlayer-lint', 'server']; " \
               "from nexlayer_lint.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 2
-    assert "pip install 'nexlayer-lint[lsp]'" in done.stderr
+    assert INSTALL_LSP + " (in a clone: pip install '.[lsp]')" in done.stderr
     assert done.stdout == ""
 
 
@@ -943,4 +947,4 @@ def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
     assert parsed["json"] >= 2 and parsed["toml"] >= 1
     assert '"glspc.server.commandArguments": ["server"]' in section
     assert 'cmd = { "nexlayer-lint", "server" }' in section
-    assert "pip install 'nexlayer-lint[lsp]'" in section
+    assert INSTALL_LSP in section and "pip install '.[lsp]'" in section  # as the server's message says
