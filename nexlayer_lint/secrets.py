@@ -376,17 +376,6 @@ def _names_a_secret(item: Any) -> bool:
     return isinstance(item, dict) and (is_secret_var_name(item.get("key")) or is_secret_var_name(item.get("name")))
 
 
-def is_secret_path(path: DataPath, data: Any = None) -> bool:
-    """Whether the value at `path` (or the node it is inside) is a secret value, for callers
-    without a Document. Without `data`, a `value` beside an unseen `key` counts as secret."""
-    state = PLAIN
-    for index, key in enumerate(path):
-        parent = get_in(data, path[:index]) if data is not None and key == "value" else None
-        state = _step(state, parent, key)
-    return state in WHOLE or (data is not None and state in _SCALAR_SECRET
-                              and not isinstance(get_in(data, path), (dict, list)))
-
-
 class Secret(NamedTuple):
     """One secret of a document's data: the value at `path` (start is None), or the part
     value[start:end] of the string there."""

@@ -368,9 +368,6 @@ class Scheduler:
         if job is not None:
             job.future.cancel()
 
-    def running(self, key: Hashable) -> bool:
-        return key in self._running
-
     def _next(self) -> None:
         while len(self._running) < self.limit:
             key = next((key for key in self._waiting if key not in self._running), None)

@@ -21,7 +21,6 @@ from nexlayer_lint.secrets import (
     holds_secret,
     is_literal_secret,
     is_reference,
-    is_secret_path,
     is_secret_var_name,
     literal_ranges,
     mask_text,
@@ -299,23 +298,6 @@ def test_find_secrets_names_kind_and_label() -> None:
         Secret(("vars", 1, "value"), "name", "API_KEY"),
         Secret(("DATABASE_URL",), "url", "password", 19, 25),
     ]
-
-
-def test_is_secret_path_without_and_with_data() -> None:
-    doc = load(FILE)
-    assert is_secret_path(("application", "registryLogin", "personalAccessToken"))
-    assert is_secret_path(("application", "pods", 3, "secrets", 1, "data"))
-    assert is_secret_path(("application", "pods", 3, "secrets", 1, "data", "nested"))
-    assert not is_secret_path(("application", "pods", 3, "secrets", 1, "fileName"))
-    assert is_secret_path(("application", "pods", 0, "vars", "DB_PASSWORD"))
-    assert not is_secret_path(("application", "pods", 0, "vars", "NODE_ENV"))
-    # list form: without the data the key cannot be seen, so the value is hidden to be safe
-    assert is_secret_path(("application", "pods", 1, "vars", 1, "value"))
-    assert not is_secret_path(("application", "pods", 1, "vars", 1, "value"), doc.data)
-    assert is_secret_path(("application", "pods", 1, "vars", 0, "value"), doc.data)
-    assert not is_secret_path(("application", "pods", 1, "vars", 0, "key"), doc.data)
-    assert not is_secret_path(("application", "name"))
-    assert not is_secret_path(())
 
 
 def test_holds_secret_covers_values_with_a_secret_inside() -> None:
