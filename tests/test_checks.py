@@ -714,10 +714,11 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
     "application: 3\n",
     "application:\n  pods: 3\n",
     "application:\n  pods:\n    - 3\n    - [a]\n",
-    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n      vars: 3\n"
-    "      volumes: x\n",
+    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n"
+    "      vars: 3\n      volumes: x\n",
     "application:\n  pods:\n    - name: a\n      image: x:1\n      path: /\n      servicePorts: [80]\n"
-    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n      secrets: [{mountPath: /a}]\n",
+    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n"
+    "      secrets: [{mountPath: /a}]\n",
     "- a\n- b\n",
 ])
 def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
