@@ -95,7 +95,7 @@ def _shipped(digest: str | None, patterns: Patterns) -> Check | None:
         return None
     from nexlayer_lint import quickvalid_bundled
 
-    if quickvalid_bundled.SCHEMA_SHA256 != digest:
+    if digest != quickvalid_bundled.SCHEMA_SHA256:
         return None  # stale (tests/test_quickvalid.py says so): compiled here instead, slower but exact
     return _built(quickvalid_bundled.build, patterns)
 

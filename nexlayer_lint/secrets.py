@@ -236,7 +236,8 @@ _PEM = len(TOKEN_SHAPES) - 1
 _USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
-_HINT = re.compile(r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
+_HINT = re.compile(
+    r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
 
 
 class Part(NamedTuple):
@@ -257,7 +258,7 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
     if assignment:
         equals = text.find("=")
         name = text[:equals].strip()
-        if 0 < equals and len(name) <= 128 and is_secret_var_name(name):
+        if equals > 0 and len(name) <= 128 and is_secret_var_name(name):
             found += _literal_parts(text, equals + 1, len(text), "assignment", name)
     if _HINT.search(text) is None:
         return found
@@ -269,13 +270,13 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
             if is_secret_var_name(match.group(1)):
                 found += _literal_parts(text, *match.span(2), "query", match.group(1))
     pos = 0
-    while (match := _TOKEN.search(text, pos)) is not None:
-        start, end = match.span()
+    while (token := _TOKEN.search(text, pos)) is not None:
+        start, end = token.span()
         pos = end
         if start and _TOKEN_EDGE.match(text, start - 1):
             pos = start + 1
             continue
-        index = int(match.lastgroup[1:])  # type: ignore[index]
+        index = int(token.lastgroup[1:])  # type: ignore[index]  # every alternative is a named group
         if index == _PEM:
             start, end = end, _pem_end(text, end)
             pos = end
@@ -295,7 +296,8 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
 
 def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
     """The literal parts of text[start:end] (references are not secrets), spaces trimmed."""
-    return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(text[start:end]), text[start:end])]
+    piece = text[start:end]
+    return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(piece), piece)]
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -344,7 +346,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
         return _ITEM_STATE.get(state, PLAIN)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
-    if state == FILES or state == FILE:
+    if state in (FILES, FILE):
         return PLAIN if key in _FILE_PUBLIC else FILE_VALUE
     found = _key_state(key)
     if found == _VALUE_KEY:
@@ -374,17 +376,6 @@ def _names_a_secret(item: Any) -> bool:
     return isinstance(item, dict) and (is_secret_var_name(item.get("key")) or is_secret_var_name(item.get("name")))
 
 
-def is_secret_path(path: DataPath, data: Any = None) -> bool:
-    """Whether the value at `path` (or the node it is inside) is a secret value, for callers
-    without a Document. Without `data`, a `value` beside an unseen `key` counts as secret."""
-    state = PLAIN
-    for index, key in enumerate(path):
-        parent = get_in(data, path[:index]) if data is not None and key == "value" else None
-        state = _step(state, parent, key)
-    return state in WHOLE or (data is not None and state in _SCALAR_SECRET
-                              and not isinstance(get_in(data, path), (dict, list)))
-
-
 class Secret(NamedTuple):
     """One secret of a document's data: the value at `path` (start is None), or the part
     value[start:end] of the string there."""
@@ -412,7 +403,8 @@ def find_secrets(data: Any) -> list[Secret]:
             for key, value in pairs:
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
-                if child != PLAIN or isinstance(value, (dict, list)) or (isinstance(value, str) and _HINT.search(value)):
+                if (child != PLAIN or isinstance(value, (dict, list))
+                        or (isinstance(value, str) and _HINT.search(value))):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
             stack += children
@@ -675,7 +667,8 @@ def overlaps(doc: Document, span: Span) -> bool:
         return False
     start, end = _offset(starts, doc.text, span.line, span.col), _offset(starts, doc.text, span.end_line, span.end_col)
     index = bisect.bisect_right(spans, (start, len(doc.text) + 1)) - 1
-    return (index >= 0 and spans[index][1] > start) or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1))
+    return ((index >= 0 and spans[index][1] > start)
+            or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1)))
 
 
 def mask_text(doc: Document) -> str:

@@ -21,7 +21,14 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from nexlayer_lint.secrets import (
-    LINE_BREAK, VARS_KEYS, _fold, _is_secret_key, _trimmed, is_secret_var_name, literal_ranges, parts_in,
+    LINE_BREAK,
+    VARS_KEYS,
+    _fold,
+    _is_secret_key,
+    _trimmed,
+    is_secret_var_name,
+    literal_ranges,
+    parts_in,
 )
 
 _LOGIN_PUBLIC = ("registry", "username")

@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 from nexlayer_lint import loader, quickvalid, schema
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import (
-    LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source,
+    LazyValidator,
+    Unsupported,
+    _NotSure,
+    compile_exact,
+    compile_quick,
+    generated_source,
 )
 from tests.conftest import ROOT, shared_dir
 

@@ -52,8 +52,8 @@ VAR_NAME = ('must contain only letters, digits, "_", "-" and "." and not start w
     (_with("name: web", "name: web-"), (4, 13, f'pod name "web-" {POD_NAME}', 'did you mean "web"?')),
     (_with("image: nginx:1.27", 'image: "My Image"'),
      (5, 14, f'image "My Image" of pod "web" {IMAGE}',
-      'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between parts; '
-      'a tag is up to 128 letters, digits, "_", "." and "-"')),
+      'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
+      'parts; a tag is up to 128 letters, digits, "_", "." and "-"')),
     (REGISTRY.format(registry="https://ghcr.io/v2/"),
      (4, 15, 'registry "https://ghcr.io/v2/" of registryLogin must be a host name with an optional port, such as '
              '"ghcr.io" or "registry.example.com:5000", without a scheme or a path', 'did you mean "ghcr.io"?')),
