@@ -741,5 +741,5 @@ def server() -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        _fail("the language server needs pygls: pip install 'nexlayer-lint[lsp]'")
+        _fail("the language server needs pygls: pip install pygls lsprotocol (nexlayer-lint's lsp extra)")
     serve()

@@ -740,7 +740,8 @@ def test_server_command_without_pygls_says_how_to_install() -> None:
               "from nexlayer_lint.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 2
-    assert "pip install 'nexlayer-lint[lsp]'" in done.stderr
+    assert "pip install pygls lsprotocol" in done.stderr
+    assert "install 'nexlayer-lint" not in done.stderr  # not on PyPI: a name there could be anyone's
     assert done.stdout == ""
 
 
@@ -938,4 +939,6 @@ def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
     assert parsed["json"] >= 2 and parsed["toml"] >= 1
     assert '"glspc.server.commandArguments": ["server"]' in section
     assert 'cmd = { "nexlayer-lint", "server" }' in section
-    assert "pip install 'nexlayer-lint[lsp]'" in section
+    assert 'pip install "nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint"' in section
+    # not on PyPI: every install by name says where from
+    assert all("@ git+" in line for line in re.findall(r"pip install ['\"]?nexlayer-lint.*", section))
