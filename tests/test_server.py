@@ -948,3 +948,5 @@ def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
     assert '"glspc.server.commandArguments": ["server"]' in section
     assert 'cmd = { "nexlayer-lint", "server" }' in section
     assert INSTALL_LSP in section and "pip install '.[lsp]'" in section  # as the server's message says
+    # not on PyPI: every install by name says where from
+    assert all("@ git+" in line for line in re.findall(r"pip install ['\"]?nexlayer-lint.*", section))

@@ -67,7 +67,9 @@ VAR_NAME = ('must contain only letters, digits, "_", "-" and "." and not start w
     (_with("path: /", "path: /api/../admin"),
      (6, 13, 'path "/api/../admin" of pod "web" must not have an empty, "." or ".." segment ("//", "/./", "/../")',
       "Kubernetes refuses such routes; write the path the way a browser would send it, e.g. /api")),
-    (_pod('      vars:\n        "": x\n'), (9, 9, 'var name "" of pod "web" must not be empty', None)),
+    (_pod('      vars:\n        "": x\n'), (9, 9, 'var name "" of pod "web" must not be empty',
+                                           'give the variable a name, e.g. API_URL: upper-case letters, digits and '
+                                           '"_"; or remove the line')),
     (_pod('      vars:\n        A=B: x\n'), (9, 9, f'var name "A=B" of pod "web" {VAR_NAME}', 'did you mean "A_B"?')),
     (_pod('      vars:\n        1ST: x\n'),
      (9, 9, f'var name "1ST" of pod "web" {VAR_NAME}', 'write names like API_URL: upper-case letters, digits and "_"')),
