@@ -252,14 +252,12 @@ class Part(NamedTuple):
 def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
-    `assignment`: the string is an item of a list of vars, where `NAME=value` sets a var.
+    `assignment`: the string is an item of a list of vars, where `NAME=value` (or `NAME: value`, a mapping
+    written as a quoted string) sets a var.
     """
     found: list[Part] = []
-    if assignment:
-        equals = text.find("=")
-        name = text[:equals].strip()
-        if equals > 0 and len(name) <= 128 and is_secret_var_name(name):
-            found += _literal_parts(text, equals + 1, len(text), "assignment", name)
+    if assignment and (sign := assignment_sign(text)) > 0:
+        found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
     for match in _USERINFO.finditer(text):
@@ -292,6 +290,20 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
     return kept
+
+
+def assignment_sign(text: str) -> int:
+    """Where `NAME=value` (compose's list form) or `NAME: value` (a mapping written as a quoted
+    string) puts its sign, when NAME is a secret var's name; else -1."""
+    equals, colon = text.find("="), text.find(":")
+    # a colon after a plain name only: not `${DB_PASSWORD:-x}`, whose default is judged as a default
+    colon_first = colon > 0 and (equals < 0 or colon < equals) and _VAR_NAME.fullmatch(text, 0, colon)
+    sign = colon if colon_first else equals
+    name = text[:sign].strip()
+    return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
+
+
+_VAR_NAME = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]{0,127}\s*")
 
 
 def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:

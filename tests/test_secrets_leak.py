@@ -69,6 +69,8 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
                                           "        personalAccessToken: CnryLogin11\n", ["CnryLogin11"]),
     "env instead of vars": (HEAD + "      env: {DB_PASSWORD: CnryEnv12}\n", ["CnryEnv12"]),
     "environment list": (HEAD + "      environment:\n        - DB_PASSWORD=CnryEnv13\n", ["CnryEnv13"]),
+    "a var item written as a quoted mapping": (HEAD + "      vars:\n        - 'DB_PASSWORD: CnryItem40'\n",
+                                               ["CnryItem40"]),
     "key/value items": (HEAD + "      vars:\n        - key: SMTP_PASSWORD\n          value: CnryItem14\n"
                                "        - name: API_KEY\n          value: CnryItem15\n", ["CnryItem14", "CnryItem15"]),
     "duplicated key, first value": (with_vars("DB_PASSWORD: CnryDup16", "DB_PASSWORD: ${DB_PASSWORD}"), ["CnryDup16"]),
@@ -108,6 +110,8 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
                               ["CnryBroken34"]),
     "broken: secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n",
                              ["CnryBroken35"]),
+    "broken: a var item read as a key": (HEAD + "      vars:\n        - DB_PASSWORD=CnryBroken41: [\n",
+                                         ["CnryBroken41"]),
     "broken: value before its key": (HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n",
                                      ["CnryBroken36"]),
     # the parser's messages and hints quote the text where it stopped, but never a secret's
