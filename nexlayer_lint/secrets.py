@@ -554,9 +554,20 @@ class _Spans:
         for comment in self.doc.comments:
             start = self.offset(comment.line, comment.col)
             end = self.line_end(start)
+            self.add_commented_out(start + 1, end)
             if self.hinted(start, end):
                 self.add_parts(start, end, assignment=False)
         return _merged(self.ranges)
+
+    def add_commented_out(self, start: int, end: int) -> None:
+        """A var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`) is still a
+        secret: a diff's context lines or a code frame would show it."""
+        text = self.text
+        while start < end and text[start] in " \t":
+            start += 1
+        if text.startswith("- ", start, end):
+            start += 2
+        self.add_parts(start, end, assignment=True)
 
     def add_inside(self, path: DataPath) -> None:
         """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""

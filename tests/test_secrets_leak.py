@@ -377,3 +377,18 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
         assert "NX901" in result.stdout, result.output
         assert re.search(r"token \*\*\*\* is not valid for pod web", result.stdout), result.stdout
         assert_absent(result.output, EVERYTHING_CANARIES, f"an API reply ({fmt})")
+
+
+def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> None:
+    # a diff's context lines and a finding's frame show comments: a var commented out is still a secret
+    text = with_vars("# DB_PASSWORD: CnryComment42", "#- API_TOKEN=CnryComment43",
+                     "DEBUG: on  # OLD_SECRET: CnryComment44", 'NOTE: "# not a var: shown"')
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    canaries = ["CnryComment42", "CnryComment43", "CnryComment44"]
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert "+        DEBUG: \"on\"  # OLD_SECRET: *************" in diff.stdout
+    assert "         # DB_PASSWORD: *************" in diff.stdout
+    assert_absent(diff.output, canaries, "--diff")
+    framed = run_cli("--show-source", "nexlayer.yaml")
+    assert "DEBUG: on  # OLD_SECRET: *************" in framed.stdout
+    assert_absent(framed.output, canaries, "a code frame")
