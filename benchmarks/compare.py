@@ -167,7 +167,7 @@ def row(timed: Timed) -> str:
 
 def versions(commands: dict[str, list[str]]) -> str:
     out = []
-    for tool, argv in commands.items():
+    for argv in commands.values():
         text = subprocess.run([argv[0], "--version"], capture_output=True, text=True).stdout.strip()
         out.append(text.replace(",", "").replace(" version", ""))
     return "; ".join(out)

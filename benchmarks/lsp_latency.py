@@ -162,7 +162,7 @@ async def _measure(lines: int, findings: int, changes: int, debounce_ms: float) 
     samples.sort()
     return {
         "median_ms": statistics.median(samples),
-        "p95_ms": samples[max(int(round(0.95 * len(samples))) - 1, 0)],
+        "p95_ms": samples[max(round(0.95 * len(samples)) - 1, 0)],
         "changes": changes,
         "lines": len(text.splitlines()),
         "diagnostics": arrived[1][1],

@@ -17,7 +17,15 @@ import click
 
 from nexlayer_lint import __version__
 from nexlayer_lint.config import (
-    DEFAULT_API_URL, SEVERITIES, ConfigError, Options, Resolver, Settings, discover, parse_codes, parse_severities,
+    DEFAULT_API_URL,
+    SEVERITIES,
+    ConfigError,
+    Options,
+    Resolver,
+    Settings,
+    discover,
+    parse_codes,
+    parse_severities,
 )
 from nexlayer_lint.globs import PathPattern, check_globs
 
@@ -252,38 +260,39 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     # With `-` fixed to standard output, the reports meant for it go to standard error (as ruff's).
     to_stderr = fixing and "-" in targets and settings_of[targets.index("-")].fix
     if statistics:
-        fmt, target = reports[0]
+        fmt, destination = reports[0]
         table = statistics_text(results, unsafe) if fmt == "text" else statistics_json(results, unsafe)
-        if target is None:
+        if destination is None:
             click.echo(table, nl=False, err=to_stderr)
         else:
-            _write_report(target, table)
+            _write_report(destination, table)
         reports = []
     stdout_tty = (sys.stderr if to_stderr else sys.stdout).isatty()
     # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
     from nexlayer_lint.model import SEVERITY_RANK
 
     report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
-    for fmt, target in reports:
-        options = ReportOptions(
-            color=_use_color(color, stdout_tty) if target is None else color == "always",
-            show_source=show_source if show_source is not None else (stdout_tty and target is None),
+    for fmt, destination in reports:
+        report_options = ReportOptions(
+            color=_use_color(color, stdout_tty) if destination is None else color == "always",
+            show_source=show_source if show_source is not None else (stdout_tty and destination is None),
             quiet=quiet,
             fail_on=report_fail_on,
             unsafe_fixes=unsafe,
             show_fixes=show_fixes,
             fixed=fixed,
         )
-        text = render(fmt, results, run, options)
-        if target is None:
+        text = render(fmt, results, run, report_options)
+        if destination is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
-            click.echo(text, nl=False, color=options.color, err=to_stderr)
+            click.echo(text, nl=False, color=report_options.color, err=to_stderr)
         else:
-            _write_report(target, text)
+            _write_report(destination, text)
     _report_errors(results)
     if fix_failed or any(result.error for result in results):
         sys.exit(EXIT_ERROR)
-    failed = any(fails(d, settings) for result, settings in zip(results, settings_of) for d in result.diagnostics)
+    failed = any(fails(d, settings)
+                 for result, settings in zip(results, settings_of, strict=True) for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 
@@ -336,17 +345,17 @@ def _lint_all(targets: list[str], settings_of: list[Settings], stdin_filename: s
         groups.setdefault(id(settings), []).append(index)
     linters = [Linter(settings_of[indexes[0]], masked_text) for indexes in groups.values()]
     for linter in linters:
-        linter.schema  # resolve each schema up front: a bad one stops the run before any output
+        linter.schema  # noqa: B018 - resolve each schema up front: a bad one stops the run before any output
     results: list[FileResult | None] = [None] * len(targets)
     linter_of: list[Linter] = [None] * len(targets)  # type: ignore[list-item]
-    for linter, indexes in zip(linters, groups.values()):
+    for linter, indexes in zip(linters, groups.values(), strict=True):
         paths = [targets[i] for i in indexes]
         workers = 0 if "-" in paths else parallel.workers_for(len(paths), linter)
         if workers > 1:  # a big batch: forked workers, results in the same order
             done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
         else:
             done = (_lint_one(linter, path, stdin_filename, read, stdin) for path in paths)
-        for index, result in zip(indexes, done):
+        for index, result in zip(indexes, done, strict=True):
             results[index], linter_of[index] = result, linter
     return results, linter_of  # type: ignore[return-value]
 
@@ -390,7 +399,7 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
     diffs: list[str] = []
     stdout: bytes | None = None
     failed = False
-    for index, (target, settings, result) in enumerate(zip(targets, settings_of, results)):
+    for index, (target, settings, result) in enumerate(zip(targets, settings_of, results, strict=True)):
         if not (diff or settings.fix):
             continue
         if target == "-" and not diff:
@@ -428,7 +437,9 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
                 failed = True
                 continue
         applied[result.path] = outcome.applied
-        final = linter.lint(outcome.raw, result.path) if linter.settings.remote else outcome.result
+        final = outcome.result
+        if final is None or linter.settings.remote:
+            final = linter.lint(outcome.raw, result.path)
         carried = tuple(d for d in result.diagnostics if d.code == "NX900")  # the run's, given to its first file
         out[index] = final._replace(diagnostics=tuple(sorted(carried + final.diagnostics, key=lambda d: d.sort_key)))
     return _Fixing(out, applied, diffs, stdout, failed)
@@ -755,5 +766,8 @@ def server() -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        _fail("the language server needs pygls: pip install 'nexlayer-lint[lsp]'")
+        # not on PyPI: the extra comes with the repository's URL (or '.[lsp]' in a clone)
+        _fail("the language server needs pygls: "
+              "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint' "
+              "(in a clone: pip install '.[lsp]')")
     serve()

@@ -80,7 +80,8 @@ class Settings:
 
 
 def resolve_api_url(explicit: str | None) -> str:
-    """The Nexlayer API's base URL: `explicit` (the settings' api_url) if given, else NEXLAYER_API_URL, else the public API."""
+    """The Nexlayer API's base URL: `explicit` (the settings' api_url) if given, else NEXLAYER_API_URL, else the
+    public API."""
     for candidate in (explicit, os.environ.get(API_URL_ENV)):
         if candidate and candidate.strip():
             return candidate.strip()
@@ -397,7 +398,7 @@ def for_file(settings: Settings, path: str) -> Settings:
 
 # --- the command line over each file's settings --------------------------------------------
 
-class Options(NamedTuple):  # not a dataclass: building one at import costs a start-up ~3 ms
+class Options(NamedTuple):  # not a dataclass: building one at import slows every start-up
     """Command-line options, laid over each file's settings (None: not given). As ruff: a given
     option wins, except that `--ignore` adds to the config's `ignore` unless `--select` is given
     too (then both come from the command line alone), `--severity` adds to the config's table,

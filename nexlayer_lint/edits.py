@@ -105,7 +105,7 @@ def written(value: str, style: str, block: bool = False) -> str | None:
     plain text that would read as anything else (a number, a boolean, a YAML 1.1 look-alike) is
     double-quoted. `block`: the scalar is not inside a flow collection. None for text with a
     line break or a control character."""
-    if any(ch < " " and ch != "\t" or ch in "\x7f\x85\u2028\u2029" for ch in value):
+    if any((ch < " " and ch != "\t") or ch in "\x7f\x85\u2028\u2029" for ch in value):
         return None
     if style == "'":
         return "'" + value.replace("'", "''") + "'"
@@ -173,19 +173,20 @@ def add_entry(doc: Document, mapping: DataPath, lines: list[str], flow: str,
         return None
     if text_at(doc, located.value).startswith("{"):
         return insert(located.value.line, located.value.col + 1, flow + (", " if data else ""))
-    after = own(doc, mapping + (after_key,)) if after_key in data else None
-    one_line = after is not None and after.key is not None and after.style in ("", "'", '"') \
-        and after.key.line == after.value.end_line
-    if one_line and _KEY_PREFIX.fullmatch(before(doc, after.key.line, after.key.col)):
+    after = own(doc, mapping + (after_key,)) if after_key is not None and after_key in data else None
+    # the key of `after_key` when its value is a one-line scalar
+    key = after.key if after is not None and after.style in ("", "'", '"') else None
+    if after is not None and key is not None and key.line == after.value.end_line \
+            and _KEY_PREFIX.fullmatch(before(doc, key.line, key.col)):
         newline = line_break(doc)
-        indent = " " * (after.key.col - 1)
+        indent = " " * (key.col - 1)
         text = "".join(indent + line + newline for line in lines)
-        if after.key.line < len(doc.lines) or doc.text.endswith(("\n", "\r")):
-            return insert(after.key.line + 1, 1, text)
-        return insert(after.key.line, len(line_text(doc, after.key.line)) + 1, newline + text[:-len(newline)])
+        if key.line < len(doc.lines) or doc.text.endswith(("\n", "\r")):
+            return insert(key.line + 1, 1, text)
+        return insert(key.line, len(line_text(doc, key.line)) + 1, newline + text[:-len(newline)])
     first = next(iter(data), None)
-    for key, prefix in ((before_key, _INDENT), (first, _KEY_PREFIX)):
-        at = own(doc, mapping + (key,)) if key in data else None
+    for name, prefix in ((before_key, _INDENT), (first, _KEY_PREFIX)):
+        at = own(doc, mapping + (name,)) if name is not None and name in data else None
         span = at.key if at is not None else None
         if span is not None and prefix.fullmatch(before(doc, span.line, span.col)):
             indent = line_break(doc) + " " * (span.col - 1)

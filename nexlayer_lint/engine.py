@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
@@ -13,7 +13,16 @@ from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding
 from nexlayer_lint.config import Settings, resolve_api_url, schema_uses_network
 from nexlayer_lint.model import (
-    SEVERITY_RANK, DataPath, Diagnostic, Document, FileResult, Problem, SchemaInfo, Severity, Span, format_path,
+    SEVERITY_RANK,
+    DataPath,
+    Diagnostic,
+    Document,
+    FileResult,
+    Problem,
+    SchemaInfo,
+    Severity,
+    Span,
+    format_path,
 )
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
 
@@ -78,7 +87,8 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
     if "://" in spec:  # not a file name: say so without the URL's user-info or query
         from nexlayer_lint.http_client import display_url
 
-        raise schema.SchemaLoadError(f'--schema takes bundled, remote, a file or an https URL, not "{display_url(spec)}"')
+        raise schema.SchemaLoadError(
+            f'--schema takes bundled, remote, a file or an https URL, not "{display_url(spec)}"')
     return SchemaChoice(*schema.validator_for_file(spec), None)
 
 
@@ -241,7 +251,7 @@ def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[
 def _explains(problem: Problem, other: Problem) -> bool:
     """Whether `problem` explains `other` (to keep both of a pair that explain each other)."""
     path = tuple(other.path)
-    return any(e.code == other.code and (path == tuple(e.path) or e.subtree and path[:len(e.path)] == tuple(e.path))
+    return any(e.code == other.code and (path == tuple(e.path) or (e.subtree and path[:len(e.path)] == tuple(e.path)))
                for e in problem.explains)
 
 

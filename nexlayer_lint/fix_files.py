@@ -129,7 +129,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     newline = newline_of(old)
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{path}", f"b/{path}"):
-        out.append(line if line.endswith(newline) or line.endswith("\n") else
+        out.append(line if line.endswith((newline, "\n")) else
                    f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
 

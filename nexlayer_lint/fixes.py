@@ -25,6 +25,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -115,7 +116,7 @@ def _with_newline(replacement: str, newline: str) -> str:
 
 def _overlap(edits: Sequence[tuple[int, int, str]]) -> bool:
     """Whether two edits of one fix (sorted) overlap: the fix is malformed, so it is not applied."""
-    return any(later[0] < earlier[1] or later[0] == earlier[0] for earlier, later in zip(edits, edits[1:]))
+    return any(later[0] < earlier[1] or later[0] == earlier[0] for earlier, later in pairwise(edits))
 
 
 def _touches(taken: list[tuple[int, int]], start: int, end: int) -> bool:

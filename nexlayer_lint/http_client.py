@@ -8,6 +8,7 @@ for the whole request. Callers get a `Response` or a `RequestError` whose text i
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import random
@@ -280,8 +281,6 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if when is None:
-        return None
     if when.tzinfo is None:  # HTTP dates are GMT by definition
         import datetime as _dt
 
@@ -315,12 +314,10 @@ class _Attempt:
         conn = self.conn
         sock = conn.sock if conn is not None else None
         if sock is not None:
-            try:
-                # socket.socket's own shutdown: an SSLSocket's would also drop its TLS state under
-                # the reading thread's feet.
+            # socket.socket's own shutdown: an SSLSocket's would also drop its TLS state under
+            # the reading thread's feet.
+            with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float,

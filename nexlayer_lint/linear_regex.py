@@ -555,7 +555,7 @@ def _explore(automaton: _Automaton, letters: list[frozenset[int]], first: dict[i
     queue = [after({}, letter, first) for letter in letters]
     while queue:
         state = queue.pop()
-        if state in seen or not state and not restart:
+        if state in seen or (not state and not restart):
             continue
         seen.add(state)
         if len(seen) > MAX_STATES:

@@ -19,7 +19,8 @@ __all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "decode", "l
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def load(source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Problem]]:
+def load(source: str | bytes, path: str, *,
+         max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Problem]]:
     """Parse `source`; return the Document (None when there is nothing to lint) and the problems."""
     size = len(source.encode("utf-8", "surrogatepass")) if isinstance(source, str) else len(source)
     if size > max_bytes:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from functools import cached_property
-from typing import Any, Literal, NamedTuple, Union
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
-PathPart = Union[str, int]
+PathPart = str | int
 DataPath = tuple[PathPart, ...]
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -16,9 +16,9 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 # The value types here are named tuples, not frozen dataclasses (only Document, which caches its
 # lines, is a dataclass): both are immutable, but making a dataclass generates its methods
-# through exec(), about 1.3 ms each at every start-up, and a named tuple is also built several
-# times faster (the loader makes two or three Spans per value of every file). Change one with
-# `_replace`, read it as a dict with `_asdict`.
+# through exec() at every start-up, and a named tuple is also built several times faster (the
+# loader makes two or three Spans per value of every file). Change one with `_replace`, read it
+# as a dict with `_asdict`.
 
 
 class Span(NamedTuple):

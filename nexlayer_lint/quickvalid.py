@@ -147,7 +147,7 @@ def _shipped(schema: Any, digest: str | None, patterns: Patterns) -> Callable[[A
         return None
     from nexlayer_lint import quickvalid_bundled
 
-    if quickvalid_bundled.SCHEMA_SHA256 != digest:
+    if digest != quickvalid_bundled.SCHEMA_SHA256:
         return None  # stale (tests/test_quickvalid.py says so): compiled here instead, slower but exact
     return _built(quickvalid_bundled.build, schema, patterns)
 

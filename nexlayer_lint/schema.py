@@ -10,11 +10,18 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nexlayer_lint import schema_fixes, schemawalk
 from nexlayer_lint.model import (
-    DataPath, Document, Explains, PathPart, Problem, SchemaInfo, Span, format_path,
+    DataPath,
+    Document,
+    Explains,
+    PathPart,
+    Problem,
+    SchemaInfo,
+    Span,
+    format_path,
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
@@ -33,7 +40,7 @@ MAX_QUOTED = 40  # longer values are shortened in messages
 MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
 MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
-# Keyword families (DESIGN §4): everything not listed here is NX105.
+# Keyword families, as rules/NX101-NX105 describe them: everything not listed here is NX105.
 _VALUE_KEYWORDS = frozenset({
     "pattern", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
@@ -228,13 +235,13 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
 
 
 def sha256_hex(raw: bytes) -> str:
-    """hashlib.sha256(raw).hexdigest() without importing hashlib, which loads OpenSSL: about 5 ms
-    of every run's start. CPython's built-in sha256 gives the same digest (tests/test_schema.py)."""
+    """hashlib.sha256(raw).hexdigest() without importing hashlib, which loads OpenSSL at every
+    run's start. CPython's built-in sha256 gives the same digest (tests/test_schema.py)."""
     try:
         from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
     except ImportError:
         try:
-            from _sha256 import sha256  # type: ignore[import-not-found, no-redef]  # 3.10, 3.11
+            from _sha256 import sha256  # type: ignore[import-not-found]  # 3.10, 3.11
         except ImportError:  # a build without it
             from hashlib import sha256
     return sha256(raw).hexdigest()
@@ -302,7 +309,7 @@ def _read_schema_file(path: str) -> bytes:
 
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
-    """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed per DESIGN §4."""
+    """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed as their rule pages say."""
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
     try:
         for error in validator.iter_errors(doc.data):
@@ -374,7 +381,8 @@ class _Mapper:
         missing = [k for k in _as_list(error.validator_value) if isinstance(k, str) and k not in error.instance]
         where_path, at, span = self.owner_key(path, error.instance)
         subject = self.subject(path)
-        allowed = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = schema.get("properties")
+        allowed = properties if isinstance(properties, dict) else {}
         present = [k for k in error.instance if k not in allowed]
         for key in missing:
             if not path and key == "application" and any(k in _APPLICATION_KEYS for k in error.instance):
@@ -406,7 +414,7 @@ class _Mapper:
             yield Problem("NX101", f'{subject} is missing required key "{key}"', where_path,
                           hint=hint, at=at, span=span, explains=explains)
 
-    def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, str, Span | None]:
+    def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, Literal["key", "value"], Span | None]:
         """Where a mapping that lacks a key is pointed at: its key, a list item's first key, line 1."""
         if not path:
             return (), "value", ROOT_SPAN
@@ -421,7 +429,8 @@ class _Mapper:
         instance = error.instance
         if not isinstance(instance, dict):
             return
-        known = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = schema.get("properties")
+        known = properties if isinstance(properties, dict) else {}
         patterns = [p for p in (schema.get("patternProperties") or {}) if isinstance(p, str)]
         subject = f"in {self.subject(path)}" if path else "at the top level"
         allowed = ", ".join(known) if known else "none"
@@ -516,7 +525,8 @@ class _Mapper:
                 shown = f' ("{source}")' if source else ""
                 return f"YAML reads an unquoted number as a number; quote it{shown} to make it a string"
             if instance is None:
-                return "an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an empty string"
+                return ("an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an "
+                        "empty string")
             if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
                 return _one_string_hint(str(path[-1]), instance, secret)
         if not path:
@@ -532,7 +542,8 @@ class _Mapper:
         if "integer" in expected or "number" in expected:
             if isinstance(instance, str) and instance.strip().isascii() and instance.strip().isdigit():
                 return f"remove the quotes: {instance.strip()}"
-            if isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1 and path[-2] == "servicePorts":
+            if (isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1
+                    and path[-2] == "servicePorts"):
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80]"
             if isinstance(instance, dict) and len(path) > 1 and path[-2] == "servicePorts":
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80], not {port: 80}"
@@ -727,7 +738,7 @@ class _Mapper:
                     return f'the value of var "{_short(name)}"{owner}'
                 return f'"{last}" of vars[{parent[-1]}]{owner}'
             if parent in ((), ("application",)):
-                return f'"{last}"' if parent else f'"{last}"'
+                return f'"{last}"'
             return f'"{last}" of {self.subject(parent)}'
         return format_path(path)
 
@@ -791,7 +802,7 @@ def _type_error_explains(path: DataPath, instance: Any) -> tuple[Explains, ...]:
     (`PORT: 0022`), and, for a pod's empty `path:`, the finding that no pod has a path."""
     if isinstance(instance, (dict, list)):
         return ()
-    explains = (Explains("NX005", path),)
+    explains: tuple[Explains, ...] = (Explains("NX005", path),)
     if instance is None and len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "path":
         explains += (Explains("NX201", path[:2]),)
     return explains

@@ -8,6 +8,7 @@ usable schema is ignored, and so is metadata that is not what this module writes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -20,10 +21,18 @@ from typing import Any
 
 from nexlayer_lint.config import resolve_api_url
 from nexlayer_lint.http_client import (
-    MAX_BODY, RequestError, RetryPolicy, check_url, display_url, join_url, quoted, request, safe_header_value,
+    MAX_BODY,
+    RequestError,
+    RetryPolicy,
+    check_url,
+    display_url,
+    join_url,
+    quoted,
+    request,
+    safe_header_value,
     server_text,
 )
-from nexlayer_lint.model import SchemaInfo, format_path
+from nexlayer_lint.model import SchemaInfo
 
 
 def url_for(spec: str, api_url: str | None) -> str:
@@ -229,10 +238,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         # never followed, so nothing is written outside the cache directory.
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -252,7 +259,8 @@ def _write_cache(url: str, raw: bytes, meta: dict) -> str | None:
         _atomic_write(meta_path(url), json.dumps(meta, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return f"could not write the schema cache in {quoted(str(cache_dir()))} ({reason}); it will be fetched again next run"
+        return (f"could not write the schema cache in {quoted(str(cache_dir()))} ({reason}); "
+                "it will be fetched again next run")
     return None
 
 

@@ -15,7 +15,15 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import (
-    insert, line_text, own, quote, replace_value, scalar_text, usual_quote, verbatim, written,
+    insert,
+    line_text,
+    own,
+    quote,
+    replace_value,
+    scalar_text,
+    usual_quote,
+    verbatim,
+    written,
 )
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
 
@@ -65,10 +73,10 @@ def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, sec
                        (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]")))
         return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
     if ("integer" in expected or "number" in expected) and number is not None and not secret:
-        span = verbatim(doc, path)
-        if span is None or doc.positions[path].style == "" or not fits(int(number)):
+        quoted = verbatim(doc, path)
+        if quoted is None or doc.positions[path].style == "" or not fits(int(number)):
             return None
-        return Fix("Remove the quotes: it is a number", (Edit(span, number),))
+        return Fix("Remove the quotes: it is a number", (Edit(quoted, number),))
     return None
 
 
@@ -158,8 +166,9 @@ def _pods(doc: Document) -> _Pods:
     for ref in app.references:
         if ref.target is not None:
             references.setdefault(ref.target.path, []).append(ref)
-    _pods_cache = (doc, _Pods(names, references))
-    return _pods_cache[1]  # type: ignore[return-value]
+    pods = _Pods(names, references)
+    _pods_cache = (doc, pods)
+    return pods
 
 
 def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:

@@ -236,7 +236,8 @@ _PEM = len(TOKEN_SHAPES) - 1
 _USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
-_HINT = re.compile(r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
+_HINT = re.compile(
+    r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
 
 
 class Part(NamedTuple):
@@ -251,14 +252,12 @@ class Part(NamedTuple):
 def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
-    `assignment`: the string is an item of a list of vars, where `NAME=value` sets a var.
+    `assignment`: the string is an item of a list of vars, where `NAME=value` (or `NAME: value`, a mapping
+    written as a quoted string) sets a var.
     """
     found: list[Part] = []
-    if assignment:
-        equals = text.find("=")
-        name = text[:equals].strip()
-        if 0 < equals and len(name) <= 128 and is_secret_var_name(name):
-            found += _literal_parts(text, equals + 1, len(text), "assignment", name)
+    if assignment and (sign := assignment_sign(text)) > 0:
+        found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
     for match in _USERINFO.finditer(text):
@@ -269,13 +268,13 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
             if is_secret_var_name(match.group(1)):
                 found += _literal_parts(text, *match.span(2), "query", match.group(1))
     pos = 0
-    while (match := _TOKEN.search(text, pos)) is not None:
-        start, end = match.span()
+    while (token := _TOKEN.search(text, pos)) is not None:
+        start, end = token.span()
         pos = end
         if start and _TOKEN_EDGE.match(text, start - 1):
             pos = start + 1
             continue
-        index = int(match.lastgroup[1:])  # type: ignore[index]
+        index = int(token.lastgroup[1:])  # type: ignore[index]  # every alternative is a named group
         if index == _PEM:
             start, end = end, _pem_end(text, end)
             pos = end
@@ -293,9 +292,24 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
     return kept
 
 
+def assignment_sign(text: str) -> int:
+    """Where `NAME=value` (compose's list form) or `NAME: value` (a mapping written as a quoted
+    string) puts its sign, when NAME is a secret var's name; else -1."""
+    equals, colon = text.find("="), text.find(":")
+    # a colon after a plain name only: not `${DB_PASSWORD:-x}`, whose default is judged as a default
+    colon_first = colon > 0 and (equals < 0 or colon < equals) and _VAR_NAME.fullmatch(text, 0, colon)
+    sign = colon if colon_first else equals
+    name = text[:sign].strip()
+    return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
+
+
+_VAR_NAME = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]{0,127}\s*")
+
+
 def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
     """The literal parts of text[start:end] (references are not secrets), spaces trimmed."""
-    return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(text[start:end]), text[start:end])]
+    piece = text[start:end]
+    return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(piece), piece)]
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -344,7 +358,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
         return _ITEM_STATE.get(state, PLAIN)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
-    if state == FILES or state == FILE:
+    if state in (FILES, FILE):
         return PLAIN if key in _FILE_PUBLIC else FILE_VALUE
     found = _key_state(key)
     if found == _VALUE_KEY:
@@ -374,17 +388,6 @@ def _names_a_secret(item: Any) -> bool:
     return isinstance(item, dict) and (is_secret_var_name(item.get("key")) or is_secret_var_name(item.get("name")))
 
 
-def is_secret_path(path: DataPath, data: Any = None) -> bool:
-    """Whether the value at `path` (or the node it is inside) is a secret value, for callers
-    without a Document. Without `data`, a `value` beside an unseen `key` counts as secret."""
-    state = PLAIN
-    for index, key in enumerate(path):
-        parent = get_in(data, path[:index]) if data is not None and key == "value" else None
-        state = _step(state, parent, key)
-    return state in WHOLE or (data is not None and state in _SCALAR_SECRET
-                              and not isinstance(get_in(data, path), (dict, list)))
-
-
 class Secret(NamedTuple):
     """One secret of a document's data: the value at `path` (start is None), or the part
     value[start:end] of the string there."""
@@ -412,7 +415,8 @@ def find_secrets(data: Any) -> list[Secret]:
             for key, value in pairs:
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
-                if child != PLAIN or isinstance(value, (dict, list)) or (isinstance(value, str) and _HINT.search(value)):
+                if (child != PLAIN or isinstance(value, (dict, list))
+                        or (isinstance(value, str) and _HINT.search(value))):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
             stack += children
@@ -550,9 +554,20 @@ class _Spans:
         for comment in self.doc.comments:
             start = self.offset(comment.line, comment.col)
             end = self.line_end(start)
+            self.add_commented_out(start + 1, end)
             if self.hinted(start, end):
                 self.add_parts(start, end, assignment=False)
         return _merged(self.ranges)
+
+    def add_commented_out(self, start: int, end: int) -> None:
+        """A var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`) is still a
+        secret: a diff's context lines or a code frame would show it."""
+        text = self.text
+        while start < end and text[start] in " \t":
+            start += 1
+        if text.startswith("- ", start, end):
+            start += 2
+        self.add_parts(start, end, assignment=True)
 
     def add_inside(self, path: DataPath) -> None:
         """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
@@ -675,7 +690,8 @@ def overlaps(doc: Document, span: Span) -> bool:
         return False
     start, end = _offset(starts, doc.text, span.line, span.col), _offset(starts, doc.text, span.end_line, span.end_col)
     index = bisect.bisect_right(spans, (start, len(doc.text) + 1)) - 1
-    return (index >= 0 and spans[index][1] > start) or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1))
+    return ((index >= 0 and spans[index][1] > start)
+            or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1)))
 
 
 def mask_text(doc: Document) -> str:

@@ -96,7 +96,7 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
 
 
 def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:
-    return matches(excluded, entry, is_dir, unless=top) or bool(gitignore) and _ignored(gitignore, entry, is_dir, top)
+    return matches(excluded, entry, is_dir, unless=top) or (bool(gitignore) and _ignored(gitignore, entry, is_dir, top))
 
 
 def _ignored(gitignore: _Groups, entry: str, is_dir: bool, top: str) -> bool:

@@ -33,7 +33,13 @@ from pygls.lsp.server import LanguageServer
 
 from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
-    CONFIG_FILES, ConfigError, Settings, find_config, for_file, read_config, without_network,
+    CONFIG_FILES,
+    ConfigError,
+    Settings,
+    find_config,
+    for_file,
+    read_config,
+    without_network,
 )
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import DataPath, Diagnostic, Document, Edit, Fix, Span
@@ -136,7 +142,7 @@ def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp
     )
 
 
-@functools.lru_cache(maxsize=None)  # one per rule, shared by all its diagnostics
+@functools.cache  # one per rule, shared by all its diagnostics
 def _rule_link(code: str) -> lsp.CodeDescription:
     from nexlayer_lint.docs import rule_url
 
@@ -310,7 +316,7 @@ def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
 def _with_breaks(text: str) -> list[str]:
     """The text's lines as LSP counts them, each with its line break; the last has none."""
     starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)])]
+    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
 
 
 # --- scheduling --------------------------------------------------------------------------------
@@ -362,9 +368,6 @@ class Scheduler:
         if job is not None:
             job.future.cancel()
 
-    def running(self, key: Hashable) -> bool:
-        return key in self._running
-
     def _next(self) -> None:
         while len(self._running) < self.limit:
             key = next((key for key in self._waiting if key not in self._running), None)
@@ -408,7 +411,7 @@ class Scheduler:
 class _State:
     """What the server knows about one open document (mutable, touched on the event loop only)."""
 
-    timer: asyncio.TimerHandle | None = None
+    timer: asyncio.Handle | None = None  # call_soon's or call_later's: both cancel
     remote: bool = False  # the next lint may ask the API (on open and save only, never per keystroke)
     version: int | None = None  # the version the diagnostics below are for
     text: str = ""
@@ -826,7 +829,7 @@ async def _quick_fixes(ls: NexlayerLanguageServer, uri: str, state: _State, wher
         settings, _ = ls.settings_for(uri)
         proven = await ls.run(_verify_job, state.text, _path_of(uri), replace(settings, remote=False),
                               state.diagnostics, unproven)
-        state.proven.update(zip((fix for fix, _ in unproven), proven))
+        state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
     for diagnostic, fix, preferred in candidates:
         if small and not state.proven.get(fix):

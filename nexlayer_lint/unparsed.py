@@ -6,9 +6,9 @@ the colon), list items, block scalars, quoted values that go on over several lin
 collections over several lines. What is secret follows secrets.py: the value of a secret-looking
 key, every value under `registryLogin` but `registry` and `username`, every value of a `secrets`
 item but `name`, `mountPath` and `fileName`, the `value` of a `- key: SECRET_NAME` item (written
-before or after its key), `NAME=value` in a list of vars, and whatever `secrets.parts_in` finds in
-a line (a URL's password, a token). Where the end of a secret value cannot be told, the rest of
-its line is masked, and the lines indented under it.
+before or after its key), `NAME=value` and `"NAME: value"` in a list of vars, and whatever
+`secrets.parts_in` finds in a line (a URL's password, a token). Where the end of a secret value
+cannot be told, the rest of its line is masked, and the lines indented under it.
 
 One pass over the lines up to the last one a frame shows, each character read a bounded number
 of times; only the lines a frame shows are masked and kept, the others are left empty.
@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from nexlayer_lint.secrets import (
-    LINE_BREAK, VARS_KEYS, _fold, _is_secret_key, _trimmed, is_secret_var_name, literal_ranges, parts_in,
+    LINE_BREAK,
+    VARS_KEYS,
+    _fold,
+    _is_secret_key,
+    _trimmed,
+    assignment_sign,
+    is_secret_var_name,
+    literal_ranges,
+    parts_in,
 )
 
 _LOGIN_PUBLIC = ("registry", "username")
@@ -191,12 +199,12 @@ class _Scanner:
         colon = _skip_blanks(body, end)
         is_key = colon < n and body[colon] == ":" and (
             colon + 1 == n or body[colon + 1] in " \t" or self.flow > 0 or quoted or colon == end)
+        # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
+        assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
+        if assigns and (sign := assignment_sign(name)) > 0:
+            offset = start + (1 if quoted else 0)
+            self.mask_literal(index, body, offset + sign + 1, offset + len(name))
         if not is_key:
-            if self.context() == "vars" and "=" in name:  # `- DB_PASSWORD=hunter2`
-                equals = name.find("=")
-                if len(name[:equals].strip()) <= MAX_NAME and is_secret_var_name(name[:equals].strip()):
-                    offset = start + (1 if quoted else 0)
-                    self.mask_literal(index, body, offset + equals + 1, offset + len(name))
             return max(end, start + 1)
         return self.key(index, body, name.strip(), start, colon + 1)
 

@@ -6,13 +6,14 @@ Tests opt in to the network with the `fake_api` fixture; every other test runs w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Union
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ class Reply:
         return json.dumps(self.body).encode("utf-8")
 
 
-Behaviour = Union[Reply, Callable[[Recorded], Reply]]
+Behaviour = Reply | Callable[[Recorded], Reply]
 
 
 # Scripted behaviours -------------------------------------------------------------------------
@@ -217,10 +218,9 @@ def _handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             reply = api._next(recorded)
             if reply.delay and api.stopping.wait(reply.delay):
                 return
-            try:
+            # the client may have given up (a cap or a timeout): that is the point of those tests
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._write(reply)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a cap or a timeout): that is the point of those tests
 
         def _write(self, reply: Reply) -> None:
             if reply.drip_status_line:
@@ -265,7 +265,7 @@ def _handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output clean
 
     return Handler

@@ -202,7 +202,8 @@ def test_plain_http_to_a_localhost_name_not_only_loopback_is_refused(doc, fake_a
 
 
 def test_plain_http_to_a_real_host_is_refused_without_a_connection(doc, retry, _no_network) -> None:
-    problem = only(remote_validate.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False, retry=retry))
+    problem = only(remote_validate.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False,
+                                                   retry=retry))
     assert 'refusing plain http to "api.example.com"' in problem.message
     fetched = schema_cache.load_remote_schema("http://api.example.com/schema", retry=retry)
     assert fetched.schema is None and "refusing plain http" in fetched.warning
@@ -500,7 +501,8 @@ def test_connection_refused(doc, fake_api, retry) -> None:
     with socket.socket() as s:  # a port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    problem = only(remote_validate.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False, retry=retry))
+    problem = only(remote_validate.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False,
+                                                   retry=retry))
     assert problem.message == (f"could not use http://127.0.0.1:{port}/validate: connection refused by 127.0.0.1; "
                                "only the local checks ran")
 

@@ -82,7 +82,8 @@ def test_validate_over_verified_tls(fake_tls_api: fa.FakeApi, retry: http_client
 
 
 def test_a_certificate_from_an_unknown_ca_is_refused(tls_servers: Serve, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch, retry: http_client.RetryPolicy) -> None:
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     retry: http_client.RetryPolicy) -> None:
     _trust(trustme.CA(), tmp_path, monkeypatch)  # the client trusts one CA
     fake_tls_api = tls_servers(trustme.CA(), "127.0.0.1")  # the server's certificate comes from another
     fake_tls_api.script("/schema", fa.schema())
@@ -92,8 +93,8 @@ def test_a_certificate_from_an_unknown_ca_is_refused(tls_servers: Serve, tmp_pat
     assert fake_tls_api.count() == 0  # not one request got through
 
 
-def test_a_certificate_for_another_host_is_refused(tls_servers: Serve, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch, retry: http_client.RetryPolicy) -> None:
+def test_a_certificate_for_another_host_is_refused(tls_servers: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   retry: http_client.RetryPolicy) -> None:
     ca = trustme.CA()
     _trust(ca, tmp_path, monkeypatch)
     fake_tls_api = tls_servers(ca, "api.example.test")  # a trusted CA, but another name

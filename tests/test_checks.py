@@ -119,8 +119,10 @@ def test_nx202_postgres_images(image: str) -> None:
     found = [d for d in lint_diags(pg(image)) if d.code == "NX202"]
     assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error")]
     assert found[0].message == ('Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data"; Postgres '
-                                "will not start there, because the volume's lost+found makes the data directory non-empty")
-    assert found[0].hint == "mount the volume at /var/lib/postgresql and set the var PGDATA: /var/lib/postgresql/data/pgdata"
+                                "will not start there, because the volume's lost+found makes the data directory "
+                                "non-empty")
+    assert found[0].hint == ("mount the volume at /var/lib/postgresql and set the var PGDATA: "
+                             "/var/lib/postgresql/data/pgdata")
 
 
 def test_nx202_trailing_slash_and_pgdata_not_below_the_mount_are_errors() -> None:
@@ -136,7 +138,8 @@ def test_nx202_pgdata_in_a_subdirectory_is_a_warning() -> None:
 
 
 def test_nx202_pgdata_in_list_form_vars_counts() -> None:
-    text = pg().replace("      volumes:", "      vars:\n        - key: PGDATA\n          value: /var/lib/postgresql/data/x\n      volumes:")
+    text = pg().replace("      volumes:", "      vars:\n        - key: PGDATA\n"
+                                           "          value: /var/lib/postgresql/data/x\n      volumes:")
     assert [d.severity for d in lint_diags(text) if d.code == "NX202"] == ["warning"]
 
 
@@ -431,7 +434,8 @@ def test_nx212_mount_path_conflicts() -> None:
         """, "NX212")
     # secrets "one" and "two" share a directory with different files: fine; another pod: fine
     assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error"), (26, 22, "error")]
-    assert found[0].message == 'mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" on line 11'
+    assert found[0].message == ('mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" '
+                                "on line 11")
     assert found[1].message == ('mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
                                 'is already used by secret "one" on line 18')
 
@@ -670,7 +674,7 @@ def test_nx215_pinned(value: str) -> None:
                                    "placeholder-will-be-updated"])
 def test_nx217_placeholders_are_info_and_not_unpinned(value: str) -> None:
     assert image(value) == [("NX217", 5, 14)]
-    (d,) = [d for d in lint_diags(y(f"""
+    (d,) = lint_diags(y(f"""
         application:
           name: shop
           pods:
@@ -678,9 +682,10 @@ def test_nx217_placeholders_are_info_and_not_unpinned(value: str) -> None:
               image: {value}
               path: /
               servicePorts: [80]
-        """))]
+        """))
     assert d.severity == "info"
-    assert d.message.endswith('of pod "web" is a placeholder that the Nexlayer pipeline replaces with the image it builds')
+    assert d.message.endswith('of pod "web" is a placeholder that the Nexlayer pipeline replaces with the image it '
+                              "builds")
 
 
 # --- NX216 vars-list-form ---------------------------------------------------------------------
@@ -709,9 +714,11 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
     "application: 3\n",
     "application:\n  pods: 3\n",
     "application:\n  pods:\n    - 3\n    - [a]\n",
-    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n      vars: 3\n      volumes: x\n",
+    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n"
+    "      vars: 3\n      volumes: x\n",
     "application:\n  pods:\n    - name: a\n      image: x:1\n      path: /\n      servicePorts: [80]\n"
-    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n      secrets: [{mountPath: /a}]\n",
+    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n"
+    "      secrets: [{mountPath: /a}]\n",
     "- a\n- b\n",
 ])
 def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
@@ -755,7 +762,8 @@ def test_vars_carry_their_paths_in_every_form() -> None:
               vars: 3
         """)
     assert [(pod.position, pod.name, pod.path) for pod in app.pods] == [
-        (0, "a", ("application", "pods", 0)), (1, "#2", ("application", "pods", 1)), (3, "c", ("application", "pods", 3))]
+        (0, "a", ("application", "pods", 0)), (1, "#2", ("application", "pods", 1)),
+        (3, "c", ("application", "pods", 3))]
     base = ("application", "pods")
     assert [tuple(var) for pod in app.pods for var in pod.vars] == [
         ("A", 1, base + (0, "vars", "A")), ("B", "x", base + (0, "vars", "B")),

@@ -187,7 +187,8 @@ def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
 
 
 def test_schema_path_follows_the_config(project):
-    write(project / "strict.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}')
+    write(project / "strict.schema.json",
+          '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}')
     write(project / ".nexlayer-lint.toml", 'schema = "strict.schema.json"\n')
     assert Path(run("schema", "path").output.strip()).resolve() == (project / "strict.schema.json").resolve()
     assert Path(run("schema", "path", "--schema", "bundled").output.strip()).name == "nexlayer.schema.json"
@@ -252,7 +253,8 @@ def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
     broken = tmp_path / "broken" / "nexlayer.yaml"
     broken.parent.mkdir()
     broken.write_text((ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    for args, code in ((["check", "--isolated", str(good)], 0), (["check", "--isolated", "--format", "json", str(broken)], 1),
+    for args, code in ((["check", "--isolated", str(good)], 0),
+                       (["check", "--isolated", "--format", "json", str(broken)], 1),
                        (["check", "--isolated", str(tmp_path / "missing.yaml")], 2), (["--no-such-option"], 2),
                        (["--version"], 0)):
         done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *args], capture_output=True, text=True,

@@ -554,10 +554,9 @@ def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed
 
 
 def test_sarif_carries_the_fix_and_validates() -> None:
-    from tests.test_reporters import _sarif_validator
-
     from nexlayer_lint.model import RunInfo, SchemaInfo
     from nexlayer_lint.reporters import ReportOptions, render
+    from tests.test_reporters import _sarif_validator
 
     result = Linter(Settings()).lint(MISSPELT.replace("nginx:1.27", "nginx"), "nexlayer.yaml")
     log = json.loads(render("sarif", [result], RunInfo("0", SchemaInfo("bundled", "x", "1")), ReportOptions()))

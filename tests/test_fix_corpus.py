@@ -132,7 +132,7 @@ def _differences(old: Any, new: Any, path: DataPath) -> list[DataPath]:
             out += _differences(old[key], new[key], path + (key,))
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [p for i, (a, b) in enumerate(zip(old, new)) for p in _differences(a, b, path + (i,))]
+        return [p for i, (a, b) in enumerate(zip(old, new, strict=True)) for p in _differences(a, b, path + (i,))]
     return [] if type(old) is type(new) and old == new else [path]
 
 

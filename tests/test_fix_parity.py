@@ -17,12 +17,12 @@ from click.testing import CliRunner
 pytest.importorskip("pygls", reason="the language server is the optional `lsp` extra")
 pytest.importorskip("pytest_lsp")
 
-from lsprotocol import types as lsp  # noqa: E402
+from lsprotocol import types as lsp
 
-from nexlayer_lint.cli import main  # noqa: E402
-from tests.conftest import SHARED  # noqa: E402
-from tests.test_fix_cli import FIXED, MISSPELT  # noqa: E402
-from tests.test_server import HANG_GUARD, _make_client, apply_text_edits, open_doc, source_actions  # noqa: E402
+from nexlayer_lint.cli import main
+from tests.conftest import SHARED
+from tests.test_fix_cli import FIXED, MISSPELT
+from tests.test_server import HANG_GUARD, _make_client, apply_text_edits, open_doc, source_actions
 
 CASES = {
     "lf": (MISSPELT, ""),
@@ -53,7 +53,7 @@ def test_fix_all_in_the_editor_and_fix_on_the_command_line_give_the_same_text(tm
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     cases = {**CASES, **_corpus_cases()}
     folders = {}
-    for index, (name, (text, config)) in enumerate(cases.items()):
+    for index, (name, (_text, config)) in enumerate(cases.items()):
         folder = tmp_path / f"case{index}"
         folder.mkdir()
         if config:

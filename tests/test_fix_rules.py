@@ -12,8 +12,9 @@ from nexlayer_lint.fixes import fix_all, makes_worse
 from nexlayer_lint.model import Diagnostic, Fix
 from tests.conftest import CLEAN, ROOT, lint_diags
 
-SAFE: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe"  # noqa: E731
-ANY: Callable[[Fix], bool] = lambda fix: True  # noqa: E731
+# which fixes a test applies, as fix_all's `wanted` takes them
+SAFE: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe"  # noqa: E731 - a named predicate, like ANY
+ANY: Callable[[Fix], bool] = lambda fix: True  # noqa: E731 - a named predicate, like SAFE
 
 
 def only(code: str) -> Callable[[str], list[Diagnostic]]:

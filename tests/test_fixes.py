@@ -140,7 +140,10 @@ def test_fix_all_stops_after_max_passes() -> None:
 
 def test_unsafe_fixes_only_when_wanted() -> None:
     unsafe = fix((1, 1, 1, 2, "B"), applicability="unsafe")
-    diagnose = lambda text: [_diagnostic("NX207", "warning", unsafe)] if text.startswith("b") else []  # noqa: E731
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        return [_diagnostic("NX207", "warning", unsafe)] if text.startswith("b") else []
+
     assert fixes.fix_all("b\n", diagnose).text == "b\n"
     assert fixes.fix_all("b\n", diagnose, wanted=lambda f: True).text == "B\n"
 
@@ -150,7 +153,10 @@ def test_safe_fixes_come_before_unsafe_ones() -> None:
     # rename would add a duplicate key and be rejected, leaving `Path` and a second path
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n" \
            "      servicePorts: [80]\n"
-    diagnose = lambda text: lint(text).diagnostics  # noqa: E731
+
+    def diagnose(text: str) -> tuple[Diagnostic, ...]:
+        return lint(text).diagnostics
+
     assert [(d.code, d.fix and d.fix.applicability) for d in diagnose(text)] == [("NX201", "unsafe"), ("NX102", "safe")]
     fixed = fixes.fix_all(text, diagnose, wanted=lambda f: True)
     assert fixed.text == text.replace("Path:", "path:") and [f.title for f in fixed.applied] == ['Rename to "path"']

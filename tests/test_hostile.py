@@ -88,7 +88,7 @@ ALIAS_BOMB = (
 
 def test_alias_bomb_is_nx001_without_expansion() -> None:
     report = run_isolated(ALIAS_BOMB, timeout=30)
-    code, line, col, message = report["diags"][0]
+    code, line, _col, message = report["diags"][0]
     assert (code, line) == ("NX001", 5)  # the first node that passes the limit: `e`, 10**5 nodes
     assert message == ('aliases expand to more than 100,000 extra nodes (a "billion laughs" alias bomb?); '
                        "not expanded")
@@ -533,7 +533,8 @@ def test_a_stage_that_yields_an_unregistered_code_is_contained(monkeypatch: pyte
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
     monkeypatch.setattr(schema, "check", inventive)
     result = lint(CLEAN.replace("      path: /\n", ""))
-    assert result.error == "internal error in the schema step on nexlayer.yaml: LookupError: yielded unregistered codes NX199"
+    assert result.error == ("internal error in the schema step on nexlayer.yaml: LookupError: "
+                            "yielded unregistered codes NX199")
     assert [d.code for d in result.diagnostics] == ["NX201"]  # all or nothing; the checks still ran
 
 

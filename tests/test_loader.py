@@ -1,4 +1,4 @@
-"""The loader: data, 1-based spans, and NX001–NX005 at the right place."""
+"""The loader: data, 1-based spans, and NX001-NX005 at the right place."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def test_aliases_deeper_than_the_limit_are_refused():
 def test_custom_tags_are_never_executed(tmp_path):
     marker = tmp_path / "pwned"
     text = f"a: !!python/object/apply:os.system ['touch {marker}']\nb: !custom {{x: 1}}\n"
-    doc, problems = load(text, "x")
+    doc, _problems = load(text, "x")
     assert not marker.exists()
     assert doc.data == {"a": [f"touch {marker}"], "b": {"x": 1}}
 
@@ -207,7 +207,7 @@ def test_moderate_nesting_is_fine():
 
 def test_recursive_alias_and_complex_keys():
     assert load("&a [*a]\n", "x")[1][0].code == "NX001"
-    doc, (problem,) = load("? {a: 1}\n: 2\n", "x")
+    _doc, (problem,) = load("? {a: 1}\n: 2\n", "x")
     assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 1, 3)
 
 

@@ -54,7 +54,7 @@ def _same(ours: Any, theirs: Any) -> None:
         return
     if isinstance(theirs, list):
         assert isinstance(ours, list) and len(ours) == len(theirs)
-        for mine, value in zip(ours, theirs):
+        for mine, value in zip(ours, theirs, strict=True):
             _same(mine, value)
         return
     if isinstance(theirs, float) and math.isnan(theirs):
@@ -121,8 +121,9 @@ def _agree(text: str) -> str:
     except _Skip:
         return "skipped"
     node = _first(_yaml.compose_all(text))
-    assert _positions_agree(doc, node, ()) == len({path for path in doc.positions if "<<" not in path}) or "<<" in text \
-        or "*" in text, text
+    merged_or_aliased = "<<" in text or "*" in text
+    agreed = _positions_agree(doc, node, ())
+    assert agreed == len({path for path in doc.positions if "<<" not in path}) or merged_or_aliased, text
     return "agree"
 
 

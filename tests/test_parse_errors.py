@@ -117,8 +117,7 @@ def test_libyaml_only_wordings(text: str, at: set, message: str | None, hint: st
 
 
 def test_an_unknown_wording_still_gets_a_hint() -> None:
-    from ruamel.yaml.error import MarkedYAMLError
-    from ruamel.yaml.error import StreamMark
+    from ruamel.yaml.error import MarkedYAMLError, StreamMark
 
     from nexlayer_lint.parse_errors import GENERIC_HINT, problem_for
 

@@ -134,3 +134,39 @@ def test_the_readme_pre_commit_config_runs_as_written(tmp_path: Path):
     assert run.returncode == 1, output
     assert re.search(r"^nexlayer-lint\.+Failed$", output, re.M), output
     assert "nexlayer.yaml:3:3: error NX201" in output and "1 error in 1 of 2 files" in output
+
+
+def _project_hooks() -> dict[str, dict]:
+    from ruamel.yaml import YAML
+
+    config = YAML(typ="safe").load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return {hook["id"]: {**hook, "repo": repo["repo"], "rev": repo.get("rev")}
+            for repo in config["repos"] for hook in repo["hooks"]}
+
+
+def test_the_projects_own_pre_commit_config_lints_python_and_the_good_example():
+    hooks = _project_hooks()
+    assert set(hooks) == {"ruff-check", "ruff-format", "mypy", "nexlayer-lint"}
+    assert hooks["ruff-check"]["repo"] == hooks["ruff-format"]["repo"] == "https://github.com/astral-sh/ruff-pre-commit"
+    assert (hooks["mypy"]["entry"], hooks["mypy"]["pass_filenames"]) == ("mypy", False)  # pyproject names the files
+    own = hooks["nexlayer-lint"]
+    assert own["repo"] == "local" and own["language"] == "system"  # the checkout's nexlayer-lint, not a release
+    files = re.compile(own["files"])
+    assert files.search("examples/good/nexlayer.yaml")
+    assert not files.search("examples/broken/nexlayer.yaml") and not files.search("nexlayer.yaml")
+    # what pre-commit would run on the file it matches passes
+    argv = own["entry"].split()
+    assert argv[:2] == ["nexlayer-lint", "check"]
+    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *argv[1:], "examples/good/nexlayer.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_pre_commit_accepts_the_projects_own_config():
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    if not pre_commit.exists():
+        pytest.skip("pre-commit is not installed (pip install '.[test]')")
+    # validate-config reads the file only: no hook is installed, nothing is downloaded
+    done = subprocess.run([str(pre_commit), "validate-config", ".pre-commit-config.yaml"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import string
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,14 +134,14 @@ class Emitter:
         if kind == "scalar":
             out = anchor + self.scalar(tree[1], tree[2])
             lines: list[str] = []
-        elif kind == "seq" and tree[1] and not self.draw(st.integers(0, 4)) == 0:
+        elif kind == "seq" and tree[1] and self.draw(st.integers(0, 4)) != 0:
             lines = []
             for child in tree[1]:
                 head, body = self.node(child, None)
                 lines.append(f"- {head}")
                 lines.extend("  " + line for line in body)
             out = anchor.rstrip()
-        elif kind == "map" and tree[1] and not self.draw(st.integers(0, 4)) == 0:
+        elif kind == "map" and tree[1] and self.draw(st.integers(0, 4)) != 0:
             lines = []
             for child_key, child in tree[1]:
                 head, body = self.node(child, child_key)
@@ -161,7 +160,8 @@ class Emitter:
             self.secrets.append(self.draw(CANARY))
             return self.secrets[-1]
         if tree[0] == "scalar":
-            return self.scalar(tree[1], tree[2]) if tree[2] or tree[1] == "" or tree[1].strip() == tree[1] else repr(tree[1])
+            plain_enough = tree[2] or tree[1] == "" or tree[1].strip() == tree[1]
+            return self.scalar(tree[1], tree[2]) if plain_enough else repr(tree[1])
         if tree[0] == "seq":
             return "[" + ", ".join(self.flow(child) for child in tree[1]) + "]"
         return "{" + ", ".join(f"{key}: {self.flow(child)}" for key, child in tree[1]) + "}"
@@ -211,7 +211,8 @@ def documents(draw: Any) -> tuple[str, list[str]]:
     if draw(st.booleans()):
         root = draw(skeleton())
     else:
-        root = draw(st.tuples(st.just("map"), st.lists(st.tuples(st.sampled_from(KEYS), trees()), min_size=1, max_size=4)))
+        entries = st.lists(st.tuples(st.sampled_from(KEYS), trees()), min_size=1, max_size=4)
+        root = draw(st.tuples(st.just("map"), entries))
     head, lines = emitter.node(root, None)
     text = "\n".join(([head] if head else []) + lines) + "\n"
     return text, emitter.secrets

@@ -8,7 +8,8 @@ from nexlayer_lint import builder
 from nexlayer_lint.loader import load
 from tests.conftest import ROOT, lint_codes, shared_dir
 
-pytestmark = pytest.mark.skipif(builder.CParser is None, reason="ruamel.yaml.clib is not installed: only the pure parser is there to test")
+pytestmark = pytest.mark.skipif(builder.CParser is None,
+                                reason="ruamel.yaml.clib is not installed: only the pure parser is there to test")
 
 SAMPLES = {
     "three pods": (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"),

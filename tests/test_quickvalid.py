@@ -17,7 +17,12 @@ from nexlayer_lint import loader, quickvalid, schema, schemawalk
 from nexlayer_lint.model import Document
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import (
-    LazyValidator, Unsupported, _NotSure, compile_exact, compile_quick, generated_source,
+    LazyValidator,
+    Unsupported,
+    _NotSure,
+    compile_exact,
+    compile_quick,
+    generated_source,
 )
 from tests.conftest import ROOT, shared_dir
 from tests.snapshot import generated_documents

@@ -58,7 +58,8 @@ def assert_safe(fmt: str, out: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("options", [ReportOptions(), ReportOptions(show_source=True, color=True)], ids=["plain", "frames"])
+@pytest.mark.parametrize("options", [ReportOptions(), ReportOptions(show_source=True, color=True)],
+                         ids=["plain", "frames"])
 def test_no_format_prints_a_hostile_name_or_value_raw(fmt: str, options: ReportOptions) -> None:
     out = render(fmt, [hostile_result(), FileResult(f"{HOSTILE_DIR}/b.yaml", (), "", f"{HOSTILE_DIR}/b.yaml: gone")],
                  RUN, options)
@@ -123,7 +124,7 @@ def test_json_text_escapes_what_the_serializer_leaves() -> None:
 
 
 def test_junit_stays_well_formed_xml_with_every_character_xml_forbids() -> None:
-    forbidden = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 0xD800, 0xDCFF, 0xFFFE, 0xFFFF]))
+    forbidden = "".join(map(chr, [*range(9), 11, 12, *range(14, 32), 0xD800, 0xDCFF, 0xFFFE, 0xFFFF]))
     diag = Diagnostic(f"a{forbidden}.yaml", 1, 1, 1, 2, "NX104", "invalid-value", "error", forbidden, forbidden)
     out = render("junit", [FileResult(diag.file, (diag,), forbidden)], RUN, ReportOptions())
     root = ET.fromstring(out)
@@ -137,7 +138,8 @@ def test_printable_escapes() -> None:
     assert printable("\u2028\u2029\u202a\u202e\u2066\u2069\u200e\u200f\u061c") == (
         "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c")
     assert printable(os.fsdecode(b"caf\xe9")) == "caf\\xe9"  # the byte that was not UTF-8
-    assert printable("##[error] ##vso[x] ##VsO[y] #[z] ###[w]") == "##\\x5berror] ##vso\\x5bx] ##VsO\\x5by] #[z] ###\\x5bw]"
+    assert (printable("##[error] ##vso[x] ##VsO[y] #[z] ###[w]")
+            == "##\\x5berror] ##vso\\x5bx] ##VsO\\x5by] #[z] ###\\x5bw]")
     assert printable("a\tb", keep_tabs=True) == "a\tb"
     assert printable("日本語 é ü ✓ 😀 \u200d") == "日本語 é ü ✓ 😀 \u200d"  # text is text
 
@@ -218,7 +220,8 @@ def test_cli_stdin_filename_is_escaped(tmp_path: Path, fmt: str) -> None:
     out = done.stdout.decode("utf-8")
     assert_safe(fmt, out)
     if fmt == "text":
-        assert out.startswith("./::error file=README.md,line=1::x\\x1b]8;;http://evil\\x07\\n::warning::y:5:14: warning")
+        assert out.startswith("./::error file=README.md,line=1::x\\x1b]8;;http://evil\\x07\\n"
+                              "::warning::y:5:14: warning")
 
 
 def test_cli_usage_errors_are_escaped(tmp_path: Path) -> None:

@@ -58,8 +58,9 @@ def _in_a_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 def one_per_line() -> FileResult:
     text = "".join(f"  key{i}: value {i}\n" for i in range(COUNT))
     diags = tuple(
-        Diagnostic("big/nexlayer.yaml", i + 1, 3, i + 1, 9, "NX002", "duplicate-key", ("error", "warning", "info")[i % 3],
-                   f"key is already defined on line {i}", "remove one", path=f"key{i}")
+        Diagnostic("big/nexlayer.yaml", i + 1, 3, i + 1, 9, "NX002", "duplicate-key",
+                   ("error", "warning", "info")[i % 3], f"key is already defined on line {i}", "remove one",
+                   path=f"key{i}")
         for i in range(COUNT))
     return FileResult("big/nexlayer.yaml", diags, text)
 
@@ -107,7 +108,7 @@ def test_spans_over_most_of_the_file_hash_a_bounded_snippet() -> None:
     same_start = tuple(Diagnostic("a.yaml", 1, 1, end, 2, "NX104", "invalid-value", "error", "m")
                        for end in (lines - 1, lines))
     first, second = fingerprints(FileResult("a.yaml", same_start, text), "a.yaml")
-    assert SNIPPET_LIMIT < 100 * (lines - 2)
+    assert 100 * (lines - 2) > SNIPPET_LIMIT
     # the second is the first's look-alike, told apart by the counter
     assert second[1] == hashlib.sha256(f"{first[1]}:1".encode()).hexdigest()
 

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
-from nexlayer_lint.rules import RULES
 from nexlayer_lint.reporters import FORMATS, ReportOptions, reads_source, render
 from nexlayer_lint.reporters import github as github_reporter
-from nexlayer_lint.reporters._common import repository_root
 from nexlayer_lint.reporters import sarif as sarif_reporter
 from nexlayer_lint.reporters import text as text_reporter
+from nexlayer_lint.reporters._common import repository_root
+from nexlayer_lint.rules import RULES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -108,7 +108,8 @@ def case_result(case: str) -> FileResult:
 
 def mixed_results() -> list[FileResult]:
     """Every case plus an unreadable file, deliberately out of order: reporters must sort."""
-    return [case_result("warnings"), UNREADABLE, case_result("clean"), case_result("unparseable"), case_result("errors")]
+    return [case_result("warnings"), UNREADABLE, case_result("clean"), case_result("unparseable"),
+            case_result("errors")]
 
 
 def normalised(fmt: str, text: str) -> str:
@@ -243,7 +244,8 @@ def _many(severities: list[str], message=lambda i: f"finding {i}") -> FileResult
 
 
 def _kept(log: dict) -> list[tuple[int, str]]:
-    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"]) for r in log["runs"][0]["results"]]
+    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])
+            for r in log["runs"][0]["results"]]
 
 
 def test_sarif_keeps_at_most_25000_results_the_most_severe() -> None:
@@ -280,7 +282,7 @@ def test_sarif_stays_under_the_upload_size(monkeypatch: pytest.MonkeyPatch) -> N
     empty = len(zlib.compress(render("sarif", [], RUN, ReportOptions()).encode()))
     monkeypatch.setattr(sarif_reporter, "MAX_GZIP_BYTES", empty + 20_000)
     # hex digests compress poorly: each result costs some hundreds of compressed bytes
-    result = _many(["warning"] * 200 + ["error"] * 100, 
+    result = _many(["warning"] * 200 + ["error"] * 100,
                    lambda i: "".join(hashlib.sha256(f"{i}.{k}".encode()).hexdigest() for k in range(6)))
     out = render("sarif", [result], RUN, ReportOptions())
     assert len(zlib.compress(out.encode())) <= empty + 20_000
@@ -391,7 +393,8 @@ def test_gitlab_fingerprints_are_unique_even_for_look_alike_findings() -> None:
 
 def test_gitlab_fields_and_severities() -> None:
     issues = json.loads(render("gitlab", mixed_results(), RUN, ReportOptions()))
-    assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues] == [
+    found = [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues]
+    assert found == [
         ("NX002", "major", "errors/nexlayer.yaml", 8),
         ("NX103", "major", "errors/nexlayer.yaml", 11),
         ("nexlayer-lint/file-error", "blocker", "missing/nexlayer.yaml", 1),
@@ -402,7 +405,8 @@ def test_gitlab_fields_and_severities() -> None:
     ]
     assert issues[0]["description"] == 'NX002 key "servicePorts" is already defined on line 7 [duplicate-key]'
     info = Diagnostic("a.yaml", 3, 1, 3, 5, "NX217", "placeholder-image", "info", "image is a placeholder")
-    assert json.loads(render("gitlab", [FileResult("a.yaml", (info,), "")], RUN, ReportOptions()))[0]["severity"] == "info"
+    issues = json.loads(render("gitlab", [FileResult("a.yaml", (info,), "")], RUN, ReportOptions()))
+    assert issues[0]["severity"] == "info"
     assert render("gitlab", [], RUN, ReportOptions()) == "[]\n"
 
 

@@ -89,7 +89,7 @@ def _fix_cases() -> list[object]:
                 continue
             blocks = list(BLOCK.finditer(body))
             assert len(blocks) % 2 == 0, f"{page.name}: a Fix block without its after block"
-            for number, (before, after) in enumerate(zip(blocks[::2], blocks[1::2]), start=1):
+            for number, (before, after) in enumerate(zip(blocks[::2], blocks[1::2], strict=True), start=1):
                 said = APPLICABILITY.findall(body[:before.start()])
                 assert said, f"{page.name}: say **safe** or **unsafe** before the Fix blocks"
                 cases.append(pytest.param(page.name, before.group(1), after.group(1), said[-1].lower(),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,10 @@ def codes(text: str, validator=None) -> list[tuple[str, int, int]]:
     return [(c, line, col) for c, line, col, _, _ in run(text, validator)]
 
 
-def pod(extra: str, head: str = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n") -> str:
+POD_HEAD = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+
+
+def pod(extra: str, head: str = POD_HEAD) -> str:
     return "application:\n  name: shop\n  pods:\n" + head + extra
 
 
@@ -149,8 +152,8 @@ def test_missing_application_key_points_at_application() -> None:
 def test_missing_root_key_is_line_one() -> None:
     doc, _ = loader.load("# a comment\nother: 1\n", "nexlayer.yaml")
     problems = [p for p in schema.check(doc, schema.bundled_validator()[0]) if p.code == "NX101"]
-    assert [(p.message, p.span) for p in problems] == [('the top level of the file is missing required key "application"',
-                                                         Span(1, 1, 1, 1))]
+    assert [(p.message, p.span) for p in problems] == [
+        ('the top level of the file is missing required key "application"', Span(1, 1, 1, 1))]
 
 
 def test_top_level_pods_says_to_indent_them() -> None:
@@ -253,9 +256,11 @@ def test_float_keeps_its_written_form_in_the_hint() -> None:
 
 def test_port_types() -> None:
     head = "    - name: web\n      image: nginx:1.27\n"
-    got = run(pod('      servicePorts: [80, "81"]\n', head) + "    - name: db\n      image: x:1\n      servicePorts: 5432\n")
+    got = run(pod('      servicePorts: [80, "81"]\n', head)
+              + "    - name: db\n      image: x:1\n      servicePorts: 5432\n")
     assert got == [
-        ("NX103", 6, 26, 'expected an integer in "servicePorts" of pod "web", got the string "81"', "remove the quotes: 81"),
+        ("NX103", 6, 26, 'expected an integer in "servicePorts" of pod "web", got the string "81"',
+         "remove the quotes: 81"),
         ("NX103", 9, 21, 'expected a list for "servicePorts" of pod "db", got the number 5432',
          "write a list, e.g. servicePorts: [5432]"),
     ]
@@ -274,7 +279,8 @@ def test_command_list_and_pods_mapping() -> None:
     assert run(pod("      entrypoint: [1, 2]\n"))[0][4] == \
         'write the entrypoint as one string, e.g. entrypoint: "/docker-entrypoint.sh"'
     assert run("application:\n  name: shop\n  pods:\n    web:\n      image: x\n") == [(
-        "NX103", 4, 5, 'expected a list for "pods", got a mapping', 'write each item as a list entry starting with "- "',
+        "NX103", 4, 5, 'expected a list for "pods", got a mapping',
+        'write each item as a list entry starting with "- "',
     )]
 
 
@@ -331,10 +337,12 @@ def test_url_path_size_mountpath() -> None:
     assert run(text) == [
         ("NX104", 3, 8, 'url "https://www.shop.com/" must be a bare lowercase domain such as "www.example.com", '
                         "without a scheme, port or path", 'did you mean "www.shop.com"?'),
-        ("NX104", 7, 13, 'path "api" of pod "web" must start with "/"', "e.g. path: / for the front end, path: /api for an API"),
+        ("NX104", 7, 13, 'path "api" of pod "web" must start with "/"',
+         "e.g. path: / for the front end, path: /api for an API"),
         ("NX104", 11, 17, 'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, such as '
                           '"512Mi" or "5Gi"', 'did you mean "10Gi"?'),
-        ("NX104", 12, 22, 'mountPath "data" of volume "d" of pod "web" must be an absolute path starting with "/"', None),
+        ("NX104", 12, 22,
+         'mountPath "data" of volume "d" of pod "web" must be an absolute path starting with "/"', None),
     ]
 
 
@@ -364,7 +372,8 @@ def test_vars_mapping_judged_as_mapping() -> None:
 
 
 def test_vars_list_judged_as_list() -> None:
-    text = pod("      vars:\n        - key: A\n          value: 1\n        - key: B\n        - value: c\n          extra: d\n")
+    text = pod("      vars:\n        - key: A\n          value: 1\n        - key: B\n        - value: c\n"
+               "          extra: d\n")
     assert [r[:4] for r in run(text)] == [
         ("NX101", 11, 11, 'vars[1] of pod "web" is missing required key "value"'),
         ("NX101", 12, 11, 'vars[2] of pod "web" is missing required key "key"'),
@@ -618,9 +627,8 @@ def test_a_slow_pattern_in_a_schema_file_is_refused_with_its_place(tmp_path: Pat
 
 
 def test_a_slow_pattern_in_a_fetched_schema_falls_back_to_the_bundled_one(fake_api: Any, tmp_path: Path) -> None:
-    from tests import fake_api as fa
-
     from nexlayer_lint import engine
+    from tests import fake_api as fa
 
     engine.choose_schema.cache_clear()
     fake_api.script("/slow.json", fa.Reply(200, {"properties": {"application": {"pattern": "(a|aa)+$"}}}))

@@ -3,6 +3,7 @@ span, redaction and the defence in depth for text the tool did not write."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -11,12 +12,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nexlayer_lint import loader
-from nexlayer_lint.secrets import (
-    REDACTED, Placeholder, Secret, find_secrets, holds_secret, is_literal_secret, is_reference, is_secret_path,
-    is_secret_var_name, literal_ranges, mask_text, overlaps, parts_in, placeholders, redact_data, scrub,
-    secret_paths, secret_spans,
-)
 from nexlayer_lint.model import Span
+from nexlayer_lint.secrets import (
+    REDACTED,
+    Placeholder,
+    Secret,
+    find_secrets,
+    holds_secret,
+    is_literal_secret,
+    is_reference,
+    is_secret_var_name,
+    literal_ranges,
+    mask_text,
+    overlaps,
+    parts_in,
+    placeholders,
+    redact_data,
+    scrub,
+    secret_paths,
+    secret_spans,
+)
 
 # --- names --------------------------------------------------------------------------------------
 
@@ -131,7 +146,8 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
 
 
 def test_assignments_only_in_a_list_of_vars() -> None:
-    assert [(p.kind, p.label) for p in parts_in("DB_PASSWORD=hunter2", assignment=True)] == [("assignment", "DB_PASSWORD")]
+    parts = parts_in("DB_PASSWORD=hunter2", assignment=True)
+    assert [(p.kind, p.label) for p in parts] == [("assignment", "DB_PASSWORD")]
     assert parts_in("DB_PASSWORD=hunter2") == []
     assert parts_in("LOG_LEVEL=debug", assignment=True) == []
     assert parts_in("DB_PASSWORD=${DB_PASSWORD}", assignment=True) == []
@@ -242,7 +258,7 @@ def test_mask_text_hides_every_literal_secret_and_keeps_the_layout() -> None:
     masked = mask_text(doc)
     original_lines, masked_lines = FILE.splitlines(keepends=True), masked.splitlines(keepends=True)
     assert [len(line) for line in masked_lines] == [len(line) for line in original_lines]
-    changed = [n for n, (a, b) in enumerate(zip(original_lines, masked_lines), 1) if a != b]
+    changed = [n for n, (a, b) in enumerate(zip(original_lines, masked_lines, strict=True), 1) if a != b]
     assert changed == [6, 14, 19, 20, 28]
     assert masked_lines[5] == '    personalAccessToken: "************"\n'
     assert masked_lines[18] == "            *******************\n"  # block scalar: indentation kept
@@ -255,7 +271,8 @@ def test_text_that_merely_equals_a_secret_is_shown() -> None:
     masked = mask_text(load(text)).splitlines()
     assert masked[2] == "    - name: postgres"
     assert masked[3] == "      image: ghcr.io/acme/shop-web"
-    assert masked[5:] == ["        POSTGRES_PASSWORD: ********", "        DB_PASSWORD: ****", "        OTHER: postgres shop"]
+    assert masked[5:] == ["        POSTGRES_PASSWORD: ********", "        DB_PASSWORD: ****",
+                          "        OTHER: postgres shop"]
 
 
 def test_the_document_keeps_where_values_it_does_not_hold_were_written() -> None:
@@ -268,7 +285,7 @@ def test_the_document_keeps_where_values_it_does_not_hold_were_written() -> None
 def test_secret_spans_are_disjoint_and_hold_no_line_break() -> None:
     doc = load(FILE)
     spans = secret_spans(doc)
-    assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:]))
+    assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
     assert all("\n" not in doc.text[a:b] for a, b in spans)
     assert overlaps(doc, Span(14, 22, 14, 36)) and overlaps(doc, Span(14, 30, 14, 31))
     assert not overlaps(doc, Span(14, 9, 14, 20)) and not overlaps(doc, Span(13, 9, 13, 29))
@@ -281,23 +298,6 @@ def test_find_secrets_names_kind_and_label() -> None:
         Secret(("vars", 1, "value"), "name", "API_KEY"),
         Secret(("DATABASE_URL",), "url", "password", 19, 25),
     ]
-
-
-def test_is_secret_path_without_and_with_data() -> None:
-    doc = load(FILE)
-    assert is_secret_path(("application", "registryLogin", "personalAccessToken"))
-    assert is_secret_path(("application", "pods", 3, "secrets", 1, "data"))
-    assert is_secret_path(("application", "pods", 3, "secrets", 1, "data", "nested"))
-    assert not is_secret_path(("application", "pods", 3, "secrets", 1, "fileName"))
-    assert is_secret_path(("application", "pods", 0, "vars", "DB_PASSWORD"))
-    assert not is_secret_path(("application", "pods", 0, "vars", "NODE_ENV"))
-    # list form: without the data the key cannot be seen, so the value is hidden to be safe
-    assert is_secret_path(("application", "pods", 1, "vars", 1, "value"))
-    assert not is_secret_path(("application", "pods", 1, "vars", 1, "value"), doc.data)
-    assert is_secret_path(("application", "pods", 1, "vars", 0, "value"), doc.data)
-    assert not is_secret_path(("application", "pods", 1, "vars", 0, "key"), doc.data)
-    assert not is_secret_path(("application", "name"))
-    assert not is_secret_path(())
 
 
 def test_holds_secret_covers_values_with_a_secret_inside() -> None:
@@ -428,14 +428,15 @@ def test_masking_changes_exactly_the_planted_secrets(document: tuple[str, list[s
     text, plants = document
     masked = mask_text(load(text))
     assert len(masked) == len(text)
-    changed = {i for i, (a, b) in enumerate(zip(text, masked)) if a != b}
+    changed = {i for i, (a, b) in enumerate(zip(text, masked, strict=True)) if a != b}
     expected = {i for plant in plants for m in re.finditer(re.escape(plant), text) for i in range(*m.span())}
     assert changed == expected, (text, masked)
 
 
 # --- NX213 / NX214 --------------------------------------------------------------------------------
 
-POD = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+POD = ("application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+       "      servicePorts: [80]\n")
 
 
 @pytest.mark.parametrize("line", [
@@ -457,7 +458,8 @@ def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -
      'var "DATABASE_URL" of pod "web" has a literal password in its URL'),
     ("HOOK: 'https://x.io/in?a=1&token=t0k'", 42, 45, 'var "HOOK" of pod "web" has a literal "token" in its URL query'),
     (f"HELPER: {GHP}", 17, 17 + len(GHP), 'var "HELPER" of pod "web" holds a GitHub token'),
-    ("X: ${DB_PASSWORD:-fallback}", 27, 35, 'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})'),
+    ("X: ${DB_PASSWORD:-fallback}", 27, 35,
+     'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})'),
     ("JWT_SIGNING_KEY: ${JWT_SIGNING_KEY:-changeme}", 26, 54,
      'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})'),
 ])

@@ -50,7 +50,8 @@ def token(prefix: str, name: str, alphabet_run: int = 40) -> str:
 # name -> (file text, the canaries it plants). A canary is "Cnry" and a tag; each is planted
 # where issue 14 found a leak (or where one could hide), and appears nowhere else.
 SHAPES: dict[str, tuple[str, list[str]]] = {
-    "password in a URL": (with_vars("DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app?sslmode=off"), ["CnryUrl1"]),
+    "password in a URL": (with_vars("DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app?sslmode=off"),
+                          ["CnryUrl1"]),
     "secret query parameter": (with_vars("HOOK: https://hooks.example.com/x?page=2&token=CnryQuery2"), ["CnryQuery2"]),
     "PGPASSWORD": (with_vars("PGPASSWORD: CnryPg3"), ["CnryPg3"]),
     "ENCRYPTION_KEY": (with_vars("ENCRYPTION_KEY: CnryEnc4"), ["CnryEnc4"]),
@@ -62,11 +63,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "registryLogin.token": (HEAD.replace("  pods:\n", "  registryLogin: {registry: ghcr.io, username: me, "
                                                      "token: CnryLogin9}\n  pods:\n"), ["CnryLogin9"]),
     "registryLogin as a list": (HEAD.replace("  pods:\n", "  registryLogin:\n    - registry: ghcr.io\n"
-                                                       "      personalAccessToken: CnryLogin10\n  pods:\n"), ["CnryLogin10"]),
+                                                       "      personalAccessToken: CnryLogin10\n  pods:\n"),
+                                ["CnryLogin10"]),
     "registryLogin inside a pod": (HEAD + "      registryLogin:\n        registry: ghcr.io\n"
                                           "        personalAccessToken: CnryLogin11\n", ["CnryLogin11"]),
     "env instead of vars": (HEAD + "      env: {DB_PASSWORD: CnryEnv12}\n", ["CnryEnv12"]),
     "environment list": (HEAD + "      environment:\n        - DB_PASSWORD=CnryEnv13\n", ["CnryEnv13"]),
+    "a var item written as a quoted mapping": (HEAD + "      vars:\n        - 'DB_PASSWORD: CnryItem40'\n",
+                                               ["CnryItem40"]),
     "key/value items": (HEAD + "      vars:\n        - key: SMTP_PASSWORD\n          value: CnryItem14\n"
                                "        - name: API_KEY\n          value: CnryItem15\n", ["CnryItem14", "CnryItem15"]),
     "duplicated key, first value": (with_vars("DB_PASSWORD: CnryDup16", "DB_PASSWORD: ${DB_PASSWORD}"), ["CnryDup16"]),
@@ -84,8 +88,9 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "private key under any name": (HEAD + "      volumes: []\n      command:\n        - |\n"
                                           "          -----BEGIN EC PRIVATE KEY-----\n          CnryPem20\n"
                                           "          -----END EC PRIVATE KEY-----\n", ["CnryPem20"]),
-    "secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryData21\n          extra: CnryData22\n"
-                            "          mountPath: /s\n          fileName: f\n", ["CnryData21", "CnryData22"]),
+    "secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryData21\n"
+                            "          extra: CnryData22\n          mountPath: /s\n          fileName: f\n",
+                     ["CnryData21", "CnryData22"]),
     "block scalar": (with_vars("TLS_KEY: |", "  CnryBlock23", "  CnryBlock24"), ["CnryBlock23", "CnryBlock24"]),
     "multi-line quoted": (with_vars('API_KEY: "CnryQuote25', '  CnryQuote26"'), ["CnryQuote25", "CnryQuote26"]),
     "alias of a secret": (HEAD.replace("  name: leaky\n", "  name: leaky\n  x-anchor: &pw CnryAlias27\n")
@@ -93,16 +98,22 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
-    "broken: key starting with a digit": (HEAD + "      vars:\n        2FA_SECRET: CnryBroken29: x\n", ["CnryBroken29"]),
+    "broken: key starting with a digit": (HEAD + "      vars:\n        2FA_SECRET: CnryBroken29: x\n",
+                                          ["CnryBroken29"]),
     "broken: flow mapping without spaces": (HEAD + "      vars: {DB_PASSWORD:CnryBroken30,X: [}\n", ["CnryBroken30"]),
     "broken: multi-line quoted": (HEAD + '      vars:\n        DB_PASSWORD: "CnryBroken31\n  CnryBroken32',
                                   ["CnryBroken31", "CnryBroken32"]),
-    "broken: URL": (HEAD + "      vars:\n        DATABASE_URL: postgres://u:CnryBroken33@db.pod/x: y\n", ["CnryBroken33"]),
+    "broken: URL": (HEAD + "      vars:\n        DATABASE_URL: postgres://u:CnryBroken33@db.pod/x: y\n",
+                    ["CnryBroken33"]),
     "broken: token": (HEAD + f"      command: [{token('ghp_', 'Br')}: x\n", [token("ghp_", "Br")]),
     "broken: registryLogin": ("application:\n  registryLogin:\n    registry: r\n    token: CnryBroken34: x\n",
                               ["CnryBroken34"]),
-    "broken: secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n", ["CnryBroken35"]),
-    "broken: value before its key": (HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n", ["CnryBroken36"]),
+    "broken: secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n",
+                             ["CnryBroken35"]),
+    "broken: a var item read as a key": (HEAD + "      vars:\n        - DB_PASSWORD=CnryBroken41: [\n",
+                                         ["CnryBroken41"]),
+    "broken: value before its key": (HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n",
+                                     ["CnryBroken36"]),
     # the parser's messages and hints quote the text where it stopped, but never a secret's
     "broken: a secret starting with @": (HEAD + "      vars:\n        DB_PASSWORD: @CnryBroken37\n", ["CnryBroken37"]),
     "broken: a secret read as an alias": (HEAD + "      vars:\n        API_TOKEN: *CnryBroken38\n", ["CnryBroken38"]),
@@ -246,7 +257,8 @@ def test_the_language_server_shows_no_secret(tmp_path: Path) -> None:
     sent = asyncio.run(session())
     assert any("NX213" in text or "plaintext-secret" in text for text in sent)  # hovers answered with rule pages
     for name, (_, canaries) in SHAPES.items():
-        assert_absent("\n".join(text for text in sent if text.startswith(name)), canaries, f"the language server ({name})")
+        said = "\n".join(text for text in sent if text.startswith(name))
+        assert_absent(said, canaries, f"the language server ({name})")
 
 
 # -- over-masking: text that merely equals a secret is shown as written ------------------------------
@@ -304,8 +316,8 @@ def test_no_corpus_message_masks_or_quotes_a_secret() -> None:
         # A secret whose text is also written elsewhere (a user named like the password) may be
         # named in a message as that other thing; one written only as the secret may not. (A
         # plain lower-case word, such as a password "secret", may also be a word of a message.)
-        only_secret = {doc.text[a:b] for a, b in spans if b - a >= 6 and not doc.text[a:b].isalpha()
-                       or b - a >= 6 and not doc.text[a:b].islower()} - set(re.findall(r"\S+", masked))
+        only_secret = {doc.text[a:b] for a, b in spans if (b - a >= 6 and not doc.text[a:b].isalpha())
+                       or (b - a >= 6 and not doc.text[a:b].islower())} - set(re.findall(r"\S+", masked))
         for d in result.diagnostics:
             said = f"{d.message} {d.hint or ''}"
             if "****" in said and "****" not in text:
@@ -365,3 +377,18 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
         assert "NX901" in result.stdout, result.output
         assert re.search(r"token \*\*\*\* is not valid for pod web", result.stdout), result.stdout
         assert_absent(result.output, EVERYTHING_CANARIES, f"an API reply ({fmt})")
+
+
+def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> None:
+    # a diff's context lines and a finding's frame show comments: a var commented out is still a secret
+    text = with_vars("# DB_PASSWORD: CnryComment42", "#- API_TOKEN=CnryComment43",
+                     "DEBUG: on  # OLD_SECRET: CnryComment44", 'NOTE: "# not a var: shown"')
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    canaries = ["CnryComment42", "CnryComment43", "CnryComment44"]
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert "+        DEBUG: \"on\"  # OLD_SECRET: *************" in diff.stdout
+    assert "         # DB_PASSWORD: *************" in diff.stdout
+    assert_absent(diff.output, canaries, "--diff")
+    framed = run_cli("--show-source", "nexlayer.yaml")
+    assert "DEBUG: on  # OLD_SECRET: *************" in framed.stdout
+    assert_absent(framed.output, canaries, "a code frame")

@@ -13,19 +13,23 @@ from typing import Any
 import pytest
 
 pytest.importorskip("pygls", reason="the language server is the optional `lsp` extra")
-pytest_asyncio = pytest.importorskip("pytest_asyncio")
+pytest.importorskip("pytest_asyncio")
 pytest.importorskip("pytest_lsp")
 
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.protocol import default_converter  # noqa: E402
-from pytest_lsp.client import (  # noqa: E402
-    DEFAULT_CLIENT_FEATURES, LanguageClient, client_capabilities, register_lsp_features,
+import pytest_asyncio
+from lsprotocol import types as lsp
+from pygls.protocol import default_converter
+from pytest_lsp.client import (
+    DEFAULT_CLIENT_FEATURES,
+    LanguageClient,
+    client_capabilities,
+    register_lsp_features,
 )
 
-from nexlayer_lint import server  # noqa: E402
-from nexlayer_lint.fixes import apply_fixes  # noqa: E402
-from nexlayer_lint.model import Diagnostic, Edit, Fix, Span  # noqa: E402
-from tests.conftest import CLEAN, lint_diags  # noqa: E402
+from nexlayer_lint import server
+from nexlayer_lint.fixes import apply_fixes
+from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
+from tests.conftest import CLEAN, lint_diags
 
 HANG_GUARD = 60.0  # seconds; only so a broken server fails the test instead of hanging it
 e2e = pytest.mark.asyncio(loop_scope="module")
@@ -435,8 +439,9 @@ async def test_no_quick_fix_for_stale_or_unsuppressible_findings(client: Client,
 @e2e
 async def test_survives_garbage(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "garbage", "nexlayer.yaml")
-    assert codes(await open_doc(client, uri, "application:\n  name: shop\n  pods:\n    - name: web\n      image: ngi")) \
-        == ["NX101", "NX201", "NX215"]  # half-typed: servicePorts missing, no path, image untagged
+    # half-typed: servicePorts missing, no path, image untagged
+    half_typed = "application:\n  name: shop\n  pods:\n    - name: web\n      image: ngi"
+    assert codes(await open_doc(client, uri, half_typed)) == ["NX101", "NX201", "NX215"]
     assert codes(await change(client, uri, text="\x7fELF\x02\x01\x01\x00\x00binary")) == ["NX001"]
     assert codes(await change(client, uri, text="application:\n\tname: x\n  pods: [\n")) == ["NX001"]
     assert codes(await change(client, uri, text="")) == ["NX004"]
@@ -576,7 +581,7 @@ async def test_two_slow_documents_still_leave_a_thread_to_the_others(client: Cli
     await until(lambda: lint_log(client, "slowa") == ["start"] and lint_log(client, "slowb") == ["start"])
     mark = len(client.published)
     assert codes(await open_doc(client, uri_of(docs, "between-slow", "nexlayer.yaml"), NO_PATH)) == ["NX201"]
-    for name, uri in zip(("slowa", "slowb"), blocked):
+    for name, uri in zip(("slowa", "slowb"), blocked, strict=True):
         assert all(p.uri != uri for p in client.published[mark:])
         (client.release / name).touch()
         assert codes(await next_publish(client, uri, mark, 1)) == ["NX201"]
@@ -757,12 +762,16 @@ def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
     assert asyncio.run(asyncio.wait_for(session(), HANG_GUARD)) == 0
 
 
+# not on PyPI: the lsp extra is installed with the repository's URL
+INSTALL_LSP = "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint'"
+
+
 def test_server_command_without_pygls_says_how_to_install() -> None:
     blocked = "import sys; sys.modules['pygls'] = None; sys.argv = ['nexlayer-lint', 'server']; " \
               "from nexlayer_lint.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 2
-    assert "pip install 'nexlayer-lint[lsp]'" in done.stderr
+    assert INSTALL_LSP + " (in a clone: pip install '.[lsp]')" in done.stderr
     assert done.stdout == ""
 
 
@@ -960,4 +969,6 @@ def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
     assert parsed["json"] >= 2 and parsed["toml"] >= 1
     assert '"glspc.server.commandArguments": ["server"]' in section
     assert 'cmd = { "nexlayer-lint", "server" }' in section
-    assert "pip install 'nexlayer-lint[lsp]'" in section
+    assert INSTALL_LSP in section and "pip install '.[lsp]'" in section  # as the server's message says
+    # not on PyPI: every install by name says where from
+    assert all("@ git+" in line for line in re.findall(r"pip install ['\"]?nexlayer-lint.*", section))

@@ -52,8 +52,8 @@ VAR_NAME = ('must contain only letters, digits, "_", "-" and "." and not start w
     (_with("name: web", "name: web-"), (4, 13, f'pod name "web-" {POD_NAME}', 'did you mean "web"?')),
     (_with("image: nginx:1.27", 'image: "My Image"'),
      (5, 14, f'image "My Image" of pod "web" {IMAGE}',
-      'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between parts; '
-      'a tag is up to 128 letters, digits, "_", "." and "-"')),
+      'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
+      'parts; a tag is up to 128 letters, digits, "_", "." and "-"')),
     (REGISTRY.format(registry="https://ghcr.io/v2/"),
      (4, 15, 'registry "https://ghcr.io/v2/" of registryLogin must be a host name with an optional port, such as '
              '"ghcr.io" or "registry.example.com:5000", without a scheme or a path', 'did you mean "ghcr.io"?')),
@@ -67,7 +67,9 @@ VAR_NAME = ('must contain only letters, digits, "_", "-" and "." and not start w
     (_with("path: /", "path: /api/../admin"),
      (6, 13, 'path "/api/../admin" of pod "web" must not have an empty, "." or ".." segment ("//", "/./", "/../")',
       "Kubernetes refuses such routes; write the path the way a browser would send it, e.g. /api")),
-    (_pod('      vars:\n        "": x\n'), (9, 9, 'var name "" of pod "web" must not be empty', None)),
+    (_pod('      vars:\n        "": x\n'), (9, 9, 'var name "" of pod "web" must not be empty',
+                                           'give the variable a name, e.g. API_URL: upper-case letters, digits and '
+                                           '"_"; or remove the line')),
     (_pod('      vars:\n        A=B: x\n'), (9, 9, f'var name "A=B" of pod "web" {VAR_NAME}', 'did you mean "A_B"?')),
     (_pod('      vars:\n        1ST: x\n'),
      (9, 9, f'var name "1ST" of pod "web" {VAR_NAME}', 'write names like API_URL: upper-case letters, digits and "_"')),

@@ -25,14 +25,17 @@ SHAPES = {
     "nested under a secret": ("vars:\n  CLIENT_SECRET:\n    a: Cnry1\n    - Cnry2\n  HOST: h\n x: [\n",
                               "vars:\n  CLIENT_SECRET:\n    ********\n    *******\n  HOST: h\n x: [\n"),
     "registryLogin": (
-        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: Cnry1\n  auth:\n    x: Cnry2\nname: x\n x: [\n",
-        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: *****\n  auth:\n    ********\nname: x\n x: [\n"),
+        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: Cnry1\n  auth:\n    x: Cnry2\n"
+        "name: x\n x: [\n",
+        "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: *****\n  auth:\n    ********\n"
+        "name: x\n x: [\n"),
     "secrets item": ("secrets:\n- name: s\n  data: Cnry1\n  mountPath: /m\n  extra: Cnry2\nname: n\n x: [\n",
                      "secrets:\n- name: s\n  data: *****\n  mountPath: /m\n  extra: *****\nname: n\n x: [\n"),
     "value before its key": (
         "vars:\n  - value: Cnry1\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
         "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n"),
-    "name and value": ("env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n", "env:\n  - name: API_KEY\n    value: *****\n x: [\n"),
+    "name and value": ("env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
+                       "env:\n  - name: API_KEY\n    value: *****\n x: [\n"),
     "NAME=value": ("environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
                    "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n"),
     "references": ("vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-Cnry1}\n  DB_PASS:Cnry2\n x: [\n",

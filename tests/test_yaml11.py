@@ -22,7 +22,8 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
     assert fragment in message and value in message
 
 
-@pytest.mark.parametrize("value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80", "|\n    yes"])
+@pytest.mark.parametrize("value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80",
+                                   "|\n    yes"])
 def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
 

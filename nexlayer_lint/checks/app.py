@@ -147,7 +147,8 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
                     start, end = match.span("pod")
                     port_start, port_end = match.span("port")
                 target = _resolve(name, by_name, app_name)
-                found.append(Reference(var, name, int(port) if port else None, start, end, port_start, port_end, target))
+                number = int(port) if port else None
+                found.append(Reference(var, name, number, start, end, port_start, port_end, target))
     return found
 
 

@@ -12,14 +12,22 @@ from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
-    VARS_KEYS, Secret, _fold, document_secrets, is_literal_secret, is_secret_var_name, literal_ranges, name_parts,
+    VARS_KEYS,
+    Secret,
+    _fold,
+    document_secrets,
+    is_literal_secret,
+    is_secret_var_name,
+    literal_ranges,
+    name_parts,
     placeholders,
 )
 
 _ROTATE = "rotate it if this file was ever pushed"
 
 
-@rule("NX213", "plaintext-secret", "warning", "a secret is written in the file: a secret-looking var, a URL's password, a token")
+@rule("NX213", "plaintext-secret", "warning",
+      "a secret is written in the file: a secret-looking var, a URL's password, a token")
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     doc = app.doc
@@ -40,7 +48,8 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
     name = _secret_name(secret.label)
     if isinstance(value, str):
-        defaults = {(p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start}
+        defaults = {(p.default_start, p.default_end): p.name
+                    for p in placeholders(value) if p.default_end > p.default_start}
         ranges = literal_ranges(value)
         if ranges and all(r in defaults for r in ranges):  # `${DB_PASSWORD:-hunter2}`
             fallback = defaults[ranges[0]]
@@ -49,7 +58,8 @@ def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> 
                            hint=f'drop the default and write "${{{fallback}}}"; set the secret in the Nexlayer '
                                 f"dashboard; {_ROTATE}")
     return Finding(f"{where} holds a literal secret", path=secret.path,
-                   hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; {_ROTATE}')
+                   hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; '
+                        f"{_ROTATE}")
 
 
 def _part_message(secret: Secret, where: str) -> str:

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.common import (
-    REGISTRY_TEMPLATE, TEMPLATE, describe, is_placeholder_image, normalize_registry, parse_image, value_offset,
+    REGISTRY_TEMPLATE,
+    TEMPLATE,
+    describe,
+    is_placeholder_image,
+    normalize_registry,
+    parse_image,
+    value_offset,
 )
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import verbatim

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.declare import Finding, rule
@@ -158,6 +158,7 @@ def var_name_not_portable(app: App) -> Iterator[Finding]:
             if not isinstance(name, str) or not _KUBERNETES_NAME.fullmatch(name) or _SHELL_NAME.fullmatch(name):
                 continue
             # the name's own place: a mapping key, or the `key` of a `- key: ... value: ...` item
+            at: Literal["key", "value"]
             path, at = (var.path[:-1] + ("key",), "value") if var.path[-1] == "value" else (var.path, "key")
             better = re.sub(r"[^A-Za-z0-9_]", "_", name)
             better = better if _SHELL_NAME.fullmatch(better) else f"_{better}"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
-from nexlayer_lint.edits import quote as quote_edits, text_at, usual_quote
+from nexlayer_lint.edits import quote as quote_edits
+from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.secrets import overlaps
 
@@ -20,7 +21,8 @@ TRAP = re.compile(
 
 _SECRET_MESSAGES = {
     "boolean": "this unquoted secret value is a string in YAML 1.2 but a boolean in YAML 1.1",
-    "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+    "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in "
+                    "YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
 }
 _SECRET_HINTS = {
@@ -39,16 +41,16 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         trap = TRAP.fullmatch(text)
         if trap is None:
             continue
+        kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
         quote = quote or usual_quote(app.doc)
-        fix = _fix(app.doc, path, span, text, trap.lastgroup, quote)
+        fix = _fix(app.doc, path, span, text, kind, quote)
         if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
-            yield Finding(_SECRET_MESSAGES[trap.lastgroup], path=path, span=span, hint=_SECRET_HINTS[trap.lastgroup],
-                          fix=fix)
+            yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
             continue
-        if trap.lastgroup == "boolean":
+        if kind == "boolean":
             message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
             hint = f'quote it ("{text}") if you mean the text, or write true or false'
-        elif trap.lastgroup == "leading_zero":
+        elif kind == "leading_zero":
             message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
             hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
         else:
@@ -57,7 +59,7 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         yield Finding(message, path=path, span=span, hint=hint, fix=fix)
 
 
-def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str | None, quote: str) -> Fix | None:
+def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str) -> Fix | None:
     """Quotes around the value, so that it is the text YAML 1.2 reads (for a boolean word or a
     base-60 number) or the text as written (a leading zero); a port's leading zeros are dropped
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""

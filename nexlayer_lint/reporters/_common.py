@@ -13,7 +13,7 @@ INFORMATION_URI = "https://github.com/nexlayer-lint/nexlayer-lint"
 
 # Line numbers that a message may quote ("first defined on line 3") move when unrelated lines
 # move; they must not change a fingerprint.
-_LINE_REFS = re.compile(r"\blines? \d+(?:[-–]\d+)?|:\d+(?::\d+)?\b")
+_LINE_REFS = re.compile(r"\blines? \d+(?:[-\u2013]\d+)?|:\d+(?::\d+)?\b")
 
 
 def sorted_results(results: Iterable[FileResult]) -> list[FileResult]:

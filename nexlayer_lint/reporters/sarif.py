@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import quote
 
 from nexlayer_lint.model import SEVERITY_RANK, Diagnostic, FileResult, Rule, RunInfo
-from nexlayer_lint.rules import RULES
 from nexlayer_lint.reporters._common import INFORMATION_URI, TOOL_NAME, ci_paths, fingerprints, sorted_results
 from nexlayer_lint.reporters.printable import json_text
+from nexlayer_lint.rules import RULES
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # The key GitHub stores per alert; versioned so a change of recipe does not collide with old alerts.

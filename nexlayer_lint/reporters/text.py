@@ -51,9 +51,10 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     if getattr(options, "show_fixes", False):
         out.extend(_fix_list(results, fixed, unsafe, paint))
     if not quiet:
-        count = sum(len(found) for found in (fixed or {}).values())
+        fixed_by_file = fixed or {}
+        count = sum(len(found) for found in fixed_by_file.values())
         if count:
-            files = sum(1 for found in fixed.values() if found)  # type: ignore[union-attr]
+            files = sum(1 for found in fixed_by_file.values() if found)
             out.append(paint(f"fixed {_plural(count, 'problem')} in {_plural(files, 'file')}", _BOLD))
         out.append(paint(summary(results), _BOLD))
         note = fixable_summary(results, unsafe)
@@ -106,7 +107,8 @@ def summary(results: Sequence[FileResult]) -> str:
     tail = f"; {_plural(unread, 'file')} could not be linted" if unread else ""
     if not parts:
         return f"no problems in {_plural(len(linted), 'file')}{tail}"
-    where = _plural(with_findings, "file") if with_findings == len(results) else f"{with_findings} of {_plural(len(results), 'file')}"
+    where = (_plural(with_findings, "file") if with_findings == len(results)
+             else f"{with_findings} of {_plural(len(results), 'file')}")
     return f"{', '.join(parts)} in {where}{tail}"
 
 
