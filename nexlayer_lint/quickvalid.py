@@ -58,7 +58,7 @@ class Fault:
     that schema.py reads; no message: ours are worded from these). `path` and `schema_path` are
     relative to the parent, an anyOf or oneOf Fault whose `context` this one is in."""
 
-    __slots__ = ("validator", "validator_value", "instance", "schema", "path", "schema_path", "context", "parent")
+    __slots__ = ("context", "instance", "parent", "path", "schema", "schema_path", "validator", "validator_value")
 
     def __init__(self, validator: str | None, validator_value: Any, instance: Any, schema: Any,
                  context: list[Fault] | None = None) -> None:

@@ -82,7 +82,8 @@ def load_bundled() -> dict:
 
 
 def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False, digest: str | None = None) -> Any:
-    """A validator for `schema`: its generated code (quickvalid.py), else jsonschema, both searching patterns as ECMA-262.
+    """A validator for `schema`: its generated code (quickvalid.py), else jsonschema, both
+    searching patterns as ECMA-262.
 
     Raises SchemaLoadError when the schema is nested too deeply, has a pattern that is not
     ECMA-262 (or, unless `trusted`, one that linear_regex.py cannot prove linear), is not a JSON
