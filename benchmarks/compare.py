@@ -106,8 +106,9 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 def run_once(argv: Sequence[str], cwd: Path) -> Run:
     """Wall time, CPU time and this process's own peak RSS (KiB on Linux), output discarded."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(
+        argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; tell Popen so
@@ -127,8 +128,13 @@ def interleave(case: Case, cwd: Path, warm_up: bool = True) -> Timed:
     return Timed(case, runs)
 
 
-def lint_case(name: str, commands: dict[str, list[str]], files: list[str], repeat: int,
-              tools: Sequence[str] = (OURS, CJS, YAMLLINT)) -> Case:
+def lint_case(
+    name: str,
+    commands: dict[str, list[str]],
+    files: list[str],
+    repeat: int,
+    tools: Sequence[str] = (OURS, CJS, YAMLLINT),
+) -> Case:
     return Case(name, {tool: commands[tool] + files for tool in tools}, repeat)
 
 
@@ -154,15 +160,16 @@ def fmt_ratio(timed: Timed, other: str) -> str:
     return f"{timed.ratio(OURS, other):.2f}x ({cpu:.2f}x)"
 
 
-HEADER = (f"{'case':<22}{OURS:>14}{CJS:>18}{YAMLLINT:>10}{'ours/c-j (CPU)':>17}{'ours/yamllint (CPU)':>21}"
-          "   exit codes")
+HEADER = f"{'case':<22}{OURS:>14}{CJS:>18}{YAMLLINT:>10}{'ours/c-j (CPU)':>17}{'ours/yamllint (CPU)':>21}   exit codes"
 
 
 def row(timed: Timed) -> str:
     times = [fmt_time(timed.median(t)) if t in timed.runs else "-" for t in (OURS, CJS, YAMLLINT)]
     codes = "/".join(",".join(str(c) for c in sorted({r.exit_code for r in runs})) for runs in timed.runs.values())
-    return (f"{timed.case.name:<22}{times[0]:>14}{times[1]:>18}{times[2]:>10}"
-            f"{fmt_ratio(timed, CJS):>17}{fmt_ratio(timed, YAMLLINT):>21}   {codes}")
+    return (
+        f"{timed.case.name:<22}{times[0]:>14}{times[1]:>18}{times[2]:>10}"
+        f"{fmt_ratio(timed, CJS):>17}{fmt_ratio(timed, YAMLLINT):>21}   {codes}"
+    )
 
 
 def versions(commands: dict[str, list[str]]) -> str:
@@ -174,10 +181,14 @@ def versions(commands: dict[str, list[str]]) -> str:
 
 
 def git_commit() -> str:
-    found = subprocess.run(["git", "-C", str(workloads.CHECKOUT), "rev-parse", "--short", "HEAD"],
-                           capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(workloads.CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+    found = subprocess.run(
+        ["git", "-C", str(workloads.CHECKOUT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "-C", str(workloads.CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty else "")
 
 
@@ -188,8 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--big-repeat", type=int, help="rounds for 1,000 files  [default: 15, quick 3]")
     parser.add_argument("--memory-files", type=int, help="files for the memory case  [default: 10000, quick 1000]")
     parser.add_argument("--changes", type=int, help="language server edits  [default: 100, quick 30]")
-    parser.add_argument("--corpus", type=Path, default=workloads.DEFAULT_CORPUS,
-                        help="folder of real nexlayer.yaml files  [default: ../shared/corpus/real]")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=workloads.DEFAULT_CORPUS,
+        help="folder of real nexlayer.yaml files  [default: ../shared/corpus/real]",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files and print where")
     args = parser.parse_args(argv)
     small = args.repeat or (7 if args.quick else 21)
@@ -219,12 +234,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             *([lint_case("1,000 real files", commands, real, big)] if real else []),
             lint_case("1,000 clean generated", commands, synthetic[:1000], big),
         ]
-        print(f"{versions(commands)}; commit {git_commit()}; {os.cpu_count()} CPUs; "
-              f"Python {sys.version.split()[0]}; files in {root}")
-        print(f"real files: {len(sources)} from {args.corpus}, replicated to {len(real):,}" if sources else
-              f"real files: none in {args.corpus}; the 1,000-real-files case is skipped (pass --corpus DIR)")
-        print(f"rounds: {small} for one file, {big} for 1,000 files; medians; ratio = ours / theirs, "
-              "(CPU time ratio)")
+        print(
+            f"{versions(commands)}; commit {git_commit()}; {os.cpu_count()} CPUs; "
+            f"Python {sys.version.split()[0]}; files in {root}"
+        )
+        print(
+            f"real files: {len(sources)} from {args.corpus}, replicated to {len(real):,}"
+            if sources
+            else f"real files: none in {args.corpus}; the 1,000-real-files case is skipped (pass --corpus DIR)"
+        )
+        print(f"rounds: {small} for one file, {big} for 1,000 files; medians; ratio = ours / theirs, (CPU time ratio)")
         print()
         print(HEADER)
         timed: dict[str, Timed] = {}
@@ -236,8 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory = interleave(lint_case(label, commands, synthetic[:mem_files], 1, (OURS, CJS)), root, warm_up=False)
         a_mem, b_mem = (memory.runs[t][0].max_rss_kib / 1024 for t in (OURS, CJS))
         print()
-        print(f"peak memory, {label}: {OURS} {a_mem:.0f} MiB, {CJS} {b_mem:.0f} MiB (ratio {a_mem / b_mem:.2f}x); "
-              f"time {memory.median(OURS):.1f} s vs {memory.median(CJS):.1f} s")
+        print(
+            f"peak memory, {label}: {OURS} {a_mem:.0f} MiB, {CJS} {b_mem:.0f} MiB (ratio {a_mem / b_mem:.2f}x); "
+            f"time {memory.median(OURS):.1f} s vs {memory.median(CJS):.1f} s"
+        )
         language_server(lines=100, findings=0, changes=changes)  # context: a small clean file
         server = language_server(lines=5000, findings=600, changes=changes)
 
@@ -247,12 +268,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets = [
             Target("1 clean file, time / check-jsonschema's", ratio("1 clean file", OURS, CJS), 0.35, "x", True),
             Target("1 clean file, time / yamllint's", ratio("1 clean file", OURS, YAMLLINT), 1.0, "x", True),
-            Target("1 file with findings, time / check-jsonschema's", ratio("1 file with findings", OURS, CJS),
-                   0.6, "x", True),
-            Target("1,000 real files, speed-up over check-jsonschema", ratio("1,000 real files", CJS, OURS),
-                   6.0, "x", False),
-            Target("language server, 5,000 lines, 600 findings, median", server and server["median_ms"],
-                   50.0, "ms", True),
+            Target(
+                "1 file with findings, time / check-jsonschema's",
+                ratio("1 file with findings", OURS, CJS),
+                0.6,
+                "x",
+                True,
+            ),
+            Target(
+                "1,000 real files, speed-up over check-jsonschema",
+                ratio("1,000 real files", CJS, OURS),
+                6.0,
+                "x",
+                False,
+            ),
+            Target(
+                "language server, 5,000 lines, 600 findings, median", server and server["median_ms"], 50.0, "ms", True
+            ),
         ]
         print()
         print(f"{'target of issue 17':<54}{'measured':>11}{'limit':>12}")

@@ -54,7 +54,8 @@ def pod(i: int, pods: int, faults: set[str], variant: int) -> list[str]:
         f"      servicePorts: [{3000 + i}]",
         "      replicas: 2" if "unknown key" in faults else "      # replicas are set in the dashboard",
         "      vars:",
-        f"        API_URL: http://gone{i}.pod:80" if "unknown pod" in faults
+        f"        API_URL: http://gone{i}.pod:80"
+        if "unknown pod" in faults
         else f"        API_URL: http://svc{other}.pod:{3000 + other}",
         f"        DB_PASSWORD: hunter2-{i}" if "literal secret" in faults else "        DB_PASSWORD: ${DB_PASSWORD}",
         f"        DATABASE_URL: postgresql://app:${{DB_PASSWORD}}@db{i}.internal:5432/app",
@@ -132,25 +133,36 @@ async def _measure(lines: int, findings: int, changes: int, debounce_ms: float) 
     loop = asyncio.get_running_loop()
     line = edit_line(lines)
     try:
-        await client.initialize_async(lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(), initialization_options={"debounce": debounce_ms}))
+        await client.initialize_async(
+            lsp.InitializeParams(
+                capabilities=lsp.ClientCapabilities(), initialization_options={"debounce": debounce_ms}
+            )
+        )
         client.initialized(lsp.InitializedParams())
         with tempfile.TemporaryDirectory() as folder:
             uri = (Path(folder) / "nexlayer.yaml").as_uri()
             text = document(lines, findings)
             waiting[1] = loop.create_future()
-            client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-                text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+            client.text_document_did_open(
+                lsp.DidOpenTextDocumentParams(
+                    text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+                )
+            )
             await asyncio.wait_for(waiting[1], 120)  # warm-up: imports, schema, first lint
             samples = []
             for version in range(2, changes + 2):
                 waiting[version] = loop.create_future()
-                where = lsp.Range(start=lsp.Position(line=line, character=RELEASE_COL),
-                                  end=lsp.Position(line=line, character=RELEASE_COL + len(release(0))))
+                where = lsp.Range(
+                    start=lsp.Position(line=line, character=RELEASE_COL),
+                    end=lsp.Position(line=line, character=RELEASE_COL + len(release(0))),
+                )
                 sent = time.perf_counter()
-                client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-                    text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                    content_changes=[lsp.TextDocumentContentChangePartial(range=where, text=release(version))]))
+                client.text_document_did_change(
+                    lsp.DidChangeTextDocumentParams(
+                        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                        content_changes=[lsp.TextDocumentContentChangePartial(range=where, text=release(version))],
+                    )
+                )
                 await asyncio.wait_for(waiting[version], 120)
                 samples.append((arrived[version][0] - sent) * 1000)
         await client.shutdown_async(None)
@@ -179,10 +191,12 @@ def measure(lines: int = 5000, findings: int = 600, changes: int = 100, debounce
 
 def describe(result: dict[str, Any]) -> str:
     alone = result["lint_alone_ms"]
-    return (f"median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms "
-            f"({result['changes']} edits of a {result['lines']:,}-line file with {result['diagnostics']} "
-            f"diagnostics, debounce {result['debounce_ms']:g} ms; lint() alone "
-            + (f"{alone:.1f} ms)" if alone is not None else "n/a)"))
+    return (
+        f"median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms "
+        f"({result['changes']} edits of a {result['lines']:,}-line file with {result['diagnostics']} "
+        f"diagnostics, debounce {result['debounce_ms']:g} ms; lint() alone "
+        + (f"{alone:.1f} ms)" if alone is not None else "n/a)")
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

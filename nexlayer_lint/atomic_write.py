@@ -46,4 +46,4 @@ def _create_temporary(folder: str) -> tuple[int, str]:
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]

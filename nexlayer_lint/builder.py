@@ -312,9 +312,15 @@ class _Builder:
         own = self.entries[first]
         assert own is not None
         if name in self.recursive:
-            raise Refused([syntax_problem("an alias refers to the node that contains it (recursive alias)",
-                                          own[1].value, "an alias cannot repeat a value from inside that "
-                                          "value: write the part it needs out in full")])
+            raise Refused(
+                [
+                    syntax_problem(
+                        "an alias refers to the node that contains it (recursive alias)",
+                        own[1].value,
+                        "an alias cannot repeat a value from inside that value: write the part it needs out in full",
+                    )
+                ]
+            )
         self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries))
 
     def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
@@ -334,8 +340,15 @@ class _Builder:
             old_path, located = entries[index]  # type: ignore[misc]
             new_path = path + old_path[cut:]
             if len(new_path) > MAX_DEPTH:
-                raise Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels",
-                                              _span(event.start_mark, event.end_mark), _FLATTEN)])
+                raise Refused(
+                    [
+                        syntax_problem(
+                            f"nesting is deeper than {MAX_DEPTH} levels",
+                            _span(event.start_mark, event.end_mark),
+                            _FLATTEN,
+                        )
+                    ]
+                )
             entries.append((new_path, located))
         return _copy(anchored.data)
 
@@ -343,11 +356,16 @@ class _Builder:
         """Refuse before expanding past the limit (`span`: where the expansion is asked for)."""
         self.expanded += added
         if self.expanded > MAX_ALIAS_EXPANSION:
-            raise Refused([syntax_problem(
-                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes "
-                "(a \"billion laughs\" alias bomb?); not expanded",
-                span, "write the values out instead of aliases of aliases",
-            )])
+            raise Refused(
+                [
+                    syntax_problem(
+                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes "
+                        '(a "billion laughs" alias bomb?); not expanded',
+                        span,
+                        "write the values out instead of aliases of aliases",
+                    )
+                ]
+            )
 
     def merge(self, path: DataPath, explicit: dict[str, Any], merges: list[_Merge]) -> dict[str, Any]:
         """A mapping with its merge keys applied, as the YAML merge key type says: its own keys
@@ -358,10 +376,15 @@ class _Builder:
             items = [(at + (i,), item) for i, item in enumerate(value)] if isinstance(value, list) else [(at, value)]
             for source, item in reversed(items):
                 if not isinstance(item, dict):
-                    raise Refused([syntax_problem("a merge key `<<` needs a mapping or a list of mappings",
-                                                  self.span_in(source, first, end),
-                                                  "write `<<: *name` with the anchor &name on a mapping, "
-                                                  "or write the keys themselves")])
+                    raise Refused(
+                        [
+                            syntax_problem(
+                                "a merge key `<<` needs a mapping or a list of mappings",
+                                self.span_in(source, first, end),
+                                "write `<<: *name` with the anchor &name on a mapping, or write the keys themselves",
+                            )
+                        ]
+                    )
                 sources.append((source, item))
         data: dict[str, Any] = {}
         winner: dict[Any, DataPath] = {}  # a merged key -> the source whose value it takes
@@ -376,9 +399,9 @@ class _Builder:
             before = len(entries)
             for index in range(first, end):
                 old_path, located = entries[index]  # type: ignore[misc]
-                source = old_path[:len(at) + 1] if isinstance(value, list) else at
+                source = old_path[: len(at) + 1] if isinstance(value, list) else at
                 if len(old_path) > len(source) and winner.get(old_path[len(source)]) == source:
-                    entries.append((path + old_path[len(source):], located))
+                    entries.append((path + old_path[len(source) :], located))
             # counted after the copying, which costs no more than building the merged value did
             self.count_expansion(len(entries) - before, key_span)
         return data
@@ -442,30 +465,51 @@ def _after_colon(key: Span) -> Span:
 
 
 def _too_deep(mark: Any) -> Refused:
-    return Refused([syntax_problem(f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
-                                   Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2), _FLATTEN)])
+    return Refused(
+        [
+            syntax_problem(
+                f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
+                Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                _FLATTEN,
+            )
+        ]
+    )
 
 
 def _complex_key(span: Span) -> Problem:
-    return syntax_problem("a mapping key must be a plain value, not a list or mapping", span,
-                          'write the key as text (quote it if it has "[", "{" or "?" in it)')
+    return syntax_problem(
+        "a mapping key must be a plain value, not a list or mapping",
+        span,
+        'write the key as text (quote it if it has "[", "{" or "?" in it)',
+    )
 
 
 def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:
-    return Problem("NX002", f'key "{name}" is already defined on line {first_line}',
-                   span=span, hint="remove one of them; YAML parsers disagree on which one wins")
+    return Problem(
+        "NX002",
+        f'key "{name}" is already defined on line {first_line}',
+        span=span,
+        hint="remove one of them; YAML parsers disagree on which one wins",
+    )
 
 
 def _multiple_documents(mark: Any) -> Problem:
     """NX003 at the `---` (or `...`) that starts the second document."""
-    return Problem("NX003", "the file holds more than one YAML document; Nexlayer reads one",
-                   span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
-                   hint="remove the `---` and everything after it, or move it to its own file")
+    return Problem(
+        "NX003",
+        "the file holds more than one YAML document; Nexlayer reads one",
+        span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+        hint="remove the `---` and everything after it, or move it to its own file",
+    )
 
 
 def _empty() -> Problem:
-    return Problem("NX004", "the file has no content: it is empty, only comments, or null",
-                   span=Span(1, 1, 1, 1), hint="a Nexlayer file starts with `application:`")
+    return Problem(
+        "NX004",
+        "the file has no content: it is empty, only comments, or null",
+        span=Span(1, 1, 1, 1),
+        hint="a Nexlayer file starts with `application:`",
+    )
 
 
 class _PureScanner(Scanner):

@@ -100,72 +100,166 @@ class _PathArgument(click.Path):
 
 @main.command(cls=_OrderedOutputs)
 @click.argument("paths", nargs=-1, type=_PathArgument(path_type=str))
-@click.option("--output-format", "--format", "formats", multiple=True,
-              type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
-              help="Output format; repeat with --output-file to write several reports.  [default: text]")
-@click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report of the --output-format just before it to this file (atomically).")
-@click.option("--select", multiple=True, metavar="CODES",
-              help="Only these codes, prefixes or rule names (NX2, NX215, unpinned-image).")
-@click.option("--ignore", multiple=True, metavar="CODES",
-              help="Skip these codes, prefixes or rule names (added to the config's, unless --select is given).")
-@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
-              help="Change a code's severity: error, warning or info.")
+@click.option(
+    "--output-format",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
+    help="Output format; repeat with --output-file to write several reports.  [default: text]",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    "output_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Write the report of the --output-format just before it to this file (atomically).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Only these codes, prefixes or rule names (NX2, NX215, unpinned-image).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Skip these codes, prefixes or rule names (added to the config's, unless --select is given).",
+)
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    metavar="CODE=LEVEL",
+    help="Change a code's severity: error, warning or info.",
+)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.  [default: error]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (errors still exit 2).")
 @click.option("--statistics", is_flag=True, help="Count the findings per code instead of listing them.")
-@click.option("--fix/--no-fix", "fix", default=None,
-              help="Apply the safe fixes to the files, then report what remains.")
-@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
-              help="Also apply the unsafe fixes (with --fix), and count them as fixable.")
-@click.option("--diff", is_flag=True,
-              help="Print a unified diff of what --fix would change, and change nothing; "
-                   "exit 1 if it would change something.")
-@click.option("--show-fixes", is_flag=True,
-              help="List the fixes applied (with --fix) or available, per file, in the text report.")
-@click.option("--unfixable", multiple=True, metavar="CODES",
-              help="Never fix these codes, prefixes or rule names (added to the config's `unfixable`).")
-@click.option("--exclude", multiple=True, metavar="GLOBS",
-              help="Files and folders to skip, gitignore-style; replaces the config's `exclude`.")
+@click.option(
+    "--fix/--no-fix", "fix", default=None, help="Apply the safe fixes to the files, then report what remains."
+)
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="Also apply the unsafe fixes (with --fix), and count them as fixable.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print a unified diff of what --fix would change, and change nothing; exit 1 if it would change something.",
+)
+@click.option(
+    "--show-fixes", is_flag=True, help="List the fixes applied (with --fix) or available, per file, in the text report."
+)
+@click.option(
+    "--unfixable",
+    multiple=True,
+    metavar="CODES",
+    help="Never fix these codes, prefixes or rule names (added to the config's `unfixable`).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOBS",
+    help="Files and folders to skip, gitignore-style; replaces the config's `exclude`.",
+)
 @click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="More files and folders to skip.")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
-              help="Skip what .gitignore files ignore.  [default: respect]")
-@click.option("--force-exclude/--no-force-exclude", default=None,
-              help="Skip excluded files even when named on the command line (as pre-commit names them).")
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip what .gitignore files ignore.  [default: respect]",
+)
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Skip excluded files even when named on the command line (as pre-commit names them).",
+)
 @click.option("--show-files", is_flag=True, help="Print the files that would be linted, and stop.")
 @click.option("--show-settings", is_flag=True, help="Print the settings for the first file, and stop.")
-@click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
-              help="Schema to validate against.  [default: bundled]")
+@click.option(
+    "--schema", "schema_spec", metavar="bundled|remote|PATH|URL", help="Schema to validate against.  [default: bundled]"
+)
 @click.option("--remote/--no-remote", default=None, help="Also ask the Nexlayer API's POST /validate.")
-@click.option("--remote-send-secrets", is_flag=True, default=None,
-              help="Send secret values to /validate instead of placeholders.")
-@click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
-              help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=_Seconds(),
-              help="Deadline in seconds for each API request, retries included.  [default: 10]")
-@click.option("--max-file-size", type=click.IntRange(1), metavar="BYTES",
-              help="Larger files are not parsed (NX001).  [default: 10 MiB]")
-@click.option("--config", "config_path", metavar="FILE",
-              help="Use this config file for every file instead of each file's closest one.")
+@click.option(
+    "--remote-send-secrets", is_flag=True, default=None, help="Send secret values to /validate instead of placeholders."
+)
+@click.option(
+    "--api-url",
+    envvar="NEXLAYER_API_URL",
+    metavar="URL",
+    help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]",
+)
+@click.option(
+    "--timeout", type=_Seconds(), help="Deadline in seconds for each API request, retries included.  [default: 10]"
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(1),
+    metavar="BYTES",
+    help="Larger files are not parsed (NX001).  [default: 10 MiB]",
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Use this config file for every file instead of each file's closest one.",
+)
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
-@click.option("--stdin-filename", metavar="NAME",
-              help="File name to report for `-` (stdin), and to find its config by.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour text output; honours NO_COLOR and FORCE_COLOR.")
-@click.option("--show-source/--no-show-source", default=None,
-              help="Show the source line under each finding.  [default: on for a terminal]")
+@click.option(
+    "--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin), and to find its config by."
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output; honours NO_COLOR and FORCE_COLOR.",
+)
+@click.option(
+    "--show-source/--no-show-source",
+    default=None,
+    help="Show the source line under each finding.  [default: on for a terminal]",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Say which config and schema were used (on stderr).")
-def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[str, ...],
-          select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...],
-          fail_on: str | None, exit_zero: bool, statistics: bool, fix: bool | None, unsafe_fixes: bool | None,
-          diff: bool, show_fixes: bool, unfixable: tuple[str, ...], exclude: tuple[str, ...],
-          extend_exclude: tuple[str, ...], respect_gitignore: bool | None, force_exclude: bool | None,
-          show_files: bool, show_settings: bool, schema_spec: str | None, remote: bool | None,
-          remote_send_secrets: bool | None, api_url: str | None, timeout: float | None,
-          max_file_size: int | None, config_path: str | None, isolated: bool,
-          stdin_filename: str | None, color: str, show_source: bool | None, quiet: bool,
-          verbose: bool) -> None:
+def check(
+    paths: tuple[str, ...],
+    formats: tuple[str, ...],
+    output_files: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severities: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    statistics: bool,
+    fix: bool | None,
+    unsafe_fixes: bool | None,
+    diff: bool,
+    show_fixes: bool,
+    unfixable: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    respect_gitignore: bool | None,
+    force_exclude: bool | None,
+    show_files: bool,
+    show_settings: bool,
+    schema_spec: str | None,
+    remote: bool | None,
+    remote_send_secrets: bool | None,
+    api_url: str | None,
+    timeout: float | None,
+    max_file_size: int | None,
+    config_path: str | None,
+    isolated: bool,
+    stdin_filename: str | None,
+    color: str,
+    show_source: bool | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Lint nexlayer.yaml files (default: find them under the current directory).
 
     Each file is linted with the closest config above it; command-line options win.
@@ -180,19 +274,29 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
             severity=parse_severities(_split(severities), "--severity") if severities else None,
             extend_exclude=_globs(extend_exclude, "--extend-exclude"),
             unfixable=parse_codes(_split(unfixable), "--unfixable") if unfixable else None,
-            replaced={"fail_on": fail_on, "fix": fix, "unsafe_fixes": unsafe_fixes, "schema": schema_spec,
-                      "remote": remote,
-                      "remote_send_secrets": remote_send_secrets, "api_url": api_url, "timeout": timeout,
-                      "max_file_size": max_file_size, "exclude": _globs(exclude, "--exclude"),
-                      "respect_gitignore": respect_gitignore, "force_exclude": force_exclude},
+            replaced={
+                "fail_on": fail_on,
+                "fix": fix,
+                "unsafe_fixes": unsafe_fixes,
+                "schema": schema_spec,
+                "remote": remote,
+                "remote_send_secrets": remote_send_secrets,
+                "api_url": api_url,
+                "timeout": timeout,
+                "max_file_size": max_file_size,
+                "exclude": _globs(exclude, "--exclude"),
+                "respect_gitignore": respect_gitignore,
+                "force_exclude": force_exclude,
+            },
         )
         resolver = Resolver(options, config_path, isolated)
         selection = select_files(paths, resolver, stdin_filename)
         targets = selection.files
         if show_settings:
             first = stdin_name if targets[:1] == ["-"] else (targets[0] if targets else None)
-            click.echo(show_settings_text(resolver.for_file(first) if first else resolver.for_folder(""), first),
-                       nl=False)
+            click.echo(
+                show_settings_text(resolver.for_file(first) if first else resolver.for_folder(""), first), nl=False
+            )
             sys.exit(EXIT_OK)
         settings_of = [resolver.for_file(stdin_name if target == "-" else target) for target in targets]
     except ConfigError as exc:
@@ -238,8 +342,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     run = RunInfo(tool_version=__version__, schema=linter_of[0].schema.info)
     if verbose:
         configs = ", ".join(resolver.configs) or "(none)"
-        _echo_error(f"nexlayer-lint {__version__}: config {configs}; "
-                    f"schema {run.schema.describe()}; {len(results)} file(s)")
+        _echo_error(
+            f"nexlayer-lint {__version__}: config {configs}; schema {run.schema.describe()}; {len(results)} file(s)"
+        )
     unsafe = _common(s.unsafe_fixes for s in settings_of)
     fixed: dict[str, tuple[Diagnostic, ...]] | None = None
     fix_failed = False
@@ -291,8 +396,9 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output_files: tuple[
     _report_errors(results)
     if fix_failed or any(result.error for result in results):
         sys.exit(EXIT_ERROR)
-    failed = any(fails(d, settings)
-                 for result, settings in zip(results, settings_of, strict=True) for d in result.diagnostics)
+    failed = any(
+        fails(d, settings) for result, settings in zip(results, settings_of, strict=True) for d in result.diagnostics
+    )
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 
@@ -303,9 +409,12 @@ def _reads_source(reports: list[tuple[str, str | None]], show_source: bool | Non
     from nexlayer_lint.reporters import ReportOptions, reads_source
 
     tty = sys.stdout.isatty() or sys.stderr.isatty()
-    return any(reads_source(fmt, ReportOptions(show_source=show_source if show_source is not None
-                                               else (tty and target is None)))
-               for fmt, target in reports)
+    return any(
+        reads_source(
+            fmt, ReportOptions(show_source=show_source if show_source is not None else (tty and target is None))
+        )
+        for fmt, target in reports
+    )
 
 
 def _report_errors(results: Sequence[FileResult]) -> None:
@@ -330,8 +439,13 @@ def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | No
         raise ConfigError(str(exc)) from None
 
 
-def _lint_all(targets: list[str], settings_of: list[Settings], stdin_filename: str | None,
-              stdin: list[bytes], masked_text: bool = True) -> tuple[list[FileResult], list[Linter]]:
+def _lint_all(
+    targets: list[str],
+    settings_of: list[Settings],
+    stdin_filename: str | None,
+    stdin: list[bytes],
+    masked_text: bool = True,
+) -> tuple[list[FileResult], list[Linter]]:
     """Every target's result and Linter, in order. Files with the same settings share a Linter (one
     schema, built once) and form one batch, which the batch runner may share out between
     processes. Standard input, once read, is kept in `stdin` (for --fix to give back).
@@ -381,8 +495,14 @@ class _Fixing(NamedTuple):
     failed: bool  # a file could not be read again or written
 
 
-def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResult], linter_of: list[Linter],
-         stdin: list[bytes], diff: bool) -> _Fixing:
+def _fix(
+    targets: list[str],
+    settings_of: list[Settings],
+    results: list[FileResult],
+    linter_of: list[Linter],
+    stdin: list[bytes],
+    diff: bool,
+) -> _Fixing:
     """--fix and --diff, after the lint: each file whose findings offer a fix its settings want is
     read again and fixed in passes (fix_files.fix_source), here in this process even when a batch
     runner linted it; then written (or its diff kept), and its result is the lint of the fixed text."""
@@ -420,8 +540,9 @@ def _fix(targets: list[str], settings_of: list[Settings], results: list[FileResu
         _say_not_applied(result.path, outcome)
         if not outcome.changed:
             rejected = {finding.fix for finding, _ in outcome.rejected}
-            out[index] = result._replace(diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d
-                                                           for d in result.diagnostics))
+            out[index] = result._replace(
+                diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d for d in result.diagnostics)
+            )
             continue
         if diff:
             applied[result.path] = outcome.applied
@@ -458,21 +579,29 @@ def _say_not_applied(name: str, outcome: Any) -> None:
         else:
             why = "it would add " + (", ".join(f"{code} ({RULES[code].name})" for code in added) or "problems")
         said.add((finding.code, finding.fix.title))
-        _echo_error(f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
-                    f"({finding.fix.title}): {why}")
+        _echo_error(
+            f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
+            f"({finding.fix.title}): {why}"
+        )
     for finding in outcome.left:
         if (finding.code, finding.fix.title) not in said:
-            _echo_error(f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
-                        f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes")
+            _echo_error(
+                f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
+                f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes"
+            )
 
 
-def _would_fix(applied: Mapping[str, Sequence[Diagnostic]] | None, results: Sequence[FileResult],
-               unsafe: bool | None) -> str:
+def _would_fix(
+    applied: Mapping[str, Sequence[Diagnostic]] | None, results: Sequence[FileResult], unsafe: bool | None
+) -> str:
     """--diff's summary on standard error: how many fixes in how many files, and how many more unsafe ones."""
     count = sum(len(found) for found in (applied or {}).values())
     files = sum(1 for found in (applied or {}).values() if found)
-    hidden = 0 if unsafe is not None else sum(1 for r in results for d in r.diagnostics
-                                              if d.fix is not None and d.fix.applicability == "unsafe")
+    hidden = (
+        0
+        if unsafe is not None
+        else sum(1 for r in results for d in r.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    )
     more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
     if not count:
         return f"nothing to fix{more}"
@@ -550,8 +679,9 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"schema = {json.dumps(settings.schema)}",
         f"remote = {json.dumps(settings.remote)}",
         f"remote-send-secrets = {json.dumps(settings.remote_send_secrets)}  # command line only",
-        f"api-url = {json.dumps(settings.api_url)}" if settings.api_url else
-        f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
+        f"api-url = {json.dumps(settings.api_url)}"
+        if settings.api_url
+        else f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
         f"timeout = {settings.timeout!r}",
         f"schema-ttl-hours = {settings.schema_ttl_hours!r}",
         f"max-file-size = {settings.max_file_size}",
@@ -561,8 +691,9 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"respect-gitignore = {json.dumps(settings.respect_gitignore)}",
         f"force-exclude = {json.dumps(settings.force_exclude)}",
         f"fix = {json.dumps(settings.fix)}",
-        f"unsafe-fixes = {json.dumps(settings.unsafe_fixes)}" if settings.unsafe_fixes is not None else
-        "# unsafe-fixes: not set (not applied; the summary counts them)",
+        f"unsafe-fixes = {json.dumps(settings.unsafe_fixes)}"
+        if settings.unsafe_fixes is not None
+        else "# unsafe-fixes: not set (not applied; the summary counts them)",
         f"fixable = {json.dumps(list(settings.fixable))}  # empty: every code",
         f"extend-fixable = {json.dumps(list(settings.extend_fixable))}",
         f"unfixable = {json.dumps(list(settings.unfixable))}",
@@ -649,8 +780,13 @@ def _fail(message: str) -> None:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's page.")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: code, name, severity, summary and page URL of each rule.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: code, name, severity, summary and page URL of each rule.",
+)
 def rule(code: str | None, show_all: bool, output_format: str) -> None:
     """Explain a rule: its page, by code or name (NX215, unpinned-image); a prefix (NX2) or nothing lists rules."""
     from nexlayer_lint.docs import rule_text, rule_url
@@ -663,8 +799,10 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        listed = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
-                   "url": rule_url(r.code)} for r in chosen]
+        listed = [
+            {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "url": rule_url(r.code)}
+            for r in chosen
+        ]
         click.echo(json.dumps(listed[0] if found else listed, indent=2))
     elif show_all or found:
         pages = [rule_text(r.code) for r in chosen]
@@ -680,12 +818,19 @@ def schema() -> None:
 
 
 @schema.command("path")
-@click.option("--schema", "schema_spec", metavar="bundled|remote|PATH|URL",
-              help="The schema to locate.  [default: the config's `schema`, else bundled]")
+@click.option(
+    "--schema",
+    "schema_spec",
+    metavar="bundled|remote|PATH|URL",
+    help="The schema to locate.  [default: the config's `schema`, else bundled]",
+)
 @click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL")
-@click.option("--editor", is_flag=True,
-              help="The bundled schema's editor flavour: completion and hover, no validation (for "
-                   "yaml-language-server beside `nexlayer-lint server`).")
+@click.option(
+    "--editor",
+    is_flag=True,
+    help="The bundled schema's editor flavour: completion and hover, no validation (for "
+    "yaml-language-server beside `nexlayer-lint server`).",
+)
 def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> None:
     """Print the path of the schema file in use (point yaml-language-server at it)."""
     from nexlayer_lint import schema as schema_module
@@ -722,12 +867,27 @@ def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> N
 
 
 @schema.command("fetch")
-@click.option("--schema", "schema_spec", default="remote", show_default=True, metavar="remote|URL",
-              help="The API's GET /schema, or a schema URL.")
-@click.option("--api-url", envvar="NEXLAYER_API_URL", metavar="URL",
-              help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]")
-@click.option("--timeout", type=_Seconds(), default=10.0, show_default=True,
-              help="Deadline in seconds for the request, retries included.")
+@click.option(
+    "--schema",
+    "schema_spec",
+    default="remote",
+    show_default=True,
+    metavar="remote|URL",
+    help="The API's GET /schema, or a schema URL.",
+)
+@click.option(
+    "--api-url",
+    envvar="NEXLAYER_API_URL",
+    metavar="URL",
+    help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]",
+)
+@click.option(
+    "--timeout",
+    type=_Seconds(),
+    default=10.0,
+    show_default=True,
+    help="Deadline in seconds for the request, retries included.",
+)
 def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
     """Refresh the cached schema from the API now; print its version and sha256 digest."""
     from nexlayer_lint import schema_cache
@@ -767,7 +927,9 @@ def server() -> None:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
         # not on PyPI: the extra comes with the repository's URL (or '.[lsp]' in a clone)
-        _fail("the language server needs pygls: "
-              "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint' "
-              "(in a clone: pip install '.[lsp]')")
+        _fail(
+            "the language server needs pygls: "
+            "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer-lint/nexlayer-lint' "
+            "(in a clone: pip install '.[lsp]')"
+        )
     serve()

@@ -28,8 +28,23 @@ CONFIG_FILES = (".nexlayer-lint.toml", "pyproject.toml")
 # Folders no one wants linted, matched by name at any depth below the config's folder (as ruff's
 # default `exclude`); `extend-exclude` adds to them, `exclude` replaces them.
 DEFAULT_EXCLUDE_NAMES = (
-    ".git", ".hg", ".svn", ".bzr", ".direnv", ".eggs", ".mypy_cache", ".nox", ".pytest_cache", ".ruff_cache",
-    ".tox", ".venv", "__pycache__", "__pypackages__", "node_modules", "site-packages", "venv",
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "venv",
 )
 DEFAULT_EXCLUDE = tuple(PathPattern("", name) for name in DEFAULT_EXCLUDE_NAMES)  # "": below any folder
 
@@ -90,6 +105,7 @@ def resolve_api_url(explicit: str | None) -> str:
 
 # --- codes ---------------------------------------------------------------------------------
 
+
 def parse_codes(items: Iterable[str], key: str, turning_off: bool = False) -> tuple[str, ...]:
     """Codes, prefixes (`NX2`) or rule names (`unpinned-image`, as suppressions take them), as codes
     or prefixes; comma-separated items are split. `turning_off`: for ignore lists, where a code that
@@ -108,11 +124,15 @@ def _code(item: str, key: str, turning_off: bool = False) -> str:
     rule = by_name_or_code(item)
     code = rule.code if rule else item.upper()
     if not any(known.startswith(code) for known in RULES):
-        raise ConfigError(f'{key}: "{_shown(item)}" matches no code or rule name; codes look like NX201, '
-                          "prefixes like NX2, names like unpinned-image (`nexlayer-lint rule` lists them)")
+        raise ConfigError(
+            f'{key}: "{_shown(item)}" matches no code or rule name; codes look like NX201, '
+            "prefixes like NX2, names like unpinned-image (`nexlayer-lint rule` lists them)"
+        )
     if turning_off and code in UNSUPPRESSIBLE:
-        raise ConfigError(f"{key}: {code} ({RULES[code].name}) cannot be turned off: a file that does not "
-                          "parse has nothing else to check")
+        raise ConfigError(
+            f"{key}: {code} ({RULES[code].name}) cannot be turned off: a file that does not "
+            "parse has nothing else to check"
+        )
     return code
 
 
@@ -155,6 +175,7 @@ def _shown(text: str) -> str:
 
 # --- one config table ----------------------------------------------------------------------
 
+
 def _codes(value: Any, key: str, base: str = "", turning_off: bool = False) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
@@ -174,12 +195,14 @@ def _level(value: Any, key: str, base: str) -> Severity:
 
 def _number(low: float, high: float, label: str) -> Any:
     """A number in [low, high]: NaN, infinities and negative times would undo a deadline or a TTL."""
+
     def parse(value: Any, key: str, base: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f'"{key}" must be {label}, not {_repr(value)}')
         if not (math.isfinite(value) and low <= value <= high):
             raise ConfigError(f'"{key}" must be {label} from {low:g} to {high:g}, not {_repr(value)}')
         return float(value)
+
     return parse
 
 
@@ -188,6 +211,7 @@ def _whole_number(low: int, label: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f'"{key}" must be {label} (at least {low}), not {_repr(value)}')
         return value
+
     return parse
 
 
@@ -222,8 +246,9 @@ def _globs(value: Any, key: str, base: str) -> tuple[PathPattern, ...]:
 def _per_file_ignores(value: Any, key: str, base: str) -> tuple[tuple[PathPattern, tuple[str, ...]], ...]:
     if not isinstance(value, Mapping):
         raise ConfigError(f'"{key}" must be a table of globs and codes, like {{ "legacy/*" = ["NX215"] }}')
-    return tuple((_globs([glob], key, base)[0], _codes_off(codes, f'{key} "{_shown(glob)}"'))
-                 for glob, codes in value.items())
+    return tuple(
+        (_globs([glob], key, base)[0], _codes_off(codes, f'{key} "{_shown(glob)}"')) for glob, codes in value.items()
+    )
 
 
 def _repr(value: Any) -> str:
@@ -271,9 +296,11 @@ def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -
             # with the repository being linted (a pull request can change it). `false` asks
             # for nothing, so it is accepted.
             if value is not False:
-                raise ConfigError(f'{source}: "{key}" can only be given on the command line '
-                                  "(--remote-send-secrets): a config file may come with the repository being "
-                                  "linted, and must not be able to send its secrets")
+                raise ConfigError(
+                    f'{source}: "{key}" can only be given on the command line '
+                    "(--remote-send-secrets): a config file may come with the repository being "
+                    "linted, and must not be able to send its secrets"
+                )
             continue
         if key not in _KEYS:
             import difflib
@@ -320,6 +347,7 @@ def read_config(path: Path, base: str | None = None) -> Settings:
 
 
 # --- which config governs a file -----------------------------------------------------------
+
 
 def find_config(start: Path | str, memo: dict[str, Path | None] | None = None) -> Path | None:
     """The config that governs files in folder `start`: walking up, the first .nexlayer-lint.toml,
@@ -397,6 +425,7 @@ def for_file(settings: Settings, path: str) -> Settings:
 
 
 # --- the command line over each file's settings --------------------------------------------
+
 
 class Options(NamedTuple):  # not a dataclass: building one at import slows every start-up
     """Command-line options, laid over each file's settings (None: not given). As ruff: a given
@@ -487,8 +516,17 @@ def without_network(settings: Settings) -> tuple[Settings, tuple[str, ...]]:
     """`settings` with nothing that would make a network request, and the config keys that asked
     for one (the language server uses a repository's config this way unless the editor allows
     network use)."""
-    asked = (("remote", settings.remote), ("remote-send-secrets", settings.remote_send_secrets),
-             ("api-url", settings.api_url is not None), ("schema", schema_uses_network(settings.schema)))
-    offline = replace(settings, remote=False, remote_send_secrets=False, api_url=None,
-                      schema="bundled" if schema_uses_network(settings.schema) else settings.schema)
+    asked = (
+        ("remote", settings.remote),
+        ("remote-send-secrets", settings.remote_send_secrets),
+        ("api-url", settings.api_url is not None),
+        ("schema", schema_uses_network(settings.schema)),
+    )
+    offline = replace(
+        settings,
+        remote=False,
+        remote_send_secrets=False,
+        api_url=None,
+        schema="bundled" if schema_uses_network(settings.schema) else settings.schema,
+    )
     return offline, tuple(key for key, on in asked if on)

@@ -24,8 +24,7 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
             try:
                 return raw.decode(codec), None
             except UnicodeDecodeError as exc:
-                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1),
-                                            _RESAVE)
+                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1), _RESAVE)
     nul = raw.find(b"\x00")
     if nul >= 0:  # checked before decoding, so a binary file is called binary, not "invalid UTF-8"
         before = raw[:nul].decode("utf-8-sig", errors="replace")

@@ -21,8 +21,17 @@ from typing import Any
 EDITOR_PATH = Path(__file__).with_name("nexlayer.editor.schema.json")
 EDITOR_ID = "urn:nexlayer-lint:nexlayer.editor.schema.json"
 # Keywords that only describe: yaml-language-server shows them on hover.
-_ANNOTATIONS = ("$schema", "$id", "$ref", "title", "description", "default", "examples", "deprecated",
-                "x-nexlayer-lint-version")
+_ANNOTATIONS = (
+    "$schema",
+    "$id",
+    "$ref",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "x-nexlayer-lint-version",
+)
 # Keywords that lead to subschemas completion reads: kept, with their subschemas flavoured too.
 _MAPS = ("properties", "$defs")
 _LISTS = ("anyOf", "allOf", "oneOf")
@@ -51,8 +60,10 @@ def editor_text(bundled: Any) -> str:
     """The text of nexlayer.editor.schema.json for the bundled schema."""
     schema = editor_flavour(bundled)
     schema["$id"] = EDITOR_ID
-    schema["description"] = ("Completion and hover for nexlayer.yaml, without validation: nexlayer-lint's "
-                             "language server reports the problems. Generated from nexlayer-lint's bundled schema.")
+    schema["description"] = (
+        "Completion and hover for nexlayer.yaml, without validation: nexlayer-lint's "
+        "language server reports the problems. Generated from nexlayer-lint's bundled schema."
+    )
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

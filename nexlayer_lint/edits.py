@@ -39,7 +39,7 @@ def own(doc: Document, path: DataPath) -> Located | None:
     if located is None:
         return None
     for end in range(1, len(path) + 1):
-        node, parent = doc.positions.get(path[:end]), doc.positions.get(path[:end - 1])
+        node, parent = doc.positions.get(path[:end]), doc.positions.get(path[: end - 1])
         if node is None or parent is None:
             return None
         start = node.value[:2]
@@ -51,7 +51,7 @@ def own(doc: Document, path: DataPath) -> Located | None:
             if start < parent.value[:2]:
                 return None
             if isinstance(index, int) and index > 0:
-                previous = doc.positions.get(path[:end - 1] + (index - 1,))
+                previous = doc.positions.get(path[: end - 1] + (index - 1,))
                 if previous is None or start <= previous.value[:2]:
                     return None
         if text_at(doc, node.value).startswith(_PROPERTIES):
@@ -64,7 +64,7 @@ def text_at(doc: Document, span: Span) -> str:
     if not 0 < span.line <= len(doc.lines):
         return ""
     line = doc.lines[span.line - 1]
-    return line[span.col - 1:span.end_col - 1] if span.end_line == span.line else line[span.col - 1:]
+    return line[span.col - 1 : span.end_col - 1] if span.end_line == span.line else line[span.col - 1 :]
 
 
 def line_text(doc: Document, line: int) -> str:
@@ -74,7 +74,7 @@ def line_text(doc: Document, line: int) -> str:
 
 def before(doc: Document, line: int, col: int) -> str:
     """The text of `line` before column `col`."""
-    return line_text(doc, line)[:col - 1]
+    return line_text(doc, line)[: col - 1]
 
 
 def scalar_text(doc: Document, path: DataPath) -> tuple[Span, str] | None:
@@ -160,8 +160,14 @@ _KEY_PREFIX = re.compile(r" *(?:- +)?")
 _ITEM_PREFIX = re.compile(r" *- +")
 
 
-def add_entry(doc: Document, mapping: DataPath, lines: list[str], flow: str,
-              after_key: str | None = None, before_key: str | None = None) -> Edit | None:
+def add_entry(
+    doc: Document,
+    mapping: DataPath,
+    lines: list[str],
+    flow: str,
+    after_key: str | None = None,
+    before_key: str | None = None,
+) -> Edit | None:
     """An edit that adds an entry to the mapping at `mapping`. In block style the `lines` (the
     first at the mapping's indentation, the others indented relative to it, each ending with the
     file's line ending) go on the line after `after_key` when its value is one line, else before
@@ -176,14 +182,18 @@ def add_entry(doc: Document, mapping: DataPath, lines: list[str], flow: str,
     after = own(doc, mapping + (after_key,)) if after_key is not None and after_key in data else None
     # the key of `after_key` when its value is a one-line scalar
     key = after.key if after is not None and after.style in ("", "'", '"') else None
-    if after is not None and key is not None and key.line == after.value.end_line \
-            and _KEY_PREFIX.fullmatch(before(doc, key.line, key.col)):
+    if (
+        after is not None
+        and key is not None
+        and key.line == after.value.end_line
+        and _KEY_PREFIX.fullmatch(before(doc, key.line, key.col))
+    ):
         newline = line_break(doc)
         indent = " " * (key.col - 1)
         text = "".join(indent + line + newline for line in lines)
         if key.line < len(doc.lines) or doc.text.endswith(("\n", "\r")):
             return insert(key.line + 1, 1, text)
-        return insert(key.line, len(line_text(doc, key.line)) + 1, newline + text[:-len(newline)])
+        return insert(key.line, len(line_text(doc, key.line)) + 1, newline + text[: -len(newline)])
     first = next(iter(data), None)
     for name, prefix in ((before_key, _INDENT), (first, _KEY_PREFIX)):
         at = own(doc, mapping + (name,)) if name is not None and name in data else None

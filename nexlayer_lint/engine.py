@@ -88,7 +88,8 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
         from nexlayer_lint.http_client import display_url
 
         raise schema.SchemaLoadError(
-            f'--schema takes bundled, remote, a file or an https URL, not "{display_url(spec)}"')
+            f'--schema takes bundled, remote, a file or an https URL, not "{display_url(spec)}"'
+        )
     return SchemaChoice(*schema.validator_for_file(spec), None)
 
 
@@ -126,10 +127,17 @@ class Linter:
         if document is not None and settings.remote:
             from nexlayer_lint.remote_validate import validate_remote
 
-            remote = _guarded("the remote check", path, internal, validate_remote, document,
-                              api_url=resolve_api_url(settings.api_url),
-                              send_secrets=settings.remote_send_secrets, timeout=settings.timeout,
-                              local_has_errors=any(d.severity == "error" for d in diagnostics))
+            remote = _guarded(
+                "the remote check",
+                path,
+                internal,
+                validate_remote,
+                document,
+                api_url=resolve_api_url(settings.api_url),
+                send_secrets=settings.remote_send_secrets,
+                timeout=settings.timeout,
+                local_has_errors=any(d.severity == "error" for d in diagnostics),
+            )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnose(document, problems + remote, path, settings)
         if not (diagnostics and self.masked_text):
@@ -251,8 +259,10 @@ def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[
 def _explains(problem: Problem, other: Problem) -> bool:
     """Whether `problem` explains `other` (to keep both of a pair that explain each other)."""
     path = tuple(other.path)
-    return any(e.code == other.code and (path == tuple(e.path) or (e.subtree and path[:len(e.path)] == tuple(e.path)))
-               for e in problem.explains)
+    return any(
+        e.code == other.code and (path == tuple(e.path) or (e.subtree and path[: len(e.path)] == tuple(e.path)))
+        for e in problem.explains
+    )
 
 
 def _locate(document: Document | None, problem: Problem, path: str, settings: Settings) -> Diagnostic:
@@ -263,9 +273,17 @@ def _locate(document: Document | None, problem: Problem, path: str, settings: Se
         if problem.offset is not None and document is not None and problem.at == "value":
             span = _narrow(document, problem, span)
     return Diagnostic(
-        file=path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
-        code=problem.code, name=rule.name, severity=severity_of(problem.code, settings, problem.severity),
-        message=problem.message, hint=problem.hint, path=format_path(problem.path),
+        file=path,
+        line=span.line,
+        col=span.col,
+        end_line=span.end_line,
+        end_col=span.end_col,
+        code=problem.code,
+        name=rule.name,
+        severity=severity_of(problem.code, settings, problem.severity),
+        message=problem.message,
+        hint=problem.hint,
+        path=format_path(problem.path),
         fix=problem.fix if problem.fix is not None and is_fixable(problem.code, settings) else None,
     )
 

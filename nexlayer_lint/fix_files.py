@@ -54,7 +54,7 @@ def decode(raw: bytes) -> Encoded | None:
     """The text of a file and how to write it back; None if it is not text the loader reads."""
     bom, codec = next(((bom, codec) for bom, codec in _BOMS if raw.startswith(bom)), (b"", "utf-8"))
     try:
-        return Encoded(raw[len(bom):].decode(codec), bom, codec)
+        return Encoded(raw[len(bom) :].decode(codec), bom, codec)
     except UnicodeDecodeError:
         return None
 
@@ -94,8 +94,11 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
     fixed = fix_all(encoded.text, diagnose, wanted)
     # the passes end with the fixed text linted, unless the last pass was all rejected
     final = last[0][1] if last[0][0] == fixed.text else linter.lint(fixed.text, name)
-    final = final._replace(diagnostics=tuple(d._replace(fix=None) if d.fix in fixed.added else d
-                                             for d in final.diagnostics if d.code not in _RUN_CODES))
+    final = final._replace(
+        diagnostics=tuple(
+            d._replace(fix=None) if d.fix in fixed.added else d for d in final.diagnostics if d.code not in _RUN_CODES
+        )
+    )
     changed = fixed.text != encoded.text
     return Outcome(
         raw=encoded.encode(fixed.text) if changed else raw,
@@ -129,8 +132,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     newline = newline_of(old)
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{path}", f"b/{path}"):
-        out.append(line if line.endswith((newline, "\n")) else
-                   f"{line}\n\\ No newline at end of file\n")
+        out.append(line if line.endswith((newline, "\n")) else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
 
 

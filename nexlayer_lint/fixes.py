@@ -132,6 +132,7 @@ def makes_worse(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bo
 
 def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple[str, ...]:
     """The codes `after` has more of than `before`, among errors and NX001/NX002/NX099; sorted."""
+
     def tally(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
         return Counter(d.code for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
 
@@ -146,9 +147,12 @@ def wanted_by(settings: Any) -> Callable[[Fix], bool]:
     return lambda fix: unsafe or fix.applicability == "safe"
 
 
-def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
-            wanted: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe",
-            max_passes: int = MAX_PASSES) -> Fixed:
+def fix_all(
+    text: str,
+    diagnose: Callable[[str], Sequence[Diagnostic]],
+    wanted: Callable[[Fix], bool] = lambda fix: fix.applicability == "safe",
+    max_passes: int = MAX_PASSES,
+) -> Fixed:
     """Apply every wanted fix `diagnose(text)` offers, in passes (see the module's docstring)."""
     diagnostics = diagnose(text)
     applied: list[Fix] = []
@@ -175,9 +179,13 @@ def fix_all(text: str, diagnose: Callable[[str], Sequence[Diagnostic]],
     return Fixed(text, tuple(applied), tuple(rejected), MappingProxyType(rejected))
 
 
-def _one_by_one(text: str, diagnostics: Sequence[Diagnostic], fixes: Sequence[Fix],
-                diagnose: Callable[[str], Sequence[Diagnostic]], rejected: dict[Fix, tuple[str, ...]]
-                ) -> tuple[Applied, Sequence[Diagnostic]]:
+def _one_by_one(
+    text: str,
+    diagnostics: Sequence[Diagnostic],
+    fixes: Sequence[Fix],
+    diagnose: Callable[[str], Sequence[Diagnostic]],
+    rejected: dict[Fix, tuple[str, ...]],
+) -> tuple[Applied, Sequence[Diagnostic]]:
     applied: list[Fix] = []
     for fix in fixes:
         # Spans are the original text's: each fix is applied with the good ones before it, afresh.

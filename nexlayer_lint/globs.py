@@ -24,17 +24,18 @@ class PathPattern(NamedTuple):
 def relative_to(base: str, path: str) -> str | None:
     """`path` (absolute) relative to `base` with "/" separators; None when it is not below `base`."""
     if not base:
-        return path[len(os.path.splitdrive(path)[0]):].lstrip("/\\").replace(os.sep, "/")
+        return path[len(os.path.splitdrive(path)[0]) :].lstrip("/\\").replace(os.sep, "/")
     if path == base:
         return ""
     prefix = base if base.endswith(os.sep) else base + os.sep
     if not path.startswith(prefix):
         return None
-    return path[len(prefix):].replace(os.sep, "/")
+    return path[len(prefix) :].replace(os.sep, "/")
 
 
-def verdict(patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False,
-            unless: str | None = None) -> bool | None:
+def verdict(
+    patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False, unless: str | None = None
+) -> bool | None:
     """What `patterns` (one base each group, later ones winning) say of the absolute `path`: True
     when it is matched, False when a `!pattern` takes it back, None when none speaks of it.
 

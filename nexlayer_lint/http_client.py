@@ -121,8 +121,10 @@ def check_url(url: str) -> Target:
     host that cannot be loopback. Opens no socket: whether a localhost name really is loopback
     is decided when the request is made (is_loopback)."""
     if not _URL_TEXT.fullmatch(url):
-        raise RequestError(f"invalid URL {quoted(display_url(url))}: it has spaces, control characters or "
-                           "non-ASCII characters (percent-encode them, and write a host name in punycode)")
+        raise RequestError(
+            f"invalid URL {quoted(display_url(url))}: it has spaces, control characters or "
+            "non-ASCII characters (percent-encode them, and write a host name in punycode)"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -199,11 +201,14 @@ def _check_redirect(current: str, location: str) -> str:
     except ValueError:
         raise RequestError("redirected to an invalid URL") from None
     if new.scheme != old.scheme:
-        raise RequestError(f"redirected to {new.scheme or 'a relative'} URL {quoted(display_url(target))}; "
-                           "only same-scheme redirects are followed")
+        raise RequestError(
+            f"redirected to {new.scheme or 'a relative'} URL {quoted(display_url(target))}; "
+            "only same-scheme redirects are followed"
+        )
     if not same_origin:
-        raise RequestError(f"redirected to another host ({quoted(display_url(target))}); "
-                           "redirects are only followed on the same host")
+        raise RequestError(
+            f"redirected to another host ({quoted(display_url(target))}); redirects are only followed on the same host"
+        )
     return target
 
 
@@ -260,8 +265,9 @@ def request(
                 raise RequestError(f"HTTP {resp.status} after {tries}")
             pause = retry.backoff(attempt, parse_retry_after(resp.headers.get("retry-after")))
             if time.monotonic() + pause >= deadline:
-                raise RequestError(f"HTTP {resp.status} after {tries}; the {timeout:g} s deadline "
-                                   "leaves no time to retry")
+                raise RequestError(
+                    f"HTTP {resp.status} after {tries}; the {timeout:g} s deadline leaves no time to retry"
+                )
             retry.sleep(pause)
             attempt += 1
             continue
@@ -320,8 +326,9 @@ class _Attempt:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float,
-              timeout: float) -> Response:
+def _exchange(
+    method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float, timeout: float
+) -> Response:
     attempt = _Attempt(method, url, body, headers, deadline)
     thread = threading.Thread(target=attempt.run, name="nexlayer-lint request", daemon=True)
     thread.start()
@@ -335,8 +342,9 @@ def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, s
     return attempt.outcome
 
 
-def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers: Mapping[str, str],
-          deadline: float) -> Response:
+def _once(
+    attempt: _Attempt, method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: float
+) -> Response:
     """One request and its whole response, on the attempt's thread."""
     target = check_url(url)
 
@@ -348,8 +356,10 @@ def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers:
 
     addresses = loopback_addresses(target.host) if target.scheme == "http" else []
     if target.scheme == "http" and not addresses:
-        raise RequestError(f"refusing plain http to {quoted(target.host)}: it does not resolve to loopback "
-                           "addresses only, and https is required for other hosts")
+        raise RequestError(
+            f"refusing plain http to {quoted(target.host)}: it does not resolve to loopback "
+            "addresses only, and https is required for other hosts"
+        )
     conn = _connection(target, remaining())
     attempt.conn = conn
     try:
@@ -389,8 +399,9 @@ def _once(attempt: _Attempt, method: str, url: str, body: bytes | None, headers:
     except socket.gaierror:
         raise RequestError(f"cannot resolve host {quoted(target.host)}") from None
     except ssl.SSLCertVerificationError as exc:
-        raise RequestError(f"TLS certificate verification failed for {quoted(target.host)} "
-                           f"({exc.verify_message})") from None
+        raise RequestError(
+            f"TLS certificate verification failed for {quoted(target.host)} ({exc.verify_message})"
+        ) from None
     except ssl.SSLError as exc:
         raise RequestError(f"TLS error with {quoted(target.host)} ({exc.reason or 'handshake failed'})") from None
     except http.client.HTTPException as exc:

@@ -98,8 +98,18 @@ _SYNTAX = frozenset("^$\\.*+?()[]{}|/")
 _LINE_TERMINATORS: Intervals = ((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029))
 _DIGITS: Intervals = ((0x30, 0x39),)
 _WORD: Intervals = ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))
-_SPACE: Intervals = ((0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
-                     (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF))
+_SPACE: Intervals = (
+    (0x09, 0x0D),
+    (0x20, 0x20),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+    (0xFEFF, 0xFEFF),
+)
 _CONTROL_ESCAPES = {"f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 
 
@@ -198,7 +208,7 @@ class _Parser:
                     raise Refused("it has an unterminated group name")
                 self.i = end + 1
             elif self.text.startswith("(?", self.i):
-                raise Refused(f"it uses a group kind this check does not know ({self.text[self.i:self.i + 3]!r})")
+                raise Refused(f"it uses a group kind this check does not know ({self.text[self.i : self.i + 3]!r})")
             else:
                 self.i += 1
             node = self.disjunction()
@@ -245,7 +255,7 @@ class _Parser:
         start = self.i
         while self.peek().isascii() and self.peek().isdigit():
             self.i += 1
-        digits = self.text[start:self.i]
+        digits = self.text[start : self.i]
         if not digits:
             raise Refused(f"it has a malformed repetition at offset {start}")
         if len(digits) > 6 or int(digits) > MAX_COUNT:
@@ -293,7 +303,7 @@ class _Parser:
                 end = self.text.find("}", self.i)
                 if end < 0 or not 1 <= end - self.i - 1 <= 8:
                     raise Refused("it has a malformed \\u{...}")
-                value = self.hex_text(self.text[self.i + 1:end])
+                value = self.hex_text(self.text[self.i + 1 : end])
                 self.i = end + 1
                 return value
             value = self.hex_digits(4)
@@ -316,8 +326,8 @@ class _Parser:
         raise Refused(f"it has an escape this check does not know (\\{char})")
 
     def hex_digits(self, count: int) -> int:
-        value = self.hex_text(self.text[self.i:self.i + count])
-        if len(self.text[self.i:self.i + count]) != count:
+        value = self.hex_text(self.text[self.i : self.i + count])
+        if len(self.text[self.i : self.i + count]) != count:
             raise Refused("it has a short hexadecimal escape")
         self.i += count
         return value
@@ -405,8 +415,9 @@ class _Automaton:
 
     def position(self, chars: Intervals) -> _Fragment:
         if len(self.class_of) >= MAX_POSITIONS:
-            raise Refused(f"it is too large to check (over {MAX_POSITIONS:,} character classes "
-                          "once repetitions are unrolled)")
+            raise Refused(
+                f"it is too large to check (over {MAX_POSITIONS:,} character classes once repetitions are unrolled)"
+            )
         self.class_of.append(self.classes.setdefault(chars, len(self.classes)))
         self.follow.append({})
         index = len(self.class_of) - 1
@@ -470,8 +481,13 @@ class _Automaton:
 
     def either(self, a: _Fragment, b: _Fragment) -> _Fragment:
         self.spend(len(a.first) + len(a.last) + len(b.first) + len(b.last))
-        return _bounded(_Fragment({**a.first, **b.first}, {**a.last, **b.last},
-                                  (a.empty[0] + b.empty[0], a.empty[1] + b.empty[1], a.empty[2] + b.empty[2])))
+        return _bounded(
+            _Fragment(
+                {**a.first, **b.first},
+                {**a.last, **b.last},
+                (a.empty[0] + b.empty[0], a.empty[1] + b.empty[1], a.empty[2] + b.empty[2]),
+            )
+        )
 
     def add(self, p: int, q: int, ways: int) -> None:
         self.spend(1)
@@ -482,10 +498,14 @@ class _Automaton:
             self.follow[p][q] = total
 
 
-_AMBIGUOUS = ("its repetitions can match the same text in many ways (like (a+)+ or a*a*), "
-              "so a search could take exponential or polynomial time")
-_UNANCHORED = ("it does not start with ^, and a failing search would rescan the text from every position "
-               "(like a+$); anchor it with ^ or bound its repetitions")
+_AMBIGUOUS = (
+    "its repetitions can match the same text in many ways (like (a+)+ or a*a*), "
+    "so a search could take exponential or polynomial time"
+)
+_UNANCHORED = (
+    "it does not start with ^, and a failing search would rescan the text from every position "
+    "(like a+$); anchor it with ^ or bound its repetitions"
+)
 
 
 def _nonzero(ways: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -493,8 +513,11 @@ def _nonzero(ways: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
 
 
 def _bounded(fragment: _Fragment) -> _Fragment:
-    if (max(fragment.empty) > MAX_WORK or any(sum(v) > MAX_WORK for v in fragment.first.values())
-            or any(max(v) > MAX_WORK for v in fragment.last.values())):
+    if (
+        max(fragment.empty) > MAX_WORK
+        or any(sum(v) > MAX_WORK for v in fragment.first.values())
+        or any(max(v) > MAX_WORK for v in fragment.last.values())
+    ):
         raise Refused(_AMBIGUOUS)
     return fragment
 
@@ -523,8 +546,11 @@ def _letters(automaton: _Automaton) -> list[frozenset[int]]:
     classes = list(automaton.classes)
     bounds = sorted({b for intervals in classes for low, high in intervals for b in (low, high + 1)} | {0})
     automaton.spend(len(bounds) * len(classes))
-    pieces = {frozenset(c for c, intervals in enumerate(classes) if _contains(intervals, start)): None
-              for start in bounds if start <= _TOP}
+    pieces = {
+        frozenset(c for c, intervals in enumerate(classes) if _contains(intervals, start)): None
+        for start in bounds
+        if start <= _TOP
+    }
     return list(pieces)
 
 
@@ -532,8 +558,14 @@ def _contains(intervals: Intervals, point: int) -> bool:
     return any(low <= point <= high for low, high in intervals)
 
 
-def _explore(automaton: _Automaton, letters: list[frozenset[int]], first: dict[int, int],
-             restart: dict[int, int], certain: frozenset[int], why: str) -> None:
+def _explore(
+    automaton: _Automaton,
+    letters: list[frozenset[int]],
+    first: dict[int, int],
+    restart: dict[int, int],
+    certain: frozenset[int],
+    why: str,
+) -> None:
     """Every vector of live path counts after some text; Refused when the work can pass MAX_WORK."""
     follow, class_of = automaton.follow, automaton.class_of
     fan_out = [1 + sum(ways.values()) for ways in follow]
@@ -572,8 +604,10 @@ def _no_empty_loops(node: Node, in_loop: bool) -> None:
     """
     if isinstance(node, Repeat):
         if in_loop and _nullable(node.body):
-            raise Refused("it repeats something that can match the empty string inside another repetition, "
-                          "which can make regress loop forever")
+            raise Refused(
+                "it repeats something that can match the empty string inside another repetition, "
+                "which can make regress loop forever"
+            )
         _no_empty_loops(node.body, in_loop or node.high != 1)
     elif isinstance(node, (Seq, Alt)):
         for child in node.items if isinstance(node, Seq) else node.branches:
@@ -637,8 +671,10 @@ def _runs_once(tree: Node) -> frozenset[int]:
 def _check_lookaround(look: Look, runs_once: bool) -> None:
     """A lookaround runs wherever it is reached: its own search must be short, or happen once."""
     if not runs_once and _max_length(look.body) == float("inf"):
-        raise Refused("it has a lookaround with no bound on the text it reads, which a search "
-                      "would rerun at every position (allowed only right after a leading ^)")
+        raise Refused(
+            "it has a lookaround with no bound on the text it reads, which a search "
+            "would rerun at every position (allowed only right after a leading ^)"
+        )
     body = _reversed(look.body) if look.behind else look.body
     automaton = _Automaton()
     top = automaton.build(body)

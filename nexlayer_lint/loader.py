@@ -19,15 +19,19 @@ __all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "decode", "l
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def load(source: str | bytes, path: str, *,
-         max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Problem]]:
+def load(
+    source: str | bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Document | None, list[Problem]]:
     """Parse `source`; return the Document (None when there is nothing to lint) and the problems."""
     size = len(source.encode("utf-8", "surrogatepass")) if isinstance(source, str) else len(source)
     if size > max_bytes:
-        return None, [syntax_problem(
-            f"file is larger than the limit of {max_bytes:,} bytes; not parsed",
-            Span(1, 1, 1, 1), "raise the limit with --max-file-size if this file is really meant to be this big",
-        )]
+        return None, [
+            syntax_problem(
+                f"file is larger than the limit of {max_bytes:,} bytes; not parsed",
+                Span(1, 1, 1, 1),
+                "raise the limit with --max-file-size if this file is really meant to be this big",
+            )
+        ]
     text, problem = text_of(source)
     if text is None:
         return None, [problem] if problem else []
@@ -39,7 +43,13 @@ def load(source: str | bytes, path: str, *,
         return None, [problem_for(exc, text)]
     if built.data is None:
         return None, built.problems
-    document = Document(path=path, text=text, data=built.data, positions=built.positions,
-                        comments=comments(text, built.string_spans), plain_scalars=tuple(built.plain_scalars),
-                        unheld=tuple(built.unheld))
+    document = Document(
+        path=path,
+        text=text,
+        data=built.data,
+        positions=built.positions,
+        comments=comments(text, built.string_spans),
+        plain_scalars=tuple(built.plain_scalars),
+        unheld=tuple(built.unheld),
+    )
     return document, built.problems

@@ -100,7 +100,7 @@ class Document:
         span = located.value
         if span.line > len(self.lines):
             return None
-        return self.lines[span.line - 1][span.col - 1: span.end_col - 1]
+        return self.lines[span.line - 1][span.col - 1 : span.end_col - 1]
 
     def get(self, *path: PathPart, default: Any = None) -> Any:
         """Safe lookup in `data`: returns `default` as soon as a step does not exist."""

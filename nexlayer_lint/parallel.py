@@ -59,7 +59,7 @@ def chunked(paths: Sequence[str], workers: int) -> list[list[str]]:
     more chunks than the queue holds."""
     size = min(MAX_CHUNK, len(paths) // (workers * 8))
     size = max(size, 1, -(-len(paths) // _MAX_CHUNKS))  # the last: ceil(len / _MAX_CHUNKS)
-    return [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+    return [list(paths[i : i + size]) for i in range(0, len(paths), size)]
 
 
 def lint_files(linter: Any, paths: Sequence[str], read: Reader, workers: int) -> Iterator[FileResult]:
@@ -137,7 +137,7 @@ class _Child:
         while start + _UINT32.size <= len(data):
             end = start + _UINT32.size + _UINT32.unpack_from(data, start)[0]
             try:
-                index, records = marshal.loads(data[start + _UINT32.size:end])
+                index, records = marshal.loads(data[start + _UINT32.size : end])
             except (EOFError, ValueError, TypeError):  # torn by the child's death: linted here instead
                 return
             yield index, [_decode(record) for record in records]

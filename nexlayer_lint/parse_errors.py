@@ -22,12 +22,16 @@ from nexlayer_lint.model import Problem, Span
 PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
 
 TAB_HINT = "YAML indentation must use spaces, not tabs"
-BACKSLASH_HINT = ('in double quotes a backslash starts an escape: write "\\\\" for a backslash, or use single '
-                  "quotes, where a backslash is plain text")
+BACKSLASH_HINT = (
+    'in double quotes a backslash starts an escape: write "\\\\" for a backslash, or use single '
+    "quotes, where a backslash is plain text"
+)
 TAG_HINT = 'Nexlayer files need no tags: remove it, or quote the value if "!" is meant as text'
 SECRET_QUOTE_HINT = "quote the value (not shown here: it is a secret)"
-GENERIC_HINT = ("look at this line and the one above it: an unquoted value that has : # @ ` | > { } [ ] , & * ! % "
-                "or a quote in it often needs quotes around it")
+GENERIC_HINT = (
+    "look at this line and the one above it: an unquoted value that has : # @ ` | > { } [ ] , & * ! % "
+    "or a quote in it often needs quotes around it"
+)
 
 
 def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem:
@@ -76,16 +80,16 @@ class _Stop(NamedTuple):
 
     def value(self) -> str:
         """The value from here to the end of the line, without a trailing comment."""
-        rest = self.text[self.col - 1:]
+        rest = self.text[self.col - 1 :]
         comment = _COMMENT_START.search(rest)  # `\s+#` would rescan each run of blanks: quadratic
-        rest = (rest[:comment.start()] if comment else rest).strip()
+        rest = (rest[: comment.start()] if comment else rest).strip()
         return rest[:60]
 
     def quoted_value(self) -> str | None:
         """`KEY: "@value"`: this line's key (if any) and its value, quoted; None when it is secret."""
         if self.is_secret(self.col - 1, len(self.text)):
             return None
-        head = self.text[:self.col - 1].strip()
+        head = self.text[: self.col - 1].strip()
         if head.endswith((":", "-")):
             return f"{head} {_quote(self.value())}"
         key, colon, value = self.value().partition(": ")
@@ -95,7 +99,7 @@ class _Stop(NamedTuple):
         """The unquoted value around here inside [ ] or { }: `python:3.12-slim`; None when it is secret."""
         start = max(self.text.rfind(c, 0, self.col - 1) for c in " ,[") + 1
         ends = [i for i in (self.text.find(c, self.col) for c in ",] ") if i >= 0]
-        token = self.text[start:min(ends, default=len(self.text))]
+        token = self.text[start : min(ends, default=len(self.text))]
         while token.endswith("}") and token.count("}") > token.count("{"):
             token = token[:-1]  # the mapping's own closing brace
         return None if self.is_secret(start, start + len(token)) else token
@@ -111,8 +115,10 @@ def _cannot_start(stop: _Stop) -> tuple[str, str | None]:
     if char == "\ufeff":
         return _byte_order_mark(stop)
     if char in "|>":
-        return (f'"{char}" (a block of text) cannot be used inside [ ] or {{ }}',
-                'quote the value, or write the list as "- " lines below its key')
+        return (
+            f'"{char}" (a block of text) cannot be used inside [ ] or {{ }}',
+            'quote the value, or write the list as "- " lines below its key',
+        )
     if char in "@`":
         return f'a plain value cannot start with "{char}", which YAML reserves', _quote_hint(stop)
     if char == "%":
@@ -127,21 +133,26 @@ def _quote_hint(stop: _Stop) -> str:
 
 def _colon_in_flow(stop: _Stop) -> tuple[str, str | None]:
     token = stop.flow_token()
-    return ('":" inside an unquoted value in [ ] or { } is not allowed',
-            f"quote the value: {_quote(token)}" if token else "quote the values inside the brackets")
+    return (
+        '":" inside an unquoted value in [ ] or { } is not allowed',
+        f"quote the value: {_quote(token)}" if token else "quote the values inside the brackets",
+    )
 
 
 def _mapping_value(stop: _Stop) -> tuple[str, str | None]:
     if stop.col > 1024:
-        return ("a key longer than 1,024 characters must be quoted",
-                'shorten it, or put it in quotes ("...": value)')
-    before = stop.text[:stop.col - 1]
+        return ("a key longer than 1,024 characters must be quoted", 'shorten it, or put it in quotes ("...": value)')
+    before = stop.text[: stop.col - 1]
     above = next((n for n in range(stop.line - 1, 0, -1) if stop.lines[n - 1].strip()), 0)
     if ":" not in before and above and ":" not in stop.lines[above - 1] and not before.lstrip().startswith("-"):
-        return (f'line {above} has no ":", so YAML reads it and this line as one key',
-                f'give line {above} a ":" (key: value), or remove it')
-    return ('": " inside an unquoted value starts a second key on the line',
-            'quote the value that contains ": ", e.g. command: "echo a: b"')
+        return (
+            f'line {above} has no ":", so YAML reads it and this line as one key',
+            f'give line {above} a ":" (key: value), or remove it',
+        )
+    return (
+        '": " inside an unquoted value starts a second key on the line',
+        'quote the value that contains ": ", e.g. command: "echo a: b"',
+    )
 
 
 def _key_expected(stop: _Stop) -> tuple[str, str | None]:
@@ -149,15 +160,21 @@ def _key_expected(stop: _Stop) -> tuple[str, str | None]:
     if char == "\ufeff":
         return _byte_order_mark(stop)
     if char == "-":
-        return ('a list item ("- ") where a "key: value" line was expected',
-                "the lines above are a mapping: indent the item under the key it belongs to")
+        return (
+            'a list item ("- ") where a "key: value" line was expected',
+            "the lines above are a mapping: indent the item under the key it belongs to",
+        )
     if char == "?" or "'?'" in stop.said or "'-' indicator" in stop.said:
-        return ('a "key: value" line where a list item ("- ") was expected',
-                'the lines above are a list: start this line with "- ", or indent it less to end the list')
-    if stop.text[:stop.col - 1].rstrip().endswith(('"', "'")):
+        return (
+            'a "key: value" line where a list item ("- ") was expected',
+            'the lines above are a list: start this line with "- ", or indent it less to end the list',
+        )
+    if stop.text[: stop.col - 1].rstrip().endswith(('"', "'")):
         return "text after the closing quote of a quoted value", "put the whole value inside the quotes"
-    return ("this line's indentation does not match the lines above",
-            "indent it with exactly as many spaces as the keys it belongs with")
+    return (
+        "this line's indentation does not match the lines above",
+        "indent it with exactly as many spaces as the keys it belongs with",
+    )
 
 
 def _no_value(stop: _Stop) -> tuple[str, str | None]:
@@ -169,45 +186,57 @@ def _no_value(stop: _Stop) -> tuple[str, str | None]:
     if char == ",":
         return '"," outside [ ] or { }, where it separates nothing', "remove it, or quote the value it belongs to"
     if char == "-" and "flow" in stop.said:
-        return ('a "- " list item inside [ ] or { }',
-                'inside brackets items are separated by commas; or remove the "[" and write the "- " lines alone')
+        return (
+            'a "- " list item inside [ ] or { }',
+            'inside brackets items are separated by commas; or remove the "[" and write the "- " lines alone',
+        )
     if char == "-":
-        return ('a list item ("- ") cannot start on the line of its key',
-                'put each "- " item on its own line below the key, indented')
+        return (
+            'a list item ("- ") cannot start on the line of its key',
+            'put each "- " item on its own line below the key, indented',
+        )
     return "a value is missing here", GENERIC_HINT
 
 
 def _undefined_alias(stop: _Stop) -> tuple[str, str | None]:
-    match = re.match(r"\*([^\s,\[\]{}]+)", stop.text[stop.col - 1:])
+    match = re.match(r"\*([^\s,\[\]{}]+)", stop.text[stop.col - 1 :])
     name = match.group(1) if match else ""
     if stop.is_secret(stop.col - 1, stop.col + len(name)):
-        return ('a secret value starting with "*" is read as an alias, which refers to no anchor',
-                'quote the value, as "*" is meant as text')
-    return (f'alias "*{name}" refers to no anchor "&{name}" above it',
-            f'define &{name} on a value above, or quote the value if "*" is meant as text')
+        return (
+            'a secret value starting with "*" is read as an alias, which refers to no anchor',
+            'quote the value, as "*" is meant as text',
+        )
+    return (
+        f'alias "*{name}" refers to no anchor "&{name}" above it',
+        f'define &{name} on a value above, or quote the value if "*" is meant as text',
+    )
 
 
 def _escape(stop: _Stop) -> tuple[str, str | None]:
     at = stop.col - 1
-    if stop.text[at:at + 1] == "\\":
+    if stop.text[at : at + 1] == "\\":
         at += 1  # libyaml points at the backslash, the pure parser at the letter after it
     if stop.is_secret(at, at + 1):
         return "an unknown escape in a double-quoted secret value", BACKSLASH_HINT
-    return f'unknown escape "\\{stop.text[at:at + 1]}" in a double-quoted value', BACKSLASH_HINT
+    return f'unknown escape "\\{stop.text[at : at + 1]}" in a double-quoted value', BACKSLASH_HINT
 
 
 def _document_start(stop: _Stop) -> tuple[str, str | None]:
-    if any(line.startswith("%") for line in stop.lines[:stop.line]):
-        return ('a line starting with "%" is a YAML directive, which Nexlayer files do not need',
-                'remove it (and any "---" after it); quote a value that starts with "%"')
-    if any(line.startswith("...") for line in stop.lines[:stop.line]):
+    if any(line.startswith("%") for line in stop.lines[: stop.line]):
+        return (
+            'a line starting with "%" is a YAML directive, which Nexlayer files do not need',
+            'remove it (and any "---" after it); quote a value that starts with "%"',
+        )
+    if any(line.startswith("...") for line in stop.lines[: stop.line]):
         return ('text after the document end marker "..."', 'remove the text, or the "..." line')
     return ('text outside the document, after a "---" or "..." line', 'remove the "---" or "..." line, or this text')
 
 
 def _byte_order_mark(stop: _Stop) -> tuple[str, str | None]:
-    return ("an invisible byte-order mark (U+FEFF) in the middle of the file",
-            "delete it (it is often pasted in with text copied from elsewhere)")
+    return (
+        "an invisible byte-order mark (U+FEFF) in the middle of the file",
+        "delete it (it is often pasted in with text copied from elsewhere)",
+    )
 
 
 # (words the parser says, in lower case, any of them) -> its wording, tried in order.
@@ -215,29 +244,58 @@ _KINDS: tuple[tuple[tuple[str, ...], Wording], ...] = (
     (("cannot start any token",), _cannot_start),
     (("found unexpected ':'",), _colon_in_flow),
     (("mapping values are not allowed",), _mapping_value),
-    (("sequence entries are not allowed",), lambda stop: (
-        'a list item ("- ") cannot start on the line of its key',
-        'put each "- " item on its own line below the key, indented')),
-    (("could not find expected ':'",), lambda stop: (
-        'expected "key: value", but this key has no ":"',
-        'add the ":"; a line that continues a "|" or ">" text must be indented more than its key')),
+    (
+        ("sequence entries are not allowed",),
+        lambda stop: (
+            'a list item ("- ") cannot start on the line of its key',
+            'put each "- " item on its own line below the key, indented',
+        ),
+    ),
+    (
+        ("could not find expected ':'",),
+        lambda stop: (
+            'expected "key: value", but this key has no ":"',
+            'add the ":"; a line that continues a "|" or ">" text must be indented more than its key',
+        ),
+    ),
     (("tab character",), lambda stop: ("a tab character in the indentation", TAB_HINT)),
-    (("hexdecimal", "hexadecimal"), lambda stop: (
-        'the escape \\x, \\u or \\U in a double-quoted value needs 2, 4 or 8 hexadecimal digits', BACKSLASH_HINT)),
+    (
+        ("hexdecimal", "hexadecimal"),
+        lambda stop: (
+            "the escape \\x, \\u or \\U in a double-quoted value needs 2, 4 or 8 hexadecimal digits",
+            BACKSLASH_HINT,
+        ),
+    ),
     (("unknown escape",), _escape),
-    (("anchor", "alias"), lambda stop: (
-        '"&" or "*" starts an anchor or an alias, and needs a name after it',
-        'quote the value if "&" or "*" is meant as text')),
+    (
+        ("anchor", "alias"),
+        lambda stop: (
+            '"&" or "*" starts an anchor or an alias, and needs a name after it',
+            'quote the value if "&" or "*" is meant as text',
+        ),
+    ),
     (("tag handle", "a tag"), lambda stop: ('a YAML tag ("!...") that is unknown or not closed', TAG_HINT)),
-    (("block scalar", "indentation indicator"), lambda stop: (
-        'after "|" or ">" only "+" or "-", an indentation digit from 1 to 9 and a comment may follow on the line',
-        "put the text on the lines below, indented")),
-    (("document indicator", "document separator"), lambda stop: (
-        'a line starting with "---" or "..." inside a quoted value ends the document',
-        "indent that line, or write the value on one line")),
-    (("directive", "incompatible yaml document"), lambda stop: (
-        'a line starting with "%" is a YAML directive, which Nexlayer files do not need',
-        'remove it (and any "---" after it); quote a value that starts with "%"')),
+    (
+        ("block scalar", "indentation indicator"),
+        lambda stop: (
+            'after "|" or ">" only "+" or "-", an indentation digit from 1 to 9 and a comment may follow on the line',
+            "put the text on the lines below, indented",
+        ),
+    ),
+    (
+        ("document indicator", "document separator"),
+        lambda stop: (
+            'a line starting with "---" or "..." inside a quoted value ends the document',
+            "indent that line, or write the value on one line",
+        ),
+    ),
+    (
+        ("directive", "incompatible yaml document"),
+        lambda stop: (
+            'a line starting with "%" is a YAML directive, which Nexlayer files do not need',
+            'remove it (and any "---" after it); quote a value that starts with "%"',
+        ),
+    ),
     (("document start", "non-comment content after document end"), _document_start),
     (("node content",), _no_value),
     (("expected key", "expected <block end>", "'-' indicator"), _key_expected),
@@ -253,7 +311,7 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     lines = text.splitlines() or [""]
     if context.startswith("found duplicate anchor") and opened is not None:
         at = exc.problem_mark
-        where = lines[at.line][at.column:] if at is not None and at.line < len(lines) else ""
+        where = lines[at.line][at.column :] if at is not None and at.line < len(lines) else ""
         found = re.match(r"&([^\s,\[\]{}]+)", where)
         name = found.group(1) if found else ""
         message = f'anchor "&{name}" is defined twice; the first is on line {opened.line + 1}'
@@ -283,7 +341,7 @@ def _from_marked(exc: MarkedYAMLError, text: str) -> Problem:
     if line > len(lines):  # the end of the stream: point at the end of the last line instead
         line, col = len(lines), len(lines[-1]) + 1
     indent = lines[max(line - 1, 0)]
-    if "\t" in indent[:len(indent) - len(indent.lstrip())]:
+    if "\t" in indent[: len(indent) - len(indent.lstrip())]:
         hint = TAB_HINT
     return syntax_problem(message, Span(line, col, line, col + 1), hint)
 
@@ -305,6 +363,8 @@ def _unreadable(exc: ReaderError, text: str) -> Problem:
     """A character YAML forbids (a control character): say which, and where it is."""
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     position = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else 0
-    return syntax_problem(f"the file contains the control character U+{char:04X}, which YAML does not allow",
-                          span_at(text, position),
-                          f'remove it, or write it as the escape "\\u{char:04X}" inside double quotes')
+    return syntax_problem(
+        f"the file contains the control character U+{char:04X}, which YAML does not allow",
+        span_at(text, position),
+        f'remove it, or write it as the escape "\\u{char:04X}" inside double quotes',
+    )

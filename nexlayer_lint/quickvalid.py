@@ -34,12 +34,29 @@ from nexlayer_lint import schemawalk
 from nexlayer_lint.patterns import PatternError, Patterns
 
 # The drafts whose keywords below mean what this module does (2020-12 is also schema.py's default).
-DRAFTS = frozenset({None, "https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"})
+DRAFTS = frozenset(
+    {None, "https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"}
+)
 # Keywords that never make data invalid (annotations, and $defs, which is only reached by $ref).
-_ANNOTATIONS = frozenset({
-    "$schema", "$id", "$defs", "definitions", "$comment", "$anchor", "title", "description", "default",
-    "examples", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
-})
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "definitions",
+        "$comment",
+        "$anchor",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "contentMediaType",
+        "contentEncoding",
+    }
+)
 # A schema whose code would be longer gets none: compiling it would cost more than a second (the
 # bundled schema's is under 400 lines).
 _MAX_LINES = 20_000
@@ -60,8 +77,14 @@ class Fault:
 
     __slots__ = ("context", "instance", "parent", "path", "schema", "schema_path", "validator", "validator_value")
 
-    def __init__(self, validator: str | None, validator_value: Any, instance: Any, schema: Any,
-                 context: list[Fault] | None = None) -> None:
+    def __init__(
+        self,
+        validator: str | None,
+        validator_value: Any,
+        instance: Any,
+        schema: Any,
+        context: list[Fault] | None = None,
+    ) -> None:
         self.validator = validator
         self.validator_value = validator_value
         self.instance = instance
@@ -260,7 +283,7 @@ def _one_of(node: dict, instance: Any, branches: tuple) -> list[Fault]:
     for index, branch in enumerate(branches):
         found = branch(instance, None, index)
         if not found:
-            if any(not other(instance, None, None) for other in branches[index + 1:]):
+            if any(not other(instance, None, None) for other in branches[index + 1 :]):
                 return [_fault("oneOf", node, instance)]
             return []
         context += found
@@ -268,10 +291,20 @@ def _one_of(node: dict, instance: Any, branches: tuple) -> list[Fault]:
 
 
 _HELPERS = {
-    "_is_integer": _is_integer, "_is_number": _is_number, "_scalar_key": _scalar_key,
-    "_unique": _unique, "_Fault": Fault, "_fault": _fault, "_placed": _placed, "_at": _at,
+    "_is_integer": _is_integer,
+    "_is_number": _is_number,
+    "_scalar_key": _scalar_key,
+    "_unique": _unique,
+    "_Fault": Fault,
+    "_fault": _fault,
+    "_placed": _placed,
+    "_at": _at,
     "_all_at": _all_at,
-    "_true": _true, "_false": _false, "_any_of": _any_of, "_one_of": _one_of, "_resolve": schemawalk.resolve,
+    "_true": _true,
+    "_false": _false,
+    "_any_of": _any_of,
+    "_one_of": _one_of,
+    "_resolve": schemawalk.resolve,
 }
 
 
@@ -280,11 +313,16 @@ _HELPERS = {
 # The bound keywords: the kind of value each constrains, whether it bounds the value's length
 # (or the number itself), and the comparison that breaks the bound.
 _BOUNDS: dict[str, tuple[str, bool, str]] = {
-    "minLength": ("string", True, "<"), "maxLength": ("string", True, ">"),
-    "minItems": ("array", True, "<"), "maxItems": ("array", True, ">"),
-    "minProperties": ("object", True, "<"), "maxProperties": ("object", True, ">"),
-    "minimum": ("number", False, "<"), "maximum": ("number", False, ">"),
-    "exclusiveMinimum": ("number", False, "<="), "exclusiveMaximum": ("number", False, ">="),
+    "minLength": ("string", True, "<"),
+    "maxLength": ("string", True, ">"),
+    "minItems": ("array", True, "<"),
+    "maxItems": ("array", True, ">"),
+    "minProperties": ("object", True, "<"),
+    "maxProperties": ("object", True, ">"),
+    "minimum": ("number", False, "<"),
+    "maximum": ("number", False, ">"),
+    "exclusiveMinimum": ("number", False, "<="),
+    "exclusiveMaximum": ("number", False, ">="),
 }
 # A type name -> a test of the variable `{v}`, as jsonschema's type checker; `type(v) is int`
 # first because it is the common case and exact (bool is a subclass of int, not int itself).
@@ -298,8 +336,12 @@ _TYPE_TESTS = {
     "null": "{v} is None",
 }
 # The kind of value each keyword constrains (its test); on any other kind the keyword holds.
-_KIND_TESTS = {"string": _TYPE_TESTS["string"], "number": _TYPE_TESTS["number"],
-               "object": _TYPE_TESTS["object"], "array": _TYPE_TESTS["array"]}
+_KIND_TESTS = {
+    "string": _TYPE_TESTS["string"],
+    "number": _TYPE_TESTS["number"],
+    "object": _TYPE_TESTS["object"],
+    "array": _TYPE_TESTS["array"],
+}
 # Subschemas nested deeper than this below a function's own get a function of their own: the
 # inline code of a subschema used in several places is repeated in each, and Python allows 20
 # nested blocks in one function.
@@ -317,9 +359,11 @@ class _Place:
     def under(self, keyword: str, path: str | None, schema_part: str | None) -> _Place:
         """The place of a subschema's Faults after `keyword` descends into it (jsonschema's order:
         the keyword's name, then the descend's schema part)."""
-        return _Place(self.path + ((path,) if path is not None else ()),
-                      self.schema + (repr(keyword),) + ((schema_part,) if schema_part is not None else ()),
-                      self.depth + 1)
+        return _Place(
+            self.path + ((path,) if path is not None else ()),
+            self.schema + (repr(keyword),) + ((schema_part,) if schema_part is not None else ()),
+            self.depth + 1,
+        )
 
     def deeper(self) -> _Place:
         """The same place, one level deeper (a `$ref` places nothing)."""
@@ -413,8 +457,11 @@ class _Generator:
         name = name or self.new_name("_f")
         lines = [f"def {name}(v, path, schema_part):"]
         self.functions.append(lines)  # before the body: a recursive $ref finds it by name
-        body = ["errors = []", *self.lines(self.groups(node, schema, "v", _Place())),
-                "return _placed(errors, path, schema_part) if errors else errors"]
+        body = [
+            "errors = []",
+            *self.lines(self.groups(node, schema, "v", _Place())),
+            "return _placed(errors, path, schema_part) if errors else errors",
+        ]
         lines += _indent(body)
         return name
 
@@ -472,8 +519,9 @@ class _Generator:
             raise Unsupported(f"a count {value!r}")
         return repr(value)
 
-    def descend(self, sub: Any, where: str, v: str, place: _Place, keyword: str,
-                path: str | None, schema_part: str | None) -> list[str]:
+    def descend(
+        self, sub: Any, where: str, v: str, place: _Place, keyword: str, path: str | None, schema_part: str | None
+    ) -> list[str]:
         """Statements adding the Faults of value `v` under subschema `sub` (which the built code
         finds as `where`), which `keyword` descends into at data path part `path` and schema
         path part `schema_part` (Python expressions; None: none)."""
@@ -511,14 +559,16 @@ class _Generator:
             if not isinstance(name, str):
                 raise Unsupported(f"property {name!r}")
             item = self.new_name("v")
-            body = self.descend(sub, f"{schema}['properties'][{name!r}]", item, place, "properties", repr(name),
-                                repr(name))
+            body = self.descend(
+                sub, f"{schema}['properties'][{name!r}]", item, place, "properties", repr(name), repr(name)
+            )
             if body:
                 code += [f"if {name!r} in {v}:", f"    {item} = {v}[{name!r}]", *_indent(body)]
         return [(_KIND_TESTS["object"].format(v=v), code)]
 
-    def k_additionalProperties(self, value: Any, node: dict, schema: str, v: str, place: _Place,
-                               report: str) -> list[Group]:
+    def k_additionalProperties(
+        self, value: Any, node: dict, schema: str, v: str, place: _Place, report: str
+    ) -> list[Group]:
         if "patternProperties" in node:
             raise Unsupported("patternProperties")
         known = node.get("properties", {})
@@ -528,8 +578,7 @@ class _Generator:
         if value is False:  # one Fault for all the keys that are not properties
             return [(_KIND_TESTS["object"].format(v=v), [f"if not {known_keys}.issuperset({v}): {report}"])]
         key, item = self.new_name("k"), self.new_name("v")
-        body = self.descend(value, f"{schema}['additionalProperties']", item, place, "additionalProperties", key,
-                            None)
+        body = self.descend(value, f"{schema}['additionalProperties']", item, place, "additionalProperties", key, None)
         loop = [f"for {key}, {item} in {v}.items():", f"    if {key} not in {known_keys}:", *_indent(_indent(body))]
         return [(_KIND_TESTS["object"].format(v=v), loop)] if body else []
 
@@ -559,11 +608,13 @@ class _Generator:
         for index, sub in enumerate(_schemas(value)):
             if place.depth < _MAX_INLINE and isinstance(sub, dict):  # its keywords join the sequence
                 _check_node(sub)
-                groups += self.groups(sub, self.constant(f"{schema}['allOf'][{index}]"), v,
-                                      place.under("allOf", None, repr(index)))
+                groups += self.groups(
+                    sub, self.constant(f"{schema}['allOf'][{index}]"), v, place.under("allOf", None, repr(index))
+                )
             else:
-                groups.append((None, self.descend(sub, f"{schema}['allOf'][{index}]", v, place, "allOf", None,
-                                                  repr(index))))
+                groups.append(
+                    (None, self.descend(sub, f"{schema}['allOf'][{index}]", v, place, "allOf", None, repr(index)))
+                )
         return groups
 
     def branches(self, value: Any, schema: str, keyword: str) -> str:
@@ -574,12 +625,20 @@ class _Generator:
         return name
 
     def k_anyOf(self, value: Any, node: dict, schema: str, v: str, place: _Place, report: str) -> list[Group]:
-        return [(None, place.add(f"_any_of({schema}, {v}, {self.branches(value, schema, 'anyOf')})",
-                                 self.new_name("found")))]
+        return [
+            (
+                None,
+                place.add(f"_any_of({schema}, {v}, {self.branches(value, schema, 'anyOf')})", self.new_name("found")),
+            )
+        ]
 
     def k_oneOf(self, value: Any, node: dict, schema: str, v: str, place: _Place, report: str) -> list[Group]:
-        return [(None, place.add(f"_one_of({schema}, {v}, {self.branches(value, schema, 'oneOf')})",
-                                 self.new_name("found")))]
+        return [
+            (
+                None,
+                place.add(f"_one_of({schema}, {v}, {self.branches(value, schema, 'oneOf')})", self.new_name("found")),
+            )
+        ]
 
     def k_not(self, value: Any, node: dict, schema: str, v: str, place: _Place, report: str) -> list[Group]:
         function = self.callable(value, f"{schema}['not']")
@@ -717,6 +776,7 @@ class LazyValidator:
         def verdict(instance: Any) -> bool | None:
             errors = check(instance)
             return None if errors is None else not errors
+
         return verdict
 
     def _compile_part(self, part: Any) -> Check | None:

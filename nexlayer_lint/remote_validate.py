@@ -39,8 +39,9 @@ def validate_remote(
     except ValueError:
         return _failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
     try:
-        resp = request("POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout,
-                       retry=retry)
+        resp = request(
+            "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
+        )
         rejected = _verdict(resp.status, resp.body)
     except RequestError as exc:
         return _failure(url, str(exc))
@@ -120,7 +121,7 @@ def _failure(url: str, cause: str) -> list[Problem]:
 
 
 def parse_api_path(text: Any) -> DataPath | None:
-    """"application.pods[0].image" -> ("application", "pods", 0, "image"); None if unparseable.
+    """ "application.pods[0].image" -> ("application", "pods", 0, "image"); None if unparseable.
 
     Also accepts "pods.0.image" (numeric segments) and ["quoted"] keys.
     """

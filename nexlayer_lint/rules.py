@@ -20,18 +20,33 @@ STAGE_RULES = (
     Rule("NX003", "multiple-documents", "error", "more than one YAML document in the file", "loader"),
     Rule("NX004", "empty-document", "error", "the file is empty, only comments, or null", "loader"),
     # suppress.py: `# nexlayer-lint:` comments
-    Rule("NX099", "unused-suppression", "warning",
-         "a `# nexlayer-lint: disable=` comment that suppressed nothing", "suppress"),
+    Rule(
+        "NX099",
+        "unused-suppression",
+        "warning",
+        "a `# nexlayer-lint: disable=` comment that suppressed nothing",
+        "suppress",
+    ),
     # schema.py: JSON Schema validation
     Rule("NX101", "missing-key", "error", "a required key is missing", "schema"),
     Rule("NX102", "unknown-key", "warning", "a key the schema does not define", "schema"),
     Rule("NX103", "wrong-type", "error", "a value has the wrong type", "schema"),
-    Rule("NX104", "invalid-value", "error",
-         "a value breaks a pattern, format, enum, bound, length, count or uniqueness rule", "schema"),
+    Rule(
+        "NX104",
+        "invalid-value",
+        "error",
+        "a value breaks a pattern, format, enum, bound, length, count or uniqueness rule",
+        "schema",
+    ),
     Rule("NX105", "schema-violation", "error", "any other schema rule is broken", "schema"),
     # api.py: the Nexlayer API (only with --remote)
-    Rule("NX900", "remote-unavailable", "warning",
-         "the Nexlayer API could not be used; says what was used instead", "remote"),
+    Rule(
+        "NX900",
+        "remote-unavailable",
+        "warning",
+        "the Nexlayer API could not be used; says what was used instead",
+        "remote",
+    ),
     Rule("NX901", "remote-rejected", "error", "the Nexlayer API's /validate rejected the file", "remote"),
     Rule("NX902", "remote-disagrees", "warning", "the local and remote verdicts differ", "remote"),
 )

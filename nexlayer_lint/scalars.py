@@ -27,8 +27,9 @@ def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], An
 
 
 _RULES = _rules_by_first_character()
-assert all(first for versions, _, _, first in implicit_resolvers if (1, 2) in versions), \
+assert all(first for versions, _, _, first in implicit_resolvers if (1, 2) in versions), (
     "every YAML 1.2 rule names its first characters, so text starting otherwise is plain text"
+)
 
 _MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 
@@ -83,7 +84,7 @@ def _int(text: str) -> Any:
                 return sign * int(digits[2:], base)  # powers of two: no length limit, linear
         digits = digits.lstrip("0") or "0"
         if len(digits) > _MAX_DIGITS and digits.isdigit() and digits.isascii():
-            return HugeInt(sign * 10 ** _MAX_DIGITS)
+            return HugeInt(sign * 10**_MAX_DIGITS)
         return sign * int(digits, 10)
     except ValueError:
         return text

@@ -41,21 +41,55 @@ MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out
 MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
 # Keyword families, as rules/NX101-NX105 describe them: everything not listed here is NX105.
-_VALUE_KEYWORDS = frozenset({
-    "pattern", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
-    "maxProperties", "minContains", "maxContains",
-})
+_VALUE_KEYWORDS = frozenset(
+    {
+        "pattern",
+        "format",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "minContains",
+        "maxContains",
+    }
+)
 _TYPE_WORDS = {
-    "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-    "object": "a mapping", "array": "a list", "null": "null",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
 }
 # Common wrong names whose right name difflib cannot guess (they share too few letters).
 _ALIASES = {
-    "env": "vars", "environment": "vars", "envs": "vars", "variables": "vars", "ports": "servicePorts",
-    "port": "servicePorts", "containerport": "servicePorts", "cmd": "command", "args": "command",
-    "volumemounts": "volumes", "mountpoint": "mountPath", "route": "path", "filename": "fileName",
-    "token": "personalAccessToken", "password": "personalAccessToken", "user": "username",
+    "env": "vars",
+    "environment": "vars",
+    "envs": "vars",
+    "variables": "vars",
+    "ports": "servicePorts",
+    "port": "servicePorts",
+    "containerport": "servicePorts",
+    "cmd": "command",
+    "args": "command",
+    "volumemounts": "volumes",
+    "mountpoint": "mountPath",
+    "route": "path",
+    "filename": "fileName",
+    "token": "personalAccessToken",
+    "password": "personalAccessToken",
+    "user": "username",
 }
 _APPLICATION_KEYS = ("name", "url", "registryLogin", "pods")
 _POD_KEYS = ("image", "servicePorts", "path", "vars", "volumes", "secrets", "entrypoint", "command")
@@ -134,13 +168,16 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
         keywords = {key for _, node in schemawalk.nodes(schema) if isinstance(node, dict) for key in node}
         if {"unevaluatedProperties", "patternProperties"} <= keywords:
             # jsonschema's unevaluatedProperties matches patternProperties with Python's `re`, deep inside
-            raise SchemaLoadError("unevaluatedProperties beside patternProperties is not supported: "
-                                  "nexlayer-lint could not search those patterns as ECMA-262")
+            raise SchemaLoadError(
+                "unevaluatedProperties beside patternProperties is not supported: "
+                "nexlayer-lint could not search those patterns as ECMA-262"
+            )
     # A registry with no `retrieve`: an unknown URI is Unresolvable, never a download. (Without an
     # explicit registry jsonschema would fall back to fetching remote refs over the network.)
     registry: referencing.Registry = referencing.Registry()
-    spec = referencing.jsonschema.specification_with(base.META_SCHEMA.get("$id", ""),
-                                                     default=referencing.jsonschema.DRAFT202012)
+    spec = referencing.jsonschema.specification_with(
+        base.META_SCHEMA.get("$id", ""), default=referencing.jsonschema.DRAFT202012
+    )
     resource = spec.create_resource(schema)
     from jsonschema_specifications import REGISTRY as METASCHEMAS
 
@@ -185,8 +222,11 @@ def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> 
                     resolver.lookup(ref)
                 except unresolvable:
                     remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
-                    why = ("points to another document; remote references are never fetched, "
-                           "so inline it under $defs" if remote else "does not resolve inside the schema")
+                    why = (
+                        "points to another document; remote references are never fetched, so inline it under $defs"
+                        if remote
+                        else "does not resolve inside the schema"
+                    )
                     raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
     for sub in resource.subresources():
         _check_refs(sub, resolver.in_subresource(sub), unresolvable)
@@ -316,8 +356,13 @@ def check(doc: Document, validator: Any) -> Iterator[Problem]:
         for error in validator.iter_errors(doc.data):
             yield from mapper.map(error)
     except RecursionError:  # data nested deeper than a recursive `$ref` can be followed in Python
-        yield Problem("NX105", "the file is nested too deeply to be checked against the schema", (), span=ROOT_SPAN,
-                      hint="flatten the deepest part of the file; the schema's $refs recurse once per level")
+        yield Problem(
+            "NX105",
+            "the file is nested too deeply to be checked against the schema",
+            (),
+            span=ROOT_SPAN,
+            hint="flatten the deepest part of the file; the schema's $refs recurse once per level",
+        )
 
 
 class _Mapper:
@@ -346,8 +391,9 @@ class _Mapper:
         elif keyword == "additionalProperties":
             yield from self.unknown_keys(error, path, schema)
         elif keyword == "type":
-            yield self.wrong_type(error.instance, path, _as_list(error.validator_value), schema,
-                                  self.value_schema(error))
+            yield self.wrong_type(
+                error.instance, path, _as_list(error.validator_value), schema, self.value_schema(error)
+            )
         elif keyword in ("oneOf", "anyOf"):
             yield from self.branches(error, path)
         elif keyword in _VALUE_KEYWORDS:
@@ -356,8 +402,9 @@ class _Mapper:
                 yield self.invalid_value(error, path, schema)
         elif keyword is None and path and isinstance(path[-1], str):
             # a `false` subschema under `properties`: the key itself is not allowed
-            yield Problem("NX102", f'key "{_short(path[-1])}" is not allowed in {self.subject(path[:-1])}',
-                          path, at="key")
+            yield Problem(
+                "NX102", f'key "{_short(path[-1])}" is not allowed in {self.subject(path[:-1])}', path, at="key"
+            )
         else:
             yield self.other(error, path)
 
@@ -372,10 +419,12 @@ class _Mapper:
             key = next(iter(error.instance))
             name = _short(key)
             yield Problem(
-                "NX101", f'{self.subject(path)} is missing required keys "key" and "value"',
-                path + (key,), at="key",
-                hint=f'a list item of vars needs `- key: {name}` and `value: ...` on the next line; '
-                     f'or make vars a mapping by removing the "- " before each name',
+                "NX101",
+                f'{self.subject(path)} is missing required keys "key" and "value"',
+                path + (key,),
+                at="key",
+                hint=f"a list item of vars needs `- key: {name}` and `value: ...` on the next line; "
+                f'or make vars a mapping by removing the "- " before each name',
                 explains=(Explains("NX102", path + (key,)),),  # the var's name is not an unknown key
             )
             return
@@ -389,9 +438,14 @@ class _Mapper:
             if not path and key == "application" and any(k in _APPLICATION_KEYS for k in error.instance):
                 # the application's keys written at the top level: their NX102s are this one fault
                 stray = tuple(Explains("NX102", (k,)) for k in error.instance if k in _APPLICATION_KEYS)
-                yield Problem("NX101", 'the file is missing the top-level key "application"', (), span=span,
-                              hint='start the file with "application:" and indent name, pods, ... under it',
-                              explains=stray)
+                yield Problem(
+                    "NX101",
+                    'the file is missing the top-level key "application"',
+                    (),
+                    span=span,
+                    hint='start the file with "application:" and indent name, pods, ... under it',
+                    explains=stray,
+                )
                 continue
             # a misspelt key (otherwise also an NX102) is the likely cause: one finding, at it
             typo = next((k for k in present if _did_you_mean(k, [key]) == key), None)
@@ -399,11 +453,16 @@ class _Mapper:
                 present.remove(typo)  # one misspelling stands for one missing key
                 where = f"in {subject}" if path else "at the top level"
                 yield Problem(
-                    "NX101", f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", '
-                             "which is missing", path + (typo,), at="key",
-                    hint=f'rename "{_short(typo)}" to "{key}"', explains=(Explains("NX102", path + (typo,)),),
-                    fix=schema_fixes.rename_key(self.doc, path + (typo,), key, error.instance,
-                                                self.fits(allowed.get(key))))
+                    "NX101",
+                    f'unknown key "{_short(typo)}" {where}: probably the required key "{key}", which is missing',
+                    path + (typo,),
+                    at="key",
+                    hint=f'rename "{_short(typo)}" to "{key}"',
+                    explains=(Explains("NX102", path + (typo,)),),
+                    fix=schema_fixes.rename_key(
+                        self.doc, path + (typo,), key, error.instance, self.fits(allowed.get(key))
+                    ),
+                )
                 continue
             hint = _description_hint(key, allowed.get(key))
             explains: tuple[Explains, ...] = ()
@@ -412,8 +471,15 @@ class _Mapper:
                 line = self.doc.locate(path[:-1] + (key,), "key").line
                 hint = f'"{key}" on line {line} is one level too far out; indent it under "{path[-1]}"'
                 explains = (Explains("NX102", path[:-1] + (key,)),)
-            yield Problem("NX101", f'{subject} is missing required key "{key}"', where_path,
-                          hint=hint, at=at, span=span, explains=explains)
+            yield Problem(
+                "NX101",
+                f'{subject} is missing required key "{key}"',
+                where_path,
+                hint=hint,
+                at=at,
+                span=span,
+                explains=explains,
+            )
 
     def owner_key(self, path: DataPath, instance: dict) -> tuple[DataPath, Literal["key", "value"], Span | None]:
         """Where a mapping that lacks a key is pointed at: its key, a list item's first key, line 1."""
@@ -443,9 +509,14 @@ class _Mapper:
             home = _ONE_LEVEL_DOWN.get((len(path), key))
             if home and not guess:
                 hint = f'"{_short(key)}" belongs under "{home}": indent it there; {hint}'
-            yield Problem("NX102", f'unknown key "{_short(key)}" {subject}', path + (key,),
-                          hint=hint, at="key", fix=schema_fixes.rename_key(self.doc, path + (key,), guess, instance,
-                                                          self.fits(known.get(guess))))
+            yield Problem(
+                "NX102",
+                f'unknown key "{_short(key)}" {subject}',
+                path + (key,),
+                hint=hint,
+                at="key",
+                fix=schema_fixes.rename_key(self.doc, path + (key,), guess, instance, self.fits(known.get(guess))),
+            )
 
     def fits(self, schema: Any) -> Callable[[Any], bool]:
         """Whether a value a fix would write is valid under `schema` (jsonschema's validator for
@@ -473,6 +544,7 @@ class _Mapper:
                 return bool(evolved[0].is_valid(value))
             except (ValueError, RecursionError):
                 return False
+
         return valid
 
     def value_schema(self, error: Any) -> Any:
@@ -511,23 +583,30 @@ class _Mapper:
         else:
             where = f"for {self.label(path)}"
         message = f"expected {want} {where}, got {got}"
-        return Problem("NX103", message, path, hint=self.type_hint(instance, path, expected, secret),
-                       explains=_type_error_explains(path, instance),
-                       fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret,
-                                                   self.fits(value_schema)))
+        return Problem(
+            "NX103",
+            message,
+            path,
+            hint=self.type_hint(instance, path, expected, secret),
+            explains=_type_error_explains(path, instance),
+            fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret, self.fits(value_schema)),
+        )
 
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
         if "string" in expected:
             if isinstance(instance, bool):
-                return (f'YAML reads unquoted {source or str(instance).lower()} as a boolean; '
-                        f'quote it ("{source or str(instance).lower()}") to make it a string')
+                return (
+                    f"YAML reads unquoted {source or str(instance).lower()} as a boolean; "
+                    f'quote it ("{source or str(instance).lower()}") to make it a string'
+                )
             if isinstance(instance, (int, float)):
                 shown = f' ("{source}")' if source else ""
                 return f"YAML reads an unquoted number as a number; quote it{shown} to make it a string"
             if instance is None:
-                return ("an empty value (or ~ or null) is null in YAML; write a value, or quote it (\"\") for an "
-                        "empty string")
+                return (
+                    'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string'
+                )
             if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
                 return _one_string_hint(str(path[-1]), instance, secret)
         if not path:
@@ -543,8 +622,13 @@ class _Mapper:
         if "integer" in expected or "number" in expected:
             if isinstance(instance, str) and instance.strip().isascii() and instance.strip().isdigit():
                 return f"remove the quotes: {instance.strip()}"
-            if (isinstance(instance, str) and path and isinstance(path[-1], int) and len(path) > 1
-                    and path[-2] == "servicePorts"):
+            if (
+                isinstance(instance, str)
+                and path
+                and isinstance(path[-1], int)
+                and len(path) > 1
+                and path[-2] == "servicePorts"
+            ):
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80]"
             if isinstance(instance, dict) and len(path) > 1 and path[-2] == "servicePorts":
                 return "servicePorts takes plain port numbers, e.g. servicePorts: [80], not {port: 80}"
@@ -578,30 +662,47 @@ class _Mapper:
                     break
                 seen.append(item)
         predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
-        subject = self.label(path) if keyword in ("minItems", "maxItems", "uniqueItems", "minProperties",
-                                                  "maxProperties", "minContains", "maxContains") \
+        subject = (
+            self.label(path)
+            if keyword
+            in ("minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "minContains", "maxContains")
             else self.value_label(instance, path, secret)
-        hint = _schema_text(schema, HINTS_KEY, keyword) if secret else \
-            self.value_hint(instance, error.validator_value, keyword, schema)
+        )
+        hint = (
+            _schema_text(schema, HINTS_KEY, keyword)
+            if secret
+            else self.value_hint(instance, error.validator_value, keyword, schema)
+        )
         fix = None
         if keyword == "pattern" and isinstance(instance, str) and not secret:
             rule = error.validator_value
             suggestion = _suggest(instance, rule, self.patterns, schema.get(SUGGEST_KEY))
             fix = schema_fixes.invalid_value(self.doc, path, instance, self.fits(self.value_schema(error)), suggestion)
-        return Problem("NX104", f"{subject} {predicate}{extra}", problem_path, hint=hint,
-                       explains=_invalid_value_explains(problem_path), fix=fix)
+        return Problem(
+            "NX104",
+            f"{subject} {predicate}{extra}",
+            problem_path,
+            hint=hint,
+            explains=_invalid_value_explains(problem_path),
+            fix=fix,
+        )
 
     def invalid_key(self, error: Any, path: DataPath, schema: dict) -> Problem:
         """A key that breaks `propertyNames` (a var's name), pointed at the key itself."""
         key = error.instance
         keyword = error.validator
         noun = "var name" if path and path[-1] == "vars" else "key"
-        subject = f'{noun} {_quote(key)}{self.owner_suffix(path[:-1] if noun == "var name" else path)}'
+        subject = f"{noun} {_quote(key)}{self.owner_suffix(path[:-1] if noun == 'var name' else path)}"
         if keyword not in _VALUE_KEYWORDS:
             return Problem("NX104", f"{subject} is not allowed here", path + (key,), at="key")
         predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
-        return Problem("NX104", f"{subject} {predicate}", path + (key,), at="key",
-                       hint=self.value_hint(key, error.validator_value, keyword, schema))
+        return Problem(
+            "NX104",
+            f"{subject} {predicate}",
+            path + (key,),
+            at="key",
+            hint=self.value_hint(key, error.validator_value, keyword, schema),
+        )
 
     def value_hint(self, value: Any, rule: Any, keyword: str, schema: dict) -> str | None:
         """A corrected value when one can be guessed (it beats general advice), else the schema's hint."""
@@ -652,8 +753,11 @@ class _Mapper:
             return
         self.vars_forms_done.add(form)
         pods = self.doc.get("application", "pods")
-        same = [("application", "pods", i, "vars") for i, pod in enumerate(pods if isinstance(pods, list) else [])
-                if isinstance(pod, dict) and _vars_form(pod.get("vars")) == form]
+        same = [
+            ("application", "pods", i, "vars")
+            for i, pod in enumerate(pods if isinstance(pods, list) else [])
+            if isinstance(pod, dict) and _vars_form(pod.get("vars")) == form
+        ]
         explains = tuple(Explains(code, where, subtree=True) for where in same for code in ("NX101", "NX102"))
         explains += tuple(Explains("NX216", where) for where in same)
         others = [self.subject(where[:3]) for where in same if where != path]
@@ -663,16 +767,24 @@ class _Mapper:
             name = first.get("name")
             example = f'"{_short(name)}: <value>"' if isinstance(name, str) and name else '"NAME: value"'
             yield Problem(
-                "NX101", f"vars of {self.subject(path[:-1])} is a Kubernetes-style list of name/value items{also}; "
-                         "Nexlayer reads vars as a mapping of NAME: value",
-                path, at="key", explains=explains,
-                hint=f"write each var as a NAME: value line under vars, e.g. {example}")
+                "NX101",
+                f"vars of {self.subject(path[:-1])} is a Kubernetes-style list of name/value items{also}; "
+                "Nexlayer reads vars as a mapping of NAME: value",
+                path,
+                at="key",
+                explains=explains,
+                hint=f"write each var as a NAME: value line under vars, e.g. {example}",
+            )
         else:
             yield Problem(
-                "NX101", f'vars of {self.subject(path[:-1])} is a list of single-key items ("- NAME: value"){also}; '
-                         "Nexlayer reads vars as a mapping of NAME: value, or a list of key/value items",
-                path, at="key", explains=explains,
-                hint='remove the "- " before each var to make vars a mapping')
+                "NX101",
+                f'vars of {self.subject(path[:-1])} is a list of single-key items ("- NAME: value"){also}; '
+                "Nexlayer reads vars as a mapping of NAME: value, or a list of key/value items",
+                path,
+                at="key",
+                explains=explains,
+                hint='remove the "- " before each var to make vars a mapping',
+            )
 
     # NX105
     def other(self, error: Any, path: DataPath) -> Problem:
@@ -821,7 +933,7 @@ def _invalid_value_explains(path: DataPath) -> tuple[Explains, ...]:
 
 
 def _vars_form(instance: Any) -> str | None:
-    """"kubernetes" for a list of `- name: X` / `value: y` items, "single-key" for `- NAME: value`
+    """ "kubernetes" for a list of `- name: X` / `value: y` items, "single-key" for `- NAME: value`
     items, None for anything else (the documented forms, or a mix the schema reports item by item)."""
     if not isinstance(instance, list) or not instance or not all(isinstance(item, dict) for item in instance):
         return None
@@ -839,8 +951,14 @@ def _about_a_key(error: Any) -> bool:
 
 def _one_key_var_item(path: DataPath, instance: Any) -> bool:
     """`- NAME: value` in a list of vars: neither form, but plainly one var; report it once."""
-    return (len(path) >= 2 and path[-2] == "vars" and isinstance(path[-1], int) and isinstance(instance, dict)
-            and len(instance) == 1 and not ({"key", "value"} & set(instance)))
+    return (
+        len(path) >= 2
+        and path[-2] == "vars"
+        and isinstance(path[-1], int)
+        and isinstance(instance, dict)
+        and len(instance) == 1
+        and not ({"key", "value"} & set(instance))
+    )
 
 
 def _suggest(value: Any, pattern: Any, patterns: Patterns, how: Any = None) -> str | None:
@@ -937,7 +1055,7 @@ def _number_text(value: int) -> str:
     if len(text) <= MAX_QUOTED:
         return text
     digits = text.lstrip("-")
-    return f"{text[:len(text) - len(digits)]}{digits[:16]}... ({len(digits):,} digits)"
+    return f"{text[: len(text) - len(digits)]}{digits[:16]}... ({len(digits):,} digits)"
 
 
 class _LongInt(int):
@@ -1044,8 +1162,13 @@ def _default_predicate(keyword: str, value: Any) -> str:
         return f"must have {'at least' if keyword.startswith('min') else 'at most'} {value} {unit}"
     if keyword == "uniqueItems":
         return "must not repeat an item"
-    bounds = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
-              "exclusiveMaximum": "less than", "multipleOf": "a multiple of"}
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+        "multipleOf": "a multiple of",
+    }
     return f"must be {bounds.get(keyword, keyword)} {_quote(value)}"
 
 

@@ -259,8 +259,10 @@ def _write_cache(url: str, raw: bytes, meta: dict) -> str | None:
         _atomic_write(meta_path(url), json.dumps(meta, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return (f"could not write the schema cache in {quoted(str(cache_dir()))} ({reason}); "
-                "it will be fetched again next run")
+        return (
+            f"could not write the schema cache in {quoted(str(cache_dir()))} ({reason}); "
+            "it will be fetched again next run"
+        )
     return None
 
 
@@ -288,8 +290,9 @@ def _fetch(
     except RequestError as exc:
         failed = f"could not fetch the schema from {quoted(shown)}: {exc}"
         if cached:
-            return RemoteSchema(cached.schema, cached.info("cache", str(cached.path)),
-                                f"{failed}; using the cached copy{cached.age()}")
+            return RemoteSchema(
+                cached.schema, cached.info("cache", str(cached.path)), f"{failed}; using the cached copy{cached.age()}"
+            )
         return RemoteSchema(None, None, "; ".join(filter(None, (failed, ignored, "using the bundled schema"))))
     raw = resp.body if version is None else json.dumps(schema).encode("utf-8")
     meta = {

@@ -45,7 +45,7 @@ def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, 
         return None
     if not (guess.isascii() and guess.replace("_", "").replace("-", "").isalnum()):
         return None  # schema keys are words; anything else might need quoting
-    written_key = doc.lines[span.line - 1][span.col - 1:span.end_col - 1] if span.line <= len(doc.lines) else ""
+    written_key = doc.lines[span.line - 1][span.col - 1 : span.end_col - 1] if span.line <= len(doc.lines) else ""
     quoted = len(written_key) > 1 and written_key[0] in "'\"" and written_key[-1] == written_key[0]
     mark = written_key[:1] if quoted else ""
     if written_key != f"{mark}{path[-1]}{mark}":
@@ -69,8 +69,9 @@ def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, sec
             return None
         span, text = found
         if _is_int(instance) and text.isdigit():
-            return Fix("Make it a list of one port",
-                       (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]")))
+            return Fix(
+                "Make it a list of one port", (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]"))
+            )
         return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
     if ("integer" in expected or "number" in expected) and number is not None and not secret:
         quoted = verbatim(doc, path)
@@ -115,8 +116,11 @@ def invalid_value(doc: Document, path: DataPath, instance: str, fits: Fits, sugg
         return rename_pod(doc, path, instance, suggestion)
     if len(path) == 6 and path[:2] == PODS and path[3] == "volumes" and path[5] == "size":
         edit = replace_value(doc, path, suggestion)
-        return Fix(f'Write the size as "{suggestion}"', (edit,), "safe" if _same_size(instance) else "unsafe") \
-            if edit else None
+        return (
+            Fix(f'Write the size as "{suggestion}"', (edit,), "safe" if _same_size(instance) else "unsafe")
+            if edit
+            else None
+        )
     return None
 
 
@@ -128,7 +132,7 @@ def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | 
     located = own(doc, path)
     if located is None or not value or "\n" in value or not fits(value):
         return None
-    header = _BLOCK_HEADER.fullmatch(line_text(doc, located.value.line)[located.value.col - 1:])
+    header = _BLOCK_HEADER.fullmatch(line_text(doc, located.value.line)[located.value.col - 1 :])
     new = written(value, "", block=True)  # a block scalar is never inside a flow collection
     last = located.value.end_line - (1 if located.value.end_col == 1 else 0)
     lines = range(located.value.line + 1, min(last, len(doc.lines)) + 1)
@@ -179,7 +183,7 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
         return None
     edits = [replace_value(doc, path, new)]
     for ref in pods.references.get(path[:3], ()):
-        written_name = ref.name[-len(old):] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
+        written_name = ref.name[-len(old) :] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
         if written_name == new:
             continue
         span = verbatim(doc, ref.var.path)

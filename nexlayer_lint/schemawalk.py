@@ -13,8 +13,19 @@ from typing import Any
 # Keywords whose value is a subschema, a list of them, or a mapping of names to them, in any draft
 # from 4 to 2020-12. Only these are walked for patterns: `enum`, `const`, `default`, `examples`
 # and vendor keywords (our `x-messages` has a "pattern" key) hold data, which nothing searches.
-_ONE = ("additionalProperties", "additionalItems", "items", "contains", "propertyNames", "not", "if", "then",
-        "else", "unevaluatedItems", "unevaluatedProperties")
+_ONE = (
+    "additionalProperties",
+    "additionalItems",
+    "items",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 _NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")
 

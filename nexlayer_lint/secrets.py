@@ -39,10 +39,27 @@ from nexlayer_lint.model import DataPath, Document, Located, Span, get_in
 # `GCP_CREDENTIALS_JSON`, `OPENSSL_KEY_V1`). Any other part makes the name describe something
 # about the secret instead: `TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `AWS_ACCESS_KEY_ID`,
 # `POSTGRES_PASSWORD_FILE` (a path), `SENTRY_DSN_PATH` are not secret.
-SECRET_TERMS = frozenset({
-    "PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "KEY", "KEYS", "KEYSET", "APIKEY",
-    "CREDENTIAL", "CREDENTIALS", "PRIVATE", "SALT", "SIGNING", "DSN",
-})
+SECRET_TERMS = frozenset(
+    {
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "PASS",
+        "PASSPHRASE",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "KEYS",
+        "KEYSET",
+        "APIKEY",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "PRIVATE",
+        "SALT",
+        "SIGNING",
+        "DSN",
+    }
+)
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
 # `SESSION`; `AUTH_REQUIRED`, `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings.
 LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION"})
@@ -157,7 +174,7 @@ def placeholders(text: str) -> Iterator[Placeholder]:
                 template = -1
                 continue
             start, pos = template, close + 2
-            yield Placeholder(start, pos, text[start + 2:close].strip(), pos, pos)
+            yield Placeholder(start, pos, text[start + 2 : close].strip(), pos, pos)
         if dollar >= 0 and dollar < pos:
             dollar = text.find("${", pos)
         if template >= 0 and template < pos:
@@ -237,7 +254,8 @@ _USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
-    r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza")
+    r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza"
+)
 
 
 class Part(NamedTuple):
@@ -415,14 +433,19 @@ def find_secrets(data: Any) -> list[Secret]:
             for key, value in pairs:
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
-                if (child != PLAIN or isinstance(value, (dict, list))
-                        or (isinstance(value, str) and _HINT.search(value))):
+                if (
+                    child != PLAIN
+                    or isinstance(value, (dict, list))
+                    or (isinstance(value, str) and _HINT.search(value))
+                ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
             stack += children
         elif isinstance(node, str):
-            found.extend(Secret(path, part.kind, part.label, part.start, part.end)
-                         for part in parts_in(node, assignment=state == VARS_ITEM))
+            found.extend(
+                Secret(path, part.kind, part.label, part.start, part.end)
+                for part in parts_in(node, assignment=state == VARS_ITEM)
+            )
     return found
 
 
@@ -459,8 +482,11 @@ def document_secrets(doc: Document) -> Secrets:
     if cached_doc is doc and cached is not None:
         return cached
     found = find_secrets(doc.data)
-    result = Secrets(found, frozenset(s.path for s in found if s.start is None),
-                     frozenset(s.path for s in found if s.start is not None))
+    result = Secrets(
+        found,
+        frozenset(s.path for s in found if s.start is None),
+        frozenset(s.path for s in found if s.start is not None),
+    )
     _secrets_cache = (doc, result)
     return result
 
@@ -484,8 +510,7 @@ def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
     path = tuple(path)
     if any(path[:stop] in secrets.whole for stop in range(len(path) + 1)):
         return True
-    return path in secrets.with_parts and any(
-        s.path == path and s.start < end and start < s.end for s in secrets.found)  # type: ignore[operator]
+    return path in secrets.with_parts and any(s.path == path and s.start < end and start < s.end for s in secrets.found)  # type: ignore[operator]
 
 
 # --- where secrets sit in the text ------------------------------------------------------------------
@@ -612,7 +637,7 @@ class _Spans:
         state = self.states[path[:known]]
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
-            parent = get_in(self.doc.data, path[:end - 1]) if key == "value" else None
+            parent = get_in(self.doc.data, path[: end - 1]) if key == "value" else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state
@@ -665,7 +690,7 @@ class _Spans:
     def key_style(self, span: Span) -> str:
         """A key's quote, if it is quoted (the positions keep no style for keys)."""
         offset = self.offset(span.line, span.col)
-        first = self.text[offset:offset + 1]
+        first = self.text[offset : offset + 1]
         return first if first in ("'", '"') else ""
 
     def hinted(self, start: int, end: int) -> bool:
@@ -690,8 +715,9 @@ def overlaps(doc: Document, span: Span) -> bool:
         return False
     start, end = _offset(starts, doc.text, span.line, span.col), _offset(starts, doc.text, span.end_line, span.end_col)
     index = bisect.bisect_right(spans, (start, len(doc.text) + 1)) - 1
-    return ((index >= 0 and spans[index][1] > start)
-            or (index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1)))
+    return (index >= 0 and spans[index][1] > start) or (
+        index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1)
+    )
 
 
 def mask_text(doc: Document) -> str:
@@ -726,8 +752,11 @@ def redact(doc: Document) -> Any:
     `x: &pw hunter2` is the secret of `DB_PASSWORD: *pw`."""
     found = document_secrets(doc).found
     secret_spans = {doc.positions[s.path].value for s in found if s.start is None and s.path in doc.positions}
-    shared = [Secret(path, "name", "") for path, located in doc.positions.items()
-              if located.style is not None and located.value in secret_spans]
+    shared = [
+        Secret(path, "name", "")
+        for path, located in doc.positions.items()
+        if located.style is not None and located.value in secret_spans
+    ]
     return _redacted_copy(doc.data, found + shared)
 
 
@@ -803,7 +832,7 @@ def _secret_texts(doc: Document) -> set[str]:
     for secret in document_secrets(doc).found:
         value = get_in(doc.data, secret.path)
         if secret.start is not None:
-            found.add(value[secret.start:secret.end])
+            found.add(value[secret.start : secret.end])
             continue
         stack = [value]
         while stack:
@@ -814,7 +843,7 @@ def _secret_texts(doc: Document) -> set[str]:
                 stack.extend(node)
             elif isinstance(node, str):
                 found.update(value.strip() for value in [node, *node.splitlines()])
-            elif isinstance(node, int) and not isinstance(node, bool) and abs(node) < 10 ** 40:
+            elif isinstance(node, int) and not isinstance(node, bool) and abs(node) < 10**40:
                 found.add(str(node))  # a huge number is not turned into text: that is quadratic, or raises
     return found
 
@@ -854,7 +883,7 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
         def find(text: str) -> list[tuple[int, int]]:
             spans = []
             for start in range(len(text) - MIN_SEARCHED + 1):
-                candidates = by_prefix.get(text[start:start + MIN_SEARCHED])
+                candidates = by_prefix.get(text[start : start + MIN_SEARCHED])
                 if candidates is None or (whole_words and start and _WORD_CHAR.match(text, start - 1)):
                     continue
                 for value in candidates:  # longest first: one match covers the shorter ones here

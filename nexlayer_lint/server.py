@@ -127,8 +127,9 @@ def from_position(lines: Sequence[str], position: lsp.Position, encoding: str) -
 
 
 def to_range(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Range:
-    return lsp.Range(start=to_position(lines, d.line, d.col, encoding),
-                     end=to_position(lines, d.end_line, d.end_col, encoding))
+    return lsp.Range(
+        start=to_position(lines, d.line, d.col, encoding), end=to_position(lines, d.end_line, d.end_col, encoding)
+    )
 
 
 def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Diagnostic:
@@ -263,8 +264,10 @@ def _disable_fix(d: Diagnostic, line_text: str, newline: str) -> Fix:
         return Fix(title, (_insert(d.line, codes_end + 1 - shift, f",{d.code}"),))
     if "#" not in line_text:
         end = len(line_text.rstrip()) + 1 - shift
-        return Fix(title, (Edit(Span(d.line, end, d.line, len(line_text) + 1 - shift),
-                                f"  {suppress.disable_comment(d.code)}"),))
+        return Fix(
+            title,
+            (Edit(Span(d.line, end, d.line, len(line_text) + 1 - shift), f"  {suppress.disable_comment(d.code)}"),),
+        )
     # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
     return Fix(title, (_insert(d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}{newline}"),))
@@ -285,8 +288,9 @@ def newline_of(text: str) -> str:
     return match.group() if match else "\n"
 
 
-def verified(fix: Fix, code: str, text: str, before: Sequence[Diagnostic],
-             lint: Callable[[str], Sequence[Diagnostic]]) -> bool:
+def verified(
+    fix: Fix, code: str, text: str, before: Sequence[Diagnostic], lint: Callable[[str], Sequence[Diagnostic]]
+) -> bool:
     """A fix is offered when the re-linted text has fewer findings of `code` and nothing worse
     (`fixes.makes_worse`: no new error, syntax error, duplicate key or bad suppression)."""
     applied = apply_fixes(text, [fix])
@@ -307,10 +311,15 @@ def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
     while tail < same - first and old_lines[-1 - tail] == new_lines[-1 - tail]:
         tail += 1
     last = len(old_lines) - tail  # the first line after the change, unless it runs to the end
-    end = (lsp.Position(line=last, character=0) if last < len(old_lines)
-           else lsp.Position(line=last - 1, character=_width(old_lines[-1], encoding)))
-    return lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
-                        new_text="".join(new_lines[first:len(new_lines) - tail]))
+    end = (
+        lsp.Position(line=last, character=0)
+        if last < len(old_lines)
+        else lsp.Position(line=last - 1, character=_width(old_lines[-1], encoding))
+    )
+    return lsp.TextEdit(
+        range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
+        new_text="".join(new_lines[first : len(new_lines) - tail]),
+    )
 
 
 def _with_breaks(text: str) -> list[str]:
@@ -349,8 +358,9 @@ class Scheduler:
         self._queue: queue.SimpleQueue[tuple[Hashable, _Job]] = queue.SimpleQueue()
         self._threads = 0
 
-    def submit(self, key: Hashable, function: Callable[..., Any], *args: Any,
-               urgent: bool = False) -> asyncio.Future[Any]:
+    def submit(
+        self, key: Hashable, function: Callable[..., Any], *args: Any, urgent: bool = False
+    ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         job = _Job(loop, loop.create_future(), function, args)
         replaced = self._waiting.get(key)
@@ -495,9 +505,11 @@ class NexlayerLanguageServer(LanguageServer):
             return settings
         offline, asked = without_network(settings)
         if asked:
-            self.log(lsp.MessageType.Warning,
-                     f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
-                     'has not allowed network use (initializationOptions {"allowNetwork": true})')
+            self.log(
+                lsp.MessageType.Warning,
+                f"nexlayer-lint: {settings.config_file} sets {', '.join(asked)}; ignored, as the editor "
+                'has not allowed network use (initializationOptions {"allowNetwork": true})',
+            )
         return offline
 
     def config_changed(self) -> None:
@@ -537,17 +549,26 @@ class NexlayerLanguageServer(LanguageServer):
             return
         settings, config_error = self.settings_for(uri)
         # A lint that asks the API is never reused, nor replaced by a local one.
-        key = None if state.remote and settings.remote else (text, _path_of(uri), settings, config_error,
-                                                             self.encoding())
+        key = (
+            None if state.remote and settings.remote else (text, _path_of(uri), settings, config_error, self.encoding())
+        )
         if key is not None and state.linted is not None and state.linted_for == key:
             self._publish(uri, state, version, text, state.linted, key)
             return
-        future = self.scheduler.submit(uri, _lint_job, text, _path_of(uri), settings, state.remote, config_error,
-                                       self.encoding())
+        future = self.scheduler.submit(
+            uri, _lint_job, text, _path_of(uri), settings, state.remote, config_error, self.encoding()
+        )
         future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key))
 
-    def _finish(self, uri: str, state: _State, version: int | None, text: str, done: asyncio.Future[Any],
-                key: tuple[Any, ...] | None) -> None:
+    def _finish(
+        self,
+        uri: str,
+        state: _State,
+        version: int | None,
+        text: str,
+        done: asyncio.Future[Any],
+        key: tuple[Any, ...] | None,
+    ) -> None:
         if self.states.get(uri) is not state or done.cancelled():  # closed meanwhile, or replaced before it ran
             return
         try:
@@ -557,13 +578,17 @@ class NexlayerLanguageServer(LanguageServer):
             return
         self._publish(uri, state, version, text, linted, key)
 
-    def _publish(self, uri: str, state: _State, version: int | None, text: str, linted: _Linted,
-                 key: tuple[Any, ...] | None) -> None:
+    def _publish(
+        self, uri: str, state: _State, version: int | None, text: str, linted: _Linted, key: tuple[Any, ...] | None
+    ) -> None:
         if linted.config_error and linted.config_error not in self._shown:
             self._shown.add(linted.config_error)
-            self.window_show_message(lsp.ShowMessageParams(
-                type=lsp.MessageType.Error,
-                message=f"nexlayer-lint: {linted.config_error}; linting with the default settings"))
+            self.window_show_message(
+                lsp.ShowMessageParams(
+                    type=lsp.MessageType.Error,
+                    message=f"nexlayer-lint: {linted.config_error}; linting with the default settings",
+                )
+            )
         if linted.error:
             self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
         if self.workspace.get_text_document(uri).version != version:
@@ -572,8 +597,9 @@ class NexlayerLanguageServer(LanguageServer):
         state.version, state.text, state.lines, state.document, state.proven = version, text, linted.lines, None, {}
         state.diagnostics, state.published = linted.diagnostics, True
         state.linted, state.linted_for = (linted, key) if key is not None else (None, None)
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, diagnostics=linted.lsp_diagnostics, version=version))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=linted.lsp_diagnostics, version=version)
+        )
 
     def close(self, uri: str) -> None:
         state = self.states.pop(uri, None)
@@ -605,8 +631,9 @@ class NexlayerLanguageServer(LanguageServer):
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
 
 
-def _lint_job(text: str, path: str, settings: Settings, remote: bool, config_error: str | None,
-              encoding: str) -> _Linted:
+def _lint_job(
+    text: str, path: str, settings: Settings, remote: bool, config_error: str | None, encoding: str
+) -> _Linted:
     from nexlayer_lint.engine import Linter
 
     if settings.remote and not remote:
@@ -654,9 +681,17 @@ def create_server() -> NexlayerLanguageServer:
             return  # the editor cannot watch: a config saved in it still re-lints (didSave)
         watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
         try:
-            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[lsp.Registration(
-                id="nexlayer-lint-config-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+            await ls.client_register_capability_async(
+                lsp.RegistrationParams(
+                    registrations=[
+                        lsp.Registration(
+                            id="nexlayer-lint-config-files",
+                            method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                        )
+                    ]
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - linting works without it
             ls.log(lsp.MessageType.Warning, f"nexlayer-lint: could not watch the config files: {_where(exc)}")
 
@@ -689,8 +724,10 @@ def create_server() -> NexlayerLanguageServer:
     async def hover(ls: NexlayerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return await _hover(ls, params.text_document.uri, params.position)
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
-        code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True))
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
+    )
     async def code_action(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         return await _code_actions(ls, params)
 
@@ -717,9 +754,11 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
         if flagged:
             pages = dict.fromkeys(d.code for d in flagged)  # one page per code, in order
             return lsp.Hover(
-                contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
-                                           value="\n\n---\n\n".join(rule_hover(code) for code in pages)),
-                range=to_range(lines, flagged[0], encoding))
+                contents=lsp.MarkupContent(
+                    kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(rule_hover(code) for code in pages)
+                ),
+                range=to_range(lines, flagged[0], encoding),
+            )
     text = ls.workspace.get_text_document(uri).source
     if len(text) > MAX_INTERACTIVE_CHARS or not is_nexlayer_document(uri, text):
         return None
@@ -738,12 +777,16 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     span = document.positions[path].key
     return lsp.Hover(
         contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"`{format_path(path)}`\n\n{description}"),
-        range=lsp.Range(start=to_position(lines, span.line, span.col, encoding),
-                        end=to_position(lines, span.end_line, span.end_col, encoding)))
+        range=lsp.Range(
+            start=to_position(lines, span.line, span.col, encoding),
+            end=to_position(lines, span.end_line, span.end_col, encoding),
+        ),
+    )
 
 
-def _key_hover_job(text: str, path: str, settings: Settings, line: int, col: int,
-                   document: Document | None) -> tuple[Document | None, tuple[DataPath, str] | None]:
+def _key_hover_job(
+    text: str, path: str, settings: Settings, line: int, col: int, document: Document | None
+) -> tuple[Document | None, tuple[DataPath, str] | None]:
     """On the worker: parse (unless cached), find the key under the cursor and its description."""
     if document is None:
         from nexlayer_lint import loader
@@ -776,7 +819,6 @@ def _schema_of(settings: Settings) -> tuple[Any, Patterns | None]:
     return validator.schema, validator.patterns
 
 
-
 async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
     state = ls.fresh(uri)
@@ -797,8 +839,9 @@ async def _code_actions(ls: NexlayerLanguageServer, params: lsp.CodeActionParams
         which = "problems, unsafe fixes included" if settings.unsafe_fixes else "safe problems"
         action = lsp.CodeAction(title=f"Fix all {which} (nexlayer-lint)", kind=FIX_ALL, data={"fixAll": uri})
         support = _text_document_capabilities(ls).code_action
-        resolves = support is not None and support.resolve_support is not None and \
-            "edit" in support.resolve_support.properties
+        resolves = (
+            support is not None and support.resolve_support is not None and "edit" in support.resolve_support.properties
+        )
         if not resolves:  # the edit now, as the editor cannot ask for it later
             action.edit = await _fix_all_edit(ls, uri)
         actions.append(action)
@@ -809,8 +852,9 @@ def _text_document_capabilities(ls: NexlayerLanguageServer) -> lsp.TextDocumentC
     return ls.client_capabilities.text_document or lsp.TextDocumentClientCapabilities()
 
 
-async def _quick_fixes(ls: NexlayerLanguageServer, uri: str, state: _State, where: lsp.Range,
-                       small: bool) -> list[lsp.CodeAction]:
+async def _quick_fixes(
+    ls: NexlayerLanguageServer, uri: str, state: _State, where: lsp.Range, small: bool
+) -> list[lsp.CodeAction]:
     encoding = ls.encoding()
     lines = state.lines
     start = from_position(lines, where.start, encoding)
@@ -827,31 +871,46 @@ async def _quick_fixes(ls: NexlayerLanguageServer, uri: str, state: _State, wher
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
     if unproven:
         settings, _ = ls.settings_for(uri)
-        proven = await ls.run(_verify_job, state.text, _path_of(uri), replace(settings, remote=False),
-                              state.diagnostics, unproven)
+        proven = await ls.run(
+            _verify_job, state.text, _path_of(uri), replace(settings, remote=False), state.diagnostics, unproven
+        )
         state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
     for diagnostic, fix, preferred in candidates:
         if small and not state.proven.get(fix):
             continue
-        edits = [lsp.TextEdit(range=lsp.Range(start=to_position(lines, e.span.line, e.span.col, encoding),
-                                              end=to_position(lines, e.span.end_line, e.span.end_col, encoding)),
-                              new_text=e.text) for e in fix.edits]
-        actions.append(lsp.CodeAction(
-            title=fix.title, kind=lsp.CodeActionKind.QuickFix,
-            diagnostics=[to_lsp_diagnostic(diagnostic, lines, encoding)],
-            edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=preferred or None))
+        edits = [
+            lsp.TextEdit(
+                range=lsp.Range(
+                    start=to_position(lines, e.span.line, e.span.col, encoding),
+                    end=to_position(lines, e.span.end_line, e.span.end_col, encoding),
+                ),
+                new_text=e.text,
+            )
+            for e in fix.edits
+        ]
+        actions.append(
+            lsp.CodeAction(
+                title=fix.title,
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[to_lsp_diagnostic(diagnostic, lines, encoding)],
+                edit=lsp.WorkspaceEdit(changes={uri: edits}),
+                is_preferred=preferred or None,
+            )
+        )
     return actions
 
 
-def _verify_job(text: str, path: str, settings: Settings, before: Sequence[Diagnostic],
-                fixes: Sequence[tuple[Fix, str]]) -> list[bool]:
+def _verify_job(
+    text: str, path: str, settings: Settings, before: Sequence[Diagnostic], fixes: Sequence[tuple[Fix, str]]
+) -> list[bool]:
     """On a worker: re-lint the text as each fix would leave it."""
     from nexlayer_lint.engine import Linter
 
     linter = Linter(settings, masked_text=False)
-    return [verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics)
-            for fix, code in fixes]
+    return [
+        verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics) for fix, code in fixes
+    ]
 
 
 async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEdit:

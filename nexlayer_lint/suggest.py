@@ -26,8 +26,7 @@ def closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
     # alone, an empty word matches an empty candidate, and a cutoff of 0 takes anything.
     possible = sorted(shared) if repeated == 0 and word and cutoff > 0 else range(len(index.candidates))
     size = len(word)
-    remaining = [index.candidates[i] for i in possible
-                 if _bound(shared[i] + repeated, size + index.sizes[i]) >= cutoff]
+    remaining = [index.candidates[i] for i in possible if _bound(shared[i] + repeated, size + index.sizes[i]) >= cutoff]
     if not remaining:
         return None
     import difflib  # only for a finding: a clean run never needs it

@@ -47,10 +47,14 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
         line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
         removal = _removal(comment, line, match)
         if not match:
-            problems.append(Problem(
-                "NX099", f'"# {comment.text}" is not a directive nexlayer-lint understands',
-                span=span, hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
-            ))
+            problems.append(
+                Problem(
+                    "NX099",
+                    f'"# {comment.text}" is not a directive nexlayer-lint understands',
+                    span=span,
+                    hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
+                )
+            )
             continue
         codes: list[str] = []
         named = [part.strip() for part in match.group(2).replace(" ", ",").split(",") if part.strip()]
@@ -58,29 +62,52 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
             if rule is None and not any(known.startswith(code) for known in RULES):
-                problems.append(Problem("NX099", f'suppression names "{raw}", which is no known code',
-                                        span=span, hint="codes look like NX215; see `nexlayer-lint rule --all`"))
+                problems.append(
+                    Problem(
+                        "NX099",
+                        f'suppression names "{raw}", which is no known code',
+                        span=span,
+                        hint="codes look like NX215; see `nexlayer-lint rule --all`",
+                    )
+                )
                 continue
             codes.append(code)
         if not named:
-            problems.append(Problem("NX099", "suppression names no code", span=span,
-                                    hint="name the codes to silence, e.g. `disable=NX215`",
-                                    fix=Fix("Remove the empty suppression", (removal,)) if removal else None))
+            problems.append(
+                Problem(
+                    "NX099",
+                    "suppression names no code",
+                    span=span,
+                    hint="name the codes to silence, e.g. `disable=NX215`",
+                    fix=Fix("Remove the empty suppression", (removal,)) if removal else None,
+                )
+            )
             continue
         if not codes:
             continue
         target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
-        known = [index for index, raw in enumerate(named) if by_name_or_code(raw) or
-                 any(code.startswith(raw.upper()) for code in RULES)]
+        known = [
+            index
+            for index, raw in enumerate(named)
+            if by_name_or_code(raw) or any(code.startswith(raw.upper()) for code in RULES)
+        ]
         parts = _code_removals(comment, line, match)
-        directives.append(Directive(comment, match.group(1) == "disable-file", tuple(codes), target, removal,
-                                    tuple(parts[index] if parts else None for index in known)))
+        directives.append(
+            Directive(
+                comment,
+                match.group(1) == "disable-file",
+                tuple(codes),
+                target,
+                removal,
+                tuple(parts[index] if parts else None for index in known),
+            )
+        )
     return directives, problems
 
 
 def _text_col(comment: Comment, line: str) -> int:
     """The column where the comment's text (after `#` and blanks) starts."""
-    after = line[comment.col:]
+    after = line[comment.col :]
     return comment.col + 1 + len(after) - len(after.lstrip())
 
 
@@ -90,11 +117,11 @@ def _removal(comment: Comment, line: str, match: re.Match[str] | None) -> Edit |
     comment follows it (`# nexlayer-lint: disable=NX215 # why`)."""
     if match is None or not line.startswith("#", comment.col - 1):
         return None
-    rest = comment.text[match.end():]
+    rest = comment.text[match.end() :]
     if rest.strip() == "":
         if comment.own_line:
             return Edit(Span(comment.line, 1, comment.line + 1, 1), "")  # on the last line its break before stays
-        start = len(line[:comment.col - 1].rstrip()) + 1
+        start = len(line[: comment.col - 1].rstrip()) + 1
         return Edit(Span(comment.line, start, comment.line, len(line) + 1), "")
     if rest.lstrip().startswith("#"):
         end = _text_col(comment, line) + match.end() + len(rest) - len(rest.lstrip())
@@ -106,10 +133,13 @@ def _code_removals(comment: Comment, line: str, match: re.Match[str]) -> list[Ed
     """For each code the directive names, the edit that removes it and one comma or blank run
     next to it (the one before it, or after it for the first)."""
     start = _text_col(comment, line)
-    if line[start - 1:start - 1 + len(comment.text)] != comment.text:
+    if line[start - 1 : start - 1 + len(comment.text)] != comment.text:
         return None
-    parts = [(start + match.start(2) + found.start(), start + match.start(2) + found.end())
-             for found in re.finditer(r"[^, ]+", match.group(2)) if found.group().strip()]  # as parse() splits
+    parts = [
+        (start + match.start(2) + found.start(), start + match.start(2) + found.end())
+        for found in re.finditer(r"[^, ]+", match.group(2))
+        if found.group().strip()
+    ]  # as parse() splits
     removals = []
     for index, (first, last) in enumerate(parts):
         if index > 0:
@@ -156,9 +186,13 @@ def apply(
         hit = None
         if diagnostic.code not in UNSUPPRESSIBLE:
             hit = next(
-                ((index, code) for index, directive in enumerate(directives) for code in directive.codes
-                 if diagnostic.code.startswith(code)
-                 and (directive.whole_file or directive.target_line == diagnostic.line)),
+                (
+                    (index, code)
+                    for index, directive in enumerate(directives)
+                    for code in directive.codes
+                    if diagnostic.code.startswith(code)
+                    and (directive.whole_file or directive.target_line == diagnostic.line)
+                ),
                 None,
             )
         if hit is None:
@@ -172,21 +206,27 @@ def apply(
                 continue
             comment = directive.comment
             scope = "in this file" if directive.whole_file else f"on line {directive.target_line}"
-            unused.append(Problem(
-                "NX099", f"suppression of {code} is unused: nothing {scope} reports {code}",
-                span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
-                hint="remove the code from the comment, or the comment",
-                fix=_unused_fix(directive, index, code, used, enabled),
-            ))
+            unused.append(
+                Problem(
+                    "NX099",
+                    f"suppression of {code} is unused: nothing {scope} reports {code}",
+                    span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
+                    hint="remove the code from the comment, or the comment",
+                    fix=_unused_fix(directive, index, code, used, enabled),
+                )
+            )
     return kept, unused
 
 
-def _unused_fix(directive: Directive, index: int, code: str, used: set[tuple[int, str]],
-                enabled: Callable[[str], bool]) -> Fix | None:
+def _unused_fix(
+    directive: Directive, index: int, code: str, used: set[tuple[int, str]], enabled: Callable[[str], bool]
+) -> Fix | None:
     """The comment removed when each of its codes is reported unused, else this code from it (a
     code turned off by configuration is not reported, and stays)."""
-    if all((index, named) not in used and any(enabled(known) for known in RULES if known.startswith(named))
-           for named in directive.codes):
+    if all(
+        (index, named) not in used and any(enabled(known) for known in RULES if known.startswith(named))
+        for named in directive.codes
+    ):
         edit = directive.removal
         return Fix("Remove the unused suppression", (edit,)) if edit else None
     position = directive.codes.index(code)

@@ -94,7 +94,7 @@ def _lines(text: str, last: int) -> list[tuple[str, str]]:
     for match in LINE_BREAK.finditer(text):
         if len(lines) == last:
             break
-        lines.append((text[pos:match.start()], match.group()))
+        lines.append((text[pos : match.start()], match.group()))
         pos = match.end()
     if len(lines) < last and pos < len(text):
         lines.append((text[pos:], ""))
@@ -192,13 +192,16 @@ class _Scanner:
         if quoted:
             close = _closing_quote(body, start + 1, body[start])
             end = n if close < 0 else close + 1
-            name = body[start + 1:close if close >= 0 else n]
+            name = body[start + 1 : close if close >= 0 else n]
         else:
             end = _plain_end(body, start, self.flow)
             name = body[start:end].rstrip()
         colon = _skip_blanks(body, end)
-        is_key = colon < n and body[colon] == ":" and (
-            colon + 1 == n or body[colon + 1] in " \t" or self.flow > 0 or quoted or colon == end)
+        is_key = (
+            colon < n
+            and body[colon] == ":"
+            and (colon + 1 == n or body[colon + 1] in " \t" or self.flow > 0 or quoted or colon == end)
+        )
         # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
         assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
         if assigns and (sign := assignment_sign(name)) > 0:
@@ -235,7 +238,7 @@ class _Scanner:
             end = self.value_end(body, start)
             if name == "value":
                 item.pending.append((index, start, end))
-            elif is_secret_var_name(body[start:end].strip().strip("\"'")[:MAX_NAME + 1]):
+            elif is_secret_var_name(body[start:end].strip().strip("\"'")[: MAX_NAME + 1]):
                 item.secret = True
                 for line, first, last in item.pending:
                     self.mask_literal(line, self.bodies[line], first, last)

@@ -133,8 +133,9 @@ def redirect(location: str, code: int = 302) -> Reply:
     return Reply(code, b"", {"Location": location})
 
 
-def schema(document: dict[str, Any] | None = None, etag: str | None = '"v1"',
-           last_modified: str | None = None) -> Callable[[Recorded], Reply]:
+def schema(
+    document: dict[str, Any] | None = None, etag: str | None = '"v1"', last_modified: str | None = None
+) -> Callable[[Recorded], Reply]:
     """GET /schema with validators: a matching If-None-Match (or If-Modified-Since) gets a 304."""
     document = SCHEMA if document is None else document
 

@@ -154,15 +154,77 @@ application:
 
 # Values the mutations plant: shapes every stage has opinions about.
 VALUES = (
-    "yes", "No", "on", "0755", "1:30", "~", "null", "''", '""', "[]", "{}", "99999", "-1", "0", "3.5",
-    "Web App", "web-", "/api", "api", "ghcr.io/acme/app", "<% REGISTRY %>/acme/app:1", "<% FOO %>",
-    "http://api.pod:8000", "http://${api:9999}/x", "${DB_PASSWORD}", "postgres:16", "latest", "2GB",
-    "/var/lib/postgresql/data", "|\n        multi\n        line", "'quoted # not comment'", "&a x", "*a",
-    "!!str 5", "- item", "[a, b", "{x: 1", '"unterminated', "0x1F", "1e3", ".nan", "# filled by pipeline",
+    "yes",
+    "No",
+    "on",
+    "0755",
+    "1:30",
+    "~",
+    "null",
+    "''",
+    '""',
+    "[]",
+    "{}",
+    "99999",
+    "-1",
+    "0",
+    "3.5",
+    "Web App",
+    "web-",
+    "/api",
+    "api",
+    "ghcr.io/acme/app",
+    "<% REGISTRY %>/acme/app:1",
+    "<% FOO %>",
+    "http://api.pod:8000",
+    "http://${api:9999}/x",
+    "${DB_PASSWORD}",
+    "postgres:16",
+    "latest",
+    "2GB",
+    "/var/lib/postgresql/data",
+    "|\n        multi\n        line",
+    "'quoted # not comment'",
+    "&a x",
+    "*a",
+    "!!str 5",
+    "- item",
+    "[a, b",
+    "{x: 1",
+    '"unterminated',
+    "0x1F",
+    "1e3",
+    ".nan",
+    "# filled by pipeline",
 )
-KEYS = ("name", "image", "path", "servicePorts", "servicePort", "vars", "env", "volumes", "mountPath",
-        "size", "secrets", "data", "fileName", "registryLogin", "personalAccessToken", "url", "command",
-        "entrypoint", "DB_PASSWORD", "API_KEY", "key", "value", "<<", "Image", "pods", "application")
+KEYS = (
+    "name",
+    "image",
+    "path",
+    "servicePorts",
+    "servicePort",
+    "vars",
+    "env",
+    "volumes",
+    "mountPath",
+    "size",
+    "secrets",
+    "data",
+    "fileName",
+    "registryLogin",
+    "personalAccessToken",
+    "url",
+    "command",
+    "entrypoint",
+    "DB_PASSWORD",
+    "API_KEY",
+    "key",
+    "value",
+    "<<",
+    "Image",
+    "pods",
+    "application",
+)
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -196,7 +258,7 @@ def mutate(text: str, rng: random.Random) -> str:
             lines[i] = f"{line}  # nexlayer-lint: disable={code}"
         elif op == 7 and line:
             at = rng.randrange(len(line))
-            lines[i] = line[:at] + rng.choice(":-[]{}&*!|>'\"#%@,?\t") + line[at + 1:]
+            lines[i] = line[:at] + rng.choice(":-[]{}&*!|>'\"#%@,?\t") + line[at + 1 :]
         else:
             lines[i] = line.replace("  ", "\t", 1)
     return "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")

@@ -55,8 +55,9 @@ def actionlint() -> str:
 def run_actionlint(repo: Path) -> subprocess.CompletedProcess[str]:
     """actionlint over every workflow of `repo`, with shellcheck on their scripts when it is installed."""
     env = {**os.environ, "PATH": _search_path()}
-    return subprocess.run([actionlint(), "-oneline", "-no-color"], cwd=repo, capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [actionlint(), "-oneline", "-no-color"], cwd=repo, capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def repo_with(tmp_path: Path, workflows: dict[str, str], with_action: bool = False) -> Path:
@@ -72,6 +73,7 @@ def repo_with(tmp_path: Path, workflows: dict[str, str], with_action: bool = Fal
 
 # --- actionlint ----------------------------------------------------------------------------
 
+
 def test_the_readme_workflow_passes_actionlint(tmp_path):
     done = run_actionlint(repo_with(tmp_path, {"nexlayer-lint.yml": WORKFLOW}))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -86,7 +88,8 @@ def test_the_readme_workflow_gives_the_action_only_inputs_it_declares(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     # and the check would see a wrong one
     (tmp_path / "repo" / ".github" / "workflows" / "b.yml").write_text(
-        uncommented.replace("upload-sarif:", "upload_sarif:"), encoding="utf-8")
+        uncommented.replace("upload-sarif:", "upload_sarif:"), encoding="utf-8"
+    )
     done = run_actionlint(tmp_path / "repo")
     assert done.returncode == 1 and 'input "upload_sarif" is not defined in action "nexlayer-lint"' in done.stdout
 
@@ -95,10 +98,15 @@ def _composite_as_workflow(action: dict[str, Any]) -> str:
     """The composite action's steps as a reusable workflow with the same inputs, which actionlint
     checks step by step: expressions, step outputs, the inputs of the actions used, and every
     script with shellcheck (actionlint reads action.yml itself only for its inputs and outputs)."""
-    inputs = {name: {"type": "string", "required": False, "default": str(spec.get("default", ""))}
-              for name, spec in action["inputs"].items()}
-    workflow = {"name": "composite", "on": {"workflow_call": {"inputs": inputs}},
-                "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}}
+    inputs = {
+        name: {"type": "string", "required": False, "default": str(spec.get("default", ""))}
+        for name, spec in action["inputs"].items()
+    }
+    workflow = {
+        "name": "composite",
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}},
+    }
     return json.dumps(workflow, indent=2)
 
 
@@ -153,6 +161,7 @@ def test_the_action_installs_its_own_checkout_and_skips_the_upload_from_forks():
 
 # --- the scripts, run here -----------------------------------------------------------------
 
+
 def run_lint_step(cwd: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     """The action's Lint step, as a runner runs it (bash -e), with this checkout's nexlayer-lint."""
     if shutil.which("bash") is None:
@@ -162,13 +171,22 @@ def run_lint_step(cwd: Path, **inputs: str) -> tuple[subprocess.CompletedProcess
     output.write_text("")
     defaults = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     values = {**defaults, **{name.replace("_", "-"): value for name, value in inputs.items()}}
-    env = {**os.environ, "GITHUB_OUTPUT": str(output),
-           "NEXLAYER_LINT": str(Path(sys.executable).with_name("nexlayer-lint"))}
+    env = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(output),
+        "NEXLAYER_LINT": str(Path(sys.executable).with_name("nexlayer-lint")),
+    }
     for key, expression in step["env"].items():
         if expression.startswith("${{ inputs."):
-            env[key] = values[expression[len("${{ inputs."):-3]]
-    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+            env[key] = values[expression[len("${{ inputs.") : -3]]
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     return done, outputs
 
@@ -190,14 +208,20 @@ def test_the_lint_step_annotates_and_reports_its_exit_code(project):
 
 
 def test_the_lint_step_splits_paths_and_args_and_writes_sarif(project):
-    done, outputs = run_lint_step(project, paths="apps/api\n  deploy ", upload_sarif="true",
-                                  args="--fail-on warning\n--select unpinned-image", sarif_file="out/nexlayer.sarif")
+    done, outputs = run_lint_step(
+        project,
+        paths="apps/api\n  deploy ",
+        upload_sarif="true",
+        args="--fail-on warning\n--select unpinned-image",
+        sarif_file="out/nexlayer.sarif",
+    )
     assert outputs == {"sarif-file": "out/nexlayer.sarif", "exit-code": "1"}, done.stderr
     assert "apps/web" not in done.stdout
     sarif = json.loads((project / "out" / "nexlayer.sarif").read_text())
     results = sarif["runs"][0]["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] == [
-        ("NX215", "apps/api/nexlayer.yaml")]
+        ("NX215", "apps/api/nexlayer.yaml")
+    ]
     done, outputs = run_lint_step(project, paths="deploy", output_format="text")
     assert outputs == {"exit-code": "0"} and "no problems in 1 file" in done.stdout
 
@@ -214,8 +238,13 @@ def test_the_plain_steps_and_the_gitlab_job_run_as_written(project):
     install, lint = [line for line in PLAIN_STEPS.splitlines() if line.strip()]
     homepage = re.search(r'Homepage = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
     assert install == f'pip install "git+{homepage}@main"'
-    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *shlex.split(lint)[1:]], cwd=project,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", *shlex.split(lint)[1:]],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1 and "::error file=apps/web/nexlayer.yaml,line=3," in done.stdout
     assert json.loads((project / "nexlayer-lint.sarif").read_text())["version"] == "2.1.0"
 
@@ -223,14 +252,21 @@ def test_the_plain_steps_and_the_gitlab_job_run_as_written(project):
     assert job["image"] == "python:3.12"  # not -slim: pip needs git for a git+https URL
     pip, command = job["script"]
     assert pip == install
-    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *shlex.split(command)[1:]], cwd=project,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", *shlex.split(command)[1:]],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "apps/web/nexlayer.yaml:3:3: error NX201" in done.stdout
     reports = job["artifacts"]["reports"]
     assert job["artifacts"]["when"] == "always"
     quality = json.loads((project / reports["codequality"]).read_text())
     assert sorted((issue["check_name"], issue["location"]["path"]) for issue in quality) == [
-        ("NX201", "apps/web/nexlayer.yaml"), ("NX215", "apps/api/nexlayer.yaml")]
+        ("NX201", "apps/web/nexlayer.yaml"),
+        ("NX215", "apps/api/nexlayer.yaml"),
+    ]
     suites = ElementTree.parse(project / reports["junit"]).getroot()
     assert suites.tag == "testsuites"

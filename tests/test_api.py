@@ -57,8 +57,14 @@ def doc():
 
 
 def remote(doc, fake, retry, *, local_has_errors=False, timeout=5.0, send_secrets=False):
-    return remote_validate.validate_remote(doc, api_url=fake.url, send_secrets=send_secrets, timeout=timeout,
-                               local_has_errors=local_has_errors, retry=retry)
+    return remote_validate.validate_remote(
+        doc,
+        api_url=fake.url,
+        send_secrets=send_secrets,
+        timeout=timeout,
+        local_has_errors=local_has_errors,
+        retry=retry,
+    )
 
 
 def only(problems, code="NX900"):
@@ -97,37 +103,45 @@ def test_cache_key_is_the_full_url() -> None:
     assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
 
 
-@pytest.mark.parametrize(("base", "joined"), [
-    ("https://h.example", "https://h.example/validate"),
-    ("https://h.example/", "https://h.example/validate"),
-    ("https://h.example/api/?key=1", "https://h.example/api/validate?key=1"),
-    ("https://u:p@h.example:8443/api?token=t#frag", "https://u:p@h.example:8443/api/validate?token=t"),
-])
+@pytest.mark.parametrize(
+    ("base", "joined"),
+    [
+        ("https://h.example", "https://h.example/validate"),
+        ("https://h.example/", "https://h.example/validate"),
+        ("https://h.example/api/?key=1", "https://h.example/api/validate?key=1"),
+        ("https://u:p@h.example:8443/api?token=t#frag", "https://u:p@h.example:8443/api/validate?token=t"),
+    ],
+)
 def test_endpoints_are_joined_to_the_path_keeping_the_query(base: str, joined: str) -> None:
     assert http_client.join_url(base, "validate") == joined
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("https://user:pw@h.example:8443/p/s.json?token=t#f", "https://h.example:8443/p/s.json"),
-    ("https://token@h.example/s.json", "https://h.example/s.json"),
-    ("http://[::1]:8080/x?y=1", "http://[::1]:8080/x"),
-    ("https://h.example/\x1b]0;title\x07?t=1", "https://h.example/\\x1b]0;title\\x07"),  # escaped, never raw
-    ("https://user:pw@h.example:notaport/", "<invalid URL>"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:pw@h.example:8443/p/s.json?token=t#f", "https://h.example:8443/p/s.json"),
+        ("https://token@h.example/s.json", "https://h.example/s.json"),
+        ("http://[::1]:8080/x?y=1", "http://[::1]:8080/x"),
+        ("https://h.example/\x1b]0;title\x07?t=1", "https://h.example/\\x1b]0;title\\x07"),  # escaped, never raw
+        ("https://user:pw@h.example:notaport/", "<invalid URL>"),
+    ],
+)
 def test_urls_are_shown_without_user_info_query_or_fragment(url: str, shown: str) -> None:
     assert http_client.display_url(url) == shown
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("https://h.example/a b", "it has spaces, control characters or non-ASCII characters"),
-    ("https://h.example/\x1b[31m", "it has spaces, control characters or non-ASCII characters"),
-    ("https://bücher.example/", "it has spaces, control characters or non-ASCII characters"),
-    ("https://h.example:99999/", "it cannot be parsed"),
-    ("ftp://h.example/", "it must start with https://"),
-    ("https:///path-only", "it must start with https://"),
-])
-def test_urls_that_cannot_go_on_the_wire_are_refused_before_any_connection(url: str, reason: str,
-                                                                           _no_network) -> None:
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://h.example/a b", "it has spaces, control characters or non-ASCII characters"),
+        ("https://h.example/\x1b[31m", "it has spaces, control characters or non-ASCII characters"),
+        ("https://bücher.example/", "it has spaces, control characters or non-ASCII characters"),
+        ("https://h.example:99999/", "it cannot be parsed"),
+        ("ftp://h.example/", "it must start with https://"),
+        ("https:///path-only", "it must start with https://"),
+    ],
+)
+def test_urls_that_cannot_go_on_the_wire_are_refused_before_any_connection(url: str, reason: str, _no_network) -> None:
     with pytest.raises(http_client.RequestError, match="invalid URL") as raised:
         http_client.check_url(url)
     assert reason in str(raised.value) and "\x1b" not in str(raised.value)
@@ -161,11 +175,24 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("LOCALHOST.", True), ("api.localhost", True), ("128.0.0.1", False), ("10.0.0.1", False),
-     ("example.com", False), ("localhost.example.com", False), ("::ffff:8.8.8.8", False),
-     ("mixed.localhost", False), ("remote.localhost", False), ("empty.localhost", False),
-     ("unknown.localhost", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("api.localhost", True),
+        ("128.0.0.1", False),
+        ("10.0.0.1", False),
+        ("example.com", False),
+        ("localhost.example.com", False),
+        ("::ffff:8.8.8.8", False),
+        ("mixed.localhost", False),
+        ("remote.localhost", False),
+        ("empty.localhost", False),
+        ("unknown.localhost", False),
+    ],
 )
 def test_loopback_hosts(resolver, host: str, loopback: bool) -> None:
     assert http_client.is_loopback(host) is loopback
@@ -176,24 +203,34 @@ def test_loopback_hosts(resolver, host: str, loopback: bool) -> None:
 def test_plain_http_to_a_localhost_name_resolving_to_loopback_is_used(doc, fake_api, retry, resolver) -> None:
     # http.client must not resolve the name itself: it connects to the address that was checked
     fake_api.script("/validate", fa.valid())
-    assert remote_validate.validate_remote(doc, api_url=f"http://api.localhost:{fake_api.port}",
-                                           local_has_errors=False, retry=retry) == []
+    assert (
+        remote_validate.validate_remote(
+            doc, api_url=f"http://api.localhost:{fake_api.port}", local_has_errors=False, retry=retry
+        )
+        == []
+    )
     [sent] = fake_api.requests
     assert sent.headers["host"] == f"api.localhost:{fake_api.port}"
     assert resolver == ["api.localhost"]
 
 
 @pytest.mark.parametrize("name", ["mixed.localhost", "remote.localhost", "unknown.localhost"])
-def test_plain_http_to_a_localhost_name_not_only_loopback_is_refused(doc, fake_api, retry, resolver, name,
-                                                                     monkeypatch) -> None:
+def test_plain_http_to_a_localhost_name_not_only_loopback_is_refused(
+    doc, fake_api, retry, resolver, name, monkeypatch
+) -> None:
     connected: list[object] = []
     monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: connected.append(args))
     fake_api.script("/validate", fa.valid())
-    problem = only(remote_validate.validate_remote(doc, api_url=f"http://{name}:{fake_api.port}",
-                                                   local_has_errors=False, retry=retry))
-    assert problem.message == (f"could not use http://{name}:{fake_api.port}/validate: refusing plain http to "
-                               f'"{name}": it does not resolve to loopback addresses only, and https is required '
-                               "for other hosts; only the local checks ran")
+    problem = only(
+        remote_validate.validate_remote(
+            doc, api_url=f"http://{name}:{fake_api.port}", local_has_errors=False, retry=retry
+        )
+    )
+    assert problem.message == (
+        f"could not use http://{name}:{fake_api.port}/validate: refusing plain http to "
+        f'"{name}": it does not resolve to loopback addresses only, and https is required '
+        "for other hosts; only the local checks ran"
+    )
     assert connected == [] and fake_api.count() == 0
     fake_api.script("/schema", fa.schema())
     fetched = schema_cache.load_remote_schema(f"http://{name}:{fake_api.port}/schema", retry=retry)
@@ -202,8 +239,9 @@ def test_plain_http_to_a_localhost_name_not_only_loopback_is_refused(doc, fake_a
 
 
 def test_plain_http_to_a_real_host_is_refused_without_a_connection(doc, retry, _no_network) -> None:
-    problem = only(remote_validate.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False,
-                                                   retry=retry))
+    problem = only(
+        remote_validate.validate_remote(doc, api_url="http://api.example.com", local_has_errors=False, retry=retry)
+    )
     assert 'refusing plain http to "api.example.com"' in problem.message
     fetched = schema_cache.load_remote_schema("http://api.example.com/schema", retry=retry)
     assert fetched.schema is None and "refusing plain http" in fetched.warning
@@ -219,11 +257,17 @@ def test_network_guard_blocks_tests_without_fake_api(_no_network) -> None:
 
 @pytest.mark.parametrize(
     ("text", "path"),
-    [("application.pods[0].image", ("application", "pods", 0, "image")),
-     ("pods.1.vars.DB_URL", ("pods", 1, "vars", "DB_URL")),
-     ('application["odd.key"][2]', ("application", "odd.key", 2)),
-     ("$.application.name", ("application", "name")),
-     ("application..name", None), ("pods[x]", None), ("", None), (None, None), (42, None)],
+    [
+        ("application.pods[0].image", ("application", "pods", 0, "image")),
+        ("pods.1.vars.DB_URL", ("pods", 1, "vars", "DB_URL")),
+        ('application["odd.key"][2]', ("application", "odd.key", 2)),
+        ("$.application.name", ("application", "name")),
+        ("application..name", None),
+        ("pods[x]", None),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
 )
 def test_parse_api_path(text, path) -> None:
     assert remote_validate.parse_api_path(text) == path
@@ -231,9 +275,15 @@ def test_parse_api_path(text, path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("3", 3.0), ("0", 0.0), (None, None), ("soon", None), ("-1", None),
-     (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
-     (email.utils.formatdate(999_000, usegmt=True), 0.0)],
+    [
+        ("3", 3.0),
+        ("0", 0.0),
+        (None, None),
+        ("soon", None),
+        ("-1", None),
+        (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
+        (email.utils.formatdate(999_000, usegmt=True), 0.0),
+    ],
 )
 def test_parse_retry_after(value, seconds) -> None:
     assert http_client.parse_retry_after(value, now=1_000_000) == seconds
@@ -292,13 +342,16 @@ def test_send_secrets_sends_them(doc, fake_api, retry) -> None:
 
 
 def test_rejection_details_map_to_lines(doc, fake_api, retry) -> None:
-    fake_api.script("/validate", fa.invalid(
-        {"path": "application.pods[0].image", "message": "Image not allowed"},
-        {"field": "pods[0].servicePorts", "message": "Bad ports"},
-        {"path": "application.pods[0].volumes", "message": "Required field missing"},
-        {"path": "application.nothing.here[3]", "message": "Unknown thing"},
-        {"path": "pods[0", "message": "What"},
-    ))
+    fake_api.script(
+        "/validate",
+        fa.invalid(
+            {"path": "application.pods[0].image", "message": "Image not allowed"},
+            {"field": "pods[0].servicePorts", "message": "Bad ports"},
+            {"path": "application.pods[0].volumes", "message": "Required field missing"},
+            {"path": "application.nothing.here[3]", "message": "Unknown thing"},
+            {"path": "pods[0", "message": "What"},
+        ),
+    )
     problems = remote(doc, fake_api, retry)
     nx901 = [p for p in problems if p.code == "NX901"]
     assert len(nx901) == 5
@@ -353,8 +406,9 @@ def test_5xx_is_retried_three_times_with_backoff(doc, fake_api, retry, sleeps) -
     problem = only(remote(doc, fake_api, retry))
     assert fake_api.count("/validate") == 4  # the first try and three retries
     assert sleeps == [0.375, 0.75, 1.5]  # base 0.5 doubling, equal jitter at its midpoint
-    assert problem.message == (f"could not use {fake_api.url}/validate: HTTP 500 after 4 attempts; "
-                               "only the local checks ran")
+    assert problem.message == (
+        f"could not use {fake_api.url}/validate: HTTP 500 after 4 attempts; only the local checks ran"
+    )
     assert problem.span == Span(1, 1, 1, 1)
 
 
@@ -419,8 +473,10 @@ def test_validate_ends_at_the_deadline(doc, fake_api, retry, server) -> None:
     started = time.monotonic()
     problem = only(remote(doc, fake_api, retry, timeout=1.0))
     assert time.monotonic() - started < WITHIN_1S_DEADLINE
-    assert problem.message == (f"could not use {fake_api.url}/validate: no complete response within the 1 s "
-                               "deadline; only the local checks ran")
+    assert problem.message == (
+        f"could not use {fake_api.url}/validate: no complete response within the 1 s "
+        "deadline; only the local checks ran"
+    )
     assert fake_api.count("/validate") == 1  # a deadline that passed is not retried
     assert _request_threads_end()
 
@@ -432,16 +488,20 @@ def test_schema_get_ends_at_the_deadline(fake_api, retry, server) -> None:
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", timeout=1.0, retry=retry)
     assert time.monotonic() - started < WITHIN_1S_DEADLINE
     assert fetched.schema is None
-    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
-                               "within the 1 s deadline; using the bundled schema")
+    assert fetched.warning == (
+        f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
+        "within the 1 s deadline; using the bundled schema"
+    )
     assert _request_threads_end()
 
 
 def test_a_retry_that_would_end_after_the_deadline_is_not_made(doc, fake_api, retry, sleeps) -> None:
     fake_api.script("/validate", fa.status(503, retry_after="5"), fa.valid())
     problem = only(remote(doc, fake_api, retry, timeout=2.0))
-    assert problem.message == (f"could not use {fake_api.url}/validate: HTTP 503 after 1 attempt; the 2 s deadline "
-                               "leaves no time to retry; only the local checks ran")
+    assert problem.message == (
+        f"could not use {fake_api.url}/validate: HTTP 503 after 1 attempt; the 2 s deadline "
+        "leaves no time to retry; only the local checks ran"
+    )
     assert sleeps == [] and fake_api.count("/validate") == 1
 
 
@@ -457,13 +517,15 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
 
 @pytest.mark.parametrize(
     ("reply", "cause"),
-    [(fa.garbage(), "the response is not valid JSON"),
-     (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
-     (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
-     (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
-     (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
-     (fa.oversized(), "response too large (over 5 MiB)"),
-     (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)")],
+    [
+        (fa.garbage(), "the response is not valid JSON"),
+        (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
+        (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
+        (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
+        (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
+        (fa.oversized(), "response too large (over 5 MiB)"),
+        (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
+    ],
 )
 def test_bad_responses_are_failures(doc, fake_api, retry, reply, cause) -> None:
     fake_api.script("/validate", reply)
@@ -501,10 +563,12 @@ def test_connection_refused(doc, fake_api, retry) -> None:
     with socket.socket() as s:  # a port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    problem = only(remote_validate.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False,
-                                                   retry=retry))
-    assert problem.message == (f"could not use http://127.0.0.1:{port}/validate: connection refused by 127.0.0.1; "
-                               "only the local checks ran")
+    problem = only(
+        remote_validate.validate_remote(doc, api_url=f"http://127.0.0.1:{port}", local_has_errors=False, retry=retry)
+    )
+    assert problem.message == (
+        f"could not use http://127.0.0.1:{port}/validate: connection refused by 127.0.0.1; only the local checks ran"
+    )
 
 
 def test_no_credentials_in_messages(doc, fake_api, retry) -> None:
@@ -589,16 +653,19 @@ def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
     fake_api.script("/schema", fa.status(502))
     fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fetched.schema == fa.SCHEMA and fetched.info.source == "cache"
-    assert fetched.warning.startswith(f'could not fetch the schema from "{url}": HTTP 502 after 4 attempts; '
-                                      "using the cached copy fetched ")
+    assert fetched.warning.startswith(
+        f'could not fetch the schema from "{url}": HTTP 502 after 4 attempts; using the cached copy fetched '
+    )
 
 
 def test_offline_without_cache_falls_back_to_bundled(fake_api, retry) -> None:
     fake_api.script("/schema", fa.hang())
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", timeout=0.3, retry=retry)
     assert fetched.schema is None and fetched.info is None
-    assert fetched.warning == (f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
-                               "within the 0.3 s deadline; using the bundled schema")
+    assert fetched.warning == (
+        f'could not fetch the schema from "{fake_api.url}/schema": no complete response '
+        "within the 0.3 s deadline; using the bundled schema"
+    )
 
 
 def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
@@ -630,11 +697,13 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"{not json", "it is not valid JSON"),
-     (b"[1, 2]", "it is not a JSON object"),
-     (json.dumps({"type": 12}).encode(), "not a valid JSON Schema"),
-     (json.dumps({"$ref": "file:///etc/passwd"}).encode(), '$ref to "file:///etc/passwd"'),
-     (b"[" * 100_000, "it is not valid JSON")],
+    [
+        (b"{not json", "it is not valid JSON"),
+        (b"[1, 2]", "it is not a JSON object"),
+        (json.dumps({"type": 12}).encode(), "not a valid JSON Schema"),
+        (json.dumps({"$ref": "file:///etc/passwd"}).encode(), '$ref to "file:///etc/passwd"'),
+        (b"[" * 100_000, "it is not valid JSON"),
+    ],
 )
 def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:
     url = f"{fake_api.url}/schema"
@@ -832,8 +901,10 @@ def test_cli_remote_rejection_at_the_detail_line(cli, fake_api, good_file) -> No
     fake_api.script("/validate", fa.invalid({"path": "application.pods[1].image", "message": "Image not allowed"}))
     result = cli("--remote", "--api-url", fake_api.url, str(good_file))
     assert result.exit_code == 1
-    assert (f'{good_file}:13:14: error NX901 the Nexlayer API rejected "application.pods[1].image": '
-            '"Image not allowed" [remote-rejected]') in result.output
+    assert (
+        f'{good_file}:13:14: error NX901 the Nexlayer API rejected "application.pods[1].image": '
+        '"Image not allowed" [remote-rejected]'
+    ) in result.output
     assert f"{good_file}:1:1: warning NX902 the Nexlayer API rejected the file" in result.output
     assert fake_api.count("/validate", "POST") == 1
 
@@ -850,8 +921,10 @@ def test_cli_remote_failure_is_a_warning_that_does_not_fail(cli, fake_api, good_
     fake_api.script("/validate", fa.status(503))
     result = cli("--remote", "--api-url", fake_api.url, "--timeout", "2", str(good_file))
     assert result.exit_code == 0
-    assert (f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: HTTP 503 after 4 attempts; "
-            "only the local checks ran [remote-unavailable]") in result.output
+    assert (
+        f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: HTTP 503 after 4 attempts; "
+        "only the local checks ran [remote-unavailable]"
+    ) in result.output
     assert len(sleeps) == 3
     assert cli("--remote", "--api-url", fake_api.url, "--fail-on", "warning", str(good_file)).exit_code == 1
 
@@ -868,8 +941,10 @@ def test_cli_remote_ends_at_the_deadline_with_nx900(cli, fake_api, good_file) ->
     result = cli("--remote", "--api-url", fake_api.url, "--timeout", "1", str(good_file))
     assert time.monotonic() - started < WITHIN_1S_DEADLINE
     assert result.exit_code == 0 and not isinstance(result.exception, Exception)  # no traceback
-    assert (f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: no complete response within "
-            "the 1 s deadline; only the local checks ran [remote-unavailable]") in result.output
+    assert (
+        f"{good_file}:1:1: warning NX900 could not use {fake_api.url}/validate: no complete response within "
+        "the 1 s deadline; only the local checks ran [remote-unavailable]"
+    ) in result.output
 
 
 def test_cli_schema_remote_ends_at_the_deadline_with_nx900(cli, fake_api, good_file) -> None:
@@ -882,7 +957,8 @@ def test_cli_schema_remote_ends_at_the_deadline_with_nx900(cli, fake_api, good_f
     assert report["schema"]["source"] == "bundled"
     assert [d["message"] for d in report["files"][0]["diagnostics"]] == [
         f'could not fetch the schema from "{fake_api.url}/schema": no complete response within the 1 s deadline; '
-        "using the bundled schema"]
+        "using the bundled schema"
+    ]
 
 
 def test_cli_schema_fetch_ends_at_the_deadline_with_exit_2(cli, fake_api) -> None:
@@ -899,8 +975,23 @@ def test_the_process_ends_at_the_deadline_without_a_traceback(fake_api, good_fil
     fake_api.script("/validate", fa.drip_status_line())
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "--remote", "--api-url", fake_api.url,
-                           "--timeout", "1", str(good_file)], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nexlayer_lint",
+            "--remote",
+            "--api-url",
+            fake_api.url,
+            "--timeout",
+            "1",
+            str(good_file),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert time.monotonic() - started < 10  # the interpreter's start-up on a busy machine, and the deadline
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "no complete response within the 1 s deadline" in done.stdout
@@ -927,8 +1018,12 @@ def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, go
 
 
 def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
-    strict = {**fa.SCHEMA, "properties": {"application": {**fa.SCHEMA["properties"]["application"],
-                                                          "required": ["name", "pods", "owner"]}}}
+    strict = {
+        **fa.SCHEMA,
+        "properties": {
+            "application": {**fa.SCHEMA["properties"]["application"], "required": ["name", "pods", "owner"]}
+        },
+    }
     fake_api.script("/strict.json", fa.Reply(200, strict))
     path = tmp_path / "nexlayer.yaml"
     path.write_text(GOOD)
@@ -943,8 +1038,10 @@ def test_cli_schema_remote_offline_falls_back_with_nx900(cli, fake_api, good_fil
     assert report["schema"]["source"] == "bundled"
     [diag] = report["files"][0]["diagnostics"]
     assert diag["code"] == "NX900" and diag["line"] == 1
-    assert diag["message"] == (f'could not fetch the schema from "{fake_api.url}/schema": the response is not '
-                               "valid JSON; using the bundled schema")
+    assert diag["message"] == (
+        f'could not fetch the schema from "{fake_api.url}/schema": the response is not '
+        "valid JSON; using the bundled schema"
+    )
 
 
 def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
@@ -953,8 +1050,12 @@ def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
     assert result.exit_code == 0, result.output
     cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema")
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
-    assert result.output.splitlines() == [f"url:     {fake_api.url}/schema", "version: fake-1",
-                                          f"sha256:  {digest}", f"cache:   {cached}"]
+    assert result.output.splitlines() == [
+        f"url:     {fake_api.url}/schema",
+        "version: fake-1",
+        f"sha256:  {digest}",
+        f"cache:   {cached}",
+    ]
     assert cli("schema", "fetch", "--api-url", fake_api.url).exit_code == 0
     assert fake_api.count("/schema") == 2  # fetch always asks, even when the cache is fresh
     path = cli("schema", "path", "--schema", "remote", "--api-url", fake_api.url)
@@ -992,8 +1093,9 @@ def test_default_run_opens_no_socket(fake_api, good_file, tmp_path) -> None:
         done = subprocess.run([sys.executable, "-c", probe, *args], env=env, capture_output=True, timeout=60)
         assert b"AUDIT [] EXIT 0" in done.stderr, done.stderr.decode()
     # the probe does see a connection when one is made: a --remote run is caught
-    done = subprocess.run([sys.executable, "-c", probe, "--remote", str(good_file)], env=env,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--remote", str(good_file)], env=env, capture_output=True, timeout=60
+    )
     assert b"socket.connect" in done.stderr and fake_api.count() == 1
 
 
@@ -1001,8 +1103,11 @@ def test_cli_remote_run_keeps_local_suppressions_working(cli, fake_api, tmp_path
     # Local and remote findings go through suppression together: a directive that silenced a
     # local finding is not reported as unused (NX099) because the remote step found nothing there.
     path = tmp_path / "nexlayer.yaml"
-    path.write_text(GOOD.replace("application:\n", "# nexlayer-lint: disable-file=NX215\napplication:\n", 1)
-                    .replace("postgres:16.4", "postgres", 1))
+    path.write_text(
+        GOOD.replace("application:\n", "# nexlayer-lint: disable-file=NX215\napplication:\n", 1).replace(
+            "postgres:16.4", "postgres", 1
+        )
+    )
     fake_api.script("/validate", fa.valid())
     result = cli("--remote", "--api-url", fake_api.url, "--format", "json", str(path))
     codes = [d["code"] for d in json.loads(result.output)["files"][0]["diagnostics"]]
@@ -1043,8 +1148,7 @@ def test_a_schema_url_with_credentials_is_used_but_never_shown(cli, fake_api, go
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_an_api_url_with_credentials_makes_a_valid_request_and_is_never_shown(cli, fake_api, good_file,
-                                                                               fmt) -> None:
+def test_an_api_url_with_credentials_makes_a_valid_request_and_is_never_shown(cli, fake_api, good_file, fmt) -> None:
     fake_api.script("/api/validate", fa.status(500))
     api_url = f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/api/?token=t0ps3cret"
     result = cli("--remote", "--api-url", api_url, "--format", fmt, "--verbose", str(good_file))
@@ -1054,8 +1158,9 @@ def test_an_api_url_with_credentials_makes_a_valid_request_and_is_never_shown(cl
     assert {r.path for r in fake_api.requests} == {"/api/validate?token=t0ps3cret"}  # not ...?token=.../validate
 
 
-def test_nexlayer_api_url_with_credentials_in_schema_fetch_path_and_reports(cli, fake_api, good_file,
-                                                                             monkeypatch) -> None:
+def test_nexlayer_api_url_with_credentials_in_schema_fetch_path_and_reports(
+    cli, fake_api, good_file, monkeypatch
+) -> None:
     monkeypatch.setenv("NEXLAYER_API_URL", f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/api?token=t0ps3cret")
     shown = f"http://127.0.0.1:{fake_api.port}/api/schema"
     fake_api.script("/api/schema", fa.schema())
@@ -1078,23 +1183,32 @@ def test_schema_path_of_an_uncached_url_prints_it_without_credentials(cli, fake_
     blocker.write_text("")  # the cache cannot be written: `schema path` falls back to the URL
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     fake_api.script("/schema.json", fa.schema())
-    result = cli("schema", "path", "--schema", f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/schema.json?token=t0ps3cret")
+    result = cli(
+        "schema", "path", "--schema", f"http://user:s3cretpw@127.0.0.1:{fake_api.port}/schema.json?token=t0ps3cret"
+    )
     assert result.exit_code == 0
     assert result.stdout.strip() == f"http://127.0.0.1:{fake_api.port}/schema.json"
     assert _shows_no_secret(result.stdout, result.stderr)
 
 
-@pytest.mark.parametrize("url", ["http://user:s3cretpw@api.example.com/s.json?token=t0ps3cret",
-                                 "https://user:s3cretpw@api.example.com:99999/s.json?token=t0ps3cret",
-                                 "https://user:s3cretpw@api.example.com/a b?token=t0ps3cret",
-                                 "ftp://user:s3cretpw@api.example.com/s.json?token=t0ps3cret"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:s3cretpw@api.example.com/s.json?token=t0ps3cret",
+        "https://user:s3cretpw@api.example.com:99999/s.json?token=t0ps3cret",
+        "https://user:s3cretpw@api.example.com/a b?token=t0ps3cret",
+        "ftp://user:s3cretpw@api.example.com/s.json?token=t0ps3cret",
+    ],
+)
 def test_refused_urls_with_credentials_are_not_shown(cli, good_file, url, _no_network) -> None:
     result = cli("--schema", url, "--format", "json", str(good_file))
     assert _shows_no_secret(result.stdout, result.stderr)
     if url.startswith("ftp:"):  # not a schema source at all: a usage error
         assert result.exit_code == 2
-        assert ('--schema takes bundled, remote, a file or an https URL, not "ftp://api.example.com/s.json"'
-                in result.stderr)
+        assert (
+            '--schema takes bundled, remote, a file or an https URL, not "ftp://api.example.com/s.json"'
+            in result.stderr
+        )
     else:  # a URL that cannot be fetched: the bundled schema, and NX900 says why
         assert result.exit_code == 0
         [diagnostic] = json.loads(result.stdout)["files"][0]["diagnostics"]
@@ -1117,8 +1231,7 @@ def test_a_config_file_cannot_send_secrets(cli, fake_api, tmp_path, monkeypatch,
     fake_api.script("/validate", fa.valid())
     result = cli("--api-url", fake_api.url, "nexlayer.yaml")
     assert result.exit_code == 2 and not isinstance(result.exception, Exception)
-    assert ('"remote-send-secrets" can only be given on the command line (--remote-send-secrets)'
-            in result.stderr)
+    assert '"remote-send-secrets" can only be given on the command line (--remote-send-secrets)' in result.stderr
     assert fake_api.count() == 0
 
 
@@ -1133,8 +1246,19 @@ def test_remote_send_secrets_false_in_a_config_file_is_accepted(cli, fake_api, t
     assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
 
 
-@pytest.mark.parametrize("line", ["timeout = nan", "timeout = inf", "timeout = -1", "timeout = 1e308", "timeout = 0",
-                                  "schema-ttl-hours = nan", "schema-ttl-hours = -1", "schema-ttl-hours = inf"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "timeout = nan",
+        "timeout = inf",
+        "timeout = -1",
+        "timeout = 1e308",
+        "timeout = 0",
+        "schema-ttl-hours = nan",
+        "schema-ttl-hours = -1",
+        "schema-ttl-hours = inf",
+    ],
+)
 def test_network_times_out_of_range_in_a_config_file_are_errors(cli, tmp_path, monkeypatch, line) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "nexlayer.yaml").write_text(GOOD)

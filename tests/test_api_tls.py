@@ -70,20 +70,24 @@ def test_schema_over_verified_tls(fake_tls_api: fa.FakeApi, retry: http_client.R
 def test_validate_over_verified_tls(fake_tls_api: fa.FakeApi, retry: http_client.RetryPolicy) -> None:
     from nexlayer_lint import loader
 
-    doc, _ = loader.load("application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1\n"
-                         "      path: /\n      servicePorts: [80]\n", "nexlayer.yaml")
+    doc, _ = loader.load(
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1\n"
+        "      path: /\n      servicePorts: [80]\n",
+        "nexlayer.yaml",
+    )
     fake_tls_api.script("/validate", fa.invalid({"path": "application.pods[0].image", "message": "bad image"}))
-    problems = remote_validate.validate_remote(doc, api_url=fake_tls_api.url, send_secrets=False, timeout=5,
-                                   local_has_errors=False, retry=retry)
+    problems = remote_validate.validate_remote(
+        doc, api_url=fake_tls_api.url, send_secrets=False, timeout=5, local_has_errors=False, retry=retry
+    )
     # the API's rejection (NX901), and that it disagrees with the local verdict (NX902)
     assert sorted(p.code for p in problems) == ["NX901", "NX902"]
     assert any("bad image" in p.message for p in problems if p.code == "NX901")
     assert fake_tls_api.count("/validate", "POST") == 1
 
 
-def test_a_certificate_from_an_unknown_ca_is_refused(tls_servers: Serve, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     retry: http_client.RetryPolicy) -> None:
+def test_a_certificate_from_an_unknown_ca_is_refused(
+    tls_servers: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retry: http_client.RetryPolicy
+) -> None:
     _trust(trustme.CA(), tmp_path, monkeypatch)  # the client trusts one CA
     fake_tls_api = tls_servers(trustme.CA(), "127.0.0.1")  # the server's certificate comes from another
     fake_tls_api.script("/schema", fa.schema())
@@ -93,8 +97,9 @@ def test_a_certificate_from_an_unknown_ca_is_refused(tls_servers: Serve, tmp_pat
     assert fake_tls_api.count() == 0  # not one request got through
 
 
-def test_a_certificate_for_another_host_is_refused(tls_servers: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   retry: http_client.RetryPolicy) -> None:
+def test_a_certificate_for_another_host_is_refused(
+    tls_servers: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retry: http_client.RetryPolicy
+) -> None:
     ca = trustme.CA()
     _trust(ca, tmp_path, monkeypatch)
     fake_tls_api = tls_servers(ca, "api.example.test")  # a trusted CA, but another name

@@ -36,8 +36,10 @@ WEB = """\
 
 # --- NX201 no-public-path ---------------------------------------------------------------------
 
+
 def test_nx201_no_pod_has_a_path() -> None:
-    (d,) = lint_diags(y("""
+    (d,) = lint_diags(
+        y("""
         application:
           name: shop
           pods:
@@ -47,27 +49,34 @@ def test_nx201_no_pod_has_a_path() -> None:
             - name: api
               image: ghcr.io/acme/api:1
               servicePorts: [8000]
-        """))
+        """)
+    )
     assert (d.code, d.line, d.col, d.severity) == ("NX201", 3, 3, "error")
     assert d.message == 'no pod has a path, so nothing is routed to the application (pods: "web", "api")'
-    assert d.hint == ('add `path: /` to the pod that serves the web front end (probably "web"); '
-                      "Nexlayer needs at least one pod with a path")
+    assert d.hint == (
+        'add `path: /` to the pod that serves the web front end (probably "web"); '
+        "Nexlayer needs at least one pod with a path"
+    )
 
 
 def test_nx201_single_pod_hint_names_it() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
             - name: worker
               image: ghcr.io/acme/worker:1
               servicePorts: [9000]
-        """, "NX201")
+        """,
+        "NX201",
+    )
     assert d.hint.startswith('add `path: /` to pod "worker"')
 
 
 def test_nx201_one_path_is_enough_and_empty_pods_are_the_schemas() -> None:
-    assert codes("""
+    assert (
+        codes("""
         application:
           name: shop
           pods:
@@ -78,7 +87,9 @@ def test_nx201_one_path_is_enough_and_empty_pods_are_the_schemas() -> None:
               image: nginx:1.27
               path: /
               servicePorts: [80]
-        """) == []
+        """)
+        == []
+    )
     assert "NX201" not in [c for c, _, _ in codes("application:\n  name: shop\n  pods: []\n")]
     assert "NX201" not in [c for c, _, _ in codes("application:\n  name: shop\n  pods: [web]\n")]
 
@@ -108,21 +119,38 @@ def pg(image: str = "postgres:16", mount: str = "/var/lib/postgresql/data", pgda
     return PG.format(image=image, mount=mount, vars=variables)
 
 
-@pytest.mark.parametrize("image", [
-    "postgres:16", "postgres:16-alpine", "docker.io/library/postgres:15", "mirror.gcr.io/library/postgres:17",
-    "postgis/postgis:16-3.4", "pgvector/pgvector:pg16", "timescale/timescaledb:latest-pg16",
-    "bitnami/postgresql:16", "zulip/zulip-postgresql:14", "localhost:5000/postgres:16",
-    "supabase/postgres:15.1.0.147", "timescale/timescaledb-ha:pg16", "ghcr.io/cloudnative-pg/postgresql:16",
-    "ghcr.io/immich-app/postgres:14-vectorchord0.3.0", "POSTGRES:16", "postgres@sha256:" + "a" * 64,
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "postgres:16",
+        "postgres:16-alpine",
+        "docker.io/library/postgres:15",
+        "mirror.gcr.io/library/postgres:17",
+        "postgis/postgis:16-3.4",
+        "pgvector/pgvector:pg16",
+        "timescale/timescaledb:latest-pg16",
+        "bitnami/postgresql:16",
+        "zulip/zulip-postgresql:14",
+        "localhost:5000/postgres:16",
+        "supabase/postgres:15.1.0.147",
+        "timescale/timescaledb-ha:pg16",
+        "ghcr.io/cloudnative-pg/postgresql:16",
+        "ghcr.io/immich-app/postgres:14-vectorchord0.3.0",
+        "POSTGRES:16",
+        "postgres@sha256:" + "a" * 64,
+    ],
+)
 def test_nx202_postgres_images(image: str) -> None:
     found = [d for d in lint_diags(pg(image)) if d.code == "NX202"]
     assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error")]
-    assert found[0].message == ('Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data"; Postgres '
-                                "will not start there, because the volume's lost+found makes the data directory "
-                                "non-empty")
-    assert found[0].hint == ("mount the volume at /var/lib/postgresql and set the var PGDATA: "
-                             "/var/lib/postgresql/data/pgdata")
+    assert found[0].message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data"; Postgres '
+        "will not start there, because the volume's lost+found makes the data directory "
+        "non-empty"
+    )
+    assert found[0].hint == (
+        "mount the volume at /var/lib/postgresql and set the var PGDATA: /var/lib/postgresql/data/pgdata"
+    )
 
 
 def test_nx202_trailing_slash_and_pgdata_not_below_the_mount_are_errors() -> None:
@@ -134,12 +162,14 @@ def test_nx202_trailing_slash_and_pgdata_not_below_the_mount_are_errors() -> Non
 def test_nx202_pgdata_in_a_subdirectory_is_a_warning() -> None:
     (d,) = [d for d in lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata")) if d.code == "NX202"]
     assert (d.line, d.col, d.severity) == (16, 22, "warning")
-    assert "PGDATA \"/var/lib/postgresql/data/pgdata\" avoids the volume's lost+found" in d.message
+    assert 'PGDATA "/var/lib/postgresql/data/pgdata" avoids the volume\'s lost+found' in d.message
 
 
 def test_nx202_pgdata_in_list_form_vars_counts() -> None:
-    text = pg().replace("      volumes:", "      vars:\n        - key: PGDATA\n"
-                                           "          value: /var/lib/postgresql/data/x\n      volumes:")
+    text = pg().replace(
+        "      volumes:",
+        "      vars:\n        - key: PGDATA\n          value: /var/lib/postgresql/data/x\n      volumes:",
+    )
     assert [d.severity for d in lint_diags(text) if d.code == "NX202"] == ["warning"]
 
 
@@ -148,23 +178,27 @@ def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     assert [d.severity for d in found if d.code == "NX202"] == ["error"]
 
 
-@pytest.mark.parametrize(("image", "mount"), [
-    ("postgres:16", "/var/lib/postgresql"),
-    ("postgres:16", "/var/lib/postgresql/data/pgdata"),
-    ("mysql:8.4", "/var/lib/postgresql/data"),
-    ("ghcr.io/acme/postgres-exporterx:1", "/data"),
-    ("redis:7.4", "/var/lib/postgresql/data"),
-    # a Postgres pod by the image's repository, not by a word in it (issue 15)
-    ("ghcr.io/acme/postgres-notes:1.0", "/var/lib/postgresql/data"),
-    ("katieharris/pern-postgres-todo:1", "/var/lib/postgresql/data"),
-    ("prometheuscommunity/postgres-exporter:v0.15.0", "/var/lib/postgresql/data"),
-    ("ghcr.io/umami-software/umami:postgresql-latest", "/var/lib/postgresql/data"),  # the tag names it
-])
+@pytest.mark.parametrize(
+    ("image", "mount"),
+    [
+        ("postgres:16", "/var/lib/postgresql"),
+        ("postgres:16", "/var/lib/postgresql/data/pgdata"),
+        ("mysql:8.4", "/var/lib/postgresql/data"),
+        ("ghcr.io/acme/postgres-exporterx:1", "/data"),
+        ("redis:7.4", "/var/lib/postgresql/data"),
+        # a Postgres pod by the image's repository, not by a word in it (issue 15)
+        ("ghcr.io/acme/postgres-notes:1.0", "/var/lib/postgresql/data"),
+        ("katieharris/pern-postgres-todo:1", "/var/lib/postgresql/data"),
+        ("prometheuscommunity/postgres-exporter:v0.15.0", "/var/lib/postgresql/data"),
+        ("ghcr.io/umami-software/umami:postgresql-latest", "/var/lib/postgresql/data"),  # the tag names it
+    ],
+)
 def test_nx202_false_positives(image: str, mount: str) -> None:
     assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
 
 
 # --- NX203 / NX204 / NX206 registry -----------------------------------------------------------
+
 
 def login(registry: str, image: str, username: str = "acme") -> str:
     return y(f"""
@@ -185,43 +219,53 @@ def login(registry: str, image: str, username: str = "acme") -> str:
 def test_nx203_literal_registry_with_a_login() -> None:
     (d,) = [d for d in lint_diags(login("ghcr.io", "ghcr.io/acme/api:1")) if d.code == "NX203"]
     assert (d.line, d.col, d.severity) == (9, 14, "error")
-    assert d.message == ('image "ghcr.io/acme/api:1" names the registry "ghcr.io" of registryLogin literally; '
-                         "Nexlayer uses the login only for images that start with <% REGISTRY %>/")
+    assert d.message == (
+        'image "ghcr.io/acme/api:1" names the registry "ghcr.io" of registryLogin literally; '
+        "Nexlayer uses the login only for images that start with <% REGISTRY %>/"
+    )
     assert d.hint == 'write "<% REGISTRY %>/acme/api:1"; if this image is public, it does not need the login'
 
 
-@pytest.mark.parametrize(("registry", "image"), [
-    ("GHCR.io", "ghcr.io/acme/api:1"),
-    ("ghcr.io", "GHCR.IO/acme/api:1"),
-    ("index.docker.io", "docker.io/acme/api:1"),
-    ("docker.io", "index.docker.io/acme/api:1"),
-    ("docker.io", "registry-1.docker.io/acme/api:1"),
-    ("registry.example.com:5000", "registry.example.com:5000/team/api:2"),
-])
+@pytest.mark.parametrize(
+    ("registry", "image"),
+    [
+        ("GHCR.io", "ghcr.io/acme/api:1"),
+        ("ghcr.io", "GHCR.IO/acme/api:1"),
+        ("index.docker.io", "docker.io/acme/api:1"),
+        ("docker.io", "index.docker.io/acme/api:1"),
+        ("docker.io", "registry-1.docker.io/acme/api:1"),
+        ("registry.example.com:5000", "registry.example.com:5000/team/api:2"),
+    ],
+)
 def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
     assert [c for c, _, _ in lint_codes(login(registry, image))] == ["NX203"]
 
 
 def test_nx203_a_registry_with_a_scheme_is_its_own_finding() -> None:
     # the login's registry is still understood (ghcr.io), and is itself reported as no host name
-    assert [(c, line) for c, line, _ in lint_codes(login("https://GHCR.io/", "ghcr.io/acme/api:1"))] == \
-        [("NX104", 4), ("NX203", 9)]
+    assert [(c, line) for c, line, _ in lint_codes(login("https://GHCR.io/", "ghcr.io/acme/api:1"))] == [
+        ("NX104", 4),
+        ("NX203", 9),
+    ]
 
 
-@pytest.mark.parametrize(("registry", "image"), [
-    ("ghcr.io", "<% REGISTRY %>/acme/api:1"),
-    ("ghcr.io", "<%REGISTRY%>/acme/api:1"),
-    ("ghcr.io", "nginx:1.27"),
-    ("ghcr.io", "quay.io/acme/api:1"),
-    ("docker.io", "nginx:1.27"),            # an official image is public
-    ("docker.io", "library/postgres:16"),
-    ("docker.io", "ghcr.io/acme/api:1"),
-    # Docker Hub without its name: the image does not spell the login's registry (issue 15)
-    ("docker.io", "bitnami/redis:7.2.4"),
-    ("docker.io", "acme/api:1"),
-    ("index.docker.io", "acme/api:1"),
-    ("docker.io", "docker.io/library/postgres:16"),  # spelt, but an official image is public
-])
+@pytest.mark.parametrize(
+    ("registry", "image"),
+    [
+        ("ghcr.io", "<% REGISTRY %>/acme/api:1"),
+        ("ghcr.io", "<%REGISTRY%>/acme/api:1"),
+        ("ghcr.io", "nginx:1.27"),
+        ("ghcr.io", "quay.io/acme/api:1"),
+        ("docker.io", "nginx:1.27"),  # an official image is public
+        ("docker.io", "library/postgres:16"),
+        ("docker.io", "ghcr.io/acme/api:1"),
+        # Docker Hub without its name: the image does not spell the login's registry (issue 15)
+        ("docker.io", "bitnami/redis:7.2.4"),
+        ("docker.io", "acme/api:1"),
+        ("index.docker.io", "acme/api:1"),
+        ("docker.io", "docker.io/library/postgres:16"),  # spelt, but an official image is public
+    ],
+)
 def test_nx203_false_positives(registry: str, image: str) -> None:
     assert lint_codes(login(registry, image)) == []
 
@@ -229,23 +273,31 @@ def test_nx203_false_positives(registry: str, image: str) -> None:
 def test_nx218_username_and_image_owner_differ_only_in_case() -> None:
     (d,) = lint_diags(login("ghcr.io", "<% REGISTRY %>/acme/api:1", username="Acme"))
     assert (d.code, d.severity, d.line, d.col, d.end_col) == ("NX218", "error", 9, 29, 33)
-    assert d.message == ('image "<% REGISTRY %>/acme/api:1" of pod "web" names the owner "acme", but '
-                         'registryLogin.username is "Acme"; Nexlayer needs them to match exactly, case included')
-    assert d.hint == ('write both the same way; registries such as ghcr.io need lower case in image paths, '
-                      'so "acme" in the image and in registryLogin.username')
+    assert d.message == (
+        'image "<% REGISTRY %>/acme/api:1" of pod "web" names the owner "acme", but '
+        'registryLogin.username is "Acme"; Nexlayer needs them to match exactly, case included'
+    )
+    assert d.hint == (
+        "write both the same way; registries such as ghcr.io need lower case in image paths, "
+        'so "acme" in the image and in registryLogin.username'
+    )
 
 
-@pytest.mark.parametrize(("username", "image"), [
-    ("acme", "<% REGISTRY %>/acme/api:1"),       # the same
-    ("alice", "<% REGISTRY %>/acme-org/api:1"),  # another owner: an organisation, not a typo
-    ("Acme", "ghcr.io/acme/api:1"),              # not a template image (NX203's business)
-])
+@pytest.mark.parametrize(
+    ("username", "image"),
+    [
+        ("acme", "<% REGISTRY %>/acme/api:1"),  # the same
+        ("alice", "<% REGISTRY %>/acme-org/api:1"),  # another owner: an organisation, not a typo
+        ("Acme", "ghcr.io/acme/api:1"),  # not a template image (NX203's business)
+    ],
+)
 def test_nx218_leaves_alone(username: str, image: str) -> None:
     assert [d.code for d in lint_diags(login("ghcr.io", image, username=username)) if d.code == "NX218"] == []
 
 
 def test_nx204_template_without_login() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -253,15 +305,20 @@ def test_nx204_template_without_login() -> None:
               image: "<% REGISTRY %>/acme/web:1"
               path: /
               servicePorts: [80]
-        """, "NX204")
+        """,
+        "NX204",
+    )
     assert (d.line, d.col, d.severity) == (5, 14, "error")
-    assert d.message == ('image "<% REGISTRY %>/acme/web:1" of pod "web" uses <% REGISTRY %>, '
-                         "but the application has no registryLogin to fill it in")
+    assert d.message == (
+        'image "<% REGISTRY %>/acme/web:1" of pod "web" uses <% REGISTRY %>, '
+        "but the application has no registryLogin to fill it in"
+    )
     assert "add registryLogin (registry, username, personalAccessToken)" in d.hint
 
 
-@pytest.mark.parametrize("image", ["acme/<% REGISTRY %>/web:1", "<% REGISTRY %>acme/web:1", "<% REGISTRY %>",
-                                   "x<%REGISTRY%>/acme/web:1"])
+@pytest.mark.parametrize(
+    "image", ["acme/<% REGISTRY %>/web:1", "<% REGISTRY %>acme/web:1", "<% REGISTRY %>", "x<%REGISTRY%>/acme/web:1"]
+)
 def test_nx206_misplaced_in_an_image(image: str) -> None:
     found = [d for d in lint_diags(login("ghcr.io", image)) if d.code == "NX206"]
     # the underline starts at the template
@@ -270,7 +327,8 @@ def test_nx206_misplaced_in_an_image(image: str) -> None:
 
 
 def test_nx206_in_a_var_underlines_the_template() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -280,15 +338,19 @@ def test_nx206_in_a_var_underlines_the_template() -> None:
               servicePorts: [80]
               vars:
                 REGISTRY_HOST: <% REGISTRY %>/acme
-        """, "NX206")
+        """,
+        "NX206",
+    )
     assert (d.line, d.col, d.end_col) == (9, 24, 38)
     assert d.message == '<% REGISTRY %> is filled in only at the start of an image, not in var "REGISTRY_HOST"'
 
 
 # --- NX205 unknown-template -------------------------------------------------------------------
 
+
 def test_nx205_unknown_templates_with_and_without_spaces() -> None:
-    found = only("""
+    found = only(
+        """
         application:
           name: shop
           pods:
@@ -301,18 +363,23 @@ def test_nx205_unknown_templates_with_and_without_spaces() -> None:
                 BASE: <% url %>
                 OK: <% URL %>/api
                 OK2: <%URL%>
-        """, "NX205")
+        """,
+        "NX205",
+    )
     assert [(d.line, d.col, d.end_col, d.severity) for d in found] == [(9, 24, 34, "warning"), (10, 15, 24, "warning")]
-    assert found[0].message == ('unknown template "<%DOMAIN%>" in var "HOST"; '
-                                "Nexlayer fills in only <% REGISTRY %> and <% URL %>")
+    assert found[0].message == (
+        'unknown template "<%DOMAIN%>" in var "HOST"; Nexlayer fills in only <% REGISTRY %> and <% URL %>'
+    )
     assert found[0].hint == "<% URL %> is the application's public URL; use it instead"
     assert found[1].hint == "template names are upper case: write <% URL %>"
 
 
 # --- NX207 / NX210 / NX211 / NX212 duplicates -------------------------------------------------
 
+
 def test_nx207_duplicate_pod_name_names_the_first_line() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -326,13 +393,16 @@ def test_nx207_duplicate_pod_name_names_the_first_line() -> None:
             - name: web
               image: ghcr.io/acme/web:2
               servicePorts: [81]
-        """, "NX207")
+        """,
+        "NX207",
+    )
     assert (d.line, d.col, d.severity) == (11, 13, "error")
     assert d.message == 'pod name "web" is already used by the pod on line 4'
 
 
 def test_nx210_duplicate_path_ignores_a_trailing_slash() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -344,13 +414,16 @@ def test_nx210_duplicate_path_ignores_a_trailing_slash() -> None:
               image: ghcr.io/acme/api:2
               path: /api/
               servicePorts: [8001]
-        """, "NX210")
+        """,
+        "NX210",
+    )
     assert (d.line, d.col, d.severity) == (10, 13, "warning")
     assert d.message == 'path "/api/" of pod "api2" is already the path of pod "api" on line 6'
 
 
 def test_nx210_different_paths_are_fine() -> None:
-    assert codes("""
+    assert (
+        codes("""
         application:
           name: shop
           pods:
@@ -362,11 +435,14 @@ def test_nx210_different_paths_are_fine() -> None:
               image: ghcr.io/acme/api:1
               path: /api
               servicePorts: [8000]
-        """) == []
+        """)
+        == []
+    )
 
 
 def test_nx211_duplicate_volume_name_across_pods_and_within_one() -> None:
-    found = only("""
+    found = only(
+        """
         application:
           name: shop
           pods:
@@ -388,7 +464,9 @@ def test_nx211_duplicate_volume_name_across_pods_and_within_one() -> None:
                 - name: data
                   size: 1Gi
                   mountPath: /data
-        """, "NX211")
+        """,
+        "NX211",
+    )
     assert [(d.line, d.col) for d in found] == [(12, 17), (19, 17)]
     assert found[0].message == 'volume name "data" is already used by this pod on line 9'
     assert found[1].message == 'volume name "data" is already used by pod "web" on line 9'
@@ -396,7 +474,8 @@ def test_nx211_duplicate_volume_name_across_pods_and_within_one() -> None:
 
 
 def test_nx212_mount_path_conflicts() -> None:
-    found = only("""
+    found = only(
+        """
         application:
           name: shop
           pods:
@@ -431,18 +510,24 @@ def test_nx212_mount_path_conflicts() -> None:
                 - name: c
                   size: 1Gi
                   mountPath: /srv/data
-        """, "NX212")
+        """,
+        "NX212",
+    )
     # secrets "one" and "two" share a directory with different files: fine; another pod: fine
     assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error"), (26, 22, "error")]
-    assert found[0].message == ('mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" '
-                                "on line 11")
-    assert found[1].message == ('mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
-                                'is already used by secret "one" on line 18')
+    assert found[0].message == (
+        'mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" on line 11'
+    )
+    assert found[1].message == (
+        'mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
+        'is already used by secret "one" on line 18'
+    )
 
 
 def test_nx212_points_at_the_later_mount_when_secrets_come_first() -> None:
     # issue 15: the secret on line 9 was told it clashed with the volume "on line 13", after it
-    found = only("""
+    found = only(
+        """
         application:
           name: shop
           pods:
@@ -459,11 +544,13 @@ def test_nx212_points_at_the_later_mount_when_secrets_come_first() -> None:
                 - name: data
                   size: 1Gi
                   mountPath: /data/cfg
-        """, "NX212")
+        """,
+        "NX212",
+    )
     assert [(d.line, d.col) for d in found] == [(16, 22)]
-    assert found[0].message == ('mountPath "/data/cfg" of volume "data" in pod "web" is already used by '
-                                'secret "cfg" on line 11')
-
+    assert found[0].message == (
+        'mountPath "/data/cfg" of volume "data" in pod "web" is already used by secret "cfg" on line 11'
+    )
 
 
 # --- NX208 / NX209 references -----------------------------------------------------------------
@@ -503,20 +590,38 @@ def test_nx208_no_close_match_lists_the_pods() -> None:
     assert d.hint == "pods: backend, db, web"
 
 
-@pytest.mark.parametrize(("value", "col"), [
-    ("db.pod", 16), ('"postgresql://u:p@dbb.pod:5432/x"', 34), ("http://${api:8000}/v1", 25), ("x ${cache:6379}", 20),
-])
+@pytest.mark.parametrize(
+    ("value", "col"),
+    [
+        ("db.pod", 16),
+        ('"postgresql://u:p@dbb.pod:5432/x"', 34),
+        ("http://${api:8000}/v1", 25),
+        ("x ${cache:6379}", 20),
+    ],
+)
 def test_nx208_reference_forms(value: str, col: int) -> None:
     found = refs(value.replace("db.pod", "dc.pod"))
     assert [(d.code, d.col) for d in found] == [("NX208", col)]
 
 
-@pytest.mark.parametrize("value", [
-    "http://backend.pod:8000", "db.pod", "postgresql://u:p@db.pod:5432/x", "http://${backend:9000}/v1",
-    "shop-backend.pod:8000",  # <app>-<pod>.pod
-    "${DB_PASSWORD}", "${HOST:-localhost}", "https://docs.pod.example.com/x", "foo.db.pod", "ipod", "db.podcast",
-    "http://web.pod", "BACKEND.pod:8000",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://backend.pod:8000",
+        "db.pod",
+        "postgresql://u:p@db.pod:5432/x",
+        "http://${backend:9000}/v1",
+        "shop-backend.pod:8000",  # <app>-<pod>.pod
+        "${DB_PASSWORD}",
+        "${HOST:-localhost}",
+        "https://docs.pod.example.com/x",
+        "foo.db.pod",
+        "ipod",
+        "db.podcast",
+        "http://web.pod",
+        "BACKEND.pod:8000",
+    ],
+)
 def test_nx208_nx209_false_positives(value: str) -> None:
     assert refs(value) == []
 
@@ -531,7 +636,8 @@ def test_nx209_port_not_exposed() -> None:
 
 
 def test_nx208_in_list_form_vars() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -542,7 +648,9 @@ def test_nx208_in_list_form_vars() -> None:
               vars:
                 - key: API_URL
                   value: http://apii.pod:8000
-        """, "NX208")
+        """,
+        "NX208",
+    )
     assert (d.line, d.col) == (10, 25)
     assert d.message == 'var "API_URL" refers to pod "apii", which does not exist'
 
@@ -554,8 +662,10 @@ def test_nx208_quoted_value_underlines_past_the_quote() -> None:
 
 # --- NX213 / NX214 credentials ----------------------------------------------------------------
 
+
 def test_nx213_literal_secret_never_shows_the_value() -> None:
-    found = only("""
+    found = only(
+        """
         application:
           name: shop
           pods:
@@ -570,18 +680,23 @@ def test_nx213_literal_secret_never_shows_the_value() -> None:
                 API_KEY: ""
                 MAX_TOKENS: "4096"
                 clientSecret: 'abc123xyz'
-        """, "NX213")
+        """,
+        "NX213",
+    )
     assert [(d.line, d.col, d.severity) for d in found] == [(9, 22, "warning"), (14, 23, "warning")]
     assert found[0].message == 'var "DB_PASSWORD" of pod "web" holds a literal secret'
-    assert found[0].hint == ('store the value as a secret in the Nexlayer dashboard and write "${DB_PASSWORD}" here; '
-                             "rotate it if this file was ever pushed")
+    assert found[0].hint == (
+        'store the value as a secret in the Nexlayer dashboard and write "${DB_PASSWORD}" here; '
+        "rotate it if this file was ever pushed"
+    )
     assert found[1].hint.startswith('store the value as a secret in the Nexlayer dashboard and write "${CLIENTSECRET}"')
     for d in found:
         assert "hunter2" not in d.message + d.hint and "abc123xyz" not in d.message + d.hint
 
 
 def test_nx213_list_form() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -594,17 +709,22 @@ def test_nx213_list_form() -> None:
                   value: sk_live_1234
                 - key: STRIPE_PUBLISHABLE_KEY
                   value: pk_live_1234
-        """, "NX213")
+        """,
+        "NX213",
+    )
     assert (d.line, d.col) == (10, 18)
     assert d.message == 'var "STRIPE_SECRET_KEY" of pod "web" holds a literal secret'
 
 
-@pytest.mark.parametrize(("token", "expected"), [
-    ("ghp_0123456789abcdef", [("NX214", 6, 26)]),
-    ('"${REGISTRY_TOKEN}"', []),
-    ('"<% REGISTRY_TOKEN %>"', [("NX205", 6, 27)]),
-    ("<your read-only token>", []),
-])
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("ghp_0123456789abcdef", [("NX214", 6, 26)]),
+        ('"${REGISTRY_TOKEN}"', []),
+        ('"<% REGISTRY_TOKEN %>"', [("NX205", 6, 27)]),
+        ("<your read-only token>", []),
+    ],
+)
 def test_nx214_registry_token(token: str, expected: list) -> None:
     text = y(f"""
         application:
@@ -629,8 +749,10 @@ def test_nx214_registry_token(token: str, expected: list) -> None:
 
 # --- NX215 / NX217 images ---------------------------------------------------------------------
 
+
 def image(value: str) -> list:
-    return lint_codes(y(f"""
+    return lint_codes(
+        y(f"""
         application:
           name: shop
           pods:
@@ -638,11 +760,21 @@ def image(value: str) -> list:
               image: {value}
               path: /
               servicePorts: [80]
-        """))
+        """)
+    )
 
 
-@pytest.mark.parametrize("value", ["nginx", "nginx:latest", "ghcr.io/acme/api", "localhost:5000/app",
-                                   "registry.example.com:5000/team/api:LATEST", "<% REGISTRY %>/acme/api"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nginx",
+        "nginx:latest",
+        "ghcr.io/acme/api",
+        "localhost:5000/app",
+        "registry.example.com:5000/team/api:LATEST",
+        "<% REGISTRY %>/acme/api",
+    ],
+)
 def test_nx215_unpinned(value: str) -> None:
     if value.startswith("<%"):
         value = f'"{value}"'
@@ -651,7 +783,8 @@ def test_nx215_unpinned(value: str) -> None:
 
 
 def test_nx215_message() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -659,22 +792,40 @@ def test_nx215_message() -> None:
               image: nginx:latest
               path: /
               servicePorts: [80]
-        """, "NX215")
+        """,
+        "NX215",
+    )
     assert d.message == 'image "nginx:latest" of pod "web" uses the moving tag "latest"'
     assert d.hint == 'pin a version, for example "nginx:<version>", or a digest "nginx@sha256:<digest>"'
 
 
-@pytest.mark.parametrize("value", ["nginx:1.27", "localhost:5000/app:1", "nginx@sha256:" + "a" * 64,
-                                   "nginx:latest@sha256:" + "b" * 64, "mirror.gcr.io/library/node:20-alpine"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nginx:1.27",
+        "localhost:5000/app:1",
+        "nginx@sha256:" + "a" * 64,
+        "nginx:latest@sha256:" + "b" * 64,
+        "mirror.gcr.io/library/node:20-alpine",
+    ],
+)
 def test_nx215_pinned(value: str) -> None:
     assert image(value) == []
 
 
-@pytest.mark.parametrize("value", ['"# filled by pipeline"', '"# filled by pipeline:web"', "'#filled by pipeline: web'",
-                                   "placeholder-will-be-updated"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"# filled by pipeline"',
+        '"# filled by pipeline:web"',
+        "'#filled by pipeline: web'",
+        "placeholder-will-be-updated",
+    ],
+)
 def test_nx217_placeholders_are_info_and_not_unpinned(value: str) -> None:
     assert image(value) == [("NX217", 5, 14)]
-    (d,) = lint_diags(y(f"""
+    (d,) = lint_diags(
+        y(f"""
         application:
           name: shop
           pods:
@@ -682,16 +833,20 @@ def test_nx217_placeholders_are_info_and_not_unpinned(value: str) -> None:
               image: {value}
               path: /
               servicePorts: [80]
-        """))
+        """)
+    )
     assert d.severity == "info"
-    assert d.message.endswith('of pod "web" is a placeholder that the Nexlayer pipeline replaces with the image it '
-                              "builds")
+    assert d.message.endswith(
+        'of pod "web" is a placeholder that the Nexlayer pipeline replaces with the image it builds'
+    )
 
 
 # --- NX216 vars-list-form ---------------------------------------------------------------------
 
+
 def test_nx216_list_form_points_at_the_vars_key() -> None:
-    (d,) = only("""
+    (d,) = only(
+        """
         application:
           name: shop
           pods:
@@ -702,7 +857,9 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
               vars:
                 - key: NODE_ENV
                   value: production
-        """, "NX216")
+        """,
+        "NX216",
+    )
     assert (d.line, d.col, d.severity) == (8, 7, "warning")
     assert d.message == 'vars of pod "web" is a list of key/value items; the documented form is a mapping'
     assert d.hint == "write each var as NAME: value under vars (`NODE_ENV: <value>` instead of `- key: NODE_ENV`)"
@@ -710,17 +867,21 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
 
 # --- robustness -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "application: 3\n",
-    "application:\n  pods: 3\n",
-    "application:\n  pods:\n    - 3\n    - [a]\n",
-    "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n"
-    "      vars: 3\n      volumes: x\n",
-    "application:\n  pods:\n    - name: a\n      image: x:1\n      path: /\n      servicePorts: [80]\n"
-    "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n"
-    "      secrets: [{mountPath: /a}]\n",
-    "- a\n- b\n",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "application: 3\n",
+        "application:\n  pods: 3\n",
+        "application:\n  pods:\n    - 3\n    - [a]\n",
+        "application:\n  registryLogin: x\n  pods:\n    - name: [a]\n      path: /\n      image: {a: b}\n"
+        "      vars: 3\n      volumes: x\n",
+        "application:\n  pods:\n    - name: a\n      image: x:1\n      path: /\n      servicePorts: [80]\n"
+        "      vars: [3, {key: 4}, {a: 1, b: 2}]\n      volumes: [3, {mountPath: 4}]\n"
+        "      secrets: [{mountPath: /a}]\n",
+        "- a\n- b\n",
+    ],
+)
 def test_checks_skip_shapes_the_schema_reports(text: str) -> None:
     found = lint_diags(text)  # lint_diags asserts that no check crashed
     assert all(not d.code.startswith("NX2") or d.code == "NX216" for d in found)
@@ -734,6 +895,7 @@ def test_nx208_no_far_fetched_suggestion() -> None:
 
 
 # --- what the checks read: checks/app.py ------------------------------------------------------
+
 
 def app_of(text: str) -> App:
     doc, _ = loader.load(y(text), "nexlayer.yaml")
@@ -762,30 +924,41 @@ def test_vars_carry_their_paths_in_every_form() -> None:
               vars: 3
         """)
     assert [(pod.position, pod.name, pod.path) for pod in app.pods] == [
-        (0, "a", ("application", "pods", 0)), (1, "#2", ("application", "pods", 1)),
-        (3, "c", ("application", "pods", 3))]
+        (0, "a", ("application", "pods", 0)),
+        (1, "#2", ("application", "pods", 1)),
+        (3, "c", ("application", "pods", 3)),
+    ]
     base = ("application", "pods")
     assert [tuple(var) for pod in app.pods for var in pod.vars] == [
-        ("A", 1, base + (0, "vars", "A")), ("B", "x", base + (0, "vars", "B")),
-        ("C", 3, base + (1, "vars", 0, "value")), ("D", 4, base + (1, "vars", 1, "D")),
+        ("A", 1, base + (0, "vars", "A")),
+        ("B", "x", base + (0, "vars", "B")),
+        ("C", 3, base + (1, "vars", 0, "value")),
+        ("D", 4, base + (1, "vars", 1, "D")),
         ("G", None, base + (1, "vars", 5, "value")),
     ]
 
 
-ESCAPED_TEMPLATE = CLEAN + """\
+ESCAPED_TEMPLATE = (
+    CLEAN
+    + """\
       vars:
         SITE: "\\x3c% DOMAIN %>"
         HOME: "<\\u0025 HOST %>"
         JOINED: "<\\
           % FOO %>"
 """
+)
 
 
 def test_template_strings_are_every_string_with_a_template_in_document_order() -> None:
     app = app_of(ESCAPED_TEMPLATE + "  extra: [{a: '<% X %>'}, '<% Y %>', {'<% K %>': v}]\n")
     assert [path for path, _ in app.template_strings] == [
-        ("application", "pods", 0, "vars", "SITE"), ("application", "pods", 0, "vars", "HOME"),
-        ("application", "pods", 0, "vars", "JOINED"), ("application", "extra", 0, "a"), ("application", "extra", 1)]
+        ("application", "pods", 0, "vars", "SITE"),
+        ("application", "pods", 0, "vars", "HOME"),
+        ("application", "pods", 0, "vars", "JOINED"),
+        ("application", "extra", 0, "a"),
+        ("application", "extra", 1),
+    ]
 
 
 def test_templates_written_with_escapes_are_found() -> None:
@@ -799,14 +972,17 @@ def test_registry_template_written_with_an_escape_is_found() -> None:
     assert ("NX206", 9, 15) in lint_codes(text)
 
 
-@pytest.mark.parametrize(("value", "found"), [
-    ("<% URL %>x<%DOMAIN%>", ["<% URL %>", "<%DOMAIN%>"]),
-    ("<%\n  HOST  \n%>", ["<%\n  HOST  \n%>"]),  # spaces and line breaks around the name
-    ("<% A\nB %>", []),  # a name is on one line
-    ("<% %>", ["<% %>"]),
-    ("<% a <% b %>", ["<% b %>"]),  # a name has no `%`: the template is the last `<%` before `%>`
-    ("<% 50% %>", []),
-])
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("<% URL %>x<%DOMAIN%>", ["<% URL %>", "<%DOMAIN%>"]),
+        ("<%\n  HOST  \n%>", ["<%\n  HOST  \n%>"]),  # spaces and line breaks around the name
+        ("<% A\nB %>", []),  # a name is on one line
+        ("<% %>", ["<% %>"]),
+        ("<% a <% b %>", ["<% b %>"]),  # a name has no `%`: the template is the last `<%` before `%>`
+        ("<% 50% %>", []),
+    ],
+)
 def test_what_a_template_is(value: str, found: list[str]) -> None:
     app = app_of(f"""
         application:
@@ -827,21 +1003,33 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         assert list(TEMPLATE.finditer(value)) == []
 
 
-@pytest.mark.parametrize(("value", "found"), [
-    ("db.pod", [("db", None)]),
-    ("postgresql://u:p@db.pod:5432/x", [("db", 5432)]),
-    ("a.pod b.pod:1 c.pod", [("a", None), ("b", 1), ("c", None)]),
-    ("${api:8000}x${db:5432}", [("api", 8000), ("db", 5432)]),
-    ("${a-b:80}db.pod:1", [("a-b", 80), ("db", 1)]),
-    ("db.pod${a:1}", [("db", None), ("a", 1)]),
-    ("a.pod:80.pod", [("a", 80)]),
-    ("a.pod:123456", [("a", 12345)]),
-    ("api-v2.pod:8000", [("api-v2", 8000)]),
-    ("DB.pod", [("DB", None)]),
-    # not references: `.pod` inside a longer host, a dotted or underscored name, other `${...}`
-    ("docs.pod.example.com", []), ("foo.db.pod", []), ("_db.pod", []), ("db_.pod", []), ("-db.pod", []),
-    ("db-.pod", []), ("db.POD", []), ("a.pod-b.pod", []), ("${DB_PASSWORD}", []), ("${HOST:-x}", []), ("${a:}", []),
-])
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("db.pod", [("db", None)]),
+        ("postgresql://u:p@db.pod:5432/x", [("db", 5432)]),
+        ("a.pod b.pod:1 c.pod", [("a", None), ("b", 1), ("c", None)]),
+        ("${api:8000}x${db:5432}", [("api", 8000), ("db", 5432)]),
+        ("${a-b:80}db.pod:1", [("a-b", 80), ("db", 1)]),
+        ("db.pod${a:1}", [("db", None), ("a", 1)]),
+        ("a.pod:80.pod", [("a", 80)]),
+        ("a.pod:123456", [("a", 12345)]),
+        ("api-v2.pod:8000", [("api-v2", 8000)]),
+        ("DB.pod", [("DB", None)]),
+        # not references: `.pod` inside a longer host, a dotted or underscored name, other `${...}`
+        ("docs.pod.example.com", []),
+        ("foo.db.pod", []),
+        ("_db.pod", []),
+        ("db_.pod", []),
+        ("-db.pod", []),
+        ("db-.pod", []),
+        ("db.POD", []),
+        ("a.pod-b.pod", []),
+        ("${DB_PASSWORD}", []),
+        ("${HOST:-x}", []),
+        ("${a:}", []),
+    ],
+)
 def test_what_a_pod_reference_is(value: str, found: list[tuple[str, int | None]]) -> None:
     app = app_of(f"""
         application:
@@ -862,14 +1050,19 @@ def test_pod_references_are_linear_in_many_dot_pods() -> None:
 
 
 def test_interpolated_reference_needs_no_dot_pod() -> None:
-    text = CLEAN + """\
+    text = (
+        CLEAN
+        + """\
       vars:
         API: "${api:8000}"
         SELF: "x${web:81}"
 """
+    )
     messages = [d.message for d in lint_diags(text)]
-    assert messages == ['var "API" refers to pod "api", which does not exist',
-                        'var "SELF" refers to port 81 of pod "web", which exposes only 80']
+    assert messages == [
+        'var "API" refers to pod "api", which does not exist',
+        'var "SELF" refers to port 81 of pod "web", which exposes only 80',
+    ]
 
 
 def test_postgres_mount_spelled_differently_is_found() -> None:
@@ -908,15 +1101,18 @@ application:
     assert [code for code, _, _ in lint_codes(text) if code.startswith("NX2")] == ["NX212"]
 
 
-@pytest.mark.parametrize(("image", "ref"), [
-    ("ghcr.io/a/b:1@sha256:0", ImageRef("ghcr.io", "a/b", "1", "sha256:0")),
-    ("postgres", ImageRef("", "postgres", "", "")),
-    (" postgres:16 ", ImageRef("", "postgres", "16", "")),
-    ("localhost:5000/app", ImageRef("localhost:5000", "app", "", "")),
-    ("host:5000/a/b", ImageRef("host:5000", "a/b", "", "")),
-    ("a/b:c/d", ImageRef("", "a/b:c/d", "", "")),
-    ("<% REGISTRY %>/a:1", ImageRef("<% REGISTRY %>", "a", "1", "")),
-    ("registry:5000", ImageRef("", "registry", "5000", "")),
-])
+@pytest.mark.parametrize(
+    ("image", "ref"),
+    [
+        ("ghcr.io/a/b:1@sha256:0", ImageRef("ghcr.io", "a/b", "1", "sha256:0")),
+        ("postgres", ImageRef("", "postgres", "", "")),
+        (" postgres:16 ", ImageRef("", "postgres", "16", "")),
+        ("localhost:5000/app", ImageRef("localhost:5000", "app", "", "")),
+        ("host:5000/a/b", ImageRef("host:5000", "a/b", "", "")),
+        ("a/b:c/d", ImageRef("", "a/b:c/d", "", "")),
+        ("<% REGISTRY %>/a:1", ImageRef("<% REGISTRY %>", "a", "1", "")),
+        ("registry:5000", ImageRef("", "registry", "5000", "")),
+    ],
+)
 def test_parse_image(image: str, ref: ImageRef) -> None:
     assert parse_image(image) == ref

@@ -48,7 +48,8 @@ def test_error_exits_1_with_exact_position_and_message(project):
     result = run("check", "nexlayer.yaml", "--no-show-source")
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        'nexlayer.yaml:4:7: error NX101 pod "web" is missing required key "servicePorts" [missing-key]')
+        'nexlayer.yaml:4:7: error NX101 pod "web" is missing required key "servicePorts" [missing-key]'
+    )
 
 
 def test_warnings_alone_exit_0_unless_fail_on_warning(project):
@@ -105,19 +106,29 @@ def test_json_output_shape(project):
     (file,) = document["files"]
     (diagnostic,) = file["diagnostics"]
     assert diagnostic == {
-        "file": "nexlayer.yaml", "line": 4, "col": 7, "end_line": 4, "end_col": 11, "code": "NX101",
-        "name": "missing-key", "severity": "error",
+        "file": "nexlayer.yaml",
+        "line": 4,
+        "col": 7,
+        "end_line": 4,
+        "end_col": 11,
+        "code": "NX101",
+        "name": "missing-key",
+        "severity": "error",
         "message": 'pod "web" is missing required key "servicePorts"',
-        "hint": diagnostic["hint"], "path": "application.pods[0].name", "fix": None,
+        "hint": diagnostic["hint"],
+        "path": "application.pods[0].name",
+        "fix": None,
     }
     assert document["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0}
 
 
 def test_select_ignore_and_severity(project):
     write(project / "nexlayer.yaml", UNKNOWN_KEY.replace("nginx:1.27", "nginx"))  # NX102 + NX215
+
     def codes(*args):
         out = json.loads(run("nexlayer.yaml", "--format", "json", *args).output)
         return [(d["code"], d["severity"]) for d in out["files"][0]["diagnostics"]]
+
     assert codes() == [("NX215", "warning"), ("NX102", "warning")]
     assert codes("--select", "NX1") == [("NX102", "warning")]
     assert codes("--ignore", "NX2") == [("NX102", "warning")]
@@ -127,13 +138,16 @@ def test_select_ignore_and_severity(project):
     assert run("nexlayer.yaml", "--severity", "NX215=error").exit_code == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--select", "XX9"], 'matches no code'),
-    (["--severity", "NX215"], "should look like NX215=error"),
-    (["--severity", "NX215=fatal"], '"fatal" for NX215 is not one of error, warning, info'),
-    (["--severity", "NX001=warning"], "NX001 (yaml-syntax) is always an error"),
-    (["--output-file", "a.json"], None),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", "XX9"], "matches no code"),
+        (["--severity", "NX215"], "should look like NX215=error"),
+        (["--severity", "NX215=fatal"], '"fatal" for NX215 is not one of error, warning, info'),
+        (["--severity", "NX001=warning"], "NX001 (yaml-syntax) is always an error"),
+        (["--output-file", "a.json"], None),
+    ],
+)
 def test_bad_options_exit_2(project, args, message):
     write(project / "nexlayer.yaml", CLEAN)
     result = run("nexlayer.yaml", *args, "--output-file", "b.json") if message is None else run("nexlayer.yaml", *args)
@@ -172,11 +186,14 @@ def test_schema_path_and_show():
     assert json.loads(run("schema", "show").output)["title"] == "Nexlayer YAML Schema"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "cannot read schema file"),
-    ('{"type": 12}', "not a valid JSON Schema"),
-    ("{nope", "not"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read schema file"),
+        ('{"type": 12}', "not a valid JSON Schema"),
+        ("{nope", "not"),
+    ],
+)
 def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
     write(project / "nexlayer.yaml", CLEAN)
     if content is not None:
@@ -187,8 +204,9 @@ def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
 
 
 def test_schema_path_follows_the_config(project):
-    write(project / "strict.schema.json",
-          '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}')
+    write(
+        project / "strict.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}'
+    )
     write(project / ".nexlayer-lint.toml", 'schema = "strict.schema.json"\n')
     assert Path(run("schema", "path").output.strip()).resolve() == (project / "strict.schema.json").resolve()
     assert Path(run("schema", "path", "--schema", "bundled").output.strip()).name == "nexlayer.schema.json"
@@ -253,18 +271,27 @@ def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
     broken = tmp_path / "broken" / "nexlayer.yaml"
     broken.parent.mkdir()
     broken.write_text((ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    for args, code in ((["check", "--isolated", str(good)], 0),
-                       (["check", "--isolated", "--format", "json", str(broken)], 1),
-                       (["check", "--isolated", str(tmp_path / "missing.yaml")], 2), (["--no-such-option"], 2),
-                       (["--version"], 0)):
-        done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *args], capture_output=True, text=True,
-                              timeout=60, env={k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"})
+    for args, code in (
+        (["check", "--isolated", str(good)], 0),
+        (["check", "--isolated", "--format", "json", str(broken)], 1),
+        (["check", "--isolated", str(tmp_path / "missing.yaml")], 2),
+        (["--no-such-option"], 2),
+        (["--version"], 0),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "nexlayer_lint", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"},
+        )
         assert done.returncode == code, (args, done.stderr)
         if "json" in args:
             assert json.loads(done.stdout)["files"][0]["diagnostics"]  # the whole report arrived
 
 
 # --- the options a ruff user reaches for ---------------------------------------------------
+
 
 def test_output_format_is_the_name_of_format(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
@@ -286,9 +313,11 @@ def test_exit_zero_keeps_findings_but_not_errors(project):
 
 def test_rule_names_work_wherever_codes_do(project):
     write(project / "nexlayer.yaml", UNKNOWN_KEY.replace("nginx:1.27", "nginx"))  # NX102 + NX215
+
     def codes(*args):
         out = json.loads(run("nexlayer.yaml", "--format", "json", *args).stdout)
         return [(d["code"], d["severity"]) for d in out["files"][0]["diagnostics"]]
+
     assert codes("--ignore", "unpinned-image") == [("NX102", "warning")]
     assert codes("--select", "unknown-key,unpinned-image", "--ignore", "NX102") == [("NX215", "warning")]
     assert codes("--severity", "unpinned-image=error") == [("NX215", "error"), ("NX102", "warning")]
@@ -301,8 +330,10 @@ def test_ignoring_nx001_is_refused_like_downgrading_it(project, args):
     write(project / "nexlayer.yaml", CLEAN)
     result = run("nexlayer.yaml", *args)
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == ("nexlayer-lint: error: --ignore: NX001 (yaml-syntax) cannot be turned off: "
-                             "a file that does not parse has nothing else to check\n")
+    assert result.stderr == (
+        "nexlayer-lint: error: --ignore: NX001 (yaml-syntax) cannot be turned off: "
+        "a file that does not parse has nothing else to check\n"
+    )
     assert run("nexlayer.yaml", "--ignore", "NX0").exit_code == 0  # a prefix turns off the others
     write(project / ".nexlayer-lint.toml", 'ignore = ["NX001"]\n')
     from_config = run("nexlayer.yaml")
@@ -314,9 +345,7 @@ def test_statistics_counts_per_code(project):
     write(project / "b" / "nexlayer.yaml", MISSING_PORTS.replace("nginx:1.27", "nginx"))  # NX101 + NX215
     result = run("--statistics")
     assert result.exit_code == 1
-    assert result.stdout == ("2  NX215  unpinned-image\n"
-                             "1  NX101  missing-key\n"
-                             "1  NX102  unknown-key\n")
+    assert result.stdout == ("2  NX215  unpinned-image\n1  NX101  missing-key\n1  NX102  unknown-key\n")
     as_json = run("--statistics", "--output-format", "json")
     assert json.loads(as_json.stdout) == [
         {"code": "NX215", "name": "unpinned-image", "count": 2, "fixable": 0},
@@ -334,12 +363,14 @@ def test_statistics_counts_what_has_a_fix():
     from nexlayer_lint.model import Diagnostic, Edit, FileResult, Fix, Span
 
     fix = Fix("pin it", (Edit(Span(5, 14, 5, 19), "nginx:1.27"),))
-    found = [Diagnostic("x.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "m",
-                        fix=fix if line < 3 else None) for line in (1, 2, 3)]
+    found = [
+        Diagnostic("x.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "m", fix=fix if line < 3 else None)
+        for line in (1, 2, 3)
+    ]
     found.append(Diagnostic("x.yaml", 9, 1, 9, 2, "NX101", "missing-key", "error", "m"))
     assert statistics_text([FileResult("x.yaml", tuple(found), "", None)]) == (
-        "3  NX215  unpinned-image  2 fixable\n"
-        "1  NX101  missing-key\n")
+        "3  NX215  unpinned-image  2 fixable\n1  NX101  missing-key\n"
+    )
 
 
 def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
@@ -347,8 +378,10 @@ def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
 
     write(project / "nexlayer.yaml", CLEAN)
     write(project / "sub" / "nexlayer.yaml", CLEAN)
-    write(project / "sub" / ".nexlayer-lint.toml",
-          'ignore = ["NX215"]\nextend-exclude = ["old"]\n[per-file-ignores]\n"legacy/*" = ["NX2"]\n')
+    write(
+        project / "sub" / ".nexlayer-lint.toml",
+        'ignore = ["NX215"]\nextend-exclude = ["old"]\n[per-file-ignores]\n"legacy/*" = ["NX2"]\n',
+    )
     result = run("--show-settings", "sub/nexlayer.yaml", "--severity", "NX102=error", "--timeout", "3")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -371,9 +404,12 @@ def test_rule_lists_by_prefix_and_as_json():
     listing = run("rule", "NX21").stdout.splitlines()
     assert listing[0].startswith("NX210  duplicate-path") and all(line.startswith("NX21") for line in listing)
     rules = json.loads(run("rule", "--output-format", "json").stdout)
-    assert {"code": "NX215", "name": "unpinned-image", "severity": "warning",
-            "summary": "an image has no tag, or `:latest`, and no digest"}.items() <= next(
-                r for r in rules if r["code"] == "NX215").items()
+    assert {
+        "code": "NX215",
+        "name": "unpinned-image",
+        "severity": "warning",
+        "summary": "an image has no tag, or `:latest`, and no digest",
+    }.items() <= next(r for r in rules if r["code"] == "NX215").items()
     assert run("rule", "unpinned-image").stdout.startswith("# NX215 unpinned-image")
 
 

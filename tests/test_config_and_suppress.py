@@ -85,14 +85,17 @@ def test_explicit_config_and_isolated(project):
     assert codes_via_cli("--config", "missing.toml")[0] == 2
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('selct = ["NX1"]\n', 'unknown setting "selct" (did you mean "select"?)'),
-    ('select = "NX1, XX"\n', '"XX" matches no code'),
-    ('fail-on = "fatal"\n', '"fail-on" must be one of error, warning, info'),
-    ('timeout = "slow"\n', '"timeout" must be a number of seconds'),
-    ('remote = "yes"\n', '"remote" must be true or false'),
-    ("select = [\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('selct = ["NX1"]\n', 'unknown setting "selct" (did you mean "select"?)'),
+        ('select = "NX1, XX"\n', '"XX" matches no code'),
+        ('fail-on = "fatal"\n', '"fail-on" must be one of error, warning, info'),
+        ('timeout = "slow"\n', '"timeout" must be a number of seconds'),
+        ('remote = "yes"\n', '"remote" must be true or false'),
+        ("select = [\n", "not valid TOML"),
+    ],
+)
 def test_invalid_config_is_a_clear_error_and_exit_2(project, content, message):
     (project / ".nexlayer-lint.toml").write_text(content)
     with pytest.raises(ConfigError) as info:
@@ -103,6 +106,7 @@ def test_invalid_config_is_a_clear_error_and_exit_2(project, content, message):
 
 
 # --- suppression ---------------------------------------------------------------------------
+
 
 def test_end_of_line_suppression():
     text = UNPINNED.replace("image: nginx\n", "image: nginx # nexlayer-lint: disable=NX215\n")
@@ -128,7 +132,8 @@ def test_suppression_only_covers_its_line_and_codes():
 
 def test_unused_unknown_and_empty_directives_are_nx099():
     text = UNPINNED.replace("path: /\n", "path: / # nexlayer-lint: disable=NX999\n").replace(
-        "servicePorts: [80]\n", "servicePorts: [80] # nexlayer-lint: disable=\n")
+        "servicePorts: [80]\n", "servicePorts: [80] # nexlayer-lint: disable=\n"
+    )
     found = [(d.code, d.line, d.message) for d in lint_diags(text) if d.code == "NX099"]
     assert found == [
         ("NX099", 6, 'suppression names "NX999", which is no known code'),
@@ -170,47 +175,51 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
 
 # --- hostile or odd configs and options: exit 2 with a message, never a traceback (issue 16) ---
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("tool = 5\n", 'unknown setting "tool"'),
-    ('tool = "x"\nselect = ["NX1"]\n', 'unknown setting "tool"'),
-    ("[tool]\nnexlayer-lint = 5\n", "[tool.nexlayer-lint] must be a table"),
-    ('severity = { "" = "error" }\n', 'severity: "" is not a code'),
-    ('severity = { " " = "error" }\n', 'severity: " " is not a code'),
-    ('severity = { "NX215,NX213" = "error" }\n', "is not a code"),
-    ("severity = { NX215 = 1 }\n", '"1" for NX215 is not one of error, warning, info'),
-    ("severity = 5\n", '"severity" must be a table'),
-    ('schema = "a\\u0000b"\n', '"schema" must be a string without control characters'),
-    ('schema = ""\n', '"schema" must be a string'),
-    ("schema = 1\n", '"schema" must be a string, not 1'),
-    ('api-url = "https://x\\r\\nHost: evil"\n', '"api-url" must be a string without control characters'),
-    ("timeout = nan\n", '"timeout" must be a number of seconds from 0.1 to 300, not nan'),
-    ("timeout = inf\n", "not inf"),
-    ("timeout = -inf\n", "not -inf"),
-    ("timeout = -1\n", "not -1"),
-    ("timeout = 1e308\n", "not 1e+308"),
-    ("timeout = 0\n", "not 0"),
-    ("timeout = true\n", '"timeout" must be a number of seconds, not True'),
-    ("schema-ttl-hours = nan\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),
-    ("max-file-size = -1\n", '"max-file-size" must be a number of bytes (at least 1), not -1'),
-    ("max-file-size = 0\n", "not 0"),
-    ("max-file-size = 1.5\n", "not 1.5"),
-    ('fail-on = ["error"]\n', "\"fail-on\" must be one of error, warning, info, not ['error']"),
-    ("select = [[]]\n", '"select" must be a list of codes'),
-    ("select = 5\n", '"select" must be a list of codes'),
-    ('ignore = ["NX001"]\n', "NX001 (yaml-syntax) cannot be turned off"),
-    ("exclude = [1]\n", '"exclude" must be a list of globs'),
-    ('extend-exclude = "examples"\n', '"extend-exclude" must be a list of globs'),
-    ('extend-exclude = [""]\n', "is not a glob"),
-    ('extend-exclude = ["a\\u0007"]\n', "is not a glob"),
-    ("per-file-ignores = 5\n", '"per-file-ignores" must be a table of globs and codes'),
-    ('per-file-ignores = { "x" = 5 }\n', 'per-file-ignores "x"" must be a list of codes'),
-    ('per-file-ignores = { "x" = ["NX999"] }\n', '"NX999" matches no code'),
-    ('per-file-ignores = { "" = ["NX2"] }\n', "is not a glob"),
-    ('respect-gitignore = "yes"\n', '"respect-gitignore" must be true or false'),
-    ("force-exclude = 1\n", '"force-exclude" must be true or false'),
-    ("remote-send-secrets = true\n", "can only be given on the command line"),
-    ('"\\u001b[31m" = 1\n', 'unknown setting "\\x1b[31m"'),
-])
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("tool = 5\n", 'unknown setting "tool"'),
+        ('tool = "x"\nselect = ["NX1"]\n', 'unknown setting "tool"'),
+        ("[tool]\nnexlayer-lint = 5\n", "[tool.nexlayer-lint] must be a table"),
+        ('severity = { "" = "error" }\n', 'severity: "" is not a code'),
+        ('severity = { " " = "error" }\n', 'severity: " " is not a code'),
+        ('severity = { "NX215,NX213" = "error" }\n', "is not a code"),
+        ("severity = { NX215 = 1 }\n", '"1" for NX215 is not one of error, warning, info'),
+        ("severity = 5\n", '"severity" must be a table'),
+        ('schema = "a\\u0000b"\n', '"schema" must be a string without control characters'),
+        ('schema = ""\n', '"schema" must be a string'),
+        ("schema = 1\n", '"schema" must be a string, not 1'),
+        ('api-url = "https://x\\r\\nHost: evil"\n', '"api-url" must be a string without control characters'),
+        ("timeout = nan\n", '"timeout" must be a number of seconds from 0.1 to 300, not nan'),
+        ("timeout = inf\n", "not inf"),
+        ("timeout = -inf\n", "not -inf"),
+        ("timeout = -1\n", "not -1"),
+        ("timeout = 1e308\n", "not 1e+308"),
+        ("timeout = 0\n", "not 0"),
+        ("timeout = true\n", '"timeout" must be a number of seconds, not True'),
+        ("schema-ttl-hours = nan\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),
+        ("max-file-size = -1\n", '"max-file-size" must be a number of bytes (at least 1), not -1'),
+        ("max-file-size = 0\n", "not 0"),
+        ("max-file-size = 1.5\n", "not 1.5"),
+        ('fail-on = ["error"]\n', "\"fail-on\" must be one of error, warning, info, not ['error']"),
+        ("select = [[]]\n", '"select" must be a list of codes'),
+        ("select = 5\n", '"select" must be a list of codes'),
+        ('ignore = ["NX001"]\n', "NX001 (yaml-syntax) cannot be turned off"),
+        ("exclude = [1]\n", '"exclude" must be a list of globs'),
+        ('extend-exclude = "examples"\n', '"extend-exclude" must be a list of globs'),
+        ('extend-exclude = [""]\n', "is not a glob"),
+        ('extend-exclude = ["a\\u0007"]\n', "is not a glob"),
+        ("per-file-ignores = 5\n", '"per-file-ignores" must be a table of globs and codes'),
+        ('per-file-ignores = { "x" = 5 }\n', 'per-file-ignores "x"" must be a list of codes'),
+        ('per-file-ignores = { "x" = ["NX999"] }\n', '"NX999" matches no code'),
+        ('per-file-ignores = { "" = ["NX2"] }\n', "is not a glob"),
+        ('respect-gitignore = "yes"\n', '"respect-gitignore" must be true or false'),
+        ("force-exclude = 1\n", '"force-exclude" must be true or false'),
+        ("remote-send-secrets = true\n", "can only be given on the command line"),
+        ('"\\u001b[31m" = 1\n', 'unknown setting "\\x1b[31m"'),
+    ],
+)
 def test_odd_config_values_are_exit_2_with_a_message(project, content, message):
     (project / ".nexlayer-lint.toml").write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
@@ -222,21 +231,24 @@ def test_odd_config_values_are_exit_2_with_a_message(project, content, message):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--severity", "="], '--severity: "=" should look like NX215=error'),
-    (["--severity", "=error"], '--severity: "=error" should look like NX215=error'),
-    (["--severity", " =warning"], "should look like NX215=error"),
-    (["--severity", "NX215="], '"" for NX215 is not one of error, warning, info'),
-    (["--severity", "NX001=error"], "NX001 (yaml-syntax) is always an error"),
-    (["--ignore", "NX001"], "--ignore: NX001 (yaml-syntax) cannot be turned off"),
-    (["--select", "nope"], '--select: "nope" matches no code or rule name'),
-    (["--exclude", "a\x01"], "is not a glob"),
-    (["--timeout", "nan"], "--timeout"),
-    (["--timeout", "inf"], "--timeout"),
-    (["--timeout", "-1"], "--timeout"),
-    (["--timeout", "1e308"], "--timeout"),
-    (["--max-file-size", "-1"], "--max-file-size"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--severity", "="], '--severity: "=" should look like NX215=error'),
+        (["--severity", "=error"], '--severity: "=error" should look like NX215=error'),
+        (["--severity", " =warning"], "should look like NX215=error"),
+        (["--severity", "NX215="], '"" for NX215 is not one of error, warning, info'),
+        (["--severity", "NX001=error"], "NX001 (yaml-syntax) is always an error"),
+        (["--ignore", "NX001"], "--ignore: NX001 (yaml-syntax) cannot be turned off"),
+        (["--select", "nope"], '--select: "nope" matches no code or rule name'),
+        (["--exclude", "a\x01"], "is not a glob"),
+        (["--timeout", "nan"], "--timeout"),
+        (["--timeout", "inf"], "--timeout"),
+        (["--timeout", "-1"], "--timeout"),
+        (["--timeout", "1e308"], "--timeout"),
+        (["--max-file-size", "-1"], "--max-file-size"),
+    ],
+)
 def test_odd_options_are_exit_2_with_a_message(project, args, message):
     result = CliRunner().invoke(main, ["nexlayer.yaml", *args])
     assert result.exit_code == 2 and result.stdout == ""
@@ -253,18 +265,61 @@ def test_a_config_named_with_config_is_checked_the_same_way(project):
 # Any TOML value: what tomllib can give (strings with any character, numbers with NaN and
 # infinities, dates, nested arrays and tables) under the known keys and others.
 _SCALARS = st.one_of(
-    st.text(max_size=12), st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(), st.booleans(),
-    st.datetimes(), st.dates(), st.times(),
-    st.sampled_from(["NX215", "NX2", "NX001", "unpinned-image", "error", "bundled", "remote", "", "=",
-                     "examples/broken", "!x", "**", "[", "a\x00b", "https://x", "NX215=error"]),
+    st.text(max_size=12),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(),
+    st.booleans(),
+    st.datetimes(),
+    st.dates(),
+    st.times(),
+    st.sampled_from(
+        [
+            "NX215",
+            "NX2",
+            "NX001",
+            "unpinned-image",
+            "error",
+            "bundled",
+            "remote",
+            "",
+            "=",
+            "examples/broken",
+            "!x",
+            "**",
+            "[",
+            "a\x00b",
+            "https://x",
+            "NX215=error",
+        ]
+    ),
 )
 _TABLE_KEYS = st.text(max_size=8) | st.sampled_from(["NX215", "", "x/*"])
-_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
-                       | st.dictionaries(_TABLE_KEYS, inner, max_size=4), max_leaves=12)
-_KEYS = st.sampled_from(["select", "ignore", "severity", "fail-on", "schema", "remote", "api-url", "timeout",
-                         "schema-ttl-hours", "max-file-size", "exclude", "extend-exclude", "per-file-ignores",
-                         "respect-gitignore", "force-exclude", "remote-send-secrets", "remote_send_secrets",
-                         "tool", "nexlayer-lint"]) | st.text(max_size=10)
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TABLE_KEYS, inner, max_size=4), max_leaves=12
+)
+_KEYS = st.sampled_from(
+    [
+        "select",
+        "ignore",
+        "severity",
+        "fail-on",
+        "schema",
+        "remote",
+        "api-url",
+        "timeout",
+        "schema-ttl-hours",
+        "max-file-size",
+        "exclude",
+        "extend-exclude",
+        "per-file-ignores",
+        "respect-gitignore",
+        "force-exclude",
+        "remote-send-secrets",
+        "remote_send_secrets",
+        "tool",
+        "nexlayer-lint",
+    ]
+) | st.text(max_size=10)
 
 
 @settings(max_examples=400, deadline=None)

@@ -29,8 +29,10 @@ def write(path: Path, text: str) -> Path:
 def cli_findings(*args: str) -> dict[str, list[tuple[str, str, int, int]]]:
     result = CliRunner().invoke(main, ["--format", "json", *args], catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
-    return {f["path"]: [(d["code"], d["severity"], d["line"], d["col"]) for d in f["diagnostics"]]
-            for f in json.loads(result.stdout)["files"]}
+    return {
+        f["path"]: [(d["code"], d["severity"], d["line"], d["col"]) for d in f["diagnostics"]]
+        for f in json.loads(result.stdout)["files"]
+    }
 
 
 @pytest.fixture()
@@ -66,7 +68,8 @@ def test_each_file_gets_its_closest_config_whatever_the_current_folder(nested):
     os.chdir(nested / "sub" / "deeper")
     assert cli_findings("nexlayer.yaml", "../../other/nexlayer.yaml") == {
         "nexlayer.yaml": EXPECTED["sub/deeper/nexlayer.yaml"],
-        "../../other/nexlayer.yaml": EXPECTED["other/nexlayer.yaml"]}
+        "../../other/nexlayer.yaml": EXPECTED["other/nexlayer.yaml"],
+    }
 
 
 def test_the_language_server_agrees_with_the_command_line_on_every_file(nested):
@@ -133,13 +136,17 @@ def test_a_broken_config_below_stops_the_run_with_its_name(nested):
 
 # --- per-file-ignores ----------------------------------------------------------------------
 
+
 def test_per_file_ignores_by_glob_code_prefix_or_name(nested):
-    write(nested / ".nexlayer-lint.toml", """
+    write(
+        nested / ".nexlayer-lint.toml",
+        """
 [per-file-ignores]
 "other/*" = ["NX2"]
 "/nexlayer.yaml" = ["plaintext-secret"]  # anchored: this folder's file only
 "sub/**" = "NX215, NX213"
-""")
+""",
+    )
     write(nested / "sub" / ".nexlayer-lint.toml", "")  # empty: sub/ governed by its own defaults
     found = cli_findings("nexlayer.yaml", "other/nexlayer.yaml", "sub/nexlayer.yaml")
     assert found["other/nexlayer.yaml"] == [("NX215", "error", 5, 14), ("NX213", "error", 9, 22)]  # its own config
@@ -148,8 +155,11 @@ def test_per_file_ignores_by_glob_code_prefix_or_name(nested):
     os.remove(nested / "other" / "pyproject.toml")
     os.remove(nested / "sub" / ".nexlayer-lint.toml")
     found = cli_findings("other/nexlayer.yaml", "sub/deeper/nexlayer.yaml", "plain/nexlayer.yaml")
-    assert found == {"other/nexlayer.yaml": [], "sub/deeper/nexlayer.yaml": [],
-                     "plain/nexlayer.yaml": [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)]}
+    assert found == {
+        "other/nexlayer.yaml": [],
+        "sub/deeper/nexlayer.yaml": [],
+        "plain/nexlayer.yaml": [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)],
+    }
 
 
 def test_per_file_ignores_win_over_select(nested):
@@ -168,6 +178,7 @@ def test_per_file_ignores_cannot_turn_off_nx001(nested):
 
 
 # --- a batch reads each config once --------------------------------------------------------
+
 
 def test_a_batch_reads_each_config_once_and_asks_each_folder_once(tmp_path, monkeypatch):
     write(tmp_path / ".nexlayer-lint.toml", 'ignore = ["NX215"]\n')

@@ -16,8 +16,10 @@ from tests.conftest import shared_dir
 # Clauses of the "why" column that are notes about provenance, not findings.
 NOTE = re.compile(r"^(from index text|extracted from|taken from|code block was|REDACTED|identical content|'\\\$')")
 # Findings SOURCES.md counts as errors but the linter, by design, as warnings.
-WARNING_ONLY = re.compile(r"vars is a list|newest docs require a key:value mapping"
-                          r"|unknown (top-level |application )?keys|^pods\[\d+\] unknown keys")
+WARNING_ONLY = re.compile(
+    r"vars is a list|newest docs require a key:value mapping"
+    r"|unknown (top-level |application )?keys|^pods\[\d+\] unknown keys"
+)
 MIN_AGREEMENT = 0.95
 
 
@@ -66,10 +68,13 @@ def test_no_crash_and_every_diagnostic_inside_the_file(corpus_results) -> None:
         lines = text.splitlines() or [""]
         for d in result.diagnostics:
             inside = (
-                1 <= d.line <= len(lines) and 1 <= d.col <= len(lines[d.line - 1]) + 1
+                1 <= d.line <= len(lines)
+                and 1 <= d.col <= len(lines[d.line - 1]) + 1
                 and (d.end_line, d.end_col) >= (d.line, d.col)
-                and ((d.end_line <= len(lines) and d.end_col <= len(lines[d.end_line - 1]) + 1)
-                     or (d.end_line == len(lines) + 1 and d.end_col == 1))
+                and (
+                    (d.end_line <= len(lines) and d.end_col <= len(lines[d.end_line - 1]) + 1)
+                    or (d.end_line == len(lines) + 1 and d.end_col == 1)
+                )
             )
             if not inside:
                 bad.append(f"{name}: {d.code} at {d.line}:{d.col}-{d.end_line}:{d.end_col}")
@@ -104,8 +109,15 @@ def test_no_secret_value_in_any_message(corpus_results) -> None:
         values = [doc.get(*path) for path in secrets.secret_paths(doc)]
         # A value also written elsewhere (a user named like the password) may be named in a message
         # as that other thing, and a plain lower-case word ("secret") may be a word of a message.
-        values = [v for v in values if isinstance(v, str) and len(v) >= 6 and secrets.is_literal_secret(v)
-                  and v not in masked and not (v.isalpha() and v.islower())]
+        values = [
+            v
+            for v in values
+            if isinstance(v, str)
+            and len(v) >= 6
+            and secrets.is_literal_secret(v)
+            and v not in masked
+            and not (v.isalpha() and v.islower())
+        ]
         for d in result.diagnostics:
             for value in values:
                 if value in d.message or value in (d.hint or ""):
@@ -115,10 +127,15 @@ def test_no_secret_value_in_any_message(corpus_results) -> None:
         for path in secrets.secret_paths(doc):
             located = doc.positions.get(path)
             text_of = doc.source_of(path)
-            if located is not None and text_of and secrets.is_literal_secret(doc.get(*path)) and "${" not in text_of \
-                    and "<%" not in text_of:
+            if (
+                located is not None
+                and text_of
+                and secrets.is_literal_secret(doc.get(*path))
+                and "${" not in text_of
+                and "<%" not in text_of
+            ):
                 line = masked.splitlines()[located.value.line - 1]
-                shown = line[located.value.col - 1:located.value.end_col - 1].strip("'\"")
+                shown = line[located.value.col - 1 : located.value.end_col - 1].strip("'\"")
                 assert set(shown) == {"*"}, f"{name}: a secret is left in the masked text"
     assert leaks == []
 
@@ -129,6 +146,7 @@ def test_the_strict_schema_gives_no_file_the_platform_accepts_an_invalid_value(c
     verdicts, results = corpus_results
     valid = [name for name, (should_fail, _) in verdicts.items() if not should_fail]
     assert len(valid) > 150
-    broken = [f"{name}:{d.line}: {d.message}" for name in valid for d in results[name][1].diagnostics
-              if d.code == "NX104"]
+    broken = [
+        f"{name}:{d.line}: {d.message}" for name in valid for d in results[name][1].diagnostics if d.code == "NX104"
+    ]
     assert broken == []

@@ -17,14 +17,31 @@ from tests.conftest import shared_dir
 
 BUNDLED = schema.load_bundled()
 EDITOR = json.loads(EDITOR_PATH.read_text(encoding="utf-8"))
-ASSERTIONS = {"type", "required", "additionalProperties", "pattern", "minLength", "maxLength", "minItems",
-              "maxItems", "uniqueItems", "minimum", "maximum", "enum", "const", "not", "propertyNames", "oneOf"}
+ASSERTIONS = {
+    "type",
+    "required",
+    "additionalProperties",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minimum",
+    "maximum",
+    "enum",
+    "const",
+    "not",
+    "propertyNames",
+    "oneOf",
+}
 
 
 def test_the_shipped_file_is_the_bundled_schemas_flavour_now() -> None:
     # A schema change leaves it stale: run `python -m nexlayer_lint.editor_schema`.
-    assert EDITOR_PATH.read_text(encoding="utf-8") == editor_text(BUNDLED), \
+    assert EDITOR_PATH.read_text(encoding="utf-8") == editor_text(BUNDLED), (
         "nexlayer_lint/nexlayer.editor.schema.json is stale: run `python -m nexlayer_lint.editor_schema`"
+    )
 
 
 def test_it_is_a_json_schema_with_no_rule_left() -> None:

@@ -92,8 +92,10 @@ STAND_INS = {"NX203": _break, "NX219": _drop_image}
 
 def stand_in(monkeypatch: pytest.MonkeyPatch, *codes: str) -> None:
     """The test-only checks of `codes` above in place of the real checks of those codes."""
-    swapped = tuple(rule(r.code, r.name, r.severity, r.summary)(STAND_INS[r.code]) if r.code in codes else r
-                    for r in checks.CHECK_RULES)
+    swapped = tuple(
+        rule(r.code, r.name, r.severity, r.summary)(STAND_INS[r.code]) if r.code in codes else r
+        for r in checks.CHECK_RULES
+    )
     monkeypatch.setattr(checks, "CHECK_RULES", swapped)
 
 
@@ -106,7 +108,7 @@ def test_fix_applies_the_safe_fixes_in_place_and_reports_what_remains(project: P
     assert (project / "nexlayer.yaml").read_text() == FIXED.replace("nginx:1.27", "nginx")
     assert result.stdout.splitlines() == [
         'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
-        'is at deploy time [unpinned-image]',
+        "is at deploy time [unpinned-image]",
         '  help: pin a version, for example "nginx:<version>", or a digest "nginx@sha256:<digest>"',
         "fixed 2 problems in 1 file",
         "1 warning in 1 file",
@@ -115,8 +117,11 @@ def test_fix_applies_the_safe_fixes_in_place_and_reports_what_remains(project: P
 
 
 def test_fix_exits_1_when_errors_remain_and_never_writes_an_unchanged_file(project: Path) -> None:
-    text = MISSPELT.replace("Path: /", "path: /").replace("servicePort:", "servicePorts:").replace(
-        "name: shop", "name: Shop")  # an NX104 error, its fix (a rename) unsafe
+    text = (
+        MISSPELT.replace("Path: /", "path: /")
+        .replace("servicePort:", "servicePorts:")
+        .replace("name: shop", "name: Shop")
+    )  # an NX104 error, its fix (a rename) unsafe
     before = untouched(write(project / "nexlayer.yaml", text))
     result = run("--fix", "--no-show-source", "nexlayer.yaml")
     assert result.exit_code == 1 and "error NX104" in result.stdout and "fixed" not in result.stdout
@@ -138,9 +143,9 @@ def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path) 
     headers = [line for line in lines if line.startswith("nexlayer.yaml:")]
     assert headers == [
         'nexlayer.yaml:4:3: error NX201 no pod has a path, so nothing is routed to the application (pods: "web") '
-        '[no-public-path]',
+        "[no-public-path]",
         'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
-        'is at deploy time [unpinned-image]',
+        "is at deploy time [unpinned-image]",
         'nexlayer.yaml:7:7: warning NX102 [*] unknown key "Path" in pod "web" [unknown-key]',
         'nexlayer.yaml:8:7: error NX101 [*] unknown key "servicePort" in pod "web": probably the required key '
         '"servicePorts", which is missing [missing-key]',
@@ -161,8 +166,11 @@ def test_unsafe_fixes_are_applied_only_with_unsafe_fixes(project: Path) -> None:
     write(project / "nexlayer.yaml", NO_PATH)
     safe = run("--fix", "--no-show-source", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == NO_PATH.replace("servicePort:", "servicePorts:")
-    assert safe.stdout.splitlines()[-3:] == ["fixed 1 problem in 1 file", "1 error in 1 file",
-                                             "[*] 1 fixable with --fix --unsafe-fixes"]
+    assert safe.stdout.splitlines()[-3:] == [
+        "fixed 1 problem in 1 file",
+        "1 error in 1 file",
+        "[*] 1 fixable with --fix --unsafe-fixes",
+    ]
     assert safe.exit_code == 1
     unsafe = run("--fix", "--unsafe-fixes", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED
@@ -176,7 +184,10 @@ def test_unsafe_fixes_wait_for_the_safe_ones(project: Path) -> None:
     result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED
     assert result.stderr == "" and result.stdout.splitlines()[1:4] == [
-        "- nexlayer.yaml:", '    7:7  NX102  Rename to "path"', '    8:7  NX101  Rename to "servicePorts"']
+        "- nexlayer.yaml:",
+        '    7:7  NX102  Rename to "path"',
+        '    8:7  NX101  Rename to "servicePorts"',
+    ]
 
 
 def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> None:
@@ -189,41 +200,47 @@ def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> Non
         '    8:7  NX101  Rename to "servicePorts"\n'
         "\n"
         "2 errors, 1 warning in 1 of 2 files\n"
-        "[*] 2 fixable with --fix (1 more with --unsafe-fixes)\n")
+        "[*] 2 fixable with --fix (1 more with --unsafe-fixes)\n"
+    )
     applied = run("--fix", "--show-fixes", "a", "b").stdout
-    assert applied == ("fixes applied:\n"
-                       "- a/nexlayer.yaml:\n"
-                       '    7:7  NX102  Rename to "path"\n'
-                       '    8:7  NX101  Rename to "servicePorts"\n'
-                       "\n"
-                       "fixed 2 problems in 1 file\n"
-                       "no problems in 2 files\n")
+    assert applied == (
+        "fixes applied:\n"
+        "- a/nexlayer.yaml:\n"
+        '    7:7  NX102  Rename to "path"\n'
+        '    8:7  NX101  Rename to "servicePorts"\n'
+        "\n"
+        "fixed 2 problems in 1 file\n"
+        "no problems in 2 files\n"
+    )
 
 
 def test_statistics_count_as_fixable_what_fix_would_fix(project: Path) -> None:
     write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
-    assert run("--statistics", "nexlayer.yaml").stdout == ("1  NX101  missing-key     1 fixable\n"
-                                                           "1  NX102  unknown-key     1 fixable\n"
-                                                           "1  NX201  no-public-path\n"
-                                                           "1  NX215  unpinned-image\n")
+    assert run("--statistics", "nexlayer.yaml").stdout == (
+        "1  NX101  missing-key     1 fixable\n"
+        "1  NX102  unknown-key     1 fixable\n"
+        "1  NX201  no-public-path\n"
+        "1  NX215  unpinned-image\n"
+    )
     rows = json.loads(run("--statistics", "--unsafe-fixes", "--output-format", "json", "nexlayer.yaml").stdout)
-    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 1),
-                                                               ("NX215", 0)]
+    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 1), ("NX215", 0)]
 
 
 # --- a fix that makes the file worse ---------------------------------------------------------------
 
 
-def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(project: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stand_in(monkeypatch, "NX203")
     text = MISSPELT + "      vars:\n        BREAK: x\n"
     write(project / "nexlayer.yaml", text)
     result = run("--fix", "--no-show-source", "nexlayer.yaml")
     # the good fixes are applied, the bad one is not
     assert (project / "nexlayer.yaml").read_text() == FIXED + "      vars:\n        BREAK: x\n"
-    assert result.stderr == ("nexlayer-lint: warning: nexlayer.yaml:10:16: NX203 not fixed (Break it): "
-                             "the file would no longer parse\n")
+    assert result.stderr == (
+        "nexlayer-lint: warning: nexlayer.yaml:10:16: NX203 not fixed (Break it): the file would no longer parse\n"
+    )
     # what remains is reported without [*]: its fix is not one --fix can apply
     assert result.stdout.splitlines() == [
         "nexlayer.yaml:10:16: error NX203 BREAK is set [registry-template-missing]",
@@ -244,9 +261,11 @@ def test_a_fix_that_adds_an_error_is_not_applied(project: Path, monkeypatch: pyt
     before = untouched(project / "nexlayer.yaml")
     result = run("--fix", "--diff", "nexlayer.yaml")
     assert result.stdout == "" and result.exit_code == 0
-    assert result.stderr == ("nexlayer-lint: warning: nexlayer.yaml:5:14: NX219 not fixed (Drop the image): "
-                             "it would add NX101 (missing-key)\n"
-                             "nothing to fix\n")
+    assert result.stderr == (
+        "nexlayer-lint: warning: nexlayer.yaml:5:14: NX219 not fixed (Drop the image): "
+        "it would add NX101 (missing-key)\n"
+        "nothing to fix\n"
+    )
     run("--fix", "nexlayer.yaml")
     assert untouched(project / "nexlayer.yaml") == before
 
@@ -267,7 +286,8 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
         "-      Path: /\n"
         "-      servicePort: [80]\n"
         "+      path: /\n"
-        "+      servicePorts: [80]\n")
+        "+      servicePorts: [80]\n"
+    )
     assert result.stderr == "would fix 2 problems in 1 file (1 more with --unsafe-fixes)\n" and result.exit_code == 1
     assert untouched(project / "nexlayer.yaml") == before
     assert run("--fix", "--diff", "nexlayer.yaml").stdout == result.stdout  # --diff wins: nothing written
@@ -285,7 +305,11 @@ def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
     write(project / "c" / "nexlayer.yaml", CLEAN)
     result = run("--diff")
     assert [line for line in result.stdout.splitlines() if line.startswith(("---", "+++"))] == [
-        "--- a/a/nexlayer.yaml", "+++ b/a/nexlayer.yaml", "--- a/b/nexlayer.yaml", "+++ b/b/nexlayer.yaml"]
+        "--- a/a/nexlayer.yaml",
+        "+++ b/a/nexlayer.yaml",
+        "--- a/b/nexlayer.yaml",
+        "+++ b/b/nexlayer.yaml",
+    ]
     assert result.stderr == "would fix 2 problems in 2 files (1 more with --unsafe-fixes)\n"
     assert result.exit_code == 1
     assert run("--diff", "--quiet").stderr == ""
@@ -300,8 +324,9 @@ def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
 
 
 def test_diff_stars_secret_values_and_marks_a_missing_last_newline(project: Path) -> None:
-    text = CLEAN.replace("      servicePorts: [80]\n", "      vars:\n        DB_PASSWORD: hunter2\n"
-                         "      servicePort: [80]")
+    text = CLEAN.replace(
+        "      servicePorts: [80]\n", "      vars:\n        DB_PASSWORD: hunter2\n      servicePort: [80]"
+    )
     write(project / "nexlayer.yaml", text)
     result = run("--diff", "nexlayer.yaml")
     assert "hunter2" not in result.stdout
@@ -310,14 +335,17 @@ def test_diff_stars_secret_values_and_marks_a_missing_last_newline(project: Path
         "-      servicePort: [80]\n"
         "\\ No newline at end of file\n"
         "+      servicePorts: [80]\n"
-        "\\ No newline at end of file\n")
+        "\\ No newline at end of file\n"
+    )
 
 
 def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) -> None:
     # a bidi override (YAML allows it; it would show the comment in another order), and a line a CI
     # runner would obey as a command
-    text = (MISSPELT.replace("# the front end", "# the \u202efront end")
-            + "      vars:\n        NOTE: |\n          ::warning::x\n")
+    text = (
+        MISSPELT.replace("# the front end", "# the \u202efront end")
+        + "      vars:\n        NOTE: |\n          ::warning::x\n"
+    )
     write(project / "nexlayer.yaml", text.replace("\n", "\r\n"))
     out = run("--diff", "nexlayer.yaml").stdout_bytes.decode()  # .stdout would turn CRLF into LF
     assert "\u202e" not in out and out.splitlines(keepends=True)[3:] == [
@@ -337,11 +365,19 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
 # --- the form of the file --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("codec, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
-                                        ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")])
+@pytest.mark.parametrize(
+    "codec, bom",
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ],
+)
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_encoding_bom_line_breaks_and_tabs_are_kept(project: Path, codec: str, bom: bytes, newline: str) -> None:
-    tail = "      vars:\n        NOTE: \"a\tb\"\t# tabbed\n        TAB:\tx \u00e9\U0001F680\n"
+    tail = '      vars:\n        NOTE: "a\tb"\t# tabbed\n        TAB:\tx \u00e9\U0001f680\n'
     text = CLEAN.replace("      path: /\n", "").replace("servicePorts:", "servicePort:") + tail
     write(project / "nexlayer.yaml", bom + text.replace("\n", newline).encode(codec))
     assert run("--fix", "--unsafe-fixes", "nexlayer.yaml").exit_code == 0
@@ -361,7 +397,8 @@ def test_quoted_keys_keep_their_quotes(project: Path) -> None:
     write(project / "nexlayer.yaml", MISSPELT.replace("Path:", '"Path":').replace("servicePort:", "'servicePort':"))
     run("--fix", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED.replace("path:", '"path":').replace(
-        "servicePorts:", "'servicePorts':")
+        "servicePorts:", "'servicePorts':"
+    )
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -378,8 +415,7 @@ def test_the_write_keeps_permissions_goes_through_symlinks_and_leaves_no_tempora
     assert sorted(p.name for p in (project / "conf").iterdir()) == ["nexlayer.yaml"]
 
 
-def test_a_file_that_cannot_be_written_is_exit_2_with_a_message(project: Path, monkeypatch: pytest.MonkeyPatch
-                                                                ) -> None:
+def test_a_file_that_cannot_be_written_is_exit_2_with_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(project / "nexlayer.yaml", MISSPELT)
     path.chmod(0o444)
     result = run("--fix", "--no-show-source", "nexlayer.yaml")
@@ -410,7 +446,7 @@ def test_stdin_with_fix_writes_the_fixed_text_to_stdout_and_the_report_to_stderr
     odd = b"\xef\xbb\xbf" + CLEAN.replace("name: shop", "name: Shop").encode()
     again = run("--fix", "--no-show-source", "-", input=odd)
     assert again.stdout_bytes == odd and again.exit_code == 1
-    assert again.stderr.startswith("-:2:9: error NX104 application name \"Shop\"")
+    assert again.stderr.startswith('-:2:9: error NX104 application name "Shop"')
     # --diff reads it the same way
     assert run("--diff", "-", input=MISSPELT).stdout.startswith("--- a/-\n+++ b/-\n@@ -4,5 +4,5 @@\n")
 
@@ -457,14 +493,17 @@ def test_fixable_extend_fixable_and_unfixable_by_the_longest_prefix() -> None:
     assert fixes(unfixable=("NX102", "NX201"), extend_fixable=("NX102",)) == ["NX101"]  # a tie: unfixable
 
 
-@pytest.mark.parametrize("config, message", [
-    ('fix = "yes"', '"fix" must be true or false, not \'yes\''),
-    ("unsafe-fixes = 1", '"unsafe-fixes" must be true or false, not 1'),
-    ('unfixable = ["NX999"]', 'unfixable: "NX999" matches no code or rule name'),
-    ('fixable = "NX1"', None),  # a comma-separated string is taken, as for select
-    ("extend-fixable = [1]", '"extend-fixable" must be a list of codes'),
-    ("fixes = true", 'unknown setting "fixes" (did you mean "fix"?)'),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ('fix = "yes"', "\"fix\" must be true or false, not 'yes'"),
+        ("unsafe-fixes = 1", '"unsafe-fixes" must be true or false, not 1'),
+        ('unfixable = ["NX999"]', 'unfixable: "NX999" matches no code or rule name'),
+        ('fixable = "NX1"', None),  # a comma-separated string is taken, as for select
+        ("extend-fixable = [1]", '"extend-fixable" must be a list of codes'),
+        ("fixes = true", 'unknown setting "fixes" (did you mean "fix"?)'),
+    ],
+)
 def test_fix_settings_are_validated(project: Path, config: str, message: str | None) -> None:
     write(project / "nexlayer.yaml", CLEAN)
     write(project / ".nexlayer-lint.toml", config + "\n")
@@ -490,16 +529,16 @@ def test_show_settings_prints_the_fix_settings_as_config(project: Path) -> None:
 
 
 @pytest.mark.parametrize("workers", ["0", "3"])
-def test_fix_over_a_batch_in_one_process_or_several(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    workers: str) -> None:
+def test_fix_over_a_batch_in_one_process_or_several(
+    project: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
     monkeypatch.setenv("NEXLAYER_LINT_WORKERS", workers)
     for n in range(12):
         write(project / f"app{n:02}" / "nexlayer.yaml", MISSPELT if n % 3 else CLEAN)
     clean_before = untouched(project / "app00" / "nexlayer.yaml")
     result = run("--fix")
     assert result.stdout == "fixed 16 problems in 8 files\nno problems in 12 files\n" and result.exit_code == 0
-    assert all((project / f"app{n:02}" / "nexlayer.yaml").read_text() == (FIXED if n % 3 else CLEAN)
-               for n in range(12))
+    assert all((project / f"app{n:02}" / "nexlayer.yaml").read_text() == (FIXED if n % 3 else CLEAN) for n in range(12))
     assert untouched(project / "app00" / "nexlayer.yaml") == clean_before
 
 
@@ -517,7 +556,7 @@ def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
     result = run(*command.split()[2:])
     printed = result.stdout.splitlines()
     cut = shown.index("...")
-    assert printed[:cut] == shown[:cut] and printed[len(printed) - len(shown) + cut + 1:] == shown[cut + 1:]
+    assert printed[:cut] == shown[:cut] and printed[len(printed) - len(shown) + cut + 1 :] == shown[cut + 1 :]
     assert result.exit_code == 1
     fixed = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
     assert fixed == original.replace("servicePort:", "servicePorts:")  # as the README says
@@ -525,21 +564,29 @@ def test_the_readme_fixing_example_is_what_fix_prints(project: Path) -> None:
     after = run("--no-show-source", "examples/broken").stdout.splitlines()
     assert not any("[*]" in line for line in after if line.startswith("examples/")) and "[*]" in after[-1]
     assert [line for line in fixed.splitlines() if "#" in line] == [
-        line for line in original.splitlines() if "#" in line]
+        line for line in original.splitlines() if "#" in line
+    ]
     # with --unsafe-fixes, the four the README names; no finding with a fix is left, and the comments stay
     run("--fix", "--unsafe-fixes", "examples/broken")
     unsafe = (project / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8")
-    assert all(change in unsafe for change in ("name: book-shop", "      path: /\n", "size: 2Gi",
-                                               "mountPath: /var/lib/postgresql\n",
-                                               "PGDATA: /var/lib/postgresql/data/pgdata"))
+    assert all(
+        change in unsafe
+        for change in (
+            "name: book-shop",
+            "      path: /\n",
+            "size: 2Gi",
+            "mountPath: /var/lib/postgresql\n",
+            "PGDATA: /var/lib/postgresql/data/pgdata",
+        )
+    )
     remaining = Linter(Settings()).lint(unsafe, "nexlayer.yaml").diagnostics
     assert [d.code for d in remaining] == ["NX215", "NX208", "NX213", "NX213"] and not any(d.fix for d in remaining)
     assert [line for line in unsafe.splitlines() if "#" in line] == [
-        line for line in original.splitlines() if "#" in line]
+        line for line in original.splitlines() if "#" in line
+    ]
 
 
-def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed(project: Path, fake_api: Any
-                                                                                 ) -> None:
+def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed(project: Path, fake_api: Any) -> None:
     from tests import fake_api as fa
 
     fake_api.script("/validate", fa.valid())
@@ -564,17 +611,37 @@ def test_sarif_carries_the_fix_and_validates() -> None:
     assert not errors, errors[0].message
     fixes = {r["ruleId"]: r.get("fixes") for r in log["runs"][0]["results"]}
     assert fixes["NX215"] is None
-    assert fixes["NX201"] == [{
-        "description": {"text": 'Add `path: /` to pod "web"'},
-        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
-            {"deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
-             "insertedContent": {"text": "      path: /\n"}}]}],
-        "properties": {"applicability": "unsafe"},
-    }]
-    assert fixes["NX102"] == [{
-        "description": {"text": 'Rename to "path"'},
-        "artifactChanges": [{"artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"}, "replacements": [
-            {"deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 11},
-             "insertedContent": {"text": "path"}}]}],
-        "properties": {"applicability": "safe"},
-    }]
+    assert fixes["NX201"] == [
+        {
+            "description": {"text": 'Add `path: /` to pod "web"'},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
+                            "insertedContent": {"text": "      path: /\n"},
+                        }
+                    ],
+                }
+            ],
+            "properties": {"applicability": "unsafe"},
+        }
+    ]
+    assert fixes["NX102"] == [
+        {
+            "description": {"text": 'Rename to "path"'},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 11},
+                            "insertedContent": {"text": "path"},
+                        }
+                    ],
+                }
+            ],
+            "properties": {"applicability": "safe"},
+        }
+    ]

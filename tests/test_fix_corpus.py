@@ -29,12 +29,14 @@ from nexlayer_lint.model import DataPath, Diagnostic, Edit, Fix, Span, format_pa
 from tests.conftest import shared_dir
 
 NOT_FIXED = re.compile(
-    r"^nexlayer-lint: warning: (?P<file>[^:]+):\d+:\d+: (?P<code>NX\d+) not fixed \((?P<title>.*)\): ", re.MULTILINE)
+    r"^nexlayer-lint: warning: (?P<file>[^:]+):\d+:\d+: (?P<code>NX\d+) not fixed \((?P<title>.*)\): ", re.MULTILINE
+)
 
 
 def fix(folder: Path, names: list[str]) -> Any:
-    return CliRunner().invoke(main, ["--fix", "--unsafe-fixes", "--isolated", "--no-show-source", "--quiet", *names],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--fix", "--unsafe-fixes", "--isolated", "--no-show-source", "--quiet", *names], catch_exceptions=False
+    )
 
 
 def test_fix_over_the_corpus_keeps_every_promise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,7 +108,7 @@ def _data_changed_only_where_fixes_named(name: str, raw: bytes, new_text: str) -
     new_doc, _ = loader.load(new_text, name)
     assert old_doc is not None and new_doc is not None, name
     for path in _differences(old_doc.data, new_doc.data, ()):
-        assert any(path[:len(root)] == root for root in roots), (name, path, roots)
+        assert any(path[: len(root)] == root for root in roots), (name, path, roots)
 
 
 def _named(finding: Diagnostic, text: str) -> list[DataPath]:
@@ -116,9 +118,14 @@ def _named(finding: Diagnostic, text: str) -> list[DataPath]:
     roots = [by_name[finding.path][:-1]] if finding.path in by_name else []
     for edit in finding.fix.edits:  # type: ignore[union-attr]
         at = (edit.span.line, edit.span.col)
-        inside = [path for path, located in doc.positions.items()
-                  if any(span is not None and (span.line, span.col) <= at < (span.end_line, span.end_col)
-                         for span in (located.key, located.value))]
+        inside = [
+            path
+            for path, located in doc.positions.items()
+            if any(
+                span is not None and (span.line, span.col) <= at < (span.end_line, span.end_col)
+                for span in (located.key, located.value)
+            )
+        ]
         deepest = max(inside, key=len, default=())
         roots.append(deepest[:-1] if deepest else ())
     return roots
@@ -149,5 +156,6 @@ def test_the_data_check_catches_a_change_outside_what_the_fix_named(monkeypatch:
     monkeypatch.setattr(Linter, "lint", lint_with_fix)
     with pytest.raises(AssertionError, match=r"\('y', 'b'\)"):
         _data_changed_only_where_fixes_named("x.yaml", text.encode(), text.replace("&v 1", "&v 2"))
-    _data_changed_only_where_fixes_named("x.yaml", text.replace("*v", "3").encode(),
-                                         text.replace("*v", "3").replace("&v 1", "&v 2"))
+    _data_changed_only_where_fixes_named(
+        "x.yaml", text.replace("*v", "3").encode(), text.replace("*v", "3").replace("&v 1", "&v 2")
+    )

@@ -49,8 +49,9 @@ def _corpus_cases() -> dict[str, tuple[str, str]]:
     return found
 
 
-def test_fix_all_in_the_editor_and_fix_on_the_command_line_give_the_same_text(tmp_path: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_all_in_the_editor_and_fix_on_the_command_line_give_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cases = {**CASES, **_corpus_cases()}
     folders = {}
     for index, (name, (_text, config)) in enumerate(cases.items()):
@@ -65,8 +66,9 @@ def test_fix_all_in_the_editor_and_fix_on_the_command_line_give_the_same_text(tm
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
         await client.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
         # no resolve support: the fix-all action comes with its edit
-        await client.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
-                                                             initialization_options={"debounce": 0}))
+        await client.initialize_session(
+            lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), initialization_options={"debounce": 0})
+        )
         try:
             fixed = {}
             for name, (text, _) in cases.items():

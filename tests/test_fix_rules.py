@@ -117,9 +117,15 @@ def test_rename_is_no_fix_when_the_value_is_wrong_under_the_new_name() -> None:
 # --- NX103 -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("ports", "fixed"), [
-    ("80", "[80]"), ('"80"', "[80]"), ("'80'  # web", "[80]  # web"), ('["80", \'443\']', "[80, 443]"),
-])
+@pytest.mark.parametrize(
+    ("ports", "fixed"),
+    [
+        ("80", "[80]"),
+        ('"80"', "[80]"),
+        ("'80'  # web", "[80]  # web"),
+        ("[\"80\", '443']", "[80, 443]"),
+    ],
+)
 def test_nx103_ports(ports: str, fixed: str) -> None:
     assert_fix(pod(ports=ports), pod(ports=fixed), "NX103")
 
@@ -130,10 +136,8 @@ def test_nx103_ports_in_a_flow_pod() -> None:
 
 
 def test_nx103_quotes_numbers_and_booleans_as_written() -> None:
-    before = crlf(pod("vars:", "  WORKERS: 4", "  VERSION: 1.10 # not 1.1", "  DEBUG: true",
-                      "  RATIO: 1e3"))
-    after = crlf(pod("vars:", '  WORKERS: "4"', '  VERSION: "1.10" # not 1.1', '  DEBUG: "true"',
-                     '  RATIO: "1e3"'))
+    before = crlf(pod("vars:", "  WORKERS: 4", "  VERSION: 1.10 # not 1.1", "  DEBUG: true", "  RATIO: 1e3"))
+    after = crlf(pod("vars:", '  WORKERS: "4"', '  VERSION: "1.10" # not 1.1', '  DEBUG: "true"', '  RATIO: "1e3"'))
     assert_fix(before, after, "NX103")
 
 
@@ -157,18 +161,27 @@ def test_nx103_no_fix_that_only_trades_the_finding_for_another() -> None:
 # --- NX104 -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "fixed"), [
-    ("api", "/api"), ("'api/v1'", "'/api/v1'"), ('"api" # back', '"/api" # back'),
-])
+@pytest.mark.parametrize(
+    ("path", "fixed"),
+    [
+        ("api", "/api"),
+        ("'api/v1'", "'/api/v1'"),
+        ('"api" # back', '"/api" # back'),
+    ],
+)
 def test_nx104_adds_the_leading_slash(path: str, fixed: str) -> None:
     assert_fix(pod(f"path: {path}", path=False), pod(f"path: {fixed}", path=False), "NX104")
 
 
 def test_nx104_writes_a_block_scalar_on_one_line() -> None:
-    before = crlf("application:\n  name: |  # the URL\n    shop\n\n  pods:\n    - name: >\n        web\n"
-                  "      image: |+\n        nginx:1.27\n\n      path: /\n      servicePorts: [80]\n")
-    after = crlf("application:\n  name: shop  # the URL\n\n  pods:\n    - name: web\n"
-                 "      image: nginx:1.27\n\n      path: /\n      servicePorts: [80]\n")
+    before = crlf(
+        "application:\n  name: |  # the URL\n    shop\n\n  pods:\n    - name: >\n        web\n"
+        "      image: |+\n        nginx:1.27\n\n      path: /\n      servicePorts: [80]\n"
+    )
+    after = crlf(
+        "application:\n  name: shop  # the URL\n\n  pods:\n    - name: web\n"
+        "      image: nginx:1.27\n\n      path: /\n      servicePorts: [80]\n"
+    )
     assert_fix(before, after, "NX104")
 
 
@@ -205,11 +218,19 @@ def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> 
     assert_no_fix(escaped, "NX104")
 
 
-@pytest.mark.parametrize(("size", "fixed", "unsafe"), [
-    ("1.5Gi", "1536Mi", False), ("1Ti", "1024Gi", False), ("2GiB", "2Gi", False),
-    ("2GB", "2Gi", True), ("2G", "2Gi", True), ("500M", "500Mi", True), ("0.5G", "512Mi", True),
-    ("'2GB'", "'2Gi'", True),
-])
+@pytest.mark.parametrize(
+    ("size", "fixed", "unsafe"),
+    [
+        ("1.5Gi", "1536Mi", False),
+        ("1Ti", "1024Gi", False),
+        ("2GiB", "2Gi", False),
+        ("2GB", "2Gi", True),
+        ("2G", "2Gi", True),
+        ("500M", "500Mi", True),
+        ("0.5G", "512Mi", True),
+        ("'2GB'", "'2Gi'", True),
+    ],
+)
 def test_nx104_sizes(size: str, fixed: str, unsafe: bool) -> None:
     volume = "volumes:", "  - name: data", "    size: {}", "    mountPath: /data"
     before = pod(*(line.format(size) for line in volume))
@@ -226,11 +247,14 @@ def _pods(*pods: str) -> str:
     return "application:\n  name: shop\n  pods:\n" + "".join(pods)
 
 
-@pytest.mark.parametrize("front", [
-    "    - name: web\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
-    "    - name: shop-ui\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
-    "    - name: proxy\n      image: nginx:1.27\n      servicePorts: [80]\n",
-])
+@pytest.mark.parametrize(
+    "front",
+    [
+        "    - name: web\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
+        "    - name: shop-ui\n      image: ghcr.io/acme/site:1.0\n      servicePorts: [80]\n",
+        "    - name: proxy\n      image: nginx:1.27\n      servicePorts: [80]\n",
+    ],
+)
 def test_nx201_adds_the_path_to_the_front_end(front: str) -> None:
     before = crlf(_pods(API, front, DB))
     after = crlf(_pods(API, front.replace("servicePorts", "path: /\n      servicePorts"), DB))
@@ -255,20 +279,35 @@ MOVED = "volumes:", "  - name: pgdata", "    size: 1Gi", "    mountPath: /var/li
 
 
 def _db(*lines: str) -> str:
-    return CLEAN + "    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n" + \
-        "".join(f"      {line}\n" for line in lines)
+    return (
+        CLEAN
+        + "    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n"
+        + "".join(f"      {line}\n" for line in lines)
+    )
 
 
-@pytest.mark.parametrize(("vars_before", "vars_after"), [
-    ((), ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata")),
-    (("vars:", "  POSTGRES_DB: shop  # the db"),
-     ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", "  POSTGRES_DB: shop  # the db")),
-    (("vars:", "  - value: shop", "    key: POSTGRES_DB"),
-     ("vars:", "  - value: /var/lib/postgresql/data/pgdata", "    key: PGDATA",
-      "  - value: shop", "    key: POSTGRES_DB")),
-    (("vars: {POSTGRES_DB: shop}",), ("vars: {PGDATA: /var/lib/postgresql/data/pgdata, POSTGRES_DB: shop}",)),
-    (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
-])
+@pytest.mark.parametrize(
+    ("vars_before", "vars_after"),
+    [
+        ((), ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata")),
+        (
+            ("vars:", "  POSTGRES_DB: shop  # the db"),
+            ("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", "  POSTGRES_DB: shop  # the db"),
+        ),
+        (
+            ("vars:", "  - value: shop", "    key: POSTGRES_DB"),
+            (
+                "vars:",
+                "  - value: /var/lib/postgresql/data/pgdata",
+                "    key: PGDATA",
+                "  - value: shop",
+                "    key: POSTGRES_DB",
+            ),
+        ),
+        (("vars: {POSTGRES_DB: shop}",), ("vars: {PGDATA: /var/lib/postgresql/data/pgdata, POSTGRES_DB: shop}",)),
+        (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
+    ],
+)
 def test_nx202_moves_the_mount_and_sets_pgdata(vars_before: tuple[str, ...], vars_after: tuple[str, ...]) -> None:
     before = crlf(_db(*vars_before, *MOUNT))
     after = crlf(_db(*vars_after, *MOVED))
@@ -276,23 +315,34 @@ def test_nx202_moves_the_mount_and_sets_pgdata(vars_before: tuple[str, ...], var
 
 
 def test_nx202_follows_the_files_indentation_and_a_flow_pod() -> None:
-    before = "application:\n    name: shop\n    pods:\n        -   name: db\n            image: postgres:16\n" \
-             "            path: /\n            servicePorts: [5432]\n            volumes:\n" \
-             "                - {name: pgdata, size: 1Gi, mountPath: /var/lib/postgresql/data}\n"
+    before = (
+        "application:\n    name: shop\n    pods:\n        -   name: db\n            image: postgres:16\n"
+        "            path: /\n            servicePorts: [5432]\n            volumes:\n"
+        "                - {name: pgdata, size: 1Gi, mountPath: /var/lib/postgresql/data}\n"
+    )
     pgdata = "            vars:\n                PGDATA: /var/lib/postgresql/data/pgdata\n"
     after = before.replace("            volumes:", pgdata + "            volumes:").replace("/data}", "}")
     assert_fix(before, after, "NX202", unsafe=True)
-    flow = CLEAN + "    - {name: db, image: postgres, servicePorts: [5432], volumes: [{name: d, size: 1Gi, " \
-                   "mountPath: /var/lib/postgresql/data}]}\n"
-    assert_fix(flow, flow.replace("{name: db", "{vars: {PGDATA: /var/lib/postgresql/data/pgdata}, name: db")
-               .replace("/data}", "}"), "NX202", unsafe=True)
+    flow = (
+        CLEAN + "    - {name: db, image: postgres, servicePorts: [5432], volumes: [{name: d, size: 1Gi, "
+        "mountPath: /var/lib/postgresql/data}]}\n"
+    )
+    assert_fix(
+        flow,
+        flow.replace("{name: db", "{vars: {PGDATA: /var/lib/postgresql/data/pgdata}, name: db").replace("/data}", "}"),
+        "NX202",
+        unsafe=True,
+    )
 
 
-@pytest.mark.parametrize("text", [
-    _db("vars:", "  PGDATA: /pgdata", *MOUNT),  # PGDATA elsewhere: what was meant is unclear
-    _db("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", *MOUNT),  # the warning: that pod works
-    _db(*MOUNT, "  - name: two", "    size: 1Gi", "    mountPath: /var/lib/postgresql/data/"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _db("vars:", "  PGDATA: /pgdata", *MOUNT),  # PGDATA elsewhere: what was meant is unclear
+        _db("vars:", "  PGDATA: /var/lib/postgresql/data/pgdata", *MOUNT),  # the warning: that pod works
+        _db(*MOUNT, "  - name: two", "    size: 1Gi", "    mountPath: /var/lib/postgresql/data/"),
+    ],
+)
 def test_nx202_no_fix(text: str) -> None:
     assert_no_fix(text, "NX202")
 
@@ -302,27 +352,38 @@ def test_nx202_no_fix(text: str) -> None:
 LOGIN = "  registryLogin:\n    registry: ghcr.io\n    username: acme\n    personalAccessToken: ${TOKEN}\n"
 
 
-@pytest.mark.parametrize(("image", "fixed"), [
-    ("ghcr.io/acme/web:1.0", "<% REGISTRY %>/acme/web:1.0"),
-    ("'GHCR.io/acme/web:1.0' # mine", "'<% REGISTRY %>/acme/web:1.0' # mine"),
-])
+@pytest.mark.parametrize(
+    ("image", "fixed"),
+    [
+        ("ghcr.io/acme/web:1.0", "<% REGISTRY %>/acme/web:1.0"),
+        ("'GHCR.io/acme/web:1.0' # mine", "'<% REGISTRY %>/acme/web:1.0' # mine"),
+    ],
+)
 def test_nx203_writes_the_registry_template(image: str, fixed: str) -> None:
     before = crlf(CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", image))
     assert_fix(before, before.replace(image, fixed), "NX203")
 
 
 def test_nx203_in_a_flow_pod_and_no_fix_past_an_escape() -> None:
-    flow = "application:\n  name: shop\n" + LOGIN + \
-        '  pods: [{name: web, image: "ghcr.io/acme/web:1.0", path: /, servicePorts: [80]}]\n'
+    flow = (
+        "application:\n  name: shop\n"
+        + LOGIN
+        + '  pods: [{name: web, image: "ghcr.io/acme/web:1.0", path: /, servicePorts: [80]}]\n'
+    )
     assert_fix(flow, flow.replace("ghcr.io/acme", "<% REGISTRY %>/acme"), "NX203")
     escaped = CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", '"ghcr.io/acme/web:1.\\x30"')
     assert_no_fix(escaped, "NX203")
 
 
 def test_nx208_refers_to_the_did_you_mean_pod() -> None:
-    before = crlf(_pods(API.replace("api", "backend", 1), pod().split("  pods:\n")[1]
-                        + '      vars:\n        A: "http://bakend.pod:8000"\n        B: ${bakend:8000}\n'
-                        + "        C: postgresql://u:hunter2@bakend.pod/x\n"))
+    before = crlf(
+        _pods(
+            API.replace("api", "backend", 1),
+            pod().split("  pods:\n")[1]
+            + '      vars:\n        A: "http://bakend.pod:8000"\n        B: ${bakend:8000}\n'
+            + "        C: postgresql://u:hunter2@bakend.pod/x\n",
+        )
+    )
     assert_fix(before, before.replace("bakend", "backend"), "NX208", unsafe=True)
     assert "hunter2" not in repr([d.fix for d in lint_diags(before)])
 
@@ -335,10 +396,18 @@ def test_nx208_no_fix_without_a_close_pod() -> None:
 
 
 def test_nx216_value_first_indentless_items_and_secrets_never_in_the_edits() -> None:
-    before = crlf(pod("vars:", "- value: hunter2 # rotate", "  key: DB_PASSWORD  # the db", "- key: 'MODE'",
-                      "  value: >", "    long", "    text"))
-    after = crlf(pod("vars:", "  DB_PASSWORD: hunter2 # rotate", "  # the db", "  'MODE': >", "    long",
-                     "    text"))
+    before = crlf(
+        pod(
+            "vars:",
+            "- value: hunter2 # rotate",
+            "  key: DB_PASSWORD  # the db",
+            "- key: 'MODE'",
+            "  value: >",
+            "    long",
+            "    text",
+        )
+    )
+    after = crlf(pod("vars:", "  DB_PASSWORD: hunter2 # rotate", "  # the db", "  'MODE': >", "    long", "    text"))
     assert_fix(before, after, "NX216")
     (nx216,) = [d for d in lint_diags(before) if d.code == "NX216"]
     assert nx216.fix is not None and "hunter2" not in repr(nx216.fix)
@@ -354,12 +423,15 @@ def test_nx216_no_last_line_break() -> None:
     assert_fix(before, pod("vars:", "  A: b").rstrip("\n"), "NX216")
 
 
-@pytest.mark.parametrize("items", [
-    ("  - key: A", "    value: b", "  - key: A", "    value: c"),  # a repeated name
-    ("  - {key: A, value: b}",),  # a flow item in a block list
-    ("  - key: &k A", "    value: b"),  # an anchor
-    ("  - key: A", "    value: b", "    value: c"),  # a repeated key: the earlier value's line would stay
-])
+@pytest.mark.parametrize(
+    "items",
+    [
+        ("  - key: A", "    value: b", "  - key: A", "    value: c"),  # a repeated name
+        ("  - {key: A, value: b}",),  # a flow item in a block list
+        ("  - key: &k A", "    value: b"),  # an anchor
+        ("  - key: A", "    value: b", "    value: c"),  # a repeated key: the earlier value's line would stay
+    ],
+)
 def test_nx216_no_fix(items: tuple[str, ...]) -> None:
     assert_no_fix(pod("vars:", *items), "NX216")
 
@@ -368,12 +440,15 @@ def test_nx216_no_fix(items: tuple[str, ...]) -> None:
 
 
 def test_nx099_removes_what_suppresses_nothing() -> None:
-    before = crlf("# nexlayer-lint: disable-file=NX213\n" + pod().replace(
-        "      image: nginx:1.27\n", "      # nexlayer-lint: disable=NX215, NX005,NX104\n      image: nginx\n")
-        .replace("path: /", "path: /\t# nexlayer-lint: disable=NX210 # why") + "# nexlayer-lint: disable=NX215")
+    before = crlf(
+        "# nexlayer-lint: disable-file=NX213\n"
+        + pod()
+        .replace("      image: nginx:1.27\n", "      # nexlayer-lint: disable=NX215, NX005,NX104\n      image: nginx\n")
+        .replace("path: /", "path: /\t# nexlayer-lint: disable=NX210 # why")
+        + "# nexlayer-lint: disable=NX215"
+    )
     kept = "      # nexlayer-lint: disable=NX215\n      image: nginx\n"
-    after = crlf(pod().replace("      image: nginx:1.27\n", kept)
-                 .replace("path: /", "path: /\t# why"))
+    after = crlf(pod().replace("      image: nginx:1.27\n", kept).replace("path: /", "path: /\t# why"))
     assert_fix(before, after, "NX099")
 
 
@@ -454,10 +529,20 @@ def test_building_fixes_is_linear_in_the_findings() -> None:
     count = 3000
     lines = ["application:", "  name: shop", "  pods:"]
     for i in range(count):
-        lines += [f"    - name: Pod{i}", "      image: postgres:16", "      servicePorts: 80", "      vars:",
-                  f"        - key: A{i}  # note", f"          value: http://Pod{(i + 1) % count}.pod:80",
-                  f"        - key: B{i}", "          value: 4", "      volumes:", f"        - name: v{i}",
-                  "          size: 2GB", "          mountPath: /var/lib/postgresql/data"]
+        lines += [
+            f"    - name: Pod{i}",
+            "      image: postgres:16",
+            "      servicePorts: 80",
+            "      vars:",
+            f"        - key: A{i}  # note",
+            f"          value: http://Pod{(i + 1) % count}.pod:80",
+            f"        - key: B{i}",
+            "          value: 4",
+            "      volumes:",
+            f"        - name: v{i}",
+            "          size: 2GB",
+            "          mountPath: /var/lib/postgresql/data",
+        ]
     start = time.perf_counter()
     found = lint_diags("\n".join(lines) + "\n")
     assert time.perf_counter() - start < 60  # linear: a few seconds

@@ -24,9 +24,10 @@ def test_edits_replace_insert_and_delete_at_exact_spans() -> None:
 def test_every_other_byte_stays_crlf_bom_tabs_and_all() -> None:
     text = "\ufeffa:\t'x'  # note\r\nb: [1, 2]\rc: \u00e9t\u00e9\u2028d: 4\n"
     # line 1 columns do not count the BOM; \r and U+2028 end lines, as the YAML parser counts them
-    result = fixes.apply_fixes(text, [fix((1, 4, 1, 7, '"x"')), fix((2, 5, 2, 6, "3")), fix((3, 4, 3, 8, "ete")),
-                                      fix((4, 4, 4, 5, "5"))])
-    assert result.text == "\ufeffa:\t\"x\"  # note\r\nb: [3, 2]\rc: ete\u2028d: 5\n"
+    result = fixes.apply_fixes(
+        text, [fix((1, 4, 1, 7, '"x"')), fix((2, 5, 2, 6, "3")), fix((3, 4, 3, 8, "ete")), fix((4, 4, 4, 5, "5"))]
+    )
+    assert result.text == '\ufeffa:\t"x"  # note\r\nb: [3, 2]\rc: ete\u2028d: 5\n'
 
 
 def test_new_lines_of_an_edit_take_the_texts_line_break() -> None:
@@ -82,7 +83,9 @@ def test_makes_worse() -> None:
     assert fixes.makes_worse(before, [_diagnostic("NX103")])
     assert fixes.makes_worse(before, [_diagnostic("NX099", "warning")])
     assert fixes.worsened(before, [_diagnostic("NX103"), _diagnostic("NX001"), _diagnostic("NX101")]) == (
-        "NX001", "NX103")
+        "NX001",
+        "NX103",
+    )
     assert fixes.worsened(before, before) == ()
 
 
@@ -151,8 +154,10 @@ def test_unsafe_fixes_only_when_wanted() -> None:
 def test_safe_fixes_come_before_unsafe_ones() -> None:
     # NX201's unsafe `path: /` and NX102's safe rename of `Path` answer one mistake: in one pass the
     # rename would add a duplicate key and be rejected, leaving `Path` and a second path
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n" \
-           "      servicePorts: [80]\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n"
+        "      servicePorts: [80]\n"
+    )
 
     def diagnose(text: str) -> tuple[Diagnostic, ...]:
         return lint(text).diagnostics
@@ -170,8 +175,9 @@ def test_an_unsafe_fix_is_still_applied_when_every_safe_one_is_rejected() -> Non
     def diagnose(text: str) -> list[Diagnostic]:
         if "[[" in text:
             return [_diagnostic("NX001")]
-        return [_diagnostic("NX005", "warning", breaks)] + ([_diagnostic("NX215", "warning", unsafe)]
-                                                            if text.startswith("b") else [])
+        return [_diagnostic("NX005", "warning", breaks)] + (
+            [_diagnostic("NX215", "warning", unsafe)] if text.startswith("b") else []
+        )
 
     fixed = fixes.fix_all("b\nc\n", diagnose, wanted=lambda f: True)
     assert fixed.text == "B\nc\n" and fixed.applied == (unsafe,) and fixed.rejected == (breaks,)
@@ -189,9 +195,21 @@ def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:
     diagnostics = json.loads(done.output)["files"][0]["diagnostics"]
     # the misspelt required key is one NX101 (issue 15) that carries the rename; the other is an NX102
     assert [(d["code"], d["fix"]) for d in diagnostics if d["fix"] is not None] == [
-        ("NX101", {"title": 'Rename to "servicePorts"', "applicability": "safe",
-                   "edits": [{"line": 7, "col": 7, "end_line": 7, "end_col": 18, "text": "servicePorts"}]}),
-        ("NX102", {"title": 'Rename to "path"', "applicability": "safe",
-                   "edits": [{"line": 10, "col": 7, "end_line": 10, "end_col": 11, "text": "path"}]}),
+        (
+            "NX101",
+            {
+                "title": 'Rename to "servicePorts"',
+                "applicability": "safe",
+                "edits": [{"line": 7, "col": 7, "end_line": 7, "end_col": 18, "text": "servicePorts"}],
+            },
+        ),
+        (
+            "NX102",
+            {
+                "title": 'Rename to "path"',
+                "applicability": "safe",
+                "edits": [{"line": 10, "col": 7, "end_line": 10, "end_col": 11, "text": "path"}],
+            },
+        ),
     ]
     assert [d["code"] for d in diagnostics] == ["NX101", "NX102"]

@@ -64,8 +64,14 @@ def run_isolated(source_expr: str, timeout: float) -> dict[str, Any]:
     """Lint the text `source_expr` builds, in a fresh interpreter killed after `timeout` seconds."""
     script = _RUNNER.replace("SOURCE", source_expr)
     try:
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
-                              cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"linting {source_expr[:60]!r} did not finish in {timeout} s")
     assert done.returncode == 0, done.stderr[-3000:]
@@ -90,27 +96,31 @@ def test_alias_bomb_is_nx001_without_expansion() -> None:
     report = run_isolated(ALIAS_BOMB, timeout=30)
     code, line, _col, message = report["diags"][0]
     assert (code, line) == ("NX001", 5)  # the first node that passes the limit: `e`, 10**5 nodes
-    assert message == ('aliases expand to more than 100,000 extra nodes (a "billion laughs" alias bomb?); '
-                       "not expanded")
+    assert message == ('aliases expand to more than 100,000 extra nodes (a "billion laughs" alias bomb?); not expanded')
     assert report["count"] == 1
 
 
 def test_alias_bomb_inside_a_real_file_is_nx001() -> None:
     # The bomb sits under a var, where a schema walk or a check would expand it if the loader did not stop it.
-    expr = (f"{CLEAN!r} + '      vars:\\n        X: &a [x, x, x, x, x, x, x, x, x, x]\\n' + ''.join("
-            "f'        Y{i}: &b{i} [' + ', '.join([f\"*{'a' if i == 0 else f'b{i - 1}'}\"] * 10) + ']\\n' "
-            "for i in range(9))")
+    expr = (
+        f"{CLEAN!r} + '      vars:\\n        X: &a [x, x, x, x, x, x, x, x, x, x]\\n' + ''.join("
+        "f'        Y{i}: &b{i} [' + ', '.join([f\"*{'a' if i == 0 else f'b{i - 1}'}\"] * 10) + ']\\n' "
+        "for i in range(9))"
+    )
     report = run_isolated(expr, timeout=30)
     assert [d[0] for d in report["diags"]] == ["NX001"]
     assert "alias bomb" in report["diags"][0][3]
 
 
-@pytest.mark.parametrize("expr, line", [
-    pytest.param("'a: ' + '[' * 100_000 + ']' * 100_000", 1, id="flow-100000-deep"),
-    pytest.param("''.join('  ' * i + f'k{i}:\\n' for i in range(2000))", 501, id="block-mappings-2000-deep"),
-    pytest.param("''.join('  ' * i + '-\\n' for i in range(2000))", 501, id="block-sequences-2000-deep"),
-    pytest.param("'a: ' + '{b: ' * 5000 + '1' + '}' * 5000", 1, id="flow-mappings-5000-deep"),
-])
+@pytest.mark.parametrize(
+    "expr, line",
+    [
+        pytest.param("'a: ' + '[' * 100_000 + ']' * 100_000", 1, id="flow-100000-deep"),
+        pytest.param("''.join('  ' * i + f'k{i}:\\n' for i in range(2000))", 501, id="block-mappings-2000-deep"),
+        pytest.param("''.join('  ' * i + '-\\n' for i in range(2000))", 501, id="block-sequences-2000-deep"),
+        pytest.param("'a: ' + '{b: ' * 5000 + '1' + '}' * 5000", 1, id="flow-mappings-5000-deep"),
+    ],
+)
 def test_deep_nesting_is_nx001_not_recursion_error(expr: str, line: int) -> None:
     report = run_isolated(expr, timeout=60)
     assert len(report["diags"]) == 1
@@ -166,8 +176,10 @@ def test_hundred_thousand_unknown_keys() -> None:
 @pytest.mark.slow
 def test_many_secret_values_mask_in_bounded_time() -> None:
     # Masking searches the text for each secret value; ten thousand of them must not be quadratic.
-    expr = (f"{CLEAN!r} + '      vars:\\n' + "
-            "''.join(f'        K{i}_PASSWORD: s3cret-{i:05d}-value\\n' for i in range(10_000))")
+    expr = (
+        f"{CLEAN!r} + '      vars:\\n' + "
+        "''.join(f'        K{i}_PASSWORD: s3cret-{i:05d}-value\\n' for i in range(10_000))"
+    )
     report = run_isolated(expr, timeout=120)
     assert {d[0] for d in report["diags"]} == {"NX213"}  # a literal secret in vars
 
@@ -184,9 +196,9 @@ def test_binary_files() -> None:
     assert only(elf) == [("NX001", 1, 8, "the file contains a NUL byte; it looks binary, not YAML")]
     # the NUL decides, even after bytes that are not UTF-8: the file is called binary
     assert only(bytes(range(128, 256)) + bytes(range(128))) == [
-        ("NX001", 1, 129, "the file contains a NUL byte; it looks binary, not YAML")]
-    assert only(bytes(range(128, 256))) == [
-        ("NX001", 1, 1, "invalid UTF-8: byte 0x80 cannot start a character here")]
+        ("NX001", 1, 129, "the file contains a NUL byte; it looks binary, not YAML")
+    ]
+    assert only(bytes(range(128, 256))) == [("NX001", 1, 1, "invalid UTF-8: byte 0x80 cannot start a character here")]
 
 
 def test_png_header_is_called_binary() -> None:
@@ -196,7 +208,8 @@ def test_png_header_is_called_binary() -> None:
 
 def test_nul_byte_position() -> None:
     assert only(b"application:\n  name: a\x00b\n") == [
-        ("NX001", 2, 10, "the file contains a NUL byte; it looks binary, not YAML")]
+        ("NX001", 2, 10, "the file contains a NUL byte; it looks binary, not YAML")
+    ]
 
 
 def test_invalid_utf8_position_and_hint() -> None:
@@ -206,10 +219,16 @@ def test_invalid_utf8_position_and_hint() -> None:
     assert diags[0].hint == "nexlayer.yaml must be UTF-8; re-save the file as UTF-8"
 
 
-@pytest.mark.parametrize("codec, bom", [
-    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
-    ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE), ("utf-8", codecs.BOM_UTF8),
-])
+@pytest.mark.parametrize(
+    "codec, bom",
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
 def test_bom_encodings_lint_like_utf8(codec: str, bom: bytes) -> None:
     broken = CLEAN.replace("servicePorts: [80]", "servicePorts: []")
     assert lint_codes(bom + broken.encode(codec)) == lint_codes(broken) != []
@@ -232,11 +251,14 @@ def test_tab_indentation() -> None:
     assert diags[0].hint == "YAML indentation must use spaces, not tabs"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- a\n- b\n", "expected a mapping for the file, got a list"),
-    ("hello\n", 'expected a mapping for the file, got the string "hello"'),
-    ("42\n", "expected a mapping for the file, got the number 42"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- a\n- b\n", "expected a mapping for the file, got a list"),
+        ("hello\n", 'expected a mapping for the file, got the string "hello"'),
+        ("42\n", "expected a mapping for the file, got the number 42"),
+    ],
+)
 def test_root_that_is_not_a_mapping(text: str, message: str) -> None:
     assert only(text) == [("NX103", 1, 1, message)]
 
@@ -245,14 +267,17 @@ def test_root_that_is_not_a_mapping(text: str, message: str) -> None:
 def test_complex_keys(text: str) -> None:
     got = only(text)
     assert [(code, message) for code, _, _, message in got] == [
-        ("NX001", "a mapping key must be a plain value, not a list or mapping")]
+        ("NX001", "a mapping key must be a plain value, not a list or mapping")
+    ]
 
 
 def test_custom_tags_are_never_executed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    text = (f"application: !!python/object/apply:os.system ['touch {marker}']\n"
-            f"other: !!python/object/new:builtins.open ['{marker}', 'w']\n"
-            "third: !custom {a: 1}\n")
+    text = (
+        f"application: !!python/object/apply:os.system ['touch {marker}']\n"
+        f"other: !!python/object/new:builtins.open ['{marker}', 'w']\n"
+        "third: !custom {a: 1}\n"
+    )
     codes = lint_codes(text)
     assert not marker.exists()
     assert ("NX103", 1, 14) in codes  # judged as the plain list it is written as
@@ -263,11 +288,25 @@ def test_document_marker_only() -> None:
         assert only(text) == [("NX004", 1, 1, "the file has no content: it is empty, only comments, or null")]
 
 
-@pytest.mark.parametrize("text", [
-    "a: \x07\n", "a: \x1b[31m\n", "a: \ud800\n", "%YAML 9.9\n---\na: 1\n", "a: *undefined\n",
-    "&a a: *a\n", "a: &a [*a]\n", "a: 1\rb: 2\r", "a: 1\u2028b: 2\u2029c: 3\x85\n", "[" * 300,
-    "a: !<tag:yaml.org,2002:int> x\n", "a: !!binary 'not base64'\n", "<<: 1\n", "? |\n  x\n: y\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: \x07\n",
+        "a: \x1b[31m\n",
+        "a: \ud800\n",
+        "%YAML 9.9\n---\na: 1\n",
+        "a: *undefined\n",
+        "&a a: *a\n",
+        "a: &a [*a]\n",
+        "a: 1\rb: 2\r",
+        "a: 1\u2028b: 2\u2029c: 3\x85\n",
+        "[" * 300,
+        "a: !<tag:yaml.org,2002:int> x\n",
+        "a: !!binary 'not base64'\n",
+        "<<: 1\n",
+        "? |\n  x\n: y\n",
+    ],
+)
 def test_odd_yaml_gives_diagnostics(text: str) -> None:
     result = lint(text)
     assert result.error is None
@@ -320,12 +359,17 @@ def test_directory_named_like_the_file_is_searched_not_read(project: Path) -> No
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: None, "missing.yaml: no such file"),
-    (lambda p: (p / "missing.yaml").symlink_to(p / "nowhere"), "missing.yaml: no such file"),
-    (lambda p: ((p / "loop").symlink_to(p / "missing.yaml"), (p / "missing.yaml").symlink_to(p / "loop")),
-     "missing.yaml: cannot read: Too many levels of symbolic links"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: None, "missing.yaml: no such file"),
+        (lambda p: (p / "missing.yaml").symlink_to(p / "nowhere"), "missing.yaml: no such file"),
+        (
+            lambda p: ((p / "loop").symlink_to(p / "missing.yaml"), (p / "missing.yaml").symlink_to(p / "loop")),
+            "missing.yaml: cannot read: Too many levels of symbolic links",
+        ),
+    ],
+)
 def test_unreadable_path_exit_2_and_others_still_linted(project: Path, make: Any, message: str) -> None:
     make(project)
     result = cli("missing.yaml", "a/nexlayer.yaml")
@@ -407,9 +451,13 @@ def test_fifo_without_writer_does_not_hang(tmp_path: Path) -> None:
     (tmp_path / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: ab"), encoding="utf-8")
     os.mkfifo(tmp_path / "pipe.yaml")
     try:
-        done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "check", "--no-show-source",
-                               "pipe.yaml", "nexlayer.yaml"], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-m", "nexlayer_lint", "check", "--no-show-source", "pipe.yaml", "nexlayer.yaml"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("linting a named pipe with no writer hung")
     assert "nexlayer.yaml:2:9: error NX104" in done.stdout
@@ -424,7 +472,7 @@ def test_pipe_with_a_slow_writer_is_read_in_full(tmp_path: Path) -> None:
     command = f"{sys.executable} -m nexlayer_lint check --no-show-source <(sleep 1; cat source.yaml)"
     done = subprocess.run(["/bin/bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
-    assert ":2:9: error NX104 application name \"ab\" must be at least 3 characters long" in done.stdout
+    assert ':2:9: error NX104 application name "ab" must be at least 3 characters long' in done.stdout
 
 
 def test_endless_stdin_is_bounded() -> None:
@@ -463,8 +511,9 @@ def _with_check(monkeypatch: pytest.MonkeyPatch, extra: Rule) -> None:
 def test_a_crashing_check_is_an_internal_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _with_check(monkeypatch, rule("NX201", "no-public-path", "error", "a broken twin of NX201")(_broken_check))
     (project / "c").mkdir()
-    (project / "c" / "nexlayer.yaml").write_text(CLEAN.replace("servicePorts: [80]", "servicePorts: []"),
-                                                 encoding="utf-8")
+    (project / "c" / "nexlayer.yaml").write_text(
+        CLEAN.replace("servicePorts: [80]", "servicePorts: []"), encoding="utf-8"
+    )
     result = cli()
     assert result.exit_code == 2
     name = f"{__name__}._broken_check"
@@ -489,16 +538,26 @@ def _yields_a_finding(app: Any) -> Any:
     yield Finding("a finding of a rule nobody registered", path=("application", "name"))
 
 
-@pytest.mark.parametrize(("declared", "error"), [
-    (rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_problem),
-     "TypeError: yielded a Problem, not a Finding"),
-    (rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_bad_severity),
-     "ValueError: yielded a finding with severity 'fatal'"),
-    (rule("NX298", "not-registered", "error", "a rule the registry does not list")(_yields_a_finding),
-     "LookupError: its code NX298 is not registered in nexlayer_lint.rules"),
-])
+@pytest.mark.parametrize(
+    ("declared", "error"),
+    [
+        (
+            rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_problem),
+            "TypeError: yielded a Problem, not a Finding",
+        ),
+        (
+            rule("NX207", "duplicate-pod-name", "error", "a broken twin")(_yields_a_bad_severity),
+            "ValueError: yielded a finding with severity 'fatal'",
+        ),
+        (
+            rule("NX298", "not-registered", "error", "a rule the registry does not list")(_yields_a_finding),
+            "LookupError: its code NX298 is not registered in nexlayer_lint.rules",
+        ),
+    ],
+)
 def test_a_check_that_yields_what_it_must_not_is_an_internal_error(
-        project: Path, monkeypatch: pytest.MonkeyPatch, declared: Rule, error: str) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch, declared: Rule, error: str
+) -> None:
     _with_check(monkeypatch, declared)
     write = (project / "a" / "nexlayer.yaml").write_text
     write(CLEAN.replace("name: shop", "name: ab").replace("      path: /\n", ""), encoding="utf-8")
@@ -519,8 +578,9 @@ def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
     monkeypatch.setattr(schema, "check", broken)
     result = lint(CLEAN.replace("      path: /\n", ""))
-    assert result.error == ("internal error in the schema step on nexlayer.yaml: "
-                            "RecursionError: maximum recursion depth exceeded")
+    assert result.error == (
+        "internal error in the schema step on nexlayer.yaml: RecursionError: maximum recursion depth exceeded"
+    )
     assert [d.code for d in result.diagnostics] == ["NX201"]  # the checks still ran
 
 
@@ -533,8 +593,9 @@ def test_a_stage_that_yields_an_unregistered_code_is_contained(monkeypatch: pyte
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
     monkeypatch.setattr(schema, "check", inventive)
     result = lint(CLEAN.replace("      path: /\n", ""))
-    assert result.error == ("internal error in the schema step on nexlayer.yaml: LookupError: "
-                            "yielded unregistered codes NX199")
+    assert result.error == (
+        "internal error in the schema step on nexlayer.yaml: LookupError: yielded unregistered codes NX199"
+    )
     assert [d.code for d in result.diagnostics] == ["NX201"]  # all or nothing; the checks still ran
 
 

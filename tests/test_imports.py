@@ -25,8 +25,13 @@ OPENSSL_MODULES = ("hashlib", "_hashlib")  # loading OpenSSL costs ~5 ms; the sc
 
 def imported_by(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run `python -X importtime -m nexlayer_lint ARGS` and return the process and every module it imported."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "nexlayer_lint", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "nexlayer_lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     modules.discard("package")  # the header line: "import time: self [us] | cumulative | imported package"
     assert "nexlayer_lint.cli" in modules, done.stderr[-2000:]  # the parse works, or the checks below prove nothing

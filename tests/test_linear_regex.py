@@ -17,33 +17,61 @@ AMBIGUOUS = "its repetitions can match the same text in many ways"
 UNANCHORED = "it does not start with ^"
 
 
-@pytest.mark.parametrize("pattern", [
-    # the bundled schema's, and patterns common in real schemas
-    r"^[a-z0-9.-]+$", r"^[a-z][a-z0-9-]*$", r"^/", r"^[0-9]+(Mi|Gi)$",
-    r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$",
-    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",  # a DNS label: ambiguous, but boundedly so
-    r"^\d{3}-\d{4}$", r"^(\d+\.)*\d+$", r"^[a-zA-Z_][a-zA-Z0-9_]*$", r"^[a-z]{1,10}[a-z0-9]{0,5}$",
-    r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*)$", r"^(a|ab)(c|bcd)(d*)$", r"^\p{L}+$", r"^.{0,1000}$",
-    r"^(?=.*\d)(?=.*[a-z]).{8,}$",  # lookaheads with no bound, but only at index 0: run once
-    r"^(?!-)[a-z0-9-]+(?<!-)$", r"^\uD83D\uDE00+$", r"^[\u{1F600}-\u{1F64F}]+$",
-    r"\d", r"\d+", r"abc", "", r"x(?=y)",  # unanchored, but each attempt is short or ends the search
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # the bundled schema's, and patterns common in real schemas
+        r"^[a-z0-9.-]+$",
+        r"^[a-z][a-z0-9-]*$",
+        r"^/",
+        r"^[0-9]+(Mi|Gi)$",
+        r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$",
+        r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",  # a DNS label: ambiguous, but boundedly so
+        r"^\d{3}-\d{4}$",
+        r"^(\d+\.)*\d+$",
+        r"^[a-zA-Z_][a-zA-Z0-9_]*$",
+        r"^[a-z]{1,10}[a-z0-9]{0,5}$",
+        r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*)$",
+        r"^(a|ab)(c|bcd)(d*)$",
+        r"^\p{L}+$",
+        r"^.{0,1000}$",
+        r"^(?=.*\d)(?=.*[a-z]).{8,}$",  # lookaheads with no bound, but only at index 0: run once
+        r"^(?!-)[a-z0-9-]+(?<!-)$",
+        r"^\uD83D\uDE00+$",
+        r"^[\u{1F600}-\u{1F64F}]+$",
+        r"\d",
+        r"\d+",
+        r"abc",
+        "",
+        r"x(?=y)",  # unanchored, but each attempt is short or ends the search
+    ],
+)
 def test_linear_patterns_are_accepted(pattern: str) -> None:
     assert refusal(pattern) is None
 
 
-@pytest.mark.parametrize(("pattern", "why"), [
-    (r"^(a+)+$", AMBIGUOUS), (r"^(a|a)*$", AMBIGUOUS), (r"^a*a*$", AMBIGUOUS),  # exponential, quadratic
-    (r"^(a|aa)+$", AMBIGUOUS), (r"^(?:a?b?)*$", AMBIGUOUS), (r"^[^@\s]+@[^@\s]+\.[^@\s]+$", AMBIGUOUS),
-    ("^" + "(?:a|a)" * 9 + "$", AMBIGUOUS),  # no loop at all, but 2^9 ways through
-    (r"^[^\p{L}]a*a*$", AMBIGUOUS),  # \p{...} is taken as any character, even under [^...]
-    (r"a+$", UNANCHORED), (r"[a-z]+@", UNANCHORED), (r"\s+$", UNANCHORED),
-    (r"(\w+)\1", "it has a backreference"), (r"(?<x>a)\k<x>", "it has a backreference"),
-    (r"x(?=.*\d)", "it has a lookaround with no bound on the text it reads"),
-    (r"^a{1001}$", "it repeats something more than 1,000 times"),
-    (r"^(?:x(?:a?)?)*$", "it repeats something that can match the empty string inside another repetition"),
-    (r"^(a{0,100}){0,100}$", "it is too large to check"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        (r"^(a+)+$", AMBIGUOUS),
+        (r"^(a|a)*$", AMBIGUOUS),
+        (r"^a*a*$", AMBIGUOUS),  # exponential, quadratic
+        (r"^(a|aa)+$", AMBIGUOUS),
+        (r"^(?:a?b?)*$", AMBIGUOUS),
+        (r"^[^@\s]+@[^@\s]+\.[^@\s]+$", AMBIGUOUS),
+        ("^" + "(?:a|a)" * 9 + "$", AMBIGUOUS),  # no loop at all, but 2^9 ways through
+        (r"^[^\p{L}]a*a*$", AMBIGUOUS),  # \p{...} is taken as any character, even under [^...]
+        (r"a+$", UNANCHORED),
+        (r"[a-z]+@", UNANCHORED),
+        (r"\s+$", UNANCHORED),
+        (r"(\w+)\1", "it has a backreference"),
+        (r"(?<x>a)\k<x>", "it has a backreference"),
+        (r"x(?=.*\d)", "it has a lookaround with no bound on the text it reads"),
+        (r"^a{1001}$", "it repeats something more than 1,000 times"),
+        (r"^(?:x(?:a?)?)*$", "it repeats something that can match the empty string inside another repetition"),
+        (r"^(a{0,100}){0,100}$", "it is too large to check"),
+    ],
+)
 def test_patterns_that_could_hang_are_refused_with_a_reason(pattern: str, why: str) -> None:
     reason = refusal(pattern)
     assert reason is not None and reason.startswith(why), reason
@@ -93,8 +121,9 @@ def test_every_accepted_pattern_searches_a_hostile_100_kib_text_in_linear_time()
             for text in texts:
                 regex.find(text)
     """)
-    done = subprocess.run([sys.executable, "-c", child, *accepted], timeout=120, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", child, *accepted], timeout=120, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -102,9 +131,14 @@ def test_the_check_itself_is_bounded_on_a_hostile_pattern() -> None:
     # Large, nested or long: refused within the check's own budget, never by exhausting memory or time.
     import time
 
-    for pattern, why in [("(" * 500 + "a" + ")*" * 500, ""), ("[a-z]{0,999}" * 20, "it is too "),
-                         ("(?:a|b|c|d|e|f|g|h)*" * 200, ""), ("a" * 10_001, "it is longer than 10,000"),
-                         ("^" + "[ab]?" * 1000 + "$", ""), ("^.{0,999}x.{0,999}$", "it is too ")]:
+    for pattern, why in [
+        ("(" * 500 + "a" + ")*" * 500, ""),
+        ("[a-z]{0,999}" * 20, "it is too "),
+        ("(?:a|b|c|d|e|f|g|h)*" * 200, ""),
+        ("a" * 10_001, "it is longer than 10,000"),
+        ("^" + "[ab]?" * 1000 + "$", ""),
+        ("^.{0,999}x.{0,999}$", "it is too "),
+    ]:
         started = time.perf_counter()
         reason = refusal(pattern)
         assert reason is not None and reason.startswith(why), reason

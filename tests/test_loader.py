@@ -24,8 +24,9 @@ def codes(problems):
 def test_data_and_positions():
     doc, problems = load(BASIC, "nexlayer.yaml")
     assert problems == []
-    assert doc.data == {"application": {"name": "shop", "pods": [
-        {"name": "web", "image": "nginx:1.27", "servicePorts": [80, 443]}]}}
+    assert doc.data == {
+        "application": {"name": "shop", "pods": [{"name": "web", "image": "nginx:1.27", "servicePorts": [80, 443]}]}
+    }
     assert doc.locate(("application", "name")) == Span(2, 9, 2, 13)
     assert doc.locate(("application", "name"), "key") == Span(2, 3, 2, 7)
     assert doc.locate(("application", "pods", 0, "servicePorts", 1)) == Span(6, 26, 6, 29)
@@ -103,8 +104,10 @@ def test_plain_scalars_are_kept_as_written():
     doc, _ = load("a: 0755\nb: [yes, 'no', 1_0]\nc: |\n  x\na: 08\n", "x")
     assert doc.data == {"a": 8, "b": ["yes", "no", 10], "c": "x\n"}
     assert list(doc.plain_scalars) == [
-        (("a",), Span(1, 4, 1, 8), "0755"), (("b", 0), Span(2, 5, 2, 8), "yes"),
-        (("b", 2), Span(2, 16, 2, 19), "1_0"), (("a",), Span(5, 4, 5, 6), "08"),
+        (("a",), Span(1, 4, 1, 8), "0755"),
+        (("b", 0), Span(2, 5, 2, 8), "yes"),
+        (("b", 2), Span(2, 16, 2, 19), "1_0"),
+        (("a",), Span(5, 4, 5, 6), "08"),
     ]
 
 
@@ -135,12 +138,7 @@ def test_an_alias_is_a_copy_positioned_where_its_anchor_is():
 
 
 def test_merge_precedence_and_positions():
-    text = ("a: &a {x: 1, y: 1}\n"
-            "b: &b {y: 2, z: 2}\n"
-            "m:\n"
-            "  x: 0\n"
-            "  <<: [*b, *a]\n"
-            "  <<: {z: 3, w: 3}\n")
+    text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nm:\n  x: 0\n  <<: [*b, *a]\n  <<: {z: 3, w: 3}\n"
     doc, problems = load(text, "x")
     # its own keys win; in a list the earlier mapping; of two merge keys the later (as before)
     assert problems == [] and doc.data["m"] == {"y": 2, "z": 3, "x": 0, "w": 3}
@@ -149,14 +147,20 @@ def test_merge_precedence_and_positions():
     assert doc.positions[("m", "z")].key == Span(6, 8, 6, 9)
 
 
-@pytest.mark.parametrize(("text", "message", "span"), [
-    ("<<: 1\n", "a merge key `<<` needs a mapping or a list of mappings", Span(1, 5, 1, 6)),
-    ("a: &a [1]\nb:\n  <<: [{x: 1}, *a]\n", "a merge key `<<` needs a mapping or a list of mappings",
-     Span(1, 4, 1, 10)),
-    ("a: &a [b, *a]\n", "an alias refers to the node that contains it (recursive alias)", Span(1, 4, 1, 14)),
-    ("? [a, b]\n: 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 3, 1, 9)),
-    ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 4, 1, 10)),
-])
+@pytest.mark.parametrize(
+    ("text", "message", "span"),
+    [
+        ("<<: 1\n", "a merge key `<<` needs a mapping or a list of mappings", Span(1, 5, 1, 6)),
+        (
+            "a: &a [1]\nb:\n  <<: [{x: 1}, *a]\n",
+            "a merge key `<<` needs a mapping or a list of mappings",
+            Span(1, 4, 1, 10),
+        ),
+        ("a: &a [b, *a]\n", "an alias refers to the node that contains it (recursive alias)", Span(1, 4, 1, 14)),
+        ("? [a, b]\n: 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 3, 1, 9)),
+        ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 4, 1, 10)),
+    ],
+)
 def test_what_cannot_become_data_is_nx001(text, message, span):
     doc, problems = load(text, "x")
     assert doc is None and [(p.code, p.message, p.span) for p in problems] == [("NX001", message, span)]
@@ -234,17 +238,13 @@ def test_directive_comments_ignore_hashes_inside_strings():
 
 
 def test_every_comment_outside_strings():
-    text = (
-        "# top\n"
-        '"a #key": b  # after a quoted key\n'
-        "c: |\n"
-        "  # text of the block\n"
-        "d: [1, 2] # flow\n"
-        "e: x#y\n"
-    )
+    text = '# top\n"a #key": b  # after a quoted key\nc: |\n  # text of the block\nd: [1, 2] # flow\ne: x#y\n'
     doc, _ = load(text, "x")
     assert [(c.line, c.col, c.text, c.own_line) for c in doc.comments] == [
-        (1, 1, "top", True), (2, 14, "after a quoted key", False), (5, 11, "flow", False)]
+        (1, 1, "top", True),
+        (2, 14, "after a quoted key", False),
+        (5, 11, "flow", False),
+    ]
 
 
 def test_duplicate_anchor_names_both_lines():

@@ -154,34 +154,44 @@ def _mutations(text: str, rng: random.Random, count: int) -> Iterator[str]:
             mutated[i] = " " + mutated[i]
         elif mutated[i]:
             p = rng.randrange(len(mutated[i]))
-            mutated[i] = mutated[i][:p] + rng.choice(":-[]{}\"'&*!|>#, ?") + mutated[i][p + 1:]
+            mutated[i] = mutated[i][:p] + rng.choice(":-[]{}\"'&*!|>#, ?") + mutated[i][p + 1 :]
         yield "\n".join(mutated)
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_samples_agree(name: str) -> None:
     # the oracle reads a %YAML 1.1 document by 1.1 rules, and keeps a repeated key's first value
-    expected = {"a %YAML 1.1 directive is still read as 1.2": "skipped",
-                "duplicate keys and a directive comment": "repeated key"}
+    expected = {
+        "a %YAML 1.1 directive is still read as 1.2": "skipped",
+        "duplicate keys and a directive comment": "repeated key",
+    }
     assert _agree(SAMPLES[name]) == expected.get(name, "agree")
 
 
-@pytest.mark.parametrize(("text", "outcome"), [
-    ("base: &b {image: x, path: /}\npods:\n  - <<: *b\n    path: /api\n", "agree"),
-    ("a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*b, *a]\n  w: 5\n", "agree"),
-    ("a: &a [1, {b: &s text}]\nc: *a\nd: [*a, *s, *a]\n", "agree"),
-    ("x: &k name\n*k : y\n", "agree"),
-    ("m:\n  v: 1\n  <<: {v: 2, w: 3}\n", "agree"),
-    ("a: !!float 1\nc: !!str 5\nd: !!null x\n", "agree"),
-    ("a: [yes, 0755, 0x1F, 0o17, 1_000, 1.5e3, .inf, -.INF, .nan, ~, null, true, False, 2024-01-01]\n", "agree"),
-    ("a: 1\n---\nb: 2\n", "agree"),
-    ("", "empty"), ("~\n", "empty"), ("---\n", "empty"),
-    ("a: *nothing\n", "both refuse"), ("a: &x 1\nb: &x 2\n", "both refuse"), ("a: b: c\n", "both refuse"),
-    ("? [a]\n: 1\n", "loader refuses"), ("a: &a [*a]\n", "loader refuses"),
-    ("a: !!int '12'\n", "skipped"),  # quoted: text here, whatever the tag
-    ("a: ! 7\n", "skipped"),  # the non-specific tag makes text (YAML 1.2, 3.3.2); ruamel reads 7
-    ("80: x\n", "skipped"),  # the key "80" here, 80 there
-])
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("base: &b {image: x, path: /}\npods:\n  - <<: *b\n    path: /api\n", "agree"),
+        ("a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*b, *a]\n  w: 5\n", "agree"),
+        ("a: &a [1, {b: &s text}]\nc: *a\nd: [*a, *s, *a]\n", "agree"),
+        ("x: &k name\n*k : y\n", "agree"),
+        ("m:\n  v: 1\n  <<: {v: 2, w: 3}\n", "agree"),
+        ("a: !!float 1\nc: !!str 5\nd: !!null x\n", "agree"),
+        ("a: [yes, 0755, 0x1F, 0o17, 1_000, 1.5e3, .inf, -.INF, .nan, ~, null, true, False, 2024-01-01]\n", "agree"),
+        ("a: 1\n---\nb: 2\n", "agree"),
+        ("", "empty"),
+        ("~\n", "empty"),
+        ("---\n", "empty"),
+        ("a: *nothing\n", "both refuse"),
+        ("a: &x 1\nb: &x 2\n", "both refuse"),
+        ("a: b: c\n", "both refuse"),
+        ("? [a]\n: 1\n", "loader refuses"),
+        ("a: &a [*a]\n", "loader refuses"),
+        ("a: !!int '12'\n", "skipped"),  # quoted: text here, whatever the tag
+        ("a: ! 7\n", "skipped"),  # the non-specific tag makes text (YAML 1.2, 3.3.2); ruamel reads 7
+        ("80: x\n", "skipped"),  # the key "80" here, 80 there
+    ],
+)
 def test_anchors_merges_tags_and_odd_files(text: str, outcome: str) -> None:
     assert _agree(text) == outcome
 

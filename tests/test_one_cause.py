@@ -32,8 +32,11 @@ def test_an_explained_problem_is_dropped_by_code_and_exact_path() -> None:
 def test_a_subtree_explains_the_path_and_everything_under_it() -> None:
     vars_path = POD + ("vars",)
     cause = Problem("NX101", "form", vars_path, explains=(Explains("NX102", vars_path, subtree=True),))
-    inside = [Problem("NX102", "x", vars_path), Problem("NX102", "x", vars_path + (0, "name")),
-              Problem("NX102", "x", vars_path + (7, "name"))]
+    inside = [
+        Problem("NX102", "x", vars_path),
+        Problem("NX102", "x", vars_path + (0, "name")),
+        Problem("NX102", "x", vars_path + (7, "name")),
+    ]
     beside = Problem("NX102", "x", POD + ("volumes", 0, "name"))
     assert _codes(_one_cause([cause, *inside, beside], everything)) == _codes([cause, beside])
 
@@ -82,12 +85,16 @@ def _found(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def test_a_misspelt_required_key_is_one_error_at_the_misspelling() -> None:
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n" \
-           "      servicePort: [80]\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePort: [80]\n"
+    )
     [diagnostic] = lint_diags(text)
     assert (diagnostic.code, diagnostic.severity, diagnostic.line, diagnostic.col) == ("NX101", "error", 7, 7)
-    assert diagnostic.message == 'unknown key "servicePort" in pod "web": probably the required key ' \
-                                 '"servicePorts", which is missing'
+    assert (
+        diagnostic.message == 'unknown key "servicePort" in pod "web": probably the required key '
+        '"servicePorts", which is missing'
+    )
     assert diagnostic.hint == 'rename "servicePort" to "servicePorts"'
     # the rename as data (issue 18), in the key's own quotes
     assert diagnostic.fix == Fix('Rename to "servicePorts"', (Edit(Span(7, 7, 7, 18), "servicePorts"),), "safe")
@@ -116,21 +123,30 @@ application:
         - name: DB
           value: x
 """
-    assert _found(text) == [(
-        "NX101", 8, 7, 'vars of pod "web" is a Kubernetes-style list of name/value items (so are the vars of '
-                       'pod "api"); Nexlayer reads vars as a mapping of NAME: value',
-    )]
+    assert _found(text) == [
+        (
+            "NX101",
+            8,
+            7,
+            'vars of pod "web" is a Kubernetes-style list of name/value items (so are the vars of '
+            'pod "api"); Nexlayer reads vars as a mapping of NAME: value',
+        )
+    ]
 
 
 def test_an_empty_path_is_one_finding() -> None:
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path:\n" \
-           "      servicePorts: [80]\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path:\n"
+        "      servicePorts: [80]\n"
+    )
     assert _found(text) == [("NX103", 6, 12, 'expected a string for "path" of pod "web", got null (an empty value)')]
 
 
 def test_a_leading_zero_number_where_a_string_belongs_is_one_finding() -> None:
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n" \
-           "      servicePorts: [80]\n      vars:\n        UMASK: 0022\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        UMASK: 0022\n"
+    )
     [diagnostic] = lint_diags(text)
     assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("NX103", 9, 16)
     assert diagnostic.hint == 'YAML reads an unquoted number as a number; quote it ("0022") to make it a string'
@@ -140,6 +156,8 @@ def test_a_leading_zero_number_where_a_string_belongs_is_one_finding() -> None:
 
 
 def test_an_image_that_is_no_reference_is_one_finding() -> None:
-    text = 'application:\n  name: shop\n  pods:\n    - name: web\n      image: "My Image"\n      path: /\n' \
-           "      servicePorts: [80]\n"
+    text = (
+        'application:\n  name: shop\n  pods:\n    - name: web\n      image: "My Image"\n      path: /\n'
+        "      servicePorts: [80]\n"
+    )
     assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX104", 5, 14)]  # not NX215 "no tag" too

@@ -131,8 +131,12 @@ def test_a_fifo_nobody_reads_is_refused_at_once(project: Path) -> None:
 
 
 def test_dev_stdout_reaches_the_real_standard_output(project: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", "nexlayer.yaml", "--format", "json",
-                           "-o", "/dev/stdout"], cwd=project, capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", "nexlayer.yaml", "--format", "json", "-o", "/dev/stdout"],
+        cwd=project,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["files"][0]["path"] == "nexlayer.yaml"
 

@@ -17,9 +17,21 @@ from tests.conftest import ROOT
 def test_wheel_ships_the_schema_and_every_rule_page(tmp_path: Path):
     pytest.importorskip("hatchling", reason="building the wheel needs hatchling (in the test extras)")
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = tmp_path.glob("nexlayer_lint-*.whl")

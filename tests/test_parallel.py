@@ -43,8 +43,14 @@ def make_batch(root: Path, count: int) -> list[str]:
 
 def run(root: Path, paths: list[str], workers: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEXLAYER_LINT_WORKERS": workers}
-    return subprocess.run([sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "--format", "json", *paths],
-                          capture_output=True, text=True, cwd=root, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_workers_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
@@ -152,7 +158,8 @@ def test_a_slow_process_takes_fewer_chunks(tmp_path: Path, monkeypatch: pytest.M
 
     linter = Linter(Settings())
     assert list(parallel.lint_files(linter, paths, slow_in_the_parent, 2)) == [
-        parallel._lint_one(linter, path, _read) for path in paths]
+        parallel._lint_one(linter, path, _read) for path in paths
+    ]
     who = log.read_text().split()
     assert len(who) == 40 and who.count("c") > who.count("p")
 
@@ -179,8 +186,10 @@ def test_a_diagnostic_with_a_fix_comes_back_whole() -> None:
     from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
 
     fix = Fix('rename to "servicePorts"', (Edit(Span(4, 7, 4, 18), "servicePorts"),), "unsafe")
-    diagnostics = (Diagnostic("n.yaml", 4, 7, 4, 18, "NX102", "unknown-key", "warning", "m", "h", "a.b", fix),
-                   Diagnostic("n.yaml", 1, 1, 1, 1, "NX201", "no-public-path", "error", "m"))
+    diagnostics = (
+        Diagnostic("n.yaml", 4, 7, 4, 18, "NX102", "unknown-key", "warning", "m", "h", "a.b", fix),
+        Diagnostic("n.yaml", 1, 1, 1, 1, "NX201", "no-public-path", "error", "m"),
+    )
     result = parallel.FileResult("n.yaml", diagnostics, "text", None)
     back = parallel._decode(parallel.marshal.loads(parallel.marshal.dumps(parallel._encode(result))))
     assert back == result

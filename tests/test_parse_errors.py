@@ -9,71 +9,194 @@ from nexlayer_lint import builder
 from nexlayer_lint.loader import load
 from nexlayer_lint.parse_errors import BACKSLASH_HINT, SECRET_QUOTE_HINT, TAB_HINT, TAG_HINT
 
-DIRECTIVE = ('a line starting with "%" is a YAML directive, which Nexlayer files do not need',
-             'remove it (and any "---" after it); quote a value that starts with "%"')
+DIRECTIVE = (
+    'a line starting with "%" is a YAML directive, which Nexlayer files do not need',
+    'remove it (and any "---" after it); quote a value that starts with "%"',
+)
 
 CASES = [
     # (name, text, (line, col), message, hint): the same from both parsers
-    ("at sign", "a:\n  NOTE: @value\n", (2, 9), 'a plain value cannot start with "@", which YAML reserves',
-     'quote the value: NOTE: "@value"'),
+    (
+        "at sign",
+        "a:\n  NOTE: @value\n",
+        (2, 9),
+        'a plain value cannot start with "@", which YAML reserves',
+        'quote the value: NOTE: "@value"',
+    ),
     # a secret's value is never quoted (KEY is a secret name: secrets.py), as its code frame masks it
-    ("at sign in a secret", "a:\n  KEY: @value\n", (2, 8), 'a plain value cannot start with "@", which YAML reserves',
-     SECRET_QUOTE_HINT),
-    ("backtick in a URL's password", "a:\n  url: `postgres://u:pw@db/x`\n", (2, 8),
-     'a plain value cannot start with "`", which YAML reserves', SECRET_QUOTE_HINT),
-    ("alias as a secret", "a:\n  DB_PASSWORD: *pw\n", (2, 16),
-     'a secret value starting with "*" is read as an alias, which refers to no anchor',
-     'quote the value, as "*" is meant as text'),
-    ("backtick", "a:\n  - `ls`\n", (2, 5), 'a plain value cannot start with "`", which YAML reserves',
-     'quote the value: - "`ls`"'),
-    ("at sign in a key", "@a: 1\n", (1, 1), 'a plain value cannot start with "@", which YAML reserves',
-     'quote the value: "@a": 1'),
-    ("percent", "a: %x\n", (1, 4), 'a plain value cannot start with "%", which starts a YAML directive',
-     'quote the value: a: "%x"'),
+    (
+        "at sign in a secret",
+        "a:\n  KEY: @value\n",
+        (2, 8),
+        'a plain value cannot start with "@", which YAML reserves',
+        SECRET_QUOTE_HINT,
+    ),
+    (
+        "backtick in a URL's password",
+        "a:\n  url: `postgres://u:pw@db/x`\n",
+        (2, 8),
+        'a plain value cannot start with "`", which YAML reserves',
+        SECRET_QUOTE_HINT,
+    ),
+    (
+        "alias as a secret",
+        "a:\n  DB_PASSWORD: *pw\n",
+        (2, 16),
+        'a secret value starting with "*" is read as an alias, which refers to no anchor',
+        'quote the value, as "*" is meant as text',
+    ),
+    (
+        "backtick",
+        "a:\n  - `ls`\n",
+        (2, 5),
+        'a plain value cannot start with "`", which YAML reserves',
+        'quote the value: - "`ls`"',
+    ),
+    (
+        "at sign in a key",
+        "@a: 1\n",
+        (1, 1),
+        'a plain value cannot start with "@", which YAML reserves',
+        'quote the value: "@a": 1',
+    ),
+    (
+        "percent",
+        "a: %x\n",
+        (1, 4),
+        'a plain value cannot start with "%", which starts a YAML directive',
+        'quote the value: a: "%x"',
+    ),
     ("tab", "a:\n\tb: 1\n", (2, 1), "a tab character where YAML expects indentation or a value", TAB_HINT),
-    ("block scalar in flow", "a: [|]\n", (1, 5), '"|" (a block of text) cannot be used inside [ ] or { }',
-     'quote the value, or write the list as "- " lines below its key'),
-    ("unclosed quote", 'a: "abc\nb: 1\n', (1, 4), "a quoted value opened on line 1 is never closed",
-     "add the closing quote"),
-    ("unclosed bracket", "a: [1, 2\nb: 3\n", (1, 4), "the `[` opened on line 1 is not closed properly",
-     "close it, and separate its items with commas"),
-    ("bad indentation", "a:\n  b: 1\n c: 2\n", (3, 2), "this line's indentation does not match the lines above",
-     "indent it with exactly as many spaces as the keys it belongs with"),
-    ("list item in a mapping", "a:\n  b: 1\n  - c\n", (3, 3),
-     'a list item ("- ") where a "key: value" line was expected',
-     "the lines above are a mapping: indent the item under the key it belongs to"),
-    ("key in a list", "a:\n  - 1\n  b: 2\n", (3, 3), 'a "key: value" line where a list item ("- ") was expected',
-     'the lines above are a list: start this line with "- ", or indent it less to end the list'),
-    ("second colon", "a: b: c\n", (1, 5), '": " inside an unquoted value starts a second key on the line',
-     'quote the value that contains ": ", e.g. command: "echo a: b"'),
-    ("line without colon", "a:\n  b\n  c: 1\n", (3, 4), 'line 2 has no ":", so YAML reads it and this line as one key',
-     'give line 2 a ":" (key: value), or remove it'),
-    ("text after a quote", 'a: "x" y\n', (1, 8), "text after the closing quote of a quoted value",
-     "put the whole value inside the quotes"),
-    ("hex escape", 'a: "\\xZZ"\n', (1, 7),
-     "the escape \\x, \\u or \\U in a double-quoted value needs 2, 4 or 8 hexadecimal digits", BACKSLASH_HINT),
-    ("undefined alias", "a: *x\n", (1, 4), 'alias "*x" refers to no anchor "&x" above it',
-     'define &x on a value above, or quote the value if "*" is meant as text'),
-    ("empty anchor", "a: &\n", (1, 5), '"&" or "*" starts an anchor or an alias, and needs a name after it',
-     'quote the value if "&" or "*" is meant as text'),
+    (
+        "block scalar in flow",
+        "a: [|]\n",
+        (1, 5),
+        '"|" (a block of text) cannot be used inside [ ] or { }',
+        'quote the value, or write the list as "- " lines below its key',
+    ),
+    (
+        "unclosed quote",
+        'a: "abc\nb: 1\n',
+        (1, 4),
+        "a quoted value opened on line 1 is never closed",
+        "add the closing quote",
+    ),
+    (
+        "unclosed bracket",
+        "a: [1, 2\nb: 3\n",
+        (1, 4),
+        "the `[` opened on line 1 is not closed properly",
+        "close it, and separate its items with commas",
+    ),
+    (
+        "bad indentation",
+        "a:\n  b: 1\n c: 2\n",
+        (3, 2),
+        "this line's indentation does not match the lines above",
+        "indent it with exactly as many spaces as the keys it belongs with",
+    ),
+    (
+        "list item in a mapping",
+        "a:\n  b: 1\n  - c\n",
+        (3, 3),
+        'a list item ("- ") where a "key: value" line was expected',
+        "the lines above are a mapping: indent the item under the key it belongs to",
+    ),
+    (
+        "key in a list",
+        "a:\n  - 1\n  b: 2\n",
+        (3, 3),
+        'a "key: value" line where a list item ("- ") was expected',
+        'the lines above are a list: start this line with "- ", or indent it less to end the list',
+    ),
+    (
+        "second colon",
+        "a: b: c\n",
+        (1, 5),
+        '": " inside an unquoted value starts a second key on the line',
+        'quote the value that contains ": ", e.g. command: "echo a: b"',
+    ),
+    (
+        "line without colon",
+        "a:\n  b\n  c: 1\n",
+        (3, 4),
+        'line 2 has no ":", so YAML reads it and this line as one key',
+        'give line 2 a ":" (key: value), or remove it',
+    ),
+    (
+        "text after a quote",
+        'a: "x" y\n',
+        (1, 8),
+        "text after the closing quote of a quoted value",
+        "put the whole value inside the quotes",
+    ),
+    (
+        "hex escape",
+        'a: "\\xZZ"\n',
+        (1, 7),
+        "the escape \\x, \\u or \\U in a double-quoted value needs 2, 4 or 8 hexadecimal digits",
+        BACKSLASH_HINT,
+    ),
+    (
+        "undefined alias",
+        "a: *x\n",
+        (1, 4),
+        'alias "*x" refers to no anchor "&x" above it',
+        'define &x on a value above, or quote the value if "*" is meant as text',
+    ),
+    (
+        "empty anchor",
+        "a: &\n",
+        (1, 5),
+        '"&" or "*" starts an anchor or an alias, and needs a name after it',
+        'quote the value if "&" or "*" is meant as text',
+    ),
     ("unknown tag", "a: !x!y 1\n", (1, 4), 'a YAML tag ("!...") that is unknown or not closed', TAG_HINT),
-    ("block scalar header", "a: |0\n  x\n", (1, 5),
-     'after "|" or ">" only "+" or "-", an indentation digit from 1 to 9 and a comment may follow on the line',
-     "put the text on the lines below, indented"),
+    (
+        "block scalar header",
+        "a: |0\n  x\n",
+        (1, 5),
+        'after "|" or ">" only "+" or "-", an indentation digit from 1 to 9 and a comment may follow on the line',
+        "put the text on the lines below, indented",
+    ),
     ("two yaml directives", "%YAML 1.2\n%YAML 1.2\n---\na: 1\n", (2, 1), *DIRECTIVE),
     ("directive without ---", "%YAML 1.2\na: 1\n", (2, 1), *DIRECTIVE),
-    ("text after ...", "a: 1\n... x\n", (2, 5), 'text after the document end marker "..."',
-     'remove the text, or the "..." line'),
-    ("--- inside quotes", 'a: "x\n---\n"\n', (2, 1),
-     'a line starting with "---" or "..." inside a quoted value ends the document',
-     "indent that line, or write the value on one line"),
+    (
+        "text after ...",
+        "a: 1\n... x\n",
+        (2, 5),
+        'text after the document end marker "..."',
+        'remove the text, or the "..." line',
+    ),
+    (
+        "--- inside quotes",
+        'a: "x\n---\n"\n',
+        (2, 1),
+        'a line starting with "---" or "..." inside a quoted value ends the document',
+        "indent that line, or write the value on one line",
+    ),
     ("stray brace", "a: }\n", (1, 4), '"}" closes nothing here', "remove it, or quote the value it belongs to"),
-    ("list item after a key", "a: - 1\n", (1, 4), 'a list item ("- ") cannot start on the line of its key',
-     'put each "- " item on its own line below the key, indented'),
-    ("list item in brackets", "a:\n  pods: [\n    - name: web\n", (3, 5), 'a "- " list item inside [ ] or { }',
-     'inside brackets items are separated by commas; or remove the "[" and write the "- " lines alone'),
-    ("long key", "a" * 1100 + ": 1\n", (1, 1101), "a key longer than 1,024 characters must be quoted",
-     'shorten it, or put it in quotes ("...": value)'),
+    (
+        "list item after a key",
+        "a: - 1\n",
+        (1, 4),
+        'a list item ("- ") cannot start on the line of its key',
+        'put each "- " item on its own line below the key, indented',
+    ),
+    (
+        "list item in brackets",
+        "a:\n  pods: [\n    - name: web\n",
+        (3, 5),
+        'a "- " list item inside [ ] or { }',
+        'inside brackets items are separated by commas; or remove the "[" and write the "- " lines alone',
+    ),
+    (
+        "long key",
+        "a" * 1100 + ": 1\n",
+        (1, 1101),
+        "a key longer than 1,024 characters must be quoted",
+        'shorten it, or put it in quotes ("...": value)',
+    ),
 ]
 
 
@@ -86,8 +209,9 @@ def _nx001(text: str) -> tuple:
 
 @pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
 @pytest.mark.parametrize(("name", "text", "at", "message", "hint"), CASES, ids=[case[0] for case in CASES])
-def test_each_syntax_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch, pure: bool, name: str, text: str,
-                                           at: tuple, message: str, hint: str) -> None:
+def test_each_syntax_error_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, pure: bool, name: str, text: str, at: tuple, message: str, hint: str
+) -> None:
     if pure:
         monkeypatch.setattr(builder, "CParser", None)
     elif builder.CParser is None:
@@ -95,19 +219,34 @@ def test_each_syntax_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch, pure
     assert _nx001(text) == (at, message, hint)
 
 
-@pytest.mark.parametrize(("text", "at", "message", "hint"), [
-    # worded alike, placed where each parser stops
-    ('a: "\\q"\n', {(1, 5), (1, 6)}, 'unknown escape "\\q" in a double-quoted value', BACKSLASH_HINT),
-    # libyaml (YAML 1.1 rules) refuses ":" in a plain value inside brackets
-    ("a: [{name: web, image: python:3.12-slim}]\n", {(1, 30)},
-     '":" inside an unquoted value in [ ] or { } is not allowed', 'quote the value: "python:3.12-slim"'),
-    # ... and a secret's escape or value is not quoted
-    ('a:\n  DB_PASSWORD: "p\\qw"\n', {(2, 18), (2, 19)}, "an unknown escape in a double-quoted secret value",
-     BACKSLASH_HINT),
-    ("a:\n  vars: {DB_PASSWORD:pw:x}\n", {(2, 21)},
-     '":" inside an unquoted value in [ ] or { } is not allowed', "quote the values inside the brackets"),
-    ("a:\n  b: 1\n\t c: 2\n", {(3, 1)}, None, TAB_HINT),
-])
+@pytest.mark.parametrize(
+    ("text", "at", "message", "hint"),
+    [
+        # worded alike, placed where each parser stops
+        ('a: "\\q"\n', {(1, 5), (1, 6)}, 'unknown escape "\\q" in a double-quoted value', BACKSLASH_HINT),
+        # libyaml (YAML 1.1 rules) refuses ":" in a plain value inside brackets
+        (
+            "a: [{name: web, image: python:3.12-slim}]\n",
+            {(1, 30)},
+            '":" inside an unquoted value in [ ] or { } is not allowed',
+            'quote the value: "python:3.12-slim"',
+        ),
+        # ... and a secret's escape or value is not quoted
+        (
+            'a:\n  DB_PASSWORD: "p\\qw"\n',
+            {(2, 18), (2, 19)},
+            "an unknown escape in a double-quoted secret value",
+            BACKSLASH_HINT,
+        ),
+        (
+            "a:\n  vars: {DB_PASSWORD:pw:x}\n",
+            {(2, 21)},
+            '":" inside an unquoted value in [ ] or { } is not allowed',
+            "quote the values inside the brackets",
+        ),
+        ("a:\n  b: 1\n\t c: 2\n", {(3, 1)}, None, TAB_HINT),
+    ],
+)
 def test_libyaml_only_wordings(text: str, at: set, message: str | None, hint: str) -> None:
     if builder.CParser is None:
         pytest.skip("ruamel.yaml.clib is not installed")

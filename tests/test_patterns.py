@@ -16,26 +16,47 @@ from nexlayer_lint.quickvalid import compile_quick
 TRUSTED = Patterns(trusted=True)
 
 
-@pytest.mark.parametrize(("pattern", "text", "matches"), [
-    # `$` is the end of the text: no newline before it (Python's `$` allows one)
-    ("^shop$", "shop", True), ("^shop$", "shop\n", False), ("^[a-z]+$", "web\n", False),
-    ("^[0-9]+(Mi|Gi)$", "5Gi\n", False), ("^shop$", "shop\r", False),
-    ("^a.b$", "a\nb", False), ("^a.b$", "a\rb", False), ("^a.b$", "a\u2028b", False), ("^a.b$", "a\u2029b", False),
-    ("^a.b$", "a\u0085b", True),  # NEL is not an ECMA-262 line terminator
-    ("^a[^x]b$", "a\nb", True),
-    # \d, \w and \b are ASCII; \s is ECMA-262's own list (with U+FEFF, without U+0085)
-    (r"^\d+$", "42", True), (r"^\d+$", "\u0663", False), (r"^\w+$", "caf\u00e9", False),
-    (r"^\s$", "\u00a0", True), (r"^\s$", "\ufeff", True), (r"^\s$", "\u0085", False), (r"^\s$", "\u2028", True),
-        (r"\bé", "é", False), (r"f\b", "café", True), (r"^\S+$", "x\u00a0y", False),
-    # the u flag: one character per code point, \u{...} escapes, surrogate pairs as one
-    ("^.$", "\U0001F600", True), (r"^\u{1F600}$", "\U0001F600", True), (r"^\uD83D\uDE00$", "\U0001F600", True),
-    # lookarounds and named groups, which Python's `re` spells otherwise or not at all
-    (r"^(?=.*\d)[a-z0-9]+$", "abc1", True), (r"^(?=.*\d)[a-z0-9]+$", "abc", False),
-    (r"^[a-z]+(?<!-)$", "ab", True), (r"(?<year>\d{4})-\k<year>", "2024-2024", True),
-    (r"^\p{Lu}", "Émile", True),
-    # searched, not matched as a whole, as JSON Schema says
-    ("b", "abc", True), ("^b", "abc", False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        # `$` is the end of the text: no newline before it (Python's `$` allows one)
+        ("^shop$", "shop", True),
+        ("^shop$", "shop\n", False),
+        ("^[a-z]+$", "web\n", False),
+        ("^[0-9]+(Mi|Gi)$", "5Gi\n", False),
+        ("^shop$", "shop\r", False),
+        ("^a.b$", "a\nb", False),
+        ("^a.b$", "a\rb", False),
+        ("^a.b$", "a\u2028b", False),
+        ("^a.b$", "a\u2029b", False),
+        ("^a.b$", "a\u0085b", True),  # NEL is not an ECMA-262 line terminator
+        ("^a[^x]b$", "a\nb", True),
+        # \d, \w and \b are ASCII; \s is ECMA-262's own list (with U+FEFF, without U+0085)
+        (r"^\d+$", "42", True),
+        (r"^\d+$", "\u0663", False),
+        (r"^\w+$", "caf\u00e9", False),
+        (r"^\s$", "\u00a0", True),
+        (r"^\s$", "\ufeff", True),
+        (r"^\s$", "\u0085", False),
+        (r"^\s$", "\u2028", True),
+        (r"\bé", "é", False),
+        (r"f\b", "café", True),
+        (r"^\S+$", "x\u00a0y", False),
+        # the u flag: one character per code point, \u{...} escapes, surrogate pairs as one
+        ("^.$", "\U0001f600", True),
+        (r"^\u{1F600}$", "\U0001f600", True),
+        (r"^\uD83D\uDE00$", "\U0001f600", True),
+        # lookarounds and named groups, which Python's `re` spells otherwise or not at all
+        (r"^(?=.*\d)[a-z0-9]+$", "abc1", True),
+        (r"^(?=.*\d)[a-z0-9]+$", "abc", False),
+        (r"^[a-z]+(?<!-)$", "ab", True),
+        (r"(?<year>\d{4})-\k<year>", "2024-2024", True),
+        (r"^\p{Lu}", "Émile", True),
+        # searched, not matched as a whole, as JSON Schema says
+        ("b", "abc", True),
+        ("^b", "abc", False),
+    ],
+)
 def test_ecma_semantics(pattern: str, text: str, matches: bool) -> None:
     assert TRUSTED.search(pattern, text) is matches
 
@@ -56,10 +77,51 @@ def test_an_untrusted_schema_cannot_use_a_slow_pattern() -> None:
 
 # --- the generated code and jsonschema agree on every string ---------------------------------------
 
-PATTERNS = ["^[a-z]+$", "^[a-z0-9.-]+$", "^[0-9]+(Mi|Gi)$", r"^\d+$", r"^\w+$", r"^\s*$", r"^\S+$", "^.+$",
-            r"^(?=.*\d).+$", r"^[a-z]+(?<!x)$", "a$", r"\bab", "^$", r"^[^\n]*$", r"^\p{L}+$", "^.{2}$"]
-TEXT = st.lists(st.sampled_from(["a", "b", "x", "1", "\u0663", "é", "-", ".", " ", "\n", "\r", "\u2028", "\u2029",
-                                "\u00a0", "\ufeff", "\u0085", "\t", "Gi", "Mi", "\U0001F600"]), max_size=6).map("".join)
+PATTERNS = [
+    "^[a-z]+$",
+    "^[a-z0-9.-]+$",
+    "^[0-9]+(Mi|Gi)$",
+    r"^\d+$",
+    r"^\w+$",
+    r"^\s*$",
+    r"^\S+$",
+    "^.+$",
+    r"^(?=.*\d).+$",
+    r"^[a-z]+(?<!x)$",
+    "a$",
+    r"\bab",
+    "^$",
+    r"^[^\n]*$",
+    r"^\p{L}+$",
+    "^.{2}$",
+]
+TEXT = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            "x",
+            "1",
+            "\u0663",
+            "é",
+            "-",
+            ".",
+            " ",
+            "\n",
+            "\r",
+            "\u2028",
+            "\u2029",
+            "\u00a0",
+            "\ufeff",
+            "\u0085",
+            "\t",
+            "Gi",
+            "Mi",
+            "\U0001f600",
+        ]
+    ),
+    max_size=6,
+).map("".join)
 
 
 @functools.cache
@@ -79,14 +141,18 @@ def test_generated_code_and_jsonschema_agree_on_generated_strings(pattern: str, 
     expected = TRUSTED.search(pattern, text)
     assert real.is_valid({"v": text}) is expected
     found = quick({"v": text}) if quick is not None else None
-    assert found is not None and [(e.validator, list(e.absolute_path)) for e in found] == \
-        ([] if expected else [("pattern", ["v"])])  # exact here: a yes and a no, both jsonschema's
+    assert found is not None and [(e.validator, list(e.absolute_path)) for e in found] == (
+        [] if expected else [("pattern", ["v"])]
+    )  # exact here: a yes and a no, both jsonschema's
     # patternProperties and additionalProperties search a key with the same engine
     assert on_keys.is_valid({text: "x"}) is expected
 
 
 @pytest.mark.parametrize("text", ["shop\n", "shop\r", "sh\u2028op"])
 def test_jsonschema_messages_come_from_ecma_matching(text: str) -> None:
-    errors = list(schema.bundled_validator()[0].iter_errors(
-        {"application": {"name": text, "pods": [{"name": "web", "image": "x", "servicePorts": [80]}]}}))
+    errors = list(
+        schema.bundled_validator()[0].iter_errors(
+            {"application": {"name": text, "pods": [{"name": "web", "image": "x", "servicePorts": [80]}]}}
+        )
+    )
     assert [(e.validator, list(e.absolute_path)) for e in errors] == [("pattern", ["application", "name"])]

@@ -18,9 +18,19 @@ CLEAN = BROKEN.replace("      servicePorts", "      path: /\n      servicePorts"
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    )
 
 
 def test_hook_definition_matches_what_users_expect():
@@ -40,7 +50,11 @@ def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[st
     # try-repo installs the hook from this checkout (uncommitted changes included) into its own venv
     return subprocess.run(
         [str(pre_commit), "try-repo", str(ROOT), "nexlayer-lint", "--all-files", "--color", "never"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
 
 
@@ -87,8 +101,13 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
 
 def _snapshot_of_this_checkout(where: Path) -> str:
     """A git repository holding this checkout as it is now (uncommitted changes too); its commit."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           check=True, capture_output=True, text=True).stdout.split("\0")
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\0")
     for name in filter(None, files):
         source = ROOT / name
         if source.is_file():
@@ -97,8 +116,9 @@ def _snapshot_of_this_checkout(where: Path) -> str:
     _git(where, "init", "-q")
     _git(where, "add", ".")
     _git(where, "commit", "-q", "-m", "snapshot")
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=where, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.mark.slow
@@ -128,8 +148,14 @@ def test_the_readme_pre_commit_config_runs_as_written(tmp_path: Path):
     (repo / "deploy" / "nexlayer.yml").write_text(CLEAN)
     _git(repo, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    run = subprocess.run([str(pre_commit), "run", "--all-files", "--color", "never"], cwd=repo,
-                         capture_output=True, text=True, env=env, timeout=600)
+    run = subprocess.run(
+        [str(pre_commit), "run", "--all-files", "--color", "never"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
     assert re.search(r"^nexlayer-lint\.+Failed$", output, re.M), output
@@ -140,8 +166,11 @@ def _project_hooks() -> dict[str, dict]:
     from ruamel.yaml import YAML
 
     config = YAML(typ="safe").load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    return {hook["id"]: {**hook, "repo": repo["repo"], "rev": repo.get("rev")}
-            for repo in config["repos"] for hook in repo["hooks"]}
+    return {
+        hook["id"]: {**hook, "repo": repo["repo"], "rev": repo.get("rev")}
+        for repo in config["repos"]
+        for hook in repo["hooks"]
+    }
 
 
 def test_the_projects_own_pre_commit_config_lints_python_and_the_good_example():
@@ -157,8 +186,13 @@ def test_the_projects_own_pre_commit_config_lints_python_and_the_good_example():
     # what pre-commit would run on the file it matches passes
     argv = own["entry"].split()
     assert argv[:2] == ["nexlayer-lint", "check"]
-    done = subprocess.run([sys.executable, "-m", "nexlayer_lint", *argv[1:], "examples/good/nexlayer.yaml"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", *argv[1:], "examples/good/nexlayer.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -167,6 +201,11 @@ def test_pre_commit_accepts_the_projects_own_config():
     if not pre_commit.exists():
         pytest.skip("pre-commit is not installed (pip install '.[test]')")
     # validate-config reads the file only: no hook is installed, nothing is downloaded
-    done = subprocess.run([str(pre_commit), "validate-config", ".pre-commit-config.yaml"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(pre_commit), "validate-config", ".pre-commit-config.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

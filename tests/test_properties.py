@@ -32,8 +32,12 @@ def linter() -> Linter:
 def text_of(source: str | bytes) -> str:
     if isinstance(source, str):
         return source
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if source.startswith(bom):
             return source.decode(codec, errors="replace")
     return source.decode("utf-8", errors="replace")
@@ -56,8 +60,9 @@ def check_result(source: str | bytes) -> FileResult:
 
 # -- arbitrary input --------------------------------------------------------------------------
 
-YAMLISH = st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@,?\t\n\r ab01.~\\") + ["\ufeff", "\x85", "é"]),
-                  max_size=80)
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@,?\t\n\r ab01.~\\") + ["\ufeff", "\x85", "é"]), max_size=80
+)
 
 
 @BOUNDED
@@ -80,14 +85,64 @@ def test_any_bytes(data: bytes) -> None:
 
 # -- structured random documents --------------------------------------------------------------
 
-KEYS = ["application", "name", "pods", "image", "path", "servicePorts", "vars", "secrets", "data",
-        "mountPath", "fileName", "volumes", "size", "registryLogin", "registry", "username",
-        "personalAccessToken", "url", "entrypoint", "command", "DB_PASSWORD", "API_KEY", "NEXT_PUBLIC_URL",
-        "key", "value", "<<", "x", "80"]
+KEYS = [
+    "application",
+    "name",
+    "pods",
+    "image",
+    "path",
+    "servicePorts",
+    "vars",
+    "secrets",
+    "data",
+    "mountPath",
+    "fileName",
+    "volumes",
+    "size",
+    "registryLogin",
+    "registry",
+    "username",
+    "personalAccessToken",
+    "url",
+    "entrypoint",
+    "command",
+    "DB_PASSWORD",
+    "API_KEY",
+    "NEXT_PUBLIC_URL",
+    "key",
+    "value",
+    "<<",
+    "x",
+    "80",
+]
 PLAIN_VALUES = st.one_of(
-    st.sampled_from(["web", "db", "/", "/api", "nginx:1.27", "postgres:16", "<% REGISTRY %>/app:1",
-                     "http://web.pod:80", "${DB_PASSWORD}", "yes", "off", "0777", "1:30", "null", "~",
-                     "true", "1e3", ".nan", "-0", "0x1F", "", "1Gi", "/var/lib/postgresql/data"]),
+    st.sampled_from(
+        [
+            "web",
+            "db",
+            "/",
+            "/api",
+            "nginx:1.27",
+            "postgres:16",
+            "<% REGISTRY %>/app:1",
+            "http://web.pod:80",
+            "${DB_PASSWORD}",
+            "yes",
+            "off",
+            "0777",
+            "1:30",
+            "null",
+            "~",
+            "true",
+            "1e3",
+            ".nan",
+            "-0",
+            "0x1F",
+            "",
+            "1Gi",
+            "/var/lib/postgresql/data",
+        ]
+    ),
     st.integers(min_value=-(2**40), max_value=2**40).map(str),
     st.text(alphabet=string.ascii_lowercase + " -./", min_size=1, max_size=12),
 )
@@ -186,6 +241,7 @@ def extra_keys() -> st.SearchStrategy[list[tuple[str, Tree]]]:
 def skeleton(draw: Any) -> Tree:
     """application -> registryLogin.personalAccessToken, pods[].vars.*_PASSWORD, pods[].secrets[].data,
     each part present or not, with random keys and values mixed in at every level."""
+
     def with_extras(pairs: list[tuple[str, Tree]]) -> Tree:
         mixed = pairs + draw(extra_keys())
         unique = {key: tree for key, tree in mixed if key not in dict(pairs) or (key, tree) in pairs}
@@ -248,8 +304,11 @@ def corpus() -> tuple[str, ...]:
     folder = SHARED / "corpus" / "real"
     if not folder.is_dir():
         return ()
-    return tuple(p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.iterdir())
-                 if p.suffix in (".yaml", ".yml"))
+    return tuple(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(folder.iterdir())
+        if p.suffix in (".yaml", ".yml")
+    )
 
 
 MUTATION_CHARS = list(":-[]{}&*!|>'\"#%@,?\t\n ") + ["\x00", "\ufeff", "é", "<<: *x\n"]
@@ -266,11 +325,11 @@ def test_mutating_a_corpus_file_one_character_at_a_time(data: st.DataObject) -> 
     operation = data.draw(st.sampled_from(["delete", "insert", "replace"]), label="operation")
     char = data.draw(st.sampled_from(MUTATION_CHARS), label="char")
     if operation == "delete":
-        mutated = text[:at] + text[at + 1:]
+        mutated = text[:at] + text[at + 1 :]
     elif operation == "insert":
         mutated = text[:at] + char + text[at:]
     else:
-        mutated = text[:at] + char + text[at + 1:]
+        mutated = text[:at] + char + text[at + 1 :]
     check_result(mutated)
 
 

@@ -8,8 +8,9 @@ from nexlayer_lint import builder
 from nexlayer_lint.loader import load
 from tests.conftest import ROOT, lint_codes, shared_dir
 
-pytestmark = pytest.mark.skipif(builder.CParser is None,
-                                reason="ruamel.yaml.clib is not installed: only the pure parser is there to test")
+pytestmark = pytest.mark.skipif(
+    builder.CParser is None, reason="ruamel.yaml.clib is not installed: only the pure parser is there to test"
+)
 
 SAMPLES = {
     "three pods": (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"),
@@ -17,7 +18,7 @@ SAMPLES = {
     "no final newline": "application:\n  name: shop\n  pods:\n    - name: web\n      servicePorts:\n        - 80",
     "trailing blanks, no newline": "application:\n  pods:\n    - name: web\n      servicePorts:\n        - 80\n  ",
     "flow, quotes, blocks": (
-        'application:\n  name: "shop"\n  pods: [{name: web, image: \'nginx:1\', servicePorts: [80, 443]}]\n'
+        "application:\n  name: \"shop\"\n  pods: [{name: web, image: 'nginx:1', servicePorts: [80, 443]}]\n"
         "  url: |\n    shop.example.com\n  x: >-\n    folded\n    text\n"
     ),
     "anchors and merges": "base: &b {image: x, path: /}\napplication:\n  pods:\n    - <<: *b\n      name: web\n",
@@ -82,7 +83,11 @@ def test_pure_parser_on_the_real_corpus(monkeypatch: pytest.MonkeyPatch) -> None
         assert (pure_doc is None) == (fast_doc is None), path.name
         if fast_doc is not None:
             assert (pure_doc.data, pure_doc.positions, pure_doc.comments, pure_doc.plain_scalars) == (
-                fast_doc.data, fast_doc.positions, fast_doc.comments, fast_doc.plain_scalars), path.name
+                fast_doc.data,
+                fast_doc.positions,
+                fast_doc.comments,
+                fast_doc.plain_scalars,
+            ), path.name
         assert [(p.code, p.span) for p in pure] == [(p.code, p.span) for p in fast], path.name
 
 

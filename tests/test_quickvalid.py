@@ -56,9 +56,17 @@ def json_key(value: Any) -> Any:
 
 def described(error: Any) -> tuple:
     """Every attribute schema.py reads of an error (jsonschema's or a quickvalid Fault), recursively."""
-    return (error.validator, json_key(error.validator_value), json_key(error.instance), json_key(error.schema),
-            tuple(error.absolute_path), tuple(error.absolute_schema_path), tuple(error.relative_path),
-            tuple(error.relative_schema_path), tuple(described(sub) for sub in error.context or ()))
+    return (
+        error.validator,
+        json_key(error.validator_value),
+        json_key(error.instance),
+        json_key(error.schema),
+        tuple(error.absolute_path),
+        tuple(error.absolute_schema_path),
+        tuple(error.relative_path),
+        tuple(error.relative_schema_path),
+        tuple(described(sub) for sub in error.context or ()),
+    )
 
 
 def mapped(data: Any, errors: list[Any], doc: Document | None = None) -> list[Any]:
@@ -138,14 +146,59 @@ def test_agrees_with_jsonschema_on_the_snapshots_generated_files() -> None:
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 70_000) | st.sampled_from([0.5, 1.0, -1.0, math.inf, math.nan, 80.0])
-    | st.sampled_from(["", "web", "Web_1", "/", "/api", "nginx:1.27", "x.io", "https://x.io", "10Gi", "a" * 70,
-                       "<% URL %>", "db.pod", "-", "kd chat", "1Gi", "0"])
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 70_000)
+    | st.sampled_from([0.5, 1.0, -1.0, math.inf, math.nan, 80.0])
+    | st.sampled_from(
+        [
+            "",
+            "web",
+            "Web_1",
+            "/",
+            "/api",
+            "nginx:1.27",
+            "x.io",
+            "https://x.io",
+            "10Gi",
+            "a" * 70,
+            "<% URL %>",
+            "db.pod",
+            "-",
+            "kd chat",
+            "1Gi",
+            "0",
+        ]
+    )
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["name", "image", "path", "servicePorts", "vars", "volumes", "key", "value", "size",
-                         "mountPath", "pods", "url", "registryLogin", "x", "secrets", "data", "fileName"]),
-        inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "image",
+                    "path",
+                    "servicePorts",
+                    "vars",
+                    "volumes",
+                    "key",
+                    "value",
+                    "size",
+                    "mountPath",
+                    "pods",
+                    "url",
+                    "registryLogin",
+                    "x",
+                    "secrets",
+                    "data",
+                    "fileName",
+                ]
+            ),
+            inner,
+            max_size=3,
+        )
+    ),
     max_leaves=8,
 )
 
@@ -190,8 +243,11 @@ def test_agrees_with_jsonschema_on_mutated_documents(data: st.DataObject) -> Non
 # subschemas and $refs to definitions; data from a few keys and values they talk about.
 KEYS = ["a", "b", "c"]
 SCALARS = st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from([0.5, 1.0, "", "a", "ab", "B", "abc"])
-SMALL_JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.sampled_from(KEYS), inner, max_size=3), max_leaves=6)
+SMALL_JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def keyword_strategies(sub: Any, refs: bool = True) -> dict[str, Any]:
@@ -199,17 +255,28 @@ def keyword_strategies(sub: Any, refs: bool = True) -> dict[str, Any]:
     count = st.integers(0, 3)
     return {
         "type": names | st.lists(names, min_size=1, max_size=3, unique=True),
-        "minLength": count, "maxLength": count, "minItems": count, "maxItems": count,
-        "minProperties": count, "maxProperties": count,
-        "minimum": st.integers(-1, 2) | st.just(0.5), "maximum": st.integers(-1, 2),
-        "exclusiveMinimum": st.integers(-1, 2), "exclusiveMaximum": st.sampled_from([1, 1.5]),
+        "minLength": count,
+        "maxLength": count,
+        "minItems": count,
+        "maxItems": count,
+        "minProperties": count,
+        "maxProperties": count,
+        "minimum": st.integers(-1, 2) | st.just(0.5),
+        "maximum": st.integers(-1, 2),
+        "exclusiveMinimum": st.integers(-1, 2),
+        "exclusiveMaximum": st.sampled_from([1, 1.5]),
         "pattern": st.sampled_from(["^a", "b$", "^[a-z]*$", "."]),
-        "enum": st.lists(SCALARS, min_size=1, max_size=3), "const": SCALARS,
+        "enum": st.lists(SCALARS, min_size=1, max_size=3),
+        "const": SCALARS,
         "uniqueItems": st.booleans(),
         "required": st.lists(st.sampled_from(KEYS), max_size=3),
         "properties": st.dictionaries(st.sampled_from(KEYS), sub, max_size=2),
-        "additionalProperties": sub, "propertyNames": sub, "items": sub, "not": sub,
-        "allOf": st.lists(sub, min_size=1, max_size=2), "anyOf": st.lists(sub, min_size=1, max_size=3),
+        "additionalProperties": sub,
+        "propertyNames": sub,
+        "items": sub,
+        "not": sub,
+        "allOf": st.lists(sub, min_size=1, max_size=2),
+        "anyOf": st.lists(sub, min_size=1, max_size=3),
         "oneOf": st.lists(sub, min_size=1, max_size=3),
         **({"$ref": st.sampled_from(["#/$defs/d", "#/$defs/e", "#/$defs/no"])} if refs else {}),
     }
@@ -218,8 +285,11 @@ def keyword_strategies(sub: Any, refs: bool = True) -> dict[str, Any]:
 def schema_nodes(sub: Any, refs: bool = True) -> Any:
     strategies = keyword_strategies(sub, refs)
     chosen = st.lists(st.sampled_from(sorted(strategies)), max_size=4, unique=True)  # in the order drawn
-    return chosen.flatmap(lambda names: st.fixed_dictionaries({}, optional={n: strategies[n] for n in names})
-                          .map(lambda found: {n: found[n] for n in names if n in found}))
+    return chosen.flatmap(
+        lambda names: st.fixed_dictionaries({}, optional={n: strategies[n] for n in names}).map(
+            lambda found: {n: found[n] for n in names if n in found}
+        )
+    )
 
 
 LEAF_SCHEMAS = st.booleans() | schema_nodes(st.booleans(), refs=False)  # no $ref in a definition: no endless loop
@@ -227,8 +297,11 @@ SCHEMAS = st.recursive(st.booleans() | schema_nodes(st.booleans()), schema_nodes
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(root=SCHEMAS.filter(lambda s: isinstance(s, dict)), defs=st.tuples(LEAF_SCHEMAS, LEAF_SCHEMAS),
-       instances=st.lists(SMALL_JSON, min_size=1, max_size=5))
+@given(
+    root=SCHEMAS.filter(lambda s: isinstance(s, dict)),
+    defs=st.tuples(LEAF_SCHEMAS, LEAF_SCHEMAS),
+    instances=st.lists(SMALL_JSON, min_size=1, max_size=5),
+)
 def test_agrees_with_jsonschema_on_generated_schemas(root: dict, defs: tuple, instances: list[Any]) -> None:
     keywords = {**root, "$defs": {"d": defs[0], "e": {"$ref": "#/$defs/d", "minLength": 1}, "no": False}}
     check = compile_quick(keywords, PATTERNS)
@@ -238,48 +311,93 @@ def test_agrees_with_jsonschema_on_generated_schemas(root: dict, defs: tuple, in
         agree(instance, (check,), real)
 
 
-@pytest.mark.parametrize(("keywords", "instances"), [
-    ({"type": "integer"}, [1, 1.0, 1.5, True, "1", None, 2**70]),
-    ({"type": ["string", "null"]}, ["a", None, 0, False]),
-    ({"type": "number", "minimum": 1, "maximum": 3}, [0, 1, 3, 3.5, True, "2"]),
-    ({"exclusiveMinimum": 1, "exclusiveMaximum": 3}, [1, 2, 3, "x"]),
-    ({"minLength": 2, "maxLength": 3, "pattern": "^[a-z]+$"}, ["a", "ab", "abcd", "AB", "ab\n", "é" * 2, 5]),
-    ({"pattern": "b"}, ["abc", "xyz"]),  # searched, not matched at the start
-    ({"uniqueItems": True}, [[1, 1.0], [1, True], [0, False], ["a", "a"], ["a", "b"], [[1], [1]], [{"a": 1}]]),
-    ({"enum": [1, "a", None]}, [1, 1.0, True, "a", None, "b", [1]]),
-    ({"const": False}, [False, 0, None]),
-    ({"minItems": 1, "maxItems": 2, "items": {"type": "string"}}, [[], ["a"], ["a", 1], ["a", "b", "c"], "ab"]),
-    ({"required": ["a"], "properties": {"a": {"type": "integer"}}, "additionalProperties": False},
-     [{"a": 1}, {"a": "1"}, {}, {"a": 1, "b": 2}, [1]]),
-    ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}}, [{"a": 1, "b": "x"}, {"b": 2}]),
-    ({"minProperties": 1, "maxProperties": 1}, [{}, {"a": 1}, {"a": 1, "b": 2}]),
-    ({"propertyNames": {"pattern": "^[A-Z]+$", "minLength": 2}}, [{}, {"AB": 1}, {"AB": 1, "a": 2}, {"A": 1}, ["a"]]),
-    ({"propertyNames": {"type": "string"}}, [{"a": 1}, {1: "a"}]),  # a YAML key may be a number
-    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, None]),
-    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, [1, -1, 0.5, "x"]),
-    ({"oneOf": [{"minimum": 5}, {"maximum": 3}, {"type": "integer"}]}, [1, 4, 6, 4.5, "x"]),  # valid under two or three
-    ({"allOf": [{"type": "integer"}, {"minimum": 0}], "not": {"const": 3}}, [1, -1, 3]),
-    # booleans as subschemas: jsonschema's descend does not place a `false` schema's error under its path
-    ({"properties": {"a": False, "b": True}, "items": False}, [{"a": 1, "b": 2}, [1, 2], {}]),
-    ({"anyOf": [False, {"type": "string"}], "allOf": [True, False], "not": False}, [1, "a"]),
-    ({"$defs": {"no": False, "yes": True}, "properties": {"a": {"$ref": "#/$defs/no"}, "b": {"$ref": "#/$defs/yes"}},
-      "additionalProperties": {"$ref": "#/$defs/no"}}, [{"a": 1, "b": 1, "c": 1}]),
-    ({"propertyNames": False}, [{}, {"a": 1}]),
-    # nested anyOf and oneOf: the context of a context, placed under the right branch
-    ({"properties": {"v": {"anyOf": [{"oneOf": [{"type": "string"}, {"minLength": 2}]}, {"items": {"anyOf": [
-        {"type": "integer"}, {"type": "null"}]}}]}}}, [{"v": "ab"}, {"v": "a"}, {"v": [1, "x", None]}, {"v": 5}]),
-    # keywords in the order written, several faults of one value, required one by one
-    ({"required": ["b", "a", "b"], "maxProperties": 0, "type": "array", "minItems": 3}, [{}, {"a": 1}, [1], "x"]),
-    ({"type": "string", "maxLength": 1, "pattern": "^a", "enum": ["bb", "a"]}, ["bb", "b", "a", 1]),
-    # inline subschemas deeper than a function holds, and under dynamic paths
-    ({"additionalProperties": {"items": {"properties": {"a": {"items": {"properties": {"b": {"properties": {
-        "c": {"allOf": [{"type": "string"}, {"minLength": 2}]}}}}}}}}}},
-     [{"x": [{"a": [{"b": {"c": "x"}}, {"b": {"c": 1}}]}], "y": []}]),
-    ({"$defs": {"p": {"type": "object", "properties": {"next": {"$ref": "#/$defs/p"}}}}, "$ref": "#/$defs/p"},
-     [{}, {"next": {}}, {"next": {"next": 1}}, 1]),
-    (True, [1, None]),
-    (False, [1, None]),
-])
+@pytest.mark.parametrize(
+    ("keywords", "instances"),
+    [
+        ({"type": "integer"}, [1, 1.0, 1.5, True, "1", None, 2**70]),
+        ({"type": ["string", "null"]}, ["a", None, 0, False]),
+        ({"type": "number", "minimum": 1, "maximum": 3}, [0, 1, 3, 3.5, True, "2"]),
+        ({"exclusiveMinimum": 1, "exclusiveMaximum": 3}, [1, 2, 3, "x"]),
+        ({"minLength": 2, "maxLength": 3, "pattern": "^[a-z]+$"}, ["a", "ab", "abcd", "AB", "ab\n", "é" * 2, 5]),
+        ({"pattern": "b"}, ["abc", "xyz"]),  # searched, not matched at the start
+        ({"uniqueItems": True}, [[1, 1.0], [1, True], [0, False], ["a", "a"], ["a", "b"], [[1], [1]], [{"a": 1}]]),
+        ({"enum": [1, "a", None]}, [1, 1.0, True, "a", None, "b", [1]]),
+        ({"const": False}, [False, 0, None]),
+        ({"minItems": 1, "maxItems": 2, "items": {"type": "string"}}, [[], ["a"], ["a", 1], ["a", "b", "c"], "ab"]),
+        (
+            {"required": ["a"], "properties": {"a": {"type": "integer"}}, "additionalProperties": False},
+            [{"a": 1}, {"a": "1"}, {}, {"a": 1, "b": 2}, [1]],
+        ),
+        ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}}, [{"a": 1, "b": "x"}, {"b": 2}]),
+        ({"minProperties": 1, "maxProperties": 1}, [{}, {"a": 1}, {"a": 1, "b": 2}]),
+        (
+            {"propertyNames": {"pattern": "^[A-Z]+$", "minLength": 2}},
+            [{}, {"AB": 1}, {"AB": 1, "a": 2}, {"A": 1}, ["a"]],
+        ),
+        ({"propertyNames": {"type": "string"}}, [{"a": 1}, {1: "a"}]),  # a YAML key may be a number
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, None]),
+        ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, [1, -1, 0.5, "x"]),
+        (
+            {"oneOf": [{"minimum": 5}, {"maximum": 3}, {"type": "integer"}]},
+            [1, 4, 6, 4.5, "x"],
+        ),  # valid under two or three
+        ({"allOf": [{"type": "integer"}, {"minimum": 0}], "not": {"const": 3}}, [1, -1, 3]),
+        # booleans as subschemas: jsonschema's descend does not place a `false` schema's error under its path
+        ({"properties": {"a": False, "b": True}, "items": False}, [{"a": 1, "b": 2}, [1, 2], {}]),
+        ({"anyOf": [False, {"type": "string"}], "allOf": [True, False], "not": False}, [1, "a"]),
+        (
+            {
+                "$defs": {"no": False, "yes": True},
+                "properties": {"a": {"$ref": "#/$defs/no"}, "b": {"$ref": "#/$defs/yes"}},
+                "additionalProperties": {"$ref": "#/$defs/no"},
+            },
+            [{"a": 1, "b": 1, "c": 1}],
+        ),
+        ({"propertyNames": False}, [{}, {"a": 1}]),
+        # nested anyOf and oneOf: the context of a context, placed under the right branch
+        (
+            {
+                "properties": {
+                    "v": {
+                        "anyOf": [
+                            {"oneOf": [{"type": "string"}, {"minLength": 2}]},
+                            {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}},
+                        ]
+                    }
+                }
+            },
+            [{"v": "ab"}, {"v": "a"}, {"v": [1, "x", None]}, {"v": 5}],
+        ),
+        # keywords in the order written, several faults of one value, required one by one
+        ({"required": ["b", "a", "b"], "maxProperties": 0, "type": "array", "minItems": 3}, [{}, {"a": 1}, [1], "x"]),
+        ({"type": "string", "maxLength": 1, "pattern": "^a", "enum": ["bb", "a"]}, ["bb", "b", "a", 1]),
+        # inline subschemas deeper than a function holds, and under dynamic paths
+        (
+            {
+                "additionalProperties": {
+                    "items": {
+                        "properties": {
+                            "a": {
+                                "items": {
+                                    "properties": {
+                                        "b": {"properties": {"c": {"allOf": [{"type": "string"}, {"minLength": 2}]}}}
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            [{"x": [{"a": [{"b": {"c": "x"}}, {"b": {"c": 1}}]}], "y": []}],
+        ),
+        (
+            {"$defs": {"p": {"type": "object", "properties": {"next": {"$ref": "#/$defs/p"}}}}, "$ref": "#/$defs/p"},
+            [{}, {"next": {}}, {"next": {"next": 1}}, 1],
+        ),
+        (True, [1, None]),
+        (False, [1, None]),
+    ],
+)
 def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[Any]) -> None:
     check = compile_quick(keywords, PATTERNS)
     assert check is not None
@@ -288,19 +406,22 @@ def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[
         agree(instance, (exact(keywords), check), real)
 
 
-@pytest.mark.parametrize("unknown", [
-    {"format": "email"},
-    {"if": {"type": "string"}, "then": {"minLength": 1}},
-    {"patternProperties": {"^x": {}}, "additionalProperties": False},
-    {"prefixItems": [{}], "items": False},
-    {"$ref": "https://example.com/other.json"},
-    {"$ref": "#/$defs/missing"},
-    {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},
-    {"$defs": {"a": {"$id": "other", "type": "string"}}, "$ref": "#/$defs/a"},
-    {"enum": [[1], {"a": 1}]},
-    {"type": "strnig"},
-    {"anyOf": [{"minimum": 5, "multipleOf": 2}, {"type": "string"}]},
-])
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        {"format": "email"},
+        {"if": {"type": "string"}, "then": {"minLength": 1}},
+        {"patternProperties": {"^x": {}}, "additionalProperties": False},
+        {"prefixItems": [{}], "items": False},
+        {"$ref": "https://example.com/other.json"},
+        {"$ref": "#/$defs/missing"},
+        {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},
+        {"$defs": {"a": {"$id": "other", "type": "string"}}, "$ref": "#/$defs/a"},
+        {"enum": [[1], {"a": 1}]},
+        {"type": "strnig"},
+        {"anyOf": [{"minimum": 5, "multipleOf": 2}, {"type": "string"}]},
+    ],
+)
 def test_a_schema_it_cannot_judge_gets_no_quick_check(unknown: Any) -> None:
     assert compile_quick(unknown, PATTERNS) is None
     with pytest.raises((Unsupported, PatternError)):
@@ -322,14 +443,16 @@ def test_data_it_cannot_judge_goes_to_jsonschema() -> None:
 def test_the_shipped_code_is_the_bundled_schemas_code_now() -> None:
     # A schema or generator change leaves it stale: run `python -m nexlayer_lint.quickvalid`.
     digest = schema.sha256_hex(schema.BUNDLED_PATH.read_bytes())
-    assert quickvalid.SHIPPED.read_text(encoding="utf-8") == quickvalid.shipped_source(BUNDLED, digest), \
+    assert quickvalid.SHIPPED.read_text(encoding="utf-8") == quickvalid.shipped_source(BUNDLED, digest), (
         "nexlayer_lint/quickvalid_bundled.py is stale: run `python -m nexlayer_lint.quickvalid`"
+    )
 
 
 def test_the_bundled_schema_uses_the_shipped_code_and_compiles_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(quickvalid, "compile_exact", lambda *args: pytest.fail("compiled at run time"))
-    validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True,
-                                       digest=schema.sha256_hex(schema.BUNDLED_PATH.read_bytes()))
+    validator = schema.build_validator(
+        BUNDLED, check_schema=False, trusted=True, digest=schema.sha256_hex(schema.BUNDLED_PATH.read_bytes())
+    )
     valid = next(d for d in documents() if REAL.is_valid(d))
     assert validator.is_surely_valid(valid) and not validator.is_surely_valid({"application": 1})
     assert [e.validator for e in validator.iter_errors({"application": 1})] == ["type"]
@@ -365,8 +488,11 @@ def ecma_escape(text: str) -> str:
 @pytest.mark.parametrize("name", ["it's", 'say "hi"', "a\\nb", "x\n    return True", "'); import os; ('", "\u2028", ""])
 def test_schema_text_never_becomes_code(name: str) -> None:
     # names and patterns are repr()'d: whatever the text, it is only ever data
-    keywords = {"required": [name], "properties": {name: {"type": "string", "pattern": ecma_escape(name + "')")}},
-                "additionalProperties": False}
+    keywords = {
+        "required": [name],
+        "properties": {name: {"type": "string", "pattern": ecma_escape(name + "')")}},
+        "additionalProperties": False,
+    }
     source = generated_source(keywords)
     pattern = keywords["properties"][name]["pattern"]
     assert "import" not in source.replace(repr(name), "").replace(repr(pattern), "")
@@ -380,8 +506,11 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
     # Python allows 20 nested blocks and 100 indents in one function: deep subschemas get their own
     keywords: Any = {"type": "string"}
     for depth in range(60):
-        keywords = {"type": "array", "items": {"type": "object", "properties": {"p": keywords}}} if depth % 2 \
+        keywords = (
+            {"type": "array", "items": {"type": "object", "properties": {"p": keywords}}}
+            if depth % 2
             else {"type": "object", "additionalProperties": keywords}
+        )
     check = exact(keywords)
     real = jsonschema.Draft202012Validator(keywords)  # (deeper than schema.py lets a schema file be)
     instance: Any = "leaf"
@@ -391,8 +520,13 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
     broken = copy.deepcopy(instance)
     inner = broken
     while not isinstance(inner, str):
-        parent, key = (inner, "k") if isinstance(inner, dict) and "k" in inner else (inner[0], "p") \
-            if isinstance(inner, list) else (inner, "p")
+        parent, key = (
+            (inner, "k")
+            if isinstance(inner, dict) and "k" in inner
+            else (inner[0], "p")
+            if isinstance(inner, list)
+            else (inner, "p")
+        )
         if isinstance(parent[key], str):
             parent[key] = 1
             break
@@ -401,30 +535,51 @@ def test_deep_schemas_compile_within_pythons_nesting_limits() -> None:
 
 
 def test_a_huge_schema_gets_no_generated_code_rather_than_a_long_compile() -> None:
-    huge = {"properties": {f"p{i}": {"properties": {f"q{j}": {"type": "string"} for j in range(10)}}
-                           for i in range(3000)}}
+    huge = {
+        "properties": {f"p{i}": {"properties": {f"q{j}": {"type": "string"} for j in range(10)}} for i in range(3000)}
+    }
     with pytest.raises(Unsupported, match="a schema this large"):
         generated_source(huge)
     assert compile_quick(huge, PATTERNS) is None
 
 
-@pytest.mark.parametrize(("keywords", "instances"), [
-    # the compiled code skips keywords for kinds the type excludes, and guards the rest by kind
-    ({"type": ["string", "null"], "minLength": 2, "minimum": 3, "required": ["a"]}, ["a", "ab", None, 5, {}]),
-    ({"type": ["integer", "string"], "minimum": 3, "maxLength": 1}, [2, 3, 3.0, 2.5, "a", "ab", True]),
-    ({"type": "number", "exclusiveMaximum": 1.5, "minimum": -math.inf}, [1, 1.5, math.nan, math.inf, -1e308]),
-    ({"minimum": 2, "minItems": 1, "minProperties": 1, "minLength": 1}, [1, 2, [], [1], {}, {"a": 1}, "", "a", None]),
-    ({"type": "array", "uniqueItems": True, "items": {"type": "integer"}}, [[1], [1, 1.0], [1, 2], [[1]], [True, 1]]),
-    ({"uniqueItems": True}, [[{"a": 1}], [math.nan], [[1], [1]], [{"a": 1}, {"a": 1.0}], [{"a": [True]}, {"a": [1]}],
-                            [{"a": 1, "b": 2}, {"b": 2, "a": 1}], [1, {"a": 1}, [1]], [[1], [True], [1]]]),
-    ({"additionalProperties": {"type": "integer"}}, [{"a": 1}, {"a": "1"}, {}, []]),
-    ({"properties": {"a": True, "b": False}}, [{"a": 1}, {"b": 1}, {}]),
-    ({"anyOf": []}, [1]),
-    ({"oneOf": [{"$ref": "#/$defs/s"}, {"type": "string"}], "$defs": {"s": {"minLength": 2}}}, ["a", "ab", 1]),
-    ({"allOf": [{"$ref": "#"}]}, [1]),  # a $ref to itself forever: jsonschema recurses too, so not sure
-    ({"type": "integer", "minimum": 1, "maximum": 5}, [0, 1.5, 6.0, 9, "x"]),  # not an integer, and out of range
-    ({"type": "string", "minLength": 2}, ["a", 1]),  # a type right before keywords of its own kind
-])
+@pytest.mark.parametrize(
+    ("keywords", "instances"),
+    [
+        # the compiled code skips keywords for kinds the type excludes, and guards the rest by kind
+        ({"type": ["string", "null"], "minLength": 2, "minimum": 3, "required": ["a"]}, ["a", "ab", None, 5, {}]),
+        ({"type": ["integer", "string"], "minimum": 3, "maxLength": 1}, [2, 3, 3.0, 2.5, "a", "ab", True]),
+        ({"type": "number", "exclusiveMaximum": 1.5, "minimum": -math.inf}, [1, 1.5, math.nan, math.inf, -1e308]),
+        (
+            {"minimum": 2, "minItems": 1, "minProperties": 1, "minLength": 1},
+            [1, 2, [], [1], {}, {"a": 1}, "", "a", None],
+        ),
+        (
+            {"type": "array", "uniqueItems": True, "items": {"type": "integer"}},
+            [[1], [1, 1.0], [1, 2], [[1]], [True, 1]],
+        ),
+        (
+            {"uniqueItems": True},
+            [
+                [{"a": 1}],
+                [math.nan],
+                [[1], [1]],
+                [{"a": 1}, {"a": 1.0}],
+                [{"a": [True]}, {"a": [1]}],
+                [{"a": 1, "b": 2}, {"b": 2, "a": 1}],
+                [1, {"a": 1}, [1]],
+                [[1], [True], [1]],
+            ],
+        ),
+        ({"additionalProperties": {"type": "integer"}}, [{"a": 1}, {"a": "1"}, {}, []]),
+        ({"properties": {"a": True, "b": False}}, [{"a": 1}, {"b": 1}, {}]),
+        ({"anyOf": []}, [1]),
+        ({"oneOf": [{"$ref": "#/$defs/s"}, {"type": "string"}], "$defs": {"s": {"minLength": 2}}}, ["a", "ab", 1]),
+        ({"allOf": [{"$ref": "#"}]}, [1]),  # a $ref to itself forever: jsonschema recurses too, so not sure
+        ({"type": "integer", "minimum": 1, "maximum": 5}, [0, 1.5, 6.0, 9, "x"]),  # not an integer, and out of range
+        ({"type": "string", "minLength": 2}, ["a", 1]),  # a type right before keywords of its own kind
+    ],
+)
 def test_compiled_code_agrees_on_the_kinds_it_skips(keywords: Any, instances: list[Any]) -> None:
     check = compile_quick(keywords, PATTERNS)
     assert check is not None
@@ -442,14 +597,37 @@ def _values_of(node: Any) -> list[Any]:
     return found
 
 
-PART_VALUES = ([None, True, 0, 80, 99999, -1, 0.5, "", "web", "Web_1", "/", "/api", "nginx:1.27", "10Gi", "1Gi",
-                "a" * 70, "<% URL %>", [], [80], ["80"], {}, {"name": "web"}]
-               + [value for data in documents() for value in _values_of(data)][:400])
+PART_VALUES = [
+    None,
+    True,
+    0,
+    80,
+    99999,
+    -1,
+    0.5,
+    "",
+    "web",
+    "Web_1",
+    "/",
+    "/api",
+    "nginx:1.27",
+    "10Gi",
+    "1Gi",
+    "a" * 70,
+    "<% URL %>",
+    [],
+    [80],
+    ["80"],
+    {},
+    {"name": "web"},
+] + [value for data in documents() for value in _values_of(data)][:400]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(part=st.sampled_from([node for _, node in schemawalk.nodes(BUNDLED)]),
-       values=st.lists(st.sampled_from(PART_VALUES) | JSON, max_size=6))
+@given(
+    part=st.sampled_from([node for _, node in schemawalk.nodes(BUNDLED)]),
+    values=st.lists(st.sampled_from(PART_VALUES) | JSON, max_size=6),
+)
 def test_a_part_of_the_schema_judges_values_as_jsonschema(part: Any, values: list[Any]) -> None:
     # what the schema step's fixes ask (schema.py's `fits`) before they write a value: no jsonschema
     validator = schema.build_validator(BUNDLED, check_schema=False, trusted=True)

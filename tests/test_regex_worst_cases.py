@@ -28,8 +28,45 @@ import nexlayer_lint
 PACKAGE = Path(nexlayer_lint.__file__).parent
 LENGTH = 20_000
 BOUND_SECONDS = 1.0
-RUNS = (" ", "\t", "a", "A", "0", "-", ".", "<", "%", "$", "{", "}", ":", "/", "#", "\n", "@", "_", '"', "'",
-        "*", "=", "\\", ",", "<%", "${", "a-", "a.", "a:", " #", "0:", "-0", "ab", "%>", "://", "a@", "\r\n")
+RUNS = (
+    " ",
+    "\t",
+    "a",
+    "A",
+    "0",
+    "-",
+    ".",
+    "<",
+    "%",
+    "$",
+    "{",
+    "}",
+    ":",
+    "/",
+    "#",
+    "\n",
+    "@",
+    "_",
+    '"',
+    "'",
+    "*",
+    "=",
+    "\\",
+    ",",
+    "<%",
+    "${",
+    "a-",
+    "a.",
+    "a:",
+    " #",
+    "0:",
+    "-0",
+    "ab",
+    "%>",
+    "://",
+    "a@",
+    "\r\n",
+)
 TAILS = ("", "!", "\x00", "#", "\n", "x")
 _CALLS = {"match", "search", "fullmatch", "sub", "split", "findall", "finditer", "compile", "subn"}
 
@@ -58,9 +95,16 @@ def _inline_patterns() -> dict[str, tuple[re.Pattern[str], frozenset[str]]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CALLS
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _CALLS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "re"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 flags = 0
                 for keyword in node.keywords:
                     if keyword.arg == "flags" and isinstance(keyword.value, ast.Attribute):
@@ -75,8 +119,9 @@ def _all_patterns() -> dict[str, tuple[re.Pattern[str], frozenset[str]]]:
     module = _module_patterns()
     # `X = re.compile(...)` at module level is found both ways; its uses are known only by name
     seen = {(pattern.pattern, pattern.flags) for pattern, _ in module.values()}
-    inline = {name: found for name, found in _inline_patterns().items()
-              if (found[0].pattern, found[0].flags) not in seen}
+    inline = {
+        name: found for name, found in _inline_patterns().items() if (found[0].pattern, found[0].flags) not in seen
+    }
     return {**module, **inline}
 
 

@@ -22,8 +22,9 @@ from nexlayer_lint.reporters.printable import at_line_start, json_text, printabl
 RUN = RunInfo(tool_version="0.0.0-test", schema=SchemaInfo("bundled", "nexlayer.schema.json", "test"))
 # What no output may carry raw: C0 (but the line feeds between lines and a frame's tabs), DEL, C1,
 # line and paragraph separators, bidi controls, lone surrogates, XML's non-characters.
-RAW_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
-                        "\ud800-\udfff\ufffe\uffff]")
+RAW_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 RUNNER_COMMAND = re.compile(r"##(vso)?\[", re.IGNORECASE)
 OUR_COMMAND = re.compile(r"::(error|warning|notice) ")
 OUR_COLOURS = re.compile(r"\x1b\[(?:0|1|2|1;3[1346])m")
@@ -35,9 +36,19 @@ NOT_UTF8 = os.fsdecode(b"bad\xff")
 
 def hostile_result() -> FileResult:
     path = f"{HOSTILE_DIR}/nexlayer.yaml"
-    diag = Diagnostic(path, 2, 9, 2, 14, "NX104", "invalid-value", "error",
-                      'name "\x1b[31mred\r\n::warning::forged" is bad \x85##vso[task.setvariable]x',
-                      "rename \u2066it\u2069 \ud800", path="application.name\x1b")
+    diag = Diagnostic(
+        path,
+        2,
+        9,
+        2,
+        14,
+        "NX104",
+        "invalid-value",
+        "error",
+        'name "\x1b[31mred\r\n::warning::forged" is bad \x85##vso[task.setvariable]x',
+        "rename \u2066it\u2069 \ud800",
+        path="application.name\x1b",
+    )
     source = "application:\n  name: \x1b[31mred\u202e\n"
     return FileResult(path, (diag,), source)
 
@@ -58,11 +69,16 @@ def assert_safe(fmt: str, out: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("options", [ReportOptions(), ReportOptions(show_source=True, color=True)],
-                         ids=["plain", "frames"])
+@pytest.mark.parametrize(
+    "options", [ReportOptions(), ReportOptions(show_source=True, color=True)], ids=["plain", "frames"]
+)
 def test_no_format_prints_a_hostile_name_or_value_raw(fmt: str, options: ReportOptions) -> None:
-    out = render(fmt, [hostile_result(), FileResult(f"{HOSTILE_DIR}/b.yaml", (), "", f"{HOSTILE_DIR}/b.yaml: gone")],
-                 RUN, options)
+    out = render(
+        fmt,
+        [hostile_result(), FileResult(f"{HOSTILE_DIR}/b.yaml", (), "", f"{HOSTILE_DIR}/b.yaml: gone")],
+        RUN,
+        options,
+    )
     # text's own colours are the only escape sequences: without them, nothing raw is left
     assert_safe(fmt, OUR_COLOURS.sub("", out) if fmt == "text" else out)
 
@@ -136,10 +152,13 @@ def test_junit_stays_well_formed_xml_with_every_character_xml_forbids() -> None:
 def test_printable_escapes() -> None:
     assert printable("a\tb\nc\rd\x00\x1b\x7f\x85\x9f") == "a\\tb\\nc\\rd\\x00\\x1b\\x7f\\x85\\x9f"
     assert printable("\u2028\u2029\u202a\u202e\u2066\u2069\u200e\u200f\u061c") == (
-        "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c")
+        "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c"
+    )
     assert printable(os.fsdecode(b"caf\xe9")) == "caf\\xe9"  # the byte that was not UTF-8
-    assert (printable("##[error] ##vso[x] ##VsO[y] #[z] ###[w]")
-            == "##\\x5berror] ##vso\\x5bx] ##VsO\\x5by] #[z] ###\\x5bw]")
+    assert (
+        printable("##[error] ##vso[x] ##VsO[y] #[z] ###[w]")
+        == "##\\x5berror] ##vso\\x5bx] ##VsO\\x5by] #[z] ###\\x5bw]"
+    )
     assert printable("a\tb", keep_tabs=True) == "a\tb"
     assert printable("日本語 é ü ✓ 😀 \u200d") == "日本語 é ü ✓ 😀 \u200d"  # text is text
 
@@ -170,8 +189,9 @@ def hostile_tree(tmp_path: Path) -> Path:
 
 def _run(cwd: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "NO_COLOR": "", "FORCE_COLOR": ""}
-    return subprocess.run([sys.executable, "-m", "nexlayer_lint", *args], cwd=cwd, input=stdin, env=env,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", *args], cwd=cwd, input=stdin, env=env, capture_output=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -205,11 +225,15 @@ def test_cli_names_that_are_not_utf8_in_every_format_and_file(hostile_tree: Path
 def test_cli_sarif_to_stdout_with_a_name_that_is_not_utf8(hostile_tree: Path) -> None:
     done = _run(hostile_tree, "--format", "sarif")
     assert done.returncode == 1, done.stderr
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in json.loads(done.stdout)["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(done.stdout)["runs"][0]["results"]
+    }
     assert "bad%FF/nexlayer.yaml" in uris
-    assert "x%0A%3A%3Aerror%20file%3DREADME.md%2Cline%3D1%3A%3Aforged%1B%5D0%3Bpwned%07%C2%9B2J%E2%80%AEevil" \
-           "%E2%80%A8%23%23%5Berror%5Dold/nexlayer.yaml" in uris
+    assert (
+        "x%0A%3A%3Aerror%20file%3DREADME.md%2Cline%3D1%3A%3Aforged%1B%5D0%3Bpwned%07%C2%9B2J%E2%80%AEevil"
+        "%E2%80%A8%23%23%5Berror%5Dold/nexlayer.yaml" in uris
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -220,8 +244,9 @@ def test_cli_stdin_filename_is_escaped(tmp_path: Path, fmt: str) -> None:
     out = done.stdout.decode("utf-8")
     assert_safe(fmt, out)
     if fmt == "text":
-        assert out.startswith("./::error file=README.md,line=1::x\\x1b]8;;http://evil\\x07\\n"
-                              "::warning::y:5:14: warning")
+        assert out.startswith(
+            "./::error file=README.md,line=1::x\\x1b]8;;http://evil\\x07\\n::warning::y:5:14: warning"
+        )
 
 
 def test_cli_usage_errors_are_escaped(tmp_path: Path) -> None:

@@ -108,8 +108,13 @@ def case_result(case: str) -> FileResult:
 
 def mixed_results() -> list[FileResult]:
     """Every case plus an unreadable file, deliberately out of order: reporters must sort."""
-    return [case_result("warnings"), UNREADABLE, case_result("clean"), case_result("unparseable"),
-            case_result("errors")]
+    return [
+        case_result("warnings"),
+        UNREADABLE,
+        case_result("clean"),
+        case_result("unparseable"),
+        case_result("errors"),
+    ]
 
 
 def normalised(fmt: str, text: str) -> str:
@@ -176,9 +181,17 @@ def _sarif_validator():
 HOSTILE = "x\n::error::forged\x1b]0;t\x07\u202e" + os.fsdecode(b"\xff") + "/nexlayer.yaml"
 
 
-@pytest.mark.parametrize("results", [[], [case_result("clean")], mixed_results(), [lint(SECRETS_FILE)],
-                                     [lint(CASES["errors"], HOSTILE), FileResult(HOSTILE + "2", (), "", "gone")]],
-                         ids=["empty-run", "clean", "mixed", "secrets", "hostile-names"])
+@pytest.mark.parametrize(
+    "results",
+    [
+        [],
+        [case_result("clean")],
+        mixed_results(),
+        [lint(SECRETS_FILE)],
+        [lint(CASES["errors"], HOSTILE), FileResult(HOSTILE + "2", (), "", "gone")],
+    ],
+    ids=["empty-run", "clean", "mixed", "secrets", "hostile-names"],
+)
 def test_sarif_validates_against_the_official_schema(results: list[FileResult]) -> None:
     log = json.loads(render("sarif", results, RUN, ReportOptions()))
     errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.absolute_path))
@@ -207,7 +220,12 @@ def test_sarif_has_what_github_code_scanning_needs() -> None:
 
     results = run["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
-        ("NX002", 8), ("NX103", 11), ("NX001", 4), ("NX215", 5), ("NX102", 8), ("NX005", 10),
+        ("NX002", 8),
+        ("NX103", 11),
+        ("NX001", 4),
+        ("NX215", 5),
+        ("NX102", 8),
+        ("NX005", 10),
     ]
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -238,14 +256,17 @@ def test_sarif_uri_is_percent_encoded_and_relative() -> None:
 
 
 def _many(severities: list[str], message=lambda i: f"finding {i}") -> FileResult:
-    diags = tuple(Diagnostic("a/nexlayer.yaml", i + 1, 1, i + 1, 2, "NX104", "invalid-value", severity, message(i))
-                  for i, severity in enumerate(severities))
+    diags = tuple(
+        Diagnostic("a/nexlayer.yaml", i + 1, 1, i + 1, 2, "NX104", "invalid-value", severity, message(i))
+        for i, severity in enumerate(severities)
+    )
     return FileResult("a/nexlayer.yaml", diags, "")
 
 
 def _kept(log: dict) -> list[tuple[int, str]]:
-    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])
-            for r in log["runs"][0]["results"]]
+    return [
+        (r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"]) for r in log["runs"][0]["results"]
+    ]
 
 
 def test_sarif_keeps_at_most_25000_results_the_most_severe() -> None:
@@ -261,7 +282,8 @@ def test_sarif_keeps_at_most_25000_results_the_most_severe() -> None:
     assert notification["level"] == "warning" and notification["descriptor"] == {"id": "results-left-out"}
     assert notification["message"]["text"] == (
         "10 of 25010 results were left out (10 notes) to stay within GitHub code scanning's limits "
-        "(25,000 results per run, 10 MB gzip-compressed); the most severe were kept")
+        "(25,000 results per run, 10 MB gzip-compressed); the most severe were kept"
+    )
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
 
 
@@ -282,8 +304,10 @@ def test_sarif_stays_under_the_upload_size(monkeypatch: pytest.MonkeyPatch) -> N
     empty = len(zlib.compress(render("sarif", [], RUN, ReportOptions()).encode()))
     monkeypatch.setattr(sarif_reporter, "MAX_GZIP_BYTES", empty + 20_000)
     # hex digests compress poorly: each result costs some hundreds of compressed bytes
-    result = _many(["warning"] * 200 + ["error"] * 100,
-                   lambda i: "".join(hashlib.sha256(f"{i}.{k}".encode()).hexdigest() for k in range(6)))
+    result = _many(
+        ["warning"] * 200 + ["error"] * 100,
+        lambda i: "".join(hashlib.sha256(f"{i}.{k}".encode()).hexdigest() for k in range(6)),
+    )
     out = render("sarif", [result], RUN, ReportOptions())
     assert len(zlib.compress(out.encode())) <= empty + 20_000
     log = json.loads(out)
@@ -292,7 +316,8 @@ def test_sarif_stays_under_the_upload_size(monkeypatch: pytest.MonkeyPatch) -> N
     assert [line for line, _ in kept] == list(range(201, 201 + len(kept)))  # the first errors, in order
     (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["message"]["text"].startswith(
-        f"{300 - len(kept)} of 300 results were left out ({100 - len(kept)} errors, 200 warnings) ")
+        f"{300 - len(kept)} of 300 results were left out ({100 - len(kept)} errors, 200 warnings) "
+    )
     assert not list(_sarif_validator().iter_errors(log))
 
 
@@ -301,9 +326,12 @@ def test_sarif_stays_under_the_upload_size(monkeypatch: pytest.MonkeyPatch) -> N
 
 def _ci_paths_of(results: list[FileResult]) -> dict[str, list[str]]:
     """The path each format prints for each result, in order."""
+
     def sarif(out: str) -> list[str]:
-        return [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                for r in json.loads(out)["runs"][0]["results"]]
+        return [
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(out)["runs"][0]["results"]
+        ]
 
     readers = {
         "sarif": sarif,
@@ -320,8 +348,9 @@ def _one(path: str) -> FileResult:
     return FileResult(path, (Diagnostic(path, 1, 1, 1, 2, "NX004", "empty-document", "error", "empty"),), "")
 
 
-def test_ci_paths_are_relative_to_the_repository_root_from_any_folder(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ci_paths_are_relative_to_the_repository_root_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sub" / "deep").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "sub" / "deep")
     given = "../../apps/./web/../web/nexlayer.yaml"
@@ -341,8 +370,9 @@ def test_ci_paths_absolute_inside_and_outside_the_root(tmp_path: Path) -> None:
     assert paths["sarif"] == ["-", "file:///elsewhere/nexlayer.yaml", "a/nexlayer.yaml"]
 
 
-def test_ci_paths_root_is_a_worktree_or_else_the_working_directory(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ci_paths_root_is_a_worktree_or_else_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / ".git").rmdir()
     (tmp_path / "wt" / "sub").mkdir(parents=True)
     (tmp_path / "wt" / ".git").write_text("gitdir: /somewhere/.git/worktrees/wt\n")  # a worktree's .git is a file
@@ -357,9 +387,14 @@ def test_ci_paths_root_is_a_worktree_or_else_the_working_directory(tmp_path: Pat
 def _fingerprints(fmt: str, result: FileResult) -> list[tuple[str, int, str]]:
     out = render(fmt, [result], RUN, ReportOptions())
     if fmt == "sarif":
-        return [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
-                 r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY])
-                for r in json.loads(out)["runs"][0]["results"]]
+        return [
+            (
+                r["ruleId"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY],
+            )
+            for r in json.loads(out)["runs"][0]["results"]
+        ]
     return [(i["check_name"], i["location"]["lines"]["begin"], i["fingerprint"]) for i in json.loads(out)]
 
 
@@ -369,7 +404,8 @@ def test_fingerprints_survive_unrelated_lines_moving(fmt: str) -> None:
     moved_text = "# a comment\n\n" + CASES["errors"].replace("    - name: api\n", "    # the API\n    - name: api\n")
     after = _fingerprints(fmt, lint(moved_text, "errors/nexlayer.yaml"))
     assert [(code, line + 2) for code, line, _ in before] == [(code, line) for code, line, _ in after[:1]] + [
-        (code, line - 1) for code, line, _ in after[1:]]  # the lines did move
+        (code, line - 1) for code, line, _ in after[1:]
+    ]  # the lines did move
     assert [fp for *_, fp in before] == [fp for *_, fp in after]
     # editing the offending line itself is a new finding
     edited = lint(CASES["errors"].replace("[http]", "[https]"), "errors/nexlayer.yaml")
@@ -414,8 +450,18 @@ def test_gitlab_fields_and_severities() -> None:
 
 
 def test_github_escapes_data_and_properties() -> None:
-    diag = Diagnostic("odd,dir:x/nexlayer.yaml", 3, 5, 3, 9, "NX104", "invalid-value", "error",
-                      'value "50%" is a:b, c\r\nand more', "use 100%, not 50%")
+    diag = Diagnostic(
+        "odd,dir:x/nexlayer.yaml",
+        3,
+        5,
+        3,
+        9,
+        "NX104",
+        "invalid-value",
+        "error",
+        'value "50%" is a:b, c\r\nand more',
+        "use 100%, not 50%",
+    )
     out = github_reporter.render([FileResult(diag.file, (diag,), "")], RUN, ReportOptions())
     # a line break inside a value is shown escaped; the one before "help:" is the reporter's own
     assert out == (
@@ -450,8 +496,13 @@ def test_junit_parses_with_the_standard_library() -> None:
     # the three warnings pass: with --fail-on error (the default) the run would exit 0 on them
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "3", "1")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert list(suites) == ["clean/nexlayer.yaml", "errors/nexlayer.yaml", "missing/nexlayer.yaml",
-                            "unparseable/nexlayer.yaml", "warnings/nexlayer.yaml"]
+    assert list(suites) == [
+        "clean/nexlayer.yaml",
+        "errors/nexlayer.yaml",
+        "missing/nexlayer.yaml",
+        "unparseable/nexlayer.yaml",
+        "warnings/nexlayer.yaml",
+    ]
     clean_cases = suites["clean/nexlayer.yaml"].findall("testcase")
     assert [(c.get("name"), list(c)) for c in clean_cases] == [("no problems", [])]
     errors = suites["errors/nexlayer.yaml"]
@@ -465,7 +516,10 @@ def test_junit_parses_with_the_standard_library() -> None:
     warnings = suites["warnings/nexlayer.yaml"]
     assert (warnings.get("tests"), warnings.get("failures")) == ("3", "0")
     assert [c.get("name") for c in warnings.iter("testcase")] == [
-        "NX005 yaml11-ambiguous-scalar", "NX102 unknown-key", "NX215 unpinned-image"]
+        "NX005 yaml11-ambiguous-scalar",
+        "NX102 unknown-key",
+        "NX215 unpinned-image",
+    ]
     assert [c.find("failure") for c in warnings.iter("testcase")] == [None] * 3
     nx215 = warnings.findall("testcase")[2]
     assert nx215.find("system-out").text.startswith("warnings/nexlayer.yaml:5:14: warning NX215 ")
@@ -493,8 +547,9 @@ def test_junit_a_rule_fails_when_any_of_its_findings_reaches_the_level() -> None
 
 
 def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -> None:
-    diags = tuple(Diagnostic("a.yaml", line, 1, line, 2, "NX002", "duplicate-key", "error", f"dup \x07{line}")
-                  for line in (9, 4))
+    diags = tuple(
+        Diagnostic("a.yaml", line, 1, line, 2, "NX002", "duplicate-key", "error", f"dup \x07{line}") for line in (9, 4)
+    )
     root = ET.fromstring(render("junit", [FileResult("a.yaml", diags, "")], RUN, ReportOptions()))
     (case,) = root.iter("testcase")
     failure = case.find("failure")
@@ -507,8 +562,18 @@ def test_junit_groups_one_rule_into_one_case_and_survives_control_characters() -
 
 
 def test_text_code_frame_points_at_the_span() -> None:
-    diag = Diagnostic("nexlayer.yaml", 14, 25, 14, 31, "NX208", "unknown-pod-reference", "error",
-                      'var "API_URL" refers to pod "bakend", which does not exist', 'did you mean "backend"?')
+    diag = Diagnostic(
+        "nexlayer.yaml",
+        14,
+        25,
+        14,
+        31,
+        "NX208",
+        "unknown-pod-reference",
+        "error",
+        'var "API_URL" refers to pod "bakend", which does not exist',
+        'did you mean "backend"?',
+    )
     source = "\n" * 13 + "        API_URL: http://bakend.pod:8000\n"
     out = text_reporter.render([FileResult("nexlayer.yaml", (diag,), source)], RUN, ReportOptions(show_source=True))
     assert out == (
@@ -527,8 +592,9 @@ def test_text_carets_line_up_after_tabs_and_wide_characters() -> None:
     diag = Diagnostic("a.yaml", 1, 8, 1, 11, "NX205", "unknown-template", "warning", "x")
     source = 'k:\t"日本 <% X %>"\n'
     assert source[7:10] == "<% "
-    lines = text_reporter.render([FileResult("a.yaml", (diag,), source)], RUN,
-                                 ReportOptions(show_source=True, quiet=True)).splitlines()
+    lines = text_reporter.render(
+        [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
+    ).splitlines()
     assert lines[2] == '1 | k:\t"日本 <% X %>"'
     assert lines[3] == "  |   \t      ^^^"  # the tab is kept, each wide character takes two columns
 
@@ -545,12 +611,17 @@ def test_text_without_source_and_quiet() -> None:
     assert render("text", [case_result("clean")], RUN, ReportOptions(quiet=True)) == ""
 
 
-@pytest.mark.parametrize(("results", "line"), [
-    ([], "no problems in 0 files"),
-    ([FileResult("a.yaml", (), "")], "no problems in 1 file"),
-    ([FileResult("a.yaml", (), ""), FileResult("b.yaml", (), ""), UNREADABLE],
-     "no problems in 2 files; 1 file could not be linted"),
-])
+@pytest.mark.parametrize(
+    ("results", "line"),
+    [
+        ([], "no problems in 0 files"),
+        ([FileResult("a.yaml", (), "")], "no problems in 1 file"),
+        (
+            [FileResult("a.yaml", (), ""), FileResult("b.yaml", (), ""), UNREADABLE],
+            "no problems in 2 files; 1 file could not be linted",
+        ),
+    ],
+)
 def test_text_summary_line_when_clean(results: list[FileResult], line: str) -> None:
     assert render("text", results, RUN, ReportOptions()) == line + "\n"
 
@@ -558,8 +629,10 @@ def test_text_summary_line_when_clean(results: list[FileResult], line: str) -> N
 def test_text_summary_counts_and_plurals() -> None:
     out = render("text", mixed_results(), RUN, ReportOptions())
     # the count, then the fixable note: the warnings case's NX005 (`DEBUG: on`) has a safe fix, quoting it
-    assert out.splitlines()[-2:] == ["3 errors, 3 warnings in 3 of 5 files; 1 file could not be linted",
-                                     "[*] 1 fixable with --fix"]
+    assert out.splitlines()[-2:] == [
+        "3 errors, 3 warnings in 3 of 5 files; 1 file could not be linted",
+        "[*] 1 fixable with --fix",
+    ]
 
 
 def test_text_colour_on_and_off() -> None:
@@ -640,9 +713,22 @@ def _run(project: Path, *args: str, env: dict[str, str] | None = None):
 
 
 def test_cli_writes_several_reports_in_one_run(project: Path) -> None:
-    outcome = _run(project, "--format", "text", "--format", "sarif", "-o", "out/report.sarif",
-                   "--format", "gitlab", "--output-file", "gl-code-quality.json", "--format", "junit",
-                   "--output-file=junit.xml")
+    outcome = _run(
+        project,
+        "--format",
+        "text",
+        "--format",
+        "sarif",
+        "-o",
+        "out/report.sarif",
+        "--format",
+        "gitlab",
+        "--output-file",
+        "gl-code-quality.json",
+        "--format",
+        "junit",
+        "--output-file=junit.xml",
+    )
     assert outcome.exit_code == 1, outcome.output
     assert outcome.output.startswith("nexlayer.yaml:8:7: error NX002 ")
     assert outcome.output.endswith("2 errors in 1 file\n")
@@ -652,7 +738,11 @@ def test_cli_writes_several_reports_in_one_run(project: Path) -> None:
     assert ET.parse(project / "junit.xml").getroot().get("failures") == "2"
     # written atomically: no temporary file is left beside the reports
     assert sorted(p.name for p in project.rglob("*") if p.is_file()) == [
-        "gl-code-quality.json", "junit.xml", "nexlayer.yaml", "report.sarif"]
+        "gl-code-quality.json",
+        "junit.xml",
+        "nexlayer.yaml",
+        "report.sarif",
+    ]
 
 
 def test_cli_output_file_pairs_with_the_format_before_it(project: Path) -> None:
@@ -675,14 +765,17 @@ def test_cli_replaces_an_existing_report(project: Path) -> None:
     assert len(json.loads((project / "r.json").read_text())) == 2
 
 
-@pytest.mark.parametrize(("args", "env", "coloured"), [
-    ((), {}, False),  # not a terminal
-    ((), {"FORCE_COLOR": "1"}, True),
-    ((), {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
-    (("--color", "always"), {"NO_COLOR": "1"}, True),  # an explicit choice wins over the environment
-    (("--color", "never"), {"FORCE_COLOR": "1"}, False),
-    (("--color", "auto"), {"NO_COLOR": ""}, False),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [
+        ((), {}, False),  # not a terminal
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),  # an explicit choice wins over the environment
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+        (("--color", "auto"), {"NO_COLOR": ""}, False),
+    ],
+)
 def test_cli_colour(project: Path, args: tuple[str, ...], env: dict[str, str], coloured: bool) -> None:
     outcome = _run(project, *args, env=env)
     assert outcome.exit_code == 1
@@ -739,8 +832,9 @@ def test_cli_junit_fails_a_test_only_where_the_run_fails(tmp_path: Path) -> None
     (tmp_path / "nexlayer.yaml").write_text(CASES["warnings"], encoding="utf-8")
     with _chdir(tmp_path):
         passing = CliRunner().invoke(main, ["check", "nexlayer.yaml", "--format", "junit", "-o", "pass.xml"])
-        failing = CliRunner().invoke(main, ["check", "nexlayer.yaml", "--format", "junit", "-o", "fail.xml",
-                                            "--fail-on", "warning"])
+        failing = CliRunner().invoke(
+            main, ["check", "nexlayer.yaml", "--format", "junit", "-o", "fail.xml", "--fail-on", "warning"]
+        )
     assert (passing.exit_code, failing.exit_code) == (0, 1)
     assert ET.parse(tmp_path / "pass.xml").getroot().get("failures") == "0"
     assert ET.parse(tmp_path / "fail.xml").getroot().get("failures") == "3"

@@ -45,8 +45,9 @@ def _cases() -> list[object]:
         schema = _page_schema(page)
         for kind in ("example", "use instead"):
             for number, block in enumerate(_sections(page).get(kind, []), start=1):
-                cases.append(pytest.param(page.name, kind, block, schema,
-                                          id=f"{page.stem}:{kind.replace(' ', '-')}-{number}"))
+                cases.append(
+                    pytest.param(page.name, kind, block, schema, id=f"{page.stem}:{kind.replace(' ', '-')}-{number}")
+                )
     return cases
 
 
@@ -90,10 +91,13 @@ def _fix_cases() -> list[object]:
             blocks = list(BLOCK.finditer(body))
             assert len(blocks) % 2 == 0, f"{page.name}: a Fix block without its after block"
             for number, (before, after) in enumerate(zip(blocks[::2], blocks[1::2], strict=True), start=1):
-                said = APPLICABILITY.findall(body[:before.start()])
+                said = APPLICABILITY.findall(body[: before.start()])
                 assert said, f"{page.name}: say **safe** or **unsafe** before the Fix blocks"
-                cases.append(pytest.param(page.name, before.group(1), after.group(1), said[-1].lower(),
-                                          id=f"{page.stem}:fix-{number}"))
+                cases.append(
+                    pytest.param(
+                        page.name, before.group(1), after.group(1), said[-1].lower(), id=f"{page.stem}:fix-{number}"
+                    )
+                )
     return cases
 
 
@@ -106,8 +110,9 @@ def _diagnose_only(code: str) -> Callable[[str], list[Diagnostic]]:
 def test_page_fixes(page: str, before: str, after: str, applicability: str) -> None:
     code = page[:5]
     diagnose = _diagnose_only(code)
-    wanted: Callable[[Fix], bool] = (lambda fix: True) if applicability == "unsafe" else \
-        (lambda fix: fix.applicability == "safe")
+    wanted: Callable[[Fix], bool] = (
+        (lambda fix: True) if applicability == "unsafe" else (lambda fix: fix.applicability == "safe")
+    )
     fixed = fix_all(before, diagnose, wanted)
     assert fixed.text == after, f"{page}: the rule's fixes do not turn the before block into the after block"
     assert fixed.applied and fixed.rejected == ()
@@ -156,8 +161,10 @@ def test_local_codes_have_runnable_examples() -> None:
 def codes_table() -> str:
     """README's table of codes, as the registry gives it."""
     rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
-    rows += [f"| [{code}](rules/{code}-{rule.name}.md) | `{rule.name}` | {rule.severity} | {rule.summary} |"
-             for code, rule in RULES.items()]
+    rows += [
+        f"| [{code}](rules/{code}-{rule.name}.md) | `{rule.name}` | {rule.severity} | {rule.summary} |"
+        for code, rule in RULES.items()
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -173,5 +180,7 @@ def test_readme_table_of_codes_is_the_registry() -> None:
         before, _, after = section.partition(table)
         path.write_text(f"{head}\n## Codes\n{before}{codes_table()}{after}\n## {tail}", encoding="utf-8")
         return
-    assert table == codes_table(), "README's table of codes differs from nexlayer_lint.rules " \
-                                   "(NEXLAYER_UPDATE_README=1 rewrites it); it should read:\n" + codes_table()
+    assert table == codes_table(), (
+        "README's table of codes differs from nexlayer_lint.rules "
+        "(NEXLAYER_UPDATE_README=1 rewrites it); it should read:\n" + codes_table()
+    )

@@ -17,9 +17,21 @@ def test_every_rule_is_registered_once_in_code_order() -> None:
     assert [r.code for r in checks.CHECK_RULES] == ["NX005", *(f"NX{n}" for n in range(201, 220))]
     assert all(rules.RULES[r.code] is r and r.stage == "check" and callable(r.check) for r in checks.CHECK_RULES)
     stages = {r.code: r.stage for r in rules.RULES.values() if r.stage != "check"}
-    assert stages == {"NX001": "loader", "NX002": "loader", "NX003": "loader", "NX004": "loader",
-                      "NX099": "suppress", "NX101": "schema", "NX102": "schema", "NX103": "schema",
-                      "NX104": "schema", "NX105": "schema", "NX900": "remote", "NX901": "remote", "NX902": "remote"}
+    assert stages == {
+        "NX001": "loader",
+        "NX002": "loader",
+        "NX003": "loader",
+        "NX004": "loader",
+        "NX099": "suppress",
+        "NX101": "schema",
+        "NX102": "schema",
+        "NX103": "schema",
+        "NX104": "schema",
+        "NX105": "schema",
+        "NX900": "remote",
+        "NX901": "remote",
+        "NX902": "remote",
+    }
     assert all(r.check is None for r in rules.STAGE_RULES)
 
 
@@ -38,22 +50,26 @@ def test_rule_turns_a_function_into_its_rule() -> None:
 
     declared = rule("NX250", "some-rule", "warning", "what it finds")(check)
     assert declared == Rule("NX250", "some-rule", "warning", "what it finds", "check", check)
-    assert Finding("m", path=("a",), hint="h", at="key", offset=(1, 2), severity="info").problem("NX250") == \
-        Problem("NX250", "m", path=("a",), hint="h", at="key", offset=(1, 2), severity="info")
+    assert Finding("m", path=("a",), hint="h", at="key", offset=(1, 2), severity="info").problem("NX250") == Problem(
+        "NX250", "m", path=("a",), hint="h", at="key", offset=(1, 2), severity="info"
+    )
 
 
 def _declared(code: str, name: str, severity: str = "error", summary: str = "s") -> Rule:
     return rule(code, name, severity, summary)(lambda app: [])  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("declared", "message"), [
-    ((_declared("NX250", "a"), _declared("NX250", "b")), "rule NX250 b: the code or the name is declared twice"),
-    ((_declared("NX250", "a"), _declared("NX251", "a")), "rule NX251 a: the code or the name is declared twice"),
-    ((_declared("NX25", "a"),), "rule NX25 a: codes look like NX201, names like no-public-path"),
-    ((_declared("NX250", "Some_Rule"),), "rule NX250 Some_Rule: codes look like NX201, names like no-public-path"),
-    ((_declared("NX250", "a", severity="fatal"),), "rule NX250: severity must be error, warning or info"),
-    ((_declared("NX250", "a", summary=""),), "rule NX250: severity must be error, warning or info"),
-])
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        ((_declared("NX250", "a"), _declared("NX250", "b")), "rule NX250 b: the code or the name is declared twice"),
+        ((_declared("NX250", "a"), _declared("NX251", "a")), "rule NX251 a: the code or the name is declared twice"),
+        ((_declared("NX25", "a"),), "rule NX25 a: codes look like NX201, names like no-public-path"),
+        ((_declared("NX250", "Some_Rule"),), "rule NX250 Some_Rule: codes look like NX201, names like no-public-path"),
+        ((_declared("NX250", "a", severity="fatal"),), "rule NX250: severity must be error, warning or info"),
+        ((_declared("NX250", "a", summary=""),), "rule NX250: severity must be error, warning or info"),
+    ],
+)
 def test_a_malformed_or_repeated_declaration_fails(declared: tuple[Rule, ...], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         rules._registry(declared)

@@ -143,30 +143,48 @@ def test_missing_pod_key_points_at_the_items_first_key() -> None:
 
 
 def test_missing_application_key_points_at_application() -> None:
-    assert run("application:\n  name: shop\n") == [(
-        "NX101", 1, 1, 'application is missing required key "pods"',
-        'add "pods": the pods (containers) of the application; at least one',
-    )]
+    assert run("application:\n  name: shop\n") == [
+        (
+            "NX101",
+            1,
+            1,
+            'application is missing required key "pods"',
+            'add "pods": the pods (containers) of the application; at least one',
+        )
+    ]
 
 
 def test_missing_root_key_is_line_one() -> None:
     doc, _ = loader.load("# a comment\nother: 1\n", "nexlayer.yaml")
     problems = [p for p in schema.check(doc, schema.bundled_validator()[0]) if p.code == "NX101"]
     assert [(p.message, p.span) for p in problems] == [
-        ('the top level of the file is missing required key "application"', Span(1, 1, 1, 1))]
+        ('the top level of the file is missing required key "application"', Span(1, 1, 1, 1))
+    ]
 
 
 def test_top_level_pods_says_to_indent_them() -> None:
     text = "name: shop\npods:\n  - name: web\n"
-    assert run(text) == [("NX101", 1, 1, 'the file is missing the top-level key "application"',
-                          'start the file with "application:" and indent name, pods, ... under it')]
+    assert run(text) == [
+        (
+            "NX101",
+            1,
+            1,
+            'the file is missing the top-level key "application"',
+            'start the file with "application:" and indent name, pods, ... under it',
+        )
+    ]
 
 
 def test_key_one_level_too_far_out() -> None:
     text = "application:\n  name: shop\npods:\n  - name: web\n"
     got = run(text)
-    assert ("NX101", 1, 1, 'application is missing required key "pods"',
-            '"pods" on line 3 is one level too far out; indent it under "application"') in got
+    assert (
+        "NX101",
+        1,
+        1,
+        'application is missing required key "pods"',
+        '"pods" on line 3 is one level too far out; indent it under "application"',
+    ) in got
 
 
 def test_missing_keys_of_volume_and_secret_name_their_owner() -> None:
@@ -182,8 +200,13 @@ def test_missing_keys_of_volume_and_secret_name_their_owner() -> None:
 def test_a_misspelt_required_key_is_one_finding_at_the_typo() -> None:
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      servicePort: [80]\n"
     assert run(text) == [
-        ("NX101", 6, 7, 'unknown key "servicePort" in pod "web": probably the required key "servicePorts", '
-                        "which is missing", 'rename "servicePort" to "servicePorts"'),
+        (
+            "NX101",
+            6,
+            7,
+            'unknown key "servicePort" in pod "web": probably the required key "servicePorts", which is missing',
+            'rename "servicePort" to "servicePorts"',
+        ),
     ]
     # each misspelling stands for one missing key; a second missing key is its own finding
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      imag: nginx:1.27\n      ports: [80]\n"
@@ -200,8 +223,15 @@ def test_application_keys_at_the_top_level_are_one_finding() -> None:
         ("NX102", 2, 1, 'unknown key "environment" at the top level'),  # not an application key: its own finding
     ]
     text = "application:\n  name: shop\npods:\n  - name: web\n    image: nginx:1.27\n    servicePorts: [80]\n"
-    assert run(text) == [("NX101", 1, 1, 'application is missing required key "pods"',
-                          '"pods" on line 3 is one level too far out; indent it under "application"')]
+    assert run(text) == [
+        (
+            "NX101",
+            1,
+            1,
+            'application is missing required key "pods"',
+            '"pods" on line 3 is one level too far out; indent it under "application"',
+        )
+    ]
 
 
 # --- NX102 additionalProperties ---------------------------------------------------------------
@@ -223,27 +253,50 @@ def test_one_unknown_key_diagnostic_per_key_with_did_you_mean() -> None:
 
 def test_unknown_key_in_volume_suggests_case_fix() -> None:
     text = pod("      volumes:\n        - name: d\n          size: 1Gi\n          mountpath: /d\n")
-    assert run(text) == [("NX101", 11, 11, 'unknown key "mountpath" in volume "d" of pod "web": probably the '
-                          'required key "mountPath", which is missing', 'rename "mountpath" to "mountPath"')]
+    assert run(text) == [
+        (
+            "NX101",
+            11,
+            11,
+            'unknown key "mountpath" in volume "d" of pod "web": probably the '
+            'required key "mountPath", which is missing',
+            'rename "mountpath" to "mountPath"',
+        )
+    ]
 
 
 # --- NX103 type -------------------------------------------------------------------------------
 
 
 def test_unquoted_number_var_value() -> None:
-    assert run(pod("      vars:\n        PORT: 8080\n")) == [(
-        "NX103", 9, 15, 'expected a string for var "PORT" of pod "web", got the number 8080',
-        'YAML reads an unquoted number as a number; quote it ("8080") to make it a string',
-    )]
+    assert run(pod("      vars:\n        PORT: 8080\n")) == [
+        (
+            "NX103",
+            9,
+            15,
+            'expected a string for var "PORT" of pod "web", got the number 8080',
+            'YAML reads an unquoted number as a number; quote it ("8080") to make it a string',
+        )
+    ]
 
 
 def test_boolean_and_null_var_values() -> None:
     got = run(pod("      vars:\n        DEBUG: true\n        EMPTY:\n"))
     assert got == [
-        ("NX103", 9, 16, 'expected a string for var "DEBUG" of pod "web", got the boolean true',
-         'YAML reads unquoted true as a boolean; quote it ("true") to make it a string'),
-        ("NX103", 10, 15, 'expected a string for var "EMPTY" of pod "web", got null (an empty value)',
-         'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string'),
+        (
+            "NX103",
+            9,
+            16,
+            'expected a string for var "DEBUG" of pod "web", got the boolean true',
+            'YAML reads unquoted true as a boolean; quote it ("true") to make it a string',
+        ),
+        (
+            "NX103",
+            10,
+            15,
+            'expected a string for var "EMPTY" of pod "web", got null (an empty value)',
+            'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string',
+        ),
     ]
 
 
@@ -256,39 +309,70 @@ def test_float_keeps_its_written_form_in_the_hint() -> None:
 
 def test_port_types() -> None:
     head = "    - name: web\n      image: nginx:1.27\n"
-    got = run(pod('      servicePorts: [80, "81"]\n', head)
-              + "    - name: db\n      image: x:1\n      servicePorts: 5432\n")
+    got = run(
+        pod('      servicePorts: [80, "81"]\n', head) + "    - name: db\n      image: x:1\n      servicePorts: 5432\n"
+    )
     assert got == [
-        ("NX103", 6, 26, 'expected an integer in "servicePorts" of pod "web", got the string "81"',
-         "remove the quotes: 81"),
-        ("NX103", 9, 21, 'expected a list for "servicePorts" of pod "db", got the number 5432',
-         "write a list, e.g. servicePorts: [5432]"),
+        (
+            "NX103",
+            6,
+            26,
+            'expected an integer in "servicePorts" of pod "web", got the string "81"',
+            "remove the quotes: 81",
+        ),
+        (
+            "NX103",
+            9,
+            21,
+            'expected a list for "servicePorts" of pod "db", got the number 5432',
+            "write a list, e.g. servicePorts: [5432]",
+        ),
     ]
 
 
 def test_command_list_and_pods_mapping() -> None:
-    assert run(pod("      command: [npm, start]\n")) == [(
-        "NX103", 8, 16, 'expected a string for "command" of pod "web", got a list',
-        'write the command as one string, e.g. command: "npm start"',
-    )]
+    assert run(pod("      command: [npm, start]\n")) == [
+        (
+            "NX103",
+            8,
+            16,
+            'expected a string for "command" of pod "web", got a list',
+            'write the command as one string, e.g. command: "npm start"',
+        )
+    ]
     # the entrypoint's hint is about the entrypoint (issue 15), and shows the list as one string
-    assert run(pod('      entrypoint: ["/bin/sh", "-c", "echo hi"]\n')) == [(
-        "NX103", 8, 19, 'expected a string for "entrypoint" of pod "web", got a list',
-        "write the entrypoint as one string, e.g. entrypoint: \"/bin/sh -c 'echo hi'\"",
-    )]
-    assert run(pod("      entrypoint: [1, 2]\n"))[0][4] == \
-        'write the entrypoint as one string, e.g. entrypoint: "/docker-entrypoint.sh"'
-    assert run("application:\n  name: shop\n  pods:\n    web:\n      image: x\n") == [(
-        "NX103", 4, 5, 'expected a list for "pods", got a mapping',
-        'write each item as a list entry starting with "- "',
-    )]
+    assert run(pod('      entrypoint: ["/bin/sh", "-c", "echo hi"]\n')) == [
+        (
+            "NX103",
+            8,
+            19,
+            'expected a string for "entrypoint" of pod "web", got a list',
+            "write the entrypoint as one string, e.g. entrypoint: \"/bin/sh -c 'echo hi'\"",
+        )
+    ]
+    assert (
+        run(pod("      entrypoint: [1, 2]\n"))[0][4]
+        == 'write the entrypoint as one string, e.g. entrypoint: "/docker-entrypoint.sh"'
+    )
+    assert run("application:\n  name: shop\n  pods:\n    web:\n      image: x\n") == [
+        (
+            "NX103",
+            4,
+            5,
+            'expected a list for "pods", got a mapping',
+            'write each item as a list entry starting with "- "',
+        )
+    ]
 
 
 def test_secret_values_are_never_quoted() -> None:
-    text = pod(
-        "      vars:\n        DB_PASSWORD: 123456\n      secrets:\n        - name: s\n          data: 987654\n"
-        "          mountPath: /s\n          fileName: f\n"
-    ) + "  registryLogin:\n    registry: ghcr.io\n    username: me\n    personalAccessToken: 555555\n"
+    text = (
+        pod(
+            "      vars:\n        DB_PASSWORD: 123456\n      secrets:\n        - name: s\n          data: 987654\n"
+            "          mountPath: /s\n          fileName: f\n"
+        )
+        + "  registryLogin:\n    registry: ghcr.io\n    username: me\n    personalAccessToken: 555555\n"
+    )
     got = run(text)
     assert [(c, line, col) for c, line, col, _, _ in got] == [("NX103", 9, 22), ("NX103", 12, 17), ("NX103", 18, 26)]
     assert got[0][3] == 'expected a string for var "DB_PASSWORD" of pod "web", got a number'
@@ -309,20 +393,34 @@ def test_secret_list_form_value_not_quoted_in_value_errors() -> None:
 
 def test_app_name_pattern_with_suggestion() -> None:
     text = "application:\n  name: My Shop\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80]\n"
-    assert run(text) == [(
-        "NX104", 2, 9,
-        'application name "My Shop" must contain only lowercase letters, digits, hyphens (-) and dots (.), '
-        "with a letter or digit at the start, at the end and on both sides of every dot",
-        'did you mean "my-shop"?',
-    )]
+    assert run(text) == [
+        (
+            "NX104",
+            2,
+            9,
+            'application name "My Shop" must contain only lowercase letters, digits, hyphens (-) and dots (.), '
+            "with a letter or digit at the start, at the end and on both sides of every dot",
+            'did you mean "my-shop"?',
+        )
+    ]
 
 
 def test_pod_name_pattern_and_length() -> None:
-    got = run(pod("", "    - name: Web_1\n      image: x:1\n      servicePorts: [80]\n    - name: x\n      image: x:1\n"
-                  "      servicePorts: [80]\n"))
+    got = run(
+        pod(
+            "",
+            "    - name: Web_1\n      image: x:1\n      servicePorts: [80]\n    - name: x\n      image: x:1\n"
+            "      servicePorts: [80]\n",
+        )
+    )
     assert [r[:4] for r in got] == [
-        ("NX104", 4, 13, 'pod name "Web_1" must start with a lowercase letter, end with a letter or digit, and '
-                         "contain only lowercase letters, digits and hyphens (no dots, spaces or underscores)"),
+        (
+            "NX104",
+            4,
+            13,
+            'pod name "Web_1" must start with a lowercase letter, end with a letter or digit, and '
+            "contain only lowercase letters, digits and hyphens (no dots, spaces or underscores)",
+        ),
         ("NX104", 7, 13, 'pod name "x" must be at least 2 characters long'),
     ]
     assert got[0][4] == 'did you mean "web-1"?'
@@ -335,20 +433,44 @@ def test_url_path_size_mountpath() -> None:
         "          mountPath: data\n"
     )
     assert run(text) == [
-        ("NX104", 3, 8, 'url "https://www.shop.com/" must be a bare lowercase domain such as "www.example.com", '
-                        "without a scheme, port or path", 'did you mean "www.shop.com"?'),
-        ("NX104", 7, 13, 'path "api" of pod "web" must start with "/"',
-         "e.g. path: / for the front end, path: /api for an API"),
-        ("NX104", 11, 17, 'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, such as '
-                          '"512Mi" or "5Gi"', 'did you mean "10Gi"?'),
-        ("NX104", 12, 22,
-         'mountPath "data" of volume "d" of pod "web" must be an absolute path starting with "/"', None),
+        (
+            "NX104",
+            3,
+            8,
+            'url "https://www.shop.com/" must be a bare lowercase domain such as "www.example.com", '
+            "without a scheme, port or path",
+            'did you mean "www.shop.com"?',
+        ),
+        (
+            "NX104",
+            7,
+            13,
+            'path "api" of pod "web" must start with "/"',
+            "e.g. path: / for the front end, path: /api for an API",
+        ),
+        (
+            "NX104",
+            11,
+            17,
+            'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, such as '
+            '"512Mi" or "5Gi"',
+            'did you mean "10Gi"?',
+        ),
+        (
+            "NX104",
+            12,
+            22,
+            'mountPath "data" of volume "d" of pod "web" must be an absolute path starting with "/"',
+            None,
+        ),
     ]
 
 
 def test_ports_bounds_uniqueness_and_counts() -> None:
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80, 0, 80]\n" \
-           "    - name: db\n      image: x:1\n      servicePorts: []\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80, 0, 80]\n"
+        "    - name: db\n      image: x:1\n      servicePorts: []\n"
+    )
     assert [r[:4] for r in run(text)] == [
         ("NX104", 6, 26, 'port 0 in servicePorts of pod "web" must be between 1 and 65535'),
         ("NX104", 6, 29, '"servicePorts" of pod "web" must not list the same port twice (80 is repeated)'),
@@ -359,8 +481,9 @@ def test_ports_bounds_uniqueness_and_counts() -> None:
 
 def test_long_values_are_shortened() -> None:
     long_name = "A" * 50
-    [(code, _, _, message, _)] = run(f"application:\n  name: {long_name}\n  pods:\n    - name: web\n      image: x:1\n"
-                                     "      servicePorts: [80]\n")
+    [(code, _, _, message, _)] = run(
+        f"application:\n  name: {long_name}\n  pods:\n    - name: web\n      image: x:1\n      servicePorts: [80]\n"
+    )
     assert code == "NX104" and long_name not in message and '"' + "A" * 37 + '..."' in message
 
 
@@ -372,8 +495,9 @@ def test_vars_mapping_judged_as_mapping() -> None:
 
 
 def test_vars_list_judged_as_list() -> None:
-    text = pod("      vars:\n        - key: A\n          value: 1\n        - key: B\n        - value: c\n"
-               "          extra: d\n")
+    text = pod(
+        "      vars:\n        - key: A\n          value: 1\n        - key: B\n        - value: c\n          extra: d\n"
+    )
     assert [r[:4] for r in run(text)] == [
         ("NX101", 11, 11, 'vars[1] of pod "web" is missing required key "value"'),
         ("NX101", 12, 11, 'vars[2] of pod "web" is missing required key "key"'),
@@ -383,40 +507,64 @@ def test_vars_list_judged_as_list() -> None:
 
 
 def test_vars_of_single_key_items_are_one_finding_per_file() -> None:
-    text = pod("      vars:\n        - NODE_ENV: production\n        - PORT: '80'\n"
-               "    - name: api\n      image: x:1\n      servicePorts: [80]\n      vars:\n        - A: b\n")
-    assert run(text) == [(
-        "NX101", 8, 7, 'vars of pod "web" is a list of single-key items ("- NAME: value") (so are the vars of '
-                       'pod "api"); Nexlayer reads vars as a mapping of NAME: value, or a list of key/value items',
-        'remove the "- " before each var to make vars a mapping',
-    )]
+    text = pod(
+        "      vars:\n        - NODE_ENV: production\n        - PORT: '80'\n"
+        "    - name: api\n      image: x:1\n      servicePorts: [80]\n      vars:\n        - A: b\n"
+    )
+    assert run(text) == [
+        (
+            "NX101",
+            8,
+            7,
+            'vars of pod "web" is a list of single-key items ("- NAME: value") (so are the vars of '
+            'pod "api"); Nexlayer reads vars as a mapping of NAME: value, or a list of key/value items',
+            'remove the "- " before each var to make vars a mapping',
+        )
+    ]
 
 
 def test_a_single_key_item_among_key_value_items_is_reported_once() -> None:
     text = pod("      vars:\n        - key: A\n          value: b\n        - NODE_ENV: production\n")
-    assert run(text) == [(
-        "NX101", 11, 11, 'vars[1] of pod "web" is missing required keys "key" and "value"',
-        'a list item of vars needs `- key: NODE_ENV` and `value: ...` on the next line; '
-        'or make vars a mapping by removing the "- " before each name',
-    )]
+    assert run(text) == [
+        (
+            "NX101",
+            11,
+            11,
+            'vars[1] of pod "web" is missing required keys "key" and "value"',
+            "a list item of vars needs `- key: NODE_ENV` and `value: ...` on the next line; "
+            'or make vars a mapping by removing the "- " before each name',
+        )
+    ]
 
 
 def test_kubernetes_style_vars_are_one_finding_per_file() -> None:
-    text = pod("      vars:\n        - name: NODE_ENV\n          value: production\n        - name: PORT\n"
-               "          value: '80'\n    - name: api\n      image: x:1\n      servicePorts: [80]\n"
-               "      vars:\n        - name: A\n          value: b\n")
-    assert run(text) == [(
-        "NX101", 8, 7, 'vars of pod "web" is a Kubernetes-style list of name/value items (so are the vars of '
-                       'pod "api"); Nexlayer reads vars as a mapping of NAME: value',
-        'write each var as a NAME: value line under vars, e.g. "NODE_ENV: <value>"',
-    )]
+    text = pod(
+        "      vars:\n        - name: NODE_ENV\n          value: production\n        - name: PORT\n"
+        "          value: '80'\n    - name: api\n      image: x:1\n      servicePorts: [80]\n"
+        "      vars:\n        - name: A\n          value: b\n"
+    )
+    assert run(text) == [
+        (
+            "NX101",
+            8,
+            7,
+            'vars of pod "web" is a Kubernetes-style list of name/value items (so are the vars of '
+            'pod "api"); Nexlayer reads vars as a mapping of NAME: value',
+            'write each var as a NAME: value line under vars, e.g. "NODE_ENV: <value>"',
+        )
+    ]
 
 
 def test_vars_of_neither_shape_is_one_type_error() -> None:
-    assert run(pod("      vars: PORT=80\n")) == [(
-        "NX103", 8, 13, 'expected a mapping or a list for "vars" of pod "web", got the string "PORT=80"',
-        "write a mapping: indented `name: value` lines under vars:",
-    )]
+    assert run(pod("      vars: PORT=80\n")) == [
+        (
+            "NX103",
+            8,
+            13,
+            'expected a mapping or a list for "vars" of pod "web", got the string "PORT=80"',
+            "write a mapping: indented `name: value` lines under vars:",
+        )
+    ]
 
 
 # --- NX105 and given schemas ------------------------------------------------------------------
@@ -431,10 +579,12 @@ def write(tmp_path: Path, content: object, name: str = "s.json") -> Path:
 def test_other_keywords_are_nx105(tmp_path: Path) -> None:
     given = {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "properties": {"application": {
-            "not": {"required": ["legacy"]},
-            "dependencies": {"url": ["name"]},
-        }},
+        "properties": {
+            "application": {
+                "not": {"required": ["legacy"]},
+                "dependencies": {"url": ["name"]},
+            }
+        },
     }
     validator, info = schema.validator_for_file(write(tmp_path, given))
     assert (info.source, info.version) == ("file", "")
@@ -453,8 +603,13 @@ def test_oneof_matching_two_branches_is_nx105(tmp_path: Path) -> None:
 
 
 def test_generic_messages_without_x_messages(tmp_path: Path) -> None:
-    given = {"properties": {"kind": {"enum": ["web", "worker"]}, "tier": {"const": "free"},
-                            "count": {"type": "integer", "maximum": 3}}}
+    given = {
+        "properties": {
+            "kind": {"enum": ["web", "worker"]},
+            "tier": {"const": "free"},
+            "count": {"type": "integer", "maximum": 3},
+        }
+    }
     validator, _ = schema.validator_for_file(write(tmp_path, given))
     assert [r[:4] for r in run("kind: db\ntier: pro\ncount: 9\n", validator)] == [
         ("NX104", 1, 7, 'kind "db" must be one of: "web", "worker"'),
@@ -564,29 +719,56 @@ def test_real_corpus_maps_without_crashing() -> None:
 # --- ECMA-262 patterns ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # Python's `$` matched before the trailing newline, so all three passed every pattern
-    ("application:\n  name: |\n    shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
-     "      servicePorts: [80]\n",
-     ("NX104", 2, 9, 'application name "shop\\n" must contain only lowercase letters, digits, hyphens (-) and '
-                     "dots (.), with a letter or digit at the start, at the end and on both sides of every dot",
-      'did you mean "shop"?')),
-    (pod("", head='    - name: "web\\n"\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n'),
-     ("NX104", 4, 13, 'pod name "web\\n" must start with a lowercase letter, end with a letter or digit, and '
-                      "contain only lowercase letters, digits and hyphens (no dots, spaces or underscores)",
-      'did you mean "web"?')),
-    (pod('      volumes:\n        - name: data\n          size: "5Gi\\n"\n          mountPath: /data\n'),
-     ("NX104", 10, 17, 'size "5Gi\\n" of volume "data" of pod "web" must be a whole number followed by Mi or Gi, '
-                       'such as "512Mi" or "5Gi"',
-      'did you mean "5Gi"?')),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Python's `$` matched before the trailing newline, so all three passed every pattern
+        (
+            "application:\n  name: |\n    shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+            "      servicePorts: [80]\n",
+            (
+                "NX104",
+                2,
+                9,
+                'application name "shop\\n" must contain only lowercase letters, digits, hyphens (-) and '
+                "dots (.), with a letter or digit at the start, at the end and on both sides of every dot",
+                'did you mean "shop"?',
+            ),
+        ),
+        (
+            pod("", head='    - name: "web\\n"\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n'),
+            (
+                "NX104",
+                4,
+                13,
+                'pod name "web\\n" must start with a lowercase letter, end with a letter or digit, and '
+                "contain only lowercase letters, digits and hyphens (no dots, spaces or underscores)",
+                'did you mean "web"?',
+            ),
+        ),
+        (
+            pod('      volumes:\n        - name: data\n          size: "5Gi\\n"\n          mountPath: /data\n'),
+            (
+                "NX104",
+                10,
+                17,
+                'size "5Gi\\n" of volume "data" of pod "web" must be a whole number followed by Mi or Gi, '
+                'such as "512Mi" or "5Gi"',
+                'did you mean "5Gi"?',
+            ),
+        ),
+    ],
+)
 def test_a_trailing_newline_breaks_a_pattern(text: str, expected: tuple) -> None:
     assert run(text) == [expected]
 
 
 def test_a_given_schema_gets_ecma_patterns_too(tmp_path: Path) -> None:
-    given = {"properties": {"tag": {"pattern": r"^v\d+(?<!0)$"}},
-             "patternProperties": {r"^x-\p{L}+$": {"type": "string"}}, "additionalProperties": False}
+    given = {
+        "properties": {"tag": {"pattern": r"^v\d+(?<!0)$"}},
+        "patternProperties": {r"^x-\p{L}+$": {"type": "string"}},
+        "additionalProperties": False,
+    }
     validator, _ = schema.validator_for_file(write(tmp_path, given))
     assert codes("tag: v12\nx-été: yes\n", validator) == []
     assert [r[:4] for r in run('tag: "v1\\n"\nx-1: a\n', validator)] == [
@@ -596,14 +778,18 @@ def test_a_given_schema_gets_ecma_patterns_too(tmp_path: Path) -> None:
 
 
 def test_a_pattern_that_is_not_ecma_262_is_a_load_error(tmp_path: Path) -> None:
-    with pytest.raises(schema.SchemaLoadError, match=r'the pattern "\(\?P<x>a\)" at /properties/a/pattern is refused: '
-                                                     r"it is not an ECMA-262 regular expression"):
+    with pytest.raises(
+        schema.SchemaLoadError,
+        match=r'the pattern "\(\?P<x>a\)" at /properties/a/pattern is refused: '
+        r"it is not an ECMA-262 regular expression",
+    ):
         schema.validator_for_file(write(tmp_path, {"properties": {"a": {"pattern": "(?P<x>a)"}}}))
     with pytest.raises(schema.SchemaLoadError, match=r"at /properties/a/pattern is refused: it has a lone surrogate"):
         schema.validator_for_file(write(tmp_path, '{"properties": {"a": {"pattern": "^\\ud800$"}}}', "surrogate.json"))
     with pytest.raises(schema.SchemaLoadError, match="unevaluatedProperties beside patternProperties is not supported"):
-        schema.validator_for_file(write(tmp_path, {"patternProperties": {"^a": {}}, "unevaluatedProperties": False},
-                                        "u.json"))
+        schema.validator_for_file(
+            write(tmp_path, {"patternProperties": {"^a": {}}, "unevaluatedProperties": False}, "u.json")
+        )
 
 
 # --- schemas we did not write cannot hang or crash a run -------------------------------------------
@@ -623,7 +809,8 @@ def test_a_slow_pattern_in_a_schema_file_is_refused_with_its_place(tmp_path: Pat
     assert result.output == (
         f'nexlayer-lint: error: {path}: the pattern "^(a+)+$" at /properties/application/properties/name/pattern '
         "is refused: its repetitions can match the same text in many ways (like (a+)+ or a*a*), so a search could "
-        "take exponential or polynomial time\n")
+        "take exponential or polynomial time\n"
+    )
 
 
 def test_a_slow_pattern_in_a_fetched_schema_falls_back_to_the_bundled_one(fake_api: Any, tmp_path: Path) -> None:
@@ -639,7 +826,8 @@ def test_a_slow_pattern_in_a_fetched_schema_falls_back_to_the_bundled_one(fake_a
         f'could not fetch the schema from "{fake_api.url}/slow.json": the response is not a usable schema: '
         'the pattern "(a|aa)+$" at /properties/application/pattern is refused: its repetitions can match the '
         "same text in many ways (like (a+)+ or a*a*), so a search could take exponential or polynomial time; "
-        "using the bundled schema")
+        "using the bundled schema"
+    )
 
 
 def test_a_100_kib_value_under_a_given_pattern_is_checked_in_linear_time(tmp_path: Path) -> None:
@@ -648,13 +836,21 @@ def test_a_100_kib_value_under_a_given_pattern_is_checked_in_linear_time(tmp_pat
     # The same pattern shapes as the bundled schema's: accepted, and searched by a backtracking
     # engine in time linear in the value (a quadratic search of 100 KiB would take minutes).
     label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-    given = {"properties": {"a": {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},
-                            "b": {"pattern": rf"^{label}(\.{label})+$"}, "c": {"pattern": r"\d+"}}}
+    given = {
+        "properties": {
+            "a": {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},
+            "b": {"pattern": rf"^{label}(\.{label})+$"},
+            "c": {"pattern": r"\d+"},
+        }
+    }
     validator, _ = schema.validator_for_file(write(tmp_path, given))
     value = "a" * 100 * 1024 + "-"
     started = time.perf_counter()
     assert codes(f"a: {value}\nb: {'a.' * 50 * 1024}-\nc: {'x' * 100 * 1024}\n", validator) == [
-        ("NX104", 1, 4), ("NX104", 2, 4), ("NX104", 3, 4)]
+        ("NX104", 1, 4),
+        ("NX104", 2, 4),
+        ("NX104", 3, 4),
+    ]
     assert time.perf_counter() - started < 10
 
 
@@ -672,16 +868,34 @@ def test_data_deeper_than_a_recursive_schema_can_follow_is_one_finding(tmp_path:
     # jsonschema recurses several Python frames per level and runs out of stack; the generated
     # code (quickvalid.py) follows the same data to its real fault.
     text = "".join("  " * i + "a:\n" for i in range(450)) + "  " * 450 + "b: 1\n"
-    generated = {"$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
-                 "$ref": "#/$defs/n"}
+    generated = {
+        "$defs": {"n": {"type": ["object", "string"], "additionalProperties": {"$ref": "#/$defs/n"}}},
+        "$ref": "#/$defs/n",
+    }
     validator, _ = schema.validator_for_file(write(tmp_path, generated))
-    assert run(text, validator) == [("NX103", 451, 904, 'expected a mapping or a string for "b" of a, got the number 1',
-                                     'YAML reads an unquoted number as a number; quote it ("1") to make it a string')]
-    only_jsonschema = {"$defs": {"n": {"type": ["object", "string"], "format": "date",
-                                       "additionalProperties": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}
+    assert run(text, validator) == [
+        (
+            "NX103",
+            451,
+            904,
+            'expected a mapping or a string for "b" of a, got the number 1',
+            'YAML reads an unquoted number as a number; quote it ("1") to make it a string',
+        )
+    ]
+    only_jsonschema = {
+        "$defs": {"n": {"type": ["object", "string"], "format": "date", "additionalProperties": {"$ref": "#/$defs/n"}}},
+        "$ref": "#/$defs/n",
+    }
     validator, _ = schema.validator_for_file(write(tmp_path, only_jsonschema, "other.json"))
-    assert run(text, validator) == [("NX105", 1, 1, "the file is nested too deeply to be checked against the schema",
-                                     "flatten the deepest part of the file; the schema's $refs recurse once per level")]
+    assert run(text, validator) == [
+        (
+            "NX105",
+            1,
+            1,
+            "the file is nested too deeply to be checked against the schema",
+            "flatten the deepest part of the file; the schema's $refs recurse once per level",
+        )
+    ]
 
 
 def test_a_schema_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
@@ -711,12 +925,26 @@ def test_a_huge_port_is_judged_and_quoted_short() -> None:
     hex_port = "0x" + "f" * 5000
     head = "    - name: web\n      image: x\n      path: /\n"
     assert run(pod("", head=f"{head}      servicePorts: [{hex_port}, 80]\n")) == [
-        ("NX104", 7, 22, 'port 0xffffffffffffffff... (5,000 hexadecimal digits) in servicePorts of pod "web" '
-                         "must be between 1 and 65535", None)]
+        (
+            "NX104",
+            7,
+            22,
+            'port 0xffffffffffffffff... (5,000 hexadecimal digits) in servicePorts of pod "web" '
+            "must be between 1 and 65535",
+            None,
+        )
+    ]
     decimal_port = "9" * 100
     assert run(pod("", head=f"{head}      servicePorts: {hex_port}\n")) == [
-        ("NX103", 7, 21, 'expected a list for "servicePorts" of pod "web", got the number 0xffffffffffffffff... '
-                         "(5,000 hexadecimal digits)", "write a list, e.g. servicePorts: [0xfffffffffffffff...]")]
+        (
+            "NX103",
+            7,
+            21,
+            'expected a list for "servicePorts" of pod "web", got the number 0xffffffffffffffff... '
+            "(5,000 hexadecimal digits)",
+            "write a list, e.g. servicePorts: [0xfffffffffffffff...]",
+        )
+    ]
     assert [r[3] for r in run(pod("", head=f"{head}      servicePorts: [{decimal_port}, {decimal_port}]\n"))] == [
         'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
         '"servicePorts" of pod "web" must not list the same port twice (9999999999999999... (100 digits) is repeated)',

@@ -84,20 +84,45 @@ def test_non_string_name_is_not_secret() -> None:
 # --- references ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("${DB_PASSWORD}", True), ("<% REGISTRY_TOKEN %>", True), ("<%URL%>", True), (" ${A}/${B} ", True),
-    ("${DB_PASSWORD:-}", True), ("${api:8000}", True),
-    ("s3cr3t${X}", False), ("postgres://u:${P}@db.pod/x", False), ("hunter2", False), ("", False), (None, False),
-    ("$PASSWORD", False), ("${DB_PASSWORD:-hunter2}", False), ("<% X", False), ("${X", False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("${DB_PASSWORD}", True),
+        ("<% REGISTRY_TOKEN %>", True),
+        ("<%URL%>", True),
+        (" ${A}/${B} ", True),
+        ("${DB_PASSWORD:-}", True),
+        ("${api:8000}", True),
+        ("s3cr3t${X}", False),
+        ("postgres://u:${P}@db.pod/x", False),
+        ("hunter2", False),
+        ("", False),
+        (None, False),
+        ("$PASSWORD", False),
+        ("${DB_PASSWORD:-hunter2}", False),
+        ("<% X", False),
+        ("${X", False),
+    ],
+)
 def test_is_reference(value: object, expected: bool) -> None:
     assert is_reference(value) is expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("hunter2", True), (1234, True), ("${X}", False), ("", False), ("   ", False), (None, False), (True, False),
-    ("<your token here>", False), ("<% URL %>", False), ("${X:-literal}", True),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("hunter2", True),
+        (1234, True),
+        ("${X}", False),
+        ("", False),
+        ("   ", False),
+        (None, False),
+        (True, False),
+        ("<your token here>", False),
+        ("<% URL %>", False),
+        ("${X:-literal}", True),
+    ],
+)
 def test_is_literal_secret(value: object, expected: bool) -> None:
     assert is_literal_secret(value) is expected
 
@@ -105,8 +130,11 @@ def test_is_literal_secret(value: object, expected: bool) -> None:
 def test_placeholders_and_their_defaults() -> None:
     text = "a${DB_PASSWORD:-pw}b<% URL %>${X}${Y-z}${api:80}"
     assert list(placeholders(text)) == [
-        Placeholder(1, 19, "DB_PASSWORD", 16, 18), Placeholder(20, 29, "URL", 29, 29),
-        Placeholder(29, 33, "X", 33, 33), Placeholder(33, 39, "Y", 37, 38), Placeholder(39, 48, "api", 48, 48),
+        Placeholder(1, 19, "DB_PASSWORD", 16, 18),
+        Placeholder(20, 29, "URL", 29, 29),
+        Placeholder(29, 33, "X", 33, 33),
+        Placeholder(33, 39, "Y", 37, 38),
+        Placeholder(39, 48, "api", 48, 48),
     ]
     assert [text[s:e] for s, e in literal_ranges(text)] == ["a", "pw", "b", "z"]
     # unclosed: the rest is literal text, read once
@@ -119,30 +147,33 @@ def test_placeholders_and_their_defaults() -> None:
 GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("postgresql://admin:S3cr3t@db.pod:5432/app", [("url", "S3cr3t")]),
-    ("redis://:pw0rd@redis.pod:6379", [("url", "pw0rd")]),
-    ("postgres://u:p@ss@host/db", [("url", "p@ss")]),
-    ("postgres://u:${DB_PASSWORD}@host/db", []),
-    ("postgres://u:${PW:-dflt}@host/db", [("url", "dflt")]),
-    ("http://host:8080/path?x=a@b", []),
-    ("https://api.example.com/v1?token=t0k3n&page=2", [("query", "t0k3n")]),
-    ("https://x.io/?a=1&password=hunter2#frag", [("query", "hunter2")]),
-    ("https://x.io/?sslmode=disable&api_key=${KEY}", []),
-    (f"run --auth {GHP} now", [("token", GHP)]),
-    (f"x{GHP}", []),  # inside a word: not a token's start
-    ("github_pat_" + "a" * 30, [("token", "github_pat_" + "a" * 30)]),
-    ("glpat-" + "x" * 20, [("token", "glpat-" + "x" * 20)]),
-    ("sk_live_" + "9" * 24, [("token", "sk_live_" + "9" * 24)]),
-    ("xoxb-123-456-abcdef", [("token", "xoxb-123-456-abcdef")]),
-    ("AKIAIOSFODNN7EXAMPLE", [("token", "AKIAIOSFODNN7EXAMPLE")]),
-    ("pk_live_" + "9" * 24 + " phc_abcdefghijklmnop", []),  # public keys
-    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
-    ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
-    ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("postgresql://admin:S3cr3t@db.pod:5432/app", [("url", "S3cr3t")]),
+        ("redis://:pw0rd@redis.pod:6379", [("url", "pw0rd")]),
+        ("postgres://u:p@ss@host/db", [("url", "p@ss")]),
+        ("postgres://u:${DB_PASSWORD}@host/db", []),
+        ("postgres://u:${PW:-dflt}@host/db", [("url", "dflt")]),
+        ("http://host:8080/path?x=a@b", []),
+        ("https://api.example.com/v1?token=t0k3n&page=2", [("query", "t0k3n")]),
+        ("https://x.io/?a=1&password=hunter2#frag", [("query", "hunter2")]),
+        ("https://x.io/?sslmode=disable&api_key=${KEY}", []),
+        (f"run --auth {GHP} now", [("token", GHP)]),
+        (f"x{GHP}", []),  # inside a word: not a token's start
+        ("github_pat_" + "a" * 30, [("token", "github_pat_" + "a" * 30)]),
+        ("glpat-" + "x" * 20, [("token", "glpat-" + "x" * 20)]),
+        ("sk_live_" + "9" * 24, [("token", "sk_live_" + "9" * 24)]),
+        ("xoxb-123-456-abcdef", [("token", "xoxb-123-456-abcdef")]),
+        ("AKIAIOSFODNN7EXAMPLE", [("token", "AKIAIOSFODNN7EXAMPLE")]),
+        ("pk_live_" + "9" * 24 + " phc_abcdefghijklmnop", []),  # public keys
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
+        ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
+        ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
+    ],
+)
 def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
-    assert [(p.kind, text[p.start:p.end]) for p in parts_in(text)] == found
+    assert [(p.kind, text[p.start : p.end]) for p in parts_in(text)] == found
 
 
 def test_assignments_only_in_a_list_of_vars() -> None:
@@ -209,40 +240,59 @@ def test_secret_paths_cover_token_secrets_and_both_vars_forms() -> None:
 SHAPES = {
     "var": ("vars:\n  DB_PASSWORD: hunter2\n  HOST: db\n", "vars:\n  DB_PASSWORD: *******\n  HOST: db\n"),
     "env": ("env: {DB_PASSWORD: x1, PGPASSWORD: 'x2', A: b}\n", "env: {DB_PASSWORD: **, PGPASSWORD: '**', A: b}\n"),
-    "environment list": ("environment:\n  - DB_PASSWORD=hunter2\n  - MODE=dev\n",
-                         "environment:\n  - DB_PASSWORD=*******\n  - MODE=dev\n"),
-    "key/value": ("vars:\n  - key: API_TOKEN\n    value: tok\n  - name: API_KEY\n    value: k3y\n",
-                  "vars:\n  - key: API_TOKEN\n    value: ***\n  - name: API_KEY\n    value: ***\n"),
+    "environment list": (
+        "environment:\n  - DB_PASSWORD=hunter2\n  - MODE=dev\n",
+        "environment:\n  - DB_PASSWORD=*******\n  - MODE=dev\n",
+    ),
+    "key/value": (
+        "vars:\n  - key: API_TOKEN\n    value: tok\n  - name: API_KEY\n    value: k3y\n",
+        "vars:\n  - key: API_TOKEN\n    value: ***\n  - name: API_KEY\n    value: ***\n",
+    ),
     "one-key items": ("vars:\n  - GITHUB_PAT: pat\n  - HOST: h\n", "vars:\n  - GITHUB_PAT: ***\n  - HOST: h\n"),
     "registryLogin anywhere": (
         "pods:\n  - registryLogin: [{registry: r.io, username: u, password: pw, token: tk}]\n",
-        "pods:\n  - registryLogin: [{registry: r.io, username: u, password: **, token: **}]\n"),
+        "pods:\n  - registryLogin: [{registry: r.io, username: u, password: **, token: **}]\n",
+    ),
     "registryLogin scalar": ("registryLogin: tok3n\n", "registryLogin: *****\n"),
-    "secrets item": ("secrets:\n  - {name: n, data: d4ta, extra: 3xtra, mountPath: /m, fileName: f}\n",
-                     "secrets:\n  - {name: n, data: ****, extra: *****, mountPath: /m, fileName: f}\n"),
-    "url password": ("DATABASE_URL: postgresql://admin:S3cr3t@db.pod:5432/app\n",
-                     "DATABASE_URL: postgresql://admin:******@db.pod:5432/app\n"),
+    "secrets item": (
+        "secrets:\n  - {name: n, data: d4ta, extra: 3xtra, mountPath: /m, fileName: f}\n",
+        "secrets:\n  - {name: n, data: ****, extra: *****, mountPath: /m, fileName: f}\n",
+    ),
+    "url password": (
+        "DATABASE_URL: postgresql://admin:S3cr3t@db.pod:5432/app\n",
+        "DATABASE_URL: postgresql://admin:******@db.pod:5432/app\n",
+    ),
     "query": ("hook: 'https://x.io/h?token=abc123&page=2'\n", "hook: 'https://x.io/h?token=******&page=2'\n"),
     "token": (f"command: [run, {GHP}]\n", f"command: [run, {'*' * len(GHP)}]\n"),
     "token in a comment": (f"name: x  # was {GHP}\n", f"name: x  # was {'*' * len(GHP)}\n"),
     "default": ("X: ${DB_PASSWORD:-hunter2}\nDB_PASS: ${Y:-pw}\n", "X: ${DB_PASSWORD:-*******}\nDB_PASS: ${Y:-**}\n"),
-    "repeated key": ("vars:\n  DB_PASSWORD: first\n  DB_PASSWORD: 'second'\n",
-                     "vars:\n  DB_PASSWORD: *****\n  DB_PASSWORD: '******'\n"),
-    "repeated quoted first": ("vars:\n  API_KEY: \"one\"\n  OTHER: x\n  API_KEY: two\n",
-                              "vars:\n  API_KEY: \"***\"\n  OTHER: x\n  API_KEY: ***\n"),
+    "repeated key": (
+        "vars:\n  DB_PASSWORD: first\n  DB_PASSWORD: 'second'\n",
+        "vars:\n  DB_PASSWORD: *****\n  DB_PASSWORD: '******'\n",
+    ),
+    "repeated quoted first": (
+        'vars:\n  API_KEY: "one"\n  OTHER: x\n  API_KEY: two\n',
+        'vars:\n  API_KEY: "***"\n  OTHER: x\n  API_KEY: ***\n',
+    ),
     "repeated mapping": ("vars:\n  DB_PASSWORD: a1\nvars:\n  X: y\n", "vars:\n  DB_PASSWORD: **\nvars:\n  X: y\n"),
     "alias": ("a: &pw hunter2\nvars:\n  DB_PASSWORD: *pw\n", "a: &pw *******\nvars:\n  DB_PASSWORD: *pw\n"),
-    "merge overridden": ("vars:\n  <<: {DB_PASSWORD: a1, HOST: h}\n  DB_PASSWORD: b2\n",
-                         "vars:\n  <<: {DB_PASSWORD: **, HOST: h}\n  DB_PASSWORD: **\n"),
+    "merge overridden": (
+        "vars:\n  <<: {DB_PASSWORD: a1, HOST: h}\n  DB_PASSWORD: b2\n",
+        "vars:\n  <<: {DB_PASSWORD: **, HOST: h}\n  DB_PASSWORD: **\n",
+    ),
     "punctuation only": ("DB_PASSWORD: '!@#$%'\n", "DB_PASSWORD: '*****'\n"),
     "collection under a secret": ("CLIENT_SECRET:\n  k1: v1\n  k2: [v2]\n", "CLIENT_SECRET:\n  **: **\n  **: [**]\n"),
     "block scalar": ("TLS_KEY: |\n  line one\n  line two\nx: y\n", "TLS_KEY: |\n  ********\n  ********\nx: y\n"),
     "multi-line quoted": ('API_KEY: "part one\n  part two"\n', 'API_KEY: "********\n  ********"\n'),
-    "pem under any name": ("cert: |\n  -----BEGIN PRIVATE KEY-----\n  MIIE\n  -----END PRIVATE KEY-----\n",
-                           "cert: |\n  -----BEGIN PRIVATE KEY-----\n  ****\n  -----END PRIVATE KEY-----\n"),
+    "pem under any name": (
+        "cert: |\n  -----BEGIN PRIVATE KEY-----\n  MIIE\n  -----END PRIVATE KEY-----\n",
+        "cert: |\n  -----BEGIN PRIVATE KEY-----\n  ****\n  -----END PRIVATE KEY-----\n",
+    ),
     "number": ("API_KEY: 8675309\nDB_PASSWORD: 0042\n", "API_KEY: *******\nDB_PASSWORD: ****\n"),
-    "references stay": ("DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n",
-                        "DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n"),
+    "references stay": (
+        "DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n",
+        "DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n",
+    ),
     "mixed": ("API_KEY: pre${X}post\n", "API_KEY: ***${X}****\n"),
 }
 
@@ -266,19 +316,30 @@ def test_mask_text_hides_every_literal_secret_and_keeps_the_layout() -> None:
 
 
 def test_text_that_merely_equals_a_secret_is_shown() -> None:
-    text = ("application:\n  pods:\n    - name: postgres\n      image: ghcr.io/acme/shop-web\n      vars:\n"
-            "        POSTGRES_PASSWORD: postgres\n        DB_PASSWORD: shop\n        OTHER: postgres shop\n")
+    text = (
+        "application:\n  pods:\n    - name: postgres\n      image: ghcr.io/acme/shop-web\n      vars:\n"
+        "        POSTGRES_PASSWORD: postgres\n        DB_PASSWORD: shop\n        OTHER: postgres shop\n"
+    )
     masked = mask_text(load(text)).splitlines()
     assert masked[2] == "    - name: postgres"
     assert masked[3] == "      image: ghcr.io/acme/shop-web"
-    assert masked[5:] == ["        POSTGRES_PASSWORD: ********", "        DB_PASSWORD: ****",
-                          "        OTHER: postgres shop"]
+    assert masked[5:] == [
+        "        POSTGRES_PASSWORD: ********",
+        "        DB_PASSWORD: ****",
+        "        OTHER: postgres shop",
+    ]
 
 
 def test_the_document_keeps_where_values_it_does_not_hold_were_written() -> None:
     doc = load("a:\n  b: 1\n  c: [2]\na: {b: 3}\nm:\n  <<: {x: 4}\n  x: 5\n")
     assert [(path, located.value.line) for path, located in doc.unheld] == [
-        (("a",), 2), (("a", "b"), 2), (("a", "c"), 3), (("a", "c", 0), 3), (("m", "<<"), 6), (("m", "<<", "x"), 6)]
+        (("a",), 2),
+        (("a", "b"), 2),
+        (("a", "c"), 3),
+        (("a", "c", 0), 3),
+        (("m", "<<"), 6),
+        (("m", "<<", "x"), 6),
+    ]
     assert load("a: 1\nb: {c: 2}\n").unheld == ()
 
 
@@ -325,14 +386,19 @@ def test_redact_data_replaces_literals_by_type_and_leaves_the_original() -> None
 
 
 def test_redact_data_keeps_the_shape_of_every_source() -> None:
-    data = load("".join(text for text, _ in SHAPES.values() if "vars:\n  DB_PASSWORD: a1" not in text
-                        and "DATABASE_URL" not in text) + SHAPES["url password"][0]).data
+    data = load(
+        "".join(
+            text for text, _ in SHAPES.values() if "vars:\n  DB_PASSWORD: a1" not in text and "DATABASE_URL" not in text
+        )
+        + SHAPES["url password"][0]
+    ).data
     redacted = redact_data(data)
     assert redacted["env"] == {"DB_PASSWORD": REDACTED, "PGPASSWORD": REDACTED, "A": "b"}
     assert redacted["environment"] == ["DB_PASSWORD=*******", "MODE=dev"]
     assert redacted["registryLogin"] == REDACTED
-    assert redacted["pods"][0]["registryLogin"] == [{"registry": "r.io", "username": "u", "password": REDACTED,
-                                                     "token": REDACTED}]
+    assert redacted["pods"][0]["registryLogin"] == [
+        {"registry": "r.io", "username": "u", "password": REDACTED, "token": REDACTED}
+    ]
     assert redacted["DATABASE_URL"] == "postgresql://admin:******@db.pod:5432/app"
     assert redacted["hook"] == "https://x.io/h?token=******&page=2"
     assert redacted["command"] == ["run", "*" * len(GHP)]
@@ -349,7 +415,7 @@ def test_redact_data_survives_any_shape() -> None:
     assert redact_data({"application": {"pods": "x"}}) == {"application": {"pods": "x"}}
     odd = {"application": {"registryLogin": {"personalAccessToken": {"a": "b"}}}}
     assert redact_data(odd) == {"application": {"registryLogin": {"personalAccessToken": {}}}}
-    huge = {"DB_PASSWORD": 16 ** 4000, "API_KEY": 2.5, "TOKEN": True}
+    huge = {"DB_PASSWORD": 16**4000, "API_KEY": 2.5, "TOKEN": True}
     assert redact_data(huge) == {"DB_PASSWORD": 0, "API_KEY": 0.0, "TOKEN": True}
 
 
@@ -391,8 +457,9 @@ def planted(draw: Any) -> tuple[str, list[str]]:
         entries = []
         for _ in range(draw(st.integers(0, 4))):
             entries.append(f"{draw(st.sampled_from(HARMLESS_NAMES))}: {scalar(draw(HARMLESS))}")
-        for kind in draw(st.lists(st.sampled_from(["name", "url", "token", "default", "query", "block", "repeat"]),
-                                  max_size=4)):
+        for kind in draw(
+            st.lists(st.sampled_from(["name", "url", "token", "default", "query", "block", "repeat"]), max_size=4)
+        ):
             if kind == "name":
                 entries.append(f"{draw(st.sampled_from(SECRET_NAMES_USED))}: {scalar(secret())}")
             elif kind == "url":
@@ -414,11 +481,20 @@ def planted(draw: Any) -> tuple[str, list[str]]:
         entries = [e for i, e in enumerate(entries) if e.startswith("SALT") or names.index(names[i]) == i]
         lines += [f"        {entry}" for entry in entries] or ["        HOST: x"]
         if draw(st.booleans()):
-            lines += ["      secrets:", f"        - name: s{pod}", f"          data: {scalar(secret())}",
-                      "          mountPath: /s", "          fileName: f"]
+            lines += [
+                "      secrets:",
+                f"        - name: s{pod}",
+                f"          data: {scalar(secret())}",
+                "          mountPath: /s",
+                "          fileName: f",
+            ]
     if draw(st.booleans()):
-        lines += ["  registryLogin:", "    registry: ghcr.io", "    username: me",
-                  f"    personalAccessToken: {scalar(secret())}"]
+        lines += [
+            "  registryLogin:",
+            "    registry: ghcr.io",
+            "    username: me",
+            f"    personalAccessToken: {scalar(secret())}",
+        ]
     return "\n".join(lines) + "\n", plants
 
 
@@ -435,34 +511,66 @@ def test_masking_changes_exactly_the_planted_secrets(document: tuple[str, list[s
 
 # --- NX213 / NX214 --------------------------------------------------------------------------------
 
-POD = ("application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
-       "      servicePorts: [80]\n")
+POD = (
+    "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    "      servicePorts: [80]\n"
+)
 
 
-@pytest.mark.parametrize("line", [
-    "DB_PASSWORD: ${DB_PASSWORD}", 'DB_PASSWORD: "<% DB_PASSWORD %>"', 'DB_PASSWORD: ""', "DB_PASSWORD:",
-    "API_KEY: <your key here>", "DB_PASSWORD: ${DB_PASSWORD:-}", "DATABASE_URL: postgresql://u:${DB_PASSWORD}@db.pod/x",
-    "PORT_URL: http://web.pod:80?page=2", "STRIPE_PUBLIC_KEY: pk_live_0123456789abcdef", "TOKEN_URL: https://x.io/t",
-    "X: ${PORT:-8080}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "DB_PASSWORD: ${DB_PASSWORD}",
+        'DB_PASSWORD: "<% DB_PASSWORD %>"',
+        'DB_PASSWORD: ""',
+        "DB_PASSWORD:",
+        "API_KEY: <your key here>",
+        "DB_PASSWORD: ${DB_PASSWORD:-}",
+        "DATABASE_URL: postgresql://u:${DB_PASSWORD}@db.pod/x",
+        "PORT_URL: http://web.pod:80?page=2",
+        "STRIPE_PUBLIC_KEY: pk_live_0123456789abcdef",
+        "TOKEN_URL: https://x.io/t",
+        "X: ${PORT:-8080}",
+    ],
+)
 def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -> None:
     from tests.conftest import lint_codes
 
     assert [code for code, *_ in lint_codes(POD + "      vars:\n        " + line + "\n") if code == "NX213"] == []
 
 
-@pytest.mark.parametrize(("line", "col", "end_col", "message"), [
-    ("DB_PASSWORD: s3cr3t", 22, 28, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
-    ("PGPASSWORD: 1234", 21, 25, 'var "PGPASSWORD" of pod "web" holds a literal secret'),
-    ("DATABASE_URL: postgresql://app:pw0@db.pod:5432/x", 40, 43,
-     'var "DATABASE_URL" of pod "web" has a literal password in its URL'),
-    ("HOOK: 'https://x.io/in?a=1&token=t0k'", 42, 45, 'var "HOOK" of pod "web" has a literal "token" in its URL query'),
-    (f"HELPER: {GHP}", 17, 17 + len(GHP), 'var "HELPER" of pod "web" holds a GitHub token'),
-    ("X: ${DB_PASSWORD:-fallback}", 27, 35,
-     'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})'),
-    ("JWT_SIGNING_KEY: ${JWT_SIGNING_KEY:-changeme}", 26, 54,
-     'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})'),
-])
+@pytest.mark.parametrize(
+    ("line", "col", "end_col", "message"),
+    [
+        ("DB_PASSWORD: s3cr3t", 22, 28, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
+        ("PGPASSWORD: 1234", 21, 25, 'var "PGPASSWORD" of pod "web" holds a literal secret'),
+        (
+            "DATABASE_URL: postgresql://app:pw0@db.pod:5432/x",
+            40,
+            43,
+            'var "DATABASE_URL" of pod "web" has a literal password in its URL',
+        ),
+        (
+            "HOOK: 'https://x.io/in?a=1&token=t0k'",
+            42,
+            45,
+            'var "HOOK" of pod "web" has a literal "token" in its URL query',
+        ),
+        (f"HELPER: {GHP}", 17, 17 + len(GHP), 'var "HELPER" of pod "web" holds a GitHub token'),
+        (
+            "X: ${DB_PASSWORD:-fallback}",
+            27,
+            35,
+            'var "X" of pod "web" falls back to a literal secret (the default of ${DB_PASSWORD})',
+        ),
+        (
+            "JWT_SIGNING_KEY: ${JWT_SIGNING_KEY:-changeme}",
+            26,
+            54,
+            'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})',
+        ),
+    ],
+)
 def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: int, message: str) -> None:
     from tests.conftest import lint_diags
 
@@ -473,9 +581,13 @@ def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: in
 def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
     from tests.conftest import lint_diags
 
-    text = POD.replace("  pods:\n", "  registryLogin:\n    registry: ghcr.io\n    username: me\n    password: pw1\n"
-                                    "    token: ${T}\n    size: 1Gi\n  pods:\n") + (
-        "      registryLogin: [{registry: r, personalAccessToken: pat2}]\n")
+    text = POD.replace(
+        "  pods:\n",
+        "  registryLogin:\n    registry: ghcr.io\n    username: me\n    password: pw1\n"
+        "    token: ${T}\n    size: 1Gi\n  pods:\n",
+    ) + ("      registryLogin: [{registry: r, personalAccessToken: pat2}]\n")
     found = [(d.line, d.message) for d in lint_diags(text) if d.code in ("NX213", "NX214")]
-    assert found == [(6, "registryLogin.password is a literal credential written in the file"),
-                     (14, "pods[0].registryLogin[0].personalAccessToken is a literal token written in the file")]
+    assert found == [
+        (6, "registryLogin.password is a literal credential written in the file"),
+        (14, "pods[0].registryLogin[0].personalAccessToken is a literal token written in the file"),
+    ]

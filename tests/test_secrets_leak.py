@@ -50,34 +50,57 @@ def token(prefix: str, name: str, alphabet_run: int = 40) -> str:
 # name -> (file text, the canaries it plants). A canary is "Cnry" and a tag; each is planted
 # where issue 14 found a leak (or where one could hide), and appears nowhere else.
 SHAPES: dict[str, tuple[str, list[str]]] = {
-    "password in a URL": (with_vars("DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app?sslmode=off"),
-                          ["CnryUrl1"]),
+    "password in a URL": (
+        with_vars("DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app?sslmode=off"),
+        ["CnryUrl1"],
+    ),
     "secret query parameter": (with_vars("HOOK: https://hooks.example.com/x?page=2&token=CnryQuery2"), ["CnryQuery2"]),
     "PGPASSWORD": (with_vars("PGPASSWORD: CnryPg3"), ["CnryPg3"]),
     "ENCRYPTION_KEY": (with_vars("ENCRYPTION_KEY: CnryEnc4"), ["CnryEnc4"]),
     "JWT_SIGNING_KEY": (with_vars("JWT_SIGNING_KEY: CnryJwt5"), ["CnryJwt5"]),
     "MYSQL_ROOT_PWD": (with_vars("MYSQL_ROOT_PWD: CnryPwd6"), ["CnryPwd6"]),
     "GITHUB_PAT": (with_vars("GITHUB_PAT: CnryPat7"), ["CnryPat7"]),
-    "registryLogin.password": (HEAD.replace("  pods:\n", "  registryLogin:\n    registry: ghcr.io\n    username: me\n"
-                                                       "    password: CnryLogin8\n  pods:\n"), ["CnryLogin8"]),
-    "registryLogin.token": (HEAD.replace("  pods:\n", "  registryLogin: {registry: ghcr.io, username: me, "
-                                                     "token: CnryLogin9}\n  pods:\n"), ["CnryLogin9"]),
-    "registryLogin as a list": (HEAD.replace("  pods:\n", "  registryLogin:\n    - registry: ghcr.io\n"
-                                                       "      personalAccessToken: CnryLogin10\n  pods:\n"),
-                                ["CnryLogin10"]),
-    "registryLogin inside a pod": (HEAD + "      registryLogin:\n        registry: ghcr.io\n"
-                                          "        personalAccessToken: CnryLogin11\n", ["CnryLogin11"]),
+    "registryLogin.password": (
+        HEAD.replace(
+            "  pods:\n",
+            "  registryLogin:\n    registry: ghcr.io\n    username: me\n    password: CnryLogin8\n  pods:\n",
+        ),
+        ["CnryLogin8"],
+    ),
+    "registryLogin.token": (
+        HEAD.replace("  pods:\n", "  registryLogin: {registry: ghcr.io, username: me, token: CnryLogin9}\n  pods:\n"),
+        ["CnryLogin9"],
+    ),
+    "registryLogin as a list": (
+        HEAD.replace(
+            "  pods:\n", "  registryLogin:\n    - registry: ghcr.io\n      personalAccessToken: CnryLogin10\n  pods:\n"
+        ),
+        ["CnryLogin10"],
+    ),
+    "registryLogin inside a pod": (
+        HEAD + "      registryLogin:\n        registry: ghcr.io\n        personalAccessToken: CnryLogin11\n",
+        ["CnryLogin11"],
+    ),
     "env instead of vars": (HEAD + "      env: {DB_PASSWORD: CnryEnv12}\n", ["CnryEnv12"]),
     "environment list": (HEAD + "      environment:\n        - DB_PASSWORD=CnryEnv13\n", ["CnryEnv13"]),
-    "a var item written as a quoted mapping": (HEAD + "      vars:\n        - 'DB_PASSWORD: CnryItem40'\n",
-                                               ["CnryItem40"]),
-    "key/value items": (HEAD + "      vars:\n        - key: SMTP_PASSWORD\n          value: CnryItem14\n"
-                               "        - name: API_KEY\n          value: CnryItem15\n", ["CnryItem14", "CnryItem15"]),
+    "a var item written as a quoted mapping": (
+        HEAD + "      vars:\n        - 'DB_PASSWORD: CnryItem40'\n",
+        ["CnryItem40"],
+    ),
+    "key/value items": (
+        HEAD + "      vars:\n        - key: SMTP_PASSWORD\n          value: CnryItem14\n"
+        "        - name: API_KEY\n          value: CnryItem15\n",
+        ["CnryItem14", "CnryItem15"],
+    ),
     "duplicated key, first value": (with_vars("DB_PASSWORD: CnryDup16", "DB_PASSWORD: ${DB_PASSWORD}"), ["CnryDup16"]),
-    "duplicated key, quoted first value": (with_vars('DB_PASSWORD: "CnryDup17"', "HOST: x", "DB_PASSWORD: other"),
-                                           ["CnryDup17"]),
-    "shell default": (with_vars("DB_PASSWORD: ${DB_PASSWORD:-CnryDefault18}", "X: ${API_KEY:-CnryDefault19}"),
-                      ["CnryDefault18", "CnryDefault19"]),
+    "duplicated key, quoted first value": (
+        with_vars('DB_PASSWORD: "CnryDup17"', "HOST: x", "DB_PASSWORD: other"),
+        ["CnryDup17"],
+    ),
+    "shell default": (
+        with_vars("DB_PASSWORD: ${DB_PASSWORD:-CnryDefault18}", "X: ${API_KEY:-CnryDefault19}"),
+        ["CnryDefault18", "CnryDefault19"],
+    ),
     "digits in NX005": (with_vars("DB_PASSWORD: 0042867530918"), ["0042867530918", "42867530918"]),
     "GitHub token under any name": (with_vars(f"HELPER: {token('ghp_', 'Gh')}"), [token("ghp_", "Gh")]),
     "GitHub fine-grained token": (with_vars(f"HELPER: {token('github_pat_', 'Fg')}"), [token("github_pat_", "Fg")]),
@@ -85,40 +108,64 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "Stripe key": (with_vars(f"HELPER: {token('sk_live_', 'St', 24)}"), [token("sk_live_", "St", 24)]),
     "Slack token": (with_vars(f"HELPER: {token('xoxb-', 'Sl', 24)}"), [token("xoxb-", "Sl", 24)]),
     "AWS access key": (with_vars("HELPER: AKIACNRYAWS000000001"), ["AKIACNRYAWS000000001"]),
-    "private key under any name": (HEAD + "      volumes: []\n      command:\n        - |\n"
-                                          "          -----BEGIN EC PRIVATE KEY-----\n          CnryPem20\n"
-                                          "          -----END EC PRIVATE KEY-----\n", ["CnryPem20"]),
-    "secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryData21\n"
-                            "          extra: CnryData22\n          mountPath: /s\n          fileName: f\n",
-                     ["CnryData21", "CnryData22"]),
+    "private key under any name": (
+        HEAD + "      volumes: []\n      command:\n        - |\n"
+        "          -----BEGIN EC PRIVATE KEY-----\n          CnryPem20\n"
+        "          -----END EC PRIVATE KEY-----\n",
+        ["CnryPem20"],
+    ),
+    "secrets item": (
+        HEAD + "      secrets:\n        - name: s\n          data: CnryData21\n"
+        "          extra: CnryData22\n          mountPath: /s\n          fileName: f\n",
+        ["CnryData21", "CnryData22"],
+    ),
     "block scalar": (with_vars("TLS_KEY: |", "  CnryBlock23", "  CnryBlock24"), ["CnryBlock23", "CnryBlock24"]),
     "multi-line quoted": (with_vars('API_KEY: "CnryQuote25', '  CnryQuote26"'), ["CnryQuote25", "CnryQuote26"]),
-    "alias of a secret": (HEAD.replace("  name: leaky\n", "  name: leaky\n  x-anchor: &pw CnryAlias27\n")
-                          + "      vars:\n        DB_PASSWORD: *pw\n", ["CnryAlias27"]),
+    "alias of a secret": (
+        HEAD.replace("  name: leaky\n", "  name: leaky\n  x-anchor: &pw CnryAlias27\n")
+        + "      vars:\n        DB_PASSWORD: *pw\n",
+        ["CnryAlias27"],
+    ),
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
-    "broken: key starting with a digit": (HEAD + "      vars:\n        2FA_SECRET: CnryBroken29: x\n",
-                                          ["CnryBroken29"]),
+    "broken: key starting with a digit": (
+        HEAD + "      vars:\n        2FA_SECRET: CnryBroken29: x\n",
+        ["CnryBroken29"],
+    ),
     "broken: flow mapping without spaces": (HEAD + "      vars: {DB_PASSWORD:CnryBroken30,X: [}\n", ["CnryBroken30"]),
-    "broken: multi-line quoted": (HEAD + '      vars:\n        DB_PASSWORD: "CnryBroken31\n  CnryBroken32',
-                                  ["CnryBroken31", "CnryBroken32"]),
-    "broken: URL": (HEAD + "      vars:\n        DATABASE_URL: postgres://u:CnryBroken33@db.pod/x: y\n",
-                    ["CnryBroken33"]),
+    "broken: multi-line quoted": (
+        HEAD + '      vars:\n        DB_PASSWORD: "CnryBroken31\n  CnryBroken32',
+        ["CnryBroken31", "CnryBroken32"],
+    ),
+    "broken: URL": (
+        HEAD + "      vars:\n        DATABASE_URL: postgres://u:CnryBroken33@db.pod/x: y\n",
+        ["CnryBroken33"],
+    ),
     "broken: token": (HEAD + f"      command: [{token('ghp_', 'Br')}: x\n", [token("ghp_", "Br")]),
-    "broken: registryLogin": ("application:\n  registryLogin:\n    registry: r\n    token: CnryBroken34: x\n",
-                              ["CnryBroken34"]),
-    "broken: secrets item": (HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n",
-                             ["CnryBroken35"]),
-    "broken: a var item read as a key": (HEAD + "      vars:\n        - DB_PASSWORD=CnryBroken41: [\n",
-                                         ["CnryBroken41"]),
-    "broken: value before its key": (HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n",
-                                     ["CnryBroken36"]),
+    "broken: registryLogin": (
+        "application:\n  registryLogin:\n    registry: r\n    token: CnryBroken34: x\n",
+        ["CnryBroken34"],
+    ),
+    "broken: secrets item": (
+        HEAD + "      secrets:\n        - name: s\n          data: CnryBroken35: x\n",
+        ["CnryBroken35"],
+    ),
+    "broken: a var item read as a key": (
+        HEAD + "      vars:\n        - DB_PASSWORD=CnryBroken41: [\n",
+        ["CnryBroken41"],
+    ),
+    "broken: value before its key": (
+        HEAD + "      vars: [{value: CnryBroken36, key: DB_PASSWORD}]]\n",
+        ["CnryBroken36"],
+    ),
     # the parser's messages and hints quote the text where it stopped, but never a secret's
     "broken: a secret starting with @": (HEAD + "      vars:\n        DB_PASSWORD: @CnryBroken37\n", ["CnryBroken37"]),
     "broken: a secret read as an alias": (HEAD + "      vars:\n        API_TOKEN: *CnryBroken38\n", ["CnryBroken38"]),
-    "broken: a URL starting with a backtick": (HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
-                                               ["CnryBroken39"]),
+    "broken: a URL starting with a backtick": (
+        HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
+        ["CnryBroken39"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -151,8 +198,15 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
     lines = text.splitlines()
     planted = {n for n, line in enumerate(lines, 1) if any(c[:12] in line for c in canaries)}
     framed = {n for d in result.diagnostics for n in range(d.line, d.end_line + 1)}
-    if name not in ("duplicated key, first value", "duplicated key, quoted first value", "alias of a secret",
-                    "broken: multi-line quoted", "private key under any name", "block scalar", "multi-line quoted"):
+    if name not in (
+        "duplicated key, first value",
+        "duplicated key, quoted first value",
+        "alias of a secret",
+        "broken: multi-line quoted",
+        "private key under any name",
+        "block scalar",
+        "multi-line quoted",
+    ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
     for number in planted & framed:
@@ -187,14 +241,18 @@ def test_the_validate_payload_has_no_secret(project: Path, fake_api: fa.FakeApi,
 
 def test_the_validate_payload_keeps_the_shape(project: Path, fake_api: fa.FakeApi) -> None:
     fake_api.script("/validate", fa.valid())
-    text = with_vars("DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app", "DB_PASSWORD: x1y2",
-                     "API_KEY: 1234", "HOST: db")
+    text = with_vars(
+        "DATABASE_URL: postgresql://admin:CnryUrl1@db.pod:5432/app", "DB_PASSWORD: x1y2", "API_KEY: 1234", "HOST: db"
+    )
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     run_cli("nexlayer.yaml", "--remote", "--api-url", fake_api.url, "--format", "json")
     sent = json.loads(fake_api.requests[-1].body)
     assert sent["application"]["pods"][0]["vars"] == {
-        "DATABASE_URL": "postgresql://admin:********@db.pod:5432/app", "DB_PASSWORD": secrets.REDACTED,
-        "API_KEY": 0, "HOST": "db"}
+        "DATABASE_URL": "postgresql://admin:********@db.pod:5432/app",
+        "DB_PASSWORD": secrets.REDACTED,
+        "API_KEY": 0,
+        "HOST": "db",
+    }
 
 
 # -- the language server: diagnostics and hovers -------------------------------------------------
@@ -224,16 +282,25 @@ def test_the_language_server_shows_no_secret(tmp_path: Path) -> None:
         register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record})
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
         await client.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
-        await asyncio.wait_for(client.initialize_session(lsp.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 10})), 60)
+        await asyncio.wait_for(
+            client.initialize_session(
+                lsp.InitializeParams(
+                    capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 10}
+                )
+            ),
+            60,
+        )
         sent: list[str] = []
         try:
             for index, (name, (text, _)) in enumerate(sorted(SHAPES.items())):
                 folder = tmp_path / str(index)
                 folder.mkdir()
                 uri = (folder / "nexlayer.yaml").as_uri()
-                client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-                    text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+                client.text_document_did_open(
+                    lsp.DidOpenTextDocumentParams(
+                        text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+                    )
+                )
                 for _ in range(6000):
                     if _published.get(uri):
                         break
@@ -242,11 +309,17 @@ def test_the_language_server_shows_no_secret(tmp_path: Path) -> None:
                 assert diagnostics, name
                 sent.append(name + json.dumps([d.message for d in diagnostics]))
                 positions = [d.range.start for d in diagnostics] + [
-                    lsp.Position(line=n, character=c) for n, line in enumerate(text.splitlines())
-                    for c in range(0, len(line), 4)]
+                    lsp.Position(line=n, character=c)
+                    for n, line in enumerate(text.splitlines())
+                    for c in range(0, len(line), 4)
+                ]
                 for position in positions:
-                    hover = await asyncio.wait_for(client.text_document_hover_async(lsp.HoverParams(
-                        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position)), 60)
+                    hover = await asyncio.wait_for(
+                        client.text_document_hover_async(
+                            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=position)
+                        ),
+                        60,
+                    )
                     if hover is not None:
                         sent.append(name + json.dumps(default_converter().unstructure(hover)))
         finally:
@@ -265,22 +338,28 @@ def test_the_language_server_shows_no_secret(tmp_path: Path) -> None:
 
 
 def test_a_pod_named_like_the_password_is_named_in_messages(project: Path) -> None:
-    text = ("application:\n  name: shop\n  pods:\n    - name: postgres\n      image: postgres:16\n      path: /\n"
-            "      servicePorts: [5432]\n      vars:\n        POSTGRES_PASSWORD: postgres\n      volumes:\n"
-            "        - name: data\n          size: 1Gi\n          mountPath: /var/lib/postgresql/data\n")
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: postgres\n      image: postgres:16\n      path: /\n"
+        "      servicePorts: [5432]\n      vars:\n        POSTGRES_PASSWORD: postgres\n      volumes:\n"
+        "        - name: data\n          size: 1Gi\n          mountPath: /var/lib/postgresql/data\n"
+    )
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     result = run_cli("nexlayer.yaml", "--format", "json")
     messages = [d["message"] for d in json.loads(result.stdout)["files"][0]["diagnostics"] if d["code"] == "NX202"]
-    assert messages == ['Postgres pod "postgres" mounts volume "data" at "/var/lib/postgresql/data"; Postgres will '
-                        "not start there, because the volume's lost+found makes the data directory non-empty"]
+    assert messages == [
+        'Postgres pod "postgres" mounts volume "data" at "/var/lib/postgresql/data"; Postgres will '
+        "not start there, because the volume's lost+found makes the data directory non-empty"
+    ]
     frame = run_cli("nexlayer.yaml", "--show-source", "--color", "never").stdout
     assert "9 |         POSTGRES_PASSWORD: ********\n" in frame
-    assert '13 |           mountPath: /var/lib/postgresql/data\n' in frame
+    assert "13 |           mountPath: /var/lib/postgresql/data\n" in frame
 
 
 def test_an_image_containing_the_password_is_shown_whole(project: Path) -> None:
-    text = ("application:\n  name: shop\n  pods:\n    - name: web\n      image: ghcr.io/acme/shop-web\n      path: /\n"
-            "      servicePorts: [80]\n      vars:\n        DB_PASSWORD: shop\n")
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: ghcr.io/acme/shop-web\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        DB_PASSWORD: shop\n"
+    )
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     result = run_cli("nexlayer.yaml", "--show-source", "--color", "never")
     assert 'image "ghcr.io/acme/shop-web" of pod "web" has no tag' in result.stdout
@@ -294,8 +373,10 @@ def test_a_password_that_is_a_common_word_leaves_the_hint_alone(project: Path) -
     result = run_cli("nexlayer.yaml", "--format", "json")
     [finding] = json.loads(result.stdout)["files"][0]["diagnostics"]
     assert finding["message"] == 'var "API_KEY" of pod "web" holds a literal secret'
-    assert finding["hint"] == ('store the value as a secret in the Nexlayer dashboard and write "${API_KEY}" here; '
-                               "rotate it if this file was ever pushed")
+    assert finding["hint"] == (
+        'store the value as a secret in the Nexlayer dashboard and write "${API_KEY}" here; '
+        "rotate it if this file was ever pushed"
+    )
 
 
 def test_no_corpus_message_masks_or_quotes_a_secret() -> None:
@@ -316,8 +397,11 @@ def test_no_corpus_message_masks_or_quotes_a_secret() -> None:
         # A secret whose text is also written elsewhere (a user named like the password) may be
         # named in a message as that other thing; one written only as the secret may not. (A
         # plain lower-case word, such as a password "secret", may also be a word of a message.)
-        only_secret = {doc.text[a:b] for a, b in spans if (b - a >= 6 and not doc.text[a:b].isalpha())
-                       or (b - a >= 6 and not doc.text[a:b].islower())} - set(re.findall(r"\S+", masked))
+        only_secret = {
+            doc.text[a:b]
+            for a, b in spans
+            if (b - a >= 6 and not doc.text[a:b].isalpha()) or (b - a >= 6 and not doc.text[a:b].islower())
+        } - set(re.findall(r"\S+", masked))
         for d in result.diagnostics:
             said = f"{d.message} {d.hint or ''}"
             if "****" in said and "****" not in text:
@@ -329,9 +413,13 @@ def test_no_corpus_message_masks_or_quotes_a_secret() -> None:
 
 # -- the rest: report files, errors, an API that echoes --------------------------------------------
 
-EVERYTHING = with_vars(*[line.strip() for text, _ in (SHAPES["PGPASSWORD"], SHAPES["password in a URL"],
-                                                      SHAPES["GitHub token under any name"]) for line in
-                         text.split("vars:\n")[1].splitlines()])
+EVERYTHING = with_vars(
+    *[
+        line.strip()
+        for text, _ in (SHAPES["PGPASSWORD"], SHAPES["password in a URL"], SHAPES["GitHub token under any name"])
+        for line in text.split("vars:\n")[1].splitlines()
+    ]
+)
 EVERYTHING_CANARIES = ["CnryPg3", "CnryUrl1", token("ghp_", "Gh")]
 
 
@@ -368,12 +456,22 @@ def test_internal_error_text_does_not_carry_a_secret(project: Path, monkeypatch:
 def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa.FakeApi) -> None:
     # With --remote-send-secrets the API sees the token; if its error quotes it, we must not print it.
     ghp = token("ghp_", "Gh")
-    fake_api.script("/validate", fa.invalid({"path": "application.pods[0].vars.HELPER",
-                                             "message": f"token {ghp} is not valid for pod web"}))
+    fake_api.script(
+        "/validate",
+        fa.invalid({"path": "application.pods[0].vars.HELPER", "message": f"token {ghp} is not valid for pod web"}),
+    )
     (project / "nexlayer.yaml").write_text(EVERYTHING, encoding="utf-8")
     for fmt in FORMATS:
-        result = run_cli("nexlayer.yaml", "--remote", "--remote-send-secrets", "--api-url", fake_api.url,
-                         "--format", fmt, "--show-source")
+        result = run_cli(
+            "nexlayer.yaml",
+            "--remote",
+            "--remote-send-secrets",
+            "--api-url",
+            fake_api.url,
+            "--format",
+            fmt,
+            "--show-source",
+        )
         assert "NX901" in result.stdout, result.output
         assert re.search(r"token \*\*\*\* is not valid for pod web", result.stdout), result.stdout
         assert_absent(result.output, EVERYTHING_CANARIES, f"an API reply ({fmt})")
@@ -381,12 +479,16 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
 
 def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> None:
     # a diff's context lines and a finding's frame show comments: a var commented out is still a secret
-    text = with_vars("# DB_PASSWORD: CnryComment42", "#- API_TOKEN=CnryComment43",
-                     "DEBUG: on  # OLD_SECRET: CnryComment44", 'NOTE: "# not a var: shown"')
+    text = with_vars(
+        "# DB_PASSWORD: CnryComment42",
+        "#- API_TOKEN=CnryComment43",
+        "DEBUG: on  # OLD_SECRET: CnryComment44",
+        'NOTE: "# not a var: shown"',
+    )
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     canaries = ["CnryComment42", "CnryComment43", "CnryComment44"]
     diff = run_cli("--diff", "nexlayer.yaml")
-    assert "+        DEBUG: \"on\"  # OLD_SECRET: *************" in diff.stdout
+    assert '+        DEBUG: "on"  # OLD_SECRET: *************' in diff.stdout
     assert "         # DB_PASSWORD: *************" in diff.stdout
     assert_absent(diff.output, canaries, "--diff")
     framed = run_cli("--show-source", "nexlayer.yaml")

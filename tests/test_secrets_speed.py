@@ -30,20 +30,26 @@ def test_placeholder_scan_is_the_regex(value: str) -> None:
 
 
 @BOUNDED
-@given(st.lists(st.sampled_from(["hunter22", "abcd", "${DB_PASSWORD}", "a.b*"]), max_size=4),
-       st.text(alphabet="hunter2abcd${DB_PASSWORD}.* x_", max_size=40), st.booleans())
+@given(
+    st.lists(st.sampled_from(["hunter22", "abcd", "${DB_PASSWORD}", "a.b*"]), max_size=4),
+    st.text(alphabet="hunter2abcd${DB_PASSWORD}.* x_", max_size=40),
+    st.booleans(),
+)
 def test_hider_skips_only_values_that_do_not_occur(values: list[str], text: str, whole_words: bool) -> None:
     hidden = secrets.hide_values(text, values, whole_words=whole_words)
     edge = (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])") if whole_words else ("", "")
     for value in values:
         for match in re.finditer(edge[0] + re.escape(value) + edge[1], text):
-            assert set(hidden[match.start():match.end()]) == {"*"}
+            assert set(hidden[match.start() : match.end()]) == {"*"}
 
 
-SITE = CLEAN + """\
+SITE = (
+    CLEAN
+    + """\
       vars:
         SITE: "<% URL %>"
 """
+)
 
 
 def test_secret_caches_follow_the_document() -> None:
@@ -59,9 +65,21 @@ def test_secret_caches_follow_the_document() -> None:
 
 # is_secret_var_name answers for any key a file can hold, in any order, as its definition does.
 @BOUNDED
-@given(st.lists(st.one_of(st.text(alphabet="DB_PASWORDKEYapi1 ", max_size=12), st.integers(-1, 2), st.floats(),
-                          st.booleans(), st.none(), st.binary(max_size=3), st.lists(st.text(max_size=2), max_size=2),
-                          st.sampled_from(["DB_PASSWORD", "1", "True", "None", "API_KEY", "TOKEN_URL"])), max_size=8))
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="DB_PASWORDKEYapi1 ", max_size=12),
+            st.integers(-1, 2),
+            st.floats(),
+            st.booleans(),
+            st.none(),
+            st.binary(max_size=3),
+            st.lists(st.text(max_size=2), max_size=2),
+            st.sampled_from(["DB_PASSWORD", "1", "True", "None", "API_KEY", "TOKEN_URL"]),
+        ),
+        max_size=8,
+    )
+)
 def test_secret_var_name_is_its_definition(names: list[object]) -> None:
     for name in names:
         expected = isinstance(name, str) and secrets._is_secret_name.__wrapped__(name)
@@ -75,7 +93,7 @@ def _secret_name_by_definition(name: str) -> bool:
         return False
     for index, part in enumerate(parts):
         base = part.rstrip("0123456789") or part
-        before, after = parts[:index], parts[index + 1:]
+        before, after = parts[:index], parts[index + 1 :]
         if not all(secrets._qualifies(p) for p in after) or any(p in secrets.SWITCH_PARTS for p in before):
             continue
         if base in secrets._KEY_TERMS and any(p in secrets.PUBLIC_PARTS for p in before):
@@ -86,9 +104,34 @@ def _secret_name_by_definition(name: str) -> bool:
 
 
 @BOUNDED
-@given(st.lists(st.sampled_from(["DB", "KEY", "API", "PUBLIC", "ALLOW", "PASS", "ID", "V2", "B64", "AUTH", "X",
-                                 "TOKEN", "PGPASSWORD", "SESSION", "PWD", "SECURE", "COOKIE", "KEY2"]),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "DB",
+                "KEY",
+                "API",
+                "PUBLIC",
+                "ALLOW",
+                "PASS",
+                "ID",
+                "V2",
+                "B64",
+                "AUTH",
+                "X",
+                "TOKEN",
+                "PGPASSWORD",
+                "SESSION",
+                "PWD",
+                "SECURE",
+                "COOKIE",
+                "KEY2",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_secret_name_rule_is_its_definition(parts: list[str]) -> None:
     name = "_".join(parts)
     assert secrets._is_secret_name.__wrapped__(name) is _secret_name_by_definition(name)
@@ -114,17 +157,26 @@ print(json.dumps({{"seconds": time.perf_counter() - start, "codes": [d.code for 
 VARS = f"{CLEAN!r} + '      vars:\\n'"
 WORST = {
     # (an expression for the file, a text of the secret that must never be printed, codes found)
-    "100 KiB of <% under a secret name": (VARS + " + \"        DB_PASSWORD: '\" + '<%' * 51_200 + \"'\\n\"", "<%<%<%",
-                                          ["NX213"]),
+    "100 KiB of <% under a secret name": (
+        VARS + " + \"        DB_PASSWORD: '\" + '<%' * 51_200 + \"'\\n\"",
+        "<%<%<%",
+        ["NX213"],
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
-    "100 KiB of ${ under a secret name": (VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"", "${${${",
-                                          ["NX213"]),
+    "100 KiB of ${ under a secret name": (
+        VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
+        "${${${",
+        ["NX213"],
+    ),
     "URL-like runs": (VARS + " + \"        X: '\" + '://a:' * 20_000 + \"'\\n\"", "", []),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
-    "a name of 50,000 parts": (VARS + " + '        ? ' + 'A_' * 50_000 + 'KEY\\n        : hunter2\\n'", "hunter2",
-                               ["NX213"]),
+    "a name of 50,000 parts": (
+        VARS + " + '        ? ' + 'A_' * 50_000 + 'KEY\\n        : hunter2\\n'",
+        "hunter2",
+        ["NX213"],
+    ),
     "a broken a: a-a-a-...": ("'a: ' + 'a-' * 50_000 + '\\n b: c\\n'", "", ["NX001"]),
 }
 
@@ -154,8 +206,9 @@ def test_a_huge_number_as_a_secret_is_found_and_never_printed(name: str, fmt: st
     monkeypatch.chdir(tmp_path)
     value = HUGE[name]
     (tmp_path / "nexlayer.yaml").write_text(CLEAN + f"      vars:\n        DB_PASSWORD: {value}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", "nexlayer.yaml", "--format", fmt, "--show-source"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["check", "nexlayer.yaml", "--format", fmt, "--show-source"], catch_exceptions=False
+    )
     # A report with the finding, whatever the schema step makes of the number (issue 16 asks it
     # to judge such a number; until then it may report an internal error, exit 2, not a crash).
     assert result.exit_code in (1, 2), result.output

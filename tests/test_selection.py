@@ -83,8 +83,12 @@ def test_exclude_replaces_the_defaults_and_extend_exclude_adds(tree):
     write(tree / "node_modules" / "pkg" / "nexlayer.yaml")
     assert "node_modules/pkg/nexlayer.yaml" not in shown_files()
     write(tree / ".nexlayer-lint.toml", 'exclude = ["deploy"]\n')
-    assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml", "nexlayer.yaml",
-                             "node_modules/pkg/nexlayer.yaml"]
+    assert shown_files() == [
+        "examples/broken/nexlayer.yaml",
+        "examples/good/nexlayer.yaml",
+        "nexlayer.yaml",
+        "node_modules/pkg/nexlayer.yaml",
+    ]
 
 
 def test_command_line_exclude_and_extend_exclude(tree):
@@ -127,12 +131,14 @@ def test_force_exclude_applies_to_stdin_by_its_filename(tree):
     write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["examples/broken"]\nforce-exclude = true\n')
     result = CliRunner().invoke(main, ["-", "--stdin-filename", "examples/broken/nexlayer.yaml"], input=UNPINNED)
     assert result.exit_code == 0 and result.stdout == ""
-    result = CliRunner().invoke(main, ["-", "--stdin-filename", "nexlayer.yaml", "--fail-on", "warning",
-                                       "--no-show-source"], input=UNPINNED)
+    result = CliRunner().invoke(
+        main, ["-", "--stdin-filename", "nexlayer.yaml", "--fail-on", "warning", "--no-show-source"], input=UNPINNED
+    )
     assert result.exit_code == 1 and "nexlayer.yaml:5:14: warning NX215" in result.stdout
 
 
 # --- .gitignore ----------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def repo(tree: Path) -> Path:
@@ -147,12 +153,14 @@ def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
     write(repo / "apps" / "keep" / ".gitignore", "!nexlayer.yml\n")  # a deeper file wins
     write(repo / "examples" / ".gitignore", "broken\n")
     assert shown_files() == ["apps/keep/nexlayer.yml", "examples/good/nexlayer.yaml", "nexlayer.yaml"]
-    assert shown_files("--no-respect-gitignore") == [
-        "apps/a/nexlayer.yml", "apps/keep/nexlayer.yml", *ALL]
+    assert shown_files("--no-respect-gitignore") == ["apps/a/nexlayer.yml", "apps/keep/nexlayer.yml", *ALL]
     write(repo / ".nexlayer-lint.toml", "respect-gitignore = false\n")
     assert len(shown_files()) == 6
-    assert shown_files("--respect-gitignore") == ["apps/keep/nexlayer.yml", "examples/good/nexlayer.yaml",
-                                                  "nexlayer.yaml"]
+    assert shown_files("--respect-gitignore") == [
+        "apps/keep/nexlayer.yml",
+        "examples/good/nexlayer.yaml",
+        "nexlayer.yaml",
+    ]
 
 
 def test_gitignore_files_above_the_folder_searched_apply(repo):
@@ -170,8 +178,12 @@ def test_git_info_exclude_and_a_nested_repository(repo):
     write(repo / "vendor" / "lib" / "nexlayer.yaml")
     write(repo / "vendor" / "sub" / "nexlayer.yaml")
     (repo / "vendor" / "sub" / ".git").mkdir()  # another repository: the outer .gitignore stops there
-    assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/good/nexlayer.yaml", "nexlayer.yaml",
-                             "vendor/sub/nexlayer.yaml"]
+    assert shown_files() == [
+        "examples/broken/nexlayer.yaml",
+        "examples/good/nexlayer.yaml",
+        "nexlayer.yaml",
+        "vendor/sub/nexlayer.yaml",
+    ]
 
 
 def test_gitignore_means_nothing_outside_a_work_tree(tree):
@@ -186,6 +198,7 @@ def test_a_gitignored_folder_named_explicitly_is_searched(repo):
 
 
 # --- the command line around selection -----------------------------------------------------
+
 
 def test_a_missing_file_prints_nothing_on_stdout(tree):
     result = run("nope.yaml")
@@ -217,8 +230,12 @@ _NAME = st.sampled_from(["venv", ".git", "a", "b.yaml", "node_modules", "x-y"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_NAME, min_size=1, max_size=4, unique=True), st.lists(_NAME, min_size=1, max_size=5),
-       st.booleans(), st.integers(min_value=0, max_value=3))
+@given(
+    st.lists(_NAME, min_size=1, max_size=4, unique=True),
+    st.lists(_NAME, min_size=1, max_size=5),
+    st.booleans(),
+    st.integers(min_value=0, max_value=3),
+)
 def test_plain_names_match_as_pathspec_matches_them(names, parts, is_dir, aside_depth):
     import pathspec
 
@@ -230,7 +247,7 @@ def test_plain_names_match_as_pathspec_matches_them(names, parts, is_dir, aside_
     patterns = tuple(PathPattern(base, name) for name in names)
     kept = names
     if unless:
-        aside = unless[len(base) + 1:] + "/"
+        aside = unless[len(base) + 1 :] + "/"
         kept = [n for n in names if not pathspec.GitIgnoreSpec.from_lines([n]).match_file(aside)]
     expected = pathspec.GitIgnoreSpec.from_lines(kept).check_file("/".join(parts) + ("/" if is_dir else "")).include
     assert verdict(patterns, path, is_dir, unless) == expected

@@ -54,7 +54,7 @@ application:
       vars:
         DEBUG: yes
         DB_PASSWORD: hunter2-very-secret
-        NOTE: "\U0001F680 http://bakend.pod:80"
+        NOTE: "\U0001f680 http://bakend.pod:80"
 """
 # The server runs as `python -m nexlayer_lint server` would, with an audit hook that records any
 # attempt to open a network connection (the server must make none with the default config), and
@@ -119,8 +119,14 @@ def _make_client() -> Client:
     def register(client: Client, params: lsp.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)
 
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record,
-                                   lsp.CLIENT_REGISTER_CAPABILITY: register})
+    register_lsp_features(
+        client,
+        {
+            **DEFAULT_CLIENT_FEATURES,
+            lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record,
+            lsp.CLIENT_REGISTER_CAPABILITY: register,
+        },
+    )
     return client
 
 
@@ -128,15 +134,25 @@ def _make_client() -> Client:
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Client]:
     netlog = tmp_path_factory.mktemp("net") / "connections.log"
     release = tmp_path_factory.mktemp("release")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")), "NXL_TEST_NETLOG": str(netlog),
-           "NXL_TEST_RELEASE": str(release)}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")),
+        "NXL_TEST_NETLOG": str(netlog),
+        "NXL_TEST_RELEASE": str(release),
+    }
     env.pop("NEXLAYER_API_URL", None)
     c = _make_client()
     c.netlog, c.release = netlog, release
     await c.start_io(sys.executable, "-c", GUARDED_SERVER, env=env)
-    await asyncio.wait_for(c.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 30},
-    )), HANG_GUARD)
+    await asyncio.wait_for(
+        c.initialize_session(
+            lsp.InitializeParams(
+                capabilities=client_capabilities("visual-studio-code"),
+                initialization_options={"debounce": 30},
+            )
+        ),
+        HANG_GUARD,
+    )
     yield c
     await asyncio.wait_for(c.shutdown_session(), HANG_GUARD)
     await c.stop()
@@ -155,20 +171,25 @@ def uri_of(folder: Path, *parts: str) -> str:
 
 async def next_publish(client: Client, uri: str, mark: int, version: int | None = None) -> list[lsp.Diagnostic]:
     """The first diagnostics for `uri` published after `client.published[mark]` (for `version` if given)."""
+
     async def wait() -> list[lsp.Diagnostic]:
         while True:
             for params in client.published[mark:]:
                 if params.uri == uri and (version is None or params.version == version):
                     return list(params.diagnostics)
             await asyncio.sleep(0.01)
+
     return await asyncio.wait_for(wait(), HANG_GUARD)
 
 
 async def open_doc(client: Client, uri: str, text: str, language_id: str = "yaml") -> list[lsp.Diagnostic]:
     mark = len(client.published)
     client.versions[uri], client.texts[uri] = 1, text
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)
+        )
+    )
     return await next_publish(client, uri, mark, 1)
 
 
@@ -179,9 +200,12 @@ async def change(client: Client, uri: str, *changes: Any, text: str | None = Non
     if text is not None:
         client.texts[uri] = text
         changes = (lsp.TextDocumentContentChangeWholeDocument(text=text),)
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
-        content_changes=list(changes)))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+            content_changes=list(changes),
+        )
+    )
     return await next_publish(client, uri, mark, client.versions[uri])
 
 
@@ -201,23 +225,34 @@ def apply_text_edits(text: str, edits: list[lsp.TextEdit]) -> str:
         return sum(len(line) for line in lines[: position.line]) + position.character
 
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
 
 
 async def actions_at(client: Client, uri: str, line: int, character: int) -> list[lsp.CodeAction]:
-    result = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri),
-        range=rng(line, character, character),
-        context=lsp.CodeActionContext(diagnostics=[]),
-    )), HANG_GUARD)
+    result = await asyncio.wait_for(
+        client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=rng(line, character, character),
+                context=lsp.CodeActionContext(diagnostics=[]),
+            )
+        ),
+        HANG_GUARD,
+    )
     return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
 
 
 async def hover_at(client: Client, uri: str, line: int, character: int) -> lsp.Hover | None:
-    return await asyncio.wait_for(client.text_document_hover_async(lsp.HoverParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=line, character=character),
-    )), HANG_GUARD)
+    return await asyncio.wait_for(
+        client.text_document_hover_async(
+            lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=lsp.Position(line=line, character=character),
+            )
+        ),
+        HANG_GUARD,
+    )
 
 
 # --- end to end ---------------------------------------------------------------------------------
@@ -262,9 +297,12 @@ async def test_several_quick_changes_publish_only_the_last_version(client: Clien
     mark = len(client.published)
     for version in range(2, 12):
         client.versions[uri] = version
-        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH if version % 2 else FIXED)]))
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH if version % 2 else FIXED)],
+            )
+        )
     assert codes(await next_publish(client, uri, mark, 11)) == ["NX201"]
     # whatever was published in between was for a version that was current at the time, never stale
     assert all(p.version is not None and p.version <= 11 for p in client.published[mark:] if p.uri == uri)
@@ -274,8 +312,13 @@ async def test_several_quick_changes_publish_only_the_last_version(client: Clien
 async def test_save_lints_and_other_yaml_is_left_alone(client: Client, docs: Path) -> None:
     compose = uri_of(docs, "other", "docker-compose.yml")
     mark = len(client.published)
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-        uri=compose, language_id="yaml", version=1, text="services:\n  web:\n    image: nginx\n")))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=compose, language_id="yaml", version=1, text="services:\n  web:\n    image: nginx\n"
+            )
+        )
+    )
     # a file named otherwise whose top-level key is `application` is linted
     deploy = uri_of(docs, "other", "deploy.yaml")
     assert codes(await open_doc(client, deploy, NO_PATH)) == ["NX201"]
@@ -362,10 +405,16 @@ async def test_code_actions_are_applied_and_relinted(client: Client, docs: Path)
 
 
 async def source_actions(client: Client, uri: str, *only: str) -> list[lsp.CodeAction]:
-    result = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 0),
-        context=lsp.CodeActionContext(diagnostics=[], only=list(only)),
-    )), HANG_GUARD)
+    result = await asyncio.wait_for(
+        client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=rng(0, 0, 0),
+                context=lsp.CodeActionContext(diagnostics=[], only=list(only)),
+            )
+        ),
+        HANG_GUARD,
+    )
     return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
 
 
@@ -396,8 +445,9 @@ def test_fix_all_for_an_editor_that_cannot_resolve_and_no_file_watching(tmp_path
     async def session() -> None:
         c = _make_client()
         await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
-        await c.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
-                                                        initialization_options={"debounce": 0}))
+        await c.initialize_session(
+            lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), initialization_options={"debounce": 0})
+        )
         try:
             assert codes(await open_doc(c, uri, FIXABLE)) == ["NX005", "NX101", "NX208", "NX213", "NX215"]
             (action,) = await source_actions(c, uri, "source.fixAll.nexlayer-lint")
@@ -405,8 +455,9 @@ def test_fix_all_for_an_editor_that_cannot_resolve_and_no_file_watching(tmp_path
             assert c.registrations == []  # it cannot watch files: the server asked for nothing
             config.write_text('ignore = ["NX2"]\n', encoding="utf-8")
             mark = len(c.published)
-            c.text_document_did_save(lsp.DidSaveTextDocumentParams(
-                text_document=lsp.TextDocumentIdentifier(uri=config.as_uri())))
+            c.text_document_did_save(
+                lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=config.as_uri()))
+            )
             assert codes(await next_publish(c, uri, mark, 1)) == ["NX005", "NX101"]
         finally:
             await c.shutdown_session()
@@ -459,9 +510,12 @@ async def test_a_lint_crash_is_logged_and_the_server_carries_on(client: Client, 
     assert codes(await open_doc(client, uri, NO_PATH)) == ["NX201"]
     logged = len(client.log_messages)
     client.versions[uri] += 1
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH + "# crash-me\n")]))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH + "# crash-me\n")],
+        )
+    )
 
     async def crash_logged() -> str:
         while True:
@@ -484,8 +538,11 @@ async def test_a_10_mb_document(client: Client, docs: Path) -> None:
     assert 9_900_000 < len(big.encode()) < 10 * 1024 * 1024
     mark = len(client.published)
     client.versions[uri] = 1
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=big)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=big)
+        )
+    )
     # other documents are served while the big one is linted
     other = uri_of(docs, "big-neighbour", "nexlayer.yaml")
     assert codes(await open_doc(client, other, NO_PATH)) == ["NX201"]
@@ -502,17 +559,22 @@ def send_change(client: Client, uri: str, text: str) -> int:
     """A full-text didChange without waiting for its diagnostics; returns its version."""
     client.versions[uri] += 1
     client.texts[uri] = text
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
     return client.versions[uri]
 
 
 async def until(condition: Any) -> None:
     """Wait for `condition()` to hold (HANG_GUARD at most)."""
+
     async def wait() -> None:
         while not condition():
             await asyncio.sleep(0.01)
+
     await asyncio.wait_for(wait(), HANG_GUARD)
 
 
@@ -522,14 +584,20 @@ def lint_log(client: Client, name: str) -> list[str]:
 
 
 @e2e
-async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_version(client: Client,
-                                                                                      docs: Path) -> None:
+async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_version(
+    client: Client, docs: Path
+) -> None:
     slow = uri_of(docs, "slow", "nexlayer.yaml")
     other = uri_of(docs, "slow-neighbour", "nexlayer.yaml")
     client.versions[slow] = 1
     mark = len(client.published)
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-        uri=slow, language_id="yaml", version=1, text=NO_PATH + "# block-me:slow\n")))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=slow, language_id="yaml", version=1, text=NO_PATH + "# block-me:slow\n"
+            )
+        )
+    )
     await until(lambda: lint_log(client, "slow") == ["start"])  # its lint is running, and blocked
     # edits of the slow document while its lint runs: each replaces the one before, none starts
     for text in (FIXED + "# block-me:slow\n", NO_PATH + "# block-me:slow v3\n", FIXED + "# block-me:slow v4\n"):
@@ -575,8 +643,13 @@ async def test_two_slow_documents_still_leave_a_thread_to_the_others(client: Cli
     for name in ("slowa", "slowb"):
         uri = uri_of(docs, name, "nexlayer.yaml")
         client.versions[uri] = 1
-        client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-            uri=uri, language_id="yaml", version=1, text=NO_PATH + f"# block-me:{name}\n")))
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=uri, language_id="yaml", version=1, text=NO_PATH + f"# block-me:{name}\n"
+                )
+            )
+        )
         blocked.append(uri)
     await until(lambda: lint_log(client, "slowa") == ["start"] and lint_log(client, "slowb") == ["start"])
     mark = len(client.published)
@@ -591,8 +664,13 @@ async def test_two_slow_documents_still_leave_a_thread_to_the_others(client: Cli
 async def test_a_document_closed_while_linted_gets_nothing_published(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "closed-while-slow", "nexlayer.yaml")
     client.versions[uri] = 1
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-        uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:closing\n")))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:closing\n"
+            )
+        )
+    )
     await until(lambda: lint_log(client, "closing") == ["start"])
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
     # The server reads its input on its own thread: were the lint released now, it could end before
@@ -624,29 +702,35 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
     config = docs / "watched" / ".nexlayer-lint.toml"
     config.write_text('ignore = ["NX215"]\n', encoding="utf-8")
     mark = len(client.published)
-    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
-        lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)])
+    )
     assert await next_publish(client, uri, mark, 1) == []
 
     # a closer config wins over it, alone (no merging, as the command line): NX215 is back
     closer = docs / "watched" / "sub" / "pyproject.toml"
     closer.write_text('[tool.nexlayer-lint]\nignore = ["NX213"]\n', encoding="utf-8")
     mark = len(client.published)
-    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
-        lsp.FileEvent(uri=closer.as_uri(), type=lsp.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=closer.as_uri(), type=lsp.FileChangeType.Created)])
+    )
     assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
 
     # a config edited and saved in the editor (no watcher needed)
     closer.write_text('[tool.nexlayer-lint]\nignore = ["NX215"]\n', encoding="utf-8")
     mark = len(client.published)
-    client.text_document_did_save(lsp.DidSaveTextDocumentParams(
-        text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri())))
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
+    )
     assert await next_publish(client, uri, mark, 1) == []
 
     # other changed files are not configs: nothing is linted again
     mark = len(client.published)
-    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
-        lsp.FileEvent(uri=(docs / "watched" / "notes.toml").as_uri(), type=lsp.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=(docs / "watched" / "notes.toml").as_uri(), type=lsp.FileChangeType.Changed)]
+        )
+    )
     assert codes(await open_doc(client, uri_of(docs, "watched", "other", "nexlayer.yaml"), unpinned)) == []
     assert all(p.uri != uri for p in client.published[mark:])
 
@@ -688,8 +772,9 @@ api-url = "{url}"
 
 
 @e2e
-async def test_a_repository_config_cannot_make_the_editor_reach_the_network(client: Client, docs: Path,
-                                                                           fake_api: Any) -> None:
+async def test_a_repository_config_cannot_make_the_editor_reach_the_network(
+    client: Client, docs: Path, fake_api: Any
+) -> None:
     # The editor did not allow network use: the config's remote, api-url and schema URL are ignored.
     from tests import fake_api as fa
 
@@ -706,8 +791,10 @@ async def test_a_repository_config_cannot_make_the_editor_reach_the_network(clie
     assert codes(await next_publish(client, uri, mark)) == ["NX201"]
     assert fake_api.count() == 0 and not client.netlog.exists()
     said = [m.message for m in client.log_messages[logged:]]
-    assert (f"nexlayer-lint: {config} sets remote, api-url, schema; ignored, as the editor has not allowed "
-            'network use (initializationOptions {"allowNetwork": true})') in said
+    assert (
+        f"nexlayer-lint: {config} sets remote, api-url, schema; ignored, as the editor has not allowed "
+        'network use (initializationOptions {"allowNetwork": true})'
+    ) in said
 
 
 def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None:
@@ -722,8 +809,11 @@ def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None
     async def session() -> list[lsp.Diagnostic]:
         c = _make_client()
         await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
-        await c.initialize_session(lsp.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"), initialization_options={"allowNetwork": True}))
+        await c.initialize_session(
+            lsp.InitializeParams(
+                capabilities=client_capabilities("visual-studio-code"), initialization_options={"allowNetwork": True}
+            )
+        )
         try:
             return await open_doc(c, uri, FIXED)
         finally:
@@ -750,8 +840,11 @@ def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
         assert isinstance(sync, lsp.TextDocumentSyncOptions) and sync.open_close and sync.save
         assert sync.change == lsp.TextDocumentSyncKind.Incremental
         uri = (tmp_path / "nexlayer.yaml").as_uri()
-        c.text_document_did_open(lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=NO_PATH)))
+        c.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=NO_PATH)
+            )
+        )
         await c.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         assert [d.code for d in c.diagnostics[uri]] == ["NX201"]
         await c.shutdown_session()
@@ -767,8 +860,10 @@ INSTALL_LSP = "pip install 'nexlayer-lint[lsp] @ git+https://github.com/nexlayer
 
 
 def test_server_command_without_pygls_says_how_to_install() -> None:
-    blocked = "import sys; sys.modules['pygls'] = None; sys.argv = ['nexlayer-lint', 'server']; " \
-              "from nexlayer_lint.cli import main; main()"
+    blocked = (
+        "import sys; sys.modules['pygls'] = None; sys.argv = ['nexlayer-lint', 'server']; "
+        "from nexlayer_lint.cli import main; main()"
+    )
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 2
     assert INSTALL_LSP + " (in a clone: pip install '.[lsp]')" in done.stderr
@@ -834,26 +929,33 @@ def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
     asyncio.run(scenario())
 
 
-
-@pytest.mark.parametrize(("uri", "text", "language", "expected"), [
-    ("file:///x/nexlayer.yaml", "", None, True),
-    ("file:///x/nexlayer.yml", "garbage", None, True),
-    ("file:///x/deploy.yaml", "# app\napplication:\n  name: x\n", None, True),
-    ("file:///x/deploy.yaml", '"application": {}\n', None, True),
-    ("untitled:Untitled-1", "application:\n", "yaml", True),
-    ("file:///x/deploy.yaml", "services:\n  application: x\n", None, False),
-    ("file:///x/notes.txt", "application:\n", "plaintext", False),
-])
+@pytest.mark.parametrize(
+    ("uri", "text", "language", "expected"),
+    [
+        ("file:///x/nexlayer.yaml", "", None, True),
+        ("file:///x/nexlayer.yml", "garbage", None, True),
+        ("file:///x/deploy.yaml", "# app\napplication:\n  name: x\n", None, True),
+        ("file:///x/deploy.yaml", '"application": {}\n', None, True),
+        ("untitled:Untitled-1", "application:\n", "yaml", True),
+        ("file:///x/deploy.yaml", "services:\n  application: x\n", None, False),
+        ("file:///x/notes.txt", "application:\n", "plaintext", False),
+    ],
+)
 def test_which_documents_are_linted(uri: str, text: str, language: str | None, expected: bool) -> None:
     assert server.is_nexlayer_document(uri, text, language) is expected
 
 
-@pytest.mark.parametrize(("encoding", "character"), [
-    (lsp.PositionEncodingKind.Utf16, 7), (lsp.PositionEncodingKind.Utf8, 9), (lsp.PositionEncodingKind.Utf32, 6),
-])
+@pytest.mark.parametrize(
+    ("encoding", "character"),
+    [
+        (lsp.PositionEncodingKind.Utf16, 7),
+        (lsp.PositionEncodingKind.Utf8, 9),
+        (lsp.PositionEncodingKind.Utf32, 6),
+    ],
+)
 def test_positions_in_each_encoding(encoding: str, character: int) -> None:
-    lines = server.split_lines("a: 1\nb: \"\U0001F680 x\"\r\nc: 2")
-    assert lines == ["a: 1", 'b: "\U0001F680 x"', "c: 2"]
+    lines = server.split_lines('a: 1\nb: "\U0001f680 x"\r\nc: 2')
+    assert lines == ["a: 1", 'b: "\U0001f680 x"', "c: 2"]
     # the `x` after the emoji: code point column 7 (1-based) on line 2
     position = server.to_position(lines, 2, 7, encoding)
     assert (position.line, position.character) == (1, character)
@@ -879,12 +981,18 @@ def test_quick_fixes_are_the_findings_own_then_disable_for_the_line_and_the_file
     rename = Fix('Rename to "servicePorts"', (Edit(Span(1, 7, 1, 18), "servicePorts"),))
     lines = ["      servicePort: [80]"]
     assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename), lines) == [
-        ('Rename to "servicePorts"', True), ("Disable NX102 for this line", False),
-        ("Disable NX102 for this file", False)]
-    assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename._replace(applicability="unsafe")), lines)[0] \
-        == ('Rename to "servicePorts"', False)  # offered, but not the one an editor applies by itself
+        ('Rename to "servicePorts"', True),
+        ("Disable NX102 for this line", False),
+        ("Disable NX102 for this file", False),
+    ]
+    assert _titles(_diag("NX102", 1, 7, 18)._replace(fix=rename._replace(applicability="unsafe")), lines)[0] == (
+        'Rename to "servicePorts"',
+        False,
+    )  # offered, but not the one an editor applies by itself
     assert _titles(_diag("NX102", 1, 7, 10), ["      foo: 1"]) == [
-        ("Disable NX102 for this line", False), ("Disable NX102 for this file", False)]
+        ("Disable NX102 for this line", False),
+        ("Disable NX102 for this file", False),
+    ]
     assert _titles(_diag("NX001", 1, 7, 10), ["      foo: ["]) == []  # a syntax error cannot be suppressed
 
 
@@ -922,12 +1030,15 @@ def test_a_fix_that_does_not_remove_its_finding_or_makes_things_worse_is_not_off
     assert not server.verified(fix, "NX215", "a\n", before, lambda text: [_diag("NX001", 1, 1, 2)])
 
 
-@pytest.mark.parametrize(("old", "new", "edit"), [
-    ("a\nb\nc\n", "a\nB\nc\n", ((1, 0), (2, 0), "B\n")),
-    ("a\r\nb", "a\r\nb!", ((1, 0), (1, 1), "b!")),
-    ("a\n", "a\nb", ((1, 0), (1, 0), "b")),
-    ("x: \U0001F680 1\n", "x: \U0001F680 2\n", ((0, 0), (1, 0), "x: \U0001F680 2\n")),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "edit"),
+    [
+        ("a\nb\nc\n", "a\nB\nc\n", ((1, 0), (2, 0), "B\n")),
+        ("a\r\nb", "a\r\nb!", ((1, 0), (1, 1), "b!")),
+        ("a\n", "a\nb", ((1, 0), (1, 0), "b")),
+        ("x: \U0001f680 1\n", "x: \U0001f680 2\n", ((0, 0), (1, 0), "x: \U0001f680 2\n")),
+    ],
+)
 def test_fix_all_is_one_edit_of_the_changed_lines(old: str, new: str, edit: tuple[Any, ...]) -> None:
     result = server.whole_text_edit(old, new, lsp.PositionEncodingKind.Utf16)
     (start, end, text) = edit
@@ -942,8 +1053,10 @@ def test_schema_description_follows_refs_and_combinators() -> None:
 
     schema = load_bundled()
     assert server.schema_description(schema, ("application",)).startswith("REQUIRED: the application to deploy")
-    assert server.schema_description(schema, ("application", "pods", 0, "vars", "ANY")) \
+    assert (
+        server.schema_description(schema, ("application", "pods", 0, "vars", "ANY"))
         == "The variable's value, as a string (quote numbers and booleans)."
+    )
     assert server.schema_description(schema, ("application", "nope")) is None
 
 

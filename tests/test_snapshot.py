@@ -20,10 +20,14 @@ def _compare(lines: list[str], snapshot: Path) -> None:
         return
     expected = snapshot.read_text(encoding="utf-8")
     if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), text.splitlines(keepends=True),
-                                            str(snapshot), "now", n=0))
-        raise AssertionError(f"findings differ from {snapshot.name} "
-                             f"(NEXLAYER_UPDATE_SNAPSHOT=1 to accept on purpose):\n{diff[:20000]}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True), text.splitlines(keepends=True), str(snapshot), "now", n=0
+            )
+        )
+        raise AssertionError(
+            f"findings differ from {snapshot.name} (NEXLAYER_UPDATE_SNAPSHOT=1 to accept on purpose):\n{diff[:20000]}"
+        )
 
 
 def test_generated_files_match_the_snapshot() -> None:

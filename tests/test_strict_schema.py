@@ -33,101 +33,258 @@ application:
       servicePorts: [80]
 """
 
-DNS_NAME = ('must contain only lowercase letters, digits, hyphens (-) and dots (.), with a letter or digit at '
-            "the start, at the end and on both sides of every dot")
-POD_NAME = ("must start with a lowercase letter, end with a letter or digit, and contain only lowercase letters, "
-            "digits and hyphens (no dots, spaces or underscores)")
-IMAGE = ('must be an image reference, [registry/]repository[:tag][@digest] without spaces, such as "nginx:1.27" '
-         'or "<% REGISTRY %>/user/app:1.0"')
+DNS_NAME = (
+    "must contain only lowercase letters, digits, hyphens (-) and dots (.), with a letter or digit at "
+    "the start, at the end and on both sides of every dot"
+)
+POD_NAME = (
+    "must start with a lowercase letter, end with a letter or digit, and contain only lowercase letters, "
+    "digits and hyphens (no dots, spaces or underscores)"
+)
+IMAGE = (
+    'must be an image reference, [registry/]repository[:tag][@digest] without spaces, such as "nginx:1.27" '
+    'or "<% REGISTRY %>/user/app:1.0"'
+)
 LABEL = "must contain only lowercase letters, digits and hyphens, with a letter or digit first and last"
-VAR_NAME = ('must contain only letters, digits, "_", "-" and "." and not start with a digit; Kubernetes refuses '
-            "any other name")
+VAR_NAME = (
+    'must contain only letters, digits, "_", "-" and "." and not start with a digit; Kubernetes refuses any other name'
+)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (_with("name: shop", 'name: "..."'),
-     (2, 9, f'application name "..." {DNS_NAME}',
-      'the name becomes a host name (<name>.cloud.nexlayer.ai): use lowercase and hyphens, e.g. "my-app"')),
-    (_with("name: shop", "name: -myapp."), (2, 9, f'application name "-myapp." {DNS_NAME}', 'did you mean "myapp"?')),
-    (_with("name: web", "name: web-"), (4, 13, f'pod name "web-" {POD_NAME}', 'did you mean "web"?')),
-    (_with("image: nginx:1.27", 'image: "My Image"'),
-     (5, 14, f'image "My Image" of pod "web" {IMAGE}',
-      'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
-      'parts; a tag is up to 128 letters, digits, "_", "." and "-"')),
-    (REGISTRY.format(registry="https://ghcr.io/v2/"),
-     (4, 15, 'registry "https://ghcr.io/v2/" of registryLogin must be a host name with an optional port, such as '
-             '"ghcr.io" or "registry.example.com:5000", without a scheme or a path', 'did you mean "ghcr.io"?')),
-    (REGISTRY.format(registry="ghcr.io/acme"),
-     (4, 15, 'registry "ghcr.io/acme" of registryLogin must be a host name with an optional port, such as '
-             '"ghcr.io" or "registry.example.com:5000", without a scheme or a path', 'did you mean "ghcr.io"?')),
-    (_with("path: /", 'path: "/ my path?x=1"'),
-     (6, 13, 'path "/ my path?x=1" of pod "web" must be a URL path without spaces, a query (?) or a fragment (#): '
-             "\"/\" and letters, digits, - . _ ~ ! $ & ' ( ) * + , ; = : @ %",
-      'a route is matched on the path alone: drop anything from "?" or "#", and write a space as %20')),
-    (_with("path: /", "path: /api/../admin"),
-     (6, 13, 'path "/api/../admin" of pod "web" must not have an empty, "." or ".." segment ("//", "/./", "/../")',
-      "Kubernetes refuses such routes; write the path the way a browser would send it, e.g. /api")),
-    (_pod('      vars:\n        "": x\n'), (9, 9, 'var name "" of pod "web" must not be empty',
-                                           'give the variable a name, e.g. API_URL: upper-case letters, digits and '
-                                           '"_"; or remove the line')),
-    (_pod('      vars:\n        A=B: x\n'), (9, 9, f'var name "A=B" of pod "web" {VAR_NAME}', 'did you mean "A_B"?')),
-    (_pod('      vars:\n        1ST: x\n'),
-     (9, 9, f'var name "1ST" of pod "web" {VAR_NAME}', 'write names like API_URL: upper-case letters, digits and "_"')),
-    (_pod("      volumes:\n        - name: My Data\n          size: 1Gi\n          mountPath: /data\n"),
-     (9, 17, f'volume name "My Data" of pod "web" {LABEL}', 'did you mean "my-data"?')),
-    (_pod("      volumes:\n        - name: data\n          size: 0Mi\n          mountPath: /data\n"),
-     (10, 17, 'size "0Mi" of volume "data" of pod "web" must be more than zero',
-      "give the volume the space its data needs, e.g. 1Gi")),
-    (_pod("      volumes:\n        - name: data\n          size: 0Gi\n          mountPath: /data\n"),
-     (10, 17, 'size "0Gi" of volume "data" of pod "web" must be more than zero',
-      "give the volume the space its data needs, e.g. 1Gi")),
-    (_pod("      volumes:\n        - name: data\n          size: 1Gi\n          mountPath: /data/../etc\n"),
-     (11, 22, 'mountPath "/data/../etc" of volume "data" of pod "web" must not contain ".." as a path segment',
-      "Kubernetes refuses a mount path that steps out of a directory: write the absolute path itself")),
-    (_pod("      secrets:\n        - name: Empty Secret\n          data: x\n          mountPath: /run/s\n"
-          "          fileName: s.txt\n"),
-     (9, 17, f'secret name "Empty Secret" of pod "web" {LABEL}', 'did you mean "empty-secret"?')),
-    (_pod("      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/s\n"
-          "          fileName: ../../etc/passwd\n"),
-     (12, 21, 'fileName "../../etc/passwd" of secret "cfg" of pod "web" must be a file name of letters, digits, ".", '
-              '"_" and "-", without "/" and not ".", ".." or starting with ".."', 'did you mean "passwd"?')),
-    (_pod("      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/s\n"
-          "          fileName: conf/app.conf\n"),
-     (12, 21, 'fileName "conf/app.conf" of secret "cfg" of pod "web" must be a file name of letters, digits, ".", '
-              '"_" and "-", without "/" and not ".", ".." or starting with ".."', 'did you mean "app.conf"?')),
-    (_pod("      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/../s\n"
-          "          fileName: app.conf\n"),
-     (11, 22, 'mountPath "/run/../s" of secret "cfg" of pod "web" must not contain ".." as a path segment',
-      "Kubernetes refuses a mount path that steps out of a directory: write the absolute path itself")),
-], ids=["app-name-dots", "app-name-edges", "pod-name-edge", "image-space", "registry-url", "registry-path",
-        "path-query", "path-dot-segment", "var-empty", "var-equals", "var-digit", "volume-name",
-        "size-0Mi", "size-0Gi", "mount-dotdot", "secret-name", "file-name-escape", "file-name-slash",
-        "secret-mount-dotdot"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _with("name: shop", 'name: "..."'),
+            (
+                2,
+                9,
+                f'application name "..." {DNS_NAME}',
+                'the name becomes a host name (<name>.cloud.nexlayer.ai): use lowercase and hyphens, e.g. "my-app"',
+            ),
+        ),
+        (
+            _with("name: shop", "name: -myapp."),
+            (2, 9, f'application name "-myapp." {DNS_NAME}', 'did you mean "myapp"?'),
+        ),
+        (_with("name: web", "name: web-"), (4, 13, f'pod name "web-" {POD_NAME}', 'did you mean "web"?')),
+        (
+            _with("image: nginx:1.27", 'image: "My Image"'),
+            (
+                5,
+                14,
+                f'image "My Image" of pod "web" {IMAGE}',
+                'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
+                'parts; a tag is up to 128 letters, digits, "_", "." and "-"',
+            ),
+        ),
+        (
+            REGISTRY.format(registry="https://ghcr.io/v2/"),
+            (
+                4,
+                15,
+                'registry "https://ghcr.io/v2/" of registryLogin must be a host name with an optional port, such as '
+                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                'did you mean "ghcr.io"?',
+            ),
+        ),
+        (
+            REGISTRY.format(registry="ghcr.io/acme"),
+            (
+                4,
+                15,
+                'registry "ghcr.io/acme" of registryLogin must be a host name with an optional port, such as '
+                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                'did you mean "ghcr.io"?',
+            ),
+        ),
+        (
+            _with("path: /", 'path: "/ my path?x=1"'),
+            (
+                6,
+                13,
+                'path "/ my path?x=1" of pod "web" must be a URL path without spaces, a query (?) or a fragment (#): '
+                '"/" and letters, digits, - . _ ~ ! $ & \' ( ) * + , ; = : @ %',
+                'a route is matched on the path alone: drop anything from "?" or "#", and write a space as %20',
+            ),
+        ),
+        (
+            _with("path: /", "path: /api/../admin"),
+            (
+                6,
+                13,
+                'path "/api/../admin" of pod "web" must not have an empty, "." or ".." segment ("//", "/./", "/../")',
+                "Kubernetes refuses such routes; write the path the way a browser would send it, e.g. /api",
+            ),
+        ),
+        (
+            _pod('      vars:\n        "": x\n'),
+            (
+                9,
+                9,
+                'var name "" of pod "web" must not be empty',
+                'give the variable a name, e.g. API_URL: upper-case letters, digits and "_"; or remove the line',
+            ),
+        ),
+        (
+            _pod("      vars:\n        A=B: x\n"),
+            (9, 9, f'var name "A=B" of pod "web" {VAR_NAME}', 'did you mean "A_B"?'),
+        ),
+        (
+            _pod("      vars:\n        1ST: x\n"),
+            (
+                9,
+                9,
+                f'var name "1ST" of pod "web" {VAR_NAME}',
+                'write names like API_URL: upper-case letters, digits and "_"',
+            ),
+        ),
+        (
+            _pod("      volumes:\n        - name: My Data\n          size: 1Gi\n          mountPath: /data\n"),
+            (9, 17, f'volume name "My Data" of pod "web" {LABEL}', 'did you mean "my-data"?'),
+        ),
+        (
+            _pod("      volumes:\n        - name: data\n          size: 0Mi\n          mountPath: /data\n"),
+            (
+                10,
+                17,
+                'size "0Mi" of volume "data" of pod "web" must be more than zero',
+                "give the volume the space its data needs, e.g. 1Gi",
+            ),
+        ),
+        (
+            _pod("      volumes:\n        - name: data\n          size: 0Gi\n          mountPath: /data\n"),
+            (
+                10,
+                17,
+                'size "0Gi" of volume "data" of pod "web" must be more than zero',
+                "give the volume the space its data needs, e.g. 1Gi",
+            ),
+        ),
+        (
+            _pod("      volumes:\n        - name: data\n          size: 1Gi\n          mountPath: /data/../etc\n"),
+            (
+                11,
+                22,
+                'mountPath "/data/../etc" of volume "data" of pod "web" must not contain ".." as a path segment',
+                "Kubernetes refuses a mount path that steps out of a directory: write the absolute path itself",
+            ),
+        ),
+        (
+            _pod(
+                "      secrets:\n        - name: Empty Secret\n          data: x\n          mountPath: /run/s\n"
+                "          fileName: s.txt\n"
+            ),
+            (9, 17, f'secret name "Empty Secret" of pod "web" {LABEL}', 'did you mean "empty-secret"?'),
+        ),
+        (
+            _pod(
+                "      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/s\n"
+                "          fileName: ../../etc/passwd\n"
+            ),
+            (
+                12,
+                21,
+                'fileName "../../etc/passwd" of secret "cfg" of pod "web" must be a file name of letters, digits, ".", '
+                '"_" and "-", without "/" and not ".", ".." or starting with ".."',
+                'did you mean "passwd"?',
+            ),
+        ),
+        (
+            _pod(
+                "      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/s\n"
+                "          fileName: conf/app.conf\n"
+            ),
+            (
+                12,
+                21,
+                'fileName "conf/app.conf" of secret "cfg" of pod "web" must be a file name of letters, digits, ".", '
+                '"_" and "-", without "/" and not ".", ".." or starting with ".."',
+                'did you mean "app.conf"?',
+            ),
+        ),
+        (
+            _pod(
+                "      secrets:\n        - name: cfg\n          data: x\n          mountPath: /run/../s\n"
+                "          fileName: app.conf\n"
+            ),
+            (
+                11,
+                22,
+                'mountPath "/run/../s" of secret "cfg" of pod "web" must not contain ".." as a path segment',
+                "Kubernetes refuses a mount path that steps out of a directory: write the absolute path itself",
+            ),
+        ),
+    ],
+    ids=[
+        "app-name-dots",
+        "app-name-edges",
+        "pod-name-edge",
+        "image-space",
+        "registry-url",
+        "registry-path",
+        "path-query",
+        "path-dot-segment",
+        "var-empty",
+        "var-equals",
+        "var-digit",
+        "volume-name",
+        "size-0Mi",
+        "size-0Gi",
+        "mount-dotdot",
+        "secret-name",
+        "file-name-escape",
+        "file-name-slash",
+        "secret-mount-dotdot",
+    ],
+)
 def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple) -> None:
     diagnostics = lint_diags(text)
     assert [(d.code, d.severity, d.line, d.col, d.message, d.hint) for d in diagnostics] == [
-        ("NX104", "error", *expected)]
+        ("NX104", "error", *expected)
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    _with("name: shop", "name: rich-nova-ops.chat"),  # dots between labels (a corpus file)
-    _with("name: shop", "name: a1b"),
-    _with("image: nginx:1.27", "image: ghcr.io/Nexlayer/documentation:v1"),  # capitals, as Nexlayer's own file
-    _with("image: nginx:1.27", 'image: "# filled by pipeline"'),
-    _with("image: nginx:1.27", 'image: "# filled by pipeline:backend"'),
-    _with("image: nginx:1.27", "image: localhost:5000/team/app:2@sha256:" + "a" * 64),
-    _with("image: nginx:1.27", "image: mirror.gcr.io/library/postgres:16-alpine"),
-    _with("image: nginx:1.27", "image: registry.example.com:5000/a__b/c-d.e:1_0"),
-    REGISTRY.format(registry="registry.example.com:5000"),
-    _with("path: /", "path: /api/v1.2/~user/a%20b"),
-    _with("path: /", "path: /.well-known"),
-    _pod('      vars:\n        API_URL: x\n        _INTERNAL: "1"\n'),  # a leading "_" (not _PRIVATE: a secret name)
-    _pod("      volumes:\n        - name: db-data\n          size: 512Mi\n          mountPath: /var/lib/x..y\n"),
-    _pod("      secrets:\n        - name: api-key\n          data: x\n          mountPath: /run/s\n"
-         "          fileName: .env\n"),
-], ids=["app-name-dots", "app-name-short", "image-capitals", "placeholder", "placeholder-pod", "image-digest",
-        "image-mirror", "image-separators", "registry-port", "path-chars", "path-dot-name", "vars", "volume",
-        "secret-dotfile"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _with("name: shop", "name: rich-nova-ops.chat"),  # dots between labels (a corpus file)
+        _with("name: shop", "name: a1b"),
+        _with("image: nginx:1.27", "image: ghcr.io/Nexlayer/documentation:v1"),  # capitals, as Nexlayer's own file
+        _with("image: nginx:1.27", 'image: "# filled by pipeline"'),
+        _with("image: nginx:1.27", 'image: "# filled by pipeline:backend"'),
+        _with("image: nginx:1.27", "image: localhost:5000/team/app:2@sha256:" + "a" * 64),
+        _with("image: nginx:1.27", "image: mirror.gcr.io/library/postgres:16-alpine"),
+        _with("image: nginx:1.27", "image: registry.example.com:5000/a__b/c-d.e:1_0"),
+        REGISTRY.format(registry="registry.example.com:5000"),
+        _with("path: /", "path: /api/v1.2/~user/a%20b"),
+        _with("path: /", "path: /.well-known"),
+        _pod(
+            '      vars:\n        API_URL: x\n        _INTERNAL: "1"\n'
+        ),  # a leading "_" (not _PRIVATE: a secret name)
+        _pod("      volumes:\n        - name: db-data\n          size: 512Mi\n          mountPath: /var/lib/x..y\n"),
+        _pod(
+            "      secrets:\n        - name: api-key\n          data: x\n          mountPath: /run/s\n"
+            "          fileName: .env\n"
+        ),
+    ],
+    ids=[
+        "app-name-dots",
+        "app-name-short",
+        "image-capitals",
+        "placeholder",
+        "placeholder-pod",
+        "image-digest",
+        "image-mirror",
+        "image-separators",
+        "registry-port",
+        "path-chars",
+        "path-dot-name",
+        "vars",
+        "volume",
+        "secret-dotfile",
+    ],
+)
 def test_what_the_platform_accepts_passes(text: str) -> None:
     assert [d for d in lint_diags(text) if d.severity != "info"] == []  # NX217 tells about placeholders
 
@@ -135,10 +292,14 @@ def test_what_the_platform_accepts_passes(text: str) -> None:
 def test_a_name_kubernetes_accepts_but_shells_do_not_is_a_warning() -> None:
     (d,) = lint_diags(_pod("      vars:\n        my.var: x\n"))
     assert (d.code, d.severity, d.line, d.col) == ("NX219", "warning", 9, 9)
-    assert d.message == 'var name "my.var" of pod "web" is not a shell variable name; a shell cannot read it ' \
-                       "as $my.var, and some shells drop it from the environment"
-    assert d.hint == 'fine when the program reads its environment itself (as Java and OpenSearch do with ' \
-                     '"discovery.type"); if a shell or an entrypoint script reads it, name it "my_var"'
+    assert (
+        d.message == 'var name "my.var" of pod "web" is not a shell variable name; a shell cannot read it '
+        "as $my.var, and some shells drop it from the environment"
+    )
+    assert (
+        d.hint == "fine when the program reads its environment itself (as Java and OpenSearch do with "
+        '"discovery.type"); if a shell or an entrypoint script reads it, name it "my_var"'
+    )
     # in the list form, at the key's value; a name Kubernetes refuses is only the schema's error
     text = _pod("      vars:\n        - key: my-var\n          value: x\n        - key: a=b\n          value: z\n")
     assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX216", 8, 7), ("NX219", 9, 16), ("NX104", 11, 16)]
@@ -162,23 +323,44 @@ def test_every_bundled_pattern_is_linear_and_has_its_own_message() -> None:
             assert node["pattern"] not in messages["pattern"]
 
 
-@pytest.mark.parametrize(("old", "new", "hint"), [
-    # issue 15: "WWW.Example.com" was told to drop "https://", "10G" that "1Ti is 1024Gi"
-    ("name: shop\n", "name: shop\n  url: WWW.Example.com\n", 'did you mean "www.example.com"?'),
-    ("name: shop\n", "name: shop\n  url: https://www.example.com:443/x\n", 'did you mean "www.example.com"?'),
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10G\n"
-     "          mountPath: /d\n", 'did you mean "10Gi"?'),
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 1Ti\n"
-     "          mountPath: /d\n", 'did you mean "1024Gi"?'),
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 1.5Gi\n"
-     "          mountPath: /d\n", 'did you mean "1536Mi"?'),
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 500MB\n"
-     "          mountPath: /d\n", 'did you mean "500Mi"?'),
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10\n"
-     "          mountPath: /d\n", None),  # a number: not a string at all (NX103), no size to guess
-    ("servicePorts: [80]\n", "servicePorts: [80]\n      volumes:\n        - name: d\n          size: lots\n"
-     "          mountPath: /d\n", "only Mi and Gi are accepted, as whole numbers (not Ti, Ki, M, G or decimals)"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # issue 15: "WWW.Example.com" was told to drop "https://", "10G" that "1Ti is 1024Gi"
+        ("name: shop\n", "name: shop\n  url: WWW.Example.com\n", 'did you mean "www.example.com"?'),
+        ("name: shop\n", "name: shop\n  url: https://www.example.com:443/x\n", 'did you mean "www.example.com"?'),
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10G\n          mountPath: /d\n",
+            'did you mean "10Gi"?',
+        ),
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 1Ti\n          mountPath: /d\n",
+            'did you mean "1024Gi"?',
+        ),
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 1.5Gi\n          mountPath: /d\n",
+            'did you mean "1536Mi"?',
+        ),
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 500MB\n          mountPath: /d\n",
+            'did you mean "500Mi"?',
+        ),
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10\n          mountPath: /d\n",
+            None,
+        ),  # a number: not a string at all (NX103), no size to guess
+        (
+            "servicePorts: [80]\n",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: lots\n          mountPath: /d\n",
+            "only Mi and Gi are accepted, as whole numbers (not Ti, Ki, M, G or decimals)",
+        ),
+    ],
+)
 def test_the_hint_fits_the_value(old: str, new: str, hint: str | None) -> None:
     (d,) = lint_diags(_with(old, new))
     if hint is None:

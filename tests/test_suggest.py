@@ -17,8 +17,11 @@ def difflibs(word: str, candidates: list[str], cutoff: float) -> str | None:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(word=st.text(LETTERS, max_size=8), candidates=st.lists(st.text(LETTERS, max_size=8), max_size=12),
-       cutoff=st.sampled_from([0.0, 0.5, 0.6, 0.7, 0.75, 0.9, 1.0]))
+@given(
+    word=st.text(LETTERS, max_size=8),
+    candidates=st.lists(st.text(LETTERS, max_size=8), max_size=12),
+    cutoff=st.sampled_from([0.0, 0.5, 0.6, 0.7, 0.75, 0.9, 1.0]),
+)
 def test_closest_is_difflibs(word: str, candidates: list[str], cutoff: float) -> None:
     # the letter index rules out only the candidates difflib's own letter count would
     assert closest(word, candidates, cutoff) == difflibs(word, candidates, cutoff)

@@ -13,8 +13,10 @@ from tests.snapshot import SEEDS
 
 def _texts() -> list[str]:
     # each one a little different, and long enough that threads switch in the middle of a parse
-    return [SEEDS[i % len(SEEDS)].replace("application:", f"# variant {i}\n" + "# filler\n" * 200 + "application:", 1)
-            for i in range(24)]
+    return [
+        SEEDS[i % len(SEEDS)].replace("application:", f"# variant {i}\n" + "# filler\n" * 200 + "application:", 1)
+        for i in range(24)
+    ]
 
 
 @pytest.mark.parametrize("parser", ["libyaml", "pure"])

@@ -12,41 +12,70 @@ from tests.conftest import ROOT
 
 # (text, what every line shows when all are framed); each text is broken somewhere.
 SHAPES = {
-    "quoted keys": ("application:\n  \"API_KEY\": 'Cnry1' # note\n  'DB_PASSWORD' : Cnry2\n  - x\n",
-                    "application:\n  \"API_KEY\": '*****' # note\n  'DB_PASSWORD' : *****\n  - x\n"),
-    "keys starting with a digit": ("2FA_SECRET: Cnry1\n0_API_KEY: \"Cnry2\"\nx: [\n",
-                                   "2FA_SECRET: *****\n0_API_KEY: \"*****\"\nx: [\n"),
-    "flow mapping without spaces": ("application: {vars: {DB_PASSWORD:Cnry1,X:1, API_KEY: 'Cnry2',Y: 2}}\n  ]\n",
-                                    "application: {vars: {DB_PASSWORD:*****,X:1, API_KEY: '*****',Y: 2}}\n  ]\n"),
-    "multi-line quoted value": ("vars:\n  DB_PASSWORD: \"Cnry1\n    Cnry2\" # c\n  HOST: h\n  x: [\n",
-                                "vars:\n  DB_PASSWORD: \"*****\n    *****\" # c\n  HOST: h\n  x: [\n"),
-    "block scalar": ("vars:\n  TLS_KEY: |\n    Cnry1\n    Cnry2\n  HOST: h\n x: [\n",
-                     "vars:\n  TLS_KEY: |\n    *****\n    *****\n  HOST: h\n x: [\n"),
-    "nested under a secret": ("vars:\n  CLIENT_SECRET:\n    a: Cnry1\n    - Cnry2\n  HOST: h\n x: [\n",
-                              "vars:\n  CLIENT_SECRET:\n    ********\n    *******\n  HOST: h\n x: [\n"),
+    "quoted keys": (
+        "application:\n  \"API_KEY\": 'Cnry1' # note\n  'DB_PASSWORD' : Cnry2\n  - x\n",
+        "application:\n  \"API_KEY\": '*****' # note\n  'DB_PASSWORD' : *****\n  - x\n",
+    ),
+    "keys starting with a digit": (
+        '2FA_SECRET: Cnry1\n0_API_KEY: "Cnry2"\nx: [\n',
+        '2FA_SECRET: *****\n0_API_KEY: "*****"\nx: [\n',
+    ),
+    "flow mapping without spaces": (
+        "application: {vars: {DB_PASSWORD:Cnry1,X:1, API_KEY: 'Cnry2',Y: 2}}\n  ]\n",
+        "application: {vars: {DB_PASSWORD:*****,X:1, API_KEY: '*****',Y: 2}}\n  ]\n",
+    ),
+    "multi-line quoted value": (
+        'vars:\n  DB_PASSWORD: "Cnry1\n    Cnry2" # c\n  HOST: h\n  x: [\n',
+        'vars:\n  DB_PASSWORD: "*****\n    *****" # c\n  HOST: h\n  x: [\n',
+    ),
+    "block scalar": (
+        "vars:\n  TLS_KEY: |\n    Cnry1\n    Cnry2\n  HOST: h\n x: [\n",
+        "vars:\n  TLS_KEY: |\n    *****\n    *****\n  HOST: h\n x: [\n",
+    ),
+    "nested under a secret": (
+        "vars:\n  CLIENT_SECRET:\n    a: Cnry1\n    - Cnry2\n  HOST: h\n x: [\n",
+        "vars:\n  CLIENT_SECRET:\n    ********\n    *******\n  HOST: h\n x: [\n",
+    ),
     "registryLogin": (
         "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: Cnry1\n  auth:\n    x: Cnry2\n"
         "name: x\n x: [\n",
         "registryLogin:\n  registry: ghcr.io\n  username: me\n  password: *****\n  auth:\n    ********\n"
-        "name: x\n x: [\n"),
-    "secrets item": ("secrets:\n- name: s\n  data: Cnry1\n  mountPath: /m\n  extra: Cnry2\nname: n\n x: [\n",
-                     "secrets:\n- name: s\n  data: *****\n  mountPath: /m\n  extra: *****\nname: n\n x: [\n"),
+        "name: x\n x: [\n",
+    ),
+    "secrets item": (
+        "secrets:\n- name: s\n  data: Cnry1\n  mountPath: /m\n  extra: Cnry2\nname: n\n x: [\n",
+        "secrets:\n- name: s\n  data: *****\n  mountPath: /m\n  extra: *****\nname: n\n x: [\n",
+    ),
     "value before its key": (
         "vars:\n  - value: Cnry1\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
-        "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n"),
-    "name and value": ("env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
-                       "env:\n  - name: API_KEY\n    value: *****\n x: [\n"),
-    "NAME=value": ("environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
-                   "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n"),
-    "references": ("vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-Cnry1}\n  DB_PASS:Cnry2\n x: [\n",
-                   "vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-*****}\n  DB_PASS:*****\n x: [\n"),
-    "url and token": ("x: postgres://u:Cnry1@h/d and ghp_" + "Cnry2" * 8 + "\n x: [\n",
-                      "x: postgres://u:*****@h/d and " + "*" * 44 + "\n x: [\n"),
+        "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
+    ),
+    "name and value": (
+        "env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
+        "env:\n  - name: API_KEY\n    value: *****\n x: [\n",
+    ),
+    "NAME=value": (
+        "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
+        "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
+    ),
+    "references": (
+        "vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-Cnry1}\n  DB_PASS:Cnry2\n x: [\n",
+        "vars:\n  DB_PASSWORD: ${DB_PASSWORD}\n  X: ${DB_PASSWORD:-*****}\n  DB_PASS:*****\n x: [\n",
+    ),
+    "url and token": (
+        "x: postgres://u:Cnry1@h/d and ghp_" + "Cnry2" * 8 + "\n x: [\n",
+        "x: postgres://u:*****@h/d and " + "*" * 44 + "\n x: [\n",
+    ),
     "tab": ("vars:\n\tDB_PASSWORD: Cnry1\n", "vars:\n\tDB_PASSWORD: *****\n"),
-    "rest of the line when it cannot tell": ("personalAccessToken: ghp_Cnry1: x # c\n",
-                                             "personalAccessToken: ****************\n"),
-    "ordinary values": ("application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
-                        "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",) * 2,
+    "rest of the line when it cannot tell": (
+        "personalAccessToken: ghp_Cnry1: x # c\n",
+        "personalAccessToken: ****************\n",
+    ),
+    "ordinary values": (
+        "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
+        "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
+    )
+    * 2,
 }
 
 
@@ -87,7 +116,8 @@ print(time.perf_counter() - start)
 
 @pytest.mark.parametrize("name", sorted(WORST))
 def test_worst_cases_are_linear(name: str) -> None:
-    done = subprocess.run([sys.executable, "-c", _RUN.format(expr=WORST[name])], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN.format(expr=WORST[name])], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert float(done.stdout) < 5, f"{name}: {float(done.stdout):.2f} s"

@@ -11,31 +11,60 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
     return [(d.line, d.col, d.end_line, d.end_col, d.message, d.hint) for d in lint_diags(text) if d.code == "NX005"]
 
 
-@pytest.mark.parametrize(("value", "fragment"), [
-    ("yes", "a boolean in YAML 1.1"), ("No", "a boolean in YAML 1.1"), ("ON", "a boolean in YAML 1.1"),
-    ("off", "a boolean in YAML 1.1"), ("y", "a boolean in YAML 1.1"), ("N", "a boolean in YAML 1.1"),
-    ("0755", "octal"), ("08", "octal"), ("1:30", "base-60"), ("-1:30:15", "base-60"),
-])
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("yes", "a boolean in YAML 1.1"),
+        ("No", "a boolean in YAML 1.1"),
+        ("ON", "a boolean in YAML 1.1"),
+        ("off", "a boolean in YAML 1.1"),
+        ("y", "a boolean in YAML 1.1"),
+        ("N", "a boolean in YAML 1.1"),
+        ("0755", "octal"),
+        ("08", "octal"),
+        ("1:30", "base-60"),
+        ("-1:30:15", "base-60"),
+    ],
+)
 def test_yaml11_traps(value: str, fragment: str) -> None:
     ((line, col, end_line, end_col, message, _),) = nx005(f"a:\n  b: {value}\n")
     assert (line, col, end_line, end_col) == (2, 6, 2, 6 + len(value))
     assert fragment in message and value in message
 
 
-@pytest.mark.parametrize("value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80",
-                                   "|\n    yes"])
+@pytest.mark.parametrize(
+    "value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80", "|\n    yes"]
+)
 def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
 
 
 def test_messages_and_hints() -> None:
     assert nx005("a: [yes, 0755]\nb:\n  - 1:30\n") == [
-        (1, 5, 1, 8, 'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
-         'quote it ("yes") if you mean the text, or write true or false'),
-        (1, 10, 1, 14, "unquoted 0755 is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
-         'quote it ("0755") if you mean the text, or drop the leading zero'),
-        (3, 5, 3, 9, 'unquoted 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
-         'quote it ("1:30")'),
+        (
+            1,
+            5,
+            1,
+            8,
+            'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
+            'quote it ("yes") if you mean the text, or write true or false',
+        ),
+        (
+            1,
+            10,
+            1,
+            14,
+            "unquoted 0755 is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            'quote it ("0755") if you mean the text, or drop the leading zero',
+        ),
+        (
+            3,
+            5,
+            3,
+            9,
+            'unquoted 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
+            'quote it ("1:30")',
+        ),
     ]
 
 
@@ -50,4 +79,6 @@ def test_keys_repeated_values_and_aliases() -> None:
 def test_tagged_and_anchored_values_are_judged_as_written() -> None:
     # the span covers the anchor or tag, as the parser marks the value
     assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005("a: &x yes\nb: !!str 0755\n")] == [
-        (1, 4, 10), (2, 4, 14)]
+        (1, 4, 10),
+        (2, 4, 14),
+    ]

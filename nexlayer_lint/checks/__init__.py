@@ -14,7 +14,15 @@ from nexlayer_lint.model import Rule
 
 # The topic modules. A new rule in one of them needs nothing here; a new topic module is added here.
 TOPICS: tuple[ModuleType, ...] = (
-    credentials, images, pods, references, routing, storage, templates, var_form, yaml11,
+    credentials,
+    images,
+    pods,
+    references,
+    routing,
+    storage,
+    templates,
+    var_form,
+    yaml11,
 )
 
 

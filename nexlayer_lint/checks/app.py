@@ -122,7 +122,7 @@ def _vars(pod: dict[str, Any], pod_path: DataPath) -> tuple[Var, ...]:
 def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
     # Pre-order, in mapping and list order. Recursion is bounded: the loader rejects nesting
     # deeper than 500 levels.
-    for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
         if isinstance(value, str):
             if "<%" in value:
                 out.append((path + (key,), value))
@@ -158,5 +158,5 @@ def _resolve(name: str, by_name: dict[str, Pod], app_name: Any) -> Pod | None:
         return by_name[name]
     # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too.
     if isinstance(app_name, str) and name.startswith(app_name.lower() + "-"):
-        return by_name.get(name[len(app_name) + 1:])
+        return by_name.get(name[len(app_name) + 1 :])
     return None

@@ -26,8 +26,12 @@ from nexlayer_lint.secrets import (
 _ROTATE = "rotate it if this file was ever pushed"
 
 
-@rule("NX213", "plaintext-secret", "warning",
-      "a secret is written in the file: a secret-looking var, a URL's password, a token")
+@rule(
+    "NX213",
+    "plaintext-secret",
+    "warning",
+    "a secret is written in the file: a secret-looking var, a URL's password, a token",
+)
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     doc = app.doc
@@ -41,25 +45,34 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
                 yield _literal_value(doc, secret, value, where)
             continue
         offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
-        yield Finding(_part_message(secret, where), path=secret.path, offset=offset,
-                      hint=_part_hint(secret, _key_of(doc, secret.path)))
+        yield Finding(
+            _part_message(secret, where),
+            path=secret.path,
+            offset=offset,
+            hint=_part_hint(secret, _key_of(doc, secret.path)),
+        )
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
     name = _secret_name(secret.label)
     if isinstance(value, str):
-        defaults = {(p.default_start, p.default_end): p.name
-                    for p in placeholders(value) if p.default_end > p.default_start}
+        defaults = {
+            (p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start
+        }
         ranges = literal_ranges(value)
         if ranges and all(r in defaults for r in ranges):  # `${DB_PASSWORD:-hunter2}`
             fallback = defaults[ranges[0]]
-            return Finding(f"{where} falls back to a literal secret (the default of ${{{fallback}}})",
-                           path=secret.path,
-                           hint=f'drop the default and write "${{{fallback}}}"; set the secret in the Nexlayer '
-                                f"dashboard; {_ROTATE}")
-    return Finding(f"{where} holds a literal secret", path=secret.path,
-                   hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; '
-                        f"{_ROTATE}")
+            return Finding(
+                f"{where} falls back to a literal secret (the default of ${{{fallback}}})",
+                path=secret.path,
+                hint=f'drop the default and write "${{{fallback}}}"; set the secret in the Nexlayer '
+                f"dashboard; {_ROTATE}",
+            )
+    return Finding(
+        f"{where} holds a literal secret",
+        path=secret.path,
+        hint=f'store the value as a secret in the Nexlayer dashboard and write "${{{name}}}" here; {_ROTATE}',
+    )
 
 
 def _part_message(secret: Secret, where: str) -> str:
@@ -77,13 +90,17 @@ def _part_message(secret: Secret, where: str) -> str:
 def _part_hint(secret: Secret, key: str) -> str:
     if secret.kind == "url":
         name = _password_name(key)
-        return (f'store the password as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place '
-                f"(scheme://user:${{{name}}}@host); {_ROTATE}")
+        return (
+            f'store the password as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place '
+            f"(scheme://user:${{{name}}}@host); {_ROTATE}"
+        )
     if secret.kind == "default":
         return f'drop the default and write "${{{secret.label}}}"; set the secret in the Nexlayer dashboard; {_ROTATE}'
     if secret.kind == "token":
-        return (f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
-                "revoke it if this file was ever pushed")
+        return (
+            f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
+            "revoke it if this file was ever pushed"
+        )
     name = _secret_name(secret.label)
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
 
@@ -99,16 +116,19 @@ def _where(doc: Document, path: DataPath) -> str:
     if 0 <= at < len(path) - 1:
         name = path[at + 1]
         if isinstance(name, int) and at + 2 < len(path):
-            item = doc.get(*path[:at + 2])
-            name = path[at + 2] if path[at + 2] not in ("key", "value") else (
-                item.get("key", item.get("name")) if isinstance(item, dict) else None)
+            item = doc.get(*path[: at + 2])
+            name = (
+                path[at + 2]
+                if path[at + 2] not in ("key", "value")
+                else (item.get("key", item.get("name")) if isinstance(item, dict) else None)
+            )
     if isinstance(name, str) and (pod < 0 or pod < at):
         text = f'var "{name}"'
     else:
-        text = format_path(path[pod + 1:] if pod >= 0 else path)
+        text = format_path(path[pod + 1 :] if pod >= 0 else path)
     if pod < 0:
-        return f"{text} in {format_path(path[:at + 1])}" if text.startswith("var ") else text
-    pod_name = doc.get(*path[:pod + 1], "name")
+        return f"{text} in {format_path(path[: at + 1])}" if text.startswith("var ") else text
+    pod_name = doc.get(*path[: pod + 1], "name")
     return f'{text} of pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
 
 
@@ -122,7 +142,7 @@ def _key_of(doc: Document, path: DataPath) -> str:
     for end in range(len(path), 0, -1):
         part = path[end - 1]
         if part == "value":
-            item = doc.get(*path[:end - 1])
+            item = doc.get(*path[: end - 1])
             named = item.get("key", item.get("name")) if isinstance(item, dict) else None
             if isinstance(named, str):
                 return named
@@ -154,7 +174,7 @@ def plaintext_registry_token(app: App) -> Iterator[Finding]:
         yield Finding(
             f"{where} is a literal {what} written in the file",
             path=secret.path,
-            hint='keep the token out of the file: store it as a secret in the Nexlayer dashboard and write '
-                 '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
-                 "revoke this token if the file was ever pushed",
+            hint="keep the token out of the file: store it as a secret in the Nexlayer dashboard and write "
+            '"${REGISTRY_TOKEN}", or at least use a read-only token in a private repository; '
+            "revoke this token if the file was ever pushed",
         )

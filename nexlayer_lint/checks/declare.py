@@ -42,8 +42,18 @@ class Finding(NamedTuple):
     explains: tuple[Explains, ...] = ()
 
     def problem(self, code: str) -> Problem:
-        return Problem(code, self.message, path=self.path, hint=self.hint, at=self.at, span=self.span,
-                       offset=self.offset, severity=self.severity, fix=self.fix, explains=self.explains)
+        return Problem(
+            code,
+            self.message,
+            path=self.path,
+            hint=self.hint,
+            at=self.at,
+            span=self.span,
+            offset=self.offset,
+            severity=self.severity,
+            fix=self.fix,
+            explains=self.explains,
+        )
 
 
 CheckFunction = Callable[..., Iterable[Finding]]

@@ -27,7 +27,8 @@ def unpinned_image(app: App) -> Iterator[Finding]:
             continue
         base = image.strip().rsplit(":", 1)[0] if ref.tag else image.strip()
         yield Finding(
-            message, path=pod.path + ("image",),
+            message,
+            path=pod.path + ("image",),
             hint=f'pin a version, for example "{base}:<version>", or a digest "{base}@sha256:<digest>"',
         )
 
@@ -43,5 +44,5 @@ def placeholder_image(app: App) -> Iterator[Finding]:
                 "pipeline replaces with the image it builds",
                 path=pod.path + ("image",),
                 hint="fine when the pipeline deploys this file; to deploy it yourself, "
-                     "write a real image such as ghcr.io/<user>/<repository>:<tag>",
+                "write a real image such as ghcr.io/<user>/<repository>:<tag>",
             )

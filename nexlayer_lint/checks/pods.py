@@ -23,6 +23,5 @@ def duplicate_pod_name(app: App) -> Iterator[Finding]:
         yield Finding(
             f'pod name "{name}" is already used by the pod on line {line_of(app.doc, first[name].path + ("name",))}',
             path=pod.path + ("name",),
-            hint=f'rename one of them (for example "{name}-2"); '
-                 f"a pod's name is also its host name, {name}.pod",
+            hint=f'rename one of them (for example "{name}-2"); a pod\'s name is also its host name, {name}.pod',
         )

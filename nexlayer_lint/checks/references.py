@@ -29,7 +29,8 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
         what = "a pod that does not exist" if secret else f'pod "{ref.name}", which does not exist'
         yield Finding(
             f"{describe(app.doc, ref.var.path)} refers to {what}",
-            path=ref.var.path, hint=f"{'' if secret else hint}pods: {', '.join(names)}",
+            path=ref.var.path,
+            hint=f"{'' if secret else hint}pods: {', '.join(names)}",
             offset=value_offset(app.doc, ref.var.path, ref.start, ref.end),
             fix=None if secret or not close else _refer_to(app, ref, app.pods_by_name[close]),
         )
@@ -56,10 +57,14 @@ def unexposed_port(app: App) -> Iterator[Finding]:
             yield Finding(
                 f'{describe(app.doc, ref.var.path)} refers to port {ref.port} of pod "{ref.name}", '
                 "which is not a port number (1 to 65535)",
-                path=ref.var.path, severity="error",
-                hint=f"write the port pod \"{ref.name}\" listens on" + (
+                path=ref.var.path,
+                severity="error",
+                hint=f'write the port pod "{ref.name}" listens on'
+                + (
                     f" (its servicePorts: {', '.join(str(port) for port in _ports(ref.target))})"
-                    if ref.target is not None and _ports(ref.target) else ""),
+                    if ref.target is not None and _ports(ref.target)
+                    else ""
+                ),
                 offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
             )
             continue
@@ -72,11 +77,10 @@ def unexposed_port(app: App) -> Iterator[Finding]:
         target_name = ref.target.data["name"]
         port = "a port" if in_secret(app.doc, ref.var.path, ref.port_start, ref.port_end) else f"port {ref.port}"
         yield Finding(
-            f'{describe(app.doc, ref.var.path)} refers to {port} of pod "{target_name}", '
-            f"which exposes only {listed}",
+            f'{describe(app.doc, ref.var.path)} refers to {port} of pod "{target_name}", which exposes only {listed}',
             path=ref.var.path,
             hint=f"use one of the pod's servicePorts ({listed}), "
-                 f'or add {"it" if port == "a port" else ref.port} to servicePorts of pod "{target_name}"',
+            f'or add {"it" if port == "a port" else ref.port} to servicePorts of pod "{target_name}"',
             offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
         )
 

@@ -31,12 +31,16 @@ def no_public_path(app: App) -> Iterator[Finding]:
         target = f'pod "{names[0]}"'
     else:
         front = next((name for name in names if name.lower() in _FRONT_END), None)
-        target = f'the pod that serves the web front end (probably "{front}")' if front else \
-            "the pod that serves the web front end"
+        target = (
+            f'the pod that serves the web front end (probably "{front}")'
+            if front
+            else "the pod that serves the web front end"
+        )
     listed = ", ".join(f'"{name}"' for name in names)
     yield Finding(
         f"no pod has a path, so nothing is routed to the application (pods: {listed})",
-        path=PODS, at="key",
+        path=PODS,
+        at="key",
         hint=f"add `path: /` to {target}; Nexlayer needs at least one pod with a path",
         fix=_add_root_path(app),
     )
@@ -103,8 +107,7 @@ def duplicate_path(app: App) -> Iterator[Finding]:
         other = first[route]
         yield Finding(
             f'path "{path}" of pod "{pod.name}" is already the path of pod "{other.name}" '
-            f'on line {line_of(app.doc, other.path + ("path",))}',
+            f"on line {line_of(app.doc, other.path + ('path',))}",
             path=pod.path + ("path",),
-            hint="give each pod its own path prefix (for example /api for the back end); "
-                 "one path routes to one pod",
+            hint="give each pod its own path prefix (for example /api for the back end); one path routes to one pod",
         )

@@ -22,11 +22,21 @@ PG_DATA = "/var/lib/postgresql/data/pgdata"
 # `bitnami/postgresql`, `supabase/postgres`, `cloudnative-pg/postgresql`), and these derivatives.
 # Matching the whole repository, not a word in it: `acme/postgres-notes` is an app that uses Postgres.
 POSTGRES_NAMES = frozenset({"postgres", "postgresql"})
-POSTGRES_REPOSITORIES = frozenset({
-    "postgis/postgis", "timescale/timescaledb", "timescale/timescaledb-ha", "pgvector/pgvector",
-    "ankane/pgvector", "bitnami/postgresql-repmgr", "zulip/zulip-postgresql", "tensorchord/pgvecto-rs",
-    "paradedb/paradedb", "crunchydata/crunchy-postgres", "apache/age",
-})
+POSTGRES_REPOSITORIES = frozenset(
+    {
+        "postgis/postgis",
+        "timescale/timescaledb",
+        "timescale/timescaledb-ha",
+        "pgvector/pgvector",
+        "ankane/pgvector",
+        "bitnami/postgresql-repmgr",
+        "zulip/zulip-postgresql",
+        "tensorchord/pgvecto-rs",
+        "paradedb/paradedb",
+        "crunchydata/crunchy-postgres",
+        "apache/age",
+    }
+)
 
 
 def is_postgres(pod: Pod) -> bool:
@@ -76,7 +86,8 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; PGDATA "{pgdata}" '
                     "avoids the volume's lost+found, but the documented layout mounts the parent",
-                    path=where, severity="warning",
+                    path=where,
+                    severity="warning",
                     hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}",
                 )
             else:
@@ -85,7 +96,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                     "start there, because the volume's lost+found makes the data directory non-empty",
                     path=where,
                     hint="mount the volume at /var/lib/postgresql and set the var "
-                         "PGDATA: /var/lib/postgresql/data/pgdata",
+                    "PGDATA: /var/lib/postgresql/data/pgdata",
                     fix=_move_data_fix(app.doc, pod, where, pgdata) if at_data_dir == [j] else None,
                 )
 
@@ -112,16 +123,24 @@ def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
     where = pod.path + ("vars",)
     if "vars" not in pod.data:
         step = " " * indent_step(doc)
-        return add_entry(doc, pod.path, ["vars:", f"{step}{name}: {value}"], f"vars: {{{name}: {value}}}",
-                         before_key="volumes")
+        return add_entry(
+            doc, pod.path, ["vars:", f"{step}{name}: {value}"], f"vars: {{{name}: {value}}}", before_key="volumes"
+        )
     if isinstance(variables, dict):
         return add_entry(doc, where, [f"{name}: {value}"], f"{name}: {value}")
-    if isinstance(variables, list) and variables and all(
-            isinstance(item, dict) and set(item) == {"key", "value"} for item in variables):
+    if (
+        isinstance(variables, list)
+        and variables
+        and all(isinstance(item, dict) and set(item) == {"key", "value"} for item in variables)
+    ):
         entries = {"key": name, "value": value}
         order = list(variables[0])  # the first item's order of key and value
-        return add_item(doc, where, [f"{key}: {entries[key]}" for key in order],
-                        "{" + ", ".join(f"{key}: {entries[key]}" for key in order) + "}")
+        return add_item(
+            doc,
+            where,
+            [f"{key}: {entries[key]}" for key in order],
+            "{" + ", ".join(f"{key}: {entries[key]}" for key in order) + "}",
+        )
     return None
 
 
@@ -146,7 +165,8 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
                     hint += f', for example "{pod.name}-{name}"'
                 yield Finding(
                     f'volume name "{name}" is already used by {owner} on line {line}',
-                    path=pod.path + ("volumes", j, "name"), hint=hint,
+                    path=pod.path + ("volumes", j, "name"),
+                    hint=hint,
                 )
             else:
                 first[name] = (pod.name, pod.path + ("volumes", j, "name"))
@@ -184,12 +204,10 @@ def mount_path_conflict(app: App) -> Iterator[Finding]:
                 f"{_label(other_kind, other_j, other_item)} on line {line_of(app.doc, other_where)}",
                 path=where,
                 hint="mount each volume at a directory of its own, and give secrets that share "
-                     "a mountPath different fileNames",
+                "a mountPath different fileNames",
             )
 
 
 def _label(kind: str, j: int, item: dict[str, Any]) -> str:
     name = item.get("name")
     return f'{kind[:-1]} "{name}"' if isinstance(name, str) else f"{kind[:-1]} #{j + 1}"
-
-

@@ -24,8 +24,12 @@ KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
 
 
-@rule("NX203", "registry-template-missing", "error",
-      "an image names the private registry literally instead of `<% REGISTRY %>`")
+@rule(
+    "NX203",
+    "registry-template-missing",
+    "error",
+    "an image names the private registry literally instead of `<% REGISTRY %>`",
+)
 def registry_template_missing(app: App) -> Iterator[Finding]:
     """With a registryLogin, Nexlayer uses the credentials only for `<% REGISTRY %>/...`
     images; an image naming the registry literally is pulled without them and fails."""
@@ -44,7 +48,7 @@ def registry_template_missing(app: App) -> Iterator[Finding]:
             continue
         if host == "docker.io" and (ref.repository.startswith("library/") or "/" not in ref.repository):
             continue
-        rest = image.strip()[len(ref.registry) + 1:] if ref.registry else image.strip()
+        rest = image.strip()[len(ref.registry) + 1 :] if ref.registry else image.strip()
         path = pod.path + ("image",)
         yield Finding(
             f'image "{image}" names the registry "{registry}" of registryLogin literally; '
@@ -59,11 +63,13 @@ def _template_fix(doc: Document, path: DataPath, image: str, registry: str) -> F
     """The registry written as `<% REGISTRY %>`, the rest of the image as it is."""
     span = verbatim(doc, path)
     start = len(image) - len(image.lstrip())
-    if span is None or image[start:start + len(registry)] != registry:
+    if span is None or image[start : start + len(registry)] != registry:
         return None
     col = span.col + len(doc.positions[path].style or "") + start
-    return Fix("Write the registry as <% REGISTRY %>",
-               (Edit(span._replace(col=col, end_col=col + len(registry)), "<% REGISTRY %>"),))
+    return Fix(
+        "Write the registry as <% REGISTRY %>",
+        (Edit(span._replace(col=col, end_col=col + len(registry)), "<% REGISTRY %>"),),
+    )
 
 
 @rule("NX204", "registry-login-missing", "error", "an image uses `<% REGISTRY %>` but there is no `registryLogin`")
@@ -79,7 +85,7 @@ def registry_login_missing(app: App) -> Iterator[Finding]:
                 "no registryLogin to fill it in",
                 path=pod.path + ("image",),
                 hint="add registryLogin (registry, username, personalAccessToken) under application, "
-                     "or write the full public image name",
+                "or write the full public image name",
             )
 
 
@@ -96,14 +102,20 @@ def misplaced_registry_template(app: App) -> Iterator[Finding]:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue
             message = f'image "{value}" has <% REGISTRY %> somewhere other than its start'
-            hint = "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, " \
-                   "for example <% REGISTRY %>/acme/api:1.0"
+            hint = (
+                "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, for example <% REGISTRY %>/acme/api:1.0"
+            )
             explains = (Explains("NX104", path),)  # the schema's "not an image reference", said better
         else:
             message = f"<% REGISTRY %> is filled in only at the start of an image, not in {describe(app.doc, path)}"
             hint = "write the registry's host name here instead (the one in registryLogin.registry)"
-        yield Finding(message, path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
-                      explains=explains)
+        yield Finding(
+            message,
+            path=path,
+            hint=hint,
+            offset=value_offset(app.doc, path, match.start(), match.end()),
+            explains=explains,
+        )
 
 
 @rule("NX205", "unknown-template", "warning", "a `<% NAME %>` placeholder other than REGISTRY and URL")
@@ -119,17 +131,25 @@ def unknown_template(app: App) -> Iterator[Finding]:
             elif name.upper() in ("DOMAIN", "HOST", "HOSTNAME", "APP_URL", "PUBLIC_URL"):
                 hint = "<% URL %> is the application's public URL; use it instead"
             else:
-                hint = "use <% URL %> for the application's public URL, ${NAME} for a secret " \
-                       "stored in the Nexlayer dashboard, or a literal value"
+                hint = (
+                    "use <% URL %> for the application's public URL, ${NAME} for a secret "
+                    "stored in the Nexlayer dashboard, or a literal value"
+                )
             yield Finding(
                 f'unknown template "{match.group(0)}" in {describe(app.doc, path)}; '
                 "Nexlayer fills in only <% REGISTRY %> and <% URL %>",
-                path=path, hint=hint, offset=value_offset(app.doc, path, match.start(), match.end()),
+                path=path,
+                hint=hint,
+                offset=value_offset(app.doc, path, match.start(), match.end()),
             )
 
 
-@rule("NX218", "registry-username-case", "error",
-      "`registryLogin.username` differs only in case from the owner in a `<% REGISTRY %>/owner/...` image")
+@rule(
+    "NX218",
+    "registry-username-case",
+    "error",
+    "`registryLogin.username` differs only in case from the owner in a `<% REGISTRY %>/owner/...` image",
+)
 def registry_username_case(app: App) -> Iterator[Finding]:
     """Nexlayer's docs: the username in the image path must match registryLogin.username exactly,
     case included; `Acme` and `acme` look the same to a person and not to the platform."""
@@ -143,7 +163,7 @@ def registry_username_case(app: App) -> Iterator[Finding]:
         prefix = _REGISTRY_PREFIX.match(image.strip())
         if prefix is None:
             continue
-        owner = image.strip()[prefix.end():].split("/", 1)[0]
+        owner = image.strip()[prefix.end() :].split("/", 1)[0]
         if owner == username or owner.lower() != username.lower():
             continue  # the same, or another owner altogether (an organisation the user belongs to)
         start = image.find(owner, image.find(prefix.group(0)) + len(prefix.group(0)))
@@ -151,7 +171,8 @@ def registry_username_case(app: App) -> Iterator[Finding]:
         yield Finding(
             f'image "{image.strip()}" of pod "{pod.name}" names the owner "{owner}", but registryLogin.username '
             f'is "{username}"; Nexlayer needs them to match exactly, case included',
-            path=path, offset=value_offset(app.doc, path, start, start + len(owner)),
-            hint=f'write both the same way; registries such as ghcr.io need lower case in image paths, '
-                 f'so "{owner.lower()}" in the image and in registryLogin.username',
+            path=path,
+            offset=value_offset(app.doc, path, start, start + len(owner)),
+            hint=f"write both the same way; registries such as ghcr.io need lower case in image paths, "
+            f'so "{owner.lower()}" in the image and in registryLogin.username',
         )

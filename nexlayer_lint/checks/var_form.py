@@ -26,13 +26,15 @@ def vars_list_form(app: App) -> Iterator[Finding]:
         items = pod.data.get("vars")
         if not isinstance(items, list):
             continue
-        first = next((item.get("key") for item in items
-                      if isinstance(item, dict) and isinstance(item.get("key"), str)), None)
+        first = next(
+            (item.get("key") for item in items if isinstance(item, dict) and isinstance(item.get("key"), str)), None
+        )
         example = f" (`{first}: <value>` instead of `- key: {first}`)" if first else ""
         layout = layout or _Layout.of(app.doc)
         yield Finding(
             f'vars of pod "{pod.name}" is a list of key/value items; the documented form is a mapping',
-            path=pod.path + ("vars",), at="key",
+            path=pod.path + ("vars",),
+            at="key",
             hint=f"write each var as NAME: value under vars{example}",
             fix=_as_mapping(app.doc, pod, layout),
         )
@@ -46,15 +48,18 @@ class _Layout(NamedTuple):
 
     @classmethod
     def of(cls, doc: Document) -> _Layout:
-        return cls({c.line: c.col for c in doc.comments if not c.own_line},
-                   frozenset(where[:4] for where, _ in doc.unheld if where[3:4] == ("vars",)))
+        return cls(
+            {c.line: c.col for c in doc.comments if not c.own_line},
+            frozenset(where[:4] for where, _ in doc.unheld if where[3:4] == ("vars",)),
+        )
 
 
 # Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
 # two keys only, the name a string.
 def _simple_items(items: list) -> bool:
-    return all(isinstance(item, dict) and set(item) == {"key", "value"} and isinstance(item["key"], str)
-               for item in items) and len({item["key"] for item in items}) == len(items)
+    return all(
+        isinstance(item, dict) and set(item) == {"key", "value"} and isinstance(item["key"], str) for item in items
+    ) and len({item["key"] for item in items}) == len(items)
 
 
 def _as_mapping(doc: Document, pod: Pod, layout: _Layout) -> Fix | None:
@@ -78,8 +83,9 @@ def _as_mapping(doc: Document, pod: Pod, layout: _Layout) -> Fix | None:
     return Fix("Write vars as a mapping", tuple(edits), "safe") if edits else None
 
 
-def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int,
-                 comments: dict[int, int]) -> list[Edit] | None:
+def _block_edits(
+    doc: Document, path: DataPath, vars_col: int, count: int, comments: dict[int, int]
+) -> list[Edit] | None:
     edits: list[Edit] = []
     indents = set()
     for k in range(count):
@@ -100,9 +106,9 @@ def _block_edits(doc: Document, path: DataPath, vars_col: int, count: int,
         indent = dash - 1 if dash > vars_col else len(prefix)
         indents.add(indent)
         # what is after the name: nothing, or a comment
-        after = line_text(doc, name_span.line)[name_span.end_col - 1:]
+        after = line_text(doc, name_span.line)[name_span.end_col - 1 :]
         comment = comments.get(name_span.line)
-        if after.strip() and (comment is None or after[:comment - name_span.end_col].strip()):
+        if after.strip() and (comment is None or after[: comment - name_span.end_col].strip()):
             return None
         # the `value` key becomes the name, at the mapping's indentation
         edits.append(Edit(Span(value.key.line, 1, value.key.line, value.key.end_col), " " * indent + name_text))
@@ -147,8 +153,12 @@ def _flow_edits(doc: Document, path: DataPath, span: Span, count: int) -> list[E
     return edits
 
 
-@rule("NX219", "var-name-not-portable", "warning",
-      "a var name Kubernetes accepts but a shell cannot read, such as `my.var`")
+@rule(
+    "NX219",
+    "var-name-not-portable",
+    "warning",
+    "a var name Kubernetes accepts but a shell cannot read, such as `my.var`",
+)
 def var_name_not_portable(app: App) -> Iterator[Finding]:
     """Kubernetes passes `my.var` or `my-var` to the container, but a shell cannot write `$my.var`,
     and some shells drop such names from the environment they pass on."""
@@ -165,7 +175,8 @@ def var_name_not_portable(app: App) -> Iterator[Finding]:
             yield Finding(
                 f'var name "{name}" of pod "{pod.name}" is not a shell variable name; a shell cannot read it '
                 f"as ${name}, and some shells drop it from the environment",
-                path=path, at=at,
-                hint=f'fine when the program reads its environment itself (as Java and OpenSearch do with '
-                     f'"discovery.type"); if a shell or an entrypoint script reads it, name it "{better}"',
+                path=path,
+                at=at,
+                hint=f"fine when the program reads its environment itself (as Java and OpenSearch do with "
+                f'"discovery.type"); if a shell or an entrypoint script reads it, name it "{better}"',
             )

@@ -22,7 +22,7 @@ TRAP = re.compile(
 _SECRET_MESSAGES = {
     "boolean": "this unquoted secret value is a string in YAML 1.2 but a boolean in YAML 1.1",
     "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in "
-                    "YAML 1.1",
+    "YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
 }
 _SECRET_HINTS = {
@@ -68,4 +68,3 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
     if trap == "leading_zero" and len(path) >= 2 and path[-2] == "servicePorts" and text.isdigit():
         return Fix("Drop the leading zeros", (Edit(span, text.lstrip("0") or "0"),))
     return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
-

@@ -47,7 +47,8 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     lines: list[str] = []
     for result in sorted_results(results):
         if result.error:
-            lines.append(command("error", {"file": ci_path(result.path), "title": "nexlayer-lint"},
-                                 printable(result.error)))
+            lines.append(
+                command("error", {"file": ci_path(result.path), "title": "nexlayer-lint"}, printable(result.error))
+            )
         lines.extend(_annotation(diag, ci_path) for diag in result.diagnostics)
     return "".join(line + "\n" for line in lines)

@@ -22,23 +22,28 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     for result in sorted_results(results):
         path = ci_path(result.path)
         if result.error:
-            issues.append({
-                "type": "issue",
-                "description": result.error,
-                "check_name": f"{TOOL_NAME}/file-error",
-                # GitLab keys issues by fingerprint only: keep the tool and the path in it
-                "fingerprint": hashlib.sha256(f"{TOOL_NAME}\0{path}\0file-error".encode("utf-8", "surrogatepass"))
-                .hexdigest()[:32],
-                "severity": "blocker",
-                "location": {"path": path, "lines": {"begin": 1}},
-            })
+            issues.append(
+                {
+                    "type": "issue",
+                    "description": result.error,
+                    "check_name": f"{TOOL_NAME}/file-error",
+                    # GitLab keys issues by fingerprint only: keep the tool and the path in it
+                    "fingerprint": hashlib.sha256(
+                        f"{TOOL_NAME}\0{path}\0file-error".encode("utf-8", "surrogatepass")
+                    ).hexdigest()[:32],
+                    "severity": "blocker",
+                    "location": {"path": path, "lines": {"begin": 1}},
+                }
+            )
         for diag, fingerprint in fingerprints(result, path):
-            issues.append({
-                "type": "issue",
-                "description": f"{diag.code} {diag.message} [{diag.name}]",
-                "check_name": diag.code,
-                "fingerprint": fingerprint[:32],
-                "severity": "critical" if diag.code == _UNPARSEABLE else _SEVERITY[diag.severity],
-                "location": {"path": path, "lines": {"begin": diag.line, "end": diag.end_line}},
-            })
+            issues.append(
+                {
+                    "type": "issue",
+                    "description": f"{diag.code} {diag.message} [{diag.name}]",
+                    "check_name": diag.code,
+                    "fingerprint": fingerprint[:32],
+                    "severity": "critical" if diag.code == _UNPARSEABLE else _SEVERITY[diag.severity],
+                    "location": {"path": path, "lines": {"begin": diag.line, "end": diag.end_line}},
+                }
+            )
     return json_text(issues)

@@ -17,11 +17,14 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     document = {
         "version": 1,
         "tool": {"name": "nexlayer-lint", "version": run.tool_version},
-        "schema": {"source": schema.source, "location": schema.location, "version": schema.version,
-                   "sha256": schema.sha256 or None},
+        "schema": {
+            "source": schema.source,
+            "location": schema.location,
+            "version": schema.version,
+            "sha256": schema.sha256 or None,
+        },
         "files": [
-            {"path": result.path, "error": result.error,
-             "diagnostics": [_diagnostic(d) for d in result.diagnostics]}
+            {"path": result.path, "error": result.error, "diagnostics": [_diagnostic(d) for d in result.diagnostics]}
             for result in sorted_results(results)
         ],
         "summary": {"files": len(results), **counts(results)},
@@ -32,6 +35,9 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
 def _diagnostic(d: Diagnostic) -> dict:
     out = d._asdict()
     if d.fix is not None:  # an object, not the named tuples' nested lists
-        out["fix"] = {"title": d.fix.title, "applicability": d.fix.applicability,
-                      "edits": [{**edit.span._asdict(), "text": edit.text} for edit in d.fix.edits]}
+        out["fix"] = {
+            "title": d.fix.title,
+            "applicability": d.fix.applicability,
+            "edits": [{**edit.span._asdict(), "text": edit.text} for edit in d.fix.edits],
+        }
     return out

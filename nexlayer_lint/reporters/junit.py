@@ -18,8 +18,10 @@ from nexlayer_lint.reporters.printable import at_line_start, printable
 def _line(diag: Diagnostic, path: str) -> str:
     # every value made printable: XML 1.0 cannot carry most control characters at all, and the
     # report may be printed in a CI log
-    text = (f"{at_line_start(printable(path))}:{diag.line}:{diag.col}: {diag.severity} {diag.code} "
-            f"{printable(diag.message)} [{diag.name}]")
+    text = (
+        f"{at_line_start(printable(path))}:{diag.line}:{diag.col}: {diag.severity} {diag.code} "
+        f"{printable(diag.message)} [{diag.name}]"
+    )
     return text + (f"\n  help: {printable(diag.hint)}" if diag.hint else "")
 
 
@@ -43,16 +45,18 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
         for code, group in groupby(by_code, key=lambda d: d.code):
             found = list(group)  # in sort_key order, as by_code is
             first = found[0]
-            case = ET.SubElement(suite, "testcase", name=f"{code} {first.name}", classname=shown, file=shown,
-                                 line=str(first.line))
+            case = ET.SubElement(
+                suite, "testcase", name=f"{code} {first.name}", classname=shown, file=shown, line=str(first.line)
+            )
             listing = "\n".join(_line(d, path) for d in found)
             failing = [d for d in found if SEVERITY_RANK[d.severity] >= fail_rank]
             if not failing:
                 ET.SubElement(case, "system-out").text = listing
             else:
                 more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-                failure = ET.SubElement(case, "failure", message=printable(failing[0].message) + more,
-                                        type=failing[0].severity)
+                failure = ET.SubElement(
+                    case, "failure", message=printable(failing[0].message) + more, type=failing[0].severity
+                )
                 failure.text = listing
                 failures += 1
             tests += 1
@@ -69,6 +73,9 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     for key, value in total.items():
         root.set(key, str(value))
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True).replace(
-        "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding="UTF-8"?>'
-    ) + "\n"
+    return (
+        ET.tostring(root, encoding="unicode", xml_declaration=True).replace(
+            "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding="UTF-8"?>'
+        )
+        + "\n"
+    )

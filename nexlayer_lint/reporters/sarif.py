@@ -145,13 +145,17 @@ def _left_out(found: list[_Found], kept: list[_Found]) -> list[dict[str, Any]]:
     for diag, *_ in kept:
         missing[diag.severity] -= 1
     counted = ", ".join(f"{n} {_LEVEL[level]}{'s' if n != 1 else ''}" for level, n in missing.items() if n)
-    return [{
-        "level": "warning",
-        "descriptor": {"id": "results-left-out"},
-        "message": {"text": f"{len(found) - len(kept)} of {len(found)} results were left out ({counted}) to stay "
-                            f"within GitHub code scanning's limits ({MAX_RESULTS:,} results per run, "
-                            f"{MAX_GZIP_BYTES / 1e6:g} MB gzip-compressed); the most severe were kept"},
-    }]
+    return [
+        {
+            "level": "warning",
+            "descriptor": {"id": "results-left-out"},
+            "message": {
+                "text": f"{len(found) - len(kept)} of {len(found)} results were left out ({counted}) to stay "
+                f"within GitHub code scanning's limits ({MAX_RESULTS:,} results per run, "
+                f"{MAX_GZIP_BYTES / 1e6:g} MB gzip-compressed); the most severe were kept"
+            },
+        }
+    ]
 
 
 def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]) -> dict[str, Any]:
@@ -180,14 +184,29 @@ def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]
     if diag.path:
         result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": diag.path, "kind": "member"}]
     if diag.fix is not None:  # what --fix would do, as SARIF's proposed fix (columns in code points, as above)
-        result["fixes"] = [{
-            "description": {"text": diag.fix.title},
-            "artifactChanges": [{"artifactLocation": _artifact(path), "replacements": [
-                {"deletedRegion": {"startLine": e.span.line, "startColumn": e.span.col,
-                                   "endLine": e.span.end_line, "endColumn": e.span.end_col},
-                 "insertedContent": {"text": e.text}} for e in diag.fix.edits]}],
-            "properties": {"applicability": diag.fix.applicability},
-        }]
+        result["fixes"] = [
+            {
+                "description": {"text": diag.fix.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(path),
+                        "replacements": [
+                            {
+                                "deletedRegion": {
+                                    "startLine": e.span.line,
+                                    "startColumn": e.span.col,
+                                    "endLine": e.span.end_line,
+                                    "endColumn": e.span.end_col,
+                                },
+                                "insertedContent": {"text": e.text},
+                            }
+                            for e in diag.fix.edits
+                        ],
+                    }
+                ],
+                "properties": {"applicability": diag.fix.applicability},
+            }
+        ]
     return result
 
 

@@ -43,8 +43,10 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
             if show_source:
                 out.extend(_frame(diag, lines, paint))
                 if diag.hint:
-                    out.append(f"{' ' * _gutter_width(diag)}{paint('=', _GUTTER_COLOR)} "
-                               f"{paint('help:', _HELP_COLOR)} {printable(diag.hint)}")
+                    out.append(
+                        f"{' ' * _gutter_width(diag)}{paint('=', _GUTTER_COLOR)} "
+                        f"{paint('help:', _HELP_COLOR)} {printable(diag.hint)}"
+                    )
                 out.append("")  # frames read better apart
             elif diag.hint:
                 out.append(f"  {paint('help:', _HELP_COLOR)} {printable(diag.hint)}")
@@ -80,8 +82,9 @@ def fixable_summary(results: Sequence[FileResult], unsafe_fixes: bool | None) ->
     return f"[*] {hidden} fixable with --fix --unsafe-fixes" if hidden else ""
 
 
-def _fix_list(results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagnostic]] | None,
-              unsafe_fixes: bool | None, paint) -> list[str]:
+def _fix_list(
+    results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagnostic]] | None, unsafe_fixes: bool | None, paint
+) -> list[str]:
     """--show-fixes: per file, the fixes --fix applied (where each finding was before), or would apply."""
     if fixed is not None:
         title, listed = "fixes applied:", sorted(fixed.items())
@@ -92,8 +95,7 @@ def _fix_list(results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagno
     for path, found in listed:
         if found:
             out.append(f"- {printable(path)}:")
-            out.extend(f"    {d.line}:{d.col}  {paint(d.code, _BOLD)}  "
-                       f"{printable(d.fix.title)}" for d in found)  # type: ignore[union-attr]
+            out.extend(f"    {d.line}:{d.col}  {paint(d.code, _BOLD)}  {printable(d.fix.title)}" for d in found)  # type: ignore[union-attr]
     return [paint(title, _BOLD), *out, ""] if out else []
 
 
@@ -107,8 +109,11 @@ def summary(results: Sequence[FileResult]) -> str:
     tail = f"; {_plural(unread, 'file')} could not be linted" if unread else ""
     if not parts:
         return f"no problems in {_plural(len(linted), 'file')}{tail}"
-    where = (_plural(with_findings, "file") if with_findings == len(results)
-             else f"{with_findings} of {_plural(len(results), 'file')}")
+    where = (
+        _plural(with_findings, "file")
+        if with_findings == len(results)
+        else f"{with_findings} of {_plural(len(results), 'file')}"
+    )
     return f"{', '.join(parts)} in {where}{tail}"
 
 
@@ -150,7 +155,7 @@ def _frame(diag: Diagnostic, lines: list[str], paint) -> list[str]:
     # escape of a prefix is a prefix of the escape, so the three parts line up.
     text = printable(line, keep_tabs=True)
     before = printable(line[:start], keep_tabs=True)
-    marked = printable(line[:end], keep_tabs=True)[len(before):]
+    marked = printable(line[:end], keep_tabs=True)[len(before) :]
     carets = "^" * max(_width(marked), 1)
     return [
         blank,
@@ -164,7 +169,7 @@ def _content_end(line: str, start: int) -> int:
     frame would show from `start`, not the whole line again for every finding on it."""
     if len(line) <= _LONG_LINE:
         return len(line.rstrip())
-    return start + len(line[start:start + _MAX_SPAN].rstrip())
+    return start + len(line[start : start + _MAX_SPAN].rstrip())
 
 
 def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
