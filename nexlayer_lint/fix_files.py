@@ -130,8 +130,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
     newline = newline_of(old)
+    shown = path.replace(os.sep, "/").lstrip("/")  # git's `a//tmp/x` is `a/tmp/x`
     out: list[str] = []
-    for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{path}", f"b/{path}"):
+    for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{shown}", f"b/{shown}"):
         out.append(line if line.endswith((newline, "\n")) else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
 

@@ -299,6 +299,16 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
     assert (clean.stdout, clean.stderr, clean.exit_code) == ("", "nothing to fix\n", 0)
 
 
+def test_diff_of_an_absolute_path_has_the_headers_git_writes(project: Path, tmp_path: Path) -> None:
+    target = write(project / "nexlayer.yaml", MISSPELT).resolve()
+    fixed = write(tmp_path / "fixed.yaml", FIXED)
+    ours = run("--diff", str(target)).stdout.splitlines()[:2]
+    git = subprocess.run(["git", "diff", "--no-index", str(target), str(fixed)], capture_output=True, text=True)
+    headers = [line for line in git.stdout.splitlines() if line.startswith(("--- ", "+++ "))]
+    assert ours[0] == headers[0] == f"--- a/{target.as_posix().lstrip('/')}"
+    assert ours[1] == f"+++ b/{target.as_posix().lstrip('/')}"
+
+
 def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
     write(project / "a" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
     write(project / "b" / "nexlayer.yaml", NO_PATH)  # a safe fix and an unsafe one
