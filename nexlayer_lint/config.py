@@ -303,10 +303,10 @@ def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -
                 )
             continue
         if key not in _KEYS:
-            import difflib
+            from nexlayer_lint.suggest import closest  # only for a mistake
 
-            close = difflib.get_close_matches(key.replace("_", "-"), list(_KEYS), n=1)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            close = closest(key.replace("_", "-"), list(_KEYS), cutoff=0.6)  # difflib's default cutoff
+            hint = f' (did you mean "{close}"?)' if close else ""
             raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(sorted(_KEYS))}')
         name, parse = _KEYS[key]
         try:
