@@ -578,15 +578,13 @@ class _Spans:
             self.judge(path, located)
         for comment in self.doc.comments:
             start = self.offset(comment.line, comment.col)
-            end = self.line_end(start)
-            self.add_commented_out(start + 1, end)
-            if self.hinted(start, end):
-                self.add_parts(start, end, assignment=False)
+            self.add_comment(start + 1, self.line_end(start))
         return _merged(self.ranges)
 
-    def add_commented_out(self, start: int, end: int) -> None:
-        """A var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`) is still a
-        secret: a diff's context lines or a code frame would show it."""
+    def add_comment(self, start: int, end: int) -> None:
+        """The secrets in a comment's text (after its `#`): a URL's password, a token, and the value
+        of a var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`), which a
+        diff's context lines or a code frame would show."""
         text = self.text
         while start < end and text[start] in " \t":
             start += 1
