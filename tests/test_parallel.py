@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -125,6 +126,21 @@ def test_stopping_early_leaves_no_child_behind(tmp_path: Path, monkeypatch: pyte
     results.close()  # the caller gave up: the children are killed and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_the_collector_is_as_the_batch_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The batch freezes the collector's objects before forking (fewer pages copied in the
+    # children); a library caller must get its process back as it was, finished or abandoned.
+    monkeypatch.chdir(tmp_path)
+    paths = make_batch(tmp_path, 12)
+    before = gc.get_freeze_count()
+    assert len(list(parallel.lint_files(Linter(Settings()), paths, _read, 2))) == 12
+    assert gc.get_freeze_count() == before
+    results = parallel.lint_files(Linter(Settings()), paths, _read, 2)
+    next(results)
+    assert gc.get_freeze_count() > before  # frozen while the batch runs
+    results.close()
+    assert gc.get_freeze_count() == before
 
 
 def test_a_fork_that_fails_lints_that_slice_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
