@@ -102,17 +102,30 @@ def _inline_patterns() -> dict[str, tuple[re.Pattern[str], frozenset[str]]]:
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "re"
                 and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
             ):
                 flags = 0
                 for keyword in node.keywords:
                     if keyword.arg == "flags" and isinstance(keyword.value, ast.Attribute):
                         flags |= getattr(re, keyword.value.attr, 0)
-                name = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
                 call = node.func.attr
-                found[name] = (re.compile(node.args[0].value, flags), frozenset() if call == "compile" else {call})
+                for index, text in enumerate(_constant_texts(node.args[0], path)):
+                    name = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}" + (f"#{index}" if index else "")
+                    found[name] = (re.compile(text, flags), frozenset() if call == "compile" else {call})
     return found
+
+
+def _constant_texts(node: ast.expr, path: Path) -> list[str]:
+    """The pattern texts an argument can be: a literal, a module-level name holding one (a
+    pattern kept as text), or either branch of `a if c else b`."""
+    if isinstance(node, ast.IfExp):
+        return _constant_texts(node.body, path) + _constant_texts(node.orelse, path)
+    value = None
+    if isinstance(node, ast.Constant):
+        value = node.value
+    elif isinstance(node, ast.Name):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        value = getattr(importlib.import_module(".".join(parts)), node.id, None)
+    return [value] if isinstance(value, str) else []
 
 
 def _all_patterns() -> dict[str, tuple[re.Pattern[str], frozenset[str]]]:
@@ -133,6 +146,7 @@ def test_the_patterns_are_found() -> None:
     assert len(PATTERNS) >= 40
     assert any(name.startswith("nexlayer_lint/parse_errors.py:") for name in PATTERNS)
     assert any(name.startswith("nexlayer_lint.checks.") for name in PATTERNS)
+    assert any(name.startswith("nexlayer_lint/reporters/printable.py:") for name in PATTERNS)  # kept as text
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
