@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from nexlayer_lint.cli import main
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
 from nexlayer_lint.reporters import FORMATS, ReportOptions, render
+from nexlayer_lint.reporters import printable as printable_module
 from nexlayer_lint.reporters.printable import at_line_start, json_text, printable
 
 RUN = RunInfo(tool_version="0.0.0-test", schema=SchemaInfo("bundled", "nexlayer.schema.json", "test"))
@@ -147,6 +148,16 @@ def test_junit_stays_well_formed_xml_with_every_character_xml_forbids() -> None:
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None and failure.get("message") == printable(forbidden)
     assert root.find("testsuite").get("name") == printable(f"a{forbidden}.yaml")
+
+
+def test_printable_text_is_left_alone_only_when_nothing_in_it_needs_an_escape() -> None:
+    # printable() skips its search when str.isprintable() holds: exact only if every character
+    # it escapes is one that isprintable refuses. Every code point, once.
+    every = "".join(map(chr, range(0x110000)))
+    for pattern in (printable_module._UNSAFE, printable_module._UNSAFE_BUT_TAB):
+        escaped = re.findall(pattern, every)
+        assert len(escaped) > 2000  # C0, C1, the bidi marks, the surrogates...
+        assert not any(char.isprintable() for char in escaped)
 
 
 def test_printable_escapes() -> None:

@@ -34,7 +34,8 @@ def printable(text: str, keep_tabs: bool = False) -> str:
     escape depends only on the characters before it, so `printable(s[:k])` is always a prefix
     of `printable(s)`: a code frame measures its carets with that.
     """
-    text = re.sub(_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE, _escape, text)
+    if not text.isprintable():  # every character above is one str.isprintable refuses
+        text = re.sub(_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE, _escape, text)
     # no escape above makes a `#` or a `[`, so this finds what the text itself holds
     return _RUNNER_COMMAND.sub(_escape_runner_command, text) if "##" in text else text
 
