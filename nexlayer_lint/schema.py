@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from nexlayer_lint import schema_fixes, schemawalk
+from nexlayer_lint import schemawalk
 from nexlayer_lint.model import (
     DataPath,
     Document,
@@ -410,6 +410,8 @@ class _Mapper:
 
     # NX101
     def required(self, error: Any, path: DataPath, schema: dict) -> Iterator[Problem]:
+        from nexlayer_lint import schema_fixes  # only for a finding
+
         # jsonschema yields one error per missing key without naming it structurally, so the
         # first error for a mapping reports all of its missing keys and the rest are skipped.
         if path in self.required_done or not isinstance(error.instance, dict):
@@ -493,6 +495,8 @@ class _Mapper:
 
     # NX102
     def unknown_keys(self, error: Any, path: DataPath, schema: dict) -> Iterator[Problem]:
+        from nexlayer_lint import schema_fixes  # only for a finding
+
         instance = error.instance
         if not isinstance(instance, dict):
             return
@@ -571,6 +575,8 @@ class _Mapper:
 
     # NX103
     def wrong_type(self, instance: Any, path: DataPath, expected: list, schema: dict, value_schema: Any) -> Problem:
+        from nexlayer_lint import schema_fixes  # only for a finding
+
         words = [_TYPE_WORDS.get(t, str(t)) for t in expected if isinstance(t, str)]
         # an integer is also a number: do not offer both
         if "a number" in words and "an integer" in words:
@@ -646,6 +652,8 @@ class _Mapper:
 
     # NX104
     def invalid_value(self, error: Any, path: DataPath, schema: dict) -> Problem:
+        from nexlayer_lint import schema_fixes  # only for a finding
+
         keyword = error.validator
         instance = error.instance
         secret = self.is_secret(path)
