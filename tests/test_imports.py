@@ -59,6 +59,7 @@ def test_linting_a_valid_file_imports_neither_jsonschema_nor_http() -> None:
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "ruamel.yaml" in modules  # it did lint
     assert offending(modules, SCHEMA_MODULES + HTTP_MODULES + OPENSSL_MODULES) == []
+    assert "nexlayer_lint.schema_fixes" not in modules  # fixes are made only for findings
 
 
 def test_schema_findings_of_the_bundled_schema_need_no_jsonschema() -> None:
@@ -67,6 +68,7 @@ def test_schema_findings_of_the_bundled_schema_need_no_jsonschema() -> None:
     assert done.returncode == 1
     assert '"NX101"' in done.stdout and '"NX104"' in done.stdout  # schema findings
     assert offending(modules, SCHEMA_MODULES + HTTP_MODULES + OPENSSL_MODULES) == []
+    assert "nexlayer_lint.schema_fixes" in modules  # the other side: the detector sees it when it is needed
 
 
 def test_a_schema_beyond_the_generated_code_does_bring_in_jsonschema(tmp_path: Path) -> None:
