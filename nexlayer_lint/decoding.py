@@ -25,14 +25,17 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
                 return raw.decode(codec), None
             except UnicodeDecodeError as exc:
                 return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1), _RESAVE)
+    # The UTF-8 BOM is cut here rather than by the "utf-8-sig" codec: that codec is written in
+    # Python (the plain one is not), and its errors count positions after the BOM.
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     nul = raw.find(b"\x00")
     if nul >= 0:  # checked before decoding, so a binary file is called binary, not "invalid UTF-8"
-        before = raw[:nul].decode("utf-8-sig", errors="replace")
+        before = raw[:nul].decode("utf-8", errors="replace")
         return None, syntax_problem(_BINARY, span_at(before, len(before)), _RESAVE)
     try:
-        return raw.decode("utf-8-sig"), None
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        before = raw[: exc.start].decode("utf-8", errors="replace")
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1) + 1
         return None, syntax_problem(

@@ -55,6 +55,32 @@ def severity_of(code: str, settings: Settings, own: Severity | None = None) -> S
     return own or RULES[code].severity
 
 
+class _Choices:
+    """What one Settings says of each code (enabled, fixable, its severity), worked out once per
+    code: a batch asks for every finding, and the answer depends on the code alone."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._enabled: dict[str, bool] = {}
+        self._fixable: dict[str, bool] = {}
+        self._severity: dict[tuple[str, Severity | None], Severity] = {}
+
+    def enabled(self, code: str) -> bool:
+        if code not in self._enabled:
+            self._enabled[code] = is_enabled(code, self.settings)
+        return self._enabled[code]
+
+    def fixable(self, code: str) -> bool:
+        if code not in self._fixable:
+            self._fixable[code] = is_fixable(code, self.settings)
+        return self._fixable[code]
+
+    def severity(self, code: str, own: Severity | None) -> Severity:
+        if (code, own) not in self._severity:
+            self._severity[code, own] = severity_of(code, self.settings, own)
+        return self._severity[code, own]
+
+
 def fails(diagnostic: Diagnostic, settings: Settings) -> bool:
     return SEVERITY_RANK[diagnostic.severity] >= SEVERITY_RANK[settings.fail_on]
 
@@ -103,6 +129,7 @@ class Linter:
     def __init__(self, settings: Settings, masked_text: bool = True) -> None:
         self.settings = settings
         self.masked_text = masked_text
+        self._choices = _Choices(settings)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
 
@@ -123,7 +150,7 @@ class Linter:
         if document is not None:
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
             problems.extend(_run_checks(document, path, internal))
-        diagnostics = _diagnose(document, problems, path, settings)
+        diagnostics = _diagnose(document, problems, path, self._choices)
         if document is not None and settings.remote:
             from nexlayer_lint.remote_validate import validate_remote
 
@@ -139,7 +166,7 @@ class Linter:
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
             )
             # one pass over everything, so suppressions see local and remote findings together
-            diagnostics = _diagnose(document, problems + remote, path, settings)
+            diagnostics = _diagnose(document, problems + remote, path, self._choices)
         if not (diagnostics and self.masked_text):
             # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
             # would never be read, and masking is about a tenth of linting one.
@@ -214,16 +241,16 @@ def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
     internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
 
 
-def _diagnose(document: Document | None, problems: list[Problem], path: str, settings: Settings) -> list[Diagnostic]:
+def _diagnose(document: Document | None, problems: list[Problem], path: str, choices: _Choices) -> list[Diagnostic]:
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
-    problems = _one_cause(problems, lambda code: is_enabled(code, settings))
-    located = [_locate(document, problem, path, settings) for problem in problems]
+    problems = _one_cause(problems, choices.enabled)
+    located = [_locate(document, problem, path, choices) for problem in problems]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)
-        located, unused = suppress.apply(located, directives, lambda code: is_enabled(code, settings))
-        located += [_locate(document, problem, path, settings) for problem in bad + unused]
-    unique = {(d.line, d.col, d.code, d.message): d for d in located if is_enabled(d.code, settings)}
+        located, unused = suppress.apply(located, directives, choices.enabled)
+        located += [_locate(document, problem, path, choices) for problem in bad + unused]
+    unique = {(d.line, d.col, d.code, d.message): d for d in located if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 
 
@@ -265,7 +292,7 @@ def _explains(problem: Problem, other: Problem) -> bool:
     )
 
 
-def _locate(document: Document | None, problem: Problem, path: str, settings: Settings) -> Diagnostic:
+def _locate(document: Document | None, problem: Problem, path: str, choices: _Choices) -> Diagnostic:
     rule = RULES[problem.code]
     span = problem.span
     if span is None:
@@ -280,11 +307,11 @@ def _locate(document: Document | None, problem: Problem, path: str, settings: Se
         end_col=span.end_col,
         code=problem.code,
         name=rule.name,
-        severity=severity_of(problem.code, settings, problem.severity),
+        severity=choices.severity(problem.code, problem.severity),
         message=problem.message,
         hint=problem.hint,
         path=format_path(problem.path),
-        fix=problem.fix if problem.fix is not None and is_fixable(problem.code, settings) else None,
+        fix=problem.fix if problem.fix is not None and choices.fixable(problem.code) else None,
     )
 
 

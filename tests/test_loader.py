@@ -57,6 +57,12 @@ def test_invalid_utf8_points_at_the_byte():
     assert problem.message == "invalid UTF-8: byte 0xff cannot start a character here"
 
 
+def test_invalid_utf8_after_a_bom_points_at_the_byte():
+    (problem,) = load(b"\xef\xbb\xbfapplication:\n  name: sh\xffop\n", "x")[1]
+    assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 11)
+    assert problem.message == "invalid UTF-8: byte 0xff cannot start a character here"
+
+
 def test_nul_byte():
     (problem,) = load("application:\n  name: a\x00b\n", "x")[1]
     assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 10)

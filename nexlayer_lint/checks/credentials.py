@@ -39,14 +39,13 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
         if secret.kind in ("login", "file"):
             continue  # the registry login is NX214's; a `secrets` item is meant to hold its data
         value = doc.get(*secret.path)
-        where = _where(doc, secret.path)
         if secret.start is None:
             if is_literal_secret(value):
-                yield _literal_value(doc, secret, value, where)
+                yield _literal_value(doc, secret, value, _where(doc, secret.path))
             continue
         offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
         yield Finding(
-            _part_message(secret, where),
+            _part_message(secret, _where(doc, secret.path)),
             path=secret.path,
             offset=offset,
             hint=_part_hint(secret, _key_of(doc, secret.path)),
