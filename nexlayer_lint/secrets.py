@@ -482,13 +482,21 @@ def document_secrets(doc: Document) -> Secrets:
     if cached_doc is doc and cached is not None:
         return cached
     found = find_secrets(doc.data)
-    result = Secrets(
-        found,
-        frozenset(s.path for s in found if s.start is None),
-        frozenset(s.path for s in found if s.start is not None),
-    )
+    whole = {s.path for s in found if s.start is None}
+    with_parts = {s.path for s in found if s.start is not None}
+    result = Secrets(found, frozenset(whole | _sharing_text(doc, whole | with_parts)), frozenset(with_parts))
     _secrets_cache = (doc, result)
     return result
+
+
+def _sharing_text(doc: Document, paths: set[DataPath]) -> set[DataPath]:
+    """The other paths whose value is the same text in the file as a secret's: an alias repeats
+    its anchor's node, so with `x: &pw hunter2` and `DB_PASSWORD: *pw` neither `x` nor the var
+    may be quoted. Both are then secret as a whole."""
+    spans = {located.value for path in paths if (located := doc.positions.get(path)) is not None}
+    if not spans:
+        return set()
+    return {path for path, located in doc.positions.items() if located.value in spans and path not in paths}
 
 
 def secret_paths(doc: Document) -> list[DataPath]:

@@ -126,6 +126,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      vars:\n        DB_PASSWORD: *pw\n",
         ["CnryAlias27"],
     ),
+    # found by the property test: the secret's anchor repeated where the schema quotes a value
+    "secret repeated by an alias where a message quotes it": (
+        HEAD + "      vars:\n        DB_PASSWORD: &pw CnryAlias40\n    - *pw\n",
+        ["CnryAlias40"],
+    ),
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
