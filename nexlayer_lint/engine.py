@@ -245,6 +245,8 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
     problems = _one_cause(problems, choices.enabled)
+    if document is not None:
+        problems = secrets.without_repeated_secrets(document, problems)
     located = [_locate(document, problem, path, choices) for problem in problems]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)

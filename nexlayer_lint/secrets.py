@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from nexlayer_lint.model import DataPath, Document, Located, Span, get_in
+from nexlayer_lint.model import DataPath, Document, Located, Problem, Span, get_in
 
 # --- names --------------------------------------------------------------------------------------
 # NAME_RULES: a name is split into upper-case parts (`dbPassword`, `db-password`, `DB_PASSWORD`
@@ -466,6 +466,9 @@ class Secrets(NamedTuple):
     found: list[Secret]
     whole: frozenset[DataPath]  # paths of values that are secret as a whole
     with_parts: frozenset[DataPath]  # paths of strings with a secret inside
+    # The text of secrets that an alias repeats where the checks read it as something else (a
+    # password that is also, by `*alias`, a pod's name): messages may quote those places.
+    repeated: frozenset[str] = frozenset()
 
 
 # One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
@@ -484,7 +487,9 @@ def document_secrets(doc: Document) -> Secrets:
     found = find_secrets(doc.data)
     whole = {s.path for s in found if s.start is None}
     with_parts = {s.path for s in found if s.start is not None}
-    result = Secrets(found, frozenset(whole | _sharing_text(doc, whole | with_parts)), frozenset(with_parts))
+    sharing = _sharing_text(doc, whole | with_parts)
+    repeated = {str(value) for path in sharing if isinstance(value := get_in(doc.data, path), (str, int, float))}
+    result = Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(repeated))
     _secrets_cache = (doc, result)
     return result
 
@@ -497,6 +502,27 @@ def _sharing_text(doc: Document, paths: set[DataPath]) -> set[DataPath]:
     if not spans:
         return set()
     return {path for path, located in doc.positions.items() if located.value in spans and path not in paths}
+
+
+def without_repeated_secrets(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """`problems` with no secret that an alias repeats in their words, and no fix that would
+    write one. A check that quotes a pod's name cannot know that the name is, by an alias, a
+    password: messages, hints and fix titles get the value's whole words starred out here."""
+    repeated = document_secrets(doc).repeated
+    if not repeated:
+        return problems
+    hide = hider(repeated, whole_words=True, stars=4)
+    cleaned = []
+    for problem in problems:
+        fix = problem.fix
+        if fix is not None:
+            if any(hide(edit.text) != edit.text for edit in fix.edits):
+                fix = None
+            else:
+                fix = fix._replace(title=hide(fix.title))
+        hint = None if problem.hint is None else hide(problem.hint)
+        cleaned.append(problem._replace(message=hide(problem.message), hint=hint, fix=fix))
+    return cleaned
 
 
 def secret_paths(doc: Document) -> list[DataPath]:

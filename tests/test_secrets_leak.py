@@ -131,6 +131,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        DB_PASSWORD: &pw CnryAlias40\n    - *pw\n",
         ["CnryAlias40"],
     ),
+    "secret repeated by an alias as a pod's name and image": (
+        HEAD + "      vars:\n        DB_PASSWORD: &pw CnryAlias42\n    - name: *pw\n      image: *pw\n",
+        ["CnryAlias42"],
+    ),
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
