@@ -83,6 +83,8 @@ def is_nexlayer_document(uri: str, text: str, language_id: str | None = None) ->
 
 def split_lines(text: str) -> list[str]:
     """Lines as LSP counts them (\\n, \\r\\n and \\r end a line), without their breaks."""
+    if "\r" not in text:
+        return text.split("\n")  # the same lines, several times faster than the regular expression
     return _LINE_BREAK.split(text)
 
 

@@ -1030,6 +1030,11 @@ def test_positions_in_each_encoding(encoding: str, character: int) -> None:
     assert server.to_position(lines, 9, 1, encoding) == lsp.Position(line=3, character=0)
 
 
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\rc\n", "a\r", "\u2028a\x0cb\n"])
+def test_lines_end_at_lsp_line_breaks_only(text: str) -> None:
+    assert server.split_lines(text) == re.split(r"\r\n|\r|\n", text)
+
+
 def test_positions_with_a_bom() -> None:
     lines = server.split_lines("\ufeffapplication: x\n")
     assert server.to_position(lines, 1, 1, lsp.PositionEncodingKind.Utf16) == lsp.Position(line=0, character=1)
