@@ -10,7 +10,8 @@ incremental change, as editors send to a server that asks for them: a new value 
 the middle of the file, which changes no finding. With `debounce_ms=0` the number is the
 server's own cost (JSON-RPC both ways, lint, conversion); an editor adds the debounce (150 ms by
 default) on top. For comparison it also times `nexlayer_lint.engine.lint` on the same text in
-this process (the lint alone, without the server). `measure()` is importable (compare.py).
+this process (the lint alone, without the server, parse included: the server does not parse
+again after an edit inside one value, as these are). `measure()` is importable (compare.py).
 
 The document: `application`, then pods of 20 lines each (vars, one volume), then comment lines
 up to exactly `lines`. Findings are planted one per fault, spread evenly over the pods, cycling

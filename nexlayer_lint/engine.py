@@ -141,8 +141,15 @@ class Linter:
         return self._schema
 
     def lint(self, source: str | bytes, path: str) -> FileResult:
+        document, problems = loader.load(source, path, max_bytes=self.settings.max_file_size)
+        return self.lint_loaded(source, path, document, problems)
+
+    def lint_loaded(
+        self, source: str | bytes, path: str, document: Document | None, problems: list[Problem]
+    ) -> FileResult:
+        """`lint` of what `loader.load` made of `source` (the language server keeps Documents)."""
         settings = self.settings
-        document, problems = loader.load(source, path, max_bytes=settings.max_file_size)
+        problems = list(problems)
         internal: list[str] = []
         if self._schema_warning_pending and self.schema.warning:
             problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -28,8 +30,10 @@ from pytest_lsp.client import (
 
 from nexlayer_lint import server
 from nexlayer_lint.fixes import apply_fixes
+from nexlayer_lint.loader import load
 from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
-from tests.conftest import CLEAN, lint_diags
+from nexlayer_lint.scalar_edit import edited
+from tests.conftest import CLEAN, lint_diags, shared_dir
 
 HANG_GUARD = 60.0  # seconds; only so a broken server fails the test instead of hanging it
 e2e = pytest.mark.asyncio(loop_scope="module")
@@ -69,13 +73,13 @@ def _audit(event, args):
             log.write(event + "\\n")
 sys.addaudithook(_audit)
 import nexlayer_lint.engine as engine
-_lint = engine.Linter.lint
-def _patched(self, source, path):
+_lint = engine.Linter.lint_loaded
+def _patched(self, source, path, *loaded):
     if "crash-me" in source:
         raise RuntimeError("the text of this error may quote a value: hunter2")
     blocked = re.search(r"block-me:(\\w+)", source)
     if blocked is None:
-        return _lint(self, source, path)
+        return _lint(self, source, path, *loaded)
     release = os.path.join(os.environ["NXL_TEST_RELEASE"], blocked.group(1))
     with open(release + ".log", "a") as log:
         log.write("start\\n")
@@ -83,11 +87,11 @@ def _patched(self, source, path):
     while not os.path.exists(release) and time.monotonic() < deadline:
         time.sleep(0.01)
     try:
-        return _lint(self, source, path)
+        return _lint(self, source, path, *loaded)
     finally:
         with open(release + ".log", "a") as log:
             log.write("end\\n")
-engine.Linter.lint = _patched
+engine.Linter.lint_loaded = _patched
 sys.argv = ["nexlayer-lint", "server"]
 runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
 """
@@ -288,6 +292,69 @@ async def test_incremental_changes_relint(client: Client, docs: Path) -> None:
     assert [(d.code, d.range) for d in diagnostics] == [("NX215", rng(4, 13, 18))]
     diagnostics = await change(client, uri, lsp.TextDocumentContentChangePartial(range=rng(4, 18, 18), text=":1.28"))
     assert diagnostics == []
+
+
+def many_pods(pods: int) -> str:
+    """A file with findings of several rules in some of its pods, every pod named in another's var."""
+    lines = ["application:", "  name: shop", "  pods:"]
+    for i in range(pods):
+        lines += [
+            f"    - name: svc{i}",
+            f"      image: ghcr.io/acme/svc{i}" + ("" if i % 5 == 0 else f":1.{i}"),
+            f"      path: /svc{i}",
+            f"      servicePorts: [{3000 + i}]",
+            "      replicas: 2" if i % 7 == 0 else "      # replicas: 2",
+            "      vars:",
+            f'        API_URL: "http://svc{(i + 1) % pods}.pod:{3000 + (i + 1) % pods}"  # the next pod',
+            f"        DB_PASSWORD: hunter2-{i}" if i % 6 == 0 else "        DB_PASSWORD: ${DB_PASSWORD}",
+            f"        RELEASE: r{i}",
+            "      volumes:",
+            f"        - name: data{i}",
+            "          size: 2GB" if i % 4 == 0 else "          size: 1Gi",
+            f"          mountPath: /data/svc{i}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@e2e
+async def test_each_edit_publishes_what_a_full_lint_of_its_text_finds(client: Client, docs: Path) -> None:
+    """Keystrokes inside values (linted without parsing again, scalar_edit) and anywhere else:
+    every version's diagnostics are those of a full lint of its text, converted afresh."""
+    corpus = sorted(shared_dir("corpus", "real").glob("*.yaml"))
+    texts = [many_pods(40)] + [path.read_text(encoding="utf-8") for path in corpus[::50]]
+    rng = random.Random(18)
+    encoding = lsp.PositionEncodingKind.Utf16
+    unparsed = 0  # edits the server could lint without parsing again
+    for number, original in enumerate(texts):
+        uri = uri_of(docs, "parity", str(number), "nexlayer.yaml")
+        text = original
+        await open_doc(client, uri, text)
+        for _ in range(20):
+            if load(text, "nexlayer.yaml")[1]:  # broken by the last edit: back to the start, as a paste
+                text = original
+                published = await change(client, uri, text=text)
+                assert published == server.to_lsp_diagnostics(lint_diags(text), server.split_lines(text), encoding)[0]
+            lines = server.split_lines(text)
+            line = rng.randrange(len(lines))
+            values = [match.span() for match in re.finditer(r"(?<=: )\S+", lines[line])]
+            start, end = rng.choice(values) if values and rng.random() < 0.8 else (0, len(lines[line]))
+            first = rng.randint(start, end)
+            last = min(first + rng.choice([0, 0, 1, 2]), len(lines[line]))
+            typed = "abz09.-/" if rng.random() < 0.8 else ":\"' {}#,"
+            added = "".join(rng.choice(typed) for _ in range(rng.choice([0, 1, 1, 2])))
+            where = lsp.Range(
+                start=server.to_position(lines, line + 1, first + 1, encoding),
+                end=server.to_position(lines, line + 1, last + 1, encoding),
+            )
+            published = await change(client, uri, lsp.TextDocumentContentChangePartial(range=where, text=added))
+            before = load(text, "nexlayer.yaml")
+            line_start = sum(map(len, server._with_breaks(text)[:line]))
+            text = text[: line_start + first] + added + text[line_start + last :]
+            lines = server.split_lines(text)
+            expected = server.to_lsp_diagnostics(lint_diags(text, server._path_of(uri)), lines, encoding)[0]
+            assert published == expected
+            unparsed += before[0] is not None and not before[1] and edited(before[0], text) is not None
+    assert unparsed >= 30
 
 
 @e2e
@@ -961,6 +1028,11 @@ def test_positions_in_each_encoding(encoding: str, character: int) -> None:
     assert (position.line, position.character) == (1, character)
     assert server.from_position(lines, position, encoding) == (2, 7)
     assert server.to_position(lines, 9, 1, encoding) == lsp.Position(line=3, character=0)
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\rc\n", "a\r", "\u2028a\x0cb\n"])
+def test_lines_end_at_lsp_line_breaks_only(text: str) -> None:
+    assert server.split_lines(text) == re.split(r"\r\n|\r|\n", text)
 
 
 def test_positions_with_a_bom() -> None:

@@ -1,0 +1,162 @@
+"""scalar_edit.edited gives exactly the Document the loader gives, or None: over random edits of
+tricky samples and of the real corpus, chained as an editor's keystrokes are."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from nexlayer_lint.loader import load
+from nexlayer_lint.model import Document
+from nexlayer_lint.scalar_edit import edited
+from tests.conftest import ROOT, shared_dir
+
+SAMPLES = {
+    "three pods": (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8"),
+    "broken": (ROOT / "examples" / "broken" / "nexlayer.yaml").read_text(encoding="utf-8"),
+    "values of every style": (
+        "application:  # the app\n"
+        "  name: shop\n"
+        "  pods:\n"
+        "    - name: web   # trailing comment\n"
+        "      image: 'nginx:1.27'\n"
+        '      path: "/api"  # quoted\n'
+        "      servicePorts: [80, 443]\n"
+        "      vars:\n"
+        "        EMPTY:\n"
+        '        QUOTED: ""\n'
+        '        ESCAPED: "a\\tb"\n'
+        "        SINGLE: 'it''s'\n"
+        "        URL: http://db.pod:5432/x?a=1&b=2\n"
+        "        TEMPLATE: ${DB_PASSWORD}\n"
+        "        NUMBER: 010\n"
+        "        FLOAT: 1.5e3\n"
+        "        BOOL: true\n"
+        "        NULL: ~\n"
+        "        EMOJI: \U0001f680 launch\n"
+        "        TAGGED: !!str 123\n"
+        "        FLOW: {a: b, c: 'd'}\n"
+        "        MULTI: first\n"
+        "          second\n"
+        "        BLOCK: |\n"
+        "          text # not a comment\n"
+        "      volumes:\n"
+        "        - name: data\n"
+        "          size: 1Gi\n"
+        "          mountPath: /data\n"
+        "    - {name: api, image: 'api:2', servicePorts: [8080]}\n"
+        "    - name: multi-line-flow\n"
+        "      vars: {\n"
+        "        A: x,\n"
+        '        B: "y"\n'
+        "      }\n"
+        "      list: [\n"
+        "        one\n"
+        "      ]\n"
+    ),
+    "anchors and merges": "base: &b {image: x, path: /}\napplication:\n  pods:\n    - <<: *b\n      name: web\n",
+    "an anchored value and its alias": "application:\n  name: &n shop\n  pods:\n    - name: *n\n",
+    "crlf": "application:\r\n  name: shop\r\n  pods:\r\n    - name: web\r\n      path: /\r\n",
+    "no final newline": "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1",
+    "a sequence of scalars": "application:\n  pods:\n    - name: web\n      ports:\n        - 80\n        - 443\n",
+}
+# Characters a keystroke might add: plain text, and every one that means something to YAML.
+ALPHABET = "abcXYZ019._-/:$~+(){}[],#&*!|>%@`'\"\\ \t\n\u00e9\U0001f680"
+
+
+def comparable(document: Document | None) -> tuple[object, ...] | None:
+    # repr for the data: `.nan` is not equal to itself, and repr tells 1, 1.0 and True apart
+    if document is None:
+        return None
+    fields = (document.positions, document.comments, document.plain_scalars, document.unheld)
+    return (document.path, document.text, repr(document.data), *fields)
+
+
+def random_edit(rng: random.Random, text: str, document: Document) -> str:
+    """A keystroke's worth of change: mostly inside a scalar value, sometimes anywhere."""
+    lines = text.split("\n")
+    scalars = [located.value for located in document.positions.values() if located.style is not None]
+    if scalars and rng.random() < 0.8:
+        span = rng.choice(scalars)
+        line = span.line
+        col = rng.randint(span.col, span.end_col if span.end_line == span.line else span.col)
+        offset = sum(len(text_line) + 1 for text_line in lines[: line - 1]) + col - 1
+    else:
+        offset = rng.randint(0, len(text))
+    offset = min(offset, len(text))
+    removed = rng.choice([0, 0, 1, 1, 2, 4])
+    added = "".join(
+        rng.choice(ALPHABET[:14] if rng.random() < 0.7 else ALPHABET) for _ in range(rng.choice([0, 1, 1, 3]))
+    )
+    return text[:offset] + added + text[offset + removed :]
+
+
+def edits(rng: random.Random, text: str, steps: int) -> Iterator[tuple[str, bool]]:
+    """Chained edits: each starts from the last text and the Document edited() made of it (or
+    the loader's, when it gave none); yields each new text and whether edited() took it."""
+    document, problems = load(text, "nexlayer.yaml")
+    for _ in range(steps):
+        if document is None or problems:
+            return
+        new_text = random_edit(rng, text, document)
+        fast = edited(document, new_text)
+        expected, problems = load(new_text, "nexlayer.yaml")
+        if fast is not None:
+            assert problems == [], new_text
+            assert comparable(fast) == comparable(expected), (text, new_text)
+        yield new_text, fast is not None
+        text, document = new_text, fast if fast is not None else expected
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_random_edits_of_samples_match_the_loader(name: str) -> None:
+    rng = random.Random(name)
+    taken = [fast for _ in range(60) for _, fast in edits(rng, SAMPLES[name], 15)]
+    if name in ("three pods", "broken", "values of every style", "crlf", "no final newline"):
+        assert sum(taken) >= len(taken) // 5, "the fast path was hardly exercised"
+    if name in ("anchors and merges", "an anchored value and its alias"):
+        assert not any(taken)
+
+
+def test_random_edits_of_the_corpus_match_the_loader() -> None:
+    files = sorted(shared_dir("corpus", "real").glob("*.yaml"))
+    rng = random.Random(17)
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    taken = [fast for text in texts for _ in range(4) for _, fast in edits(rng, text, 15)]
+    assert len(taken) > 4000
+    assert sum(taken) >= len(taken) // 5
+
+
+def test_an_edit_inside_a_value_moves_what_follows_on_its_line() -> None:
+    text = SAMPLES["values of every style"]
+    document = load(text, "nexlayer.yaml")[0]
+    assert document is not None
+    new_text = text.replace('path: "/api"  # quoted', 'path: "/api/v2"  # quoted')
+    fast = edited(document, new_text)
+    assert fast is not None and fast.data["application"]["pods"][0]["path"] == "/api/v2"
+    assert fast.positions[("application", "pods", 0, "path")].value.end_col == 22
+    assert [c.col for c in fast.comments if c.line == 6] == [24]
+    assert comparable(fast) == comparable(load(new_text, "nexlayer.yaml")[0])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("servicePorts: [80, 443]", "servicePorts: [80, 4,43]"),  # a comma in a flow list
+        ("image: 'nginx:1.27'", "image: 'nginx:1.2''7'"),  # the quote itself
+        ("NUMBER: 010", "NUMBER: 010:"),  # a colon last: a key
+        ("NUMBER: 010", "NUMBER: 0 10"),  # a blank inside a plain scalar
+        ("NUMBER: 010", "NUMBER: 010 #x"),  # now a comment
+        ("EMPTY:", "EMPTY:x"),  # an empty value
+        ("TAGGED: !!str 123", "TAGGED: !!str 124"),  # a tag decides what it means
+        ("name: shop", "name: sh\nop"),  # a line break
+        ("A: x,", "A: xy,"),  # a plain scalar inside a flow mapping
+    ],
+)
+def test_what_only_a_parse_can_tell_is_left_to_the_parse(old: str, new: str) -> None:
+    text = SAMPLES["values of every style"]
+    document = load(text, "nexlayer.yaml")[0]
+    assert document is not None and old in text
+    assert edited(document, text.replace(old, new, 1)) is None
