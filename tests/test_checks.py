@@ -590,6 +590,19 @@ def test_nx208_no_close_match_lists_the_pods() -> None:
     assert d.hint == "pods: backend, db, web"
 
 
+def test_nx208_names_at_most_ten_pods() -> None:
+    pods = "".join(f"    - name: p{i:02d}\n      image: nginx:1.27\n      servicePorts: [80]\n" for i in range(25))
+    text = (
+        "application:\n  name: many\n  pods:\n"
+        + pods
+        + "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        + "      vars:\n        UPSTREAM: http://redis.pod:6379\n"
+    )
+    (d,) = [d for d in lint_diags(text) if d.code == "NX208"]
+    names = ", ".join(f"p{i:02d}" for i in range(10))
+    assert d.hint == f"pods: {names} and 16 more"
+
+
 @pytest.mark.parametrize(
     ("value", "col"),
     [

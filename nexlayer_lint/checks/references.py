@@ -30,10 +30,21 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
         yield Finding(
             f"{describe(app.doc, ref.var.path)} refers to {what}",
             path=ref.var.path,
-            hint=f"{'' if secret else hint}pods: {', '.join(names)}",
+            hint=f"{'' if secret else hint}pods: {_some(names)}",
             offset=value_offset(app.doc, ref.var.path, ref.start, ref.end),
             fix=None if secret or not close else _refer_to(app, ref, app.pods_by_name[close]),
         )
+
+
+# A hint names this many pods at most: an application of 250 pods would get 250 names per finding.
+LISTED_PODS = 10
+
+
+def _some(names: list[str]) -> str:
+    """`a, b, c`, or the first LISTED_PODS names and how many more."""
+    if len(names) <= LISTED_PODS:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED_PODS])} and {len(names) - LISTED_PODS} more"
 
 
 def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
