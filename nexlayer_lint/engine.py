@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from nexlayer_lint import checks as checks_package
@@ -60,25 +60,11 @@ class _Choices:
     code: a batch asks for every finding, and the answer depends on the code alone."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._enabled: dict[str, bool] = {}
-        self._fixable: dict[str, bool] = {}
-        self._severity: dict[tuple[str, Severity | None], Severity] = {}
-
-    def enabled(self, code: str) -> bool:
-        if code not in self._enabled:
-            self._enabled[code] = is_enabled(code, self.settings)
-        return self._enabled[code]
-
-    def fixable(self, code: str) -> bool:
-        if code not in self._fixable:
-            self._fixable[code] = is_fixable(code, self.settings)
-        return self._fixable[code]
-
-    def severity(self, code: str, own: Severity | None) -> Severity:
-        if (code, own) not in self._severity:
-            self._severity[code, own] = severity_of(code, self.settings, own)
-        return self._severity[code, own]
+        self.enabled: Callable[[str], bool] = cache(lambda code: is_enabled(code, settings))
+        self.fixable: Callable[[str], bool] = cache(lambda code: is_fixable(code, settings))
+        self.severity: Callable[[str, Severity | None], Severity] = cache(
+            lambda code, own: severity_of(code, settings, own)
+        )
 
 
 def fails(diagnostic: Diagnostic, settings: Settings) -> bool:
