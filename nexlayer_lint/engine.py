@@ -239,7 +239,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         return []  # a clean file without directives: nothing to locate, suppress or report unused
     problems = _one_cause(problems, choices.enabled)
     if document is not None:
-        problems = secrets.without_repeated_secrets(document, problems)
+        problems = secrets.without_unquotable(document, problems)
     located = [_locate(document, problem, path, choices) for problem in problems]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)

@@ -466,9 +466,11 @@ class Secrets(NamedTuple):
     found: list[Secret]
     whole: frozenset[DataPath]  # paths of values that are secret as a whole
     with_parts: frozenset[DataPath]  # paths of strings with a secret inside
-    # The text of secrets that an alias repeats where the checks read it as something else (a
-    # password that is also, by `*alias`, a pod's name): messages may quote those places.
-    repeated: frozenset[str] = frozenset()
+    # Texts no message may hold, though a check may quote the place they sit: a secret that an
+    # alias repeats where the checks read it as something else (a password that is also, by
+    # `*alias`, a pod's name), and a string with a secret inside (a pod named by a URL with its
+    # password), also lower-cased as pod names are compared.
+    unquotable: frozenset[str]
 
 
 # One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
@@ -487,9 +489,18 @@ def document_secrets(doc: Document) -> Secrets:
     found = find_secrets(doc.data)
     whole = {s.path for s in found if s.start is None}
     with_parts = {s.path for s in found if s.start is not None}
-    sharing = _sharing_text(doc, whole | with_parts)
-    repeated = {str(value) for path in sharing if isinstance(value := get_in(doc.data, path), (str, int, float))}
-    result = Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(repeated))
+    # A string with a secret inside is found as such wherever an alias copies it (by its shape);
+    # a value that is secret by its place is not, so its copies are found by their text here.
+    sharing = _sharing_text(doc, whole)
+    unquotable = {
+        str(value)
+        for path in sharing
+        if isinstance(value := get_in(doc.data, path), (str, int, float)) and not isinstance(value, bool)
+    }
+    for path in with_parts:
+        value = get_in(doc.data, path)
+        unquotable.update((value, value.lower()))
+    result = Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable))
     _secrets_cache = (doc, result)
     return result
 
@@ -504,14 +515,14 @@ def _sharing_text(doc: Document, paths: set[DataPath]) -> set[DataPath]:
     return {path for path, located in doc.positions.items() if located.value in spans and path not in paths}
 
 
-def without_repeated_secrets(doc: Document, problems: list[Problem]) -> list[Problem]:
-    """`problems` with no secret that an alias repeats in their words, and no fix that would
-    write one. A check that quotes a pod's name cannot know that the name is, by an alias, a
-    password: messages, hints and fix titles get the value's whole words starred out here."""
-    repeated = document_secrets(doc).repeated
-    if not repeated:
+def without_unquotable(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """`problems` with none of `Secrets.unquotable` in their words, and no fix that would write
+    one. A check that quotes a pod's name cannot know that the name is, by an alias, a password,
+    or holds one: messages, hints and fix titles get those texts (whole words) starred out here."""
+    unquotable = document_secrets(doc).unquotable
+    if not unquotable:
         return problems
-    hide = hider(repeated, whole_words=True, stars=4)
+    hide = hider(unquotable, whole_words=True, stars=4)
     cleaned = []
     for problem in problems:
         fix = problem.fix
@@ -782,14 +793,10 @@ REDACTED = "<redacted>"
 def redact(doc: Document) -> Any:
     """`redact_data(doc.data)`, and also the values an alias shares with a secret: the text of
     `x: &pw hunter2` is the secret of `DB_PASSWORD: *pw`."""
-    found = document_secrets(doc).found
-    secret_spans = {doc.positions[s.path].value for s in found if s.start is None and s.path in doc.positions}
-    shared = [
-        Secret(path, "name", "")
-        for path, located in doc.positions.items()
-        if located.style is not None and located.value in secret_spans
-    ]
-    return _redacted_copy(doc.data, found + shared)
+    secrets = document_secrets(doc)
+    listed = {s.path for s in secrets.found}
+    shared = [Secret(path, "name", "") for path in secrets.whole if path not in listed]  # see _sharing_text
+    return _redacted_copy(doc.data, secrets.found + shared)
 
 
 def redact_data(data: Any) -> Any:

@@ -135,6 +135,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        DB_PASSWORD: &pw CnryAlias42\n    - name: *pw\n      image: *pw\n",
         ["CnryAlias42"],
     ),
+    "a pod named by a URL with its password": (
+        HEAD + "    - name: postgres://u:CnryPodUrl43@db.pod/x\n      image: nginx:1.27\n",
+        ["CnryPodUrl43", "cnrypodurl43"],
+    ),
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
