@@ -19,6 +19,7 @@ from typing import Any
 
 from nexlayer_lint.model import Comment, DataPath, Document
 from nexlayer_lint.scalars import plain_value
+from nexlayer_lint.secrets import carry_secrets
 
 # An anchor (`&name`) starts a token: after a blank, a flow indicator or at a line's start. With
 # one in the file a value may also be an alias's copy, which the data holds a second time.
@@ -77,7 +78,7 @@ def edited(document: Document, text: str) -> Document | None:
         if at == len(plain_scalars) or plain_scalars[at][0] != path:
             return None
         plain_scalars = (*plain_scalars[:at], (path, new_span, written), *plain_scalars[at + 1 :])
-    return Document(
+    result = Document(
         path=document.path,
         text=text,
         data=_replaced(document.data, path, value[0]),
@@ -86,6 +87,8 @@ def edited(document: Document, text: str) -> Document | None:
         plain_scalars=plain_scalars,
         unheld=(),
     )
+    carry_secrets(document, result, path)  # a tenth of a lint in a large file: walk one container again
+    return result
 
 
 def _has_anchor(text: str) -> bool:

@@ -419,8 +419,13 @@ class Secret(NamedTuple):
 
 def find_secrets(data: Any) -> list[Secret]:
     """Every secret in `data`, in document order."""
+    return _secrets_under((), data, PLAIN, None)
+
+
+def _secrets_under(path: DataPath, data: Any, state: int, parent: Any) -> list[Secret]:
+    """The secrets in `data`, found at `path` in a state `state`, inside `parent`, in document order."""
     found: list[Secret] = []
-    stack: list[tuple[DataPath, Any, int, Any]] = [((), data, PLAIN, None)]
+    stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -486,12 +491,17 @@ def document_secrets(doc: Document) -> Secrets:
     cached_doc, cached = _secrets_cache
     if cached_doc is doc and cached is not None:
         return cached
-    found = find_secrets(doc.data)
+    result = _secrets_of(doc, find_secrets(doc.data), aliases=True)
+    _secrets_cache = (doc, result)
+    return result
+
+
+def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets:
     whole = {s.path for s in found if s.start is None}
     with_parts = {s.path for s in found if s.start is not None}
     # A string with a secret inside is found as such wherever an alias copies it (by its shape);
     # a value that is secret by its place is not, so its copies are found by their text here.
-    sharing = _sharing_text(doc, whole)
+    sharing = _sharing_text(doc, whole) if aliases else set()
     unquotable = {
         str(value)
         for path in sharing
@@ -500,9 +510,38 @@ def document_secrets(doc: Document) -> Secrets:
     for path in with_parts:
         value = get_in(doc.data, path)
         unquotable.update((value, value.lower()))
-    result = Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable))
-    _secrets_cache = (doc, result)
-    return result
+    return Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable))
+
+
+def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
+    """Let `document_secrets(new)` start from `old`'s, when it is cached: `new` is `old` with the
+    scalar at `changed` edited and no anchor in either (scalar_edit). Then no value is an alias's
+    copy of another, and only the secrets of the scalar's container can differ (a `value` is
+    secret when its sibling `key` names a secret), so only that container is walked again."""
+    global _secrets_cache
+    cached_doc, cached = _secrets_cache
+    if cached_doc is not old or cached is None or not changed:
+        return
+    container = changed[:-1]
+    state, node, parent = PLAIN, new.data, None
+    for key in container:
+        if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was
+            _secrets_cache = (new, _secrets_of(new, cached.found, aliases=False))
+            return
+        state, parent, node = _step(state, node, key), node, node[key]
+    depth = len(container)
+    inside = [i for i, secret in enumerate(cached.found) if secret.path[:depth] == container]
+    fresh = _secrets_under(container, node, state, parent)
+    if inside:  # the secrets inside a container are one run in document order
+        at, end = inside[0], inside[-1] + 1
+    else:  # the first secret that starts after the container's start
+        located = [new.positions.get(path) for path in (container, *(secret.path for secret in cached.found))]
+        if None in located:
+            return  # a place the loader does not record: document_secrets walks the whole document
+        starts = [place.value[:2] for place in located if place is not None]
+        at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
+    found = [*cached.found[:at], *fresh, *cached.found[end:]]
+    _secrets_cache = (new, _secrets_of(new, found, aliases=False))
 
 
 def _sharing_text(doc: Document, paths: set[DataPath]) -> set[DataPath]:

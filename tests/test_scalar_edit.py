@@ -11,6 +11,7 @@ import pytest
 from nexlayer_lint.loader import load
 from nexlayer_lint.model import Document
 from nexlayer_lint.scalar_edit import edited
+from nexlayer_lint.secrets import Secrets, _secrets_of, document_secrets, find_secrets
 from tests.conftest import ROOT, shared_dir
 
 SAMPLES = {
@@ -56,6 +57,40 @@ SAMPLES = {
         "        one\n"
         "      ]\n"
     ),
+    "secrets of every kind": (
+        "application:\n"
+        "  name: shop\n"
+        "  registryLogin:\n"
+        "    registry: ghcr.io\n"
+        "    username: me\n"
+        "    personalAccessToken: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"
+        "  pods:\n"
+        "    - name: web\n"
+        "      image: nginx:1\n"
+        "      path: /\n"
+        "      vars:\n"
+        "        - key: DB_PASSWORD\n"
+        "          value: hunter2\n"
+        "        - key: PLAIN\n"
+        "          value: x\n"
+        "        - name: API_KEY\n"
+        "          value: abc\n"
+        "      secrets:\n"
+        "        - name: cfg\n"
+        "          data: s3cr3t\n"
+        "          mountPath: /etc/x\n"
+        "          fileName: a.json\n"
+        "    - name: db\n"
+        "      vars:\n"
+        "        URL: postgres://u:pw@db:5432/x?token=abc&b=2\n"
+        "        TOKEN: ${X:-default}\n"
+        "        PASSWORD: ok\n"
+        "        SECRET_LIST: [a, b]\n"
+        "        EMPTY:\n"
+        "      env:\n"
+        "        - DB_PASSWORD=x\n"
+        "        - OTHER=y\n"
+    ),
     "anchors and merges": "base: &b {image: x, path: /}\napplication:\n  pods:\n    - <<: *b\n      name: web\n",
     "an anchored value and its alias": "application:\n  name: &n shop\n  pods:\n    - name: *n\n",
     "crlf": "application:\r\n  name: shop\r\n  pods:\r\n    - name: web\r\n      path: /\r\n",
@@ -93,19 +128,27 @@ def random_edit(rng: random.Random, text: str, document: Document) -> str:
     return text[:offset] + added + text[offset + removed :]
 
 
+def full_secrets(document: Document) -> Secrets:
+    """document_secrets' answer, worked out from the start, without its cache."""
+    return _secrets_of(document, find_secrets(document.data), aliases=True)
+
+
 def edits(rng: random.Random, text: str, steps: int) -> Iterator[tuple[str, bool]]:
     """Chained edits: each starts from the last text and the Document edited() made of it (or
-    the loader's, when it gave none); yields each new text and whether edited() took it."""
+    the loader's, when it gave none); yields each new text and whether edited() took it. The
+    secrets edited() carries over from the last Document are those of the loader's."""
     document, problems = load(text, "nexlayer.yaml")
     for _ in range(steps):
         if document is None or problems:
             return
+        document_secrets(document)  # as a lint leaves it: edited() carries them over
         new_text = random_edit(rng, text, document)
         fast = edited(document, new_text)
         expected, problems = load(new_text, "nexlayer.yaml")
         if fast is not None:
             assert problems == [], new_text
             assert comparable(fast) == comparable(expected), (text, new_text)
+            assert document_secrets(fast) == full_secrets(expected), (text, new_text)
         yield new_text, fast is not None
         text, document = new_text, fast if fast is not None else expected
 
@@ -114,7 +157,7 @@ def edits(rng: random.Random, text: str, steps: int) -> Iterator[tuple[str, bool
 def test_random_edits_of_samples_match_the_loader(name: str) -> None:
     rng = random.Random(name)
     taken = [fast for _ in range(60) for _, fast in edits(rng, SAMPLES[name], 15)]
-    if name in ("three pods", "broken", "values of every style", "crlf", "no final newline"):
+    if name in ("three pods", "broken", "values of every style", "secrets of every kind", "crlf", "no final newline"):
         assert sum(taken) >= len(taken) // 5, "the fast path was hardly exercised"
     if name in ("anchors and merges", "an anchored value and its alias"):
         assert not any(taken)
@@ -160,3 +203,37 @@ def test_what_only_a_parse_can_tell_is_left_to_the_parse(old: str, new: str) -> 
     document = load(text, "nexlayer.yaml")[0]
     assert document is not None and old in text
     assert edited(document, text.replace(old, new, 1)) is None
+
+
+WEB_VARS = ("application", "pods", 0, "vars")
+URL = ("application", "pods", 1, "vars", "URL")
+
+
+def _paths(secrets: Secrets) -> list[tuple[object, ...]]:
+    return [secret.path for secret in secrets.found]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "became", "stopped"),
+    [
+        ("        - key: PLAIN\n", "        - key: PLAIN_TOKEN\n", [(*WEB_VARS, 1, "value")], []),
+        ("        - key: DB_PASSWORD\n", "        - key: DB_PASSWORD_URL\n", [], [(*WEB_VARS, 0, "value")]),
+        ("        URL: postgres://u:pw@db", "        URL: postgres://u@db", [], [URL]),  # its query token stays
+        ("          data: s3cr3t\n", "          data: s3cr3t2\n", [], []),
+    ],
+)
+def test_an_edit_that_makes_or_unmakes_a_secret_carries_the_secrets_over(
+    old: str, new: str, became: list[tuple[object, ...]], stopped: list[tuple[object, ...]]
+) -> None:
+    """A `value` is secret by its sibling `key`: the edit of one changes the other's secrecy."""
+    text = SAMPLES["secrets of every kind"]
+    document, _ = load(text, "nexlayer.yaml")
+    before = _paths(document_secrets(document))
+    fast = edited(document, text.replace(old, new))
+    assert fast is not None
+    carried = document_secrets(fast)
+    assert carried == full_secrets(load(text.replace(old, new), "nexlayer.yaml")[0])
+    after = _paths(carried)
+    assert [path for path in after if path not in before] == became
+    assert sorted(set(before) - set(after), key=str) == sorted(set(stopped) - set(after), key=str)
+    assert len(before) - len(after) == len(stopped) - len(became)
