@@ -10,7 +10,7 @@ out only what difflib's own count would; difflib judges the candidates that rema
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 
@@ -22,10 +22,16 @@ def closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
     shared: Counter[int] = Counter()
     for letter in letters:
         shared.update(index.holding.get(letter, ()))
-    # A candidate sharing no letter can still reach the cutoff on the word's repeated letters
-    # alone, an empty word matches an empty candidate, and a cutoff of 0 takes anything.
-    possible = sorted(shared) if repeated == 0 and word and cutoff > 0 else range(len(index.candidates))
     size = len(word)
+    # A first cut: no candidate is shorter than the shortest, so one whose letters in common
+    # (shared, plus the word's repeated letters) could not reach the cutoff even against the
+    # shortest cannot reach it at all. A candidate sharing no letter has the repeated ones.
+    total = size + index.shortest
+    need = next((m for m in range(size + 1) if _bound(m, total) >= cutoff), size + 1)
+    if repeated >= need or not word:  # an empty word matches an empty candidate
+        possible: Iterable[int] = range(len(index.candidates))
+    else:
+        possible = sorted(i for i, n in shared.items() if n + repeated >= need)
     remaining = [index.candidates[i] for i in possible if _bound(shared[i] + repeated, size + index.sizes[i]) >= cutoff]
     if not remaining:
         return None
@@ -44,6 +50,7 @@ class _Index:
     def __init__(self, candidates: tuple[str, ...]) -> None:
         self.candidates = candidates
         self.sizes = [len(candidate) for candidate in candidates]
+        self.shortest = min(self.sizes, default=0)
         self.holding: dict[str, list[int]] = {}  # letter -> the candidates that hold it
         for i, candidate in enumerate(candidates):
             for letter in set(candidate):
