@@ -97,6 +97,19 @@ SAMPLES = {
     "no final newline": "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1",
     "a sequence of scalars": "application:\n  pods:\n    - name: web\n      ports:\n        - 80\n        - 443\n",
 }
+# Pieces of text that make a value (or its sibling `value`) secret: a secret name, a URL's
+# password, a query token, a token's shape, a reference and its default.
+SECRET_SHAPES = (
+    "_PASSWORD",
+    "_TOKEN",
+    "KEY",
+    "x://u:pw@h",
+    ":pw@",
+    "?token=abc",
+    "ghp_" + "a1" * 18,
+    "${X:-d}",
+    "${Y}",
+)
 # Characters a keystroke might add: plain text, and every one that means something to YAML.
 ALPHABET = "abcXYZ019._-/:$~+(){}[],#&*!|>%@`'\"\\ \t\n\u00e9\U0001f680"
 
@@ -122,9 +135,12 @@ def random_edit(rng: random.Random, text: str, document: Document) -> str:
         offset = rng.randint(0, len(text))
     offset = min(offset, len(text))
     removed = rng.choice([0, 0, 1, 1, 2, 4])
-    added = "".join(
-        rng.choice(ALPHABET[:14] if rng.random() < 0.7 else ALPHABET) for _ in range(rng.choice([0, 1, 1, 3]))
-    )
+    if rng.random() < 0.1:  # what makes a value secret, or a secret something else
+        added = rng.choice(SECRET_SHAPES)
+    else:
+        added = "".join(
+            rng.choice(ALPHABET[:14] if rng.random() < 0.7 else ALPHABET) for _ in range(rng.choice([0, 1, 1, 3]))
+        )
     return text[:offset] + added + text[offset + removed :]
 
 
