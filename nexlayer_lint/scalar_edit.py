@@ -33,7 +33,8 @@ _LINE_END = re.compile(r"(?:[ \t]+(?:#.*)?)?")
 
 def edited(document: Document, text: str) -> Document | None:
     """The Document `text` parses to, if it is `document`'s text with one scalar value edited
-    as the module says, else None."""
+    as the module says, else None. When `document`'s secrets are known (a lint asked for them),
+    the new Document's are worked out from them (`secrets.carry_secrets`), not found again."""
     old = document.text
     if document.unheld or text.startswith("\ufeff") or old.count("\r") != old.count("\r\n"):
         return None  # merges or repeated keys; a BOM; a lone \r (a line break YAML counts, \n does not)
