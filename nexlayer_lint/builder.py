@@ -23,8 +23,6 @@ later entry for a path wins, as a repeated key's later value does). The entries 
 subtree are then one slice of the list, which an alias repeats under its own path.
 """
 
-from __future__ import annotations
-
 import threading
 from collections.abc import Callable
 from functools import partial

@@ -22,8 +22,6 @@ Two views of the same definition: `document_secrets` walks the data (the checks,
 payload, messages), `secret_spans` gives the exact character ranges in the text (code frames).
 """
 
-from __future__ import annotations
-
 import bisect
 import functools
 import re

@@ -6,8 +6,6 @@ templates) are computed once, here, and nowhere else. A check must not change th
 data it points into.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any, NamedTuple
 
@@ -72,7 +70,7 @@ class App(NamedTuple):
     template_strings: tuple[tuple[DataPath, str], ...]
 
     @classmethod
-    def of(cls, doc: Document) -> App:
+    def of(cls, doc: Document) -> "App":
         application = doc.get("application")
         fields = application if isinstance(application, dict) else {}
         pods = _pods(fields.get("pods"))

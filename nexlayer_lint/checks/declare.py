@@ -12,8 +12,6 @@ once per document and gives its findings the rule's code. A check yields only `F
 own rule: anything else is reported as the check's internal error.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from typing import Literal, NamedTuple
 
