@@ -4,7 +4,7 @@ Only here, where the process is ours from start to end, does it tune the garbage
 run allocates many objects that live until exit (modules, the schema, compiled patterns) and
 little cyclic garbage, so the collector's passes over them are wasted work:
 
-- a larger first generation (10,000 objects, not 700) means fewer passes while importing and
+- a larger first generation (50,000 objects, not 700) means fewer passes while importing and
   linting (the server, a long-lived process, is well served by it too);
 - `gc.freeze()` at exit moves every object out of the collector's reach, so the interpreter's
   last collections skip them; the process is ending and the memory goes back at once. Exit
@@ -20,7 +20,7 @@ import gc
 
 
 def main() -> None:
-    gc.set_threshold(10_000)
+    gc.set_threshold(50_000)
     atexit.register(gc.freeze)
     from nexlayer_lint.cli import main as cli
 
