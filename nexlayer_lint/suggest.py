@@ -16,7 +16,14 @@ from functools import lru_cache
 
 def closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
     """The candidate most like `word` with a similarity ratio of at least `cutoff`, or None."""
-    index = _index(tuple(candidates))
+    return _closest(word, tuple(candidates), cutoff)
+
+
+# The same questions come again and again: the language server lints a document with the same
+# misspelt keys and pod names after every keystroke, and a batch meets the same typos in many files.
+@lru_cache(maxsize=1024)
+def _closest(word: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    index = _index(candidates)
     letters = set(word)
     repeated = len(word) - len(letters)
     shared: Counter[int] = Counter()
