@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/compare.py            # the full run (~7 to 9 minutes on 2 busy cores)
     .venv/bin/python benchmarks/compare.py --quick    # fewer rounds, memory on 1,000 files
     .venv/bin/python benchmarks/compare.py --corpus DIR   # the real files [default: ../shared/corpus/real]
+    .venv/bin/python benchmarks/compare.py --instructions # also count instructions with valgrind (+5 minutes)
 
 Cases (workloads.py says what the files are): start-up (`--version`); one clean file
 (examples/good); one file with schema findings (examples/broken); 1,000 real files (the corpus
@@ -11,7 +12,9 @@ on 10,000 generated files, and the language server on a 5,000-line file with 600
 (lsp_latency.py). Each case runs the tools one after the other, in a different order every round
 (all orders in turn), so a busy machine slows them alike. ratio = our median wall time / theirs
 (below 1: we are faster); CPU = the same for user+system CPU time (workers included), steadier on
-a busy machine. At the end, issue 17's targets with PASS or FAIL.
+a busy machine. At the end, issue 17's targets with PASS or FAIL. With --instructions, each lint
+case is also run once per tool under valgrind, which counts the instructions executed: a measure
+of work that the VM's drifting speed does not move (batches counted in one process).
 
 check-jsonschema validates against the bundled schema (`nexlayer-lint schema path`); yamllint runs
 with no rule enabled (`-d "rules: {}"`), which leaves its YAML syntax check.
@@ -128,6 +131,52 @@ def interleave(case: Case, cwd: Path, warm_up: bool = True) -> Timed:
     return Timed(case, runs)
 
 
+def instructions(argv: Sequence[str], cwd: Path) -> int:
+    """The instructions `argv` executes, counted by valgrind (every process it forks included).
+
+    A count does not move with the machine's speed, which on a shared VM drifts by a third within
+    seconds: it compares two tools, or two versions of one, when the times are too noisy to.
+    A batch is counted in one process (NEXLAYER_LINT_WORKERS=1): work, not wall time.
+    """
+    with tempfile.TemporaryDirectory() as logs:
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=cachegrind",
+                "--cache-sim=no",
+                "--cachegrind-out-file=/dev/null",
+                f"--log-file={logs}/%p.log",
+                *argv,
+            ],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**ENV, "NEXLAYER_LINT_WORKERS": "1"},
+        )
+        total = 0
+        for log in Path(logs).iterdir():
+            for line in log.read_text(errors="replace").splitlines():
+                if "I   refs:" in line or "I refs:" in line:
+                    total += int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+        return total
+
+
+def instruction_rows(cases: Sequence[Case], cwd: Path) -> None:
+    """Each lint case's instruction counts, once per tool (after a run that warms the caches)."""
+    print()
+    print("instructions (valgrind; one run each, batches in one process; steady whatever the machine's phase)")
+    print(f"{'case':<22}{OURS:>14}{CJS:>18}{YAMLLINT:>10}{'ours/c-j':>17}{'ours/yamllint':>21}")
+    for case in cases:
+        counts = {}
+        for tool, argv in case.argvs.items():
+            run_once(argv, cwd)
+            counts[tool] = instructions(argv, cwd)
+        shown = [f"{counts[t] / 1e6:,.0f} M" if t in counts else "-" for t in (OURS, CJS, YAMLLINT)]
+        ratios = [f"{counts[OURS] / counts[t]:.2f}x" if counts.get(t) else "-" for t in (CJS, YAMLLINT)]
+        print(f"{case.name:<22}{shown[0]:>14}{shown[1]:>18}{shown[2]:>10}{ratios[0]:>17}{ratios[1]:>21}", flush=True)
+
+
 def lint_case(
     name: str,
     commands: dict[str, list[str]],
@@ -206,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="folder of real nexlayer.yaml files  [default: ../shared/corpus/real]",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files and print where")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count each lint case's instructions with valgrind (slow)"
+    )
     args = parser.parse_args(argv)
     small = args.repeat or (7 if args.quick else 21)
     big = args.big_repeat or (3 if args.quick else 15)  # the 1,000-file cases take seconds per round
@@ -250,6 +302,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for case in cases:
             timed[case.name] = interleave(case, root)
             print(row(timed[case.name]), flush=True)
+
+        if args.instructions:
+            if shutil.which("valgrind"):
+                instruction_rows([case for case in cases if case.name != "start-up (--version)"], root)
+            else:
+                print("\ninstructions: valgrind not found; skipped")
 
         label = f"{mem_files:,} files"
         memory = interleave(lint_case(label, commands, synthetic[:mem_files], 1, (OURS, CJS)), root, warm_up=False)
