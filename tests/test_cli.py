@@ -374,7 +374,10 @@ def test_statistics_counts_what_has_a_fix():
 
 
 def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
 
     write(project / "nexlayer.yaml", CLEAN)
     write(project / "sub" / "nexlayer.yaml", CLEAN)

@@ -526,7 +526,10 @@ def test_fix_settings_are_validated(project: Path, config: str, message: str | N
 
 
 def test_show_settings_prints_the_fix_settings_as_config(project: Path) -> None:
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
 
     write(project / ".nexlayer-lint.toml", 'fix = true\nunfixable = ["NX1"]\n')
     shown = tomllib.loads(run("--show-settings").stdout)
