@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,30 +226,65 @@ def test_show_files_lists_what_would_be_linted_and_lints_nothing(tree):
     assert result.stdout == "deploy/nexlayer.yml\nnexlayer.yaml\n-\n"
 
 
-# --- the plain-name fast path is pathspec's answer -------------------------------------------
+# --- plain names and paths are matched as pathspec matches them -------------------------------
 
-_NAME = st.sampled_from(["venv", ".git", "a", "b.yaml", "node_modules", "x-y"])
+_NAME = st.sampled_from(["venv", ".git", "a", "b.yaml", "node_modules", "x-y", "my dir"])
+# A plain glob: a name or a path of names, perhaps with a `/` first (anchored) or last (folders).
+_PLAIN_GLOB = st.builds(
+    lambda names, lead, trail: ("/" if lead else "") + "/".join(names) + ("/" if trail else ""),
+    st.lists(_NAME, min_size=1, max_size=3),
+    st.booleans(),
+    st.booleans(),
+)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
-    st.lists(_NAME, min_size=1, max_size=4, unique=True),
+    st.lists(_PLAIN_GLOB, min_size=1, max_size=4, unique=True),
     st.lists(_NAME, min_size=1, max_size=5),
     st.booleans(),
     st.integers(min_value=0, max_value=3),
 )
-def test_plain_names_match_as_pathspec_matches_them(names, parts, is_dir, aside_depth):
+def test_plain_globs_match_as_pathspec_matches_them(globs, parts, is_dir, aside_depth):
     import pathspec
 
-    from nexlayer_lint.globs import PathPattern, verdict
+    from nexlayer_lint.globs import PathPattern, _simple_globs, verdict
 
+    assert _simple_globs(tuple(globs)) is not None  # the fast path, not pathspec, answers below
     base = "/project"
     path = base + "/" + "/".join(parts)
     unless = base + "/" + "/".join(parts[:aside_depth]) if 0 < aside_depth < len(parts) else None
-    patterns = tuple(PathPattern(base, name) for name in names)
-    kept = names
+    patterns = tuple(PathPattern(base, glob) for glob in globs)
+    kept = globs
     if unless:
         aside = unless[len(base) + 1 :] + "/"
-        kept = [n for n in names if not pathspec.GitIgnoreSpec.from_lines([n]).match_file(aside)]
+        kept = [g for g in globs if not pathspec.GitIgnoreSpec.from_lines([g]).match_file(aside)]
     expected = pathspec.GitIgnoreSpec.from_lines(kept).check_file("/".join(parts) + ("/" if is_dir else "")).include
     assert verdict(patterns, path, is_dir, unless) == expected
+
+
+@pytest.mark.parametrize(
+    "glob",
+    ["*.yaml", "a/**/b", "[ab]", "!keep", "#comment", "a\\b", "a//b", "./a", "a/../b", "/", " a", "a "],
+)
+def test_globs_with_anything_but_names_and_slashes_go_to_pathspec(glob):
+    from nexlayer_lint.globs import _simple_globs
+
+    assert _simple_globs((glob,)) is None
+
+
+def test_a_config_of_plain_globs_never_imports_pathspec(tmp_path):
+    """The project's own config (`extend-exclude = ["examples/broken"]`) and the default excludes
+    are matched without pathspec, whose import is about a tenth of a one-file run."""
+    config = '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken", "build/", "/vendor"]\n'
+    write(tmp_path / "pyproject.toml", config)
+    write(tmp_path / "nexlayer.yaml", "application:\n  name: a\n")
+    write(tmp_path / "examples" / "broken" / "nexlayer.yaml", "application: [\n")
+    code = (
+        "import sys; from nexlayer_lint.cli import main\n"
+        "try:\n    main(['check', '--show-files'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('pathspec' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["nexlayer.yaml", "False"]
