@@ -132,14 +132,15 @@ def interleave(case: Case, cwd: Path, warm_up: bool = True) -> Timed:
 
 
 def instructions(argv: Sequence[str], cwd: Path) -> int:
-    """The instructions `argv` executes, counted by valgrind (every process it forks included).
+    """The instructions the process of `argv` executes, counted by valgrind.
 
     A count does not move with the machine's speed, which on a shared VM drifts by a third within
     seconds: it compares two tools, or two versions of one, when the times are too noisy to.
-    A batch is counted in one process (NEXLAYER_LINT_WORKERS=1): work, not wall time.
+    Forked processes are not counted (valgrind's count in a child starts from its parent's at the
+    fork), so a batch is counted in one process (NEXLAYER_LINT_WORKERS=1): work, not wall time.
     """
     with tempfile.TemporaryDirectory() as logs:
-        subprocess.run(
+        proc = subprocess.Popen(
             [
                 "valgrind",
                 "--tool=cachegrind",
@@ -154,12 +155,10 @@ def instructions(argv: Sequence[str], cwd: Path) -> int:
             stderr=subprocess.DEVNULL,
             env={**ENV, "NEXLAYER_LINT_WORKERS": "1"},
         )
-        total = 0
-        for log in Path(logs).iterdir():
-            for line in log.read_text(errors="replace").splitlines():
-                if "I   refs:" in line or "I refs:" in line:
-                    total += int(line.rsplit(":", 1)[1].strip().replace(",", ""))
-        return total
+        proc.wait()
+        log = (Path(logs) / f"{proc.pid}.log").read_text(errors="replace")  # valgrind runs argv in its own process
+        counts = [line.rsplit(":", 1)[1] for line in log.splitlines() if "I   refs:" in line]
+        return int(counts[-1].strip().replace(",", "")) if counts else 0
 
 
 def instruction_rows(cases: Sequence[Case], cwd: Path) -> None:
