@@ -238,9 +238,12 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
     problems = _one_cause(problems, choices.enabled)
-    if document is not None:
-        problems = secrets.without_unquotable(document, problems)
+    hide = secrets.unquotable_hider(document) if document is not None else None
+    if hide is not None:
+        problems = secrets.without_unquotable(hide, problems)
     located = [_locate(document, problem, path, choices) for problem in problems]
+    if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
+        located = [d._replace(path=hide(d.path)) for d in located]
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)
         located, unused = suppress.apply(located, directives, choices.enabled)

@@ -472,8 +472,13 @@ class Secrets(NamedTuple):
     # Texts no message may hold, though a check may quote the place they sit: a secret that an
     # alias repeats where the checks read it as something else (a password that is also, by
     # `*alias`, a pod's name), and a string with a secret inside (a pod named by a URL with its
-    # password), also lower-cased as pod names are compared.
+    # password), also lower-cased as pod names are compared. A secret an alias repeats as a
+    # mapping key is one too (`*pw : x`): the key is then in messages and paths.
     unquotable: frozenset[str]
+    # The words (6 characters or more) of a secret that an alias repeats elsewhere, as written,
+    # lower- and upper-cased: a check may rewrite the place the copy sits (a hint's
+    # `<% REGISTRY %>/...`, a var name made portable), so these are starred wherever they appear.
+    hidden_parts: frozenset[str] = frozenset()
 
 
 # One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
@@ -499,16 +504,21 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
     with_parts = {s.path for s in found if s.start is not None}
     # A string with a secret inside is found as such wherever an alias copies it (by its shape);
     # a value that is secret by its place is not, so its copies are found by their text here.
-    sharing = _sharing_text(doc, whole) if aliases else set()
-    unquotable = {
+    sharing, key_texts = _sharing_text(doc, whole) if aliases else (set(), set())
+    shared = key_texts | {
         str(value)
         for path in sharing
         if isinstance(value := get_in(doc.data, path), (str, int, float)) and not isinstance(value, bool)
     }
+    unquotable = {form for text in shared for form in (text, text.lower(), text.upper())}
     for path in with_parts:
         value = get_in(doc.data, path)
         unquotable.update((value, value.lower()))
-    return Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable))
+    parts = {form for text in shared for word in _WORD.findall(text) for form in (word, word.lower(), word.upper())}
+    return Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable), frozenset(parts))
+
+
+_WORD = re.compile(r"[A-Za-z0-9]{6,}")
 
 
 def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
@@ -542,24 +552,40 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     _secrets_cache = (new, _secrets_of(new, found, aliases=False))
 
 
-def _sharing_text(doc: Document, paths: set[DataPath]) -> set[DataPath]:
+def _sharing_text(doc: Document, paths: set[DataPath]) -> tuple[set[DataPath], set[str]]:
     """The other paths whose value is the same text in the file as a secret's: an alias repeats
     its anchor's node, so with `x: &pw hunter2` and `DB_PASSWORD: *pw` neither `x` nor the var
-    may be quoted. Both are then secret as a whole."""
+    may be quoted. Both are then secret as a whole. Also the keys that are such a copy
+    (`*pw : x`; the loader gives an alias key its anchor's span), which are in paths."""
     spans = {located.value for path in paths if (located := doc.positions.get(path)) is not None}
     if not spans:
-        return set()
-    return {path for path, located in doc.positions.items() if located.value in spans and path not in paths}
+        return set(), set()
+    sharing, keys = set(), set()
+    for path, located in doc.positions.items():
+        if located.value in spans and path not in paths:
+            sharing.add(path)
+        if located.key in spans and path:
+            keys.add(str(path[-1]))
+    return sharing, keys
 
 
-def without_unquotable(doc: Document, problems: list[Problem]) -> list[Problem]:
-    """`problems` with none of `Secrets.unquotable` in their words, and no fix that would write
-    one. A check that quotes a pod's name cannot know that the name is, by an alias, a password,
-    or holds one: messages, hints and fix titles get those texts (whole words) starred out here."""
-    unquotable = document_secrets(doc).unquotable
-    if not unquotable:
-        return problems
-    hide = hider(unquotable, whole_words=True, stars=4)
+def unquotable_hider(doc: Document) -> Callable[[str], str] | None:
+    """A function that stars out of a text every `Secrets.unquotable` (whole words) and every
+    `Secrets.hidden_parts` (anywhere); None when the document has neither."""
+    secrets = document_secrets(doc)
+    if not (secrets.unquotable or secrets.hidden_parts):
+        return None
+    whole = hider(secrets.unquotable, whole_words=True, stars=4)
+    if not secrets.hidden_parts:
+        return whole
+    parts = hider(secrets.hidden_parts, whole_words=False, stars=4)
+    return lambda text: parts(whole(text))
+
+
+def without_unquotable(hide: Callable[[str], str], problems: list[Problem]) -> list[Problem]:
+    """`problems` with their messages, hints and fix titles through `hide` (unquotable_hider),
+    and no fix that would write what it hides. A check that quotes a pod's name cannot know
+    that the name is, by an alias, a password, or holds one."""
     cleaned = []
     for problem in problems:
         fix = problem.fix
@@ -658,9 +684,19 @@ class _Spans:
                 self.add_parts(*self.inner(located.value, located.style), assignment=secret.kind == "assignment")
         for path, located in self.doc.unheld:
             self.judge(path, located)
-        for comment in self.doc.comments:
+        key_lines = False  # inside a private key commented out line by line
+        for number, comment in enumerate(self.doc.comments):
             start = self.offset(comment.line, comment.col)
-            self.add_comment(start + 1, self.line_end(start))
+            end = self.line_end(start)
+            previous = self.doc.comments[number - 1] if number else None
+            if key_lines and (previous is None or previous.line != comment.line - 1 or "-----END " in comment.text):
+                key_lines = False
+            if key_lines:
+                self.add_lines(start + 1, _trimmed([(0, end - start - 1)], self.text[start + 1 : end]))
+            else:
+                self.add_comment(start + 1, end)
+            if "-----BEGIN " in comment.text and "PRIVATE KEY" in comment.text:
+                key_lines = True
         return _merged(self.ranges)
 
     def add_comment(self, start: int, end: int) -> None:
@@ -807,7 +843,34 @@ def mask_text(doc: Document) -> str:
     up with the real file. References (`${DB_PASSWORD}`) are shown: they hold no secret and say
     where the value comes from. Text that merely equals a secret elsewhere is shown as written.
     """
-    return mask_spans(doc.text, secret_spans(doc))
+    return _second_document_masked(doc, mask_spans(doc.text, secret_spans(doc)))
+
+
+# `---` or `...` at a line's start: where the first document ends (the second is NX003).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def _second_document_masked(doc: Document, masked: str) -> str:
+    """`masked` with the text after the first document (`--- {DB_PASSWORD: x}`) masked as a
+    file that does not parse is: it has no data paths, but the NX003 frame shows its first line."""
+    root = doc.positions.get(())
+    if root is None:
+        return masked
+    starts = line_starts(doc.text)
+    tail_start = _offset(starts, doc.text, root.value.end_line, root.value.end_col)
+    marker = _DOCUMENT_MARKER.search(doc.text, tail_start)
+    if marker is None:
+        return masked
+    from nexlayer_lint import unparsed  # only for a file with a second document
+
+    begin = marker.start()
+    rest = doc.text[begin:]
+    blanked = _DOCUMENT_MARKER.sub("   ", rest)  # the scanner reads what follows a marker
+    hidden = unparsed.mask(blanked, [(1, rest.count("\n") + 1)])
+    if len(hidden) != len(rest):  # pragma: no cover - unparsed keeps every line's length
+        return masked[:begin] + "".join(ch if ch.isspace() else "*" for ch in rest)
+    merged = (m if h != "*" or b == "*" else "*" for m, h, b in zip(masked[begin:], hidden, blanked, strict=True))
+    return masked[:begin] + "".join(merged)
 
 
 def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -833,7 +896,25 @@ def redact(doc: Document) -> Any:
     secrets = document_secrets(doc)
     listed = {s.path for s in secrets.found}
     shared = [Secret(path, "name", "") for path in secrets.whole if path not in listed]  # see _sharing_text
-    return _redacted_copy(doc.data, secrets.found + shared)
+    data = _redacted_copy(doc.data, secrets.found + shared)
+    return _keys_redacted(data, secrets.unquotable) if secrets.unquotable else data
+
+
+def _keys_redacted(node: Any, texts: frozenset[str]) -> Any:
+    """`node` with every mapping key that is one of `texts` (a secret an alias repeats as a key,
+    `*pw : x`) renamed `<redacted>`, `<redacted-2>`... in its mapping. Nesting is bounded by
+    the loader's depth limit."""
+    if isinstance(node, dict):
+        renamed, copy = 0, {}
+        for key, value in node.items():
+            if isinstance(key, str) and key in texts:
+                renamed += 1
+                key = REDACTED if renamed == 1 else f"<redacted-{renamed}>"
+            copy[key] = _keys_redacted(value, texts)
+        return copy
+    if isinstance(node, list):
+        return [_keys_redacted(item, texts) for item in node]
+    return node
 
 
 def redact_data(data: Any) -> Any:
@@ -878,6 +959,12 @@ def _replacement(value: Any, secrets: list[Secret]) -> Any:
     if isinstance(value, (int, float)):
         return type(value)(0)
     return type(value)()  # a wrong shape, but it may still hold the secret: keep the type, drop the content
+
+
+def star_parts(text: str) -> str:
+    """`text` with every secret `parts_in` finds starred (a token, a URL's password, the value of
+    `DB_PASSWORD=...`): for text the tool quotes from a comment."""
+    return _starred(text, [(p.start, p.end) for p in parts_in(text, assignment=True)])
 
 
 def _starred(text: str, ranges: Iterable[tuple[int, int]]) -> str:

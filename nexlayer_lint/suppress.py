@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from nexlayer_lint.model import Comment, Diagnostic, Edit, Fix, Problem, Span
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
+from nexlayer_lint.secrets import star_parts  # a token pasted into a directive is never quoted
 
 # The one definition of the directive syntax: a comment whose text starts with PREFIX is a
 # directive, and DIRECTIVE is its grammar (codes or rule names, separated by commas or blanks).
@@ -50,7 +51,7 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             problems.append(
                 Problem(
                     "NX099",
-                    f'"# {comment.text}" is not a directive nexlayer-lint understands',
+                    f'"# {star_parts(comment.text)}" is not a directive nexlayer-lint understands',
                     span=span,
                     hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
                 )
@@ -65,7 +66,7 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
                 problems.append(
                     Problem(
                         "NX099",
-                        f'suppression names "{raw}", which is no known code',
+                        f'suppression names "{star_parts(raw)}", which is no known code',
                         span=span,
                         hint="codes look like NX215; see `nexlayer-lint rule --all`",
                     )

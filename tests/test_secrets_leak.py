@@ -140,6 +140,33 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         ["CnryPodUrl43", "cnrypodurl43"],
     ),
     "huge hex number": (with_vars("DB_PASSWORD: 0x" + "c" * 4000), ["c" * 60]),
+    # found by a leak hunt: an alias of a secret as a mapping key is in messages, paths, the payload
+    "secret repeated by an alias as a pod's key": (
+        HEAD + "      vars:\n        DB_PASSWORD: &pw CnryKey44\n      *pw : x\n",
+        ["CnryKey44", "cnrykey44", "CNRYKEY44"],
+    ),
+    "secret repeated by an alias as a var name": (
+        HEAD + "      vars:\n        DB_PASSWORD: &pw CnryKey45.v1\n        *pw : x\n",
+        ["CnryKey45", "cnrykey45", "CNRYKEY45"],
+    ),
+    "registry token repeated by an alias as an image": (
+        HEAD.replace(
+            "  pods:\n",
+            "  registryLogin:\n    registry: ghcr.io\n    username: me\n"
+            "    personalAccessToken: &t ghcr.io/CnryShared46/x:1\n  pods:\n",
+        ).replace("      image: nginx:1.27\n", "      image: *t\n"),
+        ["CnryShared46"],
+    ),
+    "token in a suppression comment": (
+        HEAD + f"# nexlayer-lint: disable={token('ghp_', 'Sup')}\n# nexlayer-lint: disable {token('ghp_', 'Sp2')}\n",
+        [token("ghp_", "Sup"), token("ghp_", "Sp2")],
+    ),
+    "second document on the --- line": (HEAD + "--- {DB_PASSWORD: CnryDoc47}\n", ["CnryDoc47"]),
+    "private key commented out line by line": (
+        HEAD.replace("servicePorts", "servicePort")
+        + "# -----BEGIN PRIVATE KEY-----\n# CnryPemComment48\n# -----END PRIVATE KEY-----\n",
+        ["CnryPemComment48"],
+    ),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
     "broken: key starting with a digit": (
@@ -219,6 +246,7 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
         "private key under any name",
         "block scalar",
         "multi-line quoted",
+        "private key commented out line by line",
     ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
