@@ -20,7 +20,7 @@ def comments(text: str, string_spans: Sequence[Span]) -> tuple[Comment, ...]:
             continue
         at = line.find("#")
         while at >= 0:
-            if at == 0 or line[at - 1].isspace():
+            if at == 0 or line[at - 1] in " \t":  # YAML's blanks: after a no-break space, `#` is text
                 col = at + 1
                 # the spans that end before this `#` cannot hold it, nor any later one
                 while span is not None and (span.end_line, span.end_col) <= (number, col):

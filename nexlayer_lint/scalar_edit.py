@@ -27,6 +27,8 @@ _ANCHOR = re.compile(r"[\s\[{,]&")
 # A plain scalar in block context that YAML 1.1 (libyaml) and 1.2 read alike as one scalar on its
 # line: no indicator first, no blank or `#` inside, no `:` last (that would make it a key).
 _PLAIN = re.compile(r"(?:[0-9A-Za-z_./~$+(]|-(?=\S))[^\s#]*(?<!:)")
+# The line breaks YAML counts besides \n and \r\n: lines here are counted by \n.
+_OTHER_BREAK = re.compile("[\x85\u2028\u2029]")
 # What may follow a value on its line: blanks, then perhaps a comment.
 _LINE_END = re.compile(r"(?:[ \t]+(?:#.*)?)?")
 
@@ -36,8 +38,8 @@ def edited(document: Document, text: str) -> Document | None:
     as the module says, else None. When `document`'s secrets are known (a lint asked for them),
     the new Document's are worked out from them (`secrets.carry_secrets`), not found again."""
     old = document.text
-    if document.unheld or text.startswith("\ufeff") or old.count("\r") != old.count("\r\n"):
-        return None  # merges or repeated keys; a BOM; a lone \r (a line break YAML counts, \n does not)
+    if document.unheld or text.startswith("\ufeff") or old.count("\r") != old.count("\r\n") or _OTHER_BREAK.search(old):
+        return None  # merges or repeated keys; a BOM; a line break YAML counts and \n does not
     start = _common_prefix(old, text)
     tail = _common_suffix(old, text, min(len(old), len(text)) - start)
     removed, added = old[start : len(old) - tail], text[start : len(text) - tail]
@@ -60,6 +62,8 @@ def edited(document: Document, text: str) -> Document | None:
     before, rest = line_text[: span.col - 1].rstrip(), line_text[span.end_col - 1 :]
     if not inside or not before.endswith((":", "-")) or not _LINE_END.fullmatch(rest):
         return None
+    if style and line_text[span.col - 1 : span.col] != style:
+        return None  # a tag before the quote (`!!str "abc"`): the span starts at the tag
     written = line_text[span.col - 1 : first - 1] + added + line_text[last - 1 : span.end_col - 1]
     value = _value(document, path, style, written)
     if value is None:

@@ -413,6 +413,13 @@ def test_nx216_value_first_indentless_items_and_secrets_never_in_the_edits() -> 
     assert nx216.fix is not None and "hunter2" not in repr(nx216.fix)
 
 
+def test_nx216_a_hash_after_a_no_break_space_stays_in_the_name() -> None:
+    # found by fuzzing: `#` after a no-break space was taken for a comment, and the fix wrote it
+    # out again on a line of its own
+    before = pod("vars:", "  - key: GREETING\xa0#x", "    value: hello")
+    assert_fix(before, pod("vars:", "  GREETING\xa0#x: hello"), "NX216")
+
+
 def test_nx216_flow_lists() -> None:
     assert_fix(pod("vars: [{key: A, value: 'b, c'}, {key: D, value: e }]"), pod("vars: {A: 'b, c', D: e}"), "NX216")
     assert_fix(pod("vars: []"), pod("vars: {}"), "NX216")

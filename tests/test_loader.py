@@ -253,6 +253,13 @@ def test_every_comment_outside_strings():
     ]
 
 
+def test_a_hash_after_a_no_break_space_is_text():
+    # YAML's blanks are the space and the tab: `b\xa0#x` is one plain value, with no comment in it
+    doc, _ = load("a: b\xa0#x\nc: d\u3000#y  # z\n", "x")
+    assert doc.data == {"a": "b\xa0#x", "c": "d\u3000#y"}
+    assert [(c.line, c.col, c.text) for c in doc.comments] == [(2, 10, "z")]
+
+
 def test_duplicate_anchor_names_both_lines():
     (problem,) = load("a: &x 1\nb: &x 2\nc: *x\n", "x")[1]
     assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 4)

@@ -221,6 +221,25 @@ def test_what_only_a_parse_can_tell_is_left_to_the_parse(old: str, new: str) -> 
     assert edited(document, text.replace(old, new, 1)) is None
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # found by fuzzing: YAML counts U+2028, U+2029 and NEL as line breaks, so a line counted by
+        # "\n" is another line than the parser's, and the edit would land on the value above
+        ("a: 'xxxx' # c\u2028b: 'zzzz'\nc: 'yyyy'\n", "a: 'xxxx' # c\u2028b: 'zzzz'\nc: 'yyQy'\n"),
+        ("a: 'xxxx' # c\u2029b: 'zzzz'\nc: 'yyyy'\n", "a: 'xxxx' # c\u2029b: 'zzzz'\nc: 'yyQy'\n"),
+        ("a: 'xxxx' # c\x85b: 'zzzz'\nc: 'yyyy'\n", "a: 'xxxx' # c\x85b: 'zzzz'\nc: 'yyQy'\n"),
+        # a tag before the quote: the value's span starts at the tag, not at the quote
+        ('a: !!str "abc"\n', 'a: !!str abc"\n'),
+        ('a: !!str "abc"\n', 'a: !!strabc"\n'),
+    ],
+)
+def test_unusual_texts_are_left_to_the_parse(old: str, new: str) -> None:
+    document = load(old, "nexlayer.yaml")[0]
+    assert document is not None
+    assert edited(document, new) is None
+
+
 WEB_VARS = ("application", "pods", 0, "vars")
 URL = ("application", "pods", 1, "vars", "URL")
 
