@@ -13,9 +13,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+# Did-you-mean is for a typo among a file's names. Past these sizes a question costs more than its
+# answer is worth (difflib compares each candidate left in quadratic time), and a hostile file can
+# ask it thousands of times: then there is no suggestion.
+MAX_CANDIDATES = 5000  # names to look through
+MAX_JUDGED = 500  # names left for difflib to compare after the letter count
+
 
 def closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
-    """The candidate most like `word` with a similarity ratio of at least `cutoff`, or None."""
+    """The candidate most like `word` with a similarity ratio of at least `cutoff`, or None (also
+    when there are more than MAX_CANDIDATES candidates, or more than MAX_JUDGED might do)."""
+    if len(candidates) > MAX_CANDIDATES:
+        return None
     return _closest(word, tuple(candidates), cutoff)
 
 
@@ -40,7 +49,7 @@ def _closest(word: str, candidates: tuple[str, ...], cutoff: float) -> str | Non
     else:
         possible = sorted(i for i, n in shared.items() if n + repeated >= need)
     remaining = [index.candidates[i] for i in possible if _bound(shared[i] + repeated, size + index.sizes[i]) >= cutoff]
-    if not remaining:
+    if not remaining or len(remaining) > MAX_JUDGED:
         return None
     import difflib  # only for a finding: a clean run never needs it
 

@@ -585,6 +585,24 @@ def test_nx208_unknown_pod_with_did_you_mean_and_underline() -> None:
     assert d.hint == 'did you mean "backend"? pods: backend, db, web'
 
 
+def test_nx208_did_you_mean_for_the_first_fifty_unknown_references() -> None:
+    # found by fuzzing: each did-you-mean compares with every pod, so 500 pods each naming an
+    # unknown pod took seconds; now the first MAX_SUGGESTED unknown references get one
+    pods = "".join(
+        f"    - {{name: svc{i}, image: 'x:1', path: /p{i}, servicePorts: [80], vars: {{U: svc{i}x.pod}}}}\n"
+        for i in range(60)
+    )
+    found = [d for d in lint_diags("application:\n  name: shop\n  pods:\n" + pods) if d.code == "NX208"]
+    assert len(found) == 60
+    assert [d.hint.startswith('did you mean "svc') for d in found] == [True] * 50 + [False] * 10
+
+
+def test_a_file_that_is_one_url_with_a_password() -> None:
+    # found by a leak hunt: NX214 raised on the root path, and NX213's message began with a blank
+    (d,) = [d for d in lint_diags("postgres://u:pw1234@h/x\n") if d.code == "NX213"]
+    assert d.message == "the file has a literal password in its URL"
+
+
 def test_nx208_no_close_match_lists_the_pods() -> None:
     (d,) = refs("redis.pod:6379")
     assert d.hint == "pods: backend, db, web"

@@ -7,6 +7,7 @@ import difflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nexlayer_lint import suggest
 from nexlayer_lint.suggest import closest
 
 LETTERS = "abcdeo12-"
@@ -35,3 +36,12 @@ def test_closest_examples() -> None:
     assert closest("", ["", "a"], 0.75) == ""  # two empty strings are alike
     assert closest("aa", ["b", "a"], 0.5) == difflibs("aa", ["b", "a"], 0.5) == "a"
     assert closest("x", [], 0.7) is None
+
+
+def test_closest_gives_up_past_its_limits() -> None:
+    # a hostile file can ask thousands of times: past these sizes there is no suggestion
+    alike = ["".join("abc"[(i // 3**k) % 3] for k in range(8)) for i in range(3**8)]
+    assert len(alike) > suggest.MAX_CANDIDATES // 2
+    assert closest("aaaaaaab", alike[: suggest.MAX_JUDGED + 50], 0.75) is None
+    assert closest("aaaaaaab", alike[:40], 0.75) == difflibs("aaaaaaab", alike[:40], 0.75) is not None
+    assert closest("aaaaaaab", alike * 2, 0.75) is None  # more than MAX_CANDIDATES

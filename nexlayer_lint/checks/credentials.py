@@ -126,6 +126,8 @@ def _where(doc: Document, path: DataPath) -> str:
     else:
         text = format_path(path[pod + 1 :] if pod >= 0 else path)
     if pod < 0:
+        if not path:
+            return "the file"  # a file that is one string: the schema reports that too
         return f"{text} in {format_path(path[: at + 1])}" if text.startswith("var ") else text
     pod_name = doc.get(*path[: pod + 1], "name")
     return f'{text} of pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
@@ -161,10 +163,9 @@ def plaintext_registry_token(app: App) -> Iterator[Finding]:
     """The registry token grants pull access to private images."""
     doc = app.doc
     for secret in document_secrets(doc).found:
-        key = secret.path[-1]
         # A key meant for the token (`personalAccessToken`, `password`, `token`...), in a mapping:
         # another key, or a registryLogin that is no mapping, is the schema's to report.
-        if secret.kind != "login" or not is_secret_var_name(key):
+        if secret.kind != "login" or not is_secret_var_name(secret.path[-1]):
             continue
         if not is_literal_secret(doc.get(*secret.path)):
             continue

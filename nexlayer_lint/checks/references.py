@@ -20,10 +20,13 @@ from nexlayer_lint.suggest import closest
 def unknown_pod_reference(app: App) -> Iterator[Finding]:
     """A `<pod>.pod` host or `${pod:port}` that names no pod of the application cannot resolve."""
     names = sorted(app.pods_by_name)
+    suggested = 0
     for ref in app.references:
         if ref.target is not None:
             continue
-        close = closest(ref.name.lower(), names, cutoff=0.75)
+        # A did-you-mean costs a comparison with every pod: the first MAX_SUGGESTED get one.
+        close = closest(ref.name.lower(), names, cutoff=0.75) if suggested < MAX_SUGGESTED else None
+        suggested += 1
         hint = f'did you mean "{close}"? ' if close else ""
         secret = in_secret(app.doc, ref.var.path, ref.start, ref.end)  # then its text is not quoted
         what = "a pod that does not exist" if secret else f'pod "{ref.name}", which does not exist'
@@ -36,6 +39,8 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
         )
 
 
+# Unknown references that get a did-you-mean, per file: a file with more has more than typos wrong.
+MAX_SUGGESTED = 50
 # A hint names this many pods at most: an application of 250 pods would get 250 names per finding.
 LISTED_PODS = 10
 
