@@ -324,6 +324,9 @@ def _narrow(document: Document, problem: Problem, span: Span) -> Span:
 
 
 def _text_of(source: str | bytes) -> str:
+    """The text of a file that does not parse, for its code frames: as the loader decoded it (a
+    UTF-16 file too), or as UTF-8 with replacement characters when it could not."""
     if isinstance(source, str):
         return source
-    return source[:1_000_000].decode("utf-8", errors="replace")
+    text, _ = loader.decode(source)
+    return text.removeprefix("\ufeff") if text is not None else source[:1_000_000].decode("utf-8", errors="replace")

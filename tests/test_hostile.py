@@ -235,6 +235,18 @@ def test_bom_encodings_lint_like_utf8(codec: str, bom: bytes) -> None:
     assert lint_codes(bom + CLEAN.encode(codec)) == []
 
 
+@pytest.mark.parametrize(
+    "codec, bom",
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-32-be", codecs.BOM_UTF32_BE), ("utf-8", codecs.BOM_UTF8)],
+)
+def test_the_frame_of_a_broken_file_in_any_encoding_reads_as_text(codec: str, bom: bytes) -> None:
+    # found by fuzzing: the frame of a UTF-16 file that does not parse showed its bytes as UTF-8
+    result = lint(bom + "application:\n  name: shop\n   pods: x\n".encode(codec))
+    (d,) = result.diagnostics
+    assert (d.code, d.line, d.col) == ("NX001", 3, 8)
+    assert result.masked_text.splitlines()[2] == "   pods: x"
+
+
 def test_utf16_without_bom_is_refused_clearly() -> None:
     got = only(CLEAN.encode("utf-16-le"))
     assert got == [("NX001", 1, 2, "the file contains a NUL byte; it looks binary, not YAML")]
