@@ -66,6 +66,8 @@ COMPOUND_TERMS = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY
 QUALIFIERS = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
+# A key that names a field or a route, not a secret: `SORT_KEY`, `PARTITION_KEY`, `ROUTING_KEY`.
+FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "SHARD"})
 # A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
 SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
 _KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
@@ -106,7 +108,7 @@ def _is_secret_name(name: str) -> bool:
             if not switch and _is_term(base, last=index == len(parts) - 1) and not (public and base in _KEY_TERMS):
                 return True
         switch = switch or part in SWITCH_PARTS
-        public = public or part in PUBLIC_PARTS
+        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS
     return False
 
 
