@@ -502,6 +502,8 @@ def document_secrets(doc: Document) -> Secrets:
 
 
 def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets:
+    if doc.unheld:
+        found = found + _named_by_a_repeated_key(doc, found)
     whole = {s.path for s in found if s.start is None}
     with_parts = {s.path for s in found if s.start is not None}
     # A string with a secret inside is found as such wherever an alias copies it (by its shape);
@@ -521,6 +523,25 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
 
 
 _WORD = re.compile(r"[A-Za-z0-9]{6,}")
+
+
+def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]:
+    """`- key: DB_PASSWORD` / `value: x` / `key: X`: YAML keeps the last `key`, so the data does
+    not name a secret, but the value was written as one (the repeated key is NX002): it is secret
+    as a whole. The earlier `key` (or `name`) is among the values the data does not hold."""
+    known = {s.path for s in found if s.start is None}
+    extra = []
+    for path, located in doc.unheld:
+        span = located.value
+        if len(path) < 2 or path[-1] not in ("key", "name") or located.style is None or span.line != span.end_line:
+            continue
+        text = doc.lines[span.line - 1][span.col - 1 : span.end_col - 1] if span.line <= len(doc.lines) else ""
+        name = text[1:-1] if located.style in ("'", '"') else text
+        value_path = (*path[:-1], "value")
+        if value_path not in known and value_path in doc.positions and is_secret_var_name(name):
+            extra.append(Secret(value_path, "name", name))
+            known.add(value_path)
+    return extra
 
 
 def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:

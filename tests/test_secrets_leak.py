@@ -161,6 +161,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + f"# nexlayer-lint: disable={token('ghp_', 'Sup')}\n# nexlayer-lint: disable {token('ghp_', 'Sp2')}\n",
         [token("ghp_", "Sup"), token("ghp_", "Sp2")],
     ),
+    "a key/value item whose key is repeated": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD\n          value: CnryRepeat49\n          key: X_NAME\n",
+        ["CnryRepeat49"],
+    ),
     "second document on the --- line": (HEAD + "--- {DB_PASSWORD: CnryDoc47}\n", ["CnryDoc47"]),
     "private key commented out line by line": (
         HEAD.replace("servicePorts", "servicePort")
