@@ -5,19 +5,24 @@ quoted, starting with a digit; in block style, or in a flow mapping with or with
 the colon), list items, block scalars, quoted values that go on over several lines, flow
 collections over several lines. What is secret follows secrets.py: the value of a secret-looking
 key, every value under `registryLogin` but `registry` and `username`, every value of a `secrets`
-item but `name`, `mountPath` and `fileName`, the `value` of a `- key: SECRET_NAME` item (written
-before or after its key), `NAME=value` and `"NAME: value"` in a list of vars, and whatever
-`secrets.parts_in` finds in a line (a URL's password, a token). Where the end of a secret value
-cannot be told, the rest of its line is masked, and the lines indented under it.
+item but `name`, `mountPath` and `fileName` (a `registryLogin` or `secrets` that is not a mapping
+or a list is secret whole), the `value` of a `- key: SECRET_NAME` item (written before or after
+its key), `NAME=value` and `"NAME: value"` in a list of vars, a var commented out
+(`# DB_PASSWORD: x`), and whatever `secrets.parts_in` finds in a line (a URL's password, a token).
+Where the end of a secret value cannot be told, the rest of its line is masked, and the lines
+indented under it (a plain value goes on in the lines indented more than its key). A comment line
+ends nothing.
 
 One pass over the lines up to the last one a frame shows, each character read a bounded number
-of times; only the lines a frame shows are masked and kept, the others are left empty.
+of times, and on past it only while a `value:` waits for its item's `key:`; only the lines a frame
+shows are masked and kept, the others are left empty.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.secrets import (
@@ -36,13 +41,16 @@ _LOGIN_PUBLIC = ("registry", "username")
 _FILE_PUBLIC = ("name", "mountPath", "fileName")
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
+_MASKED = ("secret", "block", "plain")  # the contexts whose lines are all a secret value
 
 
 class _Context(NamedTuple):
     """A key whose value goes on in the lines indented under it."""
 
     indent: int  # the key's column
-    kind: str  # "login", "files", "vars"; "secret" (mask it all), "block" (a block scalar: mask it all)
+    # "login", "files", "vars"; or masked all: "secret", "block" (a block scalar), "plain" (a plain
+    # scalar, which goes on in the lines indented more than its key)
+    kind: str
 
 
 class _Item:
@@ -65,13 +73,14 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
         marks[first] = marks.get(first, 0) + 1
         marks[end + 1] = marks.get(end + 1, 0) - 1
         last = max(last, end)
-    lines = _lines(text, last)
+    rest = _lines(text)
+    lines = list(islice(rest, last))
     shown_lines = []
     open_ranges = 0
     for number in range(1, len(lines) + 1):
         open_ranges += marks.get(number, 0)
         shown_lines.append(open_ranges > 0)
-    masks = _scan([body for body, _ in lines], shown_lines)
+    masks = _scan([body for body, _ in lines], shown_lines, (body for body, _ in rest))
     out = []
     for index, (body, brk) in enumerate(lines):
         out.append((_starred(body, masks[index]) if shown_lines[index] else "") + brk)
@@ -81,32 +90,42 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
 def secret_ranges(text: str, line: int) -> list[tuple[int, int]]:
     """The characters `mask` stars on line `line` (1-based) of `text`, as (start, end) indexes
     into that line (end exclusive): what a parser message must not quote."""
-    bodies = [body for body, _ in _lines(text, line)]
-    if len(bodies) < line or line < 1:
+    if line < 1:
         return []
-    return _scan(bodies, [False] * (line - 1) + [True])[line - 1]
+    rest = _lines(text)
+    bodies = [body for body, _ in islice(rest, line)]
+    if len(bodies) < line:
+        return []
+    return _scan(bodies, [False] * (line - 1) + [True], (body for body, _ in rest))[line - 1]
 
 
-def _lines(text: str, last: int) -> list[tuple[str, str]]:
-    """The first `last` lines of `text`, each as (body, line break)."""
-    lines: list[tuple[str, str]] = []
+def _lines(text: str) -> Iterator[tuple[str, str]]:
+    """The lines of `text`, each as (body, line break), read as they are asked for."""
     pos = 0
     for match in LINE_BREAK.finditer(text):
-        if len(lines) == last:
-            break
-        lines.append((text[pos : match.start()], match.group()))
+        yield text[pos : match.start()], match.group()
         pos = match.end()
-    if len(lines) < last and pos < len(text):
-        lines.append((text[pos:], ""))
-    return lines
+    if pos < len(text):
+        yield text[pos:], ""
 
 
-def _scan(bodies: list[str], shown: list[bool]) -> list[list[tuple[int, int]]]:
-    """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines."""
+def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[list[tuple[int, int]]]:
+    """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines.
+    `rest`: the lines after them."""
+    count = len(bodies)
     scanner = _Scanner(bodies)
-    for index in range(len(bodies)):
+    for index in range(count):
         scanner.line(index, shown[index])
-    return scanner.masks
+    # A `value:` written before its item's `key:` is secret or not by a line that may come after
+    # the last one shown: read on (each line once, none kept) until every such value is judged.
+    while scanner.waiting:
+        body = next(rest, None)
+        if body is None:
+            break
+        bodies.append(body)
+        scanner.masks.append([])
+        scanner.line(len(bodies) - 1, False)
+    return scanner.masks[:count]
 
 
 def _starred(body: str, ranges: list[tuple[int, int]]) -> str:
@@ -126,6 +145,7 @@ class _Scanner:
         self.flow_items: list[_Item] = []  # open flow mappings, innermost last
         self.flow = 0  # depth of open flow collections
         self.quote = ""  # inside a secret quoted value that goes on to later lines: its quote
+        self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
 
     def line(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
@@ -141,27 +161,47 @@ class _Scanner:
             pos = _skip_blanks(body, 0)
             if pos == len(body):
                 return  # a blank line ends nothing
+            if body[pos] == "#":
+                # A comment line ends nothing either (`DB_PASSWORD:`, `# note`, then its value);
+                # under a secret's key it is a line of the secret, else a comment.
+                if self.contexts and self.contexts[-1].kind in ("secret", "block") and pos > self.contexts[-1].indent:
+                    self.mask(index, pos, len(body))
+                elif shown:
+                    self.comment(index, body, pos)
+                return
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
             while self.contexts and not _inside(self.contexts[-1], pos, dash):
                 self.contexts.pop()
             while self.items and self.items[-1].col >= pos:
-                self.items.pop()
-            if self.contexts and self.contexts[-1].kind in ("secret", "block"):
+                self.waiting -= len(self.items.pop().pending)
+            if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
                 return
-        self.tokens(index, body, pos)
+        comment = self.tokens(index, body, pos)
         if shown:
             for part in parts_in(body):
                 self.mask(index, part.start, part.end)
+            if comment < len(body):
+                self.comment(index, body, comment)
 
-    def tokens(self, index: int, body: str, pos: int) -> None:
+    def comment(self, index: int, body: str, at: int) -> None:
+        """Mask the secrets of the comment whose `#` is at `at`: as secrets.py reads comments, a
+        var commented out (`# DB_PASSWORD: hunter2`, `# - API_TOKEN=hunter2`) is still a secret."""
+        start = _skip_blanks(body, at + 1)
+        if body.startswith("- ", start):
+            start += 2
+        for part in parts_in(body[start:], assignment=True):
+            self.mask(index, start + part.start, start + part.end)
+
+    def tokens(self, index: int, body: str, pos: int) -> int:
+        """Read the keys and values of a line from `pos`; where its comment starts (or its length)."""
         n = len(body)
         while pos < n:
             char = body[pos]
             if char in " \t,":
                 pos += 1
             elif char == "#" and (pos == 0 or body[pos - 1] in " \t"):
-                return
+                return pos
             elif char in "-?" and (pos + 1 == n or body[pos + 1] in " \t"):
                 if char == "-":
                     self.items.append(_Item(pos))
@@ -174,15 +214,19 @@ class _Scanner:
             elif char in "}]":
                 self.flow = max(self.flow - 1, 0)
                 if char == "}" and self.flow_items:
-                    self.flow_items.pop()
+                    self.waiting -= len(self.flow_items.pop().pending)
                 pos += 1
             elif char in "&!*":  # an anchor, a tag or an alias: not a key, not a value
                 while pos < n and body[pos] not in " \t,[]{}":
                     pos += 1
-            elif char in "|>":
-                return  # a block scalar's header: its lines are a value
+            elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
+                pos += 1
+                while pos < n and not (body[pos] == "#" and body[pos - 1] in " \t"):
+                    pos += 1
+                return pos
             else:
                 pos = self.scalar(index, body, pos)
+        return n
 
     def scalar(self, index: int, body: str, start: int) -> int:
         """Read the scalar at `start`; when it is a key, judge it and mask its value. Returns
@@ -225,10 +269,13 @@ class _Scanner:
         if secret:
             return self.secret_value(index, body, column, pos)
         folded = _fold(name) if len(name) <= MAX_NAME else ""
-        if folded == "registrylogin":
-            self.contexts.append(_Context(column, "login"))
-        elif name == "secrets":
-            self.contexts.append(_Context(column, "files"))
+        kind = "login" if folded == "registrylogin" else "files" if name == "secrets" else ""
+        if kind:
+            # As secrets.py reads them, a value of any shape but a mapping or a list is secret
+            # whole: `registryLogin: hunter2: x` must not read `hunter2` as a key under it.
+            if not _opens_collection(body, pos):
+                return self.secret_value(index, body, column, pos)
+            self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
         elif item is not None and name in ("key", "name", "value"):
@@ -238,10 +285,12 @@ class _Scanner:
             end = self.value_end(body, start)
             if name == "value":
                 item.pending.append((index, start, end))
+                self.waiting += 1
             elif is_secret_var_name(body[start:end].strip().strip("\"'")[: MAX_NAME + 1]):
                 item.secret = True
                 for line, first, last in item.pending:
                     self.mask_literal(line, self.bodies[line], first, last)
+                self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
 
@@ -251,11 +300,11 @@ class _Scanner:
         start = _skip_blanks(body, pos)
         if start == n or body[start] == "#":
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
-            return n
+            return start  # a comment is read as one
         char = body[start]
         if char in "|>":
             self.contexts.append(_Context(column, "block"))
-            return n
+            return start  # its header is read as one (a comment may follow it)
         if char in "'\"":
             close = _closing_quote(body, start + 1, char)
             if close < 0:
@@ -269,6 +318,9 @@ class _Scanner:
             self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
             self.mask(index, start, n)
             return n
+        if not self.flow and end == n:
+            # a plain value in block style goes on in the lines indented more than its key
+            self.contexts.append(_Context(column, "plain"))
         self.mask_literal(index, body, start, end)
         return end
 
@@ -315,7 +367,20 @@ class _Scanner:
 
 def _inside(context: _Context, indent: int, dash: bool) -> bool:
     """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
-    return indent > context.indent or (indent == context.indent and dash and context.kind != "block")
+    return indent > context.indent or (indent == context.indent and dash and context.kind not in ("block", "plain"))
+
+
+def _opens_collection(body: str, pos: int) -> bool:
+    """Whether the value after a key's colon at `pos` is a flow collection, an alias (it names a
+    value written elsewhere), or nothing on this line (its mapping or list is on the lines under
+    it); anchors and tags before it are skipped."""
+    n = len(body)
+    pos = _skip_blanks(body, pos)
+    while pos < n and body[pos] in "&!":
+        while pos < n and body[pos] not in " \t":
+            pos += 1
+        pos = _skip_blanks(body, pos)
+    return pos == n or body[pos] in "#[{*"
 
 
 def _skip_blanks(body: str, pos: int) -> int:

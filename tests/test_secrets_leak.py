@@ -210,6 +210,24 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
         ["CnryBroken39"],
     ),
+    # found by a leak hunt: broken on the secret's line, in shapes the line-by-line masking misread
+    "broken: registryLogin as a scalar": (
+        HEAD.replace("  pods:\n", "  registryLogin: CnryBroken50: x\n  pods:\n"),
+        ["CnryBroken50"],
+    ),
+    "broken: secrets as a scalar": (HEAD + "      secrets: CnryBroken51: x\n", ["CnryBroken51"]),
+    "broken: a secret's plain value going on": (
+        HEAD + "      vars:\n        DB_PASSWORD: abc\n          CnryBroken52 : x\n",
+        ["CnryBroken52"],
+    ),
+    "broken: a var commented out in an unclosed flow": (
+        HEAD + "      vars: [\n        # API_KEY: CnryBroken53\n",
+        ["CnryBroken53"],
+    ),
+    "broken: value before its key, on the value's line": (
+        HEAD + "      vars:\n        - value: CnryBroken54: x\n          key: API_KEY\n",
+        ["CnryBroken54"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

@@ -71,6 +71,28 @@ SHAPES = {
         "personalAccessToken: ghp_Cnry1: x # c\n",
         "personalAccessToken: ****************\n",
     ),
+    "registryLogin and secrets as scalars": (
+        "application:\n  registryLogin: Cnry1: x\n  pods:\n  - secrets: 'Cnry2' # c\n  - secrets: &s\n"
+        "    - name: s\n      data: Cnry3\n  - registryLogin: *login\n",
+        "application:\n  registryLogin: ********\n  pods:\n  - secrets: '*****' # c\n  - secrets: &s\n"
+        "    - name: s\n      data: *****\n  - registryLogin: *login\n",
+    ),
+    "a plain secret going on under its key": (
+        "vars:\n  DB_PASSWORD: abc\n    Cnry1 : x\n  # DB_PASSWORD: Cnry2\n  HOST: h\n  - x\n",
+        "vars:\n  DB_PASSWORD: ***\n    *********\n  # DB_PASSWORD: *****\n  HOST: h\n  - x\n",
+    ),
+    "comments": (
+        "vars: [\n  # API_KEY: Cnry1\n  #- DB_PASSWORD=Cnry2\n  # note: shown\n  X: 1 # API_TOKEN: Cnry3\n"
+        "  TLS_KEY: | # OLD_SECRET: Cnry4\n",
+        "vars: [\n  # API_KEY: *****\n  #- DB_PASSWORD=*****\n  # note: shown\n  X: 1 # API_TOKEN: *****\n"
+        "  TLS_KEY: | # OLD_SECRET: *****\n",
+    ),
+    "a comment line ends nothing": (
+        "vars:\n  DB_PASSWORD:\n# a note\n    Cnry1\n  HOST: h\nenv:\n  - value: Cnry2\n# a note\n    key: API_KEY\n"
+        " x: [\n",
+        "vars:\n  DB_PASSWORD:\n# a note\n    *****\n  HOST: h\nenv:\n  - value: *****\n# a note\n    key: API_KEY\n"
+        " x: [\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
@@ -93,6 +115,16 @@ def test_only_the_lines_a_frame_shows_are_kept() -> None:
     assert unparsed.mask(text, [(9, 9)]) == "\n" * 5  # past the end: every line is there, none shown
 
 
+def test_a_value_before_its_key_is_judged_by_the_lines_after_those_shown() -> None:
+    text = "vars:\n  - value: Cnry1: x\n    key: API_KEY\n  - value: debug\n    key: LOG_LEVEL\n  - x: [\n"
+    assert unparsed.mask(text, [(2, 2)]) == "\n  - value: ********\n"
+    assert unparsed.mask(text, [(4, 4)]) == "\n\n\n  - value: debug\n"
+    assert unparsed.secret_ranges(text, 2) == [(11, 19)]
+    assert unparsed.secret_ranges(text, 4) == []
+    # a value whose item never names a secret is read to the end of its item, and no further
+    assert unparsed.mask("- value: v\n  x: [\n", [(1, 1)]) == "- value: v\n"
+
+
 # Each worst case of a scan that could go quadratic, in a fresh interpreter with a hang guard.
 # Quadratic versions take minutes; the linear scan takes milliseconds.
 WORST = {
@@ -103,6 +135,7 @@ WORST = {
     "escaped quotes": "'DB_PASSWORD: \"' + 'a\\\\\\\\\"' * 30_000 + '\\n x: [\\n'",
     "secret keys in a flow": "'{' + 'DB_PASSWORD:' * 20_000 + '\\n x: [\\n'",
     "long secret key": "'x: [\\n' + 'A_' * 50_000 + 'KEY: v\\n'",
+    "anchors before a registryLogin": "'registryLogin: ' + '&a ' * 50_000 + '\\n x: [\\n'",
 }
 _RUN = """
 import time
