@@ -12,7 +12,7 @@ A secret is found by its position, never by its text. The sources, in one place:
 - inside any other string value (and in comments): the password of a URL's user-info
   (`scheme://user:PASSWORD@host`), a query parameter named like a secret (`?token=...`), a value
   with the shape of a well-known token (`TOKEN_SHAPES`), the default of `${SECRET_NAME:-default}`,
-  and `NAME=value` in a list of vars when NAME looks secret.
+  and `NAME=value` in a list (of vars, or any other) when NAME looks secret.
 
 References hold nothing secret and are never secrets themselves: `${NAME}` (a dashboard secret)
 and `<% NAME %>` (a Nexlayer template). A `${NAME:-default}` counts by its default. Every
@@ -373,7 +373,9 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state >= NAME:
         return state
     if not isinstance(key, str):  # a list item
-        return _ITEM_STATE.get(state, PLAIN)
+        # An item of any other list reads as a var's: `NAME=value` sets one in a list of vars, under
+        # a misspelt `varz:`, and in a command (`PGPASSWORD=x psql`, `--api-key=x`).
+        return _ITEM_STATE.get(state, VARS_ITEM)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
     if state in (FILES, FILE):
@@ -879,7 +881,7 @@ def _second_document_masked(doc: Document, masked: str) -> str:
     root = doc.positions.get(())
     if root is None:
         return masked
-    starts = line_starts(doc.text)
+    starts = _spans_of(doc)[1]  # the line starts, found once per document
     tail_start = _offset(starts, doc.text, root.value.end_line, root.value.end_col)
     marker = _DOCUMENT_MARKER.search(doc.text, tail_start)
     if marker is None:

@@ -165,6 +165,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - key: DB_PASSWORD\n          value: CnryRepeat49\n          key: X_NAME\n",
         ["CnryRepeat49"],
     ),
+    "a var item under a misspelt key, and a command's": (
+        HEAD + "      varz:\n        - DB_PASSWORD=CnryVarz50\n"
+        '      command: ["sh", "-c", "PGPASSWORD=CnryCmd51 psql", "--api-key=CnryArg52"]\n',
+        ["CnryVarz50", "CnryCmd51", "CnryArg52"],
+    ),
     "second document on the --- line": (HEAD + "--- {DB_PASSWORD: CnryDoc47}\n", ["CnryDoc47"]),
     "private key commented out line by line": (
         HEAD.replace("servicePorts", "servicePort")
