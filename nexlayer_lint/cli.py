@@ -659,6 +659,19 @@ def _statistics(results: Sequence[FileResult], unsafe_fixes: bool | None) -> lis
     return [{"code": code, "name": names[code], "count": counts[code], "fixable": fixable[code]} for code in order]
 
 
+def _setting_url(value: str) -> str:
+    """A setting that may be a URL, as TOML: without its user-info and query, which may hold
+    credentials (a comment says so)."""
+    import json
+
+    if "://" not in value:
+        return json.dumps(value)
+    from nexlayer_lint.http_client import display_url
+
+    shown = display_url(value)
+    return json.dumps(shown) + ("" if shown == value else "  # user-info, query and fragment not shown")
+
+
 def show_settings_text(settings: Settings, path: str | None) -> str:
     """`--show-settings`: the settings one file gets, as config keys (TOML), and where they came from."""
     import json
@@ -676,10 +689,10 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"ignore = {json.dumps(list(settings.ignore))}",
         f"severity = {{{', '.join(f'{code} = {json.dumps(level)}' for code, level in settings.severity.items())}}}",
         f"fail-on = {json.dumps(settings.fail_on)}",
-        f"schema = {json.dumps(settings.schema)}",
+        f"schema = {_setting_url(settings.schema)}",
         f"remote = {json.dumps(settings.remote)}",
         f"remote-send-secrets = {json.dumps(settings.remote_send_secrets)}  # command line only",
-        f"api-url = {json.dumps(settings.api_url)}"
+        f"api-url = {_setting_url(settings.api_url)}"
         if settings.api_url
         else f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
         f"timeout = {settings.timeout!r}",

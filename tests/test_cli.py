@@ -403,6 +403,17 @@ def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
     assert again.ignore == ("NX215",) and again.per_file_ignores[0][1] == ("NX2",)
 
 
+def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):
+    # found by a leak hunt: the API URL was printed with its user-info and query
+    write(project / "nexlayer.yaml", CLEAN)
+    monkeypatch.setenv("NEXLAYER_API_URL", "https://me:CnrySettings1@api.example.com/v1?token=CnrySettings2")
+    result = run("--show-settings", "--schema", "https://u:CnrySettings3@h.example/s.json", "nexlayer.yaml")
+    assert result.exit_code == 0, result.output
+    assert 'api-url = "https://api.example.com/v1"  # user-info, query and fragment not shown' in result.stdout
+    assert 'schema = "https://h.example/s.json"  # user-info, query and fragment not shown' in result.stdout
+    assert "CnrySettings" not in result.output
+
+
 def test_rule_lists_by_prefix_and_as_json():
     listing = run("rule", "NX21").stdout.splitlines()
     assert listing[0].startswith("NX210  duplicate-path") and all(line.startswith("NX21") for line in listing)
