@@ -254,8 +254,13 @@ _USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
-    r"://|\?|\$\{|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza"
+    r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza"
 )
+# `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
+# DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
+# characters starts, so each character is tried as a start once (linear).
+_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})=")
+_VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 
 
 class Part(NamedTuple):
@@ -278,6 +283,8 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
+    if "=" in text:
+        found += _assigned_parts(text)
     for match in _USERINFO.finditer(text):
         found += _literal_parts(text, *match.span(1), "url", "password")
     question = text.find("?")
@@ -302,12 +309,31 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += _literal_parts(text, place.default_start, place.default_end, "default", place.name)
-    found.sort()
+    # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
+    found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
     for part in found:
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
     return kept
+
+
+def _assigned_parts(text: str) -> list[Part]:
+    """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
+    found: list[Part] = []
+    stop = -1  # the next place a value ends, found again only once a name is past it: linear
+    for match in _ASSIGNED_NAME.finditer(text):
+        name = match.group(1)
+        # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
+        # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
+        if not is_secret_var_name(name) or name_parts(name)[-1] in LAST_PART_TERMS:
+            continue
+        start = match.end()
+        if stop < start:
+            found_stop = _VALUE_STOP.search(text, start)
+            stop = found_stop.start() if found_stop else len(text)
+        found += _literal_parts(text, start, stop, "assignment", name)
+    return found
 
 
 def assignment_sign(text: str) -> int:
@@ -479,9 +505,10 @@ class Secrets(NamedTuple):
     # password), also lower-cased as pod names are compared. A secret an alias repeats as a
     # mapping key is one too (`*pw : x`): the key is then in messages and paths.
     unquotable: frozenset[str]
-    # The words (6 characters or more) of a secret that an alias repeats elsewhere, as written,
-    # lower- and upper-cased: a check may rewrite the place the copy sits (a hint's
-    # `<% REGISTRY %>/...`, a var name made portable), so these are starred wherever they appear.
+    # The words (6 characters or more) of a secret that an alias repeats elsewhere, and the
+    # secret parts of a string an alias repeats as a key, as written, lower- and upper-cased: a
+    # check may rewrite the place the copy sits (a hint's `<% REGISTRY %>/...`, a var name made
+    # portable), so these are starred wherever they appear.
     hidden_parts: frozenset[str] = frozenset()
 
 
@@ -511,20 +538,29 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
     # A string with a secret inside is found as such wherever an alias copies it (by its shape);
     # a value that is secret by its place is not, so its copies are found by their text here.
     sharing, key_texts = _sharing_text(doc, whole) if aliases else (set(), set())
+    # A string with a secret inside that an alias repeats as a key (`*url : x`): as a value, a
+    # copy is found by its shape, but a key is not.
+    holding_keys = _sharing_text(doc, with_parts)[1] if aliases and with_parts else set()
     shared = key_texts | {
         str(value)
         for path in sharing
         if isinstance(value := get_in(doc.data, path), (str, int, float)) and not isinstance(value, bool)
     }
-    unquotable = {form for text in shared for form in (text, text.lower(), text.upper())}
+    copies = shared | holding_keys
+    # A check may rewrite a copy (NX219's portable name `a_b`, NX104's `a-b`): those forms too.
+    rewritten = {joined for text in copies for joined in (_NON_WORD.sub("_", text), _NON_WORD.sub("-", text))}
+    unquotable = {form for text in copies | rewritten for form in (text, text.lower(), text.upper())}
     for path in with_parts:
         value = get_in(doc.data, path)
         unquotable.update((value, value.lower()))
-    parts = {form for text in shared for word in _WORD.findall(text) for form in (word, word.lower(), word.upper())}
+    words = {word for text in shared for word in _WORD.findall(text)}
+    words.update(text[part.start : part.end] for text in holding_keys for part in parts_in(text))
+    parts = {form for word in words if len(word) >= MIN_SEARCHED for form in (word, word.lower(), word.upper())}
     return Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable), frozenset(parts))
 
 
 _WORD = re.compile(r"[A-Za-z0-9]{6,}")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
 def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]:
@@ -710,17 +746,24 @@ class _Spans:
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
+        lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
             start = self.offset(comment.line, comment.col)
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
-            if key_lines and (previous is None or previous.line != comment.line - 1 or "-----END " in comment.text):
+            if key_lines and (
+                previous is None
+                or "-----END " in comment.text.upper()
+                # the key goes on over blank lines, and ends at any other line
+                or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
+            ):
                 key_lines = False
             if key_lines:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], self.text[start + 1 : end]))
             else:
                 self.add_comment(start + 1, end)
-            if "-----BEGIN " in comment.text and "PRIVATE KEY" in comment.text:
+            upper = comment.text.upper()
+            if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True
         return _merged(self.ranges)
 
@@ -760,7 +803,9 @@ class _Spans:
             self.add_scalar(located.key, self.key_style(located.key))  # a key inside a secret value
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
-        if state in WHOLE or state in _SCALAR_SECRET:
+        # also an earlier value at a path whose held value is secret by another way than its
+        # place (`- key: DB_PASSWORD` / `value: x` / `value: y` / `key: X`: _named_by_a_repeated_key)
+        if state in WHOLE or state in _SCALAR_SECRET or path in document_secrets(self.doc).whole:
             self.add_scalar(located.value, located.style)
         else:
             start, end = self.inner(located.value, located.style)
@@ -872,7 +917,7 @@ def mask_text(doc: Document) -> str:
 
 
 # `---` or `...` at a line's start: where the first document ends (the second is NX003).
-_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)")
 
 
 def _second_document_masked(doc: Document, masked: str) -> str:
@@ -881,17 +926,21 @@ def _second_document_masked(doc: Document, masked: str) -> str:
     root = doc.positions.get(())
     if root is None:
         return masked
-    starts = _spans_of(doc)[1]  # the line starts, found once per document
+    starts = _spans_of(doc)[1]  # the line starts (at every line break YAML counts), found once
     tail_start = _offset(starts, doc.text, root.value.end_line, root.value.end_col)
-    marker = _DOCUMENT_MARKER.search(doc.text, tail_start)
-    if marker is None:
+    first = bisect.bisect_left(starts, tail_start)
+    markers = [start for start in starts[first:] if _DOCUMENT_MARKER.match(doc.text, start)]
+    if not markers:
         return masked
     from nexlayer_lint import unparsed  # only for a file with a second document
 
-    begin = marker.start()
+    begin = markers[0]
     rest = doc.text[begin:]
-    blanked = _DOCUMENT_MARKER.sub("   ", rest)  # the scanner reads what follows a marker
-    hidden = unparsed.mask(blanked, [(1, rest.count("\n") + 1)])
+    chars = list(rest)
+    for start in markers:  # the scanner reads what follows a marker
+        chars[start - begin : start - begin + 3] = "   "
+    blanked = "".join(chars)
+    hidden = unparsed.mask(blanked, [(1, len(starts) - first + 1)])
     if len(hidden) != len(rest):  # pragma: no cover - unparsed keeps every line's length
         return masked[:begin] + "".join(ch if ch.isspace() else "*" for ch in rest)
     merged = (m if h != "*" or b == "*" else "*" for m, h, b in zip(masked[begin:], hidden, blanked, strict=True))

@@ -177,10 +177,12 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
     assert [(p.kind, text[p.start : p.end]) for p in parts_in(text)] == found
 
 
-def test_assignments_only_in_a_list_of_vars() -> None:
+def test_assignments_in_a_list_of_vars_and_anywhere() -> None:
     parts = parts_in("DB_PASSWORD=hunter2", assignment=True)
     assert [(p.kind, p.label) for p in parts] == [("assignment", "DB_PASSWORD")]
-    assert parts_in("DB_PASSWORD=hunter2") == []
+    assert parts_in("DB_PASSWORD=hunter2") == parts  # `NAME=value` is a word anywhere too
+    assert parts_in("DB_PASSWORD: hunter2", assignment=True) != []  # a mapping as a quoted item
+    assert parts_in("DB_PASSWORD: hunter2") == []  # only there: `Note: password: x` is prose
     assert parts_in("LOG_LEVEL=debug", assignment=True) == []
     assert parts_in("DB_PASSWORD=${DB_PASSWORD}", assignment=True) == []
 
@@ -592,3 +594,19 @@ def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
         (6, "registryLogin.password is a literal credential written in the file"),
         (14, "pods[0].registryLogin[0].personalAccessToken is a literal token written in the file"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("PGPASSWORD=hunter2 psql -h db", ["hunter2"]),
+        ("app --api-key=k3y --port=80", ["k3y"]),
+        ("host=db password=pw1,user=x", ["pw1"]),
+        ("disable=DB_PASSWORD=pw2", ["pw2"]),  # a name right after another's `=`
+        ("TOKEN_URL=https://x SORT_KEY=a PASSWORD=${DB_PASSWORD}", []),  # not secret names; a reference
+        ("buzz_relay=info,buzz_auth=info", []),  # RUST_LOG: secret only by its last part, not here
+        ("a" * 100_000 + "=", []),
+    ],
+)
+def test_an_assignment_is_found_anywhere_in_a_text(text: str, secrets: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text) if p.kind == "assignment"] == secrets

@@ -170,6 +170,42 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         '      command: ["sh", "-c", "PGPASSWORD=CnryCmd51 psql", "--api-key=CnryArg52"]\n',
         ["CnryVarz50", "CnryCmd51", "CnryArg52"],
     ),
+    # the second leak hunt
+    "a secret assigned in a directive": (
+        HEAD + "# nexlayer-lint: enable DB_PASSWORD=CnryDir60\n# nexlayer-lint: disable=DB_PASSWORD=CnryDir61\n",
+        ["CnryDir60", "CnryDir61"],
+    ),
+    "a URL with its password repeated by an alias as a key": (
+        HEAD + "      vars:\n        DATABASE_URL: &u postgres://u:CnryUrlKey62@h/x\n        *u : x\n",
+        ["CnryUrlKey62", "cnryurlkey62", "CNRYURLKEY62"],
+    ),
+    "a secret of short words repeated by an alias as a var name": (
+        HEAD + "      vars:\n        DB_PASSWORD: &a Cn1.Ry2.Sw3.Ds4.Aa63\n        *a : x\n",
+        ["Cn1.Ry2.Sw3.Ds4.Aa63", "Cn1_Ry2_Sw3_Ds4_Aa63", "cn1_ry2_sw3_ds4_aa63", "cn1-ry2-sw3-ds4-aa63"],
+    ),
+    "a command written as one string": (
+        HEAD + '      command: "PGPASSWORD=CnryCmd64 psql -h db --api-key=CnryCmd71"\n',
+        ["CnryCmd64", "CnryCmd71"],
+    ),
+    "a second document after bare CRs": (
+        (HEAD + "--- {DB_PASSWORD: CnryDocCr65}\n").replace("\n", "\r"),
+        ["CnryDocCr65"],
+    ),
+    "a second document as a block": (HEAD + "--- |\n  DB_PASSWORD=CnryDocBlock66\n", ["CnryDocBlock66"]),
+    "a private key commented out with a blank line in it": (
+        HEAD.replace("servicePorts", "servicePort")
+        + "# -----begin private key-----\n\n# CnryPemBlank67\n# -----END PRIVATE KEY-----\n",
+        ["CnryPemBlank67"],
+    ),
+    "a key/value item with its key and its value repeated": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD\n          value: CnryRepeat68\n"
+        "          value: y\n          key: X_NAME\n",
+        ["CnryRepeat68"],
+    ),
+    "an assignment in any string": (
+        HEAD + '      note: "DB_PASSWORD=CnryAny69 ./run"\n' + "      dsn: host=db password=CnryAny72\n",
+        ["CnryAny69", "CnryAny72"],
+    ),
     "second document on the --- line": (HEAD + "--- {DB_PASSWORD: CnryDoc47}\n", ["CnryDoc47"]),
     "private key commented out line by line": (
         HEAD.replace("servicePorts", "servicePort")
@@ -211,6 +247,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     # the parser's messages and hints quote the text where it stopped, but never a secret's
     "broken: a secret starting with @": (HEAD + "      vars:\n        DB_PASSWORD: @CnryBroken37\n", ["CnryBroken37"]),
     "broken: a secret read as an alias": (HEAD + "      vars:\n        API_TOKEN: *CnryBroken38\n", ["CnryBroken38"]),
+    "broken: an assignment in a command list": (
+        HEAD + '      command: ["PGPASSWORD=CnryBroken70 psql", [\n',
+        ["CnryBroken70"],
+    ),
     "broken: a URL starting with a backtick": (
         HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
         ["CnryBroken39"],
@@ -274,6 +314,9 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
         "block scalar",
         "multi-line quoted",
         "private key commented out line by line",
+        "a private key commented out with a blank line in it",
+        "a key/value item with its key and its value repeated",
+        "a second document as a block",
     ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
