@@ -145,6 +145,7 @@ class _Scanner:
         self.flow_items: list[_Item] = []  # open flow mappings, innermost last
         self.flow = 0  # depth of open flow collections
         self.quote = ""  # inside a secret quoted value that goes on to later lines: its quote
+        self.flow_plain = False  # a secret plain value in a flow, at its line's end: it may go on
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
 
     def line(self, index: int, shown: bool) -> None:
@@ -161,6 +162,15 @@ class _Scanner:
             pos = _skip_blanks(body, 0)
             if pos == len(body):
                 return  # a blank line ends nothing
+            if self.flow_plain and self.flow and body[pos] not in "[]{},#":
+                # `{DB_PASSWORD: abc` then `  def, X: 1}`: a plain scalar in a flow goes on to the
+                # next flow indicator, over line breaks
+                end = self.value_end(body, pos)
+                self.mask_literal(index, body, pos, end)
+                self.flow_plain, pos = end == len(body), end
+                if pos == len(body):
+                    return
+            self.flow_plain = False
             if body[pos] == "#":
                 # A comment line ends nothing either (`DB_PASSWORD:`, `# note`, then its value);
                 # under a secret's key it is a line of the secret, else a comment.
@@ -321,6 +331,7 @@ class _Scanner:
         if not self.flow and end == n:
             # a plain value in block style goes on in the lines indented more than its key
             self.contexts.append(_Context(column, "plain"))
+        self.flow_plain = bool(self.flow) and _skip_blanks(body, end) == n
         self.mask_literal(index, body, start, end)
         return end
 

@@ -251,6 +251,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["PGPASSWORD=CnryBroken70 psql", [\n',
         ["CnryBroken70"],
     ),
+    "broken: a secret's plain value going on in a flow": (
+        HEAD + "      vars: {DB_PASSWORD: CnryBroken73\n        CnryBroken74, X: [\n",
+        ["CnryBroken73", "CnryBroken74"],
+    ),
     "broken: a URL starting with a backtick": (
         HEAD + "      vars:\n        DB: `pg://u:CnryBroken39@h/d`\n",
         ["CnryBroken39"],
