@@ -82,8 +82,14 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
         shown_lines.append(open_ranges > 0)
     masks = _scan([body for body, _ in lines], shown_lines, (body for body, _ in rest))
     out = []
+    after_cr = False
     for index, (body, brk) in enumerate(lines):
-        out.append((_starred(body, masks[index]) if shown_lines[index] else "") + brk)
+        if shown_lines[index]:
+            out.append(_starred(body, masks[index]) + brk)
+        else:
+            # an emptied line between a lone \r and a \n must not join the two into one break
+            out.append((" " if after_cr and brk.startswith("\n") else "") + brk)
+        after_cr = brk == "\r"
     return "".join(out)
 
 
@@ -129,11 +135,15 @@ def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[lis
 
 
 def _starred(body: str, ranges: list[tuple[int, int]]) -> str:
-    chars = list(body)
-    for start, end in ranges:
-        for i in range(max(start, 0), min(end, len(chars))):
-            chars[i] = "*"
-    return "".join(chars)
+    """`body` with the ranges starred; each character once, however the ranges overlap."""
+    out, last = [], 0
+    for start, end in sorted(ranges):
+        start, end = max(start, last), min(end, len(body))
+        if end > start:
+            out += [body[last:start], "*" * (end - start)]
+            last = end
+    out.append(body[last:])
+    return "".join(out)
 
 
 class _Scanner:
@@ -296,10 +306,15 @@ class _Scanner:
             if name == "value":
                 item.pending.append((index, start, end))
                 self.waiting += 1
-            elif is_secret_var_name(body[start:end].strip().strip("\"'")[: MAX_NAME + 1]):
+            # (a name's first characters only: a line of `key: key: key: ...` stays linear)
+            elif is_secret_var_name(body[start : min(end, start + MAX_NAME + 3)].strip().strip("\"'")[: MAX_NAME + 1]):
                 item.secret = True
-                for line, first, last in item.pending:
+                covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
+                for line, first, last in sorted(item.pending):
+                    if covered.get(line, -1) >= last:
+                        continue  # inside a value already masked: `value: value: ... x` on one line
                     self.mask_literal(line, self.bodies[line], first, last)
+                    covered[line] = last
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos

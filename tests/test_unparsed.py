@@ -125,6 +125,11 @@ def test_a_value_before_its_key_is_judged_by_the_lines_after_those_shown() -> No
     assert unparsed.mask("- value: v\n  x: [\n", [(1, 1)]) == "- value: v\n"
 
 
+def test_an_emptied_line_keeps_a_lone_cr_apart_from_the_next_break() -> None:
+    # found by fuzzing: "a: 1\r" + "" + "\n" read as one \r\n break, and every later line moved up
+    assert unparsed.mask("a: 1\rb: 2\n- x\n", [(3, 3)]) == "\r \n- x\n"
+
+
 # Each worst case of a scan that could go quadratic, in a fresh interpreter with a hang guard.
 # Quadratic versions take minutes; the linear scan takes milliseconds.
 WORST = {
@@ -136,6 +141,9 @@ WORST = {
     "secret keys in a flow": "'{' + 'DB_PASSWORD:' * 20_000 + '\\n x: [\\n'",
     "long secret key": "'x: [\\n' + 'A_' * 50_000 + 'KEY: v\\n'",
     "anchors before a registryLogin": "'registryLogin: ' + '&a ' * 50_000 + '\\n x: [\\n'",
+    # found by fuzzing: values that wait for their key, each to the line's end; a line of names
+    "a chain of values before a secret key": "'- ' + 'value: ' * 20_000 + 'x\\n  key: DB_PASSWORD\\n'",
+    "a chain of keys": "'- ' + 'key: ' * 400_000 + 'x\\n'",
 }
 _RUN = """
 import time
