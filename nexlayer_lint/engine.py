@@ -327,6 +327,6 @@ def _text_of(source: str | bytes) -> str:
     """The text of a file that does not parse, for its code frames: as the loader decoded it (a
     UTF-16 file too), or as UTF-8 with replacement characters when it could not."""
     if isinstance(source, str):
-        return source
+        return source.removeprefix("\ufeff")  # as the loader reads it, and as bytes give it
     text, _ = loader.decode(source)
     return text.removeprefix("\ufeff") if text is not None else source[:1_000_000].decode("utf-8", errors="replace")

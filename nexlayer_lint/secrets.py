@@ -1113,19 +1113,24 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
             # `value in text` first: every match of a pattern contains its value, so this is exact.
             return [m.span() for value, pattern in pairs if value in text for m in pattern.finditer(text)]
     else:
-        by_prefix: dict[str, list[str]] = {}
+        # values by their first MIN_SEARCHED characters, then by length: at a place in the text,
+        # one set lookup per length that a value with those first characters has, not one
+        # comparison per value (thousands of values may share their first characters)
+        by_prefix: dict[str, dict[int, set[str]]] = {}
         for value in ordered:
-            by_prefix.setdefault(value[:MIN_SEARCHED], []).append(value)
+            by_prefix.setdefault(value[:MIN_SEARCHED], {}).setdefault(len(value), set()).add(value)
+        lengths = {prefix: sorted(sized, reverse=True) for prefix, sized in by_prefix.items()}
 
         def find(text: str) -> list[tuple[int, int]]:
             spans = []
             for start in range(len(text) - MIN_SEARCHED + 1):
-                candidates = by_prefix.get(text[start : start + MIN_SEARCHED])
-                if candidates is None or (whole_words and start and _WORD_CHAR.match(text, start - 1)):
+                prefix = text[start : start + MIN_SEARCHED]
+                sized = by_prefix.get(prefix)
+                if sized is None or (whole_words and start and _WORD_CHAR.match(text, start - 1)):
                     continue
-                for value in candidates:  # longest first: one match covers the shorter ones here
-                    end = start + len(value)
-                    if text.startswith(value, start) and not (whole_words and _WORD_CHAR.match(text, end)):
+                for size in lengths[prefix]:  # longest first: one match covers the shorter ones here
+                    end = start + size
+                    if text[start:end] in sized[size] and not (whole_words and _WORD_CHAR.match(text, end)):
                         spans.append((start, end))
                         break
             return spans

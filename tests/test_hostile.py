@@ -247,6 +247,10 @@ def test_the_frame_of_a_broken_file_in_any_encoding_reads_as_text(codec: str, bo
     assert result.masked_text.splitlines()[2] == "   pods: x"
 
 
+def test_a_bom_is_left_out_of_the_frame_of_text_and_of_bytes_alike() -> None:
+    assert lint("\ufeffa: [\n").masked_text == lint(b"\xef\xbb\xbfa: [\n").masked_text == "a: [\n"
+
+
 def test_utf16_without_bom_is_refused_clearly() -> None:
     got = only(CLEAN.encode("utf-16-le"))
     assert got == [("NX001", 1, 2, "the file contains a NUL byte; it looks binary, not YAML")]

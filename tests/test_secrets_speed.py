@@ -178,6 +178,15 @@ WORST = {
         ["NX213"],
     ),
     "a broken a: a-a-a-...": ("'a: ' + 'a-' * 50_000 + '\\n b: c\\n'", "", ["NX001"]),
+    # found by fuzzing: a secret of 4,000 words that share their first characters, repeated by
+    # an alias, hidden in 4,000 messages (the hider compared each word at each place)
+    "4,000 hidden words that share a prefix": (
+        VARS
+        + " + '        DB_PASSWORD: &pw \"' + ' '.join(f'abcd{i:06d}' for i in range(4000)) + '\"\\n'"
+        + " + '        OTHER: *pw\\n' + ''.join(f'      abcdabcdabcd{i}: x\\n' for i in range(4000))",
+        "abcd000001",
+        ["NX213"] + ["NX102"] * 4000,
+    ),
 }
 
 
