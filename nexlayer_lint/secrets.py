@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from nexlayer_lint.edits import text_at
 from nexlayer_lint.model import DataPath, Document, Located, Problem, Span, get_in
 
 # --- names --------------------------------------------------------------------------------------
@@ -374,15 +375,18 @@ def _pem_end(text: str, start: int) -> int:
 
 # --- where secrets sit in the data ------------------------------------------------------------------
 # A walk from the root keeps one state per node; `_step` gives a child's state from its parent's.
-PLAIN, VARS, VARS_ITEM, LOGIN, FILES, FILE = range(6)  # containers that change how keys read
-NAME, LOGIN_VALUE, FILE_VALUE = range(6, 9)  # a secret value, and everything inside it
+# ITEM: an item of a list (other than registryLogin's and secrets'), where `NAME=value` sets a
+# var: in a list of vars, under a misspelt `varz:`, in a command (`PGPASSWORD=x psql`).
+PLAIN, ITEM, LOGIN, FILES, FILE = range(5)  # containers that change how keys read
+NAME, LOGIN_VALUE, FILE_VALUE = range(5, 8)  # a secret value, and everything inside it
 WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
 KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
 # A scalar where a container was expected is a secret too: `registryLogin: ghp_...`.
 _SCALAR_SECRET = {LOGIN: LOGIN_VALUE, FILES: FILE_VALUE, FILE: FILE_VALUE}
 _LOGIN_PUBLIC = ("registry", "username")
 _FILE_PUBLIC = ("name", "mountPath", "fileName")
-# Keys a user means as vars (`vars` misspelt): a list under one may hold `NAME=value` items.
+# Keys a user means as vars (`vars` misspelt): what names a var in messages, and where a file
+# that does not parse has `NAME=value` items (unparsed.py).
 VARS_KEYS = frozenset({"vars", "env", "environment", "envs", "variables", "envvars", "envvariables"})
 
 
@@ -390,7 +394,7 @@ def _fold(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
-_ITEM_STATE = {LOGIN: LOGIN, FILES: FILE, VARS: VARS_ITEM}
+_ITEM_STATE = {LOGIN: LOGIN, FILES: FILE}
 _VALUE_KEY = -1  # `value`: secret when its item's `key` or `name` is
 
 
@@ -399,9 +403,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state >= NAME:
         return state
     if not isinstance(key, str):  # a list item
-        # An item of any other list reads as a var's: `NAME=value` sets one in a list of vars, under
-        # a misspelt `varz:`, and in a command (`PGPASSWORD=x psql`, `--api-key=x`).
-        return _ITEM_STATE.get(state, VARS_ITEM)
+        return _ITEM_STATE.get(state, ITEM)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
     if state in (FILES, FILE):
@@ -422,9 +424,7 @@ def _key_state(key: str) -> int:
     folded = _fold(key)
     if folded == "registrylogin":
         return LOGIN
-    if key == "secrets":
-        return FILES
-    return VARS if folded in VARS_KEYS else PLAIN
+    return FILES if key == "secrets" else PLAIN
 
 
 def _names_a_secret(item: Any) -> bool:
@@ -477,7 +477,7 @@ def _secrets_under(path: DataPath, data: Any, state: int, parent: Any) -> list[S
         elif isinstance(node, str):
             found.extend(
                 Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state == VARS_ITEM)
+                for part in parts_in(node, assignment=state == ITEM)
             )
     return found
 
@@ -537,10 +537,11 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
     with_parts = {s.path for s in found if s.start is not None}
     # A string with a secret inside is found as such wherever an alias copies it (by its shape);
     # a value that is secret by its place is not, so its copies are found by their text here.
-    sharing, key_texts = _sharing_text(doc, whole) if aliases else (set(), set())
-    # A string with a secret inside that an alias repeats as a key (`*url : x`): as a value, a
-    # copy is found by its shape, but a key is not.
-    holding_keys = _sharing_text(doc, with_parts)[1] if aliases and with_parts else set()
+    # Without an anchor (`&`) in the text there is no alias, and nothing to look for.
+    if aliases and "&" in doc.text:
+        sharing, key_texts, holding_keys = _sharing_text(doc, whole, with_parts)
+    else:
+        sharing, key_texts, holding_keys = set(), set(), set()
     shared = key_texts | {
         str(value)
         for path in sharing
@@ -573,7 +574,7 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
         span = located.value
         if len(path) < 2 or path[-1] not in ("key", "name") or located.style is None or span.line != span.end_line:
             continue
-        text = doc.lines[span.line - 1][span.col - 1 : span.end_col - 1] if span.line <= len(doc.lines) else ""
+        text = text_at(doc, span)
         name = text[1:-1] if located.style in ("'", '"') else text
         value_path = (*path[:-1], "value")
         if value_path not in known and value_path in doc.positions and is_secret_var_name(name):
@@ -613,21 +614,33 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     _secrets_cache = (new, _secrets_of(new, found, aliases=False))
 
 
-def _sharing_text(doc: Document, paths: set[DataPath]) -> tuple[set[DataPath], set[str]]:
-    """The other paths whose value is the same text in the file as a secret's: an alias repeats
-    its anchor's node, so with `x: &pw hunter2` and `DB_PASSWORD: *pw` neither `x` nor the var
-    may be quoted. Both are then secret as a whole. Also the keys that are such a copy
-    (`*pw : x`; the loader gives an alias key its anchor's span), which are in paths."""
-    spans = {located.value for path in paths if (located := doc.positions.get(path)) is not None}
-    if not spans:
-        return set(), set()
-    sharing, keys = set(), set()
+def _sharing_text(
+    doc: Document, whole: set[DataPath], with_parts: set[DataPath]
+) -> tuple[set[DataPath], set[str], set[str]]:
+    """What an alias repeats of a secret, in one pass over the positions:
+    - the other paths whose value is the same text in the file as a whole secret's: with
+      `x: &pw hunter2` and `DB_PASSWORD: *pw` neither `x` nor the var may be quoted, and both
+      are then secret as a whole;
+    - the keys that are a copy of a whole secret (`*pw : x`; the loader gives an alias key its
+      anchor's span), which paths and messages hold;
+    - the keys that are a copy of a string with a secret inside (`*url : x`): as a value, such a
+      copy is found by its shape, but a key is not."""
+    spans = {located.value for path in whole if (located := doc.positions.get(path)) is not None}
+    holding = {located.value for path in with_parts if (located := doc.positions.get(path)) is not None}
+    sharing: set[DataPath] = set()
+    keys: set[str] = set()
+    holding_keys: set[str] = set()
+    if not (spans or holding):
+        return sharing, keys, holding_keys
     for path, located in doc.positions.items():
-        if located.value in spans and path not in paths:
+        if located.value in spans and path not in whole:
             sharing.add(path)
-        if located.key in spans and path:
-            keys.add(str(path[-1]))
-    return sharing, keys
+        if located.key is not None and path:
+            if located.key in spans:
+                keys.add(str(path[-1]))
+            elif located.key in holding:
+                holding_keys.add(str(path[-1]))
+    return sharing, keys, holding_keys
 
 
 def unquotable_hider(doc: Document) -> Callable[[str], str] | None:
@@ -809,8 +822,8 @@ class _Spans:
             self.add_scalar(located.value, located.style)
         else:
             start, end = self.inner(located.value, located.style)
-            if state == VARS_ITEM or self.hinted(start, end):
-                self.add_parts(start, end, assignment=state == VARS_ITEM)
+            if state == ITEM or self.hinted(start, end):
+                self.add_parts(start, end, assignment=state == ITEM)
 
     def state(self, path: DataPath) -> int:
         state = self.states.get(path)
