@@ -684,6 +684,7 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
     lines = [
         f"# nexlayer-lint {__version__}: settings for {_printable(path) if path else 'files in the current folder'}",
         f"# config: {_printable(settings.config_file) if settings.config_file else '(none)'}",
+        *(f"# extends: {_printable(parent)}" for parent in settings.extended),
         *(f"# globs relative to: {_printable(base)}" for base in bases),
         f"select = {json.dumps(list(settings.select))}",
         f"ignore = {json.dumps(list(settings.ignore))}",

@@ -3,7 +3,8 @@
 A config is `.nexlayer-lint.toml` (top level) or `pyproject.toml` with a `[tool.nexlayer-lint]`
 table; the first one found walking up from a file's folder governs that file (`find_config`), as
 with ruff. The command line and the language server both ask this module, so they agree on every
-file. `--config FILE` names one config for every file, `--isolated` uses none.
+file. `--config FILE` names one config for every file, `--isolated` uses none. A config may
+`extend` another (as ruff's `extend`): the other's settings first, its own over them.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Settings:
     extend_fixable: tuple[str, ...] = ()
     unfixable: tuple[str, ...] = ()
     config_file: str | None = None  # where these came from, for --verbose and errors
+    extended: tuple[str, ...] = ()  # the configs config_file extends, nearest first
 
     def with_options(self, **options: Any) -> Settings:
         """Overlay command-line options (those not None) on the settings from a file."""
@@ -255,6 +257,12 @@ def _repr(value: Any) -> str:
     return _shown(repr(value))
 
 
+# How many configs one may extend in a chain: deeper is surely a mistake, and each is a file read.
+MAX_EXTENDS = 10
+# Settings that add to the extended config's rather than replace it, as the command line's
+# options add to a config's (Options) and as ruff layers an `extend`ed config's rule selection.
+_ADDED = ("ignore", "extend_exclude", "extend_fixable", "unfixable")
+
 # config-file key -> (Settings field, parser(value, key, base folder))
 _KEYS = {
     "select": ("select", _codes),
@@ -279,6 +287,7 @@ _KEYS = {
     "unfixable": ("unfixable", _codes),
 }
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}
+_KNOWN = sorted([*_KEYS, "extend"])
 
 
 def _mapping(value: Any, key: str) -> Mapping[str, Any]:
@@ -288,8 +297,18 @@ def _mapping(value: Any, key: str) -> Mapping[str, Any]:
 
 
 def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -> Settings:
-    """Settings from one config table; relative globs and schema files are relative to `base`."""
-    values: dict[str, Any] = {"config_file": source}
+    """Settings from one config table; relative globs and schema files are relative to `base`,
+    and an `extend`ed config's path to the folder of `source`."""
+    values = _values(table, source, base, (os.path.abspath(source),))
+    values.setdefault("exclude", default_exclude(base))
+    return Settings(**values)
+
+
+def _values(table: Mapping[str, Any], source: str, base: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    """The Settings fields one table sets, over those of the config it extends (whose own
+    relative paths are relative to its own folder). `chain`: the configs read so far, to refuse a
+    loop and a chain past MAX_EXTENDS."""
+    values: dict[str, Any] = {}
     for key, value in table.items():
         if key.replace("_", "-") == "remote-send-secrets":
             # Only the person running the tool may send secret values: a config file may come
@@ -302,23 +321,64 @@ def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -
                     "linted, and must not be able to send its secrets"
                 )
             continue
+        if key == "extend":
+            continue
         if key not in _KEYS:
             from nexlayer_lint.suggest import closest  # only for a mistake
 
-            close = closest(key.replace("_", "-"), list(_KEYS), cutoff=0.6)  # difflib's default cutoff
+            close = closest(key.replace("_", "-"), _KNOWN, cutoff=0.6)  # difflib's default cutoff
             hint = f' (did you mean "{close}"?)' if close else ""
-            raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(sorted(_KEYS))}')
+            raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(_KNOWN)}')
         name, parse = _KEYS[key]
         try:
             values[name] = parse(value, key, base)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
-    values.setdefault("exclude", default_exclude(base))
-    return Settings(**values)
+    if "extend" not in table:
+        return {"config_file": source, **values}
+    parent = _extended(table["extend"], source, chain)
+    inherited = _values(_table_of(parent), str(parent), str(parent.parent), (*chain, str(parent)))
+    extended = (inherited["config_file"], *inherited.get("extended", ()))
+    return {**inherited, **_over(inherited, values), "config_file": source, "extended": extended}
+
+
+def _over(inherited: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """A config's own values laid over those of the config it extends: most replace, the lists
+    of _ADDED add (except `ignore` when the config has its own `select`, which starts afresh, as
+    `--select` does), and the severity table adds code by code."""
+    over = dict(own)
+    for name in _ADDED:
+        if name in own and name in inherited and not (name == "ignore" and "select" in own):
+            over[name] = inherited[name] + tuple(item for item in own[name] if item not in inherited[name])
+    if "select" in own and "ignore" not in own:
+        over["ignore"] = ()
+    if "severity" in own and "severity" in inherited:
+        over["severity"] = {**inherited["severity"], **own["severity"]}
+    return over
+
+
+def _extended(value: Any, source: str, chain: tuple[str, ...]) -> Path:
+    """The config that `extend = value` in `source` names: a path relative to source's folder."""
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise ConfigError(f'{source}: "extend" must be the path of another config file, not {_repr(value)}')
+    path = Path(os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(source)), os.path.expanduser(value))))
+    if str(path) in chain:
+        loop = " -> ".join(_shown(link) for link in (*chain, str(path)))
+        raise ConfigError(f"{source}: configs extend each other in a loop: {loop}")
+    if len(chain) > MAX_EXTENDS:
+        raise ConfigError(f"{source}: more than {MAX_EXTENDS} configs extend one another; is that a loop?")
+    if not path.is_file():
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"{source}: the config it extends, {_shown(str(path))}, {what}")
+    return path
 
 
 def settings_from_document(document: Mapping[str, Any], path: Path, base: str) -> Settings:
     """Settings from a parsed config file: `[tool.nexlayer-lint]` in pyproject.toml, the top level elsewhere."""
+    return settings_from_table(_our_table(document, path), str(path), base)
+
+
+def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     tool = document.get("tool", {})
     if path.name == "pyproject.toml":
         table = tool.get("nexlayer-lint", {}) if isinstance(tool, Mapping) else {}
@@ -328,11 +388,11 @@ def settings_from_document(document: Mapping[str, Any], path: Path, base: str) -
         table = document
     if not isinstance(table, Mapping):
         raise ConfigError(f"{path}: [tool.nexlayer-lint] must be a table")
-    return settings_from_table(table, str(path), base)
+    return table
 
 
-def read_config(path: Path, base: str | None = None) -> Settings:
-    """Settings from one file; relative paths in it are relative to `base`, by default its folder."""
+def _table_of(path: Path) -> Mapping[str, Any]:
+    """Our table of one config file, read and parsed."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
@@ -343,7 +403,12 @@ def read_config(path: Path, base: str | None = None) -> Settings:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return settings_from_document(document, path, os.path.abspath(path.parent) if base is None else base)
+    return _our_table(document, path)
+
+
+def read_config(path: Path, base: str | None = None) -> Settings:
+    """Settings from one file; relative paths in it are relative to `base`, by default its folder."""
+    return settings_from_table(_table_of(path), str(path), os.path.abspath(path.parent) if base is None else base)
 
 
 # --- which config governs a file -----------------------------------------------------------

@@ -483,9 +483,22 @@ class _Linted:
 
 
 class _Config(NamedTuple):
-    stamp: tuple[int, int] | None  # the file's mtime and size when read
+    stamps: tuple[tuple[int, int] | None, ...]  # mtime and size of the config and those it extends, when read
     settings: Settings
     error: str | None
+
+
+def _stamps(config: Path | None, extended: Sequence[str]) -> tuple[tuple[int, int] | None, ...]:
+    stamps: list[tuple[int, int] | None] = []
+    paths: tuple[str | Path, ...] = (config, *extended) if config else ()
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 class NexlayerLanguageServer(LanguageServer):
@@ -522,16 +535,17 @@ class NexlayerLanguageServer(LanguageServer):
         """The settings of the config closest above the document (read again when it changes)."""
         try:
             found = find_config(self.folder_of(uri).resolve())
-            stat = found.stat() if found else None
         except OSError:
-            found, stat = None, None
-        stamp = (stat.st_mtime_ns, stat.st_size) if stat else None
+            found = None
         cached = self._configs.get(found)
-        if cached is None or cached.stamp != stamp:
+        # A config is read again when it or one it extends changed; a broken one every time, as
+        # what it lacks (a config it names) may have appeared since.
+        if cached is None or cached.error or cached.stamps != _stamps(found, cached.settings.extended):
             try:
-                cached = _Config(stamp, self._offline(read_config(found)) if found else Settings(), None)
+                settings = self._offline(read_config(found)) if found else Settings()
+                cached = _Config(_stamps(found, settings.extended), settings, None)
             except ConfigError as exc:
-                cached = _Config(stamp, Settings(), str(exc))
+                cached = _Config((), Settings(), str(exc))
             self._configs[found] = cached
         if cached.error:
             return cached.settings, cached.error

@@ -217,3 +217,109 @@ def test_discover_and_the_resolver_are_the_same_rule(nested):
     for folder in ("", "sub", "sub/deeper", "other", "plain"):
         from_server = discover(nested / folder)
         assert Resolver().for_folder(folder) == from_server
+
+
+# --- extend --------------------------------------------------------------------------------
+
+
+def test_a_config_extends_another_and_its_own_keys_win(nested):
+    # sub/ extends the root config: NX213 stays ignored there (inherited), NX215 too (its own),
+    # and the root's per-file-ignores glob stays relative to the root's folder
+    write(nested / "sub" / ".nexlayer-lint.toml", 'extend = "../.nexlayer-lint.toml"\nignore = ["NX215"]\n')
+    found = cli_findings()
+    assert found["sub/nexlayer.yaml"] == found["sub/deeper/nexlayer.yaml"] == []
+    write(nested / "sub" / ".nexlayer-lint.toml", 'extend = "../.nexlayer-lint.toml"\nfail-on = "warning"\n')
+    found = cli_findings()
+    assert found["sub/nexlayer.yaml"] == [("NX215", "warning", 5, 14)]  # NX213 ignored by the root's config
+    assert CliRunner().invoke(main, ["sub/nexlayer.yaml"]).exit_code == 1  # its own fail-on
+    assert CliRunner().invoke(main, ["nexlayer.yaml"]).exit_code == 0  # the root's files keep theirs
+    assert found["legacy/nexlayer.yaml"] == []
+    # its own `select` starts afresh, without the ignores it would inherit (as --select does);
+    # a severity table adds code by code
+    write(nested / ".nexlayer-lint.toml", 'ignore = ["NX213"]\nseverity = { NX215 = "info", NX213 = "info" }\n')
+    write(
+        nested / "sub" / ".nexlayer-lint.toml",
+        'extend = "../.nexlayer-lint.toml"\nselect = ["NX2"]\nseverity = { NX213 = "error" }\n',
+    )
+    assert cli_findings("sub/nexlayer.yaml")["sub/nexlayer.yaml"] == [
+        ("NX215", "info", 5, 14),
+        ("NX213", "error", 9, 22),
+    ]
+    write(nested / ".nexlayer-lint.toml", 'ignore = ["NX213"]\n[per-file-ignores]\n"legacy/" = ["NX215"]\n')
+    write(nested / "sub" / ".nexlayer-lint.toml", 'extend = "../.nexlayer-lint.toml"\nfail-on = "warning"\n')
+    settings = discover(nested / "sub")
+    assert settings.config_file == str(nested / "sub" / ".nexlayer-lint.toml")
+    assert settings.extended == (str(nested / ".nexlayer-lint.toml"),)
+    assert [(p.base, p.glob) for p, _ in settings.per_file_ignores] == [(str(nested), "legacy/")]
+
+
+def test_extend_in_a_pyproject_and_of_a_pyproject_adds_extend_keys(nested):
+    write(nested / "base" / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["old"]\nunfixable = ["NX104"]\n')
+    write(
+        nested / "app" / "pyproject.toml",
+        '[tool.nexlayer-lint]\nextend = "../base/pyproject.toml"\nextend-exclude = ["tmp"]\n',
+    )
+    settings = discover(nested / "app")
+    # extend-exclude adds to the extended config's (as ruff's extend-*); each glob keeps its own folder
+    assert [(p.base, p.glob) for p in settings.extend_exclude] == [
+        (str(nested / "base"), "old"),
+        (str(nested / "app"), "tmp"),
+    ]
+    assert settings.unfixable == ("NX104",)
+    shown = CliRunner().invoke(main, ["--show-settings", "app/nexlayer.yaml"]).stdout.splitlines()
+    assert shown[1:3] == [
+        f"# config: {nested / 'app' / 'pyproject.toml'}",
+        f"# extends: {nested / 'base' / 'pyproject.toml'}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"a.toml": 'extend = "b.toml"\n', "b.toml": 'extend = "a.toml"\n'}, "configs extend each other in a loop: "),
+        ({"a.toml": 'extend = "a.toml"\n'}, "configs extend each other in a loop: "),
+        ({"a.toml": 'extend = "missing.toml"\n'}, "the config it extends, "),
+        ({"a.toml": "extend = 3\n"}, '"extend" must be the path of another config file, not 3'),
+        ({"a.toml": 'extend = "b.toml"\n', "b.toml": 'ignroe = ["NX215"]\n'}, 'b.toml: unknown setting "ignroe"'),
+        (
+            {"a.toml": 'extend = "b.toml"\n', "b.toml": "remote-send-secrets = true\n"},
+            "can only be given on the command line",
+        ),
+    ],
+)
+def test_a_bad_extend_is_a_config_error_naming_the_file(tmp_path, monkeypatch, files, message):
+    for name, text in files.items():
+        write(tmp_path / "cfg" / name, text)
+    write(tmp_path / "nexlayer.yaml", BOTH)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--config", "cfg/a.toml", "nexlayer.yaml"])
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_long_chain_of_extends_is_refused(tmp_path):
+    for i in range(config.MAX_EXTENDS + 2):
+        write(tmp_path / f"c{i}.toml", f'extend = "c{i + 1}.toml"\n' if i <= config.MAX_EXTENDS else "")
+    assert config.read_config(tmp_path / f"c{2}.toml").extended[-1] == str(tmp_path / f"c{config.MAX_EXTENDS + 1}.toml")
+    with pytest.raises(config.ConfigError, match=f"more than {config.MAX_EXTENDS} configs extend one another"):
+        config.read_config(tmp_path / "c0.toml")
+
+
+def test_the_language_server_reads_a_config_again_when_the_one_it_extends_changes(nested):
+    pytest.importorskip("pygls")
+    from pygls.uris import from_fs_path
+
+    from nexlayer_lint.server import NexlayerLanguageServer
+
+    write(nested / "sub" / ".nexlayer-lint.toml", 'extend = "../.nexlayer-lint.toml"\n')
+    server = NexlayerLanguageServer()
+    uri = from_fs_path(str(nested / "sub" / "nexlayer.yaml"))
+    assert server.settings_for(uri)[0].ignore == ("NX213",)
+    write(nested / ".nexlayer-lint.toml", 'ignore = ["NX215", "NX2"]\n')  # longer: its size changes
+    assert server.settings_for(uri)[0].ignore == ("NX215", "NX2")
+    (nested / ".nexlayer-lint.toml").unlink()
+    settings, error = server.settings_for(uri)
+    assert error is not None and "the config it extends" in error and settings.ignore == ()
+    write(nested / ".nexlayer-lint.toml", 'ignore = ["NX213"]\n')  # back: read again, not the cached error
+    assert server.settings_for(uri) == (server.settings_for(uri)[0], None)
+    assert server.settings_for(uri)[0].ignore == ("NX213",)
