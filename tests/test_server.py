@@ -754,6 +754,8 @@ async def test_a_document_closed_while_linted_gets_nothing_published(client: Cli
 
 @e2e
 async def test_config_files_are_watched_where_the_editor_can(client: Client) -> None:
+    # the server registers after `initialized`, without a reply to wait for: alone, this test runs first
+    await until(lambda: client.registrations)
     (registration,) = [r for r in client.registrations if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     options = registration.register_options  # as JSON: the client does not know the method's types
     assert options == {"watchers": [{"globPattern": "**/.nexlayer-lint.toml"}, {"globPattern": "**/pyproject.toml"}]}
