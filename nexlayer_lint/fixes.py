@@ -53,6 +53,19 @@ class Fixed(NamedTuple):
     applied: tuple[Fix, ...]  # in the order they were applied, over all passes
     rejected: tuple[Fix, ...]  # each would have made the file worse (`makes_worse`)
     added: Mapping[Fix, tuple[str, ...]] = MappingProxyType({})  # rejected fix -> the codes it would add
+    passes: tuple[Applied, ...] = ()  # each pass that changed the text: the text it began with, its fixes
+
+    def origin(self, fix: Fix, line: int, col: int) -> tuple[int, int]:
+        """Where (line, col) of the text `fix` was offered on was in the text before any fix: a
+        fix of a later pass was found after earlier passes moved the text. A place inside what
+        an earlier fix wrote is that fix's start."""
+        index = next((i for i, one in enumerate(self.passes) if fix in one.applied), 0)
+        if index == 0:
+            return line, col
+        at = Offsets(self.passes[index].text).of(line, col)
+        for earlier in reversed(self.passes[:index]):
+            at = _before(earlier, at)
+        return Offsets(self.passes[0].text).place(at)
 
 
 class Offsets:
@@ -73,6 +86,29 @@ class Offsets:
 
     def span(self, span: Span) -> tuple[int, int]:
         return self.of(span.line, span.col), max(self.of(span.end_line, span.end_col), self.of(span.line, span.col))
+
+    def place(self, index: int) -> tuple[int, int]:
+        """The (line, col) of an index into the text: `of`, the other way."""
+        line = max(bisect.bisect_right(self.starts, index), 1)
+        return line, index - self.starts[line - 1] + 1
+
+
+def _before(one_pass: Applied, index: int) -> int:
+    """An index into the text `one_pass` made, as an index into the text it began with."""
+    offsets, newline = Offsets(one_pass.text), newline_of(one_pass.text)
+    edits = sorted(
+        (*offsets.span(edit.span), len(_with_newline(edit.text, newline)))
+        for fix in one_pass.applied
+        for edit in fix.edits
+    )
+    shift = 0  # how much longer the new text is than the old, before the edit at hand
+    for start, end, length in edits:
+        if index < start + shift:
+            break
+        if index < start + shift + length:
+            return start  # inside what this edit wrote
+        shift += length - (end - start)
+    return index - shift
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
@@ -156,6 +192,7 @@ def fix_all(
     """Apply every wanted fix `diagnose(text)` offers, in passes (see the module's docstring)."""
     diagnostics = diagnose(text)
     applied: list[Fix] = []
+    passes: list[Applied] = []
     rejected: dict[Fix, tuple[str, ...]] = {}  # in the order rejected, with what each would add
     for _ in range(max_passes):
         fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected]
@@ -174,9 +211,10 @@ def fix_all(
             if len(rejected) > had:
                 continue  # every fix of the pass was rejected: the fixes left (unsafe ones) get theirs
             break
+        passes.append(one_pass._replace(text=text))
         text, diagnostics = one_pass.text, after
         applied += one_pass.applied
-    return Fixed(text, tuple(applied), tuple(rejected), MappingProxyType(rejected))
+    return Fixed(text, tuple(applied), tuple(rejected), MappingProxyType(rejected), tuple(passes))
 
 
 def _one_by_one(

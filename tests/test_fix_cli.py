@@ -658,3 +658,29 @@ def test_sarif_carries_the_fix_and_validates() -> None:
             "properties": {"applicability": "safe"},
         }
     ]
+
+
+def test_show_fixes_places_a_later_pass_fix_where_its_finding_was(project: Path) -> None:
+    # NX216 (safe) writes four lines as two in the first pass; NX104's unsafe fix, applied in the
+    # second pass, was found two lines higher than where the report had put it (19:17, not 17:17)
+    text = (
+        "application:\n  name: shop\n  pods:\n"
+        "    - name: web\n      image: nginx:1\n      path: /\n      servicePorts: [80]\n"
+        '      vars:\n        - key: A\n          value: "1"\n        - key: B\n          value: "2"\n'
+        "    - name: api\n      image: node:20\n      servicePorts:\n        - 3000\n"
+        "      volumes:\n        - name: data\n          size: 2GB\n          mountPath: /data\n"
+    )
+    write(project / "nexlayer.yaml", text)
+    before = run("--format", "json", "nexlayer.yaml").stdout
+    assert [(d["code"], d["line"], d["col"]) for d in json.loads(before)["files"][0]["diagnostics"]] == [
+        ("NX216", 8, 7),
+        ("NX104", 19, 17),
+    ]
+    result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
+    assert result.stdout.splitlines()[:4] == [
+        "fixes applied:",
+        "- nexlayer.yaml:",
+        "    8:7  NX216  Write vars as a mapping",
+        '    19:17  NX104  Write the size as "2Gi"',
+    ]
+    assert "size: 2Gi" in (project / "nexlayer.yaml").read_text() and result.exit_code == 0

@@ -213,3 +213,26 @@ def test_the_json_report_gives_a_fix_as_an_object(tmp_path: Path) -> None:
         ),
     ]
     assert [d["code"] for d in diagnostics] == ["NX101", "NX102"]
+
+
+def test_a_later_pass_finding_is_placed_where_it_was_before_fixing() -> None:
+    # pass 1 writes two lines as one (line 2) and adds one at the top; pass 2's fix, found at
+    # 3:4 of the text pass 1 made, was at 4:4 of the original (and the BOM is no column)
+    original = "\ufeffa: 1\nb:\n  - c\nd: 2GB\n"
+    first = fix((2, 3, 3, 6, " [c]"), (1, 1, 1, 1, "# top\n"))
+    later = fix((4, 4, 4, 7, "2Gi"))  # in pass 2's text: "# top\na: 1\nb: [c]\nd: 2GB\n"
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        if "2GB" not in text:
+            return []
+        if "[c]" not in text:
+            return [Diagnostic("x.yaml", 2, 3, 3, 6, "NX216", "n", "warning", "m", fix=first)]
+        return [Diagnostic("x.yaml", 4, 4, 4, 7, "NX104", "n", "warning", "m", fix=later)]
+
+    fixed = fixes.fix_all(original, diagnose)
+    assert fixed.text == "\ufeff# top\na: 1\nb: [c]\nd: 2Gi\n" and fixed.applied == (first, later)
+    assert [p.text for p in fixed.passes] == [original, "\ufeff# top\na: 1\nb: [c]\nd: 2GB\n"]
+    assert fixed.origin(later, 4, 4) == (4, 4) and fixed.origin(later, 4, 7) == (4, 7)
+    assert fixed.origin(first, 2, 3) == (2, 3)  # pass 1's own places are the original's
+    assert fixed.origin(later, 3, 5) == (2, 3)  # inside what pass 1 wrote: where that edit began
+    assert fixed.origin(later, 2, 2) == (1, 2)  # a line pass 1 moved down
