@@ -86,6 +86,8 @@ def _part_message(secret: Secret, where: str) -> str:
         return f"{where} holds {secret.label}"
     if secret.kind == "default":
         return f"{where} falls back to a literal secret (the default of ${{{secret.label}}})"
+    if secret.kind == "option":
+        return f"{where} gives {secret.label} a literal secret"  # `--password hunter2`
     return f"{where} sets {secret.label} to a literal secret"  # "assignment": `- DB_PASSWORD=...`
 
 
