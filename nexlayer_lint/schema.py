@@ -25,7 +25,7 @@ from nexlayer_lint.model import (
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
-from nexlayer_lint.secrets import holds_secret
+from nexlayer_lint.secrets import MAX_QUOTED, holds_secret, shortened
 
 BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
 VERSION_KEY = "x-nexlayer-lint-version"
@@ -36,7 +36,6 @@ HINTS_KEY = "x-hints"  # beside a constraint: {"pattern": "fix advice"}
 # lower case with dashes for anything else.
 SUGGEST_KEY = "x-suggest"
 ROOT_SPAN = Span(1, 1, 1, 1)
-MAX_QUOTED = 40  # longer values are shortened in messages
 MAX_SCHEMA_DEPTH = 64  # JSON levels; jsonschema's metaschema check recurses out of stack from about 120
 MAX_SCHEMA_BYTES = 5 << 20  # as the API client's limit on a downloaded schema
 
@@ -614,6 +613,8 @@ class _Mapper:
                     'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string'
                 )
             if isinstance(instance, list) and path and path[-1] in ("command", "entrypoint"):
+                # an item may be secret (`"--password", "hunter2"`): then the list is not quoted
+                secret = secret or any(self.is_secret(path + (i,)) for i in range(len(instance)))
                 return _one_string_hint(str(path[-1]), instance, secret)
         if not path:
             return 'a Nexlayer file is a mapping that starts with "application:"'
@@ -1028,8 +1029,7 @@ def _as_list(value: Any) -> list:
 
 
 def _short(text: str, limit: int = MAX_QUOTED) -> str:
-    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shortened(text, limit)  # secrets.py hides this form of a long secret as well
 
 
 def _quote(value: Any) -> str:

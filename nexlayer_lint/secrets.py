@@ -12,7 +12,10 @@ A secret is found by its position, never by its text. The sources, in one place:
 - inside any other string value (and in comments): the password of a URL's user-info
   (`scheme://user:PASSWORD@host`), a query parameter named like a secret (`?token=...`), a value
   with the shape of a well-known token (`TOKEN_SHAPES`), the default of `${SECRET_NAME:-default}`,
-  and `NAME=value` in a list (of vars, or any other) when NAME looks secret.
+  and `NAME=value` in a list (of vars, or any other) when NAME looks secret;
+- the value of a secret-named option: the list item after `--password` (`is_secret_flag`), the
+  word after it in a string;
+- the same secrets inside a mapping key (`ghp_...: x`), which messages, paths and the payload hold.
 
 References hold nothing secret and are never secrets themselves: `${NAME}` (a dashboard secret)
 and `<% NAME %>` (a Nexlayer template). A `${NAME:-default}` counts by its default. Every
@@ -121,6 +124,52 @@ def _is_term(base: str, *, last: bool) -> bool:
     if base in SECRET_TERMS or (last and base in LAST_PART_TERMS):
         return True
     return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS)
+
+
+# `--password`, `-token`: an option and its name (the value is the next item of a command list).
+_OPTION = re.compile(r"--?([A-Za-z][A-Za-z0-9_.-]{0,127})")
+
+
+def is_secret_flag(item: object) -> bool:
+    """`--password`, `--db-password`, `--api-key`, `--secret`: an option named like a secret,
+    whose value is the next item of its list (`command: ["app", "--password", "hunter2"]`).
+
+    As with `NAME=value` outside a list of vars, a name secret only by its last part is not one
+    (`--auth basic`, `--session default`); `--no-password` is a switch; `-p` is a port as often
+    as a password (`ssh -p 22`), and its name is no secret name anyway."""
+    if not isinstance(item, str) or not item.startswith("-"):
+        return False
+    option = _OPTION.fullmatch(item)
+    if option is None:
+        return False
+    name = option.group(1)
+    return (
+        not name.lower().startswith(("no-", "no_"))
+        and is_secret_var_name(name)
+        and name_parts(name)[-1] not in LAST_PART_TERMS
+    )
+
+
+def follows_secret_flag(items: Any, index: int) -> bool:
+    """Whether items[index] is the value of a secret option before it (is_secret_flag); not when
+    it is a long option itself (`--password --host db`: psql's `--password` only asks for one)."""
+    if not (isinstance(items, list) and 0 < index < len(items) and is_secret_flag(items[index - 1])):
+        return False
+    value = items[index]
+    return not (isinstance(value, str) and _not_an_option_value(value, 0, len(value)))
+
+
+# `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
+_SHELL_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-9_]*\))")
+
+
+def _not_an_option_value(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], after a secret option, is no secret: another long option
+    (`--password --host db`: psql's `--password` only asks for one), or a reference."""
+    if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
+        return True
+    # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`
+    return _SHELL_REFERENCE.fullmatch(text[start:end].strip("\\\"'")) is not None
 
 
 def _is_secret_key(name: str) -> bool:
@@ -249,19 +298,26 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
 _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
-# `scheme://user:PASSWORD@host`: the password runs to the last `@` before the path; a search
-# can start only at a `://`, and scans no further than the next `/`, so it stays linear.
-_USERINFO = re.compile(r"://[^\s/?#@:]*:([^\s/?#]*)@")
+# `scheme://user:PASSWORD@host`: see _url_passwords.
+_USER = re.compile(r"://[^\s/?#@:]*:")
+_PORT = re.compile(r"[0-9]+(?:[/?#\s]|\Z)")  # `host:8080/x`: a port, no user-info
+_URL_LINE_END = re.compile(r"[\n\r\x85\u2028\u2029]")
+_HOST_END = re.compile(r"[/?#\s]")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza"
+    r"|(?<![^\s'\"])--?[A-Za-z]"
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
 # DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
 # characters starts, so each character is tried as a start once (linear).
 _ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})=")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
+# `--password hunter2` as words of a string (a command written as one string): an option starts
+# a word, so each character is tried as a start once, and its name is at most 128 characters.
+_OPTION_WORD = re.compile(r"(?<![^\s'\"])(--?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+_WORD_STOP = re.compile(r"\s")
 
 
 class Part(NamedTuple):
@@ -269,7 +325,7 @@ class Part(NamedTuple):
 
     start: int
     end: int
-    kind: str  # "url", "query", "token", "default" or "assignment"
+    kind: str  # "url", "query", "token", "default", "assignment" or "option"
     label: str  # the token's kind, the parameter's or the var's name
 
 
@@ -286,8 +342,10 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         return found
     if "=" in text:
         found += _assigned_parts(text)
-    for match in _USERINFO.finditer(text):
-        found += _literal_parts(text, *match.span(1), "url", "password")
+    if "-" in text:
+        found += _option_parts(text)
+    for start, end in _url_passwords(text):
+        found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
     if question >= 0:
         for match in _QUERY.finditer(text, question):
@@ -316,7 +374,36 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
     for part in found:
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
+        elif part.start > kept[-1].start and part.end > kept[-1].end:
+            # a find that starts inside another and runs past it: both are secret, so all of it
+            kept[-1] = kept[-1]._replace(end=part.end)
     return kept
+
+
+def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
+    """Where the password of each `scheme://user:PASSWORD@host` in `text` is.
+
+    People paste passwords without percent-encoding them, so the password may hold `/`, `?`, `#`,
+    `@` or spaces (`postgres://u:pa/ss#w?rd x@db/app`): as a URL parser splits user-info from
+    the host at its last `@`, the password runs to the last `@` before the host, the host being
+    what follows that `@` up to the first `/`, `?`, `#` or space. The password never runs past
+    its line or into the next `://`, so each character is read for one URL at most (linear); a
+    `host:8080` (digits, then the end of the authority) is a port, not a password.
+    """
+    pos = 0
+    while (match := _USER.search(text, pos)) is not None:
+        start = pos = match.end()
+        if _PORT.match(text, start):
+            continue
+        next_url = text.find("://", start)
+        limit = len(text) if next_url < 0 else next_url
+        line_end = _URL_LINE_END.search(text, start, limit)
+        at = text.find("@", start, line_end.start() if line_end else limit)
+        if at < 0:
+            continue
+        host_end = _HOST_END.search(text, at + 1, limit)
+        last = text.rfind("@", at + 1, host_end.start() if host_end else limit)
+        yield start, max(at, last)
 
 
 def _assigned_parts(text: str) -> list[Part]:
@@ -334,6 +421,30 @@ def _assigned_parts(text: str) -> list[Part]:
             found_stop = _VALUE_STOP.search(text, start)
             stop = found_stop.start() if found_stop else len(text)
         found += _literal_parts(text, start, stop, "assignment", name)
+    return found
+
+
+def _option_parts(text: str) -> list[Part]:
+    """The values of `--password hunter2` words (is_secret_flag): the next word, or the quoted
+    text that starts it, unless it is another option or a reference (follows_secret_flag)."""
+    found: list[Part] = []
+    for match in _OPTION_WORD.finditer(text):
+        option = match.group(1)
+        if not is_secret_flag(option):
+            continue
+        start = end = match.end()
+        if start == len(text):
+            break
+        if text[start] in "'\"":
+            close = text.find(text[start], start + 1)
+            start, end = start + 1, len(text) if close < 0 else close
+        else:
+            stop = _WORD_STOP.search(text, start)
+            end = stop.start() if stop else len(text)
+        if not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", option)
+        if end == len(text):
+            break  # an unclosed quote runs to the end: no later option is read again (linear)
     return found
 
 
@@ -355,6 +466,35 @@ def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> li
     """The literal parts of text[start:end] (references are not secrets), spaces trimmed."""
     piece = text[start:end]
     return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(piece), piece)]
+
+
+_INNER_COMMENT = re.compile(r"[ \t]#")
+
+
+def comment_secrets(text: str) -> list[tuple[int, int]]:
+    """The secrets of a comment's text (after its `#`): a URL's password, a token, and the value
+    of a var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`), which a
+    diff's context lines or a code frame would show. Such a value ends where a comment would end
+    it were the line uncommented (`# DB_PASSWORD: hunter2  # the old one`): each `#` after a
+    space starts another piece, read the same way; the whole text is also read for what is secret
+    anywhere (a token, a URL's password, `NAME=value`)."""
+    found = [(p.start, p.end) for p in parts_in(text)]
+    pos = 0
+    while pos <= len(text):
+        start = pos
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        if text.startswith("- ", start):
+            start += 2
+        cut = _INNER_COMMENT.search(text, start)
+        end = cut.start() if cut else len(text)
+        if (sign := assignment_sign(text[start:end])) > 0:
+            found += [
+                (start + p.start, start + p.end)
+                for p in _literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
+            ]
+        pos = cut.end() if cut else len(text) + 1
+    return found
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -403,6 +543,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state >= NAME:
         return state
     if not isinstance(key, str):  # a list item
+        if state not in _ITEM_STATE and follows_secret_flag(parent, key):
+            return NAME  # `["app", "--password", "hunter2"]`
         return _ITEM_STATE.get(state, ITEM)
     if state == LOGIN:
         return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
@@ -445,12 +587,16 @@ class Secret(NamedTuple):
     end: int | None = None
 
 
-def find_secrets(data: Any) -> list[Secret]:
-    """Every secret in `data`, in document order."""
-    return _secrets_under((), data, PLAIN, None)
+def find_secrets(data: Any, keys: list[Secret] | None = None) -> list[Secret]:
+    """Every secret in `data`, in document order; with `keys`, also the secrets inside mapping
+    keys (a pasted `ghp_...: x`) appended there, each at the path of its entry with offsets into
+    the key."""
+    return _secrets_under((), data, PLAIN, None, keys)
 
 
-def _secrets_under(path: DataPath, data: Any, state: int, parent: Any) -> list[Secret]:
+def _secrets_under(
+    path: DataPath, data: Any, state: int, parent: Any, keys: list[Secret] | None = None
+) -> list[Secret]:
     """The secrets in `data`, found at `path` in a state `state`, inside `parent`, in document order."""
     found: list[Secret] = []
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
@@ -464,6 +610,10 @@ def _secrets_under(path: DataPath, data: Any, state: int, parent: Any) -> list[S
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in pairs:
+                if keys is not None and isinstance(key, str) and _HINT.search(key):
+                    # a key is in messages, paths and the payload: a token or a password in it is
+                    # as secret as in a value
+                    keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in parts_in(key))
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
@@ -486,6 +636,8 @@ def _label(path: DataPath, parent: Any) -> str:
     if not path:
         return ""
     key = path[-1]
+    if isinstance(key, int) and follows_secret_flag(parent, key):
+        return str(parent[key - 1])  # the option names the secret
     if key == "value" and isinstance(parent, dict):
         named = parent.get("key", parent.get("name"))
         if isinstance(named, str):
@@ -510,6 +662,9 @@ class Secrets(NamedTuple):
     # check may rewrite the place the copy sits (a hint's `<% REGISTRY %>/...`, a var name made
     # portable), so these are starred wherever they appear.
     hidden_parts: frozenset[str] = frozenset()
+    # The secrets inside mapping keys (`ghp_...: x`): the path of the entry, offsets into its key.
+    # Their keys are unquotable too, and sent to /validate as `<redacted>`.
+    keys: tuple[Secret, ...] = ()
 
 
 # One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
@@ -525,12 +680,13 @@ def document_secrets(doc: Document) -> Secrets:
     cached_doc, cached = _secrets_cache
     if cached_doc is doc and cached is not None:
         return cached
-    result = _secrets_of(doc, find_secrets(doc.data), aliases=True)
+    keys: list[Secret] = []
+    result = _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True)
     _secrets_cache = (doc, result)
     return result
 
 
-def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets:
+def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool) -> Secrets:
     if doc.unheld:
         found = found + _named_by_a_repeated_key(doc, found)
     whole = {s.path for s in found if s.start is None}
@@ -542,6 +698,7 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
         sharing, key_texts, holding_keys = _sharing_text(doc, whole, with_parts)
     else:
         sharing, key_texts, holding_keys = set(), set(), set()
+    holding_keys |= {str(secret.path[-1]) for secret in keys}  # read as a key that an alias copied
     shared = key_texts | {
         str(value)
         for path in sharing
@@ -557,11 +714,23 @@ def _secrets_of(doc: Document, found: list[Secret], *, aliases: bool) -> Secrets
     words = {word for text in shared for word in _WORD.findall(text)}
     words.update(text[part.start : part.end] for text in holding_keys for part in parts_in(text))
     parts = {form for word in words if len(word) >= MIN_SEARCHED for form in (word, word.lower(), word.upper())}
-    return Secrets(found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable), frozenset(parts))
+    unquotable.update(shortened(text) for text in list(unquotable) if len(text) > MAX_QUOTED)
+    parts.update(shortened(text) for text in list(parts) if len(text) > MAX_QUOTED)
+    return Secrets(
+        found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable), frozenset(parts), keys
+    )
 
 
 _WORD = re.compile(r"[A-Za-z0-9]{6,}")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+MAX_QUOTED = 40  # a message shortens a longer quoted text (`shortened`)
+
+
+def shortened(text: str, limit: int = MAX_QUOTED) -> str:
+    """`text` as a message quotes it: escaped, and cut to `limit` characters ending in `...`. The
+    hider hides this form of a long unquotable text too (a pasted token as a key, in NX102)."""
+    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]:
@@ -587,7 +756,8 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     """Let `document_secrets(new)` start from `old`'s, when it is cached: `new` is `old` with the
     scalar at `changed` edited and no anchor in either (scalar_edit). Then no value is an alias's
     copy of another, and only the secrets of the scalar's container can differ (a `value` is
-    secret when its sibling `key` names a secret), so only that container is walked again."""
+    secret when its sibling `key` names a secret), so only that container is walked again. The
+    keys are as they were, and so are the secrets inside them."""
     global _secrets_cache
     cached_doc, cached = _secrets_cache
     if cached_doc is not old or cached is None or not changed:
@@ -596,7 +766,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     state, node, parent = PLAIN, new.data, None
     for key in container:
         if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was
-            _secrets_cache = (new, _secrets_of(new, cached.found, aliases=False))
+            _secrets_cache = (new, _secrets_of(new, cached.found, cached.keys, aliases=False))
             return
         state, parent, node = _step(state, node, key), node, node[key]
     depth = len(container)
@@ -611,7 +781,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
         starts = [place.value[:2] for place in located if place is not None]
         at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
     found = [*cached.found[:at], *fresh, *cached.found[end:]]
-    _secrets_cache = (new, _secrets_of(new, found, aliases=False))
+    _secrets_cache = (new, _secrets_of(new, found, cached.keys, aliases=False))
 
 
 def _sharing_text(
@@ -756,6 +926,10 @@ class _Spans:
             elif located.style is not None and secret.path not in scanned:
                 scanned.add(secret.path)
                 self.add_parts(*self.inner(located.value, located.style), assignment=secret.kind == "assignment")
+        for path in {secret.path for secret in document_secrets(self.doc).keys}:
+            located = positions.get(path)
+            if located is not None and located.key is not None:
+                self.add_key(located.key)
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
@@ -781,15 +955,14 @@ class _Spans:
         return _merged(self.ranges)
 
     def add_comment(self, start: int, end: int) -> None:
-        """The secrets in a comment's text (after its `#`): a URL's password, a token, and the value
-        of a var commented out (`# DB_PASSWORD: hunter2`, `# - DB_PASSWORD=hunter2`), which a
-        diff's context lines or a code frame would show."""
-        text = self.text
-        while start < end and text[start] in " \t":
-            start += 1
-        if text.startswith("- ", start, end):
-            start += 2
-        self.add_parts(start, end, assignment=True)
+        """The secrets in a comment's text (after its `#`): comment_secrets."""
+        self.add_lines(start, comment_secrets(self.text[start:end]))
+
+    def add_key(self, span: Span) -> None:
+        """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`)."""
+        start, end = self.inner(span, self.key_style(span))
+        if self.hinted(start, end):
+            self.add_parts(start, end, assignment=False)
 
     def add_inside(self, path: DataPath) -> None:
         """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
@@ -814,6 +987,8 @@ class _Spans:
         state = self.state(path)
         if located.key is not None and self.state(path[:-1]) in WHOLE:
             self.add_scalar(located.key, self.key_style(located.key))  # a key inside a secret value
+        elif located.key is not None:
+            self.add_key(located.key)  # a repeated key's earlier copy holds what the held one holds
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
         # also an earlier value at a path whose held value is secret by another way than its
@@ -836,7 +1011,8 @@ class _Spans:
         state = self.states[path[:known]]
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
-            parent = get_in(self.doc.data, path[: end - 1]) if key == "value" else None
+            # a `value` is secret by its item's `key`, a list item by the option before it
+            parent = get_in(self.doc.data, path[: end - 1]) if key == "value" or isinstance(key, int) else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state
@@ -1078,8 +1254,9 @@ def scrub(doc: Document, text: str) -> str:
 
 
 def _secret_texts(doc: Document) -> set[str]:
-    found: set[str] = set()
-    for secret in document_secrets(doc).found:
+    secrets = document_secrets(doc)
+    found = {str(secret.path[-1])[secret.start : secret.end] for secret in secrets.keys}
+    for secret in secrets.found:
         value = get_in(doc.data, secret.path)
         if secret.start is not None:
             found.add(value[secret.start : secret.end])

@@ -8,7 +8,9 @@ key, every value under `registryLogin` but `registry` and `username`, every valu
 item but `name`, `mountPath` and `fileName` (a `registryLogin` or `secrets` that is not a mapping
 or a list is secret whole), the `value` of a `- key: SECRET_NAME` item (written before or after
 its key), `NAME=value` and `"NAME: value"` in a list of vars, a var commented out
-(`# DB_PASSWORD: x`), and whatever `secrets.parts_in` finds in a line (a URL's password, a token).
+(`# DB_PASSWORD: x`), a private key commented out line by line (`# -----BEGIN ... PRIVATE KEY-----`
+to its END), the item after a secret option in a list (`["app", "--password", "x"]`), and
+whatever `secrets.parts_in` finds in a line (a URL's password, a token).
 Where the end of a secret value cannot be told, the rest of its line is masked, and the lines
 indented under it (a plain value goes on in the lines indented more than its key). A comment line
 ends nothing.
@@ -32,6 +34,9 @@ from nexlayer_lint.secrets import (
     _is_secret_key,
     _trimmed,
     assignment_sign,
+    comment_secrets,
+    follows_secret_flag,
+    is_secret_flag,
     is_secret_var_name,
     literal_ranges,
     parts_in,
@@ -157,8 +162,19 @@ class _Scanner:
         self.quote = ""  # inside a secret quoted value that goes on to later lines: its quote
         self.flow_plain = False  # a secret plain value in a flow, at its line's end: it may go on
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
+        self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
+        self.pem = False  # inside a private key commented out line by line
+        self.commented = False  # the line being read has a comment
 
     def line(self, index: int, shown: bool) -> None:
+        self.commented = False
+        self.read(index, shown)
+        # as secrets.py reads comments: a key commented out line by line goes on over blank lines
+        # and lines with a comment, and ends at any other line
+        if self.pem and not self.commented and _skip_blanks(self.bodies[index], 0) < len(self.bodies[index]):
+            self.pem = False
+
+    def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
         pos = 0
         if self.quote:
@@ -186,8 +202,9 @@ class _Scanner:
                 # under a secret's key it is a line of the secret, else a comment.
                 if self.contexts and self.contexts[-1].kind in ("secret", "block") and pos > self.contexts[-1].indent:
                     self.mask(index, pos, len(body))
-                elif shown:
-                    self.comment(index, body, pos)
+                    self.comment(index, body, pos, shown=False)
+                else:
+                    self.comment(index, body, pos, shown)
                 return
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
             while self.contexts and not _inside(self.contexts[-1], pos, dash):
@@ -201,17 +218,24 @@ class _Scanner:
         if shown:
             for part in parts_in(body):
                 self.mask(index, part.start, part.end)
-            if comment < len(body):
-                self.comment(index, body, comment)
+        if comment < len(body):
+            self.comment(index, body, comment, shown)
 
-    def comment(self, index: int, body: str, at: int) -> None:
-        """Mask the secrets of the comment whose `#` is at `at`: as secrets.py reads comments, a
-        var commented out (`# DB_PASSWORD: hunter2`, `# - API_TOKEN=hunter2`) is still a secret."""
-        start = _skip_blanks(body, at + 1)
-        if body.startswith("- ", start):
-            start += 2
-        for part in parts_in(body[start:], assignment=True):
-            self.mask(index, start + part.start, start + part.end)
+    def comment(self, index: int, body: str, at: int, shown: bool) -> None:
+        """Mask the secrets of the comment whose `#` is at `at` (secrets.comment_secrets: a var
+        commented out is still a secret), or all of it inside a private key commented out line
+        by line; the key's state is followed on every line, shown or not."""
+        self.commented = True
+        upper = body[at:].upper()
+        if self.pem and "-----END " not in upper:
+            if shown:
+                start = _skip_blanks(body, at + 1)
+                self.mask(index, start, len(body.rstrip(" \t")))
+            return
+        self.pem = "-----BEGIN " in upper and "PRIVATE KEY" in upper
+        if shown:
+            for first, last in comment_secrets(body[at + 1 :]):
+                self.mask(index, at + 1 + first, at + 1 + last)
 
     def tokens(self, index: int, body: str, pos: int) -> int:
         """Read the keys and values of a line from `pos`; where its comment starts (or its length)."""
@@ -272,7 +296,17 @@ class _Scanner:
             offset = start + (1 if quoted else 0)
             self.mask_literal(index, body, offset + sign + 1, offset + len(name))
         if not is_key:
+            # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
+            # secret option is its value (secrets.follows_secret_flag)
+            if self.option and follows_secret_flag(["--password", name], 1):
+                offset = start + (1 if quoted else 0)
+                self.mask_literal(index, body, offset, offset + len(name))
+            self.option = _is_item(body, start, self.flow) and is_secret_flag(name)
             return max(end, start + 1)
+        option, self.option = self.option, False
+        if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
+            self.mask_literal(index, body, start, end)
+            return self.secret_value(index, body, start, colon + 1)
         return self.key(index, body, name.strip(), start, colon + 1)
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
@@ -394,6 +428,15 @@ class _Scanner:
 def _inside(context: _Context, indent: int, dash: bool) -> bool:
     """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
     return indent > context.indent or (indent == context.indent and dash and context.kind not in ("block", "plain"))
+
+
+def _is_item(body: str, start: int, flow: int) -> bool:
+    """Whether the scalar at `start` is a list item: after `- `, `[` or `,`, or first on a line
+    inside a flow collection."""
+    before = start - 1
+    while before >= 0 and body[before] in " \t":
+        before -= 1
+    return body[before] in "-[," if before >= 0 else flow > 0
 
 
 def _opens_collection(body: str, pos: int) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from nexlayer_lint.loader import load
 from nexlayer_lint.model import Document
 from nexlayer_lint.scalar_edit import edited
-from nexlayer_lint.secrets import Secrets, _secrets_of, document_secrets, find_secrets
+from nexlayer_lint.secrets import Secret, Secrets, _secrets_of, document_secrets, find_secrets
 from tests.conftest import ROOT, shared_dir
 
 SAMPLES = {
@@ -146,7 +146,8 @@ def random_edit(rng: random.Random, text: str, document: Document) -> str:
 
 def full_secrets(document: Document) -> Secrets:
     """document_secrets' answer, worked out from the start, without its cache."""
-    return _secrets_of(document, find_secrets(document.data), aliases=True)
+    keys: list[Secret] = []
+    return _secrets_of(document, find_secrets(document.data, keys), tuple(keys), aliases=True)
 
 
 def edits(rng: random.Random, text: str, steps: int) -> Iterator[tuple[str, bool]]:

@@ -18,9 +18,11 @@ from nexlayer_lint.secrets import (
     Placeholder,
     Secret,
     find_secrets,
+    follows_secret_flag,
     holds_secret,
     is_literal_secret,
     is_reference,
+    is_secret_flag,
     is_secret_var_name,
     literal_ranges,
     mask_text,
@@ -157,6 +159,15 @@ GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
         ("postgres://u:${DB_PASSWORD}@host/db", []),
         ("postgres://u:${PW:-dflt}@host/db", [("url", "dflt")]),
         ("http://host:8080/path?x=a@b", []),
+        # a password pasted without percent-encoding: it runs to the last `@` before the host
+        ("postgres://user:pa/ss#wo?rd x@db:5432/app", [("url", "pa/ss#wo?rd x")]),
+        ("https://u:pw@host/p?email=a@b.com", [("url", "pw")]),  # an `@` after the host is not hers
+        ("https://example.com:443 mail a@b.com", []),  # a port, then other text
+        ("see http://u:pw\nand a@b.com", []),  # never past the line
+        ("app --password Hunter2 --port 80", [("option", "Hunter2")]),
+        ("x --token 'a b' --api-key=k2", [("option", "a b"), ("assignment", "k2")]),
+        ("psql --password --host db --no-password x --auth basic -p 22", []),
+        ('sh -c "x --password \\"$ADMIN_PASSWORD\\" --secret $(S)"', []),  # references
         ("https://api.example.com/v1?token=t0k3n&page=2", [("query", "t0k3n")]),
         ("https://x.io/?a=1&password=hunter2#frag", [("query", "hunter2")]),
         ("https://x.io/?sslmode=disable&api_key=${KEY}", []),
@@ -175,6 +186,37 @@ GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
 )
 def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
     assert [(p.kind, text[p.start : p.end]) for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("option", "secret"),
+    [
+        ("--password", True),
+        ("--db-password", True),
+        ("--api-key", True),
+        ("--secret", True),
+        ("-token", True),
+        ("--mariadb-root-password", True),
+        ("-p", False),  # a port as often as a password
+        ("--no-password", False),  # a switch
+        ("--auth", False),  # secret only as a var's last part
+        ("--key-file", False),
+        ("--port", False),
+        ("--password=x", False),  # NAME=value, found as an assignment
+        ("password", False),
+    ],
+)
+def test_secret_options(option: str, secret: bool) -> None:
+    assert is_secret_flag(option) is secret
+
+
+def test_the_item_after_a_secret_option() -> None:
+    assert follows_secret_flag(["app", "--password", "hunter2"], 2)
+    assert follows_secret_flag(["--token", "-x9"], 1)  # a short option's shape may be a password
+    assert not follows_secret_flag(["--password", "--host", "db"], 1)  # psql's --password only asks
+    assert not follows_secret_flag(["--password", "$PGPASSWORD"], 1)
+    assert not follows_secret_flag(["--port", "80"], 1)
+    assert not follows_secret_flag(["--password"], 0)
 
 
 def test_assignments_in_a_list_of_vars_and_anywhere() -> None:

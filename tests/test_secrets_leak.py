@@ -212,6 +212,41 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "# -----BEGIN PRIVATE KEY-----\n# CnryPemComment48\n# -----END PRIVATE KEY-----\n",
         ["CnryPemComment48"],
     ),
+    # the third leak hunt: a secret-shaped key, an unencoded URL password, a secret option's value
+    # (a message shortens a key longer than 40 characters: its first characters are canaries too)
+    "a token as a pod's key": (HEAD + f"      {token('ghp_', 'Key', 44)}: x\n", [token("ghp_", "Key", 44)[:20]]),
+    "a token as a var's name": (with_vars(f"{token('glpat-', 'Kv', 24)}: x"), [token("glpat-", "Kv", 24)]),
+    "a token as a repeated key": (
+        HEAD + f"      {token('ghp_', 'Rk', 50)}: 1\n      {token('ghp_', 'Rk', 50)}: 2\n",
+        [token("ghp_", "Rk", 50)[:20]],
+    ),
+    "a URL with its password as a quoted key": (with_vars('"postgres://u:CnryKeyUrl80@h/x": y'), ["CnryKeyUrl80"]),
+    "a secret assigned in a key": (HEAD + "      DB_PASSWORD=CnryKeyAssign81: x\n", ["CnryKeyAssign81"]),
+    "a long secret repeated by an alias as a key": (
+        HEAD + "      vars:\n        DB_PASSWORD: &pw CnryLongAlias92abcdefghijklmnopqrstuvwxyz\n      *pw : x\n",
+        ["CnryLongAlias92", "cnrylongalias92", "CNRYLONGALIAS92"],
+    ),
+    "a URL password with / # ? and a space": (
+        with_vars("DATABASE_URL: postgres://user:Cnry/Url#82?x y@db:5432/app", "DEBUG: on"),
+        ["Cnry", "Url#82"],
+    ),
+    "a secret option's value in a command list": (
+        HEAD + '      command: ["app", "--password", "CnryOpt84", "--port", "80"]\n',
+        ["CnryOpt84"],
+    ),
+    "a secret option's value in a block list": (
+        HEAD + "      args:\n        - --db-password\n        - CnryOpt85\n        - --verbose\n",
+        ["CnryOpt85"],
+    ),
+    "a secret option's value in a command string": (
+        HEAD + "      command: \"app --api-key CnryOpt86 --secret 'CnryOpt87 x' --port 80\"\n",
+        ["CnryOpt86", "CnryOpt87"],
+    ),
+    "a private key commented out in a second document": (
+        with_vars("DEBUG: on")
+        + "---\n# -----BEGIN RSA PRIVATE KEY-----\n# CnryPemDoc91\n# -----END RSA PRIVATE KEY-----\n",
+        ["CnryPemDoc91"],
+    ),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
     "broken: key starting with a digit": (
@@ -277,6 +312,22 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - value: CnryBroken54: x\n          key: API_KEY\n",
         ["CnryBroken54"],
     ),
+    "broken: a URL password with a slash and a space": (
+        HEAD + "      vars:\n        DATABASE_URL: postgres://u:Cnry/Broken83 x@db/app: y\n",
+        ["Cnry", "Broken83"],
+    ),
+    "broken: a secret option's value in a command list": (
+        HEAD + '      command: ["app", "--token", "CnryBroken88", [\n',
+        ["CnryBroken88"],
+    ),
+    "broken: a secret option's value in a block list": (
+        HEAD + "      args:\n        - --token\n        - CnryBroken89: x: y\n",
+        ["CnryBroken89"],
+    ),
+    "broken: a private key commented out line by line": (
+        HEAD + "      vars: [\n# -----BEGIN RSA PRIVATE KEY-----\n# CnryPemBroken90\n",
+        ["CnryPemBroken90"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -321,6 +372,7 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
         "a private key commented out with a blank line in it",
         "a key/value item with its key and its value repeated",
         "a second document as a block",
+        "a private key commented out in a second document",
     ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
@@ -595,7 +647,7 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
 def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> None:
     # a diff's context lines and a finding's frame show comments: a var commented out is still a secret
     text = with_vars(
-        "# DB_PASSWORD: CnryComment42",
+        "# DB_PASSWORD: CnryComment42  # the old one",
         "#- API_TOKEN=CnryComment43",
         "DEBUG: on  # OLD_SECRET: CnryComment44",
         'NOTE: "# not a var: shown"',
@@ -604,8 +656,80 @@ def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> 
     canaries = ["CnryComment42", "CnryComment43", "CnryComment44"]
     diff = run_cli("--diff", "nexlayer.yaml")
     assert '+        DEBUG: "on"  # OLD_SECRET: *************' in diff.stdout
-    assert "         # DB_PASSWORD: *************" in diff.stdout
+    assert "         # DB_PASSWORD: *************  # the old one\n" in diff.stdout  # its own comment shown
     assert_absent(diff.output, canaries, "--diff")
     framed = run_cli("--show-source", "nexlayer.yaml")
     assert "DEBUG: on  # OLD_SECRET: *************" in framed.stdout
     assert_absent(framed.output, canaries, "a code frame")
+
+
+# -- the third leak hunt: each fix, its outputs read whole -------------------------------------------
+
+
+def every_output() -> str:
+    """What a run on ./nexlayer.yaml can print: every format with code frames, and --diff."""
+    outputs = [run_cli("nexlayer.yaml", "--format", fmt, "--show-source").output for fmt in FORMATS]
+    return "\n".join([*outputs, run_cli("--diff", "nexlayer.yaml").output])
+
+
+def sent_to_validate(fake_api: fa.FakeApi) -> Any:
+    fake_api.script("/validate", fa.valid())
+    run_cli("nexlayer.yaml", "--remote", "--api-url", fake_api.url, "--format", "json")
+    return json.loads(fake_api.requests[-1].body)
+
+
+def test_a_secret_shaped_key_is_starred_everywhere_and_sent_as_redacted(project: Path, fake_api: fa.FakeApi) -> None:
+    key = token("ghp_", "Kx", 44)  # longer than a message quotes whole
+    text = with_vars("DEBUG: on").replace("      vars:\n", f"      {key}: x\n      vars:\n")
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert_absent(out, [key[:16], key.lower()[:16], key.upper()[:16]], "a report or a diff")
+    assert 'unknown key "****" in pod "web"' in out  # the message says what and where
+    assert '"path": "application.pods[0].****"' in out
+    assert f"      {'*' * len(key)}: x" in out  # a frame, and the diff's context
+    assert '+        DEBUG: "on"' in out
+    pod = sent_to_validate(fake_api)["application"]["pods"][0]
+    assert pod[secrets.REDACTED] == "x"
+    assert (pod["name"], pod["image"]) == ("web", "nginx:1.27")
+    assert_absent(json.dumps(pod), [key[:16]], "the /validate payload")
+
+
+def test_a_url_password_with_slash_hash_question_and_space_is_masked_whole(project: Path, fake_api: fa.FakeApi) -> None:
+    text = with_vars("DATABASE_URL: postgres://user:pa/ss#wo?rd x@db:5432/app", "DEBUG: on")
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert_absent(out, ["pa/ss", "wo?rd", "rd x"], "a report or a diff")
+    assert "DATABASE_URL: postgres://user:*************@db:5432/app" in out  # user, host, port, path shown
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert "DATABASE_URL: postgres://user:*************@db:5432/app\n" in masked
+    vars_sent = sent_to_validate(fake_api)["application"]["pods"][0]["vars"]
+    assert vars_sent["DATABASE_URL"] == "postgres://user:*********** *@db:5432/app"
+
+
+def test_a_secret_options_value_is_masked_and_the_command_stays_readable(project: Path, fake_api: fa.FakeApi) -> None:
+    text = (
+        HEAD + '      command: ["app", "--password", "Hunter2Secret77", "--port", "80"]\n'
+        "      args:\n        - --api-key\n        - Tok3nSecretValue99\n        - --no-password\n        - --verbose\n"
+    )
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert_absent(out, ["Hunter2Secret77", "Tok3nSecretValue99"], "a report")
+    assert 'command: ["app", "--password", "***************", "--port", "80"]' in out
+    assert 'e.g. command: \\"npm run start\\"' in out  # NX103's hint no longer joins the list
+    assert 'command[2] of pod "web" holds a literal secret' in out  # NX213
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert "        - --api-key\n        - ******************\n        - --no-password\n        - --verbose\n" in masked
+    pod = sent_to_validate(fake_api)["application"]["pods"][0]
+    assert pod["command"] == ["app", "--password", secrets.REDACTED, "--port", "80"]
+    assert pod["args"] == ["--api-key", secrets.REDACTED, "--no-password", "--verbose"]
+
+
+def test_a_private_key_commented_out_is_masked_in_a_file_that_does_not_parse(project: Path) -> None:
+    text = HEAD + "      vars: [\n# -----BEGIN RSA PRIVATE KEY-----\n# MIIEpCnryPem93\n"
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert "NX001" in out
+    assert_absent(out, ["CnryPem93", "MIIEp"], "the frame of a file that does not parse")
+    assert "# **************" in out
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert masked.endswith("\n# **************\n")

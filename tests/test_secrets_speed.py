@@ -169,6 +169,18 @@ WORST = {
         ["NX213"],
     ),
     "URL-like runs": (VARS + " + \"        X: '\" + '://a:' * 20_000 + \"'\\n\"", "", []),
+    "URL passwords with spaces and no @": (VARS + " + \"        X: '\" + '://u:a b ' * 20_000 + \"'\\n\"", "", []),
+    # 10,000 secrets in one value, each an NX213 (which re-read the value for each, quadratic)
+    "secret options": (
+        VARS + " + \"        X: '\" + '--password ' * 30_000 + '--token \"' * 10_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 9_999,  # the last `"` opens an empty value
+    ),
+    "keys with URL passwords": (
+        VARS + " + ''.join(f'        \"pg://u:pw{i}@h/{i}\": x\\n' for i in range(5000))",
+        "pw4999@",
+        ["NX104"] * 5000,
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long

@@ -82,9 +82,9 @@ SHAPES = {
         "vars:\n  DB_PASSWORD: ***\n    *********\n  # DB_PASSWORD: *****\n  HOST: h\n  - x\n",
     ),
     "comments": (
-        "vars: [\n  # API_KEY: Cnry1\n  #- DB_PASSWORD=Cnry2\n  # note: shown\n  X: 1 # API_TOKEN: Cnry3\n"
+        "vars: [\n  # API_KEY: Cnry1  # shown\n  #- DB_PASSWORD=Cnry2\n  # note: shown\n  X: 1 # API_TOKEN: Cnry3\n"
         "  TLS_KEY: | # OLD_SECRET: Cnry4\n",
-        "vars: [\n  # API_KEY: *****\n  #- DB_PASSWORD=*****\n  # note: shown\n  X: 1 # API_TOKEN: *****\n"
+        "vars: [\n  # API_KEY: *****  # shown\n  #- DB_PASSWORD=*****\n  # note: shown\n  X: 1 # API_TOKEN: *****\n"
         "  TLS_KEY: | # OLD_SECRET: *****\n",
     ),
     "a comment line ends nothing": (
@@ -92,6 +92,28 @@ SHAPES = {
         " x: [\n",
         "vars:\n  DB_PASSWORD:\n# a note\n    *****\n  HOST: h\nenv:\n  - value: *****\n# a note\n    key: API_KEY\n"
         " x: [\n",
+    ),
+    "a private key commented out line by line": (
+        "x: [\n# -----BEGIN RSA PRIVATE KEY-----\n# Cnry1\n\n#  Cnry2 \n  # -----END RSA PRIVATE KEY-----\n"
+        "# note: shown\n"
+        "y: 1 # -----BEGIN PRIVATE KEY-----\nz: 2\n# shown\n",
+        "x: [\n# -----BEGIN RSA PRIVATE KEY-----\n# *****\n\n#  ***** \n  # -----END RSA PRIVATE KEY-----\n"
+        "# note: shown\n"
+        "y: 1 # -----BEGIN PRIVATE KEY-----\nz: 2\n# shown\n",
+    ),
+    "a secret option's value": (
+        'command: ["app", "--password", "Cnry1", "--port", "80", "--token", "--x"]\nargs:\n  - --api-key\n'
+        "  - Cnry2\n  - --token\n  - Cnry3: x\n  - --secret\nimage: shown\nc: app --db-password Cnry4 -p 22\n x: [\n",
+        'command: ["app", "--password", "*****", "--port", "80", "--token", "--x"]\nargs:\n  - --api-key\n'
+        "  - *****\n  - --token\n  - *****: *\n  - --secret\nimage: shown\nc: app --db-password ***** -p 22\n x: [\n",
+    ),
+    "a URL password with a slash, a hash, a question mark and a space": (
+        "DATABASE_URL: postgres://u:Cnry/1#2?3 4@db:5432/app\nW: https://h:8080/x?to=a@b.c\n x: [\n",
+        "DATABASE_URL: postgres://u:************@db:5432/app\nW: https://h:8080/x?to=a@b.c\n x: [\n",
+    ),
+    "a token or a URL as a key": (
+        "ghp_" + "Cnry1" * 8 + ': x\n"pg://u:Cnry2@h/d": y\n x: [\n',
+        "*" * 44 + ': x\n"pg://u:*****@h/d": y\n x: [\n',
     ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
@@ -144,6 +166,9 @@ WORST = {
     # found by fuzzing: values that wait for their key, each to the line's end; a line of names
     "a chain of values before a secret key": "'- ' + 'value: ' * 20_000 + 'x\\n  key: DB_PASSWORD\\n'",
     "a chain of keys": "'- ' + 'key: ' * 400_000 + 'x\\n'",
+    "private keys begun on every line": "'x: [\\n' + '# -----BEGIN PRIVATE KEY----- a\\n' * 50_000",
+    "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
+    "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
 import time

@@ -35,6 +35,7 @@ _ROTATE = "rotate it if this file was ever pushed"
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     doc = app.doc
+    exact: dict[DataPath, bool] = {}  # whether a value is written as it reads: once per value, not per secret in it
     for secret in document_secrets(doc).found:
         if secret.kind in ("login", "file"):
             continue  # the registry login is NX214's; a `secrets` item is meant to hold its data
@@ -43,7 +44,9 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
             if is_literal_secret(value):
                 yield _literal_value(doc, secret, value, _where(doc, secret.path))
             continue
-        offset = value_offset(doc, secret.path, secret.start, secret.end)  # type: ignore[arg-type]
+        if secret.path not in exact:
+            exact[secret.path] = value_offset(doc, secret.path, 0, 0) is not None
+        offset = (secret.start, secret.end) if exact[secret.path] and secret.end is not None else None
         yield Finding(
             _part_message(secret, _where(doc, secret.path)),
             path=secret.path,
@@ -83,6 +86,8 @@ def _part_message(secret: Secret, where: str) -> str:
         return f"{where} holds {secret.label}"
     if secret.kind == "default":
         return f"{where} falls back to a literal secret (the default of ${{{secret.label}}})"
+    if secret.kind == "option":
+        return f"{where} gives {secret.label} a literal secret"  # `--password hunter2`
     return f"{where} sets {secret.label} to a literal secret"  # "assignment": `- DB_PASSWORD=...`
 
 
