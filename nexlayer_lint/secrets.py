@@ -306,8 +306,11 @@ _HOST_END = re.compile(r"[/?#\s]")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
-    r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|xox[abposr]-|A[KS]IA|AIza"
-    r"|(?<![^\s'\"])--?[A-Za-z]"
+    # every branch starts with a literal character: then a search skips, in C, the characters
+    # that start none (a branch starting with a class or an assertion would make it try each)
+    r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
+    r"|xox[abposr]-|A[KS]IA|AIza"
+    r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
 # DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
@@ -316,7 +319,7 @@ _ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 # `--password hunter2` as words of a string (a command written as one string): an option starts
 # a word, so each character is tried as a start once, and its name is at most 128 characters.
-_OPTION_WORD = re.compile(r"(?<![^\s'\"])(--?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+_OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
 _WORD_STOP = re.compile(r"\s")
 
 
@@ -610,7 +613,7 @@ def _secrets_under(
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in pairs:
-                if keys is not None and isinstance(key, str) and _HINT.search(key):
+                if keys is not None and isinstance(key, str) and _hinted_key(key):
                     # a key is in messages, paths and the payload: a token or a password in it is
                     # as secret as in a value
                     keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in parts_in(key))
@@ -630,6 +633,13 @@ def _secrets_under(
                 for part in parts_in(node, assignment=state == ITEM)
             )
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _hinted_key(key: str) -> bool:
+    """Whether a mapping key could hold a secret (_HINT): asked of every key, and the same few
+    keys (`name`, `image`, `vars`...) come back in every file, so each is searched once."""
+    return _HINT.search(key) is not None
 
 
 def _label(path: DataPath, parent: Any) -> str:
