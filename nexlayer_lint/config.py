@@ -224,10 +224,25 @@ def _flag(value: Any, key: str, base: str) -> bool:
 
 
 def _text(value: Any, key: str, base: str) -> str:
-    if not isinstance(value, str) or not value.strip() or not value.isprintable():
-        what = "a string" if not isinstance(value, str) else "a string without control characters"
-        raise ConfigError(f'"{key}" must be {what}, not {_repr(value)}')
+    """A URL or a path (`api-url`, `schema`). A URL's user-info and query may hold credentials, so
+    an error shows it without them; a value that is not a string is told by its type alone."""
+    if not isinstance(value, str):
+        raise ConfigError(f'"{key}" must be a string, not {_type_name(value)}')
+    if not value.strip() or not value.isprintable():
+        from nexlayer_lint.http_client import display_url  # only for a mistake
+
+        shown = _repr(value)
+        if "://" in value:
+            url = display_url(value)
+            shown = f"{url} (its user-info and query not shown)" if url != value else url
+        raise ConfigError(f'"{key}" must be a string without control characters, not {shown}')
     return value
+
+
+def _type_name(value: Any) -> str:
+    return {list: "a list", dict: "a table", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _schema(value: Any, key: str, base: str) -> str:

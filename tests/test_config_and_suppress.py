@@ -189,7 +189,14 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
         ("severity = 5\n", '"severity" must be a table'),
         ('schema = "a\\u0000b"\n', '"schema" must be a string without control characters'),
         ('schema = ""\n', '"schema" must be a string'),
-        ("schema = 1\n", '"schema" must be a string, not 1'),
+        ("schema = 1\n", '"schema" must be a string, not a number'),
+        ('api-url = ["https://u:CnryCfg1@h.example"]\n', '"api-url" must be a string, not a list'),
+        ('api-url = { url = "https://u:CnryCfg2@h.example" }\n', '"api-url" must be a string, not a table'),
+        (
+            'api-url = "https://deploy:CnryCfg3@api.example.com/v1?token=CnryCfg4\\u0007"\n',
+            '"api-url" must be a string without control characters, not https://api.example.com/v1 '
+            "(its user-info and query not shown)",
+        ),
         ('api-url = "https://x\\r\\nHost: evil"\n', '"api-url" must be a string without control characters'),
         ("timeout = nan\n", '"timeout" must be a number of seconds from 0.1 to 300, not nan'),
         ("timeout = inf\n", "not inf"),
@@ -229,6 +236,7 @@ def test_odd_config_values_are_exit_2_with_a_message(project, content, message):
     assert result.exit_code == 2 and result.stdout == "", result.output
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Cnry" not in result.stderr  # a URL's credentials are never echoed (a leak hunt found them)
 
 
 @pytest.mark.parametrize(
