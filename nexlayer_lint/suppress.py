@@ -180,7 +180,11 @@ def apply(
     directives: Sequence[Directive],
     enabled: Callable[[str], bool],
 ) -> tuple[list[Diagnostic], list[Problem]]:
-    """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none."""
+    """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none.
+
+    A directive may name a code many times (`disable=NX213,NX213,...`): each code is judged once
+    per directive, so the work stays linear in the comment's length."""
+    distinct = [tuple(dict.fromkeys(directive.codes)) for directive in directives]
     used: set[tuple[int, str]] = set()
     kept: list[Diagnostic] = []
     for diagnostic in diagnostics:
@@ -190,9 +194,9 @@ def apply(
                 (
                     (index, code)
                     for index, directive in enumerate(directives)
-                    for code in directive.codes
+                    if directive.whole_file or directive.target_line == diagnostic.line
+                    for code in distinct[index]
                     if diagnostic.code.startswith(code)
-                    and (directive.whole_file or directive.target_line == diagnostic.line)
                 ),
                 None,
             )
@@ -200,11 +204,14 @@ def apply(
             kept.append(diagnostic)
         else:
             used.add(hit)
+    enabled_codes = {
+        code for codes in distinct for code in codes if any(enabled(k) for k in RULES if k.startswith(code))
+    }
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
-        for code in directive.codes:
-            if (index, code) in used or not any(enabled(known) for known in RULES if known.startswith(code)):
-                continue
+        unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
+        whole = len(unused_codes) == len(distinct[index])  # every code of the comment is unused
+        for code in unused_codes:
             comment = directive.comment
             scope = "in this file" if directive.whole_file else f"on line {directive.target_line}"
             unused.append(
@@ -213,23 +220,23 @@ def apply(
                     f"suppression of {code} is unused: nothing {scope} reports {code}",
                     span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
                     hint="remove the code from the comment, or the comment",
-                    fix=_unused_fix(directive, index, code, used, enabled),
+                    fix=_unused_fix(directive, code, whole),
                 )
             )
     return kept, unused
 
 
-def _unused_fix(
-    directive: Directive, index: int, code: str, used: set[tuple[int, str]], enabled: Callable[[str], bool]
-) -> Fix | None:
-    """The comment removed when each of its codes is reported unused, else this code from it (a
-    code turned off by configuration is not reported, and stays)."""
-    if all(
-        (index, named) not in used and any(enabled(known) for known in RULES if known.startswith(named))
-        for named in directive.codes
-    ):
+def _unused_fix(directive: Directive, code: str, whole: bool) -> Fix | None:
+    """The comment removed when each of its codes is reported unused (`whole`), else this code
+    from it (a code turned off by configuration is not reported, and stays)."""
+    if whole:
         edit = directive.removal
         return Fix("Remove the unused suppression", (edit,)) if edit else None
     position = directive.codes.index(code)
     edit = directive.code_removals[position] if position < len(directive.code_removals) else None
     return Fix(f"Remove {code} from the suppression", (edit,)) if edit else None
+
+
+def _known_under(prefix: str) -> list[str]:
+    """The registered codes a directive's code or prefix names."""
+    return [known for known in RULES if known.startswith(prefix)]
