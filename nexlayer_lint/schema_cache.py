@@ -130,7 +130,33 @@ def schema_problem(schema: Any) -> str | None:
         build_validator(schema, check_schema=True)
     except SchemaLoadError as exc:
         return exc.message
+    if not describes_application(schema):
+        # A server that answers `{}`, or some other document, must not switch the schema step off:
+        # every file would pass it.
+        return 'it does not describe "application", the top-level key of every Nexlayer file'
     return None
+
+
+def describes_application(schema: dict) -> bool:
+    """Whether the schema says something of `application`: in its root's `properties`, or those
+    of a schema the root reaches by a local `$ref` or an `allOf` item (a generated schema often
+    starts with `{"$ref": "#/$defs/..."}`). A few steps at most: a real schema needs one or two."""
+    from nexlayer_lint.schemawalk import resolve
+
+    nodes: list[Any] = [schema]
+    for _ in range(8):
+        if not nodes:
+            return False
+        node = nodes.pop()
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "application" in properties:
+            return True
+        nodes.extend(node.get("allOf") or [] if isinstance(node.get("allOf"), list) else [])
+        if "$ref" in node:
+            nodes.append(resolve(schema, node["$ref"]))
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

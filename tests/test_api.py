@@ -677,6 +677,39 @@ def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
     assert not schema_cache.cached_schema_path(url).exists()  # never written
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [{}, {"type": "object"}, {"$schema": "https://json-schema.org/draft/2020-12/schema"}, {"properties": {"app": {}}}],
+)
+def test_a_schema_that_says_nothing_of_application_is_refused(cli, fake_api, tmp_path, answer) -> None:
+    # A lying or broken server answering `{}` must not switch the schema step off: every file
+    # would pass it. The bundled schema is used instead, and NX900 says why.
+    fake_api.script("/schema", fa.Reply(200, answer))
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text("application:\n  name: Bad Name\n  pods:\n    - name: web\n      image: nginx:1\n      path: /\n")
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(path))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled" and result.exit_code == 1
+    found = [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
+    assert found[0] == (
+        "NX900",
+        f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
+        'it does not describe "application", the top-level key of every Nexlayer file; using the bundled schema',
+    )
+    assert [code for code, _ in found[1:]] == ["NX104", "NX101"]  # the name (line 2), servicePorts missing
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema").exists()
+
+
+def test_a_schema_reaching_application_through_a_ref_or_allof_is_used(fake_api, retry) -> None:
+    application = fa.SCHEMA["properties"]["application"]
+    by_ref = {"$ref": "#/$defs/File", "$defs": {"File": {**fa.SCHEMA, "properties": {"application": application}}}}
+    by_all_of = {"allOf": [{"type": "object"}, {"properties": {"application": application}}]}
+    for answer in (by_ref, by_all_of):
+        fake_api.script("/schema", fa.Reply(200, answer, {"ETag": None}))
+        fetched = schema_cache.refresh_schema(f"{fake_api.url}/schema", retry=retry)
+        assert fetched.schema == answer and fetched.warning is None
+
+
 def test_schema_with_a_pattern_that_could_hang_is_refused_before_it_is_cached(fake_api, retry) -> None:
     # Cached, it would be used for a day: it must be judged as a --schema file is, before the write.
     hostile = {**fa.SCHEMA, "properties": {"application": {"type": "string", "pattern": "^(a+)+$"}}}
