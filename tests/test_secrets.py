@@ -370,6 +370,11 @@ SHAPES = {
     "plain folded in the password": ("DB_URL: redis://u:S3cr\n  3t@c:1\n", "DB_URL: redis://u:****\n  **@c:1\n"),
     "quoted folded": ("DB_URL: 'redis://u:S3cr3t\n  @cache'\n", "DB_URL: 'redis://u:******\n  @cache'\n"),
     "folded block": ("DB_URL: >\n  redis://u:S3cr3t\n  @cache\n", "DB_URL: >\n  redis://u:******\n  @cache\n"),
+    # an explicit indentation indicator: the text cannot be read exactly here, so all of it is starred
+    "folded block, indented explicitly": (
+        "DB_URL: >2\n  redis://u:S3cr3t\n  @cache\nx: y\n",
+        "DB_URL: >2\n  ****************\n  ******\nx: y\n",
+    ),
 }
 
 
