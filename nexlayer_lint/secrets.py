@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
 from nexlayer_lint.model import DataPath, Document, Located, Problem, Span, get_in
+from nexlayer_lint.value_map import text_ranges, value_map
 
 # --- names --------------------------------------------------------------------------------------
 # NAME_RULES: a name is split into upper-case parts (`dbPassword`, `db-password`, `DB_PASSWORD`
@@ -909,6 +910,14 @@ def _offset(starts: list[int], text: str, line: int, col: int) -> int:
     return min(starts[line - 1] + col - 1, len(text))
 
 
+_UNKNOWN = object()  # the value of a scalar the data does not hold (a repeated key's earlier one)
+
+
+def _fixed(ranges: list[tuple[int, int]]) -> Callable[[str], list[tuple[int, int]]]:
+    """The secret parts already found in a value (document_secrets), whatever text is read."""
+    return lambda _: ranges
+
+
 class _Spans:
     """Finds the secret spans of one document: where each secret of the data is written, every
     value the data does not hold (a repeated key's earlier value) judged by its path, and the
@@ -923,7 +932,7 @@ class _Spans:
 
     def find(self) -> tuple[tuple[int, int], ...]:
         positions = self.doc.positions
-        scanned: set[DataPath] = set()
+        parts: dict[DataPath, list[tuple[int, int]]] = {}  # a string's secret parts, as offsets into its value
         for secret in document_secrets(self.doc).found:
             located = positions.get(secret.path)
             if located is None:
@@ -932,14 +941,16 @@ class _Spans:
                 if located.style is None:
                     self.add_inside(secret.path)
                 else:
-                    self.add_scalar(located.value, located.style)
-            elif located.style is not None and secret.path not in scanned:
-                scanned.add(secret.path)
-                self.add_parts(*self.inner(located.value, located.style), assignment=secret.kind == "assignment")
+                    self.add_scalar(located.value, located.style, get_in(self.doc.data, secret.path))
+            elif located.style is not None:
+                parts.setdefault(secret.path, []).append((secret.start, secret.end))  # type: ignore[arg-type]
+        for path, ranges in parts.items():
+            located = positions[path]
+            self.add_mapped(located.value, located.style or "", get_in(self.doc.data, path), _fixed(ranges))
         for path in {secret.path for secret in document_secrets(self.doc).keys}:
             located = positions.get(path)
             if located is not None and located.key is not None:
-                self.add_key(located.key)
+                self.add_key(located.key, str(path[-1]))
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
@@ -968,11 +979,10 @@ class _Spans:
         """The secrets in a comment's text (after its `#`): comment_secrets."""
         self.add_lines(start, comment_secrets(self.text[start:end]))
 
-    def add_key(self, span: Span) -> None:
+    def add_key(self, span: Span, key: str) -> None:
         """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`)."""
-        start, end = self.inner(span, self.key_style(span))
-        if self.hinted(start, end):
-            self.add_parts(start, end, assignment=False)
+        if _hinted_key(key):
+            self.add_mapped(span, self.key_style(span), key, lambda text: [(p.start, p.end) for p in parts_in(text)])
 
     def add_inside(self, path: DataPath) -> None:
         """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
@@ -986,29 +996,35 @@ class _Spans:
                 if located is None:
                     continue
                 if located.key is not None:
-                    self.add_scalar(located.key, self.key_style(located.key))
+                    self.add_scalar(located.key, self.key_style(located.key), str(key))
                 if located.style is None:
                     stack.append((at + (key,), value))
                 else:
-                    self.add_scalar(located.value, located.style)
+                    self.add_scalar(located.value, located.style, value)
 
     def judge(self, path: DataPath, located: Located) -> None:
         """A value the data does not hold: secret, or holding one, by its path alone."""
         state = self.state(path)
         if located.key is not None and self.state(path[:-1]) in WHOLE:
-            self.add_scalar(located.key, self.key_style(located.key))  # a key inside a secret value
+            self.add_scalar(located.key, self.key_style(located.key), str(path[-1]))  # a key inside a secret value
         elif located.key is not None:
-            self.add_key(located.key)  # a repeated key's earlier copy holds what the held one holds
+            self.add_key(located.key, str(path[-1]))  # a repeated key's earlier copy holds what the held one holds
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
         # also an earlier value at a path whose held value is secret by another way than its
         # place (`- key: DB_PASSWORD` / `value: x` / `value: y` / `key: X`: _named_by_a_repeated_key)
         if state in WHOLE or state in _SCALAR_SECRET or path in document_secrets(self.doc).whole:
-            self.add_scalar(located.value, located.style)
+            self.add_scalar(located.value, located.style, _UNKNOWN)
         else:
             start, end = self.inner(located.value, located.style)
             if state == ITEM or self.hinted(start, end):
-                self.add_parts(start, end, assignment=state == ITEM)
+                assignment = state == ITEM
+                self.add_mapped(
+                    located.value,
+                    located.style,
+                    _UNKNOWN,
+                    lambda text: [(p.start, p.end) for p in parts_in(text, assignment=assignment)],
+                )
 
     def state(self, path: DataPath) -> int:
         state = self.states.get(path)
@@ -1027,16 +1043,49 @@ class _Spans:
             self.states[path[:end]] = state
         return state
 
-    def add_scalar(self, span: Span, style: str) -> None:
-        """A whole scalar value: its literal characters (references stay readable)."""
+    def add_scalar(self, span: Span, style: str, value: object) -> None:
+        """A whole scalar value: its literal characters (references stay readable). `value` is
+        what the data holds there, or _UNKNOWN (a value the data does not hold)."""
         start, end = self.inner(span, style)
-        if style == "" and self.text[start:end] in ("", "~", "null", "Null", "NULL"):
-            return
         raw = self.text[start:end]
-        self.add_lines(start, _trimmed(literal_ranges(raw), raw))
+        if style == "" and raw in ("", "~", "null", "Null", "NULL"):
+            return
+        if value is not _UNKNOWN and not isinstance(value, str):
+            value = raw  # a number, a boolean: written as it reads, no escape or fold
+        self.add_mapped(span, style, value, lambda text: _trimmed(literal_ranges(text), text))
 
-    def add_parts(self, start: int, end: int, *, assignment: bool) -> None:
-        self.add_lines(start, ((p.start, p.end) for p in parts_in(self.text[start:end], assignment=assignment)))
+    def add_mapped(
+        self, span: Span, style: str, value: object, ranges: Callable[[str], Iterable[tuple[int, int]]]
+    ) -> None:
+        """The text that wrote `ranges(value)`, ranges of the scalar's value `value` (or
+        _UNKNOWN), whatever escapes, quotes and folded lines the text holds (value_map.py).
+
+        Where the text is the value, an offset in one is an offset in the other. Otherwise each
+        range of the value is starred at every character of text that produced it. When the
+        scalar cannot be read exactly (value_map gives None or another value than the data's),
+        all of its text is starred. A value the data does not hold is read from its text, and
+        its text read as it is too (as before the mapping), which costs nothing when it holds
+        no escape and no fold."""
+        start, end = self.inner(span, style)
+        raw = self.text[start:end]
+        if raw == value:  # the common case: no escape, no fold
+            self.add_lines(start, ranges(raw))
+            return
+        mapped = value_map(self.text, *self.head(span), style)
+        if value is _UNKNOWN:
+            found = list(ranges(raw))
+            if mapped is None:
+                if found:
+                    self.add_lines(start, _trimmed([(0, len(raw))], raw))
+                return
+            self.add_lines(start, found)
+            if mapped.value == raw:
+                return
+            value = mapped.value
+        elif mapped is None or mapped.value != value:
+            self.add_lines(start, _trimmed([(0, len(raw))], raw))  # safe: nothing of it shown
+            return
+        self.add_lines(0, text_ranges(mapped, list(ranges(value))))
 
     def add_lines(self, base: int, ranges: Iterable[tuple[int, int]]) -> None:
         """Ranges relative to `base`, cut at line breaks, each line's indentation left out."""
@@ -1052,17 +1101,22 @@ class _Spans:
 
     def inner(self, span: Span, style: str) -> tuple[int, int]:
         """The offsets of a scalar's content: inside its quotes, below a block's header line."""
-        start, end = self.offset(span.line, span.col), self.offset(span.end_line, span.end_col)
-        text = self.text
-        while start < end and text[start] in "&!":  # an anchor or a tag before the value: `&pw hunter2`
-            while start < end and not text[start].isspace():
-                start += 1
-            while start < end and text[start].isspace():
-                start += 1
+        start, end = self.head(span)
         if style in ("'", '"') and end - start >= 2 and self.text[start] == style and self.text[end - 1] == style:
             return start + 1, end - 1
         if style in ("|", ">"):
             return min(self.line_end(start) + 1, end), end
+        return start, end
+
+    def head(self, span: Span) -> tuple[int, int]:
+        """The offsets of a scalar's text, after any anchor or tag (`&pw hunter2`)."""
+        start, end = self.offset(span.line, span.col), self.offset(span.end_line, span.end_col)
+        text = self.text
+        while start < end and text[start] in "&!":
+            while start < end and not text[start].isspace():
+                start += 1
+            while start < end and text[start].isspace():
+                start += 1
         return start, end
 
     def offset(self, line: int, col: int) -> int:

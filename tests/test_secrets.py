@@ -348,6 +348,53 @@ def test_mask_text_replaces_exactly_the_secret(name: str) -> None:
     assert mask_text(load(text)) == expected
 
 
+# A secret inside a value whose text is not its value (escapes, folded lines): starred at every
+# character that wrote it, the rest as written. Apart from SHAPES, whose texts are also joined
+# into one document.
+WRITTEN_SHAPES = {
+    "escaped @ after a url password": (
+        'DB_URL: "postgres://u:S3cr3t\\x40db/x"\n',
+        'DB_URL: "postgres://u:******\\x40db/x"\n',
+    ),
+    "escaped @ as unicode": ('DB_URL: "mysql://u:S3cr3t\\u0040db/x"\n', 'DB_URL: "mysql://u:******\\u0040db/x"\n'),
+    "escape inside a url password": ('DB_URL: "pg://u:S3\\x63r3t@db/x"\n', 'DB_URL: "pg://u:*********@db/x"\n'),
+    "token written with an escape": (f'command: "gh\\x70{GHP[3:]} -v"\n', f'command: "{"*" * (len(GHP) + 3)} -v"\n'),
+    "escaped equals": ('command: "PGPASSWORD\\x3dS3cr3t psql"\n', 'command: "PGPASSWORD\\x3d****** psql"\n'),
+    "escaped dollar": ('X: "\\x24{DB_PASSWORD:-S3cr3t} ${Y}"\n', 'X: "\\x24{DB_PASSWORD:-******} ${Y}"\n'),
+    "escaped space in a pem header": (
+        'TLS: "-----BEGIN\\x20RSA PRIVATE KEY-----\\nMIIE\\n-----END RSA PRIVATE KEY-----"\n',
+        'TLS: "-----BEGIN\\x20RSA PRIVATE KEY-----********-----END RSA PRIVATE KEY-----"\n',
+    ),
+    "escaped option value": ('command: "app --password\\x20S3cr3t -v"\n', 'command: "app --password\\x20****** -v"\n'),
+    "escaped assignment in a list": (
+        'vars:\n  - "DB_PASSWORD\\x3dS3cr3t"\n  - "HOST=db"\n',
+        'vars:\n  - "DB_PASSWORD\\x3d******"\n  - "HOST=db"\n',
+    ),
+    "escaped brace after a reference": ('DB_PASSWORD: "${A\\x7dS3cr3t}"\n', 'DB_PASSWORD: "${A\\x7d*******"\n'),
+    "escaped token key": (f'"gh\\x70{GHP[3:]}": x\n', f'"{"*" * (len(GHP) + 3)}": x\n'),
+    "escaped, repeated key": (
+        'DB_URL: "pg://u:S3cr3t\\x40db/x"\nDB_URL: y\n',
+        'DB_URL: "pg://u:******\\x40db/x"\nDB_URL: y\n',
+    ),
+    "line continued": ('DB_URL: "pg://u:S3cr\\\n  3t@db/x"\n', 'DB_URL: "pg://u:*****\n  **@db/x"\n'),
+    "plain folded": ("DB_URL: redis://u:S3cr3t\n  @cache:6379\n", "DB_URL: redis://u:******\n  @cache:6379\n"),
+    "plain folded in the password": ("DB_URL: redis://u:S3cr\n  3t@c:1\n", "DB_URL: redis://u:****\n  **@c:1\n"),
+    "quoted folded": ("DB_URL: 'redis://u:S3cr3t\n  @cache'\n", "DB_URL: 'redis://u:******\n  @cache'\n"),
+    "folded block": ("DB_URL: >\n  redis://u:S3cr3t\n  @cache\n", "DB_URL: >\n  redis://u:******\n  @cache\n"),
+    # an explicit indentation indicator: the text cannot be read exactly here, so all of it is starred
+    "folded block, indented explicitly": (
+        "DB_URL: >2\n  redis://u:S3cr3t\n  @cache\nx: y\n",
+        "DB_URL: >2\n  ****************\n  ******\nx: y\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN_SHAPES))
+def test_a_secret_is_starred_where_escapes_and_folds_wrote_it(name: str) -> None:
+    text, expected = WRITTEN_SHAPES[name]
+    assert mask_text(load(text)) == expected
+
+
 def test_mask_text_hides_every_literal_secret_and_keeps_the_layout() -> None:
     doc = load(FILE)
     masked = mask_text(doc)

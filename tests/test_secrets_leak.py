@@ -328,6 +328,54 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars: [\n# -----BEGIN RSA PRIVATE KEY-----\n# CnryPemBroken90\n",
         ["CnryPemBroken90"],
     ),
+    # found by the fourth leak hunt: a secret inside a value whose text is not its value
+    "a URL password before an escaped @": (with_vars('DB_URL: "postgres://u:CnryEsc101\\x40db/x"'), ["CnryEsc101"]),
+    "a URL password before a unicode-escaped @": (
+        with_vars('DB_URL: "postgres://u:CnryEsc102\\u0040db/x"'),
+        ["CnryEsc102"],
+    ),
+    "a token with an escaped letter": (
+        HEAD + '      command: "gh\\x70_' + "CnryEsc103" * 4 + '"\n',
+        ["CnryEsc103"],
+    ),
+    "an assignment with an escaped =": (
+        HEAD + '      command: "PGPASSWORD\\x3dCnryEsc104 psql -h db"\n',
+        ["CnryEsc104"],
+    ),
+    "a default behind an escaped $": (with_vars('GREETING: "\\x24{DB_PASSWORD:-CnryEsc105}"'), ["CnryEsc105"]),
+    "a private key behind an escaped space": (
+        with_vars('TLS: "-----BEGIN\\x20RSA PRIVATE KEY-----\\nCnryEsc106\\n-----END RSA PRIVATE KEY-----"'),
+        ["CnryEsc106"],
+    ),
+    "a secret option's value after an escaped space": (
+        HEAD + '      command: "app --password\\x20CnryEsc107 --port 80"\n',
+        ["CnryEsc107"],
+    ),
+    "a reference closed by an escaped brace": (with_vars('DB_PASSWORD: "${A\\x7dCnryEsc108}"'), ["CnryEsc108"]),
+    "a token key with an escaped letter": (
+        HEAD + '      "gh\\x70_' + "CnryEsc109" * 4 + '": x\n',
+        ["CnryEsc109"],
+    ),
+    "a URL password split by a line continuation": (
+        with_vars('DB_URL: "postgres://u:CnryCont110\\', '  CnryCont111@db/x"'),
+        ["CnryCont110", "CnryCont111"],
+    ),
+    "a URL password before a folded plain line": (
+        with_vars("CACHE_URL: redis://u:CnryFold112", "  @cache:6379"),
+        ["CnryFold112"],
+    ),
+    "a URL password folded over two plain lines": (
+        with_vars("CACHE_URL: redis://u:CnryFold113", "  CnryFold114@cache:6379"),
+        ["CnryFold113", "CnryFold114"],
+    ),
+    "a URL password before a folded quoted line": (
+        with_vars('CACHE_URL: "redis://u:CnryFold115', '  @cache:6379"'),
+        ["CnryFold115"],
+    ),
+    "a URL password in a folded block": (
+        with_vars("CACHE_URL: >", "  redis://u:CnryFold116", "  @cache:6379"),
+        ["CnryFold116"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -373,6 +421,7 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
         "a key/value item with its key and its value repeated",
         "a second document as a block",
         "a private key commented out in a second document",
+        "a URL password in a folded block",
     ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
@@ -733,3 +782,26 @@ def test_a_private_key_commented_out_is_masked_in_a_file_that_does_not_parse(pro
     assert "# **************" in out
     masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
     assert masked.endswith("\n# **************\n")
+
+
+def test_a_secret_written_with_escapes_or_folded_is_starred_and_the_rest_shown(project: Path) -> None:
+    # the fourth leak hunt: the text of a value that is not its value (`\\x40` is `@`, a plain
+    # value going on over two lines) showed the password in frames and a diff's context lines
+    text = with_vars(
+        'DB_URL: "postgres://u:CnryEsc120\\x40db/x"',
+        "CACHE_URL: redis://u:CnryFold121",
+        "  @cache:6379",
+        "DEBUG: on",
+    ).replace("      path: /\n", '      path: /\n      command: "gh\\x70_' + "CnryEsc122" * 4 + '"\n')
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert_absent(out, ["CnryEsc120", "CnryFold121", "CnryEsc122"], "a report or a diff")
+    assert 'DB_URL: "postgres://u:**********\\x40db/x"' in out  # a frame, and the diff's context
+    assert "CACHE_URL: redis://u:***********\n" in out
+    assert "          @cache:6379\n" in out
+    assert '+        DEBUG: "on"' in out
+    assert 'command: "' + "*" * 47 + '"' in out
+    assert 'var \\"DB_URL\\" of pod \\"web\\" has a literal password in its URL' in out  # json's message
+    assert "\\x40" not in out.replace('\\x40db/x"', "")  # no message quotes the escaped text
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert masked.count("*") == 10 + 11 + 47

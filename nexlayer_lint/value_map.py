@@ -1,0 +1,251 @@
+"""Where each character of a scalar's value was written in the text.
+
+A scalar's value differs from its text when YAML reads escapes (`"\\x40"` is `@`), quotes (`''`
+is `'`), folds lines (a plain `a` then `  b` on the next line is `a b`), continues a
+double-quoted line (`\\` at its end), or strips a block's indentation. `value_map` reads the
+scalar's text once, as ruamel.yaml's scanner does, and gives the value with, for each of its
+characters, the range of text that produced it: an escape sequence's every character, a fold's
+line break with the blanks around it. `text_ranges` turns ranges of the value into ranges of
+the text. Linear in the scalar's text.
+
+None where this reader does not follow YAML exactly (a block scalar with an explicit
+indentation indicator, an unknown escape): the caller then hides the whole scalar.
+"""
+
+from typing import NamedTuple
+
+from nexlayer_lint import builder
+
+_BREAKS = "\r\n\x85\u2028\u2029"
+_ESCAPES = {
+    "0": "\0",
+    "a": "\x07",
+    "b": "\x08",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\x0b",
+    "f": "\x0c",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+class ValueMap(NamedTuple):
+    """A scalar's value; value[i] was written at text[lo[i]:hi[i]] (offsets into the whole text)."""
+
+    value: str
+    lo: list[int]
+    hi: list[int]
+
+
+def text_ranges(mapped: ValueMap, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The text ranges (absolute offsets) that wrote value[start:end], for each range: from the
+    first character that produced its first character to the last that produced its last."""
+    return [(mapped.lo[start], mapped.hi[end - 1]) for start, end in ranges if end > start]
+
+
+def value_map(text: str, start: int, end: int, style: str) -> ValueMap | None:
+    """The value of the scalar written at text[start:end] in `style` ("" plain, "'", '"', "|"
+    or ">"), with where each of its characters was written; `start` is at the opening quote or
+    the block's indicator (after any anchor or tag), `end` just past the scalar."""
+    if style in ("'", '"'):
+        if end - start < 2 or text[start] != style or text[end - 1] != style:
+            return None
+        return _flow(text, start + 1, end - 1, double=style == '"', plain=False)
+    if style == "":
+        return _flow(text, start, end, double=False, plain=True)
+    if style in ("|", ">"):
+        return _block(text, start, end, folded=style == ">")
+    return None
+
+
+def _break_at(text: str, pos: int, end: int) -> int:
+    """The length of the line break at text[pos] (2 for CR LF), 0 when there is none."""
+    if pos >= end or text[pos] not in _BREAKS:
+        return 0
+    return 2 if text.startswith("\r\n", pos, end) else 1
+
+
+def _normal(text: str, pos: int) -> str:
+    """A line break as YAML reads it: LS and PS stay, the others become LF."""
+    return text[pos] if text[pos] in "\u2028\u2029" else "\n"
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.lo: list[int] = []
+        self.hi: list[int] = []
+
+    def add(self, chars: str, lo: int, hi: int) -> None:
+        for char in chars:
+            self.chars.append(char)
+            self.lo.append(lo)
+            self.hi.append(hi)
+
+    def done(self) -> ValueMap:
+        return ValueMap("".join(self.chars), self.lo, self.hi)
+
+
+def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueMap | None:
+    """A plain or quoted scalar's content, text[pos:end] (inside the quotes)."""
+    out = _Out()
+    # a plain scalar's continuation lines start after their spaces, and after tabs too for
+    # libyaml (ruamel's own scanner keeps a tab there)
+    blanks = " \t" if not plain or builder.CParser is not None else " "
+    pending = -1  # where a run of blanks not yet known to be content starts
+    while pos < end:
+        char = text[pos]
+        width = _break_at(text, pos, end)
+        if width:
+            # blanks before a line break are dropped; the break and the next lines' leading
+            # blanks fold: one break is a space, each further one a line break
+            first = pos if pending < 0 else pending
+            breaks: list[str] = []
+            kind = _normal(text, pos)
+            pos += width
+            while pos < end:
+                if text[pos] in blanks:
+                    pos += 1
+                elif (more := _break_at(text, pos, end)) > 0:
+                    breaks.append(_normal(text, pos))
+                    pos += more
+                else:
+                    break
+            folded = kind if kind != "\n" else ("" if breaks else " ")
+            out.add(folded + "".join(breaks), first, pos)
+            pending = -1
+            continue
+        if char in " \t":
+            if pending < 0:
+                pending = pos
+            pos += 1
+            continue
+        if pending >= 0:
+            for blank in range(pending, pos):
+                out.add(text[blank], blank, blank + 1)
+            pending = -1
+        if char == "'" and not plain and not double:
+            if not text.startswith("''", pos, end):
+                return None
+            out.add("'", pos, pos + 2)
+            pos += 2
+        elif char == "\\" and double:
+            if pos + 1 >= end:
+                return None
+            code = text[pos + 1]
+            if code in _ESCAPES:
+                out.add(_ESCAPES[code], pos, pos + 2)
+                pos += 2
+            elif code in _HEX_ESCAPES:
+                digits = text[pos + 2 : pos + 2 + _HEX_ESCAPES[code]]
+                if len(digits) != _HEX_ESCAPES[code] or not _HEX.issuperset(digits):
+                    return None
+                out.add(chr(int(digits, 16)), pos, pos + 2 + len(digits))
+                pos += 2 + len(digits)
+            elif (width := _break_at(text, pos + 1, end)) > 0:
+                # a line continued: the break and the next lines' leading blanks are dropped,
+                # further line breaks kept
+                first = pos
+                pos += 1 + width
+                breaks = []
+                while pos < end:
+                    if text[pos] in " \t":
+                        pos += 1
+                    elif (more := _break_at(text, pos, end)) > 0:
+                        breaks.append(_normal(text, pos))
+                        pos += more
+                    else:
+                        break
+                out.add("".join(breaks), first, pos)
+            else:
+                return None
+        else:
+            out.add(char, pos, pos + 1)
+            pos += 1
+    if pending >= 0 and not plain:  # blanks before the closing quote are content
+        for blank in range(pending, end):
+            out.add(text[blank], blank, blank + 1)
+    return out.done()
+
+
+def _block(text: str, pos: int, end: int, *, folded: bool) -> ValueMap | None:
+    """A block scalar from its indicator, read as ruamel.yaml's scan_block_scalar reads it."""
+    pos += 1
+    chomping: bool | None = None
+    for _ in range(2):
+        if pos < end and text[pos] in "+-":
+            chomping = text[pos] == "+"
+            pos += 1
+        elif pos < end and text[pos].isdigit():
+            return None  # an explicit indentation: it depends on the parent's, unknown here
+    while pos < end and not _break_at(text, pos, end):  # the rest of the header line
+        pos += 1
+    pos += _break_at(text, pos, end)
+    out = _Out()
+    # the indentation: the deepest of the leading blank lines and the first line's
+    line_start, indent = pos, 0
+    breaks: list[tuple[int, int]] = []  # line breaks waiting to be content: (start, end)
+    while pos < end and (text[pos] == " " or _break_at(text, pos, end)):
+        if text[pos] == " ":
+            pos += 1
+            indent = max(indent, pos - line_start)
+        else:
+            width = _break_at(text, pos, end)
+            breaks.append((pos, pos + width))
+            pos += width
+            line_start = pos
+    line_break: tuple[int, int] | None = None
+    while pos < end and pos - line_start == indent:
+        for first, after in breaks:
+            out.add(_normal(text, first), first, after)
+        leading_non_space = text[pos] not in " \t"
+        content = pos
+        while pos < end and not _break_at(text, pos, end):
+            pos += 1
+        for at in range(content, pos):
+            out.add(text[at], at, at + 1)
+        width = _break_at(text, pos, end)
+        line_break = (pos, pos + width) if width else None
+        pos += width
+        line_start = pos
+        breaks = []
+        while pos - line_start < indent and pos < end and text[pos] == " ":
+            pos += 1
+        while (width := _break_at(text, pos, end)) > 0:
+            breaks.append((pos, pos + width))
+            pos += width
+            line_start = pos
+            while pos - line_start < indent and pos < end and text[pos] == " ":
+                pos += 1
+        if pos < end and pos - line_start == indent:
+            if (
+                folded
+                and line_break is not None
+                and _normal(text, line_break[0]) == "\n"
+                and leading_non_space
+                and text[pos] not in " \t"
+            ):
+                if not breaks:
+                    out.add(" ", *line_break)
+            elif line_break is not None:
+                out.add(_normal(text, line_break[0]), *line_break)
+        else:
+            break
+    if chomping is not False and line_break is not None:
+        out.add(_normal(text, line_break[0]), *line_break)
+    if chomping is True:
+        for first, after in breaks:
+            out.add(_normal(text, first), first, after)
+    return out.done()
