@@ -136,18 +136,33 @@ def is_secret_flag(item: object) -> bool:
 
     As with `NAME=value` outside a list of vars, a name secret only by its last part is not one
     (`--auth basic`, `--session default`); `--no-password` is a switch; `-p` is a port as often
-    as a password (`ssh -p 22`), and its name is no secret name anyway."""
+    as a password (`ssh -p 22`), and its name is no secret name anyway.
+
+    A single dash starts a short option, whose letter may have its value attached: `-pHunter2x`
+    is mysql's `-p` and its password, not an option named `pHunter2x` (the name is quoted in
+    messages). A single-dash word is a long option (Go's `-token x`) only when each of its parts
+    is a word of _FLAG_WORDS: then the name is never text the user chose."""
     if not isinstance(item, str) or not item.startswith("-"):
         return False
     option = _OPTION.fullmatch(item)
     if option is None:
         return False
     name = option.group(1)
+    if not item.startswith("--") and not _is_flag_word(name):
+        return False
     return (
         not name.lower().startswith(("no-", "no_"))
         and is_secret_var_name(name)
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
+
+
+# What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
+_FLAG_WORDS = SECRET_TERMS | QUALIFIERS | {"API", "DB", "ADMIN", "ROOT", "USER", "APP", "AUTH", "ACCESS", "CLIENT"}
+
+
+def _is_flag_word(name: str) -> bool:
+    return name.islower() and all(part in _FLAG_WORDS for part in name_parts(name))
 
 
 def follows_secret_flag(items: Any, index: int) -> bool:
@@ -347,6 +362,8 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         found += _assigned_parts(text)
     if "-" in text:
         found += _option_parts(text)
+        if "-p" in text:
+            found += _attached_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -448,6 +465,46 @@ def _option_parts(text: str) -> list[Part]:
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
+    return found
+
+
+# `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
+_ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
+# What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
+# Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
+# named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+|[a-z][a-z_.-]*")
+_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+
+
+def _attached_parts(text: str) -> list[Part]:
+    """The passwords attached to a `-p` (_ATTACHED): the rest of its word, or the quoted text
+    that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
+    found: list[Part] = []
+    program = -1  # where the first program named that takes `-p<password>` is; found once
+    for name in _PASSWORD_PROGRAMS:
+        at = text.find(name)
+        if at >= 0 and (program < 0 or at < program):
+            program = at
+    pos = 0
+    while (match := _ATTACHED.search(text, pos)) is not None:
+        start = match.end()
+        if text[start] in "'\"":
+            close = text.find(text[start], start + 1)
+            start, end = start + 1, len(text) if close < 0 else close
+        else:
+            stop = _WORD_STOP.search(text, start)
+            end = stop.start() if stop else len(text)
+        pos = max(end, start)  # the next `-p` starts after this value: each character is read once
+        if end == start or _not_an_option_value(text, start, end):
+            continue
+        word = text[match.start() : end]
+        if is_secret_flag(word) or (
+            _NOT_ATTACHED.fullmatch(text, start, end) is not None
+            and not 0 <= program < match.start()
+        ):
+            continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`
+        found += _literal_parts(text, start, end, "option", "-p")
     return found
 
 

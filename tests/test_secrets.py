@@ -196,6 +196,10 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
         ("--api-key", True),
         ("--secret", True),
         ("-token", True),
+        ("-db-password", True),  # Go's flags: a single dash, words of _FLAG_WORDS only
+        ("-pHunter2Secret77", False),  # mysql's -p with its password attached: not a name
+        ("-pmysecret", False),
+        ("-mysecret", False),
         ("--mariadb-root-password", True),
         ("-p", False),  # a port as often as a password
         ("--no-password", False),  # a switch
@@ -208,6 +212,30 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
 )
 def test_secret_options(option: str, secret: bool) -> None:
     assert is_secret_flag(option) is secret
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("mysql -uroot -pHunter2Secret77 shopdb", ["Hunter2Secret77"]),  # not `shopdb`
+        ("-pHunter2Secret77", ["Hunter2Secret77"]),  # a command list's item
+        ("mysqldump -proot shopdb", ["root"]),  # after mysql, any attached value
+        ("mysql -p123456 shopdb", ["123456"]),
+        ('sh -c "mysql -p\'my pass\' db"', ["my pass"]),
+        ("-proot", []),  # alone, a Go-style option as often (`-port`, `-profile`)
+        ("ssh -p22 host", []),  # a port
+        ("run -p8080:80", []),
+        ("app -port 8080 -profile dev", []),
+        ("mysql -p$MYSQL_PWD db", []),  # references
+        ("mysql -p${DB_PASSWORD} db", []),
+        ("mysql -P3306 -p db", []),  # `-P` is the port; a bare `-p` asks for the password
+        ("x-pHunter2 a-proot", []),  # not at a word's start
+    ],
+)
+def test_an_attached_password(text: str, found: list[str]) -> None:
+    parts = parts_in(text)
+    assert [text[p.start : p.end] for p in parts] == found
+    assert all(p.label == "-p" for p in parts)  # never the value as an option's name
 
 
 def test_the_item_after_a_secret_option() -> None:

@@ -105,7 +105,12 @@ def _part_hint(secret: Secret, key: str) -> str:
             f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
             "revoke it if this file was ever pushed"
         )
-    name = _secret_name(secret.label)
+    # `-p` (mysql's attached password) is no name: `-p${PASSWORD}`
+    name = (
+        "PASSWORD"
+        if secret.kind == "option" and not secret.label.startswith("--") and len(secret.label) == 2
+        else _secret_name(secret.label)
+    )
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
 
 
