@@ -577,8 +577,11 @@ def _pem_end(text: str, start: int) -> int:
 # A walk from the root keeps one state per node; `_step` gives a child's state from its parent's.
 # ITEM: an item of a list (other than registryLogin's and secrets'), where `NAME=value` sets a
 # var: in a list of vars, under a misspelt `varz:`, in a command (`PGPASSWORD=x psql`).
-PLAIN, ITEM, LOGIN, FILES, FILE = range(5)  # containers that change how keys read
-NAME, LOGIN_VALUE, FILE_VALUE = range(5, 8)  # a secret value, and everything inside it
+# VARS: the value of `vars` (or `env`...): a string there sets a var as an item does
+# (`vars: DB_PASSWORD:x`, a mapping written without its space); its entries read as PLAIN's.
+PLAIN, ITEM, LOGIN, FILES, FILE, VARS = range(6)  # containers that change how keys read
+NAME, LOGIN_VALUE, FILE_VALUE = range(6, 9)  # a secret value, and everything inside it
+_ASSIGNS = (ITEM, VARS)  # where a string `NAME=value` or `NAME: value` sets a var
 WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
 KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
 # A scalar where a container was expected is a secret too: `registryLogin: ghp_...`.
@@ -626,7 +629,9 @@ def _key_state(key: str) -> int:
     folded = _fold(key)
     if folded == "registrylogin":
         return LOGIN
-    return FILES if key == "secrets" else PLAIN
+    if key == "secrets":
+        return FILES
+    return VARS if folded in VARS_KEYS else PLAIN
 
 
 def _names_a_secret(item: Any) -> bool:
@@ -687,7 +692,7 @@ def _secrets_under(
         elif isinstance(node, str):
             found.extend(
                 Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state == ITEM)
+                for part in parts_in(node, assignment=state in _ASSIGNS)
             )
     return found
 
@@ -1064,8 +1069,8 @@ class _Spans:
             self.add_scalar(located.value, located.style)
         else:
             start, end = self.inner(located.value, located.style)
-            if state == ITEM or self.hinted(start, end):
-                self.add_parts(start, end, assignment=state == ITEM)
+            if state in _ASSIGNS or self.hinted(start, end):
+                self.add_parts(start, end, assignment=state in _ASSIGNS)
 
     def state(self, path: DataPath) -> int:
         state = self.states.get(path)

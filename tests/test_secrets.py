@@ -680,3 +680,19 @@ def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
 )
 def test_an_assignment_is_found_anywhere_in_a_text(text: str, secrets: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text) if p.kind == "assignment"] == secrets
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        ({"vars": "DB_PASSWORD:hunter2"}, [(("vars",), "hunter2")]),  # a mapping without its space
+        ({"env": "DB_PASSWORD: hunter2"}, [(("env",), "hunter2")]),
+        ({"vars": "DB_PASSWORD=hunter2"}, [(("vars",), "hunter2")]),
+        ({"vars": "LOG_LEVEL:debug"}, []),
+        ({"vars": "DB_PASSWORD:${DB_PASSWORD}"}, []),
+        ({"name": "DB_PASSWORD: x"}, []),  # only where vars are expected
+    ],
+)
+def test_vars_written_as_one_string(data: dict[str, Any], found: list[tuple[tuple[str, ...], str]]) -> None:
+    secrets = find_secrets(data)
+    assert [(s.path, data[s.path[0]][s.start : s.end]) for s in secrets] == found

@@ -259,7 +259,7 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     ),
     "vars as one NAME:value string": (HEAD + "      vars:\n        DB_PASSWORD:CnryVars96\n", ["CnryVars96"]),
     "vars as one quoted NAME: value string": (
-        HEAD + '      vars: "NODE_ENV: production\\nDB_PASSWORD: CnryVars97"\n',
+        HEAD + '      vars: "DB_PASSWORD: CnryVars97"\n',
         ["CnryVars97"],
     ),
     "a key/value item with its value key misspelt": (
