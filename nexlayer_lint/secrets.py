@@ -500,8 +500,7 @@ def _attached_parts(text: str) -> list[Part]:
             continue
         word = text[match.start() : end]
         if is_secret_flag(word) or (
-            _NOT_ATTACHED.fullmatch(text, start, end) is not None
-            and not 0 <= program < match.start()
+            _NOT_ATTACHED.fullmatch(text, start, end) is not None and not 0 <= program < match.start()
         ):
             continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`
         found += _literal_parts(text, start, end, "option", "-p")
@@ -624,14 +623,41 @@ def _key_state(key: str) -> int:
     """What a key makes of its value outside registryLogin and secrets items."""
     if _is_secret_key(key):
         return NAME
-    if key == "value":
+    if is_value_key(key):
         return _VALUE_KEY
     folded = _fold(key)
     if folded == "registrylogin":
         return LOGIN
-    if key == "secrets":
+    if is_secrets_key(key):
         return FILES
     return VARS if folded in VARS_KEYS else PLAIN
+
+
+def is_value_key(key: str) -> bool:
+    """`value`, or a key that misspells it (`Value`, `valeu`, `val`: the schema's fixes rename
+    them `value`): in an item whose `key` or `name` looks secret, its value is the secret. Not
+    `valueFrom` (Kubernetes' reference to a secret, which holds none)."""
+    return key == "value" or _misspells(key.lower(), "value", 0.75)
+
+
+def is_secrets_key(key: str) -> bool:
+    """`secrets`, in any case, or a key that misspells it (`secrtes`, NX102 renames it); closer
+    than the schema's did-you-mean (0.7), which would take `servers` or `sectors` too."""
+    return key == "secrets" or _misspells(_fold(key), "secrets", 0.85)
+
+
+def _misspells(word: str, meant: str, cutoff: float) -> bool:
+    """Whether `word` is `meant` or close to it: difflib's ratio, 2 * common / (both lengths),
+    which only a word of about `meant`'s length can reach (the rest is not compared)."""
+    if word == meant:
+        return True
+    size = len(meant)
+    # 2 * min(n, size) / (n + size) >= cutoff bounds the length n
+    if not size * cutoff / (2 - cutoff) <= len(word) <= size * (2 - cutoff) / cutoff:
+        return False
+    from nexlayer_lint.suggest import closest  # keys are asked once each (_key_state's cache)
+
+    return closest(word, (meant,), cutoff) is not None
 
 
 def _names_a_secret(item: Any) -> bool:
@@ -710,7 +736,7 @@ def _label(path: DataPath, parent: Any) -> str:
     key = path[-1]
     if isinstance(key, int) and follows_secret_flag(parent, key):
         return str(parent[key - 1])  # the option names the secret
-    if key == "value" and isinstance(parent, dict):
+    if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
         named = parent.get("key", parent.get("name"))
         if isinstance(named, str):
             return named
@@ -1084,7 +1110,7 @@ class _Spans:
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
             # a `value` is secret by its item's `key`, a list item by the option before it
-            parent = get_in(self.doc.data, path[: end - 1]) if key == "value" or isinstance(key, int) else None
+            parent = get_in(self.doc.data, path[: end - 1]) if isinstance(key, int) or is_value_key(key) else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state

@@ -221,7 +221,7 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("-pHunter2Secret77", ["Hunter2Secret77"]),  # a command list's item
         ("mysqldump -proot shopdb", ["root"]),  # after mysql, any attached value
         ("mysql -p123456 shopdb", ["123456"]),
-        ('sh -c "mysql -p\'my pass\' db"', ["my pass"]),
+        ("sh -c \"mysql -p'my pass' db\"", ["my pass"]),
         ("-proot", []),  # alone, a Go-style option as often (`-port`, `-profile`)
         ("ssh -p22 host", []),  # a port
         ("run -p8080:80", []),
@@ -696,3 +696,22 @@ def test_an_assignment_is_found_anywhere_in_a_text(text: str, secrets: list[str]
 def test_vars_written_as_one_string(data: dict[str, Any], found: list[tuple[tuple[str, ...], str]]) -> None:
     secrets = find_secrets(data)
     assert [(s.path, data[s.path[0]][s.start : s.end]) for s in secrets] == found
+
+
+def test_a_misspelt_value_or_secrets_key() -> None:
+    from nexlayer_lint.secrets import is_secrets_key, is_value_key
+
+    assert all(is_value_key(k) for k in ("value", "Value", "VALUE", "valeu", "vaule", "val", "values"))
+    assert not any(is_value_key(k) for k in ("valueFrom", "volume", "valid", "label", "name", "key"))
+    assert all(is_secrets_key(k) for k in ("secrets", "Secrets", "SECRETS", "secrtes", "sercets", "secret_s"))
+    assert not any(is_secrets_key(k) for k in ("servers", "sectors", "secure", "secs", "settings", "secretFiles"))
+    item = {
+        "vars": [
+            {"name": "DB_PASSWORD", "Value": "x"},
+            {"name": "LOG", "Value": "y"},
+            {"key": "A_KEY", "valueFrom": "r"},
+        ]
+    }
+    assert [s.path for s in find_secrets(item)] == [("vars", 0, "Value")]
+    files = {"Secrets": [{"name": "db", "data": "x", "mountPath": "/etc/db"}], "servers": [{"name": "a", "data": "y"}]}
+    assert [s.path for s in find_secrets(files)] == [("Secrets", 0, "data")]

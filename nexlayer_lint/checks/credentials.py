@@ -18,6 +18,7 @@ from nexlayer_lint.secrets import (
     document_secrets,
     is_literal_secret,
     is_secret_var_name,
+    is_value_key,
     literal_ranges,
     name_parts,
     placeholders,
@@ -128,7 +129,7 @@ def _where(doc: Document, path: DataPath) -> str:
             item = doc.get(*path[: at + 2])
             name = (
                 path[at + 2]
-                if path[at + 2] not in ("key", "value")
+                if path[at + 2] != "key" and not (isinstance(path[at + 2], str) and is_value_key(path[at + 2]))
                 else (item.get("key", item.get("name")) if isinstance(item, dict) else None)
             )
     if isinstance(name, str) and (pod < 0 or pod < at):
@@ -152,7 +153,7 @@ def _key_of(doc: Document, path: DataPath) -> str:
     """The name the value at `path` goes by: its key, or the `key:` of its list item."""
     for end in range(len(path), 0, -1):
         part = path[end - 1]
-        if part == "value":
+        if isinstance(part, str) and is_value_key(part):
             item = doc.get(*path[: end - 1])
             named = item.get("key", item.get("name")) if isinstance(item, dict) else None
             if isinstance(named, str):
