@@ -429,18 +429,20 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
-    stop = -1  # the next place a value ends, found again only once a name is past it: linear
-    for match in _ASSIGNED_NAME.finditer(text):
+    pos = 0
+    while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
         name = match.group(1)
+        pos = match.end()
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
         if not is_secret_var_name(name) or name_parts(name)[-1] in LAST_PART_TERMS:
             continue
-        start = match.end()
-        if stop < start:
-            found_stop = _VALUE_STOP.search(text, start)
-            stop = found_stop.start() if found_stop else len(text)
-        found += _literal_parts(text, start, stop, "assignment", name)
+        found_stop = _VALUE_STOP.search(text, pos)
+        stop = found_stop.start() if found_stop else len(text)
+        found += _literal_parts(text, pos, stop, "assignment", name)
+        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
+        # character is read for one value only (linear).
+        pos = stop
     return found
 
 

@@ -181,6 +181,11 @@ WORST = {
         "pw4999@",
         ["NX104"] * 5000,
     ),
+    # the fourth leak hunt: each `NAME=` ran to the end of a value with no stop, read again for
+    # each name inside it (270 KB took 7.5 s; in a key too, which parts_in reads the same way)
+    "runs of PASSWORD=": (VARS + ' + "        X: " + \'PASSWORD=\' * 30_000 + "\\n"', "", ["NX213"]),
+    "runs of --password= in a comment": (VARS + " + '        X: a  # ' + '--password=' * 30_000 + '\\n'", "", []),
+    "runs of attached -p": (VARS + ' + "        X: mysql " + "-p\'-p" * 30_000 + "\\n"', "", ["NX213"] * 2),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
