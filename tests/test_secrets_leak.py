@@ -264,7 +264,8 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     ),
     "a key/value item with its value key misspelt": (
         HEAD + "      vars:\n        - name: DB_PASSWORD\n          Value: CnryValue98\n"
-        "        - key: API_TOKEN\n          valeu: CnryValue99\n        - name: SECRET_KEY\n          val: CnryValue100\n",
+        "        - key: API_TOKEN\n          valeu: CnryValue99\n"
+        "        - name: SECRET_KEY\n          val: CnryValue100\n",
         ["CnryValue98", "CnryValue99", "CnryValue100"],
     ),
     "secrets spelt with a capital": (

@@ -127,11 +127,9 @@ def _where(doc: Document, path: DataPath) -> str:
         name = path[at + 1]
         if isinstance(name, int) and at + 2 < len(path):
             item = doc.get(*path[: at + 2])
-            name = (
-                path[at + 2]
-                if path[at + 2] != "key" and not (isinstance(path[at + 2], str) and is_value_key(path[at + 2]))
-                else (item.get("key", item.get("name")) if isinstance(item, dict) else None)
-            )
+            part = path[at + 2]
+            named = part == "key" or (isinstance(part, str) and is_value_key(part))
+            name = (item.get("key", item.get("name")) if isinstance(item, dict) else None) if named else part
     if isinstance(name, str) and (pod < 0 or pod < at):
         text = f'var "{name}"'
     else:
