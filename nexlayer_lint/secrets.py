@@ -60,13 +60,31 @@ SECRET_TERMS = frozenset(
         "SALT",
         "SIGNING",
         "DSN",
+        "SECRETKEY",
+        "PRIVATEKEY",
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
-# `SESSION`; `AUTH_REQUIRED`, `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings.
-LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION"})
-# Terms that also end a run-together part: `PGPASSWORD`, `AUTHTOKEN`, `OPENAIAPIKEY`.
-COMPOUND_TERMS = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIALS", "CREDENTIAL")
+# `SESSION`, `APP_SECRETS`, `AUTHORIZATION` (a header's `Bearer ...`); `AUTH_REQUIRED`,
+# `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings. `SECRETS` alone is the pod's list of files.
+LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION", "SECRETS", "AUTHORIZATION"})
+# Terms that also end a run-together part: `PGPASSWORD`, `AUTHTOKEN`, `OPENAIAPIKEY`, `DBPASS`,
+# `APPSECRETKEY`; not a word that ends in `PASS` (`BYPASS`, `COMPASS`).
+COMPOUND_TERMS = (
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIALS",
+    "CREDENTIAL",
+    "SECRETKEY",
+    "PRIVATEKEY",
+    "PASS",
+)
+_PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS")
+_ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
 QUALIFIERS = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
@@ -99,7 +117,7 @@ def is_secret_var_name(name: object) -> bool:
 @functools.lru_cache(maxsize=4096)  # asked for every key, several times per file; names repeat
 def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
-    if not parts or parts == ["PWD"]:  # the shell's working directory
+    if not parts or parts in _ALONE_NOT_SECRET:
         return False
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
@@ -123,7 +141,9 @@ def _qualifies(part: str) -> bool:
 def _is_term(base: str, *, last: bool) -> bool:
     if base in SECRET_TERMS or (last and base in LAST_PART_TERMS):
         return True
-    return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS)
+    return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS) and not base.endswith(
+        _PASS_WORDS
+    )
 
 
 # `--password`, `-token`: an option and its name (the value is the next item of a command list).
@@ -330,7 +350,9 @@ _HINT = re.compile(
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
 # DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
 # characters starts, so each character is tried as a start once (linear).
-_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})=")
+# Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
+# sets an empty value.
+_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 # `--password hunter2` as words of a string (a command written as one string): an option starts
 # a word, so each character is tried as a start once, and its name is at most 128 characters.
@@ -435,10 +457,15 @@ def _assigned_parts(text: str) -> list[Part]:
         pos = match.end()
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
-        if not is_secret_var_name(name) or name_parts(name)[-1] in LAST_PART_TERMS:
+        secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
+        if not secret and name.upper() != "PWD":
             continue
         found_stop = _VALUE_STOP.search(text, pos)
         stop = found_stop.start() if found_stop else len(text)
+        # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
+        # its parts split by `;`) a password
+        if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
+            continue
         found += _literal_parts(text, pos, stop, "assignment", name)
         # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
         # character is read for one value only (linear).

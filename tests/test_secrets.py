@@ -54,6 +54,7 @@ WEBUI_SECRET_KEY _APP_DB_PASS _APP_OPENSSL_KEY_V1 database__connection__password
 PGPASSWORD JWT_SIGNING_KEY MYSQL_ROOT_PWD GITHUB_PAT RABBITMQ_ERLANG_COOKIE SESSION GCP_CREDENTIALS_JSON
 dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY2 personalAccessToken password token
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
+SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 """.split()
 NOT_SECRET_NAMES = """
 ACCESS_TOKEN_EXPIRETIME REFRESH_TOKEN_EXPIRETIME AUTH_REQUIRED BUZZ_ALLOW_NIP_OA_AUTH BUZZ_REQUIRE_AUTH_TOKEN
@@ -67,6 +68,7 @@ TOKEN_URL OAUTH_TOKEN_ENDPOINT JWT_SECRET_EXPIRES_IN ACCESS_TOKEN_EXPIRE_MINUTES
 PASSWORD_RESET_URL AWS_ACCESS_KEY_ID POSTGRES_PASSWORD_FILE MAX_TOKENS OPENAI_MAX_TOKENS SECRET_NAME PASS_THROUGH
 PASSPORT_STRATEGY KEYCLOAK_URL API_URL PUBLIC_KEY TOKENIZER NODE_ENV PWD BYPASS value name registry privateTag
 SORT_KEY DYNAMO_PARTITION_KEY PRIMARY_KEY FOREIGN_KEY RABBITMQ_ROUTING_KEY SHARD_KEY
+secrets SECRETS CACHE_BYPASS COMPASS AUTHORIZATION_URL SECRETS_DIR
 """.split()
 
 
@@ -715,3 +717,17 @@ def test_a_misspelt_value_or_secrets_key() -> None:
     assert [s.path for s in find_secrets(item)] == [("vars", 0, "Value")]
     files = {"Secrets": [{"name": "db", "data": "x", "mountPath": "/etc/db"}], "servers": [{"name": "a", "data": "y"}]}
     assert [s.path for s in find_secrets(files)] == [("Secrets", 0, "data")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
+        ("Pwd=hunter2;Server=db", ["hunter2"]),
+        ("PWD=/app ./run", []),  # the shell's working directory
+        ("Server=db;Password = hunter2;", ["hunter2"]),  # spaces around the sign, in pairs
+        ("PASSWORD= ./run", []),  # an empty value, then a command
+    ],
+)
+def test_connection_string_assignments(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found

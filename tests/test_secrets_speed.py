@@ -89,7 +89,7 @@ def test_secret_var_name_is_its_definition(names: list[object]) -> None:
 def _secret_name_by_definition(name: str) -> bool:
     """NAME_RULES written plainly: some part is a term, and only qualifiers follow it."""
     parts = secrets.name_parts(name)
-    if not parts or parts == ["PWD"]:
+    if not parts or parts in secrets._ALONE_NOT_SECRET:
         return False
     for index, part in enumerate(parts):
         base = part.rstrip("0123456789") or part
