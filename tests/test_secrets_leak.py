@@ -276,6 +276,17 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      secrtes:\n        - name: db\n          data: CnryFile102\n          mountPath: /etc/db\n",
         ["CnryFile102"],
     ),
+    "names the fourth hunt found": (
+        with_vars(
+            "SECRETKEY: CnryName106",
+            "DBPASS: CnryName107",
+            "APP_SECRETS: CnryName108",
+            'DB_CONN: "Server=db;Uid=sa;Pwd=CnryName109;"',
+            'DB_CONN2: "Server=db;Password = CnryName110;"',
+            "AUTHORIZATION: Bearer CnryName111",
+        ),
+        ["CnryName106", "CnryName107", "CnryName108", "CnryName109", "CnryName110", "CnryName111"],
+    ),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
     "broken: key starting with a digit": (
