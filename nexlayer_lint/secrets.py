@@ -504,6 +504,9 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
 _NOT_ATTACHED = re.compile(r"[0-9.:/]+|[a-z][a-z_.-]*")
 _PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+# Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
+# shorter attached value is no password.
+_SHORTEST_ATTACHED = 6
 
 
 def _attached_parts(text: str) -> list[Part]:
@@ -529,9 +532,10 @@ def _attached_parts(text: str) -> list[Part]:
             continue
         word = text[match.start() : end]
         if is_secret_flag(word) or (
-            _NOT_ATTACHED.fullmatch(text, start, end) is not None and not 0 <= program < match.start()
+            (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None)
+            and not 0 <= program < match.start()
         ):
-            continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`
+            continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
         found += _literal_parts(text, start, end, "option", "-p")
     return found
 

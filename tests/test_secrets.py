@@ -232,6 +232,8 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("mysql -p${DB_PASSWORD} db", []),
         ("mysql -P3306 -p db", []),  # `-P` is the port; a bare `-p` asks for the password
         ("x-pHunter2 a-proot", []),  # not at a word's start
+        ("cp -pR /src /dst && ls -pAh", []),  # short options run together
+        ("mysql -pAb1", ["Ab1"]),
     ],
 )
 def test_an_attached_password(text: str, found: list[str]) -> None:
