@@ -61,13 +61,31 @@ SECRET_TERMS = frozenset(
         "SALT",
         "SIGNING",
         "DSN",
+        "SECRETKEY",
+        "PRIVATEKEY",
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
-# `SESSION`; `AUTH_REQUIRED`, `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings.
-LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION"})
-# Terms that also end a run-together part: `PGPASSWORD`, `AUTHTOKEN`, `OPENAIAPIKEY`.
-COMPOUND_TERMS = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIALS", "CREDENTIAL")
+# `SESSION`, `APP_SECRETS`, `AUTHORIZATION` (a header's `Bearer ...`); `AUTH_REQUIRED`,
+# `COOKIE_DOMAIN`, `SESSION_DRIVER` are settings. `SECRETS` alone is the pod's list of files.
+LAST_PART_TERMS = frozenset({"PAT", "AUTH", "COOKIE", "SESSION", "SECRETS", "AUTHORIZATION"})
+# Terms that also end a run-together part: `PGPASSWORD`, `AUTHTOKEN`, `OPENAIAPIKEY`, `DBPASS`,
+# `APPSECRETKEY`; not a word that ends in `PASS` (`BYPASS`, `COMPASS`).
+COMPOUND_TERMS = (
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIALS",
+    "CREDENTIAL",
+    "SECRETKEY",
+    "PRIVATEKEY",
+    "PASS",
+)
+_PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS")
+_ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
 QUALIFIERS = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
@@ -100,7 +118,7 @@ def is_secret_var_name(name: object) -> bool:
 @functools.lru_cache(maxsize=4096)  # asked for every key, several times per file; names repeat
 def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
-    if not parts or parts == ["PWD"]:  # the shell's working directory
+    if not parts or parts in _ALONE_NOT_SECRET:
         return False
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
@@ -124,7 +142,9 @@ def _qualifies(part: str) -> bool:
 def _is_term(base: str, *, last: bool) -> bool:
     if base in SECRET_TERMS or (last and base in LAST_PART_TERMS):
         return True
-    return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS)
+    return any(base.endswith(term) and len(base) > len(term) for term in COMPOUND_TERMS) and not base.endswith(
+        _PASS_WORDS
+    )
 
 
 # `--password`, `-token`: an option and its name (the value is the next item of a command list).
@@ -137,18 +157,33 @@ def is_secret_flag(item: object) -> bool:
 
     As with `NAME=value` outside a list of vars, a name secret only by its last part is not one
     (`--auth basic`, `--session default`); `--no-password` is a switch; `-p` is a port as often
-    as a password (`ssh -p 22`), and its name is no secret name anyway."""
+    as a password (`ssh -p 22`), and its name is no secret name anyway.
+
+    A single dash starts a short option, whose letter may have its value attached: `-pHunter2x`
+    is mysql's `-p` and its password, not an option named `pHunter2x` (the name is quoted in
+    messages). A single-dash word is a long option (Go's `-token x`) only when each of its parts
+    is a word of _FLAG_WORDS: then the name is never text the user chose."""
     if not isinstance(item, str) or not item.startswith("-"):
         return False
     option = _OPTION.fullmatch(item)
     if option is None:
         return False
     name = option.group(1)
+    if not item.startswith("--") and not _is_flag_word(name):
+        return False
     return (
         not name.lower().startswith(("no-", "no_"))
         and is_secret_var_name(name)
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
+
+
+# What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
+_FLAG_WORDS = SECRET_TERMS | QUALIFIERS | {"API", "DB", "ADMIN", "ROOT", "USER", "APP", "AUTH", "ACCESS", "CLIENT"}
+
+
+def _is_flag_word(name: str) -> bool:
+    return name.islower() and all(part in _FLAG_WORDS for part in name_parts(name))
 
 
 def follows_secret_flag(items: Any, index: int) -> bool:
@@ -316,7 +351,9 @@ _HINT = re.compile(
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
 # DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
 # characters starts, so each character is tried as a start once (linear).
-_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})=")
+# Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
+# sets an empty value.
+_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 # `--password hunter2` as words of a string (a command written as one string): an option starts
 # a word, so each character is tried as a start once, and its name is at most 128 characters.
@@ -348,6 +385,8 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
         found += _assigned_parts(text)
     if "-" in text:
         found += _option_parts(text)
+        if "-p" in text:
+            found += _attached_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -413,18 +452,25 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
-    stop = -1  # the next place a value ends, found again only once a name is past it: linear
-    for match in _ASSIGNED_NAME.finditer(text):
+    pos = 0
+    while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
         name = match.group(1)
+        pos = match.end()
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
-        if not is_secret_var_name(name) or name_parts(name)[-1] in LAST_PART_TERMS:
+        secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
+        if not secret and name.upper() != "PWD":
             continue
-        start = match.end()
-        if stop < start:
-            found_stop = _VALUE_STOP.search(text, start)
-            stop = found_stop.start() if found_stop else len(text)
-        found += _literal_parts(text, start, stop, "assignment", name)
+        found_stop = _VALUE_STOP.search(text, pos)
+        stop = found_stop.start() if found_stop else len(text)
+        # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
+        # its parts split by `;`) a password
+        if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
+            continue
+        found += _literal_parts(text, pos, stop, "assignment", name)
+        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
+        # character is read for one value only (linear).
+        pos = stop
     return found
 
 
@@ -449,6 +495,49 @@ def _option_parts(text: str) -> list[Part]:
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
+    return found
+
+
+# `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
+_ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
+# What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
+# Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
+# named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+|[a-z][a-z_.-]*")
+_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+# Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
+# shorter attached value is no password.
+_SHORTEST_ATTACHED = 6
+
+
+def _attached_parts(text: str) -> list[Part]:
+    """The passwords attached to a `-p` (_ATTACHED): the rest of its word, or the quoted text
+    that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
+    found: list[Part] = []
+    program = -1  # where the first program named that takes `-p<password>` is; found once
+    for name in _PASSWORD_PROGRAMS:
+        at = text.find(name)
+        if at >= 0 and (program < 0 or at < program):
+            program = at
+    pos = 0
+    while (match := _ATTACHED.search(text, pos)) is not None:
+        start = match.end()
+        if text[start] in "'\"":
+            close = text.find(text[start], start + 1)
+            start, end = start + 1, len(text) if close < 0 else close
+        else:
+            stop = _WORD_STOP.search(text, start)
+            end = stop.start() if stop else len(text)
+        pos = max(end, start)  # the next `-p` starts after this value: each character is read once
+        if end == start or _not_an_option_value(text, start, end):
+            continue
+        word = text[match.start() : end]
+        if is_secret_flag(word) or (
+            (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None)
+            and not 0 <= program < match.start()
+        ):
+            continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
+        found += _literal_parts(text, start, end, "option", "-p")
     return found
 
 
@@ -521,8 +610,11 @@ def _pem_end(text: str, start: int) -> int:
 # A walk from the root keeps one state per node; `_step` gives a child's state from its parent's.
 # ITEM: an item of a list (other than registryLogin's and secrets'), where `NAME=value` sets a
 # var: in a list of vars, under a misspelt `varz:`, in a command (`PGPASSWORD=x psql`).
-PLAIN, ITEM, LOGIN, FILES, FILE = range(5)  # containers that change how keys read
-NAME, LOGIN_VALUE, FILE_VALUE = range(5, 8)  # a secret value, and everything inside it
+# VARS: the value of `vars` (or `env`...): a string there sets a var as an item does
+# (`vars: DB_PASSWORD:x`, a mapping written without its space); its entries read as PLAIN's.
+PLAIN, ITEM, LOGIN, FILES, FILE, VARS = range(6)  # containers that change how keys read
+NAME, LOGIN_VALUE, FILE_VALUE = range(6, 9)  # a secret value, and everything inside it
+_ASSIGNS = (ITEM, VARS)  # where a string `NAME=value` or `NAME: value` sets a var
 WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
 KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
 # A scalar where a container was expected is a secret too: `registryLogin: ghp_...`.
@@ -565,12 +657,41 @@ def _key_state(key: str) -> int:
     """What a key makes of its value outside registryLogin and secrets items."""
     if _is_secret_key(key):
         return NAME
-    if key == "value":
+    if is_value_key(key):
         return _VALUE_KEY
     folded = _fold(key)
     if folded == "registrylogin":
         return LOGIN
-    return FILES if key == "secrets" else PLAIN
+    if is_secrets_key(key):
+        return FILES
+    return VARS if folded in VARS_KEYS else PLAIN
+
+
+def is_value_key(key: str) -> bool:
+    """`value`, or a key that misspells it (`Value`, `valeu`, `val`: the schema's fixes rename
+    them `value`): in an item whose `key` or `name` looks secret, its value is the secret. Not
+    `valueFrom` (Kubernetes' reference to a secret, which holds none)."""
+    return key == "value" or _misspells(key.lower(), "value", 0.75)
+
+
+def is_secrets_key(key: str) -> bool:
+    """`secrets`, in any case, or a key that misspells it (`secrtes`, NX102 renames it); closer
+    than the schema's did-you-mean (0.7), which would take `servers` or `sectors` too."""
+    return key == "secrets" or _misspells(_fold(key), "secrets", 0.85)
+
+
+def _misspells(word: str, meant: str, cutoff: float) -> bool:
+    """Whether `word` is `meant` or close to it: difflib's ratio, 2 * common / (both lengths),
+    which only a word of about `meant`'s length can reach (the rest is not compared)."""
+    if word == meant:
+        return True
+    size = len(meant)
+    # 2 * min(n, size) / (n + size) >= cutoff bounds the length n
+    if not size * cutoff / (2 - cutoff) <= len(word) <= size * (2 - cutoff) / cutoff:
+        return False
+    from nexlayer_lint.suggest import closest  # keys are asked once each (_key_state's cache)
+
+    return closest(word, (meant,), cutoff) is not None
 
 
 def _names_a_secret(item: Any) -> bool:
@@ -631,7 +752,7 @@ def _secrets_under(
         elif isinstance(node, str):
             found.extend(
                 Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state == ITEM)
+                for part in parts_in(node, assignment=state in _ASSIGNS)
             )
     return found
 
@@ -649,7 +770,7 @@ def _label(path: DataPath, parent: Any) -> str:
     key = path[-1]
     if isinstance(key, int) and follows_secret_flag(parent, key):
         return str(parent[key - 1])  # the option names the secret
-    if key == "value" and isinstance(parent, dict):
+    if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
         named = parent.get("key", parent.get("name"))
         if isinstance(named, str):
             return named
@@ -1017,8 +1138,8 @@ class _Spans:
             self.add_scalar(located.value, located.style, _UNKNOWN)
         else:
             start, end = self.inner(located.value, located.style)
-            if state == ITEM or self.hinted(start, end):
-                assignment = state == ITEM
+            if state in _ASSIGNS or self.hinted(start, end):
+                assignment = state in _ASSIGNS
                 self.add_mapped(
                     located.value,
                     located.style,
@@ -1038,7 +1159,7 @@ class _Spans:
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
             # a `value` is secret by its item's `key`, a list item by the option before it
-            parent = get_in(self.doc.data, path[: end - 1]) if key == "value" or isinstance(key, int) else None
+            parent = get_in(self.doc.data, path[: end - 1]) if isinstance(key, int) or is_value_key(key) else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state

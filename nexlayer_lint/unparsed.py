@@ -38,6 +38,8 @@ from nexlayer_lint.secrets import (
     follows_secret_flag,
     is_secret_flag,
     is_secret_var_name,
+    is_secrets_key,
+    is_value_key,
     literal_ranges,
     parts_in,
 )
@@ -318,12 +320,13 @@ class _Scanner:
         else:
             secret = len(name) <= MAX_NAME and _is_secret_key(name)
         item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
-        if name == "value" and item is not None and item.secret:
+        value_key = len(name) <= MAX_NAME and is_value_key(name)
+        if value_key and item is not None and item.secret:
             secret = True
         if secret:
             return self.secret_value(index, body, column, pos)
         folded = _fold(name) if len(name) <= MAX_NAME else ""
-        kind = "login" if folded == "registrylogin" else "files" if name == "secrets" else ""
+        kind = "login" if folded == "registrylogin" else "files" if folded and is_secrets_key(name) else ""
         if kind:
             # As secrets.py reads them, a value of any shape but a mapping or a list is secret
             # whole: `registryLogin: hunter2: x` must not read `hunter2` as a key under it.
@@ -332,12 +335,12 @@ class _Scanner:
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
-        elif item is not None and name in ("key", "name", "value"):
+        elif item is not None and (value_key or name in ("key", "name")):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
             end = self.value_end(body, start)
-            if name == "value":
+            if value_key:
                 item.pending.append((index, start, end))
                 self.waiting += 1
             # (a name's first characters only: a line of `key: key: key: ...` stays linear)

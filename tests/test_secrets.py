@@ -54,6 +54,7 @@ WEBUI_SECRET_KEY _APP_DB_PASS _APP_OPENSSL_KEY_V1 database__connection__password
 PGPASSWORD JWT_SIGNING_KEY MYSQL_ROOT_PWD GITHUB_PAT RABBITMQ_ERLANG_COOKIE SESSION GCP_CREDENTIALS_JSON
 dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY2 personalAccessToken password token
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
+SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 """.split()
 NOT_SECRET_NAMES = """
 ACCESS_TOKEN_EXPIRETIME REFRESH_TOKEN_EXPIRETIME AUTH_REQUIRED BUZZ_ALLOW_NIP_OA_AUTH BUZZ_REQUIRE_AUTH_TOKEN
@@ -67,6 +68,7 @@ TOKEN_URL OAUTH_TOKEN_ENDPOINT JWT_SECRET_EXPIRES_IN ACCESS_TOKEN_EXPIRE_MINUTES
 PASSWORD_RESET_URL AWS_ACCESS_KEY_ID POSTGRES_PASSWORD_FILE MAX_TOKENS OPENAI_MAX_TOKENS SECRET_NAME PASS_THROUGH
 PASSPORT_STRATEGY KEYCLOAK_URL API_URL PUBLIC_KEY TOKENIZER NODE_ENV PWD BYPASS value name registry privateTag
 SORT_KEY DYNAMO_PARTITION_KEY PRIMARY_KEY FOREIGN_KEY RABBITMQ_ROUTING_KEY SHARD_KEY
+secrets SECRETS CACHE_BYPASS COMPASS AUTHORIZATION_URL SECRETS_DIR
 """.split()
 
 
@@ -196,6 +198,10 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
         ("--api-key", True),
         ("--secret", True),
         ("-token", True),
+        ("-db-password", True),  # Go's flags: a single dash, words of _FLAG_WORDS only
+        ("-pHunter2Secret77", False),  # mysql's -p with its password attached: not a name
+        ("-pmysecret", False),
+        ("-mysecret", False),
         ("--mariadb-root-password", True),
         ("-p", False),  # a port as often as a password
         ("--no-password", False),  # a switch
@@ -208,6 +214,32 @@ def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:
 )
 def test_secret_options(option: str, secret: bool) -> None:
     assert is_secret_flag(option) is secret
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("mysql -uroot -pHunter2Secret77 shopdb", ["Hunter2Secret77"]),  # not `shopdb`
+        ("-pHunter2Secret77", ["Hunter2Secret77"]),  # a command list's item
+        ("mysqldump -proot shopdb", ["root"]),  # after mysql, any attached value
+        ("mysql -p123456 shopdb", ["123456"]),
+        ("sh -c \"mysql -p'my pass' db\"", ["my pass"]),
+        ("-proot", []),  # alone, a Go-style option as often (`-port`, `-profile`)
+        ("ssh -p22 host", []),  # a port
+        ("run -p8080:80", []),
+        ("app -port 8080 -profile dev", []),
+        ("mysql -p$MYSQL_PWD db", []),  # references
+        ("mysql -p${DB_PASSWORD} db", []),
+        ("mysql -P3306 -p db", []),  # `-P` is the port; a bare `-p` asks for the password
+        ("x-pHunter2 a-proot", []),  # not at a word's start
+        ("cp -pR /src /dst && ls -pAh", []),  # short options run together
+        ("mysql -pAb1", ["Ab1"]),
+    ],
+)
+def test_an_attached_password(text: str, found: list[str]) -> None:
+    parts = parts_in(text)
+    assert [text[p.start : p.end] for p in parts] == found
+    assert all(p.label == "-p" for p in parts)  # never the value as an option's name
 
 
 def test_the_item_after_a_secret_option() -> None:
@@ -699,3 +731,52 @@ def test_nx214_for_every_registry_login_key_meant_for_the_token() -> None:
 )
 def test_an_assignment_is_found_anywhere_in_a_text(text: str, secrets: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text) if p.kind == "assignment"] == secrets
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        ({"vars": "DB_PASSWORD:hunter2"}, [(("vars",), "hunter2")]),  # a mapping without its space
+        ({"env": "DB_PASSWORD: hunter2"}, [(("env",), "hunter2")]),
+        ({"vars": "DB_PASSWORD=hunter2"}, [(("vars",), "hunter2")]),
+        ({"vars": "LOG_LEVEL:debug"}, []),
+        ({"vars": "DB_PASSWORD:${DB_PASSWORD}"}, []),
+        ({"name": "DB_PASSWORD: x"}, []),  # only where vars are expected
+    ],
+)
+def test_vars_written_as_one_string(data: dict[str, Any], found: list[tuple[tuple[str, ...], str]]) -> None:
+    secrets = find_secrets(data)
+    assert [(s.path, data[s.path[0]][s.start : s.end]) for s in secrets] == found
+
+
+def test_a_misspelt_value_or_secrets_key() -> None:
+    from nexlayer_lint.secrets import is_secrets_key, is_value_key
+
+    assert all(is_value_key(k) for k in ("value", "Value", "VALUE", "valeu", "vaule", "val", "values"))
+    assert not any(is_value_key(k) for k in ("valueFrom", "volume", "valid", "label", "name", "key"))
+    assert all(is_secrets_key(k) for k in ("secrets", "Secrets", "SECRETS", "secrtes", "sercets", "secret_s"))
+    assert not any(is_secrets_key(k) for k in ("servers", "sectors", "secure", "secs", "settings", "secretFiles"))
+    item = {
+        "vars": [
+            {"name": "DB_PASSWORD", "Value": "x"},
+            {"name": "LOG", "Value": "y"},
+            {"key": "A_KEY", "valueFrom": "r"},
+        ]
+    }
+    assert [s.path for s in find_secrets(item)] == [("vars", 0, "Value")]
+    files = {"Secrets": [{"name": "db", "data": "x", "mountPath": "/etc/db"}], "servers": [{"name": "a", "data": "y"}]}
+    assert [s.path for s in find_secrets(files)] == [("Secrets", 0, "data")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
+        ("Pwd=hunter2;Server=db", ["hunter2"]),
+        ("PWD=/app ./run", []),  # the shell's working directory
+        ("Server=db;Password = hunter2;", ["hunter2"]),  # spaces around the sign, in pairs
+        ("PASSWORD= ./run", []),  # an empty value, then a command
+    ],
+)
+def test_connection_string_assignments(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found

@@ -247,6 +247,46 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "---\n# -----BEGIN RSA PRIVATE KEY-----\n# CnryPemDoc91\n# -----END RSA PRIVATE KEY-----\n",
         ["CnryPemDoc91"],
     ),
+    # the fourth leak hunt: mysql's attached password, vars as one string, a misspelt `value`
+    # and `secrets` (the option's name is quoted in messages: it must not be read from the value)
+    "an attached -p password in a command string": (
+        HEAD + '      command: "mysql -uroot -pCnrySecret94 shopdb"\n',
+        ["CnrySecret94"],
+    ),
+    "an attached -p password in a command list": (
+        HEAD + "      command: [mysql, -uroot, -pCnrySecret95, shopdb]\n",
+        ["CnrySecret95"],
+    ),
+    "vars as one NAME:value string": (HEAD + "      vars:\n        DB_PASSWORD:CnryVars96\n", ["CnryVars96"]),
+    "vars as one quoted NAME: value string": (
+        HEAD + '      vars: "DB_PASSWORD: CnryVars97"\n',
+        ["CnryVars97"],
+    ),
+    "a key/value item with its value key misspelt": (
+        HEAD + "      vars:\n        - name: DB_PASSWORD\n          Value: CnryValue98\n"
+        "        - key: API_TOKEN\n          valeu: CnryValue99\n"
+        "        - name: SECRET_KEY\n          val: CnryValue100\n",
+        ["CnryValue98", "CnryValue99", "CnryValue100"],
+    ),
+    "secrets spelt with a capital": (
+        HEAD + "      Secrets:\n        - name: db\n          data: CnryFile101\n          mountPath: /etc/db\n",
+        ["CnryFile101"],
+    ),
+    "secrets misspelt": (
+        HEAD + "      secrtes:\n        - name: db\n          data: CnryFile102\n          mountPath: /etc/db\n",
+        ["CnryFile102"],
+    ),
+    "names the fourth hunt found": (
+        with_vars(
+            "SECRETKEY: CnryName106",
+            "DBPASS: CnryName107",
+            "APP_SECRETS: CnryName108",
+            'DB_CONN: "Server=db;Uid=sa;Pwd=CnryName109;"',
+            'DB_CONN2: "Server=db;Password = CnryName110;"',
+            "AUTHORIZATION: Bearer CnryName111",
+        ),
+        ["CnryName106", "CnryName107", "CnryName108", "CnryName109", "CnryName110", "CnryName111"],
+    ),
     # files that do not parse, each broken on the line that holds the secret
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
     "broken: key starting with a digit": (
@@ -376,6 +416,18 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("CACHE_URL: >", "  redis://u:CnryFold116", "  @cache:6379"),
         ["CnryFold116"],
     ),
+    "broken: an attached -p password": (
+        HEAD + '      command: "mysql -pCnryBroken103 shopdb": x\n',
+        ["CnryBroken103"],
+    ),
+    "broken: secrets spelt with a capital": (
+        HEAD + "      Secrets:\n        - name: s\n          data: CnryBroken104: x\n",
+        ["CnryBroken104"],
+    ),
+    "broken: a misspelt value": (
+        HEAD + "      vars:\n        - name: DB_PASSWORD\n          Value: CnryBroken105: x\n",
+        ["CnryBroken105"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -422,6 +474,8 @@ def test_each_shape_parses_as_meant_and_is_framed(name: str) -> None:
         "a second document as a block",
         "a private key commented out in a second document",
         "a URL password in a folded block",
+        "secrets spelt with a capital",  # NX102 frames the key; a secrets item's data is no finding
+        "secrets misspelt",
     ):
         assert planted & framed, (planted, [(d.code, d.line) for d in result.diagnostics])
     masked = result.masked_text.splitlines()
@@ -805,3 +859,18 @@ def test_a_secret_written_with_escapes_or_folded_is_starred_and_the_rest_shown(p
     assert "\\x40" not in out.replace('\\x40db/x"', "")  # no message quotes the escaped text
     masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
     assert masked.count("*") == 10 + 11 + 47
+
+
+# -- the fourth leak hunt ---------------------------------------------------------------------------
+
+
+def test_an_attached_password_is_masked_and_the_next_word_shown(project: Path, fake_api: fa.FakeApi) -> None:
+    text = HEAD + '      command: "mysql -uroot -pHunter2Secret77 shopdb"\n'
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    out = every_output()
+    assert_absent(out, ["Hunter2Secret77", "HUNTER2SECRET77", "unter2"], "a report")
+    assert 'command: "mysql -uroot -p*************** shopdb"' in out
+    assert 'command of pod "web" gives -p a literal secret' in out
+    assert 'write "${PASSWORD}" in its place' in out
+    pod = sent_to_validate(fake_api)["application"]["pods"][0]
+    assert pod["command"] == "mysql -uroot -p*************** shopdb"

@@ -89,7 +89,7 @@ def test_secret_var_name_is_its_definition(names: list[object]) -> None:
 def _secret_name_by_definition(name: str) -> bool:
     """NAME_RULES written plainly: some part is a term, and only qualifiers follow it."""
     parts = secrets.name_parts(name)
-    if not parts or parts == ["PWD"]:
+    if not parts or parts in secrets._ALONE_NOT_SECRET:
         return False
     for index, part in enumerate(parts):
         base = part.rstrip("0123456789") or part
@@ -181,6 +181,11 @@ WORST = {
         "pw4999@",
         ["NX104"] * 5000,
     ),
+    # the fourth leak hunt: each `NAME=` ran to the end of a value with no stop, read again for
+    # each name inside it (270 KB took 7.5 s; in a key too, which parts_in reads the same way)
+    "runs of PASSWORD=": (VARS + ' + "        X: " + \'PASSWORD=\' * 30_000 + "\\n"', "", ["NX213"]),
+    "runs of --password= in a comment": (VARS + " + '        X: a  # ' + '--password=' * 30_000 + '\\n'", "", []),
+    "runs of attached -p": (VARS + ' + "        X: mysql " + "-p\'-p" * 30_000 + "\\n"', "", ["NX213"] * 2),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long

@@ -18,6 +18,7 @@ from nexlayer_lint.secrets import (
     document_secrets,
     is_literal_secret,
     is_secret_var_name,
+    is_value_key,
     literal_ranges,
     name_parts,
     placeholders,
@@ -105,7 +106,12 @@ def _part_hint(secret: Secret, key: str) -> str:
             f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
             "revoke it if this file was ever pushed"
         )
-    name = _secret_name(secret.label)
+    # `-p` (mysql's attached password) is no name: `-p${PASSWORD}`
+    name = (
+        "PASSWORD"
+        if secret.kind == "option" and not secret.label.startswith("--") and len(secret.label) == 2
+        else _secret_name(secret.label)
+    )
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
 
 
@@ -121,11 +127,9 @@ def _where(doc: Document, path: DataPath) -> str:
         name = path[at + 1]
         if isinstance(name, int) and at + 2 < len(path):
             item = doc.get(*path[: at + 2])
-            name = (
-                path[at + 2]
-                if path[at + 2] not in ("key", "value")
-                else (item.get("key", item.get("name")) if isinstance(item, dict) else None)
-            )
+            part = path[at + 2]
+            named = part == "key" or (isinstance(part, str) and is_value_key(part))
+            name = (item.get("key", item.get("name")) if isinstance(item, dict) else None) if named else part
     if isinstance(name, str) and (pod < 0 or pod < at):
         text = f'var "{name}"'
     else:
@@ -147,7 +151,7 @@ def _key_of(doc: Document, path: DataPath) -> str:
     """The name the value at `path` goes by: its key, or the `key:` of its list item."""
     for end in range(len(path), 0, -1):
         part = path[end - 1]
-        if part == "value":
+        if isinstance(part, str) and is_value_key(part):
             item = doc.get(*path[: end - 1])
             named = item.get("key", item.get("name")) if isinstance(item, dict) else None
             if isinstance(named, str):
