@@ -843,12 +843,10 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
         fresh.document = document
     if found is None:
         return None
-    path, description = found
-    from nexlayer_lint.model import format_path
-
+    path, shown, description = found
     span = document.positions[path].key
     return lsp.Hover(
-        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"`{format_path(path)}`\n\n{description}"),
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"`{shown}`\n\n{description}"),
         range=lsp.Range(
             start=to_position(lines, span.line, span.col, encoding),
             end=to_position(lines, span.end_line, span.end_col, encoding),
@@ -858,8 +856,9 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
 
 def _key_hover_job(
     text: str, path: str, settings: Settings, line: int, col: int, document: Document | None
-) -> tuple[Document | None, tuple[DataPath, str] | None]:
-    """On the worker: parse (unless cached), find the key under the cursor and its description."""
+) -> tuple[Document | None, tuple[DataPath, str, str] | None]:
+    """On the worker: parse (unless cached), find the key under the cursor, its path as shown
+    (a key may hold a secret, `ghp_...: x`: starred as in a diagnostic's path) and its description."""
     if document is None:
         from nexlayer_lint import loader
 
@@ -871,7 +870,14 @@ def _key_hover_job(
         return document, None
     schema_in_use, patterns = _schema_of(settings)
     description = schema_description(schema_in_use, key, patterns)
-    return document, (key, description) if description is not None else None
+    if description is None:
+        return document, None
+    from nexlayer_lint.model import format_path
+    from nexlayer_lint.secrets import unquotable_hider
+
+    shown = format_path(key)
+    hide = unquotable_hider(document)
+    return document, (key, hide(shown) if hide is not None else shown, description)
 
 
 def _schema_of(settings: Settings) -> tuple[Any, Patterns | None]:

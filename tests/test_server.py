@@ -428,6 +428,18 @@ async def test_hover_on_a_key_shows_the_schema_description(client: Client, docs:
 
 
 @e2e
+async def test_hover_on_a_key_that_holds_a_secret_stars_it_in_the_path(client: Client, docs: Path) -> None:
+    # found by a leak hunt: the hover printed the key's data path as written, token and all
+    uri = uri_of(docs, "hover-secret-key", "nexlayer.yaml")
+    token = "ghp_" + "CnryHover1" * 4
+    await open_doc(client, uri, FIXED + f"      vars:\n        {token}: a\n")
+    hover = await hover_at(client, uri, 8, 10)
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert "CnryHover1" not in hover.contents.value
+    assert hover.contents.value.startswith("`application.pods[0].vars.****`\n\n")
+
+
+@e2e
 async def test_code_actions_are_applied_and_relinted(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "fixes", "nexlayer.yaml")
     diagnostics = await open_doc(client, uri, FIXABLE)
