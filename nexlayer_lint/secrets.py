@@ -461,8 +461,13 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        found_stop = _VALUE_STOP.search(text, pos)
-        stop = found_stop.start() if found_stop else len(text)
+        quote = text[pos] if pos < len(text) and text[pos] in "'\"" else ""
+        if quote:  # `PGPASSWORD='x y' psql`, a DSN's `password='x'`: the value is what the quotes hold
+            closing = text.find(quote, pos + 1)
+            pos, stop = pos + 1, len(text) if closing < 0 else closing
+        else:
+            found_stop = _VALUE_STOP.search(text, pos)
+            stop = found_stop.start() if found_stop else len(text)
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):

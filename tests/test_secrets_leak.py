@@ -416,6 +416,13 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("CACHE_URL: >", "  redis://u:CnryFold116", "  @cache:6379"),
         ["CnryFold116"],
     ),
+    # found by the fifth leak hunt: a quoted value after NAME=
+    "a quoted PGPASSWORD= in a command": (
+        HEAD + "      command: \"PGPASSWORD='CnryQuote1' psql -h db\"\n",
+        ["CnryQuote1"],
+    ),
+    "a DSN's quoted password=": (with_vars("CONN: \"host=db password='CnryQuote2 x' dbname=x\""), ["CnryQuote2"]),
+    "a double-quoted assignment": (HEAD + "      command: 'export DB_PASSWORD=\"CnryQuote3\"'\n", ["CnryQuote3"]),
     "broken: an attached -p password": (
         HEAD + '      command: "mysql -pCnryBroken103 shopdb": x\n',
         ["CnryBroken103"],
