@@ -370,14 +370,17 @@ class Part(NamedTuple):
     label: str  # the token's kind, the parameter's or the var's name
 
 
-def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
+def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
     `assignment`: the string is an item of a list of vars, where `NAME=value` (or `NAME: value`, a mapping
-    written as a quoted string) sets a var.
+    written as a quoted string) sets a var. `entries`: the string is given for `vars` itself, so
+    each of its entries may set one (`{A: 1, DB_PASSWORD: x}`, JSON, one `NAME: value` a line).
     """
     found: list[Part] = []
-    if assignment and (sign := assignment_sign(text)) > 0:
+    if entries:
+        found += _entry_parts(text)
+    elif assignment and (sign := assignment_sign(text)) > 0:
         found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
@@ -421,6 +424,41 @@ def parts_in(text: str, *, assignment: bool = False) -> list[Part]:
             # a find that starts inside another and runs past it: both are secret, so all of it
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
+
+
+# An entry of vars written as one string: a name at the start, or after a line break, `,`, `;` or
+# `{`, maybe quoted (JSON), then `:` or `=`; its value runs to the next of those separators (less
+# the `}` that closes a flow mapping), or is what its quotes hold.
+_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*[:=]""")
+_ENTRY_END = re.compile(r"[\n,;]")
+
+
+def _entry_parts(text: str) -> list[Part]:
+    """The values of the entries of `text` whose name looks secret (see _ENTRY). Each character
+    is read for one value at most: the next name is looked for after the value (linear)."""
+    found: list[Part] = []
+    flow = text.lstrip().startswith("{")
+    pos = 0
+    while (match := _ENTRY.search(text, pos)) is not None:
+        pos = match.end()
+        if not is_secret_var_name(match.group(1)):
+            continue
+        start = pos
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        if start < len(text) and text[start] in "'\"":
+            closing = text.find(text[start], start + 1)
+            start, stop = start + 1, len(text) if closing < 0 else closing
+        else:
+            end = _ENTRY_END.search(text, start)
+            stop = end.start() if end else len(text)
+            while flow and stop > start and text[stop - 1] in " \t\r":
+                stop -= 1
+            if flow and stop > start and text[stop - 1] == "}":
+                stop -= 1  # `{A: 1, DB_PASSWORD: x}`; not `DB_PASSWORD:${X}`'s own brace
+        found += _literal_parts(text, start, stop, "assignment", match.group(1))
+        pos = max(pos, stop)
+    return found
 
 
 def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
@@ -757,7 +795,7 @@ def _secrets_under(
         elif isinstance(node, str):
             found.extend(
                 Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state in _ASSIGNS)
+                for part in parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS)
             )
     return found
 
@@ -1144,12 +1182,12 @@ class _Spans:
         else:
             start, end = self.inner(located.value, located.style)
             if state in _ASSIGNS or self.hinted(start, end):
-                assignment = state in _ASSIGNS
+                assignment, entries = state in _ASSIGNS, state == VARS
                 self.add_mapped(
                     located.value,
                     located.style,
                     _UNKNOWN,
-                    lambda text: [(p.start, p.end) for p in parts_in(text, assignment=assignment)],
+                    lambda text: [(p.start, p.end) for p in parts_in(text, assignment=assignment, entries=entries)],
                 )
 
     def state(self, path: DataPath) -> int:

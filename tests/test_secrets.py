@@ -742,6 +742,11 @@ def test_an_assignment_is_found_anywhere_in_a_text(text: str, secrets: list[str]
         ({"vars": "LOG_LEVEL:debug"}, []),
         ({"vars": "DB_PASSWORD:${DB_PASSWORD}"}, []),
         ({"name": "DB_PASSWORD: x"}, []),  # only where vars are expected
+        # the fifth leak hunt: every entry of the string, not only the first
+        ({"vars": "{A: 1, DB_PASSWORD: pw1}"}, [(("vars",), "pw1")]),
+        ({"vars": '{"A": "1", "API_KEY": "k,2"}'}, [(("vars",), "k,2")]),
+        ({"vars": "A: 1\nDB_PASSWORD: pw3\nB: 2\n"}, [(("vars",), "pw3")]),
+        ({"vars": "{DB_PASSWORD: ${DB_PASSWORD}}"}, []),
     ],
 )
 def test_vars_written_as_one_string(data: dict[str, Any], found: list[tuple[tuple[str, ...], str]]) -> None:

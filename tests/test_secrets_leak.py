@@ -416,6 +416,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("CACHE_URL: >", "  redis://u:CnryFold116", "  @cache:6379"),
         ["CnryFold116"],
     ),
+    # found by the fifth leak hunt: a string given for vars, its secret pair not the first
+    "a vars string in flow style": (HEAD + '      vars: "{A: 1, DB_PASSWORD: CnryVars1}"\n', ["CnryVars1"]),
+    "a vars string as JSON": (HEAD + '      vars: \'{"A": "1", "API_KEY": "CnryVars2,x"}\'\n', ["CnryVars2"]),
+    "a vars block string": (HEAD + "      vars: |\n        A: 1\n        DB_PASSWORD: CnryVars3\n", ["CnryVars3"]),
     # found by the fifth leak hunt: a quoted value after NAME=
     "a quoted PGPASSWORD= in a command": (
         HEAD + "      command: \"PGPASSWORD='CnryQuote1' psql -h db\"\n",

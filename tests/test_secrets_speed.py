@@ -186,6 +186,12 @@ WORST = {
     "runs of PASSWORD=": (VARS + ' + "        X: " + \'PASSWORD=\' * 30_000 + "\\n"', "", ["NX213"]),
     "runs of --password= in a comment": (VARS + " + '        X: a  # ' + '--password=' * 30_000 + '\\n'", "", []),
     "runs of attached -p": (VARS + ' + "        X: mysql " + "-p\'-p" * 30_000 + "\\n"', "", ["NX213"] * 2),
+    # the fifth leak hunt: a string given for vars is read entry by entry, each value once
+    "runs of entries in a vars string": (
+        f"{CLEAN!r} + '      vars: \"{{' + ', ' * 50_000 + 'DB_PASSWORD:' * 30_000 + '}}\"\\n'",
+        "",
+        ["NX103", "NX213"],
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
