@@ -235,6 +235,10 @@ def _text(value: Any, key: str, base: str) -> str:
         if "://" in value:
             url = display_url(value)
             shown = f"{url} (its user-info and query not shown)" if url != value else url
+        elif "@" in value or "?" in value:  # a URL too broken to split may still hold credentials
+            raise ConfigError(
+                f'"{key}" must be a string without control characters (not shown: it may hold credentials)'
+            )
         raise ConfigError(f'"{key}" must be a string without control characters, not {shown}')
     return value
 

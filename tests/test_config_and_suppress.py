@@ -198,6 +198,7 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
             "(its user-info and query not shown)",
         ),
         ('api-url = "https://x\\r\\nHost: evil"\n', '"api-url" must be a string without control characters'),
+        ('api-url = "https:/u:CnryCfg5@h\\n"\n', "without control characters (not shown: it may hold credentials)"),
         ("timeout = nan\n", '"timeout" must be a number of seconds from 0.1 to 300, not nan'),
         ("timeout = inf\n", "not inf"),
         ("timeout = -inf\n", "not -inf"),
