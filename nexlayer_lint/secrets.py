@@ -328,12 +328,16 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Slack token", r"xox[abposr]-[A-Za-z0-9-]{10,}"),
     ("an AWS access key", r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
     ("a Google API key", r"AIza[A-Za-z0-9_-]{35}"),
+    # an HTTP Authorization header's credentials (`Basic dXNlcjpwYXNz`, `Bearer eyJ...`), 16
+    # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown
+    ("an HTTP credential", r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"),
     # the key material of a PEM block, from its BEGIN line to its END line (`_pem_end`)
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
 )
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
 _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
+_HTTP_CREDENTIAL = _PEM - 1
 # `scheme://user:PASSWORD@host`: see _url_passwords.
 _USER = re.compile(r"://[^\s/?#@:]*:")
 _PORT = re.compile(r"[0-9]+(?:[/?#\s]|\Z)")  # `host:8080/x`: a port, no user-info
@@ -345,7 +349,7 @@ _HINT = re.compile(
     # every branch starts with a literal character: then a search skips, in C, the characters
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
-    r"|xox[abposr]-|A[KS]IA|AIza"
+    r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -408,6 +412,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         if index == _PEM:
             start, end = end, _pem_end(text, end)
             pos = end
+        elif index == _HTTP_CREDENTIAL:
+            start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
     if "${" in text:
@@ -494,6 +500,8 @@ def _assigned_parts(text: str) -> list[Part]:
     while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
         name = match.group(1)
         pos = match.end()
+        if text.startswith("=", pos):
+            continue  # `==`: base64's padding (`Basic dXNlcjpw==`, whose text would be the "name"), a comparison
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS

@@ -420,6 +420,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "a vars string in flow style": (HEAD + '      vars: "{A: 1, DB_PASSWORD: CnryVars1}"\n', ["CnryVars1"]),
     "a vars string as JSON": (HEAD + '      vars: \'{"A": "1", "API_KEY": "CnryVars2,x"}\'\n', ["CnryVars2"]),
     "a vars block string": (HEAD + "      vars: |\n        A: 1\n        DB_PASSWORD: CnryVars3\n", ["CnryVars3"]),
+    # found by the fifth leak hunt: base64's `==` read as `NAME=`, the name (the secret) quoted by NX213
+    "base64 padding after a secret-looking text": (
+        with_vars('HDR: "Authorization: Basic CnrySecretB64x=="', "DB_PASSWORD: x1y2z3"),
+        ["CnrySecretB64x", "CNRYSECRETB64X"],
+    ),
     # found by the fifth leak hunt: a quoted value after NAME=
     "a quoted PGPASSWORD= in a command": (
         HEAD + "      command: \"PGPASSWORD='CnryQuote1' psql -h db\"\n",
