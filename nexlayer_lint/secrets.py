@@ -746,10 +746,24 @@ def _misspells(word: str, meant: str, cutoff: float) -> bool:
 
 
 def _names_a_secret(item: Any) -> bool:
-    """`{key: DB_PASSWORD, value: ...}` or `{name: API_KEY, value: ...}`; True when unknown."""
+    """`{key: DB_PASSWORD, value: ...}` or `{name: API_KEY, value: ...}`, the keys in any case
+    (`Name:`, as a misspelt `Value:` is read); True when unknown."""
     if item is None:
         return True  # no data to look at: hiding a harmless value costs less than printing a password
-    return isinstance(item, dict) and (is_secret_var_name(item.get("key")) or is_secret_var_name(item.get("name")))
+    return is_secret_var_name(_item_name(item))
+
+
+def _item_name(item: Any) -> Any:
+    """The var an item names: its `key`, else its `name`, either in any case; None if neither."""
+    if not isinstance(item, dict):
+        return None
+    for wanted in ("key", "name"):
+        if wanted in item:
+            return item[wanted]
+        found = next((value for key, value in item.items() if isinstance(key, str) and key.lower() == wanted), None)
+        if found is not None:
+            return found
+    return None
 
 
 class Secret(NamedTuple):
@@ -822,7 +836,7 @@ def _label(path: DataPath, parent: Any) -> str:
     if isinstance(key, int) and follows_secret_flag(parent, key):
         return str(parent[key - 1])  # the option names the secret
     if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
-        named = parent.get("key", parent.get("name"))
+        named = _item_name(parent)
         if isinstance(named, str):
             return named
     return str(key)

@@ -425,6 +425,15 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars('HDR: "Authorization: Basic CnrySecretB64x=="', "DB_PASSWORD: x1y2z3"),
         ["CnrySecretB64x", "CNRYSECRETB64X"],
     ),
+    # found by the fifth leak hunt: an item's `Name:` in another case, as a misspelt `Value:` is read
+    "an item's name key capitalised": (
+        HEAD + "      vars:\n        - Name: DB_PASSWORD\n          Value: CnryItem1\n",
+        ["CnryItem1"],
+    ),
+    "an item's key key capitalised": (
+        HEAD + "      vars:\n        - KEY: API_TOKEN\n          value: CnryItem2\n",
+        ["CnryItem2"],
+    ),
     # found by the fifth leak hunt: a quoted value after NAME=
     "a quoted PGPASSWORD= in a command": (
         HEAD + "      command: \"PGPASSWORD='CnryQuote1' psql -h db\"\n",
