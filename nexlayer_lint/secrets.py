@@ -452,12 +452,9 @@ def _entry_parts(text: str) -> list[Part]:
         start = pos
         while start < len(text) and text[start] in " \t":
             start += 1
-        if start < len(text) and text[start] in "'\"":
-            closing = text.find(text[start], start + 1)
-            start, stop = start + 1, len(text) if closing < 0 else closing
-        else:
-            end = _ENTRY_END.search(text, start)
-            stop = end.start() if end else len(text)
+        quoted = start < len(text) and text[start] in "'\""
+        start, stop = _value_from(text, start, _ENTRY_END)
+        if not quoted:
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "}":
@@ -465,6 +462,16 @@ def _entry_parts(text: str) -> list[Part]:
         found += _literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
     return found
+
+
+def _value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
+    """Where the value that starts at text[start] is: what its quotes hold (to the closing quote,
+    or the end of the text), else the text up to `stop` (or the end)."""
+    if start < len(text) and text[start] in "'\"":
+        close = text.find(text[start], start + 1)
+        return start + 1, len(text) if close < 0 else close
+    found = stop.search(text, start)
+    return start, found.start() if found else len(text)
 
 
 def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
@@ -507,13 +514,7 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        quote = text[pos] if pos < len(text) and text[pos] in "'\"" else ""
-        if quote:  # `PGPASSWORD='x y' psql`, a DSN's `password='x'`: the value is what the quotes hold
-            closing = text.find(quote, pos + 1)
-            pos, stop = pos + 1, len(text) if closing < 0 else closing
-        else:
-            found_stop = _VALUE_STOP.search(text, pos)
-            stop = found_stop.start() if found_stop else len(text)
+        pos, stop = _value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
@@ -533,15 +534,9 @@ def _option_parts(text: str) -> list[Part]:
         option = match.group(1)
         if not is_secret_flag(option):
             continue
-        start = end = match.end()
-        if start == len(text):
+        if match.end() == len(text):
             break
-        if text[start] in "'\"":
-            close = text.find(text[start], start + 1)
-            start, end = start + 1, len(text) if close < 0 else close
-        else:
-            stop = _WORD_STOP.search(text, start)
-            end = stop.start() if stop else len(text)
+        start, end = _value_from(text, match.end(), _WORD_STOP)
         if not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
@@ -572,13 +567,7 @@ def _attached_parts(text: str) -> list[Part]:
             program = at
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
-        start = match.end()
-        if text[start] in "'\"":
-            close = text.find(text[start], start + 1)
-            start, end = start + 1, len(text) if close < 0 else close
-        else:
-            stop = _WORD_STOP.search(text, start)
-            end = stop.start() if stop else len(text)
+        start, end = _value_from(text, match.end(), _WORD_STOP)
         pos = max(end, start)  # the next `-p` starts after this value: each character is read once
         if end == start or _not_an_option_value(text, start, end):
             continue
