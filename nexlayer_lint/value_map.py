@@ -70,6 +70,21 @@ def value_map(text: str, start: int, end: int, style: str) -> ValueMap | None:
     return None
 
 
+def _blank_lines(text: str, pos: int, end: int, blanks: str) -> tuple[int, list[str]]:
+    """After a line break: past the blanks and the further line breaks from `pos`; where the next
+    character is, and those line breaks (each as YAML reads it)."""
+    breaks: list[str] = []
+    while pos < end:
+        if text[pos] in blanks:
+            pos += 1
+        elif (more := _break_at(text, pos, end)) > 0:
+            breaks.append(_normal(text, pos))
+            pos += more
+        else:
+            break
+    return pos, breaks
+
+
 def _break_at(text: str, pos: int, end: int) -> int:
     """The length of the line break at text[pos] (2 for CR LF), 0 when there is none."""
     if pos >= end or text[pos] not in _BREAKS:
@@ -112,17 +127,8 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueM
             # blanks before a line break are dropped; the break and the next lines' leading
             # blanks fold: one break is a space, each further one a line break
             first = pos if pending < 0 else pending
-            breaks: list[str] = []
             kind = _normal(text, pos)
-            pos += width
-            while pos < end:
-                if text[pos] in blanks:
-                    pos += 1
-                elif (more := _break_at(text, pos, end)) > 0:
-                    breaks.append(_normal(text, pos))
-                    pos += more
-                else:
-                    break
+            pos, breaks = _blank_lines(text, pos + width, end, blanks)
             folded = kind if kind != "\n" else ("" if breaks else " ")
             out.add(folded + "".join(breaks), first, pos)
             pending = -1
@@ -158,16 +164,7 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueM
                 # a line continued: the break and the next lines' leading blanks are dropped,
                 # further line breaks kept
                 first = pos
-                pos += 1 + width
-                breaks = []
-                while pos < end:
-                    if text[pos] in " \t":
-                        pos += 1
-                    elif (more := _break_at(text, pos, end)) > 0:
-                        breaks.append(_normal(text, pos))
-                        pos += more
-                    else:
-                        break
+                pos, breaks = _blank_lines(text, pos + 1 + width, end, " \t")
                 out.add("".join(breaks), first, pos)
             else:
                 return None
