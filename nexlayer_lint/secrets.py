@@ -63,6 +63,11 @@ SECRET_TERMS = frozenset(
         "DSN",
         "SECRETKEY",
         "PRIVATEKEY",
+        "PRIVKEY",
+        "SIGNINGKEY",
+        "PASSWORDS",
+        "PSWD",
+        "PW",
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -82,11 +87,15 @@ COMPOUND_TERMS = (
     "CREDENTIAL",
     "SECRETKEY",
     "PRIVATEKEY",
+    "PRIVKEY",
+    "SIGNINGKEY",
     "PASS",
 )
 _PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS")
 _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
-QUALIFIERS = frozenset({"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR"})
+QUALIFIERS = frozenset(
+    {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
+)
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
 # A key that names a field or a route, not a secret: `SORT_KEY`, `PARTITION_KEY`, `ROUTING_KEY`.

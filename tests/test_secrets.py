@@ -55,6 +55,7 @@ PGPASSWORD JWT_SIGNING_KEY MYSQL_ROOT_PWD GITHUB_PAT RABBITMQ_ERLANG_COOKIE SESS
 dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY2 personalAccessToken password token
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
+DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
 """.split()
 NOT_SECRET_NAMES = """
 ACCESS_TOKEN_EXPIRETIME REFRESH_TOKEN_EXPIRETIME AUTH_REQUIRED BUZZ_ALLOW_NIP_OA_AUTH BUZZ_REQUIRE_AUTH_TOKEN
@@ -69,6 +70,7 @@ PASSWORD_RESET_URL AWS_ACCESS_KEY_ID POSTGRES_PASSWORD_FILE MAX_TOKENS OPENAI_MA
 PASSPORT_STRATEGY KEYCLOAK_URL API_URL PUBLIC_KEY TOKENIZER NODE_ENV PWD BYPASS value name registry privateTag
 SORT_KEY DYNAMO_PARTITION_KEY PRIMARY_KEY FOREIGN_KEY RABBITMQ_ROUTING_KEY SHARD_KEY
 secrets SECRETS CACHE_BYPASS COMPASS AUTHORIZATION_URL SECRETS_DIR
+POWER PWA_ENABLED PW_RESET_URL GIT_HASH CACHE_HASH PASSWORD_HASH_ROUNDS
 """.split()
 
 
@@ -159,7 +161,7 @@ GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
         ("redis://:pw0rd@redis.pod:6379", [("url", "pw0rd")]),
         ("postgres://u:p@ss@host/db", [("url", "p@ss")]),
         ("postgres://u:${DB_PASSWORD}@host/db", []),
-        ("postgres://u:${PW:-dflt}@host/db", [("url", "dflt")]),
+        ("postgres://u:${WHO:-dflt}@host/db", [("url", "dflt")]),  # a default, named like no secret
         ("http://host:8080/path?x=a@b", []),
         # a password pasted without percent-encoding: it runs to the last `@` before the host
         ("postgres://user:pa/ss#wo?rd x@db:5432/app", [("url", "pa/ss#wo?rd x")]),
