@@ -153,7 +153,9 @@ def describes_application(schema: dict) -> bool:
         properties = node.get("properties")
         if isinstance(properties, dict) and "application" in properties:
             return True
-        nodes.extend(node.get("allOf") or [] if isinstance(node.get("allOf"), list) else [])
+        all_of = node.get("allOf")
+        if isinstance(all_of, list):
+            nodes.extend(all_of)
         if "$ref" in node:
             nodes.append(resolve(schema, node["$ref"]))
     return False
