@@ -39,6 +39,7 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
 def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Directive], list[Problem]]:
     """The directives among a file's comments, and NX099 for each one that is malformed."""
     directives: list[Directive] = []
+    following: list[int] | None = None  # the line each own-line directive governs, worked out once
     problems: list[Problem] = []
     for comment in comments:
         if not comment.text.startswith(PREFIX):
@@ -86,7 +87,9 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             continue
         if not codes:
             continue
-        target = _next_content_line(lines, comment.line) if comment.own_line else comment.line
+        if comment.own_line and following is None:
+            following = _next_content_lines(lines)
+        target = following[comment.line] if comment.own_line and following is not None else comment.line
         known = [
             index
             for index, raw in enumerate(named)
@@ -167,12 +170,18 @@ def disable_codes_end(line: str, whole_file: bool = False) -> int | None:
     return match.start(2) + len(codes) if codes else None
 
 
-def _next_content_line(lines: Sequence[str], after: int) -> int:
-    for number in range(after + 1, len(lines) + 1):
+def _next_content_lines(lines: Sequence[str]) -> list[int]:
+    """For each line number n (1-based; index 0 unused), the first line after n with content
+    (not blank, not only a comment), or n + 1 when none follows: what a directive alone on line
+    n governs. One pass from the end, so a file of many directives stays linear."""
+    following = [0] * (len(lines) + 2)
+    found = 0
+    for number in range(len(lines), 0, -1):
+        following[number] = found or number + 1
         stripped = lines[number - 1].strip()
         if stripped and not stripped.startswith("#"):
-            return number
-    return after + 1
+            found = number
+    return following
 
 
 def apply(
