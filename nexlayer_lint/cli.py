@@ -664,7 +664,7 @@ def _setting_url(value: str) -> str:
     credentials (a comment says so)."""
     import json
 
-    if "://" not in value:
+    if "://" not in value and "@" not in value:  # `https:/user:pw@host`, mistyped, is a URL too
         return json.dumps(value)
     from nexlayer_lint.http_client import display_url
 

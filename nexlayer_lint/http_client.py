@@ -93,7 +93,9 @@ class Target(NamedTuple):
 
 def display_url(url: str) -> str:
     """The URL without user-info, query or fragment (they may hold credentials), and with any
-    control character written as an escape (`\x1b`): safe to print."""
+    control character written as an escape (`\x1b`): safe to print. A URL too malformed to have
+    an authority (`https:/user:pw@host`, `user:pw@host`) keeps its user-info in its path: every
+    `...@` there is dropped too, so that no form of it is printed."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -102,7 +104,8 @@ def display_url(url: str) -> str:
         netloc = f"{host}:{parts.port}" if parts.port else host
     except ValueError:
         return "<invalid URL>"
-    shown = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    path = "/".join(segment.rpartition("@")[2] for segment in parts.path.split("/"))
+    shown = urlunsplit((parts.scheme, netloc, path, "", ""))
     return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
 
 

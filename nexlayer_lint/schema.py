@@ -317,18 +317,29 @@ def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
     return load_schema_bytes(_read_schema_file(path), source="file", location=path)
 
 
+def _shown_path(path: str) -> str:
+    """A schema file's path for a message: a part that reads as user-info (`user:pw@host`, from a
+    URL mistyped as `https:/user:pw@host`, which is then taken for a file) is shown from its `@`."""
+
+    def part(segment: str) -> str:
+        before, at, after = segment.rpartition("@")
+        return f"…@{after}" if at and ":" in before else segment
+
+    return "/".join(part(segment) for segment in path.split("/"))
+
+
 def _read_schema_file(path: str) -> bytes:
     """A schema file's bytes: a regular file of at most MAX_SCHEMA_BYTES (a FIFO or /dev/zero must not hang a run)."""
     try:
         # Non-blocking: opening a FIFO nobody writes to would otherwise wait forever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
+        raise SchemaLoadError(f"cannot read schema file {_shown_path(path)}: {exc.strerror or exc}") from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = "a directory" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
-            raise SchemaLoadError(f"schema file {path} is {kind}, not a regular file")
+            raise SchemaLoadError(f"schema file {_shown_path(path)} is {kind}, not a regular file")
         chunks, size = [], 0
         while size <= MAX_SCHEMA_BYTES:
             chunk = os.read(fd, 1 << 16)
@@ -337,11 +348,11 @@ def _read_schema_file(path: str) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise SchemaLoadError(f"cannot read schema file {path}: {exc.strerror or exc}") from None
+        raise SchemaLoadError(f"cannot read schema file {_shown_path(path)}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
     if size > MAX_SCHEMA_BYTES:
-        raise SchemaLoadError(f"schema file {path} is larger than {MAX_SCHEMA_BYTES >> 20} MiB")
+        raise SchemaLoadError(f"schema file {_shown_path(path)} is larger than {MAX_SCHEMA_BYTES >> 20} MiB")
     return b"".join(chunks)
 
 

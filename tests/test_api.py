@@ -1300,3 +1300,27 @@ def test_network_times_out_of_range_in_a_config_file_are_errors(cli, tmp_path, m
     key = line.split(" ")[0]
     assert result.exit_code == 2 and not isinstance(result.exception, Exception)
     assert f'"{key}" must be a number of ' in result.stderr and " from " in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https:/deploy:CnryBadUrl1@api.example.com",
+        "https:deploy:CnryBadUrl1@api.example.com",
+        "https//deploy:CnryBadUrl1@api.example.com",
+        "deploy:CnryBadUrl1@api.example.com:9",
+    ],
+)
+def test_a_mistyped_url_with_credentials_is_never_shown(cli, good_file, url, monkeypatch) -> None:
+    # found by the sixth leak hunt: a URL too malformed to have an authority kept its user-info
+    # in its path, and NX900, --show-settings, `schema fetch` and a schema file's error printed it
+    outputs = [
+        cli("--remote", "--api-url", url, "--format", "sarif", str(good_file)),
+        cli("--show-settings", "--api-url", url, str(good_file)),
+        cli("schema", "fetch", "--api-url", url),
+        cli("--schema", url + "/schema.json", str(good_file)),
+    ]
+    for result in outputs:
+        assert "Traceback" not in result.output
+        assert "CnryBadUrl1" not in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "NX900" in outputs[0].stdout and "api.example.com" in outputs[1].stdout
