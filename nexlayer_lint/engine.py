@@ -172,7 +172,14 @@ class Linter:
 
             masked = unparsed.mask(_text_of(source), [(d.line, d.end_line) for d in diagnostics])
         else:
-            masked = secrets.mask_text(document)
+            try:
+                masked = secrets.mask_text(document)
+            except Exception as exc:  # a frame must never show the text unmasked instead
+                if os.environ.get("NEXLAYER_LINT_DEBUG"):
+                    raise
+                # Only the exception's type: its text may quote what was being masked.
+                internal.append(f"internal error in masking secrets on {path}: {type(exc).__name__}; no code frames")
+                masked = ""
         error = "; ".join(internal) or None
         if error and document is not None:
             error = secrets.scrub(document, error)  # an exception's text may quote the value a check choked on

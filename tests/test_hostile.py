@@ -623,3 +623,27 @@ def test_loader_limits_are_what_the_readme_says() -> None:
     section = readme.split("## Limits and hostile input", 1)[1].split("\n## ", 1)[0]
     for number in ("500", "10 MiB", "100,000"):
         assert number in section
+
+
+def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the sixth leak hunt: masking ran unguarded, so a bug there printed a traceback whose text
+    # could quote the value being masked
+    from click.testing import CliRunner
+
+    from nexlayer_lint import secrets
+    from nexlayer_lint.cli import main
+
+    def broken(document: Any) -> str:
+        raise ValueError("CnryMask1 was being masked")
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(secrets, "mask_text", broken)
+    text = CLEAN + "      vars:\n        DB_PASSWORD: CnryMask1\n"
+    result = lint(text)
+    assert result.error == "internal error in masking secrets on nexlayer.yaml: ValueError; no code frames"
+    assert result.masked_text == "" and [d.code for d in result.diagnostics] == ["NX213"]
+    with CliRunner().isolated_filesystem():
+        Path("nexlayer.yaml").write_text(text, encoding="utf-8")
+        cli = CliRunner().invoke(main, ["--isolated", "--show-source", "nexlayer.yaml"])
+    assert cli.exit_code == 2 and "Traceback" not in cli.output and "CnryMask1" not in cli.output
+    assert "NX213" in cli.stdout and "internal error in masking secrets" in cli.stderr
