@@ -625,7 +625,9 @@ def test_loader_limits_are_what_the_readme_says() -> None:
         assert number in section
 
 
-def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # the sixth leak hunt: masking ran unguarded, so a bug there printed a traceback whose text
     # could quote the value being masked
     from click.testing import CliRunner
@@ -642,8 +644,8 @@ def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(monkeypatch: 
     result = lint(text)
     assert result.error == "internal error in masking secrets on nexlayer.yaml: ValueError; no code frames"
     assert result.masked_text == "" and [d.code for d in result.diagnostics] == ["NX213"]
-    with CliRunner().isolated_filesystem():
-        Path("nexlayer.yaml").write_text(text, encoding="utf-8")
-        cli = CliRunner().invoke(main, ["--isolated", "--show-source", "nexlayer.yaml"])
+    (tmp_path / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cli = CliRunner().invoke(main, ["--isolated", "--show-source", "nexlayer.yaml"])
     assert cli.exit_code == 2 and "Traceback" not in cli.output and "CnryMask1" not in cli.output
     assert "NX213" in cli.stdout and "internal error in masking secrets" in cli.stderr
