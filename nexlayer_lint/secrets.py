@@ -748,7 +748,10 @@ def _names_a_secret(item: Any) -> bool:
     (`Name:`, as a misspelt `Value:` is read); True when unknown."""
     if item is None:
         return True  # no data to look at: hiding a harmless value costs less than printing a password
-    return is_secret_var_name(_item_name(item))
+    return isinstance(item, dict) and any(
+        isinstance(key, str) and key.lower() in ("key", "name") and is_secret_var_name(value)
+        for key, value in item.items()
+    )
 
 
 def _item_name(item: Any) -> Any:

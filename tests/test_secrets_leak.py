@@ -430,6 +430,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - Name: DB_PASSWORD\n          Value: CnryItem1\n",
         ["CnryItem1"],
     ),
+    # an item with both: either naming a secret is enough, whichever comes first
+    "an item whose name, not its key, is secret": (
+        HEAD + "      vars:\n        - key: FOO\n          name: DB_PASSWORD\n          value: CnryItem3\n",
+        ["CnryItem3"],
+    ),
     "an item's key key capitalised": (
         HEAD + "      vars:\n        - KEY: API_TOKEN\n          value: CnryItem2\n",
         ["CnryItem2"],
