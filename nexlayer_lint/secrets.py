@@ -201,11 +201,16 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if not (isinstance(items, list) and 0 < index < len(items) and is_secret_flag(items[index - 1])):
         return False
     value = items[index]
-    return not (isinstance(value, str) and _not_an_option_value(value, 0, len(value)))
+    return not isinstance(value, str) or is_option_value(value)
 
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
 _SHELL_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-9_]*\))")
+
+
+def is_option_value(text: str) -> bool:
+    """Whether `text`, after a secret option, is its value (not another option, not a reference)."""
+    return not _not_an_option_value(text, 0, len(text))
 
 
 def _not_an_option_value(text: str, start: int, end: int) -> bool:

@@ -35,7 +35,7 @@ from nexlayer_lint.secrets import (
     _trimmed,
     assignment_sign,
     comment_secrets,
-    follows_secret_flag,
+    is_option_value,
     is_secret_flag,
     is_secret_var_name,
     is_secrets_key,
@@ -300,7 +300,7 @@ class _Scanner:
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
-            if self.option and follows_secret_flag(["--password", name], 1):
+            if self.option and is_option_value(name):
                 offset = start + (1 if quoted else 0)
                 self.mask_literal(index, body, offset, offset + len(name))
             self.option = _is_item(body, start, self.flow) and is_secret_flag(name)
