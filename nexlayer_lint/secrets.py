@@ -759,7 +759,7 @@ def _names_a_secret(item: Any) -> bool:
     )
 
 
-def _item_name(item: Any) -> Any:
+def item_name(item: Any) -> Any:
     """The var an item names: its `key`, else its `name`, either in any case; None if neither."""
     if not isinstance(item, dict):
         return None
@@ -842,7 +842,7 @@ def _label(path: DataPath, parent: Any) -> str:
     if isinstance(key, int) and follows_secret_flag(parent, key):
         return str(parent[key - 1])  # the option names the secret
     if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
-        named = _item_name(parent)
+        named = item_name(parent)
         if isinstance(named, str):
             return named
     return str(key)

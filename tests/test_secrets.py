@@ -787,3 +787,13 @@ def test_a_misspelt_value_or_secrets_key() -> None:
 )
 def test_connection_string_assignments(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_capitalised_item_names_its_var_in_nx213() -> None:
+    # one definition of an item's name (secrets.item_name) for masking and for NX213's message
+    from nexlayer_lint.engine import lint
+    from tests.conftest import CLEAN
+
+    text = CLEAN + "      vars:\n        - Name: DB_PASSWORD\n          Value: s3cr3t-value\n"
+    found = [(d.code, d.line, d.col, d.message) for d in lint(text).diagnostics if d.code == "NX213"]
+    assert found == [("NX213", 10, 18, 'var "DB_PASSWORD" of pod "web" holds a literal secret')]

@@ -19,6 +19,7 @@ from nexlayer_lint.secrets import (
     is_literal_secret,
     is_secret_var_name,
     is_value_key,
+    item_name,
     literal_ranges,
     name_parts,
     placeholders,
@@ -129,7 +130,7 @@ def _where(doc: Document, path: DataPath) -> str:
             item = doc.get(*path[: at + 2])
             part = path[at + 2]
             named = part == "key" or (isinstance(part, str) and is_value_key(part))
-            name = (item.get("key", item.get("name")) if isinstance(item, dict) else None) if named else part
+            name = item_name(item) if named else part
     if isinstance(name, str) and (pod < 0 or pod < at):
         text = f'var "{name}"'
     else:
@@ -153,7 +154,7 @@ def _key_of(doc: Document, path: DataPath) -> str:
         part = path[end - 1]
         if isinstance(part, str) and is_value_key(part):
             item = doc.get(*path[: end - 1])
-            named = item.get("key", item.get("name")) if isinstance(item, dict) else None
+            named = item_name(item)
             if isinstance(named, str):
                 return named
         elif isinstance(part, str):
