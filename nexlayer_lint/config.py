@@ -231,7 +231,6 @@ def _text(value: Any, key: str, base: str) -> str:
     if not value.strip() or not value.isprintable():
         from nexlayer_lint.http_client import display_url  # only for a mistake
 
-        shown = _repr(value)
         if "://" in value:
             url = display_url(value)
             shown = f"{url} (its user-info and query not shown)" if url != value else url
@@ -239,6 +238,8 @@ def _text(value: Any, key: str, base: str) -> str:
             raise ConfigError(
                 f'"{key}" must be a string without control characters (not shown: it may hold credentials)'
             )
+        else:
+            shown = _repr(value)
         raise ConfigError(f'"{key}" must be a string without control characters, not {shown}')
     return value
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.atomic_write import replace_file
-from nexlayer_lint.fixes import Fixed, fix_all, newline_of
+from nexlayer_lint.fixes import Origins, fix_all, newline_of
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
 if TYPE_CHECKING:
@@ -100,21 +100,22 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
         )
     )
     changed = fixed.text != encoded.text
+    origins = Origins(fixed)
     return Outcome(
         raw=encoded.encode(fixed.text) if changed else raw,
         text=encoded.text,
         fixed_text=fixed.text,
-        applied=tuple(_where_it_was(found[fix], fix, fixed) for fix in fixed.applied),
+        applied=tuple(_where_it_was(found[fix], fix, origins) for fix in fixed.applied),
         rejected=tuple((found[fix], fixed.added[fix]) for fix in fixed.rejected),
         left=tuple(d for d in final.diagnostics if d.fix is not None and wanted(d.fix)),
         result=final if changed else None,
     )
 
 
-def _where_it_was(finding: Diagnostic, fix: Fix, fixed: Fixed) -> Diagnostic:
+def _where_it_was(finding: Diagnostic, fix: Fix, origins: Origins) -> Diagnostic:
     """A fixed finding at its place in the text before fixing (a later pass found it elsewhere)."""
-    line, col = fixed.origin(fix, finding.line, finding.col)
-    end_line, end_col = fixed.origin(fix, finding.end_line, finding.end_col)
+    line, col = origins(fix, finding.line, finding.col)
+    end_line, end_col = origins(fix, finding.end_line, finding.end_col)
     return finding._replace(line=line, col=col, end_line=end_line, end_col=end_col)
 
 

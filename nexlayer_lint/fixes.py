@@ -55,18 +55,6 @@ class Fixed(NamedTuple):
     added: Mapping[Fix, tuple[str, ...]] = MappingProxyType({})  # rejected fix -> the codes it would add
     passes: tuple[Applied, ...] = ()  # each pass that changed the text: the text it began with, its fixes
 
-    def origin(self, fix: Fix, line: int, col: int) -> tuple[int, int]:
-        """Where (line, col) of the text `fix` was offered on was in the text before any fix: a
-        fix of a later pass was found after earlier passes moved the text. A place inside what
-        an earlier fix wrote is that fix's start."""
-        index = next((i for i, one in enumerate(self.passes) if fix in one.applied), 0)
-        if index == 0:
-            return line, col
-        at = Offsets(self.passes[index].text).of(line, col)
-        for earlier in reversed(self.passes[:index]):
-            at = _before(earlier, at)
-        return Offsets(self.passes[0].text).place(at)
-
 
 class Offsets:
     """(line, col) of a Span -> an index into the text. A leading BOM, which the loader drops
@@ -93,22 +81,62 @@ class Offsets:
         return line, index - self.starts[line - 1] + 1
 
 
-def _before(one_pass: Applied, index: int) -> int:
-    """An index into the text `one_pass` made, as an index into the text it began with."""
-    offsets, newline = Offsets(one_pass.text), newline_of(one_pass.text)
+class Origins:
+    """Where a place of the text a fix was offered on was in the text before any fix
+    (`origins(fix, line, col)`): a fix of a later pass was found after earlier passes moved the
+    text. A place inside what an earlier fix wrote is that fix's start. Built once per fixed file
+    (each pass's line starts and edits); then each place costs a lookup and a bisect per pass."""
+
+    def __init__(self, fixed: Fixed) -> None:
+        self.pass_of = {fix: index for index, one in enumerate(fixed.passes) for fix in one.applied}
+        self.offsets = [Offsets(one.text) for one in fixed.passes]
+        self.moves = [_moves(one, offsets) for one, offsets in zip(fixed.passes, self.offsets, strict=True)]
+
+    def __call__(self, fix: Fix, line: int, col: int) -> tuple[int, int]:
+        index = self.pass_of.get(fix, 0)
+        if index == 0:
+            return line, col
+        at = self.offsets[index].of(line, col)
+        for earlier in reversed(self.moves[:index]):
+            at = earlier.before(at)
+        return self.offsets[0].place(at)
+
+
+class _Moves(NamedTuple):
+    """One pass's edits, sorted: where each starts and ends in the new text, where it started in
+    the old, and how much longer the new text is than the old after it."""
+
+    new_starts: list[int]
+    new_ends: list[int]
+    old_starts: list[int]
+    shifts: list[int]
+
+    def before(self, index: int) -> int:
+        """An index into the text the pass made, as an index into the text it began with."""
+        edit = bisect.bisect_right(self.new_starts, index) - 1
+        if edit < 0:
+            return index
+        if index < self.new_ends[edit]:
+            return self.old_starts[edit]  # inside what this edit wrote
+        return index - self.shifts[edit]
+
+
+def _moves(one_pass: Applied, offsets: Offsets) -> _Moves:
+    newline = newline_of(one_pass.text)
     edits = sorted(
         (*offsets.span(edit.span), len(_with_newline(edit.text, newline)))
         for fix in one_pass.applied
         for edit in fix.edits
     )
-    shift = 0  # how much longer the new text is than the old, before the edit at hand
+    moves = _Moves([], [], [], [])
+    shift = 0
     for start, end, length in edits:
-        if index < start + shift:
-            break
-        if index < start + shift + length:
-            return start  # inside what this edit wrote
+        moves.new_starts.append(start + shift)
+        moves.new_ends.append(start + shift + length)
+        moves.old_starts.append(start)
         shift += length - (end - start)
-    return index - shift
+        moves.shifts.append(shift)
+    return moves
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:

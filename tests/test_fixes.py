@@ -232,7 +232,38 @@ def test_a_later_pass_finding_is_placed_where_it_was_before_fixing() -> None:
     fixed = fixes.fix_all(original, diagnose)
     assert fixed.text == "\ufeff# top\na: 1\nb: [c]\nd: 2Gi\n" and fixed.applied == (first, later)
     assert [p.text for p in fixed.passes] == [original, "\ufeff# top\na: 1\nb: [c]\nd: 2GB\n"]
-    assert fixed.origin(later, 4, 4) == (4, 4) and fixed.origin(later, 4, 7) == (4, 7)
-    assert fixed.origin(first, 2, 3) == (2, 3)  # pass 1's own places are the original's
-    assert fixed.origin(later, 3, 5) == (2, 3)  # inside what pass 1 wrote: where that edit began
-    assert fixed.origin(later, 2, 2) == (1, 2)  # a line pass 1 moved down
+    origin = fixes.Origins(fixed)
+    assert origin(later, 4, 4) == (4, 4) and origin(later, 4, 7) == (4, 7)
+    assert origin(first, 2, 3) == (2, 3)  # pass 1's own places are the original's
+    assert origin(later, 3, 5) == (2, 3)  # inside what pass 1 wrote: where that edit began
+    assert origin(later, 2, 2) == (1, 2)  # a line pass 1 moved down
+
+
+def test_places_of_later_passes_are_carried_back_in_linear_time() -> None:
+    # 5,000 one-line edits in pass 1 (each line made two), then 5,000 fixes found in pass 2:
+    # each place is a bisect per pass, not a walk over every edit or every fix
+    n = 5_000
+    original = "".join(f"k{i}: v\n" for i in range(n))
+    first = [fix((i + 1, 1, i + 1, 1, "# note\n")) for i in range(n)]
+    later = [fix((2 * i + 2, 5, 2 * i + 2, 6, "w")) for i in range(n)]  # `v` of line i, now line 2i+2
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        if "# note" not in text:
+            return [
+                Diagnostic("x.yaml", i + 1, 1, i + 1, 1, "NX216", "n", "warning", "m", fix=f)
+                for i, f in enumerate(first)
+            ]
+        if ": v\n" in text:
+            return [
+                Diagnostic("x.yaml", 2 * i + 2, 5, 2 * i + 2, 6, "NX104", "n", "warning", "m", fix=f)
+                for i, f in enumerate(later)
+            ]
+        return []
+
+    fixed = fixes.fix_all(original, diagnose)
+    assert fixed.applied == (*first, *later)
+    started = time.perf_counter()
+    origin = fixes.Origins(fixed)
+    places = [origin(f, 2 * i + 2, 5) for i, f in enumerate(later)]
+    assert time.perf_counter() - started < 5.0
+    assert places == [(i + 1, 5) for i in range(n)]  # where each `v` was before any fix
