@@ -54,8 +54,7 @@ def verdict(
         simple = _simple_globs(globs)
         if simple is not None:
             if set_aside:
-                aside = set_aside.split("/")
-                simple = tuple(glob for glob in simple if not _simple_match((glob,), aside, True))
+                simple = _set_aside(simple, set_aside)
             found = True if _simple_match(simple, rel.split("/"), is_dir) else None
         else:
             found = _spec(globs, set_aside or "").check_file(rel + "/" if is_dir else rel).include
@@ -119,6 +118,14 @@ def _simple_globs(globs: tuple[str, ...]) -> tuple[SimpleGlob, ...] | None:
     return tuple(simple)
 
 
+@lru_cache(maxsize=256)
+def _set_aside(globs: tuple[SimpleGlob, ...], folder: str) -> tuple[SimpleGlob, ...]:
+    """The globs less those that match `folder` (relative to their base) or a folder above it:
+    the same for every entry of one search, so worked out once per search."""
+    parts = folder.split("/")
+    return tuple(glob for glob in globs if not _simple_match((glob,), parts, True))
+
+
 def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool) -> bool:
     """Whether one of `globs` matches the path of `parts` (relative to their base), or a folder
     above it (git excludes a matched folder's contents with it)."""
@@ -127,7 +134,7 @@ def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool)
             depth = len(names)
             if tuple(parts[:depth]) == names and (depth < len(parts) or is_dir or not folders_only):
                 return True
-        else:
+        elif names[0] in parts:  # the usual answer, no, without a loop in Python
             last = len(parts) - 1
             if any(part == names[0] and (i < last or is_dir or not folders_only) for i, part in enumerate(parts)):
                 return True

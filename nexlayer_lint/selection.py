@@ -76,6 +76,8 @@ def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
 def _search(root: str, resolver: Resolver) -> Iterator[str]:
     """The Nexlayer files under `root`, as paths relative to the current folder (absolute if `root` is)."""
     top = os.path.abspath(root)
+    # Each find is `shown` + its path below top: os.path.relpath per find costs two getcwd calls.
+    shown = top if os.path.isabs(root) else os.path.relpath(top)
     ignores = _GitIgnores(top)
     for folder, dirs, names in os.walk(top):
         settings = resolver.for_folder(folder)
@@ -92,7 +94,8 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
             if name in FILE_NAMES:
                 entry = os.path.join(folder, name)
                 if not _left_out(entry, False, excluded, gitignore, top):
-                    yield entry if os.path.isabs(root) else os.path.relpath(entry)
+                    below = entry[len(top) :].lstrip(os.sep)
+                    yield below if shown == "." else os.path.join(shown, below)
 
 
 def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:

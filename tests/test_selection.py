@@ -219,6 +219,35 @@ def test_a_missing_file_among_others_still_reports_them(tree):
     assert "nexlayer-lint: nope.yaml: no such file" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("root", "shown"),
+    [
+        ("examples", "examples/good/nexlayer.yaml"),
+        ("./examples/", "examples/good/nexlayer.yaml"),
+        ("examples/../examples", "examples/good/nexlayer.yaml"),
+        ("examples/good", "examples/good/nexlayer.yaml"),
+        (".", "examples/good/nexlayer.yaml"),
+        ("deploy/..", "examples/good/nexlayer.yaml"),
+    ],
+)
+def test_a_folder_s_finds_are_shown_relative_to_the_current_folder(tree, root, shown):
+    # as os.path.relpath shows them: normalised, whatever way the folder was named
+    assert shown in shown_files(root)
+
+
+def test_a_folder_named_by_an_absolute_path_shows_absolute_normalised_finds(tree):
+    found = shown_files(str(tree / "deploy" / ".." / "examples"))
+    assert found == [
+        str(tree / "examples" / "broken" / "nexlayer.yaml"),
+        str(tree / "examples" / "good" / "nexlayer.yaml"),
+    ]
+
+
+def test_a_folder_above_the_current_one_is_shown_with_dot_dots(tree, monkeypatch):
+    monkeypatch.chdir(tree / "deploy")
+    assert shown_files("../examples") == ["../examples/broken/nexlayer.yaml", "../examples/good/nexlayer.yaml"]
+
+
 def test_show_files_lists_what_would_be_linted_and_lints_nothing(tree):
     write(tree / "nexlayer.yaml", "application: [\n")  # would be NX001
     result = run("--show-files", "deploy", "nexlayer.yaml", "-")
