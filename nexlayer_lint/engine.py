@@ -127,7 +127,13 @@ class Linter:
         return self._schema
 
     def lint(self, source: str | bytes, path: str) -> FileResult:
-        document, problems = loader.load(source, path, max_bytes=self.settings.max_file_size)
+        try:
+            document, problems = loader.load(source, path, max_bytes=self.settings.max_file_size)
+        except Exception as exc:  # a bug in the loader fails this file, not the run
+            if os.environ.get("NEXLAYER_LINT_DEBUG"):
+                raise
+            # Only the exception's type: its text may quote the file.
+            return FileResult(path, (), "", f"internal error in reading {path}: {type(exc).__name__}; not linted")
         return self.lint_loaded(source, path, document, problems)
 
     def lint_loaded(
@@ -143,7 +149,7 @@ class Linter:
         if document is not None:
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
             problems.extend(_run_checks(document, path, internal))
-        diagnostics = _diagnose(document, problems, path, self._choices)
+        diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote:
             from nexlayer_lint.remote_validate import validate_remote
 
@@ -159,7 +165,7 @@ class Linter:
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
             )
             # one pass over everything, so suppressions see local and remote findings together
-            diagnostics = _diagnose(document, problems + remote, path, self._choices)
+            diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)
         if not (diagnostics and self.masked_text):
             # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
             # would never be read, and masking is about a tenth of linting one.
@@ -239,6 +245,21 @@ def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
     if os.environ.get("NEXLAYER_LINT_DEBUG"):
         raise exc
     internal.append(f"internal error in {what} on {path}: {type(exc).__name__}: {exc}")
+
+
+def _diagnosed(
+    document: Document | None, problems: list[Problem], path: str, choices: _Choices, internal: list[str]
+) -> list[Diagnostic]:
+    """_diagnose, contained: a bug there is an internal error (exit 2), never a traceback, and
+    never a verdict of "no findings" (the error fails the run)."""
+    try:
+        return _diagnose(document, problems, path, choices)
+    except Exception as exc:  # containment is the point
+        if os.environ.get("NEXLAYER_LINT_DEBUG"):
+            raise
+        # Only the exception's type: its text may quote a message, a path or a value being located.
+        internal.append(f"internal error in locating the findings on {path}: {type(exc).__name__}; none shown")
+        return []
 
 
 def _diagnose(document: Document | None, problems: list[Problem], path: str, choices: _Choices) -> list[Diagnostic]:

@@ -649,3 +649,51 @@ def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(
     cli = CliRunner().invoke(main, ["--isolated", "--show-source", "nexlayer.yaml"])
     assert cli.exit_code == 2 and "Traceback" not in cli.output and "CnryMask1" not in cli.output
     assert "NX213" in cli.stdout and "internal error in masking secrets" in cli.stderr
+
+
+def test_a_crash_in_locating_the_findings_is_contained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the sixth leak hunt: _diagnose ran unguarded, so a bug there printed a traceback, whose
+    # text could quote a message or a value
+    from click.testing import CliRunner
+
+    from nexlayer_lint import engine
+    from nexlayer_lint.cli import main
+
+    def broken(*args: Any) -> list[Any]:
+        raise ValueError("CnryDiag1 was being located")
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "_diagnose", broken)
+    text = CLEAN + "      vars:\n        DB_PASSWORD: CnryDiag1\n"
+    result = lint(text)
+    assert result.error == "internal error in locating the findings on nexlayer.yaml: ValueError; none shown"
+    assert result.diagnostics == ()
+    (tmp_path / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "json", "sarif"):
+        cli = CliRunner().invoke(main, ["--isolated", "--format", fmt, "nexlayer.yaml"])
+        # an internal error is never a pass, whatever the file holds
+        assert cli.exit_code == 2, (fmt, cli.output)
+        assert "Traceback" not in cli.output and "CnryDiag1" not in cli.output
+        assert "internal error in locating the findings on nexlayer.yaml" in cli.stderr
+
+
+def test_a_crash_in_the_loader_fails_that_file_only(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    from nexlayer_lint import builder
+
+    real_build = builder.build
+
+    def sometimes_broken(text: str) -> Any:
+        if "CnryLoad1" in text:
+            raise KeyError("CnryLoad1")
+        return real_build(text)
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(builder, "build", sometimes_broken)
+    (project / "c").mkdir()
+    (project / "c" / "nexlayer.yaml").write_text(CLEAN + "# CnryLoad1\n", encoding="utf-8")
+    result = cli()
+    assert result.exit_code == 2
+    assert result.stderr == "nexlayer-lint: internal error in reading c/nexlayer.yaml: KeyError; not linted\n"
+    assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout  # the other file still reports
+    assert "Traceback" not in result.output and "CnryLoad1" not in result.output
