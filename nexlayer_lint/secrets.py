@@ -353,7 +353,7 @@ _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
 # `scheme://user:PASSWORD@host`: see _url_passwords.
-_USER = re.compile(r"://[^\s/?#@:]*:")
+_USER = re.compile(r"://[^\s/?#@:\[\]]*:")  # no `[`: an IPv6 host (`http://[::1]:80/@x`) is no user
 _PORT = re.compile(r"[0-9]+(?:[/?#\s]|\Z)")  # `host:8080/x`: a port, no user-info
 _URL_LINE_END = re.compile(r"[\n\r\x85\u2028\u2029]")
 _HOST_END = re.compile(r"[/?#\s]")
@@ -692,6 +692,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     """The state of `parent[key]`, in a parent of state `state`."""
     if state >= NAME:
         return state
+    if state == ITEM and key != "key" and isinstance(key, str) and key.lower() == "key" and _has_value_key(parent):
+        return PLAIN  # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads it
     if not isinstance(key, str):  # a list item
         if state not in _ITEM_STATE and follows_secret_flag(parent, key):
             return NAME  # `["app", "--password", "hunter2"]`
@@ -704,6 +706,15 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if found == _VALUE_KEY:
         return NAME if _names_a_secret(parent) else PLAIN
     return found
+
+
+def _judged_by_parent(key: Any) -> bool:
+    """Whether _step needs the parent to judge `parent[key]`."""
+    return isinstance(key, int) or is_value_key(key) or key.lower() == "key"
+
+
+def _has_value_key(item: Any) -> bool:
+    return isinstance(item, dict) and any(isinstance(key, str) and is_value_key(key) for key in item)
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every key of every document; keys repeat
@@ -806,10 +817,9 @@ def _secrets_under(
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in pairs:
-                if keys is not None and isinstance(key, str) and _hinted_key(key):
-                    # a key is in messages, paths and the payload: a token or a password in it is
-                    # as secret as in a value
-                    keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in parts_in(key))
+                if keys is not None and isinstance(key, str):
+                    # a key is in messages, paths and the payload: a secret in it is as secret as in a value
+                    keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in _key_parts(key, state))
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
@@ -826,6 +836,14 @@ def _secrets_under(
                 for part in parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS)
             )
     return found
+
+
+def _key_parts(key: str, state: int) -> list[Part]:
+    """The secrets inside a mapping key, in a mapping of state `state`: a token or a password, and
+    under vars a var set inside its own key (`"DB_PASSWORD: x": ""`, as a list of vars may hold
+    `- "DB_PASSWORD: x"`)."""
+    sets_var = state == VARS and (":" in key or "=" in key)
+    return parts_in(key, assignment=sets_var) if sets_var or _hinted_key(key) else []
 
 
 @functools.lru_cache(maxsize=1024)
@@ -1142,7 +1160,7 @@ class _Spans:
         for path in {secret.path for secret in document_secrets(self.doc).keys}:
             located = positions.get(path)
             if located is not None and located.key is not None:
-                self.add_key(located.key, str(path[-1]))
+                self.add_key(located.key, str(path[-1]), self.state(path[:-1]))
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
@@ -1171,10 +1189,12 @@ class _Spans:
         """The secrets in a comment's text (after its `#`): comment_secrets."""
         self.add_lines(start, comment_secrets(self.text[start:end]))
 
-    def add_key(self, span: Span, key: str) -> None:
-        """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`)."""
-        if _hinted_key(key):
-            self.add_mapped(span, self.key_style(span), key, lambda text: [(p.start, p.end) for p in parts_in(text)])
+    def add_key(self, span: Span, key: str, state: int) -> None:
+        """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`) in a mapping of state `state`."""
+        if _key_parts(key, state):
+            self.add_mapped(
+                span, self.key_style(span), key, lambda text: [(p.start, p.end) for p in _key_parts(text, state)]
+            )
 
     def add_inside(self, path: DataPath) -> None:
         """Every key and scalar inside the list or mapping at `path` (a secret as a whole)."""
@@ -1200,7 +1220,8 @@ class _Spans:
         if located.key is not None and self.state(path[:-1]) in WHOLE:
             self.add_scalar(located.key, self.key_style(located.key), str(path[-1]))  # a key inside a secret value
         elif located.key is not None:
-            self.add_key(located.key, str(path[-1]))  # a repeated key's earlier copy holds what the held one holds
+            # a repeated key's earlier copy holds what the held one holds
+            self.add_key(located.key, str(path[-1]), self.state(path[:-1]))
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
         # also an earlier value at a path whose held value is secret by another way than its
@@ -1230,7 +1251,7 @@ class _Spans:
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
             # a `value` is secret by its item's `key`, a list item by the option before it
-            parent = get_in(self.doc.data, path[: end - 1]) if isinstance(key, int) or is_value_key(key) else None
+            parent = get_in(self.doc.data, path[: end - 1]) if _judged_by_parent(key) else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state

@@ -446,6 +446,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     ),
     "a DSN's quoted password=": (with_vars("CONN: \"host=db password='CnryQuote2 x' dbname=x\""), ["CnryQuote2"]),
     "a double-quoted assignment": (HEAD + "      command: 'export DB_PASSWORD=\"CnryQuote3\"'\n", ["CnryQuote3"]),
+    # found by the seventh leak hunt: a var set inside its own key, as a list item may set one
+    "a var set inside its own key": (
+        with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
+        ["CnryKeyVar1", "CnryKeyVar2"],
+    ),
     "broken: an attached -p password": (
         HEAD + '      command: "mysql -pCnryBroken103 shopdb": x\n',
         ["CnryBroken103"],
@@ -904,3 +909,12 @@ def test_an_attached_password_is_masked_and_the_next_word_shown(project: Path, f
     assert 'write "${PASSWORD}" in its place' in out
     pod = sent_to_validate(fake_api)["application"]["pods"][0]
     assert pod["command"] == "mysql -uroot -p*************** shopdb"
+
+
+def test_an_item_name_in_another_case_and_an_ipv6_host_are_not_secrets() -> None:
+    # the seventh leak hunt's over-masks: `Key` is the item's name field (as `Name` is), not a var
+    # named KEY; `[::1]` is an IPv6 host, not a user name before a password
+    text = with_vars("- Key: LOG_LEVEL", "  value: debug", "- key: VITE", '  value: "http://[::1]:5173/@vite/client"')
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
+    assert [d.code for d in result.diagnostics] == ["NX216", "NX101"]  # no NX213
+    assert result.masked_text == text
