@@ -396,7 +396,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
     each of its entries may set one (`{A: 1, DB_PASSWORD: x}`, JSON, one `NAME: value` a line).
     """
     found: list[Part] = []
-    if entries:
+    if entries or text.startswith("{"):  # also a JSON object or flow mapping written as one string
         found += _entry_parts(text)
     elif assignment and (sign := assignment_sign(text)) > 0:
         found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
@@ -483,9 +483,21 @@ def _value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]
     or the end of the text), else the text up to `stop` (or the end)."""
     if start < len(text) and text[start] in "'\"":
         close = text.find(text[start], start + 1)
+        # in double quotes (JSON, YAML, a shell) `\"` is a quote inside the value; each run of
+        # backslashes is counted once, by the quote after it (linear)
+        while close > 0 and text[start] == '"' and _escaped(text, close):
+            close = text.find('"', close + 1)
         return start + 1, len(text) if close < 0 else close
     found = stop.search(text, start)
     return start, found.start() if found else len(text)
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether text[at] follows an odd number of backslashes."""
+    before = at
+    while before and text[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
@@ -825,7 +837,7 @@ def _secrets_under(
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
-                    or (isinstance(value, str) and _HINT.search(value))
+                    or (isinstance(value, str) and (_HINT.search(value) or value.startswith("{")))
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order

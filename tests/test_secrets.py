@@ -778,6 +778,22 @@ def test_a_misspelt_value_or_secrets_key() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ('{"password":"hunter2"}', ["hunter2"]),  # a JSON object written as one string
+        ('{"db": {"password": "hunter2", "host": "db"}}', ["hunter2"]),  # nested
+        ('{"client_secret": "a\\"b", "port": 80}', ['a\\"b']),  # an escaped quote does not end it
+        ('{"api_key": "k\\\\", "x": 1}', ["k\\\\"]),  # an escaped backslash does not escape the quote
+        ("{A: 1, DB_PASSWORD: hunter2}", ["hunter2"]),  # a flow mapping
+        ('{"name": "web", "port": 80}', []),
+        ("see {a: 1}", []),  # a brace later in the text is no object
+    ],
+)
+def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

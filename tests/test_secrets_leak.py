@@ -447,6 +447,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "a DSN's quoted password=": (with_vars("CONN: \"host=db password='CnryQuote2 x' dbname=x\""), ["CnryQuote2"]),
     "a double-quoted assignment": (HEAD + "      command: 'export DB_PASSWORD=\"CnryQuote3\"'\n", ["CnryQuote3"]),
     # found by the seventh leak hunt: a var set inside its own key, as a list item may set one
+    "a JSON object in a value": (
+        with_vars("""GOOGLE_CONFIG: '{"type": "service_account", "db": {"password": "CnryJson1"}}'"""),
+        ["CnryJson1"],
+    ),
+    "an escaped quote inside a JSON secret": (
+        with_vars("""APP_CONFIG: '{"client_secret": "CnryJson2a\\"CnryJson2b", "port": 80}'"""),
+        ["CnryJson2a", "CnryJson2b"],
+    ),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
         ["CnryKeyVar1", "CnryKeyVar2"],

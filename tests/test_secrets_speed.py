@@ -192,6 +192,23 @@ WORST = {
         "",
         ["NX103", "NX213"],
     ),
+    # the seventh leak hunt: a JSON object in a value is read entry by entry, and a backslash
+    # before a double quote keeps the value open (each run of backslashes is counted once);
+    # chr(34) is a double quote, chr(39) a single one, chr(92) a backslash
+    "runs of escaped quotes in a JSON value": (
+        VARS
+        + ' + "        X: " + chr(39) + "{" + chr(34) + "password" + chr(34) + ": " + chr(34)'
+        + " + (chr(92) + chr(34)) * 30_000 + chr(92) * 30_000 + chr(39) + chr(10)",
+        "",
+        ["NX213"],
+    ),
+    "runs of JSON entries": (
+        VARS
+        + ' + "        X: " + chr(39) + "{"'
+        + ' + (chr(34) + "api_key" + chr(34) + ": " + chr(34) + "x" + chr(34) + ", ") * 5_000 + chr(39) + chr(10)',
+        "",
+        ["NX213"] * 5_000,
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
