@@ -18,6 +18,7 @@ import click
 from nexlayer_lint import __version__
 from nexlayer_lint.config import (
     DEFAULT_API_URL,
+    MAX_FILE_SIZE_CAP,
     SEVERITIES,
     ConfigError,
     Options,
@@ -197,7 +198,7 @@ class _PathArgument(click.Path):
 )
 @click.option(
     "--max-file-size",
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_FILE_SIZE_CAP),
     metavar="BYTES",
     help="Larger files are not parsed (NX001).  [default: 10 MiB]",
 )
@@ -724,8 +725,15 @@ def _printable(text: str) -> str:
 
 def _read_stdin(limit: int) -> tuple[bytes, str | None]:
     try:
-        # Bounded like a file: `- < /dev/zero` stops at the limit instead of filling memory.
-        return sys.stdin.buffer.read(limit + 1), None
+        # Bounded like a file: `- < /dev/zero` stops at the limit instead of filling memory. In
+        # 1 MiB reads, as a file is read: one read(limit + 1) allocates the whole limit at once,
+        # which a large --max-file-size turns into a MemoryError.
+        stream = sys.stdin.buffer
+        chunks, size = [], 0
+        while size <= limit and (chunk := stream.read(min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), None
     except OSError as exc:
         return b"", f"-: cannot read: {exc.strerror or exc}"
 

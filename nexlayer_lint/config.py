@@ -22,6 +22,9 @@ from nexlayer_lint.globs import PathPattern, check_globs
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# The largest max-file-size: far above any file a run should read into memory, and far below
+# what a read can be asked for (a larger count is an OverflowError, not a limit).
+MAX_FILE_SIZE_CAP = 1 << 40  # 1 TiB
 DEFAULT_API_URL = "https://app.nexlayer.io"
 API_URL_ENV = "NEXLAYER_API_URL"
 SEVERITIES = ("error", "warning", "info")
@@ -208,10 +211,11 @@ def _number(low: float, high: float, label: str) -> Any:
     return parse
 
 
-def _whole_number(low: int, label: str) -> Any:
+def _whole_number(low: int, label: str, high: int | None = None) -> Any:
     def parse(value: Any, key: str, base: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ConfigError(f'"{key}" must be {label} (at least {low}), not {_repr(value)}')
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"{low} to {high:,}"
+            raise ConfigError(f'"{key}" must be {label} ({bounds}), not {_repr(value)}')
         return value
 
     return parse
@@ -294,7 +298,7 @@ _KEYS = {
     "api-url": ("api_url", _text),
     "timeout": ("timeout", _number(0.1, 300, "a number of seconds")),  # as --timeout
     "schema-ttl-hours": ("schema_ttl_hours", _number(0, 24 * 365, "a number of hours")),
-    "max-file-size": ("max_file_size", _whole_number(1, "a number of bytes")),
+    "max-file-size": ("max_file_size", _whole_number(1, "a number of bytes", MAX_FILE_SIZE_CAP)),
     "exclude": ("exclude", _globs),
     "extend-exclude": ("extend_exclude", _globs),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),

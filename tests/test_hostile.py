@@ -491,6 +491,34 @@ def test_pipe_with_a_slow_writer_is_read_in_full(tmp_path: Path) -> None:
     assert ':2:9: error NX104 application name "ab" must be at least 3 characters long' in done.stdout
 
 
+@pytest.mark.parametrize("size", ["1099511627777", "9223372036854775807", "99999999999999999999"])
+def test_a_max_file_size_past_its_cap_is_a_usage_error(project: Path, size: str) -> None:
+    # the hostile-input hunt: a huge limit reached read() on stdin and printed an OverflowError
+    # traceback, with exit 1 (findings); a limit past 1 TiB is now refused up front
+    result = CliRunner().invoke(main, ["check", "--isolated", "--max-file-size", size, "-"], input="application:\n")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "Invalid value for '--max-file-size'" in result.output
+    (project / "pyproject.toml").write_text(f"[tool.nexlayer-lint]\nmax-file-size = {size}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "-"], input="application:\n")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert '"max-file-size" must be a number of bytes (1 to 1,099,511,627,776)' in result.stderr
+
+
+def test_stdin_under_the_largest_limit_reads_only_what_it_is_given() -> None:
+    # read(limit + 1) would allocate the whole limit at once: a MemoryError at 1 TiB
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "-", "--max-file-size", str(1 << 40)],
+        input="application:\n  name: abc\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1, done.stderr
+    assert '-:1:1: error NX101 application is missing required key "pods"' in done.stdout
+    assert done.stderr == ""
+
+
 def test_endless_stdin_is_bounded() -> None:
     # `nexlayer-lint - < /dev/zero` must stop at the size limit, not read until memory runs out.
     script = textwrap.dedent("""
