@@ -207,7 +207,7 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
         ("timeout = 0\n", "not 0"),
         ("timeout = true\n", '"timeout" must be a number of seconds, not True'),
         ("schema-ttl-hours = nan\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),
-        ("max-file-size = -1\n", '"max-file-size" must be a number of bytes (at least 1), not -1'),
+        ("max-file-size = -1\n", '"max-file-size" must be a number of bytes (1 to 1,099,511,627,776), not -1'),
         ("max-file-size = 0\n", "not 0"),
         ("max-file-size = 1.5\n", "not 1.5"),
         ('fail-on = ["error"]\n', "\"fail-on\" must be one of error, warning, info, not ['error']"),
