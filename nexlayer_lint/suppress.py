@@ -191,31 +191,40 @@ def apply(
 ) -> tuple[list[Diagnostic], list[Problem]]:
     """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none.
 
-    A directive may name a code many times (`disable=NX213,NX213,...`): each code is judged once
-    per directive, so the work stays linear in the comment's length."""
+    A diagnostic is suppressed by the first directive, in file order, that covers its line (or the
+    whole file) and names a prefix of its code. Linear: each directive code is judged once per
+    code reported on its line (`disable=NX213,NX213,...` names it once), each file-wide directive
+    once per code reported in the file, and each (line, code) is looked up once."""
     distinct = [tuple(dict.fromkeys(directive.codes)) for directive in directives]
+    whole_file = [index for index, directive in enumerate(directives) if directive.whole_file]
+    on_line: dict[int, list[int]] = {}
+    for index, directive in enumerate(directives):
+        if not directive.whole_file:
+            on_line.setdefault(directive.target_line, []).append(index)
+
+    def first_hit(indexes: Sequence[int], code: str) -> tuple[int, str] | None:
+        return next(((i, named) for i in indexes for named in distinct[i] if code.startswith(named)), None)
+
+    file_hits: dict[str, tuple[int, str] | None] = {}
+    hits: dict[tuple[int, str], tuple[int, str] | None] = {}
     used: set[tuple[int, str]] = set()
     kept: list[Diagnostic] = []
     for diagnostic in diagnostics:
+        code, line = diagnostic.code, diagnostic.line
         hit = None
-        if diagnostic.code not in UNSUPPRESSIBLE:
-            hit = next(
-                (
-                    (index, code)
-                    for index, directive in enumerate(directives)
-                    if directive.whole_file or directive.target_line == diagnostic.line
-                    for code in distinct[index]
-                    if diagnostic.code.startswith(code)
-                ),
-                None,
-            )
+        if code not in UNSUPPRESSIBLE:
+            if (line, code) not in hits:
+                if code not in file_hits:
+                    file_hits[code] = first_hit(whole_file, code)
+                found = [h for h in (file_hits[code], first_hit(on_line.get(line, ()), code)) if h is not None]
+                hits[line, code] = min(found) if found else None  # the first directive in file order
+            hit = hits[line, code]
         if hit is None:
             kept.append(diagnostic)
         else:
             used.add(hit)
-    enabled_codes = {
-        code for codes in distinct for code in codes if any(enabled(k) for k in RULES if k.startswith(code))
-    }
+    named = {code for codes in distinct for code in codes}
+    enabled_codes = {code for code in named if any(enabled(k) for k in RULES if k.startswith(code))}
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
         unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
