@@ -535,7 +535,7 @@ class NexlayerLanguageServer(LanguageServer):
         """The settings of the config closest above the document (read again when it changes)."""
         try:
             found = find_config(self.folder_of(uri).resolve())
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the URI's path (`a%00b`), no file can be there
             found = None
         cached = self._configs.get(found)
         # A config is read again when it or one it extends changed; a broken one every time, as
@@ -677,7 +677,10 @@ class NexlayerLanguageServer(LanguageServer):
         return self.scheduler.submit(object(), function, *args, urgent=True)
 
     def log(self, kind: lsp.MessageType, message: str) -> None:
-        log.log(logging.ERROR if kind == lsp.MessageType.Error else logging.INFO, message)
+        from nexlayer_lint.reporters.printable import printable
+
+        # stderr is a terminal or an editor's log: a path from a URI may hold any character
+        log.log(logging.ERROR if kind == lsp.MessageType.Error else logging.INFO, printable(message))
         self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
 
     def encoding(self) -> str:

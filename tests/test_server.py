@@ -584,6 +584,15 @@ async def test_survives_garbage(client: Client, docs: Path) -> None:
 
 
 @e2e
+async def test_a_nul_in_the_uri_lints_with_default_settings(client: Client, docs: Path) -> None:
+    # the hostile-input hunt: resolving `a%00b` for its config raised ValueError, so nothing was
+    # ever published, and the log line carried a raw NUL
+    uri = (docs / "nul").as_uri() + "/a%00b/nexlayer.yaml"
+    assert codes(await open_doc(client, uri, NO_PATH)) == ["NX201"]
+    assert codes(await change(client, uri, text=FIXED)) == []
+
+
+@e2e
 async def test_a_lint_crash_is_logged_and_the_server_carries_on(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "crash", "nexlayer.yaml")
     assert codes(await open_doc(client, uri, NO_PATH)) == ["NX201"]
