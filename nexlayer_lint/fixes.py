@@ -12,7 +12,7 @@ server's quick fixes and `source.fixAll`, and the command line's `--fix`, all go
     fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected, added)
         Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES), the safe
         fixes before any unsafe one: a pass that would add an error (or any NX001, NX002,
-        NX099) is retried fix by fix, and the fixes that still make it worse are rejected
+        NX099) is sorted out in halves down to single fixes, and the fixes that make it worse are rejected
         (`added` says what each would have added), so fixing never breaks a file.
     makes_worse(before, after) -> bool, worsened(before, after) -> codes
         The rule both use: a fix may not add a diagnostic of error severity for any code, nor
@@ -252,14 +252,27 @@ def _one_by_one(
     diagnose: Callable[[str], Sequence[Diagnostic]],
     rejected: dict[Fix, tuple[str, ...]],
 ) -> tuple[Applied, Sequence[Diagnostic]]:
+    """The fixes of a pass that made it worse, sorted out: a group of fixes is kept when, applied
+    with those kept before it, it adds nothing; otherwise its halves are tried in turn, down to
+    single fixes, which are rejected. One bad fix among N costs about 2·log2(N) lints, not N (a
+    lint per fix made a long file with one bad fix quadratic)."""
     applied: list[Fix] = []
-    for fix in fixes:
-        # Spans are the original text's: each fix is applied with the good ones before it, afresh.
-        trial = apply_fixes(text, [*applied, fix])
+
+    def sort_out(group: Sequence[Fix]) -> None:
+        # Spans are the original text's: each trial applies the kept fixes and the group afresh.
+        trial = apply_fixes(text, [*applied, *group])
         added = worsened(diagnostics, diagnose(trial.text))
-        if fix in trial.applied and not added:
-            applied.append(fix)
+        if not added and all(fix in trial.applied for fix in group):
+            applied.extend(group)
+        elif len(group) == 1:
+            rejected[group[0]] = added
         else:
-            rejected[fix] = added
+            middle = len(group) // 2
+            sort_out(group[:middle])
+            sort_out(group[middle:])
+
+    middle = len(fixes) // 2  # the caller tried the whole pass: it made the file worse
+    for half in (fixes[:middle], fixes[middle:]) if middle else (fixes,):
+        sort_out(half)
     result = apply_fixes(text, applied)
     return result, diagnose(result.text) if applied else diagnostics

@@ -135,6 +135,28 @@ def test_fix_all_rejects_a_fix_that_breaks_the_file_and_keeps_the_others() -> No
     assert dict(fixed.added) == {breaks: ("NX001",)}  # what it would have added: the file would not parse
 
 
+def test_one_bad_fix_among_many_costs_a_few_lints_not_one_per_fix() -> None:
+    # the hostile-input hunt: a rejected fix sent the pass through one lint per fix, each of the
+    # whole text (1,000 fixes and one bad one: 21 s for --diff)
+    count = 1_000
+    vars_ = "".join(f"        V{i}: yes\n" for i in range(count))
+    text = BROKEN.split("    - name: api")[0].replace("servicePort:", "servicePorts:") + "      vars:\n" + vars_
+    text += "    - nmae: web\n      image: nginx:1.27\n      servicePorts: [81]\n"  # renamed: a duplicate pod
+    lints = []
+
+    def diagnose(text: str) -> tuple[Diagnostic, ...]:
+        lints.append(1)
+        return lint(text).diagnostics
+
+    fixed = fixes.fix_all(text, diagnose)
+    [bad] = fixed.rejected
+    assert bad.title == 'Rename to "name"' and dict(fixed.added) == {bad: ("NX207",)}
+    assert len(fixed.applied) == count and all(f.title.startswith("Quote the value") for f in fixed.applied)
+    assert fixed.text.count(': "yes"') == count
+    # the pass, its halves down to the bad fix (about 2 per halving), the result, the next pass
+    assert len(lints) <= 2 * count.bit_length() + 4, len(lints)
+
+
 def test_fix_all_stops_after_max_passes() -> None:
     grows = fix((1, 1, 1, 1, "x"), title="never done")
     fixed = fixes.fix_all("a\n", lambda text: [_diagnostic("NX215", "warning", grows)], max_passes=3)
