@@ -64,8 +64,11 @@ class _Item:
     """A list item (`- ...`) or a flow mapping (`{...}`): its `value:` is secret when its
     `key:` or `name:` names a secret, whichever comes first."""
 
-    def __init__(self, col: int) -> None:
+    def __init__(self, col: int, depth: int = 0, listed: bool = True) -> None:
         self.col = col
+        self.depth = depth  # a flow mapping's flow depth inside it; 0 for a block item
+        self.listed = listed  # a flow mapping that is a list's item (not a key's value)
+        self.fields = -1  # a block item's column of its own keys, known at its first key
         self.secret = False
         self.pending: list[tuple[int, int, int]] = []  # (line, start, end) of `value:`s seen so far
 
@@ -255,7 +258,7 @@ class _Scanner:
             elif char in "{[":
                 self.flow += 1
                 if char == "{":
-                    self.flow_items.append(_Item(pos))
+                    self.flow_items.append(_Item(pos, self.flow, _is_item(body, pos, self.flow - 1)))
                 pos += 1
             elif char in "}]":
                 self.flow = max(self.flow - 1, 0)
@@ -313,13 +316,17 @@ class _Scanner:
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
         context = self.context()
+        item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
+        # an item's `key`, `name` (in any case, as secrets.item_name reads them) names its var
+        field = name.lower() if len(name) <= 4 else ""
+        own = item is not None and self.own_key(item, column)
         if context == "login":
             secret = name not in _LOGIN_PUBLIC
         elif context == "files":
             secret = name not in _FILE_PUBLIC
         else:
-            secret = len(name) <= MAX_NAME and _is_secret_key(name)
-        item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
+            # `- Key: LOG_LEVEL` names the item's var: it is no var called KEY, whose value is secret
+            secret = len(name) <= MAX_NAME and _is_secret_key(name) and not (field == "key" and own)
         value_key = len(name) <= MAX_NAME and is_value_key(name)
         if value_key and item is not None and item.secret:
             secret = True
@@ -335,7 +342,7 @@ class _Scanner:
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
-        elif item is not None and (value_key or name in ("key", "name")):
+        elif item is not None and (value_key or field in ("key", "name")):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
@@ -355,6 +362,18 @@ class _Scanner:
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def own_key(self, item: _Item, column: int) -> bool:
+        """Whether a key at `column` is one of `item`'s own (not of a mapping inside it): in a
+        flow mapping that is a list's item, at its own depth; in a block item, at the column of
+        its first key."""
+        if item.depth:
+            return item.listed and self.flow == item.depth
+        if self.flow:
+            return False
+        if item.fields < 0:
+            item.fields = column
+        return item.fields == column
 
     def secret_value(self, index: int, body: str, column: int, pos: int) -> int:
         """Mask the value of a secret key that starts at `pos`; where reading goes on."""

@@ -458,6 +458,15 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - name: DB_PASSWORD\n          Value: CnryBroken105: x\n",
         ["CnryBroken105"],
     ),
+    # found by the ninth leak hunt: the line-by-line masking of a file that does not parse
+    "broken: an item's Name in another case": (
+        HEAD + "      vars:\n        - Name: GH_TOKEN\n          value: @CnryBroken110\n",
+        ["CnryBroken110"],
+    ),
+    "broken: an item's KEY in capitals, its value misspelt": (
+        HEAD + "      vars:\n        - KEY: DB_PASSWORD\n          vlaue: @CnryBroken111\n",
+        ["CnryBroken111"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -904,3 +913,13 @@ def test_an_attached_password_is_masked_and_the_next_word_shown(project: Path, f
     assert 'write "${PASSWORD}" in its place' in out
     pod = sent_to_validate(fake_api)["application"]["pods"][0]
     assert pod["command"] == "mysql -uroot -p*************** shopdb"
+
+
+def test_a_second_documents_item_in_another_case_is_masked_in_diffs(project: Path) -> None:
+    # the ninth leak hunt: a diff's context shows the second document, masked line by line
+    text = with_vars("DEBUG: yes") + "---\n- Key: GH_TOKEN\n  value: CnryDoc112\n"
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert '+        DEBUG: "yes"' in diff.stdout
+    assert " ---\n - Key: GH_TOKEN\n   value: **********\n" in diff.stdout  # the name shown, the value not
+    assert_absent(diff.output, ["CnryDoc112"], "--diff")

@@ -54,6 +54,14 @@ SHAPES = {
         "env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
         "env:\n  - name: API_KEY\n    value: *****\n x: [\n",
     ),
+    "an item's key or name in another case": (
+        "vars:\n  - KEY: GH_TOKEN\n    Value: Cnry1\n  - NAME: API_KEY\n    valeu: Cnry2\n  - {Key: DB_PASSWORD, VALUE: Cnry3}\n"
+        "  - Name: SMTP_PASSWORD\n    vlaue: Cnry4\n  - Key: LOG_LEVEL\n    val: debug\n"
+        "  - name: web\n    conf:\n      KEY: Cnry5\n    other: {KEY: Cnry6}\nKEY: Cnry7\nx: [\n",
+        "vars:\n  - KEY: GH_TOKEN\n    Value: *****\n  - NAME: API_KEY\n    valeu: *****\n  - {Key: DB_PASSWORD, VALUE: *****}\n"
+        "  - Name: SMTP_PASSWORD\n    vlaue: *****\n  - Key: LOG_LEVEL\n    val: debug\n"
+        "  - name: web\n    conf:\n      KEY: *****\n    other: {KEY: *****}\nKEY: *****\nx: [\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
