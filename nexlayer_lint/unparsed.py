@@ -350,8 +350,7 @@ class _Scanner:
             if value_key:
                 item.pending.append((index, start, end))
                 self.waiting += 1
-            # (a name's first characters only: a line of `key: key: key: ...` stays linear)
-            elif is_secret_var_name(body[start : min(end, start + MAX_NAME + 3)].strip().strip("\"'")[: MAX_NAME + 1]):
+            elif is_secret_var_name(_item_name(body, start, end)):
                 item.secret = True
                 covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
                 for line, first, last in sorted(item.pending):
@@ -459,6 +458,17 @@ def _is_item(body: str, start: int, flow: int) -> bool:
     while before >= 0 and body[before] in " \t":
         before -= 1
     return body[before] in "-[," if before >= 0 else flow > 0
+
+
+def _item_name(body: str, start: int, end: int) -> str:
+    """The var an item's `key:` or `name:` names, its value at body[start:end]: unquoted, less a
+    comment (`- key: DB_PASSWORD # the db one`). Only a name's first characters are read, so a
+    line of `key: key: key: ...` stays linear."""
+    text = body[start : min(end, start + MAX_NAME + 3)]
+    for comment in (" #", "\t#"):
+        if (cut := text.find(comment)) >= 0:
+            text = text[:cut]
+    return text.strip().strip("\"'")[: MAX_NAME + 1]
 
 
 def _opens_collection(body: str, pos: int) -> bool:

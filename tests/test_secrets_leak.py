@@ -467,6 +467,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - KEY: DB_PASSWORD\n          vlaue: @CnryBroken111\n",
         ["CnryBroken111"],
     ),
+    "broken: an item's name with a comment": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD # the db one\n          value: @CnryBroken113\n",
+        ["CnryBroken113"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

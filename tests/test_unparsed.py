@@ -62,6 +62,12 @@ SHAPES = {
         "  - Name: SMTP_PASSWORD\n    vlaue: *****\n  - Key: LOG_LEVEL\n    val: debug\n"
         "  - name: web\n    conf:\n      KEY: *****\n    other: {KEY: *****}\nKEY: *****\nx: [\n",
     ),
+    "an item's name with a comment": (
+        "vars:\n  - value: Cnry1\n    key: DB_PASSWORD # the db one\n  - name: API_KEY\t# c\n    value: Cnry2\n"
+        "  - name: LOG_LEVEL # DB_PASSWORD\n    value: debug\n x: [\n",
+        "vars:\n  - value: *****\n    key: DB_PASSWORD # the db one\n  - name: API_KEY\t# c\n    value: *****\n"
+        "  - name: LOG_LEVEL # DB_PASSWORD\n    value: debug\n x: [\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
