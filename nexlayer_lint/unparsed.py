@@ -342,6 +342,7 @@ class _Scanner:
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
+            self.vars_string(index, body, pos)
         elif item is not None and (value_key or field in ("key", "name")):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
@@ -361,6 +362,21 @@ class _Scanner:
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def vars_string(self, index: int, body: str, pos: int) -> None:
+        """`vars: "{A: 1, DB_PASSWORD: x}"`: a string given for vars sets a var in each of its
+        entries, as secrets.py reads it (`parts_in`'s entries: flow, JSON, `NAME=value`)."""
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if start == n or body[start] in "[{|>#&!*":
+            return  # no string: a collection, a block scalar (its lines are read as keys), an alias
+        if body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            start, end = start + 1, n if close < 0 else close
+        else:
+            end = _plain_end(body, start, self.flow)
+        for part in parts_in(body[start:end], entries=True):
+            self.mask(index, start + part.start, start + part.end)
 
     def own_key(self, item: _Item, column: int) -> bool:
         """Whether a key at `column` is one of `item`'s own (not of a mapping inside it): in a

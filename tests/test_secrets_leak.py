@@ -471,6 +471,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - key: DB_PASSWORD # the db one\n          value: @CnryBroken113\n",
         ["CnryBroken113"],
     ),
+    "broken: vars given as one string": (
+        HEAD + '      vars: "{A: 1, DB_PASSWORD: CnryBroken114}" x\n',
+        ["CnryBroken114"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

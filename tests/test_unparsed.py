@@ -68,6 +68,12 @@ SHAPES = {
         "vars:\n  - value: *****\n    key: DB_PASSWORD # the db one\n  - name: API_KEY\t# c\n    value: *****\n"
         "  - name: LOG_LEVEL # DB_PASSWORD\n    value: debug\n x: [\n",
     ),
+    "vars given as one string": (
+        'env: "{A: 1, DB_PASSWORD: Cnry1}" x\nvars: A=1, API_TOKEN=Cnry2 # c\n'
+        "vars: '{\"A\": \"1\", \"API_KEY\": \"Cnry3,x\"}' x\nvars: \"A: 1, HOST: h\" x\n",
+        'env: "{A: 1, DB_PASSWORD: *****}" x\nvars: A=1, API_TOKEN=***** # c\n'
+        "vars: '{\"A\": \"1\", \"API_KEY\": \"*******\"}' x\nvars: \"A: 1, HOST: h\" x\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
@@ -182,6 +188,7 @@ WORST = {
     "a chain of keys": "'- ' + 'key: ' * 400_000 + 'x\\n'",
     "private keys begun on every line": "'x: [\\n' + '# -----BEGIN PRIVATE KEY----- a\\n' * 50_000",
     "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
+    "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\n' + 'env: A=1, ' * 50_000",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
