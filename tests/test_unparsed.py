@@ -188,7 +188,7 @@ WORST = {
     "a chain of keys": "'- ' + 'key: ' * 400_000 + 'x\\n'",
     "private keys begun on every line": "'x: [\\n' + '# -----BEGIN PRIVATE KEY----- a\\n' * 50_000",
     "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
-    "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\n' + 'env: A=1, ' * 50_000",
+    "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\\n' + 'env: A=1, ' * 50_000",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
