@@ -170,6 +170,7 @@ class _Scanner:
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.pem = False  # inside a private key commented out line by line
         self.commented = False  # the line being read has a comment
+        self.explicit: tuple[int, str] | None = None  # `? NAME` on the last line: its column and name
 
     def line(self, index: int, shown: bool) -> None:
         self.commented = False
@@ -211,6 +212,7 @@ class _Scanner:
                 else:
                     self.comment(index, body, pos, shown)
                 return
+            explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
             while self.contexts and not _inside(self.contexts[-1], pos, dash):
                 self.contexts.pop()
@@ -219,6 +221,8 @@ class _Scanner:
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
                 return
+            if explicit is not None and explicit[0] == pos and _indicator(body, pos, ":"):
+                pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
         if shown:
             for part in parts_in(body):
@@ -251,9 +255,11 @@ class _Scanner:
                 pos += 1
             elif char == "#" and (pos == 0 or body[pos - 1] in " \t"):
                 return pos
-            elif char in "-?" and (pos + 1 == n or body[pos + 1] in " \t"):
+            elif char in "-?" and _indicator(body, pos, char):
                 if char == "-":
                     self.items.append(_Item(pos))
+                else:
+                    self.explicit = (pos, self.explicit_key(body, pos + 1))
                 pos += 1
             elif char in "{[":
                 self.flow += 1
@@ -362,6 +368,19 @@ class _Scanner:
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def explicit_key(self, body: str, pos: int) -> str:
+        """The key after a `?` at `pos` - 1 (`? DB_PASSWORD`, its value on a later line after a `:`),
+        when it is a scalar; else "". The scalar is read again as the line goes on: each character
+        is read twice at most, since no other indicator is looked past."""
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if start == n or body[start] in "#-?[{&!*|>":
+            return ""
+        if body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            return body[start + 1 : n if close < 0 else close]
+        return body[start : _plain_end(body, start, self.flow)].strip()
 
     def vars_string(self, index: int, body: str, pos: int) -> None:
         """`vars: "{A: 1, DB_PASSWORD: x}"`: a string given for vars sets a var in each of its
@@ -474,6 +493,11 @@ def _is_item(body: str, start: int, flow: int) -> bool:
     while before >= 0 and body[before] in " \t":
         before -= 1
     return body[before] in "-[," if before >= 0 else flow > 0
+
+
+def _indicator(body: str, pos: int, char: str) -> bool:
+    """Whether body[pos] is the indicator `char` (`- `, `? `, `: `): followed by a blank or the line's end."""
+    return body.startswith(char, pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
 
 
 def _item_name(body: str, start: int, end: int) -> str:

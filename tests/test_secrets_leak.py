@@ -475,6 +475,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      vars: "{A: 1, DB_PASSWORD: CnryBroken114}" x\n',
         ["CnryBroken114"],
     ),
+    "broken: an explicit key": (
+        HEAD + "      vars:\n        ? DB_PASSWORD\n        : `CnryBroken115\n",
+        ["CnryBroken115"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

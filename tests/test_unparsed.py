@@ -74,6 +74,12 @@ SHAPES = {
         'env: "{A: 1, DB_PASSWORD: *****}" x\nvars: A=1, API_TOKEN=***** # c\n'
         "vars: '{\"A\": \"1\", \"API_KEY\": \"*******\"}' x\nvars: \"A: 1, HOST: h\" x\n",
     ),
+    "explicit keys": (
+        "vars:\n  ? DB_PASSWORD\n  : `Cnry1\n  ? 'API_KEY' # c\n  :\n    Cnry2\n  ? HOST\n  : h\n  ? API_TOKEN\n  x: y\n"
+        "  : shown\n",
+        "vars:\n  ? DB_PASSWORD\n  : ******\n  ? 'API_KEY' # c\n  :\n    *****\n  ? HOST\n  : h\n  ? API_TOKEN\n  x: y\n"
+        "  : shown\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
@@ -189,6 +195,7 @@ WORST = {
     "private keys begun on every line": "'x: [\\n' + '# -----BEGIN PRIVATE KEY----- a\\n' * 50_000",
     "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
     "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\\n' + 'env: A=1, ' * 50_000",
+    "explicit keys": "'? ' * 50_000 + 'x\\n' + '? DB_PASSWORD\\n: `a\\n' * 30_000",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
