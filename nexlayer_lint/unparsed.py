@@ -73,6 +73,20 @@ class _Item:
         self.pending: list[tuple[int, int, int]] = []  # (line, start, end) of `value:`s seen so far
 
 
+class _Anchor:
+    """Where an anchored value (`&pw "x"`) is written: a range of its line (`start` to `end`),
+    and, for a value that goes on below (a block, a mapping, an unclosed quote or flow), the
+    lines after it indented more than `indent`, up to `last` (-1 while they go on). Masked when
+    an alias of it is a secret's value."""
+
+    def __init__(self, line: int, start: int, end: int, *, literal: bool, indent: int = -1) -> None:
+        self.line = line
+        self.start, self.end = start, end
+        self.literal = literal  # masked but its references (`${X}`), as a written value is
+        self.indent = indent  # -1: nothing below
+        self.last = -1
+
+
 def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
     """`text` up to the last line a frame shows, its secrets starred on the lines in `shown`
     ((first, last) line numbers, 1-based) and every other line empty, line breaks kept."""
@@ -134,13 +148,17 @@ def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[lis
         scanner.line(index, shown[index])
     # A `value:` written before its item's `key:` is secret or not by a line that may come after
     # the last one shown: read on (each line once, none kept) until every such value is judged.
-    while scanner.waiting:
+    # An anchored value on a shown line is secret when a later alias of it is a secret's value
+    # (`DB_PASSWORD: *pw`): read on, anchoring nothing more, until each is judged.
+    scanner.recording = False
+    while scanner.waiting or scanner.anchors:
         body = next(rest, None)
         if body is None:
             break
         bodies.append(body)
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
+    scanner.mask_anchored_lines()
     return scanner.masks[:count]
 
 
@@ -171,6 +189,11 @@ class _Scanner:
         self.pem = False  # inside a private key commented out line by line
         self.commented = False  # the line being read has a comment
         self.explicit: tuple[int, str] | None = None  # `? NAME` on the last line: its column and name
+        self.anchors: dict[str, _Anchor] = {}  # by name, the latest of each; gone once masked
+        self.open_anchors: list[_Anchor] = []  # anchored values that go on in the lines below
+        self.anchored_lines: list[tuple[int, int]] = []  # (first, last) lines of anchored values to mask
+        self.recording = True  # whether anchors are noted (not past the last line shown)
+        self.owner = 0  # the column of the key or item the line's next value belongs to
 
     def line(self, index: int, shown: bool) -> None:
         self.commented = False
@@ -214,12 +237,17 @@ class _Scanner:
                 return
             explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
+            while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), pos, dash):
+                self.open_anchors.pop().last = index - 1
+            self.owner = pos
             while self.contexts and not _inside(self.contexts[-1], pos, dash):
                 self.contexts.pop()
             while self.items and self.items[-1].col >= pos:
                 self.waiting -= len(self.items.pop().pending)
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
+                if body[pos] == "*":  # `DB_PASSWORD:` then `  *pw` under it
+                    self.alias(index, _name_at(body, pos + 1))
                 return
             if explicit is not None and explicit[0] == pos and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
@@ -258,6 +286,7 @@ class _Scanner:
             elif char in "-?" and _indicator(body, pos, char):
                 if char == "-":
                     self.items.append(_Item(pos))
+                    self.owner = pos
                 else:
                     self.explicit = (pos, self.explicit_key(body, pos + 1))
                 pos += 1
@@ -272,8 +301,10 @@ class _Scanner:
                     self.waiting -= len(self.flow_items.pop().pending)
                 pos += 1
             elif char in "&!*":  # an anchor, a tag or an alias: not a key, not a value
-                while pos < n and body[pos] not in " \t,[]{}":
-                    pos += 1
+                end = _name_end(body, pos + 1)
+                if char == "&":
+                    self.anchor(index, body, body[pos + 1 : end], end)
+                pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
                 pos += 1
                 while pos < n and not (body[pos] == "#" and body[pos - 1] in " \t"):
@@ -321,6 +352,7 @@ class _Scanner:
         return self.key(index, body, name.strip(), start, colon + 1)
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
+        self.owner = column
         context = self.context()
         item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
         # an item's `key`, `name` (in any case, as secrets.item_name reads them) names its var
@@ -364,10 +396,72 @@ class _Scanner:
                     if covered.get(line, -1) >= last:
                         continue  # inside a value already masked: `value: value: ... x` on one line
                     self.mask_literal(line, self.bodies[line], first, last)
+                    if self.bodies[line].startswith("*", first):
+                        self.alias(index, _name_at(self.bodies[line], first + 1))
                     covered[line] = last
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def anchor(self, index: int, body: str, name: str, pos: int) -> None:
+        """Note where the value anchored as `name` is written, its anchor ending at `pos`: on this
+        line, and on the lines under it when it goes on there. Only the one scalar after it (and a
+        tag) is read, so each character is read twice at most; a collection is taken to its line's
+        end, unread."""
+        self.anchors.pop(name, None)  # an alias names the latest anchor of its name
+        if not self.recording:
+            return  # past the last line shown, no value is kept to mask
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if body.startswith("!", start):  # `&pw !!str x`
+            start = _skip_blanks(body, _name_end(body, start + 1))
+        if start == n or body[start] in "#|>":
+            anchored = _Anchor(index, start, start, literal=False, indent=self.owner)
+        elif body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            if close < 0:  # a quoted value that goes on below
+                anchored = _Anchor(index, start + 1, n, literal=True, indent=self.owner)
+            else:
+                anchored = _Anchor(index, start + 1, close, literal=True)
+        elif body[start] in "[{":
+            anchored = _Anchor(index, start, n, literal=False, indent=self.owner)
+        elif body[start] in "&*-?,]}":
+            return  # no value of its own here
+        else:
+            end = _plain_end(body, start, self.flow)
+            colon = _skip_blanks(body, end)
+            if colon < n and body[colon] == ":":
+                return  # `&a NAME: x` anchors a key, which is no secret's value
+            anchored = _Anchor(index, start, end, literal=True)
+        self.anchors[name] = anchored
+        if anchored.indent >= 0:
+            self.open_anchors.append(anchored)
+
+    def alias(self, index: int, name: str) -> None:
+        """`*name` is a secret's value (line `index`): mask the value it names where it is written."""
+        anchored = self.anchors.pop(name, None)
+        if anchored is None:
+            return
+        if anchored.literal:
+            self.mask_literal(anchored.line, self.bodies[anchored.line], anchored.start, anchored.end)
+        else:
+            self.mask(anchored.line, anchored.start, anchored.end)
+        if anchored.indent >= 0:
+            self.anchored_lines.append((anchored.line + 1, index if anchored.last < 0 else anchored.last))
+
+    def mask_anchored_lines(self) -> None:
+        """Mask the lines of the anchored values `alias` found secret: each line once, however
+        many of them hold it."""
+        starts: dict[int, int] = {}
+        for first, last in self.anchored_lines:
+            starts[first] = starts.get(first, 0) + 1
+            starts[last + 1] = starts.get(last + 1, 0) - 1
+        inside = 0
+        for index in range(len(self.bodies)) if starts else ():
+            inside += starts.get(index, 0)
+            if inside > 0:
+                body = self.bodies[index]
+                self.mask(index, _skip_blanks(body, 0), len(body))
 
     def explicit_key(self, body: str, pos: int) -> str:
         """The key after a `?` at `pos` - 1 (`? DB_PASSWORD`, its value on a later line after a `:`),
@@ -417,6 +511,8 @@ class _Scanner:
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
             return start  # a comment is read as one
         char = body[start]
+        if char == "*":
+            self.alias(index, _name_at(body, start + 1))
         if char in "|>":
             self.contexts.append(_Context(column, "block"))
             return start  # its header is read as one (a comment may follow it)
@@ -493,6 +589,18 @@ def _is_item(body: str, start: int, flow: int) -> bool:
     while before >= 0 and body[before] in " \t":
         before -= 1
     return body[before] in "-[," if before >= 0 else flow > 0
+
+
+def _name_end(body: str, pos: int) -> int:
+    """Where an anchor's, an alias's or a tag's name that starts at `pos` ends."""
+    n = len(body)
+    while pos < n and body[pos] not in " \t,[]{}":
+        pos += 1
+    return pos
+
+
+def _name_at(body: str, pos: int) -> str:
+    return body[pos : _name_end(body, pos)]
 
 
 def _indicator(body: str, pos: int, char: str) -> bool:

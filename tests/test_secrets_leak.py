@@ -479,6 +479,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        ? DB_PASSWORD\n        : `CnryBroken115\n",
         ["CnryBroken115"],
     ),
+    "broken: an anchored value aliased by a secret": (
+        HEAD + '      vars:\n        PLAIN: &pw "CnryBroken116" x\n        DB_PASSWORD: *pw\n',
+        ["CnryBroken116"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

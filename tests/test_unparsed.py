@@ -80,6 +80,14 @@ SHAPES = {
         "vars:\n  ? DB_PASSWORD\n  : ******\n  ? 'API_KEY' # c\n  :\n    *****\n  ? HOST\n  : h\n  ? API_TOKEN\n  x: y\n"
         "  : shown\n",
     ),
+    "anchored values aliased by secrets": (
+        "vars:\n  A: &a 'Cnry1' x\n  B: &b Cnry2 # c\n  C: &c\n    Cnry3\n  D: &d |\n    Cnry4\n  E: &e shown\n"
+        "  F: &f !!str Cnry5\n  G: &a Cnry6\n  - value: *b\n    key: SECRET\n  - key: TOKEN\n    value: *c\n"
+        "  registryLogin:\n    token: *d\n  HOST: *e\n  TLS_KEY:\n    *f\n  DB_PASSWORD: *a\n",
+        "vars:\n  A: &a 'Cnry1' x\n  B: &b ***** # c\n  C: &c\n    *****\n  D: &d |\n    *****\n  E: &e shown\n"
+        "  F: &f !!str *****\n  G: &a *****\n  - value: **\n    key: SECRET\n  - key: TOKEN\n    value: **\n"
+        "  registryLogin:\n    token: **\n  HOST: *e\n  TLS_KEY:\n    **\n  DB_PASSWORD: **\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
@@ -173,6 +181,13 @@ def test_a_value_before_its_key_is_judged_by_the_lines_after_those_shown() -> No
     assert unparsed.mask("- value: v\n  x: [\n", [(1, 1)]) == "- value: v\n"
 
 
+def test_an_anchored_value_is_judged_by_the_aliases_after_the_lines_shown() -> None:
+    text = "vars:\n  A: &pw 'Cnry1' x\n  B: &b shown\n  C: 1\n  DB_PASSWORD: *pw\n  HOST: *b\n"
+    assert unparsed.mask(text, [(2, 3)]) == "\n  A: &pw '*****' x\n  B: &b shown\n"
+    assert unparsed.secret_ranges(text, 2) == [(10, 15)]
+    assert unparsed.secret_ranges(text, 3) == []
+
+
 def test_an_emptied_line_keeps_a_lone_cr_apart_from_the_next_break() -> None:
     # found by fuzzing: "a: 1\r" + "" + "\n" read as one \r\n break, and every later line moved up
     assert unparsed.mask("a: 1\rb: 2\n- x\n", [(3, 3)]) == "\r \n- x\n"
@@ -196,6 +211,10 @@ WORST = {
     "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
     "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\\n' + 'env: A=1, ' * 50_000",
     "explicit keys": "'? ' * 50_000 + 'x\\n' + '? DB_PASSWORD\\n: `a\\n' * 30_000",
+    "anchored collections aliased by secrets": "'x: [\\n' + ''.join(f'k{i}: &a{i} [' for i in range(20_000))"
+    " + '\\n' + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(20_000))",
+    "nested anchored values aliased by secrets": "''.join(' ' * i + f'k{i}: &a{i}\\n' for i in range(1_000))"
+    " + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(1_000)) + 'x: [\\n'",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
