@@ -640,8 +640,36 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 (start + p.start, start + p.end)
                 for p in _literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
             ]
+        else:
+            found += _commented_entries(text, start, end)
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The secret values of text[start:end], a piece of a comment that is no `NAME: value`: a
+    quoted key (`"DB_PASSWORD": x`), a quoted item (`"API_KEY: x"`), or a flow mapping's entries
+    (`vars: {API_TOKEN: x}`). The piece is read once or twice."""
+    if text.startswith(('"', "'"), start):
+        close = text.find(text[start], start + 1, end)
+        if close < 0:
+            return []
+        after = close + 1
+        while after < end and text[after] in " \t":
+            after += 1
+        if after < end and text[after] == ":":  # a quoted key
+            name = text[start + 1 : close]
+            if len(name) > 128 or not is_secret_var_name(name):
+                return []
+            return [(a, b) for a, b, _, _ in _literal_parts(text, after + 1, end, "assignment", name)]
+        inner = text[start + 1 : close]  # a quoted item, as a list of vars holds one
+        sign = assignment_sign(inner)
+        parts = _literal_parts(inner, sign + 1, len(inner), "assignment", "") if sign > 0 else []
+        return [(start + 1 + p.start, start + 1 + p.end) for p in parts]
+    brace = text.find("{", start, end)
+    if brace < 0:
+        return []
+    return [(brace + p.start, brace + p.end) for p in _entry_parts(text[brace:end])]
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:

@@ -483,6 +483,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      vars:\n        PLAIN: &pw "CnryBroken116" x\n        DB_PASSWORD: *pw\n',
         ["CnryBroken116"],
     ),
+    "broken: a quoted var commented out in an unclosed flow": (
+        HEAD + '      vars: [\n        # "API_KEY": "CnryBroken117"\n',
+        ["CnryBroken117"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -819,6 +823,22 @@ def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> 
     framed = run_cli("--show-source", "nexlayer.yaml")
     assert "DEBUG: on  # OLD_SECRET: *************" in framed.stdout
     assert_absent(framed.output, canaries, "a code frame")
+
+
+def test_a_var_commented_out_quoted_or_in_a_flow_is_masked_in_diffs(project: Path) -> None:
+    # the ninth leak hunt: only `# NAME: value` and `# NAME=value` were read as vars
+    text = with_vars(
+        '# "DB_PASSWORD": "CnryComment118"',
+        "# vars: {API_TOKEN: CnryComment119, HOST: h}",
+        '# - "API_KEY: CnryComment120"',
+        "DEBUG: yes",
+    )
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert '         # "DB_PASSWORD": ****************\n' in diff.stdout
+    assert "         # vars: {API_TOKEN: **************, HOST: h}\n" in diff.stdout
+    assert '         # - "API_KEY: **************"\n' in diff.stdout
+    assert_absent(diff.output, ["CnryComment118", "CnryComment119", "CnryComment120"], "--diff")
 
 
 # -- the third leak hunt: each fix, its outputs read whole -------------------------------------------

@@ -121,6 +121,12 @@ SHAPES = {
         "vars: [\n  # API_KEY: *****  # shown\n  #- DB_PASSWORD=*****\n  # note: shown\n  X: 1 # API_TOKEN: *****\n"
         "  TLS_KEY: | # OLD_SECRET: *****\n",
     ),
+    "vars commented out, quoted or in a flow": (
+        'vars: [\n  # "DB_PASSWORD": "Cnry1"\n  # vars: {API_TOKEN: Cnry2, HOST: h}\n  # - "API_KEY: Cnry3"\n'
+        '  # "HOST": h  # {note: shown}\n',
+        'vars: [\n  # "DB_PASSWORD": *******\n  # vars: {API_TOKEN: *****, HOST: h}\n  # - "API_KEY: *****"\n'
+        '  # "HOST": h  # {note: shown}\n',
+    ),
     "a comment line ends nothing": (
         "vars:\n  DB_PASSWORD:\n# a note\n    Cnry1\n  HOST: h\nenv:\n  - value: Cnry2\n# a note\n    key: API_KEY\n"
         " x: [\n",
