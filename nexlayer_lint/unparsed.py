@@ -35,6 +35,7 @@ from nexlayer_lint.secrets import (
     _trimmed,
     assignment_sign,
     comment_secrets,
+    commented_block,
     is_option_value,
     is_secret_flag,
     is_secret_var_name,
@@ -187,6 +188,7 @@ class _Scanner:
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.pem = False  # inside a private key commented out line by line
+        self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         self.commented = False  # the line being read has a comment
         self.explicit: tuple[int, str] | None = None  # `? NAME` on the last line: its column and name
         self.anchors: dict[str, _Anchor] = {}  # by name, the latest of each; gone once masked
@@ -200,8 +202,8 @@ class _Scanner:
         self.read(index, shown)
         # as secrets.py reads comments: a key commented out line by line goes on over blank lines
         # and lines with a comment, and ends at any other line
-        if self.pem and not self.commented and _skip_blanks(self.bodies[index], 0) < len(self.bodies[index]):
-            self.pem = False
+        if not self.commented and _skip_blanks(self.bodies[index], 0) < len(self.bodies[index]):
+            self.pem, self.block = False, -1
 
     def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
@@ -263,6 +265,14 @@ class _Scanner:
         commented out is still a secret), or all of it inside a private key commented out line
         by line; the key's state is followed on every line, shown or not."""
         self.commented = True
+        text = body[at + 1 :]
+        if self.block >= 0:
+            own_line = _skip_blanks(body, 0) == at
+            if own_line and (not text.strip() or _skip_blanks(text, 0) > self.block):
+                if shown:  # `# API_KEY: >-` then `#   hunter2`: a line of its value
+                    self.mask(index, _skip_blanks(body, at + 1), len(body.rstrip(" \t")))
+                return
+            self.block = -1
         upper = body[at:].upper()
         if self.pem and "-----END " not in upper:
             if shown:
@@ -270,8 +280,9 @@ class _Scanner:
                 self.mask(index, start, len(body.rstrip(" \t")))
             return
         self.pem = "-----BEGIN " in upper and "PRIVATE KEY" in upper
+        self.block = -1 if self.pem else commented_block(text)
         if shown:
-            for first, last in comment_secrets(body[at + 1 :]):
+            for first, last in comment_secrets(text):
                 self.mask(index, at + 1 + first, at + 1 + last)
 
     def tokens(self, index: int, body: str, pos: int) -> int:

@@ -487,6 +487,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      vars: [\n        # "API_KEY": "CnryBroken117"\n',
         ["CnryBroken117"],
     ),
+    "broken: a secret's value commented out under its key": (
+        HEAD + "      vars: [\n        # API_KEY: >-\n        #   CnryBroken121\n",
+        ["CnryBroken121"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -839,6 +843,17 @@ def test_a_var_commented_out_quoted_or_in_a_flow_is_masked_in_diffs(project: Pat
     assert "         # vars: {API_TOKEN: **************, HOST: h}\n" in diff.stdout
     assert '         # - "API_KEY: **************"\n' in diff.stdout
     assert_absent(diff.output, ["CnryComment118", "CnryComment119", "CnryComment120"], "--diff")
+
+
+def test_a_secrets_value_commented_out_under_its_key_is_masked_in_diffs(project: Path) -> None:
+    # the ninth leak hunt: a block scalar (or a value on the lines under its key) commented out
+    text = with_vars("# API_KEY: >-", "#   CnryComment122", "", "#   CnryComment123", "# HOST: shown", "DEBUG: yes")
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert "        # API_KEY: **\n        #   **************\n        \n        #   **************\n" in masked
+    assert "        # HOST: shown\n" in masked
+    assert_absent(diff.output, ["CnryComment122", "CnryComment123"], "--diff")
 
 
 # -- the third leak hunt: each fix, its outputs read whole -------------------------------------------

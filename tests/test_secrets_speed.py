@@ -193,6 +193,11 @@ WORST = {
         [],
     ),
     "runs of flow entries in a comment": (VARS + " + '        X: a  # {' + 'DB_PASSWORD: {' * 20_000 + '\\n'", "", []),
+    "a secret's value commented out": (
+        VARS + " + '        # API_KEY: |\\n' + '        #   a\\n' * 20_000 + '        # ' + '2' * 100_000 + '|\\n'",
+        "",
+        ["NX103"],  # vars holding only comments is null
+    ),
     "runs of attached -p": (VARS + ' + "        X: mysql " + "-p\'-p" * 30_000 + "\\n"', "", ["NX213"] * 2),
     # the fifth leak hunt: a string given for vars is read entry by entry, each value once
     "runs of entries in a vars string": (

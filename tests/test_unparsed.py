@@ -55,10 +55,12 @@ SHAPES = {
         "env:\n  - name: API_KEY\n    value: *****\n x: [\n",
     ),
     "an item's key or name in another case": (
-        "vars:\n  - KEY: GH_TOKEN\n    Value: Cnry1\n  - NAME: API_KEY\n    valeu: Cnry2\n  - {Key: DB_PASSWORD, VALUE: Cnry3}\n"
+        "vars:\n  - KEY: GH_TOKEN\n    Value: Cnry1\n  - NAME: API_KEY\n    valeu: Cnry2\n"
+        "  - {Key: DB_PASSWORD, VALUE: Cnry3}\n"
         "  - Name: SMTP_PASSWORD\n    vlaue: Cnry4\n  - Key: LOG_LEVEL\n    val: debug\n"
         "  - name: web\n    conf:\n      KEY: Cnry5\n    other: {KEY: Cnry6}\nKEY: Cnry7\nx: [\n",
-        "vars:\n  - KEY: GH_TOKEN\n    Value: *****\n  - NAME: API_KEY\n    valeu: *****\n  - {Key: DB_PASSWORD, VALUE: *****}\n"
+        "vars:\n  - KEY: GH_TOKEN\n    Value: *****\n  - NAME: API_KEY\n    valeu: *****\n"
+        "  - {Key: DB_PASSWORD, VALUE: *****}\n"
         "  - Name: SMTP_PASSWORD\n    vlaue: *****\n  - Key: LOG_LEVEL\n    val: debug\n"
         "  - name: web\n    conf:\n      KEY: *****\n    other: {KEY: *****}\nKEY: *****\nx: [\n",
     ),
@@ -70,15 +72,15 @@ SHAPES = {
     ),
     "vars given as one string": (
         'env: "{A: 1, DB_PASSWORD: Cnry1}" x\nvars: A=1, API_TOKEN=Cnry2 # c\n'
-        "vars: '{\"A\": \"1\", \"API_KEY\": \"Cnry3,x\"}' x\nvars: \"A: 1, HOST: h\" x\n",
+        'vars: \'{"A": "1", "API_KEY": "Cnry3,x"}\' x\nvars: "A: 1, HOST: h" x\n',
         'env: "{A: 1, DB_PASSWORD: *****}" x\nvars: A=1, API_TOKEN=***** # c\n'
-        "vars: '{\"A\": \"1\", \"API_KEY\": \"*******\"}' x\nvars: \"A: 1, HOST: h\" x\n",
+        'vars: \'{"A": "1", "API_KEY": "*******"}\' x\nvars: "A: 1, HOST: h" x\n',
     ),
     "explicit keys": (
-        "vars:\n  ? DB_PASSWORD\n  : `Cnry1\n  ? 'API_KEY' # c\n  :\n    Cnry2\n  ? HOST\n  : h\n  ? API_TOKEN\n  x: y\n"
-        "  : shown\n",
-        "vars:\n  ? DB_PASSWORD\n  : ******\n  ? 'API_KEY' # c\n  :\n    *****\n  ? HOST\n  : h\n  ? API_TOKEN\n  x: y\n"
-        "  : shown\n",
+        "vars:\n  ? DB_PASSWORD\n  : `Cnry1\n  ? 'API_KEY' # c\n  :\n    Cnry2\n  ? HOST\n  : h\n"
+        "  ? API_TOKEN\n  x: y\n  : shown\n",
+        "vars:\n  ? DB_PASSWORD\n  : ******\n  ? 'API_KEY' # c\n  :\n    *****\n  ? HOST\n  : h\n"
+        "  ? API_TOKEN\n  x: y\n  : shown\n",
     ),
     "anchored values aliased by secrets": (
         "vars:\n  A: &a 'Cnry1' x\n  B: &b Cnry2 # c\n  C: &c\n    Cnry3\n  D: &d |\n    Cnry4\n  E: &e shown\n"
@@ -126,6 +128,12 @@ SHAPES = {
         '  # "HOST": h  # {note: shown}\n',
         'vars: [\n  # "DB_PASSWORD": *******\n  # vars: {API_TOKEN: *****, HOST: h}\n  # - "API_KEY: *****"\n'
         '  # "HOST": h  # {note: shown}\n',
+    ),
+    "a secret's value commented out under its key": (
+        "vars: [\n  # API_KEY: >-\n  #   Cnry1\n\n  #   Cnry2\n  # HOST: h\n  # DB_PASSWORD:\n"
+        "  #   old: Cnry3\n  X: 1\n  #   shown\n  # TLS_KEY: |\n  x: 2  #   shown\n",
+        "vars: [\n  # API_KEY: **\n  #   *****\n\n  #   *****\n  # HOST: h\n  # DB_PASSWORD:\n"
+        "  #   **********\n  X: 1\n  #   shown\n  # TLS_KEY: *\n  x: 2  #   shown\n",
     ),
     "a comment line ends nothing": (
         "vars:\n  DB_PASSWORD:\n# a note\n    Cnry1\n  HOST: h\nenv:\n  - value: Cnry2\n# a note\n    key: API_KEY\n"
@@ -221,6 +229,7 @@ WORST = {
     " + '\\n' + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(20_000))",
     "nested anchored values aliased by secrets": "''.join(' ' * i + f'k{i}: &a{i}\\n' for i in range(1_000))"
     " + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(1_000)) + 'x: [\\n'",
+    "a secret's value commented out": "'x: [\\n# API_KEY: |\\n' + '#   a\\n' * 50_000 + '# ' + '2' * 100_000 + '|\\n'",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
