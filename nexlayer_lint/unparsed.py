@@ -2,22 +2,30 @@
 
 Without a parse there are no data paths, so the lines are read as YAML-like text: keys (plain,
 quoted, starting with a digit; in block style, or in a flow mapping with or without a space after
-the colon), list items, block scalars, quoted values that go on over several lines, flow
-collections over several lines. What is secret follows secrets.py: the value of a secret-looking
-key, every value under `registryLogin` but `registry` and `username`, every value of a `secrets`
-item but `name`, `mountPath` and `fileName` (a `registryLogin` or `secrets` that is not a mapping
-or a list is secret whole), the `value` of a `- key: SECRET_NAME` item (written before or after
-its key), `NAME=value` and `"NAME: value"` in a list of vars, a var commented out
-(`# DB_PASSWORD: x`), a private key commented out line by line (`# -----BEGIN ... PRIVATE KEY-----`
-to its END), the item after a secret option in a list (`["app", "--password", "x"]`), and
-whatever `secrets.parts_in` finds in a line (a URL's password, a token).
+the colon; explicit, `? KEY` then `: value`), list items, block scalars, quoted values that go on
+over several lines, flow collections over several lines, anchors and aliases. What is secret
+follows secrets.py: the value of a secret-looking key, every value under `registryLogin` but
+`registry` and `username`, every value of a `secrets` item but `name`, `mountPath` and
+`fileName` (a `registryLogin` or `secrets` that is not a mapping or a list is secret whole), the
+`value` of a `- key: SECRET_NAME` item (written before or after its key; `key` and `name` in any
+case, `value` also misspelt, as secrets.item_name and is_value_key read them; a `Key:` of
+the item's own is its name, not a var called KEY), `NAME=value` and `"NAME: value"` in a list of
+vars, each entry of a string given for vars (`vars: "{A: 1, DB_PASSWORD: x}"`), a var commented
+out (secrets.comment_secrets) and the comment lines under a secret's key commented out
+(`# API_KEY: >-` then `#   x`: secrets.commented_block), a private key commented out line by line
+(`# -----BEGIN ... PRIVATE KEY-----` to its END), the item after a secret option in a list
+(`["app", "--password", "x"]`), the value an anchor names (`&pw x`) when an alias of it is a
+secret's value (`DB_PASSWORD: *pw`), and whatever `secrets.parts_in` finds in a line (a URL's
+password, a token).
 Where the end of a secret value cannot be told, the rest of its line is masked, and the lines
 indented under it (a plain value goes on in the lines indented more than its key). A comment line
 ends nothing.
 
 One pass over the lines up to the last one a frame shows, each character read a bounded number
-of times, and on past it only while a `value:` waits for its item's `key:`; only the lines a frame
-shows are masked and kept, the others are left empty.
+of times, and on past it only while a `value:` waits for its item's `key:`, or an anchored value
+of those lines waits for an alias (an alias always comes after its anchor, so a value is known
+secret by the time the pass reaches its alias; past the last line shown no anchor is noted);
+only the lines a frame shows are masked and kept, the others are left empty.
 """
 
 from __future__ import annotations
@@ -248,8 +256,9 @@ class _Scanner:
                 self.waiting -= len(self.items.pop().pending)
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
-                if body[pos] == "*":  # `DB_PASSWORD:` then `  *pw` under it
-                    self.alias(index, _name_at(body, pos + 1))
+                value = _skip_blanks(body, pos + 1) if dash else pos
+                if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
+                    self.alias(index, _name_at(body, value + 1))
                 return
             if explicit is not None and explicit[0] == pos and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`

@@ -85,10 +85,12 @@ SHAPES = {
     "anchored values aliased by secrets": (
         "vars:\n  A: &a 'Cnry1' x\n  B: &b Cnry2 # c\n  C: &c\n    Cnry3\n  D: &d |\n    Cnry4\n  E: &e shown\n"
         "  F: &f !!str Cnry5\n  G: &a Cnry6\n  - value: *b\n    key: SECRET\n  - key: TOKEN\n    value: *c\n"
-        "  registryLogin:\n    token: *d\n  HOST: *e\n  TLS_KEY:\n    *f\n  DB_PASSWORD: *a\n",
+        "  registryLogin:\n    token: *d\n  HOST: *e\n  TLS_KEY:\n    *f\n  DB_PASSWORD: *a\n"
+        "  H: &h Cnry7\n  API_KEYS:\n    - *h\n",
         "vars:\n  A: &a 'Cnry1' x\n  B: &b ***** # c\n  C: &c\n    *****\n  D: &d |\n    *****\n  E: &e shown\n"
         "  F: &f !!str *****\n  G: &a *****\n  - value: **\n    key: SECRET\n  - key: TOKEN\n    value: **\n"
-        "  registryLogin:\n    token: **\n  HOST: *e\n  TLS_KEY:\n    **\n  DB_PASSWORD: **\n",
+        "  registryLogin:\n    token: **\n  HOST: *e\n  TLS_KEY:\n    **\n  DB_PASSWORD: **\n"
+        "  H: &h *****\n  API_KEYS:\n    ****\n",
     ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
