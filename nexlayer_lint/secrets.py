@@ -652,8 +652,57 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 (start + p.start, start + p.end)
                 for p in _literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
             ]
+        else:
+            found += _commented_entries(text, start, end)
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+def commented_block(text: str) -> int:
+    """When a comment's text (after its `#`) is a secret's key whose value would go on in the
+    lines under it were the line uncommented (`# API_KEY: >-`, `# DB_PASSWORD:`), the key's
+    column in the text: the comment lines after it whose text is indented more are its value.
+    Else -1. Read by hand, each character once."""
+    column = len(text) - len(text.lstrip(" \t"))
+    rest = text[column:].rstrip(" \t")
+    if rest.startswith("- "):
+        rest = rest[2:]
+    end = len(rest)
+    while end and rest[end - 1] in "-+0123456789":  # a block scalar's header: `|`, `>-`, `|2+`
+        end -= 1
+    if not (end and rest[end - 1] in "|>"):
+        end = len(rest) + 1  # no header: the value is a mapping or a plain scalar below
+    body = rest[: end - 1].rstrip(" \t")
+    if not body.endswith(":"):
+        return -1
+    name = body[:-1].strip(" \t\"'")
+    return column if len(name) <= 128 and _VAR_NAME.fullmatch(name) and is_secret_var_name(name) else -1
+
+
+def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The secret values of text[start:end], a piece of a comment that is no `NAME: value`: a
+    quoted key (`"DB_PASSWORD": x`), a quoted item (`"API_KEY: x"`), or a flow mapping's entries
+    (`vars: {API_TOKEN: x}`). The piece is read once or twice."""
+    if text.startswith(('"', "'"), start):
+        close = text.find(text[start], start + 1, end)
+        if close < 0:
+            return []
+        after = close + 1
+        while after < end and text[after] in " \t":
+            after += 1
+        if after < end and text[after] == ":":  # a quoted key
+            name = text[start + 1 : close]
+            if len(name) > 128 or not is_secret_var_name(name):
+                return []
+            return [(a, b) for a, b, _, _ in _literal_parts(text, after + 1, end, "assignment", name)]
+        inner = text[start + 1 : close]  # a quoted item, as a list of vars holds one
+        sign = assignment_sign(inner)
+        parts = _literal_parts(inner, sign + 1, len(inner), "assignment", "") if sign > 0 else []
+        return [(start + 1 + p.start, start + 1 + p.end) for p in parts]
+    brace = text.find("{", start, end)
+    if brace < 0:
+        return []
+    return [(brace + p.start, brace + p.end) for p in _entry_parts(text[brace:end])]
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -1176,22 +1225,28 @@ class _Spans:
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
+        block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
             start = self.offset(comment.line, comment.col)
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
-            if key_lines and (
+            # a value commented out goes on over blank lines, and ends at any other line
+            broken = (key_lines or block >= 0) and (
                 previous is None
-                or "-----END " in comment.text.upper()
-                # the key goes on over blank lines, and ends at any other line
                 or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
-            ):
+            )
+            if key_lines and (broken or "-----END " in comment.text.upper()):
                 key_lines = False
-            if key_lines:
-                self.add_lines(start + 1, _trimmed([(0, end - start - 1)], self.text[start + 1 : end]))
+            text = self.text[start + 1 : end]
+            deeper = not text.strip() or len(text) - len(text.lstrip(" \t")) > block
+            if block >= 0 and (broken or not comment.own_line or not deeper):
+                block = -1
+            if key_lines or block >= 0:
+                self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
             else:
                 self.add_comment(start + 1, end)
+                block = commented_block(text)
             upper = comment.text.upper()
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True

@@ -2,22 +2,30 @@
 
 Without a parse there are no data paths, so the lines are read as YAML-like text: keys (plain,
 quoted, starting with a digit; in block style, or in a flow mapping with or without a space after
-the colon), list items, block scalars, quoted values that go on over several lines, flow
-collections over several lines. What is secret follows secrets.py: the value of a secret-looking
-key, every value under `registryLogin` but `registry` and `username`, every value of a `secrets`
-item but `name`, `mountPath` and `fileName` (a `registryLogin` or `secrets` that is not a mapping
-or a list is secret whole), the `value` of a `- key: SECRET_NAME` item (written before or after
-its key), `NAME=value` and `"NAME: value"` in a list of vars, a var commented out
-(`# DB_PASSWORD: x`), a private key commented out line by line (`# -----BEGIN ... PRIVATE KEY-----`
-to its END), the item after a secret option in a list (`["app", "--password", "x"]`), and
-whatever `secrets.parts_in` finds in a line (a URL's password, a token).
+the colon; explicit, `? KEY` then `: value`), list items, block scalars, quoted values that go on
+over several lines, flow collections over several lines, anchors and aliases. What is secret
+follows secrets.py: the value of a secret-looking key, every value under `registryLogin` but
+`registry` and `username`, every value of a `secrets` item but `name`, `mountPath` and
+`fileName` (a `registryLogin` or `secrets` that is not a mapping or a list is secret whole), the
+`value` of a `- key: SECRET_NAME` item (written before or after its key; `key` and `name` in any
+case, `value` also misspelt, as secrets.item_name and is_value_key read them; a `Key:` of
+the item's own is its name, not a var called KEY), `NAME=value` and `"NAME: value"` in a list of
+vars, each entry of a string given for vars (`vars: "{A: 1, DB_PASSWORD: x}"`), a var commented
+out (secrets.comment_secrets) and the comment lines under a secret's key commented out
+(`# API_KEY: >-` then `#   x`: secrets.commented_block), a private key commented out line by line
+(`# -----BEGIN ... PRIVATE KEY-----` to its END), the item after a secret option in a list
+(`["app", "--password", "x"]`), the value an anchor names (`&pw x`) when an alias of it is a
+secret's value (`DB_PASSWORD: *pw`), and whatever `secrets.parts_in` finds in a line (a URL's
+password, a token).
 Where the end of a secret value cannot be told, the rest of its line is masked, and the lines
 indented under it (a plain value goes on in the lines indented more than its key). A comment line
 ends nothing.
 
 One pass over the lines up to the last one a frame shows, each character read a bounded number
-of times, and on past it only while a `value:` waits for its item's `key:`; only the lines a frame
-shows are masked and kept, the others are left empty.
+of times, and on past it only while a `value:` waits for its item's `key:`, or an anchored value
+of those lines waits for an alias (an alias always comes after its anchor, so a value is known
+secret by the time the pass reaches its alias; past the last line shown no anchor is noted);
+only the lines a frame shows are masked and kept, the others are left empty.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from nexlayer_lint.secrets import (
     _trimmed,
     assignment_sign,
     comment_secrets,
+    commented_block,
     is_option_value,
     is_secret_flag,
     is_secret_var_name,
@@ -64,10 +73,27 @@ class _Item:
     """A list item (`- ...`) or a flow mapping (`{...}`): its `value:` is secret when its
     `key:` or `name:` names a secret, whichever comes first."""
 
-    def __init__(self, col: int) -> None:
+    def __init__(self, col: int, depth: int = 0, listed: bool = True) -> None:
         self.col = col
+        self.depth = depth  # a flow mapping's flow depth inside it; 0 for a block item
+        self.listed = listed  # a flow mapping that is a list's item (not a key's value)
+        self.fields = -1  # a block item's column of its own keys, known at its first key
         self.secret = False
         self.pending: list[tuple[int, int, int]] = []  # (line, start, end) of `value:`s seen so far
+
+
+class _Anchor:
+    """Where an anchored value (`&pw "x"`) is written: a range of its line (`start` to `end`),
+    and, for a value that goes on below (a block, a mapping, an unclosed quote or flow), the
+    lines after it indented more than `indent`, up to `last` (-1 while they go on). Masked when
+    an alias of it is a secret's value."""
+
+    def __init__(self, line: int, start: int, end: int, *, literal: bool, indent: int = -1) -> None:
+        self.line = line
+        self.start, self.end = start, end
+        self.literal = literal  # masked but its references (`${X}`), as a written value is
+        self.indent = indent  # -1: nothing below
+        self.last = -1
 
 
 def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
@@ -131,13 +157,17 @@ def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[lis
         scanner.line(index, shown[index])
     # A `value:` written before its item's `key:` is secret or not by a line that may come after
     # the last one shown: read on (each line once, none kept) until every such value is judged.
-    while scanner.waiting:
+    # An anchored value on a shown line is secret when a later alias of it is a secret's value
+    # (`DB_PASSWORD: *pw`): read on, anchoring nothing more, until each is judged.
+    scanner.recording = False
+    while scanner.waiting or scanner.anchors:
         body = next(rest, None)
         if body is None:
             break
         bodies.append(body)
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
+    scanner.mask_anchored_lines()
     return scanner.masks[:count]
 
 
@@ -166,15 +196,22 @@ class _Scanner:
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.pem = False  # inside a private key commented out line by line
+        self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         self.commented = False  # the line being read has a comment
+        self.explicit: tuple[int, str] | None = None  # `? NAME` on the last line: its column and name
+        self.anchors: dict[str, _Anchor] = {}  # by name, the latest of each; gone once masked
+        self.open_anchors: list[_Anchor] = []  # anchored values that go on in the lines below
+        self.anchored_lines: list[tuple[int, int]] = []  # (first, last) lines of anchored values to mask
+        self.recording = True  # whether anchors are noted (not past the last line shown)
+        self.owner = 0  # the column of the key or item the line's next value belongs to
 
     def line(self, index: int, shown: bool) -> None:
         self.commented = False
         self.read(index, shown)
         # as secrets.py reads comments: a key commented out line by line goes on over blank lines
         # and lines with a comment, and ends at any other line
-        if self.pem and not self.commented and _skip_blanks(self.bodies[index], 0) < len(self.bodies[index]):
-            self.pem = False
+        if not self.commented and _skip_blanks(self.bodies[index], 0) < len(self.bodies[index]):
+            self.pem, self.block = False, -1
 
     def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
@@ -208,14 +245,23 @@ class _Scanner:
                 else:
                     self.comment(index, body, pos, shown)
                 return
+            explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
+            while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), pos, dash):
+                self.open_anchors.pop().last = index - 1
+            self.owner = pos
             while self.contexts and not _inside(self.contexts[-1], pos, dash):
                 self.contexts.pop()
             while self.items and self.items[-1].col >= pos:
                 self.waiting -= len(self.items.pop().pending)
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
+                value = _skip_blanks(body, pos + 1) if dash else pos
+                if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
+                    self.alias(index, _name_at(body, value + 1))
                 return
+            if explicit is not None and explicit[0] == pos and _indicator(body, pos, ":"):
+                pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
         if shown:
             for part in parts_in(body):
@@ -228,6 +274,14 @@ class _Scanner:
         commented out is still a secret), or all of it inside a private key commented out line
         by line; the key's state is followed on every line, shown or not."""
         self.commented = True
+        text = body[at + 1 :]
+        if self.block >= 0:
+            own_line = _skip_blanks(body, 0) == at
+            if own_line and (not text.strip() or _skip_blanks(text, 0) > self.block):
+                if shown:  # `# API_KEY: >-` then `#   hunter2`: a line of its value
+                    self.mask(index, _skip_blanks(body, at + 1), len(body.rstrip(" \t")))
+                return
+            self.block = -1
         upper = body[at:].upper()
         if self.pem and "-----END " not in upper:
             if shown:
@@ -235,8 +289,9 @@ class _Scanner:
                 self.mask(index, start, len(body.rstrip(" \t")))
             return
         self.pem = "-----BEGIN " in upper and "PRIVATE KEY" in upper
+        self.block = -1 if self.pem else commented_block(text)
         if shown:
-            for first, last in comment_secrets(body[at + 1 :]):
+            for first, last in comment_secrets(text):
                 self.mask(index, at + 1 + first, at + 1 + last)
 
     def tokens(self, index: int, body: str, pos: int) -> int:
@@ -248,14 +303,17 @@ class _Scanner:
                 pos += 1
             elif char == "#" and (pos == 0 or body[pos - 1] in " \t"):
                 return pos
-            elif char in "-?" and (pos + 1 == n or body[pos + 1] in " \t"):
+            elif char in "-?" and _indicator(body, pos, char):
                 if char == "-":
                     self.items.append(_Item(pos))
+                    self.owner = pos
+                else:
+                    self.explicit = (pos, self.explicit_key(body, pos + 1))
                 pos += 1
             elif char in "{[":
                 self.flow += 1
                 if char == "{":
-                    self.flow_items.append(_Item(pos))
+                    self.flow_items.append(_Item(pos, self.flow, _is_item(body, pos, self.flow - 1)))
                 pos += 1
             elif char in "}]":
                 self.flow = max(self.flow - 1, 0)
@@ -263,8 +321,10 @@ class _Scanner:
                     self.waiting -= len(self.flow_items.pop().pending)
                 pos += 1
             elif char in "&!*":  # an anchor, a tag or an alias: not a key, not a value
-                while pos < n and body[pos] not in " \t,[]{}":
-                    pos += 1
+                end = _name_end(body, pos + 1)
+                if char == "&":
+                    self.anchor(index, body, body[pos + 1 : end], end)
+                pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
                 pos += 1
                 while pos < n and not (body[pos] == "#" and body[pos - 1] in " \t"):
@@ -312,14 +372,19 @@ class _Scanner:
         return self.key(index, body, name.strip(), start, colon + 1)
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
+        self.owner = column
         context = self.context()
+        item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
+        # an item's `key`, `name` (in any case, as secrets.item_name reads them) names its var
+        field = name.lower() if len(name) <= 4 else ""
+        own = item is not None and self.own_key(item, column)
         if context == "login":
             secret = name not in _LOGIN_PUBLIC
         elif context == "files":
             secret = name not in _FILE_PUBLIC
         else:
-            secret = len(name) <= MAX_NAME and _is_secret_key(name)
-        item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
+            # `- Key: LOG_LEVEL` names the item's var: it is no var called KEY, whose value is secret
+            secret = len(name) <= MAX_NAME and _is_secret_key(name) and not (field == "key" and own)
         value_key = len(name) <= MAX_NAME and is_value_key(name)
         if value_key and item is not None and item.secret:
             secret = True
@@ -335,7 +400,8 @@ class _Scanner:
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
-        elif item is not None and (value_key or name in ("key", "name")):
+            self.vars_string(index, body, pos)
+        elif item is not None and (value_key or field in ("key", "name")):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
@@ -343,18 +409,119 @@ class _Scanner:
             if value_key:
                 item.pending.append((index, start, end))
                 self.waiting += 1
-            # (a name's first characters only: a line of `key: key: key: ...` stays linear)
-            elif is_secret_var_name(body[start : min(end, start + MAX_NAME + 3)].strip().strip("\"'")[: MAX_NAME + 1]):
+            elif is_secret_var_name(_item_name(body, start, end)):
                 item.secret = True
                 covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
                 for line, first, last in sorted(item.pending):
                     if covered.get(line, -1) >= last:
                         continue  # inside a value already masked: `value: value: ... x` on one line
                     self.mask_literal(line, self.bodies[line], first, last)
+                    if self.bodies[line].startswith("*", first):
+                        self.alias(index, _name_at(self.bodies[line], first + 1))
                     covered[line] = last
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def anchor(self, index: int, body: str, name: str, pos: int) -> None:
+        """Note where the value anchored as `name` is written, its anchor ending at `pos`: on this
+        line, and on the lines under it when it goes on there. Only the one scalar after it (and a
+        tag) is read, so each character is read twice at most; a collection is taken to its line's
+        end, unread."""
+        self.anchors.pop(name, None)  # an alias names the latest anchor of its name
+        if not self.recording:
+            return  # past the last line shown, no value is kept to mask
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if body.startswith("!", start):  # `&pw !!str x`
+            start = _skip_blanks(body, _name_end(body, start + 1))
+        if start == n or body[start] in "#|>":
+            anchored = _Anchor(index, start, start, literal=False, indent=self.owner)
+        elif body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            if close < 0:  # a quoted value that goes on below
+                anchored = _Anchor(index, start + 1, n, literal=True, indent=self.owner)
+            else:
+                anchored = _Anchor(index, start + 1, close, literal=True)
+        elif body[start] in "[{":
+            anchored = _Anchor(index, start, n, literal=False, indent=self.owner)
+        elif body[start] in "&*-?,]}":
+            return  # no value of its own here
+        else:
+            end = _plain_end(body, start, self.flow)
+            colon = _skip_blanks(body, end)
+            if colon < n and body[colon] == ":":
+                return  # `&a NAME: x` anchors a key, which is no secret's value
+            anchored = _Anchor(index, start, end, literal=True)
+        self.anchors[name] = anchored
+        if anchored.indent >= 0:
+            self.open_anchors.append(anchored)
+
+    def alias(self, index: int, name: str) -> None:
+        """`*name` is a secret's value (line `index`): mask the value it names where it is written."""
+        anchored = self.anchors.pop(name, None)
+        if anchored is None:
+            return
+        if anchored.literal:
+            self.mask_literal(anchored.line, self.bodies[anchored.line], anchored.start, anchored.end)
+        else:
+            self.mask(anchored.line, anchored.start, anchored.end)
+        if anchored.indent >= 0:
+            self.anchored_lines.append((anchored.line + 1, index if anchored.last < 0 else anchored.last))
+
+    def mask_anchored_lines(self) -> None:
+        """Mask the lines of the anchored values `alias` found secret: each line once, however
+        many of them hold it."""
+        starts: dict[int, int] = {}
+        for first, last in self.anchored_lines:
+            starts[first] = starts.get(first, 0) + 1
+            starts[last + 1] = starts.get(last + 1, 0) - 1
+        inside = 0
+        for index in range(len(self.bodies)) if starts else ():
+            inside += starts.get(index, 0)
+            if inside > 0:
+                body = self.bodies[index]
+                self.mask(index, _skip_blanks(body, 0), len(body))
+
+    def explicit_key(self, body: str, pos: int) -> str:
+        """The key after a `?` at `pos` - 1 (`? DB_PASSWORD`, its value on a later line after a `:`),
+        when it is a scalar; else "". The scalar is read again as the line goes on: each character
+        is read twice at most, since no other indicator is looked past."""
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if start == n or body[start] in "#-?[{&!*|>":
+            return ""
+        if body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            return body[start + 1 : n if close < 0 else close]
+        return body[start : _plain_end(body, start, self.flow)].strip()
+
+    def vars_string(self, index: int, body: str, pos: int) -> None:
+        """`vars: "{A: 1, DB_PASSWORD: x}"`: a string given for vars sets a var in each of its
+        entries, as secrets.py reads it (`parts_in`'s entries: flow, JSON, `NAME=value`)."""
+        n = len(body)
+        start = _skip_blanks(body, pos)
+        if start == n or body[start] in "[{|>#&!*":
+            return  # no string: a collection, a block scalar (its lines are read as keys), an alias
+        if body[start] in "'\"":
+            close = _closing_quote(body, start + 1, body[start])
+            start, end = start + 1, n if close < 0 else close
+        else:
+            end = _plain_end(body, start, self.flow)
+        for part in parts_in(body[start:end], entries=True):
+            self.mask(index, start + part.start, start + part.end)
+
+    def own_key(self, item: _Item, column: int) -> bool:
+        """Whether a key at `column` is one of `item`'s own (not of a mapping inside it): in a
+        flow mapping that is a list's item, at its own depth; in a block item, at the column of
+        its first key."""
+        if item.depth:
+            return item.listed and self.flow == item.depth
+        if self.flow:
+            return False
+        if item.fields < 0:
+            item.fields = column
+        return item.fields == column
 
     def secret_value(self, index: int, body: str, column: int, pos: int) -> int:
         """Mask the value of a secret key that starts at `pos`; where reading goes on."""
@@ -364,6 +531,8 @@ class _Scanner:
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
             return start  # a comment is read as one
         char = body[start]
+        if char == "*":
+            self.alias(index, _name_at(body, start + 1))
         if char in "|>":
             self.contexts.append(_Context(column, "block"))
             return start  # its header is read as one (a comment may follow it)
@@ -440,6 +609,34 @@ def _is_item(body: str, start: int, flow: int) -> bool:
     while before >= 0 and body[before] in " \t":
         before -= 1
     return body[before] in "-[," if before >= 0 else flow > 0
+
+
+def _name_end(body: str, pos: int) -> int:
+    """Where an anchor's, an alias's or a tag's name that starts at `pos` ends."""
+    n = len(body)
+    while pos < n and body[pos] not in " \t,[]{}":
+        pos += 1
+    return pos
+
+
+def _name_at(body: str, pos: int) -> str:
+    return body[pos : _name_end(body, pos)]
+
+
+def _indicator(body: str, pos: int, char: str) -> bool:
+    """Whether body[pos] is the indicator `char` (`- `, `? `, `: `): followed by a blank or the line's end."""
+    return body.startswith(char, pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
+
+
+def _item_name(body: str, start: int, end: int) -> str:
+    """The var an item's `key:` or `name:` names, its value at body[start:end]: unquoted, less a
+    comment (`- key: DB_PASSWORD # the db one`). Only a name's first characters are read, so a
+    line of `key: key: key: ...` stays linear."""
+    text = body[start : min(end, start + MAX_NAME + 3)]
+    for comment in (" #", "\t#"):
+        if (cut := text.find(comment)) >= 0:
+            text = text[:cut]
+    return text.strip().strip("\"'")[: MAX_NAME + 1]
 
 
 def _opens_collection(body: str, pos: int) -> bool:

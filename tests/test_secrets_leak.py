@@ -471,6 +471,39 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - name: DB_PASSWORD\n          Value: CnryBroken105: x\n",
         ["CnryBroken105"],
     ),
+    # found by the seventh leak hunt: the line-by-line masking of a file that does not parse
+    "broken: an item's Name in another case": (
+        HEAD + "      vars:\n        - Name: GH_TOKEN\n          value: @CnryBroken110\n",
+        ["CnryBroken110"],
+    ),
+    "broken: an item's KEY in capitals, its value misspelt": (
+        HEAD + "      vars:\n        - KEY: DB_PASSWORD\n          vlaue: @CnryBroken111\n",
+        ["CnryBroken111"],
+    ),
+    "broken: an item's name with a comment": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD # the db one\n          value: @CnryBroken113\n",
+        ["CnryBroken113"],
+    ),
+    "broken: vars given as one string": (
+        HEAD + '      vars: "{A: 1, DB_PASSWORD: CnryBroken114}" x\n',
+        ["CnryBroken114"],
+    ),
+    "broken: an explicit key": (
+        HEAD + "      vars:\n        ? DB_PASSWORD\n        : `CnryBroken115\n",
+        ["CnryBroken115"],
+    ),
+    "broken: an anchored value aliased by a secret": (
+        HEAD + '      vars:\n        PLAIN: &pw "CnryBroken116" x\n        DB_PASSWORD: *pw\n',
+        ["CnryBroken116"],
+    ),
+    "broken: a quoted var commented out in an unclosed flow": (
+        HEAD + '      vars: [\n        # "API_KEY": "CnryBroken117"\n',
+        ["CnryBroken117"],
+    ),
+    "broken: a secret's value commented out under its key": (
+        HEAD + "      vars: [\n        # API_KEY: >-\n        #   CnryBroken121\n",
+        ["CnryBroken121"],
+    ),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 
@@ -809,6 +842,33 @@ def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> 
     assert_absent(framed.output, canaries, "a code frame")
 
 
+def test_a_var_commented_out_quoted_or_in_a_flow_is_masked_in_diffs(project: Path) -> None:
+    # the seventh leak hunt: only `# NAME: value` and `# NAME=value` were read as vars
+    text = with_vars(
+        '# "DB_PASSWORD": "CnryComment118"',
+        "# vars: {API_TOKEN: CnryComment119, HOST: h}",
+        '# - "API_KEY: CnryComment120"',
+        "DEBUG: yes",
+    )
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert '         # "DB_PASSWORD": ****************\n' in diff.stdout
+    assert "         # vars: {API_TOKEN: **************, HOST: h}\n" in diff.stdout
+    assert '         # - "API_KEY: **************"\n' in diff.stdout
+    assert_absent(diff.output, ["CnryComment118", "CnryComment119", "CnryComment120"], "--diff")
+
+
+def test_a_secrets_value_commented_out_under_its_key_is_masked_in_diffs(project: Path) -> None:
+    # the seventh leak hunt: a block scalar (or a value on the lines under its key) commented out
+    text = with_vars("# API_KEY: >-", "#   CnryComment122", "", "#   CnryComment123", "# HOST: shown", "DEBUG: yes")
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
+    assert "        # API_KEY: **\n        #   **************\n        \n        #   **************\n" in masked
+    assert "        # HOST: shown\n" in masked
+    assert_absent(diff.output, ["CnryComment122", "CnryComment123"], "--diff")
+
+
 # -- the third leak hunt: each fix, its outputs read whole -------------------------------------------
 
 
@@ -926,3 +986,13 @@ def test_an_item_name_in_another_case_and_an_ipv6_host_are_not_secrets() -> None
     result = Linter(Settings()).lint(text, "nexlayer.yaml")
     assert [d.code for d in result.diagnostics] == ["NX216", "NX101"]  # no NX213
     assert result.masked_text == text
+
+
+def test_a_second_documents_item_in_another_case_is_masked_in_diffs(project: Path) -> None:
+    # the seventh leak hunt: a diff's context shows the second document, masked line by line
+    text = with_vars("DEBUG: yes") + "---\n- Key: GH_TOKEN\n  value: CnryDoc112\n"
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert '+        DEBUG: "yes"' in diff.stdout
+    assert " ---\n - Key: GH_TOKEN\n   value: **********\n" in diff.stdout  # the name shown, the value not
+    assert_absent(diff.output, ["CnryDoc112"], "--diff")

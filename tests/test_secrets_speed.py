@@ -185,6 +185,19 @@ WORST = {
     # each name inside it (270 KB took 7.5 s; in a key too, which parts_in reads the same way)
     "runs of PASSWORD=": (VARS + ' + "        X: " + \'PASSWORD=\' * 30_000 + "\\n"', "", ["NX213"]),
     "runs of --password= in a comment": (VARS + " + '        X: a  # ' + '--password=' * 30_000 + '\\n'", "", []),
+    # the seventh leak hunt: a comment's quoted keys and items and its flow mappings, each piece read once
+    "runs of quotes in a comment": (VARS + " + '        X: a  # ' + '\"a #' * 30_000 + '\\n'", "", []),
+    "runs of quoted keys in a comment": (
+        VARS + " + '        X: a  # ' + '\"DB_PASSWORD\": {' * 20_000 + '\\n'",
+        "",
+        [],
+    ),
+    "runs of flow entries in a comment": (VARS + " + '        X: a  # {' + 'DB_PASSWORD: {' * 20_000 + '\\n'", "", []),
+    "a secret's value commented out": (
+        VARS + " + '        # API_KEY: |\\n' + '        #   a\\n' * 20_000 + '        # ' + '2' * 100_000 + '|\\n'",
+        "",
+        ["NX103"],  # vars holding only comments is null
+    ),
     "runs of attached -p": (VARS + ' + "        X: mysql " + "-p\'-p" * 30_000 + "\\n"', "", ["NX213"] * 2),
     # the fifth leak hunt: a string given for vars is read entry by entry, each value once
     "runs of entries in a vars string": (

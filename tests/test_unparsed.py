@@ -54,6 +54,44 @@ SHAPES = {
         "env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
         "env:\n  - name: API_KEY\n    value: *****\n x: [\n",
     ),
+    "an item's key or name in another case": (
+        "vars:\n  - KEY: GH_TOKEN\n    Value: Cnry1\n  - NAME: API_KEY\n    valeu: Cnry2\n"
+        "  - {Key: DB_PASSWORD, VALUE: Cnry3}\n"
+        "  - Name: SMTP_PASSWORD\n    vlaue: Cnry4\n  - Key: LOG_LEVEL\n    val: debug\n"
+        "  - name: web\n    conf:\n      KEY: Cnry5\n    other: {KEY: Cnry6}\nKEY: Cnry7\nx: [\n",
+        "vars:\n  - KEY: GH_TOKEN\n    Value: *****\n  - NAME: API_KEY\n    valeu: *****\n"
+        "  - {Key: DB_PASSWORD, VALUE: *****}\n"
+        "  - Name: SMTP_PASSWORD\n    vlaue: *****\n  - Key: LOG_LEVEL\n    val: debug\n"
+        "  - name: web\n    conf:\n      KEY: *****\n    other: {KEY: *****}\nKEY: *****\nx: [\n",
+    ),
+    "an item's name with a comment": (
+        "vars:\n  - value: Cnry1\n    key: DB_PASSWORD # the db one\n  - name: API_KEY\t# c\n    value: Cnry2\n"
+        "  - name: LOG_LEVEL # DB_PASSWORD\n    value: debug\n x: [\n",
+        "vars:\n  - value: *****\n    key: DB_PASSWORD # the db one\n  - name: API_KEY\t# c\n    value: *****\n"
+        "  - name: LOG_LEVEL # DB_PASSWORD\n    value: debug\n x: [\n",
+    ),
+    "vars given as one string": (
+        'env: "{A: 1, DB_PASSWORD: Cnry1}" x\nvars: A=1, API_TOKEN=Cnry2 # c\n'
+        'vars: \'{"A": "1", "API_KEY": "Cnry3,x"}\' x\nvars: "A: 1, HOST: h" x\n',
+        'env: "{A: 1, DB_PASSWORD: *****}" x\nvars: A=1, API_TOKEN=***** # c\n'
+        'vars: \'{"A": "1", "API_KEY": "*******"}\' x\nvars: "A: 1, HOST: h" x\n',
+    ),
+    "explicit keys": (
+        "vars:\n  ? DB_PASSWORD\n  : `Cnry1\n  ? 'API_KEY' # c\n  :\n    Cnry2\n  ? HOST\n  : h\n"
+        "  ? API_TOKEN\n  x: y\n  : shown\n",
+        "vars:\n  ? DB_PASSWORD\n  : ******\n  ? 'API_KEY' # c\n  :\n    *****\n  ? HOST\n  : h\n"
+        "  ? API_TOKEN\n  x: y\n  : shown\n",
+    ),
+    "anchored values aliased by secrets": (
+        "vars:\n  A: &a 'Cnry1' x\n  B: &b Cnry2 # c\n  C: &c\n    Cnry3\n  D: &d |\n    Cnry4\n  E: &e shown\n"
+        "  F: &f !!str Cnry5\n  G: &a Cnry6\n  - value: *b\n    key: SECRET\n  - key: TOKEN\n    value: *c\n"
+        "  registryLogin:\n    token: *d\n  HOST: *e\n  TLS_KEY:\n    *f\n  DB_PASSWORD: *a\n"
+        "  H: &h Cnry7\n  API_KEYS:\n    - *h\n",
+        "vars:\n  A: &a 'Cnry1' x\n  B: &b ***** # c\n  C: &c\n    *****\n  D: &d |\n    *****\n  E: &e shown\n"
+        "  F: &f !!str *****\n  G: &a *****\n  - value: **\n    key: SECRET\n  - key: TOKEN\n    value: **\n"
+        "  registryLogin:\n    token: **\n  HOST: *e\n  TLS_KEY:\n    **\n  DB_PASSWORD: **\n"
+        "  H: &h *****\n  API_KEYS:\n    ****\n",
+    ),
     "NAME=value": (
         "environment:\n  - DB_PASSWORD=Cnry1\n  - MODE=dev\n x: [\n",
         "environment:\n  - DB_PASSWORD=*****\n  - MODE=dev\n x: [\n",
@@ -86,6 +124,18 @@ SHAPES = {
         "  TLS_KEY: | # OLD_SECRET: Cnry4\n",
         "vars: [\n  # API_KEY: *****  # shown\n  #- DB_PASSWORD=*****\n  # note: shown\n  X: 1 # API_TOKEN: *****\n"
         "  TLS_KEY: | # OLD_SECRET: *****\n",
+    ),
+    "vars commented out, quoted or in a flow": (
+        'vars: [\n  # "DB_PASSWORD": "Cnry1"\n  # vars: {API_TOKEN: Cnry2, HOST: h}\n  # - "API_KEY: Cnry3"\n'
+        '  # "HOST": h  # {note: shown}\n',
+        'vars: [\n  # "DB_PASSWORD": *******\n  # vars: {API_TOKEN: *****, HOST: h}\n  # - "API_KEY: *****"\n'
+        '  # "HOST": h  # {note: shown}\n',
+    ),
+    "a secret's value commented out under its key": (
+        "vars: [\n  # API_KEY: >-\n  #   Cnry1\n\n  #   Cnry2\n  # HOST: h\n  # DB_PASSWORD:\n"
+        "  #   old: Cnry3\n  X: 1\n  #   shown\n  # TLS_KEY: |\n  x: 2  #   shown\n",
+        "vars: [\n  # API_KEY: **\n  #   *****\n\n  #   *****\n  # HOST: h\n  # DB_PASSWORD:\n"
+        "  #   **********\n  X: 1\n  #   shown\n  # TLS_KEY: *\n  x: 2  #   shown\n",
     ),
     "a comment line ends nothing": (
         "vars:\n  DB_PASSWORD:\n# a note\n    Cnry1\n  HOST: h\nenv:\n  - value: Cnry2\n# a note\n    key: API_KEY\n"
@@ -147,6 +197,13 @@ def test_a_value_before_its_key_is_judged_by_the_lines_after_those_shown() -> No
     assert unparsed.mask("- value: v\n  x: [\n", [(1, 1)]) == "- value: v\n"
 
 
+def test_an_anchored_value_is_judged_by_the_aliases_after_the_lines_shown() -> None:
+    text = "vars:\n  A: &pw 'Cnry1' x\n  B: &b shown\n  C: 1\n  DB_PASSWORD: *pw\n  HOST: *b\n"
+    assert unparsed.mask(text, [(2, 3)]) == "\n  A: &pw '*****' x\n  B: &b shown\n"
+    assert unparsed.secret_ranges(text, 2) == [(10, 15)]
+    assert unparsed.secret_ranges(text, 3) == []
+
+
 def test_an_emptied_line_keeps_a_lone_cr_apart_from_the_next_break() -> None:
     # found by fuzzing: "a: 1\r" + "" + "\n" read as one \r\n break, and every later line moved up
     assert unparsed.mask("a: 1\rb: 2\n- x\n", [(3, 3)]) == "\r \n- x\n"
@@ -168,6 +225,13 @@ WORST = {
     "a chain of keys": "'- ' + 'key: ' * 400_000 + 'x\\n'",
     "private keys begun on every line": "'x: [\\n' + '# -----BEGIN PRIVATE KEY----- a\\n' * 50_000",
     "secret options": "'x: [' + '\"--password\", ' * 50_000 + '\\n' + '- --token\\n' * 50_000",
+    "a vars string of many entries": "'vars: \"{' + 'DB_PASSWORD: a, ' * 20_000 + '}\" x\\n' + 'env: A=1, ' * 50_000",
+    "explicit keys": "'? ' * 50_000 + 'x\\n' + '? DB_PASSWORD\\n: `a\\n' * 30_000",
+    "anchored collections aliased by secrets": "'x: [\\n' + ''.join(f'k{i}: &a{i} [' for i in range(20_000))"
+    " + '\\n' + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(20_000))",
+    "nested anchored values aliased by secrets": "''.join(' ' * i + f'k{i}: &a{i}\\n' for i in range(1_000))"
+    " + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(1_000)) + 'x: [\\n'",
+    "a secret's value commented out": "'x: [\\n# API_KEY: |\\n' + '#   a\\n' * 50_000 + '# ' + '2' * 100_000 + '|\\n'",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
 }
 _RUN = """
