@@ -53,6 +53,9 @@ DEFAULT_DEBOUNCE_MS = 150
 MAX_RUNNING = 3
 # Above this size, hovers on keys, the re-lint that proves a quick fix and fix-all are skipped: all re-parse.
 MAX_INTERACTIVE_CHARS = 1_000_000
+# Quick fixes proven by a re-lint each, per request: a request over a whole file of findings (a
+# fix for a selection) offers those of its first findings, never a lint per fix of them all.
+MAX_PROVEN_PER_REQUEST = 30
 FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -950,6 +953,7 @@ async def _quick_fixes(
                 continue  # unproven on a huge file, and the line might hold more than a plain value
             candidates.append((diagnostic, fix, preferred))
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
+    unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:
         settings, _ = ls.settings_for(uri)
         proven = await ls.run(

@@ -584,6 +584,36 @@ async def test_survives_garbage(client: Client, docs: Path) -> None:
 
 
 @e2e
+async def test_quick_fixes_over_a_whole_file_prove_a_bounded_number(client: Client, docs: Path) -> None:
+    # the hostile-input hunt: a code action over a whole document re-linted it once per candidate
+    # fix (three a finding: 400 findings took 13 s); a request now proves at most
+    # MAX_PROVEN_PER_REQUEST, the fixes of its first findings
+    from nexlayer_lint.server import MAX_PROVEN_PER_REQUEST
+
+    uri = uri_of(docs, "many-fixes", "nexlayer.yaml")
+    count = 200
+    text = NO_PATH + "      vars:\n" + "".join(f"        V{i}: yes\n" for i in range(count))
+    assert codes(await open_doc(client, uri, text)).count("NX005") == count
+    result = await asyncio.wait_for(
+        client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=count + 9, character=0)),
+                context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.QuickFix]),
+            )
+        ),
+        HANG_GUARD,
+    )
+    actions = [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+    # each distinct fix offered was proven by a lint (one proof serves every finding that offers
+    # the same fix, as "Disable NX005 in this file" is)
+    distinct = {(a.title, repr(a.edit)) for a in actions}
+    assert 0 < len(distinct) <= MAX_PROVEN_PER_REQUEST
+    quoted = sorted(a.edit.changes[uri][0].range.start.line for a in actions if a.title.startswith("Quote"))  # type: ignore[index,union-attr]
+    assert quoted == list(range(7, 7 + len(quoted)))  # the fixes of the first findings
+
+
+@e2e
 async def test_a_nul_in_the_uri_lints_with_default_settings(client: Client, docs: Path) -> None:
     # the hostile-input hunt: resolving `a%00b` for its config raised ValueError, so nothing was
     # ever published, and the log line carried a raw NUL
