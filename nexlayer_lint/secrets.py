@@ -244,6 +244,7 @@ class Placeholder(NamedTuple):
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # `${NAME:-default}` and its siblings: what follows the operator is literal text.
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
+_SPRING_DEFAULT = re.compile(r"[^\d\s(]")  # what may start a default after a single `:`
 
 
 def placeholders(text: str) -> Iterator[Placeholder]:
@@ -267,6 +268,15 @@ def placeholders(text: str) -> Iterator[Placeholder]:
                 if name and text.startswith(operator, after, close):
                     default = (after + len(operator), close)
                     break
+            else:
+                # Spring's `${DB_PASSWORD:default}`; not a shell's offset, `${VAR:2}`, `${VAR: -2}`
+                if (
+                    name
+                    and text.startswith(":", after, close)
+                    and after + 1 < close
+                    and _SPRING_DEFAULT.match(text, after + 1)
+                ):
+                    default = (after + 1, close)
             yield Placeholder(start, pos, name, *default)
         else:
             close = text.find("%>", template + 2)

@@ -149,6 +149,22 @@ def test_placeholders_and_their_defaults() -> None:
     assert literal_ranges("${A}/${B}") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "default"),
+    [
+        ("${DB_PASSWORD:hunter2}", "hunter2"),  # Spring's default, after a single colon
+        ("${DB_PASSWORD:0:4}", ""),  # a shell's substring: an offset, not a default
+        ("${DB_PASSWORD: -4}", ""),
+        ("${DB_PASSWORD:(1)}", ""),
+        ("${DB_PASSWORD:}", ""),
+    ],
+)
+def test_a_single_colon_starts_a_default_unless_it_reads_as_an_offset(text: str, default: str) -> None:
+    # the seventh leak hunt: `${DB_PASSWORD:hunter2}` was read as a reference, and shown
+    [found] = placeholders(text)
+    assert text[found.default_start : found.default_end] == default
+
+
 # --- secrets inside a string --------------------------------------------------------------------
 
 GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"

@@ -455,6 +455,7 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("""APP_CONFIG: '{"client_secret": "CnryJson2a\\"CnryJson2b", "port": 80}'"""),
         ["CnryJson2a", "CnryJson2b"],
     ),
+    "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
         ["CnryKeyVar1", "CnryKeyVar2"],
