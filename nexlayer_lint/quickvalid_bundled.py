@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = '9aa500a16697826d029b777649615105eec16b73e5880901577203b83124a551'
+SCHEMA_SHA256 = 'edc61c6e502501b1a9a63d58faace42a212e76e406670ffd845a8071016a40cb'
 
 
 def build(schema, compile_pattern, helpers):
@@ -31,13 +31,13 @@ def build(schema, compile_pattern, helpers):
     _c6 = _resolve(schema, '#/$defs/application')
     _c7 = frozenset(('name', 'pods', 'registryLogin', 'url', ))
     _c9 = _c6['properties']['name']
-    _c10 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$')
+    _c10 = compile_pattern('^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$')
     _c12 = _c6['properties']['url']
-    _c13 = compile_pattern('^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$')
+    _c13 = compile_pattern('^(?=[a-z0-9-]{1,63}(?![a-z0-9-]))[a-z0-9]+(?:-+[a-z0-9]+)*(?:\\.(?=[a-z0-9-]{1,63}(?![a-z0-9-]))[a-z0-9]+(?:-+[a-z0-9]+)*)+$')
     _c15 = _c6['properties']['registryLogin']
     _c16 = frozenset(('personalAccessToken', 'registry', 'username', ))
     _c18 = _c15['properties']['registry']
-    _c19 = compile_pattern('^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
+    _c19 = compile_pattern('^(?:[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
     _c21 = _c15['properties']['username']
     _c23 = _c15['properties']['personalAccessToken']
     _c25 = _c6['properties']['pods']
@@ -47,7 +47,7 @@ def build(schema, compile_pattern, helpers):
     _c33 = _c30['properties']['name']
     _c34 = compile_pattern('^[a-z](?:[a-z0-9-]*[a-z0-9])?$')
     _c36 = _c30['properties']['image']
-    _c37 = compile_pattern('^(?:(?:(?:<%\\s*REGISTRY\\s*%>|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?)/)?[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?|\\s*#\\s*filled by pipeline(?:\\s*:(?:\\s*[A-Za-z0-9._-]+)?)?\\s*)$')
+    _c37 = compile_pattern('^(?:(?:(?:<%\\s*REGISTRY\\s*%>|(?:[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?)/)?[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?|\\s*#\\s*filled by pipeline(?:\\s*:(?:\\s*[A-Za-z0-9._-]+)?)?\\s*)$')
     _c39 = _c30['properties']['path']
     _c40 = _c39['allOf'][0]
     _c41 = compile_pattern('^/')
