@@ -299,7 +299,7 @@ def _match_segment(segment: _Segment, name: str) -> bool:
         if len(chunks) == 1:
             return name == first
         last = chunks[-1]
-        if len(name) < len(first) + len(last) or not name.startswith(first) or not name.endswith(last):
+        if not name.endswith(last) or not name.startswith(first) or len(name) < len(first) + len(last):
             return False
         # Each middle chunk at its first place after the one before: taking it later never helps.
         at, stop = len(first), len(name) - len(last)
@@ -337,11 +337,22 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
     if glob.shortcut == "slash":
         return (1 if glob.folders_only else 2) if is_dir or len(names) > 1 else 0
     count = len(names)
+    segments = glob.segments
     # pathspec matches a folder as "path/", so it sees an empty name after a folder's last one:
     # only a segment of `*`s (three or more) matches it, as the path itself.
+    last = "" if is_dir else names[-1]
+    above = names if is_dir else names[:-1]
+    if len(segments) == 2 and segments[0] is None and segments[1] is not None:
+        # A name at any depth (`*.pyc`, `.env*`), most globs: the short way to the same answer.
+        if _match_segment(segments[1], last):
+            return 2
+        return 1 if any(_match_segment(segments[1], name) for name in above) else 0
+    if len(segments) == 3 and segments[0] is None and segments[1] is not None and segments[2] is None:
+        # A folder's name at any depth (`__pycache__/`, `out-*/`): something must be below it.
+        found = any(_match_segment(segments[1], name) for name in above)
+        return (1 if glob.folders_only else 2) if found else 0
     if is_dir:
         names = [*names, ""]
-    segments = glob.segments
     trailing = segments[-1] is None  # `/**` at the end: something must follow what matched
     if trailing:
         segments = segments[:-1]
