@@ -1,12 +1,19 @@
 """Gitignore-style globs, each relative to a folder: `exclude`, `extend-exclude`,
 `per-file-ignores` and `.gitignore` files all match paths this way.
 
-Matching is pathspec's (git's wildmatch rules): `broken` matches a file or folder of that name at
-any depth below the base, `examples/broken` only that path, `build/` only folders, `*.yml` any
-name, `**` any number of folders, and `!pattern` takes a path back. Globs that are plain names and
-paths (no wildcard, class, escape, `!` or `#`), as the default excludes and most configs' are,
-are matched here by the same rules; pathspec is imported only for the others, as its import
-costs a one-file run about a tenth of its time.
+Matching is git's wildmatch rules as pathspec's GitIgnoreSpec implements them: `broken` matches a
+file or folder of that name at any depth below the base, `examples/broken` only that path,
+`build/` only folders, `*.yml` any name, `**` any number of folders, and `!pattern` takes a path
+back. Globs that are plain names and paths (no wildcard, class, escape, `!` or `#`), as the
+default excludes and most configs' are, are matched by a fast path; the others are parsed here
+and matched without regular expressions, segment by segment (a `*` backtracks only to the last
+`*`) with a set of reachable positions for `**`, so a glob matches in time bounded by its length
+x the path's, never more: pathspec's regexes backtracked exponentially on a long name.
+
+Where pathspec's regex let a class match `/` (`a[!b]c` matched `a/c`), the match is git's: a
+class matches one character of a name. A .gitignore line that pathspec rejects (`!` alone, a
+trailing `\\`, a range from high to low) matches nothing, as in git, instead of stopping the run;
+in a config or an option it is an error.
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ def verdict(
                 simple = _set_aside(simple, set_aside)
             found = True if _simple_match(simple, rel.split("/"), is_dir) else None
         else:
-            found = _spec(globs, set_aside or "").check_file(rel + "/" if is_dir else rel).include
+            found = _verdict(_compiled(globs, set_aside or ""), rel.split("/"), is_dir)
         if found is not None:
             result = found
     return result
@@ -74,11 +81,9 @@ def check_globs(globs: Any, key: str) -> tuple[str, ...]:
     for glob in globs:
         if not glob.strip() or any(ord(c) < 32 or ord(c) == 127 for c in glob):
             raise ValueError(f'"{key}": {glob!r} is not a glob (empty, or with a control character)')
-        if _simple_globs((glob,)) is not None:
-            continue  # a plain name or path: nothing in it can be malformed
         try:
-            _spec((glob,), "")
-        except Exception as exc:  # noqa: BLE001 - pathspec raises several kinds for a bad pattern
+            _compile(glob)
+        except ValueError as exc:
             raise ValueError(f'"{key}": {glob!r} is not a valid glob ({exc})') from None
     return tuple(globs)
 
@@ -95,7 +100,7 @@ def _by_base(patterns: tuple[PathPattern, ...]) -> tuple[tuple[str, tuple[str, .
     return tuple((base, tuple(globs)) for base, globs in groups)
 
 
-# What only pathspec matches: wildcards, classes, escapes, negation, comments.
+# What only the general matcher below handles: wildcards, classes, escapes, negation, comments.
 _SPECIAL = frozenset("*?[]!\\#")
 # A glob without them: its parts (names), whether it is anchored at its base, whether it matches
 # folders only.
@@ -104,7 +109,7 @@ SimpleGlob = tuple[tuple[str, ...], bool, bool]
 
 @lru_cache(maxsize=256)
 def _simple_globs(globs: tuple[str, ...]) -> tuple[SimpleGlob, ...] | None:
-    """The globs as SimpleGlobs when none needs pathspec, else None. As in git: a glob with a `/`
+    """The globs as SimpleGlobs when none needs the general matcher, else None. As in git: a glob with a `/`
     at its start or inside is anchored at its base (`examples/broken` is that path only), one
     without matches a name at any depth, and one that ends with `/` matches folders only."""
     simple = []
@@ -141,11 +146,256 @@ def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool)
     return False
 
 
-@lru_cache(maxsize=512)
-def _spec(globs: tuple[str, ...], set_aside: str) -> Any:
-    import pathspec
+# --- globs with wildcards: parsed here, matched in time bounded by pattern x path ---------------
+#
+# pathspec compiled these to Python regexes (`[^/]*a[^/]*a...`), which backtrack exponentially on
+# a long name that does not match: a .gitignore line could hang a run. Here a glob is split into
+# segments (the parts between `/`), each segment is matched against one name without a regex,
+# and `**` is a set of reachable positions over the names, so no step can blow up.
 
-    if set_aside:
+
+class _Segment(NamedTuple):
+    """One segment of a glob. Without `?` or a class (`tokens` None) it is its literal text between
+    `*`s (`chunks`; one chunk when it has no `*`), matched with str methods; with them, `tokens`:
+    one per character of the name, a literal character, None for `*`, or a `_Class`."""
+
+    chunks: tuple[str, ...]
+    tokens: tuple[Any, ...] | None
+
+
+class _Class(NamedTuple):
+    """A `[...]` (or `?`: an empty class, negated) over single characters and ranges."""
+
+    negated: bool
+    chars: str
+    ranges: tuple[tuple[str, str], ...]
+
+
+class _Glob(NamedTuple):
+    include: bool  # False for `!pattern`
+    segments: tuple[_Segment | None, ...]  # None for a `**` segment
+    folders_only: bool  # the glob ends with `/`
+    # pathspec's own shortcuts for a few globs, kept for the answers they give: "any" (`**`, `*`:
+    # every path, as a match of the path itself) or "slash" (`**/`, `*/`: every path below a
+    # folder); "" for the others.
+    shortcut: str
+
+
+_ANY = _Class(True, "", ())  # `?`, and the first character of a `*` segment
+_STAR_ONLY = _Segment(("", ""), (_ANY, None))  # a segment that is `*` alone: one character or more
+
+
+class _Unclosed(Exception):
+    """A `[` without its `]`: git and pathspec drop the whole glob (it matches nothing)."""
+
+
+def _compile(glob: str) -> _Glob | None:
+    """One glob as pathspec's GitIgnoreSpec reads it; None for a glob that matches nothing (blank,
+    a comment, `/`, an unclosed `[`); ValueError for one pathspec rejects."""
+    if not glob.endswith("\\ "):  # a space escaped at the end is kept, with what is before it
+        glob = glob.rstrip()
+    if not glob or glob.startswith("#") or glob == "/":
+        return None
+    include = not glob.startswith("!")
+    parts = glob[0 if include else 1 :].split("/")
+    folders_only = not parts[-1]
+    if not parts[0]:
+        del parts[0]  # a `/` first anchors the glob at its base
+    elif (len(parts) == 1 or (len(parts) == 2 and not parts[1])) and parts[0] != "**":
+        parts.insert(0, "**")  # a single name matches at any depth
+    if not parts:
+        raise ValueError("a `!` with nothing to take back")
+    if not parts[-1]:
+        parts[-1] = "**"  # a trailing `/`: what is below the folder
+    parts = [part for i, part in enumerate(parts) if not (part == "**" and i and parts[i - 1] == "**")]
+    if parts == ["**"]:
+        return _Glob(include, (), folders_only, "slash" if folders_only else "any")
+    if parts == ["**", "*"]:
+        return _Glob(include, (), folders_only, "any")
+    if parts == ["**", "*", "**"]:
+        return _Glob(include, (), folders_only, "slash")
+    bad_ranges: list[str] = []
+    try:
+        segments = tuple(None if part == "**" else _segment(part, bad_ranges) for part in parts)
+    except _Unclosed:
+        return None
+    if bad_ranges:  # reported after the whole glob is read, as pathspec's regex compiles then
+        raise ValueError(f"bad character range {bad_ranges[0]}")
+    return _Glob(include, segments, folders_only, "")
+
+
+def _segment(part: str, bad_ranges: list[str]) -> _Segment:
+    """A segment's tokens, read as pathspec reads it: `\\x` is x, `*`, `?`, and `[...]` (`!` or `^`
+    first negates, `]` first is a character, `a-z` a range; its `\\` is a plain character)."""
+    if part == "*":
+        return _STAR_ONLY
+    tokens: list[Any] = []
+    i, end = 0, len(part)
+    while i < end:
+        char = part[i]
+        i += 1
+        if char == "\\":
+            if i == end:
+                raise ValueError("a `\\` at the end of a segment escapes nothing")
+            tokens.append(part[i])
+            i += 1
+        elif char == "*":
+            tokens.append(None)
+        elif char == "?":
+            tokens.append(_ANY)
+        elif char == "[":
+            j = i + 1 if i < end and part[i] in "!^" else i
+            j += 1 if j < end and part[j] == "]" else 0
+            j = part.find("]", j)
+            if j < 0:
+                raise _Unclosed
+            negated = part[i] in "!^"
+            tokens.append(_class(part[i + negated : j], negated, bad_ranges))
+            i = j + 1
+        else:
+            tokens.append(char)
+    if any(isinstance(token, _Class) for token in tokens):
+        return _Segment((), tuple(tokens))
+    chunks = [""]
+    for token in tokens:
+        if token is None:
+            chunks.append("")
+        else:
+            chunks[-1] += token
+    return _Segment(tuple(chunks), None)
+
+
+def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
+    """A class's body as Python's regex reads it (pathspec hands it over): `a-z` is a range
+    unless the `-` is last; a range from high to low is an error."""
+    chars, ranges = "", []
+    k = 0
+    while k < len(body):
+        if k + 2 < len(body) and body[k + 1] == "-":
+            low, high = body[k], body[k + 2]
+            if high < low:
+                bad_ranges.append(f"{low}-{high}")
+            ranges.append((low, high))
+            k += 3
+        else:
+            chars += body[k]
+            k += 1
+    return _Class(negated, chars, tuple(ranges))
+
+
+def _in_class(token: Any, char: str) -> bool:
+    if isinstance(token, str):
+        return token == char
+    hit = char in token.chars or any(low <= char <= high for low, high in token.ranges)
+    return hit != token.negated
+
+
+def _match_segment(segment: _Segment, name: str) -> bool:
+    """Whether one name matches one segment, in O(len(segment) x len(name))."""
+    tokens = segment.tokens
+    if tokens is None:
+        chunks = segment.chunks
+        first = chunks[0]
+        if len(chunks) == 1:
+            return name == first
+        last = chunks[-1]
+        if not name.endswith(last) or not name.startswith(first) or len(name) < len(first) + len(last):
+            return False
+        # Each middle chunk at its first place after the one before: taking it later never helps.
+        at, stop = len(first), len(name) - len(last)
+        for chunk in chunks[1:-1]:
+            at = name.find(chunk, at, stop)
+            if at < 0:
+                return False
+            at += len(chunk)
+        return True
+    # The two-pointer wildcard match: on a mismatch only the last `*` takes one more character,
+    # so each position of the name is tried against each token at most once per `*`.
+    t = i = 0
+    star, resume = -1, 0
+    while i < len(name):
+        if t < len(tokens) and tokens[t] is None:
+            star, resume = t, i
+            t += 1
+        elif t < len(tokens) and _in_class(tokens[t], name[i]):
+            t += 1
+            i += 1
+        elif star >= 0:
+            t, resume = star + 1, resume + 1
+            i = resume
+        else:
+            return False
+    return all(token is None for token in tokens[t:])
+
+
+def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
+    """How `glob` matches the path of `names` (relative to its base): 0 not at all, 2 as the path
+    itself, 1 through a folder (the path is a folder, or one above it matches). pathspec ranks
+    the two so (its regex's `$` against its `/`), and its verdict depends on the ranks."""
+    if glob.shortcut == "any":
+        return 2
+    if glob.shortcut == "slash":
+        return (1 if glob.folders_only else 2) if is_dir or len(names) > 1 else 0
+    count = len(names)
+    segments = glob.segments
+    # pathspec matches a folder as "path/", so it sees an empty name after a folder's last one:
+    # only a segment of `*`s (three or more) matches it, as the path itself.
+    last = "" if is_dir else names[-1]
+    above = names if is_dir else names[:-1]
+    if len(segments) == 2 and segments[0] is None and segments[1] is not None:
+        # A name at any depth (`*.pyc`, `.env*`), most globs: the short way to the same answer.
+        if _match_segment(segments[1], last):
+            return 2
+        return 1 if any(_match_segment(segments[1], name) for name in above) else 0
+    if len(segments) == 3 and segments[0] is None and segments[1] is not None and segments[2] is None:
+        # A folder's name at any depth (`__pycache__/`, `out-*/`): something must be below it.
+        found = any(_match_segment(segments[1], name) for name in above)
+        return (1 if glob.folders_only else 2) if found else 0
+    if is_dir:
+        names = [*names, ""]
+    trailing = segments[-1] is None  # `/**` at the end: something must follow what matched
+    if trailing:
+        segments = segments[:-1]
+    # reach[i]: the segments so far can take the first i names. Each step is linear in the
+    # names, so the whole is bounded by segments x names (x each segment's own cost).
+    reach = [True] + [False] * len(names)
+    for segment in segments:
+        if segment is None:  # `**`: any number of whole names, none included
+            first = reach.index(True) if True in reach else count + 1
+            reach = [first <= i <= count for i in range(len(names) + 1)]
+        else:
+            reach = [False] + [reach[i] and _match_segment(segment, name) for i, name in enumerate(names)]
+    if trailing:
+        return (1 if glob.folders_only else 2) if any(reach[1:count]) or (is_dir and reach[count]) else 0
+    if reach[count + 1] if is_dir else reach[count]:
+        return 2  # the path itself (pathspec's regex finds the match that ends latest first)
+    return 1 if any(reach[1 : count + 1 if is_dir else count]) else 0
+
+
+@lru_cache(maxsize=512)
+def _compiled(globs: tuple[str, ...], set_aside: str) -> tuple[_Glob, ...]:
+    """The globs that can match, compiled; a glob that is not valid (only a .gitignore line can
+    be: config globs are checked) matches nothing, as git reads it, instead of stopping the run."""
+    compiled = []
+    for glob in globs:
+        try:
+            found = _compile(glob)
+        except ValueError:
+            continue
         # Each glob that matches the named folder (or a folder above it) is dropped for its search.
-        globs = tuple(g for g in globs if not pathspec.GitIgnoreSpec.from_lines([g]).match_file(set_aside + "/"))
-    return pathspec.GitIgnoreSpec.from_lines(globs)
+        if found and not (set_aside and found.include and _priority(found, set_aside.split("/"), True)):
+            compiled.append(found)
+    return tuple(compiled)
+
+
+def _verdict(globs: tuple[_Glob, ...], names: list[str], is_dir: bool) -> bool | None:
+    """pathspec's GitIgnoreSpec verdict: the last glob that matches decides, except that a match
+    through a folder (rank 1) gives way to an earlier match of the path itself (rank 2)."""
+    found: bool | None = None
+    for glob in reversed(globs):
+        rank = _priority(glob, names, is_dir)
+        if rank == 2:
+            return glob.include
+        if rank == 1 and found is None:
+            found = glob.include
+    return found

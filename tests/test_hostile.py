@@ -725,3 +725,77 @@ def test_a_crash_in_the_loader_fails_that_file_only(monkeypatch: pytest.MonkeyPa
     assert result.stderr == "nexlayer-lint: internal error in reading c/nexlayer.yaml: KeyError; not linted\n"
     assert "a/nexlayer.yaml:2:9: error NX104" in result.stdout  # the other file still reports
     assert "Traceback" not in result.output and "CnryLoad1" not in result.output
+
+
+# -- globs: matched in time bounded by pattern x path --------------------------------------------
+
+# pathspec's regex for each backtracked on a long name that does not match: 1.5 s at 40 a's, 28 s
+# at 56, and without end at 255 (the longest name most file systems allow).
+REDOS_GLOBS = ["*a*a*a*a*a*a*a*a*b", "*a?a*[a]*a*[!b]*a*a*a*b", "**/*a*a*a*a*a*a*a*a*b/**"]
+LONG_NAME = "a" * 255
+
+_GLOB_TIMER = r"""
+import json, sys, time
+from nexlayer_lint.globs import PathPattern, matches
+
+slowest = 0.0
+for glob in json.loads(sys.argv[1]):
+    for path in ("/p/" + "a" * 255, "/p/" + "/".join(["a" * 255] * 4) + "/nexlayer.yaml"):
+        for is_dir in (False, True):
+            start = time.perf_counter()
+            assert not matches((PathPattern("/p", glob),), path, is_dir)
+            slowest = max(slowest, time.perf_counter() - start)
+print(slowest)
+"""
+
+
+def _run_here(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """This checkout's code in a fresh interpreter (PYTHONPATH: a run elsewhere than ROOT could
+    otherwise import an installed copy), killed after `timeout` seconds."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    try:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{args[-1][:60]!r} did not finish in {timeout} s")
+
+
+def test_a_glob_with_many_stars_matches_a_long_name_in_milliseconds(tmp_path: Path) -> None:
+    done = _run_here(["-c", _GLOB_TIMER, json.dumps(REDOS_GLOBS)], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert float(done.stdout) < 0.25  # milliseconds in fact; the bound is for a loaded machine
+
+
+@pytest.mark.parametrize("glob", REDOS_GLOBS)
+def test_a_gitignore_line_with_many_stars_does_not_hang_a_search(tmp_path: Path, glob: str) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text(glob + "\n", encoding="utf-8")
+    (tmp_path / LONG_NAME).mkdir()
+    (tmp_path / LONG_NAME / "nexlayer.yaml").write_text(CLEAN, encoding="utf-8")
+    done = _run_here(["-m", "nexlayer_lint", "check", "--show-files"], tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"{LONG_NAME}/nexlayer.yaml\n"), done.stderr[-3000:]
+    # and a glob that does match the long name still leaves it out
+    (tmp_path / ".gitignore").write_text(glob.replace("*b", "*"), encoding="utf-8")
+    done = _run_here(["-m", "nexlayer_lint", "check", "--show-files"], tmp_path)
+    assert done.stdout == "", done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("key", ["per-file-ignores", "extend-exclude"])
+def test_a_config_glob_with_many_stars_does_not_hang_a_run(tmp_path: Path, key: str) -> None:
+    glob = REDOS_GLOBS[0]
+    table = f'[tool.nexlayer-lint.per-file-ignores]\n"{glob}" = ["NX104"]\n'
+    plain = f'[tool.nexlayer-lint]\nextend-exclude = ["{glob}"]\n'
+    (tmp_path / "pyproject.toml").write_text(table if key == "per-file-ignores" else plain, encoding="utf-8")
+    (tmp_path / LONG_NAME).mkdir()
+    (tmp_path / LONG_NAME / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: ab"), encoding="utf-8")
+    named = f"{LONG_NAME}/nexlayer.yaml"
+    for args in ([named], []):  # a file named, and a search
+        done = _run_here(["-m", "nexlayer_lint", "check", "--no-show-source", *args], tmp_path)
+        assert done.returncode == 1, done.stderr[-3000:]
+        assert f"{named}:2:9: error NX104" in done.stdout

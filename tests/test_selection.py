@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -317,3 +319,118 @@ def test_a_config_of_plain_globs_never_imports_pathspec(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == ["nexlayer.yaml", "False"]
+
+
+# --- globs with wildcards: equal to pathspec's GitIgnoreSpec, in time pattern x path --------------
+
+
+def _git_class_pattern() -> Any:
+    """pathspec's gitignore pattern, but with git's rule that a class matches no `/`: pathspec
+    hands `[!a]` to Python's regex as `[^a]`, which lets `a[!b]c` match `a/c` (git does not).
+    Only `[!...]` can do that in the globs below, so a lookahead before each `[^` is enough."""
+    import re
+
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    class GitClassPattern(GitIgnoreSpecPattern):
+        __slots__ = ()
+
+        @staticmethod
+        def _translate_segment_glob(pattern: str, range_error: Any) -> str:
+            regex = GitIgnoreSpecPattern._translate_segment_glob(pattern, range_error)
+            return re.sub(r"\[\^(?!/\])", "(?!/)[^", regex)  # `[^/]` is `?` or `*`: left alone
+
+    return GitClassPattern
+
+
+_GIT_CLASS = _git_class_pattern()
+_GLOB_PIECE = st.sampled_from(["a", "b", "c", "*", "?", "**", "/", "[a-c]", "[!a]", "!", "\\"])
+_GLOB = st.lists(_GLOB_PIECE, min_size=1, max_size=7).map("".join)
+_PATH_NAME = st.text(alphabet="abc*!\\", min_size=1, max_size=3)
+
+
+def _pathspec_verdict(globs: list[str], rel: str, is_dir: bool, aside: str | None) -> bool | None:
+    import pathspec
+
+    def spec(lines: list[str]) -> Any:
+        return pathspec.GitIgnoreSpec.from_lines(lines, _GIT_CLASS)
+
+    kept = []
+    for glob in globs:
+        try:
+            alone = spec([glob])
+        except Exception:  # noqa: BLE001 - pathspec rejects it: a .gitignore line that matches nothing
+            continue
+        if not (aside and alone.match_file(aside + "/")):
+            kept.append(glob)
+    return spec(kept).check_file(rel + ("/" if is_dir else "")).include
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(_GLOB, min_size=1, max_size=3),
+    st.lists(_PATH_NAME, min_size=1, max_size=5),
+    st.booleans(),
+    st.integers(min_value=0, max_value=3),
+)
+def test_wildcard_globs_match_as_pathspec_matches_them(globs, parts, is_dir, aside_depth):
+    """The main proof that globs.py reads globs as pathspec's GitIgnoreSpec does: wildcards,
+    classes, `**` anywhere, `!`, escapes and anchoring, over files and folders, each verdict and
+    the globs set aside for a folder named on the command line, and which globs are errors."""
+    import pathspec
+
+    from nexlayer_lint.globs import PathPattern, check_globs, verdict
+
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob], _GIT_CLASS)
+            valid = True
+        except Exception:  # noqa: BLE001 - pathspec raises several kinds for a bad glob
+            valid = False
+        try:
+            check_globs([glob], "exclude")
+            assert valid, f"{glob!r} accepted, but pathspec rejects it"
+        except ValueError:
+            assert not valid, f"{glob!r} rejected, but pathspec accepts it"
+    base = "/project"
+    rel = "/".join(parts)
+    unless = base + "/" + "/".join(parts[:aside_depth]) if 0 < aside_depth < len(parts) else None
+    aside = unless[len(base) + 1 :] if unless else None
+    patterns = tuple(PathPattern(base, glob) for glob in globs)
+    assert verdict(patterns, base + "/" + rel, is_dir, unless) == _pathspec_verdict(globs, rel, is_dir, aside)
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "pathspec_says", "git_says"),
+    [
+        ("a[!b]c", "a/c", True, None),  # [!b] is [^b] to Python's regex: it matches the `/`
+        ("x/a[.-0]c", "x/a/c", True, None),  # the range . to 0 holds `/`
+        ("a[!b]c", "adc", True, True),  # within a name they agree
+    ],
+)
+def test_a_class_matches_one_character_of_a_name_as_in_git(glob, path, pathspec_says, git_says):
+    """Where pathspec and git differ: git's wildmatch never lets a class match the `/` between
+    names (`git check-ignore` agrees); pathspec's regex does. The choice here is git's."""
+    import pathspec
+
+    from nexlayer_lint.globs import PathPattern, verdict
+
+    assert pathspec.GitIgnoreSpec.from_lines([glob]).check_file(path).include is pathspec_says
+    assert verdict((PathPattern("/p", glob),), "/p/" + path) is git_says
+
+
+def test_a_gitignore_line_that_is_no_glob_matches_nothing_and_the_run_goes_on(repo):
+    # pathspec raised out of the run for these; git reads past them
+    write(repo / ".gitignore", "[z-a]\n!\ntrailing\\\nexamples/\n")
+    assert shown_files() == ["deploy/nexlayer.yml", "nexlayer.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("glob", "message"),
+    [("!", "nothing to take back"), ("a\\", "escapes nothing"), ("[z-a]", "bad character range z-a")],
+)
+def test_a_config_glob_that_is_no_glob_is_an_error(glob, message):
+    from nexlayer_lint.globs import check_globs
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_globs([glob], "exclude")
