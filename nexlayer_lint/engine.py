@@ -265,38 +265,56 @@ def _diagnosed(
 def _diagnose(document: Document | None, problems: list[Problem], path: str, choices: _Choices) -> list[Diagnostic]:
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
-    problems = _one_cause(problems, choices.enabled)
     hide = secrets.unquotable_hider(document) if document is not None else None
     if hide is not None:
         problems = secrets.without_unquotable(hide, problems)
     located = [_locate(document, problem, path, choices) for problem in problems]
     if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
         located = [d._replace(path=hide(d.path)) for d in located]
+    suppressed: set[int] = set()
+    directive_findings: list[Diagnostic] = []
     if document is not None and document.comments:
         directives, bad = suppress.parse(document.comments, document.lines)
-        located, unused = suppress.apply(located, directives, choices.enabled)
-        located += [_locate(document, problem, path, choices) for problem in bad + unused]
-    unique = {(d.line, d.col, d.code, d.message): d for d in located if choices.enabled(d.code)}
+        kept, unused = suppress.apply(located, directives, choices.enabled)
+        kept_ids = {id(d) for d in kept}
+        suppressed = {i for i, d in enumerate(located) if id(d) not in kept_ids}
+        directive_findings = [_locate(document, problem, path, choices) for problem in bad + unused]
+
+    def stands_for(j: int, i: int) -> bool:
+        # What the user turned off, suppressed or ranked lower explains nothing, so a schema
+        # error is never hidden by a suppressed or downgraded cause: it is reported again.
+        return (
+            j not in suppressed
+            and choices.enabled(problems[j].code)
+            and SEVERITY_RANK[located[j].severity] >= SEVERITY_RANK[located[i].severity]
+        )
+
+    reported = [located[i] for i in _unexplained(problems, stands_for) if i not in suppressed]
+    unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 
 
 def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[Problem]:
-    """The problems no other one explains (Problem.explains): one cause, one finding.
+    """The problems no other enabled one explains (Problem.explains): one cause, one finding."""
+    return [problems[i] for i in _unexplained(problems, lambda j, i: enabled(problems[j].code))]
 
-    Only an enabled problem explains (with its code ignored, what it explained is reported again);
-    what it explains is dropped even when it explains more in turn, so explanations chain. Two
+
+def _unexplained(problems: list[Problem], stands_for: Callable[[int, int], bool]) -> list[int]:
+    """The indexes of the problems no other one explains, where problems[j] may explain problems[i]
+    only when stands_for(j, i) (the engine: j is enabled, not suppressed, and ranked no lower).
+
+    What an explained problem explains in turn is dropped too, so explanations chain. Two
     problems that explain each other are both kept. Linear: each problem's path is looked up once
     per prefix.
     """
     exact: dict[tuple[str, DataPath], list[int]] = {}
     subtree: dict[tuple[str, DataPath], list[int]] = {}
     for i, problem in enumerate(problems):
-        if problem.explains and enabled(problem.code):
-            for explained in problem.explains:
-                index = subtree if explained.subtree else exact
-                index.setdefault((explained.code, tuple(explained.path)), []).append(i)
+        for explained in problem.explains:
+            index = subtree if explained.subtree else exact
+            index.setdefault((explained.code, tuple(explained.path)), []).append(i)
     if not exact and not subtree:
-        return problems
+        return list(range(len(problems)))
     kept = []
     for i, problem in enumerate(problems):
         path = tuple(problem.path)
@@ -304,8 +322,8 @@ def _one_cause(problems: list[Problem], enabled: Callable[[str], bool]) -> list[
         if subtree:
             for end in range(len(path) + 1):
                 explainers += subtree.get((problem.code, path[:end]), ())
-        if not any(j != i and not _explains(problem, problems[j]) for j in explainers):
-            kept.append(problem)
+        if not any(j != i and stands_for(j, i) and not _explains(problem, problems[j]) for j in explainers):
+            kept.append(i)
     return kept
 
 

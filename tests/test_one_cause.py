@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from nexlayer_lint.engine import _one_cause
 from nexlayer_lint.model import Edit, Explains, Fix, Problem, Span
-from tests.conftest import lint_diags
+from tests.conftest import CLEAN, lint_codes, lint_diags
 
 POD = ("application", "pods", 0)
 
@@ -161,3 +163,40 @@ def test_an_image_that_is_no_reference_is_one_finding() -> None:
         "      servicePorts: [80]\n"
     )
     assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX104", 5, 14)]  # not NX215 "no tag" too
+
+
+# --- a cause the user suppressed or ranked lower explains nothing (the verdict hunt) -----------
+
+MISPLACED = CLEAN.replace("image: nginx:1.27", "image: ghcr.io/<% REGISTRY %>/me/app:1.0")  # NX206 explains NX104
+
+
+def test_a_cause_stands_for_its_effect_when_both_are_reported() -> None:
+    assert [(code, line) for code, line, _ in lint_codes(MISPLACED)] == [("NX204", 5), ("NX206", 5)]
+
+
+def test_a_suppressed_cause_explains_nothing() -> None:
+    text = MISPLACED.replace("app:1.0", "app:1.0  # nexlayer-lint: disable=NX206")
+    # the schema error comes back, and the directive was used
+    assert [(code, line) for code, line, _ in lint_codes(text)] == [("NX104", 5), ("NX204", 5)]
+
+
+@pytest.mark.parametrize("severity", [{"NX206": "warning"}, {"NX2": "info"}])
+def test_a_cause_ranked_below_its_effect_does_not_hide_it(severity: dict[str, str]) -> None:
+    found = [(d.code, d.severity) for d in lint_diags(MISPLACED, severity=severity)]
+    assert ("NX104", "error") in found and found[0][0] == "NX104"
+
+
+def test_a_suppressed_cause_that_covers_two_pods_hides_neither() -> None:
+    pod = "      vars:{comment}\n        - name: {name}\n          value: x\n"
+    text = CLEAN + pod.format(comment="  # nexlayer-lint: disable=NX101", name="A")
+    text += "    - name: api\n      image: nginx:1.27\n      servicePorts: [81]\n" + pod.format(comment="", name="B")
+    assert [(code, line) for code, line, _ in lint_codes(text.replace("  # nexlayer-lint: disable=NX101", ""))] == [
+        ("NX101", 8)  # one finding for both pods' Kubernetes-style vars
+    ]
+    found = lint_codes(text)
+    assert ("NX101", 9, 11) in found and ("NX101", 15, 11) in found  # each pod's items, again
+
+
+def test_suppressing_a_null_path_does_not_hide_that_no_pod_has_one() -> None:
+    text = CLEAN.replace("      path: /\n", "      path:  # nexlayer-lint: disable=NX103\n")
+    assert [code for code, _, _ in lint_codes(text)] == ["NX201"]
