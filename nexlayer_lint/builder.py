@@ -4,7 +4,8 @@ ruamel.yaml parses: libyaml's C parser (ruamel.yaml.clib) when it is installed, 
 pure-Python one, which gives the same events. Nothing is constructed from a tag, so a tag never
 runs code. The builder reads the first document's events once, depth first, and makes:
 
-- the data, JSON-shaped: plain scalars resolved as YAML 1.2 (scalars.py), keys as written;
+- the data, JSON-shaped: plain scalars resolved as YAML 1.2 (scalars.py), a quoted or block
+  scalar as text unless a core tag names another type (`!!int "4"`), keys as written;
 - the position of every value and of its key, by data path;
 - the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
   every plain scalar value as written (a YAML 1.1 reader takes some differently);
@@ -196,9 +197,10 @@ class _Builder:
                 end = event.end_mark  # _span(start, end), written out: it runs for every value
                 span = _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
             entries.append((path, _new_located((key, span, style))))
-            if style:  # quoted or block: text, whatever its tag says
+            if style:  # quoted or block: text, unless a core tag says otherwise (`!!int "4"` is 4)
                 self.string_spans.append(span)
-                value: Any = text
+                tag = event.ctag
+                value: Any = text if tag is None else plain_value(text, str(tag))
             else:
                 if span.end_line != span.line:
                     self.string_spans.append(span)

@@ -2,7 +2,8 @@
 
 The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
 first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
-with a tag other than null, bool, int or float. A quoted or block scalar is always text.
+with a tag other than null, bool, int or float. A quoted or block scalar is text, unless one of
+those tags is written before it (`!!int "4"`), as YAML loaders read it.
 """
 
 from __future__ import annotations
