@@ -653,6 +653,17 @@ def test_loader_limits_are_what_the_readme_says() -> None:
         assert number in section
 
 
+def _break(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, canary: str) -> str:
+    """Make module.name raise an error that quotes `canary`; the text of a file whose secret it is."""
+
+    def broken(*args: Any) -> Any:
+        raise ValueError(f"{canary} was being handled")
+
+    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
+    monkeypatch.setattr(module, name, broken)
+    return CLEAN + f"      vars:\n        DB_PASSWORD: {canary}\n"
+
+
 def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -663,12 +674,7 @@ def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(
     from nexlayer_lint import secrets
     from nexlayer_lint.cli import main
 
-    def broken(document: Any) -> str:
-        raise ValueError("CnryMask1 was being masked")
-
-    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(secrets, "mask_text", broken)
-    text = CLEAN + "      vars:\n        DB_PASSWORD: CnryMask1\n"
+    text = _break(monkeypatch, secrets, "mask_text", "CnryMask1")
     result = lint(text)
     assert result.error == "internal error in masking secrets on nexlayer.yaml: ValueError; no code frames"
     assert result.masked_text == "" and [d.code for d in result.diagnostics] == ["NX213"]
@@ -687,12 +693,7 @@ def test_a_crash_in_locating_the_findings_is_contained(monkeypatch: pytest.Monke
     from nexlayer_lint import engine
     from nexlayer_lint.cli import main
 
-    def broken(*args: Any) -> list[Any]:
-        raise ValueError("CnryDiag1 was being located")
-
-    monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(engine, "_diagnose", broken)
-    text = CLEAN + "      vars:\n        DB_PASSWORD: CnryDiag1\n"
+    text = _break(monkeypatch, engine, "_diagnose", "CnryDiag1")
     result = lint(text)
     assert result.error == "internal error in locating the findings on nexlayer.yaml: ValueError; none shown"
     assert result.diagnostics == ()
