@@ -224,6 +224,7 @@ class _Builder:
             entries.append(None)
             mapping: dict[str, Any] = {}
             first_line: dict[str, int] = {}
+            typed_keys: dict[tuple[type, Any], tuple[str, int]] = {}  # `true:`, `0x10:`: (type, value) -> first
             merges: list[_Merge] = []
             child = next_event()
             if depth == MAX_DEPTH and type(child) is not MappingEndEvent:
@@ -249,6 +250,13 @@ class _Builder:
                     self.problems.append(_duplicate_key(name, first_line[name], key_span))
                 else:
                     first_line[name] = key_span.line
+                    # `true:` and `True:`, `16:` and `0x10:`: two spellings, one key to YAML
+                    typed = _typed_key(name) if type(child) is ScalarEvent and not child.style else None
+                    if typed is not None and typed in typed_keys:
+                        spelt, line = typed_keys[typed]
+                        self.problems.append(_duplicate_key(name, line, key_span, spelt))
+                    elif typed is not None:
+                        typed_keys[typed] = (name, key_span.line)
                 mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
                 child = next_event()
             if merges:
@@ -484,10 +492,23 @@ def _complex_key(span: Span) -> Problem:
     )
 
 
-def _duplicate_key(name: str, first_line: int, span: Span) -> Problem:
+# What a plain key that is no string can start with (YAML 1.2: null, booleans, numbers).
+_TYPED_KEY_START = frozenset("0123456789+-.~nNtTfF")
+
+
+def _typed_key(text: str) -> tuple[type, Any] | None:
+    """A plain key's (type, value) when YAML reads it as no string, else None (most keys)."""
+    if text[:1] not in _TYPED_KEY_START:
+        return None
+    value = plain_value(text)
+    return None if isinstance(value, str) else (type(value), value)
+
+
+def _duplicate_key(name: str, first_line: int, span: Span, spelt: str | None = None) -> Problem:
+    same = "" if spelt is None else f' as "{spelt}", the same key to YAML'
     return Problem(
         "NX002",
-        f'key "{name}" is already defined on line {first_line}',
+        f'key "{name}" is already defined on line {first_line}{same}',
         span=span,
         hint="remove one of them; YAML parsers disagree on which one wins",
     )

@@ -205,6 +205,22 @@ def test_a_core_tag_makes_a_quoted_scalar_what_it_names_as_yaml_loaders_do():
     assert doc.data == YAML(typ="safe", pure=True).load(text)
 
 
+def test_two_spellings_of_one_key_are_a_repeated_key():
+    # the verdict hunt: `true:` and `True:` are one key, boolean true, to YAML 1.2 (ruamel refuses
+    # the file), but were compared as written
+    text = "a:\n  true: 1\n  True: 2\n  16: a\n  0x10: b\n  null: n\n  ~: m\n  1: x\n  1.0: y\n  '2': z\n  2: w\n"
+    doc, problems = load(text, "x")
+    assert [(p.code, p.span.line, p.message) for p in problems] == [
+        ("NX002", 3, 'key "True" is already defined on line 2 as "true", the same key to YAML'),
+        ("NX002", 5, 'key "0x10" is already defined on line 4 as "16", the same key to YAML'),
+        ("NX002", 7, 'key "~" is already defined on line 6 as "null", the same key to YAML'),
+        # an int and a float, a string and an int, are different keys to YAML; but "2" and 2
+        # are one here, where keys stay text as written
+        ("NX002", 11, 'key "2" is already defined on line 10'),
+    ]
+    assert doc is not None and list(doc.data["a"])[:2] == ["true", "True"]  # each kept as written
+
+
 def test_alias_bomb_is_refused_without_expanding():
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 9):
