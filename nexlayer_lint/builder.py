@@ -492,13 +492,15 @@ def _complex_key(span: Span) -> Problem:
     )
 
 
-# What a plain key that is no string can start with (YAML 1.2: null, booleans, numbers).
-_TYPED_KEY_START = frozenset("0123456789+-.~nNtTfF")
+# The plain keys YAML 1.2 may read as no string: its null and boolean words, and numbers.
+_TYPED_KEY_WORDS = frozenset("~ null Null NULL true True TRUE false False FALSE".split())
+_NUMBER_START = frozenset("0123456789+-.")
 
 
 def _typed_key(text: str) -> tuple[type, Any] | None:
-    """A plain key's (type, value) when YAML reads it as no string, else None (most keys)."""
-    if text[:1] not in _TYPED_KEY_START:
+    """A plain key's (type, value) when YAML reads it as no string, else None (most keys, at the
+    cost of two set lookups: `name`, `image`... are never resolved)."""
+    if text not in _TYPED_KEY_WORDS and text[:1] not in _NUMBER_START:
         return None
     value = plain_value(text)
     return None if isinstance(value, str) else (type(value), value)

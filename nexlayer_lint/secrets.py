@@ -763,8 +763,6 @@ def _step(state: int, parent: Any, key: Any) -> int:
     """The state of `parent[key]`, in a parent of state `state`."""
     if state >= NAME:
         return state
-    if state == ITEM and key != "key" and isinstance(key, str) and key.lower() == "key" and _has_value_key(parent):
-        return PLAIN  # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads it
     if not isinstance(key, str):  # a list item
         if state not in _ITEM_STATE and follows_secret_flag(parent, key):
             return NAME  # `["app", "--password", "hunter2"]`
@@ -776,6 +774,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     found = _key_state(key)
     if found == _VALUE_KEY:
         return NAME if _names_a_secret(parent) else PLAIN
+    if found == NAME and state == ITEM and key.lower() == "key" and _has_value_key(parent):
+        return PLAIN  # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads it
     return found
 
 
@@ -888,9 +888,9 @@ def _secrets_under(
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in pairs:
-                if keys is not None and isinstance(key, str):
-                    # a key is in messages, paths and the payload: a secret in it is as secret as in a value
-                    keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in _key_parts(key, state))
+                # a key is in messages, paths and the payload: a secret in it is as secret as in a value
+                if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
+                    keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in in_key)
                 child = _step(state, node, key)
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
@@ -909,19 +909,14 @@ def _secrets_under(
     return found
 
 
-def _key_parts(key: str, state: int) -> list[Part]:
+@functools.lru_cache(maxsize=4096)
+def _key_parts(key: str, state: int) -> tuple[Part, ...]:
     """The secrets inside a mapping key, in a mapping of state `state`: a token or a password, and
     under vars a var set inside its own key (`"DB_PASSWORD: x": ""`, as a list of vars may hold
-    `- "DB_PASSWORD: x"`)."""
+    `- "DB_PASSWORD: x"`). Asked of every key, and the same few keys (`name`, `image`, `vars`...)
+    come back in every file, so each is read once."""
     sets_var = state == VARS and (":" in key or "=" in key)
-    return parts_in(key, assignment=sets_var) if sets_var or _hinted_key(key) else []
-
-
-@functools.lru_cache(maxsize=1024)
-def _hinted_key(key: str) -> bool:
-    """Whether a mapping key could hold a secret (_HINT): asked of every key, and the same few
-    keys (`name`, `image`, `vars`...) come back in every file, so each is searched once."""
-    return _HINT.search(key) is not None
+    return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
 
 
 def _label(path: DataPath, parent: Any) -> str:

@@ -195,6 +195,8 @@ def apply(
     whole file) and names a prefix of its code. Linear: each directive code is judged once per
     code reported on its line (`disable=NX213,NX213,...` names it once), each file-wide directive
     once per code reported in the file, and each (line, code) is looked up once."""
+    if not directives:
+        return list(diagnostics), []  # comments, but none of ours: most files
     distinct = [tuple(dict.fromkeys(directive.codes)) for directive in directives]
     whole_file = [index for index, directive in enumerate(directives) if directive.whole_file]
     on_line: dict[int, list[int]] = {}
