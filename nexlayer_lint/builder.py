@@ -251,7 +251,12 @@ class _Builder:
                 else:
                     first_line[name] = key_span.line
                     # `true:` and `True:`, `16:` and `0x10:`: two spellings, one key to YAML
-                    typed = _typed_key(name) if type(child) is ScalarEvent and not child.style else None
+                    # (a key with a tag, `!!str 16:`, is what its tag says: not compared so)
+                    typed = (
+                        _typed_key(name)
+                        if type(child) is ScalarEvent and not child.style and child.ctag is None
+                        else None
+                    )
                     if typed is not None and typed in typed_keys:
                         spelt, line = typed_keys[typed]
                         self.problems.append(_duplicate_key(name, line, key_span, spelt))

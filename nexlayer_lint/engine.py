@@ -271,14 +271,11 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     located = [_locate(document, problem, path, choices) for problem in problems]
     if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
         located = [d._replace(path=hide(d.path)) for d in located]
+    directives, bad = suppress.parse(document.comments, document.lines) if document and document.comments else ([], [])
     suppressed: set[int] = set()
-    directive_findings: list[Diagnostic] = []
-    if document is not None and document.comments:
-        directives, bad = suppress.parse(document.comments, document.lines)
-        kept, unused = suppress.apply(located, directives, choices.enabled)
-        kept_ids = {id(d) for d in kept}
+    if directives:
+        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.enabled)[0]}
         suppressed = {i for i, d in enumerate(located) if id(d) not in kept_ids}
-        directive_findings = [_locate(document, problem, path, choices) for problem in bad + unused]
 
     def stands_for(j: int, i: int) -> bool:
         # What the user turned off, suppressed or ranked lower explains nothing, so a schema
@@ -289,7 +286,11 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
             and SEVERITY_RANK[located[j].severity] >= SEVERITY_RANK[located[i].severity]
         )
 
-    reported = [located[i] for i in _unexplained(problems, stands_for) if i not in suppressed]
+    unexplained = [located[i] for i in _unexplained(problems, stands_for)]
+    # Suppressed again among what would be reported: a directive that only hides a finding
+    # another one explains hides nothing shown, and is reported unused (NX099), as ruff's RUF100.
+    reported, unused = suppress.apply(unexplained, directives, choices.enabled)
+    directive_findings = [_locate(document, problem, path, choices) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 

@@ -406,7 +406,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
     each of its entries may set one (`{A: 1, DB_PASSWORD: x}`, JSON, one `NAME: value` a line).
     """
     found: list[Part] = []
-    if entries or text.startswith("{"):  # also a JSON object or flow mapping written as one string
+    if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
         found += _entry_parts(text)
     elif assignment and (sign := assignment_sign(text)) > 0:
         found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
@@ -461,6 +461,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
 # the `}` that closes a flow mapping), or is what its quotes hold.
 _ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*[:=]""")
 _ENTRY_END = re.compile(r"[\n,;]")
+_OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
+_NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
 
 def _entry_parts(text: str) -> list[Part]:
@@ -476,6 +478,8 @@ def _entry_parts(text: str) -> list[Part]:
         start = pos
         while start < len(text) and text[start] in " \t":
             start += 1
+        if text.startswith("{", start):
+            continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
         quoted = start < len(text) and text[start] in "'\""
         start, stop = _value_from(text, start, _ENTRY_END)
         if not quoted:
@@ -483,6 +487,8 @@ def _entry_parts(text: str) -> list[Part]:
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "}":
                 stop -= 1  # `{A: 1, DB_PASSWORD: x}`; not `DB_PASSWORD:${X}`'s own brace
+            if text[start:stop].rstrip("}] \t\r") in _NO_LITERAL:
+                continue  # `"password": null`
         found += _literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
     return found
@@ -896,7 +902,7 @@ def _secrets_under(
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
-                    or (isinstance(value, str) and (_HINT.search(value) or value.startswith("{")))
+                    or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order

@@ -219,6 +219,8 @@ def test_two_spellings_of_one_key_are_a_repeated_key():
         ("NX002", 11, 'key "2" is already defined on line 10'),
     ]
     assert doc is not None and list(doc.data["a"])[:2] == ["true", "True"]  # each kept as written
+    # a tag says what a key is: `!!str 16` is the text "16", another key than 0x10
+    assert load("a:\n  !!str 16: a\n  0x10: b\n  !!str true: c\n  True: d\n", "x")[1] == []
 
 
 def test_alias_bomb_is_refused_without_expanding():

@@ -200,3 +200,17 @@ def test_a_suppressed_cause_that_covers_two_pods_hides_neither() -> None:
 def test_suppressing_a_null_path_does_not_hide_that_no_pod_has_one() -> None:
     text = CLEAN.replace("      path: /\n", "      path:  # nexlayer-lint: disable=NX103\n")
     assert [code for code, _, _ in lint_codes(text)] == ["NX201"]
+
+
+def test_a_directive_that_only_hides_an_explained_finding_is_unused() -> None:
+    # the hunt on this stop's code: the explained NX104 is not shown either way, so its directive
+    # hides nothing and is NX099, as ruff's RUF100 reports a noqa for a diagnostic not emitted
+    text = MISPLACED.replace("app:1.0", "app:1.0  # nexlayer-lint: disable=NX104")
+    found = [(d.code, d.message) for d in lint_diags(text) if d.code != "NX204"]
+    assert found == [
+        ("NX206", found[0][1]),
+        ("NX099", "suppression of NX104 is unused: nothing on line 5 reports NX104"),
+    ]
+    # naming both: the cause is suppressed, so the error it explained is the one the other code hides
+    both = MISPLACED.replace("app:1.0", "app:1.0  # nexlayer-lint: disable=NX206,NX104")
+    assert [d.code for d in lint_diags(both)] == ["NX204"]

@@ -801,6 +801,10 @@ def test_a_misspelt_value_or_secrets_key() -> None:
         ("{A: 1, DB_PASSWORD: hunter2}", ["hunter2"]),  # a flow mapping
         ('{"name": "web", "port": 80}', []),
         ("see {a: 1}", []),  # a brace later in the text is no object
+        (' {"password": "hunter2"}', ["hunter2"]),  # blanks before it
+        ('[{"password": "hunter2"}]', ["hunter2"]),  # a list of objects
+        ('{"auth": {"type": "token", "password": "pw"}}', ["pw"]),  # a nested object is read, not masked whole
+        ('{"password": null, "api_key": true}', []),  # JSON's words are nothing written
     ],
 )
 def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[str]) -> None:
