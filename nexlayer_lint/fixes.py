@@ -204,6 +204,16 @@ def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple
     return tuple(sorted(code for code, count in tally(after).items() if count > was[code]))
 
 
+def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
+    """Whether `after` has an error (or NX001/NX002/NX099) finding, by code and message, that
+    `before` has fewer of."""
+
+    def tally(diagnostics: Sequence[Diagnostic]) -> Counter[tuple[str, str]]:
+        return Counter((d.code, d.message) for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
+
+    return bool(tally(after) - tally(before))
+
+
 def wanted_by(settings: Any) -> Callable[[Fix], bool]:
     """The fixes --fix and the editor's fix-all apply with these settings (config.Settings): the
     safe ones, and with `unsafe-fixes = true` the unsafe ones too."""
@@ -261,8 +271,12 @@ def _one_by_one(
     def sort_out(group: Sequence[Fix]) -> None:
         # Spans are the original text's: each trial applies the kept fixes and the group afresh.
         trial = apply_fixes(text, [*applied, *group])
-        added = worsened(diagnostics, diagnose(trial.text))
-        if not added and all(fix in trial.applied for fix in group):
+        after = diagnose(trial.text)
+        added = worsened(diagnostics, after)
+        # A group passes only if it adds no error at all, not merely none per code: a bad fix's
+        # NX101 must not hide behind the NX101 a good fix of its group removes.
+        whole = len(group) == 1 or not _new_errors(diagnostics, after)
+        if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
         elif len(group) == 1:
             rejected[group[0]] = added

@@ -71,8 +71,8 @@ def test_one_pass_is_linear_in_fixes() -> None:
     assert result.text == text.replace("k", "K") and len(result.applied) == lines
 
 
-def _diagnostic(code: str, severity: str = "error", fixed: Fix | None = None) -> Diagnostic:
-    return Diagnostic("f", 1, 1, 1, 2, code, "name", severity, "message", fix=fixed)  # type: ignore[arg-type]
+def _diagnostic(code: str, severity: str = "error", fixed: Fix | None = None, message: str = "message") -> Diagnostic:
+    return Diagnostic("f", 1, 1, 1, 2, code, "name", severity, message, fix=fixed)  # type: ignore[arg-type]
 
 
 def test_makes_worse() -> None:
@@ -155,6 +155,33 @@ def test_one_bad_fix_among_many_costs_a_few_lints_not_one_per_fix() -> None:
     assert fixed.text.count(': "yes"') == count
     # the pass, its halves down to the bad fix (about 2 per halving), the result, the next pass
     assert len(lints) <= 2 * count.bit_length() + 4, len(lints)
+
+
+def test_a_bad_fix_cannot_hide_behind_a_good_fix_of_the_same_code() -> None:
+    # the hunt on this stop's code: A adds an NX101 and B ends another NX101; as a group they
+    # keep the count of NX101, yet A alone makes the file worse, and fix by fix rejects it
+    a, b, c, d = (fix((n, 1, n, 2, name.upper()), title=name) for n, name in enumerate("abcd", 1))
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        lines = text.split("\n")
+        found = []
+        if lines[0] == "a":
+            found.append(_diagnostic("NX005", "warning", a))
+        if lines[0] == "A":
+            found.append(_diagnostic("NX101", message="A's damage"))
+        if lines[1] == "b":
+            found.append(_diagnostic("NX101", "error", b, message="what B ends"))
+        if lines[2] == "c":
+            found.append(_diagnostic("NX005", "warning", c))
+        if lines[2] == "C":
+            found.append(_diagnostic("NX207"))
+        if lines[3] == "d":
+            found.append(_diagnostic("NX005", "warning", d))
+        return found
+
+    fixed = fixes.fix_all("a\nb\nc\nd\n", diagnose)
+    assert fixed.text == "a\nB\nc\nD\n"
+    assert fixed.rejected == (a, c) and dict(fixed.added) == {a: ("NX101",), c: ("NX207",)}
 
 
 def test_fix_all_stops_after_max_passes() -> None:
