@@ -418,6 +418,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         found += _option_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
+        if "curl" in text:
+            found += _curl_user_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -620,6 +622,24 @@ def _attached_parts(text: str) -> list[Part]:
         ):
             continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
         found += _literal_parts(text, start, end, "option", "-p")
+    return found
+
+
+# curl's `-u user:password` / `--user user:password` (also `-uuser:password`, `--user=...`).
+_USER_OPTION = re.compile(r"(?<![^\s'\"])(-u|--user)(?:[ \t]+|=|(?=[^\s=-]))")
+
+
+def _curl_user_parts(text: str) -> list[Part]:
+    """The password of each `-u user:password` after a `curl` in `text`: what follows the first
+    `:` of its value. Only after `curl`: `docker run -u 1000:1000` names a user and a group."""
+    found: list[Part] = []
+    pos = text.find("curl")
+    while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        colon = text.find(":", start, end)
+        if colon >= 0 and not _not_an_option_value(text, colon + 1, end):
+            found += _literal_parts(text, colon + 1, end, "option", match.group(1))
     return found
 
 

@@ -814,6 +814,23 @@ def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("curl -u admin:hunter22 https://api", ["hunter22"]),  # curl's user:password
+        ("curl --user admin:hunter22 https://api", ["hunter22"]),
+        ("curl -uadmin:hunter22 --user=root:toor https://api", ["hunter22", "toor"]),
+        ('sh -c "curl -u \'a:b c\' https://api"', ["b c"]),
+        ("docker run -u 1000:1000 img", []),  # a user and a group: no curl before it
+        ("curl -u admin https://api", []),  # curl asks for the password
+        ("curl -u admin:$API_PASSWORD https://api", []),  # a reference
+        ("curl --user-agent a:b https://api", []),
+    ],
+)
+def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

@@ -455,6 +455,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("""APP_CONFIG: '{"client_secret": "CnryJson2a\\"CnryJson2b", "port": 80}'"""),
         ["CnryJson2a", "CnryJson2b"],
     ),
+    "curl's -u user:password": (
+        HEAD + '      command: "curl -fsS -u admin:CnryCurl1 https://api/health"\n',
+        ["CnryCurl1"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

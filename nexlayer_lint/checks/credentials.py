@@ -109,8 +109,9 @@ def _part_hint(secret: Secret, key: str) -> str:
         )
     # `-p` (mysql's attached password) is no name: `-p${PASSWORD}`
     name = (
-        "PASSWORD"
-        if secret.kind == "option" and not secret.label.startswith("--") and len(secret.label) == 2
+        "PASSWORD"  # mysql's `-p`, curl's `-u`/`--user` (`user:${PASSWORD}`)
+        if secret.kind == "option"
+        and ((not secret.label.startswith("--") and len(secret.label) == 2) or secret.label == "--user")
         else _secret_name(secret.label)
     )
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
