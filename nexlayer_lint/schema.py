@@ -610,6 +610,10 @@ class _Mapper:
 
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
+        located = self.doc.positions.get(path)
+        if "string" in expected and located is not None and located.style and not isinstance(instance, str):
+            # quoted, yet no string: a tag before it (`!!int "4"`) says what YAML reads
+            return "a tag before the value (such as !!int or !!bool) makes YAML read it so; remove the tag"
         if "string" in expected:
             if isinstance(instance, bool):
                 return (

@@ -205,6 +205,16 @@ def test_a_core_tag_makes_a_quoted_scalar_what_it_names_as_yaml_loaders_do():
     assert doc.data == YAML(typ="safe", pure=True).load(text)
 
 
+def test_a_tagged_quoted_value_of_the_wrong_type_is_told_to_drop_its_tag():
+    from nexlayer_lint.engine import lint
+    from tests.conftest import CLEAN
+
+    [finding] = lint(CLEAN + '      vars:\n        WORKERS: !!int "4"\n').diagnostics
+    assert finding.code == "NX103"
+    assert finding.message == 'expected a string for var "WORKERS" of pod "web", got the number 4'
+    assert finding.hint == "a tag before the value (such as !!int or !!bool) makes YAML read it so; remove the tag"
+
+
 def test_two_spellings_of_one_key_are_a_repeated_key():
     # the verdict hunt: `true:` and `True:` are one key, boolean true, to YAML 1.2 (ruamel refuses
     # the file), but were compared as written
