@@ -817,7 +817,7 @@ def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[
         ("curl -u admin:hunter22 https://api", ["hunter22"]),  # curl's user:password
         ("curl --user admin:hunter22 https://api", ["hunter22"]),
         ("curl -uadmin:hunter22 --user=root:toor https://api", ["hunter22", "toor"]),
-        ('sh -c "curl -u \'a:b c\' https://api"', ["b c"]),
+        ("sh -c \"curl -u 'a:b c' https://api\"", ["b c"]),
         ("docker run -u 1000:1000 img", []),  # a user and a group: no curl before it
         ("curl -u admin https://api", []),  # curl asks for the password
         ("curl -u admin:$API_PASSWORD https://api", []),  # a reference
