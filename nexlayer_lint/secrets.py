@@ -197,11 +197,28 @@ def _is_flag_word(name: str) -> bool:
 
 def follows_secret_flag(items: Any, index: int) -> bool:
     """Whether items[index] is the value of a secret option before it (is_secret_flag); not when
-    it is a long option itself (`--password --host db`: psql's `--password` only asks for one)."""
-    if not (isinstance(items, list) and 0 < index < len(items) and is_secret_flag(items[index - 1])):
+    it is a long option itself (`--password --host db`: psql's `--password` only asks for one).
+    Also curl's `user:password` after `-u` or `--user`, when the list runs curl
+    (`["curl", "-u", "admin:pw", ...]`): the value is secret whole, its user name with it."""
+    if not (isinstance(items, list) and 0 < index < len(items)):
         return False
     value = items[index]
+    if _curls_user(items, index):
+        return is_option_value(value.partition(":")[2])
+    if not is_secret_flag(items[index - 1]):
+        return False
     return not isinstance(value, str) or is_option_value(value)
+
+
+def _curls_user(items: list[Any], index: int) -> bool:
+    program = items[0]
+    return (
+        items[index - 1] in ("-u", "--user")
+        and isinstance(program, str)
+        and program.rpartition("/")[2] == "curl"
+        and isinstance(items[index], str)
+        and ":" in items[index]
+    )
 
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.

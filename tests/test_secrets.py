@@ -811,6 +811,12 @@ def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+def test_curls_user_item_in_a_list_is_secret_whole() -> None:
+    command = {"command": ["/usr/bin/curl", "-u", "admin:hunter22", "--user", "admin:$PW", "-u", "admin", "x"]}
+    assert [s.path for s in find_secrets(command)] == [("command", 2)]  # not a reference, not a bare user
+    assert find_secrets({"command": ["docker", "run", "-u", "1000:1000"]}) == []
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [

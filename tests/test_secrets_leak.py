@@ -459,6 +459,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: "curl -fsS -u admin:CnryCurl1 https://api/health"\n',
         ["CnryCurl1"],
     ),
+    "curl's -u item in a list": (
+        HEAD + '      command: ["curl", "-u", "admin:CnryCurl2", "https://api"]\n',
+        ["CnryCurl2"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

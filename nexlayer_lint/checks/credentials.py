@@ -58,7 +58,8 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
-    name = _secret_name(secret.label)
+    # curl's `-u` item is user and password in one: `${CURL_USER}`, not `${U}`
+    name = "CURL_USER" if secret.label in ("-u", "--user") else _secret_name(secret.label)
     if isinstance(value, str):
         defaults = {
             (p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start
