@@ -255,8 +255,3 @@ def _unused_fix(directive: Directive, code: str, whole: bool) -> Fix | None:
     position = directive.codes.index(code)
     edit = directive.code_removals[position] if position < len(directive.code_removals) else None
     return Fix(f"Remove {code} from the suppression", (edit,)) if edit else None
-
-
-def _known_under(prefix: str) -> list[str]:
-    """The registered codes a directive's code or prefix names."""
-    return [known for known in RULES if known.startswith(prefix)]
