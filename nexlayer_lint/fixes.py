@@ -196,22 +196,26 @@ def makes_worse(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bo
 
 def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple[str, ...]:
     """The codes `after` has more of than `before`, among errors and NX001/NX002/NX099; sorted."""
-
-    def tally(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
-        return Counter(d.code for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
-
-    was = tally(before)
-    return tuple(sorted(code for code, count in tally(after).items() if count > was[code]))
+    return tuple(sorted(_tally(after, _code) - _tally(before, _code)))
 
 
 def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
     """Whether `after` has an error (or NX001/NX002/NX099) finding, by code and message, that
     `before` has fewer of."""
+    return bool(_tally(after, _code_and_message) - _tally(before, _code_and_message))
 
-    def tally(diagnostics: Sequence[Diagnostic]) -> Counter[tuple[str, str]]:
-        return Counter((d.code, d.message) for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
 
-    return bool(tally(after) - tally(before))
+def _tally(diagnostics: Sequence[Diagnostic], key: Callable[[Diagnostic], Any]) -> Counter[Any]:
+    """The errors and NX001/NX002/NX099 among `diagnostics`, counted by `key`."""
+    return Counter(key(d) for d in diagnostics if d.severity == "error" or d.code in NEVER_ADDED)
+
+
+def _code(diagnostic: Diagnostic) -> str:
+    return diagnostic.code
+
+
+def _code_and_message(diagnostic: Diagnostic) -> tuple[str, str]:
+    return diagnostic.code, diagnostic.message
 
 
 def wanted_by(settings: Any) -> Callable[[Fix], bool]:
