@@ -58,8 +58,7 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
-    # curl's `-u` item is user and password in one: `${CURL_USER}`, not `${U}`
-    name = "CURL_USER" if secret.label in ("-u", "--user") else _secret_name(secret.label)
+    name = _option_var(secret.label, whole=True) or _secret_name(secret.label)
     if isinstance(value, str):
         defaults = {
             (p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start
@@ -108,14 +107,19 @@ def _part_hint(secret: Secret, key: str) -> str:
             f'store it as a secret in the Nexlayer dashboard and write "${{{_secret_name(key)}}}" in its place; '
             "revoke it if this file was ever pushed"
         )
-    # `-p` (mysql's attached password) is no name: `-p${PASSWORD}`
-    name = (
-        "PASSWORD"  # mysql's `-p`, curl's `-u`/`--user` (`user:${PASSWORD}`)
-        if secret.kind == "option"
-        and ((not secret.label.startswith("--") and len(secret.label) == 2) or secret.label == "--user")
-        else _secret_name(secret.label)
-    )
+    name = (_option_var(secret.label, whole=False) if secret.kind == "option" else None) or _secret_name(secret.label)
     return f'store it as a secret in the Nexlayer dashboard and write "${{{name}}}" in its place; {_ROTATE}'
+
+
+def _option_var(option: str, *, whole: bool) -> str | None:
+    """The var to write for a secret option's value when the option's name is no var's name:
+    mysql's `-p` (`-p${PASSWORD}`), curl's `-u`/`--user` (`user:${PASSWORD}`, or `${CURL_USER}`
+    for a whole `user:password` item). None for a named option (`--db-password`) or a var."""
+    if option in ("-u", "--user"):
+        return "CURL_USER" if whole else "PASSWORD"
+    if option.startswith("-") and not option.startswith("--") and len(option) == 2:
+        return "PASSWORD"
+    return None
 
 
 def _where(doc: Document, path: DataPath) -> str:
