@@ -205,9 +205,36 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     value = items[index]
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
+    if items[index - 1] == _list_password_option(items) and isinstance(value, str):
+        return not value.startswith("-") and is_option_value(value)
     if not is_secret_flag(items[index - 1]):
         return False
     return not isinstance(value, str) or is_option_value(value)
+
+
+def _list_password_option(items: list[Any]) -> str | None:
+    """The PASSWORD_OPTIONS option of the program a command list runs (`["redis-cli", "-a", x]`,
+    `["docker", "login", "-p", x]`), or None."""
+    option = program_option(None, items[0])
+    if option == LOGIN_PENDING:
+        return "-p" if "login" in items[1:3] else None
+    return option
+
+
+LOGIN_PENDING = "(login)"  # a login program named, its `login` not yet (program_option)
+
+
+def program_option(option: str | None, item: object) -> str | None:
+    """The password option in force after the list item `item`, `option` the one before it: a
+    PASSWORD_OPTIONS program's own, LOGIN_PENDING after `docker` (or `helm`) until its `login`."""
+    if not isinstance(item, str):
+        return option
+    name = item.rpartition("/")[2]
+    if name in LOGIN_PROGRAMS or name == "helm":
+        return LOGIN_PENDING
+    if name == "login":
+        return "-p" if option == LOGIN_PENDING else option
+    return PASSWORD_OPTIONS.get(name, option)
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
@@ -437,6 +464,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             found += _attached_parts(text)
         if "curl" in text:
             found += _curl_user_parts(text)
+        found += _program_option_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -657,6 +685,54 @@ def _curl_user_parts(text: str) -> list[Part]:
         colon = text.find(":", start, end)
         if colon >= 0 and not _not_an_option_value(text, colon + 1, end):
             found += _literal_parts(text, colon + 1, end, "option", match.group(1))
+    return found
+
+
+# Programs whose short option takes a password as its next word: redis-cli's `-a`, `-p` of
+# sshpass and of MongoDB's tools, and `-p` of a registry login (`docker login -u me -p pw`, also
+# `helm registry login`). Only inside that program's own command: elsewhere `-p` is a port
+# (`docker run -p 80:80`) and `-a` anything. (mysql's `-p pw` asks for a password and names the
+# database `pw`; its attached `-ppw` is _attached_parts'.)
+PASSWORD_OPTIONS = {
+    "redis-cli": "-a",
+    "sshpass": "-p",
+    "mongo": "-p",
+    "mongosh": "-p",
+    "mongodump": "-p",
+    "mongorestore": "-p",
+    "mongoexport": "-p",
+    "mongoimport": "-p",
+    "login": "-p",
+}
+LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry"})
+# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
+# of LOGIN_PROGRAMS
+_PROGRAM = re.compile(
+    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?"
+    r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
+)
+_COMMAND_END = re.compile(r"[;&|\n]")  # `a && b`, `a; b`, `a | b`, a new line: the next command
+_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in ("-a", "-p")}
+
+
+def _program_option_parts(text: str) -> list[Part]:
+    """The password after a PASSWORD_OPTIONS option, within the command of the program it
+    belongs to (`redis-cli -h db -a hunter2 ping`, `sh -c "docker login -p x reg.io && ..."`)."""
+    found: list[Part] = []
+    pos = 0
+    while (program := _PROGRAM.search(text, pos)) is not None:
+        name = program.group(1)
+        option = PASSWORD_OPTIONS["login" if name.endswith("login") else name]
+        command_end = _COMMAND_END.search(text, program.end())
+        end_of_command = command_end.start() if command_end else len(text)
+        pos = end_of_command
+        match = _SHORT_OPTION[option].search(text, program.end(), end_of_command)
+        if match is None:
+            continue
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(pos, end)  # each character is read for one command at most (linear)
+        if end > start and not text.startswith("-", start) and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", option)
     return found
 
 

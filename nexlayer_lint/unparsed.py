@@ -51,6 +51,7 @@ from nexlayer_lint.secrets import (
     is_value_key,
     literal_ranges,
     parts_in,
+    program_option,
 )
 
 _LOGIN_PUBLIC = ("registry", "username")
@@ -195,6 +196,7 @@ class _Scanner:
         self.flow_plain = False  # a secret plain value in a flow, at its line's end: it may go on
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
+        self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
         self.pem = False  # inside a private key commented out line by line
         self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         self.commented = False  # the line being read has a comment
@@ -363,9 +365,11 @@ class _Scanner:
             if self.option and is_option_value(name):
                 offset = start + (1 if quoted else 0)
                 self.mask_literal(index, body, offset, offset + len(name))
-            self.option = _is_item(body, start, self.flow) and is_secret_flag(name)
+            item = _is_item(body, start, self.flow)
+            self.option = item and (is_secret_flag(name) or name == self.program)
+            self.program = program_option(self.program, name) if item else None
             return max(end, start + 1)
-        option, self.option = self.option, False
+        option, self.option, self.program = self.option, False, None
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
             return self.secret_value(index, body, start, colon + 1)

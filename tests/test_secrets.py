@@ -837,6 +837,41 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("redis-cli -h redis -a hunter22 ping", ["hunter22"]),  # redis-cli's -a
+        ("/usr/local/bin/redis-cli -a 'two words' ping", ["two words"]),
+        ("sshpass -p hunter22 ssh host", ["hunter22"]),
+        ("mongosh -u admin -p hunter22 db", ["hunter22"]),
+        ("docker login -u me -p hunter22 ghcr.io", ["hunter22"]),  # a registry login's -p
+        ("helm registry login reg.io -u me -p hunter22", ["hunter22"]),
+        ('sh -c "docker run -p 80:80 img && docker login -p hunter22 reg"', ["hunter22"]),
+        ("docker login reg.io && docker run -p 8080:80 img", []),  # -p in another command: a port
+        ("docker run -p 8080:80 img", []),
+        ("ls -a -p x; redis-cli ping", []),  # the options of another program
+        ("redis-cli -a $REDIS_PASSWORD ping", []),  # a reference
+        ("redis-cli -a ${REDIS_PASSWORD} ping", []),
+        ("mongosh -p --host db", []),  # no value: another option follows
+        ("mysql -p shopdb", []),  # mysql's separate -p asks for the password; shopdb is the database
+    ],
+)
+def test_a_programs_password_option_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_programs_password_option_in_a_command_list() -> None:
+    def secret_items(*command: object) -> list[object]:
+        return [s.path[1] for s in find_secrets({"command": list(command)})]
+
+    assert secret_items("redis-cli", "-a", "hunter22", "ping") == [2]
+    assert secret_items("/usr/bin/docker", "login", "-u", "me", "-p", "hunter22") == [5]
+    assert secret_items("sshpass", "-p", "hunter22", "ssh", "x") == [2]
+    assert secret_items("docker", "run", "-p", "80:80", "img") == []  # a port
+    assert secret_items("redis-cli", "-a", "$REDIS_PASSWORD") == []
+    assert secret_items("ls", "-a", "x") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

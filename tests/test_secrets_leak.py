@@ -463,6 +463,24 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["curl", "-u", "admin:CnryCurl2", "https://api"]\n',
         ["CnryCurl2"],
     ),
+    # found by the eleventh leak hunt: programs whose short option takes a password
+    "redis-cli's -a, sshpass's -p, a registry login's -p": (
+        HEAD
+        + '      command: "redis-cli -a CnryProg1 ping && sshpass -p CnryProg2 ssh x && docker login -p CnryProg3 r"\n',
+        ["CnryProg1", "CnryProg2", "CnryProg3"],
+    ),
+    "a registry login's -p in a list": (
+        HEAD + '      command: ["docker", "login", "-u", "me", "-p", "CnryProg4", "reg.io"]\n',
+        ["CnryProg4"],
+    ),
+    "broken: redis-cli's -a in a list": (
+        HEAD + '      command: ["redis-cli", "-a", "CnryBroken122", "ping"]: x\n',
+        ["CnryBroken122"],
+    ),
+    "broken: a registry login's -p in a block list": (
+        HEAD + "      command:\n        - docker\n        - login\n        - -p\n        - `CnryBroken123\n",
+        ["CnryBroken123"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

@@ -223,6 +223,13 @@ WORST = {
         ["NX213"] * 5_000,
     ),
     "runs of curl -u": (VARS + " + \"        X: 'curl \" + '-u a:b ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of redis-cli -a": (VARS + " + \"        X: '\" + 'redis-cli -a ' * 8_000 + \"'\\n\"", "", ["NX213"]),
+    "runs of redis-cli commands": (
+        VARS + " + \"        X: '\" + 'redis-cli -a x; ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "one redis-cli, then runs of -a": (VARS + " + \"        X: 'redis-cli \" + '-a ' * 20_000 + \"'\\n\"", "", []),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
