@@ -246,7 +246,10 @@ def fix_all(
         one_pass = apply_fixes(text, fixes)
         after = diagnose(one_pass.text)
         had = len(rejected)
-        if makes_worse(diagnostics, after):
+        # As for a group in _one_by_one: with several fixes, one's new error may hide behind an
+        # error of the same code another removes (a port quoted while a var is unquoted).
+        several = len(one_pass.applied) > 1
+        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, rejected)
         if not one_pass.applied or one_pass.text == text:

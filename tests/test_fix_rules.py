@@ -81,6 +81,17 @@ def test_nx005_in_a_flow_mapping() -> None:
 
 def test_nx005_drops_a_ports_leading_zeros() -> None:
     assert_fix(pod(ports="[080, 0443]"), pod(ports="[80, 443]"), "NX005")
+    # the verdict hunt of the fifth stop: as YAML 1.2 reads them, never quoted into text
+    assert_fix(pod(ports="[0_81, +083, 00_82]"), pod(ports="[81, 83, 82]"), "NX005")
+
+
+def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:
+    # the verdict hunt of the fifth stop: a quoted port and an unquoted var, fixed in one run
+    text = pod("vars:", "  WORKERS: 4", ports="[0_81]")
+    fixed = fix_all(text, lint_diags)
+    assert fixed.text == pod("vars:", '  WORKERS: "4"', ports="[81]")
+    assert fixed.rejected == ()
+    assert [d.code for d in lint_diags(fixed.text)] == []
 
 
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:

@@ -184,6 +184,27 @@ def test_a_bad_fix_cannot_hide_behind_a_good_fix_of_the_same_code() -> None:
     assert fixed.rejected == (a, c) and dict(fixed.added) == {a: ("NX101",), c: ("NX207",)}
 
 
+def test_a_bad_fix_cannot_hide_behind_a_good_fix_in_a_pass_of_two() -> None:
+    # the verdict hunt of the fifth stop: with only A and B, the whole pass kept the count of
+    # NX101, was taken at once, and A's new error landed
+    a, b = (fix((n, 1, n, 2, name.upper()), title=name) for n, name in enumerate("ab", 1))
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        lines = text.split("\n")
+        found = []
+        if lines[0] == "a":
+            found.append(_diagnostic("NX005", "warning", a))
+        if lines[0] == "A":
+            found.append(_diagnostic("NX103", message="A's damage"))
+        if lines[1] == "b":
+            found.append(_diagnostic("NX103", "error", b, message="what B ends"))
+        return found
+
+    fixed = fixes.fix_all("a\nb\n", diagnose)
+    assert fixed.text == "a\nB\n"
+    assert fixed.rejected == (a,) and dict(fixed.added) == {a: ("NX103",)}
+
+
 def test_fix_all_stops_after_max_passes() -> None:
     grows = fix((1, 1, 1, 1, "x"), title="never done")
     fixed = fixes.fix_all("a\n", lambda text: [_diagnostic("NX215", "warning", grows)], max_passes=3)

@@ -65,6 +65,8 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
     if span.line != span.end_line or text_at(doc, span) != text:
         return None
-    if trap == "leading_zero" and len(path) >= 2 and path[-2] == "servicePorts" and text.isdigit():
-        return Fix("Drop the leading zeros", (Edit(span, text.lstrip("0") or "0"),))
+    if trap == "leading_zero" and len(path) >= 2 and path[-2] == "servicePorts":
+        port = doc.get(*path)
+        if isinstance(port, int) and not isinstance(port, bool):  # `080`, `0_81`, `+083`: as YAML 1.2 read it
+            return Fix("Drop the leading zeros", (Edit(span, str(port)),))
     return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
