@@ -157,6 +157,8 @@ def test_nx202_trailing_slash_and_pgdata_not_below_the_mount_are_errors() -> Non
     assert [d.severity for d in lint_diags(pg(mount="/var/lib/postgresql/data/")) if d.code == "NX202"] == ["error"]
     assert [d.severity for d in lint_diags(pg(pgdata="/var/lib/postgresql/data")) if d.code == "NX202"] == ["error"]
     assert [d.severity for d in lint_diags(pg(pgdata="/pgdata")) if d.code == "NX202"] == ["error"]
+    # the verdict hunt of the fifth stop: Linux reads a leading `//` as `/` (normpath keeps it)
+    assert [d.severity for d in lint_diags(pg(mount="//var/lib/postgresql/data")) if d.code == "NX202"] == ["error"]
 
 
 def test_nx202_pgdata_in_a_subdirectory_is_a_warning() -> None:
@@ -490,6 +492,9 @@ def test_nx212_mount_path_conflicts() -> None:
                 - name: b
                   size: 1Gi
                   mountPath: /srv/data/
+                - name: d
+                  size: 1Gi
+                  mountPath: //srv/data
               secrets:
                 - name: one
                   data: x
@@ -514,13 +519,16 @@ def test_nx212_mount_path_conflicts() -> None:
         "NX212",
     )
     # secrets "one" and "two" share a directory with different files: fine; another pod: fine
-    assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error"), (26, 22, "error")]
+    assert [(d.line, d.col, d.severity) for d in found] == [(14, 22, "error"), (17, 22, "error"), (29, 22, "error")]
     assert found[0].message == (
         'mountPath "/srv/data/" of volume "b" in pod "web" is already used by volume "a" on line 11'
     )
     assert found[1].message == (
+        'mountPath "//srv/data" of volume "d" in pod "web" is already used by volume "a" on line 11'
+    )
+    assert found[2].message == (
         'mountPath "/etc/app/" with fileName "one.txt" of secret "three" in pod "web" '
-        'is already used by secret "one" on line 18'
+        'is already used by secret "one" on line 21'
     )
 
 

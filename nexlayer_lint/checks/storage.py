@@ -48,8 +48,9 @@ def is_postgres(pod: Pod) -> bool:
 
 
 def _norm(path: str) -> str:
-    # `/data/` and `/data` mount the same directory.
-    return posixpath.normpath(path) if path.startswith("/") else path.rstrip("/")
+    # `/data/`, `/data/.` and `//data` mount the same directory (normpath keeps a leading `//`,
+    # which POSIX leaves to the system; Linux reads it as `/`).
+    return "/" + posixpath.normpath(path).lstrip("/") if path.startswith("/") else path.rstrip("/")
 
 
 def _pgdata_inside(pgdata: object, mount: str) -> bool:
