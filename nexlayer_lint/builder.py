@@ -46,7 +46,7 @@ from ruamel.yaml.scanner import Scanner
 
 from nexlayer_lint.model import DataPath, Located, Problem, Span
 from nexlayer_lint.parse_errors import syntax_problem
-from nexlayer_lint.scalars import MERGE, plain_value
+from nexlayer_lint.scalars import MERGE, NotOfItsTag, plain_value
 
 MAX_DEPTH = 500
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
@@ -200,13 +200,13 @@ class _Builder:
             if style:  # quoted or block: text, unless a core tag says otherwise (`!!int "4"` is 4)
                 self.string_spans.append(span)
                 tag = event.ctag
-                value: Any = text if tag is None else plain_value(text, str(tag))
+                value: Any = text if tag is None else _tagged_value(text, str(tag), span)
             else:
                 if span.end_line != span.line:
                     self.string_spans.append(span)
                 self.plain_scalars.append((path, span, text))
                 tag = event.ctag
-                value = plain_value(text, None if tag is None else str(tag))
+                value = plain_value(text) if tag is None else _tagged_value(text, str(tag), span)
 
         elif kind is SequenceStartEvent:
             entries.append(None)  # its own entry, once its end is known: entries stay in pre-order
@@ -298,9 +298,11 @@ class _Builder:
         if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`
             self.open_anchor(event.anchor, event.start_mark)
             style = event.style or ""
-            data = event.value if style else plain_value(event.value, tag)
+            data = event.value if style and tag is None else _tagged_value(event.value, tag, span)
             end = len(self.entries)
             self.anchors[event.anchor] = _Anchor(data, Located(None, span, style), event.value, (), end, end)
+        elif tag is not None:
+            _tagged_value(event.value, tag, span)  # `!!int four: x` is refused as that value would be
         return event.value, span
 
     def skip(self, event: Any) -> Any:
@@ -487,6 +489,25 @@ def _too_deep(mark: Any) -> Refused:
             )
         ]
     )
+
+
+def _tagged_value(text: str, tag: str | None, span: Span) -> Any:
+    """A scalar's value under its explicit tag (scalars.plain_value); refused, as YAML loaders
+    refuse it, when the tag is a core type the text does not fit. The value is not quoted: it
+    may be a secret."""
+    try:
+        return plain_value(text, tag)
+    except NotOfItsTag as wanted:
+        name = (tag or "").rpartition(":")[2]
+        raise Refused(
+            [
+                syntax_problem(
+                    f"the value tagged !!{name} is not {wanted}, so YAML loaders cannot read it",
+                    span,
+                    f"drop the tag !!{name} (quote the value to keep it as text), or write {wanted}",
+                )
+            ]
+        ) from None
 
 
 def _complex_key(span: Span) -> Problem:

@@ -3,7 +3,9 @@
 The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
 first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
 with a tag other than null, bool, int or float. A quoted or block scalar is text, unless one of
-those tags is written before it (`!!int "4"`), as YAML loaders read it.
+those tags is written before it (`!!int "4"`), as YAML loaders read it. A core tag the text does
+not fit (`!!int four`, `!!bool maybe`, `!!timestamp soon`) raises NotOfItsTag: YAML loaders
+refuse the file.
 """
 
 from __future__ import annotations
@@ -13,9 +15,18 @@ from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.resolver import implicit_resolvers
+from ruamel.yaml.util import timestamp_regexp
 
 TAG = "tag:yaml.org,2002:"
-NULL, BOOL, INT, FLOAT, MERGE = (TAG + name for name in ("null", "bool", "int", "float", "merge"))
+NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP = (
+    TAG + name for name in ("null", "bool", "int", "float", "merge", "timestamp")
+)
+# What ruamel.yaml's constructor reads as a boolean under `!!bool`, in any case (`!!bool yes`).
+_BOOLEANS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
+
+
+class NotOfItsTag(ValueError):
+    """A scalar whose core tag its text does not fit: `str(exc)` is what the tag wants."""
 
 
 def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], Any]], ...]]:
@@ -67,11 +78,22 @@ def plain_value(text: str, tag: str | None = None) -> Any:
     if tag == NULL:
         return None
     if tag == BOOL:
-        return text.lower() == "true"
+        value = _BOOLEANS.get(text.lower())
+        if value is None:
+            raise NotOfItsTag("a boolean (true or false)")
+        return value
     if tag == INT:
-        return _int(text)
+        value = _int(text)
+        if value is text:
+            raise NotOfItsTag("an integer")
+        return value
     if tag == FLOAT:
-        return _float(text)
+        value = _float(text)
+        if value is text:
+            raise NotOfItsTag("a number")
+        return value
+    if tag == TIMESTAMP and timestamp_regexp.match(text) is None:
+        raise NotOfItsTag("a date or a time")
     return text  # str, timestamp, merge, custom tags
 
 
@@ -79,6 +101,8 @@ def _int(text: str) -> Any:
     digits = text.replace("_", "")
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
+    if not digits:
+        return text  # `!!int ""`, `!!int -`: no digits
     try:
         for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
             if digits.lower().startswith(prefix):
