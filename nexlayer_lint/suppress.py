@@ -22,6 +22,8 @@ from nexlayer_lint.secrets import star_parts  # a token pasted into a directive 
 PREFIX = "nexlayer-lint:"
 DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
 _DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
+# A prefix of all of these (`N`, `NX`) would disable everything: there is no blanket directive.
+_SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
 
 
 class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
@@ -70,6 +72,16 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
                         f'suppression names "{star_parts(raw)}", which is no known code',
                         span=span,
                         hint="codes look like NX215; see `nexlayer-lint rule --all`",
+                    )
+                )
+                continue
+            if rule is None and all(known.startswith(code) for known in _SUPPRESSIBLE):
+                problems.append(
+                    Problem(
+                        "NX099",
+                        f'suppression names "{raw}", a prefix of every code: a blanket disable',
+                        span=span,
+                        hint="name the codes to silence, e.g. `disable=NX215`",
                     )
                 )
                 continue

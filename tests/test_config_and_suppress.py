@@ -141,6 +141,16 @@ def test_unused_unknown_and_empty_directives_are_nx099():
     ]
 
 
+@pytest.mark.parametrize("prefix", ["N", "NX", "nx"])
+def test_a_prefix_of_every_code_is_no_blanket_disable(prefix: str) -> None:
+    # the verdict hunt of the fifth stop: `disable-file=N` hid every finding of the file
+    found = lint_diags(UNPINNED + f"# nexlayer-lint: disable-file={prefix}, NX2\n")
+    assert [(d.code, d.line) for d in found] == [("NX099", 8)]  # NX2 still works: only the blanket goes
+    assert found[0].message == f'suppression names "{prefix}", a prefix of every code: a blanket disable'
+    found = lint_diags(UNPINNED + f"# nexlayer-lint: disable-file={prefix}\n")
+    assert [d.code for d in found] == ["NX215", "NX099"]
+
+
 def test_hash_inside_strings_is_not_a_directive():
     text = UNPINNED.replace("path: /\n", "path: /\n      vars:\n        NOTE: 'x # nexlayer-lint: disable=NX215'\n")
     assert lint_codes(text) == [("NX215", 5, 14)]
