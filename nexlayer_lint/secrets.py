@@ -1313,6 +1313,12 @@ def _fixed(ranges: list[tuple[int, int]]) -> Callable[[str], list[tuple[int, int
     return lambda _: ranges
 
 
+# YAML's own tags, written by the YAML spec, never by the user: shown as written.
+_CORE_TAGS = frozenset(
+    "! !!str !!int !!float !!bool !!null !!binary !!timestamp !!map !!seq !!set !!omap !!pairs".split()
+)
+
+
 class _Spans:
     """Finds the secret spans of one document: where each secret of the data is written, every
     value the data does not hold (a repeated key's earlier value) judged by its path, and the
@@ -1450,6 +1456,7 @@ class _Spans:
     def add_scalar(self, span: Span, style: str, value: object) -> None:
         """A whole scalar value: its literal characters (references stay readable). `value` is
         what the data holds there, or _UNKNOWN (a value the data does not hold)."""
+        self.add_properties(span)
         start, end = self.inner(span, style)
         raw = self.text[start:end]
         if style == "" and raw in ("", "~", "null", "Null", "NULL"):
@@ -1490,6 +1497,25 @@ class _Spans:
             self.add_lines(start, _trimmed([(0, len(raw))], raw))  # safe: nothing of it shown
             return
         self.add_lines(0, text_ranges(mapped, list(ranges(value))))
+
+    def add_properties(self, span: Span) -> None:
+        """A secret scalar's anchor and tag, but YAML's own tags: a password written unquoted
+        that starts with `&` or `!` is read as one (`DB_PASSWORD: &hunter2` is an anchor on an
+        empty value), and it is what the user meant to hide."""
+        text = self.text
+        pos = self.offset(span.line, span.col)
+        stop = self.line_end(pos)
+        while True:
+            while pos < stop and text[pos] in " \t":
+                pos += 1
+            if pos == stop or text[pos] not in "&!":
+                return
+            end = pos
+            while end < stop and text[end] not in " \t":
+                end += 1
+            if text[pos:end] not in _CORE_TAGS:
+                self.ranges.append((pos, end))
+            pos = end
 
     def add_lines(self, base: int, ranges: Iterable[tuple[int, int]]) -> None:
         """Ranges relative to `base`, cut at line breaks, each line's indentation left out."""

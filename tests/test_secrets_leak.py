@@ -481,6 +481,13 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      command:\n        - docker\n        - login\n        - -p\n        - `CnryBroken123\n",
         ["CnryBroken123"],
     ),
+    # found by the eleventh leak hunt: a password written unquoted that starts with `&` or `!`
+    # is an anchor or a tag to YAML, on an empty value (NX103 frames the line)
+    "a password read as an anchor": (with_vars("DB_PASSWORD: &CnryAnchor1"), ["CnryAnchor1"]),
+    "a password read as a tag": (
+        with_vars("DB_PASSWORD: !CnryTag1 rest", "API_KEY: !CnryTag2"),
+        ["CnryTag1", "CnryTag2"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
@@ -867,6 +874,17 @@ def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> 
     framed = run_cli("--show-source", "nexlayer.yaml")
     assert "DEBUG: on  # OLD_SECRET: *************" in framed.stdout
     assert_absent(framed.output, canaries, "a code frame")
+
+
+def test_a_secrets_anchor_and_tag_are_masked_in_diffs_and_yamls_own_tags_shown(project: Path) -> None:
+    # the eleventh leak hunt: a diff's context line showed `DB_PASSWORD: &CnryAnchor2`
+    text = with_vars("DB_PASSWORD: &CnryAnchor2", "API_TOKEN: !CnryTag3", "API_KEY: !!str CnryTag4", "DEBUG: on")
+    (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
+    diff = run_cli("--diff", "nexlayer.yaml")
+    assert "         DB_PASSWORD: ************\n" in diff.stdout
+    assert "         API_TOKEN: *********\n" in diff.stdout
+    assert "         API_KEY: !!str ********\n" in diff.stdout  # YAML's own tag is no secret
+    assert_absent(diff.output, ["CnryAnchor2", "CnryTag3", "CnryTag4"], "--diff")
 
 
 def test_a_var_commented_out_quoted_or_in_a_flow_is_masked_in_diffs(project: Path) -> None:
