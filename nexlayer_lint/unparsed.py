@@ -114,7 +114,7 @@ def mask(text: str, shown: Iterable[tuple[int, int]]) -> str:
     for number in range(1, len(lines) + 1):
         open_ranges += marks.get(number, 0)
         shown_lines.append(open_ranges > 0)
-    masks = _scan([body for body, _ in lines], shown_lines, (body for body, _ in rest))
+    masks = _scan(lines, shown_lines, rest)
     out = []
     after_cr = False
     for index, (body, brk) in enumerate(lines):
@@ -133,10 +133,10 @@ def secret_ranges(text: str, line: int) -> list[tuple[int, int]]:
     if line < 1:
         return []
     rest = _lines(text)
-    bodies = [body for body, _ in islice(rest, line)]
-    if len(bodies) < line:
+    lines = list(islice(rest, line))
+    if len(lines) < line:
         return []
-    return _scan(bodies, [False] * (line - 1) + [True], (body for body, _ in rest))[line - 1]
+    return _scan(lines, [False] * (line - 1) + [True], rest)[line - 1]
 
 
 def _lines(text: str) -> Iterator[tuple[str, str]]:
@@ -149,11 +149,14 @@ def _lines(text: str) -> Iterator[tuple[str, str]]:
         yield text[pos:], ""
 
 
-def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[list[tuple[int, int]]]:
+def _scan(
+    lines: list[tuple[str, str]], shown: list[bool], rest: Iterator[tuple[str, str]]
+) -> list[list[tuple[int, int]]]:
     """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines.
-    `rest`: the lines after them."""
-    count = len(bodies)
-    scanner = _Scanner(bodies)
+    `lines`: (body, line break) each; `rest`: the lines after them."""
+    count = len(lines)
+    bodies = [body for body, _ in lines]
+    scanner = _Scanner(bodies, [_stray(brk, lines[0][1]) for _, brk in lines])
     for index in range(count):
         scanner.line(index, shown[index])
     # A `value:` written before its item's `key:` is secret or not by a line that may come after
@@ -162,14 +165,22 @@ def _scan(bodies: list[str], shown: list[bool], rest: Iterator[str]) -> list[lis
     # (`DB_PASSWORD: *pw`): read on, anchoring nothing more, until each is judged.
     scanner.recording = False
     while scanner.waiting or scanner.anchors:
-        body = next(rest, None)
-        if body is None:
+        line = next(rest, None)
+        if line is None:
             break
+        body, brk = line
         bodies.append(body)
+        scanner.stray.append(_stray(brk, lines[0][1]))
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
     scanner.mask_anchored_lines()
     return scanner.masks[:count]
+
+
+def _stray(brk: str, first: str) -> bool:
+    """Whether a line ends with a break no editor writes between lines (NEL, U+2028, U+2029, a
+    lone CR in a file whose lines end otherwise): inside a value, it breaks the file there."""
+    return brk in ("\x85", "\u2028", "\u2029") or (brk == "\r" and first != "\r")
 
 
 def _starred(body: str, ranges: list[tuple[int, int]]) -> str:
@@ -185,8 +196,10 @@ def _starred(body: str, ranges: list[tuple[int, int]]) -> str:
 
 
 class _Scanner:
-    def __init__(self, bodies: list[str]) -> None:
+    def __init__(self, bodies: list[str], stray: list[bool]) -> None:
         self.bodies = bodies
+        self.stray = stray  # per line: it ends with a stray break (_stray)
+        self.run_on = False  # the last line ended a secret's value at a stray break: this line goes on with it
         self.masks: list[list[tuple[int, int]]] = [[] for _ in bodies]
         self.contexts: list[_Context] = []
         self.items: list[_Item] = []  # open block list items, innermost last
@@ -218,6 +231,11 @@ class _Scanner:
     def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
         pos = 0
+        if self.run_on:
+            # `DB_PASSWORD: abc` U+2028 `def`: the rest of the password, on a line of its own
+            self.run_on = self.stray[index]
+            self.mask(index, _skip_blanks(body, 0), len(body))
+            return
         if self.quote:
             pos = _skip_blanks(body, 0)
             close = _closing_quote(body, pos, self.quote)
@@ -547,7 +565,14 @@ class _Scanner:
                 self.mask(index, start + 1, n)
                 return n
             self.mask_literal(index, body, start + 1, close)
-            return close + 1
+            after = close + 1
+            if after < n and body[after] not in " \t,]}":
+                # `"pa"ss`: text run on from the closing quote is the rest of a password with a
+                # quote in it (the file's error), to the value's end as a plain value's would be
+                end = self.value_end(body, after)
+                self.mask(index, after, end)
+                return end
+            return after
         end = self.value_end(body, start)
         if char in "[{" and end == n:
             self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
@@ -557,6 +582,7 @@ class _Scanner:
             # a plain value in block style goes on in the lines indented more than its key
             self.contexts.append(_Context(column, "plain"))
         self.flow_plain = bool(self.flow) and _skip_blanks(body, end) == n
+        self.run_on = end == n and self.stray[index]
         self.mask_literal(index, body, start, end)
         return end
 

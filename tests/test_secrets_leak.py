@@ -473,6 +473,20 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["docker", "login", "-u", "me", "-p", "CnryProg4", "reg.io"]\n',
         ["CnryProg4"],
     ),
+    # found by the eleventh leak hunt: a password with a quote in it, and one with a stray line
+    # break in it (the file's error), shown after the part YAML read as the value
+    "broken: text after a secret's closing quote": (
+        with_vars('DB_PASSWORD: "CnryBroken124"CnryBroken125'),
+        ["CnryBroken124", "CnryBroken125"],
+    ),
+    "broken: a stray U+2028 inside a secret": (
+        with_vars("DB_PASSWORD: CnryBroken126\u2028CnryBroken127", "X: 1"),
+        ["CnryBroken126", "CnryBroken127"],
+    ),
+    "broken: a stray CR inside a secret": (
+        with_vars("DB_PASSWORD: CnryBroken128\rCnryBroken129", "X: 1"),
+        ["CnryBroken128", "CnryBroken129"],
+    ),
     "broken: redis-cli's -a in a list": (
         HEAD + '      command: ["redis-cli", "-a", "CnryBroken122", "ping"]: x\n',
         ["CnryBroken122"],
