@@ -275,7 +275,7 @@ def _is_secret_key(name: str) -> bool:
 
 
 class Placeholder(NamedTuple):
-    """`${NAME}`, `${NAME:-default}` or `<% NAME %>` at text[start:end]; the default, if any, at
+    """`${NAME}`, `${NAME:-default}`, `$(NAME)` or `<% NAME %>` at text[start:end]; the default, if any, at
     text[default_start:default_end] (an empty range when there is none)."""
 
     start: int
@@ -292,13 +292,22 @@ _SPRING_DEFAULT = re.compile(r"[^\d\s(]")  # what may start a default after a si
 
 
 def placeholders(text: str) -> Iterator[Placeholder]:
-    """Every `${...}` and `<% ... %>` in `text`, left to right, found with str.find: linear in the
+    """Every `${...}`, `$(NAME)` and `<% ... %>` in `text`, left to right, found with str.find: linear in the
     text whatever it holds (`<%<%<%...` with no `%>` is read once)."""
     pos = 0
     dollar = text.find("${")
     template = text.find("<%")
-    while dollar >= 0 or template >= 0:
-        if dollar >= 0 and (template < 0 or dollar < template):
+    paren = text.find("$(")
+    while dollar >= 0 or template >= 0 or paren >= 0:
+        if paren >= 0 and (dollar < 0 or paren < dollar) and (template < 0 or paren < template):
+            # Kubernetes' `$(NAME)`, the value of another var; `$(cat x)` is a command, no name
+            name_match = _SHELL_NAME.match(text, paren + 2)
+            if name_match is None or not text.startswith(")", name_match.end()):
+                paren = text.find("$(", paren + 2)  # a name holds no `$`: each character read once
+                continue
+            start, pos = paren, name_match.end() + 1
+            yield Placeholder(start, pos, name_match.group(), pos, pos)
+        elif dollar >= 0 and (template < 0 or dollar < template):
             close = text.find("}", dollar + 2)
             if close < 0:  # no `}` after this one: none after any later `${` either
                 dollar = -1
@@ -333,13 +342,15 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             dollar = text.find("${", pos)
         if template >= 0 and template < pos:
             template = text.find("<%", pos)
+        if paren >= 0 and paren < pos:
+            paren = text.find("$(", pos)
 
 
 def literal_ranges(text: str) -> list[tuple[int, int]]:
     """The parts of `text` that are written literally: outside every placeholder, plus the
     defaults of `${NAME:-default}`; empty when the text is only references, with nothing but
     punctuation between them (`${A}/${B}`), or nothing at all."""
-    if "${" not in text and "<%" not in text:
+    if "${" not in text and "<%" not in text and "$(" not in text:
         return [(0, len(text))] if text else []
     ranges = []
     pos = 0
@@ -366,7 +377,7 @@ def is_reference(value: object) -> bool:
     Any letter or digit outside the placeholders, or in a `${NAME:-default}`'s default, makes the
     value a literal: `s3cr3t${X}` still puts part of a secret in the file.
     """
-    if not isinstance(value, str) or ("${" not in value and "<%" not in value):
+    if not isinstance(value, str) or ("${" not in value and "<%" not in value and "$(" not in value):
         return False
     return next(placeholders(value), None) is not None and not literal_ranges(value)
 

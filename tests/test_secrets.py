@@ -109,6 +109,12 @@ def test_non_string_name_is_not_secret() -> None:
         ("${DB_PASSWORD:-hunter2}", False),
         ("<% X", False),
         ("${X", False),
+        # the eleventh leak hunt: Kubernetes' `$(NAME)` is another var's value, no secret
+        ("$(DB_PASS)", True),
+        ("${A}$(B)<% C %>", True),
+        ("$(cat /run/secrets/pw)", False),  # a command, not a name
+        ("$(A", False),
+        ("s3cr3t$(X)", False),
     ],
 )
 def test_is_reference(value: object, expected: bool) -> None:
@@ -673,6 +679,8 @@ POD = (
         "STRIPE_PUBLIC_KEY: pk_live_0123456789abcdef",
         "TOKEN_URL: https://x.io/t",
         "X: ${PORT:-8080}",
+        "DB_PASSWORD: $(DB_PASS)",
+        "DATABASE_URL: postgresql://u:$(DB_PASSWORD)@db.pod/x",
     ],
 )
 def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -> None:
