@@ -874,8 +874,18 @@ WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
 KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
 # A scalar where a container was expected is a secret too: `registryLogin: ghp_...`.
 _SCALAR_SECRET = {LOGIN: LOGIN_VALUE, FILES: FILE_VALUE, FILE: FILE_VALUE}
-_LOGIN_PUBLIC = ("registry", "username")
-_FILE_PUBLIC = ("name", "mountPath", "fileName")
+# The fields of a registry login and of a secrets item that are no secret, in any case and
+# spelling `_fold` reads as one (`userName`, `mount_path`: misspelt, but still no secret).
+_LOGIN_PUBLIC = frozenset({"registry", "username"})
+_FILE_PUBLIC = frozenset({"name", "mountpath", "filename"})
+
+
+def is_public_field(container: str, key: str) -> bool:
+    """Whether `key` in a registry login (`container` "login") or a secrets item ("file") holds
+    no secret."""
+    return _fold(key) in (_LOGIN_PUBLIC if container == "login" else _FILE_PUBLIC)
+
+
 # Keys a user means as vars (`vars` misspelt): what names a var in messages, and where a file
 # that does not parse has `NAME=value` items (unparsed.py).
 VARS_KEYS = frozenset({"vars", "env", "environment", "envs", "variables", "envvars", "envvariables"})
@@ -898,9 +908,9 @@ def _step(state: int, parent: Any, key: Any) -> int:
             return NAME  # `["app", "--password", "hunter2"]`
         return _ITEM_STATE.get(state, ITEM)
     if state == LOGIN:
-        return PLAIN if key in _LOGIN_PUBLIC else LOGIN_VALUE
+        return PLAIN if is_public_field("login", key) else LOGIN_VALUE
     if state in (FILES, FILE):
-        return PLAIN if key in _FILE_PUBLIC else FILE_VALUE
+        return PLAIN if is_public_field("file", key) else FILE_VALUE
     found = _key_state(key)
     if found == _VALUE_KEY:
         return NAME if _names_a_secret(parent) else PLAIN
@@ -1467,10 +1477,11 @@ class _Spans:
     def add_scalar(self, span: Span, style: str, value: object) -> None:
         """A whole scalar value: its literal characters (references stay readable). `value` is
         what the data holds there, or _UNKNOWN (a value the data does not hold)."""
-        self.add_properties(span)
         start, end = self.inner(span, style)
         raw = self.text[start:end]
-        if style == "" and raw in ("", "~", "null", "Null", "NULL"):
+        empty = style == "" and raw in ("", "~", "null", "Null", "NULL")
+        self.add_properties(span, anchors=empty)
+        if empty:
             return
         if value is not _UNKNOWN and not isinstance(value, str):
             value = raw  # a number, a boolean: written as it reads, no escape or fold
@@ -1509,10 +1520,11 @@ class _Spans:
             return
         self.add_lines(0, text_ranges(mapped, list(ranges(value))))
 
-    def add_properties(self, span: Span) -> None:
-        """A secret scalar's anchor and tag, but YAML's own tags: a password written unquoted
-        that starts with `&` or `!` is read as one (`DB_PASSWORD: &hunter2` is an anchor on an
-        empty value), and it is what the user meant to hide."""
+    def add_properties(self, span: Span, *, anchors: bool) -> None:
+        """A secret scalar's tag, but YAML's own tags, and with `anchors` (an empty value) its
+        anchor: a password written unquoted that starts with `!` or `&` is read as one
+        (`DB_PASSWORD: &hunter2` is an anchor on an empty value), and it is what the user meant
+        to hide. The anchor of a value written after it is a name its aliases show anyway."""
         text = self.text
         pos = self.offset(span.line, span.col)
         stop = self.line_end(pos)
@@ -1524,7 +1536,7 @@ class _Spans:
             end = pos
             while end < stop and text[end] not in " \t":
                 end += 1
-            if text[pos:end] not in _CORE_TAGS:
+            if text[pos:end] not in _CORE_TAGS and (anchors or text[pos] == "!"):
                 self.ranges.append((pos, end))
             pos = end
 

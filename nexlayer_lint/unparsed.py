@@ -45,6 +45,7 @@ from nexlayer_lint.secrets import (
     comment_secrets,
     commented_block,
     is_option_value,
+    is_public_field,
     is_secret_flag,
     is_secret_var_name,
     is_secrets_key,
@@ -54,8 +55,6 @@ from nexlayer_lint.secrets import (
     program_option,
 )
 
-_LOGIN_PUBLIC = ("registry", "username")
-_FILE_PUBLIC = ("name", "mountPath", "fileName")
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
 _MASKED = ("secret", "block", "plain")  # the contexts whose lines are all a secret value
@@ -401,9 +400,9 @@ class _Scanner:
         field = name.lower() if len(name) <= 4 else ""
         own = item is not None and self.own_key(item, column)
         if context == "login":
-            secret = name not in _LOGIN_PUBLIC
+            secret = not is_public_field("login", name)
         elif context == "files":
-            secret = name not in _FILE_PUBLIC
+            secret = not is_public_field("file", name)
         else:
             # `- Key: LOG_LEVEL` names the item's var: it is no var called KEY, whose value is secret
             secret = len(name) <= MAX_NAME and _is_secret_key(name) and not (field == "key" and own)

@@ -395,6 +395,17 @@ SHAPES = {
         "DB_PASSWORD: ${DB_PASSWORD}\nTOKEN: <% T %>\nDB_URL: postgres://u:${P}@h/x\n",
     ),
     "mixed": ("API_KEY: pre${X}post\n", "API_KEY: ***${X}****\n"),
+    # the eleventh leak hunt: public fields misspelt are still public
+    "public fields in any spelling": (
+        "registryLogin:\n  userName: bot\n  token: t1\nsecrets:\n  - Name: s\n    mountpath: /m\n    file_name: f\n"
+        "    data: d1\n",
+        "registryLogin:\n  userName: bot\n  token: **\nsecrets:\n  - Name: s\n    mountpath: /m\n    file_name: f\n"
+        "    data: **\n",
+    ),
+    "a password read as an anchor": (
+        "DB_PASSWORD: &hunter2\nAPI_KEY: !tagged x\n",
+        "DB_PASSWORD: ********\nAPI_KEY: ******* *\n",
+    ),
 }
 
 
