@@ -95,6 +95,9 @@ _PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPAS
 _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
+    # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
+    | {"PROD", "PRODUCTION", "DEV", "DEVELOPMENT", "STAGING", "STAGE", "TEST", "TESTING", "LIVE", "LOCAL"}
+    | {"QA", "UAT", "SANDBOX"}
 )
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
@@ -124,8 +127,21 @@ def is_secret_var_name(name: object) -> bool:
     return isinstance(name, str) and _is_secret_name(name)
 
 
+# Letters of other scripts that look like Latin ones (Cyrillic, Greek; written as escapes): a
+# DB_PASSWORD with a Cyrillic A names a secret to whoever reads it, and to the app given it.
+_LOOKALIKES = str.maketrans(
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458"
+    "\u0455\u0501\u051b\u051d\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7\u03bf\u03c1\u03bd",
+    "ABEKMHOPCTXYaeopcyxijsdqwABEZHIKMNOPTYXopv",
+)
+
+
 @functools.lru_cache(maxsize=4096)  # asked for every key, several times per file; names repeat
 def _is_secret_name(name: str) -> bool:
+    if not name.isascii():
+        import unicodedata  # only for a name that is not ASCII; NFKC reads fullwidth letters as Latin
+
+        name = unicodedata.normalize("NFKC", name).translate(_LOOKALIKES)
     parts = name_parts(name)
     if not parts or parts in _ALONE_NOT_SECRET:
         return False

@@ -56,6 +56,8 @@ dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
+CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
+DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
 ACCESS_TOKEN_EXPIRETIME REFRESH_TOKEN_EXPIRETIME AUTH_REQUIRED BUZZ_ALLOW_NIP_OA_AUTH BUZZ_REQUIRE_AUTH_TOKEN
@@ -397,14 +399,14 @@ SHAPES = {
     "mixed": ("API_KEY: pre${X}post\n", "API_KEY: ***${X}****\n"),
     # the eleventh leak hunt: public fields misspelt are still public
     "public fields in any spelling": (
-        "registryLogin:\n  userName: bot\n  token: t1\nsecrets:\n  - Name: s\n    mountpath: /m\n    file_name: f\n"
-        "    data: d1\n",
-        "registryLogin:\n  userName: bot\n  token: **\nsecrets:\n  - Name: s\n    mountpath: /m\n    file_name: f\n"
-        "    data: **\n",
+        "spelt:\n  registryLogin:\n    userName: bot\n    token: t1\n  secrets:\n    - Name: s\n      mountpath: /m\n"
+        "      file_name: f\n      data: d1\n",
+        "spelt:\n  registryLogin:\n    userName: bot\n    token: **\n  secrets:\n    - Name: s\n      mountpath: /m\n"
+        "      file_name: f\n      data: **\n",
     ),
     "a password read as an anchor": (
-        "DB_PASSWORD: &hunter2\nAPI_KEY: !tagged x\n",
-        "DB_PASSWORD: ********\nAPI_KEY: ******* *\n",
+        "PG_PASSWORD: &hunter2\nGH_TOKEN: !tagged x\n",
+        "PG_PASSWORD: ********\nGH_TOKEN: ******* *\n",
     ),
 }
 
