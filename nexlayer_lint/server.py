@@ -336,6 +336,37 @@ def verified(
     return sum(d.code == code for d in after) < sum(d.code == code for d in before) and not makes_worse(before, after)
 
 
+def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+    """Edits that turn `old` into `new`: one per run of changed lines when the fixes kept the
+    number of lines (most do: quotes, renames), so an editor keeps its marks and undo steps on
+    the lines between; else one edit from the first changed line to the last (whole_text_edit).
+    Linear: lines are compared in order, never aligned."""
+    old_lines, new_lines = _with_breaks(old), _with_breaks(new)
+    if len(old_lines) != len(new_lines):
+        return [whole_text_edit(old, new, encoding)]
+    edits = []
+    index = 0
+    while index < len(old_lines):
+        if old_lines[index] == new_lines[index]:
+            index += 1
+            continue
+        first = index
+        while index < len(old_lines) and old_lines[index] != new_lines[index]:
+            index += 1
+        end = (
+            lsp.Position(line=index, character=0)
+            if index < len(old_lines)
+            else lsp.Position(line=index - 1, character=_width(old_lines[-1], encoding))
+        )
+        edits.append(
+            lsp.TextEdit(
+                range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
+                new_text="".join(new_lines[first:index]),
+            )
+        )
+    return edits
+
+
 def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
     """One edit that turns `old` into `new`: its lines from the first that changed to the last."""
     old_lines, new_lines = _with_breaks(old), _with_breaks(new)
@@ -1003,7 +1034,7 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
     text = ls.workspace.get_text_document(uri).source
     settings, _ = ls.settings_for(uri)
     fixed = await ls.run(_fix_all_job, text, _path_of(uri), replace(settings, remote=False))
-    edits = [] if fixed == text else [whole_text_edit(text, fixed, ls.encoding())]
+    edits = [] if fixed == text else changed_lines_edits(text, fixed, ls.encoding())
     return lsp.WorkspaceEdit(changes={uri: edits})
 
 

@@ -508,10 +508,13 @@ async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: 
     (action,) = await source_actions(client, uri, lsp.CodeActionKind.Source)
     assert action.kind == "source.fixAll.nexlayer-lint" and action.edit is None  # this editor resolves it
     resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
-    (edit,) = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
-    # lines 7 to 9 (0-based 6 to 8), from the first change to the last
-    assert edit.range == lsp.Range(start=lsp.Position(line=6, character=0), end=lsp.Position(line=9, character=0))
-    assert apply_text_edits(FIXABLE, [edit]) == FIXED_ALL
+    edits = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
+    # lines 7 and 9 (0-based 6 and 8) changed; line 8 between them is not sent again
+    assert [e.range for e in edits] == [
+        lsp.Range(start=lsp.Position(line=6, character=0), end=lsp.Position(line=7, character=0)),
+        lsp.Range(start=lsp.Position(line=8, character=0), end=lsp.Position(line=9, character=0)),
+    ]
+    assert apply_text_edits(FIXABLE, edits) == FIXED_ALL
     assert codes(await change(client, uri, text=FIXED_ALL)) == ["NX208", "NX213", "NX215"]
     assert await source_actions(client, uri, "source.fixAll") == []  # nothing safe left to fix
 
@@ -1153,6 +1156,19 @@ def test_a_fix_that_does_not_remove_its_finding_or_makes_things_worse_is_not_off
     assert not server.verified(fix, "NX215", "a\n", before, lambda text: before)
     assert server.verified(fix, "NX215", "a\n", before, lambda text: [])
     assert not server.verified(fix, "NX215", "a\n", before, lambda text: [_diag("NX001", 1, 1, 2)])
+
+
+def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
+    old, new = "a\nb\nc\nd\ne", "A\nb\nC\nD\nE"
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    assert [(e.range.start.line, e.range.end.line, e.range.end.character, e.new_text) for e in edits] == [
+        (0, 1, 0, "A\n"),
+        (2, 4, 1, "C\nD\nE"),  # the last line has no break: the edit ends at its end
+    ]
+    assert apply_text_edits(old, edits) == new
+    # a fix that adds lines (NX202's PGDATA): one edit from the first changed line to the last
+    (edit,) = server.changed_lines_edits("a\nb\n", "a\nx\nb\n", lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits("a\nb\n", [edit]) == "a\nx\nb\n"
 
 
 @pytest.mark.parametrize(
