@@ -203,6 +203,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if not (isinstance(items, list) and 0 < index < len(items)):
         return False
     value = items[index]
+    if items[index - 1] == HERE_STRING and index >= 2:  # `--with-token <<< tok`, run by a shell
+        return is_secret_flag(items[index - 2]) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     if items[index - 1] == _list_password_option(items) and isinstance(value, str):
@@ -221,6 +223,8 @@ def _list_password_option(items: list[Any]) -> str | None:
     return option
 
 
+# A shell's here-string: `gh auth login --with-token <<< tok` gives the option its value on stdin.
+HERE_STRING = "<<<"
 LOGIN_PENDING = "(login)"  # a login program named, its `login` not yet (program_option)
 
 
@@ -615,6 +619,11 @@ def _assigned_parts(text: str) -> list[Part]:
     return found
 
 
+# `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this
+# text; `<your-token>` (a placeholder, which ends in `>`) is not one.
+_REDIRECTION = re.compile(r"<[^\s>]*\Z")
+
+
 def _option_parts(text: str) -> list[Part]:
     """The values of `--password hunter2` words (is_secret_flag): the next word, or the quoted
     text that starts it, unless it is another option or a reference (follows_secret_flag)."""
@@ -625,8 +634,15 @@ def _option_parts(text: str) -> list[Part]:
             continue
         if match.end() == len(text):
             break
-        start, end = _value_from(text, match.end(), _WORD_STOP)
-        if not _not_an_option_value(text, start, end):
+        at = match.end()
+        if text.startswith(HERE_STRING, at):  # the value is the word after the here-string's `<<<`
+            at += len(HERE_STRING)
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        # `--with-token < token.txt`: a file gives the value, and only its name is here
+        redirected = start == match.end() and _REDIRECTION.match(text, start, end) is not None
+        if not redirected and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
@@ -1043,7 +1059,8 @@ def _label(path: DataPath, parent: Any) -> str:
         return ""
     key = path[-1]
     if isinstance(key, int) and follows_secret_flag(parent, key):
-        return str(parent[key - 1])  # the option names the secret
+        before = 2 if parent[key - 1] == HERE_STRING else 1
+        return str(parent[key - before])  # the option names the secret
     if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
         named = item_name(parent)
         if isinstance(named, str):

@@ -872,6 +872,32 @@ def test_a_programs_password_option_in_a_command_list() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("gh auth login --with-token <<< ZqHere1xx", ["ZqHere1xx"]),  # a here-string gives the value
+        ("gh auth login --with-token <<<ZqHere2xx && gh repo list", ["ZqHere2xx"]),
+        ("app --password <<< 'two words' run", ["two words"]),
+        ("gh auth login --with-token < token.txt", []),  # a file gives the value: only its name is here
+        ("gh auth login --with-token <token.txt", []),
+        ("app --password <<EOF", []),  # a here-document: the value is on later lines
+        ("app --password <<< $APP_PASSWORD", []),  # a reference
+        ("app --password <<< --verbose", []),
+    ],
+)
+def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
+    def secret_items(*command: object) -> list[object]:
+        return [s.path[1] for s in find_secrets({"command": list(command)})]
+
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [4, 5]
+    assert secret_items("app", "--verbose", "<<<", "x") == []
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

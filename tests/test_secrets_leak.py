@@ -481,6 +481,19 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      command:\n        - docker\n        - login\n        - -p\n        - `CnryBroken123\n",
         ["CnryBroken123"],
     ),
+    # the twelfth leak hunt: command strings
+    "a here-string after a secret option": (
+        HEAD + '      command: "gh auth login --with-token <<< CnryHere1"\n',
+        ["CnryHere1"],
+    ),
+    "a here-string after a secret option in a list": (
+        HEAD + '      command: ["gh", "auth", "login", "--with-token", "<<<", "CnryHere2"]\n',
+        ["CnryHere2"],
+    ),
+    "broken: a here-string after a secret option in a list": (
+        HEAD + '      command: ["gh", "--with-token", "<<<", "CnryBroken124"]: x\n',
+        ["CnryBroken124"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

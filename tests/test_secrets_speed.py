@@ -230,6 +230,11 @@ WORST = {
         ["NX213"] * 8_000,
     ),
     "one redis-cli, then runs of -a": (VARS + " + \"        X: 'redis-cli \" + '-a ' * 20_000 + \"'\\n\"", "", []),
+    "runs of here-strings after --token": (
+        VARS + " + \"        X: '\" + '--token <<< ' * 8_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
