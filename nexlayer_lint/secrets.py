@@ -422,6 +422,7 @@ _HINT = re.compile(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
+    r"|'\{|\"\{"  # a JSON object in a quoted word (`curl -d '{"password": "x"}'`)
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -491,6 +492,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+    if "{" in text:
+        found += _quoted_object_parts(text)
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
@@ -510,7 +513,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
 # An entry of vars written as one string: a name at the start, or after a line break, `,`, `;` or
 # `{`, maybe quoted (JSON), then `:` or `=`; its value runs to the next of those separators (less
 # the `}` that closes a flow mapping), or is what its quotes hold.
-_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*[:=]""")
+# In a double-quoted shell word, JSON's quotes are escaped (`"{\"password\": \"x\"}"`).
+_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]""")
 _ENTRY_END = re.compile(r"[\n,;]")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
@@ -532,7 +536,11 @@ def _entry_parts(text: str) -> list[Part]:
         if text.startswith("{", start):
             continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
         quoted = start < len(text) and text[start] in "'\""
-        start, stop = _value_from(text, start, _ENTRY_END)
+        if text.startswith('\\"', start):  # an escaped quote opens the value: the next one closes it
+            close = text.find('\\"', start + 2)
+            start, stop, quoted = start + 2, len(text) if close < 0 else close, True
+        else:
+            start, stop = _value_from(text, start, _ENTRY_END)
         if not quoted:
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
@@ -542,6 +550,25 @@ def _entry_parts(text: str) -> list[Part]:
                 continue  # `"password": null`
         found += _literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
+    return found
+
+
+# A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
+# `--data "{\"token\": \"x\"}"`): its entries are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"]\{""")
+
+
+def _quoted_object_parts(text: str) -> list[Part]:
+    """The secret entries of each JSON object in quotes in `text` (_QUOTED_OBJECT). The next
+    object is looked for after the closing quote: each character is read for one object (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
+        start, end = _value_from(text, match.start(), _WORD_STOP)
+        pos = end + 1
+        found += [
+            part._replace(start=start + part.start, end=start + part.end) for part in _entry_parts(text[start:end])
+        ]
     return found
 
 

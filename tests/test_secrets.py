@@ -898,6 +898,26 @@ def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("""curl -d '{"password":"ZqJson1x"}' http://x""", ["ZqJson1x"]),  # a JSON body
+        ("""curl --data-raw '{"user": "me", "api_key": "ZqJson2x"}' http://x""", ["ZqJson2x"]),
+        ("""curl --data='{"auth": {"token": "ZqJson3x"}}' http://x""", ["ZqJson3x"]),  # nested
+        ('curl --data "{\\"password\\": \\"ZqJson 4\\"}" http://x', ["ZqJson 4"]),  # escaped quotes
+        ("""curl -d '{"password": 123456}' http://x""", ["123456"]),
+        ("curl -d @body.json http://x", []),  # a file's name
+        ("""echo '{"name": "web"}'""", []),  # nothing secret in it
+        ("""curl -d '{"password": null}' http://x""", []),
+        ("""curl -d '{"password": "${DB_PASSWORD}"}' http://x""", []),  # a reference
+        ("echo a,b: c", []),  # no quoted object
+        ("awk '{print $1}' x", []),
+    ],
+)
+def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

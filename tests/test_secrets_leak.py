@@ -494,6 +494,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["gh", "--with-token", "<<<", "CnryBroken124"]: x\n',
         ["CnryBroken124"],
     ),
+    "a JSON body in a command": (
+        HEAD
+        + """      command: ["sh", "-c", "curl -d '{\\"password\\":\\"CnryJson1\\"}' http://x"]\n"""
+        + """      args: 'curl --data "{\\"api_key\\": \\"CnryJson2\\"}" http://x'\n""",
+        ["CnryJson1", "CnryJson2"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

@@ -235,6 +235,26 @@ WORST = {
         "",
         [],
     ),
+    # chr(34) is a double quote, chr(39) a single one, chr(92) a backslash
+    "runs of quoted JSON objects": (
+        VARS + " + '        X: ' + chr(39) + chr(34) + '{' * 30_000 + chr(39) + chr(10)",
+        "",
+        [],
+    ),
+    "runs of escaped quotes in a quoted JSON object": (
+        VARS
+        + " + '        X: ' + chr(39) + chr(34) + '{'"
+        + " + (chr(92) + chr(34) + 'token' + chr(92) + chr(34) + ': ') * 20_000 + chr(39) + chr(10)",
+        "",
+        ["NX213"],
+    ),
+    "runs of JSON bodies": (
+        VARS
+        + " + '        X: ' + chr(34) + ('curl -d ' + chr(39) + '{' + chr(92) + chr(34) + 'token' + chr(92) + chr(34)"
+        + " + ': 1}' + chr(39) + ' ') * 8_000 + chr(34) + chr(10)",
+        "",
+        ["NX213"],  # one finding for the value
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
