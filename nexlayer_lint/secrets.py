@@ -470,6 +470,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         if "curl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
+        if "-H" in text or "header" in text:
+            found += _header_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -728,6 +730,32 @@ def _curl_user_parts(text: str) -> list[Part]:
         colon = text.find(":", start, end)
         if colon >= 0 and not _not_an_option_value(text, colon + 1, end):
             found += _literal_parts(text, colon + 1, end, "option", match.group(1))
+    return found
+
+
+# An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
+_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H|--header)(?:[ \t]+|=|(?=['\"]))")
+_HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
+# An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
+_AUTH_SCHEME = re.compile(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
+
+
+def _header_parts(text: str) -> list[Part]:
+    """The value of each header given to `-H` or `--header` whose name looks secret (`X-Api-Key`,
+    `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _HEADER_OPTION.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        name = _HEADER_NAME.match(text, start, end)
+        if name is None or not is_secret_var_name(name.group(1)):
+            continue
+        value = name.end()
+        scheme = _AUTH_SCHEME.match(text, value, end)
+        value = scheme.end() if scheme else value
+        if not _not_an_option_value(text, value, end):
+            found += _literal_parts(text, value, end, "option", name.group(1))
     return found
 
 

@@ -918,6 +918,25 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ('curl -H "X-Api-Key: ZqHead1x" http://api', ["ZqHead1x"]),  # a header named like a secret
+        ('wget --header="X-Auth-Token: ZqHead2x" http://x', ["ZqHead2x"]),
+        ("curl --header 'X-Vault-Token:ZqHead3x' http://x", ["ZqHead3x"]),
+        ("curl -H X-Api-Key:ZqHead4x http://x", ["ZqHead4x"]),
+        ('curl -H "Authorization: Bearer ZqHead5x" http://x', ["ZqHead5x"]),  # the scheme is shown
+        ('curl -H "Authorization: Bearer ZqHead6xZqHead6xZqHead6x" x', ["ZqHead6xZqHead6xZqHead6x"]),
+        ('curl -H "Content-Type: application/json" http://x', []),
+        ('curl -H "X-Api-Key: $API_KEY" http://x', []),  # a reference
+        ("grep -H pattern file", []),
+        ("docker -H tcp://host:2375 ps", []),
+    ],
+)
+def test_a_header_named_like_a_secret_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Server=db;Uid=sa;Pwd=hunter2;", ["hunter2"]),  # a connection string's password
         ("Pwd=hunter2;Server=db", ["hunter2"]),
         ("PWD=/app ./run", []),  # the shell's working directory

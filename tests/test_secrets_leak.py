@@ -500,6 +500,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + """      args: 'curl --data "{\\"api_key\\": \\"CnryJson2\\"}" http://x'\n""",
         ["CnryJson1", "CnryJson2"],
     ),
+    "a header named like a secret": (
+        HEAD
+        + """      command: ["sh", "-c", "curl -H \\"X-Api-Key: CnryHead1\\" http://api"]\n"""
+        + """      args: 'wget --header="X-Auth-Token: CnryHead2" http://x'\n""",
+        ["CnryHead1", "CnryHead2"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

@@ -255,6 +255,8 @@ WORST = {
         "",
         ["NX213"],  # one finding for the value
     ),
+    "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of -H with an unclosed quote": (VARS + ' + "        X: \'" + \'-H "\' * 20_000 + "\'\\n"', "", []),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
