@@ -174,6 +174,8 @@ def is_secret_flag(item: object) -> bool:
     is a word of _FLAG_WORDS: then the name is never text the user chose."""
     if not isinstance(item, str) or not item.startswith("-"):
         return False
+    if item in PASSWORD_FLAGS:
+        return True
     option = _OPTION.fullmatch(item)
     if option is None:
         return False
@@ -186,6 +188,18 @@ def is_secret_flag(item: object) -> bool:
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
 
+
+# Single-dash options that take a password in every program that has them, though their names
+# are not made of _FLAG_WORDS: keytool's (and jarsigner's) `-storepass`, `-keypass`..., and
+# openssl's `-passin`, `-passout` (its `-pass` is a flag word already).
+PASSWORD_FLAGS = frozenset(
+    {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass", "-passin", "-passout"}
+)
+# openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
+# and `stdin` say where it is.
+_OPENSSL_OPTIONS = ("-pass", "-passin", "-passout")
+_OPENSSL_SOURCE = re.compile(r"(?:env|file|fd):|stdin(?![^\s'\"])")
+_OPENSSL_PASS = "pass:"
 
 # What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
 _FLAG_WORDS = SECRET_TERMS | QUALIFIERS | {"API", "DB", "ADMIN", "ROOT", "USER", "APP", "AUTH", "ACCESS", "CLIENT"}
@@ -208,7 +222,11 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     if items[index - 1] == _list_password_option(items) and isinstance(value, str):
+        if items[index - 1] == "-U" and "%" not in value:
+            return False  # smbclient's `-U user`, with no `%password`
         return not value.startswith("-") and is_option_value(value)
+    if items[index - 1] in _OPENSSL_OPTIONS and isinstance(value, str) and _OPENSSL_SOURCE.match(value):
+        return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):
         return False
     return not isinstance(value, str) or is_option_value(value)
@@ -670,8 +688,11 @@ def _option_parts(text: str) -> list[Part]:
                 at += 1
         start, end = _value_from(text, at, _WORD_STOP)
         # `--with-token < token.txt`: a file gives the value, and only its name is here
-        redirected = start == match.end() and _REDIRECTION.match(text, start, end) is not None
-        if not redirected and not _not_an_option_value(text, start, end):
+        named = start == match.end() and _REDIRECTION.match(text, start, end) is not None
+        if option in _OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
+            named = named or _OPENSSL_SOURCE.match(text, start, end) is not None
+            start += len(_OPENSSL_PASS) if text.startswith(_OPENSSL_PASS, start, end) else 0
+        if not named and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
@@ -761,9 +782,11 @@ def _header_parts(text: str) -> list[Part]:
 
 # Programs whose short option takes a password as its next word: redis-cli's `-a`, `-p` of
 # sshpass and of MongoDB's tools, and `-p` of a registry login (`docker login -u me -p pw`, also
-# `helm registry login`). Only inside that program's own command: elsewhere `-p` is a port
-# (`docker run -p 80:80`) and `-a` anything. (mysql's `-p pw` asks for a password and names the
-# database `pw`; its attached `-ppw` is _attached_parts'.)
+# `helm registry login`); `-P` of sqlcmd, zip and unzip, `-w` of the OpenLDAP tools, smbclient's
+# `-U user%password` (what follows the `%`), and mysqladmin's `password` command (its new one).
+# Only inside that program's own command: elsewhere `-p` is a port (`docker run -p 80:80`) and
+# `-a` anything. (mysql's `-p pw` asks for a password and names the database `pw`; its attached
+# `-ppw` is _attached_parts'.)
 PASSWORD_OPTIONS = {
     "redis-cli": "-a",
     "sshpass": "-p",
@@ -774,16 +797,28 @@ PASSWORD_OPTIONS = {
     "mongoexport": "-p",
     "mongoimport": "-p",
     "login": "-p",
+    "sqlcmd": "-P",
+    "zip": "-P",
+    "unzip": "-P",
+    "ldapsearch": "-w",
+    "ldapadd": "-w",
+    "ldapmodify": "-w",
+    "ldapdelete": "-w",
+    "ldapwhoami": "-w",
+    "ldappasswd": "-w",
+    "smbclient": "-U",
+    "mysqladmin": "password",
 }
 LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry"})
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
 # of LOGIN_PROGRAMS
 _PROGRAM = re.compile(
-    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?"
+    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
+    r"|ldap(?:search|add|modify|delete|whoami|passwd)"
     r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
 )
 _COMMAND_END = re.compile(r"[;&|\n]")  # `a && b`, `a; b`, `a | b`, a new line: the next command
-_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in ("-a", "-p")}
+_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in set(PASSWORD_OPTIONS.values())}
 
 
 def _program_option_parts(text: str) -> list[Part]:
@@ -802,6 +837,8 @@ def _program_option_parts(text: str) -> list[Part]:
             continue
         start, end = _value_from(text, match.end(), _WORD_STOP)
         pos = max(pos, end)  # each character is read for one command at most (linear)
+        if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
+            start = text.find("%", start, end) + 1 or end
         if end > start and not text.startswith("-", start) and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
     return found

@@ -857,6 +857,37 @@ def test_a_programs_password_option_has_its_value_masked(text: str, found: list[
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("keytool -list -keystore k.jks -storepass ZqKey1xx", ["ZqKey1xx"]),  # keytool's passwords
+        ("keytool -importkeystore -srcstorepass ZqKey2a -deststorepass ZqKey2b", ["ZqKey2a", "ZqKey2b"]),
+        (
+            "keytool -genkey -keypass ZqKey3a -srckeypass ZqKey3b -destkeypass ZqKey3c",
+            ["ZqKey3a", "ZqKey3b", "ZqKey3c"],
+        ),
+        ("keytool -list -storepass:env STORE_PW", []),  # keytool's own way to name a var
+        ("openssl pkcs12 -passin pass:ZqSsl1xx -passout pass:ZqSsl2xx", ["ZqSsl1xx", "ZqSsl2xx"]),
+        ("openssl enc -aes256 -pass pass:ZqSsl3xx -in f", ["ZqSsl3xx"]),
+        ("openssl pkcs12 -passin env:IN_PW -passout file:/run/pw", []),  # where the password is
+        ("openssl enc -pass fd:3 -in f; openssl rsa -passin stdin", []),
+        ("openssl enc -pass pass:$KEY_PASSWORD -in f", []),  # a reference
+        ("sqlcmd -S db -U sa -P ZqSql1xx -Q 'select 1'", ["ZqSql1xx"]),  # more programs' options
+        ("zip -P ZqZip1xx out.zip f && unzip -P ZqZip2xx a.zip", ["ZqZip1xx", "ZqZip2xx"]),
+        ("ldapsearch -x -D cn=admin -w ZqLdap1x -b dc=x", ["ZqLdap1x"]),
+        ("ldapmodify -w 'Zq Ldap2' -f x.ldif", ["Zq Ldap2"]),
+        ("smbclient //srv/share -U admin%ZqSmb1xx -c ls", ["ZqSmb1xx"]),  # only what follows the `%`
+        ("mysqladmin -u root -h db password ZqAdmin1", ["ZqAdmin1"]),  # the new password
+        ("zip -r out.zip dir; gzip -P x", []),
+        ("smbclient //srv/share -U admin", []),  # no password given
+        ("ldapsearch -W -b dc=x", []),  # asks for one
+        ("ls -w 80 -P x; sort -U x", []),  # the options of other programs
+    ],
+)
+def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]
@@ -867,6 +898,11 @@ def test_a_programs_password_option_in_a_command_list() -> None:
     assert secret_items("docker", "run", "-p", "80:80", "img") == []  # a port
     assert secret_items("redis-cli", "-a", "$REDIS_PASSWORD") == []
     assert secret_items("ls", "-a", "x") == []
+    assert secret_items("keytool", "-list", "-storepass", "ZqKey4xx") == [3]
+    assert secret_items("sqlcmd", "-P", "ZqSql2xx") == [2]
+    assert secret_items("smbclient", "//s/x", "-U", "me%ZqSmb2xx") == [3]
+    assert secret_items("smbclient", "//s/x", "-U", "me") == []
+    assert secret_items("openssl", "enc", "-passin", "env:PW") == []
 
 
 @pytest.mark.parametrize(

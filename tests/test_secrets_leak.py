@@ -506,6 +506,17 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + """      args: 'wget --header="X-Auth-Token: CnryHead2" http://x'\n""",
         ["CnryHead1", "CnryHead2"],
     ),
+    "keytool's and openssl's password options, and more programs' short ones": (
+        HEAD
+        + '      command: ["sh", "-c", "keytool -list -storepass CnryOpt1 && openssl enc -pass pass:CnryOpt2"]\n'
+        + '      args: "sqlcmd -P CnryOpt3; zip -P CnryOpt4 o.zip; ldapsearch -w CnryOpt5; smbclient -U me%CnryOpt6;'
+        + ' mysqladmin -u root password CnryOpt7"\n',
+        ["CnryOpt1", "CnryOpt2", "CnryOpt3", "CnryOpt4", "CnryOpt5", "CnryOpt6", "CnryOpt7"],
+    ),
+    "keytool's password option in a list": (
+        HEAD + '      command: ["keytool", "-list", "-storepass", "CnryOpt8"]\n',
+        ["CnryOpt8"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

@@ -257,6 +257,22 @@ WORST = {
     ),
     "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
     "runs of -H with an unclosed quote": (VARS + ' + "        X: \'" + \'-H "\' * 20_000 + "\'\\n"', "", []),
+    "runs of -storepass": (
+        VARS + " + \"        X: '\" + '-storepass x ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "runs of -passin after an unclosed quote": (
+        VARS + " + '        X: -passin \"' + '-passin ' * 20_000 + '\\n'",
+        "",
+        ["NX213"],
+    ),
+    "runs of smbclient commands": (
+        VARS + " + \"        X: '\" + 'smbclient -U a%b; ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "one smbclient, then runs of -U": (VARS + " + \"        X: 'smbclient \" + '-U ' * 20_000 + \"'\\n\"", "", []),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
