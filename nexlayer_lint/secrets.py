@@ -441,6 +441,7 @@ _HINT = re.compile(
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
     r"|'\{|\"\{"  # a JSON object in a quoted word (`curl -d '{"password": "x"}'`)
+    r"|config"  # a config-setting command (`aws configure set`, `git config`)
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -514,6 +515,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
     if "{" in text:
         found += _quoted_object_parts(text)
+    if "config" in text:
+        found += _config_parts(text)
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
@@ -777,6 +780,32 @@ def _header_parts(text: str) -> list[Part]:
         value = scheme.end() if scheme else value
         if not _not_an_option_value(text, value, end):
             found += _literal_parts(text, value, end, "option", name.group(1))
+    return found
+
+
+# A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set
+# KEY VALUE` (yarn's, pnpm's, kubectl's...), `git config [--global|--local|--system] KEY VALUE`.
+_CONFIG_SET = re.compile(
+    r"(?<![^\s'\"/])(?:config(?:ure)?[ \t]+set|git[ \t]+config(?:[ \t]+--(?:global|local|system))?)"
+    r"[ \t]+(['\"]?)([^\s'\"=]{1,256})\1[ \t]+"
+)
+_KEY_SEGMENTS = re.compile(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
+
+
+def _config_parts(text: str) -> list[Part]:
+    """The value a config-setting command (_CONFIG_SET) gives a key named like a secret, whole
+    or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _CONFIG_SET.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        key = match.group(2)
+        if not (is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])):
+            continue
+        # `git config x.token && ...` reads the key: the next command is no value
+        if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", key)
     return found
 
 

@@ -888,6 +888,28 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("aws configure set aws_secret_access_key ZqConf1x", ["ZqConf1x"]),
+        ("npm config set //registry.npmjs.org/:_authToken ZqConf2x", ["ZqConf2x"]),  # its last segment
+        ("yarn config set npmAuthToken ZqConf3x", ["ZqConf3x"]),
+        ("git config --global github.token ZqConf4x && git pull", ["ZqConf4x"]),
+        ("git config x.token 'Zq Conf5'", ["Zq Conf5"]),
+        ("kubectl config set users.me.token ZqConf6x", ["ZqConf6x"]),
+        ("aws configure set region us-east-1", []),  # a key that is no secret
+        ("aws configure set aws_access_key_id AKIAEXAMPLE", []),
+        ("git config --global user.name me; git config credential.helper store", []),
+        ("git config --get x.token", []),  # reads it
+        ("git config x.token && echo done", []),
+        ("git config x.token $GH_TOKEN", []),  # a reference
+        ("cp /etc/config /x", []),
+    ],
+)
+def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]

@@ -517,6 +517,13 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["keytool", "-list", "-storepass", "CnryOpt8"]\n',
         ["CnryOpt8"],
     ),
+    "a config command's secret key": (
+        HEAD
+        + '      command: ["sh", "-c", "aws configure set aws_secret_access_key CnryConf1"]\n'
+        + '      args: "npm config set //registry.npmjs.org/:_authToken CnryConf2 && git config --global x.token'
+        + ' CnryConf3 && yarn config set npmAuthToken CnryConf4"\n',
+        ["CnryConf1", "CnryConf2", "CnryConf3", "CnryConf4"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

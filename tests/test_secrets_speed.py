@@ -273,6 +273,12 @@ WORST = {
         ["NX213"] * 8_000,
     ),
     "one smbclient, then runs of -U": (VARS + " + \"        X: 'smbclient \" + '-U ' * 20_000 + \"'\\n\"", "", []),
+    "runs of config set": (
+        VARS + " + \"        X: '\" + 'config set token x ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
