@@ -442,6 +442,8 @@ _HINT = re.compile(
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
     r"|'\{|\"\{"  # a JSON object in a quoted word (`curl -d '{"password": "x"}'`)
     r"|config"  # a config-setting command (`aws configure set`, `git config`)
+    r"|sqlplus "  # `sqlplus scott/tiger@orcl`
+    r"|ASSWORD|assword|DENTIFIED|dentified"  # SQL's `PASSWORD 'x'`, `IDENTIFIED BY 'x'`, in any case
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -517,6 +519,10 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         found += _quoted_object_parts(text)
     if "config" in text:
         found += _config_parts(text)
+    if "'" in text:
+        found += _sql_parts(text)
+    if "sqlplus" in text:
+        found += _sqlplus_parts(text)
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
@@ -806,6 +812,56 @@ def _config_parts(text: str) -> list[Part]:
         # `git config x.token && ...` reads the key: the next command is no value
         if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", key)
+    return found
+
+
+# SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
+# PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
+_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|identified[ \t]+by)[ \t]+'")
+
+
+def _sql_parts(text: str) -> list[Part]:
+    """The literal after each SQL `PASSWORD` or `IDENTIFIED BY` (_SQL_PASSWORD), to its closing
+    quote (`''` is a quote inside it) or the end of the text; the next is looked for after it."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQL_PASSWORD.search(text, pos)) is not None:
+        start = match.end()
+        close = text.find("'", start)
+        while close >= 0 and text.startswith("'", close + 1):
+            close = text.find("'", close + 2)
+        end = len(text) if close < 0 else close
+        pos = end + 1
+        if not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", "PASSWORD")
+    return found
+
+
+# `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
+_SQLPLUS = re.compile(r"(?<![^\s'\"/])sqlplus[ \t]+")
+
+
+def _sqlplus_parts(text: str) -> list[Part]:
+    """The password of the logon word after each `sqlplus` (its options, `-S`, `-L`, skipped);
+    not `/ as sysdba` (no password), nor `scott@orcl` (it asks for one)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQLPLUS.search(text, pos)) is not None:
+        at = match.end()
+        while text.startswith("-", at):  # sqlplus' own options, each read once
+            blank = _WORD_STOP.search(text, at)
+            at = len(text) if blank is None else blank.start()
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        pos = max(end, at)  # each character is read for one logon at most (linear)
+        slash = text.find("/", start, end)
+        if slash < 0:
+            continue
+        sign = text.rfind("@", slash + 1, end)
+        stop = end if sign < 0 else sign
+        if not _not_an_option_value(text, slash + 1, stop):
+            found += _literal_parts(text, slash + 1, stop, "option", "sqlplus")
     return found
 
 

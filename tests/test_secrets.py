@@ -910,6 +910,26 @@ def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: lis
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("""psql -c "CREATE USER app WITH PASSWORD 'ZqSql3x'" """, ["ZqSql3x"]),
+        ("""psql -c "alter user app password 'Zq''Sql 4'" """, ["Zq''Sql 4"]),  # `''` is a quote inside
+        ("""mysql -e "CREATE USER a@'%' IDENTIFIED BY 'ZqSql5x';" """, ["ZqSql5x"]),
+        ("""sqlplus -s sys/x@db <<< "ALTER USER app Identified  By 'ZqSql6x'" """, ["x", "ZqSql6x"]),
+        ("sqlplus scott/ZqPlus1x@orcl", ["ZqPlus1x"]),  # between `/` and `@`
+        ("sqlplus -S -L scott/ZqPlus2x@//db:1521/orcl @run.sql", ["ZqPlus2x"]),
+        ("sqlplus sys/ZqPlus3x as sysdba", ["ZqPlus3x"]),
+        ("""psql -c "ALTER USER app PASSWORD NULL" """, []),
+        ("""psql -c "ALTER USER app PASSWORD '${APP_PASSWORD}'" """, []),  # a reference
+        ("sqlplus / as sysdba", []),  # no password
+        ("sqlplus -s scott@orcl", []),  # it asks for one
+    ],
+)
+def test_sql_that_sets_a_password_has_it_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]

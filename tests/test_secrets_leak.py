@@ -524,6 +524,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + ' CnryConf3 && yarn config set npmAuthToken CnryConf4"\n',
         ["CnryConf1", "CnryConf2", "CnryConf3", "CnryConf4"],
     ),
+    "a password in SQL, and sqlplus's logon": (
+        HEAD
+        + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""
+        + """      args: "mysql -e \\"CREATE USER a IDENTIFIED BY 'CnrySql2'\\" && sqlplus scott/CnrySql3@orcl"\n""",
+        ["CnrySql1", "CnrySql2", "CnrySql3"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

@@ -279,6 +279,12 @@ WORST = {
         ["NX213"] * 8_000,
     ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
+    "runs of SQL passwords": (
+        VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
+        "",
+        ["NX213"],
+    ),
+    "runs of sqlplus options": (VARS + " + \"        X: 'sqlplus \" + '-S ' * 20_000 + \"a/b@c'\\n\"", "", ["NX213"]),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
