@@ -649,6 +649,11 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
         yield start, max(at, last)
 
 
+# kubectl's options whose value is a file's path (maybe after `KEY=`), never a secret; unlike
+# `--from-literal=DB_PASSWORD=x`.
+_PATH_OPTIONS = ("from-file", "from-env-file")
+
+
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
@@ -660,6 +665,9 @@ def _assigned_parts(text: str) -> list[Part]:
             continue  # `==`: base64's padding (`Basic dXNlcjpw==`, whose text would be the "name"), a comparison
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
+        if name in _PATH_OPTIONS:  # `--from-file=key=/k`: `key` names a file's entry, `/k` its path
+            pos = _value_from(text, pos, _WORD_STOP)[1]
+            continue
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
@@ -713,7 +721,8 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
 # Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
 # named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
-_NOT_ATTACHED = re.compile(r"[0-9.:/]+|[a-z][a-z_.-]*")
+# A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*")
 _PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.

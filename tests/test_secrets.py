@@ -930,6 +930,21 @@ def test_sql_that_sets_a_password_has_it_masked(text: str, found: list[str]) -> 
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('sh -c "docker run -p0.0.0.0:8080:80/tcp nginx"', []),  # a port with its protocol
+        ("docker run -p8080:80/udp -p53:53/sctp x", []),
+        ("kubectl create secret generic x --from-file=key=/k", []),  # a file's entry and path
+        ("kubectl create secret generic x --from-env-file=/run/app.env", []),
+        ("kubectl create secret generic x --from-file=key=/k --from-literal=DB_PASSWORD=ZqLit1x", ["ZqLit1x"]),
+        ("mysql -uroot -pZqAttached1/tcp", ["ZqAttached1/tcp"]),  # mysql named: a password
+    ],
+)
+def test_ports_and_file_paths_are_not_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]

@@ -530,6 +530,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + """      args: "mysql -e \\"CREATE USER a IDENTIFIED BY 'CnrySql2'\\" && sqlplus scott/CnrySql3@orcl"\n""",
         ["CnrySql1", "CnrySql2", "CnrySql3"],
     ),
+    "kubectl's --from-literal beside a --from-file path": (
+        HEAD + '      command: "kubectl create secret generic x --from-file=key=/k --from-literal=API_KEY=CnryLit1"\n',
+        ["CnryLit1"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
@@ -1072,3 +1076,16 @@ def test_a_second_documents_item_in_another_case_is_masked_in_diffs(project: Pat
     assert '+        DEBUG: "yes"' in diff.stdout
     assert " ---\n - Key: GH_TOKEN\n   value: **********\n" in diff.stdout  # the name shown, the value not
     assert_absent(diff.output, ["CnryDoc112"], "--diff")
+
+
+def test_a_published_ports_protocol_and_a_from_file_path_are_not_secrets() -> None:
+    # the twelfth leak hunt's over-masks: `-p...80/tcp` is a port, `--from-file=key=/k` a path
+    for command in [
+        'sh -c "docker run -p0.0.0.0:8080:80/tcp nginx"',
+        "kubectl create secret generic x --from-file=key=/k",
+    ]:
+        text = HEAD + f"      command: '{command}'\n"
+        result = Linter(Settings()).lint(text, "nexlayer.yaml")
+        assert "NX213" not in [d.code for d in result.diagnostics]
+        doc = loader.load(text, "nexlayer.yaml")[0]
+        assert doc is not None and secrets.secret_spans(doc) == ()

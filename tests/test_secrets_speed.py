@@ -285,6 +285,12 @@ WORST = {
         ["NX213"],
     ),
     "runs of sqlplus options": (VARS + " + \"        X: 'sqlplus \" + '-S ' * 20_000 + \"a/b@c'\\n\"", "", ["NX213"]),
+    "runs of --from-file=": (VARS + " + \"        X: '\" + '--from-file=key=' * 20_000 + \"'\\n\"", "", []),
+    "runs of attached ports with a protocol": (
+        VARS + " + \"        X: '\" + '-p0/0/0/' * 20_000 + \"tcx'\\n\"",
+        "",
+        ["NX213"],  # not a port: a password
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
