@@ -190,6 +190,8 @@ def is_secret_flag(item: object) -> bool:
     is a word of _FLAG_WORDS: then the name is never text the user chose."""
     if not isinstance(item, str) or not item.startswith("-"):
         return False
+    if item in PASSWORD_FLAGS:
+        return True
     option = _OPTION.fullmatch(item)
     if option is None:
         return False
@@ -202,6 +204,18 @@ def is_secret_flag(item: object) -> bool:
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
 
+
+# Single-dash options that take a password in every program that has them, though their names
+# are not made of _FLAG_WORDS: keytool's (and jarsigner's) `-storepass`, `-keypass`..., and
+# openssl's `-passin`, `-passout` (its `-pass` is a flag word already).
+PASSWORD_FLAGS = frozenset(
+    {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass", "-passin", "-passout"}
+)
+# openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
+# and `stdin` say where it is.
+_OPENSSL_OPTIONS = ("-pass", "-passin", "-passout")
+_OPENSSL_SOURCE = re.compile(r"(?:env|file|fd):|stdin(?![^\s'\"])")
+_OPENSSL_PASS = "pass:"
 
 # What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
 _FLAG_WORDS = SECRET_TERMS | QUALIFIERS | {"API", "DB", "ADMIN", "ROOT", "USER", "APP", "AUTH", "ACCESS", "CLIENT"}
@@ -219,10 +233,16 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if not (isinstance(items, list) and 0 < index < len(items)):
         return False
     value = items[index]
+    if items[index - 1] == HERE_STRING and index >= 2:  # `--with-token <<< tok`, run by a shell
+        return is_secret_flag(items[index - 2]) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     if items[index - 1] == _list_password_option(items) and isinstance(value, str):
+        if items[index - 1] == "-U" and "%" not in value:
+            return False  # smbclient's `-U user`, with no `%password`
         return not value.startswith("-") and is_option_value(value)
+    if items[index - 1] in _OPENSSL_OPTIONS and isinstance(value, str) and _OPENSSL_SOURCE.match(value):
+        return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):
         return False
     return not isinstance(value, str) or is_option_value(value)
@@ -237,6 +257,8 @@ def _list_password_option(items: list[Any]) -> str | None:
     return option
 
 
+# A shell's here-string: `gh auth login --with-token <<< tok` gives the option its value on stdin.
+HERE_STRING = "<<<"
 LOGIN_PENDING = "(login)"  # a login program named, its `login` not yet (program_option)
 
 
@@ -445,6 +467,10 @@ _HINT = re.compile(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
+    r"|'\{|\"\{"  # a JSON object in a quoted word (`curl -d '{"password": "x"}'`)
+    r"|config"  # a config-setting command (`aws configure set`, `git config`)
+    r"|sqlplus "  # `sqlplus scott/tiger@orcl`
+    r"|ASSWORD|assword|DENTIFIED|dentified"  # SQL's `PASSWORD 'x'`, `IDENTIFIED BY 'x'`, in any case
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -492,6 +518,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         if "curl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
+        if "-H" in text or "header" in text:
+            found += _header_parts(text)
     for start, end in _url_passwords(text):
         found += _literal_parts(text, start, end, "url", "password")
     question = text.find("?")
@@ -514,6 +542,14 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+    if "{" in text:
+        found += _quoted_object_parts(text)
+    if "config" in text:
+        found += _config_parts(text)
+    if "'" in text:
+        found += _sql_parts(text)
+    if "sqlplus" in text:
+        found += _sqlplus_parts(text)
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
@@ -533,7 +569,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
 # An entry of vars written as one string: a name at the start, or after a line break, `,`, `;` or
 # `{`, maybe quoted (JSON), then `:` or `=`; its value runs to the next of those separators (less
 # the `}` that closes a flow mapping), or is what its quotes hold.
-_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*[:=]""")
+# In a double-quoted shell word, JSON's quotes are escaped (`"{\"password\": \"x\"}"`).
+_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]""")
 _ENTRY_END = re.compile(r"[\n,;]")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
@@ -555,7 +592,11 @@ def _entry_parts(text: str) -> list[Part]:
         if text.startswith("{", start):
             continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
         quoted = start < len(text) and text[start] in "'\""
-        start, stop = _value_from(text, start, _ENTRY_END)
+        if text.startswith('\\"', start):  # an escaped quote opens the value: the next one closes it
+            close = text.find('\\"', start + 2)
+            start, stop, quoted = start + 2, len(text) if close < 0 else close, True
+        else:
+            start, stop = _value_from(text, start, _ENTRY_END)
         if not quoted:
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
@@ -565,6 +606,25 @@ def _entry_parts(text: str) -> list[Part]:
                 continue  # `"password": null`
         found += _literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
+    return found
+
+
+# A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
+# `--data "{\"token\": \"x\"}"`): its entries are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"]\{""")
+
+
+def _quoted_object_parts(text: str) -> list[Part]:
+    """The secret entries of each JSON object in quotes in `text` (_QUOTED_OBJECT). The next
+    object is looked for after the closing quote: each character is read for one object (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
+        start, end = _value_from(text, match.start(), _WORD_STOP)
+        pos = end + 1
+        found += [
+            part._replace(start=start + part.start, end=start + part.end) for part in _entry_parts(text[start:end])
+        ]
     return found
 
 
@@ -616,6 +676,11 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
         yield start, max(at, last)
 
 
+# kubectl's options whose value is a file's path (maybe after `KEY=`), never a secret; unlike
+# `--from-literal=DB_PASSWORD=x`.
+_PATH_OPTIONS = ("from-file", "from-env-file")
+
+
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
@@ -627,6 +692,9 @@ def _assigned_parts(text: str) -> list[Part]:
             continue  # `==`: base64's padding (`Basic dXNlcjpw==`, whose text would be the "name"), a comparison
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
+        if name in _PATH_OPTIONS:  # `--from-file=key=/k`: `key` names a file's entry, `/k` its path
+            pos = _value_from(text, pos, _WORD_STOP)[1]
+            continue
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
@@ -642,6 +710,11 @@ def _assigned_parts(text: str) -> list[Part]:
     return found
 
 
+# `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this
+# text; `<your-token>` (a placeholder, which ends in `>`) is not one.
+_REDIRECTION = re.compile(r"<[^\s>]*\Z")
+
+
 def _option_parts(text: str) -> list[Part]:
     """The values of `--password hunter2` words (is_secret_flag): the next word, or the quoted
     text that starts it, unless it is another option or a reference (follows_secret_flag)."""
@@ -652,8 +725,18 @@ def _option_parts(text: str) -> list[Part]:
             continue
         if match.end() == len(text):
             break
-        start, end = _value_from(text, match.end(), _WORD_STOP)
-        if not _not_an_option_value(text, start, end):
+        at = match.end()
+        if text.startswith(HERE_STRING, at):  # the value is the word after the here-string's `<<<`
+            at += len(HERE_STRING)
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        # `--with-token < token.txt`: a file gives the value, and only its name is here
+        named = start == match.end() and _REDIRECTION.match(text, start, end) is not None
+        if option in _OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
+            named = named or _OPENSSL_SOURCE.match(text, start, end) is not None
+            start += len(_OPENSSL_PASS) if text.startswith(_OPENSSL_PASS, start, end) else 0
+        if not named and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
@@ -665,7 +748,8 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
 # Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
 # named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
-_NOT_ATTACHED = re.compile(r"[0-9.:/]+|[a-z][a-z_.-]*")
+# A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*")
 _PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.
@@ -715,11 +799,115 @@ def _curl_user_parts(text: str) -> list[Part]:
     return found
 
 
+# An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
+_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H|--header)(?:[ \t]+|=|(?=['\"]))")
+_HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
+# An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
+_AUTH_SCHEME = re.compile(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
+
+
+def _header_parts(text: str) -> list[Part]:
+    """The value of each header given to `-H` or `--header` whose name looks secret (`X-Api-Key`,
+    `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _HEADER_OPTION.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        name = _HEADER_NAME.match(text, start, end)
+        if name is None or not is_secret_var_name(name.group(1)):
+            continue
+        value = name.end()
+        scheme = _AUTH_SCHEME.match(text, value, end)
+        value = scheme.end() if scheme else value
+        if not _not_an_option_value(text, value, end):
+            found += _literal_parts(text, value, end, "option", name.group(1))
+    return found
+
+
+# A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set
+# KEY VALUE` (yarn's, pnpm's, kubectl's...), `git config [--global|--local|--system] KEY VALUE`.
+_CONFIG_SET = re.compile(
+    r"(?<![^\s'\"/])(?:config(?:ure)?[ \t]+set|git[ \t]+config(?:[ \t]+--(?:global|local|system))?)"
+    r"[ \t]+(['\"]?)([^\s'\"=]{1,256})\1[ \t]+"
+)
+_KEY_SEGMENTS = re.compile(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
+
+
+def _config_parts(text: str) -> list[Part]:
+    """The value a config-setting command (_CONFIG_SET) gives a key named like a secret, whole
+    or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _CONFIG_SET.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        key = match.group(2)
+        if not (is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])):
+            continue
+        # `git config x.token && ...` reads the key: the next command is no value
+        if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", key)
+    return found
+
+
+# SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
+# PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
+_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|identified[ \t]+by)[ \t]+'")
+
+
+def _sql_parts(text: str) -> list[Part]:
+    """The literal after each SQL `PASSWORD` or `IDENTIFIED BY` (_SQL_PASSWORD), to its closing
+    quote (`''` is a quote inside it) or the end of the text; the next is looked for after it."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQL_PASSWORD.search(text, pos)) is not None:
+        start = match.end()
+        close = text.find("'", start)
+        while close >= 0 and text.startswith("'", close + 1):
+            close = text.find("'", close + 2)
+        end = len(text) if close < 0 else close
+        pos = end + 1
+        if not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", "PASSWORD")
+    return found
+
+
+# `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
+_SQLPLUS = re.compile(r"(?<![^\s'\"/])sqlplus[ \t]+")
+
+
+def _sqlplus_parts(text: str) -> list[Part]:
+    """The password of the logon word after each `sqlplus` (its options, `-S`, `-L`, skipped);
+    not `/ as sysdba` (no password), nor `scott@orcl` (it asks for one)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQLPLUS.search(text, pos)) is not None:
+        at = match.end()
+        while text.startswith("-", at):  # sqlplus' own options, each read once
+            blank = _WORD_STOP.search(text, at)
+            at = len(text) if blank is None else blank.start()
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        pos = max(end, at)  # each character is read for one logon at most (linear)
+        slash = text.find("/", start, end)
+        if slash < 0:
+            continue
+        sign = text.rfind("@", slash + 1, end)
+        stop = end if sign < 0 else sign
+        if not _not_an_option_value(text, slash + 1, stop):
+            found += _literal_parts(text, slash + 1, stop, "option", "sqlplus")
+    return found
+
+
 # Programs whose short option takes a password as its next word: redis-cli's `-a`, `-p` of
 # sshpass and of MongoDB's tools, and `-p` of a registry login (`docker login -u me -p pw`, also
-# `helm registry login`). Only inside that program's own command: elsewhere `-p` is a port
-# (`docker run -p 80:80`) and `-a` anything. (mysql's `-p pw` asks for a password and names the
-# database `pw`; its attached `-ppw` is _attached_parts'.)
+# `helm registry login`); `-P` of sqlcmd, zip and unzip, `-w` of the OpenLDAP tools, smbclient's
+# `-U user%password` (what follows the `%`), and mysqladmin's `password` command (its new one).
+# Only inside that program's own command: elsewhere `-p` is a port (`docker run -p 80:80`) and
+# `-a` anything. (mysql's `-p pw` asks for a password and names the database `pw`; its attached
+# `-ppw` is _attached_parts'.)
 PASSWORD_OPTIONS = {
     "redis-cli": "-a",
     "sshpass": "-p",
@@ -730,16 +918,28 @@ PASSWORD_OPTIONS = {
     "mongoexport": "-p",
     "mongoimport": "-p",
     "login": "-p",
+    "sqlcmd": "-P",
+    "zip": "-P",
+    "unzip": "-P",
+    "ldapsearch": "-w",
+    "ldapadd": "-w",
+    "ldapmodify": "-w",
+    "ldapdelete": "-w",
+    "ldapwhoami": "-w",
+    "ldappasswd": "-w",
+    "smbclient": "-U",
+    "mysqladmin": "password",
 }
 LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry"})
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
 # of LOGIN_PROGRAMS
 _PROGRAM = re.compile(
-    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?"
+    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
+    r"|ldap(?:search|add|modify|delete|whoami|passwd)"
     r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
 )
 _COMMAND_END = re.compile(r"[;&|\n]")  # `a && b`, `a; b`, `a | b`, a new line: the next command
-_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in ("-a", "-p")}
+_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in set(PASSWORD_OPTIONS.values())}
 
 
 def _program_option_parts(text: str) -> list[Part]:
@@ -758,6 +958,8 @@ def _program_option_parts(text: str) -> list[Part]:
             continue
         start, end = _value_from(text, match.end(), _WORD_STOP)
         pos = max(pos, end)  # each character is read for one command at most (linear)
+        if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
+            start = text.find("%", start, end) + 1 or end
         if end > start and not text.startswith("-", start) and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", option)
     return found
@@ -1080,7 +1282,8 @@ def _label(path: DataPath, parent: Any) -> str:
         return ""
     key = path[-1]
     if isinstance(key, int) and follows_secret_flag(parent, key):
-        return str(parent[key - 1])  # the option names the secret
+        before = 2 if parent[key - 1] == HERE_STRING else 1
+        return str(parent[key - before])  # the option names the secret
     if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
         named = item_name(parent)
         if isinstance(named, str):

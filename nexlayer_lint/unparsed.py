@@ -36,6 +36,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.secrets import (
+    HERE_STRING,
     LINE_BREAK,
     VARS_KEYS,
     _fold,
@@ -383,7 +384,9 @@ class _Scanner:
                 offset = start + (1 if quoted else 0)
                 self.mask_literal(index, body, offset, offset + len(name))
             item = _is_item(body, start, self.flow)
-            self.option = item and (is_secret_flag(name) or name == self.program)
+            # after `<<<` too: `["gh", "auth", "login", "--with-token", "<<<", "tok"]`
+            here = self.option and name == HERE_STRING
+            self.option = item and (is_secret_flag(name) or name == self.program or here)
             self.program = program_option(self.program, name) if item else None
             return max(end, start + 1)
         option, self.option, self.program = self.option, False, None

@@ -878,6 +878,94 @@ def test_a_programs_password_option_has_its_value_masked(text: str, found: list[
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("keytool -list -keystore k.jks -storepass ZqKey1xx", ["ZqKey1xx"]),  # keytool's passwords
+        ("keytool -importkeystore -srcstorepass ZqKey2a -deststorepass ZqKey2b", ["ZqKey2a", "ZqKey2b"]),
+        (
+            "keytool -genkey -keypass ZqKey3a -srckeypass ZqKey3b -destkeypass ZqKey3c",
+            ["ZqKey3a", "ZqKey3b", "ZqKey3c"],
+        ),
+        ("keytool -list -storepass:env STORE_PW", []),  # keytool's own way to name a var
+        ("openssl pkcs12 -passin pass:ZqSsl1xx -passout pass:ZqSsl2xx", ["ZqSsl1xx", "ZqSsl2xx"]),
+        ("openssl enc -aes256 -pass pass:ZqSsl3xx -in f", ["ZqSsl3xx"]),
+        ("openssl pkcs12 -passin env:IN_PW -passout file:/run/pw", []),  # where the password is
+        ("openssl enc -pass fd:3 -in f; openssl rsa -passin stdin", []),
+        ("openssl enc -pass pass:$KEY_PASSWORD -in f", []),  # a reference
+        ("sqlcmd -S db -U sa -P ZqSql1xx -Q 'select 1'", ["ZqSql1xx"]),  # more programs' options
+        ("zip -P ZqZip1xx out.zip f && unzip -P ZqZip2xx a.zip", ["ZqZip1xx", "ZqZip2xx"]),
+        ("ldapsearch -x -D cn=admin -w ZqLdap1x -b dc=x", ["ZqLdap1x"]),
+        ("ldapmodify -w 'Zq Ldap2' -f x.ldif", ["Zq Ldap2"]),
+        ("smbclient //srv/share -U admin%ZqSmb1xx -c ls", ["ZqSmb1xx"]),  # only what follows the `%`
+        ("mysqladmin -u root -h db password ZqAdmin1", ["ZqAdmin1"]),  # the new password
+        ("zip -r out.zip dir; gzip -P x", []),
+        ("smbclient //srv/share -U admin", []),  # no password given
+        ("ldapsearch -W -b dc=x", []),  # asks for one
+        ("ls -w 80 -P x; sort -U x", []),  # the options of other programs
+    ],
+)
+def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("aws configure set aws_secret_access_key ZqConf1x", ["ZqConf1x"]),
+        ("npm config set //registry.npmjs.org/:_authToken ZqConf2x", ["ZqConf2x"]),  # its last segment
+        ("yarn config set npmAuthToken ZqConf3x", ["ZqConf3x"]),
+        ("git config --global github.token ZqConf4x && git pull", ["ZqConf4x"]),
+        ("git config x.token 'Zq Conf5'", ["Zq Conf5"]),
+        ("kubectl config set users.me.token ZqConf6x", ["ZqConf6x"]),
+        ("aws configure set region us-east-1", []),  # a key that is no secret
+        ("aws configure set aws_access_key_id AKIAEXAMPLE", []),
+        ("git config --global user.name me; git config credential.helper store", []),
+        ("git config --get x.token", []),  # reads it
+        ("git config x.token && echo done", []),
+        ("git config x.token $GH_TOKEN", []),  # a reference
+        ("cp /etc/config /x", []),
+    ],
+)
+def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("""psql -c "CREATE USER app WITH PASSWORD 'ZqSql3x'" """, ["ZqSql3x"]),
+        ("""psql -c "alter user app password 'Zq''Sql 4'" """, ["Zq''Sql 4"]),  # `''` is a quote inside
+        ("""mysql -e "CREATE USER a@'%' IDENTIFIED BY 'ZqSql5x';" """, ["ZqSql5x"]),
+        ("""sqlplus -s sys/x@db <<< "ALTER USER app Identified  By 'ZqSql6x'" """, ["x", "ZqSql6x"]),
+        ("sqlplus scott/ZqPlus1x@orcl", ["ZqPlus1x"]),  # between `/` and `@`
+        ("sqlplus -S -L scott/ZqPlus2x@//db:1521/orcl @run.sql", ["ZqPlus2x"]),
+        ("sqlplus sys/ZqPlus3x as sysdba", ["ZqPlus3x"]),
+        ("""psql -c "ALTER USER app PASSWORD NULL" """, []),
+        ("""psql -c "ALTER USER app PASSWORD '${APP_PASSWORD}'" """, []),  # a reference
+        ("sqlplus / as sysdba", []),  # no password
+        ("sqlplus -s scott@orcl", []),  # it asks for one
+    ],
+)
+def test_sql_that_sets_a_password_has_it_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('sh -c "docker run -p0.0.0.0:8080:80/tcp nginx"', []),  # a port with its protocol
+        ("docker run -p8080:80/udp -p53:53/sctp x", []),
+        ("kubectl create secret generic x --from-file=key=/k", []),  # a file's entry and path
+        ("kubectl create secret generic x --from-env-file=/run/app.env", []),
+        ("kubectl create secret generic x --from-file=key=/k --from-literal=DB_PASSWORD=ZqLit1x", ["ZqLit1x"]),
+        ("mysql -uroot -pZqAttached1/tcp", ["ZqAttached1/tcp"]),  # mysql named: a password
+    ],
+)
+def test_ports_and_file_paths_are_not_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]
@@ -888,6 +976,76 @@ def test_a_programs_password_option_in_a_command_list() -> None:
     assert secret_items("docker", "run", "-p", "80:80", "img") == []  # a port
     assert secret_items("redis-cli", "-a", "$REDIS_PASSWORD") == []
     assert secret_items("ls", "-a", "x") == []
+    assert secret_items("keytool", "-list", "-storepass", "ZqKey4xx") == [3]
+    assert secret_items("sqlcmd", "-P", "ZqSql2xx") == [2]
+    assert secret_items("smbclient", "//s/x", "-U", "me%ZqSmb2xx") == [3]
+    assert secret_items("smbclient", "//s/x", "-U", "me") == []
+    assert secret_items("openssl", "enc", "-passin", "env:PW") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("gh auth login --with-token <<< ZqHere1xx", ["ZqHere1xx"]),  # a here-string gives the value
+        ("gh auth login --with-token <<<ZqHere2xx && gh repo list", ["ZqHere2xx"]),
+        ("app --password <<< 'two words' run", ["two words"]),
+        ("gh auth login --with-token < token.txt", []),  # a file gives the value: only its name is here
+        ("gh auth login --with-token <token.txt", []),
+        ("app --password <<EOF", []),  # a here-document: the value is on later lines
+        ("app --password <<< $APP_PASSWORD", []),  # a reference
+        ("app --password <<< --verbose", []),
+    ],
+)
+def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
+    def secret_items(*command: object) -> list[object]:
+        return [s.path[1] for s in find_secrets({"command": list(command)})]
+
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [4, 5]
+    assert secret_items("app", "--verbose", "<<<", "x") == []
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("""curl -d '{"password":"ZqJson1x"}' http://x""", ["ZqJson1x"]),  # a JSON body
+        ("""curl --data-raw '{"user": "me", "api_key": "ZqJson2x"}' http://x""", ["ZqJson2x"]),
+        ("""curl --data='{"auth": {"token": "ZqJson3x"}}' http://x""", ["ZqJson3x"]),  # nested
+        ('curl --data "{\\"password\\": \\"ZqJson 4\\"}" http://x', ["ZqJson 4"]),  # escaped quotes
+        ("""curl -d '{"password": 123456}' http://x""", ["123456"]),
+        ("curl -d @body.json http://x", []),  # a file's name
+        ("""echo '{"name": "web"}'""", []),  # nothing secret in it
+        ("""curl -d '{"password": null}' http://x""", []),
+        ("""curl -d '{"password": "${DB_PASSWORD}"}' http://x""", []),  # a reference
+        ("echo a,b: c", []),  # no quoted object
+        ("awk '{print $1}' x", []),
+    ],
+)
+def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('curl -H "X-Api-Key: ZqHead1x" http://api', ["ZqHead1x"]),  # a header named like a secret
+        ('wget --header="X-Auth-Token: ZqHead2x" http://x', ["ZqHead2x"]),
+        ("curl --header 'X-Vault-Token:ZqHead3x' http://x", ["ZqHead3x"]),
+        ("curl -H X-Api-Key:ZqHead4x http://x", ["ZqHead4x"]),
+        ('curl -H "Authorization: Bearer ZqHead5x" http://x', ["ZqHead5x"]),  # the scheme is shown
+        ('curl -H "Authorization: Bearer ZqHead6xZqHead6xZqHead6x" x', ["ZqHead6xZqHead6xZqHead6x"]),
+        ('curl -H "Content-Type: application/json" http://x', []),
+        ('curl -H "X-Api-Key: $API_KEY" http://x', []),  # a reference
+        ("grep -H pattern file", []),
+        ("docker -H tcp://host:2375 ps", []),
+    ],
+)
+def test_a_header_named_like_a_secret_has_its_value_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
 @pytest.mark.parametrize(

@@ -502,6 +502,59 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("DB_PASSWORD: !CnryTag1 rest", "API_KEY: !CnryTag2"),
         ["CnryTag1", "CnryTag2"],
     ),
+    # the twelfth leak hunt: command strings
+    "a here-string after a secret option": (
+        HEAD + '      command: "gh auth login --with-token <<< CnryHere1"\n',
+        ["CnryHere1"],
+    ),
+    "a here-string after a secret option in a list": (
+        HEAD + '      command: ["gh", "auth", "login", "--with-token", "<<<", "CnryHere2"]\n',
+        ["CnryHere2"],
+    ),
+    "broken: a here-string after a secret option in a list": (
+        HEAD + '      command: ["gh", "--with-token", "<<<", "CnryBroken130"]: x\n',
+        ["CnryBroken130"],
+    ),
+    "a JSON body in a command": (
+        HEAD
+        + """      command: ["sh", "-c", "curl -d '{\\"password\\":\\"CnryJson1\\"}' http://x"]\n"""
+        + """      args: 'curl --data "{\\"api_key\\": \\"CnryJson2\\"}" http://x'\n""",
+        ["CnryJson1", "CnryJson2"],
+    ),
+    "a header named like a secret": (
+        HEAD
+        + """      command: ["sh", "-c", "curl -H \\"X-Api-Key: CnryHead1\\" http://api"]\n"""
+        + """      args: 'wget --header="X-Auth-Token: CnryHead2" http://x'\n""",
+        ["CnryHead1", "CnryHead2"],
+    ),
+    "keytool's and openssl's password options, and more programs' short ones": (
+        HEAD
+        + '      command: ["sh", "-c", "keytool -list -storepass CnryOpt1 && openssl enc -pass pass:CnryOpt2"]\n'
+        + '      args: "sqlcmd -P CnryOpt3; zip -P CnryOpt4 o.zip; ldapsearch -w CnryOpt5; smbclient -U me%CnryOpt6;'
+        + ' mysqladmin -u root password CnryOpt7"\n',
+        ["CnryOpt1", "CnryOpt2", "CnryOpt3", "CnryOpt4", "CnryOpt5", "CnryOpt6", "CnryOpt7"],
+    ),
+    "keytool's password option in a list": (
+        HEAD + '      command: ["keytool", "-list", "-storepass", "CnryOpt8"]\n',
+        ["CnryOpt8"],
+    ),
+    "a config command's secret key": (
+        HEAD
+        + '      command: ["sh", "-c", "aws configure set aws_secret_access_key CnryConf1"]\n'
+        + '      args: "npm config set //registry.npmjs.org/:_authToken CnryConf2 && git config --global x.token'
+        + ' CnryConf3 && yarn config set npmAuthToken CnryConf4"\n',
+        ["CnryConf1", "CnryConf2", "CnryConf3", "CnryConf4"],
+    ),
+    "a password in SQL, and sqlplus's logon": (
+        HEAD
+        + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""
+        + """      args: "mysql -e \\"CREATE USER a IDENTIFIED BY 'CnrySql2'\\" && sqlplus scott/CnrySql3@orcl"\n""",
+        ["CnrySql1", "CnrySql2", "CnrySql3"],
+    ),
+    "kubectl's --from-literal beside a --from-file path": (
+        HEAD + '      command: "kubectl create secret generic x --from-file=key=/k --from-literal=API_KEY=CnryLit1"\n',
+        ["CnryLit1"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
@@ -1055,3 +1108,16 @@ def test_a_second_documents_item_in_another_case_is_masked_in_diffs(project: Pat
     assert '+        DEBUG: "yes"' in diff.stdout
     assert " ---\n - Key: GH_TOKEN\n   value: **********\n" in diff.stdout  # the name shown, the value not
     assert_absent(diff.output, ["CnryDoc112"], "--diff")
+
+
+def test_a_published_ports_protocol_and_a_from_file_path_are_not_secrets() -> None:
+    # the twelfth leak hunt's over-masks: `-p...80/tcp` is a port, `--from-file=key=/k` a path
+    for command in [
+        'sh -c "docker run -p0.0.0.0:8080:80/tcp nginx"',
+        "kubectl create secret generic x --from-file=key=/k",
+    ]:
+        text = HEAD + f"      command: '{command}'\n"
+        result = Linter(Settings()).lint(text, "nexlayer.yaml")
+        assert "NX213" not in [d.code for d in result.diagnostics]
+        doc = loader.load(text, "nexlayer.yaml")[0]
+        assert doc is not None and secrets.secret_spans(doc) == ()

@@ -231,6 +231,67 @@ WORST = {
     ),
     "one redis-cli, then runs of -a": (VARS + " + \"        X: 'redis-cli \" + '-a ' * 20_000 + \"'\\n\"", "", []),
     "runs of $( with no name": (VARS + " + \"        DB_PASSWORD: '\" + '$($(' * 20_000 + \")'\\n\"", "", ["NX213"]),
+    "runs of here-strings after --token": (
+        VARS + " + \"        X: '\" + '--token <<< ' * 8_000 + \"'\\n\"",
+        "",
+        [],
+    ),
+    # chr(34) is a double quote, chr(39) a single one, chr(92) a backslash
+    "runs of quoted JSON objects": (
+        VARS + " + '        X: ' + chr(39) + chr(34) + '{' * 30_000 + chr(39) + chr(10)",
+        "",
+        [],
+    ),
+    "runs of escaped quotes in a quoted JSON object": (
+        VARS
+        + " + '        X: ' + chr(39) + chr(34) + '{'"
+        + " + (chr(92) + chr(34) + 'token' + chr(92) + chr(34) + ': ') * 20_000 + chr(39) + chr(10)",
+        "",
+        ["NX213"],
+    ),
+    "runs of JSON bodies": (
+        VARS
+        + " + '        X: ' + chr(34) + ('curl -d ' + chr(39) + '{' + chr(92) + chr(34) + 'token' + chr(92) + chr(34)"
+        + " + ': 1}' + chr(39) + ' ') * 8_000 + chr(34) + chr(10)",
+        "",
+        ["NX213"],  # one finding for the value
+    ),
+    "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of -H with an unclosed quote": (VARS + ' + "        X: \'" + \'-H "\' * 20_000 + "\'\\n"', "", []),
+    "runs of -storepass": (
+        VARS + " + \"        X: '\" + '-storepass x ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "runs of -passin after an unclosed quote": (
+        VARS + " + '        X: -passin \"' + '-passin ' * 20_000 + '\\n'",
+        "",
+        ["NX213"],
+    ),
+    "runs of smbclient commands": (
+        VARS + " + \"        X: '\" + 'smbclient -U a%b; ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "one smbclient, then runs of -U": (VARS + " + \"        X: 'smbclient \" + '-U ' * 20_000 + \"'\\n\"", "", []),
+    "runs of config set": (
+        VARS + " + \"        X: '\" + 'config set token x ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
+    "runs of SQL passwords": (
+        VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
+        "",
+        ["NX213"],
+    ),
+    "runs of sqlplus options": (VARS + " + \"        X: 'sqlplus \" + '-S ' * 20_000 + \"a/b@c'\\n\"", "", ["NX213"]),
+    "runs of --from-file=": (VARS + " + \"        X: '\" + '--from-file=key=' * 20_000 + \"'\\n\"", "", []),
+    "runs of attached ports with a protocol": (
+        VARS + " + \"        X: '\" + '-p0/0/0/' * 20_000 + \"tcx'\\n\"",
+        "",
+        ["NX213"],  # not a port: a password
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
