@@ -467,12 +467,13 @@ _HINT = re.compile(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
-    r"|'\{|\"\{"  # a JSON object in a quoted word (`curl -d '{"password": "x"}'`)
-    r"|config"  # a config-setting command (`aws configure set`, `git config`)
-    r"|sqlplus "  # `sqlplus scott/tiger@orcl`
-    r"|ASSWORD|assword|DENTIFIED|dentified"  # SQL's `PASSWORD 'x'`, `IDENTIFIED BY 'x'`, in any case
+    # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
+    # (a branch for `password` in any case would start at common letters)
+    r"|'|\"\{"  # and a JSON object in a double-quoted word (`--data "{\"token\": 1}"`)
+    r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
+
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
 # DSN's `password=x`, a directive's `DB_PASSWORD=x`. A name starts only where a run of name
 # characters starts, so each character is tried as a start once (linear).
