@@ -281,6 +281,7 @@ def test_parse_api_path(text, path) -> None:
         (None, None),
         ("soon", None),
         ("-1", None),
+        ("²", None),  # str.isdigit() is true of it, float() refuses it
         (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
         (email.utils.formatdate(999_000, usegmt=True), 0.0),
     ],
@@ -390,6 +391,12 @@ def test_429_is_retried_honouring_retry_after(doc, fake_api, retry, sleeps) -> N
     assert remote(doc, fake_api, retry) == []
     assert fake_api.count("/validate") == 2
     assert sleeps == [2.0]
+
+
+def test_a_retry_after_of_unicode_digits_is_ignored_not_a_crash(doc, fake_api, retry, sleeps) -> None:
+    fake_api.script("/validate", fa.status(429, retry_after="²"), fa.valid())  # byte 0xB2 on the wire
+    assert remote(doc, fake_api, retry) == []
+    assert sleeps == [0.375]  # the backoff's own pause
 
 
 def test_retry_after_as_http_date_and_capped(doc, fake_api, retry, sleeps) -> None:
@@ -525,6 +532,9 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
+        # a Content-Length int() refuses: Unicode digits, or more digits than it reads
+        (fa.Reply(200, headers={"Content-Length": "²"}, stream=1), "the response is not valid JSON"),
+        (fa.Reply(200, headers={"Content-Length": "9" * 5000}, stream=1), "response too large (999999"),
     ],
 )
 def test_bad_responses_are_failures(doc, fake_api, retry, reply, cause) -> None:
