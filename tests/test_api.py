@@ -264,6 +264,13 @@ def test_network_guard_blocks_tests_without_fake_api(_no_network) -> None:
         ("$.application.name", ("application", "name")),
         ("application..name", None),
         ("pods[x]", None),
+        # Unicode digits are names, not indexes (int() refuses "²"); an index too long to name an item
+        ("application.²", ("application", "²")),
+        ("pods[²]", None),
+        ("pods.\u0663", ("pods", "\u0663")),
+        ("pods[" + "1" * 5000 + "]", None),
+        ("pods." + "1" * 5000, None),
+        ("pods[999999999].name", ("pods", 999999999, "name")),
         ("", None),
         (None, None),
         (42, None),
@@ -371,6 +378,20 @@ def test_rejection_details_map_to_lines(doc, fake_api, retry) -> None:
     nx902 = only([p for p in problems if p.code == "NX902"], "NX902")
     assert nx902.span == Span(1, 1, 1, 1)
     assert nx902.message == "the Nexlayer API rejected the file, but the local checks found no errors"
+
+
+def test_rejection_paths_int_cannot_read_are_placed_not_a_crash(doc, fake_api, retry) -> None:
+    fake_api.script(
+        "/validate",
+        fa.invalid(
+            {"path": "application.²", "message": "Superscript"},  # str.isdigit() is true of "²"
+            {"path": "application.pods[" + "1" * 5000 + "]", "message": "Long index"},
+        ),
+    )
+    superscript, long_index = [p for p in remote(doc, fake_api, retry, local_has_errors=True) if p.code == "NX901"]
+    assert (superscript.path, superscript.at) == (("application",), "key")  # a key the mapping lacks
+    assert long_index.span == Span(1, 1, 1, 1)
+    assert long_index.message == 'the Nexlayer API rejected the file: "Long index"'
 
 
 def test_plain_error_string(doc, fake_api, retry) -> None:
