@@ -197,8 +197,8 @@ def _is_loopback_address(address: str) -> bool:
 
 def _check_redirect(current: str, location: str) -> str:
     """The absolute redirect target, if it keeps the scheme, host and port; else RequestError."""
-    target = urljoin(current, location)
-    try:
+    try:  # urljoin() too parses the server's Location, and raises on "http://[::1"
+        target = urljoin(current, location)
         old, new = urlsplit(current), urlsplit(target)
         same_origin = (old.hostname, old.port) == (new.hostname, new.port)
     except ValueError:

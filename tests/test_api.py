@@ -305,6 +305,9 @@ def test_redirect_policy() -> None:
         http_client._check_redirect("https://a.example/schema", "https://evil.example/schema")
     with pytest.raises(http_client.RequestError, match="another host"):
         http_client._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
+    for location in ("http://[::1", "https://[zz]/x", "https://a.example:99999/x"):
+        with pytest.raises(http_client.RequestError, match="redirected to an invalid URL"):
+            http_client._check_redirect("https://a.example/schema", location)
 
 
 def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -576,6 +579,13 @@ def test_redirect_to_another_scheme_is_not_followed(fake_api, retry) -> None:
     fake_api.script("/schema", fa.redirect(f"https://127.0.0.1:{fake_api.port}/schema"))
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema is None and "redirected to https URL" in fetched.warning
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "http://[zz]/x"])
+def test_redirect_to_an_unparseable_url_is_a_failure(fake_api, retry, location) -> None:
+    fake_api.script("/schema", fa.redirect(location))
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema is None and "redirected to an invalid URL" in fetched.warning
 
 
 def test_same_host_redirect_is_followed(fake_api, retry) -> None:
