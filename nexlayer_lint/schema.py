@@ -217,18 +217,25 @@ def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> 
         for keyword in ("$ref", "$dynamicRef"):
             ref = contents.get(keyword)
             if isinstance(ref, str):
-                try:
-                    resolver.lookup(ref)
-                except unresolvable:
-                    remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
-                    why = (
-                        "points to another document; remote references are never fetched, so inline it under $defs"
-                        if remote
-                        else "does not resolve inside the schema"
-                    )
-                    raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
+                _lookup(resolver, keyword, ref, unresolvable)
     for sub in resource.subresources():
         _check_refs(sub, resolver.in_subresource(sub), unresolvable)
+
+
+def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]) -> Any:
+    """resolver.lookup(ref), or SchemaLoadError saying why `ref` does not resolve."""
+    try:
+        return resolver.lookup(ref)
+    except (unresolvable, ValueError):
+        # ValueError: referencing reads a pointer's step into a list with int(), which refuses
+        # "²" (str.isdigit() is true of it) and an index of over 4,300 digits.
+        remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
+        why = (
+            "points to another document; remote references are never fetched, so inline it under $defs"
+            if remote
+            else "does not resolve inside the schema"
+        )
+        raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
 
 
 def _uses_format(schema: Any) -> bool:

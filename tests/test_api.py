@@ -770,6 +770,22 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
 
 
 @pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("#/allOf/²", "does not resolve inside the schema"),  # referencing's int() refuses it
+        ("#/allOf/" + "1" * 5000, "does not resolve inside the schema"),
+    ],
+)
+def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_api, good_file, ref, reason) -> None:
+    fake_api.script("/s.json", fa.Reply(200, {**fa.SCHEMA, "allOf": [{"$ref": ref}]}))
+    result = cli("--schema", f"{fake_api.url}/s.json", "--format", "json", str(good_file))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled"
+    [diag] = report["files"][0]["diagnostics"]
+    assert diag["code"] == "NX900" and reason in diag["message"]
+
+
+@pytest.mark.parametrize(
     ("content", "reason"),
     [
         (b"{not json", "it is not valid JSON"),
