@@ -774,6 +774,7 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
     [
         ("#/allOf/²", "does not resolve inside the schema"),  # referencing's int() refuses it
         ("#/allOf/" + "1" * 5000, "does not resolve inside the schema"),
+        ("#/allOf/0", """$ref "#/allOf/0" loops: the schema's $refs lead from it back to it"""),
     ],
 )
 def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_api, good_file, ref, reason) -> None:

@@ -672,6 +672,39 @@ def test_a_ref_to_a_list_index_int_cannot_read_does_not_resolve(tmp_path: Path, 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("given", "ref"),
+    [
+        ({"$ref": "#"}, "#"),
+        ({"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}, "#/$defs/a"),
+        ({"properties": {"application": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"$ref": "#/$defs/a"}}}, "#/$defs/a"),
+        (
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "definitions": {"a": {"$ref": "#"}},
+                "$ref": "#/definitions/a",
+            },
+            "#",
+        ),
+    ],
+)
+def test_a_loop_of_refs_is_refused_naming_the_ref(tmp_path: Path, given: Any, ref: str) -> None:
+    # validation would never end: jsonschema runs out of stack, once reported as the file nested too deeply
+    message = f'$ref "{ref}" loops: the schema\'s $refs lead from it back to it, so no data can be checked against it'
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator(given)
+    assert caught.value.message == message
+    result = _cli_on_schema(tmp_path, given)
+    assert result.exit_code == 2 and message in result.output and "NX105" not in result.output
+
+
+def test_a_chain_of_refs_that_ends_is_used(tmp_path: Path) -> None:
+    defs = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(50)} | {"d50": {"type": "object"}}
+    validator = schema.build_validator({"$defs": defs, "$ref": "#/$defs/d0"})
+    assert codes("application: {}\n", validator) == []
+    assert codes("[]\n", validator) == [("NX103", 1, 1)]
+
+
 def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(schema.SchemaLoadError, match=r"not JSON \(Expecting value at line 1, column 1\)"):
         schema.validator_for_file(write(tmp_path, "application: {}\n", "yaml.json"))
