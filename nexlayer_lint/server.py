@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import os
 import queue
 import re
+import sys
 import threading
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
@@ -57,6 +59,12 @@ MAX_INTERACTIVE_CHARS = 1_000_000
 # fix for a selection) offers those of its first findings, never a lint per fix of them all.
 MAX_PROVEN_PER_REQUEST = 30
 FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
+# The largest message read from the client. pygls reads a body with one read() of the length its
+# Content-Length header announces, so a header announcing 100 TB made it allocate that and die of
+# a MemoryError. A 10 MB document (a huge one) is at most 60 MB as JSON, all of it \u escapes.
+MAX_MESSAGE_BYTES = 64 << 20
+# What pygls is given in place of a message too large to read: a notification the server ignores.
+DROPPED = "$/nexlayer-lint/messageDropped"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
@@ -744,6 +752,10 @@ def _is_config(uri: str) -> bool:
 def create_server() -> NexlayerLanguageServer:
     server = NexlayerLanguageServer()
 
+    @server.feature(DROPPED)
+    def dropped(ls: NexlayerLanguageServer, params: None) -> None:
+        pass  # BoundedReader has logged the message it refused
+
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: NexlayerLanguageServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
@@ -1015,7 +1027,33 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
     return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
 
 
+class BoundedReader:
+    """The client's stream as pygls reads it (readline, read), refusing a message over MAX_MESSAGE_BYTES.
+
+    The body of such a message is read and dropped in pieces, so the messages after it are read
+    as usual, and pygls gets a DROPPED notification in its place. A header line without an end
+    is cut at the same size (pygls then finds no header in it).
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_MESSAGE_BYTES)
+
+    def read(self, size: int) -> bytes:
+        if size <= MAX_MESSAGE_BYTES:
+            return self.stream.read(size)
+        log.error("dropped a message of %d bytes, over the limit of %d bytes", size, MAX_MESSAGE_BYTES)
+        while size > 0:
+            piece = self.stream.read(min(size, 1 << 20))
+            if not piece:
+                return b""  # the client is gone: pygls stops reading
+            size -= len(piece)
+        return json.dumps({"jsonrpc": "2.0", "method": DROPPED, "params": None}).encode()
+
+
 def serve() -> None:
     """Speak LSP on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="nexlayer-lint server: %(levelname)s %(message)s")
-    create_server().start_io()
+    create_server().start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -973,6 +974,37 @@ def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
         return code
 
     assert asyncio.run(asyncio.wait_for(session(), HANG_GUARD)) == 0
+
+
+def _frame(message: dict) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _raw_session(data: bytes, limit: int | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The server's run on `data` as its whole stdin, with MAX_MESSAGE_BYTES set to `limit`."""
+    code = (
+        "import sys; from nexlayer_lint import server; "
+        + (f"server.MAX_MESSAGE_BYTES = {limit}; " if limit is not None else "")
+        + "sys.argv = ['nexlayer-lint', 'server']; from nexlayer_lint.cli import main; main()"
+    )
+    return subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=HANG_GUARD)
+
+
+def test_a_message_over_the_size_limit_is_dropped_and_the_server_carries_on() -> None:
+    # the hostile-input hunt: pygls read a body in one read() of its announced length, so
+    # "Content-Length: 99999999999999" ended the server with a MemoryError and a traceback
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    big = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}, "x": "a" * 5000}}
+    done = _raw_session(_frame(big) + _frame(initialize), limit=1000)
+    assert b'"id": 1, "jsonrpc": "2.0", "result": {"capabilities"' in done.stdout
+    assert b'"id": 0' not in done.stdout
+    assert done.stderr.decode().splitlines() == [
+        f"nexlayer-lint server: ERROR dropped a message of {len(json.dumps(big))} bytes, over the limit of 1000 bytes"
+    ]
+    done = _raw_session(b"Content-Length: 99999999999999\r\n\r\n{}")
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert b"dropped a message of 99999999999999 bytes, over the limit of 67108864 bytes" in done.stderr
 
 
 # not on PyPI: the lsp extra is installed with the repository's URL
