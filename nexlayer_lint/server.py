@@ -31,7 +31,9 @@ from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
@@ -512,9 +514,28 @@ def _stamps(config: Path | None, extended: Sequence[str]) -> tuple[tuple[int, in
     return tuple(stamps)
 
 
+class _Protocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls' reading of a message, with an answer to a request whose params it refuses.
+
+        pygls logs such a request (a position's `character: -1`, a `line` past 2**31-1) and drops
+        it unanswered, so the client would wait forever: it gets -32602 Invalid Params now.
+        """
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams as exc:
+            msg_id = data.get("id")
+            is_request = "method" in data and "error" not in data and "result" not in data
+            if is_request and isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
+                self._send_response(msg_id, error=exc.to_response_error())
+            raise
+
+
 class NexlayerLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__(SOURCE, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            SOURCE, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=_Protocol
+        )
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.states: dict[str, _State] = {}
         self.scheduler = Scheduler(MAX_RUNNING)
