@@ -197,8 +197,8 @@ def _is_loopback_address(address: str) -> bool:
 
 def _check_redirect(current: str, location: str) -> str:
     """The absolute redirect target, if it keeps the scheme, host and port; else RequestError."""
-    target = urljoin(current, location)
-    try:
+    try:  # urljoin() too parses the server's Location, and raises on "http://[::1"
+        target = urljoin(current, location)
         old, new = urlsplit(current), urlsplit(target)
         same_origin = (old.hostname, old.port) == (new.hostname, new.port)
     except ValueError:
@@ -282,7 +282,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit() alone is also true of "²", which float() refuses
         return float(value)
     from email.utils import parsedate_to_datetime
 
@@ -377,9 +377,11 @@ def _once(
         conn.request(method, target.path, body=body, headers=dict(headers))
         sock.settimeout(remaining())
         resp = conn.getresponse()
-        declared = resp.getheader("Content-Length")
-        if declared and declared.strip().isdigit() and int(declared) > MAX_BODY:
-            raise RequestError(f"response too large ({int(declared)} bytes; the limit is 5 MiB)")
+        declared = (resp.getheader("Content-Length") or "").strip().lstrip("0")
+        # ASCII digits only (isdigit() is also true of "²"), and counted before int(), which
+        # refuses a number of over 4,300 digits: ten digits are already more than 5 MiB.
+        if declared.isascii() and declared.isdigit() and (len(declared) > 9 or int(declared) > MAX_BODY):
+            raise RequestError(f"response too large ({server_text(declared)} bytes; the limit is 5 MiB)")
         chunks: list[bytes] = []
         size = 0
         # The response closes the socket itself once a Content-Length body is complete.

@@ -47,7 +47,7 @@ def workers_for(count: int, linter: Any) -> int:
     if linter.settings.remote or linter.schema.warning or not hasattr(os, "fork"):
         return 0
     override = os.environ.get("NEXLAYER_LINT_WORKERS", "")  # for tests and benchmarks
-    if override.isdigit():
+    if override.isascii() and override.isdigit():  # isdigit() alone is also true of "²", which int() refuses
         wanted = min(int(override), count)
     else:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -15,7 +15,10 @@ from nexlayer_lint.http_client import RequestError, RetryPolicy, display_url, jo
 from nexlayer_lint.model import DataPath, Document, Problem, Span, format_path
 
 _LINE1 = Span(1, 1, 1, 1)
-_SEGMENT = re.compile(r"""\[(\d+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
+# No list in a file has a billion items: a longer index (int() refuses one of over 4,300 digits)
+# makes the server's path unreadable.
+_MAX_INDEX_DIGITS = 9
+_SEGMENT = re.compile(r"""\[([0-9]+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
 
 
 def validate_remote(
@@ -139,10 +142,14 @@ def parse_api_path(text: Any) -> DataPath | None:
         if not match:
             return None
         index, dq, sq, name = match.groups()
+        if name is not None and name.isascii() and name.isdigit():  # ASCII: "²" is isdigit() too
+            index = name
         if index is not None:
+            if len(index) > _MAX_INDEX_DIGITS:
+                return None
             parts.append(int(index))
         elif name is not None:
-            parts.append(int(name) if name.isdigit() else name)
+            parts.append(name)
         else:
             parts.append(dq if dq is not None else sq)
         pos = match.end()

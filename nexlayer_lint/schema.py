@@ -210,25 +210,58 @@ class _Jsonschema:
         return getattr(self.validator, name)
 
 
-def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
-    """Resolve every `$ref` now, so a remote or broken one is an error at load time, not mid-run."""
+def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception], ends: set[int] | None = None) -> None:
+    """Resolve every `$ref` now, so a remote, broken or looping one is an error at load time, not mid-run.
+
+    `ends`: the ids of the subschemas whose chain of `$ref`s is known to end (each resolved),
+    so that a long chain is followed once, not once per link.
+    """
+    ends = set() if ends is None else ends
     contents = resource.contents
     if isinstance(contents, dict):
-        for keyword in ("$ref", "$dynamicRef"):
-            ref = contents.get(keyword)
-            if isinstance(ref, str):
-                try:
-                    resolver.lookup(ref)
-                except unresolvable:
-                    remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
-                    why = (
-                        "points to another document; remote references are never fetched, so inline it under $defs"
-                        if remote
-                        else "does not resolve inside the schema"
-                    )
-                    raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
+        _check_ref_chain(contents, resolver, unresolvable, ends)  # resolves its `$ref`
+        if isinstance(contents.get("$dynamicRef"), str):
+            _lookup(resolver, "$dynamicRef", contents["$dynamicRef"], unresolvable)
     for sub in resource.subresources():
-        _check_refs(sub, resolver.in_subresource(sub), unresolvable)
+        _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends)
+
+
+def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]) -> Any:
+    """resolver.lookup(ref), or SchemaLoadError saying why `ref` does not resolve."""
+    try:
+        return resolver.lookup(ref)
+    except (unresolvable, ValueError):
+        # ValueError: referencing reads a pointer's step into a list with int(), which refuses
+        # "²" (str.isdigit() is true of it) and an index of over 4,300 digits.
+        remote = re.match(r"(?i)[a-z][a-z0-9+.-]*://", ref) is not None
+        why = (
+            "points to another document; remote references are never fetched, so inline it under $defs"
+            if remote
+            else "does not resolve inside the schema"
+        )
+        raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
+
+
+def _check_ref_chain(contents: dict, resolver: Any, unresolvable: type[Exception], ends: set[int]) -> None:
+    """SchemaLoadError if following `$ref`s from `contents` comes back to a subschema on the way.
+
+    Each `$ref` checks the same data against its target, so such a loop never ends: jsonschema
+    runs out of stack, which would read as data nested too deeply (NX105), blaming the file.
+    Subschemas are told apart by identity: a lookup gives the schema's own objects.
+    """
+    node: Any = contents  # a target may be a boolean schema
+    on_the_way = {id(node)}
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and id(node) not in ends:
+        ref = node["$ref"]
+        resolved = _lookup(resolver, "$ref", ref, unresolvable)
+        node, resolver = resolved.contents, resolved.resolver
+        if id(node) in on_the_way:
+            raise SchemaLoadError(
+                f'$ref "{_short(ref, 80)}" loops: the schema\'s $refs lead from it back to it, '
+                "so no data can be checked against it"
+            )
+        on_the_way.add(id(node))
+    ends.update(on_the_way)
 
 
 def _uses_format(schema: Any) -> bool:

@@ -46,7 +46,8 @@ def resolve(root: Any, ref: Any) -> Any | None:
         part = part.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        # ASCII digits, few enough for int(): isdigit() is also true of "²", which int() refuses
+        elif isinstance(node, list) and part.isascii() and part.isdigit() and len(part) < 10 and int(part) < len(node):
             node = node[int(part)]
         else:
             return None

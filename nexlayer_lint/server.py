@@ -15,21 +15,25 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import os
 import queue
 import re
+import sys
 import threading
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
@@ -57,6 +61,12 @@ MAX_INTERACTIVE_CHARS = 1_000_000
 # fix for a selection) offers those of its first findings, never a lint per fix of them all.
 MAX_PROVEN_PER_REQUEST = 30
 FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
+# The largest message read from the client. pygls reads a body with one read() of the length its
+# Content-Length header announces, so a header announcing 100 TB made it allocate that and die of
+# a MemoryError. A 10 MB document (a huge one) is at most 60 MB as JSON, all of it \u escapes.
+MAX_MESSAGE_BYTES = 64 << 20
+# What pygls is given in place of a message too large to read: a notification the server ignores.
+DROPPED = "$/nexlayer-lint/messageDropped"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
@@ -535,9 +545,28 @@ def _stamps(config: Path | None, extended: Sequence[str]) -> tuple[tuple[int, in
     return tuple(stamps)
 
 
+class _Protocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls' reading of a message, with an answer to a request whose params it refuses.
+
+        pygls logs such a request (a position's `character: -1`, a `line` past 2**31-1) and drops
+        it unanswered, so the client would wait forever: it gets -32602 Invalid Params now.
+        """
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams as exc:
+            msg_id = data.get("id")
+            is_request = "method" in data and "error" not in data and "result" not in data
+            if is_request and isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
+                self._send_response(msg_id, error=exc.to_response_error())
+            raise
+
+
 class NexlayerLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__(SOURCE, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            SOURCE, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=_Protocol
+        )
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.states: dict[str, _State] = {}
         self.scheduler = Scheduler(MAX_RUNNING)
@@ -774,6 +803,10 @@ def _is_config(uri: str) -> bool:
 
 def create_server() -> NexlayerLanguageServer:
     server = NexlayerLanguageServer()
+
+    @server.feature(DROPPED)
+    def dropped(ls: NexlayerLanguageServer, params: None) -> None:
+        pass  # BoundedReader has logged the message it refused
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: NexlayerLanguageServer, params: lsp.InitializeParams) -> None:
@@ -1046,7 +1079,33 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
     return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
 
 
+class BoundedReader:
+    """The client's stream as pygls reads it (readline, read), refusing a message over MAX_MESSAGE_BYTES.
+
+    The body of such a message is read and dropped in pieces, so the messages after it are read
+    as usual, and pygls gets a DROPPED notification in its place. A header line without an end
+    is cut at the same size (pygls then finds no header in it).
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_MESSAGE_BYTES)
+
+    def read(self, size: int) -> bytes:
+        if size <= MAX_MESSAGE_BYTES:
+            return self.stream.read(size)
+        log.error("dropped a message of %d bytes, over the limit of %d bytes", size, MAX_MESSAGE_BYTES)
+        while size > 0:
+            piece = self.stream.read(min(size, 1 << 20))
+            if not piece:
+                return b""  # the client is gone: pygls stops reading
+            size -= len(piece)
+        return json.dumps({"jsonrpc": "2.0", "method": DROPPED, "params": None}).encode()
+
+
 def serve() -> None:
     """Speak LSP on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="nexlayer-lint server: %(levelname)s %(message)s")
-    create_server().start_io()
+    create_server().start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]

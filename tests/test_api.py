@@ -264,6 +264,13 @@ def test_network_guard_blocks_tests_without_fake_api(_no_network) -> None:
         ("$.application.name", ("application", "name")),
         ("application..name", None),
         ("pods[x]", None),
+        # Unicode digits are names, not indexes (int() refuses "²"); an index too long to name an item
+        ("application.²", ("application", "²")),
+        ("pods[²]", None),
+        ("pods.\u0663", ("pods", "\u0663")),
+        ("pods[" + "1" * 5000 + "]", None),
+        ("pods." + "1" * 5000, None),
+        ("pods[999999999].name", ("pods", 999999999, "name")),
         ("", None),
         (None, None),
         (42, None),
@@ -281,6 +288,7 @@ def test_parse_api_path(text, path) -> None:
         (None, None),
         ("soon", None),
         ("-1", None),
+        ("²", None),  # str.isdigit() is true of it, float() refuses it
         (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
         (email.utils.formatdate(999_000, usegmt=True), 0.0),
     ],
@@ -297,6 +305,9 @@ def test_redirect_policy() -> None:
         http_client._check_redirect("https://a.example/schema", "https://evil.example/schema")
     with pytest.raises(http_client.RequestError, match="another host"):
         http_client._check_redirect("https://a.example/schema", "https://a.example:8443/schema")
+    for location in ("http://[::1", "https://[zz]/x", "https://a.example:99999/x"):
+        with pytest.raises(http_client.RequestError, match="redirected to an invalid URL"):
+            http_client._check_redirect("https://a.example/schema", location)
 
 
 def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -372,6 +383,20 @@ def test_rejection_details_map_to_lines(doc, fake_api, retry) -> None:
     assert nx902.message == "the Nexlayer API rejected the file, but the local checks found no errors"
 
 
+def test_rejection_paths_int_cannot_read_are_placed_not_a_crash(doc, fake_api, retry) -> None:
+    fake_api.script(
+        "/validate",
+        fa.invalid(
+            {"path": "application.²", "message": "Superscript"},  # str.isdigit() is true of "²"
+            {"path": "application.pods[" + "1" * 5000 + "]", "message": "Long index"},
+        ),
+    )
+    superscript, long_index = [p for p in remote(doc, fake_api, retry, local_has_errors=True) if p.code == "NX901"]
+    assert (superscript.path, superscript.at) == (("application",), "key")  # a key the mapping lacks
+    assert long_index.span == Span(1, 1, 1, 1)
+    assert long_index.message == 'the Nexlayer API rejected the file: "Long index"'
+
+
 def test_plain_error_string(doc, fake_api, retry) -> None:
     fake_api.script("/validate", fa.error_only("Invalid YAML:\x1b[31m bad\x07"))
     problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901")
@@ -390,6 +415,12 @@ def test_429_is_retried_honouring_retry_after(doc, fake_api, retry, sleeps) -> N
     assert remote(doc, fake_api, retry) == []
     assert fake_api.count("/validate") == 2
     assert sleeps == [2.0]
+
+
+def test_a_retry_after_of_unicode_digits_is_ignored_not_a_crash(doc, fake_api, retry, sleeps) -> None:
+    fake_api.script("/validate", fa.status(429, retry_after="²"), fa.valid())  # byte 0xB2 on the wire
+    assert remote(doc, fake_api, retry) == []
+    assert sleeps == [0.375]  # the backoff's own pause
 
 
 def test_retry_after_as_http_date_and_capped(doc, fake_api, retry, sleeps) -> None:
@@ -525,6 +556,9 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
+        # a Content-Length int() refuses: Unicode digits, or more digits than it reads
+        (fa.Reply(200, headers={"Content-Length": "²"}, stream=1), "the response is not valid JSON"),
+        (fa.Reply(200, headers={"Content-Length": "9" * 5000}, stream=1), "response too large (999999"),
     ],
 )
 def test_bad_responses_are_failures(doc, fake_api, retry, reply, cause) -> None:
@@ -545,6 +579,13 @@ def test_redirect_to_another_scheme_is_not_followed(fake_api, retry) -> None:
     fake_api.script("/schema", fa.redirect(f"https://127.0.0.1:{fake_api.port}/schema"))
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema is None and "redirected to https URL" in fetched.warning
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "http://[zz]/x"])
+def test_redirect_to_an_unparseable_url_is_a_failure(fake_api, retry, location) -> None:
+    fake_api.script("/schema", fa.redirect(location))
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
+    assert fetched.schema is None and "redirected to an invalid URL" in fetched.warning
 
 
 def test_same_host_redirect_is_followed(fake_api, retry) -> None:
@@ -726,6 +767,23 @@ def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
     fake_api.script("/schema", fa.Reply(200, hostile))
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema", retry=retry)
     assert fetched.schema is None and '$ref to "https://evil.example/s.json"' in fetched.warning
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("#/allOf/²", "does not resolve inside the schema"),  # referencing's int() refuses it
+        ("#/allOf/" + "1" * 5000, "does not resolve inside the schema"),
+        ("#/allOf/0", """$ref "#/allOf/0" loops: the schema's $refs lead from it back to it"""),
+    ],
+)
+def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_api, good_file, ref, reason) -> None:
+    fake_api.script("/s.json", fa.Reply(200, {**fa.SCHEMA, "allOf": [{"$ref": ref}]}))
+    result = cli("--schema", f"{fake_api.url}/s.json", "--format", "json", str(good_file))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled"
+    [diag] = report["files"][0]["diagnostics"]
+    assert diag["code"] == "NX900" and reason in diag["message"]
 
 
 @pytest.mark.parametrize(

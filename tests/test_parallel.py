@@ -77,6 +77,8 @@ def test_only_big_batches_get_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.workers_for(100 * parallel.MIN_FILES_PER_WORKER, linter) == 4
     # per-run state (the remote check) keeps a run in one process
     assert parallel.workers_for(10_000, Linter(Settings(remote=True))) == 0
+    monkeypatch.setenv("NEXLAYER_LINT_WORKERS", "²")  # str.isdigit() is true of it, int() refuses it
+    assert parallel.workers_for(100 * parallel.MIN_FILES_PER_WORKER, linter) == 4
 
 
 def _read(path: str, limit: int) -> tuple[bytes, str | None]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from nexlayer_lint import loader, schema
+from nexlayer_lint import loader, schema, schemawalk
 from nexlayer_lint.engine import _one_cause
 from nexlayer_lint.model import Span
 
@@ -645,6 +645,64 @@ def test_local_refs_resolve_and_broken_ones_are_refused(tmp_path: Path) -> None:
     assert codes("a: 1\n", validator) == [("NX103", 1, 4)]
     with pytest.raises(schema.SchemaLoadError, match=r'\$ref "#/\$defs/missing" does not resolve inside the schema'):
         schema.validator_for_file(write(tmp_path, {"properties": {"a": {"$ref": "#/$defs/missing"}}}, "bad.json"))
+
+
+def _cli_on_schema(tmp_path: Path, given: Any) -> Any:
+    from click.testing import CliRunner
+
+    from nexlayer_lint import engine
+    from nexlayer_lint.cli import main
+
+    engine.choose_schema.cache_clear()
+    (tmp_path / "nexlayer.yaml").write_text("application:\n  name: shop\n")
+    return CliRunner().invoke(
+        main, ["--isolated", "--schema", str(write(tmp_path, given)), str(tmp_path / "nexlayer.yaml")]
+    )
+
+
+@pytest.mark.parametrize("index", ["²", "1" * 5000])
+def test_a_ref_to_a_list_index_int_cannot_read_does_not_resolve(tmp_path: Path, index: str) -> None:
+    # referencing reads the step with int(): "²" (str.isdigit() is true of it) and 5,000 digits raise ValueError
+    given = {"$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": [{"$ref": f"#/allOf/{index}"}]}
+    with pytest.raises(schema.SchemaLoadError, match=r'\$ref "#/allOf/.*" does not resolve inside the schema'):
+        schema.build_validator(given)
+    assert schemawalk.resolve(given, f"#/allOf/{index}") is None
+    result = _cli_on_schema(tmp_path, given)
+    assert result.exit_code == 2 and "does not resolve inside the schema" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("given", "ref"),
+    [
+        ({"$ref": "#"}, "#"),
+        ({"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}, "#/$defs/a"),
+        ({"properties": {"application": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"$ref": "#/$defs/a"}}}, "#/$defs/a"),
+        (
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "definitions": {"a": {"$ref": "#"}},
+                "$ref": "#/definitions/a",
+            },
+            "#",
+        ),
+    ],
+)
+def test_a_loop_of_refs_is_refused_naming_the_ref(tmp_path: Path, given: Any, ref: str) -> None:
+    # validation would never end: jsonschema runs out of stack, once reported as the file nested too deeply
+    message = f'$ref "{ref}" loops: the schema\'s $refs lead from it back to it, so no data can be checked against it'
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator(given)
+    assert caught.value.message == message
+    result = _cli_on_schema(tmp_path, given)
+    assert result.exit_code == 2 and message in result.output and "NX105" not in result.output
+
+
+def test_a_chain_of_refs_that_ends_is_used(tmp_path: Path) -> None:
+    defs = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(50)} | {"d50": {"type": "object"}}
+    validator = schema.build_validator({"$defs": defs, "$ref": "#/$defs/d0"})
+    assert codes("application: {}\n", validator) == []
+    assert codes("[]\n", validator) == [("NX103", 1, 1)]
 
 
 def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -976,6 +977,85 @@ def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
         return code
 
     assert asyncio.run(asyncio.wait_for(session(), HANG_GUARD)) == 0
+
+
+def _frame(message: dict) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _unframe(stream: bytes) -> list[dict]:
+    messages = []
+    while stream:
+        head, _, stream = stream.partition(b"\r\n\r\n")
+        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))  # type: ignore[union-attr]
+        messages.append(json.loads(stream[:length]))
+        stream = stream[length:]
+    return messages
+
+
+def _raw_session(data: bytes, limit: int | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The server's run on `data` as its whole stdin, with MAX_MESSAGE_BYTES set to `limit`."""
+    code = (
+        "import sys; from nexlayer_lint import server; "
+        + (f"server.MAX_MESSAGE_BYTES = {limit}; " if limit is not None else "")
+        + "sys.argv = ['nexlayer-lint', 'server']; from nexlayer_lint.cli import main; main()"
+    )
+    return subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=HANG_GUARD)
+
+
+def test_a_message_over_the_size_limit_is_dropped_and_the_server_carries_on() -> None:
+    # the hostile-input hunt: pygls read a body in one read() of its announced length, so
+    # "Content-Length: 99999999999999" ended the server with a MemoryError and a traceback
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    big = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}, "x": "a" * 5000}}
+    done = _raw_session(_frame(big) + _frame(initialize), limit=1000)
+    assert b'"id": 1, "jsonrpc": "2.0", "result": {"capabilities"' in done.stdout
+    assert b'"id": 0' not in done.stdout
+    assert done.stderr.decode().splitlines() == [
+        f"nexlayer-lint server: ERROR dropped a message of {len(json.dumps(big))} bytes, over the limit of 1000 bytes"
+    ]
+    done = _raw_session(b"Content-Length: 99999999999999\r\n\r\n{}")
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert b"dropped a message of 99999999999999 bytes, over the limit of 67108864 bytes" in done.stderr
+
+
+def test_a_request_with_params_out_of_range_gets_invalid_params() -> None:
+    # the hostile-input hunt: pygls could not read these params, logged it and never answered
+    uri = "file:///tmp/nexlayer.yaml"
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": CLEAN}},
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": -1}},
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": "three",
+            "method": "textDocument/codeAction",
+            "params": {
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 2**31, "character": 0}},
+                "context": {"diagnostics": []},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri, "x": -1}}},
+        {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = _raw_session(b"".join(_frame(message) for message in messages))
+    replies = {reply["id"]: reply for reply in _unframe(done.stdout) if "id" in reply}
+    invalid = {"code": -32602, "message": "Invalid Params"}
+    assert replies[2]["error"] == invalid and replies["three"]["error"] == invalid
+    assert "result" in replies[4] and done.returncode == 0
 
 
 # not on PyPI: the lsp extra is installed with the repository's URL
