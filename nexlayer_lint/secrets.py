@@ -1162,11 +1162,16 @@ def _key_state(key: str) -> int:
     return VARS if folded in VARS_KEYS else PLAIN
 
 
+# Other words a var item may give its value under (`- name: DB_PASSWORD` / `data: x`).
+_VALUE_WORDS = frozenset({"data", "default", "defaultvalue", "content", "text", "string", "v"})
+
+
 def is_value_key(key: str) -> bool:
-    """`value`, or a key that misspells it (`Value`, `valeu`, `val`: the schema's fixes rename
-    them `value`): in an item whose `key` or `name` looks secret, its value is the secret. Not
-    `valueFrom` (Kubernetes' reference to a secret, which holds none)."""
-    return key == "value" or _misspells(key.lower(), "value", 0.75)
+    """`value`, a key that misspells it (`Value`, `valeu`, `val`: the schema's fixes rename them
+    `value`) or another word for it (_VALUE_WORDS): in an item whose `key` or `name` looks
+    secret, its value is the secret. Not `valueFrom` (Kubernetes' reference to a secret, which
+    holds none)."""
+    return key == "value" or _misspells(key.lower(), "value", 0.75) or _fold(key) in _VALUE_WORDS
 
 
 def is_secrets_key(key: str) -> bool:

@@ -555,6 +555,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: "kubectl create secret generic x --from-file=key=/k --from-literal=API_KEY=CnryLit1"\n',
         ["CnryLit1"],
     ),
+    # found by the eleventh leak hunt: a var item's value under another word than `value`
+    "a var item's value under data or default": (
+        HEAD + "      vars:\n        - name: DB_PASSWORD\n          data: CnryItem4\n"
+        "        - key: API_TOKEN\n          default: CnryItem5\n",
+        ["CnryItem4", "CnryItem5"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
