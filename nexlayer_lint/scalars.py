@@ -4,23 +4,27 @@ The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up 
 first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
 with a tag other than null, bool, int or float. A quoted or block scalar is text, unless one of
 those tags is written before it (`!!int "4"`), as YAML loaders read it. A core tag the text does
-not fit (`!!int four`, `!!bool maybe`, `!!timestamp soon`) raises NotOfItsTag: YAML loaders
+not fit (`!!int four`, `!!bool maybe`, `!!timestamp 2024-02-30`, `!!map x`) raises NotOfItsTag: YAML loaders
 refuse the file.
 """
 
 from __future__ import annotations
 
+import binascii
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.resolver import implicit_resolvers
-from ruamel.yaml.util import timestamp_regexp
+from ruamel.yaml.util import create_timestamp, timestamp_regexp
 
 TAG = "tag:yaml.org,2002:"
-NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP = (
-    TAG + name for name in ("null", "bool", "int", "float", "merge", "timestamp")
+NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP, BINARY = (
+    TAG + name for name in ("null", "bool", "int", "float", "merge", "timestamp", "binary")
 )
+# Collection tags, which no scalar fits: what each wants.
+_COLLECTIONS = {TAG + "map": "a mapping", TAG + "omap": "a mapping", TAG + "seq": "a list", TAG + "set": "a mapping"}
+_COLLECTIONS[TAG + "pairs"] = "a list"
 # What ruamel.yaml's constructor reads as a boolean under `!!bool`, in any case (`!!bool yes`).
 _BOOLEANS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
 
@@ -92,9 +96,35 @@ def plain_value(text: str, tag: str | None = None) -> Any:
         if value is text:
             raise NotOfItsTag("a number")
         return value
-    if tag == TIMESTAMP and timestamp_regexp.match(text) is None:
+    if tag == TIMESTAMP and not _is_timestamp(text):
         raise NotOfItsTag("a date or a time")
-    return text  # str, timestamp, merge, custom tags
+    if tag == BINARY and not _is_base64(text):
+        raise NotOfItsTag("base64 data")
+    if tag in _COLLECTIONS:
+        raise NotOfItsTag(_COLLECTIONS[tag])
+    return text  # str, timestamp, binary, merge, custom tags
+
+
+def _is_timestamp(text: str) -> bool:
+    """Whether ruamel.yaml reads `text` as a date or a time: its pattern, and a real day (not
+    `2024-02-30`)."""
+    match = timestamp_regexp.match(text)
+    if match is None:
+        return False
+    try:
+        create_timestamp(**match.groupdict())
+    except ValueError:
+        return False
+    return True
+
+
+def _is_base64(text: str) -> bool:
+    """Whether `text` decodes as base64, as ruamel.yaml's `!!binary` decodes it."""
+    try:
+        binascii.a2b_base64(text.encode("ascii"))
+    except (UnicodeEncodeError, binascii.Error):
+        return False
+    return True
 
 
 def _int(text: str) -> Any:

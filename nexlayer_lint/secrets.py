@@ -91,7 +91,7 @@ COMPOUND_TERMS = (
     "SIGNINGKEY",
     "PASS",
 )
-_PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS")
+_PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS", "ASKPASS")
 _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
@@ -301,7 +301,14 @@ def _not_an_option_value(text: str, start: int, end: int) -> bool:
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`
-    return _SHELL_REFERENCE.fullmatch(text[start:end].strip("\\\"'")) is not None
+    value = text[start:end].strip("\\\"'")
+    # a command's output (`-p "$(cat /run/secrets/pw)"`, `` `cat pw` ``), whole, is no literal either
+    return _SHELL_REFERENCE.fullmatch(value) is not None or _substitution(value)
+
+
+def _substitution(value: str) -> bool:
+    """`$(...)` or `` `...` ``: a command's output in a shell."""
+    return len(value) > 2 and ((value.startswith("$(") and value.endswith(")")) or value[0] == value[-1] == "`")
 
 
 def _is_secret_key(name: str) -> bool:
@@ -700,6 +707,8 @@ def _assigned_parts(text: str) -> list[Part]:
         if not secret and name.upper() != "PWD":
             continue
         pos, stop = _value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
+        if text.startswith(("$(", "`"), pos):
+            continue  # `DB_PASSWORD=$(cat /run/pw) app`: a command's output, no literal
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
@@ -875,7 +884,7 @@ def _sql_parts(text: str) -> list[Part]:
 
 
 # `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
-_SQLPLUS = re.compile(r"(?<![^\s'\"/])sqlplus[ \t]+")
+_SQLPLUS = re.compile(r"(?<![^\s'\"/;|&(`])sqlplus[ \t]+")  # as _PROGRAM: also after `;`, `&`, `(`
 
 
 def _sqlplus_parts(text: str) -> list[Part]:
@@ -893,7 +902,7 @@ def _sqlplus_parts(text: str) -> list[Part]:
         start, end = _value_from(text, at, _WORD_STOP)
         pos = max(end, at)  # each character is read for one logon at most (linear)
         slash = text.find("/", start, end)
-        if slash < 0:
+        if slash <= start:  # no `/`, or no user before it: `/nolog`, `/ as sysdba`
             continue
         sign = text.rfind("@", slash + 1, end)
         stop = end if sign < 0 else sign
@@ -934,13 +943,24 @@ PASSWORD_OPTIONS = {
 LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry"})
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
 # of LOGIN_PROGRAMS
-_PROGRAM = re.compile(
-    r"(?<![^\s'\"/])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
+_PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
+    r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)"
     r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
 )
-_COMMAND_END = re.compile(r"[;&|\n]")  # `a && b`, `a; b`, `a | b`, a new line: the next command
-_SHORT_OPTION = {option: re.compile(rf"(?<![^\s'\"]){option}[ \t]+") for option in set(PASSWORD_OPTIONS.values())}
+# `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
+_COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
+# Where each option of PASSWORD_OPTIONS gives its value: the next word; for getopt's `-P`, `-w`
+# and `-U` also attached (`sqlcmd -Pxyz`, `ldapsearch -wxyz`), smbclient's also as `--user=`.
+_SHORT_OPTION = {
+    "-a": re.compile(r"(?<![^\s'\"])-a[ \t]+"),
+    "-p": re.compile(r"(?<![^\s'\"])-p[ \t]+"),
+    "-P": re.compile(r"(?<![^\s'\"])-P(?:[ \t]+|(?=\S))"),
+    "-w": re.compile(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
+    "-U": re.compile(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
+    "password": re.compile(r"(?<![^\s'\"])password[ \t]+"),
+}
+assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
 
 
 def _program_option_parts(text: str) -> list[Part]:

@@ -215,6 +215,11 @@ def test_a_core_tag_makes_a_quoted_scalar_what_it_names_as_yaml_loaders_do():
         ("!!bool maybe", "a boolean (true or false)"),
         ("!!bool 1", "a boolean (true or false)"),
         ("!!timestamp soon", "a date or a time"),
+        # the fifth stop's second hunt: a date that is no day, base64 that is not, a collection's tag
+        ("!!timestamp 2024-02-30", "a date or a time"),
+        ("!!binary zz*", "base64 data"),
+        ("!!map x", "a mapping"),
+        ("!!seq x", "a list"),
     ],
 )
 def test_a_core_tag_the_value_does_not_fit_is_refused_as_yaml_loaders_refuse_it(value: str, wanted: str):
@@ -238,10 +243,12 @@ def test_a_core_tag_the_value_does_not_fit_is_refused_as_yaml_loaders_refuse_it(
 def test_a_bool_tag_reads_yaml_11_words_as_ruamel_does():
     from ruamel.yaml import YAML
 
-    text = "a: !!bool yes\nb: !!bool Off\nc: !!bool 'TRUE'\nd: !!timestamp 2024-01-15\ne: !!int 0x_1F\n"
+    text = (
+        "a: !!bool yes\nb: !!bool Off\nc: !!bool 'TRUE'\nd: !!timestamp 2024-02-29\ne: !!int 0x_1F\nf: !!binary aGk=\n"
+    )
     doc, problems = load(text, "x")
     assert problems == []
-    assert doc.data == {"a": True, "b": False, "c": True, "d": "2024-01-15", "e": 31}
+    assert doc.data == {"a": True, "b": False, "c": True, "d": "2024-02-29", "e": 31, "f": "aGk="}
     loaded = YAML(typ="safe", pure=True).load(text)
     assert [loaded[k] for k in "abce"] == [True, False, True, 31]
 

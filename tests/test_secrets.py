@@ -872,6 +872,23 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("redis-cli -a ${REDIS_PASSWORD} ping", []),
         ("mongosh -p --host db", []),  # no value: another option follows
         ("mysql -p shopdb", []),  # mysql's separate -p asks for the password; shopdb is the database
+        # the fifth stop's second hunt: right after a separator, over a line continuation, attached
+        ("echo hi;redis-cli -a hunter22 ping", ["hunter22"]),
+        ("true|docker login -u u -p hunter22 reg.io", ["hunter22"]),
+        ("x=`ldapsearch -x -w hunter22`", ["hunter22`"]),
+        ("echo;sqlplus scott/hunter22@orcl", ["hunter22"]),
+        ("docker login -u me \\\n  -p hunter22 reg.io", ["hunter22"]),
+        ("docker login reg.io\ndocker run -p 80:80 img", []),  # a new line without a backslash ends it
+        ("sqlcmd -S db -Phunter22", ["hunter22"]),
+        ("ldapsearch -x -whunter22 -b dc=x", ["hunter22"]),
+        ("smbclient //h/s -Uuser%hunter22", ["hunter22"]),
+        ("smbclient //h/s --user=user%hunter22", ["hunter22"]),
+        ("ldapsearch -x -W -H ldap://x", []),  # -W asks for the password
+        ("smbclient -U user //h/s", []),  # no `%password`
+        ("redis-cli --askpass ping", []),  # a switch: redis-cli asks
+        ("sqlplus -s /nolog", []),  # no logon
+        ('sshpass -p "$(cat /run/secrets/pw)" ssh host', []),  # a command's output, no literal
+        ("DB_PASSWORD=$(cat /run/pw) app", []),
     ],
 )
 def test_a_programs_password_option_has_its_value_masked(text: str, found: list[str]) -> None:
