@@ -561,6 +561,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "        - key: API_TOKEN\n          default: CnryItem5\n",
         ["CnryItem4", "CnryItem5"],
     ),
+    # the fifth stop's second hunt: after a separator with no space, continued lines, attached
+    "a program's password after ';', over a continued line, attached": (
+        HEAD + "      command: |\n        echo;redis-cli -a CnrySep1 ping && docker login -u me \\\n"
+        "          -p CnrySep2 reg.io && sqlcmd -S db -PCnrySep3\n",
+        ["CnrySep1", "CnrySep2", "CnrySep3"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),
