@@ -16,6 +16,7 @@ from nexlayer_lint.linear_regex import refusal
 
 AMBIGUOUS = "its repetitions can match the same text in many ways"
 UNANCHORED = "it does not start with ^"
+NESTED_BOUND = "it has a bounded repetition of a group with a choice inside"
 
 
 @pytest.mark.parametrize(
@@ -26,8 +27,17 @@ UNANCHORED = "it does not start with ^"
         r"^[a-z][a-z0-9-]*$",
         r"^/",
         r"^[0-9]+(Mi|Gi)$",
-        r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$",
         r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",  # a DNS label: ambiguous, but boundedly so
+        r"^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$",  # the bundled schema's host names
+        r"^([a-z0-9]+(-[a-z0-9]+)*\.)+[a-z]{2,}$",  # a repetition with choices in a repetition: unbounded
+        r"^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti)?$",  # a bounded one with choices, but entered once
+        r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+        r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",  # semver
+        r"^[^@\s]+@[^@\s]+$",
+        r"^\d{1,5}$",
+        r"^[A-Z_][A-Z0-9_]*$",
+        r"^(?:[ab]|a)?(?:[ab]|a)?$",  # the shape below, written out: no repetition around it
+        r"^(?:x(?:ab){2})*$",  # a bounded repetition inside another, with no choice inside it
         r"^\d{3}-\d{4}$",
         r"^(\d+\.)*\d+$",
         r"^[a-zA-Z_][a-zA-Z0-9_]*$",
@@ -71,6 +81,15 @@ def test_linear_patterns_are_accepted(pattern: str) -> None:
         (r"^a{1001}$", "it repeats something more than 1,000 times"),
         (r"^(?:x(?:a?)?)*$", "it repeats something that can match the empty string inside another repetition"),
         (r"^(a{0,100}){0,100}$", "it is too large to check"),
+        # regress repeats a bounded group with a choice inside past its bound once an outer
+        # repetition enters it again: quadratic, cubic or exponential, though the count is linear
+        (r"^(?:(?:[ab]|a)?){0,3}$", NESTED_BOUND),
+        (r"^(?:(?:a|a)?){0,3}$", NESTED_BOUND),
+        (r"^(?:(?:a|a)?){2}$", NESTED_BOUND),
+        (r"^(?:(?:aa|a){1,2}){3}$", NESTED_BOUND),
+        (r"^(?:\.(?:a|b){0,2}){0,2}", NESTED_BOUND),
+        (r"^(?:\.a(?:a*a)?)*$", NESTED_BOUND),  # exponential
+        (r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$", NESTED_BOUND),
     ],
 )
 def test_patterns_that_could_hang_are_refused_with_a_reason(pattern: str, why: str) -> None:
