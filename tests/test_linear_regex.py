@@ -192,3 +192,34 @@ def test_the_check_itself_is_bounded_on_a_hostile_pattern() -> None:
         reason = refusal(pattern)
         assert reason is not None and reason.startswith(why), reason
         assert time.perf_counter() - started < 10
+
+
+def test_a_bounded_group_with_a_choice_inside_a_repetition_is_refused_or_linear() -> None:
+    # The hunt's `^(?:(?:[ab]|a)?){0,3}$`: regress resets a group's iteration count each time an
+    # outer repetition enters it, so backtracking into an earlier pass repeats it past its bound
+    # (quadratic on "a" * n + "!" with {0,3}, cubic with {0,4}, some never end). Every shape of
+    # that family: refused, or searched by regress on hostile texts of 20,000 characters well
+    # within the bound, milliseconds when linear, minutes or forever when not.
+    family = [
+        f"^(?:{before}(?:{inner}){bound}){outer}$"
+        for inner in ("a|a", "[ab]|a", "aa|a", "a*a", "a|b", "ab", "a")
+        for bound in ("?", "??", "{0,2}", "{1,2}", "{2}", "*", "+")
+        for before in ("", "x", "\\.")
+        for outer in ("{0,3}", "{2}", "*", "+")
+    ]
+    accepted = [pattern for pattern in family if refusal(pattern) is None]
+    assert len(accepted) > 50  # (?:x(?:ab)?)*, (?:x(?:a|b)*)*: no choice in the group, or no bound
+    child = textwrap.dedent("""
+        import sys, regress
+        n = 20_000
+        texts = [(unit * n)[:n] + tail for unit in ("a", "ab", "xa", "xab", ".a", ".aaaaa") for tail in ("", "!", "x")]
+        for pattern in sys.argv[1:]:
+            regex = regress.Regex(pattern, flags="u")
+            for text in texts:
+                regex.find(text)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", child, *accepted], timeout=60, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert refusal("^(?:(?:[ab]|a)?){0,3}$") is not None and refusal("^(?:\\.a(?:a*a)?)*$") is not None
