@@ -19,7 +19,10 @@ covers the rest of that attempt). Bounded work per character is linear time. The
 over-approximates where exactness would cost code: `$`, `\\b`, `\\B` and lookarounds are taken as
 always passing, `\\p{...}` as any character. Never accepted: backreferences; lookarounds whose text
 has no length bound, except lookaheads right after a leading `^` (they run once per search);
-syntax this module does not know (say, the `v` flag's set operations): all refused, never guessed.
+two shapes where regress strays from ECMA-262 (a repetition of what can match nothing inside
+another repetition, and a bounded repetition of a group with a choice inside another
+repetition: regress loops forever on the first, repeats the second past its bound); syntax this
+module does not know (say, the `v` flag's set operations): all refused, never guessed.
 """
 
 from __future__ import annotations
@@ -527,6 +530,7 @@ def _bounded(fragment: _Fragment) -> _Fragment:
 
 def _check(tree: Node) -> None:
     _no_empty_loops(tree, in_loop=False)
+    _no_bounded_loops_entered_again(tree, entered_again=False)
     automaton = _Automaton()
     top = automaton.build(tree, _runs_once(tree))
     letters = _letters(automaton)
@@ -614,6 +618,48 @@ def _no_empty_loops(node: Node, in_loop: bool) -> None:
             _no_empty_loops(child, in_loop)
     elif isinstance(node, Look):
         _no_empty_loops(node.body, in_loop)
+
+
+def _no_bounded_loops_entered_again(node: Node, entered_again: bool) -> None:
+    """Refuse a bounded repetition of something with a choice in it, inside another repetition.
+
+    regress (2026.9.1) keeps one iteration count per quantified group and sets it to 0 each time
+    the group is entered, without saving the old count for backtracking. So once an outer
+    repetition has entered the group again, backtracking into a choice inside an earlier pass of
+    it (an alternative, a repetition's other length) resumes with a count of 0: the group goes
+    past its bound, and regress takes paths ECMA-262 has not, which the count here cannot see.
+    `^(?:(?:[ab]|a)?){0,3}$` matches "aaaaaaaa" and takes quadratic time on "a" * n + "!" (cubic
+    with {0,4}); `^(?:\\.a(?:a*a)?)*$`, exponential time on ".aaaaaa" * n + "!". A group with no
+    upper bound gains nothing from a fresh count (more passes are paths ECMA-262 has too, and
+    an empty one is refused above), so `(?:-+[a-z0-9]+)*` inside `(?:\\.label)*` stays accepted;
+    a group with no choice inside has nothing to backtrack into.
+    """
+    if isinstance(node, Repeat):
+        if entered_again and node.high is not None and _has_choice(node.body):
+            raise Refused(
+                "it has a bounded repetition of a group with a choice inside (like (?:a|b)? or "
+                "(?:a*a)?) inside another repetition, which regress can repeat past its bound, "
+                "taking polynomial or exponential time"
+            )
+        _no_bounded_loops_entered_again(node.body, entered_again or node.high != 1)
+    elif isinstance(node, (Seq, Alt)):
+        for child in node.items if isinstance(node, Seq) else node.branches:
+            _no_bounded_loops_entered_again(child, entered_again)
+    elif isinstance(node, Look):
+        _no_bounded_loops_entered_again(node.body, entered_again)
+
+
+def _has_choice(node: Node) -> bool:
+    """Whether matching `node` leaves something to backtrack into: an alternative, or a length."""
+    if isinstance(node, Alt):
+        return True
+    if isinstance(node, Seq):
+        return any(_has_choice(item) for item in node.items)
+    if isinstance(node, Repeat):
+        return node.low != node.high or _has_choice(node.body)
+    if isinstance(node, Look):
+        return _has_choice(node.body)  # (run to its end, so none is left; refused all the same)
+    return False
 
 
 def _nullable(node: Node) -> bool:

@@ -16,6 +16,7 @@ from nexlayer_lint.linear_regex import refusal
 
 AMBIGUOUS = "its repetitions can match the same text in many ways"
 UNANCHORED = "it does not start with ^"
+NESTED_BOUND = "it has a bounded repetition of a group with a choice inside"
 
 
 @pytest.mark.parametrize(
@@ -26,8 +27,17 @@ UNANCHORED = "it does not start with ^"
         r"^[a-z][a-z0-9-]*$",
         r"^/",
         r"^[0-9]+(Mi|Gi)$",
-        r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$",
         r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",  # a DNS label: ambiguous, but boundedly so
+        r"^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$",  # the bundled schema's host names
+        r"^([a-z0-9]+(-[a-z0-9]+)*\.)+[a-z]{2,}$",  # a repetition with choices in a repetition: unbounded
+        r"^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti)?$",  # a bounded one with choices, but entered once
+        r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+        r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",  # semver
+        r"^[^@\s]+@[^@\s]+$",
+        r"^\d{1,5}$",
+        r"^[A-Z_][A-Z0-9_]*$",
+        r"^(?:[ab]|a)?(?:[ab]|a)?$",  # the shape below, written out: no repetition around it
+        r"^(?:x(?:ab){2})*$",  # a bounded repetition inside another, with no choice inside it
         r"^\d{3}-\d{4}$",
         r"^(\d+\.)*\d+$",
         r"^[a-zA-Z_][a-zA-Z0-9_]*$",
@@ -71,6 +81,15 @@ def test_linear_patterns_are_accepted(pattern: str) -> None:
         (r"^a{1001}$", "it repeats something more than 1,000 times"),
         (r"^(?:x(?:a?)?)*$", "it repeats something that can match the empty string inside another repetition"),
         (r"^(a{0,100}){0,100}$", "it is too large to check"),
+        # regress repeats a bounded group with a choice inside past its bound once an outer
+        # repetition enters it again: quadratic, cubic or exponential, though the count is linear
+        (r"^(?:(?:[ab]|a)?){0,3}$", NESTED_BOUND),
+        (r"^(?:(?:a|a)?){0,3}$", NESTED_BOUND),
+        (r"^(?:(?:a|a)?){2}$", NESTED_BOUND),
+        (r"^(?:(?:aa|a){1,2}){3}$", NESTED_BOUND),
+        (r"^(?:\.(?:a|b){0,2}){0,2}", NESTED_BOUND),
+        (r"^(?:\.a(?:a*a)?)*$", NESTED_BOUND),  # exponential
+        (r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$", NESTED_BOUND),
     ],
 )
 def test_patterns_that_could_hang_are_refused_with_a_reason(pattern: str, why: str) -> None:
@@ -173,3 +192,34 @@ def test_the_check_itself_is_bounded_on_a_hostile_pattern() -> None:
         reason = refusal(pattern)
         assert reason is not None and reason.startswith(why), reason
         assert time.perf_counter() - started < 10
+
+
+def test_a_bounded_group_with_a_choice_inside_a_repetition_is_refused_or_linear() -> None:
+    # The hunt's `^(?:(?:[ab]|a)?){0,3}$`: regress resets a group's iteration count each time an
+    # outer repetition enters it, so backtracking into an earlier pass repeats it past its bound
+    # (quadratic on "a" * n + "!" with {0,3}, cubic with {0,4}, some never end). Every shape of
+    # that family: refused, or searched by regress on hostile texts of 20,000 characters well
+    # within the bound, milliseconds when linear, minutes or forever when not.
+    family = [
+        f"^(?:{before}(?:{inner}){bound}){outer}$"
+        for inner in ("a|a", "[ab]|a", "aa|a", "a*a", "a|b", "ab", "a")
+        for bound in ("?", "??", "{0,2}", "{1,2}", "{2}", "*", "+")
+        for before in ("", "x", "\\.")
+        for outer in ("{0,3}", "{2}", "*", "+")
+    ]
+    accepted = [pattern for pattern in family if refusal(pattern) is None]
+    assert len(accepted) > 50  # (?:x(?:ab)?)*, (?:x(?:a|b)*)*: no choice in the group, or no bound
+    child = textwrap.dedent("""
+        import sys, regress
+        n = 20_000
+        texts = [(unit * n)[:n] + tail for unit in ("a", "ab", "xa", "xab", ".a", ".aaaaa") for tail in ("", "!", "x")]
+        for pattern in sys.argv[1:]:
+            regex = regress.Regex(pattern, flags="u")
+            for text in texts:
+                regex.find(text)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", child, *accepted], timeout=60, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert refusal("^(?:(?:[ab]|a)?){0,3}$") is not None and refusal("^(?:\\.a(?:a*a)?)*$") is not None
