@@ -46,7 +46,7 @@ from ruamel.yaml.scanner import Scanner
 
 from nexlayer_lint.model import DataPath, Located, Problem, Span
 from nexlayer_lint.parse_errors import syntax_problem
-from nexlayer_lint.scalars import MERGE, NotOfItsTag, plain_value
+from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, plain_value
 
 MAX_DEPTH = 500
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
@@ -209,6 +209,8 @@ class _Builder:
                 value = plain_value(text) if tag is None else _tagged_value(text, str(tag), span)
 
         elif kind is SequenceStartEvent:
+            if event.ctag is not None:
+                _check_collection_tag(str(event.ctag), True, start)
             entries.append(None)  # its own entry, once its end is known: entries stay in pre-order
             items: list[Any] = []
             child = next_event()
@@ -221,6 +223,8 @@ class _Builder:
             value = items
 
         else:  # MappingStartEvent
+            if event.ctag is not None:
+                _check_collection_tag(str(event.ctag), False, start)
             entries.append(None)
             mapping: dict[str, Any] = {}
             first_line: dict[str, int] = {}
@@ -508,6 +512,23 @@ def _tagged_value(text: str, tag: str | None, span: Span) -> Any:
                 )
             ]
         ) from None
+
+
+def _check_collection_tag(tag: str, is_list: bool, mark: Any) -> None:
+    """Refuse a list or mapping under a core tag it does not fit (`!!int [1]`), as YAML loaders do."""
+    wanted = collection_misfit(tag, is_list)
+    if wanted is not None:
+        name = tag.rpartition(":")[2]
+        raise Refused(
+            [
+                syntax_problem(
+                    f"the tag !!{name} wants {wanted}, not a {'list' if is_list else 'mapping'}, so YAML loaders "
+                    "cannot read it",
+                    Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                    f"drop the tag !!{name}",
+                )
+            ]
+        )
 
 
 def _complex_key(span: Span) -> Problem:

@@ -105,6 +105,28 @@ def plain_value(text: str, tag: str | None = None) -> Any:
     return text  # str, timestamp, binary, merge, custom tags
 
 
+# What a collection's core tag wants, for a tag no list (or no mapping) fits: YAML loaders refuse
+# `!!int [1]` and `!!seq {a: 1}`; `!!omap` and `!!pairs` are lists of one-key mappings.
+_NOT_FOR_A_LIST = {TAG + "map": "a mapping", TAG + "set": "a mapping"}
+_NOT_FOR_A_MAPPING = {TAG + "seq": "a list", TAG + "omap": "a list", TAG + "pairs": "a list"}
+_SCALAR_TAGS = {
+    NULL: "null",
+    BOOL: "a boolean (true or false)",
+    INT: "an integer",
+    FLOAT: "a number",
+    TAG + "str": "text",
+    TIMESTAMP: "a date or a time",
+    BINARY: "base64 data",
+}
+
+
+def collection_misfit(tag: str, is_list: bool) -> str | None:
+    """What a list's (`is_list`) or a mapping's explicit core tag wants when it does not fit it;
+    None when it fits or is no core tag."""
+    wrong = _NOT_FOR_A_LIST if is_list else _NOT_FOR_A_MAPPING
+    return _SCALAR_TAGS.get(tag) or wrong.get(tag)
+
+
 def _is_timestamp(text: str) -> bool:
     """Whether ruamel.yaml reads `text` as a date or a time: its pattern, and a real day (not
     `2024-02-30`)."""

@@ -240,6 +240,28 @@ def test_a_core_tag_the_value_does_not_fit_is_refused_as_yaml_loaders_refuse_it(
     assert load(f"&k {value}: 1\n", "x")[0] is None
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!int [1]", "the tag !!int wants an integer, not a list"),
+        ("!!seq {x: 1}", "the tag !!seq wants a list, not a mapping"),
+        ("!!map [1]", "the tag !!map wants a mapping, not a list"),
+        ("!!str {x: 1}", "the tag !!str wants text, not a mapping"),
+    ],
+)
+def test_a_collection_under_a_core_tag_it_does_not_fit_is_refused(value: str, message: str):
+    # the fifth stop's second hunt: `!!int [1]` was NX103, though YAML loaders refuse the file
+    from ruamel.yaml import YAML
+
+    text = f"a: 1\nb: {value}\n"
+    with pytest.raises(Exception):  # noqa: B017  # ruamel raises what its constructor meets
+        YAML(typ="safe", pure=True).load(text)
+    doc, (problem,) = load(text, "x")
+    assert doc is None and problem.code == "NX001" and (problem.span.line, problem.span.col) == (2, 4)
+    assert problem.message == message + ", so YAML loaders cannot read it"
+    assert load("a: !!omap [{x: 1}]\nb: !!map {x: 1}\nc: !!seq [1]\n", "x")[1] == []
+
+
 def test_a_bool_tag_reads_yaml_11_words_as_ruamel_does():
     from ruamel.yaml import YAML
 
