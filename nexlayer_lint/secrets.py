@@ -234,7 +234,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         return False
     value = items[index]
     if items[index - 1] == HERE_STRING and index >= 2:  # `--with-token <<< tok`, run by a shell
-        return is_secret_flag(items[index - 2]) and isinstance(value, str) and is_option_value(value)
+        option = items[index - 2]
+        return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     if items[index - 1] == _list_password_option(items) and isinstance(value, str):
@@ -274,6 +275,13 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
         return before in ("config", "configure") or (isinstance(before, str) and before.rpartition("/")[2] == "npm")
     program = items[0]
     return verb == "config" and at > 0 and isinstance(program, str) and program.rpartition("/")[2] == "git"
+
+
+def reads_stdin(option: object) -> bool:
+    """`--password-stdin`, `--token-stdin`: a secret option that reads its value from standard
+    input, which a here-string gives it (`docker login --password-stdin <<< x`); the word after
+    the option itself is no value (`docker login --password-stdin reg.io`)."""
+    return isinstance(option, str) and option.endswith("-stdin") and is_secret_flag(option[: -len("-stdin")])
 
 
 def _list_password_option(items: list[Any]) -> str | None:
@@ -751,12 +759,13 @@ def _option_parts(text: str) -> list[Part]:
     found: list[Part] = []
     for match in _OPTION_WORD.finditer(text):
         option = match.group(1)
-        if not is_secret_flag(option):
-            continue
-        if match.end() == len(text):
-            break
         at = match.end()
-        if text.startswith(HERE_STRING, at):  # the value is the word after the here-string's `<<<`
+        here = text.startswith(HERE_STRING, at)
+        if not (is_secret_flag(option) or (here and reads_stdin(option))):
+            continue
+        if at == len(text):
+            break
+        if here:  # the value is the word after the here-string's `<<<`
             at += len(HERE_STRING)
             while at < len(text) and text[at] in " \t":
                 at += 1

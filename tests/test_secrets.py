@@ -1032,6 +1032,13 @@ def test_a_programs_password_option_in_a_command_list() -> None:
         ("app --password <<EOF", []),  # a here-document: the value is on later lines
         ("app --password <<< $APP_PASSWORD", []),  # a reference
         ("app --password <<< --verbose", []),
+        # an option that reads its secret from stdin: the here-string's word is it, not the next word
+        ("docker login -u me --password-stdin <<< ZqHere4xx", ["ZqHere4xx"]),
+        ("oras login --identity-token-stdin <<<'Zq Here5' reg.io", ["Zq Here5"]),
+        ("docker login --password-stdin reg.io", []),
+        ("docker login --password-stdin < pw.txt", []),
+        ("docker login --password-stdin <<< $REG_PASSWORD", []),
+        ("app --log-stdin <<< x", []),  # no secret's option
     ],
 )
 def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list[str]) -> None:
@@ -1045,6 +1052,8 @@ def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
     assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [4, 5]
     assert secret_items("app", "--verbose", "<<<", "x") == []
     assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == [4]
+    assert secret_items("docker", "login", "--password-stdin", "<<<", "ZqHere6xx") == [4]
+    assert secret_items("docker", "login", "--password-stdin", "reg.io") == []
 
 
 @pytest.mark.parametrize(

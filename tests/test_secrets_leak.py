@@ -554,6 +554,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + ' && yarn config set -H npmAuthToken CnryConf10;true;git config x.token CnryConf11"\n',
         ["CnryConf5", "CnryConf6", "CnryConf7", "CnryConf8", "CnryConf9", "CnryConf10", "CnryConf11"],
     ),
+    "a here-string after an option that reads stdin": (
+        HEAD
+        + '      command: "docker login -u me --password-stdin <<< CnryHere3"\n'
+        + "      args: [docker, login, --password-stdin, <<<, CnryHere4]\n",
+        ["CnryHere3", "CnryHere4"],
+    ),
     "a password in SQL, and sqlplus's logon": (
         HEAD
         + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""

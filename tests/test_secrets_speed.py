@@ -293,6 +293,11 @@ WORST = {
         "",
         ["NX103", "NX213"],  # the one value after the options; a list is no var's value
     ),
+    "runs of here-strings after --password-stdin": (
+        VARS + " + \"        X: '\" + '--password-stdin <<< ' * 8_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     "runs of SQL passwords": (
         VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
         "",
