@@ -668,7 +668,20 @@ def _quoted_object_parts(text: str) -> list[Part]:
 
 def _value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
     """Where the value that starts at text[start] is: what its quotes hold (to the closing quote,
-    or the end of the text), else the text up to `stop` (or the end)."""
+    or the end of the text), else the text up to `stop` (or the end).
+
+    An empty quoted string that a word goes on after (`''x''`, `""x`: a shell joins it into `x`)
+    is skipped, and so are those that end the word: a file that does not parse is read raw, where
+    YAML's `''` still stands for a single quote (`'redis-cli -a ''x'' ping'`)."""
+    empty = start
+    while text.startswith(("''", '""'), start) and start + 2 < len(text) and stop.match(text, start + 2) is None:
+        start += 2  # each pair read once
+    if start > empty and text[start] not in "'\"":
+        found = stop.search(text, start)
+        end = found.start() if found else len(text)
+        while end - start >= 2 and text.startswith(("''", '""'), end - 2):
+            end -= 2  # within this word only, each pair read once
+        return start, end
     if start < len(text) and text[start] in "'\"":
         close = text.find(text[start], start + 1)
         # in double quotes (JSON, YAML, a shell) `\"` is a quote inside the value; each run of

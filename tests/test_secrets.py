@@ -1004,6 +1004,23 @@ def test_ports_and_file_paths_are_not_masked(text: str, found: list[str]) -> Non
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a file that does not parse is read raw, where YAML's `''` still stands for a quote
+        ("'redis-cli -a ''ZqEmpty1x'' ping' junk", ["ZqEmpty1x"]),
+        ('redis-cli -a ""ZqEmpty2x ping', ["ZqEmpty2x"]),  # a shell joins `""x` into `x`
+        ("app --password ''ZqEmpty3''x run", ["ZqEmpty3''x"]),  # one word
+        ("app --password ''\"Zq Empty4\" run", ["Zq Empty4"]),
+        ("redis-cli -a '' ping", []),  # an empty password, then the next word
+        ("""curl -d '{"password": "", "x": 1}' h""", []),
+        ("app --token " + "''" * 2 + " run", []),
+    ],
+)
+def test_a_value_that_starts_with_an_empty_quoted_string_is_read_on(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]

@@ -560,6 +560,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      args: [docker, login, --password-stdin, <<<, CnryHere4]\n",
         ["CnryHere3", "CnryHere4"],
     ),
+    "broken: a password after an empty quoted string": (
+        HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
+        ["CnryBroken131"],
+    ),
     "a password in SQL, and sqlplus's logon": (
         HEAD
         + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""

@@ -293,6 +293,11 @@ WORST = {
         "",
         ["NX103", "NX213"],  # the one value after the options; a list is no var's value
     ),
+    "runs of empty quoted strings": (
+        VARS + ' + "        X: \'--token " + "\'\'" * 50_000 + "x\'\\n"',
+        "",
+        ["NX213"],
+    ),
     "runs of here-strings after --password-stdin": (
         VARS + " + \"        X: '\" + '--password-stdin <<< ' * 8_000 + \"'\\n\"",
         "",
