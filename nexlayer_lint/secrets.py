@@ -852,6 +852,7 @@ def _curl_user_parts(text: str) -> list[Part]:
 
 
 # An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
+HEADER_OPTIONS = ("-H", "--header")
 _HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H|--header)(?:[ \t]+|=|(?=['\"]))")
 _HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 # An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
@@ -866,15 +867,22 @@ def _header_parts(text: str) -> list[Part]:
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = _value_from(text, match.end(), _WORD_STOP)
         pos = max(end, match.end())  # each character is read for one value at most (linear)
-        name = _HEADER_NAME.match(text, start, end)
-        if name is None or not is_secret_var_name(name.group(1)):
-            continue
-        value = name.end()
-        scheme = _AUTH_SCHEME.match(text, value, end)
-        value = scheme.end() if scheme else value
-        if not _not_an_option_value(text, value, end):
-            found += _literal_parts(text, value, end, "option", name.group(1))
+        found += header_parts(text, start, end)
     return found
+
+
+def header_parts(text: str, start: int, end: int) -> list[Part]:
+    """The secret in the header text[start:end] (`X-Api-Key: x`, the word after `-H`, or the
+    list item after it): what follows its `Name:` when the name looks secret."""
+    name = _HEADER_NAME.match(text, start, end)
+    if name is None or not is_secret_var_name(name.group(1)):
+        return []
+    value = name.end()
+    scheme = _AUTH_SCHEME.match(text, value, end)
+    value = scheme.end() if scheme else value
+    if _not_an_option_value(text, value, end):
+        return []
+    return _literal_parts(text, value, end, "option", name.group(1))
 
 
 # A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set

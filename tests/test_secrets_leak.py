@@ -564,6 +564,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
         ["CnryBroken131"],
     ),
+    "broken: a secret header as a list item": (
+        HEAD + '      command: [curl, -H, "X-Api-Key: CnryBroken132", h] junk\n',
+        ["CnryBroken132"],
+    ),
+    "broken: a command quoted over two lines": (
+        HEAD + '      command: "redis-cli -a\n        CnryBroken133 ping" junk\n',
+        ["CnryBroken133"],
+    ),
     "a password in SQL, and sqlplus's logon": (
         HEAD
         + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""
