@@ -234,7 +234,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         return False
     value = items[index]
     if items[index - 1] == HERE_STRING and index >= 2:  # `--with-token <<< tok`, run by a shell
-        return is_secret_flag(items[index - 2]) and isinstance(value, str) and is_option_value(value)
+        option = items[index - 2]
+        return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     if items[index - 1] == _list_password_option(items) and isinstance(value, str):
@@ -244,8 +245,43 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if items[index - 1] in _OPENSSL_OPTIONS and isinstance(value, str) and _OPENSSL_SOURCE.match(value):
         return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):
-        return False
+        return _sets_secret_config(items, index)
     return not isinstance(value, str) or is_option_value(value)
+
+
+def _sets_secret_config(items: list[Any], index: int) -> bool:
+    """Whether items[index] is the value a config command's list gives the secret key before it
+    (`["aws", "configure", "set", "aws_secret_access_key", x]`, `["git", "config", "x.token", x]`,
+    `["npm", "config", "set", "-g", KEY, x]`; as _config_parts reads a string). The options
+    between the verb and the key are read back from the key: a walk never passes another key
+    and its value (neither is an option), so each item is read for one key at most (linear)."""
+    key, value = items[index - 1], items[index]
+    if not (isinstance(key, str) and not key.startswith("-") and _is_secret_config_key(key)):
+        return False
+    if index >= 2 and items[index - 2] in _CONFIG_OPTIONS:
+        return False  # `-f x.token`: an option's file, no key
+    if isinstance(value, str) and (value.startswith("-") or not is_option_value(value)):
+        return False
+    at = index - 2
+    while at > 0 and isinstance(items[at], str):
+        if items[at].startswith("-"):
+            at -= 1
+        elif items[at - 1] in _CONFIG_OPTIONS:
+            at -= 2
+        else:
+            break
+    verb, before = items[at], items[at - 1] if at > 0 else None
+    if verb == "set":  # `config set`, `configure set` (any program's), npm's `set`
+        return before in ("config", "configure") or (isinstance(before, str) and before.rpartition("/")[2] == "npm")
+    program = items[0]
+    return verb == "config" and at > 0 and isinstance(program, str) and program.rpartition("/")[2] == "git"
+
+
+def reads_stdin(option: object) -> bool:
+    """`--password-stdin`, `--token-stdin`: a secret option that reads its value from standard
+    input, which a here-string gives it (`docker login --password-stdin <<< x`); the word after
+    the option itself is no value (`docker login --password-stdin reg.io`)."""
+    return isinstance(option, str) and option.endswith("-stdin") and is_secret_flag(option[: -len("-stdin")])
 
 
 def _list_password_option(items: list[Any]) -> str | None:
@@ -478,6 +514,7 @@ _HINT = re.compile(
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"\{"  # and a JSON object in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
+    r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
 )
 
@@ -552,7 +589,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
     if "{" in text:
         found += _quoted_object_parts(text)
-    if "config" in text:
+    if "config" in text or "npm" in text:
         found += _config_parts(text)
     if "'" in text:
         found += _sql_parts(text)
@@ -638,7 +675,20 @@ def _quoted_object_parts(text: str) -> list[Part]:
 
 def _value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
     """Where the value that starts at text[start] is: what its quotes hold (to the closing quote,
-    or the end of the text), else the text up to `stop` (or the end)."""
+    or the end of the text), else the text up to `stop` (or the end).
+
+    An empty quoted string that a word goes on after (`''x''`, `""x`: a shell joins it into `x`)
+    is skipped, and so are those that end the word: a file that does not parse is read raw, where
+    YAML's `''` still stands for a single quote (`'redis-cli -a ''x'' ping'`)."""
+    empty = start
+    while text.startswith(("''", '""'), start) and start + 2 < len(text) and stop.match(text, start + 2) is None:
+        start += 2  # each pair read once
+    if start > empty and text[start] not in "'\"":
+        found = stop.search(text, start)
+        end = found.start() if found else len(text)
+        while end - start >= 2 and text.startswith(("''", '""'), end - 2):
+            end -= 2  # within this word only, each pair read once
+        return start, end
     if start < len(text) and text[start] in "'\"":
         close = text.find(text[start], start + 1)
         # in double quotes (JSON, YAML, a shell) `\"` is a quote inside the value; each run of
@@ -731,12 +781,13 @@ def _option_parts(text: str) -> list[Part]:
     found: list[Part] = []
     for match in _OPTION_WORD.finditer(text):
         option = match.group(1)
-        if not is_secret_flag(option):
-            continue
-        if match.end() == len(text):
-            break
         at = match.end()
-        if text.startswith(HERE_STRING, at):  # the value is the word after the here-string's `<<<`
+        here = text.startswith(HERE_STRING, at)
+        if not (is_secret_flag(option) or (here and reads_stdin(option))):
+            continue
+        if at == len(text):
+            break
+        if here:  # the value is the word after the here-string's `<<<`
             at += len(HERE_STRING)
             while at < len(text) and text[at] in " \t":
                 at += 1
@@ -810,7 +861,8 @@ def _curl_user_parts(text: str) -> list[Part]:
 
 
 # An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
-_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H|--header)(?:[ \t]+|=|(?=['\"]))")
+HEADER_OPTIONS = ("-H", "--header")
+_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"])))")  # `-HX-Key:x` too
 _HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 # An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
 _AUTH_SCHEME = re.compile(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
@@ -824,41 +876,103 @@ def _header_parts(text: str) -> list[Part]:
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = _value_from(text, match.end(), _WORD_STOP)
         pos = max(end, match.end())  # each character is read for one value at most (linear)
-        name = _HEADER_NAME.match(text, start, end)
-        if name is None or not is_secret_var_name(name.group(1)):
-            continue
-        value = name.end()
-        scheme = _AUTH_SCHEME.match(text, value, end)
-        value = scheme.end() if scheme else value
-        if not _not_an_option_value(text, value, end):
-            found += _literal_parts(text, value, end, "option", name.group(1))
+        found += header_parts(text, start, end)
     return found
 
 
+def header_parts(text: str, start: int, end: int) -> list[Part]:
+    """The secret in the header text[start:end] (`X-Api-Key: x`, the word after `-H`, or the
+    list item after it): what follows its `Name:` when the name looks secret."""
+    name = _HEADER_NAME.match(text, start, end)
+    if name is None or not is_secret_var_name(name.group(1)):
+        return []
+    value = name.end()
+    scheme = _AUTH_SCHEME.match(text, value, end)
+    value = scheme.end() if scheme else value
+    if _not_an_option_value(text, value, end):
+        return []
+    return _literal_parts(text, value, end, "option", name.group(1))
+
+
 # A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set
-# KEY VALUE` (yarn's, pnpm's, kubectl's...), `git config [--global|--local|--system] KEY VALUE`.
-_CONFIG_SET = re.compile(
-    r"(?<![^\s'\"/])(?:config(?:ure)?[ \t]+set|git[ \t]+config(?:[ \t]+--(?:global|local|system))?)"
-    r"[ \t]+(['\"]?)([^\s'\"=]{1,256})\1[ \t]+"
-)
+# KEY VALUE` (yarn's, pnpm's, kubectl's...; npm's alias `npm set`), `git config KEY VALUE` (also
+# git's `config set`). A command starts a word, or follows a shell's `;`, `|`, `&`, `(` or backtick
+# with no space (`true;git config ...`). Only the verb is matched here: the options around it are
+# read word by word (_config_key), each once.
+_CONFIG_SET = re.compile(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+set)(?=[ \t])")
 _KEY_SEGMENTS = re.compile(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
+# Options whose value is the next word: git's before its `config` (`git -C /repo config`), and
+# the config commands' own (`git config --file f KEY`, `aws configure set --profile p KEY`).
+_GIT_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
+_CONFIG_OPTIONS = frozenset(
+    {"-f", "--file", "--blob", "--type", "--comment", "--profile", "--location", "--userconfig", "--kubeconfig"}
+)
+# git config's options that read, remove or rename: no value is set after them (`--get x.token`)
+_CONFIG_READS = frozenset({"--list", "--edit", "-l", "-e"})
+_CONFIG_READ_PREFIXES = ("--get", "--unset", "--remove-section", "--rename-section")
 
 
 def _config_parts(text: str) -> list[Part]:
     """The value a config-setting command (_CONFIG_SET) gives a key named like a secret, whole
-    or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`)."""
+    or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`), past the
+    options before the key (`npm config set -g KEY`, `git config --file f KEY`)."""
     found: list[Part] = []
     pos = 0
     while (match := _CONFIG_SET.search(text, pos)) is not None:
-        start, end = _value_from(text, match.end(), _WORD_STOP)
-        pos = max(end, match.end())  # each character is read for one value at most (linear)
-        key = match.group(2)
-        if not (is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])):
+        at = match.end()
+        if match.group(1):  # `git`: its own options, then `config` (and git 2.46's `config set`)
+            at = _after_options(text, at, _GIT_OPTIONS)
+            if _word_at(text, at) != "config":
+                pos = at  # no config command: the next is looked for from here, each word read once
+                continue
+            at = _blanks_after(text, at + len("config"))
+            at += len("set") if _word_at(text, at) == "set" else 0
+        at = _after_options(text, at, _CONFIG_OPTIONS)
+        key_start, key_end = _value_from(text, at, _WORD_STOP)
+        key = text[key_start:key_end]
+        closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
+        at = _blanks_after(text, key_end + closed)
+        start, end = _value_from(text, at, _WORD_STOP)
+        # the next command is looked for from the value on (`x;git config ...`, a word with no
+        # blank before its command): a value is read again by that search only (linear)
+        pos = at
+        # `git config --get x.token`: an option left before the key reads it, sets nothing
+        if text.startswith("-", key_start) or not _is_secret_config_key(key):
             continue
         # `git config x.token && ...` reads the key: the next command is no value
         if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
             found += _literal_parts(text, start, end, "option", key)
     return found
+
+
+def _after_options(text: str, at: int, with_value: frozenset[str]) -> int:
+    """Where the first word from text[at] that is not an option starts: past blanks and option
+    words (and the word after an option of `with_value`), but not past an option of
+    _CONFIG_READS, which sets nothing."""
+    while True:
+        at = _blanks_after(text, at)
+        word = _word_at(text, at)
+        if not word.startswith("-") or word == "-" or word in _CONFIG_READS or word.startswith(_CONFIG_READ_PREFIXES):
+            return at
+        at += len(word)
+        if word in with_value:
+            at = _blanks_after(text, at)
+            at += len(_word_at(text, at))
+
+
+def _word_at(text: str, at: int) -> str:
+    found = _WORD_STOP.search(text, at)
+    return text[at : found.start() if found else len(text)]
+
+
+def _blanks_after(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
+
+
+def _is_secret_config_key(key: str) -> bool:
+    return is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])
 
 
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app

@@ -14,7 +14,9 @@ vars, each entry of a string given for vars (`vars: "{A: 1, DB_PASSWORD: x}"`), 
 out (secrets.comment_secrets) and the comment lines under a secret's key commented out
 (`# API_KEY: >-` then `#   x`: secrets.commented_block), a private key commented out line by line
 (`# -----BEGIN ... PRIVATE KEY-----` to its END), the item after a secret option in a list
-(`["app", "--password", "x"]`), the value an anchor names (`&pw x`) when an alias of it is a
+(`["app", "--password", "x"]`), a secret header's value in the item after `-H` or `--header`,
+the secrets of a quoted value read across each of its line breaks (`"redis-cli -a` then `x ping"`:
+the last line is carried to the next), the value an anchor names (`&pw x`) when an alias of it is a
 secret's value (`DB_PASSWORD: *pw`), and whatever `secrets.parts_in` finds in a line (a URL's
 password, a token).
 Where the end of a secret value cannot be told, the rest of its line is masked, and the lines
@@ -36,6 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.secrets import (
+    HEADER_OPTIONS,
     HERE_STRING,
     LINE_BREAK,
     VARS_KEYS,
@@ -45,6 +48,7 @@ from nexlayer_lint.secrets import (
     assignment_sign,
     comment_secrets,
     commented_block,
+    header_parts,
     is_option_value,
     is_public_field,
     is_secret_flag,
@@ -54,6 +58,7 @@ from nexlayer_lint.secrets import (
     literal_ranges,
     parts_in,
     program_option,
+    reads_stdin,
 )
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
@@ -210,6 +215,10 @@ class _Scanner:
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
+        # a quoted value (not a secret's) left open at the end of the last line: its quote and that line's part of it
+        self.carry: tuple[str, str] | None = None
+        self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
+        self.stdin = False  # the last scalar read was a list item `--password-stdin`: a `<<<` may follow
         self.pem = False  # inside a private key commented out line by line
         self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         self.commented = False  # the line being read has a comment
@@ -231,6 +240,8 @@ class _Scanner:
     def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
         pos = 0
+        if self.carry is not None:
+            self.carried(index, body, shown)
         if self.run_on:
             # `DB_PASSWORD: abc` U+2028 `def`: the rest of the password, on a line of its own
             self.run_on = self.stray[index]
@@ -288,6 +299,24 @@ class _Scanner:
                 self.mask(index, part.start, part.end)
         if comment < len(body):
             self.comment(index, body, comment, shown)
+
+    def carried(self, index: int, body: str, shown: bool) -> None:
+        """A quoted value that goes on from the last line (`"redis-cli -a` then `x ping"`): its
+        secrets are read across the break, which YAML folds into a space, and masked on this line.
+        Only the last line is carried (a blank one carries nothing), so each line is read by
+        parts_in twice at most."""
+        quote, before = self.carry or ("", "")
+        pos = _skip_blanks(body, 0)
+        if pos == len(body):
+            return  # a blank line: the value goes on after it, the last line still carried
+        close = _closing_quote(body, pos, quote)
+        end = len(body) if close < 0 else close
+        self.carry = (quote, body[pos:end].rstrip(" \t")) if close < 0 else None
+        if shown:
+            offset = len(before) + 1
+            for part in parts_in(before + " " + body[pos:end]):
+                if part.end > offset:
+                    self.mask(index, pos + max(part.start, offset) - offset, pos + part.end - offset)
 
     def comment(self, index: int, body: str, at: int, shown: bool) -> None:
         """Mask the secrets of the comment whose `#` is at `at` (secrets.comment_secrets: a var
@@ -380,16 +409,25 @@ class _Scanner:
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
+            offset = start + (1 if quoted else 0)
+            if quoted and close < 0:  # a quoted value that goes on to the next line
+                self.carry = (body[start], body[offset:].rstrip(" \t"))
             if self.option and is_option_value(name):
-                offset = start + (1 if quoted else 0)
                 self.mask_literal(index, body, offset, offset + len(name))
+            if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
+                for part in header_parts(name, 0, len(name)):
+                    self.mask(index, offset + part.start, offset + part.end)
             item = _is_item(body, start, self.flow)
-            # after `<<<` too: `["gh", "auth", "login", "--with-token", "<<<", "tok"]`
-            here = self.option and name == HERE_STRING
+            # after `<<<` too: `["gh", "auth", "login", "--with-token", "<<<", "tok"]`, and after
+            # the `<<<` of an option that reads stdin (`["docker", "login", "--password-stdin", "<<<", x]`)
+            here = (self.option or self.stdin) and name == HERE_STRING
             self.option = item and (is_secret_flag(name) or name == self.program or here)
             self.program = program_option(self.program, name) if item else None
+            self.header = item and name in HEADER_OPTIONS
+            self.stdin = item and reads_stdin(name)
             return max(end, start + 1)
         option, self.option, self.program = self.option, False, None
+        self.header = self.stdin = False
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
             return self.secret_value(index, body, start, colon + 1)

@@ -883,6 +883,8 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("ldapsearch -x -whunter22 -b dc=x", ["hunter22"]),
         ("smbclient //h/s -Uuser%hunter22", ["hunter22"]),
         ("smbclient //h/s --user=user%hunter22", ["hunter22"]),
+        ("curl -HX-Api-Key:hunter22 https://h", ["hunter22"]),  # curl's -H with its header attached
+        ("curl -HAccept:json https://h", []),
         ("ldapsearch -x -W -H ldap://x", []),  # -W asks for the password
         ("smbclient -U user //h/s", []),  # no `%password`
         ("redis-cli --askpass ping", []),  # a switch: redis-cli asks
@@ -942,10 +944,48 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git config x.token && echo done", []),
         ("git config x.token $GH_TOKEN", []),  # a reference
         ("cp /etc/config /x", []),
+        # the fourteenth leak hunt: npm's `set`, options before the key or before `config`, no space
+        ("npm set //r.io/:_authToken ZqConf7x", ["ZqConf7x"]),
+        ("npm config set -g //r.io/:_authToken ZqConf8x", ["ZqConf8x"]),
+        ("yarn config set -H npmAuthToken ZqConf9x", ["ZqConf9x"]),
+        ("git config --global --add x.token ZqConf10", ["ZqConf10"]),
+        ("git config --file f x.token ZqConf11 && git config -f ~/g y.token ZqConf12", ["ZqConf11", "ZqConf12"]),
+        ("git config --blob HEAD:c x.token ZqConf13", ["ZqConf13"]),
+        ("git -C /repo config x.token ZqConf14", ["ZqConf14"]),
+        ("git -c a.b=c --git-dir=/x/.git config set x.token ZqConf15", ["ZqConf15"]),  # git 2.46's `set`
+        ("aws configure set --profile p aws_secret_access_key ZqConf16", ["ZqConf16"]),
+        ("true;git config --global x.token ZqConf17", ["ZqConf17"]),
+        ("(git config x.token ZqConf18)", ["ZqConf18)"]),  # to the word's end, as any option's value
+        ("git config user.name Bob", []),
+        ("npm config set registry https://r.io", []),
+        ("npm set fund false && npm config set -g registry https://r.io", []),
+        ("git -C /repo pull && git config --local core.token", []),  # reads it
+        ("git config --get-all x.token x; git config --unset x.token v", []),
+        ("git -C config x.token y", []),  # `config` is -C's folder: no config command
+        ("git config --file x.token y", []),  # the file's name, then the key `y`
     ],
 )
 def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
+    def secret_items(*command: object) -> list[object]:
+        return [s.path[1] for s in find_secrets({"command": list(command)})]
+
+    assert secret_items("aws", "configure", "set", "aws_secret_access_key", "ZqConfList1") == [4]
+    assert secret_items("git", "config", "x.token", "ZqConfList2") == [3]
+    assert secret_items("/usr/bin/npm", "config", "set", "-g", "//r.io/:_authToken", "ZqConfList3") == [5]
+    assert secret_items("npm", "set", "//r.io/:_authToken", "ZqConfList4") == [3]
+    assert secret_items("git", "-C", "/r", "config", "--file", "f", "--add", "x.token", "ZqConfList5") == [8]
+    assert secret_items("aws", "configure", "set", "--profile", "p", "aws_secret_access_key", 12345678) == [6]
+    assert secret_items("git", "config", "-f", "x.token", "-f", "x.token", "x.token", "ZqConfList6") == [7]
+    assert secret_items("git", "config", "user.name", "Bob") == []
+    assert secret_items("npm", "config", "set", "registry", "https://r.io") == []
+    assert secret_items("git", "config", "x.token", "$GH_TOKEN") == []
+    assert secret_items("git", "config", "--get", "x.token", "--global") == []
+    assert secret_items("echo", "config", "x.token", "y") == []  # not git's
+    assert secret_items("app", "set", "x.token", "y") == []  # no `config set`
 
 
 @pytest.mark.parametrize(
@@ -983,6 +1023,23 @@ def test_ports_and_file_paths_are_not_masked(text: str, found: list[str]) -> Non
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a file that does not parse is read raw, where YAML's `''` still stands for a quote
+        ("'redis-cli -a ''ZqEmpty1x'' ping' junk", ["ZqEmpty1x"]),
+        ('redis-cli -a ""ZqEmpty2x ping', ["ZqEmpty2x"]),  # a shell joins `""x` into `x`
+        ("app --password ''ZqEmpty3''x run", ["ZqEmpty3''x"]),  # one word
+        ("app --password ''\"Zq Empty4\" run", ["Zq Empty4"]),
+        ("redis-cli -a '' ping", []),  # an empty password, then the next word
+        ("""curl -d '{"password": "", "x": 1}' h""", []),
+        ("app --token " + "''" * 2 + " run", []),
+    ],
+)
+def test_a_value_that_starts_with_an_empty_quoted_string_is_read_on(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_programs_password_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]
@@ -1011,6 +1068,13 @@ def test_a_programs_password_option_in_a_command_list() -> None:
         ("app --password <<EOF", []),  # a here-document: the value is on later lines
         ("app --password <<< $APP_PASSWORD", []),  # a reference
         ("app --password <<< --verbose", []),
+        # an option that reads its secret from stdin: the here-string's word is it, not the next word
+        ("docker login -u me --password-stdin <<< ZqHere4xx", ["ZqHere4xx"]),
+        ("oras login --identity-token-stdin <<<'Zq Here5' reg.io", ["Zq Here5"]),
+        ("docker login --password-stdin reg.io", []),
+        ("docker login --password-stdin < pw.txt", []),
+        ("docker login --password-stdin <<< $REG_PASSWORD", []),
+        ("app --log-stdin <<< x", []),  # no secret's option
     ],
 )
 def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list[str]) -> None:
@@ -1024,6 +1088,8 @@ def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
     assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [4, 5]
     assert secret_items("app", "--verbose", "<<<", "x") == []
     assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == [4]
+    assert secret_items("docker", "login", "--password-stdin", "<<<", "ZqHere6xx") == [4]
+    assert secret_items("docker", "login", "--password-stdin", "reg.io") == []
 
 
 @pytest.mark.parametrize(

@@ -545,6 +545,33 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + ' CnryConf3 && yarn config set npmAuthToken CnryConf4"\n',
         ["CnryConf1", "CnryConf2", "CnryConf3", "CnryConf4"],
     ),
+    # the fourteenth leak hunt: npm's `set`, options before the key or before `config`, the list form
+    "a config command's secret key past options": (
+        HEAD
+        + "      command: [aws, configure, set, aws_secret_access_key, CnryConf5]\n"
+        + '      args: "npm set //r.io/:_authToken CnryConf6; npm config set -g //r.io/:_authToken CnryConf7;'
+        + " git config --global --add x.token CnryConf8 && git -C /repo config --file f x.token CnryConf9"
+        + ' && yarn config set -H npmAuthToken CnryConf10;true;git config x.token CnryConf11"\n',
+        ["CnryConf5", "CnryConf6", "CnryConf7", "CnryConf8", "CnryConf9", "CnryConf10", "CnryConf11"],
+    ),
+    "a here-string after an option that reads stdin": (
+        HEAD
+        + '      command: "docker login -u me --password-stdin <<< CnryHere3"\n'
+        + "      args: [docker, login, --password-stdin, <<<, CnryHere4]\n",
+        ["CnryHere3", "CnryHere4"],
+    ),
+    "broken: a password after an empty quoted string": (
+        HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
+        ["CnryBroken131"],
+    ),
+    "broken: a secret header as a list item": (
+        HEAD + '      command: [curl, -H, "X-Api-Key: CnryBroken132", h] junk\n',
+        ["CnryBroken132"],
+    ),
+    "broken: a command quoted over two lines": (
+        HEAD + '      command: "redis-cli -a\n        CnryBroken133 ping" junk\n',
+        ["CnryBroken133"],
+    ),
     "a password in SQL, and sqlplus's logon": (
         HEAD
         + """      command: ["psql", "-c", "CREATE USER app WITH PASSWORD 'CnrySql1'"]\n"""

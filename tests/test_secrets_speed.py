@@ -280,6 +280,29 @@ WORST = {
         ["NX213"] * 8_000,
     ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
+    # the fourteenth leak hunt: the options around a config command are read word by word, each once
+    "runs of git options": (VARS + " + \"        X: '\" + 'git -C ' * 20_000 + \"'\\n\"", "", []),
+    "runs of config options": (
+        VARS + " + \"        X: 'git config \" + '--file f -g ' * 20_000 + \"'\\n\"",
+        "",
+        [],
+    ),
+    "runs of npm set": (VARS + " + \"        X: '\" + 'npm set :_token x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of config options in a list": (
+        VARS + " + '        X: [git, config, ' + '-f, x.token, ' * 20_000 + 'x.token, x.token, ' * 20_000 + ']\\n'",
+        "",
+        ["NX103", "NX213"],  # the one value after the options; a list is no var's value
+    ),
+    "runs of empty quoted strings": (
+        VARS + ' + "        X: \'--token " + "\'\'" * 50_000 + "x\'\\n"',
+        "",
+        ["NX213"],
+    ),
+    "runs of here-strings after --password-stdin": (
+        VARS + " + \"        X: '\" + '--password-stdin <<< ' * 8_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     "runs of SQL passwords": (
         VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
         "",

@@ -157,6 +157,24 @@ SHAPES = {
         'command: ["app", "--password", "*****", "--port", "80", "--token", "--x"]\nargs:\n  - --api-key\n'
         "  - *****\n  - --token\n  - *****: *\n  - --secret\nimage: shown\nc: app --db-password ***** -p 22\n x: [\n",
     ),
+    # the fourteenth leak hunt: a header after `-H` as a list item; YAML's `''` read raw; a
+    # command quoted over two lines, its option at the end of one and its value on the next
+    "a secret header as a list item": (
+        'command: [curl, -H, "X-Api-Key: Cnry1", "-H", "Accept: json", --header, "Authorization: Bearer Cnry2"] x\n'
+        "args:\n  - -H\n  - 'X-Auth-Token:Cnry3'\n  - -H\n  - 'X-Api-Key: $API_KEY'\n x: [\n",
+        'command: [curl, -H, "X-Api-Key: *****", "-H", "Accept: json", --header, "Authorization: Bearer *****"] x\n'
+        "args:\n  - -H\n  - 'X-Auth-Token:*****'\n  - -H\n  - 'X-Api-Key: $API_KEY'\n x: [\n",
+    ),
+    "a password after an empty quoted string, raw": (
+        "entrypoint: 'redis-cli -a ''Cnry1'' ping' x\n",
+        "entrypoint: 'redis-cli -a ''*****'' ping' x\n",
+    ),
+    "a command quoted over lines": (
+        "command: \"redis-cli -a\n    Cnry1 ping\" x\nargs: 'app --password\n\n  Cnry2\n  --token' x\n"
+        'c: "echo -a\n  shown"\n',
+        "command: \"redis-cli -a\n    ***** ping\" x\nargs: 'app --password\n\n  *****\n  --token' x\n"
+        'c: "echo -a\n  shown"\n',
+    ),
     "a URL password with a slash, a hash, a question mark and a space": (
         "DATABASE_URL: postgres://u:Cnry/1#2?3 4@db:5432/app\nW: https://h:8080/x?to=a@b.c\n x: [\n",
         "DATABASE_URL: postgres://u:************@db:5432/app\nW: https://h:8080/x?to=a@b.c\n x: [\n",
@@ -233,6 +251,9 @@ WORST = {
     " + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(1_000)) + 'x: [\\n'",
     "a secret's value commented out": "'x: [\\n# API_KEY: |\\n' + '#   a\\n' * 50_000 + '# ' + '2' * 100_000 + '|\\n'",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
+    "headers after -H": "'x: [' + '-H, \"X-Api-Key: a\", ' * 50_000 + '\\n'",
+    "a quoted command over many lines": "'x: [\\nc: \"' + 'redis-cli -a ' * 1_000 + '\\n' * 2 + '  -a\\n' * 50_000",
+    "empty quoted strings": "'x: [\\nc: \"redis-cli -a ' + chr(39) * 100_000 + 'a -a ' + chr(39) * 100_001 + '\\n'",
 }
 _RUN = """
 import time
