@@ -37,8 +37,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import NamedTuple
 
+from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
 from nexlayer_lint.secrets import (
-    HEADER_OPTIONS,
     HERE_STRING,
     LINE_BREAK,
     VARS_KEYS,
@@ -48,7 +48,6 @@ from nexlayer_lint.secrets import (
     assignment_sign,
     comment_secrets,
     commented_block,
-    header_parts,
     is_option_value,
     is_public_field,
     is_secret_flag,

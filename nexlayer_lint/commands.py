@@ -1,0 +1,375 @@
+"""Secrets inside a command written as one string (`command: "..."`, `sh -c "..."`, a var that
+holds a command line): the value of a secret option (`--password x`, `-storepass x`, after a
+here-string), mysql's attached `-ppw`, curl's `-u user:pw`, a program's own password option
+(redis-cli's `-a`, `docker login -p`...), a secret header (`-H "X-Api-Key: x"`), a JSON body in
+quotes, a config command's secret key (`aws configure set ...`), SQL's `PASSWORD 'x'` and sqlplus'
+`user/pw@db`.
+
+secrets.parts_in asks `command_parts` for these; a command list's items are judged in
+secrets.py (`follows_secret_flag`), by the same tables. This module compiles its patterns when
+first imported, which most files never need. Every scan reads each character a bounded number of
+times: each loop goes on after the value it read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nexlayer_lint.secrets import (
+    _OPENSSL_OPTIONS,
+    _OPENSSL_PASS,
+    _OPENSSL_SOURCE,
+    _WORD_STOP,
+    CONFIG_OPTIONS,
+    HERE_STRING,
+    PASSWORD_OPTIONS,
+    Part,
+    _entry_parts,
+    _literal_parts,
+    _not_an_option_value,
+    _value_from,
+    is_secret_config_key,
+    is_secret_flag,
+    is_secret_var_name,
+    reads_stdin,
+)
+
+
+def command_parts(text: str) -> list[Part]:
+    """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
+    found: list[Part] = []
+    if "-" in text:
+        found += _option_parts(text)
+        if "-p" in text:
+            found += _attached_parts(text)
+        if "curl" in text:
+            found += _curl_user_parts(text)
+        found += _program_option_parts(text)
+        if "-H" in text or "header" in text:
+            found += _header_parts(text)
+    if "{" in text:
+        found += _quoted_object_parts(text)
+    if "config" in text or "npm" in text:
+        found += _config_parts(text)
+    if "'" in text:
+        found += _sql_parts(text)
+    if "sqlplus" in text:
+        found += _sqlplus_parts(text)
+    return found
+
+
+# `--password hunter2` as words of a string (a command written as one string): an option starts
+# a word, so each character is tried as a start once, and its name is at most 128 characters.
+_OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+
+
+# A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
+# `--data "{\"token\": \"x\"}"`): its entries are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"]\{""")
+
+
+def _quoted_object_parts(text: str) -> list[Part]:
+    """The secret entries of each JSON object in quotes in `text` (_QUOTED_OBJECT). The next
+    object is looked for after the closing quote: each character is read for one object (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
+        start, end = _value_from(text, match.start(), _WORD_STOP)
+        pos = end + 1
+        found += [
+            part._replace(start=start + part.start, end=start + part.end) for part in _entry_parts(text[start:end])
+        ]
+    return found
+
+
+# `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this
+# text; `<your-token>` (a placeholder, which ends in `>`) is not one.
+_REDIRECTION = re.compile(r"<[^\s>]*\Z")
+
+
+def _option_parts(text: str) -> list[Part]:
+    """The values of `--password hunter2` words (is_secret_flag): the next word, or the quoted
+    text that starts it, unless it is another option or a reference (follows_secret_flag)."""
+    found: list[Part] = []
+    for match in _OPTION_WORD.finditer(text):
+        option = match.group(1)
+        at = match.end()
+        here = text.startswith(HERE_STRING, at)
+        if not (is_secret_flag(option) or (here and reads_stdin(option))):
+            continue
+        if at == len(text):
+            break
+        if here:  # the value is the word after the here-string's `<<<`
+            at += len(HERE_STRING)
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        # `--with-token < token.txt`: a file gives the value, and only its name is here
+        named = start == match.end() and _REDIRECTION.match(text, start, end) is not None
+        if option in _OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
+            named = named or _OPENSSL_SOURCE.match(text, start, end) is not None
+            start += len(_OPENSSL_PASS) if text.startswith(_OPENSSL_PASS, start, end) else 0
+        if not named and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", option)
+        if end == len(text):
+            break  # an unclosed quote runs to the end: no later option is read again (linear)
+    return found
+
+
+# `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
+_ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
+# What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
+# Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
+# named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
+# A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*")
+_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+# Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
+# shorter attached value is no password.
+_SHORTEST_ATTACHED = 6
+
+
+def _attached_parts(text: str) -> list[Part]:
+    """The passwords attached to a `-p` (_ATTACHED): the rest of its word, or the quoted text
+    that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
+    found: list[Part] = []
+    program = -1  # where the first program named that takes `-p<password>` is; found once
+    for name in _PASSWORD_PROGRAMS:
+        at = text.find(name)
+        if at >= 0 and (program < 0 or at < program):
+            program = at
+    pos = 0
+    while (match := _ATTACHED.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, start)  # the next `-p` starts after this value: each character is read once
+        if end == start or _not_an_option_value(text, start, end):
+            continue
+        word = text[match.start() : end]
+        if is_secret_flag(word) or (
+            (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None)
+            and not 0 <= program < match.start()
+        ):
+            continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
+        found += _literal_parts(text, start, end, "option", "-p")
+    return found
+
+
+# curl's `-u user:password` / `--user user:password` (also `-uuser:password`, `--user=...`).
+_USER_OPTION = re.compile(r"(?<![^\s'\"])(-u|--user)(?:[ \t]+|=|(?=[^\s=-]))")
+
+
+def _curl_user_parts(text: str) -> list[Part]:
+    """The password of each `-u user:password` after a `curl` in `text`: what follows the first
+    `:` of its value. Only after `curl`: `docker run -u 1000:1000` names a user and a group."""
+    found: list[Part] = []
+    pos = text.find("curl")
+    while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        colon = text.find(":", start, end)
+        if colon >= 0 and not _not_an_option_value(text, colon + 1, end):
+            found += _literal_parts(text, colon + 1, end, "option", match.group(1))
+    return found
+
+
+# An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
+HEADER_OPTIONS = ("-H", "--header")
+_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"])))")  # `-HX-Key:x` too
+_HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
+# An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
+_AUTH_SCHEME = re.compile(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
+
+
+def _header_parts(text: str) -> list[Part]:
+    """The value of each header given to `-H` or `--header` whose name looks secret (`X-Api-Key`,
+    `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _HEADER_OPTION.search(text, pos)) is not None:
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(end, match.end())  # each character is read for one value at most (linear)
+        found += header_parts(text, start, end)
+    return found
+
+
+def header_parts(text: str, start: int, end: int) -> list[Part]:
+    """The secret in the header text[start:end] (`X-Api-Key: x`, the word after `-H`, or the
+    list item after it): what follows its `Name:` when the name looks secret."""
+    name = _HEADER_NAME.match(text, start, end)
+    if name is None or not is_secret_var_name(name.group(1)):
+        return []
+    value = name.end()
+    scheme = _AUTH_SCHEME.match(text, value, end)
+    value = scheme.end() if scheme else value
+    if _not_an_option_value(text, value, end):
+        return []
+    return _literal_parts(text, value, end, "option", name.group(1))
+
+
+# A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set
+# KEY VALUE` (yarn's, pnpm's, kubectl's...; npm's alias `npm set`), `git config KEY VALUE` (also
+# git's `config set`). A command starts a word, or follows a shell's `;`, `|`, `&`, `(` or backtick
+# with no space (`true;git config ...`). Only the verb is matched here: the options around it are
+# read word by word (_config_key), each once.
+_CONFIG_SET = re.compile(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+set)(?=[ \t])")
+# Options whose value is the next word: git's before its `config` (`git -C /repo config`), and
+# the config commands' own (`git config --file f KEY`, `aws configure set --profile p KEY`).
+_GIT_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
+
+# git config's options that read, remove or rename: no value is set after them (`--get x.token`)
+_CONFIG_READS = frozenset({"--list", "--edit", "-l", "-e"})
+_CONFIG_READ_PREFIXES = ("--get", "--unset", "--remove-section", "--rename-section")
+
+
+def _config_parts(text: str) -> list[Part]:
+    """The value a config-setting command (_CONFIG_SET) gives a key named like a secret, whole
+    or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`), past the
+    options before the key (`npm config set -g KEY`, `git config --file f KEY`)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _CONFIG_SET.search(text, pos)) is not None:
+        at = match.end()
+        if match.group(1):  # `git`: its own options, then `config` (and git 2.46's `config set`)
+            at = _after_options(text, at, _GIT_OPTIONS)
+            if _word_at(text, at) != "config":
+                pos = at  # no config command: the next is looked for from here, each word read once
+                continue
+            at = _blanks_after(text, at + len("config"))
+            at += len("set") if _word_at(text, at) == "set" else 0
+        at = _after_options(text, at, CONFIG_OPTIONS)
+        key_start, key_end = _value_from(text, at, _WORD_STOP)
+        key = text[key_start:key_end]
+        closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
+        at = _blanks_after(text, key_end + closed)
+        start, end = _value_from(text, at, _WORD_STOP)
+        # the next command is looked for from the value on (`x;git config ...`, a word with no
+        # blank before its command): a value is read again by that search only (linear)
+        pos = at
+        # `git config --get x.token`: an option left before the key reads it, sets nothing
+        if text.startswith("-", key_start) or not is_secret_config_key(key):
+            continue
+        # `git config x.token && ...` reads the key: the next command is no value
+        if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", key)
+    return found
+
+
+def _after_options(text: str, at: int, with_value: frozenset[str]) -> int:
+    """Where the first word from text[at] that is not an option starts: past blanks and option
+    words (and the word after an option of `with_value`), but not past an option of
+    _CONFIG_READS, which sets nothing."""
+    while True:
+        at = _blanks_after(text, at)
+        word = _word_at(text, at)
+        if not word.startswith("-") or word == "-" or word in _CONFIG_READS or word.startswith(_CONFIG_READ_PREFIXES):
+            return at
+        at += len(word)
+        if word in with_value:
+            at = _blanks_after(text, at)
+            at += len(_word_at(text, at))
+
+
+def _word_at(text: str, at: int) -> str:
+    found = _WORD_STOP.search(text, at)
+    return text[at : found.start() if found else len(text)]
+
+
+def _blanks_after(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
+
+
+# SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
+# PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
+_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|identified[ \t]+by)[ \t]+'")
+
+
+def _sql_parts(text: str) -> list[Part]:
+    """The literal after each SQL `PASSWORD` or `IDENTIFIED BY` (_SQL_PASSWORD), to its closing
+    quote (`''` is a quote inside it) or the end of the text; the next is looked for after it."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQL_PASSWORD.search(text, pos)) is not None:
+        start = match.end()
+        close = text.find("'", start)
+        while close >= 0 and text.startswith("'", close + 1):
+            close = text.find("'", close + 2)
+        end = len(text) if close < 0 else close
+        pos = end + 1
+        if not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", "PASSWORD")
+    return found
+
+
+# `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
+_SQLPLUS = re.compile(r"(?<![^\s'\"/;|&(`])sqlplus[ \t]+")  # as _PROGRAM: also after `;`, `&`, `(`
+
+
+def _sqlplus_parts(text: str) -> list[Part]:
+    """The password of the logon word after each `sqlplus` (its options, `-S`, `-L`, skipped);
+    not `/ as sysdba` (no password), nor `scott@orcl` (it asks for one)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _SQLPLUS.search(text, pos)) is not None:
+        at = match.end()
+        while text.startswith("-", at):  # sqlplus' own options, each read once
+            blank = _WORD_STOP.search(text, at)
+            at = len(text) if blank is None else blank.start()
+            while at < len(text) and text[at] in " \t":
+                at += 1
+        start, end = _value_from(text, at, _WORD_STOP)
+        pos = max(end, at)  # each character is read for one logon at most (linear)
+        slash = text.find("/", start, end)
+        if slash <= start:  # no `/`, or no user before it: `/nolog`, `/ as sysdba`
+            continue
+        sign = text.rfind("@", slash + 1, end)
+        stop = end if sign < 0 else sign
+        if not _not_an_option_value(text, slash + 1, stop):
+            found += _literal_parts(text, slash + 1, stop, "option", "sqlplus")
+    return found
+
+
+# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
+# of LOGIN_PROGRAMS
+_PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
+    r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
+    r"|ldap(?:search|add|modify|delete|whoami|passwd)"
+    r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
+)
+# `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
+_COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
+# Where each option of PASSWORD_OPTIONS gives its value: the next word; for getopt's `-P`, `-w`
+# and `-U` also attached (`sqlcmd -Pxyz`, `ldapsearch -wxyz`), smbclient's also as `--user=`.
+_SHORT_OPTION = {
+    "-a": re.compile(r"(?<![^\s'\"])-a[ \t]+"),
+    "-p": re.compile(r"(?<![^\s'\"])-p[ \t]+"),
+    "-P": re.compile(r"(?<![^\s'\"])-P(?:[ \t]+|(?=\S))"),
+    "-w": re.compile(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
+    "-U": re.compile(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
+    "password": re.compile(r"(?<![^\s'\"])password[ \t]+"),
+}
+assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
+
+
+def _program_option_parts(text: str) -> list[Part]:
+    """The password after a PASSWORD_OPTIONS option, within the command of the program it
+    belongs to (`redis-cli -h db -a hunter2 ping`, `sh -c "docker login -p x reg.io && ..."`)."""
+    found: list[Part] = []
+    pos = 0
+    while (program := _PROGRAM.search(text, pos)) is not None:
+        name = program.group(1)
+        option = PASSWORD_OPTIONS["login" if name.endswith("login") else name]
+        command_end = _COMMAND_END.search(text, program.end())
+        end_of_command = command_end.start() if command_end else len(text)
+        pos = end_of_command
+        match = _SHORT_OPTION[option].search(text, program.end(), end_of_command)
+        if match is None:
+            continue
+        start, end = _value_from(text, match.end(), _WORD_STOP)
+        pos = max(pos, end)  # each character is read for one command at most (linear)
+        if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
+            start = text.find("%", start, end) + 1 or end
+        if end > start and not text.startswith("-", start) and not _not_an_option_value(text, start, end):
+            found += _literal_parts(text, start, end, "option", option)
+    return found
