@@ -950,6 +950,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
         return PLAIN if is_public_field("file", key) else FILE_VALUE
     found = _key_state(key)
     if found == _VALUE_KEY:
+        if parent is None and _fold(key) in _VALUE_WORDS:
+            return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
         return NAME if _names_a_secret(parent) else PLAIN
     if found == NAME and state == ITEM and key.lower() == "key" and _has_value_key(parent):
         return PLAIN  # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads it

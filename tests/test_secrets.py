@@ -411,6 +411,15 @@ SHAPES = {
 }
 
 
+def test_another_word_for_value_counts_only_in_an_item_known_to_name_a_secret() -> None:
+    # a pod copied by a merge key is judged without its data at hand: `value` is hidden then, as
+    # always, but `data: "/api"` (another word for it) of a pod named api is not a secret
+    text = "pods:\n  - &base\n    name: api\n    data: /api\n  - <<: *base\n    name: api2\n"
+    assert mask_text(load(text)) == text
+    text = "vars:\n  - name: DB_PASSWORD\n    data: hunter2\n"
+    assert mask_text(load(text)) == "vars:\n  - name: DB_PASSWORD\n    data: *******\n"
+
+
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_mask_text_replaces_exactly_the_secret(name: str) -> None:
     text, expected = SHAPES[name]
