@@ -40,6 +40,8 @@ def command_parts(text: str) -> list[Part]:
     found: list[Part] = []
     if "-" in text:
         found += _option_parts(text)
+        if HERE_STRING in text:
+            found += _stdin_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
         if "curl" in text:
@@ -113,6 +115,31 @@ def _option_parts(text: str) -> list[Part]:
             found += _literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
+    return found
+
+
+def _stdin_parts(text: str) -> list[Part]:
+    """The here-string's word in a command whose secret option reads standard input, wherever
+    the `<<<` is in that command (`docker login -u me --password-stdin reg.io <<< x`). Each
+    command (to _COMMAND_END) is read once: linear."""
+    found: list[Part] = []
+    start = 0
+    while start <= len(text):
+        command_end = _COMMAND_END.search(text, start)
+        end = command_end.start() if command_end else len(text)
+        here = text.find(HERE_STRING, start, end)
+        options = _OPTION_WORD.finditer(text, start, here) if here >= 0 else iter(())
+        reader = next((m.group(1) for m in options if reads_stdin(m.group(1))), None)
+        if reader is not None:
+            at = here + len(HERE_STRING)
+            while at < end and text[at] in " \t":
+                at += 1
+            value_start, value_end = _value_from(text, at, _KEY_STOP)
+            if value_end > value_start and not _not_an_option_value(text, value_start, value_end):
+                found += _literal_parts(text, value_start, value_end, "option", reader)
+        if command_end is None:
+            break
+        start = command_end.end()
     return found
 
 
@@ -211,7 +238,7 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
 # git's `config set`). A command starts a word, or follows a shell's `;`, `|`, `&`, `(` or backtick
 # with no space (`true;git config ...`). Only the verb is matched here: the options around it are
 # read word by word (_config_key), each once.
-_CONFIG_SET = re.compile(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+set)(?=[ \t])")
+_CONFIG_SET = re.compile(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+(?:c[ \t]+)?set)(?=[ \t])")
 # Options whose value is the next word: git's before its `config` (`git -C /repo config`), and
 # the config commands' own (`git config --file f KEY`, `aws configure set --profile p KEY`).
 _GIT_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
@@ -219,6 +246,9 @@ _GIT_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace",
 # git config's options that read, remove or rename: no value is set after them (`--get x.token`)
 _CONFIG_READS = frozenset({"--list", "--edit", "-l", "-e"})
 _CONFIG_READ_PREFIXES = ("--get", "--unset", "--remove-section", "--rename-section")
+
+
+_KEY_STOP = re.compile(r"[\s;&|]")  # a key or value ends at a blank or its command's end (`x.token; ...`)
 
 
 def _config_parts(text: str) -> list[Part]:
@@ -237,11 +267,11 @@ def _config_parts(text: str) -> list[Part]:
             at = _blanks_after(text, at + len("config"))
             at += len("set") if _word_at(text, at) == "set" else 0
         at = _after_options(text, at, CONFIG_OPTIONS)
-        key_start, key_end = _value_from(text, at, _WORD_STOP)
+        key_start, key_end = _value_from(text, at, _KEY_STOP)
         key = text[key_start:key_end]
         closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
         at = _blanks_after(text, key_end + closed)
-        start, end = _value_from(text, at, _WORD_STOP)
+        start, end = _value_from(text, at, _KEY_STOP)
         # the next command is looked for from the value on (`x;git config ...`, a word with no
         # blank before its command): a value is read again by that search only (linear)
         pos = at

@@ -983,7 +983,7 @@ def _key_state(key: str) -> int:
 
 
 # Other words a var item may give its value under (`- name: DB_PASSWORD` / `data: x`).
-_VALUE_WORDS = frozenset({"data", "default", "defaultvalue", "content", "text", "string", "v"})
+_VALUE_WORDS = frozenset({"data", "default", "defaultvalue", "content", "contents", "text", "string", "v"})
 
 
 def is_value_key(key: str) -> bool:

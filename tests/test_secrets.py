@@ -416,8 +416,11 @@ def test_another_word_for_value_counts_only_in_an_item_known_to_name_a_secret() 
     # always, but `data: "/api"` (another word for it) of a pod named api is not a secret
     text = "pods:\n  - &base\n    name: api\n    data: /api\n  - <<: *base\n    name: api2\n"
     assert mask_text(load(text)) == text
-    text = "vars:\n  - name: DB_PASSWORD\n    data: hunter2\n"
-    assert mask_text(load(text)) == "vars:\n  - name: DB_PASSWORD\n    data: *******\n"
+    text = "vars:\n  - name: DB_PASSWORD\n    data: hunter2\n  - name: API_TOKEN\n    contents: tok\n"
+    assert (
+        mask_text(load(text))
+        == "vars:\n  - name: DB_PASSWORD\n    data: *******\n  - name: API_TOKEN\n    contents: ***\n"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -894,6 +897,13 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("smbclient //h/s --user=user%hunter22", ["hunter22"]),
         ("curl -HX-Api-Key:hunter22 https://h", ["hunter22"]),  # curl's -H with its header attached
         ("curl -HAccept:json https://h", []),
+        # the fifth stop's last hunt
+        ("docker login -u u --password-stdin reg.io <<< hunter22", ["hunter22"]),  # <<< later in the command
+        ("x --token-stdin r <<< hunter22; cat <<< hello", ["hunter22"]),  # not in the next command
+        ("cat <<< hello", []),
+        ("npm c set //r.io/:_authToken hunter22", ["hunter22"]),  # npm's alias of config
+        ("git config x.token; echo done", []),  # a read, then the next command
+        ("git config x.token hunter22; echo done", ["hunter22"]),
         ("ldapsearch -x -W -H ldap://x", []),  # -W asks for the password
         ("smbclient -U user //h/s", []),  # no `%password`
         ("redis-cli --askpass ping", []),  # a switch: redis-cli asks

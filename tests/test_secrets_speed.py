@@ -315,6 +315,16 @@ WORST = {
         "",
         ["NX213"],  # not a port: a password
     ),
+    "runs of --password-stdin x <<< in one command": (
+        VARS + " + \"        X: '\" + '--password-stdin x <<< y ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"],
+    ),
+    "runs of commands each with --password-stdin x <<<": (
+        VARS + " + \"        X: '\" + '--password-stdin x <<< y; ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
