@@ -182,7 +182,7 @@ def _attached_parts(text: str) -> list[Part]:
 
 
 # curl's `-u user:password` / `--user user:password` (also `-uuser:password`, `--user=...`).
-_USER_OPTION = re.compile(r"(?<![^\s'\"])(-u|--user)(?:[ \t]+|=|(?=[^\s=-]))")
+_USER_OPTION = re.compile(r"(?<![^\s'\"])(-u|--user|-U|--proxy-user)(?:[ \t]+|=|(?=[^\s=-]))")  # -U: the proxy's
 
 
 def _curl_user_parts(text: str) -> list[Part]:

@@ -68,6 +68,7 @@ SECRET_TERMS = frozenset(
         "PASSWORDS",
         "PSWD",
         "PW",
+        "BEARER",  # curl's `--oauth2-bearer x`
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -311,10 +312,13 @@ def program_option(option: str | None, item: object) -> str | None:
     return PASSWORD_OPTIONS.get(name, option)
 
 
+CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, the server's or the proxy's
+
+
 def _curls_user(items: list[Any], index: int) -> bool:
     program = items[0]
     return (
-        items[index - 1] in ("-u", "--user")
+        items[index - 1] in CURL_USER_OPTIONS
         and isinstance(program, str)
         and program.rpartition("/")[2] == "curl"
         and isinstance(items[index], str)

@@ -848,6 +848,7 @@ def test_curls_user_item_in_a_list_is_secret_whole() -> None:
     command = {"command": ["/usr/bin/curl", "-u", "admin:hunter22", "--user", "admin:$PW", "-u", "admin", "x"]}
     assert [s.path for s in find_secrets(command)] == [("command", 2)]  # not a reference, not a bare user
     assert find_secrets({"command": ["docker", "run", "-u", "1000:1000"]}) == []
+    assert [s.path for s in find_secrets({"command": ["curl", "-U", "admin:hunter22", "x"]})] == [("command", 2)]
 
 
 @pytest.mark.parametrize(
@@ -861,6 +862,9 @@ def test_curls_user_item_in_a_list_is_secret_whole() -> None:
         ("curl -u admin https://api", []),  # curl asks for the password
         ("curl -u admin:$API_PASSWORD https://api", []),  # a reference
         ("curl --user-agent a:b https://api", []),
+        ("curl -U admin:hunter22 -x proxy https://api", ["hunter22"]),  # the proxy's user:password
+        ("curl --proxy-user admin:hunter22 https://api", ["hunter22"]),
+        ("curl --oauth2-bearer hunter22 https://api", ["hunter22"]),
     ],
 )
 def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) -> None:

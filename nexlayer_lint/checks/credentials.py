@@ -12,6 +12,7 @@ from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
+    CURL_USER_OPTIONS,
     VARS_KEYS,
     Secret,
     _fold,
@@ -115,7 +116,7 @@ def _option_var(option: str, *, whole: bool) -> str | None:
     """The var to write for a secret option's value when the option's name is no var's name:
     mysql's `-p` (`-p${PASSWORD}`), curl's `-u`/`--user` (`user:${PASSWORD}`, or `${CURL_USER}`
     for a whole `user:password` item). None for a named option (`--db-password`) or a var."""
-    if option in ("-u", "--user"):
+    if option in CURL_USER_OPTIONS:
         return "CURL_USER" if whole else "PASSWORD"
     if option.startswith("-") and not option.startswith("--") and len(option) == 2:
         return "PASSWORD"
