@@ -529,8 +529,7 @@ def _bounded(fragment: _Fragment) -> _Fragment:
 
 
 def _check(tree: Node) -> None:
-    _no_empty_loops(tree, in_loop=False)
-    _no_bounded_loops_entered_again(tree, entered_again=False)
+    _no_loops_regress_mishandles(tree, in_loop=False)
     automaton = _Automaton()
     top = automaton.build(tree, _runs_once(tree))
     letters = _letters(automaton)
@@ -600,11 +599,22 @@ def _explore(
         queue.extend(after(counts, letter, restart) for letter in letters)
 
 
-def _no_empty_loops(node: Node, in_loop: bool) -> None:
-    """Refuse a repetition of something that can match nothing inside another repetition.
+def _no_loops_regress_mishandles(node: Node, in_loop: bool) -> None:
+    """Refuse two shapes inside another repetition (`in_loop`), where regress (2026.9.1) strays
+    from the paths the count follows, so the count cannot vouch for them:
 
-    regress (2026.9.1) loops forever on some of them when a search fails, even on a short text:
-    `^(?:x(?:a?)?)*$` on "xax!". Paths cannot explain that, so it is refused by its shape.
+    - a repetition of something that can match the empty string: regress loops forever on some
+      of them when a search fails, even on a short text (`^(?:x(?:a?)?)*$` on "xax!");
+    - a bounded repetition of something with a choice in it. regress keeps one iteration count
+      per quantified group and sets it to 0 each time the group is entered, without saving the
+      old count for backtracking. Once an outer repetition has entered the group again,
+      backtracking into a choice inside an earlier pass of it (an alternative, a repetition's
+      other length) resumes with a count of 0: the group goes past its bound.
+      `^(?:(?:[ab]|a)?){0,3}$` matches "aaaaaaaa" and takes quadratic time on "a" * n + "!"
+      (cubic with {0,4}); `^(?:\\.a(?:a*a)?)*$`, exponential time on ".aaaaaa" * n + "!". A
+      group with no upper bound gains nothing from a fresh count (more passes are paths
+      ECMA-262 has too, and an empty one is the first shape), so `(?:-+[a-z0-9]+)*` inside
+      `(?:\\.label)*` stays accepted; a group with no choice inside has nothing to backtrack into.
     """
     if isinstance(node, Repeat):
         if in_loop and _nullable(node.body):
@@ -612,41 +622,18 @@ def _no_empty_loops(node: Node, in_loop: bool) -> None:
                 "it repeats something that can match the empty string inside another repetition, "
                 "which can make regress loop forever"
             )
-        _no_empty_loops(node.body, in_loop or node.high != 1)
-    elif isinstance(node, (Seq, Alt)):
-        for child in node.items if isinstance(node, Seq) else node.branches:
-            _no_empty_loops(child, in_loop)
-    elif isinstance(node, Look):
-        _no_empty_loops(node.body, in_loop)
-
-
-def _no_bounded_loops_entered_again(node: Node, entered_again: bool) -> None:
-    """Refuse a bounded repetition of something with a choice in it, inside another repetition.
-
-    regress (2026.9.1) keeps one iteration count per quantified group and sets it to 0 each time
-    the group is entered, without saving the old count for backtracking. So once an outer
-    repetition has entered the group again, backtracking into a choice inside an earlier pass of
-    it (an alternative, a repetition's other length) resumes with a count of 0: the group goes
-    past its bound, and regress takes paths ECMA-262 has not, which the count here cannot see.
-    `^(?:(?:[ab]|a)?){0,3}$` matches "aaaaaaaa" and takes quadratic time on "a" * n + "!" (cubic
-    with {0,4}); `^(?:\\.a(?:a*a)?)*$`, exponential time on ".aaaaaa" * n + "!". A group with no
-    upper bound gains nothing from a fresh count (more passes are paths ECMA-262 has too, and
-    an empty one is refused above), so `(?:-+[a-z0-9]+)*` inside `(?:\\.label)*` stays accepted;
-    a group with no choice inside has nothing to backtrack into.
-    """
-    if isinstance(node, Repeat):
-        if entered_again and node.high is not None and _has_choice(node.body):
+        if in_loop and node.high is not None and _has_choice(node.body):
             raise Refused(
                 "it has a bounded repetition of a group with a choice inside (like (?:a|b)? or "
                 "(?:a*a)?) inside another repetition, which regress can repeat past its bound, "
                 "taking polynomial or exponential time"
             )
-        _no_bounded_loops_entered_again(node.body, entered_again or node.high != 1)
+        _no_loops_regress_mishandles(node.body, in_loop or node.high != 1)
     elif isinstance(node, (Seq, Alt)):
         for child in node.items if isinstance(node, Seq) else node.branches:
-            _no_bounded_loops_entered_again(child, entered_again)
+            _no_loops_regress_mishandles(child, in_loop)
     elif isinstance(node, Look):
-        _no_bounded_loops_entered_again(node.body, entered_again)
+        _no_loops_regress_mishandles(node.body, in_loop)
 
 
 def _has_choice(node: Node) -> bool:
