@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from nexlayer_lint import fixes
@@ -157,28 +158,30 @@ def test_one_bad_fix_among_many_costs_a_few_lints_not_one_per_fix() -> None:
     assert len(lints) <= 2 * count.bit_length() + 4, len(lints)
 
 
+def _lint_by_line(found_for: dict[tuple[int, str], Diagnostic]) -> Callable[[str], list[Diagnostic]]:
+    """A made-up lint: the diagnostic `found_for[(index, line)]` for each line of the text."""
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        lines = text.split("\n")
+        return [found_for[(i, line)] for i, line in enumerate(lines) if (i, line) in found_for]
+
+    return diagnose
+
+
 def test_a_bad_fix_cannot_hide_behind_a_good_fix_of_the_same_code() -> None:
     # the hunt on this stop's code: A adds an NX101 and B ends another NX101; as a group they
     # keep the count of NX101, yet A alone makes the file worse, and fix by fix rejects it
     a, b, c, d = (fix((n, 1, n, 2, name.upper()), title=name) for n, name in enumerate("abcd", 1))
-
-    def diagnose(text: str) -> list[Diagnostic]:
-        lines = text.split("\n")
-        found = []
-        if lines[0] == "a":
-            found.append(_diagnostic("NX005", "warning", a))
-        if lines[0] == "A":
-            found.append(_diagnostic("NX101", message="A's damage"))
-        if lines[1] == "b":
-            found.append(_diagnostic("NX101", "error", b, message="what B ends"))
-        if lines[2] == "c":
-            found.append(_diagnostic("NX005", "warning", c))
-        if lines[2] == "C":
-            found.append(_diagnostic("NX207"))
-        if lines[3] == "d":
-            found.append(_diagnostic("NX005", "warning", d))
-        return found
-
+    diagnose = _lint_by_line(
+        {
+            (0, "a"): _diagnostic("NX005", "warning", a),
+            (0, "A"): _diagnostic("NX101", message="A's damage"),
+            (1, "b"): _diagnostic("NX101", "error", b, message="what B ends"),
+            (2, "c"): _diagnostic("NX005", "warning", c),
+            (2, "C"): _diagnostic("NX207"),
+            (3, "d"): _diagnostic("NX005", "warning", d),
+        }
+    )
     fixed = fixes.fix_all("a\nb\nc\nd\n", diagnose)
     assert fixed.text == "a\nB\nc\nD\n"
     assert fixed.rejected == (a, c) and dict(fixed.added) == {a: ("NX101",), c: ("NX207",)}
@@ -186,20 +189,15 @@ def test_a_bad_fix_cannot_hide_behind_a_good_fix_of_the_same_code() -> None:
 
 def test_a_bad_fix_cannot_hide_behind_a_good_fix_in_a_pass_of_two() -> None:
     # the verdict hunt of the fifth stop: with only A and B, the whole pass kept the count of
-    # NX101, was taken at once, and A's new error landed
+    # NX103, was taken at once, and A's new error landed
     a, b = (fix((n, 1, n, 2, name.upper()), title=name) for n, name in enumerate("ab", 1))
-
-    def diagnose(text: str) -> list[Diagnostic]:
-        lines = text.split("\n")
-        found = []
-        if lines[0] == "a":
-            found.append(_diagnostic("NX005", "warning", a))
-        if lines[0] == "A":
-            found.append(_diagnostic("NX103", message="A's damage"))
-        if lines[1] == "b":
-            found.append(_diagnostic("NX103", "error", b, message="what B ends"))
-        return found
-
+    diagnose = _lint_by_line(
+        {
+            (0, "a"): _diagnostic("NX005", "warning", a),
+            (0, "A"): _diagnostic("NX103", message="A's damage"),
+            (1, "b"): _diagnostic("NX103", "error", b, message="what B ends"),
+        }
+    )
     fixed = fixes.fix_all("a\nb\n", diagnose)
     assert fixed.text == "a\nB\n"
     assert fixed.rejected == (a,) and dict(fixed.added) == {a: ("NX103",)}
