@@ -48,6 +48,7 @@ from nexlayer_lint.secrets import (
     assignment_sign,
     comment_secrets,
     commented_block,
+    follows_secret_flag,
     is_option_value,
     is_public_field,
     is_secret_flag,
@@ -218,6 +219,7 @@ class _Scanner:
         self.carry: tuple[str, str] | None = None
         self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
         self.stdin = False  # the last scalar read was a list item `--password-stdin`: a `<<<` may follow
+        self.command: list[str] = []  # the items of the list being read, as a command (secrets.follows_secret_flag)
         self.pem = False  # inside a private key commented out line by line
         self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         self.commented = False  # the line being read has a comment
@@ -417,6 +419,13 @@ class _Scanner:
                 for part in header_parts(name, 0, len(name)):
                     self.mask(index, offset + part.start, offset + part.end)
             item = _is_item(body, start, self.flow)
+            if item:
+                # `[git, config, x.token, pw]`, `[curl, -u, "admin:pw"]`: judged as a parsed list is
+                self.command.append(name)
+                if follows_secret_flag(self.command, len(self.command) - 1) and is_option_value(name):
+                    self.mask_literal(index, body, offset, offset + len(name))
+            else:
+                self.command = []
             # after `<<<` too: `["gh", "auth", "login", "--with-token", "<<<", "tok"]`, and after
             # the `<<<` of an option that reads stdin (`["docker", "login", "--password-stdin", "<<<", x]`)
             here = (self.option or self.stdin) and name == HERE_STRING
@@ -427,6 +436,7 @@ class _Scanner:
             return max(end, start + 1)
         option, self.option, self.program = self.option, False, None
         self.header = self.stdin = False
+        self.command = []
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
             return self.secret_value(index, body, start, colon + 1)

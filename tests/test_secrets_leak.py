@@ -594,6 +594,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "          -p CnrySep2 reg.io && sqlcmd -S db -PCnrySep3\n",
         ["CnrySep1", "CnrySep2", "CnrySep3"],
     ),
+    # the fifth stop's last hunt: command lists judged item by item in a file that does not parse
+    "broken: config commands and curl's -u as lists": (
+        HEAD + "      command: [git, config, x.token, CnryBroken131]: x\n"
+        '      entrypoint: [curl, -u, "a:CnryBroken132"]\n'
+        "      args:\n        - aws\n        - configure\n        - set\n        - aws_secret_access_key\n"
+        "        - `CnryBroken133\n",
+        ["CnryBroken131", "CnryBroken132", "CnryBroken133"],
+    ),
     "a Spring-style default": (with_vars("SPRING_DATASOURCE_PASSWORD: ${DB_PASSWORD:CnrySpring1}"), ["CnrySpring1"]),
     "a var set inside its own key": (
         with_vars('"DB_PASSWORD: CnryKeyVar1": ""', '"API_TOKEN=CnryKeyVar2": ""'),

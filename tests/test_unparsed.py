@@ -251,6 +251,7 @@ WORST = {
     " + ''.join(f'DB_PASSWORD: *a{i}\\n' for i in range(1_000)) + 'x: [\\n'",
     "a secret's value commented out": "'x: [\\n# API_KEY: |\\n' + '#   a\\n' * 50_000 + '# ' + '2' * 100_000 + '|\\n'",
     "comments in comments": "'x: [\\n# DB_PASSWORD: ' + 'a #' * 100_000 + '\\n'",
+    "a long command list": "'x: [git, config, ' + '--global, ' * 30_000 + 'x.token, pw, ' * 30_000 + '\\n'",
     "headers after -H": "'x: [' + '-H, \"X-Api-Key: a\", ' * 50_000 + '\\n'",
     "a quoted command over many lines": "'x: [\\nc: \"' + 'redis-cli -a ' * 1_000 + '\\n' * 2 + '  -a\\n' * 50_000",
     "empty quoted strings": "'x: [\\nc: \"redis-cli -a ' + chr(39) * 100_000 + 'a -a ' + chr(39) * 100_001 + '\\n'",
