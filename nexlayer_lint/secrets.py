@@ -259,7 +259,7 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
     key, value = items[index - 1], items[index]
     if not (isinstance(key, str) and not key.startswith("-") and is_secret_config_key(key)):
         return False
-    if index >= 2 and items[index - 2] in CONFIG_OPTIONS:
+    if index >= 2 and _is_config_option(items[index - 2]):
         return False  # `-f x.token`: an option's file, no key
     if isinstance(value, str) and (value.startswith("-") or not is_option_value(value)):
         return False
@@ -267,7 +267,7 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
     while at > 0 and isinstance(items[at], str):
         if items[at].startswith("-"):
             at -= 1
-        elif items[at - 1] in CONFIG_OPTIONS:
+        elif _is_config_option(items[at - 1]):
             at -= 2
         else:
             break
@@ -276,6 +276,10 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
         return before in ("config", "configure") or (isinstance(before, str) and before.rpartition("/")[2] == "npm")
     program = items[0]
     return verb == "config" and at > 0 and isinstance(program, str) and program.rpartition("/")[2] == "git"
+
+
+def _is_config_option(item: object) -> bool:
+    return isinstance(item, str) and item in CONFIG_OPTIONS  # an item may be a mapping: unhashable
 
 
 def reads_stdin(option: object) -> bool:

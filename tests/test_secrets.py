@@ -844,6 +844,13 @@ def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+def test_a_mapping_in_a_list_is_no_config_option() -> None:
+    # found by the property test: `items[i] in CONFIG_OPTIONS` raised TypeError on a mapping item
+    assert find_secrets({"c": [{"a": 1}, {"b": 2}, "x.token", "v"]}) == []
+    assert find_secrets({"c": ["git", "config", {"a": 1}, "x.token", "v"]}) == []
+    assert [s.path for s in find_secrets({"c": ["git", "config", "-f", "f", "x.token", "v"]})] == [("c", 5)]
+
+
 def test_curls_user_item_in_a_list_is_secret_whole() -> None:
     command = {"command": ["/usr/bin/curl", "-u", "admin:hunter22", "--user", "admin:$PW", "-u", "admin", "x"]}
     assert [s.path for s in find_secrets(command)] == [("command", 2)]  # not a reference, not a bare user
