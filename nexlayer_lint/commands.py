@@ -374,7 +374,8 @@ _COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
 _SHORT_OPTION = {
     "-a": re.compile(r"(?<![^\s'\"])-a[ \t]+"),
     "-p": re.compile(r"(?<![^\s'\"])-p[ \t]+"),
-    "-P": re.compile(r"(?<![^\s'\"])-P(?:[ \t]+|(?=\S))"),
+    # also last of a group of flags (`zip -rP pw`, `zip -rPpw`): the first `P` of the group
+    "-P": re.compile(r"(?<![^\s'\"])-[A-Za-z]{0,16}?P(?:[ \t]+|(?=\S))"),
     "-w": re.compile(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
     "-U": re.compile(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
     "password": re.compile(r"(?<![^\s'\"])password[ \t]+"),

@@ -903,6 +903,9 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("docker login -u me \\\n  -p hunter22 reg.io", ["hunter22"]),
         ("docker login reg.io\ndocker run -p 80:80 img", []),  # a new line without a backslash ends it
         ("sqlcmd -S db -Phunter22", ["hunter22"]),
+        ("zip -rPhunter22 a.zip d", ["hunter22"]),  # last of a group of flags
+        ("zip -rP Password1 a.zip d", ["Password1"]),
+        ("zip -r a.zip Pictures", []),
         ("ldapsearch -x -whunter22 -b dc=x", ["hunter22"]),
         ("smbclient //h/s -Uuser%hunter22", ["hunter22"]),
         ("smbclient //h/s --user=user%hunter22", ["hunter22"]),

@@ -325,6 +325,11 @@ WORST = {
         "",
         ["NX213"] * 8_000,
     ),
+    "one zip, then runs of flag groups": (
+        VARS + " + \"        X: 'zip \" + '-rrrrrrrrrrrrrrrrrrrr ' * 20_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
