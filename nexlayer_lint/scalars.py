@@ -22,9 +22,24 @@ TAG = "tag:yaml.org,2002:"
 NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP, BINARY = (
     TAG + name for name in ("null", "bool", "int", "float", "merge", "timestamp", "binary")
 )
-# Collection tags, which no scalar fits: what each wants.
-_COLLECTIONS = {TAG + "map": "a mapping", TAG + "omap": "a mapping", TAG + "seq": "a list", TAG + "set": "a mapping"}
-_COLLECTIONS[TAG + "pairs"] = "a list"
+# What each core tag wants, as messages say it: a scalar that does not fit a scalar's tag is
+# refused (NotOfItsTag), and so is any node under a tag of the other kind (`!!map x`, `!!int [1]`,
+# `!!seq {a: 1}`). `!!omap` and `!!pairs` are lists of one-key mappings.
+_WANTS = {
+    NULL: "null",
+    BOOL: "a boolean (true or false)",
+    INT: "an integer",
+    FLOAT: "a number",
+    TAG + "str": "text",
+    TIMESTAMP: "a date or a time",
+    BINARY: "base64 data",
+    TAG + "map": "a mapping",
+    TAG + "set": "a mapping",
+    TAG + "seq": "a list",
+    TAG + "omap": "a list",
+    TAG + "pairs": "a list",
+}
+_COLLECTIONS = ("a mapping", "a list")
 # What ruamel.yaml's constructor reads as a boolean under `!!bool`, in any case (`!!bool yes`).
 _BOOLEANS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
 
@@ -65,6 +80,7 @@ class HugeInt(int):
 
 def plain_value(text: str, tag: str | None = None) -> Any:
     """A plain scalar's value; `tag` is its explicit tag, if it has one (`!!int 12`)."""
+    explicit = tag is not None
     if tag is None:
         rules = _RULES.get(text[:1])
         if rules is None:  # most text: no rule looks at its first character
@@ -81,50 +97,31 @@ def plain_value(text: str, tag: str | None = None) -> Any:
         return text
     if tag == NULL:
         return None
+    value: Any  # None: the text does not fit the tag
     if tag == BOOL:
         value = _BOOLEANS.get(text.lower())
-        if value is None:
-            raise NotOfItsTag("a boolean (true or false)")
-        return value
-    if tag == INT:
+    elif tag == INT:
         value = _int(text)
-        if value is text:
-            raise NotOfItsTag("an integer")
-        return value
-    if tag == FLOAT:
+    elif tag == FLOAT:
         value = _float(text)
-        if value is text:
-            raise NotOfItsTag("a number")
-        return value
-    if tag == TIMESTAMP and not _is_timestamp(text):
-        raise NotOfItsTag("a date or a time")
-    if tag == BINARY and not _is_base64(text):
-        raise NotOfItsTag("base64 data")
-    if tag in _COLLECTIONS:
-        raise NotOfItsTag(_COLLECTIONS[tag])
-    return text  # str, timestamp, binary, merge, custom tags
-
-
-# What a collection's core tag wants, for a tag no list (or no mapping) fits: YAML loaders refuse
-# `!!int [1]` and `!!seq {a: 1}`; `!!omap` and `!!pairs` are lists of one-key mappings.
-_NOT_FOR_A_LIST = {TAG + "map": "a mapping", TAG + "set": "a mapping"}
-_NOT_FOR_A_MAPPING = {TAG + "seq": "a list", TAG + "omap": "a list", TAG + "pairs": "a list"}
-_SCALAR_TAGS = {
-    NULL: "null",
-    BOOL: "a boolean (true or false)",
-    INT: "an integer",
-    FLOAT: "a number",
-    TAG + "str": "text",
-    TIMESTAMP: "a date or a time",
-    BINARY: "base64 data",
-}
+    elif tag == TIMESTAMP:
+        value = text if _is_timestamp(text) else None
+    elif tag == BINARY:
+        value = text if _is_base64(text) else None
+    else:  # str, merge, custom tags; a collection's, which no scalar fits
+        value = None if _WANTS.get(tag) in _COLLECTIONS else text
+    if value is None:
+        if not explicit:
+            return text  # a text an implicit rule matched that still does not convert: text, as ruamel keeps it
+        raise NotOfItsTag(_WANTS[tag])
+    return value
 
 
 def collection_misfit(tag: str, is_list: bool) -> str | None:
     """What a list's (`is_list`) or a mapping's explicit core tag wants when it does not fit it;
     None when it fits or is no core tag."""
-    wrong = _NOT_FOR_A_LIST if is_list else _NOT_FOR_A_MAPPING
-    return _SCALAR_TAGS.get(tag) or wrong.get(tag)
+    wanted = _WANTS.get(tag)
+    return None if wanted == ("a list" if is_list else "a mapping") else wanted
 
 
 def _is_timestamp(text: str) -> bool:
@@ -149,12 +146,13 @@ def _is_base64(text: str) -> bool:
     return True
 
 
-def _int(text: str) -> Any:
+def _int(text: str) -> int | None:
+    """The integer `text` spells as YAML writes one, or None."""
     digits = text.replace("_", "")
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
     if not digits:
-        return text  # `!!int ""`, `!!int -`: no digits
+        return None  # `!!int ""`, `!!int -`: no digits
     try:
         for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
             if digits.lower().startswith(prefix):
@@ -164,10 +162,11 @@ def _int(text: str) -> Any:
             return HugeInt(sign * 10**_MAX_DIGITS)
         return sign * int(digits, 10)
     except ValueError:
-        return text
+        return None
 
 
-def _float(text: str) -> Any:
+def _float(text: str) -> float | None:
+    """The number `text` spells as YAML writes one, or None."""
     lowered = text.lower().replace("_", "")
     if lowered.endswith(".inf"):
         return float("-inf") if lowered.startswith("-") else float("inf")
@@ -176,4 +175,4 @@ def _float(text: str) -> Any:
     try:
         return float(lowered)
     except ValueError:
-        return text
+        return None
