@@ -39,7 +39,6 @@ from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
 from nexlayer_lint.secrets import (
-    HERE_STRING,
     LINE_BREAK,
     VARS_KEYS,
     _fold,
@@ -58,7 +57,6 @@ from nexlayer_lint.secrets import (
     literal_ranges,
     parts_in,
     program_option,
-    reads_stdin,
 )
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
@@ -218,7 +216,6 @@ class _Scanner:
         # a quoted value (not a secret's) left open at the end of the last line: its quote and that line's part of it
         self.carry: tuple[str, str] | None = None
         self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
-        self.stdin = False  # the last scalar read was a list item `--password-stdin`: a `<<<` may follow
         self.command: list[str] = []  # the items of the list being read, as a command (secrets.follows_secret_flag)
         self.pem = False  # inside a private key commented out line by line
         self.block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
@@ -426,16 +423,13 @@ class _Scanner:
                     self.mask_literal(index, body, offset, offset + len(name))
             else:
                 self.command = []
-            # after `<<<` too: `["gh", "auth", "login", "--with-token", "<<<", "tok"]`, and after
-            # the `<<<` of an option that reads stdin (`["docker", "login", "--password-stdin", "<<<", x]`)
-            here = (self.option or self.stdin) and name == HERE_STRING
-            self.option = item and (is_secret_flag(name) or name == self.program or here)
+            # (the item after `<<<` is judged by follows_secret_flag above, from the items before it)
+            self.option = item and (is_secret_flag(name) or name == self.program)
             self.program = program_option(self.program, name) if item else None
             self.header = item and name in HEADER_OPTIONS
-            self.stdin = item and reads_stdin(name)
             return max(end, start + 1)
         option, self.option, self.program = self.option, False, None
-        self.header = self.stdin = False
+        self.header = False
         self.command = []
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
