@@ -16,22 +16,22 @@ from __future__ import annotations
 import re
 
 from nexlayer_lint.secrets import (
-    _OPENSSL_OPTIONS,
-    _OPENSSL_PASS,
-    _OPENSSL_SOURCE,
-    _WORD_STOP,
     CONFIG_OPTIONS,
     HERE_STRING,
+    OPENSSL_OPTIONS,
+    OPENSSL_PASS,
+    OPENSSL_SOURCE,
     PASSWORD_OPTIONS,
+    WORD_STOP,
     Part,
-    _entry_parts,
-    _literal_parts,
-    _not_an_option_value,
-    _value_from,
+    entry_parts,
     is_secret_config_key,
     is_secret_flag,
     is_secret_var_name,
+    literal_parts,
+    not_an_option_value,
     reads_stdin,
+    value_from,
 )
 
 
@@ -76,10 +76,10 @@ def _quoted_object_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
-        start, end = _value_from(text, match.start(), _WORD_STOP)
+        start, end = value_from(text, match.start(), WORD_STOP)
         pos = end + 1
         found += [
-            part._replace(start=start + part.start, end=start + part.end) for part in _entry_parts(text[start:end])
+            part._replace(start=start + part.start, end=start + part.end) for part in entry_parts(text[start:end])
         ]
     return found
 
@@ -105,14 +105,14 @@ def _option_parts(text: str) -> list[Part]:
             at += len(HERE_STRING)
             while at < len(text) and text[at] in " \t":
                 at += 1
-        start, end = _value_from(text, at, _WORD_STOP)
+        start, end = value_from(text, at, WORD_STOP)
         # `--with-token < token.txt`: a file gives the value, and only its name is here
         named = start == match.end() and _REDIRECTION.match(text, start, end) is not None
-        if option in _OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
-            named = named or _OPENSSL_SOURCE.match(text, start, end) is not None
-            start += len(_OPENSSL_PASS) if text.startswith(_OPENSSL_PASS, start, end) else 0
-        if not named and not _not_an_option_value(text, start, end):
-            found += _literal_parts(text, start, end, "option", option)
+        if option in OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
+            named = named or OPENSSL_SOURCE.match(text, start, end) is not None
+            start += len(OPENSSL_PASS) if text.startswith(OPENSSL_PASS, start, end) else 0
+        if not named and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", option)
         if end == len(text):
             break  # an unclosed quote runs to the end: no later option is read again (linear)
     return found
@@ -134,9 +134,9 @@ def _stdin_parts(text: str) -> list[Part]:
             at = here + len(HERE_STRING)
             while at < end and text[at] in " \t":
                 at += 1
-            value_start, value_end = _value_from(text, at, _KEY_STOP)
-            if value_end > value_start and not _not_an_option_value(text, value_start, value_end):
-                found += _literal_parts(text, value_start, value_end, "option", reader)
+            value_start, value_end = value_from(text, at, _KEY_STOP)
+            if value_end > value_start and not not_an_option_value(text, value_start, value_end):
+                found += literal_parts(text, value_start, value_end, "option", reader)
         if command_end is None:
             break
         start = command_end.end()
@@ -167,9 +167,9 @@ def _attached_parts(text: str) -> list[Part]:
             program = at
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
-        start, end = _value_from(text, match.end(), _WORD_STOP)
+        start, end = value_from(text, match.end(), WORD_STOP)
         pos = max(end, start)  # the next `-p` starts after this value: each character is read once
-        if end == start or _not_an_option_value(text, start, end):
+        if end == start or not_an_option_value(text, start, end):
             continue
         word = text[match.start() : end]
         if is_secret_flag(word) or (
@@ -177,7 +177,7 @@ def _attached_parts(text: str) -> list[Part]:
             and not 0 <= program < match.start()
         ):
             continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
-        found += _literal_parts(text, start, end, "option", "-p")
+        found += literal_parts(text, start, end, "option", "-p")
     return found
 
 
@@ -191,11 +191,11 @@ def _curl_user_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = text.find("curl")
     while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
-        start, end = _value_from(text, match.end(), _WORD_STOP)
+        start, end = value_from(text, match.end(), WORD_STOP)
         pos = max(end, match.end())  # each character is read for one value at most (linear)
         colon = text.find(":", start, end)
-        if colon >= 0 and not _not_an_option_value(text, colon + 1, end):
-            found += _literal_parts(text, colon + 1, end, "option", match.group(1))
+        if colon >= 0 and not not_an_option_value(text, colon + 1, end):
+            found += literal_parts(text, colon + 1, end, "option", match.group(1))
     return found
 
 
@@ -213,7 +213,7 @@ def _header_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
-        start, end = _value_from(text, match.end(), _WORD_STOP)
+        start, end = value_from(text, match.end(), WORD_STOP)
         pos = max(end, match.end())  # each character is read for one value at most (linear)
         found += header_parts(text, start, end)
     return found
@@ -228,9 +228,9 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
     value = name.end()
     scheme = _AUTH_SCHEME.match(text, value, end)
     value = scheme.end() if scheme else value
-    if _not_an_option_value(text, value, end):
+    if not_an_option_value(text, value, end):
         return []
-    return _literal_parts(text, value, end, "option", name.group(1))
+    return literal_parts(text, value, end, "option", name.group(1))
 
 
 # A config-setting command and the key it sets: `aws configure set KEY VALUE`, `npm config set
@@ -267,11 +267,11 @@ def _config_parts(text: str) -> list[Part]:
             at = _blanks_after(text, at + len("config"))
             at += len("set") if _word_at(text, at) == "set" else 0
         at = _after_options(text, at, CONFIG_OPTIONS)
-        key_start, key_end = _value_from(text, at, _KEY_STOP)
+        key_start, key_end = value_from(text, at, _KEY_STOP)
         key = text[key_start:key_end]
         closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
         at = _blanks_after(text, key_end + closed)
-        start, end = _value_from(text, at, _KEY_STOP)
+        start, end = value_from(text, at, _KEY_STOP)
         # the next command is looked for from the value on (`x;git config ...`, a word with no
         # blank before its command): a value is read again by that search only (linear)
         pos = at
@@ -279,8 +279,8 @@ def _config_parts(text: str) -> list[Part]:
         if text.startswith("-", key_start) or not is_secret_config_key(key):
             continue
         # `git config x.token && ...` reads the key: the next command is no value
-        if end > start and text[start] not in ";&|<>" and not _not_an_option_value(text, start, end):
-            found += _literal_parts(text, start, end, "option", key)
+        if end > start and text[start] not in ";&|<>" and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", key)
     return found
 
 
@@ -300,7 +300,7 @@ def _after_options(text: str, at: int, with_value: frozenset[str]) -> int:
 
 
 def _word_at(text: str, at: int) -> str:
-    found = _WORD_STOP.search(text, at)
+    found = WORD_STOP.search(text, at)
     return text[at : found.start() if found else len(text)]
 
 
@@ -327,8 +327,8 @@ def _sql_parts(text: str) -> list[Part]:
             close = text.find("'", close + 2)
         end = len(text) if close < 0 else close
         pos = end + 1
-        if not _not_an_option_value(text, start, end):
-            found += _literal_parts(text, start, end, "option", "PASSWORD")
+        if not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", "PASSWORD")
     return found
 
 
@@ -344,19 +344,19 @@ def _sqlplus_parts(text: str) -> list[Part]:
     while (match := _SQLPLUS.search(text, pos)) is not None:
         at = match.end()
         while text.startswith("-", at):  # sqlplus' own options, each read once
-            blank = _WORD_STOP.search(text, at)
+            blank = WORD_STOP.search(text, at)
             at = len(text) if blank is None else blank.start()
             while at < len(text) and text[at] in " \t":
                 at += 1
-        start, end = _value_from(text, at, _WORD_STOP)
+        start, end = value_from(text, at, WORD_STOP)
         pos = max(end, at)  # each character is read for one logon at most (linear)
         slash = text.find("/", start, end)
         if slash <= start:  # no `/`, or no user before it: `/nolog`, `/ as sysdba`
             continue
         sign = text.rfind("@", slash + 1, end)
         stop = end if sign < 0 else sign
-        if not _not_an_option_value(text, slash + 1, stop):
-            found += _literal_parts(text, slash + 1, stop, "option", "sqlplus")
+        if not not_an_option_value(text, slash + 1, stop):
+            found += literal_parts(text, slash + 1, stop, "option", "sqlplus")
     return found
 
 
@@ -397,10 +397,10 @@ def _program_option_parts(text: str) -> list[Part]:
         match = _SHORT_OPTION[option].search(text, program.end(), end_of_command)
         if match is None:
             continue
-        start, end = _value_from(text, match.end(), _WORD_STOP)
+        start, end = value_from(text, match.end(), WORD_STOP)
         pos = max(pos, end)  # each character is read for one command at most (linear)
         if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
             start = text.find("%", start, end) + 1 or end
-        if end > start and not text.startswith("-", start) and not _not_an_option_value(text, start, end):
-            found += _literal_parts(text, start, end, "option", option)
+        if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", option)
     return found

@@ -214,9 +214,9 @@ PASSWORD_FLAGS = frozenset(
 )
 # openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
 # and `stdin` say where it is.
-_OPENSSL_OPTIONS = ("-pass", "-passin", "-passout")
-_OPENSSL_SOURCE = re.compile(r"(?:env|file|fd):|stdin(?![^\s'\"])")
-_OPENSSL_PASS = "pass:"
+OPENSSL_OPTIONS = ("-pass", "-passin", "-passout")
+OPENSSL_SOURCE = re.compile(r"(?:env|file|fd):|stdin(?![^\s'\"])")
+OPENSSL_PASS = "pass:"
 
 # What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
 _FLAG_WORDS = SECRET_TERMS | QUALIFIERS | {"API", "DB", "ADMIN", "ROOT", "USER", "APP", "AUTH", "ACCESS", "CLIENT"}
@@ -243,7 +243,7 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         if items[index - 1] == "-U" and "%" not in value:
             return False  # smbclient's `-U user`, with no `%password`
         return not value.startswith("-") and is_option_value(value)
-    if items[index - 1] in _OPENSSL_OPTIONS and isinstance(value, str) and _OPENSSL_SOURCE.match(value):
+    if items[index - 1] in OPENSSL_OPTIONS and isinstance(value, str) and OPENSSL_SOURCE.match(value):
         return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):
         return _sets_secret_config(items, index)
@@ -336,10 +336,10 @@ _SHELL_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-
 
 def is_option_value(text: str) -> bool:
     """Whether `text`, after a secret option, is its value (not another option, not a reference)."""
-    return not _not_an_option_value(text, 0, len(text))
+    return not not_an_option_value(text, 0, len(text))
 
 
-def _not_an_option_value(text: str, start: int, end: int) -> bool:
+def not_an_option_value(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], after a secret option, is no secret: another long option
     (`--password --host db`: psql's `--password` only asks for one), or a reference."""
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
@@ -533,7 +533,7 @@ _HINT = re.compile(
 # sets an empty value.
 _ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
-_WORD_STOP = re.compile(r"\s")
+WORD_STOP = re.compile(r"\s")
 
 
 class Part(NamedTuple):
@@ -554,9 +554,9 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
-        found += _entry_parts(text)
+        found += entry_parts(text)
     elif assignment and (sign := assignment_sign(text)) > 0:
-        found += _literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
+        found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
     if "=" in text:
@@ -567,12 +567,12 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
 
         found += command_parts(text)
     for start, end in _url_passwords(text):
-        found += _literal_parts(text, start, end, "url", "password")
+        found += literal_parts(text, start, end, "url", "password")
     question = text.find("?")
     if question >= 0:
         for match in _QUERY.finditer(text, question):
             if is_secret_var_name(match.group(1)):
-                found += _literal_parts(text, *match.span(2), "query", match.group(1))
+                found += literal_parts(text, *match.span(2), "query", match.group(1))
     pos = 0
     while (token := _TOKEN.search(text, pos)) is not None:
         start, end = token.span()
@@ -591,7 +591,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
-                found += _literal_parts(text, place.default_start, place.default_end, "default", place.name)
+                found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
@@ -614,7 +614,7 @@ _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a f
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
 
-def _entry_parts(text: str) -> list[Part]:
+def entry_parts(text: str) -> list[Part]:
     """The values of the entries of `text` whose name looks secret (see _ENTRY). Each character
     is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
@@ -634,7 +634,7 @@ def _entry_parts(text: str) -> list[Part]:
             close = text.find('\\"', start + 2)
             start, stop, quoted = start + 2, len(text) if close < 0 else close, True
         else:
-            start, stop = _value_from(text, start, _ENTRY_END)
+            start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
@@ -642,12 +642,12 @@ def _entry_parts(text: str) -> list[Part]:
                 stop -= 1  # `{A: 1, DB_PASSWORD: x}`; not `DB_PASSWORD:${X}`'s own brace
             if text[start:stop].rstrip("}] \t\r") in _NO_LITERAL:
                 continue  # `"password": null`
-        found += _literal_parts(text, start, stop, "assignment", match.group(1))
+        found += literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
     return found
 
 
-def _value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
+def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
     """Where the value that starts at text[start] is: what its quotes hold (to the closing quote,
     or the end of the text), else the text up to `stop` (or the end).
 
@@ -725,19 +725,19 @@ def _assigned_parts(text: str) -> list[Part]:
         # Outside a list of vars, a name that is secret only by its last part (`AUTH`, `SESSION`...)
         # is more often something else: `RUST_LOG: buzz_auth=info` sets a module's log level.
         if name in _PATH_OPTIONS:  # `--from-file=key=/k`: `key` names a file's entry, `/k` its path
-            pos = _value_from(text, pos, _WORD_STOP)[1]
+            pos = value_from(text, pos, WORD_STOP)[1]
             continue
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        pos, stop = _value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
+        pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
         if text.startswith(("$(", "`"), pos):
             continue  # `DB_PASSWORD=$(cat /run/pw) app`: a command's output, no literal
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
             continue
-        found += _literal_parts(text, pos, stop, "assignment", name)
+        found += literal_parts(text, pos, stop, "assignment", name)
         # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
         # character is read for one value only (linear).
         pos = stop
@@ -806,7 +806,7 @@ def assignment_sign(text: str) -> int:
 _VAR_NAME = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]{0,127}\s*")
 
 
-def _literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
+def literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
     """The literal parts of text[start:end] (references are not secrets), spaces trimmed."""
     piece = text[start:end]
     return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(piece), piece)]
@@ -835,7 +835,7 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
         if (sign := assignment_sign(text[start:end])) > 0:
             found += [
                 (start + p.start, start + p.end)
-                for p in _literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
+                for p in literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
             ]
         else:
             found += _commented_entries(text, start, end)
@@ -879,15 +879,15 @@ def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]
             name = text[start + 1 : close]
             if len(name) > 128 or not is_secret_var_name(name):
                 return []
-            return [(a, b) for a, b, _, _ in _literal_parts(text, after + 1, end, "assignment", name)]
+            return [(a, b) for a, b, _, _ in literal_parts(text, after + 1, end, "assignment", name)]
         inner = text[start + 1 : close]  # a quoted item, as a list of vars holds one
         sign = assignment_sign(inner)
-        parts = _literal_parts(inner, sign + 1, len(inner), "assignment", "") if sign > 0 else []
+        parts = literal_parts(inner, sign + 1, len(inner), "assignment", "") if sign > 0 else []
         return [(start + 1 + p.start, start + 1 + p.end) for p in parts]
     brace = text.find("{", start, end)
     if brace < 0:
         return []
-    return [(brace + p.start, brace + p.end) for p in _entry_parts(text[brace:end])]
+    return [(brace + p.start, brace + p.end) for p in entry_parts(text[brace:end])]
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
