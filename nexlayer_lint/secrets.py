@@ -273,11 +273,11 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
             break
     verb, before = items[at], items[at - 1] if at > 0 else None
     if verb == "set":  # `config set`, `configure set` (any program's), npm's `set`
-        return before in ("config", "configure") or program_name(before) == "npm"
-    return verb == "config" and at > 0 and program_name(items[0]) == "git"
+        return before in ("config", "configure") or _program_name(before) == "npm"
+    return verb == "config" and at > 0 and _program_name(items[0]) == "git"
 
 
-def program_name(item: object) -> str | None:
+def _program_name(item: object) -> str | None:
     """The program a command list's item names, without its folder (`/usr/bin/git`: git)."""
     return item.rpartition("/")[2] if isinstance(item, str) else None
 
@@ -310,7 +310,7 @@ LOGIN_PENDING = "(login)"  # a login program named, its `login` not yet (program
 def program_option(option: str | None, item: object) -> str | None:
     """The password option in force after the list item `item`, `option` the one before it: a
     PASSWORD_OPTIONS program's own, LOGIN_PENDING after `docker` (or `helm`) until its `login`."""
-    name = program_name(item)
+    name = _program_name(item)
     if name is None:
         return option
     if name in LOGIN_PROGRAMS or name == "helm":
@@ -326,7 +326,7 @@ CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, t
 def _curls_user(items: list[Any], index: int) -> bool:
     return (
         items[index - 1] in CURL_USER_OPTIONS
-        and program_name(items[0]) == "curl"
+        and _program_name(items[0]) == "curl"
         and isinstance(items[index], str)
         and ":" in items[index]
     )
