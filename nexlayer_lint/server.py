@@ -353,7 +353,7 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     Linear: lines are compared in order, never aligned."""
     old_lines, new_lines = _with_breaks(old), _with_breaks(new)
     if len(old_lines) != len(new_lines):
-        return [whole_text_edit(old, new, encoding)]
+        return [_whole_edit(old_lines, new_lines, encoding)]
     edits = []
     index = 0
     while index < len(old_lines):
@@ -363,23 +363,16 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
         first = index
         while index < len(old_lines) and old_lines[index] != new_lines[index]:
             index += 1
-        end = (
-            lsp.Position(line=index, character=0)
-            if index < len(old_lines)
-            else lsp.Position(line=index - 1, character=_width(old_lines[-1], encoding))
-        )
-        edits.append(
-            lsp.TextEdit(
-                range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
-                new_text="".join(new_lines[first:index]),
-            )
-        )
+        edits.append(_replace_lines(old_lines, first, index, "".join(new_lines[first:index]), encoding))
     return edits
 
 
 def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
     """One edit that turns `old` into `new`: its lines from the first that changed to the last."""
-    old_lines, new_lines = _with_breaks(old), _with_breaks(new)
+    return _whole_edit(_with_breaks(old), _with_breaks(new), encoding)
+
+
+def _whole_edit(old_lines: list[str], new_lines: list[str], encoding: str) -> lsp.TextEdit:
     same = min(len(old_lines), len(new_lines))
     first = 0
     while first < same and old_lines[first] == new_lines[first]:
@@ -387,16 +380,19 @@ def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
     tail = 0
     while tail < same - first and old_lines[-1 - tail] == new_lines[-1 - tail]:
         tail += 1
-    last = len(old_lines) - tail  # the first line after the change, unless it runs to the end
+    new_text = "".join(new_lines[first : len(new_lines) - tail])
+    return _replace_lines(old_lines, first, len(old_lines) - tail, new_text, encoding)
+
+
+def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> lsp.TextEdit:
+    """An edit putting `new_text` in place of old_lines[first:stop]; up to the text's end when
+    `stop` is past its last line (which has no line break)."""
     end = (
-        lsp.Position(line=last, character=0)
-        if last < len(old_lines)
-        else lsp.Position(line=last - 1, character=_width(old_lines[-1], encoding))
+        lsp.Position(line=stop, character=0)
+        if stop < len(old_lines)
+        else lsp.Position(line=stop - 1, character=_width(old_lines[-1], encoding))
     )
-    return lsp.TextEdit(
-        range=lsp.Range(start=lsp.Position(line=first, character=0), end=end),
-        new_text="".join(new_lines[first : len(new_lines) - tail]),
-    )
+    return lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=first, character=0), end=end), new_text=new_text)
 
 
 def _with_breaks(text: str) -> list[str]:
