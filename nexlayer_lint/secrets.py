@@ -1024,22 +1024,28 @@ def _misspells(word: str, meant: str, cutoff: float) -> bool:
     return closest(word, (meant,), cutoff) is not None
 
 
+# The keys that name a var item's var, in the order item_name prefers them: the documented `key`,
+# Kubernetes' `name`, and what else users write for it (`- var: DB_PASSWORD` / `value: x`).
+ITEM_NAME_KEYS = ("key", "name", "var", "variable", "id", "env")
+
+
 def _names_a_secret(item: Any) -> bool:
-    """`{key: DB_PASSWORD, value: ...}` or `{name: API_KEY, value: ...}`, the keys in any case
-    (`Name:`, as a misspelt `Value:` is read); True when unknown."""
+    """`{key: DB_PASSWORD, value: ...}` or `{name: API_KEY, value: ...}` (or another of
+    ITEM_NAME_KEYS), the keys in any case (`Name:`, as a misspelt `Value:` is read); True when
+    unknown."""
     if item is None:
         return True  # no data to look at: hiding a harmless value costs less than printing a password
     return isinstance(item, dict) and any(
-        isinstance(key, str) and key.lower() in ("key", "name") and is_secret_var_name(value)
+        isinstance(key, str) and key.lower() in ITEM_NAME_KEYS and is_secret_var_name(value)
         for key, value in item.items()
     )
 
 
 def item_name(item: Any) -> Any:
-    """The var an item names: its `key`, else its `name`, either in any case; None if neither."""
+    """The var an item names: its first of ITEM_NAME_KEYS, in any case; None if none."""
     if not isinstance(item, dict):
         return None
-    for wanted in ("key", "name"):
+    for wanted in ITEM_NAME_KEYS:
         if wanted in item:
             return item[wanted]
         found = next((value for key, value in item.items() if isinstance(key, str) and key.lower() == wanted), None)

@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
 from nexlayer_lint.secrets import (
+    ITEM_NAME_KEYS,
     LINE_BREAK,
     VARS_KEYS,
     _fold,
@@ -440,8 +441,8 @@ class _Scanner:
         self.owner = column
         context = self.context()
         item = self.flow_items[-1] if self.flow and self.flow_items else (self.items[-1] if self.items else None)
-        # an item's `key`, `name` (in any case, as secrets.item_name reads them) names its var
-        field = name.lower() if len(name) <= 4 else ""
+        # an item's `key`, `name`... (ITEM_NAME_KEYS, in any case, as secrets.item_name reads them) names its var
+        field = name.lower() if len(name) <= 8 else ""
         own = item is not None and self.own_key(item, column)
         if context == "login":
             secret = not is_public_field("login", name)
@@ -466,7 +467,7 @@ class _Scanner:
         elif folded in VARS_KEYS:
             self.contexts.append(_Context(column, "vars"))
             self.vars_string(index, body, pos)
-        elif item is not None and (value_key or field in ("key", "name")):
+        elif item is not None and (value_key or field in ITEM_NAME_KEYS):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)

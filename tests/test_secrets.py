@@ -352,6 +352,12 @@ SHAPES = {
         "vars:\n  - key: API_TOKEN\n    value: ***\n  - name: API_KEY\n    value: ***\n",
     ),
     "one-key items": ("vars:\n  - GITHUB_PAT: pat\n  - HOST: h\n", "vars:\n  - GITHUB_PAT: ***\n  - HOST: h\n"),
+    "an item named by var, id or env": (
+        "vars:\n  - var: DB_PASSWORD\n    value: pw1\n  - ID: API_TOKEN\n    value: tk2\n"
+        "  - env: SMTP_PASSWORD\n    value: pw3\n  - var: LOG_LEVEL\n    value: debug\n",
+        "vars:\n  - var: DB_PASSWORD\n    value: ***\n  - ID: API_TOKEN\n    value: ***\n"
+        "  - env: SMTP_PASSWORD\n    value: ***\n  - var: LOG_LEVEL\n    value: debug\n",
+    ),
     "registryLogin anywhere": (
         "pods:\n  - registryLogin: [{registry: r.io, username: u, password: pw, token: tk}]\n",
         "pods:\n  - registryLogin: [{registry: r.io, username: u, password: **, token: **}]\n",

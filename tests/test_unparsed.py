@@ -50,6 +50,12 @@ SHAPES = {
         "vars:\n  - value: Cnry1\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
         "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
     ),
+    "an item named by var or id": (
+        "vars:\n  - var: DB_PASSWORD\n    value: Cnry1\n  - value: Cnry2\n    id: API_TOKEN\n"
+        "  - variable: LOG_LEVEL\n    value: debug\n x: [\n",
+        "vars:\n  - var: DB_PASSWORD\n    value: *****\n  - value: *****\n    id: API_TOKEN\n"
+        "  - variable: LOG_LEVEL\n    value: debug\n x: [\n",
+    ),
     "name and value": (
         "env:\n  - name: API_KEY\n    value: Cnry1\n x: [\n",
         "env:\n  - name: API_KEY\n    value: *****\n x: [\n",
