@@ -215,7 +215,10 @@ class _Scanner:
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
         # a quoted value (not a secret's) left open at the end of the last line: its quote and that line's part of it
-        self.carry: tuple[str, str] | None = None
+        self.carry: tuple[str, tuple[str, ...]] | None = None
+        # inside a block scalar (not a secret's): its key's column, its style (`|`, `>`) and its
+        # last lines (_carried), so that a command in it is read across its lines
+        self.text_block: tuple[int, str, tuple[str, ...]] | None = None
         self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
         self.command: list[str] = []  # the items of the list being read, as a command (secrets.follows_secret_flag)
         self.pem = False  # inside a private key commented out line by line
@@ -275,6 +278,8 @@ class _Scanner:
                 else:
                     self.comment(index, body, pos, shown)
                 return
+            if self.text_block is not None:
+                self.block_line(index, body, pos, shown)
             explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
             while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), pos, dash):
@@ -300,20 +305,42 @@ class _Scanner:
             self.comment(index, body, comment, shown)
 
     def carried(self, index: int, body: str, shown: bool) -> None:
-        """A quoted value that goes on from the last line (`"redis-cli -a` then `x ping"`): its
-        secrets are read across the break, which YAML folds into a space, and masked on this line.
-        Only the last line is carried (a blank one carries nothing), so each line is read by
-        parts_in twice at most."""
-        quote, before = self.carry or ("", "")
+        """A quoted value that goes on from the last line (`"redis-cli -a` then `x ping"`, or
+        `"redis-cli`, `-h db`, `-a x"`): its secrets are read across the breaks, which YAML folds
+        into spaces, and masked on this line. What is carried is the value's last CARRIED_LINES
+        lines (a blank line carries nothing), so each line is read CARRIED_LINES + 1 times at
+        most: linear."""
+        quote, lines = self.carry or ("", ())
         pos = _skip_blanks(body, 0)
         if pos == len(body):
-            return  # a blank line: the value goes on after it, the last line still carried
+            return  # a blank line: the value goes on after it, the last lines still carried
         close = _closing_quote(body, pos, quote)
         end = len(body) if close < 0 else close
-        self.carry = (quote, body[pos:end].rstrip(" \t")) if close < 0 else None
+        self.carry = (quote, _carried(lines, body[pos:end].rstrip(" \t"))) if close < 0 else None
         if shown:
+            before = " ".join(lines)
             offset = len(before) + 1
             for part in parts_in(before + " " + body[pos:end]):
+                if part.end > offset:
+                    self.mask(index, pos + max(part.start, offset) - offset, pos + part.end - offset)
+
+    def block_line(self, index: int, body: str, pos: int, shown: bool) -> None:
+        """A line of a block scalar (`command: |` or `>`), indented at `pos`: its secrets are read
+        with the lines before it, joined as YAML joins them (`|` by line breaks, so a shell's
+        `\\` continues a command; `>` by spaces), and masked on this line. A line indented no more
+        than the key ends the block. The line is also read as keys and values, as before."""
+        column, style, lines = self.text_block or (0, "", ())
+        if pos <= column:
+            self.text_block = None
+            return
+        line = body[pos:].rstrip(" \t")
+        self.text_block = (column, style, _carried(lines, line))
+        join = "\n" if style == "|" else " "
+        joined = join.join(lines) + join if lines else ""
+        text = joined + line
+        if shown and joined:
+            offset = len(joined)
+            for part in parts_in(text):
                 if part.end > offset:
                     self.mask(index, pos + max(part.start, offset) - offset, pos + part.end - offset)
 
@@ -374,6 +401,7 @@ class _Scanner:
                     self.anchor(index, body, body[pos + 1 : end], end)
                 pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
+                self.text_block = (self.owner, char, ())
                 pos += 1
                 while pos < n and not (body[pos] == "#" and body[pos - 1] in " \t"):
                     pos += 1
@@ -410,7 +438,7 @@ class _Scanner:
             # secret option is its value (secrets.follows_secret_flag)
             offset = start + (1 if quoted else 0)
             if quoted and close < 0:  # a quoted value that goes on to the next line
-                self.carry = (body[start], body[offset:].rstrip(" \t"))
+                self.carry = (body[start], (body[offset:].rstrip(" \t"),))
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, offset, offset + len(name))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
@@ -669,6 +697,16 @@ class _Scanner:
         raw = body[start:end]
         for first, last in _trimmed(literal_ranges(raw), raw):
             self.mask(index, start + first, start + last)
+
+
+# How many lines of a value that goes on over lines are read again with each next line: enough
+# for a program named lines above its password option (`"sh -c '`, `redis-cli`, `-h db`, `-a x"`).
+CARRIED_LINES = 3
+
+
+def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:
+    """The last CARRIED_LINES lines of a value, `line` the newest."""
+    return (*lines[1 - CARRIED_LINES :], line) if len(lines) >= CARRIED_LINES else (*lines, line)
 
 
 def _inside(context: _Context, indent: int, dash: bool) -> bool:

@@ -50,6 +50,16 @@ SHAPES = {
         "vars:\n  - value: Cnry1\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
         "vars:\n  - value: *****\n    key: SMTP_PASSWORD\n  - value: debug\n    key: LOG_LEVEL\n x: [\n",
     ),
+    "a program lines above its option, in a quoted value": (
+        "command: \"sh -c '\n  redis-cli\n  -h db\n  -a Cnry1 ping'\"\nx: [\n",
+        "command: \"sh -c '\n  redis-cli\n  -h db\n  -a ***** ping'\"\nx: [\n",
+    ),
+    "a command over the lines of block scalars": (
+        "a: |\n  redis-cli -h db \\\n    -a Cnry1 ping\nb: >\n  docker login\n  -u me\n  -p Cnry2 r.io\n"
+        "c: |\n  redis-cli -h db\n  -a notsecret ping\nd: [\n",
+        "a: |\n  redis-cli -h db \\\n    -a ***** ping\nb: >\n  docker login\n  -u me\n  -p ***** r.io\n"
+        "c: |\n  redis-cli -h db\n  -a notsecret ping\nd: [\n",
+    ),
     "an item named by var or id": (
         "vars:\n  - var: DB_PASSWORD\n    value: Cnry1\n  - value: Cnry2\n    id: API_TOKEN\n"
         "  - variable: LOG_LEVEL\n    value: debug\n x: [\n",
@@ -260,6 +270,7 @@ WORST = {
     "a long command list": "'x: [git, config, ' + '--global, ' * 30_000 + 'x.token, pw, ' * 30_000 + '\\n'",
     "headers after -H": "'x: [' + '-H, \"X-Api-Key: a\", ' * 50_000 + '\\n'",
     "a quoted command over many lines": "'x: [\\nc: \"' + 'redis-cli -a ' * 1_000 + '\\n' * 2 + '  -a\\n' * 50_000",
+    "a block scalar's command over many lines": "'x: [\\nc: |\\n' + '  redis-cli -a \\\\\\n' * 30_000",
     "empty quoted strings": "'x: [\\nc: \"redis-cli -a ' + chr(39) * 100_000 + 'a -a ' + chr(39) * 100_001 + '\\n'",
 }
 _RUN = """
