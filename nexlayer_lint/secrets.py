@@ -27,6 +27,7 @@ payload, messages), `secret_spans` gives the exact character ranges in the text 
 
 import bisect
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
@@ -1825,10 +1826,77 @@ MIN_SEARCHED = 4
 
 def scrub(doc: Document, text: str) -> str:
     """`text` (an API's reply, an exception's message) with every whole word that equals a
-    secret of `doc` replaced by `****`. Only for text the tool did not write: its own messages
-    never quote a secret, and a word of one that merely equals a secret is left alone."""
+    secret of `doc` replaced by `****`, and every echo of one (_echo_spans). Only for text the
+    tool did not write: its own messages never quote a secret, and a word of one that merely
+    equals a secret is left alone."""
     values = _secret_texts(doc)
-    return hide_values(text, values, whole_words=True, stars=4) if values else text
+    if not values:
+        return text
+    escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
+    text = _four_stars(text, _echo_spans(text, values))
+    return hide_values(text, values | escaped, whole_words=True, stars=4)
+
+
+# A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`), cut short
+# (`Zq9tokenAAAA...`), its blanks replaced (`correct_horse_battery`), or run into a longer word.
+# Such an echo is found by the value's letters and digits alone, in any case, if it has enough
+# of them not to be a common word.
+_ECHO_LETTERS = 8  # letters and digits a value needs to be looked for this way
+_ECHO_CUT = 12  # how many of them the start of a value cut short must show
+_ECHO_SAME = 8  # values looked for at one place (an exact echo of any is starred by hide_values)
+
+
+def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
+    """Where in `text` a value's letters and digits are written (all of them, or a cut of
+    _ECHO_CUT or more), whatever is between them. One pass over `text`: at each place, the
+    values that start with its next _ECHO_LETTERS letters (the _ECHO_SAME longest of them, so
+    that thousands of values alike cost no more); a match is skipped past."""
+    alike: dict[str, set[str]] = {}
+    for value in values:
+        letters = _letters(value)[0]
+        if len(letters) >= _ECHO_LETTERS:
+            alike.setdefault(letters[:_ECHO_LETTERS], set()).add(letters)
+    if not alike:
+        return []
+    by_start = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
+    letters, where = _letters(text)
+    spans = []
+    at = 0
+    while at <= len(letters) - _ECHO_LETTERS:
+        longest = 0
+        for value in by_start.get(letters[at : at + _ECHO_LETTERS], ()):
+            same = _ECHO_LETTERS
+            while same < len(value) and at + same < len(letters) and letters[at + same] == value[same]:
+                same += 1
+            if same == len(value) or same >= _ECHO_CUT:
+                longest = max(longest, same)
+        if longest:
+            spans.append((where[at], where[at + longest - 1] + 1))
+            at += longest
+        else:
+            at += 1
+    return spans
+
+
+def _letters(text: str) -> tuple[str, list[int]]:
+    """`text`'s letters and digits in lower case, and where each is in `text`."""
+    found, where = [], []
+    for at, char in enumerate(text):
+        if char.isalnum():
+            lower = char.lower()
+            found.append(lower if len(lower) == 1 else char)
+            where.append(at)
+    return "".join(found), where
+
+
+def _four_stars(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each of the (sorted, disjoint) spans replaced by `****`, which tells no length."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], "****"]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _secret_texts(doc: Document) -> set[str]:

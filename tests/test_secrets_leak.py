@@ -971,6 +971,33 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
         assert_absent(result.output, EVERYTHING_CANARIES, f"an API reply ({fmt})")
 
 
+# A reply may quote a value it was sent altered (the hunt's shapes): each is starred whole.
+ALTERED_ECHOES = {
+    "upper case": ("value CORRECT HORSE ZQ9BATTERY is weak", "value **** is weak"),
+    "blanks replaced": ("value correct_horse_Zq9battery is weak", "value **** is weak"),
+    "cut short": ("token Zq9tokenAAAAAAAAAA... is invalid", "token ****... is invalid"),
+    "run into a word": ("x=Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAAx", "x=****x"),
+    "escaped again": ('bad value "pa\\"Zq9ss"', 'bad value "****"'),
+    "folded lines": ("value Zq9block1 Zq9block2 folded", "value **** folded"),
+}
+ALTERED_VARS = (
+    "DB_PASSWORD: correct horse Zq9battery",
+    'API_KEY: "pa\\"Zq9ss"',
+    "SECRET_TOKEN: Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "JWT_SECRET: |\n          Zq9block1\n          Zq9block2",
+)
+
+
+@pytest.mark.parametrize("name", sorted(ALTERED_ECHOES))
+def test_a_secret_echoed_back_altered_is_scrubbed(project: Path, fake_api: fa.FakeApi, name: str) -> None:
+    said, shown = ALTERED_ECHOES[name]
+    fake_api.script("/validate", fa.invalid({"path": "application.pods[0].vars.API_KEY", "message": said}))
+    (project / "nexlayer.yaml").write_text(with_vars(*ALTERED_VARS), encoding="utf-8")
+    result = run_cli("nexlayer.yaml", "--remote", "--remote-send-secrets", "--api-url", fake_api.url)
+    assert json.dumps(shown)[1:-1] in result.stdout, result.stdout
+    assert "Zq9" not in result.output.replace("ZQ9", "Zq9"), result.output
+
+
 def test_a_commented_out_secret_is_masked_in_diffs_and_frames(project: Path) -> None:
     # a diff's context lines and a finding's frame show comments: a var commented out is still a secret
     text = with_vars(
