@@ -561,6 +561,28 @@ def test_nx212_points_at_the_later_mount_when_secrets_come_first() -> None:
     )
 
 
+@pytest.mark.parametrize("secrets_first", [False, True])
+def test_nx212_a_volume_and_a_secret_in_one_directory_clash(secrets_first: bool) -> None:
+    # hunt 16: a secret's mountPath is a directory; a volume mounted there hides it, or it the volume
+    volumes = "      volumes:\n        - name: data\n          size: 1Gi\n          mountPath: /data\n"
+    secrets = (
+        "      secrets:\n        - name: tls\n          data: x\n          mountPath: /data/\n"
+        "          fileName: cert.pem\n"
+    )
+    text = CLEAN + (secrets + volumes if secrets_first else volumes + secrets)
+    found = [d for d in lint_diags(text) if d.code == "NX212"]
+    assert [d.line for d in found] == [text.count("\n") - (0 if secrets_first else 1)]
+    if secrets_first:
+        assert found[0].message == (
+            'mountPath "/data" of volume "data" in pod "web" is already used by secret "tls" on line 11'
+        )
+    else:
+        assert found[0].message == (
+            'mountPath "/data/" with fileName "cert.pem" of secret "tls" in pod "web" '
+            'is already used by volume "data" on line 11'
+        )
+
+
 # --- NX208 / NX209 references -----------------------------------------------------------------
 
 REFS = """\

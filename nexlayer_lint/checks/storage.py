@@ -176,9 +176,10 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
 @rule("NX212", "mount-path-conflict", "error", "two volumes or secrets of one pod share a mountPath")
 def mount_path_conflict(app: App) -> Iterator[Finding]:
     """Two volumes mounted at one directory of a pod hide each other; so do two secrets
-    with the same file. Secrets with different fileNames may share a mountPath, as Nexlayer's own
-    examples do (each file lands at mountPath/fileName). The later one in the file is reported,
-    whether a pod lists its volumes or its secrets first."""
+    with the same file, and a volume and a secret in one directory. Secrets with different
+    fileNames may share a mountPath, as Nexlayer's own examples do (each file lands at
+    mountPath/fileName). The later one in the file is reported, whether a pod lists its volumes
+    or its secrets first."""
     for pod in app.pods:
         mounts = []
         for kind in ("volumes", "secrets"):
@@ -188,17 +189,22 @@ def mount_path_conflict(app: App) -> Iterator[Finding]:
                 if isinstance(mount, str) and mount:
                     where = pod.path + (kind, j, "mountPath")
                     mounts.append((app.doc.locate(where)[:2], kind, j, item, where))
-        first: dict[str, tuple[str, int, dict[str, Any], DataPath]] = {}
+        first: dict[str, tuple[str, int, dict[str, Any], DataPath]] = {}  # by directory, or secret file
+        volume_dirs: dict[str, tuple[str, int, dict[str, Any], DataPath]] = {}
+        secret_dirs: dict[str, tuple[str, int, dict[str, Any], DataPath]] = {}
         for _, kind, j, item, where in sorted(mounts, key=lambda mount: mount[0]):
             mount = item["mountPath"]
             file_name = item.get("fileName") if kind == "secrets" else None
-            key = _norm(mount)
+            key = directory = _norm(mount)
             if isinstance(file_name, str) and file_name:
                 key = _norm(f"{key.rstrip('/')}/{file_name}")
-            if key not in first:
+            # a volume in a secret's directory, or a secret in a volume's: one hides the other
+            earlier = first.get(key) or (secret_dirs if kind == "volumes" else volume_dirs).get(directory)
+            (volume_dirs if kind == "volumes" else secret_dirs).setdefault(directory, (kind, j, item, where))
+            if earlier is None:
                 first[key] = (kind, j, item, where)
                 continue
-            other_kind, other_j, other_item, other_where = first[key]
+            other_kind, other_j, other_item, other_where = earlier
             what = f'mountPath "{mount}"' if key == _norm(mount) else f'mountPath "{mount}" with fileName "{file_name}"'
             yield Finding(
                 f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by '
