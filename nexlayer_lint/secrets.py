@@ -343,7 +343,10 @@ def is_option_value(text: str) -> bool:
 
 def not_an_option_value(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], after a secret option, is no secret: another long option
-    (`--password --host db`: psql's `--password` only asks for one), or a reference."""
+    (`--password --host db`: psql's `--password` only asks for one), or a reference; nor a
+    here-string's `<<<` (`[gh, auth, login, --with-token, "<<<", tok]`: the item after it is)."""
+    if end - start == len(HERE_STRING) and text.startswith(HERE_STRING, start):
+        return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`

@@ -1168,3 +1168,22 @@ def test_a_published_ports_protocol_and_a_from_file_path_are_not_secrets() -> No
         assert "NX213" not in [d.code for d in result.diagnostics]
         doc = loader.load(text, "nexlayer.yaml")[0]
         assert doc is not None and secrets.secret_spans(doc) == ()
+
+
+# The stop's command-secrets fixes: each command's line as a frame shows it, and its NX213s.
+COMMAND_FRAMES = [
+    # a here-string's `<<<` item only hands the next item to the option: shown, no finding of its own
+    (
+        '      command: [gh, auth, login, --with-token, "<<<", CnryHere5]',
+        '      command: [gh, auth, login, --with-token, "<<<", *********]',
+        [(8, 55, 'command[5] of pod "web" holds a literal secret')],
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "framed", "findings"), COMMAND_FRAMES)
+def test_a_commands_secret_is_starred_and_the_rest_shown(line: str, framed: str, findings: list[Any]) -> None:
+    text = HEAD + line + "\n"
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
+    assert result.masked_text.splitlines()[7] == framed
+    assert [(d.line, d.col, d.message) for d in result.diagnostics if d.code == "NX213"] == findings
