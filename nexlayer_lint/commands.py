@@ -18,6 +18,7 @@ import re
 from nexlayer_lint.secrets import (
     CONFIG_OPTIONS,
     HERE_STRING,
+    LOGIN_PROGRAMS,
     OPENSSL_OPTIONS,
     OPENSSL_PASS,
     OPENSSL_SOURCE,
@@ -360,13 +361,14 @@ def _sqlplus_parts(text: str) -> list[Part]:
     return found
 
 
-# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
-# of LOGIN_PROGRAMS
+# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); one of LOGIN_PROGRAMS
+# counts only when its verb is `login` (_past_login)
 _PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)"
-    r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
+    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry)(?=[\s'\"]|\Z)"
 )
+_LOGIN = re.compile(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
 _COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
 # Where each option of PASSWORD_OPTIONS gives its value: the next word; for getopt's `-P`, `-w`
@@ -390,11 +392,17 @@ def _program_option_parts(text: str) -> list[Part]:
     pos = 0
     while (program := _PROGRAM.search(text, pos)) is not None:
         name = program.group(1)
-        option = PASSWORD_OPTIONS["login" if name.endswith("login") else name]
-        command_end = _COMMAND_END.search(text, program.end())
+        at = program.end()
+        if name in LOGIN_PROGRAMS:
+            at, login = _past_login(text, at)
+            if not login:  # `docker run -p 80:80`: the next program is looked for from here on
+                pos = at
+                continue
+        option = PASSWORD_OPTIONS["login" if name in LOGIN_PROGRAMS else name]
+        command_end = _COMMAND_END.search(text, at)
         end_of_command = command_end.start() if command_end else len(text)
         pos = end_of_command
-        match = _SHORT_OPTION[option].search(text, program.end(), end_of_command)
+        match = _SHORT_OPTION[option].search(text, at, end_of_command)
         if match is None:
             continue
         start, end = value_from(text, match.end(), WORD_STOP)
@@ -404,3 +412,24 @@ def _program_option_parts(text: str) -> list[Part]:
         if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", option)
     return found
+
+
+def _past_login(text: str, at: int) -> tuple[int, bool]:
+    """Where a registry login program's command goes on after its `login`, and True; past the
+    program's global options first (`docker -H tcp://h login`, `--host=tcp://h`, `--config /x`,
+    `-D`). An option may take the next word as its value, unless that is `login` or an option:
+    each program has its own list, and a word is read once either way. When the first other
+    word is not `login` (`docker run`): where it is, and False."""
+    while True:
+        at = _blanks_after(text, at)
+        if _LOGIN.match(text, at):
+            return at + len("login"), True
+        word = _word_at(text, at)
+        if not word.startswith("-") or _COMMAND_END.search(word):
+            return at, False
+        at += len(word)
+        if "=" not in word:
+            value_at = _blanks_after(text, at)
+            value = _word_at(text, value_at)
+            if value and not value.startswith("-") and not _LOGIN.match(text, value_at):
+                at = value_at + len(value)

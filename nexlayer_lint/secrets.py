@@ -298,8 +298,26 @@ def _list_password_option(items: list[Any]) -> str | None:
     `["docker", "login", "-p", x]`), or None."""
     option = program_option(None, items[0])
     if option == LOGIN_PENDING:
-        return "-p" if "login" in items[1:3] else None
+        return "-p" if _runs_login(items) else None
     return option
+
+
+_GLOBAL_OPTIONS_READ = 16  # a login program's global options before `login` are a few
+
+
+def _runs_login(items: list[Any]) -> bool:
+    """Whether a login program's list runs its `login` (`[helm, registry, login]`), past the
+    program's global options, each maybe with its value (`[docker, -H, "tcp://h", login]`), as
+    commands._past_login reads a string. Asked for each item of the list, so the walk stops
+    after _GLOBAL_OPTIONS_READ items: each item is judged in a bounded time (linear)."""
+    at = 2 if items[1:2] == ["registry"] else 1
+    stop = min(len(items), at + _GLOBAL_OPTIONS_READ)
+    while at < stop and isinstance(items[at], str) and items[at].startswith("-"):
+        at += 1
+        value = items[at] if at < stop else None
+        if "=" not in items[at - 1] and isinstance(value, str) and value != "login" and not value.startswith("-"):
+            at += 1
+    return at < stop and items[at] == "login"
 
 
 # A shell's here-string: `gh auth login --with-token <<< tok` gives the option its value on stdin.

@@ -922,6 +922,14 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("smbclient -U user //h/s", []),  # no `%password`
         ("redis-cli --askpass ping", []),  # a switch: redis-cli asks
         ("sqlplus -s /nolog", []),  # no logon
+        # a registry login program's global options before its `login`, with a value or not
+        ("docker -H tcp://h login -p hunter22 reg.io", ["hunter22"]),
+        ("docker --host=tcp://h login -u me -p hunter22", ["hunter22"]),
+        ("docker --config /x login -p hunter22", ["hunter22"]),
+        ("docker -D login -p hunter22", ["hunter22"]),
+        ("podman --root /x --log-level debug login -p hunter22 r", ["hunter22"]),
+        ("docker -H tcp://h run -p 80:80 img", []),  # another verb: a port
+        ("docker exec c redis-cli -a hunter22 ping", ["hunter22"]),  # the program docker runs
         ('sshpass -p "$(cat /run/secrets/pw)" ssh host', []),  # a command's output, no literal
         ("DB_PASSWORD=$(cat /run/pw) app", []),
     ],
@@ -1081,6 +1089,11 @@ def test_a_programs_password_option_in_a_command_list() -> None:
     assert secret_items("/usr/bin/docker", "login", "-u", "me", "-p", "hunter22") == [5]
     assert secret_items("sshpass", "-p", "hunter22", "ssh", "x") == [2]
     assert secret_items("docker", "run", "-p", "80:80", "img") == []  # a port
+    assert secret_items("docker", "-H", "tcp://h", "login", "-p", "hunter22") == [5]  # global options
+    assert secret_items("docker", "--host=tcp://h", "-D", "login", "-p", "hunter22") == [5]
+    assert secret_items("helm", "registry", "login", "r", "-p", "hunter22") == [5]
+    assert secret_items("docker", "-H", "h", "run", "-p", "80:80") == []
+    assert secret_items("docker", "run", "login", "-p", "80:80") == []  # `login`, an image, is no verb here
     assert secret_items("redis-cli", "-a", "$REDIS_PASSWORD") == []
     assert secret_items("ls", "-a", "x") == []
     assert secret_items("keytool", "-list", "-storepass", "ZqKey4xx") == [3]

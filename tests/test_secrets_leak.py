@@ -1178,6 +1178,17 @@ COMMAND_FRAMES = [
         '      command: [gh, auth, login, --with-token, "<<<", *********]',
         [(8, 55, 'command[5] of pod "web" holds a literal secret')],
     ),
+    # a registry login's global options before `login`
+    (
+        '      command: "docker -H tcp://h login -u me -p CnryLogin20 reg.io"',
+        '      command: "docker -H tcp://h login -u me -p *********** reg.io"',
+        [(8, 50, 'command of pod "web" gives -p a literal secret')],
+    ),
+    (
+        "      command: [docker, --config, /x, login, -p, CnryLogin21]",
+        "      command: [docker, --config, /x, login, -p, ***********]",
+        [(8, 50, 'command[5] of pod "web" holds a literal secret')],
+    ),
 ]
 
 

@@ -325,6 +325,16 @@ WORST = {
         "",
         ["NX213"] * 8_000,
     ),
+    "runs of docker's global options": (
+        VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
+        "",
+        ["NX213"],
+    ),
+    "runs of docker's global options in a list": (
+        VARS + " + '        X: [docker, ' + '-H, x, ' * 20_000 + 'login, -p, pw]\\n'",
+        "",
+        ["NX103"],  # `login` is too far for a list's walk; a list is no var's value
+    ),
     "one zip, then runs of flag groups": (
         VARS + " + \"        X: 'zip \" + '-rrrrrrrrrrrrrrrrrrrr ' * 20_000 + \"'\\n\"",
         "",
