@@ -41,7 +41,7 @@ def command_parts(text: str) -> list[Part]:
     found: list[Part] = []
     if "-" in text:
         found += _option_parts(text)
-        if HERE_STRING in text:
+        if HERE_STRING in text or "-stdin" in text:
             found += _stdin_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
@@ -120,28 +120,70 @@ def _option_parts(text: str) -> list[Part]:
 
 
 def _stdin_parts(text: str) -> list[Part]:
-    """The here-string's word in a command whose secret option reads standard input, wherever
-    the `<<<` is in that command (`docker login -u me --password-stdin reg.io <<< x`). Each
-    command (to _COMMAND_END) is read once: linear."""
+    """What a command whose secret option reads standard input (reads_stdin) is given there:
+    the here-string's word, wherever the `<<<` is in that command (`docker login -u me
+    --password-stdin reg.io <<< x`), or what an echo or printf writes into a single `|` before
+    it (`echo x | docker login --password-stdin`). Each command (to _COMMAND_END) is read once
+    for its options and once for what it echoes: linear."""
     found: list[Part] = []
     start = 0
+    echoed: list[tuple[int, int]] = []  # the words the command before a single `|` echoes
     while start <= len(text):
         command_end = _COMMAND_END.search(text, start)
         end = command_end.start() if command_end else len(text)
         here = text.find(HERE_STRING, start, end)
-        options = _OPTION_WORD.finditer(text, start, here) if here >= 0 else iter(())
-        reader = next((m.group(1) for m in options if reads_stdin(m.group(1))), None)
-        if reader is not None:
-            at = here + len(HERE_STRING)
-            while at < end and text[at] in " \t":
-                at += 1
-            value_start, value_end = value_from(text, at, _KEY_STOP)
+        reader = _stdin_reader(text, start, here if here >= 0 else end) if here >= 0 or echoed else None
+        if reader is not None and here >= 0:
+            at = _blanks_after(text, here + len(HERE_STRING))
+            value_start, value_end = value_from(text, min(at, end), _KEY_STOP)
             if value_end > value_start and not not_an_option_value(text, value_start, value_end):
                 found += literal_parts(text, value_start, value_end, "option", reader)
+        elif reader is not None:
+            for word_start, word_end in echoed:
+                found += literal_parts(text, word_start, word_end, "option", reader)
         if command_end is None:
             break
+        piped = text[end] == "|" and not text.startswith("||", end) and not text.startswith("|", end - 1)
+        echoed = _echoed(text, start, end) if piped else []
         start = command_end.end()
     return found
+
+
+# an option word, its name only (as _OPTION_WORD, with nothing needed after it)
+_OPTION_NAME = re.compile(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
+
+
+def _stdin_reader(text: str, start: int, end: int) -> str | None:
+    """The first option in text[start:end] that reads a secret from standard input, if any."""
+    return next((m.group() for m in _OPTION_NAME.finditer(text, start, end) if reads_stdin(m.group())), None)
+
+
+# echo and printf write their words: `echo pw |`, `printf '%s' pw |`, `printf pw |`
+_ECHO = re.compile(r"(?<![^\s'\"/;|&(`])(echo|printf)[ \t]+")
+
+
+def _echoed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the literal words are that the echo or printf in text[start:end] writes: echo's
+    words after its options (`-n`, `-e`), printf's after its format when it has more than one
+    word (`printf '%s\\n' pw`), else its format (`printf pw`). No reference (`"$PW"`) nor a
+    command's output (`"$(cat f)"`); a `${X}` inside a word is no literal either (literal_parts)."""
+    match = _ECHO.search(text, start, end)
+    if match is None:
+        return []
+    words = []
+    at = match.end()
+    while at < end:
+        word_start, word_end = value_from(text, at, _KEY_STOP)
+        word_end = min(word_end, end)
+        closed = word_end < end and word_start > at  # a quoted word: past its closing quote
+        words.append((word_start, word_end))
+        at = _blanks_after(text, word_end + closed)
+    if match.group(1) == "echo":
+        while words and text.startswith("-", words[0][0]):
+            words.pop(0)
+    elif len(words) > 1:
+        words.pop(0)
+    return [(a, b) for a, b in words if b > a and not not_an_option_value(text, a, b)]
 
 
 # `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.

@@ -1127,6 +1127,28 @@ def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("echo ZqEcho1x | docker login --password-stdin", ["ZqEcho1x"]),  # echoed into a single `|`
+        ("printf '%s' ZqEcho2x | docker login -u me --password-stdin reg.io", ["ZqEcho2x"]),  # after the format
+        ("printf ZqEcho3x | docker login --password-stdin", ["ZqEcho3x"]),  # the format alone
+        ('echo -n "Zq Echo 4" | oras login --identity-token-stdin r', ["Zq Echo 4"]),  # past echo's options
+        ('sh -c "echo ZqEcho5x | docker login --password-stdin r"', ["ZqEcho5x"]),
+        ("echo $REG_PASSWORD | docker login --password-stdin", []),  # a reference
+        ('echo "$(cat /run/pw)" | docker login --password-stdin', []),  # a command's output
+        ("echo ${REG_PASSWORD} | docker login --password-stdin", []),
+        ("printf '%s\\n' \"$PW\" | docker login --password-stdin", []),
+        ("cat pw.txt | docker login --password-stdin", []),  # a file gives it: nothing echoed
+        ("echo hi || docker login --password-stdin", []),  # `||`: no pipe
+        ("echo hi; cat f | docker login --password-stdin", []),  # the echo is another command's
+        ("echo hello | tee out.txt", []),  # no option reads it
+    ],
+)
+def test_what_echo_pipes_into_an_option_that_reads_stdin_is_its_value(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]

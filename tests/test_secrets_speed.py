@@ -325,6 +325,16 @@ WORST = {
         "",
         ["NX213"] * 8_000,
     ),
+    "runs of echoes into --password-stdin": (
+        VARS + " + \"        X: '\" + 'echo pw | --password-stdin ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "one echo's quote left open, then runs of pipes": (
+        VARS + ' + "        X: \'echo " + chr(34) + "x" + \' | echo x\' * 20_000 + " | --password-stdin\'\\n"',
+        "",
+        ["NX213"],
+    ),
     "runs of docker's global options": (
         VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
         "",
