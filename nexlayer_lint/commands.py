@@ -67,8 +67,9 @@ _OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
-# `--data "{\"token\": \"x\"}"`): its entries are read as a JSON value's are.
-_QUOTED_OBJECT = re.compile(r"""['"]\{""")
+# `--data "{\"token\": \"x\"}"`), or an array of them (`'[{"password": "x"}]'`): its entries
+# are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"](?:\[[ \t\r\n]*)?\{""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:

@@ -641,7 +641,7 @@ def entry_parts(text: str) -> list[Part]:
     """The values of the entries of `text` whose name looks secret (see _ENTRY). Each character
     is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
-    flow = text.lstrip().startswith("{")
+    flow = text.lstrip().startswith(("{", "["))
     pos = 0
     while (match := _ENTRY.search(text, pos)) is not None:
         pos = match.end()
@@ -659,6 +659,10 @@ def entry_parts(text: str) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            while flow and stop > start and text[stop - 1] in " \t\r":
+                stop -= 1
+            if flow and stop > start and text[stop - 1] == "]":
+                stop -= 1  # `[{password: x}]`: the array's end, then its object's
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "}":

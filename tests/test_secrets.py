@@ -1175,6 +1175,12 @@ def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
         ("""curl -d '{"password": "${DB_PASSWORD}"}' http://x""", []),  # a reference
         ("echo a,b: c", []),  # no quoted object
         ("awk '{print $1}' x", []),
+        # an array of objects
+        ("""curl -d '[{"password": "ZqJson5x"}]' http://x""", ["ZqJson5x"]),
+        ('curl --data "[{\\"token\\": \\"ZqJson6x\\"}]" http://x', ["ZqJson6x"]),
+        ("""curl -d '[ {"a": 1}, {"api_key": "ZqJson7x"} ]' http://x""", ["ZqJson7x"]),
+        ("""echo '[{password: ZqJson8x}]'""", ["ZqJson8x"]),  # unquoted: not the closing `}]`
+        ("""echo '[{"name": "web"}]' '[1, 2]'""", []),
     ],
 )
 def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str, found: list[str]) -> None:

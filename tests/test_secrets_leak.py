@@ -1200,6 +1200,17 @@ COMMAND_FRAMES = [
         '      command: [sh, -c, "echo ********* | docker login --password-stdin"]',
         [(8, 31, 'command[2] of pod "web" gives --password-stdin a literal secret')],
     ),
+    # a JSON array of objects in a quoted word, and as a list's item
+    (
+        """      command: "curl -d '[{\\"password\\": \\"CnryArray1\\"}]' http://x\"""",
+        """      command: "curl -d '[{\\"password\\": \\"**********\\"}]' http://x\"""",
+        [(8, 16, 'command of pod "web" sets password to a literal secret')],  # an escaped scalar: at its start
+    ),
+    (
+        """      command: [curl, -d, '[{"token": "CnryArray2"}]', h]""",
+        """      command: [curl, -d, '[{"token": "**********"}]', h]""",
+        [(8, 40, 'command[2] of pod "web" sets token to a literal secret')],
+    ),
     (
         '      command: "cat /run/pw | docker login --password-stdin"',
         '      command: "cat /run/pw | docker login --password-stdin"',
