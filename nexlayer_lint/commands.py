@@ -76,14 +76,41 @@ def _quoted_object_parts(text: str) -> list[Part]:
     """The secret entries of each JSON object in quotes in `text` (_QUOTED_OBJECT). The next
     object is looked for after the closing quote: each character is read for one object (linear)."""
     found: list[Part] = []
+    in_jq = _Within(text, _JQ) if "jq" in text else None
     pos = 0
     while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
         start, end = value_from(text, match.start(), WORD_STOP)
         pos = end + 1
+        # jq's filter is a program: an unquoted value is a path or an expression (`{password: .x}`),
+        # a string literal may still be a secret
+        jq = in_jq is not None and in_jq(match.start())
         found += [
-            part._replace(start=start + part.start, end=start + part.end) for part in entry_parts(text[start:end])
+            part._replace(start=start + part.start, end=start + part.end)
+            for part in entry_parts(text[start:end], quoted_only=jq)
         ]
     return found
+
+
+_JQ = re.compile(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")
+
+
+class _Within:
+    """Whether a place in `text` is inside a command that a word of `pattern` starts, from that
+    word to the command's end (_COMMAND_END). Asked of places in increasing order: each such
+    command is found once, however often it is asked (linear)."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern = text, pattern
+        self.next = pattern.search(text)
+        self.start = self.end = -1
+
+    def __call__(self, at: int) -> bool:
+        while self.next is not None and self.next.start() < at:
+            self.start = self.next.start()
+            command_end = _COMMAND_END.search(self.text, self.next.end())
+            self.end = command_end.start() if command_end else len(self.text)
+            self.next = self.pattern.search(self.text, max(self.next.end(), self.end))
+        return self.start < at < self.end
 
 
 # `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this

@@ -637,9 +637,10 @@ _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a f
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
 
-def entry_parts(text: str) -> list[Part]:
-    """The values of the entries of `text` whose name looks secret (see _ENTRY). Each character
-    is read for one value at most: the next name is looked for after the value (linear)."""
+def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
+    """The values of the entries of `text` whose name looks secret (see _ENTRY); with
+    `quoted_only`, only those written in quotes (a jq filter's unquoted `.x` is a path). Each
+    character is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
     flow = text.lstrip().startswith(("{", "["))
     pos = 0
@@ -659,6 +660,9 @@ def entry_parts(text: str) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            if quoted_only:
+                pos = max(pos, stop)
+                continue
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "]":

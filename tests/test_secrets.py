@@ -1190,6 +1190,21 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("jq '{password: .x}' f.json", []),  # jq's filter: an unquoted value is a path
+        ("cat f.json | jq -r '{token: .auth.token, password: $pw}'", []),
+        ("jq -n '{password: \"ZqJq1xxx\"}'", ["ZqJq1xxx"]),  # a string literal may be a secret
+        ('sh -c "jq \\"{password: .x}\\" f"', []),
+        ("jq . f.json; curl -d '{password: ZqJq2xxx}' h", ["ZqJq2xxx"]),  # another command's body
+        ("curl -d '{password: ZqJq3xxx}' h | jq .", ["ZqJq3xxx"]),
+    ],
+)
+def test_a_jq_filters_paths_are_no_secrets(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ('curl -H "X-Api-Key: ZqHead1x" http://api', ["ZqHead1x"]),  # a header named like a secret
         ('wget --header="X-Auth-Token: ZqHead2x" http://x', ["ZqHead2x"]),
         ("curl --header 'X-Vault-Token:ZqHead3x' http://x", ["ZqHead3x"]),

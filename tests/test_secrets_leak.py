@@ -1211,6 +1211,12 @@ COMMAND_FRAMES = [
         """      command: [curl, -d, '[{"token": "**********"}]', h]""",
         [(8, 40, 'command[2] of pod "web" sets token to a literal secret')],
     ),
+    # a jq filter's path is shown; its string literal is starred
+    (
+        """      command: 'jq -r ''{password: .db.password, token: "CnryJq1"}'' f.json'""",
+        """      command: 'jq -r ''{password: .db.password, token: "*******"}'' f.json'""",
+        [(8, 16, 'command of pod "web" sets token to a literal secret')],  # `''` is an escape: at its start
+    ),
     (
         '      command: "cat /run/pw | docker login --password-stdin"',
         '      command: "cat /run/pw | docker login --password-stdin"',

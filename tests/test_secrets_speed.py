@@ -335,6 +335,12 @@ WORST = {
         "",
         ["NX213"],
     ),
+    "runs of jq filters": (VARS + ' + "        X: \'" + \'jq "{password: .x}"; \' * 8_000 + "\'\\n"', "", []),
+    "one jq, then runs of objects": (
+        VARS + ' + "        X: \'jq " + \'x "{password: .x}" \' * 8_000 + "\'\\n"',
+        "",
+        [],
+    ),
     "runs of docker's global options": (
         VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
         "",
