@@ -383,15 +383,25 @@ def _blanks_after(text: str, at: int) -> int:
 
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
-_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|identified[ \t]+by)[ \t]+'")
+# (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
+_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified[ \t]+by)[ \t]+'")
+# `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
+# PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
+_SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 
 
 def _sql_parts(text: str) -> list[Part]:
-    """The literal after each SQL `PASSWORD` or `IDENTIFIED BY` (_SQL_PASSWORD), to its closing
-    quote (`''` is a quote inside it) or the end of the text; the next is looked for after it."""
+    """The literal after each SQL `PASSWORD` (once a user is named) or `IDENTIFIED BY`, to its
+    closing quote (`''` is a quote inside it) or the end of the text; the next is looked for
+    after it."""
     found: list[Part] = []
+    account = _SQL_ACCOUNT.search(text)
+    named = account.start() if account else len(text)  # where the first user, role or login is named
     pos = 0
     while (match := _SQL_PASSWORD.search(text, pos)) is not None:
+        if match.group(1) and named > match.start():
+            pos = match.end()
+            continue
         start = match.end()
         close = text.find("'", start)
         while close >= 0 and text.startswith("'", close + 1):

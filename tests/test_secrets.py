@@ -1043,6 +1043,11 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "ALTER USER app PASSWORD '${APP_PASSWORD}'" """, []),  # a reference
         ("sqlplus / as sysdba", []),  # no password
         ("sqlplus -s scott@orcl", []),  # it asks for one
+        ("""psql -c "ALTER ROLE app PASSWORD 'ZqSql7x'" """, ["ZqSql7x"]),
+        ("""sqlcmd -Q "CREATE LOGIN app WITH PASSWORD = 'ZqSql8x'" """, ["ZqSql8x"]),  # SQL Server's
+        ("echo password 'notasecret1'", []),  # no user, role or login named: words
+        ("echo 'enter the password' 'now please'", []),
+        ("""psql -c "SELECT 'password' 'x'" """, []),
     ],
 )
 def test_sql_that_sets_a_password_has_it_masked(text: str, found: list[str]) -> None:

@@ -1217,6 +1217,17 @@ COMMAND_FRAMES = [
         """      command: 'jq -r ''{password: .db.password, token: "*******"}'' f.json'""",
         [(8, 16, 'command of pod "web" sets token to a literal secret')],  # `''` is an escape: at its start
     ),
+    # SQL's `PASSWORD 'x'` once a user, role or login is named; else words
+    (
+        """      command: [psql, -c, "ALTER ROLE app PASSWORD 'CnrySql9'"]""",
+        """      command: [psql, -c, "ALTER ROLE app PASSWORD '********'"]""",
+        [(8, 53, 'command[2] of pod "web" gives PASSWORD a literal secret')],
+    ),
+    (
+        """      command: "echo password 'notasecret1'; app --password CnrySql10\"""",
+        """      command: "echo password 'notasecret1'; app --password *********\"""",
+        [(8, 61, 'command of pod "web" gives --password a literal secret')],
+    ),
     (
         '      command: "cat /run/pw | docker login --password-stdin"',
         '      command: "cat /run/pw | docker login --password-stdin"',
