@@ -327,9 +327,13 @@ def _config_parts(text: str) -> list[Part]:
     or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`), past the
     options before the key (`npm config set -g KEY`, `git config --file f KEY`)."""
     found: list[Part] = []
+    in_echo = _Within(text, _ECHO) if "echo" in text or "printf" in text else None
     pos = 0
     while (match := _CONFIG_SET.search(text, pos)) is not None:
         at = match.end()
+        if in_echo is not None and in_echo(match.start()):
+            pos = at  # `echo git config x.token is set`: echo's words are text, no command
+            continue
         if match.group(1):  # `git`: its own options, then `config` (and git 2.46's `config set`)
             at = _after_options(text, at, _GIT_OPTIONS)
             if _word_at(text, at) != "config":

@@ -1004,6 +1004,11 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git config --get-all x.token x; git config --unset x.token v", []),
         ("git -C config x.token y", []),  # `config` is -C's folder: no config command
         ("git config --file x.token y", []),  # the file's name, then the key `y`
+        # echo's and printf's words are text, not a command; the next command is one
+        ("echo git config x.token is set", []),
+        ("printf 'then: npm config set //r.io/:_authToken yours'", []),
+        ("echo done; git config x.token ZqConf19", ["ZqConf19"]),
+        ("echo done && aws configure set aws_secret_access_key ZqConf20", ["ZqConf20"]),
     ],
 )
 def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: list[str]) -> None:

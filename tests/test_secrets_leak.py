@@ -1228,6 +1228,12 @@ COMMAND_FRAMES = [
         """      command: "echo password 'notasecret1'; app --password *********\"""",
         [(8, 61, 'command of pod "web" gives --password a literal secret')],
     ),
+    # echo's words are no config command; the command after it is one
+    (
+        '      command: "echo git config x.token is set; git config y.token CnryConf30"',
+        '      command: "echo git config x.token is set; git config y.token **********"',
+        [(8, 68, 'command of pod "web" gives y.token a literal secret')],
+    ),
     (
         '      command: "cat /run/pw | docker login --password-stdin"',
         '      command: "cat /run/pw | docker login --password-stdin"',
