@@ -786,9 +786,17 @@ CONFIG_OPTIONS = frozenset(
 )
 
 
+# Config keys whose value is a file's path, named like a secret all the same: git's
+# `http.sslKey` (and `http.<url>.sslKey`, `http.proxySSLKey`), kubectl's `users.me.client-key`.
+# As a var named `..._FILE` holds a path, the name decides, not the value's look.
+_FILE_KEYS = frozenset({"sslkey", "proxysslkey", "client-key"})
+
+
 def is_secret_config_key(key: str) -> bool:
-    """A config key named like a secret, whole or by its last segment (`x.token`, `.../:_authToken`)."""
-    return is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])
+    """A config key named like a secret, whole or by its last segment (`x.token`, `.../:_authToken`);
+    not one that names a file (_FILE_KEYS)."""
+    last = _KEY_SEGMENTS.split(key)[-1]
+    return last.lower() not in _FILE_KEYS and (is_secret_var_name(key) or is_secret_var_name(last))
 
 
 # Programs whose short option takes a password as its next word: redis-cli's `-a`, `-p` of

@@ -1005,6 +1005,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git -C config x.token y", []),  # `config` is -C's folder: no config command
         ("git config --file x.token y", []),  # the file's name, then the key `y`
         # echo's and printf's words are text, not a command; the next command is one
+        # a key that names a file: its value is a path
+        ("git config --global http.sslKey /etc/ssl/private/client.pem", []),
+        ("git config http.https://x.io.sslKey ./certs/c.key && git config http.proxySSLKey p.key", []),
+        ("kubectl config set users.me.client-key /k/client.key", []),
         ("echo git config x.token is set", []),
         ("printf 'then: npm config set //r.io/:_authToken yours'", []),
         ("echo done; git config x.token ZqConf19", ["ZqConf19"]),
@@ -1027,6 +1031,7 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
     assert secret_items("aws", "configure", "set", "--profile", "p", "aws_secret_access_key", 12345678) == [6]
     assert secret_items("git", "config", "-f", "x.token", "-f", "x.token", "x.token", "ZqConfList6") == [7]
     assert secret_items("git", "config", "user.name", "Bob") == []
+    assert secret_items("git", "config", "http.sslKey", "/etc/ssl/private/client.pem") == []  # a file's path
     assert secret_items("npm", "config", "set", "registry", "https://r.io") == []
     assert secret_items("git", "config", "x.token", "$GH_TOKEN") == []
     assert secret_items("git", "config", "--get", "x.token", "--global") == []

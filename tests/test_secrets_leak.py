@@ -1234,6 +1234,17 @@ COMMAND_FRAMES = [
         '      command: "echo git config x.token is set; git config y.token **********"',
         [(8, 68, 'command of pod "web" gives y.token a literal secret')],
     ),
+    # a config key that names a file: its path is shown
+    (
+        "      command: [git, config, --global, http.sslKey, /etc/ssl/private/client.pem]",
+        "      command: [git, config, --global, http.sslKey, /etc/ssl/private/client.pem]",
+        [],
+    ),
+    (
+        '      command: "git config http.sslKey /etc/key.pem && git config x.token CnryConf31"',
+        '      command: "git config http.sslKey /etc/key.pem && git config x.token **********"',
+        [(8, 75, 'command of pod "web" gives x.token a literal secret')],
+    ),
     (
         '      command: "cat /run/pw | docker login --password-stdin"',
         '      command: "cat /run/pw | docker login --password-stdin"',
@@ -1246,6 +1257,9 @@ COMMAND_FRAMES = [
 def test_a_commands_secret_is_starred_and_the_rest_shown(line: str, framed: str, findings: list[Any]) -> None:
     text = HEAD + line + "\n"
     result = Linter(Settings()).lint(text, "nexlayer.yaml")
-    masked = result.masked_text or text  # no finding at all: nothing is framed, nothing masked
+    masked = result.masked_text or text  # no finding at all: nothing is framed
     assert masked.splitlines()[7] == framed
+    if framed == line:  # nothing starred, anywhere the masking is used
+        doc = loader.load(text, "nexlayer.yaml")[0]
+        assert doc is not None and secrets.secret_spans(doc) == ()
     assert [(d.line, d.col, d.message) for d in result.diagnostics if d.code == "NX213"] == findings
