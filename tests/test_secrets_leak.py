@@ -560,6 +560,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      args: [docker, login, --password-stdin, <<<, CnryHere4]\n",
         ["CnryHere3", "CnryHere4"],
     ),
+    # this stop's command hunt: global options before `login`, echo into stdin, a JSON array
+    "a login's global options, an echo into stdin, a JSON array": (
+        HEAD
+        + '      command: "docker -H tcp://h login -p CnryCmd1 r; echo CnryCmd2 | docker login --password-stdin"\n'
+        + """      args: 'curl -d "[{\\"password\\": \\"CnryCmd3\\"}]" h'\n"""
+        + "      entrypoint: [docker, --config, /x, login, -p, CnryCmd4]\n",
+        ["CnryCmd1", "CnryCmd2", "CnryCmd3", "CnryCmd4"],
+    ),
     "broken: a password after an empty quoted string": (
         HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
         ["CnryBroken131"],
