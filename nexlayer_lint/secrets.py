@@ -790,12 +790,16 @@ CONFIG_OPTIONS = frozenset(
 # `http.sslKey` (and `http.<url>.sslKey`, `http.proxySSLKey`), kubectl's `users.me.client-key`.
 # As a var named `..._FILE` holds a path, the name decides, not the value's look.
 _FILE_KEYS = frozenset({"sslkey", "proxysslkey", "client-key"})
+# ... and kubectl's key that holds the key itself (base64), though `DATA` names no secret
+_KEY_DATA = "client-key-data"
 
 
 def is_secret_config_key(key: str) -> bool:
     """A config key named like a secret, whole or by its last segment (`x.token`, `.../:_authToken`);
     not one that names a file (_FILE_KEYS)."""
     last = _KEY_SEGMENTS.split(key)[-1]
+    if last.lower() == _KEY_DATA:
+        return True
     return last.lower() not in _FILE_KEYS and (is_secret_var_name(key) or is_secret_var_name(last))
 
 

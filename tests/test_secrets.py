@@ -1009,6 +1009,7 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git config --global http.sslKey /etc/ssl/private/client.pem", []),
         ("git config http.https://x.io.sslKey ./certs/c.key && git config http.proxySSLKey p.key", []),
         ("kubectl config set users.me.client-key /k/client.key", []),
+        ("kubectl config set users.me.client-key-data ZqConfKeyData1", ["ZqConfKeyData1"]),  # the key itself
         ("echo git config x.token is set", []),
         ("printf 'then: npm config set //r.io/:_authToken yours'", []),
         ("echo done; git config x.token ZqConf19", ["ZqConf19"]),
@@ -1032,6 +1033,7 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
     assert secret_items("git", "config", "-f", "x.token", "-f", "x.token", "x.token", "ZqConfList6") == [7]
     assert secret_items("git", "config", "user.name", "Bob") == []
     assert secret_items("git", "config", "http.sslKey", "/etc/ssl/private/client.pem") == []  # a file's path
+    assert secret_items("kubectl", "config", "set", "users.me.client-key-data", "ZqConfList7") == [4]
     assert secret_items("npm", "config", "set", "registry", "https://r.io") == []
     assert secret_items("git", "config", "x.token", "$GH_TOKEN") == []
     assert secret_items("git", "config", "--get", "x.token", "--global") == []
