@@ -304,7 +304,9 @@ WORST = {
         [],
     ),
     "runs of SQL passwords": (
-        VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
+        VARS
+        + " + '        X: -c ' + chr(34) + 'ALTER USER a PASSWORD ' + chr(39) + chr(39) * 50_000"
+        + " + chr(34) + chr(10)",
         "",
         ["NX213"],
     ),
