@@ -18,6 +18,7 @@ import re
 from nexlayer_lint.secrets import (
     CONFIG_OPTIONS,
     HERE_STRING,
+    LOGIN_PROGRAMS,
     OPENSSL_OPTIONS,
     OPENSSL_PASS,
     OPENSSL_SOURCE,
@@ -40,7 +41,7 @@ def command_parts(text: str) -> list[Part]:
     found: list[Part] = []
     if "-" in text:
         found += _option_parts(text)
-        if HERE_STRING in text:
+        if HERE_STRING in text or "-stdin" in text:
             found += _stdin_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
@@ -66,22 +67,50 @@ _OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
-# `--data "{\"token\": \"x\"}"`): its entries are read as a JSON value's are.
-_QUOTED_OBJECT = re.compile(r"""['"]\{""")
+# `--data "{\"token\": \"x\"}"`), or an array of them (`'[{"password": "x"}]'`): its entries
+# are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"](?:\[[ \t\r\n]*)?\{""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:
     """The secret entries of each JSON object in quotes in `text` (_QUOTED_OBJECT). The next
     object is looked for after the closing quote: each character is read for one object (linear)."""
     found: list[Part] = []
+    in_jq = _Within(text, _JQ) if "jq" in text else None
     pos = 0
     while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
         start, end = value_from(text, match.start(), WORD_STOP)
         pos = end + 1
+        # jq's filter is a program: an unquoted value is a path or an expression (`{password: .x}`),
+        # a string literal may still be a secret
+        jq = in_jq is not None and in_jq(match.start())
         found += [
-            part._replace(start=start + part.start, end=start + part.end) for part in entry_parts(text[start:end])
+            part._replace(start=start + part.start, end=start + part.end)
+            for part in entry_parts(text[start:end], quoted_only=jq)
         ]
     return found
+
+
+_JQ = re.compile(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")
+
+
+class _Within:
+    """Whether a place in `text` is inside a command that a word of `pattern` starts, from that
+    word to the command's end (_COMMAND_END). Asked of places in increasing order: each such
+    command is found once, however often it is asked (linear)."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern = text, pattern
+        self.next = pattern.search(text)
+        self.start = self.end = -1
+
+    def __call__(self, at: int) -> bool:
+        while self.next is not None and self.next.start() < at:
+            self.start = self.next.start()
+            command_end = _COMMAND_END.search(self.text, self.next.end())
+            self.end = command_end.start() if command_end else len(self.text)
+            self.next = self.pattern.search(self.text, max(self.next.end(), self.end))
+        return self.start < at < self.end
 
 
 # `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this
@@ -119,28 +148,70 @@ def _option_parts(text: str) -> list[Part]:
 
 
 def _stdin_parts(text: str) -> list[Part]:
-    """The here-string's word in a command whose secret option reads standard input, wherever
-    the `<<<` is in that command (`docker login -u me --password-stdin reg.io <<< x`). Each
-    command (to _COMMAND_END) is read once: linear."""
+    """What a command whose secret option reads standard input (reads_stdin) is given there:
+    the here-string's word, wherever the `<<<` is in that command (`docker login -u me
+    --password-stdin reg.io <<< x`), or what an echo or printf writes into a single `|` before
+    it (`echo x | docker login --password-stdin`). Each command (to _COMMAND_END) is read once
+    for its options and once for what it echoes: linear."""
     found: list[Part] = []
     start = 0
+    echoed: list[tuple[int, int]] = []  # the words the command before a single `|` echoes
     while start <= len(text):
         command_end = _COMMAND_END.search(text, start)
         end = command_end.start() if command_end else len(text)
         here = text.find(HERE_STRING, start, end)
-        options = _OPTION_WORD.finditer(text, start, here) if here >= 0 else iter(())
-        reader = next((m.group(1) for m in options if reads_stdin(m.group(1))), None)
-        if reader is not None:
-            at = here + len(HERE_STRING)
-            while at < end and text[at] in " \t":
-                at += 1
-            value_start, value_end = value_from(text, at, _KEY_STOP)
+        reader = _stdin_reader(text, start, here if here >= 0 else end) if here >= 0 or echoed else None
+        if reader is not None and here >= 0:
+            at = _blanks_after(text, here + len(HERE_STRING))
+            value_start, value_end = value_from(text, min(at, end), _KEY_STOP)
             if value_end > value_start and not not_an_option_value(text, value_start, value_end):
                 found += literal_parts(text, value_start, value_end, "option", reader)
+        elif reader is not None:
+            for word_start, word_end in echoed:
+                found += literal_parts(text, word_start, word_end, "option", reader)
         if command_end is None:
             break
+        piped = text[end] == "|" and not text.startswith("||", end) and not text.startswith("|", end - 1)
+        echoed = _echoed(text, start, end) if piped else []
         start = command_end.end()
     return found
+
+
+# an option word, its name only (as _OPTION_WORD, with nothing needed after it)
+_OPTION_NAME = re.compile(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
+
+
+def _stdin_reader(text: str, start: int, end: int) -> str | None:
+    """The first option in text[start:end] that reads a secret from standard input, if any."""
+    return next((m.group() for m in _OPTION_NAME.finditer(text, start, end) if reads_stdin(m.group())), None)
+
+
+# echo and printf write their words: `echo pw |`, `printf '%s' pw |`, `printf pw |`
+_ECHO = re.compile(r"(?<![^\s'\"/;|&(`])(echo|printf)[ \t]+")
+
+
+def _echoed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the literal words are that the echo or printf in text[start:end] writes: echo's
+    words after its options (`-n`, `-e`), printf's after its format when it has more than one
+    word (`printf '%s\\n' pw`), else its format (`printf pw`). No reference (`"$PW"`) nor a
+    command's output (`"$(cat f)"`); a `${X}` inside a word is no literal either (literal_parts)."""
+    match = _ECHO.search(text, start, end)
+    if match is None:
+        return []
+    words = []
+    at = match.end()
+    while at < end:
+        word_start, word_end = value_from(text, at, _KEY_STOP)
+        word_end = min(word_end, end)
+        closed = word_end < end and word_start > at  # a quoted word: past its closing quote
+        words.append((word_start, word_end))
+        at = _blanks_after(text, word_end + closed)
+    if match.group(1) == "echo":
+        while words and text.startswith("-", words[0][0]):
+            words.pop(0)
+    elif len(words) > 1:
+        words.pop(0)
+    return [(a, b) for a, b in words if b > a and not not_an_option_value(text, a, b)]
 
 
 # `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
@@ -256,9 +327,13 @@ def _config_parts(text: str) -> list[Part]:
     or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`), past the
     options before the key (`npm config set -g KEY`, `git config --file f KEY`)."""
     found: list[Part] = []
+    in_echo = _Within(text, _ECHO) if "echo" in text or "printf" in text else None
     pos = 0
     while (match := _CONFIG_SET.search(text, pos)) is not None:
         at = match.end()
+        if in_echo is not None and in_echo(match.start()):
+            pos = at  # `echo git config x.token is set`: echo's words are text, no command
+            continue
         if match.group(1):  # `git`: its own options, then `config` (and git 2.46's `config set`)
             at = _after_options(text, at, _GIT_OPTIONS)
             if _word_at(text, at) != "config":
@@ -312,15 +387,25 @@ def _blanks_after(text: str, at: int) -> int:
 
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
-_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|identified[ \t]+by)[ \t]+'")
+# (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
+_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified[ \t]+by)[ \t]+'")
+# `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
+# PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
+_SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 
 
 def _sql_parts(text: str) -> list[Part]:
-    """The literal after each SQL `PASSWORD` or `IDENTIFIED BY` (_SQL_PASSWORD), to its closing
-    quote (`''` is a quote inside it) or the end of the text; the next is looked for after it."""
+    """The literal after each SQL `PASSWORD` (once a user is named) or `IDENTIFIED BY`, to its
+    closing quote (`''` is a quote inside it) or the end of the text; the next is looked for
+    after it."""
     found: list[Part] = []
+    account = _SQL_ACCOUNT.search(text)
+    named = account.start() if account else len(text)  # where the first user, role or login is named
     pos = 0
     while (match := _SQL_PASSWORD.search(text, pos)) is not None:
+        if match.group(1) and named > match.start():
+            pos = match.end()
+            continue
         start = match.end()
         close = text.find("'", start)
         while close >= 0 and text.startswith("'", close + 1):
@@ -360,13 +445,14 @@ def _sqlplus_parts(text: str) -> list[Part]:
     return found
 
 
-# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); `login` only after one
-# of LOGIN_PROGRAMS
+# a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); one of LOGIN_PROGRAMS
+# counts only when its verb is `login` (_past_login)
 _PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)"
-    r"|(?:docker|podman|buildah|skopeo|nerdctl|oras|registry)[ \t]+login)(?=[\s'\"]|\Z)"
+    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry)(?=[\s'\"]|\Z)"
 )
+_LOGIN = re.compile(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
 _COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
 # Where each option of PASSWORD_OPTIONS gives its value: the next word; for getopt's `-P`, `-w`
@@ -390,11 +476,17 @@ def _program_option_parts(text: str) -> list[Part]:
     pos = 0
     while (program := _PROGRAM.search(text, pos)) is not None:
         name = program.group(1)
-        option = PASSWORD_OPTIONS["login" if name.endswith("login") else name]
-        command_end = _COMMAND_END.search(text, program.end())
+        at = program.end()
+        if name in LOGIN_PROGRAMS:
+            at, login = _past_login(text, at)
+            if not login:  # `docker run -p 80:80`: the next program is looked for from here on
+                pos = at
+                continue
+        option = PASSWORD_OPTIONS["login" if name in LOGIN_PROGRAMS else name]
+        command_end = _COMMAND_END.search(text, at)
         end_of_command = command_end.start() if command_end else len(text)
         pos = end_of_command
-        match = _SHORT_OPTION[option].search(text, program.end(), end_of_command)
+        match = _SHORT_OPTION[option].search(text, at, end_of_command)
         if match is None:
             continue
         start, end = value_from(text, match.end(), WORD_STOP)
@@ -404,3 +496,24 @@ def _program_option_parts(text: str) -> list[Part]:
         if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", option)
     return found
+
+
+def _past_login(text: str, at: int) -> tuple[int, bool]:
+    """Where a registry login program's command goes on after its `login`, and True; past the
+    program's global options first (`docker -H tcp://h login`, `--host=tcp://h`, `--config /x`,
+    `-D`). An option may take the next word as its value, unless that is `login` or an option:
+    each program has its own list, and a word is read once either way. When the first other
+    word is not `login` (`docker run`): where it is, and False."""
+    while True:
+        at = _blanks_after(text, at)
+        if _LOGIN.match(text, at):
+            return at + len("login"), True
+        word = _word_at(text, at)
+        if not word.startswith("-") or _COMMAND_END.search(word):
+            return at, False
+        at += len(word)
+        if "=" not in word:
+            value_at = _blanks_after(text, at)
+            value = _word_at(text, value_at)
+            if value and not value.startswith("-") and not _LOGIN.match(text, value_at):
+                at = value_at + len(value)

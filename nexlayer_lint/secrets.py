@@ -299,8 +299,26 @@ def _list_password_option(items: list[Any]) -> str | None:
     `["docker", "login", "-p", x]`), or None."""
     option = program_option(None, items[0])
     if option == LOGIN_PENDING:
-        return "-p" if "login" in items[1:3] else None
+        return "-p" if _runs_login(items) else None
     return option
+
+
+_GLOBAL_OPTIONS_READ = 16  # a login program's global options before `login` are a few
+
+
+def _runs_login(items: list[Any]) -> bool:
+    """Whether a login program's list runs its `login` (`[helm, registry, login]`), past the
+    program's global options, each maybe with its value (`[docker, -H, "tcp://h", login]`), as
+    commands._past_login reads a string. Asked for each item of the list, so the walk stops
+    after _GLOBAL_OPTIONS_READ items: each item is judged in a bounded time (linear)."""
+    at = 2 if items[1:2] == ["registry"] else 1
+    stop = min(len(items), at + _GLOBAL_OPTIONS_READ)
+    while at < stop and isinstance(items[at], str) and items[at].startswith("-"):
+        at += 1
+        value = items[at] if at < stop else None
+        if "=" not in items[at - 1] and isinstance(value, str) and value != "login" and not value.startswith("-"):
+            at += 1
+    return at < stop and items[at] == "login"
 
 
 # A shell's here-string: `gh auth login --with-token <<< tok` gives the option its value on stdin.
@@ -344,7 +362,10 @@ def is_option_value(text: str) -> bool:
 
 def not_an_option_value(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], after a secret option, is no secret: another long option
-    (`--password --host db`: psql's `--password` only asks for one), or a reference."""
+    (`--password --host db`: psql's `--password` only asks for one), or a reference; nor a
+    here-string's `<<<` (`[gh, auth, login, --with-token, "<<<", tok]`: the item after it is)."""
+    if end - start == len(HERE_STRING) and text.startswith(HERE_STRING, start):
+        return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`
@@ -617,11 +638,12 @@ _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a f
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
 
-def entry_parts(text: str) -> list[Part]:
-    """The values of the entries of `text` whose name looks secret (see _ENTRY). Each character
-    is read for one value at most: the next name is looked for after the value (linear)."""
+def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
+    """The values of the entries of `text` whose name looks secret (see _ENTRY); with
+    `quoted_only`, only those written in quotes (a jq filter's unquoted `.x` is a path). Each
+    character is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
-    flow = text.lstrip().startswith("{")
+    flow = text.lstrip().startswith(("{", "["))
     pos = 0
     while (match := _ENTRY.search(text, pos)) is not None:
         pos = match.end()
@@ -639,6 +661,13 @@ def entry_parts(text: str) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            if quoted_only:
+                pos = max(pos, stop)
+                continue
+            while flow and stop > start and text[stop - 1] in " \t\r":
+                stop -= 1
+            if flow and stop > start and text[stop - 1] == "]":
+                stop -= 1  # `[{password: x}]`: the array's end, then its object's
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "}":
@@ -758,9 +787,21 @@ CONFIG_OPTIONS = frozenset(
 )
 
 
+# Config keys whose value is a file's path, named like a secret all the same: git's
+# `http.sslKey` (and `http.<url>.sslKey`, `http.proxySSLKey`), kubectl's `users.me.client-key`.
+# As a var named `..._FILE` holds a path, the name decides, not the value's look.
+_FILE_KEYS = frozenset({"sslkey", "proxysslkey", "client-key"})
+# ... and kubectl's key that holds the key itself (base64), though `DATA` names no secret
+_KEY_DATA = "client-key-data"
+
+
 def is_secret_config_key(key: str) -> bool:
-    """A config key named like a secret, whole or by its last segment (`x.token`, `.../:_authToken`)."""
-    return is_secret_var_name(key) or is_secret_var_name(_KEY_SEGMENTS.split(key)[-1])
+    """A config key named like a secret, whole or by its last segment (`x.token`, `.../:_authToken`);
+    not one that names a file (_FILE_KEYS)."""
+    last = _KEY_SEGMENTS.split(key)[-1]
+    if last.lower() == _KEY_DATA:
+        return True
+    return last.lower() not in _FILE_KEYS and (is_secret_var_name(key) or is_secret_var_name(last))
 
 
 # Programs whose short option takes a password as its next word: redis-cli's `-a`, `-p` of

@@ -928,6 +928,14 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("smbclient -U user //h/s", []),  # no `%password`
         ("redis-cli --askpass ping", []),  # a switch: redis-cli asks
         ("sqlplus -s /nolog", []),  # no logon
+        # a registry login program's global options before its `login`, with a value or not
+        ("docker -H tcp://h login -p hunter22 reg.io", ["hunter22"]),
+        ("docker --host=tcp://h login -u me -p hunter22", ["hunter22"]),
+        ("docker --config /x login -p hunter22", ["hunter22"]),
+        ("docker -D login -p hunter22", ["hunter22"]),
+        ("podman --root /x --log-level debug login -p hunter22 r", ["hunter22"]),
+        ("docker -H tcp://h run -p 80:80 img", []),  # another verb: a port
+        ("docker exec c redis-cli -a hunter22 ping", ["hunter22"]),  # the program docker runs
         ('sshpass -p "$(cat /run/secrets/pw)" ssh host', []),  # a command's output, no literal
         ("DB_PASSWORD=$(cat /run/pw) app", []),
     ],
@@ -1002,6 +1010,16 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git config --get-all x.token x; git config --unset x.token v", []),
         ("git -C config x.token y", []),  # `config` is -C's folder: no config command
         ("git config --file x.token y", []),  # the file's name, then the key `y`
+        # echo's and printf's words are text, not a command; the next command is one
+        # a key that names a file: its value is a path
+        ("git config --global http.sslKey /etc/ssl/private/client.pem", []),
+        ("git config http.https://x.io.sslKey ./certs/c.key && git config http.proxySSLKey p.key", []),
+        ("kubectl config set users.me.client-key /k/client.key", []),
+        ("kubectl config set users.me.client-key-data ZqConfKeyData1", ["ZqConfKeyData1"]),  # the key itself
+        ("echo git config x.token is set", []),
+        ("printf 'then: npm config set //r.io/:_authToken yours'", []),
+        ("echo done; git config x.token ZqConf19", ["ZqConf19"]),
+        ("echo done && aws configure set aws_secret_access_key ZqConf20", ["ZqConf20"]),
     ],
 )
 def test_a_config_commands_secret_key_has_its_value_masked(text: str, found: list[str]) -> None:
@@ -1020,6 +1038,8 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
     assert secret_items("aws", "configure", "set", "--profile", "p", "aws_secret_access_key", 12345678) == [6]
     assert secret_items("git", "config", "-f", "x.token", "-f", "x.token", "x.token", "ZqConfList6") == [7]
     assert secret_items("git", "config", "user.name", "Bob") == []
+    assert secret_items("git", "config", "http.sslKey", "/etc/ssl/private/client.pem") == []  # a file's path
+    assert secret_items("kubectl", "config", "set", "users.me.client-key-data", "ZqConfList7") == [4]
     assert secret_items("npm", "config", "set", "registry", "https://r.io") == []
     assert secret_items("git", "config", "x.token", "$GH_TOKEN") == []
     assert secret_items("git", "config", "--get", "x.token", "--global") == []
@@ -1041,6 +1061,11 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "ALTER USER app PASSWORD '${APP_PASSWORD}'" """, []),  # a reference
         ("sqlplus / as sysdba", []),  # no password
         ("sqlplus -s scott@orcl", []),  # it asks for one
+        ("""psql -c "ALTER ROLE app PASSWORD 'ZqSql7x'" """, ["ZqSql7x"]),
+        ("""sqlcmd -Q "CREATE LOGIN app WITH PASSWORD = 'ZqSql8x'" """, ["ZqSql8x"]),  # SQL Server's
+        ("echo password 'notasecret1'", []),  # no user, role or login named: words
+        ("echo 'enter the password' 'now please'", []),
+        ("""psql -c "SELECT 'password' 'x'" """, []),
     ],
 )
 def test_sql_that_sets_a_password_has_it_masked(text: str, found: list[str]) -> None:
@@ -1087,6 +1112,11 @@ def test_a_programs_password_option_in_a_command_list() -> None:
     assert secret_items("/usr/bin/docker", "login", "-u", "me", "-p", "hunter22") == [5]
     assert secret_items("sshpass", "-p", "hunter22", "ssh", "x") == [2]
     assert secret_items("docker", "run", "-p", "80:80", "img") == []  # a port
+    assert secret_items("docker", "-H", "tcp://h", "login", "-p", "hunter22") == [5]  # global options
+    assert secret_items("docker", "--host=tcp://h", "-D", "login", "-p", "hunter22") == [5]
+    assert secret_items("helm", "registry", "login", "r", "-p", "hunter22") == [5]
+    assert secret_items("docker", "-H", "h", "run", "-p", "80:80") == []
+    assert secret_items("docker", "run", "login", "-p", "80:80") == []  # `login`, an image, is no verb here
     assert secret_items("redis-cli", "-a", "$REDIS_PASSWORD") == []
     assert secret_items("ls", "-a", "x") == []
     assert secret_items("keytool", "-list", "-storepass", "ZqKey4xx") == [3]
@@ -1120,13 +1150,36 @@ def test_a_here_string_after_a_secret_option_is_its_value(text: str, found: list
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("echo ZqEcho1x | docker login --password-stdin", ["ZqEcho1x"]),  # echoed into a single `|`
+        ("printf '%s' ZqEcho2x | docker login -u me --password-stdin reg.io", ["ZqEcho2x"]),  # after the format
+        ("printf ZqEcho3x | docker login --password-stdin", ["ZqEcho3x"]),  # the format alone
+        ('echo -n "Zq Echo 4" | oras login --identity-token-stdin r', ["Zq Echo 4"]),  # past echo's options
+        ('sh -c "echo ZqEcho5x | docker login --password-stdin r"', ["ZqEcho5x"]),
+        ("echo $REG_PASSWORD | docker login --password-stdin", []),  # a reference
+        ('echo "$(cat /run/pw)" | docker login --password-stdin', []),  # a command's output
+        ("echo ${REG_PASSWORD} | docker login --password-stdin", []),
+        ("printf '%s\\n' \"$PW\" | docker login --password-stdin", []),
+        ("cat pw.txt | docker login --password-stdin", []),  # a file gives it: nothing echoed
+        ("echo hi || docker login --password-stdin", []),  # `||`: no pipe
+        ("echo hi; cat f | docker login --password-stdin", []),  # the echo is another command's
+        ("echo hello | tee out.txt", []),  # no option reads it
+    ],
+)
+def test_what_echo_pipes_into_an_option_that_reads_stdin_is_its_value(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
 def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
     def secret_items(*command: object) -> list[object]:
         return [s.path[1] for s in find_secrets({"command": list(command)})]
 
-    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [4, 5]
+    # the `<<<` item only hands the next item to the option: it is shown, and no finding
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "ZqHere3xx") == [5]
     assert secret_items("app", "--verbose", "<<<", "x") == []
-    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == [4]
+    assert secret_items("gh", "auth", "login", "--with-token", "<<<", "$GH_TOKEN") == []
     assert secret_items("docker", "login", "--password-stdin", "<<<", "ZqHere6xx") == [4]
     assert secret_items("docker", "login", "--password-stdin", "reg.io") == []
 
@@ -1145,9 +1198,30 @@ def test_a_here_string_after_a_secret_option_in_a_command_list() -> None:
         ("""curl -d '{"password": "${DB_PASSWORD}"}' http://x""", []),  # a reference
         ("echo a,b: c", []),  # no quoted object
         ("awk '{print $1}' x", []),
+        # an array of objects
+        ("""curl -d '[{"password": "ZqJson5x"}]' http://x""", ["ZqJson5x"]),
+        ('curl --data "[{\\"token\\": \\"ZqJson6x\\"}]" http://x', ["ZqJson6x"]),
+        ("""curl -d '[ {"a": 1}, {"api_key": "ZqJson7x"} ]' http://x""", ["ZqJson7x"]),
+        ("""echo '[{password: ZqJson8x}]'""", ["ZqJson8x"]),  # unquoted: not the closing `}]`
+        ("""echo '[{"name": "web"}]' '[1, 2]'""", []),
     ],
 )
 def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("jq '{password: .x}' f.json", []),  # jq's filter: an unquoted value is a path
+        ("cat f.json | jq -r '{token: .auth.token, password: $pw}'", []),
+        ("jq -n '{password: \"ZqJq1xxx\"}'", ["ZqJq1xxx"]),  # a string literal may be a secret
+        ('sh -c "jq \\"{password: .x}\\" f"', []),
+        ("jq . f.json; curl -d '{password: ZqJq2xxx}' h", ["ZqJq2xxx"]),  # another command's body
+        ("curl -d '{password: ZqJq3xxx}' h | jq .", ["ZqJq3xxx"]),
+    ],
+)
+def test_a_jq_filters_paths_are_no_secrets(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 

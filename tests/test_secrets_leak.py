@@ -560,6 +560,14 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      args: [docker, login, --password-stdin, <<<, CnryHere4]\n",
         ["CnryHere3", "CnryHere4"],
     ),
+    # this stop's command hunt: global options before `login`, echo into stdin, a JSON array
+    "a login's global options, an echo into stdin, a JSON array": (
+        HEAD
+        + '      command: "docker -H tcp://h login -p CnryCmd1 r; echo CnryCmd2 | docker login --password-stdin"\n'
+        + """      args: 'curl -d "[{\\"password\\": \\"CnryCmd3\\"}]" h'\n"""
+        + "      entrypoint: [docker, --config, /x, login, -p, CnryCmd4]\n",
+        ["CnryCmd1", "CnryCmd2", "CnryCmd3", "CnryCmd4"],
+    ),
     "broken: a password after an empty quoted string": (
         HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
         ["CnryBroken131"],
@@ -1195,3 +1203,98 @@ def test_a_published_ports_protocol_and_a_from_file_path_are_not_secrets() -> No
         assert "NX213" not in [d.code for d in result.diagnostics]
         doc = loader.load(text, "nexlayer.yaml")[0]
         assert doc is not None and secrets.secret_spans(doc) == ()
+
+
+# The stop's command-secrets fixes: each command's line as a frame shows it, and its NX213s.
+COMMAND_FRAMES = [
+    # a here-string's `<<<` item only hands the next item to the option: shown, no finding of its own
+    (
+        '      command: [gh, auth, login, --with-token, "<<<", CnryHere5]',
+        '      command: [gh, auth, login, --with-token, "<<<", *********]',
+        [(8, 55, 'command[5] of pod "web" holds a literal secret')],
+    ),
+    # a registry login's global options before `login`
+    (
+        '      command: "docker -H tcp://h login -u me -p CnryLogin20 reg.io"',
+        '      command: "docker -H tcp://h login -u me -p *********** reg.io"',
+        [(8, 50, 'command of pod "web" gives -p a literal secret')],
+    ),
+    (
+        "      command: [docker, --config, /x, login, -p, CnryLogin21]",
+        "      command: [docker, --config, /x, login, -p, ***********]",
+        [(8, 50, 'command[5] of pod "web" holds a literal secret')],
+    ),
+    # what echo or printf pipes into an option that reads standard input
+    (
+        "      command: \"printf '%s' CnryEcho1 | docker login -u me --password-stdin reg.io\"",
+        "      command: \"printf '%s' ********* | docker login -u me --password-stdin reg.io\"",
+        [(8, 29, 'command of pod "web" gives --password-stdin a literal secret')],
+    ),
+    (
+        '      command: [sh, -c, "echo CnryEcho2 | docker login --password-stdin"]',
+        '      command: [sh, -c, "echo ********* | docker login --password-stdin"]',
+        [(8, 31, 'command[2] of pod "web" gives --password-stdin a literal secret')],
+    ),
+    # a JSON array of objects in a quoted word, and as a list's item
+    (
+        """      command: "curl -d '[{\\"password\\": \\"CnryArray1\\"}]' http://x\"""",
+        """      command: "curl -d '[{\\"password\\": \\"**********\\"}]' http://x\"""",
+        [(8, 16, 'command of pod "web" sets password to a literal secret')],  # an escaped scalar: at its start
+    ),
+    (
+        """      command: [curl, -d, '[{"token": "CnryArray2"}]', h]""",
+        """      command: [curl, -d, '[{"token": "**********"}]', h]""",
+        [(8, 40, 'command[2] of pod "web" sets token to a literal secret')],
+    ),
+    # a jq filter's path is shown; its string literal is starred
+    (
+        """      command: 'jq -r ''{password: .db.password, token: "CnryJq1"}'' f.json'""",
+        """      command: 'jq -r ''{password: .db.password, token: "*******"}'' f.json'""",
+        [(8, 16, 'command of pod "web" sets token to a literal secret')],  # `''` is an escape: at its start
+    ),
+    # SQL's `PASSWORD 'x'` once a user, role or login is named; else words
+    (
+        """      command: [psql, -c, "ALTER ROLE app PASSWORD 'CnrySql9'"]""",
+        """      command: [psql, -c, "ALTER ROLE app PASSWORD '********'"]""",
+        [(8, 53, 'command[2] of pod "web" gives PASSWORD a literal secret')],
+    ),
+    (
+        """      command: "echo password 'notasecret1'; app --password CnrySql10\"""",
+        """      command: "echo password 'notasecret1'; app --password *********\"""",
+        [(8, 61, 'command of pod "web" gives --password a literal secret')],
+    ),
+    # echo's words are no config command; the command after it is one
+    (
+        '      command: "echo git config x.token is set; git config y.token CnryConf30"',
+        '      command: "echo git config x.token is set; git config y.token **********"',
+        [(8, 68, 'command of pod "web" gives y.token a literal secret')],
+    ),
+    # a config key that names a file: its path is shown
+    (
+        "      command: [git, config, --global, http.sslKey, /etc/ssl/private/client.pem]",
+        "      command: [git, config, --global, http.sslKey, /etc/ssl/private/client.pem]",
+        [],
+    ),
+    (
+        '      command: "git config http.sslKey /etc/key.pem && git config x.token CnryConf31"',
+        '      command: "git config http.sslKey /etc/key.pem && git config x.token **********"',
+        [(8, 75, 'command of pod "web" gives x.token a literal secret')],
+    ),
+    (
+        '      command: "cat /run/pw | docker login --password-stdin"',
+        '      command: "cat /run/pw | docker login --password-stdin"',
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "framed", "findings"), COMMAND_FRAMES)
+def test_a_commands_secret_is_starred_and_the_rest_shown(line: str, framed: str, findings: list[Any]) -> None:
+    text = HEAD + line + "\n"
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
+    masked = result.masked_text or text  # no finding at all: nothing is framed
+    assert masked.splitlines()[7] == framed
+    if framed == line:  # nothing starred, anywhere the masking is used
+        doc = loader.load(text, "nexlayer.yaml")[0]
+        assert doc is not None and secrets.secret_spans(doc) == ()
+    assert [(d.line, d.col, d.message) for d in result.diagnostics if d.code == "NX213"] == findings

@@ -304,7 +304,9 @@ WORST = {
         [],
     ),
     "runs of SQL passwords": (
-        VARS + " + '        X: -c ' + chr(34) + 'PASSWORD ' + chr(39) + chr(39) * 50_000 + chr(34) + chr(10)",
+        VARS
+        + " + '        X: -c ' + chr(34) + 'ALTER USER a PASSWORD ' + chr(39) + chr(39) * 50_000"
+        + " + chr(34) + chr(10)",
         "",
         ["NX213"],
     ),
@@ -324,6 +326,37 @@ WORST = {
         VARS + " + \"        X: '\" + '--password-stdin x <<< y; ' * 8_000 + \"'\\n\"",
         "",
         ["NX213"] * 8_000,
+    ),
+    "runs of echoes into --password-stdin": (
+        VARS + " + \"        X: '\" + 'echo pw | --password-stdin ' * 8_000 + \"'\\n\"",
+        "",
+        ["NX213"] * 8_000,
+    ),
+    "one echo's quote left open, then runs of pipes": (
+        VARS + ' + "        X: \'echo " + chr(34) + "x" + \' | echo x\' * 20_000 + " | --password-stdin\'\\n"',
+        "",
+        ["NX213"],
+    ),
+    "runs of jq filters": (VARS + ' + "        X: \'" + \'jq "{password: .x}"; \' * 8_000 + "\'\\n"', "", []),
+    "one jq, then runs of objects": (
+        VARS + ' + "        X: \'jq " + \'x "{password: .x}" \' * 8_000 + "\'\\n"',
+        "",
+        [],
+    ),
+    "runs of echoed config commands": (
+        VARS + " + \"        X: '\" + 'echo git config x.token y; ' * 8_000 + \"'\\n\"",
+        "",
+        [],
+    ),
+    "runs of docker's global options": (
+        VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
+        "",
+        ["NX213"],
+    ),
+    "runs of docker's global options in a list": (
+        VARS + " + '        X: [docker, ' + '-H, x, ' * 20_000 + 'login, -p, pw]\\n'",
+        "",
+        ["NX103"],  # `login` is too far for a list's walk; a list is no var's value
     ),
     "one zip, then runs of flag groups": (
         VARS + " + \"        X: 'zip \" + '-rrrrrrrrrrrrrrrrrrrr ' * 20_000 + \"'\\n\"",
