@@ -755,6 +755,35 @@ def test_nx213_literal_secret_never_shows_the_value() -> None:
         assert "hunter2" not in d.message + d.hint and "abc123xyz" not in d.message + d.hint
 
 
+def test_nx213_a_secret_written_as_a_key_is_reported_at_the_key_without_naming_it() -> None:
+    # hunt 16: the key was starred in frames, but nothing told the user to revoke it
+    found = only(
+        """
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                ghp_KeyLeakAAbcdefghijABCDEFGHIJ0123456789: x
+                "postgres://u:KeyLeakBB@h": y
+        """,
+        "NX213",
+    )
+    assert [(d.line, d.col) for d in found] == [(9, 9), (10, 9)]
+    assert [d.message for d in found] == [
+        'a key in vars of pod "web" holds a GitHub token',
+        'a key in vars of pod "web" has a literal password in its URL',
+    ]
+    assert found[0].hint == (
+        "a key is no place for a secret: rename it, and keep the secret in the Nexlayer dashboard; "
+        "revoke it if this file was ever pushed"
+    )
+    assert not any("KeyLeak" in d.message + (d.hint or "") for d in found)
+
+
 def test_nx213_list_form() -> None:
     (d,) = only(
         """

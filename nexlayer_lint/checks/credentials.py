@@ -56,6 +56,17 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
             offset=offset,
             hint=_part_hint(secret, _key_of(doc, secret.path)),
         )
+    # A secret written as a key (`ghp_...: x` under vars, a URL as a var's name): the message
+    # names the mapping, not the key, which is the secret.
+    for secret in document_secrets(doc).keys:
+        where = f"a key in {_where(doc, secret.path[:-1])}"
+        yield Finding(
+            _part_message(secret, where),
+            path=secret.path,
+            at="key",
+            hint="a key is no place for a secret: rename it, and keep the secret in the Nexlayer "
+            "dashboard; revoke it if this file was ever pushed",
+        )
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
