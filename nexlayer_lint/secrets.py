@@ -541,7 +541,7 @@ _HINT = re.compile(
     # every branch starts with a literal character: then a search skips, in C, the characters
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
-    r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer "
+    r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer |eyJ"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"\{"  # and a JSON object in a double-quoted word (`--data "{\"token\": 1}"`)
@@ -612,6 +612,8 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+    if "eyJ" in text:
+        found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
@@ -626,6 +628,50 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             # a find that starts inside another and runs past it: both are secret, so all of it
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
+
+
+# A signed JSON Web Token: `eyJ` (base64url of `{"`), its header, `.eyJ`, its claims, `.`, and a
+# signature. A bearer credential under any name, but for a name that says it is published
+# (Supabase's `ANON_KEY` is such a token: _is_public_jwt).
+JWT = "a JSON Web Token"
+_BASE64URL_RUN = re.compile(r"[A-Za-z0-9_-]*")
+_JWT_PART = 8  # base64url characters a header and claims have at the least (`{"alg":"` is 11)
+_JWT_SIGNATURE = 16
+
+
+def _jwts(text: str) -> list[tuple[int, int]]:
+    """Where the signed JWTs in `text` are. Each run of base64url characters is read once: a
+    search that fails inside a run goes on after it, where any later `eyJ` of that run would fail
+    the same way (a regular expression would try each, quadratic on `eyJeyJeyJ...`)."""
+    found = []
+    pos = 0
+    while (start := text.find("eyJ", pos)) >= 0:
+        header_end = _run_end(text, start)
+        pos = header_end
+        if start and _TOKEN_EDGE.match(text, start - 1):
+            continue
+        if header_end - start < _JWT_PART or not text.startswith(".eyJ", header_end):
+            continue
+        claims_end = _run_end(text, header_end + 1)
+        pos = claims_end
+        if claims_end - header_end - 1 < _JWT_PART or not text.startswith(".", claims_end):
+            continue
+        end = _run_end(text, claims_end + 1)
+        pos = end
+        if end - claims_end - 1 >= _JWT_SIGNATURE and not _TOKEN_EDGE.match(text, end):
+            found.append((start, end))
+    return found
+
+
+def _run_end(text: str, at: int) -> int:
+    """Where the run of base64url characters from text[at] ends."""
+    run = _BASE64URL_RUN.match(text, at)
+    return run.end() if run else at
+
+
+def _is_public_jwt(part: Part, name: str) -> bool:
+    """A JWT under a name that says it is published (`SUPABASE_ANON_KEY`, `PUBLIC_JWT`)."""
+    return part.label == JWT and any(word in PUBLIC_PARTS for word in name_parts(name))
 
 
 # An entry of vars written as one string: a name at the start, or after a line break, `,`, `;` or
@@ -1144,10 +1190,11 @@ def _secrets_under(
             children.reverse()  # popped in document order
             stack += children
         elif isinstance(node, str):
-            found.extend(
-                Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS)
-            )
+            parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS)
+            if any(part.label == JWT for part in parts):
+                name = _label(path, parent)
+                parts = [part for part in parts if not _is_public_jwt(part, name)]
+            found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
     return found
 
 

@@ -178,6 +178,22 @@ def test_a_single_colon_starts_a_default_unless_it_reads_as_an_offset(text: str,
 GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
 
 
+JWT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
+
+def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
+    # hunt 16: a bearer token under a neutral name; Supabase's anon key is a JWT made to be public
+    text = (
+        f"vars:\n  JWT: {JWT_TOKEN}\n  SUPABASE_ANON_KEY: {JWT_TOKEN}\n"
+        f"  list:\n    - key: PUBLIC_JWT\n      value: {JWT_TOKEN}\n    - name: X\n      value: {JWT_TOKEN}\n"
+    )
+    stars = "*" * len(JWT_TOKEN)
+    assert mask_text(load(text)) == (
+        f"vars:\n  JWT: {stars}\n  SUPABASE_ANON_KEY: {JWT_TOKEN}\n"
+        f"  list:\n    - key: PUBLIC_JWT\n      value: {JWT_TOKEN}\n    - name: X\n      value: {stars}\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -210,6 +226,10 @@ GHP = "ghp_" + "A1b2C3d4" * 4 + "Zz9Q"
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
         ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
+        (f"--jwt {JWT_TOKEN} x", [("token", JWT_TOKEN)]),
+        (f"x{JWT_TOKEN}", []),  # inside a word
+        (JWT_TOKEN.rsplit(".", 1)[0] + ".", []),  # unsigned (`alg: none`): no credential
+        ("eyJhbGciOiJIUzI1NiJ9.e30.sig", []),  # too short to be one
     ],
 )
 def test_parts_in_a_string(text: str, found: list[tuple[str, str]]) -> None:

@@ -168,6 +168,8 @@ WORST = {
         "${${${",
         ["NX213"],
     ),
+    # a JWT's start again and again, with no `.` or one at the end (a regex would try each `eyJ`)
+    "runs of eyJ": (VARS + " + \"        X: '\" + 'eyJ' * 50_000 + '.eyJ' + 'a' * 20 + \"'\\n\"", "", []),
     "URL-like runs": (VARS + " + \"        X: '\" + '://a:' * 20_000 + \"'\\n\"", "", []),
     "URL passwords with spaces and no @": (VARS + " + \"        X: '\" + '://u:a b ' * 20_000 + \"'\\n\"", "", []),
     # 10,000 secrets in one value, each an NX213 (which re-read the value for each, quadratic)
@@ -179,7 +181,7 @@ WORST = {
     "keys with URL passwords": (
         VARS + " + ''.join(f'        \"pg://u:pw{i}@h/{i}\": x\\n' for i in range(5000))",
         "pw4999@",
-        ["NX104"] * 5000,
+        ["NX104", "NX213"] * 5000,  # each key: not a portable var name, and a secret
     ),
     # the fourth leak hunt: each `NAME=` ran to the end of a value with no stop, read again for
     # each name inside it (270 KB took 7.5 s; in a key too, which parts_in reads the same way)
