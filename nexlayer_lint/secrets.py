@@ -544,7 +544,7 @@ _HINT = re.compile(
     r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer |eyJ"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
-    r"|'|\"\{"  # and a JSON object in a double-quoted word (`--data "{\"token\": 1}"`)
+    r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
@@ -569,6 +569,11 @@ class Part(NamedTuple):
     label: str  # the token's kind, the parameter's or the var's name
 
 
+# What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
+# double-quoted word, a config-setting command, sqlplus' logon.
+_COMMAND_HINTS = ('"{', '"[', "config", "npm", "sqlplus")
+
+
 def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
@@ -585,7 +590,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
         return found
     if "=" in text:
         found += _assigned_parts(text)
-    if "-" in text or "'" in text or '"{' in text or "config" in text or "npm" in text or "sqlplus" in text:
+    if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS):
         # commands.py compiles its many patterns when first imported: most files never need them
         from nexlayer_lint.commands import command_parts
 

@@ -1246,6 +1246,12 @@ COMMAND_FRAMES = [
         """      command: [curl, -d, '[{"token": "**********"}]', h]""",
         [(8, 40, 'command[2] of pod "web" sets token to a literal secret')],
     ),
+    # a JSON array in a double-quoted word, with no option or single quote to hint at a command
+    (
+        """      command: 'echo "[{\\"token\\": \\"CnryArray3\\"}]" > f'""",
+        """      command: 'echo "[{\\"token\\": \\"**********\\"}]" > f'""",
+        [(8, 38, 'command of pod "web" sets token to a literal secret')],
+    ),
     # a jq filter's path is shown; its string literal is starred
     (
         """      command: 'jq -r ''{password: .db.password, token: "CnryJq1"}'' f.json'""",
