@@ -244,6 +244,8 @@ class _Builder:
                     name, key_span = self.unusual_key(child)
                     if name is None:  # a merge key: its mappings are merged at the end
                         self.merged = True
+                        if merges:  # ruamel.yaml and Go's yaml refuse a second `<<` in a mapping
+                            self.problems.append(_duplicate_merge_key(merges[0][4].line, key_span))
                         at = path + (MERGE_KEY,)
                         first_entry = len(entries)
                         merged = self.node(next_event(), at, key_span, depth + 1)
@@ -560,6 +562,15 @@ def _duplicate_key(name: str, first_line: int, span: Span, spelt: str | None = N
         f'key "{name}" is already defined on line {first_line}{same}',
         span=span,
         hint="remove one of them; YAML parsers disagree on which one wins",
+    )
+
+
+def _duplicate_merge_key(first_line: int, span: Span) -> Problem:
+    return Problem(
+        "NX002",
+        f'merge key "<<" is already used on line {first_line}',
+        span=span,
+        hint="merge several mappings with one key: <<: [*first, *second]",
     )
 
 

@@ -89,6 +89,23 @@ def test_duplicate_key_points_at_the_second_and_names_the_first():
     assert doc.data["application"]["name"] == "b"
 
 
+def test_a_second_merge_key_in_one_mapping_is_a_duplicate_key():
+    # hunt 17: ruamel.yaml ("found duplicate merge key") and Go's yaml refuse it; PyYAML merges both
+    doc, problems = load("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n", "x")
+    assert [(p.code, p.span.line, p.span.col, p.message, p.hint) for p in problems] == [
+        (
+            "NX002",
+            5,
+            3,
+            'merge key "<<" is already used on line 4',
+            "merge several mappings with one key: <<: [*first, *second]",
+        )
+    ]
+    assert doc is not None and doc.data["c"] == {"x": 1, "y": 2}
+    doc, problems = load("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\n", "x")
+    assert problems == [] and doc is not None and doc.data["c"] == {"x": 1, "y": 2}
+
+
 def test_multiple_documents():
     doc, (problem,) = load("a: 1\n---\nb: 2\n", "x")
     assert (problem.code, problem.span.line, problem.span.col) == ("NX003", 2, 1)
@@ -146,8 +163,10 @@ def test_an_alias_is_a_copy_positioned_where_its_anchor_is():
 def test_merge_precedence_and_positions():
     text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nm:\n  x: 0\n  <<: [*b, *a]\n  <<: {z: 3, w: 3}\n"
     doc, problems = load(text, "x")
-    # its own keys win; in a list the earlier mapping; of two merge keys the later (as before)
-    assert problems == [] and doc.data["m"] == {"y": 2, "z": 3, "x": 0, "w": 3}
+    # its own keys win; in a list the earlier mapping; of two merge keys the later (as PyYAML
+    # reads them: a second `<<` is an NX002, as ruamel.yaml and Go's yaml refuse it)
+    assert [(p.code, p.span.line) for p in problems] == [("NX002", 6)]
+    assert doc.data["m"] == {"y": 2, "z": 3, "x": 0, "w": 3}
     assert doc.positions[("m", "x")].key == Span(4, 3, 4, 4)  # its own, though `a` merges an x too
     assert doc.positions[("m", "y")].key == Span(2, 8, 2, 9)
     assert doc.positions[("m", "z")].key == Span(6, 8, 6, 9)
