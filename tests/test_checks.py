@@ -583,6 +583,60 @@ def test_nx212_a_volume_and_a_secret_in_one_directory_clash(secrets_first: bool)
         )
 
 
+def test_nx220_a_var_set_twice_in_the_list_form() -> None:
+    # hunt 17: Nexlayer refuses `duplicate environment variable`; the list form passed
+    found = only(
+        """
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                - key: MODE
+                  value: a
+                - HOST: h
+                - key: MODE
+                  value: b
+                - HOST: i
+            - name: api
+              image: nginx:1.27
+              servicePorts: [81]
+              vars:
+                - key: MODE
+                  value: c
+        """,
+        "NX220",
+    )
+    # the second `key:` value, and the second `- HOST:` key; another pod's MODE is its own
+    assert [(d.line, d.col, d.severity) for d in found] == [(12, 16, "error"), (14, 11, "error")]
+    assert [d.message for d in found] == [
+        'var "MODE" of pod "web" is already set on line 9',
+        'var "HOST" of pod "web" is already set on line 11',
+    ]
+    assert found[0].hint == "remove one of them: Nexlayer refuses a duplicate environment variable"
+    # the mapping form's repeated name is a repeated key: NX002's
+    text = CLEAN + "      vars:\n        MODE: a\n        MODE: b\n"
+    assert [d.code for d in lint_diags(text)] == ["NX002"]
+
+
+def test_nx221_two_secrets_of_one_pod_share_a_name() -> None:
+    # hunt 17: the schema says a secret's name is unique within the pod; it passed
+    secret = (
+        "        - name: {name}\n          data: ${{X}}\n          mountPath: /run/{name}\n          fileName: {file}\n"
+    )
+    web = CLEAN + "      secrets:\n" + secret.format(name="key", file="a") + secret.format(name="key", file="b")
+    other = "    - name: api\n      image: nginx:1.27\n      servicePorts: [81]\n      secrets:\n" + secret.format(
+        name="key", file="c"
+    )
+    found = [d for d in lint_diags(web + other) if d.code == "NX221"]
+    assert [(d.line, d.col, d.severity) for d in found] == [(13, 17, "error")]  # not the other pod's
+    assert found[0].message == 'secret name "key" of pod "web" is already used on line 9'
+    assert found[0].hint == "give each secret of a pod its own name"
+
+
 # --- NX208 / NX209 references -----------------------------------------------------------------
 
 REFS = """\

@@ -173,6 +173,28 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
                 first[name] = (pod.name, pod.path + ("volumes", j, "name"))
 
 
+@rule("NX221", "duplicate-secret-name", "error", "two secrets of one pod share a name")
+def duplicate_secret_name(app: App) -> Iterator[Finding]:
+    """A secret's name is unique within its pod (the schema says so): each becomes a volume of
+    the pod, and Kubernetes refuses two volumes of one name."""
+    for pod in app.pods:
+        secrets = pod.data.get("secrets")
+        first: dict[str, DataPath] = {}
+        for j, secret in enumerate(secrets if isinstance(secrets, list) else []):
+            name = secret.get("name") if isinstance(secret, dict) else None
+            if not isinstance(name, str):
+                continue
+            where = pod.path + ("secrets", j, "name")
+            if name not in first:
+                first[name] = where
+                continue
+            yield Finding(
+                f'secret name "{name}" of pod "{pod.name}" is already used on line {line_of(app.doc, first[name])}',
+                path=where,
+                hint="give each secret of a pod its own name",
+            )
+
+
 @rule("NX212", "mount-path-conflict", "error", "two volumes or secrets of one pod share a mountPath")
 def mount_path_conflict(app: App) -> Iterator[Finding]:
     """Two volumes mounted at one directory of a pod hide each other; so do two secrets

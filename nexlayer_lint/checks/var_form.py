@@ -1,5 +1,5 @@
-"""vars: their form, a mapping rather than a list of `{key, value}` items (NX216), and their
-names, which a shell can read (NX219)."""
+"""vars: their form, a mapping rather than a list of `{key, value}` items (NX216), their
+names, which a shell can read (NX219), and a name set twice in the list form (NX220)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import App, Pod
+from nexlayer_lint.checks.common import line_of
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import before, line_text, own, scalar_text, text_at
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
@@ -179,4 +180,29 @@ def var_name_not_portable(app: App) -> Iterator[Finding]:
                 at=at,
                 hint=f"fine when the program reads its environment itself (as Java and OpenSearch do with "
                 f'"discovery.type"); if a shell or an entrypoint script reads it, name it "{better}"',
+            )
+
+
+@rule("NX220", "duplicate-var", "error", "a pod's list of vars sets one name twice")
+def duplicate_var(app: App) -> Iterator[Finding]:
+    """Nexlayer refuses `duplicate environment variable`; Kubernetes would take the last value.
+    In the mapping form a repeated name is a repeated key (NX002)."""
+    for pod in app.pods:
+        if not isinstance(pod.data.get("vars"), list):
+            continue
+        first: dict[str, DataPath] = {}
+        for var in pod.vars:
+            if not isinstance(var.name, str):
+                continue
+            # the name's own place: a `key:` item's value, or a `- NAME: value` item's key
+            named_by_key = var.path[-1] == "value"
+            where = var.path[:-1] + ("key",) if named_by_key else var.path
+            if var.name not in first:
+                first[var.name] = where
+                continue
+            yield Finding(
+                f'var "{var.name}" of pod "{pod.name}" is already set on line {line_of(app.doc, first[var.name])}',
+                path=where,
+                at="value" if named_by_key else "key",
+                hint="remove one of them: Nexlayer refuses a duplicate environment variable",
             )
