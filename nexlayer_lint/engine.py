@@ -25,6 +25,7 @@ from nexlayer_lint.model import (
     format_path,
 )
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE
+from nexlayer_lint.value_map import ValueMap, scalar_map, written_span
 
 SCHEMA_WARNING_SPAN = Span(1, 1, 1, 1)
 
@@ -268,7 +269,8 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     hide = secrets.unquotable_hider(document) if document is not None else None
     if hide is not None:
         problems = secrets.without_unquotable(hide, problems)
-    located = [_locate(document, problem, path, choices) for problem in problems]
+    maps: dict[DataPath, ValueMap | None] = {}  # each value read once, however many findings point into it
+    located = [_locate(document, problem, path, choices, maps) for problem in problems]
     if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
         located = [d._replace(path=hide(d.path)) for d in located]
     directives, bad = suppress.parse(document.comments, document.lines) if document and document.comments else ([], [])
@@ -290,7 +292,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     # Suppressed again among what would be reported: a directive that only hides a finding
     # another one explains hides nothing shown, and is reported unused (NX099), as ruff's RUF100.
     reported, unused = suppress.apply(unexplained, directives, choices.enabled)
-    directive_findings = [_locate(document, problem, path, choices) for problem in bad + unused]
+    directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 
@@ -337,13 +339,15 @@ def _explains(problem: Problem, other: Problem) -> bool:
     )
 
 
-def _locate(document: Document | None, problem: Problem, path: str, choices: _Choices) -> Diagnostic:
+def _locate(
+    document: Document | None, problem: Problem, path: str, choices: _Choices, maps: dict[DataPath, ValueMap | None]
+) -> Diagnostic:
     rule = RULES[problem.code]
     span = problem.span
     if span is None:
         span = document.locate(problem.path, problem.at) if document is not None else Span(1, 1, 1, 1)
         if problem.offset is not None and document is not None and problem.at == "value":
-            span = _narrow(document, problem, span)
+            span = _narrow(document, problem, span, maps)
     return Diagnostic(
         file=path,
         line=span.line,
@@ -360,14 +364,24 @@ def _locate(document: Document | None, problem: Problem, path: str, choices: _Ch
     )
 
 
-def _narrow(document: Document, problem: Problem, span: Span) -> Span:
-    """Point at part of a one-line scalar (a pod name inside a URL) when its text maps 1:1."""
-    located = document.positions.get(tuple(problem.path))
-    if located is None or located.style not in ("", "'", '"') or span.end_line != span.line:
+def _narrow(document: Document, problem: Problem, span: Span, maps: dict[DataPath, ValueMap | None]) -> Span:
+    """Point at part of a string value (a pod name inside a URL): where its characters are
+    written, over escapes and folded lines too (value_map, read once per value into `maps`);
+    the whole value where its text cannot be read exactly."""
+    path = tuple(problem.path)
+    located = document.positions.get(path)
+    value = document.get(*path)
+    if located is None or located.style is None or not isinstance(value, str):
         return span
     start, end = problem.offset  # type: ignore[misc]
-    shift = span.col + (1 if located.style else 0)
-    return Span(span.line, shift + start, span.line, shift + end)
+    style = located.style
+    if style in ("", "'", '"') and document.source_of(path) == f"{style}{value}{style}":
+        shift = span.col + (1 if style else 0)  # the common case: the text is the value
+        return Span(span.line, shift + start, span.line, shift + end)
+    if path not in maps:
+        maps[path] = scalar_map(document, located, value)
+    mapped = maps[path]
+    return (written_span(document, mapped, start, end) if mapped is not None else None) or span
 
 
 def _text_of(source: str | bytes) -> str:

@@ -1,5 +1,6 @@
 """The data that flows between stages: Span, Document, Problem, Diagnostic."""
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -52,6 +53,10 @@ class Comment(NamedTuple):
     own_line: bool
 
 
+# The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed file: JSON-shaped data plus the position of every data path."""
@@ -94,6 +99,11 @@ class Document:
     def lines(self) -> list[str]:
         """The text's lines, split once per document however many findings ask."""
         return self.text.splitlines()
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """The offset where each line starts (line 1 at 0), at the line breaks YAML counts."""
+        return [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
 
     def source_of(self, path: DataPath) -> str | None:
         """The text a one-line scalar occupies in the file, quotes included; None otherwise."""
@@ -161,7 +171,8 @@ class Problem(NamedTuple):
 
     Checks never compute lines, file names or severities: the engine does, from `path`.
     `span` overrides the lookup (the loader's parser marks have no data path); `offset` is a
-    (start, end) character range inside a single-line scalar value, to point at part of it.
+    (start, end) character range inside a string value, to point at part of it (the engine finds
+    where those characters are written, over escapes and folded lines).
     """
 
     code: str

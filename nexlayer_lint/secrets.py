@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
-from nexlayer_lint.model import DataPath, Document, Located, Problem, Span, get_in
+from nexlayer_lint.model import LINE_BREAK, DataPath, Document, Located, Problem, Span, get_in
 from nexlayer_lint.value_map import text_ranges, value_map
 
 # --- names --------------------------------------------------------------------------------------
@@ -1448,9 +1448,6 @@ def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
 
 
 # --- where secrets sit in the text ------------------------------------------------------------------
-
-# The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
-LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def line_starts(text: str) -> list[int]:

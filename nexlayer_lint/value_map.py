@@ -12,9 +12,11 @@ None where this reader does not follow YAML exactly (a block scalar with an expl
 indentation indicator, an unknown escape): the caller then hides the whole scalar.
 """
 
+import bisect
 from typing import NamedTuple
 
 from nexlayer_lint import builder
+from nexlayer_lint.model import Document, Located, Span
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _ESCAPES = {
@@ -53,6 +55,34 @@ def text_ranges(mapped: ValueMap, ranges: list[tuple[int, int]]) -> list[tuple[i
     """The text ranges (absolute offsets) that wrote value[start:end], for each range: from the
     first character that produced its first character to the last that produced its last."""
     return [(mapped.lo[start], mapped.hi[end - 1]) for start, end in ranges if end > start]
+
+
+def scalar_map(doc: Document, located: Located, value: str) -> ValueMap | None:
+    """The ValueMap of the string `value` written at `located` in the document's text; None when
+    its text cannot be read exactly, or reads as another value."""
+    text, starts, span = doc.text, doc.line_starts, located.value
+    if located.style is None or span.line > len(starts) or span.end_line > len(starts):
+        return None
+    lo = starts[span.line - 1] + span.col - 1
+    hi = min(starts[span.end_line - 1] + span.end_col - 1, len(text))
+    while lo < hi and text[lo] in "&!":  # past an anchor or a tag (`&pw "x"`), as the scalar starts after them
+        while lo < hi and not text[lo].isspace():
+            lo += 1
+        while lo < hi and text[lo].isspace():
+            lo += 1
+    mapped = value_map(text, lo, hi, located.style)
+    return mapped if mapped is not None and mapped.value == value else None
+
+
+def written_span(doc: Document, mapped: ValueMap, start: int, end: int) -> Span | None:
+    """Where mapped.value[start:end] is in the document's text, as a Span: from the first
+    character that wrote its first character to the last that wrote its last."""
+    if not 0 <= start < end <= len(mapped.value):
+        return None
+    starts = doc.line_starts
+    ((first, last),) = text_ranges(mapped, [(start, end)])
+    line, end_line = bisect.bisect_right(starts, first), bisect.bisect_right(starts, last - 1)
+    return Span(line, first - starts[line - 1] + 1, end_line, last - starts[end_line - 1] + 1)
 
 
 def value_map(text: str, start: int, end: int, style: str) -> ValueMap | None:

@@ -1106,14 +1106,17 @@ def test_template_strings_are_every_string_with_a_template_in_document_order() -
 
 
 def test_templates_written_with_escapes_are_found() -> None:
-    # No `<%` in the text: the checks look at values, not at the text.
+    # No `<%` in the text: the checks look at values, not at the text. Each finding points at the
+    # characters that wrote the template, escapes and a continued line included (hunt 17: they
+    # pointed at the value's start).
     assert "<%" not in ESCAPED_TEMPLATE
-    assert [code for code, _, _ in lint_codes(ESCAPED_TEMPLATE)] == ["NX205", "NX205", "NX205"]
+    found = [(d.code, d.line, d.col, d.end_line, d.end_col) for d in lint_diags(ESCAPED_TEMPLATE)]
+    assert found == [("NX205", 9, 16, 9, 31), ("NX205", 10, 16, 10, 31), ("NX205", 11, 18, 12, 19)]
 
 
 def test_registry_template_written_with_an_escape_is_found() -> None:
     text = ESCAPED_TEMPLATE.replace("\\x3c% DOMAIN %>", "\\x3c% REGISTRY %>")
-    assert ("NX206", 9, 15) in lint_codes(text)
+    assert ("NX206", 9, 16) in lint_codes(text)
 
 
 @pytest.mark.parametrize(

@@ -1239,7 +1239,7 @@ COMMAND_FRAMES = [
     (
         """      command: "curl -d '[{\\"password\\": \\"CnryArray1\\"}]' http://x\"""",
         """      command: "curl -d '[{\\"password\\": \\"**********\\"}]' http://x\"""",
-        [(8, 16, 'command of pod "web" sets password to a literal secret')],  # an escaped scalar: at its start
+        [(8, 44, 'command of pod "web" sets password to a literal secret')],  # escaped: where it is written
     ),
     (
         """      command: [curl, -d, '[{"token": "CnryArray2"}]', h]""",
@@ -1256,7 +1256,7 @@ COMMAND_FRAMES = [
     (
         """      command: 'jq -r ''{password: .db.password, token: "CnryJq1"}'' f.json'""",
         """      command: 'jq -r ''{password: .db.password, token: "*******"}'' f.json'""",
-        [(8, 16, 'command of pod "web" sets token to a literal secret')],  # `''` is an escape: at its start
+        [(8, 58, 'command of pod "web" sets token to a literal secret')],  # past `''`, an escape
     ),
     # SQL's `PASSWORD 'x'` once a user, role or login is named; else words
     (

@@ -256,7 +256,7 @@ WORST = {
         + " + '        X: ' + chr(34) + ('curl -d ' + chr(39) + '{' + chr(92) + chr(34) + 'token' + chr(92) + chr(34)"
         + " + ': 1}' + chr(39) + ' ') * 8_000 + chr(34) + chr(10)",
         "",
-        ["NX213"],  # one finding for the value
+        ["NX213"] * 8_000,  # each at its own place, though the value is escaped (read once for all)
     ),
     "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
     "runs of -H with an unclosed quote": (VARS + ' + "        X: \'" + \'-H "\' * 20_000 + "\'\\n"', "", []),

@@ -62,17 +62,10 @@ def line_of(doc: Document, path: DataPath) -> int:
 
 
 def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[int, int] | None:
-    """(start, end) inside the value's string, as `Problem.offset` wants it (the engine skips an
-    opening quote), or None when the source text is not the value character for character
-    (escapes, folded or multi-line scalars), so that the underline would land beside it."""
-    value = doc.get(*path)
-    raw = doc.source_of(path)
-    if raw is None or not isinstance(value, str):
-        return None
-    style = doc.positions[tuple(path)].style
-    if raw == f"{style}{value}{style}" and style in ("", "'", '"'):
-        return (start, end)
-    return None
+    """(start, end) inside the string value at `path`, as `Problem.offset` wants it (the engine
+    finds where those characters are written, over escapes and folded lines), or None when the
+    value is no string."""
+    return (start, end) if isinstance(doc.get(*path), str) else None
 
 
 def describe(doc: Document, path: DataPath) -> str:

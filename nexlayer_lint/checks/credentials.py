@@ -38,7 +38,6 @@ _ROTATE = "rotate it if this file was ever pushed"
 def plaintext_secret(app: App) -> Iterator[Finding]:
     """A literal secret in nexlayer.yaml is in every clone and fork of the repository."""
     doc = app.doc
-    exact: dict[DataPath, bool] = {}  # whether a value is written as it reads: once per value, not per secret in it
     for secret in document_secrets(doc).found:
         if secret.kind in ("login", "file"):
             continue  # the registry login is NX214's; a `secrets` item is meant to hold its data
@@ -47,13 +46,10 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
             if is_literal_secret(value):
                 yield _literal_value(doc, secret, value, _where(doc, secret.path))
             continue
-        if secret.path not in exact:
-            exact[secret.path] = value_offset(doc, secret.path, 0, 0) is not None
-        offset = (secret.start, secret.end) if exact[secret.path] and secret.end is not None else None
         yield Finding(
             _part_message(secret, _where(doc, secret.path)),
             path=secret.path,
-            offset=offset,
+            offset=None if secret.end is None else value_offset(doc, secret.path, secret.start, secret.end),
             hint=_part_hint(secret, _key_of(doc, secret.path)),
         )
     # A secret written as a key (`ghp_...: x` under vars, a URL as a var's name): the message

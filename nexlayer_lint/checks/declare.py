@@ -22,7 +22,7 @@ class Finding(NamedTuple):
     """A Problem without its code: the engine adds the code of the rule whose check yielded it.
 
     `path` names the data the finding is about, `at` whether it points at its key or its value,
-    `offset` a (start, end) range inside a one-line string value; the engine works out lines
+    `offset` a (start, end) range inside a string value; the engine works out lines
     and columns. `severity` only when this finding differs from the rule's default. `span` only
     where a path cannot tell the place (the first value of a repeated key shares its path with
     the second): the position as the Document recorded it. `explains`: the other findings, of
