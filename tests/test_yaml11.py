@@ -24,6 +24,11 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("08", "octal"),
         ("1:30", "base-60"),
         ("-1:30:15", "base-60"),
+        # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
+        ("2024-01-01", "a date in YAML 1.1"),
+        ("2001-12-14 21:59:43.10 -5", "a date in YAML 1.1"),
+        ("2001-12-14t21:59:43.10-05:00", "a date in YAML 1.1"),
+        ("2001-12-14 21:59:43.10 Z", "a date in YAML 1.1"),
     ],
 )
 def test_yaml11_traps(value: str, fragment: str) -> None:
@@ -33,7 +38,21 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ['"yes"', "'0755'", "true", "false", "0", "10", "0x1F", "1.5", "8080:80", "|\n    yes"]
+    "value",
+    [
+        '"yes"',
+        "'0755'",
+        "true",
+        "false",
+        "0",
+        "10",
+        "0x1F",
+        "1.5",
+        "8080:80",
+        "|\n    yes",
+        "2024-1-1",
+        "2024-01-01T10:00",
+    ],
 )
 def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []

@@ -12,11 +12,15 @@ from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.secrets import overlaps
 
-# The three traps, one named group each: a boolean word, a leading zero, a base-60 number.
+# The four traps, one named group each: a boolean word, a leading zero, a base-60 number, a date
+# (YAML 1.1's timestamp: a day, or a day and a time with an optional zone).
 TRAP = re.compile(
     r"(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9_]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
+    r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
 )
 
 _SECRET_MESSAGES = {
@@ -24,17 +28,19 @@ _SECRET_MESSAGES = {
     "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in "
     "YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
+    "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
     "leading_zero": "quote it if you mean the text, or drop the leading zero",
     "sexagesimal": "quote it",
+    "timestamp": "quote it",
 }
 
 
 @rule("NX005", "yaml11-ambiguous-scalar", "warning", "an unquoted scalar that YAML 1.1 parsers read differently")
 def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
-    """NX005: `yes`, `0755` or `1:30` unquoted. Every plain value as written is checked, a
+    """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value as written is checked, a
     repeated key's earlier value too; an alias repeats no finding."""
     quote = None
     for path, span, text in app.doc.plain_scalars:
@@ -53,8 +59,11 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         elif kind == "leading_zero":
             message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
             hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
-        else:
+        elif kind == "sexagesimal":
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
+            hint = f'quote it ("{text}")'
+        else:
+            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1'
             hint = f'quote it ("{text}")'
         yield Finding(message, path=path, span=span, hint=hint, fix=fix)
 
