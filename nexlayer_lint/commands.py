@@ -327,13 +327,9 @@ def _config_parts(text: str) -> list[Part]:
     or by its last segment (`aws_secret_access_key`, `npmAuthToken`, `x.token`), past the
     options before the key (`npm config set -g KEY`, `git config --file f KEY`)."""
     found: list[Part] = []
-    in_echo = _Within(text, _ECHO) if "echo" in text or "printf" in text else None
     pos = 0
     while (match := _CONFIG_SET.search(text, pos)) is not None:
         at = match.end()
-        if in_echo is not None and in_echo(match.start()):
-            pos = at  # `echo git config x.token is set`: echo's words are text, no command
-            continue
         if match.group(1):  # `git`: its own options, then `config` (and git 2.46's `config set`)
             at = _after_options(text, at, _GIT_OPTIONS)
             if _word_at(text, at) != "config":
@@ -347,6 +343,8 @@ def _config_parts(text: str) -> list[Part]:
         closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
         at = _blanks_after(text, key_end + closed)
         start, end = value_from(text, at, _KEY_STOP)
+        if end > start and text[end - 1] in "'\"" and text[start] not in "'\"":
+            end -= 1  # `echo 'git config x.token v' >> f`: the quote closes echo's word, not the value
         # the next command is looked for from the value on (`x;git config ...`, a word with no
         # blank before its command): a value is read again by that search only (linear)
         pos = at

@@ -574,12 +574,14 @@ class Part(NamedTuple):
 _COMMAND_HINTS = ('"{', '"[', "config", "npm", "sqlplus")
 
 
-def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> list[Part]:
+def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
     `assignment`: the string is an item of a list of vars, where `NAME=value` (or `NAME: value`, a mapping
     written as a quoted string) sets a var. `entries`: the string is given for `vars` itself, so
     each of its entries may set one (`{A: 1, DB_PASSWORD: x}`, JSON, one `NAME: value` a line).
+    `jwts`: a JSON Web Token is a secret by its shape (not in a value whose name says it is
+    published, is_published_name); found in a URL, an entry, an option, it is one still.
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
@@ -617,7 +619,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
-    if "eyJ" in text:
+    if jwts and "eyJ" in text:
         found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:
         for place in placeholders(text):
@@ -637,7 +639,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False) -> l
 
 # A signed JSON Web Token: `eyJ` (base64url of `{"`), its header, `.eyJ`, its claims, `.`, and a
 # signature. A bearer credential under any name, but for a name that says it is published
-# (Supabase's `ANON_KEY` is such a token: _is_public_jwt).
+# (Supabase's `ANON_KEY` is such a token: is_published_name).
 JWT = "a JSON Web Token"
 _BASE64URL_RUN = re.compile(r"[A-Za-z0-9_-]*")
 _JWT_PART = 8  # base64url characters a header and claims have at the least (`{"alg":"` is 11)
@@ -674,9 +676,10 @@ def _run_end(text: str, at: int) -> int:
     return run.end() if run else at
 
 
-def _is_public_jwt(part: Part, name: str) -> bool:
-    """A JWT under a name that says it is published (`SUPABASE_ANON_KEY`, `PUBLIC_JWT`)."""
-    return part.label == JWT and any(word in PUBLIC_PARTS for word in name_parts(name))
+def is_published_name(name: object) -> bool:
+    """A name that says its value is published (`SUPABASE_ANON_KEY`, `PUBLIC_JWT`): a JSON Web
+    Token under it is shown."""
+    return isinstance(name, str) and any(word in PUBLIC_PARTS for word in name_parts(name))
 
 
 # An entry of vars written as one string: a name at the start, or after a line break, `,`, `;` or
@@ -1195,11 +1198,11 @@ def _secrets_under(
             children.reverse()  # popped in document order
             stack += children
         elif isinstance(node, str):
-            parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS)
-            if any(part.label == JWT for part in parts):
-                name = _label(path, parent)
-                parts = [part for part in parts if not _is_public_jwt(part, name)]
-            found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
+            jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
+            found.extend(
+                Secret(path, part.kind, part.label, part.start, part.end)
+                for part in parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+            )
     return found
 
 
@@ -1602,11 +1605,14 @@ class _Spans:
             start, end = self.inner(located.value, located.style)
             if state in _ASSIGNS or self.hinted(start, end):
                 assignment, entries = state in _ASSIGNS, state == VARS
+                jwts = not (path and is_published_name(path[-1]))  # as _secrets_under reads a held value
                 self.add_mapped(
                     located.value,
                     located.style,
                     _UNKNOWN,
-                    lambda text: [(p.start, p.end) for p in parts_in(text, assignment=assignment, entries=entries)],
+                    lambda text: [
+                        (p.start, p.end) for p in parts_in(text, assignment=assignment, entries=entries, jwts=jwts)
+                    ],
                 )
 
     def state(self, path: DataPath) -> int:

@@ -188,6 +188,12 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         f"  list:\n    - key: PUBLIC_JWT\n      value: {JWT_TOKEN}\n    - name: X\n      value: {JWT_TOKEN}\n"
     )
     stars = "*" * len(JWT_TOKEN)
+    # hunt 18: under a published name, a token found as something else is a secret still
+    published = f"PUBLIC_DB_URL: 'postgres://app:{JWT_TOKEN}@db/x'\nANON_CMD: 'psql --password={JWT_TOKEN}'\n"
+    assert (
+        mask_text(load(published))
+        == f"PUBLIC_DB_URL: 'postgres://app:{stars}@db/x'\nANON_CMD: 'psql --password={stars}'\n"
+    )
     assert mask_text(load(text)) == (
         f"vars:\n  JWT: {stars}\n  SUPABASE_ANON_KEY: {JWT_TOKEN}\n"
         f"  list:\n    - key: PUBLIC_JWT\n      value: {JWT_TOKEN}\n    - name: X\n      value: {stars}\n"
@@ -1030,14 +1036,16 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("git config --get-all x.token x; git config --unset x.token v", []),
         ("git -C config x.token y", []),  # `config` is -C's folder: no config command
         ("git config --file x.token y", []),  # the file's name, then the key `y`
-        # echo's and printf's words are text, not a command; the next command is one
         # a key that names a file: its value is a path
         ("git config --global http.sslKey /etc/ssl/private/client.pem", []),
         ("git config http.https://x.io.sslKey ./certs/c.key && git config http.proxySSLKey p.key", []),
         ("kubectl config set users.me.client-key /k/client.key", []),
         ("kubectl config set users.me.client-key-data ZqConfKeyData1", ["ZqConfKeyData1"]),  # the key itself
-        ("echo git config x.token is set", []),
-        ("printf 'then: npm config set //r.io/:_authToken yours'", []),
+        # an echoed command line is often written into a script (hunt 18): its value is starred,
+        # though here it is a word (`is`)
+        ("echo git config x.token is set", ["is"]),
+        ("echo 'git config --global user.token ZqConf21' >> setup.sh", ["ZqConf21"]),
+        ("printf 'then: npm config set //r.io/:_authToken ZqConf22'", ["ZqConf22"]),
         ("echo done; git config x.token ZqConf19", ["ZqConf19"]),
         ("echo done && aws configure set aws_secret_access_key ZqConf20", ["ZqConf20"]),
     ],

@@ -1269,11 +1269,14 @@ COMMAND_FRAMES = [
         """      command: "echo password 'notasecret1'; app --password *********\"""",
         [(8, 61, 'command of pod "web" gives --password a literal secret')],
     ),
-    # echo's words are no config command; the command after it is one
+    # an echoed config command is read as one (it is often written into a script), and so is the next
     (
-        '      command: "echo git config x.token is set; git config y.token CnryConf30"',
-        '      command: "echo git config x.token is set; git config y.token **********"',
-        [(8, 68, 'command of pod "web" gives y.token a literal secret')],
+        "      command: \"echo 'git config user.token CnryConf31' >> s.sh; git config y.token CnryConf30\"",
+        "      command: \"echo 'git config user.token **********' >> s.sh; git config y.token **********\"",
+        [
+            (8, 45, 'command of pod "web" gives user.token a literal secret'),
+            (8, 85, 'command of pod "web" gives y.token a literal secret'),
+        ],
     ),
     # a config key that names a file: its path is shown
     (

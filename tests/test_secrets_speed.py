@@ -348,7 +348,7 @@ WORST = {
     "runs of echoed config commands": (
         VARS + " + \"        X: '\" + 'echo git config x.token y; ' * 8_000 + \"'\\n\"",
         "",
-        [],
+        ["NX213"] * 8_000,
     ),
     "runs of docker's global options": (
         VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
