@@ -41,7 +41,7 @@ def command_parts(text: str) -> list[Part]:
     found: list[Part] = []
     if "-" in text:
         found += _option_parts(text)
-        if HERE_STRING in text or "-stdin" in text:
+        if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
             found += _stdin_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
@@ -52,6 +52,8 @@ def command_parts(text: str) -> list[Part]:
             found += _header_parts(text)
     if "{" in text:
         found += _quoted_object_parts(text)
+    if "--arg" in text:
+        found += _jq_arg_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
     if "'" in text:
@@ -67,9 +69,9 @@ _OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
-# `--data "{\"token\": \"x\"}"`), or an array of them (`'[{"password": "x"}]'`): its entries
-# are read as a JSON value's are.
-_QUOTED_OBJECT = re.compile(r"""['"](?:\[[ \t\r\n]*)?\{""")
+# `--data "{\"token\": \"x\"}"`), or an array (`'[{"password": "x"}]'`, `'["a", {...}]'`): its
+# entries are read as a JSON value's are.
+_QUOTED_OBJECT = re.compile(r"""['"][\[{]""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:
@@ -92,6 +94,26 @@ def _quoted_object_parts(text: str) -> list[Part]:
 
 
 _JQ = re.compile(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")
+# jq's `--arg NAME VALUE` (and `--argjson`): VALUE is what the filter's `$NAME` holds
+_JQ_ARG = re.compile(r"(?<![^\s'\"])--arg(?:json)?[ \t]+")
+
+
+def _jq_arg_parts(text: str) -> list[Part]:
+    """The VALUE of each `--arg NAME VALUE` whose NAME looks secret (`--arg password x`); each
+    name and value is read once (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _JQ_ARG.search(text, pos)) is not None:
+        at = match.end()
+        name_start, name_end = value_from(text, at, WORD_STOP)
+        closed = name_end < len(text) and name_start > at  # a quoted name: past its closing quote
+        at = _blanks_after(text, name_end + closed)
+        start, end = value_from(text, at, WORD_STOP)
+        pos = max(end, at)
+        name = text[name_start:name_end]
+        if end > start and is_secret_var_name(name) and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", name)
+    return found
 
 
 class _Within:
@@ -174,6 +196,8 @@ def _stdin_parts(text: str) -> list[Part]:
         piped = text[end] == "|" and not text.startswith("||", end) and not text.startswith("|", end - 1)
         echoed = _echoed(text, start, end) if piped else []
         start = command_end.end()
+        while piped and start < len(text) and text[start] in " \t\r\n":
+            start += 1  # `echo x |` then the next line: a pipe goes on over a line break
     return found
 
 
@@ -386,7 +410,11 @@ def _blanks_after(text: str, at: int) -> int:
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
-_SQL_PASSWORD = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified[ \t]+by)[ \t]+'")
+_SQL_PASSWORD = re.compile(
+    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified[ \t]+by"
+    # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`
+    r"|set[ \t]+password[ \t]+for[ \t][^=\n]{0,200}?[ \t]*=)[ \t]*'"
+)
 # `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
 # PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")

@@ -287,11 +287,18 @@ def _is_config_option(item: object) -> bool:
     return isinstance(item, str) and item in CONFIG_OPTIONS  # an item may be a mapping: unhashable
 
 
+# Options that read a secret from standard input without saying so in their name: gh's
+# `auth login --with-token` (also given a value as the next word: is_secret_flag reads that)
+_STDIN_FLAGS = frozenset({"--with-token"})
+
+
 def reads_stdin(option: object) -> bool:
     """`--password-stdin`, `--token-stdin`: a secret option that reads its value from standard
-    input, which a here-string gives it (`docker login --password-stdin <<< x`); the word after
-    the option itself is no value (`docker login --password-stdin reg.io`)."""
-    return isinstance(option, str) and option.endswith("-stdin") and is_secret_flag(option[: -len("-stdin")])
+    input, which a here-string or a pipe gives it (`docker login --password-stdin <<< x`); the
+    word after the option itself is no value (`docker login --password-stdin reg.io`)."""
+    return isinstance(option, str) and (
+        option in _STDIN_FLAGS or (option.endswith("-stdin") and is_secret_flag(option[: -len("-stdin")]))
+    )
 
 
 def _list_password_option(items: list[Any]) -> str | None:
@@ -360,11 +367,17 @@ def is_option_value(text: str) -> bool:
     return not not_an_option_value(text, 0, len(text))
 
 
+_SHELL_OPERATORS = frozenset(("&&", "||", "|", ";", "&", ";;"))
+
+
 def not_an_option_value(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], after a secret option, is no secret: another long option
     (`--password --host db`: psql's `--password` only asks for one), or a reference; nor a
-    here-string's `<<<` (`[gh, auth, login, --with-token, "<<<", tok]`: the item after it is)."""
+    here-string's `<<<` (`[gh, auth, login, --with-token, "<<<", tok]`: the item after it is),
+    nor a shell's operator (`--with-token && ...`: the option reads standard input)."""
     if end - start == len(HERE_STRING) and text.startswith(HERE_STRING, start):
+        return True
+    if text[start:end] in _SHELL_OPERATORS:
         return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
@@ -1929,14 +1942,18 @@ def scrub(doc: Document, text: str) -> str:
     if not values:
         return text
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
+    from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
+
+    encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
     text = _four_stars(text, _echo_spans(text, values))
-    return hide_values(text, values | escaped, whole_words=True, stars=4)
+    return hide_values(text, values | escaped | encoded, whole_words=True, stars=4)
 
 
-# A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`), cut short
-# (`Zq9tokenAAAA...`), its blanks replaced (`correct_horse_battery`), or run into a longer word.
-# Such an echo is found by the value's letters and digits alone, in any case, if it has enough
-# of them not to be a common word.
+# A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,
+# `%40`), cut short (`Zq9tokenAAAA...`), its blanks replaced (`correct_horse_battery`), or run
+# into a longer word. Such an echo is found by the value's letters and digits alone (an escape
+# read as the character it stands for), in any case, if it has enough of them not to be a common
+# word.
 _ECHO_LETTERS = 8  # letters and digits a value needs to be looked for this way
 _ECHO_CUT = 12  # how many of them the start of a value cut short must show
 _ECHO_SAME = 8  # values looked for at one place (an exact echo of any is starred by hide_values)
@@ -1955,7 +1972,7 @@ def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
     if not alike:
         return []
     by_start = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
-    letters, where = _letters(text)
+    letters, where, ends = _letters(text)
     spans = []
     at = 0
     while at <= len(letters) - _ECHO_LETTERS:
@@ -1967,22 +1984,37 @@ def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
             if same == len(value) or same >= _ECHO_CUT:
                 longest = max(longest, same)
         if longest:
-            spans.append((where[at], where[at + longest - 1] + 1))
+            spans.append((where[at], ends[at + longest - 1]))
             at += longest
         else:
             at += 1
     return spans
 
 
-def _letters(text: str) -> tuple[str, list[int]]:
-    """`text`'s letters and digits in lower case, and where each is in `text`."""
-    found, where = [], []
-    for at, char in enumerate(text):
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_ESCAPE_LENGTHS = (("%", 2, 1), ("\\u", 4, 2), ("\\x", 2, 2))  # `%40`, `\u0040`, `\x40`: digits, prefix
+
+
+def _letters(text: str) -> tuple[str, list[int], list[int]]:
+    """`text`'s letters and digits in lower case, and where each starts and ends in `text`; a
+    `%XX`, `\\uXXXX` or `\\xXX` escape is read as the character it stands for."""
+    found, where, ends = [], [], []
+    at, size = 0, len(text)
+    while at < size:
+        char, end = text[at], at + 1
+        if char in "%\\":
+            for prefix, digits, skip in _ESCAPE_LENGTHS:
+                code = text[at + skip : at + skip + digits]
+                if text.startswith(prefix, at) and len(code) == digits and all(c in _HEX_DIGITS for c in code):
+                    char, end = chr(int(code, 16)), at + skip + digits
+                    break
         if char.isalnum():
             lower = char.lower()
             found.append(lower if len(lower) == 1 else char)
             where.append(at)
-    return "".join(found), where
+            ends.append(end)
+        at = end
+    return "".join(found), where, ends
 
 
 def _four_stars(text: str, spans: list[tuple[int, int]]) -> str:

@@ -232,6 +232,8 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
         ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
+        ("echo Pw4pipe |\n  docker login --password-stdin r.io", [("option", "Pw4pipe")]),  # a pipe over a line break
+        ("gh auth login --with-token && x", []),  # `&&` is no value: gh reads standard input
         (f"--jwt {JWT_TOKEN} x", [("token", JWT_TOKEN)]),
         (f"x{JWT_TOKEN}", []),  # inside a word
         (JWT_TOKEN.rsplit(".", 1)[0] + ".", []),  # unsigned (`alg: none`): no credential
@@ -1081,6 +1083,7 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "CREATE USER app WITH PASSWORD 'ZqSql3x'" """, ["ZqSql3x"]),
         ("""psql -c "alter user app password 'Zq''Sql 4'" """, ["Zq''Sql 4"]),  # `''` is a quote inside
         ("""mysql -e "CREATE USER a@'%' IDENTIFIED BY 'ZqSql5x';" """, ["ZqSql5x"]),
+        ("""mysql -e "SET PASSWORD FOR 'app'@'%' = 'ZqSql9x'" """, ["ZqSql9x"]),  # hunt 18
         ("""sqlplus -s sys/x@db <<< "ALTER USER app Identified  By 'ZqSql6x'" """, ["x", "ZqSql6x"]),
         ("sqlplus scott/ZqPlus1x@orcl", ["ZqPlus1x"]),  # between `/` and `@`
         ("sqlplus -S -L scott/ZqPlus2x@//db:1521/orcl @run.sql", ["ZqPlus2x"]),

@@ -987,6 +987,9 @@ ALTERED_ECHOES = {
     "run into a word": ("x=Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAAx", "x=****x"),
     "escaped again": ('bad value "pa\\"Zq9ss"', 'bad value "****"'),
     "folded lines": ("value Zq9block1 Zq9block2 folded", "value **** folded"),
+    # hunt 18: escapes between its letters, as a URL or JSON written twice carry them
+    "percent-encoded": ("bad correct%20horse%20Zq9battery", "bad ****"),
+    "an escape in its letters": ("bad Zq9token\\u0041AAAAAAAAAAAAAAAAAAAAAAAAAA", "bad ****"),
 }
 ALTERED_VARS = (
     "DB_PASSWORD: correct horse Zq9battery",
@@ -1230,6 +1233,12 @@ COMMAND_FRAMES = [
         "      command: \"printf '%s' ********* | docker login -u me --password-stdin reg.io\"",
         [(8, 29, 'command of pod "web" gives --password-stdin a literal secret')],
     ),
+    # hunt 18: gh's `--with-token` reads standard input too, and `&&` is no option's value
+    (
+        "      command: echo CnryEcho3 | gh auth login --with-token && curl http://x",
+        "      command: echo ********* | gh auth login --with-token && curl http://x",
+        [(8, 21, 'command of pod "web" gives --with-token a literal secret')],
+    ),
     (
         '      command: [sh, -c, "echo CnryEcho2 | docker login --password-stdin"]',
         '      command: [sh, -c, "echo ********* | docker login --password-stdin"]',
@@ -1251,6 +1260,17 @@ COMMAND_FRAMES = [
         """      command: 'echo "[{\\"token\\": \\"CnryArray3\\"}]" > f'""",
         """      command: 'echo "[{\\"token\\": \\"**********\\"}]" > f'""",
         [(8, 38, 'command of pod "web" sets token to a literal secret')],
+    ),
+    # hunt 18: an array that starts with another item, or another array; jq's `--arg NAME VALUE`
+    (
+        """      command: "curl -d '[\\"a\\", [{\\"password\\": \\"CnryArray4\\"}]]' h\"""",
+        """      command: "curl -d '[\\"a\\", [{\\"password\\": \\"**********\\"}]]' h\"""",
+        [(8, 52, 'command of pod "web" sets password to a literal secret')],
+    ),
+    (
+        "      command: \"jq -n --arg password CnryJqArg1 '{password: $password}'\"",
+        "      command: \"jq -n --arg password ********** '{password: $password}'\"",
+        [(8, 38, 'command of pod "web" gives password a literal secret')],
     ),
     # a jq filter's path is shown; its string literal is starred
     (

@@ -350,6 +350,16 @@ WORST = {
         "",
         ["NX213"] * 8_000,
     ),
+    "runs of SET PASSWORD FOR": (
+        VARS + ' + "        X: " + chr(34) + \'SET PASSWORD FOR a \' * 20_000 + chr(34) + "\\n"',
+        "",
+        [],
+    ),
+    "runs of jq's --arg": (
+        VARS + " + \"        X: '\" + '--arg a b ' * 20_000 + \"--arg password x'\\n\"",
+        "",
+        ["NX213"],
+    ),
     "runs of docker's global options": (
         VARS + " + \"        X: 'docker \" + '-H x ' * 20_000 + \"login -p y'\\n\"",
         "",
