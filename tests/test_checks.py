@@ -585,31 +585,11 @@ def test_nx212_a_volume_and_a_secret_in_one_directory_clash(secrets_first: bool)
 
 def test_nx220_a_var_set_twice_in_the_list_form() -> None:
     # hunt 17: Nexlayer refuses `duplicate environment variable`; the list form passed
-    found = only(
-        """
-        application:
-          name: shop
-          pods:
-            - name: web
-              image: nginx:1.27
-              path: /
-              servicePorts: [80]
-              vars:
-                - key: MODE
-                  value: a
-                - HOST: h
-                - key: MODE
-                  value: b
-                - HOST: i
-            - name: api
-              image: nginx:1.27
-              servicePorts: [81]
-              vars:
-                - key: MODE
-                  value: c
-        """,
-        "NX220",
-    )
+    web = "      vars:\n        - key: MODE\n          value: a\n        - HOST: h\n"
+    web += "        - key: MODE\n          value: b\n        - HOST: i\n"
+    api = "    - name: api\n      image: nginx:1.27\n      servicePorts: [81]\n"
+    api += "      vars:\n        - key: MODE\n          value: c\n"
+    found = [d for d in lint_diags(CLEAN + web + api) if d.code == "NX220"]
     # the second `key:` value, and the second `- HOST:` key; another pod's MODE is its own
     assert [(d.line, d.col, d.severity) for d in found] == [(12, 16, "error"), (14, 11, "error")]
     assert [d.message for d in found] == [
@@ -811,21 +791,8 @@ def test_nx213_literal_secret_never_shows_the_value() -> None:
 
 def test_nx213_a_secret_written_as_a_key_is_reported_at_the_key_without_naming_it() -> None:
     # hunt 16: the key was starred in frames, but nothing told the user to revoke it
-    found = only(
-        """
-        application:
-          name: shop
-          pods:
-            - name: web
-              image: nginx:1.27
-              path: /
-              servicePorts: [80]
-              vars:
-                ghp_KeyLeakAAbcdefghijABCDEFGHIJ0123456789: x
-                "postgres://u:KeyLeakBB@h": y
-        """,
-        "NX213",
-    )
+    keys = '      vars:\n        ghp_KeyLeakAAbcdefghijABCDEFGHIJ0123456789: x\n        "postgres://u:KeyLeakBB@h": y\n'
+    found = [d for d in lint_diags(CLEAN + keys) if d.code == "NX213"]
     assert [(d.line, d.col) for d in found] == [(9, 9), (10, 9)]
     assert [d.message for d in found] == [
         'a key in vars of pod "web" holds a GitHub token',
