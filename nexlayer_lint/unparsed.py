@@ -51,6 +51,7 @@ from nexlayer_lint.secrets import (
     follows_secret_flag,
     is_option_value,
     is_public_field,
+    is_published_name,
     is_secret_flag,
     is_secret_var_name,
     is_secrets_key,
@@ -299,7 +300,7 @@ class _Scanner:
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
         if shown:
-            for part in parts_in(body):
+            for part in parts_in(body, jwts="eyJ" not in body or not _published_key(body)):
                 self.mask(index, part.start, part.end)
         if comment < len(body):
             self.comment(index, body, comment, shown)
@@ -439,6 +440,10 @@ class _Scanner:
             offset = start + (1 if quoted else 0)
             if quoted and close < 0:  # a quoted value that goes on to the next line
                 self.carry = (body[start], (body[offset:].rstrip(" \t"),))
+            elif not quoted and not self.flow and self.text_block is None and _skip_blanks(body, end) == n:
+                # a plain value may go on in the lines indented more than its key, folded as `>` folds
+                # (not a line that goes on a value itself: that value's lines are carried already)
+                self.text_block = (self.owner, ">", (name,))
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, offset, offset + len(name))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
@@ -707,6 +712,17 @@ CARRIED_LINES = 3
 def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:
     """The last CARRIED_LINES lines of a value, `line` the newest."""
     return (*lines[1 - CARRIED_LINES :], line) if len(lines) >= CARRIED_LINES else (*lines, line)
+
+
+# The key a line starts with (`  - SUPABASE_ANON_KEY: ...`), to know a published token's name
+_LEADING_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,128})[\"']?[ \t]*:")
+
+
+def _published_key(body: str) -> bool:
+    """Whether the line starts with a key whose name says its value is published
+    (secrets.is_published_name): a JSON Web Token in its value is shown, as in a parsed file."""
+    key = _LEADING_KEY.match(body)
+    return key is not None and is_published_name(key.group(1))
 
 
 def _inside(context: _Context, indent: int, dash: bool) -> bool:

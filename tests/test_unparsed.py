@@ -60,6 +60,18 @@ SHAPES = {
         "a: |\n  redis-cli -h db \\\n    -a ***** ping\nb: >\n  docker login\n  -u me\n  -p ***** r.io\n"
         "c: |\n  redis-cli -h db\n  -a notsecret ping\nd: [\n",
     ),
+    "a JSON Web Token, shown under a published name only": (
+        "ANON_KEY: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\n"
+        "JWT: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\nx: [\n",
+        "ANON_KEY: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\n"
+        "JWT: "
+        + "*" * len("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ")
+        + "\nx: [\n",
+    ),
+    "a command over the lines of a plain value": (  # hunt 18
+        "a: redis-cli\n  -h db\n  -a Cnry1 ping\nb: docker\n  -a notsecret\nc: [\n",
+        "a: redis-cli\n  -h db\n  -a ***** ping\nb: docker\n  -a notsecret\nc: [\n",
+    ),
     "an item named by var or id": (
         "vars:\n  - var: DB_PASSWORD\n    value: Cnry1\n  - value: Cnry2\n    id: API_TOKEN\n"
         "  - variable: LOG_LEVEL\n    value: debug\n x: [\n",
@@ -271,6 +283,7 @@ WORST = {
     "headers after -H": "'x: [' + '-H, \"X-Api-Key: a\", ' * 50_000 + '\\n'",
     "a quoted command over many lines": "'x: [\\nc: \"' + 'redis-cli -a ' * 1_000 + '\\n' * 2 + '  -a\\n' * 50_000",
     "a block scalar's command over many lines": "'x: [\\nc: |\\n' + '  redis-cli -a \\\\\\n' * 30_000",
+    "a plain value's command over many lines": "'x: [\\nc: redis-cli\\n' + '  -a x\\n' * 30_000",
     "empty quoted strings": "'x: [\\nc: \"redis-cli -a ' + chr(39) * 100_000 + 'a -a ' + chr(39) * 100_001 + '\\n'",
 }
 _RUN = """
