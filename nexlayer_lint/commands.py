@@ -174,30 +174,36 @@ def _stdin_parts(text: str) -> list[Part]:
     the here-string's word, wherever the `<<<` is in that command (`docker login -u me
     --password-stdin reg.io <<< x`), or what an echo or printf writes into a single `|` before
     it (`echo x | docker login --password-stdin`). Each command (to _COMMAND_END) is read once
-    for its options and once for what it echoes: linear."""
+    for a here-string, and each echo's words and the command after them once: linear."""
     found: list[Part] = []
     start = 0
-    echoed: list[tuple[int, int]] = []  # the words the command before a single `|` echoes
-    while start <= len(text):
+    while HERE_STRING in text and start <= len(text):
         command_end = _COMMAND_END.search(text, start)
         end = command_end.start() if command_end else len(text)
         here = text.find(HERE_STRING, start, end)
-        reader = _stdin_reader(text, start, here if here >= 0 else end) if here >= 0 or echoed else None
-        if reader is not None and here >= 0:
+        reader = _stdin_reader(text, start, here) if here >= 0 else None
+        if reader is not None:
             at = _blanks_after(text, here + len(HERE_STRING))
             value_start, value_end = value_from(text, min(at, end), _KEY_STOP)
             if value_end > value_start and not not_an_option_value(text, value_start, value_end):
                 found += literal_parts(text, value_start, value_end, "option", reader)
-        elif reader is not None:
-            for word_start, word_end in echoed:
-                found += literal_parts(text, word_start, word_end, "option", reader)
         if command_end is None:
             break
-        piped = text[end] == "|" and not text.startswith("||", end) and not text.startswith("|", end - 1)
-        echoed = _echoed(text, start, end) if piped else []
         start = command_end.end()
-        while piped and start < len(text) and text[start] in " \t\r\n":
-            start += 1  # `echo x |` then the next line: a pipe goes on over a line break
+    pos = 0
+    while (echo := _ECHO.search(text, pos)) is not None:
+        spans, stop = _echoed(text, echo)
+        pos = max(stop, echo.end())
+        if not text.startswith("|", stop) or text.startswith("||", stop):
+            continue  # no single pipe after echo's words (a quoted `|` in them is one of them)
+        after = stop + (2 if text.startswith("|&", stop) else 1)  # `|&` pipes standard error too
+        while after < len(text) and text[after] in " \t\r\n":
+            after += 1  # `echo x |` then the next line: a pipe goes on over a line break
+        command_end = _COMMAND_END.search(text, after)
+        reader = _stdin_reader(text, after, command_end.start() if command_end else len(text))
+        if reader is not None:
+            for word_start, word_end in spans:
+                found += literal_parts(text, word_start, word_end, "option", reader)
     return found
 
 
@@ -214,28 +220,41 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 _ECHO = re.compile(r"(?<![^\s'\"/;|&(`])(echo|printf)[ \t]+")
 
 
-def _echoed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where the literal words are that the echo or printf in text[start:end] writes: echo's
-    words after its options (`-n`, `-e`), printf's after its format when it has more than one
-    word (`printf '%s\\n' pw`), else its format (`printf pw`). No reference (`"$PW"`) nor a
-    command's output (`"$(cat f)"`); a `${X}` inside a word is no literal either (literal_parts)."""
-    match = _ECHO.search(text, start, end)
-    if match is None:
-        return []
+def _echoed(text: str, echo: re.Match[str]) -> tuple[list[tuple[int, int]], int]:
+    """Where the literal words are that the echo or printf `echo` matched writes, and where its
+    words end (at a `;`, `&`, `|` or line break outside quotes, or the text's end): echo's words
+    after its options (`-n`, `-e`), printf's after its format when it has more than one word
+    (`printf '%s\\n' pw`), else its format (`printf pw`). A quoted word is read whole (`'pa;ss'`).
+    No reference (`"$PW"`) nor a command's output (`"$(cat f)"`); a `${X}` inside a word is no
+    literal either (literal_parts)."""
     words = []
-    at = match.end()
-    while at < end:
+    at = echo.end()
+    while at < len(text) and text[at] not in ";&|\n":
         word_start, word_end = value_from(text, at, _KEY_STOP)
-        word_end = min(word_end, end)
-        closed = word_end < end and word_start > at  # a quoted word: past its closing quote
+        if word_start == at + 1 and text[at] in "'\"" and word_end == len(text):
+            break  # a quote never closed: no word of echo's (the commands after it are read on)
+        closed = word_end < len(text) and word_start > at  # a quoted word: past its closing quote
         words.append((word_start, word_end))
-        at = _blanks_after(text, word_end + closed)
-    if match.group(1) == "echo":
+        after = _blanks_after(text, word_end + closed)
+        if after <= at:
+            break  # a character no word starts with (a lone CR): the words end
+        at = after
+    if echo.group(1) == "echo":
         while words and text.startswith("-", words[0][0]):
             words.pop(0)
     elif len(words) > 1:
         words.pop(0)
-    return [(a, b) for a, b in words if b > a and not not_an_option_value(text, a, b)]
+    # the words echoed are one line of standard input, one secret: adjacent ones are one span
+    # (so thousands of words are one finding, not thousands)
+    spans: list[tuple[int, int]] = []
+    for a, b in words:
+        if b <= a or not_an_option_value(text, a, b):
+            continue
+        if spans and not text[spans[-1][1] : a].strip(" \t'\""):
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return spans, at
 
 
 # `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
@@ -411,9 +430,10 @@ def _blanks_after(text: str, at: int) -> int:
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
 _SQL_PASSWORD = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified[ \t]+by"
-    # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`
-    r"|set[ \t]+password[ \t]+for[ \t][^=\n]{0,200}?[ \t]*=)[ \t]*'"
+    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+by"
+    # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`;
+    # MySQL 5 wrote the literal inside `PASSWORD('x')`
+    r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?)\s*'"
 )
 # `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
 # PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)

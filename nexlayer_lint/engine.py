@@ -374,14 +374,18 @@ def _narrow(document: Document, problem: Problem, span: Span, maps: dict[DataPat
     if located is None or located.style is None or not isinstance(value, str):
         return span
     start, end = problem.offset  # type: ignore[misc]
-    style = located.style
-    if style in ("", "'", '"') and document.source_of(path) == f"{style}{value}{style}":
-        shift = span.col + (1 if style else 0)  # the common case: the text is the value
-        return Span(span.line, shift + start, span.line, shift + end)
-    if path not in maps:
-        maps[path] = scalar_map(document, located, value)
+    if path not in maps:  # once per value: a value may hold thousands of findings
+        style = located.style
+        same = style in ("", "'", '"') and document.source_of(path) == f"{style}{value}{style}"
+        maps[path] = _AS_WRITTEN if same else scalar_map(document, located, value)
     mapped = maps[path]
+    if mapped is _AS_WRITTEN:  # the common case: the text is the value, on one line
+        shift = span.col + (1 if located.style else 0)
+        return Span(span.line, shift + start, span.line, shift + end)
     return (written_span(document, mapped, start, end) if mapped is not None else None) or span
+
+
+_AS_WRITTEN = ValueMap("", [], [])  # in _narrow's memo: a value whose text is the value itself
 
 
 def _text_of(source: str | bytes) -> str:

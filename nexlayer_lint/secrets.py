@@ -644,8 +644,10 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
     for part in found:
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
-        elif part.start > kept[-1].start and part.end > kept[-1].end:
-            # a find that starts inside another and runs past it: both are secret, so all of it
+        elif part.end > kept[-1].end and (part.start > kept[-1].start or part.kind == kept[-1].kind):
+            # a find that starts inside another and runs past it: both are secret, so all of it;
+            # also one of the same kind at the same place (`- DB_PASSWORD=correct horse battery`:
+            # the word, and the item's whole value), not a less telling one (`?password=x#frag`)
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
 

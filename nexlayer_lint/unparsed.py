@@ -243,6 +243,7 @@ class _Scanner:
     def read(self, index: int, shown: bool) -> None:
         body = self.bodies[index]
         pos = 0
+        continued = False
         if self.carry is not None:
             self.carried(index, body, shown)
         if self.run_on:
@@ -281,6 +282,7 @@ class _Scanner:
                 return
             if self.text_block is not None:
                 self.block_line(index, body, pos, shown)
+                continued = self.text_block is not None  # a line of a block or of a value above
             explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
             while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), pos, dash):
@@ -300,7 +302,10 @@ class _Scanner:
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
         if shown:
-            for part in parts_in(body, jwts="eyJ" not in body or not _published_key(body)):
+            # a token right after a published key (`ANON_KEY: eyJ...`) is shown, as in a parsed
+            # file; not inside another value (`CONFIG: |` then `  ANON_KEY: eyJ...`)
+            published = not continued and "eyJ" in body and _published_key(body)
+            for part in parts_in(body, jwts=not published):
                 self.mask(index, part.start, part.end)
         if comment < len(body):
             self.comment(index, body, comment, shown)
@@ -442,8 +447,11 @@ class _Scanner:
                 self.carry = (body[start], (body[offset:].rstrip(" \t"),))
             elif not quoted and not self.flow and self.text_block is None and _skip_blanks(body, end) == n:
                 # a plain value may go on in the lines indented more than its key, folded as `>` folds
-                # (not a line that goes on a value itself: that value's lines are carried already)
-                self.text_block = (self.owner, ">", (name,))
+                # (not a line that goes on a value itself: that value's lines are carried already);
+                # one that starts its own line under its key (`command:` then `  redis-cli`) goes on
+                # at its own indentation too
+                column = self.owner - 1 if self.owner == start else self.owner
+                self.text_block = (column, ">", (name,))
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, offset, offset + len(name))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
@@ -714,13 +722,14 @@ def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:
     return (*lines[1 - CARRIED_LINES :], line) if len(lines) >= CARRIED_LINES else (*lines, line)
 
 
-# The key a line starts with (`  - SUPABASE_ANON_KEY: ...`), to know a published token's name
-_LEADING_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,128})[\"']?[ \t]*:")
+# The key a line starts with and a value that starts with a token (`  - SUPABASE_ANON_KEY: eyJ...`),
+# to know a published token's name; not `PUBLIC_CONFIG: {sub: eyJ...}`, whose token is `sub`'s
+_LEADING_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,128})[\"']?[ \t]*:[ \t]*[\"']?eyJ")
 
 
 def _published_key(body: str) -> bool:
     """Whether the line starts with a key whose name says its value is published
-    (secrets.is_published_name): a JSON Web Token in its value is shown, as in a parsed file."""
+    (secrets.is_published_name), and its value with a token: shown, as in a parsed file."""
     key = _LEADING_KEY.match(body)
     return key is not None and is_published_name(key.group(1))
 

@@ -233,6 +233,10 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
         ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),
         ("echo Pw4pipe |\n  docker login --password-stdin r.io", [("option", "Pw4pipe")]),  # a pipe over a line break
+        # hunt 19: a quoted `&`, `;` or `|` ends no command; `|&` pipes too; echo's words are one secret
+        ("echo 'pa&ss;w|0rd' | docker login --password-stdin", [("option", "pa&ss;w|0rd")]),
+        ("echo Pw5pipe |& docker login --password-stdin", [("option", "Pw5pipe")]),
+        ("echo a b c | docker login --password-stdin", [("option", "a b c")]),
         ("gh auth login --with-token && x", []),  # `&&` is no value: gh reads standard input
         (f"--jwt {JWT_TOKEN} x", [("token", JWT_TOKEN)]),
         (f"x{JWT_TOKEN}", []),  # inside a word
@@ -378,6 +382,10 @@ SHAPES = {
     "key/value": (
         "vars:\n  - key: API_TOKEN\n    value: tok\n  - name: API_KEY\n    value: k3y\n",
         "vars:\n  - key: API_TOKEN\n    value: ***\n  - name: API_KEY\n    value: ***\n",
+    ),
+    "a list item's value with blanks": (  # hunt 19: only its first word was starred
+        "variables:\n  - DB_PASSWORD=correct horse battery\n",
+        "variables:\n  - DB_PASSWORD=*********************\n",
     ),
     "one-key items": ("vars:\n  - GITHUB_PAT: pat\n  - HOST: h\n", "vars:\n  - GITHUB_PAT: ***\n  - HOST: h\n"),
     "an item named by var, id or env": (
@@ -1084,6 +1092,9 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "alter user app password 'Zq''Sql 4'" """, ["Zq''Sql 4"]),  # `''` is a quote inside
         ("""mysql -e "CREATE USER a@'%' IDENTIFIED BY 'ZqSql5x';" """, ["ZqSql5x"]),
         ("""mysql -e "SET PASSWORD FOR 'app'@'%' = 'ZqSql9x'" """, ["ZqSql9x"]),  # hunt 18
+        # hunt 19: over a line break, and MySQL 5's PASSWORD('x')
+        ("SET PASSWORD FOR 'app'@'%'\n  = 'ZqSql10'", ["ZqSql10"]),
+        ("SET PASSWORD FOR app = PASSWORD('ZqSql11')", ["ZqSql11"]),
         ("""sqlplus -s sys/x@db <<< "ALTER USER app Identified  By 'ZqSql6x'" """, ["x", "ZqSql6x"]),
         ("sqlplus scott/ZqPlus1x@orcl", ["ZqPlus1x"]),  # between `/` and `@`
         ("sqlplus -S -L scott/ZqPlus2x@//db:1521/orcl @run.sql", ["ZqPlus2x"]),

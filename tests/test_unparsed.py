@@ -10,6 +10,9 @@ import pytest
 from nexlayer_lint import loader, unparsed
 from tests.conftest import ROOT
 
+# a signed JSON Web Token's shape
+JWT_LIKE = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ"
+
 # (text, what every line shows when all are framed); each text is broken somewhere.
 SHAPES = {
     "quoted keys": (
@@ -64,9 +67,15 @@ SHAPES = {
         "ANON_KEY: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\n"
         "JWT: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\nx: [\n",
         "ANON_KEY: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ\n"
-        "JWT: "
-        + "*" * len("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ")
-        + "\nx: [\n",
+        "JWT: " + "*" * len(JWT_LIKE) + "\nx: [\n",
+    ),
+    "a plain value that starts under its key": (  # hunt 19
+        "command:\n  redis-cli\n  -a Cnry1 ping\nx: [\n",
+        "command:\n  redis-cli\n  -a ***** ping\nx: [\n",
+    ),
+    "a token inside a published key's value": (  # hunt 19: the token is `sub`'s, or CONFIG's text
+        "PUBLIC_CONFIG: {sub: " + JWT_LIKE + "}\nCONFIG: |\n  ANON_KEY: " + JWT_LIKE + "\nx: [\n",
+        "PUBLIC_CONFIG: {sub: " + "*" * len(JWT_LIKE) + "}\nCONFIG: |\n  ANON_KEY: " + "*" * len(JWT_LIKE) + "\nx: [\n",
     ),
     "a command over the lines of a plain value": (  # hunt 18
         "a: redis-cli\n  -h db\n  -a Cnry1 ping\nb: docker\n  -a notsecret\nc: [\n",
