@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
 from nexlayer_lint.model import LINE_BREAK, DataPath, Document, Located, Problem, Span, get_in
-from nexlayer_lint.value_map import text_ranges, value_map
+from nexlayer_lint.value_map import scalar_bounds, text_offset, text_ranges, value_map
 
 # --- names --------------------------------------------------------------------------------------
 # NAME_RULES: a name is split into upper-case parts (`dbPassword`, `db-password`, `DB_PASSWORD`
@@ -1271,7 +1271,7 @@ class Secrets(NamedTuple):
 # a mutable dict, but a loaded document's data does not change). The engine asks about one
 # document several times (schema messages, checks, code frames) before it moves on to the next.
 _secrets_cache: tuple[Document | None, Secrets | None] = (None, None)
-_spans_cache: tuple[Document | None, tuple[tuple[int, int], ...], list[int]] = (None, (), [])
+_spans_cache: tuple[Document | None, tuple[tuple[int, int], ...]] = (None, ())
 
 
 def document_secrets(doc: Document) -> Secrets:
@@ -1468,32 +1468,15 @@ def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
 # --- where secrets sit in the text ------------------------------------------------------------------
 
 
-def line_starts(text: str) -> list[int]:
-    """The offset where each line starts (line 1 at index 0)."""
-    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
-
-
 def secret_spans(doc: Document) -> tuple[tuple[int, int], ...]:
     """The (start, end) character ranges of doc.text that hold secrets, sorted and disjoint;
     no range holds a line break, and a block's indentation is not part of it."""
-    return _spans_of(doc)[0]
-
-
-def _spans_of(doc: Document) -> tuple[tuple[tuple[int, int], ...], list[int]]:
     global _spans_cache
-    cached_doc, spans, starts = _spans_cache
+    cached_doc, spans = _spans_cache
     if cached_doc is not doc:
-        finder = _Spans(doc)
-        spans, starts = finder.find(), finder.starts
-        _spans_cache = (doc, spans, starts)
-    return spans, starts
-
-
-def _offset(starts: list[int], text: str, line: int, col: int) -> int:
-    """The offset of a 1-based (line, col) position, clamped to the text."""
-    if line > len(starts):
-        return len(text)
-    return min(starts[line - 1] + col - 1, len(text))
+        spans = _Spans(doc).find()
+        _spans_cache = (doc, spans)
+    return spans
 
 
 _UNKNOWN = object()  # the value of a scalar the data does not hold (a repeated key's earlier one)
@@ -1518,7 +1501,7 @@ class _Spans:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
-        self.starts = line_starts(doc.text)
+        self.starts = doc.line_starts
         self.states: dict[DataPath, int] = {(): PLAIN}
         self.ranges: list[tuple[int, int]] = []
 
@@ -1736,17 +1719,10 @@ class _Spans:
 
     def head(self, span: Span) -> tuple[int, int]:
         """The offsets of a scalar's text, after any anchor or tag (`&pw hunter2`)."""
-        start, end = self.offset(span.line, span.col), self.offset(span.end_line, span.end_col)
-        text = self.text
-        while start < end and text[start] in "&!":
-            while start < end and not text[start].isspace():
-                start += 1
-            while start < end and text[start].isspace():
-                start += 1
-        return start, end
+        return scalar_bounds(self.text, self.starts, span)
 
     def offset(self, line: int, col: int) -> int:
-        return _offset(self.starts, self.text, line, col)
+        return text_offset(self.starts, self.text, line, col)
 
     def line_end(self, start: int) -> int:
         match = LINE_BREAK.search(self.text, start)
@@ -1775,10 +1751,11 @@ def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 def overlaps(doc: Document, span: Span) -> bool:
     """Whether any character of `span` is part of a secret."""
-    spans, starts = _spans_of(doc)
+    spans, starts = secret_spans(doc), doc.line_starts
     if not spans:
         return False
-    start, end = _offset(starts, doc.text, span.line, span.col), _offset(starts, doc.text, span.end_line, span.end_col)
+    start = text_offset(starts, doc.text, span.line, span.col)
+    end = text_offset(starts, doc.text, span.end_line, span.end_col)
     index = bisect.bisect_right(spans, (start, len(doc.text) + 1)) - 1
     return (index >= 0 and spans[index][1] > start) or (
         index + 1 < len(spans) and spans[index + 1][0] < max(end, start + 1)
@@ -1805,8 +1782,8 @@ def _second_document_masked(doc: Document, masked: str) -> str:
     root = doc.positions.get(())
     if root is None:
         return masked
-    starts = _spans_of(doc)[1]  # the line starts (at every line break YAML counts), found once
-    tail_start = _offset(starts, doc.text, root.value.end_line, root.value.end_col)
+    starts = doc.line_starts
+    tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
     first = bisect.bisect_left(starts, tail_start)
     markers = [start for start in starts[first:] if _DOCUMENT_MARKER.match(doc.text, start)]
     if not markers:

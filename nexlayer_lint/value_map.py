@@ -57,20 +57,31 @@ def text_ranges(mapped: ValueMap, ranges: list[tuple[int, int]]) -> list[tuple[i
     return [(mapped.lo[start], mapped.hi[end - 1]) for start, end in ranges if end > start]
 
 
+def text_offset(starts: list[int], text: str, line: int, col: int) -> int:
+    """The offset of a 1-based (line, col) position in `text` whose lines start at `starts`
+    (Document.line_starts), clamped to the text."""
+    if line > len(starts):
+        return len(text)
+    return min(starts[line - 1] + col - 1, len(text))
+
+
+def scalar_bounds(text: str, starts: list[int], span: Span) -> tuple[int, int]:
+    """The offsets of the text of the scalar at `span`, after any anchor or tag (`&pw hunter2`)."""
+    start, end = text_offset(starts, text, span.line, span.col), text_offset(starts, text, span.end_line, span.end_col)
+    while start < end and text[start] in "&!":
+        while start < end and not text[start].isspace():
+            start += 1
+        while start < end and text[start].isspace():
+            start += 1
+    return start, end
+
+
 def scalar_map(doc: Document, located: Located, value: str) -> ValueMap | None:
     """The ValueMap of the string `value` written at `located` in the document's text; None when
     its text cannot be read exactly, or reads as another value."""
-    text, starts, span = doc.text, doc.line_starts, located.value
-    if located.style is None or span.line > len(starts) or span.end_line > len(starts):
+    if located.style is None:
         return None
-    lo = starts[span.line - 1] + span.col - 1
-    hi = min(starts[span.end_line - 1] + span.end_col - 1, len(text))
-    while lo < hi and text[lo] in "&!":  # past an anchor or a tag (`&pw "x"`), as the scalar starts after them
-        while lo < hi and not text[lo].isspace():
-            lo += 1
-        while lo < hi and text[lo].isspace():
-            lo += 1
-    mapped = value_map(text, lo, hi, located.style)
+    mapped = value_map(doc.text, *scalar_bounds(doc.text, doc.line_starts, located.value), located.style)
     return mapped if mapped is not None and mapped.value == value else None
 
 
