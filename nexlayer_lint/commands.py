@@ -50,10 +50,10 @@ def command_parts(text: str) -> list[Part]:
         found += _program_option_parts(text)
         if "-H" in text or "header" in text:
             found += _header_parts(text)
+        if "--arg" in text:
+            found += _jq_arg_parts(text)
     if "{" in text:
         found += _quoted_object_parts(text)
-    if "--arg" in text:
-        found += _jq_arg_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
     if "'" in text:
@@ -104,10 +104,7 @@ def _jq_arg_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     while (match := _JQ_ARG.search(text, pos)) is not None:
-        at = match.end()
-        name_start, name_end = value_from(text, at, WORD_STOP)
-        closed = name_end < len(text) and name_start > at  # a quoted name: past its closing quote
-        at = _blanks_after(text, name_end + closed)
+        name_start, name_end, at = _word_and_next(text, match.end(), WORD_STOP)
         start, end = value_from(text, at, WORD_STOP)
         pos = max(end, at)
         name = text[name_start:name_end]
@@ -230,12 +227,10 @@ def _echoed(text: str, echo: re.Match[str]) -> tuple[list[tuple[int, int]], int]
     words = []
     at = echo.end()
     while at < len(text) and text[at] not in ";&|\n":
-        word_start, word_end = value_from(text, at, _KEY_STOP)
+        word_start, word_end, after = _word_and_next(text, at, _KEY_STOP)
         if word_start == at + 1 and text[at] in "'\"" and word_end == len(text):
             break  # a quote never closed: no word of echo's (the commands after it are read on)
-        closed = word_end < len(text) and word_start > at  # a quoted word: past its closing quote
         words.append((word_start, word_end))
-        after = _blanks_after(text, word_end + closed)
         if after <= at:
             break  # a character no word starts with (a lone CR): the words end
         at = after
@@ -381,10 +376,8 @@ def _config_parts(text: str) -> list[Part]:
             at = _blanks_after(text, at + len("config"))
             at += len("set") if _word_at(text, at) == "set" else 0
         at = _after_options(text, at, CONFIG_OPTIONS)
-        key_start, key_end = value_from(text, at, _KEY_STOP)
+        key_start, key_end, at = _word_and_next(text, at, _KEY_STOP)
         key = text[key_start:key_end]
-        closed = key_end < len(text) and key_start > at  # a quoted key: its closing quote
-        at = _blanks_after(text, key_end + closed)
         start, end = value_from(text, at, _KEY_STOP)
         if end > start and text[end - 1] in "'\"" and text[start] not in "'\"":
             end -= 1  # `echo 'git config x.token v' >> f`: the quote closes echo's word, not the value
@@ -413,6 +406,14 @@ def _after_options(text: str, at: int, with_value: frozenset[str]) -> int:
         if word in with_value:
             at = _blanks_after(text, at)
             at += len(_word_at(text, at))
+
+
+def _word_and_next(text: str, at: int, stop: re.Pattern[str]) -> tuple[int, int, int]:
+    """The word at text[at] (what its quotes hold, or the text to `stop`: value_from), and where
+    the next word starts: past its closing quote and the blanks after it."""
+    start, end = value_from(text, at, stop)
+    closed = end < len(text) and start > at  # a quoted word: its closing quote
+    return start, end, _blanks_after(text, end + closed)
 
 
 def _word_at(text: str, at: int) -> str:
