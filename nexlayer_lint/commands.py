@@ -153,7 +153,7 @@ def _option_parts(text: str) -> list[Part]:
             at += len(HERE_STRING)
             while at < len(text) and text[at] in " \t":
                 at += 1
-        start, end = value_from(text, at, WORD_STOP)
+        start, end = _command_word(text, at)
         # `--with-token < token.txt`: a file gives the value, and only its name is here
         named = start == match.end() and _REDIRECTION.match(text, start, end) is not None
         if option in OPENSSL_OPTIONS:  # `-passin pass:x`; not `env:VAR`, `file:path`, `fd:3`, `stdin`
@@ -206,6 +206,17 @@ def _stdin_parts(text: str) -> list[Part]:
 
 # an option word, its name only (as _OPTION_WORD, with nothing needed after it)
 _OPTION_NAME = re.compile(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
+
+
+def _command_word(text: str, at: int) -> tuple[int, int]:
+    """The word of a command that starts at text[at] (value_from), less the `;`, `&` or `|`
+    that ends an unquoted one: in `-pHunter2x; echo ok` the shell ends the password at the `;`.
+    Inside a word they stay (`pa;ss`: starring all of it hides a password written unquoted)."""
+    start, end = value_from(text, at, WORD_STOP)
+    if start == at:
+        while end - start > 1 and text[end - 1] in ";&|":
+            end -= 1
+    return start, end
 
 
 def _stdin_reader(text: str, start: int, end: int) -> str | None:
@@ -276,7 +287,7 @@ def _attached_parts(text: str) -> list[Part]:
             program = at
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
-        start, end = value_from(text, match.end(), WORD_STOP)
+        start, end = _command_word(text, match.end())
         pos = max(end, start)  # the next `-p` starts after this value: each character is read once
         if end == start or not_an_option_value(text, start, end):
             continue
@@ -300,7 +311,7 @@ def _curl_user_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = text.find("curl")
     while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
-        start, end = value_from(text, match.end(), WORD_STOP)
+        start, end = _command_word(text, match.end())
         pos = max(end, match.end())  # each character is read for one value at most (linear)
         colon = text.find(":", start, end)
         if colon >= 0 and not not_an_option_value(text, colon + 1, end):
@@ -536,7 +547,7 @@ def _program_option_parts(text: str) -> list[Part]:
         match = _SHORT_OPTION[option].search(text, at, end_of_command)
         if match is None:
             continue
-        start, end = value_from(text, match.end(), WORD_STOP)
+        start, end = _command_word(text, match.end())
         pos = max(pos, end)  # each character is read for one command at most (linear)
         if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
             start = text.find("%", start, end) + 1 or end

@@ -292,6 +292,12 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("x-pHunter2 a-proot", []),  # not at a word's start
         ("cp -pR /src /dst && ls -pAh", []),  # short options run together
         ("mysql -pAb1", ["Ab1"]),
+        # the shell ends an unquoted word at `;`, `&` or `|`: they are shown; inside it, starred
+        ("mysql -u root -pHunter2pwx; echo done", ["Hunter2pwx"]),
+        ("mysql -pHunter2pwx&& echo ok", ["Hunter2pwx"]),
+        ("mysql -pHunter2pwx&&echo ok", ["Hunter2pwx&&echo"]),  # as `pa&&ss`, a password's own
+        ("mysql -pHunter2pwx| tee log", ["Hunter2pwx"]),
+        ("mysql -pHun;ter2pwx", ["Hun;ter2pwx"]),
     ],
 )
 def test_an_attached_password(text: str, found: list[str]) -> None:
@@ -937,6 +943,10 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("redis-cli -a ${REDIS_PASSWORD} ping", []),
         ("mongosh -p --host db", []),  # no value: another option follows
         ("mysql -p shopdb", []),  # mysql's separate -p asks for the password; shopdb is the database
+        ("redis-cli -a Hunter2pwx; echo ok", ["Hunter2pwx"]),  # the `;` ends the word
+        ("redis-cli -a 'Hunter2;x'; echo ok", ["Hunter2;x"]),
+        ("curl -u me:Hunter2pwx&& echo ok", ["Hunter2pwx"]),
+        ("app --password Hunter2pwx|| exit 1", ["Hunter2pwx"]),
         # the fifth stop's second hunt: right after a separator, over a line continuation, attached
         ("echo hi;redis-cli -a hunter22 ping", ["hunter22"]),
         ("true|docker login -u u -p hunter22 reg.io", ["hunter22"]),
