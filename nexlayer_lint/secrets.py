@@ -1972,26 +1972,51 @@ def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
 
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _ESCAPE_LENGTHS = (("%", 2, 1), ("\\u", 4, 2), ("\\x", 2, 2))  # `%40`, `\u0040`, `\x40`: digits, prefix
+# HTML's character references: `&#64;`, `&#x40;`, and the named ones a reply escapes text with
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
+
+
+def _escape_at(text: str, at: int) -> tuple[str, int]:
+    """The character the escape at text[at] stands for, and where the escape ends: a `%XX`,
+    `\\uXXXX` or `\\xXX`, or an HTML reference; else text[at] and at + 1."""
+    char = text[at]
+    if char == "&":
+        reference = _REFERENCE.match(text, at)
+        if reference is not None:
+            decimal, hexadecimal, name = reference.groups()
+            number = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else -1
+            return (_NAMED[name] if name else chr(number) if number < 0x110000 else char), reference.end()
+        return char, at + 1
+    for prefix, digits, skip in _ESCAPE_LENGTHS:
+        code = text[at + skip : at + skip + digits]
+        if text.startswith(prefix, at) and len(code) == digits and all(c in _HEX_DIGITS for c in code):
+            return chr(int(code, 16)), at + skip + digits
+    return char, at + 1
 
 
 def _letters(text: str) -> tuple[str, list[int], list[int]]:
-    """`text`'s letters and digits in lower case, and where each starts and ends in `text`; a
-    `%XX`, `\\uXXXX` or `\\xXX` escape is read as the character it stands for."""
+    """`text`'s letters and digits case-folded, and where each starts and ends in `text`; an
+    escape (_escape_at) is read as the character it stands for, also one escaped twice (`%2540`,
+    `&amp;#64;`: the escape's own `%` or `&` escaped). A letter that folds into two (`ß`, `ss`)
+    is two, both where it is written, so `SS` in a reply is found for `ß`."""
     found, where, ends = [], [], []
     at, size = 0, len(text)
     while at < size:
         char, end = text[at], at + 1
-        if char in "%\\":
-            for prefix, digits, skip in _ESCAPE_LENGTHS:
-                code = text[at + skip : at + skip + digits]
-                if text.startswith(prefix, at) and len(code) == digits and all(c in _HEX_DIGITS for c in code):
-                    char, end = chr(int(code, 16)), at + skip + digits
+        if char in "%\\&":
+            char, end = _escape_at(text, at)
+            while char in "%&" and end > at + 1 and end < size:
+                # what an escape gave may start another, with the text after it (each step reads on)
+                again, used = _escape_at(char + text[end : end + 12], 0)
+                if used == 1:
                     break
+                char, end = again, end + used - 1
         if char.isalnum():
-            lower = char.lower()
-            found.append(lower if len(lower) == 1 else char)
-            where.append(at)
-            ends.append(end)
+            for folded in char.casefold():
+                found.append(folded)
+                where.append(at)
+                ends.append(end)
         at = end
     return "".join(found), where, ends
 

@@ -990,11 +990,17 @@ ALTERED_ECHOES = {
     # hunt 18: escapes between its letters, as a URL or JSON written twice carry them
     "percent-encoded": ("bad correct%20horse%20Zq9battery", "bad ****"),
     "an escape in its letters": ("bad Zq9token\\u0041AAAAAAAAAAAAAAAAAAAAAAAAAA", "bad ****"),
+    # hunt 19: escaped twice, as HTML, or in upper case where a letter's length changes
+    "percent-encoded twice": ("bad correct%2520horse%2520Zq9battery", "bad ****"),
+    "HTML references": ("bad correct&#32;horse&nbsp;&#x5A;q9&#98;attery", "bad ****"),
+    "HTML escaped twice": ("bad correct&amp;#32;horse Zq9battery", "bad ****"),
+    "upper case, longer": ("value PÄSS WÖRD SSTRASSE ZQ977 is weak", "value **** is weak"),
 }
 ALTERED_VARS = (
     "DB_PASSWORD: correct horse Zq9battery",
     'API_KEY: "pa\\"Zq9ss"',
     "SECRET_TOKEN: Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "DB_PASSWORD_2: päss wörd ßtraße Zq977",
     "JWT_SECRET: |\n          Zq9block1\n          Zq9block2",
 )
 
