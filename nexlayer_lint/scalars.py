@@ -105,7 +105,7 @@ def plain_value(text: str, tag: str | None = None) -> Any:
     elif tag == FLOAT:
         value = _float(text)
     elif tag == TIMESTAMP:
-        value = text if _is_timestamp(text) else None
+        value = text if is_timestamp(text) else None
     elif tag == BINARY:
         value = text if _is_base64(text) else None
     else:  # str, merge, custom tags; a collection's, which no scalar fits
@@ -124,7 +124,7 @@ def collection_misfit(tag: str, is_list: bool) -> str | None:
     return None if wanted == ("a list" if is_list else "a mapping") else wanted
 
 
-def _is_timestamp(text: str) -> bool:
+def is_timestamp(text: str) -> bool:
     """Whether ruamel.yaml reads `text` as a date or a time: its pattern, and a real day (not
     `2024-02-30`)."""
     match = timestamp_regexp.match(text)

@@ -29,6 +29,10 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("2001-12-14 21:59:43.10 -5", "a date in YAML 1.1"),
         ("2001-12-14t21:59:43.10-05:00", "a date in YAML 1.1"),
         ("2001-12-14 21:59:43.10 Z", "a date in YAML 1.1"),
+        # its pattern, but no day of the calendar: PyYAML refuses the file (hunt 17)
+        ("2024-13-45", "a date that does not exist, which PyYAML refuses"),
+        ("2024-02-30", "a date that does not exist, which PyYAML refuses"),
+        ("2024-1-5 25:00:00", "a date that does not exist, which PyYAML refuses"),
     ],
 )
 def test_yaml11_traps(value: str, fragment: str) -> None:

@@ -10,6 +10,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
+from nexlayer_lint.scalars import is_timestamp
 from nexlayer_lint.secrets import overlaps
 
 # The four traps, one named group each: a boolean word, a leading zero, a base-60 number, a date
@@ -62,8 +63,14 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         elif kind == "sexagesimal":
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
             hint = f'quote it ("{text}")'
-        else:
+        elif is_timestamp(text):
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1'
+            hint = f'quote it ("{text}")'
+        else:  # `2024-13-45`: YAML 1.1's pattern for a date, but no day of the calendar
+            message = (
+                f'unquoted {text} is the string "{text}" in YAML 1.2; '
+                "YAML 1.1 reads it as a date that does not exist, which PyYAML refuses"
+            )
             hint = f'quote it ("{text}")'
         yield Finding(message, path=path, span=span, hint=hint, fix=fix)
 
