@@ -138,6 +138,13 @@ def pg(image: str = "postgres:16", mount: str = "/var/lib/postgresql/data", pgda
         "ghcr.io/immich-app/postgres:14-vectorchord0.3.0",
         "POSTGRES:16",
         "postgres@sha256:" + "a" * 64,
+        # hunt 21: more server images built on Postgres
+        "citusdata/citus:12.1",
+        "mdillon/postgis:11",
+        "ghcr.io/baosystems/postgis:15",
+        "pgautoupgrade/pgautoupgrade:16-alpine",
+        "timescale/timescaledb-postgis:latest-pg13",
+        "tensorchord/vchord-postgres:pg17-v0.4.3",
     ],
 )
 def test_nx202_postgres_images(image: str) -> None:
@@ -175,6 +182,32 @@ def test_nx202_pgdata_in_list_form_vars_counts() -> None:
     assert [d.severity for d in lint_diags(text) if d.code == "NX202"] == ["warning"]
 
 
+def test_nx202_the_data_directory_at_a_mount_point_or_holding_one_is_an_error() -> None:
+    # hunt 21: each passed, and each crash-loops (initdb refuses a directory that is not empty)
+    (d,) = [d for d in lint_diags(pg(mount="/pgdata", pgdata="/pgdata")) if d.code == "NX202"]
+    assert (d.line, d.col, d.severity) == (16, 22, "error")
+    assert d.message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/pgdata", which PGDATA makes its data directory; '
+        "Postgres will not start there, because the volume's lost+found makes it non-empty"
+    )
+    assert d.hint == "set PGDATA to a directory inside the volume, such as /pgdata/pgdata"
+    sub = "/var/lib/postgresql/data/pgdata"
+    assert [d.severity for d in lint_diags(pg(mount=sub + "/", pgdata=sub)) if d.code == "NX202"] == ["error"]
+    (d,) = [d for d in lint_diags(pg(mount=sub)) if d.code == "NX202"]  # inside the image's default
+    assert (d.line, d.col, d.severity) == (14, 22, "error")
+    assert d.message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data/pgdata", inside its data '
+        "directory /var/lib/postgresql/data; Postgres will not start, because the mount point makes that "
+        "directory non-empty"
+    )
+    assert d.hint == "mount the volume at /var/lib/postgresql and set the var PGDATA: /var/lib/postgresql/data/pgdata"
+    (d,) = [d for d in lint_diags(pg(mount="/srv/pg/x", pgdata="/srv/pg")) if d.code == "NX202"]
+    assert d.hint == "set PGDATA to a directory inside the volume, such as /srv/pg/x/pgdata"
+    # the data directory inside the mount is the documented layout; a mount beside it is no concern
+    assert [d for d in lint_diags(pg(mount="/srv/pg", pgdata="/srv/pg/data")) if d.code == "NX202"] == []
+    assert [d for d in lint_diags(pg(mount="/srv/pgx", pgdata="/srv/pg")) if d.code == "NX202"] == []
+
+
 def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     found = lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata"), severity={"NX202": "error"})
     assert [d.severity for d in found if d.code == "NX202"] == ["error"]
@@ -184,7 +217,6 @@ def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     ("image", "mount"),
     [
         ("postgres:16", "/var/lib/postgresql"),
-        ("postgres:16", "/var/lib/postgresql/data/pgdata"),
         ("mysql:8.4", "/var/lib/postgresql/data"),
         ("ghcr.io/acme/postgres-exporterx:1", "/data"),
         ("redis:7.4", "/var/lib/postgresql/data"),
@@ -647,6 +679,18 @@ def test_nx208_unknown_pod_with_did_you_mean_and_underline() -> None:
     assert (d.code, d.line, d.col, d.end_col, d.severity) == ("NX208", 9, 23, 29, "error")
     assert d.message == 'var "VALUE" refers to pod "bakend", which does not exist'
     assert d.hint == 'did you mean "backend"? pods: backend, db, web'
+
+
+def test_nx208_names_a_look_alike_letter_and_reads_underscores_and_a_final_dot() -> None:
+    # hunt 21: these passed, as no reference was read in them
+    (d,) = refs("http://b\u0430ckend.pod:8000")  # a Cyrillic a
+    assert (d.code, d.col, d.end_col) == ("NX208", 23, 30)
+    assert d.hint == '"\u0430" (U+0430) is no ASCII letter; did you mean "backend"? pods: backend, db, web'
+    (d,) = refs("redis://back_end.pod:8000")
+    assert (d.code, d.col, d.hint) == ("NX208", 24, 'did you mean "backend"? pods: backend, db, web')
+    (d,) = refs("dbb.pod.")
+    assert (d.code, d.col, d.end_col) == ("NX208", 16, 19)
+    assert refs("db.pod.") == []
 
 
 def test_nx208_did_you_mean_for_the_first_fifty_unknown_references() -> None:
@@ -1147,6 +1191,13 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         ("a.pod:123456", [("a", 12345)]),
         ("api-v2.pod:8000", [("api-v2", 8000)]),
         ("DB.pod", [("DB", None)]),
+        # hunt 21: names no pod can have are still references, so NX208 reports them
+        ("http://ap\u0445.pod:8000", [("ap\u0445", 8000)]),  # a Cyrillic x
+        ("\u0430pi.pod", [("\u0430pi", None)]),  # a Cyrillic a first
+        ("redis://ca_che.pod:6379", [("ca_che", 6379)]),
+        ("dbb.pod.", [("dbb", None)]),  # DNS's final dot
+        ("http://db.pod.:5432/x", [("db", 5432)]),
+        ("db.pod..x", []),
         # not references: `.pod` inside a longer host, a dotted or underscored name, other `${...}`
         ("docs.pod.example.com", []),
         ("foo.db.pod", []),

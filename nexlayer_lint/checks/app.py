@@ -14,12 +14,15 @@ from nexlayer_lint.model import DataPath, Document
 PODS: DataPath = ("application", "pods")
 
 # A var's reference to another pod: a host name `db.pod` (`http://api.pod:8000/v1`,
-# `postgresql://u:p@db.pod:5432/x`), or the 2026 form `${api:8000}`. Not `docs.pod.example.com`
-# (`.pod` ends the host name) nor `foo.db.pod` (pod names have no dots); `${DB_PASSWORD}` and
-# `${HOST:-x}` are dashboard secrets or shell defaults, as a pod name starts with a lower-case
-# letter. Linear: a host name can start only where a run of name characters starts.
+# `postgresql://u:p@db.pod:5432/x`, `db.pod.` with DNS's final dot), or the 2026 form
+# `${api:8000}`. Not `docs.pod.example.com` (`.pod` ends the host name) nor `foo.db.pod` (pod
+# names have no dots); `${DB_PASSWORD}` and `${HOST:-x}` are dashboard secrets or shell
+# defaults, as a pod name starts with a lower-case letter. A host name is read with any letter
+# and an inner `_` (`ap\u0445.pod`, whose last letter is Cyrillic; `ca_che.pod`), so that NX208 reports a name
+# no pod can have instead of skipping it. Linear: a host name can start only where a run of
+# name characters starts.
 _REFERENCE = re.compile(
-    r"(?<![A-Za-z0-9_.-])(?P<host>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\.pod(?![A-Za-z0-9_.-])(?::(?P<host_port>\d{1,5}))?"
+    r"(?<![\w.-])(?P<host>[^\W_](?:[\w-]*[^\W_])?)\.pod(?:\.(?![\w-]))?(?![\w.-])(?::(?P<host_port>\d{1,5}))?"
     r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d{1,5})\}"
 )
 

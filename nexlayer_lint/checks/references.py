@@ -28,6 +28,10 @@ def unknown_pod_reference(app: App) -> Iterator[Finding]:
         close = closest(ref.name.lower(), names, cutoff=0.75) if suggested < MAX_SUGGESTED else None
         suggested += 1
         hint = f'did you mean "{close}"? ' if close else ""
+        # a look-alike letter (a Cyrillic one in `ap\u0445`) is invisible in most fonts: name it
+        foreign = next((char for char in ref.name if not char.isascii()), None)
+        if foreign is not None:
+            hint = f'"{foreign}" (U+{ord(foreign):04X}) is no ASCII letter; {hint}'
         secret = in_secret(app.doc, ref.var.path, ref.start, ref.end)  # then its text is not quoted
         what = "a pod that does not exist" if secret else f'pod "{ref.name}", which does not exist'
         yield Finding(

@@ -21,10 +21,15 @@ PG_DATA = "/var/lib/postgresql/data/pgdata"
 # postgres or postgresql in any namespace (the official image and its mirrors, `library/postgres`,
 # `bitnami/postgresql`, `supabase/postgres`, `cloudnative-pg/postgresql`), and these derivatives.
 # Matching the whole repository, not a word in it: `acme/postgres-notes` is an app that uses Postgres.
-POSTGRES_NAMES = frozenset({"postgres", "postgresql"})
+POSTGRES_NAMES = frozenset({"postgres", "postgresql", "postgis"})  # postgis: any namespace's is PostGIS
 POSTGRES_REPOSITORIES = frozenset(
     {
-        "postgis/postgis",
+        "citusdata/citus",
+        "pgautoupgrade/pgautoupgrade",
+        "pgrouting/pgrouting",
+        "groonga/pgroonga",
+        "timescale/timescaledb-postgis",
+        "tensorchord/vchord-postgres",
         "timescale/timescaledb",
         "timescale/timescaledb-ha",
         "pgvector/pgvector",
@@ -59,30 +64,55 @@ def _pgdata_inside(pgdata: object, mount: str) -> bool:
     return _norm(pgdata).startswith(_norm(mount) + "/")
 
 
-def _mounts_pg_data(volume: object) -> bool:
+def _mount_of(volume: object) -> str | None:
+    """A volume's mountPath, normalised (_norm), when it is an absolute path."""
     if not isinstance(volume, dict):
-        return False
+        return None
     mount = volume.get("mountPath")
-    return isinstance(mount, str) and _norm(mount) == PG_DATA_DIR
+    return _norm(mount) if isinstance(mount, str) and mount.startswith("/") else None
 
 
-@rule("NX202", "postgres-data-mount", "error", "a Postgres volume is mounted at /var/lib/postgresql/data")
+@rule("NX202", "postgres-data-mount", "error", "a Postgres volume is mounted at its data directory or inside it")
 def postgres_data_mount(app: App) -> Iterator[Finding]:
     """Kubernetes puts lost+found at the volume root, and initdb refuses a non-empty data
-    directory, so Postgres must not have its data directory at the mount point."""
+    directory, so Postgres must not have its data directory at a mount point, nor a mount point
+    inside its data directory."""
     for pod in app.pods:
         volumes = pod.data.get("volumes")
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
         pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
-        at_data_dir = [j for j, volume in enumerate(volumes) if _mounts_pg_data(volume)]
+        # the data directory: PGDATA when it is a path, else the image's default
+        data_dir = _norm(pgdata) if isinstance(pgdata, str) and pgdata.startswith("/") else PG_DATA_DIR
+        at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
-            if not _mounts_pg_data(volume):
+            mount_path = _mount_of(volume)
+            if mount_path is None:
                 continue
             mount = volume["mountPath"]
             name = volume.get("name")
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
             where = pod.path + ("volumes", j, "mountPath")
+            if mount_path != PG_DATA_DIR:
+                if mount_path == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
+                    yield Finding(
+                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", which PGDATA makes its data '
+                        "directory; Postgres will not start there, because the volume's lost+found makes it "
+                        "non-empty",
+                        path=where,
+                        hint=f"set PGDATA to a directory inside the volume, such as {mount_path.rstrip('/')}/pgdata",
+                    )
+                elif mount_path.startswith(data_dir + "/"):  # the mount point is a directory inside it
+                    yield Finding(
+                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", inside its data directory '
+                        f"{data_dir}; Postgres will not start, because the mount point makes that directory non-empty",
+                        path=where,
+                        hint="mount the volume at /var/lib/postgresql and set the var "
+                        "PGDATA: /var/lib/postgresql/data/pgdata"
+                        if data_dir == PG_DATA_DIR
+                        else f"set PGDATA to a directory inside the volume, such as {mount_path}/pgdata",
+                    )
+                continue
             if _pgdata_inside(pgdata, mount):
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; PGDATA "{pgdata}" '
