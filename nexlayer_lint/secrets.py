@@ -473,14 +473,16 @@ def placeholders(text: str) -> Iterator[Placeholder]:
 
 
 def literal_ranges(text: str) -> list[tuple[int, int]]:
-    """The parts of `text` that are written literally: outside every placeholder, plus the
-    defaults of `${NAME:-default}`; empty when the text is only references, with nothing but
+    """The parts of `text` that are written literally: outside every placeholder (but one whose
+    name is a token), plus the defaults of `${NAME:-default}`; empty when the text is only references, with nothing but
     punctuation between them (`${A}/${B}`), or nothing at all."""
     if "${" not in text and "<%" not in text and "$(" not in text:
         return [(0, len(text))] if text else []
     ranges = []
     pos = 0
     for found in placeholders(text):
+        if found.name and _TOKEN.fullmatch(found.name):
+            continue  # `${ghp_...}`: a token pasted where a name goes is written literally
         if found.start > pos:
             ranges.append((pos, found.start))
         if found.default_end > found.default_start:

@@ -660,6 +660,17 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars: [\n        # API_KEY: >-\n        #   CnryBroken121\n",
         ["CnryBroken121"],
     ),
+    # hunt 22: a token pasted where a reference's name goes, under a secret's name; a template
+    # in a secret's default, which NX205 quoted
+    "a token as a reference's name": (
+        with_vars(
+            "CI_TOKEN: ${ghp_CnryRef122CnryRef122CnryRef122CnryRef122:-x}",
+            "CI2_TOKEN: ${ghp_CnryRef123CnryRef123CnryRef123CnryRef123}",
+            "DB_PASSWORD: ${AKIACNRYREF124XY2K9L:-changeme}",
+        ),
+        ["CnryRef122", "CnryRef123", "CNRYREF124"],
+    ),
+    "a template in a secret's default": (with_vars("API_TOKEN: ${API_TOKEN:-<%CnryTpl125%>}"), ["CnryTpl125"]),
 }
 BROKEN = {name for name in SHAPES if name.startswith("broken")}
 

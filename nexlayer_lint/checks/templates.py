@@ -19,6 +19,7 @@ from nexlayer_lint.checks.common import (
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import verbatim
 from nexlayer_lint.model import DataPath, Document, Edit, Explains, Fix
+from nexlayer_lint.secrets import in_secret
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
 _REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
@@ -135,9 +136,11 @@ def unknown_template(app: App) -> Iterator[Finding]:
                     "use <% URL %> for the application's public URL, ${NAME} for a secret "
                     "stored in the Nexlayer dashboard, or a literal value"
                 )
+            # a template inside a secret (`${API_TOKEN:-<%x%>}`, a default) is not quoted
+            secret = in_secret(app.doc, path, match.start(), match.end())
+            quoted = "template" if secret else f'template "{match.group(0)}"'
             yield Finding(
-                f'unknown template "{match.group(0)}" in {describe(app.doc, path)}; '
-                "Nexlayer fills in only <% REGISTRY %> and <% URL %>",
+                f"unknown {quoted} in {describe(app.doc, path)}; Nexlayer fills in only <% REGISTRY %> and <% URL %>",
                 path=path,
                 hint=hint,
                 offset=value_offset(app.doc, path, match.start(), match.end()),
