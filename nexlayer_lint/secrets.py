@@ -1459,11 +1459,15 @@ def holds_secret(doc: Document, path: DataPath) -> bool:
 
 
 def in_secret(doc: Document, path: DataPath, start: int, end: int) -> bool:
-    """Whether value[start:end] of the string at `path` is, or overlaps, a secret."""
+    """Whether value[start:end] of the string at `path` is, or overlaps, a secret: in a value
+    secret as a whole, its literal text (a reference in it, `<% SECRET_KEY %>`, is shown)."""
     secrets = document_secrets(doc)
     path = tuple(path)
     if any(path[:stop] in secrets.whole for stop in range(len(path) + 1)):
-        return True
+        value = get_in(doc.data, path)
+        if not isinstance(value, str):
+            return True
+        return any(a < end and start < b for a, b in _trimmed(literal_ranges(value), value))
     return path in secrets.with_parts and any(s.path == path and s.start < end and start < s.end for s in secrets.found)  # type: ignore[operator]
 
 

@@ -83,6 +83,8 @@ def test_nx005_drops_a_ports_leading_zeros() -> None:
     assert_fix(pod(ports="[080, 0443]"), pod(ports="[80, 443]"), "NX005")
     # the verdict hunt of the fifth stop: as YAML 1.2 reads them, never quoted into text
     assert_fix(pod(ports="[0_81, +083, 00_82]"), pod(ports="[81, 83, 82]"), "NX005")
+    # hunt 21: YAML 1.2's octal, text to YAML 1.1, in decimal
+    assert_fix(pod(ports="[0o17, 8080]"), pod(ports="[15, 8080]"), "NX005")
 
 
 def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:

@@ -13,11 +13,13 @@ from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# The four traps, one named group each: a boolean word, a leading zero, a base-60 number, a date
-# (YAML 1.1's timestamp: a day, or a day and a time with an optional zone).
+# The five traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
+# text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and a time
+# with an optional zone).
 TRAP = re.compile(
     r"(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9_]+)"
+    r"|(?P<octal>0o[0-7]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
@@ -28,12 +30,14 @@ _SECRET_MESSAGES = {
     "boolean": "this unquoted secret value is a string in YAML 1.2 but a boolean in YAML 1.1",
     "leading_zero": "this unquoted secret value is read as a decimal number in YAML 1.2 but as octal or text in "
     "YAML 1.1",
+    "octal": "this unquoted secret value is an octal number in YAML 1.2 but a string in YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
     "leading_zero": "quote it if you mean the text, or drop the leading zero",
+    "octal": "quote it if you mean the text, or write the number in decimal",
     "sexagesimal": "quote it",
     "timestamp": "quote it",
 }
@@ -60,6 +64,9 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         elif kind == "leading_zero":
             message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
             hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
+        elif kind == "octal":
+            message = f'unquoted {text} is the number {int(text, 8)} in YAML 1.2 but the string "{text}" in YAML 1.1'
+            hint = f'write {int(text, 8)} if you mean the number, or quote it ("{text}") if you mean the text'
         elif kind == "sexagesimal":
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
             hint = f'quote it ("{text}")'
@@ -81,8 +88,9 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
     if span.line != span.end_line or text_at(doc, span) != text:
         return None
-    if trap == "leading_zero" and len(path) >= 2 and path[-2] == "servicePorts":
+    if trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
-        if isinstance(port, int) and not isinstance(port, bool):  # `080`, `0_81`, `+083`: as YAML 1.2 read it
-            return Fix("Drop the leading zeros", (Edit(span, str(port)),))
+        if isinstance(port, int) and not isinstance(port, bool):  # `080`, `0_81`, `+083`, `0o17`: as YAML 1.2 read it
+            title = "Drop the leading zeros" if trap == "leading_zero" else "Write the port in decimal"
+            return Fix(title, (Edit(span, str(port)),))
     return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
