@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = 'edc61c6e502501b1a9a63d58faace42a212e76e406670ffd845a8071016a40cb'
+SCHEMA_SHA256 = 'a8f9e8718d7d56819d9584e0d456fa9f04b41b87507456d81456265535eb466e'
 
 
 def build(schema, compile_pattern, helpers):
@@ -37,7 +37,7 @@ def build(schema, compile_pattern, helpers):
     _c15 = _c6['properties']['registryLogin']
     _c16 = frozenset(('personalAccessToken', 'registry', 'username', ))
     _c18 = _c15['properties']['registry']
-    _c19 = compile_pattern('^(?:[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
+    _c19 = compile_pattern('^(?:(?=[A-Za-z0-9-]{1,63}(?![A-Za-z0-9-]))[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.(?=[A-Za-z0-9-]{1,63}(?![A-Za-z0-9-]))[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
     _c21 = _c15['properties']['username']
     _c23 = _c15['properties']['personalAccessToken']
     _c25 = _c6['properties']['pods']
@@ -47,7 +47,7 @@ def build(schema, compile_pattern, helpers):
     _c33 = _c30['properties']['name']
     _c34 = compile_pattern('^[a-z](?:[a-z0-9-]*[a-z0-9])?$')
     _c36 = _c30['properties']['image']
-    _c37 = compile_pattern('^(?:(?:(?:<%\\s*REGISTRY\\s*%>|(?:[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?)/)?[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?|\\s*#\\s*filled by pipeline(?:\\s*:(?:\\s*[A-Za-z0-9._-]+)?)?\\s*)$')
+    _c37 = compile_pattern('^(?:(?:(?:<%\\s*REGISTRY\\s*%>|(?:[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?)/)?[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}))?|\\s*#\\s*filled by pipeline(?:\\s*:(?:\\s*[A-Za-z0-9._-]+)?)?\\s*)$')
     _c39 = _c30['properties']['path']
     _c40 = _c39['allOf'][0]
     _c41 = compile_pattern('^/')
@@ -122,6 +122,7 @@ def build(schema, compile_pattern, helpers):
                     if 'url' in v4:
                         v11 = v4['url']
                         if isinstance(v11, str):
+                            if len(v11) > 253: errors.append(_at(_fault('maxLength', _c12, v11), ('application', 'url', ), ('properties', 'application', 'properties', 'url', )))
                             if not _c13(v11): errors.append(_at(_fault('pattern', _c12, v11), ('application', 'url', ), ('properties', 'application', 'properties', 'url', )))
                         else:
                             errors.append(_at(_fault('type', _c12, v11), ('application', 'url', ), ('properties', 'application', 'properties', 'url', )))

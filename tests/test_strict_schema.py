@@ -45,6 +45,15 @@ IMAGE = (
     'must be an image reference, [registry/]repository[:tag][@digest] without spaces, such as "nginx:1.27" '
     'or "<% REGISTRY %>/user/app:1.0"'
 )
+IMAGE_HINT = (
+    'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
+    'parts; a tag is up to 128 letters, digits, "_", "." and "-"; a digest is sha256: and 64 lowercase hex '
+    "digits (sha384: 96, sha512: 128)"
+)
+REGISTRY_HINT = (
+    'write only the registry\'s host: drop "https://" and any path such as "/v2/"; each dot-separated part '
+    "is at most 63 characters"
+)
 LABEL = "must contain only lowercase letters, digits and hyphens, with a letter or digit first and last"
 VAR_NAME = (
     'must contain only letters, digits, "_", "-" and "." and not start with a digit; Kubernetes refuses any other name'
@@ -74,9 +83,36 @@ VAR_NAME = (
                 5,
                 14,
                 f'image "My Image" of pod "web" {IMAGE}',
-                'repository names are letters and digits with ".", "_", "__" or "-" between them and "/" between '
-                'parts; a tag is up to 128 letters, digits, "_", "." and "-"',
+                IMAGE_HINT,
             ),
+        ),
+        # hunt 21: a digest a container runtime refuses (go-digest: sha256 is 64 lowercase hex digits)
+        (
+            _with("image: nginx:1.27", "image: nginx@sha256:" + "a" * 63),
+            (5, 14, f'image "nginx@sha256:{"a" * 24}..." of pod "web" {IMAGE}', IMAGE_HINT),
+        ),
+        (
+            _with("image: nginx:1.27", "image: nginx@sha256:" + "A" * 64),
+            (5, 14, f'image "nginx@sha256:{"A" * 24}..." of pod "web" {IMAGE}', IMAGE_HINT),
+        ),
+        (
+            _with("image: nginx:1.27", "image: nginx@md5:" + "a" * 32),
+            (5, 14, f'image "nginx@md5:{"a" * 27}..." of pod "web" {IMAGE}', IMAGE_HINT),
+        ),
+        # a registry label over 63 characters (the CLI's deploy validator refuses it); a url over 253
+        (
+            REGISTRY.format(registry="a" * 64 + ".io"),
+            (
+                4,
+                15,
+                f'registry "{"a" * 37}..." of registryLogin must be a host name with an optional port, such as '
+                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                REGISTRY_HINT,
+            ),
+        ),
+        (
+            _with("name: shop", "name: shop\n  url: " + ".".join(["a" * 63] * 4) + ".com"),
+            (3, 8, f'url "{"a" * 37}..." must be at most 253 characters long, the longest name DNS allows', None),
         ),
         (
             REGISTRY.format(registry="https://ghcr.io/v2/"),
@@ -221,6 +257,11 @@ VAR_NAME = (
         "app-name-edges",
         "pod-name-edge",
         "image-space",
+        "image-digest-63",
+        "image-digest-upper",
+        "image-digest-md5",
+        "registry-label-64",
+        "url-254",
         "registry-url",
         "registry-path",
         "path-query",
@@ -254,6 +295,9 @@ def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple
         _with("image: nginx:1.27", 'image: "# filled by pipeline"'),
         _with("image: nginx:1.27", 'image: "# filled by pipeline:backend"'),
         _with("image: nginx:1.27", "image: localhost:5000/team/app:2@sha256:" + "a" * 64),
+        _with("image: nginx:1.27", "image: nginx@sha512:" + "0" * 128),
+        REGISTRY.format(registry="a" * 63 + ".io"),
+        _with("name: shop", "name: shop\n  url: " + ".".join(["a" * 63] * 3) + ".a" * 29 + ".com"),
         _with("image: nginx:1.27", "image: mirror.gcr.io/library/postgres:16-alpine"),
         _with("image: nginx:1.27", "image: registry.example.com:5000/a__b/c-d.e:1_0"),
         REGISTRY.format(registry="registry.example.com:5000"),
@@ -275,6 +319,9 @@ def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple
         "placeholder",
         "placeholder-pod",
         "image-digest",
+        "image-digest-512",
+        "registry-label-63",
+        "url-253",
         "image-mirror",
         "image-separators",
         "registry-port",
