@@ -433,3 +433,31 @@ def test_the_first_directive_in_file_order_is_the_one_used(file_wide_first: bool
         assert found == [("NX099", "suppression of NX2 is unused: nothing on line 9 reports NX2")]
     else:
         assert found == [("NX099", "suppression of NX207 is unused: nothing in this file reports NX207")]
+
+
+def test_a_suppression_at_an_anchor_covers_what_its_aliases_repeat() -> None:
+    # hunt 21 (documented in the README): a repeated value is reported at its anchor, and a
+    # directive on that line covers every finding there
+    text = """\
+application:
+  name: shop
+  pods:
+    - name: web
+      image: nginx:1.27
+      path: /
+      servicePorts: [80]
+    - name: db
+      image: postgres:16
+      servicePorts: [5432]
+      volumes:
+        - {name: pg, size: 1Gi, mountPath: &m /var/lib/postgresql/data}
+    - name: db2
+      image: postgres:16
+      servicePorts: [5433]
+      volumes:
+        - {name: pg2, size: 1Gi, mountPath: *m}
+"""
+    found = [(d.code, d.line, d.severity) for d in lint_diags(text)]
+    assert found == [("NX202", 12, "error"), ("NX202", 12, "error")]
+    suppressed = text.replace("data}\n    - name: db2", "data}  # nexlayer-lint: disable=NX202\n    - name: db2")
+    assert [d.code for d in lint_diags(suppressed)] == []
