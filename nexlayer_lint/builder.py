@@ -312,13 +312,17 @@ class _Builder:
         return event.value, span
 
     def skip(self, event: Any) -> Any:
-        """Read past the list or mapping that starts with `event`; the end mark of its last event."""
+        """Read past the list or mapping that starts with `event`; the end mark of its last event.
+        No deeper than a value may be (libyaml's scanner slows with each level of a flow, so a
+        key of `{{{{...` would take quadratic time to read to its end)."""
         open_collections = 1
         while open_collections:
             event = self.next_event()
             kind = type(event)
             if kind is SequenceStartEvent or kind is MappingStartEvent:
                 open_collections += 1
+                if open_collections > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
             elif kind is SequenceEndEvent or kind is MappingEndEvent:
                 open_collections -= 1
         return event.end_mark

@@ -119,10 +119,13 @@ def test_alias_bomb_inside_a_real_file_is_nx001() -> None:
         pytest.param("''.join('  ' * i + f'k{i}:\\n' for i in range(2000))", 501, id="block-mappings-2000-deep"),
         pytest.param("''.join('  ' * i + '-\\n' for i in range(2000))", 501, id="block-sequences-2000-deep"),
         pytest.param("'a: ' + '{b: ' * 5000 + '1' + '}' * 5000", 1, id="flow-mappings-5000-deep"),
+        # hunt 20: a key was read to its end with no limit, in quadratic time (100 kB took 17 s)
+        pytest.param("'{' * 100_000", 1, id="flow-key-100000-deep"),
+        pytest.param("'? [' * 40_000", 1, id="explicit-flow-key-40000-deep"),
     ],
 )
 def test_deep_nesting_is_nx001_not_recursion_error(expr: str, line: int) -> None:
-    report = run_isolated(expr, timeout=60)
+    report = run_isolated(expr, timeout=10)
     assert len(report["diags"]) == 1
     code, got_line, _, message = report["diags"][0]
     assert (code, got_line, message) == ("NX001", line, "nesting is deeper than 500 levels; not parsed")
