@@ -36,11 +36,9 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         before = raw[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
         return None, syntax_problem(
             f"invalid UTF-8: byte 0x{raw[exc.start]:02x} cannot start a character here",
-            Span(line, col, line, col + 1),
+            span_at(before, len(before)),
             "nexlayer.yaml must be UTF-8; re-save the file as UTF-8",
         )
 

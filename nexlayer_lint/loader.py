@@ -12,7 +12,7 @@ from nexlayer_lint.builder import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from nexlayer_lint.comments import comments
 from nexlayer_lint.decoding import decode, text_of
 from nexlayer_lint.model import Document, Problem, Span
-from nexlayer_lint.parse_errors import PARSE_ERRORS, problem_for, syntax_problem
+from nexlayer_lint.parse_errors import PARSE_ERRORS, problem_for, span_at, syntax_problem
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "decode", "load"]
 
@@ -38,7 +38,7 @@ def load(
     try:
         built = builder.build(text)
     except builder.Refused as refused:
-        return None, refused.problems
+        return None, [_within(text, problem) for problem in refused.problems]
     except PARSE_ERRORS as exc:
         return None, [problem_for(exc, text)]
     if built.data is None:
@@ -53,3 +53,14 @@ def load(
         unheld=tuple(built.unheld),
     )
     return document, built.problems
+
+
+def _within(text: str, problem: Problem) -> Problem:
+    """`problem` ending no later than the text does: libyaml's mark after a collection that the
+    file's end closes is on the line after the last, which a file without a final line break
+    does not have."""
+    span = problem.span
+    end = span_at(text, len(text)) if span is not None else None
+    if span is None or end is None or (span.end_line, span.end_col) <= (end.line, end.col):
+        return problem
+    return problem._replace(span=span._replace(end_line=end.line, end_col=end.col))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from nexlayer_lint.model import Problem, Span
+from nexlayer_lint.model import LINE_BREAK, Problem, Span
 
 # What parsing may raise: ruamel's errors, and the odd bug on hostile input.
 PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
@@ -39,9 +39,12 @@ def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem
 
 
 def span_at(text: str, index: int) -> Span:
-    """The one-character span of `text[index]`."""
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    """The one-character span of `text[index]`, its line counted at the line breaks YAML counts
+    (a file whose lines end in CR alone has as many lines as its frames show)."""
+    line, start = 1, 0
+    for match in LINE_BREAK.finditer(text, 0, index):
+        line, start = line + 1, match.end()
+    col = index - start + 1
     return Span(line, col, line, col + 1)
 
 
@@ -362,7 +365,9 @@ def _quote(value: str) -> str:
 def _unreadable(exc: ReaderError, text: str) -> Problem:
     """A character YAML forbids (a control character): say which, and where it is."""
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-    position = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else 0
+    # libyaml gives a byte offset into the UTF-8 text, not a character's index; no such character
+    # is allowed anywhere, so the reader stopped at its first one
+    position = max(text.find(chr(char)), 0)
     return syntax_problem(
         f"the file contains the control character U+{char:04X}, which YAML does not allow",
         span_at(text, position),

@@ -215,6 +215,27 @@ def test_nul_byte_position() -> None:
     ]
 
 
+def test_a_forbidden_character_is_placed_after_non_ascii_text_and_at_any_line_break() -> None:
+    # hunt 20: libyaml's byte offset was read as a character's index, and only LF ended a line
+    control = "the file contains the control character U+001D, which YAML does not allow"
+    assert only('application:\n  name: "\u00e9\u00e9\u00e9"\n  x: a\x1db\n'.encode()) == [("NX001", 3, 7, control)]
+    crlf = b"application:\r  name: shop\r  pods:\r  - name: web"
+    assert only(crlf + b"\x1d\r") == [("NX001", 4, 14, control)]
+    assert only(crlf + b"\x00\r") == [("NX001", 4, 14, "the file contains a NUL byte; it looks binary, not YAML")]
+    assert only(crlf + b"\xff\r") == [("NX001", 4, 14, "invalid UTF-8: byte 0xff cannot start a character here")]
+    assert only("a: b\u2028c: \x1d\n".encode()) == [("NX001", 2, 4, control)]
+
+
+def test_a_refusal_at_the_end_of_a_file_without_a_final_line_break_ends_within_it() -> None:
+    # hunt 20: the span ended on the line after the last one
+    (d,) = lint_diags("? ? a")
+    assert (d.code, d.line, d.col, d.end_line, d.end_col) == ("NX001", 1, 3, 1, 6)
+    (d,) = lint_diags("application:\n  pods: &p\n    - name: *p")
+    assert (d.code, d.line, d.col, d.end_line, d.end_col) == ("NX001", 2, 9, 3, 15)
+    (d,) = lint_diags("? ? a\n")  # the position after a final line break is the file's end
+    assert (d.end_line, d.end_col) == (2, 1)
+
+
 def test_invalid_utf8_position_and_hint() -> None:
     diags = lint_diags(b"application:\n  name: caf\xe9\n")
     assert [(d.code, d.line, d.col) for d in diags] == [("NX001", 2, 12)]
