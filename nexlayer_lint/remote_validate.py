@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from nexlayer_lint.http_client import RequestError, RetryPolicy, display_url, join_url, quoted, request, server_text
@@ -34,22 +35,25 @@ def validate_remote(
     url = join_url(api_url, "validate")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
-    from nexlayer_lint.secrets import redact, scrub
+    from nexlayer_lint.secrets import redact, scrubber
 
     payload = doc.data if send_secrets else redact(doc)
     try:
         body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
     except ValueError:
         return _failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
+    # A server that was sent the secrets may quote one back, in any text of its reply that is
+    # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
+    # through the same scrub; the server's path is still read as written to find the line.
+    clean = scrubber(doc) if send_secrets else _as_is
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
         )
         rejected = _verdict(resp.status, resp.body)
     except RequestError as exc:
-        return _failure(url, str(exc))
-    # A server that was sent the secrets may quote one back.
-    problems = [_rejection(doc, raw_path, scrub(doc, text) if send_secrets else text) for raw_path, text in rejected]
+        return _failure(url, clean(str(exc)))
+    problems = [_rejection(doc, raw_path, text, clean) for raw_path, text in rejected]
     remote_rejects = bool(rejected)
     if remote_rejects != local_has_errors:
         message = (
@@ -106,15 +110,18 @@ def _details(body: dict) -> list[tuple[Any, str]] | None:
     return None
 
 
-def _rejection(doc: Document, raw_path: Any, text: str) -> Problem:
+def _as_is(text: str) -> str:
+    return text
+
+
+def _rejection(doc: Document, raw_path: Any, text: str, clean: Callable[[str], str]) -> Problem:
     parsed = parse_api_path(raw_path)
     path, at, span = _place(doc, parsed)
-    where = format_path(parsed) if parsed else ""
-    message = (
-        f"the Nexlayer API rejected {quoted(where)}: {quoted(server_text(text))}"
-        if where
-        else f"the Nexlayer API rejected the file: {quoted(server_text(text))}"
-    )
+    # Scrubbed before server_text cuts it short: a secret cut in two would no longer be found.
+    where = server_text(clean(format_path(parsed))) if parsed else ""
+    said = quoted(server_text(clean(text)))
+    what = quoted(where) if where else "the file"
+    message = f"the Nexlayer API rejected {what}: {said}"
     return Problem("NX901", message, path, at=at, span=span)
 
 

@@ -1917,15 +1917,26 @@ def scrub(doc: Document, text: str) -> str:
     secret of `doc` replaced by `****`, and every echo of one (_echo_spans). Only for text the
     tool did not write: its own messages never quote a secret, and a word of one that merely
     equals a secret is left alone."""
+    return scrubber(doc)(text)
+
+
+def scrubber(doc: Document) -> Callable[[str], str]:
+    """`scrub` with its indexes built once, for the many texts of one reply (each rejection's
+    path and message): linear in each text however many secrets the document has."""
     values = _secret_texts(doc)
     if not values:
-        return text
+        return lambda text: text
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
 
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
-    text = _four_stars(text, _echo_spans(text, values))
-    return hide_values(text, values | escaped | encoded, whole_words=True, stars=4)
+    hide = hider(values | escaped | encoded, whole_words=True, stars=4)
+    echoes = _echo_index(values)
+
+    def scrub_text(text: str) -> str:
+        return hide(_four_stars(text, _echo_spans_in(text, echoes)))
+
+    return scrub_text
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,
@@ -1940,17 +1951,26 @@ _ECHO_SAME = 8  # values looked for at one place (an exact echo of any is starre
 
 def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
     """Where in `text` a value's letters and digits are written (all of them, or a cut of
-    _ECHO_CUT or more), whatever is between them. One pass over `text`: at each place, the
-    values that start with its next _ECHO_LETTERS letters (the _ECHO_SAME longest of them, so
-    that thousands of values alike cost no more); a match is skipped past."""
+    _ECHO_CUT or more), whatever is between them (_echo_spans_in)."""
+    return _echo_spans_in(text, _echo_index(values))
+
+
+def _echo_index(values: Iterable[str]) -> dict[str, list[str]]:
+    """The values' letters and digits by their first _ECHO_LETTERS (the _ECHO_SAME longest of
+    those alike, so that thousands of values alike cost no more at a place)."""
     alike: dict[str, set[str]] = {}
     for value in values:
         letters = _letters(value)[0]
         if len(letters) >= _ECHO_LETTERS:
             alike.setdefault(letters[:_ECHO_LETTERS], set()).add(letters)
-    if not alike:
+    return {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
+
+
+def _echo_spans_in(text: str, by_start: dict[str, list[str]]) -> list[tuple[int, int]]:
+    """One pass over `text`: at each place, the values (_echo_index) that start with its next
+    _ECHO_LETTERS letters; a match is skipped past."""
+    if not by_start:
         return []
-    by_start = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
     letters, where, ends = _letters(text)
     spans = []
     at = 0
