@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import hmac
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nexlayer_lint import __version__, config, http_client, loader, remote_validate, schema_cache
+from nexlayer_lint import __version__, config, engine, http_client, loader, remote_validate, schema_cache
 from nexlayer_lint.model import Span
 from tests import fake_api as fa
 
@@ -96,11 +97,14 @@ def test_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert schema_cache.cache_dir() == tmp_path / "local" / "nexlayer-lint"
 
 
-def test_cache_key_is_the_full_url() -> None:
-    a = schema_cache.cached_schema_path("https://a.example/x/schema.json")
+def test_cache_key_is_the_full_url_under_the_caches_own_key() -> None:
+    assert schema_cache.cached_schema_path("https://a.example/x/schema.json") is None  # no key, nothing cached
+    a = schema_cache.cached_schema_path("https://a.example/x/schema.json", create=True)
     b = schema_cache.cached_schema_path("https://b.example/y/schema.json")
-    assert a != b
-    assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
+    assert a is not None and b is not None and a != b and a.parent == b.parent == schema_cache.cache_dir()
+    key = bytes.fromhex((schema_cache.cache_dir() / "cache-key").read_text())
+    assert len(key) == 32
+    assert a.name == hmac.new(key, b"https://a.example/x/schema.json", hashlib.sha256).hexdigest() + ".json"
 
 
 @pytest.mark.parametrize(
@@ -632,7 +636,7 @@ def test_first_fetch_then_fresh_hit_without_a_request(fake_api, retry) -> None:
     first = schema_cache.load_remote_schema(url, retry=retry)
     assert first.schema == fa.SCHEMA and first.warning is None and first.note is None
     assert first.info.source == "url" and first.info.location == url and first.info.version == "fake-1"
-    path = schema_cache.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url, create=True)
     assert path.parent == schema_cache.cache_dir()
     assert first.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert json.loads(path.read_bytes()) == fa.SCHEMA  # the schema as served, usable by other tools
@@ -648,7 +652,7 @@ def test_stale_cache_is_revalidated_with_304(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(etag='"abc"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
     url = f"{fake_api.url}/schema"
     schema_cache.load_remote_schema(url, retry=retry)
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     before = json.loads(meta.read_text())["fetched_at"]
     again = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fake_api.count("/schema") == 2
@@ -678,7 +682,7 @@ def test_changed_schema_replaces_the_cache(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(newer, etag='"2"'))
     fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fetched.info.version == "fake-2"
-    assert json.loads(schema_cache.cached_schema_path(url).read_text())["version"] == "fake-2"
+    assert json.loads(schema_cache.cached_schema_path(url, create=True).read_text())["version"] == "fake-2"
 
 
 def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
@@ -715,7 +719,7 @@ def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert "not a usable schema: not a valid JSON Schema" in fetched.warning and "(at /type," in fetched.warning
-    assert not schema_cache.cached_schema_path(url).exists()  # never written
+    assert not schema_cache.cached_schema_path(url, create=True).exists()  # never written
 
 
 @pytest.mark.parametrize(
@@ -738,7 +742,7 @@ def test_a_schema_that_says_nothing_of_application_is_refused(cli, fake_api, tmp
         'it does not describe "application", the top-level key of every Nexlayer file; using the bundled schema',
     )
     assert [code for code, _ in found[1:]] == ["NX104", "NX101"]  # the name (line 2), servicePorts missing
-    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema").exists()
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()
 
 
 def test_a_schema_reaching_application_through_a_ref_or_allof_is_used(fake_api, retry) -> None:
@@ -759,7 +763,7 @@ def test_schema_with_a_pattern_that_could_hang_is_refused_before_it_is_cached(fa
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert 'the pattern "^(a+)+$" at /properties/application/pattern is refused' in fetched.warning
-    assert not schema_cache.cached_schema_path(url).exists()
+    assert not schema_cache.cached_schema_path(url, create=True).exists()
 
 
 def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
@@ -798,8 +802,8 @@ def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_a
 )
 def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:
     url = f"{fake_api.url}/schema"
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     fake_api.script("/schema", fa.schema())
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -810,8 +814,8 @@ def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason)
 
 def test_corrupt_cache_and_offline(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"garbage")
     fake_api.script("/schema", fa.status(500))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -824,8 +828,8 @@ def test_cache_symlink_is_neither_read_nor_written_through(fake_api, retry, tmp_
     url = f"{fake_api.url}/schema"
     outside = tmp_path / "outside.json"
     outside.write_text(json.dumps(fa.SCHEMA))
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(outside)
     fake_api.script("/schema", fa.schema({**fa.SCHEMA, "version": "fresh"}))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -839,7 +843,7 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
     schema_cache.load_remote_schema(url, retry=retry)
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "sha256": "0" * 64}))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
@@ -847,7 +851,7 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
 
 
 def _tamper_meta(url: str, **changes) -> None:
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     meta.write_text(json.dumps({**json.loads(meta.read_text()), **changes}))
 
 
@@ -898,7 +902,7 @@ def test_a_folded_etag_from_the_server_is_not_kept(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema == fa.SCHEMA
-    assert json.loads(schema_cache.meta_path(url).read_text())["etag"] is None
+    assert json.loads(schema_cache.meta_path(url, create=True).read_text())["etag"] is None
     schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert "if-none-match" not in fake_api.requests[1].headers
 
@@ -951,7 +955,7 @@ def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
     assert fake_api.count("/schema") == 10
-    path = schema_cache.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url, create=True)
     assert schema_cache.schema_problem(json.loads(path.read_bytes())) is None
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")] == []  # no debris
     cached = schema_cache.load_remote_schema(url)
@@ -1105,7 +1109,8 @@ def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, go
     info = json.loads(result.output)["schema"]
     assert info["source"] == "url" and info["location"] == f"{fake_api.url}/schema"
     assert info["version"] == "fake-1"
-    assert info["sha256"] == hashlib.sha256(schema_cache.cached_schema_path(info["location"]).read_bytes()).hexdigest()
+    cached = schema_cache.cached_schema_path(info["location"], create=True)
+    assert info["sha256"] == hashlib.sha256(cached.read_bytes()).hexdigest()
 
 
 def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
@@ -1139,7 +1144,7 @@ def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
     fake_api.script("/schema", fa.schema())
     result = cli("schema", "fetch", "--api-url", fake_api.url)
     assert result.exit_code == 0, result.output
-    cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema")
+    cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True)
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
     assert result.output.splitlines() == [
         f"url:     {fake_api.url}/schema",
@@ -1267,6 +1272,38 @@ def test_nexlayer_api_url_with_credentials_in_schema_fetch_path_and_reports(
     assert failed.exit_code == 2 and f'could not fetch the schema from "{shown}": HTTP 503' in failed.stderr
     for result in (fetched, report, failed):
         assert _shows_no_secret(result.stdout, result.stderr)
+
+
+def test_the_cache_file_name_tells_nothing_of_the_urls_credentials(cli, fake_api, monkeypatch, tmp_path) -> None:
+    # hunt 22 F2: the name was the sha256 of the URL, password and token included; `schema fetch`
+    # and `schema path` print it, and the host and path are public, so a short credential could
+    # be found offline from a CI log by hashing guesses
+    fake_api.script("/api/schema", fa.schema())
+    url = f"http://ci:Pw1234@127.0.0.1:{fake_api.port}/api?token=tok42"
+    names = []
+    for cache in ("one", "two"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / cache))
+        engine.choose_schema.cache_clear()  # the process's choice is per cache, here
+        fetched = cli("schema", "fetch", "--api-url", url)
+        assert fetched.exit_code == 0, fetched.output
+        printed = Path(fetched.stdout.splitlines()[3].removeprefix("cache:   "))
+        assert cli("schema", "path", "--schema", "remote", "--api-url", url).stdout.strip() == str(printed)
+        names.append(printed.stem)
+    full = f"http://ci:Pw1234@127.0.0.1:{fake_api.port}/api/schema?token=tok42"
+    guesses = {
+        hashlib.sha256(
+            f"http://ci:Pw{pw:04d}@127.0.0.1:{fake_api.port}/api/schema?token=tok{tok:02d}".encode()
+        ).hexdigest()
+        for pw in range(1230, 1240)
+        for tok in range(40, 45)
+    }
+    assert guesses.isdisjoint(names) and hashlib.sha256(full.encode()).hexdigest() not in names
+    assert names[0] != names[1]  # a new cache, a new key: the name is no function of the URL alone
+    if os.name == "posix":  # the key is the user's alone
+        assert (tmp_path / "two" / "nexlayer-lint" / "cache-key").stat().st_mode & 0o777 == 0o600
+    # two URLs that differ only in the token still never share a file
+    other = cli("schema", "fetch", "--api-url", url.replace("tok42", "tok43"))
+    assert other.exit_code == 0 and other.stdout.splitlines()[3] != f"cache:   {tmp_path / 'two'}/{names[1]}.json"
 
 
 def test_schema_path_of_an_uncached_url_prints_it_without_credentials(cli, fake_api, monkeypatch, tmp_path) -> None:
