@@ -53,7 +53,10 @@ def validate_remote(
         rejected = _verdict(resp.status, resp.body)
     except RequestError as exc:
         return _failure(url, clean(str(exc)))
-    problems = [_rejection(doc, raw_path, text, clean) for raw_path, text in rejected]
+    problems = [
+        _rejection(doc, raw_path, text, clean) if text is not None else _refused(resp.status)
+        for raw_path, text in rejected
+    ]
     remote_rejects = bool(rejected)
     if remote_rejects != local_has_errors:
         message = (
@@ -70,32 +73,61 @@ def validate_remote(
     return problems
 
 
-def _verdict(status: int, body: bytes) -> list[tuple[Any, str]]:
-    """[(path or None, message)] the API rejected (empty: accepted); RequestError if not understood."""
+def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
+    """[(path or None, message)] the API rejected (empty: accepted; a message None: refused
+    without a reason); RequestError if not understood.
+
+    A 400 or 422 is the API refusing the file, whatever its body: the OpenAPI gives /validate's
+    400 ("Bad Request") no body at all, and the documented request is what we send, so a 400
+    without a reason is still a refusal, never "could not ask" (which would let an invalid file
+    pass). A 200 is read as the documented `{message}` / `{valid: false, errors}` or
+    nexlayer-mcp's wrapper `{success, data: {valid, message?, errors?}}`; one we cannot read is
+    a failure (NX900), never an acceptance.
+    """
     if status not in (200, 400, 422):
         raise RequestError(f"HTTP {status}")
+    refused = status != 200
     try:
         answer = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        if refused:  # a proxy's or framework's plain "Bad Request"
+            return [(None, None)]
         raise RequestError("the response is not valid JSON") from None
-    if not isinstance(answer, dict):
+    if isinstance(answer, dict):
+        answer = _unwrapped(answer)
+    elif refused:
+        return [(None, None)]
+    else:
         raise RequestError("unexpected response shape (not a JSON object)")
-    if status == 200 and answer.get("valid") is not False and "error" not in answer:
-        if not isinstance(answer.get("message"), str):
+    valid = answer.get("valid")
+    if not refused and valid is not False and "error" not in answer:
+        if valid is not True and not isinstance(answer.get("message"), str):
             raise RequestError('unexpected response shape (no "message")')
         return []
     found = _details(answer)
-    if found is None:
-        raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
-    return found
+    if found is not None:
+        return found
+    if refused or valid is False:
+        message = answer.get("message")  # `{valid: false, message: "..."}`: the only reason given
+        return [(None, message if isinstance(message, str) and message.strip() else None)]
+    raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
 
 
-def _details(body: dict) -> list[tuple[Any, str]] | None:
+def _unwrapped(answer: dict) -> dict:
+    """nexlayer-mcp's `{success, data: {valid, message?, errors?}}` as the top-level form: the
+    verdict in `data`, beside the rest of the reply (a top-level `error`)."""
+    data = answer.get("data")
+    if isinstance(data, dict) and ("valid" in data or "errors" in data):
+        return {**answer, **data}
+    return answer
+
+
+def _details(body: dict) -> list[tuple[Any, str | None]] | None:
     """[(path or None, message)] from a rejection body; None when the shape is not understood."""
     items = body.get("details")
     if items is None:
         items = body.get("errors")
-    out: list[tuple[Any, str]] = []
+    out: list[tuple[Any, str | None]] = []
     if isinstance(items, list):
         for item in items:
             if isinstance(item, str):
@@ -123,6 +155,16 @@ def _rejection(doc: Document, raw_path: Any, text: str, clean: Callable[[str], s
     what = quoted(where) if where else "the file"
     message = f"the Nexlayer API rejected {what}: {said}"
     return Problem("NX901", message, path, at=at, span=span)
+
+
+def _refused(status: int) -> Problem:
+    return Problem(
+        "NX901",
+        "the Nexlayer API rejected the file without saying why" + (f" (HTTP {status})" if status != 200 else ""),
+        (),
+        hint="if it refuses every file, even a valid one, the API at --api-url may expect another request",
+        span=_LINE1,
+    )
 
 
 def _failure(url: str, cause: str) -> list[Problem]:

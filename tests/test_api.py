@@ -457,10 +457,102 @@ def test_backoff_is_jittered_and_capped() -> None:
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 409])
 def test_other_4xx_are_not_retried(doc, fake_api, retry, sleeps, code) -> None:
     fake_api.script("/validate", fa.status(code, body={"message": "nope"}) if code == 400 else fa.status(code))
-    problem = only(remote(doc, fake_api, retry))
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901" if code == 400 else "NX900")
     assert fake_api.count("/validate") == 1 and sleeps == []
-    expected = "unexpected response shape" if code == 400 else f"HTTP {code};"
+    # a 400 is the API refusing the file: its message is the reason
+    expected = 'rejected the file: "nope"' if code == 400 else f"HTTP {code};"
     assert expected in problem.message
+
+
+# hunt 21 F5: the answers that were "unexpected response shape" (NX900, exit 0) although the API
+# refused the file: nexlayer-mcp's wrapper, and a 400 or 422 that says nothing readable
+REFUSALS = {
+    "the wrapper, details with field": (
+        fa.Reply(
+            200,
+            {
+                "success": True,
+                "data": {"valid": False, "errors": [{"field": "application.pods[0].image", "message": "no"}]},
+            },
+        ),
+        ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
+    ),
+    "the wrapper, errors as strings": (
+        fa.Reply(200, {"success": True, "data": {"valid": False, "errors": ["image not found"]}}),
+        ('the Nexlayer API rejected the file: "image not found"', 1),
+    ),
+    "the wrapper, its message": (
+        fa.Reply(200, {"success": False, "data": {"valid": False, "message": "Validation failed"}}),
+        ('the Nexlayer API rejected the file: "Validation failed"', 1),
+    ),
+    "the wrapper, no reason": (
+        fa.Reply(200, {"success": True, "data": {"valid": False}}),
+        ("the Nexlayer API rejected the file without saying why", 1),
+    ),
+    "valid false, no reason": (
+        fa.Reply(200, {"valid": False}),
+        ("the Nexlayer API rejected the file without saying why", 1),
+    ),
+    "400, an empty object": (
+        fa.Reply(400, {}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "400, plain text": (
+        fa.Reply(400, b"Bad Request", {"Content-Type": "text/plain"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "400, no body": (fa.Reply(400, b""), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
+    "400, a list": (fa.Reply(400, [1]), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
+    "400, details unreadable": (
+        fa.Reply(400, {"details": "x"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "422, HTML": (
+        fa.Reply(422, b"<html>422</html>", {"Content-Type": "text/html"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 422)", 1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
+    reply, (message, line) = REFUSALS[name]
+    fake_api.script("/validate", reply)
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901")
+    assert problem.message == message
+    assert (doc.locate(problem.path).line if problem.span is None else problem.span.line) == line
+    if "without saying why" in message:
+        assert problem.hint.startswith("if it refuses every file, even a valid one")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"success": True, "data": {"valid": True}},
+        {"success": True, "data": {"valid": True, "message": "ok", "warnings": ["w"]}},
+        {"valid": True},
+    ],
+)
+def test_an_explicit_valid_is_an_acceptance(doc, fake_api, retry, body) -> None:
+    fake_api.script("/validate", fa.Reply(200, body))
+    assert remote(doc, fake_api, retry) == []
+
+
+def test_cli_a_refusal_in_the_wrapper_or_without_a_reason_fails_the_run(cli, fake_api, good_file) -> None:
+    wrapped = {
+        "success": True,
+        "data": {"valid": False, "errors": [{"field": "application.pods[1].image", "message": "no"}]},
+    }
+    fake_api.script("/validate", fa.Reply(200, wrapped), fa.Reply(400, b"Bad Request"))
+    first = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file))
+    assert first.exit_code == 1, first.output
+    assert f'{good_file}:13:14: error NX901 the Nexlayer API rejected "application.pods[1].image": "no"' in first.output
+    second = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file))
+    assert second.exit_code == 1, second.output
+    assert (
+        f"{good_file}:1:1: error NX901 the Nexlayer API rejected the file without saying why (HTTP 400) "
+        "[remote-rejected]" in second.output
+    )
 
 
 def test_hung_server_times_out(doc, fake_api, retry) -> None:
@@ -557,7 +649,7 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
         (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
         (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
-        (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
+        (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
         # a Content-Length int() refuses: Unicode digits, or more digits than it reads
