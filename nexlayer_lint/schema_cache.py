@@ -166,13 +166,41 @@ def schema_problem(schema: Any) -> str | None:
     from nexlayer_lint.schema import SchemaLoadError, build_validator
 
     try:
-        build_validator(schema, check_schema=True)
+        validator = build_validator(schema, check_schema=True)
     except SchemaLoadError as exc:
         return exc.message
     if not describes_application(schema):
         # A server that answers `{}`, or some other document, must not switch the schema step off:
         # every file would pass it.
         return 'it does not describe "application", the top-level key of every Nexlayer file'
+    return _canary_problem(validator)
+
+
+# What any real Nexlayer schema says of a few files, whatever its version: naming `application`
+# is not enough (`{"properties": {"application": true}}` names it and accepts everything), so a
+# downloaded schema is tried on these before it is used or cached. Six small files, once per
+# schema read (a fetch, or a run's cache read), never per file linted.
+_GOOD_POD = {"name": "web", "image": "nginx:1.27", "path": "/", "servicePorts": [80]}
+_MUST_REFUSE: tuple[tuple[str, Any], ...] = (
+    ("a file without application", {}),
+    ("an application that is not a mapping", {"application": "shop"}),
+    ("an application without name or pods", {"application": {}}),
+    ("pods that are not a list", {"application": {"name": "shop", "pods": "web"}}),
+    ("a pod without an image", {"application": {"name": "shop", "pods": [{"name": "web", "servicePorts": [80]}]}}),
+)
+_MUST_ACCEPT = {"application": {"name": "shop", "pods": [_GOOD_POD]}}
+
+
+def _canary_problem(validator: Any) -> str | None:
+    """Why the schema cannot be Nexlayer's, judged by what it says of the files above."""
+    try:
+        for what, canary in _MUST_REFUSE:
+            if next(iter(validator.iter_errors(canary)), None) is None:
+                return f"it accepts {what}, which no Nexlayer schema does"
+        if next(iter(validator.iter_errors(_MUST_ACCEPT)), None) is not None:
+            return f"it refuses a minimal valid file ({json.dumps(_MUST_ACCEPT)})"
+    except Exception as exc:  # noqa: BLE001 - a schema we did not write: failing to judge is a refusal
+        return f"validating a test file with it failed ({type(exc).__name__})"
     return None
 
 

@@ -837,10 +837,72 @@ def test_a_schema_that_says_nothing_of_application_is_refused(cli, fake_api, tmp
     assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()
 
 
+# hunt 21 F6: a schema that names `application` but holds nothing to it passed the check, was
+# cached, and every file then passed the schema step; each is tried on files first
+WEAK_SCHEMAS = {
+    "application: true": ({"properties": {"application": True}}, "it accepts a file without application"),
+    "application: {}": (
+        {"type": "object", "required": ["application"], "properties": {"application": {}}},
+        "it accepts an application that is not a mapping",
+    ),
+    "no name or pods required": (
+        {"required": ["application"], "properties": {"application": {"type": "object"}}},
+        "it accepts an application without name or pods",
+    ),
+    "pods of any type": (
+        {
+            "required": ["application"],
+            "properties": {"application": {"type": "object", "required": ["name", "pods"]}},
+        },
+        "it accepts pods that are not a list",
+    ),
+    "pods without images": (
+        {
+            "required": ["application"],
+            "properties": {
+                "application": {
+                    "type": "object",
+                    "required": ["name", "pods"],
+                    "properties": {"pods": {"type": "array"}},
+                }
+            },
+        },
+        "it accepts a pod without an image",
+    ),
+    "refuses everything": (
+        {"required": ["application"], "properties": {"application": False}},
+        'it refuses a minimal valid file ({"application": {"name": "shop", "pods": [{"name": "web", "image": '
+        '"nginx:1.27", "path": "/", "servicePorts": [80]}]}})',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEAK_SCHEMAS))
+def test_a_schema_that_holds_nothing_to_the_file_is_refused(cli, fake_api, tmp_path, name) -> None:
+    answer, why = WEAK_SCHEMAS[name]
+    fake_api.script("/schema", fa.Reply(200, answer))
+    path = tmp_path / "nexlayer.yaml"
+    # errors only a real schema finds: the app's name, servicePorts missing, the pod's name
+    path.write_text("application:\n  name: Shop\n  pods:\n    - name: We.b\n      image: nginx:1.27\n      path: /\n")
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(path))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled" and result.exit_code == 1
+    found = [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
+    assert found[0] == (
+        "NX900",
+        f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
+        f"{why}{', which no Nexlayer schema does' if 'accepts' in why else ''}; using the bundled schema",
+    )
+    assert [code for code, _ in found[1:]] == ["NX104", "NX101", "NX104"]
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()  # never cached
+
+
 def test_a_schema_reaching_application_through_a_ref_or_allof_is_used(fake_api, retry) -> None:
     application = fa.SCHEMA["properties"]["application"]
     by_ref = {"$ref": "#/$defs/File", "$defs": {"File": {**fa.SCHEMA, "properties": {"application": application}}}}
-    by_all_of = {"allOf": [{"type": "object"}, {"properties": {"application": application}}]}
+    by_all_of = {
+        "allOf": [{"type": "object"}, {"required": ["application"], "properties": {"application": application}}]
+    }
     for answer in (by_ref, by_all_of):
         fake_api.script("/schema", fa.Reply(200, answer, {"ETag": None}))
         fetched = schema_cache.refresh_schema(f"{fake_api.url}/schema", retry=retry)
@@ -1206,17 +1268,20 @@ def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, go
 
 
 def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
+    application = fa.SCHEMA["properties"]["application"]
+    # stricter than the bundled schema, yet it accepts the minimal file a downloaded schema is tried on
     strict = {
         **fa.SCHEMA,
         "properties": {
-            "application": {**fa.SCHEMA["properties"]["application"], "required": ["name", "pods", "owner"]}
+            "application": {**application, "properties": {**application["properties"], "name": {"maxLength": 4}}}
         },
     }
     fake_api.script("/strict.json", fa.Reply(200, strict))
     path = tmp_path / "nexlayer.yaml"
     path.write_text(GOOD)
     result = cli("--schema", f"{fake_api.url}/strict.json", str(path))
-    assert result.exit_code == 1 and " NX101 " in result.output and '"owner"' in result.output
+    assert result.exit_code == 1 and " NX104 " in result.output and '"bookshop"' in result.output, result.output
+    assert "NX900" not in result.output
 
 
 def test_cli_schema_remote_offline_falls_back_with_nx900(cli, fake_api, good_file) -> None:
