@@ -1048,8 +1048,14 @@ ALTERED_ECHOES = {
     "HTML references": ("bad correct&#32;horse&nbsp;&#x5A;q9&#98;attery", "bad ****"),
     "HTML escaped twice": ("bad correct&amp;#32;horse Zq9battery", "bad ****"),
     "upper case, longer": ("value PÄSS WÖRD SSTRASSE ZQ977 is weak", "value **** is weak"),
+    # hunt 22: a start cut before 12 letters, the end or a middle piece, full-width letters
+    "a start cut short": ("password Zq9Hunter is weak", "password **** is weak"),
+    "its end": ("password ...er2024pw is weak", "password ...**** is weak"),
+    "a piece": ("password Hunter2024 is weak", "password **** is weak"),
+    "full-width": ("password \uff3a\uff51\uff19\uff28\uff55\uff4e\uff54\uff45\uff52 is weak", "password **** is weak"),
 }
 ALTERED_VARS = (
+    "API_SECRET: Zq9Hunter2024pw",
     "DB_PASSWORD: correct horse Zq9battery",
     'API_KEY: "pa\\"Zq9ss"',
     "SECRET_TOKEN: Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAA",
