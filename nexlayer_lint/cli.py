@@ -884,7 +884,7 @@ def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> N
         from nexlayer_lint import schema_cache
 
         cached = schema_cache.cached_schema_path(schema_cache.url_for(settings.schema, settings.api_url))
-        location = str(cached) if cached.is_file() else location  # else the URL, fit to print
+        location = str(cached) if cached and cached.is_file() else location  # else the URL, fit to print
     _echo(location)
 
 
@@ -929,7 +929,7 @@ def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
     click.echo(f"url:     {display_url(url)}")
     _echo(f"version: {fetched.info.version}")  # type: ignore[union-attr]
     click.echo(f"sha256:  {fetched.info.sha256}")  # type: ignore[union-attr]
-    _echo(f"cache:   {cached if cached.is_file() else '(not written)'}")
+    _echo(f"cache:   {cached if cached and cached.is_file() else '(not written)'}")
 
 
 @schema.command("show")

@@ -173,7 +173,17 @@ def _split_pair(item: str, key: str) -> tuple[str, str]:
 
 
 def _shown(text: str) -> str:
-    """A user's value fit to quote in a message: control characters escaped, long ones cut."""
+    """A user's value fit to quote in a message: its secrets starred, control characters
+    escaped, long ones cut. Every value a config error quotes comes through here (or _repr): a
+    misplaced credential (`timeout = "https://u:pw@host/?token=x"`, a pasted token) is starred as
+    the tool stars text it quotes from a comment (secrets.star_parts: a URL's password, a secret
+    query parameter, a token's shape, `X_PASSWORD=...`), before the cut, which could halve it."""
+    from nexlayer_lint.secrets import star_parts  # only for a mistake: the module is large
+
+    return _printable(star_parts(text))
+
+
+def _printable(text: str) -> str:
     cut = text if len(text) <= 80 else text[:77] + "..."
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
 
@@ -278,6 +288,12 @@ def _per_file_ignores(value: Any, key: str, base: str) -> tuple[tuple[PathPatter
 
 
 def _repr(value: Any) -> str:
+    """A value of the wrong type, as Python writes it; a string is starred before repr() adds
+    its quotes, which would otherwise read as the end of a starred value."""
+    if isinstance(value, str):
+        from nexlayer_lint.secrets import star_parts
+
+        return _printable(repr(star_parts(value)))
     return _shown(repr(value))
 
 

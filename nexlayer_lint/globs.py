@@ -80,12 +80,19 @@ def check_globs(globs: Any, key: str) -> tuple[str, ...]:
         raise ValueError(f'"{key}" must be a list of globs, like ["examples/broken", "*.generated.yaml"]')
     for glob in globs:
         if not glob.strip() or any(ord(c) < 32 or ord(c) == 127 for c in glob):
-            raise ValueError(f'"{key}": {glob!r} is not a glob (empty, or with a control character)')
+            raise ValueError(f'"{key}": {_quoted(glob)} is not a glob (empty, or with a control character)')
         try:
             _compile(glob)
         except ValueError as exc:
-            raise ValueError(f'"{key}": {glob!r} is not a valid glob ({exc})') from None
+            raise ValueError(f'"{key}": {_quoted(glob)} is not a valid glob ({exc})') from None
     return tuple(globs)
+
+
+def _quoted(glob: str) -> str:
+    """A glob in an error, its secrets starred as every value a config error quotes (config._shown)."""
+    from nexlayer_lint.secrets import star_parts  # only for a mistake
+
+    return repr(star_parts(glob))
 
 
 @lru_cache(maxsize=256)

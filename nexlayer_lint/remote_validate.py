@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from nexlayer_lint.http_client import RequestError, RetryPolicy, display_url, join_url, quoted, request, server_text
@@ -34,22 +35,28 @@ def validate_remote(
     url = join_url(api_url, "validate")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
-    from nexlayer_lint.secrets import redact, scrub
+    from nexlayer_lint.secrets import redact, scrubber
 
     payload = doc.data if send_secrets else redact(doc)
     try:
         body = json.dumps(payload, allow_nan=False).encode("ascii")  # \uXXXX escapes: lone surrogates survive
     except ValueError:
         return _failure(url, "the file holds a value JSON cannot carry (inf or nan), so it was not sent")
+    # A server that was sent the secrets may quote one back, in any text of its reply that is
+    # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
+    # through the same scrub; the server's path is still read as written to find the line.
+    clean = scrubber(doc) if send_secrets else _as_is
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
         )
         rejected = _verdict(resp.status, resp.body)
     except RequestError as exc:
-        return _failure(url, str(exc))
-    # A server that was sent the secrets may quote one back.
-    problems = [_rejection(doc, raw_path, scrub(doc, text) if send_secrets else text) for raw_path, text in rejected]
+        return _failure(url, clean(str(exc)))
+    problems = [
+        _rejection(doc, raw_path, text, clean) if text is not None else _refused(resp.status)
+        for raw_path, text in rejected
+    ]
     remote_rejects = bool(rejected)
     if remote_rejects != local_has_errors:
         message = (
@@ -66,32 +73,61 @@ def validate_remote(
     return problems
 
 
-def _verdict(status: int, body: bytes) -> list[tuple[Any, str]]:
-    """[(path or None, message)] the API rejected (empty: accepted); RequestError if not understood."""
+def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
+    """[(path or None, message)] the API rejected (empty: accepted; a message None: refused
+    without a reason); RequestError if not understood.
+
+    A 400 or 422 is the API refusing the file, whatever its body: the OpenAPI gives /validate's
+    400 ("Bad Request") no body at all, and the documented request is what we send, so a 400
+    without a reason is still a refusal, never "could not ask" (which would let an invalid file
+    pass). A 200 is read as the documented `{message}` / `{valid: false, errors}` or
+    nexlayer-mcp's wrapper `{success, data: {valid, message?, errors?}}`; one we cannot read is
+    a failure (NX900), never an acceptance.
+    """
     if status not in (200, 400, 422):
         raise RequestError(f"HTTP {status}")
+    refused = status != 200
     try:
         answer = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        if refused:  # a proxy's or framework's plain "Bad Request"
+            return [(None, None)]
         raise RequestError("the response is not valid JSON") from None
-    if not isinstance(answer, dict):
+    if isinstance(answer, dict):
+        answer = _unwrapped(answer)
+    elif refused:
+        return [(None, None)]
+    else:
         raise RequestError("unexpected response shape (not a JSON object)")
-    if status == 200 and answer.get("valid") is not False and "error" not in answer:
-        if not isinstance(answer.get("message"), str):
+    valid = answer.get("valid")
+    if not refused and valid is not False and "error" not in answer:
+        if valid is not True and not isinstance(answer.get("message"), str):
             raise RequestError('unexpected response shape (no "message")')
         return []
     found = _details(answer)
-    if found is None:
-        raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
-    return found
+    if found is not None:
+        return found
+    if refused or valid is False:
+        message = answer.get("message")  # `{valid: false, message: "..."}`: the only reason given
+        return [(None, message if isinstance(message, str) and message.strip() else None)]
+    raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
 
 
-def _details(body: dict) -> list[tuple[Any, str]] | None:
+def _unwrapped(answer: dict) -> dict:
+    """nexlayer-mcp's `{success, data: {valid, message?, errors?}}` as the top-level form: the
+    verdict in `data`, beside the rest of the reply (a top-level `error`)."""
+    data = answer.get("data")
+    if isinstance(data, dict) and ("valid" in data or "errors" in data):
+        return {**answer, **data}
+    return answer
+
+
+def _details(body: dict) -> list[tuple[Any, str | None]] | None:
     """[(path or None, message)] from a rejection body; None when the shape is not understood."""
     items = body.get("details")
     if items is None:
         items = body.get("errors")
-    out: list[tuple[Any, str]] = []
+    out: list[tuple[Any, str | None]] = []
     if isinstance(items, list):
         for item in items:
             if isinstance(item, str):
@@ -106,16 +142,29 @@ def _details(body: dict) -> list[tuple[Any, str]] | None:
     return None
 
 
-def _rejection(doc: Document, raw_path: Any, text: str) -> Problem:
+def _as_is(text: str) -> str:
+    return text
+
+
+def _rejection(doc: Document, raw_path: Any, text: str, clean: Callable[[str], str]) -> Problem:
     parsed = parse_api_path(raw_path)
     path, at, span = _place(doc, parsed)
-    where = format_path(parsed) if parsed else ""
-    message = (
-        f"the Nexlayer API rejected {quoted(where)}: {quoted(server_text(text))}"
-        if where
-        else f"the Nexlayer API rejected the file: {quoted(server_text(text))}"
-    )
+    # Scrubbed before server_text cuts it short: a secret cut in two would no longer be found.
+    where = server_text(clean(format_path(parsed))) if parsed else ""
+    said = quoted(server_text(clean(text)))
+    what = quoted(where) if where else "the file"
+    message = f"the Nexlayer API rejected {what}: {said}"
     return Problem("NX901", message, path, at=at, span=span)
+
+
+def _refused(status: int) -> Problem:
+    return Problem(
+        "NX901",
+        "the Nexlayer API rejected the file without saying why" + (f" (HTTP {status})" if status != 200 else ""),
+        (),
+        hint="if it refuses every file, even a valid one, the API at --api-url may expect another request",
+        span=_LINE1,
+    )
 
 
 def _failure(url: str, cause: str) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -54,19 +55,57 @@ def cache_dir() -> Path:
     return root / "nexlayer-lint"
 
 
-def cache_key(url: str) -> str:
-    """The full URL's sha256: two schemas both called schema.json never collide (CVE-2024-53848)."""
-    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+# The cache's own random key, which names its files (cache_key).
+KEY_FILE = "cache-key"
+_KEY_HEX = 64  # 32 random bytes, written as hex
 
 
-def cached_schema_path(url: str) -> Path:
+def cache_key(url: str, *, create: bool = False) -> str | None:
+    """The full URL's HMAC-SHA256 under the cache's own key: two schemas both called schema.json
+    never collide (CVE-2024-53848), nor two URLs that differ only in a query or a password. A
+    keyed hash, not the URL's sha256: `schema fetch`, `schema path` and reports print the name,
+    and a password or `?token=` in the URL could be guessed offline from a plain hash of it
+    (the host and path are public). Not the URL without its credentials either: `?v=2` and
+    `?v=1`, or two users' tokens, may be served different schemas. None when the cache has no
+    key and `create` is false (then nothing is cached under it either)."""
+    key = _cache_secret(create=create)
+    if key is None:
+        return None
+    return hmac.new(key, url.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def cached_schema_path(url: str, *, create: bool = False) -> Path | None:
     """Where the cached copy of `url` lives (or would live): the schema exactly as served."""
-    return cache_dir() / f"{cache_key(url)}.json"
+    key = cache_key(url, create=create)
+    return None if key is None else cache_dir() / f"{key}.json"
 
 
-def meta_path(url: str) -> Path:
+def meta_path(url: str, *, create: bool = False) -> Path | None:
     """The cached copy's metadata: validators (ETag, Last-Modified), fetch time, digest, version."""
-    return cache_dir() / f"{cache_key(url)}.meta.json"
+    key = cache_key(url, create=create)
+    return None if key is None else cache_dir() / f"{key}.meta.json"
+
+
+def _cache_secret(*, create: bool) -> bytes | None:
+    """The key in the cache directory; with `create`, a new one where it is missing or not one
+    this module writes. Two runs that create it at once each write a whole key and the last one
+    stays: the other's copy is then not found and is fetched again, nothing worse."""
+    path = cache_dir() / KEY_FILE
+    with contextlib.suppress(OSError, _Unusable, ValueError):
+        text = _read_limited(path).decode("ascii")
+        if len(text) == _KEY_HEX and all(c in "0123456789abcdef" for c in text):
+            return bytes.fromhex(text)
+    if not create:
+        return None
+    import secrets as random_bytes  # not nexlayer_lint.secrets
+
+    key = random_bytes.token_bytes(_KEY_HEX // 2)
+    try:
+        # mkstemp creates the file 0600: the key is the user's alone, in a 0700 directory.
+        _atomic_write(_prepare_cache_dir() / KEY_FILE, key.hex().encode("ascii"))
+    except OSError:
+        return None
+    return key
 
 
 @dataclass(frozen=True)
@@ -127,13 +166,41 @@ def schema_problem(schema: Any) -> str | None:
     from nexlayer_lint.schema import SchemaLoadError, build_validator
 
     try:
-        build_validator(schema, check_schema=True)
+        validator = build_validator(schema, check_schema=True)
     except SchemaLoadError as exc:
         return exc.message
     if not describes_application(schema):
         # A server that answers `{}`, or some other document, must not switch the schema step off:
         # every file would pass it.
         return 'it does not describe "application", the top-level key of every Nexlayer file'
+    return _canary_problem(validator)
+
+
+# What any real Nexlayer schema says of a few files, whatever its version: naming `application`
+# is not enough (`{"properties": {"application": true}}` names it and accepts everything), so a
+# downloaded schema is tried on these before it is used or cached. Six small files, once per
+# schema read (a fetch, or a run's cache read), never per file linted.
+_GOOD_POD = {"name": "web", "image": "nginx:1.27", "path": "/", "servicePorts": [80]}
+_MUST_REFUSE: tuple[tuple[str, Any], ...] = (
+    ("a file without application", {}),
+    ("an application that is not a mapping", {"application": "shop"}),
+    ("an application without name or pods", {"application": {}}),
+    ("pods that are not a list", {"application": {"name": "shop", "pods": "web"}}),
+    ("a pod without an image", {"application": {"name": "shop", "pods": [{"name": "web", "servicePorts": [80]}]}}),
+)
+_MUST_ACCEPT = {"application": {"name": "shop", "pods": [_GOOD_POD]}}
+
+
+def _canary_problem(validator: Any) -> str | None:
+    """Why the schema cannot be Nexlayer's, judged by what it says of the files above."""
+    try:
+        for what, canary in _MUST_REFUSE:
+            if next(iter(validator.iter_errors(canary)), None) is None:
+                return f"it accepts {what}, which no Nexlayer schema does"
+        if next(iter(validator.iter_errors(_MUST_ACCEPT)), None) is not None:
+            return f"it refuses a minimal valid file ({json.dumps(_MUST_ACCEPT)})"
+    except Exception as exc:  # noqa: BLE001 - a schema we did not write: failing to judge is a refusal
+        return f"validating a test file with it failed ({type(exc).__name__})"
     return None
 
 
@@ -226,6 +293,8 @@ def _read_limited(path: Path) -> bytes:
 def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
     """The cached copy of `url`, and why an existing copy was ignored (None if none or fine)."""
     path = cached_schema_path(url)
+    if path is None:  # no key: nothing was ever cached here
+        return None, None
     try:
         raw = _read_limited(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -243,7 +312,7 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
         return None, f"ignored the cached schema {quoted(str(path))}: {problem}"
     meta: dict = {}
     try:
-        loaded = json.loads(_read_limited(meta_path(url)))
+        loaded = json.loads(_read_limited(path.with_name(f"{path.stem}.meta.json")))
         # The pair is written in two steps; a meta file from another process's write is ignored.
         if isinstance(loaded, dict) and loaded.get("sha256") == hashlib.sha256(raw).hexdigest():
             meta = loaded
@@ -283,8 +352,11 @@ def _write_cache(url: str, raw: bytes, meta: dict) -> str | None:
     """Store the schema and its metadata; the reason when that was impossible."""
     try:
         _prepare_cache_dir()
-        _atomic_write(cached_schema_path(url), raw)
-        _atomic_write(meta_path(url), json.dumps(meta, sort_keys=True).encode("utf-8"))
+        schema_path, meta_file = cached_schema_path(url, create=True), meta_path(url)
+        if schema_path is None or meta_file is None:
+            raise OSError("its key could not be written")
+        _atomic_write(schema_path, raw)
+        _atomic_write(meta_file, json.dumps(meta, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return (

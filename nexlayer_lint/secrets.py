@@ -1923,15 +1923,26 @@ def scrub(doc: Document, text: str) -> str:
     secret of `doc` replaced by `****`, and every echo of one (_echo_spans). Only for text the
     tool did not write: its own messages never quote a secret, and a word of one that merely
     equals a secret is left alone."""
+    return scrubber(doc)(text)
+
+
+def scrubber(doc: Document) -> Callable[[str], str]:
+    """`scrub` with its indexes built once, for the many texts of one reply (each rejection's
+    path and message): linear in each text however many secrets the document has."""
     values = _secret_texts(doc)
     if not values:
-        return text
+        return lambda text: text
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
 
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
-    text = _four_stars(text, _echo_spans(text, values))
-    return hide_values(text, values | escaped | encoded, whole_words=True, stars=4)
+    hide = hider(values | escaped | encoded, whole_words=True, stars=4)
+    echoes = _echo_index(values)
+
+    def scrub_text(text: str) -> str:
+        return hide(_four_stars(text, _echo_spans_in(text, echoes)))
+
+    return scrub_text
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,
@@ -1942,38 +1953,84 @@ def scrub(doc: Document, text: str) -> str:
 _ECHO_LETTERS = 8  # letters and digits a value needs to be looked for this way
 _ECHO_CUT = 12  # how many of them the start of a value cut short must show
 _ECHO_SAME = 8  # values looked for at one place (an exact echo of any is starred by hide_values)
+# A piece of a value (`...er2024pw`, `Hunter2024`, a start cut short, `Zq9Hunter`): a run of
+# _ECHO_LETTERS of a value of _ECHO_CUT or more, which holds a letter and a digit. Words alone
+# (`battery`, `horsebat` of a passphrase) and digits alone (a date) are left: a reply's own words
+# and numbers would be starred too. A value's first _PIECES_EACH runs are indexed, and
+# _PIECES_ALL in all, so a 2 MB key costs no more than a short one.
+_PIECES_EACH = 256
+_PIECES_ALL = 200_000
+
+
+class _Echoes(NamedTuple):
+    starts: dict[str, list[str]]  # first _ECHO_LETTERS -> values (their letters and digits)
+    pieces: dict[str, list[tuple[str, int]]]  # a run of _ECHO_LETTERS -> (value, where it starts in it)
 
 
 def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
-    """Where in `text` a value's letters and digits are written (all of them, or a cut of
-    _ECHO_CUT or more), whatever is between them. One pass over `text`: at each place, the
-    values that start with its next _ECHO_LETTERS letters (the _ECHO_SAME longest of them, so
-    that thousands of values alike cost no more); a match is skipped past."""
+    """Where in `text` a value's letters and digits are written (all of them, a cut of
+    _ECHO_CUT or more, or a piece), whatever is between them (_echo_spans_in)."""
+    return _echo_spans_in(text, _echo_index(values))
+
+
+def _echo_index(values: Iterable[str]) -> _Echoes:
+    """The values' letters and digits by their first _ECHO_LETTERS (the _ECHO_SAME longest of
+    those alike, so that thousands of values alike cost no more at a place), and their pieces."""
     alike: dict[str, set[str]] = {}
+    pieces: dict[str, list[tuple[str, int]]] = {}
+    indexed = 0
     for value in values:
         letters = _letters(value)[0]
         if len(letters) >= _ECHO_LETTERS:
             alike.setdefault(letters[:_ECHO_LETTERS], set()).add(letters)
-    if not alike:
+        if len(letters) < _ECHO_CUT:
+            continue
+        for at in range(min(len(letters) - _ECHO_LETTERS + 1, _PIECES_EACH)):
+            piece = letters[at : at + _ECHO_LETTERS]
+            found = pieces.setdefault(piece, [])
+            if len(found) < _ECHO_SAME and _letter_and_digit(piece) and indexed < _PIECES_ALL:
+                found.append((letters, at))
+                indexed += 1
+    starts = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
+    return _Echoes(starts, {piece: found for piece, found in pieces.items() if found})
+
+
+def _letter_and_digit(piece: str) -> bool:
+    return any(c.isdigit() for c in piece) and not all(c.isdigit() for c in piece)
+
+
+def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
+    """One pass over `text`: at each place, the values (_echo_index) that start with its next
+    _ECHO_LETTERS letters, and those with a piece that does; the longest match is skipped past."""
+    by_start, pieces = echoes
+    if not by_start and not pieces:
         return []
-    by_start = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
     letters, where, ends = _letters(text)
     spans = []
     at = 0
     while at <= len(letters) - _ECHO_LETTERS:
         longest = 0
-        for value in by_start.get(letters[at : at + _ECHO_LETTERS], ()):
-            same = _ECHO_LETTERS
-            while same < len(value) and at + same < len(letters) and letters[at + same] == value[same]:
-                same += 1
+        window = letters[at : at + _ECHO_LETTERS]
+        for value in by_start.get(window, ()):
+            same = _same_from(letters, at, value, 0)
             if same == len(value) or same >= _ECHO_CUT:
                 longest = max(longest, same)
+        for value, offset in pieces.get(window, ()):
+            longest = max(longest, _same_from(letters, at, value, offset))
         if longest:
             spans.append((where[at], ends[at + longest - 1]))
             at += longest
         else:
             at += 1
     return spans
+
+
+def _same_from(letters: str, at: int, value: str, offset: int) -> int:
+    """How many letters from letters[at] equal value's from `offset` (the first _ECHO_LETTERS do)."""
+    same = _ECHO_LETTERS
+    while offset + same < len(value) and at + same < len(letters) and letters[at + same] == value[offset + same]:
+        same += 1
+    return same
 
 
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
@@ -2004,8 +2061,9 @@ def _escape_at(text: str, at: int) -> tuple[str, int]:
 def _letters(text: str) -> tuple[str, list[int], list[int]]:
     """`text`'s letters and digits case-folded, and where each starts and ends in `text`; an
     escape (_escape_at) is read as the character it stands for, also one escaped twice (`%2540`,
-    `&amp;#64;`: the escape's own `%` or `&` escaped). A letter that folds into two (`ß`, `ss`)
-    is two, both where it is written, so `SS` in a reply is found for `ß`."""
+    `&amp;#64;`: the escape's own `%` or `&` escaped), and a letter as NFKC reads it (a full-width
+    Z, U+FF3A, is `Z`). A letter that folds into two (`ß`, `ss`) is two, both where it is written, so
+    `SS` in a reply is found for `ß`."""
     found, where, ends = [], [], []
     at, size = 0, len(text)
     while at < size:
@@ -2018,11 +2076,22 @@ def _letters(text: str) -> tuple[str, list[int], list[int]]:
                 if used == 1:
                     break
                 char, end = again, end + used - 1
-        if char.isalnum():
-            for folded in char.casefold():
-                found.append(folded)
+        if char.isascii():
+            if char.isalnum():
+                found.append(char.lower())
                 where.append(at)
                 ends.append(end)
+        else:
+            import unicodedata  # only for a letter that is not ASCII (start-up time)
+
+            # NFKC: full-width letters and digits (U+FF21...), ligatures and the like are the
+            # same letters written otherwise
+            for one in unicodedata.normalize("NFKC", char):
+                if one.isalnum():
+                    for folded in one.casefold():
+                        found.append(folded)
+                        where.append(at)
+                        ends.append(end)
         at = end
     return "".join(found), where, ends
 

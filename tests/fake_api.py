@@ -31,7 +31,11 @@ SCHEMA: dict[str, Any] = {
         "application": {
             "type": "object",
             "required": ["name", "pods"],
-            "properties": {"name": {"type": "string"}, "pods": {"type": "array"}},
+            "properties": {
+                "name": {"type": "string"},
+                # a pod needs its image: a schema that accepts a pod without one is refused
+                "pods": {"type": "array", "items": {"type": "object", "required": ["name", "image"]}},
+            },
         }
     },
 }

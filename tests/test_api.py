@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import hmac
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nexlayer_lint import __version__, config, http_client, loader, remote_validate, schema_cache
+from nexlayer_lint import __version__, config, engine, http_client, loader, remote_validate, schema_cache
 from nexlayer_lint.model import Span
 from tests import fake_api as fa
 
@@ -96,11 +97,14 @@ def test_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert schema_cache.cache_dir() == tmp_path / "local" / "nexlayer-lint"
 
 
-def test_cache_key_is_the_full_url() -> None:
-    a = schema_cache.cached_schema_path("https://a.example/x/schema.json")
+def test_cache_key_is_the_full_url_under_the_caches_own_key() -> None:
+    assert schema_cache.cached_schema_path("https://a.example/x/schema.json") is None  # no key, nothing cached
+    a = schema_cache.cached_schema_path("https://a.example/x/schema.json", create=True)
     b = schema_cache.cached_schema_path("https://b.example/y/schema.json")
-    assert a != b
-    assert a.name == hashlib.sha256(b"https://a.example/x/schema.json").hexdigest() + ".json"
+    assert a is not None and b is not None and a != b and a.parent == b.parent == schema_cache.cache_dir()
+    key = bytes.fromhex((schema_cache.cache_dir() / "cache-key").read_text())
+    assert len(key) == 32
+    assert a.name == hmac.new(key, b"https://a.example/x/schema.json", hashlib.sha256).hexdigest() + ".json"
 
 
 @pytest.mark.parametrize(
@@ -453,10 +457,102 @@ def test_backoff_is_jittered_and_capped() -> None:
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 409])
 def test_other_4xx_are_not_retried(doc, fake_api, retry, sleeps, code) -> None:
     fake_api.script("/validate", fa.status(code, body={"message": "nope"}) if code == 400 else fa.status(code))
-    problem = only(remote(doc, fake_api, retry))
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901" if code == 400 else "NX900")
     assert fake_api.count("/validate") == 1 and sleeps == []
-    expected = "unexpected response shape" if code == 400 else f"HTTP {code};"
+    # a 400 is the API refusing the file: its message is the reason
+    expected = 'rejected the file: "nope"' if code == 400 else f"HTTP {code};"
     assert expected in problem.message
+
+
+# hunt 21 F5: the answers that were "unexpected response shape" (NX900, exit 0) although the API
+# refused the file: nexlayer-mcp's wrapper, and a 400 or 422 that says nothing readable
+REFUSALS = {
+    "the wrapper, details with field": (
+        fa.Reply(
+            200,
+            {
+                "success": True,
+                "data": {"valid": False, "errors": [{"field": "application.pods[0].image", "message": "no"}]},
+            },
+        ),
+        ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
+    ),
+    "the wrapper, errors as strings": (
+        fa.Reply(200, {"success": True, "data": {"valid": False, "errors": ["image not found"]}}),
+        ('the Nexlayer API rejected the file: "image not found"', 1),
+    ),
+    "the wrapper, its message": (
+        fa.Reply(200, {"success": False, "data": {"valid": False, "message": "Validation failed"}}),
+        ('the Nexlayer API rejected the file: "Validation failed"', 1),
+    ),
+    "the wrapper, no reason": (
+        fa.Reply(200, {"success": True, "data": {"valid": False}}),
+        ("the Nexlayer API rejected the file without saying why", 1),
+    ),
+    "valid false, no reason": (
+        fa.Reply(200, {"valid": False}),
+        ("the Nexlayer API rejected the file without saying why", 1),
+    ),
+    "400, an empty object": (
+        fa.Reply(400, {}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "400, plain text": (
+        fa.Reply(400, b"Bad Request", {"Content-Type": "text/plain"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "400, no body": (fa.Reply(400, b""), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
+    "400, a list": (fa.Reply(400, [1]), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
+    "400, details unreadable": (
+        fa.Reply(400, {"details": "x"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    "422, HTML": (
+        fa.Reply(422, b"<html>422</html>", {"Content-Type": "text/html"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 422)", 1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
+    reply, (message, line) = REFUSALS[name]
+    fake_api.script("/validate", reply)
+    problem = only(remote(doc, fake_api, retry, local_has_errors=True), "NX901")
+    assert problem.message == message
+    assert (doc.locate(problem.path).line if problem.span is None else problem.span.line) == line
+    if "without saying why" in message:
+        assert problem.hint.startswith("if it refuses every file, even a valid one")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"success": True, "data": {"valid": True}},
+        {"success": True, "data": {"valid": True, "message": "ok", "warnings": ["w"]}},
+        {"valid": True},
+    ],
+)
+def test_an_explicit_valid_is_an_acceptance(doc, fake_api, retry, body) -> None:
+    fake_api.script("/validate", fa.Reply(200, body))
+    assert remote(doc, fake_api, retry) == []
+
+
+def test_cli_a_refusal_in_the_wrapper_or_without_a_reason_fails_the_run(cli, fake_api, good_file) -> None:
+    wrapped = {
+        "success": True,
+        "data": {"valid": False, "errors": [{"field": "application.pods[1].image", "message": "no"}]},
+    }
+    fake_api.script("/validate", fa.Reply(200, wrapped), fa.Reply(400, b"Bad Request"))
+    first = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file))
+    assert first.exit_code == 1, first.output
+    assert f'{good_file}:13:14: error NX901 the Nexlayer API rejected "application.pods[1].image": "no"' in first.output
+    second = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file))
+    assert second.exit_code == 1, second.output
+    assert (
+        f"{good_file}:1:1: error NX901 the Nexlayer API rejected the file without saying why (HTTP 400) "
+        "[remote-rejected]" in second.output
+    )
 
 
 def test_hung_server_times_out(doc, fake_api, retry) -> None:
@@ -553,7 +649,7 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
         (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
         (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
-        (fa.Reply(400, {"details": "x"}), "unexpected response shape for HTTP 400"),
+        (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
         # a Content-Length int() refuses: Unicode digits, or more digits than it reads
@@ -632,7 +728,7 @@ def test_first_fetch_then_fresh_hit_without_a_request(fake_api, retry) -> None:
     first = schema_cache.load_remote_schema(url, retry=retry)
     assert first.schema == fa.SCHEMA and first.warning is None and first.note is None
     assert first.info.source == "url" and first.info.location == url and first.info.version == "fake-1"
-    path = schema_cache.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url, create=True)
     assert path.parent == schema_cache.cache_dir()
     assert first.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert json.loads(path.read_bytes()) == fa.SCHEMA  # the schema as served, usable by other tools
@@ -648,7 +744,7 @@ def test_stale_cache_is_revalidated_with_304(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(etag='"abc"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
     url = f"{fake_api.url}/schema"
     schema_cache.load_remote_schema(url, retry=retry)
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     before = json.loads(meta.read_text())["fetched_at"]
     again = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fake_api.count("/schema") == 2
@@ -678,7 +774,7 @@ def test_changed_schema_replaces_the_cache(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema(newer, etag='"2"'))
     fetched = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert fetched.info.version == "fake-2"
-    assert json.loads(schema_cache.cached_schema_path(url).read_text())["version"] == "fake-2"
+    assert json.loads(schema_cache.cached_schema_path(url, create=True).read_text())["version"] == "fake-2"
 
 
 def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
@@ -715,7 +811,7 @@ def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert "not a usable schema: not a valid JSON Schema" in fetched.warning and "(at /type," in fetched.warning
-    assert not schema_cache.cached_schema_path(url).exists()  # never written
+    assert not schema_cache.cached_schema_path(url, create=True).exists()  # never written
 
 
 @pytest.mark.parametrize(
@@ -738,13 +834,75 @@ def test_a_schema_that_says_nothing_of_application_is_refused(cli, fake_api, tmp
         'it does not describe "application", the top-level key of every Nexlayer file; using the bundled schema',
     )
     assert [code for code, _ in found[1:]] == ["NX104", "NX101"]  # the name (line 2), servicePorts missing
-    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema").exists()
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()
+
+
+# hunt 21 F6: a schema that names `application` but holds nothing to it passed the check, was
+# cached, and every file then passed the schema step; each is tried on files first
+WEAK_SCHEMAS = {
+    "application: true": ({"properties": {"application": True}}, "it accepts a file without application"),
+    "application: {}": (
+        {"type": "object", "required": ["application"], "properties": {"application": {}}},
+        "it accepts an application that is not a mapping",
+    ),
+    "no name or pods required": (
+        {"required": ["application"], "properties": {"application": {"type": "object"}}},
+        "it accepts an application without name or pods",
+    ),
+    "pods of any type": (
+        {
+            "required": ["application"],
+            "properties": {"application": {"type": "object", "required": ["name", "pods"]}},
+        },
+        "it accepts pods that are not a list",
+    ),
+    "pods without images": (
+        {
+            "required": ["application"],
+            "properties": {
+                "application": {
+                    "type": "object",
+                    "required": ["name", "pods"],
+                    "properties": {"pods": {"type": "array"}},
+                }
+            },
+        },
+        "it accepts a pod without an image",
+    ),
+    "refuses everything": (
+        {"required": ["application"], "properties": {"application": False}},
+        'it refuses a minimal valid file ({"application": {"name": "shop", "pods": [{"name": "web", "image": '
+        '"nginx:1.27", "path": "/", "servicePorts": [80]}]}})',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEAK_SCHEMAS))
+def test_a_schema_that_holds_nothing_to_the_file_is_refused(cli, fake_api, tmp_path, name) -> None:
+    answer, why = WEAK_SCHEMAS[name]
+    fake_api.script("/schema", fa.Reply(200, answer))
+    path = tmp_path / "nexlayer.yaml"
+    # errors only a real schema finds: the app's name, servicePorts missing, the pod's name
+    path.write_text("application:\n  name: Shop\n  pods:\n    - name: We.b\n      image: nginx:1.27\n      path: /\n")
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(path))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled" and result.exit_code == 1
+    found = [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
+    assert found[0] == (
+        "NX900",
+        f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
+        f"{why}{', which no Nexlayer schema does' if 'accepts' in why else ''}; using the bundled schema",
+    )
+    assert [code for code, _ in found[1:]] == ["NX104", "NX101", "NX104"]
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()  # never cached
 
 
 def test_a_schema_reaching_application_through_a_ref_or_allof_is_used(fake_api, retry) -> None:
     application = fa.SCHEMA["properties"]["application"]
     by_ref = {"$ref": "#/$defs/File", "$defs": {"File": {**fa.SCHEMA, "properties": {"application": application}}}}
-    by_all_of = {"allOf": [{"type": "object"}, {"properties": {"application": application}}]}
+    by_all_of = {
+        "allOf": [{"type": "object"}, {"required": ["application"], "properties": {"application": application}}]
+    }
     for answer in (by_ref, by_all_of):
         fake_api.script("/schema", fa.Reply(200, answer, {"ETag": None}))
         fetched = schema_cache.refresh_schema(f"{fake_api.url}/schema", retry=retry)
@@ -759,7 +917,7 @@ def test_schema_with_a_pattern_that_could_hang_is_refused_before_it_is_cached(fa
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema is None
     assert 'the pattern "^(a+)+$" at /properties/application/pattern is refused' in fetched.warning
-    assert not schema_cache.cached_schema_path(url).exists()
+    assert not schema_cache.cached_schema_path(url, create=True).exists()
 
 
 def test_schema_with_a_remote_ref_is_rejected(fake_api, retry) -> None:
@@ -798,8 +956,8 @@ def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_a
 )
 def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:
     url = f"{fake_api.url}/schema"
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     fake_api.script("/schema", fa.schema())
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -810,8 +968,8 @@ def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason)
 
 def test_corrupt_cache_and_offline(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"garbage")
     fake_api.script("/schema", fa.status(500))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -824,8 +982,8 @@ def test_cache_symlink_is_neither_read_nor_written_through(fake_api, retry, tmp_
     url = f"{fake_api.url}/schema"
     outside = tmp_path / "outside.json"
     outside.write_text(json.dumps(fa.SCHEMA))
-    path = schema_cache.cached_schema_path(url)
-    path.parent.mkdir(parents=True)
+    path = schema_cache.cached_schema_path(url, create=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(outside)
     fake_api.script("/schema", fa.schema({**fa.SCHEMA, "version": "fresh"}))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
@@ -839,7 +997,7 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
     schema_cache.load_remote_schema(url, retry=retry)
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "sha256": "0" * 64}))
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fake_api.count("/schema") == 2 and "if-none-match" not in fake_api.requests[1].headers
@@ -847,7 +1005,7 @@ def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:
 
 
 def _tamper_meta(url: str, **changes) -> None:
-    meta = schema_cache.meta_path(url)
+    meta = schema_cache.meta_path(url, create=True)
     meta.write_text(json.dumps({**json.loads(meta.read_text()), **changes}))
 
 
@@ -898,7 +1056,7 @@ def test_a_folded_etag_from_the_server_is_not_kept(fake_api, retry) -> None:
     url = f"{fake_api.url}/schema"
     fetched = schema_cache.load_remote_schema(url, retry=retry)
     assert fetched.schema == fa.SCHEMA
-    assert json.loads(schema_cache.meta_path(url).read_text())["etag"] is None
+    assert json.loads(schema_cache.meta_path(url, create=True).read_text())["etag"] is None
     schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
     assert "if-none-match" not in fake_api.requests[1].headers
 
@@ -951,7 +1109,7 @@ def test_ten_processes_refreshing_at_once_leave_a_valid_file(fake_api, tmp_path)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
     assert fake_api.count("/schema") == 10
-    path = schema_cache.cached_schema_path(url)
+    path = schema_cache.cached_schema_path(url, create=True)
     assert schema_cache.schema_problem(json.loads(path.read_bytes())) is None
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")] == []  # no debris
     cached = schema_cache.load_remote_schema(url)
@@ -1105,21 +1263,25 @@ def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, go
     info = json.loads(result.output)["schema"]
     assert info["source"] == "url" and info["location"] == f"{fake_api.url}/schema"
     assert info["version"] == "fake-1"
-    assert info["sha256"] == hashlib.sha256(schema_cache.cached_schema_path(info["location"]).read_bytes()).hexdigest()
+    cached = schema_cache.cached_schema_path(info["location"], create=True)
+    assert info["sha256"] == hashlib.sha256(cached.read_bytes()).hexdigest()
 
 
 def test_cli_schema_url_rejecting_the_file(cli, fake_api, tmp_path) -> None:
+    application = fa.SCHEMA["properties"]["application"]
+    # stricter than the bundled schema, yet it accepts the minimal file a downloaded schema is tried on
     strict = {
         **fa.SCHEMA,
         "properties": {
-            "application": {**fa.SCHEMA["properties"]["application"], "required": ["name", "pods", "owner"]}
+            "application": {**application, "properties": {**application["properties"], "name": {"maxLength": 4}}}
         },
     }
     fake_api.script("/strict.json", fa.Reply(200, strict))
     path = tmp_path / "nexlayer.yaml"
     path.write_text(GOOD)
     result = cli("--schema", f"{fake_api.url}/strict.json", str(path))
-    assert result.exit_code == 1 and " NX101 " in result.output and '"owner"' in result.output
+    assert result.exit_code == 1 and " NX104 " in result.output and '"bookshop"' in result.output, result.output
+    assert "NX900" not in result.output
 
 
 def test_cli_schema_remote_offline_falls_back_with_nx900(cli, fake_api, good_file) -> None:
@@ -1139,7 +1301,7 @@ def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
     fake_api.script("/schema", fa.schema())
     result = cli("schema", "fetch", "--api-url", fake_api.url)
     assert result.exit_code == 0, result.output
-    cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema")
+    cached = schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True)
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
     assert result.output.splitlines() == [
         f"url:     {fake_api.url}/schema",
@@ -1267,6 +1429,38 @@ def test_nexlayer_api_url_with_credentials_in_schema_fetch_path_and_reports(
     assert failed.exit_code == 2 and f'could not fetch the schema from "{shown}": HTTP 503' in failed.stderr
     for result in (fetched, report, failed):
         assert _shows_no_secret(result.stdout, result.stderr)
+
+
+def test_the_cache_file_name_tells_nothing_of_the_urls_credentials(cli, fake_api, monkeypatch, tmp_path) -> None:
+    # hunt 22 F2: the name was the sha256 of the URL, password and token included; `schema fetch`
+    # and `schema path` print it, and the host and path are public, so a short credential could
+    # be found offline from a CI log by hashing guesses
+    fake_api.script("/api/schema", fa.schema())
+    url = f"http://ci:Pw1234@127.0.0.1:{fake_api.port}/api?token=tok42"
+    names = []
+    for cache in ("one", "two"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / cache))
+        engine.choose_schema.cache_clear()  # the process's choice is per cache, here
+        fetched = cli("schema", "fetch", "--api-url", url)
+        assert fetched.exit_code == 0, fetched.output
+        printed = Path(fetched.stdout.splitlines()[3].removeprefix("cache:   "))
+        assert cli("schema", "path", "--schema", "remote", "--api-url", url).stdout.strip() == str(printed)
+        names.append(printed.stem)
+    full = f"http://ci:Pw1234@127.0.0.1:{fake_api.port}/api/schema?token=tok42"
+    guesses = {
+        hashlib.sha256(
+            f"http://ci:Pw{pw:04d}@127.0.0.1:{fake_api.port}/api/schema?token=tok{tok:02d}".encode()
+        ).hexdigest()
+        for pw in range(1230, 1240)
+        for tok in range(40, 45)
+    }
+    assert guesses.isdisjoint(names) and hashlib.sha256(full.encode()).hexdigest() not in names
+    assert names[0] != names[1]  # a new cache, a new key: the name is no function of the URL alone
+    if os.name == "posix":  # the key is the user's alone
+        assert (tmp_path / "two" / "nexlayer-lint" / "cache-key").stat().st_mode & 0o777 == 0o600
+    # two URLs that differ only in the token still never share a file
+    other = cli("schema", "fetch", "--api-url", url.replace("tok42", "tok43"))
+    assert other.exit_code == 0 and other.stdout.splitlines()[3] != f"cache:   {tmp_path / 'two'}/{names[1]}.json"
 
 
 def test_schema_path_of_an_uncached_url_prints_it_without_credentials(cli, fake_api, monkeypatch, tmp_path) -> None:

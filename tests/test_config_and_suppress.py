@@ -209,6 +209,15 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
         ),
         ('api-url = "https://x\\r\\nHost: evil"\n', '"api-url" must be a string without control characters'),
         ('api-url = "https:/u:CnryCfg5@h\\n"\n', "without control characters (not shown: it may hold credentials)"),
+        # hunt 22 F6: a value of the wrong type is quoted with its secrets starred, as a comment's
+        (
+            'timeout = "https://ci:CnryCfg6@api.example.com/v1?token=CnryCfg7"\n',
+            "\"timeout\" must be a number of seconds, not 'https://ci:********@api.example.com/v1?token=********'",
+        ),
+        ('timeout = ["https://ci:CnryCfg8@h.example"]\n', "not ['https://ci:********@h.example']"),
+        ('fail-on = "ghp_CnryCfg9aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"\n', "not '" + "*" * 41 + "'"),
+        ('select = ["DB_PASSWORD=CnryCfgA"]\n', 'select: "DB_PASSWORD=********" matches no code'),
+        ('extend-exclude = ["x?token=CnryCfgB\\u0007"]\n', "'x?token=*********' is not a glob"),
         ("timeout = nan\n", '"timeout" must be a number of seconds from 0.1 to 300, not nan'),
         ("timeout = inf\n", "not inf"),
         ("timeout = -inf\n", "not -inf"),

@@ -649,6 +649,14 @@ def test_scrub_touches_whole_words_that_equal_a_secret_only() -> None:
     assert scrub(doc, said) == "token **** rejected; hunter22 and xhunter2 are other words; **** **** 1234"
 
 
+def test_scrub_stars_pieces_of_a_secret_with_a_letter_and_a_digit_only() -> None:
+    # hunt 22 F5: a piece of 8 letters and digits of a secret of 12 or more is starred where a
+    # reply writes it; one without a digit, or of digits alone, may be a word or a date of the reply
+    doc = load("vars:\n  DB_PASSWORD: correct horse battery staple\n  API_KEY: Release20241231xy\n")
+    said = "horse battery status on 2024-12-31; key ...se20241231xy and Release2024 rejected"
+    assert scrub(doc, said) == "horse battery status on 2024-12-31; key ...**** and **** rejected"
+
+
 # --- property: masking changes exactly the characters of the secrets ----------------------------
 
 CANARY = st.text(alphabet="QZXJ", min_size=6, max_size=10).map(lambda s: "QZ" + s)

@@ -990,6 +990,59 @@ def test_secrets_echoed_back_by_the_api_are_scrubbed(project: Path, fake_api: fa
         assert_absent(result.output, EVERYTHING_CANARIES, f"an API reply ({fmt})")
 
 
+# Every text of a reply that is printed, not only a detail's message (hunt 22 F1: the path was
+# printed as the server wrote it): each shape -> (the reply, what the text report says of it).
+SECRET_IN_REPLY = "Zq9Hunter2024pw"
+REPLY_TEXTS = {
+    "path": (
+        fa.invalid({"path": f"application.pods[0].vars.DB_PASSWORD: {SECRET_IN_REPLY}", "message": "bad"}),
+        'rejected "application.pods[0].vars.DB_PASSWORD: ****": "bad"',
+    ),
+    "path, a segment after the key": (
+        fa.invalid({"path": f"application.pods[0].vars.DB_PASSWORD.{SECRET_IN_REPLY}", "message": "bad"}),
+        'rejected "application.pods[0].vars.DB_PASSWORD.****": "bad"',
+    ),
+    "path, in upper case": (
+        fa.invalid({"path": f"application.pods[0].vars.{SECRET_IN_REPLY.upper()}", "message": "bad"}),
+        'rejected "application.pods[0].vars.****": "bad"',
+    ),
+    "path, the secret alone": (
+        fa.invalid({"path": SECRET_IN_REPLY, "message": "bad"}),
+        'rejected "****": "bad"',
+    ),
+    "field": (
+        fa.invalid({"field": f"pods[0].vars.{SECRET_IN_REPLY}", "message": "bad"}),
+        'rejected "pods[0].vars.****": "bad"',
+    ),
+    "errors as strings": (
+        fa.Reply(200, {"valid": False, "errors": [f"password {SECRET_IN_REPLY} is weak"]}),
+        'rejected the file: "password **** is weak"',
+    ),
+    "error": (fa.error_only(f"password {SECRET_IN_REPLY} is weak"), 'rejected the file: "password **** is weak"'),
+    "a redirect's target": (
+        fa.redirect(f"http://elsewhere.invalid/v/{SECRET_IN_REPLY}", 307),
+        'redirected to another host ("http://elsewhere.invalid/v/****")',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPLY_TEXTS))
+def test_every_printed_text_of_an_api_reply_is_scrubbed(project: Path, fake_api: fa.FakeApi, name: str) -> None:
+    reply, shown = REPLY_TEXTS[name]
+    fake_api.script("/validate", reply)
+    (project / "nexlayer.yaml").write_text(with_vars(f"DB_PASSWORD: {SECRET_IN_REPLY}"), encoding="utf-8")
+    remote = ("nexlayer.yaml", "--remote", "--remote-send-secrets", "--api-url", fake_api.url)
+    text = run_cli(*remote, "--format", "text", "--no-show-source")
+    assert shown in text.stdout, text.output
+    # a rejection fails the run; a redirect elsewhere is NX900, a warning
+    assert text.exit_code == (0 if "redirect" in name else 1), text.output
+    for fmt in FORMATS:
+        result = run_cli(*remote, "--format", fmt, "--show-source")
+        assert ("NX900" if "redirect" in name else "NX901") in result.stdout, result.output
+        assert SECRET_IN_REPLY.casefold() not in result.output.casefold(), f"leaked through {name} ({fmt})"
+        assert "Hunter2024" not in result.output, f"leaked through {name} ({fmt})"
+
+
 # A reply may quote a value it was sent altered (the hunt's shapes): each is starred whole.
 ALTERED_ECHOES = {
     "upper case": ("value CORRECT HORSE ZQ9BATTERY is weak", "value **** is weak"),
@@ -1006,8 +1059,14 @@ ALTERED_ECHOES = {
     "HTML references": ("bad correct&#32;horse&nbsp;&#x5A;q9&#98;attery", "bad ****"),
     "HTML escaped twice": ("bad correct&amp;#32;horse Zq9battery", "bad ****"),
     "upper case, longer": ("value PÄSS WÖRD SSTRASSE ZQ977 is weak", "value **** is weak"),
+    # hunt 22: a start cut before 12 letters, the end or a middle piece, full-width letters
+    "a start cut short": ("password Zq9Hunter is weak", "password **** is weak"),
+    "its end": ("password ...er2024pw is weak", "password ...**** is weak"),
+    "a piece": ("password Hunter2024 is weak", "password **** is weak"),
+    "full-width": ("password \uff3a\uff51\uff19\uff28\uff55\uff4e\uff54\uff45\uff52 is weak", "password **** is weak"),
 }
 ALTERED_VARS = (
+    "API_SECRET: Zq9Hunter2024pw",
     "DB_PASSWORD: correct horse Zq9battery",
     'API_KEY: "pa\\"Zq9ss"',
     "SECRET_TOKEN: Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAA",
