@@ -431,12 +431,17 @@ def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     return table
 
 
-def _table_of(path: Path) -> Mapping[str, Any]:
-    """Our table of one config file, read and parsed."""
+def _toml() -> Any:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
+    return tomllib
+
+
+def _table_of(path: Path) -> Mapping[str, Any]:
+    """Our table of one config file, read and parsed."""
+    tomllib = _toml()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -491,7 +496,18 @@ def _has_our_table(pyproject: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    return "tool.nexlayer-lint" in text  # `[tool.nexlayer-lint]`, or a dotted key
+    if "tool.nexlayer-lint" in text:  # `[tool.nexlayer-lint]`, or a dotted key: the usual spellings
+        return True
+    if "nexlayer-lint" not in text:
+        return False
+    # Another spelling TOML allows (`[tool."nexlayer-lint"]`, `[ tool . nexlayer-lint ]`, an inline
+    # table): the parser says. A file it cannot read is ours to report, not to skip.
+    try:
+        document = _toml().loads(text)
+    except ValueError:  # TOMLDecodeError
+        return True
+    tool = document.get("tool")
+    return isinstance(tool, Mapping) and "nexlayer-lint" in tool
 
 
 def discover(start: Path, explicit: str | None = None, isolated: bool = False) -> Settings:

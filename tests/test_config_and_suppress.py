@@ -55,6 +55,27 @@ def test_pyproject_without_our_table_is_skipped(project):
     assert discover(project) == Settings()
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool."nexlayer-lint"]\nignore = ["NX215"]\n',
+        "[ tool . nexlayer-lint ]\nignore = ['NX215']\n",
+        '[tool]\nnexlayer-lint = { ignore = ["NX215"] }\n',
+    ],
+)
+def test_pyproject_table_in_any_toml_spelling_is_found(project, table):
+    # hunt 20: only the text `tool.nexlayer-lint` was looked for, so these were skipped
+    (project / "pyproject.toml").write_text(table)
+    assert discover(project).ignore == ("NX215",)
+
+
+def test_pyproject_naming_the_tool_elsewhere_is_skipped_and_a_wrong_type_is_an_error(project):
+    (project / "pyproject.toml").write_text('[project]\ndependencies = ["nexlayer-lint"]\n')
+    assert discover(project) == Settings()
+    (project / "pyproject.toml").write_text("[tool]\nnexlayer-lint = 5\n")
+    assert codes_via_cli()[0] == 2
+
+
 def test_dot_file_wins_over_pyproject_in_the_same_folder(project):
     (project / "pyproject.toml").write_text('[tool.nexlayer-lint]\nignore = ["NX215"]\n')
     (project / ".nexlayer-lint.toml").write_text('select = ["NX1"]\n')
