@@ -372,6 +372,39 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
     ]
 
 
+def _with_breaks(text: str, breaks: list[str]) -> str:
+    """`text`'s lines ended by `breaks` in turn (the last of them for the rest)."""
+    lines = text.split("\n")[:-1]
+    return "".join(line + breaks[min(i, len(breaks) - 1)] for i, line in enumerate(lines))
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        pytest.param(["\r\n", "\n"], id="CRLF-first"),  # hunt 20: git apply said "corrupt patch"
+        pytest.param(["\n", "\r\n"], id="LF-first"),  # as before
+        pytest.param(["\r"], id="CR-only"),
+        pytest.param(["\r\n", "\n", "\r", "\r\n", "\n", "\r", "\n", "\r\n"], id="mixed"),
+    ],
+)
+def test_diff_of_a_file_whatever_its_line_breaks_is_one_git_applies(project: Path, breaks: list[str]) -> None:
+    # lines are split at every \n, each keeping its own ending, as git splits them: each gets its
+    # prefix (split at the file's first kind of break, the rest of the file ran together into one
+    # line, and the lines after it came out unprefixed); a lone CR is text inside a line to git
+    text = _with_breaks(MISSPELT, breaks)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    write(project / "nexlayer.yaml", text)
+    diff = run("--diff", "nexlayer.yaml").stdout_bytes
+    for line in diff.split(b"\n")[:-1]:
+        assert line[:1] in (b" ", b"-", b"+", b"@") or line == b"\\ No newline at end of file"
+    check = subprocess.run(["git", "apply", "--check", "-"], input=diff, cwd=project, capture_output=True)
+    assert check.returncode == 0, check.stderr
+    write(project / "copy.yaml", text)
+    assert run("--fix", "copy.yaml").exit_code == 0
+    subprocess.run(["git", "apply", "-"], input=diff, cwd=project, check=True)
+    assert (project / "nexlayer.yaml").read_bytes() == (project / "copy.yaml").read_bytes() != text.encode()
+
+
 # --- the form of the file --------------------------------------------------------------------------
 
 
