@@ -372,6 +372,30 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
     ]
 
 
+def test_diff_escapes_nel_ls_and_ps_so_a_hunk_holding_one_does_not_apply(project: Path) -> None:
+    # hunt 20 F5: on purpose, as the README's Fixing section says. A terminal may take NEL for a
+    # line break and a log viewer LS or PS, and then the text after it could start a line a CI
+    # runner obeys; so the diff escapes them as every report does, and `--fix` makes the change
+    text = MISSPELT + '      vars:\n        NOTE: "a\u2028b\x85c\u2029d"\n'
+    write(project / "nexlayer.yaml", text)
+    diff = run("--diff", "nexlayer.yaml").stdout
+    assert '         NOTE: "a\\u2028b\\x85c\\u2029d"\n' in diff  # a context line
+    assert not any(char in diff for char in "\x85\u2028\u2029")
+
+    def applies(patch: str) -> bool:
+        checked = subprocess.run(
+            ["git", "apply", "--check", "-"], input=patch.encode(), cwd=project, capture_output=True
+        )
+        return checked.returncode == 0
+
+    raw = diff.replace("\\u2028", "\u2028").replace("\\x85", "\x85").replace("\\u2029", "\u2029")
+    assert not applies(diff) and applies(raw)  # the escapes are all that keeps it from applying
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_text(encoding="utf-8") == text.replace("Path:", "path:").replace(
+        "servicePort:", "servicePorts:"
+    )
+
+
 def _with_breaks(text: str, breaks: list[str]) -> str:
     """`text`'s lines ended by `breaks` in turn (the last of them for the rest)."""
     lines = text.split("\n")[:-1]
