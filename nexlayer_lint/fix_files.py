@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.atomic_write import replace_file
-from nexlayer_lint.fixes import Origins, fix_all, newline_of
+from nexlayer_lint.fixes import Origins, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
 if TYPE_CHECKING:
@@ -137,18 +137,20 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """`diff -u` of two texts, with `--- a/path` and `+++ b/path` headers as git writes them (so
     `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
-    newline = newline_of(old)
     shown = path.replace(os.sep, "/").lstrip("/")  # git's `a//tmp/x` is `a/tmp/x`
     out: list[str] = []
-    for line in difflib.unified_diff(_lines(old, newline), _lines(new, newline), f"a/{shown}", f"b/{shown}"):
-        out.append(line if line.endswith((newline, "\n")) else f"{line}\n\\ No newline at end of file\n")
+    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{shown}", f"b/{shown}"):
+        out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
 
 
-def _lines(text: str, newline: str) -> list[str]:
-    """The lines as a diff tool splits them: at the file's own line break, each keeping it."""
-    parts = text.split(newline)
-    return [part + newline for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+def _lines(text: str) -> list[str]:
+    """The lines as git and patch split them: at every \\n, each keeping its own ending (a CRLF
+    line its \\r\\n). Not at the file's first kind of break: in a file that mixes them, the other
+    lines ran together into one, and the lines after a hunk's came out without their prefix. A
+    lone \\r (a CR-only file), NEL, LS or PS is text inside a line to git, so it is here."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def write_atomically(path: str, data: bytes) -> None:

@@ -14,6 +14,7 @@ or hostile buffer) holds one thread, never the others' turns, and never the prot
 from __future__ import annotations
 
 import asyncio
+import bisect
 import functools
 import json
 import logging
@@ -24,7 +25,7 @@ import sys
 import threading
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -34,6 +35,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from nexlayer_lint import __version__, suppress
 from nexlayer_lint.config import (
@@ -46,7 +48,7 @@ from nexlayer_lint.config import (
     without_network,
 )
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
-from nexlayer_lint.model import DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
+from nexlayer_lint.model import LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 
 SOURCE = "nexlayer-lint"
@@ -69,6 +71,7 @@ MAX_MESSAGE_BYTES = 64 << 20
 DROPPED = "$/nexlayer-lint/messageDropped"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
@@ -101,6 +104,43 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+class Lines(NamedTuple):
+    """A text's lines as its findings count them, and where each sits among the editor's lines.
+
+    The engine counts lines as YAML does (model.LINE_BREAK): NEL, LS and PS end a line there, but
+    not in LSP, whose lines end only at \\n, \\r\\n and \\r. Every position the server sends or
+    receives goes through to_position or from_position, which convert between the two.
+    """
+
+    text: Sequence[str]  # the engine's lines, without their breaks
+    lsp: Sequence[str]  # LSP's lines; the very same list when the text has no NEL, LS or PS
+    # Only when the text has NEL, LS or PS: for each engine line, its LSP line and the code points
+    # and client units before it there (the lines before it on that LSP line, with their breaks).
+    places: Sequence[tuple[int, int, int]]
+
+
+NO_LINES = Lines((), (), ())
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def lines_of(text: str, encoding: str) -> Lines:
+    """The text's lines, engine's and LSP's, and (rarely needed) how the first sit on the second."""
+    lsp_lines = split_lines(text)
+    if text.isascii() or not any(char in text for char in _YAML_ONLY_BREAKS):
+        return Lines(lsp_lines, lsp_lines, ())  # the same lines: nothing to convert
+    engine = LINE_BREAK.split(text)
+    places = [(0, 0, 0)]
+    lsp_line = before = units = 0
+    for match, line in zip(LINE_BREAK.finditer(text), engine, strict=False):
+        if match.group() in _YAML_ONLY_BREAKS:  # the next engine line goes on on this LSP line
+            before += len(line) + 1
+            units += _width(line + match.group(), encoding)
+        else:
+            lsp_line, before, units = lsp_line + 1, 0, 0
+        places.append((lsp_line, before, units))
+    return Lines(engine, lsp_lines, places)
+
+
 def _width(text: str, encoding: str) -> int:
     if encoding == lsp.PositionEncodingKind.Utf32 or text.isascii():
         return len(text)
@@ -109,42 +149,88 @@ def _width(text: str, encoding: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
+def _code_points(text: str, units: int, encoding: str) -> int:
+    """How many code points of `text` the first `units` client units cover (a unit inside a
+    character counts the whole character); past its end, its length (LSP's rule)."""
+    if encoding == lsp.PositionEncodingKind.Utf32 or text.isascii():
+        return min(units, len(text))
+    seen = 0
+    for index, ch in enumerate(text):
+        if seen >= units:
+            return index
+        seen += _width(ch, encoding)
+    return len(text)
+
+
 def _bom(lines: Sequence[str], line0: int) -> int:
     # The loader drops a leading BOM, so its columns on line 1 are one short of the editor's.
     return 1 if line0 == 0 and lines and lines[0].startswith("\ufeff") else 0
 
 
-def to_position(lines: Sequence[str], line: int, col: int, encoding: str) -> lsp.Position:
-    """1-based (line, col) in code points -> a 0-based LSP position in the client's units."""
+def to_position(lines: Lines, line: int, col: int, encoding: str) -> lsp.Position:
+    """The engine's 1-based (line, col) in code points -> a 0-based LSP position in the client's units."""
     line0 = max(line - 1, 0)
-    if line0 >= len(lines):
-        return lsp.Position(line=len(lines), character=0) if lines else lsp.Position(line=0, character=0)
-    text = lines[line0]
-    col0 = min(max(col - 1 + _bom(lines, line0), 0), len(text))
-    return lsp.Position(line=line0, character=_width(text[:col0], encoding))
+    if line0 >= len(lines.text):
+        return lsp.Position(line=len(lines.lsp), character=0)
+    text = lines.text[line0]
+    col0 = min(max(col - 1 + _bom(lines.text, line0), 0), len(text))
+    if not lines.places:
+        return lsp.Position(line=line0, character=_width(text[:col0], encoding))
+    lsp_line, _, before = lines.places[line0]
+    return lsp.Position(line=lsp_line, character=before + _width(text[:col0], encoding))
 
 
-def from_position(lines: Sequence[str], position: lsp.Position, encoding: str) -> tuple[int, int]:
+def from_position(lines: Lines, position: lsp.Position, encoding: str) -> tuple[int, int]:
     """A 0-based LSP position -> the engine's 1-based (line, col) in code points."""
-    if position.line >= len(lines):
-        return position.line + 1, 1
-    text = lines[position.line]
-    if encoding == lsp.PositionEncodingKind.Utf32 or text.isascii():
-        col0 = min(position.character, len(text))
-    else:
-        units, col0 = 0, len(text)
-        for index, ch in enumerate(text):
-            if units >= position.character:
-                col0 = index
-                break
-            units += _width(ch, encoding)
-    return position.line + 1, col0 + 1 - _bom(lines, position.line)
+    if position.line >= len(lines.lsp):
+        return len(lines.text) + 1 + position.line - len(lines.lsp), 1
+    col0 = _code_points(lines.lsp[position.line], position.character, encoding)
+    line0 = position.line
+    if lines.places:
+        # the last engine line that starts at or before the position on its LSP line
+        line0 = bisect.bisect_left(lines.places, (position.line, col0 + 1)) - 1
+        col0 -= lines.places[line0][1]
+    return line0 + 1, col0 + 1 - _bom(lines.text, line0)
 
 
-def to_range(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Range:
+def to_range(lines: Lines, d: Diagnostic, encoding: str) -> lsp.Range:
     return lsp.Range(
         start=to_position(lines, d.line, d.col, encoding), end=to_position(lines, d.end_line, d.end_col, encoding)
     )
+
+
+def apply_change(text: str, change: lsp.TextDocumentContentChangePartial, encoding: str) -> str:
+    """The text after one incremental change, its range read at LSP's line breaks. (pygls splits
+    the text with str.splitlines, which also ends a line at NEL, LS, PS, \\v, \\f and \\x1c-\\x1e,
+    so an edit below one of them landed on another line.)"""
+    first, last = change.range.start, change.range.end
+    first_line = _line_start(text, first.line)
+    last_line = first_line if last.line == first.line else _line_start(text, last.line)
+    start = _offset(text, first_line, first.character, encoding)
+    end = max(_offset(text, last_line, last.character, encoding), start)  # a reversed range replaces nothing
+    return text[:start] + change.text + text[end:]
+
+
+def _line_start(text: str, line: int) -> int | None:
+    """Where LSP's line `line` (0-based) starts in the text; None past its last line. Split in C,
+    only as far as that line: an edit on a big document costs a millisecond, not a loop over its lines."""
+    if line == 0:
+        return 0  # (re.split's maxsplit 0 would split at every break)
+    if "\r" not in text:
+        parts = text.split("\n", line)  # the lines before it, then the rest of the text
+        return len(text) - len(parts[-1]) if len(parts) > line else None
+    parts = _LINE_BREAK_KEPT.split(text, line)  # the lines before it and their breaks, then the rest
+    return len(text) - len(parts[-1]) if len(parts) > 2 * line else None
+
+
+def _offset(text: str, line_start: int | None, character: int, encoding: str) -> int:
+    """Where a client's character on the line starting at `line_start` is in the text: past the
+    line's end it is the end, and past the last line the text's end (LSP's rules)."""
+    if line_start is None:
+        return len(text)
+    found = _LINE_BREAK.search(text, line_start)
+    line = text[line_start : found.start() if found else len(text)]
+    return line_start + _code_points(line, character, encoding)
 
 
 # Diagnostics in LSP form, by what that form is made of (_conversion_key), in one encoding.
@@ -152,7 +238,7 @@ Conversions = tuple[str, dict[tuple[Any, ...], lsp.Diagnostic]]
 
 
 def to_lsp_diagnostics(
-    diagnostics: Sequence[Diagnostic], lines: Sequence[str], encoding: str, earlier: Conversions = ("", {})
+    diagnostics: Sequence[Diagnostic], lines: Lines, encoding: str, earlier: Conversions = ("", {})
 ) -> tuple[list[lsp.Diagnostic], Conversions]:
     """The diagnostics in LSP form, and their conversions for the next lint. An edit leaves most
     findings as they were: those are taken from `earlier` (the last lint's) instead of being
@@ -170,15 +256,18 @@ def to_lsp_diagnostics(
     return converted, (encoding, conversions)
 
 
-def _conversion_key(d: Diagnostic, lines: Sequence[str]) -> tuple[Any, ...] | None:
-    """What `to_lsp_diagnostic` reads: the diagnostic's own fields and its first and last lines."""
+def _conversion_key(d: Diagnostic, lines: Lines) -> tuple[Any, ...] | None:
+    """What `to_lsp_diagnostic` reads: the diagnostic's own fields, its first and last lines and
+    where those sit among LSP's lines."""
     first, last = max(d.line - 1, 0), max(d.end_line - 1, 0)
-    if first >= len(lines) or last >= len(lines):
+    text = lines.text
+    if first >= len(text) or last >= len(text):
         return None  # placed past the end: its position depends on the number of lines
-    return (d.line, d.col, d.end_line, d.end_col, d.code, d.severity, d.message, d.hint, lines[first], lines[last])
+    key = (d.line, d.col, d.end_line, d.end_col, d.code, d.severity, d.message, d.hint, text[first], text[last])
+    return key + (lines.places[first], lines.places[last]) if lines.places else key
 
 
-def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Diagnostic:
+def to_lsp_diagnostic(d: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic:
     return lsp.Diagnostic(
         range=to_range(lines, d, encoding),
         message=d.message + (f"\nhelp: {d.hint}" if d.hint else ""),
@@ -288,7 +377,8 @@ def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = 
 def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str) -> list[tuple[Fix, bool]]:
     """What the editor offers for `d`, each with whether it is the preferred one: the finding's
     own fix (preferred when safe), then disabling its code for this line and for the file.
-    `verified` keeps those that a re-lint proves."""
+    `lines` are the engine's (Lines.text), as the finding's. `verified` keeps those that a
+    re-lint proves."""
     from nexlayer_lint.rules import UNSUPPRESSIBLE
 
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
@@ -498,7 +588,7 @@ class _State:
     remote: bool = False  # the next lint may ask the API (on open and save only, never per keystroke)
     version: int | None = None  # the version the diagnostics below are for
     text: str = ""
-    lines: list[str] = field(default_factory=list)  # split_lines(text), made on the worker
+    lines: Lines = NO_LINES  # lines_of(text), made on the worker
     diagnostics: tuple[Diagnostic, ...] = ()  # each with its fix, the server's where the check has none
     published: bool = False
     document: Document | None = None  # parsed lazily for hovers on keys
@@ -513,7 +603,7 @@ class _State:
 
 @dataclass(frozen=True)
 class _Linted:
-    lines: list[str]
+    lines: Lines
     diagnostics: tuple[Diagnostic, ...]
     lsp_diagnostics: list[lsp.Diagnostic]
     conversions: Conversions
@@ -542,6 +632,21 @@ def _stamps(config: Path | None, extended: Sequence[str]) -> tuple[tuple[int, in
 
 
 class _Protocol(LanguageServerProtocol):
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
+        """pygls' own, given the text the changes make (apply_change), not its changes."""
+        document = self.workspace.text_documents.get(unquote(params.text_document.uri))
+        if document is not None:  # else pygls' own error for a change to a document never opened
+            text, encoding = document.source, str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+            for change in params.content_changes:
+                if isinstance(change, lsp.TextDocumentContentChangePartial):
+                    text = apply_change(text, change, encoding)
+                else:
+                    text = change.text
+            whole = lsp.TextDocumentContentChangeWholeDocument(text=text)
+            params = lsp.DidChangeTextDocumentParams(text_document=params.text_document, content_changes=[whole])
+        yield from super().lsp_text_document__did_change(params)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         """pygls' reading of a message, with an answer to a request whose params it refuses.
 
@@ -655,7 +760,8 @@ class NexlayerLanguageServer(LanguageServer):
         if not is_nexlayer_document(uri, text, document.language_id):
             if state.published:
                 self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-            state.published, state.diagnostics, state.version, state.text, state.lines = False, (), version, text, []
+            state.published, state.diagnostics, state.version = False, (), version
+            state.text, state.lines = text, NO_LINES
             return
         settings, config_error = self.settings_for(uri)
         # A lint that asks the API is never reused, nor replaced by a local one.
@@ -772,7 +878,7 @@ def _lint_job(
         document, problems = loader.load(text, path, max_bytes=settings.max_file_size)
     linter = Linter(settings, masked_text=False)  # the server shows no code frames
     result = linter.lint_loaded(text, path, document, problems)
-    lines = split_lines(text)
+    lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
     converted, conversions = to_lsp_diagnostics(diagnostics, lines, encoding, conversions)
     parsed = document if not problems else None
@@ -900,7 +1006,7 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     text = ls.workspace.get_text_document(uri).source
     if len(text) > MAX_INTERACTIVE_CHARS or not is_nexlayer_document(uri, text):
         return None
-    lines = split_lines(text)
+    lines = lines_of(text, encoding)
     line, col = from_position(lines, position, encoding)
     settings, _ = ls.settings_for(uri)
     cached = fresh.document if fresh is not None else None
@@ -1001,6 +1107,7 @@ async def _quick_fixes(
 ) -> list[lsp.CodeAction]:
     encoding = ls.encoding()
     lines = state.lines
+    texts = lines.text  # the engine's lines, as the findings count them
     start = from_position(lines, where.start, encoding)
     end = from_position(lines, where.end, encoding)
     newline = newline_of(state.text)
@@ -1008,8 +1115,8 @@ async def _quick_fixes(
     for diagnostic in state.diagnostics:
         if not _overlaps(diagnostic, start, end):
             continue
-        for fix, preferred in quick_fixes(diagnostic, lines, newline):
-            if not small and fix.title.startswith("Disable") and any(c in lines[diagnostic.line - 1] for c in "\"'[{#"):
+        for fix, preferred in quick_fixes(diagnostic, texts, newline):
+            if not small and fix.title.startswith("Disable") and any(c in texts[diagnostic.line - 1] for c in "\"'[{#"):
                 continue  # unproven on a huge file, and the line might hold more than a plain value
             candidates.append((diagnostic, fix, preferred))
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]

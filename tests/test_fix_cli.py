@@ -372,6 +372,63 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
     ]
 
 
+def test_diff_escapes_nel_ls_and_ps_so_a_hunk_holding_one_does_not_apply(project: Path) -> None:
+    # hunt 20 F5: on purpose, as the README's Fixing section says. A terminal may take NEL for a
+    # line break and a log viewer LS or PS, and then the text after it could start a line a CI
+    # runner obeys; so the diff escapes them as every report does, and `--fix` makes the change
+    text = MISSPELT + '      vars:\n        NOTE: "a\u2028b\x85c\u2029d"\n'
+    write(project / "nexlayer.yaml", text)
+    diff = run("--diff", "nexlayer.yaml").stdout
+    assert '         NOTE: "a\\u2028b\\x85c\\u2029d"\n' in diff  # a context line
+    assert not any(char in diff for char in "\x85\u2028\u2029")
+
+    def applies(patch: str) -> bool:
+        checked = subprocess.run(
+            ["git", "apply", "--check", "-"], input=patch.encode(), cwd=project, capture_output=True
+        )
+        return checked.returncode == 0
+
+    raw = diff.replace("\\u2028", "\u2028").replace("\\x85", "\x85").replace("\\u2029", "\u2029")
+    assert not applies(diff) and applies(raw)  # the escapes are all that keeps it from applying
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_text(encoding="utf-8") == text.replace("Path:", "path:").replace(
+        "servicePort:", "servicePorts:"
+    )
+
+
+def _with_breaks(text: str, breaks: list[str]) -> str:
+    """`text`'s lines ended by `breaks` in turn (the last of them for the rest)."""
+    lines = text.split("\n")[:-1]
+    return "".join(line + breaks[min(i, len(breaks) - 1)] for i, line in enumerate(lines))
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        pytest.param(["\r\n", "\n"], id="CRLF-first"),  # hunt 20: git apply said "corrupt patch"
+        pytest.param(["\n", "\r\n"], id="LF-first"),  # as before
+        pytest.param(["\r"], id="CR-only"),
+        pytest.param(["\r\n", "\n", "\r", "\r\n", "\n", "\r", "\n", "\r\n"], id="mixed"),
+    ],
+)
+def test_diff_of_a_file_whatever_its_line_breaks_is_one_git_applies(project: Path, breaks: list[str]) -> None:
+    # lines are split at every \n, each keeping its own ending, as git splits them: each gets its
+    # prefix (split at the file's first kind of break, the rest of the file ran together into one
+    # line, and the lines after it came out unprefixed); a lone CR is text inside a line to git
+    text = _with_breaks(MISSPELT, breaks)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    write(project / "nexlayer.yaml", text)
+    diff = run("--diff", "nexlayer.yaml").stdout_bytes
+    for line in diff.split(b"\n")[:-1]:
+        assert line[:1] in (b" ", b"-", b"+", b"@") or line == b"\\ No newline at end of file"
+    check = subprocess.run(["git", "apply", "--check", "-"], input=diff, cwd=project, capture_output=True)
+    assert check.returncode == 0, check.stderr
+    write(project / "copy.yaml", text)
+    assert run("--fix", "copy.yaml").exit_code == 0
+    subprocess.run(["git", "apply", "-"], input=diff, cwd=project, check=True)
+    assert (project / "nexlayer.yaml").read_bytes() == (project / "copy.yaml").read_bytes() != text.encode()
+
+
 # --- the form of the file --------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from pytest_lsp.client import (
 from nexlayer_lint import server
 from nexlayer_lint.fixes import apply_fixes
 from nexlayer_lint.loader import load
-from nexlayer_lint.model import Diagnostic, Edit, Fix, Span
+from nexlayer_lint.model import LINE_BREAK, Diagnostic, Edit, Fix, Span
 from nexlayer_lint.scalar_edit import edited
 from tests.conftest import CLEAN, lint_diags, shared_dir
 
@@ -222,12 +222,18 @@ def rng(line: int, start: int, end: int) -> lsp.Range:
     return lsp.Range(start=lsp.Position(line=line, character=start), end=lsp.Position(line=line, character=end))
 
 
+def lsp_lines(text: str) -> list[str]:
+    """The text's lines as an editor counts them (LSP ends a line at \\n, \\r\\n and \\r only), with their breaks."""
+    return re.split(r"(?<=\n)|(?<=\r)(?!\n)", text)
+
+
 def apply_text_edits(text: str, edits: list[lsp.TextEdit]) -> str:
-    """What an editor does with a WorkspaceEdit (ASCII text here, so UTF-16 units are characters)."""
-    lines = text.splitlines(keepends=True)
+    """What an editor does with a WorkspaceEdit, its characters counted in UTF-16 units."""
+    lines = lsp_lines(text)
 
     def offset(position: lsp.Position) -> int:
-        return sum(len(line) for line in lines[: position.line]) + position.character
+        units = lines[position.line].encode("utf-16-le")[: 2 * position.character]
+        return sum(len(line) for line in lines[: position.line]) + len(units.decode("utf-16-le"))
 
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
@@ -334,13 +340,16 @@ async def test_each_edit_publishes_what_a_full_lint_of_its_text_finds(client: Cl
             if load(text, "nexlayer.yaml")[1]:  # broken by the last edit: back to the start, as a paste
                 text = original
                 published = await change(client, uri, text=text)
-                assert published == server.to_lsp_diagnostics(lint_diags(text), server.split_lines(text), encoding)[0]
-            lines = server.split_lines(text)
-            line = rng.randrange(len(lines))
-            values = [match.span() for match in re.finditer(r"(?<=: )\S+", lines[line])]
-            start, end = rng.choice(values) if values and rng.random() < 0.8 else (0, len(lines[line]))
+                assert (
+                    published
+                    == server.to_lsp_diagnostics(lint_diags(text), server.lines_of(text, encoding), encoding)[0]
+                )
+            lines = server.lines_of(text, encoding)
+            line = rng.randrange(len(lines.text))
+            values = [match.span() for match in re.finditer(r"(?<=: )\S+", lines.text[line])]
+            start, end = rng.choice(values) if values and rng.random() < 0.8 else (0, len(lines.text[line]))
             first = rng.randint(start, end)
-            last = min(first + rng.choice([0, 0, 1, 2]), len(lines[line]))
+            last = min(first + rng.choice([0, 0, 1, 2]), len(lines.text[line]))
             typed = "abz09.-/" if rng.random() < 0.8 else ":\"' {}#,"
             added = "".join(rng.choice(typed) for _ in range(rng.choice([0, 1, 1, 2])))
             where = lsp.Range(
@@ -351,7 +360,7 @@ async def test_each_edit_publishes_what_a_full_lint_of_its_text_finds(client: Cl
             before = load(text, "nexlayer.yaml")
             line_start = sum(map(len, server._with_breaks(text)[:line]))
             text = text[: line_start + first] + added + text[line_start + last :]
-            lines = server.split_lines(text)
+            lines = server.lines_of(text, encoding)
             expected = server.to_lsp_diagnostics(lint_diags(text, server._path_of(uri)), lines, encoding)[0]
             assert published == expected
             unparsed += before[0] is not None and not before[1] and edited(before[0], text) is not None
@@ -403,6 +412,71 @@ async def test_utf16_columns_after_an_emoji(client: Client, docs: Path) -> None:
     nx208 = next(d for d in diagnostics if d.code == "NX208")
     # `        NOTE: "🚀 http://bakend.pod:80"`: "bakend" starts at code point 24, UTF-16 unit 25
     assert nx208.range == rng(10, 25, 31)
+
+
+# Lines YAML ends and LSP does not: a U+2028 (LS) inside a quoted value and one between two
+# entries (after an emoji, which is two UTF-16 units), a NEL (U+0085) inside another value.
+# The engine counts 16 lines, the editor 13: `DEBUG: yes` is the engine's line 12, the editor's
+# line 9 (0-based) after `A: "\U0001f680"` and the LS, and `B: on` the engine's 16, the editor's 12.
+LINE_SEPARATED = FIXED.replace(
+    "      servicePorts: [80]\n",
+    "      servicePorts: [80]\n"
+    "      vars:\n"
+    '        NOTE: "one\u2028two"\n'
+    '        A: "\U0001f680"\u2028        DEBUG: yes\n'
+    "        OTHER: abcdefgh\n"
+    '        ON: "x\x85y"\n'
+    "        B: on\n",
+)
+DEBUG_YES = rng(9, 31, 34)  # `        A: "🚀"` is 15 UTF-16 units, the LS one more, then `        DEBUG: `
+
+
+@e2e
+async def test_positions_after_line_breaks_only_yaml_counts(client: Client, docs: Path) -> None:
+    """Found by a fuzzing hunt: NX005 on `DEBUG: yes` was published three lines down, and its
+    quote fix put its quotes in `OTHER: abcdefgh`. Every position sent or received is on the
+    editor's lines: diagnostics, hovers, code action ranges and edits, incremental changes."""
+    uri = uri_of(docs, "line-separators", "nexlayer.yaml")
+    diagnostics = await open_doc(client, uri, LINE_SEPARATED)
+    assert [(d.code, d.range) for d in diagnostics] == [("NX005", DEBUG_YES), ("NX005", rng(12, 11, 13))]
+    assert lsp_lines(LINE_SEPARATED)[9][30:33] == "yes"  # `yes`, in code points one less (the emoji)
+
+    hover = await hover_at(client, uri, 9, 32)
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert hover.contents.value.startswith("# NX005 yaml11-ambiguous-scalar") and hover.range == DEBUG_YES
+    # a key's hover, found from the editor's position: `OTHER` on the line after
+    hover = await hover_at(client, uri, 10, 9)
+    assert hover is not None and hover.range == rng(10, 8, 13)
+
+    actions = {a.title: a for a in await actions_at(client, uri, 9, 32)}
+    quote, disable = (
+        actions["Quote the value so every YAML version reads it as text"],
+        actions["Disable NX005 for this line"],
+    )
+    assert [d.range for d in quote.diagnostics or []] == [DEBUG_YES]
+    quoted = apply_text_edits(LINE_SEPARATED, list(quote.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert quoted == LINE_SEPARATED.replace("DEBUG: yes", 'DEBUG: "yes"')
+    disabled = apply_text_edits(LINE_SEPARATED, list(disable.edit.changes[uri]))  # type: ignore[union-attr,index]
+    assert disabled == LINE_SEPARATED.replace("DEBUG: yes", "DEBUG: yes  # nexlayer-lint: disable=NX005")
+
+    # the quote fix typed as the editor sends it, two incremental changes on the editor's line 9;
+    # pygls' own reading of them (str.splitlines, which ends lines at LS and NEL) put them elsewhere
+    diagnostics = await change(
+        client,
+        uri,
+        lsp.TextDocumentContentChangePartial(range=rng(9, 34, 34), text='"'),
+        lsp.TextDocumentContentChangePartial(range=rng(9, 31, 31), text='"'),
+    )
+    assert [(d.code, d.range) for d in diagnostics] == [("NX005", rng(12, 11, 13))]
+    # a form feed (YAML refuses it; str.splitlines ends a line at it), a change two lines below it
+    # (`OTHER: abcdefgh` -> `OTHER: yes`), then the form feed made a space: the text is what the
+    # editor has, so its findings are
+    with_feed = quoted.replace("one\u2028two", "one\x0ctwo")
+    assert codes(await change(client, uri, text=with_feed)) == ["NX001"]
+    other = lsp.TextDocumentContentChangePartial(range=rng(10, 15, 23), text="yes")
+    assert codes(await change(client, uri, other)) == ["NX001"]
+    diagnostics = await change(client, uri, lsp.TextDocumentContentChangePartial(range=rng(8, 18, 19), text=" "))
+    assert [(d.code, d.range) for d in diagnostics] == [("NX005", rng(10, 15, 18)), ("NX005", rng(12, 11, 13))]
 
 
 @e2e
@@ -1170,8 +1244,8 @@ def test_which_documents_are_linted(uri: str, text: str, language: str | None, e
     ],
 )
 def test_positions_in_each_encoding(encoding: str, character: int) -> None:
-    lines = server.split_lines('a: 1\nb: "\U0001f680 x"\r\nc: 2')
-    assert lines == ["a: 1", 'b: "\U0001f680 x"', "c: 2"]
+    lines = server.lines_of('a: 1\nb: "\U0001f680 x"\r\nc: 2', encoding)
+    assert lines.text == lines.lsp == ["a: 1", 'b: "\U0001f680 x"', "c: 2"]
     # the `x` after the emoji: code point column 7 (1-based) on line 2
     position = server.to_position(lines, 2, 7, encoding)
     assert (position.line, position.character) == (1, character)
@@ -1185,9 +1259,100 @@ def test_lines_end_at_lsp_line_breaks_only(text: str) -> None:
 
 
 def test_positions_with_a_bom() -> None:
-    lines = server.split_lines("\ufeffapplication: x\n")
+    lines = server.lines_of("\ufeffapplication: x\n", lsp.PositionEncodingKind.Utf16)
     assert server.to_position(lines, 1, 1, lsp.PositionEncodingKind.Utf16) == lsp.Position(line=0, character=1)
     assert server.from_position(lines, lsp.Position(line=0, character=1), lsp.PositionEncodingKind.Utf16) == (1, 1)
+
+
+def _offset_in(lines: list[str], position: lsp.Position) -> int:
+    """The definition: where a position in UTF-16 units is in the text whose LSP lines (with their
+    breaks) are `lines`; a character past its line's end is the end, a line past the last the text's end."""
+    if position.line >= len(lines):
+        return sum(map(len, lines))
+    content = lines[position.line].rstrip("\r\n").encode("utf-16-le")
+    return sum(map(len, lines[: position.line])) + len(content[: 2 * position.character].decode("utf-16-le"))
+
+
+def _some_position(rnd: random.Random, lines: list[str]) -> lsp.Position:
+    """A position on a character boundary, sometimes past its line's end or past the last line."""
+    line = rnd.randrange(len(lines) + 1)
+    content = lines[line].rstrip("\r\n") if line < len(lines) else ""
+    if rnd.random() < 0.1:
+        return lsp.Position(line=line, character=len(content.encode("utf-16-le")) // 2 + rnd.randint(1, 3))
+    return lsp.Position(line=line, character=len(content[: rnd.randint(0, len(content))].encode("utf-16-le")) // 2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_positions_are_converted_between_yaml_lines_and_lsp_lines(seed: int) -> None:
+    # every position of the engine's (lines at model.LINE_BREAK, NEL, LS and PS among them) is
+    # sent at the same offset on the editor's lines in UTF-16 units, and read back the same
+    rnd = random.Random(seed)
+    pieces = ["a", " ", "\u00e9", "\U0001f680", "\n", "\r\n", "\r", "\x85", "\u2028", "\u2029", "\ufeff"]
+    for _ in range(300):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
+        text = text.replace("\ufeff", "") if rnd.random() < 0.5 else "\ufeff" + text.replace("\ufeff", "")
+        lines = server.lines_of(text, lsp.PositionEncodingKind.Utf16)
+        engine = LINE_BREAK.split(text)
+        assert list(lines.text) == engine and list(lines.lsp) == re.split(r"\r\n|\r|\n", text)
+        starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+        editor = lsp_lines(text)
+        for line, content in enumerate(engine):
+            bom = 1 if line == 0 and text.startswith("\ufeff") else 0  # the loader's columns skip it
+            for col0 in range(bom, len(content) + 1):
+                position = server.to_position(lines, line + 1, col0 + 1 - bom, lsp.PositionEncodingKind.Utf16)
+                assert _offset_in(editor, position) == starts[line] + col0
+                assert server.from_position(lines, position, lsp.PositionEncodingKind.Utf16) == (
+                    line + 1,
+                    col0 + 1 - bom,
+                )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "units"),
+    [
+        (lsp.PositionEncodingKind.Utf16, (6, 9, 11)),
+        (lsp.PositionEncodingKind.Utf8, (8, 14, 18)),  # the emoji is 4 bytes, NEL 2, LS and PS 3
+        (lsp.PositionEncodingKind.Utf32, (5, 8, 10)),
+    ],
+)
+def test_positions_after_nel_ls_and_ps_in_each_encoding(encoding: str, units: tuple[int, int, int]) -> None:
+    # units: where the LS, the `y` and the `z` are on the editor's line 1
+    text = 'a: 1\nb: "\U0001f680\u2028x\x85y\u2029z"\r\nc: 2'
+    lines = server.lines_of(text, encoding)
+    assert lines.text == ["a: 1", 'b: "\U0001f680', "x", "y", 'z"', "c: 2"]
+    assert lines.lsp == ["a: 1", 'b: "\U0001f680\u2028x\x85y\u2029z"', "c: 2"]
+    assert server.to_position(lines, 4, 1, encoding) == lsp.Position(line=1, character=units[1])  # the `y`
+    assert server.to_position(lines, 5, 1, encoding) == lsp.Position(line=1, character=units[2])  # the `z`
+    assert server.to_position(lines, 6, 3, encoding) == lsp.Position(line=2, character=2)
+    assert server.from_position(lines, lsp.Position(line=1, character=units[2]), encoding) == (5, 1)
+    # on the LS itself: the end of the engine's line 2; past the last line: past the engine's
+    assert server.from_position(lines, lsp.Position(line=1, character=units[0]), encoding) == (2, 6)
+    assert server.from_position(lines, lsp.Position(line=4, character=0), encoding) == (8, 1)
+    assert server.to_position(lines, 7, 1, encoding) == lsp.Position(line=3, character=0)
+
+
+def test_a_text_without_nel_ls_or_ps_converts_nothing() -> None:
+    # the common case costs the split it always cost: one list of lines, no places
+    lines = server.lines_of("a: \u00e9\r\nb: 2\n", lsp.PositionEncodingKind.Utf16)
+    assert lines.text is lines.lsp and lines.places == ()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_incremental_change_lands_where_lsp_lines_put_it(seed: int) -> None:
+    # pygls applies a change at str.splitlines' lines (NEL, LS, PS, \\v, \\f, \\x1c-\\x1e end one)
+    rnd = random.Random(seed)
+    pieces = ["a", "\U0001f680", "\n", "\r\n", "\r", "\x85", "\u2028", "\x0c", "\x1e"]
+    for _ in range(500):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20)))
+        editor = lsp_lines(text)
+        start, end = sorted(
+            (_some_position(rnd, editor), _some_position(rnd, editor)), key=lambda p: (p.line, p.character)
+        )
+        change = lsp.TextDocumentContentChangePartial(range=lsp.Range(start=start, end=end), text="<x>")
+        expected = (
+            text[: _offset_in(editor, start)] + "<x>" + text[max(_offset_in(editor, end), _offset_in(editor, start)) :]
+        )
+        assert server.apply_change(text, change, lsp.PositionEncodingKind.Utf16) == expected
 
 
 def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None) -> Diagnostic:
