@@ -210,11 +210,13 @@ _OPTION_NAME = re.compile(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
 
 def _command_word(text: str, at: int) -> tuple[int, int]:
     """The word of a command that starts at text[at] (value_from), less the `;`, `&` or `|`
-    that ends an unquoted one: in `-pHunter2x; echo ok` the shell ends the password at the `;`.
-    Inside a word they stay (`pa;ss`: starring all of it hides a password written unquoted)."""
+    that ends an unquoted one before the next command: in `-pHunter2x; echo ok` the shell ends
+    the password at the `;`. Not at the text's end (a command list's item, `["mysql", "-px;"]`,
+    is no shell's), not escaped (`\\;`), and not inside the word (`pa;ss`): starring all of it
+    hides a password written unquoted."""
     start, end = value_from(text, at, WORD_STOP)
-    if start == at:
-        while end - start > 1 and text[end - 1] in ";&|":
+    if start == at and end < len(text):
+        while end - start > 1 and text[end - 1] in ";&|" and text[end - 2] != "\\":
             end -= 1
     return start, end
 

@@ -409,7 +409,8 @@ def _extended(value: Any, source: str, chain: tuple[str, ...]) -> Path:
         raise ConfigError(f"{source}: more than {MAX_EXTENDS} configs extend one another; is that a loop?")
     if not path.is_file():
         what = "is a directory, not a file" if path.is_dir() else "does not exist"
-        raise ConfigError(f"{source}: the config it extends, {_shown(str(path))}, {what}")
+        # the value as written, whose secrets _shown can still find (the path merges a URL's `//`)
+        raise ConfigError(f"{source}: the config it extends, {_shown(value)}, {what}")
     return path
 
 
@@ -448,6 +449,8 @@ def _table_of(path: Path) -> Mapping[str, Any]:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read this TOML: it nests too deeply") from None
     return _our_table(document, path)
 
 
@@ -504,7 +507,7 @@ def _has_our_table(pyproject: str) -> bool:
     # table): the parser says. A file it cannot read is ours to report, not to skip.
     try:
         document = _toml().loads(text)
-    except ValueError:  # TOMLDecodeError
+    except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
         return True
     tool = document.get("tool")
     return isinstance(tool, Mapping) and "nexlayer-lint" in tool

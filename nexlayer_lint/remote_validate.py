@@ -103,6 +103,8 @@ def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
     if not refused and valid is not False and "error" not in answer:
         if valid is not True and not isinstance(answer.get("message"), str):
             raise RequestError('unexpected response shape (no "message")')
+        if valid is not True and answer.get("success") is False:  # `{success: false, message: "Invalid API key"}`
+            raise RequestError(f"the API answered success: false ({server_text(str(answer['message']))})")
         return []
     found = _details(answer)
     if found is not None:

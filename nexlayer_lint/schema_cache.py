@@ -14,6 +14,7 @@ import hmac
 import json
 import math
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -278,11 +279,15 @@ class _Cached:
 
 
 def _read_limited(path: Path) -> bytes:
-    """Read a cache file without following a symlink, and at most MAX_BODY + 1 bytes."""
+    """Read a cache file without following a symlink, and at most MAX_BODY + 1 bytes; only a
+    regular file (opened without waiting, so a FIFO put there cannot hang the run)."""
     if path.is_symlink():
         raise _Unusable("it is a symbolic link")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Unusable("it is not a regular file")
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(MAX_BODY + 1)
     if len(data) > MAX_BODY:

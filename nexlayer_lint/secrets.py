@@ -2089,9 +2089,10 @@ def _letters(text: str) -> tuple[str, list[int], list[int]]:
             for one in unicodedata.normalize("NFKC", char):
                 if one.isalnum():
                     for folded in one.casefold():
-                        found.append(folded)
-                        where.append(at)
-                        ends.append(end)
+                        if folded.isalnum():  # `İ` folds to `i` and a combining dot, which is no letter
+                            found.append(folded)
+                            where.append(at)
+                            ends.append(end)
         at = end
     return "".join(found), where, ends
 

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -650,6 +651,8 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
         (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
         (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
+        # hunt 23: a wrapper that says the call failed is no acceptance
+        (fa.Reply(200, {"success": False, "message": "Invalid API key"}), "success: false (Invalid API key)"),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
         # a Content-Length int() refuses: Unicode digits, or more digits than it reads
@@ -990,6 +993,30 @@ def test_cache_symlink_is_neither_read_nor_written_through(fake_api, retry, tmp_
     assert "it is a symbolic link" in fetched.warning and fetched.info.version == "fresh"
     assert json.loads(outside.read_text())["version"] == "fake-1"  # the target is untouched
     assert not path.is_symlink() and json.loads(path.read_text())["version"] == "fresh"
+
+
+def test_a_fifo_in_the_cache_is_neither_waited_on_nor_read(fake_api, retry) -> None:
+    # hunt 23: opening a FIFO for reading blocks until a writer comes; the run hung
+    url = f"{fake_api.url}/schema"
+    folder = schema_cache.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(folder / "cache-key")
+    fake_api.script("/schema", fa.schema({**fa.SCHEMA, "version": "fresh"}))
+    done: list = []
+    worker = threading.Thread(
+        target=lambda: done.append(schema_cache.load_remote_schema(url, retry=retry)), daemon=True
+    )
+    worker.start()
+    worker.join(30)
+    assert done, "the run waited on the FIFO"
+    (fetched,) = done
+    assert fetched.info.version == "fresh"
+    assert (folder / "cache-key").is_file()  # a new key, written in its place
+    path = schema_cache.cached_schema_path(url)
+    path.unlink()
+    os.mkfifo(path)
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert "it is not a regular file" in fetched.warning and fetched.info.version == "fresh"
 
 
 def test_meta_for_another_file_is_ignored(fake_api, retry) -> None:

@@ -69,6 +69,23 @@ def test_pyproject_table_in_any_toml_spelling_is_found(project, table):
     assert discover(project).ignore == ("NX215",)
 
 
+def test_a_pyproject_too_deep_to_read_is_an_error_not_a_traceback(project):
+    # hunt 23: the parser's RecursionError escaped
+    (project / "pyproject.toml").write_text("# nexlayer-lint\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    exit_code, output = codes_via_cli()
+    assert exit_code == 2 and "cannot read this TOML: it nests too deeply" in output[0][1]
+
+
+def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
+    # hunt 23: `extend` was quoted as a path, whose merged `//` hid the URL's password from the starring
+    (project / "pyproject.toml").write_text(
+        '[tool.nexlayer-lint]\nextend = "https://ci:Hunter2024pw@h.example/x.toml"\n'
+    )
+    exit_code, output = codes_via_cli()
+    assert exit_code == 2 and "https://ci:************@h.example/x.toml, does not exist" in output[0][1]
+    assert "Hunter2024pw" not in output[0][1]
+
+
 def test_pyproject_naming_the_tool_elsewhere_is_skipped_and_a_wrong_type_is_an_error(project):
     (project / "pyproject.toml").write_text('[project]\ndependencies = ["nexlayer-lint"]\n')
     assert discover(project) == Settings()

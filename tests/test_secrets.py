@@ -298,6 +298,9 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("mysql -pHunter2pwx&&echo ok", ["Hunter2pwx&&echo"]),  # as `pa&&ss`, a password's own
         ("mysql -pHunter2pwx| tee log", ["Hunter2pwx"]),
         ("mysql -pHun;ter2pwx", ["Hun;ter2pwx"]),
+        # hunt 23: a list's item ends no shell word, nor does an escaped `;`
+        ("-pHunter2pwx;", ["Hunter2pwx;"]),
+        ("mysql -pHunter2pwx\\; echo", ["Hunter2pwx\\;"]),
     ],
 )
 def test_an_attached_password(text: str, found: list[str]) -> None:

@@ -1059,6 +1059,8 @@ ALTERED_ECHOES = {
     "HTML references": ("bad correct&#32;horse&nbsp;&#x5A;q9&#98;attery", "bad ****"),
     "HTML escaped twice": ("bad correct&amp;#32;horse Zq9battery", "bad ****"),
     "upper case, longer": ("value PÄSS WÖRD SSTRASSE ZQ977 is weak", "value **** is weak"),
+    # hunt 23: a lower-cased dotted capital I is `i` and a combining dot
+    "lower case, dotted I": ("password \u0069\u0307stanbulsifrezq92024x too weak", "password **** too weak"),
     # hunt 22: a start cut before 12 letters, the end or a middle piece, full-width letters
     "a start cut short": ("password Zq9Hunter is weak", "password **** is weak"),
     "its end": ("password ...er2024pw is weak", "password ...**** is weak"),
@@ -1071,6 +1073,7 @@ ALTERED_VARS = (
     'API_KEY: "pa\\"Zq9ss"',
     "SECRET_TOKEN: Zq9tokenAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     "DB_PASSWORD_2: päss wörd ßtraße Zq977",
+    "TR_PASSWORD: \u0130stanbulSifreZq92024x",
     "JWT_SECRET: |\n          Zq9block1\n          Zq9block2",
 )
 

@@ -23,6 +23,7 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("0755", "octal"),
         ("08", "octal"),
         ("0o17", 'the number 15 in YAML 1.2 but the string "0o17" in YAML 1.1'),  # hunt 21
+        ("0o" + "7" * 5000, "an octal number in YAML 1.2"),  # hunt 23: too long to write out
         ("1:30", "base-60"),
         ("-1:30:15", "base-60"),
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)

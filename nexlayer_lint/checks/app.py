@@ -18,11 +18,11 @@ PODS: DataPath = ("application", "pods")
 # `${api:8000}`. Not `docs.pod.example.com` (`.pod` ends the host name) nor `foo.db.pod` (pod
 # names have no dots); `${DB_PASSWORD}` and `${HOST:-x}` are dashboard secrets or shell
 # defaults, as a pod name starts with a lower-case letter. A host name is read with any letter
-# and an inner `_` (`ap\u0445.pod`, whose last letter is Cyrillic; `ca_che.pod`), so that NX208 reports a name
-# no pod can have instead of skipping it. Linear: a host name can start only where a run of
-# name characters starts.
+# (`ap\u0445.pod`, whose last letter is Cyrillic), so that NX208 reports a name no pod can have
+# instead of skipping it; not with `_`, which no host name has but Perl's documentation files do
+# (`lib/my_module.pod`). Linear: a host name can start only where a run of name characters starts.
 _REFERENCE = re.compile(
-    r"(?<![\w.-])(?P<host>[^\W_](?:[\w-]*[^\W_])?)\.pod(?:\.(?![\w-]))?(?![\w.-])(?::(?P<host_port>\d{1,5}))?"
+    r"(?<![\w.-])(?P<host>[^\W_](?:[^\W_]|-)*(?<!-))\.pod(?:\.(?![\w-]))?(?![\w.-])(?::(?P<host_port>\d{1,5}))?"
     r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d{1,5})\}"
 )
 

@@ -82,8 +82,15 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
         pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
-        # the data directory: PGDATA when it is a path, else the image's default
-        data_dir = _norm(pgdata) if isinstance(pgdata, str) and pgdata.startswith("/") else PG_DATA_DIR
+        # the data directory: PGDATA when it is a path, the image's default without it; unknown
+        # when PGDATA is a reference (`${PGDATA}`) or not a path
+        data_dir = (
+            PG_DATA_DIR
+            if pgdata is None
+            else _norm(pgdata)
+            if isinstance(pgdata, str) and pgdata.startswith("/")
+            else None
+        )
         at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
             mount_path = _mount_of(volume)
@@ -94,6 +101,8 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
             where = pod.path + ("volumes", j, "mountPath")
             if mount_path != PG_DATA_DIR:
+                if data_dir is None:
+                    continue
                 if mount_path == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
                     yield Finding(
                         f'Postgres pod "{pod.name}" mounts {label} at "{mount}", which PGDATA makes its data '

@@ -65,8 +65,13 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
             message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
             hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
         elif kind == "octal":
-            message = f'unquoted {text} is the number {int(text, 8)} in YAML 1.2 but the string "{text}" in YAML 1.1'
-            hint = f'write {int(text, 8)} if you mean the number, or quote it ("{text}") if you mean the text'
+            # written out in decimal unless too long for any number a file means (and for Python,
+            # which writes no more than 4,300 digits)
+            short = len(text) <= 24
+            number = f"the number {int(text, 8)}" if short else "an octal number"
+            message = f'unquoted {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1'
+            decimal = str(int(text, 8)) if short else "it in decimal"
+            hint = f'write {decimal} if you mean the number, or quote it ("{text}") if you mean the text'
         elif kind == "sexagesimal":
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
             hint = f'quote it ("{text}")'
@@ -90,7 +95,9 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
         return None
     if trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
-        if isinstance(port, int) and not isinstance(port, bool):  # `080`, `0_81`, `+083`, `0o17`: as YAML 1.2 read it
+        if (
+            isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535
+        ):  # `080`, `0_81`, `+083`, `0o17`: as YAML 1.2 read it
             title = "Drop the leading zeros" if trap == "leading_zero" else "Write the port in decimal"
             return Fix(title, (Edit(span, str(port)),))
     return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
