@@ -499,16 +499,15 @@ def _has_our_table(pyproject: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    if "tool.nexlayer-lint" in text:  # `[tool.nexlayer-lint]`, or a dotted key: the usual spellings
-        return True
     if "nexlayer-lint" not in text:
         return False
-    # Another spelling TOML allows (`[tool."nexlayer-lint"]`, `[ tool . nexlayer-lint ]`, an inline
-    # table): the parser says. A file it cannot read is ours to report, not to skip.
+    # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table), and a
+    # comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is ours to report
+    # when it seems to hold our table, and passed by otherwise (a dependency list).
     try:
         document = _toml().loads(text)
     except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
-        return True
+        return "tool.nexlayer-lint" in text or 'tool."nexlayer-lint"' in text
     tool = document.get("tool")
     return isinstance(tool, Mapping) and "nexlayer-lint" in tool
 

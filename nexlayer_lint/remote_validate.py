@@ -100,12 +100,25 @@ def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
     else:
         raise RequestError("unexpected response shape (not a JSON object)")
     valid = answer.get("valid")
-    if not refused and valid is not False and "error" not in answer:
-        if valid is not True and not isinstance(answer.get("message"), str):
-            raise RequestError('unexpected response shape (no "message")')
-        if valid is not True and answer.get("success") is False:  # `{success: false, message: "Invalid API key"}`
-            raise RequestError(f"the API answered success: false ({server_text(str(answer['message']))})")
-        return []
+    error = answer.get("error")  # `"error": null` is none
+    if not refused:
+        if valid is True:
+            return []  # an explicit verdict, whatever else the reply holds
+        if (
+            answer.get("success") is False
+            and valid is None
+            and answer.get("details") is None
+            and answer.get("errors") is None
+        ):
+            # the wrapper says the call failed (`{success: false, error: "Unauthorized"}`): the
+            # file was not judged, so this is no refusal either
+            reason = error if isinstance(error, str) else answer.get("message")
+            why = f" ({server_text(reason)})" if isinstance(reason, str) and reason.strip() else ""
+            raise RequestError(f"the API answered success: false{why}")
+        if valid is not False and error is None:
+            if not isinstance(answer.get("message"), str):
+                raise RequestError('unexpected response shape (no "message")')
+            return []
     found = _details(answer)
     if found is not None:
         return found

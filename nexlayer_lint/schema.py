@@ -352,13 +352,16 @@ def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
 
 def _shown_path(path: str) -> str:
     """A schema file's path for a message: a part that reads as user-info (`user:pw@host`, from a
-    URL mistyped as `https:/user:pw@host`, which is then taken for a file) is shown from its `@`."""
+    URL mistyped as `https:/user:pw@host`, which is then taken for a file) is shown from its `@`,
+    and a secret's shape starred (a token given as `schema`), as config errors do."""
 
     def part(segment: str) -> str:
         before, at, after = segment.rpartition("@")
         return f"…@{after}" if at and ":" in before else segment
 
-    return "/".join(part(segment) for segment in path.split("/"))
+    from nexlayer_lint.secrets import star_parts  # only for an error: a token given as the path
+
+    return star_parts("/".join(part(segment) for segment in path.split("/")))
 
 
 def _read_schema_file(path: str) -> bytes:

@@ -1954,9 +1954,10 @@ _ECHO_LETTERS = 8  # letters and digits a value needs to be looked for this way
 _ECHO_CUT = 12  # how many of them the start of a value cut short must show
 _ECHO_SAME = 8  # values looked for at one place (an exact echo of any is starred by hide_values)
 # A piece of a value (`...er2024pw`, `Hunter2024`, a start cut short, `Zq9Hunter`): a run of
-# _ECHO_LETTERS of a value of _ECHO_CUT or more, which holds a letter and a digit. Words alone
-# (`battery`, `horsebat` of a passphrase) and digits alone (a date) are left: a reply's own words
-# and numbers would be starred too. A value's first _PIECES_EACH runs are indexed, and
+# _ECHO_LETTERS of a value of _ECHO_CUT or more, which holds a letter and a digit, or a run of
+# _ECHO_CUT of letters alone (`AbCdEfGhIjKl` of `sk9-AbCdEfGhIjKlMnOp`). Shorter runs of words
+# alone (`battery`, `horsebat` of a passphrase) and digits alone (a date) are left: a reply's own
+# words and numbers would be starred too. A value's first _PIECES_EACH runs are indexed, and
 # _PIECES_ALL in all, so a 2 MB key costs no more than a short one.
 _PIECES_EACH = 256
 _PIECES_ALL = 200_000
@@ -1988,7 +1989,7 @@ def _echo_index(values: Iterable[str]) -> _Echoes:
         for at in range(min(len(letters) - _ECHO_LETTERS + 1, _PIECES_EACH)):
             piece = letters[at : at + _ECHO_LETTERS]
             found = pieces.setdefault(piece, [])
-            if len(found) < _ECHO_SAME and _letter_and_digit(piece) and indexed < _PIECES_ALL:
+            if len(found) < _ECHO_SAME and not piece.isdigit() and indexed < _PIECES_ALL:
                 found.append((letters, at))
                 indexed += 1
     starts = {start: sorted(found, key=len, reverse=True)[:_ECHO_SAME] for start, found in alike.items()}
@@ -2016,7 +2017,9 @@ def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
             if same == len(value) or same >= _ECHO_CUT:
                 longest = max(longest, same)
         for value, offset in pieces.get(window, ()):
-            longest = max(longest, _same_from(letters, at, value, offset))
+            same = _same_from(letters, at, value, offset)
+            if same >= _ECHO_CUT or _letter_and_digit(letters[at : at + same]):
+                longest = max(longest, same)
         if longest:
             spans.append((where[at], ends[at + longest - 1]))
             at += longest

@@ -532,6 +532,9 @@ def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
         {"success": True, "data": {"valid": True}},
         {"success": True, "data": {"valid": True, "message": "ok", "warnings": ["w"]}},
         {"valid": True},
+        # hunt 24: a null error is none, and an explicit verdict wins over a stray error
+        {"message": "Nexlayer YAML file is valid.", "error": None},
+        {"success": True, "error": "rate limit near", "data": {"valid": True}},
     ],
 )
 def test_an_explicit_valid_is_an_acceptance(doc, fake_api, retry, body) -> None:
@@ -653,6 +656,11 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
         # hunt 23: a wrapper that says the call failed is no acceptance
         (fa.Reply(200, {"success": False, "message": "Invalid API key"}), "success: false (Invalid API key)"),
+        # hunt 24: its `error` is why the call failed, not a verdict on the file
+        (
+            fa.Reply(200, {"success": False, "error": "Unauthorized", "message": "Invalid API key"}),
+            "success: false (Unauthorized)",
+        ),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
         # a Content-Length int() refuses: Unicode digits, or more digits than it reads

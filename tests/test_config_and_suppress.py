@@ -71,9 +71,11 @@ def test_pyproject_table_in_any_toml_spelling_is_found(project, table):
 
 def test_a_pyproject_too_deep_to_read_is_an_error_not_a_traceback(project):
     # hunt 23: the parser's RecursionError escaped
-    (project / "pyproject.toml").write_text("# nexlayer-lint\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    (project / "pyproject.toml").write_text("[tool.nexlayer-lint]\nx = " + "[" * 5000 + "]" * 5000 + "\n")
     exit_code, output = codes_via_cli()
     assert exit_code == 2 and "cannot read this TOML: it nests too deeply" in output[0][1]
+    (project / "pyproject.toml").write_text("# nexlayer-lint\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert codes_via_cli() == (0, [("NX215", "warning")])  # no table of ours: passed by, the file linted
 
 
 def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
@@ -84,6 +86,29 @@ def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
     exit_code, output = codes_via_cli()
     assert exit_code == 2 and "https://ci:************@h.example/x.toml, does not exist" in output[0][1]
     assert "Hunter2024pw" not in output[0][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# see [tool.nexlayer-lint] in the docs\n[project]\nname = 'x'\n",  # hunt 24: a comment
+        "[tool.nexlayer-linter]\nignore = ['NX215']\n",  # another tool
+        '[project]\ndependencies = ["nexlayer-lint"\n',  # not TOML, but no table of ours either
+    ],
+)
+def test_a_pyproject_without_our_table_hides_no_parent_config(project, text):
+    (project / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n')
+    sub = project / "deploy"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text(text)
+    assert discover(sub).ignore == ("NX215",)
+
+
+def test_a_token_given_as_the_schema_file_is_starred(project):
+    token = "ghp_" + "Ab1" * 12
+    result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", token])
+    assert result.exit_code == 2 and "cannot read schema file" in result.output
+    assert token not in result.output and token[:12] not in result.output
 
 
 def test_pyproject_naming_the_tool_elsewhere_is_skipped_and_a_wrong_type_is_an_error(project):

@@ -652,12 +652,17 @@ def test_scrub_touches_whole_words_that_equal_a_secret_only() -> None:
     assert scrub(doc, said) == "token **** rejected; hunter22 and xhunter2 are other words; **** **** 1234"
 
 
-def test_scrub_stars_pieces_of_a_secret_with_a_letter_and_a_digit_only() -> None:
+def test_scrub_stars_pieces_of_a_secret_with_a_letter_and_a_digit_or_of_twelve_letters() -> None:
     # hunt 22 F5: a piece of 8 letters and digits of a secret of 12 or more is starred where a
-    # reply writes it; one without a digit, or of digits alone, may be a word or a date of the reply
-    doc = load("vars:\n  DB_PASSWORD: correct horse battery staple\n  API_KEY: Release20241231xy\n")
-    said = "horse battery status on 2024-12-31; key ...se20241231xy and Release2024 rejected"
-    assert scrub(doc, said) == "horse battery status on 2024-12-31; key ...**** and **** rejected"
+    # reply writes it; one without a digit, or of digits alone, may be a word or a date of the
+    # reply, unless it runs to 12 letters (hunt 24: `CdEfGhIjKlMn` of a key)
+    doc = load(
+        "vars:\n  DB_PASSWORD: correct horse battery staple\n  API_KEY: Release20241231xy\n"
+        "  TOKEN: sk9-AbCdEfGhIjKlMnOpQr\n"
+    )
+    said = "the battery status on 2024-12-31; key ...se20241231xy and Release2024 rejected"
+    assert scrub(doc, said) == "the battery status on 2024-12-31; key ...**** and **** rejected"
+    assert scrub(doc, "key ...CdEfGhIjKlMn and AbCdEfGhIjK; correct horses") == "key ...**** and AbCdEfGhIjK; ****s"
 
 
 # --- property: masking changes exactly the characters of the secrets ----------------------------
