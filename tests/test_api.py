@@ -832,20 +832,28 @@ def test_schema_failing_the_metaschema_is_rejected(fake_api, retry) -> None:
 def test_a_schema_that_says_nothing_of_application_is_refused(cli, fake_api, tmp_path, answer) -> None:
     # A lying or broken server answering `{}` must not switch the schema step off: every file
     # would pass it. The bundled schema is used instead, and NX900 says why.
+    text = "application:\n  name: Bad Name\n  pods:\n    - name: web\n      image: nginx:1\n      path: /\n"
+    found = refused_schema_findings(cli, fake_api, tmp_path, answer, text)
+    why = 'it does not describe "application", the top-level key of every Nexlayer file'
+    assert found[0] == ("NX900", f"{cannot_use(fake_api)}{why}; using the bundled schema")
+    assert [code for code, _ in found[1:]] == ["NX104", "NX101"]  # the name (line 2), servicePorts missing
+
+
+def refused_schema_findings(cli, fake_api, tmp_path, answer, text: str) -> list[tuple[str, str]]:
+    """The findings of a file linted with `--schema remote` when the API serves `answer`, which
+    must be refused: the bundled schema used instead, and nothing cached."""
     fake_api.script("/schema", fa.Reply(200, answer))
     path = tmp_path / "nexlayer.yaml"
-    path.write_text("application:\n  name: Bad Name\n  pods:\n    - name: web\n      image: nginx:1\n      path: /\n")
+    path.write_text(text)
     result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(path))
     report = json.loads(result.output)
     assert report["schema"]["source"] == "bundled" and result.exit_code == 1
-    found = [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
-    assert found[0] == (
-        "NX900",
-        f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
-        'it does not describe "application", the top-level key of every Nexlayer file; using the bundled schema',
-    )
-    assert [code for code, _ in found[1:]] == ["NX104", "NX101"]  # the name (line 2), servicePorts missing
-    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()
+    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()  # never cached
+    return [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
+
+
+def cannot_use(fake_api) -> str:
+    return f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
 
 
 # hunt 21 F6: a schema that names `application` but holds nothing to it passed the check, was
@@ -891,21 +899,12 @@ WEAK_SCHEMAS = {
 @pytest.mark.parametrize("name", sorted(WEAK_SCHEMAS))
 def test_a_schema_that_holds_nothing_to_the_file_is_refused(cli, fake_api, tmp_path, name) -> None:
     answer, why = WEAK_SCHEMAS[name]
-    fake_api.script("/schema", fa.Reply(200, answer))
-    path = tmp_path / "nexlayer.yaml"
     # errors only a real schema finds: the app's name, servicePorts missing, the pod's name
-    path.write_text("application:\n  name: Shop\n  pods:\n    - name: We.b\n      image: nginx:1.27\n      path: /\n")
-    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(path))
-    report = json.loads(result.output)
-    assert report["schema"]["source"] == "bundled" and result.exit_code == 1
-    found = [(d["code"], d["message"]) for d in report["files"][0]["diagnostics"]]
-    assert found[0] == (
-        "NX900",
-        f'could not fetch the schema from "{fake_api.url}/schema": the response is not a usable schema: '
-        f"{why}{', which no Nexlayer schema does' if 'accepts' in why else ''}; using the bundled schema",
-    )
+    text = "application:\n  name: Shop\n  pods:\n    - name: We.b\n      image: nginx:1.27\n      path: /\n"
+    found = refused_schema_findings(cli, fake_api, tmp_path, answer, text)
+    because = f"{why}{', which no Nexlayer schema does' if 'accepts' in why else ''}"
+    assert found[0] == ("NX900", f"{cannot_use(fake_api)}{because}; using the bundled schema")
     assert [code for code, _ in found[1:]] == ["NX104", "NX101", "NX104"]
-    assert not schema_cache.cached_schema_path(f"{fake_api.url}/schema", create=True).exists()  # never cached
 
 
 def test_a_schema_reaching_application_through_a_ref_or_allof_is_used(fake_api, retry) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nexlayer_lint.cli import main
 from nexlayer_lint.config import ConfigError, Settings, discover, settings_from_document
-from tests.conftest import lint_codes, lint_diags
+from tests.conftest import CLEAN, lint_codes, lint_diags
 
 UNPINNED = """\
 application:
@@ -510,14 +510,9 @@ def test_the_first_directive_in_file_order_is_the_one_used(file_wide_first: bool
 def test_a_suppression_at_an_anchor_covers_what_its_aliases_repeat() -> None:
     # hunt 21 (documented in the README): a repeated value is reported at its anchor, and a
     # directive on that line covers every finding there
-    text = """\
-application:
-  name: shop
-  pods:
-    - name: web
-      image: nginx:1.27
-      path: /
-      servicePorts: [80]
+    text = (
+        CLEAN
+        + """\
     - name: db
       image: postgres:16
       servicePorts: [5432]
@@ -529,6 +524,7 @@ application:
       volumes:
         - {name: pg2, size: 1Gi, mountPath: *m}
 """
+    )
     found = [(d.code, d.line, d.severity) for d in lint_diags(text)]
     assert found == [("NX202", 12, "error"), ("NX202", 12, "error")]
     suppressed = text.replace("data}\n    - name: db2", "data}  # nexlayer-lint: disable=NX202\n    - name: db2")
