@@ -212,12 +212,16 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
     """The word of a command that starts at text[at] (value_from), less the `;`, `&` or `|`
     that ends an unquoted one before the next command: in `-pHunter2x; echo ok` the shell ends
     the password at the `;`. Not at the text's end (a command list's item, `["mysql", "-px;"]`,
-    is no shell's), not escaped (`\\;`), and not inside the word (`pa;ss`): starring all of it
-    hides a password written unquoted."""
+    is no shell's) unless what it ends is a reference, not escaped (`\\;`), and not inside the
+    word (`pa;ss`): starring all of it hides a password written unquoted."""
     start, end = value_from(text, at, WORD_STOP)
-    if start == at and end < len(text):
-        while end - start > 1 and text[end - 1] in ";&|" and text[end - 2] != "\\":
-            end -= 1
+    if start == at:
+        stop = end
+        while stop - start > 1 and text[stop - 1] in ";&|" and text[stop - 2] != "\\":
+            stop -= 1
+        # a reference keeps its meaning at the text's end too (`-p$MYSQL_PWD;`: no literal)
+        if end < len(text) or text.startswith("$", start):
+            end = stop
     return start, end
 
 

@@ -507,9 +507,23 @@ def _has_our_table(pyproject: str) -> bool:
     try:
         document = _toml().loads(text)
     except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
-        return "tool.nexlayer-lint" in text or 'tool."nexlayer-lint"' in text
+        return _names_our_table(text)
     tool = document.get("tool")
     return isinstance(tool, Mapping) and "nexlayer-lint" in tool
+
+
+def _names_our_table(text: str) -> bool:
+    """Whether a file the TOML parser cannot read seems to hold our table: a line naming it
+    with `tool` (`[tool.'nexlayer-lint']`, `[ tool . nexlayer-lint ]`) or as a key
+    (`nexlayer-lint = {...}` under `[tool]`); not a dependency (`"nexlayer-lint>=0.1",`)."""
+    for line in text.splitlines():
+        if "nexlayer-lint" not in line:
+            continue
+        head = line.lstrip().lstrip("\"'")
+        after = head[len("nexlayer-lint") :].lstrip("\"' \t")[:1] if head.startswith("nexlayer-lint") else ""
+        if "tool" in line or after in ("=", ".", "]"):
+            return True
+    return False
 
 
 def discover(start: Path, explicit: str | None = None, isolated: bool = False) -> Settings:

@@ -50,7 +50,7 @@ def validate_remote(
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
         )
-        rejected = _verdict(resp.status, resp.body)
+        rejected = _verdict(resp.status, resp.body, clean)
     except RequestError as exc:
         return _failure(url, clean(str(exc)))
     problems = [
@@ -73,7 +73,7 @@ def validate_remote(
     return problems
 
 
-def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
+def _verdict(status: int, body: bytes, clean: Callable[[str], str] = str) -> list[tuple[Any, str | None]]:
     """[(path or None, message)] the API rejected (empty: accepted; a message None: refused
     without a reason); RequestError if not understood.
 
@@ -101,19 +101,17 @@ def _verdict(status: int, body: bytes) -> list[tuple[Any, str | None]]:
         raise RequestError("unexpected response shape (not a JSON object)")
     valid = answer.get("valid")
     error = answer.get("error")  # `"error": null` is none
+    if valid is not None and not isinstance(valid, bool):  # `"valid": "false"`: no verdict we can read
+        raise RequestError('unexpected response shape ("valid" is not true or false)')
     if not refused:
         if valid is True:
             return []  # an explicit verdict, whatever else the reply holds
-        if (
-            answer.get("success") is False
-            and valid is None
-            and answer.get("details") is None
-            and answer.get("errors") is None
-        ):
-            # the wrapper says the call failed (`{success: false, error: "Unauthorized"}`): the
-            # file was not judged, so this is no refusal either
+        if answer.get("success") is False and valid is None and not answer.get("details") and not answer.get("errors"):
+            # the wrapper says the call failed (`{success: false, error: "Unauthorized"}`, also
+            # with an empty `errors`): the file was not judged, so this is no refusal either. The
+            # reason is scrubbed before it is cut (a secret across the cut would show its start).
             reason = error if isinstance(error, str) else answer.get("message")
-            why = f" ({server_text(reason)})" if isinstance(reason, str) and reason.strip() else ""
+            why = f" ({_shown(reason, clean)})" if isinstance(reason, str) and reason.strip() else ""
             raise RequestError(f"the API answered success: false{why}")
         if valid is not False and error is None:
             if not isinstance(answer.get("message"), str):
@@ -157,6 +155,17 @@ def _details(body: dict) -> list[tuple[Any, str | None]] | None:
     return None
 
 
+# What of a reply's text is scrubbed: a message is printed cut to 300 characters, so the rest
+# needs no scrub, and a 5 MB message built to match many secrets' pieces (a hostile server's)
+# would cost a minute of scrubbing. Cut here, then scrubbed, then cut for printing: a secret
+# across the last cut shows no more than its start within this margin, which is never printed.
+_SCRUBBED = 1 << 14
+
+
+def _shown(text: str, clean: Callable[[str], str]) -> str:
+    return server_text(clean(text[:_SCRUBBED]))
+
+
 def _as_is(text: str) -> str:
     return text
 
@@ -165,8 +174,8 @@ def _rejection(doc: Document, raw_path: Any, text: str, clean: Callable[[str], s
     parsed = parse_api_path(raw_path)
     path, at, span = _place(doc, parsed)
     # Scrubbed before server_text cuts it short: a secret cut in two would no longer be found.
-    where = server_text(clean(format_path(parsed))) if parsed else ""
-    said = quoted(server_text(clean(text)))
+    where = _shown(format_path(parsed), clean) if parsed else ""
+    said = quoted(_shown(text, clean))
     what = quoted(where) if where else "the file"
     message = f"the Nexlayer API rejected {what}: {said}"
     return Problem("NX901", message, path, at=at, span=span)

@@ -656,6 +656,10 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
         # hunt 23: a wrapper that says the call failed is no acceptance
         (fa.Reply(200, {"success": False, "message": "Invalid API key"}), "success: false (Invalid API key)"),
+        # hunt 25: an empty list of errors is no verdict either, nor is a `valid` that is a string
+        (fa.Reply(200, {"success": False, "error": "Unauthorized", "errors": []}), "success: false (Unauthorized)"),
+        (fa.Reply(200, {"success": False, "errors": [], "message": "Invalid API key"}), "success: false (Invalid"),
+        (fa.Reply(200, {"valid": "false", "message": "ok"}), '"valid" is not true or false'),
         # hunt 24: its `error` is why the call failed, not a verdict on the file
         (
             fa.Reply(200, {"success": False, "error": "Unauthorized", "message": "Invalid API key"}),

@@ -104,6 +104,21 @@ def test_a_pyproject_without_our_table_hides_no_parent_config(project, text):
     assert discover(sub).ignore == ("NX215",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool.'nexlayer-lint']\nignore = [\n",
+        "[ tool . nexlayer-lint ]\nignore = [\n",
+        "[tool]\nnexlayer-lint = { ignore = [ }\n",
+    ],
+)
+def test_a_pyproject_that_is_not_toml_but_holds_our_table_is_an_error(project, text):
+    # hunt 25: these were passed by, and the parent's config governed the files
+    (project / "pyproject.toml").write_text(text)
+    exit_code, output = codes_via_cli()
+    assert exit_code == 2 and "not valid TOML" in output[0][1]
+
+
 def test_a_token_given_as_the_schema_file_is_starred(project):
     token = "ghp_" + "Ab1" * 12
     result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", token])

@@ -300,6 +300,8 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("mysql -pHun;ter2pwx", ["Hun;ter2pwx"]),
         # hunt 23: a list's item ends no shell word, nor does an escaped `;`
         ("-pHunter2pwx;", ["Hunter2pwx;"]),
+        ("mysql -p$MYSQL_PWD;", []),  # hunt 25: a reference at the text's end
+        ("redis-cli -a $REDIS_PASSWORD;", []),
         ("mysql -pHunter2pwx\\; echo", ["Hunter2pwx\\;"]),
     ],
 )

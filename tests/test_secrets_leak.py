@@ -1043,6 +1043,28 @@ def test_every_printed_text_of_an_api_reply_is_scrubbed(project: Path, fake_api:
         assert "Hunter2024" not in result.output, f"leaked through {name} ({fmt})"
 
 
+def test_a_failed_calls_reason_is_scrubbed_before_it_is_cut(project: Path, fake_api: fa.FakeApi) -> None:
+    # hunt 25: the reason was cut to 300 characters, then scrubbed: a secret across the cut showed its start
+    secret = "Zq9Hunter2024pwCutAcross"
+    reason = "x" * 290 + " " + secret + " rejected"
+    fake_api.script("/validate", fa.Reply(200, {"success": False, "error": reason}))
+    (project / "nexlayer.yaml").write_text(with_vars(f"DB_PASSWORD: {secret}"), encoding="utf-8")
+    result = run_cli("nexlayer.yaml", "--remote", "--remote-send-secrets", "--api-url", fake_api.url)
+    assert "NX900" in result.stdout and "success: false (xxx" in result.stdout, result.stdout
+    assert "Zq9Hu" not in result.output
+
+
+def test_a_huge_reply_is_scrubbed_as_far_as_it_is_printed(project: Path, fake_api: fa.FakeApi) -> None:
+    # hunt 25: a 5 MB message built to match a secret's pieces everywhere took a minute to scrub;
+    # only its first 16 KiB are scrubbed now, and its first 300 characters printed
+    secret = "aaaaaaaaaaaZq9Hunter2024pwXyz"
+    message = secret + " " + "aaaaaaaaaaa" * 200_000
+    fake_api.script("/validate", fa.invalid({"path": "application.pods[0].vars.DB_PASSWORD", "message": message}))
+    (project / "nexlayer.yaml").write_text(with_vars(f"DB_PASSWORD: {secret}"), encoding="utf-8")
+    result = run_cli("nexlayer.yaml", "--remote", "--remote-send-secrets", "--api-url", fake_api.url)
+    assert "NX901" in result.stdout and "Zq9" not in result.output, result.stdout
+
+
 # A reply may quote a value it was sent altered (the hunt's shapes): each is starred whole.
 ALTERED_ECHOES = {
     "upper case": ("value CORRECT HORSE ZQ9BATTERY is weak", "value **** is weak"),
