@@ -347,7 +347,8 @@ def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
 
 @functools.cache
 def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
-    return load_schema_bytes(_read_schema_file(path), source="file", location=path)
+    # the location is printed (messages, reports' `schema.location`): shown as _shown_path shows it
+    return load_schema_bytes(_read_schema_file(path), source="file", location=_shown_path(path))
 
 
 def _shown_path(path: str) -> str:

@@ -114,6 +114,12 @@ def test_a_token_given_as_the_schema_file_is_starred(project):
     result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", token])
     assert result.exit_code == 2 and "cannot read schema file" in result.output
     assert token not in result.output and token[:12] not in result.output
+    # hunt 25: and in every other message that names the file, here one that is not JSON
+    (project / token).mkdir()
+    (project / token / "s.json").write_text("not json")
+    result = CliRunner().invoke(main, ["nexlayer.yaml", "--schema", f"{token}/s.json"])
+    assert result.exit_code == 2 and "not JSON" in result.output
+    assert token[:12] not in result.output
 
 
 def test_pyproject_naming_the_tool_elsewhere_is_skipped_and_a_wrong_type_is_an_error(project):
