@@ -64,6 +64,16 @@ def _pgdata_inside(pgdata: object, mount: str) -> bool:
     return _norm(pgdata).startswith(_norm(mount) + "/")
 
 
+def _data_dir(pgdata: object) -> str | None:
+    """Where Postgres keeps its data: PGDATA when it is a path, the image's default without it;
+    None (unknown) when PGDATA is a reference (`${PGDATA}`) or no path."""
+    if pgdata is None:
+        return PG_DATA_DIR
+    if isinstance(pgdata, str) and pgdata.startswith("/"):
+        return _norm(pgdata)
+    return None
+
+
 def _mount_of(volume: object) -> str | None:
     """A volume's mountPath, normalised (_norm), when it is an absolute path."""
     if not isinstance(volume, dict):
@@ -82,15 +92,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
         pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
-        # the data directory: PGDATA when it is a path, the image's default without it; unknown
-        # when PGDATA is a reference (`${PGDATA}`) or not a path
-        data_dir = (
-            PG_DATA_DIR
-            if pgdata is None
-            else _norm(pgdata)
-            if isinstance(pgdata, str) and pgdata.startswith("/")
-            else None
-        )
+        data_dir = _data_dir(pgdata)
         at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
             mount_path = _mount_of(volume)

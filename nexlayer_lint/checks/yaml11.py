@@ -67,11 +67,11 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
         elif kind == "octal":
             # written out in decimal unless too long for any number a file means (and for Python,
             # which writes no more than 4,300 digits)
-            short = len(text) <= 24
-            number = f"the number {int(text, 8)}" if short else "an octal number"
+            decimal = str(int(text, 8)) if len(text) <= 24 else None
+            number = f"the number {decimal}" if decimal else "an octal number"
             message = f'unquoted {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1'
-            decimal = str(int(text, 8)) if short else "it in decimal"
-            hint = f'write {decimal} if you mean the number, or quote it ("{text}") if you mean the text'
+            written = decimal or "it in decimal"
+            hint = f'write {written} if you mean the number, or quote it ("{text}") if you mean the text'
         elif kind == "sexagesimal":
             message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
             hint = f'quote it ("{text}")'
@@ -95,9 +95,8 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
         return None
     if trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
-        if (
-            isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535
-        ):  # `080`, `0_81`, `+083`, `0o17`: as YAML 1.2 read it
+        # `080`, `0_81`, `+083`, `0o17`: written as the number YAML 1.2 read
+        if isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535:
             title = "Drop the leading zeros" if trap == "leading_zero" else "Write the port in decimal"
             return Fix(title, (Edit(span, str(port)),))
     return Fix("Quote the value so every YAML version reads it as text", quote_edits(span, quote))
