@@ -60,7 +60,9 @@ def _within(text: str, problem: Problem) -> Problem:
     file's end closes is on the line after the last, which a file without a final line break
     does not have."""
     span = problem.span
-    end = span_at(text, len(text)) if span is not None else None
-    if span is None or end is None or (span.end_line, span.end_col) <= (end.line, end.col):
+    if span is None:
+        return problem
+    end = span_at(text, len(text))
+    if (span.end_line, span.end_col) <= (end.line, end.col):
         return problem
     return problem._replace(span=span._replace(end_line=end.line, end_col=end.col))

@@ -73,7 +73,11 @@ def validate_remote(
     return problems
 
 
-def _verdict(status: int, body: bytes, clean: Callable[[str], str] = str) -> list[tuple[Any, str | None]]:
+def _as_is(text: str) -> str:
+    return text
+
+
+def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> list[tuple[Any, str | None]]:
     """[(path or None, message)] the API rejected (empty: accepted; a message None: refused
     without a reason); RequestError if not understood.
 
@@ -164,10 +168,6 @@ _SCRUBBED = 1 << 14
 
 def _shown(text: str, clean: Callable[[str], str]) -> str:
     return server_text(clean(text[:_SCRUBBED]))
-
-
-def _as_is(text: str) -> str:
-    return text
 
 
 def _rejection(doc: Document, raw_path: Any, text: str, clean: Callable[[str], str]) -> Problem:

@@ -1920,7 +1920,7 @@ MIN_SEARCHED = 4
 
 def scrub(doc: Document, text: str) -> str:
     """`text` (an API's reply, an exception's message) with every whole word that equals a
-    secret of `doc` replaced by `****`, and every echo of one (_echo_spans). Only for text the
+    secret of `doc` replaced by `****`, and every echo of one (_echo_spans_in). Only for text the
     tool did not write: its own messages never quote a secret, and a word of one that merely
     equals a secret is left alone."""
     return scrubber(doc)(text)
@@ -1966,12 +1966,6 @@ _PIECES_ALL = 200_000
 class _Echoes(NamedTuple):
     starts: dict[str, list[str]]  # first _ECHO_LETTERS -> values (their letters and digits)
     pieces: dict[str, list[tuple[str, int]]]  # a run of _ECHO_LETTERS -> (value, where it starts in it)
-
-
-def _echo_spans(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
-    """Where in `text` a value's letters and digits are written (all of them, a cut of
-    _ECHO_CUT or more, or a piece), whatever is between them (_echo_spans_in)."""
-    return _echo_spans_in(text, _echo_index(values))
 
 
 def _echo_index(values: Iterable[str]) -> _Echoes:
@@ -2049,11 +2043,13 @@ def _escape_at(text: str, at: int) -> tuple[str, int]:
     char = text[at]
     if char == "&":
         reference = _REFERENCE.match(text, at)
-        if reference is not None:
-            decimal, hexadecimal, name = reference.groups()
-            number = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else -1
-            return (_NAMED[name] if name else chr(number) if number < 0x110000 else char), reference.end()
-        return char, at + 1
+        if reference is None:
+            return char, at + 1
+        decimal, hexadecimal, name = reference.groups()
+        if name:
+            return _NAMED[name], reference.end()
+        number = int(decimal) if decimal else int(hexadecimal, 16)
+        return (chr(number) if number < 0x110000 else char), reference.end()
     for prefix, digits, skip in _ESCAPE_LENGTHS:
         code = text[at + skip : at + skip + digits]
         if text.startswith(prefix, at) and len(code) == digits and all(c in _HEX_DIGITS for c in code):
