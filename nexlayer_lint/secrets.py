@@ -383,13 +383,13 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`
     value = text[start:end].strip("\\\"'")
-    # a command's output (`-p "$(cat /run/secrets/pw)"`, `` `cat pw` ``), whole, is no literal either
-    return _SHELL_REFERENCE.fullmatch(value) is not None or _substitution(value)
-
-
-def _substitution(value: str) -> bool:
-    """`$(...)` or `` `...` ``: a command's output in a shell."""
-    return len(value) > 2 and ((value.startswith("$(") and value.endswith(")")) or value[0] == value[-1] == "`")
+    if _SHELL_REFERENCE.fullmatch(value) is not None:
+        return True
+    # a command's output (`-p "$(cat /run/secrets/pw)"`, `` `cat pw` ``) is no literal either, also
+    # unquoted, where the word read ends at the substitution's first blank (`-p$(cat /run/pw)`);
+    # a backquote that nothing closes is a character (`` `Hunter2 ``)
+    opened = text.find(value[:1], start, end) + 1
+    return value.startswith("$(") or (value.startswith("`") and text.find("`", opened) >= 0)
 
 
 def _is_secret_key(name: str) -> bool:
@@ -834,8 +834,8 @@ def _assigned_parts(text: str) -> list[Part]:
         if not secret and name.upper() != "PWD":
             continue
         pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
-        if text.startswith(("$(", "`"), pos):
-            continue  # `DB_PASSWORD=$(cat /run/pw) app`: a command's output, no literal
+        if text.startswith(("$(", "`"), pos) or _SHELL_REFERENCE.fullmatch(text, pos, stop):
+            continue  # `DB_PASSWORD=$(cat /run/pw) app`, `--password=$PW`: a command's output, a reference
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):

@@ -303,6 +303,11 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("mysql -p$MYSQL_PWD;", []),  # hunt 25: a reference at the text's end
         ("redis-cli -a $REDIS_PASSWORD;", []),
         ("mysql -pHunter2pwx\\; echo", ["Hunter2pwx\\;"]),
+        # a command's output, its word unquoted: the shell's substitution goes on past the blank
+        ("mysql -p$(cat /run/secrets/pw);", []),
+        ("mysql -p$(cat /run/secrets/pw) db", []),
+        ("mysql -p`cat pw`", []),
+        ("-p`Hunter2pwx", ["`Hunter2pwx"]),  # a backquote that closes nothing is a character
     ],
 )
 def test_an_attached_password(text: str, found: list[str]) -> None:
@@ -328,6 +333,10 @@ def test_assignments_in_a_list_of_vars_and_anywhere() -> None:
     assert parts_in("DB_PASSWORD: hunter2") == []  # only there: `Note: password: x` is prose
     assert parts_in("LOG_LEVEL=debug", assignment=True) == []
     assert parts_in("DB_PASSWORD=${DB_PASSWORD}", assignment=True) == []
+    # a shell's reference after the sign is no literal, as after an option (`-p$MYSQL_PWD`)
+    for text in ("mysql --password=$MYSQL_PWD", "PGPASSWORD=$PW psql", 'PGPASSWORD="$PW" psql'):
+        assert parts_in(text) == [], text
+    assert [p.label for p in parts_in("mysql --password=$1abc")] == ["password"]  # `$1` is no name
 
 
 # --- where secrets sit ----------------------------------------------------------------------------
