@@ -1195,6 +1195,8 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         # hunt 21: names no pod can have are still references, so NX208 reports them
         ("http://ap\u0445.pod:8000", [("ap\u0445", 8000)]),  # a Cyrillic x
         ("\u0430pi.pod", [("\u0430pi", None)]),  # a Cyrillic a first
+        ("http://d\u0301b.pod:80", [("d\u0301b", 80)]),  # a combining accent: not a reference to `b`
+        ("db\u0301.pod", [("db\u0301", None)]),
         ("redis://ca_che.pod:6379", []),  # no host name has `_`; Perl's documentation files do
         ("docs/my_module.pod lib/Foo/Bar_Baz.pod 2024_report.pod", []),
         ("dbb.pod.", [("dbb", None)]),  # DNS's final dot

@@ -20,9 +20,12 @@ PODS: DataPath = ("application", "pods")
 # defaults, as a pod name starts with a lower-case letter. A host name is read with any letter
 # (`ap\u0445.pod`, whose last letter is Cyrillic), so that NX208 reports a name no pod can have
 # instead of skipping it; not with `_`, which no host name has but Perl's documentation files do
-# (`lib/my_module.pod`). Linear: a host name can start only where a run of name characters starts.
+# (`lib/my_module.pod`). A combining accent (`d\u0301b.pod`) belongs to the name, as letters do
+# (Python's `\w` has no marks). Linear: a host name can start only where a run of name characters starts.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # the combining blocks
 _REFERENCE = re.compile(
-    r"(?<![\w.-])(?P<host>[^\W_](?:[^\W_]|-)*(?<!-))\.pod(?:\.(?![\w-]))?(?![\w.-])(?::(?P<host_port>\d{1,5}))?"
+    rf"(?<![\w.{_MARKS}-])(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.pod(?:\.(?![\w-]))?(?![\w.-])"
+    r"(?::(?P<host_port>\d{1,5}))?"
     r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d{1,5})\}"
 )
 
