@@ -79,7 +79,7 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
     # Each find is `shown` + its path below top: os.path.relpath per find costs two getcwd calls.
     shown = top if os.path.isabs(root) else os.path.relpath(top)
     ignores = _GitIgnores(top)
-    for folder, dirs, names in os.walk(top):
+    for folder, dirs, names in _walk(top):
         settings = resolver.for_folder(folder)
         excluded = settings.excluded
         gitignore = ignores.enter(folder, dirs, names) if settings.respect_gitignore else ()
@@ -96,6 +96,33 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
                 if not _left_out(entry, False, excluded, gitignore, top):
                     below = entry[len(top) :].lstrip(os.sep)
                     yield below if shown == "." else os.path.join(shown, below)
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top) top-down, with a stack instead of recursion: Python 3.11's os.walk recurses
+    once per level, so a tree 1,000 folders deep ended the run in a RecursionError. As os.walk:
+    a folder that cannot be read is passed over, a symlink to a folder is listed but not entered,
+    and the caller prunes `dirs` in place."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        dirs: list[str] = []
+        names: list[str] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else names).append(entry.name)
+        except OSError:
+            continue
+        yield folder, dirs, names
+        for name in reversed(dirs):
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                stack.append(path)
 
 
 def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:

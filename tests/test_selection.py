@@ -434,3 +434,28 @@ def test_a_config_glob_that_is_no_glob_is_an_error(glob, message):
 
     with pytest.raises(ValueError, match=re.escape(message)):
         check_globs([glob], "exclude")
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_searched(tmp_path, monkeypatch):
+    # hunt 26: Python 3.11's os.walk recursed once per folder (RecursionError at ~1,000 levels)
+    monkeypatch.chdir(tmp_path)
+    deep = Path("t")
+    deep.mkdir()
+    for _ in range(sys.getrecursionlimit() + 50):  # one by one: mkdir(parents=True) recurses too
+        deep /= "d"
+        deep.mkdir()
+    write(deep / "nexlayer.yaml")
+    assert shown_files("t") == [str(deep / "nexlayer.yaml")]
+
+
+def test_a_search_lists_a_symlinked_folder_without_entering_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "real" / "nexlayer.yaml")
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "back").symlink_to(tmp_path)  # a cycle, as os.walk leaves it
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "locked").mkdir(mode=0)  # unreadable: passed over
+    try:
+        assert shown_files() == ["real/nexlayer.yaml"]
+    finally:
+        (tmp_path / "locked").chmod(0o755)
