@@ -1,7 +1,8 @@
 """Parser events -> a file's data and the position of every value, in one pass.
 
 ruamel.yaml parses: libyaml's C parser (ruamel.yaml.clib) when it is installed, else ruamel's
-pure-Python one, which gives the same events. Nothing is constructed from a tag, so a tag never
+pure-Python one, which gives the same events (and reads the files libyaml 0.1.7 refuses for a
+`:` inside a flow collection's plain value, which YAML 1.2 allows). Nothing is constructed from a tag, so a tag never
 runs code. The builder reads the first document's events once, depth first, and makes:
 
 - the data, JSON-shaped: plain scalars resolved as YAML 1.2 (scalars.py), a quoted or block
@@ -25,12 +26,13 @@ subtree are then one slice of the list, which an alias repeats under its own pat
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.error import StringMark
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -42,7 +44,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
-from ruamel.yaml.scanner import Scanner
+from ruamel.yaml.scanner import Scanner, ScannerError
 
 from nexlayer_lint.model import DataPath, Located, Problem, Span
 from nexlayer_lint.parse_errors import syntax_problem
@@ -103,16 +105,41 @@ class _Anchor(NamedTuple):
 def build(text: str) -> Built:
     """The data, positions and problems of `text`'s first document; raises Refused, or the
     parser's own error for a syntax error."""
-    if CParser is not None:
-        parser = CParser(text)
-        next_event, dispose = parser.get_event, parser.dispose
-    else:
-        events = _pure_yaml().parse(text)
-        next_event, dispose = events.__next__, events.close
+    if CParser is None:
+        return _build_pure(text)
+    parser = CParser(text)
     try:
-        return _Builder(next_event).document()
+        return _Builder(parser.get_event).document()
+    except ScannerError as exc:
+        # libyaml 0.1.7, which ruamel.yaml.clib bundles, refuses a ":" inside a plain value in
+        # [ ] or { } (`{URL: http://db.pod:80}`, `[nginx:1.27]`), which YAML 1.2 and libyaml
+        # 0.2.1 and later read as text; ruamel's own parser reads it as they do.
+        if exc.problem != "found unexpected ':'":
+            raise
     finally:
-        dispose()
+        parser.dispose()
+    return _build_pure(text)
+
+
+def _build_pure(text: str) -> Built:
+    events = _pure_yaml().parse(text)
+    try:
+        return _Builder(_colons_checked(events, text).__next__).document()
+    finally:
+        events.close()
+
+
+def _colons_checked(events: Iterator[Any], text: str) -> Iterator[Any]:
+    """The pure parser's events, refusing what it reads and YAML 1.2 (and libyaml) does not: a
+    plain value in [ ] or { } whose ":" is followed by the collection's `,`, `]` or `}` (`[a:]`,
+    `{b: c:}`), which it reads as text ending in ":"."""
+    for event in events:
+        if type(event) is ScalarEvent and not event.style and event.value.endswith(":"):
+            end = event.end_mark
+            if text[end.index : end.index + 1] in (",", "]", "}"):
+                colon = StringMark(end.name, end.index - 1, end.line, end.column - 1, None, None)
+                raise ScannerError("while scanning a plain scalar", event.start_mark, "found unexpected ':'", colon)
+        yield event
 
 
 class _Builder:

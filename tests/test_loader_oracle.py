@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.scanner import ScannerError
 
 from nexlayer_lint import loader
 from nexlayer_lint.model import Document, Span
@@ -24,8 +25,30 @@ from tests.test_pure_parser import SAMPLES
 
 _yaml = YAML(typ="safe", pure=False)
 _yaml.allow_duplicate_keys = True  # the loader reports them (NX002); the oracle must not stop there
+_pure = YAML(typ="safe", pure=True)
+_pure.allow_duplicate_keys = True
 _MERGE = "tag:yaml.org,2002:merge"
-_REFUSALS = ("a mapping key must be a plain value", "recursive alias", "alias bomb", "nesting is deeper", "a merge key")
+_REFUSALS = (
+    "a mapping key must be a plain value",
+    "recursive alias",
+    "alias bomb",
+    "nesting is deeper",
+    "a merge key",
+    '":" inside an unquoted value',  # `[a:]`: YAML 1.2 and libyaml refuse it, ruamel's own parser does not
+)
+
+
+def _oracle(text: str) -> YAML:
+    """libyaml's parser; ruamel's own where libyaml 0.1.7 (ruamel.yaml.clib's) refuses a ":" in a
+    plain value inside [ ] or { } that YAML 1.2 and later libyaml read as text (`[nginx:1.27]`)."""
+    try:
+        for _ in _yaml.parse(text):
+            pass
+    except ScannerError as exc:
+        return _pure if exc.problem == "found unexpected ':'" else _yaml
+    except YAMLError:
+        pass
+    return _yaml
 
 
 class _Skip(Exception):
@@ -97,8 +120,9 @@ def _agree(text: str) -> str:
     """Hold one text's Document to the oracle; says which way it went, for the counts."""
     doc, problems = loader.load(text, "nexlayer.yaml")
     codes = [p.code for p in problems]
+    oracle = _oracle(text)
     try:
-        theirs = _first(_yaml.load_all(text))
+        theirs = _first(oracle.load_all(text))
     except ConstructorError:
         return "tags"  # a tag the safe constructor refuses: the loader keeps the plain data
     except (YAMLError, ValueError, TypeError, RecursionError):  # TypeError: a mapping inside a key
@@ -120,6 +144,8 @@ def _agree(text: str) -> str:
         _same(doc.data, theirs)
     except _Skip:
         return "skipped"
+    if oracle is _pure:
+        return "agree, data only"  # its marks end collections elsewhere than libyaml's, which the loader keeps
     node = _first(_yaml.compose_all(text))
     merged_or_aliased = "<<" in text or "*" in text
     agreed = _positions_agree(doc, node, ())

@@ -224,12 +224,13 @@ def test_each_syntax_error_says_what_to_do(
     [
         # worded alike, placed where each parser stops
         ('a: "\\q"\n', {(1, 5), (1, 6)}, 'unknown escape "\\q" in a double-quoted value', BACKSLASH_HINT),
-        # libyaml (YAML 1.1 rules) refuses ":" in a plain value inside brackets
+        # libyaml 0.1.7 refuses any ":" in a plain value inside brackets; the loader, as YAML 1.2
+        # and later libyaml, only one before the collection's `,`, `]` or `}` (hunt 28 F1)
         (
-            "a: [{name: web, image: python:3.12-slim}]\n",
+            "a: [{name: web, image: python:}]\n",
             {(1, 30)},
             '":" inside an unquoted value in [ ] or { } is not allowed',
-            'quote the value: "python:3.12-slim"',
+            'quote the value: "python:"',
         ),
         # ... and a secret's escape or value is not quoted
         (
@@ -239,8 +240,8 @@ def test_each_syntax_error_says_what_to_do(
             BACKSLASH_HINT,
         ),
         (
-            "a:\n  vars: {DB_PASSWORD:pw:x}\n",
-            {(2, 21)},
+            "a:\n  vars: {DB_PASSWORD: pw:}\n",
+            {(2, 25)},
             '":" inside an unquoted value in [ ] or { } is not allowed',
             "quote the values inside the brackets",
         ),
@@ -253,6 +254,49 @@ def test_libyaml_only_wordings(text: str, at: set, message: str | None, hint: st
     got_at, got_message, got_hint = _nx001(text)
     assert got_at in at and got_hint == hint
     assert message is None or got_message == message
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: [nginx:1.27, python:3.12-slim]\n", {"a": ["nginx:1.27", "python:3.12-slim"]}),
+        ("a: {URL: http://web.pod:80, B: x}\n", {"a": {"URL": "http://web.pod:80", "B": "x"}}),
+        ("a: [{name: web, image: nginx:1.27}]\n", {"a": [{"name": "web", "image": "nginx:1.27"}]}),
+        ("a: {DB:pw:x}\n", {"a": {"DB:pw:x": None}}),  # one key: no blank after its colons
+        ("a: {b:: c}\n", {"a": {"b:": "c"}}),
+        ("a: [x:\n  , y]\n", {"a": [{"x": None}, "y"]}),
+    ],
+)
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
+def test_a_colon_inside_a_flow_value_is_text(
+    monkeypatch: pytest.MonkeyPatch, pure: bool, text: str, data: dict
+) -> None:
+    """hunt 28 F1: YAML 1.2 and libyaml 0.2.1+ read these; ruamel.yaml.clib's libyaml 0.1.7 did
+    not, and the verdict depended on whether the C extension was installed."""
+    if pure:
+        monkeypatch.setattr(builder, "CParser", None)
+    doc, problems = load(text, "nexlayer.yaml")
+    assert problems == [] and doc is not None and doc.data == data
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("a: [a::]\n", (1, 7)),
+        ("a: {b: c:}\n", (1, 9)),
+        ("a: [x:, y]\n", (1, 6)),
+        ("a: {k: http://x:80, w:: x:}\n", (1, 26)),  # after a colon the C parser refused first
+        ("a: [b\n  c:]\n", (2, 4)),
+    ],
+)
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
+def test_a_colon_before_a_flow_indicator_is_refused(
+    monkeypatch: pytest.MonkeyPatch, pure: bool, text: str, at: tuple[int, int]
+) -> None:
+    # YAML 1.2: a ":" in a plain value must be followed by a character a plain value may hold
+    if pure:
+        monkeypatch.setattr(builder, "CParser", None)
+    assert _nx001(text)[:2] == (at, '":" inside an unquoted value in [ ] or { } is not allowed')
 
 
 def test_an_unknown_wording_still_gets_a_hint() -> None:

@@ -445,7 +445,13 @@ def test_a_tree_deeper_than_the_recursion_limit_is_searched(tmp_path, monkeypatc
         deep /= "d"
         deep.mkdir()
     write(deep / "nexlayer.yaml")
-    assert shown_files("t") == [str(deep / "nexlayer.yaml")]
+    try:
+        assert shown_files("t") == [str(deep / "nexlayer.yaml")]
+    finally:  # bottom-up, one by one: shutil.rmtree (pytest's clean-up of old runs) recurses too
+        (deep / "nexlayer.yaml").unlink()
+        while deep != Path("."):
+            deep.rmdir()
+            deep = deep.parent
 
 
 def test_a_search_lists_a_symlinked_folder_without_entering_it(tmp_path, monkeypatch):
