@@ -26,6 +26,7 @@ from nexlayer_lint.edits import (
     written,
 )
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
+from nexlayer_lint.secrets import in_secret
 
 PODS: DataPath = ("application", "pods")
 Fits = Callable[[Any], bool]
@@ -183,6 +184,8 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
         return None
     edits = [replace_value(doc, path, new)]
     for ref in pods.references.get(path[:3], ()):
+        if in_secret(doc, ref.var.path, ref.start, ref.end):
+            continue  # a password that reads `Db.pod` (`app:Db.pod@Db.pod`): a fix never changes a secret
         written_name = ref.name[-len(old) :] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
         if written_name == new:
             continue

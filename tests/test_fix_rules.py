@@ -223,6 +223,18 @@ def test_nx104_renames_a_pod_and_every_reference_to_it() -> None:
     assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "api", and the 2 references to it'
 
 
+def test_nx104_pod_rename_leaves_a_password_that_reads_as_a_reference() -> None:
+    # hunt 27 F7: a fix never changes a secret, and --diff stars it on both sides (unseen)
+    before = (
+        "application:\n  name: shop\n  pods:\n    - name: Db\n      image: postgres:16\n      path: /\n"
+        "      servicePorts: [5432]\n      vars:\n        DATABASE_URL: postgres://app:Db.pod@Db.pod:5432/x\n"
+    )
+    after = before.replace("name: Db", "name: db").replace("@Db.pod", "@db.pod")
+    assert_fix(before, after, "NX104", unsafe=True)
+    (nx104,) = [d for d in lint_diags(before) if d.code == "NX104"]
+    assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "db", and the 1 reference to it'
+
+
 def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> None:
     two = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
     taken = CLEAN + two.replace("name: web", "name: Web").replace("      path: /\n", "")
