@@ -1,4 +1,5 @@
-"""Replacing a file atomically: a reader sees the old bytes or the new ones, never half of them."""
+"""Replacing a file atomically: a reader sees the old bytes or the new ones, never half of them;
+and writing one in place where a new file would not be the same file (fix_files.write_fixed)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def replace_file(path: str, data: bytes, mode: int | None) -> None:
+def replace_file(path: str, data: bytes, mode: int | None, owner: tuple[int, int] | None = None) -> None:
     """Replace (or create) the regular file at `path` with `data`: written to a temporary file
     beside it, renamed over it. `mode` is the new file's (None: 0o666 less the umask, as a new
-    file gets); missing parent folders are created. The temporary file goes whatever fails."""
+    file gets), `owner` its user and group (None: the run's); missing parent folders are
+    created. The temporary file goes whatever fails."""
     folder = os.path.dirname(path) or os.curdir
     os.makedirs(folder, exist_ok=True)
     fd, temporary = _create_temporary(folder)
     try:
         try:
             write_all(fd, data)
+            if owner is not None:
+                created = os.fstat(fd)
+                if (created.st_uid, created.st_gid) != owner:
+                    os.fchown(fd, *owner)  # before the chmod below: chown clears set-id bits
         finally:
             os.close(fd)
         if mode is not None:  # a redirect truncates the file and so keeps its mode
@@ -29,6 +35,16 @@ def replace_file(path: str, data: bytes, mode: int | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def overwrite_file(path: str, data: bytes) -> None:
+    """Write `data` over the file at `path` in place: the same file, its links, owner and extended
+    attributes kept; not atomic (a reader may see it half written)."""
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | _CLOEXEC | _BINARY)
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
 
 
 def _create_temporary(folder: str) -> tuple[int, str]:

@@ -9,8 +9,12 @@ the file's own encoding; a unified diff of what would change; an atomic write.
 - A fix that would make the file worse is not applied: the outcome names it and what it would
   have added. A fix still offered when the passes ran out is named too.
 - Writing replaces the file atomically (a temporary file beside it, renamed over it) with the
-  file's permission bits; through a symlink, the file it points to is replaced. A read-only
-  file is refused, as an editor would, even for root. Nothing is written when no byte changed.
+  file's permission bits, owner and group; through a symlink, the file it points to is replaced.
+  A file with hard links, or whose owner or group the run cannot give a new file (a root
+  container fixing a user's checkout can; a user fixing a file of another's group may not), is
+  written in place instead, as ruff and editors write: a new file would split the links or
+  change who may write it. A read-only file is refused, as an editor would, even for root.
+  Nothing is written when no byte changed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import stat
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from nexlayer_lint.atomic_write import replace_file
+from nexlayer_lint.atomic_write import overwrite_file, replace_file
 from nexlayer_lint.fixes import Origins, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
@@ -153,12 +157,23 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file at `path` with `data` (see the module's docstring); OSError says why not."""
+def write_fixed(path: str, data: bytes) -> None:
+    """Write `data` over the file at `path` (see the module's docstring); OSError says why not."""
     target = os.path.realpath(path)
-    mode = os.stat(target).st_mode
-    if not stat.S_ISREG(mode):
+    info = os.stat(target)
+    if not stat.S_ISREG(info.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", path)
-    if not mode & 0o222 or not os.access(target, os.W_OK):  # the mode bits: also when run as root
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):  # the mode bits: also when run as root
         raise PermissionError(errno.EACCES, "the file is read-only", path)
-    replace_file(target, data, stat.S_IMODE(mode))
+    if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
+        overwrite_file(target, data)
+    else:
+        replace_file(target, data, stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid))
+
+
+def _may_give(uid: int, gid: int) -> bool:
+    """Whether a new file of this run can be given this owner and group (chown's rule)."""
+    if not hasattr(os, "geteuid"):
+        return True  # Windows: no owner to keep
+    euid = os.geteuid()
+    return euid == 0 or (uid == euid and (gid == os.getegid() or gid in os.getgroups()))

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from nexlayer_lint import checks
+from nexlayer_lint import checks, fix_files
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.cli import main
 from nexlayer_lint.config import Settings
@@ -480,6 +480,38 @@ def test_the_write_keeps_permissions_goes_through_symlinks_and_leaves_no_tempora
     assert (project / "app" / "nexlayer.yaml").is_symlink() and real.read_text() == FIXED
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert sorted(p.name for p in (project / "conf").iterdir()) == ["nexlayer.yaml"]
+
+
+def test_a_file_with_hard_links_is_written_in_place(project: Path) -> None:
+    # hunt 27 F6: a new file renamed over one name split it from the others
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    os.link(path, project / "other-name.yaml")
+    inode = path.stat().st_ino
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert path.stat().st_ino == inode and (project / "other-name.yaml").read_text() == FIXED
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file to another user")
+def test_the_write_keeps_the_owner_and_group(project: Path) -> None:
+    # hunt 27 F6: --fix in a root container gave a user's file to root, who alone could then write it
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    os.chown(path, 1234, 5678)
+    path.chmod(0o2664)  # chown clears the set-group-id bit: the mode is set after it
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (1234, 5678, 0o2664) and path.read_text() == FIXED
+
+
+def test_a_file_the_run_cannot_give_its_owner_is_written_in_place(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a user fixing a file of a group they are not in (a shared checkout): a new file would change its group
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    inode = path.stat().st_ino
+    monkeypatch.setattr(fix_files, "_may_give", lambda uid, gid: False)
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert path.stat().st_ino == inode and path.read_text() == FIXED
+    assert sorted(p.name for p in project.iterdir()) == ["nexlayer.yaml"]
 
 
 def test_a_file_that_cannot_be_written_is_exit_2_with_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
