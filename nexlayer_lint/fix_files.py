@@ -141,7 +141,8 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """`diff -u` of two texts, with `--- a/path` and `+++ b/path` headers as git writes them (so
     `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
-    shown = path.replace(os.sep, "/").lstrip("/")  # git's `a//tmp/x` is `a/tmp/x`
+    # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
+    shown = os.path.normpath(path).replace(os.sep, "/").lstrip("/")
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{shown}", f"b/{shown}"):
         out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")

@@ -309,6 +309,16 @@ def test_diff_of_an_absolute_path_has_the_headers_git_writes(project: Path, tmp_
     assert ours[1] == f"+++ b/{target.as_posix().lstrip('/')}"
 
 
+def test_diff_of_a_dotted_path_is_one_git_applies(project: Path) -> None:
+    # hunt 27 F2: `a/./app/nexlayer.yaml` is refused by `git apply`
+    path = write(project / "app" / "nexlayer.yaml", MISSPELT)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    patch = run("--diff", "./app/nexlayer.yaml").stdout
+    assert patch.startswith("--- a/app/nexlayer.yaml\n+++ b/app/nexlayer.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=project, check=True)
+    assert path.read_text() == FIXED
+
+
 def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
     write(project / "a" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
     write(project / "b" / "nexlayer.yaml", NO_PATH)  # a safe fix and an unsafe one
