@@ -1382,6 +1382,20 @@ def test_quick_fixes_are_the_findings_own_then_disable_for_the_line_and_the_file
     assert _titles(_diag("NX001", 1, 7, 10), ["      foo: ["]) == []  # a syntax error cannot be suppressed
 
 
+def test_a_document_too_large_to_prove_fixes_gets_no_directive_for_one_line() -> None:
+    # hunt 27 F5: inside a block scalar (`URL: >-` then `http://bakend.pod`), a comment appended to
+    # the line is part of the value and suppresses nothing; only a re-lint could tell
+    rename = Fix('Refer to pod "backend"', (Edit(Span(1, 8, 1, 14), "backend"),), "unsafe")
+    fixes = [
+        fix
+        for fix, _ in server.quick_fixes(_diag("NX208", 1, 8, 14)._replace(fix=rename), ["  http://bakend.pod"], "\n")
+    ]
+    assert [fix.title for fix in fixes if server.offered_unproven(fix)] == [
+        'Refer to pod "backend"',
+        "Disable NX208 for this file",
+    ]
+
+
 def test_the_quote_quick_fix_is_the_checks_own() -> None:
     # NX005's check builds its fix (issue 18); the server offers it first, as the preferred one
     text = CLEAN + "      vars:\n        DEBUG: yes\n"
