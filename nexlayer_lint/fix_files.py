@@ -125,7 +125,10 @@ def _where_it_was(finding: Diagnostic, fix: Fix, origins: Origins) -> Diagnostic
 
 def masked_diff(outcome: Outcome, path: str) -> str:
     """The unified diff of a fix, with secret values starred on both sides as in every report."""
-    return unified_diff(_masked(outcome.text, path), _masked(outcome.fixed_text, path), path)
+    # a UTF-8 file's byte-order mark starts its first line to git and patch (a UTF-16 file's diff,
+    # in UTF-8, applies to no file: git diffs such a file as binary)
+    bom = "\ufeff" if outcome.raw.startswith(codecs.BOM_UTF8) else ""
+    return unified_diff(bom + _masked(outcome.text, path), bom + _masked(outcome.fixed_text, path), path)
 
 
 def _masked(text: str, path: str) -> str:

@@ -319,6 +319,18 @@ def test_diff_of_a_dotted_path_is_one_git_applies(project: Path) -> None:
     assert path.read_text() == FIXED
 
 
+def test_diff_of_a_file_with_a_byte_order_mark_keeps_it_on_line_1(project: Path) -> None:
+    # hunt 27 F3: a hunk at line 1 without the BOM did not apply
+    path = project / "nexlayer.yaml"
+    text = CLEAN.replace("pods:", "Pods:", 1)  # the fix is on line 3: the hunk starts at line 1
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    patch = run("--diff", "nexlayer.yaml").stdout
+    assert "\n \ufeffapplication:\n" in patch
+    subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + CLEAN.encode()
+
+
 def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:
     write(project / "a" / "nexlayer.yaml", CLEAN.replace("      servicePorts", "      servicePort"))
     write(project / "b" / "nexlayer.yaml", NO_PATH)  # a safe fix and an unsafe one
