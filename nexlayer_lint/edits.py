@@ -178,7 +178,9 @@ def add_entry(
     if located is None or not isinstance(data, dict):
         return None
     if text_at(doc, located.value).startswith("{"):
-        return insert(located.value.line, located.value.col + 1, flow + (", " if data else ""))
+        # `{` ending its line (`vars: {` then an entry a line): no blank at the line's end
+        at_line_end = line_text(doc, located.value.line)[located.value.col :] == ""
+        return insert(located.value.line, located.value.col + 1, flow + ("," if at_line_end else ", ") * bool(data))
     after = own(doc, mapping + (after_key,)) if after_key is not None and after_key in data else None
     # the key of `after_key` when its value is a one-line scalar
     key = after.key if after is not None and after.style in ("", "'", '"') else None

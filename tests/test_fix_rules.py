@@ -330,6 +330,10 @@ def _db(*lines: str) -> str:
             ),
         ),
         (("vars: {POSTGRES_DB: shop}",), ("vars: {PGDATA: /var/lib/postgresql/data/pgdata, POSTGRES_DB: shop}",)),
+        (  # hunt 27 F8: no blank left at the end of the `{` line
+            ("vars: {", "  POSTGRES_DB: shop,", "}"),
+            ("vars: {PGDATA: /var/lib/postgresql/data/pgdata,", "  POSTGRES_DB: shop,", "}"),
+        ),
         (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
     ],
 )
