@@ -290,6 +290,43 @@ def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
             assert json.loads(done.stdout)["files"][0]["diagnostics"]  # the whole report arrived
 
 
+def test_a_closed_standard_stream_drops_output_and_keeps_exit_codes_and_reports(tmp_path: Path) -> None:
+    # `>&-` / `2>&-` (a daemon, some supervisors): Python's sys.stdout or sys.stderr is None, and
+    # every run was a traceback and exit 1, the -o report unwritten
+    write(tmp_path / "warn" / "nexlayer.yaml", UNKNOWN_KEY)
+    write(tmp_path / "broken" / "nexlayer.yaml", MISSING_PORTS)
+    env = {k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+
+    def closed(redirect: str, *args: str) -> subprocess.CompletedProcess[str]:
+        script = f'exec "$0" -m nexlayer_lint check --isolated "$@" {redirect}'
+        return subprocess.run(
+            ["sh", "-c", script, sys.executable, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+
+    done = closed(">&-", "--format", "sarif", "-o", "out.sarif", "broken")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    assert json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    done = closed(">&-", "warn")
+    assert (done.returncode, done.stderr) == (0, "")
+    done = closed(">&-", "missing.yaml")
+    assert done.returncode == 2
+    assert "missing.yaml: no such file" in done.stderr
+    done = closed("2>&-", "--no-show-source", "warn")
+    assert done.returncode == 0
+    assert 'warning NX102 unknown key "replicas"' in done.stdout
+    done = closed("2>&-", "missing.yaml")
+    assert (done.returncode, done.stdout) == (2, "")
+    done = closed(">&- 2>&-", "broken")
+    assert done.returncode == 1
+
+
 # --- the options a ruff user reaches for ---------------------------------------------------
 
 
