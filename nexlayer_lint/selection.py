@@ -11,6 +11,8 @@ folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ru
   work tree down to the entry (a deeper file wins, `!pattern` takes a path back), with
   `.git/info/exclude`, when `respect-gitignore` is on. Outside a git work tree no .gitignore
   applies, as with git. Virtualenvs (a folder with `pyvenv.cfg`) are never searched.
+- Each file is linted once, under the first name that reaches it (two spellings of one path, a
+  symlink and its target, two hard links: one file).
 """
 
 from __future__ import annotations
@@ -34,9 +36,12 @@ class Selection(NamedTuple):
 
 
 def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str | None = None) -> Selection:
+    """Each file once, under the first name that reaches it: `. ./app/nexlayer.yaml`, `app $PWD/app`,
+    a symlink and its target, or two hard links name one file, which linted twice gave every finding
+    twice (and with --fix, the file's old findings under its second name)."""
     files: list[str] = []
     missing: list[str] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for path in paths or (".",):
         kind = _kind(path) if path != STDIN else "stdin"
         if kind == "stdin":
@@ -45,14 +50,29 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
             found = [] if _forced_out(path, resolver, is_dir=True) else sorted(_search(path, resolver))
         elif kind == "missing":
             found = [path]  # reading it says so, beside the other files' results
-            missing.append(path)
         else:
             found = [] if _forced_out(path, resolver) else [path]
         for item in found:
-            if item not in seen:
-                seen.add(item)
+            identity = _identity(item)
+            if identity not in seen:
+                seen.add(identity)
                 files.append(item)
+                if kind == "missing":
+                    missing.append(item)
     return Selection(files, missing)
+
+
+def _identity(path: str) -> object:
+    """What names one file however it is spelt: its device and inode (a symlink, a hard link);
+    else (missing, unreadable, standard input) its normalised absolute path."""
+    if path == STDIN:
+        return path
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+    # an inode of 0 (some Windows and FUSE file systems) tells nothing: every file would have it
+    return (info.st_dev, info.st_ino) if info.st_ino else os.path.abspath(path)
 
 
 def _kind(path: str) -> str:

@@ -221,6 +221,40 @@ def test_a_missing_file_among_others_still_reports_them(tree):
     assert "nexlayer-lint: nope.yaml: no such file" in result.stderr
 
 
+def test_a_file_named_in_several_spellings_is_linted_once_under_the_first(tree, monkeypatch):
+    # hunt 26 F3: each spelling was linted, so every finding came twice (GitLab: one fingerprint
+    # twice), and --fix fixed the file once, then reported its old findings under the other name
+    assert shown_files(".", "./examples/broken/nexlayer.yaml") == ALL
+    assert shown_files("examples/broken/nexlayer.yaml", str(tree / "examples")) == [
+        "examples/broken/nexlayer.yaml",
+        str(tree / "examples" / "good" / "nexlayer.yaml"),
+    ]
+    (tree / "linked.yaml").symlink_to(tree / "nexlayer.yaml")
+    (tree / "deploy" / "hard.yml").hardlink_to(tree / "deploy" / "nexlayer.yml")
+    assert shown_files("linked.yaml", "nexlayer.yaml", "deploy", "deploy/hard.yml") == [
+        "linked.yaml",
+        "deploy/nexlayer.yml",
+    ]
+    assert shown_files("-", "-", "nope.yaml", "./nope.yaml") == ["-", "nope.yaml"]
+    result = run("nope.yaml", "./nope.yaml")  # nothing but missing files: the error alone
+    assert (result.exit_code, result.stdout) == (2, "")
+    monkeypatch.chdir(tree / "examples")
+    assert shown_files(".", "..") == [
+        "broken/nexlayer.yaml",
+        "good/nexlayer.yaml",
+        "../deploy/nexlayer.yml",
+        "../nexlayer.yaml",
+    ]
+    fixable = CLEAN.replace("servicePorts", "servicePort")  # NX102, and a safe fix: the rename
+    write(tree / "examples" / "good" / "nexlayer.yaml", fixable)
+    result = run("--fix", "--no-show-source", "good", "./good/nexlayer.yaml", "--format", "gitlab")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert "servicePorts: [80]" in (tree / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8")
+    result = run("good", str(tree / "examples" / "broken"), "../examples/broken/nexlayer.yaml", "--format", "gitlab")
+    assert [finding["location"]["path"] for finding in json.loads(result.stdout)] == ["broken/nexlayer.yaml"]
+
+
 @pytest.mark.parametrize(
     ("root", "shown"),
     [
