@@ -374,16 +374,14 @@ def check(
             _write_report(destination, table)
         reports = []
     stdout_tty = (sys.stderr if to_stderr else sys.stdout).isatty()
-    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
-    from nexlayer_lint.model import SEVERITY_RANK
-
-    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
+    # JUnit fails a file's test case at that file's fail level, as the exit code does
+    fail_on_of = {result.path: settings.fail_on for result, settings in zip(results, settings_of, strict=True)}
     for fmt, destination in reports:
         report_options = ReportOptions(
             color=_use_color(color, stdout_tty) if destination is None else color == "always",
             show_source=show_source if show_source is not None else (stdout_tty and destination is None),
             quiet=quiet,
-            fail_on=report_fail_on,
+            fail_on_of=fail_on_of,
             unsafe_fixes=unsafe,
             show_fixes=show_fixes,
             fixed=fixed,
