@@ -2,8 +2,10 @@
 folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ruff chooses files).
 
 - A file named on the command line is linted whatever its name, unless `force-exclude` is on
-  and `exclude` / `extend-exclude` match it or a folder above it (how pre-commit, which names
-  every file, keeps excluded files out).
+  and `exclude` / `extend-exclude` match it or a folder above it, or it is in a virtualenv a
+  search would skip (below the folder a search for it would start from: the current folder, or
+  the one it shares with the file); this is how pre-commit, which names every file, keeps
+  excluded files out.
 - A folder named is searched even when a pattern excludes it (patterns that match it are set
   aside while it is searched), unless `force-exclude` is on. No path: the current folder.
 - In a search, each entry is judged by the settings of the folder it is in (its closest config):
@@ -90,7 +92,29 @@ def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
     settings = resolver.for_folder(os.path.dirname(path))
-    return settings.force_exclude and is_excluded(path, settings, is_dir)
+    return settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir))
+
+
+def _in_virtualenv(path: str, is_dir: bool) -> bool:
+    """Whether the path, or a folder above it, is a virtualenv that a search would not enter: one
+    below the folder a search for the path would start from (the current folder, or for a path
+    outside it, the folder both are in). So a project that lives inside a virtualenv is linted,
+    as a search from it would lint it."""
+    path = os.path.abspath(path)
+    try:
+        start = os.path.commonpath([path, os.getcwd()])
+    except ValueError:  # another drive (Windows): no folder above both
+        start = ""
+    folder = path if is_dir else os.path.dirname(path)
+    while len(folder) > len(start) and folder != os.path.dirname(folder):
+        if _is_virtualenv(folder):
+            return True
+        folder = os.path.dirname(folder)
+    return False
+
+
+def _is_virtualenv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _search(root: str, resolver: Resolver) -> Iterator[str]:
@@ -106,8 +130,7 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
         kept = []
         for name in sorted(dirs):
             entry = os.path.join(folder, name)
-            is_virtualenv = os.path.isfile(os.path.join(entry, "pyvenv.cfg"))
-            if not is_virtualenv and not _left_out(entry, True, excluded, gitignore, top):
+            if not _is_virtualenv(entry) and not _left_out(entry, True, excluded, gitignore, top):
                 kept.append(name)
         dirs[:] = kept
         for name in names:

@@ -131,6 +131,29 @@ def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     assert shown_files("node_modules/x/nexlayer.yaml") == []
 
 
+def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):
+    # hunt 26 F7: a search skips a folder holding pyvenv.cfg; pre-commit's named files were linted
+    write(tree / "env" / "pyvenv.cfg", "home = /usr\n")
+    write(tree / "env" / "lib" / "nexlayer.yaml")
+    write(tree / "env" / "nexlayer.yaml")
+    assert "env/nexlayer.yaml" not in shown_files()
+    named = ["env/nexlayer.yaml", "env/lib/nexlayer.yaml", "nexlayer.yaml"]
+    assert shown_files(*named) == named  # named without --force-exclude: linted
+    assert shown_files(*named, "--force-exclude") == ["nexlayer.yaml"]
+    assert shown_files("env", "--force-exclude") == []
+    assert shown_files("-", "--stdin-filename", "env/lib/nexlayer.yaml", "--force-exclude") == []
+    # from a sub-folder, a file outside it: the folders below the one both are in count
+    monkeypatch.chdir(tree / "deploy")
+    assert shown_files("../env/lib/nexlayer.yaml", "../nexlayer.yaml", "--force-exclude") == ["../nexlayer.yaml"]
+    # a project inside a virtualenv is linted, as a search from it lints it
+    monkeypatch.chdir(tree / "env")
+    assert shown_files("--force-exclude") == ["lib/nexlayer.yaml", "nexlayer.yaml"]
+    assert shown_files("nexlayer.yaml", "lib/nexlayer.yaml", "--force-exclude") == [
+        "nexlayer.yaml",
+        "lib/nexlayer.yaml",
+    ]
+
+
 def test_force_exclude_applies_to_stdin_by_its_filename(tree):
     write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["examples/broken"]\nforce-exclude = true\n')
     result = CliRunner().invoke(main, ["-", "--stdin-filename", "examples/broken/nexlayer.yaml"], input=UNPINNED)
