@@ -220,9 +220,13 @@ def _above(folder: str) -> _Groups | None:
 
 
 def _read(path: str, base: str) -> _Groups:
-    """One ignore file's patterns, as one group (empty if there is none or it cannot be read)."""
+    """One ignore file's patterns, as one group (empty if there is none or it cannot be read).
+
+    As git reads one: a UTF-8 BOM at the start is skipped (Notepad and PowerShell 5 write one; it
+    was read into the first pattern), and a byte that is not UTF-8 is kept as the surrogate
+    os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
             lines = handle.read(1 << 20).splitlines()
     except OSError:
         return ()

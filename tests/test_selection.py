@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -474,6 +475,19 @@ def test_a_class_matches_one_character_of_a_name_as_in_git(glob, path, pathspec_
 
     assert pathspec.GitIgnoreSpec.from_lines([glob]).check_file(path).include is pathspec_says
     assert verdict((PathPattern("/p", glob),), "/p/" + path) is git_says
+
+
+def test_a_gitignore_is_read_as_git_reads_its_bytes(repo):
+    # hunt 26 F4: a BOM (Notepad, PowerShell 5) was read into the first pattern, which then
+    # matched nothing, and a byte that is not UTF-8 became U+FFFD, which no name holds
+    (repo / ".gitignore").write_bytes(b"\xef\xbb\xbfexamples/\n")
+    assert shown_files() == ["deploy/nexlayer.yml", "nexlayer.yaml"]
+    if sys.platform in ("win32", "darwin"):
+        return  # a name must be Unicode there
+    (repo / ".gitignore").write_bytes(b"caf\xe9/\nd\xe9*/\n")
+    for name in (b"caf\xe9", b"caf\xe8", b"d\xe9ploy"):
+        write(repo / os.fsdecode(name) / "nexlayer.yaml")
+    assert shown_files() == ["caf\\xe8/nexlayer.yaml", *ALL]
 
 
 def test_a_gitignore_line_that_is_no_glob_matches_nothing_and_the_run_goes_on(repo):
