@@ -210,7 +210,9 @@ class _PathArgument(click.Path):
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
-    "--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin), and to find its config by."
+    "--stdin-filename",
+    metavar="NAME",
+    help="File name to report for `-` (stdin), and to find its config by; without paths, reads stdin.",
 )
 @click.option(
     "--color",
@@ -268,6 +270,11 @@ def check(
     from nexlayer_lint.selection import select_files
 
     stdin_name = stdin_filename or "-"
+    if stdin_filename is not None and "-" not in paths:
+        if not paths:  # as ruff: naming standard input means reading it, not searching the tree
+            paths = ("-",)
+        else:
+            _echo_error("nexlayer-lint: warning: --stdin-filename is used only with - (standard input)")
     try:
         options = Options(
             select=parse_codes(_split(select), "--select") if select else None,

@@ -89,6 +89,21 @@ def test_stdin_with_filename(project):
     assert result.output.startswith("deploy/nexlayer.yaml:4:7: error NX101")
 
 
+def test_stdin_filename_without_paths_reads_stdin_and_with_paths_warns(project):
+    # hunt 26 F6: without `-`, --stdin-filename was dropped and the tree searched instead: an
+    # editor's broken buffer passed on other files' report
+    write(project / "other" / "nexlayer.yaml", CLEAN)
+    result = run("--stdin-filename", "buf/nexlayer.yaml", "--no-show-source", input=MISSING_PORTS)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("buf/nexlayer.yaml:4:7: error NX101")
+    assert "other/" not in result.stdout and result.stderr == ""
+    # with paths and no `-`: the paths, and a warning that the name is unused
+    result = run("other", "--stdin-filename", "buf/nexlayer.yaml", input=MISSING_PORTS)
+    assert result.exit_code == 0
+    assert result.stderr == "nexlayer-lint: warning: --stdin-filename is used only with - (standard input)\n"
+    assert run("other", "-", "--stdin-filename", "buf/nexlayer.yaml", input=MISSING_PORTS).stderr == ""
+
+
 def test_missing_file_is_exit_2_and_other_files_still_lint(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     result = run("nope.yaml", "nexlayer.yaml", "--no-show-source")
