@@ -38,12 +38,22 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class DefaultToCheck(click.Group):
-    """`nexlayer-lint FILE` means `nexlayer-lint check FILE`, as with ruff."""
+    """`nexlayer-lint FILE` means `nexlayer-lint check FILE`, as with ruff.
+
+    `nexlayer-lint --isolated check` (options before the command's name, as ruff takes its global
+    options) is `check --isolated`: the check command, given `check` as its first path, takes it
+    for its name (`_CHECK_NAMED_LATE`), as `nexlayer-lint check` does. Before a `--`, since after
+    one `check` is a path; `./check` names a folder of that name."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            end = args.index("--") if "--" in args else len(args)
+            ctx.meta[_CHECK_NAMED_LATE] = "check" in args[:end]
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+_CHECK_NAMED_LATE = "nexlayer_lint.check_named_late"
 
 
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -269,6 +279,8 @@ def check(
     """
     from nexlayer_lint.selection import select_files
 
+    if paths[:1] == ("check",) and click.get_current_context().meta.get(_CHECK_NAMED_LATE):
+        paths = paths[1:]  # `nexlayer-lint --isolated check`: the command's name, after options
     stdin_name = stdin_filename or "-"
     if stdin_filename is not None and "-" not in paths:
         if not paths:  # as ruff: naming standard input means reading it, not searching the tree

@@ -177,6 +177,23 @@ def test_quiet_drops_the_summary(project):
     assert "1 error" not in run("nexlayer.yaml", "--quiet").output
 
 
+def test_options_before_the_check_command_are_its_options(project):
+    # hunt 26 F9: `nexlayer-lint --isolated check` took `check` for a path (no such file, exit 2;
+    # with a folder check/, it linted only that); ruff takes its global options before `check`
+    write(project / "app" / "nexlayer.yaml", MISSING_PORTS)
+    write(project / "check" / "nexlayer.yaml", CLEAN)
+    result = run("--fail-on", "warning", "check", "--no-show-source", "-q")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("app/nexlayer.yaml:4:7: error NX101")
+    assert run("--isolated", "check", "--show-files").stdout == "app/nexlayer.yaml\ncheck/nexlayer.yaml\n"
+    # `check` after the command's name, after other paths or after `--` is a path, as ever
+    for args in (["--isolated", "check", "check"], ["--isolated", "--show-files", "--", "check"], ["check", "check"]):
+        assert run("--show-files", *args).stdout == "check/nexlayer.yaml\n", args
+    assert run("--isolated", "app", "check", "--show-files").stdout == "app/nexlayer.yaml\ncheck/nexlayer.yaml\n"
+    # an option's value is no name: here the first path is, and the excluded folder is not searched
+    assert run("--exclude", "check", "check", "--show-files").stdout == "app/nexlayer.yaml\n"
+
+
 def test_version_and_help():
     assert run("--version").output.strip() == f"nexlayer-lint {__version__}"
     assert "Lint Nexlayer deployment files" in run("--help").output
