@@ -458,6 +458,42 @@ def test_wildcard_globs_match_as_pathspec_matches_them(globs, parts, is_dir, asi
     assert verdict(patterns, base + "/" + rel, is_dir, unless) == _pathspec_verdict(globs, rel, is_dir, aside)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_GLOB, min_size=1, max_size=8), st.lists(_PATH_NAME, min_size=1, max_size=5), st.booleans())
+def test_the_index_of_a_group_of_globs_gives_the_verdict_of_every_glob(globs, names, is_dir):
+    """The index (hunt 26 F8) only skips globs that cannot match: held to the loop over all."""
+    from nexlayer_lint.globs import _compiled, _priority, _verdict
+
+    group = _compiled(tuple(globs), "")
+    slow: bool | None = None
+    for glob in reversed(group.globs):
+        rank = _priority(glob, names, is_dir)
+        if rank == 2:
+            slow = glob.include
+            break
+        if rank == 1 and slow is None:
+            slow = glob.include
+    assert _verdict(group, names, is_dir) == slow
+
+
+def test_a_search_matches_a_folder_against_the_globs_it_may_match_only(repo, monkeypatch):
+    # hunt 26 F8: each folder was matched against every .gitignore line (150 lines of `*.tmpN`
+    # and 20,000 folders: 5 s); the index leaves the lines a folder's names could match
+    from nexlayer_lint import globs
+
+    write(repo / ".gitignore", "".join(f"*.tmp{i}\nbuild{i}/\n.cache{i}*\n" for i in range(50)) + "!keep.tmp7\n")
+    for i in range(20):
+        (repo / "src" / f"m{i}").mkdir(parents=True)
+    write(repo / "src" / "x.tmp7" / "nexlayer.yaml")
+    write(repo / "src" / "keep.tmp7" / "nexlayer.yaml")
+    write(repo / "build3" / "nexlayer.yaml")
+    calls = []
+    real = globs._priority
+    monkeypatch.setattr(globs, "_priority", lambda *args: calls.append(1) or real(*args))
+    assert shown_files() == [*ALL[:3], "nexlayer.yaml", "src/keep.tmp7/nexlayer.yaml"]
+    assert len(calls) < 20  # 151 a folder before
+
+
 @pytest.mark.parametrize(
     ("glob", "path", "pathspec_says", "git_says"),
     [
