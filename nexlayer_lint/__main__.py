@@ -11,20 +11,35 @@ little cyclic garbage, so the collector's passes over them are wasted work:
   handlers registered later run before it, and the interpreter still flushes stdout and stderr.
 
 Together about a fifth of a one-file run (benchmarks/README.md); nothing else depends on it.
+
+A standard stream the process was started without (`>&-`, `2>&-`, some supervisors) is None in
+Python; it becomes os.devnull here, so what would go to it is dropped and the run still writes
+its `-o` reports and exits with its own code (a None stdout was a traceback and exit 1).
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import os
+import sys
 
 
 def main() -> None:
+    _open_closed_streams()
     gc.set_threshold(50_000)
     atexit.register(gc.freeze)
     from nexlayer_lint.cli import main as cli
 
     cli()
+
+
+def _open_closed_streams() -> None:
+    # In fd order: each os.devnull takes the lowest free descriptor, so a closed 1 becomes
+    # os.devnull and not a report file opened later, which a write to fd 1 would then corrupt.
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - kept until exit
 
 
 if __name__ == "__main__":

@@ -38,12 +38,22 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class DefaultToCheck(click.Group):
-    """`nexlayer-lint FILE` means `nexlayer-lint check FILE`, as with ruff."""
+    """`nexlayer-lint FILE` means `nexlayer-lint check FILE`, as with ruff.
+
+    `nexlayer-lint --isolated check` (options before the command's name, as ruff takes its global
+    options) is `check --isolated`: the check command, given `check` as its first path, takes it
+    for its name (`_CHECK_NAMED_LATE`), as `nexlayer-lint check` does. Before a `--`, since after
+    one `check` is a path; `./check` names a folder of that name."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            end = args.index("--") if "--" in args else len(args)
+            ctx.meta[_CHECK_NAMED_LATE] = "check" in args[:end]
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+_CHECK_NAMED_LATE = "nexlayer_lint.check_named_late"
 
 
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,7 +220,9 @@ class _PathArgument(click.Path):
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
-    "--stdin-filename", metavar="NAME", help="File name to report for `-` (stdin), and to find its config by."
+    "--stdin-filename",
+    metavar="NAME",
+    help="File name to report for `-` (stdin), and to find its config by; without paths, reads stdin.",
 )
 @click.option(
     "--color",
@@ -267,7 +279,14 @@ def check(
     """
     from nexlayer_lint.selection import select_files
 
+    if paths[:1] == ("check",) and click.get_current_context().meta.get(_CHECK_NAMED_LATE):
+        paths = paths[1:]  # `nexlayer-lint --isolated check`: the command's name, after options
     stdin_name = stdin_filename or "-"
+    if stdin_filename is not None and "-" not in paths:
+        if not paths:  # as ruff: naming standard input means reading it, not searching the tree
+            paths = ("-",)
+        else:
+            _echo_error("nexlayer-lint: warning: --stdin-filename is used only with - (standard input)")
     try:
         options = Options(
             select=parse_codes(_split(select), "--select") if select else None,
@@ -374,16 +393,14 @@ def check(
             _write_report(destination, table)
         reports = []
     stdout_tty = (sys.stderr if to_stderr else sys.stdout).isatty()
-    # JUnit marks failures at the run's fail level; when configs of a tree differ, the strictest
-    from nexlayer_lint.model import SEVERITY_RANK
-
-    report_fail_on = min((s.fail_on for s in settings_of), key=SEVERITY_RANK.__getitem__, default="error")
+    # JUnit fails a file's test case at that file's fail level, as the exit code does
+    fail_on_of = {result.path: settings.fail_on for result, settings in zip(results, settings_of, strict=True)}
     for fmt, destination in reports:
         report_options = ReportOptions(
             color=_use_color(color, stdout_tty) if destination is None else color == "always",
             show_source=show_source if show_source is not None else (stdout_tty and destination is None),
             quiet=quiet,
-            fail_on=report_fail_on,
+            fail_on_of=fail_on_of,
             unsafe_fixes=unsafe,
             show_fixes=show_fixes,
             fixed=fixed,

@@ -19,6 +19,7 @@ in a config or an option it is an error.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -379,8 +380,22 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
     return 1 if any(reach[1 : count + 1 if is_dir else count]) else 0
 
 
+class _Group(NamedTuple):
+    """One group's compiled globs, and an index that rules most of them out for a path in a few
+    dict look-ups: a .gitignore of 150 `*.tmpN` lines was 150 matches per folder of a search
+    (20,000 folders: 5 s). A glob matches a path only if each of its segments matches one of the
+    path's names, so a glob with a segment of literal text (`build`) or a literal end (`*.tmp`)
+    or start (`.env*`) cannot match a path none of whose names is, ends or starts with it."""
+
+    globs: tuple[_Glob, ...]
+    always: tuple[int, ...]  # the globs the index cannot rule out (by their place in `globs`)
+    exact: dict[str, list[int]]  # a segment's whole text -> the globs that need a name that is it
+    ends: dict[int, dict[str, list[int]]]  # by length: a literal end -> the globs that need it
+    starts: dict[int, dict[str, list[int]]]  # by length: a literal start -> the globs that need it
+
+
 @lru_cache(maxsize=512)
-def _compiled(globs: tuple[str, ...], set_aside: str) -> tuple[_Glob, ...]:
+def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
     """The globs that can match, compiled; a glob that is not valid (only a .gitignore line can
     be: config globs are checked) matches nothing, as git reads it, instead of stopping the run."""
     compiled = []
@@ -392,14 +407,54 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> tuple[_Glob, ...]:
         # Each glob that matches the named folder (or a folder above it) is dropped for its search.
         if found and not (set_aside and found.include and _priority(found, set_aside.split("/"), True)):
             compiled.append(found)
-    return tuple(compiled)
+    group = _Group(tuple(compiled), (), {}, {}, {})
+    always = []
+    for index, each in enumerate(compiled):
+        table = _index_table(group, each)
+        if table is None:
+            always.append(index)
+        else:
+            table[1].setdefault(table[0], []).append(index)
+    return group._replace(always=tuple(always))
 
 
-def _verdict(globs: tuple[_Glob, ...], names: list[str], is_dir: bool) -> bool | None:
+def _index_table(group: _Group, glob: _Glob) -> tuple[str, dict[str, list[int]]] | None:
+    """The key and the table of `group` that a name must be found in for `glob` to match; None
+    when no segment gives one (wildcards alone, classes, the shortcuts `*` and `**`)."""
+    for segment in glob.segments if not glob.shortcut else ():
+        if segment is None or segment.tokens is not None:
+            continue
+        first, last = segment.chunks[0], segment.chunks[-1]
+        if len(segment.chunks) == 1:
+            return first, group.exact
+        if last:
+            return last, group.ends.setdefault(len(last), {})
+        if first:
+            return first, group.starts.setdefault(len(first), {})
+    return None
+
+
+def _candidates(group: _Group, names: list[str]) -> Sequence[int]:
+    """The globs of `group` that may match the path of `names`, in order: those the index keeps."""
+    hits: list[int] = []
+    for name in names:
+        hits += group.exact.get(name, ())
+        for size, table in group.ends.items():
+            hits += table.get(name[-size:], ())
+        for size, table in group.starts.items():
+            hits += table.get(name[:size], ())
+    if not hits:
+        return group.always
+    return sorted(set(hits).union(group.always))
+
+
+def _verdict(group: _Group, names: list[str], is_dir: bool) -> bool | None:
     """pathspec's GitIgnoreSpec verdict: the last glob that matches decides, except that a match
     through a folder (rank 1) gives way to an earlier match of the path itself (rank 2)."""
     found: bool | None = None
-    for glob in reversed(globs):
+    globs = group.globs
+    for index in reversed(_candidates(group, names)):
+        glob = globs[index]
         rank = _priority(glob, names, is_dir)
         if rank == 2:
             return glob.include

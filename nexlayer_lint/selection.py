@@ -2,8 +2,10 @@
 folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ruff chooses files).
 
 - A file named on the command line is linted whatever its name, unless `force-exclude` is on
-  and `exclude` / `extend-exclude` match it or a folder above it (how pre-commit, which names
-  every file, keeps excluded files out).
+  and `exclude` / `extend-exclude` match it or a folder above it, or it is in a virtualenv a
+  search would skip (below the folder a search for it would start from: the current folder, or
+  the one it shares with the file); this is how pre-commit, which names every file, keeps
+  excluded files out.
 - A folder named is searched even when a pattern excludes it (patterns that match it are set
   aside while it is searched), unless `force-exclude` is on. No path: the current folder.
 - In a search, each entry is judged by the settings of the folder it is in (its closest config):
@@ -11,6 +13,8 @@ folders, less what `exclude`, `extend-exclude` and `.gitignore` leave out (as ru
   work tree down to the entry (a deeper file wins, `!pattern` takes a path back), with
   `.git/info/exclude`, when `respect-gitignore` is on. Outside a git work tree no .gitignore
   applies, as with git. Virtualenvs (a folder with `pyvenv.cfg`) are never searched.
+- Each file is linted once, under the first name that reaches it (two spellings of one path, a
+  symlink and its target, two hard links: one file).
 """
 
 from __future__ import annotations
@@ -34,9 +38,12 @@ class Selection(NamedTuple):
 
 
 def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str | None = None) -> Selection:
+    """Each file once, under the first name that reaches it: `. ./app/nexlayer.yaml`, `app $PWD/app`,
+    a symlink and its target, or two hard links name one file, which linted twice gave every finding
+    twice (and with --fix, the file's old findings under its second name)."""
     files: list[str] = []
     missing: list[str] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for path in paths or (".",):
         kind = _kind(path) if path != STDIN else "stdin"
         if kind == "stdin":
@@ -45,14 +52,29 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
             found = [] if _forced_out(path, resolver, is_dir=True) else sorted(_search(path, resolver))
         elif kind == "missing":
             found = [path]  # reading it says so, beside the other files' results
-            missing.append(path)
         else:
             found = [] if _forced_out(path, resolver) else [path]
         for item in found:
-            if item not in seen:
-                seen.add(item)
+            identity = _identity(item)
+            if identity not in seen:
+                seen.add(identity)
                 files.append(item)
+                if kind == "missing":
+                    missing.append(item)
     return Selection(files, missing)
+
+
+def _identity(path: str) -> object:
+    """What names one file however it is spelt: its device and inode (a symlink, a hard link);
+    else (missing, unreadable, standard input) its normalised absolute path."""
+    if path == STDIN:
+        return path
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+    # an inode of 0 (some Windows and FUSE file systems) tells nothing: every file would have it
+    return (info.st_dev, info.st_ino) if info.st_ino else os.path.abspath(path)
 
 
 def _kind(path: str) -> str:
@@ -70,7 +92,29 @@ def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
     settings = resolver.for_folder(os.path.dirname(path))
-    return settings.force_exclude and is_excluded(path, settings, is_dir)
+    return settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir))
+
+
+def _in_virtualenv(path: str, is_dir: bool) -> bool:
+    """Whether the path, or a folder above it, is a virtualenv that a search would not enter: one
+    below the folder a search for the path would start from (the current folder, or for a path
+    outside it, the folder both are in). So a project that lives inside a virtualenv is linted,
+    as a search from it would lint it."""
+    path = os.path.abspath(path)
+    try:
+        start = os.path.commonpath([path, os.getcwd()])
+    except ValueError:  # another drive (Windows): no folder above both
+        start = ""
+    folder = path if is_dir else os.path.dirname(path)
+    while len(folder) > len(start) and folder != os.path.dirname(folder):
+        if _is_virtualenv(folder):
+            return True
+        folder = os.path.dirname(folder)
+    return False
+
+
+def _is_virtualenv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _search(root: str, resolver: Resolver) -> Iterator[str]:
@@ -86,8 +130,7 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
         kept = []
         for name in sorted(dirs):
             entry = os.path.join(folder, name)
-            is_virtualenv = os.path.isfile(os.path.join(entry, "pyvenv.cfg"))
-            if not is_virtualenv and not _left_out(entry, True, excluded, gitignore, top):
+            if not _is_virtualenv(entry) and not _left_out(entry, True, excluded, gitignore, top):
                 kept.append(name)
         dirs[:] = kept
         for name in names:
@@ -177,9 +220,13 @@ def _above(folder: str) -> _Groups | None:
 
 
 def _read(path: str, base: str) -> _Groups:
-    """One ignore file's patterns, as one group (empty if there is none or it cannot be read)."""
+    """One ignore file's patterns, as one group (empty if there is none or it cannot be read).
+
+    As git reads one: a UTF-8 BOM at the start is skipped (Notepad and PowerShell 5 write one; it
+    was read into the first pattern), and a byte that is not UTF-8 is kept as the surrogate
+    os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
             lines = handle.read(1 << 20).splitlines()
     except OSError:
         return ()

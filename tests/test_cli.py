@@ -89,6 +89,21 @@ def test_stdin_with_filename(project):
     assert result.output.startswith("deploy/nexlayer.yaml:4:7: error NX101")
 
 
+def test_stdin_filename_without_paths_reads_stdin_and_with_paths_warns(project):
+    # hunt 26 F6: without `-`, --stdin-filename was dropped and the tree searched instead: an
+    # editor's broken buffer passed on other files' report
+    write(project / "other" / "nexlayer.yaml", CLEAN)
+    result = run("--stdin-filename", "buf/nexlayer.yaml", "--no-show-source", input=MISSING_PORTS)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("buf/nexlayer.yaml:4:7: error NX101")
+    assert "other/" not in result.stdout and result.stderr == ""
+    # with paths and no `-`: the paths, and a warning that the name is unused
+    result = run("other", "--stdin-filename", "buf/nexlayer.yaml", input=MISSING_PORTS)
+    assert result.exit_code == 0
+    assert result.stderr == "nexlayer-lint: warning: --stdin-filename is used only with - (standard input)\n"
+    assert run("other", "-", "--stdin-filename", "buf/nexlayer.yaml", input=MISSING_PORTS).stderr == ""
+
+
 def test_missing_file_is_exit_2_and_other_files_still_lint(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     result = run("nope.yaml", "nexlayer.yaml", "--no-show-source")
@@ -160,6 +175,23 @@ def test_quiet_drops_the_summary(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     assert "1 error" in run("nexlayer.yaml").output
     assert "1 error" not in run("nexlayer.yaml", "--quiet").output
+
+
+def test_options_before_the_check_command_are_its_options(project):
+    # hunt 26 F9: `nexlayer-lint --isolated check` took `check` for a path (no such file, exit 2;
+    # with a folder check/, it linted only that); ruff takes its global options before `check`
+    write(project / "app" / "nexlayer.yaml", MISSING_PORTS)
+    write(project / "check" / "nexlayer.yaml", CLEAN)
+    result = run("--fail-on", "warning", "check", "--no-show-source", "-q")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("app/nexlayer.yaml:4:7: error NX101")
+    assert run("--isolated", "check", "--show-files").stdout == "app/nexlayer.yaml\ncheck/nexlayer.yaml\n"
+    # `check` after the command's name, after other paths or after `--` is a path, as ever
+    for args in (["--isolated", "check", "check"], ["--isolated", "--show-files", "--", "check"], ["check", "check"]):
+        assert run("--show-files", *args).stdout == "check/nexlayer.yaml\n", args
+    assert run("--isolated", "app", "check", "--show-files").stdout == "app/nexlayer.yaml\ncheck/nexlayer.yaml\n"
+    # an option's value is no name: here the first path is, and the excluded folder is not searched
+    assert run("--exclude", "check", "check", "--show-files").stdout == "app/nexlayer.yaml\n"
 
 
 def test_version_and_help():
@@ -288,6 +320,43 @@ def test_console_script_exit_codes_and_complete_output(tmp_path: Path) -> None:
         assert done.returncode == code, (args, done.stderr)
         if "json" in args:
             assert json.loads(done.stdout)["files"][0]["diagnostics"]  # the whole report arrived
+
+
+def test_a_closed_standard_stream_drops_output_and_keeps_exit_codes_and_reports(tmp_path: Path) -> None:
+    # `>&-` / `2>&-` (a daemon, some supervisors): Python's sys.stdout or sys.stderr is None, and
+    # every run was a traceback and exit 1, the -o report unwritten
+    write(tmp_path / "warn" / "nexlayer.yaml", UNKNOWN_KEY)
+    write(tmp_path / "broken" / "nexlayer.yaml", MISSING_PORTS)
+    env = {k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+
+    def closed(redirect: str, *args: str) -> subprocess.CompletedProcess[str]:
+        script = f'exec "$0" -m nexlayer_lint check --isolated "$@" {redirect}'
+        return subprocess.run(
+            ["sh", "-c", script, sys.executable, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+
+    done = closed(">&-", "--format", "sarif", "-o", "out.sarif", "broken")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    assert json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    done = closed(">&-", "warn")
+    assert (done.returncode, done.stderr) == (0, "")
+    done = closed(">&-", "missing.yaml")
+    assert done.returncode == 2
+    assert "missing.yaml: no such file" in done.stderr
+    done = closed("2>&-", "--no-show-source", "warn")
+    assert done.returncode == 0
+    assert 'warning NX102 unknown key "replicas"' in done.stdout
+    done = closed("2>&-", "missing.yaml")
+    assert (done.returncode, done.stdout) == (2, "")
+    done = closed(">&- 2>&-", "broken")
+    assert done.returncode == 1
 
 
 # --- the options a ruff user reaches for ---------------------------------------------------

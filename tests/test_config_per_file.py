@@ -116,6 +116,28 @@ def test_fail_on_is_each_files_own(nested):
     assert CliRunner().invoke(main, ["sub/nexlayer.yaml", "--exit-zero"]).exit_code == 0
 
 
+def test_junit_fails_a_files_test_cases_at_that_files_own_fail_on(nested):
+    # hunt 26 F2: JUnit failed every file at the strictest fail-on of the run, so a run that
+    # exits 0 showed a failing test
+    import xml.etree.ElementTree as ET
+
+    write(nested / "sub" / ".nexlayer-lint.toml", 'ignore = ["NX215"]\nfail-on = "warning"\n')
+    write(nested / "strict" / ".nexlayer-lint.toml", 'fail-on = "warning"\n')
+    write(nested / "strict" / "nexlayer.yaml", CLEAN)
+
+    def junit(*args: str) -> tuple[int, dict[str, str]]:
+        result = CliRunner().invoke(main, ["--format", "junit", *args])
+        suites = ET.fromstring(result.stdout).iter("testsuite")
+        return result.exit_code, {suite.get("name", ""): suite.get("failures", "") for suite in suites}
+
+    # the root's NX215 warning passes under its fail-on = error, beside a strict clean file
+    assert junit("nexlayer.yaml", "strict") == (0, {"nexlayer.yaml": "0", "strict/nexlayer.yaml": "0"})
+    # sub's NX213 warning fails under its own fail-on = warning, the root's still passes
+    assert junit("nexlayer.yaml", "sub/nexlayer.yaml") == (1, {"nexlayer.yaml": "0", "sub/nexlayer.yaml": "1"})
+    # --fail-on is every file's
+    assert junit("nexlayer.yaml", "strict", "--fail-on", "warning")[1]["nexlayer.yaml"] == "1"
+
+
 def test_a_schema_file_in_a_config_is_relative_to_that_config(nested):
     strict = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "required": ["kind"]}'
     write(nested / "sub" / "strict.schema.json", strict)

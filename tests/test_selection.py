@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -131,6 +132,29 @@ def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     assert shown_files("node_modules/x/nexlayer.yaml") == []
 
 
+def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):
+    # hunt 26 F7: a search skips a folder holding pyvenv.cfg; pre-commit's named files were linted
+    write(tree / "env" / "pyvenv.cfg", "home = /usr\n")
+    write(tree / "env" / "lib" / "nexlayer.yaml")
+    write(tree / "env" / "nexlayer.yaml")
+    assert "env/nexlayer.yaml" not in shown_files()
+    named = ["env/nexlayer.yaml", "env/lib/nexlayer.yaml", "nexlayer.yaml"]
+    assert shown_files(*named) == named  # named without --force-exclude: linted
+    assert shown_files(*named, "--force-exclude") == ["nexlayer.yaml"]
+    assert shown_files("env", "--force-exclude") == []
+    assert shown_files("-", "--stdin-filename", "env/lib/nexlayer.yaml", "--force-exclude") == []
+    # from a sub-folder, a file outside it: the folders below the one both are in count
+    monkeypatch.chdir(tree / "deploy")
+    assert shown_files("../env/lib/nexlayer.yaml", "../nexlayer.yaml", "--force-exclude") == ["../nexlayer.yaml"]
+    # a project inside a virtualenv is linted, as a search from it lints it
+    monkeypatch.chdir(tree / "env")
+    assert shown_files("--force-exclude") == ["lib/nexlayer.yaml", "nexlayer.yaml"]
+    assert shown_files("nexlayer.yaml", "lib/nexlayer.yaml", "--force-exclude") == [
+        "nexlayer.yaml",
+        "lib/nexlayer.yaml",
+    ]
+
+
 def test_force_exclude_applies_to_stdin_by_its_filename(tree):
     write(tree / ".nexlayer-lint.toml", 'extend-exclude = ["examples/broken"]\nforce-exclude = true\n')
     result = CliRunner().invoke(main, ["-", "--stdin-filename", "examples/broken/nexlayer.yaml"], input=UNPINNED)
@@ -219,6 +243,40 @@ def test_a_missing_file_among_others_still_reports_them(tree):
     files = [f["path"] for f in json.loads(result.stdout)["files"]]
     assert files == ["examples/broken/nexlayer.yaml", "nope.yaml"]
     assert "nexlayer-lint: nope.yaml: no such file" in result.stderr
+
+
+def test_a_file_named_in_several_spellings_is_linted_once_under_the_first(tree, monkeypatch):
+    # hunt 26 F3: each spelling was linted, so every finding came twice (GitLab: one fingerprint
+    # twice), and --fix fixed the file once, then reported its old findings under the other name
+    assert shown_files(".", "./examples/broken/nexlayer.yaml") == ALL
+    assert shown_files("examples/broken/nexlayer.yaml", str(tree / "examples")) == [
+        "examples/broken/nexlayer.yaml",
+        str(tree / "examples" / "good" / "nexlayer.yaml"),
+    ]
+    (tree / "linked.yaml").symlink_to(tree / "nexlayer.yaml")
+    (tree / "deploy" / "hard.yml").hardlink_to(tree / "deploy" / "nexlayer.yml")
+    assert shown_files("linked.yaml", "nexlayer.yaml", "deploy", "deploy/hard.yml") == [
+        "linked.yaml",
+        "deploy/nexlayer.yml",
+    ]
+    assert shown_files("-", "-", "nope.yaml", "./nope.yaml") == ["-", "nope.yaml"]
+    result = run("nope.yaml", "./nope.yaml")  # nothing but missing files: the error alone
+    assert (result.exit_code, result.stdout) == (2, "")
+    monkeypatch.chdir(tree / "examples")
+    assert shown_files(".", "..") == [
+        "broken/nexlayer.yaml",
+        "good/nexlayer.yaml",
+        "../deploy/nexlayer.yml",
+        "../nexlayer.yaml",
+    ]
+    fixable = CLEAN.replace("servicePorts", "servicePort")  # NX102, and a safe fix: the rename
+    write(tree / "examples" / "good" / "nexlayer.yaml", fixable)
+    result = run("--fix", "--no-show-source", "good", "./good/nexlayer.yaml", "--format", "gitlab")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert "servicePorts: [80]" in (tree / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8")
+    result = run("good", str(tree / "examples" / "broken"), "../examples/broken/nexlayer.yaml", "--format", "gitlab")
+    assert [finding["location"]["path"] for finding in json.loads(result.stdout)] == ["broken/nexlayer.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -400,6 +458,42 @@ def test_wildcard_globs_match_as_pathspec_matches_them(globs, parts, is_dir, asi
     assert verdict(patterns, base + "/" + rel, is_dir, unless) == _pathspec_verdict(globs, rel, is_dir, aside)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_GLOB, min_size=1, max_size=8), st.lists(_PATH_NAME, min_size=1, max_size=5), st.booleans())
+def test_the_index_of_a_group_of_globs_gives_the_verdict_of_every_glob(globs, names, is_dir):
+    """The index (hunt 26 F8) only skips globs that cannot match: held to the loop over all."""
+    from nexlayer_lint.globs import _compiled, _priority, _verdict
+
+    group = _compiled(tuple(globs), "")
+    slow: bool | None = None
+    for glob in reversed(group.globs):
+        rank = _priority(glob, names, is_dir)
+        if rank == 2:
+            slow = glob.include
+            break
+        if rank == 1 and slow is None:
+            slow = glob.include
+    assert _verdict(group, names, is_dir) == slow
+
+
+def test_a_search_matches_a_folder_against_the_globs_it_may_match_only(repo, monkeypatch):
+    # hunt 26 F8: each folder was matched against every .gitignore line (150 lines of `*.tmpN`
+    # and 20,000 folders: 5 s); the index leaves the lines a folder's names could match
+    from nexlayer_lint import globs
+
+    write(repo / ".gitignore", "".join(f"*.tmp{i}\nbuild{i}/\n.cache{i}*\n" for i in range(50)) + "!keep.tmp7\n")
+    for i in range(20):
+        (repo / "src" / f"m{i}").mkdir(parents=True)
+    write(repo / "src" / "x.tmp7" / "nexlayer.yaml")
+    write(repo / "src" / "keep.tmp7" / "nexlayer.yaml")
+    write(repo / "build3" / "nexlayer.yaml")
+    calls = []
+    real = globs._priority
+    monkeypatch.setattr(globs, "_priority", lambda *args: calls.append(1) or real(*args))
+    assert shown_files() == [*ALL[:3], "nexlayer.yaml", "src/keep.tmp7/nexlayer.yaml"]
+    assert len(calls) < 20  # 151 a folder before
+
+
 @pytest.mark.parametrize(
     ("glob", "path", "pathspec_says", "git_says"),
     [
@@ -417,6 +511,19 @@ def test_a_class_matches_one_character_of_a_name_as_in_git(glob, path, pathspec_
 
     assert pathspec.GitIgnoreSpec.from_lines([glob]).check_file(path).include is pathspec_says
     assert verdict((PathPattern("/p", glob),), "/p/" + path) is git_says
+
+
+def test_a_gitignore_is_read_as_git_reads_its_bytes(repo):
+    # hunt 26 F4: a BOM (Notepad, PowerShell 5) was read into the first pattern, which then
+    # matched nothing, and a byte that is not UTF-8 became U+FFFD, which no name holds
+    (repo / ".gitignore").write_bytes(b"\xef\xbb\xbfexamples/\n")
+    assert shown_files() == ["deploy/nexlayer.yml", "nexlayer.yaml"]
+    if sys.platform in ("win32", "darwin"):
+        return  # a name must be Unicode there
+    (repo / ".gitignore").write_bytes(b"caf\xe9/\nd\xe9*/\n")
+    for name in (b"caf\xe9", b"caf\xe8", b"d\xe9ploy"):
+        write(repo / os.fsdecode(name) / "nexlayer.yaml")
+    assert shown_files() == ["caf\\xe8/nexlayer.yaml", *ALL]
 
 
 def test_a_gitignore_line_that_is_no_glob_matches_nothing_and_the_run_goes_on(repo):

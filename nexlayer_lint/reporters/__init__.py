@@ -16,6 +16,9 @@ class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper 
     show_source: bool = False
     quiet: bool = False
     fail_on: str = "error"  # the run's --fail-on: JUnit fails a test case only at or above it
+    # each file's own fail-on (per-folder configs), by its path in the results; a file not in it
+    # gets fail_on. So JUnit judges each file as the exit code does.
+    fail_on_of: Mapping[str, str] | None = None
     # Fixing (text output): whether unsafe fixes are on (None: not said, so the summary counts
     # them), whether to list the fixes, and those --fix applied per file (None: --fix did not run).
     unsafe_fixes: bool | None = None

@@ -1,8 +1,9 @@
 """JUnit XML: one testsuite per file, one testcase per rule that fired (or one passing case).
 
-A rule's case fails only when one of its findings reaches the run's fail level (`--fail-on`,
-error by default), so a run that exits 0 never shows a failing test: findings below the level
-pass, and are listed in the case's system-out. Paths are relative to the repository root.
+A rule's case fails only when one of its findings reaches its file's fail level (`--fail-on`, or
+the file's config's `fail-on`, error by default), as the exit code judges it, so a run that exits
+0 never shows a failing test: findings below the level pass, and are listed in the case's
+system-out. Paths are relative to the repository root.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def _line(diag: Diagnostic, path: str) -> str:
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     import xml.etree.ElementTree as ET  # only a JUnit run pays for the XML machinery
 
-    fail_rank = SEVERITY_RANK[getattr(options, "fail_on", "error")]
+    run_fail_on = getattr(options, "fail_on", "error")
+    fail_on_of = getattr(options, "fail_on_of", None) or {}
     ci_path: Callable[[str], str] = ci_paths()
     root = ET.Element("testsuites", name=TOOL_NAME)
     total = {"tests": 0, "failures": 0, "errors": 0}
@@ -37,6 +39,7 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
         shown = printable(path)
         suite = ET.SubElement(root, "testsuite", name=shown)
         tests = failures = errors = 0
+        fail_rank = SEVERITY_RANK[fail_on_of.get(result.path, run_fail_on)]
         if result.error:
             case = ET.SubElement(suite, "testcase", name=TOOL_NAME, classname=shown, file=shown)
             ET.SubElement(case, "error", message=printable(result.error), type="error").text = printable(result.error)
