@@ -9,7 +9,8 @@ runs code. The builder reads the first document's events once, depth first, and 
   scalar as text unless a core tag names another type (`!!int "4"`), keys as written;
 - the position of every value and of its key, by data path;
 - the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
-  every plain scalar value as written (a YAML 1.1 reader takes some differently);
+  every plain scalar value as written, with its explicit tag (a YAML 1.1 reader takes some
+  differently);
 - the entries of the values the data does not hold (a repeated key's earlier values, `<<`
   sources): their text is still in the file, and may hold a secret to mask;
 - NX002 (a repeated key), NX003 (a second document), NX004 (nothing to lint).
@@ -62,7 +63,8 @@ _new_span = partial(tuple.__new__, Span)
 _new_located = partial(tuple.__new__, Located)
 
 Entry = tuple[DataPath, Located]
-PlainScalar = tuple[DataPath, Span, str]  # a plain scalar value: its path, span and text as written
+# A plain scalar value: its path, span, text as written and explicit tag (`!!str yes`), if any.
+PlainScalar = tuple[DataPath, Span, str, str | None]
 
 
 class Built(NamedTuple):
@@ -231,9 +233,14 @@ class _Builder:
             else:
                 if span.end_line != span.line:
                     self.string_spans.append(span)
-                self.plain_scalars.append((path, span, text))
                 tag = event.ctag
-                value = plain_value(text) if tag is None else _tagged_value(text, str(tag), span)
+                if tag is None:
+                    self.plain_scalars.append((path, span, text, None))
+                    value = plain_value(text)
+                else:
+                    tag = str(tag)
+                    self.plain_scalars.append((path, span, text, tag))
+                    value = _tagged_value(text, tag, span)
 
         elif kind is SequenceStartEvent:
             if event.ctag is not None:

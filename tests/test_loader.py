@@ -127,10 +127,10 @@ def test_plain_scalars_are_kept_as_written():
     doc, _ = load("a: 0755\nb: [yes, 'no', 1_0]\nc: |\n  x\na: 08\n", "x")
     assert doc.data == {"a": 8, "b": ["yes", "no", 10], "c": "x\n"}
     assert list(doc.plain_scalars) == [
-        (("a",), Span(1, 4, 1, 8), "0755"),
-        (("b", 0), Span(2, 5, 2, 8), "yes"),
-        (("b", 2), Span(2, 16, 2, 19), "1_0"),
-        (("a",), Span(5, 4, 5, 6), "08"),
+        (("a",), Span(1, 4, 1, 8), "0755", None),
+        (("b", 0), Span(2, 5, 2, 8), "yes", None),
+        (("b", 2), Span(2, 16, 2, 19), "1_0", None),
+        (("a",), Span(5, 4, 5, 6), "08", None),
     ]
 
 

@@ -61,7 +61,7 @@ def test_the_samples_exercise_what_they_say(monkeypatch: pytest.MonkeyPatch) -> 
     assert doc.positions[("application", "pods", 0, "servicePorts")].value.end_line == 7
     doc, problems = load(SAMPLES["a %YAML 1.1 directive is still read as 1.2"], "nexlayer.yaml")
     assert doc.data == {"a": "yes", "b": 10} and problems == []
-    assert [text for _, _, text in doc.plain_scalars] == ["yes", "010"]
+    assert [text for _, _, text, _ in doc.plain_scalars] == ["yes", "010"]
     doc, problems = load(SAMPLES["two documents"], "nexlayer.yaml")
     assert doc.data == {"a": 1} and [p.code for p in problems] == ["NX003"]
 

@@ -103,7 +103,80 @@ def test_keys_repeated_values_and_aliases() -> None:
 
 def test_tagged_and_anchored_values_are_judged_as_written() -> None:
     # the span covers the anchor or tag, as the parser marks the value
-    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005("a: &x yes\nb: !!str 0755\n")] == [
+    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005("a: &x yes\nb: !!int 0755\n")] == [
         (1, 4, 10),
         (2, 4, 14),
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # an explicit tag decides the type in YAML 1.1 too: the same value to both (hunt 28 F3)
+        "!!str yes",
+        "!!str 0755",
+        "!!str 1:30",
+        "!!str 2024-01-01",
+        "!<tag:yaml.org,2002:str> off",
+        "!!bool yes",  # true to both
+        "!!int 0o17",  # 15 to both
+        "!!float 0755",  # 755.0 to both
+        "!!timestamp 2024-01-01",
+        "!custom on",
+        "! 0o17",  # text to both
+        "! 08",  # text to both: YAML 1.1's octal has no 8
+    ],
+)
+def test_no_yaml11_warning_for_a_tag_both_read_alike(value: str) -> None:
+    assert nx005(f"a:\n  b: {value}\n") == []
+
+
+def test_tags_yaml_11_reads_otherwise() -> None:
+    # `!!int 0755` is 755 to YAML 1.2 and 493 to YAML 1.1 (`!!int 08` is refused); PyYAML reads
+    # `!`, text to YAML 1.2, as no tag at all (hunt 28 F3)
+    text = "a: [!!int 0755, !!int 08, ! yes, ! 0755, ! 1:30]\n"
+    assert nx005(text) == [
+        (
+            1,
+            5,
+            1,
+            15,
+            "0755 tagged !!int is read as a decimal number in YAML 1.2 but as an octal number in YAML 1.1",
+            "drop the leading zero",
+        ),
+        (
+            1,
+            17,
+            1,
+            25,
+            "08 tagged !!int is read as a decimal number in YAML 1.2; YAML 1.1 reads it as an octal number, "
+            "which PyYAML refuses for its 8 or 9",
+            "drop the leading zero",
+        ),
+        (
+            1,
+            27,
+            1,
+            32,
+            'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
+            'quote it ("yes") if you mean the text, or write true or false',
+        ),
+        (
+            1,
+            34,
+            1,
+            40,
+            '0755 tagged ! is the string "0755" in YAML 1.2 but an octal number in YAML 1.1',
+            'quote it ("0755") instead of the tag !',
+        ),
+        (
+            1,
+            42,
+            1,
+            48,
+            'unquoted 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
+            'quote it ("1:30")',
+        ),
+    ]
+    # no fix: quotes would land around the tag
+    assert all(d.fix is None for d in lint_diags(text) if d.code == "NX005")

@@ -10,7 +10,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
-from nexlayer_lint.scalars import is_timestamp
+from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
 # The five traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
@@ -48,17 +48,26 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value as written is checked, a
     repeated key's earlier value too; an alias repeats no finding."""
     quote = None
-    for path, span, text in app.doc.plain_scalars:
-        trap = TRAP.fullmatch(text)
-        if trap is None:
+    for path, span, text, tag in app.doc.plain_scalars:
+        kind = _trap(text, tag)
+        if kind is None:
             continue
-        kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
         quote = quote or usual_quote(app.doc)
         fix = _fix(app.doc, path, span, text, kind, quote)
         if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
             yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
             continue
-        if kind == "boolean":
+        if tag == INT:  # `!!int 0755`
+            message = f"{text} tagged !!int is read as a decimal number in YAML 1.2" + (
+                " but as an octal number in YAML 1.1"
+                if _YAML11_OCTAL.fullmatch(text)
+                else "; YAML 1.1 reads it as an octal number, which PyYAML refuses for its 8 or 9"
+            )
+            hint = "drop the leading zero"
+        elif tag == "!" and kind == "leading_zero":  # `! 0755`: text to YAML 1.2, octal to PyYAML
+            message = f'{text} tagged ! is the string "{text}" in YAML 1.2 but an octal number in YAML 1.1'
+            hint = f'quote it ("{text}") instead of the tag !'
+        elif kind == "boolean":
             message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
             hint = f'quote it ("{text}") if you mean the text, or write true or false'
         elif kind == "leading_zero":
@@ -85,6 +94,31 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
             )
             hint = f'quote it ("{text}")'
         yield Finding(message, path=path, span=span, hint=hint, fix=fix)
+
+
+# The integers YAML 1.1 reads as octal (PyYAML's pattern); `08` and `09` are text to it.
+_YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+def _trap(text: str, tag: str | None) -> str | None:
+    """The kind of trap (a group of TRAP) a plain scalar with the explicit tag `tag` (None: no
+    tag) is, or None. A tag decides the type in YAML 1.1 too (`!!str yes` is text to both), except:
+    `!!int 0755` is 755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is 15 to both), and `!`,
+    text to YAML 1.2, is no tag to PyYAML, which reads `! yes` as it reads `yes` (`! 0o17` and
+    `! 08` are text to both)."""
+    trap = TRAP.fullmatch(text)
+    if trap is None:
+        return None
+    kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
+    if tag is None:
+        return kind
+    if tag == INT:
+        return kind if kind == "leading_zero" else None
+    if tag == "!":
+        if kind == "leading_zero":
+            return kind if _YAML11_OCTAL.fullmatch(text) else None
+        return None if kind == "octal" else kind
+    return None
 
 
 def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str) -> Fix | None:
