@@ -9,8 +9,8 @@ runs code. The builder reads the first document's events once, depth first, and 
   scalar as text unless a core tag names another type (`!!int "4"`), keys as written;
 - the position of every value and of its key, by data path;
 - the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
-  every plain scalar value as written, with its explicit tag (a YAML 1.1 reader takes some
-  differently);
+  every plain scalar value and key as written, with its explicit tag (a YAML 1.1 reader takes
+  some differently);
 - the entries of the values the data does not hold (a repeated key's earlier values, `<<`
   sources): their text is still in the file, and may hold a secret to mask;
 - NX002 (a repeated key), NX003 (a second document), NX004 (nothing to lint).
@@ -63,7 +63,8 @@ _new_span = partial(tuple.__new__, Span)
 _new_located = partial(tuple.__new__, Located)
 
 Entry = tuple[DataPath, Located]
-# A plain scalar value: its path, span, text as written and explicit tag (`!!str yes`), if any.
+# A plain scalar value or key: its path, span, text as written and explicit tag (`!!str yes`),
+# if any.
 PlainScalar = tuple[DataPath, Span, str, str | None]
 
 
@@ -74,6 +75,7 @@ class Built(NamedTuple):
     positions: dict[DataPath, Located]  # also the paths where merged mappings are written (`<<`)
     string_spans: list[Span]  # in document order
     plain_scalars: list[PlainScalar]  # in document order
+    plain_keys: list[PlainScalar]  # in document order; a key's path is its value's
     problems: list[Problem]
     # The entries whose value the data does not hold at their path: a repeated key's earlier
     # values (and all inside them), and the mappings a `<<` merges (the data holds their winning
@@ -150,6 +152,7 @@ class _Builder:
         self.entries: list[Entry | None] = []  # None: a collection's own entry until its end
         self.string_spans: list[Span] = []
         self.plain_scalars: list[PlainScalar] = []
+        self.plain_keys: list[PlainScalar] = []
         self.problems: list[Problem] = []
         self.anchors: dict[str, _Anchor] = {}
         self.anchor_marks: dict[str, Any] = {}  # every anchor seen, still open or not
@@ -161,7 +164,7 @@ class _Builder:
         next_event = self.next_event
         next_event()  # StreamStartEvent
         if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
-            return Built(None, {}, [], [], [_empty()], [])
+            return Built(None, {}, [], [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
@@ -177,11 +180,11 @@ class _Builder:
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
-            return Built(None, {}, [], [], self.problems + [_empty()], [])
+            return Built(None, {}, [], [], [], self.problems + [_empty()], [])
         entries: list[Entry] = self.entries  # type: ignore[assignment]  # every None is filled by now
         positions = dict(entries)
         unheld = _unheld(entries, self.merged) if self.merged or len(positions) != len(entries) else []
-        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems, unheld)
+        return Built(data, positions, self.string_spans, self.plain_scalars, self.plain_keys, self.problems, unheld)
 
     def read_to_document_end(self) -> bool:
         """After a refusal: a syntax error later in the document is the more basic fault, so
@@ -274,8 +277,10 @@ class _Builder:
                     key_span = _new_span((begin.line + 1, begin.column + 1, end.line + 1, end.column + 1))
                     if child.style or key_span.end_line != key_span.line:
                         self.string_spans.append(key_span)
+                    if not child.style:
+                        self.plain_keys.append((path + (name,), key_span, name, None))
                 else:
-                    name, key_span = self.unusual_key(child)
+                    name, key_span = self.unusual_key(child, path)
                     if name is None:  # a merge key: its mappings are merged at the end
                         self.merged = True
                         if merges:  # ruamel.yaml and Go's yaml refuse a second `<<` in a mapping
@@ -313,9 +318,10 @@ class _Builder:
             self.close_anchor(anchor, value, text if kind is ScalarEvent else None, path, first)
         return value
 
-    def unusual_key(self, event: Any) -> tuple[str | None, Span]:
-        """A key with an anchor or a tag, an alias as a key, or `<<`: (the key, its span); the
-        key is None for a merge key. A list or mapping as a key is refused."""
+    def unusual_key(self, event: Any, path: DataPath) -> tuple[str | None, Span]:
+        """A key with an anchor or a tag, an alias as a key, or `<<`, in the mapping at `path`:
+        (the key, its span); the key is None for a merge key. A list or mapping as a key is
+        refused."""
         kind = type(event)
         if kind is AliasEvent:
             anchored = self.anchors.get(event.anchor)
@@ -335,6 +341,8 @@ class _Builder:
             return None, span
         if event.style or span.end_line != span.line:
             self.string_spans.append(span)
+        if not event.style:
+            self.plain_keys.append((path + (event.value,), span, event.value, tag))
         if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`
             self.open_anchor(event.anchor, event.start_mark)
             style = event.style or ""

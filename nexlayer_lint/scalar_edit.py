@@ -90,6 +90,7 @@ def edited(document: Document, text: str) -> Document | None:
         positions=positions,
         comments=_moved(document.comments, line, span.end_col, shift),
         plain_scalars=plain_scalars,
+        plain_keys=document.plain_keys,
         unheld=(),
     )
     carry_secrets(document, result, path)  # a tenth of a lint in a large file: walk one container again

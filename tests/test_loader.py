@@ -132,6 +132,13 @@ def test_plain_scalars_are_kept_as_written():
         (("b", 2), Span(2, 16, 2, 19), "1_0", None),
         (("a",), Span(5, 4, 5, 6), "08", None),
     ]
+    # and every plain key, at the path of its value
+    assert [(path, text) for path, _, text, _ in doc.plain_keys] == [
+        (("a",), "a"),
+        (("b",), "b"),
+        (("c",), "c"),
+        (("a",), "a"),
+    ]
 
 
 def test_scalars_are_yaml_12():

@@ -51,6 +51,7 @@ def test_pure_parser_gives_the_same_document(monkeypatch: pytest.MonkeyPatch, na
     assert pure_doc.positions == fast_doc.positions
     assert pure_doc.comments == fast_doc.comments
     assert pure_doc.plain_scalars == fast_doc.plain_scalars
+    assert pure_doc.plain_keys == fast_doc.plain_keys
     assert pure_problems == fast_problems
 
 
@@ -82,11 +83,18 @@ def test_pure_parser_on_the_real_corpus(monkeypatch: pytest.MonkeyPatch) -> None
         (fast_doc, fast), (pure_doc, pure) = _both(monkeypatch, raw)  # type: ignore[arg-type]
         assert (pure_doc is None) == (fast_doc is None), path.name
         if fast_doc is not None:
-            assert (pure_doc.data, pure_doc.positions, pure_doc.comments, pure_doc.plain_scalars) == (
+            assert (
+                pure_doc.data,
+                pure_doc.positions,
+                pure_doc.comments,
+                pure_doc.plain_scalars,
+                pure_doc.plain_keys,
+            ) == (
                 fast_doc.data,
                 fast_doc.positions,
                 fast_doc.comments,
                 fast_doc.plain_scalars,
+                fast_doc.plain_keys,
             ), path.name
         assert [(p.code, p.span) for p in pure] == [(p.code, p.span) for p in fast], path.name
 

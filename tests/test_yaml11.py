@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nexlayer_lint.model import Span
 from tests.conftest import lint_diags
 
 
@@ -93,12 +94,84 @@ def test_messages_and_hints() -> None:
     ]
 
 
-def test_keys_repeated_values_and_aliases() -> None:
-    # keys are never judged; a repeated key's first value is; an alias repeats no finding
-    text = "yes: on\nx: &a off\nx: 1\ny: *a\n"
-    assert [(line, col) for line, col, *_ in nx005(text)] == [(1, 6), (2, 4)]
+def test_repeated_values_and_aliases() -> None:
+    # a repeated key's first value is judged; an alias repeats no finding
+    text = "k: on\nx: &a off\nx: 1\nz: *a\n"
+    assert [(line, col) for line, col, *_ in nx005(text)] == [(1, 4), (2, 4)]
     diags = [d for d in lint_diags(text) if d.code == "NX005"]
-    assert [d.path for d in diags] == ["yes", "x"]
+    assert [d.path for d in diags] == ["k", "x"]
+
+
+def test_keys() -> None:
+    # PyYAML reads `on:` and `yes:` as the key True, and keeps one of them: `on: "enabled"` is
+    # lost (hunt 28 F2); `true:` and `null:` are the same in YAML 1.1 and 1.2, no NX005
+    text = 'v:\n  on: "enabled"\n  No: "2"\n  true: "3"\n  null: "4"\n  ~: "5"\n  0755: "6"\n  1:30: x\n  ok: yes\n'
+    assert nx005(text) == [
+        (
+            2,
+            3,
+            2,
+            5,
+            'unquoted key "on" is the string "on" in YAML 1.2 but the boolean true in YAML 1.1',
+            'quote it ("on"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as true',
+        ),
+        (
+            3,
+            3,
+            3,
+            5,
+            'unquoted key "No" is the string "No" in YAML 1.2 but the boolean false in YAML 1.1',
+            'quote it ("No"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as false',
+        ),
+        (
+            7,
+            3,
+            7,
+            7,
+            "unquoted key 0755 is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            'quote it ("0755") if you mean the text, or drop the leading zero',
+        ),
+        (
+            8,
+            3,
+            8,
+            7,
+            'unquoted key 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
+            'quote it ("1:30")',
+        ),
+        (
+            9,
+            7,
+            9,
+            10,
+            'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
+            'quote it ("yes") if you mean the text, or write true or false',
+        ),
+    ]
+    diags = [d for d in lint_diags(text) if d.code == "NX005"]
+    assert [d.path for d in diags] == ["v.on", "v.No", "v.0755", "v.1:30", "v.ok"]
+
+
+def test_keys_as_written() -> None:
+    # a repeated key, an anchored key, a flow mapping's key, an explicit key: each where it is
+    # written; an alias as a key, a quoted or tagged key, `<<` are not judged
+    text = "a:\n  off: 1\n  off: 2\nb: {Y: 1, 'n': 2, !!str on: 3}\nc:\n  &k yes: 1\nd:\n  *k : 2\n  ? n\n  : 3\n"
+    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005(text)] == [
+        (2, 3, 6),
+        (3, 3, 6),
+        (4, 5, 6),
+        (6, 3, 9),
+        (9, 5, 6),
+    ]
+
+
+def test_key_fix_quotes_the_key() -> None:
+    (diag,) = [d for d in lint_diags("a:\n  on: 1\n") if d.code == "NX005"]
+    assert diag.fix is not None and diag.fix.applicability == "safe"
+    assert [(e.span, e.text) for e in diag.fix.edits] == [
+        (Span(2, 3, 2, 3), '"'),
+        (Span(2, 5, 2, 5), '"'),
+    ]
 
 
 def test_tagged_and_anchored_values_are_judged_as_written() -> None:

@@ -45,55 +45,81 @@ _SECRET_HINTS = {
 
 @rule("NX005", "yaml11-ambiguous-scalar", "warning", "an unquoted scalar that YAML 1.1 parsers read differently")
 def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
-    """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value as written is checked, a
-    repeated key's earlier value too; an alias repeats no finding."""
+    """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value and key as written is
+    checked, a repeated key's earlier value too; an alias repeats no finding."""
     quote = None
-    for path, span, text, tag in app.doc.plain_scalars:
-        kind = _trap(text, tag)
-        if kind is None:
-            continue
-        quote = quote or usual_quote(app.doc)
-        fix = _fix(app.doc, path, span, text, kind, quote)
-        if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
-            yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
-            continue
-        if tag == INT:  # `!!int 0755`
-            message = f"{text} tagged !!int is read as a decimal number in YAML 1.2" + (
+    for key, entries in ((False, app.doc.plain_scalars), (True, app.doc.plain_keys)):
+        for path, span, text, tag in entries:
+            kind = _trap(text, tag)
+            if kind is None:
+                continue
+            quote = quote or usual_quote(app.doc)
+            fix = _fix(app.doc, path, span, text, kind, quote, key)
+            if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
+                yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
+                continue
+            message, hint = _words(kind, text, tag, key)
+            yield Finding(message, path=path, at="key" if key else "value", span=span, hint=hint, fix=fix)
+
+
+def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
+    """The message and hint of a trap of `kind` written `text` with the tag `tag`, a key or a value."""
+    unquoted = "unquoted key" if key else "unquoted"
+    tagged = f"key {text} tagged" if key else f"{text} tagged"
+    if tag == INT:  # `!!int 0755`
+        return (
+            f"{tagged} !!int is read as a decimal number in YAML 1.2"
+            + (
                 " but as an octal number in YAML 1.1"
                 if _YAML11_OCTAL.fullmatch(text)
                 else "; YAML 1.1 reads it as an octal number, which PyYAML refuses for its 8 or 9"
-            )
-            hint = "drop the leading zero"
-        elif tag == "!" and kind == "leading_zero":  # `! 0755`: text to YAML 1.2, octal to PyYAML
-            message = f'{text} tagged ! is the string "{text}" in YAML 1.2 but an octal number in YAML 1.1'
-            hint = f'quote it ("{text}") instead of the tag !'
-        elif kind == "boolean":
-            message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
-            hint = f'quote it ("{text}") if you mean the text, or write true or false'
-        elif kind == "leading_zero":
-            message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
-            hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
-        elif kind == "octal":
-            # written out in decimal unless too long for any number a file means (and for Python,
-            # which writes no more than 4,300 digits)
-            decimal = str(int(text, 8)) if len(text) <= 24 else None
-            number = f"the number {decimal}" if decimal else "an octal number"
-            message = f'unquoted {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1'
-            written = decimal or "it in decimal"
-            hint = f'write {written} if you mean the number, or quote it ("{text}") if you mean the text'
-        elif kind == "sexagesimal":
-            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
-            hint = f'quote it ("{text}")'
-        elif is_timestamp(text):
-            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1'
-            hint = f'quote it ("{text}")'
-        else:  # `2024-13-45`: YAML 1.1's pattern for a date, but no day of the calendar
-            message = (
-                f'unquoted {text} is the string "{text}" in YAML 1.2; '
-                "YAML 1.1 reads it as a date that does not exist, which PyYAML refuses"
-            )
-            hint = f'quote it ("{text}")'
-        yield Finding(message, path=path, span=span, hint=hint, fix=fix)
+            ),
+            "drop the leading zero",
+        )
+    if tag == "!" and kind == "leading_zero":  # `! 0755`: text to YAML 1.2, octal to PyYAML
+        return (
+            f'{tagged} ! is the string "{text}" in YAML 1.2 but an octal number in YAML 1.1',
+            f'quote it ("{text}") instead of the tag !',
+        )
+    if kind == "boolean" and key:  # PyYAML's mapping then has the key True or False: `on` and `yes` become one
+        boolean = "true" if text.lower() in ("y", "yes", "on") else "false"
+        return (
+            f'{unquoted} "{text}" is the string "{text}" in YAML 1.2 but the boolean {boolean} in YAML 1.1',
+            f'quote it ("{text}"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as {boolean}',
+        )
+    if kind == "boolean":
+        return (
+            f'{unquoted} "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1',
+            f'quote it ("{text}") if you mean the text, or write true or false',
+        )
+    if kind == "leading_zero":
+        return (
+            f"{unquoted} {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            f'quote it ("{text}") if you mean the text, or drop the leading zero',
+        )
+    if kind == "octal":
+        # written out in decimal unless too long for any number a file means (and for Python,
+        # which writes no more than 4,300 digits)
+        decimal = str(int(text, 8)) if len(text) <= 24 else None
+        number = f"the number {decimal}" if decimal else "an octal number"
+        written = decimal or "it in decimal"
+        return (
+            f'{unquoted} {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1',
+            f'write {written} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
+    if kind == "sexagesimal":
+        return (
+            f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
+            f'quote it ("{text}")',
+        )
+    if is_timestamp(text):
+        return f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1', f'quote it ("{text}")'
+    # `2024-13-45`: YAML 1.1's pattern for a date, but no day of the calendar
+    return (
+        f'{unquoted} {text} is the string "{text}" in YAML 1.2; '
+        "YAML 1.1 reads it as a date that does not exist, which PyYAML refuses",
+        f'quote it ("{text}")',
+    )
 
 
 # The integers YAML 1.1 reads as octal (PyYAML's pattern); `08` and `09` are text to it.
@@ -121,13 +147,13 @@ def _trap(text: str, tag: str | None) -> str | None:
     return None
 
 
-def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str) -> Fix | None:
+def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str, key: bool) -> Fix | None:
     """Quotes around the value, so that it is the text YAML 1.2 reads (for a boolean word or a
     base-60 number) or the text as written (a leading zero); a port's leading zeros are dropped
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
     if span.line != span.end_line or text_at(doc, span) != text:
         return None
-    if trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
+    if not key and trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
         # `080`, `0_81`, `+083`, `0o17`: written as the number YAML 1.2 read
         if isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535:
