@@ -49,7 +49,7 @@ from ruamel.yaml.scanner import Scanner, ScannerError
 
 from nexlayer_lint.model import DataPath, Located, Problem, Span
 from nexlayer_lint.parse_errors import syntax_problem
-from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, plain_value
+from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
 MAX_DEPTH = 500
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
@@ -246,15 +246,21 @@ class _Builder:
                     value = _tagged_value(text, tag, span)
 
         elif kind is SequenceStartEvent:
+            one_key = False  # `!!omap`, `!!pairs`: each item must be a one-key mapping
             if event.ctag is not None:
-                _check_collection_tag(str(event.ctag), True, start)
+                list_tag = str(event.ctag)
+                _check_collection_tag(list_tag, True, start)
+                one_key = one_key_items(list_tag)
             entries.append(None)  # its own entry, once its end is known: entries stay in pre-order
             items: list[Any] = []
             child = next_event()
             if depth == MAX_DEPTH and type(child) is not SequenceEndEvent:
                 raise _too_deep(start)
             while type(child) is not SequenceEndEvent:
-                items.append(self.node(child, path + (len(items),), None, depth + 1))
+                item = self.node(child, path + (len(items),), None, depth + 1)
+                if one_key and not (type(item) is dict and len(item) == 1):
+                    raise _not_one_key(list_tag, len(items), child.start_mark)
+                items.append(item)
                 child = next_event()
             entries[first] = (path, _new_located((key, _span(start, child.end_mark), None)))
             value = items
@@ -577,6 +583,22 @@ def _check_collection_tag(tag: str, is_list: bool, mark: Any) -> None:
                 )
             ]
         )
+
+
+def _not_one_key(tag: str, index: int, mark: Any) -> Refused:
+    """An item of a list under `!!omap` or `!!pairs` that is not a one-key mapping, which YAML
+    loaders refuse ("expected a single mapping item")."""
+    name = tag.rpartition(":")[2]
+    return Refused(
+        [
+            syntax_problem(
+                f"item {index + 1} of the list tagged !!{name} is not a one-key mapping, "
+                "so YAML loaders cannot read it",
+                Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                f"drop the tag !!{name} (a list of mappings needs no tag), or write each item as one `key: value`",
+            )
+        ]
+    )
 
 
 def _complex_key(span: Span) -> Problem:

@@ -24,7 +24,8 @@ NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP, BINARY = (
 )
 # What each core tag wants, as messages say it: a scalar that does not fit a scalar's tag is
 # refused (NotOfItsTag), and so is any node under a tag of the other kind (`!!map x`, `!!int [1]`,
-# `!!seq {a: 1}`). `!!omap` and `!!pairs` are lists of one-key mappings.
+# `!!seq {a: 1}`). `!!omap` and `!!pairs` are lists of one-key mappings: a list under them is
+# refused when an item is not one (one_key_items).
 _WANTS = {
     NULL: "null",
     BOOL: "a boolean (true or false)",
@@ -36,10 +37,11 @@ _WANTS = {
     TAG + "map": "a mapping",
     TAG + "set": "a mapping",
     TAG + "seq": "a list",
-    TAG + "omap": "a list",
-    TAG + "pairs": "a list",
+    TAG + "omap": "a list of one-key mappings",
+    TAG + "pairs": "a list of one-key mappings",
 }
-_COLLECTIONS = ("a mapping", "a list")
+_LISTS = ("a list", "a list of one-key mappings")
+_COLLECTIONS = ("a mapping", *_LISTS)
 # What ruamel.yaml's constructor reads as a boolean under `!!bool`, in any case (`!!bool yes`).
 _BOOLEANS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
 
@@ -121,7 +123,13 @@ def collection_misfit(tag: str, is_list: bool) -> str | None:
     """What a list's (`is_list`) or a mapping's explicit core tag wants when it does not fit it;
     None when it fits or is no core tag."""
     wanted = _WANTS.get(tag)
-    return None if wanted == ("a list" if is_list else "a mapping") else wanted
+    return None if (wanted in _LISTS if is_list else wanted == "a mapping") else wanted
+
+
+def one_key_items(tag: str) -> bool:
+    """Whether a list under the explicit tag `tag` must be of one-key mappings (`!!omap`,
+    `!!pairs`: YAML loaders refuse any other item)."""
+    return _WANTS.get(tag) == "a list of one-key mappings"
 
 
 def is_timestamp(text: str) -> bool:

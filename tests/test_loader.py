@@ -288,6 +288,35 @@ def test_a_collection_under_a_core_tag_it_does_not_fit_is_refused(value: str, me
     assert load("a: !!omap [{x: 1}]\nb: !!map {x: 1}\nc: !!seq [1]\n", "x")[1] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message"),
+    [
+        ("a: !!omap\n  - x: 1\n    y: 2\n", 2, 5, "item 1 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!omap [{x: 1}, 2]\n", 1, 20, "item 2 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!pairs [{x: 1}, {}]\n", 1, 21, "item 2 of the list tagged !!pairs is not a one-key mapping"),
+        ("a: !!omap [[x]]\n", 1, 12, "item 1 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!omap {x: 1}\n", 1, 4, "the tag !!omap wants a list of one-key mappings, not a mapping"),
+        ("a: !!pairs x\n", 1, 4, "the value tagged !!pairs is not a list of one-key mappings"),
+    ],
+)
+def test_omap_and_pairs_are_lists_of_one_key_mappings(text: str, line: int, col: int, message: str):
+    # hunt 28 F8: `pods: !!omap` over pods of four keys passed; YAML loaders refuse the file
+    from ruamel.yaml import YAML
+
+    with pytest.raises(Exception):  # noqa: B017  # ruamel raises what its constructor meets
+        YAML(typ="safe", pure=True).load(text)
+    doc, (problem,) = load(text, "x")
+    assert doc is None and problem.code == "NX001" and (problem.span.line, problem.span.col) == (line, col)
+    assert problem.message == message + ", so YAML loaders cannot read it"
+    if message.startswith("item"):
+        tag = message.split("!!")[1].split()[0]
+        assert (
+            problem.hint
+            == f"drop the tag !!{tag} (a list of mappings needs no tag), or write each item as one `key: value`"
+        )
+    assert load("a: &m {y: 2}\nb: !!omap [{x: 1}, *m]\nc: !!pairs []\n", "x")[1] == []
+
+
 def test_a_bool_tag_reads_yaml_11_words_as_ruamel_does():
     from ruamel.yaml import YAML
 
