@@ -65,6 +65,27 @@ def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
 
 
+def test_an_equals_sign() -> None:
+    # hunt 28 F7: `=` is YAML 1.1's "value" type, which PyYAML and ruamel.yaml's safe loader
+    # refuse; as a key too; `==`, `"="` and `!!str =` are text to both
+    text = 'a:\n  SEPARATOR: =\n  =: x\n  b: "="\n  c: ==\n  d: !!str =\n  e: [=]\n'
+    message = (
+        'unquoted {}= is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
+        "and YAML 1.1 loaders refuse the file"
+    )
+    assert nx005(text) == [
+        (2, 14, 2, 15, message.format(""), 'quote it ("=")'),
+        (3, 3, 3, 4, message.format("key "), 'quote it ("=")'),
+        (7, 7, 7, 8, message.format(""), 'quote it ("=")'),
+    ]
+    fixes = [d.fix for d in lint_diags(text) if d.code == "NX005"]
+    assert [[(e.span, e.text) for e in fix.edits] for fix in fixes if fix] == [
+        [(Span(2, 14, 2, 14), '"'), (Span(2, 15, 2, 15), '"')],
+        [(Span(3, 3, 3, 3), '"'), (Span(3, 4, 3, 4), '"')],
+        [(Span(7, 7, 7, 7), '"'), (Span(7, 8, 7, 8), '"')],
+    ]
+
+
 def test_messages_and_hints() -> None:
     assert nx005("a: [yes, 0755]\nb:\n  - 1:30\n") == [
         (

@@ -13,9 +13,9 @@ from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# The five traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
+# The six traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
 # text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and a time
-# with an optional zone).
+# with an optional zone), and `=` (YAML 1.1's "value" type, which its loaders refuse).
 TRAP = re.compile(
     r"(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9_]+)"
@@ -24,6 +24,7 @@ TRAP = re.compile(
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
+    r"|(?P<value>=)"
 )
 
 _SECRET_MESSAGES = {
@@ -33,6 +34,7 @@ _SECRET_MESSAGES = {
     "octal": "this unquoted secret value is an octal number in YAML 1.2 but a string in YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
+    "value": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
@@ -40,6 +42,7 @@ _SECRET_HINTS = {
     "octal": "quote it if you mean the text, or write the number in decimal",
     "sexagesimal": "quote it",
     "timestamp": "quote it",
+    "value": "quote it",
 }
 
 
@@ -111,6 +114,12 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
         return (
             f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
             f'quote it ("{text}")',
+        )
+    if kind == "value":  # `=`: tag:yaml.org,2002:value, which no YAML 1.1 loader constructs
+        return (
+            f'{unquoted} = is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
+            "and YAML 1.1 loaders refuse the file",
+            'quote it ("=")',
         )
     if is_timestamp(text):
         return f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1', f'quote it ("{text}")'
