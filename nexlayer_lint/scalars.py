@@ -1,11 +1,13 @@
 """A plain (unquoted) scalar's value under YAML 1.2: null, a bool, an int, a float, or its text.
 
 The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
-first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
-with a tag other than null, bool, int or float. A quoted or block scalar is text, unless one of
-those tags is written before it (`!!int "4"`), as YAML loaders read it. A core tag the text does
-not fit (`!!int four`, `!!bool maybe`, `!!timestamp 2024-02-30`, `!!map x`) raises NotOfItsTag: YAML loaders
-refuse the file.
+first character as ruamel does, less the numbers its table adds to YAML 1.2's core schema: `_`
+between digits (`8_0`, `1_000.5`) and binary (`0b1010`) are text, as YAML 1.2 (js-yaml, eemeli's
+yaml) reads them; YAML 1.1 reads numbers there (NX005 says so). JSON has no dates, so a
+timestamp stays text, as does anything with a tag other than null, bool, int or float. A quoted
+or block scalar is text, unless one of those tags is written before it (`!!int "4"`), as YAML
+loaders read it. A core tag the text does not fit (`!!int four`, `!!bool maybe`, `!!timestamp
+2024-02-30`, `!!map x`) raises NotOfItsTag: YAML loaders refuse the file.
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ def plain_value(text: str, tag: str | None = None) -> Any:
                 break
         else:
             return text
+        if tag in (INT, FLOAT) and ("_" in text or text.lstrip("+-").startswith("0b")):
+            return text  # no number in YAML 1.2's core schema; an explicit `!!int 8_0` is still 80
     elif tag == "!":  # the non-specific tag: plain text
         return text
     if tag == NULL:

@@ -125,7 +125,7 @@ def test_plain_scalars_are_kept_as_written():
     # for checks that care how a value is written (NX005): its data may be a number, and a
     # repeated key's earlier value is no longer in the data at all
     doc, _ = load("a: 0755\nb: [yes, 'no', 1_0]\nc: |\n  x\na: 08\n", "x")
-    assert doc.data == {"a": 8, "b": ["yes", "no", 10], "c": "x\n"}
+    assert doc.data == {"a": 8, "b": ["yes", "no", "1_0"], "c": "x\n"}
     assert list(doc.plain_scalars) == [
         (("a",), Span(1, 4, 1, 8), "0755", None),
         (("b", 0), Span(2, 5, 2, 8), "yes", None),
@@ -143,7 +143,8 @@ def test_plain_scalars_are_kept_as_written():
 
 def test_scalars_are_yaml_12():
     doc, _ = load("a: [yes, 0755, 0x10, 0o10, 1_000, 1.5, .inf, ~, true, 2024-01-01, '1']\nb: 1:30\n", "x")
-    assert doc.data["a"] == ["yes", 755, 16, 8, 1000, 1.5, float("inf"), None, True, "2024-01-01", "1"]
+    # hunt 28 F5: YAML 1.2's core schema has no `_` between digits and no binary (ruamel's table has)
+    assert doc.data["a"] == ["yes", 755, 16, 8, "1_000", 1.5, float("inf"), None, True, "2024-01-01", "1"]
     assert doc.data["b"] == "1:30"
 
 
@@ -315,6 +316,30 @@ def test_omap_and_pairs_are_lists_of_one_key_mappings(text: str, line: int, col:
             == f"drop the tag !!{tag} (a list of mappings needs no tag), or write each item as one `key: value`"
         )
     assert load("a: &m {y: 2}\nb: !!omap [{x: 1}, *m]\nc: !!pairs []\n", "x")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("8_0", "8_0"),
+        ("0b1111101000", "0b1111101000"),
+        ("-0b1", "-0b1"),
+        ("1_000.5", "1_000.5"),
+        ("0x1_F", "0x1_F"),
+        ("0_755", "0_755"),
+        ("1_", "1_"),
+        ("0x1b", 27),  # a hex digit b, no binary
+        ("1e3", 1000.0),
+        ("!!int 8_0", 80),  # a tag names the type: as YAML loaders read it
+        ("!!int 0b1010", 10),
+        ("!!float 1_0.5", 10.5),
+    ],
+)
+def test_numbers_are_yaml_12_core_schema_numbers(text: str, value: object):
+    # hunt 28 F5: `servicePorts: [8_0]` was the port 80, as ruamel's table reads it; YAML 1.2's
+    # core schema (js-yaml, eemeli's yaml) reads the text "8_0", which the schema then refuses
+    doc, problems = load(f"a: {text}\n", "x")
+    assert problems == [] and doc.data == {"a": value} and type(doc.data["a"]) is type(value)
 
 
 def test_a_bool_tag_reads_yaml_11_words_as_ruamel_does():

@@ -26,6 +26,15 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("0o17", 'the number 15 in YAML 1.2 but the string "0o17" in YAML 1.1'),  # hunt 21
         ("0o" + "7" * 5000, "an octal number in YAML 1.2"),  # hunt 23: too long to write out
         ("1:30", "base-60"),
+        # hunt 28 F5: numbers YAML 1.2's core schema does not have, which YAML 1.1 reads
+        ("8_0", 'the string "8_0" in YAML 1.2 but a number in YAML 1.1'),
+        ("0b1010", 'the string "0b1010" in YAML 1.2 but a number in YAML 1.1'),
+        ("-0b1_0", "but a number in YAML 1.1"),
+        ("0_755", "but a number in YAML 1.1"),
+        ("0x1_F", "but a number in YAML 1.1"),
+        ("1_000.5", "but a number in YAML 1.1"),
+        ("1.0_5e+3", "but a number in YAML 1.1"),
+        (".5_0", "but a number in YAML 1.1"),
         ("-1:30:15", "base-60"),
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
         ("2024-01-01", "a date in YAML 1.1"),
@@ -59,10 +68,27 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
         "|\n    yes",
         "2024-1-1",
         "2024-01-01T10:00",
+        "0_8",  # text to both: YAML 1.1's octal has no 8
+        "1_0e3",  # text to both: YAML 1.1's floats have a dot
+        "_1",
+        "0b",
     ],
 )
 def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
+
+
+def test_number_hints() -> None:
+    assert [(message, hint) for *_, message, hint in nx005("a: [8_0, 0b1010]\n")] == [
+        (
+            'unquoted 8_0 is the string "8_0" in YAML 1.2 but a number in YAML 1.1',
+            'write it without "_" if you mean the number, or quote it ("8_0") if you mean the text',
+        ),
+        (
+            'unquoted 0b1010 is the string "0b1010" in YAML 1.2 but a number in YAML 1.1',
+            'write it in decimal if you mean the number, or quote it ("0b1010") if you mean the text',
+        ),
+    ]
 
 
 def test_an_equals_sign() -> None:

@@ -13,18 +13,24 @@ from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# The six traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
+# The seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
 # text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and a time
-# with an optional zone), and `=` (YAML 1.1's "value" type, which its loaders refuse).
+# with an optional zone), `=` (YAML 1.1's "value" type, which its loaders refuse), and a number
+# YAML 1.1 writes with `_` between digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core
+# schema (scalars.py). Each alternative is tried at the start only, and none backtracks more than
+# once over a run of digits.
 TRAP = re.compile(
     r"(?P<boolean>(?i:y|n|yes|no|on|off))"
-    r"|(?P<leading_zero>[-+]?0[0-9_]+)"
+    r"|(?P<leading_zero>[-+]?0[0-9]+)"
     r"|(?P<octal>0o[0-7]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
     r"|(?P<value>=)"
+    r"|(?P<number>[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
+    r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
 )
 
 _SECRET_MESSAGES = {
@@ -35,6 +41,7 @@ _SECRET_MESSAGES = {
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
     "value": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
+    "number": "this unquoted secret value is a string in YAML 1.2 but a number in YAML 1.1",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
@@ -43,6 +50,7 @@ _SECRET_HINTS = {
     "sexagesimal": "quote it",
     "timestamp": "quote it",
     "value": "quote it",
+    "number": "quote it",
 }
 
 
@@ -115,6 +123,12 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
             f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
             f'quote it ("{text}")',
         )
+    if kind == "number":  # `8_0`, `0b1010`: ruamel's table read numbers, YAML 1.2's core schema does not
+        spelt = "in decimal" if text.lstrip("+-").startswith("0b") else 'without "_"'
+        return (
+            f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a number in YAML 1.1',
+            f'write it {spelt} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
     if kind == "value":  # `=`: tag:yaml.org,2002:value, which no YAML 1.1 loader constructs
         return (
             f'{unquoted} = is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
@@ -133,6 +147,10 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
 
 # The integers YAML 1.1 reads as octal (PyYAML's pattern); `08` and `09` are text to it.
 _YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+# The numbers of the `number` trap a port may be written as: with `_` between digits, or in binary.
+_PORT_SPELLING = re.compile(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
 
 
 def _trap(text: str, tag: str | None) -> str | None:
@@ -162,6 +180,10 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
     if span.line != span.end_line or text_at(doc, span) != text:
         return None
+    if not key and trap == "number" and len(path) >= 2 and path[-2] == "servicePorts":
+        # `8_0`, `0b1010`: text to YAML 1.2 (NX103), the port YAML 1.1 reads, written in decimal
+        port = int(text.replace("_", ""), 0) if _PORT_SPELLING.fullmatch(text) and len(text) <= 40 else -1
+        return Fix("Write the port in decimal", (Edit(span, str(port)),)) if 0 <= port <= 65535 else None
     if not key and trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
         # `080`, `0_81`, `+083`, `0o17`: written as the number YAML 1.2 read
