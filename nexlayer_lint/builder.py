@@ -9,7 +9,8 @@ runs code. The builder reads the first document's events once, depth first, and 
   scalar as text unless a core tag names another type (`!!int "4"`), keys as written;
 - the position of every value and of its key, by data path;
 - the spans of quoted, block and multi-line scalars (a `#` inside one is not a comment), and
-  every plain scalar value as written (a YAML 1.1 reader takes some differently);
+  every plain scalar value and key as written, with its explicit tag (a YAML 1.1 reader takes
+  some differently);
 - the entries of the values the data does not hold (a repeated key's earlier values, `<<`
   sources): their text is still in the file, and may hold a secret to mask;
 - NX002 (a repeated key), NX003 (a second document), NX004 (nothing to lint).
@@ -48,7 +49,7 @@ from ruamel.yaml.scanner import Scanner, ScannerError
 
 from nexlayer_lint.model import DataPath, Located, Problem, Span
 from nexlayer_lint.parse_errors import syntax_problem
-from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, plain_value
+from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
 MAX_DEPTH = 500
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
@@ -62,7 +63,9 @@ _new_span = partial(tuple.__new__, Span)
 _new_located = partial(tuple.__new__, Located)
 
 Entry = tuple[DataPath, Located]
-PlainScalar = tuple[DataPath, Span, str]  # a plain scalar value: its path, span and text as written
+# A plain scalar value or key: its path, span, text as written and explicit tag (`!!str yes`),
+# if any.
+PlainScalar = tuple[DataPath, Span, str, str | None]
 
 
 class Built(NamedTuple):
@@ -72,6 +75,7 @@ class Built(NamedTuple):
     positions: dict[DataPath, Located]  # also the paths where merged mappings are written (`<<`)
     string_spans: list[Span]  # in document order
     plain_scalars: list[PlainScalar]  # in document order
+    plain_keys: list[PlainScalar]  # in document order; a key's path is its value's
     problems: list[Problem]
     # The entries whose value the data does not hold at their path: a repeated key's earlier
     # values (and all inside them), and the mappings a `<<` merges (the data holds their winning
@@ -148,6 +152,7 @@ class _Builder:
         self.entries: list[Entry | None] = []  # None: a collection's own entry until its end
         self.string_spans: list[Span] = []
         self.plain_scalars: list[PlainScalar] = []
+        self.plain_keys: list[PlainScalar] = []
         self.problems: list[Problem] = []
         self.anchors: dict[str, _Anchor] = {}
         self.anchor_marks: dict[str, Any] = {}  # every anchor seen, still open or not
@@ -159,7 +164,7 @@ class _Builder:
         next_event = self.next_event
         next_event()  # StreamStartEvent
         if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
-            return Built(None, {}, [], [], [_empty()], [])
+            return Built(None, {}, [], [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
@@ -175,11 +180,11 @@ class _Builder:
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
-            return Built(None, {}, [], [], self.problems + [_empty()], [])
+            return Built(None, {}, [], [], [], self.problems + [_empty()], [])
         entries: list[Entry] = self.entries  # type: ignore[assignment]  # every None is filled by now
         positions = dict(entries)
         unheld = _unheld(entries, self.merged) if self.merged or len(positions) != len(entries) else []
-        return Built(data, positions, self.string_spans, self.plain_scalars, self.problems, unheld)
+        return Built(data, positions, self.string_spans, self.plain_scalars, self.plain_keys, self.problems, unheld)
 
     def read_to_document_end(self) -> bool:
         """After a refusal: a syntax error later in the document is the more basic fault, so
@@ -231,20 +236,31 @@ class _Builder:
             else:
                 if span.end_line != span.line:
                     self.string_spans.append(span)
-                self.plain_scalars.append((path, span, text))
                 tag = event.ctag
-                value = plain_value(text) if tag is None else _tagged_value(text, str(tag), span)
+                if tag is None:
+                    self.plain_scalars.append((path, span, text, None))
+                    value = plain_value(text)
+                else:
+                    tag = str(tag)
+                    self.plain_scalars.append((path, span, text, tag))
+                    value = _tagged_value(text, tag, span)
 
         elif kind is SequenceStartEvent:
+            one_key = False  # `!!omap`, `!!pairs`: each item must be a one-key mapping
             if event.ctag is not None:
-                _check_collection_tag(str(event.ctag), True, start)
+                list_tag = str(event.ctag)
+                _check_collection_tag(list_tag, True, start)
+                one_key = one_key_items(list_tag)
             entries.append(None)  # its own entry, once its end is known: entries stay in pre-order
             items: list[Any] = []
             child = next_event()
             if depth == MAX_DEPTH and type(child) is not SequenceEndEvent:
                 raise _too_deep(start)
             while type(child) is not SequenceEndEvent:
-                items.append(self.node(child, path + (len(items),), None, depth + 1))
+                item = self.node(child, path + (len(items),), None, depth + 1)
+                if one_key and not (type(item) is dict and len(item) == 1):
+                    raise _not_one_key(list_tag, len(items), child.start_mark)
+                items.append(item)
                 child = next_event()
             entries[first] = (path, _new_located((key, _span(start, child.end_mark), None)))
             value = items
@@ -267,8 +283,10 @@ class _Builder:
                     key_span = _new_span((begin.line + 1, begin.column + 1, end.line + 1, end.column + 1))
                     if child.style or key_span.end_line != key_span.line:
                         self.string_spans.append(key_span)
+                    if not child.style:
+                        self.plain_keys.append((path + (name,), key_span, name, None))
                 else:
-                    name, key_span = self.unusual_key(child)
+                    name, key_span = self.unusual_key(child, path)
                     if name is None:  # a merge key: its mappings are merged at the end
                         self.merged = True
                         if merges:  # ruamel.yaml and Go's yaml refuse a second `<<` in a mapping
@@ -306,9 +324,10 @@ class _Builder:
             self.close_anchor(anchor, value, text if kind is ScalarEvent else None, path, first)
         return value
 
-    def unusual_key(self, event: Any) -> tuple[str | None, Span]:
-        """A key with an anchor or a tag, an alias as a key, or `<<`: (the key, its span); the
-        key is None for a merge key. A list or mapping as a key is refused."""
+    def unusual_key(self, event: Any, path: DataPath) -> tuple[str | None, Span]:
+        """A key with an anchor or a tag, an alias as a key, or `<<`, in the mapping at `path`:
+        (the key, its span); the key is None for a merge key. A list or mapping as a key is
+        refused."""
         kind = type(event)
         if kind is AliasEvent:
             anchored = self.anchors.get(event.anchor)
@@ -328,6 +347,8 @@ class _Builder:
             return None, span
         if event.style or span.end_line != span.line:
             self.string_spans.append(span)
+        if not event.style:
+            self.plain_keys.append((path + (event.value,), span, event.value, tag))
         if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`
             self.open_anchor(event.anchor, event.start_mark)
             style = event.style or ""
@@ -562,6 +583,22 @@ def _check_collection_tag(tag: str, is_list: bool, mark: Any) -> None:
                 )
             ]
         )
+
+
+def _not_one_key(tag: str, index: int, mark: Any) -> Refused:
+    """An item of a list under `!!omap` or `!!pairs` that is not a one-key mapping, which YAML
+    loaders refuse ("expected a single mapping item")."""
+    name = tag.rpartition(":")[2]
+    return Refused(
+        [
+            syntax_problem(
+                f"item {index + 1} of the list tagged !!{name} is not a one-key mapping, "
+                "so YAML loaders cannot read it",
+                Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                f"drop the tag !!{name} (a list of mappings needs no tag), or write each item as one `key: value`",
+            )
+        ]
+    )
 
 
 def _complex_key(span: Span) -> Problem:

@@ -50,6 +50,7 @@ def load(
         positions=built.positions,
         comments=comments(text, built.string_spans),
         plain_scalars=tuple(built.plain_scalars),
+        plain_keys=tuple(built.plain_keys),
         unheld=tuple(built.unheld),
     )
     return document, built.problems

@@ -67,8 +67,13 @@ class Document:
     positions: Mapping[DataPath, Located]
     comments: tuple[Comment, ...] = ()
     # Every plain (unquoted) scalar value as the file writes it, in file order: (path, span,
-    # text). Its data may be a number, a bool or null; YAML 1.1 reads some of them differently.
-    plain_scalars: tuple[tuple[DataPath, Span, str], ...] = ()
+    # text, tag), the tag as the parser resolved it (`tag:yaml.org,2002:str` for `!!str`, `!`),
+    # None without one. Its data may be a number, a bool or null; YAML 1.1 reads some of them
+    # differently.
+    plain_scalars: tuple[tuple[DataPath, Span, str, str | None], ...] = ()
+    # Every plain mapping key as the file writes it, in file order, the same way: the path is
+    # the path of the key's value. A key that is an alias is where its anchor was written.
+    plain_keys: tuple[tuple[DataPath, Span, str, str | None], ...] = ()
     # Where the values the data does not hold were written, as (path, Located): a repeated key's
     # earlier values and the mappings merged with `<<`, with everything inside them. Their text is
     # still in the file (and `positions` may still name some of them).

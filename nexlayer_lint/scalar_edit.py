@@ -82,7 +82,7 @@ def edited(document: Document, text: str) -> Document | None:
         at = bisect.bisect_left(plain_scalars, (line, span.col), key=lambda entry: (entry[1].line, entry[1].col))
         if at == len(plain_scalars) or plain_scalars[at][0] != path:
             return None
-        plain_scalars = (*plain_scalars[:at], (path, new_span, written), *plain_scalars[at + 1 :])
+        plain_scalars = (*plain_scalars[:at], (path, new_span, written, None), *plain_scalars[at + 1 :])
     result = Document(
         path=document.path,
         text=text,
@@ -90,6 +90,7 @@ def edited(document: Document, text: str) -> Document | None:
         positions=positions,
         comments=_moved(document.comments, line, span.end_col, shift),
         plain_scalars=plain_scalars,
+        plain_keys=document.plain_keys,
         unheld=(),
     )
     carry_secrets(document, result, path)  # a tenth of a lint in a large file: walk one container again

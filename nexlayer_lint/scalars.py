@@ -1,11 +1,13 @@
 """A plain (unquoted) scalar's value under YAML 1.2: null, a bool, an int, a float, or its text.
 
 The rules are ruamel.yaml's own table of YAML 1.2 implicit resolvers, looked up by the text's
-first character as ruamel does. JSON has no dates, so a timestamp stays text, as does anything
-with a tag other than null, bool, int or float. A quoted or block scalar is text, unless one of
-those tags is written before it (`!!int "4"`), as YAML loaders read it. A core tag the text does
-not fit (`!!int four`, `!!bool maybe`, `!!timestamp 2024-02-30`, `!!map x`) raises NotOfItsTag: YAML loaders
-refuse the file.
+first character as ruamel does, less the numbers its table adds to YAML 1.2's core schema: `_`
+between digits (`8_0`, `1_000.5`) and binary (`0b1010`) are text, as YAML 1.2 (js-yaml, eemeli's
+yaml) reads them; YAML 1.1 reads numbers there (NX005 says so). JSON has no dates, so a
+timestamp stays text, as does anything with a tag other than null, bool, int or float. A quoted
+or block scalar is text, unless one of those tags is written before it (`!!int "4"`), as YAML
+loaders read it. A core tag the text does not fit (`!!int four`, `!!bool maybe`, `!!timestamp
+2024-02-30`, `!!map x`) raises NotOfItsTag: YAML loaders refuse the file.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP, BINARY = (
 )
 # What each core tag wants, as messages say it: a scalar that does not fit a scalar's tag is
 # refused (NotOfItsTag), and so is any node under a tag of the other kind (`!!map x`, `!!int [1]`,
-# `!!seq {a: 1}`). `!!omap` and `!!pairs` are lists of one-key mappings.
+# `!!seq {a: 1}`). `!!omap` and `!!pairs` are lists of one-key mappings: a list under them is
+# refused when an item is not one (one_key_items).
 _WANTS = {
     NULL: "null",
     BOOL: "a boolean (true or false)",
@@ -36,10 +39,11 @@ _WANTS = {
     TAG + "map": "a mapping",
     TAG + "set": "a mapping",
     TAG + "seq": "a list",
-    TAG + "omap": "a list",
-    TAG + "pairs": "a list",
+    TAG + "omap": "a list of one-key mappings",
+    TAG + "pairs": "a list of one-key mappings",
 }
-_COLLECTIONS = ("a mapping", "a list")
+_LISTS = ("a list", "a list of one-key mappings")
+_COLLECTIONS = ("a mapping", *_LISTS)
 # What ruamel.yaml's constructor reads as a boolean under `!!bool`, in any case (`!!bool yes`).
 _BOOLEANS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
 
@@ -93,6 +97,8 @@ def plain_value(text: str, tag: str | None = None) -> Any:
                 break
         else:
             return text
+        if tag in (INT, FLOAT) and ("_" in text or text.lstrip("+-").startswith("0b")):
+            return text  # no number in YAML 1.2's core schema; an explicit `!!int 8_0` is still 80
     elif tag == "!":  # the non-specific tag: plain text
         return text
     if tag == NULL:
@@ -121,7 +127,13 @@ def collection_misfit(tag: str, is_list: bool) -> str | None:
     """What a list's (`is_list`) or a mapping's explicit core tag wants when it does not fit it;
     None when it fits or is no core tag."""
     wanted = _WANTS.get(tag)
-    return None if wanted == ("a list" if is_list else "a mapping") else wanted
+    return None if (wanted in _LISTS if is_list else wanted == "a mapping") else wanted
+
+
+def one_key_items(tag: str) -> bool:
+    """Whether a list under the explicit tag `tag` must be of one-key mappings (`!!omap`,
+    `!!pairs`: YAML loaders refuse any other item)."""
+    return _WANTS.get(tag) == "a list of one-key mappings"
 
 
 def is_timestamp(text: str) -> bool:

@@ -775,6 +775,62 @@ def test_nx209_port_not_exposed() -> None:
     assert (d.code, d.col) == ("NX209", 21)
 
 
+def test_nx208_nx209_read_the_whole_port() -> None:
+    # hunt 28 F4: the port was read from at most 5 digits: `${dc:123456}` was no reference at
+    # all, `backend.pod:123456` port 12345, `backend.pod:0000080` port 0, `${db:000081}` nothing
+    def found(value: str) -> list[tuple[str, int, int, str, str, str | None]]:
+        return [(d.code, d.col, d.end_col, d.severity, d.message, d.hint) for d in refs(value)]
+
+    not_a_port = "which is not a port number (1 to 65535)"
+    assert found("${dc:123456}") == [
+        ("NX208", 18, 20, "error", 'var "VALUE" refers to pod "dc", which does not exist', "pods: backend, db, web"),
+        (
+            "NX209",
+            21,
+            27,
+            "error",
+            f'var "VALUE" refers to port 123456 of pod "dc", {not_a_port}',
+            'write the port pod "dc" listens on',
+        ),
+    ]
+    assert found("http://backend.pod:123456") == [
+        (
+            "NX209",
+            35,
+            41,
+            "error",
+            f'var "VALUE" refers to port 123456 of pod "backend", {not_a_port}',
+            'write the port pod "backend" listens on (its servicePorts: 8000, 9000)',
+        )
+    ]
+    assert found("${backend:0000000012345678}")[0][1:5] == (
+        26,
+        42,
+        "error",
+        f'var "VALUE" refers to port 0000000012345678 of pod "backend", {not_a_port}',
+    )
+    # a run Python would not convert (more than 4,300 digits) is not converted: named by its length
+    assert found("db.pod:" + "9" * 10_000)[0][1:5] == (
+        23,
+        10_023,
+        "error",
+        f'var "VALUE" refers to a port of 10,000 digits of pod "db", {not_a_port}',
+    )
+    assert found("http://backend.pod:0000008000") == []  # leading zeros: port 8000
+    assert found("${db:0005432}") == []
+    assert found("${db:000081}") == [
+        (
+            "NX209",
+            21,
+            27,
+            "warning",
+            'var "VALUE" refers to port 81 of pod "db", which exposes only 5432',
+            'use one of the pod\'s servicePorts (5432), or add 81 to servicePorts of pod "db"',
+        )
+    ]
+    assert [code for code, *_ in found("backend.pod:0000000")] == ["NX209"]  # port 0
+
+
 def test_nx208_in_list_form_vars() -> None:
     (d,) = only(
         """
@@ -1189,7 +1245,11 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         ("${a-b:80}db.pod:1", [("a-b", 80), ("db", 1)]),
         ("db.pod${a:1}", [("db", None), ("a", 1)]),
         ("a.pod:80.pod", [("a", 80)]),
-        ("a.pod:123456", [("a", 12345)]),
+        # hunt 28 F4: the whole run of digits, its leading zeros read as the number
+        ("a.pod:123456", [("a", 123456)]),
+        ("${a:123456}", [("a", 123456)]),
+        ("a.pod:0000080 ${b:000081}", [("a", 80), ("b", 81)]),
+        ("a.pod:" + "9" * 5000, [("a", 10**6)]),  # not converted: past 6 digits, out of range
         ("api-v2.pod:8000", [("api-v2", 8000)]),
         ("DB.pod", [("DB", None)]),
         # hunt 21: names no pod can have are still references, so NX208 reports them

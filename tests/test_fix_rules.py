@@ -82,14 +82,36 @@ def test_nx005_in_a_flow_mapping() -> None:
 def test_nx005_drops_a_ports_leading_zeros() -> None:
     assert_fix(pod(ports="[080, 0443]"), pod(ports="[80, 443]"), "NX005")
     # the verdict hunt of the fifth stop: as YAML 1.2 reads them, never quoted into text
-    assert_fix(pod(ports="[0_81, +083, 00_82]"), pod(ports="[81, 83, 82]"), "NX005")
+    assert_fix(pod(ports="[081, +083, 0082]"), pod(ports="[81, 83, 82]"), "NX005")
     # hunt 21: YAML 1.2's octal, text to YAML 1.1, in decimal
     assert_fix(pod(ports="[0o17, 8080]"), pod(ports="[15, 8080]"), "NX005")
 
 
+def test_nx005_writes_a_yaml_11_port_in_decimal() -> None:
+    # hunt 28 F5: `8_0` and `0b1010` are text to YAML 1.2, so NX103, which explains the NX005; but
+    # numbers to YAML 1.1: with NX103 off, NX005's fix writes the port YAML 1.1 reads in decimal
+    text = pod(ports="[8_0, 0b1111101000, +1_0, 0_755, 9_999_999]")
+    assert [(d.code, d.col) for d in lint_diags(text) if d.code in ("NX005", "NX103")] == [
+        ("NX103", 22),
+        ("NX103", 27),
+        ("NX103", 41),
+        ("NX103", 47),
+        ("NX103", 54),
+    ]
+    found = [d for d in lint_diags(text, ignore=("NX103",)) if d.code == "NX005"]
+    assert [(d.col, d.fix and [(e.span.col, e.span.end_col, e.text) for e in d.fix.edits]) for d in found] == [
+        (22, [(22, 25, "80")]),
+        (27, [(27, 39, "1000")]),
+        (41, [(41, 45, "10")]),
+        (47, None),  # octal to YAML 1.1: which port was meant is not clear
+        (54, None),  # no port
+    ]
+    assert {d.fix.title for d in found if d.fix} == {"Write the port in decimal"}
+
+
 def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:
     # the verdict hunt of the fifth stop: a quoted port and an unquoted var, fixed in one run
-    text = pod("vars:", "  WORKERS: 4", ports="[0_81]")
+    text = pod("vars:", "  WORKERS: 4", ports="[081]")
     fixed = fix_all(text, lint_diags)
     assert fixed.text == pod("vars:", '  WORKERS: "4"', ports="[81]")
     assert fixed.rejected == ()

@@ -125,18 +125,26 @@ def test_plain_scalars_are_kept_as_written():
     # for checks that care how a value is written (NX005): its data may be a number, and a
     # repeated key's earlier value is no longer in the data at all
     doc, _ = load("a: 0755\nb: [yes, 'no', 1_0]\nc: |\n  x\na: 08\n", "x")
-    assert doc.data == {"a": 8, "b": ["yes", "no", 10], "c": "x\n"}
+    assert doc.data == {"a": 8, "b": ["yes", "no", "1_0"], "c": "x\n"}
     assert list(doc.plain_scalars) == [
-        (("a",), Span(1, 4, 1, 8), "0755"),
-        (("b", 0), Span(2, 5, 2, 8), "yes"),
-        (("b", 2), Span(2, 16, 2, 19), "1_0"),
-        (("a",), Span(5, 4, 5, 6), "08"),
+        (("a",), Span(1, 4, 1, 8), "0755", None),
+        (("b", 0), Span(2, 5, 2, 8), "yes", None),
+        (("b", 2), Span(2, 16, 2, 19), "1_0", None),
+        (("a",), Span(5, 4, 5, 6), "08", None),
+    ]
+    # and every plain key, at the path of its value
+    assert [(path, text) for path, _, text, _ in doc.plain_keys] == [
+        (("a",), "a"),
+        (("b",), "b"),
+        (("c",), "c"),
+        (("a",), "a"),
     ]
 
 
 def test_scalars_are_yaml_12():
     doc, _ = load("a: [yes, 0755, 0x10, 0o10, 1_000, 1.5, .inf, ~, true, 2024-01-01, '1']\nb: 1:30\n", "x")
-    assert doc.data["a"] == ["yes", 755, 16, 8, 1000, 1.5, float("inf"), None, True, "2024-01-01", "1"]
+    # hunt 28 F5: YAML 1.2's core schema has no `_` between digits and no binary (ruamel's table has)
+    assert doc.data["a"] == ["yes", 755, 16, 8, "1_000", 1.5, float("inf"), None, True, "2024-01-01", "1"]
     assert doc.data["b"] == "1:30"
 
 
@@ -279,6 +287,59 @@ def test_a_collection_under_a_core_tag_it_does_not_fit_is_refused(value: str, me
     assert doc is None and problem.code == "NX001" and (problem.span.line, problem.span.col) == (2, 4)
     assert problem.message == message + ", so YAML loaders cannot read it"
     assert load("a: !!omap [{x: 1}]\nb: !!map {x: 1}\nc: !!seq [1]\n", "x")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message"),
+    [
+        ("a: !!omap\n  - x: 1\n    y: 2\n", 2, 5, "item 1 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!omap [{x: 1}, 2]\n", 1, 20, "item 2 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!pairs [{x: 1}, {}]\n", 1, 21, "item 2 of the list tagged !!pairs is not a one-key mapping"),
+        ("a: !!omap [[x]]\n", 1, 12, "item 1 of the list tagged !!omap is not a one-key mapping"),
+        ("a: !!omap {x: 1}\n", 1, 4, "the tag !!omap wants a list of one-key mappings, not a mapping"),
+        ("a: !!pairs x\n", 1, 4, "the value tagged !!pairs is not a list of one-key mappings"),
+    ],
+)
+def test_omap_and_pairs_are_lists_of_one_key_mappings(text: str, line: int, col: int, message: str):
+    # hunt 28 F8: `pods: !!omap` over pods of four keys passed; YAML loaders refuse the file
+    from ruamel.yaml import YAML
+
+    with pytest.raises(Exception):  # noqa: B017  # ruamel raises what its constructor meets
+        YAML(typ="safe", pure=True).load(text)
+    doc, (problem,) = load(text, "x")
+    assert doc is None and problem.code == "NX001" and (problem.span.line, problem.span.col) == (line, col)
+    assert problem.message == message + ", so YAML loaders cannot read it"
+    if message.startswith("item"):
+        tag = message.split("!!")[1].split()[0]
+        assert (
+            problem.hint
+            == f"drop the tag !!{tag} (a list of mappings needs no tag), or write each item as one `key: value`"
+        )
+    assert load("a: &m {y: 2}\nb: !!omap [{x: 1}, *m]\nc: !!pairs []\n", "x")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("8_0", "8_0"),
+        ("0b1111101000", "0b1111101000"),
+        ("-0b1", "-0b1"),
+        ("1_000.5", "1_000.5"),
+        ("0x1_F", "0x1_F"),
+        ("0_755", "0_755"),
+        ("1_", "1_"),
+        ("0x1b", 27),  # a hex digit b, no binary
+        ("1e3", 1000.0),
+        ("!!int 8_0", 80),  # a tag names the type: as YAML loaders read it
+        ("!!int 0b1010", 10),
+        ("!!float 1_0.5", 10.5),
+    ],
+)
+def test_numbers_are_yaml_12_core_schema_numbers(text: str, value: object):
+    # hunt 28 F5: `servicePorts: [8_0]` was the port 80, as ruamel's table reads it; YAML 1.2's
+    # core schema (js-yaml, eemeli's yaml) reads the text "8_0", which the schema then refuses
+    doc, problems = load(f"a: {text}\n", "x")
+    assert problems == [] and doc.data == {"a": value} and type(doc.data["a"]) is type(value)
 
 
 def test_a_bool_tag_reads_yaml_11_words_as_ruamel_does():

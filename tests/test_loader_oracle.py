@@ -85,6 +85,9 @@ def _same(ours: Any, theirs: Any) -> None:
         return
     if not isinstance(theirs, (str, int, float, bool, type(None))):
         raise _Skip  # !!binary, !!set, !!omap: constructed types the loader keeps as written
+    core = isinstance(ours, str) and isinstance(theirs, (int, float)) and not isinstance(theirs, bool)
+    if core and ("_" in ours or ours.lstrip("+-").startswith("0b")):
+        return  # `1_000`, `0b1010`: numbers ruamel's table adds to YAML 1.2's core schema (scalars.py)
     if isinstance(ours, str) and not isinstance(theirs, str):
         raise _Skip  # `!custom "12"` that their constructor reads otherwise: a quoted value is text here
     assert type(ours) is type(theirs) and ours == theirs, (ours, theirs)

@@ -51,6 +51,7 @@ def test_pure_parser_gives_the_same_document(monkeypatch: pytest.MonkeyPatch, na
     assert pure_doc.positions == fast_doc.positions
     assert pure_doc.comments == fast_doc.comments
     assert pure_doc.plain_scalars == fast_doc.plain_scalars
+    assert pure_doc.plain_keys == fast_doc.plain_keys
     assert pure_problems == fast_problems
 
 
@@ -61,7 +62,7 @@ def test_the_samples_exercise_what_they_say(monkeypatch: pytest.MonkeyPatch) -> 
     assert doc.positions[("application", "pods", 0, "servicePorts")].value.end_line == 7
     doc, problems = load(SAMPLES["a %YAML 1.1 directive is still read as 1.2"], "nexlayer.yaml")
     assert doc.data == {"a": "yes", "b": 10} and problems == []
-    assert [text for _, _, text in doc.plain_scalars] == ["yes", "010"]
+    assert [text for _, _, text, _ in doc.plain_scalars] == ["yes", "010"]
     doc, problems = load(SAMPLES["two documents"], "nexlayer.yaml")
     assert doc.data == {"a": 1} and [p.code for p in problems] == ["NX003"]
 
@@ -82,11 +83,18 @@ def test_pure_parser_on_the_real_corpus(monkeypatch: pytest.MonkeyPatch) -> None
         (fast_doc, fast), (pure_doc, pure) = _both(monkeypatch, raw)  # type: ignore[arg-type]
         assert (pure_doc is None) == (fast_doc is None), path.name
         if fast_doc is not None:
-            assert (pure_doc.data, pure_doc.positions, pure_doc.comments, pure_doc.plain_scalars) == (
+            assert (
+                pure_doc.data,
+                pure_doc.positions,
+                pure_doc.comments,
+                pure_doc.plain_scalars,
+                pure_doc.plain_keys,
+            ) == (
                 fast_doc.data,
                 fast_doc.positions,
                 fast_doc.comments,
                 fast_doc.plain_scalars,
+                fast_doc.plain_keys,
             ), path.name
         assert [(p.code, p.span) for p in pure] == [(p.code, p.span) for p in fast], path.name
 

@@ -118,7 +118,7 @@ def comparable(document: Document | None) -> tuple[object, ...] | None:
     # repr for the data: `.nan` is not equal to itself, and repr tells 1, 1.0 and True apart
     if document is None:
         return None
-    fields = (document.positions, document.comments, document.plain_scalars, document.unheld)
+    fields = (document.positions, document.comments, document.plain_scalars, document.plain_keys, document.unheld)
     return (document.path, document.text, repr(document.data), *fields)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nexlayer_lint.model import Span
 from tests.conftest import lint_diags
 
 
@@ -25,6 +26,15 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("0o17", 'the number 15 in YAML 1.2 but the string "0o17" in YAML 1.1'),  # hunt 21
         ("0o" + "7" * 5000, "an octal number in YAML 1.2"),  # hunt 23: too long to write out
         ("1:30", "base-60"),
+        # hunt 28 F5: numbers YAML 1.2's core schema does not have, which YAML 1.1 reads
+        ("8_0", 'the string "8_0" in YAML 1.2 but a number in YAML 1.1'),
+        ("0b1010", 'the string "0b1010" in YAML 1.2 but a number in YAML 1.1'),
+        ("-0b1_0", "but a number in YAML 1.1"),
+        ("0_755", "but a number in YAML 1.1"),
+        ("0x1_F", "but a number in YAML 1.1"),
+        ("1_000.5", "but a number in YAML 1.1"),
+        ("1.0_5e+3", "but a number in YAML 1.1"),
+        (".5_0", "but a number in YAML 1.1"),
         ("-1:30:15", "base-60"),
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
         ("2024-01-01", "a date in YAML 1.1"),
@@ -58,10 +68,48 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
         "|\n    yes",
         "2024-1-1",
         "2024-01-01T10:00",
+        "0_8",  # text to both: YAML 1.1's octal has no 8
+        "1_0e3",  # text to both: YAML 1.1's floats have a dot
+        "_1",
+        "0b",
     ],
 )
 def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
+
+
+def test_number_hints() -> None:
+    assert [(message, hint) for *_, message, hint in nx005("a: [8_0, 0b1010]\n")] == [
+        (
+            'unquoted 8_0 is the string "8_0" in YAML 1.2 but a number in YAML 1.1',
+            'write it without "_" if you mean the number, or quote it ("8_0") if you mean the text',
+        ),
+        (
+            'unquoted 0b1010 is the string "0b1010" in YAML 1.2 but a number in YAML 1.1',
+            'write it in decimal if you mean the number, or quote it ("0b1010") if you mean the text',
+        ),
+    ]
+
+
+def test_an_equals_sign() -> None:
+    # hunt 28 F7: `=` is YAML 1.1's "value" type, which PyYAML and ruamel.yaml's safe loader
+    # refuse; as a key too; `==`, `"="` and `!!str =` are text to both
+    text = 'a:\n  SEPARATOR: =\n  =: x\n  b: "="\n  c: ==\n  d: !!str =\n  e: [=]\n'
+    message = (
+        'unquoted {}= is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
+        "and YAML 1.1 loaders refuse the file"
+    )
+    assert nx005(text) == [
+        (2, 14, 2, 15, message.format(""), 'quote it ("=")'),
+        (3, 3, 3, 4, message.format("key "), 'quote it ("=")'),
+        (7, 7, 7, 8, message.format(""), 'quote it ("=")'),
+    ]
+    fixes = [d.fix for d in lint_diags(text) if d.code == "NX005"]
+    assert [[(e.span, e.text) for e in fix.edits] for fix in fixes if fix] == [
+        [(Span(2, 14, 2, 14), '"'), (Span(2, 15, 2, 15), '"')],
+        [(Span(3, 3, 3, 3), '"'), (Span(3, 4, 3, 4), '"')],
+        [(Span(7, 7, 7, 7), '"'), (Span(7, 8, 7, 8), '"')],
+    ]
 
 
 def test_messages_and_hints() -> None:
@@ -93,17 +141,162 @@ def test_messages_and_hints() -> None:
     ]
 
 
-def test_keys_repeated_values_and_aliases() -> None:
-    # keys are never judged; a repeated key's first value is; an alias repeats no finding
-    text = "yes: on\nx: &a off\nx: 1\ny: *a\n"
-    assert [(line, col) for line, col, *_ in nx005(text)] == [(1, 6), (2, 4)]
+def test_repeated_values_and_aliases() -> None:
+    # a repeated key's first value is judged; an alias repeats no finding
+    text = "k: on\nx: &a off\nx: 1\nz: *a\n"
+    assert [(line, col) for line, col, *_ in nx005(text)] == [(1, 4), (2, 4)]
     diags = [d for d in lint_diags(text) if d.code == "NX005"]
-    assert [d.path for d in diags] == ["yes", "x"]
+    assert [d.path for d in diags] == ["k", "x"]
+
+
+def test_keys() -> None:
+    # PyYAML reads `on:` and `yes:` as the key True, and keeps one of them: `on: "enabled"` is
+    # lost (hunt 28 F2); `true:` and `null:` are the same in YAML 1.1 and 1.2, no NX005
+    text = 'v:\n  on: "enabled"\n  No: "2"\n  true: "3"\n  null: "4"\n  ~: "5"\n  0755: "6"\n  1:30: x\n  ok: yes\n'
+    assert nx005(text) == [
+        (
+            2,
+            3,
+            2,
+            5,
+            'unquoted key "on" is the string "on" in YAML 1.2 but the boolean true in YAML 1.1',
+            'quote it ("on"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as true',
+        ),
+        (
+            3,
+            3,
+            3,
+            5,
+            'unquoted key "No" is the string "No" in YAML 1.2 but the boolean false in YAML 1.1',
+            'quote it ("No"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as false',
+        ),
+        (
+            7,
+            3,
+            7,
+            7,
+            "unquoted key 0755 is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            'quote it ("0755") if you mean the text, or drop the leading zero',
+        ),
+        (
+            8,
+            3,
+            8,
+            7,
+            'unquoted key 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
+            'quote it ("1:30")',
+        ),
+        (
+            9,
+            7,
+            9,
+            10,
+            'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
+            'quote it ("yes") if you mean the text, or write true or false',
+        ),
+    ]
+    diags = [d for d in lint_diags(text) if d.code == "NX005"]
+    assert [d.path for d in diags] == ["v.on", "v.No", "v.0755", "v.1:30", "v.ok"]
+
+
+def test_keys_as_written() -> None:
+    # a repeated key, an anchored key, a flow mapping's key, an explicit key: each where it is
+    # written; an alias as a key, a quoted or tagged key, `<<` are not judged
+    text = "a:\n  off: 1\n  off: 2\nb: {Y: 1, 'n': 2, !!str on: 3}\nc:\n  &k yes: 1\nd:\n  *k : 2\n  ? n\n  : 3\n"
+    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005(text)] == [
+        (2, 3, 6),
+        (3, 3, 6),
+        (4, 5, 6),
+        (6, 3, 9),
+        (9, 5, 6),
+    ]
+
+
+def test_key_fix_quotes_the_key() -> None:
+    (diag,) = [d for d in lint_diags("a:\n  on: 1\n") if d.code == "NX005"]
+    assert diag.fix is not None and diag.fix.applicability == "safe"
+    assert [(e.span, e.text) for e in diag.fix.edits] == [
+        (Span(2, 3, 2, 3), '"'),
+        (Span(2, 5, 2, 5), '"'),
+    ]
 
 
 def test_tagged_and_anchored_values_are_judged_as_written() -> None:
     # the span covers the anchor or tag, as the parser marks the value
-    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005("a: &x yes\nb: !!str 0755\n")] == [
+    assert [(line, col, end_col) for line, col, _, end_col, *_ in nx005("a: &x yes\nb: !!int 0755\n")] == [
         (1, 4, 10),
         (2, 4, 14),
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # an explicit tag decides the type in YAML 1.1 too: the same value to both (hunt 28 F3)
+        "!!str yes",
+        "!!str 0755",
+        "!!str 1:30",
+        "!!str 2024-01-01",
+        "!<tag:yaml.org,2002:str> off",
+        "!!bool yes",  # true to both
+        "!!int 0o17",  # 15 to both
+        "!!float 0755",  # 755.0 to both
+        "!!timestamp 2024-01-01",
+        "!custom on",
+        "! 0o17",  # text to both
+        "! 08",  # text to both: YAML 1.1's octal has no 8
+    ],
+)
+def test_no_yaml11_warning_for_a_tag_both_read_alike(value: str) -> None:
+    assert nx005(f"a:\n  b: {value}\n") == []
+
+
+def test_tags_yaml_11_reads_otherwise() -> None:
+    # `!!int 0755` is 755 to YAML 1.2 and 493 to YAML 1.1 (`!!int 08` is refused); PyYAML reads
+    # `!`, text to YAML 1.2, as no tag at all (hunt 28 F3)
+    text = "a: [!!int 0755, !!int 08, ! yes, ! 0755, ! 1:30]\n"
+    assert nx005(text) == [
+        (
+            1,
+            5,
+            1,
+            15,
+            "0755 tagged !!int is read as a decimal number in YAML 1.2 but as an octal number in YAML 1.1",
+            "drop the leading zero",
+        ),
+        (
+            1,
+            17,
+            1,
+            25,
+            "08 tagged !!int is read as a decimal number in YAML 1.2; YAML 1.1 reads it as an octal number, "
+            "which PyYAML refuses for its 8 or 9",
+            "drop the leading zero",
+        ),
+        (
+            1,
+            27,
+            1,
+            32,
+            'unquoted "yes" is the string "yes" in YAML 1.2 but a boolean in YAML 1.1',
+            'quote it ("yes") if you mean the text, or write true or false',
+        ),
+        (
+            1,
+            34,
+            1,
+            40,
+            '0755 tagged ! is the string "0755" in YAML 1.2 but an octal number in YAML 1.1',
+            'quote it ("0755") instead of the tag !',
+        ),
+        (
+            1,
+            42,
+            1,
+            48,
+            'unquoted 1:30 is the string "1:30" in YAML 1.2 but a base-60 number in YAML 1.1',
+            'quote it ("1:30")',
+        ),
+    ]
+    # no fix: quotes would land around the tag
+    assert all(d.fix is None for d in lint_diags(text) if d.code == "NX005")

@@ -22,11 +22,13 @@ PODS: DataPath = ("application", "pods")
 # instead of skipping it; not with `_`, which no host name has but Perl's documentation files do
 # (`lib/my_module.pod`). A combining accent (`d\u0301b.pod`) belongs to the name, as letters do
 # (Python's `\w` has no marks). Linear: a host name can start only where a run of name characters starts.
+# A port is its whole run of digits (`web.pod:123456` is no port 12345), read as a number with
+# its leading zeros (`web.pod:0080` is port 80).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # the combining blocks
 _REFERENCE = re.compile(
     rf"(?<![\w.{_MARKS}-])(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.pod(?:\.(?![\w-]))?(?![\w.-])"
-    r"(?::(?P<host_port>\d{1,5}))?"
-    r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d{1,5})\}"
+    r"(?::(?P<host_port>\d+))?"
+    r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d+)\}"
 )
 
 
@@ -53,7 +55,7 @@ class Reference(NamedTuple):
 
     var: Var
     name: str  # as written
-    port: int | None
+    port: int | None  # LONG_PORT for a number of more than PORT_DIGITS digits (leading zeros aside)
     start: int  # where the name is in the var's value
     end: int
     port_start: int  # where the port is, or the name when there is no port
@@ -151,9 +153,22 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
                     start, end = match.span("pod")
                     port_start, port_end = match.span("port")
                 target = _resolve(name, by_name, app_name)
-                number = int(port) if port else None
+                number = _port(port) if port else None
                 found.append(Reference(var, name, number, start, end, port_start, port_end, target))
     return found
+
+
+# The digits of a port converted to a number, at most: more (`:1234567`, or 10,000 digits, which
+# Python would refuse to convert) stand for LONG_PORT, as out of range as the number they write.
+PORT_DIGITS = 6
+LONG_PORT = 10**PORT_DIGITS
+
+
+def _port(digits: str) -> int:
+    """The port a run of digits writes (`0080` is 80); LONG_PORT when it is longer than
+    PORT_DIGITS without its leading zeros."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= PORT_DIGITS else LONG_PORT
 
 
 def _resolve(name: str, by_name: dict[str, Pod], app_name: Any) -> Pod | None:

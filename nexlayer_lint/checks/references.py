@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexlayer_lint.checks.app import App, Pod, Reference
+from nexlayer_lint.checks.app import LONG_PORT, App, Pod, Reference
 from nexlayer_lint.checks.common import describe, value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import verbatim
@@ -75,7 +75,7 @@ def unexposed_port(app: App) -> Iterator[Finding]:
     for ref in app.references:
         if ref.port is not None and not 1 <= ref.port <= 65535:
             yield Finding(
-                f'{describe(app.doc, ref.var.path)} refers to port {ref.port} of pod "{ref.name}", '
+                f'{describe(app.doc, ref.var.path)} refers to {_out_of_range(ref)} of pod "{ref.name}", '
                 "which is not a port number (1 to 65535)",
                 path=ref.var.path,
                 severity="error",
@@ -103,6 +103,19 @@ def unexposed_port(app: App) -> Iterator[Finding]:
             f'or add {"it" if port == "a port" else ref.port} to servicePorts of pod "{target_name}"',
             offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
         )
+
+
+# The digits of a port a message writes out when it is too long to be read as a number (LONG_PORT).
+SHOWN_DIGITS = 20
+
+
+def _out_of_range(ref: Reference) -> str:
+    """`port 123456`; a port of more digits than app.py converts as written (`port 0001234567`),
+    or by its length when it is longer than a message should be."""
+    if ref.port != LONG_PORT:
+        return f"port {ref.port}"
+    digits = ref.var.value[ref.port_start : ref.port_end]
+    return f"port {digits}" if len(digits) <= SHOWN_DIGITS else f"a port of {len(digits):,} digits"
 
 
 def _ports(pod: Pod) -> list[int]:

@@ -10,20 +10,27 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
-from nexlayer_lint.scalars import is_timestamp
+from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# The five traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
+# The seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
 # text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and a time
-# with an optional zone).
+# with an optional zone), `=` (YAML 1.1's "value" type, which its loaders refuse), and a number
+# YAML 1.1 writes with `_` between digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core
+# schema (scalars.py). Each alternative is tried at the start only, and none backtracks more than
+# once over a run of digits.
 TRAP = re.compile(
     r"(?P<boolean>(?i:y|n|yes|no|on|off))"
-    r"|(?P<leading_zero>[-+]?0[0-9_]+)"
+    r"|(?P<leading_zero>[-+]?0[0-9]+)"
     r"|(?P<octal>0o[0-7]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
+    r"|(?P<value>=)"
+    r"|(?P<number>[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
+    r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
 )
 
 _SECRET_MESSAGES = {
@@ -33,6 +40,8 @@ _SECRET_MESSAGES = {
     "octal": "this unquoted secret value is an octal number in YAML 1.2 but a string in YAML 1.1",
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
+    "value": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
+    "number": "this unquoted secret value is a string in YAML 1.2 but a number in YAML 1.1",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
@@ -40,60 +49,142 @@ _SECRET_HINTS = {
     "octal": "quote it if you mean the text, or write the number in decimal",
     "sexagesimal": "quote it",
     "timestamp": "quote it",
+    "value": "quote it",
+    "number": "quote it",
 }
 
 
 @rule("NX005", "yaml11-ambiguous-scalar", "warning", "an unquoted scalar that YAML 1.1 parsers read differently")
 def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
-    """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value as written is checked, a
-    repeated key's earlier value too; an alias repeats no finding."""
+    """NX005: `yes`, `0755`, `1:30` or `2024-01-01` unquoted. Every plain value and key as written is
+    checked, a repeated key's earlier value too; an alias repeats no finding."""
     quote = None
-    for path, span, text in app.doc.plain_scalars:
-        trap = TRAP.fullmatch(text)
-        if trap is None:
-            continue
-        kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
-        quote = quote or usual_quote(app.doc)
-        fix = _fix(app.doc, path, span, text, kind, quote)
-        if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
-            yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
-            continue
-        if kind == "boolean":
-            message = f'unquoted "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1'
-            hint = f'quote it ("{text}") if you mean the text, or write true or false'
-        elif kind == "leading_zero":
-            message = f"unquoted {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1"
-            hint = f'quote it ("{text}") if you mean the text, or drop the leading zero'
-        elif kind == "octal":
-            # written out in decimal unless too long for any number a file means (and for Python,
-            # which writes no more than 4,300 digits)
-            decimal = str(int(text, 8)) if len(text) <= 24 else None
-            number = f"the number {decimal}" if decimal else "an octal number"
-            message = f'unquoted {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1'
-            written = decimal or "it in decimal"
-            hint = f'write {written} if you mean the number, or quote it ("{text}") if you mean the text'
-        elif kind == "sexagesimal":
-            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1'
-            hint = f'quote it ("{text}")'
-        elif is_timestamp(text):
-            message = f'unquoted {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1'
-            hint = f'quote it ("{text}")'
-        else:  # `2024-13-45`: YAML 1.1's pattern for a date, but no day of the calendar
-            message = (
-                f'unquoted {text} is the string "{text}" in YAML 1.2; '
-                "YAML 1.1 reads it as a date that does not exist, which PyYAML refuses"
-            )
-            hint = f'quote it ("{text}")'
-        yield Finding(message, path=path, span=span, hint=hint, fix=fix)
+    for key, entries in ((False, app.doc.plain_scalars), (True, app.doc.plain_keys)):
+        for path, span, text, tag in entries:
+            kind = _trap(text, tag)
+            if kind is None:
+                continue
+            quote = quote or usual_quote(app.doc)
+            fix = _fix(app.doc, path, span, text, kind, quote, key)
+            if overlaps(app.doc, span):  # a secret's text is never quoted, not even its digits
+                yield Finding(_SECRET_MESSAGES[kind], path=path, span=span, hint=_SECRET_HINTS[kind], fix=fix)
+                continue
+            message, hint = _words(kind, text, tag, key)
+            yield Finding(message, path=path, at="key" if key else "value", span=span, hint=hint, fix=fix)
 
 
-def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str) -> Fix | None:
+def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
+    """The message and hint of a trap of `kind` written `text` with the tag `tag`, a key or a value."""
+    unquoted = "unquoted key" if key else "unquoted"
+    tagged = f"key {text} tagged" if key else f"{text} tagged"
+    if tag == INT:  # `!!int 0755`
+        return (
+            f"{tagged} !!int is read as a decimal number in YAML 1.2"
+            + (
+                " but as an octal number in YAML 1.1"
+                if _YAML11_OCTAL.fullmatch(text)
+                else "; YAML 1.1 reads it as an octal number, which PyYAML refuses for its 8 or 9"
+            ),
+            "drop the leading zero",
+        )
+    if tag == "!" and kind == "leading_zero":  # `! 0755`: text to YAML 1.2, octal to PyYAML
+        return (
+            f'{tagged} ! is the string "{text}" in YAML 1.2 but an octal number in YAML 1.1',
+            f'quote it ("{text}") instead of the tag !',
+        )
+    if kind == "boolean" and key:  # PyYAML's mapping then has the key True or False: `on` and `yes` become one
+        boolean = "true" if text.lower() in ("y", "yes", "on") else "false"
+        return (
+            f'{unquoted} "{text}" is the string "{text}" in YAML 1.2 but the boolean {boolean} in YAML 1.1',
+            f'quote it ("{text}"): a YAML 1.1 reader loses the name, and keeps one of the keys it reads as {boolean}',
+        )
+    if kind == "boolean":
+        return (
+            f'{unquoted} "{text}" is the string "{text}" in YAML 1.2 but a boolean in YAML 1.1',
+            f'quote it ("{text}") if you mean the text, or write true or false',
+        )
+    if kind == "leading_zero":
+        return (
+            f"{unquoted} {text} is read as a decimal number in YAML 1.2 but as octal or text in YAML 1.1",
+            f'quote it ("{text}") if you mean the text, or drop the leading zero',
+        )
+    if kind == "octal":
+        # written out in decimal unless too long for any number a file means (and for Python,
+        # which writes no more than 4,300 digits)
+        decimal = str(int(text, 8)) if len(text) <= 24 else None
+        number = f"the number {decimal}" if decimal else "an octal number"
+        written = decimal or "it in decimal"
+        return (
+            f'{unquoted} {text} is {number} in YAML 1.2 but the string "{text}" in YAML 1.1',
+            f'write {written} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
+    if kind == "sexagesimal":
+        return (
+            f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a base-60 number in YAML 1.1',
+            f'quote it ("{text}")',
+        )
+    if kind == "number":  # `8_0`, `0b1010`: ruamel's table read numbers, YAML 1.2's core schema does not
+        spelt = "in decimal" if text.lstrip("+-").startswith("0b") else 'without "_"'
+        return (
+            f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a number in YAML 1.1',
+            f'write it {spelt} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
+    if kind == "value":  # `=`: tag:yaml.org,2002:value, which no YAML 1.1 loader constructs
+        return (
+            f'{unquoted} = is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
+            "and YAML 1.1 loaders refuse the file",
+            'quote it ("=")',
+        )
+    if is_timestamp(text):
+        return f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a date in YAML 1.1', f'quote it ("{text}")'
+    # `2024-13-45`: YAML 1.1's pattern for a date, but no day of the calendar
+    return (
+        f'{unquoted} {text} is the string "{text}" in YAML 1.2; '
+        "YAML 1.1 reads it as a date that does not exist, which PyYAML refuses",
+        f'quote it ("{text}")',
+    )
+
+
+# The integers YAML 1.1 reads as octal (PyYAML's pattern); `08` and `09` are text to it.
+_YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+# The numbers of the `number` trap a port may be written as: with `_` between digits, or in binary.
+_PORT_SPELLING = re.compile(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
+
+
+def _trap(text: str, tag: str | None) -> str | None:
+    """The kind of trap (a group of TRAP) a plain scalar with the explicit tag `tag` (None: no
+    tag) is, or None. A tag decides the type in YAML 1.1 too (`!!str yes` is text to both), except:
+    `!!int 0755` is 755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is 15 to both), and `!`,
+    text to YAML 1.2, is no tag to PyYAML, which reads `! yes` as it reads `yes` (`! 0o17` and
+    `! 08` are text to both)."""
+    trap = TRAP.fullmatch(text)
+    if trap is None:
+        return None
+    kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
+    if tag is None:
+        return kind
+    if tag == INT:
+        return kind if kind == "leading_zero" else None
+    if tag == "!":
+        if kind == "leading_zero":
+            return kind if _YAML11_OCTAL.fullmatch(text) else None
+        return None if kind == "octal" else kind
+    return None
+
+
+def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote: str, key: bool) -> Fix | None:
     """Quotes around the value, so that it is the text YAML 1.2 reads (for a boolean word or a
     base-60 number) or the text as written (a leading zero); a port's leading zeros are dropped
     instead, as a port is a number. None when the span holds more than the value (an anchor, a tag)."""
     if span.line != span.end_line or text_at(doc, span) != text:
         return None
-    if trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
+    if not key and trap == "number" and len(path) >= 2 and path[-2] == "servicePorts":
+        # `8_0`, `0b1010`: text to YAML 1.2 (NX103), the port YAML 1.1 reads, written in decimal
+        port = int(text.replace("_", ""), 0) if _PORT_SPELLING.fullmatch(text) and len(text) <= 40 else -1
+        return Fix("Write the port in decimal", (Edit(span, str(port)),)) if 0 <= port <= 65535 else None
+    if not key and trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
         port = doc.get(*path)
         # `080`, `0_81`, `+083`, `0o17`: written as the number YAML 1.2 read
         if isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535:
