@@ -425,7 +425,7 @@ LINE_SEPARATED = FIXED.replace(
     '        NOTE: "one\u2028two"\n'
     '        A: "\U0001f680"\u2028        DEBUG: yes\n'
     "        OTHER: abcdefgh\n"
-    '        ON: "x\x85y"\n'
+    '        NEL: "x\x85y"\n'
     "        B: on\n",
 )
 DEBUG_YES = rng(9, 31, 34)  # `        A: "🚀"` is 15 UTF-16 units, the LS one more, then `        DEBUG: `
