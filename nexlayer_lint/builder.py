@@ -283,9 +283,9 @@ class _Builder:
                     key_span = _new_span((begin.line + 1, begin.column + 1, end.line + 1, end.column + 1))
                     if child.style or key_span.end_line != key_span.line:
                         self.string_spans.append(key_span)
-                    if not child.style:
-                        self.plain_keys.append((path + (name,), key_span, name, None))
+                    plain = not child.style
                 else:
+                    plain = False  # unusual_key records a plain one itself, with its tag
                     name, key_span = self.unusual_key(child, path)
                     if name is None:  # a merge key: its mappings are merged at the end
                         self.merged = True
@@ -313,7 +313,10 @@ class _Builder:
                         self.problems.append(_duplicate_key(name, line, key_span, spelt))
                     elif typed is not None:
                         typed_keys[typed] = (name, key_span.line)
-                mapping[name] = self.node(next_event(), path + (name,), key_span, depth + 1)
+                at = path + (name,)
+                if plain:
+                    self.plain_keys.append((at, key_span, name, None))
+                mapping[name] = self.node(next_event(), at, key_span, depth + 1)
                 child = next_event()
             if merges:
                 mapping = self.merge(path, mapping, merges)

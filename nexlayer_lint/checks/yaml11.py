@@ -18,9 +18,11 @@ from nexlayer_lint.secrets import overlaps
 # with an optional zone), `=` (YAML 1.1's "value" type, which its loaders refuse), and a number
 # YAML 1.1 writes with `_` between digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core
 # schema (scalars.py). Each alternative is tried at the start only, and none backtracks more than
-# once over a run of digits.
+# once over a run of digits. The lookahead names the characters a trap can start with, so most
+# keys and values (`image`, `nginx:1.27`) are passed over at its first character.
 TRAP = re.compile(
-    r"(?P<boolean>(?i:y|n|yes|no|on|off))"
+    r"(?=[-+.0-9=yYnNoO])"
+    r"(?:(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9]+)"
     r"|(?P<octal>0o[0-7]+)"
     r"|(?P<sexagesimal>[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
@@ -30,7 +32,7 @@ TRAP = re.compile(
     r"|(?P<value>=)"
     r"|(?P<number>[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
     r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
-    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
+    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?))"
 )
 
 _SECRET_MESSAGES = {
@@ -61,7 +63,8 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     quote = None
     for key, entries in ((False, app.doc.plain_scalars), (True, app.doc.plain_keys)):
         for path, span, text, tag in entries:
-            kind = _trap(text, tag)
+            trap = TRAP.fullmatch(text)
+            kind = _kind(trap, text, tag) if trap is not None else None
             if kind is None:
                 continue
             quote = quote or usual_quote(app.doc)
@@ -153,15 +156,12 @@ _YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _PORT_SPELLING = re.compile(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
 
 
-def _trap(text: str, tag: str | None) -> str | None:
-    """The kind of trap (a group of TRAP) a plain scalar with the explicit tag `tag` (None: no
-    tag) is, or None. A tag decides the type in YAML 1.1 too (`!!str yes` is text to both), except:
-    `!!int 0755` is 755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is 15 to both), and `!`,
-    text to YAML 1.2, is no tag to PyYAML, which reads `! yes` as it reads `yes` (`! 0o17` and
-    `! 08` are text to both)."""
-    trap = TRAP.fullmatch(text)
-    if trap is None:
-        return None
+def _kind(trap: re.Match[str], text: str, tag: str | None) -> str | None:
+    """The kind of trap (the group of TRAP that matched `text`) a plain scalar with the explicit
+    tag `tag` (None: no tag) is, or None. A tag decides the type in YAML 1.1 too (`!!str yes` is
+    text to both), except: `!!int 0755` is 755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is
+    15 to both), and `!`, text to YAML 1.2, is no tag to PyYAML, which reads `! yes` as it reads
+    `yes` (`! 0o17` and `! 08` are text to both)."""
     kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
     if tag is None:
         return kind
