@@ -36,6 +36,7 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("1.0_5e+3", "but a number in YAML 1.1"),
         (".5_0", "but a number in YAML 1.1"),
         ("-1:30:15", "base-60"),
+        ("0:30.5", "base-60"),  # a base-60 float may start with 0
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
         ("2024-01-01", "a date in YAML 1.1"),
         ("2001-12-14 21:59:43.10 -5", "a date in YAML 1.1"),
@@ -69,6 +70,8 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
         "2024-1-1",
         "2024-01-01T10:00",
         "0_8",  # text to both: YAML 1.1's octal has no 8
+        "0:30",  # text to both: YAML 1.1's base-60 integer starts with 1-9
+        "01:30",
         "1_0e3",  # text to both: YAML 1.1's floats have a dot
         "_1",
         "0b",
