@@ -576,15 +576,11 @@ def _check_collection_tag(tag: str, is_list: bool, mark: Any) -> None:
     wanted = collection_misfit(tag, is_list)
     if wanted is not None:
         name = tag.rpartition(":")[2]
-        raise Refused(
-            [
-                syntax_problem(
-                    f"the tag !!{name} wants {wanted}, not a {'list' if is_list else 'mapping'}, so YAML loaders "
-                    "cannot read it",
-                    Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
-                    f"drop the tag !!{name}",
-                )
-            ]
+        raise _refused_at(
+            mark,
+            f"the tag !!{name} wants {wanted}, not a {'list' if is_list else 'mapping'}, "
+            "so YAML loaders cannot read it",
+            f"drop the tag !!{name}",
         )
 
 
@@ -592,16 +588,17 @@ def _not_one_key(tag: str, index: int, mark: Any) -> Refused:
     """An item of a list under `!!omap` or `!!pairs` that is not a one-key mapping, which YAML
     loaders refuse ("expected a single mapping item")."""
     name = tag.rpartition(":")[2]
-    return Refused(
-        [
-            syntax_problem(
-                f"item {index + 1} of the list tagged !!{name} is not a one-key mapping, "
-                "so YAML loaders cannot read it",
-                Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
-                f"drop the tag !!{name} (a list of mappings needs no tag), or write each item as one `key: value`",
-            )
-        ]
+    return _refused_at(
+        mark,
+        f"item {index + 1} of the list tagged !!{name} is not a one-key mapping, so YAML loaders cannot read it",
+        f"drop the tag !!{name} (a list of mappings needs no tag), or write each item as one `key: value`",
     )
+
+
+def _refused_at(mark: Any, message: str, hint: str) -> Refused:
+    """An NX001 refusal at the parser's mark, one character wide."""
+    span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+    return Refused([syntax_problem(message, span, hint)])
 
 
 def _complex_key(span: Span) -> Problem:
