@@ -1,9 +1,11 @@
 """Parser events -> a file's data and the position of every value, in one pass.
 
 ruamel.yaml parses: libyaml's C parser (ruamel.yaml.clib) when it is installed, else ruamel's
-pure-Python one, which gives the same events (and reads the files libyaml 0.1.7 refuses for a
-`:` inside a flow collection's plain value, which YAML 1.2 allows). Nothing is constructed from a tag, so a tag never
-runs code. The builder reads the first document's events once, depth first, and makes:
+pure-Python one, which gives the same events. libyaml 0.1.7 refuses a `:` inside a flow
+collection's plain value that YAML 1.2 and later libyaml read as text; `build` gives it such a
+colon as another character and puts the colon back in the values (`_colons_put_back`). Nothing
+is constructed from a tag, so a tag never runs code. The builder reads the first document's
+events once, depth first, and makes:
 
 - the data, JSON-shaped: plain scalars resolved as YAML 1.2 (scalars.py), a quoted or block
   scalar as text unless a core tag names another type (`!!int "4"`), keys as written;
@@ -26,6 +28,7 @@ later entry for a path wins, as a repeated key's later value does). The entries 
 subtree are then one slice of the list, which an alias repeats under its own path.
 """
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -111,18 +114,67 @@ def build(text: str) -> Built:
     parser's own error for a syntax error."""
     if CParser is None:
         return _build_pure(text)
-    parser = CParser(text)
-    try:
-        return _Builder(parser.get_event).document()
-    except ScannerError as exc:
-        # libyaml 0.1.7, which ruamel.yaml.clib bundles, refuses a ":" inside a plain value in
-        # [ ] or { } (`{URL: http://db.pod:80}`, `[nginx:1.27]`), which YAML 1.2 and libyaml
-        # 0.2.1 and later read as text; ruamel's own parser reads it as they do.
-        if exc.problem != "found unexpected ':'":
-            raise
-    finally:
-        parser.dispose()
-    return _build_pure(text)
+    # libyaml 0.1.7, which ruamel.yaml.clib bundles, refuses a ":" inside a plain value in [ ] or
+    # { } (`{URL: http://db.pod:80}`, `[nginx:1.27]`), which YAML 1.2 and libyaml 0.2.1 and later
+    # read as text when a character other than a blank or `,?[]{}` follows it. Each such ":" is
+    # given to libyaml as a character it reads as text (one absent from the file), and put back
+    # in the values it reads: every other rule, and every position, stays libyaml's.
+    parsed, stand_in, colons = text, "", 0
+    budget = _REPARSE_BUDGET + 4 * len(text)  # characters parsed again, in all
+    while True:
+        parser = CParser(parsed)
+        try:
+            next_event = _colons_put_back(parser.get_event, stand_in) if stand_in else parser.get_event
+            return _Builder(next_event).document()
+        except ScannerError as exc:
+            at = exc.problem_mark.index if exc.problem_mark is not None else -1
+            budget, colons = budget - at, colons + 1
+            if exc.problem != "found unexpected ':'" or not _colon_is_text(parsed, at) or budget < 0 or colons > 100:
+                raise
+            stand_in = stand_in or _absent_character(text)
+            if not stand_in:
+                raise
+            parsed = f"{parsed[:at]}{stand_in}{parsed[at + 1 :]}"
+        finally:
+            parser.dispose()
+
+
+# Each such colon costs a parse of the file up to it again: past 100 of them, or this many
+# characters (and four times the file's), libyaml's NX001 stands, so a hostile file cannot make
+# the parse quadratic. A real file's URLs and image tags in flow style are a few dozen.
+_REPARSE_BUDGET = 1_000_000
+
+
+def _colon_is_text(text: str, at: int) -> bool:
+    """Whether the ":" at text[at] is text to libyaml 0.2.1+ inside [ ] or { }: followed by a
+    character other than a blank, a line break or one of `,?[]{}`."""
+    after = text[at + 1 : at + 2]
+    return text[at : at + 1] == ":" and after != "" and after not in _ENDS_A_TEXT_COLON
+
+
+_ENDS_A_TEXT_COLON = " \t\r\n\x85\u2028\u2029,?[]{}"  # blanks, line breaks (YAML 1.1's too), flow indicators
+
+
+def _absent_character(text: str) -> str:
+    """A character libyaml reads as any other in a plain value that `text` does not hold (a
+    private-use one), or "" (a file holding all 6,400 of them). One pass over the text."""
+    present = set(_PRIVATE_USE.findall(text))
+    return next((chr(code) for code in range(0xE000, 0xF900) if chr(code) not in present), "")
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _colons_put_back(next_event: Callable[[], Any], stand_in: str) -> Callable[[], Any]:
+    """libyaml's events with each stand-in character in a value a ":" again."""
+
+    def put_back() -> Any:
+        event = next_event()
+        if type(event) is ScalarEvent and stand_in in event.value:
+            event.value = event.value.replace(stand_in, ":")
+        return event
+
+    return put_back
 
 
 def _build_pure(text: str) -> Built:

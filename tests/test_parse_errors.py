@@ -307,3 +307,56 @@ def test_an_unknown_wording_still_gets_a_hint() -> None:
     error = MarkedYAMLError("while doing something new", None, "found something new", StreamMark("x", 0, 0, 0))
     problem = problem_for(error, "a: 1\n")
     assert (problem.message, problem.hint) == ("found something new (while doing something new)", GENERIC_HINT)
+
+
+FLOW_URL = (
+    "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    "      servicePorts: [80]\n      vars: {URL: %s}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "at"),
+    [
+        ("    - name: db\n      image: &pg.image postgres:16.4\n", (10, 17)),  # libyaml's anchor names
+        ('      labels: {x: "\\ud800"}\n', (9, 22)),  # a lone surrogate's escape
+        ("...\nfoo: bar\n", (10, 1)),  # text after the document's end
+    ],
+)
+def test_a_text_colon_in_flow_leaves_every_other_refusal_to_libyaml(tail: str, at: tuple[int, int]) -> None:
+    """hunt 29 F2: a file re-read whole by ruamel's pure parser passed where libyaml refuses it
+    for another reason after the colon; the same file with the value quoted did not."""
+    if builder.CParser is None:
+        pytest.skip("ruamel.yaml.clib is not installed")
+    quoted = _nx001(FLOW_URL % '"http://web.pod:80"' + tail)
+    assert _nx001(FLOW_URL % "http://web.pod:80" + tail) == quoted and quoted[0] == at
+
+
+def test_a_text_colon_in_flow_keeps_libyaml_s_lines_and_masks() -> None:
+    """hunt 29 F3, F4: ruamel's pure parser counts no U+2028 as a line break, so after one every
+    finding was a line off in a file re-read for a text colon, and a password's mask landed on
+    the line above it (the next finding's frame printed the password)."""
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+    from tests.conftest import lint_diags
+
+    tail = (
+        "    - name: db\n      image: postgres:16.4\n      servicePorts: [5432]\n      vars:\n"
+        '        NOTE: "one\u2028two"\n        DEBUG: yes\n'
+        "        POSTGRES_PASSWORD: Hunter2Secret99\n        MODE: on\n"
+    )
+    colon, quoted = FLOW_URL % "http://web.pod:80" + tail, FLOW_URL % '"http://web.pod:80"' + tail
+    found = [(d.code, d.line, d.col) for d in lint_diags(colon)]
+    assert found == [(d.code, d.line, d.col) for d in lint_diags(quoted)]
+    assert ("NX005", 15, 16) in found and ("NX005", 17, 15) in found
+    result = Linter(Settings()).lint(colon, "nexlayer.yaml")
+    assert result.masked_text is not None and "Hunter2Secret99" not in result.masked_text
+    assert "POSTGRES_PASSWORD: ***************\n" in result.masked_text
+
+
+def test_text_colons_in_flow_are_read_again_a_bounded_number_of_times() -> None:
+    # each costs a parse up to it: past 100 libyaml's refusal stands (no quadratic parse)
+    many = "a: [" + ", ".join(f"h{i}:x" for i in range(101)) + "]\n"
+    assert _nx001(many)[1] == '":" inside an unquoted value in [ ] or { } is not allowed'
+    doc, problems = load(many.replace(", h100:x", ""), "nexlayer.yaml")
+    assert problems == [] and doc is not None and doc.data["a"][99] == "h99:x"
