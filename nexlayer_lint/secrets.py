@@ -359,6 +359,7 @@ def _curls_user(items: list[Any], index: int) -> bool:
 
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
+_ENV_REFERENCE = re.compile(r"\$[A-Z_][A-Z0-9_]*")  # `$MYSQL_PWD`: an environment variable's name
 _SHELL_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-9_]*\))")
 
 
@@ -834,8 +835,13 @@ def _assigned_parts(text: str) -> list[Part]:
         if not secret and name.upper() != "PWD":
             continue
         pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
-        if text.startswith(("$(", "`"), pos) or _SHELL_REFERENCE.fullmatch(text, pos, stop):
-            continue  # `DB_PASSWORD=$(cat /run/pw) app`, `--password=$PW`: a command's output, a reference
+        # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
+        # reference, by the upper-case name references have (a password may start with `$`:
+        # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes
+        if text.startswith(("$(", "`"), pos) or (
+            _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1)
+        ):
+            continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):

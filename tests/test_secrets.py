@@ -337,6 +337,10 @@ def test_assignments_in_a_list_of_vars_and_anywhere() -> None:
     for text in ("mysql --password=$MYSQL_PWD", "PGPASSWORD=$PW psql", 'PGPASSWORD="$PW" psql'):
         assert parts_in(text) == [], text
     assert [p.label for p in parts_in("mysql --password=$1abc")] == ["password"]  # `$1` is no name
+    # hunt 29 F1: a password may start with `$`: a reference's name is upper case, and single
+    # quotes keep a shell from reading one
+    for text in ("Pwd=$uperS3cret9;", "-Dspring.datasource.password=$uperS3cret9", "PGPASSWORD='$PW' psql"):
+        assert [text[p.start : p.end] for p in parts_in(text)] in (["$uperS3cret9"], ["$PW"]), text
 
 
 # --- where secrets sit ----------------------------------------------------------------------------
