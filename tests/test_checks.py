@@ -775,6 +775,14 @@ def test_nx209_port_not_exposed() -> None:
     assert (d.code, d.col) == ("NX209", 21)
 
 
+def test_nx209_writes_out_no_port_that_is_a_secret() -> None:
+    # hunt 29 F5: the whole run of digits is read now, and a URL's password after a user
+    # `db.pod` was the port the message quoted (5 of its digits before)
+    (d,) = [d for d in refs("postgres://db.pod:98765432101@dbhost/x") if d.code == "NX209"]
+    assert d.message == 'var "VALUE" refers to a port of a pod, which is not a port number (1 to 65535)'
+    assert d.hint == "write the port a pod listens on" and "98765" not in d.message + str(d.hint)
+
+
 def test_nx208_nx209_read_the_whole_port() -> None:
     # hunt 28 F4: the port was read from at most 5 digits: `${dc:123456}` was no reference at
     # all, `backend.pod:123456` port 12345, `backend.pod:0000080` port 0, `${db:000081}` nothing

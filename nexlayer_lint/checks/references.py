@@ -74,15 +74,19 @@ def unexposed_port(app: App) -> Iterator[Finding]:
     1 to 65535 is no port at all (an error, whatever the pod exposes)."""
     for ref in app.references:
         if ref.port is not None and not 1 <= ref.port <= 65535:
+            # `postgres://db.pod:98765432101@host`: a user `db.pod` and a password the message
+            # would quote; a secret's name and digits are not written out
+            secret = in_secret(app.doc, ref.var.path, ref.start, ref.port_end)
+            pod = "a pod" if secret else f'pod "{ref.name}"'
             yield Finding(
-                f'{describe(app.doc, ref.var.path)} refers to {_out_of_range(ref)} of pod "{ref.name}", '
+                f"{describe(app.doc, ref.var.path)} refers to {'a port' if secret else _out_of_range(ref)} of {pod}, "
                 "which is not a port number (1 to 65535)",
                 path=ref.var.path,
                 severity="error",
-                hint=f'write the port pod "{ref.name}" listens on'
+                hint=f"write the port {pod} listens on"
                 + (
                     f" (its servicePorts: {', '.join(str(port) for port in _ports(ref.target))})"
-                    if ref.target is not None and _ports(ref.target)
+                    if ref.target is not None and _ports(ref.target) and not secret
                     else ""
                 ),
                 offset=value_offset(app.doc, ref.var.path, ref.port_start, ref.port_end),
