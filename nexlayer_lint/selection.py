@@ -100,12 +100,12 @@ def _in_virtualenv(path: str, is_dir: bool) -> bool:
     below the folder a search for the path would start from (the current folder, or for a path
     outside it, the folder both are in). So a project that lives inside a virtualenv is linted,
     as a search from it would lint it."""
-    path = os.path.abspath(path)
+    # real paths, as getcwd's is: `$PWD/app/x` through a symlinked folder shares more than `/`
+    folder = os.path.realpath(path if is_dir else os.path.dirname(os.path.abspath(path)))
     try:
-        start = os.path.commonpath([path, os.getcwd()])
+        start = os.path.commonpath([folder, os.getcwd()])
     except ValueError:  # another drive (Windows): no folder above both
         start = ""
-    folder = path if is_dir else os.path.dirname(path)
     while len(folder) > len(start) and folder != os.path.dirname(folder):
         if _is_virtualenv(folder):
             return True

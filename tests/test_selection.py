@@ -153,6 +153,11 @@ def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, 
         "nexlayer.yaml",
         "lib/nexlayer.yaml",
     ]
+    # hunt 29 F7: the file named through a symlinked folder (`$PWD/...`), getcwd's real path
+    # shared only `/` with it, so the project itself counted as a virtualenv above the file
+    (tree.parent / "link").symlink_to(tree)
+    named = str(tree.parent / "link" / "env" / "nexlayer.yaml")
+    assert shown_files(named, "--force-exclude") == [named]
 
 
 def test_force_exclude_applies_to_stdin_by_its_filename(tree):
