@@ -158,11 +158,8 @@ _ENDS_A_TEXT_COLON = " \t\r\n\x85\u2028\u2029,?[]{}"  # blanks, line breaks (YAM
 def _absent_character(text: str) -> str:
     """A character libyaml reads as any other in a plain value that `text` does not hold (a
     private-use one), or "" (a file holding all 6,400 of them). One pass over the text."""
-    present = set(_PRIVATE_USE.findall(text))
+    present = set(re.findall("[\ue000-\uf8ff]", text))  # compiled here: a clean run never needs it
     return next((chr(code) for code in range(0xE000, 0xF900) if chr(code) not in present), "")
-
-
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def _colons_put_back(next_event: Callable[[], Any], stand_in: str) -> Callable[[], Any]:

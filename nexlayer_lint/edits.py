@@ -233,6 +233,6 @@ def insert(line: int, col: int, text: str) -> Edit:
 
 
 def _yaml11(text: str) -> bool:
-    from nexlayer_lint.checks.yaml11 import TRAP  # the one definition of what NX005 reports
+    from nexlayer_lint.checks.yaml11 import trap_kind  # the one definition of what NX005 reports
 
-    return TRAP.fullmatch(text) is not None
+    return trap_kind(text) is not None

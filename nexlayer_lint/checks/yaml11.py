@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -13,15 +14,14 @@ from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# The seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal (`0o17`,
-# text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and a time
-# with an optional zone), `=` (YAML 1.1's "value" type, which its loaders refuse), and a number
-# YAML 1.1 writes with `_` between digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core
-# schema (scalars.py). Each alternative is tried at the start only, and none backtracks more than
-# once over a run of digits. The lookahead names the characters a trap can start with, so most
-# keys and values (`image`, `nginx:1.27`) are passed over at its first character.
+# Six of the seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
+# (`0o17`, text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and
+# a time with an optional zone), and `=` (YAML 1.1's "value" type, which its loaders refuse).
+# Each alternative is tried at the start only, and none backtracks more than once over a run of
+# digits. The lookahead names the characters a trap can start with, so most keys and values
+# (`image`, `nginx:1.27`) are passed over at their first character.
 TRAP = re.compile(
-    r"(?=[-+.0-9=yYnNoO])"
+    r"(?=[-+0-9=yYnNoO])"
     r"(?:(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9]+)"
     r"|(?P<octal>0o[0-7]+)"
@@ -30,11 +30,34 @@ TRAP = re.compile(
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
-    r"|(?P<value>=)"
-    r"|(?P<number>[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
-    r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
-    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?))"
+    r"|(?P<value>=))"
 )
+
+
+@functools.cache
+def _yaml11_number() -> re.Pattern[str]:
+    """The seventh trap: a number YAML 1.1 writes with `_` between digits or in binary (`8_0`,
+    `0b1010`), text in YAML 1.2's core schema (scalars.py). Compiled on first use (a third of
+    TRAP's cost to compile, in every run): few files write a number so."""
+    return re.compile(  # from the text's start only (\A): each alternative reads a run of digits once
+        r"\A(?:[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
+        r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
+    )
+
+
+def trap_kind(text: str) -> str | None:
+    """Which trap (a group of TRAP, or "number") the plain scalar `text` is, whatever its tag."""
+    trap = TRAP.fullmatch(text)
+    if trap is not None:
+        return trap.lastgroup
+    if text[:1] in _NUMBER_STARTS and ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
+        return "number"
+    return None
+
+
+_NUMBER_STARTS = frozenset("-+.0123456789")
+
 
 _SECRET_MESSAGES = {
     "boolean": "this unquoted secret value is a string in YAML 1.2 but a boolean in YAML 1.1",
@@ -64,8 +87,15 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     quote = None
     for key, entries in ((False, app.doc.plain_scalars), (True, app.doc.plain_keys)):
         for path, span, text, tag in entries:
-            trap = TRAP.fullmatch(text)
-            kind = _kind(trap, text, tag) if trap is not None else None
+            trap = TRAP.fullmatch(text)  # trap_kind(text), its common case written out: most entries are none
+            if trap is not None:
+                kind: str | None = trap.lastgroup
+            elif text[:1] in _NUMBER_STARTS and ("_" in text or "0b" in text):  # not `POSTGRES_USER`
+                kind = trap_kind(text)
+            else:
+                continue
+            if kind is not None and tag is not None:
+                kind = _tagged_kind(kind, text, tag)
             if kind is None:
                 continue
             quote = quote or usual_quote(app.doc)
@@ -157,15 +187,11 @@ _YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _PORT_SPELLING = re.compile(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
 
 
-def _kind(trap: re.Match[str], text: str, tag: str | None) -> str | None:
-    """The kind of trap (the group of TRAP that matched `text`) a plain scalar with the explicit
-    tag `tag` (None: no tag) is, or None. A tag decides the type in YAML 1.1 too (`!!str yes` is
-    text to both), except: `!!int 0755` is 755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is
-    15 to both), and `!`, text to YAML 1.2, is no tag to PyYAML, which reads `! yes` as it reads
-    `yes` (`! 0o17` and `! 08` are text to both)."""
-    kind: str = trap.lastgroup  # type: ignore[assignment]  # every alternative of TRAP is a named group
-    if tag is None:
-        return kind
+def _tagged_kind(kind: str, text: str, tag: str) -> str | None:
+    """The trap of `kind` that `text` is when the explicit tag `tag` is written before it, or None.
+    A tag decides the type in YAML 1.1 too (`!!str yes` is text to both), except: `!!int 0755` is
+    755 to YAML 1.2 but octal to YAML 1.1 (`!!int 0o17` is 15 to both), and `!`, text to YAML 1.2,
+    is no tag to PyYAML, which reads `! yes` as it reads `yes` (`! 0o17` and `! 08` are text to both)."""
     if tag == INT:
         return kind if kind == "leading_zero" else None
     if tag == "!":
