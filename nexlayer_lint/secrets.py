@@ -360,7 +360,6 @@ def _curls_user(items: list[Any], index: int) -> bool:
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
 _ENV_REFERENCE = re.compile(r"\$[A-Z_][A-Z0-9_]*")  # `$MYSQL_PWD`: an environment variable's name
-_SHELL_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-9_]*\))")
 
 
 def is_option_value(text: str) -> bool:
@@ -382,15 +381,19 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
-    # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`
-    value = text[start:end].strip("\\\"'")
-    if _SHELL_REFERENCE.fullmatch(value) is not None:
+    if text.startswith("'", start):
+        return False  # single quotes: a shell reads no `$` inside (`redis-cli -a '$x'`)
+    # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`;
+    # a reference by the upper-case name references have (a password may start with `$`)
+    value = text[start:end].strip('\\"')
+    if _ENV_REFERENCE.fullmatch(value) is not None:
         return True
     # a command's output (`-p "$(cat /run/secrets/pw)"`, `` `cat pw` ``) is no literal either, also
     # unquoted, where the word read ends at the substitution's first blank (`-p$(cat /run/pw)`);
-    # a backquote that nothing closes is a character (`` `Hunter2 ``)
+    # a `$(` or backquote that nothing closes is text (`-p$(Hunter2`, `` `Hunter2 ``)
     opened = text.find(value[:1], start, end) + 1
-    return value.startswith("$(") or (value.startswith("`") and text.find("`", opened) >= 0)
+    closing = ")" if value.startswith("$(") else "`" if value.startswith("`") else ""
+    return closing != "" and text.find(closing, opened) >= 0
 
 
 def _is_secret_key(name: str) -> bool:

@@ -308,6 +308,12 @@ def test_secret_options(option: str, secret: bool) -> None:
         ("mysql -p$(cat /run/secrets/pw) db", []),
         ("mysql -p`cat pw`", []),
         ("-p`Hunter2pwx", ["`Hunter2pwx"]),  # a backquote that closes nothing is a character
+        ("mysql -p$(Hunter2xy", ["$(Hunter2xy"]),  # nor a `$(` (hunt 30 F6)
+        # hunt 30 F4: a password may start with `$`: a reference's name is upper case, and single
+        # quotes keep a shell from reading one
+        ("mysql -p'$x2pass'", ["$x2pass"]),
+        ("mysql -p$password db", ["$password"]),
+        ('mysql -p"$MYSQL_PWD"', []),
     ],
 )
 def test_an_attached_password(text: str, found: list[str]) -> None:
@@ -321,6 +327,8 @@ def test_the_item_after_a_secret_option() -> None:
     assert follows_secret_flag(["--token", "-x9"], 1)  # a short option's shape may be a password
     assert not follows_secret_flag(["--password", "--host", "db"], 1)  # psql's --password only asks
     assert not follows_secret_flag(["--password", "$PGPASSWORD"], 1)
+    assert follows_secret_flag(["redis-cli", "-a", "$x"], 2)  # hunt 30 F4: no shell, and no reference's name
+    assert [text[p.start : p.end] for text in ["redis-cli -a '$x' ping"] for p in parts_in(text)] == ["$x"]
     assert not follows_secret_flag(["--port", "80"], 1)
     assert not follows_secret_flag(["--password"], 0)
 
