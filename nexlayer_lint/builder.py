@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
-from ruamel.yaml.error import StringMark
+from ruamel.yaml.error import MarkedYAMLError, StringMark
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -114,61 +114,93 @@ def build(text: str) -> Built:
     parser's own error for a syntax error."""
     if CParser is None:
         return _build_pure(text)
-    # libyaml 0.1.7, which ruamel.yaml.clib bundles, refuses a ":" inside a plain value in [ ] or
-    # { } (`{URL: http://db.pod:80}`, `[nginx:1.27]`), which YAML 1.2 and libyaml 0.2.1 and later
-    # read as text when a character other than a blank or `,?[]{}` follows it. Each such ":" is
-    # given to libyaml as a character it reads as text (one absent from the file), and put back
-    # in the values it reads: every other rule, and every position, stays libyaml's.
-    parsed, stand_in, colons = text, "", 0
-    budget = _REPARSE_BUDGET + 4 * len(text)  # characters parsed again, in all
+    # libyaml 0.1.7, which ruamel.yaml.clib bundles, refuses a ":" or "?" inside a plain value in
+    # [ ] or { } (`{URL: http://db.pod:80}`, `[nginx:1.27]`, `{DOCS: x/search?q=1}`), which YAML
+    # 1.2 and libyaml 0.2 read as text (a ":" when a character other than a blank or `,?[]{}`
+    # follows it). Each such character is given to libyaml as one it reads as text (a private-use
+    # one the file does not hold), and put back in the plain values it reads: every other rule,
+    # and every position, stays libyaml's.
+    stand_ins: dict[str, str] = {}  # a stand-in -> the character it stands for
+    parsed, reparses = text, 0
+    budget = _REPARSE_BUDGET + 16 * len(text)  # characters parsed again, in all
+    shift = 1 if text.startswith("\ufeff") else 0  # libyaml's index does not count a leading BOM
     while True:
         parser = CParser(parsed)
         try:
-            next_event = _colons_put_back(parser.get_event, stand_in) if stand_in else parser.get_event
+            next_event = _put_back(parser.get_event, stand_ins) if stand_ins else parser.get_event
             return _Builder(next_event).document()
-        except ScannerError as exc:
-            at = exc.problem_mark.index if exc.problem_mark is not None else -1
-            budget, colons = budget - at, colons + 1
-            if exc.problem != "found unexpected ':'" or not _colon_is_text(parsed, at) or budget < 0 or colons > 100:
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            at = mark.index + shift if mark is not None else -1
+            char = _read_as_text(parsed, at, str(exc.problem))
+            if char is None:
                 raise
-            stand_in = stand_in or _absent_character(text)
+            budget, reparses = budget - at, reparses + 1
+            if budget < 0 or reparses > _MAX_REPARSES:
+                raise _too_many_to_read(mark) from None
+            stand_in = next((one for one, meant in stand_ins.items() if meant == char), "")
+            stand_in = stand_in or _absent_character(text, stand_ins)
             if not stand_in:
                 raise
+            stand_ins[stand_in] = char
             parsed = f"{parsed[:at]}{stand_in}{parsed[at + 1 :]}"
         finally:
             parser.dispose()
 
 
-# Each such colon costs a parse of the file up to it again: past 100 of them, or this many
-# characters (and four times the file's), libyaml's NX001 stands, so a hostile file cannot make
-# the parse quadratic. A real file's URLs and image tags in flow style are a few dozen.
-_REPARSE_BUDGET = 1_000_000
+# Each such character costs a parse of the file up to it again: past this many, or this many
+# characters (and 16 times the file's), the file is refused, so a hostile file cannot make the
+# parse quadratic. A real file's URLs and image tags in flow style are a few dozen.
+_MAX_REPARSES = 1000
+_REPARSE_BUDGET = 4_000_000
 
 
-def _colon_is_text(text: str, at: int) -> bool:
-    """Whether the ":" at text[at] is text to libyaml 0.2.1+ inside [ ] or { }: followed by a
-    character other than a blank, a line break or one of `,?[]{}`."""
-    after = text[at + 1 : at + 2]
-    return text[at : at + 1] == ":" and after != "" and after not in _ENDS_A_TEXT_COLON
+def _read_as_text(text: str, at: int, problem: str) -> str | None:
+    """The character at text[at] where libyaml 0.1.7 stopped, when libyaml 0.2 reads it as text
+    in a plain value inside [ ] or { }: a ":" followed by a character other than a blank, a line
+    break or one of `,?[]{}`; a "?" after a value's text (`x?y`, not a key's `[? x]`). Else None."""
+    char = text[at : at + 1]
+    if char == ":" and problem == "found unexpected ':'":
+        after = text[at + 1 : at + 2]
+        return char if after != "" and after not in _ENDS_A_TEXT_COLON else None
+    if char == "?" and problem.startswith("did not find expected ','"):
+        before = text[:at].rstrip(" \t")[-1:]
+        return char if before != "" and before not in _BEFORE_A_KEY else None
+    return None
 
 
 _ENDS_A_TEXT_COLON = " \t\r\n\x85\u2028\u2029,?[]{}"  # blanks, line breaks (YAML 1.1's too), flow indicators
+_BEFORE_A_KEY = ",[{:\r\n\x85\u2028\u2029"  # where a "?" starts an entry's key instead
 
 
-def _absent_character(text: str) -> str:
+def _too_many_to_read(mark: Any) -> Refused:
+    return _refused_at(
+        mark,
+        f'more than {_MAX_REPARSES} unquoted values in [ ] or {{ }} hold a ":" or "?", which this '
+        "file's parser reads one at a time",
+        "quote those values, or write the collection as block lines",
+    )
+
+
+def _absent_character(text: str, taken: dict[str, str]) -> str:
     """A character libyaml reads as any other in a plain value that `text` does not hold (a
-    private-use one), or "" (a file holding all 6,400 of them). One pass over the text."""
+    private-use one) and that is not `taken`, or "" (none left). One pass over the text."""
     present = set(re.findall("[\ue000-\uf8ff]", text))  # compiled here: a clean run never needs it
-    return next((chr(code) for code in range(0xE000, 0xF900) if chr(code) not in present), "")
+    return next(
+        (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in present and chr(code) not in taken), ""
+    )
 
 
-def _colons_put_back(next_event: Callable[[], Any], stand_in: str) -> Callable[[], Any]:
-    """libyaml's events with each stand-in character in a value a ":" again."""
+def _put_back(next_event: Callable[[], Any], stand_ins: dict[str, str]) -> Callable[[], Any]:
+    """libyaml's events with each stand-in character in a plain value the one it stands for
+    (only there: a quoted value's `"\\ue000"` escape is its own)."""
 
     def put_back() -> Any:
         event = next_event()
-        if type(event) is ScalarEvent and stand_in in event.value:
-            event.value = event.value.replace(stand_in, ":")
+        if type(event) is ScalarEvent and not event.style:
+            for stand_in, meant in stand_ins.items():
+                if stand_in in event.value:
+                    event.value = event.value.replace(stand_in, meant)
         return event
 
     return put_back

@@ -14,9 +14,8 @@ import pytest
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.scanner import ScannerError
 
 from nexlayer_lint import loader
 from nexlayer_lint.model import Document, Span
@@ -39,13 +38,19 @@ _REFUSALS = (
 
 
 def _refuses_a_text_colon(text: str) -> bool:
-    """Whether libyaml 0.1.7 (ruamel.yaml.clib's) refuses `text` for a ":" in a plain value
-    inside [ ] or { }, which YAML 1.2 and libyaml 0.2.1+ may read as text (`[nginx:1.27]`)."""
+    """Whether libyaml 0.1.7 (ruamel.yaml.clib's) refuses `text` for a ":" or "?" in a plain
+    value inside [ ] or { }, which YAML 1.2 and libyaml 0.2 may read as text (`[nginx:1.27]`,
+    `{U: x/search?q=1}`)."""
     try:
         for _ in _yaml.parse(text):
             pass
-    except ScannerError as exc:
-        return exc.problem == "found unexpected ':'"
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return exc.problem == "found unexpected ':'" or (
+            str(exc.problem).startswith("did not find expected ','")
+            and mark is not None
+            and text[mark.index : mark.index + 1] == "?"
+        )
     except YAMLError:
         pass
     return False
