@@ -443,6 +443,13 @@ def test_nx208_no_fix_without_a_close_pod() -> None:
     assert_no_fix(pod("vars:", "  A: http://zzz.pod"), "NX208")
 
 
+def test_nx208_no_fix_to_a_pod_whose_name_is_no_host_name() -> None:
+    # hunt 31 F2: a flow name over two lines is `m ongo`; the fix wrote `m mongo.pod`, which
+    # refers to pod `ongo` again, and each --fix added `m ` once more
+    text = pod("vars:", "  A: mongodb://mongo.pod:27017/x") + "    - {name: m\n        ongo, servicePorts: [27017]}\n"
+    assert_no_fix(text, "NX208")
+
+
 # --- NX216 -----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ The references themselves are found once per document, in `App.references` (chec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import LONG_PORT, App, Pod, Reference
@@ -60,12 +61,16 @@ def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
     """Unsafe (the var then reaches another host): the reference names the pod it was probably
     meant to, the did-you-mean of the hint."""
     span = verbatim(app.doc, ref.var.path)
-    if span is None:
-        return None
-    col = span.col + len(app.doc.positions[ref.var.path].style or "") + ref.start
     name = pod.data["name"]
+    if span is None or _HOST_NAME.fullmatch(name) is None:
+        return None  # a pod named `m ongo` (NX104's to report) is no host name to write
+    col = span.col + len(app.doc.positions[ref.var.path].style or "") + ref.start
     where = span._replace(col=col, end_col=col + ref.end - ref.start)
     return Fix(f'Refer to pod "{name}"', (Edit(where, name),), "unsafe")
+
+
+# A name the fix may write as a host: what NX104 allows a pod's name (lower-case letters, digits, `-`).
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 @rule("NX209", "unexposed-port", "warning", "a var refers to a port the pod does not expose")
