@@ -55,6 +55,10 @@ from nexlayer_lint.parse_errors import syntax_problem
 from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
 MAX_DEPTH = 500
+# Values deeper than _SHALLOW levels (no real file nests a tenth of it) may hold this many path
+# parts in all: 100,000 values 499 levels deep took 870 MB to hold their paths (hunt 30 F7).
+_SHALLOW = 32
+MAX_DEEP_CELLS = 2_000_000
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
@@ -238,6 +242,7 @@ class _Builder:
         self.anchors: dict[str, _Anchor] = {}
         self.anchor_marks: dict[str, Any] = {}  # every anchor seen, still open or not
         self.recursive: set[str] = set()  # open anchors that an alias inside them named
+        self.deep_cells = 0  # the path parts of the values nested deeper than _SHALLOW
         self.expanded = 0  # values added by aliases and merges
         self.merged = False  # whether a `<<` was read
 
@@ -288,6 +293,10 @@ class _Builder:
         Lists and mappings are read here rather than in helpers, so that nesting costs one
         Python frame per level (MAX_DEPTH levels must stay far from the recursion limit).
         """
+        if depth > _SHALLOW:  # each value keeps its whole path: memory grows as values x depth
+            self.deep_cells += depth
+            if self.deep_cells > MAX_DEEP_CELLS:
+                raise _too_deep(event.start_mark, values=True)
         kind = type(event)
         anchor = event.anchor
         if anchor is not None:
@@ -621,11 +630,13 @@ def _after_colon(key: Span) -> Span:
     return Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
 
 
-def _too_deep(mark: Any) -> Refused:
+def _too_deep(mark: Any, values: bool = False) -> Refused:
     return Refused(
         [
             syntax_problem(
-                f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
+                f"too many values nested more than {_SHALLOW} levels deep; not parsed"
+                if values
+                else f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
                 Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
                 _FLATTEN,
             )

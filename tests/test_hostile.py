@@ -131,6 +131,15 @@ def test_deep_nesting_is_nx001_not_recursion_error(expr: str, line: int) -> None
     assert (code, got_line, message) == ("NX001", line, "nesting is deeper than 500 levels; not parsed")
 
 
+def test_many_values_nested_deep_are_nx001_in_bounded_memory() -> None:
+    # hunt 30 F7: each value keeps its whole path, so 100,000 values 499 levels deep (300 kB)
+    # held 870 MB of paths; past 2,000,000 path parts below level 32 the file is refused
+    report = run_isolated("'a: ' + '[' * 499 + 'x, ' * 100_000 + 'x' + ']' * 499 + '\\n'", timeout=60)
+    code, line, _col, message = report["diags"][0]
+    assert (code, line, message) == ("NX001", 1, "too many values nested more than 32 levels deep; not parsed")
+    assert report["count"] == 1
+
+
 def test_nesting_just_under_the_limit_is_parsed() -> None:
     text = "x: " + "[" * 400 + "]" * 400 + "\n"
     assert ("NX001", 1, 1) not in lint_codes(text)
