@@ -124,28 +124,50 @@ def build(text: str) -> Built:
     # follows it). Each such character is given to libyaml as one it reads as text (a private-use
     # one the file does not hold), and put back in the plain values it reads: every other rule,
     # and every position, stays libyaml's.
+    shift = 1 if text.startswith("\ufeff") else 0  # libyaml's index does not count a leading BOM
+    parser = CParser(text)
+    try:
+        return _Builder(parser.get_event).document()
+    except MarkedYAMLError as exc:
+        if exc.problem_mark is None or _read_as_text(text, exc.problem_mark.index + shift, str(exc.problem)) is None:
+            raise
+    finally:
+        parser.dispose()
+    parsed, stand_ins = _with_stand_ins(text, shift)
+    parser = CParser(parsed)
+    try:
+        return _Builder(_put_back(parser.get_event, stand_ins)).document()
+    finally:
+        parser.dispose()
+
+
+def _with_stand_ins(text: str, shift: int) -> tuple[str, dict[str, str]]:
+    """`text` with each ":" or "?" that libyaml 0.1.7 stops at and libyaml 0.2 reads as text
+    replaced by a stand-in, and what each stand-in stands for. Found by parsing again to the next
+    one, events only (a fifth of building the Document); the first other error ends the search,
+    as the build then raises it. Refused past _MAX_REPARSES of them or the budget."""
     stand_ins: dict[str, str] = {}  # a stand-in -> the character it stands for
     parsed, reparses = text, 0
-    budget = _REPARSE_BUDGET + 16 * len(text)  # characters parsed again, in all
-    shift = 1 if text.startswith("\ufeff") else 0  # libyaml's index does not count a leading BOM
+    budget = _REPARSE_BUDGET + 8 * len(text)  # characters parsed again, in all
     while True:
         parser = CParser(parsed)
         try:
-            next_event = _put_back(parser.get_event, stand_ins) if stand_ins else parser.get_event
-            return _Builder(next_event).document()
+            while type(parser.get_event()) is not StreamEndEvent:
+                pass
+            return parsed, stand_ins
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
             at = mark.index + shift if mark is not None else -1
             char = _read_as_text(parsed, at, str(exc.problem))
             if char is None:
-                raise
+                return parsed, stand_ins
             budget, reparses = budget - at, reparses + 1
             if budget < 0 or reparses > _MAX_REPARSES:
-                raise _too_many_to_read(mark) from None
+                raise _too_many_to_read(mark, reparses > _MAX_REPARSES) from None
             stand_in = next((one for one, meant in stand_ins.items() if meant == char), "")
             stand_in = stand_in or _absent_character(text, stand_ins)
             if not stand_in:
-                raise
+                return parsed, stand_ins
             stand_ins[stand_in] = char
             parsed = f"{parsed[:at]}{stand_in}{parsed[at + 1 :]}"
         finally:
@@ -153,7 +175,7 @@ def build(text: str) -> Built:
 
 
 # Each such character costs a parse of the file up to it again: past this many, or this many
-# characters (and 16 times the file's), the file is refused, so a hostile file cannot make the
+# characters (and 8 times the file's), the file is refused, so a hostile file cannot make the
 # parse quadratic. A real file's URLs and image tags in flow style are a few dozen.
 _MAX_REPARSES = 1000
 _REPARSE_BUDGET = 4_000_000
@@ -177,13 +199,14 @@ _ENDS_A_TEXT_COLON = " \t\r\n\x85\u2028\u2029,?[]{}"  # blanks, line breaks (YAM
 _BEFORE_A_KEY = ",[{:\r\n\x85\u2028\u2029"  # where a "?" starts an entry's key instead
 
 
-def _too_many_to_read(mark: Any) -> Refused:
-    return _refused_at(
-        mark,
-        f'more than {_MAX_REPARSES} unquoted values in [ ] or {{ }} hold a ":" or "?", which this '
-        "file's parser reads one at a time",
-        "quote those values, or write the collection as block lines",
+def _too_many_to_read(mark: Any, by_count: bool) -> Refused:
+    held = 'unquoted values in [ ] or { } hold a ":" or "?"'
+    message = (
+        f"more than {_MAX_REPARSES} {held}, which this file's parser reads one at a time"
+        if by_count
+        else f"too many {held} for a file this size (this file's parser reads them one at a time)"
     )
+    return _refused_at(mark, message, "quote those values, or write the collection as block lines")
 
 
 def _absent_character(text: str, taken: dict[str, str]) -> str:
