@@ -408,7 +408,14 @@ def check(
         text = render(fmt, results, run, report_options)
         if destination is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
-            click.echo(text, nl=False, color=report_options.color, err=to_stderr)
+            try:
+                click.echo(text, nl=False, color=report_options.color, err=to_stderr)
+                (sys.stderr if to_stderr else sys.stdout).flush()
+            except BrokenPipeError:
+                raise  # `| head`: click ends the run quietly
+            except OSError as exc:  # a full disk (`> /dev/full`): no report is no pass
+                stream = "standard error" if to_stderr else "standard output"
+                _fail(f"cannot write the report to {stream}: {exc.strerror or exc}")
         else:
             _write_report(destination, text)
     _report_errors(results)

@@ -357,6 +357,12 @@ def test_a_closed_standard_stream_drops_output_and_keeps_exit_codes_and_reports(
     assert (done.returncode, done.stdout) == (2, "")
     done = closed(">&- 2>&-", "broken")
     assert done.returncode == 1
+    # hunt 31 F5: a report that cannot be written (a full disk) is no pass, and no traceback
+    if os.path.exists("/dev/full"):
+        done = closed("> /dev/full", "--exit-zero", "warn")
+        assert done.returncode == 2
+        assert done.stderr.startswith("nexlayer-lint: error: cannot write the report to standard output: ")
+        assert done.stderr.count("\n") == 1  # and no traceback
 
 
 # --- the options a ruff user reaches for ---------------------------------------------------
