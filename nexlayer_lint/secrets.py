@@ -1324,6 +1324,8 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
         unquotable.update((value, value.lower()))
     words = {word for text in shared for word in _WORD.findall(text)}
     words.update(text[part.start : part.end] for text in holding_keys for part in parts_in(text))
+    # a key's secret as its scan found it (`AUTH_:Hk3vQ8nL5p`): a hint's rewritten name holds it
+    words.update(str(secret.path[-1])[secret.start : secret.end] for secret in keys if secret.start is not None)
     parts = {form for word in words if len(word) >= MIN_SEARCHED for form in (word, word.lower(), word.upper())}
     unquotable.update(shortened(text) for text in list(unquotable) if len(text) > MAX_QUOTED)
     parts.update(shortened(text) for text in list(parts) if len(text) > MAX_QUOTED)

@@ -216,6 +216,8 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     # (a message shortens a key longer than 40 characters: its first characters are canaries too)
     "a token as a pod's key": (HEAD + f"      {token('ghp_', 'Key', 44)}: x\n", [token("ghp_", "Key", 44)[:20]]),
     "a token as a var's name": (with_vars(f"{token('glpat-', 'Kv', 24)}: x"), [token("glpat-", "Kv", 24)]),
+    # hunt 31 F7: NX104's did-you-mean rewrote the key `AUTH_:x` as `AUTH__x`, its secret inside a word
+    "a secret after a var name's colon": (with_vars("AUTH_:CnryKeyColon31: x"), ["CnryKeyColon31"]),
     "a token as a repeated key": (
         HEAD + f"      {token('ghp_', 'Rk', 50)}: 1\n      {token('ghp_', 'Rk', 50)}: 2\n",
         [token("ghp_", "Rk", 50)[:20]],
