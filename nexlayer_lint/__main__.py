@@ -31,7 +31,14 @@ def main() -> None:
     atexit.register(gc.freeze)
     from nexlayer_lint.cli import main as cli
 
-    cli()
+    try:
+        cli()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # output that cannot be written (`--statistics > /dev/full`): no traceback, exit 2
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - the last flush would fail again
+        sys.stderr.write(f"nexlayer-lint: error: {exc.strerror or exc}\n")
+        sys.exit(2)
 
 
 def _open_closed_streams() -> None:

@@ -190,13 +190,18 @@ def _read_as_text(text: str, at: int, problem: str) -> str | None:
         after = text[at + 1 : at + 2]
         return char if after != "" and after not in _ENDS_A_TEXT_COLON else None
     if char == "?" and problem.startswith("did not find expected ','"):
-        before = text[:at].rstrip(" \t")[-1:]
-        return char if before != "" and before not in _BEFORE_A_KEY else None
+        # after a value's text, on its line or the next (a plain value goes on over a line
+        # break): not after `,[{:` (a key's `?`), a quote, nor an anchor, tag or alias (`&a ?x`)
+        before = text[:at].rstrip(_BLANKS)
+        word = before[max(before.rfind(c) for c in _NOT_IN_A_WORD) + 1 :]
+        return char if word and word[-1] not in _BEFORE_A_KEY and word[0] not in "&!*" else None
     return None
 
 
-_ENDS_A_TEXT_COLON = " \t\r\n\x85\u2028\u2029,?[]{}"  # blanks, line breaks (YAML 1.1's too), flow indicators
-_BEFORE_A_KEY = ",[{:\r\n\x85\u2028\u2029"  # where a "?" starts an entry's key instead
+_BLANKS = " \t\r\n\x85\u2028\u2029"  # blanks and line breaks (YAML 1.1's too)
+_ENDS_A_TEXT_COLON = _BLANKS + ",?[]{}"  # and flow indicators
+_BEFORE_A_KEY = ",[{:'\""  # where a "?" starts an entry's key instead, or follows a quoted value
+_NOT_IN_A_WORD = _BLANKS.replace(" ", "") + " ,[{"  # what ends the word before a "?"
 
 
 def _too_many_to_read(mark: Any, by_count: bool) -> Refused:

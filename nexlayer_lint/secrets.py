@@ -360,6 +360,7 @@ def _curls_user(items: list[Any], index: int) -> bool:
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
 _ENV_REFERENCE = re.compile(r"\$[A-Z_][A-Z0-9_]*")  # `$MYSQL_PWD`: an environment variable's name
+_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")  # `$mysql_pw`: a shell variable's
 
 
 def is_option_value(text: str) -> bool:
@@ -381,12 +382,12 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
-    if text.startswith("'", start):
-        return False  # single quotes: a shell reads no `$` inside (`redis-cli -a '$x'`)
+    if text.startswith("'", start) or text.startswith("'", start - 1 if start else 0):
+        return False  # in single quotes (the word, or the text read inside them): a shell reads no `$`
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`;
-    # a reference by the upper-case name references have (a password may start with `$`)
+    # an option's value is a command's word, which a shell reads: `$mysql_pw` is its variable
     value = text[start:end].strip('\\"')
-    if _ENV_REFERENCE.fullmatch(value) is not None:
+    if _SHELL_VARIABLE.fullmatch(value) is not None:
         return True
     # a command's output (`-p "$(cat /run/secrets/pw)"`, `` `cat pw` ``) is no literal either, also
     # unquoted, where the word read ends at the substitution's first blank (`-p$(cat /run/pw)`);
@@ -1324,8 +1325,13 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
         unquotable.update((value, value.lower()))
     words = {word for text in shared for word in _WORD.findall(text)}
     words.update(text[part.start : part.end] for text in holding_keys for part in parts_in(text))
-    # a key's secret as its scan found it (`AUTH_:Hk3vQ8nL5p`): a hint's rewritten name holds it
-    words.update(str(secret.path[-1])[secret.start : secret.end] for secret in keys if secret.start is not None)
+    # a key's secret as its scan found it (`AUTH_:Hk3vQ8nL5p`): a hint's rewritten name holds it;
+    # starred anywhere, so only one that looks like a secret, not a word (`AUTH_:image`)
+    words.update(
+        part
+        for secret in keys
+        if secret.start is not None and _secret_like(part := str(secret.path[-1])[secret.start : secret.end])
+    )
     parts = {form for word in words if len(word) >= MIN_SEARCHED for form in (word, word.lower(), word.upper())}
     unquotable.update(shortened(text) for text in list(unquotable) if len(text) > MAX_QUOTED)
     parts.update(shortened(text) for text in list(parts) if len(text) > MAX_QUOTED)
@@ -1335,6 +1341,13 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
 
 
 _WORD = re.compile(r"[A-Za-z0-9]{6,}")
+
+
+def _secret_like(text: str) -> bool:
+    """8 characters or more with a letter and a digit, or 12 or more: no common word."""
+    return len(text) >= 12 or (len(text) >= 8 and any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
+
+
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 MAX_QUOTED = 40  # a message shortens a longer quoted text (`shortened`)
 

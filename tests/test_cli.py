@@ -363,6 +363,8 @@ def test_a_closed_standard_stream_drops_output_and_keeps_exit_codes_and_reports(
         assert done.returncode == 2
         assert done.stderr.startswith("nexlayer-lint: error: cannot write the report to standard output: ")
         assert done.stderr.count("\n") == 1  # and no traceback
+        done = closed("> /dev/full", "--exit-zero", "--statistics", "broken")  # hunt 32 F5: any output
+        assert (done.returncode, done.stderr) == (2, "nexlayer-lint: error: No space left on device\n")
 
 
 # --- the options a ruff user reaches for ---------------------------------------------------

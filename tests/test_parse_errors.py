@@ -354,6 +354,12 @@ def test_a_text_colon_in_flow_keeps_libyaml_s_lines_and_masks() -> None:
     assert "POSTGRES_PASSWORD: ***************\n" in result.masked_text
 
 
+@pytest.mark.parametrize("text", ["a: {A: &a ?x}\n", "a: {B: !!str ?y}\n", "a: [*x ?]\n", 'a: ["q"?]\n'])
+def test_a_question_mark_after_an_anchor_tag_alias_or_quote_is_refused(text: str) -> None:
+    # hunt 32 F2: libyaml 0.2 refuses these too; only a "?" after a plain value's text is text
+    assert _nx001(text)
+
+
 def test_text_colons_in_flow_are_read_again_a_bounded_number_of_times() -> None:
     # each costs a parse up to it: past 1,000 the file is refused, saying why (no quadratic parse)
     many = "a: [" + ", ".join(f"h{i}:x?y" for i in range(501)) + "]\n"
@@ -373,6 +379,7 @@ def test_text_colons_in_flow_are_read_again_a_bounded_number_of_times() -> None:
         ("a: {DOCS: https://x/search?q=1&b=2?c}\n", {"a": {"DOCS": "https://x/search?q=1&b=2?c"}}),
         ("a: [x?y, x ?y, x?]\n", {"a": ["x?y", "x ?y", "x?"]}),
         ("a: [a, ?c]\n", {"a": ["a", {"c": None}]}),  # a key's `?`
+        ("a: {DOCS: http://x.pod/search\n  ?q=1}\n", {"a": {"DOCS": "http://x.pod/search ?q=1"}}),  # hunt 32 F1
         ("\ufeff\ufeffa: [x:y]\n", {"a": ["x:y"]}),  # a BOM still first: libyaml's index does not count it (F5)
         ('a: {b: "\\ue000", c: http://x:80}\n', {"a": {"b": "\ue000", "c": "http://x:80"}}),  # an escape is its own
     ],

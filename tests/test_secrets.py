@@ -312,7 +312,8 @@ def test_secret_options(option: str, secret: bool) -> None:
         # hunt 30 F4: a password may start with `$`: a reference's name is upper case, and single
         # quotes keep a shell from reading one
         ("mysql -p'$x2pass'", ["$x2pass"]),
-        ("mysql -p$password db", ["$password"]),
+        ("mysql -p$password db", []),  # hunt 32 F4: a shell's variable, in any case
+        ('redis-cli -a "$redis_pass" ping', []),
         ('mysql -p"$MYSQL_PWD"', []),
     ],
 )
@@ -327,7 +328,6 @@ def test_the_item_after_a_secret_option() -> None:
     assert follows_secret_flag(["--token", "-x9"], 1)  # a short option's shape may be a password
     assert not follows_secret_flag(["--password", "--host", "db"], 1)  # psql's --password only asks
     assert not follows_secret_flag(["--password", "$PGPASSWORD"], 1)
-    assert follows_secret_flag(["redis-cli", "-a", "$x"], 2)  # hunt 30 F4: no shell, and no reference's name
     assert [text[p.start : p.end] for text in ["redis-cli -a '$x' ping"] for p in parts_in(text)] == ["$x"]
     assert not follows_secret_flag(["--port", "80"], 1)
     assert not follows_secret_flag(["--password"], 0)
@@ -1357,3 +1357,13 @@ def test_a_capitalised_item_names_its_var_in_nx213() -> None:
     text = CLEAN + "      vars:\n        - Name: DB_PASSWORD\n          Value: s3cr3t-value\n"
     found = [(d.code, d.line, d.col, d.message) for d in lint(text).diagnostics if d.code == "NX213"]
     assert found == [("NX213", 10, 18, 'var "DB_PASSWORD" of pod "web" holds a literal secret')]
+
+
+def test_a_word_after_a_key_s_colon_is_not_starred_in_every_message() -> None:
+    # hunt 32 F3: a key's secret is starred anywhere in messages; `AUTH_:image` made every
+    # message's word "image" `****` (NX215's `image "nginx"` of any pod)
+    from tests.conftest import CLEAN, lint_diags
+
+    text = CLEAN.replace("nginx:1.27", "nginx") + "      vars:\n        AUTH_:image: bar\n"
+    (nx215,) = [d for d in lint_diags(text) if d.code == "NX215"]
+    assert nx215.message.startswith('image "nginx" of pod "web" has no tag')
