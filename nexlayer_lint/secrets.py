@@ -240,7 +240,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
-    if items[index - 1] == _list_password_option(items) and isinstance(value, str):
+    option = _list_password_option(items)  # None when no program of the list takes one
+    if option is not None and items[index - 1] == option and isinstance(value, str):
         if items[index - 1] == "-U" and "%" not in value:
             return False  # smbclient's `-U user`, with no `%password`
         return not value.startswith("-") and is_option_value(value)

@@ -331,6 +331,8 @@ def test_the_item_after_a_secret_option() -> None:
     assert [text[p.start : p.end] for text in ["redis-cli -a '$x' ping"] for p in parts_in(text)] == ["$x"]
     assert not follows_secret_flag(["--port", "80"], 1)
     assert not follows_secret_flag(["--password"], 0)
+    # a null item is no program's password option (`[~, web]`: a property test's find)
+    assert not follows_secret_flag([None, "web"], 1)
 
 
 def test_assignments_in_a_list_of_vars_and_anywhere() -> None:
@@ -1367,3 +1369,11 @@ def test_a_word_after_a_key_s_colon_is_not_starred_in_every_message() -> None:
     text = CLEAN.replace("nginx:1.27", "nginx") + "      vars:\n        AUTH_:image: bar\n"
     (nx215,) = [d for d in lint_diags(text) if d.code == "NX215"]
     assert nx215.message.startswith('image "nginx" of pod "web" has no tag')
+
+
+def test_a_pod_that_is_itself_a_secret_is_named_as_the_pod() -> None:
+    # a property test's find: the message began `" of pod "#2"...`, its subject empty
+    from tests.conftest import lint_diags
+
+    text = "application:\n  name: shop\n  pods:\n    - ghp_" + "a" * 36 + "\n"
+    assert [d.message for d in lint_diags(text) if d.code == "NX213"] == ['pod "#1" holds a GitHub token']

@@ -154,7 +154,8 @@ def _where(doc: Document, path: DataPath) -> str:
             return "the file"  # a file that is one string: the schema reports that too
         return f"{text} in {format_path(path[: at + 1])}" if text.startswith("var ") else text
     pod_name = doc.get(*path[: pod + 1], "name")
-    return f'{text} of pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
+    pod_text = f'pod "{pod_name if isinstance(pod_name, str) else f"#{path[pod] + 1}"}"'  # type: ignore[operator]
+    return f"{text} of {pod_text}" if text else pod_text  # a pod that is itself the secret (a string)
 
 
 def _secret_name(name: str) -> str:
