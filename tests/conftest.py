@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from nexlayer_lint.config import Settings
 from nexlayer_lint.engine import Linter
 from nexlayer_lint.model import Diagnostic
 from tests.fake_api import _no_network, fake_api  # noqa: F401 - fixtures: the fake API, the network guard
+
+# CI (`CI` set, as GitHub Actions and .ci/run set it) runs the property tests on the same examples
+# every time, so a run never fails on a case found by chance; a developer's run explores anew.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
