@@ -1,9 +1,9 @@
 """Parser events -> a file's data and the position of every value, in one pass.
 
 ruamel.yaml parses: libyaml's C parser (ruamel.yaml.clib) when it is installed, else ruamel's
-pure-Python one, which gives the same events. libyaml 0.1.7 refuses a `:` inside a flow
-collection's plain value that YAML 1.2 and later libyaml read as text; `build` gives it such a
-colon as another character and puts the colon back in the values (`_colons_put_back`). Nothing
+pure-Python one, which gives the same events. libyaml 0.1.7 refuses a `:` or `?` inside a flow
+collection's plain value that YAML 1.2 and later libyaml read as text; `build` gives it each such
+character as another one and puts it back in the values (`_with_stand_ins`, `_put_back`). Nothing
 is constructed from a tag, so a tag never runs code. The builder reads the first document's
 events once, depth first, and makes:
 
@@ -58,7 +58,7 @@ MAX_DEPTH = 500
 # Values deeper than _SHALLOW levels (no real file nests a tenth of it) may hold this many path
 # parts in all: 100,000 values 499 levels deep took 870 MB to hold their paths (hunt 30 F7).
 _SHALLOW = 32
-MAX_DEEP_CELLS = 2_000_000
+_MAX_DEEP_CELLS = 2_000_000
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
@@ -323,8 +323,10 @@ class _Builder:
         """
         if depth > _SHALLOW:  # each value keeps its whole path: memory grows as values x depth
             self.deep_cells += depth
-            if self.deep_cells > MAX_DEEP_CELLS:
-                raise _too_deep(event.start_mark, values=True)
+            if self.deep_cells > _MAX_DEEP_CELLS:
+                raise _refused_at(
+                    event.start_mark, f"too many values nested more than {_SHALLOW} levels deep; not parsed", _FLATTEN
+                )
         kind = type(event)
         anchor = event.anchor
         if anchor is not None:
@@ -658,18 +660,8 @@ def _after_colon(key: Span) -> Span:
     return Span(key.end_line, key.end_col + 1, key.end_line, key.end_col + 1)
 
 
-def _too_deep(mark: Any, values: bool = False) -> Refused:
-    return Refused(
-        [
-            syntax_problem(
-                f"too many values nested more than {_SHALLOW} levels deep; not parsed"
-                if values
-                else f"nesting is deeper than {MAX_DEPTH} levels; not parsed",
-                Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
-                _FLATTEN,
-            )
-        ]
-    )
+def _too_deep(mark: Any) -> Refused:
+    return _refused_at(mark, f"nesting is deeper than {MAX_DEPTH} levels; not parsed", _FLATTEN)
 
 
 def _tagged_value(text: str, tag: str | None, span: Span) -> Any:
