@@ -87,13 +87,7 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
     quote = None
     for key, entries in ((False, app.doc.plain_scalars), (True, app.doc.plain_keys)):
         for path, span, text, tag in entries:
-            trap = TRAP.fullmatch(text)  # trap_kind(text), its common case written out: most entries are none
-            if trap is not None:
-                kind: str | None = trap.lastgroup
-            elif text[:1] in _NUMBER_STARTS and ("_" in text or "0b" in text):  # not `POSTGRES_USER`
-                kind = trap_kind(text)
-            else:
-                continue
+            kind = trap_kind(text)
             if kind is not None and tag is not None:
                 kind = _tagged_kind(kind, text, tag)
             if kind is None:
