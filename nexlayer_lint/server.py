@@ -374,25 +374,21 @@ def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = 
 # --- fixes -------------------------------------------------------------------------------------
 
 
-def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str) -> list[tuple[Fix, bool]]:
+def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str, *, proven: bool = True) -> list[tuple[Fix, bool]]:
     """What the editor offers for `d`, each with whether it is the preferred one: the finding's
     own fix (preferred when safe), then disabling its code for this line and for the file.
     `lines` are the engine's (Lines.text), as the finding's. `verified` keeps those that a
-    re-lint proves."""
+    re-lint proves. Without that proof (`proven` False: a document too large to lint again), no
+    directive for one line: the line's text cannot tell it is safe (inside a block scalar, `url:
+    >-` then `http://x.pod`, a comment at its end is part of the value; hunt 27 F5)."""
     from nexlayer_lint.rules import UNSUPPRESSIBLE
 
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
-        out.append((_disable_fix(d, lines[d.line - 1], newline), False))
+        if proven:
+            out.append((_disable_fix(d, lines[d.line - 1], newline), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
-
-
-def offered_unproven(fix: Fix) -> bool:
-    """Whether a quick fix is offered on a document too large to re-lint it for proof: not a
-    directive for one line, which the line's text cannot tell is safe (inside a block scalar,
-    `url: >-` then `http://x.pod`, a comment at its end is part of the value; hunt 27 F5)."""
-    return not (fix.title.startswith("Disable ") and fix.title.endswith(" for this line"))
 
 
 def _insert(line: int, col: int, text: str) -> Edit:
@@ -1122,9 +1118,8 @@ async def _quick_fixes(
     for diagnostic in state.diagnostics:
         if not _overlaps(diagnostic, start, end):
             continue
-        for fix, preferred in quick_fixes(diagnostic, texts, newline):
-            if small or offered_unproven(fix):
-                candidates.append((diagnostic, fix, preferred))
+        for fix, preferred in quick_fixes(diagnostic, texts, newline, proven=small):
+            candidates.append((diagnostic, fix, preferred))
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
     unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:

@@ -1386,14 +1386,12 @@ def test_a_document_too_large_to_prove_fixes_gets_no_directive_for_one_line() ->
     # hunt 27 F5: inside a block scalar (`URL: >-` then `http://bakend.pod`), a comment appended to
     # the line is part of the value and suppresses nothing; only a re-lint could tell
     rename = Fix('Refer to pod "backend"', (Edit(Span(1, 8, 1, 14), "backend"),), "unsafe")
-    fixes = [
-        fix
-        for fix, _ in server.quick_fixes(_diag("NX208", 1, 8, 14)._replace(fix=rename), ["  http://bakend.pod"], "\n")
-    ]
-    assert [fix.title for fix in fixes if server.offered_unproven(fix)] == [
+    d, lines = _diag("NX208", 1, 8, 14)._replace(fix=rename), ["  http://bakend.pod"]
+    assert [fix.title for fix, _ in server.quick_fixes(d, lines, "\n", proven=False)] == [
         'Refer to pod "backend"',
         "Disable NX208 for this file",
     ]
+    assert len(server.quick_fixes(d, lines, "\n")) == 3  # proven: the line's directive too
 
 
 def test_the_quote_quick_fix_is_the_checks_own() -> None:
