@@ -383,7 +383,7 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
-    if text.startswith("'", start) or text.startswith("'", start - 1 if start else 0):
+    if text.startswith("'", start) or (start > 0 and text[start - 1] == "'"):
         return False  # in single quotes (the word, or the text read inside them): a shell reads no `$`
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`;
     # an option's value is a command's word, which a shell reads: `$mysql_pw` is its variable
