@@ -82,7 +82,8 @@ def edited(document: Document, text: str) -> Document | None:
         at = bisect.bisect_left(plain_scalars, (line, span.col), key=lambda entry: (entry[1].line, entry[1].col))
         if at == len(plain_scalars) or plain_scalars[at][0] != path:
             return None
-        plain_scalars = (*plain_scalars[:at], (path, new_span, written, None), *plain_scalars[at + 1 :])
+        tag = plain_scalars[at][3]  # the tag, if any, stays before the edited text
+        plain_scalars = (*plain_scalars[:at], (path, new_span, written, tag), *plain_scalars[at + 1 :])
     result = Document(
         path=document.path,
         text=text,
