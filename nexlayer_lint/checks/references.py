@@ -69,7 +69,7 @@ def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
     return Fix(f'Refer to pod "{name}"', (Edit(where, name),), "unsafe")
 
 
-# A name the fix may write as a host: what NX104 allows a pod's name (lower-case letters, digits, `-`).
+# A name the fix may write as a host in `<name>.pod`: a DNS label (lower-case letters, digits, `-`).
 _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
