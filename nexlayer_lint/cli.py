@@ -409,8 +409,7 @@ def check(
         if destination is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
             try:
-                click.echo(text, nl=False, color=report_options.color, err=to_stderr)
-                (sys.stderr if to_stderr else sys.stdout).flush()
+                click.echo(text, nl=False, color=report_options.color, err=to_stderr)  # it flushes
             except BrokenPipeError:
                 raise  # `| head`: click ends the run quietly
             except OSError as exc:  # a full disk (`> /dev/full`): no report is no pass
