@@ -236,8 +236,12 @@ def fix_all(
     applied: list[Fix] = []
     passes: list[Applied] = []
     rejected: dict[Fix, tuple[str, ...]] = {}  # in the order rejected, with what each would add
+    # rejected against the text as it is now: a pass that changes it gives them another try (the
+    # rename of pod 1 "adds" NX208 only until the same pass's rename of pod 2 names the pod it
+    # refers to), so that a second `--fix` finds nothing more to do
+    rejected_now: set[Fix] = set()
     for _ in range(max_passes):
-        fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected]
+        fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected_now]
         # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
         # `Path` renamed ends NX201), so unsafe ones wait for a pass where no safe one is left.
         fixes = [fix for fix in fixes if fix.applicability == "safe"] or fixes
@@ -245,17 +249,20 @@ def fix_all(
             break
         one_pass = apply_fixes(text, fixes)
         after = diagnose(one_pass.text)
-        had = len(rejected)
+        newly: dict[Fix, tuple[str, ...]] = {}
         # As for a group in _one_by_one: with several fixes, one's new error may hide behind an
         # error of the same code another removes (a port quoted while a var is unquoted).
         several = len(one_pass.applied) > 1
         if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
-            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, rejected)
+            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly)
+            rejected.update(newly)
+            rejected_now.update(newly)
         if not one_pass.applied or one_pass.text == text:
-            if len(rejected) > had:
+            if newly:
                 continue  # every fix of the pass was rejected: the fixes left (unsafe ones) get theirs
             break
+        rejected_now.clear()
         passes.append(one_pass._replace(text=text))
         text, diagnostics = one_pass.text, after
         applied += one_pass.applied

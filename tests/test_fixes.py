@@ -154,8 +154,9 @@ def test_one_bad_fix_among_many_costs_a_few_lints_not_one_per_fix() -> None:
     assert bad.title == 'Rename to "name"' and dict(fixed.added) == {bad: ("NX207",)}
     assert len(fixed.applied) == count and all(f.title.startswith("Quote the value") for f in fixed.applied)
     assert fixed.text.count(': "yes"') == count
-    # the pass, its halves down to the bad fix (about 2 per halving), the result, the next pass
-    assert len(lints) <= 2 * count.bit_length() + 4, len(lints)
+    # the pass, its halves down to the bad fix (about 2 per halving), the result, the next pass,
+    # which tries the bad fix once more against the fixed text (fix_all's rejected_now)
+    assert len(lints) <= 2 * count.bit_length() + 5, len(lints)
 
 
 def _lint_by_line(found_for: dict[tuple[int, str], Diagnostic]) -> Callable[[str], list[Diagnostic]]:
