@@ -576,7 +576,7 @@ def _fix(
             stdout = outcome.raw
         else:
             try:
-                fix_files.write_fixed(target, outcome.raw)
+                fix_files.write_fixed(target, outcome.raw, raw)
             except OSError as exc:
                 _echo_error(f"nexlayer-lint: error: cannot write the fixes to {target}: {exc.strerror or exc}")
                 failed = True

@@ -13,8 +13,9 @@ the file's own encoding; a unified diff of what would change; an atomic write.
   A file with hard links, or whose owner or group the run cannot give a new file (a root
   container fixing a user's checkout can; a user fixing a file of another's group may not), is
   written in place instead, as ruff and editors write: a new file would split the links or
-  change who may write it. A read-only file is refused, as an editor would, even for root.
-  Nothing is written when no byte changed.
+  change who may write it. A read-only file is refused, as an editor would, even for root, and
+  so is a file whose bytes changed since they were read for fixing. Nothing is written when no
+  byte changed.
 """
 
 from __future__ import annotations
@@ -161,18 +162,27 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def write_fixed(path: str, data: bytes) -> None:
-    """Write `data` over the file at `path` (see the module's docstring); OSError says why not."""
+def write_fixed(path: str, data: bytes, fixed_from: bytes) -> None:
+    """Write `data` over the file at `path` (see the module's docstring); OSError says why not.
+    `fixed_from` is the file's bytes the fixes were made to: if the file holds others now (an
+    editor or a formatter saved it while the fixes were made), it is left as it is."""
     target = os.path.realpath(path)
     info = os.stat(target)
     if not stat.S_ISREG(info.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", path)
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):  # the mode bits: also when run as root
         raise PermissionError(errno.EACCES, "the file is read-only", path)
+    if info.st_size != len(fixed_from) or _read_all(target) != fixed_from:
+        raise OSError(errno.EAGAIN, "the file changed while it was being fixed; run again", path)
     if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
         overwrite_file(target, data)
     else:
         replace_file(target, data, stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid))
+
+
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _may_give(uid: int, gid: int) -> bool:

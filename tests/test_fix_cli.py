@@ -556,6 +556,60 @@ def test_a_file_that_cannot_be_written_is_exit_2_with_a_message(project: Path, m
     assert sorted(p.name for p in project.iterdir()) == ["nexlayer.yaml"]  # the temporary file is gone
 
 
+def test_a_file_changed_while_it_was_being_fixed_is_left_as_the_other_program_wrote_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an editor or a formatter saves the file between the read for fixing and the write
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    saved = MISSPELT.replace("# the shop", "# the shop, as the editor saved it")
+    fix_source = fix_files.fix_source
+
+    def fix_while_saved(*args: Any, **kwargs: Any) -> Any:
+        outcome = fix_source(*args, **kwargs)
+        path.write_text(saved)
+        return outcome
+
+    monkeypatch.setattr(fix_files, "fix_source", fix_while_saved)
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert result.exit_code == 2 and path.read_text() == saved
+    assert result.stderr == (
+        "nexlayer-lint: error: cannot write the fixes to nexlayer.yaml: "
+        "the file changed while it was being fixed; run again\n"
+    )
+    monkeypatch.setattr(fix_files, "fix_source", fix_source)
+    assert run("--fix", "nexlayer.yaml").exit_code == 0 and path.read_text() == FIXED.replace(
+        "# the shop", "# the shop, as the editor saved it"
+    )
+
+
+def test_a_fix_rejected_against_one_pass_is_tried_again_after_the_next(project: Path) -> None:
+    # pod 1's rename "adds" NX208 (its var names postgres.pod) until pod 2's rename, in the same
+    # pass, names the pod: once that pass is applied it is fine, so one --fix does both
+    path = write(
+        project / "nexlayer.yaml",
+        """\
+application:
+  name: joplin-app
+  pods:
+    - nme: app
+      image: nginx:1.27
+      servicePorts: [80]
+      vars:
+        POSTGRES_HOST: postgres.pod
+    - nme: postgres
+      image: postgres:16
+      servicePorts: [5432]
+""",
+    )
+    first = run("--fix", "--no-show-source", "--output-format", "json", "nexlayer.yaml")
+    assert path.read_text().count("- name: ") == 2 and "nme" not in path.read_text()
+    [report] = json.loads(first.stdout)["files"]
+    assert [d["code"] for d in report["diagnostics"]] == ["NX201"]  # no path: its fix is unsafe
+    fixed = path.read_bytes()
+    again = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert again.exit_code == 1 and path.read_bytes() == fixed and "fixed" not in again.stdout
+
+
 # --- standard input --------------------------------------------------------------------------------
 
 
