@@ -61,8 +61,9 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             )
             continue
         codes: list[str] = []
+        kept: list[int] = []  # the place in `named` of each code kept: its removal edit's
         named = [part.strip() for part in match.group(2).replace(" ", ",").split(",") if part.strip()]
-        for raw in named:
+        for index, raw in enumerate(named):
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
             if rule is None and not any(known.startswith(code) for known in RULES):
@@ -86,6 +87,7 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
                 )
                 continue
             codes.append(code)
+            kept.append(index)
         if not named:
             problems.append(
                 Problem(
@@ -102,11 +104,6 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
         if comment.own_line and following is None:
             following = _next_content_lines(lines)
         target = following[comment.line] if comment.own_line and following is not None else comment.line
-        known = [
-            index
-            for index, raw in enumerate(named)
-            if by_name_or_code(raw) or any(code.startswith(raw.upper()) for code in RULES)
-        ]
         parts = _code_removals(comment, line, match)
         directives.append(
             Directive(
@@ -115,7 +112,7 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
                 tuple(codes),
                 target,
                 removal,
-                tuple(parts[index] if parts else None for index in known),
+                tuple(parts[index] if parts else None for index in kept),
             )
         )
     return directives, problems

@@ -525,6 +525,18 @@ def test_nx099_no_fix_for_an_unknown_code() -> None:
     assert_no_fix(pod().replace("path: /", "path: / # nexlayer-lint: disable=NX2100"), "NX099")
 
 
+@pytest.mark.parametrize("refused", ["N", "NX", "NX2100"])  # a blanket prefix, an unknown code
+def test_nx099_removes_the_unused_code_not_one_after_a_refused_name(refused: str) -> None:
+    # hunt 34 F1: the removals were counted over names that were not kept, so the unused NX104's
+    # fix removed NX215, which was in use, and --fix brought NX215 back
+    before = pod().replace("image: nginx:1.27", f"image: nginx  # nexlayer-lint: disable={refused},NX215,NX104")
+    after = before.replace(",NX104", "")
+    [fix] = [d.fix for d in lint_diags(before) if d.fix is not None]
+    assert fix.title == "Remove NX104 from the suppression"
+    assert fix_all(before, only("NX099"), SAFE).text == after
+    assert "NX215" not in [d.code for d in lint_diags(after)]
+
+
 # --- the broken example ----------------------------------------------------------------------
 
 
