@@ -291,6 +291,7 @@ class _Builder:
         after = next_event()
         if type(after) is not StreamEndEvent:
             self.problems.insert(0, _multiple_documents(after.start_mark))
+            self.read_later_documents()
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
@@ -314,6 +315,27 @@ class _Builder:
             elif kind is SequenceEndEvent or kind is MappingEndEvent:
                 nesting -= 1
         return False
+
+    def read_later_documents(self) -> None:
+        """The documents after the first, read for what is not data: a syntax error in them is
+        the parser's exception, as in the first (the file is no YAML stream, and NX003 alone
+        could be turned off); their quoted, block and multi-line scalars are string spans (a `#`
+        in one is no comment, so no directive). Nesting as deep as the first document may."""
+        nesting = 0
+        while True:
+            event = self.next_event()
+            kind = type(event)
+            if kind is StreamEndEvent:
+                return
+            if kind is ScalarEvent:
+                if event.style or event.end_mark.line != event.start_mark.line:
+                    self.string_spans.append(_span(event.start_mark, event.end_mark))
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                nesting += 1
+                if nesting > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                nesting -= 1
 
     def node(self, event: Any, path: DataPath, key: Span | None, depth: int) -> Any:
         """The value that starts with `event`, at `path`; `key` is its key's span, if it has one.

@@ -540,3 +540,18 @@ def test_a_suppression_at_an_anchor_covers_what_its_aliases_repeat() -> None:
     assert found == [("NX202", 12, "error"), ("NX202", 12, "error")]
     suppressed = text.replace("data}\n    - name: db2", "data}  # nexlayer-lint: disable=NX202\n    - name: db2")
     assert [d.code for d in lint_diags(suppressed)] == []
+
+
+@pytest.mark.parametrize(
+    "value", ['"see # nexlayer-lint: disable-file=NX104,NX003"', "|\n  # nexlayer-lint: disable-file=NX104,NX003"]
+)
+def test_a_directive_inside_a_later_documents_string_suppresses_nothing(value: str, project: Path) -> None:
+    # hunt 34 F3: later documents were not parsed, so their strings were taken for comments
+    (project / "nexlayer.yaml").write_text(CLEAN.replace("name: shop", "name: Shop", 1) + f"---\nnote: {value}\n")
+    status, found = codes_via_cli("--ignore", "NX003")
+    assert status == 1 and [code for code, _ in found] == ["NX104"]  # and no NX099 for it
+
+
+def test_a_syntax_error_in_a_later_document_cannot_be_turned_off(project: Path) -> None:
+    (project / "nexlayer.yaml").write_text(CLEAN + "--- # nexlayer-lint: disable=NX003\nx: [\n")
+    assert codes_via_cli("--ignore", "NX003", "--severity", "NX003=info") == (1, [("NX001", "error")])

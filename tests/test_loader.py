@@ -113,6 +113,27 @@ def test_multiple_documents():
     assert doc.data == {"a": 1}
 
 
+def test_a_syntax_error_in_a_later_document_is_nx001():
+    # hunt 34 F2: only NX003, which can be turned off, said anything; PyYAML and ruamel refuse it
+    doc, problems = load("a: 1\n---\nb: 2\n---\nx: [\n\t- 'open\n", "x")
+    assert doc is None and [(p.code, p.span.line) for p in problems] == [("NX001", 6)]
+
+
+def test_later_documents_nest_no_deeper_than_the_first():
+    deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    doc, (problem,) = load(f"a: 1\n---\n{deep}\n", "x")
+    assert doc is None and problem.code == "NX001" and problem.span.line == 3
+    assert problem.message == f"nesting is deeper than {MAX_DEPTH} levels; not parsed"
+
+
+def test_strings_of_later_documents_hold_no_comment():
+    # hunt 34 F3: a directive's text inside a later document's string suppressed findings
+    text = "a: 1  # a comment\n---\nb: 'x # not: one'\nc: |\n  # nor this\n# but this\n"
+    doc, problems = load(text, "x")
+    assert [p.code for p in problems] == ["NX003"]
+    assert [(c.line, c.text) for c in doc.comments] == [(1, "a comment"), (6, "but this")]
+
+
 @pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n", "---\n", "~\n", "null\n"])
 def test_empty_documents(text):
     doc, (problem,) = load(text, "x")
