@@ -536,8 +536,10 @@ def _fix(
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
     from nexlayer_lint.fixes import wanted_by
+    from nexlayer_lint.selection import file_identity
 
     fixers: dict[int, Linter] = {}
+    written: set[object] = set()  # the files written, by identity
     out = list(results)
     applied: dict[str, tuple[Diagnostic, ...]] = {}
     diffs: list[str] = []
@@ -581,13 +583,39 @@ def _fix(
                 _echo_error(f"nexlayer-lint: error: cannot write the fixes to {target}: {exc.strerror or exc}")
                 failed = True
                 continue
+            written.add(file_identity(target))
         applied[result.path] = outcome.applied
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)
         carried = tuple(d for d in result.diagnostics if d.code == "NX900")  # the run's, given to its first file
         out[index] = final._replace(diagnostics=tuple(sorted(carried + final.diagnostics, key=lambda d: d.sort_key)))
+    if written and len(written) < len(targets):
+        _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
+
+
+def _lint_again_under_other_names(
+    targets: Sequence[str], results: list[FileResult], linter_of: Sequence[Linter], written: set[object]
+) -> None:
+    """A file linted under two names with different settings (selection.select_files) and fixed
+    under one: each name's report is of the file as it is now, not as it was before the write."""
+    from nexlayer_lint.files import read
+    from nexlayer_lint.selection import file_identity
+
+    names: dict[object, list[int]] = {}
+    for index, target in enumerate(targets):
+        if target != "-":
+            names.setdefault(file_identity(target), []).append(index)
+    for identity in written:
+        for index in names.get(identity, ()) if len(names.get(identity, ())) > 1 else ():
+            raw, error = read(targets[index], linter_of[index].settings.max_file_size)
+            if error is None:
+                again = linter_of[index].lint(raw, results[index].path)
+                carried = tuple(d for d in results[index].diagnostics if d.code == "NX900")
+                results[index] = again._replace(
+                    diagnostics=tuple(sorted(carried + again.diagnostics, key=lambda d: d.sort_key))
+                )
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:

@@ -40,10 +40,12 @@ class Selection(NamedTuple):
 def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str | None = None) -> Selection:
     """Each file once, under the first name that reaches it: `. ./app/nexlayer.yaml`, `app $PWD/app`,
     a symlink and its target, or two hard links name one file, which linted twice gave every finding
-    twice (and with --fix, the file's old findings under its second name)."""
+    twice (and with --fix, the file's old findings under its second name). Once per settings, though:
+    a name whose config or per-file-ignores differ is linted too, as a run of it alone would lint it
+    (a symlink `legacy/nexlayer.yaml` in a laxer folder must not pass `prod/nexlayer.yaml`)."""
     files: list[str] = []
     missing: list[str] = []
-    seen: set[object] = set()
+    seen: dict[object, list[str]] = {}  # a file's identity -> the names it is linted under
     for path in paths or (".",):
         kind = _kind(path) if path != STDIN else "stdin"
         if kind == "stdin":
@@ -55,16 +57,18 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
         else:
             found = [] if _forced_out(path, resolver) else [path]
         for item in found:
-            identity = _identity(item)
-            if identity not in seen:
-                seen.add(identity)
-                files.append(item)
-                if kind == "missing":
-                    missing.append(item)
+            identity = file_identity(item)
+            names = seen.setdefault(identity, [])
+            if names and (item == STDIN or any(resolver.for_file(item) is resolver.for_file(n) for n in names)):
+                continue  # equal settings are one Settings object (Resolver)
+            names.append(item)
+            files.append(item)
+            if kind == "missing":
+                missing.append(item)
     return Selection(files, missing)
 
 
-def _identity(path: str) -> object:
+def file_identity(path: str) -> object:
     """What names one file however it is spelt: its device and inode (a symlink, a hard link);
     else (missing, unreadable, standard input) its normalised absolute path."""
     if path == STDIN:

@@ -284,6 +284,26 @@ def test_a_file_named_in_several_spellings_is_linted_once_under_the_first(tree, 
     assert [finding["location"]["path"] for finding in json.loads(result.stdout)] == ["broken/nexlayer.yaml"]
 
 
+def test_a_file_whose_names_have_different_settings_is_linted_under_each(tmp_path, monkeypatch):
+    # hunt 34 F6: linted once under the first name, a symlink in a laxer folder passed the file
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "prod" / "nexlayer.yaml", UNPINNED)  # NX215
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "nexlayer.yaml").symlink_to(tmp_path / "prod" / "nexlayer.yaml")
+    (tmp_path / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n[per-file-ignores]\n"legacy/**" = ["NX215"]\n')
+    assert shown_files() == ["legacy/nexlayer.yaml", "prod/nexlayer.yaml"]
+    result = run("--no-show-source")
+    assert result.exit_code == 1 and result.stdout.startswith("prod/nexlayer.yaml:5:14: warning NX215")
+    (tmp_path / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n')  # the same settings: once
+    assert shown_files() == ["legacy/nexlayer.yaml"]
+    # fixed under one name, reported as it is now under the other (linted before the write)
+    (tmp_path / "legacy" / ".nexlayer-lint.toml").write_text("fix = false\n")
+    write(tmp_path / "prod" / "nexlayer.yaml", CLEAN.replace("servicePorts", "servicePort"))  # NX101, fixable
+    result = run("--fix", "--no-show-source")
+    assert (result.exit_code, result.stdout) == (0, "fixed 1 problem in 1 file\nno problems in 2 files\n")
+    assert (tmp_path / "prod" / "nexlayer.yaml").read_text() == CLEAN
+
+
 @pytest.mark.parametrize(
     ("root", "shown"),
     [
