@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import functools
+import itertools
 import json
 import logging
 import os
@@ -62,6 +63,9 @@ MAX_INTERACTIVE_CHARS = 1_000_000
 # Quick fixes proven by a re-lint each, per request: a request over a whole file of findings (a
 # fix for a selection) offers those of its first findings, never a lint per fix of them all.
 MAX_PROVEN_PER_REQUEST = 30
+# Findings whose quick fixes a request offers: a selection of a whole file of 20,000 findings got
+# an action for each (15 MB of JSON, the loop busy for seconds); Fix all covers the rest.
+MAX_FINDINGS_PER_REQUEST = 100
 FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's server names its own
 # The largest message read from the client. pygls reads a body with one read() of the length its
 # Content-Length header announces, so a header announcing 100 TB made it allocate that and die of
@@ -1115,11 +1119,13 @@ async def _quick_fixes(
     end = from_position(lines, where.end, encoding)
     newline = newline_of(state.text)
     candidates: list[tuple[Diagnostic, Fix, bool]] = []
-    for diagnostic in state.diagnostics:
-        if not _overlaps(diagnostic, start, end):
-            continue
+    offered: set[Fix] = set()  # "Disable NX215 for this file" once, not once per finding of NX215
+    overlapping = (d for d in state.diagnostics if _overlaps(d, start, end))
+    for diagnostic in itertools.islice(overlapping, MAX_FINDINGS_PER_REQUEST):
         for fix, preferred in quick_fixes(diagnostic, texts, newline, proven=small):
-            candidates.append((diagnostic, fix, preferred))
+            if fix not in offered:
+                offered.add(fix)
+                candidates.append((diagnostic, fix, preferred))
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
     unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:

@@ -700,6 +700,7 @@ async def test_quick_fixes_over_a_whole_file_prove_a_bounded_number(client: Clie
     # the same fix, as "Disable NX005 in this file" is)
     distinct = {(a.title, repr(a.edit)) for a in actions}
     assert 0 < len(distinct) <= MAX_PROVEN_PER_REQUEST
+    assert len(actions) == len(distinct)  # hunt 33 F1: "Disable NX005 for this file" came once per finding
     quoted = sorted(a.edit.changes[uri][0].range.start.line for a in actions if a.title.startswith("Quote"))  # type: ignore[index,union-attr]
     assert quoted == list(range(7, 7 + len(quoted)))  # the fixes of the first findings
 
