@@ -29,6 +29,8 @@ DEFAULT_API_URL = "https://app.nexlayer.io"
 API_URL_ENV = "NEXLAYER_API_URL"
 SEVERITIES = ("error", "warning", "info")
 CONFIG_FILES = (".nexlayer-lint.toml", "pyproject.toml")
+# The escapes that can spell a letter of a quoted key (`"nexlayer\u002dlint"`; `\x` is TOML 1.1's)
+_ESCAPES = ("\\u", "\\U", "\\x")
 # Folders no one wants linted, matched by name at any depth below the config's folder (as ruff's
 # default `exclude`); `extend-exclude` adds to them, `exclude` replaces them.
 DEFAULT_EXCLUDE_NAMES = (
@@ -499,11 +501,11 @@ def _has_our_table(pyproject: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    if "nexlayer-lint" not in text:
+    if "nexlayer-lint" not in text and not any(escape in text for escape in _ESCAPES):
         return False
-    # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table), and a
-    # comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is ours to report
-    # when it seems to hold our table, and passed by otherwise (a dependency list).
+    # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table, an
+    # escape), and a comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is
+    # ours to report when it seems to hold our table, and passed by otherwise (a dependency list).
     try:
         document = _toml().loads(text)
     except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
@@ -514,8 +516,15 @@ def _has_our_table(pyproject: str) -> bool:
 
 def _names_our_table(text: str) -> bool:
     """Whether a file the TOML parser cannot read seems to hold our table: a line naming it
-    with `tool` (`[tool.'nexlayer-lint']`, `[ tool . nexlayer-lint ]`) or as a key
+    with `tool` (`[tool.'nexlayer-lint']`, `[ tool . nexlayer-lint ]`, escapes read) or as a key
     (`nexlayer-lint = {...}` under `[tool]`); not a dependency (`"nexlayer-lint>=0.1",`)."""
+    import re  # only for a broken file
+
+    def unescape(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2] or match[3], 16)
+        return chr(code) if code <= sys.maxunicode else match[0]
+
+    text = re.sub(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))", unescape, text)
     for line in text.splitlines():
         if "nexlayer-lint" not in line:
             continue

@@ -62,6 +62,9 @@ def test_pyproject_without_our_table_is_skipped(project):
         "[tool.'nexlayer-lint']\nignore = ['NX215']\n",
         "[ tool . nexlayer-lint ]\nignore = ['NX215']\n",
         '[tool]\nnexlayer-lint = { ignore = ["NX215"] }\n',
+        # hunt 34 F7: an escape in the quoted key, which the text search before the parser missed
+        '[tool."nexlayer\\u002dlint"]\nignore = ["NX215"]\n',
+        '[tool."\\u006eexlayer\\U0000002dlint"]\nignore = ["NX215"]\n',
     ],
 )
 def test_pyproject_table_in_any_toml_spelling_is_found_and_an_error_in_it_reported(project, table):
@@ -99,6 +102,8 @@ def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
         "# see [tool.nexlayer-lint] in the docs\n[project]\nname = 'x'\n",  # hunt 24: a comment
         "[tool.nexlayer-linter]\nignore = ['NX215']\n",  # another tool
         '[project]\ndependencies = ["nexlayer-lint"\n',  # not TOML, but no table of ours either
+        '[tool.other]\nx = "\\u0041"\n',  # an escape sends it to the parser, which finds no table of ours
+        '[tool.other]\nx = "\\u0041\n',  # nor does the line scan after it fails
     ],
 )
 def test_a_pyproject_without_our_table_hides_no_parent_config(project, text):
