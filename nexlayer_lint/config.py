@@ -9,6 +9,7 @@ file. `--config FILE` names one config for every file, `--isolated` uses none. A
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import sys
@@ -450,10 +451,49 @@ def _table_of(path: Path) -> Mapping[str, Any]:
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}: not valid TOML: {_why_not_toml(path, exc)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: cannot read this TOML: it nests too deeply") from None
     return _our_table(document, path)
+
+
+def _why_not_toml(path: Path, exc: ValueError) -> str:
+    """The parser's words, or what is wrong with the encoding: TOML is UTF-8 (as tomllib and ruff
+    read it), without the byte order mark tomllib refuses."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        head = b""
+    codec = _wide_codec(head)
+    if codec is not None:
+        return f"TOML must be UTF-8, and this file is {codec[:6].upper()}; save it as UTF-8"
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"TOML must be UTF-8, and byte 0x{exc.object[exc.start]:02x} at offset {exc.start} is not; save it as UTF-8"
+        )
+    if head.startswith(codecs.BOM_UTF8):
+        return f"{exc}: the file starts with a byte order mark; save it as UTF-8 without one"
+    return str(exc)
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """The codec of UTF-32 or UTF-16 bytes, by their byte order mark or, without one, by the NULs
+    beside a first character that is ASCII (as TOML's first is); None for other bytes."""
+    head = data[:4]
+    if head in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return "utf-32"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if head.startswith(b"\0\0\0"):
+        return "utf-32-be"
+    if head[1:] == b"\0\0\0":
+        return "utf-32-le"
+    if head.startswith(b"\0"):
+        return "utf-16-be"
+    if head[1:2] == b"\0":
+        return "utf-16-le"
+    return None
 
 
 def read_config(path: Path, base: str | None = None) -> Settings:
@@ -497,17 +537,20 @@ def _config_in(folder: str) -> Path | None:
 
 def _has_our_table(pyproject: str) -> bool:
     try:
-        with open(pyproject, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        with open(pyproject, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False
+    # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
+    # encoding: one that holds our table is ours, to be refused (TOML is UTF-8), not passed by.
+    text = data.decode(_wide_codec(data) or "utf-8", errors="replace")
     if "nexlayer-lint" not in text and not any(escape in text for escape in _ESCAPES):
         return False
     # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table, an
     # escape), and a comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is
     # ours to report when it seems to hold our table, and passed by otherwise (a dependency list).
     try:
-        document = _toml().loads(text)
+        document = _toml().loads(text.replace("\r\n", "\n").replace("\r", "\n"))  # lines as open() reads them
     except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
         return _names_our_table(text)
     tool = document.get("tool")

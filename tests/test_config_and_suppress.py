@@ -86,6 +86,30 @@ def test_a_pyproject_too_deep_to_read_is_an_error_not_a_traceback(project):
     assert codes_via_cli() == (0, [("NX215", "warning")])  # no table of ours: passed by, the file linted
 
 
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-32-be", "UTF-32"), ("latin-1", "byte 0xeb at offset 4")],
+)
+def test_a_pyproject_not_in_utf8_holding_our_table_is_an_error(project, encoding, name):
+    # hunt 34 F4: a UTF-16 one (Windows PowerShell 5's `>`) was passed by, its fail-on lost, and the run passed
+    (project / "pyproject.toml").write_bytes('# Zoë\n[tool.nexlayer-lint]\nfail-on = "warning"\n'.encode(encoding))
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and f"{project / 'pyproject.toml'}: not valid TOML: TOML must be UTF-8" in output
+    assert name in output
+    # one that is not ours is passed by, as in UTF-8: the parent's config governs
+    (project / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n')
+    sub = project / "deploy"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_bytes('[project]\nname = "Zoë"\n'.encode(encoding))
+    assert discover(sub).ignore == ("NX215",)
+
+
+def test_a_dot_config_in_utf16_is_an_error_that_names_the_encoding(project):
+    (project / ".nexlayer-lint.toml").write_bytes('fail-on = "warning"\n'.encode("utf-16"))
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and "TOML must be UTF-8, and this file is UTF-16; save it as UTF-8" in output
+
+
 def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
     # hunt 23: `extend` was quoted as a path, whose merged `//` hid the URL's password from the starring
     (project / "pyproject.toml").write_text(
