@@ -371,6 +371,8 @@ def _values(table: Mapping[str, Any], source: str, base: str, chain: tuple[str, 
 
             close = closest(key.replace("_", "-"), _KNOWN, cutoff=0.6)  # difflib's default cutoff
             hint = f' (did you mean "{close}"?)' if close else ""
+            if key == "tool" and isinstance(value, Mapping) and "nexlayer-lint" in value:
+                hint = " ([tool.nexlayer-lint] is for pyproject.toml: here the settings go at the top level)"
             raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(_KNOWN)}')
         name, parse = _KEYS[key]
         try:
@@ -423,10 +425,20 @@ def settings_from_document(document: Mapping[str, Any], path: Path, base: str) -
 
 
 def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
+    """pyproject.toml's `[tool.nexlayer-lint]`; .nexlayer-lint.toml's top level, where a `tool`
+    table is an unknown setting (as in ruff's ruff.toml); in a file of another name (`--config`,
+    `extend`), either, but not settings in both."""
     tool = document.get("tool", {})
+    ours = isinstance(tool, Mapping) and "nexlayer-lint" in tool
     if path.name == "pyproject.toml":
-        table = tool.get("nexlayer-lint", {}) if isinstance(tool, Mapping) else {}
-    elif isinstance(tool, Mapping) and "nexlayer-lint" in tool:
+        table = tool["nexlayer-lint"] if ours else {}
+    elif ours and path.name != ".nexlayer-lint.toml":
+        beside = [key for key in document if key in _KNOWN]
+        if beside:
+            raise ConfigError(
+                f'{path}: settings both at the top level ("{beside[0]}") and in [tool.nexlayer-lint]; '
+                "keep one of the two"
+            )
         table = tool["nexlayer-lint"]
     else:
         table = document

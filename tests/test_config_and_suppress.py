@@ -166,6 +166,32 @@ def test_dot_file_wins_over_pyproject_in_the_same_folder(project):
     assert settings.config_file.endswith(".nexlayer-lint.toml")
 
 
+@pytest.mark.parametrize("table", ['[tool.nexlayer-lint]\nschema = "bundled"\n', "[tool.nexlayer-lint]\n"])
+def test_dot_config_takes_top_level_settings_and_refuses_a_tool_table(project, table):
+    # hunt 34 F5: the table was used and the top-level fail-on dropped unseen (exit 0); ruff's
+    # ruff.toml refuses a [tool.ruff] alike ("unknown field `tool`")
+    (project / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n\n' + table)
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2
+    assert '.nexlayer-lint.toml: unknown setting "tool" ([tool.nexlayer-lint] is for pyproject.toml: here' in output
+    (project / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n')
+    assert codes_via_cli() == (1, [("NX215", "warning")])
+
+
+def test_another_config_file_has_settings_at_the_top_level_or_in_our_table_not_both(project):
+    ci = project / "ci.toml"
+    ci.write_text('fail-on = "warning"\n[tool.nexlayer-lint]\nschema = "bundled"\n')
+    exit_code, [(_, output)] = codes_via_cli("--config", "ci.toml")
+    assert exit_code == 2 and 'settings both at the top level ("fail-on") and in [tool.nexlayer-lint]' in output
+    ci.write_text('[project]\nname = "x"\n[tool.nexlayer-lint]\nfail-on = "warning"\n')  # a pyproject.toml's copy
+    assert codes_via_cli("--config", "ci.toml") == (1, [("NX215", "warning")])
+    ci.write_text('fail-on = "warning"\n')
+    assert codes_via_cli("--config", "ci.toml") == (1, [("NX215", "warning")])
+    ci.write_text("[tool]\nnexlayer-lint = 5\n")
+    exit_code, [(_, output)] = codes_via_cli("--config", "ci.toml")
+    assert exit_code == 2 and "[tool.nexlayer-lint] must be a table" in output
+
+
 def test_command_line_wins_over_config(project):
     (project / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\nfail-on = "warning"\n')
     assert codes_via_cli() == (0, [])
@@ -294,7 +320,7 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
     [
         ("tool = 5\n", 'unknown setting "tool"'),
         ('tool = "x"\nselect = ["NX1"]\n', 'unknown setting "tool"'),
-        ("[tool]\nnexlayer-lint = 5\n", "[tool.nexlayer-lint] must be a table"),
+        ("[tool]\nnexlayer-lint = 5\n", 'unknown setting "tool"'),  # hunt 34 F5: top-level settings only
         ('severity = { "" = "error" }\n', 'severity: "" is not a code'),
         ('severity = { " " = "error" }\n', 'severity: " " is not a code'),
         ('severity = { "NX215,NX213" = "error" }\n', "is not a code"),
