@@ -9,6 +9,7 @@ file. `--config FILE` names one config for every file, `--isolated` uses none. A
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import sys
@@ -29,6 +30,8 @@ DEFAULT_API_URL = "https://app.nexlayer.io"
 API_URL_ENV = "NEXLAYER_API_URL"
 SEVERITIES = ("error", "warning", "info")
 CONFIG_FILES = (".nexlayer-lint.toml", "pyproject.toml")
+# The escapes that can spell a letter of a quoted key (`"nexlayer\u002dlint"`; `\x` is TOML 1.1's)
+_ESCAPES = ("\\u", "\\U", "\\x")
 # Folders no one wants linted, matched by name at any depth below the config's folder (as ruff's
 # default `exclude`); `extend-exclude` adds to them, `exclude` replaces them.
 DEFAULT_EXCLUDE_NAMES = (
@@ -420,10 +423,20 @@ def settings_from_document(document: Mapping[str, Any], path: Path, base: str) -
 
 
 def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
+    """pyproject.toml's `[tool.nexlayer-lint]`; in another file (.nexlayer-lint.toml, `--config`,
+    `extend`) its top level or that table, but not settings in both (the table's would win, the
+    others silently dropped)."""
     tool = document.get("tool", {})
+    ours = isinstance(tool, Mapping) and "nexlayer-lint" in tool
     if path.name == "pyproject.toml":
-        table = tool.get("nexlayer-lint", {}) if isinstance(tool, Mapping) else {}
-    elif isinstance(tool, Mapping) and "nexlayer-lint" in tool:
+        table = tool["nexlayer-lint"] if ours else {}
+    elif ours:
+        beside = [key for key in document if key in _KNOWN]
+        if beside:
+            raise ConfigError(
+                f'{path}: settings both at the top level ("{beside[0]}") and in [tool.nexlayer-lint]; '
+                "keep one of the two"
+            )
         table = tool["nexlayer-lint"]
     else:
         table = document
@@ -448,10 +461,49 @@ def _table_of(path: Path) -> Mapping[str, Any]:
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}: not valid TOML: {_why_not_toml(path, exc)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: cannot read this TOML: it nests too deeply") from None
     return _our_table(document, path)
+
+
+def _why_not_toml(path: Path, exc: ValueError) -> str:
+    """The parser's words, or what is wrong with the encoding: TOML is UTF-8 (as tomllib and ruff
+    read it), without the byte order mark tomllib refuses."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        head = b""
+    codec = _wide_codec(head)
+    if codec is not None:
+        return f"TOML must be UTF-8, and this file is {codec[:6].upper()}; save it as UTF-8"
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"TOML must be UTF-8, and byte 0x{exc.object[exc.start]:02x} at offset {exc.start} is not; save it as UTF-8"
+        )
+    if head.startswith(codecs.BOM_UTF8):
+        return f"{exc}: the file starts with a byte order mark; save it as UTF-8 without one"
+    return str(exc)
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """The codec of UTF-32 or UTF-16 bytes, by their byte order mark or, without one, by the NULs
+    beside a first character that is ASCII (as TOML's first is); None for other bytes."""
+    head = data[:4]
+    if head in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return "utf-32"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if head.startswith(b"\0\0\0"):
+        return "utf-32-be"
+    if head[1:] == b"\0\0\0":
+        return "utf-32-le"
+    if head.startswith(b"\0"):
+        return "utf-16-be"
+    if head[1:2] == b"\0":
+        return "utf-16-le"
+    return None
 
 
 def read_config(path: Path, base: str | None = None) -> Settings:
@@ -495,17 +547,20 @@ def _config_in(folder: str) -> Path | None:
 
 def _has_our_table(pyproject: str) -> bool:
     try:
-        with open(pyproject, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        with open(pyproject, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False
-    if "nexlayer-lint" not in text:
+    # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
+    # encoding: one that holds our table is ours, to be refused (TOML is UTF-8), not passed by.
+    text = data.decode(_wide_codec(data) or "utf-8", errors="replace")
+    if "nexlayer-lint" not in text and not any(escape in text for escape in _ESCAPES):
         return False
-    # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table), and a
-    # comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is ours to report
-    # when it seems to hold our table, and passed by otherwise (a dependency list).
+    # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table, an
+    # escape), and a comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is
+    # ours to report when it seems to hold our table, and passed by otherwise (a dependency list).
     try:
-        document = _toml().loads(text)
+        document = _toml().loads(text.replace("\r\n", "\n").replace("\r", "\n"))  # lines as open() reads them
     except (ValueError, RecursionError):  # TOMLDecodeError, or nested too deeply for the parser
         return _names_our_table(text)
     tool = document.get("tool")
@@ -514,8 +569,15 @@ def _has_our_table(pyproject: str) -> bool:
 
 def _names_our_table(text: str) -> bool:
     """Whether a file the TOML parser cannot read seems to hold our table: a line naming it
-    with `tool` (`[tool.'nexlayer-lint']`, `[ tool . nexlayer-lint ]`) or as a key
+    with `tool` (`[tool.'nexlayer-lint']`, `[ tool . nexlayer-lint ]`, escapes read) or as a key
     (`nexlayer-lint = {...}` under `[tool]`); not a dependency (`"nexlayer-lint>=0.1",`)."""
+    import re  # only for a broken file
+
+    def unescape(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2] or match[3], 16)
+        return chr(code) if code <= sys.maxunicode else match[0]
+
+    text = re.sub(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))", unescape, text)
     for line in text.splitlines():
         if "nexlayer-lint" not in line:
             continue

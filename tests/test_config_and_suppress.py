@@ -62,6 +62,9 @@ def test_pyproject_without_our_table_is_skipped(project):
         "[tool.'nexlayer-lint']\nignore = ['NX215']\n",
         "[ tool . nexlayer-lint ]\nignore = ['NX215']\n",
         '[tool]\nnexlayer-lint = { ignore = ["NX215"] }\n',
+        # hunt 34 F7: an escape in the quoted key, which the text search before the parser missed
+        '[tool."nexlayer\\u002dlint"]\nignore = ["NX215"]\n',
+        '[tool."\\u006eexlayer\\U0000002dlint"]\nignore = ["NX215"]\n',
     ],
 )
 def test_pyproject_table_in_any_toml_spelling_is_found_and_an_error_in_it_reported(project, table):
@@ -83,6 +86,30 @@ def test_a_pyproject_too_deep_to_read_is_an_error_not_a_traceback(project):
     assert codes_via_cli() == (0, [("NX215", "warning")])  # no table of ours: passed by, the file linted
 
 
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-32-be", "UTF-32"), ("latin-1", "byte 0xeb at offset 4")],
+)
+def test_a_pyproject_not_in_utf8_holding_our_table_is_an_error(project, encoding, name):
+    # hunt 34 F4: a UTF-16 one (Windows PowerShell 5's `>`) was passed by, its fail-on lost, and the run passed
+    (project / "pyproject.toml").write_bytes('# Zoë\n[tool.nexlayer-lint]\nfail-on = "warning"\n'.encode(encoding))
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and f"{project / 'pyproject.toml'}: not valid TOML: TOML must be UTF-8" in output
+    assert name in output
+    # one that is not ours is passed by, as in UTF-8: the parent's config governs
+    (project / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n')
+    sub = project / "deploy"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_bytes('[project]\nname = "Zoë"\n'.encode(encoding))
+    assert discover(sub).ignore == ("NX215",)
+
+
+def test_a_dot_config_in_utf16_is_an_error_that_names_the_encoding(project):
+    (project / ".nexlayer-lint.toml").write_bytes('fail-on = "warning"\n'.encode("utf-16"))
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and "TOML must be UTF-8, and this file is UTF-16; save it as UTF-8" in output
+
+
 def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
     # hunt 23: `extend` was quoted as a path, whose merged `//` hid the URL's password from the starring
     (project / "pyproject.toml").write_text(
@@ -99,6 +126,8 @@ def test_a_config_error_stars_a_password_in_a_url_it_quotes(project):
         "# see [tool.nexlayer-lint] in the docs\n[project]\nname = 'x'\n",  # hunt 24: a comment
         "[tool.nexlayer-linter]\nignore = ['NX215']\n",  # another tool
         '[project]\ndependencies = ["nexlayer-lint"\n',  # not TOML, but no table of ours either
+        '[tool.other]\nx = "\\u0041"\n',  # an escape sends it to the parser, which finds no table of ours
+        '[tool.other]\nx = "\\u0041\n',  # nor does the line scan after it fails
     ],
 )
 def test_a_pyproject_without_our_table_hides_no_parent_config(project, text):
@@ -135,6 +164,23 @@ def test_dot_file_wins_over_pyproject_in_the_same_folder(project):
     settings = discover(project)
     assert settings.select == ("NX1",) and settings.ignore == ()
     assert settings.config_file.endswith(".nexlayer-lint.toml")
+
+
+@pytest.mark.parametrize("name", [".nexlayer-lint.toml", "ci.toml"])
+def test_a_config_has_settings_at_the_top_level_or_in_our_table_not_both(project, name):
+    # hunt 34 F5: the table was used and the top-level fail-on dropped unseen (exit 0)
+    config = project / name
+    args = ("--config", name) if name == "ci.toml" else ()
+    config.write_text('fail-on = "warning"\n[tool.nexlayer-lint]\nschema = "bundled"\n')
+    exit_code, [(_, output)] = codes_via_cli(*args)
+    assert exit_code == 2 and 'settings both at the top level ("fail-on") and in [tool.nexlayer-lint]' in output
+    config.write_text('[project]\nname = "x"\n[tool.nexlayer-lint]\nfail-on = "warning"\n')  # a pyproject.toml's copy
+    assert codes_via_cli(*args) == (1, [("NX215", "warning")])
+    config.write_text('fail-on = "warning"\n')
+    assert codes_via_cli(*args) == (1, [("NX215", "warning")])
+    config.write_text("[tool]\nnexlayer-lint = 5\n")
+    exit_code, [(_, output)] = codes_via_cli(*args)
+    assert exit_code == 2 and "[tool.nexlayer-lint] must be a table" in output
 
 
 def test_command_line_wins_over_config(project):

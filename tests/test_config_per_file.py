@@ -136,6 +136,11 @@ def test_junit_fails_a_files_test_cases_at_that_files_own_fail_on(nested):
     assert junit("nexlayer.yaml", "sub/nexlayer.yaml") == (1, {"nexlayer.yaml": "0", "sub/nexlayer.yaml": "1"})
     # --fail-on is every file's
     assert junit("nexlayer.yaml", "strict", "--fail-on", "warning")[1]["nexlayer.yaml"] == "1"
+    # hunt 34 F8: --exit-zero changes the exit code only (as ruff's), not the report; the README says so
+    assert junit("nexlayer.yaml", "sub/nexlayer.yaml", "--exit-zero") == (
+        0,
+        {"nexlayer.yaml": "0", "sub/nexlayer.yaml": "1"},
+    )
 
 
 def test_a_schema_file_in_a_config_is_relative_to_that_config(nested):
