@@ -182,6 +182,8 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
 
     resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
     _check_refs(resource, resolver, Unresolvable)
+    if check_schema:
+        _check_expansion(resource, resolver, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
     return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
 
@@ -224,6 +226,52 @@ def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception], end
             _lookup(resolver, "$dynamicRef", contents["$dynamicRef"], unresolvable)
     for sub in resource.subresources():
         _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends)
+
+
+# The subschemas one value may be checked against, `$ref`s followed: the bundled schema has a few
+# hundred. `allOf: [{$ref: next}, {$ref: next}]` 40 levels deep is 2**40 checks of one value
+# (hunt 35 F1: a served schema that hung every later run from the cache).
+MAX_EXPANDED_SUBSCHEMAS = 100_000
+
+
+def _check_expansion(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
+    """SchemaLoadError if the schema, its `$ref`s followed, has more than MAX_EXPANDED_SUBSCHEMAS
+    subschemas: each is counted once per way to reach it (a shared one costs its checks again at
+    each place), a recursive `$ref` once (its recursion is as deep as the data, which is bounded)."""
+    from referencing import Resource
+
+    counted: dict[int, int] = {}
+    open_now: set[int] = set()
+
+    def size(resource: Any, resolver: Any) -> int:
+        key = id(resource.contents)
+        if key in counted:
+            return counted[key]
+        if key in open_now:
+            return 1
+        open_now.add(key)
+        total = 1
+        contents = resource.contents
+        if isinstance(contents, dict) and isinstance(contents.get("$ref"), str):
+            target = _lookup(resolver, "$ref", contents["$ref"], unresolvable)
+            total += size(Resource.from_contents(target.contents, resource._specification), target.resolver)
+        for sub in resource.subresources():
+            total += size(sub, resolver.in_subresource(sub))
+            if total > MAX_EXPANDED_SUBSCHEMAS:
+                break
+        open_now.discard(key)
+        counted[key] = total
+        return total
+
+    try:
+        total = size(resource, resolver)
+    except RecursionError:  # a chain of thousands of $refs: each a frame (hunt 35 F7)
+        raise SchemaLoadError("the schema's $refs lead through too many subschemas to follow") from None
+    if total > MAX_EXPANDED_SUBSCHEMAS:
+        raise SchemaLoadError(
+            f"the schema, its $refs followed, has more than {MAX_EXPANDED_SUBSCHEMAS:,} subschemas "
+            "(a $ref used twice at each of many levels doubles at each): checking a value against it would not end"
+        )
 
 
 def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]) -> Any:

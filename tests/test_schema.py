@@ -698,6 +698,30 @@ def test_a_loop_of_refs_is_refused_naming_the_ref(tmp_path: Path, given: Any, re
     assert result.exit_code == 2 and message in result.output and "NX105" not in result.output
 
 
+def test_a_schema_whose_refs_double_at_each_level_is_refused(tmp_path: Path) -> None:
+    # hunt 35 F1: 40 levels of two $refs to the next level is 2**40 checks of one value; such a
+    # served schema was cached and every later run on a file with the key hung, past --timeout
+    defs = {f"d{i}": {"allOf": [{"$ref": f"#/$defs/d{i + 1}"}, {"$ref": f"#/$defs/d{i + 1}"}]} for i in range(40)}
+    given = {"$defs": defs | {"d40": {"type": "string"}}, "properties": {"application": {"$ref": "#/$defs/d0"}}}
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator(given)
+    assert caught.value.message.startswith("the schema, its $refs followed, has more than 100,000 subschemas")
+    # a recursive schema is fine: its recursion is as deep as the data
+    recursive = {
+        "$defs": {"value": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/$defs/value"}}]}}
+    }
+    validator = schema.build_validator(recursive | {"properties": {"application": {"$ref": "#/$defs/value"}}})
+    assert codes("application: [[a], b]\n", validator) == []
+
+
+def test_a_chain_of_thousands_of_refs_is_refused_not_blamed_on_the_file() -> None:
+    # hunt 35 F7: 20,000 links made NX105 "the file is nested too deeply" on a 9-line file
+    defs = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(20_000)} | {"d20000": {"type": "object"}}
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator({"$defs": defs, "properties": {"application": {"$ref": "#/$defs/d0"}}})
+    assert caught.value.message == "the schema's $refs lead through too many subschemas to follow"
+
+
 def test_a_chain_of_refs_that_ends_is_used(tmp_path: Path) -> None:
     defs = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(50)} | {"d50": {"type": "object"}}
     validator = schema.build_validator({"$defs": defs, "$ref": "#/$defs/d0"})
