@@ -105,9 +105,9 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
         raise RequestError("unexpected response shape (not a JSON object)")
     valid = answer.get("valid")
     error = answer.get("error")  # `"error": null` is none
-    if valid is not None and not isinstance(valid, bool):  # `"valid": "false"`: no verdict we can read
-        raise RequestError('unexpected response shape ("valid" is not true or false)')
     if not refused:
+        if valid is not None and not isinstance(valid, bool):  # `"valid": "false"`: no verdict we can read
+            raise RequestError('unexpected response shape ("valid" is not true or false)')
         if valid is True:
             return []  # an explicit verdict, whatever else the reply holds
         if answer.get("success") is False and valid is None and not answer.get("details") and not answer.get("errors"):

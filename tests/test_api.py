@@ -508,6 +508,15 @@ REFUSALS = {
         fa.Reply(400, {"details": "x"}),
         ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
     ),
+    # hunt 35 F3: a refusal whose `valid` is not true or false was "no verdict" (NX900, exit 0)
+    "422, valid a string": (
+        fa.Reply(422, {"valid": "false"}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 422)", 1),
+    ),
+    "400, valid 0": (
+        fa.Reply(400, {"valid": 0}),
+        ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
     "422, HTML": (
         fa.Reply(422, b"<html>422</html>", {"Content-Type": "text/html"}),
         ("the Nexlayer API rejected the file without saying why (HTTP 422)", 1),
