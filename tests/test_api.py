@@ -524,6 +524,17 @@ REFUSALS = {
 }
 
 
+@pytest.mark.parametrize("send_secrets", [False, True])
+def test_the_api_urls_key_quoted_back_is_starred(doc, fake_api, retry, send_secrets) -> None:
+    # hunt 35 F2: --api-url never shows its query, but a server quoting the key printed it
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb3"
+    fake_api.script("/validate", fa.Reply(200, {"success": False, "error": f"Invalid API key {key}"}))
+    [problem] = remote_validate.validate_remote(
+        doc, api_url=f"{fake_api.url}?token={key}", send_secrets=send_secrets, local_has_errors=False, retry=retry
+    )
+    assert problem.code == "NX900" and "Invalid API key ****" in problem.message and key not in problem.message
+
+
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
     reply, (message, line) = REFUSALS[name]
