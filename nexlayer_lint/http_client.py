@@ -91,6 +91,27 @@ class Target(NamedTuple):
     path: str  # the request target: path and query
 
 
+def credentials_hider(url: str) -> Callable[[str], str]:
+    """A text with `url`'s password and query values starred: a server may quote back the key it
+    was given (`Invalid API key ...`, a redirect's target), which display_url never shows."""
+    from urllib.parse import parse_qsl, quote, quote_plus
+
+    from nexlayer_lint.secrets import hider
+
+    try:
+        parts = urlsplit(url)
+        values = {parts.password or ""} | {value for _, value in parse_qsl(parts.query)}
+    except ValueError:
+        return _as_is
+    values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
+    values.discard("")
+    return hider(values, whole_words=False, stars=4) if values else _as_is
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
 def display_url(url: str) -> str:
     """The URL without user-info, query or fragment (they may hold credentials), and with any
     control character written as an escape (`\x1b`): safe to print. A URL too malformed to have

@@ -12,7 +12,16 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from nexlayer_lint.http_client import RequestError, RetryPolicy, display_url, join_url, quoted, request, server_text
+from nexlayer_lint.http_client import (
+    RequestError,
+    RetryPolicy,
+    credentials_hider,
+    display_url,
+    join_url,
+    quoted,
+    request,
+    server_text,
+)
 from nexlayer_lint.model import DataPath, Document, Problem, Span, format_path
 
 _LINE1 = Span(1, 1, 1, 1)
@@ -45,7 +54,7 @@ def validate_remote(
     # A server that was sent the secrets may quote one back, in any text of its reply that is
     # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
     # through the same scrub; the server's path is still read as written to find the line.
-    clean = _and_then(scrubber(doc) if send_secrets else _as_is, _url_credentials_hidden(api_url))
+    clean = _and_then(scrubber(doc) if send_secrets else _as_is, credentials_hider(api_url))
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
@@ -79,23 +88,6 @@ def _as_is(text: str) -> str:
 
 def _and_then(first: Callable[[str], str], second: Callable[[str], str]) -> Callable[[str], str]:
     return lambda text: second(first(text))
-
-
-def _url_credentials_hidden(api_url: str) -> Callable[[str], str]:
-    """A reply's text with the API URL's password and query values starred: a server that quotes
-    back the key it was given (`Invalid API key ...`) prints what --api-url never shows (hunt 35 F2)."""
-    from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
-
-    from nexlayer_lint.secrets import hider
-
-    try:
-        parts = urlsplit(api_url)
-        values = {parts.password or ""} | {value for _, value in parse_qsl(parts.query)}
-    except ValueError:
-        return _as_is
-    values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
-    values.discard("")
-    return hider(values, whole_words=False, stars=4) if values else _as_is
 
 
 def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> list[tuple[Any, str | None]]:

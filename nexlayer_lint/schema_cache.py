@@ -27,6 +27,7 @@ from nexlayer_lint.http_client import (
     RequestError,
     RetryPolicy,
     check_url,
+    credentials_hider,
     display_url,
     join_url,
     quoted,
@@ -392,8 +393,8 @@ def _fetch(
         problem = schema_problem(schema)
         if problem:
             raise RequestError(f"the response is not a usable schema: {problem}")
-    except RequestError as exc:
-        failed = f"could not fetch the schema from {quoted(shown)}: {exc}"
+    except RequestError as exc:  # a server may quote the URL's key back (a redirect's target)
+        failed = f"could not fetch the schema from {quoted(shown)}: {credentials_hider(url)(str(exc))}"
         if cached:
             return RemoteSchema(
                 cached.schema, cached.info("cache", str(cached.path)), f"{failed}; using the cached copy{cached.age()}"

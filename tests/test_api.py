@@ -535,6 +535,13 @@ def test_the_api_urls_key_quoted_back_is_starred(doc, fake_api, retry, send_secr
     assert problem.code == "NX900" and "Invalid API key ****" in problem.message and key not in problem.message
 
 
+def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb3"
+    fake_api.script("/schema", fa.Reply(302, b"", {"Location": f"https://login.example.com/{key}/expired"}))
+    fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema?token={key}", retry=retry)
+    assert fetched.schema is None and "login.example.com/****/expired" in fetched.warning and key not in fetched.warning
+
+
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
     reply, (message, line) = REFUSALS[name]
