@@ -541,6 +541,11 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Slack token", r"xox[abposr]-[A-Za-z0-9-]{10,}"),
     ("an AWS access key", r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
     ("a Google API key", r"AIza[A-Za-z0-9_-]{35}"),
+    # the AI platforms' keys, the most common secret of an app deployed on an AI platform
+    ("an OpenAI API key", r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"),
+    ("an Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}"),
+    ("a Groq API key", r"gsk_[A-Za-z0-9]{40,}"),
+    ("a SendGrid API key", r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
     # an HTTP Authorization header's credentials (`Basic dXNlcjpwYXNz`, `Bearer eyJ...`), 16
     # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown
     ("an HTTP credential", r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"),
@@ -562,7 +567,7 @@ _HINT = re.compile(
     # every branch starts with a literal character: then a search skips, in C, the characters
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
-    r"|xox[abposr]-|A[KS]IA|AIza|Basic |Bearer |eyJ"
+    r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)

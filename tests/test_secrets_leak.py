@@ -108,6 +108,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "Stripe key": (with_vars(f"HELPER: {token('sk_live_', 'St', 24)}"), [token("sk_live_", "St", 24)]),
     "Slack token": (with_vars(f"HELPER: {token('xoxb-', 'Sl', 24)}"), [token("xoxb-", "Sl", 24)]),
     "AWS access key": (with_vars("HELPER: AKIACNRYAWS000000001"), ["AKIACNRYAWS000000001"]),
+    # hunt 35 F9: the AI platforms' keys under neutral names were shown and sent to /validate
+    "OpenAI key": (with_vars(f"LLM: {token('sk-proj-', 'Oa')}"), [token("sk-proj-", "Oa")]),
+    "Anthropic key": (with_vars(f"LLM: {token('sk-ant-api03-', 'An')}"), [token("sk-ant-api03-", "An")]),
+    "Groq key": (with_vars(f"LLM: {token('gsk_', 'Gq', 52)}"), [token("gsk_", "Gq", 52)]),
+    "SendGrid key": (with_vars(f"MAIL: SG.{token('', 'Sg', 22)}.{token('', 'Sh', 43)}"), [token("", "Sh", 43)]),
     "private key under any name": (
         HEAD + "      volumes: []\n      command:\n        - |\n"
         "          -----BEGIN EC PRIVATE KEY-----\n          CnryPem20\n"
