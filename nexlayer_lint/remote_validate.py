@@ -130,7 +130,10 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             reason = error if isinstance(error, str) else answer.get("message")
             why = f" ({_shown(reason, clean)})" if isinstance(reason, str) and reason.strip() else ""
             raise RequestError(f"the API answered success: false{why}")
-        if valid is not False and error is None:
+        # a reply that lists errors is no acceptance, even without `valid: false` (hunt 35 F4:
+        # `{message: "Validation failed", errors: [...]}` passed the file)
+        lists_errors = bool(answer.get("details") or answer.get("errors"))
+        if valid is not False and error is None and not lists_errors:
             if not isinstance(answer.get("message"), str):
                 raise RequestError('unexpected response shape (no "message")')
             return []
@@ -147,7 +150,7 @@ def _unwrapped(answer: dict) -> dict:
     """nexlayer-mcp's `{success, data: {valid, message?, errors?}}` as the top-level form: the
     verdict in `data`, beside the rest of the reply (a top-level `error`)."""
     data = answer.get("data")
-    if isinstance(data, dict) and ("valid" in data or "errors" in data):
+    if isinstance(data, dict) and ("valid" in data or "errors" in data or "details" in data):
         return {**answer, **data}
     return answer
 

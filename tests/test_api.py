@@ -517,6 +517,19 @@ REFUSALS = {
         fa.Reply(400, {"valid": 0}),
         ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
     ),
+    # hunt 35 F4: a 200 listing errors without `valid` was read as an acceptance
+    "200, errors without valid": (
+        fa.Reply(200, {"message": "Validation failed", "errors": ["pods is required"]}),
+        ('the Nexlayer API rejected the file: "pods is required"', 1),
+    ),
+    "200, wrapper with details": (
+        fa.Reply(200, {"success": True, "data": {"details": [{"path": "application.name", "message": "bad"}]}}),
+        ('the Nexlayer API rejected "application.name": "bad"', 2),
+    ),
+    "200, success false with errors": (
+        fa.Reply(200, {"success": False, "errors": ["no pods"]}),
+        ('the Nexlayer API rejected the file: "no pods"', 1),
+    ),
     "422, HTML": (
         fa.Reply(422, b"<html>422</html>", {"Content-Type": "text/html"}),
         ("the Nexlayer API rejected the file without saying why (HTTP 422)", 1),
