@@ -64,8 +64,13 @@ def validate_remote(
         return _failure(url, clean(str(exc)))
     problems = [
         _rejection(doc, raw_path, text, clean) if text is not None else _refused(resp.status)
-        for raw_path, text in rejected
+        for raw_path, text in rejected[:MAX_REJECTIONS]
     ]
+    if len(rejected) > MAX_REJECTIONS:  # a server's reply, however long, is not a file's findings
+        more = len(rejected) - MAX_REJECTIONS
+        problems.append(
+            Problem("NX901", f"the Nexlayer API rejected {more:,} more details, not shown", (), span=_LINE1)
+        )
     remote_rejects = bool(rejected)
     if remote_rejects != local_has_errors:
         message = (
@@ -80,6 +85,10 @@ def validate_remote(
         )
         problems.append(Problem("NX902", message, (), hint=hint, span=_LINE1))
     return problems
+
+
+# The rejections of one reply shown as findings: a 5 MiB reply may list 560,000 (hunt 35 F8).
+MAX_REJECTIONS = 200
 
 
 def _as_is(text: str) -> str:

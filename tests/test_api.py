@@ -555,6 +555,18 @@ def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> No
     assert fetched.schema is None and "login.example.com/****/expired" in fetched.warning and key not in fetched.warning
 
 
+def test_a_reply_of_many_details_gives_a_bounded_number_of_findings(doc, fake_api, retry) -> None:
+    # hunt 35 F8: 560,000 details in one reply were 560,000 NX901s (400 MB, 4.5 s)
+    details = [{"path": "application.name", "message": f"bad {i}"} for i in range(5_000)]
+    fake_api.script("/validate", fa.Reply(422, {"error": "invalid", "details": details}))
+    problems = remote(doc, fake_api, retry, local_has_errors=True)
+    assert len(problems) == remote_validate.MAX_REJECTIONS + 1
+    assert (
+        problems[-1].message
+        == f"the Nexlayer API rejected {5_000 - remote_validate.MAX_REJECTIONS:,} more details, not shown"
+    )
+
+
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
     reply, (message, line) = REFUSALS[name]
