@@ -458,14 +458,16 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
     context = ssl.create_default_context()  # verification is always on: no option turns it off
     proxy = _proxy_for(target.host)
     if proxy:
-        conn = http.client.HTTPSConnection(proxy[0], proxy[1], timeout=timeout, context=context)
-        conn.set_tunnel(target.host, target.port)
+        host, port, authorization = proxy
+        conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+        conn.set_tunnel(target.host, target.port, {"Proxy-Authorization": authorization} if authorization else None)
         return conn
     return http.client.HTTPSConnection(target.host, target.port, timeout=timeout, context=context)
 
 
-def _proxy_for(host: str) -> tuple[str, int] | None:
-    """The https proxy from the environment (HTTPS_PROXY, NO_PROXY), as urllib would pick it."""
+def _proxy_for(host: str) -> tuple[str, int, str | None] | None:
+    """The https proxy from the environment (HTTPS_PROXY, NO_PROXY), as urllib would pick it:
+    its host, port and, when its URL has user-info, the Basic Proxy-Authorization urllib sends."""
     if _may_be_loopback(host):
         return None
     from urllib.request import getproxies, proxy_bypass
@@ -478,7 +480,16 @@ def _proxy_for(host: str) -> tuple[str, int] | None:
         port = parts.port
     except ValueError:
         return None
-    return (parts.hostname, port or 8080) if parts.hostname else None
+    if not parts.hostname:
+        return None
+    authorization = None
+    if parts.username is not None:
+        import base64
+        from urllib.parse import unquote
+
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        authorization = "Basic " + base64.b64encode(pair).decode("ascii")
+    return parts.hostname, port or 8080, authorization
 
 
 # ---------------------------------------------------------------------------------------------

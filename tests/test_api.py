@@ -320,11 +320,41 @@ def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.delenv(name, raising=False)
     assert http_client._proxy_for("api.example") is None
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    assert http_client._proxy_for("api.example") == ("proxy.example", 3128)
+    assert http_client._proxy_for("api.example") == ("proxy.example", 3128, None)
     assert http_client._proxy_for("127.0.0.1") is None  # loopback never goes through a proxy
     assert http_client._proxy_for("api.localhost") is None
     monkeypatch.setenv("NO_PROXY", "api.example")
     assert http_client._proxy_for("api.example") is None
+
+
+def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 35 F5: `HTTPS_PROXY=http://user:pass@proxy:port` lost its credentials: the proxy's 407
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    heads: list[str] = []
+
+    def proxy() -> None:
+        conn, _ = server.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096) or b"\r\n\r\n"
+            heads.append(data.decode("latin-1"))
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    for name in ("https_proxy", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://ci%40corp:Pa%3Ass@127.0.0.1:{server.getsockname()[1]}")
+    with pytest.raises(http_client.RequestError):
+        http_client.request("GET", "https://api.example/schema", timeout=5)
+    thread.join(5)
+    server.close()
+    assert heads[0].startswith("CONNECT api.example:443 HTTP/1.")
+    assert "\r\nProxy-Authorization: Basic Y2lAY29ycDpQYTpzcw==\r\n" in heads[0]  # ci@corp:Pa:ss
 
 
 # -- POST /validate ---------------------------------------------------------------------------
