@@ -608,6 +608,19 @@ def read_explicit(explicit: str) -> Settings:
     return read_config(path, base=os.getcwd())
 
 
+def lint_alike(first: Settings, second: Settings) -> bool:
+    """Whether two files' settings (for_file's) lint a text alike: where each came from, and which
+    files they leave out (decided already), aside. One config reached through a symlinked folder,
+    or two configs with the same settings, lint alike (selection.select_files)."""
+    if first is second:
+        return True
+
+    def as_linted(settings: Settings) -> Settings:
+        return replace(settings, config_file=None, extended=(), exclude=(), extend_exclude=(), per_file_ignores=())
+
+    return as_linted(first) == as_linted(second)
+
+
 def for_file(settings: Settings, path: str) -> Settings:
     """`settings` as they apply to the file at `path`: with the codes of every per-file-ignores glob
     that matches it added to `ignore` (as full codes, so they win over `select`)."""

@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.config import Resolver, Settings
+from nexlayer_lint.config import Resolver, Settings, lint_alike
 from nexlayer_lint.globs import PathPattern, matches, verdict
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -59,8 +59,10 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
         for item in found:
             identity = file_identity(item)
             names = seen.setdefault(identity, [])
-            if names and (item == STDIN or any(resolver.for_file(item) is resolver.for_file(n) for n in names)):
-                continue  # equal settings are one Settings object (Resolver)
+            if names and (
+                item == STDIN or any(lint_alike(resolver.for_file(item), resolver.for_file(n)) for n in names)
+            ):
+                continue
             names.append(item)
             files.append(item)
             if kind == "missing":

@@ -296,6 +296,14 @@ def test_a_file_whose_names_have_different_settings_is_linted_under_each(tmp_pat
     assert result.exit_code == 1 and result.stdout.startswith("prod/nexlayer.yaml:5:14: warning NX215")
     (tmp_path / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n')  # the same settings: once
     assert shown_files() == ["legacy/nexlayer.yaml"]
+    # hunt 36 F3: one config through a symlinked folder, or two configs alike, lint alike: once
+    (tmp_path / "prod" / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n')
+    (tmp_path / "legacy" / ".nexlayer-lint.toml").write_text('fail-on = "warning"\n')
+    assert shown_files() == ["legacy/nexlayer.yaml"]
+    (tmp_path / "current").symlink_to(tmp_path / "prod")
+    assert shown_files("current/nexlayer.yaml", "prod/nexlayer.yaml") == ["current/nexlayer.yaml"]
+    (tmp_path / "legacy" / ".nexlayer-lint.toml").unlink()
+    (tmp_path / "prod" / ".nexlayer-lint.toml").unlink()
     # fixed under one name, reported as it is now under the other (linted before the write)
     (tmp_path / "legacy" / ".nexlayer-lint.toml").write_text("fix = false\n")
     write(tmp_path / "prod" / "nexlayer.yaml", CLEAN.replace("servicePorts", "servicePort"))  # NX101, fixable
