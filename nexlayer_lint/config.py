@@ -552,9 +552,12 @@ def _has_our_table(pyproject: str) -> bool:
     except OSError:
         return False
     # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
-    # encoding: one that holds our table is ours, to be refused (TOML is UTF-8), not passed by.
-    text = data.decode(_wide_codec(data) or "utf-8", errors="replace")
-    if "nexlayer-lint" not in text and not any(escape in text for escape in _ESCAPES):
+    # encoding too: one that holds our table is ours, to be refused (TOML is UTF-8), not passed
+    # by; so is a UTF-8 one that only looks wide (a stray NUL first, hunt 36 F6).
+    codec = _wide_codec(data)
+    texts = [data.decode("utf-8", errors="replace")] + ([data.decode(codec, errors="replace")] if codec else [])
+    text = next((t for t in texts if "nexlayer-lint" in t or any(escape in t for escape in _ESCAPES)), None)
+    if text is None:
         return False
     # The parser says, whatever the spelling (`[tool."nexlayer-lint"]`, an inline table, an
     # escape), and a comment or `[tool.nexlayer-linter]` is no table. A file it cannot read is

@@ -104,6 +104,13 @@ def test_a_pyproject_not_in_utf8_holding_our_table_is_an_error(project, encoding
     assert discover(sub).ignore == ("NX215",)
 
 
+def test_a_utf8_pyproject_that_only_looks_wide_is_still_ours(project):
+    # hunt 36 F6: a NUL before the table made it read as UTF-16, so it was passed by (exit 0)
+    (project / "pyproject.toml").write_bytes(b'\0[tool.nexlayer-lint]\nfail-on = "warning"\n')
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and "pyproject.toml: not valid TOML" in output
+
+
 def test_a_dot_config_in_utf16_is_an_error_that_names_the_encoding(project):
     (project / ".nexlayer-lint.toml").write_bytes('fail-on = "warning"\n'.encode("utf-16"))
     exit_code, [(_, output)] = codes_via_cli()
