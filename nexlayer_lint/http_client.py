@@ -92,20 +92,28 @@ class Target(NamedTuple):
 
 
 def credentials_hider(url: str) -> Callable[[str], str]:
-    """A text with `url`'s password and query values starred: a server may quote back the key it
-    was given (`Invalid API key ...`, a redirect's target), which display_url never shows."""
+    """A text with `url`'s password and credentials in its query starred: a server may quote back
+    the key it was given (`Invalid API key ...`, a redirect's target), which display_url never
+    shows. A query value is a credential under a secret's name (`token`, `key`, `api_key`) or
+    when it is long (`?v=1`, `?env=prod` are not: starring them would star every `1` and `prod`)."""
     from urllib.parse import parse_qsl, quote, quote_plus
 
-    from nexlayer_lint.secrets import hider
+    from nexlayer_lint.secrets import hider, is_secret_var_name
 
     try:
         parts = urlsplit(url)
-        values = {parts.password or ""} | {value for _, value in parse_qsl(parts.query)}
+        query = parse_qsl(parts.query)
     except ValueError:
         return _as_is
+    values = {parts.password or ""} | {
+        value for name, value in query if is_secret_var_name(name) or len(value) >= _LONG_QUERY_VALUE
+    }
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     values.discard("")
     return hider(values, whole_words=False, stars=4) if values else _as_is
+
+
+_LONG_QUERY_VALUE = 12  # characters: a query value this long may be a key under any name
 
 
 def _as_is(text: str) -> str:

@@ -578,6 +578,12 @@ def test_the_api_urls_key_quoted_back_is_starred(doc, fake_api, retry, send_secr
     assert problem.code == "NX900" and "Invalid API key ****" in problem.message and key not in problem.message
 
 
+def test_only_credentials_of_the_api_url_are_starred() -> None:
+    # hunt 36 F7: `?env=prod` starred every "prod" of a reply
+    hide = http_client.credentials_hider("https://u:pw-Secret1@api.example/?env=prod&v=1&sig=a8Kq2ZxW9pLm3&key=k3y4")
+    assert hide("prod v=1 pw-Secret1 a8Kq2ZxW9pLm3 k3y4") == "prod v=1 **** **** ****"
+
+
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:
     key = "nxk_live_7Hq2Zp9Lw4Rt8Vb3"
     fake_api.script("/schema", fa.Reply(302, b"", {"Location": f"https://login.example.com/{key}/expired"}))
