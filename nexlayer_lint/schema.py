@@ -193,9 +193,10 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     from jsonschema_specifications import REGISTRY as METASCHEMAS
 
     resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
-    _check_refs(resource, resolver, Unresolvable)
+    resolvers: dict[int, Any] = {}  # each subschema -> the resolver its $refs resolve with
+    _check_refs(resource, resolver, Unresolvable, resolvers=resolvers)
     if check_schema:
-        _check_expansion(resource, resolver, Unresolvable)
+        _check_cost(schema, resolver, resolvers, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
     return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
 
@@ -224,66 +225,47 @@ class _Jsonschema:
         return getattr(self.validator, name)
 
 
-def _check_refs(resource: Any, resolver: Any, unresolvable: type[Exception], ends: set[int] | None = None) -> None:
+def _check_refs(
+    resource: Any,
+    resolver: Any,
+    unresolvable: type[Exception],
+    ends: set[int] | None = None,
+    resolvers: dict[int, Any] | None = None,
+) -> None:
     """Resolve every `$ref` now, so a remote, broken or looping one is an error at load time, not mid-run.
 
     `ends`: the ids of the subschemas whose chain of `$ref`s is known to end (each resolved),
-    so that a long chain is followed once, not once per link.
+    so that a long chain is followed once, not once per link. `resolvers` gets each subschema's
+    resolver (its base URI), for _check_cost.
     """
     ends = set() if ends is None else ends
     contents = resource.contents
+    if resolvers is not None:
+        resolvers[id(contents)] = resolver
     if isinstance(contents, dict):
         _check_ref_chain(contents, resolver, unresolvable, ends)  # resolves its `$ref`
         if isinstance(contents.get("$dynamicRef"), str):
             _lookup(resolver, "$dynamicRef", contents["$dynamicRef"], unresolvable)
     for sub in resource.subresources():
-        _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends)
+        _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends, resolvers)
 
 
-# The subschemas one value may be checked against, `$ref`s followed: the bundled schema has a few
-# hundred. `allOf: [{$ref: next}, {$ref: next}]` 40 levels deep is 2**40 checks of one value
-# (hunt 35 F1: a served schema that hung every later run from the cache).
-MAX_EXPANDED_SUBSCHEMAS = 100_000
+def _check_cost(schema: Any, root: Any, resolvers: dict[int, Any], unresolvable: type[Exception]) -> None:
+    """SchemaLoadError if checking one value against the schema would apply too many subschemas
+    (schema_cost.py): a served schema built so would hang every run that loads it from the cache."""
+    from nexlayer_lint.schema_cost import TooCostly, check_cost
 
-
-def _check_expansion(resource: Any, resolver: Any, unresolvable: type[Exception]) -> None:
-    """SchemaLoadError if the schema, its `$ref`s followed, has more than MAX_EXPANDED_SUBSCHEMAS
-    subschemas: each is counted once per way to reach it (a shared one costs its checks again at
-    each place), a recursive `$ref` once (its recursion is as deep as the data, which is bounded)."""
-    from referencing import Resource
-
-    counted: dict[int, int] = {}
-    open_now: set[int] = set()
-
-    def size(resource: Any, resolver: Any) -> int:
-        key = id(resource.contents)
-        if key in counted:
-            return counted[key]
-        if key in open_now:
-            return 1
-        open_now.add(key)
-        total = 1
-        contents = resource.contents
-        if isinstance(contents, dict) and isinstance(contents.get("$ref"), str):
-            target = _lookup(resolver, "$ref", contents["$ref"], unresolvable)
-            total += size(Resource.from_contents(target.contents, resource._specification), target.resolver)
-        for sub in resource.subresources():
-            total += size(sub, resolver.in_subresource(sub))
-            if total > MAX_EXPANDED_SUBSCHEMAS:
-                break
-        open_now.discard(key)
-        counted[key] = total
-        return total
+    def resolve(node: Any, ref: str) -> Any:
+        resolved = _lookup(resolvers.get(id(node), root), "$ref", ref, unresolvable)
+        resolvers.setdefault(id(resolved.contents), resolved.resolver)
+        return resolved.contents
 
     try:
-        total = size(resource, resolver)
-    except RecursionError:  # a chain of thousands of $refs: each a frame (hunt 35 F7)
+        check_cost(schema, resolve)
+    except TooCostly as exc:
+        raise SchemaLoadError(f"checking a value against the schema would not end: {exc}") from None
+    except RecursionError:  # a chain of thousands of $refs, each a frame (hunt 35 F7)
         raise SchemaLoadError("the schema's $refs lead through too many subschemas to follow") from None
-    if total > MAX_EXPANDED_SUBSCHEMAS:
-        raise SchemaLoadError(
-            f"the schema, its $refs followed, has more than {MAX_EXPANDED_SUBSCHEMAS:,} subschemas "
-            "(a $ref used twice at each of many levels doubles at each): checking a value against it would not end"
-        )
 
 
 def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]) -> Any:

@@ -698,20 +698,54 @@ def test_a_loop_of_refs_is_refused_naming_the_ref(tmp_path: Path, given: Any, re
     assert result.exit_code == 2 and message in result.output and "NX105" not in result.output
 
 
-def test_a_schema_whose_refs_double_at_each_level_is_refused(tmp_path: Path) -> None:
+def _levels(count: int, keyword: str, last: Any) -> dict:
+    """`count` levels of `allOf: [{keyword: next}, {keyword: next}]`, with anchors for $dynamicRef."""
+    defs = {
+        f"d{i}": {"$dynamicAnchor": f"a{i}", "allOf": [{keyword: f"#a{i + 1}"}, {keyword: f"#a{i + 1}"}]}
+        if keyword == "$dynamicRef"
+        else {"allOf": [{keyword: f"#/$defs/d{i + 1}"}, {keyword: f"#/$defs/d{i + 1}"}]}
+        for i in range(count)
+    }
+    defs[f"d{count}"] = {"$dynamicAnchor": f"a{count}", **last} if keyword == "$dynamicRef" else last
+    return defs
+
+
+@pytest.mark.parametrize("keyword", ["$ref", "$dynamicRef"])
+def test_a_schema_whose_refs_double_at_each_level_is_refused(keyword: str) -> None:
     # hunt 35 F1: 40 levels of two $refs to the next level is 2**40 checks of one value; such a
     # served schema was cached and every later run on a file with the key hung, past --timeout
-    defs = {f"d{i}": {"allOf": [{"$ref": f"#/$defs/d{i + 1}"}, {"$ref": f"#/$defs/d{i + 1}"}]} for i in range(40)}
-    given = {"$defs": defs | {"d40": {"type": "string"}}, "properties": {"application": {"$ref": "#/$defs/d0"}}}
+    # (hunt 36 F1: the same with $dynamicRef)
+    given = {"$defs": _levels(40, keyword, {"type": "string"}), "properties": {"application": {"$ref": "#/$defs/d0"}}}
     with pytest.raises(schema.SchemaLoadError) as caught:
         schema.build_validator(given)
-    assert caught.value.message.startswith("the schema, its $refs followed, has more than 100,000 subschemas")
-    # a recursive schema is fine: its recursion is as deep as the data
+    assert caught.value.message == (
+        "checking a value against the schema would not end: it applies more than 1,000 subschemas to one value"
+    )
+
+
+def test_a_schema_that_doubles_at_each_level_of_the_data_is_refused() -> None:
+    # hunt 36 F2: 2**depth checks for data nested `depth` levels (24: 31 s)
+    given = {"additionalProperties": {"allOf": [{"$ref": "#"}, {"$ref": "#"}]}}
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator(given)
+    assert caught.value.message.endswith("it applies more than 1,000 subschemas to one value of nested data")
+
+
+def test_recursive_schemas_and_trees_of_properties_are_fine() -> None:
+    # a recursive schema applies the same subschemas at each level; a tree of distinct
+    # `properties` one per value, however many branches it has (hunt 36 F8: 2**17 was refused)
     recursive = {
         "$defs": {"value": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/$defs/value"}}]}}
     }
     validator = schema.build_validator(recursive | {"properties": {"application": {"$ref": "#/$defs/value"}}})
     assert codes("application: [[a], b]\n", validator) == []
+    tree = {
+        f"t{i}": {"properties": {"left": {"$ref": f"#/$defs/t{i + 1}"}, "right": {"$ref": f"#/$defs/t{i + 1}"}}}
+        for i in range(17)
+    }
+    tree["t17"] = {"type": "string"}
+    validator = schema.build_validator({"$defs": tree, "properties": {"application": {"$ref": "#/$defs/t0"}}})
+    assert codes("application: {left: {right: {left: {}}}}\n", validator) == []
 
 
 def test_a_chain_of_thousands_of_refs_is_refused_not_blamed_on_the_file() -> None:
