@@ -40,6 +40,7 @@ from ruamel.yaml.error import MarkedYAMLError, StringMark
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
+    DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -127,9 +128,11 @@ def build(text: str) -> Built:
     shift = 1 if text.startswith("\ufeff") else 0  # libyaml's index does not count a leading BOM
     parser = CParser(text)
     try:
-        return _Builder(parser.get_event).document()
+        return _Builder(
+            parser.get_event, lambda exc: _read_as_text(text, _index(exc, shift), str(exc.problem))
+        ).document()
     except MarkedYAMLError as exc:
-        if exc.problem_mark is None or _read_as_text(text, exc.problem_mark.index + shift, str(exc.problem)) is None:
+        if _read_as_text(text, _index(exc, shift), str(exc.problem)) is None:
             raise
     finally:
         parser.dispose()
@@ -139,6 +142,11 @@ def build(text: str) -> Built:
         return _Builder(_put_back(parser.get_event, stand_ins)).document()
     finally:
         parser.dispose()
+
+
+def _index(exc: MarkedYAMLError, shift: int) -> int:
+    """Where in the text libyaml stopped (-1: it does not say)."""
+    return exc.problem_mark.index + shift if exc.problem_mark is not None else -1
 
 
 def _with_stand_ins(text: str, shift: int) -> tuple[str, dict[str, str]]:
@@ -260,8 +268,10 @@ def _colons_checked(events: Iterator[Any], text: str) -> Iterator[Any]:
 
 
 class _Builder:
-    def __init__(self, next_event: Callable[[], Any]) -> None:
+    def __init__(self, next_event: Callable[[], Any], read_as_text: Callable[[Any], object] | None = None) -> None:
         self.next_event = next_event
+        # whether a parser error is libyaml 0.1.7 refusing a text ":" or "?" (build's stand-ins)
+        self.read_as_text = read_as_text
         self.entries: list[Entry | None] = []  # None: a collection's own entry until its end
         self.string_spans: list[Span] = []
         self.plain_scalars: list[PlainScalar] = []
@@ -319,14 +329,31 @@ class _Builder:
     def read_later_documents(self) -> None:
         """The documents after the first, read for what is not data: a syntax error in them is
         the parser's exception, as in the first (the file is no YAML stream, and NX003 alone
-        could be turned off); their quoted, block and multi-line scalars are string spans (a `#`
-        in one is no comment, so no directive). Nesting as deep as the first document may."""
+        could be turned off), and so is an alias to no anchor of its document (as YAML
+        loaders refuse it); their quoted, block and multi-line scalars are string spans (a `#`
+        in one is no comment, so no directive). Nesting as deep as the first document may. A
+        text colon libyaml 0.1.7 refuses ends the reading (build gives such colons stand-ins,
+        at a cost not spent on documents that are not linted)."""
         nesting = 0
+        anchors: set[str] = set()  # the second document's start is read: its anchors
         while True:
-            event = self.next_event()
+            try:
+                event = self.next_event()
+            except MarkedYAMLError as exc:
+                if self.read_as_text is not None and self.read_as_text(exc) is not None:
+                    return  # libyaml 0.1.7's refusal of a text colon: not read further (not worth stand-ins)
+                raise
             kind = type(event)
             if kind is StreamEndEvent:
                 return
+            if kind is DocumentStartEvent:
+                anchors = set()  # an anchor names a node of its own document only
+            elif kind is AliasEvent:
+                if event.anchor not in anchors:
+                    raise ComposerError(None, None, "found undefined alias", event.start_mark)
+                continue
+            if getattr(event, "anchor", None) is not None:
+                anchors.add(event.anchor)
             if kind is ScalarEvent:
                 if event.style or event.end_mark.line != event.start_mark.line:
                     self.string_spans.append(_span(event.start_mark, event.end_mark))

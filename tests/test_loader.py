@@ -119,6 +119,20 @@ def test_a_syntax_error_in_a_later_document_is_nx001():
     assert doc is None and [(p.code, p.span.line) for p in problems] == [("NX001", 6)]
 
 
+@pytest.mark.parametrize("later", ["x: *nowhere\n", "x: *a\n"])  # hunt 36 F5: none, or the first document's
+def test_an_alias_to_no_anchor_of_its_document_is_nx001(later):
+    doc, problems = load(f"a: &a 1\n---\ny: &b 2\nz: *b\n---\n{later}", "x")
+    assert doc is None and [(p.code, p.span.line) for p in problems] == [("NX001", 6)]
+
+
+def test_text_colons_in_later_documents_cost_no_stand_ins():
+    # hunt 36 F4: 900 `[a:N]` after the first document hit the stand-ins' limit: an NX001 that
+    # cannot be turned off, for a document that is not even linted
+    later = "".join(f"k{i}: [a:{i}]\n" for i in range(900))
+    doc, problems = load(f"a: 1\n---\n{later}", "x")
+    assert doc.data == {"a": 1} and [p.code for p in problems] == ["NX003"]
+
+
 def test_later_documents_nest_no_deeper_than_the_first():
     deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
     doc, (problem,) = load(f"a: 1\n---\n{deep}\n", "x")
