@@ -3,7 +3,7 @@ write (a served `/schema`, a file) is refused when checking one value would take
 
 jsonschema (and quickvalid's code) check a value against every subschema that applies to it:
 the schema itself and, in place, its `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`,
-`dependentSchemas`, `$ref`, `$dynamicRef` targets, each with its own; then, one level down, the
+`dependentSchemas`, `$ref` targets, each with its own; then, one level down, the
 values of its `properties`, `patternProperties`, `additionalProperties`, `items`... against theirs.
 `allOf: [{$ref: next}, {$ref: next}]` forty levels deep applies 2**40 subschemas to one value
 (hunt 35 F1), and `additionalProperties: {allOf: [{$ref: "#"}, {$ref: "#"}]}` doubles them at
@@ -15,7 +15,10 @@ each subschema applied to a value there (a multiset); the next level's, for each
 to a value under that key. A state seen before is not walked again (a recursive schema whose
 counts stay the same ends there), nor a level deeper than the data may nest. Counting one kind
 of key at a time, a tree of distinct `properties` is one subschema per value (hunt 36 F8), not
-the sum of its branches.
+the sum of its branches. The walk itself is bounded (MAX_WORK): a schema whose states are too
+many to walk (`allOf` of N mixins, each a different subset under each key: hunt 37 F3) is
+refused too. Keywords whose cost this cannot count (`unevaluatedProperties`, `$dynamicRef`...)
+are refused before (schema.py's _COSTLY_KEYWORDS).
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from typing import Any
 
 # Subschemas applied to one value: the bundled schema applies a few dozen at most.
 MAX_APPLIED = 1000
-# States walked (a state: the subschemas applied at one level, under one kind of key).
-MAX_STATES = 200_000
+# The walk's own work: subschemas counted over all the states walked (a state: the subschemas
+# applied at one level, under one kind of key). The bundled schema's walk is a few hundred.
+MAX_WORK = 1_000_000
 _MAX_DATA_DEPTH = 500  # builder.MAX_DEPTH: no value of the data is deeper
 
 _IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
 _IN_PLACE_ONE = ("not", "if", "then", "else")
-_REFS = ("$ref", "$dynamicRef", "$recursiveRef")
+_REFS = ("$ref",)
 _OTHER_KEY = object()  # a property name no subschema of the state names
 
 
@@ -63,17 +67,13 @@ def check_cost(root: Any, resolve: Callable[[Any, str], Any]) -> None:
         expanded[key] = found
         return found
 
-    seen: set[frozenset[tuple[int, int]]] = set()
-    level: list[Counter[int]] = [in_place(root)]
+    first = in_place(root)
+    seen: set[frozenset[tuple[int, int]]] = {frozenset(first.items())}
+    level: list[Counter[int]] = [first]
+    work = 0
     for _ in range(_MAX_DATA_DEPTH):
         following: list[Counter[int]] = []
         for state in level:
-            frozen = frozenset(state.items())
-            if frozen in seen:
-                continue
-            seen.add(frozen)
-            if len(seen) > MAX_STATES:
-                raise TooCostly(f"it has more than {MAX_STATES:,} ways to apply its subschemas to the data's values")
             for children in _by_kind_of_key([nodes[key] for key in state], state):
                 applied: Counter[int] = Counter()
                 for child, times in children:
@@ -82,7 +82,12 @@ def check_cost(root: Any, resolve: Callable[[Any, str], Any]) -> None:
                         applied[key] += count * times
                 if applied.total() > MAX_APPLIED:
                     raise TooCostly(f"it applies more than {MAX_APPLIED:,} subschemas to one value of nested data")
-                if applied:
+                work += len(children) + len(applied)
+                if work > MAX_WORK:
+                    raise TooCostly("its subschemas combine in too many ways to count what checking costs")
+                frozen = frozenset(applied.items())
+                if applied and frozen not in seen:
+                    seen.add(frozen)
                     following.append(applied)
         if not following:
             return
@@ -124,9 +129,8 @@ def _by_kind_of_key(subschemas: list[Any], counts: Counter[int]) -> Iterator[lis
                 children.append((node["additionalProperties"], times))
             if isinstance(node.get("patternProperties"), dict):
                 children.extend((sub, times) for sub in node["patternProperties"].values())
-            for keyword in ("unevaluatedProperties", "propertyNames"):
-                if keyword in node:
-                    children.append((node[keyword], times))
+            if "propertyNames" in node:
+                children.append((node["propertyNames"], times))
         yield children
     firsts = max((len(_prefix(node)) for node in dicts), default=0)
     for index in [*range(firsts), None]:  # None: an item after them
@@ -140,9 +144,8 @@ def _by_kind_of_key(subschemas: list[Any], counts: Counter[int]) -> Iterator[lis
                 rest = node.get("additionalItems") if isinstance(node.get("items"), list) else node.get("items")
                 if rest is not None:
                     items.append((rest, times))
-            for keyword in ("contains", "unevaluatedItems"):
-                if keyword in node:
-                    items.append((node[keyword], times))
+            if "contains" in node:
+                items.append((node["contains"], times))
         yield items
 
 

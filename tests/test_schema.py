@@ -710,17 +710,47 @@ def _levels(count: int, keyword: str, last: Any) -> dict:
     return defs
 
 
-@pytest.mark.parametrize("keyword", ["$ref", "$dynamicRef"])
-def test_a_schema_whose_refs_double_at_each_level_is_refused(keyword: str) -> None:
+@pytest.mark.parametrize(
+    ("keyword", "message"),
+    [
+        (
+            "$ref",
+            "checking data against the schema could take too long: it applies more than 1,000 subschemas to one value",
+        ),
+        # hunt 36 F1, hunt 37 F2: its target is known only at run time, where it may double
+        (
+            "$dynamicRef",
+            "$dynamicRef is not supported in a schema nexlayer-lint did not write: "
+            "checking data with it can take time exponential in how deep the data nests",
+        ),
+    ],
+)
+def test_a_schema_whose_refs_double_at_each_level_is_refused(keyword: str, message: str) -> None:
     # hunt 35 F1: 40 levels of two $refs to the next level is 2**40 checks of one value; such a
     # served schema was cached and every later run on a file with the key hung, past --timeout
-    # (hunt 36 F1: the same with $dynamicRef)
     given = {"$defs": _levels(40, keyword, {"type": "string"}), "properties": {"application": {"$ref": "#/$defs/d0"}}}
     with pytest.raises(schema.SchemaLoadError) as caught:
         schema.build_validator(given)
-    assert caught.value.message == (
-        "checking a value against the schema would not end: it applies more than 1,000 subschemas to one value"
-    )
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize("keyword", ["unevaluatedProperties", "unevaluatedItems", "$recursiveRef"])
+def test_keywords_whose_cost_cannot_be_counted_are_refused(keyword: str) -> None:
+    # hunt 37 F1: `allOf: [{additionalProperties: {$ref: "#"}}]` beside `unevaluatedProperties:
+    # false` re-checks every child at each level: 2**depth
+    value = "#" if keyword == "$recursiveRef" else False
+    with pytest.raises(schema.SchemaLoadError, match=f"^{re.escape(keyword)} is not supported in a schema"):
+        schema.build_validator({"allOf": [{"additionalProperties": {"$ref": "#"}}], keyword: value})
+
+
+def test_a_schema_whose_subschemas_combine_in_too_many_ways_is_refused_quickly() -> None:
+    # hunt 37 F3: `allOf` of 18 mixins, each a different subset under each key: the count's own
+    # walk took 40 s and 2 GB
+    mixins = {
+        f"m{i}": {"properties": {f"p{i}": {}}, "additionalProperties": {"$ref": f"#/$defs/m{i}"}} for i in range(18)
+    }
+    with pytest.raises(schema.SchemaLoadError, match="combine in too many ways"):
+        schema.build_validator({"$defs": mixins, "allOf": [{"$ref": f"#/$defs/m{i}"} for i in range(18)]})
 
 
 def test_a_schema_that_doubles_at_each_level_of_the_data_is_refused() -> None:
