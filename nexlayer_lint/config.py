@@ -554,8 +554,8 @@ def _has_our_table(pyproject: str) -> bool:
     # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
     # encoding too: one that holds our table is ours, to be refused (TOML is UTF-8), not passed
     # by; so is a UTF-8 one that only looks wide (a stray NUL first, hunt 36 F6).
-    codec = _wide_codec(data)
-    texts = [data.decode("utf-8", errors="replace")] + ([data.decode(codec, errors="replace")] if codec else [])
+    codec = _wide_codec(data)  # its own encoding first: UTF-16 text may read as UTF-8 with a `\u` (hunt 37 F4)
+    texts = ([data.decode(codec, errors="replace")] if codec else []) + [data.decode("utf-8", errors="replace")]
     text = next((t for t in texts if "nexlayer-lint" in t or any(escape in t for escape in _ESCAPES)), None)
     if text is None:
         return False

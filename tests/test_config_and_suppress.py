@@ -104,6 +104,15 @@ def test_a_pyproject_not_in_utf8_holding_our_table_is_an_error(project, encoding
     assert discover(sub).ignore == ("NX215",)
 
 
+def test_a_utf16_pyproject_whose_bytes_read_as_an_escape_in_utf8_is_still_ours(project):
+    # hunt 37 F4: "畜" in UTF-16 is the bytes of `\u`: the UTF-8 reading, tried first, held an
+    # escape, the parser refused it, and the file was passed by (its fail-on lost)
+    text = 'description = "畜牧"\n[tool.nexlayer-lint]\nfail-on = "warning"\n'
+    (project / "pyproject.toml").write_bytes(text.encode("utf-16"))
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and "TOML must be UTF-8, and this file is UTF-16" in output
+
+
 def test_a_utf8_pyproject_that_only_looks_wide_is_still_ours(project):
     # hunt 36 F6: a NUL before the table made it read as UTF-16, so it was passed by (exit 0)
     (project / "pyproject.toml").write_bytes(b'\0[tool.nexlayer-lint]\nfail-on = "warning"\n')
