@@ -128,9 +128,7 @@ def build(text: str) -> Built:
     shift = 1 if text.startswith("\ufeff") else 0  # libyaml's index does not count a leading BOM
     parser = CParser(text)
     try:
-        return _Builder(
-            parser.get_event, lambda exc: _read_as_text(text, _index(exc, shift), str(exc.problem))
-        ).document()
+        return _Builder(parser.get_event).document()
     except MarkedYAMLError as exc:
         if _read_as_text(text, _index(exc, shift), str(exc.problem)) is None:
             raise
@@ -139,7 +137,11 @@ def build(text: str) -> Built:
     parsed, stand_ins = _with_stand_ins(text, shift)
     parser = CParser(parsed)
     try:
-        return _Builder(_put_back(parser.get_event, stand_ins)).document()
+        # a ":" left without a stand-in can only be in a later document (_with_stand_ins)
+        return _Builder(
+            _put_back(parser.get_event, stand_ins),
+            lambda exc: _read_as_text(parsed, _index(exc, shift), str(exc.problem)),
+        ).document()
     finally:
         parser.dispose()
 
@@ -153,15 +155,22 @@ def _with_stand_ins(text: str, shift: int) -> tuple[str, dict[str, str]]:
     """`text` with each ":" or "?" that libyaml 0.1.7 stops at and libyaml 0.2 reads as text
     replaced by a stand-in, and what each stand-in stands for. Found by parsing again to the next
     one, events only (a fifth of building the Document); the first other error ends the search,
-    as the build then raises it. Refused past _MAX_REPARSES of them or the budget."""
+    as the build then raises it. Refused past _MAX_REPARSES of them or the budget, unless the
+    one it stopped at is in a later document, which is not linted: the search ends there, and
+    the build reads the later documents up to it (hunt 36 F4)."""
     stand_ins: dict[str, str] = {}  # a stand-in -> the character it stands for
     parsed, reparses = text, 0
     budget = _REPARSE_BUDGET + 8 * len(text)  # characters parsed again, in all
     while True:
         parser = CParser(parsed)
+        later = -1  # where the second document starts, once the parse is there
         try:
-            while type(parser.get_event()) is not StreamEndEvent:
-                pass
+            documents = 0
+            while (kind := type(event := parser.get_event())) is not StreamEndEvent:
+                if kind is DocumentStartEvent:
+                    documents += 1
+                    if documents == 2:
+                        later = event.start_mark.index + shift
             return parsed, stand_ins
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
@@ -171,6 +180,8 @@ def _with_stand_ins(text: str, shift: int) -> tuple[str, dict[str, str]]:
                 return parsed, stand_ins
             budget, reparses = budget - at, reparses + 1
             if budget < 0 or reparses > _MAX_REPARSES:
+                if 0 <= later <= at:
+                    return parsed, stand_ins
                 raise _too_many_to_read(mark, reparses > _MAX_REPARSES) from None
             stand_in = next((one for one, meant in stand_ins.items() if meant == char), "")
             stand_in = stand_in or _absent_character(text, stand_ins)
@@ -332,8 +343,8 @@ class _Builder:
         could be turned off), and so is an alias to no anchor of its document (as YAML
         loaders refuse it); their quoted, block and multi-line scalars are string spans (a `#`
         in one is no comment, so no directive). Nesting as deep as the first document may. A
-        text colon libyaml 0.1.7 refuses ends the reading (build gives such colons stand-ins,
-        at a cost not spent on documents that are not linted)."""
+        text colon libyaml 0.1.7 refuses gets a stand-in as in the first document (build), up
+        to the stand-ins' limits: past them, the reading ends at it (`read_as_text`)."""
         nesting = 0
         anchors: set[str] = set()  # the second document's start is read: its anchors
         while True:
@@ -341,7 +352,7 @@ class _Builder:
                 event = self.next_event()
             except MarkedYAMLError as exc:
                 if self.read_as_text is not None and self.read_as_text(exc) is not None:
-                    return  # libyaml 0.1.7's refusal of a text colon: not read further (not worth stand-ins)
+                    return  # a text colon past the stand-ins' limits: not read further
                 raise
             kind = type(event)
             if kind is StreamEndEvent:

@@ -125,12 +125,19 @@ def test_an_alias_to_no_anchor_of_its_document_is_nx001(later):
     assert doc is None and [(p.code, p.span.line) for p in problems] == [("NX001", 6)]
 
 
-def test_text_colons_in_later_documents_cost_no_stand_ins():
+def test_text_colons_in_later_documents_past_the_stand_ins_limits_end_the_reading():
     # hunt 36 F4: 900 `[a:N]` after the first document hit the stand-ins' limit: an NX001 that
     # cannot be turned off, for a document that is not even linted
     later = "".join(f"k{i}: [a:{i}]\n" for i in range(900))
     doc, problems = load(f"a: 1\n---\n{later}", "x")
     assert doc.data == {"a": 1} and [p.code for p in problems] == ["NX003"]
+
+
+@pytest.mark.parametrize("last", ["y: [\n", "y: *nope\n"])
+def test_errors_after_a_text_colon_in_a_later_document_are_nx001(last):
+    # hunt 37 F5: the first text colon ended the reading of every later document
+    doc, problems = load(f"a: 1\n---\nx: [a:b]\n---\n{last}", "x")
+    assert doc is None and [p.code for p in problems] == ["NX001"]
 
 
 def test_later_documents_nest_no_deeper_than_the_first():
