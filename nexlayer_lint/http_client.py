@@ -106,7 +106,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     except ValueError:
         return _as_is
     values = {parts.password or ""} | {
-        value for name, value in query if is_secret_var_name(name) or len(value) >= _LONG_QUERY_VALUE
+        value
+        for name, value in query
+        if is_secret_var_name(name) or name.lower() in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
     }
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     values.discard("")
@@ -114,6 +116,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
 
 
 _LONG_QUERY_VALUE = 12  # characters: a query value this long may be a key under any name
+# Query parameters that carry a credential, beside a secret's name (`token`, `key`): the shell's
+# PWD is no secret as a var, but `?pwd=` is a password (hunt 37 F6); signatures, session ids, codes
+_QUERY_CREDENTIALS = frozenset({"pwd", "sig", "signature", "code", "sid", "jwt", "session", "sessionid"})
 
 
 def _as_is(text: str) -> str:

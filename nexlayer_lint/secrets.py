@@ -545,7 +545,7 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("an OpenAI API key", r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"),
     ("an Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}"),
     ("a Groq API key", r"gsk_[A-Za-z0-9]{40,}"),
-    ("a SendGrid API key", r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
+    ("a SendGrid API key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"),  # fixed lengths
     # an HTTP Authorization header's credentials (`Basic dXNlcjpwYXNz`, `Bearer eyJ...`), 16
     # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown
     ("an HTTP credential", r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"),

@@ -228,6 +228,9 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         ("sk_live_" + "9" * 24, [("token", "sk_live_" + "9" * 24)]),
         ("xoxb-123-456-abcdef", [("token", "xoxb-123-456-abcdef")]),
         ("AKIAIOSFODNN7EXAMPLE", [("token", "AKIAIOSFODNN7EXAMPLE")]),
+        ("SG." + "a" * 22 + "." + "b" * 43, [("token", "SG." + "a" * 22 + "." + "b" * 43)]),
+        # hunt 37 F7: a dotted name is no SendGrid key, whose parts have fixed lengths
+        ("SG.configuration_loader.initialize_settings SG.production-cluster-01.example-internal:443", []),
         ("pk_live_" + "9" * 24 + " phc_abcdefghijklmnop", []),  # public keys
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
