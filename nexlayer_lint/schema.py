@@ -167,6 +167,10 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
 
     base = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     formats = format_checker(base.FORMAT_CHECKER)
+    if check_schema and base is jsonschema.Draft3Validator:
+        # draft 3 applies subschemas in place through `extends`, `type` and `disallow`, which
+        # neither schemawalk.py nor schema_cost.py reads (hunt 38 F3: 2**20 checks of a value)
+        raise SchemaLoadError("a draft 3 schema is not supported: write it as draft 2020-12, 2019-09, 7, 6 or 4")
     if check_schema:
         meta = jsonschema.validators.validator_for(base.META_SCHEMA, default=base)
         meta = jsonschema.validators.extend(meta, jsonschema_keywords(Patterns(trusted=True)))
@@ -183,7 +187,7 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
                 "unevaluatedProperties beside patternProperties is not supported: "
                 "nexlayer-lint could not search those patterns as ECMA-262"
             )
-        costly = sorted(keywords & _COSTLY_KEYWORDS)
+        costly = sorted(keyword for keyword in keywords & _COSTLY_KEYWORDS if keyword in base.VALIDATORS)
         if costly:
             raise SchemaLoadError(
                 f"{costly[0]} is not supported in a schema nexlayer-lint did not write: checking data "
@@ -201,6 +205,8 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     resolver = METASCHEMAS.combine(registry).resolver_with_root(resource)
     resolvers: dict[int, Any] = {}  # each subschema -> the resolver its $refs resolve with
     _check_refs(resource, resolver, Unresolvable, resolvers=resolvers)
+    if check_schema:
+        _check_ref_targets(schema, resolvers)
     if check_schema:
         _check_cost(schema, resolver, resolvers, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
@@ -261,6 +267,31 @@ def _check_refs(
             _lookup(resolver, "$dynamicRef", contents["$dynamicRef"], unresolvable)
     for sub in resource.subresources():
         _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends, resolvers)
+
+
+def _check_ref_targets(schema: Any, resolvers: dict[int, Any]) -> None:
+    """SchemaLoadError if a `$ref` of the schema names a place inside it that is no subschema
+    (`#/x-lib/t`, an `enum` value): what the load-time checks walk (schemawalk.nodes: patterns,
+    keywords, depth) is every subschema, and a schema there would be checked without them
+    (hunt 38 F1, F2). A `$ref` into a metaschema is another document, ours to trust."""
+    walked = {id(node) for _, node in schemawalk.nodes(schema)}
+    inside: set[int] = set()
+    stack = [schema]
+    while stack:  # every object and list of the document, subschema or not
+        value = stack.pop()
+        if isinstance(value, (dict, list)):
+            inside.add(id(value))
+            stack.extend(value.values() if isinstance(value, dict) else value)
+    for where, node in schemawalk.nodes(schema):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            continue
+        resolver = resolvers.get(id(node))
+        target = resolver.lookup(node["$ref"]).contents if resolver is not None else None
+        if id(target) in inside and id(target) not in walked:
+            raise SchemaLoadError(
+                f'$ref "{_short(node["$ref"], 80)}" (at {where or "/"}) names a place that is no subschema; '
+                "put what it names under $defs"
+            )
 
 
 def _check_cost(schema: Any, root: Any, resolvers: dict[int, Any], unresolvable: type[Exception]) -> None:
