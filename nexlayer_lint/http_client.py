@@ -108,7 +108,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     values = {parts.password or ""} | {
         value
         for name, value in query
-        if is_secret_var_name(name) or name.lower() in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
+        if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
     }
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     values.discard("")
@@ -117,8 +117,16 @@ def credentials_hider(url: str) -> Callable[[str], str]:
 
 _LONG_QUERY_VALUE = 12  # characters: a query value this long may be a key under any name
 # Query parameters that carry a credential, beside a secret's name (`token`, `key`): the shell's
-# PWD is no secret as a var, but `?pwd=` is a password (hunt 37 F6); signatures, session ids, codes
-_QUERY_CREDENTIALS = frozenset({"pwd", "sig", "signature", "code", "sid", "jwt", "session", "sessionid"})
+# PWD is no secret as a var, but `?pwd=` is a password (hunt 37 F6); signatures, session ids,
+# pass codes; folded (`session_id`, `PHPSESSID`). Not `code` alone: `?code=validate` starred
+# every "validate" of a reply (hunt 38 F8).
+_QUERY_CREDENTIALS = frozenset(
+    {"pwd", "sig", "signature", "sid", "jwt", "session", "sessionid", "phpsessid", "passcode", "authcode"}
+)
+
+
+def _folded(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
 
 
 def _as_is(text: str) -> str:

@@ -583,7 +583,8 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     hide = http_client.credentials_hider("https://u:pw-Secret1@api.example/?env=prod&v=1&sig=a8Kq2ZxW9pLm3&key=k3y4")
     assert hide("prod v=1 pw-Secret1 a8Kq2ZxW9pLm3 k3y4") == "prod v=1 **** **** ****"
     # hunt 37 F6: short credentials under a name that says so
-    assert http_client.credentials_hider("https://api.example/?pwd=hunter22&code=x9Q2")("hunter22 x9Q2") == "**** ****"
+    hide = http_client.credentials_hider("https://api.example/?pwd=hunter22&session_id=x9Q2&code=validate")
+    assert hide("hunter22 x9Q2 validate") == "**** **** validate"  # hunt 38 F8: `code` alone is no credential
 
 
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:
