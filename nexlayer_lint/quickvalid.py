@@ -795,6 +795,8 @@ class LazyValidator:
         return compile_quick({**defs, "allOf": [part]}, self.patterns)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "real":  # an AttributeError inside `real`: not again (hunt 39 F3)
+            raise AttributeError(name)
         return getattr(self.real, name)
 
 

@@ -206,9 +206,9 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     resolvers: dict[int, Any] = {}  # each subschema -> the resolver its $refs resolve with
     _check_refs(resource, resolver, Unresolvable, resolvers=resolvers)
     if check_schema:
-        _check_ref_targets(schema, resolvers)
-    if check_schema:
-        _check_cost(schema, resolver, resolvers, Unresolvable)
+        inside = _inside(schema)
+        _check_ref_targets(schema, resolver, resolvers, inside, Unresolvable)
+        _check_cost(schema, resolver, resolvers, inside, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
     return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
 
@@ -265,44 +265,56 @@ def _check_refs(
         _check_ref_chain(contents, resolver, unresolvable, ends)  # resolves its `$ref`
         if isinstance(contents.get("$dynamicRef"), str):
             _lookup(resolver, "$dynamicRef", contents["$dynamicRef"], unresolvable)
-    for sub in resource.subresources():
+    # referencing takes the list form of draft 7's `dependencies` (`name: [pods]`) for a schema
+    # too, and fails on it (hunt 39 F3: a RecursionError); a list holds no $ref
+    for sub in (sub for sub in resource.subresources() if isinstance(sub.contents, (dict, bool))):
         _check_refs(sub, resolver.in_subresource(sub), unresolvable, ends, resolvers)
 
 
-def _check_ref_targets(schema: Any, resolvers: dict[int, Any]) -> None:
-    """SchemaLoadError if a `$ref` of the schema names a place inside it that is no subschema
-    (`#/x-lib/t`, an `enum` value): what the load-time checks walk (schemawalk.nodes: patterns,
-    keywords, depth) is every subschema, and a schema there would be checked without them
-    (hunt 38 F1, F2). A `$ref` into a metaschema is another document, ours to trust."""
-    walked = {id(node) for _, node in schemawalk.nodes(schema)}
+def _inside(schema: Any) -> set[int]:
+    """The ids of every object and list of the schema document, subschema or not."""
     inside: set[int] = set()
     stack = [schema]
-    while stack:  # every object and list of the document, subschema or not
+    while stack:
         value = stack.pop()
         if isinstance(value, (dict, list)):
             inside.add(id(value))
             stack.extend(value.values() if isinstance(value, dict) else value)
+    return inside
+
+
+def _check_ref_targets(
+    schema: Any, root: Any, resolvers: dict[int, Any], inside: set[int], unresolvable: type[Exception]
+) -> None:
+    """SchemaLoadError if a `$ref` of the schema names a place inside it that is no subschema
+    (`#/x-lib/t`, an `enum` value, a string): what the load-time checks walk (schemawalk.nodes:
+    patterns, keywords, depth) is every subschema, and a schema there would be checked without
+    them (hunt 38 F1, F2; hunt 39 F4). A `$ref` into a metaschema is another document, ours to
+    trust. A subschema referencing does not walk (draft 7's `$defs`) resolves from the root."""
+    walked = {id(node) for _, node in schemawalk.nodes(schema)}
     for where, node in schemawalk.nodes(schema):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             continue
-        resolver = resolvers.get(id(node))
-        target = resolver.lookup(node["$ref"]).contents if resolver is not None else None
-        if id(target) in inside and id(target) not in walked:
+        target = _lookup(resolvers.get(id(node), root), "$ref", node["$ref"], unresolvable).contents
+        if not isinstance(target, (dict, bool)) or (id(target) in inside and id(target) not in walked):
             raise SchemaLoadError(
                 f'$ref "{_short(node["$ref"], 80)}" (at {where or "/"}) names a place that is no subschema; '
                 "put what it names under $defs"
             )
 
 
-def _check_cost(schema: Any, root: Any, resolvers: dict[int, Any], unresolvable: type[Exception]) -> None:
+def _check_cost(
+    schema: Any, root: Any, resolvers: dict[int, Any], inside: set[int], unresolvable: type[Exception]
+) -> None:
     """SchemaLoadError if checking one value against the schema would apply too many subschemas
-    (schema_cost.py): a served schema built so would hang every run that loads it from the cache."""
+    (schema_cost.py): a served schema built so would hang every run that loads it from the cache.
+    A metaschema a `$ref` names counts as one subschema: ours to trust, and its own `$ref`s
+    resolve in its document, not this one (hunt 39 F2)."""
     from nexlayer_lint.schema_cost import TooCostly, check_cost
 
     def resolve(node: Any, ref: str) -> Any:
-        resolved = _lookup(resolvers.get(id(node), root), "$ref", ref, unresolvable)
-        resolvers.setdefault(id(resolved.contents), resolved.resolver)
-        return resolved.contents
+        target = _lookup(resolvers.get(id(node), root), "$ref", ref, unresolvable).contents
+        return target if id(target) in inside else True
 
     try:
         check_cost(schema, resolve)

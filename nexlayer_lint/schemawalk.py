@@ -25,6 +25,7 @@ _ONE = (
     "else",
     "unevaluatedItems",
     "unevaluatedProperties",
+    "contentSchema",
 )
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 _NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")

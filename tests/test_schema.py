@@ -758,6 +758,43 @@ def test_a_ref_to_a_place_that_is_no_subschema_is_refused(where: str) -> None:
         schema.build_validator(given)
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        # hunt 39 F1: one hop through a subschema referencing does not walk in that draft
+        {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "$defs": {"x": {"$ref": "#/x-lib/t"}},
+            "x-lib": {"t": {}},
+        },
+        {"dependencies": {"x": {"$ref": "#/x-lib/t"}}, "x-lib": {"t": {}}},
+        {"properties": {"x": {"$ref": "#/required/0"}}, "required": ["application"]},  # F4: a string
+    ],
+)
+def test_every_ref_must_name_a_subschema(given: Any) -> None:
+    with pytest.raises(schema.SchemaLoadError, match="names a place that is no subschema"):
+        schema.build_validator(given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"properties": {"x": {"$ref": "https://json-schema.org/draft/2020-12/schema"}}},  # hunt 39 F2
+        {
+            "$defs": {"c": {"contentSchema": {"type": "string"}}},
+            "properties": {"x": {"$ref": "#/$defs/c/contentSchema"}},
+        },
+        # hunt 39 F3: referencing cannot read `dependencies` mixing forms; it was a RecursionError
+        {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "dependencies": {"url": {"required": ["name"]}, "name": ["pods"]},
+        },
+    ],
+)
+def test_reasonable_refs_and_forms_are_accepted(given: Any) -> None:
+    assert codes("application: {}\n", schema.build_validator(given)) == []
+
+
 def test_a_draft_3_schema_is_refused() -> None:
     # hunt 38 F3: draft 3's `extends` applies subschemas in place, unseen by the cost check
     with pytest.raises(schema.SchemaLoadError, match=r"^a draft 3 schema is not supported"):
