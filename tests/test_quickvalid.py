@@ -645,3 +645,19 @@ def test_every_part_of_the_bundled_schema_has_code() -> None:
     # a $ref to the root would point to the wrapper: such a schema's parts go to jsonschema
     rooted = {"type": "object", "properties": {"child": {"$ref": "#"}}}
     assert schema.build_validator(rooted, check_schema=False).part_verdict(rooted["properties"])({}) is None
+
+
+def test_a_build_that_fails_with_attribute_error_says_so_once() -> None:
+    # hunt 39 F3: an AttributeError inside `real` fell back to __getattr__, which asked for `real`
+    # again: a RecursionError and a 120-line traceback hiding the cause
+    from nexlayer_lint.patterns import Patterns
+    from nexlayer_lint.quickvalid import LazyValidator
+
+    def build() -> None:
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    validator = LazyValidator({}, build, Patterns(trusted=True))
+    with pytest.raises(AttributeError):
+        validator.real  # noqa: B018
+    with pytest.raises(AttributeError):
+        validator.some_validator_attribute  # noqa: B018 - jsonschema's, so built: the same error
