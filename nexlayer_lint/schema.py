@@ -207,6 +207,7 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     _check_refs(resource, resolver, Unresolvable, resolvers=resolvers)
     if check_schema:
         inside = _inside(schema)
+        _resolvers_everywhere(schema, resolver, resolvers, spec)
         _check_ref_targets(schema, resolver, resolvers, inside, Unresolvable)
         _check_cost(schema, resolver, resolvers, inside, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
@@ -281,6 +282,26 @@ def _inside(schema: Any) -> set[int]:
             inside.add(id(value))
             stack.extend(value.values() if isinstance(value, dict) else value)
     return inside
+
+
+def _resolvers_everywhere(schema: Any, root: Any, resolvers: dict[int, Any], spec: Any) -> None:
+    """A resolver for every subschema schemawalk.py walks, also where referencing walks none (a
+    draft 7 schema's `$defs`): its nearest walked ancestor's, moved into each `$id` on the way,
+    as jsonschema resolves its $refs there (hunt 40 F1, F2: from the root, a nested resource's
+    `#/$defs/x` named another place, or none)."""
+    stack: list[tuple[Any, Any]] = [(schema, root)]
+    while stack:
+        node, resolver = stack.pop()
+        known = resolvers.get(id(node))
+        if known is not None:
+            resolver = known
+        elif isinstance(node, dict) and isinstance(node.get("$id", node.get("id")), str):
+            resolver = resolver.in_subresource(spec.create_resource(node))
+            resolvers[id(node)] = resolver
+        else:
+            resolvers[id(node)] = resolver
+        if isinstance(node, dict):
+            stack.extend((sub, resolver) for _, sub in schemawalk.subschemas(node))
 
 
 def _check_ref_targets(

@@ -795,6 +795,35 @@ def test_reasonable_refs_and_forms_are_accepted(given: Any) -> None:
     assert codes("application: {}\n", schema.build_validator(given)) == []
 
 
+def _nested_resource(name_ref: str, inner: dict) -> dict:
+    """A draft 7 schema whose `app` is a resource of its own (`$id`), with its own `$defs`."""
+    app = {"$id": "app.json", "type": "object", "properties": {"name": {"$ref": name_ref}}, "$defs": inner}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://e.com/root.json",
+        "properties": {"application": {"$ref": "app.json"}},
+        "definitions": {"app": app},
+    }
+
+
+def test_refs_inside_a_nested_resource_resolve_in_it() -> None:
+    # hunt 40 F1: a `$ref` under a draft 7 `$defs` was resolved from the root, not from the
+    # resource around it (`app.json`): "does not resolve", a false refusal
+    inner = {
+        "label": {"type": "string"},
+        "labels": {"items": {"$ref": "#/$defs/label"}},
+        "n": {"allOf": [{"$ref": "#/$defs/label"}]},
+    }
+    validator = schema.build_validator(_nested_resource("#/$defs/n", inner))
+    assert codes("application:\n  name: shop\n", validator) == []
+    # hunt 40 F2: from the root, `#/items/0` named the root's subschema, not the resource's value
+    hidden = _nested_resource("#/$defs/label", {"label": {}, "n": {"$ref": "#/items/0"}})
+    hidden["definitions"]["app"]["items"] = {"0": {"patternProperties": {"^(a|aa)+$": {}}}}
+    hidden["items"] = [{}]
+    with pytest.raises(schema.SchemaLoadError, match="names a place that is no subschema"):
+        schema.build_validator(hidden)
+
+
 def test_a_draft_3_schema_is_refused() -> None:
     # hunt 38 F3: draft 3's `extends` applies subschemas in place, unseen by the cost check
     with pytest.raises(schema.SchemaLoadError, match=r"^a draft 3 schema is not supported"):
