@@ -588,18 +588,25 @@ def _fix(
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)
-        carried = tuple(d for d in result.diagnostics if d.code == "NX900")  # the run's, given to its first file
-        out[index] = final._replace(diagnostics=tuple(sorted(carried + final.diagnostics, key=lambda d: d.sort_key)))
-    if written and len(written) < len(targets):
+        out[index] = _with_run_findings(final, result)
+    if written:
         _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
+
+
+def _with_run_findings(fresh: FileResult, earlier: FileResult) -> FileResult:
+    """`fresh`, a file's lint again, with the run's NX900 that `earlier` carried (given to the
+    run's first file)."""
+    carried = tuple(d for d in earlier.diagnostics if d.code == "NX900")
+    return fresh._replace(diagnostics=tuple(sorted(carried + fresh.diagnostics, key=lambda d: d.sort_key)))
 
 
 def _lint_again_under_other_names(
     targets: Sequence[str], results: list[FileResult], linter_of: Sequence[Linter], written: set[object]
 ) -> None:
     """A file linted under two names with different settings (selection.select_files) and fixed
-    under one: each name's report is of the file as it is now, not as it was before the write."""
+    under one: each name's report is of the file as it is now, not as it was before the write.
+    Identities are taken after every write (a replaced file has a new inode), as `written`'s."""
     from nexlayer_lint.files import read
     from nexlayer_lint.selection import file_identity
 
@@ -608,14 +615,13 @@ def _lint_again_under_other_names(
         if target != "-":
             names.setdefault(file_identity(target), []).append(index)
     for identity in written:
-        for index in names.get(identity, ()) if len(names.get(identity, ())) > 1 else ():
+        indexes = names.get(identity, [])
+        if len(indexes) < 2:
+            continue  # one name: its result is the lint of the fixed text already
+        for index in indexes:
             raw, error = read(targets[index], linter_of[index].settings.max_file_size)
             if error is None:
-                again = linter_of[index].lint(raw, results[index].path)
-                carried = tuple(d for d in results[index].diagnostics if d.code == "NX900")
-                results[index] = again._replace(
-                    diagnostics=tuple(sorted(carried + again.diagnostics, key=lambda d: d.sort_key))
-                )
+                results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:
