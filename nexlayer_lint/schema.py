@@ -286,22 +286,17 @@ def _inside(schema: Any) -> set[int]:
 
 def _resolvers_everywhere(schema: Any, root: Any, resolvers: dict[int, Any], spec: Any) -> None:
     """A resolver for every subschema schemawalk.py walks, also where referencing walks none (a
-    draft 7 schema's `$defs`): its nearest walked ancestor's, moved into each `$id` on the way,
-    as jsonschema resolves its $refs there (hunt 40 F1, F2: from the root, a nested resource's
-    `#/$defs/x` named another place, or none)."""
+    draft 7 schema's `$defs`): its parent's, moved into the node's `$id` if it has one (the draft
+    says which key that is), as jsonschema resolves its $refs there (hunt 40 F1, F2: from the
+    root, a nested resource's `#/$defs/x` named another place, or none)."""
     stack: list[tuple[Any, Any]] = [(schema, root)]
     while stack:
         node, resolver = stack.pop()
-        known = resolvers.get(id(node))
-        if known is not None:
-            resolver = known
-        elif isinstance(node, dict) and isinstance(node.get("$id", node.get("id")), str):
-            resolver = resolver.in_subresource(spec.create_resource(node))
-            resolvers[id(node)] = resolver
-        else:
-            resolvers[id(node)] = resolver
-        if isinstance(node, dict):
-            stack.extend((sub, resolver) for _, sub in schemawalk.subschemas(node))
+        if not isinstance(node, dict):
+            continue  # a boolean schema has no $ref
+        resolver = resolvers.get(id(node)) or resolver.in_subresource(spec.create_resource(node))
+        resolvers[id(node)] = resolver
+        stack.extend((sub, resolver) for _, sub in schemawalk.subschemas(node))
 
 
 def _check_ref_targets(
@@ -311,7 +306,7 @@ def _check_ref_targets(
     (`#/x-lib/t`, an `enum` value, a string): what the load-time checks walk (schemawalk.nodes:
     patterns, keywords, depth) is every subschema, and a schema there would be checked without
     them (hunt 38 F1, F2; hunt 39 F4). A `$ref` into a metaschema is another document, ours to
-    trust. A subschema referencing does not walk (draft 7's `$defs`) resolves from the root."""
+    trust. Each node's resolver is _resolvers_everywhere's."""
     walked = {id(node) for _, node in schemawalk.nodes(schema)}
     for where, node in schemawalk.nodes(schema):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):

@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from nexlayer_lint.builder import MAX_DEPTH
+
 # Subschemas applied to one value: the bundled schema applies a few dozen at most.
 MAX_APPLIED = 1000
 # What checking one value goes through: each applied subschema and its properties' names
@@ -35,11 +37,9 @@ MAX_WEIGHT = 100_000
 # The walk's own work: subschemas counted over all the states walked (a state: the subschemas
 # applied at one level, under one kind of key). The bundled schema's walk is a few hundred.
 MAX_WORK = 1_000_000
-_MAX_DATA_DEPTH = 500  # builder.MAX_DEPTH: no value of the data is deeper
 
 _IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
 _IN_PLACE_ONE = ("not", "if", "then", "else")
-_REFS = ("$ref",)
 _OTHER_KEY = object()  # a property name no subschema of the state names
 
 
@@ -49,8 +49,8 @@ class TooCostly(Exception):
 
 def check_cost(root: Any, resolve: Callable[[Any, str], Any]) -> None:
     """TooCostly if some value of some data would be checked against more than MAX_APPLIED
-    subschemas. `resolve(node, ref)` is the subschema `ref` names from `node` (its `$ref` or
-    `$dynamicRef`, resolved statically)."""
+    subschemas (or MAX_WEIGHT subschemas and property names). `resolve(node, ref)` is the
+    subschema the `$ref` of `node` names."""
     expanded: dict[int, Counter[int]] = {}  # a subschema -> what it applies in place, itself too
     nodes: dict[int, Any] = {id(root): root}
 
@@ -79,7 +79,7 @@ def check_cost(root: Any, resolve: Callable[[Any, str], Any]) -> None:
     seen: set[frozenset[tuple[int, int]]] = {frozenset(first.items())}
     level: list[Counter[int]] = [first]
     work = 0
-    for _ in range(_MAX_DATA_DEPTH):
+    for _ in range(MAX_DEPTH):  # no value of the data is deeper
         following: list[Counter[int]] = []
         for state in level:
             for children in _by_kind_of_key([nodes[key] for key in state], state):
@@ -106,9 +106,8 @@ def check_cost(root: Any, resolve: Callable[[Any, str], Any]) -> None:
 def _in_place_children(node: Any, resolve: Callable[[Any, str], Any]) -> Iterator[Any]:
     if not isinstance(node, dict):
         return
-    for keyword in _REFS:
-        if isinstance(node.get(keyword), str):
-            yield resolve(node, node[keyword])
+    if isinstance(node.get("$ref"), str):
+        yield resolve(node, node["$ref"])
     for keyword in _IN_PLACE_LISTS:
         if isinstance(node.get(keyword), list):
             yield from node[keyword]
