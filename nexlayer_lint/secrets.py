@@ -553,6 +553,13 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
 )
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
+# A chat webhook's URL is its credential (anyone holding it can post): its host is shown, its path
+# is not. Looked for only in text holding `hooks` (in both), as these start at common letters.
+WEBHOOK_SHAPES: tuple[tuple[str, str], ...] = (
+    ("a Slack webhook URL", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"),
+    ("a Discord webhook URL", r"discord(?:app)?\.com/api/webhooks/[0-9]{5,}/[A-Za-z0-9_-]{20,}"),
+)
+_WEBHOOK = re.compile("|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES)))
 _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
@@ -645,6 +652,11 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+    if "hooks" in text:
+        for hook in _WEBHOOK.finditer(text):
+            if not (hook.start() and _TOKEN_EDGE.match(text, hook.start() - 1)):
+                label = WEBHOOK_SHAPES[int(hook.lastgroup[1:])][0]  # type: ignore[index]
+                found.append(Part(text.index("/", hook.start()) + 1, hook.end(), "token", label))
     if jwts and "eyJ" in text:
         found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:

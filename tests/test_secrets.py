@@ -232,6 +232,11 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         # hunt 37 F7: a dotted name is no SendGrid key, whose parts have fixed lengths
         ("SG.configuration_loader.initialize_settings SG.production-cluster-01.example-internal:443", []),
         ("pk_live_" + "9" * 24 + " phc_abcdefghijklmnop", []),  # public keys
+        # a webhook's host is shown, its path (the credential) is not
+        ("https://hooks.slack.com/services/T000/B000/" + "x" * 24, [("token", "services/T000/B000/" + "x" * 24)]),
+        ("https://hooks.slack.com/services/short https://api.slack.com/apps", []),
+        ("https://discord.com/api/webhooks/1234567/" + "y" * 30, [("token", "api/webhooks/1234567/" + "y" * 30)]),
+        ("https://discord.com/api/webhooks and https://myhooks.slack.com/services/" + "z" * 30, []),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
         ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),

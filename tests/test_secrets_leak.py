@@ -113,6 +113,15 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "Anthropic key": (with_vars(f"LLM: {token('sk-ant-api03-', 'An')}"), [token("sk-ant-api03-", "An")]),
     "Groq key": (with_vars(f"LLM: {token('gsk_', 'Gq', 52)}"), [token("gsk_", "Gq", 52)]),
     "SendGrid key": (with_vars(f"MAIL: SG.{token('', 'Sg', 22)}.{token('', 'Sh', 43)}"), [token("", "Sh", 43)]),
+    # a chat webhook's URL is its credential (anyone holding it can post)
+    "Slack webhook URL": (
+        with_vars(f"NOTIFY: https://hooks.slack.com/services/T0CNRY001/B0CNRY002/{token('', 'Sw', 24)}"),
+        ["T0CNRY001/B0CNRY002", token("", "Sw", 24)],
+    ),
+    "Discord webhook URL": (
+        with_vars(f"ALERTS: https://discord.com/api/webhooks/123456789012345678/{token('', 'Dw', 68)}"),
+        ["123456789012345678", token("", "Dw", 68)],
+    ),
     "private key under any name": (
         HEAD + "      volumes: []\n      command:\n        - |\n"
         "          -----BEGIN EC PRIVATE KEY-----\n          CnryPem20\n"
