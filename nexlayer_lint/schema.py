@@ -166,6 +166,7 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     from nexlayer_lint.patterns import format_checker, jsonschema_keywords
 
     base = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    dialect = base.META_SCHEMA.get("$id") or base.META_SCHEMA.get("id", "")  # draft 4's metaschema says `id`
     formats = format_checker(base.FORMAT_CHECKER)
     if check_schema and base is jsonschema.Draft3Validator:
         # draft 3 applies subschemas in place through `extends`, `type` and `disallow`, which
@@ -178,7 +179,7 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
         if error is not None:
             raise SchemaLoadError(
                 f"not a valid JSON Schema: {error.message} (at {_json_pointer(error.absolute_path)}, "
-                f"checked against {base.META_SCHEMA.get('$id', 'its metaschema')})"
+                f"checked against {dialect or 'its metaschema'})"
             )
         keywords = {key for _, node in schemawalk.nodes(schema) if isinstance(node, dict) for key in node}
         if {"unevaluatedProperties", "patternProperties"} <= keywords:
@@ -196,9 +197,8 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     # A registry with no `retrieve`: an unknown URI is Unresolvable, never a download. (Without an
     # explicit registry jsonschema would fall back to fetching remote refs over the network.)
     registry: referencing.Registry = referencing.Registry()
-    spec = referencing.jsonschema.specification_with(
-        base.META_SCHEMA.get("$id", ""), default=referencing.jsonschema.DRAFT202012
-    )
+    # the draft's own rules (which key is an id, where subschemas are), as jsonschema resolves with
+    spec = referencing.jsonschema.specification_with(dialect, default=referencing.jsonschema.DRAFT202012)
     resource = spec.create_resource(schema)
     from jsonschema_specifications import REGISTRY as METASCHEMAS
 

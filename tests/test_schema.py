@@ -824,6 +824,23 @@ def test_refs_inside_a_nested_resource_resolve_in_it() -> None:
         schema.build_validator(hidden)
 
 
+def test_a_draft_4_schema_resolves_by_draft_4s_rules() -> None:
+    # a draft 4 resource is named by `id`: the load-time checks read the schema as 2020-12 (whose
+    # metaschema says `$id`), so `#/definitions/b` inside `id: inner` resolved from the root and
+    # passed them, and jsonschema, reading it in `inner`, failed mid-run (an internal error, exit 2)
+    def draft4(inner: dict) -> dict:
+        return {
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "properties": {"application": {"$ref": "#/definitions/a"}},
+            "definitions": {"a": {"id": "inner", "properties": {"x": {"$ref": "#/definitions/b"}}, **inner}, "b": {}},
+        }
+
+    with pytest.raises(schema.SchemaLoadError, match=r'\$ref "#/definitions/b" does not resolve'):
+        schema.build_validator(draft4({}))
+    validator = schema.build_validator(draft4({"definitions": {"b": {"type": "string"}}}))
+    assert codes("application:\n  x: 1\n", validator) == [("NX103", 2, 6)]
+
+
 def test_a_draft_3_schema_is_refused() -> None:
     # hunt 38 F3: draft 3's `extends` applies subschemas in place, unseen by the cost check
     with pytest.raises(schema.SchemaLoadError, match=r"^a draft 3 schema is not supported"):
