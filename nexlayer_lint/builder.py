@@ -81,7 +81,8 @@ class Built(NamedTuple):
 
     data: Any  # None when there is nothing to lint (the problems then end with NX004)
     positions: dict[DataPath, Located]  # also the paths where merged mappings are written (`<<`)
-    string_spans: list[Span]  # in document order
+    string_spans: list[Span]  # in document order, where a `#` is text (a block scalar's from its second line)
+    multiline: list[tuple[int, int]]  # the first and last line of each scalar written over several
     plain_scalars: list[PlainScalar]  # in document order
     plain_keys: list[PlainScalar]  # in document order; a key's path is its value's
     problems: list[Problem]
@@ -288,6 +289,7 @@ class _Builder:
         self.read_as_text = read_as_text
         self.entries: list[Entry | None] = []  # None: a collection's own entry until its end
         self.string_spans: list[Span] = []
+        self.multiline: list[tuple[int, int]] = []
         self.plain_scalars: list[PlainScalar] = []
         self.plain_keys: list[PlainScalar] = []
         self.problems: list[Problem] = []
@@ -298,11 +300,24 @@ class _Builder:
         self.expanded = 0  # values added by aliases and merges
         self.merged = False  # whether a `<<` was read
 
+    def add_string(self, span: Span, style: str | None) -> None:
+        """Record a quoted, block or multi-line scalar: where a `#` is text, and its lines."""
+        if style == "|" or style == ">":
+            # the header line (`key: |-  # comment`) ends in a comment; the text starts below it,
+            # and ends before the line its end mark is at the start of
+            last = span.end_line - 1 if span.end_col == 1 and span.end_line > span.line else span.end_line
+            self.string_spans.append(Span(span.line + 1, 1, span.end_line, span.end_col))
+        else:
+            last = span.end_line
+            self.string_spans.append(span)
+        if last > span.line:
+            self.multiline.append((span.line, last))
+
     def document(self) -> Built:
         next_event = self.next_event
         next_event()  # StreamStartEvent
         if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
-            return Built(None, {}, [], [], [], [_empty()], [])
+            return Built(None, {}, [], [], [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
@@ -319,11 +334,20 @@ class _Builder:
         if refused is not None:
             raise Refused(self.problems + refused.problems)
         if data is None:  # a plain null: `~`, `null`, or nothing but `---`
-            return Built(None, {}, [], [], [], self.problems + [_empty()], [])
+            return Built(None, {}, [], [], [], [], self.problems + [_empty()], [])
         entries: list[Entry] = self.entries  # type: ignore[assignment]  # every None is filled by now
         positions = dict(entries)
         unheld = _unheld(entries, self.merged) if self.merged or len(positions) != len(entries) else []
-        return Built(data, positions, self.string_spans, self.plain_scalars, self.plain_keys, self.problems, unheld)
+        return Built(
+            data,
+            positions,
+            string_spans=self.string_spans,
+            multiline=self.multiline,
+            plain_scalars=self.plain_scalars,
+            plain_keys=self.plain_keys,
+            problems=self.problems,
+            unheld=unheld,
+        )
 
     def read_to_document_end(self) -> bool:
         """After a refusal: a syntax error later in the document is the more basic fault, so
@@ -370,7 +394,7 @@ class _Builder:
                 anchors.add(event.anchor)
             if kind is ScalarEvent:
                 if event.style or event.end_mark.line != event.start_mark.line:
-                    self.string_spans.append(_span(event.start_mark, event.end_mark))
+                    self.add_string(_span(event.start_mark, event.end_mark), event.style)
             elif kind is SequenceStartEvent or kind is MappingStartEvent:
                 nesting += 1
                 if nesting > MAX_DEPTH:
@@ -413,12 +437,12 @@ class _Builder:
                 span = _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
             entries.append((path, _new_located((key, span, style))))
             if style:  # quoted or block: text, unless a core tag says otherwise (`!!int "4"` is 4)
-                self.string_spans.append(span)
+                self.add_string(span, style)
                 tag = event.ctag
                 value: Any = text if tag is None else _tagged_value(text, str(tag), span)
             else:
                 if span.end_line != span.line:
-                    self.string_spans.append(span)
+                    self.add_string(span, style)
                 tag = event.ctag
                 if tag is None:
                     self.plain_scalars.append((path, span, text, None))
@@ -465,7 +489,7 @@ class _Builder:
                     begin, end = child.start_mark, child.end_mark  # _span(begin, end), written out
                     key_span = _new_span((begin.line + 1, begin.column + 1, end.line + 1, end.column + 1))
                     if child.style or key_span.end_line != key_span.line:
-                        self.string_spans.append(key_span)
+                        self.add_string(key_span, child.style)
                     plain = not child.style
                 else:
                     plain = False  # unusual_key records a plain one itself, with its tag
@@ -532,7 +556,7 @@ class _Builder:
         if not event.style and ((tag is None and event.value == "<<") or tag == MERGE):
             return None, span
         if event.style or span.end_line != span.line:
-            self.string_spans.append(span)
+            self.add_string(span, event.style)
         if not event.style:
             self.plain_keys.append((path + (event.value,), span, event.value, tag))
         if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`

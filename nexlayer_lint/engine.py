@@ -275,8 +275,9 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         located = [d._replace(path=hide(d.path)) for d in located]
     directives, bad = suppress.parse(document.comments, document.lines) if document and document.comments else ([], [])
     suppressed: set[int] = set()
+    spread = suppress.spread(directives, document.multiline_scalars) if directives and document else {}
     if directives:
-        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.enabled)[0]}
+        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.enabled, spread)[0]}
         suppressed = {i for i, d in enumerate(located) if id(d) not in kept_ids}
 
     def stands_for(j: int, i: int) -> bool:
@@ -291,7 +292,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     unexplained = [located[i] for i in _unexplained(problems, stands_for)]
     # Suppressed again among what would be reported: a directive that only hides a finding
     # another one explains hides nothing shown, and is reported unused (NX099), as ruff's RUF100.
-    reported, unused = suppress.apply(unexplained, directives, choices.enabled)
+    reported, unused = suppress.apply(unexplained, directives, choices.enabled, spread)
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)

@@ -52,6 +52,7 @@ def load(
         plain_scalars=tuple(built.plain_scalars),
         plain_keys=tuple(built.plain_keys),
         unheld=tuple(built.unheld),
+        multiline_scalars=tuple(built.multiline),
     )
     return document, built.problems
 

@@ -78,6 +78,9 @@ class Document:
     # earlier values and the mappings merged with `<<`, with everything inside them. Their text is
     # still in the file (and `positions` may still name some of them).
     unheld: tuple[tuple[DataPath, Located], ...] = ()
+    # The first and last line of every scalar written over more than one line (a block scalar's
+    # from its header): a suppression on either covers all of its lines.
+    multiline_scalars: tuple[tuple[int, int], ...] = ()
 
     def locate(self, path: DataPath, at: Literal["key", "value"] = "value") -> Span:
         """The span of `path`; falls back to the deepest prefix that exists, then line 1.

@@ -4,6 +4,7 @@ Forms (codes or prefixes, comma-separated, required):
   value: x  # nexlayer-lint: disable=NX215        this line
   # nexlayer-lint: disable=NX215                  on a line of its own: the next line with content
   # nexlayer-lint: disable-file=NX215,NX213       anywhere: the whole file
+A directive for the first or last line of a value written over several lines covers all of them.
 NX001 cannot be suppressed. A directive that suppressed nothing is NX099.
 """
 
@@ -193,15 +194,31 @@ def _next_content_lines(lines: Sequence[str]) -> list[int]:
     return following
 
 
+def spread(directives: Sequence[Directive], multiline: Sequence[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """For each line of a scalar written over several lines whose first or last line a directive
+    targets, those two lines: a directive there covers the whole value. The lines inside a block
+    scalar (`command: |`) or a quoted string hold no comment, so its header line (or the line after
+    its closing quote) speaks for all of them, as ruff's `# noqa` after a multi-line string does."""
+    targets = {directive.target_line for directive in directives if not directive.whole_file}
+    lines: dict[int, tuple[int, int]] = {}
+    for first, last in multiline:
+        if first in targets or last in targets:
+            for line in range(first, last + 1):
+                lines.setdefault(line, (first, last))
+    return lines
+
+
 def apply(
     diagnostics: Sequence[Diagnostic],
     directives: Sequence[Directive],
     enabled: Callable[[str], bool],
+    spread: dict[int, tuple[int, int]] | None = None,
 ) -> tuple[list[Diagnostic], list[Problem]]:
     """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none.
 
     A diagnostic is suppressed by the first directive, in file order, that covers its line (or the
-    whole file) and names a prefix of its code. Linear: each directive code is judged once per
+    whole file, or the multi-line scalar its line is in: `spread`) and names a prefix of its code.
+    Linear: each directive code is judged once per
     code reported on its line (`disable=NX213,NX213,...` names it once), each file-wide directive
     once per code reported in the file, and each (line, code) is looked up once."""
     if not directives:
@@ -227,7 +244,9 @@ def apply(
             if (line, code) not in hits:
                 if code not in file_hits:
                     file_hits[code] = first_hit(whole_file, code)
-                found = [h for h in (file_hits[code], first_hit(on_line.get(line, ()), code)) if h is not None]
+                lines = (line, *spread[line]) if spread and line in spread else (line,)
+                candidates = [file_hits[code], *(first_hit(on_line.get(number, ()), code) for number in lines)]
+                found = [h for h in candidates if h is not None]
                 hits[line, code] = min(found) if found else None  # the first directive in file order
             hit = hits[line, code]
         if hit is None:

@@ -292,6 +292,33 @@ def test_hash_inside_strings_is_not_a_directive():
     assert lint_codes(text) == [("NX215", 5, 14)]
 
 
+_BLOCK = CLEAN + "      vars:\n        D: >-{header}\n          http://nope.pod:80\n          and more\n        E: ok\n"
+
+
+def test_a_comment_after_a_block_scalars_header_is_a_comment_and_speaks_for_its_lines() -> None:
+    # hunt 42 F1: `D: >-  # nexlayer-lint: disable=NX208` was taken for the scalar's text: it
+    # suppressed nothing and was never reported; no line directive could reach a block's lines
+    assert lint_codes(_BLOCK.format(header="")) == [("NX208", 10, 18)]
+    assert lint_codes(_BLOCK.format(header="  # nexlayer-lint: disable=NX208")) == []
+    own_line = _BLOCK.format(header="").replace("        D:", "        # nexlayer-lint: disable=NX208\n        D:")
+    assert lint_codes(own_line) == []
+    unused = lint_diags(_BLOCK.format(header="  # nexlayer-lint: disable=NX215"))
+    assert [(d.code, d.line, d.col) for d in unused] == [("NX099", 9, 16), ("NX208", 10, 18)]
+    assert unused[0].message == "suppression of NX215 is unused: nothing on line 9 reports NX215"
+    # the directive covers the block, not the lines after it
+    after = _BLOCK.format(header="  # nexlayer-lint: disable=NX208").replace("E: ok", "E: http://gone.pod:80")
+    assert lint_codes(after) == [("NX208", 12, 19)]
+    # a `#` on the block's own lines is still its text
+    inside = _BLOCK.format(header="").replace("and more", "and more  # nexlayer-lint: disable=NX208")
+    assert lint_codes(inside) == [("NX208", 10, 18)]
+
+
+def test_a_directive_after_a_multi_line_quoted_value_covers_all_its_lines() -> None:
+    text = CLEAN + '      vars:\n        D: "http://nope.pod:80\n          x"  # nexlayer-lint: disable=NX208\n'
+    assert lint_codes(text) == []
+    assert lint_codes(text.replace("  # nexlayer-lint: disable=NX208", "")) == [("NX208", 9, 20)]
+
+
 def test_nx001_cannot_be_suppressed_or_ignored():
     text = "# nexlayer-lint: disable-file=NX001\napplication: [\n"
     assert [c for c, _, _ in lint_codes(text, ignore=("NX0",))] == ["NX001"]
