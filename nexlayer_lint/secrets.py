@@ -1206,6 +1206,24 @@ class Secret(NamedTuple):
     end: int | None = None
 
 
+_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "enabled", "disabled", "enable", "disable"})
+_FILE_PATH = re.compile(r"(?:/[A-Za-z0-9._@+-]+)+")  # each step starts with a `/` its class lacks: no backtracking
+
+
+def _says_where_or_whether(value: object) -> bool:
+    """A switch (`BASIC_AUTH: false`, `REDIS_AUTH: "off"`) or a file's absolute path (`SSL_KEY:
+    /etc/ssl/tls.key`, `GOOGLE_APPLICATION_CREDENTIALS`): under a secret's name, it says where or
+    whether the secret is, and is none (hunt 41 F5)."""
+    if isinstance(value, bool):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if text.lower() in _SWITCHES:
+        return True
+    return text[:1] == "/" and text.count("/") >= 2 and _FILE_PATH.fullmatch(text) is not None
+
+
 def find_secrets(data: Any, keys: list[Secret] | None = None) -> list[Secret]:
     """Every secret in `data`, in document order; with `keys`, also the secrets inside mapping
     keys (a pasted `ghp_...: x`) appended there, each at the path of its entry with offsets into
@@ -1224,7 +1242,8 @@ def _secrets_under(
         if state < NAME and not isinstance(node, (dict, list)):
             state = _SCALAR_SECRET.get(state, state)
         if state >= NAME:
-            found.append(Secret(path, KIND[state], _label(path, parent)))
+            if state != NAME or not _says_where_or_whether(node):
+                found.append(Secret(path, KIND[state], _label(path, parent)))
         elif isinstance(node, (dict, list)):
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
@@ -1254,10 +1273,11 @@ def _secrets_under(
 @functools.lru_cache(maxsize=4096)
 def _key_parts(key: str, state: int) -> tuple[Part, ...]:
     """The secrets inside a mapping key, in a mapping of state `state`: a token or a password, and
-    under vars a var set inside its own key (`"DB_PASSWORD: x": ""`, as a list of vars may hold
-    `- "DB_PASSWORD: x"`). Asked of every key, and the same few keys (`name`, `image`, `vars`...)
-    come back in every file, so each is read once."""
-    sets_var = state == VARS and (":" in key or "=" in key)
+    a var set inside its own key (`"DB_PASSWORD: x": ""`, as a list of vars may hold `- "DB_PASSWORD:
+    x"`), under vars or anywhere else a var was misplaced (hunt 41 F4: a pod's `"API_KEY: x": y`).
+    Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
+    file, so each is read once."""
+    sets_var = ":" in key or (state == VARS and "=" in key)
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
 
 
@@ -1602,7 +1622,32 @@ class _Spans:
             upper = comment.text.upper()
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True
+        self.add_run_on_comments()
         return _merged(self.ranges)
+
+    def add_run_on_comments(self) -> None:
+        """A comment whose `#` touches its text, right after a secret's value on its line
+        (`DB_PASSWORD: #Sup3r`, `DB_PASSWORD: correct horse #battery9`): YAML ends the value at
+        the `#`, but what was written there is one secret (hunt 41 F2). A comment set off by a
+        blank (`# rotate yearly`) is a comment. One pass over the positions, only for such files."""
+        text = self.text
+        touching: dict[int, tuple[int, int]] = {}  # line -> the comment's column and offset
+        for comment in self.doc.comments:
+            start = self.offset(comment.line, comment.col)
+            if not comment.own_line and text[start + 1 : start + 2] not in ("", " ", "\t", "\r", "\n"):
+                touching[comment.line] = (comment.col, start)
+        if not touching:
+            return
+        before: dict[int, tuple[int, DataPath]] = {}  # line -> the value ending last before its comment
+        for path, located in self.doc.positions.items():
+            span = located.value
+            after = touching.get(span.end_line)
+            if after and span.end_col <= after[0] and span.end_col > before.get(span.end_line, (0, ()))[0]:
+                before[span.end_line] = (span.end_col, path)
+        for line, (_, path) in before.items():
+            if self.state(path) in WHOLE:
+                start = touching[line][1] + 1
+                self.add_lines(start, [(0, self.line_end(start) - start)])
 
     def add_comment(self, start: int, end: int) -> None:
         """The secrets in a comment's text (after its `#`): comment_secrets."""

@@ -634,6 +634,10 @@ class _Scanner:
         """Mask the value of a secret key that starts at `pos`; where reading goes on."""
         n = len(body)
         start = _skip_blanks(body, pos)
+        if start < n and body[start] == "#" and body[start + 1 : start + 2] not in ("", " ", "\t"):
+            # `DB_PASSWORD: #Sup3r`: a secret that starts with `#` (YAML reads a comment)
+            self.mask(index, start + 1, len(body.rstrip(" \t")))
+            return n
         if start == n or body[start] == "#":
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
             return start  # a comment is read as one
@@ -642,6 +646,11 @@ class _Scanner:
             self.alias(index, _name_at(body, start + 1))
         if char in "|>":
             self.contexts.append(_Context(column, "block"))
+            comment = start + 1
+            while comment < n and not (body[comment] == "#" and body[comment - 1] in " \t"):
+                comment += 1
+            if not _BLOCK_HEADER.fullmatch(body, start + 1, comment):  # `DB_PASSWORD: >K9$x`: a secret
+                self.mask(index, start + 1, len(body[:comment].rstrip(" \t")))
             return start  # its header is read as one (a comment may follow it)
         if char in "'\"":
             close = _closing_quote(body, start + 1, char)
@@ -651,11 +660,12 @@ class _Scanner:
                 return n
             self.mask_literal(index, body, start + 1, close)
             after = close + 1
-            if after < n and body[after] not in " \t,]}":
-                # `"pa"ss`: text run on from the closing quote is the rest of a password with a
-                # quote in it (the file's error), to the value's end as a plain value's would be
-                end = self.value_end(body, after)
-                self.mask(index, after, end)
+            rest = _skip_blanks(body, after)
+            if rest < n and (body[after] not in " \t,]}" or body[rest] not in "#,]}"):
+                # `"pa"ss`, `"pa" ss"`: text run on from the closing quote is the rest of a password
+                # with a quote in it (the file's error), to the value's end as a plain value's would be
+                end = self.value_end(body, rest)
+                self.mask(index, rest, end)
                 return end
             return after
         end = self.value_end(body, start)
@@ -715,6 +725,10 @@ class _Scanner:
 # How many lines of a value that goes on over lines are read again with each next line: enough
 # for a program named lines above its password option (`"sh -c '`, `redis-cli`, `-h db`, `-a x"`).
 CARRIED_LINES = 3
+
+
+# What may follow a block scalar's `|` or `>` on its line, but for blanks and a comment.
+_BLOCK_HEADER = re.compile(r"(?:[+-]?[1-9]?|[1-9][+-])[ \t]*")
 
 
 def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:

@@ -113,6 +113,16 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "Anthropic key": (with_vars(f"LLM: {token('sk-ant-api03-', 'An')}"), [token("sk-ant-api03-", "An")]),
     "Groq key": (with_vars(f"LLM: {token('gsk_', 'Gq', 52)}"), [token("gsk_", "Gq", 52)]),
     "SendGrid key": (with_vars(f"MAIL: SG.{token('', 'Sg', 22)}.{token('', 'Sh', 43)}"), [token("", "Sh", 43)]),
+    # hunt 41 F4: a var set in its own key was starred under vars only
+    "a var set in its own key outside vars": (
+        HEAD + '      "API_KEY: CnryKey76": x\n',
+        ["CnryKey76", "cnrykey76", "CNRYKEY76"],
+    ),
+    # hunt 41 F2: a secret that starts with `#` (or holds ` #`) is a comment to YAML, still the secret
+    "a secret written after a `#`": (
+        with_vars("DB_PASSWORD: #CnryHash74", "API_TOKEN: correct horse #CnryHash75", "X: 1"),
+        ["CnryHash74", "CnryHash75"],
+    ),
     # a chat webhook's URL is its credential (anyone holding it can post)
     "Slack webhook URL": (
         with_vars(f"NOTIFY: https://hooks.slack.com/services/T0CNRY001/B0CNRY002/{token('', 'Sw', 24)}"),
@@ -304,6 +314,16 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         ["CnryName106", "CnryName107", "CnryName108", "CnryName109", "CnryName110", "CnryName111"],
     ),
     # files that do not parse, each broken on the line that holds the secret
+    # hunt 41 F1, F3: a secret that starts like a block scalar's header, or goes on after its quote
+    "broken: a secret after a block scalar's indicator": (
+        with_vars("DB_PASSWORD: >CnryHeader70x")
+        + "      secrets:\n        - name: s\n          data: |-CnryHeader71\n",
+        ["CnryHeader70x", "CnryHeader71"],
+    ),
+    "broken: text after a secret's closing quote and a blank": (
+        with_vars('DB_PASSWORD: "CnryQuote72" CnryTail73"'),
+        ["CnryQuote72", "CnryTail73"],
+    ),
     "broken: quoted key": (HEAD + '      vars:\n        "DB_PASSWORD": CnryBroken28: x\n', ["CnryBroken28"]),
     "broken: key starting with a digit": (
         HEAD + "      vars:\n        2FA_SECRET: CnryBroken29: x\n",
@@ -1323,6 +1343,27 @@ def test_a_published_ports_protocol_and_a_from_file_path_are_not_secrets() -> No
         assert "NX213" not in [d.code for d in result.diagnostics]
         doc = loader.load(text, "nexlayer.yaml")[0]
         assert doc is not None and secrets.secret_spans(doc) == ()
+
+
+def test_a_file_path_or_a_switch_under_a_secrets_name_is_not_a_secret() -> None:
+    # hunt 41 F5: where or whether a secret is, not the secret: no NX213, nothing starred
+    shown = [
+        "GOOGLE_APPLICATION_CREDENTIALS: /var/secrets/google/key.json",
+        "SSL_KEY: /etc/ssl/private/tls.key",
+        'REDIS_AUTH: "off"',
+        "BASIC_AUTH: false",
+        "MONGO_AUTH: Disabled",
+    ]
+    starred = ["DB_PASSWORD: /hunter2", "API_KEY: /x/y z", "JWT_SECRET: offline"]
+    text = with_vars(*shown, *starred)
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
+    lines = {d.line for d in result.diagnostics if d.code == "NX213"}
+    assert lines == {14, 15, 16}  # the three under `starred` only
+    doc = loader.load(text, "nexlayer.yaml")[0]
+    assert doc is not None
+    masked = secrets.mask_text(doc).splitlines()
+    assert masked[8:13] == [f"        {line}" for line in shown]
+    assert [line.split(": ")[1] for line in masked[13:16]] == ["*" * 8, "*" * 6, "*" * 7]
 
 
 # The stop's command-secrets fixes: each command's line as a frame shows it, and its NX213s.
