@@ -727,7 +727,7 @@ def _setting_url(value: str) -> str:
     from nexlayer_lint.http_client import display_url
 
     shown = display_url(value)
-    return json.dumps(shown) + ("" if shown == value else "  # user-info, query and fragment not shown")
+    return json.dumps(shown) + ("" if shown == value else "  # scheme, host, port and path only")
 
 
 def show_settings_text(settings: Settings, path: str | None) -> str:

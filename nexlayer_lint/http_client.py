@@ -102,7 +102,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
 
     try:
         parts = urlsplit(url)
-        query = parse_qsl(parts.query)
+        # a path segment's parameters (`/api;jsessionid=x`) are read as a query's
+        params = "&".join(segment.partition(";")[2].replace(";", "&") for segment in parts.path.split("/"))
+        query = parse_qsl(parts.query) + parse_qsl(params)
     except ValueError:
         return _as_is
     values = {parts.password or ""} | {
@@ -134,7 +136,7 @@ def _as_is(text: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL without user-info, query or fragment (they may hold credentials), and with any
+    """The URL without user-info, path parameters, query or fragment (they may hold credentials), and with any
     control character written as an escape (`\x1b`): safe to print. A URL too malformed to have
     an authority (`https:/user:pw@host`, `user:pw@host`) keeps its user-info in its path: every
     `...@` there is dropped too, so that no form of it is printed."""
@@ -146,7 +148,8 @@ def display_url(url: str) -> str:
         netloc = f"{host}:{parts.port}" if parts.port else host
     except ValueError:
         return "<invalid URL>"
-    path = "/".join(segment.rpartition("@")[2] for segment in parts.path.split("/"))
+    # a segment's parameters (`/api;jsessionid=x`) may hold a session, as a query does
+    path = "/".join(segment.rpartition("@")[2].partition(";")[0] for segment in parts.path.split("/"))
     shown = urlunsplit((parts.scheme, netloc, path, "", ""))
     return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
 

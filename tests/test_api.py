@@ -127,8 +127,10 @@ def test_endpoints_are_joined_to_the_path_keeping_the_query(base: str, joined: s
         ("https://user:pw@h.example:8443/p/s.json?token=t#f", "https://h.example:8443/p/s.json"),
         ("https://token@h.example/s.json", "https://h.example/s.json"),
         ("http://[::1]:8080/x?y=1", "http://[::1]:8080/x"),
-        ("https://h.example/\x1b]0;title\x07?t=1", "https://h.example/\\x1b]0;title\\x07"),  # escaped, never raw
+        ("https://h.example/\x1b]0\x07?t=1", "https://h.example/\\x1b]0\\x07"),  # escaped, never raw
         ("https://user:pw@h.example:notaport/", "<invalid URL>"),
+        # hunt 41 F6: a path segment's parameters hold a session as a query would
+        ("http://h.example/api;jsessionid=S3ss10n42/v1;token=t?x=1", "http://h.example/api/v1"),
     ],
 )
 def test_urls_are_shown_without_user_info_query_or_fragment(url: str, shown: str) -> None:
@@ -585,6 +587,8 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     # hunt 37 F6: short credentials under a name that says so
     hide = http_client.credentials_hider("https://api.example/?pwd=hunter22&session_id=x9Q2&code=validate")
     assert hide("hunter22 x9Q2 validate") == "**** **** validate"  # hunt 38 F8: `code` alone is no credential
+    hide = http_client.credentials_hider("https://api.example/v1;jsessionid=S3ss10nSecret42;lang=en/x")
+    assert hide("S3ss10nSecret42 en") == "**** en"  # hunt 41 F6: path parameters too
 
 
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:

@@ -486,8 +486,8 @@ def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):
     monkeypatch.setenv("NEXLAYER_API_URL", "https://me:CnrySettings1@api.example.com/v1?token=CnrySettings2")
     result = run("--show-settings", "--schema", "https://u:CnrySettings3@h.example/s.json", "nexlayer.yaml")
     assert result.exit_code == 0, result.output
-    assert 'api-url = "https://api.example.com/v1"  # user-info, query and fragment not shown' in result.stdout
-    assert 'schema = "https://h.example/s.json"  # user-info, query and fragment not shown' in result.stdout
+    assert 'api-url = "https://api.example.com/v1"  # scheme, host, port and path only' in result.stdout
+    assert 'schema = "https://h.example/s.json"  # scheme, host, port and path only' in result.stdout
     assert "CnrySettings" not in result.output
 
 
