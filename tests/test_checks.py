@@ -210,6 +210,21 @@ def test_nx202_the_data_directory_at_a_mount_point_or_holding_one_is_an_error() 
     assert [d for d in lint_diags(pg(mount=sub, pgdata="${PGDATA}")) if d.code == "NX202"] == []
 
 
+def test_a_postgres_volume_at_the_forbidden_path_with_pgdata_elsewhere_says_it_holds_no_data() -> None:
+    # hunt 42 F3: "Postgres will not start there" was false: it starts, in PGDATA, and the volume
+    # holds none of its data (the path is still the one Nexlayer forbids)
+    (d,) = [d for d in lint_diags(pg(pgdata="/data")) if d.code == "NX202"]
+    assert (d.line, d.col, d.severity) == (16, 22, "error")
+    assert d.message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data", where Nexlayer forbids a '
+        'Postgres volume; PGDATA "/data" keeps the data elsewhere, so the volume holds none of it'
+    )
+    assert d.hint == (
+        "mount the volume at /var/lib/postgresql and set PGDATA to a directory inside it, "
+        "such as /var/lib/postgresql/data/pgdata"
+    )
+
+
 def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     found = lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata"), severity={"NX202": "error"})
     assert [d.severity for d in found if d.code == "NX202"] == ["error"]

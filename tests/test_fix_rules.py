@@ -109,6 +109,15 @@ def test_nx005_writes_a_yaml_11_port_in_decimal() -> None:
     assert {d.fix.title for d in found if d.fix} == {"Write the port in decimal"}
 
 
+def test_nx005_writes_a_port_with_an_exponent_in_decimal() -> None:
+    # hunt 42 F4: `8e1` is the port 80 to YAML 1.2, and text to YAML 1.1
+    found = [d for d in lint_diags(pod(ports="[8e1, 0.8e2]")) if d.code == "NX005"]
+    assert [(d.col, d.fix and [(e.span.col, e.span.end_col, e.text) for e in d.fix.edits]) for d in found] == [
+        (22, [(22, 25, "80")]),
+        (27, [(27, 32, "80")]),
+    ]
+
+
 def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:
     # the verdict hunt of the fifth stop: a quoted port and an unquoted var, fixed in one run
     text = pod("vars:", "  WORKERS: 4", ports="[081]")

@@ -35,6 +35,10 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("1_000.5", "but a number in YAML 1.1"),
         ("1.0_5e+3", "but a number in YAML 1.1"),
         (".5_0", "but a number in YAML 1.1"),
+        # hunt 42 F4: a float YAML 1.1 reads as text, wanting a dot and a signed exponent
+        ("8e1", 'the number 80 in YAML 1.2 but the string "8e1" in YAML 1.1'),
+        ("0.8E2", 'the number 80 in YAML 1.2 but the string "0.8E2" in YAML 1.1'),
+        ("-25e-4", 'the number -0.0025 in YAML 1.2 but the string "-25e-4" in YAML 1.1'),
         ("-1:30:15", "base-60"),
         ("0:30.5", "base-60"),  # a base-60 float may start with 0
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
@@ -73,6 +77,8 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
         "0:30",  # text to both: YAML 1.1's base-60 integer starts with 1-9
         "01:30",
         "1_0e3",  # text to both: YAML 1.1's floats have a dot
+        "1.0e+3",  # a float to both
+        ".5e3",  # text to both, as nexlayer-lint reads YAML 1.2
         "_1",
         "0b",
     ],

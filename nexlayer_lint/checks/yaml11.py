@@ -11,7 +11,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
-from nexlayer_lint.scalars import INT, is_timestamp
+from nexlayer_lint.scalars import INT, is_timestamp, plain_value
 from nexlayer_lint.secrets import overlaps
 
 # Six of the seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
@@ -30,7 +30,9 @@ TRAP = re.compile(
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
-    r"|(?P<value>=))"
+    r"|(?P<value>=)"
+    # a float YAML 1.1 reads as text: it wants a dot and a signed exponent (`8e1`, `0.8e2`)
+    r"|(?P<exponent>[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+))"
 )
 
 
@@ -68,6 +70,7 @@ _SECRET_MESSAGES = {
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
     "value": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
     "number": "this unquoted secret value is a string in YAML 1.2 but a number in YAML 1.1",
+    "exponent": "this unquoted secret value is a number in YAML 1.2 but a string in YAML 1.1",
 }
 _SECRET_HINTS = {
     "boolean": "quote it if you mean the text, or write true or false",
@@ -77,6 +80,7 @@ _SECRET_HINTS = {
     "timestamp": "quote it",
     "value": "quote it",
     "number": "quote it",
+    "exponent": "quote it",
 }
 
 
@@ -157,6 +161,13 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
             f'{unquoted} {text} is the string "{text}" in YAML 1.2 but a number in YAML 1.1',
             f'write it {spelt} if you mean the number, or quote it ("{text}") if you mean the text',
         )
+    if kind == "exponent":  # `8e1`: YAML 1.1's floats have a dot and a signed exponent
+        number = plain_value(text)
+        decimal = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+        return (
+            f'{unquoted} {text} is the number {decimal} in YAML 1.2 but the string "{text}" in YAML 1.1',
+            f'write {decimal} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
     if kind == "value":  # `=`: tag:yaml.org,2002:value, which no YAML 1.1 loader constructs
         return (
             f'{unquoted} = is the string "=" in YAML 1.2; YAML 1.1 reads it as its "value" type, '
@@ -205,9 +216,10 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
         # `8_0`, `0b1010`: text to YAML 1.2 (NX103), the port YAML 1.1 reads, written in decimal
         port = int(text.replace("_", ""), 0) if _PORT_SPELLING.fullmatch(text) and len(text) <= 40 else -1
         return Fix("Write the port in decimal", (Edit(span, str(port)),)) if 0 <= port <= 65535 else None
-    if not key and trap in ("leading_zero", "octal") and len(path) >= 2 and path[-2] == "servicePorts":
-        port = doc.get(*path)
-        # `080`, `0_81`, `+083`, `0o17`: written as the number YAML 1.2 read
+    if not key and trap in ("leading_zero", "octal", "exponent") and len(path) >= 2 and path[-2] == "servicePorts":
+        value = doc.get(*path)
+        port = int(value) if isinstance(value, float) and value.is_integer() else value  # `8e1`
+        # `080`, `0_81`, `+083`, `0o17`, `8e1`: written as the number YAML 1.2 read
         if isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535:
             title = "Drop the leading zeros" if trap == "leading_zero" else "Write the port in decimal"
             return Fix(title, (Edit(span, str(port)),))
