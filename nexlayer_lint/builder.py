@@ -437,7 +437,10 @@ class _Builder:
                 span = _new_span((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
             entries.append((path, _new_located((key, span, style))))
             if style:  # quoted or block: text, unless a core tag says otherwise (`!!int "4"` is 4)
-                self.add_string(span, style)
+                if style in "|>" or span.end_line != span.line:
+                    self.add_string(span, style)
+                else:  # add_string's common case, written out: it runs for every quoted value
+                    self.string_spans.append(span)
                 tag = event.ctag
                 value: Any = text if tag is None else _tagged_value(text, str(tag), span)
             else:

@@ -103,8 +103,8 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     try:
         parts = urlsplit(url)
         # a path segment's parameters (`/api;jsessionid=x`) are read as a query's
-        params = "&".join(segment.partition(";")[2].replace(";", "&") for segment in parts.path.split("/"))
-        query = parse_qsl(parts.query) + parse_qsl(params)
+        params = [param for segment in parts.path.split("/") for param in segment.split(";")[1:]]
+        query = parse_qsl(parts.query) + parse_qsl("&".join(params))
     except ValueError:
         return _as_is
     values = {parts.password or ""} | {
@@ -112,6 +112,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         for name, value in query
         if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
     }
+    values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     values.discard("")
     return hider(values, whole_words=False, stars=4) if values else _as_is

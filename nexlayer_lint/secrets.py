@@ -554,10 +554,11 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
 )
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
 # A chat webhook's URL is its credential (anyone holding it can post): its host is shown, its path
-# is not. Looked for only in text holding `hooks` (in both), as these start at common letters.
+# is not. Looked for only in text holding `hooks` (in both; a host in capitals, `HOOKS`), as
+# these start at common letters.
 WEBHOOK_SHAPES: tuple[tuple[str, str], ...] = (
-    ("a Slack webhook URL", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"),
-    ("a Discord webhook URL", r"discord(?:app)?\.com/api/webhooks/[0-9]{5,}/[A-Za-z0-9_-]{20,}"),
+    ("a Slack webhook URL", r"(?i:hooks\.slack\.com)/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"),
+    ("a Discord webhook URL", r"(?i:discord(?:app)?\.com)/api/(?:v[0-9]{1,3}/)?webhooks/[0-9]{5,}/[A-Za-z0-9_-]{20,}"),
 )
 _WEBHOOK = re.compile("|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES)))
 _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
@@ -652,7 +653,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
             start = text.index(" ", start) + 1
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
-    if "hooks" in text:
+    if "hooks" in text or "HOOKS" in text:
         for hook in _WEBHOOK.finditer(text):
             if not (hook.start() and _TOKEN_EDGE.match(text, hook.start() - 1)):
                 label = WEBHOOK_SHAPES[int(hook.lastgroup[1:])][0]  # type: ignore[index]
@@ -1207,7 +1208,12 @@ class Secret(NamedTuple):
 
 
 _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "enabled", "disabled", "enable", "disable"})
-_FILE_PATH = re.compile(r"(?:/[A-Za-z0-9._@+-]+)+")  # each step starts with a `/` its class lacks: no backtracking
+# A file's absolute path under a directory of the Linux tree or one a container mounts files in
+# (base64 has `/` too: `/k8Jd+93hQ/x...` is a key, hunt 44 F1). Each step starts with the `/` its
+# class lacks: no backtracking.
+_FILE_PATH = re.compile(
+    r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
+)
 
 
 def _says_where_or_whether(value: object) -> bool:
@@ -1221,7 +1227,7 @@ def _says_where_or_whether(value: object) -> bool:
     text = value.strip()
     if text.lower() in _SWITCHES:
         return True
-    return text[:1] == "/" and text.count("/") >= 2 and _FILE_PATH.fullmatch(text) is not None
+    return text[:1] == "/" and _FILE_PATH.fullmatch(text) is not None
 
 
 def find_secrets(data: Any, keys: list[Secret] | None = None) -> list[Secret]:
@@ -1630,14 +1636,24 @@ class _Spans:
         (`DB_PASSWORD: #Sup3r`, `DB_PASSWORD: correct horse #battery9`): YAML ends the value at
         the `#`, but what was written there is one secret (hunt 41 F2). A comment set off by a
         blank (`# rotate yearly`) is a comment. One pass over the positions, only for such files."""
-        text = self.text
+        lines = self.doc.lines
         touching: dict[int, tuple[int, int]] = {}  # line -> the comment's column and offset
         for comment in self.doc.comments:
-            start = self.offset(comment.line, comment.col)
-            if not comment.own_line and text[start + 1 : start + 2] not in ("", " ", "\t", "\r", "\n"):
-                touching[comment.line] = (comment.col, start)
+            if comment.own_line or comment.text.startswith("nexlayer-lint:"):  # a directive is no value
+                continue
+            if lines[comment.line - 1][comment.col : comment.col + 1] not in ("", " ", "\t"):
+                touching[comment.line] = (comment.col, self.offset(comment.line, comment.col))
         if not touching:
             return
+        # the values whose secret runs to their end: a literal (`${DB_PASS} #x` shows its
+        # comment), or a part at the end (`- DB_PASSWORD=correct #horse9`)
+        runs_on: set[DataPath] = set()
+        for secret in document_secrets(self.doc).found:
+            value = get_in(self.doc.data, secret.path)
+            if secret.start is None and (value is None or is_literal_secret(value)):
+                runs_on.add(secret.path)
+            elif secret.end is not None and isinstance(value, str) and secret.end == len(value):
+                runs_on.add(secret.path)
         before: dict[int, tuple[int, DataPath]] = {}  # line -> the value ending last before its comment
         for path, located in self.doc.positions.items():
             span = located.value
@@ -1645,7 +1661,7 @@ class _Spans:
             if after and span.end_col <= after[0] and span.end_col > before.get(span.end_line, (0, ()))[0]:
                 before[span.end_line] = (span.end_col, path)
         for line, (_, path) in before.items():
-            if self.state(path) in WHOLE:
+            if path in runs_on:
                 start = touching[line][1] + 1
                 self.add_lines(start, [(0, self.line_end(start) - start)])
 

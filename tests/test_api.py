@@ -589,6 +589,8 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     assert hide("hunter22 x9Q2 validate") == "**** **** validate"  # hunt 38 F8: `code` alone is no credential
     hide = http_client.credentials_hider("https://api.example/v1;jsessionid=S3ss10nSecret42;lang=en/x")
     assert hide("S3ss10nSecret42 en") == "**** en"  # hunt 41 F6: path parameters too
+    hide = http_client.credentials_hider("https://api.example/x;Tok3nNoEqualsAbc/y")
+    assert hide("at /x;Tok3nNoEqualsAbc/y") == "at /x;****/y"  # hunt 44 F7: a bare one
 
 
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:

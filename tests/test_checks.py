@@ -223,6 +223,9 @@ def test_a_postgres_volume_at_the_forbidden_path_with_pgdata_elsewhere_says_it_h
         "mount the volume at /var/lib/postgresql and set PGDATA to a directory inside it, "
         "such as /var/lib/postgresql/data/pgdata"
     )
+    # hunt 44 F5: a PGDATA above the mount holds it: the mount point makes the data directory non-empty
+    (d,) = [d for d in lint_diags(pg(pgdata="/var/lib/postgresql")) if d.code == "NX202"]
+    assert "Postgres will not start there" in d.message
 
 
 def test_nx202_user_severity_wins_over_the_checks_own() -> None:

@@ -237,6 +237,12 @@ def test_a_jwt_is_a_secret_under_any_name_but_a_published_one() -> None:
         ("https://hooks.slack.com/services/short https://api.slack.com/apps", []),
         ("https://discord.com/api/webhooks/1234567/" + "y" * 30, [("token", "api/webhooks/1234567/" + "y" * 30)]),
         ("https://discord.com/api/webhooks and https://myhooks.slack.com/services/" + "z" * 30, []),
+        # hunt 44 F4: Discord's versioned API, and a host in capitals
+        (
+            "https://discord.com/api/v10/webhooks/1234567/" + "y" * 30,
+            [("token", "api/v10/webhooks/1234567/" + "y" * 30)],
+        ),
+        ("https://HOOKS.SLACK.COM/services/T0/B0/" + "x" * 24, [("token", "services/T0/B0/" + "x" * 24)]),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n", [("token", "\nMIIEabc\n")]),
         ("-----BEGIN PUBLIC KEY-----\nMIIEabc\n-----END PUBLIC KEY-----", []),
         ("${DB_PASSWORD:-hunter2} ${PORT:-8080}", [("default", "hunter2")]),

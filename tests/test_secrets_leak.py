@@ -113,6 +113,13 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     "Anthropic key": (with_vars(f"LLM: {token('sk-ant-api03-', 'An')}"), [token("sk-ant-api03-", "An")]),
     "Groq key": (with_vars(f"LLM: {token('gsk_', 'Gq', 52)}"), [token("gsk_", "Gq", 52)]),
     "SendGrid key": (with_vars(f"MAIL: SG.{token('', 'Sg', 22)}.{token('', 'Sh', 43)}"), [token("", "Sh", 43)]),
+    # hunt 44 F1: base64 has `/` too: a key that starts with one is no file path
+    "a base64 key starting with a slash": (with_vars("JWT_SECRET: /k8Jd+93hQ/CnryB64x78"), ["CnryB64x78"]),
+    # hunt 44 F3: the comment after a var item's secret, as after a mapping's
+    "a secret written after a `#` in a var item": (
+        HEAD + "      vars:\n        - DB_PASSWORD=correct #CnryHash79\n        - X=1\n      volumes: {}\n",
+        ["CnryHash79"],
+    ),
     # hunt 41 F4: a var set in its own key was starred under vars only
     "a var set in its own key outside vars": (
         HEAD + '      "API_KEY: CnryKey76": x\n',
@@ -1354,16 +1361,20 @@ def test_a_file_path_or_a_switch_under_a_secrets_name_is_not_a_secret() -> None:
         "BASIC_AUTH: false",
         "MONGO_AUTH: Disabled",
     ]
-    starred = ["DB_PASSWORD: /hunter2", "API_KEY: /x/y z", "JWT_SECRET: offline"]
+    starred = ["DB_PASSWORD: /hunter2", "API_KEY: /x/y z", "JWT_SECRET: offline", "PGPASSWORD: /k8Jd/xZp0Q"]
     text = with_vars(*shown, *starred)
     result = Linter(Settings()).lint(text, "nexlayer.yaml")
     lines = {d.line for d in result.diagnostics if d.code == "NX213"}
-    assert lines == {14, 15, 16}  # the three under `starred` only
+    assert lines == {14, 15, 16, 17}  # those under `starred` only
     doc = loader.load(text, "nexlayer.yaml")[0]
     assert doc is not None
     masked = secrets.mask_text(doc).splitlines()
     assert masked[8:13] == [f"        {line}" for line in shown]
-    assert [line.split(": ")[1] for line in masked[13:16]] == ["*" * 8, "*" * 6, "*" * 7]
+    assert [line.split(": ")[1] for line in masked[13:17]] == ["*" * 8, "*" * 6, "*" * 7, "*" * 11]
+    # hunt 44 F2: a comment after a value that holds no secret is shown, and a directive always
+    text = with_vars("DB_PASSWORD: ${DB_PASS} #nexlayer-lint: disable=NX213", "API_KEY: off #no-auth", "A: 1")
+    doc = loader.load(text, "nexlayer.yaml")[0]
+    assert doc is not None and secrets.mask_text(doc) == text
 
 
 # The stop's command-secrets fixes: each command's line as a frame shows it, and its NX213s.

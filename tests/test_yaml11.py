@@ -87,6 +87,15 @@ def test_no_yaml11_warning_for_unambiguous_values(value: str) -> None:
     assert nx005(f"a:\n  b: {value}\n") == []
 
 
+def test_exponent_hints_write_the_number_without_an_exponent() -> None:
+    # hunt 44 F6: "write 1e+20" was YAML 1.1's text again
+    assert [hint for *_, _, hint in nx005("a: [1e20, 1e-7, 1e999]\n")] == [
+        'write 100000000000000000000 if you mean the number, or quote it ("1e20") if you mean the text',
+        'write 0.0000001 if you mean the number, or quote it ("1e-7") if you mean the text',
+        'quote it ("1e999") if you mean the text',
+    ]
+
+
 def test_number_hints() -> None:
     assert [(message, hint) for *_, message, hint in nx005("a: [8_0, 0b1010]\n")] == [
         (

@@ -132,7 +132,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                     severity="warning",
                     hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}",
                 )
-            elif data_dir is not None and data_dir != PG_DATA_DIR:  # `PGDATA: /data`: the data is elsewhere
+            elif data_dir is not None and not (PG_DATA_DIR + "/").startswith(data_dir + "/"):  # `PGDATA: /data`
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}", where Nexlayer forbids a '
                     f'Postgres volume; PGDATA "{pgdata}" keeps the data elsewhere, so the volume holds none of it',

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
-from nexlayer_lint.scalars import INT, is_timestamp, plain_value
+from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
 # Six of the seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
@@ -30,9 +31,7 @@ TRAP = re.compile(
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
-    r"|(?P<value>=)"
-    # a float YAML 1.1 reads as text: it wants a dot and a signed exponent (`8e1`, `0.8e2`)
-    r"|(?P<exponent>[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+))"
+    r"|(?P<value>=))"
 )
 
 
@@ -55,7 +54,14 @@ def trap_kind(text: str) -> str | None:
         return trap.lastgroup
     if text[:1] in _NUMBER_STARTS and ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
         return "number"
+    if ("e" in text or "E" in text) and text[:1] in _NUMBER_STARTS and _EXPONENT.fullmatch(text):
+        return "exponent"
     return None
+
+
+# A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
+# `1e+3`). Each alternative reads its run of digits once.
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+")
 
 
 _NUMBER_STARTS = frozenset("-+.0123456789")
@@ -162,8 +168,13 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
             f'write it {spelt} if you mean the number, or quote it ("{text}") if you mean the text',
         )
     if kind == "exponent":  # `8e1`: YAML 1.1's floats have a dot and a signed exponent
-        number = plain_value(text)
-        decimal = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+        exact = Decimal(text)
+        if abs(exact.adjusted()) > 30:  # `1e999`: too long to write out
+            return (
+                f'{unquoted} {text} is a number in YAML 1.2 but the string "{text}" in YAML 1.1',
+                f'quote it ("{text}") if you mean the text',
+            )
+        decimal = format(exact, "f")  # without an exponent, which YAML 1.1 would read as text again
         return (
             f'{unquoted} {text} is the number {decimal} in YAML 1.2 but the string "{text}" in YAML 1.1',
             f'write {decimal} if you mean the number, or quote it ("{text}") if you mean the text',
