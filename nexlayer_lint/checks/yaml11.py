@@ -52,9 +52,11 @@ def trap_kind(text: str) -> str | None:
     trap = TRAP.fullmatch(text)
     if trap is not None:
         return trap.lastgroup
-    if text[:1] in _NUMBER_STARTS and ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
+    if text[:1] not in _NUMBER_STARTS:  # most text
+        return None
+    if ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
         return "number"
-    if ("e" in text or "E" in text) and text[:1] in _NUMBER_STARTS and _EXPONENT.fullmatch(text):
+    if ("e" in text or "E" in text) and _EXPONENT.fullmatch(text):
         return "exponent"
     return None
 
