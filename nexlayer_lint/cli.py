@@ -323,7 +323,7 @@ def check(
         _fail(str(exc))
     if show_files:
         for target in targets:
-            click.echo(_printable(target))
+            click.echo(_printable_path(target))
         sys.exit(EXIT_OK)
     if len(output_files) > max(len(formats), 1):
         _fail("each --output-file needs its own --format (they pair up in order)")
@@ -771,6 +771,13 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"unfixable = {json.dumps(list(settings.unfixable))}",
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _printable_path(path: str) -> str:
+    """A path that begins an output line: printable, and `./` before a `::` a CI runner would obey."""
+    from nexlayer_lint.reporters.printable import at_line_start
+
+    return at_line_start(_printable(path))
 
 
 def _printable(text: str) -> str:

@@ -215,6 +215,14 @@ def test_cli_output_on_both_streams_is_safe(hostile_tree: Path, fmt: str) -> Non
     assert "Traceback" not in err
 
 
+def test_show_files_is_safe_on_a_runner(hostile_tree: Path) -> None:
+    # hunt 45 F1: `--show-files` printed a folder named `::error ...` raw, a workflow command
+    done = _run(hostile_tree, "--show-files", ".")
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0 and "./::error file=README.md,line=1::forged/nexlayer.yaml\n" in out
+    assert_safe("text", out)
+
+
 def test_cli_names_that_are_not_utf8_in_every_format_and_file(hostile_tree: Path) -> None:
     args = []
     for fmt in FORMATS:
