@@ -414,6 +414,20 @@ def test_fingerprints_survive_unrelated_lines_moving(fmt: str) -> None:
     assert _fingerprints(fmt, lint(CASES["errors"], "other/nexlayer.yaml"))[0][2] != before[0][2]
 
 
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_fingerprints_survive_items_added_above_and_lines_added_before_a_whole_file_finding(fmt: str) -> None:
+    # hunt 45 F2: a pod added above moved `pods[0]` to `pods[1]`; a comment on line 1 changed NX101's
+    web = "    - name: web\n      image: nginx:latest\n      path: /\n      servicePorts: [80]\n"
+    api = "    - name: api\n      image: nginx:1.27\n      servicePorts: [81]\n"
+    head = "application:\n  name: shop\n  pods:\n"
+    before = _fingerprints(fmt, lint(head + web))
+    after = _fingerprints(fmt, lint(head + api + web))
+    assert [code for code, *_ in before] == [code for code, *_ in after] == ["NX215"]
+    assert before[0][2] == after[0][2]
+    whole = [_fingerprints(fmt, lint(text)) for text in ("name: shop\npods: []\n", "# deploy\nname: shop\npods: []\n")]
+    assert [code for code, *_ in whole[0]] == ["NX101"] and whole[0] == whole[1]
+
+
 # --- GitLab --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,9 @@ INFORMATION_URI = "https://github.com/nexlayer-lint/nexlayer-lint"
 # Line numbers that a message may quote ("first defined on line 3") move when unrelated lines
 # move; they must not change a fingerprint.
 _LINE_REFS = re.compile(r"\blines? \d+(?:[-\u2013]\d+)?|:\d+(?::\d+)?\b")
+# A list index moves too when an item is added above (`pods[0]` becomes `pods[1]`); what an item is
+# stays in the message (`pod "web"`) and the span's text (hunt 45 F2).
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def sorted_results(results: Iterable[FileResult]) -> list[FileResult]:
@@ -91,10 +94,11 @@ SNIPPET_LIMIT = 4096
 def fingerprints(result: FileResult, path: str) -> Iterator[tuple[Diagnostic, str]]:
     """Each diagnostic with a fingerprint that ignores where in the file it sits.
 
-    The hash covers the file (`path`, as the report names it), code, data path, message (line
-    references blanked) and the masked source text of the span (its lines stripped, up to
-    SNIPPET_LIMIT characters), never line numbers; so inserting or removing unrelated lines
-    keeps every fingerprint, while editing the offending line makes a new one. A counter makes
+    The hash covers the file (`path`, as the report names it), code, data path and message (line
+    references and list indexes blanked) and the masked source text of the span (its lines
+    stripped, up to SNIPPET_LIMIT characters; none for a finding about the whole file, placed at
+    1:1 with no data path), never line numbers; so inserting or removing unrelated lines or list
+    items keeps every fingerprint, while editing the offending line makes a new one. A counter makes
     exact look-alikes unique, in file order. The file is split once, and each span's text made
     once however many findings share it.
     """
@@ -106,11 +110,14 @@ def fingerprints(result: FileResult, path: str) -> Iterator[tuple[Diagnostic, st
     for diag in result.diagnostics:
         first = max(diag.line, 1) - 1
         last = min(max(diag.end_line, diag.line), len(lines))
-        if (first, last) not in snippets:
-            snippets[first, last] = _snippet(lines, first, last)
-        material = "\0".join(
-            (TOOL_NAME, path, diag.code, diag.path, _LINE_REFS.sub("#", diag.message), snippets[first, last])
-        )
+        if not diag.path and (diag.line, diag.col, diag.end_line, diag.end_col) == (1, 1, 1, 1):
+            snippet = ""  # the whole file's (NX004, NX101, NX90x): not line 1's text
+        else:
+            if (first, last) not in snippets:
+                snippets[first, last] = _snippet(lines, first, last)
+            snippet = snippets[first, last]
+        message = _INDEX.sub("[]", _LINE_REFS.sub("#", diag.message))
+        material = "\0".join((TOOL_NAME, path, diag.code, _INDEX.sub("[]", diag.path), message, snippet))
         base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
         count = seen.get(base, 0)
         seen[base] = count + 1

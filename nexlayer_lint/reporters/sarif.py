@@ -18,7 +18,7 @@ from nexlayer_lint.rules import RULES
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # The key GitHub stores per alert; versioned so a change of recipe does not collide with old alerts.
-FINGERPRINT_KEY = "nexlayerLint/v1"
+FINGERPRINT_KEY = "nexlayerLint/v2"  # v2: list indexes and a whole-file finding's line 1 not hashed
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 # GitHub code scanning ranks alerts by this property; "recommendation" is its name for a note.
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
