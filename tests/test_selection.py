@@ -113,6 +113,20 @@ def test_defaults_do_not_exclude_the_folders_a_project_lives_in(tmp_path, monkey
     assert shown_files("--exclude", "nothing") == ["build/venv/nexlayer.yaml", "nexlayer.yaml"]
 
 
+def test_a_run_that_finds_no_file_still_writes_its_report_files(tree):
+    # hunt 45 F3: no report was written, so CI's upload step found none, or an earlier run's
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\n')
+    broken = "examples/broken/nexlayer.yaml"
+    write(tree / "old.sarif", "stale")
+    args = ["--format", "sarif", "-o", "old.sarif", "--format", "gitlab", "-o", "gl.json", "--format", "junit"]
+    result = run(broken, "--force-exclude", *args, "-o", "junit.xml", "--format", "github")
+    assert result.exit_code == 0 and result.stdout == ""
+    sarif = json.loads((tree / "old.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+    assert json.loads((tree / "gl.json").read_text(encoding="utf-8")) == []
+    assert 'tests="0" failures="0"' in (tree / "junit.xml").read_text(encoding="utf-8")
+
+
 def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\n')
     broken = "examples/broken/nexlayer.yaml"
