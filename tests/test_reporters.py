@@ -613,6 +613,17 @@ def test_text_carets_line_up_after_tabs_and_wide_characters() -> None:
     assert lines[3] == "  |   \t      ^^^"  # the tab is kept, each wide character takes two columns
 
 
+def test_text_carets_line_up_after_combining_and_zero_width_characters() -> None:
+    # hunt 45 F4: a decomposed `é` (e and U+0301) and U+200B each moved the carets a column right
+    source = 'k: "e\u0301e\u0301 a\u200bb <% X %>"\n'
+    start = source.index("<%")
+    diag = Diagnostic("a.yaml", 1, start + 1, 1, start + 4, "NX205", "unknown-template", "warning", "x")
+    lines = text_reporter.render(
+        [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
+    ).splitlines()
+    assert lines[3] == "  |" + " " * (1 + len('k: "éé ab ')) + "^^^"
+
+
 def test_text_without_source_and_quiet() -> None:
     out = render("text", [case_result("errors")], RUN, ReportOptions(quiet=True))
     assert out.splitlines() == [

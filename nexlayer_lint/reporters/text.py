@@ -185,10 +185,19 @@ def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 def _width(text: str) -> int:
-    """Terminal columns: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal columns: East Asian wide characters take two; combining marks (the accent of a
+    decomposed `é`) and zero-width characters (U+200B, a joiner) none (hunt 45 F4)."""
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    if ch.isascii():
+        return 1
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def _padding(prefix: str) -> str:
     """Spaces as wide as `prefix`, keeping its tabs so the carets land under the right text."""
-    return "".join(ch if ch == "\t" else " " * _width(ch) for ch in prefix)
+    return "".join(ch if ch == "\t" else " " * _char_width(ch) for ch in prefix)
