@@ -632,6 +632,17 @@ def test_stdin_excluded_by_force_exclude_comes_back_unchanged(project: Path) -> 
     assert result.stdout == MISSPELT and result.exit_code == 0
 
 
+def test_stdin_over_the_size_limit_comes_back_whole(project: Path) -> None:
+    # hunt 43 F1: the buffer came back cut at the limit (limit + 1 bytes), replacing the editor's
+    result = run("--fix", "--max-file-size", "100", "--no-show-source", "-", input=MISSPELT)
+    assert result.stdout == MISSPELT and result.exit_code == 1
+    assert "file is larger than the limit of 100 bytes" in result.stderr
+    write(project / ".nexlayer-lint.toml", 'extend-exclude = ["vendor"]\nmax-file-size = 100\n')
+    args = ("--fix", "--force-exclude", "--stdin-filename", "vendor/nexlayer.yaml", "-")
+    result = run(*args, input=MISSPELT)
+    assert result.stdout == MISSPELT and result.exit_code == 0
+
+
 # --- settings --------------------------------------------------------------------------------------
 
 
