@@ -87,6 +87,8 @@ def _kind(path: str) -> str:
     """folder, missing, or file (anything else: reading it will say what is wrong), in one stat."""
     try:
         return "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "file"
+    except PermissionError:  # under a folder that cannot be searched: reading says so (hunt 43 F4)
+        return "file"
     except (OSError, ValueError):
         return "file" if os.path.lexists(path) else "missing"  # a broken symlink is not missing
 
@@ -130,6 +132,13 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
     shown = top if os.path.isabs(root) else os.path.relpath(top)
     ignores = _GitIgnores(top)
     for folder, dirs, names in _walk(top):
+        if dirs is None:  # a folder that cannot be read: a target whose reading says why, not a pass
+            below = folder[len(top) :].lstrip(os.sep)
+            if not below:
+                yield shown
+            else:
+                yield below if shown == "." else os.path.join(shown, below)
+            continue
         settings = resolver.for_folder(folder)
         excluded = settings.excluded
         gitignore = ignores.enter(folder, dirs, names) if settings.respect_gitignore else ()
@@ -147,11 +156,13 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
                     yield below if shown == "." else os.path.join(shown, below)
 
 
-def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+def _walk(top: str) -> Iterator[tuple[str, list[str] | None, list[str]]]:
     """os.walk(top) top-down, with a stack instead of recursion: Python 3.11's os.walk recurses
     once per level, so a tree 1,000 folders deep ended the run in a RecursionError. As os.walk:
-    a folder that cannot be read is passed over, a symlink to a folder is listed but not entered,
-    and the caller prunes `dirs` in place."""
+    a symlink to a folder is listed but not entered, and the caller prunes `dirs` in place. A
+    folder that cannot be read (permission denied, a path too long) is yielded as (folder, None,
+    []): a Nexlayer file may be in it, so the run must not pass it over (hunt 43 F4); one that
+    went away meanwhile is passed over."""
     stack = [top]
     while stack:
         folder = stack.pop()
@@ -165,7 +176,10 @@ def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else names).append(entry.name)
+        except FileNotFoundError:
+            continue
         except OSError:
+            yield folder, None, []
             continue
         yield folder, dirs, names
         for name in reversed(dirs):

@@ -127,6 +127,41 @@ def test_a_run_that_finds_no_file_still_writes_its_report_files(tree):
     assert 'tests="0" failures="0"' in (tree / "junit.xml").read_text(encoding="utf-8")
 
 
+def test_a_folder_that_cannot_be_read_fails_the_run(tree, monkeypatch):
+    # hunt 43 F4: an unreadable folder was passed over (exit 0, "no nexlayer.yaml found"), so CI
+    # passed without linting what it holds. Denied here by a stand-in for os.scandir: the tests
+    # may run as root, whom no permission stops.
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "deploy":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run("--no-show-source", ".")
+    assert result.exit_code == 2
+    assert "nexlayer-lint: deploy: " in result.stderr  # "permission denied" to a user, "is a directory" to root
+    result = run("--no-show-source", "deploy")
+    assert result.exit_code == 2 and "nexlayer-lint: deploy: " in result.stderr
+
+
+def test_a_file_under_a_folder_that_cannot_be_searched_is_no_missing_file(tree, monkeypatch):
+    # hunt 43 F4: `deploy/nexlayer.yml` under an unsearchable folder said "no such file"
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if "deploy" in os.fspath(path):
+            raise PermissionError(13, "Permission denied", path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", stat)
+    monkeypatch.setattr(os, "open", lambda path, *args: (_ for _ in ()).throw(PermissionError(13, "denied", path)))
+    result = run("--no-show-source", "deploy/nexlayer.yml")
+    assert result.exit_code == 2 and "deploy/nexlayer.yml: permission denied" in result.stderr
+
+
 def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\n')
     broken = "examples/broken/nexlayer.yaml"
