@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -654,17 +654,38 @@ class _Protocol(LanguageServerProtocol):
             params = lsp.DidChangeTextDocumentParams(text_document=params.text_document, content_changes=[whole])
         yield from super().lsp_text_document__did_change(params)
 
+    @property
+    def shut_down(self) -> bool:
+        """Whether the client asked `shutdown` (the LSP spec: then `exit` ends the process with 0)."""
+        return bool(self._shutdown)
+
+    def handle_message(self, message: Any) -> Any:
+        """pygls' own, but a request after `shutdown` is answered -32600 Invalid Request, as the
+        LSP spec says, not dropped (the client would wait forever: hunt 43 F5)."""
+        msg_id = getattr(message, "id", None)
+        if self._shutdown and getattr(message, "method", lsp.EXIT) != lsp.EXIT and msg_id is not None:
+            error = JsonRpcInvalidRequest("the server is shutting down")
+            self._send_response(msg_id, error=error.to_response_error())
+            return None
+        return super().handle_message(message)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         """pygls' reading of a message, with an answer to a request whose params it refuses.
 
         pygls logs such a request (a position's `character: -1`, a `line` past 2**31-1) and drops
         it unanswered, so the client would wait forever: it gets -32602 Invalid Params now.
         """
+        is_request = "method" in data and "error" not in data and "result" not in data
         try:
             return super().structure_message(data)
+        except JsonRpcInternalError:
+            # a request with no `params` (JSON-RPC lets it go without) to a method pygls does not
+            # know: its generic message wants the key; with it, the request is answered -32601
+            if is_request and "params" not in data:
+                return super().structure_message({**data, "params": None})
+            raise
         except JsonRpcInvalidParams as exc:
             msg_id = data.get("id")
-            is_request = "method" in data and "error" not in data and "result" not in data
             if is_request and isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
                 self._send_response(msg_id, error=exc.to_response_error())
             raise
@@ -1218,4 +1239,9 @@ class BoundedReader:
 def serve() -> None:
     """Speak LSP on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="nexlayer-lint server: %(levelname)s %(message)s")
-    create_server().start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]
+    server = create_server()
+    server.start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]
+    # pygls swallows the SystemExit of its own `exit` handler: the spec's code is given here (1
+    # when the client never asked `shutdown`, also when it just went away)
+    protocol = server.protocol
+    sys.exit(0 if isinstance(protocol, _Protocol) and protocol.shut_down else 1)

@@ -1104,7 +1104,7 @@ def test_a_message_over_the_size_limit_is_dropped_and_the_server_carries_on() ->
         f"nexlayer-lint server: ERROR dropped a message of {len(json.dumps(big))} bytes, over the limit of 1000 bytes"
     ]
     done = _raw_session(b"Content-Length: 99999999999999\r\n\r\n{}")
-    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert done.returncode == 1 and b"Traceback" not in done.stderr  # 1: the client left without `shutdown`
     assert b"dropped a message of 99999999999999 bytes, over the limit of 67108864 bytes" in done.stderr
 
 
@@ -1144,6 +1144,32 @@ def test_a_request_with_params_out_of_range_gets_invalid_params() -> None:
     invalid = {"code": -32602, "message": "Invalid Params"}
     assert replies[2]["error"] == invalid and replies["three"]["error"] == invalid
     assert "result" in replies[4] and done.returncode == 0
+
+
+def test_every_request_is_answered_and_exit_says_whether_shutdown_came_first() -> None:
+    # hunt 43 F5: a request with no `params` to an unknown method, and any request after
+    # `shutdown`, were never answered; `exit` without `shutdown` ended the process with 0
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "acme/custom"},
+        {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
+        {
+            "jsonrpc": "2.0",
+            "id": 4,
+            "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": "file:///tmp/nexlayer.yaml"}, "position": {"line": 0, "character": 0}},
+        },
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = _raw_session(b"".join(_frame(message) for message in messages))
+    replies = {reply["id"]: reply for reply in _unframe(done.stdout) if "id" in reply}
+    assert replies[2]["error"]["code"] == -32601  # Method Not Found
+    assert replies[3]["result"] is None
+    assert replies[4]["error"] == {"code": -32600, "message": "the server is shutting down"}
+    assert done.returncode == 0
+    without_shutdown = [message for message in messages if message.get("method") != "shutdown"][:3] + messages[-1:]
+    assert _raw_session(b"".join(_frame(message) for message in without_shutdown)).returncode == 1
 
 
 # not on PyPI: the lsp extra is installed with the repository's URL
