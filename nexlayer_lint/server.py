@@ -865,9 +865,12 @@ class NexlayerLanguageServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         return state if document.version == state.version and document.source == state.text else None
 
-    def run(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-        """A request's job (a hover, a fix to prove): first in line, as an editor waits for it."""
-        return self.scheduler.submit(object(), function, *args, urgent=True)
+    def run(self, key: tuple[str, str], function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """A request's job (a hover, fixes to prove), keyed by its document and kind: first in
+        line, as an editor waits for it; but one document's requests of a kind hold one thread at
+        most, and a newer one replaces one still waiting (hunt 43 F3: cancelled code actions on a
+        big document held every thread, and other documents waited a minute for diagnostics)."""
+        return self.scheduler.submit(key, function, *args, urgent=True)
 
     def log(self, kind: lsp.MessageType, message: str) -> None:
         from nexlayer_lint.reporters.printable import printable
@@ -1038,7 +1041,7 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
     line, col = from_position(lines, position, encoding)
     settings, _ = ls.settings_for(uri)
     cached = fresh.document if fresh is not None else None
-    document, found = await ls.run(_key_hover_job, text, _path_of(uri), settings, line, col, cached)
+    document, found = await ls.run((uri, "hover"), _key_hover_job, text, _path_of(uri), settings, line, col, cached)
     if fresh is not None and ls.fresh(uri) is fresh:
         fresh.document = document
     if found is None:
@@ -1151,9 +1154,21 @@ async def _quick_fixes(
     unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:
         settings, _ = ls.settings_for(uri)
-        proven = await ls.run(
-            _verify_job, state.text, _path_of(uri), replace(settings, remote=False), state.diagnostics, unproven
-        )
+        stop = threading.Event()  # set when the editor cancels: the job stops after its current lint
+        try:
+            proven = await ls.run(
+                (uri, "code action"),
+                _verify_job,
+                state.text,
+                _path_of(uri),
+                replace(settings, remote=False),
+                state.diagnostics,
+                unproven,
+                stop,
+            )
+        except asyncio.CancelledError:
+            stop.set()
+            raise
         state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
     for diagnostic, fix, preferred in candidates:
@@ -1182,22 +1197,31 @@ async def _quick_fixes(
 
 
 def _verify_job(
-    text: str, path: str, settings: Settings, before: Sequence[Diagnostic], fixes: Sequence[tuple[Fix, str]]
+    text: str,
+    path: str,
+    settings: Settings,
+    before: Sequence[Diagnostic],
+    fixes: Sequence[tuple[Fix, str]],
+    stop: threading.Event,
 ) -> list[bool]:
-    """On a worker: re-lint the text as each fix would leave it."""
+    """On a worker: re-lint the text as each fix would leave it; none more once `stop` is set
+    (the request was cancelled, and its answer will not be read)."""
     from nexlayer_lint.engine import Linter
 
     linter = Linter(settings, masked_text=False)
-    return [
-        verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics) for fix, code in fixes
-    ]
+    proven = []
+    for fix, code in fixes:
+        if stop.is_set():
+            break
+        proven.append(verified(fix, code, text, before, lambda edited: linter.lint(edited, path).diagnostics))
+    return proven
 
 
 async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEdit:
     """Every safe fix of the document's current text, in one edit (nothing when there is none)."""
     text = ls.workspace.get_text_document(uri).source
     settings, _ = ls.settings_for(uri)
-    fixed = await ls.run(_fix_all_job, text, _path_of(uri), replace(settings, remote=False))
+    fixed = await ls.run((uri, "fix all"), _fix_all_job, text, _path_of(uri), replace(settings, remote=False))
     edits = [] if fixed == text else changed_lines_edits(text, fixed, ls.encoding())
     return lsp.WorkspaceEdit(changes={uri: edits})
 

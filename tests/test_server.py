@@ -1219,6 +1219,38 @@ def test_scheduler_keys_take_turns_one_job_each_and_a_newer_job_replaces_a_waiti
     asyncio.run(scenario())
 
 
+def test_a_documents_requests_hold_one_thread_and_a_cancelled_proof_stops() -> None:
+    # hunt 43 F3: each request was a key of its own, so cancelled code actions on a big document
+    # held every thread and another document waited up to a minute for its diagnostics
+    import threading
+
+    from nexlayer_lint.config import Settings
+
+    gate = threading.Event()
+    started: list[str] = []
+
+    def job(name: str) -> str:
+        started.append(name)
+        assert gate.wait(HANG_GUARD)
+        return name
+
+    async def scenario() -> None:
+        ls = server.NexlayerLanguageServer()
+        ls.scheduler = server.Scheduler(limit=2)
+        big = ("file:///big/nexlayer.yaml", "code action")
+        first, second, third = (ls.run(big, job, name) for name in ("first", "second", "third"))
+        lint = ls.scheduler.submit("file:///small/nexlayer.yaml", job, "lint")
+        await until(lambda: len(started) == 2)
+        assert second.cancelled() and sorted(started) == ["first", "lint"]  # the newer one waits in its place
+        gate.set()
+        assert [await first, await third, await lint] == ["first", "third", "lint"]
+
+    asyncio.run(scenario())
+    stop = threading.Event()
+    stop.set()  # the editor cancelled: no fix is proven, none re-linted
+    assert server._verify_job(CLEAN, "nexlayer.yaml", Settings(), [], [(Fix("x", ()), "NX215")], stop) == []
+
+
 def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
     import threading
 
