@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = 'a8f9e8718d7d56819d9584e0d456fa9f04b41b87507456d81456265535eb466e'
+SCHEMA_SHA256 = '32715394234eb6b40cb4f139cea26ce6b3638bb9a3c9ed79e660b66ed28450a6'
 
 
 def build(schema, compile_pattern, helpers):
@@ -80,7 +80,7 @@ def build(schema, compile_pattern, helpers):
     _c88 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$')
     _c91 = _c82['properties']['size']
     _c92 = _c91['allOf'][0]
-    _c94 = compile_pattern('^[0-9]+(Mi|Gi)$')
+    _c94 = compile_pattern('^0*(?:(?:[0-9]{1,3}|10[01][0-9]|102[0-4])Gi|(?:[0-9]{1,6}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])Mi)$')
     _c96 = _c91['allOf'][1]
     _c98 = compile_pattern('^0*[1-9]')
     _c101 = _c82['properties']['mountPath']

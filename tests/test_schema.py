@@ -13,6 +13,7 @@ import pytest
 from nexlayer_lint import loader, schema, schemawalk
 from nexlayer_lint.engine import _one_cause
 from nexlayer_lint.model import Span
+from tests.conftest import CLEAN, lint_diags
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ROOT = Path(__file__).resolve().parents[1]
@@ -452,8 +453,8 @@ def test_url_path_size_mountpath() -> None:
             "NX104",
             11,
             17,
-            'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, such as '
-            '"512Mi" or "5Gi"',
+            'size "10GB" of volume "d" of pod "web" must be a whole number followed by Mi or Gi, '
+            'at most 1024Gi (1048576Mi), such as "512Mi" or "5Gi"',
             'did you mean "10Gi"?',
         ),
         (
@@ -824,6 +825,24 @@ def test_refs_inside_a_nested_resource_resolve_in_it() -> None:
         schema.build_validator(hidden)
 
 
+@pytest.mark.parametrize(
+    ("size", "fix"),
+    [("1024Gi", None), ("1048576Mi", None), ("0001Gi", None), ("1025Gi", ""), ("1048577Mi", ""), ("5000Gi", "")]
+    + [("99999999Mi", ""), ("2Ti", ""), ("1Ti", "1024Gi")],
+)
+def test_a_volume_size_is_at_most_1024gi(size: str, fix: str | None) -> None:
+    # hunt 46 F2: `nexlayer deploy` refuses a size over 1024Gi (1024 x 1024 Mi); `5000Gi` passed,
+    # and the safe fix of `2Ti` wrote `2048Gi`
+    text = CLEAN + f"      volumes:\n        - name: d\n          size: {size}\n          mountPath: /d\n"
+    found = [d for d in lint_diags(text) if d.code == "NX104"]
+    if fix is None:
+        assert found == []
+        return
+    assert [(d.line, d.col) for d in found] == [(10, 17)]
+    assert "at most 1024Gi (1048576Mi)" in found[0].message
+    assert (found[0].fix.edits[0].text if found[0].fix else "") == fix
+
+
 def test_a_draft_4_schema_resolves_by_draft_4s_rules() -> None:
     # a draft 4 resource is named by `id`: the load-time checks read the schema as 2020-12 (whose
     # metaschema says `$id`), so `#/definitions/b` inside `id: inner` resolved from the root and
@@ -1027,7 +1046,7 @@ def test_real_corpus_maps_without_crashing() -> None:
                 10,
                 17,
                 'size "5Gi\\n" of volume "data" of pod "web" must be a whole number followed by Mi or Gi, '
-                'such as "512Mi" or "5Gi"',
+                'at most 1024Gi (1048576Mi), such as "512Mi" or "5Gi"',
                 'did you mean "5Gi"?',
             ),
         ),

@@ -404,7 +404,8 @@ def test_every_bundled_pattern_is_linear_and_has_its_own_message() -> None:
         (
             "servicePorts: [80]\n",
             "servicePorts: [80]\n      volumes:\n        - name: d\n          size: lots\n          mountPath: /d\n",
-            "only Mi and Gi are accepted, as whole numbers (not Ti, Ki, M, G or decimals)",
+            "only Mi and Gi are accepted, as whole numbers (not Ti, Ki, M, G or decimals), "
+            "up to 1024Gi: nexlayer deploy refuses more",
         ),
     ],
 )
