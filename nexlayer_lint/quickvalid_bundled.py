@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = '32715394234eb6b40cb4f139cea26ce6b3638bb9a3c9ed79e660b66ed28450a6'
+SCHEMA_SHA256 = '0b813f9c8be9ddba9ddc767f47b89c97dae388853d874d03279e8f58f8c70e56'
 
 
 def build(schema, compile_pattern, helpers):
@@ -37,7 +37,7 @@ def build(schema, compile_pattern, helpers):
     _c15 = _c6['properties']['registryLogin']
     _c16 = frozenset(('personalAccessToken', 'registry', 'username', ))
     _c18 = _c15['properties']['registry']
-    _c19 = compile_pattern('^(?:(?=[A-Za-z0-9-]{1,63}(?![A-Za-z0-9-]))[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\\.(?=[A-Za-z0-9-]{1,63}(?![A-Za-z0-9-]))[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$')
+    _c19 = compile_pattern('^(?=[a-z0-9-]{1,63}(?![a-z0-9-]))[a-z0-9]+(?:-+[a-z0-9]+)*(?:\\.(?=[a-z0-9-]{1,63}(?![a-z0-9-]))[a-z0-9]+(?:-+[a-z0-9]+)*)+$')
     _c21 = _c15['properties']['username']
     _c23 = _c15['properties']['personalAccessToken']
     _c25 = _c6['properties']['pods']

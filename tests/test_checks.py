@@ -292,7 +292,9 @@ def test_nx203_literal_registry_with_a_login() -> None:
     ],
 )
 def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:
-    assert [c for c, _, _ in lint_codes(login(registry, image))] == ["NX203"]
+    # a registry in capitals or with a port is also NX104 (nexlayer deploy refuses it), at its line
+    expected = ["NX203"] if registry == registry.lower() and ":" not in registry else ["NX104", "NX203"]
+    assert [c for c, _, _ in lint_codes(login(registry, image))] == expected
 
 
 def test_nx203_a_registry_with_a_scheme_is_its_own_finding() -> None:

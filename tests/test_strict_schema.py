@@ -51,9 +51,11 @@ IMAGE_HINT = (
     "digits (sha384: 96, sha512: 128)"
 )
 REGISTRY_HINT = (
-    'write only the registry\'s host: drop "https://" and any path such as "/v2/"; each dot-separated part '
-    "is at most 63 characters"
+    'write only the registry\'s host in lowercase: drop "https://", a port and any path such as "/v2/" '
+    '(nexlayer deploy refuses them: "invalid registry hostname format"); each dot-separated part is at most '
+    "63 characters"
 )
+REGISTRY_MESSAGE = 'of registryLogin must be a lowercase host name such as "ghcr.io", without a scheme, port or path'
 LABEL = "must contain only lowercase letters, digits and hyphens, with a letter or digit first and last"
 VAR_NAME = (
     'must contain only letters, digits, "_", "-" and "." and not start with a digit; Kubernetes refuses any other name'
@@ -105,8 +107,7 @@ VAR_NAME = (
             (
                 4,
                 15,
-                f'registry "{"a" * 37}..." of registryLogin must be a host name with an optional port, such as '
-                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                f'registry "{"a" * 37}..." {REGISTRY_MESSAGE}',
                 REGISTRY_HINT,
             ),
         ),
@@ -119,8 +120,7 @@ VAR_NAME = (
             (
                 4,
                 15,
-                'registry "https://ghcr.io/v2/" of registryLogin must be a host name with an optional port, such as '
-                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                f'registry "https://ghcr.io/v2/" {REGISTRY_MESSAGE}',
                 'did you mean "ghcr.io"?',
             ),
         ),
@@ -129,11 +129,20 @@ VAR_NAME = (
             (
                 4,
                 15,
-                'registry "ghcr.io/acme" of registryLogin must be a host name with an optional port, such as '
-                '"ghcr.io" or "registry.example.com:5000", without a scheme or a path',
+                f'registry "ghcr.io/acme" {REGISTRY_MESSAGE}',
                 'did you mean "ghcr.io"?',
             ),
         ),
+        # hunt 46 F3: nexlayer deploy checks the registry as the url: lowercase, dotted, no port
+        (
+            REGISTRY.format(registry="registry.example.com:5000"),
+            (4, 15, f'registry "registry.example.com:5000" {REGISTRY_MESSAGE}', REGISTRY_HINT),
+        ),
+        (
+            REGISTRY.format(registry="GHCR.IO"),
+            (4, 15, f'registry "GHCR.IO" {REGISTRY_MESSAGE}', 'did you mean "ghcr.io"?'),
+        ),
+        (REGISTRY.format(registry="myregistry"), (4, 15, f'registry "myregistry" {REGISTRY_MESSAGE}', REGISTRY_HINT)),
         (
             _with("path: /", 'path: "/ my path?x=1"'),
             (
@@ -264,6 +273,9 @@ VAR_NAME = (
         "url-254",
         "registry-url",
         "registry-path",
+        "registry-port",
+        "registry-capitals",
+        "registry-no-dot",
         "path-query",
         "path-dot-segment",
         "var-empty",
@@ -300,7 +312,6 @@ def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple
         _with("name: shop", "name: shop\n  url: " + ".".join(["a" * 63] * 3) + ".a" * 29 + ".com"),
         _with("image: nginx:1.27", "image: mirror.gcr.io/library/postgres:16-alpine"),
         _with("image: nginx:1.27", "image: registry.example.com:5000/a__b/c-d.e:1_0"),
-        REGISTRY.format(registry="registry.example.com:5000"),
         _with("path: /", "path: /api/v1.2/~user/a%20b"),
         _with("path: /", "path: /.well-known"),
         _pod(
@@ -324,7 +335,6 @@ def test_each_value_the_platform_refuses_is_one_error(text: str, expected: tuple
         "url-253",
         "image-mirror",
         "image-separators",
-        "registry-port",
         "path-chars",
         "path-dot-name",
         "vars",
