@@ -759,6 +759,18 @@ class _Mapper:
             fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret, self.fits(value_schema)),
         )
 
+    def unquoted_placeholder(self, path: DataPath) -> str | None:
+        """The 2026 pipeline's image placeholder written unquoted after the key (`image: # filled
+        by pipeline:web`), as a comment on the key's line; None when there is none (hunt 46 F5)."""
+        located = self.doc.positions.get(path)
+        if path[-1:] != ("image",) or located is None or located.key is None:
+            return None
+        line = located.key.line
+        comment = next((c for c in self.doc.comments if c.line == line and not c.own_line), None)
+        if comment is None or not comment.text.startswith("filled by pipeline"):
+            return None
+        return f"# {comment.text}"
+
     def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
         source = None if secret else self.source_text(path)
         located = self.doc.positions.get(path)
@@ -775,6 +787,9 @@ class _Mapper:
                 shown = f' ("{source}")' if source else ""
                 return f"YAML reads an unquoted number as a number; quote it{shown} to make it a string"
             if instance is None:
+                placeholder = self.unquoted_placeholder(path)
+                if placeholder is not None:  # `image: # filled by pipeline:web`: YAML read a comment
+                    return f'YAML reads an unquoted "#" as a comment: quote the placeholder, "{placeholder}"'
                 return (
                     'an empty value (or ~ or null) is null in YAML; write a value, or quote it ("") for an empty string'
                 )

@@ -843,6 +843,16 @@ def test_a_volume_size_is_at_most_1024gi(size: str, fix: str | None) -> None:
     assert (found[0].fix.edits[0].text if found[0].fix else "") == fix
 
 
+def test_an_unquoted_pipeline_placeholder_gets_a_hint_to_quote_it() -> None:
+    # hunt 46 F5: YAML reads `image: # filled by pipeline:web` as null and a comment
+    text = CLEAN.replace("image: nginx:1.27", "image: # filled by pipeline:web")
+    (found,) = [d for d in lint_diags(text) if d.code == "NX103"]
+    assert (found.line, found.col) == (5, 13)
+    assert found.hint == 'YAML reads an unquoted "#" as a comment: quote the placeholder, "# filled by pipeline:web"'
+    (plain,) = [d for d in lint_diags(CLEAN.replace("image: nginx:1.27", "image:  # TODO")) if d.code == "NX103"]
+    assert plain.hint is not None and plain.hint.startswith("an empty value (or ~ or null) is null in YAML")
+
+
 def test_a_draft_4_schema_resolves_by_draft_4s_rules() -> None:
     # a draft 4 resource is named by `id`: the load-time checks read the schema as 2020-12 (whose
     # metaschema says `$id`), so `#/definitions/b` inside `id: inner` resolved from the root and
