@@ -829,6 +829,8 @@ class _Mapper:
             shown = _number_text(instance) if _is_int(instance) else str(instance)
             return f"write a list, e.g. {key}: [{_short(shown, 20)}]" if not secret else "write a list"
         if "object" in expected and isinstance(path[-1], int) and not isinstance(instance, (dict, list)):
+            if len(path) >= 2 and path[-2] == "vars":  # `- NODE_ENV=production` (hunt 46 F4)
+                return 'write vars as a mapping of NAME: value lines, or each item as "- key: NAME" and "value: ..."'
             return 'write the item as "key: value" lines after the "- "'
         return None
 

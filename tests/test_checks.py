@@ -1105,6 +1105,19 @@ def test_nx216_list_form_points_at_the_vars_key() -> None:
     assert d.hint == "write each var as NAME: value under vars (`NODE_ENV: <value>` instead of `- key: NODE_ENV`)"
 
 
+def test_nx216_says_what_the_list_holds_and_nx103_leads_to_an_accepted_form() -> None:
+    # hunt 46 F4: `[]` and `- NODE_ENV=production` were "a list of key/value items", and NX103's
+    # hint for the string led to `- NODE_ENV: production`, which NX101 refuses
+    text = CLEAN + "      vars:\n        - NODE_ENV=production\n"
+    found = {d.code: d for d in lint_diags(text)}
+    assert found["NX216"].message == 'vars of pod "web" is a list; the documented form is a mapping'
+    assert found["NX103"].hint == (
+        'write vars as a mapping of NAME: value lines, or each item as "- key: NAME" and "value: ..."'
+    )
+    (empty,) = [d for d in lint_diags(CLEAN + "      vars: []\n") if d.code == "NX216"]
+    assert empty.message == 'vars of pod "web" is a list; the documented form is a mapping'
+
+
 # --- robustness -------------------------------------------------------------------------------
 
 

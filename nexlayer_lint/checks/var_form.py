@@ -32,8 +32,10 @@ def vars_list_form(app: App) -> Iterator[Finding]:
         )
         example = f" (`{first}: <value>` instead of `- key: {first}`)" if first else ""
         layout = layout or _Layout.of(app.doc)
+        # what the list holds, as written (`[]`, `- NODE_ENV=production`: no key/value items)
+        holds = "a list of key/value items" if any(isinstance(item, dict) for item in items) else "a list"
         yield Finding(
-            f'vars of pod "{pod.name}" is a list of key/value items; the documented form is a mapping',
+            f'vars of pod "{pod.name}" is {holds}; the documented form is a mapping',
             path=pod.path + ("vars",),
             at="key",
             hint=f"write each var as NAME: value under vars{example}",
