@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
@@ -170,6 +169,8 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
             f'write it {spelt} if you mean the number, or quote it ("{text}") if you mean the text',
         )
     if kind == "exponent":  # `8e1`: YAML 1.1's floats have a dot and a signed exponent
+        from decimal import Decimal  # here: its import costs every run, and few files write such a float
+
         exact = Decimal(text)
         if abs(exact.adjusted()) > 30:  # `1e999`: too long to write out
             return (
