@@ -344,8 +344,8 @@ def check(
     if not targets:
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
-        if not statistics and any(destination is not None for _, destination in reports):
-            _write_empty_reports(reports, resolver.for_folder(""))
+        if any(destination is not None for _, destination in reports):
+            _write_empty_reports(reports, resolver.for_folder(""), quiet=quiet, statistics=statistics)
         sys.exit(EXIT_OK)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
         _fail("; ".join(f"{path}: no such file" for path in selection.missing))
@@ -777,7 +777,9 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _write_empty_reports(reports: list[tuple[str, str | None]], settings: Settings) -> None:
+def _write_empty_reports(
+    reports: list[tuple[str, str | None]], settings: Settings, *, quiet: bool, statistics: bool
+) -> None:
     """Each --output-file's report of no files (a SARIF run with no results, `[]`...): a CI step
     that uploads it finds it, never missing, nor one of an earlier run (hunt 45 F3)."""
     from nexlayer_lint.engine import Linter
@@ -789,9 +791,14 @@ def _write_empty_reports(reports: list[tuple[str, str | None]], settings: Settin
         run = RunInfo(tool_version=__version__, schema=Linter(settings).schema.info)
     except SchemaLoadError as exc:
         _fail(str(exc))
+    if statistics:  # one table, as text or json (checked before)
+        fmt, destination = reports[0]
+        if destination is not None:
+            _write_report(destination, statistics_text([], None) if fmt == "text" else statistics_json([], None))
+        return
     for fmt, destination in reports:
         if destination is not None:
-            _write_report(destination, render(fmt, [], run, ReportOptions()))
+            _write_report(destination, render(fmt, [], run, ReportOptions(quiet=quiet)))
 
 
 def _printable_path(path: str) -> str:

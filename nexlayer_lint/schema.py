@@ -1199,6 +1199,7 @@ def _sizes(value: str) -> list[str]:
 _SUGGESTERS = {
     "url-host": _url_hosts,
     "before-slash": lambda value: [value.strip().split("/", 1)[0].lower()] if "/" in value else [],
+    "no-port": lambda value: [value.strip().rpartition(":")[0].lower()] if ":" in value and "/" not in value else [],
     "lowercase": lambda value: [value.strip().lower()],
     "dashes": lambda value: [re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")],
     "underscores": lambda value: [re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_")],

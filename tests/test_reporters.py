@@ -424,6 +424,10 @@ def test_fingerprints_survive_items_added_above_and_lines_added_before_a_whole_f
     after = _fingerprints(fmt, lint(head + api + web))
     assert [code for code, *_ in before] == [code for code, *_ in after] == ["NX215"]
     assert before[0][2] == after[0][2]
+    # hunt 47 F1: a pod with no name is called `pod "#1"`, then `pod "#2"`
+    unnamed = "    - image: nginx:latest\n      path: /\n      servicePorts: [80]\n"
+    before, after = (_fingerprints(fmt, lint(head + pods)) for pods in (unnamed, api + unnamed))
+    assert [code for code, *_ in before] == ["NX101", "NX215"] and before[1][2] == after[1][2]
     whole = [_fingerprints(fmt, lint(text)) for text in ("name: shop\npods: []\n", "# deploy\nname: shop\npods: []\n")]
     assert [code for code, *_ in whole[0]] == ["NX101"] and whole[0] == whole[1]
 
@@ -622,6 +626,17 @@ def test_text_carets_line_up_after_combining_and_zero_width_characters() -> None
         [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
     ).splitlines()
     assert lines[3] == "  |" + " " * (1 + len('k: "éé ab ')) + "^^^"
+
+
+def test_text_carets_count_a_soft_hyphen_as_a_terminal_does() -> None:
+    # hunt 47 F3: a soft hyphen is a format character, but a terminal draws it (wcwidth 1)
+    source = 'k: "a\u00adb <% X %>"\n'
+    start = source.index("<%")
+    diag = Diagnostic("a.yaml", 1, start + 1, 1, start + 4, "NX205", "unknown-template", "warning", "x")
+    lines = text_reporter.render(
+        [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
+    ).splitlines()
+    assert lines[3] == "  |" + " " * (1 + len('k: "a-b ')) + "^^^"
 
 
 def test_text_without_source_and_quiet() -> None:

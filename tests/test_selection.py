@@ -125,6 +125,11 @@ def test_a_run_that_finds_no_file_still_writes_its_report_files(tree):
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
     assert json.loads((tree / "gl.json").read_text(encoding="utf-8")) == []
     assert 'tests="0" failures="0"' in (tree / "junit.xml").read_text(encoding="utf-8")
+    # hunt 47 F2: also a statistics table, and a quiet text report is as empty as a clean file's
+    result = run(broken, "--force-exclude", "--statistics", "--format", "json", "-o", "stats.json")
+    assert result.exit_code == 0 and json.loads((tree / "stats.json").read_text(encoding="utf-8")) is not None
+    result = run(broken, "--force-exclude", "-q", "-o", "report.txt")
+    assert result.exit_code == 0 and (tree / "report.txt").read_text(encoding="utf-8") == ""
 
 
 def test_a_folder_that_cannot_be_read_fails_the_run(tree, monkeypatch):

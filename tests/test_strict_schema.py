@@ -136,7 +136,7 @@ VAR_NAME = (
         # hunt 46 F3: nexlayer deploy checks the registry as the url: lowercase, dotted, no port
         (
             REGISTRY.format(registry="registry.example.com:5000"),
-            (4, 15, f'registry "registry.example.com:5000" {REGISTRY_MESSAGE}', REGISTRY_HINT),
+            (4, 15, f'registry "registry.example.com:5000" {REGISTRY_MESSAGE}', 'did you mean "registry.example.com"?'),
         ),
         (
             REGISTRY.format(registry="GHCR.IO"),

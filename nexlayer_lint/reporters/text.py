@@ -190,10 +190,15 @@ def _width(text: str) -> int:
     return sum(_char_width(ch) for ch in text)
 
 
+# Format characters a terminal draws a column for (glibc's wcwidth): the soft hyphen, the Arabic
+# number signs (hunt 47 F3).
+_SHOWN_FORMATS = frozenset("\u00ad\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u08e2")
+
+
 def _char_width(ch: str) -> int:
     if ch.isascii():
         return 1
-    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf") and ch not in _SHOWN_FORMATS:
         return 0
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
