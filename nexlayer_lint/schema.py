@@ -1180,13 +1180,13 @@ def _url_hosts(value: str) -> list[str]:
         return []
 
 
-_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])(?:i|I)?[Bb]?\s*")
+_SIZE = r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])(?:i|I)?[Bb]?\s*"  # compiled on first use (suggestions only)
 _MI_PER_UNIT = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
 
 
 def _sizes(value: str) -> list[str]:
     """A size in another unit as whole Mi or Gi: `10G` -> `10Gi`, `1Ti` -> `1024Gi`, `1.5Gi` -> `1536Mi`."""
-    match = _SIZE.fullmatch(value)
+    match = re.fullmatch(_SIZE, value)
     if match is None:
         return []
     mebibytes = float(match.group(1)) * _MI_PER_UNIT[match.group(2).lower()]

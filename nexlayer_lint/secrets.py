@@ -560,7 +560,17 @@ WEBHOOK_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Slack webhook URL", r"(?i:hooks\.slack\.com)/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"),
     ("a Discord webhook URL", r"(?i:discord(?:app)?\.com)/api/(?:v[0-9]{1,3}/)?webhooks/[0-9]{5,}/[A-Za-z0-9_-]{20,}"),
 )
-_WEBHOOK = re.compile("|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES)))
+
+
+_WEBHOOK = "|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES))
+
+
+@functools.cache
+def _webhook() -> re.Pattern[str]:
+    """WEBHOOK_SHAPES as one search, compiled on first use (a third of a millisecond; few runs need it)."""
+    return re.compile(_WEBHOOK)
+
+
 _TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
@@ -654,7 +664,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
         if end > start:
             found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
     if "hooks" in text or "HOOKS" in text:
-        for hook in _WEBHOOK.finditer(text):
+        for hook in _webhook().finditer(text):
             if not (hook.start() and _TOKEN_EDGE.match(text, hook.start() - 1)):
                 label = WEBHOOK_SHAPES[int(hook.lastgroup[1:])][0]  # type: ignore[index]
                 found.append(Part(text.index("/", hook.start()) + 1, hook.end(), "token", label))
@@ -727,7 +737,9 @@ def is_published_name(name: object) -> bool:
 # `{`, maybe quoted (JSON), then `:` or `=`; its value runs to the next of those separators (less
 # the `}` that closes a flow mapping), or is what its quotes hold.
 # In a double-quoted shell word, JSON's quotes are escaped (`"{\"password\": \"x\"}"`).
-_ENTRY = re.compile(r"""(?:^|[\n,;{])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]""")
+# Kept as text, compiled on first use by re's cache, as the next few: most runs never need them,
+# and compiling a pattern costs a tenth of a millisecond or more at every start.
+_ENTRY = r"""(?:^|[\n,;{])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
 _ENTRY_END = re.compile(r"[\n,;]")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
@@ -739,8 +751,9 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     character is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
     flow = text.lstrip().startswith(("{", "["))
+    entry = re.compile(_ENTRY)
     pos = 0
-    while (match := _ENTRY.search(text, pos)) is not None:
+    while (match := entry.search(text, pos)) is not None:
         pos = match.end()
         if not is_secret_var_name(match.group(1)):
             continue
@@ -1208,12 +1221,17 @@ class Secret(NamedTuple):
 
 
 _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "enabled", "disabled", "enable", "disable"})
+
+
 # A file's absolute path under a directory of the Linux tree or one a container mounts files in
 # (base64 has `/` too: `/k8Jd+93hQ/x...` is a key, hunt 44 F1). Each step starts with the `/` its
 # class lacks: no backtracking.
-_FILE_PATH = re.compile(
-    r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
-)
+@functools.cache
+def _file_path() -> re.Pattern[str]:
+    """Compiled on first use: only a secret's value that starts with `/` needs it."""
+    return re.compile(
+        r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
+    )
 
 
 def _says_where_or_whether(value: object) -> bool:
@@ -1227,7 +1245,7 @@ def _says_where_or_whether(value: object) -> bool:
     text = value.strip()
     if text.lower() in _SWITCHES:
         return True
-    return text[:1] == "/" and _FILE_PATH.fullmatch(text) is not None
+    return text[:1] == "/" and _file_path().fullmatch(text) is not None
 
 
 def find_secrets(data: Any, keys: list[Secret] | None = None) -> list[Secret]:
@@ -1882,7 +1900,7 @@ def mask_text(doc: Document) -> str:
 
 
 # `---` or `...` at a line's start: where the first document ends (the second is NX003).
-_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)")
+_DOCUMENT_MARKER = r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)"  # compiled on first use
 
 
 def _second_document_masked(doc: Document, masked: str) -> str:
@@ -1894,7 +1912,8 @@ def _second_document_masked(doc: Document, masked: str) -> str:
     starts = doc.line_starts
     tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
     first = bisect.bisect_left(starts, tail_start)
-    markers = [start for start in starts[first:] if _DOCUMENT_MARKER.match(doc.text, start)]
+    marker = re.compile(_DOCUMENT_MARKER)
+    markers = [start for start in starts[first:] if marker.match(doc.text, start)]
     if not markers:
         return masked
     from nexlayer_lint import unparsed  # only for a file with a second document
@@ -2136,7 +2155,7 @@ def _same_from(letters: str, at: int, value: str, offset: int) -> int:
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _ESCAPE_LENGTHS = (("%", 2, 1), ("\\u", 4, 2), ("\\x", 2, 2))  # `%40`, `\u0040`, `\x40`: digits, prefix
 # HTML's character references: `&#64;`, `&#x40;`, and the named ones a reply escapes text with
-_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));")
+_REFERENCE = r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));"  # compiled on first use
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
 
 
@@ -2145,7 +2164,7 @@ def _escape_at(text: str, at: int) -> tuple[str, int]:
     `\\uXXXX` or `\\xXX`, or an HTML reference; else text[at] and at + 1."""
     char = text[at]
     if char == "&":
-        reference = _REFERENCE.match(text, at)
+        reference = re.compile(_REFERENCE).match(text, at)
         if reference is None:
             return char, at + 1
         decimal, hexadecimal, name = reference.groups()

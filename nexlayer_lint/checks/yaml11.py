@@ -55,14 +55,17 @@ def trap_kind(text: str) -> str | None:
         return None
     if ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
         return "number"
-    if ("e" in text or "E" in text) and _EXPONENT.fullmatch(text):
+    if ("e" in text or "E" in text) and _exponent().fullmatch(text):
         return "exponent"
     return None
 
 
-# A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
-# `1e+3`). Each alternative reads its run of digits once.
-_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+")
+@functools.cache
+def _exponent() -> re.Pattern[str]:
+    """A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
+    `1e+3`). From the text's start only: each alternative reads its run of digits once.
+    Compiled on first use: few files write a number so."""
+    return re.compile(r"\A(?:[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+)")
 
 
 _NUMBER_STARTS = frozenset("-+.0123456789")
