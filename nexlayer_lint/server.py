@@ -390,9 +390,31 @@ def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str, *, proven: bo
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
         if proven:
-            out.append((_disable_fix(d, lines[d.line - 1], newline), False))
+            # a line of a block scalar holds no comment: the directive goes on its header's line,
+            # which speaks for all its lines (suppress.spread); the re-lint proves it either way
+            header = _block_header(lines, d.line)
+            at = d if header is None else d._replace(line=header)
+            out.append((_disable_fix(at, lines[at.line - 1], newline), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
+
+
+# The end of a block scalar's header line: `|` or `>`, its indicators, perhaps a comment.
+_BLOCK_HEADER_END = re.compile(r"(?:^|[ :-])[|>](?:[+-]?[1-9]?|[1-9][+-])(?:[ \t]+#.*)?[ \t]*$")
+
+
+def _block_header(lines: Sequence[str], number: int) -> int | None:
+    """The line of the block scalar header (`command: |`, `- >-`) whose text line `number` is, if
+    it is one: the first line above it indented less, if that line ends in a block indicator."""
+    text = lines[number - 1]
+    indent = len(text) - len(text.lstrip(" "))
+    if not text.strip() or indent == 0:
+        return None
+    for above in range(number - 1, 0, -1):
+        line = lines[above - 1]
+        if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+            return above if _BLOCK_HEADER_END.search(line) else None
+    return None
 
 
 def _insert(line: int, col: int, text: str) -> Edit:

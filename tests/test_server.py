@@ -1453,6 +1453,21 @@ def test_a_document_too_large_to_prove_fixes_gets_no_directive_for_one_line() ->
     assert len(server.quick_fixes(d, lines, "\n")) == 3  # proven: the line's directive too
 
 
+def test_disable_for_a_line_of_a_block_scalar_goes_on_its_header() -> None:
+    # a block scalar's lines hold no comment; its header's directive covers them (hunt 42 F1)
+    text = CLEAN + "      vars:\n        D: >-\n          http://nope.pod:80\n"
+    (d,) = [d for d in lint_diags(text) if d.code == "NX208"]
+    assert d.line == 10
+    fixes = {fix.title: fix for fix, _ in server.quick_fixes(d, server.split_lines(text), "\n")}
+    line_fix = fixes["Disable NX208 for this line"]
+    fixed = apply_fixes(text, [line_fix]).text
+    assert "        D: >-  # nexlayer-lint: disable=NX208\n          http://nope.pod:80\n" in fixed
+    assert [x.code for x in lint_diags(fixed)] == []
+    # not a block scalar's line: the line's own directive, as before
+    assert server._block_header(["a:", "  b: x", "    c"], 3) is None
+    assert server._block_header(["- |", "  x"], 2) == 1
+
+
 def test_the_quote_quick_fix_is_the_checks_own() -> None:
     # NX005's check builds its fix (issue 18); the server offers it first, as the preferred one
     text = CLEAN + "      vars:\n        DEBUG: yes\n"

@@ -263,6 +263,7 @@ def test_tagged_and_anchored_values_are_judged_as_written() -> None:
         "!custom on",
         "! 0o17",  # text to both
         "! 08",  # text to both: YAML 1.1's octal has no 8
+        "! 1e3",  # text to both (hunt 48 F1)
     ],
 )
 def test_no_yaml11_warning_for_a_tag_both_read_alike(value: str) -> None:

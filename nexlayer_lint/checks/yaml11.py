@@ -219,7 +219,7 @@ def _tagged_kind(kind: str, text: str, tag: str) -> str | None:
     if tag == "!":
         if kind == "leading_zero":
             return kind if _YAML11_OCTAL.fullmatch(text) else None
-        return None if kind == "octal" else kind
+        return None if kind in ("octal", "exponent") else kind  # text to YAML 1.2 and to PyYAML
     return None
 
 
