@@ -390,31 +390,9 @@ def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str, *, proven: bo
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
         if proven:
-            # a line of a block scalar holds no comment: the directive goes on its header's line,
-            # which speaks for all its lines (suppress.spread); the re-lint proves it either way
-            header = _block_header(lines, d.line)
-            at = d if header is None else d._replace(line=header)
-            out.append((_disable_fix(at, lines[at.line - 1], newline), False))
+            out.append((_disable_fix(d, lines[d.line - 1], newline), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
-
-
-# The end of a block scalar's header line: `|` or `>`, its indicators, perhaps a comment.
-_BLOCK_HEADER_END = re.compile(r"(?:^|[ :-])[|>](?:[+-]?[1-9]?|[1-9][+-])(?:[ \t]+#.*)?[ \t]*$")
-
-
-def _block_header(lines: Sequence[str], number: int) -> int | None:
-    """The line of the block scalar header (`command: |`, `- >-`) whose text line `number` is, if
-    it is one: the first line above it indented less, if that line ends in a block indicator."""
-    text = lines[number - 1]
-    indent = len(text) - len(text.lstrip(" "))
-    if not text.strip() or indent == 0:
-        return None
-    for above in range(number - 1, 0, -1):
-        line = lines[above - 1]
-        if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
-            return above if _BLOCK_HEADER_END.search(line) else None
-    return None
 
 
 def _insert(line: int, col: int, text: str) -> Edit:
@@ -721,6 +699,7 @@ class NexlayerLanguageServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.states: dict[str, _State] = {}
         self.scheduler = Scheduler(MAX_RUNNING)
+        self.request_turns: dict[tuple[str, str], asyncio.Lock] = {}  # (document, kind) -> whose turn
         self._configs: dict[Path | None, _Config] = {}
         self._shown: set[str] = set()
         # A repository's config may not make the editor reach the network: only the editor's own
@@ -887,12 +866,14 @@ class NexlayerLanguageServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         return state if document.version == state.version and document.source == state.text else None
 
-    def run(self, key: tuple[str, str], function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-        """A request's job (a hover, fixes to prove), keyed by its document and kind: first in
-        line, as an editor waits for it; but one document's requests of a kind hold one thread at
-        most, and a newer one replaces one still waiting (hunt 43 F3: cancelled code actions on a
-        big document held every thread, and other documents waited a minute for diagnostics)."""
-        return self.scheduler.submit(key, function, *args, urgent=True)
+    async def run(self, key: tuple[str, str], function: Callable[..., Any], *args: Any) -> Any:
+        """A request's job (a hover, fixes to prove): first in line, as an editor waits for it; but
+        one document's requests of a kind take turns, so they hold one thread at most (hunt 43 F3:
+        cancelled code actions on a big document held every thread, and other documents waited a
+        minute for diagnostics). Each is answered; one cancelled while it waits never runs."""
+        turn = self.request_turns.setdefault(key, asyncio.Lock())
+        async with turn:
+            return await self.scheduler.submit(object(), function, *args, urgent=True)
 
     def log(self, kind: lsp.MessageType, message: str) -> None:
         from nexlayer_lint.reporters.printable import printable

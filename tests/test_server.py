@@ -1238,12 +1238,16 @@ def test_a_documents_requests_hold_one_thread_and_a_cancelled_proof_stops() -> N
         ls = server.NexlayerLanguageServer()
         ls.scheduler = server.Scheduler(limit=2)
         big = ("file:///big/nexlayer.yaml", "code action")
-        first, second, third = (ls.run(big, job, name) for name in ("first", "second", "third"))
+        first, second, third, fourth = (
+            asyncio.ensure_future(ls.run(big, job, name)) for name in ("first", "second", "third", "fourth")
+        )
         lint = ls.scheduler.submit("file:///small/nexlayer.yaml", job, "lint")
         await until(lambda: len(started) == 2)
-        assert second.cancelled() and sorted(started) == ["first", "lint"]  # the newer one waits in its place
+        assert sorted(started) == ["first", "lint"]  # the others wait their turn, on no thread
+        third.cancel()  # hunt 49 F1: only what the editor cancels is cancelled, and never runs
         gate.set()
-        assert [await first, await third, await lint] == ["first", "third", "lint"]
+        assert [await first, await second, await fourth, await lint] == ["first", "second", "fourth", "lint"]
+        assert third.cancelled() and "third" not in started
 
     asyncio.run(scenario())
     stop = threading.Event()
@@ -1451,21 +1455,6 @@ def test_a_document_too_large_to_prove_fixes_gets_no_directive_for_one_line() ->
         "Disable NX208 for this file",
     ]
     assert len(server.quick_fixes(d, lines, "\n")) == 3  # proven: the line's directive too
-
-
-def test_disable_for_a_line_of_a_block_scalar_goes_on_its_header() -> None:
-    # a block scalar's lines hold no comment; its header's directive covers them (hunt 42 F1)
-    text = CLEAN + "      vars:\n        D: >-\n          http://nope.pod:80\n"
-    (d,) = [d for d in lint_diags(text) if d.code == "NX208"]
-    assert d.line == 10
-    fixes = {fix.title: fix for fix, _ in server.quick_fixes(d, server.split_lines(text), "\n")}
-    line_fix = fixes["Disable NX208 for this line"]
-    fixed = apply_fixes(text, [line_fix]).text
-    assert "        D: >-  # nexlayer-lint: disable=NX208\n          http://nope.pod:80\n" in fixed
-    assert [x.code for x in lint_diags(fixed)] == []
-    # not a block scalar's line: the line's own directive, as before
-    assert server._block_header(["a:", "  b: x", "    c"], 3) is None
-    assert server._block_header(["- |", "  x"], 2) == 1
 
 
 def test_the_quote_quick_fix_is_the_checks_own() -> None:
