@@ -617,26 +617,23 @@ def test_text_carets_line_up_after_tabs_and_wide_characters() -> None:
     assert lines[3] == "  |   \t      ^^^"  # the tab is kept, each wide character takes two columns
 
 
-def test_text_carets_line_up_after_combining_and_zero_width_characters() -> None:
-    # hunt 45 F4: a decomposed `é` (e and U+0301) and U+200B each moved the carets a column right
-    source = 'k: "e\u0301e\u0301 a\u200bb <% X %>"\n'
+@pytest.mark.parametrize(
+    ("value", "drawn"),
+    [
+        # hunt 45 F4: a decomposed `é` (e and U+0301) and U+200B each moved the carets a column right
+        ("e\u0301e\u0301 a\u200bb", "éé ab"),
+        # hunt 47 F3: a soft hyphen is a format character, but a terminal draws it (wcwidth 1)
+        ("a\u00adb", "a-b"),
+    ],
+)
+def test_text_carets_count_columns_as_a_terminal_draws_them(value: str, drawn: str) -> None:
+    source = f'k: "{value} <% X %>"\n'
     start = source.index("<%")
     diag = Diagnostic("a.yaml", 1, start + 1, 1, start + 4, "NX205", "unknown-template", "warning", "x")
     lines = text_reporter.render(
         [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
     ).splitlines()
-    assert lines[3] == "  |" + " " * (1 + len('k: "éé ab ')) + "^^^"
-
-
-def test_text_carets_count_a_soft_hyphen_as_a_terminal_does() -> None:
-    # hunt 47 F3: a soft hyphen is a format character, but a terminal draws it (wcwidth 1)
-    source = 'k: "a\u00adb <% X %>"\n'
-    start = source.index("<%")
-    diag = Diagnostic("a.yaml", 1, start + 1, 1, start + 4, "NX205", "unknown-template", "warning", "x")
-    lines = text_reporter.render(
-        [FileResult("a.yaml", (diag,), source)], RUN, ReportOptions(show_source=True, quiet=True)
-    ).splitlines()
-    assert lines[3] == "  |" + " " * (1 + len('k: "a-b ')) + "^^^"
+    assert lines[3] == "  |" + " " * (1 + len(f'k: "{drawn} ')) + "^^^"
 
 
 def test_text_without_source_and_quiet() -> None:
