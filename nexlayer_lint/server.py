@@ -870,10 +870,18 @@ class NexlayerLanguageServer(LanguageServer):
         """A request's job (a hover, fixes to prove): first in line, as an editor waits for it; but
         one document's requests of a kind take turns, so they hold one thread at most (hunt 43 F3:
         cancelled code actions on a big document held every thread, and other documents waited a
-        minute for diagnostics). Each is answered; one cancelled while it waits never runs."""
+        minute for diagnostics). Each is answered; one cancelled before its job starts never runs,
+        and one cancelled while its job runs keeps the turn until the job ends (hunt 50 F1)."""
         turn = self.request_turns.setdefault(key, asyncio.Lock())
-        async with turn:
-            return await self.scheduler.submit(object(), function, *args, urgent=True)
+        await turn.acquire()
+        ticket = object()
+        job = self.scheduler.submit(ticket, function, *args, urgent=True)
+        job.add_done_callback(lambda _: turn.release())  # ran, failed, or dropped before it started
+        try:
+            return await asyncio.shield(job)
+        except asyncio.CancelledError:
+            self.scheduler.cancel(ticket)  # not started yet: it never will (a running one cannot be stopped)
+            raise
 
     def log(self, kind: lsp.MessageType, message: str) -> None:
         from nexlayer_lint.reporters.printable import printable
@@ -1221,8 +1229,13 @@ def _verify_job(
 
 
 async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEdit:
-    """Every safe fix of the document's current text, in one edit (nothing when there is none)."""
-    text = ls.workspace.get_text_document(uri).source
+    """Every safe fix of the document's current text, in one edit (nothing when there is none, or
+    when the editor closed the document while the request waited its turn: pygls would read the
+    file from disk, or fail on a file that is not there; hunt 50 F2)."""
+    document = ls.workspace.text_documents.get(uri)
+    if document is None:
+        return lsp.WorkspaceEdit(changes={})
+    text = document.source
     settings, _ = ls.settings_for(uri)
     fixed = await ls.run((uri, "fix all"), _fix_all_job, text, _path_of(uri), replace(settings, remote=False))
     edits = [] if fixed == text else changed_lines_edits(text, fixed, ls.encoding())

@@ -1236,7 +1236,7 @@ def test_a_documents_requests_hold_one_thread_and_a_cancelled_proof_stops() -> N
 
     async def scenario() -> None:
         ls = server.NexlayerLanguageServer()
-        ls.scheduler = server.Scheduler(limit=2)
+        ls.scheduler = server.Scheduler(limit=3)  # a thread free for each job that could run
         big = ("file:///big/nexlayer.yaml", "code action")
         first, second, third, fourth = (
             asyncio.ensure_future(ls.run(big, job, name)) for name in ("first", "second", "third", "fourth")
@@ -1245,14 +1245,33 @@ def test_a_documents_requests_hold_one_thread_and_a_cancelled_proof_stops() -> N
         await until(lambda: len(started) == 2)
         assert sorted(started) == ["first", "lint"]  # the others wait their turn, on no thread
         third.cancel()  # hunt 49 F1: only what the editor cancels is cancelled, and never runs
+        first.cancel()  # hunt 50 F1: running, its job keeps the turn (and its thread) until it ends
+        await asyncio.sleep(0.05)
+        assert sorted(started) == ["first", "lint"]
         gate.set()
-        assert [await first, await second, await fourth, await lint] == ["first", "second", "fourth", "lint"]
-        assert third.cancelled() and "third" not in started
+        assert [await second, await fourth, await lint] == ["second", "fourth", "lint"]
+        assert first.cancelled() and third.cancelled() and "third" not in started
 
     asyncio.run(scenario())
     stop = threading.Event()
     stop.set()  # the editor cancelled: no fix is proven, none re-linted
     assert server._verify_job(CLEAN, "nexlayer.yaml", Settings(), [], [(Fix("x", ()), "NX215")], stop) == []
+
+
+def test_fix_all_of_a_document_closed_meanwhile_is_no_edit(tmp_path: Path) -> None:
+    # hunt 50 F2: a code action that waited its turn past didClose read the file from disk (or
+    # failed with FileNotFoundError and a traceback)
+    on_disk = tmp_path / "nexlayer.yaml"
+    on_disk.write_text(CLEAN.replace("nginx:1.27", "nginx"), encoding="utf-8")
+
+    async def scenario() -> None:
+        ls = server.NexlayerLanguageServer()
+        for _ in ls.protocol.lsp_initialize(lsp.InitializeParams(capabilities=lsp.ClientCapabilities())):
+            pass  # pygls' own steps (the workspace), not the server's handlers
+        for uri in (on_disk.as_uri(), (tmp_path / "gone" / "nexlayer.yaml").as_uri()):
+            assert (await server._fix_all_edit(ls, uri)).changes == {}
+
+    asyncio.run(scenario())
 
 
 def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
