@@ -149,6 +149,35 @@ def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | 
 class _Pods(NamedTuple):
     names: dict[str, int]  # pod names in lower case -> how many pods have it
     references: dict[DataPath, list[Any]]  # a pod's path -> the references to it (checks.app.Reference)
+    written: dict[str, int]  # each name written where a reference puts one (_written_names)
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+_LONGEST_NAME = 253
+
+
+def _written_names(text: str) -> dict[str, int]:
+    """How often each name is written where a reference to a pod would put it, valid name or not
+    (`my_web.pod`, `${Web:80}`): before `.pod`, or as `${name:` or `${name}`. So a rename can tell
+    a reference the checks do not read as one. One pass; each find looks at most 253 characters
+    away from its `.pod` or `${`."""
+    counts: dict[str, int] = {}
+    at = text.find(".pod")
+    while at >= 0:
+        start = at
+        while start > 0 and at - start < _LONGEST_NAME and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        counts[text[start:at]] = counts.get(text[start:at], 0) + 1
+        at = text.find(".pod", at + 4)
+    at = text.find("${")
+    while at >= 0:
+        end = at + 2
+        while end < len(text) and end - at < _LONGEST_NAME and text[end] in _NAME_CHARS and text[end] != ".":
+            end += 1
+        if text[end : end + 1] in (":", "}"):
+            counts[text[at + 2 : end]] = counts.get(text[at + 2 : end], 0) + 1
+        at = text.find("${", at + 2)
+    return counts
 
 
 # One entry, keyed on the Document object (as secrets.py's caches): every pod name finding asks.
@@ -171,7 +200,7 @@ def _pods(doc: Document) -> _Pods:
     for ref in app.references:
         if ref.target is not None:
             references.setdefault(ref.target.path, []).append(ref)
-    pods = _Pods(names, references)
+    pods = _Pods(names, references, _written_names(doc.text))
     _pods_cache = (doc, pods)
     return pods
 
@@ -183,10 +212,12 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
     if pods.names.get(new.lower(), 0) > (1 if new.lower() == old.lower() else 0):
         return None
     edits = [replace_value(doc, path, new)]
+    read = 0  # the references the checks read as ones to this pod, written with its old name
     for ref in pods.references.get(path[:3], ()):
+        written_name = ref.name[-len(old) :] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
+        read += written_name == old
         if in_secret(doc, ref.var.path, ref.start, ref.end):
             continue  # a password that reads `Db.pod` (`app:Db.pod@Db.pod`): a fix never changes a secret
-        written_name = ref.name[-len(old) :] if len(ref.name) > len(old) else ref.name  # `<app>-<pod>.pod`
         if written_name == new:
             continue
         span = verbatim(doc, ref.var.path)
@@ -197,6 +228,11 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
     if None in edits:
         return None
     references = len(edits) - 1
+    # a reference the checks do not read as one (`${Web:80}`, `my_web.pod`: hunt 51 F1) would be
+    # left naming no pod, and NX208 would not say so: no fix then
+    written = sum(count for name, count in pods.written.items() if name == old or name.endswith("-" + old))
+    if written > read:
+        return None
     also = f", and the {references} reference{'s' if references > 1 else ''} to it" if references else ""
     return Fix(f'Rename the pod to "{new}"{also}', tuple(edit for edit in edits if edit is not None), "unsafe")
 

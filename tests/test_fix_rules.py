@@ -266,6 +266,20 @@ def test_nx104_pod_rename_leaves_a_password_that_reads_as_a_reference() -> None:
     assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "db", and the 1 reference to it'
 
 
+def test_nx104_no_pod_rename_past_a_reference_the_checks_do_not_read() -> None:
+    # hunt 51 F1: `${Web:80}` and `my_web.pod` were left naming the old pod, and NX208 then said
+    # nothing of them: with such a reference there is no rename
+    for name, refs in (
+        ("Web", "        A: http://Web.pod:80\n        B: ${Web:80}/x\n"),
+        ("my_web", "        A: http://my_web.pod:80\n"),
+    ):
+        text = CLEAN.replace("name: web", f"name: {name}") + "      vars:\n" + refs
+        assert_no_fix(text, "NX104")
+    plain = CLEAN.replace("name: web", "name: Web") + "      vars:\n        A: http://Web.pod:80\n"
+    (nx104,) = [d for d in lint_diags(plain) if d.code == "NX104"]
+    assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "web", and the 1 reference to it'
+
+
 def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> None:
     two = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
     taken = CLEAN + two.replace("name: web", "name: Web").replace("      path: /\n", "")
