@@ -159,16 +159,18 @@ _LONGEST_NAME = 253
 def _written_names(text: str) -> dict[str, int]:
     """How often each name is written where a reference to a pod would put it, valid name or not
     (`my_web.pod`, `${Web:80}`): before `.pod`, or as `${name:` or `${name}`. So a rename can tell
-    a reference the checks do not read as one. One pass; each find looks at most 253 characters
-    away from its `.pod` or `${`."""
+    a reference the checks do not read as one. One pass: a name is read back from its `.pod` no
+    further than the last `.pod` (hunt 52 F1: `.pod.pod...` read 253 characters back each time),
+    and forward from its `${` no further than the next `$`."""
     counts: dict[str, int] = {}
-    at = text.find(".pod")
+    at, last_end = text.find(".pod"), 0
     while at >= 0:
         start = at
-        while start > 0 and at - start < _LONGEST_NAME and text[start - 1] in _NAME_CHARS:
+        while start > last_end and at - start < _LONGEST_NAME and text[start - 1] in _NAME_CHARS:
             start -= 1
         counts[text[start:at]] = counts.get(text[start:at], 0) + 1
-        at = text.find(".pod", at + 4)
+        last_end = at + 4
+        at = text.find(".pod", last_end)
     at = text.find("${")
     while at >= 0:
         end = at + 2

@@ -280,6 +280,15 @@ def test_nx104_no_pod_rename_past_a_reference_the_checks_do_not_read() -> None:
     assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "web", and the 1 reference to it'
 
 
+def test_the_names_written_as_references_are_read_in_one_pass() -> None:
+    # hunt 52 F1: each `.pod` of `.pod.pod...` read 253 characters back, 30 s for 4.9 MB: a name
+    # is read back no further than the last `.pod`, so every character is read once
+    from nexlayer_lint.schema_fixes import _written_names
+
+    assert _written_names("a.pod.pod ${b:1} ${c} ${d") == {"a": 1, "": 1, "b": 1, "c": 1}
+    assert _written_names(".pod" * 100_000) == {"": 100_000}
+
+
 def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> None:
     two = "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
     taken = CLEAN + two.replace("name: web", "name: Web").replace("      path: /\n", "")
