@@ -408,10 +408,7 @@ class _Scanner:
                 pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
                 self.text_block = (self.owner, char, ())
-                pos += 1
-                while pos < n and not (body[pos] == "#" and body[pos - 1] in " \t"):
-                    pos += 1
-                return pos
+                return _header_end(body, pos + 1)
             else:
                 pos = self.scalar(index, body, pos)
         return n
@@ -646,9 +643,7 @@ class _Scanner:
             self.alias(index, _name_at(body, start + 1))
         if char in "|>":
             self.contexts.append(_Context(column, "block"))
-            comment = start + 1
-            while comment < n and not (body[comment] == "#" and body[comment - 1] in " \t"):
-                comment += 1
+            comment = _header_end(body, start + 1)
             if not _BLOCK_HEADER.fullmatch(body, start + 1, comment):  # `DB_PASSWORD: >K9$x`: a secret
                 self.mask(index, start + 1, len(body[:comment].rstrip(" \t")))
             return start  # its header is read as one (a comment may follow it)
@@ -729,6 +724,14 @@ CARRIED_LINES = 3
 
 # What may follow a block scalar's `|` or `>` on its line, but for blanks and a comment.
 _BLOCK_HEADER = re.compile(r"(?:[+-]?[1-9]?|[1-9][+-])[ \t]*")
+
+
+def _header_end(body: str, pos: int) -> int:
+    """Where the text of a block scalar's header line, from `pos` (after its `|` or `>`), ends: at
+    its comment's `#` (one after a blank), else at the line's end."""
+    while pos < len(body) and not (body[pos] == "#" and body[pos - 1] in " \t"):
+        pos += 1
+    return pos
 
 
 def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:
