@@ -1654,10 +1654,12 @@ class _Spans:
         (`DB_PASSWORD: #Sup3r`, `DB_PASSWORD: correct horse #battery9`): YAML ends the value at
         the `#`, but what was written there is one secret (hunt 41 F2). A comment set off by a
         blank (`# rotate yearly`) is a comment. One pass over the positions, only for such files."""
+        from nexlayer_lint.suppress import PREFIX  # here: suppress.py imports this module
+
         lines = self.doc.lines
         touching: dict[int, tuple[int, int]] = {}  # line -> the comment's column and offset
         for comment in self.doc.comments:
-            if comment.own_line or comment.text.startswith("nexlayer-lint:"):  # a directive is no value
+            if comment.own_line or comment.text.startswith(PREFIX):  # a directive is no value
                 continue
             if lines[comment.line - 1][comment.col : comment.col + 1] not in ("", " ", "\t"):
                 touching[comment.line] = (comment.col, self.offset(comment.line, comment.col))
