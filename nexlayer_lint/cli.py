@@ -381,11 +381,8 @@ def check(
                 _report_errors(results)
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if any(done.diffs) and not exit_zero else EXIT_OK)
-        if done.stdout is not None and stdin and done.stdout is stdin[0]:
-            _give_back_stdin(done.stdout)  # unchanged: all of it, also past the size limit
-        elif done.stdout is not None:
-            sys.stdout.buffer.write(done.stdout)
-            sys.stdout.flush()
+        if done.stdout is not None:
+            _give_back_stdin(done.stdout)
     # With `-` fixed to standard output, the reports meant for it go to standard error (as ruff's).
     to_stderr = fixing and "-" in targets and settings_of[targets.index("-")].fix
     if statistics:
@@ -831,9 +828,10 @@ def _read_stdin(limit: int) -> tuple[bytes, str | None]:
 
 
 def _give_back_stdin(head: bytes) -> None:
-    """Standard input to standard output as it came: `head` (what _read_stdin read), then the
-    rest, which a text over the size limit still holds, copied in 1 MiB reads (hunt 43 F1: an
-    editor piping its buffer through `--fix -` got it back cut at the limit)."""
+    """`head` (what _read_stdin read, or the text --fix made of it) to standard output, then the
+    rest of standard input, which only a text over the size limit still holds (and that one is
+    never fixed), copied in 1 MiB reads (hunt 43 F1: an editor piping its buffer through `--fix -`
+    got it back cut at the limit)."""
     out = sys.stdout.buffer
     out.write(head)
     try:
