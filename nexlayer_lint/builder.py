@@ -82,7 +82,7 @@ class Built(NamedTuple):
     data: Any  # None when there is nothing to lint (the problems then end with NX004)
     positions: dict[DataPath, Located]  # also the paths where merged mappings are written (`<<`)
     string_spans: list[Span]  # in document order, where a `#` is text (a block scalar's from its second line)
-    multiline: list[tuple[int, int]]  # the first and last line of each scalar written over several
+    multiline: list[tuple[int, int]]  # the first and last line of each scalar written over several lines
     plain_scalars: list[PlainScalar]  # in document order
     plain_keys: list[PlainScalar]  # in document order; a key's path is its value's
     problems: list[Problem]
