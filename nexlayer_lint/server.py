@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
@@ -676,6 +677,10 @@ class _Protocol(LanguageServerProtocol):
         it unanswered, so the client would wait forever: it gets -32602 Invalid Params now.
         """
         is_request = "method" in data and "error" not in data and "result" not in data
+        if is_request and self._shutdown and data.get("method") != lsp.EXIT:
+            # answered -32600 by handle_message whatever its params (pygls would refuse missing
+            # ones with -32602 and a traceback)
+            return SimpleNamespace(id=data.get("id"), method=data["method"])
         try:
             return super().structure_message(data)
         except JsonRpcInternalError:

@@ -1160,13 +1160,14 @@ def test_every_request_is_answered_and_exit_says_whether_shutdown_came_first() -
             "method": "textDocument/hover",
             "params": {"textDocument": {"uri": "file:///tmp/nexlayer.yaml"}, "position": {"line": 0, "character": 0}},
         },
+        {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover"},  # no params: shutting down still
         {"jsonrpc": "2.0", "method": "exit"},
     ]
     done = _raw_session(b"".join(_frame(message) for message in messages))
     replies = {reply["id"]: reply for reply in _unframe(done.stdout) if "id" in reply}
     assert replies[2]["error"]["code"] == -32601  # Method Not Found
     assert replies[3]["result"] is None
-    assert replies[4]["error"] == {"code": -32600, "message": "the server is shutting down"}
+    assert replies[4]["error"] == replies[5]["error"] == {"code": -32600, "message": "the server is shutting down"}
     assert done.returncode == 0
     without_shutdown = [message for message in messages if message.get("method") != "shutdown"][:3] + messages[-1:]
     assert _raw_session(b"".join(_frame(message) for message in without_shutdown)).returncode == 1
