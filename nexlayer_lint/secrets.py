@@ -418,8 +418,10 @@ class Placeholder(NamedTuple):
 
 
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# `${NAME:-default}` and its siblings: what follows the operator is literal text.
+# `${NAME:-default}` and its siblings: what follows the operator is literal text, the value of
+# the var; after `:?` and `?` it is the error a shell prints when the var is unset, never a value.
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
+_ERROR_OPERATORS = (":?", "?")
 _SPRING_DEFAULT = re.compile(r"[^\d\s(]")  # what may start a default after a single `:`
 
 
@@ -451,7 +453,8 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             after = name_match.end() if name_match else start + 2
             for operator in _DEFAULT_OPERATORS:
                 if name and text.startswith(operator, after, close):
-                    default = (after + len(operator), close)
+                    if operator not in _ERROR_OPERATORS:
+                        default = (after + len(operator), close)
                     break
             else:
                 # Spring's `${DB_PASSWORD:default}`; not a shell's offset, `${VAR:2}`, `${VAR: -2}`

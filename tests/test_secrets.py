@@ -109,6 +109,10 @@ def test_non_string_name_is_not_secret() -> None:
         (None, False),
         ("$PASSWORD", False),
         ("${DB_PASSWORD:-hunter2}", False),
+        # hunt 53 F1: after `:?` and `?` comes the error printed when the var is unset, no value
+        ("${DB_PASSWORD:?DB_PASSWORD must be set}", True),
+        ("${API_KEY?required}", True),
+        ("${API_KEY:+hunter2}", False),  # the value when the var is set
         ("<% X", False),
         ("${X", False),
         # the eleventh leak hunt: Kubernetes' `$(NAME)` is another var's value, no secret
