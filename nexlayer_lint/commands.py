@@ -274,8 +274,9 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
 # Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
 # named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
-# A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`).
-_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*")
+# A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`); MSBuild's
+# `-p:Name=Value` sets a property (a secret one is still a `NAME=value`: `-p:DbPassword=x`).
+_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*|:[A-Za-z_][A-Za-z0-9_.-]*=[^\n]*")
 _PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.

@@ -207,11 +207,13 @@ def is_secret_flag(item: object) -> bool:
     )
 
 
-# Single-dash options that take a password in every program that has them, though their names
-# are not made of _FLAG_WORDS: keytool's (and jarsigner's) `-storepass`, `-keypass`..., and
-# openssl's `-passin`, `-passout` (its `-pass` is a flag word already).
+# Options that take a password in every program that has them, though their names do not say
+# so by NAME_RULES: keytool's (and jarsigner's) `-storepass`, `-keypass`..., openssl's `-passin`,
+# `-passout` (its `-pass` is a flag word already), and redis-server's `--masterauth` (a replica's
+# password for its primary, most often the same as its own `--requirepass`: hunt 53 F2).
 PASSWORD_FLAGS = frozenset(
     {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass", "-passin", "-passout"}
+    | {"--masterauth"}
 )
 # openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
 # and `stdin` say where it is.

@@ -1043,6 +1043,10 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("docker exec c redis-cli -a hunter22 ping", ["hunter22"]),  # the program docker runs
         ('sshpass -p "$(cat /run/secrets/pw)" ssh host', []),  # a command's output, no literal
         ("DB_PASSWORD=$(cat /run/pw) app", []),
+        # hunt 53 F3: MSBuild's property switch; a secret property is a NAME=value still
+        ("dotnet publish -p:UseAppHost=false -p:Version=1.2.3 -o /app", []),
+        ("dotnet build -p:DbPassword=ZqMsb1xx", ["ZqMsb1xx"]),
+        ("mysql -p:ZqMy1x=y", [":ZqMy1x=y"]),  # mysql named: its password, whatever it holds
     ],
 )
 def test_a_programs_password_option_has_its_value_masked(text: str, found: list[str]) -> None:
@@ -1059,6 +1063,8 @@ def test_a_programs_password_option_has_its_value_masked(text: str, found: list[
             ["ZqKey3a", "ZqKey3b", "ZqKey3c"],
         ),
         ("keytool -list -storepass:env STORE_PW", []),  # keytool's own way to name a var
+        # hunt 53 F2: a replica's password for its primary, printed beside its starred copy
+        ("redis-server --requirepass ZqRed1xx --masterauth ZqRed1xx", ["ZqRed1xx", "ZqRed1xx"]),
         ("openssl pkcs12 -passin pass:ZqSsl1xx -passout pass:ZqSsl2xx", ["ZqSsl1xx", "ZqSsl2xx"]),
         ("openssl enc -aes256 -pass pass:ZqSsl3xx -in f", ["ZqSsl3xx"]),
         ("openssl pkcs12 -passin env:IN_PW -passout file:/run/pw", []),  # where the password is
