@@ -20,13 +20,14 @@ PODS: DataPath = ("application", "pods")
 # defaults, as a pod name starts with a lower-case letter. A host name is read with any letter
 # (`ap\u0445.pod`, whose last letter is Cyrillic), so that NX208 reports a name no pod can have
 # instead of skipping it; not with `_`, which no host name has but Perl's documentation files do
-# (`lib/my_module.pod`). A combining accent (`d\u0301b.pod`) belongs to the name, as letters do
-# (Python's `\w` has no marks). Linear: a host name can start only where a run of name characters starts.
+# (`lib/my_module.pod`). `.POD` is `.pod`: a host name has no case. A combining accent
+# (`d\u0301b.pod`) belongs to the name, as letters do (Python's `\w` has no marks). Linear: a
+# host name can start only where a run of name characters starts.
 # A port is its whole run of digits (`web.pod:123456` is no port 12345), read as a number with
 # its leading zeros (`web.pod:0080` is port 80).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # the combining blocks
 _REFERENCE = re.compile(
-    rf"(?<![\w.{_MARKS}-])(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.pod(?:\.(?![\w-]))?(?![\w.-])"
+    rf"(?<![\w.{_MARKS}-])(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.(?i:pod)(?:\.(?![\w-]))?(?![\w.-])"
     r"(?::(?P<host_port>\d+))?"
     r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d+)\}"
 )
@@ -141,7 +142,7 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
     for pod in pods:
         for var in pod.vars:
             # Both forms hold a literal `.pod` or `${`: most values are passed over at C speed.
-            if not isinstance(var.value, str) or (".pod" not in var.value and "${" not in var.value):
+            if not isinstance(var.value, str) or (".pod" not in var.value.lower() and "${" not in var.value):
                 continue
             for match in _REFERENCE.finditer(var.value):
                 if match.group("host"):
@@ -172,6 +173,8 @@ def _port(digits: str) -> int:
 
 
 def _resolve(name: str, by_name: dict[str, Pod], app_name: Any) -> Pod | None:
+    if not name.isascii():
+        return None  # no pod's name: the Kelvin sign `\u212a` lower-cases to `k` (hunt 54 F6)
     name = name.lower()
     if name in by_name:
         return by_name[name]
