@@ -795,6 +795,11 @@ def test_nx209_port_not_exposed() -> None:
     assert d.hint == 'use one of the pod\'s servicePorts (8000, 9000), or add 8080 to servicePorts of pod "backend"'
     (d,) = refs("${db:5433}")
     assert (d.code, d.col) == ("NX209", 21)
+    # hunt 54 F2: `5432.0` is port 5432 to the schema, and so to NX209
+    floats = REFS.format(value="redis://db.pod:5432").replace("servicePorts: [5432]", "servicePorts: [5432.0]")
+    assert [d.code for d in lint_diags(floats) if d.code.startswith("NX2")] == []
+    (d,) = [d for d in lint_diags(floats.replace("db.pod:5432", "db.pod:5433")) if d.code == "NX209"]
+    assert d.message == 'var "VALUE" refers to port 5433 of pod "db", which exposes only 5432'
 
 
 def test_nx209_writes_out_no_port_that_is_a_secret() -> None:

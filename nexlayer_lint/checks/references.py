@@ -131,4 +131,11 @@ def _ports(pod: Pod) -> list[int]:
     ports = pod.data.get("servicePorts")
     if not isinstance(ports, list):
         return []
-    return [port for port in ports if isinstance(port, int) and not isinstance(port, bool)]
+    # `80.0` is the port 80 to the schema (a JSON integer), so here too (hunt 54 F2)
+    return [int(port) for port in ports if _is_whole_number(port)]
+
+
+def _is_whole_number(value: object) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
