@@ -228,6 +228,28 @@ def test_a_postgres_volume_at_the_forbidden_path_with_pgdata_elsewhere_says_it_h
     assert "Postgres will not start there" in d.message
 
 
+def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
+    # hunt 54 F3: the official image keeps its data in /var/lib/postgresql/18/docker from 18 on
+    (d,) = [d for d in lint_diags(pg("postgres:18.1-alpine", "/var/lib/postgresql/18/docker")) if d.code == "NX202"]
+    assert (d.line, d.col, d.severity) == (14, 22, "error")
+    assert d.message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/18/docker", the data directory of its '
+        "image; Postgres will not start there, because the volume's lost+found makes it non-empty"
+    )
+    assert d.hint == "mount the volume at /var/lib/postgresql, where the image keeps /var/lib/postgresql/18/docker"
+    (d,) = [d for d in lint_diags(pg("postgres:18", "/var/lib/postgresql/18/docker/x")) if d.code == "NX202"]
+    assert d.hint == "mount the volume at /var/lib/postgresql"
+    for image in ("postgres:18", "mirror.gcr.io/library/postgres:19"):
+        assert [d.code for d in lint_diags(pg(image, "/var/lib/postgresql")) if d.code == "NX202"] == []
+        assert [d.severity for d in lint_diags(pg(image)) if d.code == "NX202"] == ["error"]  # .../data
+    # an image before 18, or one that is not the official one, keeps it where it did
+    for image, mount in (
+        ("postgres:17", "/var/lib/postgresql/17/docker"),
+        ("bitnami/postgresql:18", "/var/lib/postgresql/18/docker"),
+    ):
+        assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
+
+
 def test_nx202_user_severity_wins_over_the_checks_own() -> None:
     found = lint_diags(pg(pgdata="/var/lib/postgresql/data/pgdata"), severity={"NX202": "error"})
     assert [d.severity for d in found if d.code == "NX202"] == ["error"]

@@ -64,14 +64,25 @@ def _pgdata_inside(pgdata: object, mount: str) -> bool:
     return _norm(pgdata).startswith(_norm(mount) + "/")
 
 
-def _data_dir(pgdata: object) -> str | None:
+def _data_dir(pgdata: object, image: str) -> str | None:
     """Where Postgres keeps its data: PGDATA when it is a path, the image's default without it;
     None (unknown) when PGDATA is a reference (`${PGDATA}`) or no path."""
     if pgdata is None:
-        return PG_DATA_DIR
+        return _default_data_dir(image)
     if isinstance(pgdata, str) and pgdata.startswith("/"):
         return _norm(pgdata)
     return None
+
+
+def _default_data_dir(image: str) -> str:
+    """The official image keeps its data in /var/lib/postgresql/<major>/docker from Postgres 18 on
+    (its tag says which; `latest` says nothing the file can pin), in PG_DATA_DIR before."""
+    ref = parse_image(image)
+    official = ref.repository.lower() in ("postgres", "library/postgres")
+    major = ref.tag.split(".")[0].split("-")[0]
+    if official and major.isdigit() and major.isascii() and 18 <= int(major) < 100:
+        return f"{PG_MOUNT}/{int(major)}/docker"
+    return PG_DATA_DIR
 
 
 def _mount_of(volume: object) -> str | None:
@@ -92,7 +103,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
         pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
-        data_dir = _data_dir(pgdata)
+        data_dir = _data_dir(pgdata, pod.data["image"])
         at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
             mount_path = _mount_of(volume)
@@ -105,7 +116,14 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
             if mount_path != PG_DATA_DIR:
                 if data_dir is None:
                     continue
-                if mount_path == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
+                if mount_path == data_dir and pgdata is None:  # Postgres 18's own data directory
+                    yield Finding(
+                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", the data directory of its image; '
+                        "Postgres will not start there, because the volume's lost+found makes it non-empty",
+                        path=where,
+                        hint=f"mount the volume at {PG_MOUNT}, where the image keeps {mount_path}",
+                    )
+                elif mount_path == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
                     yield Finding(
                         f'Postgres pod "{pod.name}" mounts {label} at "{mount}", which PGDATA makes its data '
                         "directory; Postgres will not start there, because the volume's lost+found makes it "
@@ -121,6 +139,8 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                         hint="mount the volume at /var/lib/postgresql and set the var "
                         "PGDATA: /var/lib/postgresql/data/pgdata"
                         if data_dir == PG_DATA_DIR
+                        else f"mount the volume at {PG_MOUNT}"
+                        if pgdata is None
                         else f"set PGDATA to a directory inside the volume, such as {mount_path}/pgdata",
                     )
                 continue
@@ -132,7 +152,9 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                     severity="warning",
                     hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}",
                 )
-            elif data_dir is not None and not (PG_DATA_DIR + "/").startswith(data_dir + "/"):  # `PGDATA: /data`
+            elif (
+                pgdata is not None and data_dir is not None and not (PG_DATA_DIR + "/").startswith(data_dir + "/")
+            ):  # `PGDATA: /data`
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}", where Nexlayer forbids a '
                     f'Postgres volume; PGDATA "{pgdata}" keeps the data elsewhere, so the volume holds none of it',
