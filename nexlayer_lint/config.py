@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.globs import PathPattern, check_globs
+from nexlayer_lint.globs import PathPattern, check_globs, matches
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -624,15 +624,20 @@ def lint_alike(first: Settings, second: Settings) -> bool:
     return as_linted(first) == as_linted(second)
 
 
+def _applies(pattern: PathPattern, absolute: str) -> bool:
+    if pattern.glob.startswith("!"):
+        return not matches((pattern._replace(glob=pattern.glob[1:]),), absolute)
+    return matches((pattern,), absolute)
+
+
 def for_file(settings: Settings, path: str) -> Settings:
     """`settings` as they apply to the file at `path`: with the codes of every per-file-ignores glob
-    that matches it added to `ignore` (as full codes, so they win over `select`)."""
+    that matches it added to `ignore` (as full codes, so they win over `select`). As in ruff, a
+    glob starting with `!` applies to every file it does not match."""
     if not settings.per_file_ignores:
         return settings
-    from nexlayer_lint.globs import matches
-
     absolute = os.path.abspath(path)
-    codes = [code for pattern, codes in settings.per_file_ignores if matches((pattern,), absolute) for code in codes]
+    codes = [code for pattern, codes in settings.per_file_ignores if _applies(pattern, absolute) for code in codes]
     if not codes:
         return settings
     added = tuple(code for code in expand_codes(codes) if code not in settings.ignore)

@@ -189,6 +189,15 @@ def test_per_file_ignores_by_glob_code_prefix_or_name(nested):
     }
 
 
+def test_a_per_file_ignores_glob_starting_with_a_bang_applies_to_every_file_it_does_not_match(nested):
+    # hunt 54 F5: as in ruff; it was read as a gitignore's exception, which alone matched nothing
+    os.remove(nested / "other" / "pyproject.toml")
+    write(nested / ".nexlayer-lint.toml", '[per-file-ignores]\n"!other/**" = ["NX215"]\n')
+    found = cli_findings("nexlayer.yaml", "other/nexlayer.yaml", "plain/nexlayer.yaml")
+    assert found["other/nexlayer.yaml"] == [("NX215", "warning", 5, 14), ("NX213", "warning", 9, 22)]
+    assert found["nexlayer.yaml"] == found["plain/nexlayer.yaml"] == [("NX213", "warning", 9, 22)]
+
+
 def test_per_file_ignores_win_over_select(nested):
     write(nested / ".nexlayer-lint.toml", 'select = ["NX215"]\n[per-file-ignores]\n"nexlayer.yaml" = ["NX2"]\n')
     settings = Resolver().for_file("nexlayer.yaml")
