@@ -273,7 +273,11 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     located = [_locate(document, problem, path, choices, maps) for problem in problems]
     if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
         located = [d._replace(path=hide(d.path)) for d in located]
-    directives, bad = suppress.parse(document.comments, document.lines) if document and document.comments else ([], [])
+    directives, bad = (
+        suppress.parse(document.comments, document.lines, document.multiline_scalars)
+        if document and document.comments
+        else ([], [])
+    )
     suppressed: set[int] = set()
     spread = suppress.spread(directives, document.multiline_scalars) if directives and document else {}
     if directives:

@@ -39,8 +39,11 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     code_removals: tuple[Edit | None, ...] = ()
 
 
-def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Directive], list[Problem]]:
-    """The directives among a file's comments, and NX099 for each one that is malformed."""
+def parse(
+    comments: Sequence[Comment], lines: Sequence[str], multiline_scalars: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Directive], list[Problem]]:
+    """The directives among a file's comments, and NX099 for each one that is malformed.
+    `multiline_scalars` (Document's) tells which line removals would change a value."""
     directives: list[Directive] = []
     following: list[int] | None = None  # the line each own-line directive governs, worked out once
     problems: list[Problem] = []
@@ -50,7 +53,7 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
         match = DIRECTIVE.match(comment.text)
         span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
         line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
-        removal = _removal(comment, line, match)
+        removal = None if _ends_kept_lines(comment, lines, multiline_scalars) else _removal(comment, line, match)
         if not match:
             problems.append(
                 Problem(
@@ -117,6 +120,19 @@ def parse(comments: Sequence[Comment], lines: Sequence[str]) -> tuple[list[Direc
             )
         )
     return directives, problems
+
+
+# A block scalar's header with the keep indicator (`|+`, `>+`, `|2+`, `|+2`).
+_KEEP_HEADER = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])")
+
+
+def _ends_kept_lines(comment: Comment, lines: Sequence[str], multiline_scalars: Sequence[tuple[int, int]]) -> bool:
+    """Whether the comment is alone on the line right after a `|+` or `>+` block scalar, with a
+    blank line after it: the comment ends the scalar's kept lines, so without it the blank lines
+    after it would join the value (hunt 56 F1)."""
+    if not comment.own_line or comment.line >= len(lines) or lines[comment.line].strip():
+        return False
+    return any(last + 1 == comment.line and _KEEP_HEADER.search(lines[first - 1]) for first, last in multiline_scalars)
 
 
 def _text_col(comment: Comment, line: str) -> int:

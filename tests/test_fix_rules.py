@@ -549,6 +549,17 @@ def test_nx099_removes_what_suppresses_nothing() -> None:
     assert_fix(before, after, "NX099")
 
 
+@pytest.mark.parametrize("header", ["|+", ">+", "|2+"])
+def test_nx099_keeps_a_directive_that_ends_a_kept_block_scalar(header: str) -> None:
+    # hunt 56 F1: without the comment the blank line after it joined `command`'s value
+    text = pod(f"command: {header}", "  echo a", "# nexlayer-lint: disable=NX213", "", "vars: {A: b}")
+    assert_no_fix(text.replace("      # nexlayer-lint", "# nexlayer-lint"), "NX099")
+    assert_no_fix(pod(f"command: {header}", "  echo a") + "# nexlayer-lint: disable=NX213\n\n", "NX099")
+    # `|-` and `|` drop or clip the blank lines: the comment goes, the value stays
+    fixed = pod("command: |-", "  echo a") + "\n" + "      vars: {A: b}\n"
+    assert_fix(fixed.replace("a\n\n", "a\n# nexlayer-lint: disable=NX213\n\n"), fixed, "NX099")
+
+
 def test_nx099_removes_a_directive_that_names_no_code() -> None:
     assert_fix(pod().replace("path: /", "path: /  # nexlayer-lint: disable="), pod(), "NX099")
 
