@@ -1281,9 +1281,29 @@ class BoundedReader:
         return json.dumps({"jsonrpc": "2.0", "method": DROPPED, "params": None}).encode()
 
 
+def _where_not_what(record: logging.LogRecord) -> bool:
+    """pygls logs a message it cannot handle with its params (a document's text, its secrets
+    too) and a traceback: its records keep their numbers (message ids), the type of anything
+    else, and where an exception was raised, as report_server_error does (hunt 55 F3)."""
+    if record.name.startswith("pygls"):
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg if isinstance(arg, int | float) and not isinstance(arg, bool) else f"<{type(arg).__name__}>"
+                for arg in record.args
+            )
+        elif record.args:  # a mapping: `%(name)s` placeholders
+            record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.msg} ({_where(record.exc_info[1])})"
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
 def serve() -> None:
     """Speak LSP on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="nexlayer-lint server: %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_where_not_what)
     server = create_server()
     server.start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]
     # pygls swallows the SystemExit of its own `exit` handler: the spec's code is given here (1

@@ -1146,6 +1146,24 @@ def test_a_request_with_params_out_of_range_gets_invalid_params() -> None:
     assert "result" in replies[4] and done.returncode == 0
 
 
+def test_what_pygls_cannot_handle_is_logged_without_its_params() -> None:
+    # hunt 55 F3: pygls logged such a message whole, with the document's text and its secrets
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      vars:\n        DB_PASSWORD: Zq9Sup3rS3cret\n"
+    document = {"uri": "file:///tmp/nexlayer.yaml", "languageId": "yaml", "version": 1, "text": text}
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "1.0", "method": "textDocument/didOpen", "params": {"textDocument": document}},
+        {"jsonrpc": "2.0", "id": 5, "method": 7, "params": {"text": text}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = _raw_session(b"".join(_frame(message) for message in messages))
+    assert b'Unknown message "<DidOpenTextDocumentNotification>"' in done.stderr
+    assert b"Failed to handle request 5 7 <Object> (TypeError at " in done.stderr
+    assert b"Zq9Sup3rS3cret" not in done.stderr and b"Traceback" not in done.stderr
+    assert done.returncode == 0
+
+
 def test_every_request_is_answered_and_exit_says_whether_shutdown_came_first() -> None:
     # hunt 43 F5: a request with no `params` to an unknown method, and any request after
     # `shutdown`, were never answered; `exit` without `shutdown` ended the process with 0
