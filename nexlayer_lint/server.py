@@ -1255,19 +1255,35 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
     return fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
 
 
+_CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)
+
+
 class BoundedReader:
     """The client's stream as pygls reads it (readline, read), refusing a message over MAX_MESSAGE_BYTES.
 
     The body of such a message is read and dropped in pieces, so the messages after it are read
     as usual, and pygls gets a DROPPED notification in its place. A header line without an end
     is cut at the same size (pygls then finds no header in it).
+
+    pygls reads only `Content-Length: N` spelt so and ended by CRLF; a header's name has no case
+    (`content-length: N`) and its line may end with LF alone, so such a line is given to it as
+    pygls spells it. After a header pygls cannot read (`Content-Length: 1x`), it takes the body
+    for the next header line, joined to the next message's header: what comes before that
+    header is dropped, so one bad message does not silence the session (hunt 55 F6).
     """
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
 
     def readline(self) -> bytes:
-        return self.stream.readline(MAX_MESSAGE_BYTES)
+        line = self.stream.readline(MAX_MESSAGE_BYTES)
+        at = line.lower().find(b"content-length")
+        if at < 0:
+            return line
+        if at > 0:
+            log.error("dropped %d bytes that were no message header", at)
+        length = _CONTENT_LENGTH.fullmatch(line, at)
+        return b"Content-Length: %d\r\n" % int(length.group(1)) if length else line[at:]
 
     def read(self, size: int) -> bytes:
         if size <= MAX_MESSAGE_BYTES:

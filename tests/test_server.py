@@ -1146,6 +1146,23 @@ def test_a_request_with_params_out_of_range_gets_invalid_params() -> None:
     assert "result" in replies[4] and done.returncode == 0
 
 
+def test_a_header_in_any_case_is_read_and_one_that_is_no_number_costs_only_its_message() -> None:
+    # hunt 55 F6: after either, pygls read every later message as header lines: no answer again
+    initialize = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    data = (
+        b"content-length: %d\n\r\n" % len(initialize)
+        + initialize.encode()
+        + b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 3, "method": "shutdown"}'
+        + _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        + _frame({"jsonrpc": "2.0", "method": "exit"})
+    )
+    done = _raw_session(data)
+    replies = {reply["id"]: reply for reply in _unframe(done.stdout) if "id" in reply}
+    assert sorted(replies) == [1, 2] and replies[2]["result"] is None
+    assert b"ERROR dropped 49 bytes that were no message header" in done.stderr
+    assert done.returncode == 0
+
+
 def test_what_pygls_cannot_handle_is_logged_without_its_params() -> None:
     # hunt 55 F3: pygls logged such a message whole, with the document's text and its secrets
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      vars:\n        DB_PASSWORD: Zq9Sup3rS3cret\n"
