@@ -202,8 +202,20 @@ def add_entry(
         span = at.key if at is not None else None
         if span is not None and prefix.fullmatch(before(doc, span.line, span.col)):
             indent = line_break(doc) + " " * (span.col - 1)
-            return insert(span.line, span.col, indent.join(lines) + indent)
+            return insert(_above_comments(doc, span), span.col, indent.join(lines) + indent)
     return None
+
+
+def _above_comments(doc: Document, key: Span) -> int:
+    """The line to insert before the key at `key`: above the comments right above it, at its
+    indentation, which are about it (a directive that governs its line: hunt 56 F4)."""
+    line = key.line
+    if before(doc, line, key.col).strip():
+        return line  # `- name: x`: the item's first key, with its dash
+    comment = " " * (key.col - 1) + "#"
+    while line > 1 and line_text(doc, line - 1).startswith(comment):
+        line -= 1
+    return line
 
 
 def add_item(doc: Document, sequence: DataPath, lines: list[str], flow: str) -> Edit | None:

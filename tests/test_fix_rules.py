@@ -389,6 +389,16 @@ def _db(*lines: str) -> str:
             ("vars: {PGDATA: /var/lib/postgresql/data/pgdata,", "  POSTGRES_DB: shop,", "}"),
         ),
         (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
+        (  # hunt 56 F4: above the comments about the first var (a directive governs the line after it)
+            ("vars:", "  # the password", "  # nexlayer-lint: disable=NX213", "  POSTGRES_PASSWORD: hunter2x"),
+            (
+                "vars:",
+                "  PGDATA: /var/lib/postgresql/data/pgdata",
+                "  # the password",
+                "  # nexlayer-lint: disable=NX213",
+                "  POSTGRES_PASSWORD: hunter2x",
+            ),
+        ),
     ],
 )
 def test_nx202_moves_the_mount_and_sets_pgdata(vars_before: tuple[str, ...], vars_after: tuple[str, ...]) -> None:
