@@ -315,21 +315,22 @@ def _unexplained(problems: list[Problem], stands_for: Callable[[int, int], bool]
     problems that explain each other are both kept. Linear: each problem's path is looked up once
     per prefix.
     """
-    exact: dict[tuple[str, DataPath], list[int]] = {}
-    subtree: dict[tuple[str, DataPath], list[int]] = {}
+    exact: dict[tuple[str, DataPath], list[tuple[int, str | None]]] = {}
+    subtree: dict[tuple[str, DataPath], list[tuple[int, str | None]]] = {}
     for i, problem in enumerate(problems):
         for explained in problem.explains:
             index = subtree if explained.subtree else exact
-            index.setdefault((explained.code, tuple(explained.path)), []).append(i)
+            index.setdefault((explained.code, tuple(explained.path)), []).append((i, explained.at))
     if not exact and not subtree:
         return list(range(len(problems)))
     kept = []
     for i, problem in enumerate(problems):
         path = tuple(problem.path)
-        explainers = list(exact.get((problem.code, path), ()))
+        candidates = list(exact.get((problem.code, path), ()))
         if subtree:
             for end in range(len(path) + 1):
-                explainers += subtree.get((problem.code, path[:end]), ())
+                candidates += subtree.get((problem.code, path[:end]), ())
+        explainers = [j for j, at in candidates if at is None or at == problem.at]
         if not any(j != i and stands_for(j, i) and not _explains(problem, problems[j]) for j in explainers):
             kept.append(i)
     return kept
@@ -339,7 +340,9 @@ def _explains(problem: Problem, other: Problem) -> bool:
     """Whether `problem` explains `other` (to keep both of a pair that explain each other)."""
     path = tuple(other.path)
     return any(
-        e.code == other.code and (path == tuple(e.path) or (e.subtree and path[: len(e.path)] == tuple(e.path)))
+        e.code == other.code
+        and (path == tuple(e.path) or (e.subtree and path[: len(e.path)] == tuple(e.path)))
+        and e.at in (None, other.at)
         for e in problem.explains
     )
 

@@ -167,11 +167,14 @@ class Fix(NamedTuple):
 class Explains(NamedTuple):
     """The problems another Problem explains: those with `code` at the data path `path`, or, with
     `subtree`, at `path` or anywhere under it. The engine reports only the explaining one (one
-    cause, one finding): a misspelt required key explains the unknown-key warning about it."""
+    cause, one finding): a misspelt required key explains the unknown-key warning about it.
+    With `at`, only those about the key or the value there (a value's wrong type explains the
+    value's YAML 1.1 warning, not its key's)."""
 
     code: str
     path: DataPath
     subtree: bool = False
+    at: Literal["key", "value"] | None = None
 
 
 class Problem(NamedTuple):

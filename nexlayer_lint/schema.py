@@ -1107,7 +1107,7 @@ def _type_error_explains(path: DataPath, instance: Any) -> tuple[Explains, ...]:
     (`PORT: 0022`), and, for a pod's empty `path:`, the finding that no pod has a path."""
     if isinstance(instance, (dict, list)):
         return ()
-    explains: tuple[Explains, ...] = (Explains("NX005", path),)
+    explains: tuple[Explains, ...] = (Explains("NX005", path, at="value"),)
     if instance is None and len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "path":
         explains += (Explains("NX201", path[:2]),)
     return explains

@@ -157,6 +157,15 @@ def test_a_leading_zero_number_where_a_string_belongs_is_one_finding() -> None:
     assert [(d.code, d.line) for d in lint_diags(text)] == [("NX005", 7)]
 
 
+def test_a_values_wrong_type_does_not_explain_its_keys_yaml11_warning() -> None:
+    # hunt 56 F2: NX103 on `4` hid the NX005 on `Y` (a boolean to YAML 1.1), which --fix then fixed
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        Y: 4\n"
+    )
+    assert [(d.code, d.line, d.col) for d in lint_diags(text)] == [("NX005", 9, 9), ("NX103", 9, 12)]
+
+
 def test_an_image_that_is_no_reference_is_one_finding() -> None:
     text = (
         'application:\n  name: shop\n  pods:\n    - name: web\n      image: "My Image"\n      path: /\n'
