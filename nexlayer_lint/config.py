@@ -410,7 +410,7 @@ def _extended(value: Any, source: str, chain: tuple[str, ...]) -> Path:
         raise ConfigError(f"{source}: configs extend each other in a loop: {loop}")
     if len(chain) > MAX_EXTENDS:
         raise ConfigError(f"{source}: more than {MAX_EXTENDS} configs extend one another; is that a loop?")
-    if not path.is_file():
+    if path.is_dir() or not path.exists():
         what = "is a directory, not a file" if path.is_dir() else "does not exist"
         # the value as written, whose secrets _shown can still find (the path merges a URL's `//`)
         raise ConfigError(f"{source}: the config it extends, {_shown(value)}, {what}")
@@ -453,28 +453,34 @@ def _toml() -> Any:
     return tomllib
 
 
+# A config larger than this is no config (`--config /dev/zero` would read forever).
+MAX_CONFIG_BYTES = 16 << 20
+
+
 def _table_of(path: Path) -> Mapping[str, Any]:
-    """Our table of one config file, read and parsed."""
+    """Our table of one config file, read and parsed. Read as a file to lint is (files.read): a
+    pipe (`--config <(...)`) or `/dev/null` reads too, and one with no writer does not block."""
+    from nexlayer_lint.files import read
+
     tomllib = _toml()
+    data, error = read(str(path), MAX_CONFIG_BYTES)
+    if error is not None:
+        raise ConfigError(f"cannot read config {error}")
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES >> 20} MiB; is it a config?")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+        # universal newlines, as Path.read_text: TOML takes no bare CR
+        document = tomllib.loads(data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {_why_not_toml(path, exc)}") from None
+        raise ConfigError(f"{path}: not valid TOML: {_why_not_toml(data[:4], exc)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: cannot read this TOML: it nests too deeply") from None
     return _our_table(document, path)
 
 
-def _why_not_toml(path: Path, exc: ValueError) -> str:
-    """The parser's words, or what is wrong with the encoding: TOML is UTF-8 (as tomllib and ruff
-    read it), without the byte order mark tomllib refuses."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-    except OSError:
-        head = b""
+def _why_not_toml(head: bytes, exc: ValueError) -> str:
+    """The parser's words, or what is wrong with the encoding (by the file's first bytes, `head`):
+    TOML is UTF-8 (as tomllib and ruff read it), without the byte order mark tomllib refuses."""
     codec = _wide_codec(head)
     if codec is not None:
         return f"TOML must be UTF-8, and this file is {codec[:6].upper()}; save it as UTF-8"
@@ -605,7 +611,7 @@ def discover(start: Path, explicit: str | None = None, isolated: bool = False) -
 def read_explicit(explicit: str) -> Settings:
     """`--config FILE`: for every file; its relative paths are relative to the current folder (as ruff)."""
     path = Path(explicit)
-    if not path.is_file():
+    if path.is_dir() or not path.exists():
         what = "is a directory, not a file" if path.is_dir() else "does not exist"
         raise ConfigError(f"config file {_shown(explicit)} {what}")
     return read_config(path, base=os.getcwd())

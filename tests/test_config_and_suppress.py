@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,28 @@ def test_explicit_config_and_isolated(project):
     assert codes_via_cli("--config", "ci.toml") == (1, [("NX215", "error")])
     assert codes_via_cli("--isolated") == (0, [("NX215", "warning")])
     assert codes_via_cli("--config", "missing.toml")[0] == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_config_that_is_a_pipe_or_dev_null_is_read(project):
+    # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist"
+    import threading
+
+    os.mkfifo(project / "ci.fifo")
+
+    def write() -> None:
+        with open(project / "ci.fifo", "w") as pipe:
+            pipe.write('severity = { NX2 = "error" }\n')
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    assert codes_via_cli("--config", "ci.fifo") == (1, [("NX215", "error")])
+    writer.join(timeout=10)
+    assert codes_via_cli("--config", os.devnull) == (0, [("NX215", "warning")])
+    (project / ".nexlayer-lint.toml").write_text(f'extend = "{os.devnull}"\nfail-on = "warning"\n')
+    assert codes_via_cli() == (1, [("NX215", "warning")])
+    exit_code, [(_, output)] = codes_via_cli("--config", "/dev/zero")
+    assert exit_code == 2 and "/dev/zero: larger than 16 MiB; is it a config?" in output
 
 
 @pytest.mark.parametrize(
