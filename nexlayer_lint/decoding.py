@@ -51,6 +51,15 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
             return None, problem
     else:
         text = source
+        if not text.isascii():  # a str from an editor may hold half of a pair, which no file can
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return None, syntax_problem(
+                    f"the text contains U+{ord(text[exc.start]):04X}, half of a surrogate pair, which is no character",
+                    span_at(text, exc.start),
+                    "remove it: a character was cut in half",
+                )
     text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
     if nul >= 0:

@@ -213,6 +213,14 @@ def test_binary_files() -> None:
     assert only(bytes(range(128, 256))) == [("NX001", 1, 1, "invalid UTF-8: byte 0x80 cannot start a character here")]
 
 
+def test_half_of_a_surrogate_pair_in_an_editors_text_is_placed() -> None:
+    # hunt 55 F5: the language server's text can hold one (no file can): NX001 at 1:1 named a
+    # Python exception, with a hint about quoting
+    assert only("application:\n  name: shop\n  note: \u00e9a\ud83db\n") == [
+        ("NX001", 3, 11, "the text contains U+D83D, half of a surrogate pair, which is no character")
+    ]
+
+
 def test_png_header_is_called_binary() -> None:
     got = only(b"\x89PNG\r\n\x1a\n" + b"\x00" * 8)
     assert got == [("NX001", 3, 1, "the file contains a NUL byte; it looks binary, not YAML")]
