@@ -40,8 +40,19 @@ def read(path: str, limit: int) -> tuple[bytes, None] | tuple[bytes, str]:
     except FileNotFoundError:
         return b"", f"{path}: no such file"
     except IsADirectoryError:
-        return b"", f"{path}: is a directory"
+        return b"", f"{path}: {_why_unsearched(path)}"
     except PermissionError:
         return b"", f"{path}: permission denied"
     except OSError as exc:
         return b"", f"{path}: cannot read: {exc.strerror or exc}"
+
+
+def _why_unsearched(folder: str) -> str:
+    """A folder is read only when a search could not list it (selection._walk): why, as the search
+    saw it, by its absolute path (one longer than PATH_MAX, while the relative name is not: hunt
+    55 F1)."""
+    try:
+        with os.scandir(os.path.abspath(folder)):
+            return "is a directory"
+    except OSError as exc:
+        return f"cannot search this folder: {exc.strerror or exc}"

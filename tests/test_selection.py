@@ -146,9 +146,10 @@ def test_a_folder_that_cannot_be_read_fails_the_run(tree, monkeypatch):
     monkeypatch.setattr(os, "scandir", scandir)
     result = run("--no-show-source", ".")
     assert result.exit_code == 2
-    assert "nexlayer-lint: deploy: " in result.stderr  # "permission denied" to a user, "is a directory" to root
+    # hunt 55 F1: the search's reason, not "is a directory" (the folder opens, and reads as none)
+    assert "nexlayer-lint: deploy: cannot search this folder: Permission denied" in result.stderr
     result = run("--no-show-source", "deploy")
-    assert result.exit_code == 2 and "nexlayer-lint: deploy: " in result.stderr
+    assert result.exit_code == 2 and "nexlayer-lint: deploy: cannot search this folder" in result.stderr
 
 
 def test_a_file_under_a_folder_that_cannot_be_searched_is_no_missing_file(tree, monkeypatch):
