@@ -311,6 +311,7 @@ def test_nx203_literal_registry_with_a_login() -> None:
         ("docker.io", "index.docker.io/acme/api:1"),
         ("docker.io", "registry-1.docker.io/acme/api:1"),
         ("registry.example.com:5000", "registry.example.com:5000/team/api:2"),
+        ("ghcr.io", "ghcr.io:443/acme/api:1"),  # hunt 54 F7: HTTPS's own port
     ],
 )
 def test_nx203_registries_compare_loosely(registry: str, image: str) -> None:

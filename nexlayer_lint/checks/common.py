@@ -52,8 +52,10 @@ _DOCKER_HUB = {"", "docker.io", "index.docker.io", "registry-1.docker.io", "regi
 
 
 def normalize_registry(registry: str) -> str:
-    """`https://GHCR.io/` -> `ghcr.io`; every spelling of Docker Hub -> `docker.io`."""
+    """`https://GHCR.io/` -> `ghcr.io`; every spelling of Docker Hub -> `docker.io`; `ghcr.io:443`
+    -> `ghcr.io` (HTTPS's own port names the same registry)."""
     host = re.sub(r"^[a-z]+://", "", registry.strip(), flags=re.IGNORECASE).rstrip("/").lower()
+    host = host.removesuffix(":443")
     return "docker.io" if host in _DOCKER_HUB else host
 
 
