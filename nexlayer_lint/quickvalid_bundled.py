@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = '60b9038ce4be48f4880cd3e83297e77db1694b0dc277ba7d78bc20ab2eeddb3c'
+SCHEMA_SHA256 = 'f1cb558de3d56d2a52b0a7da833929d53b1b3bf14713eae2d470bdfcb81f4e1f'
 
 
 def build(schema, compile_pattern, helpers):
@@ -52,54 +52,58 @@ def build(schema, compile_pattern, helpers):
     _c40 = _c39['allOf'][0]
     _c41 = compile_pattern('^/')
     _c42 = _c39['allOf'][1]
-    _c43 = compile_pattern("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+    _c43 = compile_pattern("^/(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*$")
     _c44 = _c39['allOf'][2]
-    _c45 = compile_pattern('^(?![\\s\\S]*(?://|/\\.\\.?(?:/|$)))')
-    _c47 = _c30['properties']['servicePorts']
-    _c50 = _c47['items']
-    _c52 = _c30['properties']['vars']
-    _c54 = _resolve(schema, '#/$defs/varsMapping')
-    _c56 = _c54['propertyNames']
-    _c57 = _resolve(schema, '#/$defs/varName')
-    _c58 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
-    _c59 = frozenset(())
-    _c62 = _c54['additionalProperties']
-    _c64 = _resolve(schema, '#/$defs/varsList')
-    _c67 = _c64['items']
-    _c68 = frozenset(('key', 'value', ))
-    _c70 = _c67['properties']['key']
-    _c71 = _resolve(schema, '#/$defs/varName')
-    _c72 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
-    _c74 = _c67['properties']['value']
-    _c78 = _c30['properties']['volumes']
-    _c81 = _c78['items']
-    _c82 = _resolve(schema, '#/$defs/volume')
-    _c83 = frozenset(('mountPath', 'name', 'size', ))
-    _c85 = _c82['properties']['name']
-    _c87 = _resolve(schema, '#/$defs/dnsLabel')
-    _c88 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$')
-    _c91 = _c82['properties']['size']
-    _c92 = _c91['allOf'][0]
-    _c94 = compile_pattern('^0*(?:(?:[0-9]{1,3}|10[01][0-9]|102[0-4])Gi|(?:[0-9]{1,6}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])Mi)$')
-    _c96 = _c91['allOf'][1]
-    _c98 = compile_pattern('^0*[1-9]')
-    _c101 = _c82['properties']['mountPath']
-    _c103 = _resolve(schema, '#/$defs/mountPath')
-    _c104 = _c103['allOf'][0]
-    _c105 = compile_pattern('^/')
-    _c106 = _c103['allOf'][1]
-    _c107 = compile_pattern('^(?!(?:[\\s\\S]*/)?\\.\\.(?:/|$))')
-    _c110 = _c30['properties']['secrets']
-    _c113 = _c110['items']
-    _c114 = _resolve(schema, '#/$defs/secret')
-    _c115 = frozenset(('data', 'fileName', 'mountPath', 'name', ))
-    _c117 = _c114['properties']['name']
-    _c120 = _c114['properties']['data']
-    _c122 = _c114['properties']['mountPath']
-    _c125 = _c114['properties']['fileName']
-    _c126 = compile_pattern('^\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*$')
-    _c128 = _c30['properties']['entrypoint']
-    _c130 = _c30['properties']['command']
+    _c45 = compile_pattern('^(?![\\s\\S]*%2[fF])')
+    _c46 = _c39['allOf'][3]
+    _c47 = compile_pattern('^(?![\\s\\S]*(?://|/\\.\\.?(?:/|$)))')
+    _c49 = _c30['properties']['servicePorts']
+    _c52 = _c49['items']
+    _c54 = _c30['properties']['vars']
+    _c56 = _resolve(schema, '#/$defs/varsMapping')
+    _c58 = _c56['propertyNames']
+    _c59 = _resolve(schema, '#/$defs/varName')
+    _c60 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
+    _c61 = frozenset(())
+    _c64 = _c56['additionalProperties']
+    _c66 = _resolve(schema, '#/$defs/varsList')
+    _c69 = _c66['items']
+    _c70 = frozenset(('key', 'value', ))
+    _c72 = _c69['properties']['key']
+    _c73 = _resolve(schema, '#/$defs/varName')
+    _c74 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
+    _c76 = _c69['properties']['value']
+    _c80 = _c30['properties']['volumes']
+    _c83 = _c80['items']
+    _c84 = _resolve(schema, '#/$defs/volume')
+    _c85 = frozenset(('mountPath', 'name', 'size', ))
+    _c87 = _c84['properties']['name']
+    _c89 = _resolve(schema, '#/$defs/dnsLabel')
+    _c90 = compile_pattern('^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$')
+    _c93 = _c84['properties']['size']
+    _c94 = _c93['allOf'][0]
+    _c96 = compile_pattern('^0*(?:(?:[0-9]{1,3}|10[01][0-9]|102[0-4])Gi|(?:[0-9]{1,6}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])Mi)$')
+    _c98 = _c93['allOf'][1]
+    _c100 = compile_pattern('^0*[1-9]')
+    _c103 = _c84['properties']['mountPath']
+    _c105 = _resolve(schema, '#/$defs/mountPath')
+    _c106 = _c105['allOf'][0]
+    _c107 = compile_pattern('^/')
+    _c108 = _c105['allOf'][1]
+    _c109 = compile_pattern('^(?!(?:[\\s\\S]*/)?\\.\\.(?:/|$))')
+    _c110 = _c105['allOf'][2]
+    _c111 = compile_pattern('^(?!/(?:\\.?/)*\\.?$)')
+    _c114 = _c30['properties']['secrets']
+    _c117 = _c114['items']
+    _c118 = _resolve(schema, '#/$defs/secret')
+    _c119 = frozenset(('data', 'fileName', 'mountPath', 'name', ))
+    _c121 = _c118['properties']['name']
+    _c124 = _c118['properties']['data']
+    _c126 = _c118['properties']['mountPath']
+    _c129 = _c118['properties']['fileName']
+    _c130 = compile_pattern('^\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*$')
+    _c132 = _c30['properties']['entrypoint']
+    _c134 = _c30['properties']['command']
     def _f2(v, path, schema_part):
         errors = []
         if isinstance(v, dict):
@@ -159,8 +163,8 @@ def build(schema, compile_pattern, helpers):
                         if isinstance(v24, list):
                             if len(v24) < 1: errors.append(_at(_fault('minItems', _c25, v24), ('application', 'pods', ), ('properties', 'application', 'properties', 'pods', )))
                             for i26, v27 in enumerate(v24):
-                                found131 = _f29(v27, None, None)
-                                if found131: errors += _all_at(found131, ('application', 'pods', i26, ), ('properties', 'application', 'properties', 'pods', 'items', ))
+                                found135 = _f29(v27, None, None)
+                                if found135: errors += _all_at(found135, ('application', 'pods', i26, ), ('properties', 'application', 'properties', 'pods', 'items', ))
                         else:
                             errors.append(_at(_fault('type', _c25, v24), ('application', 'pods', ), ('properties', 'application', 'properties', 'pods', )))
                 else:
@@ -196,167 +200,169 @@ def build(schema, compile_pattern, helpers):
                     if not _c41(v38): errors.append(_at(_fault('pattern', _c40, v38), ('path', ), ('properties', 'path', 'allOf', 0, )))
                     if not _c43(v38): errors.append(_at(_fault('pattern', _c42, v38), ('path', ), ('properties', 'path', 'allOf', 1, )))
                     if not _c45(v38): errors.append(_at(_fault('pattern', _c44, v38), ('path', ), ('properties', 'path', 'allOf', 2, )))
+                    if not _c47(v38): errors.append(_at(_fault('pattern', _c46, v38), ('path', ), ('properties', 'path', 'allOf', 3, )))
                 else:
                     errors.append(_at(_fault('type', _c39, v38), ('path', ), ('properties', 'path', )))
             if 'servicePorts' in v:
-                v46 = v['servicePorts']
-                if isinstance(v46, list):
-                    if len(v46) < 1: errors.append(_at(_fault('minItems', _c47, v46), ('servicePorts', ), ('properties', 'servicePorts', )))
-                    if len(v46) > 1 and not _unique(v46): errors.append(_at(_fault('uniqueItems', _c47, v46), ('servicePorts', ), ('properties', 'servicePorts', )))
-                    for i48, v49 in enumerate(v46):
-                        if not ((type(v49) is int or _is_integer(v49))):
-                            errors.append(_at(_fault('type', _c50, v49), ('servicePorts', i48, ), ('properties', 'servicePorts', 'items', )))
-                        if _is_number(v49):
-                            if v49 < 1: errors.append(_at(_fault('minimum', _c50, v49), ('servicePorts', i48, ), ('properties', 'servicePorts', 'items', )))
-                            if v49 > 65535: errors.append(_at(_fault('maximum', _c50, v49), ('servicePorts', i48, ), ('properties', 'servicePorts', 'items', )))
+                v48 = v['servicePorts']
+                if isinstance(v48, list):
+                    if len(v48) < 1: errors.append(_at(_fault('minItems', _c49, v48), ('servicePorts', ), ('properties', 'servicePorts', )))
+                    if len(v48) > 1 and not _unique(v48): errors.append(_at(_fault('uniqueItems', _c49, v48), ('servicePorts', ), ('properties', 'servicePorts', )))
+                    for i50, v51 in enumerate(v48):
+                        if not ((type(v51) is int or _is_integer(v51))):
+                            errors.append(_at(_fault('type', _c52, v51), ('servicePorts', i50, ), ('properties', 'servicePorts', 'items', )))
+                        if _is_number(v51):
+                            if v51 < 1: errors.append(_at(_fault('minimum', _c52, v51), ('servicePorts', i50, ), ('properties', 'servicePorts', 'items', )))
+                            if v51 > 65535: errors.append(_at(_fault('maximum', _c52, v51), ('servicePorts', i50, ), ('properties', 'servicePorts', 'items', )))
                 else:
-                    errors.append(_at(_fault('type', _c47, v46), ('servicePorts', ), ('properties', 'servicePorts', )))
+                    errors.append(_at(_fault('type', _c49, v48), ('servicePorts', ), ('properties', 'servicePorts', )))
             if 'vars' in v:
-                v51 = v['vars']
-                found76 = _any_of(_c52, v51, _c75)
-                if found76: errors += _all_at(found76, ('vars', ), ('properties', 'vars', ))
+                v53 = v['vars']
+                found78 = _any_of(_c54, v53, _c77)
+                if found78: errors += _all_at(found78, ('vars', ), ('properties', 'vars', ))
             if 'volumes' in v:
-                v77 = v['volumes']
-                if isinstance(v77, list):
-                    for i79, v80 in enumerate(v77):
-                        if isinstance(v80, dict):
-                            if 'name' not in v80: errors.append(_at(_fault('required', _c82, v80), ('volumes', i79, ), ('properties', 'volumes', 'items', )))
-                            if 'size' not in v80: errors.append(_at(_fault('required', _c82, v80), ('volumes', i79, ), ('properties', 'volumes', 'items', )))
-                            if 'mountPath' not in v80: errors.append(_at(_fault('required', _c82, v80), ('volumes', i79, ), ('properties', 'volumes', 'items', )))
-                            if not _c83.issuperset(v80): errors.append(_at(_fault('additionalProperties', _c82, v80), ('volumes', i79, ), ('properties', 'volumes', 'items', )))
-                            if 'name' in v80:
-                                v84 = v80['name']
-                                if not (isinstance(v84, str)):
-                                    errors.append(_at(_fault('type', _c85, v84), ('volumes', i79, 'name', ), ('properties', 'volumes', 'items', 'properties', 'name', )))
-                                found89 = _f86(v84, None, None)
-                                if found89: errors += _all_at(found89, ('volumes', i79, 'name', ), ('properties', 'volumes', 'items', 'properties', 'name', ))
-                            if 'size' in v80:
-                                v90 = v80['size']
-                                if not (isinstance(v90, str)):
-                                    errors.append(_at(_fault('type', _c91, v90), ('volumes', i79, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', )))
-                                found95 = _f93(v90, None, 0)
-                                if found95: errors += _all_at(found95, ('volumes', i79, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', 'allOf', ))
-                                found99 = _f97(v90, None, 1)
-                                if found99: errors += _all_at(found99, ('volumes', i79, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', 'allOf', ))
-                            if 'mountPath' in v80:
-                                v100 = v80['mountPath']
-                                if not (isinstance(v100, str)):
-                                    errors.append(_at(_fault('type', _c101, v100), ('volumes', i79, 'mountPath', ), ('properties', 'volumes', 'items', 'properties', 'mountPath', )))
-                                found108 = _f102(v100, None, None)
-                                if found108: errors += _all_at(found108, ('volumes', i79, 'mountPath', ), ('properties', 'volumes', 'items', 'properties', 'mountPath', ))
+                v79 = v['volumes']
+                if isinstance(v79, list):
+                    for i81, v82 in enumerate(v79):
+                        if isinstance(v82, dict):
+                            if 'name' not in v82: errors.append(_at(_fault('required', _c84, v82), ('volumes', i81, ), ('properties', 'volumes', 'items', )))
+                            if 'size' not in v82: errors.append(_at(_fault('required', _c84, v82), ('volumes', i81, ), ('properties', 'volumes', 'items', )))
+                            if 'mountPath' not in v82: errors.append(_at(_fault('required', _c84, v82), ('volumes', i81, ), ('properties', 'volumes', 'items', )))
+                            if not _c85.issuperset(v82): errors.append(_at(_fault('additionalProperties', _c84, v82), ('volumes', i81, ), ('properties', 'volumes', 'items', )))
+                            if 'name' in v82:
+                                v86 = v82['name']
+                                if not (isinstance(v86, str)):
+                                    errors.append(_at(_fault('type', _c87, v86), ('volumes', i81, 'name', ), ('properties', 'volumes', 'items', 'properties', 'name', )))
+                                found91 = _f88(v86, None, None)
+                                if found91: errors += _all_at(found91, ('volumes', i81, 'name', ), ('properties', 'volumes', 'items', 'properties', 'name', ))
+                            if 'size' in v82:
+                                v92 = v82['size']
+                                if not (isinstance(v92, str)):
+                                    errors.append(_at(_fault('type', _c93, v92), ('volumes', i81, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', )))
+                                found97 = _f95(v92, None, 0)
+                                if found97: errors += _all_at(found97, ('volumes', i81, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', 'allOf', ))
+                                found101 = _f99(v92, None, 1)
+                                if found101: errors += _all_at(found101, ('volumes', i81, 'size', ), ('properties', 'volumes', 'items', 'properties', 'size', 'allOf', ))
+                            if 'mountPath' in v82:
+                                v102 = v82['mountPath']
+                                if not (isinstance(v102, str)):
+                                    errors.append(_at(_fault('type', _c103, v102), ('volumes', i81, 'mountPath', ), ('properties', 'volumes', 'items', 'properties', 'mountPath', )))
+                                found112 = _f104(v102, None, None)
+                                if found112: errors += _all_at(found112, ('volumes', i81, 'mountPath', ), ('properties', 'volumes', 'items', 'properties', 'mountPath', ))
                         else:
-                            errors.append(_at(_fault('type', _c82, v80), ('volumes', i79, ), ('properties', 'volumes', 'items', )))
+                            errors.append(_at(_fault('type', _c84, v82), ('volumes', i81, ), ('properties', 'volumes', 'items', )))
                 else:
-                    errors.append(_at(_fault('type', _c78, v77), ('volumes', ), ('properties', 'volumes', )))
+                    errors.append(_at(_fault('type', _c80, v79), ('volumes', ), ('properties', 'volumes', )))
             if 'secrets' in v:
-                v109 = v['secrets']
-                if isinstance(v109, list):
-                    for i111, v112 in enumerate(v109):
-                        if isinstance(v112, dict):
-                            if 'name' not in v112: errors.append(_at(_fault('required', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
-                            if 'data' not in v112: errors.append(_at(_fault('required', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
-                            if 'mountPath' not in v112: errors.append(_at(_fault('required', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
-                            if 'fileName' not in v112: errors.append(_at(_fault('required', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
-                            if not _c115.issuperset(v112): errors.append(_at(_fault('additionalProperties', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
-                            if 'name' in v112:
-                                v116 = v112['name']
-                                if not (isinstance(v116, str)):
-                                    errors.append(_at(_fault('type', _c117, v116), ('secrets', i111, 'name', ), ('properties', 'secrets', 'items', 'properties', 'name', )))
-                                found118 = _f86(v116, None, None)
-                                if found118: errors += _all_at(found118, ('secrets', i111, 'name', ), ('properties', 'secrets', 'items', 'properties', 'name', ))
-                            if 'data' in v112:
-                                v119 = v112['data']
-                                if not (isinstance(v119, str)):
-                                    errors.append(_at(_fault('type', _c120, v119), ('secrets', i111, 'data', ), ('properties', 'secrets', 'items', 'properties', 'data', )))
-                            if 'mountPath' in v112:
-                                v121 = v112['mountPath']
-                                if not (isinstance(v121, str)):
-                                    errors.append(_at(_fault('type', _c122, v121), ('secrets', i111, 'mountPath', ), ('properties', 'secrets', 'items', 'properties', 'mountPath', )))
-                                found123 = _f102(v121, None, None)
-                                if found123: errors += _all_at(found123, ('secrets', i111, 'mountPath', ), ('properties', 'secrets', 'items', 'properties', 'mountPath', ))
-                            if 'fileName' in v112:
-                                v124 = v112['fileName']
-                                if isinstance(v124, str):
-                                    if len(v124) < 1: errors.append(_at(_fault('minLength', _c125, v124), ('secrets', i111, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
-                                    if len(v124) > 253: errors.append(_at(_fault('maxLength', _c125, v124), ('secrets', i111, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
-                                    if not _c126(v124): errors.append(_at(_fault('pattern', _c125, v124), ('secrets', i111, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
+                v113 = v['secrets']
+                if isinstance(v113, list):
+                    for i115, v116 in enumerate(v113):
+                        if isinstance(v116, dict):
+                            if 'name' not in v116: errors.append(_at(_fault('required', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
+                            if 'data' not in v116: errors.append(_at(_fault('required', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
+                            if 'mountPath' not in v116: errors.append(_at(_fault('required', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
+                            if 'fileName' not in v116: errors.append(_at(_fault('required', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
+                            if not _c119.issuperset(v116): errors.append(_at(_fault('additionalProperties', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
+                            if 'name' in v116:
+                                v120 = v116['name']
+                                if not (isinstance(v120, str)):
+                                    errors.append(_at(_fault('type', _c121, v120), ('secrets', i115, 'name', ), ('properties', 'secrets', 'items', 'properties', 'name', )))
+                                found122 = _f88(v120, None, None)
+                                if found122: errors += _all_at(found122, ('secrets', i115, 'name', ), ('properties', 'secrets', 'items', 'properties', 'name', ))
+                            if 'data' in v116:
+                                v123 = v116['data']
+                                if not (isinstance(v123, str)):
+                                    errors.append(_at(_fault('type', _c124, v123), ('secrets', i115, 'data', ), ('properties', 'secrets', 'items', 'properties', 'data', )))
+                            if 'mountPath' in v116:
+                                v125 = v116['mountPath']
+                                if not (isinstance(v125, str)):
+                                    errors.append(_at(_fault('type', _c126, v125), ('secrets', i115, 'mountPath', ), ('properties', 'secrets', 'items', 'properties', 'mountPath', )))
+                                found127 = _f104(v125, None, None)
+                                if found127: errors += _all_at(found127, ('secrets', i115, 'mountPath', ), ('properties', 'secrets', 'items', 'properties', 'mountPath', ))
+                            if 'fileName' in v116:
+                                v128 = v116['fileName']
+                                if isinstance(v128, str):
+                                    if len(v128) < 1: errors.append(_at(_fault('minLength', _c129, v128), ('secrets', i115, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
+                                    if len(v128) > 253: errors.append(_at(_fault('maxLength', _c129, v128), ('secrets', i115, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
+                                    if not _c130(v128): errors.append(_at(_fault('pattern', _c129, v128), ('secrets', i115, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
                                 else:
-                                    errors.append(_at(_fault('type', _c125, v124), ('secrets', i111, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
+                                    errors.append(_at(_fault('type', _c129, v128), ('secrets', i115, 'fileName', ), ('properties', 'secrets', 'items', 'properties', 'fileName', )))
                         else:
-                            errors.append(_at(_fault('type', _c114, v112), ('secrets', i111, ), ('properties', 'secrets', 'items', )))
+                            errors.append(_at(_fault('type', _c118, v116), ('secrets', i115, ), ('properties', 'secrets', 'items', )))
                 else:
-                    errors.append(_at(_fault('type', _c110, v109), ('secrets', ), ('properties', 'secrets', )))
+                    errors.append(_at(_fault('type', _c114, v113), ('secrets', ), ('properties', 'secrets', )))
             if 'entrypoint' in v:
-                v127 = v['entrypoint']
-                if not (isinstance(v127, str)):
-                    errors.append(_at(_fault('type', _c128, v127), ('entrypoint', ), ('properties', 'entrypoint', )))
+                v131 = v['entrypoint']
+                if not (isinstance(v131, str)):
+                    errors.append(_at(_fault('type', _c132, v131), ('entrypoint', ), ('properties', 'entrypoint', )))
             if 'command' in v:
-                v129 = v['command']
-                if not (isinstance(v129, str)):
-                    errors.append(_at(_fault('type', _c130, v129), ('command', ), ('properties', 'command', )))
+                v133 = v['command']
+                if not (isinstance(v133, str)):
+                    errors.append(_at(_fault('type', _c134, v133), ('command', ), ('properties', 'command', )))
         else:
             errors.append(_fault('type', _c30, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f53(v, path, schema_part):
+    def _f55(v, path, schema_part):
         errors = []
         if isinstance(v, dict):
-            for k55 in v:
-                if isinstance(k55, str):
-                    if len(k55) < 1: errors.append(_at(_fault('minLength', _c57, k55), (), ('propertyNames', )))
-                    if not _c58(k55): errors.append(_at(_fault('pattern', _c57, k55), (), ('propertyNames', )))
-            for k60, v61 in v.items():
-                if k60 not in _c59:
-                    if not (isinstance(v61, str)):
-                        errors.append(_at(_fault('type', _c62, v61), (k60, ), ('additionalProperties', )))
+            for k57 in v:
+                if isinstance(k57, str):
+                    if len(k57) < 1: errors.append(_at(_fault('minLength', _c59, k57), (), ('propertyNames', )))
+                    if not _c60(k57): errors.append(_at(_fault('pattern', _c59, k57), (), ('propertyNames', )))
+            for k62, v63 in v.items():
+                if k62 not in _c61:
+                    if not (isinstance(v63, str)):
+                        errors.append(_at(_fault('type', _c64, v63), (k62, ), ('additionalProperties', )))
         else:
-            errors.append(_fault('type', _c54, v))
+            errors.append(_fault('type', _c56, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f63(v, path, schema_part):
+    def _f65(v, path, schema_part):
         errors = []
         if isinstance(v, list):
-            for i65, v66 in enumerate(v):
-                if isinstance(v66, dict):
-                    if 'key' not in v66: errors.append(_at(_fault('required', _c67, v66), (i65, ), ('items', )))
-                    if 'value' not in v66: errors.append(_at(_fault('required', _c67, v66), (i65, ), ('items', )))
-                    if not _c68.issuperset(v66): errors.append(_at(_fault('additionalProperties', _c67, v66), (i65, ), ('items', )))
-                    if 'key' in v66:
-                        v69 = v66['key']
-                        if isinstance(v69, str):
-                            if len(v69) < 1: errors.append(_at(_fault('minLength', _c71, v69), (i65, 'key', ), ('items', 'properties', 'key', )))
-                            if not _c72(v69): errors.append(_at(_fault('pattern', _c71, v69), (i65, 'key', ), ('items', 'properties', 'key', )))
+            for i67, v68 in enumerate(v):
+                if isinstance(v68, dict):
+                    if 'key' not in v68: errors.append(_at(_fault('required', _c69, v68), (i67, ), ('items', )))
+                    if 'value' not in v68: errors.append(_at(_fault('required', _c69, v68), (i67, ), ('items', )))
+                    if not _c70.issuperset(v68): errors.append(_at(_fault('additionalProperties', _c69, v68), (i67, ), ('items', )))
+                    if 'key' in v68:
+                        v71 = v68['key']
+                        if isinstance(v71, str):
+                            if len(v71) < 1: errors.append(_at(_fault('minLength', _c73, v71), (i67, 'key', ), ('items', 'properties', 'key', )))
+                            if not _c74(v71): errors.append(_at(_fault('pattern', _c73, v71), (i67, 'key', ), ('items', 'properties', 'key', )))
                         else:
-                            errors.append(_at(_fault('type', _c70, v69), (i65, 'key', ), ('items', 'properties', 'key', )))
-                    if 'value' in v66:
-                        v73 = v66['value']
-                        if not (isinstance(v73, str)):
-                            errors.append(_at(_fault('type', _c74, v73), (i65, 'value', ), ('items', 'properties', 'value', )))
+                            errors.append(_at(_fault('type', _c72, v71), (i67, 'key', ), ('items', 'properties', 'key', )))
+                    if 'value' in v68:
+                        v75 = v68['value']
+                        if not (isinstance(v75, str)):
+                            errors.append(_at(_fault('type', _c76, v75), (i67, 'value', ), ('items', 'properties', 'value', )))
                 else:
-                    errors.append(_at(_fault('type', _c67, v66), (i65, ), ('items', )))
+                    errors.append(_at(_fault('type', _c69, v68), (i67, ), ('items', )))
         else:
-            errors.append(_fault('type', _c64, v))
+            errors.append(_fault('type', _c66, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f86(v, path, schema_part):
+    def _f88(v, path, schema_part):
         errors = []
         if isinstance(v, str):
-            if len(v) < 1: errors.append(_fault('minLength', _c87, v))
-            if len(v) > 63: errors.append(_fault('maxLength', _c87, v))
-            if not _c88(v): errors.append(_fault('pattern', _c87, v))
+            if len(v) < 1: errors.append(_fault('minLength', _c89, v))
+            if len(v) > 63: errors.append(_fault('maxLength', _c89, v))
+            if not _c90(v): errors.append(_fault('pattern', _c89, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f93(v, path, schema_part):
+    def _f95(v, path, schema_part):
         errors = []
         if isinstance(v, str):
-            if not _c94(v): errors.append(_fault('pattern', _c92, v))
+            if not _c96(v): errors.append(_fault('pattern', _c94, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f97(v, path, schema_part):
+    def _f99(v, path, schema_part):
         errors = []
         if isinstance(v, str):
-            if not _c98(v): errors.append(_fault('pattern', _c96, v))
+            if not _c100(v): errors.append(_fault('pattern', _c98, v))
         return _placed(errors, path, schema_part) if errors else errors
-    def _f102(v, path, schema_part):
+    def _f104(v, path, schema_part):
         errors = []
         if isinstance(v, str):
-            if not _c105(v): errors.append(_at(_fault('pattern', _c104, v), (), ('allOf', 0, )))
-            if not _c107(v): errors.append(_at(_fault('pattern', _c106, v), (), ('allOf', 1, )))
+            if not _c107(v): errors.append(_at(_fault('pattern', _c106, v), (), ('allOf', 0, )))
+            if not _c109(v): errors.append(_at(_fault('pattern', _c108, v), (), ('allOf', 1, )))
+            if not _c111(v): errors.append(_at(_fault('pattern', _c110, v), (), ('allOf', 2, )))
         return _placed(errors, path, schema_part) if errors else errors
-    _c75 = (_f53, _f63, )
+    _c77 = (_f55, _f65, )
     return _f2

@@ -149,8 +149,29 @@ VAR_NAME = (
                 6,
                 13,
                 'path "/ my path?x=1" of pod "web" must be a URL path without spaces, a query (?) or a fragment (#): '
-                '"/" and letters, digits, - . _ ~ ! $ & \' ( ) * + , ; = : @ %',
-                'a route is matched on the path alone: drop anything from "?" or "#", and write a space as %20',
+                '"/" and letters, digits, - . _ ~ ! $ & \' ( ) * + , ; = : @, and % only before two hex digits',
+                'a route is matched on the path alone: drop anything from "?" or "#", and write a space as %20 '
+                "and a % as %25",
+            ),
+        ),
+        (  # hunt 54 F8: `%` is RFC 3986's escape only before two hex digits
+            _with("path: /", "path: /a%zz"),
+            (
+                6,
+                13,
+                'path "/a%zz" of pod "web" must be a URL path without spaces, a query (?) or a fragment (#): '
+                '"/" and letters, digits, - . _ ~ ! $ & \' ( ) * + , ; = : @, and % only before two hex digits',
+                'a route is matched on the path alone: drop anything from "?" or "#", and write a space as %20 '
+                "and a % as %25",
+            ),
+        ),
+        (  # Kubernetes' route validation refuses an escaped slash
+            _with("path: /", "path: /a%2fb"),
+            (
+                6,
+                13,
+                'path "/a%2fb" of pod "web" must not escape "/" as %2F',
+                'Kubernetes refuses %2F in a route: write the "/" itself',
             ),
         ),
         (
@@ -215,6 +236,16 @@ VAR_NAME = (
                 "Kubernetes refuses a mount path that steps out of a directory: write the absolute path itself",
             ),
         ),
+        (  # hunt 54 F4: a volume over the container's root, however it is spelt
+            _pod("      volumes:\n        - name: data\n          size: 1Gi\n          mountPath: /./\n"),
+            (
+                11,
+                22,
+                'mountPath "/./" of volume "data" of pod "web" must not be the container\'s root "/"',
+                "a volume over / would hide the whole image, and container runtimes refuse it: mount it where the "
+                "app keeps its data, e.g. /data",
+            ),
+        ),
         (
             _pod(
                 "      secrets:\n        - name: Empty Secret\n          data: x\n          mountPath: /run/s\n"
@@ -277,6 +308,8 @@ VAR_NAME = (
         "registry-capitals",
         "registry-no-dot",
         "path-query",
+        "path-percent",
+        "path-escaped-slash",
         "path-dot-segment",
         "var-empty",
         "var-equals",
@@ -285,6 +318,7 @@ VAR_NAME = (
         "size-0Mi",
         "size-0Gi",
         "mount-dotdot",
+        "mount-root",
         "secret-name",
         "file-name-escape",
         "file-name-slash",
