@@ -851,6 +851,14 @@ def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -
             54,
             'var "JWT_SIGNING_KEY" of pod "web" falls back to a literal secret (the default of ${JWT_SIGNING_KEY})',
         ),
+        (  # hunt 53 F6: a reference without its braces is no secret to rotate, but the app gets it as one
+            "POSTGRES_PASSWORD: $POSTGRES_PASSWORD",
+            28,
+            46,
+            'var "POSTGRES_PASSWORD" of pod "web" reads a var without braces ($NAME), which Nexlayer does not '
+            "fill in: the app would get that text as its secret",
+        ),
+        ("DB_PASSWORD: $Ecret12", 22, 30, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
     ],
 )
 def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: int, message: str) -> None:

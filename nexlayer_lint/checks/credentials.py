@@ -5,6 +5,7 @@ What counts as secret, and where, is `nexlayer_lint.secrets`; messages never rep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
@@ -65,8 +66,21 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
         )
 
 
+# `$POSTGRES_PASSWORD`: a shell's way to read a var, which Nexlayer does not read (it fills in
+# `${NAME}`); upper case and named like a secret, so no password that starts with `$` is taken for it
+_UNBRACED = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
+
+
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:
     name = _option_var(secret.label, whole=True) or _secret_name(secret.label)
+    unbraced = _UNBRACED.fullmatch(value.strip()) if isinstance(value, str) else None
+    if unbraced and is_secret_var_name(unbraced.group(1)):
+        return Finding(
+            f"{where} reads a var without braces ($NAME), which Nexlayer does not fill in: the app would get "
+            "that text as its secret",
+            path=secret.path,
+            hint=f'write "${{{unbraced.group(1)}}}" to fill it in from the Nexlayer dashboard\'s secret of that name',
+        )
     if isinstance(value, str):
         defaults = {
             (p.default_start, p.default_end): p.name for p in placeholders(value) if p.default_end > p.default_start
