@@ -1286,17 +1286,34 @@ def _secrets_under(
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
+                    or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
             stack += children
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
+            program = _entrypoint_of(path, parent)
+            shift = len(program) + 1 if program else 0  # the value's offsets in `text`
+            text = program + " " + node if program else node
             found.extend(
-                Secret(path, part.kind, part.label, part.start, part.end)
-                for part in parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+                Secret(path, part.kind, part.label, max(part.start - shift, 0), part.end - shift)
+                for part in parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+                if part.end > shift
             )
     return found
+
+
+def _entrypoint_of(path: DataPath, parent: Any) -> str:
+    """The program a pod's `command` string is given to, when its `entrypoint` names one
+    (`entrypoint: redis-cli` and `command: "-a x ping"`, Docker's ENTRYPOINT and CMD): its
+    options are read as that program's (hunt 53 F4); "" for any other string."""
+    if not path or path[-1] != "command" or not isinstance(parent, dict):
+        return ""
+    entrypoint = parent.get("entrypoint")
+    if isinstance(entrypoint, list) and entrypoint and all(isinstance(item, str) for item in entrypoint):
+        entrypoint = " ".join(entrypoint)
+    return entrypoint if isinstance(entrypoint, str) else ""
 
 
 @functools.lru_cache(maxsize=4096)

@@ -822,6 +822,30 @@ def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -
 
 
 @pytest.mark.parametrize(
+    ("entrypoint", "command", "secret"),
+    [
+        ("redis-cli", '"-h cache.pod -a ZqRedis9x ping"', "ZqRedis9x"),
+        ("[mongosh]", "\"-u admin -p ZqMongo9x --eval 'db.stats()'\"", "ZqMongo9x"),
+        ("app --password", "ZqApp99xy", "ZqApp99xy"),  # the option in the entrypoint, its value here
+    ],
+)
+def test_a_commands_options_are_read_as_its_entrypoints(entrypoint: str, command: str, secret: str) -> None:
+    # hunt 53 F4: Docker's ENTRYPOINT and CMD split a command line; its password was shown and sent
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+
+    text = POD + f"      entrypoint: {entrypoint}\n      command: {command}\n"
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
+    [found] = [d for d in result.diagnostics if d.code == "NX213"]
+    col = text.splitlines()[8].index(secret) + 1
+    assert (found.line, found.col, found.end_col) == (9, col, col + len(secret))
+    assert secret not in result.masked_text
+    # the same words are no password without that program
+    alone = Linter(Settings()).lint(POD + f"      command: {command}\n", "nexlayer.yaml")
+    assert [d for d in alone.diagnostics if d.code == "NX213"] == []
+
+
+@pytest.mark.parametrize(
     ("line", "col", "end_col", "message"),
     [
         ("DB_PASSWORD: s3cr3t", 22, 28, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
