@@ -1293,15 +1293,34 @@ def _secrets_under(
             stack += children
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
+            parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
             program = _entrypoint_of(path, parent)
-            shift = len(program) + 1 if program else 0  # the value's offsets in `text`
-            text = program + " " + node if program else node
-            found.extend(
-                Secret(path, part.kind, part.label, max(part.start - shift, 0), part.end - shift)
-                for part in parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-                if part.end > shift
-            )
+            if program:  # and what the command alone has, should the two read it differently
+                parts = _with_entrypoint(parts, program, node, jwts)
+            found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
     return found
+
+
+def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) -> list[Part]:
+    """`parts`, the secrets of a `command` string, and those it has after its entrypoint's text
+    that none of them overlaps (the command's offsets; one that starts in the entrypoint, from
+    the command's start)."""
+    shift = len(program) + 1
+    added = [
+        part._replace(start=max(part.start - shift, 0), end=part.end - shift)
+        for part in parts_in(program + " " + command, jwts=jwts)
+        if part.end > shift
+    ]
+    if not added:
+        return parts
+    # both runs are in order and without overlaps: one pass finds the parts an added one meets
+    kept, i = [], 0
+    for new in added:
+        while i < len(parts) and parts[i].end <= new.start:
+            i += 1
+        if i == len(parts) or parts[i].start >= new.end:
+            kept.append(new)
+    return sorted(parts + kept, key=lambda part: part.start)
 
 
 def _entrypoint_of(path: DataPath, parent: Any) -> str:
