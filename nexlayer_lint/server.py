@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -1169,6 +1169,7 @@ async def _quick_fixes(
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
     unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:
+        version = state.version
         settings, _ = ls.settings_for(uri)
         stop = threading.Event()  # set when the editor cancels: the job stops after its current lint
         try:
@@ -1185,6 +1186,8 @@ async def _quick_fixes(
         except asyncio.CancelledError:
             stop.set()
             raise
+        if state.version != version:
+            raise _content_modified()
         state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
     for diagnostic, fix, preferred in candidates:
@@ -1243,8 +1246,18 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
     text = document.source
     settings, _ = ls.settings_for(uri)
     fixed = await ls.run((uri, "fix all"), _fix_all_job, text, _path_of(uri), replace(settings, remote=False))
+    now = ls.workspace.text_documents.get(uri)
+    if now is None or now.source != text:
+        raise _content_modified()
     edits = [] if fixed == text else changed_lines_edits(text, fixed, ls.encoding())
     return lsp.WorkspaceEdit(changes={uri: edits})
+
+
+def _content_modified() -> JsonRpcContentModified:
+    """The answer to a request whose document changed while its edits were worked out: edits for
+    the text before would be applied to the text after, one line off (hunt 57 F1). The LSP spec's
+    ContentModified; the editor asks again."""
+    return JsonRpcContentModified("the document changed while its fixes were worked out")
 
 
 def _fix_all_job(text: str, path: str, settings: Settings) -> str:

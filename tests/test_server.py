@@ -826,6 +826,31 @@ async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_ve
 
 
 @e2e
+async def test_fixes_worked_out_for_a_text_the_editor_changed_meanwhile_are_refused(client: Client, docs: Path) -> None:
+    # hunt 57 F1: the edits for the text before the change came back unversioned, and the editor
+    # applied them one line off (lines swapped and duplicated)
+    from pygls.exceptions import JsonRpcException
+
+    uri = uri_of(docs, "fix-race", "nexlayer.yaml")
+    text = FIXABLE + "# block-me:race\n"
+    client.versions[uri] = 1
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+        )
+    )
+    await until(lambda: lint_log(client, "race") == ["start"])  # its diagnostics' lint, blocked
+    fix_all = lsp.CodeAction(title="Fix all", kind="source.fixAll.nexlayer-lint", data={"fixAll": uri})
+    resolving = asyncio.ensure_future(client.code_action_resolve_async(fix_all))
+    await until(lambda: lint_log(client, "race") == ["start", "start"])  # the fixes' first lint, blocked
+    send_change(client, uri, "# deployed by CI\n" + text)
+    (client.release / "race").touch()
+    with pytest.raises(JsonRpcException) as refused:
+        await asyncio.wait_for(resolving, HANG_GUARD)
+    assert refused.value.code == -32801  # ContentModified: the editor asks again
+
+
+@e2e
 async def test_a_save_publishes_the_last_lint_again_without_linting(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "reuse", "nexlayer.yaml")
     (client.release / "reuse").touch()  # its lints never wait; each one is logged
