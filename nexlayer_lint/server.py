@@ -77,7 +77,10 @@ DROPPED = "$/nexlayer-lint/messageDropped"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
-_TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
+# `application:` starting a line, also after a byte order mark or a flow mapping's `{` (hunt 57 F2)
+_TOP_LEVEL_APPLICATION = re.compile(
+    r"""^\ufeff?(?:\{[ \t]*)?(?:application|"application"|'application')[ \t]*:""", re.MULTILINE
+)
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,

@@ -1369,6 +1369,9 @@ def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
         ("file:///x/nexlayer.yml", "garbage", None, True),
         ("file:///x/deploy.yaml", "# app\napplication:\n  name: x\n", None, True),
         ("file:///x/deploy.yaml", '"application": {}\n', None, True),
+        ("file:///x/deploy.yaml", "\ufeffapplication:\n", None, True),  # hunt 57 F2: a BOM first
+        ("file:///x/deploy.yaml", "{application: {name: shop}}\n", None, True),  # a flow mapping
+        ("file:///x/deploy.yaml", "{services: {application: x}}\n", None, False),
         ("untitled:Untitled-1", "application:\n", "yaml", True),
         ("file:///x/deploy.yaml", "services:\n  application: x\n", None, False),
         ("file:///x/notes.txt", "application:\n", "plaintext", False),
