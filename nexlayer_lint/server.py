@@ -764,6 +764,21 @@ class NexlayerLanguageServer(LanguageServer):
             )
         return offline
 
+    def is_config(self, uri: str) -> bool:
+        """A config file by its name, or one that a config in use extends (hunt 57 F3)."""
+        if _is_config(uri):
+            return True
+        from pygls.uris import to_fs_path
+
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if not path:
+            return False
+        return any(
+            os.path.abspath(path) == os.path.abspath(extended)
+            for config in self._configs.values()
+            for extended in config.settings.extended
+        )
+
     def config_changed(self) -> None:
         """A config file changed (or appeared, or went): every open document may read differently."""
         self._shown.clear()  # a config broken again deserves its message again
@@ -973,7 +988,8 @@ def create_server() -> NexlayerLanguageServer:
         watching = workspace.did_change_watched_files if workspace else None
         if not (watching and watching.dynamic_registration):
             return  # the editor cannot watch: a config saved in it still re-lints (didSave)
-        watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+        # every TOML file: a config may extend one of any name (`extend = "../shared.toml"`)
+        watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in (*CONFIG_FILES, "*.toml")]
         try:
             await ls.client_register_capability_async(
                 lsp.RegistrationParams(
@@ -991,7 +1007,7 @@ def create_server() -> NexlayerLanguageServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: NexlayerLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        if any(_is_config(change.uri) for change in params.changes):
+        if any(ls.is_config(change.uri) for change in params.changes):
             ls.config_changed()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -1005,7 +1021,7 @@ def create_server() -> NexlayerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: NexlayerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if _is_config(uri):
+        if ls.is_config(uri):
             ls.config_changed()
         elif uri in ls.states:
             ls.lint_soon(uri, 0, remote=True)

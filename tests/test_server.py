@@ -926,7 +926,13 @@ async def test_config_files_are_watched_where_the_editor_can(client: Client) -> 
     await until(lambda: client.registrations)
     (registration,) = [r for r in client.registrations if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     options = registration.register_options  # as JSON: the client does not know the method's types
-    assert options == {"watchers": [{"globPattern": "**/.nexlayer-lint.toml"}, {"globPattern": "**/pyproject.toml"}]}
+    assert options == {
+        "watchers": [
+            {"globPattern": "**/.nexlayer-lint.toml"},
+            {"globPattern": "**/pyproject.toml"},
+            {"globPattern": "**/*.toml"},  # hunt 57 F3: a config may extend one of any name
+        ]
+    }
 
 
 @e2e
@@ -970,6 +976,22 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
     )
     assert codes(await open_doc(client, uri_of(docs, "watched", "other", "nexlayer.yaml"), unpinned)) == []
     assert all(p.uri != uri for p in client.published[mark:])
+
+    # hunt 57 F3: but one that a config in use extends is, saved or changed
+    shared = docs / "watched" / "shared.toml"
+    shared.write_text('ignore = ["NX213"]\n', encoding="utf-8")
+    closer.write_text('[tool.nexlayer-lint]\nextend = "../shared.toml"\n', encoding="utf-8")
+    mark = len(client.published)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
+    )
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
+    shared.write_text('ignore = ["NX215"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Changed)])
+    )
+    assert await next_publish(client, uri, mark, 1) == []
 
 
 @e2e
