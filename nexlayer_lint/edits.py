@@ -10,6 +10,7 @@ edit would have to rewrite. The caller then offers no fix rather than a wrong on
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from nexlayer_lint.model import DataPath, Document, Edit, Located, Span
@@ -207,14 +208,19 @@ def add_entry(
 
 
 def _above_comments(doc: Document, key: Span) -> int:
-    """The line to insert before the key at `key`: above the comments right above it, at its
-    indentation, which are about it (a directive that governs its line: hunt 56 F4)."""
+    """The line to insert before the key at `key`: above the comments alone on the lines right
+    above it, at its indentation, which are about it (a directive that governs its line: hunt 56
+    F4). Comments as the loader found them: a `#` that starts a line of a quoted value is none
+    (hunt 58 F1)."""
     line = key.line
     if before(doc, line, key.col).strip():
         return line  # `- name: x`: the item's first key, with its dash
-    comment = " " * (key.col - 1) + "#"
-    while line > 1 and line_text(doc, line - 1).startswith(comment):
-        line -= 1
+    at = bisect.bisect_left(doc.comments, key.line, key=lambda comment: comment.line)
+    while at > 0:
+        comment = doc.comments[at - 1]
+        if comment.line != line - 1 or not comment.own_line or comment.col != key.col:
+            break
+        line, at = line - 1, at - 1
     return line
 
 

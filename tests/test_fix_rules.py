@@ -347,6 +347,21 @@ def test_nx201_the_only_pod_even_in_flow_style_or_without_a_final_line_break() -
     assert_fix(last, last + "\n      path: /", "NX201", unsafe=True)
 
 
+def test_nx201_goes_before_servicePorts_not_inside_a_quoted_value_whose_line_starts_with_a_hash() -> None:
+    # hunt 58 F1: that line was taken for a comment above servicePorts, and `path: /` went into
+    # the image's value, ten passes over; a real comment above servicePorts stays with it
+    quoted = '    - name: web\n      image: "nginx:1.27\n      #x"\n      servicePorts: [80]\n'
+    assert_fix(
+        _pods(quoted),
+        _pods(quoted.replace("      servicePorts", "      path: /\n      servicePorts")),
+        "NX201",
+        unsafe=True,
+    )
+    commented = '    - name: web\n      image: "nginx:1.27\n        x"\n      # web\n      servicePorts: [80]\n'
+    fixed = commented.replace("      # web", "      path: /\n      # web")
+    assert_fix(_pods(commented), _pods(fixed), "NX201", unsafe=True)
+
+
 def test_nx201_no_fix_when_no_pod_looks_like_the_front_end() -> None:
     assert_no_fix(_pods(API, DB), "NX201")
 
