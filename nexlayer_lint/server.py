@@ -1288,6 +1288,9 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
 
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)
+# The header's name, not the end of another's (`X-Content-Length`: hunt 58 F2): at the line's
+# start, or after a body pygls took for a header line (its JSON ends with `}` or `]`).
+_HEADER_NAME = re.compile(rb"(?:^|(?<=[}\]]))content-length[ \t]*:", re.IGNORECASE)
 
 
 class BoundedReader:
@@ -1309,9 +1312,10 @@ class BoundedReader:
 
     def readline(self) -> bytes:
         line = self.stream.readline(MAX_MESSAGE_BYTES)
-        at = line.lower().find(b"content-length")
-        if at < 0:
+        header = _HEADER_NAME.search(line)
+        if header is None:
             return line
+        at = header.start()
         if at > 0:
             log.error("dropped %d bytes that were no message header", at)
         length = _CONTENT_LENGTH.fullmatch(line, at)
