@@ -1199,9 +1199,9 @@ def test_a_header_in_any_case_is_read_and_one_that_is_no_number_costs_only_its_m
     data = (
         b"content-length: %d\n\r\n" % len(initialize)
         + initialize.encode()
-        + b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 3, "method": "shutdown"}'
         + b"X-Content-Length: 3\r\n"  # hunt 58 F2: another header, whose name ends with it
         + _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        + b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 3, "method": "shutdown"}'
         + _frame({"jsonrpc": "2.0", "method": "exit"})
     )
     done = _raw_session(data)
