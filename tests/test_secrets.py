@@ -821,6 +821,24 @@ def test_nx213_never_fires_for_references_templates_or_empty_values(line: str) -
     assert [code for code, *_ in lint_codes(POD + "      vars:\n        " + line + "\n") if code == "NX213"] == []
 
 
+def test_an_unbraced_reference_is_written_out_in_the_hint_only_under_its_own_name() -> None:
+    # hunt 58 F4: the frame starred `$ZQ9_SECRET_TOKEN_77` while the hint printed it
+    from tests.conftest import lint_diags
+
+    hints = {
+        line: [d.hint for d in lint_diags(POD + "      vars:\n        " + line + "\n") if d.code == "NX213"]
+        for line in ("POSTGRES_PASSWORD: $POSTGRES_PASSWORD", "DB_PASSWORD: $ZQ9_SECRET_TOKEN_77")
+    }
+    assert hints == {
+        "POSTGRES_PASSWORD: $POSTGRES_PASSWORD": [
+            'write "${POSTGRES_PASSWORD}" to fill it in from the Nexlayer dashboard\'s secret of that name'
+        ],
+        "DB_PASSWORD: $ZQ9_SECRET_TOKEN_77": [
+            'write "${NAME}" to fill it in from the Nexlayer dashboard\'s secret of that name'
+        ],
+    }
+
+
 @pytest.mark.parametrize(
     ("entrypoint", "command", "secret"),
     [

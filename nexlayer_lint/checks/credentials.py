@@ -75,11 +75,14 @@ def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> 
     name = _option_var(secret.label, whole=True) or _secret_name(secret.label)
     unbraced = _UNBRACED.fullmatch(value.strip()) if isinstance(value, str) else None
     if unbraced and is_secret_var_name(unbraced.group(1)):
+        # the name is written out only when it is the var's own, which the message shows already:
+        # the value is starred, and may be a password after all (hunt 58 F4)
+        written = unbraced.group(1) if unbraced.group(1) == secret.label else "NAME"
         return Finding(
             f"{where} reads a var without braces ($NAME), which Nexlayer does not fill in: the app would get "
             "that text as its secret",
             path=secret.path,
-            hint=f'write "${{{unbraced.group(1)}}}" to fill it in from the Nexlayer dashboard\'s secret of that name',
+            hint=f'write "${{{written}}}" to fill it in from the Nexlayer dashboard\'s secret of that name',
         )
     if isinstance(value, str):
         defaults = {
