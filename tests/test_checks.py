@@ -242,6 +242,15 @@ def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
     for image in ("postgres:18", "mirror.gcr.io/library/postgres:19"):
         assert [d.code for d in lint_diags(pg(image, "/var/lib/postgresql")) if d.code == "NX202"] == []
         assert [d.severity for d in lint_diags(pg(image)) if d.code == "NX202"] == ["error"]  # .../data
+    # hunt 58 F5: at .../data, 18's reason and fix are its own (no PGDATA: the image puts its data below)
+    (d,) = [d for d in lint_diags(pg("postgres:18")) if d.code == "NX202"]
+    assert d.message == (
+        'Postgres pod "db" mounts volume "pgdata" at "/var/lib/postgresql/data"; the image keeps its data in '
+        "/var/lib/postgresql/18/docker from Postgres 18 on, and will not start with a volume at "
+        "/var/lib/postgresql/data"
+    )
+    assert d.hint == "mount the volume at /var/lib/postgresql"
+    assert d.fix is not None and [e.text for e in d.fix.edits] == ["/var/lib/postgresql"]
     # an image before 18, or one that is not the official one, keeps it where it did
     for image, mount in (
         ("postgres:17", "/var/lib/postgresql/17/docker"),

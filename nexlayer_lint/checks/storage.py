@@ -162,6 +162,14 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                     hint=f"mount the volume at /var/lib/postgresql and set PGDATA to a directory inside it, "
                     f"such as {PG_DATA}",
                 )
+            elif pgdata is None and data_dir != PG_DATA_DIR:  # Postgres 18's image, its data elsewhere
+                yield Finding(
+                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; the image keeps its data in '
+                    f"{data_dir} from Postgres 18 on, and will not start with a volume at {PG_DATA_DIR}",
+                    path=where,
+                    hint=f"mount the volume at {PG_MOUNT}",
+                    fix=_move_fix(app.doc, where) if at_data_dir == [j] else None,
+                )
             else:
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; Postgres will not '
@@ -185,6 +193,13 @@ def _move_data_fix(doc: Document, pod: Pod, mount: DataPath, pgdata: object) -> 
         return Fix(title, (move,), "unsafe") if _pgdata_inside(pgdata, PG_MOUNT) else None
     add = _add_var(doc, pod, "PGDATA", PG_DATA)
     return Fix(f"{title} and set PGDATA: {PG_DATA}", (move, add), "unsafe") if add else None
+
+
+def _move_fix(doc: Document, mount: DataPath) -> Fix | None:
+    """Unsafe (the data moves): the volume mounted at /var/lib/postgresql, where the image of
+    Postgres 18 and later keeps its data below it without PGDATA."""
+    move = replace_value(doc, mount, PG_MOUNT)
+    return Fix(f"Mount the volume at {PG_MOUNT}", (move,), "unsafe") if move else None
 
 
 def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
