@@ -149,7 +149,7 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
     found = _details(answer)
     if found is not None:
         return found
-    if refused or valid is False:
+    if refused or valid is False or answer.get("details") or answer.get("errors"):
         message = answer.get("message")  # `{valid: false, message: "..."}`: the only reason given
         return [(None, message if isinstance(message, str) and message.strip() else None)]
     raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
@@ -164,24 +164,58 @@ def _unwrapped(answer: dict) -> dict:
     return answer
 
 
+# Where the usual shapes of a rejection put an error's text and its place: the documented
+# `{message, path}`, express-validator's `{msg, path}`, FastAPI's `{msg, loc: ["body", ...]}`.
+_TEXT_KEYS = ("message", "msg", "error", "detail", "description", "reason")
+_PLACE_KEYS = ("path", "field", "loc", "instancePath", "param")
+
+
 def _details(body: dict) -> list[tuple[Any, str | None]] | None:
-    """[(path or None, message)] from a rejection body; None when the shape is not understood."""
-    items = body.get("details")
-    if items is None:
-        items = body.get("errors")
-    out: list[tuple[Any, str | None]] = []
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, str):
-                out.append((None, item))
-            elif isinstance(item, dict) and isinstance(item.get("message"), str):
-                out.append((item.get("path", item.get("field")), item["message"]))
-    if out:
-        return out
+    """[(path or None, message)] from a rejection body; None when the shape is not understood.
+
+    `details`, `errors` (or FastAPI's `detail`) as a list of texts or of objects (_TEXT_KEYS,
+    _PLACE_KEYS), a mapping of places to texts (`{"application.name": "too short"}`, or to lists
+    of them), or one text; else `error`, a text or an object with one (hunt 59 F3, F4)."""
+    for key in ("details", "errors", "detail"):
+        found = _listed(body.get(key))
+        if found:
+            return found
     error = body.get("error")
+    if isinstance(error, dict):
+        return _listed([error]) or None
     if isinstance(error, str) and error.strip():
         return [(None, error)]
     return None
+
+
+def _listed(items: Any) -> list[tuple[Any, str | None]]:
+    if isinstance(items, str):
+        return [(None, items)] if items.strip() else []
+    if isinstance(items, dict):
+        return [(place, text) for place, value in items.items() for text in _texts(value)]
+    out: list[tuple[Any, str | None]] = []
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, str):
+            out.append((None, item))
+        elif isinstance(item, dict):
+            text = next((item[key] for key in _TEXT_KEYS if isinstance(item.get(key), str)), None)
+            if text is not None:
+                out.append((_place_of(item), text))
+    return out
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _place_of(item: dict) -> Any:
+    place = next((item[key] for key in _PLACE_KEYS if item.get(key) is not None), None)
+    if isinstance(place, list):  # FastAPI's `loc`: ["body", "application", "pods", 0, "name"]
+        parts = place[1:] if place[:1] == ["body"] else place
+        return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".")
+    return place
 
 
 # What of a reply's text is scrubbed: a message is printed cut to 300 characters, so the rest

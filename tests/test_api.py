@@ -537,8 +537,34 @@ REFUSALS = {
     "400, no body": (fa.Reply(400, b""), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
     "400, a list": (fa.Reply(400, [1]), ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1)),
     "400, details unreadable": (
-        fa.Reply(400, {"details": "x"}),
+        fa.Reply(400, {"details": 5}),
         ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
+    ),
+    # hunt 59 F3: a 200 listing errors in another shape was "could not use" (NX900, exit 0)
+    "200, errors by place": (
+        fa.Reply(200, {"message": "Validation failed", "errors": {"application.name": ["is taken"]}}),
+        ('the Nexlayer API rejected "application.name": "is taken"', 2),
+    ),
+    "200, errors as one text": (
+        fa.Reply(200, {"errors": "application.name is taken"}),
+        ('the Nexlayer API rejected the file: "application.name is taken"', 1),
+    ),
+    "200, errors unreadable": (
+        fa.Reply(200, {"errors": 5}),
+        ("the Nexlayer API rejected the file without saying why", 1),
+    ),
+    # hunt 59 F4: the reason and the place in the shapes of common frameworks
+    "400, express-validator": (
+        fa.Reply(400, {"errors": [{"type": "field", "msg": "is taken", "path": "application.name"}]}),
+        ('the Nexlayer API rejected "application.name": "is taken"', 2),
+    ),
+    "422, FastAPI": (
+        fa.Reply(422, {"detail": [{"loc": ["body", "application", "pods", 0, "image"], "msg": "no"}]}),
+        ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
+    ),
+    "400, error as an object": (
+        fa.Reply(400, {"error": {"message": "application.name is taken"}}),
+        ('the Nexlayer API rejected the file: "application.name is taken"', 1),
     ),
     # hunt 35 F3: a refusal whose `valid` is not true or false was "no verdict" (NX900, exit 0)
     "422, valid a string": (
