@@ -62,6 +62,17 @@ class _Choices:
 
     def __init__(self, settings: Settings) -> None:
         self.enabled: Callable[[str], bool] = cache(lambda code: is_enabled(code, settings))
+        # What this run can report: an enabled code, but a remote one only when the run asks the
+        # API. Offline (the pre-commit hook, the editor) a directive for NX901 is not "unused":
+        # the `--remote` run needs it (hunt 59 F1), as one for a code turned off.
+        fetches = settings.schema == "remote" or settings.schema.startswith("https://")
+
+        def reportable(code: str) -> bool:
+            if not self.enabled(code) or RULES[code].stage != "remote":
+                return self.enabled(code)
+            return settings.remote or (code == "NX900" and fetches)
+
+        self.reportable: Callable[[str], bool] = cache(reportable)
         self.fixable: Callable[[str], bool] = cache(lambda code: is_fixable(code, settings))
         self.severity: Callable[[str, Severity | None], Severity] = cache(
             lambda code, own: severity_of(code, settings, own)
@@ -296,7 +307,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     unexplained = [located[i] for i in _unexplained(problems, stands_for)]
     # Suppressed again among what would be reported: a directive that only hides a finding
     # another one explains hides nothing shown, and is reported unused (NX099), as ruff's RUF100.
-    reported, unused = suppress.apply(unexplained, directives, choices.enabled, spread)
+    reported, unused = suppress.apply(unexplained, directives, choices.reportable, spread)
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)

@@ -352,6 +352,19 @@ def test_unused_suppression_of_a_disabled_code_is_not_reported():
     assert lint_codes(text, ignore=("NX213",)) == [("NX215", 5, 14)]
 
 
+def test_a_suppression_of_a_remote_code_is_unused_only_in_a_run_that_asks_the_api(fake_api):
+    # hunt 59 F1: every offline run (the hook, the editor) called it unused, and --fix removed
+    # it, though the --remote run needed it
+    from tests import fake_api as fa
+
+    text = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX901,NX902\n")
+    assert lint_codes(text) == [("NX215", 5, 14)]
+    assert lint_codes(text.replace("NX901,NX902", "NX900")) == [("NX215", 5, 14)]
+    fake_api.script("/validate", fa.Reply(200, {"message": "ok"}))  # accepted: nothing to suppress
+    found = lint_codes(text, remote=True, api_url=fake_api.url)
+    assert [code for code, *_ in found] == ["NX099", "NX099", "NX215"]
+
+
 def test_ordinary_comments_are_not_directives() -> None:
     # the Document holds every comment; only those that start with the prefix are directives
     text = UNPINNED.replace("image: nginx\n", "image: nginx  # nexlayer lint: disable=NX215\n")
