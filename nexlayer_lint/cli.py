@@ -996,29 +996,35 @@ def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> N
 @click.option(
     "--schema",
     "schema_spec",
-    default="remote",
-    show_default=True,
     metavar="remote|URL",
-    help="The API's GET /schema, or a schema URL.",
+    help="The API's GET /schema, or a schema URL.  [default: the config's `schema` when it is a URL, else remote]",
 )
 @click.option(
     "--api-url",
     envvar="NEXLAYER_API_URL",
     metavar="URL",
-    help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: https://app.nexlayer.io]",
+    help="Nexlayer API base URL (env NEXLAYER_API_URL).  [default: the config's `api-url`, else https://app.nexlayer.io]",
 )
 @click.option(
     "--timeout",
     type=_Seconds(),
-    default=10.0,
-    show_default=True,
-    help="Deadline in seconds for the request, retries included.",
+    help="Deadline in seconds for the request, retries included.  [default: the config's `timeout`, else 10]",
 )
-def schema_fetch(schema_spec: str, api_url: str | None, timeout: float) -> None:
-    """Refresh the cached schema from the API now; print its version and sha256 digest."""
+def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | None) -> None:
+    """Refresh the cached schema from the API now; print its version and sha256 digest.
+
+    It refreshes what `check` would fetch here: the config's `api-url`, `timeout` and a `schema`
+    URL count, as for `schema path` (hunt 59 F2)."""
     from nexlayer_lint import schema_cache
     from nexlayer_lint.http_client import display_url
 
+    try:
+        settings = discover(Path.cwd()).with_options(api_url=api_url, timeout=timeout)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if schema_spec is None:
+        schema_spec = settings.schema if settings.schema.startswith("https://") else "remote"
+    api_url, timeout = settings.api_url, settings.timeout
     if schema_spec != "remote" and not schema_spec.startswith(("https://", "http://")):
         shown = display_url(schema_spec) if "://" in schema_spec else schema_spec
         _fail(f'schema fetch takes "remote" or an https URL, not "{shown}"')

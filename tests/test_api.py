@@ -1477,6 +1477,16 @@ def test_cli_schema_fetch_and_path(cli, fake_api) -> None:
     assert fake_api.count("/schema") == 2  # the fresh cache answered
 
 
+def test_cli_schema_fetch_refreshes_what_the_config_names(cli, fake_api, tmp_path, monkeypatch) -> None:
+    # hunt 59 F2: it read no config, so it refreshed the public API's schema, not the one in use
+    fake_api.script("/schema", fa.schema())
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".nexlayer-lint.toml").write_text(f'api-url = "{fake_api.url}"\ntimeout = 5\n', encoding="utf-8")
+    result = cli("schema", "fetch")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"url:     {fake_api.url}/schema" and fake_api.count("/schema") == 1
+
+
 def test_cli_schema_fetch_failure_exits_2(cli, fake_api) -> None:
     fake_api.script("/schema", fa.bad_metaschema())
     result = cli("schema", "fetch", "--api-url", fake_api.url)
