@@ -984,7 +984,7 @@ def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> N
     if choice.warning:
         _echo_error(f"nexlayer-lint: warning: {choice.warning}")
     location = choice.info.location if choice.info.source != "bundled" else str(schema_module.BUNDLED_PATH)
-    if choice.info.source == "url":  # fetched just now: it lives in the cache, if that was writable
+    if choice.info.source in ("url", "cache"):  # it lives in the cache, if that was writable
         from nexlayer_lint import schema_cache
 
         cached = schema_cache.cached_schema_path(schema_cache.url_for(settings.schema, settings.api_url))

@@ -131,7 +131,8 @@ def load_remote_schema(
         return RemoteSchema(None, None, f"could not fetch the schema: {exc}; using the bundled schema")
     cached, ignored = _read_cache(url)
     if cached and cached.fresh(ttl_hours, time.time()):
-        return RemoteSchema(cached.schema, cached.info("cache", str(cached.path)), None)
+        # named by its URL, as when it was fetched (hunt 59 F5); "cache" says where it came from
+        return RemoteSchema(cached.schema, cached.info("cache", display_url(url)), None)
     return _fetch(url, cached, ignored, timeout=timeout, retry=retry)
 
 
@@ -397,7 +398,7 @@ def _fetch(
         failed = f"could not fetch the schema from {quoted(shown)}: {credentials_hider(url)(str(exc))}"
         if cached:
             return RemoteSchema(
-                cached.schema, cached.info("cache", str(cached.path)), f"{failed}; using the cached copy{cached.age()}"
+                cached.schema, cached.info("cache", shown), f"{failed}; using the cached copy{cached.age()}"
             )
         return RemoteSchema(None, None, "; ".join(filter(None, (failed, ignored, "using the bundled schema"))))
     raw = resp.body if version is None else json.dumps(schema).encode("utf-8")
