@@ -239,9 +239,12 @@ def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
     assert d.hint == "mount the volume at /var/lib/postgresql, where the image keeps /var/lib/postgresql/18/docker"
     (d,) = [d for d in lint_diags(pg("postgres:18", "/var/lib/postgresql/18/docker/x")) if d.code == "NX202"]
     assert d.hint == "mount the volume at /var/lib/postgresql"
-    for image in ("postgres:18", "mirror.gcr.io/library/postgres:19"):
+    # hunt 60 F7: and the images built on it
+    for image in ("postgres:18", "library/postgres:19", "pgvector/pgvector:0.8.0-pg18", "postgis/postgis:18-3.6"):
         assert [d.code for d in lint_diags(pg(image, "/var/lib/postgresql")) if d.code == "NX202"] == []
         assert [d.severity for d in lint_diags(pg(image)) if d.code == "NX202"] == ["error"]  # .../data
+        data_dir = f"/var/lib/postgresql/{19 if image.endswith('19') else 18}/docker"
+        assert [d.severity for d in lint_diags(pg(image, data_dir)) if d.code == "NX202"] == ["error"]
     # hunt 58 F5: at .../data, 18's reason and fix are its own (no PGDATA: the image puts its data below)
     (d,) = [d for d in lint_diags(pg("postgres:18")) if d.code == "NX202"]
     assert d.message == (
@@ -255,6 +258,7 @@ def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
     for image, mount in (
         ("postgres:17", "/var/lib/postgresql/17/docker"),
         ("bitnami/postgresql:18", "/var/lib/postgresql/18/docker"),
+        ("pgvector/pgvector:pg17", "/var/lib/postgresql/17/docker"),
     ):
         assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
 

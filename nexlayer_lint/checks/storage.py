@@ -4,6 +4,7 @@ mountPath per volume or secret in a pod (NX212)."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,14 +75,23 @@ def _data_dir(pgdata: object, image: str) -> str | None:
     return None
 
 
+# The official image, and the images built on it that keep its layout (tags `18-3.6`, `pg18`).
+_OFFICIAL_LAYOUT = frozenset({"postgres", "library/postgres", "postgis/postgis", "pgvector/pgvector"})
+_MAJOR = re.compile(r"([0-9]{1,3})(?![0-9])")
+
+
 def _default_data_dir(image: str) -> str:
     """The official image keeps its data in /var/lib/postgresql/<major>/docker from Postgres 18 on
-    (its tag says which; `latest` says nothing the file can pin), in PG_DATA_DIR before."""
+    (its tag says which: `18.1-alpine`, pgvector's `pg18` or `0.8.0-pg18`; `latest` says nothing
+    the file can pin), in PG_DATA_DIR before; so do the images built on it (hunt 60 F7)."""
     ref = parse_image(image)
-    official = ref.repository.lower() in ("postgres", "library/postgres")
-    major = ref.tag.split(".")[0].split("-")[0]
-    if official and major.isdigit() and major.isascii() and 18 <= int(major) < 100:
-        return f"{PG_MOUNT}/{int(major)}/docker"
+    if ref.repository.lower() not in _OFFICIAL_LAYOUT:
+        return PG_DATA_DIR
+    tag = ref.tag.lower()
+    pg = tag.find("pg")  # pgvector's `pg18`, `0.8.0-pg18`: the major version after `pg`
+    major = _MAJOR.match(tag, pg + 2) if pg >= 0 else _MAJOR.match(tag)
+    if major and 18 <= int(major.group(1)) < 100:
+        return f"{PG_MOUNT}/{int(major.group(1))}/docker"
     return PG_DATA_DIR
 
 
