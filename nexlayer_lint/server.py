@@ -77,10 +77,13 @@ DROPPED = "$/nexlayer-lint/messageDropped"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
-# `application:` starting a line, also after a byte order mark or a flow mapping's `{` (hunt 57 F2)
-_TOP_LEVEL_APPLICATION = re.compile(
-    r"""^\ufeff?(?:\{[ \t]*)?(?:application|"application"|'application')[ \t]*:""", re.MULTILINE
-)
+# `application:` starting a line; or first in the document, after a byte order mark, comments,
+# `---`, a flow mapping's or JSON's `{`, or indentation (a whole document may be indented: hunt 57
+# F2, hunt 60 F4). Not an indented key elsewhere (Spring's `spring:` / `  application:`).
+_TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
+_APPLICATION_KEY = re.compile(r"""(?:application|"application"|'application')[ \t]*:""")
+# (Linear: one way to read each line, whose blanks are read once.)
+_DOCUMENT_START = re.compile(r"\ufeff?(?:[ \t]*(?:[#%][^\r\n]*|---[ \t]*)?(?:\r?\n|\r))*[ \t]*(?:---[ \t]+)?(?:\{\s*)?")
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
@@ -99,7 +102,10 @@ def is_nexlayer_document(uri: str, text: str, language_id: str | None = None) ->
         return True
     if not (name.endswith((".yaml", ".yml")) or language_id == "yaml"):
         return False
-    return _TOP_LEVEL_APPLICATION.search(text) is not None
+    if _TOP_LEVEL_APPLICATION.search(text) is not None:
+        return True
+    start = _DOCUMENT_START.match(text)
+    return start is not None and _APPLICATION_KEY.match(text, start.end()) is not None
 
 
 # --- positions: the engine's 1-based code points <-> LSP's 0-based client units -------------------
@@ -765,7 +771,9 @@ class NexlayerLanguageServer(LanguageServer):
         return offline
 
     def is_config(self, uri: str) -> bool:
-        """A config file by its name, or one that a config in use extends (hunt 57 F3)."""
+        """A config file by its name, or one that a config in use extends (hunt 57 F3), by its
+        real path (a workspace opened through a symlink: hunt 60 F5); or any `.toml` file while a
+        config could not be read, which may be the one it extends, missing until now (hunt 60 F3)."""
         if _is_config(uri):
             return True
         from pygls.uris import to_fs_path
@@ -773,8 +781,11 @@ class NexlayerLanguageServer(LanguageServer):
         path = to_fs_path(uri) if uri.startswith("file:") else None
         if not path:
             return False
+        if path.endswith(".toml") and any(config.error for config in self._configs.values()):
+            return True
+        real = os.path.realpath(path)
         return any(
-            os.path.abspath(path) == os.path.abspath(extended)
+            real == os.path.realpath(extended)
             for config in self._configs.values()
             for extended in config.settings.extended
         )
@@ -1188,14 +1199,14 @@ async def _quick_fixes(
     unproven = [(fix, d.code) for d, fix, _ in candidates if small and fix not in state.proven]
     unproven = unproven[:MAX_PROVEN_PER_REQUEST]  # the others are not offered (a later request may prove them)
     if unproven:
-        version = state.version
+        text = state.text  # what the fixes are for
         settings, _ = ls.settings_for(uri)
         stop = threading.Event()  # set when the editor cancels: the job stops after its current lint
         try:
             proven = await ls.run(
                 (uri, "code action"),
                 _verify_job,
-                state.text,
+                text,
                 _path_of(uri),
                 replace(settings, remote=False),
                 state.diagnostics,
@@ -1205,7 +1216,8 @@ async def _quick_fixes(
         except asyncio.CancelledError:
             stop.set()
             raise
-        if state.version != version:
+        now = ls.workspace.text_documents.get(uri)
+        if state.text != text or now is None or now.source != text:  # changed meanwhile: hunt 60 F1, F2
             raise _content_modified()
         state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
@@ -1289,8 +1301,9 @@ def _fix_all_job(text: str, path: str, settings: Settings) -> str:
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)
 # The header's name, not the end of another's (`X-Content-Length`: hunt 58 F2): at the line's
-# start, or after a body pygls took for a header line (its JSON ends with `}` or `]`).
-_HEADER_NAME = re.compile(rb"(?:^|(?<=[}\]]))content-length[ \t]*:", re.IGNORECASE)
+# start, or after a body pygls took for a header line (its JSON ends with `}` or `]`, and maybe
+# blanks: hunt 60 F6).
+_LENGTH_HEADER = re.compile(rb"(?:^|[}\]][ \t]*)(content-length[ \t]*:)", re.IGNORECASE)
 
 
 class BoundedReader:
@@ -1312,10 +1325,10 @@ class BoundedReader:
 
     def readline(self) -> bytes:
         line = self.stream.readline(MAX_MESSAGE_BYTES)
-        header = _HEADER_NAME.search(line)
+        header = _LENGTH_HEADER.search(line)
         if header is None:
             return line
-        at = header.start()
+        at = header.start(1)
         if at > 0:
             log.error("dropped %d bytes that were no message header", at)
         length = _CONTENT_LENGTH.fullmatch(line, at)

@@ -825,6 +825,15 @@ async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_ve
     assert [p.version for p in client.published[mark:] if p.uri == slow] == [4]  # never the stale NX201 of v1
 
 
+async def _answered_in_turn(client: Client, docs: Path) -> None:
+    """A request the server answers at once: it reads messages in order, so every notification sent
+    before it has been handled when its answer comes."""
+    import contextlib
+
+    with contextlib.suppress(Exception):  # an error is an answer too
+        await hover_at(client, uri_of(docs, "never-opened", "nexlayer.yaml"), 0, 0)
+
+
 @e2e
 async def test_fixes_worked_out_for_a_text_the_editor_changed_meanwhile_are_refused(client: Client, docs: Path) -> None:
     # hunt 57 F1: the edits for the text before the change came back unversioned, and the editor
@@ -844,10 +853,32 @@ async def test_fixes_worked_out_for_a_text_the_editor_changed_meanwhile_are_refu
     resolving = asyncio.ensure_future(client.code_action_resolve_async(fix_all))
     await until(lambda: lint_log(client, "race") == ["start", "start"])  # the fixes' first lint, blocked
     send_change(client, uri, "# deployed by CI\n" + text)
+    await _answered_in_turn(client, docs)  # the server has the change before the fixes are done
     (client.release / "race").touch()
     with pytest.raises(JsonRpcException) as refused:
         await asyncio.wait_for(resolving, HANG_GUARD)
     assert refused.value.code == -32801  # ContentModified: the editor asks again
+
+
+@e2e
+async def test_quick_fixes_proven_while_the_editor_changed_the_text_are_refused(client: Client, docs: Path) -> None:
+    # hunt 60 F1: the check read the version of the last finished lint, which a change not yet
+    # linted again leaves as it was: the edits came back one line off
+    from pygls.exceptions import JsonRpcException
+
+    uri = uri_of(docs, "quick-race", "nexlayer.yaml")
+    text = FIXABLE + "# block-me:quick\n"
+    (client.release / "quick").touch()  # the first lint runs through
+    assert "NX005" in codes(await open_doc(client, uri, text))
+    (client.release / "quick").unlink()  # the lints that prove the fixes wait
+    asking = asyncio.ensure_future(actions_at(client, uri, 8, 16))  # `DEBUG: yes`
+    await until(lambda: lint_log(client, "quick") == ["start", "end", "start"])
+    send_change(client, uri, "# deployed by CI\n" + text)
+    await _answered_in_turn(client, docs)
+    (client.release / "quick").touch()
+    with pytest.raises(JsonRpcException) as refused:
+        await asking
+    assert refused.value.code == -32801
 
 
 @e2e
@@ -990,6 +1021,32 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
     mark = len(client.published)
     client.workspace_did_change_watched_files(
         lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Changed)])
+    )
+    assert await next_publish(client, uri, mark, 1) == []
+
+    # hunt 60 F5: named through a symlinked folder, as the editor may name it
+    linked = docs / "watched-link"
+    linked.symlink_to(docs / "watched", target_is_directory=True)
+    shared.write_text('ignore = ["NX213"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=(linked / "shared.toml").as_uri(), type=lsp.FileChangeType.Changed)]
+        )
+    )
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
+
+    # hunt 60 F3: one missing when the config was read, created later (a checkout)
+    shared.unlink()
+    mark = len(client.published)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
+    )
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]  # the default settings, and a message
+    shared.write_text('ignore = ["NX215"]\n', encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Created)])
     )
     assert await next_publish(client, uri, mark, 1) == []
 
@@ -1201,13 +1258,13 @@ def test_a_header_in_any_case_is_read_and_one_that_is_no_number_costs_only_its_m
         + initialize.encode()
         + b"X-Content-Length: 3\r\n"  # hunt 58 F2: another header, whose name ends with it
         + _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
-        + b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 3, "method": "shutdown"}'
+        + b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 3, "method": "shutdown"} '  # hunt 60 F6: a blank
         + _frame({"jsonrpc": "2.0", "method": "exit"})
     )
     done = _raw_session(data)
     replies = {reply["id"]: reply for reply in _unframe(done.stdout) if "id" in reply}
     assert sorted(replies) == [1, 2] and replies[2]["result"] is None
-    assert b"ERROR dropped 49 bytes that were no message header" in done.stderr
+    assert b"ERROR dropped 50 bytes that were no message header" in done.stderr
     assert done.returncode == 0
 
 
@@ -1395,6 +1452,11 @@ def test_scheduler_runs_up_to_its_limit_and_skips_cancelled_jobs() -> None:
         ("file:///x/deploy.yaml", "\ufeffapplication:\n", None, True),  # hunt 57 F2: a BOM first
         ("file:///x/deploy.yaml", "{application: {name: shop}}\n", None, True),  # a flow mapping
         ("file:///x/deploy.yaml", "{services: {application: x}}\n", None, False),
+        # hunt 60 F4: JSON, after `---` and comments, a whole document indented
+        ("file:///x/deploy.yaml", '{\n  "application": {"name": "shop"}\n}\n', None, True),
+        ("file:///x/deploy.yaml", "# app\n--- {application: {name: shop}}\n", None, True),
+        ("file:///x/deploy.yaml", "# app\r\n---\r\n   application:\r\n     name: shop\r\n", None, True),
+        ("file:///x/deploy.yaml", "spring:\n  application:\n    name: x\n", None, False),  # Spring's
         ("untitled:Untitled-1", "application:\n", "yaml", True),
         ("file:///x/deploy.yaml", "services:\n  application: x\n", None, False),
         ("file:///x/notes.txt", "application:\n", "plaintext", False),
