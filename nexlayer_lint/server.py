@@ -83,7 +83,9 @@ _LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
 _TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
 _APPLICATION_KEY = re.compile(r"""(?:application|"application"|'application')[ \t]*:""")
 # (Linear: one way to read each line, whose blanks are read once.)
-_DOCUMENT_START = re.compile(r"\ufeff?(?:[ \t]*(?:[#%][^\r\n]*|---[ \t]*)?(?:\r?\n|\r))*[ \t]*(?:---[ \t]+)?(?:\{\s*)?")
+_DOCUMENT_START = re.compile(
+    r"\ufeff?(?:[ \t]*(?:[#%][^\r\n]*|---[ \t]*)?(?:\r\n|\r(?!\n)|\n))*[ \t]*(?:---[ \t]+)?(?:\{\s*)?"
+)
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
