@@ -149,7 +149,7 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
     found = _details(answer)
     if found is not None:
         return found
-    if refused or valid is False or answer.get("details") or answer.get("errors"):
+    if refused or valid is False:
         message = answer.get("message")  # `{valid: false, message: "..."}`: the only reason given
         return [(None, message if isinstance(message, str) and message.strip() else None)]
     raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
@@ -176,10 +176,14 @@ def _details(body: dict) -> list[tuple[Any, str | None]] | None:
     `details`, `errors` (or FastAPI's `detail`) as a list of texts or of objects (_TEXT_KEYS,
     _PLACE_KEYS), a mapping of places to texts (`{"application.name": "too short"}`, or to lists
     of them), or one text; else `error`, a text or an object with one (hunt 59 F3, F4)."""
-    for key in ("details", "errors", "detail"):
-        found = _listed(body.get(key))
-        if found:
-            return found
+    # a list or a text first: a mapping may be anything (`"details": {"requestId": "r-1"}`), so
+    # it is read as places and texts only when nothing else lists errors (hunt 61 F2)
+    for mappings in (False, True):
+        for key in ("details", "errors", "detail"):
+            items = body.get(key)
+            found = _listed(items) if isinstance(items, dict) == mappings else []
+            if found:
+                return found
     error = body.get("error")
     if isinstance(error, dict):
         return _listed([error]) or None
@@ -212,6 +216,10 @@ def _texts(value: Any) -> list[str]:
 
 def _place_of(item: dict) -> Any:
     place = next((item[key] for key in _PLACE_KEYS if item.get(key) is not None), None)
+    if isinstance(place, str) and place.startswith("/"):  # a JSON pointer: `/application/pods/0/image`
+        place = [
+            int(part) if part.isdigit() else part.replace("~1", "/").replace("~0", "~") for part in place[1:].split("/")
+        ]
     if isinstance(place, list):  # FastAPI's `loc`: ["body", "application", "pods", 0, "name"]
         parts = place[1:] if place[:1] == ["body"] else place
         return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".")

@@ -549,9 +549,21 @@ REFUSALS = {
         fa.Reply(200, {"errors": "application.name is taken"}),
         ('the Nexlayer API rejected the file: "application.name is taken"', 1),
     ),
-    "200, errors unreadable": (
-        fa.Reply(200, {"errors": 5}),
-        ("the Nexlayer API rejected the file without saying why", 1),
+    # hunt 61 F2, F3: a mapping in `details` is no error when `errors` lists some; a JSON pointer
+    "200, details a mapping beside errors": (
+        fa.Reply(
+            200,
+            {
+                "valid": False,
+                "details": {"requestId": "r-1"},
+                "errors": [{"message": "no", "path": "application.name"}],
+            },
+        ),
+        ('the Nexlayer API rejected "application.name": "no"', 2),
+    ),
+    "400, instancePath": (
+        fa.Reply(400, {"errors": [{"instancePath": "/application/pods/0/image", "message": "no"}]}),
+        ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
     ),
     # hunt 59 F4: the reason and the place in the shapes of common frameworks
     "400, express-validator": (
@@ -777,6 +789,10 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
         (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
         (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
+        # hunt 61 F1: a 200 whose errors hold no text rejects nothing (it said "Validation passed")
+        (fa.Reply(200, {"message": "Validation passed", "details": {"pods": 1}}), "unexpected response shape"),
+        (fa.Reply(200, {"message": "ok", "errors": [None]}), "unexpected response shape"),
+        (fa.Reply(200, {"errors": 5}), "unexpected response shape"),
         # hunt 23: a wrapper that says the call failed is no acceptance
         (fa.Reply(200, {"success": False, "message": "Invalid API key"}), "success: false (Invalid API key)"),
         # hunt 25: an empty list of errors is no verdict either, nor is a `valid` that is a string
