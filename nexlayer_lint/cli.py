@@ -1010,7 +1010,8 @@ def schema_path(schema_spec: str | None, api_url: str | None, editor: bool) -> N
     type=_Seconds(),
     help="Deadline in seconds for the request, retries included.  [default: the config's `timeout`, else 10]",
 )
-def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | None) -> None:
+@click.option("--isolated", is_flag=True, help="Read no config (its api-url, timeout and schema).")
+def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | None, isolated: bool) -> None:
     """Refresh the cached schema from the API now; print its version and sha256 digest.
 
     It refreshes what `check` would fetch here: the config's `api-url`, `timeout` and a `schema`
@@ -1019,11 +1020,11 @@ def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | 
     from nexlayer_lint.http_client import display_url
 
     try:
-        settings = discover(Path.cwd()).with_options(api_url=api_url, timeout=timeout)
+        settings = (Settings() if isolated else discover(Path.cwd())).with_options(api_url=api_url, timeout=timeout)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(f"{exc} (--isolated reads no config)")
     if schema_spec is None:
-        schema_spec = settings.schema if settings.schema.startswith("https://") else "remote"
+        schema_spec = settings.schema if settings.schema.startswith(("https://", "http://")) else "remote"
     api_url, timeout = settings.api_url, settings.timeout
     if schema_spec != "remote" and not schema_spec.startswith(("https://", "http://")):
         shown = display_url(schema_spec) if "://" in schema_spec else schema_spec

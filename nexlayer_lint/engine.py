@@ -65,7 +65,7 @@ class _Choices:
         # What this run can report: an enabled code, but a remote one only when the run asks the
         # API. Offline (the pre-commit hook, the editor) a directive for NX901 is not "unused":
         # the `--remote` run needs it (hunt 59 F1), as one for a code turned off.
-        fetches = settings.schema == "remote" or settings.schema.startswith("https://")
+        fetches = settings.schema == "remote" or settings.schema.startswith(("https://", "http://"))
 
         def reportable(code: str) -> bool:
             if not self.enabled(code) or RULES[code].stage != "remote":
@@ -307,7 +307,15 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     unexplained = [located[i] for i in _unexplained(problems, stands_for)]
     # Suppressed again among what would be reported: a directive that only hides a finding
     # another one explains hides nothing shown, and is reported unused (NX099), as ruff's RUF100.
-    reported, unused = suppress.apply(unexplained, directives, choices.reportable, spread)
+    # after a remote check that failed (NX900), the API judged nothing: NX901 and NX902 could not fire
+    asked = not any(problem.code == "NX900" for problem in problems)
+    reported, unused = suppress.apply(
+        unexplained,
+        directives,
+        choices.enabled,
+        spread,
+        choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
+    )
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)

@@ -229,8 +229,11 @@ def apply(
     directives: Sequence[Directive],
     enabled: Callable[[str], bool],
     spread: dict[int, tuple[int, int]] | None = None,
+    reportable: Callable[[str], bool] | None = None,
 ) -> tuple[list[Diagnostic], list[Problem]]:
-    """Drop suppressed diagnostics; NX099 for each directive code (that is enabled) that matched none.
+    """Drop suppressed diagnostics; NX099 for each directive code that matched none, when this run
+    could have reported every enabled code it names (`reportable`, by default `enabled`: a remote
+    code offline, or after the API could not be asked, could not).
 
     A diagnostic is suppressed by the first directive, in file order, that covers its line (or the
     whole file, or the multi-line scalar its line is in: `spread`) and names a prefix of its code.
@@ -270,7 +273,13 @@ def apply(
         else:
             used.add(hit)
     named = {code for codes in distinct for code in codes}
-    enabled_codes = {code for code in named if any(enabled(k) for k in RULES if k.startswith(code))}
+    could = reportable or enabled
+    enabled_codes = {
+        code
+        for code in named
+        if any(could(k) for k in RULES if k.startswith(code))
+        and not any(enabled(k) and not could(k) for k in RULES if k.startswith(code))
+    }
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
         unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
@@ -284,10 +293,15 @@ def apply(
                     f"suppression of {code} is unused: nothing {scope} reports {code}",
                     span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
                     hint="remove the code from the comment, or the comment",
-                    fix=_unused_fix(directive, code, whole),
+                    # none for a remote code: whether it is used is the API's answer of the moment
+                    fix=None if _names_remote(directive) else _unused_fix(directive, code, whole),
                 )
             )
     return kept, unused
+
+
+def _names_remote(directive: Directive) -> bool:
+    return any(RULES[k].stage == "remote" for code in directive.codes for k in RULES if k.startswith(code))
 
 
 def _unused_fix(directive: Directive, code: str, whole: bool) -> Fix | None:

@@ -1502,6 +1502,14 @@ def test_cli_schema_fetch_refreshes_what_the_config_names(cli, fake_api, tmp_pat
     result = cli("schema", "fetch")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == f"url:     {fake_api.url}/schema" and fake_api.count("/schema") == 1
+    # hunt 61 F6: a config's schema URL (http on the loopback, as check takes it) is what is refreshed
+    (tmp_path / ".nexlayer-lint.toml").write_text(f'schema = "{fake_api.url}/other.json"\n', encoding="utf-8")
+    fake_api.script("/other.json", fa.schema())
+    assert cli("schema", "fetch").output.splitlines()[0] == f"url:     {fake_api.url}/other.json"
+    # hunt 61 F8: a broken config stops it, as it stops check; --isolated reads none
+    (tmp_path / ".nexlayer-lint.toml").write_text('select = ["NX999"]\n', encoding="utf-8")
+    assert cli("schema", "fetch", "--api-url", fake_api.url).exit_code == 2
+    assert cli("schema", "fetch", "--isolated", "--api-url", fake_api.url).exit_code == 0
 
 
 def test_cli_schema_fetch_failure_exits_2(cli, fake_api) -> None:

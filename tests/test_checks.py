@@ -240,7 +240,14 @@ def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
     (d,) = [d for d in lint_diags(pg("postgres:18", "/var/lib/postgresql/18/docker/x")) if d.code == "NX202"]
     assert d.hint == "mount the volume at /var/lib/postgresql"
     # hunt 60 F7: and the images built on it
-    for image in ("postgres:18", "library/postgres:19", "pgvector/pgvector:0.8.0-pg18", "postgis/postgis:18-3.6"):
+    for image in (
+        "postgres:18",
+        "public.ecr.aws/docker/library/postgres:19",
+        "pgvector/pgvector:0.8.0-pg18",
+        "postgis/postgis:18-3.6",
+        "timescale/timescaledb:2.22.0-pg18",  # hunt 61 F7
+        "citusdata/citus:13.2-pg18",
+    ):
         assert [d.code for d in lint_diags(pg(image, "/var/lib/postgresql")) if d.code == "NX202"] == []
         assert [d.severity for d in lint_diags(pg(image)) if d.code == "NX202"] == ["error"]  # .../data
         data_dir = f"/var/lib/postgresql/{19 if image.endswith('19') else 18}/docker"

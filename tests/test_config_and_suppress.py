@@ -361,8 +361,18 @@ def test_a_suppression_of_a_remote_code_is_unused_only_in_a_run_that_asks_the_ap
     assert lint_codes(text) == [("NX215", 5, 14)]
     assert lint_codes(text.replace("NX901,NX902", "NX900")) == [("NX215", 5, 14)]
     fake_api.script("/validate", fa.Reply(200, {"message": "ok"}))  # accepted: nothing to suppress
-    found = lint_codes(text, remote=True, api_url=fake_api.url)
-    assert [code for code, *_ in found] == ["NX099", "NX099", "NX215"]
+    found = lint_diags(text, remote=True, api_url=fake_api.url)
+    assert [d.code for d in found] == ["NX099", "NX099", "NX215"]
+    # hunt 61 F9: with no fix, which an offline re-lint could never prove (it was advertised, never applied)
+    assert [d.fix for d in found if d.code == "NX099"] == [None, None]
+    # hunt 61 F5: not when the API could not be asked (NX900): it judged nothing
+    fake_api.script("/validate", fa.Reply(503, b""), fa.Reply(503, b""), fa.Reply(503, b""), fa.Reply(503, b""))
+    found = lint_codes(text, remote=True, api_url=fake_api.url, timeout=1.0)
+    assert [code for code, *_ in found] == ["NX900", "NX215"]
+    # hunt 61 F4: a prefix that covers a code this run cannot report is not judged either
+    prefix = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX90\n")
+    fake_api.script("/schema", fa.schema())
+    assert lint_codes(prefix, schema="remote", api_url=fake_api.url) == [("NX215", 5, 14)]
 
 
 def test_ordinary_comments_are_not_directives() -> None:

@@ -75,8 +75,11 @@ def _data_dir(pgdata: object, image: str) -> str | None:
     return None
 
 
-# The official image, and the images built on it that keep its layout (tags `18-3.6`, `pg18`).
-_OFFICIAL_LAYOUT = frozenset({"postgres", "library/postgres", "postgis/postgis", "pgvector/pgvector"})
+# The official image (and its mirrors: `public.ecr.aws/docker/library/postgres`), and the images
+# built on it that keep its layout (tags `18-3.6`, `pg18`, `2.22.0-pg18`).
+_OFFICIAL_LAYOUT = frozenset(
+    {"postgis/postgis", "imresamu/postgis", "pgvector/pgvector", "timescale/timescaledb", "citusdata/citus"}
+)
 _MAJOR = re.compile(r"([0-9]{1,3})(?![0-9])")
 
 
@@ -85,7 +88,9 @@ def _default_data_dir(image: str) -> str:
     (its tag says which: `18.1-alpine`, pgvector's `pg18` or `0.8.0-pg18`; `latest` says nothing
     the file can pin), in PG_DATA_DIR before; so do the images built on it (hunt 60 F7)."""
     ref = parse_image(image)
-    if ref.repository.lower() not in _OFFICIAL_LAYOUT:
+    repository = ref.repository.lower()
+    official = repository == "postgres" or repository.endswith("library/postgres")
+    if not official and repository not in _OFFICIAL_LAYOUT:
         return PG_DATA_DIR
     tag = ref.tag.lower()
     pg = tag.find("pg")  # pgvector's `pg18`, `0.8.0-pg18`: the major version after `pg`
