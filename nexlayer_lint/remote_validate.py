@@ -146,7 +146,7 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             if not isinstance(answer.get("message"), str):
                 raise RequestError('unexpected response shape (no "message")')
             return []
-    found = _details(answer)
+    found = _details(answer, refusing=refused or valid is False)
     if found is not None:
         return found
     if refused or valid is False:
@@ -170,7 +170,7 @@ _TEXT_KEYS = ("message", "msg", "error", "detail", "description", "reason")
 _PLACE_KEYS = ("path", "field", "loc", "instancePath", "param")
 
 
-def _details(body: dict) -> list[tuple[Any, str | None]] | None:
+def _details(body: dict, refusing: bool = True) -> list[tuple[Any, str | None]] | None:
     """[(path or None, message)] from a rejection body; None when the shape is not understood.
 
     `details`, `errors` (or FastAPI's `detail`) as a list of texts or of objects (_TEXT_KEYS,
@@ -181,7 +181,9 @@ def _details(body: dict) -> list[tuple[Any, str | None]] | None:
     for mappings in (False, True):
         for key in ("details", "errors", "detail"):
             items = body.get(key)
-            found = _listed(items) if isinstance(items, dict) == mappings else []
+            if isinstance(items, dict) != mappings or (mappings and key != "errors" and not refusing):
+                continue  # `"details": {"requestId": "r-1"}` beside no refusal is no error (hunt 62 F4)
+            found = _listed(items)
             if found:
                 return found
     error = body.get("error")
@@ -193,37 +195,60 @@ def _details(body: dict) -> list[tuple[Any, str | None]] | None:
 
 
 def _listed(items: Any) -> list[tuple[Any, str | None]]:
+    """The (place, text) pairs in one field of a reply; a blank text is no text (hunt 62 F3)."""
     if isinstance(items, str):
         return [(None, items)] if items.strip() else []
     if isinstance(items, dict):
         return [(place, text) for place, value in items.items() for text in _texts(value)]
     out: list[tuple[Any, str | None]] = []
     for item in items if isinstance(items, list) else ():
-        if isinstance(item, str):
+        if _is_text(item):
             out.append((None, item))
         elif isinstance(item, dict):
-            text = next((item[key] for key in _TEXT_KEYS if isinstance(item.get(key), str)), None)
+            text = next((item[key] for key in _TEXT_KEYS if _is_text(item.get(key))), None)
             if text is not None:
                 out.append((_place_of(item), text))
     return out
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
+    if _is_text(value):
         return [value]
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    return [item for item in value if _is_text(item)] if isinstance(value, list) else []
 
 
 def _place_of(item: dict) -> Any:
     place = next((item[key] for key in _PLACE_KEYS if item.get(key) is not None), None)
     if isinstance(place, str) and place.startswith("/"):  # a JSON pointer: `/application/pods/0/image`
-        place = [
-            int(part) if part.isdigit() else part.replace("~1", "/").replace("~0", "~") for part in place[1:].split("/")
-        ]
+        place = [_pointer_part(part.replace("~1", "/").replace("~0", "~")) for part in place[1:].split("/")]
     if isinstance(place, list):  # FastAPI's `loc`: ["body", "application", "pods", 0, "name"]
         parts = place[1:] if place[:1] == ["body"] else place
-        return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".")
+        written = [_path_part(part) for part in parts]
+        return None if None in written else "".join(str(step) for step in written).lstrip(".")
     return place
+
+
+def _pointer_part(part: str) -> str | int:
+    # ASCII digits only (`²` is isdigit() too), and few of them: int() refuses 5,000 (hunt 62 F1)
+    return int(part) if part.isascii() and part.isdigit() and len(part) <= _MAX_INDEX_DIGITS else part
+
+
+def _path_part(part: Any) -> str | None:
+    """One step of a path as parse_api_path reads it: `[0]`, `.name`, or `["A.B"]` for a name
+    with a dot or a bracket (a var's name may have one: hunt 62 F2); None when it cannot be written."""
+    if isinstance(part, int) and not isinstance(part, bool):
+        return f"[{part}]"
+    if not isinstance(part, str) or not part:
+        return None
+    if not any(mark in part for mark in ".[]\"'"):
+        return f".{part}"
+    if '"' not in part:
+        return f'["{part}"]'
+    return f"['{part}']" if "'" not in part else None
 
 
 # What of a reply's text is scrubbed: a message is printed cut to 300 characters, so the rest

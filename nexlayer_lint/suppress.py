@@ -293,15 +293,19 @@ def apply(
                     f"suppression of {code} is unused: nothing {scope} reports {code}",
                     span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
                     hint="remove the code from the comment, or the comment",
-                    # none for a remote code: whether it is used is the API's answer of the moment
-                    fix=None if _names_remote(directive) else _unused_fix(directive, code, whole),
+                    # none that removes a remote code: whether it is used is the API's answer of
+                    # the moment (the whole comment goes with its last code: then none if it has one)
+                    fix=None
+                    if _is_remote(code) or (whole and any(map(_is_remote, directive.codes)))
+                    else _unused_fix(directive, code, whole),
                 )
             )
     return kept, unused
 
 
-def _names_remote(directive: Directive) -> bool:
-    return any(RULES[k].stage == "remote" for code in directive.codes for k in RULES if k.startswith(code))
+def _is_remote(code: str) -> bool:
+    """Whether a directive's code (or prefix) covers a remote code (hunt 62 F5: per code)."""
+    return any(RULES[k].stage == "remote" for k in RULES if k.startswith(code))
 
 
 def _unused_fix(directive: Directive, code: str, whole: bool) -> Fix | None:

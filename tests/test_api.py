@@ -561,6 +561,15 @@ REFUSALS = {
         ),
         ('the Nexlayer API rejected "application.name": "no"', 2),
     ),
+    # hunt 62 F1, F2: a pointer's odd steps neither crash nor lose the place of a dotted name
+    "400, instancePath of a dotted var": (
+        fa.Reply(400, {"errors": [{"instancePath": "/application/pods/0/vars/A.B", "message": "no"}]}),
+        ('the Nexlayer API rejected "application.pods[0].vars.A.B": "no"', 13),  # at vars: no such var
+    ),
+    "400, instancePath unplaceable": (
+        fa.Reply(400, {"errors": [{"instancePath": "/application/pods/" + "9" * 5000, "message": "no"}]}),
+        ('the Nexlayer API rejected the file: "no"', 1),
+    ),
     "400, instancePath": (
         fa.Reply(400, {"errors": [{"instancePath": "/application/pods/0/image", "message": "no"}]}),
         ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
@@ -793,6 +802,9 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, {"message": "Validation passed", "details": {"pods": 1}}), "unexpected response shape"),
         (fa.Reply(200, {"message": "ok", "errors": [None]}), "unexpected response shape"),
         (fa.Reply(200, {"errors": 5}), "unexpected response shape"),
+        # hunt 62 F3, F4: a blank text is no text; a mapping in `details` beside no refusal is metadata
+        (fa.Reply(200, {"errors": ["  "], "details": [{"message": ""}]}), "unexpected response shape"),
+        (fa.Reply(200, {"message": "Configuration is valid", "details": {"requestId": "r-1"}}), "unexpected response"),
         # hunt 23: a wrapper that says the call failed is no acceptance
         (fa.Reply(200, {"success": False, "message": "Invalid API key"}), "success: false (Invalid API key)"),
         # hunt 25: an empty list of errors is no verdict either, nor is a `valid` that is a string

@@ -266,6 +266,7 @@ def test_nx202_knows_where_postgres_18_keeps_its_data() -> None:
         ("postgres:17", "/var/lib/postgresql/17/docker"),
         ("bitnami/postgresql:18", "/var/lib/postgresql/18/docker"),
         ("pgvector/pgvector:pg17", "/var/lib/postgresql/17/docker"),
+        ("mylibrary/postgres:18", "/var/lib/postgresql/18/docker"),  # hunt 62 F6: no mirror of the official one
     ):
         assert [d for d in lint_diags(pg(image, mount)) if d.code == "NX202"] == []
 

@@ -370,6 +370,10 @@ def test_a_suppression_of_a_remote_code_is_unused_only_in_a_run_that_asks_the_ap
     found = lint_codes(text, remote=True, api_url=fake_api.url, timeout=1.0)
     assert [code for code, *_ in found] == ["NX900", "NX215"]
     # hunt 61 F4: a prefix that covers a code this run cannot report is not judged either
+    # hunt 62 F5: a local code beside a remote one keeps its fix
+    mixed = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX201,NX901\n")
+    [unused] = [d for d in lint_diags(mixed) if d.code == "NX099"]
+    assert unused.fix is not None and unused.fix.title == "Remove NX201 from the suppression"
     prefix = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX90\n")
     fake_api.script("/schema", fa.schema())
     assert lint_codes(prefix, schema="remote", api_url=fake_api.url) == [("NX215", 5, 14)]

@@ -89,7 +89,7 @@ def _default_data_dir(image: str) -> str:
     the file can pin), in PG_DATA_DIR before; so do the images built on it (hunt 60 F7)."""
     ref = parse_image(image)
     repository = ref.repository.lower()
-    official = repository == "postgres" or repository.endswith("library/postgres")
+    official = repository in ("postgres", "library/postgres") or repository.endswith("/library/postgres")
     if not official and repository not in _OFFICIAL_LAYOUT:
         return PG_DATA_DIR
     tag = ref.tag.lower()
