@@ -46,6 +46,7 @@ def parse(
     `multiline_scalars` (Document's) tells which line removals would change a value."""
     directives: list[Directive] = []
     following: list[int] | None = None  # the line each own-line directive governs, worked out once
+    kept_ends: set[int] | None = None  # the lines right after `|+` and `>+` scalars, worked out once
     problems: list[Problem] = []
     for comment in comments:
         if not comment.text.startswith(PREFIX):
@@ -53,7 +54,12 @@ def parse(
         match = DIRECTIVE.match(comment.text)
         span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
         line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
-        removal = None if _ends_kept_lines(comment, lines, multiline_scalars) else _removal(comment, line, match)
+        removal = _removal(comment, line, match)
+        if removal is not None and _followed_by_blank(comment, lines):
+            if kept_ends is None:
+                kept_ends = _kept_ends(lines, multiline_scalars)
+            if comment.line in kept_ends:
+                removal = None  # the comment ends a `|+` scalar's kept lines: hunt 56 F1
         if not match:
             problems.append(
                 Problem(
@@ -126,13 +132,15 @@ def parse(
 _KEEP_HEADER = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])")
 
 
-def _ends_kept_lines(comment: Comment, lines: Sequence[str], multiline_scalars: Sequence[tuple[int, int]]) -> bool:
-    """Whether the comment is alone on the line right after a `|+` or `>+` block scalar, with a
-    blank line after it: the comment ends the scalar's kept lines, so without it the blank lines
-    after it would join the value (hunt 56 F1)."""
-    if not comment.own_line or comment.line >= len(lines) or lines[comment.line].strip():
-        return False
-    return any(last + 1 == comment.line and _KEEP_HEADER.search(lines[first - 1]) for first, last in multiline_scalars)
+def _followed_by_blank(comment: Comment, lines: Sequence[str]) -> bool:
+    return comment.own_line and comment.line < len(lines) and not lines[comment.line].strip()
+
+
+def _kept_ends(lines: Sequence[str], multiline_scalars: Sequence[tuple[int, int]]) -> set[int]:
+    """The lines right after each `|+` or `>+` block scalar: a comment alone there, with a blank
+    line after it, ends the scalar's kept lines, so without it the blank lines would join the
+    value (hunt 56 F1). Worked out once per file, not once per directive."""
+    return {last + 1 for first, last in multiline_scalars if _KEEP_HEADER.search(lines[first - 1])}
 
 
 def _text_col(comment: Comment, line: str) -> int:
