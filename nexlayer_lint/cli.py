@@ -27,6 +27,7 @@ from nexlayer_lint.config import (
     discover,
     parse_codes,
     parse_severities,
+    schema_uses_network,
 )
 from nexlayer_lint.globs import PathPattern, check_globs
 
@@ -1024,9 +1025,9 @@ def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | 
     except ConfigError as exc:
         _fail(f"{exc} (--isolated reads no config)")
     if schema_spec is None:
-        schema_spec = settings.schema if settings.schema.startswith(("https://", "http://")) else "remote"
+        schema_spec = settings.schema if schema_uses_network(settings.schema) else "remote"
     api_url, timeout = settings.api_url, settings.timeout
-    if schema_spec != "remote" and not schema_spec.startswith(("https://", "http://")):
+    if not schema_uses_network(schema_spec):
         shown = display_url(schema_spec) if "://" in schema_spec else schema_spec
         _fail(f'schema fetch takes "remote" or an https URL, not "{shown}"')
     url = schema_cache.url_for(schema_spec, api_url)

@@ -62,15 +62,16 @@ class _Choices:
 
     def __init__(self, settings: Settings) -> None:
         self.enabled: Callable[[str], bool] = cache(lambda code: is_enabled(code, settings))
+
         # What this run can report: an enabled code, but a remote one only when the run asks the
         # API. Offline (the pre-commit hook, the editor) a directive for NX901 is not "unused":
         # the `--remote` run needs it (hunt 59 F1), as one for a code turned off.
-        fetches = settings.schema == "remote" or settings.schema.startswith(("https://", "http://"))
-
         def reportable(code: str) -> bool:
-            if not self.enabled(code) or RULES[code].stage != "remote":
-                return self.enabled(code)
-            return settings.remote or (code == "NX900" and fetches)
+            if not self.enabled(code):
+                return False
+            if RULES[code].stage != "remote":
+                return True
+            return settings.remote or (code == "NX900" and schema_uses_network(settings.schema))
 
         self.reportable: Callable[[str], bool] = cache(reportable)
         self.fixable: Callable[[str], bool] = cache(lambda code: is_fixable(code, settings))
