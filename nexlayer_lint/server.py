@@ -80,8 +80,8 @@ _LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
 # `application:` starting a line; or first in the document, after a byte order mark, comments,
 # `---`, a flow mapping's or JSON's `{`, or indentation (a whole document may be indented: hunt 57
 # F2, hunt 60 F4). Not an indented key elsewhere (Spring's `spring:` / `  application:`).
-_TOP_LEVEL_APPLICATION = re.compile(r"""^(?:application|"application"|'application')[ \t]*:""", re.MULTILINE)
 _APPLICATION_KEY = re.compile(r"""(?:application|"application"|'application')[ \t]*:""")
+_TOP_LEVEL_APPLICATION = re.compile("^" + _APPLICATION_KEY.pattern, re.MULTILINE)
 # (Linear: one way to read each line, whose blanks are read once.)
 _DOCUMENT_START = re.compile(
     r"\ufeff?(?:[ \t]*(?:[#%][^\r\n]*|---[ \t]*)?(?:\r\n|\r(?!\n)|\n))*[ \t]*(?:---[ \t]+)?(?:\{\s*)?"
@@ -1218,9 +1218,9 @@ async def _quick_fixes(
         except asyncio.CancelledError:
             stop.set()
             raise
-        now = ls.workspace.text_documents.get(uri)
-        if state.text != text or now is None or now.source != text:  # changed meanwhile: hunt 60 F1, F2
+        if state.text != text:  # linted again meanwhile: these proofs are not its text's
             raise _content_modified()
+        _unchanged_since(ls, uri, text)
         state.proven.update(zip((fix for fix, _ in unproven), proven, strict=True))
     actions: list[lsp.CodeAction] = []
     for diagnostic, fix, preferred in candidates:
@@ -1279,17 +1279,22 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
     text = document.source
     settings, _ = ls.settings_for(uri)
     fixed = await ls.run((uri, "fix all"), _fix_all_job, text, _path_of(uri), replace(settings, remote=False))
-    now = ls.workspace.text_documents.get(uri)
-    if now is None or now.source != text:
-        raise _content_modified()
+    _unchanged_since(ls, uri, text)
     edits = [] if fixed == text else changed_lines_edits(text, fixed, ls.encoding())
     return lsp.WorkspaceEdit(changes={uri: edits})
 
 
+def _unchanged_since(ls: NexlayerLanguageServer, uri: str, text: str) -> None:
+    """ContentModified when the document is no longer `text`, the text its edits were worked out
+    for: they would be applied to the text after, one line off (hunt 57 F1). Judged by the text,
+    not by its last lint's version, which a change not yet linted leaves as it was (hunt 60 F1)."""
+    now = ls.workspace.text_documents.get(uri)
+    if now is None or now.source != text:
+        raise _content_modified()
+
+
 def _content_modified() -> JsonRpcContentModified:
-    """The answer to a request whose document changed while its edits were worked out: edits for
-    the text before would be applied to the text after, one line off (hunt 57 F1). The LSP spec's
-    ContentModified; the editor asks again."""
+    """The LSP spec's answer to a request whose document changed meanwhile: the editor asks again."""
     return JsonRpcContentModified("the document changed while its fixes were worked out")
 
 
