@@ -212,8 +212,17 @@ def is_secret_flag(item: object) -> bool:
 # `-passout` (its `-pass` is a flag word already), and redis-server's `--masterauth` (a replica's
 # password for its primary, most often the same as its own `--requirepass`: hunt 53 F2).
 PASSWORD_FLAGS = frozenset(
-    {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass", "-passin", "-passout"}
-    | {"--masterauth"}
+    {
+        "-storepass",
+        "-keypass",
+        "-srcstorepass",
+        "-deststorepass",
+        "-srckeypass",
+        "-destkeypass",
+        "-passin",
+        "-passout",
+        "--masterauth",
+    }
 )
 # openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
 # and `stdin` say where it is.
