@@ -30,11 +30,18 @@ from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeGuard
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcContentModified, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import (
+    JsonRpcContentModified,
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -672,14 +679,31 @@ class _Protocol(LanguageServerProtocol):
         return bool(self._shutdown)
 
     def handle_message(self, message: Any) -> Any:
-        """pygls' own, but a request after `shutdown` is answered -32600 Invalid Request, as the
-        LSP spec says, not dropped (the client would wait forever: hunt 43 F5)."""
+        """pygls' own, but a request after `shutdown`, and a message that is no JSON-RPC 2.0
+        message, are answered -32600 Invalid Request, as the LSP and JSON-RPC specs say, not
+        dropped with a log of pygls' exception (the client would wait forever: hunt 43 F5,
+        hunt 55 F4)."""
         msg_id = getattr(message, "id", None)
-        if self._shutdown and getattr(message, "method", lsp.EXIT) != lsp.EXIT and msg_id is not None:
-            error = JsonRpcInvalidRequest("the server is shutting down")
-            self._send_response(msg_id, error=error.to_response_error())
+        if self._shutdown and getattr(message, "method", lsp.EXIT) != lsp.EXIT:
+            if msg_id is not None:
+                self._refuse(msg_id, JsonRpcInvalidRequest("the server is shutting down"))
+            return None  # a notification after shutdown is dropped, as pygls does
+        reason = _not_a_message(message)
+        if reason is not None:
+            log.error("refused a message: %s", reason)
+            self._refuse(message.get("id") if isinstance(message, dict) else msg_id, JsonRpcInvalidRequest(reason))
             return None
         return super().handle_message(message)
+
+    def refuse_unreadable(self) -> None:
+        """Answer a body that is no JSON text -32700 Parse error (JSON-RPC: its id is null)."""
+        self._refuse(None, JsonRpcParseError("the message is not JSON text"))
+
+    def _refuse(self, msg_id: Any, error: JsonRpcException) -> None:
+        if _is_id(msg_id):
+            self._send_response(msg_id, error=error.to_response_error())
+        else:  # JSON-RPC's `"id": null`, which lsprotocol's converter would leave out
+            self._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """pygls' reading of a message, with an answer to a request whose params it refuses.
@@ -702,9 +726,33 @@ class _Protocol(LanguageServerProtocol):
             raise
         except JsonRpcInvalidParams as exc:
             msg_id = data.get("id")
-            if is_request and isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
+            if is_request and _is_id(msg_id):
                 self._send_response(msg_id, error=exc.to_response_error())
             raise
+
+
+def _is_id(value: Any) -> TypeGuard[int | str]:
+    """A JSON-RPC id the client can match an answer to: a number or a string."""
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _not_a_message(message: Any) -> str | None:
+    """Why a JSON value the client sent is no JSON-RPC 2.0 message LSP allows, or None.
+
+    pygls structures only objects with a `jsonrpc` member (it is the hook json.loads calls for
+    every object, nested ones too) and assumes the rest.
+    """
+    if isinstance(message, list):
+        return "a batch (a JSON array): LSP sends one message at a time"
+    if not hasattr(message, "jsonrpc"):
+        return 'not a JSON object with "jsonrpc": "2.0"'
+    if message.jsonrpc != "2.0":
+        return 'its "jsonrpc" is not "2.0"'
+    if getattr(message, "id", None) is not None and not _is_id(message.id):
+        return "its id is neither a number nor a string"
+    if hasattr(message, "method") and not isinstance(message.method, str):
+        return "its method is not a string"
+    return None
 
 
 class NexlayerLanguageServer(LanguageServer):
@@ -725,6 +773,8 @@ class NexlayerLanguageServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Say where, not what: an exception's text may quote a document's (secret) values.
         log.error("nexlayer-lint server error: %s", _where(error))
+        if isinstance(error, json.JSONDecodeError | UnicodeDecodeError) and isinstance(self.protocol, _Protocol):
+            self.protocol.refuse_unreadable()  # json.loads of a body failed (pygls' reading loop)
 
     # settings -------------------------------------------------------------------------------
 

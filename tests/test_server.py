@@ -1280,10 +1280,45 @@ def test_what_pygls_cannot_handle_is_logged_without_its_params() -> None:
         {"jsonrpc": "2.0", "method": "exit"},
     ]
     done = _raw_session(b"".join(_frame(message) for message in messages))
-    assert b'Unknown message "<DidOpenTextDocumentNotification>"' in done.stderr
-    assert b"Failed to handle request 5 7 <Object> (TypeError at " in done.stderr
-    assert b"Zq9Sup3rS3cret" not in done.stderr and b"Traceback" not in done.stderr
+    assert b'refused a message: its "jsonrpc" is not "2.0"' in done.stderr
+    assert b"refused a message: its method is not a string" in done.stderr
+    assert b"Zq9Sup3rS3cret" not in done.stderr + done.stdout and b"Traceback" not in done.stderr
     assert done.returncode == 0
+
+
+def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> None:
+    # hunt 55 F4: these got no answer (the client waits forever) or -32603 with pygls' traceback
+    bodies = [
+        b'{"id": 2, "method": "shutdown"}',  # no "jsonrpc"
+        b'[{"jsonrpc": "2.0", "id": 3, "method": "shutdown"}]',  # a batch
+        b"{not json",
+        b"\xff\xfe{}",  # not UTF-8
+        b'{"jsonrpc": "2.0", "id": 4, "method": 5}',
+        b'"text"',
+        b'{"jsonrpc": "1.0", "id": 6, "method": "shutdown"}',
+        b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "shutdown"}',
+        b'{"jsonrpc": "2.0", "method": 8}',  # a notification: its answer has a null id too
+    ]
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    data = _frame(initialize) + b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
+    data += _frame({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}) + _frame({"jsonrpc": "2.0", "method": "exit"})
+    done = _raw_session(data)
+    replies = [(reply.get("id", "absent"), reply.get("error")) for reply in _unframe(done.stdout)[1:]]
+    no_object = {"code": -32600, "message": 'not a JSON object with "jsonrpc": "2.0"'}
+    not_json = {"code": -32700, "message": "the message is not JSON text"}
+    assert replies == [
+        (2, no_object),
+        (None, {"code": -32600, "message": "a batch (a JSON array): LSP sends one message at a time"}),
+        (None, not_json),
+        (None, not_json),
+        (4, {"code": -32600, "message": "its method is not a string"}),
+        (None, no_object),
+        (6, {"code": -32600, "message": 'its "jsonrpc" is not "2.0"'}),
+        (None, {"code": -32600, "message": "its id is neither a number nor a string"}),
+        (None, {"code": -32600, "message": "its method is not a string"}),
+        (9, None),
+    ]
+    assert b"Traceback" not in done.stderr and done.returncode == 0
 
 
 def test_every_request_is_answered_and_exit_says_whether_shutdown_came_first() -> None:
