@@ -1275,21 +1275,29 @@ def _secrets_under(
     """The secrets in `data`, found at `path` in a state `state`, inside `parent`, in document order."""
     found: list[Secret] = []
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
+    entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
             state = _SCALAR_SECRET.get(state, state)
         if state >= NAME:
             if state != NAME or not _says_where_or_whether(node):
-                found.append(Secret(path, KIND[state], _label(path, parent)))
+                label = entrypoint_labels.get(path) if entrypoint_labels else None
+                found.append(Secret(path, KIND[state], label or _label(path, parent)))
         elif isinstance(node, (dict, list)):
             children = []
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
+            # a command list is its entrypoint's arguments: read with the program's options
+            before: list[Any] = _entrypoint_items(path, parent) if isinstance(node, list) else []
+            argv = before + node if before and isinstance(node, list) else node
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
                 if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
                     keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in in_key)
                 child = _step(state, node, key)
+                if before and child != NAME and _step(state, argv, len(before) + key) == NAME:
+                    child = NAME  # `entrypoint: redis-cli`, `command: ["-a", x]`; the list alone still counts
+                    entrypoint_labels[path + (key,)] = _label((len(before) + key,), argv)
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
                     child != PLAIN
@@ -1330,6 +1338,13 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
         if i == len(parts) or parts[i].start >= new.end:
             kept.append(new)
     return sorted(parts + kept, key=lambda part: part.start)
+
+
+def _entrypoint_items(path: DataPath, parent: Any) -> list[str]:
+    """The program and options a pod's `command` list is given to, when its `entrypoint` names
+    them (a string is split at blanks, as a shell would without quotes); [] for any other list."""
+    entrypoint = _entrypoint_of(path, parent)
+    return entrypoint.split() if entrypoint else []
 
 
 def _entrypoint_of(path: DataPath, parent: Any) -> str:

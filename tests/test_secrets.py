@@ -845,6 +845,9 @@ def test_an_unbraced_reference_is_written_out_in_the_hint_only_under_its_own_nam
         ("redis-cli", '"-h cache.pod -a ZqRedis9x ping"', "ZqRedis9x"),
         ("[mongosh]", "\"-u admin -p ZqMongo9x --eval 'db.stats()'\"", "ZqMongo9x"),
         ("app --password", "ZqApp99xy", "ZqApp99xy"),  # the option in the entrypoint, its value here
+        ("redis-cli", "[-a, ZqRedis8x, ping]", "ZqRedis8x"),  # a list: the entrypoint's arguments
+        ("[redis-cli, -h, db]", "[-a, ZqRedis7x]", "ZqRedis7x"),
+        ("'app --password'", "[ZqApp97xy]", "ZqApp97xy"),
     ],
 )
 def test_a_commands_options_are_read_as_its_entrypoints(entrypoint: str, command: str, secret: str) -> None:
@@ -858,6 +861,7 @@ def test_a_commands_options_are_read_as_its_entrypoints(entrypoint: str, command
     col = text.splitlines()[8].index(secret) + 1
     assert (found.line, found.col, found.end_col) == (9, col, col + len(secret))
     assert secret not in result.masked_text
+    assert all(secret not in d.message + (d.hint or "") for d in result.diagnostics)
     # the same words are no password without that program
     alone = Linter(Settings()).lint(POD + f"      command: {command}\n", "nexlayer.yaml")
     assert [d for d in alone.diagnostics if d.code == "NX213"] == []

@@ -611,6 +611,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      entrypoint: [docker, --config, /x, login, -p, CnryCmd4]\n",
         ["CnryCmd1", "CnryCmd2", "CnryCmd3", "CnryCmd4"],
     ),
+    # a command list is its entrypoint's arguments (its NX103 hint joined them into one string)
+    "a command list read after its entrypoint": (
+        HEAD + "      entrypoint: redis-cli\n      command: [-a, CnryEntry1, ping]\n",
+        ["CnryEntry1"],
+    ),
     "broken: a password after an empty quoted string": (
         HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
         ["CnryBroken131"],
