@@ -1073,9 +1073,13 @@ class _Mapper:
         return _is_secret(self.doc, path)
 
     def source_text(self, path: DataPath) -> str | None:
-        """The value as written in the file, when it is a short single-line plain scalar."""
+        """The value as written in the file, when it is a short single-line plain scalar; without
+        the anchor or tag before it (`&w 4`: quoting both would make the anchor text, hunt 64 F1)."""
         located = self.doc.positions.get(path)
         text = self.doc.source_of(path) if located is not None and located.style == "" else None
+        while text and text[0] in "&!":  # a plain scalar cannot start so: these are properties
+            _, _, text = text.partition(" ")
+            text = text.lstrip(" \t")
         return text if text and len(text) <= MAX_QUOTED else None
 
 

@@ -107,6 +107,10 @@ def invalid_value(doc: Document, path: DataPath, instance: str, fits: Fits, sugg
         span = verbatim(doc, path)
         if span is None or instance.startswith("/") or not fits("/" + instance):
             return None
+        if not instance:  # nothing says which route was meant: the root makes the pod public (as NX201's fix)
+            return Fix(
+                'Make it the root path "/"', (insert(span.line, span.col + len(located.style or ""), "/"),), "unsafe"
+            )
         return Fix('Add the leading "/"', (insert(span.line, span.col + len(located.style or ""), "/"),))
     if suggestion is None or not fits(suggestion):
         return None

@@ -1454,3 +1454,70 @@ application:
 )
 def test_parse_image(image: str, ref: ImageRef) -> None:
     assert parse_image(image) == ref
+
+
+# --- messages and hints say what the file writes (hunt 64) --------------------------------------
+
+
+def test_a_repeat_through_an_alias_is_named_so_not_by_the_findings_own_line() -> None:
+    # hunt 64 F3: "already used by the pod on line 5", said on line 5, about the anchor's text
+    text = """\
+        application:
+          name: shop
+          pods:
+            - &web {name: web, image: "nginx:1.27", path: /, servicePorts: [80]}
+            - *web
+        """
+    assert [(d.code, d.line, d.message) for d in lint_diags(y(text)) if d.code in ("NX207", "NX210")] == [
+        ("NX207", 4, 'pod name "web" is already used by the pod on this line (an alias repeats it)'),
+        ("NX210", 4, 'path "/" of pod "web" is already the path of pod "web" on this line (an alias repeats it)'),
+    ]
+    # two texts on one line are two places: the earlier one's line is named
+    flow = text.replace("- &web {name", "- {name").replace(
+        "- *web", '- {name: web, image: "a:1", path: /, servicePorts: [81]}'
+    )
+    assert [d.message for d in lint_diags(y(flow)) if d.code == "NX207"] == [
+        'pod name "web" is already used by the pod on line 4'
+    ]
+
+
+def test_an_empty_path_is_no_second_root_route() -> None:
+    # hunt 64 F2: NX210 said `path ""` was already the path of the pod at "/"
+    text = (
+        y(
+            """\
+        application:
+          name: shop
+          pods:
+        """
+        )
+        + WEB
+        + '    - name: worker\n      image: nginx:1.27\n      path: ""\n      servicePorts: [81]\n'
+    )
+    assert [code for code, _, _ in lint_codes(text)] == ["NX104"]
+
+
+def test_nx216_hint_writes_the_name_as_the_fix_does() -> None:
+    # hunt 64 F4: `on: <value>` is a YAML 1.1 boolean key; the fix writes "on"
+    text = y(
+        """\
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                - key: "on"
+                  value: "1"
+        """
+    )
+    [found] = only(text, "NX216")
+    assert found.hint == 'write each var as NAME: value under vars (`"on": <value>` instead of `- key: "on"`)'
+
+
+def test_nx215_quotes_the_tag_as_written() -> None:
+    # hunt 64 F5: `LATEST` was called the tag "latest"
+    [found] = only(CLEAN.replace("nginx:1.27", "nginx:LATEST", 1), "NX215")
+    assert found.message == 'image "nginx:LATEST" of pod "web" uses the moving tag "LATEST"'

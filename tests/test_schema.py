@@ -1255,3 +1255,37 @@ def test_a_huge_port_is_judged_and_quoted_short() -> None:
         '"servicePorts" of pod "web" must not list the same port twice (9999999999999999... (100 digits) is repeated)',
         'port 9999999999999999... (100 digits) in servicePorts of pod "web" must be between 1 and 65535',
     ]
+
+
+def test_a_quote_it_hint_quotes_the_value_not_its_anchor() -> None:
+    # hunt 64 F1: `quote it ("&w 4")` made the anchor part of the text, and every `*w` an error
+    hints = [
+        hint for _, _, _, _, hint in run(pod("      vars:\n        WORKERS: &w 4\n        DEBUG: !!bool &d true\n"))
+    ]
+    assert hints == [
+        'YAML reads an unquoted number as a number; quote it ("4") to make it a string',
+        'YAML reads unquoted true as a boolean; quote it ("true") to make it a string',
+    ]
+
+
+def test_an_empty_path_gets_the_root_only_as_an_unsafe_fix() -> None:
+    # hunt 64 F2: the safe fix made `path: ""` the public root route
+    head = POD_HEAD.replace("path: /", "path: /web")
+    [empty] = [
+        d
+        for d in lint_diags(pod('    - name: api\n      image: a:1\n      path: ""\n      servicePorts: [81]\n', head))
+        if d.code == "NX104"
+    ]
+    assert empty.fix is not None and (empty.fix.title, empty.fix.applicability) == (
+        'Make it the root path "/"',
+        "unsafe",
+    )
+    [relative] = [
+        d
+        for d in lint_diags(pod("    - name: api\n      image: a:1\n      path: api\n      servicePorts: [81]\n", head))
+        if d.code == "NX104"
+    ]
+    assert relative.fix is not None and (relative.fix.title, relative.fix.applicability) == (
+        'Add the leading "/"',
+        "safe",
+    )

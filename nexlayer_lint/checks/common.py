@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import PODS
 from nexlayer_lint.model import DataPath, Document, format_path
@@ -59,8 +59,12 @@ def normalize_registry(registry: str) -> str:
     return "docker.io" if host in _DOCKER_HUB else host
 
 
-def line_of(doc: Document, path: DataPath) -> int:
-    return doc.locate(path).line
+def on_line(doc: Document, earlier: DataPath, here: DataPath, at: Literal["key", "value"] = "value") -> str:
+    """`on line N`, where the earlier of two equal values (or keys) is written, for a message
+    about the later one at `here`. A value an alias repeats is reported at its anchor: when both
+    are that one text, the line would be the finding's own, so the message says so (hunt 64 F3)."""
+    place = doc.locate(earlier, at)
+    return "on this line (an alias repeats it)" if place == doc.locate(here, at) else f"on line {place.line}"
 
 
 def value_offset(doc: Document, path: DataPath, start: int, end: int) -> tuple[int, int] | None:

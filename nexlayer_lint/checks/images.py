@@ -21,8 +21,8 @@ def unpinned_image(app: App) -> Iterator[Finding]:
             continue
         if not ref.tag:
             message = f'image "{image}" of pod "{pod.name}" has no tag, so it runs whatever "latest" is at deploy time'
-        elif ref.tag.lower() == "latest":
-            message = f'image "{image}" of pod "{pod.name}" uses the moving tag "latest"'
+        elif ref.tag.lower() == "latest":  # `LATEST` is another tag, but moves as surely
+            message = f'image "{image}" of pod "{pod.name}" uses the moving tag "{ref.tag}"'
         else:
             continue
         base = image.strip().rsplit(":", 1)[0] if ref.tag else image.strip()

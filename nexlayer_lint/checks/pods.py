@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App, Pod
-from nexlayer_lint.checks.common import line_of
+from nexlayer_lint.checks.common import on_line
 from nexlayer_lint.checks.declare import Finding, rule
 
 
@@ -21,7 +21,8 @@ def duplicate_pod_name(app: App) -> Iterator[Finding]:
             first[name] = pod
             continue
         yield Finding(
-            f'pod name "{name}" is already used by the pod on line {line_of(app.doc, first[name].path + ("name",))}',
+            f'pod name "{name}" is already used by the pod '
+            + on_line(app.doc, first[name].path + ("name",), pod.path + ("name",)),
             path=pod.path + ("name",),
             hint=f'rename one of them (for example "{name}-2"); a pod\'s name is also its host name, {name}.pod',
         )

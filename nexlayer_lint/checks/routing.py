@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import PODS, App, Pod
-from nexlayer_lint.checks.common import is_placeholder_image, line_of, parse_image
+from nexlayer_lint.checks.common import is_placeholder_image, on_line, parse_image
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry
 from nexlayer_lint.model import Fix
@@ -98,8 +98,8 @@ def duplicate_path(app: App) -> Iterator[Finding]:
     first: dict[str, Pod] = {}
     for pod in app.pods:
         path = pod.data.get("path")
-        if not isinstance(path, str):
-            continue
+        if not isinstance(path, str) or not path:
+            continue  # `""` is no route (NX104), not the root
         route = _route(path)
         if route not in first:
             first[route] = pod
@@ -107,7 +107,7 @@ def duplicate_path(app: App) -> Iterator[Finding]:
         other = first[route]
         yield Finding(
             f'path "{path}" of pod "{pod.name}" is already the path of pod "{other.name}" '
-            f"on line {line_of(app.doc, other.path + ('path',))}",
+            + on_line(app.doc, other.path + ("path",), pod.path + ("path",)),
             path=pod.path + ("path",),
             hint="give each pod its own path prefix (for example /api for the back end); one path routes to one pod",
         )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nexlayer_lint.checks.app import App, Pod
-from nexlayer_lint.checks.common import is_placeholder_image, line_of, parse_image
+from nexlayer_lint.checks.common import is_placeholder_image, on_line, parse_image
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry, add_item, indent_step, replace_value
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
@@ -260,13 +260,13 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
                 continue
             if name in first:
                 other, where = first[name]
-                line = line_of(app.doc, where)
+                line = on_line(app.doc, where, pod.path + ("volumes", j, "name"))
                 owner = "this pod" if other == pod.name else f'pod "{other}"'
                 hint = "give every volume in the application its own name"
                 if other != pod.name:
                     hint += f', for example "{pod.name}-{name}"'
                 yield Finding(
-                    f'volume name "{name}" is already used by {owner} on line {line}',
+                    f'volume name "{name}" is already used by {owner} {line}',
                     path=pod.path + ("volumes", j, "name"),
                     hint=hint,
                 )
@@ -290,7 +290,7 @@ def duplicate_secret_name(app: App) -> Iterator[Finding]:
                 first[name] = where
                 continue
             yield Finding(
-                f'secret name "{name}" of pod "{pod.name}" is already used on line {line_of(app.doc, first[name])}',
+                f'secret name "{name}" of pod "{pod.name}" is already used {on_line(app.doc, first[name], where)}',
                 path=where,
                 hint="give each secret of a pod its own name",
             )
@@ -331,7 +331,7 @@ def mount_path_conflict(app: App) -> Iterator[Finding]:
             what = f'mountPath "{mount}"' if key == _norm(mount) else f'mountPath "{mount}" with fileName "{file_name}"'
             yield Finding(
                 f'{what} of {_label(kind, j, item)} in pod "{pod.name}" is already used by '
-                f"{_label(other_kind, other_j, other_item)} on line {line_of(app.doc, other_where)}",
+                f"{_label(other_kind, other_j, other_item)} {on_line(app.doc, other_where, where)}",
                 path=where,
                 hint="mount each volume at a directory of its own, and give secrets that share "
                 "a mountPath different fileNames",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import App, Pod
-from nexlayer_lint.checks.common import line_of
+from nexlayer_lint.checks.common import on_line
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import before, line_text, own, scalar_text, text_at
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
@@ -28,9 +28,12 @@ def vars_list_form(app: App) -> Iterator[Finding]:
         if not isinstance(items, list):
             continue
         first = next(
-            (item.get("key") for item in items if isinstance(item, dict) and isinstance(item.get("key"), str)), None
+            (j for j, item in enumerate(items) if isinstance(item, dict) and isinstance(item.get("key"), str)), None
         )
-        example = f" (`{first}: <value>` instead of `- key: {first}`)" if first else ""
+        example = ""
+        if first is not None:
+            name = _written_name(app.doc, pod.path + ("vars", first, "key"), items[first]["key"])
+            example = f" (`{name}: <value>` instead of `- key: {name}`)"
         layout = layout or _Layout.of(app.doc)
         # what the list holds, as written (`[]`, `- NODE_ENV=production`: no key/value items)
         holds = "a list of key/value items" if any(isinstance(item, dict) for item in items) else "a list"
@@ -59,6 +62,13 @@ class _Layout(NamedTuple):
 
 # Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
 # two keys only, the name a string.
+def _written_name(doc: Document, path: DataPath, name: str) -> str:
+    """A var's name as the file writes it, quotes included (`"on"` is no boolean key); the name
+    itself when the text has more (an anchor, a tag) or is not on one line."""
+    text = doc.source_of(path)
+    return text if text and text[0] not in "&!" else name
+
+
 def _simple_items(items: list) -> bool:
     return all(
         isinstance(item, dict) and set(item) == {"key", "value"} and isinstance(item["key"], str) for item in items
@@ -202,9 +212,10 @@ def duplicate_var(app: App) -> Iterator[Finding]:
             if var.name not in first:
                 first[var.name] = where
                 continue
+            at: Literal["key", "value"] = "value" if named_by_key else "key"
             yield Finding(
-                f'var "{var.name}" of pod "{pod.name}" is already set on line {line_of(app.doc, first[var.name])}',
+                f'var "{var.name}" of pod "{pod.name}" is already set {on_line(app.doc, first[var.name], where, at)}',
                 path=where,
-                at="value" if named_by_key else "key",
+                at=at,
                 hint="remove one of them: Nexlayer refuses a duplicate environment variable",
             )
