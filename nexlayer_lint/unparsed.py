@@ -298,7 +298,7 @@ class _Scanner:
                 if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
                     self.alias(index, _name_at(body, value + 1))
                 return
-            if explicit is not None and explicit[0] == pos and _indicator(body, pos, ":"):
+            if explicit is not None and (explicit[0] == pos or self.flow) and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
         if shown:
@@ -637,6 +637,10 @@ class _Scanner:
             return n
         if start == n or body[start] == "#":
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
+            # in a flow, at any indentation: `{DB_PASSWORD:` then `x, A: 1}` (hunt 65 F1)
+            self.flow_plain = bool(self.flow)
+            # `DB_PASSWORD:` U+2028 `x`: YAML's line break, which no editor shows (hunt 65 F2)
+            self.run_on = start == n and self.stray[index]
             return start  # a comment is read as one
         char = body[start]
         if char == "*":

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from nexlayer_lint import loader, unparsed
+from nexlayer_lint.model import LINE_BREAK
 from tests.conftest import ROOT
 
 # a signed JSON Web Token's shape
@@ -220,6 +221,18 @@ SHAPES = {
         "ghp_" + "Cnry1" * 8 + ': x\n"pg://u:Cnry2@h/d": y\n x: [\n',
         "*" * 44 + ': x\n"pg://u:*****@h/d": y\n x: [\n',
     ),
+    # hunt 65 F1: a secret's key at the end of its line in a flow: the value below was shown
+    "a secret's value on the line after its key, in a flow": (
+        "vars: {DB_PASSWORD:\n  Cnry1, X: [}\nv: [{key: API_KEY, value:\nCnry2}, ]]\n"
+        "w: {? SMTP_PASSWORD\n   : 'Cnry3', Y: [}\n",
+        "vars: {DB_PASSWORD:\n  *****, X: [}\nv: [{key: API_KEY, value:\n*****}, ]]\n"
+        "w: {? SMTP_PASSWORD\n   : '*****', Y: [}\n",
+    ),
+    # hunt 65 F2: YAML's other line breaks (NEL, LS, PS) right after a secret's key
+    "a secret's value after a line break no editor shows": (
+        "vars:\n  DB_PASSWORD: \u2028Cnry1\n  API_KEY:\x85Cnry2\n",
+        "vars:\n  DB_PASSWORD: \u2028*****\n  API_KEY:\x85*****\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
@@ -232,7 +245,7 @@ SHAPES = {
 def test_every_shape_is_masked_exactly(name: str) -> None:
     text, expected = SHAPES[name]
     assert loader.load(text, "nexlayer.yaml")[0] is None, "the shape must not parse"
-    assert unparsed.mask(text, [(1, text.count("\n") + 1)]) == expected
+    assert unparsed.mask(text, [(1, len(LINE_BREAK.findall(text)) + 1)]) == expected  # YAML's breaks, as frames count
 
 
 def test_only_the_lines_a_frame_shows_are_kept() -> None:
