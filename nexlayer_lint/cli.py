@@ -29,7 +29,7 @@ from nexlayer_lint.config import (
     parse_severities,
     schema_uses_network,
 )
-from nexlayer_lint.globs import PathPattern, check_globs
+from nexlayer_lint.globs import PathPattern, check_globs, user_pattern
 
 if TYPE_CHECKING:
     from nexlayer_lint.engine import Linter
@@ -280,6 +280,8 @@ def check(
     """
     from nexlayer_lint.selection import select_files
 
+    if not _current_folder_exists():  # paths, configs and reports are read from it (hunt 63 F2)
+        _fail("the current folder no longer exists (it was removed or moved): run from a folder that exists")
     if paths[:1] == ("check",) and click.get_current_context().meta.get(_CHECK_NAMED_LATE):
         paths = paths[1:]  # `nexlayer-lint --isolated check`: the command's name, after options
     stdin_name = stdin_filename or "-"
@@ -376,7 +378,7 @@ def check(
         results, fixed, fix_failed = done.results, done.applied, done.failed
         if diff:
             click.echo(_printable_diff("".join(done.diffs)), nl=False)
-            if not quiet:
+            if not quiet and (fixed or not fix_failed):  # not "nothing to fix" after a file it could not read
                 _echo_error(_would_fix(fixed, results, unsafe))
             if fix_failed or any(result.error for result in results):
                 _report_errors(results)
@@ -460,7 +462,7 @@ def _globs(values: tuple[str, ...], option: str) -> tuple[PathPattern, ...] | No
     if not values:
         return None
     try:
-        return tuple(PathPattern(os.getcwd(), glob) for glob in check_globs(_split(values), option))
+        return tuple(user_pattern(os.getcwd(), glob) for glob in check_globs(_split(values), option))
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 
@@ -556,6 +558,14 @@ def _fix(
         if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
             continue
         linter = linter_of[index]
+        if target != "-" and _read_once(target):  # read again it would be empty: nothing to fix (hunt 63 F3)
+            what = "show the fixes of" if diff else "fix"
+            _echo_error(
+                f"nexlayer-lint: error: cannot {what} {target}: not a regular file, it can be read only once"
+                " (give its text on standard input: --fix -)"
+            )
+            failed = True
+            continue
         raw, error = (stdin[0], None) if target == "-" else read(target, settings.max_file_size)
         if error is not None:
             _echo_error(f"nexlayer-lint: error: cannot fix {error}")
@@ -594,6 +604,16 @@ def _fix(
     if written:
         _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
+
+
+def _read_once(path: str) -> bool:
+    """Whether the file at `path` is a pipe or a device (`<(...)`, a FIFO), which --fix cannot read again."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # reading it again says why not
 
 
 def _with_run_findings(fresh: FileResult, earlier: FileResult) -> FileResult:
@@ -897,6 +917,14 @@ def _echo(line: str, err: bool = False) -> None:
     from nexlayer_lint.reporters.printable import printable
 
     click.echo(printable(line), err=err)
+
+
+def _current_folder_exists() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _fail(message: str) -> None:

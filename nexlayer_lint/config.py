@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.globs import PathPattern, check_globs, matches
+from nexlayer_lint.globs import PathPattern, check_globs, matches, user_pattern
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -277,7 +277,7 @@ def _schema(value: Any, key: str, base: str) -> str:
 
 def _globs(value: Any, key: str, base: str) -> tuple[PathPattern, ...]:
     try:
-        return tuple(PathPattern(base, glob) for glob in check_globs(value, key))
+        return tuple(user_pattern(base, glob) for glob in check_globs(value, key))
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 

@@ -148,9 +148,23 @@ def unified_diff(old: str, new: str, path: str) -> str:
     # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
     shown = os.path.normpath(path).replace(os.sep, "/").lstrip("/")
     out: list[str] = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{shown}", f"b/{shown}"):
+    for line in difflib.unified_diff(_lines(old), _lines(new), _git_name("a/" + shown), _git_name("b/" + shown)):
         out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+# C's escapes, as git writes them in a quoted name
+_GIT_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}
+
+
+def _git_name(name: str) -> str:
+    """A file's name in a diff header as git writes it: in double quotes with C escapes (octal
+    for each byte past ASCII) when it holds a quote, a backslash, a control character or more
+    than ASCII, so a line break or a tab in a name stays inside its header (hunt 63 F1)."""
+    raw = os.fsencode(name)
+    if all(0x20 <= byte < 0x7F and byte not in (34, 92) for byte in raw):
+        return name
+    return '"' + "".join(_GIT_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in raw) + '"'
 
 
 def _lines(text: str) -> list[str]:

@@ -31,6 +31,21 @@ class PathPattern(NamedTuple):
     glob: str
 
 
+def user_pattern(base: str, glob: str) -> PathPattern:
+    """A glob of a config or the command line, relative to `base`, as ruff reads them: `./x` is
+    `x` at the base itself (gitignore's `/x`), and an absolute glob below the base is its part
+    below it, anchored so (`$PWD/examples`); git's rules would match neither (hunt 63 F5)."""
+    negated = "!" if glob.startswith("!") else ""
+    rest = glob[len(negated) :]
+    if rest.startswith("./"):
+        rest = "/" + rest[2:].lstrip("/")
+    elif base and os.path.isabs(rest):
+        below = relative_to(base, os.path.normpath(rest))
+        if below:
+            rest = "/" + below + ("/" if rest.endswith("/") else "")
+    return PathPattern(base, negated + rest)
+
+
 def relative_to(base: str, path: str) -> str | None:
     """`path` (absolute) relative to `base` with "/" separators; None when it is not below `base`."""
     if not base:

@@ -512,3 +512,50 @@ def test_every_check_option_is_in_the_readme_table():
     documented = set(re.findall(r"`(--[a-z-]+)", table)) | set(re.findall(r"/(--[a-z-]+)`", table))
     options = {name for param in check.params for name in param.opts + param.secondary_opts if name.startswith("--")}
     assert options - {"--help"} <= documented, sorted(options - documented)
+
+
+def test_ctrl_c_exits_130_not_the_code_of_findings(tmp_path: Path) -> None:
+    # hunt 63 F4: an interrupted run printed click's "Aborted!" and exited 1, "findings", with
+    # --exit-zero too
+    import signal
+    import time
+
+    for wait in (1.0, 3.0, 9.0):  # a signal before the handler is set is Python's own: try later
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "--exit-zero", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        time.sleep(wait)  # reading standard input, which never ends
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        if b"Aborted!" not in err and b"KeyboardInterrupt" not in err:
+            break
+    assert (process.returncode, out, err) == (130, b"", b"nexlayer-lint: interrupted\n")
+
+
+def test_a_removed_current_folder_is_named_as_the_cause(tmp_path: Path) -> None:
+    # hunt 63 F2: "No such file or directory", of no file, for a file that exists
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    target = tmp_path / "nexlayer.yaml"
+    target.write_text(CLEAN)
+    code = (
+        f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+        f"sys.argv = ['nexlayer-lint', 'check', '--isolated', {str(target)!r}]; "
+        "from nexlayer_lint.cli import main; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    cause = "the current folder no longer exists (it was removed or moved): run from a folder that exists"
+    assert done.stderr == f"nexlayer-lint: error: {cause}\n"

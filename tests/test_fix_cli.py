@@ -319,6 +319,50 @@ def test_diff_of_a_dotted_path_is_one_git_applies(project: Path) -> None:
     assert path.read_text() == FIXED
 
 
+def test_diff_of_a_file_with_a_line_break_or_more_than_ascii_in_its_name_quotes_it_as_git_does(
+    project: Path,
+) -> None:
+    # hunt 63 F1: a name's line break split its header, so `git apply` refused the diff, and a
+    # name's `::error ...` became a line of its own, a command to a GitHub runner
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    names = {
+        "x\n::error title=p::y.yaml": '"a/x\\n::error title=p::y.yaml"',
+        "t\tcafé.yaml": '"a/t\\tcaf\\303\\251.yaml"',
+    }
+    for name, header in names.items():
+        path = write(project / name, MISSPELT)
+        patch = run("--diff", name).stdout
+        assert patch.startswith(f"--- {header}\n+++ {header.replace('a/', 'b/', 1)}\n")
+        assert not any(line.startswith("::") for line in patch.splitlines())
+        subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
+        assert path.read_text() == FIXED
+
+
+@pytest.mark.parametrize("option", ["--fix", "--diff"])
+def test_a_pipe_cannot_be_fixed_and_the_run_says_so(project: Path, option: str) -> None:
+    # hunt 63 F3: read again for fixing, a pipe gave nothing: "nothing to fix", exit 0
+    import threading
+
+    fifo = project / "nexlayer.yaml"
+    os.mkfifo(fifo)
+
+    def writer() -> None:
+        with open(fifo, "w") as stream:
+            stream.write(MISSPELT)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    result = run(option, "nexlayer.yaml")
+    thread.join(timeout=10)
+    assert result.exit_code == 2
+    what = "fix" if option == "--fix" else "show the fixes of"
+    assert result.stderr.splitlines()[0] == (
+        f"nexlayer-lint: error: cannot {what} nexlayer.yaml: not a regular file, it can be read only once"
+        " (give its text on standard input: --fix -)"
+    )
+    assert "nothing to fix" not in result.stderr
+
+
 def test_diff_of_a_file_with_a_byte_order_mark_keeps_it_on_line_1(project: Path) -> None:
     # hunt 27 F3: a hunk at line 1 without the BOM did not apply
     path = project / "nexlayer.yaml"

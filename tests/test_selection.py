@@ -104,6 +104,25 @@ def test_command_line_exclude_and_extend_exclude(tree):
     assert shown_files("--exclude", "examples") == ["nexlayer.yaml"]
 
 
+def test_a_dot_slash_or_absolute_glob_is_read_as_ruff_reads_it(tree):
+    # hunt 63 F5: `./examples` and `$PWD/examples` matched nothing, silently, by git's rules
+    for glob in ("./examples", f"{tree}/examples", "./examples/good/nexlayer.yaml,./examples/broken/"):
+        assert shown_files("--extend-exclude", glob) == ["deploy/nexlayer.yml", "nexlayer.yaml"], glob
+        named = ["--force-exclude", "--extend-exclude", glob, "examples/good/nexlayer.yaml", "nexlayer.yaml"]
+        assert shown_files(*named) == ["nexlayer.yaml"], glob
+    # anchored at the base: `./deploy` is not a `deploy` folder deeper down
+    write(tree / "examples" / "deploy" / "nexlayer.yaml")
+    assert shown_files("--extend-exclude", "./deploy,!./examples/broken") == [
+        "examples/broken/nexlayer.yaml",
+        "examples/deploy/nexlayer.yaml",
+        "examples/good/nexlayer.yaml",
+        "nexlayer.yaml",
+    ]
+    # in a config, relative to the config's folder
+    write(tree / ".nexlayer-lint.toml", f'extend-exclude = ["./deploy", "{tree}/examples/good"]\n')
+    assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/deploy/nexlayer.yaml", "nexlayer.yaml"]
+
+
 def test_defaults_do_not_exclude_the_folders_a_project_lives_in(tmp_path, monkeypatch):
     root = tmp_path / "venv" / "node_modules" / "project"
     write(root / "nexlayer.yaml")
