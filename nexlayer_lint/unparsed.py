@@ -285,12 +285,15 @@ class _Scanner:
                 continued = self.text_block is not None  # a line of a block or of a value above
             explicit, self.explicit = self.explicit, None
             dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
-            while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), pos, dash):
+            # A tab in the indentation (YAML's error, the line a frame shows) counts as an editor
+            # shows it, so the line stays under the value above it (hunt 66 F1).
+            indent = len(body[:pos].expandtabs(8)) if "\t" in body[:pos] else pos
+            while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), indent, dash):
                 self.open_anchors.pop().last = index - 1
             self.owner = pos
-            while self.contexts and not _inside(self.contexts[-1], pos, dash):
+            while self.contexts and not _inside(self.contexts[-1], indent, dash):
                 self.contexts.pop()
-            while self.items and self.items[-1].col >= pos:
+            while self.items and self.items[-1].col >= indent:
                 self.waiting -= len(self.items.pop().pending)
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
@@ -502,12 +505,16 @@ class _Scanner:
             if not _opens_collection(body, pos):
                 return self.secret_value(index, body, column, pos)
             self.contexts.append(_Context(column, kind))
-        elif folded in VARS_KEYS:
+        elif folded in VARS_KEYS and not (own and field in ITEM_NAME_KEYS and not _opens_collection(body, pos)):
+            # (`- env: SECRET_KEY` names the item's var, as secrets.item_name reads it: hunt 66 F2)
             self.contexts.append(_Context(column, "vars"))
             self.vars_string(index, body, pos)
         elif item is not None and (value_key or field in ITEM_NAME_KEYS):
             start = _skip_blanks(body, pos)
             if start < len(body) and body[start] in "[{":
+                if value_key:  # a value before its key: the rest of its line waits (not read ahead)
+                    item.pending.append((index, start, len(body)))
+                    self.waiting += 1
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
             end = self.value_end(body, start)
             if value_key:
@@ -516,16 +523,32 @@ class _Scanner:
             elif is_secret_var_name(_item_name(body, start, end)):
                 item.secret = True
                 covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
-                for line, first, last in sorted(item.pending):
+                pending = sorted(item.pending)
+                for at, (line, first, last) in enumerate(pending):
                     if covered.get(line, -1) >= last:
                         continue  # inside a value already masked: `value: value: ... x` on one line
                     self.mask_literal(line, self.bodies[line], first, last)
                     if self.bodies[line].startswith("*", first):
                         self.alias(index, _name_at(self.bodies[line], first + 1))
                     covered[line] = last
+                    # its lines below, up to the next `value:` or this key (each line once: linear)
+                    below = pending[at + 1][0] if at + 1 < len(pending) else index
+                    self.mask_continued(line + 1, below, item)
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def mask_continued(self, first: int, stop: int, item: _Item) -> None:
+        """Mask the lines from `first` to before `stop` that a block item's `value:` above goes
+        on in (a quoted, plain or block value over lines, written before the item's `key:`):
+        those indented more than the item's keys (hunt 66 F3)."""
+        if item.depth or item.fields < 0:
+            return
+        for line in range(first, stop):
+            body = self.bodies[line]
+            pos = _skip_blanks(body, 0)
+            if pos < len(body) and len(body[:pos].expandtabs(8)) > item.fields:
+                self.mask(line, pos, len(body))
 
     def anchor(self, index: int, body: str, name: str, pos: int) -> None:
         """Note where the value anchored as `name` is written, its anchor ending at `pos`: on this

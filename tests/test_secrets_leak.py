@@ -616,6 +616,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      entrypoint: redis-cli\n      command: [-a, CnryEntry1, ping]\n",
         ["CnryEntry1"],
     ),
+    # hunt 66 F2: `env` named the item's var, and NX001's hint quoted its value in every format
+    "broken: an item named by env": (
+        HEAD + "      vars:\n        - ENV: SECRET_KEY\n          value: @CnryEnv2\n",
+        ["CnryEnv2"],
+    ),
     "broken: a password after an empty quoted string": (
         HEAD + "      entrypoint: 'redis-cli -a ''CnryBroken131'' ping' junk\n",
         ["CnryBroken131"],

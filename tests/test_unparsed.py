@@ -233,6 +233,23 @@ SHAPES = {
         "vars:\n  DB_PASSWORD: \u2028Cnry1\n  API_KEY:\x85Cnry2\n",
         "vars:\n  DB_PASSWORD: \u2028*****\n  API_KEY:\x85*****\n",
     ),
+    # hunt 66 F1: a tab in the indentation (YAML's error, so the line its frame shows)
+    "a secret's lines indented with a tab": (
+        "vars:\n  DB_PASSWORD: |\n    a\n\t\tCnry1\n  X:\n\t- key: API_KEY\n\t  value: Cnry2\n",
+        "vars:\n  DB_PASSWORD: |\n    *\n\t\t*****\n  X:\n\t- key: API_KEY\n\t  value: *****\n",
+    ),
+    # hunt 66 F2: `env` names the item's var here, not a list of vars
+    "an item named by env": (
+        '- env: SECRET_KEY\n  value: "C:\\Cnry1"\n- ENV: LOG_LEVEL\n  value: debug\n',
+        '- env: SECRET_KEY\n  value: "********"\n- ENV: LOG_LEVEL\n  value: debug\n',
+    ),
+    # hunt 66 F3: a value before its key, over lines or as a collection
+    "a value over lines before its key": (
+        '- value: "Cnry1\n    Cnry2"\n  key: DB_PASSWORD\n- value: [Cnry3, x]\n  key: API_KEY\n'
+        "- value: |\n    Cnry4\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
+        "- value: ******\n    ******\n  key: DB_PASSWORD\n- value: **********\n  key: API_KEY\n"
+        "- value: *\n    *****\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
