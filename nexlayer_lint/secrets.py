@@ -1248,7 +1248,7 @@ def _file_path() -> re.Pattern[str]:
     )
 
 
-def _says_where_or_whether(value: object) -> bool:
+def says_where_or_whether(value: object) -> bool:
     """A switch (`BASIC_AUTH: false`, `REDIS_AUTH: "off"`) or a file's absolute path (`SSL_KEY:
     /etc/ssl/tls.key`, `GOOGLE_APPLICATION_CREDENTIALS`): under a secret's name, it says where or
     whether the secret is, and is none (hunt 41 F5)."""
@@ -1281,7 +1281,7 @@ def _secrets_under(
         if state < NAME and not isinstance(node, (dict, list)):
             state = _SCALAR_SECRET.get(state, state)
         if state >= NAME:
-            if state != NAME or not _says_where_or_whether(node):
+            if state != NAME or not says_where_or_whether(node):
                 label = entrypoint_labels.get(path) if entrypoint_labels else None
                 found.append(Secret(path, KIND[state], label or _label(path, parent)))
         elif isinstance(node, (dict, list)):

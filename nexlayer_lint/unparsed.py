@@ -59,6 +59,7 @@ from nexlayer_lint.secrets import (
     literal_ranges,
     parts_in,
     program_option,
+    says_where_or_whether,
 )
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
@@ -495,6 +496,8 @@ class _Scanner:
         value_key = len(name) <= MAX_NAME and is_value_key(name)
         if value_key and item is not None and item.secret:
             secret = True
+        elif secret and context not in ("login", "files") and self.says_where_or_whether(index, column, pos):
+            secret = False  # `SSL_KEY: /etc/ssl/tls.key`, `REDIS_AUTH: "off"`: shown, as a parsed file shows them
         if secret:
             return self.secret_value(index, body, column, pos)
         folded = _fold(name) if len(name) <= MAX_NAME else ""
@@ -537,6 +540,31 @@ class _Scanner:
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
+
+    def says_where_or_whether(self, index: int, column: int, pos: int) -> bool:
+        """Whether the value after a secret's key (at `column` of line `index`, its colon ending
+        at `pos`) is a switch or a file's absolute path, written whole on this line, which
+        secrets.py shows (hunt 65 F3)."""
+        body = self.bodies[index]
+        start = _skip_blanks(body, pos)
+        end = self.value_end(body, start)
+        text = body[start:end]
+        if text[:1] in ("'", '"'):
+            if len(text) < 2 or text[-1] != text[0]:
+                return False
+            text = text[1:-1]
+        elif not self.flow and end == len(body) and self.goes_on(index, column):
+            return False  # the plain value goes on in the lines below
+        return says_where_or_whether(text)
+
+    def goes_on(self, index: int, column: int) -> bool:
+        """Whether the next line that is not blank (of the next few) is indented more than
+        `column`: a plain value at the end of line `index` may go on in it."""
+        for body in self.bodies[index + 1 : index + 1 + CARRIED_LINES]:
+            pos = _skip_blanks(body, 0)
+            if pos < len(body):
+                return len(body[:pos].expandtabs(8)) > column
+        return index + 1 + CARRIED_LINES < len(self.bodies)  # only blank lines seen: maybe
 
     def mask_continued(self, first: int, stop: int, item: _Item) -> None:
         """Mask the lines from `first` to before `stop` that a block item's `value:` above goes
@@ -724,7 +752,7 @@ class _Scanner:
                         return i + 1
             return n
         if not self.flow:
-            return n
+            return _before_comment(body, start)
         for i in range(start, n):
             if body[i] in ",[]{}" or (body[i] == "#" and body[i - 1] in " \t"):
                 return i
@@ -831,6 +859,16 @@ def _opens_collection(body: str, pos: int) -> bool:
             pos += 1
         pos = _skip_blanks(body, pos)
     return pos == n or body[pos] in "#[{*"
+
+
+def _before_comment(body: str, start: int) -> int:
+    """Where a plain value in block style that starts at `start` ends: before a comment (a `#`
+    after a blank, which YAML reads as one: hunt 66 F4), else at the line's end."""
+    at = start
+    while (at := body.find("#", at + 1)) > 0:
+        if body[at - 1] in " \t":
+            return len(body[:at].rstrip(" \t"))
+    return len(body)
 
 
 def _skip_blanks(body: str, pos: int) -> int:

@@ -145,7 +145,7 @@ SHAPES = {
     "tab": ("vars:\n\tDB_PASSWORD: Cnry1\n", "vars:\n\tDB_PASSWORD: *****\n"),
     "rest of the line when it cannot tell": (
         "personalAccessToken: ghp_Cnry1: x # c\n",
-        "personalAccessToken: ****************\n",
+        "personalAccessToken: ************ # c\n",  # a comment ends it, as YAML reads one
     ),
     "registryLogin and secrets as scalars": (
         "application:\n  registryLogin: Cnry1: x\n  pods:\n  - secrets: 'Cnry2' # c\n  - secrets: &s\n"
@@ -249,6 +249,18 @@ SHAPES = {
         "- value: |\n    Cnry4\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
         "- value: ******\n    ******\n  key: DB_PASSWORD\n- value: **********\n  key: API_KEY\n"
         "- value: *\n    *****\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
+    ),
+    # hunt 66 F4: a plain secret's comment was starred with it
+    "a comment after a secret": (
+        "vars:\n\tDB_PASSWORD: Cnry1 # rotate monthly\n  API_KEY: Cnry2#3\t# c\n",
+        "vars:\n\tDB_PASSWORD: ***** # rotate monthly\n  API_KEY: *******\t# c\n",
+    ),
+    # hunt 65 F3: a switch or a file's path under a secret's name is shown, as a parsed file shows it
+    "a switch or a path under a secret's name": (
+        'vars:\n  REDIS_AUTH: "off"\n  SSL_KEY: /etc/ssl/tls.key\n  DB_PASSWORD: /etc/x\n    Cnry1\n'
+        "  BASIC_AUTH: false # c\n  X: {API_KEY: no, TOKEN: /etc/t, A: [}\n",
+        'vars:\n  REDIS_AUTH: "off"\n  SSL_KEY: /etc/ssl/tls.key\n  DB_PASSWORD: ******\n    *****\n'
+        "  BASIC_AUTH: false # c\n  X: {API_KEY: no, TOKEN: /etc/t, A: [}\n",
     ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
