@@ -278,6 +278,9 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # `-p:Name=Value` sets a property (a secret one is still a `NAME=value`: `-p:DbPassword=x`).
 _NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*|:[A-Za-z_][A-Za-z0-9_.-]*=[^\n]*")
 _PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+# pytest's `-p` loads a plugin (`-pno:cacheprovider`, `-pmy_plugin42`): after it, unless a
+# program whose `-p` takes a password is named nearer.
+_PLUGIN_PROGRAMS = ("pytest", "py.test")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.
 _SHORTEST_ATTACHED = 6
@@ -287,11 +290,8 @@ def _attached_parts(text: str) -> list[Part]:
     """The passwords attached to a `-p` (_ATTACHED): the rest of its word, or the quoted text
     that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
     found: list[Part] = []
-    program = -1  # where the first program named that takes `-p<password>` is; found once
-    for name in _PASSWORD_PROGRAMS:
-        at = text.find(name)
-        if at >= 0 and (program < 0 or at < program):
-            program = at
+    program = _first_of(text, _PASSWORD_PROGRAMS)  # where the first program named that takes `-p<password>` is
+    plugins = _first_of(text, _PLUGIN_PROGRAMS)
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
@@ -299,13 +299,21 @@ def _attached_parts(text: str) -> list[Part]:
         if end == start or not_an_option_value(text, start, end):
             continue
         word = text[match.start() : end]
+        named = 0 <= program < match.start()
         if is_secret_flag(word) or (
-            (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None)
-            and not 0 <= program < match.start()
+            (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None) and not named
         ):
             continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
+        if 0 <= plugins < match.start() and not (named and program > plugins):
+            continue  # `pytest -pno:cacheprovider`
         found += literal_parts(text, start, end, "option", "-p")
     return found
+
+
+def _first_of(text: str, names: tuple[str, ...]) -> int:
+    """Where the first of `names` is in `text`, or -1 (each found once: linear)."""
+    found = [at for at in map(text.find, names) if at >= 0]
+    return min(found, default=-1)
 
 
 # curl's `-u user:password` / `--user user:password` (also `-uuser:password`, `--user=...`).
