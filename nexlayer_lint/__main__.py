@@ -29,7 +29,7 @@ import os
 import signal
 import sys
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+from nexlayer_lint.model import EXIT_INTERRUPTED
 
 
 def main() -> None:

@@ -160,11 +160,12 @@ _GIT_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 1
 def _git_name(name: str) -> str:
     """A file's name in a diff header as git writes it: in double quotes with C escapes (octal
     for each byte past ASCII) when it holds a quote, a backslash, a control character or more
-    than ASCII, so a line break or a tab in a name stays inside its header (hunt 63 F1)."""
+    than ASCII, so a line break or a tab in a name stays inside its header (hunt 63 F1); a
+    name with a blank ends with a tab, as git ends it."""
     raw = os.fsencode(name)
-    if all(0x20 <= byte < 0x7F and byte not in (34, 92) for byte in raw):
-        return name
-    return '"' + "".join(_GIT_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in raw) + '"'
+    if not all(0x20 <= byte < 0x7F and byte not in (34, 92) for byte in raw):
+        name = '"' + "".join(_GIT_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in raw) + '"'
+    return name + "\t" if " " in name else name  # GNU patch reads a name to a tab (hunt 67 F4)
 
 
 def _lines(text: str) -> list[str]:

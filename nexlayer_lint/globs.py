@@ -33,16 +33,23 @@ class PathPattern(NamedTuple):
 
 def user_pattern(base: str, glob: str) -> PathPattern:
     """A glob of a config or the command line, relative to `base`, as ruff reads them: `./x` is
-    `x` at the base itself (gitignore's `/x`), and an absolute glob below the base is its part
-    below it, anchored so (`$PWD/examples`); git's rules would match neither (hunt 63 F5)."""
+    `x` at the base itself (gitignore's `/x`), and one starting with `../`, or an absolute one
+    below the base or below a folder above it (`$PWD/examples` run from a sub-folder), names that
+    path, anchored at its folder; git's rules would match none of them (hunt 63 F5, hunt 67 F6).
+    Any other glob starting with `/` is gitignore's, anchored at the base (`/nexlayer.yaml`)."""
     negated = "!" if glob.startswith("!") else ""
     rest = glob[len(negated) :]
     if rest.startswith("./"):
-        rest = "/" + rest[2:].lstrip("/")
-    elif base and os.path.isabs(rest):
-        below = relative_to(base, os.path.normpath(rest))
-        if below:
-            rest = "/" + below + ("/" if rest.endswith("/") else "")
+        return PathPattern(base, negated + "/" + rest[2:].lstrip("/"))
+    trailing = "/" if rest.endswith("/") else ""
+    below = relative_to(base, os.path.normpath(rest)) if base and os.path.isabs(rest) else None
+    if below:
+        return PathPattern(base, negated + "/" + below + trailing)
+    if base and (os.path.isabs(rest) or rest.startswith("../")):
+        folder, name = os.path.split(os.path.normpath(os.path.join(base, rest)))
+        above = rest.startswith("../") or relative_to(folder, base) is not None  # base is under folder
+        if above and name and os.path.dirname(folder) != folder and not any(char in folder for char in "*?[\\"):
+            return PathPattern(folder, negated + "/" + name + trailing)
     return PathPattern(base, negated + rest)
 
 

@@ -56,6 +56,10 @@ class Comment(NamedTuple):
 # The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
+# The exit code of a run Ctrl-C ended (the command line, the language server): 128 + SIGINT, as a
+# shell reports it; never 1, which says "findings".
+EXIT_INTERRUPTED = 130
+
 
 @dataclass(frozen=True)
 class Document:

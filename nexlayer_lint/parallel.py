@@ -191,6 +191,9 @@ def _fork(linter: Any, chunks: Sequence[Sequence[str]], queue: int, read: Reader
     # exception here never prints a traceback: whatever it did not report, the parent lints.
     status = 1
     try:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it silently: the parent says so, once
         os.close(fd_read)
         _serve(linter, chunks, queue, fd_write, read)
         status = 0

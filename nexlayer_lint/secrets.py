@@ -1354,8 +1354,8 @@ def _entrypoint_of(path: DataPath, parent: Any) -> str:
     if not path or path[-1] != "command" or not isinstance(parent, dict):
         return ""
     entrypoint = parent.get("entrypoint")
-    if isinstance(entrypoint, list) and entrypoint and all(isinstance(item, str) for item in entrypoint):
-        entrypoint = " ".join(entrypoint)
+    if isinstance(entrypoint, list):  # a number in it is an argument too (`[redis-cli, -p, 6380]`: hunt 67 F7)
+        entrypoint = " ".join(str(item) for item in entrypoint if isinstance(item, str | int | float))
     return entrypoint if isinstance(entrypoint, str) else ""
 
 

@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import re
+import signal
 import sys
 import threading
 import traceback
@@ -57,7 +58,7 @@ from nexlayer_lint.config import (
     without_network,
 )
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
-from nexlayer_lint.model import LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
+from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 
 SOURCE = "nexlayer-lint"
@@ -683,6 +684,8 @@ class _Protocol(LanguageServerProtocol):
         message, are answered -32600 Invalid Request, as the LSP and JSON-RPC specs say, not
         dropped with a log of pygls' exception (the client would wait forever: hunt 43 F5,
         hunt 55 F4)."""
+        if isinstance(message, dict) and "jsonrpc" in message:
+            message = self._structured(message)
         msg_id = getattr(message, "id", None)
         if self._shutdown and getattr(message, "method", lsp.EXIT) != lsp.EXIT:
             if msg_id is not None:
@@ -706,6 +709,13 @@ class _Protocol(LanguageServerProtocol):
             self._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        """The hook json.loads calls for every object of a message: objects stay as they are, and
+        handle_message structures the message itself. pygls' own hook took any object with a
+        `jsonrpc` member for a message, one in a request's params too (`initializationOptions:
+        {"jsonrpc": ...}`), and the request went unanswered (hunt 67 F1)."""
+        return data
+
+    def _structured(self, data: dict[str, Any]) -> Any:
         """pygls' reading of a message, with an answer to a request whose params it refuses.
 
         pygls logs such a request (a position's `character: -1`, a `line` past 2**31-1) and drops
@@ -773,7 +783,8 @@ class NexlayerLanguageServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Say where, not what: an exception's text may quote a document's (secret) values.
         log.error("nexlayer-lint server error: %s", _where(error))
-        if isinstance(error, json.JSONDecodeError | UnicodeDecodeError) and isinstance(self.protocol, _Protocol):
+        unreadable = json.JSONDecodeError | UnicodeDecodeError | RecursionError  # too deep for json.loads too
+        if isinstance(error, unreadable) and isinstance(self.protocol, _Protocol):
             self.protocol.refuse_unreadable()  # json.loads of a body failed (pygls' reading loop)
 
     # settings -------------------------------------------------------------------------------
@@ -1427,7 +1438,17 @@ def serve() -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(_where_not_what)
     server = create_server()
+    interrupted = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise SystemExit(EXIT_INTERRUPTED)  # ends pygls' loop, which swallows it
+
+    signal.signal(signal.SIGINT, on_interrupt)
     server.start_io(stdin=BoundedReader(sys.stdin.buffer))  # type: ignore[arg-type]
+    if interrupted.is_set():  # Ctrl-C: as the command line says it (hunt 67 F3)
+        sys.stderr.write("nexlayer-lint: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
     # pygls swallows the SystemExit of its own `exit` handler: the spec's code is given here (1
     # when the client never asked `shutdown`, also when it just went away)
     protocol = server.protocol

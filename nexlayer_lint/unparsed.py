@@ -285,7 +285,7 @@ class _Scanner:
                 self.block_line(index, body, pos, shown)
                 continued = self.text_block is not None  # a line of a block or of a value above
             explicit, self.explicit = self.explicit, None
-            dash = body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
+            dash = _starts_item(body, pos)
             # A tab in the indentation (YAML's error, the line a frame shows) counts as an editor
             # shows it, so the line stays under the value above it (hunt 66 F1).
             indent = len(body[:pos].expandtabs(8)) if "\t" in body[:pos] else pos
@@ -536,7 +536,7 @@ class _Scanner:
                     covered[line] = last
                     # its lines below, up to the next `value:` or this key (each line once: linear)
                     below = pending[at + 1][0] if at + 1 < len(pending) else index
-                    self.mask_continued(line + 1, below, item)
+                    self.mask_continued(line, first, below, item)
                 self.waiting -= len(item.pending)
                 item.pending.clear()
         return pos
@@ -566,17 +566,30 @@ class _Scanner:
                 return len(body[:pos].expandtabs(8)) > column
         return index + 1 + CARRIED_LINES < len(self.bodies)  # only blank lines seen: maybe
 
-    def mask_continued(self, first: int, stop: int, item: _Item) -> None:
-        """Mask the lines from `first` to before `stop` that a block item's `value:` above goes
-        on in (a quoted, plain or block value over lines, written before the item's `key:`):
-        those indented more than the item's keys (hunt 66 F3)."""
+    def mask_continued(self, line: int, start: int, stop: int, item: _Item) -> None:
+        """Mask what an item's `value:` at `start` of `line`, written before the item's `key:`,
+        has on the lines after it, up to line `stop` (hunt 66 F3): a quoted value open at its
+        line's end, to its closing quote (in a flow item too, on the key's own line: hunt 67 F9);
+        in a block item, the lines indented more than its keys, and a list at their indentation
+        (`value:` then `- x`: hunt 67 F8). Each line is read for one `value:` at most."""
+        quote = self.bodies[line][start : start + 1]
+        if quote in ("'", '"') and _closing_quote(self.bodies[line], start + 1, quote) < 0:
+            for at in range(line + 1, min(stop + 1, len(self.bodies))):
+                body = self.bodies[at]
+                pos = _skip_blanks(body, 0)
+                close = _closing_quote(body, pos, quote)
+                self.mask(at, pos, len(body) if close < 0 else close)
+                if close >= 0:
+                    return
+            return
         if item.depth or item.fields < 0:
             return
-        for line in range(first, stop):
-            body = self.bodies[line]
+        for at in range(line + 1, stop):
+            body = self.bodies[at]
             pos = _skip_blanks(body, 0)
-            if pos < len(body) and len(body[:pos].expandtabs(8)) > item.fields:
-                self.mask(line, pos, len(body))
+            indent = len(body[:pos].expandtabs(8))
+            if pos < len(body) and (indent > item.fields or (indent == item.fields and _starts_item(body, pos))):
+                self.mask(at, pos, len(body))
 
     def anchor(self, index: int, body: str, name: str, pos: int) -> None:
         """Note where the value anchored as `name` is written, its anchor ending at `pos`: on this
@@ -690,8 +703,9 @@ class _Scanner:
             self.contexts.append(_Context(column, "secret"))  # its value is on the lines under it
             # in a flow, at any indentation: `{DB_PASSWORD:` then `x, A: 1}` (hunt 65 F1)
             self.flow_plain = bool(self.flow)
-            # `DB_PASSWORD:` U+2028 `x`: YAML's line break, which no editor shows (hunt 65 F2)
-            self.run_on = start == n and self.stray[index]
+            # `DB_PASSWORD:` U+2028 `x`: YAML's line break, which no editor shows, after a comment
+            # too (hunt 65 F2, hunt 67 F10)
+            self.run_on = self.stray[index]
             return start  # a comment is read as one
         char = body[start]
         if char == "*":
@@ -809,6 +823,11 @@ def _published_key(body: str) -> bool:
 def _inside(context: _Context, indent: int, dash: bool) -> bool:
     """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
     return indent > context.indent or (indent == context.indent and dash and context.kind not in ("block", "plain"))
+
+
+def _starts_item(body: str, pos: int) -> bool:
+    """Whether a block list item (`- `) starts at `pos`."""
+    return body.startswith("-", pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
 
 
 def _is_item(body: str, start: int, flow: int) -> bool:

@@ -326,14 +326,18 @@ def test_diff_of_a_file_with_a_line_break_or_more_than_ascii_in_its_name_quotes_
     # name's `::error ...` became a line of its own, a command to a GitHub runner
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     names = {
-        "x\n::error title=p::y.yaml": '"a/x\\n::error title=p::y.yaml"',
+        "x\n::error title=p::y.yaml": '"a/x\\n::error title=p::y.yaml"\t',
         "t\tcafé.yaml": '"a/t\\tcaf\\303\\251.yaml"',
+        "my app.yaml": "a/my app.yaml\t",  # hunt 67 F4: GNU patch reads a name to a tab
     }
     for name, header in names.items():
         path = write(project / name, MISSPELT)
         patch = run("--diff", name).stdout
         assert patch.startswith(f"--- {header}\n+++ {header.replace('a/', 'b/', 1)}\n")
         assert not any(line.startswith("::") for line in patch.splitlines())
+        if shutil.which("patch"):
+            dry_run = ["patch", "-p1", "--dry-run"]
+            subprocess.run(dry_run, input=patch.encode(), cwd=project, check=True, capture_output=True)
         subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
         assert path.read_text() == FIXED
 

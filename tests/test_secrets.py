@@ -848,6 +848,7 @@ def test_an_unbraced_reference_is_written_out_in_the_hint_only_under_its_own_nam
         ("redis-cli", "[-a, ZqRedis8x, ping]", "ZqRedis8x"),  # a list: the entrypoint's arguments
         ("[redis-cli, -h, db]", "[-a, ZqRedis7x]", "ZqRedis7x"),
         ("'app --password'", "[ZqApp97xy]", "ZqApp97xy"),
+        ("[redis-cli, -p, 6380]", "[-a, ZqRedis6x]", "ZqRedis6x"),  # hunt 67 F7: a number in the entrypoint
     ],
 )
 def test_a_commands_options_are_read_as_its_entrypoints(entrypoint: str, command: str, secret: str) -> None:

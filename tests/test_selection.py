@@ -118,6 +118,12 @@ def test_a_dot_slash_or_absolute_glob_is_read_as_ruff_reads_it(tree):
         "examples/good/nexlayer.yaml",
         "nexlayer.yaml",
     ]
+    # hunt 67 F6: run from a folder below, `../x` and an absolute glob above it name that path
+    sub = tree / "deploy"
+    os.chdir(sub)
+    for glob in ("../examples", f"{tree}/examples/"):
+        assert shown_files("--extend-exclude", glob, "..") == ["../deploy/nexlayer.yml", "../nexlayer.yaml"], glob
+    os.chdir(tree)
     # in a config, relative to the config's folder
     write(tree / ".nexlayer-lint.toml", f'extend-exclude = ["./deploy", "{tree}/examples/good"]\n')
     assert shown_files() == ["examples/broken/nexlayer.yaml", "examples/deploy/nexlayer.yaml", "nexlayer.yaml"]

@@ -1298,6 +1298,9 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         b'{"jsonrpc": "1.0", "id": 6, "method": "shutdown"}',
         b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "shutdown"}',
         b'{"jsonrpc": "2.0", "method": 8}',  # a notification: its answer has a null id too
+        # hunt 67 F1: an object with a "jsonrpc" member inside params was taken for a message
+        b'{"jsonrpc": "2.0", "id": 10, "method": "textDocument/hover", "params": {"jsonrpc": "2.0"}}',
+        b"[" * 100_000,  # hunt 67 F2: too deep for json.loads
     ]
     initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
     data = _frame(initialize) + b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
@@ -1316,6 +1319,8 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         (6, {"code": -32600, "message": 'its "jsonrpc" is not "2.0"'}),
         (None, {"code": -32600, "message": "its id is neither a number nor a string"}),
         (None, {"code": -32600, "message": "its method is not a string"}),
+        (10, {"code": -32602, "message": "Invalid Params"}),
+        (None, not_json),
         (9, None),
     ]
     assert b"Traceback" not in done.stderr and done.returncode == 0
@@ -1762,3 +1767,26 @@ def test_readme_editor_snippets_parse_and_name_the_server_command() -> None:
     assert INSTALL_LSP in section and "pip install '.[lsp]'" in section  # as the server's message says
     # not on PyPI: every install by name says where from
     assert all("@ git+" in line for line in re.findall(r"pip install ['\"]?nexlayer-lint.*", section))
+
+
+def test_ctrl_c_ends_the_server_with_130() -> None:
+    # hunt 67 F3: pygls swallowed the interrupt, and the server exited 1, "never shut down"
+    import signal
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['nexlayer-lint', 'server']; from nexlayer_lint.__main__ import main; main()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}))
+    process.stdin.flush()
+    assert process.stdout.readline().startswith(b"Content-Length: ")  # its loop is running
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=HANG_GUARD)
+    assert (process.returncode, err) == (130, b"nexlayer-lint: interrupted\n")

@@ -247,7 +247,7 @@ SHAPES = {
     "a value over lines before its key": (
         '- value: "Cnry1\n    Cnry2"\n  key: DB_PASSWORD\n- value: [Cnry3, x]\n  key: API_KEY\n'
         "- value: |\n    Cnry4\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
-        "- value: ******\n    ******\n  key: DB_PASSWORD\n- value: **********\n  key: API_KEY\n"
+        '- value: ******\n    *****"\n  key: DB_PASSWORD\n- value: **********\n  key: API_KEY\n'
         "- value: *\n    *****\n  X: shown\n  key: AUTH_TOKEN\n x: [\n",
     ),
     # hunt 66 F4: a plain secret's comment was starred with it
@@ -261,6 +261,14 @@ SHAPES = {
         "  BASIC_AUTH: false # c\n  X: {API_KEY: no, TOKEN: /etc/t, A: [}\n",
         'vars:\n  REDIS_AUTH: "off"\n  SSL_KEY: /etc/ssl/tls.key\n  DB_PASSWORD: ******\n    *****\n'
         "  BASIC_AUTH: false # c\n  X: {API_KEY: no, TOKEN: /etc/t, A: [}\n",
+    ),
+    # hunt 67 F8-F10: a list at the item's keys' indentation, a quoted value of a flow item over
+    # lines, a line break editors do not show after a secret's comment
+    "more values before their keys, and a break after a comment": (
+        "- value:\n  - Cnry1\n  key: DB_PASSWORD\n- {value: 'Cnry2\n    Cnry3', key: API_KEY} x\n"
+        "DB_PASSWORD: # c\u2028Cnry4\n",
+        "- value:\n  *******\n  key: DB_PASSWORD\n- {value: ******\n    *****', key: API_KEY} x\n"
+        "DB_PASSWORD: # c\u2028*****\n",
     ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
