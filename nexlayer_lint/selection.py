@@ -239,6 +239,11 @@ def _above(folder: str) -> _Groups | None:
     return found
 
 
+# Characters of one ignore file read, as many as a config may have: git reads it whole, and a
+# cut at 1 MiB dropped a later `!pattern` silently (hunt 68 F2).
+MAX_IGNORE_FILE = 16 << 20
+
+
 def _read(path: str, base: str) -> _Groups:
     """One ignore file's patterns, as one group (empty if there is none or it cannot be read).
 
@@ -247,8 +252,11 @@ def _read(path: str, base: str) -> _Groups:
     os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
     try:
         with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
-            lines = handle.read(1 << 20).splitlines()
+            text = handle.read(MAX_IGNORE_FILE + 1)
     except OSError:
         return ()
+    if len(text) > MAX_IGNORE_FILE:  # (a symlink to /dev/zero): its whole lines only, never a cut pattern
+        text = text[:MAX_IGNORE_FILE].rpartition("\n")[0]
+    lines = text.splitlines()
     patterns = tuple(PathPattern(base, line) for line in lines if line.strip() and not line.startswith("#"))
     return (patterns,) if patterns else ()

@@ -23,6 +23,7 @@ from nexlayer_lint.secrets import star_parts  # a token pasted into a directive 
 PREFIX = "nexlayer-lint:"
 DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
 _DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
+_DIRECTIVE_CODE = re.compile(r"[^,\s]+")  # one code of a directive: between commas and blanks (tabs too: hunt 68 F6)
 # A prefix of all of these (`N`, `NX`) would disable everything: there is no blanket directive.
 _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
 
@@ -72,7 +73,7 @@ def parse(
             continue
         codes: list[str] = []
         kept: list[int] = []  # the place in `named` of each code kept: its removal edit's
-        named = [part.strip() for part in match.group(2).replace(" ", ",").split(",") if part.strip()]
+        named = _DIRECTIVE_CODE.findall(match.group(2))
         for index, raw in enumerate(named):
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
@@ -175,8 +176,7 @@ def _code_removals(comment: Comment, line: str, match: re.Match[str]) -> list[Ed
         return None
     parts = [
         (start + match.start(2) + found.start(), start + match.start(2) + found.end())
-        for found in re.finditer(r"[^, ]+", match.group(2))
-        if found.group().strip()
+        for found in _DIRECTIVE_CODE.finditer(match.group(2))
     ]  # as parse() splits
     removals = []
     for index, (first, last) in enumerate(parts):
@@ -290,7 +290,13 @@ def apply(
     }
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
-        unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
+        # NX099 named is about the comment's own NX099s (ruff's `noqa: RUF100`), never unused itself
+        unused_codes = [
+            code for code in distinct[index] if (index, code) not in used and code in enabled_codes and code != "NX099"
+        ]
+        silencers = (index, *whole_file, *on_line.get(directive.comment.line, ()))
+        if unused_codes and any("NX099" in distinct[i] for i in silencers):
+            continue  # its NX099s are suppressed: by itself, the file's directive, or its line's (hunt 68 F4)
         whole = len(unused_codes) == len(distinct[index])  # every code of the comment is unused
         for code in unused_codes:
             comment = directive.comment

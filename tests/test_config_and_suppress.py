@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nexlayer_lint.cli import main
 from nexlayer_lint.config import ConfigError, Settings, discover, settings_from_document
+from nexlayer_lint.fixes import apply_fixes
 from tests.conftest import CLEAN, lint_codes, lint_diags
 
 UNPINNED = """\
@@ -287,6 +288,32 @@ def test_suppression_only_covers_its_line_and_codes():
     diagnostics = lint_diags(text)
     assert [(d.code, d.line, d.col) for d in diagnostics] == [("NX099", 2, 14), ("NX215", 5, 14)]
     assert diagnostics[0].message == "suppression of NX215 is unused: nothing on line 2 reports NX215"
+
+
+def test_a_directive_naming_nx099_keeps_its_own_unused_codes_quiet():
+    # hunt 68 F4: `disable=NX213,NX099` said "nothing on line 2 reports NX099" on the line that
+    # reported NX099; as ruff's `noqa: RUF100`, NX099 named speaks for the comment's own NX099s
+    def found(directive: str, where: str = "name: shop") -> list[tuple[str, int]]:
+        text = UNPINNED.replace(f"{where}\n", f"{where} # nexlayer-lint: {directive}\n")
+        return [(d.code, d.line) for d in lint_diags(text)]
+
+    assert found("disable=NX213,NX099") == found("disable=unused-suppression, NX213") == [("NX215", 5)]
+    assert found("disable=NX213") == [("NX099", 2), ("NX215", 5)]
+    assert found("disable=NX0") == [("NX099", 2), ("NX215", 5)]  # a prefix is no NX099 named
+    with_file_directive = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX213\n")
+    with_file_directive += "# nexlayer-lint: disable-file=NX099\n"
+    assert [(d.code, d.line) for d in lint_diags(with_file_directive)] == [("NX215", 5)]
+
+
+def test_codes_apart_by_a_tab_are_two_codes() -> None:
+    # hunt 68 F6: `NX215<TAB>NX213` was one unknown code: nothing suppressed, and an NX099
+    text = UNPINNED.replace("nginx\n", "nginx # nexlayer-lint: disable=NX215\tNX213\n")
+    found = lint_diags(text)
+    assert [(d.code, d.message) for d in found] == [
+        ("NX099", "suppression of NX213 is unused: nothing on line 5 reports NX213")
+    ]
+    assert found[0].fix is not None
+    assert "nginx # nexlayer-lint: disable=NX215\n" in apply_fixes(text, [found[0].fix]).text
 
 
 def test_unused_unknown_and_empty_directives_are_nx099():

@@ -259,6 +259,12 @@ def repo(tree: Path) -> Path:
     return tree
 
 
+def test_a_gitignore_over_a_mebibyte_is_read_whole(repo):
+    # hunt 68 F2: only its first MiB was read, so a later `!deploy/` was dropped and the file skipped
+    write(repo / ".gitignore", "deploy/\n" + "# padding\n" * 120_000 + "!deploy/\n")
+    assert shown_files() == ALL
+
+
 def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
     write(repo / ".gitignore", "# generated\n/deploy/\nnexlayer.yml\n")
     write(repo / "apps" / "a" / "nexlayer.yml")
