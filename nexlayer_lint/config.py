@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.globs import PathPattern, check_globs, matches, user_pattern
+from nexlayer_lint.globs import PathPattern, check_globs, each_matching, user_pattern
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -408,10 +408,13 @@ def _extended(value: Any, source: str, chain: tuple[str, ...]) -> Path:
     if str(path) in chain:
         loop = " -> ".join(_shown(link) for link in (*chain, str(path)))
         raise ConfigError(f"{source}: configs extend each other in a loop: {loop}")
-    if len(chain) > MAX_EXTENDS:
+    if len(chain) >= MAX_EXTENDS:  # `path` would be config number len(chain) + 1 (hunt 68 F7)
         raise ConfigError(f"{source}: more than {MAX_EXTENDS} configs extend one another; is that a loop?")
-    if path.is_dir() or not path.exists():
-        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+    try:
+        what = "is a directory, not a file" if path.is_dir() else "does not exist" if not path.exists() else ""
+    except OSError as exc:  # a name too long for the system
+        what = f"cannot be read: {exc.strerror or exc}"
+    if what:
         # the value as written, whose secrets _shown can still find (the path merges a URL's `//`)
         raise ConfigError(f"{source}: the config it extends, {_shown(value)}, {what}")
     return path
@@ -630,12 +633,6 @@ def lint_alike(first: Settings, second: Settings) -> bool:
     return as_linted(first) == as_linted(second)
 
 
-def _applies(pattern: PathPattern, absolute: str) -> bool:
-    if pattern.glob.startswith("!"):
-        return not matches((pattern._replace(glob=pattern.glob[1:]),), absolute)
-    return matches((pattern,), absolute)
-
-
 def for_file(settings: Settings, path: str) -> Settings:
     """`settings` as they apply to the file at `path`: with the codes of every per-file-ignores glob
     that matches it added to `ignore` (as full codes, so they win over `select`). As in ruff, a
@@ -643,7 +640,13 @@ def for_file(settings: Settings, path: str) -> Settings:
     if not settings.per_file_ignores:
         return settings
     absolute = os.path.abspath(path)
-    codes = [code for pattern, codes in settings.per_file_ignores if _applies(pattern, absolute) for code in codes]
+    matched = each_matching(tuple(pattern for pattern, _ in settings.per_file_ignores), absolute)
+    codes = [
+        code
+        for place, (pattern, codes) in enumerate(settings.per_file_ignores)
+        if (place in matched) != pattern.glob.startswith("!")
+        for code in codes
+    ]
     if not codes:
         return settings
     added = tuple(code for code in expand_codes(codes) if code not in settings.ignore)

@@ -97,6 +97,34 @@ def matches(patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False, 
     return verdict(patterns, path, is_dir, unless) is True
 
 
+def each_matching(patterns: tuple[PathPattern, ...], path: str) -> set[int]:
+    """The places in `patterns` of those that match the absolute file `path`, each glob on its
+    own (per-file-ignores: no later glob takes back an earlier one's match); a `!` is read as its
+    glob without it, and left to the caller. The globs are compiled and indexed once, so a
+    config of many globs costs a few look-ups per file, not a match per glob (hunt 68 F8)."""
+    found: set[int] = set()
+    for base, places, group in _compiled_each(patterns):
+        rel = relative_to(base, path)
+        if not rel:
+            continue
+        names = rel.split("/")
+        found.update(places[k] for k in _candidates(group, names) if _priority(group.globs[k], names, False))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _compiled_each(patterns: tuple[PathPattern, ...]) -> tuple[tuple[str, tuple[int, ...], _Group], ...]:
+    by_base: dict[str, list[tuple[int, _Glob]]] = {}
+    for place, pattern in enumerate(patterns):
+        glob = _compile(pattern.glob.removeprefix("!"))  # valid: checked when the config was read
+        if glob is not None:
+            by_base.setdefault(pattern.base, []).append((place, glob))
+    return tuple(
+        (base, tuple(place for place, _ in each), _indexed(tuple(glob for _, glob in each)))
+        for base, each in by_base.items()
+    )
+
+
 def check_globs(globs: Any, key: str) -> tuple[str, ...]:
     """A config or option value as a tuple of globs, or ValueError saying what is wrong with it."""
     if not isinstance(globs, list | tuple) or not all(isinstance(g, str) for g in globs):
@@ -429,7 +457,11 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
         # Each glob that matches the named folder (or a folder above it) is dropped for its search.
         if found and not (set_aside and found.include and _priority(found, set_aside.split("/"), True)):
             compiled.append(found)
-    group = _Group(tuple(compiled), (), {}, {}, {})
+    return _indexed(tuple(compiled))
+
+
+def _indexed(compiled: tuple[_Glob, ...]) -> _Group:
+    group = _Group(compiled, (), {}, {}, {})
     always = []
     for index, each in enumerate(compiled):
         table = _index_table(group, each)

@@ -60,6 +60,7 @@ from nexlayer_lint.config import (
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
+from nexlayer_lint.selection import is_excluded
 
 SOURCE = "nexlayer-lint"
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -883,13 +884,18 @@ class NexlayerLanguageServer(LanguageServer):
         state.timer = None
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
-        if not is_nexlayer_document(uri, text, document.language_id):
+        skipped = not is_nexlayer_document(uri, text, document.language_id)
+        if not skipped:
+            settings, config_error = self.settings_for(uri)
+            # a file its config keeps out with force-exclude, as `check` (pre-commit) leaves it (hunt 68 F9)
+            skipped = settings.force_exclude and uri.startswith("file:") and is_excluded(_path_of(uri), settings)
+        if skipped:
             if state.published:
-                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+                cleared = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=version)
+                self.text_document_publish_diagnostics(cleared)
             state.published, state.diagnostics, state.version = False, (), version
             state.text, state.lines = text, NO_LINES
             return
-        settings, config_error = self.settings_for(uri)
         # A lint that asks the API is never reused, nor replaced by a local one.
         key = (
             None if state.remote and settings.remote else (text, _path_of(uri), settings, config_error, self.encoding())

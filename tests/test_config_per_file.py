@@ -315,6 +315,11 @@ def test_extend_in_a_pyproject_and_of_a_pyproject_adds_extend_keys(nested):
         ({"a.toml": 'extend = "b.toml"\n', "b.toml": 'extend = "a.toml"\n'}, "configs extend each other in a loop: "),
         ({"a.toml": 'extend = "a.toml"\n'}, "configs extend each other in a loop: "),
         ({"a.toml": 'extend = "missing.toml"\n'}, "the config it extends, "),
+        # hunt 68 F7: "File name too long" alone, naming neither the config nor `extend`
+        (
+            {"a.toml": f'extend = "{"a" * 300}.toml"\n'},
+            f"a.toml: the config it extends, {'a' * 77}..., cannot be read: ",  # the value shortened
+        ),
         ({"a.toml": "extend = 3\n"}, '"extend" must be the path of another config file, not 3'),
         ({"a.toml": 'extend = "b.toml"\n', "b.toml": 'ignroe = ["NX215"]\n'}, 'b.toml: unknown setting "ignroe"'),
         (
@@ -338,7 +343,7 @@ def test_a_long_chain_of_extends_is_refused(tmp_path):
         write(tmp_path / f"c{i}.toml", f'extend = "c{i + 1}.toml"\n' if i <= config.MAX_EXTENDS else "")
     assert config.read_config(tmp_path / f"c{2}.toml").extended[-1] == str(tmp_path / f"c{config.MAX_EXTENDS + 1}.toml")
     with pytest.raises(config.ConfigError, match=f"more than {config.MAX_EXTENDS} configs extend one another"):
-        config.read_config(tmp_path / "c0.toml")
+        config.read_config(tmp_path / "c1.toml")  # hunt 68 F7: eleven were taken
 
 
 def test_the_language_server_reads_a_config_again_when_the_one_it_extends_changes(nested):
@@ -359,3 +364,19 @@ def test_the_language_server_reads_a_config_again_when_the_one_it_extends_change
     write(nested / ".nexlayer-lint.toml", 'ignore = ["NX213"]\n')  # back: read again, not the cached error
     assert server.settings_for(uri) == (server.settings_for(uri)[0], None)
     assert server.settings_for(uri)[0].ignore == ("NX213",)
+
+
+def test_per_file_ignores_globs_are_matched_each_on_its_own_as_one_glob_is() -> None:
+    # hunt 68 F8: each glob was matched apart for every file (200,000 globs: 2 s a file); they
+    # are compiled and indexed once now, and each must still match as it does alone
+    from nexlayer_lint.globs import PathPattern, each_matching, matches
+
+    globs = ["a", "/a", "a/", "a/**", "**/b.yaml", "*.yaml", "a/*/c", "!a", "x?z", "[ab]", "**", "b/", "/a/b.yaml"]
+    patterns = tuple(PathPattern(base, glob) for base in ("/r", "/r/a") for glob in globs)
+    for path in ("/r/a", "/r/a/b.yaml", "/r/a/q/c", "/r/xyz/b.yaml", "/r/b/a", "/q/a", "/r/a/a/b.yaml"):
+        alone = {
+            place
+            for place, pattern in enumerate(patterns)
+            if matches((pattern._replace(glob=pattern.glob.lstrip("!")),), path)
+        }
+        assert each_matching(patterns, path) == alone, path

@@ -1062,6 +1062,18 @@ async def test_config_next_to_the_document_is_used(client: Client, docs: Path) -
 
 
 @e2e
+async def test_a_file_force_excluded_by_its_config_is_not_linted(client: Client, docs: Path) -> None:
+    # hunt 68 F9: pre-commit (`check --force-exclude`) left the file out, the editor showed findings
+    uri = uri_of(docs, "forced", "gen", "nexlayer.yaml")
+    config = docs / "forced" / ".nexlayer-lint.toml"
+    config.write_text('extend-exclude = ["gen"]\n', encoding="utf-8")
+    unpinned = FIXED.replace("nginx:1.27", "nginx")
+    assert codes(await open_doc(client, uri, unpinned)) == ["NX215"]  # named, as `check gen/nexlayer.yaml`
+    config.write_text('extend-exclude = ["gen"]\nforce-exclude = true\n', encoding="utf-8")
+    assert await change(client, uri, text=unpinned + "\n") == []
+
+
+@e2e
 async def test_a_broken_config_is_shown_and_defaults_are_used(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "badconfig", "nexlayer.yaml")
     (docs / "badconfig" / ".nexlayer-lint.toml").write_text('ignroe = ["NX215"]\n', encoding="utf-8")
