@@ -711,7 +711,10 @@ class Resolver:
             if self._fixed is not None:
                 found = self._fixed
             else:
-                absolute = folder if os.path.isabs(folder) else os.path.normpath(os.path.join(self._cwd, folder))
+                absolute = os.path.join(self._cwd, folder)  # `folder` when it is absolute
+                # `..` after a symlinked folder goes where the system goes, not back up the name
+                # (`lax/s/..`, s -> strict/sub, is strict: hunt 68 F5)
+                absolute = os.path.realpath(absolute) if ".." in folder.split(os.sep) else os.path.normpath(absolute)
                 config = find_config(absolute, self._config_of)
                 found = self._by_config.get(config)
                 if found is None:

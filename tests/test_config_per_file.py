@@ -380,3 +380,15 @@ def test_per_file_ignores_globs_are_matched_each_on_its_own_as_one_glob_is() -> 
             if matches((pattern._replace(glob=pattern.glob.lstrip("!")),), path)
         }
         assert each_matching(patterns, path) == alone, path
+
+
+def test_dot_dot_after_a_symlinked_folder_finds_the_config_of_the_file_read(tmp_path, monkeypatch) -> None:
+    # hunt 68 F5: `lax/s/../nexlayer.yaml` read strict/'s file with lax/'s laxer config: it passed
+    write(tmp_path / "strict" / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx"))
+    (tmp_path / "strict" / "sub").mkdir()
+    write(tmp_path / "lax" / ".nexlayer-lint.toml", 'ignore = ["NX2"]\n')
+    (tmp_path / "lax" / "s").symlink_to(tmp_path / "strict" / "sub")
+    monkeypatch.chdir(tmp_path)
+    named = CliRunner().invoke(main, ["lax/s/../nexlayer.yaml"])
+    assert named.exit_code == 0 and "NX215" in named.stdout  # a warning, as for strict/nexlayer.yaml
+    assert CliRunner().invoke(main, ["lax/nexlayer.yaml"]).exit_code == 2  # lexically, another file
