@@ -1499,21 +1499,7 @@ def test_an_empty_path_is_no_second_root_route() -> None:
 
 def test_nx216_hint_writes_the_name_as_the_fix_does() -> None:
     # hunt 64 F4: `on: <value>` is a YAML 1.1 boolean key; the fix writes "on"
-    text = y(
-        """\
-        application:
-          name: shop
-          pods:
-            - name: web
-              image: nginx:1.27
-              path: /
-              servicePorts: [80]
-              vars:
-                - key: "on"
-                  value: "1"
-        """
-    )
-    [found] = only(text, "NX216")
+    [found] = only(CLEAN + '      vars:\n        - key: "on"\n          value: "1"\n', "NX216")
     assert found.hint == 'write each var as NAME: value under vars (`"on": <value>` instead of `- key: "on"`)'
 
 
