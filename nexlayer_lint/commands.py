@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from nexlayer_lint.secrets import (
+    ATTACHED_PASSWORD_PROGRAMS,
     CONFIG_OPTIONS,
     HERE_STRING,
     LOGIN_PROGRAMS,
@@ -277,10 +278,6 @@ _ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`); MSBuild's
 # `-p:Name=Value` sets a property (a secret one is still a `NAME=value`: `-p:DbPassword=x`).
 _NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*|:[A-Za-z_][A-Za-z0-9_.-]*=[^\n]*")
-_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
-# pytest's `-p` loads a plugin (`-pno:cacheprovider`, `-pmy_plugin42`): after it, unless a
-# program whose `-p` takes a password is named nearer.
-_PLUGIN_PROGRAMS = ("pytest", "py.test")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.
 _SHORTEST_ATTACHED = 6
@@ -290,8 +287,7 @@ def _attached_parts(text: str) -> list[Part]:
     """The passwords attached to a `-p` (_ATTACHED): the rest of its word, or the quoted text
     that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
     found: list[Part] = []
-    program = _first_of(text, _PASSWORD_PROGRAMS)  # where the first program named that takes `-p<password>` is
-    plugins = _first_of(text, _PLUGIN_PROGRAMS)
+    program = _first_of(text, ATTACHED_PASSWORD_PROGRAMS)  # where the first program named that takes `-p<password>` is
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
@@ -304,8 +300,6 @@ def _attached_parts(text: str) -> list[Part]:
             (end - start < _SHORTEST_ATTACHED or _NOT_ATTACHED.fullmatch(text, start, end) is not None) and not named
         ):
             continue  # `-password x`: an option (its value is the next word); `-port`, `-p22`, `cp -pR`
-        if 0 <= plugins < match.start() and not (named and program > plugins):
-            continue  # `pytest -pno:cacheprovider`
         found += literal_parts(text, start, end, "option", "-p")
     return found
 

@@ -633,13 +633,27 @@ def lint_alike(first: Settings, second: Settings) -> bool:
     return as_linted(first) == as_linted(second)
 
 
+def opened_path(path: str, cwd: str | None = None, is_dir: bool = False) -> str:
+    """`path` made absolute as the system opens it: `..` after a symlinked folder goes where the
+    link goes (`lax/s/..`, s -> strict/sub, is strict: hunt 68 F5), so its config, its excludes and
+    its per-file-ignores are those of the file read (hunt 70 F1); any other path by its spelling,
+    as ruff reads it (a symlink to a file, or a symlinked folder, keeps its own name)."""
+    joined = os.path.join(os.getcwd() if cwd is None else cwd, path)  # `path` when it is absolute
+    if ".." not in path.split(os.sep):
+        return os.path.normpath(joined)
+    if is_dir:
+        return os.path.realpath(joined)
+    folder, name = os.path.split(joined)
+    return os.path.join(os.path.realpath(folder), name)
+
+
 def for_file(settings: Settings, path: str) -> Settings:
     """`settings` as they apply to the file at `path`: with the codes of every per-file-ignores glob
     that matches it added to `ignore` (as full codes, so they win over `select`). As in ruff, a
     glob starting with `!` applies to every file it does not match."""
     if not settings.per_file_ignores:
         return settings
-    absolute = os.path.abspath(path)
+    absolute = opened_path(path)
     matched = each_matching(tuple(pattern for pattern, _ in settings.per_file_ignores), absolute)
     codes = [
         code
@@ -711,10 +725,7 @@ class Resolver:
             if self._fixed is not None:
                 found = self._fixed
             else:
-                absolute = os.path.join(self._cwd, folder)  # `folder` when it is absolute
-                # `..` after a symlinked folder goes where the system goes, not back up the name
-                # (`lax/s/..`, s -> strict/sub, is strict: hunt 68 F5)
-                absolute = os.path.realpath(absolute) if ".." in folder.split(os.sep) else os.path.normpath(absolute)
+                absolute = opened_path(folder, self._cwd, is_dir=True)
                 config = find_config(absolute, self._config_of)
                 found = self._by_config.get(config)
                 if found is None:

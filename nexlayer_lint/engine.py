@@ -318,6 +318,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
     )
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
+    directive_findings = suppress.quiet_nx099(directive_findings, directives, spread)
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 

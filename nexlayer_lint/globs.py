@@ -117,7 +117,7 @@ def _compiled_each(patterns: tuple[PathPattern, ...]) -> tuple[tuple[str, tuple[
     by_base: dict[str, list[tuple[int, _Glob]]] = {}
     for place, pattern in enumerate(patterns):
         glob = _compile(pattern.glob.removeprefix("!"))  # valid: checked when the config was read
-        if glob is not None:
+        if glob is not None and glob.include:  # `!!x`: a `!x` alone matches nothing (hunt 70 F5)
             by_base.setdefault(pattern.base, []).append((place, glob))
     return tuple(
         (base, tuple(place for place, _ in each), _indexed(tuple(glob for _, glob in each)))

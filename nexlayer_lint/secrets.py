@@ -906,6 +906,9 @@ def _assigned_parts(text: str) -> list[Part]:
 # --- commands ------------------------------------------------------------------------------------
 # What a command list's items (above) and a command written as one string (commands.py) share.
 
+# The programs whose `-p` takes the password attached (`mysql -ppw`, `sshpass -ppw`).
+ATTACHED_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
+
 _KEY_SEGMENTS = re.compile(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
 # A config command's options whose value is the next word (`git config --file f KEY`,
 # `aws configure set --profile p KEY`).
@@ -1276,6 +1279,7 @@ def _secrets_under(
     found: list[Secret] = []
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
     entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
+    item_programs: dict[DataPath, str] = {}  # list items read after their list's program (_attached_program)
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -1290,6 +1294,7 @@ def _secrets_under(
             # a command list is its entrypoint's arguments: read with the program's options
             before: list[Any] = _entrypoint_items(path, parent) if isinstance(node, list) else []
             argv = before + node if before and isinstance(node, list) else node
+            runner = _attached_program(argv) if isinstance(argv, list) else ""
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
                 if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
@@ -1298,12 +1303,15 @@ def _secrets_under(
                 if before and child != NAME and _step(state, argv, len(before) + key) == NAME:
                     child = NAME  # `entrypoint: redis-cli`, `command: ["-a", x]`; the list alone still counts
                     entrypoint_labels[path + (key,)] = _label((len(before) + key,), argv)
+                if runner and isinstance(value, str) and (before or key > 0):
+                    item_programs[path + (key,)] = runner
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
+                    or path + (key,) in item_programs
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
@@ -1311,7 +1319,7 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            program = _entrypoint_of(path, parent)
+            program = _entrypoint_of(path, parent) or (item_programs.get(path, "") if item_programs else "")
             if program:  # and what the command alone has, should the two read it differently
                 parts = _with_entrypoint(parts, program, node, jwts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
@@ -1338,6 +1346,14 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
         if i == len(parts) or parts[i].start >= new.end:
             kept.append(new)
     return sorted(parts + kept, key=lambda part: part.start)
+
+
+def _attached_program(argv: list[Any]) -> str:
+    """The program a command list runs when its `-p` takes the password attached (`["mysql",
+    "-uroot", "-ppw"]`): its items are read after its name, as a command string is (hunt 69 F8)."""
+    first = argv[0] if argv and isinstance(argv[0], str) else ""
+    name = first.rsplit("/", 1)[-1]
+    return name if name in ATTACHED_PASSWORD_PROGRAMS else ""
 
 
 def _entrypoint_items(path: DataPath, parent: Any) -> list[str]:

@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.config import Resolver, Settings, lint_alike
+from nexlayer_lint.config import Resolver, Settings, lint_alike, opened_path
 from nexlayer_lint.globs import PathPattern, matches, verdict
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -95,7 +95,7 @@ def _kind(path: str) -> str:
 
 def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
     """Whether `exclude` / `extend-exclude` match the path or a folder above it."""
-    return matches(settings.excluded, os.path.abspath(path), is_dir)
+    return matches(settings.excluded, opened_path(path, is_dir=is_dir), is_dir)
 
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:

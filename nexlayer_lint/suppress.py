@@ -290,13 +290,7 @@ def apply(
     }
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
-        # NX099 named is about the comment's own NX099s (ruff's `noqa: RUF100`), never unused itself
-        unused_codes = [
-            code for code in distinct[index] if (index, code) not in used and code in enabled_codes and code != "NX099"
-        ]
-        silencers = (index, *whole_file, *on_line.get(directive.comment.line, ()))
-        if unused_codes and any("NX099" in distinct[i] for i in silencers):
-            continue  # its NX099s are suppressed: by itself, the file's directive, or its line's (hunt 68 F4)
+        unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
         whole = len(unused_codes) == len(distinct[index])  # every code of the comment is unused
         for code in unused_codes:
             comment = directive.comment
@@ -315,6 +309,23 @@ def apply(
                 )
             )
     return kept, unused
+
+
+def quiet_nx099(
+    findings: Sequence[Diagnostic], directives: Sequence[Directive], spread: dict[int, tuple[int, int]]
+) -> list[Diagnostic]:
+    """The NX099 findings (about directives) less those a directive naming NX099, or a prefix of
+    it, suppresses: on its line, on the line it applies to, or in the file, as ruff's `noqa:
+    RUF100` (hunt 68 F4, hunt 70 F3, F4). Its own NX099s too: "suppression of NX099 is unused" on
+    the line a directive naming it stands is quiet."""
+    if not any(_covers_nx099(directive) for directive in directives):
+        return list(findings)
+    own_lines = [d._replace(target_line=d.comment.line) for d in directives if not d.whole_file and _covers_nx099(d)]
+    return apply(findings, [*directives, *own_lines], lambda code: True, spread)[0]
+
+
+def _covers_nx099(directive: Directive) -> bool:
+    return any("NX099".startswith(code) for code in directive.codes)
 
 
 def _is_remote(code: str) -> bool:

@@ -549,22 +549,26 @@ class _Scanner:
         start = _skip_blanks(body, pos)
         end = self.value_end(body, start)
         text = body[start:end]
+        after = _skip_blanks(body, end)
+        if after < len(body) and body[after] not in ("#,]}" if self.flow else "#"):
+            return False  # text after it (`"off" hunter2`: hunt 69 F5)
         if text[:1] in ("'", '"'):
             if len(text) < 2 or text[-1] != text[0]:
                 return False
             text = text[1:-1]
-        elif not self.flow and end == len(body) and self.goes_on(index, column):
-            return False  # the plain value goes on in the lines below
+        if self.stray[index] or (after == len(body) if self.flow else self.goes_on(index, column)):
+            return False  # the value may go on past a break, in a flow, or in the lines below (hunt 69 F3, F4, F6)
         return says_where_or_whether(text)
 
     def goes_on(self, index: int, column: int) -> bool:
         """Whether the next line that is not blank (of the next few) is indented more than
-        `column`: a plain value at the end of line `index` may go on in it."""
+        `column`: a value at the end of line `index` may go on in it. True when those lines are
+        not read (past the last line a frame shows): it may."""
         for body in self.bodies[index + 1 : index + 1 + CARRIED_LINES]:
             pos = _skip_blanks(body, 0)
             if pos < len(body):
                 return len(body[:pos].expandtabs(8)) > column
-        return index + 1 + CARRIED_LINES < len(self.bodies)  # only blank lines seen: maybe
+        return True
 
     def mask_continued(self, line: int, start: int, stop: int, item: _Item) -> None:
         """Mask what an item's `value:` at `start` of `line`, written before the item's `key:`,
@@ -737,8 +741,9 @@ class _Scanner:
             self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
             self.mask(index, start, n)
             return n
-        if not self.flow and end == n:
-            # a plain value in block style goes on in the lines indented more than its key
+        if not self.flow:
+            # a plain value in block style goes on in the lines indented more than its key (also
+            # after a comment, where YAML would fail: hunt 69 F6)
             self.contexts.append(_Context(column, "plain"))
         self.flow_plain = bool(self.flow) and _skip_blanks(body, end) == n
         self.run_on = end == n and self.stray[index]
@@ -881,11 +886,13 @@ def _opens_collection(body: str, pos: int) -> bool:
 
 
 def _before_comment(body: str, start: int) -> int:
-    """Where a plain value in block style that starts at `start` ends: before a comment (a `#`
-    after a blank, which YAML reads as one: hunt 66 F4), else at the line's end."""
+    """Where a plain value in block style that starts at `start` ends: before a comment set off
+    by blanks on both sides (`x # note`: hunt 66 F4), else at the line's end. A `#` against the
+    text after it (`correct #horse9`) is read as part of the value, as secrets.py reads it after
+    a secret (hunt 41 F2, hunt 69 F1)."""
     at = start
     while (at := body.find("#", at + 1)) > 0:
-        if body[at - 1] in " \t":
+        if body[at - 1] in " \t" and body[at + 1 : at + 2] in ("", " ", "\t"):
             return len(body[:at].rstrip(" \t"))
     return len(body)
 

@@ -299,10 +299,14 @@ def test_a_directive_naming_nx099_keeps_its_own_unused_codes_quiet():
 
     assert found("disable=NX213,NX099") == found("disable=unused-suppression, NX213") == [("NX215", 5)]
     assert found("disable=NX213") == [("NX099", 2), ("NX215", 5)]
-    assert found("disable=NX0") == [("NX099", 2), ("NX215", 5)]  # a prefix is no NX099 named
+    # a prefix of NX099 covers it as any prefix covers its codes (hunt 70 F4)
+    assert found("disable=NX0") == found("disable=NX09,NX213") == [("NX215", 5)]
+    # every NX099 of the comment: an unknown code too (hunt 70 F3)
+    assert found("disable=NX213,NX999,NX099") == [("NX215", 5)]
+    assert found("disable=NX213,NX999") == [("NX099", 2), ("NX099", 2), ("NX215", 5)]
     with_file_directive = UNPINNED.replace("name: shop\n", "name: shop # nexlayer-lint: disable=NX213\n")
-    with_file_directive += "# nexlayer-lint: disable-file=NX099\n"
-    assert [(d.code, d.line) for d in lint_diags(with_file_directive)] == [("NX215", 5)]
+    with_file_directive += "# nexlayer-lint: disable-file=NX099\n# nexlayer-lint: disable-file=N\n"
+    assert [(d.code, d.line) for d in lint_diags(with_file_directive)] == [("NX215", 5)]  # the blanket's NX099 too
 
 
 def test_codes_apart_by_a_tab_are_two_codes() -> None:

@@ -371,13 +371,28 @@ def test_per_file_ignores_globs_are_matched_each_on_its_own_as_one_glob_is() -> 
     # are compiled and indexed once now, and each must still match as it does alone
     from nexlayer_lint.globs import PathPattern, each_matching, matches
 
-    globs = ["a", "/a", "a/", "a/**", "**/b.yaml", "*.yaml", "a/*/c", "!a", "x?z", "[ab]", "**", "b/", "/a/b.yaml"]
+    globs = [
+        "a",
+        "/a",
+        "a/",
+        "a/**",
+        "**/b.yaml",
+        "*.yaml",
+        "a/*/c",
+        "!a",
+        "x?z",
+        "[ab]",
+        "**",
+        "b/",
+        "/a/b.yaml",
+        "!!a",
+    ]
     patterns = tuple(PathPattern(base, glob) for base in ("/r", "/r/a") for glob in globs)
     for path in ("/r/a", "/r/a/b.yaml", "/r/a/q/c", "/r/xyz/b.yaml", "/r/b/a", "/q/a", "/r/a/a/b.yaml"):
         alone = {
             place
             for place, pattern in enumerate(patterns)
-            if matches((pattern._replace(glob=pattern.glob.lstrip("!")),), path)
+            if matches((pattern._replace(glob=pattern.glob.removeprefix("!")),), path)
         }
         assert each_matching(patterns, path) == alone, path
 
@@ -392,3 +407,8 @@ def test_dot_dot_after_a_symlinked_folder_finds_the_config_of_the_file_read(tmp_
     named = CliRunner().invoke(main, ["lax/s/../nexlayer.yaml"])
     assert named.exit_code == 0 and "NX215" in named.stdout  # a warning, as for strict/nexlayer.yaml
     assert CliRunner().invoke(main, ["lax/nexlayer.yaml"]).exit_code == 2  # lexically, another file
+    # hunt 70 F1: and that config's per-file-ignores and excludes, matched against the file read
+    write(tmp_path / "strict" / ".nexlayer-lint.toml", '[per-file-ignores]\n"/nexlayer.yaml" = ["NX215"]\n')
+    assert "NX215" not in CliRunner().invoke(main, ["lax/s/../nexlayer.yaml"]).stdout
+    write(tmp_path / "strict" / ".nexlayer-lint.toml", 'extend-exclude = ["/nexlayer.yaml"]\nforce-exclude = true\n')
+    assert CliRunner().invoke(main, ["--show-files", "lax/s/../nexlayer.yaml"]).stdout == ""

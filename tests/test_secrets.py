@@ -1102,10 +1102,10 @@ def test_curls_user_option_has_its_password_masked(text: str, found: list[str]) 
         ("dotnet publish -p:UseAppHost=false -p:Version=1.2.3 -o /app", []),
         ("dotnet build -p:DbPassword=ZqMsb1xx", ["ZqMsb1xx"]),
         ("mysql -p:ZqMy1x=y", [":ZqMy1x=y"]),  # mysql named: its password, whatever it holds
-        # pytest's `-p` loads a plugin; a mysql named after it has its password still
-        ("pytest -pno:cacheprovider -pPlugin42 -q", []),
-        ("pytest -q && mysql -uroot -pZqMy2xy db", ["ZqMy2xy"]),
-        ("mysql -pZqMy3xy -e 'x' && pytest -pPlugin42", ["ZqMy3xy"]),
+        # hunt 69 F2: "pytest" anywhere before it (a user name, a database, another command)
+        # let a mysql password go: the program a `-p` belongs to is not told, so it is starred
+        ("mysql -u pytest -pZqMy2xy db", ["ZqMy2xy"]),
+        ("pip install pytest && mysql -pZqMy3xy db", ["ZqMy3xy"]),
     ],
 )
 def test_a_programs_password_option_has_its_value_masked(text: str, found: list[str]) -> None:

@@ -617,6 +617,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         ["CnryEntry1"],
     ),
     # hunt 66 F2: `env` named the item's var, and NX001's hint quoted its value in every format
+    # hunt 69 F8: mysql's attached `-p` in a list, as in a string; after an entrypoint's mysql too
+    "a mysql list's attached password": (
+        HEAD + "      command: [mysql, -uroot, -pcnrylistpw, appdb]\n      args: [/usr/bin/sshpass, -pcnrylistpass]\n",
+        ["cnrylistpw", "cnrylistpass"],  # lower-case letters: without the program, an option's name
+    ),
     "broken: an item named by env": (
         HEAD + "      vars:\n        - ENV: SECRET_KEY\n          value: @CnryEnv2\n",
         ["CnryEnv2"],

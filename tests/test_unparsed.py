@@ -252,8 +252,8 @@ SHAPES = {
     ),
     # hunt 66 F4: a plain secret's comment was starred with it
     "a comment after a secret": (
-        "vars:\n\tDB_PASSWORD: Cnry1 # rotate monthly\n  API_KEY: Cnry2#3\t# c\n",
-        "vars:\n\tDB_PASSWORD: ***** # rotate monthly\n  API_KEY: *******\t# c\n",
+        "vars:\n  DB_PASSWORD: Cnry1 # rotate monthly\n  API_KEY: Cnry2#3\t# c\n  DB_TOKEN: Cnry3 #Cnry4\n x: [\n",
+        "vars:\n  DB_PASSWORD: ***** # rotate monthly\n  API_KEY: *******\t# c\n  DB_TOKEN: ************\n x: [\n",
     ),
     # hunt 65 F3: a switch or a file's path under a secret's name is shown, as a parsed file shows it
     "a switch or a path under a secret's name": (
@@ -269,6 +269,13 @@ SHAPES = {
         "DB_PASSWORD: # c\u2028Cnry4\n",
         "- value:\n  *******\n  key: DB_PASSWORD\n- {value: ******\n    *****', key: API_KEY} x\n"
         "DB_PASSWORD: # c\u2028*****\n",
+    ),
+    # hunt 69 F3-F6: a switch that goes on (past a break, in a flow, below) or has text after it
+    "a switch that is no whole value": (
+        'vars:\n  DB_PASSWORD: off\u2028Cnry1\n  AUTH_TOKEN: "off" Cnry3\n  SECRET_KEY: off # old\n    Cnry4\n'
+        "  X: {API_KEY: no\n   Cnry2, Y: [}\n",
+        'vars:\n  DB_PASSWORD: ***\u2028*****\n  AUTH_TOKEN: "***" *****\n  SECRET_KEY: *** # old\n    *****\n'
+        "  X: {API_KEY: **\n   *****, Y: [}\n",
     ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
