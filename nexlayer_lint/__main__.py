@@ -12,10 +12,6 @@ little cyclic garbage, so the collector's passes over them are wasted work:
 
 Together about a fifth of a one-file run (benchmarks/README.md); nothing else depends on it.
 
-Ctrl-C (SIGINT) ends the run with 130, as a shell reports a command it interrupted, and never
-with 1, which says "findings" (click's own handling prints `Aborted!` and exits 1). Raised as
-SystemExit, it still runs the `finally` blocks (a fix's temporary file is removed).
-
 A standard stream the process was started without (`>&-`, `2>&-`, some supervisors) is None in
 Python; it becomes os.devnull here, so what would go to it is dropped and the run still writes
 its `-o` reports and exits with its own code (a None stdout was a traceback and exit 1).
@@ -26,15 +22,11 @@ from __future__ import annotations
 import atexit
 import gc
 import os
-import signal
 import sys
-
-from nexlayer_lint.model import EXIT_INTERRUPTED
 
 
 def main() -> None:
     _open_closed_streams()
-    signal.signal(signal.SIGINT, _interrupted)
     gc.set_threshold(50_000)
     atexit.register(gc.freeze)
     from nexlayer_lint.cli import main as cli
@@ -47,11 +39,6 @@ def main() -> None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - the last flush would fail again
         sys.stderr.write(f"nexlayer-lint: error: {exc.strerror or exc}\n")
         sys.exit(2)
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    sys.stderr.write("nexlayer-lint: interrupted\n")
-    raise SystemExit(EXIT_INTERRUPTED)
 
 
 def _open_closed_streams() -> None:

@@ -30,6 +30,7 @@ from nexlayer_lint.config import (
     schema_uses_network,
 )
 from nexlayer_lint.globs import PathPattern, check_globs, user_pattern
+from nexlayer_lint.model import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
     from nexlayer_lint.engine import Linter
@@ -45,6 +46,17 @@ class DefaultToCheck(click.Group):
     options) is `check --isolated`: the check command, given `check` as its first path, takes it
     for its name (`_CHECK_NAMED_LATE`), as `nexlayer-lint check` does. Before a `--`, since after
     one `check` is a path; `./check` names a folder of that name."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Click's, but Ctrl-C ends the run with 130, as a shell reports a command it interrupted:
+        click prints `Aborted!` and exits 1, the code of findings (hunt 63 F4). The `finally`
+        blocks on the way have run (a fix's temporary file is gone). Caught here rather than
+        with a signal handler, whose module would cost every run's start-up."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _echo_error("nexlayer-lint: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):

@@ -633,18 +633,19 @@ def lint_alike(first: Settings, second: Settings) -> bool:
     return as_linted(first) == as_linted(second)
 
 
-def opened_path(path: str, cwd: str | None = None, is_dir: bool = False) -> str:
+def opened_path(path: str, cwd: str | None = None) -> str:
     """`path` made absolute as the system opens it: `..` after a symlinked folder goes where the
     link goes (`lax/s/..`, s -> strict/sub, is strict: hunt 68 F5), so its config, its excludes and
     its per-file-ignores are those of the file read (hunt 70 F1); any other path by its spelling,
     as ruff reads it (a symlink to a file, or a symlinked folder, keeps its own name)."""
     joined = os.path.join(os.getcwd() if cwd is None else cwd, path)  # `path` when it is absolute
-    if ".." not in path.split(os.sep):
+    parts = joined.split(os.sep)
+    if ".." not in parts:
         return os.path.normpath(joined)
-    if is_dir:
-        return os.path.realpath(joined)
-    folder, name = os.path.split(joined)
-    return os.path.join(os.path.realpath(folder), name)
+    # the folders up to the last `..` as the system walks them; the names after it as written (a
+    # symlink there keeps its name, as without the `..`: hunt 71 F4)
+    last = len(parts) - 1 - parts[::-1].index("..")
+    return os.path.normpath(os.path.join(os.path.realpath(os.sep.join(parts[: last + 1])), *parts[last + 1 :]))
 
 
 def for_file(settings: Settings, path: str) -> Settings:
@@ -725,7 +726,7 @@ class Resolver:
             if self._fixed is not None:
                 found = self._fixed
             else:
-                absolute = opened_path(folder, self._cwd, is_dir=True)
+                absolute = opened_path(folder, self._cwd)
                 config = find_config(absolute, self._config_of)
                 found = self._by_config.get(config)
                 if found is None:

@@ -1279,7 +1279,8 @@ def _secrets_under(
     found: list[Secret] = []
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
     entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
-    item_programs: dict[DataPath, str] = {}  # list items read after their list's program (_attached_program)
+    # command lists whose items (of those places) are read after their program: _attached_program
+    list_programs: dict[DataPath, tuple[str, int, int]] = {}
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -1290,11 +1291,17 @@ def _secrets_under(
                 found.append(Secret(path, KIND[state], label or _label(path, parent)))
         elif isinstance(node, (dict, list)):
             children = []
-            pairs = node.items() if isinstance(node, dict) else enumerate(node)
-            # a command list is its entrypoint's arguments: read with the program's options
-            before: list[Any] = _entrypoint_items(path, parent) if isinstance(node, list) else []
-            argv = before + node if before and isinstance(node, list) else node
-            runner = _attached_program(argv) if isinstance(argv, list) else ""
+            before: list[Any] = []
+            runner: tuple[str, int, int] | None = None
+            if isinstance(node, dict):
+                pairs: Iterable[tuple[Any, Any]] = node.items()
+            else:
+                pairs = enumerate(node)
+                before = _entrypoint_items(path, parent)  # a command list is its entrypoint's arguments
+                argv = before + node if before else node
+                runner = _attached_program(argv, len(before))
+                if runner:  # its strings are read after its program's name (in the `str` branch)
+                    list_programs[path] = runner
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
                 if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
@@ -1303,15 +1310,13 @@ def _secrets_under(
                 if before and child != NAME and _step(state, argv, len(before) + key) == NAME:
                     child = NAME  # `entrypoint: redis-cli`, `command: ["-a", x]`; the list alone still counts
                     entrypoint_labels[path + (key,)] = _label((len(before) + key,), argv)
-                if runner and isinstance(value, str) and (before or key > 0):
-                    item_programs[path + (key,)] = runner
                 # the common case, a plain value with nothing that could start a secret, is not visited
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
-                    or path + (key,) in item_programs
+                    or (runner and isinstance(value, str))
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
@@ -1319,7 +1324,10 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            program = _entrypoint_of(path, parent) or (item_programs.get(path, "") if item_programs else "")
+            program = _entrypoint_of(path, parent)
+            listed = list_programs.get(path[:-1]) if list_programs else None
+            if listed and isinstance(place := path[-1], int) and listed[1] <= place < listed[2]:
+                program = listed[0]
             if program:  # and what the command alone has, should the two read it differently
                 parts = _with_entrypoint(parts, program, node, jwts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
@@ -1348,12 +1356,27 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
     return sorted(parts + kept, key=lambda part: part.start)
 
 
-def _attached_program(argv: list[Any]) -> str:
-    """The program a command list runs when its `-p` takes the password attached (`["mysql",
-    "-uroot", "-ppw"]`): its items are read after its name, as a command string is (hunt 69 F8)."""
-    first = argv[0] if argv and isinstance(argv[0], str) else ""
-    name = first.rsplit("/", 1)[-1]
-    return name if name in ATTACHED_PASSWORD_PROGRAMS else ""
+def _attached_program(argv: list[Any], shift: int) -> tuple[str, int, int] | None:
+    """When a command list runs a program whose `-p` takes the password attached (`["mysql",
+    "-uroot", "-ppw"]`, also `mysqldump`, `[env, X=1, mysql, ...]`, as a command string's text
+    names it): the item naming it, and the places (in the list, less the `shift` items its
+    entrypoint gave) of the items read after it, as a command string is (hunt 69 F8, hunt 71
+    F1, F2). sshpass's options end where the program it runs starts (`[sshpass, -f, pw, ssh,
+    -p2222]`: ssh's port, hunt 71 F3). One pass over the items."""
+    for at, item in enumerate(argv):
+        if isinstance(item, str) and any(name in item for name in ATTACHED_PASSWORD_PROGRAMS):
+            stop = _wrapped_command(argv, at) if "sshpass" in item else len(argv)
+            return item, at + 1 - shift, stop - shift
+    return None
+
+
+def _wrapped_command(argv: list[Any], at: int) -> int:
+    """Where the command sshpass (at `at`) runs starts: its first item that is no option of its
+    own nor an option's value (`-f file`, `-d fd`, `-P prompt`)."""
+    index = at + 1
+    while index < len(argv) and isinstance(argv[index], str) and argv[index].startswith("-"):
+        index += 2 if argv[index] in ("-f", "-d", "-P") else 1
+    return min(index, len(argv))
 
 
 def _entrypoint_items(path: DataPath, parent: Any) -> list[str]:

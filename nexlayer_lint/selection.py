@@ -95,7 +95,7 @@ def _kind(path: str) -> str:
 
 def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
     """Whether `exclude` / `extend-exclude` match the path or a folder above it."""
-    return matches(settings.excluded, opened_path(path, is_dir=is_dir), is_dir)
+    return matches(settings.excluded, opened_path(path), is_dir)
 
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:

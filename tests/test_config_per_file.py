@@ -412,3 +412,9 @@ def test_dot_dot_after_a_symlinked_folder_finds_the_config_of_the_file_read(tmp_
     assert "NX215" not in CliRunner().invoke(main, ["lax/s/../nexlayer.yaml"]).stdout
     write(tmp_path / "strict" / ".nexlayer-lint.toml", 'extend-exclude = ["/nexlayer.yaml"]\nforce-exclude = true\n')
     assert CliRunner().invoke(main, ["--show-files", "lax/s/../nexlayer.yaml"]).stdout == ""
+    # hunt 71 F4: a symlink after the last `..` keeps its name, as without the `..`
+    (tmp_path / "pinned").symlink_to(tmp_path / "strict" / "sub")
+    write(tmp_path / "strict" / "sub" / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx"))
+    write(tmp_path / ".nexlayer-lint.toml", '[per-file-ignores]\n"pinned/**" = ["NX215"]\n')
+    for name in ("pinned/nexlayer.yaml", "lax/../pinned/nexlayer.yaml"):
+        assert "NX215" not in CliRunner().invoke(main, [name]).stdout, name

@@ -839,6 +839,20 @@ def test_an_unbraced_reference_is_written_out_in_the_hint_only_under_its_own_nam
     }
 
 
+def test_sshpass_options_end_where_the_program_it_runs_starts() -> None:
+    # hunt 71 F3: ssh's `-p2222` (a port) after `sshpass -f file ssh` was sshpass's password
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+
+    for command in ("[sshpass, -f, /run/pw, ssh, -p2222, host]", "[sshpass, -e, rsync, -pavz, /d, h:/b]"):
+        result = Linter(Settings()).lint(POD + f"      command: {command}\n", "nexlayer.yaml")
+        assert [d for d in result.diagnostics if d.code == "NX213"] == [], command
+    result = Linter(Settings()).lint(POD + "      command: [sshpass, -pzqsshpass, ssh, -p2222, h]\n", "nexlayer.yaml")
+    assert [d.message for d in result.diagnostics if d.code == "NX213"] == [
+        'command[1] of pod "web" gives -p a literal secret'
+    ]
+
+
 @pytest.mark.parametrize(
     ("entrypoint", "command", "secret"),
     [

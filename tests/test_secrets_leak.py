@@ -622,6 +622,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      command: [mysql, -uroot, -pcnrylistpw, appdb]\n      args: [/usr/bin/sshpass, -pcnrylistpass]\n",
         ["cnrylistpw", "cnrylistpass"],  # lower-case letters: without the program, an option's name
     ),
+    # hunt 71 F1, F2: a program named as a command string's text names it
+    "an attached password after mysqldump or env's mysql, in a list": (
+        HEAD
+        + "      command: [mysqldump, -uroot, -pcnrydumppw]\n      args: [env, MYSQL_HOST=db, mysql, -pcnryenvpw]\n",
+        ["cnrydumppw", "cnryenvpw"],
+    ),
     "broken: an item named by env": (
         HEAD + "      vars:\n        - ENV: SECRET_KEY\n          value: @CnryEnv2\n",
         ["CnryEnv2"],
