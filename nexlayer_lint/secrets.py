@@ -1279,8 +1279,8 @@ def _secrets_under(
     found: list[Secret] = []
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
     entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
-    # command lists whose items (of those places) are read after their program: _attached_program
-    list_programs: dict[DataPath, tuple[str, int, int]] = {}
+    # command lists whose items (of those places) are read after their program: _attached_programs
+    list_programs: dict[DataPath, tuple[tuple[str, int, int], ...]] = {}
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -1292,14 +1292,14 @@ def _secrets_under(
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
-            runner: tuple[str, int, int] | None = None
+            runner: tuple[tuple[str, int, int], ...] = ()
             if isinstance(node, dict):
                 pairs: Iterable[tuple[Any, Any]] = node.items()
             else:
                 pairs = enumerate(node)
                 before = _entrypoint_items(path, parent)  # a command list is its entrypoint's arguments
                 argv = before + node if before else node
-                runner = _attached_program(argv, len(before))
+                runner = _attached_programs(argv, len(before))
                 if runner:  # its strings are read after its program's name (in the `str` branch)
                     list_programs[path] = runner
             for key, value in pairs:
@@ -1325,9 +1325,10 @@ def _secrets_under(
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
             program = _entrypoint_of(path, parent)
-            listed = list_programs.get(path[:-1]) if list_programs else None
-            if listed and isinstance(place := path[-1], int) and listed[1] <= place < listed[2]:
-                program = listed[0]
+            if list_programs and isinstance(place := path[-1], int):
+                for text, first, stop in list_programs.get(path[:-1], ()):
+                    if first <= place < stop:
+                        program = text
             if program:  # and what the command alone has, should the two read it differently
                 parts = _with_entrypoint(parts, program, node, jwts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
@@ -1356,18 +1357,25 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
     return sorted(parts + kept, key=lambda part: part.start)
 
 
-def _attached_program(argv: list[Any], shift: int) -> tuple[str, int, int] | None:
+def _attached_programs(argv: list[Any], shift: int) -> tuple[tuple[str, int, int], ...]:
     """When a command list runs a program whose `-p` takes the password attached (`["mysql",
     "-uroot", "-ppw"]`, also `mysqldump`, `[env, X=1, mysql, ...]`, as a command string's text
-    names it): the item naming it, and the places (in the list, less the `shift` items its
-    entrypoint gave) of the items read after it, as a command string is (hunt 69 F8, hunt 71
+    names it): for each, the item naming it and the places (in the list, less the `shift` items
+    its entrypoint gave) of the items read after it, as a command string is (hunt 69 F8, hunt 71
     F1, F2). sshpass's options end where the program it runs starts (`[sshpass, -f, pw, ssh,
-    -p2222]`: ssh's port, hunt 71 F3). One pass over the items."""
-    for at, item in enumerate(argv):
-        if isinstance(item, str) and any(name in item for name in ATTACHED_PASSWORD_PROGRAMS):
-            stop = _wrapped_command(argv, at) if "sshpass" in item else len(argv)
-            return item, at + 1 - shift, stop - shift
-    return None
+    -p2222]`: ssh's port, hunt 71 F3), which may be another (`[sshpass, -f, pw, mysql, -ppw]`:
+    hunt 72 F1). One pass over the items."""
+    found: list[tuple[str, int, int]] = []
+    at = 0
+    while at < len(argv):
+        item = argv[at]
+        if not (isinstance(item, str) and any(name in item for name in ATTACHED_PASSWORD_PROGRAMS)):
+            at += 1
+            continue
+        stop = _wrapped_command(argv, at) if "sshpass" in item else len(argv)
+        found.append((item, at + 1 - shift, stop - shift))
+        at = stop
+    return tuple(found)
 
 
 def _wrapped_command(argv: list[Any], at: int) -> int:

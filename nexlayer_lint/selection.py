@@ -127,7 +127,7 @@ def _is_virtualenv(folder: str) -> bool:
 
 def _search(root: str, resolver: Resolver) -> Iterator[str]:
     """The Nexlayer files under `root`, as paths relative to the current folder (absolute if `root` is)."""
-    top = os.path.abspath(root)
+    top = opened_path(root)  # `s/..` is where the system goes (hunt 72 F3)
     # Each find is `shown` + its path below top: os.path.relpath per find costs two getcwd calls.
     shown = top if os.path.isabs(root) else os.path.relpath(top)
     ignores = _GitIgnores(top)

@@ -412,6 +412,11 @@ def test_dot_dot_after_a_symlinked_folder_finds_the_config_of_the_file_read(tmp_
     assert "NX215" not in CliRunner().invoke(main, ["lax/s/../nexlayer.yaml"]).stdout
     write(tmp_path / "strict" / ".nexlayer-lint.toml", 'extend-exclude = ["/nexlayer.yaml"]\nforce-exclude = true\n')
     assert CliRunner().invoke(main, ["--show-files", "lax/s/../nexlayer.yaml"]).stdout == ""
+    # hunt 72 F3: a folder named so is searched where the system goes
+    write(tmp_path / "strict" / "sub" / "nexlayer.yaml", CLEAN)
+    assert CliRunner().invoke(main, ["--show-files", "lax/s/../sub"]).stdout.splitlines() == [
+        "strict/sub/nexlayer.yaml"
+    ]
     # hunt 71 F4: a symlink after the last `..` keeps its name, as without the `..`
     (tmp_path / "pinned").symlink_to(tmp_path / "strict" / "sub")
     write(tmp_path / "strict" / "sub" / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx"))

@@ -344,24 +344,20 @@ def test_diff_of_a_file_with_a_line_break_or_more_than_ascii_in_its_name_quotes_
 
 @pytest.mark.parametrize("option", ["--fix", "--diff"])
 def test_a_pipe_cannot_be_fixed_and_the_run_says_so(project: Path, option: str) -> None:
-    # hunt 63 F3: read again for fixing, a pipe gave nothing: "nothing to fix", exit 0
-    import threading
-
-    fifo = project / "nexlayer.yaml"
-    os.mkfifo(fifo)
-
-    def writer() -> None:
-        with open(fifo, "w") as stream:
-            stream.write(MISSPELT)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    result = run(option, "nexlayer.yaml")
-    thread.join(timeout=10)
-    assert result.exit_code == 2
+    # hunt 63 F3: read again for fixing, a pipe gave nothing: "nothing to fix", exit 0. A pipe
+    # with its text written and its writer gone, as `<(cat nexlayer.yaml)` gives one
+    read_end, write_end = os.pipe()
+    os.write(write_end, MISSPELT.encode())
+    os.close(write_end)
+    name = f"/dev/fd/{read_end}"
+    try:
+        result = run(option, name)
+    finally:
+        os.close(read_end)
+    assert result.exit_code == 2, result.output
     what = "fix" if option == "--fix" else "show the fixes of"
     assert result.stderr.splitlines()[0] == (
-        f"nexlayer-lint: error: cannot {what} nexlayer.yaml: not a regular file, it can be read only once"
+        f"nexlayer-lint: error: cannot {what} {name}: not a regular file, it can be read only once"
         " (give its text on standard input: --fix -)"
     )
     assert "nothing to fix" not in result.stderr

@@ -851,6 +851,12 @@ def test_sshpass_options_end_where_the_program_it_runs_starts() -> None:
     assert [d.message for d in result.diagnostics if d.code == "NX213"] == [
         'command[1] of pod "web" gives -p a literal secret'
     ]
+    # hunt 72 F1: the program sshpass runs may take an attached password itself
+    mysql = "      command: [sshpass, -f, /run/pw, mysql, -uroot, -pzqmysqlpw]\n"
+    result = Linter(Settings()).lint(POD + mysql, "nexlayer.yaml")
+    assert [d.message for d in result.diagnostics if d.code == "NX213"] == [
+        'command[5] of pod "web" gives -p a literal secret'
+    ]
 
 
 @pytest.mark.parametrize(
