@@ -1280,7 +1280,7 @@ def _secrets_under(
     stack: list[tuple[DataPath, Any, int, Any]] = [(path, data, state, parent)]
     entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
     # command lists whose items (of those places) are read after their program: _attached_programs
-    list_programs: dict[DataPath, tuple[tuple[str, int, int], ...]] = {}
+    list_programs: dict[DataPath, dict[int, str]] = {}
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -1292,7 +1292,7 @@ def _secrets_under(
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
-            runner: tuple[tuple[str, int, int], ...] = ()
+            runner: dict[int, str] = {}
             if isinstance(node, dict):
                 pairs: Iterable[tuple[Any, Any]] = node.items()
             else:
@@ -1326,9 +1326,7 @@ def _secrets_under(
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
             program = _entrypoint_of(path, parent)
             if list_programs and isinstance(place := path[-1], int):
-                for text, first, stop in list_programs.get(path[:-1], ()):
-                    if first <= place < stop:
-                        program = text
+                program = list_programs.get(path[:-1], {}).get(place, program)
             if program:  # and what the command alone has, should the two read it differently
                 parts = _with_entrypoint(parts, program, node, jwts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
@@ -1357,15 +1355,15 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
     return sorted(parts + kept, key=lambda part: part.start)
 
 
-def _attached_programs(argv: list[Any], shift: int) -> tuple[tuple[str, int, int], ...]:
+def _attached_programs(argv: list[Any], shift: int) -> dict[int, str]:
     """When a command list runs a program whose `-p` takes the password attached (`["mysql",
     "-uroot", "-ppw"]`, also `mysqldump`, `[env, X=1, mysql, ...]`, as a command string's text
-    names it): for each, the item naming it and the places (in the list, less the `shift` items
-    its entrypoint gave) of the items read after it, as a command string is (hunt 69 F8, hunt 71
-    F1, F2). sshpass's options end where the program it runs starts (`[sshpass, -f, pw, ssh,
-    -p2222]`: ssh's port, hunt 71 F3), which may be another (`[sshpass, -f, pw, mysql, -ppw]`:
-    hunt 72 F1). One pass over the items."""
-    found: list[tuple[str, int, int]] = []
+    names it): the items read after it, by their place in the list (less the `shift` items its
+    entrypoint gave), each with the item naming its program, as a command string is read (hunt
+    69 F8, hunt 71 F1, F2). sshpass's options end where the program it runs starts (`[sshpass,
+    -f, pw, ssh, -p2222]`: ssh's port, hunt 71 F3), which may be another (`[sshpass, -f, pw,
+    mysql, -ppw]`: hunt 72 F1). The runs do not overlap: one pass over the items (hunt 73 F2)."""
+    found: dict[int, str] = {}
     at = 0
     while at < len(argv):
         item = argv[at]
@@ -1373,9 +1371,9 @@ def _attached_programs(argv: list[Any], shift: int) -> tuple[tuple[str, int, int
             at += 1
             continue
         stop = _wrapped_command(argv, at) if "sshpass" in item else len(argv)
-        found.append((item, at + 1 - shift, stop - shift))
+        found.update((place - shift, item) for place in range(max(at + 1, shift), stop))
         at = stop
-    return tuple(found)
+    return found
 
 
 def _wrapped_command(argv: list[Any], at: int) -> int:

@@ -387,6 +387,14 @@ def test_huge_integer_is_judged_as_a_number() -> None:
         assert diags[0].message == f'port {words} in servicePorts of pod "web" must be between 1 and 65535'
 
 
+def test_a_command_list_of_many_programs_is_read_in_linear_time() -> None:
+    # hunt 73 F2: each string item looked through every run of the list's programs (20,000
+    # `sshpass` items: 9.6 s, quadratic; this list would take minutes)
+    source = f"{CLEAN!r} + '      command: [' + 'sshpass, ' * 80_000 + 'mysql, -pzqlastpw]\\n'"
+    report = run_isolated(source, timeout=30)
+    assert [d[0] for d in report["diags"]] == ["NX103", "NX213"]
+
+
 def test_ten_megabyte_integer_loads_in_linear_time() -> None:
     # a quadratic conversion would take hours; the value's leading zeros are an NX005
     report = run_isolated("'a: -' + '0' * 100 + '7' * (10 * 1024 * 1024 - 200) + '\\n'", timeout=30)
