@@ -1281,6 +1281,7 @@ def _secrets_under(
     entrypoint_labels: dict[DataPath, str] = {}  # command list items named by an entrypoint's option
     # command lists whose items (of those places) are read after their program: _attached_programs
     list_programs: dict[DataPath, dict[int, str]] = {}
+    list_parts: dict[DataPath, dict[int, list[Part]]] = {}  # command lists read as one line: _joined_parts
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -1293,6 +1294,7 @@ def _secrets_under(
             children = []
             before: list[Any] = []
             runner: dict[int, str] = {}
+            joined: dict[int, list[Part]] = {}
             if isinstance(node, dict):
                 pairs: Iterable[tuple[Any, Any]] = node.items()
             else:
@@ -1302,6 +1304,9 @@ def _secrets_under(
                 runner = _attached_programs(argv, len(before))
                 if runner:  # its strings are read after its program's name (in the `str` branch)
                     list_programs[path] = runner
+                joined = _joined_parts(path, node, jwts=True)
+                if joined:
+                    list_parts[path] = joined
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
                 if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
@@ -1317,6 +1322,7 @@ def _secrets_under(
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                     or (runner and isinstance(value, str))
+                    or key in joined
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
@@ -1325,10 +1331,13 @@ def _secrets_under(
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
             program = _entrypoint_of(path, parent)
-            if list_programs and isinstance(place := path[-1], int):
+            place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
+            if list_programs and place >= 0:
                 program = list_programs.get(path[:-1], {}).get(place, program)
             if program:  # and what the command alone has, should the two read it differently
                 parts = _with_entrypoint(parts, program, node, jwts)
+            if list_parts and place >= 0 and (line_parts := list_parts.get(path[:-1], {}).get(place)):
+                parts = _with_parts(parts, line_parts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
     return found
 
@@ -1343,6 +1352,11 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
         for part in parts_in(program + " " + command, jwts=jwts)
         if part.end > shift
     ]
+    return _with_parts(parts, added)
+
+
+def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
+    """`parts` and those of `added` that none of them overlaps, in order."""
     if not added:
         return parts
     # both runs are in order and without overlaps: one pass finds the parts an added one meets
@@ -1353,6 +1367,34 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
         if i == len(parts) or parts[i].start >= new.end:
             kept.append(new)
     return sorted(parts + kept, key=lambda part: part.start)
+
+
+_COMMAND_KEYS = ("command", "args", "entrypoint")
+
+
+def _joined_parts(path: DataPath, items: list[Any], jwts: bool) -> dict[int, list[Part]]:
+    """The secrets a command list has when its items are read as one command line (a shell
+    splits `"redis-cli -a"` into two words: `["redis-cli -a", pw]` gives pw to `-a`, hunt 73
+    F1), by the place of the item each falls in, with offsets into that item. One pass."""
+    if not (path and path[-1] in _COMMAND_KEYS) or not any(isinstance(item, str) and " " in item for item in items):
+        return {}
+    texts = [item if isinstance(item, str) else "" for item in items]
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    found: dict[int, list[Part]] = {}
+    place = 0
+    for part in parts_in(" ".join(texts), jwts=jwts):  # in order: the items they meet, in order too
+        while place + 1 < len(texts) and starts[place + 1] <= part.start:
+            place += 1
+        each = place
+        while each < len(texts) and starts[each] < part.end:
+            start, end = max(part.start - starts[each], 0), min(part.end - starts[each], len(texts[each]))
+            if end > start:
+                found.setdefault(each, []).append(part._replace(start=start, end=end))
+            each += 1
+    return found
 
 
 def _attached_programs(argv: list[Any], shift: int) -> dict[int, str]:

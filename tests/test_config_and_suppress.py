@@ -225,19 +225,15 @@ def test_explicit_config_and_isolated(project):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
 def test_a_config_that_is_a_pipe_or_dev_null_is_read(project):
-    # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist"
-    import threading
-
-    os.mkfifo(project / "ci.fifo")
-
-    def write() -> None:
-        with open(project / "ci.fifo", "w") as pipe:
-            pipe.write('severity = { NX2 = "error" }\n')
-
-    writer = threading.Thread(target=write, daemon=True)
-    writer.start()
-    assert codes_via_cli("--config", "ci.fifo") == (1, [("NX215", "error")])
-    writer.join(timeout=10)
+    # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist". A pipe with its text
+    # written and its writer gone, as `<(...)` gives one (a thread opening a FIFO raced the run)
+    read_end, write_end = os.pipe()
+    os.write(write_end, b'severity = { NX2 = "error" }\n')
+    os.close(write_end)
+    try:
+        assert codes_via_cli("--config", f"/dev/fd/{read_end}") == (1, [("NX215", "error")])
+    finally:
+        os.close(read_end)
     assert codes_via_cli("--config", os.devnull) == (0, [("NX215", "warning")])
     (project / ".nexlayer-lint.toml").write_text(f'extend = "{os.devnull}"\nfail-on = "warning"\n')
     assert codes_via_cli() == (1, [("NX215", "warning")])

@@ -628,6 +628,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         + "      command: [mysqldump, -uroot, -pcnrydumppw]\n      args: [env, MYSQL_HOST=db, mysql, -pcnryenvpw]\n",
         ["cnrydumppw", "cnryenvpw"],
     ),
+    # hunt 73 F1: a list item of two words gives its option's value in the next item, as a shell
+    # splits them; NX103's hint joined them and showed it
+    "a command list whose item holds a program and its option": (
+        HEAD + '      command: ["redis-cli -a", CnryJoin1, ping]\n      args: ["sshpass -p", CnryJoin2, ssh, h]\n',
+        ["CnryJoin1", "CnryJoin2"],
+    ),
     "broken: an item named by env": (
         HEAD + "      vars:\n        - ENV: SECRET_KEY\n          value: @CnryEnv2\n",
         ["CnryEnv2"],
