@@ -1293,8 +1293,7 @@ def _secrets_under(
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
-            runner: dict[int, str] = {}
-            joined: dict[int, list[Part]] = {}
+            reads_items = False  # its strings are read with the others (a command list): visit each
             if isinstance(node, dict):
                 pairs: Iterable[tuple[Any, Any]] = node.items()
             else:
@@ -1307,6 +1306,7 @@ def _secrets_under(
                 joined = _joined_parts(path, node, jwts=True)
                 if joined:
                     list_parts[path] = joined
+                reads_items = bool(runner or joined)
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
                 if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
@@ -1321,8 +1321,7 @@ def _secrets_under(
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
-                    or (runner and isinstance(value, str))
-                    or key in joined
+                    or (reads_items and isinstance(value, str))
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
