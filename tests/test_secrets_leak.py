@@ -634,6 +634,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: ["redis-cli -a", CnryJoin1, ping]\n      args: ["sshpass -p", CnryJoin2, ssh, h]\n',
         ["CnryJoin1", "CnryJoin2"],
     ),
+    # hunt 73 F3: a password of digits, unquoted, is a number
+    "a number given to a list's password option": (
+        HEAD + "      command: [redis-cli, -a, 73519246, ping]\n      args: [sshpass, -p, 86420975, ssh, h]\n",
+        ["73519246", "86420975"],
+    ),
     "broken: an item named by env": (
         HEAD + "      vars:\n        - ENV: SECRET_KEY\n          value: @CnryEnv2\n",
         ["CnryEnv2"],
