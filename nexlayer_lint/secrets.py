@@ -252,12 +252,13 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     option = _list_password_option(items)  # None when no program of the list takes one
-    if option is not None and items[index - 1] == option and isinstance(value, int | float):
-        return option != "-U" and not isinstance(value, bool)  # `[redis-cli, -a, 12345678]` (hunt 73 F3)
-    if option is not None and items[index - 1] == option and isinstance(value, str):
-        if items[index - 1] == "-U" and "%" not in value:
-            return False  # smbclient's `-U user`, with no `%password`
-        return not value.startswith("-") and is_option_value(value)
+    if option is not None and items[index - 1] == option:
+        if isinstance(value, str):
+            if option == "-U" and "%" not in value:
+                return False  # smbclient's `-U user`, with no `%password`
+            return not value.startswith("-") and is_option_value(value)
+        if isinstance(value, int | float):  # `[redis-cli, -a, 12345678]`: digits, unquoted (hunt 73 F3)
+            return option != "-U" and not isinstance(value, bool)
     if items[index - 1] in OPENSSL_OPTIONS and isinstance(value, str) and OPENSSL_SOURCE.match(value):
         return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):
