@@ -286,9 +286,7 @@ class _Scanner:
                 continued = self.text_block is not None  # a line of a block or of a value above
             explicit, self.explicit = self.explicit, None
             dash = _starts_item(body, pos)
-            # A tab in the indentation (YAML's error, the line a frame shows) counts as an editor
-            # shows it, so the line stays under the value above it (hunt 66 F1).
-            indent = len(body[:pos].expandtabs(8)) if "\t" in body[:pos] else pos
+            indent = _indent(body, pos)
             while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), indent, dash):
                 self.open_anchors.pop().last = index - 1
             self.owner = pos
@@ -567,7 +565,7 @@ class _Scanner:
         for body in self.bodies[index + 1 : index + 1 + CARRIED_LINES]:
             pos = _skip_blanks(body, 0)
             if pos < len(body):
-                return len(body[:pos].expandtabs(8)) > column
+                return _indent(body, pos) > column
         return True
 
     def mask_continued(self, line: int, start: int, stop: int, item: _Item) -> None:
@@ -591,7 +589,7 @@ class _Scanner:
         for at in range(line + 1, stop):
             body = self.bodies[at]
             pos = _skip_blanks(body, 0)
-            indent = len(body[:pos].expandtabs(8))
+            indent = _indent(body, pos)
             if pos < len(body) and (indent > item.fields or (indent == item.fields and _starts_item(body, pos))):
                 self.mask(at, pos, len(body))
 
@@ -828,6 +826,13 @@ def _published_key(body: str) -> bool:
 def _inside(context: _Context, indent: int, dash: bool) -> bool:
     """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
     return indent > context.indent or (indent == context.indent and dash and context.kind not in ("block", "plain"))
+
+
+def _indent(body: str, pos: int) -> int:
+    """The column of a line's first text at `pos`: a tab in the indentation (YAML's error, the
+    line a frame shows) counts as an editor shows it, so the line stays under the value above it
+    (hunt 66 F1)."""
+    return len(body[:pos].expandtabs(8)) if "\t" in body[:pos] else pos
 
 
 def _starts_item(body: str, pos: int) -> bool:
