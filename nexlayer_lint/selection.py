@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.config import Resolver, Settings, lint_alike, opened_path
+from nexlayer_lint.config import MAX_CONFIG_BYTES, Resolver, Settings, lint_alike, opened_path
 from nexlayer_lint.globs import PathPattern, matches, verdict
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -239,11 +239,6 @@ def _above(folder: str) -> _Groups | None:
     return found
 
 
-# Characters of one ignore file read, as many as a config may have: git reads it whole, and a
-# cut at 1 MiB dropped a later `!pattern` silently (hunt 68 F2).
-MAX_IGNORE_FILE = 16 << 20
-
-
 def _read(path: str, base: str) -> _Groups:
     """One ignore file's patterns, as one group (empty if there is none or it cannot be read).
 
@@ -252,11 +247,13 @@ def _read(path: str, base: str) -> _Groups:
     os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
     try:
         with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
-            text = handle.read(MAX_IGNORE_FILE + 1)
+            # as much as a config may hold: git reads it whole, and a cut at 1 MiB dropped a later
+            # `!pattern` silently (hunt 68 F2)
+            text = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError:
         return ()
-    if len(text) > MAX_IGNORE_FILE:  # (a symlink to /dev/zero): its whole lines only, never a cut pattern
-        text = text[:MAX_IGNORE_FILE].rpartition("\n")[0]
+    if len(text) > MAX_CONFIG_BYTES:  # (a symlink to /dev/zero): its whole lines only, never a cut pattern
+        text = text[:MAX_CONFIG_BYTES].rpartition("\n")[0]
     lines = text.splitlines()
     patterns = tuple(PathPattern(base, line) for line in lines if line.strip() and not line.startswith("#"))
     return (patterns,) if patterns else ()
