@@ -1380,6 +1380,9 @@ _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r
 _LENGTH_HEADER = re.compile(rb"(?:^|[}\]][ \t]*)(content-length[ \t]*:)", re.IGNORECASE)
 
 
+_NO_BODY = b" "  # what pygls reads for an empty body: not JSON text
+
+
 class BoundedReader:
     """The client's stream as pygls reads it (readline, read), refusing a message over MAX_MESSAGE_BYTES.
 
@@ -1392,10 +1395,13 @@ class BoundedReader:
     pygls spells it. After a header pygls cannot read (`Content-Length: 1x`), it takes the body
     for the next header line, joined to the next message's header: what comes before that
     header is dropped, so one bad message does not silence the session (hunt 55 F6).
+    pygls reads no body after `Content-Length: 0` and so answers nothing: it is told of a body of
+    one blank instead, which is no JSON text either, and answered -32700 as any such body is.
     """
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
+        self.empty_body = False  # the last length header announced none
 
     def readline(self) -> bytes:
         line = self.stream.readline(MAX_MESSAGE_BYTES)
@@ -1406,9 +1412,16 @@ class BoundedReader:
         if at > 0:
             log.error("dropped %d bytes that were no message header", at)
         length = _CONTENT_LENGTH.fullmatch(line, at)
-        return b"Content-Length: %d\r\n" % int(length.group(1)) if length else line[at:]
+        if length is None:
+            return line[at:]
+        size = int(length.group(1))
+        self.empty_body = size == 0
+        return b"Content-Length: %d\r\n" % (size or len(_NO_BODY))
 
     def read(self, size: int) -> bytes:
+        if self.empty_body and size == len(_NO_BODY):
+            self.empty_body = False
+            return _NO_BODY
         if size <= MAX_MESSAGE_BYTES:
             return self.stream.read(size)
         log.error("dropped a message of %d bytes, over the limit of %d bytes", size, MAX_MESSAGE_BYTES)
