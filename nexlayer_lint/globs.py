@@ -11,7 +11,9 @@ and matched without regular expressions, segment by segment (a `*` backtracks on
 x the path's, never more: pathspec's regexes backtracked exponentially on a long name.
 
 Where pathspec's regex let a class match `/` (`a[!b]c` matched `a/c`), the match is git's: a
-class matches one character of a name. A .gitignore line that pathspec rejects (`!` alone, a
+class matches one character of a name; and a glob ending with a written `/**` (`dir/**`) matches
+what is below the folder, not the folder itself, as in git, so `!dir/nexlayer.yaml` after it
+takes the file back. A .gitignore line that pathspec rejects (`!` alone, a
 trailing `\\`, a range from high to low) matches nothing, as in git, instead of stopping the run;
 in a config or an option it is an error.
 """
@@ -237,6 +239,10 @@ class _Glob(NamedTuple):
     # every path, as a match of the path itself) or "slash" (`**/`, `*/`: every path below a
     # folder); "" for the others.
     shortcut: str
+    # The glob ends with a written `/**` (`dir/**`, `**/d/**/`): as in git, it matches what is
+    # below a folder, never the folder itself. pathspec matched the folder too, so a search left
+    # it out and a later `!dir/nexlayer.yaml` could not take the file back (hunt 68 F1).
+    within: bool = False
 
 
 _ANY = _Class(True, "", ())  # `?`, and the first character of a `*` segment
@@ -257,6 +263,8 @@ def _compile(glob: str) -> _Glob | None:
     include = not glob.startswith("!")
     parts = glob[0 if include else 1 :].split("/")
     folders_only = not parts[-1]
+    written = [part for part in parts if part]
+    within = len(written) > 1 and written[-1] == "**" and any(part != "**" for part in written)
     if not parts[0]:
         del parts[0]  # a `/` first anchors the glob at its base
     elif (len(parts) == 1 or (len(parts) == 2 and not parts[1])) and parts[0] != "**":
@@ -271,7 +279,7 @@ def _compile(glob: str) -> _Glob | None:
     if parts == ["**", "*"]:
         return _Glob(include, (), folders_only, "any")
     if parts == ["**", "*", "**"]:
-        return _Glob(include, (), folders_only, "slash")
+        return _Glob(include, (), folders_only, "slash", within)
     bad_ranges: list[str] = []
     try:
         segments = tuple(None if part == "**" else _segment(part, bad_ranges) for part in parts)
@@ -279,7 +287,7 @@ def _compile(glob: str) -> _Glob | None:
         return None
     if bad_ranges:  # reported after the whole glob is read, as pathspec's regex compiles then
         raise ValueError(f"bad character range {bad_ranges[0]}")
-    return _Glob(include, segments, folders_only, "")
+    return _Glob(include, segments, folders_only, "", within)
 
 
 def _segment(part: str, bad_ranges: list[str]) -> _Segment:
@@ -386,6 +394,15 @@ def _match_segment(segment: _Segment, name: str) -> bool:
     return all(token is None for token in tokens[t:])
 
 
+def _depth_above(glob: _Glob, is_dir: bool) -> int:
+    """How many of a path's last names cannot be the folder a glob ending with `/` or `/**`
+    names: none for a folder (`build/` matches it), its own name for a file; one more with a
+    written `/**` (`dir/**` is below dir), and for `dir/**/` one more for a file."""
+    if not glob.within:
+        return 0 if is_dir else 1
+    return 1 if is_dir or not glob.folders_only else 2
+
+
 def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
     """How `glob` matches the path of `names` (relative to its base): 0 not at all, 2 as the path
     itself, 1 through a folder (the path is a folder, or one above it matches). pathspec ranks
@@ -393,7 +410,7 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
     if glob.shortcut == "any":
         return 2
     if glob.shortcut == "slash":
-        return (1 if glob.folders_only else 2) if is_dir or len(names) > 1 else 0
+        return (1 if glob.folders_only else 2) if len(names) > _depth_above(glob, is_dir) else 0
     count = len(names)
     segments = glob.segments
     # pathspec matches a folder as "path/", so it sees an empty name after a folder's last one:
@@ -407,7 +424,7 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
         return 1 if any(_match_segment(segments[1], name) for name in above) else 0
     if len(segments) == 3 and segments[0] is None and segments[1] is not None and segments[2] is None:
         # A folder's name at any depth (`__pycache__/`, `out-*/`): something must be below it.
-        found = any(_match_segment(segments[1], name) for name in above)
+        found = any(_match_segment(segments[1], name) for name in names[: len(names) - _depth_above(glob, is_dir)])
         return (1 if glob.folders_only else 2) if found else 0
     if is_dir:
         names = [*names, ""]
@@ -423,8 +440,8 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
             reach = [first <= i <= count for i in range(len(names) + 1)]
         else:
             reach = [False] + [reach[i] and _match_segment(segment, name) for i, name in enumerate(names)]
-    if trailing:
-        return (1 if glob.folders_only else 2) if any(reach[1:count]) or (is_dir and reach[count]) else 0
+    if trailing:  # what matched is a folder above the path (or, without a written `/**`, the path)
+        return (1 if glob.folders_only else 2) if any(reach[1 : count + 1 - _depth_above(glob, is_dir)]) else 0
     if reach[count + 1] if is_dir else reach[count]:
         return 2  # the path itself (pathspec's regex finds the match that ends latest first)
     return 1 if any(reach[1 : count + 1 if is_dir else count]) else 0
@@ -454,8 +471,12 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
             found = _compile(glob)
         except ValueError:
             continue
-        # Each glob that matches the named folder (or a folder above it) is dropped for its search.
-        if found and not (set_aside and found.include and _priority(found, set_aside.split("/"), True)):
+        # Each glob that matches the named folder (or a folder above it), or all that is below it
+        # (`dir/**`), is dropped for its search.
+        whole = found._replace(within=False) if found and found.include and set_aside else None
+        if whole and _priority(whole, set_aside.split("/"), True):
+            continue
+        if found:
             compiled.append(found)
     return _indexed(tuple(compiled))
 

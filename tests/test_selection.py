@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -265,6 +266,51 @@ def test_a_gitignore_over_a_mebibyte_is_read_whole(repo):
     assert shown_files() == ALL
 
 
+# What git says of four files (`git status --ignored` in a real repository, git 2.x) under a
+# .gitignore of one glob and three `!file` lines: a glob ending with a written `/**` matches what
+# is below a folder, never the folder, so the files right inside it can be taken back.
+_BELOW = ["dir/nexlayer.yaml", "dir/sub/nexlayer.yaml", "x/d/nexlayer.yaml", "x/d/e/nexlayer.yaml"]
+_TAKEN_BACK = "!dir/nexlayer.yaml\n!x/d/nexlayer.yaml\n!dir/sub/nexlayer.yaml\n"
+
+
+@pytest.mark.parametrize(
+    ("glob", "git_lints"),
+    [
+        ("dir/**", [0, 2, 3]),  # hunt 68 F1: dir/nexlayer.yaml was skipped
+        ("dir/**/", [0, 2, 3]),
+        ("/dir/**", [0, 2, 3]),
+        ("di*/**", [0, 2, 3]),
+        ("dir/**/**", [0, 2, 3]),
+        ("dir/**/*", [0, 2, 3]),
+        ("**/d/**", [0, 1, 2]),
+        ("**/d/**/", [0, 1, 2]),
+        ("*/**", [0]),
+        ("**/*/**", [0]),
+        ("d/", [0, 1]),  # the folder itself: nothing below it comes back
+        ("dir/", [2, 3]),
+    ],
+)
+def test_a_glob_ending_with_slash_stars_matches_below_a_folder_as_git_reads_it(repo, glob, git_lints):
+    for path in _BELOW:
+        write(repo / path)
+    write(repo / ".gitignore", glob + "\n" + _TAKEN_BACK)
+    found = sorted(path for path in shown_files() if path in _BELOW)
+    assert found == sorted(_BELOW[i] for i in git_lints)
+    if shutil.which("git"):  # and what the git installed here says of the same tree
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+        git = ["git", "-c", f"core.excludesFile={os.devnull}"]
+        subprocess.run([*git, "init", "-q"], cwd=repo, check=True, env=env)
+        listed = subprocess.run(
+            [*git, "ls-files", "--others", "--exclude-standard", "--", *_BELOW],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        assert sorted(listed.stdout.split()) == found
+
+
 def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
     write(repo / ".gitignore", "# generated\n/deploy/\nnexlayer.yml\n")
     write(repo / "apps" / "a" / "nexlayer.yml")
@@ -517,11 +563,28 @@ def _git_class_pattern() -> Any:
             regex = GitIgnoreSpecPattern._translate_segment_glob(pattern, range_error)
             return re.sub(r"\[\^(?!/\])", "(?!/)[^", regex)  # `[^/]` is `?` or `*`: left alone
 
-    return GitClassPattern
+    class GitPattern(GitClassPattern):
+        __slots__ = ()
+
+        @classmethod
+        def pattern_to_regex(cls, pattern: str) -> tuple[str | None, bool | None]:
+            """And git's rule that a written `/**` at the end matches below a folder, never the
+            folder: pathspec's `^dir/` matched the folder itself (checked as `dir/`)."""
+            regex, include = super().pattern_to_regex(pattern)
+            written = [part for part in pattern.removeprefix("!").rstrip().split("/") if part]
+            if regex is None or len(written) < 2 or written[-1] != "**" or set(written) == {"**"}:
+                return regex, include
+            if regex.endswith("(?P<ps_d>/)"):  # `dir/**/`: a folder strictly below, and what is below it
+                return regex[: -len("(?P<ps_d>/)")] + "/[^/]+(?P<ps_d>/)", include
+            assert regex.endswith("/"), regex
+            return regex + ".", include
+
+    return GitClassPattern, GitPattern
 
 
-_GIT_CLASS = _git_class_pattern()
-_GLOB_PIECE = st.sampled_from(["a", "b", "c", "*", "?", "**", "/", "[a-c]", "[!a]", "!", "\\"])
+# pathspec's patterns with git's classes, and with git's `/**` too
+_GIT_CLASS, _GIT = _git_class_pattern()
+_GLOB_PIECE = st.sampled_from(["a", "b", "c", "*", "?", "**", "/", "[a-c]", "[!a]", "!", "\\", "/**", "/**/"])
 _GLOB = st.lists(_GLOB_PIECE, min_size=1, max_size=7).map("".join)
 _PATH_NAME = st.text(alphabet="abc*!\\", min_size=1, max_size=3)
 
@@ -529,13 +592,13 @@ _PATH_NAME = st.text(alphabet="abc*!\\", min_size=1, max_size=3)
 def _pathspec_verdict(globs: list[str], rel: str, is_dir: bool, aside: str | None) -> bool | None:
     import pathspec
 
-    def spec(lines: list[str]) -> Any:
-        return pathspec.GitIgnoreSpec.from_lines(lines, _GIT_CLASS)
+    def spec(lines: list[str], pattern: Any = _GIT) -> Any:
+        return pathspec.GitIgnoreSpec.from_lines(lines, pattern)
 
     kept = []
     for glob in globs:
         try:
-            alone = spec([glob])
+            alone = spec([glob], _GIT_CLASS)  # set aside for a named folder: one that matches it or all below it
         except Exception:  # noqa: BLE001 - pathspec rejects it: a .gitignore line that matches nothing
             continue
         if not (aside and alone.match_file(aside + "/")):
