@@ -217,7 +217,8 @@ def _number(low: float, high: float, label: str) -> Any:
     def parse(value: Any, key: str, base: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f'"{key}" must be {label}, not {_repr(value)}')
-        if not (math.isfinite(value) and low <= value <= high):
+        # compared before any float(): an integer past float's range raised OverflowError (hunt 74 F2)
+        if not (low <= value <= high and math.isfinite(value)):
             raise ConfigError(f'"{key}" must be {label} from {low:g} to {high:g}, not {_repr(value)}')
         return float(value)
 

@@ -251,7 +251,8 @@ class _Cached:
         value = self.meta.get("fetched_at")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
-        if not math.isfinite(value) or not 0 <= value < 1e11:  # 1e11 s: the year 5138
+        # the range first: math.isfinite of an integer past float's range raised (hunt 74 F1)
+        if not 0 <= value < 1e11 or not math.isfinite(value):  # 1e11 s: the year 5138
             return None
         return float(value)
 

@@ -19,6 +19,7 @@ import functools
 import itertools
 import json
 import logging
+import math
 import os
 import queue
 import re
@@ -81,6 +82,7 @@ FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's serve
 # Content-Length header announces, so a header announcing 100 TB made it allocate that and die of
 # a MemoryError. A 10 MB document (a huge one) is at most 60 MB as JSON, all of it \u escapes.
 MAX_MESSAGE_BYTES = 64 << 20
+MAX_DEBOUNCE_MS = 60_000  # initializationOptions' `debounce` at most (a minute)
 # What pygls is given in place of a message too large to read: a notification the server ignores.
 DROPPED = "$/nexlayer-lint/messageDropped"
 
@@ -1058,8 +1060,11 @@ def create_server() -> NexlayerLanguageServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: NexlayerLanguageServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
-        if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
-            ls.debounce = max(float(options["debounce"]), 0.0) / 1000
+        debounce = options.get("debounce") if isinstance(options, dict) else None
+        # milliseconds, 0 to a minute: JSON's 1e400 is infinite, NaN is read too, and an integer
+        # past float's range raised in float()
+        if isinstance(debounce, int | float) and not isinstance(debounce, bool) and -math.inf < debounce < math.inf:
+            ls.debounce = min(max(debounce, 0), MAX_DEBOUNCE_MS) / 1000
         ls.allow_network = isinstance(options, dict) and options.get("allowNetwork") is True
 
     @server.feature(lsp.INITIALIZED)

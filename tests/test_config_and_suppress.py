@@ -463,6 +463,9 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
         ("timeout = -inf\n", "not -inf"),
         ("timeout = -1\n", "not -1"),
         ("timeout = 1e308\n", "not 1e+308"),
+        # hunt 74 F2: an integer past float's range raised OverflowError (a traceback)
+        ("timeout = 1" + "0" * 400 + "\n", "from 0.1 to 300, not 1000"),
+        ("schema-ttl-hours = 1" + "0" * 400 + "\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),
         ("timeout = 0\n", "not 0"),
         ("timeout = true\n", '"timeout" must be a number of seconds, not True'),
         ("schema-ttl-hours = nan\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),

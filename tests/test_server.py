@@ -1340,6 +1340,20 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
     assert b"Traceback" not in done.stderr and done.returncode == 0
 
 
+@pytest.mark.parametrize("debounce", [10**400, "NaN", "Infinity"])
+def test_a_debounce_no_clock_can_wait_is_ignored(debounce: Any) -> None:
+    # hunt 74: an integer past float's range failed `initialize` (OverflowError); JSON's
+    # Infinity would have made the server wait forever before each re-lint
+    params = f'{{"capabilities": {{}}, "initializationOptions": {{"debounce": {debounce}}}}}'
+    body = f'{{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {params}}}'.encode()
+    data = b"Content-Length: %d\r\n\r\n" % len(body) + body
+    data += _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}) + _frame({"jsonrpc": "2.0", "method": "exit"})
+    done = _raw_session(data)
+    replies = _unframe(done.stdout)
+    assert "result" in replies[0] and "capabilities" in replies[0]["result"], replies[0]
+    assert b"Traceback" not in done.stderr and done.returncode == 0
+
+
 def test_every_request_is_answered_and_exit_says_whether_shutdown_came_first() -> None:
     # hunt 43 F5: a request with no `params` to an unknown method, and any request after
     # `shutdown`, were never answered; `exit` without `shutdown` ended the process with 0
