@@ -351,16 +351,19 @@ def check(
     if diff and (statistics or output_files or reports[0][0] != "text"):
         _fail("--diff prints a diff and no report: it takes no --statistics, --output-format or --output-file")
     fixing = diff or any(settings.fix for settings in settings_of)
+    given_back = False
     if "-" in paths and "-" not in targets and not diff:
         # `-` left out by --force-exclude: an editor piping its buffer through --fix gets it back as it was
         stdin_settings = resolver.for_file(stdin_name)
         if stdin_settings.fix:
             _give_back_stdin(_read_stdin(stdin_settings.max_file_size)[0])
+            given_back = True
     if not targets:
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
-        if any(destination is not None for _, destination in reports):
-            _write_empty_reports(reports, resolver.for_folder(""), quiet=quiet, statistics=statistics)
+        if not diff:
+            empty_settings = resolver.for_folder("")
+            _write_empty_reports(reports, empty_settings, quiet=quiet, statistics=statistics, stdout=not given_back)
         sys.exit(EXIT_OK)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
         _fail("; ".join(f"{path}: no such file" for path in selection.missing))
@@ -808,10 +811,16 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
 
 
 def _write_empty_reports(
-    reports: list[tuple[str, str | None]], settings: Settings, *, quiet: bool, statistics: bool
+    reports: list[tuple[str, str | None]], settings: Settings, *, quiet: bool, statistics: bool, stdout: bool
 ) -> None:
-    """Each --output-file's report of no files (a SARIF run with no results, `[]`...): a CI step
-    that uploads it finds it, never missing, nor one of an earlier run (hunt 45 F3)."""
+    """Each report of no files (a SARIF run with no results, `[]`...): a CI step that uploads an
+    --output-file finds it, never missing, nor one of an earlier run (hunt 45 F3), and one that
+    reads standard output (`> x.sarif`, `| jq`) gets a document, not nothing (hunt 76 F1). The
+    text report alone stays empty: stderr has said why. `stdout`: False when standard output
+    already holds what `--fix -` gave back."""
+    reports = [(fmt, to) for fmt, to in reports if to is not None or (stdout and fmt != "text")]
+    if not reports:
+        return
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.model import RunInfo
     from nexlayer_lint.reporters import ReportOptions, render
@@ -821,14 +830,15 @@ def _write_empty_reports(
         run = RunInfo(tool_version=__version__, schema=Linter(settings).schema.info)
     except SchemaLoadError as exc:
         _fail(str(exc))
-    if statistics:  # one table, as text or json (checked before)
-        fmt, destination = reports[0]
-        if destination is not None:
-            _write_report(destination, statistics_text([], None) if fmt == "text" else statistics_json([], None))
-        return
     for fmt, destination in reports:
-        if destination is not None:
-            _write_report(destination, render(fmt, [], run, ReportOptions(quiet=quiet)))
+        if statistics:  # one table, as text or json (checked before)
+            report = statistics_text([], None) if fmt == "text" else statistics_json([], None)
+        else:
+            report = render(fmt, [], run, ReportOptions(quiet=quiet))
+        if destination is None:
+            click.echo(report, nl=False)
+        else:
+            _write_report(destination, report)
 
 
 def _printable_path(path: str) -> str:

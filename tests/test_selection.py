@@ -158,6 +158,31 @@ def test_a_run_that_finds_no_file_still_writes_its_report_files(tree):
     assert result.exit_code == 0 and (tree / "report.txt").read_text(encoding="utf-8") == ""
 
 
+@pytest.mark.parametrize(
+    ("args", "document"),
+    [
+        (["--format", "json"], lambda out: json.loads(out)["files"] == []),
+        (["--format", "sarif"], lambda out: json.loads(out)["runs"][0]["results"] == []),
+        (["--format", "gitlab"], lambda out: json.loads(out) == []),
+        (["--format", "junit"], lambda out: 'tests="0" failures="0"' in out),
+        (["--statistics", "--format", "json"], lambda out: json.loads(out) == []),
+        (["--format", "text"], lambda out: out == ""),  # standard error says why
+    ],
+)
+def test_a_run_that_finds_no_file_prints_its_document_of_no_files(tree, args, document):
+    # hunt 76 F1: standard output was empty, so `> x.sarif` was no SARIF and `| jq` failed
+    result = run("examples/broken/nexlayer.yaml", "--force-exclude", "--extend-exclude", "examples", *args)
+    assert result.exit_code == 0 and document(result.stdout), result.stdout
+    assert "no nexlayer.yaml or nexlayer.yml found" in result.stderr
+
+
+def test_a_buffer_given_back_by_fix_is_all_that_standard_output_holds(tree):
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["skipped.yaml"]\nforce-exclude = true\n')
+    args = ["--fix", "--format", "json", "--stdin-filename", "skipped.yaml", "-"]
+    result = CliRunner().invoke(main, args, input="a: 1\n", catch_exceptions=False)
+    assert result.exit_code == 0 and result.stdout == "a: 1\n"
+
+
 def test_a_folder_that_cannot_be_read_fails_the_run(tree, monkeypatch):
     # hunt 43 F4: an unreadable folder was passed over (exit 0, "no nexlayer.yaml found"), so CI
     # passed without linting what it holds. Denied here by a stand-in for os.scandir: the tests
