@@ -366,7 +366,11 @@ def check(
             _write_empty_reports(reports, empty_settings, quiet=quiet, statistics=statistics, stdout=not given_back)
         sys.exit(EXIT_OK)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
-        _fail("; ".join(f"{path}: no such file" for path in selection.missing))
+        if all(destination is None for _, destination in reports):
+            _fail("; ".join(f"{path}: no such file" for path in selection.missing))
+        # but each --output-file says it, as when one of two is missing: an earlier run's report
+        # left in place read as this run's (hunt 76 F4)
+        reports = [(fmt, destination) for fmt, destination in reports if destination is not None]
 
     from nexlayer_lint.engine import fails
     from nexlayer_lint.model import RunInfo

@@ -112,6 +112,16 @@ def test_missing_file_is_exit_2_and_other_files_still_lint(project):
     assert "nexlayer.yaml:4:7: error NX101" in result.output
 
 
+def test_files_all_missing_still_rewrite_each_output_file(project):
+    # hunt 76 F4: the run failed before any report, so an earlier run's stayed in place
+    write(project / "gl.json", '[{"description": "an earlier run\'s finding"}]')
+    result = run("nope.yaml", "--format", "gitlab", "-o", "gl.json", "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""  # standard output holds nothing, as documented
+    assert "nope.yaml: no such file" in result.stderr
+    (issue,) = json.loads((project / "gl.json").read_text(encoding="utf-8"))
+    assert issue["description"] == "nope.yaml: no such file" and issue["check_name"] == "nexlayer-lint/file-error"
+
+
 def test_json_output_shape(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     document = json.loads(run("nexlayer.yaml", "--format", "json").output)
