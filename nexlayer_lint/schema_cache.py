@@ -239,6 +239,9 @@ class _Unusable(Exception):
     """Why a cache file is not read: its text is the reason."""
 
 
+_VALIDATORS = ("etag", "last_modified")  # the metadata's conditional-request headers
+
+
 @dataclass(frozen=True)
 class _Cached:
     schema: dict
@@ -258,8 +261,14 @@ class _Cached:
 
     def fresh(self, ttl_hours: float, now: float) -> bool:
         fetched = self.fetched_at()
-        # A fetch time in the future (clock change, tampering) does not count as fresh.
-        return fetched is not None and fetched <= now + 60 and now - fetched < ttl_hours * 3600
+        # A fetch time in the future (clock change, tampering) does not count as fresh, nor does
+        # metadata we would not have written: a validator that is no header text (hunt 74 F3).
+        return (
+            fetched is not None
+            and fetched <= now + 60
+            and now - fetched < ttl_hours * 3600
+            and all(self.meta.get(key) is None or safe_header_value(self.meta[key]) for key in _VALIDATORS)
+        )
 
     def validators(self) -> dict[str, str]:
         """The conditional-request headers from the metadata, each only if it is safe to send."""
@@ -386,7 +395,13 @@ def _fetch(
     try:
         resp = request("GET", url, headers=headers, timeout=timeout, retry=retry)
         if resp.status == 304 and cached and headers:
-            meta = {**cached.meta, "fetched_at": time.time()}
+            # the validators that may be sent again (a 304 may give new ones); one we would not have
+            # written is dropped, or the copy would stay stale for good (hunt 74 F3)
+            kept = {
+                key: safe_header_value(resp.headers.get(header)) or safe_header_value(cached.meta.get(key))
+                for key, header in (("etag", "etag"), ("last_modified", "last-modified"))
+            }
+            meta = {**cached.meta, **kept, "fetched_at": time.time()}
             note = _write_cache(url, cached.raw, meta)
             return RemoteSchema(cached.schema, _info("url", shown, cached.schema, cached.raw, meta), ignored, note)
         if resp.status != 200:

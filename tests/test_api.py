@@ -1243,6 +1243,19 @@ def test_validators_that_are_not_plain_header_text_are_never_sent(fake_api, retr
     assert len(sent) == len(fake_api.requests[0].headers) + 1
 
 
+@pytest.mark.parametrize("field", ["etag", "last_modified"])
+@pytest.mark.parametrize("value", ['"v1"\r\nX-Injected: 1', ["v1"], ""])
+def test_a_validator_we_would_not_have_written_makes_a_fresh_copy_stale(fake_api, retry, field, value) -> None:
+    # hunt 74 F3: the copy stayed in use for its whole TTL, as the README says it must not
+    fake_api.script("/schema", fa.schema(etag='"v1"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"))
+    url = f"{fake_api.url}/schema"
+    schema_cache.load_remote_schema(url, retry=retry)
+    _tamper_meta(url, **{field: value})
+    assert schema_cache.load_remote_schema(url, retry=retry).info.source != "cache"
+    assert fake_api.count("/schema") == 2 and "x-injected" not in fake_api.requests[1].headers
+    assert schema_cache.load_remote_schema(url, retry=retry).info.source == "cache"  # its own metadata again
+
+
 def test_a_folded_etag_from_the_server_is_not_kept(fake_api, retry) -> None:
     # An obsolete line folding puts a line break inside the value: it must never be sent back.
     fake_api.script("/schema", fa.schema(etag='"v1"\r\n X-Injected: 1'))
