@@ -796,6 +796,19 @@ def test_reasonable_refs_and_forms_are_accepted(given: Any) -> None:
     assert codes("application: {}\n", schema.build_validator(given)) == []
 
 
+@pytest.mark.parametrize(
+    ("value", "multiple"),
+    [("80.5", False), ("10", False), ("5" + "0" * 399, False), (".inf", False), (str(10**401), True), ("0", True)],
+)
+def test_a_multiple_of_a_divisor_past_float_range_is_judged_exactly(value: str, multiple: bool) -> None:
+    # hunt 74 F5: `80.5 % 10**400` raised OverflowError in jsonschema, an internal error that
+    # lost every finding of the file, from a schema that passed all the checks of a download
+    given = {"properties": {"application": {"properties": {"port": {"multipleOf": 10**400}}}}}
+    found = run(f"application: {{port: {value}}}\n", schema.build_validator(given))
+    assert [(code, line, col) for code, line, col, _, _ in found] == ([] if multiple else [("NX104", 1, 21)])
+    assert all("must be a multiple of 1000000000000000... (401 digits)" in message for _, _, _, message, _ in found)
+
+
 def _nested_resource(name_ref: str, inner: dict) -> dict:
     """A draft 7 schema whose `app` is a resource of its own (`$id`), with its own `$defs`."""
     app = {"$id": "app.json", "type": "object", "properties": {"name": {"$ref": name_ref}}, "$defs": inner}
