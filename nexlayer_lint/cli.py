@@ -619,7 +619,7 @@ def _fix(
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)
-        out[index] = _with_run_findings(final, result)
+        out[index] = _with_run_findings(final, result, linter)
     if written:
         _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
@@ -635,10 +635,12 @@ def _read_once(path: str) -> bool:
         return False  # reading it again says why not
 
 
-def _with_run_findings(fresh: FileResult, earlier: FileResult) -> FileResult:
-    """`fresh`, a file's lint again, with the run's NX900 that `earlier` carried (given to the
-    run's first file)."""
-    carried = tuple(d for d in earlier.diagnostics if d.code == "NX900")
+def _with_run_findings(fresh: FileResult, earlier: FileResult, linter: Linter) -> FileResult:
+    """`fresh`, a file's lint again, with the run's NX900 about the schema that `earlier` carried
+    (given to the run's first file). Not an NX900 of `/validate`: the lint again asked anew, and
+    the earlier one stayed beside its answer, twice or saying the API was not used (hunt 74 F4)."""
+    warning = linter.schema.warning
+    carried = tuple(d for d in earlier.diagnostics if d.code == "NX900" and d.message == warning)
     return fresh._replace(diagnostics=tuple(sorted(carried + fresh.diagnostics, key=lambda d: d.sort_key)))
 
 
@@ -662,7 +664,8 @@ def _lint_again_under_other_names(
         for index in indexes:
             raw, error = read(targets[index], linter_of[index].settings.max_file_size)
             if error is None:
-                results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])
+                linter = linter_of[index]
+                results[index] = _with_run_findings(linter.lint(raw, results[index].path), results[index], linter)
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:

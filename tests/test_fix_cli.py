@@ -833,6 +833,22 @@ def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed
     assert fake_api.count("/validate", "POST") == 3
 
 
+def test_with_remote_down_the_fixed_file_has_one_nx900(project: Path, fake_api: Any) -> None:
+    # hunt 74 F4: the first lint's NX900 was carried beside the fixed file's own, so an API that
+    # was down gave two, and one that failed only the first time gave "only the local checks
+    # ran" beside its own verdict
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.status(404))
+    write(project / "nexlayer.yaml", MISSPELT)
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert result.stdout.count("NX900") == 1, result.stdout
+    fake_api.script("/validate", fa.status(404), fa.valid())
+    write(project / "nexlayer.yaml", MISSPELT)
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n"
+
+
 def test_sarif_carries_the_fix_and_validates() -> None:
     from nexlayer_lint.model import RunInfo, SchemaInfo
     from nexlayer_lint.reporters import ReportOptions, render
