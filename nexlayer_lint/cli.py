@@ -672,25 +672,20 @@ def _say_not_applied(name: str, outcome: Any) -> None:
     from nexlayer_lint.fixes import MAX_PASSES
     from nexlayer_lint.rules import RULES
 
-    said = {(d.code, d.fix.title) for d in outcome.applied}  # rejected once, applied in a later pass: fixed
-    for finding, added in outcome.rejected:
-        if (finding.code, finding.fix.title) in said:
-            continue
+    for finding, added in outcome.rejected:  # each finding left unfixed, once
         if "NX001" in added:
             why = "the file would no longer parse"
         else:
             why = "it would add " + (", ".join(f"{code} ({RULES[code].name})" for code in added) or "problems")
-        said.add((finding.code, finding.fix.title))
         _echo_error(
             f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
             f"({finding.fix.title}): {why}"
         )
     for finding in outcome.left:
-        if (finding.code, finding.fix.title) not in said:
-            _echo_error(
-                f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
-                f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes"
-            )
+        _echo_error(
+            f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
+            f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes"
+        )
 
 
 def _would_fix(

@@ -25,7 +25,8 @@ import difflib
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.atomic_write import overwrite_file, replace_file
@@ -71,7 +72,8 @@ class Outcome(NamedTuple):
     text: str  # its text before fixing and after (without BOM): for a diff
     fixed_text: str
     applied: tuple[Diagnostic, ...]  # the findings whose fixes were applied, in order
-    rejected: tuple[tuple[Diagnostic, tuple[str, ...]], ...]  # a finding, the codes its fix would add
+    # the findings left unfixed because their fix was rejected, each with the codes it would add
+    rejected: tuple[tuple[Diagnostic, tuple[str, ...]], ...]
     left: tuple[Diagnostic, ...]  # findings whose wanted fix was still offered when fixing stopped
     result: FileResult | None  # the lint of the fixed text, rejected fixes dropped; None if unchanged
 
@@ -111,10 +113,26 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
         text=encoded.text,
         fixed_text=fixed.text,
         applied=tuple(_where_it_was(found[fix], fix, origins) for fix in fixed.applied),
-        rejected=tuple((found[fix], fixed.added[fix]) for fix in fixed.rejected),
+        rejected=_still_there([(found[fix], fixed.added[fix]) for fix in fixed.rejected], final.diagnostics),
         left=tuple(d for d in final.diagnostics if d.fix is not None and wanted(d.fix)),
         result=final if changed else None,
     )
+
+
+def _still_there(
+    rejected: list[tuple[Diagnostic, tuple[str, ...]]], final: Sequence[Diagnostic]
+) -> tuple[tuple[Diagnostic, tuple[str, ...]], ...]:
+    """The rejections of findings the fixed text still has (by code and message: places move
+    between passes), the last of each: a fix rejected once may be applied in a later pass, and a
+    finding rejected twice is one finding. Each of them, not one per rule and fix title: two pods'
+    rejected renames were said once (hunt 75 F2)."""
+    left = Counter((finding.code, finding.message) for finding in final)
+    kept = []
+    for finding, added in reversed(rejected):
+        if left[finding.code, finding.message] > 0:
+            left[finding.code, finding.message] -= 1
+            kept.append((finding, added))
+    return tuple(reversed(kept))
 
 
 def _where_it_was(finding: Diagnostic, fix: Fix, origins: Origins) -> Diagnostic:

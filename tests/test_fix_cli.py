@@ -270,6 +270,20 @@ def test_a_fix_that_adds_an_error_is_not_applied(project: Path, monkeypatch: pyt
     assert untouched(project / "nexlayer.yaml") == before
 
 
+def test_each_finding_left_unfixed_is_said_once(project: Path) -> None:
+    # hunt 75 F2: the warnings were merged by code and fix title, so the second pod's rejected
+    # rename went unexplained; a fix rejected, then applied in a later pass, is still not said
+    pod = "    - name: p{0}\n      image: nginx:1.27\n      path: /p{0}\n      servicePorts: [80]\n"
+    pod += "      environment:\n        URL: http://nowhere{0}.pod:80\n"
+    write(project / "nexlayer.yaml", "application:\n  name: shop\n  pods:\n" + pod.format(0) + pod.format(1))
+    result = run("--fix", "--no-show-source", "nexlayer.yaml")
+    assert result.stderr == "".join(
+        f'nexlayer-lint: warning: nexlayer.yaml:{line}:7: NX102 not fixed (Rename to "vars"): '
+        "it would add NX208 (unknown-pod-reference)\n"
+        for line in (8, 14)
+    )
+
+
 # --- --diff --------------------------------------------------------------------------------------
 
 
