@@ -31,6 +31,9 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint.model import Diagnostic, Fix, Span
 
+# Lints that sort out the fixes of one pass that made the file worse (_one_by_one): room for a
+# few bad fixes among thousands, and a bound on a file where every fix is bad.
+MAX_TRIALS = 64
 MAX_PASSES = 10
 # Codes a fix must never add, whatever their configured severity: the file stops parsing, gets
 # a duplicate key, or a directive stops working.
@@ -257,7 +260,8 @@ def fix_all(
         several = len(one_pass.applied) > 1
         if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
-            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly)
+            adds = worsened(diagnostics, after)
+            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, adds)
             rejected.update(newly)
             rejected_now.update(newly)
         if not one_pass.applied or one_pass.text == text:
@@ -277,14 +281,23 @@ def _one_by_one(
     fixes: Sequence[Fix],
     diagnose: Callable[[str], Sequence[Diagnostic]],
     rejected: dict[Fix, tuple[str, ...]],
+    adds: tuple[str, ...],
 ) -> tuple[Applied, Sequence[Diagnostic]]:
     """The fixes of a pass that made it worse, sorted out: a group of fixes is kept when, applied
     with those kept before it, it adds nothing; otherwise its halves are tried in turn, down to
     single fixes, which are rejected. One bad fix among N costs about 2·log2(N) lints, not N (a
-    lint per fix made a long file with one bad fix quadratic)."""
+    lint per fix made a long file with one bad fix quadratic). At most MAX_TRIALS lints: N bad
+    fixes cost 2N, quadratic in a file of N pods with one mistake each (200: 6.7 s, hunt 75 F1),
+    so a group still failing when they are spent is rejected whole, with what it would add."""
     applied: list[Fix] = []
+    trials = MAX_TRIALS
 
-    def sort_out(group: Sequence[Fix]) -> None:
+    def sort_out(group: Sequence[Fix], adds: tuple[str, ...]) -> None:
+        nonlocal trials
+        if trials <= 0:  # `adds`: what the group this one is half of would add
+            rejected.update(dict.fromkeys(group, adds))
+            return
+        trials -= 1
         # Spans are the original text's: each trial applies the kept fixes and the group afresh.
         trial = apply_fixes(text, [*applied, *group])
         after = diagnose(trial.text)
@@ -298,11 +311,11 @@ def _one_by_one(
             rejected[group[0]] = added
         else:
             middle = len(group) // 2
-            sort_out(group[:middle])
-            sort_out(group[middle:])
+            sort_out(group[:middle], added)
+            sort_out(group[middle:], added)
 
     middle = len(fixes) // 2  # the caller tried the whole pass: it made the file worse
     for half in (fixes[:middle], fixes[middle:]) if middle else (fixes,):
-        sort_out(half)
+        sort_out(half, adds)
     result = apply_fixes(text, applied)
     return result, diagnose(result.text) if applied else diagnostics
