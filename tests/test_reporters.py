@@ -875,3 +875,23 @@ def test_cli_junit_fails_a_test_only_where_the_run_fails(tmp_path: Path) -> None
     assert (passing.exit_code, failing.exit_code) == (0, 1)
     assert ET.parse(tmp_path / "pass.xml").getroot().get("failures") == "0"
     assert ET.parse(tmp_path / "fail.xml").getroot().get("failures") == "3"
+
+
+def test_ci_paths_follow_a_symlinked_folder_but_not_a_symlinked_file(tmp_path, monkeypatch) -> None:
+    # hunt 76 F3: a file outside the repository that is a symlink into it (linted under its own
+    # folder's config) was given its target's path: one path twice in every CI format, one
+    # GitLab fingerprint for two issues, two JUnit suites of one name that disagree
+    from nexlayer_lint.reporters._common import ci_paths
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "app").mkdir()
+    (repo / "app" / "nexlayer.yaml").write_text("x: 1\n")
+    (tmp_path / "else").mkdir()
+    (tmp_path / "else" / "nexlayer.yaml").symlink_to(repo / "app" / "nexlayer.yaml")
+    (tmp_path / "link").symlink_to(repo)  # a folder reached through a link, as macOS's /tmp
+    monkeypatch.chdir(tmp_path / "link")
+    path = ci_paths()
+    assert path("app/nexlayer.yaml") == "app/nexlayer.yaml"
+    assert path(str(tmp_path / "link" / "app" / "nexlayer.yaml")) == "app/nexlayer.yaml"
+    assert path("../else/nexlayer.yaml") == str(tmp_path / "else" / "nexlayer.yaml").replace(os.sep, "/")

@@ -64,8 +64,11 @@ def repository_root(start: str) -> str:
 def _relative_to(root: str, path: str) -> str:
     path = os.path.normpath(path)
     rel = _inside(root, path)
-    if rel is None:  # perhaps through a symlink (macOS's /tmp is /private/tmp)
-        rel = _inside(os.path.realpath(root), os.path.realpath(path))
+    if rel is None:  # perhaps through a symlinked folder (macOS's /tmp is /private/tmp)
+        # the folder only: a file that is a symlink into the root is its own name, linted with
+        # its own folder's settings, not its target's (hunt 76 F3: one path twice, one fingerprint)
+        folder, name = os.path.split(path)
+        rel = _inside(os.path.realpath(root), os.path.join(os.path.realpath(folder), name))
     return (path if rel is None else rel).replace(os.sep, "/")
 
 
