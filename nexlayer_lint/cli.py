@@ -390,6 +390,8 @@ def check(
             f"nexlayer-lint {__version__}: config {configs}; schema {run.schema.describe()}; {len(results)} file(s)"
         )
     unsafe = _common(s.unsafe_fixes for s in settings_of)
+    # each file's own choice: --fix follows it, so [*] and every count must too (hunt 76 F2)
+    unsafe_of = {result.path: s.unsafe_fixes for result, s in zip(results, settings_of, strict=True)}
     fixed: dict[str, tuple[Diagnostic, ...]] | None = None
     fix_failed = False
     if fixing:
@@ -398,7 +400,7 @@ def check(
         if diff:
             click.echo(_printable_diff("".join(done.diffs)), nl=False)
             if not quiet and (fixed or not fix_failed):  # not "nothing to fix" after a file it could not read
-                _echo_error(_would_fix(fixed, results, unsafe))
+                _echo_error(_would_fix(fixed, results, unsafe_of))
             if fix_failed or any(result.error for result in results):
                 _report_errors(results)
                 sys.exit(EXIT_ERROR)
@@ -409,7 +411,7 @@ def check(
     to_stderr = fixing and "-" in targets and settings_of[targets.index("-")].fix
     if statistics:
         fmt, destination = reports[0]
-        table = statistics_text(results, unsafe) if fmt == "text" else statistics_json(results, unsafe)
+        table = statistics_text(results, unsafe_of) if fmt == "text" else statistics_json(results, unsafe_of)
         if destination is None:
             click.echo(table, nl=False, err=to_stderr)
         else:
@@ -425,6 +427,7 @@ def check(
             quiet=quiet,
             fail_on_of=fail_on_of,
             unsafe_fixes=unsafe,
+            unsafe_fixes_of=unsafe_of,
             show_fixes=show_fixes,
             fixed=fixed,
         )
@@ -689,16 +692,16 @@ def _say_not_applied(name: str, outcome: Any) -> None:
 
 
 def _would_fix(
-    applied: Mapping[str, Sequence[Diagnostic]] | None, results: Sequence[FileResult], unsafe: bool | None
+    applied: Mapping[str, Sequence[Diagnostic]] | None,
+    results: Sequence[FileResult],
+    unsafe_of: Mapping[str, bool | None],
 ) -> str:
     """--diff's summary on standard error: how many fixes in how many files, and how many more unsafe ones."""
+    from nexlayer_lint.reporters.text import unsafe_unsaid
+
     count = sum(len(found) for found in (applied or {}).values())
     files = sum(1 for found in (applied or {}).values() if found)
-    hidden = (
-        0
-        if unsafe is not None
-        else sum(1 for r in results for d in r.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
-    )
+    hidden = unsafe_unsaid(results, lambda path: unsafe_of.get(path))
     more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
     if not count:
         return f"nothing to fix{more}"
@@ -721,9 +724,9 @@ def _printable_diff(text: str) -> str:
     return re.sub(r"[^\r\n]+", line, text)
 
 
-def statistics_text(results: Sequence[FileResult], unsafe_fixes: bool | None = None) -> str:
+def statistics_text(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | None] | None = None) -> str:
     """One line per code, most frequent first: count, code, name, and how many --fix would fix."""
-    rows = _statistics(results, unsafe_fixes)
+    rows = _statistics(results, unsafe_of or {})
     width = max((len(str(row["count"])) for row in rows), default=1)
     name_width = max((len(str(row["name"])) for row in rows), default=0)
     lines = []
@@ -733,24 +736,26 @@ def statistics_text(results: Sequence[FileResult], unsafe_fixes: bool | None = N
     return "".join(line + "\n" for line in lines)
 
 
-def statistics_json(results: Sequence[FileResult], unsafe_fixes: bool | None = None) -> str:
+def statistics_json(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | None] | None = None) -> str:
     import json
 
-    return json.dumps(_statistics(results, unsafe_fixes), indent=2) + "\n"
+    return json.dumps(_statistics(results, unsafe_of or {}), indent=2) + "\n"
 
 
-def _statistics(results: Sequence[FileResult], unsafe_fixes: bool | None) -> list[dict[str, Any]]:
-    """`fixable` counts the findings marked [*]: with a safe fix, or an unsafe one when unsafe fixes are on."""
+def _statistics(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | None]) -> list[dict[str, Any]]:
+    """`fixable` counts the findings marked [*]: with a safe fix, or an unsafe one when the file's
+    config wants unsafe fixes."""
     from collections import Counter
 
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
     names: dict[str, str] = {}
     for result in results:
+        unsafe = unsafe_of.get(result.path) is True
         for diagnostic in result.diagnostics:
             counts[diagnostic.code] += 1
             fix = diagnostic.fix
-            fixable[diagnostic.code] += fix is not None and (fix.applicability == "safe" or unsafe_fixes is True)
+            fixable[diagnostic.code] += fix is not None and (fix.applicability == "safe" or unsafe)
             names[diagnostic.code] = diagnostic.name
     order = sorted(counts, key=lambda code: (-counts[code], code))
     return [{"code": code, "name": names[code], "count": counts[code], "fixable": fixable[code]} for code in order]

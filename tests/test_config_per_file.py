@@ -423,3 +423,26 @@ def test_dot_dot_after_a_symlinked_folder_finds_the_config_of_the_file_read(tmp_
     write(tmp_path / ".nexlayer-lint.toml", '[per-file-ignores]\n"pinned/**" = ["NX215"]\n')
     for name in ("pinned/nexlayer.yaml", "lax/../pinned/nexlayer.yaml"):
         assert "NX215" not in CliRunner().invoke(main, [name]).stdout, name
+
+
+def test_each_folder_s_unsafe_fixes_marks_and_counts_its_own_findings(tmp_path: Path, monkeypatch) -> None:
+    # hunt 76 F2: the reports took one run-wide choice, unset as soon as two folders differed, so
+    # a's finding, which --fix does fix, lost its [*] and every count said otherwise
+    no_path = CLEAN.replace("      path: /\n", "")
+    write(tmp_path / "a" / "nexlayer.yaml", no_path)
+    write(tmp_path / "a" / ".nexlayer-lint.toml", "unsafe-fixes = true\n")
+    write(tmp_path / "b" / "nexlayer.yaml", no_path)
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[str, str]:
+        result = CliRunner().invoke(main, ["--no-show-source", *args, "a", "b"], catch_exceptions=False)
+        return result.stdout, result.stderr
+
+    out, _ = run()
+    assert [line.split(" no pod")[0] for line in out.splitlines() if "NX201" in line] == [
+        "a/nexlayer.yaml:3:3: error NX201 [*]",
+        "b/nexlayer.yaml:3:3: error NX201",
+    ]
+    assert out.splitlines()[-1] == "[*] 1 fixable with --fix (1 more with --unsafe-fixes)"
+    assert json.loads(run("--statistics", "--format", "json")[0])[0]["fixable"] == 1
+    assert run("--diff")[1] == "would fix 1 problem in 1 file (1 more with --unsafe-fixes)\n"

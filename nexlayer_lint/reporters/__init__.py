@@ -22,6 +22,7 @@ class ReportOptions(NamedTuple):  # a named tuple, as model.py's types: cheaper 
     # Fixing (text output): whether unsafe fixes are on (None: not said, so the summary counts
     # them), whether to list the fixes, and those --fix applied per file (None: --fix did not run).
     unsafe_fixes: bool | None = None
+    unsafe_fixes_of: Mapping[str, bool | None] | None = None  # each file's own, by path (as fail_on_of)
     show_fixes: bool = False
     fixed: Mapping[str, Sequence[Diagnostic]] | None = None
 

@@ -11,7 +11,7 @@ is printed through `printable`: a control character shows as `\\x1b`, never reac
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
 from nexlayer_lint.reporters._common import counts, sorted_results, source_lines
@@ -32,14 +32,14 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     color = bool(getattr(options, "color", False))
     show_source = bool(getattr(options, "show_source", False))
     quiet = bool(getattr(options, "quiet", False))
-    unsafe = getattr(options, "unsafe_fixes", None)
+    unsafe = unsafe_choice(options)
     fixed: Mapping[str, Sequence[Diagnostic]] | None = getattr(options, "fixed", None)
     paint = _painter(color)
     out: list[str] = []
     for result in sorted_results(results):
         lines = source_lines(result.masked_text) if show_source else []
         for diag in result.diagnostics:
-            out.append(_header(diag, paint, fixable(diag, unsafe)))
+            out.append(_header(diag, paint, fixable(diag, unsafe(result.path))))
             if show_source:
                 out.extend(_frame(diag, lines, paint))
                 if diag.hint:
@@ -65,16 +65,35 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     return "".join(line + "\n" for line in out)
 
 
+def unsafe_choice(options: object) -> Callable[[str], bool | None]:
+    """Each file's unsafe-fixes choice, by its path: its own config's (options.unsafe_fixes_of;
+    per-folder configs choose apart, and --fix follows each: hunt 76 F2), else the run's."""
+    of: Mapping[str, bool | None] = getattr(options, "unsafe_fixes_of", None) or {}
+    run_wide = getattr(options, "unsafe_fixes", None)
+    return lambda path: of.get(path, run_wide)
+
+
 def fixable(diag: Diagnostic, unsafe_fixes: bool | None) -> bool:
-    """Whether --fix (with the run's unsafe-fixes choice) would fix `diag`: it is marked [*]."""
+    """Whether --fix (with the file's unsafe-fixes choice) would fix `diag`: it is marked [*]."""
     return diag.fix is not None and (diag.fix.applicability == "safe" or unsafe_fixes is True)
 
 
-def fixable_summary(results: Sequence[FileResult], unsafe_fixes: bool | None) -> str:
+def unsafe_unsaid(results: Sequence[FileResult], unsafe: Callable[[str], bool | None]) -> int:
+    """The unsafe fixes of files whose config does not say whether it wants them: what
+    `--unsafe-fixes` would fix more."""
+    return sum(
+        1
+        for r in results
+        if unsafe(r.path) is None
+        for d in r.diagnostics
+        if d.fix is not None and d.fix.applicability == "unsafe"
+    )
+
+
+def fixable_summary(results: Sequence[FileResult], unsafe: Callable[[str], bool | None]) -> str:
     """`[*] 2 fixable with --fix (1 more with --unsafe-fixes)`; empty when nothing is."""
-    found = [d for r in results for d in r.diagnostics if d.fix is not None]
-    count = sum(1 for d in found if fixable(d, unsafe_fixes))
-    hidden = len(found) - count if unsafe_fixes is None else 0
+    count = sum(1 for r in results for d in r.diagnostics if fixable(d, unsafe(r.path)))
+    hidden = unsafe_unsaid(results, unsafe)
     if count and hidden:
         return f"[*] {count} fixable with --fix ({hidden} more with --unsafe-fixes)"
     if count:
@@ -83,14 +102,17 @@ def fixable_summary(results: Sequence[FileResult], unsafe_fixes: bool | None) ->
 
 
 def _fix_list(
-    results: Sequence[FileResult], fixed: Mapping[str, Sequence[Diagnostic]] | None, unsafe_fixes: bool | None, paint
+    results: Sequence[FileResult],
+    fixed: Mapping[str, Sequence[Diagnostic]] | None,
+    unsafe: Callable[[str], bool | None],
+    paint,
 ) -> list[str]:
     """--show-fixes: per file, the fixes --fix applied (where each finding was before), or would apply."""
     if fixed is not None:
         title, listed = "fixes applied:", sorted(fixed.items())
     else:
         title = "fixes available with --fix:"
-        listed = [(r.path, [d for d in r.diagnostics if fixable(d, unsafe_fixes)]) for r in sorted_results(results)]
+        listed = [(r.path, [d for d in r.diagnostics if fixable(d, unsafe(r.path))]) for r in sorted_results(results)]
     out = []
     for path, found in listed:
         if found:
