@@ -1,21 +1,22 @@
 """Gitignore-style globs, each relative to a folder: `exclude`, `extend-exclude`,
 `per-file-ignores` and `.gitignore` files all match paths this way.
 
-Matching is git's wildmatch rules as pathspec's GitIgnoreSpec implements them: `broken` matches a
-file or folder of that name at any depth below the base, `examples/broken` only that path,
-`build/` only folders, `*.yml` any name, `**` any number of folders, and `!pattern` takes a path
-back. Globs that are plain names and paths (no wildcard, class, escape, `!` or `#`), as the
-default excludes and most configs' are, are matched by a fast path; the others are parsed here
-and matched without regular expressions, segment by segment (a `*` backtracks only to the last
-`*`) with a set of reachable positions for `**`, so a glob matches in time bounded by its length
-x the path's, never more: pathspec's regexes backtracked exponentially on a long name.
+Matching is git's, as `git status` reads a .gitignore (the tests hold it to git itself): `broken`
+matches a file or folder of that name at any depth below the base, `examples/broken` only that
+path, `build/` only folders, `*.yml` any name, `**` any number of folders, `dir/**` what is below
+dir, and `!pattern` takes a path back. A path in a matched folder is matched with it, whatever
+comes later (git does not look into an ignored folder); otherwise the last glob that matches the
+path itself decides. pathspec's GitIgnoreSpec, which this module once followed, differs from git
+with negations (`**/b/` then `!a` took back `a/b`, `dir/**` matched `dir` itself).
 
-Where pathspec's regex let a class match `/` (`a[!b]c` matched `a/c`), the match is git's: a
-class matches one character of a name; and a glob ending with a written `/**` (`dir/**`) matches
-what is below the folder, not the folder itself, as in git, so `!dir/nexlayer.yaml` after it
-takes the file back. A .gitignore line that pathspec rejects (`!` alone, a
-trailing `\\`, a range from high to low) matches nothing, as in git, instead of stopping the run;
-in a config or an option it is an error.
+Globs that are plain names and paths (no wildcard, class, escape, `!` or `#`), as the default
+excludes and most configs' are, are matched by a fast path; the others are parsed here and
+matched without regular expressions, segment by segment (a `*` backtracks only to the last `*`)
+with a set of reachable positions for `**`, so a glob matches in time bounded by its length x the
+path's, never more: pathspec's regexes backtracked exponentially on a long name. A class matches
+one character of a name, never `/`. A glob pathspec rejects (`!` alone, a trailing `\\`, a range
+from high to low) is an error in a config or an option; as a .gitignore line it matches nothing,
+as in git, instead of stopping the run.
 """
 
 from __future__ import annotations
@@ -68,17 +69,42 @@ def relative_to(base: str, path: str) -> str | None:
 
 
 def verdict(
-    patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False, unless: str | None = None
+    patterns: tuple[PathPattern, ...],
+    path: str,
+    is_dir: bool = False,
+    unless: str | None = None,
+    folders_checked: bool = False,
 ) -> bool | None:
-    """What `patterns` (one base each group, later ones winning) say of the absolute `path`: True
-    when it is matched, False when a `!pattern` takes it back, None when none speaks of it.
+    """What `patterns` (one base each group, later ones winning) say of the absolute `path`, as
+    git reads a .gitignore: True when a folder above it is matched (a `!pattern` cannot take back
+    what is in a matched folder) or else when the last glob that matches the path itself is no
+    `!pattern`; False when that glob is one; None when none speaks of it.
 
+    `folders_checked`: the folders above `path` are known not to be matched (a search leaves a
+    matched folder out whole), so only the path itself is read.
     `unless`: an absolute path whose own matching patterns are set aside, as for a folder named
     on the command line, which is searched even when a pattern excludes it (its contents match
     that pattern too, by git's rules, and would otherwise all be excluded with it).
     """
+    groups = _by_base(patterns)
+    if not folders_checked:
+        folders = []
+        folder = os.path.dirname(path)
+        while folder != os.path.dirname(folder):
+            folders.append(folder)
+            folder = os.path.dirname(folder)
+        if any(_said_of(groups, above, True, unless) for above in reversed(folders)):
+            return True
+    return _said_of(groups, path, is_dir, unless)
+
+
+def _said_of(
+    groups: tuple[tuple[str, tuple[str, ...]], ...], path: str, is_dir: bool, unless: str | None
+) -> bool | None:
+    """What the groups say of `path` itself (plain globs: of it or a folder above: no `!` among
+    them, the same answer), the last group that speaks winning."""
     result: bool | None = None
-    for base, globs in _by_base(patterns):
+    for base, globs in groups:
         rel = relative_to(base, path)
         if not rel:
             continue
@@ -87,7 +113,7 @@ def verdict(
         if simple is not None:
             if set_aside:
                 simple = _set_aside(simple, set_aside)
-            found = True if _simple_match(simple, rel.split("/"), is_dir) else None
+            found = True if _simple_match(simple, rel.split("/"), is_dir, itself=True) else None
         else:
             found = _verdict(_compiled(globs, set_aside or ""), rel.split("/"), is_dir)
         if found is not None:
@@ -95,8 +121,14 @@ def verdict(
     return result
 
 
-def matches(patterns: tuple[PathPattern, ...], path: str, is_dir: bool = False, unless: str | None = None) -> bool:
-    return verdict(patterns, path, is_dir, unless) is True
+def matches(
+    patterns: tuple[PathPattern, ...],
+    path: str,
+    is_dir: bool = False,
+    unless: str | None = None,
+    folders_checked: bool = False,
+) -> bool:
+    return verdict(patterns, path, is_dir, unless, folders_checked) is True
 
 
 def each_matching(patterns: tuple[PathPattern, ...], path: str) -> set[int]:
@@ -110,7 +142,7 @@ def each_matching(patterns: tuple[PathPattern, ...], path: str) -> set[int]:
         if not rel:
             continue
         names = rel.split("/")
-        found.update(places[k] for k in _candidates(group, names) if _priority(group.globs[k], names, False))
+        found.update(places[k] for k in _candidates(group, names) if _covers(group.globs[k], names, False))
     return found
 
 
@@ -191,9 +223,16 @@ def _set_aside(globs: tuple[SimpleGlob, ...], folder: str) -> tuple[SimpleGlob, 
     return tuple(glob for glob in globs if not _simple_match((glob,), parts, True))
 
 
-def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool) -> bool:
+def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool, itself: bool = False) -> bool:
     """Whether one of `globs` matches the path of `parts` (relative to their base), or a folder
-    above it (git excludes a matched folder's contents with it)."""
+    above it (git excludes a matched folder's contents with it); with `itself`, the path alone
+    (a deeper .gitignore may have taken the folder back: verdict reads the folders)."""
+    if itself:
+        kind_ok = is_dir  # a glob ending with `/` matches a folder only
+        return any(
+            (tuple(parts) == names if anchored else parts[-1] == names[-1]) and (kind_ok or not folders_only)
+            for names, anchored, folders_only in globs
+        )
     for names, anchored, folders_only in globs:
         if anchored:
             depth = len(names)
@@ -235,13 +274,12 @@ class _Glob(NamedTuple):
     include: bool  # False for `!pattern`
     segments: tuple[_Segment | None, ...]  # None for a `**` segment
     folders_only: bool  # the glob ends with `/`
-    # pathspec's own shortcuts for a few globs, kept for the answers they give: "any" (`**`, `*`:
-    # every path, as a match of the path itself) or "slash" (`**/`, `*/`: every path below a
-    # folder); "" for the others.
+    # a shortcut for a few globs: "any" (`**`, `*`: every path) or "slash" (`**/`, `*/`: every
+    # folder; `**/*/**`: what is below one); "" for the others
     shortcut: str
     # The glob ends with a written `/**` (`dir/**`, `**/d/**/`): as in git, it matches what is
-    # below a folder, never the folder itself. pathspec matched the folder too, so a search left
-    # it out and a later `!dir/nexlayer.yaml` could not take the file back (hunt 68 F1).
+    # below a folder, never the folder itself (a trailing `/` alone is read as `/**` too, but
+    # matches the folder: `build/`). hunt 68 F1: `dir/**` then `!dir/nexlayer.yaml` took nothing back.
     within: bool = False
 
 
@@ -250,18 +288,20 @@ _STAR_ONLY = _Segment(("", ""), (_ANY, None))  # a segment that is `*` alone: on
 
 
 class _Unclosed(Exception):
-    """A `[` without its `]`: git and pathspec drop the whole glob (it matches nothing)."""
+    """A `[` without its `]`: git drops the whole glob (it matches nothing)."""
 
 
 def _compile(glob: str) -> _Glob | None:
-    """One glob as pathspec's GitIgnoreSpec reads it; None for a glob that matches nothing (blank,
-    a comment, `/`, an unclosed `[`); ValueError for one pathspec rejects."""
+    """One glob, parsed; None for a glob that matches nothing (blank, a comment, `/`, an unclosed
+    `[`); ValueError for one pathspec rejects (a config's glob must be one every tool reads)."""
     if not glob.endswith("\\ "):  # a space escaped at the end is kept, with what is before it
         glob = glob.rstrip()
     if not glob or glob.startswith("#") or glob == "/":
         return None
+    glob, matches_nothing = _plain_slashes(glob)
     include = not glob.startswith("!")
-    parts = glob[0 if include else 1 :].split("/")
+    # a name of two stars or more is git's `**` (wildmatch reads `***/` as `**/`)
+    parts = ["**" if len(part) > 1 and not part.strip("*") else part for part in glob[0 if include else 1 :].split("/")]
     folders_only = not parts[-1]
     written = [part for part in parts if part]
     within = len(written) > 1 and written[-1] == "**" and any(part != "**" for part in written)
@@ -274,12 +314,6 @@ def _compile(glob: str) -> _Glob | None:
     if not parts[-1]:
         parts[-1] = "**"  # a trailing `/`: what is below the folder
     parts = [part for i, part in enumerate(parts) if not (part == "**" and i and parts[i - 1] == "**")]
-    if parts == ["**"]:
-        return _Glob(include, (), folders_only, "slash" if folders_only else "any")
-    if parts == ["**", "*"]:
-        return _Glob(include, (), folders_only, "any")
-    if parts == ["**", "*", "**"]:
-        return _Glob(include, (), folders_only, "slash", within)
     bad_ranges: list[str] = []
     try:
         segments = tuple(None if part == "**" else _segment(part, bad_ranges) for part in parts)
@@ -287,7 +321,30 @@ def _compile(glob: str) -> _Glob | None:
         return None
     if bad_ranges:  # reported after the whole glob is read, as pathspec's regex compiles then
         raise ValueError(f"bad character range {bad_ranges[0]}")
+    if matches_nothing:
+        return None
+    if parts == ["**"]:
+        return _Glob(include, (), folders_only, "slash" if folders_only else "any")
+    if parts == ["**", "*"]:
+        return _Glob(include, (), folders_only, "any")
+    if parts == ["**", "*", "**"]:
+        return _Glob(include, (), folders_only, "slash", within)
     return _Glob(include, segments, folders_only, "", within)
+
+
+def _plain_slashes(glob: str) -> tuple[str, bool]:
+    """`\\/` as `/` between names, as git's wildmatch reads an escaped `/` (pathspec refused the
+    glob); a `\\\\` stays an escaped backslash. And whether one starts or ends the glob: git
+    reads the glob's first and last `/` before wildmatch, so such a glob matches no path."""
+    if "\\/" not in glob:
+        return glob, False
+    body = glob[1:] if glob.startswith("!") else glob
+    tokens, i = [], 0
+    while i < len(body):
+        tokens.append(body[i : i + 2] if body[i] == "\\" else body[i])
+        i += len(tokens[-1])
+    plain = glob[: len(glob) - len(body)] + "".join("/" if token == "\\/" else token for token in tokens)
+    return plain, tokens[0] == "\\/" or tokens[-1] == "\\/"
 
 
 def _segment(part: str, bad_ranges: list[str]) -> _Segment:
@@ -394,45 +451,10 @@ def _match_segment(segment: _Segment, name: str) -> bool:
     return all(token is None for token in tokens[t:])
 
 
-def _depth_above(glob: _Glob, is_dir: bool) -> int:
-    """How many of a path's last names cannot be the folder a glob ending with `/` or `/**`
-    names: none for a folder (`build/` matches it), its own name for a file; one more with a
-    written `/**` (`dir/**` is below dir), and for `dir/**/` one more for a file."""
-    if not glob.within:
-        return 0 if is_dir else 1
-    return 1 if is_dir or not glob.folders_only else 2
-
-
-def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
-    """How `glob` matches the path of `names` (relative to its base): 0 not at all, 2 as the path
-    itself, 1 through a folder (the path is a folder, or one above it matches). pathspec ranks
-    the two so (its regex's `$` against its `/`), and its verdict depends on the ranks."""
-    if glob.shortcut == "any":
-        return 2
-    if glob.shortcut == "slash":
-        return (1 if glob.folders_only else 2) if len(names) > _depth_above(glob, is_dir) else 0
-    count = len(names)
-    segments = glob.segments
-    # pathspec matches a folder as "path/", so it sees an empty name after a folder's last one:
-    # only a segment of `*`s (three or more) matches it, as the path itself.
-    last = "" if is_dir else names[-1]
-    above = names if is_dir else names[:-1]
-    if len(segments) == 2 and segments[0] is None and segments[1] is not None:
-        # A name at any depth (`*.pyc`, `.env*`), most globs: the short way to the same answer.
-        if _match_segment(segments[1], last):
-            return 2
-        return 1 if any(_match_segment(segments[1], name) for name in above) else 0
-    if len(segments) == 3 and segments[0] is None and segments[1] is not None and segments[2] is None:
-        # A folder's name at any depth (`__pycache__/`, `out-*/`): something must be below it.
-        found = any(_match_segment(segments[1], name) for name in names[: len(names) - _depth_above(glob, is_dir)])
-        return (1 if glob.folders_only else 2) if found else 0
-    if is_dir:
-        names = [*names, ""]
-    trailing = segments[-1] is None  # `/**` at the end: something must follow what matched
-    if trailing:
-        segments = segments[:-1]
-    # reach[i]: the segments so far can take the first i names. Each step is linear in the
-    # names, so the whole is bounded by segments x names (x each segment's own cost).
+def _reach(segments: Sequence[_Segment | None], names: list[str], count: int) -> list[bool]:
+    """reach[i]: the segments can take the first i names (a `**` none of the names past `count`).
+    Each step is linear in the names, so the whole is bounded by segments x names (x each
+    segment's own cost)."""
     reach = [True] + [False] * len(names)
     for segment in segments:
         if segment is None:  # `**`: any number of whole names, none included
@@ -440,11 +462,33 @@ def _priority(glob: _Glob, names: list[str], is_dir: bool) -> int:
             reach = [first <= i <= count for i in range(len(names) + 1)]
         else:
             reach = [False] + [reach[i] and _match_segment(segment, name) for i, name in enumerate(names)]
-    if trailing:  # what matched is a folder above the path (or, without a written `/**`, the path)
-        return (1 if glob.folders_only else 2) if any(reach[1 : count + 1 - _depth_above(glob, is_dir)]) else 0
-    if reach[count + 1] if is_dir else reach[count]:
-        return 2  # the path itself (pathspec's regex finds the match that ends latest first)
-    return 1 if any(reach[1 : count + 1 if is_dir else count]) else 0
+    return reach
+
+
+def _matches_itself(glob: _Glob, names: list[str], is_dir: bool) -> bool:
+    """Whether `glob` matches the path of `names` (relative to its base) itself, as git matches
+    a .gitignore line: one ending with `/` only a folder, one ending with a written `/**` only
+    what is below the folder before it; never through a folder above (verdict reads those)."""
+    if glob.folders_only and not is_dir:
+        return False
+    if glob.shortcut == "any":
+        return True
+    if glob.shortcut == "slash":  # `*/`, `**/`: any folder; `**/*/**`: anything below one
+        return len(names) > 1 if glob.within else True
+    segments = glob.segments
+    if glob.folders_only and not glob.within:
+        segments = segments[:-1]  # the `**` that a trailing `/` was read as
+    count = len(names)
+    if segments[-1] is None:  # a written `/**`: one name or more below what the rest matched
+        return any(_reach(segments[:-1], names, count)[1:count])
+    return _reach(segments, names, count)[count]
+
+
+def _covers(glob: _Glob, names: list[str], is_dir: bool) -> bool:
+    """Whether `glob` matches the path of `names` or a folder above it: what git leaves out with
+    a matched folder (per-file-ignores: a glob naming a folder applies to the files below it)."""
+    above = any(_matches_itself(glob, names[:depth], True) for depth in range(1, len(names)))
+    return above or _matches_itself(glob, names, is_dir)
 
 
 class _Group(NamedTuple):
@@ -473,9 +517,11 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
             continue
         # Each glob that matches the named folder (or a folder above it), or all that is below it
         # (`dir/**`), is dropped for its search.
-        whole = found._replace(within=False) if found and found.include and set_aside else None
-        if whole and _priority(whole, set_aside.split("/"), True):
-            continue
+        if found and found.include and set_aside:
+            folder = set_aside.split("/")
+            # and all below it (`dir/**`: the empty name stands for any name in the folder)
+            if _covers(found, folder, True) or _matches_itself(found, [*folder, ""], False):
+                continue
         if found:
             compiled.append(found)
     return _indexed(tuple(compiled))
@@ -524,15 +570,9 @@ def _candidates(group: _Group, names: list[str]) -> Sequence[int]:
 
 
 def _verdict(group: _Group, names: list[str], is_dir: bool) -> bool | None:
-    """pathspec's GitIgnoreSpec verdict: the last glob that matches decides, except that a match
-    through a folder (rank 1) gives way to an earlier match of the path itself (rank 2)."""
-    found: bool | None = None
+    """git's verdict on the path itself: the last glob that matches it decides; None when none does."""
     globs = group.globs
     for index in reversed(_candidates(group, names)):
-        glob = globs[index]
-        rank = _priority(glob, names, is_dir)
-        if rank == 2:
-            return glob.include
-        if rank == 1 and found is None:
-            found = glob.include
-    return found
+        if _matches_itself(globs[index], names, is_dir):
+            return globs[index].include
+    return None

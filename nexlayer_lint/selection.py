@@ -131,6 +131,9 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
     # Each find is `shown` + its path below top: os.path.relpath per find costs two getcwd calls.
     shown = top if os.path.isabs(root) else os.path.relpath(top)
     ignores = _GitIgnores(top)
+    # A folder named is searched even if an exclude matches it or all below it (`deploy/**`),
+    # unless --force-exclude: then its excludes hold inside it (hunt 77 F1).
+    unless = None if resolver.for_folder(top).force_exclude else top
     for folder, dirs, names in _walk(top):
         if dirs is None:  # a folder that cannot be read: a target whose reading says why, not a pass
             below = folder[len(top) :].lstrip(os.sep)
@@ -145,13 +148,13 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
         kept = []
         for name in sorted(dirs):
             entry = os.path.join(folder, name)
-            if not _is_virtualenv(entry) and not _left_out(entry, True, excluded, gitignore, top):
+            if not _is_virtualenv(entry) and not _left_out(entry, True, excluded, gitignore, top, unless):
                 kept.append(name)
         dirs[:] = kept
         for name in names:
             if name in FILE_NAMES:
                 entry = os.path.join(folder, name)
-                if not _left_out(entry, False, excluded, gitignore, top):
+                if not _left_out(entry, False, excluded, gitignore, top, unless):
                     below = entry[len(top) :].lstrip(os.sep)
                     yield below if shown == "." else os.path.join(shown, below)
 
@@ -188,14 +191,18 @@ def _walk(top: str) -> Iterator[tuple[str, list[str] | None, list[str]]]:
                 stack.append(path)
 
 
-def _left_out(entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str) -> bool:
-    return matches(excluded, entry, is_dir, unless=top) or (bool(gitignore) and _ignored(gitignore, entry, is_dir, top))
+def _left_out(
+    entry: str, is_dir: bool, excluded: tuple[PathPattern, ...], gitignore: _Groups, top: str, unless: str | None
+) -> bool:
+    # A search's folders above the entry were read before it: a matched one is not entered.
+    excluded_here = matches(excluded, entry, is_dir, unless=unless, folders_checked=True)
+    return excluded_here or (bool(gitignore) and _ignored(gitignore, entry, is_dir, top))
 
 
 def _ignored(gitignore: _Groups, entry: str, is_dir: bool, top: str) -> bool:
     """The deepest .gitignore that speaks of the entry decides."""
     for patterns in reversed(gitignore):
-        said = verdict(patterns, entry, is_dir, unless=top)
+        said = verdict(patterns, entry, is_dir, unless=top, folders_checked=True)
         if said is not None:
             return said
     return False

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -336,6 +335,42 @@ def test_a_glob_ending_with_slash_stars_matches_below_a_folder_as_git_reads_it(r
         assert sorted(listed.stdout.split()) == found
 
 
+# What `git ls-files --others --exclude-standard` keeps (git 2.x) of four files under a top
+# .gitignore and one in a/: pathspec's GitIgnoreSpec, which the search once followed, let a later
+# `!pattern` take back what is in an ignored folder (`**/b/` then `!a` kept a/b/), and let an
+# earlier match of the path itself win over a folder taken back by a deeper .gitignore.
+_FOUR = ["a/b/nexlayer.yaml", "a/nexlayer.yaml", "c/nexlayer.yaml", "nexlayer.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("top", "in_a", "git_keeps"),
+    [
+        ("**/b/\n!a\n", "", [1, 2, 3]),
+        ("!*\na\n", "", [2, 3]),
+        ("a/b\n", "!*/\n", [0, 1, 2, 3]),  # the deeper .gitignore takes a/b back
+        ("*\n!*/\n!nexlayer.yaml\n", "", [0, 1, 2, 3]),  # ignore all, then allow folders and our files
+        ("*\n!nexlayer.yaml\n", "", [3]),  # the folders stay ignored: nothing inside comes back
+        ("a/***\n!a/nexlayer.yaml\n", "", [1, 2, 3]),  # `***` is `**` (hunt 77 F5)
+    ],
+)
+def test_negations_are_read_as_git_reads_them(repo, top, in_a, git_keeps):
+    for path in _FOUR:
+        write(repo / path)
+    write(repo / ".gitignore", top)
+    if in_a:
+        write(repo / "a" / ".gitignore", in_a)
+    assert [path for path in shown_files() if path in _FOUR] == [_FOUR[i] for i in git_keeps]
+
+
+def test_force_exclude_keeps_a_named_folder_s_excludes_inside_it(tree):
+    # hunt 77 F1: `deploy/**` matches below deploy, not deploy itself, so naming deploy with
+    # --force-exclude searched it with the exclude set aside, as for a folder named without it
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["deploy/**"]\n')
+    write(tree / "deploy" / "old" / "nexlayer.yaml")
+    assert shown_files("--force-exclude", "deploy") == []
+    assert shown_files("deploy") == ["deploy/nexlayer.yml", "deploy/old/nexlayer.yaml"]  # named: searched
+
+
 def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
     write(repo / ".gitignore", "# generated\n/deploy/\nnexlayer.yml\n")
     write(repo / "apps" / "a" / "nexlayer.yml")
@@ -569,117 +604,89 @@ def test_a_config_of_plain_globs_never_imports_pathspec(tmp_path):
     assert result.stdout.splitlines() == ["nexlayer.yaml", "False"]
 
 
-# --- globs with wildcards: equal to pathspec's GitIgnoreSpec, in time pattern x path --------------
+# --- globs with wildcards: as git reads them, in time pattern x path ------------------------------
 
 
-def _git_class_pattern() -> Any:
-    """pathspec's gitignore pattern, but with git's rule that a class matches no `/`: pathspec
-    hands `[!a]` to Python's regex as `[^a]`, which lets `a[!b]c` match `a/c` (git does not).
-    Only `[!...]` can do that in the globs below, so a lookahead before each `[^` is enough."""
-    import re
-
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    class GitClassPattern(GitIgnoreSpecPattern):
-        __slots__ = ()
-
-        @staticmethod
-        def _translate_segment_glob(pattern: str, range_error: Any) -> str:
-            regex = GitIgnoreSpecPattern._translate_segment_glob(pattern, range_error)
-            return re.sub(r"\[\^(?!/\])", "(?!/)[^", regex)  # `[^/]` is `?` or `*`: left alone
-
-    class GitPattern(GitClassPattern):
-        __slots__ = ()
-
-        @classmethod
-        def pattern_to_regex(cls, pattern: str) -> tuple[str | None, bool | None]:
-            """And git's rule that a written `/**` at the end matches below a folder, never the
-            folder: pathspec's `^dir/` matched the folder itself (checked as `dir/`)."""
-            regex, include = super().pattern_to_regex(pattern)
-            written = [part for part in pattern.removeprefix("!").rstrip().split("/") if part]
-            if regex is None or len(written) < 2 or written[-1] != "**" or set(written) == {"**"}:
-                return regex, include
-            if regex.endswith("(?P<ps_d>/)"):  # `dir/**/`: a folder strictly below, and what is below it
-                return regex[: -len("(?P<ps_d>/)")] + "/[^/]+(?P<ps_d>/)", include
-            assert regex.endswith("/"), regex
-            return regex + ".", include
-
-    return GitClassPattern, GitPattern
-
-
-# pathspec's patterns with git's classes, and with git's `/**` too
-_GIT_CLASS, _GIT = _git_class_pattern()
 _GLOB_PIECE = st.sampled_from(["a", "b", "c", "*", "?", "**", "/", "[a-c]", "[!a]", "!", "\\", "/**", "/**/"])
 _GLOB = st.lists(_GLOB_PIECE, min_size=1, max_size=7).map("".join)
 _PATH_NAME = st.text(alphabet="abc*!\\", min_size=1, max_size=3)
 
 
-def _pathspec_verdict(globs: list[str], rel: str, is_dir: bool, aside: str | None) -> bool | None:
+@settings(max_examples=2000, deadline=None)
+@given(_GLOB)
+def test_a_glob_is_an_error_where_pathspec_rejects_it(glob):
+    """A config glob is refused as pathspec's GitIgnoreSpec refuses it (a .gitignore line that
+    it refuses matches nothing: git reads past it), but for an escaped `/`, which git reads."""
     import pathspec
 
-    def spec(lines: list[str], pattern: Any = _GIT) -> Any:
-        return pathspec.GitIgnoreSpec.from_lines(lines, pattern)
+    from nexlayer_lint.globs import check_globs
 
-    kept = []
-    for glob in globs:
-        try:
-            alone = spec([glob], _GIT_CLASS)  # set aside for a named folder: one that matches it or all below it
-        except Exception:  # noqa: BLE001 - pathspec rejects it: a .gitignore line that matches nothing
-            continue
-        if not (aside and alone.match_file(aside + "/")):
-            kept.append(glob)
-    return spec(kept).check_file(rel + ("/" if is_dir else "")).include
+    # git reads an escaped `/` as `/` (pathspec refuses it): so do we
+    as_git_reads = re.sub(r"\\(.)", lambda m: "/" if m.group(1) == "/" else m.group(0), glob)
+    try:
+        pathspec.GitIgnoreSpec.from_lines([as_git_reads])
+        valid = True
+    except Exception:  # noqa: BLE001 - pathspec raises several kinds for a bad glob
+        valid = False
+    try:
+        check_globs([glob], "exclude")
+        assert valid, f"{glob!r} accepted, but pathspec rejects it"
+    except ValueError:
+        assert not valid, f"{glob!r} rejected, but pathspec accepts it"
 
 
-@settings(max_examples=4000, deadline=None)
+_GIT = shutil.which("git")
+
+
+def _git_lists(top: Path) -> list[str]:
+    """The files `git ls-files --others --exclude-standard` keeps in a fresh repository at `top`."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    git = ["git", "-c", f"core.excludesFile={os.devnull}", "-c", "core.quotePath=false"]
+    subprocess.run([*git, "init", "-q"], cwd=top, check=True, env=env)
+    listed = subprocess.run(
+        [*git, "ls-files", "-z", "--others", "--exclude-standard"], cwd=top, capture_output=True, check=True, env=env
+    )
+    return sorted(os.fsdecode(name) for name in listed.stdout.split(b"\0") if name.endswith(b"nexlayer.yaml"))
+
+
+@pytest.mark.skipif(_GIT is None, reason="needs git, the oracle of what a .gitignore means")
+@settings(max_examples=300, deadline=None)
 @given(
-    st.lists(_GLOB, min_size=1, max_size=3),
-    st.lists(_PATH_NAME, min_size=1, max_size=5),
-    st.booleans(),
-    st.integers(min_value=0, max_value=3),
+    st.lists(_GLOB, min_size=1, max_size=4),
+    st.lists(_GLOB, max_size=2),
+    st.lists(st.lists(_PATH_NAME, min_size=0, max_size=3), min_size=1, max_size=5),
 )
-def test_wildcard_globs_match_as_pathspec_matches_them(globs, parts, is_dir, aside_depth):
-    """The main proof that globs.py reads globs as pathspec's GitIgnoreSpec does: wildcards,
-    classes, `**` anywhere, `!`, escapes and anchoring, over files and folders, each verdict and
-    the globs set aside for a folder named on the command line, and which globs are errors."""
-    import pathspec
+def test_wildcard_globs_leave_out_what_git_leaves_out(tmp_path_factory, top_lines, sub_lines, folders):
+    """The main proof that globs.py reads .gitignore lines as git does: wildcards, classes, `**`
+    anywhere, `!`, escapes and anchoring, a .gitignore at the top and one in a folder below, over
+    a tree of files and folders. A search keeps exactly the files git keeps."""
+    from nexlayer_lint.config import Resolver
+    from nexlayer_lint.selection import _search
 
-    from nexlayer_lint.globs import PathPattern, check_globs, verdict
-
-    for glob in globs:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([glob], _GIT_CLASS)
-            valid = True
-        except Exception:  # noqa: BLE001 - pathspec raises several kinds for a bad glob
-            valid = False
-        try:
-            check_globs([glob], "exclude")
-            assert valid, f"{glob!r} accepted, but pathspec rejects it"
-        except ValueError:
-            assert not valid, f"{glob!r} rejected, but pathspec accepts it"
-    base = "/project"
-    rel = "/".join(parts)
-    unless = base + "/" + "/".join(parts[:aside_depth]) if 0 < aside_depth < len(parts) else None
-    aside = unless[len(base) + 1 :] if unless else None
-    patterns = tuple(PathPattern(base, glob) for glob in globs)
-    assert verdict(patterns, base + "/" + rel, is_dir, unless) == _pathspec_verdict(globs, rel, is_dir, aside)
+    top = tmp_path_factory.mktemp("tree")
+    for names in folders:
+        folder = top.joinpath(*names)
+        if any(part in (".", "..") for part in names) or folder.is_file():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "nexlayer.yaml").write_text("x: 1\n", encoding="utf-8")
+    (top / ".gitignore").write_text("\n".join(top_lines) + "\n", encoding="utf-8")
+    first = top.joinpath(*folders[0])
+    if sub_lines and first != top:
+        (first / ".gitignore").write_text("\n".join(sub_lines) + "\n", encoding="utf-8")
+    expected = _git_lists(top)
+    found = sorted(path.replace(os.sep, "/") for path in _search(str(top), Resolver(isolated=True)))
+    assert [str(Path(p).relative_to(top)).replace(os.sep, "/") for p in found] == expected
 
 
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_GLOB, min_size=1, max_size=8), st.lists(_PATH_NAME, min_size=1, max_size=5), st.booleans())
 def test_the_index_of_a_group_of_globs_gives_the_verdict_of_every_glob(globs, names, is_dir):
     """The index (hunt 26 F8) only skips globs that cannot match: held to the loop over all."""
-    from nexlayer_lint.globs import _compiled, _priority, _verdict
+    from nexlayer_lint.globs import _compiled, _matches_itself, _verdict
 
     group = _compiled(tuple(globs), "")
-    slow: bool | None = None
-    for glob in reversed(group.globs):
-        rank = _priority(glob, names, is_dir)
-        if rank == 2:
-            slow = glob.include
-            break
-        if rank == 1 and slow is None:
-            slow = glob.include
+    slow = next((glob.include for glob in reversed(group.globs) if _matches_itself(glob, names, is_dir)), None)
     assert _verdict(group, names, is_dir) == slow
 
 
@@ -695,8 +702,8 @@ def test_a_search_matches_a_folder_against_the_globs_it_may_match_only(repo, mon
     write(repo / "src" / "keep.tmp7" / "nexlayer.yaml")
     write(repo / "build3" / "nexlayer.yaml")
     calls = []
-    real = globs._priority
-    monkeypatch.setattr(globs, "_priority", lambda *args: calls.append(1) or real(*args))
+    real = globs._matches_itself
+    monkeypatch.setattr(globs, "_matches_itself", lambda *args: calls.append(1) or real(*args))
     assert shown_files() == [*ALL[:3], "nexlayer.yaml", "src/keep.tmp7/nexlayer.yaml"]
     assert len(calls) < 20  # 151 a folder before
 
