@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from typing import Any
 
 from nexlayer_lint.model import Comment, DataPath, Document
@@ -84,15 +85,15 @@ def edited(document: Document, text: str) -> Document | None:
             return None
         tag = plain_scalars[at][3]  # the tag, if any, stays before the edited text
         plain_scalars = (*plain_scalars[:at], (path, new_span, written, tag), *plain_scalars[at + 1 :])
-    result = Document(
-        path=document.path,
+    # Every other field as it was (a one-line edit moves no line): the lines of multi-line scalars,
+    # which suppressions read, were dropped when each field was listed (hunt 79 F1).
+    result = replace(
+        document,
         text=text,
         data=_replaced(document.data, path, value[0]),
         positions=positions,
         comments=_moved(document.comments, line, span.end_col, shift),
         plain_scalars=plain_scalars,
-        plain_keys=document.plain_keys,
-        unheld=(),
     )
     carry_secrets(document, result, path)  # a tenth of a lint in a large file: walk one container again
     return result
