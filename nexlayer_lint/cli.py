@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -362,8 +362,11 @@ def check(
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
         if not diff:
-            empty_settings = resolver.for_folder("")
-            _write_empty_reports(reports, empty_settings, quiet=quiet, statistics=statistics, stdout=not given_back)
+            searched = next((path for path in paths if path != "-"), "")
+            folder = searched if not searched or os.path.isdir(searched) else os.path.dirname(searched)
+            _write_empty_reports(
+                reports, resolver.for_folder, folder, quiet=quiet, statistics=statistics, stdout=not given_back
+            )
         sys.exit(EXIT_OK)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
         if all(destination is None for _, destination in reports):
@@ -622,7 +625,7 @@ def _fix(
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)
-        out[index] = _with_run_findings(final, result, linter)
+        out[index] = _with_run_findings(final, result)
     if written:
         _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
@@ -638,12 +641,13 @@ def _read_once(path: str) -> bool:
         return False  # reading it again says why not
 
 
-def _with_run_findings(fresh: FileResult, earlier: FileResult, linter: Linter) -> FileResult:
+def _with_run_findings(fresh: FileResult, earlier: FileResult) -> FileResult:
     """`fresh`, a file's lint again, with the run's NX900 about the schema that `earlier` carried
     (given to the run's first file). Not an NX900 of `/validate`: the lint again asked anew, and
     the earlier one stayed beside its answer, twice or saying the API was not used (hunt 74 F4)."""
-    warning = linter.schema.warning
-    carried = tuple(d for d in earlier.diagnostics if d.code == "NX900" and d.message == warning)
+    from nexlayer_lint.engine import is_schema_warning
+
+    carried = tuple(d for d in earlier.diagnostics if is_schema_warning(d))
     return fresh._replace(diagnostics=tuple(sorted(carried + fresh.diagnostics, key=lambda d: d.sort_key)))
 
 
@@ -667,8 +671,7 @@ def _lint_again_under_other_names(
         for index in indexes:
             raw, error = read(targets[index], linter_of[index].settings.max_file_size)
             if error is None:
-                linter = linter_of[index]
-                results[index] = _with_run_findings(linter.lint(raw, results[index].path), results[index], linter)
+                results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:
@@ -818,16 +821,27 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
 
 
 def _write_empty_reports(
-    reports: list[tuple[str, str | None]], settings: Settings, *, quiet: bool, statistics: bool, stdout: bool
+    reports: list[tuple[str, str | None]],
+    settings_for: Callable[[str], Settings],
+    folder: str,
+    *,
+    quiet: bool,
+    statistics: bool,
+    stdout: bool,
 ) -> None:
     """Each report of no files (a SARIF run with no results, `[]`...): a CI step that uploads an
     --output-file finds it, never missing, nor one of an earlier run (hunt 45 F3), and one that
     reads standard output (`> x.sarif`, `| jq`) gets a document, not nothing (hunt 76 F1). The
     text report alone stays empty: stderr has said why. `stdout`: False when standard output
-    already holds what `--fix -` gave back."""
+    already holds what `--fix -` gave back. `folder`: the first folder searched, whose config
+    names the schema."""
     reports = [(fmt, to) for fmt, to in reports if to is not None or (stdout and fmt != "text")]
     if not reports:
-        return
+        return  # and no config read: a broken one that no file uses ends no such run (hunt 77 F6)
+    try:
+        settings = settings_for(folder)  # the schema a report of no files names: the searched folder's
+    except ConfigError as exc:
+        _fail(str(exc))
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.model import RunInfo
     from nexlayer_lint.reporters import ReportOptions, render

@@ -298,6 +298,8 @@ def _repr(value: Any) -> str:
         from nexlayer_lint.secrets import star_parts
 
         return _printable(repr(star_parts(value)))
+    if isinstance(value, int) and value.bit_length() > 1000:  # repr() refuses past 4,300 digits
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
     return _shown(repr(value))
 
 
@@ -479,6 +481,8 @@ def _table_of(path: Path) -> Mapping[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {_why_not_toml(data[:4], exc)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: cannot read this TOML: it nests too deeply") from None
+    except ValueError:  # tomllib's int() of a number past Python's 4,300 digits (hunt 77 F2)
+        raise ConfigError(f"{path}: cannot read this TOML: it has a number of more than 4,300 digits") from None
     return _our_table(document, path)
 
 

@@ -1406,12 +1406,15 @@ class BoundedReader:
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
-        self.empty_body = False  # the last length header announced none
+        self.empty_body = False  # the message's length header announced none
+        self.length_read = False  # a length header of this message was read (pygls takes the first)
 
     def readline(self) -> bytes:
         line = self.stream.readline(MAX_MESSAGE_BYTES)
         header = _LENGTH_HEADER.search(line)
         if header is None:
+            if not line.strip():
+                self.length_read = False  # the headers' end: the next length is the next message's
             return line
         at = header.start(1)
         if at > 0:
@@ -1420,7 +1423,8 @@ class BoundedReader:
         if length is None:
             return line[at:]
         size = int(length.group(1))
-        self.empty_body = size == 0
+        if not self.length_read:  # a later one pygls ignores: the flag must not follow it (hunt 77 F4)
+            self.empty_body, self.length_read = size == 0, True
         return b"Content-Length: %d\r\n" % (size or len(_NO_BODY))
 
     def read(self, size: int) -> bytes:

@@ -464,7 +464,10 @@ def test_where_a_disable_directive_takes_one_more_code() -> None:
         ("timeout = -1\n", "not -1"),
         ("timeout = 1e308\n", "not 1e+308"),
         # hunt 74 F2: an integer past float's range raised OverflowError (a traceback)
-        ("timeout = 1" + "0" * 400 + "\n", "from 0.1 to 300, not 1000"),
+        ("timeout = 1" + "0" * 400 + "\n", "from 0.1 to 300, not an integer of about 400 digits"),
+        # hunt 77 F2: repr() refuses an int past 4,300 digits, and so does tomllib's int()
+        ("timeout = 0x" + "f" * 4000 + "\n", "not an integer of about 4,816 digits"),
+        ("timeout = " + "9" * 4301 + "\n", "cannot read this TOML: it has a number of more than 4,300 digits"),
         ("schema-ttl-hours = 1" + "0" * 400 + "\n", '"schema-ttl-hours" must be a number of hours from 0 to 8760'),
         ("timeout = 0\n", "not 0"),
         ("timeout = true\n", '"timeout" must be a number of seconds, not True'),

@@ -863,6 +863,27 @@ def test_with_remote_down_the_fixed_file_has_one_nx900(project: Path, fake_api: 
     assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n"
 
 
+def test_the_schema_s_nx900_stays_with_a_fixed_file_whatever_its_words(
+    project: Path, fake_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hunt 77 F3: the schema's NX900 was told from /validate's by its message, which the pod name
+    # `bundled`, a secret through the alias, starred: the fixed file lost the warning
+    from tests import fake_api as fa
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / "cache"))
+    fake_api.script("/s.json", fa.status(404))
+    text = MISSPELT.replace("- name: web", "- name: &p bundled") + "      vars:\n        DB_PASSWORD: *p\n"
+    write(project / "nexlayer.yaml", text)
+    args = ["--schema", f"{fake_api.url}/s.json", "--no-show-source", "nexlayer.yaml"]
+    assert run(*args).stdout.count("NX900") == 1
+    result = run("--fix", *args)
+    assert "fixed" in result.stdout and result.stdout.count("NX900") == 1, result.stdout
+    # and /validate's NX900 always has a hint, which the schema's has not
+    from nexlayer_lint.remote_validate import _failure
+
+    assert all(problem.hint for problem in _failure("https://api.example.com", "down"))
+
+
 def test_sarif_carries_the_fix_and_validates() -> None:
     from nexlayer_lint.model import RunInfo, SchemaInfo
     from nexlayer_lint.reporters import ReportOptions, render

@@ -175,6 +175,20 @@ def test_a_run_that_finds_no_file_prints_its_document_of_no_files(tree, args, do
     assert "no nexlayer.yaml or nexlayer.yml found" in result.stderr
 
 
+def test_a_run_that_finds_no_file_reads_the_config_of_what_it_searched(tmp_path, monkeypatch):
+    # hunt 77 F6: the report of no files read the current folder's config for its schema, so a
+    # broken one that governs nothing searched ended the run in a traceback
+    write(tmp_path / "project" / "pyproject.toml", '[tool.nexlayer-lint]\ntimeout = "x"\n')
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    for args in ([], ["--format", "json"], ["--format", "sarif"]):
+        result = run(*args, "../elsewhere")
+        assert result.exit_code == 0 and "no nexlayer.yaml" in result.stderr, result.output
+    assert json.loads(run("--format", "json", "../elsewhere").stdout)["schema"]["source"] == "bundled"
+    result = run("--format", "json", ".")  # the folder searched has the broken config: an error
+    assert result.exit_code == 2 and '"timeout" must be a number of seconds' in result.stderr
+
+
 def test_a_buffer_given_back_by_fix_is_all_that_standard_output_holds(tree):
     write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["skipped.yaml"]\nforce-exclude = true\n')
     args = ["--fix", "--format", "json", "--stdin-filename", "skipped.yaml", "-"]

@@ -1340,6 +1340,17 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
     assert b"Traceback" not in done.stderr and done.returncode == 0
 
 
+def test_a_second_length_header_of_zero_leaves_the_session_going() -> None:
+    # hunt 77 F4: pygls reads the first length (1), the reader followed the last (0) and gave a
+    # blank instead of the body's byte, which then spoilt the next message's header
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    data = _frame(initialize) + b"Content-Length: 1\r\nContent-Length: 0\r\n\r\n1"
+    data += _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}) + _frame({"jsonrpc": "2.0", "method": "exit"})
+    done = _raw_session(data)
+    assert [reply.get("id") for reply in _unframe(done.stdout)] == [1, None, 2]
+    assert done.returncode == 0
+
+
 @pytest.mark.parametrize("debounce", [10**400, "NaN", "Infinity"])
 def test_a_debounce_no_clock_can_wait_is_ignored(debounce: Any) -> None:
     # hunt 74: an integer past float's range failed `initialize` (OverflowError); JSON's
