@@ -97,9 +97,28 @@ class SchemaChoice(NamedTuple):  # a named tuple, as model.py's types: cheaper t
     warning: str | None  # NX900 message when a remote schema could not be used
 
 
-@lru_cache(maxsize=8)
 def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: float) -> SchemaChoice:
-    """The validator for `--schema`, built once per process (bundled, a file, remote or a URL)."""
+    """The validator for `--schema`, built once per process (bundled, a file, remote or a URL); a
+    file's again when it changed on disk: the language server lives on while the user edits it
+    (hunt 79 F2: the editor kept the first version, the command line read the new one)."""
+    return _choose_schema(spec, api_url, ttl_hours, timeout, _file_stamp(spec))
+
+
+def _file_stamp(spec: str) -> tuple[int, ...] | None:
+    """What changes when a schema file changes; None for what is no file (bundled, a URL)."""
+    if spec == "bundled" or "://" in spec or schema_uses_network(spec):
+        return None
+    try:
+        found = os.stat(spec)
+    except (OSError, ValueError):
+        return None  # reading it says why
+    return (found.st_mtime_ns, found.st_size, found.st_ino, found.st_ctime_ns)
+
+
+@lru_cache(maxsize=8)
+def _choose_schema(
+    spec: str, api_url: str | None, ttl_hours: float, timeout: float, stamp: tuple[int, ...] | None
+) -> SchemaChoice:
     if spec == "bundled":
         return SchemaChoice(*schema.bundled_validator(), None)
     if schema_uses_network(spec):

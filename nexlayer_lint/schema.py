@@ -455,11 +455,11 @@ def bundled_validator() -> tuple[Any, SchemaInfo]:
 
 
 def validator_for_file(path: str | Path) -> tuple[Any, SchemaInfo]:
-    """A schema file's validator, built once per process and file."""
+    """A schema file's validator, built from the file as it is now (engine.choose_schema keeps
+    it while the file does not change)."""
     return _validator_for_file(str(Path(path).expanduser().resolve()))
 
 
-@functools.cache
 def _validator_for_file(path: str) -> tuple[Any, SchemaInfo]:
     # the location is printed (messages, reports' `schema.location`): shown as _shown_path shows it
     return load_schema_bytes(_read_schema_file(path), source="file", location=_shown_path(path))

@@ -55,6 +55,7 @@ from nexlayer_lint.config import (
     Settings,
     find_config,
     for_file,
+    opened_path,
     read_config,
     without_network,
 )
@@ -807,7 +808,10 @@ class NexlayerLanguageServer(LanguageServer):
     def settings_for(self, uri: str) -> tuple[Settings, str | None]:
         """The settings of the config closest above the document (read again when it changes)."""
         try:
-            found = find_config(self.folder_of(uri).resolve())
+            # the folder as the CLI spells it (config.opened_path), not resolved: the config's
+            # globs are matched against the document's path as spelt, and a workspace opened
+            # through a symlinked folder matched none of them (hunt 79 F3)
+            found = find_config(opened_path(str(self.folder_of(uri))))
         except (OSError, ValueError):  # ValueError: a NUL in the URI's path (`a%00b`), no file can be there
             found = None
         cached = self._configs.get(found)

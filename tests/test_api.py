@@ -1336,13 +1336,13 @@ def cli(monkeypatch, sleeps):
     from nexlayer_lint.cli import main
 
     monkeypatch.setattr(http_client, "DEFAULT_RETRY", http_client.RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5))
-    engine.choose_schema.cache_clear()
+    engine._choose_schema.cache_clear()
 
     def run(*args: str):
         return CliRunner().invoke(main, list(args))
 
     yield run
-    engine.choose_schema.cache_clear()
+    engine._choose_schema.cache_clear()
 
 
 @pytest.fixture
@@ -1664,7 +1664,7 @@ def test_the_cache_file_name_tells_nothing_of_the_urls_credentials(cli, fake_api
     names = []
     for cache in ("one", "two"):
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / cache))
-        engine.choose_schema.cache_clear()  # the process's choice is per cache, here
+        engine._choose_schema.cache_clear()  # the process's choice is per cache, here
         fetched = cli("schema", "fetch", "--api-url", url)
         assert fetched.exit_code == 0, fetched.output
         printed = Path(fetched.stdout.splitlines()[3].removeprefix("cache:   "))

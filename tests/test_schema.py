@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -577,6 +578,21 @@ def write(tmp_path: Path, content: object, name: str = "s.json") -> Path:
     return path
 
 
+def test_a_schema_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    # hunt 79 F2: the language server kept a schema file's first version for its whole life,
+    # while the command line read the new one
+    from nexlayer_lint import engine
+
+    path = write(tmp_path, {"properties": {"application": {"required": ["name"]}}})
+    first = engine.choose_schema(str(path), None, 24.0, 10.0)
+    assert engine.choose_schema(str(path), None, 24.0, 10.0) is first  # built once while it stays
+    assert codes("application: {}\n", first.validator) == [("NX101", 1, 1)]
+    write(tmp_path, {"properties": {"application": {"required": ["name", "pods"]}}})
+    os.utime(path, ns=(1, 1))  # a new stamp, however coarse the file system's clock
+    again = engine.choose_schema(str(path), None, 24.0, 10.0)
+    assert codes("application: {}\n", again.validator) == [("NX101", 1, 1), ("NX101", 1, 1)]
+
+
 def test_other_keywords_are_nx105(tmp_path: Path) -> None:
     given = {
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -654,7 +670,7 @@ def _cli_on_schema(tmp_path: Path, given: Any) -> Any:
     from nexlayer_lint import engine
     from nexlayer_lint.cli import main
 
-    engine.choose_schema.cache_clear()
+    engine._choose_schema.cache_clear()
     (tmp_path / "nexlayer.yaml").write_text("application:\n  name: shop\n")
     return CliRunner().invoke(
         main, ["--isolated", "--schema", str(write(tmp_path, given)), str(tmp_path / "nexlayer.yaml")]
@@ -1117,7 +1133,7 @@ def test_a_slow_pattern_in_a_schema_file_is_refused_with_its_place(tmp_path: Pat
     from nexlayer_lint import engine
     from nexlayer_lint.cli import main
 
-    engine.choose_schema.cache_clear()
+    engine._choose_schema.cache_clear()
     path = write(tmp_path, {"properties": {"application": {"properties": {"name": {"pattern": "^(a+)+$"}}}}})
     (tmp_path / "nexlayer.yaml").write_text("application:\n  name: " + "a" * 40 + "!\n")
     result = CliRunner().invoke(main, ["--schema", str(path), str(tmp_path / "nexlayer.yaml")])
@@ -1133,7 +1149,7 @@ def test_a_slow_pattern_in_a_fetched_schema_falls_back_to_the_bundled_one(fake_a
     from nexlayer_lint import engine
     from tests import fake_api as fa
 
-    engine.choose_schema.cache_clear()
+    engine._choose_schema.cache_clear()
     fake_api.script("/slow.json", fa.Reply(200, {"properties": {"application": {"pattern": "(a|aa)+$"}}}))
     choice = engine.choose_schema(f"{fake_api.url}/slow.json", None, 24.0, 5.0)
     assert choice.info.source == "bundled"

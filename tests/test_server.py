@@ -1831,3 +1831,17 @@ def test_ctrl_c_ends_the_server_with_130() -> None:
     assert process.wait(timeout=HANG_GUARD) == 130
     _, err = process.communicate(timeout=HANG_GUARD)
     assert err == b"nexlayer-lint: interrupted\n"
+
+
+@e2e
+async def test_a_document_through_a_symlinked_folder_gets_its_config_s_globs(client: Client, docs: Path) -> None:
+    # hunt 79 F3: the config was found by the folder's real path, its globs matched against the
+    # document's path as spelt through the link: per-file-ignores and force-exclude held nothing
+    real = docs / "real-proj"
+    (real / "sub").mkdir(parents=True)
+    (real / ".nexlayer-lint.toml").write_text('[per-file-ignores]\n"sub/*.yaml" = ["NX201"]\n', encoding="utf-8")
+    link = docs / "proj-link"
+    link.symlink_to(real, target_is_directory=True)
+    assert codes(await open_doc(client, (real / "sub" / "nexlayer.yaml").as_uri(), NO_PATH)) == []
+    assert codes(await open_doc(client, (link / "sub" / "nexlayer.yaml").as_uri(), NO_PATH)) == []
+    assert codes(await open_doc(client, (link / "nexlayer.yaml").as_uri(), NO_PATH)) == ["NX201"]
