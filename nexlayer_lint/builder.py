@@ -29,6 +29,7 @@ subtree are then one slice of the list, which an alias repeats under its own pat
 """
 
 import re
+import string
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -264,22 +265,52 @@ def _put_back(next_event: Callable[[], Any], stand_ins: dict[str, str]) -> Calla
 def _build_pure(text: str) -> Built:
     events = _pure_yaml().parse(text)
     try:
-        return _Builder(_colons_checked(events, text).__next__).document()
+        return _Builder(_as_libyaml_reads(events, text).__next__).document()
+    except ValueError as exc:  # chr() of an escape past U+10FFFF, which libyaml refuses as a syntax error
+        if "chr()" not in str(exc):
+            raise
+        raise _bad_escape(text, None) from None
     finally:
         events.close()
 
 
-def _colons_checked(events: Iterator[Any], text: str) -> Iterator[Any]:
+def _as_libyaml_reads(events: Iterator[Any], text: str) -> Iterator[Any]:
     """The pure parser's events, refusing what it reads and YAML 1.2 (and libyaml) does not: a
     plain value in [ ] or { } whose ":" is followed by the collection's `,`, `]` or `}` (`[a:]`,
-    `{b: c:}`), which it reads as text ending in ":"."""
+    `{b: c:}`), which it reads as text ending in ":"; an escape that names half of a surrogate
+    pair (JSON's `"\\ud83d\\ude00"`), which it reads as that half (hunt 78 F1)."""
     for event in events:
         if type(event) is ScalarEvent and not event.style and event.value.endswith(":"):
             end = event.end_mark
             if text[end.index : end.index + 1] in (",", "]", "}"):
                 colon = StringMark(end.name, end.index - 1, end.line, end.column - 1, None, None)
                 raise ScannerError("while scanning a plain scalar", event.start_mark, "found unexpected ':'", colon)
+        if type(event) is ScalarEvent and event.style == '"' and _SURROGATE.search(event.value):
+            raise _bad_escape(text, event)
         yield event
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bad_escape(text: str, event: Any) -> ScannerError:
+    """libyaml's error for the first `\\u` or `\\U` escape naming no character, in the event's
+    double-quoted scalar (or the whole text), at its first hexadecimal digit, as libyaml marks it."""
+    start, end = (event.start_mark.index, event.end_mark.index) if event is not None else (0, len(text))
+    at = text.find("\\", start, end)
+    while at >= 0:
+        size = {"u": 4, "U": 8}.get(text[at + 1 : at + 2])
+        digits = text[at + 2 : at + 2 + size] if size else ""
+        if size and len(digits) == size and all(c in string.hexdigits for c in digits):
+            value = int(digits, 16)
+            if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+                break
+        at = text.find("\\", at + 2, end)  # past the escaped character: `\\\\` is one backslash
+    index = at + 2 if at >= 0 else start
+    line = text.count("\n", 0, index)
+    mark = StringMark("<unicode string>", index, line, index - (text.rfind("\n", 0, index) + 1), None, None)
+    context = event.start_mark if event is not None else mark
+    return ScannerError("while parsing a quoted scalar", context, "found invalid Unicode character escape code", mark)
 
 
 class _Builder:

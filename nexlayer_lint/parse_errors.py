@@ -215,6 +215,34 @@ def _undefined_alias(stop: _Stop) -> tuple[str, str | None]:
     )
 
 
+# A \u or \U escape (fixed lengths: one way to match), and the low half of a surrogate pair.
+_UNICODE_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+_LOW_SURROGATE_ESCAPE = re.compile(r"\\u([dD][c-fC-F][0-9A-Fa-f]{2})")
+
+
+def _unicode_escape(stop: _Stop) -> tuple[str, str | None]:
+    """An escape YAML refuses: half of a UTF-16 surrogate pair, as JSON writes a character past
+    U+FFFF (`"\\ud83d\\ude00"`, what json.dumps writes for an emoji: hunt 78 F1), or past U+10FFFF.
+    libyaml (and so the platform's parsers) refuses them too: the file must change."""
+    hint = 'write the character itself, or as one escape of 8 hexadecimal digits, such as "\\U0001F600"'
+    # the parser points at the escape's backslash, or a character or two after it
+    found = next(filter(None, (_UNICODE_ESCAPE.match(stop.text, max(stop.col - k, 0)) for k in (1, 2, 3))), None)
+    if found is None or stop.is_secret(found.start(), found.end()):
+        return "an escape in a double-quoted value names no Unicode character", hint
+    escape, value = found.group(1), int(found.group(1)[1:], 16)
+    if not 0xD800 <= value <= 0xDFFF:
+        return f'the escape "\\{escape}" is past U+10FFFF, the last Unicode character', hint
+    low = _LOW_SURROGATE_ESCAPE.match(stop.text, found.end()) if value <= 0xDBFF else None
+    if low is None or stop.is_secret(low.start(), low.end()):
+        return f'the escape "\\{escape}" is half of a UTF-16 surrogate pair, which YAML refuses', hint
+    char = 0x10000 + ((value - 0xD800) << 10) + (int(low.group(1), 16) - 0xDC00)
+    return (
+        f'"\\{escape}\\u{low.group(1)}" is a UTF-16 surrogate pair, as JSON writes U+{char:X}; YAML reads each '
+        "half alone, and refuses it",
+        f'write the character itself, or as one escape: "\\U{char:08X}"',
+    )
+
+
 def _escape(stop: _Stop) -> tuple[str, str | None]:
     at = stop.col - 1
     if stop.text[at : at + 1] == "\\":
@@ -270,6 +298,7 @@ _KINDS: tuple[tuple[tuple[str, ...], Wording], ...] = (
         ),
     ),
     (("unknown escape",), _escape),
+    (("invalid unicode character escape",), _unicode_escape),
     (
         ("anchor", "alias"),
         lambda stop: (

@@ -16,6 +16,30 @@ DIRECTIVE = (
 
 CASES = [
     # (name, text, (line, col), message, hint): the same from both parsers
+    # hunt 78 F1: JSON writes a character past U+FFFF as a surrogate pair, which YAML refuses
+    # (libyaml; the pure parser read each half as a character): at the escape's first digit
+    (
+        "surrogate pair",
+        '{"a": "hi \\ud83d\\ude00"}\n',
+        (1, 13),
+        '"\\ud83d\\ude00" is a UTF-16 surrogate pair, as JSON writes U+1F600; '
+        "YAML reads each half alone, and refuses it",
+        'write the character itself, or as one escape: "\\U0001F600"',
+    ),
+    (
+        "surrogate pair in a secret",
+        'a:\n  DB_PASSWORD: "x\\ud83d\\ude00"\n',
+        (2, 20),
+        "an escape in a double-quoted value names no Unicode character",
+        'write the character itself, or as one escape of 8 hexadecimal digits, such as "\\U0001F600"',
+    ),
+    (
+        "escape past U+10FFFF",
+        'a: "\\U00110000"\n',
+        (1, 7),
+        'the escape "\\U00110000" is past U+10FFFF, the last Unicode character',
+        'write the character itself, or as one escape of 8 hexadecimal digits, such as "\\U0001F600"',
+    ),
     (
         "at sign",
         "a:\n  NOTE: @value\n",
