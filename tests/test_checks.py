@@ -755,6 +755,9 @@ def test_nx208_names_a_look_alike_letter_and_reads_a_final_dot() -> None:
     (d,) = refs("http://bac\u212aend.pod:8000")  # hunt 54 F6: the Kelvin sign lower-cases to k
     assert d.message == 'var "VALUE" refers to pod "bac\u212aend", which does not exist'
     assert refs("docs/my_module.pod") == []  # hunt 23: Perl's documentation, not a pod
+    # hunt 78 F2: a path's file after a `/` that is not `//` is no host name
+    assert refs("http://web.pod:80/docs/intro.pod") == refs("/usr/share/perl5/pod/perlvar.pod") == []
+    assert [d.col for d in refs("//dbb.pod")] == [18]  # a URL without its scheme still names a host
     (d,) = refs("dbb.pod.")
     assert (d.code, d.col, d.end_col) == ("NX208", 16, 19)
     assert refs("db.pod.") == []
