@@ -1456,7 +1456,13 @@ def _key_parts(key: str, state: int) -> tuple[Part, ...]:
     Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
     file, so each is read once."""
     sets_var = ":" in key or (state == VARS and "=" in key)
+    if state == VARS and not sets_var and (named := _NAME_THEN_BLANK.match(key)) and is_secret_var_name(named[1]):
+        # a var's name, a blank, then what its value was meant to be: `DB_PASSWORD hunter2: x`
+        return tuple(literal_parts(key, named.end(), len(key), "assignment", named[1]))
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
+
+
+_NAME_THEN_BLANK = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]+(?=\S)")
 
 
 def _label(path: DataPath, parent: Any) -> str:

@@ -125,6 +125,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      "API_KEY: CnryKey76": x\n',
         ["CnryKey76", "cnrykey76", "CNRYKEY76"],
     ),
+    # a var's name, a blank, then its value, for a missing colon: NX104 quoted the whole name
+    "a var name with its value after a blank": (
+        with_vars("DB_PASSWORD CnryBlank80: x", "API_TOKEN\tCnryBlank81: y"),
+        ["CnryBlank80", "CnryBlank81"],
+    ),
     # hunt 41 F2: a secret that starts with `#` (or holds ` #`) is a comment to YAML, still the secret
     "a secret written after a `#`": (
         with_vars("DB_PASSWORD: #CnryHash74", "API_TOKEN: correct horse #CnryHash75", "X: 1"),
