@@ -402,19 +402,32 @@ def schema_description(schema: Any, path: DataPath, patterns: Patterns | None = 
 # --- fixes -------------------------------------------------------------------------------------
 
 
-def quick_fixes(d: Diagnostic, lines: Sequence[str], newline: str, *, proven: bool = True) -> list[tuple[Fix, bool]]:
+def quick_fixes(
+    d: Diagnostic,
+    lines: Sequence[str],
+    newline: str,
+    *,
+    proven: bool = True,
+    multiline: Sequence[tuple[int, int]] = (),
+) -> list[tuple[Fix, bool]]:
     """What the editor offers for `d`, each with whether it is the preferred one: the finding's
     own fix (preferred when safe), then disabling its code for this line and for the file.
     `lines` are the engine's (Lines.text), as the finding's. `verified` keeps those that a
     re-lint proves. Without that proof (`proven` False: a document too large to lint again), no
     directive for one line: the line's text cannot tell it is safe (inside a block scalar, `url:
-    >-` then `http://x.pod`, a comment at its end is part of the value; hunt 27 F5)."""
+    >-` then `http://x.pod`, a comment at its end is part of the value; hunt 27 F5).
+    `multiline`: the first and last lines of the values written over several lines (Document's):
+    a finding on one of their lines is disabled by a directive on the value's first line, or
+    alone above it, which covers them all (a comment on an inner line is part of the value)."""
     from nexlayer_lint.rules import UNSUPPRESSIBLE
 
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
-        if proven:
+        first = next((first for first, last in multiline if first <= d.line <= last and first <= len(lines)), 0)
+        if proven and not first:
             out.append((_disable_fix(d, lines[d.line - 1], newline), False))
+        elif proven:
+            out.append((_disable_value_fix(d.code, first, lines[first - 1], newline), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
 
@@ -438,6 +451,19 @@ def _disable_fix(d: Diagnostic, line_text: str, newline: str) -> Fix:
     # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
     return Fix(title, (_insert(d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}{newline}"),))
+
+
+def _disable_value_fix(code: str, line: int, line_text: str, newline: str) -> Fix:
+    """ "Disable for this line" of a finding inside a value written over several lines, whose first
+    line is `line`: the code joins a directive there (`command: |  # nexlayer-lint: disable=X`),
+    or a directive alone on the line above covers the value's lines."""
+    title = f"Disable {code} for this line"
+    shift = 1 if line_text.startswith("\ufeff") and line == 1 else 0
+    codes_end = suppress.disable_codes_end(line_text)
+    if codes_end is not None:
+        return Fix(title, (_insert(line, codes_end + 1 - shift, f",{code}"),))
+    indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
+    return Fix(title, (_insert(line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(code)}{newline}"),))
 
 
 def _disable_file_fix(code: str, first_line: str, newline: str) -> Fix:
@@ -1266,11 +1292,12 @@ async def _quick_fixes(
     start = from_position(lines, where.start, encoding)
     end = from_position(lines, where.end, encoding)
     newline = newline_of(state.text)
+    multiline = state.parsed.multiline_scalars if state.parsed is not None else ()
     candidates: list[tuple[Diagnostic, Fix, bool]] = []
     offered: set[Fix] = set()  # "Disable NX215 for this file" once, not once per finding of NX215
     overlapping = (d for d in state.diagnostics if _overlaps(d, start, end))
     for diagnostic in itertools.islice(overlapping, MAX_FINDINGS_PER_REQUEST):
-        for fix, preferred in quick_fixes(diagnostic, texts, newline, proven=small):
+        for fix, preferred in quick_fixes(diagnostic, texts, newline, proven=small, multiline=multiline):
             if fix not in offered:
                 offered.add(fix)
                 candidates.append((diagnostic, fix, preferred))

@@ -1704,6 +1704,31 @@ def test_a_document_too_large_to_prove_fixes_gets_no_directive_for_one_line() ->
     assert len(server.quick_fixes(d, lines, "\n")) == 3  # proven: the line's directive too
 
 
+@pytest.mark.parametrize(
+    ("header", "expected_header"),
+    [
+        ("      command: |", "      # nexlayer-lint: disable=NX213\n      command: |"),
+        (
+            "      command: |  # nexlayer-lint: disable=NX215",
+            "      command: |  # nexlayer-lint: disable=NX215,NX213",
+        ),
+    ],
+)
+def test_disable_for_a_line_inside_a_block_scalar_goes_to_its_first_line(header: str, expected_header: str) -> None:
+    # a comment appended to a line inside the value is part of the value: the directive goes on
+    # the value's first line, or alone above it, which covers all its lines (it was not offered)
+    text = CLEAN + header + "\n        mysqld\n        mysql -uroot -pHunter2Secret99\n"
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None and document.multiline_scalars
+    (d,) = [d for d in lint_diags(text) if d.code == "NX213"]
+    lines = server.split_lines(text)
+    fixes = [fix for fix, _ in server.quick_fixes(d, lines, "\n", multiline=document.multiline_scalars)]
+    assert [fix.title for fix in fixes] == ["Disable NX213 for this line", "Disable NX213 for this file"]
+    fixed = apply_fixes(text, [fixes[0]]).text
+    assert fixed == text.replace(header, expected_header)
+    assert "NX213" not in [d.code for d in lint_diags(fixed)]
+
+
 def test_the_quote_quick_fix_is_the_checks_own() -> None:
     # NX005's check builds its fix (issue 18); the server offers it first, as the preferred one
     text = CLEAN + "      vars:\n        DEBUG: yes\n"
