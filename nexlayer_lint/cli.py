@@ -208,6 +208,11 @@ class _PathArgument(click.Path):
 )
 @click.option("--remote/--no-remote", default=None, help="Also ask the Nexlayer API's POST /validate.")
 @click.option(
+    "--offline",
+    is_flag=True,
+    help="Never use the network, whatever a config says: no --remote, and the bundled schema for a remote one.",
+)
+@click.option(
     "--remote-send-secrets", is_flag=True, default=None, help="Send secret values to /validate instead of placeholders."
 )
 @click.option(
@@ -275,6 +280,7 @@ def check(
     schema_spec: str | None,
     remote: bool | None,
     remote_send_secrets: bool | None,
+    offline: bool,
     api_url: str | None,
     timeout: float | None,
     max_file_size: int | None,
@@ -302,8 +308,11 @@ def check(
             paths = ("-",)
         else:
             _echo_error("nexlayer-lint: warning: --stdin-filename is used only with - (standard input)")
+    if offline and (remote or remote_send_secrets or (schema_spec and schema_uses_network(schema_spec))):
+        _fail("--offline uses no network: it cannot go with --remote, --remote-send-secrets or a remote --schema")
     try:
         options = Options(
+            offline=offline,
             select=parse_codes(_split(select), "--select") if select else None,
             ignore=parse_codes(_split(ignore), "--ignore", turning_off=True) if ignore else None,
             severity=parse_severities(_split(severities), "--severity") if severities else None,

@@ -688,6 +688,9 @@ class Options(NamedTuple):  # not a dataclass: building one at import slows ever
     extend_exclude: tuple[PathPattern, ...] | None = None
     unfixable: tuple[str, ...] | None = None
     replaced: Mapping[str, Any] = MappingProxyType({})  # Settings field -> value, replaces the file's
+    # --offline: what a config asks of the network is dropped (without_network), as the offline
+    # pre-commit hook promises whatever the repository's config says (hunt 81 F4)
+    offline: bool = False
 
     def apply(self, settings: Settings) -> Settings:
         changes = {k: v for k, v in self.replaced.items() if v is not None}
@@ -702,7 +705,8 @@ class Options(NamedTuple):  # not a dataclass: building one at import slows ever
             changes["extend_exclude"] = settings.extend_exclude + self.extend_exclude
         if self.unfixable:
             changes["unfixable"] = settings.unfixable + tuple(c for c in self.unfixable if c not in settings.unfixable)
-        return replace(settings, **changes) if changes else settings
+        settings = replace(settings, **changes) if changes else settings
+        return without_network(settings)[0] if self.offline else settings
 
 
 class Resolver:

@@ -1364,6 +1364,21 @@ def test_cli_remote_rejection_at_the_detail_line(cli, fake_api, good_file) -> No
     assert fake_api.count("/validate", "POST") == 1
 
 
+def test_offline_uses_no_network_whatever_the_config_asks(cli, fake_api, good_file) -> None:
+    # hunt 81 F4: the offline pre-commit hook asked the API when the repository's config said so
+    fake_api.script("/validate", fa.valid())
+    fake_api.script("/schema", fa.schema())
+    config = f'remote = true\nschema = "remote"\napi-url = "{fake_api.url}"\n'
+    (good_file.parent / ".nexlayer-lint.toml").write_text(config, encoding="utf-8")
+    assert cli(str(good_file)).exit_code == 0 and fake_api.count() == 2  # the config's GET and POST
+    result = cli("--offline", "--format", "json", str(good_file))
+    assert result.exit_code == 0 and fake_api.count() == 2, result.output  # none more
+    assert json.loads(result.stdout)["schema"]["source"] == "bundled"
+    for asks in (["--remote"], ["--schema", "remote"], ["--remote-send-secrets"]):
+        result = cli("--offline", *asks, str(good_file))
+        assert result.exit_code == 2 and "--offline uses no network" in result.output
+
+
 def test_cli_remote_confirms_and_uses_env_api_url(cli, fake_api, good_file, monkeypatch) -> None:
     monkeypatch.setenv("NEXLAYER_API_URL", fake_api.url)
     fake_api.script("/validate", fa.valid())

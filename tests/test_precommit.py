@@ -40,9 +40,13 @@ def test_hook_definition_matches_what_users_expect():
     assert set(hooks) == {"nexlayer-lint", "nexlayer-lint-remote"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["files"] == r"(^|/)nexlayer\.ya?ml$" and hook["types"] == ["yaml"]
+        # a symlink named nexlayer.yaml is linted too (identify tags it `symlink`, not `yaml`: hunt 81 F3)
+        assert hook["files"] == r"(^|/)nexlayer\.ya?ml$" and hook["types_or"] == ["yaml", "symlink"]
+        assert hook["types"] == []  # pre-commit's default, [file], would leave the symlink out
         assert hook["require_serial"] is True  # one process: one report, one summary per commit
         assert hook["entry"].startswith("nexlayer-lint check --force-exclude")  # the config's excludes hold
+    # the offline hook stays offline whatever the repository's config asks (hunt 81 F4)
+    assert hooks["nexlayer-lint"]["entry"] == "nexlayer-lint check --force-exclude --offline"
 
 
 def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -77,7 +81,16 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
     # excluded by the repository's config: pre-commit names it, --force-exclude keeps it out
     (repo / "legacy").mkdir()
     (repo / "legacy" / "nexlayer.yaml").write_text(BROKEN)
-    (repo / ".nexlayer-lint.toml").write_text('extend-exclude = ["legacy"]\n')
+    # a config that asks for the network: the offline hook must not use it (the port is closed)
+    (repo / ".nexlayer-lint.toml").write_text(
+        'extend-exclude = ["legacy"]\nremote = true\nschema = "remote"\napi-url = "http://127.0.0.1:9"\n'
+        'fail-on = "warning"\n'
+    )
+    # a nexlayer.yaml that is a symlink: pre-commit passes it only with types_or symlink (hunt 81 F3)
+    (repo / "envs").mkdir()
+    (repo / "envs" / "prod.yaml").write_text(BROKEN)
+    (repo / "linked").mkdir()
+    (repo / "linked" / "nexlayer.yaml").symlink_to("../envs/prod.yaml")
     _git(repo, "add", ".")
     # TRAVIS makes pre-commit use two processes per hook whatever the CPU count (pre_commit/lang_base.py),
     # so the single summary below shows require_serial at work on a one-CPU machine too
@@ -90,10 +103,12 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
     assert "other.yaml" not in output
     assert "deploy/nexlayer.yml:" not in output
     assert "legacy/" not in output
+    assert "linked/nexlayer.yaml:3:3: error NX201" in output, output
+    assert "NX900" not in output, output  # no request was tried
     summaries = [line for line in output.splitlines() if re.match(r"(\d+ errors?|no problems) in ", line)]
-    assert summaries == ["9 errors in 9 of 10 files"], output
+    assert summaries == ["10 errors in 10 of 11 files"], output
 
-    for path in [repo / "nexlayer.yaml", *(repo / "apps").glob("*/nexlayer.yaml")]:
+    for path in [repo / "nexlayer.yaml", repo / "envs" / "prod.yaml", *(repo / "apps").glob("*/nexlayer.yaml")]:
         path.write_text(CLEAN)
     run = _try_repo(repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
