@@ -377,6 +377,7 @@ def check(
                 reports, resolver.for_folder, folder, quiet=quiet, statistics=statistics, stdout=not given_back
             )
         sys.exit(EXIT_OK)
+    _refuse_reports_over_targets(reports, targets)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
         if all(destination is None for _, destination in reports):
             _fail("; ".join(f"{path}: no such file" for path in selection.missing))
@@ -827,6 +828,21 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"unfixable = {json.dumps(list(settings.unfixable))}",
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targets: Sequence[str]) -> None:
+    """An --output-file that is a file being linted would replace it with its report: exit 2
+    first. pre-commit gives a folder named `-oevil` as `-oevil/nexlayer.yaml`, which reads as
+    `-o evil/nexlayer.yaml` and wrote the report over that deployment file (hunt 81 F5)."""
+    from nexlayer_lint.selection import file_identity
+
+    destinations = [destination for _, destination in reports if destination is not None]
+    if not destinations:
+        return
+    linted = {file_identity(target) for target in targets if target != "-"}
+    for destination in destinations:
+        if os.path.exists(destination) and file_identity(destination) in linted:
+            _fail(f"--output-file {destination} is a file being linted: its report would replace it")
 
 
 def _write_empty_reports(

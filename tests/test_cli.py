@@ -122,6 +122,16 @@ def test_files_all_missing_still_rewrite_each_output_file(project):
     assert issue["description"] == "nope.yaml: no such file" and issue["check_name"] == "nexlayer-lint/file-error"
 
 
+def test_an_output_file_that_is_a_linted_file_is_refused(project):
+    # hunt 81 F5: pre-commit names a folder `-oevil` as `-oevil/nexlayer.yaml`, read as
+    # `-o evil/nexlayer.yaml`: the report replaced that deployment file
+    target = write(project / "evil" / "nexlayer.yaml", MISSING_PORTS)
+    result = run("-oevil/nexlayer.yaml", "evil/nexlayer.yaml")
+    assert result.exit_code == 2 and "is a file being linted" in result.stderr
+    assert target.read_text() == MISSING_PORTS
+    assert run("-o", "report.txt", "evil/nexlayer.yaml").exit_code == 1  # any other file is written
+
+
 def test_json_output_shape(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     document = json.loads(run("nexlayer.yaml", "--format", "json").output)
