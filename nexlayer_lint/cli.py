@@ -685,7 +685,7 @@ def _lint_again_under_other_names(
 
 
 def _say_not_applied(name: str, outcome: Any) -> None:
-    from nexlayer_lint.fixes import MAX_PASSES
+    from nexlayer_lint.fixes import MAX_PASSES, MAX_TRIALS
     from nexlayer_lint.rules import RULES
 
     for finding, added in outcome.rejected:  # each finding left unfixed, once
@@ -700,7 +700,8 @@ def _say_not_applied(name: str, outcome: Any) -> None:
     for finding in outcome.left:
         _echo_error(
             f"nexlayer-lint: warning: {name}:{finding.line}:{finding.col}: {finding.code} not fixed "
-            f"({finding.fix.title}): its fix was still offered after {MAX_PASSES} passes"
+            f"({finding.fix.title}): its fix was still offered when fixing stopped ({MAX_PASSES} passes, "
+            f"or {MAX_TRIALS} lints sorting out fixes that made the file worse); run --fix again"
         )
 
 

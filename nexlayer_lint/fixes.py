@@ -31,9 +31,9 @@ from typing import Any, NamedTuple
 
 from nexlayer_lint.model import Diagnostic, Fix, Span
 
-# Lints that sort out the fixes of one pass that made the file worse (_one_by_one): room for a
-# few bad fixes among thousands, and a bound on a file where every fix is bad.
-MAX_TRIALS = 64
+# Lints that sort out the fixes that made the file worse (_one_by_one), for one file in all:
+# room for dozens of bad fixes among thousands, and a bound on a file where every fix is bad.
+MAX_TRIALS = 256
 MAX_PASSES = 10
 # Codes a fix must never add, whatever their configured severity: the file stops parsing, gets
 # a duplicate key, or a directive stops working.
@@ -245,6 +245,7 @@ def fix_all(
     # pass (200 bad renames sorted out again after each pass doubled a run's time: hunt 36 F9)
     rejected_now: set[Fix] = set()
     retried: set[Fix] = set()
+    trials = [MAX_TRIALS]  # what is left of the bound, spent by every pass's sorting out
     for _ in range(max_passes):
         fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected_now]
         # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
@@ -260,12 +261,11 @@ def fix_all(
         several = len(one_pass.applied) > 1
         if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
-            adds = worsened(diagnostics, after)
-            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, adds)
+            one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, trials)
             rejected.update(newly)
             rejected_now.update(newly)
         if not one_pass.applied or one_pass.text == text:
-            if newly:
+            if newly and trials[0] > 0:
                 continue  # every fix of the pass was rejected: the fixes left (unsafe ones) get theirs
             break
         rejected_now, retried = rejected_now & retried, retried | rejected_now
@@ -281,23 +281,21 @@ def _one_by_one(
     fixes: Sequence[Fix],
     diagnose: Callable[[str], Sequence[Diagnostic]],
     rejected: dict[Fix, tuple[str, ...]],
-    adds: tuple[str, ...],
+    trials: list[int],
 ) -> tuple[Applied, Sequence[Diagnostic]]:
     """The fixes of a pass that made it worse, sorted out: a group of fixes is kept when, applied
     with those kept before it, it adds nothing; otherwise its halves are tried in turn, down to
     single fixes, which are rejected. One bad fix among N costs about 2·log2(N) lints, not N (a
-    lint per fix made a long file with one bad fix quadratic). At most MAX_TRIALS lints: N bad
-    fixes cost 2N, quadratic in a file of N pods with one mistake each (200: 6.7 s, hunt 75 F1),
-    so a group still failing when they are spent is rejected whole, with what it would add."""
+    lint per fix made a long file with one bad fix quadratic). `trials[0]` lints at most, what
+    is left of fix_all's MAX_TRIALS: N bad fixes cost 2N, quadratic in a file of N pods with one
+    mistake each (200: 6.7 s, hunt 75 F1). The groups not sorted out when they are spent are
+    neither applied nor rejected, only left (rejecting them whole blamed good fixes: hunt 80 F1)."""
     applied: list[Fix] = []
-    trials = MAX_TRIALS
 
-    def sort_out(group: Sequence[Fix], adds: tuple[str, ...]) -> None:
-        nonlocal trials
-        if trials <= 0:  # `adds`: what the group this one is half of would add
-            rejected.update(dict.fromkeys(group, adds))
+    def sort_out(group: Sequence[Fix]) -> None:
+        if trials[0] <= 0:  # left: --fix says its fix is still offered
             return
-        trials -= 1
+        trials[0] -= 1
         # Spans are the original text's: each trial applies the kept fixes and the group afresh.
         trial = apply_fixes(text, [*applied, *group])
         after = diagnose(trial.text)
@@ -311,11 +309,11 @@ def _one_by_one(
             rejected[group[0]] = added
         else:
             middle = len(group) // 2
-            sort_out(group[:middle], added)
-            sort_out(group[middle:], added)
+            sort_out(group[:middle])
+            sort_out(group[middle:])
 
     middle = len(fixes) // 2  # the caller tried the whole pass: it made the file worse
     for half in (fixes[:middle], fixes[middle:]) if middle else (fixes,):
-        sort_out(half, adds)
+        sort_out(half)
     result = apply_fixes(text, applied)
     return result, diagnose(result.text) if applied else diagnostics
