@@ -465,6 +465,17 @@ def _reach(segments: Sequence[_Segment | None], names: list[str], count: int) ->
     return reach
 
 
+def _own_segments(glob: _Glob) -> tuple[_Segment | None, ...]:
+    """The segments that match a path itself: without the `**` a trailing `/` was read as."""
+    return glob.segments[:-1] if glob.folders_only and not glob.within else glob.segments
+
+
+def _name_segment(glob: _Glob) -> _Segment | None:
+    """The one segment of a glob that is a name at any depth (`build/`, `*.tmp`), else None."""
+    segments = _own_segments(glob)
+    return segments[1] if len(segments) == 2 and segments[0] is None else None
+
+
 def _matches_itself(glob: _Glob, names: list[str], is_dir: bool) -> bool:
     """Whether `glob` matches the path of `names` (relative to its base) itself, as git matches
     a .gitignore line: one ending with `/` only a folder, one ending with a written `/**` only
@@ -475,9 +486,12 @@ def _matches_itself(glob: _Glob, names: list[str], is_dir: bool) -> bool:
         return True
     if glob.shortcut == "slash":  # `*/`, `**/`: any folder; `**/*/**`: anything below one
         return len(names) > 1 if glob.within else True
-    segments = glob.segments
-    if glob.folders_only and not glob.within:
-        segments = segments[:-1]  # the `**` that a trailing `/` was read as
+    name = _name_segment(glob)
+    if name is not None:
+        return _match_segment(name, names[-1])  # a name at any depth: the path's own name
+    segments = _own_segments(glob)
+    if None not in segments and len(segments) != len(names):
+        return False  # no `**`: one segment a name
     count = len(names)
     if segments[-1] is None:  # a written `/**`: one name or more below what the rest matched
         return any(_reach(segments[:-1], names, count)[1:count])
@@ -503,6 +517,9 @@ class _Group(NamedTuple):
     exact: dict[str, list[int]]  # a segment's whole text -> the globs that need a name that is it
     ends: dict[int, dict[str, list[int]]]  # by length: a literal end -> the globs that need it
     starts: dict[int, dict[str, list[int]]]  # by length: a literal start -> the globs that need it
+    # every glob matches a path itself by its last name alone (`build/`, `*.tmp`, `*`): the index
+    # need look at that name only (a chain of folders each with its .gitignore was cubic: hunt 80 F3)
+    last_name_only: bool = False
 
 
 @lru_cache(maxsize=512)
@@ -536,14 +553,23 @@ def _indexed(compiled: tuple[_Glob, ...]) -> _Group:
             always.append(index)
         else:
             table[1].setdefault(table[0], []).append(index)
-    return group._replace(always=tuple(always))
+    last_name_only = all(glob.shortcut or _name_segment(glob) is not None for glob in compiled)  # (shortcuts: always)
+    return group._replace(always=tuple(always), last_name_only=last_name_only)
 
 
 def _index_table(group: _Group, glob: _Glob) -> tuple[str, dict[str, list[int]]] | None:
     """The key and the table of `group` that a name must be found in for `glob` to match; None
-    when no segment gives one (wildcards alone, classes, the shortcuts `*` and `**`)."""
+    when no segment gives one (wildcards and classes alone, the shortcuts `*` and `**`). A segment
+    with a class or `?` gives the literal text it ends or starts with (`[Dd]ebug`: `ebug`)."""
     for segment in glob.segments if not glob.shortcut else ():
-        if segment is None or segment.tokens is not None:
+        if segment is None:
+            continue
+        if segment.tokens is not None:
+            first, last = _literal_edge(segment.tokens), _literal_edge(segment.tokens[::-1])[::-1]
+            if last:
+                return last, group.ends.setdefault(len(last), {})
+            if first:
+                return first, group.starts.setdefault(len(first), {})
             continue
         first, last = segment.chunks[0], segment.chunks[-1]
         if len(segment.chunks) == 1:
@@ -553,6 +579,16 @@ def _index_table(group: _Group, glob: _Glob) -> tuple[str, dict[str, list[int]]]
         if first:
             return first, group.starts.setdefault(len(first), {})
     return None
+
+
+def _literal_edge(tokens: Sequence[Any]) -> str:
+    """The literal characters `tokens` start with (a `*`, `?` or class ends them)."""
+    edge = []
+    for token in tokens:
+        if not isinstance(token, str):
+            break
+        edge.append(token)
+    return "".join(edge)
 
 
 def _candidates(group: _Group, names: list[str]) -> Sequence[int]:
@@ -572,7 +608,7 @@ def _candidates(group: _Group, names: list[str]) -> Sequence[int]:
 def _verdict(group: _Group, names: list[str], is_dir: bool) -> bool | None:
     """git's verdict on the path itself: the last glob that matches it decides; None when none does."""
     globs = group.globs
-    for index in reversed(_candidates(group, names)):
+    for index in reversed(_candidates(group, names[-1:] if group.last_name_only else names)):
         if _matches_itself(globs[index], names, is_dir):
             return globs[index].include
     return None

@@ -722,6 +722,23 @@ def test_a_search_matches_a_folder_against_the_globs_it_may_match_only(repo, mon
     assert len(calls) < 20  # 151 a folder before
 
 
+def test_a_deep_chain_of_gitignores_reads_each_entry_s_own_name_only(repo, monkeypatch):
+    # hunt 80 F3: each entry of a chain of folders, each with a .gitignore of names, looked every
+    # name of its path up in every .gitignore above it: cubic (300 folders deep: 7 s)
+    from nexlayer_lint import globs
+
+    folder = repo
+    for _ in range(40):
+        folder = folder / "d"
+        write(folder / ".gitignore", "[x]q\nbuild/\n*.tmp\n")
+    write(folder / "nexlayer.yaml")
+    looked_up: list[int] = []
+    real = globs._candidates
+    monkeypatch.setattr(globs, "_candidates", lambda group, names: looked_up.append(len(names)) or real(group, names))
+    assert shown_files().count("/".join(["d"] * 40) + "/nexlayer.yaml") == 1
+    assert looked_up and max(looked_up) == 1  # the entry's own name: the folders above were read before it
+
+
 @pytest.mark.parametrize(
     ("glob", "path", "pathspec_says", "git_says"),
     [
