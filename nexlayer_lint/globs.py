@@ -263,11 +263,30 @@ class _Segment(NamedTuple):
 
 
 class _Class(NamedTuple):
-    """A `[...]` (or `?`: an empty class, negated) over single characters and ranges."""
+    """A `[...]` (or `?`: an empty class, negated) over single characters, ranges and git's POSIX
+    classes (`[[:alpha:]]`)."""
 
     negated: bool
     chars: str
     ranges: tuple[tuple[str, str], ...]
+    posix: tuple[str, ...] = ()
+
+
+# git's wildmatch's POSIX classes, as the C locale reads them (ASCII)
+_POSIX_CLASSES: dict[str, Any] = {
+    "alnum": lambda c: c.isascii() and c.isalnum(),
+    "alpha": lambda c: c.isascii() and c.isalpha(),
+    "blank": lambda c: c in " \t",
+    "cntrl": lambda c: ord(c) < 32 or ord(c) == 127,
+    "digit": lambda c: c in "0123456789",
+    "graph": lambda c: 33 <= ord(c) <= 126,
+    "lower": lambda c: "a" <= c <= "z",
+    "print": lambda c: 32 <= ord(c) <= 126,
+    "punct": lambda c: 33 <= ord(c) <= 126 and not c.isalnum(),
+    "space": lambda c: c in " \t\n\r\f\v",
+    "upper": lambda c: "A" <= c <= "Z",
+    "xdigit": lambda c: c in "0123456789abcdefABCDEF",
+}
 
 
 class _Glob(NamedTuple):
@@ -291,11 +310,11 @@ class _Unclosed(Exception):
     """A `[` without its `]`: git drops the whole glob (it matches nothing)."""
 
 
-def _compile(glob: str) -> _Glob | None:
+def _compile(glob: str, strict: bool = True) -> _Glob | None:
     """One glob, parsed; None for a glob that matches nothing (blank, a comment, `/`, an unclosed
-    `[`); ValueError for one pathspec rejects (a config's glob must be one every tool reads)."""
-    if not glob.endswith("\\ "):  # a space escaped at the end is kept, with what is before it
-        glob = glob.rstrip()
+    `[`); ValueError for one pathspec rejects (a config's glob must be one every tool reads). Not
+    `strict` (a .gitignore line, as git reads it): a range from high to low is empty, no error."""
+    glob = _trim_trailing_spaces(glob)
     if not glob or glob.startswith("#") or glob == "/":
         return None
     glob, matches_nothing = _plain_slashes(glob)
@@ -319,7 +338,7 @@ def _compile(glob: str) -> _Glob | None:
         segments = tuple(None if part == "**" else _segment(part, bad_ranges) for part in parts)
     except _Unclosed:
         return None
-    if bad_ranges:  # reported after the whole glob is read, as pathspec's regex compiles then
+    if bad_ranges and strict:  # reported after the whole glob is read, as pathspec's regex compiles then
         raise ValueError(f"bad character range {bad_ranges[0]}")
     if matches_nothing:
         return None
@@ -330,6 +349,23 @@ def _compile(glob: str) -> _Glob | None:
     if parts == ["**", "*", "**"]:
         return _Glob(include, (), folders_only, "slash", within)
     return _Glob(include, segments, folders_only, "", within)
+
+
+def _trim_trailing_spaces(glob: str) -> str:
+    """The glob without its trailing spaces, as git trims a .gitignore line: a space escaped by
+    `\\` stays, and tabs are no spaces (`str.rstrip` took `a<TAB>` for `a`: hunt 80 F2)."""
+    last_space = None
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if char == " ":
+            last_space = i if last_space is None else last_space
+        else:
+            last_space = None
+            if char == "\\":
+                i += 1  # the escaped character, a space too
+        i += 1
+    return glob if last_space is None else glob[:last_space]
 
 
 def _plain_slashes(glob: str) -> tuple[str, bool]:
@@ -343,7 +379,16 @@ def _plain_slashes(glob: str) -> tuple[str, bool]:
     while i < len(body):
         tokens.append(body[i : i + 2] if body[i] == "\\" else body[i])
         i += len(tokens[-1])
-    plain = glob[: len(glob) - len(body)] + "".join("/" if token == "\\/" else token for token in tokens)
+    out: list[str] = []
+    for token in tokens:
+        if token != "\\/":
+            out.append(token)
+            continue
+        # after a `**` name, wildmatch takes an escaped `/` as the one after at least one folder
+        # (git reads no name between them only with a real `/`): `**\\/x` is `**/*/x`
+        name = "".join(out).rpartition("/")[2]
+        out.append("/*/" if len(name) > 1 and not name.strip("*") else "/")
+    plain = glob[: len(glob) - len(body)] + "".join(out)
     return plain, tokens[0] == "\\/" or tokens[-1] == "\\/"
 
 
@@ -369,8 +414,16 @@ def _segment(part: str, bad_ranges: list[str]) -> _Segment:
         elif char == "[":
             j = i + 1 if i < end and part[i] in "!^" else i
             j += 1 if j < end and part[j] == "]" else 0
-            j = part.find("]", j)
-            if j < 0:
+            close = _next_close(part, j)
+            while j < end and part[j] != "]":  # a `[:name:]` inside is one piece (git)
+                if part.startswith("[:", j) and close >= 0:
+                    if close < j + 2:
+                        close = _next_close(part, j + 2)
+                    if close >= 0:
+                        j = close + 2
+                        continue
+                j += 1
+            if j >= end:
                 raise _Unclosed
             negated = part[i] in "!^"
             tokens.append(_class(part[i + negated : j], negated, bad_ranges))
@@ -391,10 +444,18 @@ def _segment(part: str, bad_ranges: list[str]) -> _Segment:
 def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
     """A class's body as Python's regex reads it (pathspec hands it over): `a-z` is a range
     unless the `-` is last; a range from high to low is an error."""
-    chars, ranges = "", []
+    chars, ranges, posix = "", [], []
     k = 0
+    close = _next_close(body, 0)
     while k < len(body):
-        if k + 2 < len(body) and body[k + 1] == "-":
+        if body.startswith("[:", k) and close >= 0 and close < k + 2:
+            close = _next_close(body, k + 2)
+        if body.startswith("[:", k) and close >= 0:
+            if body[k + 2 : close] not in _POSIX_CLASSES:
+                raise _Unclosed  # git gives up on the glob: it matches nothing
+            posix.append(body[k + 2 : close])
+            k = close + 2
+        elif k + 2 < len(body) and body[k + 1] == "-":
             low, high = body[k], body[k + 2]
             if high < low:
                 bad_ranges.append(f"{low}-{high}")
@@ -403,13 +464,21 @@ def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
         else:
             chars += body[k]
             k += 1
-    return _Class(negated, chars, tuple(ranges))
+    return _Class(negated, chars, tuple(ranges), tuple(posix))
+
+
+def _next_close(text: str, start: int) -> int:
+    """Where the next `:]` is from `start` (-1: none). Asked again only once the scan passes it,
+    so a line of many `[:` without `:]` is read once, not once each."""
+    return text.find(":]", start)
 
 
 def _in_class(token: Any, char: str) -> bool:
     if isinstance(token, str):
         return token == char
     hit = char in token.chars or any(low <= char <= high for low, high in token.ranges)
+    if not hit and token.posix:
+        hit = any(_POSIX_CLASSES[name](char) for name in token.posix)
     return hit != token.negated
 
 
@@ -529,7 +598,7 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
     compiled = []
     for glob in globs:
         try:
-            found = _compile(glob)
+            found = _compile(glob, strict=False)
         except ValueError:
             continue
         # Each glob that matches the named folder (or a folder above it), or all that is below it

@@ -376,6 +376,33 @@ def test_negations_are_read_as_git_reads_them(repo, top, in_a, git_keeps):
     assert [path for path in shown_files() if path in _FOUR] == [_FOUR[i] for i in git_keeps]
 
 
+@pytest.mark.parametrize(
+    ("line", "folders", "git_keeps"),
+    [
+        # hunt 80 F2, each as `git ls-files --others --exclude-standard` keeps it
+        ("**\\/x", ["x", "a/x"], ["x"]),  # before an escaped `/`, `**` needs a folder or more
+        ("a/**\\/x", ["a/x", "a/b/x"], ["a/x"]),
+        ("[[:alpha:]]", ["a", "1"], ["1"]),  # a POSIX class
+        ("[!z-a]", ["a"], []),  # a range from high to low is empty: `[!z-a]` is any character
+        ("a\t", ["a"], ["a"]),  # git trims spaces, not a tab
+        ("a\\  ", ["a "], []),  # an escaped space, then one git trims
+        ("a\\\\ ", ["a\\"], []),  # an escaped backslash, then a space git trims
+    ],
+)
+def test_odd_gitignore_lines_are_read_as_git_reads_them(repo, line, folders, git_keeps):
+    if sys.platform == "win32" and any(name.endswith((" ", "\\")) for name in folders):
+        pytest.skip("Windows keeps no such names")
+    for folder in folders:
+        write(repo / folder / "nexlayer.yaml")
+    (repo / ".gitignore").write_text(line + "\n", encoding="utf-8")
+    kept = sorted(
+        path.removesuffix("/nexlayer.yaml")
+        for path in shown_files()
+        if path.count("/") and path in [f + "/nexlayer.yaml" for f in folders]
+    )
+    assert kept == sorted(git_keeps)
+
+
 def test_force_exclude_keeps_a_named_folder_s_excludes_inside_it(tree):
     # hunt 77 F1: `deploy/**` matches below deploy, not deploy itself, so naming deploy with
     # --force-exclude searched it with the exclude set aside, as for a folder named without it
