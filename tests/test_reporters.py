@@ -895,3 +895,9 @@ def test_ci_paths_follow_a_symlinked_folder_but_not_a_symlinked_file(tmp_path, m
     assert path("app/nexlayer.yaml") == "app/nexlayer.yaml"
     assert path(str(tmp_path / "link" / "app" / "nexlayer.yaml")) == "app/nexlayer.yaml"
     assert path("../else/nexlayer.yaml") == str(tmp_path / "else" / "nexlayer.yaml").replace(os.sep, "/")
+    # hunt 80 F4: `..` after a symlinked folder goes where the link goes, not back up its spelling
+    (repo / "outlink").symlink_to(tmp_path / "else")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "nexlayer.yaml").write_text("x: 1\n")
+    (repo / "outside").mkdir()
+    assert path("outlink/../outside/nexlayer.yaml") == str(tmp_path / "outside" / "nexlayer.yaml").replace(os.sep, "/")

@@ -35,6 +35,8 @@ def ci_paths() -> Callable[[str], str]:
     top level, also in a worktree or submodule, where `.git` is a file), else the working
     directory; so code-scanning links work from wherever the tool ran. `-` (stdin) stays `-`.
     """
+    from nexlayer_lint.config import opened_path
+
     try:
         cwd = os.getcwd()
     except OSError:  # the working directory was removed: paths as given are all there is
@@ -44,7 +46,9 @@ def ci_paths() -> Callable[[str], str]:
 
     def ci_path(path: str) -> str:
         if path not in known:
-            known[path] = path if path == "-" else _relative_to(root, os.path.join(cwd, path))
+            # `..` after a symlinked folder goes where the link goes, not back up its spelling
+            # (`outlink/../outside/x` is outside, not `./outside/x`: hunt 80 F4), as configs read it
+            known[path] = path if path == "-" else _relative_to(root, opened_path(path, cwd))
         return known[path]
 
     return ci_path
