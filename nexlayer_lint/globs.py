@@ -380,14 +380,17 @@ def _plain_slashes(glob: str) -> tuple[str, bool]:
         tokens.append(body[i : i + 2] if body[i] == "\\" else body[i])
         i += len(tokens[-1])
     out: list[str] = []
+    name: list[str] = []  # the tokens of the name being read (since the last `/`): linear, not a join each
     for token in tokens:
-        if token != "\\/":
+        if token not in ("\\/", "/"):
             out.append(token)
+            name.append(token)
             continue
         # after a `**` name, wildmatch takes an escaped `/` as the one after at least one folder
         # (git reads no name between them only with a real `/`): `**\\/x` is `**/*/x`
-        name = "".join(out).rpartition("/")[2]
-        out.append("/*/" if len(name) > 1 and not name.strip("*") else "/")
+        stars = len(name) > 1 and all(piece == "*" for piece in name)
+        out.append("/*/" if token == "\\/" and stars else "/")
+        name = []
     plain = glob[: len(glob) - len(body)] + "".join(out)
     return plain, tokens[0] == "\\/" or tokens[-1] == "\\/"
 
@@ -460,6 +463,7 @@ def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
             if high < low:
                 bad_ranges.append(f"{low}-{high}")
             ranges.append((low, high))
+            chars += low  # git reads the first one alone too: `[c-a]` is `[c]` (hunt 82 F2)
             k += 3
         else:
             chars += body[k]
@@ -586,9 +590,11 @@ class _Group(NamedTuple):
     exact: dict[str, list[int]]  # a segment's whole text -> the globs that need a name that is it
     ends: dict[int, dict[str, list[int]]]  # by length: a literal end -> the globs that need it
     starts: dict[int, dict[str, list[int]]]  # by length: a literal start -> the globs that need it
-    # every glob matches a path itself by its last name alone (`build/`, `*.tmp`, `*`): the index
-    # need look at that name only (a chain of folders each with its .gitignore was cubic: hunt 80 F3)
-    last_name_only: bool = False
+    # The most names a path of the group's other globs can have, or None when one has a `**`:
+    # past it, only the globs that are a name at any depth (`build/`, `*.tmp`) can match a path
+    # itself, by its last name, so the index looks that name up alone (a chain of folders, each
+    # with its .gitignore, was cubic: hunt 80 F3, hunt 82 F6).
+    most_names: int | None = 0
 
 
 @lru_cache(maxsize=512)
@@ -622,8 +628,13 @@ def _indexed(compiled: tuple[_Glob, ...]) -> _Group:
             always.append(index)
         else:
             table[1].setdefault(table[0], []).append(index)
-    last_name_only = all(glob.shortcut or _name_segment(glob) is not None for glob in compiled)  # (shortcuts: always)
-    return group._replace(always=tuple(always), last_name_only=last_name_only)
+    most_names: int | None = 0
+    for glob in compiled:
+        if glob.shortcut or _name_segment(glob) is not None:
+            continue  # shortcuts are always candidates; a name at any depth, by the last name
+        segments = _own_segments(glob)
+        most_names = None if most_names is None or None in segments else max(most_names, len(segments))
+    return group._replace(always=tuple(always), most_names=most_names)
 
 
 def _index_table(group: _Group, glob: _Glob) -> tuple[str, dict[str, list[int]]] | None:
@@ -677,7 +688,8 @@ def _candidates(group: _Group, names: list[str]) -> Sequence[int]:
 def _verdict(group: _Group, names: list[str], is_dir: bool) -> bool | None:
     """git's verdict on the path itself: the last glob that matches it decides; None when none does."""
     globs = group.globs
-    for index in reversed(_candidates(group, names[-1:] if group.last_name_only else names)):
+    last_only = group.most_names is not None and len(names) > group.most_names
+    for index in reversed(_candidates(group, names[-1:] if last_only else names)):
         if _matches_itself(globs[index], names, is_dir):
             return globs[index].include
     return None

@@ -383,7 +383,9 @@ def test_negations_are_read_as_git_reads_them(repo, top, in_a, git_keeps):
         ("**\\/x", ["x", "a/x"], ["x"]),  # before an escaped `/`, `**` needs a folder or more
         ("a/**\\/x", ["a/x", "a/b/x"], ["a/x"]),
         ("[[:alpha:]]", ["a", "1"], ["1"]),  # a POSIX class
-        ("[!z-a]", ["a"], []),  # a range from high to low is empty: `[!z-a]` is any character
+        ("[!z-a]", ["a"], []),  # a range from high to low is its first character: `[!z-a]` is `[!z]`
+        ("[c-a]", ["a", "b", "c"], ["a", "b"]),  # hunt 82 F2
+        ("[!c-a]", ["a", "b", "c"], ["c"]),
         ("a\t", ["a"], ["a"]),  # git trims spaces, not a tab
         ("a\\  ", ["a "], []),  # an escaped space, then one git trims
         ("a\\\\ ", ["a\\"], []),  # an escaped backslash, then a space git trims
@@ -757,13 +759,15 @@ def test_a_deep_chain_of_gitignores_reads_each_entry_s_own_name_only(repo, monke
     folder = repo
     for _ in range(40):
         folder = folder / "d"
-        write(folder / ".gitignore", "[x]q\nbuild/\n*.tmp\n")
+        write(folder / ".gitignore", "[x]q\nbuild/\n*.tmp\na/*.tmp\n/o[12]\n")  # hunt 82 F6: globs with a `/` too
     write(folder / "nexlayer.yaml")
     looked_up: list[int] = []
     real = globs._candidates
     monkeypatch.setattr(globs, "_candidates", lambda group, names: looked_up.append(len(names)) or real(group, names))
     assert shown_files().count("/".join(["d"] * 40) + "/nexlayer.yaml") == 1
-    assert looked_up and max(looked_up) == 1  # the entry's own name: the folders above were read before it
+    # the entry's own name (the folders above were read before it), or as many names as the
+    # longest glob without `**` has (a/*.tmp: 2), never the whole path
+    assert looked_up and max(looked_up) == 2
 
 
 @pytest.mark.parametrize(
