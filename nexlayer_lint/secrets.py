@@ -1138,8 +1138,10 @@ def _step(state: int, parent: Any, key: Any) -> int:
         if parent is None and _fold(key) in _VALUE_WORDS:
             return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
         return NAME if _names_a_secret(parent) else PLAIN
-    if found == NAME and state == ITEM and key.lower() == "key" and _has_value_key(parent):
-        return PLAIN  # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads it
+    if state == ITEM and key.lower() == "key" and _has_value_key(parent):
+        # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads
+        # it, read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank)
+        return ITEM
     return found
 
 
@@ -1332,6 +1334,9 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+            if state == ITEM and not parts and (start := blank_value_start(node)) > 0:
+                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it
+                parts = literal_parts(node, start, len(node), "assignment", node[:start].strip())
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
             if list_programs and place >= 0:
@@ -1456,13 +1461,24 @@ def _key_parts(key: str, state: int) -> tuple[Part, ...]:
     Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
     file, so each is read once."""
     sets_var = ":" in key or (state == VARS and "=" in key)
-    if state == VARS and not sets_var and (named := _NAME_THEN_BLANK.match(key)) and is_secret_var_name(named[1]):
-        # a var's name, a blank, then what its value was meant to be: `DB_PASSWORD hunter2: x`
-        return tuple(literal_parts(key, named.end(), len(key), "assignment", named[1]))
+    if state == VARS and not sets_var and (start := blank_value_start(key)) > 0:
+        return tuple(literal_parts(key, start, len(key), "assignment", key[:start].strip()))
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
 
 
+def blank_value_start(text: str) -> int:
+    """Where the value starts in a var's name, a blank, then its value, for a missing `:` or `=`
+    (`DB_PASSWORD hunter2`), when the name names a secret; -1 when it is no such text, or the rest
+    reads as more of the name, a blank for a `_` (`TOKEN TTL`, `PASSWORD MIN LENGTH`: hunt 82 F4).
+    A var's key or a vars list's item only: a comment `# API_KEY comes from vault` is prose."""
+    named = _NAME_THEN_BLANK.match(text)
+    if named is None or not is_secret_var_name(named[1]) or _NAME_WORDS.fullmatch(text, named.end()):
+        return -1
+    return named.end()
+
+
 _NAME_THEN_BLANK = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]+(?=\S)")
+_NAME_WORDS = re.compile(r"[A-Z]+(?:[ \t_]+[A-Z]+)*[ \t]*")  # capitals alone: words of a name
 
 
 def _label(path: DataPath, parent: Any) -> str:
@@ -1555,8 +1571,10 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
         if secret.start is not None and _secret_like(part := str(secret.path[-1])[secret.start : secret.end])
     )
     parts = {form for word in words if len(word) >= MIN_SEARCHED for form in (word, word.lower(), word.upper())}
-    unquotable.update(shortened(text) for text in list(unquotable) if len(text) > MAX_QUOTED)
-    parts.update(shortened(text) for text in list(parts) if len(text) > MAX_QUOTED)
+    # and as a message quotes them: cut, and with a tab or line break escaped (`DB_PASSWORD\thunter2`
+    # was quoted so, and shown: hunt 82 F3)
+    unquotable.update(form for text in list(unquotable) if (form := shortened(text)) != text)
+    parts.update(form for text in list(parts) if (form := shortened(text)) != text)
     return Secrets(
         found, frozenset(whole | sharing), frozenset(with_parts), frozenset(unquotable), frozenset(parts), keys
     )

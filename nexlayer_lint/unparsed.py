@@ -46,6 +46,7 @@ from nexlayer_lint.secrets import (
     _is_secret_key,
     _trimmed,
     assignment_sign,
+    blank_value_start,
     comment_secrets,
     commented_block,
     follows_secret_flag,
@@ -438,6 +439,10 @@ class _Scanner:
         if assigns and (sign := assignment_sign(name)) > 0:
             offset = start + (1 if quoted else 0)
             self.mask_literal(index, body, offset + sign + 1, offset + len(name))
+        elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
+            # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
+            offset = start + (1 if quoted else 0)
+            self.mask_literal(index, body, offset + blank, offset + len(name))
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)

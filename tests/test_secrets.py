@@ -86,6 +86,25 @@ def test_not_secret_names(name: str) -> None:
     assert not is_secret_var_name(name)
 
 
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("DB_PASSWORD hunter2", 12),
+        ("API_TOKEN\tx9", 10),
+        ("DB_PASSWORD S3cret", 12),
+        ("TOKEN TTL", -1),  # hunt 82 F4: a blank for a `_`, in a name of capitals
+        ("PASSWORD MIN LENGTH", -1),
+        ("API_KEY HEADER", -1),
+        ("LOG_LEVEL debug", -1),  # no secret's name
+        ("DB_PASSWORD", -1),
+    ],
+)
+def test_a_secret_var_name_then_a_blank_then_its_value(text: str, start: int) -> None:
+    from nexlayer_lint.secrets import blank_value_start
+
+    assert blank_value_start(text) == start
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

@@ -130,6 +130,13 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         with_vars("DB_PASSWORD CnryBlank80: x", "API_TOKEN\tCnryBlank81: y"),
         ["CnryBlank80", "CnryBlank81"],
     ),
+    # hunt 82 F3: a tab (quoted as `\t` by NX104), and the list forms
+    "a var name with its value after a tab": (with_vars("DB_PASSWORD\tCnryBlank82: x"), ["CnryBlank82"]),
+    "a vars list item with its value after a blank": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD CnryBlank83\n          value: x\n"
+        "        - API_TOKEN CnryBlank84\n      volumes: {}\n",
+        ["CnryBlank83", "CnryBlank84"],
+    ),
     # hunt 41 F2: a secret that starts with `#` (or holds ` #`) is a comment to YAML, still the secret
     "a secret written after a `#`": (
         with_vars("DB_PASSWORD: #CnryHash74", "API_TOKEN: correct horse #CnryHash75", "X: 1"),

@@ -277,6 +277,11 @@ SHAPES = {
         'vars:\n  DB_PASSWORD: ***\u2028*****\n  AUTH_TOKEN: "***" *****\n  SECRET_KEY: *** # old\n    *****\n'
         "  X: {API_KEY: **\n   *****, Y: [}\n",
     ),
+    # hunt 82 F3: a var's name, a blank for the `:`, then its value; not a name of capitals
+    "a var name with its value after a blank": (
+        "vars:\n  DB_PASSWORD Cnry1: x: y\n  - API_TOKEN Cnry2\n  TOKEN TTL: 3600\n x: [\n",
+        "vars:\n  DB_PASSWORD *****: x: y\n  - API_TOKEN *****\n  TOKEN TTL: 3600\n x: [\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
