@@ -832,16 +832,19 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
 
 
 def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targets: Sequence[str]) -> None:
-    """An --output-file that is a file being linted would replace it with its report: exit 2
-    first. pre-commit gives a folder named `-oevil` as `-oevil/nexlayer.yaml`, which reads as
-    `-o evil/nexlayer.yaml` and wrote the report over that deployment file (hunt 81 F5)."""
-    from nexlayer_lint.selection import file_identity
+    """An --output-file that is a file being linted, or named as a Nexlayer file is, would replace
+    one with a report: exit 2 first. pre-commit gives a folder named `-oevil` as
+    `-oevil/nexlayer.yaml`, which reads as `-o evil/nexlayer.yaml` and wrote the report over that
+    deployment file, linted in this run or not (hunt 81 F5, hunt 82 F5)."""
+    from nexlayer_lint.selection import FILE_NAMES, file_identity
 
     destinations = [destination for _, destination in reports if destination is not None]
     if not destinations:
         return
     linted = {file_identity(target) for target in targets if target != "-"}
     for destination in destinations:
+        if os.path.basename(destination) in FILE_NAMES:
+            _fail(f"--output-file {destination} is named as a Nexlayer file: a report never goes there")
         if os.path.exists(destination) and file_identity(destination) in linted:
             _fail(f"--output-file {destination} is a file being linted: its report would replace it")
 

@@ -127,9 +127,18 @@ def test_an_output_file_that_is_a_linted_file_is_refused(project):
     # `-o evil/nexlayer.yaml`: the report replaced that deployment file
     target = write(project / "evil" / "nexlayer.yaml", MISSING_PORTS)
     result = run("-oevil/nexlayer.yaml", "evil/nexlayer.yaml")
-    assert result.exit_code == 2 and "is a file being linted" in result.stderr
+    assert result.exit_code == 2 and "is named as a Nexlayer file" in result.stderr
     assert target.read_text() == MISSING_PORTS
+    other = write(project / "deploy.yaml", MISSING_PORTS)  # a file linted by another name
+    result = run("-o", "deploy.yaml", "deploy.yaml")
+    assert result.exit_code == 2 and "is a file being linted" in result.stderr
+    assert other.read_text() == MISSING_PORTS
     assert run("-o", "report.txt", "evil/nexlayer.yaml").exit_code == 1  # any other file is written
+    # hunt 82 F5: and when pre-commit names another file with it, evil/ not being linted
+    write(project / "app" / "nexlayer.yaml", MISSING_PORTS)
+    result = run("-oevil/nexlayer.yaml", "app/nexlayer.yaml")
+    assert result.exit_code == 2 and "is named as a Nexlayer file" in result.stderr
+    assert target.read_text() == MISSING_PORTS
 
 
 def test_json_output_shape(project):
