@@ -1138,7 +1138,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
         if parent is None and _fold(key) in _VALUE_WORDS:
             return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
         return NAME if _names_a_secret(parent) else PLAIN
-    if state == ITEM and key.lower() == "key" and _has_value_key(parent):
+    if state == ITEM and key.lower() in ("key", "name") and _has_value_key(parent):
         # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads
         # it, read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank)
         return ITEM
@@ -1334,8 +1334,9 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            if state == ITEM and not parts and (start := blank_value_start(node)) > 0:
-                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it
+            if state == ITEM and not parts and _in_vars_list(path) and (start := blank_value_start(node)) > 0:
+                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it;
+                # not a command list's item (`sh -c "passwd -d root"`: hunt 83 F3)
                 parts = literal_parts(node, start, len(node), "assignment", node[:start].strip())
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
@@ -1461,9 +1462,17 @@ def _key_parts(key: str, state: int) -> tuple[Part, ...]:
     Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
     file, so each is read once."""
     sets_var = ":" in key or (state == VARS and "=" in key)
-    if state == VARS and not sets_var and (start := blank_value_start(key)) > 0:
+    if state in (VARS, ITEM) and not sets_var and (start := blank_value_start(key)) > 0:
+        # a key of vars, or of a list item (`- DB_PASSWORD hunter2: x` in a vars list: hunt 83 F1)
         return tuple(literal_parts(key, start, len(key), "assignment", key[:start].strip()))
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
+
+
+def _in_vars_list(path: DataPath) -> bool:
+    """Whether `path` is an item of a vars list, or its `key` or `name` (`- key: X` / `value:`)."""
+    if len(path) >= 3 and isinstance(path[-1], str) and path[-1].lower() in ("key", "name"):
+        path = path[:-1]
+    return len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str) and _fold(path[-2]) in VARS_KEYS
 
 
 def blank_value_start(text: str) -> int:
@@ -1477,8 +1486,9 @@ def blank_value_start(text: str) -> int:
     return named.end()
 
 
-_NAME_THEN_BLANK = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]+(?=\S)")
-_NAME_WORDS = re.compile(r"[A-Z]+(?:[ \t_]+[A-Z]+)*[ \t]*")  # capitals alone: words of a name
+# a blank is any white space but a line break: a no-break or ideographic space too (hunt 83 F5)
+_NAME_THEN_BLANK = re.compile(r"[^\S\r\n]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[^\S\r\n]+(?=\S)")
+_NAME_WORDS = re.compile(r"[A-Z]+(?:(?:[^\S\r\n]|_)+[A-Z]+)*[^\S\r\n]*")  # capitals alone: words of a name
 
 
 def _label(path: DataPath, parent: Any) -> str:

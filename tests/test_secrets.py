@@ -100,9 +100,21 @@ def test_not_secret_names(name: str) -> None:
     ],
 )
 def test_a_secret_var_name_then_a_blank_then_its_value(text: str, start: int) -> None:
+    # (a command list's items are not read so: `[sh, -c, "passwd -d root"]` is no password; below)
     from nexlayer_lint.secrets import blank_value_start
 
     assert blank_value_start(text) == start
+
+
+def test_a_command_list_item_starting_with_a_secret_word_is_no_var() -> None:
+    # hunt 83 F3: `passwd -d root` and `token refresh --all` in a command list read as a var's
+    # name and value: a false NX213, and NX103's hint starred
+    from nexlayer_lint.loader import load
+    from nexlayer_lint.secrets import document_secrets
+
+    command = '["sh", "-c", "passwd -d root", "token refresh --all"]'
+    document, _ = load(f"application:\n  pods:\n    - name: a\n      command: {command}\n", "nexlayer.yaml")
+    assert document is not None and document_secrets(document).found == []
 
 
 def test_non_string_name_is_not_secret() -> None:

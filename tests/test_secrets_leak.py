@@ -132,6 +132,16 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
     ),
     # hunt 82 F3: a tab (quoted as `\t` by NX104), and the list forms
     "a var name with its value after a tab": (with_vars("DB_PASSWORD\tCnryBlank82: x"), ["CnryBlank82"]),
+    # hunt 83 F1, F2, F5: a one-key item of a vars list, the Kubernetes `name:` form, other blanks
+    "a vars list item's own key with its value after a blank": (
+        HEAD + "      vars:\n        - DB_PASSWORD CnryBlank85: x\n        - name: API_TOKEN CnryBlank86\n"
+        "          value: b\n      volumes: {}\n",
+        ["CnryBlank85", "CnryBlank86"],
+    ),
+    "a var name with its value after a no-break space": (
+        with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
+        ["CnryBlank87", "CnryBlank88"],
+    ),
     "a vars list item with its value after a blank": (
         HEAD + "      vars:\n        - key: DB_PASSWORD CnryBlank83\n          value: x\n"
         "        - API_TOKEN CnryBlank84\n      volumes: {}\n",
