@@ -1314,7 +1314,7 @@ def _secrets_under(
                 reads_items = bool(runner or joined)
             for key, value in pairs:
                 # a key is in messages, paths and the payload: a secret in it is as secret as in a value
-                if keys is not None and isinstance(key, str) and (in_key := _key_parts(key, state)):
+                if keys is not None and isinstance(key, str) and (in_key := _key_parts_in(key, state, node)):
                     keys += (Secret(path + (key,), p.kind, p.label, p.start, p.end) for p in in_key)
                 child = _step(state, node, key)
                 if before and child != NAME and _step(state, argv, len(before) + key) == NAME:
@@ -1334,9 +1334,10 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            if state == ITEM and not parts and _in_vars_list(path) and (start := blank_value_start(node)) > 0:
-                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it;
-                # not a command list's item (`sh -c "passwd -d root"`: hunt 83 F3)
+            if state == ITEM and not parts and not _in_command(path) and (start := blank_value_start(node)) > 0:
+                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it
+                # (under a misspelt `varz:` too: hunt 84 F1); not a command list's item (`sh -c
+                # "passwd -d root"`: hunt 83 F3)
                 parts = literal_parts(node, start, len(node), "assignment", node[:start].strip())
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
@@ -1454,25 +1455,29 @@ def _entrypoint_of(path: DataPath, parent: Any) -> str:
     return entrypoint if isinstance(entrypoint, str) else ""
 
 
+def _key_parts_in(key: str, state: int, mapping: Any) -> tuple[Part, ...]:
+    """_key_parts of a key of `mapping`: a mapping of one key that is a list's item is read as
+    a vars list's `- NAME: value` (`- DB_PASSWORD hunter2: x`: hunt 83 F1), not a pod's or a
+    volume's keys (`token refresh: hourly` is no secret: hunt 84 F2)."""
+    return _key_parts(key, state, state == ITEM and isinstance(mapping, dict) and len(mapping) == 1)
+
+
 @functools.lru_cache(maxsize=4096)
-def _key_parts(key: str, state: int) -> tuple[Part, ...]:
+def _key_parts(key: str, state: int, one_key_item: bool = False) -> tuple[Part, ...]:
     """The secrets inside a mapping key, in a mapping of state `state`: a token or a password, and
     a var set inside its own key (`"DB_PASSWORD: x": ""`, as a list of vars may hold `- "DB_PASSWORD:
     x"`), under vars or anywhere else a var was misplaced (hunt 41 F4: a pod's `"API_KEY: x": y`).
     Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
     file, so each is read once."""
     sets_var = ":" in key or (state == VARS and "=" in key)
-    if state in (VARS, ITEM) and not sets_var and (start := blank_value_start(key)) > 0:
-        # a key of vars, or of a list item (`- DB_PASSWORD hunter2: x` in a vars list: hunt 83 F1)
+    if (state == VARS or one_key_item) and not sets_var and (start := blank_value_start(key)) > 0:
         return tuple(literal_parts(key, start, len(key), "assignment", key[:start].strip()))
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
 
 
-def _in_vars_list(path: DataPath) -> bool:
-    """Whether `path` is an item of a vars list, or its `key` or `name` (`- key: X` / `value:`)."""
-    if len(path) >= 3 and isinstance(path[-1], str) and path[-1].lower() in ("key", "name"):
-        path = path[:-1]
-    return len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str) and _fold(path[-2]) in VARS_KEYS
+def _in_command(path: DataPath) -> bool:
+    """Whether `path` is inside a command, its arguments or its entrypoint (a list of words)."""
+    return any(isinstance(step, str) and step in _COMMAND_KEYS for step in path)
 
 
 def blank_value_start(text: str) -> int:
@@ -1805,7 +1810,7 @@ class _Spans:
         for path in {secret.path for secret in document_secrets(self.doc).keys}:
             located = positions.get(path)
             if located is not None and located.key is not None:
-                self.add_key(located.key, str(path[-1]), self.state(path[:-1]))
+                self.add_key(located.key, str(path[-1]), self.state(path[:-1]), get_in(self.doc.data, path[:-1]))
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
@@ -1877,11 +1882,14 @@ class _Spans:
         """The secrets in a comment's text (after its `#`): comment_secrets."""
         self.add_lines(start, comment_secrets(self.text[start:end]))
 
-    def add_key(self, span: Span, key: str, state: int) -> None:
-        """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`) in a mapping of state `state`."""
-        if _key_parts(key, state):
+    def add_key(self, span: Span, key: str, state: int, mapping: Any) -> None:
+        """The secrets inside a key (`ghp_...: x`, `"postgres://u:pw@h": x`) of `mapping`, of state `state`."""
+        if _key_parts_in(key, state, mapping):
             self.add_mapped(
-                span, self.key_style(span), key, lambda text: [(p.start, p.end) for p in _key_parts(text, state)]
+                span,
+                self.key_style(span),
+                key,
+                lambda text: [(p.start, p.end) for p in _key_parts_in(text, state, mapping)],
             )
 
     def add_inside(self, path: DataPath) -> None:
@@ -1909,7 +1917,7 @@ class _Spans:
             self.add_scalar(located.key, self.key_style(located.key), str(path[-1]))  # a key inside a secret value
         elif located.key is not None:
             # a repeated key's earlier copy holds what the held one holds
-            self.add_key(located.key, str(path[-1]), self.state(path[:-1]))
+            self.add_key(located.key, str(path[-1]), self.state(path[:-1]), get_in(self.doc.data, path[:-1]))
         if located.style is None:
             return  # a list or mapping: its scalars are judged one by one
         # also an earlier value at a path whose held value is secret by another way than its

@@ -117,6 +117,20 @@ def test_a_command_list_item_starting_with_a_secret_word_is_no_var() -> None:
     assert document is not None and document_secrets(document).found == []
 
 
+def test_a_pod_s_or_a_volume_s_key_with_a_blank_is_no_var() -> None:
+    # hunt 84 F2: the keys of every list item were read as a var's name and value: `token
+    # refresh: hourly` in a pod was starred and a false NX213; only a one-key item is a var
+    from nexlayer_lint.loader import load
+    from nexlayer_lint.secrets import document_secrets
+
+    text = (
+        "application:\n  pods:\n    - name: web\n      token refresh: hourly\n"
+        "      volumes:\n        - name: data\n          Secret Mount: /keys\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None and document_secrets(document).keys == ()
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

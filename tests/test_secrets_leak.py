@@ -138,6 +138,11 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "          value: b\n      volumes: {}\n",
         ["CnryBlank85", "CnryBlank86"],
     ),
+    # hunt 84 F1: under a misspelt `varz:`, and in a list inside vars
+    "a misspelt vars list item with its value after a blank": (
+        HEAD + "      varz: [DB_PASSWORD CnryBlank89]\n      vars:\n        - - SECRET_KEY CnryBlank90\n",
+        ["CnryBlank89", "CnryBlank90"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
