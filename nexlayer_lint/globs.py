@@ -227,10 +227,9 @@ def _simple_match(globs: tuple[SimpleGlob, ...], parts: list[str], is_dir: bool,
     """Whether one of `globs` matches the path of `parts` (relative to their base), or a folder
     above it (git excludes a matched folder's contents with it); with `itself`, the path alone
     (a deeper .gitignore may have taken the folder back: verdict reads the folders)."""
-    if itself:
-        kind_ok = is_dir  # a glob ending with `/` matches a folder only
+    if itself:  # (a glob ending with `/` matches a folder only)
         return any(
-            (tuple(parts) == names if anchored else parts[-1] == names[-1]) and (kind_ok or not folders_only)
+            (tuple(parts) == names if anchored else parts[-1] == names[-1]) and (is_dir or not folders_only)
             for names, anchored, folders_only in globs
         )
     for names, anchored, folders_only in globs:
@@ -417,15 +416,12 @@ def _segment(part: str, bad_ranges: list[str]) -> _Segment:
         elif char == "[":
             j = i + 1 if i < end and part[i] in "!^" else i
             j += 1 if j < end and part[j] == "]" else 0
-            close = _next_close(part, j)
+            close = _NOT_LOOKED
             while j < end and part[j] != "]":  # a `[:name:]` inside is one piece (git)
-                if part.startswith("[:", j) and close >= 0:
-                    if close < j + 2:
-                        close = _next_close(part, j + 2)
-                    if close >= 0:
-                        j = close + 2
-                        continue
-                j += 1
+                if part.startswith("[:", j) and (close := _next_close(part, j + 2, close)) >= 0:
+                    j = close + 2
+                else:
+                    j += 1
             if j >= end:
                 raise _Unclosed
             negated = part[i] in "!^"
@@ -449,11 +445,9 @@ def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
     unless the `-` is last; a range from high to low is an error."""
     chars, ranges, posix = "", [], []
     k = 0
-    close = _next_close(body, 0)
+    close = _NOT_LOOKED
     while k < len(body):
-        if body.startswith("[:", k) and close >= 0 and close < k + 2:
-            close = _next_close(body, k + 2)
-        if body.startswith("[:", k) and close >= 0:
+        if body.startswith("[:", k) and (close := _next_close(body, k + 2, close)) >= 0:
             if body[k + 2 : close] not in _POSIX_CLASSES:
                 raise _Unclosed  # git gives up on the glob: it matches nothing
             posix.append(body[k + 2 : close])
@@ -471,9 +465,15 @@ def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
     return _Class(negated, chars, tuple(ranges), tuple(posix))
 
 
-def _next_close(text: str, start: int) -> int:
-    """Where the next `:]` is from `start` (-1: none). Asked again only once the scan passes it,
-    so a line of many `[:` without `:]` is read once, not once each."""
+_NOT_LOOKED = -2  # no `:]` looked for yet (-1: there is none)
+
+
+def _next_close(text: str, start: int, known: int) -> int:
+    """Where the next `:]` is from `start` (-1: none), given the one found last (`known`, or
+    _NOT_LOOKED): looked for again only once the scan has passed it, so a line of many `[:`
+    without `:]` is read once, not once each."""
+    if known == -1 or known >= start:
+        return known
     return text.find(":]", start)
 
 
@@ -524,15 +524,15 @@ def _match_segment(segment: _Segment, name: str) -> bool:
     return all(token is None for token in tokens[t:])
 
 
-def _reach(segments: Sequence[_Segment | None], names: list[str], count: int) -> list[bool]:
-    """reach[i]: the segments can take the first i names (a `**` none of the names past `count`).
-    Each step is linear in the names, so the whole is bounded by segments x names (x each
-    segment's own cost)."""
-    reach = [True] + [False] * len(names)
+def _reach(segments: Sequence[_Segment | None], names: list[str]) -> list[bool]:
+    """reach[i]: the segments can take the first i names. Each step is linear in the names, so
+    the whole is bounded by segments x names (x each segment's own cost)."""
+    count = len(names)
+    reach = [True] + [False] * count
     for segment in segments:
         if segment is None:  # `**`: any number of whole names, none included
             first = reach.index(True) if True in reach else count + 1
-            reach = [first <= i <= count for i in range(len(names) + 1)]
+            reach = [first <= i for i in range(count + 1)]
         else:
             reach = [False] + [reach[i] and _match_segment(segment, name) for i, name in enumerate(names)]
     return reach
@@ -565,10 +565,9 @@ def _matches_itself(glob: _Glob, names: list[str], is_dir: bool) -> bool:
     segments = _own_segments(glob)
     if None not in segments and len(segments) != len(names):
         return False  # no `**`: one segment a name
-    count = len(names)
     if segments[-1] is None:  # a written `/**`: one name or more below what the rest matched
-        return any(_reach(segments[:-1], names, count)[1:count])
-    return _reach(segments, names, count)[count]
+        return any(_reach(segments[:-1], names)[1:-1])
+    return _reach(segments, names)[-1]
 
 
 def _covers(glob: _Glob, names: list[str], is_dir: bool) -> bool:
@@ -608,10 +607,9 @@ def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
         except ValueError:
             continue
         # Each glob that matches the named folder (or a folder above it), or all that is below it
-        # (`dir/**`), is dropped for its search.
+        # (`dir/**`: the empty name stands for any name in the folder), is dropped for its search.
         if found and found.include and set_aside:
             folder = set_aside.split("/")
-            # and all below it (`dir/**`: the empty name stands for any name in the folder)
             if _covers(found, folder, True) or _matches_itself(found, [*folder, ""], False):
                 continue
         if found:
