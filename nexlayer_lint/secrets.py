@@ -1334,11 +1334,11 @@ def _secrets_under(
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
             parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            if state == ITEM and not parts and not _in_command(path) and (start := blank_value_start(node)) > 0:
+            if state == ITEM and not parts and not _in_command(path):
                 # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it
                 # (under a misspelt `varz:` too: hunt 84 F1); not a command list's item (`sh -c
                 # "passwd -d root"`: hunt 83 F3)
-                parts = literal_parts(node, start, len(node), "assignment", node[:start].strip())
+                parts = blank_value_parts(node)
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
             if list_programs and place >= 0:
@@ -1470,8 +1470,8 @@ def _key_parts(key: str, state: int, one_key_item: bool = False) -> tuple[Part, 
     Asked of every key, and the same few keys (`name`, `image`, `vars`...) come back in every
     file, so each is read once."""
     sets_var = ":" in key or (state == VARS and "=" in key)
-    if (state == VARS or one_key_item) and not sets_var and (start := blank_value_start(key)) > 0:
-        return tuple(literal_parts(key, start, len(key), "assignment", key[:start].strip()))
+    if (state == VARS or one_key_item) and not sets_var and (in_key := blank_value_parts(key)):
+        return tuple(in_key)
     return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
 
 
@@ -1480,11 +1480,18 @@ def _in_command(path: DataPath) -> bool:
     return any(isinstance(step, str) and step in _COMMAND_KEYS for step in path)
 
 
+def blank_value_parts(text: str) -> list[Part]:
+    """The value of a var's name, a blank, then its value (blank_value_start), as a secret part."""
+    start = blank_value_start(text)
+    return literal_parts(text, start, len(text), "assignment", text[:start].strip()) if start > 0 else []
+
+
 def blank_value_start(text: str) -> int:
     """Where the value starts in a var's name, a blank, then its value, for a missing `:` or `=`
     (`DB_PASSWORD hunter2`), when the name names a secret; -1 when it is no such text, or the rest
     reads as more of the name, a blank for a `_` (`TOKEN TTL`, `PASSWORD MIN LENGTH`: hunt 82 F4).
-    A var's key or a vars list's item only: a comment `# API_KEY comes from vault` is prose."""
+    Only where a var may be set so: a key of vars or of a one-key list item, a list's item but a
+    command's; a comment `# API_KEY comes from vault` is prose."""
     named = _NAME_THEN_BLANK.match(text)
     if named is None or not is_secret_var_name(named[1]) or _NAME_WORDS.fullmatch(text, named.end()):
         return -1

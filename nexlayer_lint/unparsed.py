@@ -436,17 +436,15 @@ class _Scanner:
         )
         # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
         assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
+        offset = start + (1 if quoted else 0)  # where `name` starts in the line
         if assigns and (sign := assignment_sign(name)) > 0:
-            offset = start + (1 if quoted else 0)
             self.mask_literal(index, body, offset + sign + 1, offset + len(name))
         elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
-            offset = start + (1 if quoted else 0)
             self.mask_literal(index, body, offset + blank, offset + len(name))
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
-            offset = start + (1 if quoted else 0)
             if quoted and close < 0:  # a quoted value that goes on to the next line
                 self.carry = (body[start], (body[offset:].rstrip(" \t"),))
             elif not quoted and not self.flow and self.text_block is None and _skip_blanks(body, end) == n:
