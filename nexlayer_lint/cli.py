@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -373,9 +373,7 @@ def check(
         if not diff:
             searched = next((path for path in paths if path != "-"), "")
             folder = searched if not searched or os.path.isdir(searched) else os.path.dirname(searched)
-            _write_empty_reports(
-                reports, resolver.for_folder, folder, quiet=quiet, statistics=statistics, stdout=not given_back
-            )
+            _write_empty_reports(reports, resolver, folder, quiet=quiet, statistics=statistics, stdout=not given_back)
         sys.exit(EXIT_OK)
     _refuse_reports_over_targets(reports, targets)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
@@ -715,7 +713,7 @@ def _would_fix(
 
     count = sum(len(found) for found in (applied or {}).values())
     files = sum(1 for found in (applied or {}).values() if found)
-    hidden = unsafe_unsaid(results, lambda path: unsafe_of.get(path))
+    hidden = unsafe_unsaid(results, unsafe_of.get)
     more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
     if not count:
         return f"nothing to fix{more}"
@@ -761,15 +759,15 @@ def _statistics(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | No
     config wants unsafe fixes."""
     from collections import Counter
 
+    from nexlayer_lint.reporters.text import fixable as marked
+
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
     names: dict[str, str] = {}
     for result in results:
-        unsafe = unsafe_of.get(result.path) is True
         for diagnostic in result.diagnostics:
             counts[diagnostic.code] += 1
-            fix = diagnostic.fix
-            fixable[diagnostic.code] += fix is not None and (fix.applicability == "safe" or unsafe)
+            fixable[diagnostic.code] += marked(diagnostic, unsafe_of.get(result.path))
             names[diagnostic.code] = diagnostic.name
     order = sorted(counts, key=lambda code: (-counts[code], code))
     return [{"code": code, "name": names[code], "count": counts[code], "fixable": fixable[code]} for code in order]
@@ -851,7 +849,7 @@ def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targ
 
 def _write_empty_reports(
     reports: list[tuple[str, str | None]],
-    settings_for: Callable[[str], Settings],
+    resolver: Resolver,
     folder: str,
     *,
     quiet: bool,
@@ -868,7 +866,7 @@ def _write_empty_reports(
     if not reports:
         return  # and no config read: a broken one that no file uses ends no such run (hunt 77 F6)
     try:
-        settings = settings_for(folder)  # the schema a report of no files names: the searched folder's
+        settings = resolver.for_folder(folder)  # the schema a report of no files names: the searched folder's
     except ConfigError as exc:
         _fail(str(exc))
     from nexlayer_lint.engine import Linter
