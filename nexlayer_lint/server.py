@@ -62,10 +62,9 @@ from nexlayer_lint.config import (
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
-from nexlayer_lint.selection import is_excluded
+from nexlayer_lint.selection import FILE_NAMES, is_excluded
 
 SOURCE = "nexlayer-lint"
-FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
 DEFAULT_DEBOUNCE_MS = 150
 # Lints, hovers and fix checks running at once. One document has at most one lint running, so two
 # slow documents still leave a thread to the rest; more threads would only share the same GIL.
@@ -423,11 +422,12 @@ def quick_fixes(
 
     out = [(d.fix, d.fix.applicability == "safe")] if d.fix is not None else []
     if d.code not in UNSUPPRESSIBLE and d.code != "NX099" and 0 < d.line <= len(lines):
+        # a comment inside a value written over several lines is part of it: its first line's
+        # directive, or one alone above it, covers all its lines
         first = next((first for first, last in multiline if first <= d.line <= last and first <= len(lines)), 0)
-        if proven and not first:
-            out.append((_disable_fix(d, lines[d.line - 1], newline), False))
-        elif proven:
-            out.append((_disable_value_fix(d.code, first, lines[first - 1], newline), False))
+        if proven:
+            line = first or d.line
+            out.append((_disable_fix(d.code, line, lines[line - 1], newline, at_end=not first), False))
         out.append((_disable_file_fix(d.code, lines[0], newline), False))
     return out
 
@@ -436,32 +436,20 @@ def _insert(line: int, col: int, text: str) -> Edit:
     return Edit(Span(line, col, line, col), text)
 
 
-def _disable_fix(d: Diagnostic, line_text: str, newline: str) -> Fix:
-    title = f"Disable {d.code} for this line"
-    shift = 1 if line_text.startswith("\ufeff") and d.line == 1 else 0
-    codes_end = suppress.disable_codes_end(line_text)
-    if codes_end is not None:  # add the code to the directive already there
-        return Fix(title, (_insert(d.line, codes_end + 1 - shift, f",{d.code}"),))
-    if "#" not in line_text:
-        end = len(line_text.rstrip()) + 1 - shift
-        return Fix(
-            title,
-            (Edit(Span(d.line, end, d.line, len(line_text) + 1 - shift), f"  {suppress.disable_comment(d.code)}"),),
-        )
-    # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
-    indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
-    return Fix(title, (_insert(d.line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(d.code)}{newline}"),))
-
-
-def _disable_value_fix(code: str, line: int, line_text: str, newline: str) -> Fix:
-    """ "Disable for this line" of a finding inside a value written over several lines, whose first
-    line is `line`: the code joins a directive there (`command: |  # nexlayer-lint: disable=X`),
-    or a directive alone on the line above covers the value's lines."""
+def _disable_fix(code: str, line: int, line_text: str, newline: str, *, at_end: bool = True) -> Fix:
+    """ "Disable for this line": `code` joins the directive already on `line`, or a directive goes
+    at its end (when `at_end` and it has no `#`), or alone on the line above, which covers it."""
     title = f"Disable {code} for this line"
     shift = 1 if line_text.startswith("\ufeff") and line == 1 else 0
     codes_end = suppress.disable_codes_end(line_text)
-    if codes_end is not None:
+    if codes_end is not None:  # add the code to the directive already there
         return Fix(title, (_insert(line, codes_end + 1 - shift, f",{code}"),))
+    if at_end and "#" not in line_text:
+        end = len(line_text.rstrip()) + 1 - shift
+        return Fix(
+            title, (Edit(Span(line, end, line, len(line_text) + 1 - shift), f"  {suppress.disable_comment(code)}"),)
+        )
+    # The line has a comment (or a `#` in a value): a directive on its own line above covers the next line.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" "))]
     return Fix(title, (_insert(line, 1, f"{indent.lstrip(chr(0xFEFF))}{suppress.disable_comment(code)}{newline}"),))
 
