@@ -239,7 +239,8 @@ class _Unusable(Exception):
     """Why a cache file is not read: its text is the reason."""
 
 
-_VALIDATORS = ("etag", "last_modified")  # the metadata's conditional-request headers
+# the metadata's validators, by the response header each comes from
+_VALIDATORS = {"etag": "etag", "last_modified": "last-modified"}
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,15 @@ def _write_cache(url: str, raw: bytes, meta: dict) -> str | None:
 # GET
 
 
+def _validators_of(resp: Any, earlier: dict) -> dict[str, str | None]:
+    """The validators a response gives that may be sent back as they are (a server's header could
+    hold a line break), else the `earlier` metadata's that may (a 304 need not repeat them)."""
+    return {
+        key: safe_header_value(resp.headers.get(header)) or safe_header_value(earlier.get(key))
+        for key, header in _VALIDATORS.items()
+    }
+
+
 def _fetch(
     url: str, cached: _Cached | None, ignored: str | None, *, timeout: float, retry: RetryPolicy | None
 ) -> RemoteSchema:
@@ -397,11 +407,7 @@ def _fetch(
         if resp.status == 304 and cached and headers:
             # the validators that may be sent again (a 304 may give new ones); one we would not have
             # written is dropped, or the copy would stay stale for good (hunt 74 F3)
-            kept = {
-                key: safe_header_value(resp.headers.get(header)) or safe_header_value(cached.meta.get(key))
-                for key, header in (("etag", "etag"), ("last_modified", "last-modified"))
-            }
-            meta = {**cached.meta, **kept, "fetched_at": time.time()}
+            meta = {**cached.meta, **_validators_of(resp, cached.meta), "fetched_at": time.time()}
             note = _write_cache(url, cached.raw, meta)
             return RemoteSchema(cached.schema, _info("url", shown, cached.schema, cached.raw, meta), ignored, note)
         if resp.status != 200:
@@ -421,8 +427,7 @@ def _fetch(
     meta = {
         "url": shown,
         # Only validators that can be sent back as they are: a server's header could hold a line break.
-        "etag": safe_header_value(resp.headers.get("etag")),
-        "last_modified": safe_header_value(resp.headers.get("last-modified")),
+        **_validators_of(resp, {}),
         "fetched_at": time.time(),
         "sha256": hashlib.sha256(raw).hexdigest(),
         "version": version,
