@@ -20,10 +20,11 @@ PODS: DataPath = ("application", "pods")
 # defaults, as a pod name starts with a lower-case letter. A host name is read with any letter
 # (`ap\u0445.pod`, whose last letter is Cyrillic), so that NX208 reports a name no pod can have
 # instead of skipping it; not with `_`, which no host name has but Perl's documentation files do
-# (`lib/my_module.pod`), nor after a `/` that is not `//`: a path's file (`http://web.pod/intro.pod`,
-# `/usr/share/perl5/pod/perlvar.pod`: hunt 78 F2). `.POD` is `.pod`: a host name has no case. A combining accent
-# (`d\u0301b.pod`) belongs to the name, as letters do (Python's `\w` has no marks). Linear: a
-# host name can start only where a run of name characters starts.
+# (`lib/my_module.pod`), nor after a `/` that is not `//`: a path's file
+# (`http://web.pod/intro.pod`, `/usr/share/perl5/pod/perlvar.pod`: hunt 78 F2). `.POD` is `.pod`:
+# a host name has no case. A combining accent (`d\u0301b.pod`) belongs to the name, as letters do
+# (Python's `\w` has no marks). Linear: a host name can start only where a run of name
+# characters starts.
 # A port is its whole run of digits (`web.pod:123456` is no port 12345), read as a number with
 # its leading zeros (`web.pod:0080` is port 80).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # the combining blocks
