@@ -143,6 +143,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      varz: [DB_PASSWORD CnryBlank89]\n      vars:\n        - - SECRET_KEY CnryBlank90\n",
         ["CnryBlank89", "CnryBlank90"],
     ),
+    # hunt 84 F3: the name key of an item without a `value:` line, and `var:` with one
+    "a vars list item's name key with its value after a blank, without a value": (
+        HEAD + "      vars:\n        - key: SECRET_KEY CnryBlank91\n        - name: API_TOKEN CnryBlank92\n"
+        "        - var: DB_PASSWORD CnryBlank93\n          value: x\n      volumes: {}\n",
+        ["CnryBlank91", "CnryBlank92", "CnryBlank93"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
