@@ -1138,10 +1138,10 @@ def _step(state: int, parent: Any, key: Any) -> int:
         if parent is None and _fold(key) in _VALUE_WORDS:
             return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
         return NAME if _names_a_secret(parent) else PLAIN
-    if state == ITEM and key.lower() in ITEM_NAME_KEYS:
+    if state == ITEM and key.lower() in ITEM_NAME_KEYS and (found == PLAIN or _has_value_key(parent)):
         # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads
         # it, read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank,
-        # with or without a `value:` beside it)
+        # with or without a `value:` beside it; a lone `env:` still holds vars)
         return ITEM
     return found
 
