@@ -88,14 +88,20 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
     encoded = decode(raw)
     if encoded is None:
         return None
-    found: dict[Fix, Diagnostic] = {}  # each fix seen -> its finding, for the outcome's report
+    # each fix seen -> the findings it fixes, for the outcome's report: one fix may end several
+    # (one comment's unused codes), and each counts, as ruff counts them (hunt 75 F4)
+    found: dict[Fix, list[Diagnostic]] = {}
     last: list[tuple[str, FileResult]] = []  # the text linted last and its result
 
     def diagnose(text: str) -> tuple[Diagnostic, ...]:
         result = linter.lint(text, name)
         result = result._replace(diagnostics=tuple(d for d in result.diagnostics if d.code not in _RUN_CODES))
         last[:] = [(text, result)]
-        found.update((d.fix, d) for d in result.diagnostics if d.fix is not None)
+        shared: dict[Fix, list[Diagnostic]] = {}
+        for finding in result.diagnostics:
+            if finding.fix is not None:
+                shared.setdefault(finding.fix, []).append(finding)
+        found.update(shared)
         return result.diagnostics
 
     fixed = fix_all(encoded.text, diagnose, wanted)
@@ -112,8 +118,10 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
         raw=encoded.encode(fixed.text) if changed else raw,
         text=encoded.text,
         fixed_text=fixed.text,
-        applied=tuple(_where_it_was(found[fix], fix, origins) for fix in fixed.applied),
-        rejected=_still_there([(found[fix], fixed.added[fix]) for fix in fixed.rejected], final.diagnostics),
+        applied=tuple(_where_it_was(finding, fix, origins) for fix in fixed.applied for finding in found[fix]),
+        rejected=_still_there(
+            [(finding, fixed.added[fix]) for fix in fixed.rejected for finding in found[fix]], final.diagnostics
+        ),
         left=tuple(d for d in final.diagnostics if d.fix is not None and wanted(d.fix)),
         result=final if changed else None,
     )

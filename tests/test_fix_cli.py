@@ -284,6 +284,23 @@ def test_each_finding_left_unfixed_is_said_once(project: Path) -> None:
     )
 
 
+def test_findings_one_fix_ends_are_each_counted_as_fixed(project: Path) -> None:
+    # hunt 75 F4: removing the comment ends both unused codes' NX099, and counted as one problem
+    write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx:1.27  # nexlayer-lint: disable=NX215,NX005"))
+    assert "[*] 2 fixable with --fix" in run("nexlayer.yaml").stdout
+    assert run("--diff", "nexlayer.yaml").stderr == "would fix 2 problems in 1 file\n"
+    result = run("--fix", "--show-fixes", "nexlayer.yaml")
+    assert result.stdout == (
+        "fixes applied:\n"
+        "- nexlayer.yaml:\n"
+        "    5:26  NX099  Remove the unused suppression\n"
+        "    5:26  NX099  Remove the unused suppression\n"
+        "\n"
+        "fixed 2 problems in 1 file\n"
+        "no problems in 1 file\n"
+    )
+
+
 # --- --diff --------------------------------------------------------------------------------------
 
 
