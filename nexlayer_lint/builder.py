@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
-from ruamel.yaml.error import MarkedYAMLError, StringMark
+from ruamel.yaml.error import MarkedYAMLError, StringMark, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -51,10 +51,12 @@ from ruamel.yaml.events import (
 from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
 from ruamel.yaml.scanner import Scanner, ScannerError
 
-from nexlayer_lint.model import DataPath, Located, Problem, Span
-from nexlayer_lint.parse_errors import syntax_problem
+from nexlayer_lint.model import DataPath, Located, Problem, Span, syntax_problem
 from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
+# What build may raise besides Refused, for parse_errors.py to word: ruamel's errors, and the odd
+# bug on hostile input.
+PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
 MAX_DEPTH = 500
 # Values deeper than _SHALLOW levels (no real file nests a tenth of it) may hold this many path
 # parts in all: 100,000 values 499 levels deep took 870 MB to hold their paths (hunt 30 F7).

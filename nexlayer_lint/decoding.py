@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from nexlayer_lint.model import Problem, Span
-from nexlayer_lint.parse_errors import span_at, syntax_problem
+from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes

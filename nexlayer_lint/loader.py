@@ -2,7 +2,7 @@
 
 The steps, each in its own module: decoding.py (bytes -> text), builder.py (parser events ->
 data, positions, NX002-NX004, the limits), scalars.py (what a plain scalar means in YAML 1.2),
-parse_errors.py (a syntax error -> its NX001) and comments.py (the text's comments).
+parse_errors.py (a syntax error -> its NX001, imported only then) and comments.py (the text's comments).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from nexlayer_lint import builder
 from nexlayer_lint.builder import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from nexlayer_lint.comments import comments
 from nexlayer_lint.decoding import decode, text_of
-from nexlayer_lint.model import Document, Problem, Span
-from nexlayer_lint.parse_errors import PARSE_ERRORS, problem_for, span_at, syntax_problem
+from nexlayer_lint.model import Document, Problem, Span, span_at, syntax_problem
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "decode", "load"]
 
@@ -39,7 +38,9 @@ def load(
         built = builder.build(text)
     except builder.Refused as refused:
         return None, [_within(text, problem) for problem in refused.problems]
-    except PARSE_ERRORS as exc:
+    except builder.PARSE_ERRORS as exc:
+        from nexlayer_lint.parse_errors import problem_for  # only a file that is not YAML needs its wording
+
         return None, [problem_for(exc, text)]
     if built.data is None:
         return None, built.problems

@@ -205,6 +205,21 @@ class Problem(NamedTuple):
     explains: tuple[Explains, ...] = ()
 
 
+def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem:
+    """An NX001: the text is not YAML the loader reads."""
+    return Problem("NX001", message, span=span, hint=hint)
+
+
+def span_at(text: str, index: int) -> Span:
+    """The one-character span of `text[index]`, its line counted at the line breaks YAML counts
+    (a file whose lines end in CR alone has as many lines as its frames show)."""
+    line, start = 1, 0
+    for match in LINE_BREAK.finditer(text, 0, index):
+        line, start = line + 1, match.end()
+    col = index - start + 1
+    return Span(line, col, line, col + 1)
+
+
 class Rule(NamedTuple):
     """One rule: its stable code, kebab-case name, default severity and one-line summary.
 

@@ -13,13 +13,10 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from nexlayer_lint.model import LINE_BREAK, Problem, Span
-
-# What parsing may raise: ruamel's errors, and the odd bug on hostile input.
-PARSE_ERRORS = (YAMLError, ValueError, TypeError, IndexError)
+from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
 
 TAB_HINT = "YAML indentation must use spaces, not tabs"
 BACKSLASH_HINT = (
@@ -34,22 +31,8 @@ GENERIC_HINT = (
 )
 
 
-def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem:
-    return Problem("NX001", message, span=span, hint=hint)
-
-
-def span_at(text: str, index: int) -> Span:
-    """The one-character span of `text[index]`, its line counted at the line breaks YAML counts
-    (a file whose lines end in CR alone has as many lines as its frames show)."""
-    line, start = 1, 0
-    for match in LINE_BREAK.finditer(text, 0, index):
-        line, start = line + 1, match.end()
-    col = index - start + 1
-    return Span(line, col, line, col + 1)
-
-
 def problem_for(exc: Exception, text: str) -> Problem:
-    """The NX001 for an exception of PARSE_ERRORS, at its mark when it has one."""
+    """The NX001 for an exception of builder.PARSE_ERRORS, at its mark when it has one."""
     if isinstance(exc, MarkedYAMLError):
         return _from_marked(exc, text)
     if isinstance(exc, ReaderError):

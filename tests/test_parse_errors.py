@@ -413,3 +413,19 @@ def test_a_question_mark_inside_a_flow_value_is_text(text: str, data: dict) -> N
     as text, as in a URL's query; a stand-in character is put back in plain values only."""
     doc, problems = load(text, "nexlayer.yaml")
     assert problems == [] and doc is not None and doc.data == data
+
+
+def test_only_a_file_that_is_not_yaml_imports_the_wording() -> None:
+    # start-up: a clean run never needs parse_errors (its regular expressions and tables)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from nexlayer_lint.loader import load\n"
+        "load('a: 1\\n', 'x.yaml')\n"
+        "print('nexlayer_lint.parse_errors' in sys.modules)\n"
+        "print(load('a: [\\n', 'x.yaml')[1][0].code, 'nexlayer_lint.parse_errors' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["False", "NX001 True"], out.stderr
