@@ -2477,12 +2477,22 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
     if not ordered:
         return lambda text: text
     if len(ordered) <= _FEW_VALUES:
-        edge = (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])") if whole_words else ("", "")
-        pairs = [(value, re.compile(edge[0] + re.escape(value) + edge[1])) for value in ordered]
 
         def find(text: str) -> list[tuple[int, int]]:
-            # `value in text` first: every match of a pattern contains its value, so this is exact.
-            return [m.span() for value, pattern in pairs if value in text for m in pattern.finditer(text)]
+            # each value's occurrences, left to right, none overlapping another of the same value;
+            # not a compiled pattern per value: that cost more than the search (a file's secrets
+            # are new values to re's cache)
+            spans = []
+            for value in ordered:
+                start = text.find(value)
+                while start >= 0:
+                    end = start + len(value)
+                    if whole_words and ((start and _WORD_CHAR.match(text, start - 1)) or _WORD_CHAR.match(text, end)):
+                        start = text.find(value, start + 1)
+                    else:
+                        spans.append((start, end))
+                        start = text.find(value, end)
+            return spans
     else:
         # values by their first MIN_SEARCHED characters, then by length: at a place in the text,
         # one set lookup per length that a value with those first characters has, not one
