@@ -1138,17 +1138,29 @@ def _step(state: int, parent: Any, key: Any) -> int:
         if parent is None and _fold(key) in _VALUE_WORDS:
             return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
         return NAME if _names_a_secret(parent) else PLAIN
-    if state == ITEM and key.lower() in ITEM_NAME_KEYS and (found == PLAIN or _has_value_key(parent)):
-        # `- Key: LOG_LEVEL` / `value: x`: the item's name in another case, as item_name reads
-        # it, read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank,
-        # with or without a `value:` beside it; a lone `env:` still holds vars)
+    if state == ITEM and _names_its_item(parent, key):
+        # read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank)
         return ITEM
     return found
 
 
+def _names_its_item(item: Any, key: str) -> bool:
+    """Whether `item[key]` names a var item's var, as item_name reads it: a string under one of
+    ITEM_NAME_KEYS in any case (`- Key: LOG_LEVEL` is no var called KEY), in an item with a
+    `value` or no other key (hunt 84 F3). Not a pod's, a volume's or a port's `name`, beside
+    other keys (`name: token service` is no var TOKEN: hunt 85 F4), nor an `env:` holding vars
+    (hunt 85 F1)."""
+    return (
+        key.lower() in ITEM_NAME_KEYS
+        and isinstance(item, dict)
+        and isinstance(item.get(key), str)
+        and (len(item) == 1 or _has_value_key(item))
+    )
+
+
 def _judged_by_parent(key: Any) -> bool:
     """Whether _step needs the parent to judge `parent[key]`."""
-    return isinstance(key, int) or is_value_key(key) or key.lower() == "key"
+    return isinstance(key, int) or is_value_key(key) or key.lower() in ITEM_NAME_KEYS
 
 
 def _has_value_key(item: Any) -> bool:
@@ -1334,12 +1346,7 @@ def _secrets_under(
             stack += children
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
-            parts = parts_in(node, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-            if state == ITEM and not parts and not _in_command(path):
-                # `- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`: as a key of vars reads it
-                # (under a misspelt `varz:` too: hunt 84 F1); not a command list's item (`sh -c
-                # "passwd -d root"`: hunt 83 F3)
-                parts = blank_value_parts(node)
+            parts = _string_parts(node, state, path, jwts)
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
             if list_programs and place >= 0:
@@ -1350,6 +1357,18 @@ def _secrets_under(
                 parts = _with_parts(parts, line_parts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
     return found
+
+
+def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Part]:
+    """The secrets of the string `text` at `path`, in a container of `state`: its `NAME=value`
+    where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
+    a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
+    `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3)."""
+    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+    if state in _ASSIGNS and not parts and not _in_command(path):
+        parts = blank_value_parts(text)
+    return parts
 
 
 def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) -> list[Part]:
@@ -1935,15 +1954,12 @@ class _Spans:
         else:
             start, end = self.inner(located.value, located.style)
             if state in _ASSIGNS or self.hinted(start, end):
-                assignment, entries = state in _ASSIGNS, state == VARS
                 jwts = not (path and is_published_name(path[-1]))  # as _secrets_under reads a held value
                 self.add_mapped(
                     located.value,
                     located.style,
                     _UNKNOWN,
-                    lambda text: [
-                        (p.start, p.end) for p in parts_in(text, assignment=assignment, entries=entries, jwts=jwts)
-                    ],
+                    lambda text: [(p.start, p.end) for p in _string_parts(text, state, path, jwts)],
                 )
 
     def state(self, path: DataPath) -> int:

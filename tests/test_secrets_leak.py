@@ -149,6 +149,24 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "        - var: DB_PASSWORD CnryBlank93\n          value: x\n      volumes: {}\n",
         ["CnryBlank91", "CnryBlank92", "CnryBlank93"],
     ),
+    # hunt 85 F1: an `env:` holding vars beside `value:` is still read as vars
+    "a mapping of vars under env beside a value": (
+        HEAD + "      vars:\n        - env: {STRIPE_SECRET_KEY CnryBlank94: 1, LOG_LEVEL: debug}\n"
+        "          value: x\n      volumes: {}\n",
+        ["CnryBlank94"],
+    ),
+    # hunt 85 F2: a lone `env:` item, and vars given as one string
+    "a lone env item and a vars string with a value after a blank": (
+        HEAD + "      vars:\n        - env: STRIPE_SECRET_KEY CnryBlank95\n      volumes: {}\n"
+        "    - name: api\n      image: nginx:1.27\n      vars: DB_PASSWORD CnryBlank96\n",
+        ["CnryBlank95", "CnryBlank96"],
+    ),
+    # hunt 85 F3: a repeated name key: the earlier copy is as secret as the held one
+    "a repeated name key of a vars item": (
+        HEAD + "      vars:\n        - {name: STRIPE_SECRET_KEY CnryBlank97, name: STRIPE_SECRET_KEY x12345}\n"
+        "        - {key: API_TOKEN CnryBlank98, key: API_TOKEN y12345, value: x}\n      volumes: {}\n",
+        ["CnryBlank97", "CnryBlank98"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
