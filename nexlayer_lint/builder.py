@@ -20,7 +20,8 @@ events once, depth first, and makes:
 Anchors, aliases and merge keys (`<<`) mean what the YAML composer makes of them; an alias
 becomes a copy of what it names. What cannot become data is refused with one NX001 (Refused):
 a list or mapping as a key, nesting deeper than MAX_DEPTH, aliases (and merges) that add more
-than MAX_ALIAS_EXPANSION values, an alias inside the node it names, a merge of a non-mapping.
+than MAX_ALIAS_EXPANSION values or repeat more than MAX_ALIAS_TEXT characters, an alias inside
+the node it names, a merge of a non-mapping.
 A syntax error is the parser's exception, left to the caller to word (parse_errors.py).
 
 Positions are recorded as a list of (path, Located) entries, made into a dict at the end (a
@@ -65,6 +66,9 @@ _MAX_DEEP_CELLS = 2_000_000
 MERGE_KEY = "<<"  # the path part under which a merged mapping is written
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
+# Characters aliases may repeat: each copy is data the checks read in full, so a thousand aliases
+# of one 200 kB string (a 217 kB file) took 10 s, counted as a thousand values (hunt 86 F4).
+MAX_ALIAS_TEXT = 1_000_000
 
 # Span(*fields) and Located(*fields) for the spans the builder makes for every key and value: a
 # named tuple's generated __new__ only calls tuple.__new__(cls, fields), and skipping that Python
@@ -115,6 +119,7 @@ class _Anchor(NamedTuple):
     path: DataPath
     first: int  # its entries: entries[first + 1:end] below its own (a key anchor has none)
     end: int
+    size: int  # the characters an alias of it repeats: its own text, and what aliases in it repeat
 
 
 def build(text: str) -> Built:
@@ -331,6 +336,8 @@ class _Builder:
         self.recursive: set[str] = set()  # open anchors that an alias inside them named
         self.deep_cells = 0  # the path parts of the values nested deeper than _SHALLOW
         self.expanded = 0  # values added by aliases and merges
+        self.repeated = 0  # characters repeated by aliases
+        self.repeated_before: dict[str, int] = {}  # an anchor's name -> `repeated` where it opened
         self.merged = False  # whether a `<<` was read
 
     def add_string(self, span: Span, style: str | None) -> None:
@@ -567,7 +574,8 @@ class _Builder:
             value = mapping
 
         if anchor is not None:
-            self.close_anchor(anchor, value, text if kind is ScalarEvent else None, path, first)
+            end_mark = event.end_mark if kind is ScalarEvent else child.end_mark
+            self.close_anchor(anchor, value, text if kind is ScalarEvent else None, path, first, end_mark.index)
         return value
 
     def unusual_key(self, event: Any, path: DataPath) -> tuple[str | None, Span]:
@@ -600,7 +608,8 @@ class _Builder:
             style = event.style or ""
             data = event.value if style and tag is None else _tagged_value(event.value, tag, span)
             end = len(self.entries)
-            self.anchors[event.anchor] = _Anchor(data, Located(None, span, style), event.value, (), end, end)
+            located = Located(None, span, style)
+            self.anchors[event.anchor] = _Anchor(data, located, event.value, (), end, end, len(event.value))
         elif tag is not None:
             _tagged_value(event.value, tag, span)  # `!!int four: x` is refused as that value would be
         return event.value, span
@@ -626,8 +635,9 @@ class _Builder:
         if first is not None:  # as libyaml's composer says it
             raise ComposerError("found duplicate anchor; first occurrence", first, "second occurrence", mark)
         self.anchor_marks[name] = mark
+        self.repeated_before[name] = self.repeated
 
-    def close_anchor(self, name: str, value: Any, text: str | None, path: DataPath, first: int) -> None:
+    def close_anchor(self, name: str, value: Any, text: str | None, path: DataPath, first: int, end_index: int) -> None:
         own = self.entries[first]
         assert own is not None
         if name in self.recursive:
@@ -640,7 +650,8 @@ class _Builder:
                     )
                 ]
             )
-        self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries))
+        size = end_index - self.anchor_marks[name].index + self.repeated - self.repeated_before[name]
+        self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries), size)
 
     def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
         """A copy of the anchored value, its entries repeated under `path`."""
@@ -651,7 +662,7 @@ class _Builder:
                 self.recursive.add(name)  # refused when that node ends
                 return None
             raise ComposerError(None, None, "found undefined alias", event.start_mark)
-        self.count_expansion(anchored.end - anchored.first, _span(event.start_mark, event.end_mark))
+        self.count_expansion(anchored.end - anchored.first, _span(event.start_mark, event.end_mark), anchored.size)
         entries = self.entries
         entries.append((path, Located(key, anchored.located.value, anchored.located.style)))
         cut = len(anchored.path)
@@ -671,9 +682,21 @@ class _Builder:
             entries.append((new_path, located))
         return _copy(anchored.data)
 
-    def count_expansion(self, added: int, span: Span) -> None:
-        """Refuse before expanding past the limit (`span`: where the expansion is asked for)."""
+    def count_expansion(self, added: int, span: Span, text: int = 0) -> None:
+        """Refuse before expanding past the limits (`span`: where the expansion is asked for;
+        `text`: the characters it repeats)."""
         self.expanded += added
+        self.repeated += text
+        if self.repeated > MAX_ALIAS_TEXT:
+            raise Refused(
+                [
+                    syntax_problem(
+                        f"aliases repeat more than {MAX_ALIAS_TEXT:,} characters of text; not expanded",
+                        span,
+                        "write the values out, or alias less text: each alias is a full copy to check",
+                    )
+                ]
+            )
         if self.expanded > MAX_ALIAS_EXPANSION:
             raise Refused(
                 [

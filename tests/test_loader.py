@@ -435,6 +435,21 @@ def test_alias_bomb_is_refused_without_expanding():
     assert f"{MAX_ALIAS_EXPANSION:,}" in problem.message
 
 
+def test_aliases_of_long_text_are_refused_by_the_text_they_repeat():
+    # hunt 86 F4: 1,000 aliases of one 200 kB string counted as 1,000 values: each copy is read in
+    # full by the checks (10 s for a 217 kB file); now refused at the alias that passes 1,000,000
+    text = "a: &a " + "x" * 200_000 + "\n" + "".join(f"b{i}: *a\n" for i in range(1000))
+    doc, (problem,) = load(text, "x")
+    assert doc is None and problem.code == "NX001" and problem.span.line == 6  # the fifth alias
+    assert problem.message == "aliases repeat more than 1,000,000 characters of text; not expanded"
+    # a list of aliases counts what its aliases repeat: aliasing it repeats all of that again
+    nested = "a: &a " + "y" * 1000 + "\nb: &b [" + ", ".join(["*a"] * 100) + "]\n"
+    doc, (problem,) = load(nested + "".join(f"c{i}: *b\n" for i in range(9)), "x")
+    assert doc is None and problem.span.line == 11  # b's 100,000, then nine aliases of b's 100,400
+    doc, problems = load(nested + "".join(f"c{i}: *b\n" for i in range(8)), "x")
+    assert doc is not None and problems == []
+
+
 def test_deep_nesting_is_refused_before_the_composer_recurses():
     doc, (problem,) = load("a: " + "[" * 100_000 + "]" * 100_000, "x")
     assert doc is None and problem.code == "NX001"
