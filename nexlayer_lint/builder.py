@@ -548,7 +548,9 @@ class _Builder:
                         child = next_event()
                         continue
                 if name in first_line:
-                    self.problems.append(_duplicate_key(name, first_line[name], key_span))
+                    # a key an alias repeats is repeated at the alias (hunt 86 F3)
+                    said_at = _span(child.start_mark, child.end_mark) if type(child) is AliasEvent else key_span
+                    self.problems.append(_duplicate_key(name, first_line[name], said_at))
                 else:
                     first_line[name] = key_span.line
                     # `true:` and `True:`, `16:` and `0x10:`: two spellings, one key to YAML
@@ -590,8 +592,9 @@ class _Builder:
                 return "", _span(event.start_mark, event.end_mark)
             if anchored is None:
                 raise ComposerError(None, None, "found undefined alias", event.start_mark)
-            if anchored.text is None:
-                raise Refused([_complex_key(anchored.located.value)])
+            if anchored.text is None:  # said at the alias, not at the list it names (hunt 86 F3)
+                raise Refused([_complex_key(_span(event.start_mark, event.end_mark))])
+            # the anchor's span: the secrets of keys follow it from the key to what it repeats
             return anchored.text, anchored.located.value
         if kind is not ScalarEvent:
             raise Refused([_complex_key(_span(event.start_mark, self.skip(event)))])
@@ -641,15 +644,7 @@ class _Builder:
         own = self.entries[first]
         assert own is not None
         if name in self.recursive:
-            raise Refused(
-                [
-                    syntax_problem(
-                        "an alias refers to the node that contains it (recursive alias)",
-                        own[1].value,
-                        "an alias cannot repeat a value from inside that value: write the part it needs out in full",
-                    )
-                ]
-            )
+            raise Refused([_recursive_alias(own[1].value)])
         size = end_index - self.anchor_marks[name].index + self.repeated - self.repeated_before[name]
         self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries), size)
 
@@ -714,9 +709,11 @@ class _Builder:
         win, then the earlier of the mappings in a `<<: [*a, *b]` list; of two `<<` keys, the
         later. A merged value keeps the position where its mapping writes it."""
         sources: list[tuple[DataPath, dict[str, Any]]] = []  # the lowest precedence first
-        for at, value, first, end, _ in merges:
+        for at, value, first, end, key_span in merges:
             items = [(at + (i,), item) for i, item in enumerate(value)] if isinstance(value, list) else [(at, value)]
             for source, item in reversed(items):
+                if item is None and self.recursive:  # `<<: *v` inside `&v`: the alias had nothing to give
+                    raise Refused([_recursive_alias(key_span)])
                 if not isinstance(item, dict):
                     raise Refused(
                         [
@@ -755,6 +752,14 @@ class _Builder:
             if entry is not None and entry[0] == path:
                 return entry[1].value
         return Span(1, 1, 1, 1)  # pragma: no cover - every built value has its entry
+
+
+def _recursive_alias(span: Span) -> Problem:
+    return syntax_problem(
+        "an alias refers to the node that contains it (recursive alias)",
+        span,
+        "an alias cannot repeat a value from inside that value: write the part it needs out in full",
+    )
 
 
 def _unheld(entries: list[Entry], merged: bool) -> list[Entry]:

@@ -222,6 +222,9 @@ def test_merge_precedence_and_positions():
     assert doc.positions[("m", "z")].key == Span(6, 8, 6, 9)
 
 
+RECURSIVE = "an alias refers to the node that contains it (recursive alias)"
+
+
 @pytest.mark.parametrize(
     ("text", "message", "span"),
     [
@@ -233,7 +236,11 @@ def test_merge_precedence_and_positions():
         ),
         ("a: &a [b, *a]\n", "an alias refers to the node that contains it (recursive alias)", Span(1, 4, 1, 14)),
         ("? [a, b]\n: 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 3, 1, 9)),
-        ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 4, 1, 10)),
+        # at the alias used as a key (hunt 86 F3)
+        ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(2, 1, 2, 3)),
+        # a merge inside the mapping it names (hunt 86 F1: "needs a mapping" at 1:1)
+        ("a: &v\n  b: 1\n  <<: *v\n", RECURSIVE, Span(3, 3, 3, 5)),
+        ("a: &v\n  b: 1\n  <<: [*v]\n", RECURSIVE, Span(3, 3, 3, 5)),
     ],
 )
 def test_what_cannot_become_data_is_nx001(text, message, span):
@@ -511,3 +518,12 @@ def test_duplicate_anchor_names_both_lines():
     (problem,) = load("a: &x 1\nb: &x 2\nc: *x\n", "x")[1]
     assert (problem.code, problem.span.line, problem.span.col) == ("NX001", 2, 4)
     assert problem.message == 'anchor "&x" is defined twice; the first is on line 1'
+
+
+def test_a_key_repeated_by_an_alias_is_reported_at_the_alias():
+    # hunt 86 F3: reported on the anchor's line, "already defined on line 1" on line 1
+    doc, problems = load("&k a: 1\nb: 2\n*k : 3\n", "x")
+    assert doc is not None and doc.data == {"a": 3, "b": 2}
+    assert [(p.code, p.message, p.span) for p in problems] == [
+        ("NX002", 'key "a" is already defined on line 1', Span(3, 1, 3, 3))
+    ]
