@@ -218,8 +218,22 @@ CASES = [
         "long key",
         "a" * 1100 + ": 1\n",
         (1, 1101),
-        "a key longer than 1,024 characters must be quoted",
-        'shorten it, or put it in quotes ("...": value)',
+        "a key is at most 1,024 characters long in YAML, quoted or not",
+        "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
+    ),
+    (  # hunt 86 F2: quoting, which the hint said, does not help
+        "long quoted key",
+        '"' + "a" * 1100 + '": 1\n',
+        (1, 1103),
+        "a key is at most 1,024 characters long in YAML, quoted or not",
+        "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
+    ),
+    (  # hunt 86 F2: a short key, and ": " in its value past column 1,024
+        "colon in a long value",
+        "command: echo " + "x" * 1020 + ": b\n",
+        (1, 1035),
+        '": " inside an unquoted value starts a second key on the line',
+        'quote the value that contains ": ", e.g. command: "echo a: b"',
     ),
 ]
 
