@@ -389,6 +389,9 @@ def test_nx218_username_and_image_owner_differ_only_in_case() -> None:
         ("acme", "<% REGISTRY %>/acme/api:1"),  # the same
         ("alice", "<% REGISTRY %>/acme-org/api:1"),  # another owner: an organisation, not a typo
         ("Acme", "ghcr.io/acme/api:1"),  # not a template image (NX203's business)
+        # no owner before the repository, with a tag or without (hunt 87 F2: the tag decided)
+        ("acme", "<% REGISTRY %>/Acme"),
+        ("acme", "<% REGISTRY %>/Acme:1.0"),
     ],
 )
 def test_nx218_leaves_alone(username: str, image: str) -> None:

@@ -166,7 +166,10 @@ def registry_username_case(app: App) -> Iterator[Finding]:
         prefix = _REGISTRY_PREFIX.match(image.strip())
         if prefix is None:
             continue
-        owner = image.strip()[prefix.end() :].split("/", 1)[0]
+        segments = image.strip()[prefix.end() :].split("/", 1)
+        if len(segments) < 2:
+            continue  # `<% REGISTRY %>/Acme:1.0`: a repository, no owner before it (hunt 87 F2)
+        owner = segments[0]
         if owner == username or owner.lower() != username.lower():
             continue  # the same, or another owner altogether (an organisation the user belongs to)
         start = image.find(owner, image.find(prefix.group(0)) + len(prefix.group(0)))
