@@ -13,6 +13,7 @@ loaders read it. A core tag the text does not fit (`!!int four`, `!!bool maybe`,
 from __future__ import annotations
 
 import binascii
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -52,13 +53,25 @@ class NotOfItsTag(ValueError):
     """A scalar whose core tag its text does not fit: `str(exc)` is what the tag wants."""
 
 
+# YAML 1.2's core schema takes an unsigned exponent after a leading dot (`.5e1`, the number 5, as
+# in Go's yaml.v3), which ruamel.yaml's table leaves out (hunt 87 F5).
+_DOT_FLOAT = re.compile(r"[-+]?\.[0-9]+[eE][0-9]+")
+
+
 def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], Any]], ...]]:
     by_first: dict[str, list[tuple[str, Callable[[str], Any]]]] = {}
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
+            match = regexp.match
+            if tag == FLOAT:
+                match = _or_dot_float(match)
             for char in first:
-                by_first.setdefault(char, []).append((tag, regexp.match))
+                by_first.setdefault(char, []).append((tag, match))
     return {char: tuple(rules) for char, rules in by_first.items()}
+
+
+def _or_dot_float(match: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda text: match(text) or _DOT_FLOAT.fullmatch(text)
 
 
 _RULES = _rules_by_first_character()

@@ -188,6 +188,9 @@ def test_scalars_are_yaml_12():
     # hunt 28 F5: YAML 1.2's core schema has no `_` between digits and no binary (ruamel's table has)
     assert doc.data["a"] == ["yes", 755, 16, 8, "1_000", 1.5, float("inf"), None, True, "2024-01-01", "1"]
     assert doc.data["b"] == "1:30"
+    # hunt 87 F5: the core schema's float with a leading dot and an unsigned exponent
+    doc, _ = load("a: [.5e1, -.5E1, .5e+1, .5, .e5, .5e]\n", "x")
+    assert doc is not None and doc.data["a"] == [5.0, -5.0, 5.0, 0.5, ".e5", ".5e"]
 
 
 def test_anchors_aliases_and_merge_keys():

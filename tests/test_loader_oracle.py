@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import math
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,6 +118,8 @@ def _same(ours: Any, theirs: Any) -> None:
     core = isinstance(ours, str) and isinstance(theirs, (int, float)) and not isinstance(theirs, bool)
     if core and ("_" in ours or ours.lstrip("+-").startswith("0b")):
         return  # `1_000`, `0b1010`: numbers ruamel's table adds to YAML 1.2's core schema (scalars.py)
+    if isinstance(ours, float) and isinstance(theirs, str) and re.fullmatch(r"[-+]?\.[0-9]+[eE][0-9]+", theirs):
+        return  # `.5e1`: a float in YAML 1.2's core schema that ruamel's table leaves out (scalars.py)
     if isinstance(ours, str) and not isinstance(theirs, str):
         raise _Skip  # `!custom "12"` that their constructor reads otherwise: a quoted value is text here
     assert type(ours) is type(theirs) and ours == theirs, (ours, theirs)

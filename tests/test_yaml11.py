@@ -39,6 +39,9 @@ def nx005(text: str) -> list[tuple[int, int, int, int, str, str | None]]:
         ("8e1", 'the number 80 in YAML 1.2 but the string "8e1" in YAML 1.1'),
         ("0.8E2", 'the number 80 in YAML 1.2 but the string "0.8E2" in YAML 1.1'),
         ("-25e-4", 'the number -0.0025 in YAML 1.2 but the string "-25e-4" in YAML 1.1'),
+        # hunt 87 F5: a leading dot and an unsigned exponent, a float in YAML 1.2's core schema
+        (".5e1", 'the number 5 in YAML 1.2 but the string ".5e1" in YAML 1.1'),
+        ("-.5E1", 'the number -5 in YAML 1.2 but the string "-.5E1" in YAML 1.1'),
         ("-1:30:15", "base-60"),
         ("0:30.5", "base-60"),  # a base-60 float may start with 0
         # YAML 1.1's timestamps, as PyYAML reads them (hunt 17)
@@ -78,7 +81,6 @@ def test_yaml11_traps(value: str, fragment: str) -> None:
         "01:30",
         "1_0e3",  # text to both: YAML 1.1's floats have a dot
         "1.0e+3",  # a float to both
-        ".5e3",  # text to both, as nexlayer-lint reads YAML 1.2
         "_1",
         "0b",
     ],

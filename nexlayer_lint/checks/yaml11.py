@@ -63,9 +63,9 @@ def trap_kind(text: str) -> str | None:
 @functools.cache
 def _exponent() -> re.Pattern[str]:
     """A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
-    `1e+3`). From the text's start only: each alternative reads its run of digits once.
+    `1e+3`, `.5e1`). From the text's start only: each alternative reads its run of digits once.
     Compiled on first use: few files write a number so."""
-    return re.compile(r"\A(?:[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+)")
+    return re.compile(r"\A(?:[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+|[-+]?\.[0-9]+[eE][0-9]+)")
 
 
 _NUMBER_STARTS = frozenset("-+.0123456789")
