@@ -576,6 +576,43 @@ def test_nx211_duplicate_volume_name_across_pods_and_within_one() -> None:
     assert found[1].hint == 'give every volume in the application its own name, for example "cache-data"'
 
 
+def test_nx207_and_nx211_suggest_a_free_name() -> None:
+    # hunt 87 F3: the suggestion was a name already in use (`web-2`, the pod's own `api-data`) or
+    # longer than the 63 characters a name may have
+    long = "p" + "a" * 62
+    text = f"""
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              volumes: [{{name: data, size: 1Gi, mountPath: /a}}]
+            - name: web-2
+              image: nginx:1.27
+              servicePorts: [80]
+            - name: web
+              image: nginx:1.27
+              servicePorts: [80]
+            - name: api
+              image: nginx:1.27
+              servicePorts: [80]
+              volumes: [{{name: api-data, size: 1Gi, mountPath: /b}}, {{name: data, size: 1Gi, mountPath: /c}}]
+            - name: {long}
+              image: nginx:1.27
+              servicePorts: [80]
+            - name: {long}
+              image: nginx:1.27
+              servicePorts: [80]
+        """
+    found = sorted((d for d in lint_diags(y(text)) if d.code in ("NX207", "NX211")), key=lambda d: (d.line, d.col))
+    hints = [d.hint for d in found]
+    assert hints[0].startswith('rename one of them (for example "web-3")')
+    assert hints[1] == 'give every volume in the application its own name, for example "api-data-2"'
+    assert hints[2].startswith(f'rename one of them (for example "{long[:61]}-2")')
+
+
 def test_nx212_mount_path_conflicts() -> None:
     found = only(
         """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import PODS
@@ -85,3 +86,16 @@ def describe(doc: Document, path: DataPath) -> str:
         if len(path) >= 6 and isinstance(path[5], str) and path[5] not in ("key", "value"):
             return f'var "{path[5]}"'
     return format_path(path)
+
+
+def free_name(base: str, taken: Collection[object]) -> str:
+    """A name to suggest for a second `base`: `base` itself, else `base-2`, `base-3`..., the first
+    that no name in `taken` has, shortened to the 63 characters a name may have (hunt 87 F3:
+    `web-2` was suggested beside a pod `web-2`)."""
+    number = 1
+    while True:
+        suffix = f"-{number}" if number > 1 else ""
+        name = base[: 63 - len(suffix)].rstrip("-.") + suffix
+        if name not in taken:
+            return name
+        number += 1

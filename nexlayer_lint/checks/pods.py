@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App, Pod
-from nexlayer_lint.checks.common import on_line
+from nexlayer_lint.checks.common import free_name, on_line
 from nexlayer_lint.checks.declare import Finding, rule
 
 
@@ -13,6 +13,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 def duplicate_pod_name(app: App) -> Iterator[Finding]:
     """A pod's name is its host name inside the application, so it must be unique."""
     first: dict[str, Pod] = {}
+    taken = {pod.name for pod in app.pods}
     for pod in app.pods:
         name = pod.data.get("name")
         if not isinstance(name, str):
@@ -24,5 +25,6 @@ def duplicate_pod_name(app: App) -> Iterator[Finding]:
             f'pod name "{name}" is already used by the pod '
             + on_line(app.doc, first[name].path + ("name",), pod.path + ("name",)),
             path=pod.path + ("name",),
-            hint=f'rename one of them (for example "{name}-2"); a pod\'s name is also its host name, {name}.pod',
+            hint=f'rename one of them (for example "{free_name(name, taken)}"); a pod\'s name is also its host '
+            f"name, {name}.pod",
         )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nexlayer_lint.checks.app import App, Pod
-from nexlayer_lint.checks.common import is_placeholder_image, on_line, parse_image
+from nexlayer_lint.checks.common import free_name, is_placeholder_image, on_line, parse_image
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry, add_item, indent_step, replace_value
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
@@ -250,6 +250,13 @@ def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
 def duplicate_volume_name(app: App) -> Iterator[Finding]:
     """Volume names are unique in the whole application, not only in one pod."""
     first: dict[str, tuple[str, DataPath]] = {}
+    taken = {
+        str(volume.get("name"))
+        for pod in app.pods
+        if isinstance(pod.data.get("volumes"), list)
+        for volume in pod.data["volumes"]
+        if isinstance(volume, dict)
+    }
     for pod in app.pods:
         volumes = pod.data.get("volumes")
         if not isinstance(volumes, list):
@@ -264,7 +271,7 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
                 owner = "this pod" if other == pod.name else f'pod "{other}"'
                 hint = "give every volume in the application its own name"
                 if other != pod.name:
-                    hint += f', for example "{pod.name}-{name}"'
+                    hint += f', for example "{free_name(pod.name + "-" + name, taken)}"'
                 yield Finding(
                     f'volume name "{name}" is already used by {owner} {line}',
                     path=pod.path + ("volumes", j, "name"),
