@@ -404,6 +404,8 @@ def _db(*lines: str) -> str:
             ("vars: {PGDATA: /var/lib/postgresql/data/pgdata,", "  POSTGRES_DB: shop,", "}"),
         ),
         (("vars:", "  PGDATA: /var/lib/postgresql/data"), ("vars:", "  PGDATA: /var/lib/postgresql/data")),
+        # hunt 87 F1: a PGDATA beside the volume, inside /var/lib/postgresql: only the mount moves
+        (("vars:", "  PGDATA: /var/lib/postgresql/pgdata"), ("vars:", "  PGDATA: /var/lib/postgresql/pgdata")),
         (  # hunt 56 F4: above the comments about the first var (a directive governs the line after it)
             ("vars:", "  # the password", "  # nexlayer-lint: disable=NX213", "  POSTGRES_PASSWORD: hunter2x"),
             (

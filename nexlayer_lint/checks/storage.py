@@ -169,13 +169,17 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                 )
             elif (
                 pgdata is not None and data_dir is not None and not (PG_DATA_DIR + "/").startswith(data_dir + "/")
-            ):  # `PGDATA: /data`
+            ):  # `PGDATA: /data`, or `/var/lib/postgresql/pgdata`, beside the volume
+                beside = _pgdata_inside(pgdata, PG_MOUNT)  # the mount moves up to hold it (hunt 87 F1)
                 yield Finding(
                     f'Postgres pod "{pod.name}" mounts {label} at "{mount}", where Nexlayer forbids a '
                     f'Postgres volume; PGDATA "{pgdata}" keeps the data elsewhere, so the volume holds none of it',
                     path=where,
-                    hint=f"mount the volume at /var/lib/postgresql and set PGDATA to a directory inside it, "
+                    hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}"
+                    if beside
+                    else f"mount the volume at /var/lib/postgresql and set PGDATA to a directory inside it, "
                     f"such as {PG_DATA}",
+                    fix=_move_data_fix(app.doc, pod, where, pgdata) if beside and at_data_dir == [j] else None,
                 )
             elif pgdata is None and data_dir != PG_DATA_DIR:  # Postgres 18's image, its data elsewhere
                 yield Finding(
