@@ -109,6 +109,12 @@ def test_nx005_writes_a_yaml_11_port_in_decimal() -> None:
     assert {d.fix.title for d in found if d.fix} == {"Write the port in decimal"}
 
 
+def test_nx005_has_no_fix_for_a_base_60_port() -> None:
+    # hunt 87 F6: `1:30` was quoted, a string port still; YAML 1.1's 90 is as unlikely as meant
+    found = [d for d in lint_diags(pod(ports="[1:30, 80:30]"), ignore=("NX103",)) if d.code == "NX005"]
+    assert [(d.col, d.fix) for d in found] == [(22, None), (28, None)]
+
+
 def test_nx005_writes_a_port_with_an_exponent_in_decimal() -> None:
     # hunt 42 F4: `8e1` is the port 80 to YAML 1.2, and text to YAML 1.1
     found = [d for d in lint_diags(pod(ports="[8e1, 0.8e2]")) if d.code == "NX005"]

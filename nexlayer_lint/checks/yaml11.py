@@ -233,6 +233,10 @@ def _fix(doc: Document, path: DataPath, span: Span, text: str, trap: str, quote:
         # `8_0`, `0b1010`: text to YAML 1.2 (NX103), the port YAML 1.1 reads, written in decimal
         port = int(text.replace("_", ""), 0) if _PORT_SPELLING.fullmatch(text) and len(text) <= 40 else -1
         return Fix("Write the port in decimal", (Edit(span, str(port)),)) if 0 <= port <= 65535 else None
+    if not key and trap == "sexagesimal" and len(path) >= 2 and path[-2] == "servicePorts":
+        # `1:30`: quoted it is no port either, and YAML 1.1's 90 is no likelier meant than a
+        # mapping of ports: which port was meant is for the user (hunt 87 F6)
+        return None
     if not key and trap in ("leading_zero", "octal", "exponent") and len(path) >= 2 and path[-2] == "servicePorts":
         value = doc.get(*path)
         port = int(value) if isinstance(value, float) and value.is_integer() else value  # `8e1`
