@@ -1664,13 +1664,20 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     """Let `document_secrets(new)` start from `old`'s, when it is cached: `new` is `old` with the
     scalar at `changed` edited and no anchor in either (scalar_edit). Then no value is an alias's
     copy of another, and only the secrets of the scalar's container can differ (a `value` is
-    secret when its sibling `key` names a secret), so only that container is walked again. The
+    secret when its sibling `key` names a secret), so only that container is walked again (for a
+    command's, its entrypoint's and arguments', the mapping that holds them). The
     keys are as they were, and so are the secrets inside them."""
     global _secrets_cache
     cached_doc, cached = _secrets_cache
     if cached_doc is not old or cached is None or not changed:
         return
     container = changed[:-1]
+    if _in_command(changed):
+        # a command is read after its entrypoint, a sibling: walk the mapping that holds both
+        # (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)
+        container = changed[
+            : next(i for i, step in enumerate(changed) if isinstance(step, str) and step in _COMMAND_KEYS)
+        ]
     state, node, parent = PLAIN, new.data, None
     for key in container:
         if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was

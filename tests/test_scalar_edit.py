@@ -291,3 +291,26 @@ def test_an_edit_that_makes_or_unmakes_a_secret_carries_the_secrets_over(
     assert [path for path in after if path not in before] == became
     assert sorted(set(before) - set(after), key=str) == sorted(set(stopped) - set(after), key=str)
     assert len(before) - len(after) == len(stopped) - len(became)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("entrypoint:\n        - redis-cl\n      command: [-a, hunter2hunter, ping]", "redis-cli"),
+        ("entrypoint:\n        - docker\n        - logix\n      command: [-p, hunter2hunter, reg.io]", "login"),
+        ("entrypoint:\n        - redis-clx\n      command: -a hunter2hunter ping", "redis-cli"),
+        ("entrypoint:\n        - redis-cli\n      command: [-a, hunter2hunter, ping]", "redis-clx"),
+    ],
+)
+def test_an_edit_of_the_entrypoint_finds_the_command_s_secrets_again(before: str, after: str) -> None:
+    # hunt 89 F1: a command is read after its entrypoint, a sibling of the list edited: typing the
+    # `i` of `redis-cli` left the command's password unfound, quoted in a message and not reported
+    text = f"application:\n  pods:\n    - name: cache\n      image: redis:7.2\n      {before}\n"
+    document, problems = load(text, "nexlayer.yaml")
+    assert document is not None and problems == []
+    document_secrets(document)  # as a lint leaves it: edited() carries them over
+    program = before.split("\n      command")[0].split("- ")[-1]
+    new_text = text.replace(f"- {program}\n", f"- {after}\n", 1)
+    fast = edited(document, new_text)
+    assert fast is not None  # the fast path is taken
+    assert document_secrets(fast) == full_secrets(load(new_text, "nexlayer.yaml")[0])
