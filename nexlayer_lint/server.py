@@ -1172,8 +1172,10 @@ async def _hover(ls: NexlayerLanguageServer, uri: str, position: lsp.Position) -
                 ),
                 range=to_range(lines, flagged[0], encoding),
             )
-    text = ls.workspace.get_text_document(uri).source
-    if len(text) > MAX_INTERACTIVE_CHARS or not is_nexlayer_document(uri, text):
+    buffer = ls.workspace.get_text_document(uri)
+    text = buffer.source
+    # the test linting uses: an unsaved `untitled:` buffer is known by its language (hunt 89 F2)
+    if len(text) > MAX_INTERACTIVE_CHARS or not is_nexlayer_document(uri, text, buffer.language_id):
         return None
     lines = lines_of(text, encoding)
     line, col = from_position(lines, position, encoding)

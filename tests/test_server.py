@@ -502,6 +502,17 @@ async def test_hover_on_a_key_shows_the_schema_description(client: Client, docs:
     assert await hover_at(client, uri, 4, 16) is None  # a value that is not flagged: nothing to say
 
 
+@e2e
+async def test_hover_on_a_key_in_an_unsaved_buffer(client: Client, docs: Path) -> None:
+    # hunt 89 F2: an `untitled:` buffer (or a YAML file named otherwise) was linted, but its keys
+    # had no hover: the hover asked the file's name alone, not its language
+    for uri in ("untitled:Untitled-7", uri_of(docs, "hover-named", "Deployfile")):
+        await open_doc(client, uri, FIXED)
+        hover = await hover_at(client, uri, 4, 8)  # `image`
+        assert hover is not None and isinstance(hover.contents, lsp.MarkupContent), uri
+        assert hover.contents.value.startswith("`application.pods[0].image`")
+
+
 def test_the_path_a_key_hover_shows_stars_a_secret_key() -> None:
     # the hover of a key names its data path, which may run through a key that holds a secret
     token = "ghp_" + "CnryHover2" * 4
