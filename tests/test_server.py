@@ -608,10 +608,11 @@ async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: 
     assert action.kind == "source.fixAll.nexlayer-lint" and action.edit is None  # this editor resolves it
     resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
     edits = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
-    # lines 7 and 9 (0-based 6 and 8) changed; line 8 between them is not sent again
-    assert [e.range for e in edits] == [
-        lsp.Range(start=lsp.Position(line=6, character=0), end=lsp.Position(line=7, character=0)),
-        lsp.Range(start=lsp.Position(line=8, character=0), end=lsp.Position(line=9, character=0)),
+    # lines 7 and 9 (0-based 6 and 8) changed; line 8 between them is not sent again, nor the
+    # characters the changed lines keep (hunt 89 F3: a secret beside a fixed value was resent)
+    assert [(e.range, e.new_text) for e in edits] == [
+        (lsp.Range(start=lsp.Position(line=6, character=17), end=lsp.Position(line=6, character=17)), "s"),
+        (lsp.Range(start=lsp.Position(line=8, character=15), end=lsp.Position(line=8, character=18)), '"yes"'),
     ]
     assert apply_text_edits(FIXABLE, edits) == FIXED_ALL
     assert codes(await change(client, uri, text=FIXED_ALL)) == ["NX208", "NX213", "NX215"]
@@ -1778,7 +1779,7 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
     old, new = "a\nb\nc\nd\ne", "A\nb\nC\nD\nE"
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert [(e.range.start.line, e.range.end.line, e.range.end.character, e.new_text) for e in edits] == [
-        (0, 1, 0, "A\n"),
+        (0, 0, 1, "A"),  # what the lines keep, their break here, is not sent again
         (2, 4, 1, "C\nD\nE"),  # the last line has no break: the edit ends at its end
     ]
     assert apply_text_edits(old, edits) == new
@@ -1790,10 +1791,12 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "edit"),
     [
-        ("a\nb\nc\n", "a\nB\nc\n", ((1, 0), (2, 0), "B\n")),
-        ("a\r\nb", "a\r\nb!", ((1, 0), (1, 1), "b!")),
+        ("a\nb\nc\n", "a\nB\nc\n", ((1, 0), (1, 1), "B")),
+        ("a\r\nb", "a\r\nb!", ((1, 1), (1, 1), "!")),
         ("a\n", "a\nb", ((1, 0), (1, 0), "b")),
-        ("x: \U0001f680 1\n", "x: \U0001f680 2\n", ((0, 0), (1, 0), "x: \U0001f680 2\n")),
+        ("x: \U0001f680 1\n", "x: \U0001f680 2\n", ((0, 6), (0, 7), "2")),  # the emoji is two UTF-16 units
+        ("a\r\nb\r\n", "a\nb\r\n", ((0, 1), (1, 0), "\n")),  # never between a CR and its LF
+        ("DB_PASSWORD: hunter2, X: yes\n", 'DB_PASSWORD: hunter2, X: "yes"\n', ((0, 25), (0, 28), '"yes"')),
     ],
 )
 def test_fix_all_is_one_edit_of_the_changed_lines(old: str, new: str, edit: tuple[Any, ...]) -> None:
