@@ -1146,16 +1146,25 @@ def _step(state: int, parent: Any, key: Any) -> int:
 
 def _names_its_item(item: Any, key: str) -> bool:
     """Whether `item[key]` names a var item's var, as item_name reads it: a string under one of
-    ITEM_NAME_KEYS in any case (`- Key: LOG_LEVEL` is no var called KEY), in an item with a
-    `value` or no other key (hunt 84 F3). Not a pod's, a volume's or a port's `name`, beside
-    other keys (`name: token service` is no var TOKEN: hunt 85 F4), nor an `env:` holding vars
-    (hunt 85 F1)."""
+    ITEM_NAME_KEYS in any case (`- Key: LOG_LEVEL` is no var called KEY), whatever else the item
+    holds (`description:` too: hunt 88 F2), with or without a `value` (hunt 84 F3). Not the
+    `name` of a pod, a volume or a port, known by their other keys (`name: token service` is no
+    var TOKEN: hunt 85 F4), nor an `env:` holding vars (hunt 85 F1). True when the item is not
+    known (a repeated key's earlier copy: hunt 88 F1), as for a `value`."""
+    if item is None:
+        return key.lower() in ITEM_NAME_KEYS
     return (
         key.lower() in ITEM_NAME_KEYS
         and isinstance(item, dict)
         and isinstance(item.get(key), str)
-        and (len(item) == 1 or _has_value_key(item))
+        and not (key.lower() == "name" and any(other in _NAMED_THING_KEYS for other in item))
     )
+
+
+# Keys of the list items that have a `name` of their own, not a var's: a pod, a volume, a port.
+_NAMED_THING_KEYS = frozenset(
+    {"image", "path", "servicePorts", "vars", "volumes", "secrets", "size", "mountPath", "port", "targetPort"}
+)
 
 
 def _judged_by_parent(key: Any) -> bool:
@@ -1366,9 +1375,30 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
     84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3)."""
     parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-    if state in _ASSIGNS and not parts and not _in_command(path):
-        parts = blank_value_parts(text)
+    if state in _ASSIGNS and not _in_command(path):
+        parts = parts + _blank_value_parts_by_line(text, parts)
     return parts
+
+
+def _blank_value_parts_by_line(text: str, found: list[Part]) -> list[Part]:
+    """blank_value_parts of each line of `text` that no part of `found` starts on (a `vars: |`
+    string's `DB_PASSWORD hunter2` on its second line, after an `API_KEY=x` line: hunt 88 F3),
+    at their offsets in `text`."""
+    if "\n" not in text:
+        return [] if found else blank_value_parts(text)
+    starts = sorted(part.start for part in found)
+    added: list[Part] = []
+    offset = index = 0
+    for line in text.split("\n"):
+        end = offset + len(line)
+        while index < len(starts) and starts[index] < offset:
+            index += 1
+        if not (index < len(starts) and starts[index] <= end):
+            added += [
+                part._replace(start=part.start + offset, end=part.end + offset) for part in blank_value_parts(line)
+            ]
+        offset = end + 1
+    return added
 
 
 def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) -> list[Part]:

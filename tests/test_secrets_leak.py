@@ -167,6 +167,24 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "        - {key: API_TOKEN CnryBlank98, key: API_TOKEN y12345, value: x}\n      volumes: {}\n",
         ["CnryBlank97", "CnryBlank98"],
     ),
+    # hunt 88 F1: a repeated vars key's earlier copy, whose items the held data does not have
+    "name keys of vars items in a repeated vars key's earlier copy": (
+        HEAD + "      vars:\n        - {key: SECRET_TOKEN CnryBlank99, value: yes}\n"
+        "        - {name: API_KEY CnryBlank100, other: on}\n      vars:\n        X: z\n",
+        ["CnryBlank99", "CnryBlank100"],
+    ),
+    # hunt 88 F2: beside another key than `value`
+    "a vars item's name key beside a description": (
+        HEAD + "      vars:\n        - key: DB_PASSWORD CnryBlank101\n          description: the password\n"
+        "        - name: API_KEY CnryBlank102\n          description: the key\n      volumes: {}\n",
+        ["CnryBlank101", "CnryBlank102"],
+    ),
+    # hunt 88 F3: on a later line of a vars string, after an `API_KEY=` line
+    "a var name with its value after a blank on a later line of a vars string": (
+        HEAD + "      vars: |\n        LOG_LEVEL debug\n        API_KEY=CnryBlank103\n"
+        "        DB_PASSWORD CnryBlank104\n",
+        ["CnryBlank103", "CnryBlank104"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
