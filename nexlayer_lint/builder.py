@@ -547,12 +547,12 @@ class _Builder:
                         merges.append((at, merged, first_entry, len(entries), key_span))
                         child = next_event()
                         continue
+                # a key an alias writes is written at the alias, not at its anchor (hunt 86 F3, 88 F6)
+                said_at = _span(child.start_mark, child.end_mark) if type(child) is AliasEvent else key_span
                 if name in first_line:
-                    # a key an alias repeats is repeated at the alias (hunt 86 F3)
-                    said_at = _span(child.start_mark, child.end_mark) if type(child) is AliasEvent else key_span
                     self.problems.append(_duplicate_key(name, first_line[name], said_at))
                 else:
-                    first_line[name] = key_span.line
+                    first_line[name] = said_at.line
                     # `true:` and `True:`, `16:` and `0x10:`: two spellings, one key to YAML
                     # (a key with a tag, `!!str 16:`, is what its tag says: not compared so)
                     typed = (
@@ -592,8 +592,10 @@ class _Builder:
                 return "", _span(event.start_mark, event.end_mark)
             if anchored is None:
                 raise ComposerError(None, None, "found undefined alias", event.start_mark)
+            span = _span(event.start_mark, event.end_mark)
             if anchored.text is None:  # said at the alias, not at the list it names (hunt 86 F3)
-                raise Refused([_complex_key(_span(event.start_mark, event.end_mark))])
+                raise Refused([_complex_key(span)])
+            self.count_expansion(1, span, len(anchored.text))  # a key is a copy too (hunt 88 F4)
             # the anchor's span: the secrets of keys follow it from the key to what it repeats
             return anchored.text, anchored.located.value
         if kind is not ScalarEvent:
@@ -655,7 +657,7 @@ class _Builder:
         if anchored is None:
             if name in self.anchor_marks:
                 self.recursive.add(name)  # refused when that node ends
-                return None
+                return _Recursive(_span(event.start_mark, event.end_mark))
             raise ComposerError(None, None, "found undefined alias", event.start_mark)
         self.count_expansion(anchored.end - anchored.first, _span(event.start_mark, event.end_mark), anchored.size)
         entries = self.entries
@@ -709,11 +711,11 @@ class _Builder:
         win, then the earlier of the mappings in a `<<: [*a, *b]` list; of two `<<` keys, the
         later. A merged value keeps the position where its mapping writes it."""
         sources: list[tuple[DataPath, dict[str, Any]]] = []  # the lowest precedence first
-        for at, value, first, end, key_span in merges:
+        for at, value, first, end, _ in merges:
             items = [(at + (i,), item) for i, item in enumerate(value)] if isinstance(value, list) else [(at, value)]
             for source, item in reversed(items):
-                if item is None and self.recursive:  # `<<: *v` inside `&v`: the alias had nothing to give
-                    raise Refused([_recursive_alias(key_span)])
+                if isinstance(item, _Recursive):  # `<<: *v` inside `&v` (hunt 86 F1), at the alias (88 F5)
+                    raise Refused([_recursive_alias(item.span)])
                 if not isinstance(item, dict):
                     raise Refused(
                         [
@@ -752,6 +754,13 @@ class _Builder:
             if entry is not None and entry[0] == path:
                 return entry[1].value
         return Span(1, 1, 1, 1)  # pragma: no cover - every built value has its entry
+
+
+class _Recursive(NamedTuple):
+    """What an alias inside the node it names stands for until that node ends and the file is
+    refused: where the alias is written, for a merge that meets it first."""
+
+    span: Span
 
 
 def _recursive_alias(span: Span) -> Problem:

@@ -242,8 +242,14 @@ RECURSIVE = "an alias refers to the node that contains it (recursive alias)"
         # at the alias used as a key (hunt 86 F3)
         ("a: &s [x]\n*s : 1\n", "a mapping key must be a plain value, not a list or mapping", Span(2, 1, 2, 3)),
         # a merge inside the mapping it names (hunt 86 F1: "needs a mapping" at 1:1)
-        ("a: &v\n  b: 1\n  <<: *v\n", RECURSIVE, Span(3, 3, 3, 5)),
-        ("a: &v\n  b: 1\n  <<: [*v]\n", RECURSIVE, Span(3, 3, 3, 5)),
+        ("a: &v\n  b: 1\n  <<: *v\n", RECURSIVE, Span(3, 7, 3, 9)),  # at the alias (hunt 88 F5)
+        ("a: &v\n  b: 1\n  <<: [*v]\n", RECURSIVE, Span(3, 8, 3, 10)),
+        # hunt 88 F5: a `<<: null` is no recursive alias, though one is open elsewhere
+        (
+            "a: &v\n  b:\n    <<: null\n  c: *v\n",
+            "a merge key `<<` needs a mapping or a list of mappings",
+            Span(3, 9, 3, 13),
+        ),
     ],
 )
 def test_what_cannot_become_data_is_nx001(text, message, span):
@@ -530,3 +536,16 @@ def test_a_key_repeated_by_an_alias_is_reported_at_the_alias():
     assert [(p.code, p.message, p.span) for p in problems] == [
         ("NX002", 'key "a" is already defined on line 1', Span(3, 1, 3, 3))
     ]
+    # hunt 88 F6: the first copy written by an alias is defined at the alias, not at its anchor
+    doc, problems = load("k: &k path\nm:\n  *k : /\n  path: /api\n", "x")
+    assert [(p.code, p.message, p.span.line) for p in problems] == [
+        ("NX002", 'key "path" is already defined on line 3', 4)
+    ]
+
+
+def test_aliases_as_keys_count_the_text_they_repeat():
+    # hunt 88 F4: 4,000 alias keys of a 200 kB string took 23 s and 3.2 GB, uncounted
+    text = "a: &a " + "x" * 200_000 + "\nb:\n" + "".join(f"  - *a : {i}\n" for i in range(10))
+    doc, (problem,) = load(text, "x")
+    assert doc is None and problem.message == "aliases repeat more than 1,000,000 characters of text; not expanded"
+    assert problem.span.line == 8  # the sixth alias key: five repeat 1,000,000 characters
