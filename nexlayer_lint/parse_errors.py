@@ -127,7 +127,7 @@ def _colon_in_flow(stop: _Stop) -> tuple[str, str | None]:
 
 def _mapping_value(stop: _Stop) -> tuple[str, str | None]:
     before = stop.text[: stop.col - 1]
-    if stop.col > 1024 and ": " not in before:  # the line's one key is that long (hunt 86 F2)
+    if stop.col > 1024 and _long_key(before):  # hunt 86 F2
         return (
             "a key is at most 1,024 characters long in YAML, quoted or not",
             "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
@@ -142,6 +142,17 @@ def _mapping_value(stop: _Stop) -> tuple[str, str | None]:
         '": " inside an unquoted value starts a second key on the line',
         'quote the value that contains ": ", e.g. command: "echo a: b"',
     )
+
+
+def _long_key(before: str) -> bool:
+    """Whether the key the line starts with runs on past 1,024 characters, to `before`'s end (where
+    the parser stopped): a plain key, no `: ` in it; a quoted one, no quote and colon ending it in
+    time (a `: ` inside its quotes starts nothing: hunt 88 F7)."""
+    rest = before.lstrip(" ").removeprefix("- ").lstrip(" ")
+    if rest[:1] in ("'", '"'):
+        close = rest.find(rest[0] + ":", 1)
+        return close < 0 or close > 1024
+    return ": " not in before
 
 
 def _key_expected(stop: _Stop) -> tuple[str, str | None]:

@@ -228,6 +228,13 @@ CASES = [
         "a key is at most 1,024 characters long in YAML, quoted or not",
         "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
     ),
+    (  # hunt 88 F7: a `: ` inside the long key's quotes starts nothing
+        "long quoted key with a colon",
+        '"a: b ' + "k" * 1100 + '": 1\n',
+        (1, 1108),
+        "a key is at most 1,024 characters long in YAML, quoted or not",
+        "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
+    ),
     (  # hunt 86 F2: a short key, and ": " in its value past column 1,024
         "colon in a long value",
         "command: echo " + "x" * 1020 + ": b\n",
