@@ -613,6 +613,27 @@ def test_nx207_and_nx211_suggest_a_free_name() -> None:
     assert hints[2].startswith(f'rename one of them (for example "{long[:61]}-2")')
 
 
+def test_nx207_suggests_each_duplicate_its_own_name() -> None:
+    # hunt 88 F9: every duplicate got the same suggestion, found by trying each number from 2
+    # again (quadratic); each base's numbers now go on where they stopped
+    pods = "".join("    - name: web\n      image: nginx:1.27\n      servicePorts: [80]\n" for _ in range(4))
+    text = "application:\n  name: shop\n  pods:\n    - name: web-3\n      image: nginx:1.27\n" + pods
+    hints = [d.hint for d in lint_diags(text) if d.code == "NX207"]
+    assert [hint.split('"')[1] for hint in hints] == ["web-2", "web-4", "web-5"]
+
+
+def test_nx213_names_a_vars_item_by_its_var() -> None:
+    # hunt 88 F8: `- name: API_KEY x` was `var "name"`, `- Var: X y` `var "Var"`
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        - name: API_KEY sekrit99\n          value: ''\n"
+        "        - Var: SECRET_TOKEN abcdefgh\n          value: ''\n"
+    )
+    messages = [d.message for d in lint_diags(text) if d.code == "NX213"]
+    # the item's var, whose name holds the secret: starred as a whole, as for `- key:`
+    assert [m.split(" of pod")[0] for m in messages] == ['var "****"', 'var "****"']
+
+
 def test_nx212_mount_path_conflicts() -> None:
     found = only(
         """

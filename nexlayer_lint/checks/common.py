@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import PODS
 from nexlayer_lint.model import DataPath, Document, format_path
+from nexlayer_lint.secrets import item_name
 
 # `<% REGISTRY %>`, `<%REGISTRY%>`, any inner spacing.
 REGISTRY_TEMPLATE = re.compile(r"<%\s*REGISTRY\s*%>")
@@ -80,22 +80,26 @@ def describe(doc: Document, path: DataPath) -> str:
     if len(path) >= 5 and path[:2] == PODS and path[3] == "vars":
         if isinstance(path[4], str):
             return f'var "{path[4]}"'
-        key = doc.get(*path[:5], "key")
-        if isinstance(key, str):
-            return f'var "{key}"'
-        if len(path) >= 6 and isinstance(path[5], str) and path[5] not in ("key", "value"):
+        named = item_name(doc.get(*path[:5]))  # `- key: X`, `- name: X`, `- Var: X`...
+        if isinstance(named, str):
+            return f'var "{named}"'
+        if len(path) >= 6 and isinstance(path[5], str) and path[5] != "value":
             return f'var "{path[5]}"'
     return format_path(path)
 
 
-def free_name(base: str, taken: Collection[object]) -> str:
+def free_name(base: str, taken: set[str], tried: dict[str, int]) -> str:
     """A name to suggest for a second `base`: `base` itself, else `base-2`, `base-3`..., the first
     that no name in `taken` has, shortened to the 63 characters a name may have (hunt 87 F3:
-    `web-2` was suggested beside a pod `web-2`)."""
-    number = 1
+    `web-2` was suggested beside a pod `web-2`). The name is then taken, so each duplicate gets
+    its own, and `tried` keeps where each base's numbers go on, so that many duplicates cost
+    one pass (hunt 88 F9)."""
+    number = tried.get(base, 1)
     while True:
         suffix = f"-{number}" if number > 1 else ""
         name = base[: 63 - len(suffix)].rstrip("-.") + suffix
         if name not in taken:
+            tried[base] = number + 1
+            taken.add(name)
             return name
         number += 1

@@ -14,6 +14,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
     CURL_USER_OPTIONS,
+    ITEM_NAME_KEYS,
     VARS_KEYS,
     Secret,
     _fold,
@@ -160,7 +161,8 @@ def _where(doc: Document, path: DataPath) -> str:
         if isinstance(name, int) and at + 2 < len(path):
             item = doc.get(*path[: at + 2])
             part = path[at + 2]
-            named = part == "key" or (isinstance(part, str) and is_value_key(part))
+            # `- name: API_KEY x` is the var API_KEY's item, not a var called name (hunt 88 F8)
+            named = isinstance(part, str) and (part.lower() in ITEM_NAME_KEYS or is_value_key(part))
             name = item_name(item) if named else part
     if isinstance(name, str) and (pod < 0 or pod < at):
         text = f'var "{name}"'

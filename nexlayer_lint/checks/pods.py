@@ -14,6 +14,7 @@ def duplicate_pod_name(app: App) -> Iterator[Finding]:
     """A pod's name is its host name inside the application, so it must be unique."""
     first: dict[str, Pod] = {}
     taken = {pod.name for pod in app.pods}
+    tried: dict[str, int] = {}
     for pod in app.pods:
         name = pod.data.get("name")
         if not isinstance(name, str):
@@ -25,6 +26,6 @@ def duplicate_pod_name(app: App) -> Iterator[Finding]:
             f'pod name "{name}" is already used by the pod '
             + on_line(app.doc, first[name].path + ("name",), pod.path + ("name",)),
             path=pod.path + ("name",),
-            hint=f'rename one of them (for example "{free_name(name, taken)}"); a pod\'s name is also its host '
+            hint=f'rename one of them (for example "{free_name(name, taken, tried)}"); a pod\'s name is also its host '
             f"name, {name}.pod",
         )

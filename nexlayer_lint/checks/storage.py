@@ -254,6 +254,7 @@ def _add_var(doc: Document, pod: Pod, name: str, value: str) -> Edit | None:
 def duplicate_volume_name(app: App) -> Iterator[Finding]:
     """Volume names are unique in the whole application, not only in one pod."""
     first: dict[str, tuple[str, DataPath]] = {}
+    tried: dict[str, int] = {}
     taken = {
         str(volume.get("name"))
         for pod in app.pods
@@ -275,7 +276,7 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
                 owner = "this pod" if other == pod.name else f'pod "{other}"'
                 hint = "give every volume in the application its own name"
                 if other != pod.name:
-                    hint += f', for example "{free_name(pod.name + "-" + name, taken)}"'
+                    hint += f', for example "{free_name(pod.name + "-" + name, taken, tried)}"'
                 yield Finding(
                     f'volume name "{name}" is already used by {owner} {line}',
                     path=pod.path + ("volumes", j, "name"),
