@@ -530,10 +530,31 @@ def test_nx216_value_first_indentless_items_and_secrets_never_in_the_edits() -> 
             "    text",
         )
     )
-    after = crlf(pod("vars:", "  DB_PASSWORD: hunter2 # rotate", "  # the db", "  'MODE': >", "    long", "    text"))
+    # the name's comment goes above its var, as after `key:` first: below it, a directive would
+    # govern the next var (hunt 90 F1)
+    after = crlf(pod("vars:", "  # the db", "  DB_PASSWORD: hunter2 # rotate", "  'MODE': >", "    long", "    text"))
     assert_fix(before, after, "NX216")
     (nx216,) = [d for d in lint_diags(before) if d.code == "NX216"]
     assert nx216.fix is not None and "hunter2" not in repr(nx216.fix)
+
+
+def test_nx216_keeps_a_directive_with_its_var_when_value_comes_first() -> None:
+    # hunt 90 F1: the directive went below its var, and then silenced the next var's NX219
+    before = pod(
+        "vars:",
+        "  - value: single-node",
+        "    key: discovery.type # nexlayer-lint: disable=NX219",
+        "  - key: plugins.security.disabled",
+        '    value: "true"',
+    )
+    after = pod(
+        "vars:",
+        "  # nexlayer-lint: disable=NX219",
+        "  discovery.type: single-node",
+        '  plugins.security.disabled: "true"',
+    )
+    assert_fix(before, after, "NX216")
+    assert [(d.code, d.line) for d in lint_diags(after) if d.code == "NX219"] == [("NX219", after.count("\n"))]
 
 
 def test_nx216_a_hash_after_a_no_break_space_stays_in_the_name() -> None:

@@ -124,12 +124,16 @@ def _block_edits(
         if after.strip() and (comment is None or after[: comment - name_span.end_col].strip()):
             return None
         # the `value` key becomes the name, at the mapping's indentation
-        edits.append(Edit(Span(value.key.line, 1, value.key.line, value.key.end_col), " " * indent + name_text))
-        # the line of the name goes, or keeps only its comment
-        if comment is not None:
-            edits.append(Edit(Span(key.key.line, 1, key.key.line, comment), " " * indent))
+        name_edit = Edit(Span(value.key.line, 1, value.key.line, value.key.end_col), " " * indent + name_text)
+        # the line of the name goes, or keeps only its comment, above the var: below it, a
+        # directive would govern the next var (hunt 90 F1: `value:` written before `key:`)
+        if comment is not None and key.key.line > value.key.line:
+            above = " " * indent + line_text(doc, key.key.line)[comment - 1 :] + "\n"
+            edits += [name_edit._replace(text=above + name_edit.text), _delete_line(doc, key.key.line)]
+        elif comment is not None:
+            edits += [name_edit, Edit(Span(key.key.line, 1, key.key.line, comment), " " * indent)]
         else:
-            edits.append(_delete_line(doc, key.key.line))
+            edits += [name_edit, _delete_line(doc, key.key.line)]
     return edits if len(indents) == 1 else None
 
 
