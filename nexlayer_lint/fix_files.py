@@ -172,11 +172,26 @@ def unified_diff(old: str, new: str, path: str) -> str:
     `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
     # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
-    shown = os.path.normpath(path).replace(os.sep, "/").lstrip("/")
+    shown = _outside_named(os.path.normpath(path)).replace(os.sep, "/").lstrip("/")
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old), _lines(new), _git_name("a/" + shown), _git_name("b/" + shown)):
         out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _outside_named(path: str) -> str:
+    """A path that climbs out of the current folder (`../app/nexlayer.yaml`), which `git apply` and
+    `patch` refuse (hunt 90 F2), named as git names it: from the top of its git working tree when
+    it is in one, else in full. Any other path as it is."""
+    if not path.startswith(".." + os.sep) and path != "..":
+        return path
+    full = os.path.abspath(path)
+    folder = os.path.dirname(full)
+    while not os.path.exists(os.path.join(folder, ".git")):
+        if os.path.dirname(folder) == folder:
+            return full
+        folder = os.path.dirname(folder)
+    return os.path.relpath(full, folder)
 
 
 # C's escapes, as git writes them in a quoted name

@@ -350,6 +350,24 @@ def test_diff_of_a_dotted_path_is_one_git_applies(project: Path) -> None:
     assert path.read_text() == FIXED
 
 
+def test_diff_of_a_path_out_of_the_folder_names_it_as_git_does(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 90 F2: `a/../app/nexlayer.yaml` is refused by `git apply` and `patch`: named from the
+    # top of the git working tree, as `git diff` names it, it applies there
+    path = write(project / "app" / "nexlayer.yaml", MISSPELT)
+    (project / "tools").mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    monkeypatch.chdir(project / "tools")
+    patch = run("--diff", "../app/nexlayer.yaml").stdout
+    assert patch.startswith("--- a/app/nexlayer.yaml\n+++ b/app/nexlayer.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=project, check=True)
+    assert path.read_text() == FIXED
+    # outside any working tree: the full path, as for a path given in full
+    shutil.rmtree(project / ".git")
+    write(project / "app" / "nexlayer.yaml", MISSPELT)
+    full = (project / "app" / "nexlayer.yaml").resolve().as_posix().lstrip("/")
+    assert run("--diff", "../app/nexlayer.yaml").stdout.startswith(f"--- a/{full}\n+++ b/{full}\n")
+
+
 def test_diff_of_a_file_with_a_line_break_or_more_than_ascii_in_its_name_quotes_it_as_git_does(
     project: Path,
 ) -> None:
