@@ -618,6 +618,8 @@ def _fix(
         if diff:
             applied[result.path] = outcome.applied
             diffs.append(fix_files.masked_diff(outcome, result.path))
+            if outcome.result is not None:  # what is left after the fixes, for "N more with --unsafe-fixes"
+                out[index] = _with_run_findings(outcome.result, result)  # (hunt 90 F3), as --fix counts
             continue
         if target == "-":
             stdout = outcome.raw

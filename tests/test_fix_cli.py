@@ -319,7 +319,8 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
         "+      path: /\n"
         "+      servicePorts: [80]\n"
     )
-    assert result.stderr == "would fix 2 problems in 1 file (1 more with --unsafe-fixes)\n" and result.exit_code == 1
+    # NX201's unsafe `path: /` is not counted: the safe rename of `Path` ends it (hunt 90 F3)
+    assert result.stderr == "would fix 2 problems in 1 file\n" and result.exit_code == 1
     assert untouched(project / "nexlayer.yaml") == before
     assert run("--fix", "--diff", "nexlayer.yaml").stdout == result.stdout  # --diff wins: nothing written
     assert untouched(project / "nexlayer.yaml") == before
@@ -328,6 +329,13 @@ def test_diff_prints_what_fix_would_do_changes_nothing_and_exits_1(project: Path
     assert (project / "nexlayer.yaml").read_text() == FIXED
     clean = run("--diff", "nexlayer.yaml")
     assert (clean.stdout, clean.stderr, clean.exit_code) == ("", "nothing to fix\n", 0)
+
+
+def test_diff_counts_the_unsafe_fixes_left_after_the_safe_ones(project: Path) -> None:
+    # hunt 90 F3: counted on the text before fixing, `--diff --unsafe-fixes` then fixed nothing more
+    write(project / "nexlayer.yaml", NO_PATH)
+    assert run("--diff", "nexlayer.yaml").stderr == "would fix 1 problem in 1 file (1 more with --unsafe-fixes)\n"
+    assert run("--diff", "--unsafe-fixes", "nexlayer.yaml").stderr == "would fix 2 problems in 1 file\n"
 
 
 def test_diff_of_an_absolute_path_has_the_headers_git_writes(project: Path, tmp_path: Path) -> None:
