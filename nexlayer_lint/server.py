@@ -484,11 +484,11 @@ def verified(
 def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
     """Edits that turn `old` into `new`: one per run of changed lines when the fixes kept the
     number of lines (most do: quotes, renames), so an editor keeps its marks and undo steps on
-    the lines between; else one edit from the first changed line to the last (whole_text_edit).
+    the lines between; else one edit from the first changed character to the last (whole_text_edit).
     Linear: lines are compared in order, never aligned."""
     old_lines, new_lines = _with_breaks(old), _with_breaks(new)
     if len(old_lines) != len(new_lines):
-        return [_whole_edit(old_lines, new_lines, encoding)]
+        return [whole_text_edit(old, new, encoding)]
     edits = []
     index = 0
     while index < len(old_lines):
@@ -503,20 +503,9 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
 
 
 def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
-    """One edit that turns `old` into `new`: its lines from the first that changed to the last."""
-    return _whole_edit(_with_breaks(old), _with_breaks(new), encoding)
-
-
-def _whole_edit(old_lines: list[str], new_lines: list[str], encoding: str) -> lsp.TextEdit:
-    same = min(len(old_lines), len(new_lines))
-    first = 0
-    while first < same and old_lines[first] == new_lines[first]:
-        first += 1
-    tail = 0
-    while tail < same - first and old_lines[-1 - tail] == new_lines[-1 - tail]:
-        tail += 1
-    new_text = "".join(new_lines[first : len(new_lines) - tail])
-    return _replace_lines(old_lines, first, len(old_lines) - tail, new_text, encoding)
+    """One edit that turns `old` into `new`: from the first character that changed to the last."""
+    old_lines = _with_breaks(old)
+    return _replace_lines(old_lines, 0, len(old_lines), new, encoding)
 
 
 def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> lsp.TextEdit:

@@ -134,41 +134,39 @@ def test_a_pod_s_or_a_volume_s_key_with_a_blank_is_no_var() -> None:
 def test_a_pod_s_a_volume_s_or_a_port_s_name_with_a_blank_is_no_var() -> None:
     # hunt 85 F4: a list item's `name:` beside other keys is a pod's, a volume's or a port's, not
     # a var's name: `token service` was starred everywhere, with a false NX213 and no rename fix
-    from nexlayer_lint.config import Settings
-    from nexlayer_lint.engine import Linter
-    from nexlayer_lint.loader import load
-    from nexlayer_lint.secrets import document_secrets
-
     text = (
         "application:\n  name: shop\n  pods:\n    - name: token service\n      image: nginx:1.27\n"
         "      path: /\n      servicePorts: [{name: auth token, port: 80}]\n"
         "      volumes:\n        - name: secret store\n          size: 1Gi\n          mountPath: /data\n"
     )
-    result = Linter(Settings()).lint(text, "nexlayer.yaml")
-    assert "NX213" not in [d.code for d in result.diagnostics]
-    assert 'pod name "token service" must' in result.diagnostics[0].message
-    assert result.diagnostics[0].fix is not None  # the rename to token-service
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None and document_secrets(document).found == []
+    diagnostics = _no_secret_found(text)
+    assert 'pod name "token service" must' in diagnostics[0].message
+    assert diagnostics[0].fix is not None  # the rename to token-service
 
 
 def test_an_item_s_name_key_in_capitals_names_its_var() -> None:
     # hunt 85 F5: `- Key: LOG_LEVEL` without a value was read as a var KEY set to LOG_LEVEL (a
     # false NX213, the name starred), while `- key:` and `- Name:` were read as the item's name
-    from nexlayer_lint.config import Settings
-    from nexlayer_lint.engine import Linter
-    from nexlayer_lint.loader import load
-    from nexlayer_lint.secrets import document_secrets
-
     text = (
         "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
         "      servicePorts: [80]\n      vars:\n"
         "        - Key: LOG_LEVEL\n        - KEY: DB_HOST\n        - key: DEBUG\n        - Name: DB_PORT\n"
     )
-    result = Linter(Settings()).lint(text, "nexlayer.yaml")
-    assert "NX213" not in [d.code for d in result.diagnostics]
+    _no_secret_found(text)
+
+
+def _no_secret_found(text: str) -> tuple:
+    """The diagnostics of `text`, once it is checked that no secret is found in it, nor NX213."""
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+    from nexlayer_lint.loader import load
+    from nexlayer_lint.secrets import document_secrets
+
     document, _ = load(text, "nexlayer.yaml")
     assert document is not None and document_secrets(document).found == []
+    diagnostics = Linter(Settings()).lint(text, "nexlayer.yaml").diagnostics
+    assert "NX213" not in [d.code for d in diagnostics]
+    return diagnostics
 
 
 def test_non_string_name_is_not_secret() -> None:
