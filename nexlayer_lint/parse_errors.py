@@ -150,9 +150,27 @@ def _long_key(before: str) -> bool:
     time (a `: ` inside its quotes starts nothing: hunt 88 F7)."""
     rest = before.lstrip(" ").removeprefix("- ").lstrip(" ")
     if rest[:1] in ("'", '"'):
-        close = rest.find(rest[0] + ":", 1)
-        return close < 0 or close > 1024
+        end = _closing_quote(rest)
+        return end < 0 or end > 1024  # `"command" : x...` is a short key (hunt 91 F2)
     return ": " not in before
+
+
+def _closing_quote(text: str) -> int:
+    """Where the quoted scalar `text` starts with ends, after its closing quote; -1 if it does not
+    end in `text`. In double quotes a backslash escapes the next character; in single quotes
+    `''` is a quote."""
+    quote, at = text[0], 1
+    while at < len(text):
+        char = text[at]
+        if quote == '"' and char == "\\":
+            at += 2
+        elif char == quote and quote == "'" and text[at + 1 : at + 2] == "'":
+            at += 2
+        elif char == quote:
+            return at + 1
+        else:
+            at += 1
+    return -1
 
 
 def _key_expected(stop: _Stop) -> tuple[str, str | None]:

@@ -1147,17 +1147,18 @@ def _step(state: int, parent: Any, key: Any) -> int:
 def _names_its_item(item: Any, key: str) -> bool:
     """Whether `item[key]` names a var item's var, as item_name reads it: a string under one of
     ITEM_NAME_KEYS in any case (`- Key: LOG_LEVEL` is no var called KEY), whatever else the item
-    holds (`description:` too: hunt 88 F2), with or without a `value` (hunt 84 F3). Not the
-    `name` of a pod, a volume or a port, known by their other keys (`name: token service` is no
-    var TOKEN: hunt 85 F4), nor an `env:` holding vars (hunt 85 F1). True when the item is not
-    known (a repeated key's earlier copy: hunt 88 F1), as for a `value`."""
+    holds (`description:` too: hunt 88 F2), with or without a `value` (hunt 84 F3). Not in a
+    pod, a volume or a port, known by their other keys (`name: token service` is no var TOKEN:
+    hunt 85 F4; a pod's `env:` string holds vars: hunt 91 F1), nor an `env:` holding vars (hunt
+    85 F1). True when the item is not known (a repeated key's earlier copy: hunt 88 F1), as for
+    a `value`."""
     if item is None:
         return key.lower() in ITEM_NAME_KEYS
     return (
         key.lower() in ITEM_NAME_KEYS
         and isinstance(item, dict)
         and isinstance(item.get(key), str)
-        and not (key.lower() == "name" and any(other in _NAMED_THING_KEYS for other in item))
+        and not any(other in _NAMED_THING_KEYS for other in item)
     )
 
 
@@ -1373,8 +1374,11 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
-    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3)."""
-    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A list item of several
+    lines has entries as a vars string has (`- |` then `DB_PASSWORD: x` on its second line: hunt
+    91 F4)."""
+    several = state == ITEM and "\n" in text and not _in_command(path)
+    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS or several, jwts=jwts)
     if state in _ASSIGNS and not _in_command(path):
         parts = parts + _blank_value_parts_by_line(text, parts)
     return parts

@@ -235,6 +235,13 @@ CASES = [
         "a key is at most 1,024 characters long in YAML, quoted or not",
         "shorten it, or write it as an explicit key: `? ` and the key on one line, `: ` and the value on the next",
     ),
+    (  # hunt 91 F2: a short quoted key, a blank before its colon, and ": " in its value
+        "colon in a long value after a quoted key",
+        '"command" : echo ' + "x" * 1020 + ": b\n",
+        (1, 1038),
+        '": " inside an unquoted value starts a second key on the line',
+        'quote the value that contains ": ", e.g. command: "echo a: b"',
+    ),
     (  # hunt 86 F2: a short key, and ": " in its value past column 1,024
         "colon in a long value",
         "command: echo " + "x" * 1020 + ": b\n",

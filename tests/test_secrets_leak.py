@@ -185,6 +185,18 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "        DB_PASSWORD CnryBlank104\n",
         ["CnryBlank103", "CnryBlank104"],
     ),
+    # hunt 91 F1: a pod's `env:` string (vars misspelt) is no var item's name
+    "a pod's env string": (
+        HEAD + "      env: |\n        LOG_LEVEL: debug\n        DB_PASSWORD: CnryEnv105\n"
+        "      vars:\n        - key: MODE\n          value: prod\n",
+        ["CnryEnv105"],
+    ),
+    # hunt 91 F4: a vars list item of several lines, `NAME: value` on its second line
+    "a vars list item of several lines": (
+        HEAD + "      vars:\n        - |\n          LOG=1\n          DB_PASSWORD: CnryItem106\n"
+        '        - "DB_PASSWORD: CnryItem107"\n',
+        ["CnryItem106", "CnryItem107"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
