@@ -25,7 +25,7 @@ from nexlayer_lint.model import (
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
-from nexlayer_lint.secrets import MAX_QUOTED, holds_secret, shortened
+from nexlayer_lint.secrets import ITEM_NAME_KEYS, MAX_QUOTED, holds_secret, shortened
 
 BUNDLED_PATH = Path(__file__).with_name("nexlayer.schema.json")
 VERSION_KEY = "x-nexlayer-lint-version"
@@ -579,15 +579,28 @@ class _Mapper:
             return
         self.required_done.add(path)
         if _one_key_var_item(path, error.instance):
-            key = next(iter(error.instance))
-            name = _short(key)
+            key, value = next(iter(error.instance.items()))
+            # `- name: LOG_LEVEL`, `- Var: API_URL`: a word for `key` naming the var (as the
+            # secrets are read), not a var called name (hunt 85); `- env: production` may be either
+            named = (
+                isinstance(key, str)
+                and key.lower() in ITEM_NAME_KEYS
+                and isinstance(value, str)
+                and value.isupper()
+                and value.replace("_", "").isalnum()
+            )
+            name = _short(value if named else key)
             yield Problem(
                 "NX101",
                 f'{self.subject(path)} is missing required keys "key" and "value"',
                 path + (key,),
                 at="key",
                 hint=f"a list item of vars needs `- key: {name}` and `value: ...` on the next line; "
-                f'or make vars a mapping by removing the "- " before each name',
+                + (
+                    f"`{_short(key)}:` does not name a var there"
+                    if named
+                    else 'or make vars a mapping by removing the "- " before each name'
+                ),
                 explains=(Explains("NX102", path + (key,)),),  # the var's name is not an unknown key
             )
             return

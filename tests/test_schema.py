@@ -539,6 +539,20 @@ def test_a_single_key_item_among_key_value_items_is_reported_once() -> None:
     ]
 
 
+def test_a_single_key_item_named_by_another_word_for_key_suggests_its_var() -> None:
+    # hunt 85: `- Var: DB_PASSWORD` got "needs `- key: Var`": the word names the var, as the
+    # secrets read it; a lower-case value may be the var's value (`- env: production`)
+    text = pod(
+        "      vars:\n        - key: A\n          value: b\n        - Var: LOG_LEVEL\n        - env: production\n"
+    )
+    assert [hint for *_, hint in run(text)] == [
+        "a list item of vars needs `- key: LOG_LEVEL` and `value: ...` on the next line; "
+        "`Var:` does not name a var there",
+        "a list item of vars needs `- key: env` and `value: ...` on the next line; "
+        'or make vars a mapping by removing the "- " before each name',
+    ]
+
+
 def test_kubernetes_style_vars_are_one_finding_per_file() -> None:
     text = pod(
         "      vars:\n        - name: NODE_ENV\n          value: production\n        - name: PORT\n"
