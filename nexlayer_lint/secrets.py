@@ -786,6 +786,11 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`: hunt
+            # 92 F1); a line break still ends it. Each separator is looked at once (linear).
+            while stop < len(text) and text[stop] in ",;" and entry.match(text, stop) is None:
+                more = _ENTRY_END.search(text, stop + 1)
+                stop = more.start() if more else len(text)
             if quoted_only:
                 pos = max(pos, stop)
                 continue
@@ -1158,7 +1163,8 @@ def _names_its_item(item: Any, key: str) -> bool:
         key.lower() in ITEM_NAME_KEYS
         and isinstance(item, dict)
         and isinstance(item.get(key), str)
-        and not any(other in _NAMED_THING_KEYS for other in item)
+        # `key`, `id`...: a var's name whatever else the item holds (hunt 92 F2)
+        and not (key.lower() in ("name", "env") and any(other in _NAMED_THING_KEYS for other in item))
     )
 
 
@@ -1374,22 +1380,24 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
-    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A list item of several
-    lines has entries as a vars string has (`- |` then `DB_PASSWORD: x` on its second line: hunt
-    91 F4)."""
-    several = state == ITEM and "\n" in text and not _in_command(path)
-    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS or several, jwts=jwts)
-    if state in _ASSIGNS and not _in_command(path):
-        parts = parts + _blank_value_parts_by_line(text, parts)
-    return parts
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). Each line of a vars
+    string, or of an item of a vars list, is read as an item is (hunt 88 F3, 91 F4); not the
+    lines of any list's items, where prose is more likely than vars (hunt 92 F3)."""
+    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+    if state not in _ASSIGNS or _in_command(path):
+        return parts
+    if "\n" in text and (state == VARS or _in_vars_list(path)):
+        return parts + _lines_as_items(text, parts, jwts)
+    return parts or blank_value_parts(text)
 
 
-def _blank_value_parts_by_line(text: str, found: list[Part]) -> list[Part]:
-    """blank_value_parts of each line of `text` that no part of `found` starts on (a `vars: |`
-    string's `DB_PASSWORD hunter2` on its second line, after an `API_KEY=x` line: hunt 88 F3),
-    at their offsets in `text`."""
-    if "\n" not in text:
-        return [] if found else blank_value_parts(text)
+def _in_vars_list(path: DataPath) -> bool:
+    return len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str) and _fold(path[-2]) in VARS_KEYS
+
+
+def _lines_as_items(text: str, found: list[Part], jwts: bool) -> list[Part]:
+    """The secrets of each line of `text` that no part of `found` starts on, read as a list item's
+    string is (`DB_PASSWORD: x`, `API_KEY=x`, `DB_PASSWORD x`), at their offsets in `text`."""
     starts = sorted(part.start for part in found)
     added: list[Part] = []
     offset = index = 0
@@ -1398,9 +1406,8 @@ def _blank_value_parts_by_line(text: str, found: list[Part]) -> list[Part]:
         while index < len(starts) and starts[index] < offset:
             index += 1
         if not (index < len(starts) and starts[index] <= end):
-            added += [
-                part._replace(start=part.start + offset, end=part.end + offset) for part in blank_value_parts(line)
-            ]
+            in_line = parts_in(line, assignment=True, jwts=jwts) or blank_value_parts(line)
+            added += [part._replace(start=part.start + offset, end=part.end + offset) for part in in_line]
         offset = end + 1
     return added
 

@@ -169,6 +169,15 @@ def _no_secret_found(text: str) -> tuple:
     return diagnostics
 
 
+def test_prose_in_a_multi_line_list_item_is_no_var() -> None:
+    # hunt 92 F3: the lines of any list's item were read as vars; only a vars list's items are
+    _no_secret_found(
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      annotations:\n        - |\n          owner: platform team\n"
+        "          password: ask the on-call engineer\n          Password reset links expire\n"
+    )
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

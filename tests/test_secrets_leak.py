@@ -197,6 +197,16 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         '        - "DB_PASSWORD: CnryItem107"\n',
         ["CnryItem106", "CnryItem107"],
     ),
+    # hunt 92 F1: a `,` or `;` that no entry follows is the value's own
+    "a password with a comma and a semicolon in a vars string": (
+        HEAD + '      vars: "LOG=debug, DB_PASSWORD=Cnry108,part;Cnry109"\n',
+        ["Cnry108", "Cnry109"],
+    ),
+    # hunt 92 F2: `id:`, `key:`, `variable:` name a var beside a pod's, a volume's or a port's keys
+    "a name key with its value after a blank beside a port's keys": (
+        HEAD.replace("servicePorts: [80]", "servicePorts:\n        - {id: STRIPE_API_KEY Cnry110, port: 80}"),
+        ["Cnry110"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
