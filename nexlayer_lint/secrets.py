@@ -787,8 +787,9 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
             # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`: hunt
-            # 92 F1); a line break still ends it. Each separator is looked at once (linear).
-            while stop < len(text) and text[stop] in ",;" and entry.match(text, stop) is None:
+            # 92 F1), but not in JSON or a flow mapping, where the next object or `"$schema"`
+            # follows one (hunt 93 F3); a line break still ends it. Each separator is looked at once.
+            while not flow and stop < len(text) and text[stop] in ",;" and entry.match(text, stop) is None:
                 more = _ENTRY_END.search(text, stop + 1)
                 stop = more.start() if more else len(text)
             if quoted_only:
@@ -1380,19 +1381,29 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
-    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). Each line of a vars
-    string, or of an item of a vars list, is read as an item is (hunt 88 F3, 91 F4); not the
-    lines of any list's items, where prose is more likely than vars (hunt 92 F3)."""
-    parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A string of several
+    lines inside vars (or a key that misspells it) is read line by line, each as an item is
+    (hunt 88 F3, 91 F4, 93 F1, F2); not the lines of other lists' items, where prose is more
+    likely than vars (hunt 92 F3)."""
     if state not in _ASSIGNS or _in_command(path):
-        return parts
-    if "\n" in text and (state == VARS or _in_vars_list(path)):
+        return parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+    if "\n" in text and (state == VARS or _under_vars(path)):
+        parts = parts_in(text, assignment=False, entries=state == VARS, jwts=jwts)
         return parts + _lines_as_items(text, parts, jwts)
-    return parts or blank_value_parts(text)
+    return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
-def _in_vars_list(path: DataPath) -> bool:
-    return len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str) and _fold(path[-2]) in VARS_KEYS
+def _under_vars(path: DataPath) -> bool:
+    """Whether `path` is inside vars, `env`..., or a key that misspells one (`varz:`)."""
+    return any(
+        isinstance(step, str)
+        and (
+            _fold(step) in VARS_KEYS
+            or _misspells(_fold(step), "vars", 0.75)
+            or _misspells(_fold(step), "environment", 0.85)
+        )
+        for step in path
+    )
 
 
 def _lines_as_items(text: str, found: list[Part], jwts: bool) -> list[Part]:

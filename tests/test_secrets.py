@@ -178,6 +178,35 @@ def test_prose_in_a_multi_line_list_item_is_no_var() -> None:
     )
 
 
+def test_only_the_secret_line_of_a_multi_line_vars_item_is_hidden() -> None:
+    # hunt 93 F2: a secret on the first line made every later line one value with it
+    from nexlayer_lint.loader import load
+
+    text = (
+        "application:\n  pods:\n    - vars:\n        - |\n          DB_PASSWORD: hunter2\n          LOG_LEVEL: debug\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    assert mask_text(document).splitlines()[-2:] == ["          DB_PASSWORD: *******", "          LOG_LEVEL: debug"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '\'{"secret": 42, "$schema": "https://json-schema.org/draft-07/schema"}\'',
+        '"curl -d \'[{\\"token\\": 42}, {\\"name\\": \\"bob\\"}]\' http://localhost/seed"',
+    ],
+)
+def test_a_json_value_ends_at_its_comma(value: str) -> None:
+    # hunt 93 F3: an unquoted value ran on past a `,` that the next entry or object follows
+    from nexlayer_lint.loader import load
+
+    document, _ = load(f"application:\n  pods:\n    - vars:\n        OPTS: {value}\n", "nexlayer.yaml")
+    assert document is not None
+    masked = mask_text(document).splitlines()[-1]
+    assert "42" not in masked and ("$schema" in masked or "bob" in masked), masked
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

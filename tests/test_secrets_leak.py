@@ -207,6 +207,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD.replace("servicePorts: [80]", "servicePorts:\n        - {id: STRIPE_API_KEY Cnry110, port: 80}"),
         ["Cnry110"],
     ),
+    # hunt 93 F1: a vars item's `key: |` block, and an item of a misspelt `varz:`, line by line
+    "later lines of a key block and of a misspelt vars list's item": (
+        HEAD + "      vars:\n        - key: |\n            NODE_ENV=production\n            API_TOKEN Cnry111\n"
+        "          value: x\n      varz:\n        - |\n          LOG_LEVEL=debug\n          DB_PASSWORD Cnry112\n",
+        ["Cnry111", "Cnry112"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
