@@ -786,10 +786,16 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
-            # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`: hunt
-            # 92 F1), but not in JSON or a flow mapping, where the next object or `"$schema"`
-            # follows one (hunt 93 F3); a line break still ends it. Each separator is looked at once.
-            while not flow and stop < len(text) and text[stop] in ",;" and entry.match(text, stop) is None:
+            # a `,` or `;` inside a word is the value's own (`DB_PASSWORD=pa,ss;word`, `hunter;2x`:
+            # hunts 92 F1, 94 F2); one before a blank, a quote, an object or an entry ends it
+            # (`, "$schema"`, `}, {`, `; exec`: hunt 93 F3), as a line break does. Each separator
+            # is looked at once (linear).
+            while (
+                stop + 1 < len(text)
+                and text[stop] in ",;"
+                and text[stop + 1] not in " \t\r\n\"'{["
+                and entry.match(text, stop) is None
+            ):
                 more = _ENTRY_END.search(text, stop + 1)
                 stop = more.start() if more else len(text)
             if quoted_only:
@@ -1381,34 +1387,41 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
-    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A string of several
-    lines inside vars (or a key that misspells it) is read line by line, each as an item is
-    (hunt 88 F3, 91 F4, 93 F1, F2); not the lines of other lists' items, where prose is more
-    likely than vars (hunt 92 F3)."""
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3), nor outside vars,
+    where prose is more likely than a var (hunts 92 F3, 94 F3). A vars string's lines are its
+    entries; a string of several lines inside vars holds one var per line that starts one
+    (_item_chunks)."""
     if state not in _ASSIGNS or _in_command(path):
         return parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-    if "\n" in text and (state == VARS or _under_vars(path)):
-        parts = parts_in(text, assignment=False, entries=state == VARS, jwts=jwts)
-        return parts + _lines_as_items(text, parts, jwts)
-    return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
+    if "\n" in text and state == VARS:
+        parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
+        return parts + _blank_lines(text, parts)
+    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts)
+    named = bool(path) and isinstance(path[-1], str)  # an item's `key:`, `id:`... (hunt 92 F2)
+    if not (named or _under_vars(path)):  # `- token refresh hourly` in `annotations:` is prose (hunt 94 F3)
+        return parts
+    if "\n" in text:
+        return _item_chunks(text, jwts)
+    return parts or blank_value_parts(text)
 
 
 def _under_vars(path: DataPath) -> bool:
-    """Whether `path` is inside vars, `env`..., or a key that misspells one (`varz:`)."""
+    """Whether `path` is inside vars, `env`..., or a key that starts as one does and misspells
+    it (`varz:`, `enviroment:`; not `jars:` or `vals:`: hunt 94 F3)."""
     return any(
         isinstance(step, str)
         and (
             _fold(step) in VARS_KEYS
-            or _misspells(_fold(step), "vars", 0.75)
-            or _misspells(_fold(step), "environment", 0.85)
+            or (_fold(step).startswith("var") and _misspells(_fold(step), "vars", 0.75))
+            or (_fold(step).startswith("env") and _misspells(_fold(step), "environment", 0.85))
         )
         for step in path
     )
 
 
-def _lines_as_items(text: str, found: list[Part], jwts: bool) -> list[Part]:
-    """The secrets of each line of `text` that no part of `found` starts on, read as a list item's
-    string is (`DB_PASSWORD: x`, `API_KEY=x`, `DB_PASSWORD x`), at their offsets in `text`."""
+def _blank_lines(text: str, found: list[Part]) -> list[Part]:
+    """The secrets of a vars string's lines that no entry of `found` starts on: a var's name, a
+    blank and its value (`DB_PASSWORD hunter2` on a second line: hunt 88 F3)."""
     starts = sorted(part.start for part in found)
     added: list[Part] = []
     offset = index = 0
@@ -1417,10 +1430,36 @@ def _lines_as_items(text: str, found: list[Part], jwts: bool) -> list[Part]:
         while index < len(starts) and starts[index] < offset:
             index += 1
         if not (index < len(starts) and starts[index] <= end):
-            in_line = parts_in(line, assignment=True, jwts=jwts) or blank_value_parts(line)
-            added += [part._replace(start=part.start + offset, end=part.end + offset) for part in in_line]
+            added += [
+                part._replace(start=part.start + offset, end=part.end + offset) for part in blank_value_parts(line)
+            ]
         offset = end + 1
     return added
+
+
+# `NAME=` or `NAME:` at a line's start: a var of its own in a string of several lines.
+_ITEM_START = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]*[:=]")
+
+
+def _item_chunks(text: str, jwts: bool) -> list[Part]:
+    """The secrets of a string of several lines inside vars (a `- |` item, a `key: |` block):
+    each line that starts `NAME=`, `NAME:` or a secret's `NAME value` starts a var, whose value
+    goes on over the lines after it that start none (a password with blanks, a JSON credential
+    over lines: hunt 94 F1), and ends before the next (a first line's secret does not take the
+    lines after it: hunt 93 F2); each read as a list item's string is."""
+    starts: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        if not starts or _ITEM_START.match(line) or blank_value_start(line) > 0:
+            starts.append(offset)
+        offset += len(line) + 1
+    found: list[Part] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+        chunk = text[start:end]
+        in_chunk = parts_in(chunk, assignment=True, jwts=jwts) or blank_value_parts(chunk)
+        found += [part._replace(start=part.start + start, end=part.end + start) for part in in_chunk]
+    return found
 
 
 def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) -> list[Part]:

@@ -207,6 +207,15 @@ def test_a_json_value_ends_at_its_comma(value: str) -> None:
     assert "42" not in masked and ("$schema" in masked or "bob" in masked), masked
 
 
+def test_prose_under_a_key_like_vars_is_no_var() -> None:
+    # hunt 94 F3: `jars:`, `vals:` were taken for misspelt vars, their prose for vars
+    _no_secret_found(
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      jars:\n        - |\n          token refresh hourly\n"
+        "          password policy enforced\n"
+    )
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

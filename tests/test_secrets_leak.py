@@ -213,6 +213,18 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "          value: x\n      varz:\n        - |\n          LOG_LEVEL=debug\n          DB_PASSWORD Cnry112\n",
         ["Cnry111", "Cnry112"],
     ),
+    # hunt 94 F1: a value with blanks, or over lines, in a vars list's item of several lines
+    "a password with blanks and a credential over lines in vars items": (
+        HEAD + "      vars:\n        - |\n          DB_PASSWORD=Cnry113 horse Cnry114\n"
+        '        - |\n          GOOGLE_CREDENTIALS={\n            "client_email": "Cnry115@x.io"\n          }\n',
+        ["Cnry113", "Cnry114", "Cnry115"],
+    ),
+    # hunt 94 F2: `;` in a value of a flow mapping written as a string, an INI header first
+    "a semicolon inside a value of a flow string": (
+        HEAD + "      vars: '{DB_PASSWORD: hunter;Cnry116}'\n    - name: api\n      image: nginx:1.27\n"
+        '      vars: "[database]\\nDB_PASSWORD=pa,ss;Cnry117"\n',
+        ["Cnry116", "Cnry117"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
