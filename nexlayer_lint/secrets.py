@@ -786,15 +786,15 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
-            # a `,` or `;` inside a word is the value's own (`DB_PASSWORD=pa,ss;word`, `hunter;2x`:
-            # hunts 92 F1, 94 F2); one before a blank, a quote, an object or an entry ends it
-            # (`, "$schema"`, `}, {`, `; exec`: hunt 93 F3), as a line break does. Each separator
-            # is looked at once (linear).
+            # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`,
+            # `x; Tail`: hunts 92 F1, 95 F3); in JSON or a flow mapping, only inside a word
+            # (`hunter;2x`: hunt 94 F2), as the next object or key follows one there (`, "$schema"`,
+            # `}, {`: hunt 93 F3). A line break ends it. Each separator is looked at once (linear).
             while (
-                stop + 1 < len(text)
+                stop < len(text)
                 and text[stop] in ",;"
-                and text[stop + 1] not in " \t\r\n\"'{["
                 and entry.match(text, stop) is None
+                and not (flow and text[stop + 1 : stop + 2] in ("", " ", "\t", "\r", "\n", '"', "'", "{", "["))
             ):
                 more = _ENTRY_END.search(text, stop + 1)
                 stop = more.start() if more else len(text)
@@ -1387,22 +1387,18 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
     `vars: DB_PASSWORD hunter2`), as a key of vars reads it, under a misspelt `varz:` too (hunt
-    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3), nor outside vars,
-    where prose is more likely than a var (hunts 92 F3, 94 F3). A vars string's lines are its
-    entries; a string of several lines inside vars holds one var per line that starts one
-    (_item_chunks)."""
+    84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A vars string's lines
+    are its entries; a string of several lines inside vars holds one var per line that starts
+    one (_item_chunks); in other lists the string is one item, as a whole (hunt 95 F2: read
+    line by line, prose under `annotations:` was taken for vars, hunt 92 F3)."""
     if state not in _ASSIGNS or _in_command(path):
         return parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
     if "\n" in text and state == VARS:
         parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
         return parts + _blank_lines(text, parts)
-    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts)
-    named = bool(path) and isinstance(path[-1], str)  # an item's `key:`, `id:`... (hunt 92 F2)
-    if not (named or _under_vars(path)):  # `- token refresh hourly` in `annotations:` is prose (hunt 94 F3)
-        return parts
-    if "\n" in text:
+    if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
-    return parts or blank_value_parts(text)
+    return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
 def _under_vars(path: DataPath) -> bool:
@@ -1437,29 +1433,41 @@ def _blank_lines(text: str, found: list[Part]) -> list[Part]:
     return added
 
 
-# `NAME=` or `NAME:` at a line's start: a var of its own in a string of several lines.
-_ITEM_START = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]*[:=]")
+# `NAME=` or `NAME:` at a line's start, NAME as env vars are named (capitals, digits, `_`): a var
+# of its own in a string of several lines; not a PEM header's `Proc-Type:`, a base64 line's `=`
+# padding or an htpasswd line's `user2:` (hunt 95 F1), which go on with the value before them.
+_ITEM_START = re.compile(r"[ \t]*[A-Z_][A-Z0-9_]{0,127}[ \t]*[:=]")
 
 
 def _item_chunks(text: str, jwts: bool) -> list[Part]:
     """The secrets of a string of several lines inside vars (a `- |` item, a `key: |` block):
-    each line that starts `NAME=`, `NAME:` or a secret's `NAME value` starts a var, whose value
-    goes on over the lines after it that start none (a password with blanks, a JSON credential
-    over lines: hunt 94 F1), and ends before the next (a first line's secret does not take the
-    lines after it: hunt 93 F2); each read as a list item's string is."""
+    its tokens, keys and URLs as a whole (a PEM block over many lines: hunt 95 F1); and each line
+    that starts `NAME=`, `NAME:` or a secret's `NAME value` starts a var, whose value goes on over
+    the lines after it that start none (a password with blanks, a JSON credential over lines:
+    hunt 94 F1) and ends before the next (a first line's secret does not take the lines after
+    it: hunt 93 F2), each read as a list item's string is. A part of the whole that a var's
+    value holds is that value's."""
     starts: list[int] = []
     offset = 0
     for line in text.split("\n"):
         if not starts or _ITEM_START.match(line) or blank_value_start(line) > 0:
             starts.append(offset)
         offset += len(line) + 1
-    found: list[Part] = []
+    assigned: list[Part] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
         chunk = text[start:end]
         in_chunk = parts_in(chunk, assignment=True, jwts=jwts) or blank_value_parts(chunk)
-        found += [part._replace(start=part.start + start, end=part.end + start) for part in in_chunk]
-    return found
+        assigned += [part._replace(start=part.start + start, end=part.end + start) for part in in_chunk]
+    firsts = [part.start for part in assigned]  # in order, as the chunks are, and apart
+    whole = [part for part in parts_in(text, assignment=False, jwts=jwts) if not _held(part, assigned, firsts)]
+    return assigned + whole
+
+
+def _held(part: Part, parts: list[Part], firsts: list[int]) -> bool:
+    """Whether one of `parts` (apart, in order; `firsts` their starts) holds all of `part`."""
+    at = bisect.bisect_right(firsts, part.start) - 1
+    return at >= 0 and part.end <= parts[at].end
 
 
 def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) -> list[Part]:

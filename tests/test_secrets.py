@@ -208,11 +208,11 @@ def test_a_json_value_ends_at_its_comma(value: str) -> None:
 
 
 def test_prose_under_a_key_like_vars_is_no_var() -> None:
-    # hunt 94 F3: `jars:`, `vals:` were taken for misspelt vars, their prose for vars
+    # hunt 94 F3: `jars:`, `vals:` were taken for misspelt vars, their prose's lines for vars
     _no_secret_found(
         "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
-        "      servicePorts: [80]\n      jars:\n        - |\n          token refresh hourly\n"
-        "          password policy enforced\n"
+        "      servicePorts: [80]\n      jars:\n        - |\n          release notes\n"
+        "          token refresh hourly\n          password policy enforced\n"
     )
 
 

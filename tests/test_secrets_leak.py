@@ -225,6 +225,25 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         '      vars: "[database]\\nDB_PASSWORD=pa,ss;Cnry117"\n',
         ["Cnry116", "Cnry117"],
     ),
+    # hunt 95 F1: a PEM key's header lines, and an htpasswd line, go on with the value before them
+    "an encrypted private key and an htpasswd line in vars items": (
+        HEAD + "      vars:\n        - |\n          SSH_PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----\n"
+        "          Proc-Type: 4,ENCRYPTED\n          DEK-Info: AES-128-CBC,CNRY118\n\n"
+        "          MIIEpAIBAAKCAQEAcnry119\n          -----END RSA PRIVATE KEY-----\n"
+        "        - |\n          HTPASSWD=user1:$apr1$Cnry120\n          user2:$apr1$Cnry121\n",
+        ["CNRY118", "cnry119", "Cnry120", "Cnry121"],
+    ),
+    # hunt 95 F2: the blank form in a list under a key no vars word names
+    "a var name with its value after a blank in a list under another key": (
+        HEAD + "      environmentVariables:\n        - DB_PASSWORD Cnry122\n      extraEnv: [API_TOKEN Cnry123]\n",
+        ["Cnry122", "Cnry123"],
+    ),
+    # hunt 95 F3: a `;` or `,` before a blank, outside JSON and flow text
+    "a value going on after a semicolon and a blank": (
+        HEAD + '      vars: "DB_PASSWORD=abc; Cnry124"\n    - name: api\n      image: nginx:1.27\n'
+        "      vars: 'API_KEY=def, Cnry125'\n",
+        ["Cnry124", "Cnry125"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
