@@ -786,6 +786,9 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            if quoted_only:  # a jq path, not a value: what follows it is read (hunt 96 F3)
+                pos = max(pos, stop)
+                continue
             # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`,
             # `x; Tail`: hunts 92 F1, 95 F3); in JSON or a flow mapping, only inside a word
             # (`hunter;2x`: hunt 94 F2), as the next object or key follows one there (`, "$schema"`,
@@ -798,9 +801,6 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             ):
                 more = _ENTRY_END.search(text, stop + 1)
                 stop = more.start() if more else len(text)
-            if quoted_only:
-                pos = max(pos, stop)
-                continue
             while flow and stop > start and text[stop - 1] in " \t\r":
                 stop -= 1
             if flow and stop > start and text[stop - 1] == "]":
@@ -1159,11 +1159,13 @@ def _step(state: int, parent: Any, key: Any) -> int:
 def _names_its_item(item: Any, key: str) -> bool:
     """Whether `item[key]` names a var item's var, as item_name reads it: a string under one of
     ITEM_NAME_KEYS in any case (`- Key: LOG_LEVEL` is no var called KEY), whatever else the item
-    holds (`description:` too: hunt 88 F2), with or without a `value` (hunt 84 F3). Not in a
-    pod, a volume or a port, known by their other keys (`name: token service` is no var TOKEN:
-    hunt 85 F4; a pod's `env:` string holds vars: hunt 91 F1), nor an `env:` holding vars (hunt
-    85 F1). True when the item is not known (a repeated key's earlier copy: hunt 88 F1), as for
-    a `value`."""
+    holds (`description:` too: hunt 88 F2), with or without a `value` (hunt 84 F3); not `name`
+    in a pod, a volume or a port, known by their other keys (`name: token service` is no var
+    TOKEN: hunt 85 F4). Never `env`: an `env:` string holds vars, its `NAME value` read as a vars
+    string's (hunts 85 F1, 91 F1, 96 F1). True when the item is not known (a repeated key's
+    earlier copy: hunt 88 F1), as for a `value`."""
+    if key.lower() == "env":  # an `env:` string holds vars, read as a vars string is (hunt 96 F1)
+        return False
     if item is None:
         return key.lower() in ITEM_NAME_KEYS
     return (
@@ -1171,7 +1173,7 @@ def _names_its_item(item: Any, key: str) -> bool:
         and isinstance(item, dict)
         and isinstance(item.get(key), str)
         # `key`, `id`...: a var's name whatever else the item holds (hunt 92 F2)
-        and not (key.lower() in ("name", "env") and any(other in _NAMED_THING_KEYS for other in item))
+        and not (key.lower() == "name" and any(other in _NAMED_THING_KEYS for other in item))
     )
 
 
@@ -2354,10 +2356,14 @@ def star_parts(text: str) -> str:
 
 
 def _starred(text: str, ranges: Iterable[tuple[int, int]]) -> str:
+    """`text` with the ranges starred (blanks kept); each character once, however the ranges
+    overlap (a part inside another repeated the rest of the value unstarred: hunt 96 F2)."""
     out, last = [], 0
     for start, end in sorted(ranges):
-        out += [text[last:start], "".join(ch if ch.isspace() else "*" for ch in text[start:end])]
-        last = end
+        start = max(start, last)
+        if end > start:
+            out += [text[last:start], "".join(ch if ch.isspace() else "*" for ch in text[start:end])]
+            last = end
     out.append(text[last:])
     return "".join(out)
 

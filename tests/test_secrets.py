@@ -216,6 +216,14 @@ def test_prose_under_a_key_like_vars_is_no_var() -> None:
     )
 
 
+def test_starring_takes_each_character_once_however_the_ranges_overlap() -> None:
+    # hunt 96 F2: a part inside another repeated the rest of the value, unstarred, in the payload
+    from nexlayer_lint.secrets import _starred
+
+    assert _starred("A=pw1 pw2 end", [(2, 13), (6, 9)]) == "A=*** *** ***"
+    assert _starred("abcdef", [(1, 3), (2, 5), (2, 3)]) == "a****f"
+
+
 def test_non_string_name_is_not_secret() -> None:
     assert not is_secret_var_name(42)
 

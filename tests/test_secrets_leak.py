@@ -244,6 +244,24 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         "      vars: 'API_KEY=def, Cnry125'\n",
         ["Cnry124", "Cnry125"],
     ),
+    # hunt 96 F1: an `env:` string in a list item holds vars, whatever the item's other keys
+    "an env string in a pod without an image": (
+        HEAD.replace("      image: nginx:1.27\n", "")
+        + "      env: |\n        LOG_LEVEL: debug\n        redis_password: Cnry126\n"
+        '    - name: api\n      Image: nginx:1.27\n      env: "LOG=debug,DB_PASSWORD=Cnry127 Cnry128"\n',
+        ["Cnry126", "Cnry127", "Cnry128"],
+    ),
+    # hunt 96 F2: a secret part inside another (a quoted value over lines in a vars string)
+    "a quoted credential over lines in a vars string": (
+        HEAD + '      vars: |\n        NETRC_CREDENTIALS="machine a login u password Cnry129\n'
+        '        DB_PASSWORD Cnry130\n        end"\n',
+        ["Cnry129", "Cnry130"],
+    ),
+    # hunt 96 F3: a jq path's value ran on over a token after it
+    "a token after a jq path with a comma": (
+        HEAD + '      command: "jq -n \'{password: .p,.q|{\\"token\\":\\"Cnry131x\\"}}\'"\n',
+        ["Cnry131x"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
