@@ -1164,17 +1164,14 @@ def _names_its_item(item: Any, key: str) -> bool:
     TOKEN: hunt 85 F4). Never `env`: an `env:` string holds vars, its `NAME value` read as a vars
     string's (hunts 85 F1, 91 F1, 96 F1). True when the item is not known (a repeated key's
     earlier copy: hunt 88 F1), as for a `value`."""
-    if key.lower() == "env":  # an `env:` string holds vars, read as a vars string is (hunt 96 F1)
+    word = key.lower()
+    if word not in ITEM_NAME_KEYS or word == "env":
         return False
-    if item is None:
-        return key.lower() in ITEM_NAME_KEYS
-    return (
-        key.lower() in ITEM_NAME_KEYS
-        and isinstance(item, dict)
-        and isinstance(item.get(key), str)
-        # `key`, `id`...: a var's name whatever else the item holds (hunt 92 F2)
-        and not (key.lower() == "name" and any(other in _NAMED_THING_KEYS for other in item))
-    )
+    if not isinstance(item, dict):
+        return item is None
+    # `key`, `id`...: a var's name whatever else the item holds (hunt 92 F2)
+    named_thing = word == "name" and any(other in _NAMED_THING_KEYS for other in item)
+    return isinstance(item.get(key), str) and not named_thing
 
 
 # Keys of the list items that have a `name` of their own, not a var's: a pod, a volume, a port.
@@ -1406,14 +1403,14 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
 def _under_vars(path: DataPath) -> bool:
     """Whether `path` is inside vars, `env`..., or a key that starts as one does and misspells
     it (`varz:`, `enviroment:`; not `jars:` or `vals:`: hunt 94 F3)."""
-    return any(
-        isinstance(step, str)
-        and (
-            _fold(step) in VARS_KEYS
-            or (_fold(step).startswith("var") and _misspells(_fold(step), "vars", 0.75))
-            or (_fold(step).startswith("env") and _misspells(_fold(step), "environment", 0.85))
-        )
-        for step in path
+    return any(isinstance(step, str) and _is_vars_word(_fold(step)) for step in path)
+
+
+def _is_vars_word(folded: str) -> bool:
+    return (
+        folded in VARS_KEYS
+        or (folded.startswith("var") and _misspells(folded, "vars", 0.75))
+        or (folded.startswith("env") and _misspells(folded, "environment", 0.85))
     )
 
 
@@ -1598,7 +1595,12 @@ def _key_parts(key: str, state: int, one_key_item: bool = False) -> tuple[Part, 
 
 def _in_command(path: DataPath) -> bool:
     """Whether `path` is inside a command, its arguments or its entrypoint (a list of words)."""
-    return any(isinstance(step, str) and step in _COMMAND_KEYS for step in path)
+    return _command_step(path) >= 0
+
+
+def _command_step(path: DataPath) -> int:
+    """Where in `path` its command, arguments or entrypoint is named; -1 when it is in none."""
+    return next((i for i, step in enumerate(path) if isinstance(step, str) and step in _COMMAND_KEYS), -1)
 
 
 def blank_value_parts(text: str) -> list[Part]:
@@ -1611,8 +1613,9 @@ def blank_value_start(text: str) -> int:
     """Where the value starts in a var's name, a blank, then its value, for a missing `:` or `=`
     (`DB_PASSWORD hunter2`), when the name names a secret; -1 when it is no such text, or the rest
     reads as more of the name, a blank for a `_` (`TOKEN TTL`, `PASSWORD MIN LENGTH`: hunt 82 F4).
-    Only where a var may be set so: a key of vars or of a one-key list item, a list's item but a
-    command's; a comment `# API_KEY comes from vault` is prose."""
+    The callers ask only where a var may be set so (a key of vars or of a one-key list item, a
+    list's item but a command's, a line of a string inside vars); a comment `# API_KEY comes from
+    vault` is prose."""
     named = _NAME_THEN_BLANK.match(text)
     if named is None or not is_secret_var_name(named[1]) or _NAME_WORDS.fullmatch(text, named.end()):
         return -1
@@ -1772,13 +1775,10 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     cached_doc, cached = _secrets_cache
     if cached_doc is not old or cached is None or not changed:
         return
-    container = changed[:-1]
-    if _in_command(changed):
-        # a command is read after its entrypoint, a sibling: walk the mapping that holds both
-        # (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)
-        container = changed[
-            : next(i for i, step in enumerate(changed) if isinstance(step, str) and step in _COMMAND_KEYS)
-        ]
+    # a command is read after its entrypoint, a sibling: for either, walk the mapping that holds
+    # both (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)
+    command = _command_step(changed)
+    container = changed[:command] if command >= 0 else changed[:-1]
     state, node, parent = PLAIN, new.data, None
     for key in container:
         if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was
