@@ -256,11 +256,11 @@ def duplicate_volume_name(app: App) -> Iterator[Finding]:
     first: dict[str, tuple[str, DataPath]] = {}
     tried: dict[str, int] = {}
     taken = {
-        str(volume.get("name"))
+        volume["name"]
         for pod in app.pods
         if isinstance(pod.data.get("volumes"), list)
         for volume in pod.data["volumes"]
-        if isinstance(volume, dict)
+        if isinstance(volume, dict) and isinstance(volume.get("name"), str)
     }
     for pod in app.pods:
         volumes = pod.data.get("volumes")
