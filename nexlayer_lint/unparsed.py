@@ -509,8 +509,14 @@ class _Scanner:
             if not _opens_collection(body, pos):
                 return self.secret_value(index, body, column, pos)
             self.contexts.append(_Context(column, kind))
-        elif folded in VARS_KEYS and not (own and field in ITEM_NAME_KEYS and not _opens_collection(body, pos)):
-            # (`- env: SECRET_KEY` names the item's var, as secrets.item_name reads it: hunt 66 F2)
+        elif folded in VARS_KEYS and not (
+            own and field in ITEM_NAME_KEYS and field != "env" and not _opens_collection(body, pos)
+        ):
+            # An item's own `env:` string is read both ways, as secrets.py reads it: it names the
+            # item's var (`- env: SECRET_KEY` then `value: x`: hunt 66 F2) and it holds vars
+            # (`env: DB_PASSWORD x` in a pod: hunt 97 F1).
+            if own and field == "env" and item is not None and not _opens_collection(body, pos):
+                self.name_item(index, body, item, pos)
             self.contexts.append(_Context(column, "vars"))
             self.vars_string(index, body, pos)
         elif item is not None and (value_key or field in ITEM_NAME_KEYS):
@@ -520,27 +526,34 @@ class _Scanner:
                     item.pending.append((index, start, len(body)))
                     self.waiting += 1
                 return pos  # a collection is not a name (nor read ahead: `{value: {value: ...` stays linear)
-            end = self.value_end(body, start)
             if value_key:
-                item.pending.append((index, start, end))
+                item.pending.append((index, start, self.value_end(body, start)))
                 self.waiting += 1
-            elif is_secret_var_name(_item_name(body, start, end)):
-                item.secret = True
-                covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
-                pending = sorted(item.pending)
-                for at, (line, first, last) in enumerate(pending):
-                    if covered.get(line, -1) >= last:
-                        continue  # inside a value already masked: `value: value: ... x` on one line
-                    self.mask_literal(line, self.bodies[line], first, last)
-                    if self.bodies[line].startswith("*", first):
-                        self.alias(index, _name_at(self.bodies[line], first + 1))
-                    covered[line] = last
-                    # its lines below, up to the next `value:` or this key (each line once: linear)
-                    below = pending[at + 1][0] if at + 1 < len(pending) else index
-                    self.mask_continued(line, first, below, item)
-                self.waiting -= len(item.pending)
-                item.pending.clear()
+            else:
+                self.name_item(index, body, item, pos)
         return pos
+
+    def name_item(self, index: int, body: str, item: _Item, pos: int) -> None:
+        """The string at `pos` names `item`'s var: if a secret's, mask the values read before it
+        (and mark the item, so that those after it are masked as they come)."""
+        start = _skip_blanks(body, pos)
+        if not is_secret_var_name(_item_name(body, start, self.value_end(body, start))):
+            return
+        item.secret = True
+        covered: dict[int, int] = {}  # line -> the end of the earliest value masked there
+        pending = sorted(item.pending)
+        for at, (line, first, last) in enumerate(pending):
+            if covered.get(line, -1) >= last:
+                continue  # inside a value already masked: `value: value: ... x` on one line
+            self.mask_literal(line, self.bodies[line], first, last)
+            if self.bodies[line].startswith("*", first):
+                self.alias(index, _name_at(self.bodies[line], first + 1))
+            covered[line] = last
+            # its lines below, up to the next `value:` or this key (each line once: linear)
+            below = pending[at + 1][0] if at + 1 < len(pending) else index
+            self.mask_continued(line, first, below, item)
+        self.waiting -= len(item.pending)
+        item.pending.clear()
 
     def says_where_or_whether(self, index: int, column: int, pos: int) -> bool:
         """Whether the value after a secret's key (at `column` of line `index`, its colon ending

@@ -243,6 +243,13 @@ SHAPES = {
         '- env: SECRET_KEY\n  value: "C:\\Cnry1"\n- ENV: LOG_LEVEL\n  value: debug\n',
         '- env: SECRET_KEY\n  value: "********"\n- ENV: LOG_LEVEL\n  value: debug\n',
     ),
+    # hunt 97 F1: a pod's own `env:` string holds vars too (`NAME value`), as the parsed reader reads it
+    "a pod's env string": (
+        "pods:\n  - name: web\n    env: DB_PASSWORD Cnry1, LOG: x: y\n  - name: api\n    ENV: API_KEY=Cnry2\n"
+        "  - env: DB_TOKEN\n    value: Cnry3\n",
+        "pods:\n  - name: web\n    env: DB_PASSWORD **********: x: y\n  - name: api\n    ENV: API_KEY=*****\n"
+        "  - env: DB_TOKEN\n    value: *****\n",
+    ),
     # hunt 66 F3: a value before its key, over lines or as a collection
     "a value over lines before its key": (
         '- value: "Cnry1\n    Cnry2"\n  key: DB_PASSWORD\n- value: [Cnry3, x]\n  key: API_KEY\n'
