@@ -786,7 +786,12 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
-            if quoted_only:  # a jq path, not a value: what follows it is read (hunt 96 F3)
+            if quoted_only:
+                # a jq expression (`.x`, `env.PW // "x"`): its paths are no values (hunt 96 F3),
+                # its string literals may be (hunt 97 F2)
+                stop = _jq_expression_end(text, start)
+                for first, last in _string_literals(text, start, stop):
+                    found += literal_parts(text, first, last, "assignment", match.group(1))
                 pos = max(pos, stop)
                 continue
             # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`,
@@ -814,6 +819,44 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         found += literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
     return found
+
+
+def _string_literals(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where the contents of each string literal (`"x"`, or `\\"x\\"` in a shell's double quotes)
+    in text[start:end] are; one left open runs to `end`. Each character is read once (linear)."""
+    pos = start
+    while (opening := text.find('"', pos, end)) >= 0:
+        close, pos = _literal_end(text, opening, start, end)
+        yield opening + 1, close
+
+
+def _literal_end(text: str, opening: int, start: int, end: int) -> tuple[int, int]:
+    """Where the contents of the string literal opened by the quote at text[opening] end, and
+    where reading goes on after it: `end` for both when it is not closed before `end`."""
+    escaped = opening > start and text[opening - 1] == "\\"
+    quote = '\\"' if escaped else '"'
+    close = text.find(quote, opening + 1, end)
+    while close > 0 and not escaped and _escaped(text, close):
+        close = text.find(quote, close + 1, end)
+    return (end, end) if close < 0 else (close, close + len(quote))
+
+
+def _jq_expression_end(text: str, start: int) -> int:
+    """Where a jq object's entry that starts at text[start] ends: at a `,`, `;`, `}` or line
+    break outside its string literals (`env.PW // "a,b"`), or the end of the text. Linear: each
+    literal is skipped whole, and the next end is looked for again only past the one found."""
+    pos, end = start, -1
+    while True:
+        if end < pos:
+            found = _JQ_ENTRY_END.search(text, pos)
+            end = found.start() if found else len(text)
+        opening = text.find('"', pos, end)
+        if opening < 0:
+            return end
+        pos = _literal_end(text, opening, start, len(text))[1]
+
+
+_JQ_ENTRY_END = re.compile(r"[\n,;}]")
 
 
 def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:

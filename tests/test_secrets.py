@@ -1550,6 +1550,10 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
         ("jq '{password: .x}' f.json", []),  # jq's filter: an unquoted value is a path
         ("cat f.json | jq -r '{token: .auth.token, password: $pw}'", []),
         ("jq -n '{password: \"ZqJq1xxx\"}'", ["ZqJq1xxx"]),  # a string literal may be a secret
+        # hunt 97 F2: a string literal anywhere in the entry's expression, up to its `,` or `}`
+        ('jq -n \'{password: env.PW // "ZqJq4,xx", user: "bob"}\'', ["ZqJq4,xx"]),
+        ('jq -n "{token: (if .a then \\"ZqJq5xxx\\" else .b end), x: 1}"', ["ZqJq5xxx"]),
+        ("jq '{password: .x // .y, user: \"bob\"}'", []),
         ('sh -c "jq \\"{password: .x}\\" f"', []),
         ("jq . f.json; curl -d '{password: ZqJq2xxx}' h", ["ZqJq2xxx"]),  # another command's body
         ("curl -d '{password: ZqJq3xxx}' h | jq .", ["ZqJq3xxx"]),

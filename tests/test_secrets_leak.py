@@ -262,6 +262,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + '      command: "jq -n \'{password: .p,.q|{\\"token\\":\\"Cnry131x\\"}}\'"\n',
         ["Cnry131x"],
     ),
+    # hunt 97 F2: a string literal after a jq path (a fallback, a branch)
+    "a string literal in a jq expression": (
+        HEAD + '      command: "jq -n \'{password: env.PW // \\"Cnry132\\",'
+        ' token: (if .a then \\"Cnry133\\" else .b end)}\'"\n',
+        ["Cnry132", "Cnry133"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],

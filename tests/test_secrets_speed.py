@@ -345,6 +345,16 @@ WORST = {
         "",
         [],
     ),
+    "one jq, then runs of entries with paths": (
+        VARS + ' + "        X: \'jq " + chr(34) + "{" + \'password: .x, \' * 8_000 + "}" + chr(34) + "\'\\n"',
+        "",
+        [],
+    ),
+    "one jq entry, then runs of string literals left open": (
+        VARS + ' + "        X: \'jq " + chr(39) * 2 + "{password: .x " + \'\\\\"a \' * 8_000 + "}\'\\n"',
+        "",
+        ["NX213"] * 4_000,  # each literal is one (`\\"a \\"`)
+    ),
     "runs of echoed config commands": (
         VARS + " + \"        X: '\" + 'echo git config x.token y; ' * 8_000 + \"'\\n\"",
         "",
