@@ -350,6 +350,14 @@ def settings_from_table(table: Mapping[str, Any], source: str, base: str = "") -
     return Settings(**values)
 
 
+def _unknown_setting(source: str, key: str) -> ConfigError:
+    from nexlayer_lint.suggest import closest  # only for a mistake
+
+    close = closest(key.replace("_", "-"), _KNOWN, cutoff=0.6)  # difflib's default cutoff
+    hint = f' (did you mean "{close}"?)' if close else ""
+    return ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(_KNOWN)}')
+
+
 def _values(table: Mapping[str, Any], source: str, base: str, chain: tuple[str, ...]) -> dict[str, Any]:
     """The Settings fields one table sets, over those of the config it extends (whose own
     relative paths are relative to its own folder). `chain`: the configs read so far, to refuse a
@@ -370,11 +378,7 @@ def _values(table: Mapping[str, Any], source: str, base: str, chain: tuple[str, 
         if key == "extend":
             continue
         if key not in _KEYS:
-            from nexlayer_lint.suggest import closest  # only for a mistake
-
-            close = closest(key.replace("_", "-"), _KNOWN, cutoff=0.6)  # difflib's default cutoff
-            hint = f' (did you mean "{close}"?)' if close else ""
-            raise ConfigError(f'{source}: unknown setting "{_shown(key)}"{hint}; known: {", ".join(_KNOWN)}')
+            raise _unknown_setting(source, key)
         name, parse = _KEYS[key]
         try:
             values[name] = parse(value, key, base)
@@ -437,12 +441,18 @@ def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     if path.name == "pyproject.toml":
         table = tool["nexlayer-lint"] if ours else {}
     elif ours:
-        beside = [key for key in document if key in _KNOWN]
-        if beside:
+        beside = [key for key in document if key != "tool"]
+        known = [key for key in beside if key in _KNOWN]
+        if known:
             raise ConfigError(
-                f'{path}: settings both at the top level ("{beside[0]}") and in [tool.nexlayer-lint]; '
+                f'{path}: settings both at the top level ("{known[0]}") and in [tool.nexlayer-lint]; '
                 "keep one of the two"
             )
+        # a misspelt setting beside the table is no less a mistake than one in it (hunt 98 F4); a
+        # table there is another tool's (a copy of a pyproject.toml keeps its `[project]`)
+        unknown = [key for key in beside if not isinstance(document[key], Mapping)]
+        if unknown:
+            raise _unknown_setting(str(path), unknown[0])
         table = tool["nexlayer-lint"]
     else:
         table = document

@@ -192,6 +192,10 @@ def test_a_config_has_settings_at_the_top_level_or_in_our_table_not_both(project
     config.write_text('fail-on = "warning"\n[tool.nexlayer-lint]\nschema = "bundled"\n')
     exit_code, [(_, output)] = codes_via_cli(*args)
     assert exit_code == 2 and 'settings both at the top level ("fail-on") and in [tool.nexlayer-lint]' in output
+    # hunt 98 F4: a misspelt setting beside the table was dropped unseen
+    config.write_text('igonre = ["NX215"]\n[tool.nexlayer-lint]\nfail-on = "warning"\n')
+    exit_code, [(_, output)] = codes_via_cli(*args)
+    assert exit_code == 2 and 'unknown setting "igonre" (did you mean "ignore"?)' in output
     config.write_text('[project]\nname = "x"\n[tool.nexlayer-lint]\nfail-on = "warning"\n')  # a pyproject.toml's copy
     assert codes_via_cli(*args) == (1, [("NX215", "warning")])
     config.write_text('fail-on = "warning"\n')
