@@ -144,7 +144,11 @@ def _search(root: str, resolver: Resolver) -> Iterator[str]:
             continue
         settings = resolver.for_folder(folder)
         excluded = settings.excluded
-        gitignore = ignores.enter(folder, dirs, names) if settings.respect_gitignore else ()
+        # entered whatever this folder's settings say: a folder below may have its own config
+        # that respects .gitignore, and inherits this one's patterns (hunt 98 F2)
+        gitignore = ignores.enter(folder, dirs, names)
+        if not settings.respect_gitignore:
+            gitignore = ()
         kept = []
         for name in sorted(dirs):
             entry = os.path.join(folder, name)

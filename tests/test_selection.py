@@ -431,6 +431,19 @@ def test_gitignore_at_the_top_and_nested_as_git_reads_them(repo):
     ]
 
 
+def test_a_folder_whose_config_respects_gitignore_below_one_that_does_not(repo):
+    # hunt 98 F2: the top's config turned it off, so the folders below inherited no .gitignore
+    # at all, and a search from the top linted what a search of sub skipped
+    write(repo / "pyproject.toml", "[tool.nexlayer-lint]\nrespect-gitignore = false\n")
+    write(repo / "sub" / ".nexlayer-lint.toml", "")
+    write(repo / "sub" / ".gitignore", "generated/\n")
+    write(repo / "sub" / "generated" / "nexlayer.yaml")
+    write(repo / "sub" / "nexlayer.yaml")
+    assert shown_files("sub") == ["sub/nexlayer.yaml"]
+    assert "sub/generated/nexlayer.yaml" not in shown_files()
+    assert "sub/nexlayer.yaml" in shown_files()
+
+
 def test_gitignore_files_above_the_folder_searched_apply(repo):
     write(repo / ".gitignore", "examples/good/\n")
     import os
