@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.globs import PathPattern, check_globs, each_matching, user_pattern
+from nexlayer_lint.globs import PathPattern, check_globs, each_matching, relative_to, user_pattern
 from nexlayer_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -729,7 +729,8 @@ class Resolver:
         self.options = options or Options()
         self._fixed: Settings | None = None
         self._cwd = os.getcwd()
-        self._defaults = Settings(exclude=default_exclude(self._cwd))  # without a config
+        self._cwd_exclude = default_exclude(self._cwd)
+        self._defaults = Settings(exclude=self._cwd_exclude)  # without a config
         if isolated or explicit:
             fixed = self._defaults if isolated else read_explicit(explicit)  # type: ignore[arg-type]
             self._fixed = self.options.apply(fixed)
@@ -737,22 +738,40 @@ class Resolver:
         self._by_config: dict[Path | None, Settings] = {}
         self._by_folder: dict[str, Settings] = {}
         self._per_file: dict[tuple[int, tuple[str, ...]], Settings] = {}
+        self._anchored: dict[tuple[int, str], Settings] = {}
 
     def for_folder(self, folder: str) -> Settings:
         """The settings for files directly in `folder` (before per-file-ignores)."""
         found = self._by_folder.get(folder)
         if found is None:
+            absolute = opened_path(folder, self._cwd)
             if self._fixed is not None:
                 found = self._fixed
             else:
-                absolute = opened_path(folder, self._cwd)
                 config = find_config(absolute, self._config_of)
                 found = self._by_config.get(config)
                 if found is None:
                     found = self.options.apply(read_config(config) if config else self._defaults)
                     self._by_config[config] = found
+            found = self._default_exclude_for(found, absolute)
             self._by_folder[folder] = found
         return found
+
+    def _default_exclude_for(self, settings: Settings, folder: str) -> Settings:
+        """`settings` whose default `exclude` (no config, `--isolated`, a `--config` that sets none)
+        holds below the current folder, made to hold below the folder it shares with `folder`
+        when `folder` is outside it: `nexlayer-lint ..` skips `../node_modules` as a run from
+        there does (hunt 98 F1), and a project in a folder named `venv` is still linted."""
+        if settings.exclude != self._cwd_exclude or relative_to(self._cwd, folder) is not None:
+            return settings
+        try:
+            shared = os.path.commonpath([self._cwd, folder])
+        except ValueError:  # another drive (Windows): the names at any depth
+            shared = ""
+        key = (id(settings), shared)
+        if key not in self._anchored:
+            self._anchored[key] = replace(settings, exclude=default_exclude(shared))
+        return self._anchored[key]
 
     def for_file(self, path: str) -> Settings:
         base = self.for_folder(os.path.dirname(path))

@@ -99,8 +99,38 @@ def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
 
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
+    path = path.rstrip("/" + os.sep) or path  # `vendor/sub/` is the folder `vendor/sub` (hunt 98 F3)
     settings = resolver.for_folder(os.path.dirname(path))
-    return settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir))
+    if not settings.force_exclude:
+        return False
+    return (
+        is_excluded(path, settings, is_dir)
+        or _left_out_on_the_way(path, resolver, is_dir)
+        or _in_virtualenv(path, is_dir)
+    )
+
+
+def _left_out_on_the_way(path: str, resolver: Resolver, is_dir: bool) -> bool:
+    """Whether a search for the path would leave it out, from the folder it would start from (the
+    current folder, or the one it shares with the path): each entry on the way judged by the
+    settings of the folder it is in, as _search judges it. A folder the top config excludes may
+    hold a config of its own (a vendored project), whose excludes cannot name that folder: the
+    pre-commit hook linted what a search skipped (hunt 98 F3)."""
+    absolute = opened_path(path)
+    try:
+        start = os.path.commonpath([absolute, os.getcwd()])
+    except ValueError:  # another drive (Windows): no folder above both
+        return False
+    on_the_way = []
+    entry = absolute
+    while len(entry) > len(start) and entry != os.path.dirname(entry):
+        on_the_way.append(entry)
+        entry = os.path.dirname(entry)
+    for entry in reversed(on_the_way):
+        settings = resolver.for_folder(os.path.dirname(entry))
+        if matches(settings.excluded, entry, entry != absolute or is_dir, folders_checked=True):
+            return True
+    return False
 
 
 def _in_virtualenv(path: str, is_dir: bool) -> bool:

@@ -251,6 +251,38 @@ def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     assert shown_files("node_modules/x/nexlayer.yaml") == []
 
 
+@pytest.mark.parametrize("how", ["no config", "--isolated", "--config"])
+def test_default_excludes_hold_in_a_folder_searched_outside_the_current_one(tree, monkeypatch, how):
+    # hunt 98 F1: with no config (or --isolated, or a --config that sets no exclude) the default
+    # names held below the current folder only, so `nexlayer-lint ..` linted ../node_modules
+    options = {"no config": (), "--isolated": (how,), "--config": (how, str(write(tree / "ci.toml", "")))}[how]
+    write(tree / "node_modules" / "pkg" / "nexlayer.yaml")
+    write(tree / ".venv" / "lib" / "nexlayer.yaml")
+    assert "node_modules/pkg/nexlayer.yaml" not in shown_files(*options)
+    monkeypatch.chdir(tree / "deploy")
+    found = shown_files(*options, "..")
+    assert "../deploy/nexlayer.yml" in found
+    assert not [path for path in found if "node_modules" in path or "venv" in path]
+    assert shown_files(*options, "--force-exclude", "../node_modules/pkg/nexlayer.yaml") == []
+    # a project in a folder named as a default is still linted, from inside it and from beside it
+    write(tree / "venv" / "app" / "nexlayer.yaml")
+    monkeypatch.chdir(tree / "venv" / "app")
+    assert shown_files(*options, "--force-exclude", "nexlayer.yaml") == ["nexlayer.yaml"]
+
+
+def test_force_exclude_leaves_out_what_a_search_leaves_out_in_a_folder_with_its_own_config(tree):
+    # hunt 98 F3: the top config excludes vendor, and vendor/thirdparty has a config of its own:
+    # a search skipped it, the pre-commit hook's --force-exclude judged it by that config alone
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["vendor"]\n')
+    write(tree / "vendor" / "thirdparty" / ".nexlayer-lint.toml", "")
+    write(tree / "vendor" / "thirdparty" / "nexlayer.yaml", UNPINNED)
+    assert "vendor/thirdparty/nexlayer.yaml" not in shown_files()
+    assert shown_files("--force-exclude", "vendor/thirdparty/nexlayer.yaml", "nexlayer.yaml") == ["nexlayer.yaml"]
+    assert shown_files("--force-exclude", "vendor/thirdparty") == []
+    assert shown_files("--force-exclude", "vendor/thirdparty/") == []
+    assert shown_files("vendor/thirdparty/nexlayer.yaml") == ["vendor/thirdparty/nexlayer.yaml"]  # named: linted
+
+
 def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):
     # hunt 26 F7: a search skips a folder holding pyvenv.cfg; pre-commit's named files were linted
     write(tree / "env" / "pyvenv.cfg", "home = /usr\n")
