@@ -334,13 +334,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are GMT by definition
-        import datetime as _dt
+        if when.tzinfo is None:  # HTTP dates are GMT by definition
+            import datetime as _dt
 
-        when = when.replace(tzinfo=_dt.timezone.utc)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+            when = when.replace(tzinfo=_dt.timezone.utc)
+        at = when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None  # not a date, or one no clock holds (year 99999999999999999999: hunt 101 F1)
+    return max(0.0, at - (time.time() if now is None else now))
 
 
 class _Attempt:

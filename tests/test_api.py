@@ -298,6 +298,10 @@ def test_parse_api_path(text, path) -> None:
         ("²", None),  # str.isdigit() is true of it, float() refuses it
         (email.utils.formatdate(1_000_030, usegmt=True), 30.0),
         (email.utils.formatdate(999_000, usegmt=True), 0.0),
+        # hunt 101 F1: a date no clock holds was an OverflowError, a traceback
+        ("Mon, 01 Jan 99999999999999999999 00:00:00 GMT", None),
+        ("Mon, 99999999999999999999 Jan 2026 00:00:00 GMT", None),
+        ("Mon, 01 Jan 2026 99999999999999999999:00:00 GMT", None),
     ],
 )
 def test_parse_retry_after(value, seconds) -> None:
