@@ -733,7 +733,13 @@ def _printable_diff(text: str) -> str:
 
     def line(match: re.Match[str]) -> str:
         shown = printable(match.group(), keep_tabs=True)
-        return shown[0] + shown[1:].replace(":", "\\x3a", 1) if shown[1:].lstrip().startswith("::") else shown
+        # after its diff marker; or at its start, when a lone CR (a classic Mac file's line break,
+        # which a diff keeps inside one line) starts it: CI runners end a line at a CR (hunt 99 F1)
+        for start in (0, 1):
+            if shown[start:].lstrip().startswith("::"):
+                at = shown.index(":", start)
+                return shown[:at] + "\\x3a" + shown[at + 1 :]
+        return shown
 
     return re.sub(r"[^\r\n]+", line, text)
 

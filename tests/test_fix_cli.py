@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -493,6 +494,17 @@ def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) ->
         "         NOTE: |\r\n",
         "           \\x3a:warning::x\r\n",
     ]
+
+
+def test_diff_defuses_a_command_after_a_lone_cr(project: Path) -> None:
+    # hunt 99 F1: a classic Mac file (CR line breaks) is one line to a diff, and a top-level key
+    # after a CR began a line for the CI runner, which ends lines at a CR too
+    text = MISSPELT + "::error file=README.md,title=x::forged: 1\n"
+    write(project / "nexlayer.yaml", text.replace("\n", "\r"))
+    out = run("--diff", "nexlayer.yaml").stdout_bytes.decode()
+    pieces = re.split(r"\r\n|\r|\n", out)
+    assert [piece for piece in pieces if piece.lstrip().startswith("::")] == []
+    assert out.count("\\x3a:error file=README.md") == 2  # on the - side and on the + side
 
 
 def test_diff_escapes_nel_ls_and_ps_so_a_hunk_holding_one_does_not_apply(project: Path) -> None:
