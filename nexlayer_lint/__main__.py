@@ -27,6 +27,7 @@ import sys
 
 def main() -> None:
     _open_closed_streams()
+    _escape_what_streams_cannot_encode()
     gc.set_threshold(50_000)
     atexit.register(gc.freeze)
     from nexlayer_lint.cli import main as cli
@@ -47,6 +48,26 @@ def _open_closed_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - kept until exit
+
+
+def _escape_what_streams_cannot_encode() -> None:
+    # Windows writes a pipe or a redirect (`> report.txt`, a CI runner's pipe) in its ANSI code
+    # page: a folder named 日本 or an emoji in a var's name was a UnicodeEncodeError, a traceback
+    # and exit 1 with the report unwritten (hunt 99 F2). The machine formats go out as UTF-8,
+    # which they declare (cli._echo_report); what else cannot be encoded is shown as `\\uXXXX`.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not _is_utf8(getattr(stream, "encoding", None)):
+            reconfigure(errors="backslashreplace")
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    import codecs
+
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 if __name__ == "__main__":

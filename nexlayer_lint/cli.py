@@ -446,7 +446,7 @@ def check(
         if destination is None:
             # click strips ANSI when stdout is not a terminal; --color always / FORCE_COLOR mean keep it
             try:
-                click.echo(text, nl=False, color=report_options.color, err=to_stderr)  # it flushes
+                _echo_report(text, fmt, report_options.color, to_stderr)
             except BrokenPipeError:
                 raise  # `| head`: click ends the run quietly
             except OSError as exc:  # a full disk (`> /dev/full`): no report is no pass
@@ -724,6 +724,21 @@ def _would_fix(
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _echo_report(text: str, fmt: str, color: bool, to_stderr: bool) -> None:
+    """A report to standard output (or error): the machine formats as the UTF-8 they declare,
+    whatever the stream's encoding (Windows writes a pipe in its ANSI code page, where a folder
+    named 日本 could not be written: hunt 99 F2); text as the stream encodes it."""
+    stream = sys.stderr if to_stderr else sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if fmt == "text" or buffer is None or encoding in ("utf-8", "utf8"):
+        click.echo(text, nl=False, color=color, err=to_stderr)  # it flushes
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8", "backslashreplace"))
+    buffer.flush()
 
 
 def _printable_diff(text: str) -> str:

@@ -588,3 +588,24 @@ def test_a_removed_current_folder_is_named_as_the_cause(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     cause = "the current folder no longer exists (it was removed or moved): run from a folder that exists"
     assert done.stderr == f"nexlayer-lint: error: {cause}\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "junit", "github", "text"])
+def test_a_stream_that_cannot_encode_a_name_gets_the_report_all_the_same(tmp_path: Path, fmt: str) -> None:
+    # hunt 99 F2: Windows writes a pipe in its ANSI code page (PYTHONIOENCODING=cp1252 stands in
+    # for it): a folder named 日本 was a UnicodeEncodeError, a traceback and exit 1, the report unwritten
+    folder = tmp_path / "日本"
+    folder.mkdir()
+    (folder / "nexlayer.yaml").write_text(CLEAN.replace("servicePorts:", 'vars: {"API_😀": x}\n      servicePorts:'))
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", "--format", fmt], cwd=tmp_path, env=env, capture_output=True
+    )
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    if fmt == "text":  # as the stream encodes it, what it cannot encode escaped
+        assert b"\\u65e5\\u672c/nexlayer.yaml" in done.stdout and b"API_\\U0001f600" in done.stdout
+    else:  # the machine formats as the UTF-8 they declare
+        assert "😀".encode() in done.stdout
+        assert ("%E6%97%A5%E6%9C%AC" if fmt == "sarif" else "日本").encode() in done.stdout  # SARIF's URIs
+        if fmt in ("json", "sarif", "gitlab"):
+            json.loads(done.stdout.decode("utf-8"))
