@@ -66,7 +66,7 @@ class Unsupported(Exception):
     """The schema uses something this module does not judge; jsonschema does it all."""
 
 
-class _NotSure(Exception):
+class NotSure(Exception):
     """This data cannot be judged exactly here; let jsonschema decide."""
 
 
@@ -137,14 +137,14 @@ def compile_quick(schema: Any, patterns: Patterns, digest: str | None = None) ->
     def errors_or_none(instance: Any) -> list[Fault] | None:
         try:
             return errors(instance)
-        except (_NotSure, RecursionError):
+        except (NotSure, RecursionError):
             return None
 
     return errors_or_none
 
 
 def compile_exact(schema: Any, patterns: Patterns) -> Callable[[Any], list[Fault]]:
-    """data -> its Faults, as jsonschema yields them, or _NotSure; Unsupported (or PatternError) for the schema."""
+    """data -> its Faults, as jsonschema yields them, or NotSure; Unsupported (or PatternError) for the schema."""
     namespace: dict[str, Any] = {}
     exec(compile(generated_source(schema), "<quickvalid>", "exec"), namespace)  # noqa: S102 - our own generated code
     return _built(namespace["build"], schema, patterns)
@@ -204,19 +204,19 @@ def _scalar_key(x: Any) -> tuple[str, Any]:
         return ("bool", x)
     if isinstance(x, (int, float)):
         if x != x:  # NaN equals nothing, not even itself
-            raise _NotSure
+            raise NotSure
         return ("number", x)
     if isinstance(x, str) or x is None:
         return ("str" if x is not None else "null", x)
-    raise _NotSure
+    raise NotSure
 
 
-def _json_key(x: Any) -> Any:
+def json_key(x: Any) -> Any:
     """A value as JSON equality sees it, hashable; NaN anywhere: not sure."""
     if isinstance(x, dict):
-        return ("object", frozenset((key, _json_key(value)) for key, value in x.items()))
+        return ("object", frozenset((key, json_key(value)) for key, value in x.items()))
     if isinstance(x, list):
-        return ("array", tuple(_json_key(item) for item in x))
+        return ("array", tuple(json_key(item) for item in x))
     return _scalar_key(x)
 
 
@@ -226,8 +226,8 @@ def _unique(items: list) -> bool:
     compares with true equal to 1 (not sure here). With a mapping among them no sort can work,
     and it compares each pair as JSON."""
     if not any(isinstance(item, dict) for item in items) and any(isinstance(item, list) for item in items):
-        raise _NotSure
-    return len({_json_key(item) for item in items}) == len(items)
+        raise NotSure
+    return len({json_key(item) for item in items}) == len(items)
 
 
 def _fault(keyword: str, node: dict, instance: Any, context: list[Fault] | None = None) -> Fault:
@@ -655,7 +655,7 @@ class _Generator:
             raise Unsupported("enum is not a list")
         try:
             allowed = frozenset(_scalar_key(item) for item in value)
-        except _NotSure:
+        except NotSure:
             raise Unsupported("an enum of containers") from None
         return [(None, [f"if _scalar_key({v}) not in {self.constant(_literal(allowed))}: {report}"])]
 

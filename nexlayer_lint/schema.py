@@ -175,7 +175,8 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
     if check_schema:
         meta = jsonschema.validators.validator_for(base.META_SCHEMA, default=base)
         meta = jsonschema.validators.extend(meta, jsonschema_keywords(Patterns(trusted=True)))
-        error = next(meta(base.META_SCHEMA, format_checker=formats).iter_errors(schema), None)
+        checker = meta(base.META_SCHEMA, format_checker=formats)
+        error = _metaschema_error(checker, schema, enums_unique=base is jsonschema.Draft4Validator)
         if error is not None:
             raise SchemaLoadError(
                 f"not a valid JSON Schema: {error.message} (at {_json_pointer(error.absolute_path)}, "
@@ -212,6 +213,65 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
         _check_cost(schema, resolver, resolvers, inside, Unresolvable)
     cls = jsonschema.validators.extend(base, jsonschema_keywords(patterns))
     return _Jsonschema(cls(schema, registry=registry, format_checker=formats if _uses_format(schema) else None))
+
+
+# Where a metaschema wants a list of unique names: `type`, `required`, and each list of names
+# under `dependentRequired` or draft 4-7's `dependencies`
+_NAME_LISTS = frozenset({"type", "required"})
+_NAME_LIST_MAPS = frozenset({"dependentRequired", "dependencies"})
+
+
+def _metaschema_error(meta: Any, schema: Any, *, enums_unique: bool) -> Any:
+    """The first error the metaschema check finds in `schema`, in time linear in its size.
+
+    jsonschema's uniqueItems compares each pair of items it cannot sort (objects), so a served
+    schema's `enum` of 3,000 objects took 15 s on every run, past any --timeout (hunt 101 F2). So
+    a list the metaschema wants of unique names is refused first when it holds anything but
+    strings (the metaschema refuses that too, after the pairs); where the metaschema wants
+    `enum`'s items unique (draft 4's), they are compared here as JSON compares them, and the
+    metaschema is shown distinct numbers in their place for the time of its check."""
+    swapped: list[tuple[dict, list]] = []
+    try:
+        for where, node in schemawalk.nodes(schema):
+            if not isinstance(node, dict):
+                continue
+            for key in _NAME_LISTS & node.keys():
+                _check_names(node[key], f"{where}/{key}")
+            for key in _NAME_LIST_MAPS & node.keys():
+                if isinstance(node[key], dict):
+                    for name, listed in node[key].items():
+                        _check_names(listed, f"{where}/{key}/{name}")
+            if enums_unique and isinstance(node.get("enum"), list):
+                _check_unique(node["enum"], f"{where}/enum")
+                swapped.append((node, node["enum"]))
+                node["enum"] = list(range(len(node["enum"])))
+        return next(meta.iter_errors(schema), None)
+    finally:
+        for node, enum in swapped:
+            node["enum"] = enum
+
+
+def _check_names(listed: Any, where: str) -> None:
+    if isinstance(listed, list) and not all(isinstance(name, str) for name in listed):
+        raise SchemaLoadError(f"not a valid JSON Schema: a list of names holds something else (at {where})")
+
+
+def _check_unique(items: list, where: str) -> None:
+    """Refuse an `enum` that repeats an item, compared as JSON compares (true is not 1, 1 is 1.0)."""
+    from nexlayer_lint.quickvalid import NotSure, json_key
+
+    seen = set()
+    for item in items:
+        try:
+            key = json_key(item)
+        except NotSure:  # NaN, which equals nothing (JSON has none: load_schema_bytes refuses it)
+            continue
+        if key in seen:
+            shown = _short(json.dumps(item, ensure_ascii=False))
+            raise SchemaLoadError(
+                f"not a valid JSON Schema: {shown} is repeated, and enum's items must be unique (at {where})"
+            )
+        seen.add(key)
 
 
 class _Jsonschema:
@@ -404,7 +464,7 @@ def schema_version(schema: Any) -> str:
 def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: bool = True) -> tuple[Any, SchemaInfo]:
     """Bytes of a schema (a file, a cached download) -> (validator, SchemaInfo)."""
     try:
-        schema = json.loads(raw.decode("utf-8-sig"))
+        schema = json.loads(raw.decode("utf-8-sig"), parse_constant=not_json)
     except UnicodeDecodeError:
         raise SchemaLoadError(f"{location}: not UTF-8 text, so not a JSON Schema") from None
     except json.JSONDecodeError as exc:
@@ -419,6 +479,13 @@ def load_schema_bytes(raw: bytes, *, source: str, location: str, check_schema: b
     except SchemaLoadError as exc:
         raise SchemaLoadError(f"{location}: {exc.message}") from None
     return validator, SchemaInfo(source, location, schema_version(schema), digest)
+
+
+def not_json(word: str) -> Any:
+    """json.loads's parse_constant for a schema: Python reads NaN and Infinity, which JSON has
+    not; in a schema `maximum: NaN` turned a check off silently, and `multipleOf: NaN` was an
+    internal error on every file (hunt 101 F3)."""
+    raise ValueError(f"{word} is not a JSON number")
 
 
 def sha256_hex(raw: bytes) -> str:

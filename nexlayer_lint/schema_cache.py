@@ -321,8 +321,10 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
         return None, f"ignored the cached schema {quoted(str(path))}: {exc}"
     except OSError as exc:
         return None, f"ignored the cached schema {quoted(str(path))}: {exc.strerror or 'unreadable'}"
+    from nexlayer_lint.schema import not_json
+
     try:
-        schema = json.loads(raw)
+        schema = json.loads(raw, parse_constant=not_json)
     except (ValueError, RecursionError):
         return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
     problem = schema_problem(schema)
@@ -437,8 +439,10 @@ def _fetch(
 
 
 def _parse_json(body: bytes) -> Any:
+    from nexlayer_lint.schema import not_json
+
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=not_json)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise RequestError("the response is not valid JSON") from None
 

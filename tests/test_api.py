@@ -1122,6 +1122,7 @@ def test_a_schema_url_with_a_bad_ref_is_nx900_and_the_bundled_schema(cli, fake_a
         (json.dumps({"type": 12}).encode(), "not a valid JSON Schema"),
         (json.dumps({"$ref": "file:///etc/passwd"}).encode(), '$ref to "file:///etc/passwd"'),
         (b"[" * 100_000, "it is not valid JSON"),
+        (b'{"type": "object", "maximum": NaN}', "it is not valid JSON"),  # hunt 101 F3: Python reads NaN
     ],
 )
 def test_corrupt_cache_is_ignored_and_replaced(fake_api, retry, content, reason) -> None:

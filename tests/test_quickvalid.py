@@ -19,8 +19,8 @@ from nexlayer_lint.model import Document
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.quickvalid import (
     LazyValidator,
+    NotSure,
     Unsupported,
-    _NotSure,
     compile_exact,
     compile_quick,
     generated_source,
@@ -83,7 +83,7 @@ def agree(data: Any, checks: Any = (COMPILED,), real: Any = REAL, doc: Document 
     for check in checks:
         try:
             found = check(data)
-        except _NotSure:
+        except NotSure:
             continue
         if found is None:  # compile_quick's "not sure"
             continue

@@ -1004,6 +1004,56 @@ def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:
         schema.validator_for_file(tmp_path / "absent.json")
 
 
+def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
+    # hunt 101 F3: Python's json reads them; `maximum: NaN` turned the check off silently
+    for word in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(schema.SchemaLoadError, match=f"not usable JSON \\({word} is not a JSON number\\)"):
+            schema.load_schema_bytes(b'{"type": "object", "maximum": %s}' % word.encode(), source="file", location="s")
+
+
+def test_the_metaschema_check_takes_time_linear_in_a_list_of_objects() -> None:
+    # hunt 101 F2: jsonschema's uniqueItems compares each pair of objects: a draft 4 `enum` of
+    # 3,000 objects took 15 s, and a `type` list of objects as long before it was refused.
+    # (Quadratic, 30,000 items would take half an hour; the subprocess gives it 60 s.)
+    import subprocess
+    import sys
+
+    code = """if True:
+        import json, sys
+        from nexlayer_lint import schema
+        def build(extra, draft4=False):
+            given = {"$schema": "http://json-schema.org/draft-04/schema#"} if draft4 else {}
+            try:
+                schema.build_validator({**given, "type": "object", "definitions": {"d": extra}})
+                return "ok"
+            except schema.SchemaLoadError as exc:
+                return exc.message
+        many = [{"region": i} for i in range(30_000)]
+        print(json.dumps([
+            build({"enum": many}, draft4=True),
+            build({"enum": many + [{"region": 7}]}, draft4=True),
+            build({"enum": [1, True, 1.0]}, draft4=True),
+            build({"enum": many + many}),  # draft 2020-12 asks no unique items of enum
+            build({"type": many}),
+            build({"required": ["a", 1]}),
+            build({"dependentRequired": {"a": [{"b": 1}]}}),
+            build({"default": {"type": [1, 2]}}),  # a value, not a subschema: not read
+        ]))
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout) == [
+        "ok",
+        'not a valid JSON Schema: {"region": 7} is repeated, and enum\'s items must be unique (at /definitions/d/enum)',
+        "not a valid JSON Schema: 1.0 is repeated, and enum's items must be unique (at /definitions/d/enum)",
+        "ok",
+        "not a valid JSON Schema: a list of names holds something else (at /definitions/d/type)",
+        "not a valid JSON Schema: a list of names holds something else (at /definitions/d/required)",
+        "not a valid JSON Schema: a list of names holds something else (at /definitions/d/dependentRequired/a)",
+        "ok",
+    ]
+
+
 def test_schema_file_info_and_cache(tmp_path: Path) -> None:
     path = write(tmp_path, {"x-nexlayer-lint-version": "9.9", "type": "object"})
     from nexlayer_lint import engine
