@@ -896,6 +896,22 @@ def test_nx208_nx209_false_positives(value: str) -> None:
     assert refs(value) == []
 
 
+def test_a_reference_names_the_pod_written_so_of_two_with_one_host_name() -> None:
+    # hunt 100 F3: pods `web` and `Web`: `web.pod:80` was judged against the later `Web`, and
+    # NX104's hint for `Web` suggested `web`, the other pod's name
+    text = REFS.format(value="http://web.pod:80").replace(
+        "    - name: backend",
+        "    - name: Web\n      image: nginx:1.27\n      servicePorts: [3000]\n    - name: backend",
+    )
+    found = [(d.code, d.message, d.hint) for d in lint_diags(text) if d.code in ("NX104", "NX207", "NX208", "NX209")]
+    assert [code for code, *_ in found] == ["NX104"]
+    assert found[0][2] == '"web" is the name of another pod: choose one of its own'
+    # two pods of one name: the first is the one a reference names (NX207 reports the second)
+    twice = REFS.format(value="http://db.pod:5432")
+    twice += "    - name: db\n      image: redis:7\n      servicePorts: [6379]\n"
+    assert [d.code for d in lint_diags(twice) if d.code.startswith("NX2")] == ["NX207"]
+
+
 def test_nx209_port_not_exposed() -> None:
     (d,) = refs("http://backend.pod:8080/v1")
     assert (d.code, d.line, d.col, d.end_col, d.severity) == ("NX209", 9, 35, 39, "warning")

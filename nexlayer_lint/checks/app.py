@@ -71,7 +71,8 @@ class App(NamedTuple):
 
     doc: Document
     pods: tuple[Pod, ...]
-    # The pods that have a name, by their name in lower case (host names ignore case).
+    # The pods that have a name, by their name in lower case (host names ignore case); of two
+    # with one name, the first (as NX207 keeps the first and reports the others).
     pods_by_name: dict[str, Pod]
     # Every reference to a pod in the vars, in order; none when no pod has a name (every
     # reference would be unknown, and the schema reports the missing names).
@@ -85,7 +86,10 @@ class App(NamedTuple):
         application = doc.get("application")
         fields = application if isinstance(application, dict) else {}
         pods = _pods(fields.get("pods"))
-        by_name = {pod.data["name"].lower(): pod for pod in pods if isinstance(pod.data.get("name"), str)}
+        by_name: dict[str, Pod] = {}
+        for pod in pods:
+            if isinstance(pod.data.get("name"), str):
+                by_name.setdefault(pod.data["name"].lower(), pod)
         references = tuple(_references(pods, by_name, fields.get("name"))) if by_name else ()
         templates: list[tuple[DataPath, str]] = []
         if isinstance(application, str) and "<%" in application:
@@ -141,6 +145,9 @@ def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: li
 
 def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -> list[Reference]:
     found = []
+    by_written: dict[str, Pod] = {}
+    for pod in pods:
+        by_written.setdefault(pod.name, pod)
     for pod in pods:
         for var in pod.vars:
             # Both forms hold a literal `.pod` or `${`: most values are passed over at C speed.
@@ -155,7 +162,7 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
                     name, port = match.group("pod"), match.group("port")
                     start, end = match.span("pod")
                     port_start, port_end = match.span("port")
-                target = _resolve(name, by_name, app_name)
+                target = _resolve(name, by_name, by_written, app_name)
                 number = _port(port) if port else None
                 found.append(Reference(var, name, number, start, end, port_start, port_end, target))
     return found
@@ -174,13 +181,15 @@ def _port(digits: str) -> int:
     return int(significant or "0") if len(significant) <= PORT_DIGITS else LONG_PORT
 
 
-def _resolve(name: str, by_name: dict[str, Pod], app_name: Any) -> Pod | None:
+def _resolve(name: str, by_name: dict[str, Pod], by_written: dict[str, Pod], app_name: Any) -> Pod | None:
     if not name.isascii():
         return None  # no pod's name: the Kelvin sign `\u212a` lower-cases to `k` (hunt 54 F6)
+    # `web` beside pods `Web` and `web`, one host name: the pod written so (hunt 100 F3)
+    found = by_written.get(name) or by_name.get(name.lower())
+    if found is not None:
+        return found
     name = name.lower()
-    if name in by_name:
-        return by_name[name]
     # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too.
     if isinstance(app_name, str) and name.startswith(app_name.lower() + "-"):
-        return by_name.get(name[len(app_name) + 1 :])
+        return by_written.get(name[len(app_name) + 1 :]) or by_name.get(name[len(app_name) + 1 :])
     return None
