@@ -938,15 +938,22 @@ class _Mapper:
         problem_path = path
         extra = ""
         if keyword == "uniqueItems" and isinstance(instance, list):
-            # point at the second of the repeated items: that is the one to delete
-            seen: list[Any] = []
+            # point at the second of the repeated items: that is the one to delete. Found by hash:
+            # comparing each pair took 19 s for 20,000 ports
+            from nexlayer_lint.quickvalid import NotSure, json_key
+
+            seen: set[Any] = set()
             for index, item in enumerate(instance):
-                if any(_json_equal(item, s) for s in seen):
+                try:
+                    key = json_key(item)
+                except NotSure:  # NaN (`.nan`), which equals nothing
+                    continue
+                if key in seen:
                     problem_path = path + (index,)
                     shown = "a value" if self.is_secret(problem_path) else _quote(item)
                     extra = f" ({shown} is repeated)"
                     break
-                seen.append(item)
+                seen.add(key)
         predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
         subject = (
             self.label(path)
@@ -1393,11 +1400,6 @@ def _describe(value: Any, secret: bool) -> str:
 
 def _json_kind(value: Any) -> str:
     return _describe(value, secret=True)
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    # JSON Schema equality: true is not 1
-    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
 def _search(patterns: Patterns, pattern: str, text: str) -> bool:

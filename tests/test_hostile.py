@@ -131,6 +131,16 @@ def test_deep_nesting_is_nx001_not_recursion_error(expr: str, line: int) -> None
     assert (code, got_line, message) == ("NX001", line, "nesting is deeper than 500 levels; not parsed")
 
 
+def test_a_repeated_port_after_many_is_found_in_linear_time() -> None:
+    # the repeated item was looked for by comparing each pair: 20,000 ports took 19 s; 200,000
+    # would take half an hour, and the subprocess gives it 60 s
+    ports = "', '.join(str(1000 + i % 60_000) for i in range(200_000))"
+    report = run_isolated(f"{CLEAN!r}.replace('servicePorts: [80]', 'servicePorts: [' + {ports} + ']')", timeout=60)
+    [(code, line, _col, message)] = report["diags"]
+    assert (code, line) == ("NX104", 7)
+    assert message == '"servicePorts" of pod "web" must not list the same port twice (1000 is repeated)'
+
+
 def test_many_values_nested_deep_are_nx001_in_bounded_memory() -> None:
     # hunt 30 F7: each value keeps its whole path, so 100,000 values 499 levels deep (300 kB)
     # held 870 MB of paths; past 2,000,000 path parts below level 32 the file is refused
