@@ -141,6 +141,20 @@ def test_a_repeated_port_after_many_is_found_in_linear_time() -> None:
     assert message == '"servicePorts" of pod "web" must not list the same port twice (1000 is repeated)'
 
 
+def test_a_list_no_sort_can_order_is_checked_for_repeats_in_linear_time() -> None:
+    # jsonschema's uniqueItems compares each pair of items it cannot sort: 10,000 servicePorts
+    # mixing lists and strings took 21 s; 40,000 ports and two lists would take minutes (the
+    # subprocess gives it 60 s)
+    ports = "', '.join(str(1000 + i) for i in range(40_000))"
+    text = f"{CLEAN!r}.replace('servicePorts: [80]', 'servicePorts: [[1], ' + {ports} + ', [1]]')"
+    report = run_isolated(text, timeout=60)
+    assert [(d[0], d[3]) for d in report["diags"]] == [
+        ("NX103", 'expected an integer in "servicePorts" of pod "web", got a list'),
+        ("NX103", 'expected an integer in "servicePorts" of pod "web", got a list'),
+        ("NX104", '"servicePorts" of pod "web" must not list the same port twice (a list is repeated)'),
+    ]
+
+
 def test_many_values_nested_deep_are_nx001_in_bounded_memory() -> None:
     # hunt 30 F7: each value keeps its whole path, so 100,000 values 499 levels deep (300 kB)
     # held 870 MB of paths; past 2,000,000 path parts below level 32 the file is refused
