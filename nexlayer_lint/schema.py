@@ -274,6 +274,27 @@ def _check_unique(items: list, where: str) -> None:
         seen.add(key)
 
 
+def _list_hint(path: DataPath, instance: Any, fits: Callable[[Any], bool]) -> str:
+    """How to write a list where one value is: the value in brackets when that passes; a string
+    of words, or a list in quotes, as the list of its words (`servicePorts: 80 443`, `"[8000]"`);
+    a number in brackets, for the list's shape (then NX104 says what is wrong with the number);
+    else only that a list is wanted (`volumes: ./x:/y` in brackets is no volume: hunt 100 F2)."""
+    key = path[-1] if path and isinstance(path[-1], str) else "key"
+    if isinstance(instance, str):
+        text = instance.strip()
+        quoted_list = text.startswith("[") and text.endswith("]")
+        words = text[1:-1].replace(",", " ").split() if quoted_list else text.replace(",", " ").split()
+        items = [int(word) if word.isascii() and word.isdigit() else word for word in words]
+        if items and (quoted_list or len(items) > 1) and fits(items):
+            shown = ", ".join(str(item) for item in items)
+            advice = "remove the quotes" if quoted_list else "write a list"
+            return f"{advice}: {key}: [{_short(shown, 40)}]"
+    if not isinstance(instance, str) or fits([instance]):  # `servicePorts: 99999`: the list's shape
+        shown = _number_text(instance) if _is_int(instance) else str(instance)
+        return f"write a list, e.g. {key}: [{_short(shown, 20)}]"
+    return f'write a list: {key}: then one "- " item per line'
+
+
 def _another_pod_named(doc: Document, path: DataPath, name: str) -> str | None:
     """When `path` is a pod's name: the name of another pod that is `name` in any case."""
     if len(path) != 4 or path[:2] != ("application", "pods") or path[3] != "name":
@@ -844,13 +865,14 @@ class _Mapper:
         else:
             where = f"for {self.label(path)}"
         message = f"expected {want} {where}, got {got}"
+        fits = self.fits(value_schema)
         return Problem(
             "NX103",
             message,
             path,
-            hint=self.type_hint(instance, path, expected, secret),
+            hint=self.type_hint(instance, path, expected, secret, fits),
             explains=_type_error_explains(path, instance),
-            fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret, self.fits(value_schema)),
+            fix=schema_fixes.wrong_type(self.doc, path, instance, expected, secret, fits),
         )
 
     def unquoted_placeholder(self, path: DataPath) -> str | None:
@@ -865,7 +887,10 @@ class _Mapper:
             return None
         return f"# {comment.text}"
 
-    def type_hint(self, instance: Any, path: DataPath, expected: list, secret: bool) -> str | None:
+    def type_hint(
+        self, instance: Any, path: DataPath, expected: list, secret: bool, fits: Callable[[Any], bool]
+    ) -> str | None:
+        """Advice that, followed, ends the finding (`fits` tells which values would pass)."""
         source = None if secret else self.source_text(path)
         located = self.doc.positions.get(path)
         if "string" in expected and located is not None and located.style and not isinstance(instance, str):
@@ -878,6 +903,8 @@ class _Mapper:
                     f'quote it ("{source or str(instance).lower()}") to make it a string'
                 )
             if isinstance(instance, (int, float)):
+                if source and not fits(source) and fits(source + "Gi"):  # `size: 10` (hunt 100 F2)
+                    return f"a size takes its unit, as text: write {source}Gi or {source}Mi"
                 shown = f' ("{source}")' if source else ""
                 return f"YAML reads an unquoted number as a number; quote it{shown} to make it a string"
             if instance is None:
@@ -919,9 +946,7 @@ class _Mapper:
         if "object" in expected and path and isinstance(path[-1], str):
             return f"write a mapping: indented `name: value` lines under {path[-1]}:"
         if expected == ["array"] and not isinstance(instance, (list, dict)):
-            key = path[-1] if path and isinstance(path[-1], str) else "key"
-            shown = _number_text(instance) if _is_int(instance) else str(instance)
-            return f"write a list, e.g. {key}: [{_short(shown, 20)}]" if not secret else "write a list"
+            return None if secret else _list_hint(path, instance, fits)
         if "object" in expected and isinstance(path[-1], int) and not isinstance(instance, (dict, list)):
             if len(path) >= 2 and path[-2] == "vars":  # `- NODE_ENV=production` (hunt 46 F4)
                 return 'write vars as a mapping of NAME: value lines, or each item as "- key: NAME" and "value: ..."'
