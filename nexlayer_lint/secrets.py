@@ -779,6 +779,12 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             start += 1
         if text.startswith("{", start):
             continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
+        if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
+            literals, stop = _jq_value_literals(text, start)
+            for first, last in literals:
+                found += literal_parts(text, first, last, "assignment", match.group(1))
+            pos = max(pos, stop)
+            continue
         quoted = start < len(text) and text[start] in "'\""
         if text.startswith('\\"', start):  # an escaped quote opens the value: the next one closes it
             close = text.find('\\"', start + 2)
@@ -786,14 +792,6 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
-            if quoted_only:
-                # a jq expression (`.x`, `env.PW // "x"`): its paths are no values (hunt 96 F3),
-                # its string literals may be (hunt 97 F2)
-                stop = _jq_expression_end(text, start)
-                for first, last in _string_literals(text, start, stop):
-                    found += literal_parts(text, first, last, "assignment", match.group(1))
-                pos = max(pos, stop)
-                continue
             # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`,
             # `x; Tail`: hunts 92 F1, 95 F3); in JSON or a flow mapping, only inside a word
             # (`hunter;2x`: hunt 94 F2), as the next object or key follows one there (`, "$schema"`,
@@ -821,42 +819,74 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     return found
 
 
-def _string_literals(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Where the contents of each string literal (`"x"`, or `\\"x\\"` in a shell's double quotes)
-    in text[start:end] are; one left open runs to `end`. Each character is read once (linear)."""
+def _jq_value_literals(text: str, start: int) -> tuple[list[tuple[int, int]], int]:
+    """The string literals that may be the value of a jq object's entry whose expression starts
+    at text[start], and where the entry ends: at a `,` or `}` outside brackets and literals (a
+    line break is a blank to jq, and `;` parts a call's arguments), else the end of the text.
+
+    A literal is no value in an index (`.["access_token"]`, `$ENV["API_TOKEN"]`) nor as a call's
+    first argument (`ltrimstr("Bearer ")`, `test("^a")`, the pattern of `sub("^$"; ...)`: hunt
+    102 F1); it may be one anywhere else: after `//`, in `then` and `else`, an array's item, a
+    call's later argument (`sub("^$"; "pw")`), a nested object (hunts 97 F2, 102 F2). Each
+    character is read once (linear): entry_parts goes on after the entry, so the entries of an
+    object inside it are not read again."""
+    literals: list[tuple[int, int]] = []
+    open_kinds: list[str] = []  # per open bracket: "index", "call" (in its first argument), "other"
+    blocked = 0  # how many of them are an index or a call's first argument
     pos = start
-    while (opening := text.find('"', pos, end)) >= 0:
-        close, pos = _literal_end(text, opening, start, end)
-        yield opening + 1, close
+    while pos < len(text):
+        char = text[pos]
+        if char == '"':
+            close, after = _jq_literal_end(text, pos)
+            if not blocked:
+                literals.append((pos + 1, close))
+            pos = after
+            continue
+        if char in "([{":
+            before = text[pos - 1] if pos > start else " "
+            if char == "(" and (before.isalnum() or before == "_"):
+                kind = "call"  # `ltrimstr(`; not `if (`, `// (`
+            elif char == "[" and (before.isalnum() or before in '_.])"?'):
+                kind = "index"  # `.["x"]`, `$ENV["X"]`, `.a[0]`; not `[env.X, "pw"]`
+            else:
+                kind = "other"
+            open_kinds.append(kind)
+            blocked += kind != "other"
+        elif char in ")]}":
+            if not open_kinds:
+                return literals, pos  # the object's `}`
+            blocked -= open_kinds.pop() != "other"
+        elif char == ";" and open_kinds and open_kinds[-1] == "call":
+            open_kinds[-1] = "other"  # the call's later arguments
+            blocked -= 1
+        elif char == "," and not open_kinds:
+            return literals, pos
+        pos += 1
+    return literals, len(text)
 
 
-def _literal_end(text: str, opening: int, start: int, end: int) -> tuple[int, int]:
-    """Where the contents of the string literal opened by the quote at text[opening] end, and
-    where reading goes on after it: `end` for both when it is not closed before `end`."""
-    escaped = opening > start and text[opening - 1] == "\\"
-    quote = '\\"' if escaped else '"'
-    close = text.find(quote, opening + 1, end)
-    while close > 0 and not escaped and _escaped(text, close):
-        close = text.find(quote, close + 1, end)
-    return (end, end) if close < 0 else (close, close + len(quote))
+def _jq_literal_end(text: str, opening: int) -> tuple[int, int]:
+    """Where the contents of the jq string literal opened by the quote at text[opening] end, and
+    where reading goes on after it (the end of the text for both when it is left open).
 
-
-def _jq_expression_end(text: str, start: int) -> int:
-    """Where a jq object's entry that starts at text[start] ends: at a `,`, `;`, `}` or line
-    break outside its string literals (`env.PW // "a,b"`), or the end of the text. Linear: each
-    literal is skipped whole, and the next end is looked for again only past the one found."""
-    pos, end = start, -1
-    while True:
-        if end < pos:
-            found = _JQ_ENTRY_END.search(text, pos)
-            end = found.start() if found else len(text)
-        opening = text.find('"', pos, end)
-        if opening < 0:
-            return end
-        pos = _literal_end(text, opening, start, len(text))[1]
-
-
-_JQ_ENTRY_END = re.compile(r"[\n,;}]")
+    In a shell's double quotes the literal is written `\\"x\\"`: a quote that r backslashes
+    precede is jq's closing quote when r % 4 == 1 (the shell's `\\"`), a quote inside the literal
+    when r % 4 == 3 (`\\\\\\"`, jq's `\\"`), and the shell's own when r is even."""
+    shell = opening > 0 and text[opening - 1] == "\\"
+    pos = opening + 1
+    while (quote := text.find('"', pos)) >= 0:
+        run = quote
+        while run > pos and text[run - 1] == "\\":
+            run -= 1
+        backslashes = quote - run  # each run is counted once: the next search starts after it
+        if not shell and backslashes % 2 == 0:
+            return quote, quote + 1
+        if shell and backslashes % 4 == 1:
+            return quote - 1, quote + 1
+        if shell and backslashes % 2 == 0:
+            break  # the shell's string ends: so does the literal
+        pos = quote + 1
+    return len(text), len(text)
 
 
 def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:

@@ -1554,6 +1554,15 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
         ('jq -n \'{password: env.PW // "ZqJq4,xx", user: "bob"}\'', ["ZqJq4,xx"]),
         ('jq -n "{token: (if .a then \\"ZqJq5xxx\\" else .b end), x: 1}"', ["ZqJq5xxx"]),
         ("jq '{password: .x // .y, user: \"bob\"}'", []),
+        # hunt 102 F1: an index, an env var's name, a call's first argument are no values
+        ('jq -n \'{token: $ENV["API_TOKEN"], password: (env.AUTH | ltrimstr("Basic "))}\'', []),
+        ('jq \'{password: .["access_token"], x: "shown"}\'', []),
+        # hunt 102 F2: after a line break, in a call's later argument, an array's item, a sum
+        ("jq -n '{password: (if env.A then env.A\n  else \"ZqJq6xxx\" end)}'", ["ZqJq6xxx"]),
+        ('jq -n \'{password: (env.PW | sub("^$"; "ZqJq7xxx"))}\'', ["ZqJq7xxx"]),
+        ('jq -n \'{token: ([env.T, "ZqJq8xxx"] | first), x: "shown"}\'', ["ZqJq8xxx"]),
+        ('jq -n \'{password: "ZqJq9" + "xxxx"}\'', ["ZqJq9", "xxxx"]),
+        ('jq -n "{password: \\"hun\\\\\\"ZqJq10x\\"}"', ['hun\\\\\\"ZqJq10x']),  # jq's \" in a shell's double quotes
         ('sh -c "jq \\"{password: .x}\\" f"', []),
         ("jq . f.json; curl -d '{password: ZqJq2xxx}' h", ["ZqJq2xxx"]),  # another command's body
         ("curl -d '{password: ZqJq3xxx}' h | jq .", ["ZqJq3xxx"]),

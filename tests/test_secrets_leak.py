@@ -268,6 +268,12 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         ' token: (if .a then \\"Cnry133\\" else .b end)}\'"\n',
         ["Cnry132", "Cnry133"],
     ),
+    # hunt 102 F2: a jq filter over lines in a block, a call's later argument, an array's item
+    "string literals of a jq filter over lines": (
+        HEAD + '      command: |\n        jq -n \'{password: (if env.A then env.A\n          else "Cnry134" end),'
+        ' token: (env.T | sub("^$"; "Cnry135")), key: ([env.K, "Cnry136"] | first)}\'\n',
+        ["Cnry134", "Cnry135", "Cnry136"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
