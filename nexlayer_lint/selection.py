@@ -287,6 +287,8 @@ def _read(path: str, base: str) -> _Groups:
     was read into the first pattern), and a byte that is not UTF-8 is kept as the surrogate
     os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ()  # a FIFO or a device (`.gitignore -> /dev/stdin`) would block the run (hunt 102 F4)
         with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
             # as much as a config may hold: git reads it whole, and a cut at 1 MiB dropped a later
             # `!pattern` silently (hunt 68 F2)

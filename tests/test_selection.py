@@ -476,6 +476,18 @@ def test_a_folder_whose_config_respects_gitignore_below_one_that_does_not(repo):
     assert "sub/nexlayer.yaml" in shown_files()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("respect", [True, False])
+def test_a_gitignore_that_is_no_file_is_passed_over(repo, respect):
+    # hunt 102 F4: a FIFO .gitignore blocked the run in open() (also with respect-gitignore off,
+    # since every folder's .gitignore files are read for the folders below)
+    write(repo / "sub" / "nexlayer.yaml")
+    os.mkfifo(repo / "sub" / ".gitignore")
+    os.symlink("/dev/stdin" if os.path.exists("/dev/stdin") else os.devnull, repo / ".gitignore")
+    option = "--respect-gitignore" if respect else "--no-respect-gitignore"
+    assert "sub/nexlayer.yaml" in shown_files(option)
+
+
 def test_gitignore_files_above_the_folder_searched_apply(repo):
     write(repo / ".gitignore", "examples/good/\n")
     import os
