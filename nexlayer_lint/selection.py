@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from nexlayer_lint.config import MAX_CONFIG_BYTES, Resolver, Settings, lint_alike, opened_path
@@ -101,34 +101,30 @@ def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
     path = path.rstrip("/" + os.sep) or path  # `vendor/sub/` is the folder `vendor/sub` (hunt 98 F3)
     settings = resolver.for_folder(os.path.dirname(path))
-    if not settings.force_exclude:
-        return False
-    return (
-        is_excluded(path, settings, is_dir)
-        or _left_out_on_the_way(path, resolver, is_dir)
-        or _in_virtualenv(path, is_dir)
-    )
+    if settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir)):
+        return True
+    return left_out_on_the_way(opened_path(path), resolver.for_folder, os.getcwd(), is_dir)
 
 
-def _left_out_on_the_way(path: str, resolver: Resolver, is_dir: bool) -> bool:
-    """Whether a search for the path would leave it out, from the folder it would start from (the
-    current folder, or the one it shares with the path): each entry on the way judged by the
-    settings of the folder it is in, as _search judges it. A folder the top config excludes may
-    hold a config of its own (a vendored project), whose excludes cannot name that folder: the
-    pre-commit hook linted what a search skipped (hunt 98 F3)."""
-    absolute = opened_path(path)
+def left_out_on_the_way(path: str, settings_in: Callable[[str], Settings], start: str, is_dir: bool = False) -> bool:
+    """Whether the absolute `path`, named, is left out as a search from `start` (or from the
+    folder both are in) leaves it out: each entry on the way judged by the settings of the folder
+    it is in, as _search judges it, when those settings say `force-exclude`. A folder the top
+    config excludes may hold a config of its own (a vendored project), whose excludes cannot name
+    that folder: the pre-commit hook linted what a search skipped (hunt 98 F3), and so did the
+    language server (hunt 102 F3)."""
     try:
-        start = os.path.commonpath([absolute, os.getcwd()])
+        start = os.path.commonpath([path, start])
     except ValueError:  # another drive (Windows): no folder above both
         return False
     on_the_way = []
-    entry = absolute
+    entry = path
     while len(entry) > len(start) and entry != os.path.dirname(entry):
         on_the_way.append(entry)
         entry = os.path.dirname(entry)
     for entry in reversed(on_the_way):
-        settings = resolver.for_folder(os.path.dirname(entry))
-        if matches(settings.excluded, entry, entry != absolute or is_dir, folders_checked=True):
+        settings = settings_in(os.path.dirname(entry))
+        if settings.force_exclude and matches(settings.excluded, entry, entry != path or is_dir, folders_checked=True):
             return True
     return False
 

@@ -62,7 +62,7 @@ from nexlayer_lint.config import (
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
 from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
-from nexlayer_lint.selection import FILE_NAMES, is_excluded
+from nexlayer_lint.selection import FILE_NAMES, is_excluded, left_out_on_the_way
 
 SOURCE = "nexlayer-lint"
 DEFAULT_DEBOUNCE_MS = 150
@@ -833,11 +833,25 @@ class NexlayerLanguageServer(LanguageServer):
 
     def settings_for(self, uri: str) -> tuple[Settings, str | None]:
         """The settings of the config closest above the document (read again when it changes)."""
+        settings, error = self.settings_in(str(self.folder_of(uri)))
+        return (settings, error) if error else (for_file(settings, _path_of(uri)), None)  # per-file-ignores, as the CLI
+
+    def forced_out(self, path: str, settings: Settings) -> bool:
+        """Whether `check --force-exclude` would leave the document out (its own config's
+        excludes, or a folder on its way from the workspace's root that the config of the folder
+        above it excludes), so that the editor and the pre-commit hook agree (hunt 102 F3)."""
+        if settings.force_exclude and is_excluded(path, settings):
+            return True
+        root = self.folder_of("")  # the workspace's root, where a search would start
+        return left_out_on_the_way(opened_path(path), lambda folder: self.settings_in(folder)[0], str(root))
+
+    def settings_in(self, folder: str) -> tuple[Settings, str | None]:
+        """The settings of the config closest above `folder` (read again when it changes)."""
         try:
             # the folder as the CLI spells it (config.opened_path), not resolved: the config's
             # globs are matched against the document's path as spelt, and a workspace opened
             # through a symlinked folder matched none of them (hunt 79 F3)
-            found = find_config(opened_path(str(self.folder_of(uri))))
+            found = find_config(opened_path(folder))
         except (OSError, ValueError):  # ValueError: a NUL in the URI's path (`a%00b`), no file can be there
             found = None
         cached = self._configs.get(found)
@@ -850,9 +864,7 @@ class NexlayerLanguageServer(LanguageServer):
             except ConfigError as exc:
                 cached = _Config((), Settings(), str(exc))
             self._configs[found] = cached
-        if cached.error:
-            return cached.settings, cached.error
-        return for_file(cached.settings, _path_of(uri)), None  # per-file-ignores, as the CLI
+        return cached.settings, cached.error
 
     def _offline(self, settings: Settings) -> Settings:
         if self.allow_network:
@@ -920,7 +932,7 @@ class NexlayerLanguageServer(LanguageServer):
         if not skipped:
             settings, config_error = self.settings_for(uri)
             # a file its config keeps out with force-exclude, as `check` (pre-commit) leaves it (hunt 68 F9)
-            skipped = settings.force_exclude and uri.startswith("file:") and is_excluded(_path_of(uri), settings)
+            skipped = uri.startswith("file:") and self.forced_out(_path_of(uri), settings)
         if skipped:
             if state.published:
                 cleared = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=version)

@@ -281,6 +281,9 @@ def test_force_exclude_leaves_out_what_a_search_leaves_out_in_a_folder_with_its_
     assert shown_files("--force-exclude", "vendor/thirdparty") == []
     assert shown_files("--force-exclude", "vendor/thirdparty/") == []
     assert shown_files("vendor/thirdparty/nexlayer.yaml") == ["vendor/thirdparty/nexlayer.yaml"]  # named: linted
+    # hunt 102 F3: the config that excludes the folder says whether that holds for a named file
+    write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["vendor"]\nforce-exclude = true\n')
+    assert shown_files("vendor/thirdparty/nexlayer.yaml", "nexlayer.yaml") == ["nexlayer.yaml"]
 
 
 def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):

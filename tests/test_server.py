@@ -1086,6 +1086,22 @@ async def test_a_file_force_excluded_by_its_config_is_not_linted(client: Client,
 
 
 @e2e
+async def test_a_vendored_project_a_config_above_excludes_is_not_linted(client: Client, docs: Path) -> None:
+    # hunt 102 F3: `check --force-exclude` leaves out a folder the top config excludes, though it
+    # holds a config of its own; the editor judged the file by that config alone
+    (docs / "vend" / "vendor" / "lib").mkdir(parents=True)
+    (docs / "vend" / ".nexlayer-lint.toml").write_text('extend-exclude = ["vendor"]\n', encoding="utf-8")
+    (docs / "vend" / "vendor" / "lib" / ".nexlayer-lint.toml").write_text("", encoding="utf-8")
+    uri = uri_of(docs, "vend", "vendor", "lib", "nexlayer.yaml")
+    unpinned = FIXED.replace("nginx:1.27", "nginx")
+    assert codes(await open_doc(client, uri, unpinned)) == ["NX215"]  # no force-exclude: named files are linted
+    (docs / "vend" / ".nexlayer-lint.toml").write_text(
+        'extend-exclude = ["vendor"]\nforce-exclude = true\n', encoding="utf-8"
+    )
+    assert await change(client, uri, text=unpinned + "\n") == []
+
+
+@e2e
 async def test_a_broken_config_is_shown_and_defaults_are_used(client: Client, docs: Path) -> None:
     uri = uri_of(docs, "badconfig", "nexlayer.yaml")
     (docs / "badconfig" / ".nexlayer-lint.toml").write_text('ignroe = ["NX215"]\n', encoding="utf-8")
