@@ -8,7 +8,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -176,7 +176,9 @@ def _jsonschema_validator(schema: Any, patterns: Patterns, check_schema: bool) -
         meta = jsonschema.validators.validator_for(base.META_SCHEMA, default=base)
         meta = jsonschema.validators.extend(meta, jsonschema_keywords(Patterns(trusted=True)))
         checker = meta(base.META_SCHEMA, format_checker=formats)
-        error = _metaschema_error(checker, schema, enums_unique=base is jsonschema.Draft4Validator)
+        error = _metaschema_error(
+            checker, schema, enums_unique=base is jsonschema.Draft4Validator, keywords=base.VALIDATORS.keys()
+        )
         if error is not None:
             raise SchemaLoadError(
                 f"not a valid JSON Schema: {error.message} (at {_json_pointer(error.absolute_path)}, "
@@ -221,7 +223,7 @@ _NAME_LISTS = frozenset({"type", "required"})
 _NAME_LIST_MAPS = frozenset({"dependentRequired", "dependencies"})
 
 
-def _metaschema_error(meta: Any, schema: Any, *, enums_unique: bool) -> Any:
+def _metaschema_error(meta: Any, schema: Any, *, enums_unique: bool, keywords: Collection[str]) -> Any:
     """The first error the metaschema check finds in `schema`, in time linear in its size.
 
     jsonschema's uniqueItems compares each pair of items it cannot sort (objects), so a served
@@ -229,15 +231,18 @@ def _metaschema_error(meta: Any, schema: Any, *, enums_unique: bool) -> Any:
     a list the metaschema wants of unique names is refused first when it holds anything but
     strings (the metaschema refuses that too, after the pairs); where the metaschema wants
     `enum`'s items unique (draft 4's), they are compared here as JSON compares them, and the
-    metaschema is shown distinct numbers in their place for the time of its check."""
+    metaschema is shown distinct numbers in their place for the time of its check. `keywords`:
+    the draft's (`dependentRequired` is none of draft 7's: hunt 102 F5)."""
+    name_lists = {key for key in _NAME_LISTS if key in keywords}
+    name_list_maps = {key for key in _NAME_LIST_MAPS if key in keywords}
     swapped: list[tuple[dict, list]] = []
     try:
         for where, node in schemawalk.nodes(schema):
             if not isinstance(node, dict):
                 continue
-            for key in _NAME_LISTS & node.keys():
+            for key in name_lists & node.keys():
                 _check_names(node[key], f"{where}/{key}")
-            for key in _NAME_LIST_MAPS & node.keys():
+            for key in name_list_maps & node.keys():
                 if isinstance(node[key], dict):
                     for name, listed in node[key].items():
                         _check_names(listed, f"{where}/{key}/{name}")
