@@ -157,6 +157,7 @@ class Linter:
         self._choices = _Choices(settings)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
+        self._unreachable: Any = None  # remote_validate.Unreachable, made by the first --remote check
 
     @property
     def schema(self) -> SchemaChoice:
@@ -190,8 +191,10 @@ class Linter:
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote:
-            from nexlayer_lint.remote_validate import validate_remote
+            from nexlayer_lint.remote_validate import Unreachable, validate_remote
 
+            if self._unreachable is None:
+                self._unreachable = Unreachable()
             remote = _guarded(
                 "the remote check",
                 path,
@@ -202,6 +205,7 @@ class Linter:
                 send_secrets=settings.remote_send_secrets,
                 timeout=settings.timeout,
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
+                unreachable=self._unreachable,
             )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)

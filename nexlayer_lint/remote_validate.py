@@ -31,6 +31,14 @@ _MAX_INDEX_DIGITS = 9
 _SEGMENT = re.compile(r"""\[([0-9]+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
 
 
+class Unreachable:
+    """Why the API could not be reached earlier in a run (None: it could), so that a run of 100
+    files behind an API that is down waits out one deadline, not 100 (hunt 101 F5)."""
+
+    def __init__(self) -> None:
+        self.cause: str | None = None
+
+
 def validate_remote(
     doc: Document,
     *,
@@ -39,9 +47,13 @@ def validate_remote(
     timeout: float = 10,
     local_has_errors: bool,
     retry: RetryPolicy | None = None,
+    unreachable: Unreachable | None = None,
 ) -> list[Problem]:
-    """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure."""
+    """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure.
+    After a request that failed (`unreachable.cause`), later documents are not sent."""
     url = join_url(api_url, "validate")
+    if unreachable is not None and unreachable.cause is not None:
+        return _failure(url, f"{unreachable.cause} (for an earlier file of this run; this one was not sent)")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
     from nexlayer_lint.secrets import redact, scrubber
@@ -61,6 +73,8 @@ def validate_remote(
         )
         rejected = _verdict(resp.status, resp.body, clean)
     except RequestError as exc:
+        if unreachable is not None:
+            unreachable.cause = clean(str(exc))
         return _failure(url, clean(str(exc)))
     problems = [
         _rejection(doc, raw_path, text, clean) if text is not None else _refused(resp.status)

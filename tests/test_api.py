@@ -1404,6 +1404,23 @@ def test_cli_remote_failure_is_a_warning_that_does_not_fail(cli, fake_api, good_
     assert cli("--remote", "--api-url", fake_api.url, "--fail-on", "warning", str(good_file)).exit_code == 1
 
 
+def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_file, sleeps) -> None:
+    # hunt 101 F5: each file waited out its own deadline behind an API that is down (100 files, 100 x 10 s)
+    fake_api.script("/validate", fa.status(503))
+    others = [good_file.parent / name / "nexlayer.yaml" for name in ("b", "c")]
+    for other in others:
+        other.parent.mkdir()
+        other.write_text(good_file.read_text())
+    result = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file), *map(str, others))
+    assert result.exit_code == 0 and fake_api.count("/validate") == 4  # one file's attempts
+    warnings = [line for line in result.output.splitlines() if "NX900" in line]
+    assert len(warnings) == 3
+    assert warnings[1].endswith(
+        f"could not use {fake_api.url}/validate: HTTP 503 after 4 attempts (for an earlier file of this run; "
+        "this one was not sent); only the local checks ran [remote-unavailable]"
+    )
+
+
 def test_cli_remote_timeout_option(cli, fake_api, good_file) -> None:
     fake_api.script("/validate", fa.hang())
     result = cli("--remote", "--api-url", fake_api.url, "--timeout", "0.5", str(good_file))
