@@ -412,6 +412,8 @@ def _once(
         )
     conn = _connection(target, remaining())
     attempt.conn = conn
+    # the host connected to: a proxy's failures are not the API's (hunt 101 F4)
+    peer = f"the proxy {conn.host}" if conn.host != target.host else target.host
     try:
         if addresses:
             conn.sock = _connect_any(addresses, target.port, remaining())  # http.client then uses it as it is
@@ -447,9 +449,11 @@ def _once(
     except TimeoutError:  # socket.timeout: a read or the connect ran out of the time left
         raise _DeadlinePassed from None
     except ConnectionRefusedError:
-        raise RequestError(f"connection refused by {target.host}") from None
+        raise RequestError(f"connection refused by {peer}") from None
     except socket.gaierror:
-        raise RequestError(f"cannot resolve host {quoted(target.host)}") from None
+        raise RequestError(
+            f"cannot resolve host {quoted(conn.host)}" + (f" ({peer})" if peer != target.host else "")
+        ) from None
     except ssl.SSLCertVerificationError as exc:
         raise RequestError(
             f"TLS certificate verification failed for {quoted(target.host)} ({exc.verify_message})"
@@ -461,6 +465,9 @@ def _once(
     except ValueError as exc:  # e.g. a host name IDNA cannot encode
         raise RequestError(f"invalid request ({type(exc).__name__})") from None
     except OSError as exc:
+        if peer != target.host and str(exc).startswith("Tunnel connection failed"):
+            # http.client's words for the proxy's answer to CONNECT (`407 Proxy Authentication Required`)
+            raise RequestError(f"{peer} refused the tunnel ({server_text(str(exc)[25:].strip(': '))})") from None
         raise RequestError(f"network error ({exc.strerror or type(exc).__name__})") from None
     finally:
         conn.close()

@@ -355,12 +355,22 @@ def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monk
     for name in ("https_proxy", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTPS_PROXY", f"http://ci%40corp:Pa%3Ass@127.0.0.1:{server.getsockname()[1]}")
-    with pytest.raises(http_client.RequestError):
+    port = server.getsockname()[1]
+    # hunt 101 F4: the proxy's answer was "network error (OSError)", its failures blamed on the API
+    with pytest.raises(http_client.RequestError) as refused:
         http_client.request("GET", "https://api.example/schema", timeout=5)
+    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 Proxy Authentication Required)"
     thread.join(5)
     server.close()
     assert heads[0].startswith("CONNECT api.example:443 HTTP/1.")
     assert "\r\nProxy-Authorization: Basic Y2lAY29ycDpQYTpzcw==\r\n" in heads[0]  # ci@corp:Pa:ss
+    with pytest.raises(http_client.RequestError) as refused:
+        http_client.request("GET", "https://api.example/schema", timeout=5)  # nothing listens there now
+    assert str(refused.value) == "connection refused by the proxy 127.0.0.1"
+    monkeypatch.setenv("HTTPS_PROXY", f"http://proxy.invalid:{port}")
+    with pytest.raises(http_client.RequestError) as refused:
+        http_client.request("GET", "https://api.example/schema", timeout=5)
+    assert str(refused.value) == 'cannot resolve host "proxy.invalid" (the proxy proxy.invalid)'
 
 
 # -- POST /validate ---------------------------------------------------------------------------
