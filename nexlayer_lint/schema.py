@@ -84,6 +84,10 @@ _ALIASES = {
     "args": "command",
     "volumemounts": "volumes",
     "mountpoint": "mountPath",
+    "path": "mountPath",  # the Nexlayer CLI's own name for a volume's (hunt 100 F1); a pod's `path` is known
+    "tag": "image",  # the legacy template format's name for a pod's image
+    "file": "fileName",
+    "value": "data",  # a secret's content
     "route": "path",
     "filename": "fileName",
     "token": "personalAccessToken",

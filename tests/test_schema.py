@@ -1004,6 +1004,22 @@ def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:
         schema.validator_for_file(tmp_path / "absent.json")
 
 
+def test_keys_renamed_in_nexlayer_s_own_formats_are_one_finding_with_a_rename() -> None:
+    # hunt 100 F1: the CLI's volume `path`, the legacy template's `tag`, a secret's `file` and
+    # `value` were two findings each (missing key + unknown key), with no "did you mean"
+    text = CLEAN.replace("image: nginx:1.27", "tag: nginx:1.27") + (
+        "      volumes:\n        - name: data\n          size: 1Gi\n          path: /data\n"
+        "      secrets:\n        - name: cfg\n          value: abc\n          mountPath: /s\n          file: a.conf\n"
+    )
+    found = [(d.code, d.message, d.hint) for d in lint_diags(text)]
+    assert [(code, hint) for code, _, hint in found] == [
+        ("NX101", 'rename "tag" to "image"'),
+        ("NX101", 'rename "path" to "mountPath"'),
+        ("NX101", 'rename "value" to "data"'),
+        ("NX101", 'rename "file" to "fileName"'),
+    ]
+
+
 def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
     # hunt 101 F3: Python's json reads them; `maximum: NaN` turned the check off silently
     for word in ("NaN", "Infinity", "-Infinity"):
