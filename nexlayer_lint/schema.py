@@ -1302,13 +1302,23 @@ def _suggest(value: Any, pattern: Any, patterns: Patterns, how: Any = None) -> s
     `10G` -> `10Gi`; `how` names the guesses to try, in order (the schema's x-suggest)."""
     if not isinstance(value, str) or not isinstance(pattern, str):
         return None
-    names = how if isinstance(how, list) else ["url-host", "dashes"]
+    # `Acme.Shop` is `acme.shop` before it is `acme-shop`: the least change first (hunt 100 F4)
+    names = how if isinstance(how, list) else ["url-host", "lowercase", "dashes"]
     for name in names:
         guess = _SUGGESTERS.get(name) if isinstance(name, str) else None
         for candidate in guess(value) if guess else ():
             if candidate and candidate != value and _search(patterns, pattern, candidate):
                 return candidate
     return None
+
+
+def _dashed(value: str) -> list[str]:
+    """`Café App.io` -> `cafe-app.io`, then `cafe-app-io`: letters without their accents (`é`
+    was dropped: hunt 100 F4), each run of other characters one dash, dots kept first."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower()
+    return [re.sub(r"[^a-z0-9.]+", "-", plain).strip("-."), re.sub(r"[^a-z0-9]+", "-", plain).strip("-")]
 
 
 def _url_hosts(value: str) -> list[str]:
@@ -1345,7 +1355,7 @@ _SUGGESTERS = {
     "before-slash": lambda value: [value.strip().split("/", 1)[0].lower()] if "/" in value else [],
     "no-port": lambda value: [value.strip().rpartition(":")[0].lower()] if ":" in value and "/" not in value else [],
     "lowercase": lambda value: [value.strip().lower()],
-    "dashes": lambda value: [re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")],
+    "dashes": lambda value: _dashed(value),
     "underscores": lambda value: [re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_")],
     "basename": lambda value: [value.rstrip("/").rpartition("/")[2]] if "/" in value else [],
     "size": _sizes,

@@ -247,6 +247,21 @@ def test_nx104_renames_the_application_in_its_quotes() -> None:
     assert_fix(before, CLEAN.replace("name: shop", 'name: "book-shop"  # the URL', 1), "NX104", unsafe=True)
 
 
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("Acme.Shop", "acme.shop"),  # hunt 100 F4: dots are allowed; it was acme-shop
+        ("Café-App", "cafe-app"),  # the accent dropped, not the letter (caf-app)
+        ("Acme Shop.IO", "acme-shop.io"),
+    ],
+)
+def test_nx104_suggests_the_least_change_to_the_application_name(name: str, suggested: str) -> None:
+    [found] = [d for d in lint_diags(CLEAN.replace("name: shop", f"name: {name}", 1)) if d.code == "NX104"]
+    assert found.hint == f'did you mean "{suggested}"?'
+    before, after = (CLEAN.replace("name: shop", f"name: {written}", 1) for written in (name, suggested))
+    assert_fix(before, after, "NX104", unsafe=True)
+
+
 def test_nx104_renames_a_pod_and_every_reference_to_it() -> None:
     before = (
         "application:\n  name: shop\n  pods:\n    - name: API\n      image: ghcr.io/acme/api:1.0\n"
