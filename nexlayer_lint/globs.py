@@ -56,6 +56,33 @@ def user_pattern(base: str, glob: str) -> PathPattern:
     return PathPattern(base, negated + rest)
 
 
+def as_git_reads(line: str) -> tuple[str, ...]:
+    """A .gitignore line as the globs git matches it with (one, most often).
+
+    git compares a glob's text up to its first wildcard as a plain prefix, then matches the rest
+    on its own; so when that wildcard is a `**` after other characters of a name, followed by a
+    `/` and more (`c**/x`), the `**` starts what is matched and is a real `**`: `c`, then any
+    folders or none, then `x`. That is `c*/**/x` (one folder or more) and `/cx` (none, joined to
+    the name). Any other `**` inside a name is a `*`, as its segment reads it."""
+    negated = "!" if line.startswith("!") else ""
+    body = line[len(negated) :]
+    first = next((i for i, char in enumerate(body) if char in "*?[\\"), -1)
+    if first <= 0 or not body.startswith("**", first) or body[first - 1] == "/":
+        return (line,)
+    stars = first
+    while stars < len(body) and body[stars] == "*":
+        stars += 1
+    prefix = body[:first]
+    if body.startswith("\\/", stars) and body[stars + 2 :].strip():
+        # an escaped `/` after it: the same, but never joined to the name (`c**\\/x` is no `cx`)
+        return (negated + prefix + "*/**/" + body[stars + 2 :],)
+    rest = body[stars + 1 :]
+    if not body.startswith("/", stars) or not rest.strip():
+        return (line,)  # `c**` or `c**/` ends the glob: the same as `c*` there
+    joined = prefix + rest
+    return (negated + prefix + "*/**/" + rest, negated + ("" if joined.startswith("/") else "/") + joined)
+
+
 def relative_to(base: str, path: str) -> str | None:
     """`path` (absolute) relative to `base` with "/" separators; None when it is not below `base`."""
     if not base:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from nexlayer_lint.config import MAX_CONFIG_BYTES, Resolver, Settings, lint_alike, opened_path
-from nexlayer_lint.globs import PathPattern, matches, verdict
+from nexlayer_lint.globs import PathPattern, as_git_reads, matches, verdict
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
 STDIN = "-"
@@ -294,5 +294,10 @@ def _read(path: str, base: str) -> _Groups:
     if len(text) > MAX_CONFIG_BYTES:  # (a symlink to /dev/zero): its whole lines only, never a cut pattern
         text = text[:MAX_CONFIG_BYTES].rpartition("\n")[0]
     lines = text.splitlines()
-    patterns = tuple(PathPattern(base, line) for line in lines if line.strip() and not line.startswith("#"))
+    patterns = tuple(
+        PathPattern(base, glob)
+        for line in lines
+        if line.strip() and not line.startswith("#")
+        for glob in as_git_reads(line)
+    )
     return (patterns,) if patterns else ()

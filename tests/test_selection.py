@@ -752,6 +752,34 @@ def _git_lists(top: Path) -> list[str]:
     return sorted(os.fsdecode(name) for name in listed.stdout.split(b"\0") if name.endswith(b"nexlayer.yaml"))
 
 
+_PREFIX_TREES = [
+    ["c", "x"], ["cx"], ["c"], ["cx", "y", "x"], ["c", "d", "x"], ["cd", "x"], ["a", "b", "c"], ["a", "bc"],
+    ["a", "bX", "Y", "c"], ["a", "b", "X", "c"], ["c\\"], ["x", "c", "z"], ["x", "cq"],
+]  # fmt: skip
+
+
+@pytest.mark.skipif(_GIT is None, reason="needs git, the oracle of what a .gitignore means")
+@pytest.mark.parametrize("line", ["c**/?", "a/b**/c", "c***/x", "c**\\/x", "/a**/c", "x/c**/*", "c**/x/", "c?**/x"])
+def test_a_double_star_after_a_name_s_first_letters_is_read_as_git_reads_it(tmp_path, line):
+    # found by the property test below: git compares the text before a glob's first wildcard as
+    # a plain prefix, so a `**` there is a real one (`c**/?` ignores the folder `cx`)
+    if sys.platform == "win32":
+        pytest.skip("Windows keeps no name ending in a backslash")
+    for names in _PREFIX_TREES:
+        folder = tmp_path.joinpath(*names)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "nexlayer.yaml").write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text(line + "\n", encoding="utf-8")
+    expected = _git_lists(tmp_path)
+    from nexlayer_lint.config import Resolver
+    from nexlayer_lint.selection import _search
+
+    found = sorted(
+        os.path.relpath(path, tmp_path).replace(os.sep, "/") for path in _search(str(tmp_path), Resolver(isolated=True))
+    )
+    assert found == expected
+
+
 @pytest.mark.skipif(_GIT is None, reason="needs git, the oracle of what a .gitignore means")
 @settings(max_examples=300, deadline=None)
 @given(
