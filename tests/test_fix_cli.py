@@ -285,6 +285,13 @@ def test_each_finding_left_unfixed_is_said_once(project: Path) -> None:
     )
 
 
+def test_fixes_applied_are_listed_in_line_order(project: Path) -> None:
+    # hunt 99: safe fixes go first, and the list showed them so (7:7 before 4:13)
+    write(project / "nexlayer.yaml", CLEAN.replace("name: web", "name: Web").replace("servicePorts", "servicePort"))
+    result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
+    assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("    ")] == ["NX104", "NX101"]
+
+
 def test_findings_one_fix_ends_are_each_counted_as_fixed(project: Path) -> None:
     # hunt 75 F4: removing the comment ends both unused codes' NX099, and counted as one problem
     write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "nginx:1.27  # nexlayer-lint: disable=NX215,NX005"))

@@ -109,7 +109,9 @@ def _fix_list(
 ) -> list[str]:
     """--show-fixes: per file, the fixes --fix applied (where each finding was before), or would apply."""
     if fixed is not None:
-        title, listed = "fixes applied:", sorted(fixed.items())
+        # in line order, as the fixes available are (--fix applies them safe ones first: hunt 99)
+        title = "fixes applied:"
+        listed = [(path, sorted(found, key=lambda d: (d.line, d.col))) for path, found in sorted(fixed.items())]
     else:
         title = "fixes available with --fix:"
         listed = [(r.path, [d for d in r.diagnostics if fixable(d, unsafe(r.path))]) for r in sorted_results(results)]
