@@ -53,7 +53,7 @@ def validate_remote(
     After a request that failed (`unreachable.cause`), later documents are not sent."""
     url = join_url(api_url, "validate")
     if unreachable is not None and unreachable.cause is not None:
-        return _failure(url, f"{unreachable.cause} (for an earlier file of this run; this one was not sent)")
+        return _failure(url, f"{unreachable.cause} (earlier in this run; not asked again)")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
     from nexlayer_lint.secrets import redact, scrubber
@@ -71,10 +71,13 @@ def validate_remote(
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
         )
-        rejected = _verdict(resp.status, resp.body, clean)
-    except RequestError as exc:
+    except RequestError as exc:  # no usable answer: down, too slow, 429 or 5xx after the retries
         if unreachable is not None:
             unreachable.cause = clean(str(exc))
+        return _failure(url, clean(str(exc)))
+    try:
+        rejected = _verdict(resp.status, resp.body, clean)
+    except RequestError as exc:  # an answer, about this file (the next one is asked again)
         return _failure(url, clean(str(exc)))
     problems = [
         _rejection(doc, raw_path, text, clean) if text is not None else _refused(resp.status)

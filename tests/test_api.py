@@ -1414,6 +1414,16 @@ def test_cli_remote_failure_is_a_warning_that_does_not_fail(cli, fake_api, good_
     assert cli("--remote", "--api-url", fake_api.url, "--fail-on", "warning", str(good_file)).exit_code == 1
 
 
+def test_cli_remote_asks_again_after_an_answer_about_one_file(cli, fake_api, good_file) -> None:
+    # an answer (here a 404) is about the file sent: the next file is asked again
+    fake_api.script("/validate", fa.status(404))
+    other = good_file.parent / "b" / "nexlayer.yaml"
+    other.parent.mkdir()
+    other.write_text(good_file.read_text())
+    cli("--remote", "--api-url", fake_api.url, str(good_file), str(other))
+    assert fake_api.count("/validate") == 2
+
+
 def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_file, sleeps) -> None:
     # hunt 101 F5: each file waited out its own deadline behind an API that is down (100 files, 100 x 10 s)
     fake_api.script("/validate", fa.status(503))
@@ -1426,8 +1436,8 @@ def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_
     warnings = [line for line in result.output.splitlines() if "NX900" in line]
     assert len(warnings) == 3
     assert warnings[1].endswith(
-        f"could not use {fake_api.url}/validate: HTTP 503 after 4 attempts (for an earlier file of this run; "
-        "this one was not sent); only the local checks ran [remote-unavailable]"
+        f"could not use {fake_api.url}/validate: HTTP 503 after 4 attempts (earlier in this run; "
+        "not asked again); only the local checks ran [remote-unavailable]"
     )
 
 
