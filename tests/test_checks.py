@@ -905,6 +905,9 @@ def test_a_reference_names_the_pod_written_so_of_two_with_one_host_name() -> Non
     )
     found = [(d.code, d.message, d.hint) for d in lint_diags(text) if d.code in ("NX104", "NX207", "NX208", "NX209")]
     assert [code for code, *_ in found] == ["NX104"]
+    # hunt 103 F5: `shop-Web.pod` is `Web.pod` (the application is shop)
+    prefixed = text.replace("http://web.pod:80", "http://shop-Web.pod:3000")
+    assert [d.code for d in lint_diags(prefixed) if d.code in ("NX208", "NX209")] == []
     assert found[0][2] == '"web" is the name of another pod: choose one of its own'
     # two pods of one name: the first is the one a reference names (NX207 reports the second)
     twice = REFS.format(value="http://db.pod:5432")

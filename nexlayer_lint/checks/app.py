@@ -188,8 +188,8 @@ def _resolve(name: str, by_name: dict[str, Pod], by_written: dict[str, Pod], app
     found = by_written.get(name) or by_name.get(name.lower())
     if found is not None:
         return found
-    name = name.lower()
-    # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too.
-    if isinstance(app_name, str) and name.startswith(app_name.lower() + "-"):
-        return by_written.get(name[len(app_name) + 1 :]) or by_name.get(name[len(app_name) + 1 :])
+    # Kubernetes services are `<app>-<pod>`, and `<app>-<pod>.pod` resolves too (`demo-Web` as `Web`)
+    if isinstance(app_name, str) and name.lower().startswith(app_name.lower() + "-"):
+        pod = name[len(app_name) + 1 :]
+        return by_written.get(pod) or by_name.get(pod.lower())
     return None
