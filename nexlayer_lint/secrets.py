@@ -831,14 +831,18 @@ def _jq_value_literals(text: str, start: int) -> tuple[list[tuple[int, int]], in
     character is read once (linear): entry_parts goes on after the entry, so the entries of an
     object inside it are not read again."""
     literals: list[tuple[int, int]] = []
-    open_kinds: list[str] = []  # per open bracket: "index", "call" (in its first argument), "other"
-    blocked = 0  # how many of them are an index or a call's first argument
+    # per open bracket: "index", "call" (in its first argument), "value" (a call's second), "other"
+    open_kinds: list[str] = []
+    blocked = 0  # how many of them are an index or a call's argument other than its second
     pos = start
     while pos < len(text):
         char = text[pos]
         if char == '"':
             close, after = _jq_literal_end(text, pos)
-            if not blocked:
+            # a field's name after its `.` (`."db-password"`, `$ENV."API_TOKEN"`: hunt 103 F2) is a path
+            shell = pos > 0 and text[pos - 1] == "\\"
+            field = text[pos - 2 : pos] == "." + "\\" if shell else pos > start and text[pos - 1] == "."
+            if not blocked and not field:
                 literals.append((pos + 1, close))
             pos = after
             continue
@@ -855,10 +859,13 @@ def _jq_value_literals(text: str, start: int) -> tuple[list[tuple[int, int]], in
         elif char in ")]}":
             if not open_kinds:
                 return literals, pos  # the object's `}`
-            blocked -= open_kinds.pop() != "other"
-        elif char == ";" and open_kinds and open_kinds[-1] == "call":
-            open_kinds[-1] = "other"  # the call's later arguments
-            blocked -= 1
+            blocked -= open_kinds.pop() in ("index", "call")
+        elif char == ";" and open_kinds and open_kinds[-1] in ("call", "value"):
+            # a call's second argument may be a value (`sub("^$"; "pw")`), its third is no value
+            # (the flags of `sub(...; ...; "g")`)
+            second = open_kinds[-1] == "call"
+            open_kinds[-1] = "value" if second else "call"
+            blocked += -1 if second else 1
         elif char == "," and not open_kinds:
             return literals, pos
         pos += 1

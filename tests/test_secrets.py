@@ -1557,6 +1557,10 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
         # hunt 102 F1: an index, an env var's name, a call's first argument are no values
         ('jq -n \'{token: $ENV["API_TOKEN"], password: (env.AUTH | ltrimstr("Basic "))}\'', []),
         ('jq \'{password: .["access_token"], x: "shown"}\'', []),
+        # hunt 103 F2: a quoted field name after its `.` is a path; a call's third argument (flags) no value
+        ('jq \'{password: ."db-password", token: $ENV."API_TOKEN"}\'', []),
+        ('jq "{password: .\\"db-password\\", x: 1}"', []),
+        ('jq -n \'{password: (env.PW | sub("^$"; "ZqJq11x"; "g"))}\'', ["ZqJq11x"]),
         # hunt 102 F2: after a line break, in a call's later argument, an array's item, a sum
         ("jq -n '{password: (if env.A then env.A\n  else \"ZqJq6xxx\" end)}'", ["ZqJq6xxx"]),
         ('jq -n \'{password: (env.PW | sub("^$"; "ZqJq7xxx"))}\'', ["ZqJq7xxx"]),
