@@ -24,7 +24,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from nexlayer_lint.config import MAX_CONFIG_BYTES, Resolver, Settings, lint_alike, opened_path
+from nexlayer_lint.config import MAX_CONFIG_BYTES, ConfigError, Resolver, Settings, lint_alike, opened_path
 from nexlayer_lint.globs import PathPattern, as_git_reads, matches, verdict
 
 FILE_NAMES = ("nexlayer.yaml", "nexlayer.yml")
@@ -103,7 +103,16 @@ def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
     settings = resolver.for_folder(os.path.dirname(path))
     if settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir)):
         return True
-    return left_out_on_the_way(opened_path(path), resolver.for_folder, os.getcwd(), is_dir)
+
+    def settings_in(folder: str) -> Settings:
+        # a config above the file's own that cannot be read excludes nothing: the file's own
+        # settings are the ones it is linted with (a broken one was exit 2: hunt 103 F3)
+        try:
+            return resolver.for_folder(folder)
+        except ConfigError:
+            return Settings()
+
+    return left_out_on_the_way(opened_path(path), settings_in, os.getcwd(), is_dir)
 
 
 def left_out_on_the_way(path: str, settings_in: Callable[[str], Settings], start: str, is_dir: bool = False) -> bool:

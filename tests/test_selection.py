@@ -286,6 +286,15 @@ def test_force_exclude_leaves_out_what_a_search_leaves_out_in_a_folder_with_its_
     assert shown_files("vendor/thirdparty/nexlayer.yaml", "nexlayer.yaml") == ["nexlayer.yaml"]
 
 
+def test_a_broken_config_above_a_named_file_s_own_is_not_read_for_it(tree):
+    # hunt 103 F3: judging the folders on the way read every config above, and a broken one was exit 2
+    write(tree / "a" / ".nexlayer-lint.toml", "ignroe = 1\n")
+    write(tree / "a" / "b" / ".nexlayer-lint.toml", "")
+    write(tree / "a" / "b" / "nexlayer.yaml")
+    assert shown_files("a/b/nexlayer.yaml") == ["a/b/nexlayer.yaml"]
+    assert shown_files("--force-exclude", "a/b/nexlayer.yaml") == ["a/b/nexlayer.yaml"]
+
+
 def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):
     # hunt 26 F7: a search skips a folder holding pyvenv.cfg; pre-commit's named files were linted
     write(tree / "env" / "pyvenv.cfg", "home = /usr\n")
