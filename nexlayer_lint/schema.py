@@ -284,24 +284,30 @@ def _check_unique(items: list, where: str) -> None:
 
 
 def _list_hint(path: DataPath, instance: Any, fits: Callable[[Any], bool]) -> str:
-    """How to write a list where one value is: the value in brackets when that passes; a string
-    of words, or a list in quotes, as the list of its words (`servicePorts: 80 443`, `"[8000]"`);
+    """How to write a list where one value is: the value in brackets when that passes; a list in
+    quotes without its quotes (`"[8000]"`, when JSON reads it so); numbers apart as a list of them
+    (`servicePorts: 80 443`, `"80"`), never other words (`"npm start"` is one item: hunt 103 F4);
     a number in brackets, for the list's shape (then NX104 says what is wrong with the number);
     else only that a list is wanted (`volumes: ./x:/y` in brackets is no volume: hunt 100 F2)."""
     key = path[-1] if path and isinstance(path[-1], str) else "key"
     if isinstance(instance, str):
         text = instance.strip()
-        quoted_list = text.startswith("[") and text.endswith("]")
-        words = text[1:-1].replace(",", " ").split() if quoted_list else text.replace(",", " ").split()
-        items = [int(word) if word.isascii() and word.isdigit() else word for word in words]
-        if items and (quoted_list or len(items) > 1) and fits(items):
-            shown = ", ".join(str(item) for item in items)
-            advice = "remove the quotes" if quoted_list else "write a list"
-            return f"{advice}: {key}: [{_short(shown, 40)}]"
+        if text.startswith("[") and text.endswith("]") and fits(_json_list(text)):
+            return f"remove the quotes: {key}: {_short(text, 40)}"  # as written: JSON is YAML too
+        words = text.replace(",", " ").split()
+        if words and all(word.isascii() and word.isdigit() for word in words) and fits([int(w) for w in words]):
+            return f"write a list: {key}: [{_short(', '.join(words), 40)}]"  # `80 443`, `"80"`
     if not isinstance(instance, str) or fits([instance]):  # `servicePorts: 99999`: the list's shape
         shown = _number_text(instance) if _is_int(instance) else str(instance)
         return f"write a list, e.g. {key}: [{_short(shown, 20)}]"
     return f'write a list: {key}: then one "- " item per line'
+
+
+def _json_list(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _another_pod_named(doc: Document, path: DataPath, name: str) -> str | None:

@@ -1020,6 +1020,31 @@ def test_keys_renamed_in_nexlayer_s_own_formats_are_one_finding_with_a_rename() 
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "hint"),
+    [
+        # hunt 100 F2: each hint, followed, left an error (`[80 443]`, `[[8000]]`, `"10"`)
+        ("servicePorts: [80]", "servicePorts: 80 443", "write a list: servicePorts: [80, 443]"),
+        ("servicePorts: [80]", 'servicePorts: "[8000]"', "remove the quotes: servicePorts: [8000]"),
+        ("servicePorts: [80]", 'servicePorts: "80"', "write a list: servicePorts: [80]"),  # hunt 103 F4: as its fix
+        ("servicePorts: [80]", "servicePorts: 99999", "write a list, e.g. servicePorts: [99999]"),
+        (
+            "servicePorts: [80]",
+            "servicePorts: [80]\n      volumes: ./x:/y",
+            'write a list: volumes: then one "- " item per line',
+        ),
+        (
+            "servicePorts: [80]",
+            "servicePorts: [80]\n      volumes:\n        - name: d\n          size: 10\n          mountPath: /d",
+            "a size takes its unit, as text: write 10Gi or 10Mi",
+        ),
+    ],
+)
+def test_a_type_hint_followed_ends_the_finding(before: str, after: str, hint: str) -> None:
+    [found] = [d for d in lint_diags(CLEAN.replace(before, after)) if d.code == "NX103"]
+    assert found.hint == hint
+
+
 def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
     # hunt 101 F3: Python's json reads them; `maximum: NaN` turned the check off silently
     for word in ("NaN", "Infinity", "-Infinity"):
