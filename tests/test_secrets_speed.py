@@ -162,6 +162,18 @@ WORST = {
         "<%<%<%",
         ["NX213"],
     ),
+    # hunt 104 F3: each template's NX205 re-read the whole secret value (42 KB: over 30 s)
+    "20,000 templates in a secret value": (
+        VARS + " + \"        DB_PASSWORD: 'pw\" + '<% X %>' * 20_000 + \"'\\n\"",
+        "",
+        ["NX213"] + ["NX205"] * 20_000,
+    ),
+    # hunt 104 F4: each NX209 looked through every secret of the document
+    "10,000 URLs with a password to an unexposed port": (
+        VARS + " + ''.join(f'        DB_URL_{i}: postgres://app:pw{i}x@web.pod:5432/app\\n' for i in range(10_000))",
+        "pw9999x",
+        ["NX213", "NX209"] * 10_000,
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
