@@ -133,6 +133,27 @@ def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:
     assert [d.code for d in lint_diags(fixed.text)] == []
 
 
+def test_a_pass_of_good_fixes_that_moves_a_quoted_line_number_is_one_lint() -> None:
+    # hunt 104 F6: NX211 says "already used by pod "p0" on line 14"; NX216's fix above moved that
+    # line, so each pass looked harmful and was sorted out one fix at a time (2 lints per fix)
+    pods = "".join(
+        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n"
+        "      vars:\n        - key: A\n          value: x\n"
+        "      volumes:\n        - name: v\n          size: 1Gi\n          mountPath: /v\n"
+        for i in range(20)
+    )
+    text = "application:\n  name: shop\n  pods:\n" + pods
+    lints = []
+
+    def diagnose(source: str) -> list:
+        lints.append(source)
+        return lint_diags(source)
+
+    fixed = fix_all(text, diagnose)
+    assert len(fixed.applied) == 20 and fixed.rejected == ()
+    assert len(lints) <= 4  # the first lint, one pass, and a lint to see nothing is left
+
+
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
     assert_no_fix(pod("vars:", "  DEBUG: &flag yes", "  VERBOSE: *flag"), "NX005")
 
