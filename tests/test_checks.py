@@ -915,6 +915,14 @@ def test_a_reference_names_the_pod_written_so_of_two_with_one_host_name() -> Non
     assert [d.code for d in lint_diags(twice) if d.code.startswith("NX2")] == ["NX207"]
 
 
+def test_nx209_lists_ten_ports_at_most() -> None:
+    # hunt 104 F1: every finding listed every port, twice (a 150 KB file gave a 100 MB report)
+    text = REFS.format(value="http://backend.pod:60000").replace("[8000, 9000]", str(list(range(1, 31))))
+    [d] = [d for d in lint_diags(text) if d.code == "NX209"]
+    assert d.message.endswith("which exposes only 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 20 more")
+    assert d.hint.startswith("use one of the pod's servicePorts (1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 20 more)")
+
+
 def test_nx209_port_not_exposed() -> None:
     (d,) = refs("http://backend.pod:8080/v1")
     assert (d.code, d.line, d.col, d.end_col, d.severity) == ("NX209", 9, 35, 39, "warning")

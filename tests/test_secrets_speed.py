@@ -174,6 +174,13 @@ WORST = {
         "pw9999x",
         ["NX213", "NX209"] * 10_000,
     ),
+    # hunt 104 F1: the target's ports were listed anew for each reference (10,000 of each: 14 s; 30,000: minutes)
+    "30,000 references to a pod of 30,000 ports": (
+        f"{CLEAN!r}.replace('servicePorts: [80]', 'servicePorts: ' + str(list(range(1, 30_001))))"
+        " + '      vars:\\n' + ''.join(f'        V{i}: http://web.pod:{i + 1}\\n' for i in range(30_000))",
+        "",
+        [],
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
