@@ -310,20 +310,6 @@ def _json_list(text: str) -> Any:
         return None
 
 
-def _another_pod_named(doc: Document, path: DataPath, name: str) -> str | None:
-    """When `path` is a pod's name: the name of another pod that is `name` in any case."""
-    if len(path) != 4 or path[:2] != ("application", "pods") or path[3] != "name":
-        return None
-    pods = doc.get("application", "pods")
-    if not isinstance(pods, list):
-        return None
-    for index, pod in enumerate(pods):
-        other = pod.get("name") if isinstance(pod, dict) and index != path[2] else None
-        if isinstance(other, str) and other.lower() == name.lower():
-            return other
-    return None
-
-
 class _Jsonschema:
     """jsonschema's validator, for data whose errors it cannot word.
 
@@ -1011,11 +997,10 @@ class _Mapper:
             rule = error.validator_value
             suggestion = _suggest(instance, rule, self.patterns, schema.get(SUGGEST_KEY))
             fix = schema_fixes.invalid_value(self.doc, path, instance, self.fits(self.value_schema(error)), suggestion)
-            other = _another_pod_named(self.doc, path, suggestion) if suggestion else None
-            if other is not None:
+            pod_name = len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "name"
+            if suggestion and pod_name and schema_fixes.another_pod_named(self.doc, path[:3], suggestion):
                 # `Web` beside a pod `web`: the suggestion would make a duplicate (hunt 100 F3)
-                case = "" if other == suggestion else " (host names have no case)"
-                hint = f'"{suggestion}" is the name of another pod{case}: choose one of its own'
+                hint = f'"{suggestion}" is the name of another pod: choose one of its own'
         return Problem(
             "NX104",
             f"{subject} {predicate}{extra}",

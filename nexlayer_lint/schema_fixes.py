@@ -154,6 +154,9 @@ class _Pods(NamedTuple):
     names: dict[str, int]  # pod names in lower case -> how many pods have it
     references: dict[DataPath, list[Any]]  # a pod's path -> the references to it (checks.app.Reference)
     written: dict[str, int]  # each name written where a reference puts one (_written_names)
+    # each text after a `-` of a written name -> how many written names end with `-` and it
+    # (`shop-web.pod` names pod `web`): one look-up per rename, not a pass over every name
+    written_after_dash: dict[str, int]
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
@@ -206,9 +209,21 @@ def _pods(doc: Document) -> _Pods:
     for ref in app.references:
         if ref.target is not None:
             references.setdefault(ref.target.path, []).append(ref)
-    pods = _Pods(names, references, _written_names(doc.text))
+    written = _written_names(doc.text)
+    after_dash: dict[str, int] = {}
+    for name, count in written.items():
+        for suffix in {name[at + 1 :] for at, char in enumerate(name) if char == "-"}:
+            after_dash[suffix] = after_dash.get(suffix, 0) + count
+    pods = _Pods(names, references, written, after_dash)
     _pods_cache = (doc, pods)
     return pods
+
+
+def another_pod_named(doc: Document, path: DataPath, name: str) -> bool:
+    """Whether a pod other than the one at `path` is called `name`, in any case."""
+    own = doc.get(*path, "name")
+    others = _pods(doc).names.get(name.lower(), 0) - (isinstance(own, str) and own.lower() == name.lower())
+    return others > 0
 
 
 def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
@@ -236,7 +251,7 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
     references = len(edits) - 1
     # a reference the checks do not read as one (`${Web:80}`, `my_web.pod`: hunt 51 F1) would be
     # left naming no pod, and NX208 would not say so: no fix then
-    written = sum(count for name, count in pods.written.items() if name == old or name.endswith("-" + old))
+    written = pods.written.get(old, 0) + pods.written_after_dash.get(old, 0)
     if written > read:
         return None
     also = f", and the {references} reference{'s' if references > 1 else ''} to it" if references else ""

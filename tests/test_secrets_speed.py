@@ -181,6 +181,13 @@ WORST = {
         "",
         [],
     ),
+    # hunt 104 F2: each invalid pod name looked through every pod for the name it suggests
+    "10,000 pods with invalid names": (
+        "'application:\\n  name: shop\\n  pods:\\n' + ''.join(f'    - name: P_{i}\\n      image: nginx:1.27\\n"
+        "      path: /p{i}\\n      servicePorts: [80]\\n' for i in range(10_000))",
+        "",
+        ["NX104"] * 10_000,
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
