@@ -639,6 +639,7 @@ class _Mapper:
         self.required_done: set[DataPath] = set()
         self.value_done: set[DataPath] = set()  # one NX104 per value: the first rule it breaks
         self.vars_forms_done: set[str] = set()
+        self._comment_after: dict[int, Any] | None = None  # line -> the comment ending it, once asked
 
     def map(self, error: Any) -> Iterator[Problem]:
         keyword = error.validator
@@ -882,8 +883,9 @@ class _Mapper:
         located = self.doc.positions.get(path)
         if path[-1:] != ("image",) or located is None or located.key is None:
             return None
-        line = located.key.line
-        comment = next((c for c in self.doc.comments if c.line == line and not c.own_line), None)
+        if self._comment_after is None:  # indexed once: each pod's null image asks (hunt 104 F7)
+            self._comment_after = {c.line: c for c in reversed(self.doc.comments) if not c.own_line}
+        comment = self._comment_after.get(located.key.line)
         if comment is None or not comment.text.startswith("filled by pipeline"):
             return None
         return f"# {comment.text}"
