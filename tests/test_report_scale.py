@@ -17,9 +17,10 @@ from collections.abc import Iterator
 import pytest
 
 from nexlayer_lint.cli import _split
+from nexlayer_lint.model import LINE_REFERENCES as LINE_REFS
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
 from nexlayer_lint.reporters import FORMATS, ReportOptions, render
-from nexlayer_lint.reporters._common import _LINE_REFS, SNIPPET_LIMIT, fingerprints, source_lines
+from nexlayer_lint.reporters._common import SNIPPET_LIMIT, fingerprints, source_lines
 from nexlayer_lint.reporters.printable import at_line_start, json_text, printable
 
 RUN = RunInfo(tool_version="0.0.0-test", schema=SchemaInfo("bundled", "nexlayer.schema.json", "test"))
@@ -147,9 +148,9 @@ BIG = 1_000_000
 @pytest.mark.parametrize(
     ("name", "call"),
     [
-        ("line refs, a long digit run that fails at the end", lambda: re.sub(_LINE_REFS, "#", ":" + "1" * BIG + "x")),
-        ("line refs, colons and digits", lambda: re.sub(_LINE_REFS, "#", ":1" * (BIG // 2) + "x")),
-        ("line refs, 'lines' again and again", lambda: re.sub(_LINE_REFS, "#", "lines " * (BIG // 6) + "1")),
+        ("line refs, a long digit run that fails at the end", lambda: re.sub(LINE_REFS, "#", ":" + "1" * BIG + "x")),
+        ("line refs, colons and digits", lambda: re.sub(LINE_REFS, "#", ":1" * (BIG // 2) + "x")),
+        ("line refs, 'lines' again and again", lambda: re.sub(LINE_REFS, "#", "lines " * (BIG // 6) + "1")),
         ("printable, hashes with no bracket", lambda: printable("#" * BIG)),
         ("printable, ##vs again and again", lambda: printable("##vs" * (BIG // 4))),
         ("printable, all control characters", lambda: printable("\x1b" * BIG)),
