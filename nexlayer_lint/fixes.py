@@ -29,7 +29,7 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.model import Diagnostic, Fix, Span, unplaced
+from nexlayer_lint.model import Diagnostic, Fix, Span, without_line_numbers
 
 # Lints that sort out the fixes that made the file worse (_one_by_one), for one file in all:
 # room for dozens of bad fixes among thousands, and a bound on a file where every fix is bad.
@@ -218,10 +218,14 @@ def _code(diagnostic: Diagnostic) -> str:
 
 
 def _code_and_message(diagnostic: Diagnostic) -> tuple[str, str]:
-    # the line a message quotes ("already used by pod p0 on line 14") moves when a fix removes
+    # The line a message quotes ("already used by pod p0 on line 14") moves when a fix removes
     # lines above it: the same error, not a new one (every pass of good fixes was sorted out one
-    # by one, up to 256 lints: hunt 104 F6)
-    return diagnostic.code, unplaced(diagnostic.message)
+    # by one, up to 256 lints: hunt 104 F6). Nothing else is blanked (`nginx:1` is no `nginx:2`),
+    # and the codes a fix must never add keep their whole message: an unused suppression on line
+    # 9 is not the one on line 12 that the same pass removed (hunt 105 F2).
+    if diagnostic.code in NEVER_ADDED:
+        return diagnostic.code, diagnostic.message
+    return diagnostic.code, without_line_numbers(diagnostic.message)
 
 
 def wanted_by(settings: Any) -> Callable[[Fix], bool]:

@@ -1985,28 +1985,28 @@ class _Ranges:
         return before > 0 and self.reach[before - 1] > start
 
 
-_ranges_cache: tuple[Document | None, dict[DataPath, _Ranges]] = (None, {})
+# per document: the ranges of the strings with secret parts, and of the values secret as a whole
+_ranges_cache: tuple[Document | None, dict[DataPath, _Ranges], dict[DataPath, _Ranges]] = (None, {}, {})
 
 
 def _ranges_of(doc: Document, secrets: Secrets, path: DataPath, whole_value: str | None) -> _Ranges:
     """The secret ranges of the string at `path`: a whole secret's literal text (`whole_value`),
     else the parts found in it; each worked out once per document."""
     global _ranges_cache
-    cached_doc, cache = _ranges_cache
+    cached_doc, parts, wholes = _ranges_cache
     if cached_doc is not doc:
-        cache = {}
         by_path: dict[DataPath, list[tuple[int, int]]] = {}
         for secret in secrets.found:
             if secret.start is not None and secret.end is not None:
                 by_path.setdefault(secret.path, []).append((secret.start, secret.end))
-        cache.update((found_path, _Ranges(ranges)) for found_path, ranges in by_path.items())
-        _ranges_cache = (doc, cache)
+        parts = {found_path: _Ranges(ranges) for found_path, ranges in by_path.items()}
+        wholes = {}
+        _ranges_cache = (doc, parts, wholes)
     if whole_value is not None:
-        key = ("whole",) + path  # never a data path: data paths start with a key of the file
-        if key not in cache:
-            cache[key] = _Ranges(_trimmed(literal_ranges(whole_value), whole_value))
-        return cache[key]
-    return cache.get(path) or _Ranges(())
+        if path not in wholes:
+            wholes[path] = _Ranges(_trimmed(literal_ranges(whole_value), whole_value))
+        return wholes[path]
+    return parts.get(path) or _Ranges(())
 
 
 # --- where secrets sit in the text ------------------------------------------------------------------

@@ -154,6 +154,15 @@ def test_a_pass_of_good_fixes_that_moves_a_quoted_line_number_is_one_lint() -> N
     assert len(lints) <= 4  # the first lint, one pass, and a lint to see nothing is left
 
 
+def test_a_fix_that_adds_an_unused_suppression_is_refused_though_another_goes() -> None:
+    # hunt 105 F2: with line numbers blanked, the new NX099 on line 9 looked like the one on
+    # line 12 that the same pass removed, and the user's comment on line 9 was deleted next
+    text = pod("vars:", "  WORKERS: 0755  # nexlayer-lint: disable=NX103", "  B: x  # nexlayer-lint: disable=NX213")
+    fixed = fix_all(text, lint_diags)
+    assert "WORKERS: 0755  # nexlayer-lint: disable=NX103" in fixed.text
+    assert [fix.title for fix in fixed.rejected] == ["Quote the value so every YAML version reads it as text"]
+
+
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
     assert_no_fix(pod("vars:", "  DEBUG: &flag yes", "  VERBOSE: *flag"), "NX005")
 

@@ -274,6 +274,18 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         ' token: (env.T | sub("^$"; "Cnry135")), key: ([env.K, "Cnry136"] | first)}\'\n',
         ["Cnry134", "Cnry135", "Cnry136"],
     ),
+    # hunt 105 F1: a top-level `whole:` key took the place of the secret cache's own key for a
+    # whole secret's ranges, and NX208 quoted the password it names as a pod
+    "a pod reference in a whole secret beside a top-level key named whole": (
+        HEAD.replace(
+            "application:",
+            "whole:\n  application:\n    pods:\n      - vars:\n          - key: DB_URL\n"
+            '            value: "postgres://u:Cnry137@db:5432/x"\napplication:',
+            1,
+        )
+        + '      vars:\n        - key: DB_PASSWORD\n          value: "Cnry138.pod"\n',
+        ["Cnry137", "Cnry138"],
+    ),
     "a var name with its value after a no-break space": (
         with_vars("DB_PASSWORD\u00a0CnryBlank87: x", "API_TOKEN\u3000CnryBlank88: y"),
         ["CnryBlank87", "CnryBlank88"],
