@@ -29,7 +29,7 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from nexlayer_lint.model import Diagnostic, Fix, Span, without_line_numbers
+from nexlayer_lint.model import Diagnostic, Fix, Span
 
 # Lints that sort out the fixes that made the file worse (_one_by_one), for one file in all:
 # room for dozens of bad fixes among thousands, and a bound on a file where every fix is bad.
@@ -202,10 +202,16 @@ def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple
     return tuple(sorted(_tally(after, _code) - _tally(before, _code)))
 
 
-def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
-    """Whether `after` has an error (or NX001/NX002/NX099) finding, by code and message, that
-    `before` has fewer of."""
-    return bool(_tally(after, _code_and_message) - _tally(before, _code_and_message))
+def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixes: Sequence[Fix]) -> bool:
+    """Whether `after` (the text with `fixes` applied) has an error (or NX001/NX002/NX099)
+    finding, by code and message, that `before` has fewer of. A line a message of `before`
+    quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a fix that
+    removes lines above is not taken for one that adds the error (every pass of good fixes was
+    sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1). The codes a fix must never add
+    are also told apart by the line they sit on: an unused suppression on line 8 is not the one
+    on line 9 that the same pass removed, whatever their words (hunts 105 F2, 106 F2)."""
+    moved = _line_mover(fixes)
+    return bool(_tally(after, _as_found) - _tally(before, lambda d: _as_found(d, moved)))
 
 
 def _tally(diagnostics: Sequence[Diagnostic], key: Callable[[Diagnostic], Any]) -> Counter[Any]:
@@ -217,15 +223,51 @@ def _code(diagnostic: Diagnostic) -> str:
     return diagnostic.code
 
 
-def _code_and_message(diagnostic: Diagnostic) -> tuple[str, str]:
-    # The line a message quotes ("already used by pod p0 on line 14") moves when a fix removes
-    # lines above it: the same error, not a new one (every pass of good fixes was sorted out one
-    # by one, up to 256 lints: hunt 104 F6). Nothing else is blanked (`nginx:1` is no `nginx:2`),
-    # and the codes a fix must never add keep their whole message: an unused suppression on line
-    # 9 is not the one on line 12 that the same pass removed (hunt 105 F2).
-    if diagnostic.code in NEVER_ADDED:
-        return diagnostic.code, diagnostic.message
-    return diagnostic.code, without_line_numbers(diagnostic.message)
+def _as_found(diagnostic: Diagnostic, moved: Callable[[int], int | None] | None = None) -> tuple[Any, ...]:
+    """What tells a finding from another: its code and message, and for the codes a fix must
+    never add, its line; with `moved`, the lines as the fixes moved them (-1: inside an edit)."""
+    message = diagnostic.message
+    if moved is not None:
+        message = _QUOTED_LINE.sub(lambda match: _moved_line(match, moved), message)
+    if diagnostic.code not in NEVER_ADDED:
+        return diagnostic.code, message
+    line = diagnostic.line if moved is None else moved(diagnostic.line)
+    return diagnostic.code, message, -1 if line is None else line
+
+
+_QUOTED_LINE = re.compile(r"\b(lines? )(\d{1,9})\b")
+
+
+def _moved_line(match: re.Match[str], moved: Callable[[int], int | None]) -> str:
+    line = moved(int(match.group(2)))
+    return match.group(1) + ("?" if line is None else str(line))
+
+
+def _line_mover(fixes: Sequence[Fix]) -> Callable[[int], int | None]:
+    """Where each line of the text before `fixes` is after them: later by the line breaks the
+    edits above it add or remove; None for a line an edit replaces past its first."""
+    ends: list[int] = []  # the edits' last lines, sorted
+    shifts: list[int] = [0]  # shifts[k]: the line breaks the first k edits (by last line) add
+    inside: list[tuple[int, int]] = []  # (first, last) lines each multi-line edit replaces
+    for edit in sorted((edit for fix in fixes for edit in fix.edits), key=lambda edit: edit.span.end_line):
+        span = edit.span
+        ends.append(span.end_line)
+        shifts.append(shifts[-1] + len(_BREAK.findall(edit.text)) - (span.end_line - span.line))
+        if span.end_line > span.line:
+            inside.append((span.line, span.end_line))
+    inside.sort()
+    firsts = [first for first, _ in inside]
+    reach: list[int] = []  # reach[k]: the last line of the first k + 1 of them (by first line)
+    for _, last in inside:
+        reach.append(max(last, reach[-1]) if reach else last)
+
+    def moved(line: int) -> int | None:
+        above = bisect.bisect_left(firsts, line)  # the multi-line edits that start above `line`
+        if above and reach[above - 1] >= line:
+            return None
+        return line + shifts[bisect.bisect_left(ends, line)]
+
+    return moved
 
 
 def wanted_by(settings: Any) -> Callable[[Fix], bool]:
@@ -266,7 +308,7 @@ def fix_all(
         # As for a group in _one_by_one: with several fixes, one's new error may hide behind an
         # error of the same code another removes (a port quoted while a var is unquoted).
         several = len(one_pass.applied) > 1
-        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after)):
+        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after, one_pass.applied)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, trials)
             rejected.update(newly)
@@ -309,7 +351,7 @@ def _one_by_one(
         added = worsened(diagnostics, after)
         # A group passes only if it adds no error at all, not merely none per code: a bad fix's
         # NX101 must not hide behind the NX101 a good fix of its group removes.
-        whole = len(group) == 1 or not _new_errors(diagnostics, after)
+        whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied)
         if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
         elif len(group) == 1:

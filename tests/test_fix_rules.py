@@ -163,6 +163,38 @@ def test_a_fix_that_adds_an_unused_suppression_is_refused_though_another_goes() 
     assert [fix.title for fix in fixed.rejected] == ["Quote the value so every YAML version reads it as text"]
 
 
+def test_a_fix_that_makes_a_used_suppression_unused_is_refused_whatever_the_words() -> None:
+    # hunt 106 F2: the new NX099 ("nothing on line 9 reports NX103") had the very words of the one
+    # the same pass removed, and the used comment above was deleted in the next pass
+    text = (
+        CLEAN
+        + "      # nexlayer-lint: disable=NX103\n      vars: {WORKERS: 0755, B: x}  # nexlayer-lint: disable=NX103\n"
+    )
+    fixed = fix_all(text, lint_diags)
+    assert "      # nexlayer-lint: disable=NX103\n      vars: {WORKERS: 0755, B: x}\n" in fixed.text
+    assert [fix.title for fix in fixed.rejected] == ["Quote the value so every YAML version reads it as text"]
+
+
+def test_a_repeated_key_s_quoted_line_moved_by_good_fixes_is_the_same_error() -> None:
+    # hunt 106 F1: NX002 says "already defined on line N"; fixes above moved that line, so each
+    # pass looked harmful and was sorted out one fix at a time (150 pods left 22 fixes undone)
+    pods = "".join(
+        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n"
+        "      vars:\n        - key: A\n          value: x\n"
+        for i in range(20)
+    )
+    text = "application:\n  name: shop\n  pods:\n" + pods + "    - name: last\n      image: a:1\n      image: a:1\n"
+    lints = []
+
+    def diagnose(source: str) -> list:
+        lints.append(source)
+        return lint_diags(source)
+
+    fixed = fix_all(text, diagnose)
+    assert len(fixed.applied) == 20 and fixed.rejected == ()
+    assert len(lints) <= 4
+
+
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
     assert_no_fix(pod("vars:", "  DEBUG: &flag yes", "  VERBOSE: *flag"), "NX005")
 
