@@ -133,16 +133,8 @@ def test_nx005_port_fix_beside_an_nx103_fix_adds_no_error() -> None:
     assert [d.code for d in lint_diags(fixed.text)] == []
 
 
-def test_a_pass_of_good_fixes_that_moves_a_quoted_line_number_is_one_lint() -> None:
-    # hunt 104 F6: NX211 says "already used by pod "p0" on line 14"; NX216's fix above moved that
-    # line, so each pass looked harmful and was sorted out one fix at a time (2 lints per fix)
-    pods = "".join(
-        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n"
-        "      vars:\n        - key: A\n          value: x\n"
-        "      volumes:\n        - name: v\n          size: 1Gi\n          mountPath: /v\n"
-        for i in range(20)
-    )
-    text = "application:\n  name: shop\n  pods:\n" + pods
+def _lints_to_fix(text: str, pods: int) -> int:
+    """How many lints fix_all takes on `text`, checking that it applies one fix per pod, refusing none."""
     lints = []
 
     def diagnose(source: str) -> list:
@@ -150,8 +142,24 @@ def test_a_pass_of_good_fixes_that_moves_a_quoted_line_number_is_one_lint() -> N
         return lint_diags(source)
 
     fixed = fix_all(text, diagnose)
-    assert len(fixed.applied) == 20 and fixed.rejected == ()
-    assert len(lints) <= 4  # the first lint, one pass, and a lint to see nothing is left
+    assert len(fixed.applied) == pods and fixed.rejected == ()
+    return len(lints)
+
+
+def _pods_with_list_vars(count: int, extra: str = "") -> str:
+    """`count` pods, each with vars as a list (NX216's safe fix moves the lines below it)."""
+    return "application:\n  name: shop\n  pods:\n" + "".join(
+        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n"
+        f"      vars:\n        - key: A\n          value: x\n{extra}"
+        for i in range(count)
+    )
+
+
+def test_a_pass_of_good_fixes_that_moves_a_quoted_line_number_is_one_lint() -> None:
+    # hunt 104 F6: NX211 says "already used by pod "p0" on line 14"; NX216's fix above moved that
+    # line, so each pass looked harmful and was sorted out one fix at a time (2 lints per fix)
+    volume = "      volumes:\n        - name: v\n          size: 1Gi\n          mountPath: /v\n"
+    assert _lints_to_fix(_pods_with_list_vars(20, volume), 20) <= 4  # a lint, a pass, a lint to see nothing is left
 
 
 def test_a_fix_that_adds_an_unused_suppression_is_refused_though_another_goes() -> None:
@@ -178,21 +186,8 @@ def test_a_fix_that_makes_a_used_suppression_unused_is_refused_whatever_the_word
 def test_a_repeated_key_s_quoted_line_moved_by_good_fixes_is_the_same_error() -> None:
     # hunt 106 F1: NX002 says "already defined on line N"; fixes above moved that line, so each
     # pass looked harmful and was sorted out one fix at a time (150 pods left 22 fixes undone)
-    pods = "".join(
-        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n"
-        "      vars:\n        - key: A\n          value: x\n"
-        for i in range(20)
-    )
-    text = "application:\n  name: shop\n  pods:\n" + pods + "    - name: last\n      image: a:1\n      image: a:1\n"
-    lints = []
-
-    def diagnose(source: str) -> list:
-        lints.append(source)
-        return lint_diags(source)
-
-    fixed = fix_all(text, diagnose)
-    assert len(fixed.applied) == 20 and fixed.rejected == ()
-    assert len(lints) <= 4
+    text = _pods_with_list_vars(20) + "    - name: last\n      image: a:1\n      image: a:1\n"
+    assert _lints_to_fix(text, 20) <= 4
 
 
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
