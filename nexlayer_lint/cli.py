@@ -352,6 +352,12 @@ def check(
     if len(output_files) > max(len(formats), 1):
         _fail("each --output-file needs its own --format (they pair up in order)")
     reports = _pair_reports(list(formats), list(output_files), click.get_current_context().meta.get(_OUTPUT_ORDER))
+    # `-o -` is standard output, as for the files linted (it wrote a file named `-`: hunt 99)
+    reports = [(fmt, None if target == "-" else target) for fmt, target in reports]
+    named = [os.path.abspath(target) for _, target in reports if target is not None]
+    if len(set(named)) < len(named):
+        twice = next(target for target in named if named.count(target) > 1)
+        _fail(f"two reports name one --output-file, {_printable_path(twice)}: the second would replace the first")
     if sum(1 for _, target in reports if target is None) > 1:
         _fail("only one --format can go to standard output; give the others an --output-file")
     if statistics and (len(reports) > 1 or reports[0][0] not in ("text", "json")):

@@ -796,6 +796,17 @@ def test_cli_output_file_pairs_with_the_format_before_it(project: Path) -> None:
     assert not (project / "b.sarif").exists()
 
 
+def test_cli_output_file_dash_is_standard_output_and_one_file_takes_one_report(project: Path) -> None:
+    # hunt 99: `-o -` wrote a file named `-`, and two reports to one file kept the last unseen
+    outcome = _run(project, "--format", "json", "-o", "-", "--format", "sarif", "-o", "a.sarif")
+    assert json.loads(outcome.output)["version"] == 1 and not (project / "-").exists()
+    assert json.loads((project / "a.sarif").read_text())["version"] == "2.1.0"
+    twice = _run(project, "--format", "json", "-o", "r.json", "--format", "sarif", "-o", "./r.json")
+    assert twice.exit_code == 2 and "two reports name one --output-file" in twice.output
+    assert not (project / "r.json").exists()
+    assert _run(project, "--format", "json", "-o", "-", "--format", "github").exit_code == 2  # both to stdout
+
+
 def test_cli_replaces_an_existing_report(project: Path) -> None:
     (project / "r.json").write_text("stale", encoding="utf-8")
     assert _run(project, "--format", "gitlab", "-o", "r.json").exit_code == 1
