@@ -1417,7 +1417,7 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
     """Every safe fix of the document's current text, in one edit (nothing when there is none, or
     when the editor closed the document while the request waited its turn: pygls would read the
     file from disk, or fail on a file that is not there; hunt 50 F2)."""
-    document = ls.workspace.text_documents.get(uri)
+    document = _open_document(ls, uri)
     if document is None:
         return lsp.WorkspaceEdit(changes={})
     text = document.source
@@ -1432,9 +1432,16 @@ def _unchanged_since(ls: NexlayerLanguageServer, uri: str, text: str) -> None:
     """ContentModified when the document is no longer `text`, the text its edits were worked out
     for: they would be applied to the text after, one line off (hunt 57 F1). Judged by the text,
     not by its last lint's version, which a change not yet linted leaves as it was (hunt 60 F1)."""
-    now = ls.workspace.text_documents.get(uri)
+    now = _open_document(ls, uri)
     if now is None or now.source != text:
         raise _content_modified()
+
+
+def _open_document(ls: NexlayerLanguageServer, uri: str) -> Any:
+    """The open document at `uri`, or None. pygls keeps documents under their URI unquoted: a
+    path with a space (`My%20Project`) was never found, and its quick fixes were always "the
+    document changed" and its Fix all empty (hunt 107 F2)."""
+    return ls.workspace.text_documents.get(unquote(uri))
 
 
 def _content_modified() -> JsonRpcContentModified:

@@ -619,6 +619,18 @@ async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: 
     assert await source_actions(client, uri, "source.fixAll") == []  # nothing safe left to fix
 
 
+@e2e
+async def test_fixes_of_a_document_whose_path_has_a_space(client: Client, docs: Path) -> None:
+    # hunt 107 F2: pygls keeps documents under their unquoted URI; looked up by `My%20Project`,
+    # every quick fix was "the document changed" and Fix all was empty
+    uri = uri_of(docs, "My Project", "nexlayer.yaml")
+    assert "%20" in uri
+    await open_doc(client, uri, FIXABLE)
+    (action,) = await source_actions(client, uri, lsp.CodeActionKind.Source)
+    resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
+    assert apply_text_edits(FIXABLE, resolved.edit.changes[uri]) == FIXED_ALL  # type: ignore[union-attr,index]
+
+
 def test_fix_all_for_an_editor_that_cannot_resolve_and_no_file_watching(tmp_path: Path) -> None:
     uri = (tmp_path / "nexlayer.yaml").as_uri()
     config = tmp_path / ".nexlayer-lint.toml"
