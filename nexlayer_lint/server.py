@@ -509,13 +509,20 @@ def verified(
 
 
 def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
-    """Edits that turn `old` into `new`: one per run of changed lines when the fixes kept the
-    number of lines (most do: quotes, renames), so an editor keeps its marks and undo steps on
-    the lines between; else one edit from the first changed character to the last (whole_text_edit).
-    Linear: lines are compared in order, never aligned."""
+    """Edits that turn `old` into `new`: one per run of changed lines, so an editor keeps its
+    marks and undo steps on the lines between, and the text of those lines, a secret included,
+    is not sent back (hunt 107 F1). When the fixes kept the number of lines (most do: quotes,
+    renames) lines are compared in order; else they are aligned by difflib, whose popular lines
+    (autojunk) start no match, so a file of repeated lines stays near linear."""
     old_lines, new_lines = _with_breaks(old), _with_breaks(new)
     if len(old_lines) != len(new_lines):
-        return [whole_text_edit(old, new, encoding)]
+        from difflib import SequenceMatcher
+
+        return [
+            _replace_lines(old_lines, first, stop, "".join(new_lines[start:end]), encoding)
+            for tag, first, stop, start, end in SequenceMatcher(None, old_lines, new_lines).get_opcodes()
+            if tag != "equal"
+        ]
     edits = []
     index = 0
     while index < len(old_lines):
@@ -563,6 +570,8 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
 def _position_at(lines: list[str], first: int, offset: int, encoding: str) -> lsp.Position:
     """The position `offset` characters after the start of lines[first]."""
     line = first
+    if line >= len(lines):  # after the last line: its end
+        return lsp.Position(line=len(lines) - 1, character=_width(lines[-1], encoding))
     while line < len(lines) - 1 and offset >= len(lines[line]):
         offset -= len(lines[line])
         line += 1

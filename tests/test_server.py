@@ -619,6 +619,30 @@ async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: 
     assert await source_actions(client, uri, "source.fixAll") == []  # nothing safe left to fix
 
 
+def test_fix_all_edits_that_change_the_number_of_lines_send_only_the_lines_changed() -> None:
+    # hunt 107 F1: with a line added or removed, one edit ran from the first change to the last,
+    # and a secret on a line between them went to the editor (and its LSP log) unchanged
+    old = (
+        "application:\n  name: |\n    shop\n  pods:\n    - name: web\n      vars:\n"
+        "        API_TOKEN: ghp_Cnry139secret\n        - key: A\n          value: x\n"
+    )
+    new = old.replace("name: |\n    shop\n", "name: shop\n").replace(
+        "        - key: A\n          value: x\n", "        A: x\n"
+    )
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(old, edits) == new
+    assert len(edits) == 2 and not any("Cnry139" in edit.new_text for edit in edits)
+    assert all(not (edit.range.start.line <= 6 < edit.range.end.line) for edit in edits)  # the token's line
+    rng = random.Random(107)  # any change of lines, applied as an editor applies it
+    pool = ["a: 1\n", "  - key: A\n", "b\r\n", "\u00e9\n", "\U0001f600 x\n", "\n", "z"]
+    for _ in range(500):
+        old = "".join(rng.choice(pool) for _ in range(rng.randint(0, 10)))
+        lines = server._with_breaks(old)
+        at = rng.randint(0, len(lines))
+        new = "".join(lines[:at] + [rng.choice(pool)] * rng.randint(0, 2) + lines[at + rng.randint(0, 2) :])
+        assert apply_text_edits(old, server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)) == new
+
+
 @e2e
 async def test_fixes_of_a_document_whose_path_has_a_space(client: Client, docs: Path) -> None:
     # hunt 107 F2: pygls keeps documents under their unquoted URI; looked up by `My%20Project`,
