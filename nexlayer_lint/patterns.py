@@ -143,20 +143,10 @@ def jsonschema_keywords(patterns: Patterns) -> dict[str, Callable[..., Iterator[
         """jsonschema's, in linear time: it compares each pair of items it cannot sort (a list
         mixing lists and strings), so 10,000 such servicePorts took 21 s. Items are compared as
         JSON compares them (true is not 1, also inside a list); NaN equals nothing."""
-        from nexlayer_lint.quickvalid import NotSure, json_key
+        from nexlayer_lint.quickvalid import first_repeat
 
-        if not unique or not validator.is_type(instance, "array"):
-            return
-        seen = set()
-        for item in instance:
-            try:
-                key = json_key(item)
-            except NotSure:
-                continue
-            if key in seen:
-                yield ValidationError(f"{instance!r} has non-unique elements")
-                return
-            seen.add(key)
+        if unique and validator.is_type(instance, "array") and first_repeat(instance) >= 0:
+            yield ValidationError(f"{instance!r} has non-unique elements")
 
     return {
         "pattern": pattern,

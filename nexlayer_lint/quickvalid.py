@@ -220,6 +220,22 @@ def json_key(x: Any) -> Any:
     return _scalar_key(x)
 
 
+def first_repeat(items: list) -> int:
+    """Where the first item equal to an earlier one is, compared as JSON compares them (true is
+    not 1, 1 is 1.0, also inside lists and mappings), by hash: each item once; -1 when there is
+    none. NaN equals nothing, not even itself."""
+    seen = set()
+    for index, item in enumerate(items):
+        try:
+            key = json_key(item)
+        except NotSure:  # NaN somewhere in it
+            continue
+        if key in seen:
+            return index
+        seen.add(key)
+    return -1
+
+
 def _unique(items: list) -> bool:
     """jsonschema's uniqueItems for two or more items. It sorts them first when it can: scalars
     (the same answer as comparing each pair as JSON, true unlike 1), or lists, which Python

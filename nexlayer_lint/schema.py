@@ -267,20 +267,14 @@ def _check_names(listed: Any, where: str) -> None:
 
 def _check_unique(items: list, where: str) -> None:
     """Refuse an `enum` that repeats an item, compared as JSON compares (true is not 1, 1 is 1.0)."""
-    from nexlayer_lint.quickvalid import NotSure, json_key
+    from nexlayer_lint.quickvalid import first_repeat
 
-    seen = set()
-    for item in items:
-        try:
-            key = json_key(item)
-        except NotSure:  # NaN, which equals nothing (JSON has none: load_schema_bytes refuses it)
-            continue
-        if key in seen:
-            shown = _short(json.dumps(item, ensure_ascii=False))
-            raise SchemaLoadError(
-                f"not a valid JSON Schema: {shown} is repeated, and enum's items must be unique (at {where})"
-            )
-        seen.add(key)
+    repeated = first_repeat(items)
+    if repeated >= 0:
+        shown = _short(json.dumps(items[repeated], ensure_ascii=False))
+        raise SchemaLoadError(
+            f"not a valid JSON Schema: {shown} is repeated, and enum's items must be unique (at {where})"
+        )
 
 
 def _list_hint(path: DataPath, instance: Any, fits: Callable[[Any], bool]) -> str:
@@ -968,20 +962,13 @@ class _Mapper:
         if keyword == "uniqueItems" and isinstance(instance, list):
             # point at the second of the repeated items: that is the one to delete. Found by hash:
             # comparing each pair took 19 s for 20,000 ports
-            from nexlayer_lint.quickvalid import NotSure, json_key
+            from nexlayer_lint.quickvalid import first_repeat
 
-            seen: set[Any] = set()
-            for index, item in enumerate(instance):
-                try:
-                    key = json_key(item)
-                except NotSure:  # NaN (`.nan`), which equals nothing
-                    continue
-                if key in seen:
-                    problem_path = path + (index,)
-                    shown = "a value" if self.is_secret(problem_path) else _quote(item)
-                    extra = f" ({shown} is repeated)"
-                    break
-                seen.add(key)
+            repeated = first_repeat(instance)
+            if repeated >= 0:
+                problem_path = path + (repeated,)
+                shown = "a value" if self.is_secret(problem_path) else _quote(instance[repeated])
+                extra = f" ({shown} is repeated)"
         predicate = _schema_text(schema, MESSAGES_KEY, keyword) or _default_predicate(keyword, error.validator_value)
         subject = (
             self.label(path)
