@@ -986,8 +986,7 @@ class _Mapper:
             rule = error.validator_value
             suggestion = _suggest(instance, rule, self.patterns, schema.get(SUGGEST_KEY))
             fix = schema_fixes.invalid_value(self.doc, path, instance, self.fits(self.value_schema(error)), suggestion)
-            pod_name = len(path) == 4 and path[:2] == ("application", "pods") and path[3] == "name"
-            if suggestion and pod_name and schema_fixes.another_pod_named(self.doc, path[:3], suggestion):
+            if suggestion and schema_fixes.another_pod_named(self.doc, path, suggestion):
                 # `Web` beside a pod `web`: the suggestion would make a duplicate (hunt 100 F3)
                 hint = f'"{suggestion}" is the name of another pod: choose one of its own'
         return Problem(

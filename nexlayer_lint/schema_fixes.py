@@ -220,8 +220,10 @@ def _pods(doc: Document) -> _Pods:
 
 
 def another_pod_named(doc: Document, path: DataPath, name: str) -> bool:
-    """Whether a pod other than the one at `path` is called `name`, in any case."""
-    own = doc.get(*path, "name")
+    """Whether `path` is a pod's name and a pod other than that one is called `name`, in any case."""
+    if len(path) != 4 or path[:2] != PODS or path[3] != "name":
+        return False
+    own = doc.get(*path)
     others = _pods(doc).names.get(name.lower(), 0) - (isinstance(own, str) and own.lower() == name.lower())
     return others > 0
 
@@ -229,9 +231,9 @@ def another_pod_named(doc: Document, path: DataPath, name: str) -> bool:
 def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
     """A pod renamed, with every `<pod>.pod` and `${pod:port}` reference to it (none when one of
     them is not written character for character, or another pod has the new name)."""
-    pods = _pods(doc)
-    if pods.names.get(new.lower(), 0) > (1 if new.lower() == old.lower() else 0):
+    if another_pod_named(doc, path, new):
         return None
+    pods = _pods(doc)
     edits = [replace_value(doc, path, new)]
     read = 0  # the references the checks read as ones to this pod, written with its old name
     for ref in pods.references.get(path[:3], ()):
