@@ -536,12 +536,6 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     return edits
 
 
-def whole_text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
-    """One edit that turns `old` into `new`: from the first character that changed to the last."""
-    old_lines = _with_breaks(old)
-    return _replace_lines(old_lines, 0, len(old_lines), new, encoding)
-
-
 def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> lsp.TextEdit:
     """An edit putting `new_text` in place of old_lines[first:stop], less the characters both
     begin and end with: the lines' unchanged text is not sent back (a secret beside a fixed
@@ -728,7 +722,7 @@ class _Protocol(LanguageServerProtocol):
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         """pygls' own, given the text the changes make (apply_change), not its changes."""
-        document = self.workspace.text_documents.get(unquote(params.text_document.uri))
+        document = _open_document(self.workspace, params.text_document.uri)
         if document is not None:  # else pygls' own error for a change to a document never opened
             text, encoding = document.source, str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
             for change in params.content_changes:
@@ -1426,7 +1420,7 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
     """Every safe fix of the document's current text, in one edit (nothing when there is none, or
     when the editor closed the document while the request waited its turn: pygls would read the
     file from disk, or fail on a file that is not there; hunt 50 F2)."""
-    document = _open_document(ls, uri)
+    document = _open_document(ls.workspace, uri)
     if document is None:
         return lsp.WorkspaceEdit(changes={})
     text = document.source
@@ -1441,16 +1435,17 @@ def _unchanged_since(ls: NexlayerLanguageServer, uri: str, text: str) -> None:
     """ContentModified when the document is no longer `text`, the text its edits were worked out
     for: they would be applied to the text after, one line off (hunt 57 F1). Judged by the text,
     not by its last lint's version, which a change not yet linted leaves as it was (hunt 60 F1)."""
-    now = _open_document(ls, uri)
+    now = _open_document(ls.workspace, uri)
     if now is None or now.source != text:
         raise _content_modified()
 
 
-def _open_document(ls: NexlayerLanguageServer, uri: str) -> Any:
-    """The open document at `uri`, or None. pygls keeps documents under their URI unquoted: a
-    path with a space (`My%20Project`) was never found, and its quick fixes were always "the
-    document changed" and its Fix all empty (hunt 107 F2)."""
-    return ls.workspace.text_documents.get(unquote(uri))
+def _open_document(workspace: Any, uri: str) -> Any:
+    """The open document at `uri`, or None (pygls' get_text_document would read the file from
+    disk). pygls keeps documents under their URI unquoted: a path with a space (`My%20Project`)
+    was never found, and its quick fixes were always "the document changed" and its Fix all
+    empty (hunt 107 F2)."""
+    return workspace.text_documents.get(unquote(uri))
 
 
 def _content_modified() -> JsonRpcContentModified:

@@ -1857,7 +1857,7 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
         (2, 4, 1, "C\nD\nE"),  # the last line has no break: the edit ends at its end
     ]
     assert apply_text_edits(old, edits) == new
-    # a fix that adds lines (NX202's PGDATA): one edit from the first changed line to the last
+    # a fix that adds lines (NX202's PGDATA): the lines aligned, one edit inserting the new one
     (edit,) = server.changed_lines_edits("a\nb\n", "a\nx\nb\n", lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits("a\nb\n", [edit]) == "a\nx\nb\n"
 
@@ -1874,7 +1874,7 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
     ],
 )
 def test_fix_all_is_one_edit_of_the_changed_lines(old: str, new: str, edit: tuple[Any, ...]) -> None:
-    result = server.whole_text_edit(old, new, lsp.PositionEncodingKind.Utf16)
+    (result,) = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     (start, end, text) = edit
     assert (result.range.start.line, result.range.start.character) == start
     assert (result.range.end.line, result.range.end.character) == end
