@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
 from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
+from nexlayer_lint.scalars import closing_quote
 
 TAB_HINT = "YAML indentation must use spaces, not tabs"
 BACKSLASH_HINT = (
@@ -150,27 +151,9 @@ def _long_key(before: str) -> bool:
     time (a `: ` inside its quotes starts nothing: hunt 88 F7)."""
     rest = before.lstrip(" ").removeprefix("- ").lstrip(" ")
     if rest[:1] in ("'", '"'):
-        end = _closing_quote(rest)
-        return end < 0 or end > 1024  # `"command" : x...` is a short key (hunt 91 F2)
+        close = closing_quote(rest, 1, rest[0])
+        return close < 0 or close >= 1024  # `"command" : x...` is a short key (hunt 91 F2)
     return ": " not in before
-
-
-def _closing_quote(text: str) -> int:
-    """Where the quoted scalar `text` starts with ends, after its closing quote; -1 if it does not
-    end in `text`. In double quotes a backslash escapes the next character; in single quotes
-    `''` is a quote."""
-    quote, at = text[0], 1
-    while at < len(text):
-        char = text[at]
-        if quote == '"' and char == "\\":
-            at += 2
-        elif char == quote and quote == "'" and text[at + 1 : at + 2] == "'":
-            at += 2
-        elif char == quote:
-            return at + 1
-        else:
-            at += 1
-    return -1
 
 
 def _key_expected(stop: _Stop) -> tuple[str, str | None]:

@@ -201,3 +201,26 @@ def _float(text: str) -> float | None:
         return float(lowered)
     except ValueError:
         return None
+
+
+def closing_quote(body: str, pos: int, quote: str) -> int:
+    """The index of the quote that closes a quoted scalar whose text goes on at `pos`, or -1:
+    `\\"` escapes a double quote, `''` is a single quote inside single quotes."""
+    n = len(body)
+    while pos < n:
+        found = body.find(quote, pos)
+        if found < 0:
+            return -1
+        if quote == '"':
+            backslashes = 0
+            while found - backslashes - 1 >= pos and body[found - backslashes - 1] == "\\":
+                backslashes += 1
+            if backslashes % 2 == 0:
+                return found
+        elif found + 1 < n and body[found + 1] == "'":
+            pos = found + 2
+            continue
+        else:
+            return found
+        pos = found + 1
+    return -1

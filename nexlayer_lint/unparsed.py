@@ -38,6 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
+from nexlayer_lint.scalars import closing_quote
 from nexlayer_lint.secrets import (
     ITEM_NAME_KEYS,
     LINE_BREAK,
@@ -255,7 +256,7 @@ class _Scanner:
             return
         if self.quote:
             pos = _skip_blanks(body, 0)
-            close = _closing_quote(body, pos, self.quote)
+            close = closing_quote(body, pos, self.quote)
             self.mask(index, pos, len(body) if close < 0 else close)
             if close < 0:
                 return
@@ -323,7 +324,7 @@ class _Scanner:
         pos = _skip_blanks(body, 0)
         if pos == len(body):
             return  # a blank line: the value goes on after it, the last lines still carried
-        close = _closing_quote(body, pos, quote)
+        close = closing_quote(body, pos, quote)
         end = len(body) if close < 0 else close
         self.carry = (quote, _carried(lines, body[pos:end].rstrip(" \t"))) if close < 0 else None
         if shown:
@@ -422,7 +423,7 @@ class _Scanner:
         n = len(body)
         quoted = body[start] in "'\""
         if quoted:
-            close = _closing_quote(body, start + 1, body[start])
+            close = closing_quote(body, start + 1, body[start])
             end = n if close < 0 else close + 1
             name = body[start + 1 : close if close >= 0 else n]
         else:
@@ -591,11 +592,11 @@ class _Scanner:
         in a block item, the lines indented more than its keys, and a list at their indentation
         (`value:` then `- x`: hunt 67 F8). Each line is read for one `value:` at most."""
         quote = self.bodies[line][start : start + 1]
-        if quote in ("'", '"') and _closing_quote(self.bodies[line], start + 1, quote) < 0:
+        if quote in ("'", '"') and closing_quote(self.bodies[line], start + 1, quote) < 0:
             for at in range(line + 1, min(stop + 1, len(self.bodies))):
                 body = self.bodies[at]
                 pos = _skip_blanks(body, 0)
-                close = _closing_quote(body, pos, quote)
+                close = closing_quote(body, pos, quote)
                 self.mask(at, pos, len(body) if close < 0 else close)
                 if close >= 0:
                     return
@@ -624,7 +625,7 @@ class _Scanner:
         if start == n or body[start] in "#|>":
             anchored = _Anchor(index, start, start, literal=False, indent=self.owner)
         elif body[start] in "'\"":
-            close = _closing_quote(body, start + 1, body[start])
+            close = closing_quote(body, start + 1, body[start])
             if close < 0:  # a quoted value that goes on below
                 anchored = _Anchor(index, start + 1, n, literal=True, indent=self.owner)
             else:
@@ -678,7 +679,7 @@ class _Scanner:
         if start == n or body[start] in "#-?[{&!*|>":
             return ""
         if body[start] in "'\"":
-            close = _closing_quote(body, start + 1, body[start])
+            close = closing_quote(body, start + 1, body[start])
             return body[start + 1 : n if close < 0 else close]
         return body[start : _plain_end(body, start, self.flow)].strip()
 
@@ -690,7 +691,7 @@ class _Scanner:
         if start == n or body[start] in "[{|>#&!*":
             return  # no string: a collection, a block scalar (its lines are read as keys), an alias
         if body[start] in "'\"":
-            close = _closing_quote(body, start + 1, body[start])
+            close = closing_quote(body, start + 1, body[start])
             start, end = start + 1, n if close < 0 else close
         else:
             end = _plain_end(body, start, self.flow)
@@ -735,7 +736,7 @@ class _Scanner:
                 self.mask(index, start + 1, len(body[:comment].rstrip(" \t")))
             return start  # its header is read as one (a comment may follow it)
         if char in "'\"":
-            close = _closing_quote(body, start + 1, char)
+            close = closing_quote(body, start + 1, char)
             if close < 0:
                 self.quote = char
                 self.mask(index, start + 1, n)
@@ -772,7 +773,7 @@ class _Scanner:
             return n
         char = body[start]
         if char in "'\"":
-            close = _closing_quote(body, start + 1, char)
+            close = closing_quote(body, start + 1, char)
             return n if close < 0 else close + 1
         if char in "[{":
             depth = 0
@@ -923,29 +924,6 @@ def _skip_blanks(body: str, pos: int) -> int:
     while pos < n and body[pos] in " \t":
         pos += 1
     return pos
-
-
-def _closing_quote(body: str, pos: int, quote: str) -> int:
-    """The index of the quote that closes a quoted scalar whose text goes on at `pos`, or -1:
-    `\\"` escapes a double quote, `''` is a single quote inside single quotes."""
-    n = len(body)
-    while pos < n:
-        found = body.find(quote, pos)
-        if found < 0:
-            return -1
-        if quote == '"':
-            backslashes = 0
-            while found - backslashes - 1 >= pos and body[found - backslashes - 1] == "\\":
-                backslashes += 1
-            if backslashes % 2 == 0:
-                return found
-        elif found + 1 < n and body[found + 1] == "'":
-            pos = found + 2
-            continue
-        else:
-            return found
-        pos = found + 1
-    return -1
 
 
 def _plain_end(body: str, start: int, flow: int) -> int:
