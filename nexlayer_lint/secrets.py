@@ -841,7 +841,7 @@ def _jq_value_literals(text: str, start: int) -> tuple[list[tuple[int, int]], in
             close, after = _jq_literal_end(text, pos)
             # a field's name after its `.` (`."db-password"`, `$ENV."API_TOKEN"`: hunt 103 F2) is a path
             shell = pos > 0 and text[pos - 1] == "\\"
-            field = text[pos - 2 : pos] == "." + "\\" if shell else pos > start and text[pos - 1] == "."
+            field = text[pos - 2 : pos] == ".\\" if shell else pos > start and text[pos - 1] == "."
             if not blocked and not field:
                 literals.append((pos + 1, close))
             pos = after
