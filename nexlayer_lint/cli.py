@@ -397,7 +397,7 @@ def check(
     stdin: list[bytes] = []  # standard input as read, for --fix to give back
     masked_text = not statistics and _reads_source(reports, show_source)
     try:
-        results, linter_of = _lint_all(targets, settings_of, stdin_filename, stdin, masked_text)
+        results, linter_of = _lint_all(targets, settings_of, stdin_filename, stdin, masked_text, diff)
     except SchemaLoadError as exc:  # a bad schema (--schema or a config's) is a usage error
         _fail(str(exc))
     run = RunInfo(tool_version=__version__, schema=linter_of[0].schema.info)
@@ -512,11 +512,14 @@ def _lint_all(
     stdin_filename: str | None,
     stdin: list[bytes],
     masked_text: bool = True,
+    diff: bool = False,
 ) -> tuple[list[FileResult], list[Linter]]:
     """Every target's result and Linter, in order. Files with the same settings share a Linter (one
     schema, built once) and form one batch, which the batch runner may share out between
     processes. Standard input, once read, is kept in `stdin` (for --fix to give back).
-    `masked_text`: whether a report reads the files' masked text (Linter's)."""
+    `masked_text`: whether a report reads the files' masked text (Linter's).
+    A file --fix or --diff will read again is not sent to /validate now: --fix asks about the fixed
+    text once (`_fix`), and --diff shows no report (each file was posted twice)."""
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
@@ -535,13 +538,23 @@ def _lint_all(
         if workers > 1:  # a big batch: forked workers, results in the same order
             done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
         else:
-            done = (_lint_one(linter, path, stdin_filename, read, stdin) for path in paths)
+            done = (
+                _lint_one(linter, path, stdin_filename, read, stdin, not _fixed_later(linter.settings, path, diff))
+                for path in paths
+            )
         for index, result in zip(indexes, done, strict=True):
             results[index], linter_of[index] = result, linter
     return results, linter_of  # type: ignore[return-value]
 
 
-def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any, stdin: list[bytes]) -> FileResult:
+def _fixed_later(settings: Settings, target: str, diff: bool) -> bool:
+    """Whether --fix or --diff reads `target` again (not a pipe, which can be read only once)."""
+    return (diff or settings.fix) and (target == "-" or not _read_once(target))
+
+
+def _lint_one(
+    linter: Linter, target: str, stdin_filename: str | None, read: Any, stdin: list[bytes], ask_api: bool = True
+) -> FileResult:
     from nexlayer_lint.model import FileResult
 
     limit = linter.settings.max_file_size
@@ -551,7 +564,7 @@ def _lint_one(linter: Linter, target: str, stdin_filename: str | None, read: Any
         stdin.append(raw)
     else:
         raw, error = read(target, limit)
-    return linter.lint(raw, name) if error is None else FileResult(name, (), "", error)
+    return linter.lint(raw, name, ask_api) if error is None else FileResult(name, (), "", error)
 
 
 class _Fixing(NamedTuple):
@@ -594,9 +607,13 @@ def _fix(
         if target == "-" and not diff:
             stdout = stdin[0] if stdin else b""  # given back as it was unless a fix changes it
         wanted = wanted_by(settings)
-        if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
-            continue
         linter = linter_of[index]
+        # the first lint left /validate out (_lint_all): it is asked here, once, about the text kept
+        ask_api = settings.remote and not diff and _fixed_later(settings, target, diff)
+        if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
+            if ask_api and not result.error:
+                out[index] = _asked_again(linter, target, result, stdin)
+            continue
         if target != "-" and _read_once(target):  # read again it would be empty: nothing to fix (hunt 63 F3)
             what = "show the fixes of" if diff else "fix"
             _echo_error(
@@ -617,8 +634,9 @@ def _fix(
         _say_not_applied(result.path, outcome)
         if not outcome.changed:
             rejected = {finding.fix for finding, _ in outcome.rejected}
-            out[index] = result._replace(
-                diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d for d in result.diagnostics)
+            kept = _with_run_findings(linter.lint(raw, result.path), result) if ask_api else result
+            out[index] = kept._replace(
+                diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d for d in kept.diagnostics)
             )
             continue
         if diff:
@@ -645,6 +663,18 @@ def _fix(
     if written:
         _lint_again_under_other_names(targets, out, linter_of, written)
     return _Fixing(out, applied, diffs, stdout, failed)
+
+
+def _asked_again(linter: Linter, target: str, earlier: FileResult, stdin: list[bytes]) -> FileResult:
+    """`earlier`, a file's first lint without /validate, done again with it: --fix had nothing to
+    change. A file that cannot be read again keeps `earlier`, its error said."""
+    from nexlayer_lint.files import read
+    from nexlayer_lint.model import FileResult
+
+    raw, error = (stdin[0], None) if target == "-" else read(target, linter.settings.max_file_size)
+    if error is not None:
+        return FileResult(earlier.path, earlier.diagnostics, earlier.masked_text, f"cannot ask /validate about {error}")
+    return _with_run_findings(linter.lint(raw, earlier.path), earlier)
 
 
 def _read_once(path: str) -> bool:

@@ -166,7 +166,9 @@ class Linter:
             self._schema = choose_schema(s.schema, s.api_url, s.schema_ttl_hours, s.timeout)
         return self._schema
 
-    def lint(self, source: str | bytes, path: str) -> FileResult:
+    def lint(self, source: str | bytes, path: str, ask_api: bool = True) -> FileResult:
+        """`ask_api=False` leaves out the remote check even when the settings ask for it: --fix
+        asks the API about the fixed text only, once."""
         try:
             document, problems = loader.load(source, path, max_bytes=self.settings.max_file_size)
         except Exception as exc:  # a bug in the loader fails this file, not the run
@@ -174,10 +176,15 @@ class Linter:
                 raise
             # Only the exception's type: its text may quote the file.
             return FileResult(path, (), "", f"internal error in reading {path}: {type(exc).__name__}; not linted")
-        return self.lint_loaded(source, path, document, problems)
+        return self.lint_loaded(source, path, document, problems, ask_api)
 
     def lint_loaded(
-        self, source: str | bytes, path: str, document: Document | None, problems: list[Problem]
+        self,
+        source: str | bytes,
+        path: str,
+        document: Document | None,
+        problems: list[Problem],
+        ask_api: bool = True,
     ) -> FileResult:
         """`lint` of what `loader.load` made of `source` (the language server keeps Documents)."""
         settings = self.settings
@@ -190,7 +197,7 @@ class Linter:
             problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
-        if document is not None and settings.remote:
+        if document is not None and settings.remote and ask_api:
             from nexlayer_lint.remote_validate import Unreachable, validate_remote
 
             if self._unreachable is None:

@@ -902,11 +902,39 @@ def test_with_remote_the_fix_passes_send_nothing_and_the_fixed_file_is_confirmed
     write(project / "nexlayer.yaml", MISSPELT)
     before = run("--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
     assert "NX902 the Nexlayer API accepted the file, but the local checks found errors" in before.stdout
+    posted_before = len(fake_api.requests)
     result = run("--fix", "--remote", "--api-url", fake_api.url, "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED
     assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n" and result.exit_code == 0
-    # one POST for the first lint, one for the fixed file: none for the passes in between
-    assert fake_api.count("/validate", "POST") == 3
+    # one POST, of the fixed file: none for the first lint (it posted the text --fix then
+    # replaced) nor for the passes in between
+    posts = [r for r in fake_api.requests[posted_before:] if r.method == "POST"]
+    assert len(posts) == 1 and b"servicePorts" in posts[0].body and b"Path" not in posts[0].body
+
+
+def test_with_remote_a_file_fix_leaves_as_it_is_is_posted_once(project: Path, fake_api: Any) -> None:
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.invalid({"field": "pods[0].image", "message": "image is bad"}))
+    write(project / "nexlayer.yaml", FIXED)  # nothing to fix
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert "NX901" in result.stdout and result.exit_code == 1, result.stdout
+    assert fake_api.count("/validate", "POST") == 1
+    # a file whose only fix is unsafe, so --fix keeps it as it is: asked once too
+    write(project / "nexlayer.yaml", NO_PATH.replace("servicePort:", "servicePorts:").replace("Path:", "path:"))
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
+    assert "NX201" in result.stdout and "NX901" in result.stdout, result.stdout
+    assert fake_api.count("/validate", "POST") == 2
+
+
+def test_diff_with_remote_asks_the_api_nothing(project: Path, fake_api: Any) -> None:
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.valid())
+    write(project / "nexlayer.yaml", MISSPELT)
+    result = run("--diff", "--remote", "--api-url", fake_api.url, "nexlayer.yaml")
+    assert "+      servicePorts:" in result.stdout and result.exit_code == 1, result.stdout
+    assert fake_api.count("/validate") == 0
 
 
 def test_with_remote_down_the_fixed_file_has_one_nx900(project: Path, fake_api: Any) -> None:
@@ -919,7 +947,7 @@ def test_with_remote_down_the_fixed_file_has_one_nx900(project: Path, fake_api: 
     write(project / "nexlayer.yaml", MISSPELT)
     result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
     assert result.stdout.count("NX900") == 1, result.stdout
-    fake_api.script("/validate", fa.status(404), fa.valid())
+    fake_api.script("/validate", fa.valid())
     write(project / "nexlayer.yaml", MISSPELT)
     result = run("--fix", "--remote", "--api-url", fake_api.url, "--no-show-source", "nexlayer.yaml")
     assert result.stdout == "fixed 2 problems in 1 file\nno problems in 1 file\n"
