@@ -519,9 +519,10 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
         from difflib import SequenceMatcher
 
         return [
-            _replace_lines(old_lines, first, stop, "".join(new_lines[start:end]), encoding)
+            edit
             for tag, first, stop, start, end in SequenceMatcher(None, old_lines, new_lines).get_opcodes()
             if tag != "equal"
+            for edit in _replace_lines(old_lines, first, stop, "".join(new_lines[start:end]), encoding)
         ]
     edits = []
     index = 0
@@ -532,14 +533,22 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
         first = index
         while index < len(old_lines) and old_lines[index] != new_lines[index]:
             index += 1
-        edits.append(_replace_lines(old_lines, first, index, "".join(new_lines[first:index]), encoding))
+        edits.extend(_replace_lines(old_lines, first, index, "".join(new_lines[first:index]), encoding))
     return edits
 
 
-def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> lsp.TextEdit:
-    """An edit putting `new_text` in place of old_lines[first:stop], less the characters both
-    begin and end with: the lines' unchanged text is not sent back (a secret beside a fixed
-    value went into the edit, and so into the editor's LSP logs: hunt 89 F3)."""
+# Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_MAX_TOKEN_DIFF = 4_000  # characters changed in one run of lines, old and new, above which one edit spans them
+
+
+def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> list[lsp.TextEdit]:
+    """Edits putting `new_text` in place of old_lines[first:stop], less the characters both
+    begin and end with, and, between those, less the words both keep: the lines' unchanged
+    text is not sent back (a secret beside a fixed value went into the edit, and so into the
+    editor's LSP logs: hunt 89 F3; NX216 turning a list of vars into a mapping sent every value
+    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (difflib is
+    quadratic at worst): one edit spans the change."""
     old_text = "".join(old_lines[first:stop])
     same = min(len(old_text), len(new_text))
     head = 0
@@ -552,24 +561,47 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
         head -= 1  # never between the two characters of a CRLF
     if tail and old_text[-tail] == "\n" and old_text[-tail - 1 : -tail] == "\r":
         tail -= 1
-    return lsp.TextEdit(
-        range=lsp.Range(
-            start=_position_at(old_lines, first, head, encoding),
-            end=_position_at(old_lines, first, len(old_text) - tail, encoding),
-        ),
-        new_text=new_text[head : len(new_text) - tail],
+    old_part, new_part = old_text[head : len(old_text) - tail], new_text[head : len(new_text) - tail]
+    changes = [(0, len(old_part), new_part)]  # (start, end) in old_part, and the text for it
+    if old_part and new_part and len(old_part) + len(new_part) <= _MAX_TOKEN_DIFF:
+        from difflib import SequenceMatcher
+
+        # every character is in one token: token i starts at starts[i], and the last ends the text
+        old_starts = [match.start() for match in _TOKEN.finditer(old_part)] + [len(old_part)]
+        new_starts = [match.start() for match in _TOKEN.finditer(new_part)] + [len(new_part)]
+        matcher = SequenceMatcher(
+            None,
+            [old_part[a:b] for a, b in itertools.pairwise(old_starts)],
+            [new_part[a:b] for a, b in itertools.pairwise(new_starts)],
+        )
+        changes = [
+            (old_starts[i1], old_starts[i2], new_part[new_starts[j1] : new_starts[j2]])
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"
+        ]
+    positions = _positions_at(
+        old_lines, first, [head + offset for start, end, _ in changes for offset in (start, end)], encoding
     )
+    return [
+        lsp.TextEdit(range=lsp.Range(start=positions[2 * k], end=positions[2 * k + 1]), new_text=text)
+        for k, (_, _, text) in enumerate(changes)
+    ]
 
 
-def _position_at(lines: list[str], first: int, offset: int, encoding: str) -> lsp.Position:
-    """The position `offset` characters after the start of lines[first]."""
-    line = first
-    if line >= len(lines):  # after the last line: its end
-        return lsp.Position(line=len(lines) - 1, character=_width(lines[-1], encoding))
-    while line < len(lines) - 1 and offset >= len(lines[line]):
-        offset -= len(lines[line])
-        line += 1
-    return lsp.Position(line=line, character=_width(lines[line][:offset], encoding))
+def _positions_at(lines: list[str], first: int, offsets: list[int], encoding: str) -> list[lsp.Position]:
+    """The positions `offsets` characters (in order) after the start of lines[first], found in
+    one walk over the lines."""
+    if first >= len(lines):  # after the last line: its end
+        end = lsp.Position(line=len(lines) - 1, character=_width(lines[-1], encoding))
+        return [end for _ in offsets]
+    positions = []
+    line, line_start = first, 0  # line_start: the offset at which `line` starts
+    for offset in offsets:
+        while line < len(lines) - 1 and offset - line_start >= len(lines[line]):
+            line_start += len(lines[line])
+            line += 1
+        positions.append(lsp.Position(line=line, character=_prefix_width(lines[line], offset - line_start, encoding)))
+    return positions
 
 
 def _with_breaks(text: str) -> list[str]:

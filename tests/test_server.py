@@ -609,10 +609,12 @@ async def test_fix_all_applies_every_safe_fix_in_one_edit(client: Client, docs: 
     resolved = await asyncio.wait_for(client.code_action_resolve_async(action), HANG_GUARD)
     edits = resolved.edit.changes[uri]  # type: ignore[union-attr,index]
     # lines 7 and 9 (0-based 6 and 8) changed; line 8 between them is not sent again, nor the
-    # characters the changed lines keep (hunt 89 F3: a secret beside a fixed value was resent)
+    # characters the changed lines keep (hunt 89 F3: a secret beside a fixed value was resent),
+    # nor the word quoted
     assert [(e.range, e.new_text) for e in edits] == [
         (lsp.Range(start=lsp.Position(line=6, character=17), end=lsp.Position(line=6, character=17)), "s"),
-        (lsp.Range(start=lsp.Position(line=8, character=15), end=lsp.Position(line=8, character=18)), '"yes"'),
+        (lsp.Range(start=lsp.Position(line=8, character=15), end=lsp.Position(line=8, character=15)), '"'),
+        (lsp.Range(start=lsp.Position(line=8, character=18), end=lsp.Position(line=8, character=18)), '"'),
     ]
     assert apply_text_edits(FIXABLE, edits) == FIXED_ALL
     assert codes(await change(client, uri, text=FIXED_ALL)) == ["NX208", "NX213", "NX215"]
@@ -631,7 +633,7 @@ def test_fix_all_edits_that_change_the_number_of_lines_send_only_the_lines_chang
     )
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(old, edits) == new
-    assert len(edits) == 2 and not any("Cnry139" in edit.new_text for edit in edits)
+    assert len(edits) == 3 and not any("Cnry139" in edit.new_text for edit in edits)
     assert all(not (edit.range.start.line <= 6 < edit.range.end.line) for edit in edits)  # the token's line
     rng = random.Random(107)  # any change of lines, applied as an editor applies it
     pool = ["a: 1\n", "  - key: A\n", "b\r\n", "\u00e9\n", "\U0001f600 x\n", "\n", "z"]
@@ -641,6 +643,27 @@ def test_fix_all_edits_that_change_the_number_of_lines_send_only_the_lines_chang
         at = rng.randint(0, len(lines))
         new = "".join(lines[:at] + [rng.choice(pool)] * rng.randint(0, 2) + lines[at + rng.randint(0, 2) :])
         assert apply_text_edits(old, server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)) == new
+
+
+def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
+    # NX216 turning a list of vars into a mapping changes a run of lines: trimmed only of what the
+    # run starts and ends with, the edit sent every secret value but the last to the editor
+    old = (
+        "vars:\n  - key: DB_PASSWORD\n    value: hunter2\n  - key: API_TOKEN\n    value: ghp_Cnry139x\n"
+        "  - key: MODE\n    value: 'on'\n"
+    )
+    new = "vars:\n  DB_PASSWORD: hunter2\n  API_TOKEN: ghp_Cnry139x\n  MODE: 'on'\n"
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(old, edits) == new
+    sent = "".join(edit.new_text for edit in edits)
+    assert "hunter2" not in sent and "Cnry139" not in sent and "DB_PASSWORD" not in sent
+    # a run above the bound is one edit, and a quadratic case of repeated words stays quick
+    wide = "x: " + "a:" * 3_000 + "\n"
+    (edit,) = server.changed_lines_edits(wide, wide.replace("a:", "b:"), lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(wide, [edit]) == wide.replace("a:", "b:")
+    many = "x: " + "a:" * 900 + "\n"
+    edits = server.changed_lines_edits(many, many.replace("a:", "b;"), lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(many, edits) == many.replace("a:", "b;")
 
 
 @e2e
@@ -1854,7 +1877,9 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert [(e.range.start.line, e.range.end.line, e.range.end.character, e.new_text) for e in edits] == [
         (0, 0, 1, "A"),  # what the lines keep, their break here, is not sent again
-        (2, 4, 1, "C\nD\nE"),  # the last line has no break: the edit ends at its end
+        (2, 2, 1, "C"),  # one run of lines, each word changed an edit of its own
+        (3, 3, 1, "D"),
+        (4, 4, 1, "E"),  # the last line has no break: the edit ends at its end
     ]
     assert apply_text_edits(old, edits) == new
     # a fix that adds lines (NX202's PGDATA): the lines aligned, one edit inserting the new one
@@ -1870,7 +1895,7 @@ def test_fix_all_sends_only_the_changed_lines_when_their_number_stays() -> None:
         ("a\n", "a\nb", ((1, 0), (1, 0), "b")),
         ("x: \U0001f680 1\n", "x: \U0001f680 2\n", ((0, 6), (0, 7), "2")),  # the emoji is two UTF-16 units
         ("a\r\nb\r\n", "a\nb\r\n", ((0, 1), (1, 0), "\n")),  # never between a CR and its LF
-        ("DB_PASSWORD: hunter2, X: yes\n", 'DB_PASSWORD: hunter2, X: "yes"\n', ((0, 25), (0, 28), '"yes"')),
+        ("DB_PASSWORD: hunter2, X: yes\n", "DB_PASSWORD: hunter2, X: no\n", ((0, 25), (0, 28), "no")),
     ],
 )
 def test_fix_all_is_one_edit_of_the_changed_lines(old: str, new: str, edit: tuple[Any, ...]) -> None:
