@@ -363,6 +363,19 @@ def test_ci_paths_are_relative_to_the_repository_root_from_any_folder(
     assert _fingerprints("sarif", lint(CASES["errors"], "errors/nexlayer.yaml")) == from_here
 
 
+def test_sarif_names_a_windows_file_outside_the_repository_by_an_absolute_uri(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 109 F2: on Windows such a path starts with its drive, and `C:/work/x` became the
+    # relative `C%3A/work/x` under the checkout root, which names no file
+    from nexlayer_lint.reporters import sarif
+
+    # elsewhere `C:` is a folder's name like another
+    relative = {"uri": "C%3A/work/my%20app/nexlayer.yaml", "uriBaseId": "%SRCROOT%"}
+    assert sarif._artifact("C:/work/my app/nexlayer.yaml") == relative
+    monkeypatch.setattr(sarif, "_ON_WINDOWS", True)
+    assert sarif._artifact("C:/work/my app/nexlayer.yaml") == {"uri": "file:///C:/work/my%20app/nexlayer.yaml"}
+    assert sarif._artifact("app/nexlayer.yaml") == {"uri": "app/nexlayer.yaml", "uriBaseId": "%SRCROOT%"}
+
+
 def test_ci_paths_absolute_inside_and_outside_the_root(tmp_path: Path) -> None:
     inside, outside = str(tmp_path / "a" / "nexlayer.yaml"), "/elsewhere/x/../nexlayer.yaml"
     paths = _ci_paths_of([_one(inside), _one(outside), _one("-")])

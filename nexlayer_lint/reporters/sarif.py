@@ -7,6 +7,8 @@ relative to the repository root (`%SRCROOT%`), as code scanning resolves them.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -210,6 +212,11 @@ def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]
     return result
 
 
+# Outside the repository on Windows a path starts with its drive; elsewhere `C:/` is a folder `C:`.
+_ON_WINDOWS = os.name == "nt"
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
+
+
 def _artifact(path: str) -> dict[str, Any]:
     """`path` (from ci_paths) as a URI: percent-encoded bytes, so a name that is not UTF-8 keeps them."""
     try:
@@ -218,6 +225,8 @@ def _artifact(path: str) -> dict[str, Any]:
         raw = path.encode("utf-8", "backslashreplace")
     if path.startswith("/"):  # outside the repository: an absolute file URI, no base
         return {"uri": "file://" + quote(raw)}
+    if _ON_WINDOWS and _WINDOWS_DRIVE.match(path):  # `C:/...`: file:///C:/... (not a relative `C%3A/...`)
+        return {"uri": "file:///" + path[:2] + quote(raw[2:])}
     # Relative to the checkout root, which is what GitHub code scanning resolves against.
     return {"uri": quote(raw), "uriBaseId": "%SRCROOT%"}
 
