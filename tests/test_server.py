@@ -645,6 +645,29 @@ def test_fix_all_edits_that_change_the_number_of_lines_send_only_the_lines_chang
         assert apply_text_edits(old, server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)) == new
 
 
+def test_fix_all_aligns_the_lines_of_a_big_file_run_by_run_on_a_worker() -> None:
+    # hunt 108 F1: difflib's alignment was quadratic in the runs of changed lines (4,000 pods:
+    # 12 s) and ran on the loop that answers the editor, which stalled for every document
+    pods = "".join(f"    - name: p{k}\n      vars:\n        DEBUG: yes\n" for k in range(3_000))
+    old = "application:\n  pods:\n" + pods + "    - name: last\n      vars:\n        - key: A\n          value: x\n"
+    new = old.replace("DEBUG: yes", 'DEBUG: "yes"').replace("        - key: A\n          value: x\n", "        A: x\n")
+    settings = server.Settings(select=("NX005", "NX216"), unsafe_fixes=True)
+    edits = server._fix_all_job(old, "nexlayer.yaml", settings, lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(old, edits) == new
+    assert len(edits) == 2 * 3_000 + 2  # two quotes a pod; `- key: ` and `value` removed
+    assert {edit.new_text for edit in edits} == {'"', ""}
+    rng = random.Random(108)  # unique and repeated lines, moved, removed and added
+    pool = [f"u{k}\n" for k in range(30)] + ["same\n", "  - x\n", "\n"]
+    for _ in range(500):
+        old = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        lines = server._with_breaks(old)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randint(0, len(lines))
+            lines[at : at + rng.randint(0, 3)] = [rng.choice(pool) for _ in range(rng.randint(0, 3))]
+        new = "".join(lines)
+        assert apply_text_edits(old, server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)) == new
+
+
 def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
     # NX216 turning a list of vars into a mapping changes a run of lines: trimmed only of what the
     # run starts and ends with, the edit sent every secret value but the last to the editor
