@@ -245,16 +245,23 @@ def _moved_line(match: re.Match[str], moved: Callable[[int], int | None]) -> str
 
 def _line_mover(fixes: Sequence[Fix]) -> Callable[[int], int | None]:
     """Where each line of the text before `fixes` is after them: later by the line breaks the
-    edits above it add or remove; None for a line an edit replaces past its first."""
+    edits above it add or remove; None for a line an edit replaces past its first. An edit that
+    ends at a line's first column (a whole line removed, a line inserted) replaces none of that
+    line, which it moves: the line after a removed directive was taken for one the edit replaced,
+    and its findings for new ones (hunt 108 F2)."""
+
+    def last_line(span: Span) -> int:  # the last line whose text the edit replaces or precedes
+        return span.end_line - 1 if span.end_col == 1 else span.end_line
+
     ends: list[int] = []  # the edits' last lines, sorted
     shifts: list[int] = [0]  # shifts[k]: the line breaks the first k edits (by last line) add
     inside: list[tuple[int, int]] = []  # (first, last) lines each multi-line edit replaces
-    for edit in sorted((edit for fix in fixes for edit in fix.edits), key=lambda edit: edit.span.end_line):
+    for edit in sorted((edit for fix in fixes for edit in fix.edits), key=lambda edit: last_line(edit.span)):
         span = edit.span
-        ends.append(span.end_line)
+        ends.append(last_line(span))
         shifts.append(shifts[-1] + len(_BREAK.findall(edit.text)) - (span.end_line - span.line))
-        if span.end_line > span.line:
-            inside.append((span.line, span.end_line))
+        if last_line(span) > span.line:
+            inside.append((span.line, last_line(span)))
     inside.sort()
     firsts = [first for first, _ in inside]
     reach: list[int] = []  # reach[k]: the last line of the first k + 1 of them (by first line)

@@ -190,6 +190,18 @@ def test_a_repeated_key_s_quoted_line_moved_by_good_fixes_is_the_same_error() ->
     assert _lints_to_fix(text, 20) <= 4
 
 
+def test_the_line_after_a_removed_directive_is_moved_not_replaced() -> None:
+    # hunt 108 F2: removing a whole line (an unused directive) ends at the next line's first
+    # column; that line was taken for one the edit replaced, so its NX002 looked new, and a pass
+    # of good fixes was sorted out one fix at a time (200 pods spent the 256 lints, 274 undone)
+    extra = '        DEBUG: yes\n        # nexlayer-lint: disable=NX215\n        A: "1"\n        A: "2"\n'
+    text = "application:\n  name: shop\n  pods:\n" + "".join(
+        f"    - name: p{i}\n      image: nginx:1.27\n      path: /p{i}\n      servicePorts: [80]\n      vars:\n{extra}"
+        for i in range(20)
+    )
+    assert _lints_to_fix(text, 40) <= 4
+
+
 def test_nx005_no_fix_through_an_anchor_or_a_tag() -> None:
     assert_no_fix(pod("vars:", "  DEBUG: &flag yes", "  VERBOSE: *flag"), "NX005")
 
