@@ -878,22 +878,44 @@ def _jq_literal_end(text: str, opening: int) -> tuple[int, int]:
 
     In a shell's double quotes the literal is written `\\"x\\"`: a quote that r backslashes
     precede is jq's closing quote when r % 4 == 1 (the shell's `\\"`), a quote inside the literal
-    when r % 4 == 3 (`\\\\\\"`, jq's `\\"`), and the shell's own when r is even."""
+    when r % 4 == 3 (`\\\\\\"`, jq's `\\"`), and the shell's own when r is even.
+
+    An interpolation, `"\\(env.PW // "x")"`, is jq code inside the literal, whose own literals
+    nest: the literal ends at the quote that closes it, not at the first one inside (which showed
+    the default password and starred the code around it: hunt 108 F3). The shell keeps `\\(` as
+    it is, so jq reads a `(` after r backslashes as an interpolation when ceil(r / 2) is odd."""
     shell = opening > 0 and text[opening - 1] == "\\"
-    pos = opening + 1
-    while (quote := text.find('"', pos)) >= 0:
-        run = quote
-        while run > pos and text[run - 1] == "\\":
-            run -= 1
-        backslashes = quote - run  # each run is counted once: the next search starts after it
-        if not shell and backslashes % 2 == 0:
-            return quote, quote + 1
-        if shell and backslashes % 4 == 1:
-            return quote - 1, quote + 1
-        if shell and backslashes % 2 == 0:
-            break  # the shell's string ends: so does the literal
-        pos = quote + 1
+    levels = [-1]  # the literals and interpolations open: -1 a literal, else the code's open parentheses
+    backslashes, run_end = 0, -1
+    for match in _JQ_LITERAL_TOKEN.finditer(text, opening + 1):
+        token, at = match.group(), match.start()
+        if token[0] == "\\":
+            backslashes, run_end = len(token), match.end()
+            continue
+        r = backslashes if at == run_end else 0
+        backslashes = 0
+        if token == '"':
+            if shell and r % 2 == 0:
+                break  # the shell's string ends: so does the literal
+            if levels[-1] >= 0:
+                levels.append(-1)  # in code, a quote opens a literal
+            elif ((r - 1) // 2 if shell else r) % 2 == 0:
+                levels.pop()
+                if not levels:
+                    return (at - 1 if shell else at), at + 1
+        elif levels[-1] == -1:
+            if token == "(" and ((r + 1) // 2 if shell else r) % 2 == 1:
+                levels.append(0)
+        elif token == "(":
+            levels[-1] += 1
+        elif levels[-1] == 0:
+            levels.pop()  # the `)` that closes the interpolation
+        else:
+            levels[-1] -= 1
     return len(text), len(text)
+
+
+_JQ_LITERAL_TOKEN = re.compile(r'\\+|["()]')
 
 
 def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:

@@ -1568,6 +1568,10 @@ def test_a_json_object_in_a_quoted_word_has_its_secret_entries_masked(text: str,
         ('jq -n \'{password: "ZqJq9" + "xxxx"}\'', ["ZqJq9", "xxxx"]),
         ('jq -n "{password: \\"hun\\\\\\"ZqJq10x\\"}"', ['hun\\\\\\"ZqJq10x']),  # jq's \" in a shell's double quotes
         ('sh -c "jq \\"{password: .x}\\" f"', []),
+        # hunt 108 F3: a literal's interpolation is code whose literals nest: the whole literal is the value
+        ('jq -n \'{password: "\\(env.PW // "ZqJq12x")", x: "shown"}\'', ['\\(env.PW // "ZqJq12x")']),
+        ('jq -n \'{password: "a\\(f("(") | g)b", x: 1}\'', ['a\\(f("(") | g)b']),
+        ('jq -n "{password: \\"\\\\(env.PW // \\"ZqJq13x\\")\\", x: 1}"', ['\\\\(env.PW // \\"ZqJq13x\\")']),
         ("jq . f.json; curl -d '{password: ZqJq2xxx}' h", ["ZqJq2xxx"]),  # another command's body
         ("curl -d '{password: ZqJq3xxx}' h | jq .", ["ZqJq3xxx"]),
     ],
