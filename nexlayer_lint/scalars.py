@@ -203,6 +203,29 @@ def _float(text: str) -> float | None:
         return None
 
 
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f"}
+_SHORT_ESCAPES |= {"r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0"}
+_SHORT_ESCAPES |= {"L": "\u2028", "P": "\u2029"}
+
+
+def double_quoted_text(written: str) -> str:
+    """The text a double-quoted scalar's contents `written` stand for, its escapes read as YAML
+    reads them (`DB_\\u0050ASSWORD` is DB_PASSWORD); an escape YAML refuses stays as written.
+    For judging a name where the parser could not (a file that does not parse)."""
+    if "\\" not in written:
+        return written
+
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            number = int(code[1:], 16)
+            return chr(number) if number <= 0x10FFFF else match.group()
+        return _SHORT_ESCAPES.get(code, match.group())
+
+    return _ESCAPE.sub(unescape, written)
+
+
 def closing_quote(body: str, pos: int, quote: str) -> int:
     """The index of the quote that closes a quoted scalar whose text goes on at `pos`, or -1:
     `\\"` escapes a double quote, `''` is a single quote inside single quotes."""

@@ -38,7 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
-from nexlayer_lint.scalars import closing_quote
+from nexlayer_lint.scalars import closing_quote, double_quoted_text
 from nexlayer_lint.secrets import (
     ITEM_NAME_KEYS,
     LINE_BREAK,
@@ -382,8 +382,14 @@ class _Scanner:
     def tokens(self, index: int, body: str, pos: int) -> int:
         """Read the keys and values of a line from `pos`; where its comment starts (or its length)."""
         n = len(body)
+        node = -1  # where the node being read starts: at its tag or anchor, when it has one
         while pos < n:
             char = body[pos]
+            tagged = node  # a tag or an anchor before this token (blanks between)
+            if char in "&!":
+                node = pos if node < 0 else node
+            elif char not in " \t":
+                node = -1
             if char in " \t,":
                 pos += 1
             elif char == "#" and (pos == 0 or body[pos - 1] in " \t"):
@@ -414,12 +420,13 @@ class _Scanner:
                 self.text_block = (self.owner, char, ())
                 return _header_end(body, pos + 1)
             else:
-                pos = self.scalar(index, body, pos)
+                pos = self.scalar(index, body, pos, tagged if tagged >= 0 else pos)
         return n
 
-    def scalar(self, index: int, body: str, start: int) -> int:
+    def scalar(self, index: int, body: str, start: int, column: int) -> int:
         """Read the scalar at `start`; when it is a key, judge it and mask its value. Returns
-        where reading goes on."""
+        where reading goes on. `column`: where the node starts, at its tag or anchor if it has
+        one (`!!str secrets:`), for the mapping under a key is indented from there."""
         n = len(body)
         quoted = body[start] in "'\""
         if quoted:
@@ -479,7 +486,8 @@ class _Scanner:
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
             return self.secret_value(index, body, start, colon + 1)
-        return self.key(index, body, name.strip(), start, colon + 1)
+        judged = double_quoted_text(name) if body[start] == '"' else name
+        return self.key(index, body, judged.strip(), column, colon + 1)
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
         self.owner = column
@@ -676,11 +684,14 @@ class _Scanner:
         is read twice at most, since no other indicator is looked past."""
         n = len(body)
         start = _skip_blanks(body, pos)
+        while start < n and body[start] in "&!":  # `? !!str API_TOKEN`, `? &a API_TOKEN`: the key's tag, anchor
+            start = _skip_blanks(body, _name_end(body, start + 1))
         if start == n or body[start] in "#-?[{&!*|>":
             return ""
         if body[start] in "'\"":
             close = closing_quote(body, start + 1, body[start])
-            return body[start + 1 : n if close < 0 else close]
+            written = body[start + 1 : n if close < 0 else close]
+            return double_quoted_text(written) if body[start] == '"' else written
         return body[start : _plain_end(body, start, self.flow)].strip()
 
     def vars_string(self, index: int, body: str, pos: int) -> None:
@@ -891,7 +902,10 @@ def _item_name(body: str, start: int, end: int) -> str:
     for comment in (" #", "\t#"):
         if (cut := text.find(comment)) >= 0:
             text = text[:cut]
-    return text.strip().strip("\"'")[: MAX_NAME + 1]
+    text = text.strip()
+    if text.startswith('"'):  # `- key: "DB_\u0050ASSWORD"`
+        text = double_quoted_text(text)
+    return text.strip("\"'")[: MAX_NAME + 1]
 
 
 def _opens_collection(body: str, pos: int) -> bool:

@@ -289,6 +289,18 @@ SHAPES = {
         "vars:\n  DB_PASSWORD Cnry1: x: y\n  - API_TOKEN Cnry2\n  TOKEN TTL: 3600\n x: [\n",
         "vars:\n  DB_PASSWORD *****: x: y\n  - API_TOKEN *****\n  TOKEN TTL: 3600\n x: [\n",
     ),
+    # hunt 110 F1: a key's escapes read as YAML reads them, a `?` key's tag or anchor skipped, and
+    # the mapping under a tagged or anchored key indented from its tag
+    "escaped, tagged and anchored keys": (
+        'vars:\n  "DB_\\u0050ASSWORD": "Cnry1" x\n  - key: "API_\\x54OKEN"\n    value: Cnry2\n'
+        "  ? !!str API_TOKEN\n  : Cnry3\n  ? &a SECRET_KEY\n  : Cnry4\n"
+        "pods:\n  !!str secrets:\n    - name: s\n      data: Cnry5\n  &l registryLogin:\n    foo: Cnry6\n"
+        '  "HO\\x53T": h\n x: [\n',
+        'vars:\n  "DB_\\u0050ASSWORD": "*****" *\n  - key: "API_\\x54OKEN"\n    value: *****\n'
+        "  ? !!str API_TOKEN\n  : *****\n  ? &a SECRET_KEY\n  : *****\n"
+        "pods:\n  !!str secrets:\n    - name: s\n      data: *****\n  &l registryLogin:\n    foo: *****\n"
+        '  "HO\\x53T": h\n x: [\n',
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
