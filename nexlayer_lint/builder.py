@@ -52,7 +52,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
 from ruamel.yaml.scanner import Scanner, ScannerError
 
-from nexlayer_lint.model import DataPath, Located, Problem, Span, syntax_problem
+from nexlayer_lint.model import MERGE_KEY, DataPath, Located, Problem, Span, syntax_problem
 from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
 # What build may raise besides Refused, for parse_errors.py to word: ruamel's errors, and the odd
@@ -63,7 +63,6 @@ MAX_DEPTH = 500
 # parts in all: 100,000 values 499 levels deep took 870 MB to hold their paths (hunt 30 F7).
 _SHALLOW = 32
 _MAX_DEEP_CELLS = 2_000_000
-MERGE_KEY = "<<"  # the path part under which a merged mapping is written
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
 # Characters aliases may repeat: each copy is data the checks read in full, so a thousand aliases

@@ -9,6 +9,9 @@ from typing import Any, Literal, NamedTuple
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
+# The path part under which a mapping merged by `<<` is written (builder.py); its keys are the
+# data's at the path before it.
+MERGE_KEY = "<<"
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
-from nexlayer_lint.model import LINE_BREAK, DataPath, Document, Located, Problem, Span, get_in
+from nexlayer_lint.model import LINE_BREAK, MERGE_KEY, DataPath, Document, Located, Problem, Span, get_in
 from nexlayer_lint.value_map import scalar_bounds, text_offset, text_ranges, value_map
 
 # --- names --------------------------------------------------------------------------------------
@@ -1282,6 +1282,20 @@ _NAMED_THING_KEYS = frozenset(
 )
 
 
+def _merged_into(path: DataPath) -> DataPath:
+    """The data's path of what `path` writes: a mapping merged by `<<` (written under `<<`, or
+    `<<` and its index in a list of them) is in the data of the mapping it is merged into."""
+    if MERGE_KEY not in path:
+        return path
+    kept: list[Any] = []
+    merge = False  # whether the part before was `<<`
+    for part in path:
+        if part != MERGE_KEY and not (merge and isinstance(part, int)):
+            kept.append(part)
+        merge = part == MERGE_KEY
+    return tuple(kept)
+
+
 def _judged_by_parent(key: Any) -> bool:
     """Whether _step needs the parent to judge `parent[key]`."""
     return isinstance(key, int) or is_value_key(key) or key.lower() in ITEM_NAME_KEYS
@@ -2227,8 +2241,13 @@ class _Spans:
         state = self.states[path[:known]]
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
+            if key == MERGE_KEY or (end > 1 and path[end - 2] == MERGE_KEY and isinstance(key, int)):
+                # `<<: *login`, `<<: [*a, *b]`: a mapping merged in is judged as the one it is
+                # merged into (hunt 110 F2: a login's `registry`, every key in it, were starred)
+                self.states[path[:end]] = state
+                continue
             # a `value` is secret by its item's `key`, a list item by the option before it
-            parent = get_in(self.doc.data, path[: end - 1]) if _judged_by_parent(key) else None
+            parent = get_in(self.doc.data, _merged_into(path[: end - 1])) if _judged_by_parent(key) else None
             state = _step(state, parent, key)
             self.states[path[:end]] = state
         return state

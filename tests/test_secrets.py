@@ -636,6 +636,20 @@ SHAPES = {
         "spelt:\n  registryLogin:\n    userName: bot\n    token: **\n  secrets:\n    - Name: s\n      mountpath: /m\n"
         "      file_name: f\n      data: **\n",
     ),
+    # hunt 110 F2: a mapping merged in is judged as the one it is merged into: a login's public
+    # fields and every key were starred, and a merged var item's value whatever its key
+    "merge keys": (
+        "x-l: &l\n  registry: ghcr.io\n  username: bob\n  personalAccessToken: tok1\n"
+        "x-f: &f {name: s, data: dat1, mountPath: /etc/app}\nx-v: &v {key: LOG_LEVEL, value: debug}\n"
+        "x-w: &w {key: LOG_LEVEL, value: pw1}\n"
+        "application:\n  registryLogin:\n    <<: *l\n  pods:\n    - secrets:\n        - <<: [*f]\n"
+        "      vars:\n        - <<: *v\n        - <<: *w\n          key: API_TOKEN\n",
+        "x-l: &l\n  registry: ghcr.io\n  username: bob\n  personalAccessToken: ****\n"
+        "x-f: &f {name: s, data: ****, mountPath: /etc/app}\nx-v: &v {key: LOG_LEVEL, value: debug}\n"
+        "x-w: &w {key: LOG_LEVEL, value: ***}\n"
+        "application:\n  registryLogin:\n    <<: *l\n  pods:\n    - secrets:\n        - <<: [*f]\n"
+        "      vars:\n        - <<: *v\n        - <<: *w\n          key: API_TOKEN\n",
+    ),
     "a password read as an anchor": (
         "PG_PASSWORD: &hunter2\nGH_TOKEN: !tagged x\n",
         "PG_PASSWORD: ********\nGH_TOKEN: ******* *\n",
