@@ -914,12 +914,14 @@ def _duplicate_merge_key(first_line: int, span: Span) -> Problem:
 
 
 def _multiple_documents(mark: Any) -> Problem:
-    """NX003 at the `---` (or `...`) that starts the second document."""
+    """NX003 where the second document starts: its `---` (or the first's `...`), or its first
+    directive (`%YAML 1.2` before its `---`), which the hint must not leave behind (it did,
+    and the file was NX001 then: hunt 110 F3)."""
     return Problem(
         "NX003",
         "the file holds more than one YAML document; Nexlayer reads one",
         span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
-        hint="remove the `---` and everything after it, or move it to its own file",
+        hint="remove everything from here to the end (the second document), or move it to its own file",
     )
 
 

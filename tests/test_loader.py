@@ -113,6 +113,18 @@ def test_multiple_documents():
     assert doc.data == {"a": 1}
 
 
+@pytest.mark.parametrize("text", ["a: 1\n---\nb: 2\n", "a: 1\n...\n%YAML 1.2\n---\nb: 2\n", "a: 1\n--- b\n"])
+def test_following_nx003_s_hint_leaves_one_document(text: str) -> None:
+    # hunt 110 F3: before a second document's directive, "remove the `---` and everything after
+    # it" left `%YAML 1.2` behind, which is NX001
+    _, (problem,) = load(text, "x")
+    assert problem.code == "NX003" and problem.hint.startswith("remove everything from here to the end")
+    lines = text.splitlines(keepends=True)
+    kept = "".join(lines[: problem.span.line - 1]) + lines[problem.span.line - 1][: problem.span.col - 1]
+    doc, problems = load(kept, "x")
+    assert problems == [] and doc is not None and doc.data == {"a": 1}
+
+
 def test_a_syntax_error_in_a_later_document_is_nx001():
     # hunt 34 F2: only NX003, which can be turned off, said anything; PyYAML and ruamel refuse it
     doc, problems = load("a: 1\n---\nb: 2\n---\nx: [\n\t- 'open\n", "x")
