@@ -586,10 +586,8 @@ def _fix(
     """--fix and --diff, after the lint: each file whose findings offer a fix its settings want is
     read again and fixed in passes (fix_files.fix_source), here in this process even when a batch
     runner linted it; then written (or its diff kept), and its result is the lint of the fixed text."""
-    from dataclasses import replace
 
     from nexlayer_lint import fix_files
-    from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
     from nexlayer_lint.fixes import wanted_by
     from nexlayer_lint.selection import file_identity
@@ -627,7 +625,7 @@ def _fix(
             _echo_error(f"nexlayer-lint: error: cannot fix {error}")
             failed = True
             continue
-        fixer = fixers.setdefault(id(linter), Linter(replace(linter.settings, remote=False), linter.masked_text))
+        fixer = fixers.setdefault(id(linter), fix_files.fixing_linter(linter.settings, linter.masked_text))
         outcome = fix_files.fix_source(raw, result.path, fixer, wanted)
         if outcome is None:
             continue

@@ -67,21 +67,26 @@ class _Choices:
     """What one Settings says of each code (enabled, fixable, its severity), worked out once per
     code: a batch asks for every finding, and the answer depends on the code alone."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.enabled: Callable[[str], bool] = cache(lambda code: is_enabled(code, settings))
+    def __init__(self, settings: Settings, guarded: tuple[str, ...] = ()) -> None:
+        # `chosen`: what the settings turn on. `enabled`: what is linted, the `guarded` codes too,
+        # which judge no directive, explain no other finding and offer no fix (Linter's docstring)
+        self.chosen: Callable[[str], bool] = cache(lambda code: is_enabled(code, settings))
+        self.enabled: Callable[[str], bool] = (
+            cache(lambda code: self.chosen(code) or code in guarded) if guarded else self.chosen
+        )
 
         # What this run can report: an enabled code, but a remote one only when the run asks the
         # API. Offline (the pre-commit hook, the editor) a directive for NX901 is not "unused":
         # the `--remote` run needs it (hunt 59 F1), as one for a code turned off.
         def reportable(code: str) -> bool:
-            if not self.enabled(code):
+            if not self.chosen(code):
                 return False
             if RULES[code].stage != "remote":
                 return True
             return settings.remote or (code == "NX900" and schema_uses_network(settings.schema))
 
         self.reportable: Callable[[str], bool] = cache(reportable)
-        self.fixable: Callable[[str], bool] = cache(lambda code: is_fixable(code, settings))
+        self.fixable: Callable[[str], bool] = cache(lambda code: is_fixable(code, settings) and self.chosen(code))
         self.severity: Callable[[str, Severity | None], Severity] = cache(
             lambda code, own: severity_of(code, settings, own)
         )
@@ -149,15 +154,23 @@ class Linter:
 
     `masked_text=False` leaves FileResult.masked_text empty: only code frames and fingerprints
     read it, and masking is about a tenth of linting a file with findings.
+
+    `guarded` codes are reported even when the settings turn them off, with no fix, judging no
+    directive and explaining no other finding: what --fix's passes must see whatever the run
+    reports (fixes.NEVER_ADDED: `--ignore NX002 --fix` wrote a duplicate key: hunt 111 F2).
     """
 
-    def __init__(self, settings: Settings, masked_text: bool = True) -> None:
+    def __init__(self, settings: Settings, masked_text: bool = True, guarded: tuple[str, ...] = ()) -> None:
         self.settings = settings
         self.masked_text = masked_text
-        self._choices = _Choices(settings)
+        self._choices = _Choices(settings, guarded)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
         self._unreachable: Any = None  # remote_validate.Unreachable, made by the first --remote check
+
+    def reports(self, code: str) -> bool:
+        """Whether the settings turn `code` on (a `guarded` code is linted whatever they say)."""
+        return self._choices.chosen(code)
 
     @property
     def schema(self) -> SchemaChoice:
@@ -330,7 +343,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     suppressed: set[int] = set()
     spread = suppress.spread(directives, document.multiline_scalars) if directives and document else {}
     if directives:
-        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.enabled, spread)[0]}
+        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.chosen, spread)[0]}
         suppressed = {i for i, d in enumerate(located) if id(d) not in kept_ids}
 
     def stands_for(j: int, i: int) -> bool:
@@ -338,7 +351,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         # error is never hidden by a suppressed or downgraded cause: it is reported again.
         return (
             j not in suppressed
-            and choices.enabled(problems[j].code)
+            and choices.chosen(problems[j].code)
             and SEVERITY_RANK[located[j].severity] >= SEVERITY_RANK[located[i].severity]
         )
 
@@ -350,7 +363,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
     reported, unused = suppress.apply(
         unexplained,
         directives,
-        choices.enabled,
+        choices.chosen,
         spread,
         choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
     )

@@ -30,10 +30,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.atomic_write import overwrite_file, replace_file
-from nexlayer_lint.fixes import Origins, fix_all
+from nexlayer_lint.fixes import NEVER_ADDED, Origins, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
 if TYPE_CHECKING:
+    from nexlayer_lint.config import Settings
     from nexlayer_lint.engine import Linter
 
 _BOMS = (
@@ -82,9 +83,21 @@ class Outcome(NamedTuple):
         return self.fixed_text != self.text
 
 
+def fixing_linter(settings: Settings, masked_text: bool = True) -> Linter:
+    """The Linter of --fix's passes and the editor's Fix all: the run's settings without the
+    remote check (a request per pass), and the codes no fix may add (fixes.NEVER_ADDED) linted
+    whatever the run reports: `--ignore NX002 --fix` wrote a duplicate key (hunt 111 F2)."""
+    from dataclasses import replace
+
+    from nexlayer_lint.engine import Linter
+
+    return Linter(replace(settings, remote=False), masked_text, guarded=NEVER_ADDED)
+
+
 def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bool]) -> Outcome | None:
     """Apply the fixes `wanted` accepts to the file `name` whose bytes are `raw`, with `linter`
-    (the run's, without the remote check); None when the bytes are not text the loader reads."""
+    (fixing_linter: the run's, without the remote check, and fixes.NEVER_ADDED guarded); None
+    when the bytes are not text the loader reads."""
     encoded = decode(raw)
     if encoded is None:
         return None
@@ -109,7 +122,9 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
     final = last[0][1] if last[0][0] == fixed.text else linter.lint(fixed.text, name)
     final = final._replace(
         diagnostics=tuple(
-            d._replace(fix=None) if d.fix in fixed.added else d for d in final.diagnostics if d.code not in _RUN_CODES
+            d._replace(fix=None) if d.fix in fixed.added else d
+            for d in final.diagnostics
+            if d.code not in _RUN_CODES and linter.reports(d.code)
         )
     )
     changed = fixed.text != encoded.text

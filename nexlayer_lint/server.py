@@ -1532,9 +1532,9 @@ def _content_modified() -> JsonRpcContentModified:
 def _fix_all_job(text: str, path: str, settings: Settings, encoding: str) -> list[lsp.TextEdit]:
     """On a worker: the edits that apply every fix --fix would apply, in passes (fixes.fix_all).
     The edits too are worked out here, not on the loop that answers the editor."""
-    from nexlayer_lint.engine import Linter
+    from nexlayer_lint.fix_files import fixing_linter
 
-    linter = Linter(settings, masked_text=False)
+    linter = fixing_linter(settings, masked_text=False)
     fixed = fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
     return [] if fixed == text else changed_lines_edits(text, fixed, encoding)
 

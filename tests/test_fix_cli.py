@@ -1045,3 +1045,33 @@ def test_show_fixes_places_a_later_pass_fix_where_its_finding_was(project: Path)
         '    19:17  NX104  Write the size as "2Gi"',
     ]
     assert "size: 2Gi" in (project / "nexlayer.yaml").read_text() and result.exit_code == 0
+
+
+@pytest.mark.parametrize("options", [("--ignore", "NX002"), ("--select", "NX102"), ("--ignore", "NX002,NX099")])
+def test_a_fix_never_adds_a_duplicate_key_whatever_the_run_reports(project: Path, options: tuple[str, ...]) -> None:
+    # hunt 111 F2: the passes linted with the run's codes, so with NX002 off both misspellings of
+    # `path` were renamed: a duplicate key, "no problems" and exit 0
+    text = CLEAN.replace("      path: /\n", "      Path: /\n      paht: /api\n")
+    text += "      # nexlayer-lint: disable=NX002\n      vars: {A: x}\n"  # judged by no guarded NX002
+    write(project / "nexlayer.yaml", text)
+    result = run("--fix", *options, "--no-show-source", "nexlayer.yaml")
+    fixed = (project / "nexlayer.yaml").read_text()
+    assert fixed.count("path: /") == 1 and "NX002" not in result.stdout, result.stdout
+    assert "# nexlayer-lint: disable=NX002" in fixed  # a directive for a code turned off is no NX099
+    assert "not fixed" in result.stderr and "NX002" in result.stderr
+    from nexlayer_lint.loader import load
+
+    assert [p.code for p in load(fixed, "x")[1]] == []  # no duplicate key for any reader
+
+
+def test_fix_all_in_the_editor_never_adds_a_duplicate_key_whatever_the_settings() -> None:
+    from lsprotocol import types as lsp
+
+    from nexlayer_lint import server
+    from nexlayer_lint.config import Settings
+
+    text = CLEAN.replace("      path: /\n", "      Path: /\n      paht: /api\n")
+    edits = server._fix_all_job(text, "nexlayer.yaml", Settings(ignore=("NX002",)), lsp.PositionEncodingKind.Utf16)
+    from tests.test_server import apply_text_edits
+
+    assert apply_text_edits(text, edits).count("path: /") == 1
