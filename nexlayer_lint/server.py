@@ -533,29 +533,52 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     return edits
 
 
-def _changed_runs(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
-    """The runs of lines that differ, as (first, stop) in `old` and (start, end) in `new`, in
-    time n log n: the lines each text has once and the other too are matched in the longest
-    order both keep (patience diff's anchors), and between two anchors the lines both begin and
-    end with are matched. difflib's alignment was quadratic in the number of changed runs: Fix
-    all on 4,000 pods took 12 s (hunt 108 F1). Lines repeated again and again and changed
-    between anchors are one run."""
-    old_count, new_count = Counter(old), Counter(new)
-    new_index = {line: index for index, line in enumerate(new) if new_count[line] == 1}
-    pairs = [(i, new_index[line]) for i, line in enumerate(old) if old_count[line] == 1 and line in new_index]
-    anchors = _longest_increasing(pairs)
-    runs = []
-    first = start = 0
-    for stop, end in [*anchors, (len(old), len(new))]:
-        lo_old, lo_new, hi_old, hi_new = first, start, stop, end
-        while lo_old < hi_old and lo_new < hi_new and old[lo_old] == new[lo_new]:
-            lo_old, lo_new = lo_old + 1, lo_new + 1
-        while hi_old > lo_old and hi_new > lo_new and old[hi_old - 1] == new[hi_new - 1]:
-            hi_old, hi_new = hi_old - 1, hi_new - 1
-        if lo_old < hi_old or lo_new < hi_new:
-            runs.append((lo_old, hi_old, lo_new, hi_new))
-        first, start = stop + 1, end + 1
-    return runs
+def _changed_runs(old: list[str], new: list[str], deep: bool = False) -> list[tuple[int, int, int, int]]:
+    """The runs of items (lines, words) that differ, as (first, stop) in `old` and (start, end)
+    in `new`, in order: the items each side has once and the other too are matched in the
+    longest order both keep (patience diff's anchors), and the items both begin and end with
+    are matched. difflib's alignment of lines was quadratic in the number of changed runs: Fix
+    all on 4,000 pods took 12 s (hunt 108 F1). `deep` looks for anchors again between two
+    anchors (histogram diff's way), so that a word repeated in a run (one password given to four
+    vars) is matched where it is once between them; each level costs the length of its range,
+    so it is for short texts: lines are anchored once, and items repeated again and again and
+    changed between two anchors are one run."""
+    runs: list[tuple[int, int, int, int]] = []
+    ranges = [(0, len(old), 0, len(new), True)]
+    while ranges:
+        first, stop, start, end, anchored = ranges.pop()
+        while first < stop and start < end and old[first] == new[start]:
+            first, start = first + 1, start + 1
+        while stop > first and end > start and old[stop - 1] == new[end - 1]:
+            stop, end = stop - 1, end - 1
+        anchors = _anchors(old, new, first, stop, start, end) if anchored and first < stop and start < end else []
+        if not anchors and deep and 0 < stop - first <= _SMALL and 0 < end - start <= _SMALL:
+            # no item once on each side (`c\nd` to `C\nD`): difflib, whose cost is bounded here
+            from difflib import SequenceMatcher
+
+            opcodes = SequenceMatcher(None, old[first:stop], new[start:end], autojunk=False).get_opcodes()
+            runs.extend((first + a, first + b, start + c, start + d) for tag, a, b, c, d in opcodes if tag != "equal")
+            continue
+        if not anchors:
+            if first < stop or start < end:
+                runs.append((first, stop, start, end))
+            continue
+        for old_at, new_at in [*anchors, (stop, end)]:
+            ranges.append((first, old_at, start, new_at, deep))
+            first, start = old_at + 1, new_at + 1
+    return sorted(runs)
+
+
+_SMALL = 100  # items on each side, up to which a range without anchors is aligned by difflib (cubic at worst)
+
+
+def _anchors(old: list[str], new: list[str], first: int, stop: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The pairs (i, j) of old[first:stop] and new[start:end] whose item each range has once and
+    the other too, the longest run of them in the order both keep."""
+    old_count, new_count = Counter(old[first:stop]), Counter(new[start:end])
+    new_index = {new[j]: j for j in range(start, end) if new_count[new[j]] == 1}
+    pairs = [(i, new_index[old[i]]) for i in range(first, stop) if old_count[old[i]] == 1 and old[i] in new_index]
+    return _longest_increasing(pairs)
 
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -583,6 +606,7 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _MAX_TOKEN_DIFF = 4_000  # characters changed in one run of lines, old and new, above which one edit spans them
+# (its words are anchored again between anchors, which is quadratic at worst)
 
 
 def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> list[lsp.TextEdit]:
@@ -590,8 +614,8 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
     begin and end with, and, between those, less the words both keep: the lines' unchanged
     text is not sent back (a secret beside a fixed value went into the edit, and so into the
     editor's LSP logs: hunt 89 F3; NX216 turning a list of vars into a mapping sent every value
-    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (difflib is
-    quadratic at worst): one edit spans the change."""
+    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (_changed_runs'
+    deep anchoring is quadratic at worst): one edit spans the change."""
     old_text = "".join(old_lines[first:stop])
     same = min(len(old_text), len(new_text))
     head = 0
@@ -607,21 +631,15 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
     old_part, new_part = old_text[head : len(old_text) - tail], new_text[head : len(new_text) - tail]
     changes = [(0, len(old_part), new_part)]  # (start, end) in old_part, and the text for it
     if old_part and new_part and len(old_part) + len(new_part) <= _MAX_TOKEN_DIFF:
-        from difflib import SequenceMatcher
-
         # every character is in one token: token i starts at starts[i], and the last ends the text
         old_starts = [match.start() for match in _TOKEN.finditer(old_part)] + [len(old_part)]
         new_starts = [match.start() for match in _TOKEN.finditer(new_part)] + [len(new_part)]
-        matcher = SequenceMatcher(
-            None,
+        runs = _changed_runs(
             [old_part[a:b] for a, b in itertools.pairwise(old_starts)],
             [new_part[a:b] for a, b in itertools.pairwise(new_starts)],
+            deep=True,
         )
-        changes = [
-            (old_starts[i1], old_starts[i2], new_part[new_starts[j1] : new_starts[j2]])
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"
-        ]
+        changes = [(old_starts[a], old_starts[b], new_part[new_starts[c] : new_starts[d]]) for a, b, c, d in runs]
     positions = _positions_at(
         old_lines, first, [head + offset for start, end, _ in changes for offset in (start, end)], encoding
     )

@@ -680,6 +680,12 @@ def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
     assert apply_text_edits(old, edits) == new
     sent = "".join(edit.new_text for edit in edits)
     assert "hunter2" not in sent and "Cnry139" not in sent and "DB_PASSWORD" not in sent
+    # hunt 112 F1: one password given to several vars, a word too common in the run for difflib
+    items = [(f"P{k}_TOKEN", "hunter2") if k % 8 == 0 else (f"X{k}", "a") for k in range(64)]
+    old = "vars:\n" + "".join(f"  - key: {name}\n    value: {value}\n" for name, value in items)
+    new = "vars:\n" + "".join(f"  {name}: {value}\n" for name, value in items)
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(old, edits) == new and not any("hunter2" in edit.new_text for edit in edits)
     # a run above the bound is one edit, and a quadratic case of repeated words stays quick
     wide = "x: " + "a:" * 3_000 + "\n"
     (edit,) = server.changed_lines_edits(wide, wide.replace("a:", "b:"), lsp.PositionEncodingKind.Utf16)
