@@ -38,7 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
-from nexlayer_lint.scalars import closing_quote, double_quoted_text
+from nexlayer_lint.scalars import closing_quote, double_quoted_offsets, double_quoted_text
 from nexlayer_lint.secrets import (
     ITEM_NAME_KEYS,
     LINE_BREAK,
@@ -442,14 +442,23 @@ class _Scanner:
             and body[colon] == ":"
             and (colon + 1 == n or body[colon + 1] in " \t" or self.flow > 0 or quoted or colon == end)
         )
+        offset = start + (1 if quoted else 0)  # where `name` starts in the line
+        written = name
+        where: list[int] | None = None  # where each character of `name` was written, from `offset`
+        if quoted and body[start] == '"' and "\\" in name:
+            # `- "DB_\u0050ASSWORD=hunter2"`, `"--pass\x77ord"`: judged as YAML reads them (hunt 112 F2)
+            name, where = double_quoted_offsets(name)
+
+        def at(position: int) -> int:  # where name[position] was written in the line
+            return offset + (where[position] if where is not None else position)
+
         # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
         assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
-        offset = start + (1 if quoted else 0)  # where `name` starts in the line
         if assigns and (sign := assignment_sign(name)) > 0:
-            self.mask_literal(index, body, offset + sign + 1, offset + len(name))
+            self.mask_literal(index, body, at(sign + 1), at(len(name)))
         elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
-            self.mask_literal(index, body, offset + blank, offset + len(name))
+            self.mask_literal(index, body, at(blank), at(len(name)))
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
@@ -461,18 +470,18 @@ class _Scanner:
                 # one that starts its own line under its key (`command:` then `  redis-cli`) goes on
                 # at its own indentation too
                 column = self.owner - 1 if self.owner == start else self.owner
-                self.text_block = (column, ">", (name,))
+                self.text_block = (column, ">", (written,))
             if self.option and is_option_value(name):
-                self.mask_literal(index, body, offset, offset + len(name))
+                self.mask_literal(index, body, at(0), at(len(name)))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
                 for part in header_parts(name, 0, len(name)):
-                    self.mask(index, offset + part.start, offset + part.end)
+                    self.mask(index, at(part.start), at(part.end))
             item = _is_item(body, start, self.flow)
             if item:
                 # `[git, config, x.token, pw]`, `[curl, -u, "admin:pw"]`: judged as a parsed list is
                 self.command.append(name)
                 if follows_secret_flag(self.command, len(self.command) - 1) and is_option_value(name):
-                    self.mask_literal(index, body, offset, offset + len(name))
+                    self.mask_literal(index, body, at(0), at(len(name)))
             else:
                 self.command = []
             # (the item after `<<<` is judged by follows_secret_flag above, from the items before it)
@@ -486,8 +495,7 @@ class _Scanner:
         if option and _is_item(body, start, self.flow):  # `- --token` then `- abc: x`: all secret
             self.mask_literal(index, body, start, end)
             return self.secret_value(index, body, start, colon + 1)
-        judged = double_quoted_text(name) if body[start] == '"' else name
-        return self.key(index, body, judged.strip(), column, colon + 1)
+        return self.key(index, body, name.strip(), column, colon + 1)
 
     def key(self, index: int, body: str, name: str, column: int, pos: int) -> int:
         self.owner = column

@@ -301,6 +301,15 @@ SHAPES = {
         "pods:\n  !!str secrets:\n    - name: s\n      data: *****\n  &l registryLogin:\n    foo: *****\n"
         '  "HO\\x53T": h\n x: [\n',
     ),
+    # hunt 112 F2: an item's `NAME=value`, `NAME value`, an option and a header, escaped
+    "escaped items, options and headers": (
+        'vars:\n  - "DB_\\u0050ASSWORD=Cnry1"\n  - "API_\\x54OKEN Cnry2"\n  - "MO\\x44E=fast"\n'
+        'command: ["app", "--pass\\x77ord", "Cnry3", "-H", "Authori\\x7aation: Bearer Cnry4"]\n'
+        'x: "a\\x41" [\n',
+        'vars:\n  - "DB_\\u0050ASSWORD=*****"\n  - "API_\\x54OKEN *****"\n  - "MO\\x44E=fast"\n'
+        'command: ["app", "--pass\\x77ord", "*****", "-H", "Authori\\x7aation: Bearer *****"]\n'
+        'x: "a\\x41" [\n',
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
