@@ -548,8 +548,10 @@ def _lint_all(
 
 
 def _fixed_later(settings: Settings, target: str, diff: bool) -> bool:
-    """Whether --fix or --diff reads `target` again (not a pipe, which can be read only once)."""
-    return (diff or settings.fix) and (target == "-" or not _read_once(target))
+    """Whether `target`'s first lint leaves /validate out: --diff asks nothing (it shows no
+    report), and --fix asks once, after fixing, about a file it reads again (not a pipe, which
+    can be read only once)."""
+    return diff or (settings.fix and (target == "-" or not _read_once(target)))
 
 
 def _lint_one(
@@ -593,7 +595,8 @@ def _fix(
     from nexlayer_lint.selection import file_identity
 
     fixers: dict[int, Linter] = {}
-    written: set[object] = set()  # the files written, by identity
+    written: dict[object, int] = {}  # the files written, by identity: the index of the name fixed
+    relinted: set[int] = set()  # the names whose result is a lint of the file as it is now, made here
     out = list(results)
     applied: dict[str, tuple[Diagnostic, ...]] = {}
     diffs: list[str] = []
@@ -611,6 +614,7 @@ def _fix(
         if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
             if ask_api and not result.error:
                 out[index] = _asked_again(linter, target, result, stdin)
+                relinted.add(index)
             continue
         if target != "-" and _read_once(target):  # read again it would be empty: nothing to fix (hunt 63 F3)
             what = "show the fixes of" if diff else "fix"
@@ -627,12 +631,17 @@ def _fix(
             continue
         fixer = fixers.setdefault(id(linter), fix_files.fixing_linter(linter.settings, linter.masked_text))
         outcome = fix_files.fix_source(raw, result.path, fixer, wanted)
-        if outcome is None:
+        if outcome is None:  # no longer text the loader reads (changed since the lint): said as it is now
+            if ask_api:
+                out[index] = _asked_again(linter, target, result, stdin)
+                relinted.add(index)
             continue
         _say_not_applied(result.path, outcome)
         if not outcome.changed:
             rejected = {finding.fix for finding, _ in outcome.rejected}
             kept = _with_run_findings(linter.lint(raw, result.path), result) if ask_api else result
+            if ask_api:
+                relinted.add(index)
             out[index] = kept._replace(
                 diagnostics=tuple(d._replace(fix=None) if d.fix in rejected else d for d in kept.diagnostics)
             )
@@ -652,14 +661,15 @@ def _fix(
                 _echo_error(f"nexlayer-lint: error: cannot write the fixes to {target}: {exc.strerror or exc}")
                 failed = True
                 continue
-            written.add(file_identity(target))
+            written[file_identity(target)] = index
         applied[result.path] = outcome.applied
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)
         out[index] = _with_run_findings(final, result)
+        relinted.add(index)
     if written:
-        _lint_again_under_other_names(targets, out, linter_of, written)
+        _lint_again_under_other_names(targets, out, linter_of, written, relinted)
     return _Fixing(out, applied, diffs, stdout, failed)
 
 
@@ -696,7 +706,11 @@ def _with_run_findings(fresh: FileResult, earlier: FileResult) -> FileResult:
 
 
 def _lint_again_under_other_names(
-    targets: Sequence[str], results: list[FileResult], linter_of: Sequence[Linter], written: set[object]
+    targets: Sequence[str],
+    results: list[FileResult],
+    linter_of: Sequence[Linter],
+    written: dict[object, int],
+    relinted: set[int],
 ) -> None:
     """A file linted under two names with different settings (selection.select_files) and fixed
     under one: each name's report is of the file as it is now, not as it was before the write.
@@ -708,11 +722,13 @@ def _lint_again_under_other_names(
     for index, target in enumerate(targets):
         if target != "-":
             names.setdefault(file_identity(target), []).append(index)
-    for identity in written:
+    for identity, fixed in written.items():
         indexes = names.get(identity, [])
         if len(indexes) < 2:
             continue  # one name: its result is the lint of the fixed text already
         for index in indexes:
+            if index >= fixed and index in relinted:
+                continue  # linted after the last write (and /validate asked once): the fixed text's lint
             raw, error = read(targets[index], linter_of[index].settings.max_file_size)
             if error is None:
                 results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])

@@ -1075,3 +1075,30 @@ def test_fix_all_in_the_editor_never_adds_a_duplicate_key_whatever_the_settings(
     from tests.test_server import apply_text_edits
 
     assert apply_text_edits(text, edits).count("path: /") == 1
+
+
+def test_with_remote_a_file_linted_under_two_names_is_posted_once_per_name(project: Path, fake_api: Any) -> None:
+    # hunt 112 F4: each name was posted when fixed or asked again, then once more by the lint of
+    # the other names after the write
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.valid())
+    write(project / "pyproject.toml", '[tool.nexlayer-lint.per-file-ignores]\n"legacy/**" = ["NX215"]\n')
+    write(project / "prod" / "nexlayer.yaml", MISSPELT)
+    (project / "legacy").mkdir()
+    (project / "legacy" / "nexlayer.yaml").symlink_to(project / "prod" / "nexlayer.yaml")
+    result = run("--fix", "--remote", "--api-url", fake_api.url, "prod", "legacy")
+    assert (project / "prod" / "nexlayer.yaml").read_text() == FIXED, result.output
+    posts = [r for r in fake_api.requests if r.method == "POST"]
+    assert len(posts) == 2 and all(b"servicePorts" in post.body for post in posts)
+
+
+def test_diff_with_remote_asks_nothing_of_a_pipe_either(tmp_path: Path) -> None:
+    # hunt 112 F3: a file --diff cannot read again was posted in the first lint
+    from nexlayer_lint.cli import _fixed_later
+    from nexlayer_lint.config import Settings
+
+    os.mkfifo(tmp_path / "fifo")
+    assert _fixed_later(Settings(), str(tmp_path / "fifo"), diff=True)
+    assert not _fixed_later(Settings(fix=True), str(tmp_path / "fifo"), diff=False)  # posted now: not read again
+    assert _fixed_later(Settings(fix=True), "-", diff=False)
