@@ -21,7 +21,6 @@ the file's own encoding; a unified diff of what would change; an atomic write.
 from __future__ import annotations
 
 import codecs
-import difflib
 import errno
 import os
 import stat
@@ -29,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from nexlayer_lint.align import changed_runs
 from nexlayer_lint.atomic_write import overwrite_file, replace_file
 from nexlayer_lint.fixes import NEVER_ADDED, Origins, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
@@ -188,10 +188,45 @@ def unified_diff(old: str, new: str, path: str) -> str:
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
     # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
     shown = _outside_named(os.path.normpath(path)).replace(os.sep, "/").lstrip("/")
-    out: list[str] = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), _git_name("a/" + shown), _git_name("b/" + shown)):
-        out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
-    return "".join(out)
+    old_lines, new_lines = _lines(old), _lines(new)
+    runs = changed_runs(old_lines, new_lines)
+    if not runs:
+        return ""
+    out = [f"--- {_git_name('a/' + shown)}\n", f"+++ {_git_name('b/' + shown)}\n"]
+    for hunk in _hunks(runs):
+        (first, _, start, _), (_, stop, _, end) = hunk[0], hunk[-1]
+        top, bottom = max(first - _CONTEXT, 0), min(stop + _CONTEXT, len(old_lines))
+        out.append(f"@@ -{_range(top, bottom)} +{_range(start - (first - top), end + (bottom - stop))} @@\n")
+        at = top
+        for first, stop, start, end in hunk:
+            out.extend(" " + line for line in old_lines[at:first])
+            out.extend("-" + line for line in old_lines[first:stop])
+            out.extend("+" + line for line in new_lines[start:end])
+            at = stop
+        out.extend(" " + line for line in old_lines[at:bottom])
+    return "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in out)
+
+
+_CONTEXT = 3  # lines of context around a change, as diff -u and git diff show
+
+
+def _hunks(runs: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
+    """The runs of changed lines in hunks: two runs whose contexts touch share one."""
+    hunks: list[list[tuple[int, int, int, int]]] = []
+    for run in runs:
+        if hunks and run[0] - hunks[-1][-1][1] <= 2 * _CONTEXT:
+            hunks[-1].append(run)
+        else:
+            hunks.append([run])
+    return hunks
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's line range as diff -u writes it (difflib's _format_range_unified)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
 
 
 def _outside_named(path: str) -> str:

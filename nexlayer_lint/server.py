@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +49,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from nexlayer_lint import __version__, suppress
+from nexlayer_lint.align import changed_runs
 from nexlayer_lint.config import (
     CONFIG_FILES,
     ConfigError,
@@ -512,12 +513,12 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     """Edits that turn `old` into `new`: one per run of changed lines, so an editor keeps its
     marks and undo steps on the lines between, and the text of those lines, a secret included,
     is not sent back (hunt 107 F1). When the fixes kept the number of lines (most do: quotes,
-    renames) lines are compared in order; else they are aligned (_changed_runs)."""
+    renames) lines are compared in order; else they are aligned (align.changed_runs)."""
     old_lines, new_lines = _with_breaks(old), _with_breaks(new)
     if len(old_lines) != len(new_lines):
         return [
             edit
-            for first, stop, start, end in _changed_runs(old_lines, new_lines)
+            for first, stop, start, end in changed_runs(old_lines, new_lines)
             for edit in _replace_lines(old_lines, first, stop, "".join(new_lines[start:end]), encoding)
         ]
     edits = []
@@ -533,76 +534,6 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     return edits
 
 
-def _changed_runs(old: list[str], new: list[str], deep: bool = False) -> list[tuple[int, int, int, int]]:
-    """The runs of items (lines, words) that differ, as (first, stop) in `old` and (start, end)
-    in `new`, in order: the items each side has once and the other too are matched in the
-    longest order both keep (patience diff's anchors), and the items both begin and end with
-    are matched. difflib's alignment of lines was quadratic in the number of changed runs: Fix
-    all on 4,000 pods took 12 s (hunt 108 F1). `deep` looks for anchors again between two
-    anchors (histogram diff's way), so that a word repeated in a run (one password given to four
-    vars) is matched where it is once between them; each level costs the length of its range,
-    so it is for short texts: lines are anchored once, and items repeated again and again and
-    changed between two anchors are one run."""
-    runs: list[tuple[int, int, int, int]] = []
-    ranges = [(0, len(old), 0, len(new), True)]
-    while ranges:
-        first, stop, start, end, anchored = ranges.pop()
-        while first < stop and start < end and old[first] == new[start]:
-            first, start = first + 1, start + 1
-        while stop > first and end > start and old[stop - 1] == new[end - 1]:
-            stop, end = stop - 1, end - 1
-        anchors = _anchors(old, new, first, stop, start, end) if anchored and first < stop and start < end else []
-        if not anchors and deep and 0 < stop - first <= _SMALL and 0 < end - start <= _SMALL:
-            # no item once on each side (`c\nd` to `C\nD`): difflib, whose cost is bounded here
-            from difflib import SequenceMatcher
-
-            opcodes = SequenceMatcher(None, old[first:stop], new[start:end], autojunk=False).get_opcodes()
-            runs.extend((first + a, first + b, start + c, start + d) for tag, a, b, c, d in opcodes if tag != "equal")
-            continue
-        if not anchors:
-            if first < stop or start < end:
-                runs.append((first, stop, start, end))
-            continue
-        for old_at, new_at in [*anchors, (stop, end)]:
-            ranges.append((first, old_at, start, new_at, deep))
-            first, start = old_at + 1, new_at + 1
-    return sorted(runs)
-
-
-_SMALL = 100  # items on each side, up to which a range without anchors is aligned by difflib (cubic at worst)
-
-
-def _anchors(old: list[str], new: list[str], first: int, stop: int, start: int, end: int) -> list[tuple[int, int]]:
-    """The pairs (i, j) of old[first:stop] and new[start:end] whose item each range has once and
-    the other too, the longest run of them in the order both keep."""
-    old_count, new_count = Counter(old[first:stop]), Counter(new[start:end])
-    new_index = {new[j]: j for j in range(start, end) if new_count[new[j]] == 1}
-    pairs = [(i, new_index[old[i]]) for i in range(first, stop) if old_count[old[i]] == 1 and old[i] in new_index]
-    return _longest_increasing(pairs)
-
-
-def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of `pairs` (in order of their first item) whose second items increase:
-    patience sorting, n log n."""
-    tails: list[int] = []  # tails[k]: the second item ending the best run of length k + 1 so far
-    ends: list[int] = []  # its index in pairs
-    before = [-1] * len(pairs)  # the index of the pair before each in its best run
-    for index, (_, second) in enumerate(pairs):
-        length = bisect.bisect_left(tails, second)
-        if length == len(tails):
-            tails.append(second)
-            ends.append(index)
-        else:
-            tails[length], ends[length] = second, index
-        before[index] = ends[length - 1] if length else -1
-    chosen = []
-    index = ends[-1] if ends else -1
-    while index >= 0:
-        chosen.append(pairs[index])
-        index = before[index]
-    return chosen[::-1]
-
-
 # Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _MAX_TOKEN_DIFF = 4_000  # characters changed in one run of lines, old and new, above which one edit spans them
@@ -614,7 +545,7 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
     begin and end with, and, between those, less the words both keep: the lines' unchanged
     text is not sent back (a secret beside a fixed value went into the edit, and so into the
     editor's LSP logs: hunt 89 F3; NX216 turning a list of vars into a mapping sent every value
-    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (_changed_runs'
+    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (changed_runs'
     deep anchoring is quadratic at worst): one edit spans the change."""
     old_text = "".join(old_lines[first:stop])
     same = min(len(old_text), len(new_text))
@@ -634,7 +565,7 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
         # every character is in one token: token i starts at starts[i], and the last ends the text
         old_starts = [match.start() for match in _TOKEN.finditer(old_part)] + [len(old_part)]
         new_starts = [match.start() for match in _TOKEN.finditer(new_part)] + [len(new_part)]
-        runs = _changed_runs(
+        runs = changed_runs(
             [old_part[a:b] for a, b in itertools.pairwise(old_starts)],
             [new_part[a:b] for a, b in itertools.pairwise(new_starts)],
             deep=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import stat
@@ -1102,3 +1103,29 @@ def test_diff_with_remote_asks_nothing_of_a_pipe_either(tmp_path: Path) -> None:
     assert _fixed_later(Settings(), str(tmp_path / "fifo"), diff=True)
     assert not _fixed_later(Settings(fix=True), str(tmp_path / "fifo"), diff=False)  # posted now: not read again
     assert _fixed_later(Settings(fix=True), "-", diff=False)
+
+
+def test_the_diff_of_any_change_is_one_git_applies(tmp_path: Path) -> None:
+    # hunt 111 F1: difflib's alignment made --diff quadratic (4,000 pods: 22 s); the hunks are
+    # written from the lines' anchors (align.changed_runs) now, and must still apply
+    from nexlayer_lint.fix_files import unified_diff
+
+    rng = random.Random(111)
+    pool = ["a: 1\n", "b: 2\n", "  - x\n", "\n", "c\r\n", "u", "same\n", "same\n"]
+    for case in range(60):
+        old = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) + f"end{case}\n" * rng.randint(0, 1)
+        lines = old.splitlines(keepends=True)
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randint(0, len(lines))
+            lines[at : at + rng.randint(0, 2)] = [rng.choice(pool) for _ in range(rng.randint(0, 2))]
+        new = "".join(lines)
+        (tmp_path / "f.yaml").write_bytes(old.encode())
+        diff = unified_diff(old, new, "f.yaml")
+        assert (diff == "") == (old == new)
+        if diff:
+            subprocess.run(["git", "apply", "--unsafe-paths", "-"], input=diff.encode(), cwd=tmp_path, check=True)
+            assert (tmp_path / "f.yaml").read_bytes() == new.encode(), (old, new, diff)
+    pod = "  - name: p{k}\n    DEBUG: yes\n" + "".join(f"    l{j}: p{{k}}\n" for j in range(7))  # 7 lines apart
+    pods = "".join(pod.format(k=k) for k in range(3_000))
+    diff = unified_diff(pods + "x: 1\n", pods.replace("DEBUG: yes", 'DEBUG: "yes"') + "x: 2\ny: 3\n", "f.yaml")
+    assert diff.count("@@ -") == 3_001 and diff.count('+    DEBUG: "yes"') == 3_000

@@ -1,0 +1,82 @@
+"""Aligning two sequences (a text's lines, a line's words): which runs of items differ, in
+time n log n for lines, as patience diff anchors them. The language server's Fix all sends only
+what a run changes; `--diff` writes its hunks from the same runs. difflib's alignment was
+quadratic in the number of changed runs (hunts 108 F1, 111 F1)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+
+
+def changed_runs(old: Sequence[str], new: Sequence[str], deep: bool = False) -> list[tuple[int, int, int, int]]:
+    """The runs of items (lines, words) that differ, as (first, stop) in `old` and (start, end)
+    in `new`, in order: the items each side has once and the other too are matched in the
+    longest order both keep (patience diff's anchors), and the items both begin and end with
+    are matched. difflib's alignment of lines was quadratic in the number of changed runs: Fix
+    all on 4,000 pods took 12 s (hunt 108 F1). `deep` looks for anchors again between two
+    anchors (histogram diff's way), so that a word repeated in a run (one password given to four
+    vars) is matched where it is once between them; each level costs the length of its range,
+    so it is for short texts: lines are anchored once, and items repeated again and again and
+    changed between two anchors are one run."""
+    runs: list[tuple[int, int, int, int]] = []
+    ranges = [(0, len(old), 0, len(new), True)]
+    while ranges:
+        first, stop, start, end, anchored = ranges.pop()
+        while first < stop and start < end and old[first] == new[start]:
+            first, start = first + 1, start + 1
+        while stop > first and end > start and old[stop - 1] == new[end - 1]:
+            stop, end = stop - 1, end - 1
+        anchors = _anchors(old, new, first, stop, start, end) if anchored and first < stop and start < end else []
+        if not anchors and deep and 0 < stop - first <= _SMALL and 0 < end - start <= _SMALL:
+            # no item once on each side (`c\nd` to `C\nD`): difflib, whose cost is bounded here
+            from difflib import SequenceMatcher
+
+            opcodes = SequenceMatcher(None, old[first:stop], new[start:end], autojunk=False).get_opcodes()
+            runs.extend((first + a, first + b, start + c, start + d) for tag, a, b, c, d in opcodes if tag != "equal")
+            continue
+        if not anchors:
+            if first < stop or start < end:
+                runs.append((first, stop, start, end))
+            continue
+        for old_at, new_at in [*anchors, (stop, end)]:
+            ranges.append((first, old_at, start, new_at, deep))
+            first, start = old_at + 1, new_at + 1
+    return sorted(runs)
+
+
+_SMALL = 100  # items on each side, up to which a range without anchors is aligned by difflib (cubic at worst)
+
+
+def _anchors(
+    old: Sequence[str], new: Sequence[str], first: int, stop: int, start: int, end: int
+) -> list[tuple[int, int]]:
+    """The pairs (i, j) of old[first:stop] and new[start:end] whose item each range has once and
+    the other too, the longest run of them in the order both keep."""
+    old_count, new_count = Counter(old[first:stop]), Counter(new[start:end])
+    new_index = {new[j]: j for j in range(start, end) if new_count[new[j]] == 1}
+    pairs = [(i, new_index[old[i]]) for i in range(first, stop) if old_count[old[i]] == 1 and old[i] in new_index]
+    return _longest_increasing(pairs)
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of `pairs` (in order of their first item) whose second items increase:
+    patience sorting, n log n."""
+    tails: list[int] = []  # tails[k]: the second item ending the best run of length k + 1 so far
+    ends: list[int] = []  # its index in pairs
+    before = [-1] * len(pairs)  # the index of the pair before each in its best run
+    for index, (_, second) in enumerate(pairs):
+        length = bisect.bisect_left(tails, second)
+        if length == len(tails):
+            tails.append(second)
+            ends.append(index)
+        else:
+            tails[length], ends[length] = second, index
+        before[index] = ends[length - 1] if length else -1
+    chosen = []
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        chosen.append(pairs[index])
+        index = before[index]
+    return chosen[::-1]
