@@ -38,6 +38,10 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     # in a way an exact edit cannot keep.
     removal: Edit | None = None
     code_removals: tuple[Edit | None, ...] = ()
+    # whether it also names what is no code (`NX2l3`, a blanket prefix): its own NX099 has no fix,
+    # and the comment is never removed whole for its codes, which took the misspelt one with it
+    # (hunt 111 F3)
+    names_more: bool = False
 
 
 def parse(
@@ -124,6 +128,7 @@ def parse(
                 target,
                 removal,
                 tuple(parts[index] if parts else None for index in kept),
+                len(kept) < len(named),
             )
         )
     return directives, problems
@@ -291,7 +296,8 @@ def apply(
     unused: list[Problem] = []
     for index, directive in enumerate(directives):
         unused_codes = [code for code in distinct[index] if (index, code) not in used and code in enabled_codes]
-        whole = len(unused_codes) == len(distinct[index])  # every code of the comment is unused
+        # every code of the comment is unused, and it names nothing else
+        whole = len(unused_codes) == len(distinct[index]) and not directive.names_more
         for code in unused_codes:
             comment = directive.comment
             scope = "in this file" if directive.whole_file else f"on line {directive.target_line}"

@@ -718,6 +718,14 @@ def test_nx099_removes_the_unused_code_not_one_after_a_refused_name(refused: str
     assert "NX215" not in [d.code for d in lint_diags(after)]
 
 
+@pytest.mark.parametrize("refused", ["NX", "NX2l3"])  # a blanket prefix, a misspelt code
+def test_nx099_keeps_a_name_that_is_no_code_when_its_other_code_is_unused(refused: str) -> None:
+    # hunt 111 F3: the unused NX215 was the comment's only code, so its fix removed the comment,
+    # and the misspelt code with it, though its NX099 has no fix on purpose
+    before = pod().replace("image: nginx:1.27", f"image: nginx:1.27  # nexlayer-lint: disable={refused},NX215")
+    assert fix_all(before, only("NX099"), SAFE).text == before.replace(",NX215", "")
+
+
 # --- the broken example ----------------------------------------------------------------------
 
 
