@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -311,23 +312,21 @@ def _github_expression(expression: str, context: dict[str, Any]) -> Any:
             left = same if operator == "==" else not same
         return left
 
-    def both() -> Any:
+    def joined(operator: str, operand: Callable[[], Any], keeps_left: Callable[[Any], bool]) -> Any:
+        """`a && b && ...` (the first falsy, else the last) or `a || b || ...` (the first truthy)."""
         nonlocal at
-        left = compared()
-        while at < len(tokens) and tokens[at] == "&&":
+        left = operand()
+        while at < len(tokens) and tokens[at] == operator:
             at += 1
-            right = compared()
-            left = right if truthy(left) else left
+            right = operand()
+            left = left if keeps_left(left) else right
         return left
 
+    def both() -> Any:
+        return joined("&&", compared, lambda left: not truthy(left))
+
     def either() -> Any:
-        nonlocal at
-        left = both()
-        while at < len(tokens) and tokens[at] == "||":
-            at += 1
-            right = both()
-            left = left if truthy(left) else right
-        return left
+        return joined("||", both, truthy)
 
     value = either()
     assert at == len(tokens), expression
