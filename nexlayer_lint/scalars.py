@@ -203,46 +203,6 @@ def _float(text: str) -> float | None:
         return None
 
 
-_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f"}
-_SHORT_ESCAPES |= {"r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0"}
-_SHORT_ESCAPES |= {"L": "\u2028", "P": "\u2029"}
-
-
-def double_quoted_text(written: str) -> str:
-    """The text a double-quoted scalar's contents `written` stand for, its escapes read as YAML
-    reads them (`DB_\\u0050ASSWORD` is DB_PASSWORD); an escape YAML refuses stays as written.
-    For judging a name where the parser could not (a file that does not parse)."""
-    return _ESCAPE.sub(_unescaped, written) if "\\" in written else written
-
-
-def double_quoted_offsets(written: str) -> tuple[str, list[int]]:
-    """double_quoted_text(written), and where each of its characters was written: where[i] is
-    the index in `written` of the character or escape that gave character i, and where[-1] is
-    len(written); so the text's range [i, j) was written at [where[i], where[j])."""
-    parts: list[str] = []
-    where: list[int] = []
-    pos = 0
-    for match in _ESCAPE.finditer(written):
-        parts.append(written[pos : match.start()])
-        where.extend(range(pos, match.start()))
-        char = _unescaped(match)
-        parts.append(char)
-        where.extend([match.start()] * len(char))
-        pos = match.end()
-    parts.append(written[pos:])
-    where.extend(range(pos, len(written) + 1))
-    return "".join(parts), where
-
-
-def _unescaped(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if code[0] in "xuU" and len(code) > 1:
-        number = int(code[1:], 16)
-        return chr(number) if number <= 0x10FFFF else match.group()
-    return _SHORT_ESCAPES.get(code, match.group())
-
-
 def closing_quote(body: str, pos: int, quote: str) -> int:
     """The index of the quote that closes a quoted scalar whose text goes on at `pos`, or -1:
     `\\"` escapes a double quote, `''` is a single quote inside single quotes."""

@@ -38,7 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
-from nexlayer_lint.scalars import closing_quote, double_quoted_offsets, double_quoted_text
+from nexlayer_lint.scalars import closing_quote
 from nexlayer_lint.secrets import (
     ITEM_NAME_KEYS,
     LINE_BREAK,
@@ -63,6 +63,7 @@ from nexlayer_lint.secrets import (
     program_option,
     says_where_or_whether,
 )
+from nexlayer_lint.value_map import ValueMap, value_map
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
@@ -444,21 +445,23 @@ class _Scanner:
         )
         offset = start + (1 if quoted else 0)  # where `name` starts in the line
         written = name
-        where: list[int] | None = None  # where each character of `name` was written, from `offset`
-        if quoted and body[start] == '"' and "\\" in name:
-            # `- "DB_\u0050ASSWORD=hunter2"`, `"--pass\x77ord"`: judged as YAML reads them (hunt 112 F2)
-            name, where = double_quoted_offsets(name)
+        # `- "DB_\u0050ASSWORD=hunter2"`, `"--pass\x77ord"`: judged as YAML reads them (hunt 112 F2)
+        mapped = _escapes_read(body, start, close + 1) if quoted and close >= 0 else None
+        if mapped is not None:
+            name = mapped.value
 
-        def at(position: int) -> int:  # where name[position] was written in the line
-            return offset + (where[position] if where is not None else position)
+        def span(first: int, last: int) -> tuple[int, int]:  # where name[first:last] was written in the line
+            if mapped is None:
+                return offset + first, offset + last
+            return (mapped.lo[first], mapped.hi[last - 1]) if last > first else (offset, offset)
 
         # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
         assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
         if assigns and (sign := assignment_sign(name)) > 0:
-            self.mask_literal(index, body, at(sign + 1), at(len(name)))
+            self.mask_literal(index, body, *span(sign + 1, len(name)))
         elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
-            self.mask_literal(index, body, at(blank), at(len(name)))
+            self.mask_literal(index, body, *span(blank, len(name)))
         if not is_key:
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
@@ -472,16 +475,16 @@ class _Scanner:
                 column = self.owner - 1 if self.owner == start else self.owner
                 self.text_block = (column, ">", (written,))
             if self.option and is_option_value(name):
-                self.mask_literal(index, body, at(0), at(len(name)))
+                self.mask_literal(index, body, *span(0, len(name)))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
                 for part in header_parts(name, 0, len(name)):
-                    self.mask(index, at(part.start), at(part.end))
+                    self.mask(index, *span(part.start, part.end))
             item = _is_item(body, start, self.flow)
             if item:
                 # `[git, config, x.token, pw]`, `[curl, -u, "admin:pw"]`: judged as a parsed list is
                 self.command.append(name)
                 if follows_secret_flag(self.command, len(self.command) - 1) and is_option_value(name):
-                    self.mask_literal(index, body, at(0), at(len(name)))
+                    self.mask_literal(index, body, *span(0, len(name)))
             else:
                 self.command = []
             # (the item after `<<<` is judged by follows_secret_flag above, from the items before it)
@@ -698,8 +701,8 @@ class _Scanner:
             return ""
         if body[start] in "'\"":
             close = closing_quote(body, start + 1, body[start])
-            written = body[start + 1 : n if close < 0 else close]
-            return double_quoted_text(written) if body[start] == '"' else written
+            mapped = _escapes_read(body, start, close + 1) if close >= 0 else None
+            return mapped.value if mapped is not None else body[start + 1 : n if close < 0 else close]
         return body[start : _plain_end(body, start, self.flow)].strip()
 
     def vars_string(self, index: int, body: str, pos: int) -> None:
@@ -911,9 +914,17 @@ def _item_name(body: str, start: int, end: int) -> str:
         if (cut := text.find(comment)) >= 0:
             text = text[:cut]
     text = text.strip()
-    if text.startswith('"'):  # `- key: "DB_\u0050ASSWORD"`
-        text = double_quoted_text(text)
-    return text.strip("\"'")[: MAX_NAME + 1]
+    mapped = _escapes_read(text, 0, len(text))  # `- key: "DB_\u0050ASSWORD"`
+    return (mapped.value if mapped is not None else text.strip("\"'"))[: MAX_NAME + 1]
+
+
+def _escapes_read(body: str, start: int, end: int) -> ValueMap | None:
+    """The double-quoted scalar written at body[start:end], quotes included, with its escapes
+    read as YAML reads them (value_map); None for another scalar, one without an escape, or an
+    escape YAML refuses (then it is judged as written)."""
+    if not body.startswith('"', start) or "\\" not in body[start:end]:
+        return None
+    return value_map(body, start, end, '"')
 
 
 def _opens_collection(body: str, pos: int) -> bool:
