@@ -1449,9 +1449,7 @@ async def _fix_all_edit(ls: NexlayerLanguageServer, uri: str) -> lsp.WorkspaceEd
         return lsp.WorkspaceEdit(changes={})
     text = document.source
     settings, _ = ls.settings_for(uri)
-    edits = await ls.run(
-        (uri, "fix all"), _fix_all_job, text, _path_of(uri), replace(settings, remote=False), ls.encoding()
-    )
+    edits = await ls.run((uri, "fix all"), _fix_all_job, text, _path_of(uri), settings, ls.encoding())
     _unchanged_since(ls, uri, text)
     return lsp.WorkspaceEdit(changes={uri: edits})
 
