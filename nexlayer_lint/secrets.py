@@ -1287,13 +1287,13 @@ def _merged_into(path: DataPath) -> DataPath:
     `<<` and its index in a list of them) is in the data of the mapping it is merged into."""
     if MERGE_KEY not in path:
         return path
-    kept: list[Any] = []
-    merge = False  # whether the part before was `<<`
-    for part in path:
-        if part != MERGE_KEY and not (merge and isinstance(part, int)):
-            kept.append(part)
-        merge = part == MERGE_KEY
-    return tuple(kept)
+    return tuple(part for index, part in enumerate(path) if not _is_merge_part(path, index))
+
+
+def _is_merge_part(path: DataPath, index: int) -> bool:
+    """Whether path[index] is a merge key `<<`, or the index after one (`<<: [*a, *b]`)."""
+    part = path[index]
+    return part == MERGE_KEY or (index > 0 and path[index - 1] == MERGE_KEY and isinstance(part, int))
 
 
 def _judged_by_parent(key: Any) -> bool:
@@ -2241,7 +2241,7 @@ class _Spans:
         state = self.states[path[:known]]
         for end in range(known + 1, len(path) + 1):
             key = path[end - 1]
-            if key == MERGE_KEY or (end > 1 and path[end - 2] == MERGE_KEY and isinstance(key, int)):
+            if _is_merge_part(path, end - 1):
                 # `<<: *login`, `<<: [*a, *b]`: a mapping merged in is judged as the one it is
                 # merged into (hunt 110 F2: a login's `registry`, every key in it, were starred)
                 self.states[path[:end]] = state
