@@ -213,19 +213,6 @@ def syntax_problem(message: str, span: Span, hint: str | None = None) -> Problem
     return Problem("NX001", message, span=span, hint=hint)
 
 
-# Line numbers that a message may quote ("first defined on line 3") move when unrelated lines
-# move, and so does a list index when an item is added above (`pods[0]` becomes `pods[1]`); what
-# an item is stays in the message (`pod "web"`) and the span's text (hunt 45 F2).
-LINE_REFERENCES = r"\blines? \d+(?:[-\u2013]\d+)?|:\d+(?::\d+)?\b"  # compiled on first use, by re's cache
-INDEX = r"\[\d+\]|#\d+\b|\bitem \d+\b"  # `pods[0]`, a pod with no name (`pod "#2"`), `item 3 of`
-
-
-def unplaced(message: str) -> str:
-    """`message` with the line numbers and list indexes it quotes blanked: the same finding
-    after lines above it moved (fingerprints)."""
-    return re.sub(INDEX, "#", re.sub(LINE_REFERENCES, "#", message))
-
-
 def span_at(text: str, index: int) -> Span:
     """The one-character span of `text[index]`, its line counted at the line breaks YAML counts
     (a file whose lines end in CR alone has as many lines as its frames show)."""

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import pytest
 
 from nexlayer_lint.cli import _split
-from nexlayer_lint.model import LINE_REFERENCES as LINE_REFS
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo, SchemaInfo
 from nexlayer_lint.reporters import FORMATS, ReportOptions, render
+from nexlayer_lint.reporters._common import LINE_REFERENCES as LINE_REFS
 from nexlayer_lint.reporters._common import SNIPPET_LIMIT, fingerprints, source_lines
 from nexlayer_lint.reporters.printable import at_line_start, json_text, printable
 
