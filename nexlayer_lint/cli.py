@@ -610,7 +610,7 @@ def _fix(
         wanted = wanted_by(settings)
         linter = linter_of[index]
         # the first lint left /validate out (_lint_all): it is asked here, once, about the text kept
-        ask_api = settings.remote and not diff and _fixed_later(settings, target, diff)
+        ask_api = settings.remote and not diff and _fixed_later(settings, target, diff=False)
         if result.error or not any(d.fix is not None and wanted(d.fix) for d in result.diagnostics):
             if ask_api and not result.error:
                 out[index] = _asked_again(linter, target, result, stdin)
