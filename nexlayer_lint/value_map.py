@@ -197,7 +197,8 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueM
                 pos += 2
             elif code in _HEX_ESCAPES:
                 digits = text[pos + 2 : pos + 2 + _HEX_ESCAPES[code]]
-                if len(digits) != _HEX_ESCAPES[code] or not _HEX.issuperset(digits):
+                # past U+10FFFF no character: YAML refuses it (a file that does not parse is read here too)
+                if len(digits) != _HEX_ESCAPES[code] or not _HEX.issuperset(digits) or int(digits, 16) > 0x10FFFF:
                     return None
                 out.add(chr(int(digits, 16)), pos, pos + 2 + len(digits))
                 pos += 2 + len(digits)

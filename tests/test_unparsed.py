@@ -305,10 +305,10 @@ SHAPES = {
     "escaped items, options and headers": (
         'vars:\n  - "DB_\\u0050ASSWORD=Cnry1"\n  - "API_\\x54OKEN Cnry2"\n  - "MO\\x44E=fast"\n'
         'command: ["app", "--pass\\x77ord", "Cnry3", "-H", "Authori\\x7aation: Bearer Cnry4"]\n'
-        'x: "a\\x41" [\n',
+        'x: "a\\x41" [\n  - "API_\\U00110000TOKEN=x"\n',
         'vars:\n  - "DB_\\u0050ASSWORD=*****"\n  - "API_\\x54OKEN *****"\n  - "MO\\x44E=fast"\n'
         'command: ["app", "--pass\\x77ord", "*****", "-H", "Authori\\x7aation: Bearer *****"]\n'
-        'x: "a\\x41" [\n',
+        'x: "a\\x41" [\n  - "API_\\U00110000TOKEN=*"\n',  # an escape past U+10FFFF: judged as written
     ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
