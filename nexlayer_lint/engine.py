@@ -233,16 +233,17 @@ class Linter:
             # Only a diagnostic's code frame or fingerprint reads the masked text: a clean file's
             # would never be read, and masking is about a tenth of linting one.
             masked = ""
-        elif document is None:
-            # A file that does not parse can still hold `personalAccessToken: ghp_...` on the very
-            # line its code frame shows: mask it by lines, as there are no data paths. Only the
-            # lines a diagnostic covers are shown, so only those are masked and kept.
-            from nexlayer_lint import unparsed
-
-            masked = unparsed.mask(_text_of(source), [(d.line, d.end_line) for d in diagnostics])
         else:
             try:
-                masked = secrets.mask_text(document)
+                if document is None:
+                    # A file that does not parse can still hold `personalAccessToken: ghp_...` on the
+                    # very line its code frame shows: mask it by lines, as there are no data paths.
+                    # Only the lines a diagnostic covers are shown, so only those are masked and kept.
+                    from nexlayer_lint import unparsed
+
+                    masked = unparsed.mask(_text_of(source), [(d.line, d.end_line) for d in diagnostics])
+                else:
+                    masked = secrets.mask_text(document)
             except Exception as exc:  # a frame must never show the text unmasked instead
                 if os.environ.get("NEXLAYER_LINT_DEBUG"):
                     raise

@@ -758,6 +758,17 @@ def test_a_crashing_secret_masking_is_contained_and_shows_no_frame(
     assert "NX213" in cli.stdout and "internal error in masking secrets" in cli.stderr
 
 
+def test_a_crashing_masking_of_a_file_that_does_not_parse_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the unparsed reader ran unguarded beside the guarded one of parsed files: a bug in it (an
+    # escape past U+10FFFF once reached value_map's chr()) was a traceback
+    from nexlayer_lint import unparsed
+
+    text = _break(monkeypatch, unparsed, "mask", "CnryMask2") + "  x: [\n"
+    result = lint(text)
+    assert result.error == "internal error in masking secrets on nexlayer.yaml: ValueError; no code frames"
+    assert result.masked_text == "" and [d.code for d in result.diagnostics] == ["NX001"]
+
+
 def test_a_crash_in_locating_the_findings_is_contained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # the sixth leak hunt: _diagnose ran unguarded, so a bug there printed a traceback, whose
     # text could quote a message or a value
