@@ -636,7 +636,7 @@ def _fix(
                 out[index] = _asked_again(linter, target, result, stdin)
                 relinted.add(index)
             continue
-        _say_not_applied(result.path, outcome)
+        _say_not_applied(result.path, outcome, settings.max_file_size)
         if not outcome.changed:
             rejected = {finding.fix for finding, _ in outcome.rejected}
             kept = _with_run_findings(linter.lint(raw, result.path), result) if ask_api else result
@@ -734,12 +734,15 @@ def _lint_again_under_other_names(
                 results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])
 
 
-def _say_not_applied(name: str, outcome: Any) -> None:
+def _say_not_applied(name: str, outcome: Any, max_bytes: int) -> None:
+    from nexlayer_lint import fix_files
     from nexlayer_lint.fixes import MAX_PASSES, MAX_TRIALS
     from nexlayer_lint.rules import RULES
 
     for finding, added in outcome.rejected:  # each finding left unfixed, once
-        if "NX001" in added:
+        if "NX001" in added and fix_files.grows_past(outcome, finding.fix, max_bytes):
+            why = f"the file would be larger than the limit of {max_bytes:,} bytes (--max-file-size)"
+        elif "NX001" in added:
             why = "the file would no longer parse"
         else:
             why = "it would add " + (", ".join(f"{code} ({RULES[code].name})" for code in added) or "problems")

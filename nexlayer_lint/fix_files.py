@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.align import changed_runs
 from nexlayer_lint.atomic_write import overwrite_file, replace_file
-from nexlayer_lint.fixes import NEVER_ADDED, Origins, fix_all
+from nexlayer_lint.fixes import NEVER_ADDED, Origins, apply_fixes, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
 if TYPE_CHECKING:
@@ -163,6 +163,14 @@ def _where_it_was(finding: Diagnostic, fix: Fix, origins: Origins) -> Diagnostic
     line, col = origins(fix, finding.line, finding.col)
     end_line, end_col = origins(fix, finding.end_line, finding.end_col)
     return finding._replace(line=line, col=col, end_line=end_line, end_col=end_col)
+
+
+def grows_past(outcome: Outcome, fix: Fix, max_bytes: int) -> bool:
+    """Whether `fix`, added to the fixes kept, takes the text past the size limit: the loader
+    refuses such a text with NX001, which is not a parse error to tell the user of."""
+    before = len(outcome.text.encode("utf-8", "surrogatepass"))
+    alone = len(apply_fixes(outcome.text, [fix]).text.encode("utf-8", "surrogatepass"))
+    return len(outcome.fixed_text.encode("utf-8", "surrogatepass")) + alone - before > max_bytes
 
 
 def masked_diff(outcome: Outcome, path: str) -> str:

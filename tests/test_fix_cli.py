@@ -257,6 +257,24 @@ def test_a_fix_that_breaks_parsing_is_not_applied_and_the_run_says_so(
     assert "fixed" not in again.stdout
 
 
+def test_a_fix_that_takes_the_file_past_the_size_limit_says_so(project: Path) -> None:
+    # the loader refuses a text past --max-file-size with NX001, which is no parse error (hunt 111 F5)
+    text = CLEAN.replace("servicePorts:", "servicePort:", 1)
+    write(project / "nexlayer.yaml", text)
+    size = len(text.encode())
+    result = run("--fix", "--max-file-size", str(size), "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_text() == text
+    assert re.fullmatch(
+        rf"nexlayer-lint: warning: nexlayer.yaml:\d+:\d+: NX101 not fixed \(Rename to \"servicePorts\"\): "
+        rf"the file would be larger than the limit of {size:,} bytes \(--max-file-size\)\n",
+        result.stderr,
+    )
+    assert result.exit_code == 1
+    # one byte more and the same fix is applied
+    assert run("--fix", "--max-file-size", str(size + 1), "nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_text() == CLEAN
+
+
 def test_a_fix_that_adds_an_error_is_not_applied(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in(monkeypatch, "NX219")
     write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "drop-me"))
