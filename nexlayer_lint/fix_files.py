@@ -239,9 +239,10 @@ def _range(start: int, stop: int) -> str:
 
 def _outside_named(path: str) -> str:
     """A path that climbs out of the current folder (`../app/nexlayer.yaml`), which `git apply` and
-    `patch` refuse (hunt 90 F2), named as git names it: from the top of its git working tree when
-    it is in one, else in full. Any other path as it is."""
-    if not path.startswith(".." + os.sep) and path != "..":
+    `patch` refuse (hunt 90 F2), or a path given in full (which `git apply` at the top of the tree
+    refuses: hunt 111 F4), named as git names it: from the top of its git working tree when it
+    is in one, else in full. Any other path as it is."""
+    if not os.path.isabs(path) and not path.startswith(".." + os.sep) and path != "..":
         return path
     full = os.path.abspath(path)
     folder = os.path.dirname(full)

@@ -403,6 +403,16 @@ def test_diff_of_a_path_out_of_the_folder_names_it_as_git_does(project: Path, mo
     assert run("--diff", "../app/nexlayer.yaml").stdout.startswith(f"--- a/{full}\n+++ b/{full}\n")
 
 
+def test_diff_of_a_full_path_in_a_working_tree_names_it_from_the_top(project: Path, tmp_path: Path) -> None:
+    # hunt 111 F4: `a/tmp/.../app/nexlayer.yaml` is refused by `git apply` at the top of the tree
+    path = write(project / "app" / "nexlayer.yaml", MISSPELT)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    patch = run("--diff", str(path.resolve())).stdout
+    assert patch.startswith("--- a/app/nexlayer.yaml\n+++ b/app/nexlayer.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=project / "app", check=True)
+    assert path.read_text() == FIXED
+
+
 def test_diff_of_a_file_with_a_line_break_or_more_than_ascii_in_its_name_quotes_it_as_git_does(
     project: Path,
 ) -> None:
