@@ -17,18 +17,19 @@ def changed_runs(old: Sequence[str], new: Sequence[str], deep: bool = False) -> 
     are matched. difflib's alignment of lines was quadratic in the number of changed runs: Fix
     all on 4,000 pods took 12 s (hunt 108 F1). `deep` looks for anchors again between two
     anchors (histogram diff's way), so that a word repeated in a run (one password given to four
-    vars) is matched where it is once between them; each level costs the length of its range,
-    so it is for short texts: lines are anchored once, and items repeated again and again and
-    changed between two anchors are one run."""
+    vars) is matched where it is once between them, up to _DEEP_LEVELS levels: each level costs
+    at most the length of the sequences, so the whole stays linear in them times the levels (an
+    unbounded depth was quadratic at worst). Items repeated again and again and changed between
+    two anchors, past those levels, are one run; lines are anchored once."""
     runs: list[tuple[int, int, int, int]] = []
-    ranges = [(0, len(old), 0, len(new), True)]
+    ranges = [(0, len(old), 0, len(new), _DEEP_LEVELS if deep else 1)]
     while ranges:
-        first, stop, start, end, anchored = ranges.pop()
+        first, stop, start, end, levels = ranges.pop()
         while first < stop and start < end and old[first] == new[start]:
             first, start = first + 1, start + 1
         while stop > first and end > start and old[stop - 1] == new[end - 1]:
             stop, end = stop - 1, end - 1
-        anchors = _anchors(old, new, first, stop, start, end) if anchored and first < stop and start < end else []
+        anchors = _anchors(old, new, first, stop, start, end) if levels and first < stop and start < end else []
         if not anchors and deep and 0 < stop - first <= _SMALL and 0 < end - start <= _SMALL:
             # no item once on each side (`c\nd` to `C\nD`): difflib, whose cost is bounded here
             from difflib import SequenceMatcher
@@ -41,11 +42,12 @@ def changed_runs(old: Sequence[str], new: Sequence[str], deep: bool = False) -> 
                 runs.append((first, stop, start, end))
             continue
         for old_at, new_at in [*anchors, (stop, end)]:
-            ranges.append((first, old_at, start, new_at, deep))
+            ranges.append((first, old_at, start, new_at, levels - 1))
             first, start = old_at + 1, new_at + 1
     return sorted(runs)
 
 
+_DEEP_LEVELS = 8  # how many times `deep` looks for anchors again inside the ranges between anchors
 _SMALL = 100  # items on each side, up to which a range without anchors is aligned by difflib (cubic at worst)
 
 

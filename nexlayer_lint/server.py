@@ -536,8 +536,6 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
 
 # Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-_MAX_TOKEN_DIFF = 4_000  # characters changed in one run of lines, old and new, above which one edit spans them
-# (its words are anchored again between anchors, which is quadratic at worst)
 
 
 def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> list[lsp.TextEdit]:
@@ -545,8 +543,8 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
     begin and end with, and, between those, less the words both keep: the lines' unchanged
     text is not sent back (a secret beside a fixed value went into the edit, and so into the
     editor's LSP logs: hunt 89 F3; NX216 turning a list of vars into a mapping sent every value
-    but the last). Above _MAX_TOKEN_DIFF characters the words are not compared (changed_runs'
-    deep anchoring is quadratic at worst): one edit spans the change."""
+    but the last). Words are aligned in time linear in the run (align.changed_runs, deep), so a
+    run of any length is compared: above 4,000 characters one edit spanned it, secrets included."""
     old_text = "".join(old_lines[first:stop])
     same = min(len(old_text), len(new_text))
     head = 0
@@ -561,7 +559,7 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
         tail -= 1
     old_part, new_part = old_text[head : len(old_text) - tail], new_text[head : len(new_text) - tail]
     changes = [(0, len(old_part), new_part)]  # (start, end) in old_part, and the text for it
-    if old_part and new_part and len(old_part) + len(new_part) <= _MAX_TOKEN_DIFF:
+    if old_part and new_part:
         # every character is in one token: token i starts at starts[i], and the last ends the text
         old_starts = [match.start() for match in _TOKEN.finditer(old_part)] + [len(old_part)]
         new_starts = [match.start() for match in _TOKEN.finditer(new_part)] + [len(new_part)]

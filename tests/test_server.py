@@ -686,13 +686,46 @@ def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
     new = "vars:\n" + "".join(f"  {name}: {value}\n" for name, value in items)
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(old, edits) == new and not any("hunter2" in edit.new_text for edit in edits)
-    # a run above the bound is one edit, and a quadratic case of repeated words stays quick
+    # a long run is compared word by word too: above 4,000 characters it was one edit, every
+    # password in it sent; and words repeated again and again (no anchor) are one edit
+    items = [(f"P{k}_TOKEN", "hunter2") if k % 8 == 0 else (f"X{k}", "a") for k in range(2_000)]
+    old = "vars:\n" + "".join(f"  - key: {name}\n    value: {value}\n" for name, value in items)
+    new = "vars:\n" + "".join(f"  {name}: {value}\n" for name, value in items)
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(old, edits) == new and not any("hunter2" in edit.new_text for edit in edits)
     wide = "x: " + "a:" * 3_000 + "\n"
     (edit,) = server.changed_lines_edits(wide, wide.replace("a:", "b:"), lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(wide, [edit]) == wide.replace("a:", "b:")
     many = "x: " + "a:" * 900 + "\n"
     edits = server.changed_lines_edits(many, many.replace("a:", "b;"), lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(many, edits) == many.replace("a:", "b;")
+
+
+def test_the_deep_alignment_of_words_does_work_linear_in_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each level of anchors looks at disjoint ranges, and the levels are bounded: where each
+    # level's anchor makes the next word once in what is left, the levels were as many as the
+    # words, each looking at all of them (x2 x1 x3 x2 x4 x3 ... against x1 x2 x3 ...)
+    from nexlayer_lint import align
+
+    looked = [0]
+    anchors = align._anchors
+
+    def counted(old: Any, new: Any, first: int, stop: int, start: int, end: int) -> Any:
+        looked[0] += (stop - first) + (end - start)
+        return anchors(old, new, first, stop, start, end)
+
+    monkeypatch.setattr(align, "_anchors", counted)
+    for n in (300, 3_000):
+        old = [f"x{i}" for i in range(n)]
+        new = [word for i in range(n) for word in (f"x{i + 1}", f"x{i}")]
+        looked[0] = 0
+        runs = align.changed_runs(old, new, deep=True)
+        assert looked[0] <= align._DEEP_LEVELS * 3 * n
+        rebuilt, at = [], 0
+        for first, stop, start, end in runs:
+            rebuilt += old[at:first] + new[start:end]
+            at = stop
+        assert rebuilt + old[at:] == new
 
 
 @e2e
