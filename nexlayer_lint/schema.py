@@ -142,6 +142,9 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
         raise SchemaLoadError(f"a JSON Schema is an object or a boolean, not {_json_kind(schema)}")
     if schemawalk.deeper_than(schema, MAX_SCHEMA_DEPTH):
         raise SchemaLoadError(f"the schema is nested more than {MAX_SCHEMA_DEPTH} levels deep")
+    if isinstance(schema, dict) and not isinstance(schema.get("$schema", ""), str):
+        # jsonschema looks the dialect up by it: a number or a list was a traceback (hunt 116 F1)
+        raise SchemaLoadError(f'"$schema" is the URI of a metaschema, a string, not {_json_kind(schema["$schema"])}')
     patterns = Patterns(trusted=trusted)
     found = list(schemawalk.patterns(schema))
     if not trusted and len({pattern for _, pattern in found}) > MAX_SCHEMA_PATTERNS:

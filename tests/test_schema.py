@@ -1000,6 +1000,11 @@ def test_not_json_and_bad_schema_and_missing_file(tmp_path: Path) -> None:
         schema.validator_for_file(write(tmp_path, {"properties": {"a": {"type": "strin"}}}, "typo.json"))
     with pytest.raises(schema.SchemaLoadError, match="a JSON Schema is an object or a boolean, not a list"):
         schema.build_validator([])
+    # hunt 116 F1: jsonschema looks the dialect up by `$schema`; a number or a list was a traceback
+    for value, kind in ((5, "a number"), (True, "a boolean"), ([], "a list"), ({}, "a mapping")):
+        said = f'"\\$schema" is the URI of a metaschema, a string, not {kind}'
+        with pytest.raises(schema.SchemaLoadError, match=said):
+            schema.validator_for_file(write(tmp_path, {"$schema": value, "type": "object"}, "dialect.json"))
     with pytest.raises(schema.SchemaLoadError, match="cannot read schema file"):
         schema.validator_for_file(tmp_path / "absent.json")
 
