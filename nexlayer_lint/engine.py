@@ -106,10 +106,10 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
     """The validator for `--schema`, built once per process (bundled, a file, remote or a URL); a
     file's again when it changed on disk: the language server lives on while the user edits it
     (hunt 79 F2: the editor kept the first version, the command line read the new one)."""
-    return _choose_schema(spec, api_url, ttl_hours, timeout, _file_stamp(spec))
+    return _choose_schema(spec, api_url, ttl_hours, timeout, schema_file_stamp(spec))
 
 
-def _file_stamp(spec: str) -> tuple[int, ...] | None:
+def schema_file_stamp(spec: str) -> tuple[int, ...] | None:
     """What changes when a schema file changes; None for what is no file (bundled, a URL)."""
     if spec == "bundled" or "://" in spec or schema_uses_network(spec):
         return None

@@ -992,9 +992,15 @@ class NexlayerLanguageServer(LanguageServer):
             state.published, state.diagnostics, state.version = False, (), version
             state.text, state.lines = text, NO_LINES
             return
-        # A lint that asks the API is never reused, nor replaced by a local one.
+        # A lint that asks the API is never reused, nor replaced by a local one; nor one by a
+        # schema file since changed (hunt 114 F1: a save showed the old verdict)
+        from nexlayer_lint.engine import schema_file_stamp
+
+        stamp = schema_file_stamp(settings.schema)
         key = (
-            None if state.remote and settings.remote else (text, _path_of(uri), settings, config_error, self.encoding())
+            None
+            if state.remote and settings.remote
+            else (text, _path_of(uri), settings, config_error, self.encoding(), stamp)
         )
         if key is not None and state.linted is not None and state.linted_for == key:
             self._publish(uri, state, version, text, state.linted, key)

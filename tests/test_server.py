@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -1182,6 +1183,23 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
         lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Created)])
     )
     assert await next_publish(client, uri, mark, 1) == []
+
+
+@e2e
+async def test_a_save_after_the_schema_file_changed_lints_again(client: Client, docs: Path) -> None:
+    # hunt 114 F1: the last lint was published again on a save, as the text and the settings
+    # were the same: the schema file they name had changed, and an invalid file showed clean
+    bundled = json.loads(files("nexlayer_lint").joinpath("nexlayer.schema.json").read_text(encoding="utf-8"))
+    (docs / "schema-file").mkdir()
+    (docs / "schema-file" / "s.json").write_text(json.dumps(bundled), encoding="utf-8")
+    (docs / "schema-file" / ".nexlayer-lint.toml").write_text('schema = "s.json"\n', encoding="utf-8")
+    uri = uri_of(docs, "schema-file", "nexlayer.yaml")
+    assert codes(await open_doc(client, uri, CLEAN)) == []
+    bundled["$defs"]["application"]["properties"]["name"]["enum"] = ["another"]
+    (docs / "schema-file" / "s.json").write_text(json.dumps(bundled), encoding="utf-8")
+    mark = len(client.published)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX104"]
 
 
 @e2e
