@@ -206,15 +206,16 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 def _code_points(text: str, units: int, encoding: str) -> int:
     """How many code points of `text` the first `units` client units cover (a unit inside a
-    character counts the whole character); past its end, its length (LSP's rule)."""
+    character counts the whole character); past its end, its length (LSP's rule). The first
+    code point whose units before it reach `units`, found by bisection over the line's wide
+    characters: a loop over the line's characters made each keystroke at the end of a long line
+    with one `é` cost seconds (hunt 114 F3)."""
     if encoding == lsp.PositionEncodingKind.Utf32 or text.isascii():
         return min(units, len(text))
-    seen = 0
-    for index, ch in enumerate(text):
-        if seen >= units:
-            return index
-        seen += _width(ch, encoding)
-    return len(text)
+    positions, extra = _wide_characters(text, encoding)
+    return bisect.bisect_left(
+        range(len(text)), units, key=lambda index: index + extra[bisect.bisect_left(positions, index)]
+    )
 
 
 def _bom(lines: Sequence[str], line0: int) -> int:

@@ -1743,6 +1743,21 @@ def test_a_column_counts_the_client_units_before_it(encoding: str) -> None:
             assert server._prefix_width(text, col0, encoding) == _units(text[:col0], encoding)
 
 
+@pytest.mark.parametrize(
+    "encoding", [lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf32]
+)
+def test_a_client_position_covers_the_code_points_of_its_units(encoding: str) -> None:
+    # hunt 114 F3: a client's position was turned into code points by a loop over the line (each
+    # keystroke at the end of a 600 KB line with one `é`: seconds); now by the same index
+    rng = random.Random(114)
+    for _ in range(500):
+        text = "".join(rng.choice("ab\u00e9\u4e2d\U0001f600\ud800x") for _ in range(rng.randint(0, 30)))
+        for units in range(_units(text, encoding) + 3):
+            # the fewest code points whose units reach `units` (a unit inside a character takes it whole)
+            expected = next((k for k in range(len(text) + 1) if _units(text[:k], encoding) >= units), len(text))
+            assert server._code_points(text, units, encoding) == expected
+
+
 def _units(text: str, encoding: str) -> int:
     """What LSP counts in `text`: code points, UTF-8 bytes or UTF-16 code units."""
     if encoding == lsp.PositionEncodingKind.Utf32:
