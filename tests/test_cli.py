@@ -518,6 +518,13 @@ def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):
     assert 'api-url = "https://api.example.com/v1"  # scheme, host, port and path only' in result.stdout
     assert 'schema = "https://h.example/s.json"  # scheme, host, port and path only' in result.stdout
     assert "CnrySettings" not in result.output
+    # hunt 115 F1: a URL written without its `//`, or without a scheme, kept its query
+    for url in ("https:/api.example.com/v1?token=CnrySettings4", "api.example.com/v1?token=CnrySettings5"):
+        for key in ("api-url", "schema"):
+            write(project / "pyproject.toml", f'[tool.nexlayer-lint]\n{key} = "{url}"\n')
+            result = run("--show-settings", "nexlayer.yaml")
+            assert result.exit_code == 0 and "CnrySettings" not in result.output, result.output
+            assert "api.example.com/v1" in result.stdout
 
 
 def test_rule_lists_by_prefix_and_as_json():
