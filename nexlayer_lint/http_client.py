@@ -467,7 +467,8 @@ def _once(
     except OSError as exc:
         if peer != target.host and str(exc).startswith("Tunnel connection failed"):
             # http.client's words for the proxy's answer to CONNECT (`407 Proxy Authentication Required`)
-            raise RequestError(f"{peer} refused the tunnel ({server_text(str(exc)[25:].strip(': '))})") from None
+            said = _without_proxy_credentials(str(exc)[25:].strip(": "), target.host)
+            raise RequestError(f"{peer} refused the tunnel ({server_text(said)})") from None
         raise RequestError(f"network error ({exc.strerror or type(exc).__name__})") from None
     finally:
         conn.close()
@@ -496,6 +497,27 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
         conn.set_tunnel(target.host, target.port, {"Proxy-Authorization": authorization} if authorization else None)
         return conn
     return http.client.HTTPSConnection(target.host, target.port, timeout=timeout, context=context)
+
+
+def _without_proxy_credentials(text: str, host: str) -> str:
+    """A proxy's refusal with the credentials it was given starred: a proxy may quote back the
+    user-info of HTTPS_PROXY, or the Basic token made of it (hunt 116 F2)."""
+    from urllib.parse import unquote
+    from urllib.request import getproxies
+
+    from nexlayer_lint.secrets import hider
+
+    proxy = getproxies().get("https") or ""
+    try:
+        parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+        password = parts.password
+    except ValueError:
+        return text
+    found = _proxy_for(host)
+    values = {found[2], found[2].split(" ", 1)[1]} if found and found[2] else set()
+    if password:
+        values |= {password, unquote(password)}
+    return hider(values, whole_words=False, stars=4)(text) if values else text
 
 
 def _proxy_for(host: str) -> tuple[str, int, str | None] | None:

@@ -333,6 +333,36 @@ def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert http_client._proxy_for("api.example") is None
 
 
+def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 116 F2: a proxy's 407 may quote the user-info of HTTPS_PROXY, or its Basic token
+    import base64
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def proxy() -> None:
+        conn, _ = server.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096) or b"\r\n\r\n"
+            token = data.decode("latin-1").split("Proxy-Authorization: Basic ", 1)[1].split("\r\n", 1)[0]
+            pair = base64.b64decode(token).decode()
+            conn.sendall(f"HTTP/1.1 407 {pair} (Basic {token}) refused\r\nContent-Length: 0\r\n\r\n".encode())
+
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    for name in ("https_proxy", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://ci:CnryPr%3Axy@127.0.0.1:{server.getsockname()[1]}")
+    with pytest.raises(http_client.RequestError) as refused:
+        http_client.request("GET", "https://api.example/schema", timeout=5)
+    thread.join(5)
+    server.close()
+    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 ci:**** (****) refused)"
+
+
 def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 35 F5: `HTTPS_PROXY=http://user:pass@proxy:port` lost its credentials: the proxy's 407
     import socket
