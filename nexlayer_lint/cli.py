@@ -920,6 +920,10 @@ def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targ
     for destination in destinations:
         if os.path.basename(destination) in FILE_NAMES:
             _fail(f"--output-file {destination} is named as a Nexlayer file: a report never goes there")
+        # a symlink, dangling or not, is written through (hunt 115 F3: a repository's own
+        # `report.sarif -> deploy/nexlayer.yaml` had the report replace that deployment file)
+        if os.path.basename(os.path.realpath(destination)) in FILE_NAMES:
+            _fail(f"--output-file {destination} leads to a Nexlayer file through a link: a report never goes there")
         if os.path.exists(destination) and file_identity(destination) in linted:
             _fail(f"--output-file {destination} is a file being linted: its report would replace it")
 

@@ -139,6 +139,13 @@ def test_an_output_file_that_is_a_linted_file_is_refused(project):
     result = run("-oevil/nexlayer.yaml", "app/nexlayer.yaml")
     assert result.exit_code == 2 and "is named as a Nexlayer file" in result.stderr
     assert target.read_text() == MISSING_PORTS
+    # hunt 115 F3: a link to a Nexlayer file not linted in the run, or to one that does not exist yet
+    (project / "report.sarif").symlink_to(project / "evil" / "nexlayer.yaml")
+    (project / "report.xml").symlink_to(project / "evil" / "nexlayer.yml")
+    for report in ("report.sarif", "report.xml"):
+        result = run("-o", report, "app/nexlayer.yaml")
+        assert result.exit_code == 2 and "leads to a Nexlayer file through a link" in result.stderr
+    assert target.read_text() == MISSING_PORTS and not (project / "evil" / "nexlayer.yml").exists()
 
 
 def test_json_output_shape(project):
