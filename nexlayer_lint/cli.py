@@ -86,6 +86,7 @@ class _OrderedOutputs(click.Command):
     """Remembers where each --format and --output-file stood, so a file pairs with the format before it."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _refuse_paths_read_as_options(args)
         try:
             # A dry parse: click keeps the order of option occurrences only here.
             _, _, order = self.make_parser(ctx).parse_args(args=list(args))
@@ -96,6 +97,21 @@ class _OrderedOutputs(click.Command):
 
 
 _OUTPUT_ORDER = "nexlayer_lint.output_order"
+
+
+def _refuse_paths_read_as_options(args: Sequence[str]) -> None:
+    """Exit 2 for an argument before `--` that starts with `-` and names an existing file or
+    folder: pre-commit appends its file names after the hook's options, so a folder named
+    `--api-url=x` made `--api-url=x/nexlayer.yaml` an option's value, that broken file was never
+    linted and the hook passed (hunt 115 F4)."""
+    for arg in args:
+        if arg == "--":
+            return
+        if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+            raise click.UsageError(
+                f"{arg!r} is a path, but it reads as an option: give paths that start with '-' after "
+                "'--' (the pre-commit hooks do, unless your own `args:` leave out their last '--')"
+            )
 
 
 class _Seconds(click.FloatRange):

@@ -148,6 +148,18 @@ def test_an_output_file_that_is_a_linted_file_is_refused(project):
     assert target.read_text() == MISSING_PORTS and not (project / "evil" / "nexlayer.yml").exists()
 
 
+def test_a_path_that_reads_as_an_option_is_refused(project):
+    # hunt 115 F4: pre-commit appends file names after the hook's options; a folder named
+    # `--api-url=x` made its nexlayer.yaml the value of --api-url, never linted, and the hook passed
+    write(project / "--api-url=x" / "nexlayer.yaml", MISSING_PORTS)
+    result = run("--offline", "--api-url=x/nexlayer.yaml")
+    assert result.exit_code == 2
+    assert "'--api-url=x/nexlayer.yaml' is a path, but it reads as an option" in result.stderr
+    # after `--` it is a path, linted; an option that names no file is an option still
+    assert run("--offline", "--", "--api-url=x/nexlayer.yaml").exit_code == 1
+    assert run("--offline", "--api-url=https://api.example", "--", "--api-url=x/nexlayer.yaml").exit_code == 1
+
+
 def test_json_output_shape(project):
     write(project / "nexlayer.yaml", MISSING_PORTS)
     document = json.loads(run("nexlayer.yaml", "--format", "json").output)

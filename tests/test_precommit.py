@@ -47,6 +47,8 @@ def test_hook_definition_matches_what_users_expect():
         assert hook["entry"].startswith("nexlayer-lint check --force-exclude")  # the config's excludes hold
     # the offline hook stays offline whatever the repository's config asks (hunt 81 F4)
     assert hooks["nexlayer-lint"]["entry"] == "nexlayer-lint check --force-exclude --offline"
+    # pre-commit appends its file names: after `--`, one starting with `-` is a path (hunt 115 F4)
+    assert all(hook["args"] == ["--"] for hook in hooks.values())
 
 
 def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -91,6 +93,9 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
     (repo / "envs" / "prod.yaml").write_text(BROKEN)
     (repo / "linked").mkdir()
     (repo / "linked" / "nexlayer.yaml").symlink_to("../envs/prod.yaml")
+    # a folder whose name reads as an option: its file was --api-url's value, never linted (hunt 115 F4)
+    (repo / "--api-url=x").mkdir()
+    (repo / "--api-url=x" / "nexlayer.yaml").write_text(BROKEN)
     _git(repo, "add", ".")
     # TRAVIS makes pre-commit use two processes per hook whatever the CPU count (pre_commit/lang_base.py),
     # so the single summary below shows require_serial at work on a one-CPU machine too
@@ -104,11 +109,13 @@ def test_pre_commit_runs_the_hook(tmp_path: Path):
     assert "deploy/nexlayer.yml:" not in output
     assert "legacy/" not in output
     assert "linked/nexlayer.yaml:3:3: error NX201" in output, output
+    assert "--api-url=x/nexlayer.yaml:3:3: error NX201" in output, output
     assert "NX900" not in output, output  # no request was tried
     summaries = [line for line in output.splitlines() if re.match(r"(\d+ errors?|no problems) in ", line)]
-    assert summaries == ["10 errors in 10 of 11 files"], output
+    assert summaries == ["11 errors in 11 of 12 files"], output
 
-    for path in [repo / "nexlayer.yaml", repo / "envs" / "prod.yaml", *(repo / "apps").glob("*/nexlayer.yaml")]:
+    fixed = [repo / "nexlayer.yaml", repo / "envs" / "prod.yaml", repo / "--api-url=x" / "nexlayer.yaml"]
+    for path in [*fixed, *(repo / "apps").glob("*/nexlayer.yaml")]:
         path.write_text(CLEAN)
     run = _try_repo(repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
