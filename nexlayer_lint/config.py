@@ -439,7 +439,9 @@ def _our_table(document: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     tool = document.get("tool", {})
     ours = isinstance(tool, Mapping) and "nexlayer-lint" in tool
     if path.name == "pyproject.toml":
-        table = tool["nexlayer-lint"] if ours else {}
+        if not ours:  # named by --config or `extend` (a search passes it by): `[tool.nexlayer_lint]`? (hunt 115 F6)
+            raise ConfigError(f"{path}: no [tool.nexlayer-lint] table; the settings of a pyproject.toml go there")
+        table = tool["nexlayer-lint"]
     elif ours:
         beside = [key for key in document if key != "tool"]
         known = [key for key in beside if key in _KNOWN]
@@ -574,7 +576,9 @@ def _has_our_table(pyproject: str) -> bool:
         with open(pyproject, "rb") as handle:
             data = handle.read()
     except OSError:
-        return False
+        # it may hold our table: read_config says it cannot be read, rather than a config above
+        # it (or none) applying unseen (hunt 115 F2), as for an unreadable .nexlayer-lint.toml
+        return True
     # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
     # encoding too: one that holds our table is ours, to be refused (TOML is UTF-8), not passed
     # by; so is a UTF-8 one that only looks wide (a stray NUL first, hunt 36 F6).

@@ -227,6 +227,45 @@ def test_explicit_config_and_isolated(project):
     assert codes_via_cli("--config", "missing.toml")[0] == 2
 
 
+def test_a_pyproject_named_as_the_config_must_hold_our_table(project):
+    # hunt 115 F6: a misspelt table (`[tool.nexlayer_lint]`) in a pyproject.toml named by
+    # --config or `extend` was read as no settings at all, without a word
+    (project / "cfg").mkdir()
+    (project / "cfg" / "pyproject.toml").write_text('[tool.nexlayer_lint]\nignore = ["NX215"]\n')
+    code, said = codes_via_cli("--config", "cfg/pyproject.toml")
+    assert code == 2 and "cfg/pyproject.toml: no [tool.nexlayer-lint] table" in said[0][1]
+    (project / ".nexlayer-lint.toml").write_text('extend = "cfg/pyproject.toml"\n')
+    code, said = codes_via_cli()
+    assert code == 2 and "no [tool.nexlayer-lint] table" in said[0][1]
+
+
+def test_an_unreadable_pyproject_is_an_error_not_passed_by(project, monkeypatch):
+    # hunt 115 F2: it was passed by, and the config above it (or none) applied unseen
+    from nexlayer_lint import config, files
+
+    (project / "pyproject.toml").write_text('[tool.nexlayer-lint]\nseverity = { NX215 = "error" }\n')
+    (project / "deploy").mkdir()
+    (project / "deploy" / "pyproject.toml").write_text('[tool.nexlayer-lint]\nignore = ["NX2"]\n')
+    (project / "deploy" / "nexlayer.yaml").write_text(UNPINNED)
+    unreadable = str(project / "deploy" / "pyproject.toml")
+
+    def refusing(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == unreadable:
+            raise PermissionError(13, "Permission denied", unreadable)
+        return open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    real_read = files.read
+
+    def read(path: str, limit: int) -> tuple[bytes, str | None]:
+        return (b"", f"{path}: permission denied") if path == unreadable else real_read(path, limit)
+
+    # as a file of mode 000 is to anyone but root, who runs the tests in CI
+    monkeypatch.setattr(config, "open", refusing, raising=False)
+    monkeypatch.setattr(files, "read", read)
+    result = CliRunner().invoke(main, ["deploy/nexlayer.yaml"])
+    assert result.exit_code == 2 and f"cannot read config {unreadable}" in result.output
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
 def test_a_config_that_is_a_pipe_or_dev_null_is_read(project):
     # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist". A pipe with its text
