@@ -258,7 +258,7 @@ class _GitIgnores:
     def enter(self, folder: str, dirs: list[str], names: list[str]) -> _Groups:
         inherited: _Groups | None
         if ".git" in dirs or ".git" in names:  # the top of a work tree, or of a repository nested in one
-            inherited = _read(os.path.join(folder, ".git", "info", "exclude"), folder)
+            inherited = _read(_exclude_file(folder), folder)
         elif folder == self._top:
             inherited = _above(folder)
         else:
@@ -279,10 +279,32 @@ def _above(folder: str) -> _Groups | None:
             return None
         chain.append(parent)
         folder = parent
-    found = _read(os.path.join(chain[-1], ".git", "info", "exclude"), chain[-1])
+    found = _read(_exclude_file(chain[-1]), chain[-1])
     for above in reversed(chain):
         found += _read(os.path.join(above, ".gitignore"), above)
     return found
+
+
+def _exclude_file(top: str) -> str:
+    """The `info/exclude` of the work tree at `top`, in its git dir: `.git` itself, or the folder a
+    `.git` file names (`gitdir: ...`, in a linked worktree or a submodule), whose `commondir`
+    says where the repository's shared files are, exclude among them (hunt 115 F5)."""
+    dot_git = os.path.join(top, ".git")
+    if not os.path.isfile(dot_git):
+        return os.path.join(dot_git, "info", "exclude")
+    try:
+        with open(dot_git, encoding="utf-8", errors="surrogateescape") as handle:
+            first = handle.readline(4096).strip()
+        if not first.startswith("gitdir:"):
+            return os.path.join(dot_git, "info", "exclude")
+        git_dir = os.path.join(top, first[len("gitdir:") :].strip())
+        common = os.path.join(git_dir, "commondir")
+        if os.path.isfile(common):
+            with open(common, encoding="utf-8", errors="surrogateescape") as handle:
+                git_dir = os.path.join(git_dir, handle.readline(4096).strip())
+    except (OSError, ValueError):
+        return os.path.join(dot_git, "info", "exclude")
+    return os.path.join(git_dir, "info", "exclude")
 
 
 def _read(path: str, base: str) -> _Groups:

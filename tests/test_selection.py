@@ -523,6 +523,26 @@ def test_git_info_exclude_and_a_nested_repository(repo):
     ]
 
 
+def test_git_info_exclude_of_a_linked_worktree_and_of_a_submodule(repo, monkeypatch):
+    # hunt 115 F5: where `.git` is a file (`gitdir: ...`), its exclude was looked for under it
+    write(repo / ".git" / "info" / "exclude", "deploy\n")
+    linked = repo.parent / "linked"
+    write(linked / "nexlayer.yaml")
+    write(linked / "deploy" / "nexlayer.yml")
+    write(linked / ".git", f"gitdir: {repo / '.git' / 'worktrees' / 'linked'}\n")
+    write(repo / ".git" / "worktrees" / "linked" / "commondir", "../..\n")  # git's: the shared git dir
+    monkeypatch.chdir(linked)
+    assert shown_files() == ["nexlayer.yaml"]
+    # a submodule's git dir is its own, inside the superproject's (no commondir)
+    module = repo / "modules" / "lib"
+    write(module / "nexlayer.yaml")
+    write(module / "gen" / "nexlayer.yaml")
+    write(module / ".git", "gitdir: ../../.git/modules/lib\n")
+    write(repo / ".git" / "modules" / "lib" / "info" / "exclude", "gen/\n")
+    monkeypatch.chdir(module)
+    assert shown_files() == ["nexlayer.yaml"]
+
+
 def test_gitignore_means_nothing_outside_a_work_tree(tree):
     write(tree / ".gitignore", "examples/\n")
     assert shown_files() == ALL
