@@ -96,7 +96,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     the key it was given (`Invalid API key ...`, a redirect's target), which display_url never
     shows. A query value is a credential under a secret's name (`token`, `key`, `api_key`) or
     when it is long (`?v=1`, `?env=prod` are not: starring them would star every `1` and `prod`)."""
-    from urllib.parse import parse_qsl, quote, quote_plus
+    from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus
 
     from nexlayer_lint.secrets import hider, is_secret_var_name
 
@@ -114,10 +114,17 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     }
     values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
+    # and as written, which a server may quote back as it was sent: `%2f`, `%7e` (hunt 116 F4)
+    for written in [*parts.query.split("&"), *params]:
+        value = written.partition("=")[2]
+        if value and unquote_plus(value) in values:
+            upper = _ESCAPE.sub(lambda escape: escape.group().upper(), value)
+            values |= {value, upper, _ESCAPE.sub(lambda escape: escape.group().lower(), value)}
     values.discard("")
     return hider(values, whole_words=False, stars=4) if values else _as_is
 
 
+_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
 _LONG_QUERY_VALUE = 12  # characters: a query value this long may be a key under any name
 # Query parameters that carry a credential, beside a secret's name (`token`, `key`): the shell's
 # PWD is no secret as a var, but `?pwd=` is a password (hunt 37 F6); signatures, session ids,

@@ -682,6 +682,11 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     assert hide("S3ss10nSecret42 en") == "**** en"  # hunt 41 F6: path parameters too
     hide = http_client.credentials_hider("https://api.example/x;Tok3nNoEqualsAbc/y")
     assert hide("at /x;Tok3nNoEqualsAbc/y") == "at /x;****/y"  # hunt 44 F7: a bare one
+    # hunt 116 F4: quoted back as written, in escapes Python's quote() does not write
+    hide = http_client.credentials_hider("https://api.example/?token=Secr3t%2fPart2&api_key=abcd%7eEFGH%7eijkl")
+    assert hide("?token=Secr3t%2fPart2 ?token=Secr3t%2FPart2 abcd%7eEFGH%7eijkl abcd~EFGH~ijkl") == (
+        "?token=**** ?token=**** **** ****"
+    )
 
 
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:
