@@ -543,7 +543,8 @@ def _lint_all(
     groups: dict[int, list[int]] = {}
     for index, settings in enumerate(settings_of):
         groups.setdefault(id(settings), []).append(index)
-    linters = [Linter(settings_of[indexes[0]], masked_text) for indexes in groups.values()]
+    down: dict[str, Any] = {}  # the APIs found unreachable in this run, by URL: one deadline each
+    linters = [Linter(settings_of[indexes[0]], masked_text, unreachable=down) for indexes in groups.values()]
     for linter in linters:
         linter.schema  # noqa: B018 - resolve each schema up front: a bad one stops the run before any output
     results: list[FileResult | None] = [None] * len(targets)

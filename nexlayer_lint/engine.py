@@ -160,13 +160,21 @@ class Linter:
     reports (fixes.NEVER_ADDED: `--ignore NX002 --fix` wrote a duplicate key: hunt 111 F2).
     """
 
-    def __init__(self, settings: Settings, masked_text: bool = True, guarded: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        masked_text: bool = True,
+        guarded: tuple[str, ...] = (),
+        unreachable: dict[str, Any] | None = None,
+    ) -> None:
         self.settings = settings
         self.masked_text = masked_text
         self._choices = _Choices(settings, guarded)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
-        self._unreachable: Any = None  # remote_validate.Unreachable, made by the first --remote check
+        # /validate URL -> remote_validate.Unreachable: shared by a run's Linters (one per config
+        # folder), so an API that is down costs the run one deadline, not one a folder (hunt 116 F3)
+        self._unreachable: dict[str, Any] = {} if unreachable is None else unreachable
 
     def reports(self, code: str) -> bool:
         """Whether the settings turn `code` on (a `guarded` code is linted whatever they say)."""
@@ -213,19 +221,18 @@ class Linter:
         if document is not None and settings.remote and ask_api:
             from nexlayer_lint.remote_validate import Unreachable, validate_remote
 
-            if self._unreachable is None:
-                self._unreachable = Unreachable()
+            api_url = resolve_api_url(settings.api_url)
             remote = _guarded(
                 "the remote check",
                 path,
                 internal,
                 validate_remote,
                 document,
-                api_url=resolve_api_url(settings.api_url),
+                api_url=api_url,
                 send_secrets=settings.remote_send_secrets,
                 timeout=settings.timeout,
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
-                unreachable=self._unreachable,
+                unreachable=self._unreachable.setdefault(api_url, Unreachable()),
             )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)

@@ -1474,6 +1474,12 @@ def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_
         f"could not use {fake_api.url}/validate: HTTP 503 after 4 attempts (earlier in this run; "
         "not asked again); only the local checks ran [remote-unavailable]"
     )
+    # hunt 116 F3: and each folder with a config of its own (a Linter each) waited out its own
+    for other in others:
+        (other.parent / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n')
+    result = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file), *map(str, others))
+    assert result.exit_code == 0 and fake_api.count("/validate") == 8  # one more file's attempts, not three
+    assert sum("NX900" in line for line in result.output.splitlines()) == 3
 
 
 def test_cli_remote_timeout_option(cli, fake_api, good_file) -> None:
