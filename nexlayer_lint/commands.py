@@ -27,6 +27,7 @@ from nexlayer_lint.secrets import (
     WORD_STOP,
     Part,
     entry_parts,
+    follows_secret_flag,
     is_secret_config_key,
     is_secret_flag,
     is_secret_var_name,
@@ -42,6 +43,8 @@ def command_parts(text: str) -> list[Part]:
     found: list[Part] = []
     if "-" in text:
         found += _option_parts(text)
+        if "[" in text:
+            found += _array_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
             found += _stdin_parts(text)
         if "-p" in text:
@@ -61,6 +64,45 @@ def command_parts(text: str) -> list[Part]:
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
+    return found
+
+
+def _array_parts(text: str) -> list[Part]:
+    """The items after a secret option in each JSON array of strings in `text`: a command in
+    Docker's exec form written as one string (`'["redis-server", "--requirepass", "x"]'`), judged
+    as a YAML list of its items is (follows_secret_flag; hunt 113 F3). Each array is read once,
+    the next looked for after it."""
+    from json import JSONDecodeError, JSONDecoder
+
+    read_value = JSONDecoder().raw_decode
+
+    found: list[Part] = []
+    opening = text.find("[")
+    while opening >= 0:
+        items: list[str] = []
+        spans: list[tuple[int, int]] = []
+        pos = opening + 1
+        while True:
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+            if not text.startswith('"', pos):
+                break
+            try:
+                item, after = read_value(text, pos)  # a string: it starts with `"`
+            except JSONDecodeError:
+                break
+            items.append(item)
+            spans.append((pos + 1, after - 1))
+            pos = after
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+            if not text.startswith(",", pos):
+                break
+            pos += 1
+        for index in range(1, len(items)):
+            if follows_secret_flag(items, index):
+                found += literal_parts(text, *spans[index], "option", items[index - 1])
+        opening = text.find("[", max(pos, opening + 1))
     return found
 
 

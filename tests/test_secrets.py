@@ -1320,6 +1320,26 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        # hunt 113 F3: Docker's exec form written as one string (`command` is a string), whose
+        # items were never read as a list's: the password was shown, and sent to /validate
+        ('["redis-server", "--requirepass", "ZqArr1xx"]', ["ZqArr1xx"]),
+        ('["redis-cli", "-a", "ZqArr2xx", "ping"]', ["ZqArr2xx"]),
+        ('[ "app" , "--password",\n "Zq\\"Arr3" ]', ['Zq\\"Arr3']),  # as written, its escape with it
+        ('sh -c x; ["app", "--token", "ZqArr4xx"]', ["ZqArr4xx"]),
+        ('["psql", "--password", "--host", "db"]', []),  # psql's `--password` asks for one
+        ('["app", "--password", "$DB_PASSWORD"]', []),  # a reference
+        ('["app", "--password"', []),  # no value
+        ('["app", "--password", "ZqArr5', []),  # not a whole string: the item is not read
+        ('["a", "b"], ["c", "-d"], ["app", "--password", "ZqArr6xx"]', ["ZqArr6xx"]),
+    ],
+)
+def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
+    assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("aws configure set aws_secret_access_key ZqConf1x", ["ZqConf1x"]),
         ("npm config set //registry.npmjs.org/:_authToken ZqConf2x", ["ZqConf2x"]),  # its last segment
         ("yarn config set npmAuthToken ZqConf3x", ["ZqConf3x"]),
