@@ -63,7 +63,7 @@ from nexlayer_lint.secrets import (
     program_option,
     says_where_or_whether,
 )
-from nexlayer_lint.value_map import ValueMap, value_map
+from nexlayer_lint.value_map import ValueMap, read_leniently, value_map
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
@@ -446,7 +446,7 @@ class _Scanner:
         offset = start + (1 if quoted else 0)  # where `name` starts in the line
         written = name
         # `- "DB_\u0050ASSWORD=hunter2"`, `"--pass\x77ord"`: judged as YAML reads them (hunt 112 F2)
-        mapped = _escapes_read(body, start, close + 1) if quoted and close >= 0 else None
+        mapped = _escapes_read(body, start, end) if quoted else None
         if mapped is not None:
             name = mapped.value
 
@@ -701,7 +701,7 @@ class _Scanner:
             return ""
         if body[start] in "'\"":
             close = closing_quote(body, start + 1, body[start])
-            mapped = _escapes_read(body, start, close + 1) if close >= 0 else None
+            mapped = _escapes_read(body, start, n if close < 0 else close + 1)
             return mapped.value if mapped is not None else body[start + 1 : n if close < 0 else close]
         return body[start : _plain_end(body, start, self.flow)].strip()
 
@@ -919,12 +919,14 @@ def _item_name(body: str, start: int, end: int) -> str:
 
 
 def _escapes_read(body: str, start: int, end: int) -> ValueMap | None:
-    """The double-quoted scalar written at body[start:end], quotes included, with its escapes
-    read as YAML reads them (value_map); None for another scalar, one without an escape, or an
-    escape YAML refuses (then it is judged as written)."""
+    """The double-quoted scalar written at body[start:end] (its closing quote included, if it has
+    one on the line), with its escapes read as YAML reads them (value_map); one YAML refuses, or
+    a quote left open, read leniently, the rest of its escapes still read (hunt 113 F1: the
+    name was judged as written, `DB_\\u0050ASSWORD=x\\q`). None for another scalar, or one
+    without an escape."""
     if not body.startswith('"', start) or "\\" not in body[start:end]:
         return None
-    return value_map(body, start, end, '"')
+    return value_map(body, start, end, '"') or read_leniently(body, start, end)
 
 
 def _opens_collection(body: str, pos: int) -> bool:

@@ -111,6 +111,18 @@ def value_map(text: str, start: int, end: int, style: str) -> ValueMap | None:
     return None
 
 
+def read_leniently(text: str, start: int, end: int) -> ValueMap:
+    """A double-quoted scalar that may not parse, from its opening quote at `start` to `end`
+    (past its closing quote, or the end of its line when the quote stays open): each escape read
+    as YAML reads it, and one YAML refuses (`\\q`, past U+10FFFF, a last `\\`) kept as written.
+    For a file that does not parse, whose names must still be judged as YAML would read them
+    (hunt 113 F1)."""
+    closed = end - start >= 2 and text[end - 1] == '"'
+    mapped = _flow(text, start + 1, end - 1 if closed else end, double=True, plain=False, lenient=True)
+    assert mapped is not None  # lenient: nothing is refused
+    return mapped
+
+
 def _blank_lines(text: str, pos: int, end: int, blanks: str) -> tuple[int, list[str]]:
     """After a line break: past the blanks and the further line breaks from `pos`; where the next
     character is, and those line breaks (each as YAML reads it)."""
@@ -154,8 +166,9 @@ class _Out:
         return ValueMap("".join(self.chars), self.lo, self.hi)
 
 
-def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueMap | None:
-    """A plain or quoted scalar's content, text[pos:end] (inside the quotes)."""
+def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool, lenient: bool = False) -> ValueMap | None:
+    """A plain or quoted scalar's content, text[pos:end] (inside the quotes); `lenient`: an
+    escape YAML refuses is kept as written, not None (read_leniently)."""
     out = _Out()
     # a plain scalar's continuation lines start after their spaces, and after tabs too for
     # libyaml (ruamel's own scanner keeps a tab there)
@@ -189,25 +202,29 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool) -> ValueM
             out.add("'", pos, pos + 2)
             pos += 2
         elif char == "\\" and double:
-            if pos + 1 >= end:
-                return None
-            code = text[pos + 1]
-            if code in _ESCAPES:
+            code = text[pos + 1] if pos + 1 < end else ""
+            digits = text[pos + 2 : pos + 2 + _HEX_ESCAPES.get(code, 0)]
+            if code and code in _ESCAPES:
                 out.add(_ESCAPES[code], pos, pos + 2)
                 pos += 2
-            elif code in _HEX_ESCAPES:
-                digits = text[pos + 2 : pos + 2 + _HEX_ESCAPES[code]]
-                # past U+10FFFF no character: YAML refuses it (a file that does not parse is read here too)
-                if len(digits) != _HEX_ESCAPES[code] or not _HEX.issuperset(digits) or int(digits, 16) > 0x10FFFF:
-                    return None
+            # past U+10FFFF no character: YAML refuses it (a file that does not parse is read here too)
+            elif (
+                code in _HEX_ESCAPES
+                and len(digits) == _HEX_ESCAPES[code]
+                and _HEX.issuperset(digits)
+                and (int(digits, 16) <= 0x10FFFF)
+            ):
                 out.add(chr(int(digits, 16)), pos, pos + 2 + len(digits))
                 pos += 2 + len(digits)
-            elif (width := _break_at(text, pos + 1, end)) > 0:
+            elif code and (width := _break_at(text, pos + 1, end)) > 0:
                 # a line continued: the break and the next lines' leading blanks are dropped,
                 # further line breaks kept
                 first = pos
                 pos, breaks = _blank_lines(text, pos + 1 + width, end, " \t")
                 out.add("".join(breaks), first, pos)
+            elif lenient:  # refused: the backslash as written, and what follows it read on
+                out.add("\\", pos, pos + 1)
+                pos += 1
             else:
                 return None
         else:

@@ -310,6 +310,15 @@ SHAPES = {
         'command: ["app", "--pass\\x77ord", "*****", "-H", "Authori\\x7aation: Bearer *****"]\n'
         'x: "a\\x41" [\n  - "API_\\U00110000TOKEN=*"\n',  # an escape past U+10FFFF: judged as written
     ),
+    # hunt 113 F1: a quote left open, or an escape YAML refuses, left the whole name as written
+    "escaped names with an escape refused or a quote open": (
+        'command: ["curl", "-H", "Authori\\x7aation: Bearer Cnry4\\q"]\n'
+        'vars:\n  - "DB_\\u0050ASSWORD=Cnry1\\q"\n  - "API_\\x54OKEN Cnry2\\U00110000"\n'
+        '  "\\qDB_\\u0050ASSWORD2": "Cnry3"\n  - "DB_\\u0050ASSWORD=Cnry5\n',
+        'command: ["curl", "-H", "Authori\\x7aation: Bearer *******"]\n'
+        'vars:\n  - "DB_\\u0050ASSWORD=*******"\n  - "API_\\x54OKEN ***************"\n'
+        '  "\\qDB_\\u0050ASSWORD2": "*****"\n  - "DB_\\u0050ASSWORD=*****\n',
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
