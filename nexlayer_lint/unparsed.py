@@ -261,7 +261,7 @@ class _Scanner:
             self.mask(index, pos, len(body) if close < 0 else close)
             if close < 0:
                 return
-            self.quote, pos = "", close + 1
+            self.quote, pos = "", self.run_on_after(index, body, close)
         else:
             pos = _skip_blanks(body, 0)
             if pos == len(body):
@@ -764,15 +764,7 @@ class _Scanner:
                 self.mask(index, start + 1, n)
                 return n
             self.mask_literal(index, body, start + 1, close)
-            after = close + 1
-            rest = _skip_blanks(body, after)
-            if rest < n and (body[after] not in " \t,]}" or body[rest] not in "#,]}"):
-                # `"pa"ss`, `"pa" ss"`: text run on from the closing quote is the rest of a password
-                # with a quote in it (the file's error), to the value's end as a plain value's would be
-                end = self.value_end(body, rest)
-                self.mask(index, rest, end)
-                return end
-            return after
+            return self.run_on_after(index, body, close)
         end = self.value_end(body, start)
         if char in "[{" and end == n:
             self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
@@ -786,6 +778,20 @@ class _Scanner:
         self.run_on = end == n and self.stray[index]
         self.mask_literal(index, body, start, end)
         return end
+
+    def run_on_after(self, index: int, body: str, close: int) -> int:
+        """Where a secret's quoted value closed at `close` ends: `"pa"ss`, `"pa" ss"`: text run on
+        from the closing quote is the rest of a password with a quote in it (the file's error), to
+        the value's end as a plain value's would be; also when the quote closes on a later line
+        (a forgotten closing quote, then the next secret's line: hunt 113 F5)."""
+        n = len(body)
+        after = close + 1
+        rest = _skip_blanks(body, after)
+        if rest < n and (body[after] not in " \t,]}" or body[rest] not in "#,]}"):
+            end = self.value_end(body, rest)
+            self.mask(index, rest, end)
+            return end
+        return after
 
     def value_end(self, body: str, start: int) -> int:
         """Where a value starting at `start` ends: its closing quote or bracket, the end of a flow

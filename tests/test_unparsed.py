@@ -319,6 +319,11 @@ SHAPES = {
         'vars:\n  - "DB_\\u0050ASSWORD=*******"\n  - "API_\\x54OKEN ***************"\n'
         '  "\\qDB_\\u0050ASSWORD2": "*****"\n  - "DB_\\u0050ASSWORD=*****\n',
     ),
+    # hunt 113 F5: what runs on from a closing quote on a later line, as on the quote's own line
+    "a secret's quote closed on a later line": (
+        "vars:\n  DB_PASSWORD: \"Cnry1\n    Cnry2\"Cnry3\n  API_KEY: 'Cnry4\n  TOKEN: 'Cnry5'\n x: [\n",
+        "vars:\n  DB_PASSWORD: \"*****\n    *****\"*****\n  API_KEY: '*****\n  *******'******\n x: [\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
