@@ -157,8 +157,9 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             why = f" ({_shown(reason, clean)})" if isinstance(reason, str) and reason.strip() else ""
             raise RequestError(f"the API answered success: false{why}")
         # a reply that lists errors is no acceptance, even without `valid: false` (hunt 35 F4:
-        # `{message: "Validation failed", errors: [...]}` passed the file)
-        lists_errors = bool(answer.get("details") or answer.get("errors"))
+        # `{message: "Validation failed", errors: [...]}` passed the file; FastAPI's `detail`
+        # too, which _details reads: hunt 116 F5)
+        lists_errors = bool(answer.get("details") or answer.get("errors") or answer.get("detail"))
         if valid is not False and error is None and not lists_errors:
             if not isinstance(answer.get("message"), str):
                 raise RequestError('unexpected response shape (no "message")')

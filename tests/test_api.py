@@ -645,6 +645,11 @@ REFUSALS = {
         fa.Reply(200, {"message": "Validation failed", "errors": ["pods is required"]}),
         ('the Nexlayer API rejected the file: "pods is required"', 1),
     ),
+    # hunt 116 F5: FastAPI's `detail` beside a `message`
+    "200, detail beside a message": (
+        fa.Reply(200, {"message": "Failed", "detail": [{"loc": ["body", "application", "name"], "msg": "is taken"}]}),
+        ('the Nexlayer API rejected "application.name": "is taken"', 2),
+    ),
     "200, wrapper with details": (
         fa.Reply(200, {"success": True, "data": {"details": [{"path": "application.name", "message": "bad"}]}}),
         ('the Nexlayer API rejected "application.name": "bad"', 2),
