@@ -541,9 +541,10 @@ def _proxy_for(host: str) -> tuple[str, int, str | None] | None:
         parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
         port = parts.port
     except ValueError:
-        return None
-    if not parts.hostname:
-        return None
+        parts, port = None, None
+    if parts is None or not parts.hostname:
+        # going straight to the API would pass by a proxy the user set, as urllib never does (hunt 116 F6)
+        raise RequestError("the https proxy set in the environment (HTTPS_PROXY) is not a valid URL")
     authorization = None
     if parts.username is not None:
         import base64

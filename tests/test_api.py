@@ -331,6 +331,12 @@ def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert http_client._proxy_for("api.localhost") is None
     monkeypatch.setenv("NO_PROXY", "api.example")
     assert http_client._proxy_for("api.example") is None
+    # hunt 116 F6: a proxy that is no URL was passed by, and the request went straight to the API
+    monkeypatch.delenv("NO_PROXY")
+    for proxy in ("http://127.0.0.1:99999", "http://127.0.0.1:31a8", "http://:3128"):
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        with pytest.raises(http_client.RequestError, match=r"proxy set in the environment \(HTTPS_PROXY\) is not"):
+            http_client._proxy_for("api.example")
 
 
 def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
