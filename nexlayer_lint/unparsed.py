@@ -164,7 +164,9 @@ def _scan(
     """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines.
     `lines`: (body, line break) each; `rest`: the lines after them."""
     count = len(lines)
-    bodies = [body for body, _ in lines]
+    # a byte-order mark starting a line (`cat a.yaml b.yaml` leaves one mid-file) is read as a
+    # blank, as the parser skips it: counted as text it ended every context (hunt 113 F4)
+    bodies = [_bom_as_blank(body) for body, _ in lines]
     scanner = _Scanner(bodies, [_stray(brk, lines[0][1]) for _, brk in lines])
     for index in range(count):
         scanner.line(index, shown[index])
@@ -178,12 +180,16 @@ def _scan(
         if line is None:
             break
         body, brk = line
-        bodies.append(body)
+        bodies.append(_bom_as_blank(body))
         scanner.stray.append(_stray(brk, lines[0][1]))
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
     scanner.mask_anchored_lines()
     return scanner.masks[:count]
+
+
+def _bom_as_blank(body: str) -> str:
+    return " " + body[1:] if body.startswith("\ufeff") else body
 
 
 def _stray(brk: str, first: str) -> bool:
@@ -266,6 +272,10 @@ class _Scanner:
             pos = _skip_blanks(body, 0)
             if pos == len(body):
                 return  # a blank line ends nothing
+            if pos == 0 and (body.startswith("%") or (body.startswith("...") and body[3:4] in ("", " ", "\t"))):
+                # nor a directive or a document's end where the parser fails: it reports the next
+                # line, which the frame shows, still in the block this line is in (hunt 113 F4)
+                return
             if self.flow_plain and self.flow and body[pos] not in "[]{},#":
                 # `{DB_PASSWORD: abc` then `  def, X: 1}`: a plain scalar in a flow goes on to the
                 # next flow indicator, over line breaks

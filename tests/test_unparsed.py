@@ -324,6 +324,14 @@ SHAPES = {
         "vars:\n  DB_PASSWORD: \"Cnry1\n    Cnry2\"Cnry3\n  API_KEY: 'Cnry4\n  TOKEN: 'Cnry5'\n x: [\n",
         "vars:\n  DB_PASSWORD: \"*****\n    *****\"*****\n  API_KEY: '*****\n  *******'******\n x: [\n",
     ),
+    # hunt 113 F4: a directive, a document's end or a byte-order mark at a line's start ended the
+    # block around them, and the parser's error is on the next line, shown with its secret
+    "a directive, an end marker and a byte-order mark inside a block": (
+        "secrets:\n- name: s1\n...\n  data: Cnry1\nvars:\n- key: SECRET_KEY\n%YAML 1.2\n  value: Cnry2\n"
+        "secrets:\n\ufeff  - name: s2\n    data: Cnry3\n",
+        "secrets:\n- name: s1\n...\n  data: *****\nvars:\n- key: SECRET_KEY\n%YAML 1.2\n  value: *****\n"
+        "secrets:\n\ufeff  - name: s2\n    data: *****\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
