@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -41,6 +42,24 @@ def lint_diags(text: str | bytes, path: str = "nexlayer.yaml", **settings: objec
 
 def lint_codes(text: str | bytes, path: str = "nexlayer.yaml", **settings: object) -> list[tuple[str, int, int]]:
     return [(d.code, d.line, d.col) for d in lint_diags(text, path, **settings)]
+
+
+@functools.cache
+def slowness() -> float:
+    """How many times slower than usual this machine runs Python now (at least 1): the bounds of
+    the tests that guard against quadratic work (seconds where linear code takes a fraction, and
+    quadratic code minutes) are multiplied by it, so that a VM in a slow phase (seen: 4x) fails
+    none of them, while quadratic work still does. The usual time of the loop below is ~50 ms."""
+    import time
+
+    def loop() -> float:
+        started, total = time.perf_counter(), 0
+        for number in range(1_000_000):
+            total += number
+        return time.perf_counter() - started
+
+    # the mean, not the best, of several: the VM's speed comes in phases of a few hundred milliseconds
+    return max(1.0, sum(loop() for _ in range(6)) / 6 / 0.05)
 
 
 def shared_dir(*parts: str) -> Path:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from nexlayer_lint.cli import main
 from nexlayer_lint.config import ConfigError, Settings, discover, settings_from_document
 from nexlayer_lint.fixes import apply_fixes
-from tests.conftest import CLEAN, lint_codes, lint_diags
+from tests.conftest import CLEAN, lint_codes, lint_diags, slowness
 
 UNPINNED = """\
 application:
@@ -664,7 +664,7 @@ def test_a_code_named_thousands_of_times_is_judged_once() -> None:
     started = time.perf_counter()
     result = lint(many)
     seconds = time.perf_counter() - started
-    assert seconds < 5.0, f"{seconds:.1f} s"
+    assert seconds < 15.0 * slowness(), f"{seconds:.1f} s"
     found = [(d.code, d.message, d.fix.title if d.fix else None) for d in result.diagnostics]
     line = CLEAN.count("\n") + 2  # the line after the comment, which ends the file
     assert found == [
@@ -689,7 +689,7 @@ def test_many_directives_on_their_own_lines_are_linear() -> None:
     started = time.perf_counter()
     result = lint(many)
     seconds = time.perf_counter() - started
-    assert seconds < 5.0, f"{seconds:.1f} s"
+    assert seconds < 15.0 * slowness(), f"{seconds:.1f} s"
     # no content follows: each governs the line after it, as a directive at the end of a file does
     assert [(d.code, d.line, d.message) for d in result.diagnostics] == [
         ("NX099", line, f"suppression of NX215 is unused: nothing on line {line + 1} reports NX215")
@@ -712,7 +712,7 @@ def test_many_used_suppressions_are_linear() -> None:
     started = time.perf_counter()
     result = lint(many)
     seconds = time.perf_counter() - started
-    assert seconds < 10.0, f"{seconds:.1f} s"
+    assert seconds < 10.0 * slowness(), f"{seconds:.1f} s"
     # every V<i> is suppressed on its own line; LAST is not; the file-wide NX2 suppresses nothing
     last = CLEAN.count("\n") + count + 2
     assert [(d.code, d.line) for d in result.diagnostics] == [("NX005", last), ("NX099", last + 1)]

@@ -23,7 +23,7 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.cli import main
 from nexlayer_lint.engine import lint
 from nexlayer_lint.model import Problem, Rule
-from tests.conftest import CLEAN, ROOT, lint_codes, lint_diags
+from tests.conftest import CLEAN, ROOT, lint_codes, lint_diags, slowness
 
 # Peak RSS allowed for any one case, interpreter and libraries included (they take about 40 MiB).
 MAX_RSS_MIB = 300
@@ -854,7 +854,7 @@ def _run_here(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.Com
 def test_a_glob_with_many_stars_matches_a_long_name_in_milliseconds(tmp_path: Path) -> None:
     done = _run_here(["-c", _GLOB_TIMER, json.dumps(REDOS_GLOBS)], tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert float(done.stdout) < 0.25  # milliseconds in fact; the bound is for a loaded machine
+    assert float(done.stdout) < 0.25 * slowness()  # milliseconds in fact; the bound is for a loaded machine
 
 
 @pytest.mark.parametrize("glob", REDOS_GLOBS)

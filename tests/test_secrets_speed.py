@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from nexlayer_lint import loader, secrets
 from nexlayer_lint.cli import main
-from tests.conftest import CLEAN, ROOT
+from tests.conftest import CLEAN, ROOT, slowness
 
 BOUNDED = settings(max_examples=500, deadline=None)
 # The placeholders as a regular expression: exact, but quadratic on `<%<%<%...` (issue 16).
@@ -442,7 +442,7 @@ def test_worst_cases_lint_in_linear_time(name: str) -> None:
     print(f"{name}: {report['seconds']:.3f} s")
     assert report["codes"] == codes, report
     assert not report["leaked"], report
-    assert report["seconds"] < 5, report  # "well under a second" here; minutes when quadratic
+    assert report["seconds"] < 15 * slowness(), report  # "well under a second" here; minutes when quadratic
 
 
 HUGE = {

@@ -9,7 +9,7 @@ import pytest
 
 from nexlayer_lint import loader, unparsed
 from nexlayer_lint.model import LINE_BREAK
-from tests.conftest import ROOT
+from tests.conftest import ROOT, slowness
 
 # a signed JSON Web Token's shape
 JWT_LIKE = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJ"
@@ -423,4 +423,4 @@ def test_worst_cases_are_linear(name: str) -> None:
         [sys.executable, "-c", _RUN.format(expr=WORST[name])], capture_output=True, text=True, timeout=60, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert float(done.stdout) < 5, f"{name}: {float(done.stdout):.2f} s"
+    assert float(done.stdout) < 15 * slowness(), f"{name}: {float(done.stdout):.2f} s"
