@@ -871,8 +871,9 @@ def _setting_url(value: str) -> str:
     credentials (a comment says so)."""
     import json
 
-    # `https:/user:pw@host` and `host/api?token=x`, mistyped, are URLs too (hunt 115 F1)
-    if not any(mark in value for mark in ("://", "@", "?", "#", ";")):
+    # `https:/user:pw@host` and `host/api?token=x`, mistyped, are URLs too (hunt 115 F1); a
+    # schema file that exists is a path, whatever it holds (`C#/schema.json`: hunt 117 F4)
+    if not any(mark in value for mark in ("://", "@", "?", "#", ";")) or os.path.isfile(value):
         return json.dumps(value)
     from nexlayer_lint.http_client import display_url
 

@@ -544,6 +544,13 @@ def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):
             result = run("--show-settings", "nexlayer.yaml")
             assert result.exit_code == 0 and "CnrySettings" not in result.output, result.output
             assert "api.example.com/v1" in result.stdout
+    # hunt 117 F4: but a schema file that exists is a path, a `#` or `;` in it included
+    (project / "C#").mkdir()
+    bundled = ROOT / "nexlayer_lint" / "nexlayer.schema.json"
+    (project / "C#" / "s;v2.json").write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
+    write(project / "pyproject.toml", '[tool.nexlayer-lint]\nschema = "C#/s;v2.json"\n')
+    result = run("--show-settings", "nexlayer.yaml")
+    assert f'schema = "{project / "C#" / "s;v2.json"}"\n' in result.stdout, result.output
 
 
 def test_rule_lists_by_prefix_and_as_json():
