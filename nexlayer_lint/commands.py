@@ -14,6 +14,7 @@ times: each loop goes on after the value it read.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
@@ -41,10 +42,10 @@ from nexlayer_lint.secrets import (
 def command_parts(text: str) -> list[Part]:
     """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
     found: list[Part] = []
+    if "[" in text:
+        found += _array_parts(text)
     if "-" in text:
         found += _option_parts(text)
-        if "[" in text:
-            found += _array_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
             found += _stdin_parts(text)
         if "-p" in text:
@@ -79,20 +80,22 @@ def _array_parts(text: str) -> list[Part]:
     found: list[Part] = []
     opening = text.find("[")
     while opening >= 0:
-        items: list[str] = []
+        items: list[Any] = []
         spans: list[tuple[int, int]] = []
         pos = opening + 1
         while True:
             while pos < len(text) and text[pos] in " \t\r\n":
                 pos += 1
-            if not text.startswith('"', pos):
+            # a string or a number (`["redis-cli", "-a", 12345678]`: hunt 117 F2), read once
+            if not (text.startswith('"', pos) or text[pos : pos + 1].isdigit()):
                 break
             try:
-                item, after = read_value(text, pos)  # a string: it starts with `"`
-            except JSONDecodeError:
+                item, after = read_value(text, pos)
+            except (JSONDecodeError, ValueError):  # ValueError: a number past 4,300 digits
                 break
             items.append(item)
-            spans.append((pos + 1, after - 1))
+            quoted = isinstance(item, str)
+            spans.append((pos + quoted, after - quoted))
             pos = after
             while pos < len(text) and text[pos] in " \t\r\n":
                 pos += 1
@@ -101,7 +104,7 @@ def _array_parts(text: str) -> list[Part]:
             pos += 1
         for index in range(1, len(items)):
             if follows_secret_flag(items, index):
-                found += literal_parts(text, *spans[index], "option", items[index - 1])
+                found += literal_parts(text, *spans[index], "option", str(items[index - 1]))
         opening = text.find("[", max(pos, opening + 1))
     return found
 

@@ -219,6 +219,7 @@ class Linter:
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:
+            from nexlayer_lint.http_client import join_url
             from nexlayer_lint.remote_validate import Unreachable, validate_remote
 
             api_url = resolve_api_url(settings.api_url)
@@ -232,7 +233,8 @@ class Linter:
                 send_secrets=settings.remote_send_secrets,
                 timeout=settings.timeout,
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
-                unreachable=self._unreachable.setdefault(api_url, Unreachable()),
+                # by the URL asked, `h/` and `h` alike (hunt 117 F6)
+                unreachable=self._unreachable.setdefault(join_url(api_url, "validate"), Unreachable()),
             )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)

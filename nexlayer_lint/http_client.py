@@ -518,12 +518,14 @@ def _without_proxy_credentials(text: str, host: str) -> str:
     try:
         parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
         password = parts.password
+        # a key given as the user name, with no password (`http://KEY:@proxy`: hunt 117 F5)
+        secret = password or parts.username
     except ValueError:
         return text
     found = _proxy_for(host)
     values = {found[2], found[2].split(" ", 1)[1]} if found and found[2] else set()
-    if password:
-        values |= {password, unquote(password)}
+    if secret:
+        values |= {secret, unquote(secret)}
     return hider(values, whole_words=False, stars=4)(text) if values else text
 
 

@@ -365,8 +365,16 @@ def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, mo
     with pytest.raises(http_client.RequestError) as refused:
         http_client.request("GET", "https://api.example/schema", timeout=5)
     thread.join(5)
-    server.close()
     assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 ci:**** (****) refused)"
+    # hunt 117 F5: a key given as the user name, with no password
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    monkeypatch.setenv("HTTPS_PROXY", f"http://CnryKey9x:@127.0.0.1:{server.getsockname()[1]}")
+    with pytest.raises(http_client.RequestError) as refused:
+        http_client.request("GET", "https://api.example/schema", timeout=5)
+    thread.join(5)
+    server.close()
+    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 ****: (****) refused)"
 
 
 def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1491,6 +1499,20 @@ def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_
     result = cli("--remote", "--api-url", fake_api.url, "--no-show-source", str(good_file), *map(str, others))
     assert result.exit_code == 0 and fake_api.count("/validate") == 8  # one more file's attempts, not three
     assert sum("NX900" in line for line in result.output.splitlines()) == 3
+
+
+def test_a_runs_linters_share_the_memory_of_an_api_found_down(fake_api, good_file, sleeps) -> None:
+    # hunt 116 F3: one Linter a config folder, each with its own memory; hunt 117 F6: and by the
+    # URL asked, so `h` and `h/` are one API
+    from nexlayer_lint.config import Settings
+    from nexlayer_lint.engine import Linter
+
+    fake_api.script("/validate", fa.status(503))
+    down: dict[str, object] = {}
+    for api_url in (fake_api.url, fake_api.url + "/", fake_api.url):
+        linter = Linter(Settings(remote=True, api_url=api_url), unreachable=down)
+        assert "NX900" in {d.code for d in linter.lint(good_file.read_bytes(), str(good_file)).diagnostics}
+    assert fake_api.count("/validate") == 4  # the first file's attempts only
 
 
 def test_cli_remote_timeout_option(cli, fake_api, good_file) -> None:

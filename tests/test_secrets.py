@@ -1331,6 +1331,9 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["app", "--password"', []),  # no value
         ('["app", "--password", "ZqArr5', []),  # not a whole string: the item is not read
         ('["a", "b"], ["c", "-d"], ["app", "--password", "ZqArr6xx"]', ["ZqArr6xx"]),
+        # hunt 117 F2: an array with no option (a config command's key), a number as the password
+        ('["git", "config", "x.token", "ZqArr7xx"]', ["ZqArr7xx"]),
+        ('["redis-cli", "-a", 12345678, "ping"]', ["12345678"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
