@@ -15,6 +15,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -339,63 +340,50 @@ def test_https_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
             http_client._proxy_for("api.example")
 
 
+def _refusing_proxy(reason: Any, heads: list[str], answers: int = 1) -> socket.socket:
+    """A proxy on 127.0.0.1 that answers `answers` CONNECTs with a 407 worded by `reason(head)`,
+    keeping each request's head in `heads`; then nothing listens once its socket is closed."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        for _ in range(answers):
+            conn, _ = server.accept()
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(4096) or b"\r\n\r\n"
+                heads.append(data.decode("latin-1"))
+                conn.sendall(f"HTTP/1.1 407 {reason(heads[-1])}\r\nContent-Length: 0\r\n\r\n".encode("latin-1"))
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server
+
+
 def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 116 F2: a proxy's 407 may quote the user-info of HTTPS_PROXY, or its Basic token
     import base64
-    import socket
-    import threading
 
-    server = socket.create_server(("127.0.0.1", 0))
+    def quoting(head: str) -> str:
+        token = head.split("Proxy-Authorization: Basic ", 1)[1].split("\r\n", 1)[0]
+        return f"{base64.b64decode(token).decode()} (Basic {token}) refused"
 
-    def proxy() -> None:
-        conn, _ = server.accept()
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                data += conn.recv(4096) or b"\r\n\r\n"
-            token = data.decode("latin-1").split("Proxy-Authorization: Basic ", 1)[1].split("\r\n", 1)[0]
-            pair = base64.b64decode(token).decode()
-            conn.sendall(f"HTTP/1.1 407 {pair} (Basic {token}) refused\r\nContent-Length: 0\r\n\r\n".encode())
-
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
+    server = _refusing_proxy(quoting, [], answers=2)
+    port = server.getsockname()[1]
     for name in ("https_proxy", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTPS_PROXY", f"http://ci:CnryPr%3Axy@127.0.0.1:{server.getsockname()[1]}")
-    with pytest.raises(http_client.RequestError) as refused:
-        http_client.request("GET", "https://api.example/schema", timeout=5)
-    thread.join(5)
-    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 ci:**** (****) refused)"
-    # hunt 117 F5: a key given as the user name, with no password
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
-    monkeypatch.setenv("HTTPS_PROXY", f"http://CnryKey9x:@127.0.0.1:{server.getsockname()[1]}")
-    with pytest.raises(http_client.RequestError) as refused:
-        http_client.request("GET", "https://api.example/schema", timeout=5)
-    thread.join(5)
+    # hunt 117 F5: and a key given as the user name, with no password
+    for user_info, shown in (("ci:CnryPr%3Axy", "ci:**** (****)"), ("CnryKey9x:", "****: (****)")):
+        monkeypatch.setenv("HTTPS_PROXY", f"http://{user_info}@127.0.0.1:{port}")
+        with pytest.raises(http_client.RequestError) as refused:
+            http_client.request("GET", "https://api.example/schema", timeout=5)
+        assert str(refused.value) == f"the proxy 127.0.0.1 refused the tunnel (407 {shown} refused)"
     server.close()
-    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 ****: (****) refused)"
 
 
 def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 35 F5: `HTTPS_PROXY=http://user:pass@proxy:port` lost its credentials: the proxy's 407
-    import socket
-    import threading
-
-    server = socket.create_server(("127.0.0.1", 0))
     heads: list[str] = []
-
-    def proxy() -> None:
-        conn, _ = server.accept()
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                data += conn.recv(4096) or b"\r\n\r\n"
-            heads.append(data.decode("latin-1"))
-            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
+    server = _refusing_proxy(lambda head: "Proxy Authentication Required", heads)
     for name in ("https_proxy", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTPS_PROXY", f"http://ci%40corp:Pa%3Ass@127.0.0.1:{server.getsockname()[1]}")
@@ -404,7 +392,6 @@ def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monk
     with pytest.raises(http_client.RequestError) as refused:
         http_client.request("GET", "https://api.example/schema", timeout=5)
     assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 Proxy Authentication Required)"
-    thread.join(5)
     server.close()
     assert heads[0].startswith("CONNECT api.example:443 HTTP/1.")
     assert "\r\nProxy-Authorization: Basic Y2lAY29ycDpQYTpzcw==\r\n" in heads[0]  # ci@corp:Pa:ss
