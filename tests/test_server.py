@@ -1730,28 +1730,30 @@ def test_positions_in_each_encoding(encoding: str, character: int) -> None:
     assert server.to_position(lines, 9, 1, encoding) == lsp.Position(line=3, character=0)
 
 
-@pytest.mark.parametrize(
-    "encoding", [lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf32]
-)
+ENCODINGS = [lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf32]
+
+
+def _mixed_widths(seed: int) -> list[str]:
+    """500 short texts of characters one to four client units wide, and a lone surrogate."""
+    rng = random.Random(seed)
+    alphabet = "ab\u00e9\u4e2d\U0001f600\ud800x"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(500)]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
 def test_a_column_counts_the_client_units_before_it(encoding: str) -> None:
     # hunt 104 F5: the units before each finding were counted over the whole line in Python (a
     # one-line file of 210 KB with one `é`: 24 s); now by an index of the line's wide characters
-    rng = random.Random(104)
-    for _ in range(500):
-        text = "".join(rng.choice("ab\u00e9\u4e2d\U0001f600\ud800x") for _ in range(rng.randint(0, 30)))
+    for text in _mixed_widths(104):
         for col0 in range(len(text) + 1):
             assert server._prefix_width(text, col0, encoding) == _units(text[:col0], encoding)
 
 
-@pytest.mark.parametrize(
-    "encoding", [lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf32]
-)
+@pytest.mark.parametrize("encoding", ENCODINGS)
 def test_a_client_position_covers_the_code_points_of_its_units(encoding: str) -> None:
     # hunt 114 F3: a client's position was turned into code points by a loop over the line (each
     # keystroke at the end of a 600 KB line with one `é`: seconds); now by the same index
-    rng = random.Random(114)
-    for _ in range(500):
-        text = "".join(rng.choice("ab\u00e9\u4e2d\U0001f600\ud800x") for _ in range(rng.randint(0, 30)))
+    for text in _mixed_widths(114):
         for units in range(_units(text, encoding) + 3):
             # the fewest code points whose units reach `units` (a unit inside a character takes it whole)
             expected = next((k for k in range(len(text) + 1) if _units(text[:k], encoding) >= units), len(text))
