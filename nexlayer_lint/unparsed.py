@@ -63,7 +63,7 @@ from nexlayer_lint.secrets import (
     program_option,
     says_where_or_whether,
 )
-from nexlayer_lint.value_map import ValueMap, read_leniently, value_map
+from nexlayer_lint.value_map import ValueMap, read_leniently
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
@@ -936,13 +936,12 @@ def _item_name(body: str, start: int, end: int) -> str:
 
 def _escapes_read(body: str, start: int, end: int) -> ValueMap | None:
     """The double-quoted scalar written at body[start:end] (its closing quote included, if it has
-    one on the line), with its escapes read as YAML reads them (value_map); one YAML refuses, or
-    a quote left open, read leniently, the rest of its escapes still read (hunt 113 F1: the
-    name was judged as written, `DB_\\u0050ASSWORD=x\\q`). None for another scalar, or one
-    without an escape."""
+    one on the line), with its escapes read as YAML reads them, one YAML refuses kept as written
+    and a quote left open read to `end` (value_map.read_leniently; hunt 113 F1: such a name was
+    judged as written, `DB_\\u0050ASSWORD=x\\q`). None for another scalar, or one without an escape."""
     if not body.startswith('"', start) or "\\" not in body[start:end]:
         return None
-    return value_map(body, start, end, '"') or read_leniently(body, start, end)
+    return read_leniently(body, start, end)
 
 
 def _opens_collection(body: str, pos: int) -> bool:
