@@ -508,25 +508,19 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
 
 def _without_proxy_credentials(text: str, host: str) -> str:
     """A proxy's refusal with the credentials it was given starred: a proxy may quote back the
-    user-info of HTTPS_PROXY, or the Basic token made of it (hunt 116 F2)."""
-    from urllib.parse import unquote
-    from urllib.request import getproxies
+    Basic token urllib makes of HTTPS_PROXY's user-info (_proxy_for), or the password in it, or
+    a key given as the user name with no password (`http://KEY:@proxy`) (hunts 116 F2, 117 F5)."""
+    import base64
 
     from nexlayer_lint.secrets import hider
 
-    proxy = getproxies().get("https") or ""
-    try:
-        parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-        password = parts.password
-        # a key given as the user name, with no password (`http://KEY:@proxy`: hunt 117 F5)
-        secret = password or parts.username
-    except ValueError:
-        return text
     found = _proxy_for(host)
-    values = {found[2], found[2].split(" ", 1)[1]} if found and found[2] else set()
-    if secret:
-        values |= {secret, unquote(secret)}
-    return hider(values, whole_words=False, stars=4)(text) if values else text
+    if found is None or found[2] is None:
+        return text
+    token = found[2].split(" ", 1)[1]
+    user, _, password = base64.b64decode(token).decode("utf-8", "replace").partition(":")
+    values = {found[2], token, password or user} - {""}
+    return hider(values, whole_words=False, stars=4)(text)
 
 
 def _proxy_for(host: str) -> tuple[str, int, str | None] | None:
