@@ -69,10 +69,10 @@ def command_parts(text: str) -> list[Part]:
 
 
 def _array_parts(text: str) -> list[Part]:
-    """The items after a secret option in each JSON array of strings in `text`: a command in
-    Docker's exec form written as one string (`'["redis-server", "--requirepass", "x"]'`), judged
-    as a YAML list of its items is (follows_secret_flag; hunt 113 F3). Each array is read once,
-    the next looked for after it."""
+    """The items after a secret option (or a config command's secret key) in each JSON array of
+    strings and numbers in `text`: a command in Docker's exec form written as one string
+    (`'["redis-server", "--requirepass", "x"]'`), judged as a YAML list of its items is
+    (follows_secret_flag; hunt 113 F3). Each array is read once, the next looked for after it."""
     from json import JSONDecodeError, JSONDecoder
 
     read_value = JSONDecoder().raw_decode
