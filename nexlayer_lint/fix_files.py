@@ -107,7 +107,9 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
     last: list[tuple[str, FileResult]] = []  # the text linted last and its result
 
     def diagnose(text: str) -> tuple[Diagnostic, ...]:
-        result = linter.lint(text, name)
+        # the bytes that would be written: --max-file-size counts a UTF-16 file's bytes, or a
+        # byte-order mark, as the next run's loader will (hunt 117 F3)
+        result = linter.lint(encoded.encode(text), name)
         result = result._replace(diagnostics=tuple(d for d in result.diagnostics if d.code not in _RUN_CODES))
         last[:] = [(text, result)]
         shared: dict[Fix, list[Diagnostic]] = {}
@@ -119,7 +121,7 @@ def fix_source(raw: bytes, name: str, linter: Linter, wanted: Callable[[Fix], bo
 
     fixed = fix_all(encoded.text, diagnose, wanted)
     # the passes end with the fixed text linted, unless the last pass was all rejected
-    final = last[0][1] if last[0][0] == fixed.text else linter.lint(fixed.text, name)
+    final = last[0][1] if last[0][0] == fixed.text else linter.lint(encoded.encode(fixed.text), name)
     final = final._replace(
         diagnostics=tuple(
             d._replace(fix=None) if d.fix in fixed.added else d
@@ -167,10 +169,14 @@ def _where_it_was(finding: Diagnostic, fix: Fix, origins: Origins) -> Diagnostic
 
 def grows_past(outcome: Outcome, fix: Fix, max_bytes: int) -> bool:
     """Whether `fix`, added to the fixes kept, takes the text past the size limit: the loader
-    refuses such a text with NX001, which is not a parse error to tell the user of."""
-    before = len(outcome.text.encode("utf-8", "surrogatepass"))
-    alone = len(apply_fixes(outcome.text, [fix]).text.encode("utf-8", "surrogatepass"))
-    return len(outcome.fixed_text.encode("utf-8", "surrogatepass")) + alone - before > max_bytes
+    refuses such a text with NX001, which is not a parse error to tell the user of. Counted in
+    the file's own encoding, byte-order mark included."""
+    encoded = decode(outcome.raw)
+    if encoded is None:
+        return False  # not reached: an outcome's bytes are text the loader read
+    before = len(encoded.encode(outcome.text))
+    alone = len(encoded.encode(apply_fixes(outcome.text, [fix]).text))
+    return len(encoded.encode(outcome.fixed_text)) + alone - before > max_bytes
 
 
 def masked_diff(outcome: Outcome, path: str) -> str:

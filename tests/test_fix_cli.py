@@ -275,6 +275,21 @@ def test_a_fix_that_takes_the_file_past_the_size_limit_says_so(project: Path) ->
     assert (project / "nexlayer.yaml").read_text() == CLEAN
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_the_size_limit_of_a_fix_counts_the_files_own_bytes(project: Path, encoding: str) -> None:
+    # a byte-order mark, or UTF-16's two bytes a character, count as the next run's loader counts
+    # them: the fixes were sized as UTF-8 without a mark, and the fixed file was refused (hunt 117 F3)
+    text = CLEAN.replace("servicePorts:", "servicePort:", 1)
+    (project / "nexlayer.yaml").write_bytes(text.encode(encoding))
+    size = len(text.encode(encoding))
+    result = run("--fix", "--max-file-size", str(size), "nexlayer.yaml")
+    assert (project / "nexlayer.yaml").read_bytes() == text.encode(encoding)
+    assert "the file would be larger than the limit of" in result.stderr and result.exit_code == 1
+    grown = len(CLEAN.encode(encoding))
+    assert run("--fix", "--max-file-size", str(grown), "nexlayer.yaml").exit_code == 0
+    assert (project / "nexlayer.yaml").read_bytes() == CLEAN.encode(encoding)
+
+
 def test_a_fix_that_adds_an_error_is_not_applied(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in(monkeypatch, "NX219")
     write(project / "nexlayer.yaml", CLEAN.replace("nginx:1.27", "drop-me"))
