@@ -413,7 +413,8 @@ def check(
     stdin: list[bytes] = []  # standard input as read, for --fix to give back
     masked_text = not statistics and _reads_source(reports, show_source)
     try:
-        results, linter_of = _lint_all(targets, settings_of, stdin_filename, stdin, masked_text, diff)
+        asked_later = set() if diff else _fixed_under_another_name(targets, settings_of)
+        results, linter_of = _lint_all(targets, settings_of, stdin_filename, stdin, masked_text, diff, asked_later)
     except SchemaLoadError as exc:  # a bad schema (--schema or a config's) is a usage error
         _fail(str(exc))
     run = RunInfo(tool_version=__version__, schema=linter_of[0].schema.info)
@@ -428,7 +429,7 @@ def check(
     fixed: dict[str, tuple[Diagnostic, ...]] | None = None
     fix_failed = False
     if fixing:
-        done = _fix(targets, settings_of, results, linter_of, stdin, diff)
+        done = _fix(targets, settings_of, results, linter_of, stdin, diff, asked_later)
         results, fixed, fix_failed = done.results, done.applied, done.failed
         if diff:
             click.echo(_printable_diff("".join(done.diffs)), nl=False)
@@ -529,13 +530,15 @@ def _lint_all(
     stdin: list[bytes],
     masked_text: bool = True,
     diff: bool = False,
+    asked_later: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[list[FileResult], list[Linter]]:
     """Every target's result and Linter, in order. Files with the same settings share a Linter (one
     schema, built once) and form one batch, which the batch runner may share out between
     processes. Standard input, once read, is kept in `stdin` (for --fix to give back).
     `masked_text`: whether a report reads the files' masked text (Linter's).
     A file --fix or --diff will read again is not sent to /validate now: --fix asks about the fixed
-    text once (`_fix`), and --diff shows no report (each file was posted twice)."""
+    text once (`_fix`), and --diff shows no report (each file was posted twice); nor are the
+    names in `asked_later` (_fixed_under_another_name)."""
     from nexlayer_lint import parallel
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.files import read
@@ -556,8 +559,15 @@ def _lint_all(
             done: Iterable[FileResult] = parallel.lint_files(linter, paths, read, workers)
         else:
             done = (
-                _lint_one(linter, path, stdin_filename, read, stdin, not _fixed_later(linter.settings, path, diff))
-                for path in paths
+                _lint_one(
+                    linter,
+                    targets[index],
+                    stdin_filename,
+                    read,
+                    stdin,
+                    not (_fixed_later(linter.settings, targets[index], diff) or index in asked_later),
+                )
+                for index in indexes
             )
         for index, result in zip(indexes, done, strict=True):
             results[index], linter_of[index] = result, linter
@@ -569,6 +579,22 @@ def _fixed_later(settings: Settings, target: str, diff: bool) -> bool:
     report), and --fix asks once, after fixing, about a file it reads again (not a pipe, which
     can be read only once)."""
     return diff or (settings.fix and (target == "-" or not _read_once(target)))
+
+
+def _fixed_under_another_name(targets: list[str], settings_of: list[Settings]) -> set[int]:
+    """The names, asking /validate without --fix, of a file that --fix fixes under another name
+    (a config of its own folder): asked before the fix, they posted the text about to be replaced,
+    then again after the write (hunt 113 F6). Their first lint leaves /validate out; `_fix` asks."""
+    from nexlayer_lint.selection import file_identity
+
+    if not any(s.fix for s in settings_of) or not any(s.remote and not s.fix for s in settings_of):
+        return set()
+    fixed = {file_identity(t) for t, s in zip(targets, settings_of, strict=True) if s.fix and t != "-"}
+    return {
+        index
+        for index, (target, settings) in enumerate(zip(targets, settings_of, strict=True))
+        if settings.remote and not settings.fix and target != "-" and file_identity(target) in fixed
+    }
 
 
 def _lint_one(
@@ -601,10 +627,12 @@ def _fix(
     linter_of: list[Linter],
     stdin: list[bytes],
     diff: bool,
+    asked_later: set[int] | frozenset[int] = frozenset(),
 ) -> _Fixing:
     """--fix and --diff, after the lint: each file whose findings offer a fix its settings want is
     read again and fixed in passes (fix_files.fix_source), here in this process even when a batch
-    runner linted it; then written (or its diff kept), and its result is the lint of the fixed text."""
+    runner linted it; then written (or its diff kept), and its result is the lint of the fixed text.
+    The names in `asked_later` ask /validate here, once, about the file as it is after the writes."""
 
     from nexlayer_lint import fix_files
     from nexlayer_lint.files import read
@@ -687,6 +715,8 @@ def _fix(
         relinted.add(index)
     if written:
         _lint_again_under_other_names(targets, out, linter_of, written, relinted)
+    for index in sorted(asked_later - relinted):  # a file no fix changed: asked about as it was
+        out[index] = _asked_again(linter_of[index], targets[index], out[index], stdin)
     return _Fixing(out, applied, diffs, stdout, failed)
 
 
@@ -749,6 +779,7 @@ def _lint_again_under_other_names(
             raw, error = read(targets[index], linter_of[index].settings.max_file_size)
             if error is None:
                 results[index] = _with_run_findings(linter_of[index].lint(raw, results[index].path), results[index])
+                relinted.add(index)
 
 
 def _say_not_applied(name: str, outcome: Any, max_bytes: int) -> None:

@@ -1137,6 +1137,27 @@ def test_with_remote_a_file_linted_under_two_names_is_posted_once_per_name(proje
     assert len(posts) == 2 and all(b"servicePorts" in post.body for post in posts)
 
 
+@pytest.mark.parametrize("order", [("fixing", "plain"), ("plain", "fixing")])
+@pytest.mark.parametrize("text", [MISSPELT, FIXED])
+def test_a_name_without_fix_of_a_file_fixed_under_another_is_posted_once(
+    project: Path, fake_api: Any, order: tuple[str, str], text: str
+) -> None:
+    # hunt 113 F6: only one folder's config fixes; the other name posted the text about to be
+    # replaced, then again after the write. With nothing to fix, each name is still asked once.
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", fa.valid())
+    write(project / "fixing" / ".nexlayer-lint.toml", "remote = true\nfix = true\n")
+    write(project / "plain" / ".nexlayer-lint.toml", "remote = true\n")
+    write(project / "fixing" / "nexlayer.yaml", text)
+    (project / "plain" / "nexlayer.yaml").symlink_to(project / "fixing" / "nexlayer.yaml")
+    result = run("--api-url", fake_api.url, *(f"{folder}/nexlayer.yaml" for folder in order))
+    assert (project / "fixing" / "nexlayer.yaml").read_text() == FIXED, result.output
+    posts = [r for r in fake_api.requests if r.method == "POST"]
+    assert len(posts) == 2 and all(b"servicePorts" in post.body for post in posts), posts
+    assert result.exit_code == 0, result.output
+
+
 def test_diff_with_remote_asks_nothing_of_a_pipe_either(tmp_path: Path) -> None:
     # hunt 112 F3: a file --diff cannot read again was posted in the first lint
     from nexlayer_lint.cli import _fixed_later
