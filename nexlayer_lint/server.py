@@ -312,6 +312,39 @@ def to_lsp_diagnostics(
     return converted, (encoding, conversions)
 
 
+# What one document publishes at most: VS Code shows no more (ExtHostDiagnostics), and the 60,000
+# of a 2 MB file took the event loop seconds to serialise, holding every other document's
+# answers (hunt 114 F2). Hovers and code actions still see every finding.
+MAX_PUBLISHED = 1000
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def most_severe(diagnostics: Sequence[Diagnostic], most: int) -> Sequence[Diagnostic]:
+    """At most `most` of the diagnostics, errors first, then warnings, then the rest, each kind
+    in the file's order, as VS Code chooses; kept in the file's order."""
+    if len(diagnostics) <= most:
+        return diagnostics
+    chosen = sorted(range(len(diagnostics)), key=lambda i: (_RANK.get(diagnostics[i].severity, 3), i))[:most]
+    return [diagnostics[i] for i in sorted(chosen)]
+
+
+def _not_shown(
+    diagnostics: Sequence[Diagnostic], shown: Sequence[Diagnostic], lines: Lines, encoding: str
+) -> lsp.Diagnostic:
+    """One note at the first finding left out, saying how many are and where to see them all."""
+    kept = {id(d) for d in shown}
+    first = next(d for d in diagnostics if id(d) not in kept)
+    return lsp.Diagnostic(
+        range=to_range(lines, first, encoding),
+        message=(
+            f"{len(diagnostics) - len(shown):,} more problems not shown in the editor "
+            f"(at most {MAX_PUBLISHED:,} a document): run nexlayer-lint on the file to see them all"
+        ),
+        severity=lsp.DiagnosticSeverity.Information,
+        source=SOURCE,
+    )
+
+
 def _conversion_key(d: Diagnostic, lines: Lines) -> tuple[Any, ...] | None:
     """What `to_lsp_diagnostic` reads: the diagnostic's own fields, its first and last lines and
     where those sit among LSP's lines."""
@@ -1128,7 +1161,10 @@ def _lint_job(
     result = linter.lint_loaded(text, path, document, problems)
     lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
-    converted, conversions = to_lsp_diagnostics(diagnostics, lines, encoding, conversions)
+    shown = most_severe(diagnostics, MAX_PUBLISHED)
+    converted, conversions = to_lsp_diagnostics(shown, lines, encoding, conversions)
+    if len(shown) < len(diagnostics):
+        converted.append(_not_shown(diagnostics, shown, lines, encoding))
     parsed = document if not problems else None
     return _Linted(lines, diagnostics, converted, conversions, parsed, result.error, config_error)
 

@@ -324,6 +324,36 @@ def many_pods(pods: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_a_document_publishes_its_most_severe_findings_up_to_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 114 F2: 60,000 findings took the event loop seconds to serialise; VS Code shows at most
+    # 1,000 a file, errors first, and says how many it left out
+    def job(text: str) -> Any:
+        encoding = lsp.PositionEncodingKind.Utf16
+        return server._lint_job(text, "nexlayer.yaml", server.Settings(), False, None, encoding, None, ("", {}))
+
+    text = many_pods(40)
+    every = job(text).diagnostics
+    errors = [d for d in every if d.severity == "error"]
+    warnings = [d for d in every if d.severity == "warning"]
+    assert len(errors) == 10 and len(warnings) > 2
+    monkeypatch.setattr(server, "MAX_PUBLISHED", 12)
+    linted = job(text)
+    assert linted.diagnostics == every  # hovers and code actions still see them all
+    shown, note = linted.lsp_diagnostics[:-1], linted.lsp_diagnostics[-1]
+    kept = sorted(errors + warnings[:2], key=lambda d: d.sort_key)
+    assert [(d.code, d.range.start.line + 1, d.range.start.character + 1) for d in shown] == [
+        (d.code, d.line, d.col) for d in kept
+    ]
+    assert note.severity == lsp.DiagnosticSeverity.Information and note.code is None
+    assert note.message == (
+        f"{len(every) - 12:,} more problems not shown in the editor (at most 12 a document): "
+        "run nexlayer-lint on the file to see them all"
+    )
+    assert (note.range.start.line + 1, note.range.start.character + 1) == (warnings[2].line, warnings[2].col)
+    monkeypatch.setattr(server, "MAX_PUBLISHED", len(every))
+    assert len(job(text).lsp_diagnostics) == len(every)  # at the limit: no note
+
+
 @e2e
 async def test_each_edit_publishes_what_a_full_lint_of_its_text_finds(client: Client, docs: Path) -> None:
     """Keystrokes inside values (linted without parsing again, scalar_edit) and anywhere else:
