@@ -792,6 +792,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:
+            stop = _within_its_string(text, match, stop)
             # a `,` or `;` that no entry follows is the value's own (`DB_PASSWORD=pa,ss;word`,
             # `x; Tail`: hunts 92 F1, 95 F3); in JSON or a flow mapping, only inside a word
             # (`hunter;2x`: hunt 94 F2), as the next object or key follows one there (`, "$schema"`,
@@ -817,6 +818,21 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         found += literal_parts(text, start, stop, "assignment", match.group(1))
         pos = max(pos, stop)
     return found
+
+
+def _within_its_string(text: str, entry: re.Match[str], stop: int) -> int:
+    """`stop`, or the closing quote of the string that holds both the entry's name and its value
+    (`["curl", "-H", "X-Api-Key: x", "http://y"]`: a JSON string, not an object's key; the value
+    ran on into the next item and past the next item's quote: hunt 113)."""
+    name_start, name_end = entry.span(1)
+    opening = text[name_start - 1 : name_start]
+    if opening not in ("'", '"') or text[name_end : name_end + 1] in ("'", '"', "\\"):
+        return stop
+    close = text.find(opening, name_end, stop)
+    # `\"` in double quotes, `''` in single quotes (YAML's, a shell's joined words) go on
+    while close > 0 and (_escaped(text, close) if opening == '"' else text.startswith("''", close)):
+        close = text.find(opening, close + (1 if opening == '"' else 2), stop)
+    return stop if close < 0 else close
 
 
 def _jq_value_literals(text: str, start: int) -> tuple[list[tuple[int, int]], int]:

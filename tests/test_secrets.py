@@ -1334,10 +1334,34 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 117 F2: an array with no option (a config command's key), a number as the password
         ('["git", "config", "x.token", "ZqArr7xx"]', ["ZqArr7xx"]),
         ('["redis-cli", "-a", 12345678, "ping"]', ["12345678"]),
+        # a header's value ends with its item: it took the closing quote, and with an entrypoint
+        # before it, the next item's `["curl"` too (a second finding)
+        ('["curl", "-H", "X-Api-Key: ZqArr8xx"]', ["ZqArr8xx"]),
+        ('["curl", "-H", "X-Api-Key: ZqArr9xx"] ["curl", "-H", "X-Api-Key: ZqArr9xx", "http://x"]', ["ZqArr9xx"] * 2),
+        ('["x", "DB_PASSWORD: Zq\\"Arr10", "y"]', ['Zq\\"Arr10']),  # an escaped quote goes on
+        ("['x', 'DB_PASSWORD: Zq''Arr11', 'y']", ["Zq''Arr11"]),  # and a doubled single quote
+        ('["x", "DB_PASSWORD: ZqArr12', ["ZqArr12"]),  # never closed: to the end
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_an_exec_form_command_after_its_entrypoint_stars_only_each_header_value() -> None:
+    # an entrypoint's header value, read on into the command, starred its `["curl"` as a second
+    # NX213, at the wrong place
+    from tests.conftest import CLEAN, lint_diags
+
+    lines = [
+        '      entrypoint: \'["curl", "-H", "X-Api-Key: ZqArr8xx"]\'',
+        '      command: \'["curl", "-H", "X-Api-Key: ZqArr8xx", "http://x"]\'',
+    ]
+    text = CLEAN.replace("      path: /\n", "      path: /\n" + "\n".join(lines) + "\n", 1)
+    first = text.splitlines().index(lines[0]) + 1
+    found = [(d.code, d.line, d.col, d.end_col) for d in lint_diags(text) if d.code == "NX213"]
+    assert found == [("NX213", first, 47, 55), ("NX213", first + 1, 44, 52)]
+    masked = mask_text(load(text))
+    assert "ZqArr8xx" not in masked and masked.replace("********", "ZqArr8xx") == text
 
 
 @pytest.mark.parametrize(
