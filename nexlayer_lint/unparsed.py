@@ -879,7 +879,11 @@ def _published_key(body: str) -> bool:
 
 
 def _inside(context: _Context, indent: int, dash: bool) -> bool:
-    """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key."""
+    """Whether a line indented by `indent` (starting with `- ` or not) is under the context's key.
+    A vars item one column left of its `vars:` is taken as under it: mistyped so, it is one
+    reason the file does not parse, and its value was shown (hunt 113 F8)."""
+    if dash and context.kind == "vars" and indent == context.indent - 1:
+        return True
     return indent > context.indent or (indent == context.indent and dash and context.kind not in ("block", "plain"))
 
 

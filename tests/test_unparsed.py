@@ -332,6 +332,14 @@ SHAPES = {
         "secrets:\n- name: s1\n...\n  data: *****\nvars:\n- key: SECRET_KEY\n%YAML 1.2\n  value: *****\n"
         "secrets:\n\ufeff  - name: s2\n    data: *****\n",
     ),
+    # hunt 113 F8: a vars item one column left of its `vars:` was read outside vars; the next
+    # pod, back at its own column, is outside again
+    "a vars item one column too far left": (
+        "pods:\n  - name: api\n    vars:\n    - DB_PASSWORD=Cnry1\n   - API_TOKEN Cnry2\n    - MODE=x\n"
+        "  - name: API_TOKEN Cnry3\n    x: [\n",
+        "pods:\n  - name: api\n    vars:\n    - DB_PASSWORD=*****\n   - API_TOKEN *****\n    - MODE=x\n"
+        "  - name: API_TOKEN Cnry3\n    x: [\n",
+    ),
     "ordinary values": (
         "application:\n  name: shop # a name\n  pods:\n  - vars:\n      HOME: /home/app\n"
         "    - key: LOG_LEVEL\n      value: debug\n  x: [\n",
