@@ -653,6 +653,10 @@ class _Scanner:
             start = _skip_blanks(body, _name_end(body, start + 1))
         if start == n or body[start] in "#|>":
             anchored = _Anchor(index, start, start, literal=False, indent=self.owner)
+            if not self.flow and body[start : start + 1] in ("", "#"):
+                # a mapping below, maybe a var's template (`x-var: &v` then `key: DB_PASSWORD`,
+                # `value: x`, merged with `- <<: *v`): its `value:` is judged as an item's (hunt 113 F2)
+                self.items.append(_Item(self.owner))
         elif body[start] in "'\"":
             close = closing_quote(body, start + 1, body[start])
             if close < 0:  # a quoted value that goes on below
@@ -672,6 +676,17 @@ class _Scanner:
         self.anchors[name] = anchored
         if anchored.indent >= 0:
             self.open_anchors.append(anchored)
+
+    def aliases_in(self, index: int, body: str, start: int, end: int) -> None:
+        """Each alias in a secret's flow collection names a secret value: `DB_PASSWORD: [*pw]`,
+        and the merge list `<<: [*a, *b]` under registryLogin or a secrets item (hunt 113 F2).
+        Each character is looked at once."""
+        at = body.find("*", start, end)
+        while at >= 0:
+            name_end = _name_end(body, at + 1)
+            if body[at - 1] in " \t[{,:":
+                self.alias(index, body[at + 1 : name_end])
+            at = body.find("*", max(name_end, at + 1), end)
 
     def alias(self, index: int, name: str) -> None:
         """`*name` is a secret's value (line `index`): mask the value it names where it is written."""
@@ -776,6 +791,8 @@ class _Scanner:
             self.mask_literal(index, body, start + 1, close)
             return self.run_on_after(index, body, close)
         end = self.value_end(body, start)
+        if char in "[{":
+            self.aliases_in(index, body, start, end)
         if char in "[{" and end == n:
             self.contexts.append(_Context(column, "secret"))  # a collection that may go on below
             self.mask(index, start, n)

@@ -332,6 +332,17 @@ SHAPES = {
         "secrets:\n- name: s1\n...\n  data: *****\nvars:\n- key: SECRET_KEY\n%YAML 1.2\n  value: *****\n"
         "secrets:\n\ufeff  - name: s2\n    data: *****\n",
     ),
+    # hunt 113 F2: merge keys; a merge list's aliases were not followed, and a var's template
+    # (an anchored block mapping) never had its `value:` judged
+    "merged templates": (
+        "x-b: &b\n  other: Cnry1\nx-f: &f\n  name: s1\n  data: Cnry2\nx-v: &v\n  key: DB_PASSWORD\n"
+        "  value: Cnry3\nx-w: &w  # not a secret\n  key: LOG_LEVEL\n  value: debug\n"
+        "registryLogin:\n  <<: [*b]\nsecrets:\n- <<: [ *f ]\nvars:\n- <<: *v\n- <<: *w\n x: [\n",
+        # a mapping merged whole into a secret's place is starred whole (over-masked: a known gap)
+        "x-b: &b\n  ************\nx-f: &f\n  ********\n  ***********\nx-v: &v\n  key: DB_PASSWORD\n"
+        "  value: *****\nx-w: &w  # not a secret\n  key: LOG_LEVEL\n  value: debug\n"
+        "registryLogin:\n  <<: ****\nsecrets:\n- <<: ******\nvars:\n- <<: *v\n- <<: *w\n x: [\n",
+    ),
     # hunt 113 F8: a vars item one column left of its `vars:` was read outside vars; the next
     # pod, back at its own column, is outside again
     "a vars item one column too far left": (
