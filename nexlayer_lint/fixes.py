@@ -347,6 +347,9 @@ def _one_by_one(
     mistake each (200: 6.7 s, hunt 75 F1). The groups not sorted out when they are spent are
     neither applied nor rejected, only left (rejecting them whole blamed good fixes: hunt 80 F1)."""
     applied: list[Fix] = []
+    # the lint of the text with the fixes kept so far: a group is judged against it, as a kept
+    # fix that removes an NX103 hid the NX103 a single fix added (hunt 119 F1)
+    kept = [diagnostics]
 
     def sort_out(group: Sequence[Fix]) -> None:
         if trials[0] <= 0:  # left: --fix says its fix is still offered
@@ -355,12 +358,13 @@ def _one_by_one(
         # Spans are the original text's: each trial applies the kept fixes and the group afresh.
         trial = apply_fixes(text, [*applied, *group])
         after = diagnose(trial.text)
-        added = worsened(diagnostics, after)
+        added = worsened(kept[0], after)
         # A group passes only if it adds no error at all, not merely none per code: a bad fix's
         # NX101 must not hide behind the NX101 a good fix of its group removes.
         whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied)
         if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
+            kept[0] = after
         elif len(group) == 1:
             rejected[group[0]] = added
         else:

@@ -240,6 +240,36 @@ def test_a_bad_fix_cannot_hide_behind_a_good_fix_in_a_pass_of_two() -> None:
     assert fixed.rejected == (a,) and dict(fixed.added) == {a: ("NX103",)}
 
 
+def test_a_single_bad_fix_cannot_hide_behind_a_fix_kept_before_it() -> None:
+    # hunt 119 F1: B (kept first) ends an NX103; A, tried alone after it, adds one: counted
+    # against the pass's first lint, the NX103s were as many, and A's landed (a port quoted)
+    b, a, c = (fix((n, 1, n, 2, name.upper()), title=name) for n, name in enumerate("bac", 1))
+    diagnose = _lint_by_line(
+        {
+            (0, "b"): _diagnostic("NX103", "error", b, message="what B ends"),
+            (1, "a"): _diagnostic("NX005", "warning", a),
+            (1, "A"): _diagnostic("NX103", message="A's damage"),
+            (2, "c"): _diagnostic("NX005", "warning", c),
+            (2, "C"): _diagnostic("NX207"),
+        }
+    )
+    fixed = fixes.fix_all("b\na\nc\n", diagnose)
+    assert fixed.text == "B\na\nc\n"
+    assert fixed.rejected == (a, c) and dict(fixed.added) == {a: ("NX103",), c: ("NX207",)}
+
+
+def test_a_quoted_port_never_lands_beside_a_port_another_fix_unquotes() -> None:
+    # hunt 119 F1 in a real file: `servicePort: [8e1]` renamed, and its 80 quoted by NX005's fix,
+    # while the other pod's `["80"]` is unquoted: the file ended with a string port
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        '      servicePorts: ["80"]\n    - name: api\n      image: nginx:1.27\n      servicePort: [8e1]\n'
+    )
+    fixed = fixes.fix_all(text, lambda edited: lint(edited, "nexlayer.yaml").diagnostics)
+    assert fixed.text == text.replace('["80"]', "[80]").replace("servicePort: [8e1]", "servicePorts: [80]")
+    assert [d.code for d in lint(fixed.text, "nexlayer.yaml").diagnostics] == []
+
+
 def test_fix_all_stops_after_max_passes() -> None:
     grows = fix((1, 1, 1, 1, "x"), title="never done")
     fixed = fixes.fix_all("a\n", lambda text: [_diagnostic("NX215", "warning", grows)], max_passes=3)
