@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
+from nexlayer_lint.model import Problem, span_at, syntax_problem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
@@ -22,8 +22,10 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         if raw.startswith(bom):
             try:
                 return raw.decode(codec), None
-            except UnicodeDecodeError as exc:
-                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", Span(1, 1, 1, 1), _RESAVE)
+            except UnicodeDecodeError as exc:  # at the code unit it could not read, not 1:1
+                before = raw[: exc.start].decode(codec, errors="replace").removeprefix("\ufeff")
+                where = span_at(before, len(before))
+                return None, syntax_problem(f"invalid {codec.upper()} text ({exc.reason})", where, _RESAVE)
     # The UTF-8 BOM is cut here rather than by the "utf-8-sig" codec: that codec is written in
     # Python (the plain one is not), and its errors count positions after the BOM.
     raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -64,3 +66,25 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
     if nul >= 0:
         return None, syntax_problem(_BINARY, span_at(text, nul), _RESAVE)
     return text, None
+
+
+def readable(raw: bytes) -> str:
+    """The text of a file `decode` refused, for its code frames, where secrets are starred by
+    their shape: decoded by its byte-order mark, or as UTF-16 or UTF-32 when its NUL bytes fall
+    where those encodings put them in ASCII text, with replacement characters for what cannot
+    be read. Read as UTF-8, `P\\x00W\\x00:` hid a password's `key: value` shape (hunt 120 F1)."""
+    codec = next((codec for bom, codec in _BOMS if raw.startswith(bom)), None) or _nul_codec(raw[:4096])
+    text = raw.decode(codec or "utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _nul_codec(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 (either byte order) when every byte those put beside an ASCII character
+    is NUL in the first bytes of a file that has no byte-order mark; else None."""
+    for codec, step, zeros in (("utf-32-le", 4, (1, 2, 3)), ("utf-32-be", 4, (0, 1, 2))):
+        if len(head) >= step and all(not any(head[at::step]) for at in zeros):
+            return codec
+    for codec, zero in (("utf-16-le", 1), ("utf-16-be", 0)):
+        if len(head) >= 2 and not any(head[zero::2]):
+            return codec
+    return None

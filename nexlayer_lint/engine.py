@@ -12,6 +12,7 @@ from nexlayer_lint import loader, schema, secrets, suppress
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding
 from nexlayer_lint.config import Settings, resolve_api_url, schema_uses_network
+from nexlayer_lint.decoding import readable
 from nexlayer_lint.model import (
     SEVERITY_RANK,
     DataPath,
@@ -479,8 +480,8 @@ _AS_WRITTEN = ValueMap("", [], [])  # in _narrow's memo: a value whose text is t
 
 def _text_of(source: str | bytes) -> str:
     """The text of a file that does not parse, for its code frames: as the loader decoded it (a
-    UTF-16 file too), or as UTF-8 with replacement characters when it could not."""
+    UTF-16 file too), or as well as it can be read when it could not (decoding.readable)."""
     if isinstance(source, str):
         return source.removeprefix("\ufeff")  # as the loader reads it, and as bytes give it
     text, _ = loader.decode(source)
-    return text.removeprefix("\ufeff") if text is not None else source[:1_000_000].decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff") if text is not None else readable(source[:1_000_000])

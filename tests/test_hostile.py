@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -322,8 +323,32 @@ def test_utf16_without_bom_is_refused_clearly() -> None:
 
 
 def test_truncated_utf16_is_nx001() -> None:
+    # at the code unit that could not be read (the text before it has a line), not at 1:1
     got = only(codecs.BOM_UTF16_LE + "a: 1\n".encode("utf-16-le") + b"\x00")
-    assert got == [("NX001", 1, 1, "invalid UTF-16 text (truncated data)")]
+    assert got == [("NX001", 2, 1, "invalid UTF-16 text (truncated data)")]
+
+
+@pytest.mark.parametrize(
+    ("encode", "where"),
+    [
+        (lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le") + b"\x00\xd8", (1, 80)),  # a lone half
+        (lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be") + b"A", (1, 80)),  # truncated
+        (lambda text: codecs.BOM_UTF32_LE + text.encode("utf-32-le") + b"\x00\xd8\x00\x00", (1, 80)),
+        (lambda text: text.encode("utf-16-le"), (1, 2)),  # no byte-order mark: a NUL byte
+        (lambda text: text.encode("utf-32-be"), (1, 1)),
+    ],
+)
+def test_a_utf16_or_utf32_file_that_cannot_be_read_has_its_secrets_starred(
+    encode: Callable[[str], bytes], where: tuple[int, int]
+) -> None:
+    # hunt 120 F1: read as UTF-8, `P\x00W\x00:` had no `key: value` shape, and the frame showed
+    # the password between NUL escapes
+    text = "registryLogin: {personalAccessToken: ghp_Zq9PartAbcdefghijklmnopqrstuvwxyz0123}"
+    result = lint(encode(text))
+    (d,) = result.diagnostics
+    assert (d.code, d.line, d.col) == ("NX001", *where)
+    assert "Zq9Part" not in result.masked_text
+    assert result.masked_text.startswith("registryLogin: {personalAccessToken: ****")
 
 
 def test_tab_indentation() -> None:
