@@ -77,7 +77,7 @@ def parse(
             continue
         codes: list[str] = []
         kept: list[int] = []  # the place in `named` of each code kept: its removal edit's
-        named = _DIRECTIVE_CODE.findall(match.group(2))
+        named = _DIRECTIVE_CODE.findall(comment.text, match.start(2), _codes_end(comment.text, match))
         for index, raw in enumerate(named):
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
@@ -180,8 +180,8 @@ def _code_removals(comment: Comment, line: str, match: re.Match[str]) -> list[Ed
     if line[start - 1 : start - 1 + len(comment.text)] != comment.text:
         return None
     parts = [
-        (start + match.start(2) + found.start(), start + match.start(2) + found.end())
-        for found in _DIRECTIVE_CODE.finditer(match.group(2))
+        (start + found.start(), start + found.end())
+        for found in _DIRECTIVE_CODE.finditer(comment.text, match.start(2), _codes_end(comment.text, match))
     ]  # as parse() splits
     removals = []
     for index, (first, last) in enumerate(parts):
@@ -205,8 +205,19 @@ def disable_codes_end(line: str, whole_file: bool = False) -> int | None:
     match = _DIRECTIVE_IN_LINE.search(line)
     if match is None or match.group(1) != ("disable-file" if whole_file else "disable"):
         return None
-    codes = match.group(2).rstrip(", \t")
+    codes = line[match.start(2) : _codes_end(line, match)].rstrip(", \t")
     return match.start(2) + len(codes) if codes else None
+
+
+def _codes_end(text: str, match: re.Match[str]) -> int:
+    """Where the codes of a directive end: where DIRECTIVE stopped, or, when it stopped inside a
+    code (`disable=NX2.13`, `NX2é13`, a bidi control in it), after that code, which is then no
+    known one. Read as the prefix `NX2`, it silenced every NX2xx on its line (hunt 120 F2)."""
+    end = match.end(2)
+    if end == match.start(2) or text[end - 1] in ", \t" or end == len(text) or text[end] in " \t#":
+        return end
+    cut = _DIRECTIVE_CODE.match(text, end)
+    return cut.end() if cut else end
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

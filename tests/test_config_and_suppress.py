@@ -370,6 +370,21 @@ def test_unused_unknown_and_empty_directives_are_nx099():
     ]
 
 
+@pytest.mark.parametrize("cut", ["NX2.15", "NX2\u00e915", "NX2\u202e15", "NX2\uff11\uff15", "NX2/15"])
+def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str) -> None:
+    # hunt 120 F2: the directive's grammar stopped at `.`, and `NX2` silenced every NX2xx on the line
+    from nexlayer_lint.suppress import disable_codes_end
+
+    line = f"  image: nginx # nexlayer-lint: disable=NX213,{cut}"
+    found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX213,{cut}\n"))
+    assert [d.code for d in found] == ["NX215", "NX099", "NX099"]
+    assert found[1].message == f'suppression names "{cut}", which is no known code'
+    assert disable_codes_end(line) == len(line)  # a code added goes after it, not inside it
+    # a blank or `#` after the codes still ends them: a note after them is no code
+    found = lint_diags(UNPINNED.replace("nginx\n", "nginx # nexlayer-lint: disable=NX215 (pinned by ops)\n"))
+    assert found == []
+
+
 @pytest.mark.parametrize("prefix", ["N", "NX", "nx"])
 def test_a_prefix_of_every_code_is_no_blanket_disable(prefix: str) -> None:
     # the verdict hunt of the fifth stop: `disable-file=N` hid every finding of the file
