@@ -69,10 +69,11 @@ def command_parts(text: str) -> list[Part]:
 
 
 def _array_parts(text: str) -> list[Part]:
-    """The items after a secret option (or a config command's secret key) in each JSON array of
-    strings and numbers in `text`: a command in Docker's exec form written as one string
-    (`'["redis-server", "--requirepass", "x"]'`), judged as a YAML list of its items is
-    (follows_secret_flag; hunt 113 F3). Each array is read once, the next looked for after it."""
+    """The items after a secret option (or a config command's secret key) in each JSON array in
+    `text`: a command in Docker's exec form written as one string (`'["redis-server",
+    "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
+    F3); its items may be any JSON value (`-1`, `true`, `null` before a `--password`: hunt 118
+    F1). Each array is read once, the next looked for after it."""
     from json import JSONDecodeError, JSONDecoder
 
     read_value = JSONDecoder().raw_decode
@@ -86,10 +87,9 @@ def _array_parts(text: str) -> list[Part]:
         while True:
             while pos < len(text) and text[pos] in " \t\r\n":
                 pos += 1
-            # a string or a number (`["redis-cli", "-a", 12345678]`: hunt 117 F2), read once
-            if not (text.startswith('"', pos) or text[pos : pos + 1].isdigit()):
+            if pos >= len(text) or text[pos] in ",]":
                 break
-            try:
+            try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
                 item, after = read_value(text, pos)
             except (JSONDecodeError, ValueError):  # ValueError: a number past 4,300 digits
                 break

@@ -606,6 +606,7 @@ _HINT = re.compile(
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
+    r"|\[\""  # a command in exec form as one string, its option maybe escaped (`["x", "\u002d-password", ...]`)
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
@@ -632,7 +633,7 @@ class Part(NamedTuple):
 
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
 # double-quoted word, a config-setting command, sqlplus' logon.
-_COMMAND_HINTS = ('"{', '"[', "config", "npm", "sqlplus")
+_COMMAND_HINTS = ('"{', '"[', '["', "config", "npm", "sqlplus")
 
 
 def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:

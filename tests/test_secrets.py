@@ -1341,6 +1341,12 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["x", "DB_PASSWORD: Zq\\"Arr10", "y"]', ['Zq\\"Arr10']),  # an escaped quote goes on
         ("['x', 'DB_PASSWORD: Zq''Arr11', 'y']", ["Zq''Arr11"]),  # and a doubled single quote
         ('["x", "DB_PASSWORD: ZqArr12', ["ZqArr12"]),  # never closed: to the end
+        # hunt 118 F1: any JSON value before the option, a negative number for the password,
+        # an escaped option name
+        ('["app", "--retries", -1, "--password", "ZqArr13x"]', ["ZqArr13x"]),
+        ('["app", true, null, [1, "a"], {"b": 2}, "--password", "ZqArr14x"]', ["ZqArr14x"]),
+        ('["redis-cli", "-a", -1234567887]', ["-1234567887"]),
+        ('["redis-server", "\\u002d-requirepass", "ZqArr15x"]', ["ZqArr15x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
