@@ -166,7 +166,7 @@ class Linter:
         settings: Settings,
         masked_text: bool = True,
         guarded: tuple[str, ...] = (),
-        unreachable: dict[str, Any] | None = None,
+        unreachable: dict[object, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.masked_text = masked_text
@@ -175,7 +175,7 @@ class Linter:
         self._schema_warning_pending = True
         # /validate URL -> remote_validate.Unreachable: shared by a run's Linters (one per config
         # folder), so an API that is down costs the run one deadline, not one a folder (hunt 116 F3)
-        self._unreachable: dict[str, Any] = {} if unreachable is None else unreachable
+        self._unreachable: dict[object, Any] = {} if unreachable is None else unreachable
 
     def reports(self, code: str) -> bool:
         """Whether the settings turn `code` on (a `guarded` code is linted whatever they say)."""
@@ -220,7 +220,6 @@ class Linter:
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:
-            from nexlayer_lint.http_client import join_url
             from nexlayer_lint.remote_validate import Unreachable, validate_remote
 
             api_url = resolve_api_url(settings.api_url)
@@ -234,8 +233,7 @@ class Linter:
                 send_secrets=settings.remote_send_secrets,
                 timeout=settings.timeout,
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
-                # by the URL asked, `h/` and `h` alike (hunt 117 F6)
-                unreachable=self._unreachable.setdefault(join_url(api_url, "validate"), Unreachable()),
+                unreachable=self._unreachable.setdefault(_endpoint(api_url), Unreachable()),
             )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)
@@ -269,6 +267,19 @@ class Linter:
 def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
     """Lint one file's text or bytes; the library entry point."""
     return Linter(settings or Settings()).lint(source, path)
+
+
+def _endpoint(api_url: str) -> object:
+    """What `/validate` of `api_url` is asked at, as check_url reads it: scheme, host (in any
+    case), port (written or not) and target; `h/` and `h` alike, and user-info left out (hunts
+    117 F6, 118 F7). The URL itself when it is no valid one: asking fails at once."""
+    from nexlayer_lint.http_client import RequestError, check_url, join_url
+
+    url = join_url(api_url, "validate")
+    try:
+        return check_url(url)
+    except RequestError:
+        return url
 
 
 def _guarded(what: str, path: str, internal: list[str], function: Any, *args: Any, **kwargs: Any) -> list[Problem]:

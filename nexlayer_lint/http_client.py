@@ -509,8 +509,11 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
 def _without_proxy_credentials(text: str, host: str) -> str:
     """A proxy's refusal with the credentials it was given starred: a proxy may quote back the
     Basic token urllib makes of HTTPS_PROXY's user-info (_proxy_for), or the password in it, or
-    a key given as the user name with no password (`http://KEY:@proxy`) (hunts 116 F2, 117 F5)."""
+    a key given as the user name with no password (`http://KEY:@proxy`) or a long one, a key
+    too (`http://KEY:js_render=true@proxy`); each also percent-escaped, as HTTPS_PROXY may have
+    written it (hunts 116 F2, 117 F5, 118 F5)."""
     import base64
+    from urllib.parse import quote
 
     from nexlayer_lint.secrets import hider
 
@@ -519,8 +522,13 @@ def _without_proxy_credentials(text: str, host: str) -> str:
         return text
     token = found[2].split(" ", 1)[1]
     user, _, password = base64.b64decode(token).decode("utf-8", "replace").partition(":")
-    values = {found[2], token, password or user} - {""}
-    return hider(values, whole_words=False, stars=4)(text)
+    secret = {password, user if not password or len(user) >= _LONG_QUERY_VALUE else ""} - {""}
+    escaped = {quote(value, safe=safe) for value in secret for safe in ("", _USERINFO_SAFE)}
+    escaped |= {_ESCAPE.sub(lambda escape: escape.group().lower(), value) for value in escaped}
+    return hider({found[2], token, *secret, *escaped}, whole_words=False, stars=4)(text)
+
+
+_USERINFO_SAFE = "!$&'()*+,;="  # RFC 3986's sub-delims: user-info may hold them unescaped
 
 
 def _proxy_for(host: str) -> tuple[str, int, str | None] | None:

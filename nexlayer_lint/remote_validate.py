@@ -175,9 +175,10 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
 
 def _unwrapped(answer: dict) -> dict:
     """nexlayer-mcp's `{success, data: {valid, message?, errors?}}` as the top-level form: the
-    verdict in `data`, beside the rest of the reply (a top-level `error`)."""
+    verdict in `data`, beside the rest of the reply (a top-level `error`); its errors listed in
+    any key a rejection lists them in, FastAPI's `detail` too (hunt 118 F6)."""
     data = answer.get("data")
-    if isinstance(data, dict) and ("valid" in data or "errors" in data or "details" in data):
+    if isinstance(data, dict) and any(key in data for key in ("valid", "errors", "details", "detail")):
         return {**answer, **data}
     return answer
 

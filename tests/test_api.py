@@ -362,17 +362,25 @@ def _refusing_proxy(reason: Any, heads: list[str], answers: int = 1) -> socket.s
 def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 116 F2: a proxy's 407 may quote the user-info of HTTPS_PROXY, or its Basic token
     import base64
+    from urllib.parse import quote
 
     def quoting(head: str) -> str:
         token = head.split("Proxy-Authorization: Basic ", 1)[1].split("\r\n", 1)[0]
-        return f"{base64.b64decode(token).decode()} (Basic {token}) refused"
+        pair = base64.b64decode(token).decode()
+        return f"{pair} [{quote(pair.partition(':')[2], safe='')}] (Basic {token}) refused"
 
-    server = _refusing_proxy(quoting, [], answers=2)
+    cases = (
+        ("ci:CnryPr%3Axy", "ci:**** [****] (****)"),
+        ("CnryKey9x:", "****: [] (****)"),  # hunt 117 F5: a key given as the user name, no password
+        # hunt 118 F5: a key as the user name beside options; a password quoted back escaped
+        ("CnryKeyAsUser0123:js_render=true", "****:**** [****] (****)"),
+        ("alice:Cnry%40Pw!", "alice:**** [****] (****)"),
+    )
+    server = _refusing_proxy(quoting, [], answers=len(cases))
     port = server.getsockname()[1]
     for name in ("https_proxy", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    # hunt 117 F5: and a key given as the user name, with no password
-    for user_info, shown in (("ci:CnryPr%3Axy", "ci:**** (****)"), ("CnryKey9x:", "****: (****)")):
+    for user_info, shown in cases:
         monkeypatch.setenv("HTTPS_PROXY", f"http://{user_info}@127.0.0.1:{port}")
         with pytest.raises(http_client.RequestError) as refused:
             http_client.request("GET", "https://api.example/schema", timeout=5)
@@ -654,6 +662,14 @@ REFUSALS = {
     "200, wrapper with details": (
         fa.Reply(200, {"success": True, "data": {"details": [{"path": "application.name", "message": "bad"}]}}),
         ('the Nexlayer API rejected "application.name": "bad"', 2),
+    ),
+    # hunt 118 F6: FastAPI's `detail` inside nexlayer-mcp's wrapper, beside its `message`
+    "200, wrapper with detail": (
+        fa.Reply(
+            200,
+            {"success": True, "message": "Validation completed", "data": {"detail": [{"loc": ["body"], "msg": "bad"}]}},
+        ),
+        ('the Nexlayer API rejected the file: "bad"', 1),
     ),
     "200, success false with errors": (
         fa.Reply(200, {"success": False, "errors": ["no pods"]}),
@@ -1490,13 +1506,14 @@ def test_cli_remote_asks_no_more_after_a_failure_in_the_run(cli, fake_api, good_
 
 def test_a_runs_linters_share_the_memory_of_an_api_found_down(fake_api, good_file, sleeps) -> None:
     # hunt 116 F3: one Linter a config folder, each with its own memory; hunt 117 F6: and by the
-    # URL asked, so `h` and `h/` are one API
+    # URL asked, so `h` and `h/` are one API; hunt 118 F7: as it is asked, user-info left out
     from nexlayer_lint.config import Settings
     from nexlayer_lint.engine import Linter
 
     fake_api.script("/validate", fa.status(503))
     down: dict[str, object] = {}
-    for api_url in (fake_api.url, fake_api.url + "/", fake_api.url):
+    with_user = fake_api.url.replace("http://", "http://ci:x@")
+    for api_url in (fake_api.url, fake_api.url + "/", with_user, fake_api.url):
         linter = Linter(Settings(remote=True, api_url=api_url), unreachable=down)
         assert "NX900" in {d.code for d in linter.lint(good_file.read_bytes(), str(good_file)).diagnostics}
     assert fake_api.count("/validate") == 4  # the first file's attempts only
