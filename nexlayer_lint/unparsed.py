@@ -33,6 +33,7 @@ only the lines a frame shows are masked and kept, the others are left empty.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import NamedTuple
@@ -164,9 +165,7 @@ def _scan(
     """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines.
     `lines`: (body, line break) each; `rest`: the lines after them."""
     count = len(lines)
-    # a byte-order mark starting a line (`cat a.yaml b.yaml` leaves one mid-file) is read as a
-    # blank, as the parser skips it: counted as text it ended every context (hunt 113 F4)
-    bodies = [_bom_as_blank(body) for body, _ in lines]
+    bodies = [_invisible_as_blank(body) for body, _ in lines]
     scanner = _Scanner(bodies, [_stray(brk, lines[0][1]) for _, brk in lines])
     for index in range(count):
         scanner.line(index, shown[index])
@@ -180,7 +179,7 @@ def _scan(
         if line is None:
             break
         body, brk = line
-        bodies.append(_bom_as_blank(body))
+        bodies.append(_invisible_as_blank(body))
         scanner.stray.append(_stray(brk, lines[0][1]))
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
@@ -188,8 +187,18 @@ def _scan(
     return scanner.masks[:count]
 
 
-def _bom_as_blank(body: str) -> str:
-    return " " + body[1:] if body.startswith("\ufeff") else body
+def _invisible_as_blank(body: str) -> str:
+    """`body` with the blanks and invisible characters that start it read as spaces: a byte-order
+    mark (`cat a.yaml b.yaml` leaves one mid-file; hunt 113 F4), a no-break space pasted from a
+    web page, a zero-width space (hunt 118 F2). Counted as text, they ended the secret's block
+    they sit in, on the very line the parser stops at. Offsets are kept: one space for each."""
+    start = len(body) - len(body.lstrip(" "))
+    if start == len(body) or body[start] < "\x80":
+        return body
+    end = start
+    while end < len(body) and (body[end] == " " or unicodedata.category(body[end]) in ("Zs", "Cf")):
+        end += 1
+    return " " * end + body[end:]
 
 
 def _stray(brk: str, first: str) -> bool:

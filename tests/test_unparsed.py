@@ -366,6 +366,21 @@ def test_every_shape_is_masked_exactly(name: str) -> None:
     assert unparsed.mask(text, [(1, len(LINE_BREAK.findall(text)) + 1)]) == expected  # YAML's breaks, as frames count
 
 
+@pytest.mark.parametrize("lead", ["\u00a0", "\u200b", "\u2060", "\u3000", "\ufeff\ufeff"])
+def test_a_block_line_that_starts_with_an_invisible_blank_stays_in_the_block(lead: str) -> None:
+    # hunt 118 F2: a no-break space (or a zero-width one, two byte-order marks) pasted at a line's
+    # start ended the secret's block, and the parser stops on that very line
+    text = f"vars:\n  TLS_KEY: |\n    -----BEGIN KEY-----\n{lead}   Cnry1\n    -----END KEY-----\n  A: 1\n"
+    assert loader.load(text, "nexlayer.yaml")[0] is None
+    masked = unparsed.mask(text, [(4, 4)]).split("\n")[3]
+    assert "Cnry1" not in masked and masked.endswith("*****")
+    # and no wider: the next key is read as one
+    assert unparsed.mask("a:\n\u00a0 A: 1\nDB_PASSWORD: Cnry2\n x: [\n", [(1, 4)]).split("\n")[1:3] == [
+        "\u00a0 A: 1",
+        "DB_PASSWORD: *****",
+    ]
+
+
 def test_only_the_lines_a_frame_shows_are_kept() -> None:
     text = "a: 1\nDB_PASSWORD: Cnry1\nb: 2\nc: [\nd: 4\n"
     assert unparsed.mask(text, [(2, 2), (4, 4)]) == "\nDB_PASSWORD: *****\n\nc: [\n"
