@@ -235,7 +235,8 @@ class _Scanner:
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
         # a quoted value (not a secret's) left open at the end of the last line: its quote and that line's part of it
-        self.carry: tuple[str, tuple[str, ...]] | None = None
+        # a quoted value that goes on: its quote, its last lines, and whether it sets a var
+        self.carry: tuple[str, tuple[str, ...], bool] | None = None
         # inside a block scalar (not a secret's): its key's column, its style (`|`, `>`) and its
         # last lines (_carried), so that a command in it is read across its lines
         self.text_block: tuple[int, str, tuple[str, ...]] | None = None
@@ -340,19 +341,16 @@ class _Scanner:
         into spaces, and masked on this line. What is carried is the value's last CARRIED_LINES
         lines (a blank line carries nothing), so each line is read CARRIED_LINES + 1 times at
         most: linear."""
-        quote, lines = self.carry or ("", ())
+        quote, lines, assigns = self.carry or ("", (), False)
         pos = _skip_blanks(body, 0)
         if pos == len(body):
             return  # a blank line: the value goes on after it, the last lines still carried
         close = closing_quote(body, pos, quote)
         end = len(body) if close < 0 else close
-        self.carry = (quote, _carried(lines, body[pos:end].rstrip(" \t"))) if close < 0 else None
+        self.carry = (quote, _carried(lines, body[pos:end].rstrip(" \t")), assigns) if close < 0 else None
         if shown:
-            before = " ".join(lines)
-            offset = len(before) + 1
-            for part in parts_in(before + " " + body[pos:end]):
-                if part.end > offset:
-                    self.mask(index, pos + max(part.start, offset) - offset, pos + part.end - offset)
+            for start, stop in _carried_secrets(lines, quote, body[pos:end], close >= 0, assigns):
+                self.mask(index, pos + start, pos + stop)
 
     def block_line(self, index: int, body: str, pos: int, shown: bool) -> None:
         """A line of a block scalar (`command: |` or `>`), indented at `pos`: its secrets are read
@@ -482,10 +480,15 @@ class _Scanner:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
             self.mask_literal(index, body, *span(blank, len(name)))
         if not is_key:
+            if mapped is not None:
+                # its secrets as YAML reads it, escapes decoded: `"[\"redis-server\", \"--requirepass\",
+                # \"x\"]"` is no JSON array as written (hunt 118 F3)
+                for part in parts_in(name):
+                    self.mask(index, *span(part.start, part.end))
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
             if quoted and close < 0:  # a quoted value that goes on to the next line
-                self.carry = (body[start], (body[offset:].rstrip(" \t"),))
+                self.carry = (body[start], (body[offset:].rstrip(" \t"),), assigns)
             elif not quoted and not self.flow and self.text_block is None and _skip_blanks(body, end) == n:
                 # a plain value may go on in the lines indented more than its key, folded as `>` folds
                 # (not a line that goes on a value itself: that value's lines are carried already);
@@ -885,6 +888,31 @@ def _header_end(body: str, pos: int) -> int:
     while pos < len(body) and not (body[pos] == "#" and body[pos - 1] in " \t"):
         pos += 1
     return pos
+
+
+def _carried_secrets(
+    lines: tuple[str, ...], quote: str, line: str, closed: bool, assigns: bool
+) -> list[tuple[int, int]]:
+    """Where in `line` the secrets of a quoted value are, read with its `lines` before it as YAML
+    reads them: in single quotes each break a space; in double quotes escapes decoded too, an
+    escaped break joining with nothing (`--requirepass \\` then `x`, `\\"Bearer \\` then `x\\"`:
+    read as written, the `\\` was the password: hunt 118 F4). `assigns`: the value is a vars
+    item's (`- 'DB_PASSWORD=` then its value on the next line)."""
+    if quote != '"':
+        before = " ".join(lines) + " "
+        return [
+            (max(part.start, len(before)) - len(before), part.end - len(before))
+            for part in parts_in(before + line, assignment=assigns)
+            if part.end > len(before)
+        ]
+    joined = '"' + "\n".join(lines) + "\n" + line + ('"' if closed else "")
+    offset = len(joined) - len(line) - closed
+    mapped = read_leniently(joined, 0, len(joined))
+    found = []
+    for part in parts_in(mapped.value, assignment=assigns):
+        if part.end > part.start and (last := mapped.hi[part.end - 1]) > offset:
+            found.append((max(mapped.lo[part.start], offset) - offset, last - offset))
+    return found
 
 
 def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:

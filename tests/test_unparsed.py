@@ -343,6 +343,22 @@ SHAPES = {
         "  value: *****\nx-w: &w  # not a secret\n  key: LOG_LEVEL\n  value: debug\n"
         "registryLogin:\n  <<: ****\nsecrets:\n- <<: ******\nvars:\n- <<: *v\n- <<: *w\n x: [\n",
     ),
+    # hunt 118 F3: an exec-form command in double quotes, read as YAML reads it
+    "an exec-form command in double quotes": (
+        'command: "[\\"redis-server\\", \\"--requirepass\\", \\"Cnry1\\"]"]\n',
+        'command: "[\\"redis-server\\", \\"--requirepass\\", \\"*****\\"]"]\n',
+    ),
+    # hunt 118 F4: a quoted value that goes on after an escaped break, or a var item's value
+    # on the line after its `NAME=`
+    "a quoted value that goes on": (
+        'command: "redis-server --requirepass \\\n  Cnry1 --dir C:\\data"\n'
+        'c2: "curl -H \\"Authorization: Bearer \\\n  Cnry2\\" http://x"\n'
+        "vars:\n  - 'DB_PASSWORD=\n    Cnry3' x\n",
+        # the line's own `\\` read as the option's value: a character of over-masking
+        'command: "redis-server --requirepass *\n  ***** --dir C:\\data"\n'
+        'c2: "curl -H \\"Authorization: Bearer *\n  *****\\" http://x"\n'
+        "vars:\n  - 'DB_PASSWORD=\n    *****' x\n",
+    ),
     # hunt 113 F8: a vars item one column left of its `vars:` was read outside vars; the next
     # pod, back at its own column, is outside again
     "a vars item one column too far left": (
