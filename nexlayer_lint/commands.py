@@ -73,7 +73,9 @@ def _array_parts(text: str) -> list[Part]:
     `text`: a command in Docker's exec form written as one string (`'["redis-server",
     "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
     F3); its items may be any JSON value (`-1`, `true`, `null` before a `--password`: hunt 118
-    F1). Each array is read once, the next looked for after it."""
+    F1). A string item with escapes has its own secrets read as JSON decodes it (`"sh", "-c",
+    "curl -H \\"X-Api-Key: x\\""`: hunt 122 F2). Each array is read once, the next looked for
+    after it."""
     from json import JSONDecodeError, JSONDecoder
 
     read_value = JSONDecoder().raw_decode
@@ -93,9 +95,13 @@ def _array_parts(text: str) -> list[Part]:
                 item, after = read_value(text, pos)
             except (JSONDecodeError, ValueError):  # ValueError: a number past 4,300 digits
                 break
+            except RecursionError:  # arrays nested a thousand deep (hunt 122 F1): no command
+                return found
             items.append(item)
             quoted = isinstance(item, str)
             spans.append((pos + quoted, after - quoted))
+            if quoted and "\\" in text[pos:after]:
+                found += _escaped_item_parts(text, pos, after)
             pos = after
             while pos < len(text) and text[pos] in " \t\r\n":
                 pos += 1
@@ -107,6 +113,20 @@ def _array_parts(text: str) -> list[Part]:
                 found += literal_parts(text, *spans[index], "option", str(items[index - 1]))
         opening = text.find("[", max(pos, opening + 1))
     return found
+
+
+def _escaped_item_parts(text: str, start: int, end: int) -> list[Part]:
+    """The secrets of the JSON string written at text[start:end] (its quotes included), read as
+    JSON decodes it, at the places they were written."""
+    from nexlayer_lint.secrets import parts_in
+    from nexlayer_lint.value_map import read_leniently
+
+    mapped = read_leniently(text, start, end)  # YAML's double-quoted escapes hold JSON's
+    return [
+        part._replace(start=mapped.lo[part.start], end=mapped.hi[part.end - 1])
+        for part in parts_in(mapped.value)
+        if part.end > part.start
+    ]
 
 
 # `--password hunter2` as words of a string (a command written as one string): an option starts

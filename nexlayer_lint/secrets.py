@@ -606,7 +606,7 @@ _HINT = re.compile(
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
-    r"|\[\""  # a command in exec form as one string, its option maybe escaped (`["x", "\u002d-password", ...]`)
+    r"|\[[ \t\r\n]*\""  # a command in exec form as one string, its option maybe escaped (`[ "\u002d-password"`)
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
@@ -633,7 +633,7 @@ class Part(NamedTuple):
 
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
 # double-quoted word, a config-setting command, sqlplus' logon.
-_COMMAND_HINTS = ('"{', '"[', '["', "config", "npm", "sqlplus")
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus")
 
 
 def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:
@@ -1018,7 +1018,11 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
+        if text.startswith('\\"', pos):  # in escaped quotes (`DB_PASSWORD=\\"x\\"` in JSON): to the next one
+            close = text.find('\\"', pos + 2)
+            pos, stop = pos + 2, len(text) if close < 0 else close
+        else:
+            pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
         # reference, by the upper-case name references have (a password may start with `$`:
         # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes

@@ -1347,6 +1347,12 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["app", true, null, [1, "a"], {"b": 2}, "--password", "ZqArr14x"]', ["ZqArr14x"]),
         ('["redis-cli", "-a", -1234567887]', ["-1234567887"]),
         ('["redis-server", "\\u002d-requirepass", "ZqArr15x"]', ["ZqArr15x"]),
+        # hunt 122 F2, F3: an item's own secrets as JSON decodes it; an escaped option after `[ `
+        ('["sh", "-c", "curl -H \\"X-Api-Key: ZqArr16x\\" http://x"]', ["ZqArr16x"]),
+        ('["sh", "-c", "export DB_PASSWORD=\\"ZqArr17x\\"; run"]', ["ZqArr17x"]),
+        ('["sh", "-c", "redis-server --requirepass\\tZqArr18x"]', ["ZqArr18x"]),
+        ('[ "app", "\\u002d\\u002dpassword", "ZqArr19x" ]', ["ZqArr19x"]),
+        ('["a", ' + "[" * 1000 + "]" * 1000 + ', "--password", "ZqArr20x"]', []),  # too deep: not read
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
