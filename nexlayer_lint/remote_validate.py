@@ -149,7 +149,8 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             raise RequestError('unexpected response shape ("valid" is not true or false)')
         if valid is True:
             return []  # an explicit verdict, whatever else the reply holds
-        if answer.get("success") is False and valid is None and not answer.get("details") and not answer.get("errors"):
+        lists_errors = any(answer.get(key) for key in _ERROR_LISTS)
+        if answer.get("success") is False and valid is None and not lists_errors:
             # the wrapper says the call failed (`{success: false, error: "Unauthorized"}`, also
             # with an empty `errors`): the file was not judged, so this is no refusal either. The
             # reason is scrubbed before it is cut (a secret across the cut would show its start).
@@ -158,8 +159,7 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             raise RequestError(f"the API answered success: false{why}")
         # a reply that lists errors is no acceptance, even without `valid: false` (hunt 35 F4:
         # `{message: "Validation failed", errors: [...]}` passed the file; FastAPI's `detail`
-        # too, which _details reads: hunt 116 F5)
-        lists_errors = bool(answer.get("details") or answer.get("errors") or answer.get("detail"))
+        # too, which _details reads: hunt 116 F5; with `success: false` too: hunt 122 F8)
         if valid is not False and error is None and not lists_errors:
             if not isinstance(answer.get("message"), str):
                 raise RequestError('unexpected response shape (no "message")')
@@ -173,12 +173,16 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
     raise RequestError(f'unexpected response shape for HTTP {status} (no "error" or "details")')
 
 
+# The keys a reply lists its errors under: ours, express-validator's and FastAPI's (`detail`).
+_ERROR_LISTS = ("details", "errors", "detail")
+
+
 def _unwrapped(answer: dict) -> dict:
     """nexlayer-mcp's `{success, data: {valid, message?, errors?}}` as the top-level form: the
     verdict in `data`, beside the rest of the reply (a top-level `error`); its errors listed in
     any key a rejection lists them in, FastAPI's `detail` too (hunt 118 F6)."""
     data = answer.get("data")
-    if isinstance(data, dict) and any(key in data for key in ("valid", "errors", "details", "detail")):
+    if isinstance(data, dict) and any(key in data for key in ("valid", *_ERROR_LISTS)):
         return {**answer, **data}
     return answer
 

@@ -671,6 +671,15 @@ REFUSALS = {
         ),
         ('the Nexlayer API rejected the file: "bad"', 1),
     ),
+    # hunt 122 F8: and with `success: false`, at the top or in the wrapper
+    "200, success false with detail": (
+        fa.Reply(200, {"success": False, "detail": [{"loc": ["body"], "msg": "bad"}]}),
+        ('the Nexlayer API rejected the file: "bad"', 1),
+    ),
+    "200, success false, wrapper with detail": (
+        fa.Reply(200, {"success": False, "error": "Validation failed", "data": {"detail": [{"msg": "bad"}]}}),
+        ('the Nexlayer API rejected the file: "bad"', 1),
+    ),
     "200, success false with errors": (
         fa.Reply(200, {"success": False, "errors": ["no pods"]}),
         ('the Nexlayer API rejected the file: "no pods"', 1),
