@@ -187,16 +187,24 @@ def _scan(
     return scanner.masks[:count]
 
 
+# Letters and symbols that show as nothing: the Hangul fillers, the blank Braille pattern, the
+# combining grapheme joiner (Unicode's default-ignorable code points outside Zs and Cf).
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+
+
 def _invisible_as_blank(body: str) -> str:
     """`body` with the blanks and invisible characters that start it read as spaces: a byte-order
     mark (`cat a.yaml b.yaml` leaves one mid-file; hunt 113 F4), a no-break space pasted from a
-    web page, a zero-width space (hunt 118 F2). Counted as text, they ended the secret's block
-    they sit in, on the very line the parser stops at. Offsets are kept: one space for each."""
+    web page, a zero-width space (hunt 118 F2), a filler that shows as a blank (hunt 122 F7).
+    Counted as text, they ended the secret's block they sit in, on the very line the parser
+    stops at. Offsets are kept: one space for each."""
     start = len(body) - len(body.lstrip(" "))
     if start == len(body) or body[start] < "\x80":
         return body
     end = start
-    while end < len(body) and (body[end] == " " or unicodedata.category(body[end]) in ("Zs", "Cf")):
+    while end < len(body) and (
+        body[end] == " " or body[end] in _FILLERS or unicodedata.category(body[end]) in ("Zs", "Cf")
+    ):
         end += 1
     return " " * end + body[end:]
 

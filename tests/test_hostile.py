@@ -336,6 +336,9 @@ def test_truncated_utf16_is_nx001() -> None:
         (lambda text: codecs.BOM_UTF32_LE + text.encode("utf-32-le") + b"\x00\xd8\x00\x00", (1, 80)),
         (lambda text: text.encode("utf-16-le"), (1, 2)),  # no byte-order mark: a NUL byte
         (lambda text: text.encode("utf-32-be"), (1, 1)),
+        # hunt 122 F6: a character above U+00FF among the text (a curly quote, an en dash)
+        (lambda text: (text + "  # \u201crotated\u201d \u2013 see wiki").encode("utf-16-le"), (1, 2)),
+        (lambda text: (text + "  # \u2013").encode("utf-16-be"), (1, 1)),
     ],
 )
 def test_a_utf16_or_utf32_file_that_cannot_be_read_has_its_secrets_starred(

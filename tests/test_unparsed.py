@@ -382,7 +382,7 @@ def test_every_shape_is_masked_exactly(name: str) -> None:
     assert unparsed.mask(text, [(1, len(LINE_BREAK.findall(text)) + 1)]) == expected  # YAML's breaks, as frames count
 
 
-@pytest.mark.parametrize("lead", ["\u00a0", "\u200b", "\u2060", "\u3000", "\ufeff\ufeff"])
+@pytest.mark.parametrize("lead", ["\u00a0", "\u200b", "\u2060", "\u3000", "\ufeff\ufeff", "\u3164", "\u2800"])
 def test_a_block_line_that_starts_with_an_invisible_blank_stays_in_the_block(lead: str) -> None:
     # hunt 118 F2: a no-break space (or a zero-width one, two byte-order marks) pasted at a line's
     # start ended the secret's block, and the parser stops on that very line
