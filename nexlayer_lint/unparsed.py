@@ -247,7 +247,9 @@ class _Scanner:
         self.carry: tuple[str, tuple[str, ...], bool] | None = None
         # inside a block scalar (not a secret's): its key's column, its style (`|`, `>`) and its
         # last lines (_carried), so that a command in it is read across its lines
-        self.text_block: tuple[int, str, tuple[str, ...]] | None = None
+        # a block scalar, or a plain value, going on below: its key's column, its style (`|`, `>`),
+        # its last lines, and whether it sets a var (a vars item's `- DB_PASSWORD=` then its value)
+        self.text_block: tuple[int, str, tuple[str, ...], bool] | None = None
         self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
         self.command: list[str] = []  # the items of the list being read, as a command (secrets.follows_secret_flag)
         self.pem = False  # inside a private key commented out line by line
@@ -365,18 +367,18 @@ class _Scanner:
         with the lines before it, joined as YAML joins them (`|` by line breaks, so a shell's
         `\\` continues a command; `>` by spaces), and masked on this line. A line indented no more
         than the key ends the block. The line is also read as keys and values, as before."""
-        column, style, lines = self.text_block or (0, "", ())
-        if pos <= column:
+        column, style, lines, assigns = self.text_block or (0, "", (), False)
+        if _indent(body, pos) <= column:  # a tab in the indentation counts as an editor shows it
             self.text_block = None
             return
         line = body[pos:].rstrip(" \t")
-        self.text_block = (column, style, _carried(lines, line))
+        self.text_block = (column, style, _carried(lines, line), assigns)
         join = "\n" if style == "|" else " "
         joined = join.join(lines) + join if lines else ""
         text = joined + line
         if shown and joined:
             offset = len(joined)
-            for part in parts_in(text):
+            for part in parts_in(text, assignment=assigns):  # hunt 122 F5
                 if part.end > offset:
                     self.mask(index, pos + max(part.start, offset) - offset, pos + part.end - offset)
 
@@ -441,9 +443,13 @@ class _Scanner:
                 end = _name_end(body, pos + 1)
                 if char == "&":
                     self.anchor(index, body, body[pos + 1 : end], end)
+                elif char == "*" and self.context() in ("login", "files") and _is_item(body, pos, self.flow):
+                    # `secrets:` then `- *tls`, `secrets: [*tls]`: a whole item named by an alias
+                    # is a secret's (hunt 122 F4)
+                    self.alias(index, body[pos + 1 : end])
                 pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
-                self.text_block = (self.owner, char, ())
+                self.text_block = (self.owner, char, (), False)
                 return _header_end(body, pos + 1)
             else:
                 pos = self.scalar(index, body, pos, tagged if tagged >= 0 else pos)
@@ -503,7 +509,7 @@ class _Scanner:
                 # one that starts its own line under its key (`command:` then `  redis-cli`) goes on
                 # at its own indentation too
                 column = self.owner - 1 if self.owner == start else self.owner
-                self.text_block = (column, ">", (written,))
+                self.text_block = (column, ">", (written,), assigns)
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, *span(0, len(name)))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
@@ -558,6 +564,9 @@ class _Scanner:
             # whole: `registryLogin: hunter2: x` must not read `hunter2` as a key under it.
             if not _opens_collection(body, pos):
                 return self.secret_value(index, body, column, pos)
+            value = _skip_blanks(body, pos)
+            if body.startswith("*", value):  # `registryLogin: *login`, `secrets: *all`: all of it
+                self.alias(index, _name_at(body, value + 1))
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS and not (
             own and field in ITEM_NAME_KEYS and field != "env" and not _opens_collection(body, pos)

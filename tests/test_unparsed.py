@@ -359,6 +359,20 @@ SHAPES = {
         'c2: "curl -H \\"Authorization: Bearer *\n  *****\\" http://x"\n'
         "vars:\n  - 'DB_PASSWORD=\n    *****' x\n",
     ),
+    # hunt 122 F4: a secrets item, a secrets list or registryLogin given whole by an alias
+    "secrets and logins given by an alias": (
+        "x-t: &tls\n  name: tls-cert\n  data: Cnry1\nx-f: &f {name: c, data: Cnry2}\n"
+        "x-l: &login\n  personalAccessToken: Cnry3\nsecrets:\n- *tls\npods:\n- secrets: [*f]\n"
+        "registryLogin: *login\nvolumes:\n- *plain\n x: [\n",
+        "x-t: &tls\n  **************\n  ***********\nx-f: &f **********************\n"
+        "x-l: &login\n  **************************\nsecrets:\n- *tls\npods:\n- secrets: [*f]\n"
+        "registryLogin: *login\nvolumes:\n- *plain\n x: [\n",
+    ),
+    # hunt 122 F5: a plain vars item whose value goes on to the next line (a tab there)
+    "a plain vars item that goes on": (
+        "vars:\n  - DB_PASSWORD=\n\t    Cnry1\n  - API_TOKEN=Cnry2\n    Cnry3\n  - MODE=fast\n    slow\n",
+        "vars:\n  - DB_PASSWORD=\n\t    *****\n  - API_TOKEN=*****\n    *****\n  - MODE=fast\n    slow\n",
+    ),
     # hunt 113 F8: a vars item one column left of its `vars:` was read outside vars; the next
     # pod, back at its own column, is outside again
     "a vars item one column too far left": (
