@@ -786,6 +786,8 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
                 found += literal_parts(text, first, last, "assignment", match.group(1))
             pos = max(pos, stop)
             continue
+        if start < len(text) and text[start] == _its_string_quote(text, match):
+            continue  # `"X-Api-Key: "`: nothing is written before its string closes (hunt 122 F10)
         quoted = start < len(text) and text[start] in "'\""
         if text.startswith('\\"', start):  # an escaped quote opens the value: the next one closes it
             close = text.find('\\"', start + 2)
@@ -821,15 +823,24 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     return found
 
 
-def _within_its_string(text: str, entry: re.Match[str], stop: int) -> int:
-    """`stop`, or the closing quote of the string that holds both the entry's name and its value
-    (`["curl", "-H", "X-Api-Key: x", "http://y"]`: a JSON string, not an object's key; the value
-    ran on into the next item and past the next item's quote: hunt 113)."""
+def _its_string_quote(text: str, entry: re.Match[str]) -> str:
+    """The quote that opens the string holding both the entry's name and its value
+    (`"X-Api-Key: x"`, a JSON string, not an object's key); "" when the name is not in one."""
     name_start, name_end = entry.span(1)
     opening = text[name_start - 1 : name_start]
     if opening not in ("'", '"') or text[name_end : name_end + 1] in ("'", '"', "\\"):
+        return ""
+    return opening
+
+
+def _within_its_string(text: str, entry: re.Match[str], stop: int) -> int:
+    """`stop`, or the closing quote of the string that holds both the entry's name and its value
+    (`["curl", "-H", "X-Api-Key: x", "http://y"]`: the value ran on into the next item and past
+    the next item's quote: hunt 113)."""
+    opening = _its_string_quote(text, entry)
+    if not opening:
         return stop
-    close = text.find(opening, name_end, stop)
+    close = text.find(opening, entry.end(1), stop)
     # `\"` in double quotes, `''` in single quotes (YAML's, a shell's joined words) go on
     while close > 0 and (_escaped(text, close) if opening == '"' else text.startswith("''", close)):
         close = text.find(opening, close + (1 if opening == '"' else 2), stop)

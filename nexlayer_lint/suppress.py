@@ -23,6 +23,7 @@ from nexlayer_lint.secrets import star_parts  # a token pasted into a directive 
 PREFIX = "nexlayer-lint:"
 DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
 _DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
+_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")  # DIRECTIVE's codes, read on after a code cut short
 _DIRECTIVE_CODE = re.compile(r"[^,\s]+")  # one code of a directive: between commas and blanks (tabs too: hunt 68 F6)
 # A prefix of all of these (`N`, `NX`) would disable everything: there is no blanket directive.
 _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
@@ -211,13 +212,17 @@ def disable_codes_end(line: str, whole_file: bool = False) -> int | None:
 
 def _codes_end(text: str, match: re.Match[str]) -> int:
     """Where the codes of a directive end: where DIRECTIVE stopped, or, when it stopped inside a
-    code (`disable=NX2.13`, `NX2é13`, a bidi control in it), after that code, which is then no
-    known one. Read as the prefix `NX2`, it silenced every NX2xx on its line (hunt 120 F2)."""
+    code (`disable=NX2.13`, `NX2é13`, a bidi control in it), past that code, which is then no
+    known one, and the codes after it (`disable=NX2.1,NX215`: hunt 122 F9). Read as the prefix
+    `NX2`, a cut code silenced every NX2xx on its line (hunt 120 F2). A blank, `#` or the end
+    ends them: what follows a blank is a note. Each character is read once."""
     end = match.end(2)
-    if end == match.start(2) or text[end - 1] in ", \t" or end == len(text) or text[end] in " \t#":
-        return end
-    cut = _DIRECTIVE_CODE.match(text, end)
-    return cut.end() if cut else end
+    while end > match.start(2) and end < len(text) and text[end - 1] not in " \t" and text[end] not in " \t#":
+        cut = _DIRECTIVE_CODE.match(text, end)
+        if cut is None:
+            break
+        end = _CODES.match(text, cut.end()).end()  # type: ignore[union-attr]  # `*`: it always matches
+    return end
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

@@ -385,6 +385,16 @@ def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str)
     assert found == []
 
 
+@pytest.mark.parametrize("codes", ["NX2.1,NX215", "NX2\u00e9, NX215", "NX2.1,NX2.2,NX215"])
+def test_the_codes_after_a_cut_code_are_still_read(codes: str) -> None:
+    # hunt 122 F9: the codes after a cut one were dropped, so NX215 was reported again
+    found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable={codes}\n"))
+    assert {d.code for d in found} == {"NX099"}
+    assert all("which is no known code" in d.message for d in found)
+    # and the NX099 a directive names after a cut code quiets its own
+    assert lint_diags(UNPINNED.replace("nginx\n", "nginx # nexlayer-lint: disable=NX215,NX2\u00e9,NX099\n")) == []
+
+
 @pytest.mark.parametrize("prefix", ["N", "NX", "nx"])
 def test_a_prefix_of_every_code_is_no_blanket_disable(prefix: str) -> None:
     # the verdict hunt of the fifth stop: `disable-file=N` hid every finding of the file

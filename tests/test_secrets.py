@@ -1353,6 +1353,7 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["sh", "-c", "redis-server --requirepass\\tZqArr18x"]', ["ZqArr18x"]),
         ('[ "app", "\\u002d\\u002dpassword", "ZqArr19x" ]', ["ZqArr19x"]),
         ('["a", ' + "[" * 1000 + "]" * 1000 + ', "--password", "ZqArr20x"]', []),  # too deep: not read
+        ('["curl", "-H", "X-Api-Key: ", "https://x"]', []),  # hunt 122 F10: no value, nothing starred
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
