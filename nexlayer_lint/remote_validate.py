@@ -149,8 +149,7 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             raise RequestError('unexpected response shape ("valid" is not true or false)')
         if valid is True:
             return []  # an explicit verdict, whatever else the reply holds
-        lists_errors = any(answer.get(key) for key in _ERROR_LISTS)
-        if answer.get("success") is False and valid is None and not lists_errors:
+        if answer.get("success") is False and valid is None and not _lists_errors(answer):
             # the wrapper says the call failed (`{success: false, error: "Unauthorized"}`, also
             # with an empty `errors`): the file was not judged, so this is no refusal either. The
             # reason is scrubbed before it is cut (a secret across the cut would show its start).
@@ -159,7 +158,8 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
             raise RequestError(f"the API answered success: false{why}")
         # a reply that lists errors is no acceptance, even without `valid: false` (hunt 35 F4:
         # `{message: "Validation failed", errors: [...]}` passed the file; FastAPI's `detail`
-        # too, which _details reads: hunt 116 F5; with `success: false` too: hunt 122 F8)
+        # too, which _details reads: hunt 116 F5)
+        lists_errors = any(answer.get(key) for key in _ERROR_LISTS)
         if valid is not False and error is None and not lists_errors:
             if not isinstance(answer.get("message"), str):
                 raise RequestError('unexpected response shape (no "message")')
@@ -175,6 +175,15 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> 
 
 # The keys a reply lists its errors under: ours, express-validator's and FastAPI's (`detail`).
 _ERROR_LISTS = ("details", "errors", "detail")
+
+
+def _lists_errors(answer: dict) -> bool:
+    """Whether a `success: false` reply lists the file's errors, so that it is a refusal, not a
+    call that failed: `details` or `errors`, or a list of texts under FastAPI's `detail` (hunt
+    122 F8), whose text alone (`"Not authenticated"`) is how FastAPI says a call failed (hunt 123
+    F6)."""
+    detail = answer.get("detail")
+    return bool(answer.get("details") or answer.get("errors") or (isinstance(detail, list) and _listed(detail)))
 
 
 def _unwrapped(answer: dict) -> dict:

@@ -891,6 +891,10 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
         (fa.Reply(200, {"success": False, "error": "Unauthorized", "errors": []}), "success: false (Unauthorized)"),
         (fa.Reply(200, {"success": False, "errors": [], "message": "Invalid API key"}), "success: false (Invalid"),
         (fa.Reply(200, {"valid": "false", "message": "ok"}), '"valid" is not true or false'),
+        # hunt 123 F6: FastAPI's `detail` text is how it says a call failed, not a list of errors
+        (fa.Reply(200, {"success": False, "detail": "Not authenticated"}), "success: false"),
+        (fa.Reply(200, {"success": False, "error": "Up", "data": {"detail": "Internal"}}), "success: false (Up)"),
+        (fa.Reply(200, {"success": False, "error": "Unauthorized", "detail": [{"id": 1}]}), "success: false (Unau"),
         # hunt 24: its `error` is why the call failed, not a verdict on the file
         (
             fa.Reply(200, {"success": False, "error": "Unauthorized", "message": "Invalid API key"}),
