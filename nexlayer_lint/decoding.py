@@ -70,31 +70,28 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
 
 def readable(raw: bytes) -> str:
     """The text of a file `decode` refused, for its code frames, where secrets are starred by
-    their shape: decoded by its byte-order mark, or as UTF-16 or UTF-32 when its NUL bytes fall
-    where those encodings put them in ASCII text, with replacement characters for what cannot
-    be read. Read as UTF-8, `P\\x00W\\x00:` hid a password's `key: value` shape (hunt 120 F1)."""
-    codec = next((codec for bom, codec in _BOMS if raw.startswith(bom)), None) or _nul_codec(raw[:4096])
-    text = raw.decode(codec or "utf-8", errors="replace")
-    return text.removeprefix("\ufeff")
+    their shape: decoded by its byte-order mark, else in the encoding its first bytes read best
+    in, with replacement characters for what cannot be read. Read as UTF-8, a UTF-16 file's
+    `P\\x00W\\x00:` hid a password's `key: value` shape (hunt 120 F1)."""
+    codec = next((codec for bom, codec in _BOMS if raw.startswith(bom)), None) or _likely_codec(raw[:4096])
+    return raw.decode(codec, errors="replace").removeprefix("\ufeff")
 
 
-def _nul_codec(head: bytes) -> str | None:
-    """UTF-32 or UTF-16 (either byte order), by where the NUL bytes fall in the first
-    bytes of a file that has no byte-order mark: beside nearly every character, as in text that
-    is mostly ASCII (a curly quote or an en dash among it must not make it UTF-8: hunt 122 F6);
-    else None."""
-    if len(head) < 4:
-        return None
+_GUESSED = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
-    def mostly_nul(part: bytes) -> bool:
-        return part.count(0) >= 0.9 * len(part)
 
-    if mostly_nul(head[2::4]) and mostly_nul(head[3::4]):
-        return "utf-32-le"
-    if mostly_nul(head[0::4]) and mostly_nul(head[1::4]):
-        return "utf-32-be"
-    if mostly_nul(head[1::2]) and not mostly_nul(head[0::2]):
-        return "utf-16-le"
-    if mostly_nul(head[0::2]) and not mostly_nul(head[1::2]):
-        return "utf-16-be"
-    return None
+def _likely_codec(head: bytes) -> str:
+    """The encoding in which the first bytes of a file without a byte-order mark read as the most
+    ASCII text (YAML's keys and punctuation are ASCII), each NUL or unreadable character counted
+    against it: a share of NUL bytes failed on a Japanese comment, and took UTF-8 text that NUL
+    bytes pad for UTF-32 (hunts 122 F6, 123 F3, F10). The bytes from a run of four NULs on are
+    left out: text in none of these encodings has one."""
+    run = head.find(b"\0\0\0\0")
+    head = head if run < 0 else head[:run]
+
+    def score(codec: str) -> int:
+        text = head.decode(codec, errors="replace")
+        ascii_text = sum(1 for char in text if " " <= char <= "~" or char in "\t\n\r")
+        return ascii_text - text.count("\0") - text.count("\ufffd")
+
+    return max(_GUESSED, key=score)  # UTF-8 first: it wins a tie

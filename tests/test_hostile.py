@@ -322,6 +322,14 @@ def test_utf16_without_bom_is_refused_clearly() -> None:
     assert got == [("NX001", 1, 2, "the file contains a NUL byte; it looks binary, not YAML")]
 
 
+def test_utf8_text_padded_with_nul_bytes_keeps_its_frame() -> None:
+    # hunt 123 F10: the NUL bytes' share made it UTF-32, and the frame lost the text
+    result = lint(b"application: {name: shop}  " + b"\x00" * 3000)
+    (d,) = result.diagnostics
+    assert (d.code, d.line, d.col) == ("NX001", 1, 28)
+    assert result.masked_text.startswith("application: {name: shop}  \x00")
+
+
 def test_truncated_utf16_is_nx001() -> None:
     # at the code unit that could not be read (the text before it has a line), not at 1:1
     got = only(codecs.BOM_UTF16_LE + "a: 1\n".encode("utf-16-le") + b"\x00")
@@ -339,6 +347,9 @@ def test_truncated_utf16_is_nx001() -> None:
         # hunt 122 F6: a character above U+00FF among the text (a curly quote, an en dash)
         (lambda text: (text + "  # \u201crotated\u201d \u2013 see wiki").encode("utf-16-le"), (1, 2)),
         (lambda text: (text + "  # \u2013").encode("utf-16-be"), (1, 1)),
+        # hunt 123 F3: text mostly of other scripts, astral characters in UTF-32
+        (lambda text: (text + "  # \u65e5\u672c\u8a9e\u306e\u30b3\u30e1\u30f3\u30c8" * 9).encode("utf-16-le"), (1, 2)),
+        (lambda text: (text + "  # " + "\U0001f511" * 30).encode("utf-32-le"), (1, 2)),
     ],
 )
 def test_a_utf16_or_utf32_file_that_cannot_be_read_has_its_secrets_starred(
