@@ -187,9 +187,18 @@ def _scan(
     return scanner.masks[:count]
 
 
-# Letters and symbols that show as nothing: the Hangul fillers, the blank Braille pattern, the
-# combining grapheme joiner (Unicode's default-ignorable code points outside Zs and Cf).
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+# Characters that show as nothing, outside Zs and Cf: the blank Braille pattern, and Unicode's
+# default-ignorable code points (Hangul fillers, the combining grapheme joiner, variation
+# selectors, Khmer's inherent vowels, Mongolian's selectors, the unassigned U+2065 and
+# U+FFF0-FFF8, the tags' plane: hunts 122 F7, 123 F5).
+_FILLERS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u2065"
+    + "".join(map(chr, [*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xFFF0, 0xFFF9)]))
+)
+
+
+def _filler(char: str) -> bool:
+    return char in _FILLERS or "\U000e0000" <= char <= "\U000e0fff" or unicodedata.category(char) in ("Zs", "Cf")
 
 
 def _invisible_as_blank(body: str) -> str:
@@ -202,9 +211,7 @@ def _invisible_as_blank(body: str) -> str:
     if start == len(body) or body[start] < "\x80":
         return body
     end = start
-    while end < len(body) and (
-        body[end] == " " or body[end] in _FILLERS or unicodedata.category(body[end]) in ("Zs", "Cf")
-    ):
+    while end < len(body) and (body[end] == " " or _filler(body[end])):
         end += 1
     return " " * end + body[end:]
 
@@ -333,6 +340,9 @@ class _Scanner:
                 if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
                     self.alias(index, _name_at(body, value + 1))
                 return
+            if body.startswith("*", pos) and self.contexts and self.contexts[-1].kind in ("login", "files"):
+                # `secrets:` or `registryLogin:` then `  *all` under it: all of it (hunt 123 F2)
+                self.alias(index, _name_at(body, pos + 1))
             if explicit is not None and (explicit[0] == pos or self.flow) and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
@@ -449,7 +459,8 @@ class _Scanner:
                     self.alias(index, body[pos + 1 : end])
                 pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
-                self.text_block = (self.owner, char, (), False)
+                # a vars item's (`- >-` then `DB_PASSWORD=x`) sets a var, as a string item does
+                self.text_block = (self.owner, char, (), self.context() == "vars" and _is_item(body, pos, self.flow))
                 return _header_end(body, pos + 1)
             else:
                 pos = self.scalar(index, body, pos, tagged if tagged >= 0 else pos)
@@ -488,7 +499,8 @@ class _Scanner:
 
         # `- DB_PASSWORD=hunter2`, `- "DB_PASSWORD: hunter2"`; or `- DB_PASSWORD=hunter2: x`, a key
         assigns = self.context() == "vars" and (quoted or not is_key or "=" in name)
-        if assigns and (sign := assignment_sign(name)) > 0:
+        sign = assignment_sign(name) if assigns else -1
+        if sign > 0:
             self.mask_literal(index, body, *span(sign + 1, len(name)))
         elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
@@ -501,7 +513,11 @@ class _Scanner:
                     self.mask(index, *span(part.start, part.end))
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
-            if quoted and close < 0:  # a quoted value that goes on to the next line
+            if quoted and close < 0 and sign > 0:
+                # a secret's `- 'DB_PASSWORD=x` going on: all of it, to its closing quote, however
+                # many lines (judged three lines at a time, the fourth was shown: hunt 123 F1)
+                self.quote = body[start]
+            elif quoted and close < 0:  # a quoted value that goes on to the next line
                 self.carry = (body[start], (body[offset:].rstrip(" \t"),), assigns)
             elif not quoted and not self.flow and self.text_block is None and _skip_blanks(body, end) == n:
                 # a plain value may go on in the lines indented more than its key, folded as `>` folds
@@ -510,6 +526,8 @@ class _Scanner:
                 # at its own indentation too
                 column = self.owner - 1 if self.owner == start else self.owner
                 self.text_block = (column, ">", (written,), assigns)
+                if sign > 0:  # a secret's `- DB_PASSWORD=x` going on: every line of it (hunt 123 F1)
+                    self.contexts.append(_Context(column, "plain"))
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, *span(0, len(name)))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name

@@ -357,7 +357,8 @@ SHAPES = {
         # the line's own `\\` read as the option's value: a character of over-masking
         'command: "redis-server --requirepass *\n  ***** --dir C:\\data"\n'
         'c2: "curl -H \\"Authorization: Bearer *\n  *****\\" http://x"\n'
-        "vars:\n  - 'DB_PASSWORD=\n    *****' x\n",
+        # text run on from a secret's closing quote is starred too, as a secret key's value's is
+        "vars:\n  - 'DB_PASSWORD=\n    *****' *\n",
     ),
     # hunt 122 F4: a secrets item, a secrets list or registryLogin given whole by an alias
     "secrets and logins given by an alias": (
@@ -367,6 +368,14 @@ SHAPES = {
         "x-t: &tls\n  **************\n  ***********\nx-f: &f **********************\n"
         "x-l: &login\n  **************************\nsecrets:\n- *tls\npods:\n- secrets: [*f]\n"
         "registryLogin: *login\nvolumes:\n- *plain\n x: [\n",
+    ),
+    # hunt 123 F1: a secret vars item whose value goes on over more than three lines, plain,
+    # quoted, or a block scalar item
+    "a secret vars item over many lines": (
+        "vars:\n  - DB_PASSWORD=a\n    b\n    c\n    d\n\t    Cnry1\n  - 'API_TOKEN=a\n    b\n    c\n    d\n"
+        "\t    Cnry2'\n  - >-\n    DB_PASSWORD=a\n\t    Cnry3\n  - MODE=a\n    b\n",
+        "vars:\n  - DB_PASSWORD=*\n    *\n    *\n    *\n\t    *****\n  - 'API_TOKEN=*\n    *\n    *\n    *\n"
+        "\t    *****'\n  - >-\n    DB_PASSWORD=*\n\t    *****\n  - MODE=a\n    b\n",
     ),
     # hunt 122 F5: a plain vars item whose value goes on to the next line (a tab there)
     "a plain vars item that goes on": (
@@ -396,7 +405,10 @@ def test_every_shape_is_masked_exactly(name: str) -> None:
     assert unparsed.mask(text, [(1, len(LINE_BREAK.findall(text)) + 1)]) == expected  # YAML's breaks, as frames count
 
 
-@pytest.mark.parametrize("lead", ["\u00a0", "\u200b", "\u2060", "\u3000", "\ufeff\ufeff", "\u3164", "\u2800"])
+@pytest.mark.parametrize(
+    "lead",
+    ["\u00a0", "\u200b", "\u2060", "\u3000", "\ufeff\ufeff", "\u3164", "\u2800", "\ufe0f", "\U000e0100", "\u180b"],
+)
 def test_a_block_line_that_starts_with_an_invisible_blank_stays_in_the_block(lead: str) -> None:
     # hunt 118 F2: a no-break space (or a zero-width one, two byte-order marks) pasted at a line's
     # start ended the secret's block, and the parser stops on that very line
@@ -409,6 +421,17 @@ def test_a_block_line_that_starts_with_an_invisible_blank_stays_in_the_block(lea
         "\u00a0 A: 1",
         "DB_PASSWORD: *****",
     ]
+
+
+def test_secrets_or_a_login_given_by_an_alias_on_the_line_below_are_starred() -> None:
+    # hunt 123 F2: `secrets:` then `  *all` on the next line was not followed
+    text = (
+        "x-a: &all\n- name: s\n  data: Cnry1\nx-l: &login\n  token: Cnry2\n"
+        "secrets:\n  *all\nregistryLogin:\n  *login\n x: [\n"
+    )
+    masked = unparsed.mask(text, [(1, 10)])
+    assert "Cnry" not in masked
+    assert masked.split("\n")[6:9] == ["  *all", "registryLogin:", "  *login"]
 
 
 def test_only_the_lines_a_frame_shows_are_kept() -> None:
