@@ -312,9 +312,10 @@ def to_lsp_diagnostics(
     return converted, (encoding, conversions)
 
 
-# What one document publishes at most: VS Code shows no more (ExtHostDiagnostics), and the 60,000
-# of a 2 MB file took the event loop seconds to serialise, holding every other document's
-# answers (hunt 114 F2). Hovers and code actions still see every finding.
+# What one document publishes at most, its note included: VS Code shows no more than 1,000
+# (ExtHostDiagnostics; at 1,001 it dropped our note for its own: hunt 121 F2), and the 60,000 of
+# a 2 MB file took the event loop seconds to serialise, holding every other document's answers
+# (hunt 114 F2). Hovers and code actions still see every finding.
 MAX_PUBLISHED = 1000
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -338,7 +339,8 @@ def _not_shown(
         range=to_range(lines, first, encoding),
         message=(
             f"{len(diagnostics) - len(shown):,} more problems not shown in the editor "
-            f"(at most {MAX_PUBLISHED:,} a document): run nexlayer-lint on the file to see them all"
+            f"(at most {MAX_PUBLISHED:,} a document, this note included): run nexlayer-lint on the file "
+            "to see them all"
         ),
         severity=lsp.DiagnosticSeverity.Information,
         source=SOURCE,
@@ -1161,7 +1163,7 @@ def _lint_job(
     result = linter.lint_loaded(text, path, document, problems)
     lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
-    shown = most_severe(diagnostics, MAX_PUBLISHED)
+    shown = most_severe(diagnostics, MAX_PUBLISHED if len(diagnostics) <= MAX_PUBLISHED else MAX_PUBLISHED - 1)
     converted, conversions = to_lsp_diagnostics(shown, lines, encoding, conversions)
     if len(shown) < len(diagnostics):
         converted.append(_not_shown(diagnostics, shown, lines, encoding))
