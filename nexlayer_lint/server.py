@@ -902,7 +902,9 @@ class NexlayerLanguageServer(LanguageServer):
         # Say where, not what: an exception's text may quote a document's (secret) values.
         log.error("nexlayer-lint server error: %s", _where(error))
         unreadable = json.JSONDecodeError | UnicodeDecodeError | RecursionError  # too deep for json.loads too
-        if isinstance(error, unreadable) and isinstance(self.protocol, _Protocol):
+        # json.loads' own ValueError: an integer of more than 4,300 digits (hunt 121 F6)
+        from_loads = isinstance(error, ValueError) and _raised_in_json(error)
+        if (isinstance(error, unreadable) or from_loads) and isinstance(self.protocol, _Protocol):
             self.protocol.refuse_unreadable()  # json.loads of a body failed (pygls' reading loop)
 
     # settings -------------------------------------------------------------------------------
@@ -1169,6 +1171,12 @@ def _lint_job(
         converted.append(_not_shown(diagnostics, shown, lines, encoding))
     parsed = document if not problems else None
     return _Linted(lines, diagnostics, converted, conversions, parsed, result.error, config_error)
+
+
+def _raised_in_json(error: BaseException) -> bool:
+    """Whether `error` was raised by the json module (its decoder reading a message)."""
+    last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    return bool(last) and Path(last[0].filename).parent.name == "json"
 
 
 def _path_of(uri: str) -> str:

@@ -1513,6 +1513,8 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         b'{"jsonrpc": "2.0", "id": 10, "method": "textDocument/hover", "params": {"jsonrpc": "2.0"}}',
         b"[" * 100_000,  # hunt 67 F2: too deep for json.loads
         b"",  # `Content-Length: 0`: pygls read no body and answered nothing
+        # hunt 121 F6: an integer json.loads refuses to convert (a plain ValueError)
+        b'{"jsonrpc": "2.0", "id": 11, "method": "textDocument/hover", "params": {"x": ' + b"9" * 4301 + b"}}",
     ]
     initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
     data = _frame(initialize) + b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
@@ -1532,6 +1534,7 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         (None, {"code": -32600, "message": "its id is neither a number nor a string"}),
         (None, {"code": -32600, "message": "its method is not a string"}),
         (10, {"code": -32602, "message": "Invalid Params"}),
+        (None, not_json),
         (None, not_json),
         (None, not_json),
         (9, None),
