@@ -744,6 +744,9 @@ class _State:
     linted_for: tuple[Any, ...] | None = None
     conversions: Conversions = ("", {})  # the last published lint's
     parsed: Document | None = None  # the last published lint's, when its load found no problem
+    # bumped by every start of a lint: a lint still running when a config event starts another
+    # (or decides on none) publishes nothing, though the text's version is the same (hunt 121 F1)
+    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -1016,6 +1019,8 @@ class NexlayerLanguageServer(LanguageServer):
         if state is None:
             return
         state.timer = None
+        state.generation += 1
+        generation = state.generation
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
         skipped = not is_nexlayer_document(uri, text, document.language_id)
@@ -1046,7 +1051,7 @@ class NexlayerLanguageServer(LanguageServer):
         earlier = (state.parsed, state.conversions)
         job = (text, _path_of(uri), settings, state.remote, config_error, self.encoding(), *earlier)
         future = self.scheduler.submit(uri, _lint_job, *job)
-        future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key))
+        future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key, generation))
 
     def _finish(
         self,
@@ -1056,9 +1061,12 @@ class NexlayerLanguageServer(LanguageServer):
         text: str,
         done: asyncio.Future[Any],
         key: tuple[Any, ...] | None,
+        generation: int,
     ) -> None:
         if self.states.get(uri) is not state or done.cancelled():  # closed meanwhile, or replaced before it ran
             return
+        if state.generation != generation:
+            return  # a lint started since (a config event: the same version) decides what is shown
         try:
             linted: _Linted = done.result()
         except Exception as exc:  # noqa: BLE001 - a lint crash is logged, never fatal

@@ -991,6 +991,34 @@ async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_ve
     assert [p.version for p in client.published[mark:] if p.uri == slow] == [4]  # never the stale NX201 of v1
 
 
+@e2e
+async def test_a_lint_still_running_when_a_config_changes_publishes_nothing(client: Client, docs: Path) -> None:
+    # hunt 121 F1: a config event does not change the version, and the lint that was running
+    # when it came published after the new one: a file force-excluded meanwhile kept its findings
+    uri = uri_of(docs, "midlint", "nexlayer.yaml")
+    client.versions[uri] = 1
+    mark = len(client.published)
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:midlint\n"
+            )
+        )
+    )
+    await until(lambda: lint_log(client, "midlint") == ["start"])
+    config = docs / "midlint" / ".nexlayer-lint.toml"
+    config.write_text('force-exclude = true\nextend-exclude = ["nexlayer.yaml"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)])
+    )
+    await _answered_in_turn(client, docs)  # the config event is handled
+    (client.release / "midlint").touch()
+    await until(lambda: lint_log(client, "midlint") == ["start", "end"])
+    await _answered_in_turn(client, docs)  # and the lint's end
+    await asyncio.sleep(0.2)  # (a stale publish would come by now; none must come at all)
+    assert all(p.uri != uri or p.diagnostics == [] for p in client.published[mark:])
+
+
 async def _answered_in_turn(client: Client, docs: Path) -> None:
     """A request the server answers at once: it reads messages in order, so every notification sent
     before it has been handled when its answer comes."""
