@@ -81,6 +81,9 @@ def _array_parts(text: str) -> list[Part]:
     read_value = JSONDecoder().raw_decode
 
     found: list[Part] = []
+    # what reading nested arrays and objects may cost, in characters: each `[` of a run left open
+    # read the rest of the text again (900 of them before a 1 MB string took 10 s: hunt 123 F7)
+    budget = 4 * len(text) + 4096
     opening = text.find("[")
     while opening >= 0:
         items: list[Any] = []
@@ -91,6 +94,10 @@ def _array_parts(text: str) -> list[Part]:
                 pos += 1
             if pos >= len(text) or text[pos] in ",]":
                 break
+            if text[pos] in "[{":
+                budget -= len(text) - pos  # what decoding it may read, at most
+                if budget < 0:
+                    return found
             try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
                 item, after = read_value(text, pos)
             except (JSONDecodeError, ValueError):  # ValueError: a number past 4,300 digits

@@ -1360,6 +1360,27 @@ def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(tex
     assert [text[p.start : p.end] for p in parts_in(text)] == found
 
 
+def test_arrays_left_open_before_a_long_string_are_read_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # hunt 123 F7: each `[` of a run left open decoded the rest of the text again: 900 of them
+    # before a 1 MB string took 10 s
+    import json
+
+    reads: list[int] = []
+    decode = json.JSONDecoder.raw_decode
+
+    def counted(self: json.JSONDecoder, text: str, pos: int = 0) -> Any:
+        if text[pos] in "[{":
+            reads.append(len(text) - pos)
+        return decode(self, text, pos)
+
+    monkeypatch.setattr(json.JSONDecoder, "raw_decode", counted)
+    text = "[" * 900 + '"a' + "b" * 100_000 + '", "--password", "ZqArr21x"'
+    parts_in(text)
+    assert sum(reads) <= 4 * len(text) + 4096
+
+
 def test_an_exec_form_command_after_its_entrypoint_stars_only_each_header_value() -> None:
     # an entrypoint's header value, read on into the command, starred its `["curl"` as a second
     # NX213, at the wrong place
