@@ -985,10 +985,11 @@ class NexlayerLanguageServer(LanguageServer):
         if path.endswith(".toml") and any(config.error for config in self._configs.values()):
             return True
         real = os.path.realpath(path)
+        # and the schema file a config names: saved, the documents read against it change (hunt 121 F5)
         return any(
-            real == os.path.realpath(extended)
+            real == os.path.realpath(read)
             for config in self._configs.values()
-            for extended in config.settings.extended
+            for read in (*config.settings.extended, *_schema_file(config.settings.schema))
         )
 
     def config_changed(self) -> None:
@@ -1201,6 +1202,13 @@ def _where(error: BaseException) -> str:
     return f"{type(error).__name__} at {os.path.basename(last.filename)}:{last.lineno} in {last.name}"
 
 
+def _schema_file(spec: str) -> tuple[str, ...]:
+    """The schema file `spec` names; none for the bundled schema or a URL."""
+    from nexlayer_lint.engine import schema_file_stamp
+
+    return (spec,) if schema_file_stamp(spec) is not None else ()
+
+
 def _is_config(uri: str) -> bool:
     return unquote(uri.rsplit("/", 1)[-1]) in CONFIG_FILES
 
@@ -1229,7 +1237,8 @@ def create_server() -> NexlayerLanguageServer:
         if not (watching and watching.dynamic_registration):
             return  # the editor cannot watch: a config saved in it still re-lints (didSave)
         # every TOML file: a config may extend one of any name (`extend = "../shared.toml"`)
-        watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in (*CONFIG_FILES, "*.toml")]
+        # `*.json`: a schema file a config names (hunt 121 F5)
+        watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in (*CONFIG_FILES, "*.toml", "*.json")]
         try:
             await ls.client_register_capability_async(
                 lsp.RegistrationParams(

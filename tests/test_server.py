@@ -1156,6 +1156,7 @@ async def test_config_files_are_watched_where_the_editor_can(client: Client) -> 
             {"globPattern": "**/.nexlayer-lint.toml"},
             {"globPattern": "**/pyproject.toml"},
             {"globPattern": "**/*.toml"},  # hunt 57 F3: a config may extend one of any name
+            {"globPattern": "**/*.json"},  # hunt 121 F5: a config may name a schema file
         ]
     }
 
@@ -1259,6 +1260,22 @@ async def test_a_save_after_the_schema_file_changed_lints_again(client: Client, 
     (docs / "schema-file" / "s.json").write_text(json.dumps(bundled), encoding="utf-8")
     mark = len(client.published)
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX104"]
+    # hunt 121 F5: the schema file saved in the editor, or changed on disk, lints the document again
+    schema = docs / "schema-file" / "s.json"
+    bundled["$defs"]["application"]["properties"]["name"].pop("enum")
+    schema.write_text(json.dumps(bundled), encoding="utf-8")
+    mark = len(client.published)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=schema.as_uri()))
+    )
+    assert codes(await next_publish(client, uri, mark, 1)) == []
+    bundled["$defs"]["application"]["properties"]["name"]["enum"] = ["another"]
+    schema.write_text(json.dumps(bundled), encoding="utf-8")
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=schema.as_uri(), type=lsp.FileChangeType.Changed)])
+    )
     assert codes(await next_publish(client, uri, mark, 1)) == ["NX104"]
 
 
