@@ -42,8 +42,11 @@ from nexlayer_lint.secrets import (
 def command_parts(text: str) -> list[Part]:
     """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
     found: list[Part] = []
+    json_value = "\\" in text and text.lstrip()[:1] in ("[", "{")
+    if json_value:  # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`, nested arrays: every string read decoded
+        found += _escaped_strings_parts(text)
     if "[" in text:
-        found += _array_parts(text)
+        found += _array_parts(text, decoded=json_value)
     if "-" in text:
         found += _option_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
@@ -68,7 +71,7 @@ def command_parts(text: str) -> list[Part]:
     return found
 
 
-def _array_parts(text: str) -> list[Part]:
+def _array_parts(text: str, decoded: bool = False) -> list[Part]:
     """The items after a secret option (or a config command's secret key) in each JSON array in
     `text`: a command in Docker's exec form written as one string (`'["redis-server",
     "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
@@ -107,7 +110,7 @@ def _array_parts(text: str) -> list[Part]:
             items.append(item)
             quoted = isinstance(item, str)
             spans.append((pos + quoted, after - quoted))
-            if quoted and "\\" in text[pos:after]:
+            if quoted and not decoded and "\\" in text[pos:after]:  # (`decoded`: read by _escaped_strings_parts)
                 found += _escaped_item_parts(text, pos, after)
             pos = after
             while pos < len(text) and text[pos] in " \t\r\n":
@@ -119,6 +122,26 @@ def _array_parts(text: str) -> list[Part]:
             if follows_secret_flag(items, index):
                 found += literal_parts(text, *spans[index], "option", str(items[index - 1]))
         opening = text.find("[", max(pos, opening + 1))
+    return found
+
+
+def _escaped_strings_parts(text: str) -> list[Part]:
+    """The secrets of each double-quoted string with an escape in `text`, a JSON value written as
+    one string, read as JSON decodes it: inside an object or a nested array too (hunt 123 F4).
+    Each character is read for one string."""
+    from nexlayer_lint.secrets import escaped
+
+    found: list[Part] = []
+    start = text.find('"')
+    while start >= 0:
+        end = text.find('"', start + 1)
+        while end > 0 and escaped(text, end):
+            end = text.find('"', end + 1)
+        if end < 0:
+            break
+        if "\\" in text[start:end]:
+            found += _escaped_item_parts(text, start, end + 1)
+        start = text.find('"', end + 1)
     return found
 
 

@@ -842,7 +842,7 @@ def _within_its_string(text: str, entry: re.Match[str], stop: int) -> int:
         return stop
     close = text.find(opening, entry.end(1), stop)
     # `\"` in double quotes, `''` in single quotes (YAML's, a shell's joined words) go on
-    while close > 0 and (_escaped(text, close) if opening == '"' else text.startswith("''", close)):
+    while close > 0 and (escaped(text, close) if opening == '"' else text.startswith("''", close)):
         close = text.find(opening, close + (1 if opening == '"' else 2), stop)
     return stop if close < 0 else close
 
@@ -966,14 +966,14 @@ def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
         close = text.find(text[start], start + 1)
         # in double quotes (JSON, YAML, a shell) `\"` is a quote inside the value; each run of
         # backslashes is counted once, by the quote after it (linear)
-        while close > 0 and text[start] == '"' and _escaped(text, close):
+        while close > 0 and text[start] == '"' and escaped(text, close):
             close = text.find('"', close + 1)
         return start + 1, len(text) if close < 0 else close
     found = stop.search(text, start)
     return start, found.start() if found else len(text)
 
 
-def _escaped(text: str, at: int) -> bool:
+def escaped(text: str, at: int) -> bool:
     """Whether text[at] follows an odd number of backslashes."""
     before = at
     while before and text[before - 1] == "\\":

@@ -1354,6 +1354,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('[ "app", "\\u002d\\u002dpassword", "ZqArr19x" ]', ["ZqArr19x"]),
         ('["a", ' + "[" * 1000 + "]" * 1000 + ', "--password", "ZqArr20x"]', []),  # too deep: not read
         ('["curl", "-H", "X-Api-Key: ", "https://x"]', []),  # hunt 122 F10: no value, nothing starred
+        # hunt 123 F4: strings inside an object or a nested array, read decoded
+        ('{"cmd": "curl -H \\"X-Api-Key: ZqArr22x\\" http://x"}', ["ZqArr22x"]),
+        ('["a", ["sh", "-c", "curl -H \\"X-Api-Key: ZqArr23x\\" http://x"]]', ["ZqArr23x"]),
+        ('{"run": "redis-server --requirepass\\tZqArr24x"}', ["ZqArr24x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
