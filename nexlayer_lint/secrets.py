@@ -962,6 +962,9 @@ def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
         while end - start >= 2 and text.startswith(("''", '""'), end - 2):
             end -= 2  # within this word only, each pair read once
         return start, end
+    if text.startswith('\\"', start):  # in escaped quotes (`--requirepass \\"x\\"` in a quoted string)
+        close = text.find('\\"', start + 2)
+        return start + 2, len(text) if close < 0 else close
     if start < len(text) and text[start] in "'\"":
         close = text.find(text[start], start + 1)
         # in double quotes (JSON, YAML, a shell) `\"` is a quote inside the value; each run of

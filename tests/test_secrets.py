@@ -1358,6 +1358,9 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('{"cmd": "curl -H \\"X-Api-Key: ZqArr22x\\" http://x"}', ["ZqArr22x"]),
         ('["a", ["sh", "-c", "curl -H \\"X-Api-Key: ZqArr23x\\" http://x"]]', ["ZqArr23x"]),
         ('{"run": "redis-server --requirepass\\tZqArr24x"}', ["ZqArr24x"]),
+        # hunt 123 F8: an empty password in escaped quotes is nothing; a full one is starred
+        ('sh -c "redis-server --requirepass \\"\\" --port 6379"', []),
+        ('sh -c "redis-server --requirepass \\"ZqArr25x\\" --port 6379"', ["ZqArr25x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
