@@ -97,16 +97,24 @@ def _array_parts(text: str, decoded: bool = False) -> list[Part]:
                 pos += 1
             if pos >= len(text) or text[pos] in ",]":
                 break
-            if text[pos] in "[{":
-                budget -= len(text) - pos  # what decoding it may read, at most
-                if budget < 0:
-                    return found
+            nested = text[pos] in "[{"
             try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
                 item, after = read_value(text, pos)
-            except (JSONDecodeError, ValueError):  # ValueError: a number past 4,300 digits
+            except JSONDecodeError as error:
+                # charged for what decoding read: to where it failed, or, for a string left open
+                # (whose start it names), to the text's end; charged for what it might read, ten
+                # small `[[1]` spent it all and a password after them was sent (hunt 124 F5)
+                read = len(text) if error.msg.startswith("Unterminated string") else error.pos + 1
+                budget -= read - pos if nested else 0
+                if budget < 0:
+                    return found
+                break
+            except ValueError:  # a number past 4,300 digits
                 break
             except RecursionError:  # arrays nested a thousand deep (hunt 122 F1): no command
                 return found
+            if nested:
+                budget -= after - pos
             items.append(item)
             quoted = isinstance(item, str)
             spans.append((pos + quoted, after - quoted))

@@ -84,9 +84,10 @@ def _likely_codec(head: bytes) -> str:
     """The encoding in which the first bytes of a file without a byte-order mark read as the most
     ASCII text (YAML's keys and punctuation are ASCII), each NUL or unreadable character counted
     against it: a share of NUL bytes failed on a Japanese comment, and took UTF-8 text that NUL
-    bytes pad for UTF-32 (hunts 122 F6, 123 F3, F10). The bytes from a run of four NULs on are
-    left out: text in none of these encodings has one."""
-    run = head.find(b"\0\0\0\0")
+    bytes pad for UTF-32 (hunts 122 F6, 123 F3, F10). The bytes from a run of eight NULs on are
+    left out: text in none of these encodings has one but for U+0000 (UTF-32 has runs of up to
+    five, `x` then U+10000; four cut `x😀` short: hunt 124 F1)."""
+    run = head.find(b"\0" * 8)
     head = head if run < 0 else head[:run]
 
     def score(codec: str) -> int:

@@ -246,6 +246,9 @@ class _Scanner:
         self.flow = 0  # depth of open flow collections
         self.quote = ""  # inside a secret quoted value that goes on to later lines: its quote
         self.flow_plain = False  # a secret plain value in a flow, at its line's end: it may go on
+        # `secrets:` or `registryLogin:` ended the last line with nothing after it: an alias that
+        # starts the next one is all of it
+        self.collection_below = False
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
@@ -334,14 +337,16 @@ class _Scanner:
                 self.contexts.pop()
             while self.items and self.items[-1].col >= indent:
                 self.waiting -= len(self.items.pop().pending)
+            below, self.collection_below = self.collection_below, False
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
                 value = _skip_blanks(body, pos + 1) if dash else pos
                 if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
                     self.alias(index, _name_at(body, value + 1))
                 return
-            if body.startswith("*", pos) and self.contexts and self.contexts[-1].kind in ("login", "files"):
-                # `secrets:` or `registryLogin:` then `  *all` under it: all of it (hunt 123 F2)
+            if below and body.startswith("*", pos) and self.contexts and self.contexts[-1].kind in ("login", "files"):
+                # `secrets:` or `registryLogin:` then `  *all` right under it: all of it (hunt 123
+                # F2); not an alias under a public key of theirs (`registry:` then `*r`: hunt 124 F4)
                 self.alias(index, _name_at(body, pos + 1))
             if explicit is not None and (explicit[0] == pos or self.flow) and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
@@ -460,7 +465,9 @@ class _Scanner:
                 pos = end
             elif char in "|>":  # a block scalar's header: its lines are a value; a comment may follow
                 # a vars item's (`- >-` then `DB_PASSWORD=x`) sets a var, as a string item does
-                self.text_block = (self.owner, char, (), self.context() == "vars" and _is_item(body, pos, self.flow))
+                # (its anchor or tag first: `- &k |`, hunt 124 F3)
+                start = tagged if tagged >= 0 else pos
+                self.text_block = (self.owner, char, (), self.context() == "vars" and _is_item(body, start, self.flow))
                 return _header_end(body, pos + 1)
             else:
                 pos = self.scalar(index, body, pos, tagged if tagged >= 0 else pos)
@@ -528,6 +535,9 @@ class _Scanner:
                 self.text_block = (column, ">", (written,), assigns)
                 if sign > 0:  # a secret's `- DB_PASSWORD=x` going on: every line of it (hunt 123 F1)
                     self.contexts.append(_Context(column, "plain"))
+            elif not quoted and self.flow and sign > 0 and _skip_blanks(body, end) == n:
+                # `vars: [DB_PASSWORD=x` going on: to the next flow indicator (hunt 124 F2)
+                self.flow_plain = True
             if self.option and is_option_value(name):
                 self.mask_literal(index, body, *span(0, len(name)))
             if self.header:  # `[curl, -H, "X-Api-Key: x"]`: what follows a secret header's name
@@ -585,6 +595,7 @@ class _Scanner:
             value = _skip_blanks(body, pos)
             if body.startswith("*", value):  # `registryLogin: *login`, `secrets: *all`: all of it
                 self.alias(index, _name_at(body, value + 1))
+            self.collection_below = value == len(body) or body[value] == "#"
             self.contexts.append(_Context(column, kind))
         elif folded in VARS_KEYS and not (
             own and field in ITEM_NAME_KEYS and field != "env" and not _opens_collection(body, pos)

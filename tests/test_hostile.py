@@ -330,6 +330,13 @@ def test_utf8_text_padded_with_nul_bytes_keeps_its_frame() -> None:
     assert result.masked_text.startswith("application: {name: shop}  \x00")
 
 
+def test_utf32_whose_nul_bytes_run_four_long_is_still_read_as_utf32() -> None:
+    # hunt 124 F1: `x` then U+1F600 makes four NUL bytes in a row, where the guess stopped reading
+    token = "ghp_Zq9PartAbcdefghijklmnopqrstuvwxyz0123"
+    result = lint(f"x\U0001f600: {{personalAccessToken: {token}}}".encode("utf-32-le"))
+    assert token not in result.masked_text and "personalAccessToken: ****" in result.masked_text
+
+
 def test_truncated_utf16_is_nx001() -> None:
     # at the code unit that could not be read (the text before it has a line), not at 1:1
     got = only(codecs.BOM_UTF16_LE + "a: 1\n".encode("utf-16-le") + b"\x00")

@@ -377,6 +377,19 @@ SHAPES = {
         "vars:\n  - DB_PASSWORD=*\n    *\n    *\n    *\n\t    *****\n  - 'API_TOKEN=*\n    *\n    *\n    *\n"
         "\t    *****'\n  - >-\n    DB_PASSWORD=*\n\t    *****\n  - MODE=a\n    b\n",
     ),
+    # hunt 124 F2, F3: a secret vars item in a flow list going on; a block scalar item with an
+    # anchor or a tag before its header
+    "flow and tagged vars items that go on": (
+        "vars: [DB_PASSWORD=a\n\t Cnry1, MODE=x]\nv2:\n  vars:\n  - &k |\n    DB_PASSWORD=a\n\t    Cnry2\n"
+        "  - !!str >-\n    API_TOKEN=a\n\t    Cnry3\n",
+        "vars: [DB_PASSWORD=*\n\t *****, MODE=x]\nv2:\n  vars:\n  - &k |\n    DB_PASSWORD=*\n\t    *****\n"
+        "  - !!str >-\n    API_TOKEN=*\n\t    *****\n",
+    ),
+    # hunt 124 F4: an alias under a public key of registryLogin or a secrets item is shown
+    "aliases under public keys": (
+        "x: &r ghcr.io\nregistryLogin:\n  registry:\n    *r\nsecrets:\n- name:\n    *r\n  data: Cnry1\ny: [\n",
+        "x: &r ghcr.io\nregistryLogin:\n  registry:\n    *r\nsecrets:\n- name:\n    *r\n  data: *****\ny: [\n",
+    ),
     # hunt 122 F5: a plain vars item whose value goes on to the next line (a tab there)
     "a plain vars item that goes on": (
         "vars:\n  - DB_PASSWORD=\n\t    Cnry1\n  - API_TOKEN=Cnry2\n    Cnry3\n  - MODE=fast\n    slow\n",
