@@ -42,11 +42,13 @@ from nexlayer_lint.secrets import (
 def command_parts(text: str) -> list[Part]:
     """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
     found: list[Part] = []
-    json_value = "\\" in text and text.lstrip()[:1] in ("[", "{")
-    if json_value:  # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`, nested arrays: every string read decoded
+    if "\\" in text and text.lstrip()[:1] in ("[", "{"):
+        # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`, nested arrays: every string read decoded; the
+        # arrays' own items too, below: a stray quote before them pairs these quotes wrongly
+        # (`[a"b] ["sh", ...]`: hunt 125 F2)
         found += _escaped_strings_parts(text)
     if "[" in text:
-        found += _array_parts(text, decoded=json_value)
+        found += _array_parts(text)
     if "-" in text:
         found += _option_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
@@ -71,7 +73,7 @@ def command_parts(text: str) -> list[Part]:
     return found
 
 
-def _array_parts(text: str, decoded: bool = False) -> list[Part]:
+def _array_parts(text: str) -> list[Part]:
     """The items after a secret option (or a config command's secret key) in each JSON array in
     `text`: a command in Docker's exec form written as one string (`'["redis-server",
     "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
@@ -118,7 +120,7 @@ def _array_parts(text: str, decoded: bool = False) -> list[Part]:
             items.append(item)
             quoted = isinstance(item, str)
             spans.append((pos + quoted, after - quoted))
-            if quoted and not decoded and "\\" in text[pos:after]:  # (`decoded`: read by _escaped_strings_parts)
+            if quoted and "\\" in text[pos:after]:
                 found += _escaped_item_parts(text, pos, after)
             pos = after
             while pos < len(text) and text[pos] in " \t\r\n":

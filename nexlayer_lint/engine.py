@@ -188,6 +188,11 @@ class Linter:
             self._schema = choose_schema(s.schema, s.api_url, s.schema_ttl_hours, s.timeout)
         return self._schema
 
+    def use_bundled_schema(self, why: str) -> None:
+        """Lint with the bundled schema, the first file's NX900 saying why the one the settings
+        name could not be used (the language server: the command line stops with exit 2)."""
+        self._schema = choose_schema("bundled", None, 0, 0)._replace(warning=f"{why}; using the bundled schema")
+
     def lint(self, source: str | bytes, path: str, ask_api: bool = True) -> FileResult:
         """`ask_api=False` leaves out the remote check even when the settings ask for it: --fix
         asks the API about the fixed text only, once."""

@@ -1171,6 +1171,14 @@ def _lint_job(
     if document is None:
         document, problems = loader.load(text, path, max_bytes=settings.max_file_size)
     linter = Linter(settings, masked_text=False)  # the server shows no code frames
+    from nexlayer_lint.schema import SchemaLoadError
+
+    try:
+        linter.schema  # noqa: B018 - built (or found cached) here, to know whether it can be
+    except SchemaLoadError as exc:
+        # a schema file saved half-written, or gone: the bundled schema's verdict and an NX900
+        # saying why, not an internal error that left the last, clean diagnostics (hunt 125 F1)
+        linter.use_bundled_schema(str(exc))
     result = linter.lint_loaded(text, path, document, problems)
     lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
@@ -1203,10 +1211,11 @@ def _where(error: BaseException) -> str:
 
 
 def _schema_file(spec: str) -> tuple[str, ...]:
-    """The schema file `spec` names; none for the bundled schema or a URL."""
-    from nexlayer_lint.engine import schema_file_stamp
+    """The schema file `spec` names, there or not (deleted, it changes the lint: hunt 125 F1);
+    none for the bundled schema or a URL."""
+    from nexlayer_lint.config import schema_uses_network
 
-    return (spec,) if schema_file_stamp(spec) is not None else ()
+    return () if spec == "bundled" or "://" in spec or schema_uses_network(spec) else (spec,)
 
 
 def _is_config(uri: str) -> bool:

@@ -1358,6 +1358,8 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('{"cmd": "curl -H \\"X-Api-Key: ZqArr22x\\" http://x"}', ["ZqArr22x"]),
         ('["a", ["sh", "-c", "curl -H \\"X-Api-Key: ZqArr23x\\" http://x"]]', ["ZqArr23x"]),
         ('{"run": "redis-server --requirepass\\tZqArr24x"}', ["ZqArr24x"]),
+        # hunt 125 F2: a stray quote before the array shifted the pairs of the quotes read decoded
+        ('[a"b] ["sh", "-c", "redis-cli \\u002da \\"ZqArr27x\\" ping"]', ["ZqArr27x"]),
         # hunt 123 F8: an empty password in escaped quotes is nothing; a full one is starred
         ('sh -c "redis-server --requirepass \\"\\" --port 6379"', []),
         ('sh -c "redis-server --requirepass \\"ZqArr25x\\" --port 6379"', ["ZqArr25x"]),

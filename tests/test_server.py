@@ -1277,6 +1277,22 @@ async def test_a_save_after_the_schema_file_changed_lints_again(client: Client, 
         lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=schema.as_uri(), type=lsp.FileChangeType.Changed)])
     )
     assert codes(await next_publish(client, uri, mark, 1)) == ["NX104"]
+    # hunt 125 F1: saved half-written, or deleted: the bundled schema's verdict and an NX900 why,
+    # not an internal error that left the last diagnostics
+    schema.write_text('{"type": ', encoding="utf-8")
+    mark = len(client.published)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=schema.as_uri()))
+    )
+    (warning,) = await next_publish(client, uri, mark, 1)
+    assert warning.code == "NX900" and warning.message.startswith(f"{schema}: not JSON")
+    assert warning.message.endswith("; using the bundled schema")
+    schema.unlink()
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=schema.as_uri(), type=lsp.FileChangeType.Deleted)])
+    )
+    assert codes(await next_publish(client, uri, mark, 1)) == ["NX900"]
 
 
 @e2e
