@@ -104,8 +104,8 @@ def _array_parts(text: str) -> list[Part]:
                 item, after = read_value(text, pos)
             except JSONDecodeError as error:
                 # charged for what decoding read: to where it failed, or, for a string left open
-                # (whose start it names), to the text's end; charged for what it might read, ten
-                # small `[[1]` spent it all and a password after them was sent (hunt 124 F5)
+                # (the error names its start), to the text's end. Charged for what it might have
+                # read, ten small `[[1]` spent it all, and a password after them was sent (hunt 124 F5)
                 read = len(text) if error.msg.startswith("Unterminated string") else error.pos + 1
                 budget -= read - pos if nested else 0
                 if budget < 0:

@@ -173,8 +173,9 @@ class Linter:
         self._choices = _Choices(settings, guarded)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
-        # /validate URL -> remote_validate.Unreachable: shared by a run's Linters (one per config
-        # folder), so an API that is down costs the run one deadline, not one a folder (hunt 116 F3)
+        # /validate's endpoint (_endpoint) -> remote_validate.Unreachable: shared by a run's Linters
+        # (one per config folder), so an API that is down costs the run one deadline, not one a
+        # folder (hunt 116 F3)
         self._unreachable: dict[object, Any] = {} if unreachable is None else unreachable
 
     def reports(self, code: str) -> bool:
