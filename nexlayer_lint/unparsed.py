@@ -314,7 +314,8 @@ class _Scanner:
                 self.flow_plain, pos = end == len(body), end
                 if pos == len(body):
                     return
-            self.flow_plain = False
+            if body[pos] != "#":  # a comment line ends nothing (hunt 125 F3), as in block style
+                self.flow_plain = False
             if body[pos] == "#":
                 # A comment line ends nothing either (`DB_PASSWORD:`, `# note`, then its value);
                 # under a secret's key it is a line of the secret, else a comment.

@@ -385,6 +385,11 @@ SHAPES = {
         "vars: [DB_PASSWORD=*\n\t *****, MODE=x]\nv2:\n  vars:\n  - &k |\n    DB_PASSWORD=*\n\t    *****\n"
         "  - !!str >-\n    API_TOKEN=*\n\t    *****\n",
     ),
+    # hunt 125 F3: a secret plain value going on in a flow, past a comment line
+    "a flow value going on past a comment": (
+        "vars: [DB_PASSWORD=a\n  # note\n\t Cnry1, MODE=x]\nv: {API_TOKEN: a\n  # note\n\t Cnry2}\n",
+        "vars: [DB_PASSWORD=*\n  # note\n\t *****, MODE=x]\nv: {API_TOKEN: *\n  # note\n\t *****}\n",
+    ),
     # hunt 124 F4: an alias under a public key of registryLogin or a secrets item is shown
     "aliases under public keys": (
         "x: &r ghcr.io\nregistryLogin:\n  registry:\n    *r\nsecrets:\n- name:\n    *r\n  data: Cnry1\ny: [\n",
