@@ -1032,11 +1032,8 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        if text.startswith('\\"', pos):  # in escaped quotes (`DB_PASSWORD=\\"x\\"` in JSON): to the next one
-            close = text.find('\\"', pos + 2)
-            pos, stop = pos + 2, len(text) if close < 0 else close
-        else:
-            pos, stop = value_from(text, pos, _VALUE_STOP)  # quoted too: `PGPASSWORD='x y' psql`
+        # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
+        pos, stop = value_from(text, pos, _VALUE_STOP)
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
         # reference, by the upper-case name references have (a password may start with `$`:
         # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes
