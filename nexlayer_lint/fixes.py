@@ -349,22 +349,23 @@ def _one_by_one(
     applied: list[Fix] = []
     # the lint of the text with the fixes kept so far: a group is judged against it, as a kept
     # fix that removes an NX103 hid the NX103 a single fix added (hunt 119 F1)
-    kept = [diagnostics]
+    kept = diagnostics
 
     def sort_out(group: Sequence[Fix]) -> None:
+        nonlocal kept
         if trials[0] <= 0:  # left: --fix says its fix is still offered
             return
         trials[0] -= 1
         # Spans are the original text's: each trial applies the kept fixes and the group afresh.
         trial = apply_fixes(text, [*applied, *group])
         after = diagnose(trial.text)
-        added = worsened(kept[0], after)
+        added = worsened(kept, after)
         # A group passes only if it adds no error at all, not merely none per code: a bad fix's
         # NX101 must not hide behind the NX101 a good fix of its group removes.
         whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied)
         if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
-            kept[0] = after
+            kept = after
         elif len(group) == 1:
             rejected[group[0]] = added
         else:

@@ -21,9 +21,9 @@ from nexlayer_lint.secrets import star_parts  # a token pasted into a directive 
 # The one definition of the directive syntax: a comment whose text starts with PREFIX is a
 # directive, and DIRECTIVE is its grammar (codes or rule names, separated by commas or blanks).
 PREFIX = "nexlayer-lint:"
-DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]*)")
+_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")  # a directive's codes (read on, too, after a code cut short)
+DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*(" + _CODES.pattern + ")")
 _DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
-_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")  # DIRECTIVE's codes, read on after a code cut short
 _DIRECTIVE_CODE = re.compile(r"[^,\s]+")  # one code of a directive: between commas and blanks (tabs too: hunt 68 F6)
 # A prefix of all of these (`N`, `NX`) would disable everything: there is no blanket directive.
 _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
