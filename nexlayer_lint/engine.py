@@ -110,9 +110,14 @@ def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: flo
     return _choose_schema(spec, api_url, ttl_hours, timeout, schema_file_stamp(spec))
 
 
+def names_schema_file(spec: str) -> bool:
+    """Whether `--schema`'s `spec` names a file (there or not), not the bundled schema or a URL."""
+    return not (spec == "bundled" or "://" in spec or schema_uses_network(spec))
+
+
 def schema_file_stamp(spec: str) -> tuple[int, ...] | None:
     """What changes when a schema file changes; None for what is no file (bundled, a URL)."""
-    if spec == "bundled" or "://" in spec or schema_uses_network(spec):
+    if not names_schema_file(spec):
         return None
     try:
         found = os.stat(spec)

@@ -1161,6 +1161,7 @@ def _lint_job(
     from nexlayer_lint import loader
     from nexlayer_lint.engine import Linter
     from nexlayer_lint.scalar_edit import edited
+    from nexlayer_lint.schema import SchemaLoadError
 
     if settings.remote and not remote:
         settings = replace(settings, remote=False)  # POST /validate on open and save, not per keystroke
@@ -1171,8 +1172,6 @@ def _lint_job(
     if document is None:
         document, problems = loader.load(text, path, max_bytes=settings.max_file_size)
     linter = Linter(settings, masked_text=False)  # the server shows no code frames
-    from nexlayer_lint.schema import SchemaLoadError
-
     try:
         linter.schema  # noqa: B018 - built (or found cached) here, to know whether it can be
     except SchemaLoadError as exc:
@@ -1182,6 +1181,7 @@ def _lint_job(
     result = linter.lint_loaded(text, path, document, problems)
     lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
+    # past the cap, the note that says how many were left out takes one of its places
     shown = most_severe(diagnostics, MAX_PUBLISHED if len(diagnostics) <= MAX_PUBLISHED else MAX_PUBLISHED - 1)
     converted, conversions = to_lsp_diagnostics(shown, lines, encoding, conversions)
     if len(shown) < len(diagnostics):
@@ -1213,9 +1213,9 @@ def _where(error: BaseException) -> str:
 def _schema_file(spec: str) -> tuple[str, ...]:
     """The schema file `spec` names, there or not (deleted, it changes the lint: hunt 125 F1);
     none for the bundled schema or a URL."""
-    from nexlayer_lint.config import schema_uses_network
+    from nexlayer_lint.engine import names_schema_file
 
-    return () if spec == "bundled" or "://" in spec or schema_uses_network(spec) else (spec,)
+    return (spec,) if names_schema_file(spec) else ()
 
 
 def _is_config(uri: str) -> bool:
