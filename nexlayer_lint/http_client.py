@@ -118,13 +118,21 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     for written in [*parts.query.split("&"), *params]:
         value = written.partition("=")[2]
         if value and unquote_plus(value) in values:
-            upper = _ESCAPE.sub(lambda escape: escape.group().upper(), value)
-            values |= {value, upper, _ESCAPE.sub(lambda escape: escape.group().lower(), value)}
+            values |= _escape_cases(value)
     values.discard("")
     return hider(values, whole_words=False, stars=4) if values else _as_is
 
 
 _ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
+
+
+def _escape_cases(value: str) -> set[str]:
+    """`value` as written, and with its percent-escapes in upper and in lower case: a server may
+    quote back a credential in either."""
+    upper = _ESCAPE.sub(lambda escape: escape.group().upper(), value)
+    return {value, upper, _ESCAPE.sub(lambda escape: escape.group().lower(), value)}
+
+
 _LONG_QUERY_VALUE = 12  # characters: a query value this long may be a key under any name
 # Query parameters that carry a credential, beside a secret's name (`token`, `key`): the shell's
 # PWD is no secret as a var, but `?pwd=` is a password (hunt 37 F6); signatures, session ids,
@@ -523,8 +531,9 @@ def _without_proxy_credentials(text: str, host: str) -> str:
     token = found[2].split(" ", 1)[1]
     user, _, password = base64.b64decode(token).decode("utf-8", "replace").partition(":")
     secret = {password, user if not password or len(user) >= _LONG_QUERY_VALUE else ""} - {""}
-    escaped = {quote(value, safe=safe) for value in secret for safe in ("", _USERINFO_SAFE)}
-    escaped |= {_ESCAPE.sub(lambda escape: escape.group().lower(), value) for value in escaped}
+    escaped = {
+        case for value in secret for safe in ("", _USERINFO_SAFE) for case in _escape_cases(quote(value, safe=safe))
+    }
     return hider({found[2], token, *secret, *escaped}, whole_words=False, stars=4)(text)
 
 

@@ -252,13 +252,12 @@ class _Scanner:
         self.waiting = 0  # how many `value:`s of open items wait for their item's `key:` or `name:`
         self.option = False  # the last scalar read was a list item naming a secret option (`--password`)
         self.program: str | None = None  # the password option of the program the list runs (`redis-cli`: `-a`)
-        # a quoted value (not a secret's) left open at the end of the last line: its quote and that line's part of it
-        # a quoted value that goes on: its quote, its last lines, and whether it sets a var
+        # a quoted value (not a secret's) left open at the end of the last line: its quote, its last
+        # lines (_carried), and whether it sets a var (a vars item's `- 'DB_PASSWORD=` then its value)
         self.carry: tuple[str, tuple[str, ...], bool] | None = None
-        # inside a block scalar (not a secret's): its key's column, its style (`|`, `>`) and its
-        # last lines (_carried), so that a command in it is read across its lines
-        # a block scalar, or a plain value, going on below: its key's column, its style (`|`, `>`),
-        # its last lines, and whether it sets a var (a vars item's `- DB_PASSWORD=` then its value)
+        # inside a block scalar, or a plain value going on below (not a secret's): its key's column,
+        # its style (`|`, `>`), its last lines (_carried), so that a command in it is read across
+        # its lines, and whether it sets a var (a vars item's `- DB_PASSWORD=` then its value)
         self.text_block: tuple[int, str, tuple[str, ...], bool] | None = None
         self.header = False  # the last scalar read was a list item `-H` or `--header`: a header follows
         self.command: list[str] = []  # the items of the list being read, as a command (secrets.follows_secret_flag)
