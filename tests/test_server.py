@@ -931,6 +931,25 @@ async def test_a_10_mb_document(client: Client, docs: Path) -> None:
     assert codes(await open_doc(client, uri, big + "#" * 600_000)) == ["NX001"]
 
 
+async def after_watched(client: Client, uri: str, changed: Path, kind: lsp.FileChangeType) -> list[lsp.Diagnostic]:
+    """`uri`'s diagnostics published after the editor's watcher says `changed` was created,
+    changed or deleted."""
+    mark = len(client.published)
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=changed.as_uri(), type=kind)])
+    )
+    return await next_publish(client, uri, mark, 1)
+
+
+async def after_saved(client: Client, uri: str, saved: Path) -> list[lsp.Diagnostic]:
+    """`uri`'s diagnostics published after the editor saved `saved` (a config, a schema file)."""
+    mark = len(client.published)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=saved.as_uri()))
+    )
+    return await next_publish(client, uri, mark, 1)
+
+
 def send_change(client: Client, uri: str, text: str) -> int:
     """A full-text didChange without waiting for its diagnostics; returns its version."""
     client.versions[uri] += 1
@@ -1170,28 +1189,16 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
     # a config appears above it (the editor's file watcher says so): it applies at once
     config = docs / "watched" / ".nexlayer-lint.toml"
     config.write_text('ignore = ["NX215"]\n', encoding="utf-8")
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)])
-    )
-    assert await next_publish(client, uri, mark, 1) == []
+    assert await after_watched(client, uri, config, lsp.FileChangeType.Created) == []
 
     # a closer config wins over it, alone (no merging, as the command line): NX215 is back
     closer = docs / "watched" / "sub" / "pyproject.toml"
     closer.write_text('[tool.nexlayer-lint]\nignore = ["NX213"]\n', encoding="utf-8")
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=closer.as_uri(), type=lsp.FileChangeType.Created)])
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
+    assert codes(await after_watched(client, uri, closer, lsp.FileChangeType.Created)) == ["NX215"]
 
     # a config edited and saved in the editor (no watcher needed)
     closer.write_text('[tool.nexlayer-lint]\nignore = ["NX215"]\n', encoding="utf-8")
-    mark = len(client.published)
-    client.text_document_did_save(
-        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
-    )
-    assert await next_publish(client, uri, mark, 1) == []
+    assert await after_saved(client, uri, closer) == []
 
     # other changed files are not configs: nothing is linted again
     mark = len(client.published)
@@ -1207,17 +1214,9 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
     shared = docs / "watched" / "shared.toml"
     shared.write_text('ignore = ["NX213"]\n', encoding="utf-8")
     closer.write_text('[tool.nexlayer-lint]\nextend = "../shared.toml"\n', encoding="utf-8")
-    mark = len(client.published)
-    client.text_document_did_save(
-        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]
+    assert codes(await after_saved(client, uri, closer)) == ["NX215"]
     shared.write_text('ignore = ["NX215"]\n', encoding="utf-8")
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Changed)])
-    )
-    assert await next_publish(client, uri, mark, 1) == []
+    assert await after_watched(client, uri, shared, lsp.FileChangeType.Changed) == []
 
     # hunt 60 F5: named through a symlinked folder, as the editor may name it
     linked = docs / "watched-link"
@@ -1233,17 +1232,9 @@ async def test_a_config_change_relints_open_documents(client: Client, docs: Path
 
     # hunt 60 F3: one missing when the config was read, created later (a checkout)
     shared.unlink()
-    mark = len(client.published)
-    client.text_document_did_save(
-        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=closer.as_uri()))
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == ["NX215"]  # the default settings, and a message
+    assert codes(await after_saved(client, uri, closer)) == ["NX215"]  # the default settings, and a message
     shared.write_text('ignore = ["NX215"]\n', encoding="utf-8")
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=shared.as_uri(), type=lsp.FileChangeType.Created)])
-    )
-    assert await next_publish(client, uri, mark, 1) == []
+    assert await after_watched(client, uri, shared, lsp.FileChangeType.Created) == []
 
 
 @e2e
@@ -1265,34 +1256,18 @@ async def test_a_save_after_the_schema_file_changed_lints_again(client: Client, 
     schema = docs / "schema-file" / "s.json"
     bundled["$defs"]["application"]["properties"]["name"].pop("enum")
     schema.write_text(json.dumps(bundled), encoding="utf-8")
-    mark = len(client.published)
-    client.text_document_did_save(
-        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=schema.as_uri()))
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == []
+    assert codes(await after_saved(client, uri, schema)) == []
     bundled["$defs"]["application"]["properties"]["name"]["enum"] = ["another"]
     schema.write_text(json.dumps(bundled), encoding="utf-8")
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=schema.as_uri(), type=lsp.FileChangeType.Changed)])
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == ["NX104"]
+    assert codes(await after_watched(client, uri, schema, lsp.FileChangeType.Changed)) == ["NX104"]
     # hunt 125 F1: saved half-written, or deleted: the bundled schema's verdict and an NX900 why,
     # not an internal error that left the last diagnostics
     schema.write_text('{"type": ', encoding="utf-8")
-    mark = len(client.published)
-    client.text_document_did_save(
-        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=schema.as_uri()))
-    )
-    (warning,) = await next_publish(client, uri, mark, 1)
+    (warning,) = await after_saved(client, uri, schema)
     assert warning.code == "NX900" and warning.message.startswith(f"{schema}: not JSON")
     assert warning.message.endswith("; using the bundled schema")
     schema.unlink()
-    mark = len(client.published)
-    client.workspace_did_change_watched_files(
-        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=schema.as_uri(), type=lsp.FileChangeType.Deleted)])
-    )
-    assert codes(await next_publish(client, uri, mark, 1)) == ["NX900"]
+    assert codes(await after_watched(client, uri, schema, lsp.FileChangeType.Deleted)) == ["NX900"]
 
 
 @e2e
