@@ -950,6 +950,16 @@ async def after_saved(client: Client, uri: str, saved: Path) -> list[lsp.Diagnos
     return await next_publish(client, uri, mark, 1)
 
 
+def send_open(client: Client, uri: str, text: str) -> None:
+    """Open a document at version 1 without waiting for its diagnostics (its lint may block)."""
+    client.versions[uri] = 1
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+        )
+    )
+
+
 def send_change(client: Client, uri: str, text: str) -> int:
     """A full-text didChange without waiting for its diagnostics; returns its version."""
     client.versions[uri] += 1
@@ -984,15 +994,8 @@ async def test_a_slow_document_starves_no_other_and_publishes_only_its_newest_ve
 ) -> None:
     slow = uri_of(docs, "slow", "nexlayer.yaml")
     other = uri_of(docs, "slow-neighbour", "nexlayer.yaml")
-    client.versions[slow] = 1
     mark = len(client.published)
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(
-                uri=slow, language_id="yaml", version=1, text=NO_PATH + "# block-me:slow\n"
-            )
-        )
-    )
+    send_open(client, slow, NO_PATH + "# block-me:slow\n")
     await until(lambda: lint_log(client, "slow") == ["start"])  # its lint is running, and blocked
     # edits of the slow document while its lint runs: each replaces the one before, none starts
     for text in (FIXED + "# block-me:slow\n", NO_PATH + "# block-me:slow v3\n", FIXED + "# block-me:slow v4\n"):
@@ -1015,15 +1018,8 @@ async def test_a_lint_still_running_when_a_config_changes_publishes_nothing(clie
     # hunt 121 F1: a config event does not change the version, and the lint that was running
     # when it came published after the new one: a file force-excluded meanwhile kept its findings
     uri = uri_of(docs, "midlint", "nexlayer.yaml")
-    client.versions[uri] = 1
     mark = len(client.published)
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(
-                uri=uri, language_id="yaml", version=1, text=NO_PATH + "# block-me:midlint\n"
-            )
-        )
-    )
+    send_open(client, uri, NO_PATH + "# block-me:midlint\n")
     await until(lambda: lint_log(client, "midlint") == ["start"])
     config = docs / "midlint" / ".nexlayer-lint.toml"
     config.write_text('force-exclude = true\nextend-exclude = ["nexlayer.yaml"]\n', encoding="utf-8")
