@@ -42,13 +42,14 @@ from nexlayer_lint.secrets import (
 def command_parts(text: str) -> list[Part]:
     """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
     found: list[Part] = []
+    string_items: list[tuple[int, int]] = []
     if "\\" in text and text.lstrip()[:1] in ("[", "{"):
         # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`, nested arrays: every string read decoded; the
         # arrays' own items too, below: a stray quote before them pairs these quotes wrongly
         # (`[a"b] ["sh", ...]`: hunt 125 F2)
         found += _escaped_strings_parts(text)
     if "[" in text:
-        found += _array_parts(text)
+        found += _array_parts(text, string_items)
     if "-" in text:
         found += _option_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
@@ -70,17 +71,36 @@ def command_parts(text: str) -> list[Part]:
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
+    if string_items:
+        found = _within_items(found, string_items)
     return found
 
 
-def _array_parts(text: str) -> list[Part]:
+def _within_items(found: list[Part], string_items: list[tuple[int, int]]) -> list[Part]:
+    """`found`, each part that starts inside a string item of a JSON array ended at that item's
+    closing quote: an argument ends there (`"--requirepass x"]` starred `x"]`: hunt 123 F9).
+    `string_items` is in order and without overlaps."""
+    from bisect import bisect_right
+
+    starts = [start for start, _ in string_items]
+    clipped: list[Part] = []
+    for part in found:
+        index = bisect_right(starts, part.start) - 1
+        if index >= 0 and part.start < string_items[index][1] < part.end:
+            part = part._replace(end=string_items[index][1])
+        clipped.append(part)
+    return clipped
+
+
+def _array_parts(text: str, string_items: list[tuple[int, int]]) -> list[Part]:
     """The items after a secret option (or a config command's secret key) in each JSON array in
     `text`: a command in Docker's exec form written as one string (`'["redis-server",
     "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
     F3); its items may be any JSON value (`-1`, `true`, `null` before a `--password`: hunt 118
     F1). A string item with escapes has its own secrets read as JSON decodes it (`"sh", "-c",
     "curl -H \\"X-Api-Key: x\\""`: hunt 122 F2). Each array is read once, the next looked for
-    after it."""
+    after it. The insides of the string items of each array read to its `]` are added to
+    `string_items`."""
     from json import JSONDecodeError, JSONDecoder
 
     read_value = JSONDecoder().raw_decode
@@ -128,6 +148,8 @@ def _array_parts(text: str) -> list[Part]:
             if not text.startswith(",", pos):
                 break
             pos += 1
+        if text.startswith("]", pos):
+            string_items += [span for span, item in zip(spans, items, strict=True) if isinstance(item, str)]
         for index in range(1, len(items)):
             if follows_secret_flag(items, index):
                 found += literal_parts(text, *spans[index], "option", str(items[index - 1]))

@@ -1363,6 +1363,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 123 F8: an empty password in escaped quotes is nothing; a full one is starred
         ('sh -c "redis-server --requirepass \\"\\" --port 6379"', []),
         ('sh -c "redis-server --requirepass \\"ZqArr25x\\" --port 6379"', ["ZqArr25x"]),
+        # hunt 123 F9: an option's value that ends a string item ends at its closing quote
+        ('["sh", "-c", "redis-server --port 6379 --requirepass ZqArr28x"]', ["ZqArr28x"]),
+        ('["sh", "-c", "mysql -pZqArr29x"], "x"', ["ZqArr29x"]),
+        ('[ "$x" = "--password ZqArr30x"x', ['ZqArr30x"x']),  # no array read: a shell word goes on
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
