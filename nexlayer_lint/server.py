@@ -859,6 +859,8 @@ class _Protocol(LanguageServerProtocol):
             msg_id = data.get("id")
             if is_request and _is_id(msg_id):
                 self._send_response(msg_id, error=exc.to_response_error())
+            elif is_request and msg_id is not None:  # `"id": NaN`: answered as handle_message would
+                self._refuse(None, JsonRpcInvalidRequest("its id is neither a number nor a string"))
             raise
 
 

@@ -1547,6 +1547,9 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         b"",  # `Content-Length: 0`: pygls read no body and answered nothing
         # hunt 121 F6: an integer json.loads refuses to convert (a plain ValueError)
         b'{"jsonrpc": "2.0", "id": 11, "method": "textDocument/hover", "params": {"x": ' + b"9" * 4301 + b"}}",
+        # and an id that is no id, with params pygls refuses: dropped unanswered
+        b'{"jsonrpc": "2.0", "id": NaN, "method": "textDocument/hover", "params": {"x": 1}}',
+        b'{"jsonrpc": "2.0", "id": [12], "method": "textDocument/hover", "params": {"x": 1}}',
     ]
     initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
     data = _frame(initialize) + b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
@@ -1569,6 +1572,8 @@ def test_what_is_no_json_rpc_message_is_answered_and_the_session_goes_on() -> No
         (None, not_json),
         (None, not_json),
         (None, not_json),
+        (None, {"code": -32600, "message": "its id is neither a number nor a string"}),
+        (None, {"code": -32600, "message": "its id is neither a number nor a string"}),
         (9, None),
     ]
     assert b"Traceback" not in done.stderr and done.returncode == 0
