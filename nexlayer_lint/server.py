@@ -259,12 +259,67 @@ def apply_change(text: str, change: lsp.TextDocumentContentChangePartial, encodi
     """The text after one incremental change, its range read at LSP's line breaks. (pygls splits
     the text with str.splitlines, which also ends a line at NEL, LS, PS, \\v, \\f and \\x1c-\\x1e,
     so an edit below one of them landed on another line.)"""
-    first, last = change.range.start, change.range.end
+    return _applied(text, [(*_span(text, change.range, encoding), change.text)])
+
+
+def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEvent], encoding: str) -> str:
+    """The text after a didChange's changes, each applied to the text the ones before it made.
+
+    A change wholly before the one before it (multi-cursor typing and Replace All, which VS Code
+    sends bottom up) has the same place in the text before that one: such a run is applied in one
+    pass, its places found through one index of that text's lines. One at a time, each a copy of
+    the text, 20,550 cursors in a 400 KB document held the event loop 16 s (hunt 121 F4).
+    """
+    run: list[tuple[int, int, str]] = []  # (start, end, new text) in `text`, each before the last
+    lines: list[tuple[int, int]] | None = None  # built for a run's second change
+    for change in changes:
+        if not isinstance(change, lsp.TextDocumentContentChangePartial):
+            text, run, lines = change.text, [], None
+            continue
+        if run:
+            lines = lines or _line_spans(text)
+            start = _offset_at(text, lines, change.range.start, encoding)
+            end = max(_offset_at(text, lines, change.range.end, encoding), start)
+            if end < run[-1][0]:  # strictly: a place at the last one's start may be in its new text
+                run.append((start, end, change.text))
+                continue
+            text, run, lines = _applied(text, run), [], None
+        run.append((*_span(text, change.range, encoding), change.text))
+    return _applied(text, run) if run else text
+
+
+def _span(text: str, place: lsp.Range, encoding: str) -> tuple[int, int]:
+    """Where a client's range is in the text (a reversed range is empty at its start)."""
+    first, last = place.start, place.end
     first_line = _line_start(text, first.line)
     last_line = first_line if last.line == first.line else _line_start(text, last.line)
     start = _offset(text, first_line, first.character, encoding)
-    end = max(_offset(text, last_line, last.character, encoding), start)  # a reversed range replaces nothing
-    return text[:start] + change.text + text[end:]
+    return start, max(_offset(text, last_line, last.character, encoding), start)
+
+
+def _applied(text: str, run: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, new text) of `run`, given last to first, replaced."""
+    pieces, pos = [], 0
+    for start, end, new in reversed(run):
+        pieces += [text[pos:start], new]
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """Where each LSP line of the text starts and ends (its break left out)."""
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    ends = [match.start() for match in _LINE_BREAK.finditer(text)] + [len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
+def _offset_at(text: str, lines: list[tuple[int, int]], place: lsp.Position, encoding: str) -> int:
+    """_offset, the line found in `lines`: past the last line, the text's end."""
+    if place.line >= len(lines):
+        return len(text)
+    start, end = lines[place.line]
+    return start + _code_points(text[start:end], place.character, encoding)
 
 
 def _line_start(text: str, line: int) -> int | None:
@@ -785,12 +840,8 @@ class _Protocol(LanguageServerProtocol):
         """pygls' own, given the text the changes make (apply_change), not its changes."""
         document = _open_document(self.workspace, params.text_document.uri)
         if document is not None:  # else pygls' own error for a change to a document never opened
-            text, encoding = document.source, str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
-            for change in params.content_changes:
-                if isinstance(change, lsp.TextDocumentContentChangePartial):
-                    text = apply_change(text, change, encoding)
-                else:
-                    text = change.text
+            encoding = str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+            text = apply_changes(document.source, params.content_changes, encoding)
             whole = lsp.TextDocumentContentChangeWholeDocument(text=text)
             params = lsp.DidChangeTextDocumentParams(text_document=params.text_document, content_changes=[whole])
         yield from super().lsp_text_document__did_change(params)

@@ -1943,6 +1943,52 @@ def test_an_incremental_change_lands_where_lsp_lines_put_it(seed: int) -> None:
         assert server.apply_change(text, change, lsp.PositionEncodingKind.Utf16) == expected
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_did_change_of_many_changes_gives_the_text_one_change_at_a_time_gives(seed: int) -> None:
+    # hunt 121 F4: a run of changes each before the one before it (multi-cursor typing, sent bottom
+    # up) is applied in one pass; any order, overlaps, ranges at a change's edge and whole-document
+    # changes still give what applying each change to the text before it gives
+    rnd = random.Random(seed)
+    pieces = ["a", "\U0001f680", "\n", "\r\n", "\r", "\x85", "\u2028"]
+    utf16 = lsp.PositionEncodingKind.Utf16
+    for _ in range(300):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        changes: list[lsp.TextDocumentContentChangeEvent] = []
+        expected = text
+        for _ in range(rnd.randint(1, 8)):
+            editor = lsp_lines(expected)
+            if rnd.random() < 0.05:
+                change: lsp.TextDocumentContentChangeEvent = lsp.TextDocumentContentChangeWholeDocument(text="b\n")
+                expected = "b\n"
+            else:
+                if changes and rnd.random() < 0.7 and isinstance(changes[-1], lsp.TextDocumentContentChangePartial):
+                    last = changes[-1].range.start  # bottom up, as VS Code sends cursors; at times at its start
+                    end = lsp.Position(line=rnd.randint(0, last.line), character=rnd.randint(0, last.character + 1))
+                else:
+                    end = _some_position(rnd, editor)
+                start = _some_position(rnd, editor) if rnd.random() < 0.2 else end
+                partial = lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(start=start, end=end), text=rnd.choice(["", "x", "\n", "\U0001f680y"])
+                )
+                expected = server.apply_change(expected, partial, utf16)
+                change = partial
+            changes.append(change)
+        assert server.apply_changes(text, changes, utf16) == expected
+
+
+def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 121 F4: each change a copy of a 400 KB text held the event loop 16 s
+    lines = [f"V{i}: a" for i in range(20_000)]
+    at_ends = [lsp.Position(line=i, character=len(lines[i])) for i in reversed(range(20_000))]
+    changes = [lsp.TextDocumentContentChangePartial(range=lsp.Range(start=end, end=end), text="x") for end in at_ends]
+    spans: list[str] = []
+    line_spans = server._line_spans
+    monkeypatch.setattr(server, "_line_spans", lambda text: spans.append(text) or line_spans(text))
+    done = server.apply_changes("\n".join(lines), changes, lsp.PositionEncodingKind.Utf16)
+    assert done == "\n".join(line + "x" for line in lines)
+    assert len(spans) == 1  # one index of the lines, for all of them
+
+
 def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None) -> Diagnostic:
     return Diagnostic("nexlayer.yaml", line, col, line, end_col, code, "name", "warning", "message", hint)
 
