@@ -14,7 +14,7 @@ times: each loop goes on after the value it read.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
@@ -42,14 +42,15 @@ from nexlayer_lint.secrets import (
 def command_parts(text: str) -> list[Part]:
     """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
     found: list[Part] = []
-    string_items: list[tuple[int, int]] = []
-    if "\\" in text and text.lstrip()[:1] in ("[", "{"):
-        # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`, nested arrays: every string read decoded; the
-        # arrays' own items too, below: a stray quote before them pairs these quotes wrongly
-        # (`[a"b] ["sh", ...]`: hunt 125 F2)
-        found += _escaped_strings_parts(text)
+    strings = _Strings([], set())
     if "[" in text:
-        found += _array_parts(text, string_items)
+        found += _array_parts(text, strings)
+    if "\\" in text and text.lstrip()[:1] in ("[", "{"):
+        # `{"cmd": "curl -H \\"X-Api-Key: x\\""}`: every other string read decoded. The arrays'
+        # own items are read by _array_parts: a stray quote before them pairs these quotes wrongly
+        # (`[a"b] ["sh", ...]`: hunt 125 F2); read twice, a string nested in a string in ... was
+        # read 2**depth times (hunt 126 F3)
+        found += _escaped_strings_parts(text, strings.decoded)
     if "-" in text:
         found += _option_parts(text)
         if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
@@ -71,9 +72,16 @@ def command_parts(text: str) -> list[Part]:
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
-    if string_items:
-        found = _within_items(found, string_items)
+    if strings.closed_items:
+        found = _within_items(found, strings.closed_items)
     return found
+
+
+class _Strings(NamedTuple):
+    """What _array_parts read of a text's JSON strings."""
+
+    closed_items: list[tuple[int, int]]  # the insides of the string items of arrays read to their `]`
+    decoded: set[int]  # where each string it read decoded (one with escapes) starts
 
 
 def _within_items(found: list[Part], string_items: list[tuple[int, int]]) -> list[Part]:
@@ -92,15 +100,15 @@ def _within_items(found: list[Part], string_items: list[tuple[int, int]]) -> lis
     return clipped
 
 
-def _array_parts(text: str, string_items: list[tuple[int, int]]) -> list[Part]:
+def _array_parts(text: str, strings: _Strings) -> list[Part]:
     """The items after a secret option (or a config command's secret key) in each JSON array in
     `text`: a command in Docker's exec form written as one string (`'["redis-server",
     "--requirepass", "x"]'`), judged as a YAML list of its items is (follows_secret_flag; hunt 113
     F3); its items may be any JSON value (`-1`, `true`, `null` before a `--password`: hunt 118
     F1). A string item with escapes has its own secrets read as JSON decodes it (`"sh", "-c",
     "curl -H \\"X-Api-Key: x\\""`: hunt 122 F2). Each array is read once, the next looked for
-    after it. The insides of the string items of each array read to its `]` are added to
-    `string_items`."""
+    after it, or inside its first array or object item (`[["redis-server", "--requirepass",
+    "x"]]`: hunt 126 F1). What it read of the strings goes to `strings`."""
     from json import JSONDecodeError, JSONDecoder
 
     read_value = JSONDecoder().raw_decode
@@ -113,6 +121,7 @@ def _array_parts(text: str, string_items: list[tuple[int, int]]) -> list[Part]:
     while opening >= 0:
         items: list[Any] = []
         spans: list[tuple[int, int]] = []
+        first_nested = -1
         pos = opening + 1
         while True:
             while pos < len(text) and text[pos] in " \t\r\n":
@@ -137,10 +146,12 @@ def _array_parts(text: str, string_items: list[tuple[int, int]]) -> list[Part]:
                 return found
             if nested:
                 budget -= after - pos
+                first_nested = pos if first_nested < 0 else first_nested
             items.append(item)
             quoted = isinstance(item, str)
             spans.append((pos + quoted, after - quoted))
-            if quoted and "\\" in text[pos:after]:
+            if quoted and "\\" in text[pos:after] and pos not in strings.decoded:
+                strings.decoded.add(pos)
                 found += _escaped_item_parts(text, pos, after)
             pos = after
             while pos < len(text) and text[pos] in " \t\r\n":
@@ -149,18 +160,18 @@ def _array_parts(text: str, string_items: list[tuple[int, int]]) -> list[Part]:
                 break
             pos += 1
         if text.startswith("]", pos):
-            string_items += [span for span, item in zip(spans, items, strict=True) if isinstance(item, str)]
+            strings.closed_items.extend(span for span, item in zip(spans, items, strict=True) if isinstance(item, str))
         for index in range(1, len(items)):
             if follows_secret_flag(items, index):
                 found += literal_parts(text, *spans[index], "option", str(items[index - 1]))
-        opening = text.find("[", max(pos, opening + 1))
+        opening = text.find("[", first_nested if first_nested >= 0 else max(pos, opening + 1))
     return found
 
 
-def _escaped_strings_parts(text: str) -> list[Part]:
+def _escaped_strings_parts(text: str, decoded: set[int]) -> list[Part]:
     """The secrets of each double-quoted string with an escape in `text`, a JSON value written as
-    one string, read as JSON decodes it: inside an object or a nested array too (hunt 123 F4).
-    Each character is read for one string."""
+    one string, read as JSON decodes it: inside an object too (hunt 123 F4). Each character is
+    read for one string; one that starts where a string `decoded` says was read is not read again."""
     from nexlayer_lint.secrets import escaped
 
     found: list[Part] = []
@@ -171,7 +182,7 @@ def _escaped_strings_parts(text: str) -> list[Part]:
             end = text.find('"', end + 1)
         if end < 0:
             break
-        if "\\" in text[start:end]:
+        if "\\" in text[start:end] and start not in decoded:
             found += _escaped_item_parts(text, start, end + 1)
         start = text.find('"', end + 1)
     return found

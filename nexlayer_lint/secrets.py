@@ -1032,6 +1032,9 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
+        opening = text[match.start() - 1 : match.start()]
+        if opening in ("'", '"') and text.startswith(opening, pos):
+            continue  # `["app", "--password=", "-v"]`: its string closes, nothing set (hunt 126 F4)
         # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
         pos, stop = value_from(text, pos, _VALUE_STOP)
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's

@@ -1367,6 +1367,13 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["sh", "-c", "redis-server --port 6379 --requirepass ZqArr28x"]', ["ZqArr28x"]),
         ('["sh", "-c", "mysql -pZqArr29x"], "x"', ["ZqArr29x"]),
         ('[ "$x" = "--password ZqArr30x"x', ['ZqArr30x"x']),  # no array read: a shell word goes on
+        # hunt 126 F1: an array inside an array or an object item is read as a command too
+        ('[["redis-server", "--requirepass", "ZqArr31x"]]', ["ZqArr31x"]),
+        ('[{"name": "db", "args": ["--password", "ZqArr32x"]}]', ["ZqArr32x"]),
+        ('[1, ["--token", "ZqArr33x"]]', ["ZqArr33x"]),
+        # hunt 126 F4: an empty `NAME=` ending its string sets nothing: not the `, ` after it
+        ('["app", "--password=", "--verbose"]', []),
+        ('["env", "DB_PASSWORD=", "run"]', []),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
@@ -1395,6 +1402,28 @@ def test_arrays_left_open_before_a_long_string_are_read_a_bounded_number_of_time
     # hunt 124 F5: charged for what each read could read, small arrays left open spent it
     text = "[[1] " * 10 + '["redis-server", "--requirepass", "ZqArr26x"' + ', "--loglevel", "notice"' * 150 + "]"
     assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqArr26x"]
+
+
+def test_a_string_nested_in_strings_is_read_once_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 126 F3: each escaped string was read by two readers, so a string nested twelve levels
+    # deep (13 KB) was read 4,096 times: 36 s
+    import json
+
+    from nexlayer_lint import commands
+
+    reads: list[int] = []
+    read_item = commands._escaped_item_parts
+
+    def counted(text: str, start: int, end: int) -> list[Any]:
+        reads.append(end - start)
+        return read_item(text, start, end)
+
+    monkeypatch.setattr(commands, "_escaped_item_parts", counted)
+    text = json.dumps(["sh", "-c", "redis-server --requirepass ZqNest1x --port 1"])
+    for _ in range(10):
+        text = json.dumps([text])
+    assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqNest1x"]
+    assert len(reads) == 10  # one string a level
 
 
 def test_an_exec_form_command_after_its_entrypoint_stars_only_each_header_value() -> None:
