@@ -217,7 +217,8 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
     `NX2`, a cut code silenced every NX2xx on its line (hunt 120 F2). A blank, `#` or the end
     ends them: what follows a blank is a note. Each character is read once."""
     end = match.end(2)
-    while end > match.start(2) and end < len(text) and text[end - 1] not in " \t" and text[end] not in " \t#":
+    # a blank is any \s DIRECTIVE read as one: a no-break space too (hunt 126 F8)
+    while end > match.start(2) and end < len(text) and not text[end - 1].isspace() and text[end] != "#":
         cut = _DIRECTIVE_CODE.match(text, end)
         if cut is None:
             break

@@ -380,9 +380,11 @@ def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str)
     assert [d.code for d in found] == ["NX215", "NX099", "NX099"]
     assert found[1].message == f'suppression names "{cut}", which is no known code'
     assert disable_codes_end(line) == len(line)  # a code added goes after it, not inside it
-    # a blank or `#` after the codes still ends them: a note after them is no code
-    found = lint_diags(UNPINNED.replace("nginx\n", "nginx # nexlayer-lint: disable=NX215 (pinned by ops)\n"))
-    assert found == []
+    # a blank or `#` after the codes still ends them: a note after them is no code; a no-break
+    # space or an ideographic space is a blank too (hunt 126 F8)
+    for blank in (" ", "\u00a0", "\u3000"):
+        found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX215{blank}(pinned by ops)\n"))
+        assert found == []
 
 
 @pytest.mark.parametrize("codes", ["NX2.1,NX215", "NX2\u00e9, NX215", "NX2.1,NX2.2,NX215"])
