@@ -324,6 +324,8 @@ def check(
             paths = ("-",)
         else:
             _echo_error("nexlayer-lint: warning: --stdin-filename is used only with - (standard input)")
+    if isolated and config_path is not None:  # as ruff: the named config would be dropped unseen (hunt 127 F1)
+        _fail("--isolated reads no config file: it cannot go with --config")
     if offline and (remote or remote_send_secrets or (schema_spec and schema_uses_network(schema_spec))):
         _fail("--offline uses no network: it cannot go with --remote, --remote-send-secrets or a remote --schema")
     try:
@@ -900,16 +902,29 @@ def _statistics(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | No
 def _setting_url(value: str) -> str:
     """A setting that may be a URL, as TOML: without its user-info and query, which may hold
     credentials (a comment says so)."""
-    import json
-
     # `https:/user:pw@host` and `host/api?token=x`, mistyped, are URLs too (hunt 115 F1); a
     # schema file that exists is a path, whatever it holds (`C#/schema.json`: hunt 117 F4)
     if not any(mark in value for mark in ("://", "@", "?", "#", ";")) or os.path.isfile(value):
-        return json.dumps(value)
+        return _toml_string(value)
     from nexlayer_lint.http_client import display_url
 
     shown = display_url(value)
-    return json.dumps(shown) + ("" if shown == value else "  # scheme, host, port and path only")
+    return _toml_string(shown) + ("" if shown == value else "  # scheme, host, port and path only")
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string, in ASCII: an astral character as one `\\UXXXXXXXX`
+    (json.dumps' surrogate pairs are no TOML: hunt 127 F2). A lone surrogate (a name's byte that
+    is no UTF-8) stays `\\udcxx`, which no TOML string can hold."""
+    escaped = []
+    for char in text:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif " " <= char <= "~":
+            escaped.append(char)
+        else:
+            escaped.append(f"\\U{ord(char):08x}" if ord(char) > 0xFFFF else f"\\u{ord(char):04x}")
+    return '"' + "".join(escaped) + '"'
 
 
 def show_settings_text(settings: Settings, path: str | None) -> str:
@@ -917,10 +932,12 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
     import json
 
     def globs(patterns: tuple[PathPattern, ...]) -> str:
-        return json.dumps([pattern.glob for pattern in patterns])
+        return "[" + ", ".join(_toml_string(pattern.glob) for pattern in patterns) + "]"
+
+    def per_file(ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...]) -> str:
+        return ", ".join(f"{_toml_string(glob.glob)} = {json.dumps(list(codes))}" for glob, codes in ignores)
 
     bases = sorted({p.base for p in settings.excluded + tuple(p for p, _ in settings.per_file_ignores) if p.base})
-    per_file = ", ".join(f"{json.dumps(p.glob)} = {json.dumps(list(codes))}" for p, codes in settings.per_file_ignores)
     lines = [
         f"# nexlayer-lint {__version__}: settings for {_printable(path) if path else 'files in the current folder'}",
         f"# config: {_printable(settings.config_file) if settings.config_file else '(none)'}",
@@ -941,7 +958,7 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"max-file-size = {settings.max_file_size}",
         f"exclude = {globs(settings.exclude)}",
         f"extend-exclude = {globs(settings.extend_exclude)}",
-        f"per-file-ignores = {{{per_file}}}",
+        f"per-file-ignores = {{{per_file(settings.per_file_ignores)}}}",
         f"respect-gitignore = {json.dumps(settings.respect_gitignore)}",
         f"force-exclude = {json.dumps(settings.force_exclude)}",
         f"fix = {json.dumps(settings.fix)}",

@@ -526,6 +526,12 @@ def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
 
     again = settings_from_table(shown, "shown", str(project / "sub"))
     assert again.ignore == ("NX215",) and again.per_file_ignores[0][1] == ("NX2",)
+    # hunt 127 F2: an astral character was written as a surrogate pair, which TOML refuses
+    globs = 'extend-exclude = ["deploy-\U0001f600", "a\\"b\u00e9"]\n[per-file-ignores]\n"\U0001f680/*" = ["NX2"]\n'
+    write(project / "sub" / ".nexlayer-lint.toml", globs)
+    shown = tomllib.loads(run("--show-settings", "sub/nexlayer.yaml").stdout)
+    assert shown["extend-exclude"] == ["deploy-\U0001f600", 'a"b\u00e9']
+    assert shown["per-file-ignores"] == {"\U0001f680/*": ["NX2"]}
 
 
 def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):

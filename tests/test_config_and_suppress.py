@@ -225,6 +225,11 @@ def test_explicit_config_and_isolated(project):
     assert codes_via_cli("--config", "ci.toml") == (1, [("NX215", "error")])
     assert codes_via_cli("--isolated") == (0, [("NX215", "warning")])
     assert codes_via_cli("--config", "missing.toml")[0] == 2
+    # hunt 127 F1: with --isolated, the named config was dropped unseen (its fail-on, select...)
+    assert codes_via_cli("--isolated", "--config", "ci.toml") == (
+        2,
+        [("stderr", "nexlayer-lint: error: --isolated reads no config file: it cannot go with --config\n")],
+    )
 
 
 def test_a_pyproject_named_as_the_config_must_hold_our_table(project):
