@@ -372,12 +372,18 @@ def check(
     reports = _pair_reports(list(formats), list(output_files), click.get_current_context().meta.get(_OUTPUT_ORDER))
     # `-o -` is standard output, as for the files linted (it wrote a file named `-`: hunt 99)
     reports = [(fmt, None if target == "-" else target) for fmt, target in reports]
-    named = [os.path.abspath(target) for _, target in reports if target is not None]
-    if len(set(named)) < len(named):
-        twice = next(target for target in named if named.count(target) > 1)
-        _fail(f"two reports name one --output-file, {_printable_path(twice)}: the second would replace the first")
     if sum(1 for _, target in reports if target is None) > 1:
         _fail("only one --format can go to standard output; give the others an --output-file")
+    seen: dict[object, str | None] = {}
+    for _, report_file in reports:
+        destination = _destination(report_file)
+        if destination in seen:
+            other = seen[destination]
+            shown = _printable_path(report_file or other or "-")
+            if report_file is None or other is None:
+                _fail(f"--output-file {shown} is standard output, where another report goes")
+            _fail(f"two reports name one --output-file, {shown}: the second would replace the first")
+        seen[destination] = report_file
     if statistics and (len(reports) > 1 or reports[0][0] not in ("text", "json")):
         _fail("--statistics prints one table, as text or json")
 
@@ -970,6 +976,24 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"unfixable = {json.dumps(list(settings.unfixable))}",
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _destination(target: str | None) -> object:
+    """What names a report's destination however it is spelt (None: standard output): a file by
+    its device and inode, so a link to another report's file, or `-o /dev/stdout` beside a report
+    on standard output, is one destination (hunt 127 F3); a character device (`/dev/null`, a
+    terminal) by its spelling, as any number of reports may go there."""
+    import stat
+
+    from nexlayer_lint.selection import file_identity
+
+    try:
+        info = os.fstat(1) if target is None else os.stat(target)
+    except (OSError, ValueError):
+        return os.path.abspath(target) if target is not None else "-"
+    if stat.S_ISCHR(info.st_mode) or not info.st_ino:
+        return os.path.abspath(target) if target is not None else "-"
+    return (info.st_dev, info.st_ino) if target is None else file_identity(target)
 
 
 def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targets: Sequence[str]) -> None:

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -818,6 +820,18 @@ def test_cli_output_file_dash_is_standard_output_and_one_file_takes_one_report(p
     assert twice.exit_code == 2 and "two reports name one --output-file" in twice.output
     assert not (project / "r.json").exists()
     assert _run(project, "--format", "json", "-o", "-", "--format", "github").exit_code == 2  # both to stdout
+    # hunt 127 F3: under two names, a link or standard output's own, it was not seen
+    (project / "r.sarif").symlink_to("r.json")
+    (project / "r.json").write_text("{}", encoding="utf-8")
+    linked = _run(project, "--format", "json", "-o", "r.json", "--format", "sarif", "-o", "r.sarif")
+    assert linked.exit_code == 2 and "two reports name one --output-file, r.sarif:" in linked.output
+    assert (project / "r.json").read_text() == "{}"
+    if os.path.exists("/dev/stdout"):
+        command = [sys.executable, "-m", "nexlayer_lint", "--format", "json", "--format", "sarif", "-o", "/dev/stdout"]
+        piped = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+        assert (piped.returncode, piped.stdout) == (2, "")
+        assert "--output-file /dev/stdout is standard output, where another report goes" in piped.stderr
+    assert _run(project, "--format", "json", "-o", "/dev/null", "--format", "sarif", "-o", "a.sarif").exit_code == 1
 
 
 def test_cli_replaces_an_existing_report(project: Path) -> None:
