@@ -566,7 +566,10 @@ def find_config(start: Path | str, memo: dict[str, Path | None] | None = None) -
 def _config_in(folder: str) -> Path | None:
     for name in CONFIG_FILES:
         candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_our_table(candidate)):
+        # a link to a file that is missing (a sparse checkout) is a config that cannot be read, not
+        # none, which left a laxer config above it applying unseen (hunt 127 F4)
+        dangling = os.path.islink(candidate) and not os.path.exists(candidate)
+        if (os.path.isfile(candidate) or dangling) and (name != "pyproject.toml" or _has_our_table(candidate)):
             return Path(candidate)
     return None
 

@@ -271,6 +271,18 @@ def test_an_unreadable_pyproject_is_an_error_not_passed_by(project, monkeypatch)
     assert result.exit_code == 2 and f"cannot read config {unreadable}" in result.output
 
 
+@pytest.mark.parametrize("name", [".nexlayer-lint.toml", "pyproject.toml"])
+def test_a_config_that_links_to_a_missing_file_is_an_error_not_passed_by(project, name):
+    # hunt 127 F4: a folder's config linked to a shared file a sparse checkout left out was passed
+    # by, and the laxer config above it applied unseen
+    (project / ".nexlayer-lint.toml").write_text('ignore = ["NX215"]\n')
+    (project / "app").mkdir()
+    (project / "app" / "nexlayer.yaml").write_text(UNPINNED)
+    (project / "app" / name).symlink_to("../shared/strict.toml")
+    result = CliRunner().invoke(main, ["app/nexlayer.yaml"])
+    assert result.exit_code == 2 and f"cannot read config {project / 'app' / name}: no such file" in result.output
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
 def test_a_config_that_is_a_pipe_or_dev_null_is_read(project):
     # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist". A pipe with its text
