@@ -165,7 +165,8 @@ def _scan(
     """Each line's secret ranges; a value's parts (a URL's password, a token) only on shown lines.
     `lines`: (body, line break) each; `rest`: the lines after them."""
     count = len(lines)
-    bodies = [_invisible_as_blank(body) for body, _ in lines]
+    read = [_without_nuls(body) for body, _ in lines]
+    bodies = [_invisible_as_blank(body) for body, _ in read]
     scanner = _Scanner(bodies, [_stray(brk, lines[0][1]) for _, brk in lines])
     for index in range(count):
         scanner.line(index, shown[index])
@@ -179,12 +180,32 @@ def _scan(
         if line is None:
             break
         body, brk = line
-        bodies.append(_invisible_as_blank(body))
+        bodies.append(_invisible_as_blank(_without_nuls(body)[0]))
         scanner.stray.append(_stray(brk, lines[0][1]))
         scanner.masks.append([])
         scanner.line(len(bodies) - 1, False)
     scanner.mask_anchored_lines()
-    return scanner.masks[:count]
+    return [
+        masks if kept is None else [_unread(kept, len(lines[index][0]), start, end) for start, end in masks]
+        for index, (masks, (_, kept)) in enumerate(zip(scanner.masks[:count], read, strict=True))
+    ]
+
+
+def _without_nuls(body: str) -> tuple[str, list[int] | None]:
+    """`body` without its NUL characters, and where each character kept was (None: it had none).
+    A line in UTF-16 appended to a UTF-8 file (Windows PowerShell's `>>`) reads `D\x00B\x00...`:
+    its secrets have their shape only without them (hunt 126 F2)."""
+    if "\x00" not in body:
+        return body, None
+    kept = [index for index, char in enumerate(body) if char != "\x00"]
+    return "".join(body[index] for index in kept), kept
+
+
+def _unread(kept: list[int], length: int, start: int, end: int) -> tuple[int, int]:
+    """A range of a line read without its NULs (_without_nuls), in the line as written."""
+    if start >= end:
+        return (kept[start] if start < len(kept) else length,) * 2
+    return kept[start], kept[end - 1] + 1 if end <= len(kept) else length
 
 
 # Characters that show as nothing, outside Zs and Cf: the blank Braille pattern, and Unicode's

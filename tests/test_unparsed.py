@@ -441,6 +441,24 @@ def test_a_block_line_that_starts_with_an_invisible_blank_stays_in_the_block(lea
     ]
 
 
+def test_a_line_in_utf16_appended_to_a_utf8_file_has_its_secret_starred() -> None:
+    # hunt 126 F2: Windows PowerShell's `>>` appends UTF-16: read as UTF-8, `D\x00B\x00_...` had no
+    # secret's shape, and the frame showed the password between its NULs
+    from nexlayer_lint.engine import lint
+
+    head = "application:\n  name: app\n  pods:\n    - name: web\n      vars:\n        A: b\n"
+    raw = head.encode() + "        DB_PASSWORD: Cnry1x\r\n        B: c\r\n".encode("utf-16-le")
+    text = raw.decode("utf-8")
+    assert loader.load(text, "nexlayer.yaml")[0] is None
+    masked = unparsed.mask(text, [(1, 9)])
+    assert "Cnry1x" not in masked.replace("\x00", "")
+    # the NULs between its characters are starred with them
+    assert masked.replace("\x00", "").split("\n")[6:8] == ["        DB_PASSWORD: " + "*" * 11 + "\r", "        B: c\r"]
+    assert "Cnry" not in lint(raw, "nexlayer.yaml").masked_text.replace("\x00", "")
+    # a NUL inside a name is read past too; a line without a NUL is as it was
+    assert unparsed.mask("DB_PASS\x00WORD: Cnry2\nx: [\n", [(1, 2)]) == "DB_PASS\x00WORD: *****\nx: [\n"
+
+
 def test_secrets_or_a_login_given_by_an_alias_on_the_line_below_are_starred() -> None:
     # hunt 123 F2: `secrets:` then `  *all` on the next line was not followed
     text = (
