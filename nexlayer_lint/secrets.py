@@ -792,6 +792,10 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         if text.startswith('\\"', start):  # an escaped quote opens the value: the next one closes it
             close = text.find('\\"', start + 2)
             start, stop, quoted = start + 2, len(text) if close < 0 else close, True
+            # in double quotes a shell expands (`sh -c "DB_PASSWORD=\\"$DB_PASS\\""`), as
+            # _assigned_parts reads it (hunt 126 F6)
+            if text.startswith(("$(", "`"), start) or _ENV_REFERENCE.fullmatch(text, start, stop) is not None:
+                continue
         else:
             start, stop = value_from(text, start, _ENTRY_END)
         if not quoted:

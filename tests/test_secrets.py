@@ -1374,6 +1374,9 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 126 F4: an empty `NAME=` ending its string sets nothing: not the `, ` after it
         ('["app", "--password=", "--verbose"]', []),
         ('["env", "DB_PASSWORD=", "run"]', []),
+        # hunt 126 F6: a shell's reference in escaped quotes is no literal, the script alone too
+        ('["sh", "-c", "DB_PASSWORD=\\"$DB_PASS\\""]', []),
+        ('["sh", "-c", "DB_PASSWORD=\\"ZqArr34x\\""]', ["ZqArr34x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
