@@ -354,6 +354,8 @@ class _Scanner:
             while self.open_anchors and not _inside(_Context(self.open_anchors[-1].indent, ""), indent, dash):
                 self.open_anchors.pop().last = index - 1
             self.owner = pos
+            # the collection key on the line above, before a line at its column ends it
+            collection_key = self.contexts[-1] if self.collection_below and self.contexts else None
             while self.contexts and not _inside(self.contexts[-1], indent, dash):
                 self.contexts.pop()
             while self.items and self.items[-1].col >= indent:
@@ -365,10 +367,18 @@ class _Scanner:
                 if body.startswith("*", value):  # `DB_PASSWORD:` then `  *pw` (or `  - *pw`) under it
                     self.alias(index, _name_at(body, value + 1))
                 return
-            if below and body.startswith("*", pos) and self.contexts and self.contexts[-1].kind in ("login", "files"):
+            node = _past_properties(body, pos)
+            if (
+                below
+                and body.startswith("*", node)
+                and collection_key is not None
+                and collection_key.kind in ("login", "files")
+                and (self.contexts[-1:] == [collection_key] or collection_key.indent == indent)
+            ):
                 # `secrets:` or `registryLogin:` then `  *all` right under it: all of it (hunt 123
-                # F2); not an alias under a public key of theirs (`registry:` then `*r`: hunt 124 F4)
-                self.alias(index, _name_at(body, pos + 1))
+                # F2); not an alias under a public key of theirs (`registry:` then `*r`: hunt 124 F4);
+                # also at the key's own column, or after a tag (`!!seq *all`: hunt 126 F5)
+                self.alias(index, _name_at(body, node + 1))
             if explicit is not None and (explicit[0] == pos or self.flow) and _indicator(body, pos, ":"):
                 pos = self.key(index, body, explicit[1], pos, pos + 1)  # `? DB_PASSWORD` then `: value`
         comment = self.tokens(index, body, pos)
@@ -613,7 +623,7 @@ class _Scanner:
             # whole: `registryLogin: hunter2: x` must not read `hunter2` as a key under it.
             if not _opens_collection(body, pos):
                 return self.secret_value(index, body, column, pos)
-            value = _skip_blanks(body, pos)
+            value = _past_properties(body, pos)  # `secrets: &s !!seq` then `*all` (hunt 126 F5)
             if body.startswith("*", value):  # `registryLogin: *login`, `secrets: *all`: all of it
                 self.alias(index, _name_at(body, value + 1))
             self.collection_below = value == len(body) or body[value] == "#"
@@ -1073,13 +1083,19 @@ def _opens_collection(body: str, pos: int) -> bool:
     """Whether the value after a key's colon at `pos` is a flow collection, an alias (it names a
     value written elsewhere), or nothing on this line (its mapping or list is on the lines under
     it); anchors and tags before it are skipped."""
+    pos = _past_properties(body, pos)
+    return pos == len(body) or body[pos] in "#[{*"
+
+
+def _past_properties(body: str, pos: int) -> int:
+    """Where the node at `pos` starts, past blanks and its anchor and tag (`&s !!seq *all`)."""
     n = len(body)
     pos = _skip_blanks(body, pos)
     while pos < n and body[pos] in "&!":
         while pos < n and body[pos] not in " \t":
             pos += 1
         pos = _skip_blanks(body, pos)
-    return pos == n or body[pos] in "#[{*"
+    return pos
 
 
 def _before_comment(body: str, start: int) -> int:

@@ -468,6 +468,12 @@ def test_secrets_or_a_login_given_by_an_alias_on_the_line_below_are_starred() ->
     masked = unparsed.mask(text, [(1, 10)])
     assert "Cnry" not in masked
     assert masked.split("\n")[6:9] == ["  *all", "registryLogin:", "  *login"]
+    # hunt 126 F5: at the key's own column, or after an anchor or a tag, it was not followed
+    for secrets in ("secrets:\n*all", "secrets: &s2\n  *all", "secrets: !!seq\n  *all", "secrets:\n  !!seq *all"):
+        text = f"x-a: &all\n- name: s\n  data: Cnry3\n{secrets}\n x: [\n"
+        assert "Cnry" not in unparsed.mask(text, [(1, 6)]), secrets
+    # and not an alias at the column of a public key after it
+    assert "Cnry4" in unparsed.mask("x-a: &r\n  Cnry4\nsecrets:\nregistry: x\n*r\n x: [\n", [(1, 6)])
 
 
 def test_only_the_lines_a_frame_shows_are_kept() -> None:
