@@ -543,12 +543,12 @@ class _Scanner:
         elif self.context() == "vars" and (blank := blank_value_start(name)) > 0:
             # `DB_PASSWORD hunter2: x`, `- DB_PASSWORD hunter2`: a blank for the `:` (hunt 82 F3)
             self.mask_literal(index, body, *span(blank, len(name)))
+        if mapped is not None:
+            # its secrets as YAML reads it, escapes decoded: `"[\"redis-server\", \"--requirepass\",
+            # \"x\"]"` is no JSON array as written (hunt 118 F3); a key's too (hunt 126 F7)
+            for part in parts_in(name):
+                self.mask(index, *span(part.start, part.end))
         if not is_key:
-            if mapped is not None:
-                # its secrets as YAML reads it, escapes decoded: `"[\"redis-server\", \"--requirepass\",
-                # \"x\"]"` is no JSON array as written (hunt 118 F3)
-                for part in parts_in(name):
-                    self.mask(index, *span(part.start, part.end))
             # `["app", "--password", "hunter2"]`, or a block list of the same: the item after a
             # secret option is its value (secrets.follows_secret_flag)
             if quoted and close < 0 and sign > 0:

@@ -348,6 +348,11 @@ SHAPES = {
         'command: "[\\"redis-server\\", \\"--requirepass\\", \\"Cnry1\\"]"]\n',
         'command: "[\\"redis-server\\", \\"--requirepass\\", \\"*****\\"]"]\n',
     ),
+    # hunt 126 F7: and one read as a key
+    "an exec-form command in double quotes as a key": (
+        'command: "[\\"redis-server\\", \\"--requirepass\\", \\"Cnry1\\"]": x\n y: [\n',
+        'command: "[\\"redis-server\\", \\"--requirepass\\", \\"*****\\"]": x\n y: [\n',
+    ),
     # hunt 118 F4: a quoted value that goes on after an escaped break, or a var item's value
     # on the line after its `NAME=`
     "a quoted value that goes on": (
