@@ -1989,6 +1989,53 @@ def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch
     assert len(spans) == 1  # one index of the lines, for all of them
 
 
+def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() -> None:
+    # hunt 121 F3: Fix all's 111,222 edits (12.6 MB) were serialised on the loop, and every other
+    # document's answers waited 1.5-2.5 s
+    import threading
+
+    class Writer:
+        def __init__(self) -> None:
+            self.written: list[bytes] = []
+
+        def write(self, data: bytes) -> None:
+            self.written.append(data)
+
+    ls = server.NexlayerLanguageServer()
+    protocol = ls.protocol
+    protocol.set_writer(Writer())  # type: ignore[arg-type]  # what it writes is all it is asked
+    threads: list[str] = []
+    serialize = protocol._serialize_message
+
+    def noted(obj: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return serialize(obj)
+
+    protocol._serialize_message = noted  # type: ignore[method-assign]
+
+    def answer(count: int) -> Any:
+        place = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=1))
+        edit = lsp.WorkspaceEdit(changes={"file:///x": [lsp.TextEdit(range=place, new_text='"y"')] * count})
+        return lsp.CodeAction(title="Fix all", kind=lsp.CodeActionKind.SourceFixAll, edit=edit)
+
+    async def send() -> None:
+        protocol._send_response(6, result=answer(10))
+        assert len(protocol.writer.written) == 1 and set(threads) == {"MainThread"}  # a small one as pygls sends it
+        threads.clear()
+        protocol._send_response(7, result=answer(server.MANY_EDITS))
+        assert len(protocol.writer.written) == 1  # not yet: on a thread
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            if len(protocol.writer.written) == 2:
+                break
+
+    asyncio.run(send())
+    assert threads and "MainThread" not in threads
+    header, body = protocol.writer.written[1].split(b"\r\n\r\n", 1)
+    assert header.startswith(b"Content-Length: %d\r\n" % len(body))
+    assert len(json.loads(body)["result"]["edit"]["changes"]["file:///x"]) == server.MANY_EDITS
+
+
 def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None) -> Diagnostic:
     return Diagnostic("nexlayer.yaml", line, col, line, end_col, code, "name", "warning", "message", hint)
 
