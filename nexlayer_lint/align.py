@@ -55,10 +55,23 @@ def _anchors(
     old: Sequence[str], new: Sequence[str], first: int, stop: int, start: int, end: int
 ) -> list[tuple[int, int]]:
     """The pairs (i, j) of old[first:stop] and new[start:end] whose item each range has once and
-    the other too, the longest run of them in the order both keep."""
+    the other too, the longest run of them in the order both keep. When there is none, the items
+    each range has as many times as the other, the first of one with the first of the other and
+    so on: a pod copied three times had no item once in the run of its changed vars, and the
+    whole run was one edit, its unchanged passwords in it (hunt 117 F1)."""
     old_count, new_count = Counter(old[first:stop]), Counter(new[start:end])
     new_index = {new[j]: j for j in range(start, end) if new_count[new[j]] == 1}
     pairs = [(i, new_index[old[i]]) for i in range(first, stop) if old_count[old[i]] == 1 and old[i] in new_index]
+    if not pairs:
+        places: dict[str, list[int]] = {}
+        for j in range(start, end):
+            if new_count[new[j]] == old_count[new[j]]:
+                places.setdefault(new[j], []).append(j)
+        seen: Counter[str] = Counter()
+        for i in range(first, stop):
+            if old[i] in places:
+                pairs.append((i, places[old[i]][seen[old[i]]]))
+                seen[old[i]] += 1
     return _longest_increasing(pairs)
 
 

@@ -720,15 +720,24 @@ def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(old, edits) == new and not any("hunter2" in edit.new_text for edit in edits)
     # a long run is compared word by word too: above 4,000 characters it was one edit, every
-    # password in it sent; and words repeated again and again (no anchor) are one edit
+    # password in it sent
     items = [(f"P{k}_TOKEN", "hunter2") if k % 8 == 0 else (f"X{k}", "a") for k in range(2_000)]
     old = "vars:\n" + "".join(f"  - key: {name}\n    value: {value}\n" for name, value in items)
     new = "vars:\n" + "".join(f"  {name}: {value}\n" for name, value in items)
     edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(old, edits) == new and not any("hunter2" in edit.new_text for edit in edits)
+    # hunt 117 F1: a pod copied three times has no word once in the run of its changed vars: the
+    # words each side has as many times as the other are matched in turn
+    pod = "  - name: web\n    image: nginx:1.27\n    path: /\n    servicePorts: [80]\n    vars:\n"
+    items = [("DB_PASSWORD", "hunter2"), ("API_TOKEN", "tok_Cnry117"), ("NODE_ENV", "production")]
+    old = "pods:\n" + (pod + "".join(f"      - key: {key}\n        value: {value}\n" for key, value in items)) * 3
+    new = "pods:\n" + (pod + "".join(f"      {key}: {value}\n" for key, value in items)) * 3
+    edits = server.changed_lines_edits(old, new, lsp.PositionEncodingKind.Utf16)
+    sent = "".join(edit.new_text for edit in edits)
+    assert apply_text_edits(old, edits) == new and "hunter2" not in sent and "Cnry117" not in sent
     wide = "x: " + "a:" * 3_000 + "\n"
-    (edit,) = server.changed_lines_edits(wide, wide.replace("a:", "b:"), lsp.PositionEncodingKind.Utf16)
-    assert apply_text_edits(wide, [edit]) == wide.replace("a:", "b:")
+    edits = server.changed_lines_edits(wide, wide.replace("a:", "b:"), lsp.PositionEncodingKind.Utf16)
+    assert apply_text_edits(wide, edits) == wide.replace("a:", "b:")
     many = "x: " + "a:" * 900 + "\n"
     edits = server.changed_lines_edits(many, many.replace("a:", "b;"), lsp.PositionEncodingKind.Utf16)
     assert apply_text_edits(many, edits) == many.replace("a:", "b;")
