@@ -6,8 +6,44 @@ quadratic in the number of changed runs (hunts 108 F1, 111 F1)."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Sequence
+
+# Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
+TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def kept_stretches(old: str, new: str) -> list[tuple[int, int, int]]:
+    """The stretches of characters a change of `old` into `new` keeps, as (where in old, where in
+    new, length): their lines aligned, then the words of each run of changed lines (deep)."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    old_at, new_at = _starts(old_lines), _starts(new_lines)
+    kept: list[tuple[int, int, int]] = []
+    before = (0, 0)  # where, in lines, the stretch kept before the next run starts
+    for first, stop, start, end in [*changed_runs(old_lines, new_lines), (len(old_lines),) * 2 + (len(new_lines),) * 2]:
+        kept.append((old_at[before[0]], new_at[before[1]], old_at[first] - old_at[before[0]]))
+        if first < stop and start < end:
+            old_part, new_part = old[old_at[first] : old_at[stop]], new[new_at[start] : new_at[end]]
+            old_words = [match.span() for match in TOKEN.finditer(old_part)]
+            new_words = [match.span() for match in TOKEN.finditer(new_part)]
+            runs = changed_runs([old_part[a:b] for a, b in old_words], [new_part[a:b] for a, b in new_words], deep=True)
+            at = (0, 0)
+            for a, b, c, d in [*runs, (len(old_words),) * 2 + (len(new_words),) * 2]:
+                for i, j in zip(range(at[0], a), range(at[1], c), strict=True):
+                    (word_start, word_end), new_start = old_words[i], new_words[j][0]
+                    kept.append((old_at[first] + word_start, new_at[start] + new_start, word_end - word_start))
+                at = (b, d)
+        before = (stop, end)
+    return [stretch for stretch in kept if stretch[2]]
+
+
+def _starts(lines: list[str]) -> list[int]:
+    """Where each line starts, and the text's end."""
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    return starts
 
 
 def changed_runs(old: Sequence[str], new: Sequence[str], deep: bool = False) -> list[tuple[int, int, int, int]]:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from nexlayer_lint.align import changed_runs
+from nexlayer_lint.align import changed_runs, kept_stretches
 from nexlayer_lint.atomic_write import overwrite_file, replace_file
 from nexlayer_lint.fixes import NEVER_ADDED, Origins, apply_fixes, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
@@ -184,7 +184,26 @@ def masked_diff(outcome: Outcome, path: str) -> str:
     # a UTF-8 file's byte-order mark starts its first line to git and patch (a UTF-16 file's diff,
     # in UTF-8, applies to no file: git diffs such a file as binary)
     bom = "\ufeff" if outcome.raw.startswith(codecs.BOM_UTF8) else ""
-    return unified_diff(bom + _masked(outcome.text, path), bom + _masked(outcome.fixed_text, path), path)
+    old, new = outcome.text, outcome.fixed_text
+    old_masked, new_masked = _masked(old, path), _masked(new, path)
+    # A fix may make a key a secret's (a misspelt `sceret:` renamed `secrets`, `valeus:` renamed
+    # `value`): what it keeps is secret on both sides, as either side's document says (hunt 129 F5).
+    kept = kept_stretches(old, new)
+    old_masked = _starred_where(old_masked, new, new_masked, kept)
+    new_masked = _starred_where(new_masked, old, old_masked, [(b, a, n) for a, b, n in kept])
+    return unified_diff(bom + old_masked, bom + new_masked, path)
+
+
+def _starred_where(masked: str, other: str, other_masked: str, kept: list[tuple[int, int, int]]) -> str:
+    """`masked` with a star where `other_masked` stars a character kept from it: `kept` holds
+    (where in masked, where in other, length) stretches."""
+    chars = list(masked)
+    for at, other_at, length in kept:
+        if other_masked[other_at : other_at + length] != other[other_at : other_at + length]:
+            for k in range(length):
+                if other_masked[other_at + k] != other[other_at + k]:
+                    chars[at + k] = "*"
+    return "".join(chars)
 
 
 def _masked(text: str, path: str) -> str:

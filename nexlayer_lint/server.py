@@ -50,7 +50,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from nexlayer_lint import __version__, suppress
-from nexlayer_lint.align import changed_runs
+from nexlayer_lint.align import TOKEN, changed_runs
 from nexlayer_lint.config import (
     CONFIG_FILES,
     ConfigError,
@@ -626,10 +626,6 @@ def changed_lines_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]
     return edits
 
 
-# Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-
-
 def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, encoding: str) -> list[lsp.TextEdit]:
     """Edits putting `new_text` in place of old_lines[first:stop], less the characters both
     begin and end with, and, between those, less the words both keep: the lines' unchanged
@@ -653,8 +649,8 @@ def _replace_lines(old_lines: list[str], first: int, stop: int, new_text: str, e
     changes = [(0, len(old_part), new_part)]  # (start, end) in old_part, and the text for it
     if old_part and new_part:
         # every character is in one token: token i starts at starts[i], and the last ends the text
-        old_starts = [match.start() for match in _TOKEN.finditer(old_part)] + [len(old_part)]
-        new_starts = [match.start() for match in _TOKEN.finditer(new_part)] + [len(new_part)]
+        old_starts = [match.start() for match in TOKEN.finditer(old_part)] + [len(old_part)]
+        new_starts = [match.start() for match in TOKEN.finditer(new_part)] + [len(new_part)]
         runs = changed_runs(
             [old_part[a:b] for a, b in itertools.pairwise(old_starts)],
             [new_part[a:b] for a, b in itertools.pairwise(new_starts)],

@@ -524,6 +524,43 @@ def test_diff_stars_secret_values_and_marks_a_missing_last_newline(project: Path
     )
 
 
+def test_diff_stars_what_a_fix_makes_a_secret_on_both_sides(project: Path) -> None:
+    # hunt 129 F5: a misspelt `sceret:` renamed `secrets` (or `valeus:` renamed `value`): the old
+    # side was masked by the old document, where its values were no secret's, and shown
+    secret = "        - name: tls\n          data: Cnry129x\n          mountPath: /etc/tls\n"
+    secret += "          fileName: key.pem\n"
+    misspelt = CLEAN + "      sceret:\n" + secret
+    write(project / "nexlayer.yaml", misspelt)
+    result = run("--diff", "nexlayer.yaml")
+    assert "Cnry129" not in result.stdout and "-      sceret:\n+      secrets:\n" in result.stdout
+    assert "           data: ********\n" in result.stdout  # one line on both sides: not a change
+    vars_item = CLEAN + "      vars:\n        - key: DB_PASSWORD\n          valeus: Cnry129y\n"
+    write(project / "nexlayer.yaml", vars_item)
+    assert "Cnry129" not in run("--diff", "nexlayer.yaml").stdout
+    assert "Cnry129" not in run("--show-source", "nexlayer.yaml").stdout  # the NX101 frame
+
+
+def test_the_stretches_a_change_keeps_are_equal_and_in_order() -> None:
+    import random
+
+    from nexlayer_lint.align import kept_stretches
+
+    rnd = random.Random(129)
+    words = ["a", "b", " ", "\n", "x: y", "\r\n", "DB_PASSWORD", ":", "\u2028"]
+    for _ in range(300):
+        old = "".join(rnd.choice(words) for _ in range(rnd.randint(0, 40)))
+        new = list(old)
+        for _ in range(rnd.randint(0, 4)):
+            at = rnd.randint(0, len(new))
+            new[at : at + rnd.randint(0, 3)] = rnd.choice(words)
+        new_text = "".join(new)
+        kept = kept_stretches(old, new_text)
+        assert all(old[a : a + n] == new_text[b : b + n] and n > 0 for a, b, n in kept)
+        ends = [(a + n, b + n) for a, b, n in kept]
+        assert all(a >= end[0] and b >= end[1] for (a, b, _), end in zip(kept[1:], ends, strict=False))
+    assert kept_stretches("x\nsame\n", "y\nsame\n") == [(1, 1, 1), (2, 2, 5)]  # the break, then a line
+
+
 def test_diff_escapes_control_characters_but_keeps_line_breaks(project: Path) -> None:
     # a bidi override (YAML allows it; it would show the comment in another order), and a line a CI
     # runner would obey as a command
