@@ -203,8 +203,11 @@ def _escaped_item_parts(text: str, start: int, end: int) -> list[Part]:
 
 
 # `--password hunter2` as words of a string (a command written as one string): an option starts
-# a word, so each character is tried as a start once, and its name is at most 128 characters.
-_OPTION_WORD = re.compile(r"(-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+# a word, so each character is tried as a start once, and its name is at most 128 characters. The
+# word may be quoted, as the shell takes it (`"--password" hunter2`: hunt 128 F2).
+_OPTION_WORD = re.compile(
+    r"(?P<quote>['\"]?)(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+"
+)
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
@@ -281,7 +284,7 @@ def _option_parts(text: str) -> list[Part]:
     text that starts it, unless it is another option or a reference (follows_secret_flag)."""
     found: list[Part] = []
     for match in _OPTION_WORD.finditer(text):
-        option = match.group(1)
+        option = match.group("option")
         at = match.end()
         here = text.startswith(HERE_STRING, at)
         if not (is_secret_flag(option) or (here and reads_stdin(option))):

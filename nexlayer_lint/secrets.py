@@ -1036,9 +1036,10 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
-        opening = text[match.start() - 1 : match.start()]
-        if opening in ("'", '"') and text.startswith(opening, pos):
-            continue  # `["app", "--password=", "-v"]`: its string closes, nothing set (hunt 126 F4)
+        if _closes_its_string(text, match.start(), pos):
+            continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
+        if text[pos : pos + 1] in ("'", '"') and text[match.start() - 1 : match.start()] == text[pos]:
+            pos += 1  # `'--password='"x"`: the name's string closes, and the value is joined to it
         # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
         pos, stop = value_from(text, pos, _VALUE_STOP)
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
@@ -1057,6 +1058,19 @@ def _assigned_parts(text: str) -> list[Part]:
         # character is read for one value only (linear).
         pos = stop
     return found
+
+
+def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
+    """Whether the quote at `pos`, right after a `NAME=`, closes the string the name is in, so the
+    name is given nothing: the string ends there, as a `,`, `]`, `}` or the text's end after it
+    says (`["app --password=", "-v"]`: hunt 128 F6), or a blank does when the same quote opens the
+    name's word (`"DB_PASSWORD=" run`). A quote that a character follows joins it to the value, as
+    the shell joins them: `'--password='"x"` and `"DB_PASSWORD="x` set x (hunt 128 F1)."""
+    quote, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
+    if quote not in ("'", '"'):
+        return False
+    opened_the_word = text[name_start - 1 : name_start] == quote
+    return after in ("", ",", "]", "}") or (after in (" ", "\t", "\r", "\n") and opened_the_word)
 
 
 # --- commands ------------------------------------------------------------------------------------

@@ -272,17 +272,20 @@ def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEven
     the text, 20,550 cursors in a 400 KB document held the event loop 16 s (hunt 121 F4).
     """
     run: list[tuple[int, int, str]] = []  # (start, end, new text) in `text`, each before the last
-    lines: list[tuple[int, int]] | None = None  # built for a run's second change
+    lines: list[tuple[int, int]] | None = None  # built once a run has two changes
     for change in changes:
         if not isinstance(change, lsp.TextDocumentContentChangePartial):
             text, run, lines = change.text, [], None
             continue
         if run:
-            lines = lines or _line_spans(text)
-            start = _offset_at(text, lines, change.range.start, encoding)
-            end = max(_offset_at(text, lines, change.range.end, encoding), start)
+            if lines is None:  # changes sent top down never build it (hunt 128 F5)
+                start, end = _span(text, change.range, encoding)
+            else:
+                start = _offset_at(text, lines, change.range.start, encoding)
+                end = max(_offset_at(text, lines, change.range.end, encoding), start)
             if end < run[-1][0]:  # strictly: a place at the last one's start may be in its new text
                 run.append((start, end, change.text))
+                lines = lines or _line_spans(text)
                 continue
             text, run, lines = _applied(text, run), [], None
         run.append((*_span(text, change.range, encoding), change.text))

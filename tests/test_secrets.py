@@ -1377,6 +1377,13 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 126 F6: a shell's reference in escaped quotes is no literal, the script alone too
         ('["sh", "-c", "DB_PASSWORD=\\"$DB_PASS\\""]', []),
         ('["sh", "-c", "DB_PASSWORD=\\"ZqArr34x\\""]', ["ZqArr34x"]),
+        # hunt 128 F1: a quote closing the name's word joins the value to it, as the shell does
+        ("mysqld '--password='\"ZqJoin1x\" --user=mysql", ["ZqJoin1x"]),
+        ('"DB_PASSWORD="ZqJoin2x ./app', ["ZqJoin2x"]),
+        ('["app --password=", "--verbose"]', []),  # F6: its string ends there
+        # hunt 128 F2: an option word in quotes is that option
+        ('mysqld "--password" ZqQuot1x --user=mysql', ["ZqQuot1x"]),
+        ("redis-server '--requirepass' ZqQuot2x", ["ZqQuot2x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:

@@ -1996,6 +1996,11 @@ def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch
     done = server.apply_changes("\n".join(lines), changes, lsp.PositionEncodingKind.Utf16)
     assert done == "\n".join(line + "x" for line in lines)
     assert len(spans) == 1  # one index of the lines, for all of them
+    # hunt 128 F5: changes sent top down built an index of the whole text for each, then dropped it
+    spans.clear()
+    done = server.apply_changes("\n".join(lines), changes[::-1][::100], lsp.PositionEncodingKind.Utf16)
+    assert done == "\n".join(line + ("x" if i % 100 == 0 else "") for i, line in enumerate(lines))
+    assert spans == []
 
 
 def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() -> None:
