@@ -117,6 +117,7 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
     # what reading nested arrays and objects may cost, in characters: each `[` of a run left open
     # read the rest of the text again (900 of them before a 1 MB string took 10 s: hunt 123 F7)
     budget = 4 * len(text) + 4096
+    last_quote = text.rfind('"')  # a string that starts after it is left open
     opening = text.find("[")
     while opening >= 0:
         items: list[Any] = []
@@ -129,14 +130,17 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
             if pos >= len(text) or text[pos] in ",]":
                 break
             nested = text[pos] in "[{"
+            if not (nested or _starts_json_value(text, pos, last_quote)):
+                break  # `[ -f x ]`, `[x`: not read, as json's error counts the lines before it (hunt 128 F3)
             try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
                 item, after = read_value(text, pos)
             except JSONDecodeError as error:
                 # charged for what decoding read: to where it failed, or, for a string left open
-                # (the error names its start), to the text's end. Charged for what it might have
-                # read, ten small `[[1]` spent it all, and a password after them was sent (hunt 124 F5)
+                # (the error names its start), to the text's end, and for the error's count of the
+                # lines before it. Charged for what it might have read, ten small `[[1]` spent it all,
+                # and a password after them was sent (hunt 124 F5)
                 read = len(text) if error.msg.startswith("Unterminated string") else error.pos + 1
-                budget -= read - pos if nested else 0
+                budget -= (read - pos if nested else 0) + error.pos
                 if budget < 0:
                     return found
                 break
@@ -146,6 +150,8 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
                 return found
             if nested:
                 budget -= after - pos
+                if budget < 0:  # an array nested in each item is read again at each level (hunt 128 F4)
+                    return found
                 first_nested = pos if first_nested < 0 else first_nested
             items.append(item)
             quoted = isinstance(item, str)
@@ -166,6 +172,19 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
                 found += literal_parts(text, *spans[index], "option", str(items[index - 1]))
         opening = text.find("[", first_nested if first_nested >= 0 else max(pos, opening + 1))
     return found
+
+
+def _starts_json_value(text: str, pos: int, last_quote: int) -> bool:
+    """Whether a JSON string (one closed before the text ends), number or literal starts at text[pos]."""
+    char = text[pos]
+    if char == '"':
+        return pos < last_quote
+    if char == "-":
+        return text[pos + 1 : pos + 2] in _DIGITS
+    return char in _DIGITS or text.startswith(("true", "false", "null"), pos)
+
+
+_DIGITS = frozenset("0123456789")
 
 
 def _escaped_strings_parts(text: str, decoded: set[int]) -> list[Part]:

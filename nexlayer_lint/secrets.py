@@ -1381,9 +1381,18 @@ def is_value_key(key: str) -> bool:
     """`value`, a key that misspells it (`Value`, `valeu`, `val`: the schema's fixes rename them
     `value`) or another word for it (_VALUE_WORDS): in an item whose `key` or `name` looks
     secret, its value is the secret. Not `valueFrom` (Kubernetes' reference to a secret, which
-    holds none). As close as the schema's did-you-mean (0.7): `valeus` is renamed `value` by
-    NX101's fix, and its value was shown (hunt 129 F5)."""
-    return key == "value" or _misspells(key.lower(), "value", 0.7) or _fold(key) in _VALUE_WORDS
+    holds none). Its letters in another order too: `valeus`, which NX101's fix renames `value`,
+    was shown (hunt 129 F5); not as far as the schema's did-you-mean, which takes `volume`."""
+    folded = key.lower()
+    return (
+        key == "value"
+        or _misspells(folded, "value", 0.75)
+        or "".join(sorted(folded)) in _VALUE_LETTERS
+        or _fold(key) in _VALUE_WORDS
+    )
+
+
+_VALUE_LETTERS = frozenset({"aeluv", "aelsuv"})  # `value` and `values`, their letters sorted
 
 
 def is_secrets_key(key: str) -> bool:

@@ -1142,7 +1142,7 @@ def test_vars_written_as_one_string(data: dict[str, Any], found: list[tuple[tupl
 def test_a_misspelt_value_or_secrets_key() -> None:
     from nexlayer_lint.secrets import is_secrets_key, is_value_key
 
-    assert all(is_value_key(k) for k in ("value", "Value", "VALUE", "valeu", "vaule", "val", "values"))
+    assert all(is_value_key(k) for k in ("value", "Value", "VALUE", "valeu", "vaule", "val", "values", "valeus"))
     assert not any(is_value_key(k) for k in ("valueFrom", "volume", "valid", "label", "name", "key"))
     assert all(is_secrets_key(k) for k in ("secrets", "Secrets", "SECRETS", "secrtes", "sercets", "secret_s"))
     assert not any(is_secrets_key(k) for k in ("servers", "sectors", "secure", "secs", "settings", "secretFiles"))
