@@ -794,7 +794,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             start, stop, quoted = start + 2, len(text) if close < 0 else close, True
             # in double quotes a shell expands (`sh -c "DB_PASSWORD=\\"$DB_PASS\\""`), as
             # _assigned_parts reads it (hunt 126 F6)
-            if text.startswith(("$(", "`"), start) or _ENV_REFERENCE.fullmatch(text, start, stop) is not None:
+            if _is_shell_reference(text, start, stop):
                 continue
         else:
             start, stop = value_from(text, start, _ENTRY_END)
@@ -1058,6 +1058,17 @@ def _assigned_parts(text: str) -> list[Part]:
         # character is read for one value only (linear).
         pos = stop
     return found
+
+
+def _is_shell_reference(text: str, start: int, stop: int) -> bool:
+    """Whether text[start:stop] is all one thing a shell puts in its place: `$DB_PASS` (a name in
+    capitals, as environment variables have), `$(cat /run/pw)` or `` `cat pw` ``. Not a value
+    that only starts like one: `` `Hunter2 `` or `$(date)Hunter2` are literal (hunt 130 F1)."""
+    if _ENV_REFERENCE.fullmatch(text, start, stop) is not None:
+        return True
+    if text.startswith("$(", start):
+        return stop - start > 2 and text[stop - 1] == ")" and text.find(")", start) == stop - 1
+    return text.startswith("`", start) and stop - start > 1 and text.find("`", start + 1) == stop - 1
 
 
 def _closes_its_string(text: str, name_start: int, pos: int) -> bool:

@@ -1384,6 +1384,11 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 128 F2: an option word in quotes is that option
         ('mysqld "--password" ZqQuot1x --user=mysql', ["ZqQuot1x"]),
         ("redis-server '--requirepass' ZqQuot2x", ["ZqQuot2x"]),
+        # hunt 130 F1: a value that only starts like a substitution is literal
+        ('{\\"password\\": \\"`ZqTick1x\\"}', ["`ZqTick1x"]),
+        ('{\\"password\\": \\"$(ZqSub1xx\\"}', ["$(ZqSub1xx"]),
+        ('{\\"password\\": \\"$(date)ZqSub2xx\\"}', ["ZqSub2xx"]),
+        ('{\\"password\\": \\"$(cat /run/pw)\\"}', []),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
