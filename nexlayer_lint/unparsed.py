@@ -373,7 +373,11 @@ class _Scanner:
                 and body.startswith("*", node)
                 and collection_key is not None
                 and collection_key.kind in ("login", "files")
-                and (self.contexts[-1:] == [collection_key] or collection_key.indent == indent)
+                and (
+                    self.contexts[-1:] == [collection_key]
+                    # at the key's column, not a key beside it (`*kk : 1`: hunt 130 F3)
+                    or (collection_key.indent == indent and not _is_key_at(body, node))
+                )
             ):
                 # `secrets:` or `registryLogin:` then `  *all` right under it: all of it (hunt 123
                 # F2); not an alias under a public key of theirs (`registry:` then `*r`: hunt 124 F4);
@@ -1051,6 +1055,11 @@ def _name_at(body: str, pos: int) -> str:
     return body[pos : _name_end(body, pos)]
 
 
+def _is_key_at(body: str, alias: int) -> bool:
+    """Whether the alias at `alias` is a key (`*kk : 1`), its `: ` after it."""
+    return _indicator(body, _skip_blanks(body, _name_end(body, alias + 1)), ":")
+
+
 def _indicator(body: str, pos: int, char: str) -> bool:
     """Whether body[pos] is the indicator `char` (`- `, `? `, `: `): followed by a blank or the line's end."""
     return body.startswith(char, pos) and (pos + 1 == len(body) or body[pos + 1] in " \t")
@@ -1092,6 +1101,8 @@ def _past_properties(body: str, pos: int) -> int:
     n = len(body)
     pos = _skip_blanks(body, pos)
     while pos < n and body[pos] in "&!":
+        if body.startswith("!<", pos) and (close := body.find(">", pos)) > 0:
+            pos = close  # a verbatim tag, blanks in it too (`!<a b> *login`: hunt 130 F4)
         while pos < n and body[pos] not in " \t":
             pos += 1
         pos = _skip_blanks(body, pos)

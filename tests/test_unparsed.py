@@ -477,6 +477,10 @@ def test_secrets_or_a_login_given_by_an_alias_on_the_line_below_are_starred() ->
     for secrets in ("secrets:\n*all", "secrets: &s2\n  *all", "secrets: !!seq\n  *all", "secrets:\n  !!seq *all"):
         text = f"x-a: &all\n- name: s\n  data: Cnry3\n{secrets}\n x: [\n"
         assert "Cnry" not in unparsed.mask(text, [(1, 6)]), secrets
+    # hunt 130 F3, F4: not an alias that is a key beside it; a verbatim tag with a blank skipped
+    assert "PublicY" in unparsed.mask("x-k: &kk PublicY\nsecrets:\n*kk : 1\n x: [\n", [(1, 4)])
+    text = "x-l: &login\n  zzz: Cnry5\nregistryLogin:\n  !<a b> *login\n x: [\n"
+    assert "Cnry5" not in unparsed.mask(text, [(1, 5)])
     # and not an alias at the column of a public key after it
     assert "Cnry4" in unparsed.mask("x-a: &r\n  Cnry4\nsecrets:\nregistry: x\n*r\n x: [\n", [(1, 6)])
 
