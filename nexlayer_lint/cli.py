@@ -981,19 +981,23 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
 def _destination(target: str | None) -> object:
     """What names a report's destination however it is spelt (None: standard output): a file by
     its device and inode, so a link to another report's file, or `-o /dev/stdout` beside a report
-    on standard output, is one destination (hunt 127 F3); a character device (`/dev/null`, a
-    terminal) by its spelling, as any number of reports may go there."""
+    on standard output, is one destination (hunt 127 F3); a file not there yet by its path with
+    every link resolved (a link to it, `..` after a linked folder: hunt 130 F2); a terminal by
+    its device (F7); `/dev/null`, which takes any number of reports, by its spelling."""
     import stat
-
-    from nexlayer_lint.selection import file_identity
 
     try:
         info = os.fstat(1) if target is None else os.stat(target)
     except (OSError, ValueError):
-        return os.path.abspath(target) if target is not None else "-"
-    if stat.S_ISCHR(info.st_mode) or not info.st_ino:
-        return os.path.abspath(target) if target is not None else "-"
-    return (info.st_dev, info.st_ino) if target is None else file_identity(target)
+        return os.path.realpath(target) if target is not None else "-"
+    if stat.S_ISCHR(info.st_mode):
+        null = os.stat(os.devnull)
+        if (info.st_rdev, info.st_mode) == (null.st_rdev, null.st_mode):
+            return os.path.abspath(target) if target is not None else "-"
+        return ("device", info.st_rdev)
+    if not info.st_ino:
+        return os.path.realpath(target) if target is not None else "-"
+    return (info.st_dev, info.st_ino)
 
 
 def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targets: Sequence[str]) -> None:

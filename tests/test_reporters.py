@@ -832,6 +832,29 @@ def test_cli_output_file_dash_is_standard_output_and_one_file_takes_one_report(p
         assert (piped.returncode, piped.stdout) == (2, "")
         assert "--output-file /dev/stdout is standard output, where another report goes" in piped.stderr
     assert _run(project, "--format", "json", "-o", "/dev/null", "--format", "sarif", "-o", "a.sarif").exit_code == 1
+    # hunt 130 F2: a file not there yet, by its path with its links resolved
+    (project / "new.sarif").symlink_to("new.json")
+    dangling = _run(project, "--format", "json", "-o", "new.json", "--format", "sarif", "-o", "new.sarif")
+    assert dangling.exit_code == 2 and "two reports name one --output-file, new.sarif:" in dangling.output
+    (project / "other" / "deep").mkdir(parents=True)
+    (project / "dl").symlink_to(project / "other" / "deep")
+    apart = _run(project, "--format", "json", "-o", "b.json", "--format", "sarif", "-o", "dl/../b.json")
+    assert apart.exit_code == 1 and (project / "b.json").exists() and (project / "other" / "b.json").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a terminal is POSIX's here")
+def test_a_terminal_under_two_names_is_one_report_destination_and_dev_null_takes_any(tmp_path: Path) -> None:
+    # hunt 130 F7: on a terminal, `-o /dev/stdout` beside a report on standard output ran together
+    from nexlayer_lint.cli import _destination
+
+    leader, follower = os.openpty()
+    try:
+        (tmp_path / "tty").symlink_to(os.ttyname(follower))
+        assert _destination(os.ttyname(follower)) == _destination(str(tmp_path / "tty"))
+        assert _destination(os.devnull) != _destination(str(tmp_path / "tty"))
+    finally:
+        os.close(leader)
+        os.close(follower)
 
 
 def test_cli_replaces_an_existing_report(project: Path) -> None:
