@@ -316,8 +316,16 @@ def write_fixed(path: str, data: bytes, fixed_from: bytes) -> None:
         raise OSError(errno.EAGAIN, "the file changed while it was being fixed; run again", path)
     if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
         overwrite_file(target, data)
-    else:
+        return
+    try:
         replace_file(target, data, stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid))
+    except OSError as exc:
+        # a file mounted on its own (`docker run -v f:f`) cannot be renamed over (EBUSY), nor one
+        # in a folder the run may not write: written in place, as editors and ruff write them
+        # (hunt 129 F2)
+        if exc.errno not in (errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        overwrite_file(target, data)
 
 
 def _read_all(path: str) -> bytes:

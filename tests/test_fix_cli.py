@@ -714,6 +714,25 @@ def test_a_file_with_hard_links_is_written_in_place(project: Path) -> None:
     assert path.stat().st_ino == inode and (project / "other-name.yaml").read_text() == FIXED
 
 
+def test_a_file_that_cannot_be_renamed_over_is_written_in_place(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 129 F2: a file mounted on its own (`docker run -v f:f`) cannot be renamed over: EBUSY,
+    # exit 2, nothing fixed
+    import errno
+
+    from nexlayer_lint import atomic_write
+
+    path = write(project / "nexlayer.yaml", MISSPELT)
+    inode = path.stat().st_ino
+
+    def busy(source: str, target: str) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy", target)
+
+    monkeypatch.setattr(atomic_write.os, "replace", busy)
+    assert run("--fix", "nexlayer.yaml").exit_code == 0
+    assert path.read_text() == FIXED and path.stat().st_ino == inode
+    assert sorted(p.name for p in project.iterdir() if p.name.endswith(".tmp")) == []  # no temporary file left
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file to another user")
 def test_the_write_keeps_the_owner_and_group(project: Path) -> None:
     # hunt 27 F6: --fix in a root container gave a user's file to root, who alone could then write it
