@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -400,6 +401,11 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         spread,
         choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
     )
+    if unused and document is not None and (markers := secrets.document_markers(document)):
+        # a directive in a later document, which is not linted, is not judged unused (nor removed
+        # by --fix): alone in a file of its own, that document may need it (hunt 129 F1)
+        after = bisect.bisect_right(document.line_starts, markers[0])
+        unused = [problem for problem in unused if problem.span is None or problem.span.line < after]
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     directive_findings = suppress.quiet_nx099(directive_findings, directives, spread)
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}

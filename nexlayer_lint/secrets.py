@@ -2472,21 +2472,27 @@ def mask_text(doc: Document) -> str:
 _DOCUMENT_MARKER = r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)"  # compiled on first use
 
 
+def document_markers(doc: Document) -> list[int]:
+    """Where the lines that end the first document or start a later one (`---`, `...`) start."""
+    root = doc.positions.get(())
+    if root is None:
+        return []
+    starts = doc.line_starts
+    tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
+    marker = re.compile(_DOCUMENT_MARKER)
+    return [start for start in starts[bisect.bisect_left(starts, tail_start) :] if marker.match(doc.text, start)]
+
+
 def _second_document_masked(doc: Document, masked: str) -> str:
     """`masked` with the text after the first document (`--- {DB_PASSWORD: x}`) masked as a
     file that does not parse is: it has no data paths, but the NX003 frame shows its first line."""
-    root = doc.positions.get(())
-    if root is None:
-        return masked
-    starts = doc.line_starts
-    tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
-    first = bisect.bisect_left(starts, tail_start)
-    marker = re.compile(_DOCUMENT_MARKER)
-    markers = [start for start in starts[first:] if marker.match(doc.text, start)]
+    markers = document_markers(doc)
     if not markers:
         return masked
     from nexlayer_lint import unparsed  # only for a file with a second document
 
+    starts = doc.line_starts
+    first = bisect.bisect_left(starts, markers[0])
     begin = markers[0]
     rest = doc.text[begin:]
     chars = list(rest)

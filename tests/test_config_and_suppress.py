@@ -814,3 +814,14 @@ def test_a_directive_inside_a_later_documents_string_suppresses_nothing(value: s
 def test_a_syntax_error_in_a_later_document_cannot_be_turned_off(project: Path) -> None:
     (project / "nexlayer.yaml").write_text(CLEAN + "--- # nexlayer-lint: disable=NX003\nx: [\n")
     assert codes_via_cli("--ignore", "NX003", "--severity", "NX003=info") == (1, [("NX001", "error")])
+
+
+def test_a_directive_in_a_later_document_is_not_judged_unused() -> None:
+    # hunt 129 F1: the second document is not linted, so its directive silenced nothing, was
+    # reported NX099 and removed by --fix; alone in its own file, as NX003 says, it is needed
+    second = "---\n" + UNPINNED.replace("nginx\n", "nginx  # nexlayer-lint: disable=NX215\n")
+    found = lint_diags(CLEAN + second)
+    assert [(d.code, d.line) for d in found] == [("NX003", 8)]
+    # one in the first document is still judged
+    found = lint_diags(CLEAN.replace("1.27\n", "1.27  # nexlayer-lint: disable=NX215\n") + second)
+    assert [(d.code, d.line) for d in found] == [("NX099", 5), ("NX003", 8)]
