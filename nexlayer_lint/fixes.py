@@ -303,10 +303,14 @@ def fix_all(
     retried: set[Fix] = set()
     trials = [MAX_TRIALS]  # what is left of the bound, spent by every pass's sorting out
     for _ in range(max_passes):
-        fixes = [d.fix for d in diagnostics if d.fix is not None and wanted(d.fix) and d.fix not in rejected_now]
+        offered = [(d.code, d.fix) for d in diagnostics if d.fix is not None and wanted(d.fix)]
+        offered = [(code, fix) for code, fix in offered if fix not in rejected_now]
         # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
         # `Path` renamed ends NX201), so unsafe ones wait for a pass where no safe one is left.
-        fixes = [fix for fix in fixes if fix.applicability == "safe"] or fixes
+        # The removal of an unused directive waits for a pass where no other fix is left: a
+        # rename in its pass (`env:` to `vars:`) may make it used (hunt 129 F4).
+        others = [fix for code, fix in offered if code != "NX099"]
+        fixes = [fix for fix in others if fix.applicability == "safe"] or others or [fix for _, fix in offered]
         if not fixes:
             break
         one_pass = apply_fixes(text, fixes)

@@ -303,6 +303,26 @@ def test_safe_fixes_come_before_unsafe_ones() -> None:
     assert fixed.rejected == ()
 
 
+def test_an_unused_directive_is_removed_only_after_the_other_fixes() -> None:
+    # hunt 129 F4: renamed `env:` to `vars:` in the same pass, the directive the rename made
+    # used was removed as unused, and the NX219 it silenced came back
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      env:\n        # nexlayer-lint: disable=NX219\n"
+        "        discovery.type: single-node\n"
+    )
+
+    def diagnose(text: str) -> tuple[Diagnostic, ...]:
+        return lint(text).diagnostics
+
+    assert [d.code for d in diagnose(text)] == ["NX102", "NX099"]
+    fixed = fixes.fix_all(text, diagnose)
+    assert fixed.text == text.replace("env:", "vars:") and diagnose(fixed.text) == ()
+    # an unused one still goes, in a pass of its own
+    unused = text.replace("      env:\n", "      vars:\n").replace("NX219", "NX215")
+    assert fixes.fix_all(unused, diagnose).text == unused.replace("        # nexlayer-lint: disable=NX215\n", "")
+
+
 def test_an_unsafe_fix_is_still_applied_when_every_safe_one_is_rejected() -> None:
     breaks = fix((2, 1, 2, 1, "[["), title="breaks")
     unsafe = fix((1, 1, 1, 2, "B"), title="unsafe", applicability="unsafe")
