@@ -223,7 +223,19 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
         if cut is None:
             break
         end = _CODES.match(text, cut.end()).end()  # type: ignore[union-attr]  # `*`: it always matches
+    # a word after a blank (not a comma) that is no code, prefix or rule name starts a note
+    # (`disable=NX215 pinned by ops` gave three NX099: hunt 130 F5)
+    last = -1
+    for word in _DIRECTIVE_CODE.finditer(text, match.start(2), end):
+        if last >= 0 and "," not in text[last : word.start()] and not _code_like(word.group()):
+            return last
+        last = word.end()
     return end
+
+
+def _code_like(word: str) -> bool:
+    """Whether a directive's word is meant as a code: a rule's code or name, or `NX...`."""
+    return word.upper().startswith("NX") or by_name_or_code(word) is not None
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

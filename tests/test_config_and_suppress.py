@@ -402,6 +402,10 @@ def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str)
     for blank in (" ", "\u00a0", "\u3000"):
         found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX215{blank}(pinned by ops)\n"))
         assert found == []
+    # hunt 130 F5: and a note of plain words, not read as three unknown codes
+    for note in (" pinned by ops", "\u00a0pinned by ops", " NX213 pinned"):
+        found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX215{note}\n"))
+        assert [d.code for d in found] == (["NX099"] if "NX213" in note else []), note
 
 
 @pytest.mark.parametrize("codes", ["NX2.1,NX215", "NX2\u00e9, NX215", "NX2.1,NX2.2,NX215"])
