@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -921,7 +921,8 @@ def _setting_url(value: str) -> str:
 def _toml_string(text: str) -> str:
     """`text` as a TOML basic string, in ASCII: an astral character as one `\\UXXXXXXXX`
     (json.dumps' surrogate pairs are no TOML: hunt 127 F2). A lone surrogate (a name's byte that
-    is no UTF-8) stays `\\udcxx`, which no TOML string can hold."""
+    is no UTF-8), which no TOML string can hold, raises UnicodeEncodeError."""
+    text.encode("utf-8")
     escaped = []
     for char in text:
         if char in '"\\':
@@ -936,6 +937,12 @@ def _toml_string(text: str) -> str:
 def show_settings_text(settings: Settings, path: str | None) -> str:
     """`--show-settings`: the settings one file gets, as config keys (TOML), and where they came from."""
     import json
+
+    def toml_or_note(key: str, value: Callable[[], str]) -> str:
+        try:
+            return f"{key} = {value()}"
+        except UnicodeEncodeError:  # a byte of a name that is no UTF-8 (hunt 130 F6)
+            return f"# {key}: holds a name with a byte that is no UTF-8, which no TOML string can hold"
 
     def globs(patterns: tuple[PathPattern, ...]) -> str:
         return "[" + ", ".join(_toml_string(pattern.glob) for pattern in patterns) + "]"
@@ -953,18 +960,18 @@ def show_settings_text(settings: Settings, path: str | None) -> str:
         f"ignore = {json.dumps(list(settings.ignore))}",
         f"severity = {{{', '.join(f'{code} = {json.dumps(level)}' for code, level in settings.severity.items())}}}",
         f"fail-on = {json.dumps(settings.fail_on)}",
-        f"schema = {_setting_url(settings.schema)}",
+        toml_or_note("schema", lambda: _setting_url(settings.schema)),
         f"remote = {json.dumps(settings.remote)}",
         f"remote-send-secrets = {json.dumps(settings.remote_send_secrets)}  # command line only",
-        f"api-url = {_setting_url(settings.api_url)}"
+        toml_or_note("api-url", lambda: _setting_url(settings.api_url or ""))
         if settings.api_url
         else f"# api-url: not set (then NEXLAYER_API_URL, else {DEFAULT_API_URL})",
         f"timeout = {settings.timeout!r}",
         f"schema-ttl-hours = {settings.schema_ttl_hours!r}",
         f"max-file-size = {settings.max_file_size}",
-        f"exclude = {globs(settings.exclude)}",
-        f"extend-exclude = {globs(settings.extend_exclude)}",
-        f"per-file-ignores = {{{per_file(settings.per_file_ignores)}}}",
+        toml_or_note("exclude", lambda: globs(settings.exclude)),
+        toml_or_note("extend-exclude", lambda: globs(settings.extend_exclude)),
+        toml_or_note("per-file-ignores", lambda: f"{{{per_file(settings.per_file_ignores)}}}"),
         f"respect-gitignore = {json.dumps(settings.respect_gitignore)}",
         f"force-exclude = {json.dumps(settings.force_exclude)}",
         f"fix = {json.dumps(settings.fix)}",

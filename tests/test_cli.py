@@ -532,6 +532,11 @@ def test_show_settings_prints_the_settings_of_the_first_file_as_toml(project):
     shown = tomllib.loads(run("--show-settings", "sub/nexlayer.yaml").stdout)
     assert shown["extend-exclude"] == ["deploy-\U0001f600", 'a"b\u00e9']
     assert shown["per-file-ignores"] == {"\U0001f680/*": ["NX2"]}
+    # hunt 130 F6: a name with a byte that is no UTF-8 cannot be a TOML string: said in a comment
+    result = run("--show-settings", "sub/nexlayer.yaml", "--extend-exclude", "a\udcff*")
+    shown = tomllib.loads(result.stdout)
+    assert "extend-exclude" not in shown
+    assert "# extend-exclude: holds a name with a byte that is no UTF-8" in result.stdout
 
 
 def test_show_settings_never_prints_a_urls_credentials(project, monkeypatch):
