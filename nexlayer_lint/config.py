@@ -567,9 +567,13 @@ def _config_in(folder: str) -> Path | None:
     for name in CONFIG_FILES:
         candidate = os.path.join(folder, name)
         # a link to a file that is missing (a sparse checkout) is a config that cannot be read, not
-        # none, which left a laxer config above it applying unseen (hunt 127 F4)
+        # none, which left a laxer config above it applying unseen (hunt 127 F4); so is a
+        # .nexlayer-lint.toml that is a folder or a pipe (read as files.read reads one: hunt 130 F8)
         dangling = os.path.islink(candidate) and not os.path.exists(candidate)
-        if (os.path.isfile(candidate) or dangling) and (name != "pyproject.toml" or _has_our_table(candidate)):
+        if name != "pyproject.toml":
+            if os.path.lexists(candidate):
+                return Path(candidate)
+        elif (os.path.isfile(candidate) or dangling) and _has_our_table(candidate):
             return Path(candidate)
     return None
 

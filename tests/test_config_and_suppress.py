@@ -281,6 +281,12 @@ def test_a_config_that_links_to_a_missing_file_is_an_error_not_passed_by(project
     (project / "app" / name).symlink_to("../shared/strict.toml")
     result = CliRunner().invoke(main, ["app/nexlayer.yaml"])
     assert result.exit_code == 2 and f"cannot read config {project / 'app' / name}: no such file" in result.output
+    # hunt 130 F8: and a .nexlayer-lint.toml that is a folder, or a link to one
+    if name == ".nexlayer-lint.toml":
+        (project / "app" / name).unlink()
+        (project / "app" / name).mkdir()
+        result = CliRunner().invoke(main, ["app/nexlayer.yaml"])
+        assert result.exit_code == 2 and f"cannot read config {project / 'app' / name}: is a directory" in result.output
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
