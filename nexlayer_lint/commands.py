@@ -13,7 +13,9 @@ times: each loop goes on after the value it read.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from nexlayer_lint.secrets import (
@@ -223,10 +225,10 @@ def _escaped_item_parts(text: str, start: int, end: int) -> list[Part]:
 
 # `--password hunter2` as words of a string (a command written as one string): an option starts
 # a word, so each character is tried as a start once, and its name is at most 128 characters. The
-# word may be quoted, as the shell takes it (`"--password" hunter2`: hunt 128 F2).
-_OPTION_WORD = re.compile(
-    r"(?P<quote>['\"]?)(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+"
-)
+# word may be quoted, as the shell takes it (`"--password" hunter2`: hunt 128 F2): a second
+# pattern, asked only when a quote opens an option, as the first's `-` is found fast.
+_OPTION_WORD = re.compile(r"(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+_QUOTED_OPTION_WORD = re.compile(r"(?<!\S)(?P<quote>['\"])(?P<option>--?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+")
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
@@ -302,7 +304,10 @@ def _option_parts(text: str) -> list[Part]:
     """The values of `--password hunter2` words (is_secret_flag): the next word, or the quoted
     text that starts it, unless it is another option or a reference (follows_secret_flag)."""
     found: list[Part] = []
-    for match in _OPTION_WORD.finditer(text):
+    words: Iterable[re.Match[str]] = _OPTION_WORD.finditer(text)
+    if "'-" in text or '"-' in text:
+        words = heapq.merge(words, _QUOTED_OPTION_WORD.finditer(text), key=lambda match: match.start())
+    for match in words:
         option = match.group("option")
         at = match.end()
         here = text.startswith(HERE_STRING, at)

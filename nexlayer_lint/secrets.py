@@ -1398,7 +1398,7 @@ def is_value_key(key: str) -> bool:
     return (
         key == "value"
         or _misspells(folded, "value", 0.75)
-        or "".join(sorted(folded)) in _VALUE_LETTERS
+        or (len(folded) in (5, 6) and "".join(sorted(folded)) in _VALUE_LETTERS)
         or _fold(key) in _VALUE_WORDS
     )
 
