@@ -142,7 +142,9 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
                 # lines before it. Charged for what it might have read, ten small `[[1]` spent it all,
                 # and a password after them was sent (hunt 124 F5)
                 read = len(text) if error.msg.startswith("Unterminated string") else error.pos + 1
-                budget -= (read - pos if nested else 0) + error.pos
+                # the count is of line breaks, in C, far cheaper a character than decoding: charged
+                # in full, ten bash `[[ -n "$V" ]]` spent it all (hunt 131 F3)
+                budget -= (read - pos if nested else 0) + error.pos // 16
                 if budget < 0:
                     return found
                 break

@@ -401,7 +401,7 @@ def _diagnose(document: Document | None, problems: list[Problem], path: str, cho
         spread,
         choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
     )
-    if unused and document is not None and (markers := secrets.document_markers(document)):
+    if unused and document is not None and (markers := secrets.document_markers(document, later=True)):
         # a directive in a later document, which is not linted, is not judged unused (nor removed
         # by --fix): alone in a file of its own, that document may need it (hunt 129 F1)
         after = bisect.bisect_right(document.line_starts, markers[0])

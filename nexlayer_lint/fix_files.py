@@ -187,10 +187,10 @@ def masked_diff(outcome: Outcome, path: str) -> str:
     old, new = outcome.text, outcome.fixed_text
     old_masked, new_masked = _masked(old, path), _masked(new, path)
     # A fix may make a key a secret's (a misspelt `sceret:` renamed `secrets`, `valeus:` renamed
-    # `value`): what it keeps is secret on both sides, as either side's document says (hunt 129 F5).
-    kept = kept_stretches(old, new)
-    old_masked = _starred_where(old_masked, new, new_masked, kept)
-    new_masked = _starred_where(new_masked, old, old_masked, [(b, a, n) for a, b, n in kept])
+    # `value`): what it keeps is secret on the old side too, as the fixed document says (hunt 129
+    # F5). Not the other way: a misspelt key the old document takes for a secret's starred the
+    # fixed side's public names (hunt 131 F5).
+    old_masked = _starred_where(old_masked, new, new_masked, kept_stretches(old, new))
     return unified_diff(bom + old_masked, bom + new_masked, path)
 
 

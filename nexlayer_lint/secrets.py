@@ -1080,8 +1080,10 @@ def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
     quote, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
     if quote not in ("'", '"'):
         return False
+    if after in (",", "]", "}"):  # the next item or the array's end; not `",Hunter2"` (hunt 131 F1)
+        return text[pos + 2 : pos + 3] in ("", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}")
     opened_the_word = text[name_start - 1 : name_start] == quote
-    return after in ("", ",", "]", "}") or (after in (" ", "\t", "\r", "\n") and opened_the_word)
+    return after == "" or (after in (" ", "\t", "\r", "\n") and opened_the_word)
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -2472,15 +2474,20 @@ def mask_text(doc: Document) -> str:
 _DOCUMENT_MARKER = r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)"  # compiled on first use
 
 
-def document_markers(doc: Document) -> list[int]:
-    """Where the lines that end the first document or start a later one (`---`, `...`) start."""
+def document_markers(doc: Document, later: bool = False) -> list[int]:
+    """Where the lines that end the first document or start a later one (`---`, `...`) start;
+    `later`: only those that start one (`---`; a `...` ends a document: hunt 131 F4)."""
     root = doc.positions.get(())
     if root is None:
         return []
     starts = doc.line_starts
     tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
     marker = re.compile(_DOCUMENT_MARKER)
-    return [start for start in starts[bisect.bisect_left(starts, tail_start) :] if marker.match(doc.text, start)]
+    return [
+        start
+        for start in starts[bisect.bisect_left(starts, tail_start) :]
+        if marker.match(doc.text, start) and not (later and doc.text.startswith("...", start))
+    ]
 
 
 def _second_document_masked(doc: Document, masked: str) -> str:

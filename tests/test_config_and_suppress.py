@@ -835,3 +835,6 @@ def test_a_directive_in_a_later_document_is_not_judged_unused() -> None:
     # one in the first document is still judged
     found = lint_diags(CLEAN.replace("1.27\n", "1.27  # nexlayer-lint: disable=NX215\n") + second)
     assert [(d.code, d.line) for d in found] == [("NX099", 5), ("NX003", 8)]
+    # hunt 131 F4: `...` ends the first document and starts none: a directive after it is judged
+    found = lint_diags(CLEAN + "...\n# nexlayer-lint: disable=NX215\n")
+    assert [(d.code, d.line) for d in found] == [("NX099", 9)]

@@ -538,6 +538,12 @@ def test_diff_stars_what_a_fix_makes_a_secret_on_both_sides(project: Path) -> No
     write(project / "nexlayer.yaml", vars_item)
     assert "Cnry129" not in run("--diff", "nexlayer.yaml").stdout
     assert "Cnry129" not in run("--show-source", "nexlayer.yaml").stdout  # the NX101 frame
+    # hunt 131 F5: not the other way: a misspelt `secret:` the old document takes for a secret's
+    # starred the fixed side's public names
+    write(project / "nexlayer.yaml", CLEAN + "      secret:\n" + secret)
+    result = run("--diff", "nexlayer.yaml")
+    assert "+      secrets:\n" in result.stdout and "Cnry129" not in result.stdout
+    assert "+        - name: tls\n" in result.stdout or "         - name: tls\n" in result.stdout
 
 
 def test_the_stretches_a_change_keeps_are_equal_and_in_order() -> None:

@@ -1389,6 +1389,9 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('{\\"password\\": \\"$(ZqSub1xx\\"}', ["$(ZqSub1xx"]),
         ('{\\"password\\": \\"$(date)ZqSub2xx\\"}', ["ZqSub2xx"]),
         ('{\\"password\\": \\"$(cat /run/pw)\\"}', []),
+        # hunt 131 F1: a password that starts with `,` `]` or `}` in quotes
+        ("sh -c 'DB_PASSWORD=\",ZqComma1\" app'", [",ZqComma1"]),
+        ('app --password="]ZqComma2" --verbose', ["]ZqComma2"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
@@ -1417,6 +1420,11 @@ def test_arrays_left_open_before_a_long_string_are_read_a_bounded_number_of_time
     # hunt 124 F5: charged for what each read could read, small arrays left open spent it
     text = "[[1] " * 10 + '["redis-server", "--requirepass", "ZqArr26x"' + ', "--loglevel", "notice"' * 150 + "]"
     assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqArr26x"]
+    # hunt 131 F3: each failed read was charged its place in the text, and ten bash `[[ -n "$V" ]]`
+    # tests in a 1.5 KB script spent the budget before the array after them
+    text = "echo a fairly long banner line; " * 40 + '[[ -n "\\$V" ]] && ' * 10
+    text += 'echo \'["redis-server", "--requirepass", "ZqArr35x"]\' > /cmd.json'
+    assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqArr35x"]
 
 
 def test_a_string_nested_in_strings_is_read_once_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
