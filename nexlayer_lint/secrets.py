@@ -1045,9 +1045,16 @@ def _assigned_parts(text: str) -> list[Part]:
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
         # reference, by the upper-case name references have (a password may start with `$`:
         # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes
-        if text.startswith(("$(", "`"), pos) or (
-            _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1)
-        ):
+        if text.startswith(("$(", "`"), pos):
+            close = text.find(")" if text[pos] == "$" else "`", pos + 1)
+            if close >= 0:  # never closed (`$(Hunter2`): literal
+                tail = close + 1
+                while tail < stop and text[tail] == ")":  # `$(echo $(cat pw))`
+                    tail += 1
+                if tail >= stop:
+                    continue
+                pos = tail  # `$(date)Hunter2`: the text after it is literal (hunt 131 F2)
+        elif _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1):
             continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password

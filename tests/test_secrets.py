@@ -1392,6 +1392,11 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 131 F1: a password that starts with `,` `]` or `}` in quotes
         ("sh -c 'DB_PASSWORD=\",ZqComma1\" app'", [",ZqComma1"]),
         ('app --password="]ZqComma2" --verbose', ["]ZqComma2"]),
+        # hunt 131 F2: a value that only starts like a substitution, unquoted or in plain quotes
+        ("sh -c 'DB_PASSWORD=\"$(date)ZqSub3xx\" app'", ["ZqSub3xx"]),
+        ("app --password=$(x)ZqSub4xx", ["ZqSub4xx"]),
+        ("DB_PASSWORD=`ZqTick2x app", ["`ZqTick2x"]),
+        ('DB_PASSWORD="$(echo $(cat pw))" x; DB_PASSWORD=`cat pw` y', []),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
