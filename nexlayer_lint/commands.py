@@ -138,12 +138,11 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
                 item, after = read_value(text, pos)
             except JSONDecodeError as error:
                 # charged for what decoding read: to where it failed, or, for a string left open
-                # (the error names its start), to the text's end, and for the error's count of the
-                # lines before it. Charged for what it might have read, ten small `[[1]` spent it all,
-                # and a password after them was sent (hunt 124 F5)
+                # (the error names its start), to the text's end (for what it might have read, ten
+                # small `[[1]` spent it all: hunt 124 F5); and a sixteenth of the error's place, for
+                # its count of the line breaks before it, in C (in full, ten bash `[[ -n "$V" ]]`
+                # spent it all: hunt 131 F3)
                 read = len(text) if error.msg.startswith("Unterminated string") else error.pos + 1
-                # the count is of line breaks, in C, far cheaper a character than decoding: charged
-                # in full, ten bash `[[ -n "$V" ]]` spent it all (hunt 131 F3)
                 budget -= (read - pos if nested else 0) + error.pos // 16
                 if budget < 0:
                     return found

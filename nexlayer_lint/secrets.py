@@ -1080,14 +1080,15 @@ def _is_shell_reference(text: str, start: int, stop: int) -> bool:
 
 def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
     """Whether the quote at `pos`, right after a `NAME=`, closes the string the name is in, so the
-    name is given nothing: the string ends there, as a `,`, `]`, `}` or the text's end after it
-    says (`["app --password=", "-v"]`: hunt 128 F6), or a blank does when the same quote opens the
-    name's word (`"DB_PASSWORD=" run`). A quote that a character follows joins it to the value, as
-    the shell joins them: `'--password='"x"` and `"DB_PASSWORD="x` set x (hunt 128 F1)."""
+    name is given nothing: at the text's end; before a `,`, `]` or `}` that the next item or the
+    array's end follows (`["app --password=", "-v"]`: hunt 128 F6; not `",Hunter2"`); or before a
+    blank when the same quote opens the name's word (`"DB_PASSWORD=" run`). A quote that a
+    character follows joins it to the value, as the shell joins them: `'--password='"x"` and
+    `"DB_PASSWORD="x` set x (hunt 128 F1)."""
     quote, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
     if quote not in ("'", '"'):
         return False
-    if after in (",", "]", "}"):  # the next item or the array's end; not `",Hunter2"` (hunt 131 F1)
+    if after in (",", "]", "}"):  # `",Hunter2"` is a value (hunt 131 F1)
         return text[pos + 2 : pos + 3] in ("", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}")
     opened_the_word = text[name_start - 1 : name_start] == quote
     return after == "" or (after in (" ", "\t", "\r", "\n") and opened_the_word)
