@@ -132,6 +132,8 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
             if pos >= len(text) or text[pos] in ",]":
                 break
             nested = text[pos] in "[{"
+            if nested and not _opens_json_value(text, pos, last_quote):
+                break  # `[[ -n "$V" ]]`: bash's test, no nested array (hunt 132 F5)
             if not (nested or _starts_json_value(text, pos, last_quote)):
                 break  # `[ -f x ]`, `[x`: not read, as json's error counts the lines before it (hunt 128 F3)
             try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
@@ -187,6 +189,19 @@ def _starts_json_value(text: str, pos: int, last_quote: int) -> bool:
     return char in _DIGITS or text.startswith(("true", "false", "null"), pos)
 
 
+def _opens_json_value(text: str, pos: int, last_quote: int) -> bool:
+    """Whether the `[` or `{` at text[pos] may open a JSON array or object: what follows it (and
+    blanks) may start an item, or a key, or close it."""
+    inner = pos + 1
+    while inner < len(text) and text[inner] in " \t\r\n":
+        inner += 1
+    if inner == len(text):
+        return False
+    if text[pos] == "{":
+        return text[inner] == "}" or (text[inner] == '"' and inner < last_quote)
+    return text[inner] in "[{]" or _starts_json_value(text, inner, last_quote)
+
+
 _DIGITS = frozenset("0123456789")
 
 
@@ -229,7 +244,9 @@ def _escaped_item_parts(text: str, start: int, end: int) -> list[Part]:
 # word may be quoted, as the shell takes it (`"--password" hunter2`: hunt 128 F2): a second
 # pattern, asked only when a quote opens an option, as the first's `-` is found fast.
 _OPTION_WORD = re.compile(r"(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
-_QUOTED_OPTION_WORD = re.compile(r"(?<!\S)(?P<quote>['\"])(?P<option>--?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+")
+_QUOTED_OPTION_WORD = re.compile(  # a word's start: after a blank, `(` (a bash array), `;`, ...
+    r"(?<![^\s(`;|&{\[=])(?P<quote>['\"])(?P<option>--?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+"
+)
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,

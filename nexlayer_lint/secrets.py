@@ -1049,8 +1049,12 @@ def _assigned_parts(text: str) -> list[Part]:
             close = text.find(")" if text[pos] == "$" else "`", pos + 1)
             if close >= 0:  # never closed (`$(Hunter2`): literal
                 tail = close + 1
-                while tail < stop and text[tail] == ")":  # `$(echo $(cat pw))`
+                while tail < len(text) and text[tail] == ")":  # `$(echo $(cat pw))`
                     tail += 1
+                if close >= stop and text[pos - 1 : pos] not in ("'", '"'):
+                    # a blank inside it (`$(date +%Y)Hunter2`): its word goes on after it (hunt 132 F3)
+                    word_end = _VALUE_STOP.search(text, tail)
+                    stop = word_end.start() if word_end else len(text)
                 if tail >= stop:
                     continue
                 pos = tail  # `$(date)Hunter2`: the text after it is literal (hunt 131 F2)
@@ -1088,8 +1092,8 @@ def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
     quote, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
     if quote not in ("'", '"'):
         return False
-    if after in (",", "]", "}"):  # `",Hunter2"` is a value (hunt 131 F1)
-        return text[pos + 2 : pos + 3] in ("", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}")
+    if after in (",", "]", "}"):  # `",Hunter2"` is a value (hunt 131 F1); `"])` ends (hunt 132 F2)
+        return not text[pos + 2 : pos + 3].isalnum()
     opened_the_word = text[name_start - 1 : name_start] == quote
     return after == "" or (after in (" ", "\t", "\r", "\n") and opened_the_word)
 

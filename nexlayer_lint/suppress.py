@@ -235,7 +235,7 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
 
 def _code_like(word: str) -> bool:
     """Whether a directive's word is meant as a code: a rule's code or name, or `NX...`."""
-    return word.upper().startswith("NX") or by_name_or_code(word) is not None
+    return word.upper() == "N" or word.upper().startswith("NX") or by_name_or_code(word) is not None
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

@@ -409,6 +409,9 @@ def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str)
         found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX215{blank}(pinned by ops)\n"))
         assert found == []
     # hunt 130 F5: and a note of plain words, not read as three unknown codes
+    # (hunt 132 F4: `N`, a prefix of every code, is still a code, refused as a blanket disable)
+    found = lint_diags(UNPINNED.replace("nginx\n", "nginx # nexlayer-lint: disable=NX213 N NX215\n"))
+    assert [d.code for d in found] == ["NX099", "NX099"]
     for note in (" pinned by ops", "\u00a0pinned by ops", " NX213 pinned"):
         found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: disable=NX215{note}\n"))
         assert [d.code for d in found] == (["NX099"] if "NX213" in note else []), note

@@ -1397,6 +1397,12 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("app --password=$(x)ZqSub4xx", ["ZqSub4xx"]),
         ("DB_PASSWORD=`ZqTick2x app", ["`ZqTick2x"]),
         ('DB_PASSWORD="$(echo $(cat pw))" x; DB_PASSWORD=`cat pw` y', []),
+        # hunt 132: a quoted option word after `(` (a bash array); an empty `--password=` before
+        # `"])`; a substitution with a blank in it, the text after it literal
+        ('ARGS=("--requirepass" "ZqQuot3x")', ["ZqQuot3x"]),
+        ('subprocess.run(["app", "--password="])', []),
+        ("DB_PASSWORD=$(date +%Y)ZqSub5xx app", ["ZqSub5xx"]),
+        ("DB_PASSWORD=$(cat /run/pw) app", []),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
@@ -1430,6 +1436,10 @@ def test_arrays_left_open_before_a_long_string_are_read_a_bounded_number_of_time
     text = "echo a fairly long banner line; " * 40 + '[[ -n "\\$V" ]] && ' * 10
     text += 'echo \'["redis-server", "--requirepass", "ZqArr35x"]\' > /cmd.json'
     assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqArr35x"]
+    # hunt 132 F5: and 150 of them in 8.7 KB: `[[ -n` opens no nested array, and is not decoded
+    text = "echo a banner; " * 20 + '[[ -n "\\$V" ]] && ' * 150
+    text += 'echo \'["redis-server", "--requirepass", "ZqArr36x"]\' > /cmd.json'
+    assert [text[p.start : p.end] for p in parts_in(text)] == ["ZqArr36x"]
 
 
 def test_a_string_nested_in_strings_is_read_once_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
