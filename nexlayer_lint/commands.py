@@ -185,8 +185,8 @@ def _starts_json_value(text: str, pos: int, last_quote: int) -> bool:
     if char == '"':
         return pos < last_quote
     if char == "-":
-        return text[pos + 1 : pos + 2] in _DIGITS
-    return char in _DIGITS or text.startswith(("true", "false", "null"), pos)
+        return text[pos + 1 : pos + 2] in _DIGITS or text.startswith("-Infinity", pos)
+    return char in _DIGITS or text.startswith(("true", "false", "null", "NaN", "Infinity"), pos)
 
 
 def _opens_json_value(text: str, pos: int, last_quote: int) -> bool:

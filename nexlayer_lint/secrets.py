@@ -1022,6 +1022,7 @@ _PATH_OPTIONS = ("from-file", "from-env-file")
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
+    substitutions: _Substitutions | None = None  # made when a value starts like one
     pos = 0
     while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
         name = match.group(1)
@@ -1046,12 +1047,13 @@ def _assigned_parts(text: str) -> list[Part]:
         # reference, by the upper-case name references have (a password may start with `$`:
         # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes
         if text.startswith(("$(", "`"), pos):
-            close = text.find(")" if text[pos] == "$" else "`", pos + 1)
-            if close >= 0:  # never closed (`$(Hunter2`): literal
-                tail = close + 1
-                while tail < len(text) and text[tail] == ")":  # `$(echo $(cat pw))`
-                    tail += 1
-                if close >= stop and text[pos - 1 : pos] not in ("'", '"'):
+            substitutions = substitutions or _Substitutions(text)
+            tail = substitutions.end(pos)
+            # `$(head -c 16 /dev/urandom | base64)$(date +%s)`: one after another, one reference
+            while tail > 0 and text.startswith(("$(", "`"), tail) and (after := substitutions.end(tail)) > 0:
+                tail = after
+            if tail > 0:  # never closed (`$(Hunter2`): literal
+                if tail > stop and text[pos - 1 : pos] not in ("'", '"'):
                     # a blank inside it (`$(date +%Y)Hunter2`): its word goes on after it (hunt 132 F3)
                     word_end = _VALUE_STOP.search(text, tail)
                     stop = word_end.start() if word_end else len(text)
@@ -1071,6 +1073,39 @@ def _assigned_parts(text: str) -> list[Part]:
     return found
 
 
+# What may follow the `,`, `]` or `}` after a string in a JSON array or object written in a
+# command: the next item, the end, the command's own punctuation (`run(["app", "--password="])`).
+_AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", ")", ";", "|", "&", "\\"])
+
+
+class _Substitutions:
+    """Where the `$(...)` and backtick substitutions of a text end: its parentheses paired and
+    its backticks found in one pass, when first asked (so a value asked about again and again,
+    `PASSWORD=$(PASSWORD=$(...`, costs no rescan of the text)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.closing: dict[int, int] | None = None  # each `(` that closes: where its `)` is
+        self.ticks: list[int] = []
+
+    def end(self, pos: int) -> int:
+        """Where the substitution at text[pos] ends, after its `)` (nested ones counted: `$(cat
+        $(dirname $0)/pw)`, hunt 133 F2) or its closing backtick; -1 when it does not close."""
+        if self.closing is None:
+            self.closing, opened = {}, []
+            for paren in re.finditer(r"[()`]", self.text):
+                if paren.group() == "`":
+                    self.ticks.append(paren.start())
+                elif paren.group() == "(":
+                    opened.append(paren.start())
+                elif opened:
+                    self.closing[opened.pop()] = paren.start()
+        if self.text[pos] == "`":
+            index = bisect.bisect_right(self.ticks, pos)
+            return self.ticks[index] + 1 if index < len(self.ticks) else -1
+        return self.closing.get(pos + 1, -2) + 1
+
+
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:
     """Whether text[start:stop] is all one thing a shell puts in its place: `$DB_PASS` (a name in
     capitals, as environment variables have), `$(cat /run/pw)` or `` `cat pw` ``. Not a value
@@ -1078,8 +1113,8 @@ def _is_shell_reference(text: str, start: int, stop: int) -> bool:
     if _ENV_REFERENCE.fullmatch(text, start, stop) is not None:
         return True
     if text.startswith("$(", start):
-        return stop - start > 2 and text[stop - 1] == ")" and text.find(")", start) == stop - 1
-    return text.startswith("`", start) and stop - start > 1 and text.find("`", start + 1) == stop - 1
+        return stop - start > 2 and text[stop - 1] == ")" and text.find(")", start, stop) == stop - 1
+    return text.startswith("`", start) and stop - start > 1 and text.find("`", start + 1, stop) == stop - 1
 
 
 def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
@@ -1092,8 +1127,8 @@ def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
     quote, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
     if quote not in ("'", '"'):
         return False
-    if after in (",", "]", "}"):  # `",Hunter2"` is a value (hunt 131 F1); `"])` ends (hunt 132 F2)
-        return not text[pos + 2 : pos + 3].isalnum()
+    if after in (",", "]", "}"):  # `",Hunter2"`, `"]!x"` are values (hunts 131 F1, 133 F1); `"])` ends
+        return text[pos + 2 : pos + 3] in _AFTER_AN_ARRAY
     opened_the_word = text[name_start - 1 : name_start] == quote
     return after == "" or (after in (" ", "\t", "\r", "\n") and opened_the_word)
 

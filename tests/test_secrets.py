@@ -1403,6 +1403,11 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('subprocess.run(["app", "--password="])', []),
         ("DB_PASSWORD=$(date +%Y)ZqSub5xx app", ["ZqSub5xx"]),
         ("DB_PASSWORD=$(cat /run/pw) app", []),
+        # hunt 133: `]!x` after the quote is a value; nested and chained substitutions are one
+        # reference; NaN, Infinity in a nested array are JSON values
+        ('app --password="]!ZqComma3" -v', ["]!ZqComma3"]),
+        ("DB_PASSWORD=$(cat $(dirname $0)/pw) x; SESSION_SECRET=$(head -c 16 f | base64)$(date +%s)", []),
+        ('["app", [NaN], "--password", "ZqArr37x"]', ["ZqArr37x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
