@@ -1053,6 +1053,8 @@ def _assigned_parts(text: str) -> list[Part]:
             while tail > 0 and text.startswith(("$(", "`"), tail) and (after := substitutions.end(tail)) > 0:
                 tail = after
             if tail > 0:  # never closed (`$(Hunter2`): literal
+                while tail < len(text) and text[tail] == ")":  # a subshell's: `(export X=$(cat f))`
+                    tail += 1
                 if tail > stop and text[pos - 1 : pos] not in ("'", '"'):
                     # a blank inside it (`$(date +%Y)Hunter2`): its word goes on after it (hunt 132 F3)
                     word_end = _VALUE_STOP.search(text, tail)
@@ -1073,19 +1075,30 @@ def _assigned_parts(text: str) -> list[Part]:
     return found
 
 
-# What may follow the `,`, `]` or `}` after a string in a JSON array or object written in a
-# command: the next item, the end, the command's own punctuation (`run(["app", "--password="])`).
-_AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", ")", ";", "|", "&", "\\"])
+def _item_or_end_at(text: str, at: int) -> bool:
+    """Whether what follows the `,`, `]` or `}` after a string at text[at] is what follows one in
+    a JSON array or object written in a command: the next item (`-1`, `{"v": 1}`: hunt 134 F3),
+    the end, or the command's own punctuation (`run(["app", "--password="])`)."""
+    char = text[at : at + 1]
+    if char in _AFTER_AN_ARRAY or char.isdigit() or (char == "-" and text[at + 1 : at + 2].isdigit()):
+        return True
+    literal = next((word for word in ("true", "false", "null") if text.startswith(word, at)), "")
+    return bool(literal) and not text[at + len(literal) : at + len(literal) + 1].isalnum()
+
+
+_AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
 
 
 class _Substitutions:
-    """Where the `$(...)` and backtick substitutions of a text end: its parentheses paired and
-    its backticks found in one pass, when first asked (so a value asked about again and again,
-    `PASSWORD=$(PASSWORD=$(...`, costs no rescan of the text)."""
+    """Where the `$(...)` and backtick substitutions of a text end: each `$(` paired with the
+    `)` that closes it, and the backticks found, in one pass when first asked (so a value asked
+    about again and again, `PASSWORD=$(PASSWORD=$(...`, costs no rescan of the text). Only `$(`
+    opens one: a `(` in it (`$(tr -d '(' < f)`, hunt 134 F1) or a `)` outside one (a subshell's,
+    `(export X=$(cat f))`) pairs with nothing."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.closing: dict[int, int] | None = None  # each `(` that closes: where its `)` is
+        self.closing: dict[int, int] | None = None  # each `$(` that closes: where its `)` is
         self.ticks: list[int] = []
 
     def end(self, pos: int) -> int:
@@ -1093,17 +1106,17 @@ class _Substitutions:
         $(dirname $0)/pw)`, hunt 133 F2) or its closing backtick; -1 when it does not close."""
         if self.closing is None:
             self.closing, opened = {}, []
-            for paren in re.finditer(r"[()`]", self.text):
-                if paren.group() == "`":
-                    self.ticks.append(paren.start())
-                elif paren.group() == "(":
-                    opened.append(paren.start())
+            for mark in re.finditer(r"\$\(|\)|`", self.text):
+                if mark.group() == "`":
+                    self.ticks.append(mark.start())
+                elif mark.group() == "$(":
+                    opened.append(mark.start())
                 elif opened:
-                    self.closing[opened.pop()] = paren.start()
+                    self.closing[opened.pop()] = mark.start()
         if self.text[pos] == "`":
             index = bisect.bisect_right(self.ticks, pos)
             return self.ticks[index] + 1 if index < len(self.ticks) else -1
-        return self.closing.get(pos + 1, -2) + 1
+        return self.closing.get(pos, -2) + 1
 
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:
@@ -1128,7 +1141,7 @@ def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
     if quote not in ("'", '"'):
         return False
     if after in (",", "]", "}"):  # `",Hunter2"`, `"]!x"` are values (hunts 131 F1, 133 F1); `"])` ends
-        return text[pos + 2 : pos + 3] in _AFTER_AN_ARRAY
+        return _item_or_end_at(text, pos + 2)
     opened_the_word = text[name_start - 1 : name_start] == quote
     return after == "" or (after in (" ", "\t", "\r", "\n") and opened_the_word)
 

@@ -1408,6 +1408,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('app --password="]!ZqComma3" -v', ["]!ZqComma3"]),
         ("DB_PASSWORD=$(cat $(dirname $0)/pw) x; SESSION_SECRET=$(head -c 16 f | base64)$(date +%s)", []),
         ('["app", [NaN], "--password", "ZqArr37x"]', ["ZqArr37x"]),
+        # hunt 134: a `(` in a substitution, a subshell's `)` after it, the next item after a `,`
+        ("sh -c \"DB_PASSWORD=$(tr -d '(' < /run/pw)ZqSub6xx exec app\"", ["ZqSub6xx"]),
+        ("(export DB_PASSWORD=$(cat /run/pw))", []),
+        ('["app --password=",-1] ["app --password=",{"v":1}]', []),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
