@@ -1041,29 +1041,31 @@ def _assigned_parts(text: str) -> list[Part]:
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
         if text[pos : pos + 1] in ("'", '"') and text[match.start() - 1 : match.start()] == text[pos]:
             pos += 1  # `'--password='"x"`: the name's string closes, and the value is joined to it
-        # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
-        pos, stop = value_from(text, pos, _VALUE_STOP)
-        # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; `--password=$MYSQL_PWD`: a shell's
-        # reference, by the upper-case name references have (a password may start with `$`:
-        # `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where no shell expands it), not in single quotes
+        # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; what follows it in its word is literal
+        # (`$(date +%Y)Hunter2`: hunts 131 F2, 132 F3); one never closed (`$(Hunter2`) is literal
+        tail = -1
         if text.startswith(("$(", "`"), pos):
             substitutions = substitutions or _Substitutions(text)
-            tail = substitutions.end(pos)
-            # `$(head -c 16 /dev/urandom | base64)$(date +%s)`: one after another, one reference
-            while tail > 0 and text.startswith(("$(", "`"), tail) and (after := substitutions.end(tail)) > 0:
-                tail = after
-            if tail > 0:  # never closed (`$(Hunter2`): literal
-                while tail < len(text) and text[tail] == ")":  # a subshell's: `(export X=$(cat f))`
-                    tail += 1
-                if tail > stop and text[pos - 1 : pos] not in ("'", '"'):
-                    # a blank inside it (`$(date +%Y)Hunter2`): its word goes on after it (hunt 132 F3)
-                    word_end = _VALUE_STOP.search(text, tail)
-                    stop = word_end.start() if word_end else len(text)
-                if tail >= stop:
+            tail = substitutions.after(pos)
+        if tail > 0:  # its end, not value_from's first blank, which read on through its every word
+            word_end = _WORD_AFTER_SUBSTITUTION.search(text, tail)
+            pos, stop = tail, word_end.start() if word_end else len(text)
+            if pos >= stop:  # a blank, the end, a subshell's `)` (`(export X=$(cat f))`): nothing literal
+                continue
+        else:
+            # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
+            pos, stop = value_from(text, pos, _VALUE_STOP)
+            if text.startswith(("$(", "`"), pos) and text[pos - 1 : pos] in ("'", '"'):  # `"$(date)x"`
+                substitutions = substitutions or _Substitutions(text)
+                tail = substitutions.after(pos)
+                if tail > 0 and tail >= stop:
                     continue
-                pos = tail  # `$(date)Hunter2`: the text after it is literal (hunt 131 F2)
-        elif _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1):
-            continue
+                pos = max(pos, tail)
+            # `--password=$MYSQL_PWD`: a shell's reference, by the upper-case name references have
+            # (a password may start with `$`: `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where
+            # no shell expands it), not in single quotes
+            elif _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1):
+                continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
@@ -1079,13 +1081,11 @@ def _item_or_end_at(text: str, at: int) -> bool:
     """Whether what follows the `,`, `]` or `}` after a string at text[at] is what follows one in
     a JSON array or object written in a command: the next item (`-1`, `{"v": 1}`: hunt 134 F3),
     the end, or the command's own punctuation (`run(["app", "--password="])`)."""
-    char = text[at : at + 1]
-    if char in _AFTER_AN_ARRAY or char.isdigit() or (char == "-" and text[at + 1 : at + 2].isdigit()):
-        return True
-    literal = next((word for word in ("true", "false", "null") if text.startswith(word, at)), "")
-    return bool(literal) and not text[at + len(literal) : at + len(literal) + 1].isalnum()
+    return text[at : at + 1] in _AFTER_AN_ARRAY or _JSON_SCALAR.match(text, at) is not None
 
 
+# A whole JSON number or literal, then what ends an item: not `",5Kx9"`, a password (hunt 135 F1).
+_JSON_SCALAR = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)(?=[\s,\]}]|$)")
 _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
 
 
@@ -1117,6 +1117,17 @@ class _Substitutions:
             index = bisect.bisect_right(self.ticks, pos)
             return self.ticks[index] + 1 if index < len(self.ticks) else -1
         return self.closing.get(pos, -2) + 1
+
+    def after(self, pos: int) -> int:
+        """Where the substitutions that start at text[pos] one after another end (`$(head -c 16
+        /dev/urandom | base64)$(date +%s)` is one reference); -1 when the first does not close."""
+        tail = self.end(pos)
+        while tail > 0 and self.text.startswith(("$(", "`"), tail) and (after := self.end(tail)) > 0:
+            tail = after
+        return tail
+
+
+_WORD_AFTER_SUBSTITUTION = re.compile(r"[\s,;&'\")]")  # where the text after a substitution ends
 
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:

@@ -420,6 +420,12 @@ WORST = {
         ["NX213"],
     ),
     "a broken a: a-a-a-...": ("'a: ' + 'a-' * 50_000 + '\\n b: c\\n'", "", ["NX001"]),
+    # hunt 135 N1: each NAME= inside `$(...)` read its value to the text's end, past the `)`s
+    "20,000 nested PASSWORD=$(": (
+        VARS + " + \"        CMD: '\" + 'PASSWORD=$(' * 20_000 + 'a' + ')' * 20_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     # found by fuzzing: a secret of 4,000 words that share their first characters, repeated by
     # an alias, hidden in 4,000 messages (the hider compared each word at each place)
     "4,000 hidden words that share a prefix": (
