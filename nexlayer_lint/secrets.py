@@ -1048,9 +1048,11 @@ def _assigned_parts(text: str) -> list[Part]:
             substitutions = substitutions or _Substitutions(text)
             tail = substitutions.after(pos)
         if tail > 0:  # its end, not value_from's first blank, which read on through its every word
-            word_end = _WORD_AFTER_SUBSTITUTION.search(text, tail)
+            if text.startswith(")", tail):  # a subshell's `)`: `(export X=$(cat f))`
+                continue
+            word_end = _VALUE_STOP.search(text, tail)  # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1)
             pos, stop = tail, word_end.start() if word_end else len(text)
-            if pos >= stop:  # a blank, the end, a subshell's `)` (`(export X=$(cat f))`): nothing literal
+            if pos >= stop:  # a blank or the end: nothing literal
                 continue
         else:
             # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
@@ -1125,9 +1127,6 @@ class _Substitutions:
         while tail > 0 and self.text.startswith(("$(", "`"), tail) and (after := self.end(tail)) > 0:
             tail = after
         return tail
-
-
-_WORD_AFTER_SUBSTITUTION = re.compile(r"[\s,;&'\")]")  # where the text after a substitution ends
 
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:

@@ -1414,6 +1414,7 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('["app --password=",-1] ["app --password=",{"v":1}]', []),
         # hunt 135: a password after `,` that only starts like a number is one
         ('export DB_PASSWORD=",5ZqNum1x"', [",5ZqNum1x"]),
+        ("export DB_PASSWORD=$(date)Pa)ZqPar1x x", ["Pa)ZqPar1x"]),  # hunt 136 F1: a `)` in it
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
