@@ -6,6 +6,7 @@ quadratic in the number of changed runs (hunts 108 F1, 111 F1)."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -18,7 +19,8 @@ def kept_stretches(old: str, new: str) -> list[tuple[int, int, int]]:
     """The stretches of characters a change of `old` into `new` keeps, as (where in old, where in
     new, length): their lines aligned, then the words of each run of changed lines (deep)."""
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    old_at, new_at = _starts(old_lines), _starts(new_lines)
+    # where each line starts, and the text's end
+    old_at, new_at = [list(itertools.accumulate(map(len, lines), initial=0)) for lines in (old_lines, new_lines)]
     kept: list[tuple[int, int, int]] = []
     before = (0, 0)  # where, in lines, the stretch kept before the next run starts
     for first, stop, start, end in [*changed_runs(old_lines, new_lines), (len(old_lines),) * 2 + (len(new_lines),) * 2]:
@@ -36,14 +38,6 @@ def kept_stretches(old: str, new: str) -> list[tuple[int, int, int]]:
                 at = (b, d)
         before = (stop, end)
     return [stretch for stretch in kept if stretch[2]]
-
-
-def _starts(lines: list[str]) -> list[int]:
-    """Where each line starts, and the text's end."""
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    return starts
 
 
 def changed_runs(old: Sequence[str], new: Sequence[str], deep: bool = False) -> list[tuple[int, int, int, int]]:

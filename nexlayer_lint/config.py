@@ -569,13 +569,17 @@ def _config_in(folder: str) -> Path | None:
         # a link to a file that is missing (a sparse checkout) is a config that cannot be read, not
         # none, which left a laxer config above it applying unseen (hunt 127 F4); so is a
         # .nexlayer-lint.toml that is a folder or a pipe (read as files.read reads one: hunt 130 F8)
-        dangling = os.path.islink(candidate) and not os.path.exists(candidate)
         if name != "pyproject.toml":
             if os.path.lexists(candidate):
                 return Path(candidate)
-        elif (os.path.isfile(candidate) or dangling) and _has_our_table(candidate):
+        elif (os.path.isfile(candidate) or _dangling(candidate)) and _has_our_table(candidate):
             return Path(candidate)
     return None
+
+
+def _dangling(path: str) -> bool:
+    """Whether `path` is a link to nothing."""
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 def _has_our_table(pyproject: str) -> bool:

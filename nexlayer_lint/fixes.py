@@ -303,8 +303,7 @@ def fix_all(
     retried: set[Fix] = set()
     trials = [MAX_TRIALS]  # what is left of the bound, spent by every pass's sorting out
     for _ in range(max_passes):
-        offered = [(d.code, d.fix) for d in diagnostics if d.fix is not None and wanted(d.fix)]
-        offered = [(code, fix) for code, fix in offered if fix not in rejected_now]
+        offered = [(d.code, d.fix) for d in diagnostics if d.fix and wanted(d.fix) and d.fix not in rejected_now]
         # Safe fixes first: one may remove the very finding an unsafe fix answers (a misspelt
         # `Path` renamed ends NX201), so unsafe ones wait for a pass where no safe one is left.
         # The removal of an unused directive waits for a pass where no other fix is left: a
