@@ -272,7 +272,7 @@ def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEven
     the text, 20,550 cursors in a 400 KB document held the event loop 16 s (hunt 121 F4).
     """
     run: list[tuple[int, int, str]] = []  # (start, end, new text) in `text`, each before the last
-    lines: list[tuple[int, int]] | None = None  # built once a run has two changes
+    lines: list[int] | None = None  # where each line of `text` starts: built once a run has two changes
     for change in changes:
         if not isinstance(change, lsp.TextDocumentContentChangePartial):
             text, run, lines = change.text, [], None
@@ -281,11 +281,12 @@ def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEven
             if lines is None:  # changes sent top down never build it (hunt 128 F5)
                 start, end = _span(text, change.range, encoding)
             else:
-                start = _offset_at(text, lines, change.range.start, encoding)
-                end = max(_offset_at(text, lines, change.range.end, encoding), start)
+                start = _offset(text, _line_at(lines, change.range.start.line), change.range.start.character, encoding)
+                end = _offset(text, _line_at(lines, change.range.end.line), change.range.end.character, encoding)
+                end = max(end, start)
             if end < run[-1][0]:  # strictly: a place at the last one's start may be in its new text
                 run.append((start, end, change.text))
-                lines = lines or _line_spans(text)
+                lines = lines or _line_starts(text)
                 continue
             text, run, lines = _applied(text, run), [], None
         run.append((*_span(text, change.range, encoding), change.text))
@@ -311,19 +312,14 @@ def _applied(text: str, run: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Where each LSP line of the text starts and ends (its break left out)."""
-    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-    ends = [match.start() for match in _LINE_BREAK.finditer(text)] + [len(text)]
-    return list(zip(starts, ends, strict=True))
+def _line_starts(text: str) -> list[int]:
+    """Where each LSP line of the text starts: _line_start's answers, for every line at once."""
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 
 
-def _offset_at(text: str, lines: list[tuple[int, int]], place: lsp.Position, encoding: str) -> int:
-    """_offset, the line found in `lines`: past the last line, the text's end."""
-    if place.line >= len(lines):
-        return len(text)
-    start, end = lines[place.line]
-    return start + _code_points(text[start:end], place.character, encoding)
+def _line_at(starts: list[int], line: int) -> int | None:
+    """Where line `line` starts, from _line_starts; None past the last line (as _line_start)."""
+    return starts[line] if line < len(starts) else None
 
 
 def _line_start(text: str, line: int) -> int | None:

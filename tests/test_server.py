@@ -1991,8 +1991,8 @@ def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch
     at_ends = [lsp.Position(line=i, character=len(lines[i])) for i in reversed(range(20_000))]
     changes = [lsp.TextDocumentContentChangePartial(range=lsp.Range(start=end, end=end), text="x") for end in at_ends]
     spans: list[str] = []
-    line_spans = server._line_spans
-    monkeypatch.setattr(server, "_line_spans", lambda text: spans.append(text) or line_spans(text))
+    line_starts = server._line_starts
+    monkeypatch.setattr(server, "_line_starts", lambda text: spans.append(text) or line_starts(text))
     done = server.apply_changes("\n".join(lines), changes, lsp.PositionEncodingKind.Utf16)
     assert done == "\n".join(line + "x" for line in lines)
     assert len(spans) == 1  # one index of the lines, for all of them
