@@ -993,18 +993,17 @@ def _destination(target: str | None) -> object:
     its device (F7); `/dev/null`, which takes any number of reports, by its spelling."""
     import stat
 
+    by_path = "-" if target is None else os.path.realpath(target)
     try:
         info = os.fstat(1) if target is None else os.stat(target)
     except (OSError, ValueError):
-        return os.path.realpath(target) if target is not None else "-"
+        return by_path
     if stat.S_ISCHR(info.st_mode):
         null = os.stat(os.devnull)
         if (info.st_rdev, info.st_mode) == (null.st_rdev, null.st_mode):
-            return os.path.abspath(target) if target is not None else "-"
+            return "-" if target is None else os.path.abspath(target)
         return ("device", info.st_rdev)
-    if not info.st_ino:
-        return os.path.realpath(target) if target is not None else "-"
-    return (info.st_dev, info.st_ino)
+    return (info.st_dev, info.st_ino) if info.st_ino else by_path
 
 
 def _refuse_reports_over_targets(reports: Sequence[tuple[str, str | None]], targets: Sequence[str]) -> None:
