@@ -1118,7 +1118,8 @@ class _Substitutions:
         if self.text[pos] == "`":
             index = bisect.bisect_right(self.ticks, pos)
             return self.ticks[index] + 1 if index < len(self.ticks) else -1
-        return self.closing.get(pos, -2) + 1
+        close = self.closing.get(pos)
+        return -1 if close is None else close + 1
 
     def after(self, pos: int) -> int:
         """Where the substitutions that start at text[pos] one after another end (`$(head -c 16

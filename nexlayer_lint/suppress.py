@@ -214,17 +214,16 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
     """Where the codes of a directive end: where DIRECTIVE stopped, or, when it stopped inside a
     code (`disable=NX2.13`, `NX2é13`, a bidi control in it), past that code, which is then no
     known one, and the codes after it (`disable=NX2.1,NX215`: hunt 122 F9). Read as the prefix
-    `NX2`, a cut code silenced every NX2xx on its line (hunt 120 F2). A blank, `#` or the end
-    ends them: what follows a blank is a note. Each character is read once."""
+    `NX2`, a cut code silenced every NX2xx on its line (hunt 120 F2). `#`, the end, or a word
+    after a blank (any `\\s`, a no-break space too: hunt 126 F8) that is no code, prefix or rule
+    name ends them: it starts a note (`disable=NX215 pinned by ops` gave three NX099: hunt 130
+    F5). Each character is read a bounded number of times."""
     end = match.end(2)
-    # a blank is any \s DIRECTIVE read as one: a no-break space too (hunt 126 F8)
     while end > match.start(2) and end < len(text) and not text[end - 1].isspace() and text[end] != "#":
         cut = _DIRECTIVE_CODE.match(text, end)
         if cut is None:
             break
         end = _CODES.match(text, cut.end()).end()  # type: ignore[union-attr]  # `*`: it always matches
-    # a word after a blank (not a comma) that is no code, prefix or rule name starts a note
-    # (`disable=NX215 pinned by ops` gave three NX099: hunt 130 F5)
     last = -1
     for word in _DIRECTIVE_CODE.finditer(text, match.start(2), end):
         if last >= 0 and "," not in text[last : word.start()] and not _code_like(word.group()):

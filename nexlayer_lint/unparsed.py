@@ -360,7 +360,7 @@ class _Scanner:
                 self.contexts.pop()
             while self.items and self.items[-1].col >= indent:
                 self.waiting -= len(self.items.pop().pending)
-            below, self.collection_below = self.collection_below, False
+            self.collection_below = False
             if self.contexts and self.contexts[-1].kind in _MASKED:
                 self.mask(index, pos, len(body))
                 value = _skip_blanks(body, pos + 1) if dash else pos
@@ -369,8 +369,7 @@ class _Scanner:
                 return
             node = _past_properties(body, pos)
             if (
-                below
-                and body.startswith("*", node)
+                body.startswith("*", node)
                 and collection_key is not None
                 and collection_key.kind in ("login", "files")
                 and (
