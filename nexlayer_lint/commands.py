@@ -127,15 +127,14 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
         first_nested = -1
         pos = opening + 1
         while True:
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
+            pos = _json_blanks_after(text, pos)
             if pos >= len(text) or text[pos] in ",]":
                 break
             nested = text[pos] in "[{"
-            if nested and not _opens_json_value(text, pos, last_quote):
-                break  # `[[ -n "$V" ]]`: bash's test, no nested array (hunt 132 F5)
-            if not (nested or _starts_json_value(text, pos, last_quote)):
-                break  # `[ -f x ]`, `[x`: not read, as json's error counts the lines before it (hunt 128 F3)
+            # no JSON value starts here (`[ -f x ]`, `[x`; `[[ -n "$V" ]]`, bash's test: hunts 128 F3,
+            # 132 F5): not decoded, as json's error counts the line breaks before it
+            if not (_opens_json_value(text, pos, last_quote) if nested else _starts_json_value(text, pos, last_quote)):
+                break
             try:  # any JSON value, read once: a string, a number (`12345678`: hunt 117 F2), ...
                 item, after = read_value(text, pos)
             except JSONDecodeError as error:
@@ -165,8 +164,7 @@ def _array_parts(text: str, strings: _Strings) -> list[Part]:
                 strings.decoded.add(pos)
                 found += _escaped_item_parts(text, pos, after)
             pos = after
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
+            pos = _json_blanks_after(text, pos)
             if not text.startswith(",", pos):
                 break
             pos += 1
@@ -192,9 +190,7 @@ def _starts_json_value(text: str, pos: int, last_quote: int) -> bool:
 def _opens_json_value(text: str, pos: int, last_quote: int) -> bool:
     """Whether the `[` or `{` at text[pos] may open a JSON array or object: what follows it (and
     blanks) may start an item, or a key, or close it."""
-    inner = pos + 1
-    while inner < len(text) and text[inner] in " \t\r\n":
-        inner += 1
+    inner = _json_blanks_after(text, pos + 1)
     if inner == len(text):
         return False
     if text[pos] == "{":
@@ -203,6 +199,13 @@ def _opens_json_value(text: str, pos: int, last_quote: int) -> bool:
 
 
 _DIGITS = frozenset("0123456789")
+
+
+def _json_blanks_after(text: str, at: int) -> int:
+    """Where the JSON text after text[at] goes on, past its blanks."""
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
 
 
 def _escaped_strings_parts(text: str, decoded: set[int]) -> list[Part]:
