@@ -140,7 +140,7 @@ def test_fix_is_idempotent(project: Path) -> None:
 
 
 def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path) -> None:
-    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))  # and an NX215, without fix
+    write(project / "nexlayer.yaml", NO_PATH.replace("nginx:1.27", "nginx"))  # and an NX215, without fix
     lines = run("--no-show-source", "nexlayer.yaml").stdout.splitlines()
     headers = [line for line in lines if line.startswith("nexlayer.yaml:")]
     assert headers == [
@@ -148,17 +148,20 @@ def test_fixable_findings_are_marked_and_the_summary_counts_them(project: Path) 
         "[no-public-path]",
         'nexlayer.yaml:6:14: warning NX215 image "nginx" of pod "web" has no tag, so it runs whatever "latest" '
         "is at deploy time [unpinned-image]",
-        'nexlayer.yaml:7:7: warning NX102 [*] unknown key "Path" in pod "web" [unknown-key]',
-        'nexlayer.yaml:8:7: error NX101 [*] unknown key "servicePort" in pod "web": probably the required key '
+        'nexlayer.yaml:7:7: error NX101 [*] unknown key "servicePort" in pod "web": probably the required key '
         '"servicePorts", which is missing [missing-key]',
     ]
-    # each finding with a fix counts, as ruff counts: NX201's, though the rename of Path would end it
-    assert lines[-2:] == ["2 errors, 2 warnings in 1 file", "[*] 2 fixable with --fix (1 more with --unsafe-fixes)"]
+    assert lines[-2:] == ["2 errors, 1 warning in 1 file", "[*] 1 fixable with --fix (1 more with --unsafe-fixes)"]
     # with unsafe fixes on, the unsafe one is marked and counted too; turned off, it is not mentioned
     on = run("--no-show-source", "--unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
-    assert on[0].startswith("nexlayer.yaml:4:3: error NX201 [*] no pod") and on[-1] == "[*] 3 fixable with --fix"
+    assert on[0].startswith("nexlayer.yaml:4:3: error NX201 [*] no pod") and on[-1] == "[*] 2 fixable with --fix"
     off = run("--no-show-source", "--no-unsafe-fixes", "nexlayer.yaml").stdout.splitlines()
-    assert off[-1] == "[*] 2 fixable with --fix"
+    assert off[-1] == "[*] 1 fixable with --fix"
+    # beside a misspelt `Path`, NX201 offers no fix: the rename keeps the route the author wrote
+    write(project / "nexlayer.yaml", MISSPELT)
+    assert run("--no-show-source", "--unsafe-fixes", "nexlayer.yaml").stdout.splitlines()[-1] == (
+        "[*] 2 fixable with --fix"
+    )
     write(project / "nexlayer.yaml", CLEAN.replace("      path: /\n", ""))
     assert run("nexlayer.yaml").stdout.splitlines()[-1] == "[*] 1 fixable with --fix --unsafe-fixes"
     assert run("-q", "nexlayer.yaml").stdout.count("\n") == 2  # --quiet: the finding and its help alone
@@ -180,8 +183,7 @@ def test_unsafe_fixes_are_applied_only_with_unsafe_fixes(project: Path) -> None:
 
 
 def test_unsafe_fixes_wait_for_the_safe_ones(project: Path) -> None:
-    # NX201's `path: /` would leave the misspelt `Path` beside it, and make renaming it a duplicate
-    # key: the safe rename comes first, and ends NX201
+    # the safe renames end NX201 (which offers no `path: /` beside a misspelt `Path`)
     write(project / "nexlayer.yaml", MISSPELT)
     result = run("--fix", "--unsafe-fixes", "--show-fixes", "nexlayer.yaml")
     assert (project / "nexlayer.yaml").read_text() == FIXED
@@ -202,7 +204,7 @@ def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> Non
         '    8:7  NX101  Rename to "servicePorts"\n'
         "\n"
         "2 errors, 1 warning in 1 of 2 files\n"
-        "[*] 2 fixable with --fix (1 more with --unsafe-fixes)\n"
+        "[*] 2 fixable with --fix\n"
     )
     applied = run("--fix", "--show-fixes", "a", "b").stdout
     assert applied == (
@@ -217,15 +219,12 @@ def test_show_fixes_lists_what_is_available_or_was_applied(project: Path) -> Non
 
 
 def test_statistics_count_as_fixable_what_fix_would_fix(project: Path) -> None:
-    write(project / "nexlayer.yaml", MISSPELT.replace("nginx:1.27", "nginx"))
+    write(project / "nexlayer.yaml", NO_PATH.replace("nginx:1.27", "nginx"))
     assert run("--statistics", "nexlayer.yaml").stdout == (
-        "1  NX101  missing-key     1 fixable\n"
-        "1  NX102  unknown-key     1 fixable\n"
-        "1  NX201  no-public-path\n"
-        "1  NX215  unpinned-image\n"
+        "1  NX101  missing-key     1 fixable\n1  NX201  no-public-path\n1  NX215  unpinned-image\n"
     )
     rows = json.loads(run("--statistics", "--unsafe-fixes", "--output-format", "json", "nexlayer.yaml").stdout)
-    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX102", 1), ("NX201", 1), ("NX215", 0)]
+    assert [(row["code"], row["fixable"]) for row in rows] == [("NX101", 1), ("NX201", 1), ("NX215", 0)]
 
 
 # --- a fix that makes the file worse ---------------------------------------------------------------
@@ -896,7 +895,8 @@ def test_unfixable_codes_carry_no_fix(project: Path) -> None:
 
 def test_fixable_extend_fixable_and_unfixable_by_the_longest_prefix() -> None:
     def fixes(**settings: Any) -> list[str]:
-        return [d.code for d in Linter(Settings(**settings)).lint(MISSPELT, "x.yaml").diagnostics if d.fix]
+        text = MISSPELT.replace("Path: /", "volume: []")  # NX201's unsafe fix, NX102's and NX101's safe ones
+        return [d.code for d in Linter(Settings(**settings)).lint(text, "x.yaml").diagnostics if d.fix]
 
     assert fixes() == ["NX201", "NX102", "NX101"]
     assert fixes(fixable=("NX101",)) == ["NX101"]
@@ -1085,7 +1085,8 @@ def test_sarif_carries_the_fix_and_validates() -> None:
     from nexlayer_lint.reporters import ReportOptions, render
     from tests.test_reporters import _sarif_validator
 
-    result = Linter(Settings()).lint(MISSPELT.replace("nginx:1.27", "nginx"), "nexlayer.yaml")
+    text = MISSPELT.replace("nginx:1.27", "nginx").replace("Path: /", "volume: []")
+    result = Linter(Settings()).lint(text, "nexlayer.yaml")
     log = json.loads(render("sarif", [result], RunInfo("0", SchemaInfo("bundled", "x", "1")), ReportOptions()))
     errors = list(_sarif_validator().iter_errors(log))
     assert not errors, errors[0].message
@@ -1110,14 +1111,14 @@ def test_sarif_carries_the_fix_and_validates() -> None:
     ]
     assert fixes["NX102"] == [
         {
-            "description": {"text": 'Rename to "path"'},
+            "description": {"text": 'Rename to "volumes"'},
             "artifactChanges": [
                 {
                     "artifactLocation": {"uri": "nexlayer.yaml", "uriBaseId": "%SRCROOT%"},
                     "replacements": [
                         {
-                            "deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 11},
-                            "insertedContent": {"text": "path"},
+                            "deletedRegion": {"startLine": 7, "startColumn": 7, "endLine": 7, "endColumn": 13},
+                            "insertedContent": {"text": "volumes"},
                         }
                     ],
                 }

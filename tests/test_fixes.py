@@ -287,20 +287,39 @@ def test_unsafe_fixes_only_when_wanted() -> None:
 
 
 def test_safe_fixes_come_before_unsafe_ones() -> None:
-    # NX201's unsafe `path: /` and NX102's safe rename of `Path` answer one mistake: in one pass the
-    # rename would add a duplicate key and be rejected, leaving `Path` and a second path
+    # a safe fix may end the very finding an unsafe one answers: in one pass both would land (the
+    # rename of `Path` and NX201's `path: /` beside it, before NX201 held back its fix)
+    rename = fix((1, 1, 1, 2, "p"), title="rename")
+    add = fix((1, 1, 1, 1, "path: /\n"), title="add", applicability="unsafe")
+
+    def diagnose(text: str) -> list[Diagnostic]:
+        if not text.startswith("P"):
+            return []
+        return [_diagnostic("NX201", "error", add), _diagnostic("NX102", "warning", rename)]
+
+    fixed = fixes.fix_all("Path: /\n", diagnose, wanted=lambda f: True)
+    assert fixed.text == "path: /\n" and [f.title for f in fixed.applied] == ["rename"]
+    assert fixed.rejected == ()
+
+
+def test_no_public_path_offers_no_fix_beside_a_misspelt_path() -> None:
+    # hunt 129 F3: `path: /` added beside `Path: /shop` replaced the author's route whenever NX102's
+    # rename was not applied in that run, and the rename was then a duplicate key for good
     text = (
-        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /\n"
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      Path: /shop\n"
         "      servicePorts: [80]\n"
     )
-
-    def diagnose(text: str) -> tuple[Diagnostic, ...]:
-        return lint(text).diagnostics
-
-    assert [(d.code, d.fix and d.fix.applicability) for d in diagnose(text)] == [("NX201", "unsafe"), ("NX102", "safe")]
-    fixed = fixes.fix_all(text, diagnose, wanted=lambda f: True)
-    assert fixed.text == text.replace("Path:", "path:") and [f.title for f in fixed.applied] == ['Rename to "path"']
-    assert fixed.rejected == ()
+    found = lint(text).diagnostics
+    assert [(d.code, d.fix and d.fix.applicability) for d in found] == [("NX201", None), ("NX102", "safe")]
+    assert found[0].hint == 'rename "Path" to "path" in pod "web"; Nexlayer needs at least one pod with a path'
+    only_nx201 = fixes.fix_all(text, lambda t: lint(t).diagnostics[:1], wanted=lambda f: True)
+    assert only_nx201.text == text
+    fixed = fixes.fix_all(text, lambda t: lint(t).diagnostics, wanted=lambda f: True)
+    assert fixed.text == text.replace("Path:", "path:")
+    misspelt = text.replace("Path: /shop", "paht: /shop")  # a typo, not only the case
+    assert lint(misspelt).diagnostics[0].fix is None
+    elsewhere = text.replace("Path: /shop", "mount: /shop")  # no key like `path`: the fix stays
+    assert lint(elsewhere).diagnostics[0].fix is not None
 
 
 def test_an_unused_directive_is_removed_only_after_the_other_fixes() -> None:

@@ -10,6 +10,7 @@ from nexlayer_lint.checks.common import is_placeholder_image, on_line, parse_ima
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry
 from nexlayer_lint.model import Fix
+from nexlayer_lint.suggest import closest
 
 # Pod names that usually serve the web front end, for the hint of NX201.
 _FRONT_END = ("web", "frontend", "front-end", "ui", "client", "app", "nginx", "site", "www")
@@ -37,13 +38,29 @@ def no_public_path(app: App) -> Iterator[Finding]:
             else "the pod that serves the web front end"
         )
     listed = ", ".join(f'"{name}"' for name in names)
+    misspelt = next(((pod, key) for pod in app.pods if (key := _misspelt_path(pod)) is not None), None)
+    if misspelt is not None:
+        # The route the author wrote is under a misspelt key: renaming it (NX102's fix) keeps that
+        # route, where adding `path: /` would replace it and make the rename a duplicate key.
+        pod, key = misspelt
+        hint = f'rename "{key}" to "path" in pod "{pod.name}"; Nexlayer needs at least one pod with a path'
+    else:
+        hint = f"add `path: /` to {target}; Nexlayer needs at least one pod with a path"
     yield Finding(
         f"no pod has a path, so nothing is routed to the application (pods: {listed})",
         path=PODS,
         at="key",
-        hint=f"add `path: /` to {target}; Nexlayer needs at least one pod with a path",
-        fix=_add_root_path(app),
+        hint=hint,
+        fix=None if misspelt else _add_root_path(app),
     )
+
+
+def _misspelt_path(pod: Pod) -> str | None:
+    """A key of the pod that reads as a misspelt `path` (`Path`, `paht`), as NX102 guesses it."""
+    for key in pod.data:
+        if isinstance(key, str) and key != "path" and closest(key.lower(), ("path",), cutoff=0.7) is not None:
+            return key
+    return None
 
 
 def _add_root_path(app: App) -> Fix | None:
