@@ -1132,13 +1132,12 @@ class _Substitutions:
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:
     """Whether text[start:stop] is all one thing a shell puts in its place: `$DB_PASS` (a name in
-    capitals, as environment variables have), `$(cat /run/pw)` or `` `cat pw` ``. Not a value
+    capitals, as environment variables have), `$(cat /run/pw)` or `` `cat pw` ``, nested or one
+    after another (`$(cat $(dirname $0)/pw)`), paired as _assigned_parts pairs them. Not a value
     that only starts like one: `` `Hunter2 `` or `$(date)Hunter2` are literal (hunt 130 F1)."""
     if _ENV_REFERENCE.fullmatch(text, start, stop) is not None:
         return True
-    if text.startswith("$(", start):
-        return stop - start > 2 and text[stop - 1] == ")" and text.find(")", start, stop) == stop - 1
-    return text.startswith("`", start) and stop - start > 1 and text.find("`", start + 1, stop) == stop - 1
+    return text.startswith(("$(", "`"), start) and _Substitutions(text[start:stop]).after(0) == stop - start
 
 
 def _closes_its_string(text: str, name_start: int, pos: int) -> bool:

@@ -1377,6 +1377,9 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 126 F6: a shell's reference in escaped quotes is no literal, the script alone too
         ('["sh", "-c", "DB_PASSWORD=\\"$DB_PASS\\""]', []),
         ('["sh", "-c", "DB_PASSWORD=\\"ZqArr34x\\""]', ["ZqArr34x"]),
+        # nested and chained substitutions are one reference there too, as in a `NAME=` unquoted
+        ('["sh", "-c", "DB_PASSWORD=\\"$(cat $(dirname $0)/pw)\\""]', []),
+        ('["sh", "-c", "DB_PASSWORD=\\"`cat a``cat b`\\""]', []),
         # hunt 128 F1: a quote closing the name's word joins the value to it, as the shell does
         ("mysqld '--password='\"ZqJoin1x\" --user=mysql", ["ZqJoin1x"]),
         ('"DB_PASSWORD="ZqJoin2x ./app', ["ZqJoin2x"]),
