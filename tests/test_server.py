@@ -2003,6 +2003,31 @@ def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch
     assert spans == []
 
 
+def test_cursors_on_one_long_line_read_only_the_line_before_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 137 F1: each of 5,000 cursors on one 100 KB line read the line to its end, 20 s; on a
+    # line of astral characters each found the line's wide characters again
+    line = "image: " + "\U0001f680" * 10_000
+    columns = list(range(7 + 2 * 10_000, 7, -14))  # in UTF-16 units, bottom up as VS Code sends cursors
+    changes = [
+        lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(start=lsp.Position(line=0, character=c), end=lsp.Position(line=0, character=c)), text="x"
+        )
+        for c in columns
+    ]
+    read: list[tuple[int, int]] = []
+    code_points, wide_characters = server._code_points, server._wide_characters
+    found: list[int] = []
+    monkeypatch.setattr(
+        server, "_code_points", lambda *args: read.append((len(args[0]), args[1])) or code_points(*args)
+    )
+    monkeypatch.setattr(server, "_wide_characters", lambda *args: found.append(len(args[0])) or wide_characters(*args))
+    done = server.apply_changes(line + "\nnext: 1\n", changes, lsp.PositionEncodingKind.Utf16)
+    at = {7 + (c - 7) // 2 for c in columns}  # in code points
+    assert done == "".join(ch + ("x" if i + 1 in at else "") for i, ch in enumerate(line)) + "\nnext: 1\n"
+    assert len(read) == 2 * len(columns) and all(length <= units for length, units in read)  # a start, an end
+    assert len(found) == 5  # the first two changes' starts and ends (no index yet), then once for the others
+
+
 def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() -> None:
     # hunt 121 F3: Fix all's 111,222 edits (12.6 MB) were serialised on the loop, and every other
     # document's answers waited 1.5-2.5 s
