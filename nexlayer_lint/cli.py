@@ -363,6 +363,17 @@ def check(
         settings_of = [resolver.for_file(stdin_name if target == "-" else target) for target in targets]
     except ConfigError as exc:
         _fail(str(exc))
+    if remote_send_secrets and api_url is None:
+        # where the secrets go is the command line's choice too, not a config's that came with
+        # the repository: a pull request's `api-url` received them (hunt 140 F5)
+        configured = next((s.api_url for s in settings_of if s.api_url), None)
+        if configured is not None:
+            from nexlayer_lint.http_client import display_url
+
+            _fail(
+                f"--remote-send-secrets sends secrets only to an API named on the command line: a config's "
+                f"api-url ({display_url(configured)}) comes with the repository; pass --api-url to send them there"
+            )
     if show_files:
         for target in targets:
             click.echo(_printable_path(target))

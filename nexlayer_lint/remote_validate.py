@@ -191,9 +191,25 @@ def _unwrapped(answer: dict) -> dict:
     verdict in `data`, beside the rest of the reply (a top-level `error`); its errors listed in
     any key a rejection lists them in, FastAPI's `detail` too (hunt 118 F6)."""
     data = answer.get("data")
-    if isinstance(data, dict) and any(key in data for key in ("valid", *_ERROR_LISTS)):
-        return {**answer, **data}
-    return answer
+    if not (isinstance(data, dict) and any(key in data for key in ("valid", *_ERROR_LISTS))):
+        return answer
+    merged = {**answer, **data}
+    # Neither level's refusal is undone by the other's keys: `{valid: false, data: {valid: true}}`
+    # and `{errors: [...], data: {errors: []}}` passed the file (hunt 140 F3).
+    for side in (answer, data):
+        for key in _ERROR_LISTS:
+            if side.get(key) and not merged.get(key):
+                merged[key] = side[key]
+    if any(_refuses(side) for side in (answer, data)):
+        merged["valid"] = False
+    return merged
+
+
+def _refuses(level: dict) -> bool:
+    """Whether one level of a reply refuses the file: `valid: false`, or errors listed without
+    `valid: true` (which is an explicit verdict, whatever else its level holds)."""
+    valid = level.get("valid")
+    return valid is False or (valid is not True and any(level.get(key) for key in _ERROR_LISTS))
 
 
 # Where the usual shapes of a rejection put an error's text and its place: the documented

@@ -593,6 +593,21 @@ REFUSALS = {
         fa.Reply(400, {"details": 5}),
         ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
     ),
+    # hunt 140 F3: the wrapper's `data` undid the top level's refusal (exit 0)
+    "valid false, data valid true": (
+        fa.Reply(
+            200, {"valid": False, "errors": [{"path": "application.name", "message": "taken"}], "data": {"valid": True}}
+        ),
+        ('the Nexlayer API rejected "application.name": "taken"', 2),
+    ),
+    "errors, data with none": (
+        fa.Reply(200, {"message": "Validation failed", "errors": ["image is required"], "data": {"errors": []}}),
+        ('the Nexlayer API rejected the file: "image is required"', 1),
+    ),
+    "valid false, data valid null": (
+        fa.Reply(200, {"valid": False, "message": "Validation failed", "data": {"valid": None}}),
+        ('the Nexlayer API rejected the file: "Validation failed"', 1),
+    ),
     # hunt 59 F3: a 200 listing errors in another shape was "could not use" (NX900, exit 0)
     "200, errors by place": (
         fa.Reply(200, {"message": "Validation failed", "errors": {"application.name": ["is taken"]}}),
@@ -919,6 +934,14 @@ def test_redirect_to_another_host_is_not_followed(doc, fake_api, retry) -> None:
     problem = only(remote(doc, fake_api, retry))
     assert "redirected to another host" in problem.message
     assert fake_api.count("/elsewhere") == 0
+
+
+def test_a_long_redirect_target_is_cut_in_the_message(doc, fake_api, retry) -> None:
+    # hunt 140 F4: a 60 KB Location made a 60 KB NX900, repeated for every later file
+    fake_api.script("/validate", fa.redirect("https://other.example/" + "A" * 60_000, code=307))
+    problem = only(remote(doc, fake_api, retry))
+    assert ': redirected to https URL "https://other.example/AAA' in problem.message
+    assert "…" in problem.message and len(problem.message) < 500
 
 
 def test_redirect_to_another_scheme_is_not_followed(fake_api, retry) -> None:
@@ -1899,6 +1922,22 @@ def test_remote_send_secrets_false_in_a_config_file_is_accepted(cli, fake_api, t
     fake_api.script("/validate", fa.valid())
     assert cli("--api-url", fake_api.url, "nexlayer.yaml").exit_code != 2  # findings, not a config error
     cli("--api-url", fake_api.url, "--remote-send-secrets", "nexlayer.yaml")  # the command line's own choice
+    redacted, sent = (r.body.decode() for r in fake_api.requests)
+    assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
+
+
+def test_a_config_file_cannot_choose_where_the_secrets_go(cli, fake_api, tmp_path, monkeypatch) -> None:
+    # hunt 140 F5: a pull request's `api-url` received the secrets of `--remote-send-secrets`
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nexlayer.yaml").write_text(DOC)
+    (tmp_path / ".nexlayer-lint.toml").write_text(f'api-url = "{fake_api.url}/collect"\n')
+    fake_api.script("/collect/validate", fa.valid())
+    refused = cli("--remote", "--remote-send-secrets", "nexlayer.yaml")
+    assert refused.exit_code == 2 and fake_api.count() == 0
+    assert "--remote-send-secrets sends secrets only to an API named on the command line" in refused.stderr
+    assert cli("--remote", "nexlayer.yaml").exit_code != 2  # redacted, the config's API is asked
+    named = cli("--remote", "--remote-send-secrets", "--api-url", f"{fake_api.url}/collect", "nexlayer.yaml")
+    assert named.exit_code != 2
     redacted, sent = (r.body.decode() for r in fake_api.requests)
     assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
 
