@@ -486,7 +486,11 @@ def placeholders(text: str) -> Iterator[Placeholder]:
                 template = -1
                 continue
             start, pos = template, close + 2
-            yield Placeholder(start, pos, text[start + 2 : close].strip(), pos, pos)
+            name = text[start + 2 : close].strip()
+            # `<% URL %>` names a template; what names none (`<%PGPASSWORD=x%>`) is written
+            # literally, as a default is (hunt 137 F2)
+            literal = (pos, pos) if not name or _SHELL_NAME.fullmatch(name) else (start + 2, close)
+            yield Placeholder(start, pos, name, *literal)
         if dollar >= 0 and dollar < pos:
             dollar = text.find("${", pos)
         if template >= 0 and template < pos:

@@ -1418,6 +1418,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 135: a password after `,` that only starts like a number is one
         ('export DB_PASSWORD=",5ZqNum1x"', [",5ZqNum1x"]),
         ("export DB_PASSWORD=$(date)Pa)ZqPar1x x", ["Pa)ZqPar1x"]),  # hunt 136 F1: a `)` in it
+        # hunt 137 F2: a `<% %>` that names no template is written literally
+        ("export DB_PASSWORD=v2<%PGPASSWORD=ZqTpl1xx%>", ["v2", "PGPASSWORD=ZqTpl1xx"]),
+        ("export DB_PASSWORD=$(cat /run/pw)v2)<%PGPASSWORD=ZqTpl2xx%>", ["v2)", "PGPASSWORD=ZqTpl2xx"]),
+        ("echo $(echo 'DB_PASSWORD=Zq)Sub10x')", ["Zq)Sub10x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
