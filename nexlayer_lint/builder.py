@@ -712,7 +712,8 @@ class _Builder:
         sources: list[tuple[DataPath, dict[str, Any]]] = []  # the lowest precedence first
         for at, value, first, end, _ in merges:
             items = [(at + (i,), item) for i, item in enumerate(value)] if isinstance(value, list) else [(at, value)]
-            for source, item in reversed(items):
+            # the first item that is no mapping is reported, as a loader reads the list (hunt 139 F2)
+            for source, item in items:
                 if isinstance(item, _Recursive):  # `<<: *v` inside `&v` (hunt 86 F1), at the alias (88 F5)
                     raise Refused([_recursive_alias(item.span)])
                 if not isinstance(item, dict):
@@ -725,7 +726,7 @@ class _Builder:
                             )
                         ]
                     )
-                sources.append((source, item))
+            sources += reversed(items)
         data: dict[str, Any] = {}
         winner: dict[Any, DataPath] = {}  # a merged key -> the source whose value it takes
         for source, item in sources:

@@ -249,6 +249,8 @@ RECURSIVE = "an alias refers to the node that contains it (recursive alias)"
             "a merge key `<<` needs a mapping or a list of mappings",
             Span(1, 4, 1, 10),
         ),
+        # hunt 139 F2: the first item that is no mapping, not the last
+        ("<<: [{a: b}, 2, 3]\n", "a merge key `<<` needs a mapping or a list of mappings", Span(1, 14, 1, 15)),
         ("a: &a [b, *a]\n", "an alias refers to the node that contains it (recursive alias)", Span(1, 4, 1, 14)),
         ("? [a, b]\n: 1\n", "a mapping key must be a plain value, not a list or mapping", Span(1, 3, 1, 9)),
         # at the alias used as a key (hunt 86 F3)
