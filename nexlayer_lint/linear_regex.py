@@ -36,6 +36,7 @@ MAX_POSITIONS = 2_000  # character classes once repetitions are unrolled
 MAX_STATES = 5_000  # distinct count vectors the breadth-first search may visit
 MAX_COUNT = 1_000  # the largest repetition bound written in a pattern
 MAX_STEPS = 2_000_000  # the check's own work: a hostile pattern must not make it slow (about a second)
+_spent = [0]  # the steps of every proof in this process (steps_spent)
 
 _TOP = 0x10FFFF
 Intervals = tuple[tuple[int, int], ...]  # sorted, disjoint, inclusive code point ranges
@@ -528,9 +529,21 @@ def _bounded(fragment: _Fragment) -> _Fragment:
 # --- the search over every text -------------------------------------------------------------------
 
 
+def steps_spent() -> int:
+    """The steps every proof of this process took: a schema bounds its patterns' in all (schema.py)."""
+    return _spent[0]
+
+
 def _check(tree: Node) -> None:
     _no_loops_regress_mishandles(tree, in_loop=False)
     automaton = _Automaton()
+    try:
+        _prove(tree, automaton)
+    finally:
+        _spent[0] += automaton.steps
+
+
+def _prove(tree: Node, automaton: _Automaton) -> None:
     top = automaton.build(tree, _runs_once(tree))
     letters = _letters(automaton)
     starts_everywhere = {q: free for q, (free, _) in top.first.items() if free}

@@ -122,6 +122,9 @@ def load_bundled() -> dict:
 # it (about a millisecond each); 46,000 in a 4.9 MB served schema made every run from the cache
 # take a minute (hunt 35 F6). The bundled schema has a dozen.
 MAX_SCHEMA_PATTERNS = 1000
+# The proofs of one schema's patterns, in all: 100 patterns each near linear_regex.MAX_STEPS
+# (`^[a-z]{0,1000}000$`...) took 80 s on every run from the cache (hunt 140 F2).
+MAX_PROOF_STEPS = 4_000_000
 
 
 def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = False, digest: str | None = None) -> Any:
@@ -152,11 +155,20 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
             f"the schema has more than {MAX_SCHEMA_PATTERNS:,} patterns; each must be proven to search in "
             "linear time, on every run"
         )
+    if not trusted:
+        from nexlayer_lint.linear_regex import steps_spent
+
+        before = steps_spent()
     for where, pattern in found:
         try:
             patterns.compile(pattern)
         except PatternError as why:
             raise SchemaLoadError(f'the pattern "{_short(pattern, 60)}" at {where} is refused: {why}') from None
+        if not trusted and steps_spent() - before > MAX_PROOF_STEPS:
+            raise SchemaLoadError(
+                f"its patterns take too long to prove that they search in linear time (over {MAX_PROOF_STEPS:,} "
+                f"steps by the pattern at {where}); each is proven on every run"
+            )
     validator = LazyValidator(schema, lambda: _jsonschema_validator(schema, patterns, check_schema), patterns, digest)
     if check_schema:
         validator.real  # noqa: B018 - built now: a bad schema is an error at load, not mid-run

@@ -986,6 +986,20 @@ def test_a_schema_of_too_many_patterns_is_refused() -> None:
     schema.build_validator({"$defs": dict(list(many.items())[:-1]), "properties": {"application": {}}})
 
 
+def test_a_schema_whose_patterns_cost_too_much_to_prove_is_refused() -> None:
+    # hunt 140 F2: 100 patterns each near a proof's own bound took 80 s on every run from the cache
+    from nexlayer_lint import linear_regex
+
+    before = linear_regex.steps_spent()
+    assert linear_regex.refusal("^[a-z]{0,1000}999$") is None  # each is allowed alone, and costs near the bound
+    assert linear_regex.steps_spent() - before > schema.MAX_PROOF_STEPS // 4
+    costly = [f"^[a-z]{{0,1000}}{i:03}$" for i in range(5)]
+    defs = {f"d{i}": {"type": "string", "pattern": pattern} for i, pattern in enumerate(costly)}
+    with pytest.raises(schema.SchemaLoadError) as caught:
+        schema.build_validator({"$defs": defs, "properties": {"application": {"type": "object"}}})
+    assert caught.value.message.startswith("its patterns take too long to prove that they search in linear time")
+
+
 def test_a_chain_of_refs_that_ends_is_used(tmp_path: Path) -> None:
     defs = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(50)} | {"d50": {"type": "object"}}
     validator = schema.build_validator({"$defs": defs, "$ref": "#/$defs/d0"})
