@@ -106,7 +106,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         params = [param for segment in parts.path.split("/") for param in segment.split(";")[1:]]
         query = parse_qsl(parts.query) + parse_qsl("&".join(params))
     except ValueError:
-        return _as_is
+        return as_is
     values = {parts.password or ""} | {
         value
         for name, value in query
@@ -120,7 +120,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         if value and unquote_plus(value) in values:
             values |= _escape_cases(value)
     values.discard("")
-    return hider(values, whole_words=False, stars=4) if values else _as_is
+    return hider(values, whole_words=False, stars=4) if values else as_is
 
 
 _ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
@@ -147,7 +147,8 @@ def _folded(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
-def _as_is(text: str) -> str:
+def as_is(text: str) -> str:
+    """What credentials_hider gives for a URL with nothing to hide."""
     return text
 
 

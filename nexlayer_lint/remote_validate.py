@@ -15,6 +15,7 @@ from typing import Any, Literal
 from nexlayer_lint.http_client import (
     RequestError,
     RetryPolicy,
+    as_is,
     credentials_hider,
     display_url,
     join_url,
@@ -66,7 +67,7 @@ def validate_remote(
     # A server that was sent the secrets may quote one back, in any text of its reply that is
     # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
     # through the same scrub; the server's path is still read as written to find the line.
-    clean = _and_then(scrubber(doc) if send_secrets else _as_is, credentials_hider(api_url))
+    clean = _and_then(scrubber(doc) if send_secrets else as_is, credentials_hider(api_url))
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
@@ -108,15 +109,11 @@ def validate_remote(
 MAX_REJECTIONS = 200
 
 
-def _as_is(text: str) -> str:
-    return text
-
-
 def _and_then(first: Callable[[str], str], second: Callable[[str], str]) -> Callable[[str], str]:
     return lambda text: second(first(text))
 
 
-def _verdict(status: int, body: bytes, clean: Callable[[str], str] = _as_is) -> list[tuple[Any, str | None]]:
+def _verdict(status: int, body: bytes, clean: Callable[[str], str] = as_is) -> list[tuple[Any, str | None]]:
     """[(path or None, message)] the API rejected (empty: accepted; a message None: refused
     without a reason); RequestError if not understood.
 
@@ -209,7 +206,7 @@ def _refuses(level: dict) -> bool:
     """Whether one level of a reply refuses the file: `valid: false`, or errors listed without
     `valid: true` (which is an explicit verdict, whatever else its level holds)."""
     valid = level.get("valid")
-    return valid is False or (valid is not True and any(level.get(key) for key in _ERROR_LISTS))
+    return valid is False or (valid is not True and _lists_errors(level))
 
 
 # Where the usual shapes of a rejection put an error's text and its place: the documented

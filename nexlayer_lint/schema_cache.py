@@ -17,6 +17,7 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from nexlayer_lint.http_client import (
     MAX_BODY,
     RequestError,
     RetryPolicy,
+    as_is,
     check_url,
     credentials_hider,
     display_url,
@@ -338,7 +340,8 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
             meta = loaded
     except (OSError, _Unusable, ValueError, RecursionError):
         pass
-    return _Cached(schema, raw, path, meta), None
+    hide = credentials_hider(url)
+    return _Cached(_texts_hidden(schema, hide), raw, path, _texts_hidden(meta, hide)), None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -418,6 +421,8 @@ def _fetch(
         problem = schema_problem(schema)
         if problem:
             raise RequestError(f"the response is not a usable schema: {problem}")
+        hide = credentials_hider(url)
+        schema, version = _texts_hidden(schema, hide), version if version is None else hide(version)
     except RequestError as exc:  # a server may quote the URL's key back (a redirect's target)
         failed = f"could not fetch the schema from {quoted(shown)}: {credentials_hider(url)(str(exc))}"
         if cached:
@@ -455,6 +460,29 @@ def _unwrap(data: Any) -> tuple[Any, str | None]:
             version = inner.get("version")
             return inner["schema"], version if isinstance(version, str) else None
     return data, None
+
+
+# The keys whose strings a report or a hover prints as they are, and validation never reads.
+_TEXT_KEYS = frozenset({"description", "title", "$comment", "examples", "version"})
+
+
+def _texts_hidden(node: Any, hide: Callable[[str], str], text: bool = False) -> Any:
+    """`node` (a schema, or the cache's meta) with the URL's credentials starred in what is text:
+    the strings under _TEXT_KEYS and the vendor `x-` keys (`x-messages`, `x-hints`), which a
+    server may quote the key back in (hunt 140 F1); never a keyword validation reads (a starred
+    pattern is no pattern). Nested no deeper than schema_problem allows."""
+    if hide is as_is:
+        return node
+    if isinstance(node, str):
+        return hide(node) if text else node
+    if isinstance(node, list):
+        return [_texts_hidden(item, hide, text) for item in node]
+    if isinstance(node, dict):
+        return {
+            key: _texts_hidden(value, hide, text or key in _TEXT_KEYS or str(key).startswith("x-"))
+            for key, value in node.items()
+        }
+    return node
 
 
 def _info(source: str, location: str, schema: dict, raw: bytes, meta: dict) -> SchemaInfo:

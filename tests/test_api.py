@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from nexlayer_lint import __version__, config, engine, http_client, loader, remote_validate, schema_cache
+from nexlayer_lint import __version__, config, engine, http_client, loader, remote_validate, schema, schema_cache
 from nexlayer_lint.model import Span
 from tests import fake_api as fa
 
@@ -740,6 +740,25 @@ def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> No
     fake_api.script("/schema", fa.Reply(302, b"", {"Location": f"https://login.example.com/{key}/expired"}))
     fetched = schema_cache.load_remote_schema(f"{fake_api.url}/schema?token={key}", retry=retry)
     assert fetched.schema is None and "login.example.com/****/expired" in fetched.warning and key not in fetched.warning
+
+
+def test_the_api_urls_key_quoted_in_a_served_schemas_texts_is_starred(fake_api, retry) -> None:
+    # hunt 140 F1: the version, descriptions and x-messages of a served schema were printed as they
+    # were, the URL's key in them; the keywords validation reads are left as they are
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb4"
+    served = schema.load_bundled()
+    served["description"] = f"for key {key}"
+    served["x-messages"] = {"pattern": f"refused for key {key}"}
+    served["$defs"]["keyed"] = {"type": "string", "const": key}
+    fake_api.script("/schema", fa.Reply(200, {"data": {"schema": served, "version": f"2026.1 ({key})"}}))
+    url = f"{fake_api.url}/schema?token={key}"
+    for _ in range(2):  # fetched, then from the cache
+        fetched = schema_cache.load_remote_schema(url, retry=retry)
+        assert fetched.schema is not None and fetched.info is not None and fetched.warning is None
+        assert fetched.info.version == "2026.1 (****)" and fetched.schema["description"] == "for key ****"
+        assert fetched.schema["x-messages"] == {"pattern": "refused for key ****"}
+        assert fetched.schema["$defs"]["keyed"]["const"] == key
+    assert fake_api.count() == 1  # the second from the cache
 
 
 def test_a_reply_of_many_details_gives_a_bounded_number_of_findings(doc, fake_api, retry) -> None:
