@@ -271,6 +271,21 @@ def test_each_syntax_error_says_what_to_do(
     assert _nx001(text) == (at, message, hint)
 
 
+def test_a_tab_starting_a_block_scalar_is_told_how_to_keep_it() -> None:
+    # hunt 139 F1: libyaml (as Go's yaml.v3) refuses what YAML reads as text, and ruamel's pure
+    # parser reads so; the hint was to indent with spaces, which the line already did
+    if builder.CParser is None:
+        pytest.skip("ruamel.yaml.clib is not installed: the pure parser reads the tab as text")
+    assert _nx001("k: |\n  \tmake\n") == (
+        (2, 3),
+        "a tab character starts the first line of a `|` or `>` text, where its indentation is read",
+        "write the text's indentation after the `|` or `>`, counted from its key's (`|2`: two spaces more than the "
+        "key); then the tab is text",
+    )
+    doc, problems = load("k: |2\n  \tmake\n", "nexlayer.yaml")
+    assert problems == [] and doc is not None and doc.data == {"k": "\tmake\n"}
+
+
 @pytest.mark.parametrize(
     ("text", "at", "message", "hint"),
     [
