@@ -909,7 +909,21 @@ class _Protocol(LanguageServerProtocol):
             log.error("refused a message: %s", reason)
             self._refuse(message.get("id") if isinstance(message, dict) else msg_id, JsonRpcInvalidRequest(reason))
             return None
+        if getattr(message, "method", None) == lsp.INITIALIZE and msg_id is not None:
+            # LSP: sent once. pygls' second one made a new workspace, and every open document was
+            # lost (hunt 138 F2)
+            if getattr(self, "_initialized", False):
+                self._refuse(msg_id, JsonRpcInvalidRequest("initialize may only be sent once"))
+                return None
+            self._initialized = True
         return super().handle_message(message)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        """pygls' own, but an internal error says where it is logged, not what it was: pygls sent
+        the exception's text and its traceback to the editor (hunt 138 F2)."""
+        if error is not None and error.code == JsonRpcInternalError.CODE:
+            error = JsonRpcInternalError("internal error in the nexlayer-lint server").to_response_error()
+        super()._send_response(msg_id, result, error)
 
     def refuse_unreadable(self) -> None:
         """Answer a body that is no JSON text -32700 Parse error (JSON-RPC: its id is null)."""
@@ -1143,7 +1157,7 @@ class NexlayerLanguageServer(LanguageServer):
                 cleared = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=version)
                 self.text_document_publish_diagnostics(cleared)
             state.published, state.diagnostics, state.version = False, (), version
-            state.text, state.lines = text, NO_LINES
+            state.text, state.lines, state.remote = text, NO_LINES, False
             return
         # A lint that asks the API is never reused, nor replaced by a local one; nor one by a
         # schema file since changed (hunt 114 F1: a save showed the old verdict)
@@ -1160,6 +1174,9 @@ class NexlayerLanguageServer(LanguageServer):
             return
         earlier = (state.parsed, state.conversions)
         job = (text, _path_of(uri), settings, state.remote, config_error, self.encoding(), *earlier)
+        # asked once, when an open or save asks it: cleared when its result was published, a lint
+        # outdated by typing kept it, and every keystroke asked the API (hunt 138 F1)
+        state.remote = False
         future = self.scheduler.submit(uri, _lint_job, *job)
         future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key, generation))
 
@@ -1199,7 +1216,6 @@ class NexlayerLanguageServer(LanguageServer):
             self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
         if self.workspace.get_text_document(uri).version != version:
             return  # stale: its ranges are for a text the editor no longer shows; a newer lint follows
-        state.remote = False
         state.version, state.text, state.lines, state.proven = version, text, linted.lines, {}
         state.document = state.parsed = linted.parsed
         state.diagnostics, state.published = linted.diagnostics, True

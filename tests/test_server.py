@@ -1393,6 +1393,50 @@ def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None
     assert fake_api.count("/schema", "GET") == 1 and fake_api.count("/validate", "POST") == 1
 
 
+def test_typing_while_the_api_answers_asks_it_once(tmp_path: Path, fake_api: Any) -> None:
+    # hunt 138 F1: a remote lint outdated by typing kept the document's "ask the API" mark, so each
+    # keystroke asked it again (20 POSTs for 20 keystrokes) and no diagnostics showed while typing
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", *[fa.Reply(200, {"valid": True}, delay=0.4) for _ in range(20)])
+    (tmp_path / ".nexlayer-lint.toml").write_text(f'remote = true\napi-url = "{fake_api.url}"\n', encoding="utf-8")
+    uri = (tmp_path / "nexlayer.yaml").as_uri()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> list[lsp.Diagnostic]:
+        c = _make_client()
+        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
+        await c.initialize_session(
+            lsp.InitializeParams(
+                capabilities=client_capabilities("visual-studio-code"),
+                initialization_options={"allowNetwork": True, "debounce": 50},
+            )
+        )
+        try:
+            c.versions[uri], c.texts[uri] = 1, NO_PATH
+            c.text_document_did_open(
+                lsp.DidOpenTextDocumentParams(
+                    text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=NO_PATH)
+                )
+            )
+            for version in range(2, 12):
+                await asyncio.sleep(0.1)
+                c.versions[uri] = version
+                c.text_document_did_change(
+                    lsp.DidChangeTextDocumentParams(
+                        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=NO_PATH + "#" * version)],
+                    )
+                )
+            return await next_publish(c, uri, 0, 11)
+        finally:
+            await c.shutdown_session()
+            await c.stop()
+
+    assert codes(asyncio.run(asyncio.wait_for(session(), HANG_GUARD))) == ["NX201"]
+    assert fake_api.count("/validate", "POST") == 1  # the open's, not one per keystroke
+
+
 def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
     """initialize, open, shutdown, exit: the process ends with status 0."""
     from pytest_lsp.client import make_test_lsp_client
@@ -1446,6 +1490,47 @@ def _raw_session(data: bytes, limit: int | None = None) -> subprocess.CompletedP
         + "sys.argv = ['nexlayer-lint', 'server']; from nexlayer_lint.cli import main; main()"
     )
     return subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=HANG_GUARD)
+
+
+def test_a_second_initialize_is_refused_and_the_documents_are_kept(tmp_path: Path) -> None:
+    # hunt 138 F2: pygls' second initialize made a new workspace: the open document was lost, and
+    # the next hover was answered -32603 with the exception's text and Python's traceback
+    uri = (tmp_path / "never-saved" / "nexlayer.yaml").as_uri()
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    opened = {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": NO_PATH}}
+    hover = {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 3}}
+    messages = [
+        initialize,
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened},
+        {**initialize, "id": 2},
+        {"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": hover},
+        {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = _raw_session(b"".join(_frame(message) for message in messages))
+    answers = {m.get("id"): m for m in _unframe(done.stdout) if "id" in m}
+    assert answers[2]["error"] == {"code": -32600, "message": "initialize may only be sent once"}
+    assert "error" not in answers[3] and "pods" in json.dumps(answers[3]["result"])
+    assert done.returncode == 0 and done.stderr == b""
+
+
+def test_an_internal_error_is_answered_without_its_text_or_traceback() -> None:
+    import sys as system
+
+    from pygls.exceptions import JsonRpcInternalError
+
+    sent: list[Any] = []
+    protocol = server.NexlayerLanguageServer().protocol
+    protocol._send_data = sent.append  # type: ignore[method-assign]
+    try:
+        raise FileNotFoundError("/home/someone/secret-project/nexlayer.yaml")
+    except FileNotFoundError:
+        error = JsonRpcInternalError.of(system.exc_info()).to_response_error()
+    protocol._send_response(7, error=error)
+    (answer,) = sent
+    assert answer.error.code == -32603 and answer.error.message == "internal error in the nexlayer-lint server"
+    assert answer.error.data is None
 
 
 def test_a_message_over_the_size_limit_is_dropped_and_the_server_carries_on() -> None:
