@@ -1026,7 +1026,8 @@ _PATH_OPTIONS = ("from-file", "from-env-file")
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
-    substitutions: _Substitutions | None = None  # made when a value starts like one
+    substitutions = _Substitutions(text)  # paired when first asked
+    word_end = _WordEnd(text)
     pos = 0
     while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
         name = match.group(1)
@@ -1049,20 +1050,20 @@ def _assigned_parts(text: str) -> list[Part]:
         # (`$(date +%Y)Hunter2`: hunts 131 F2, 132 F3); one never closed (`$(Hunter2`) is literal
         tail = -1
         if text.startswith(("$(", "`"), pos):
-            substitutions = substitutions or _Substitutions(text)
             tail = substitutions.after(pos)
         if tail > 0:  # its end, not value_from's first blank, which read on through its every word
             if text.startswith(")", tail):  # a subshell's `)`: `(export X=$(cat f))`
                 continue
-            word_end = _VALUE_STOP.search(text, tail)  # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1)
-            pos, stop = tail, word_end.start() if word_end else len(text)
+            # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1); in a substitution, to its `)`
+            pos, stop = tail, substitutions.enclosing_end(tail, word_end.at(tail))
             if pos >= stop:  # a blank or the end: nothing literal
                 continue
         else:
-            # quoted too: `PGPASSWORD='x y' psql`, `DB_PASSWORD=\\"x\\"` in JSON
-            pos, stop = value_from(text, pos, _VALUE_STOP)
+            if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
+                pos, stop = value_from(text, pos, _VALUE_STOP)
+            else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
+                stop = substitutions.enclosing_end(pos, word_end.at(pos))
             if text.startswith(("$(", "`"), pos) and text[pos - 1 : pos] in ("'", '"'):  # `"$(date)x"`
-                substitutions = substitutions or _Substitutions(text)
                 tail = substitutions.after(pos)
                 if tail > 0 and tail >= stop:
                     continue
@@ -1095,6 +1096,21 @@ _JSON_SCALAR = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|fa
 _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
 
 
+class _WordEnd:
+    """Where the word at a position ends (_VALUE_STOP), each word searched once: values cut short
+    inside one word (`$(DB_PASSWORD=x)$(DB_PASSWORD=y)...`) would each search it to its end."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = self.end = -1
+
+    def at(self, pos: int) -> int:
+        if not self.start <= pos <= self.end:  # _VALUE_STOP is one character: the same end for all of them
+            found = _VALUE_STOP.search(self.text, pos)
+            self.start, self.end = pos, found.start() if found else len(self.text)
+        return self.end
+
+
 class _Substitutions:
     """Where the `$(...)` and backtick substitutions of a text end: each `$(` paired with the
     `)` that closes it, and the backticks found, in one pass when first asked (so a value asked
@@ -1106,24 +1122,50 @@ class _Substitutions:
         self.text = text
         self.closing: dict[int, int] | None = None  # each `$(` that closes: where its `)` is
         self.ticks: list[int] = []
+        self.closers: list[tuple[int, int]] = []  # each such `)` and its `$(`, in the text's order
+        self.quotes: list[int] = []
 
     def end(self, pos: int) -> int:
         """Where the substitution at text[pos] ends, after its `)` (nested ones counted: `$(cat
         $(dirname $0)/pw)`, hunt 133 F2) or its closing backtick; -1 when it does not close."""
+        closing = self._paired()
+        if self.text[pos] == "`":
+            index = bisect.bisect_right(self.ticks, pos)
+            return self.ticks[index] + 1 if index < len(self.ticks) else -1
+        close = closing.get(pos)
+        return -1 if close is None else close + 1
+
+    def _paired(self) -> dict[int, int]:
+        """The pairs, made in one pass when first asked."""
         if self.closing is None:
             self.closing, opened = {}, []
-            for mark in re.finditer(r"\$\(|\)|`", self.text):
+            for mark in re.finditer(r"\$\(|\)|`|'|\"", self.text):
                 if mark.group() == "`":
                     self.ticks.append(mark.start())
                 elif mark.group() == "$(":
                     opened.append(mark.start())
+                elif mark.group() in ("'", '"'):
+                    self.quotes.append(mark.start())
                 elif opened:
-                    self.closing[opened.pop()] = mark.start()
-        if self.text[pos] == "`":
-            index = bisect.bisect_right(self.ticks, pos)
-            return self.ticks[index] + 1 if index < len(self.ticks) else -1
-        close = self.closing.get(pos)
-        return -1 if close is None else close + 1
+                    opener = opened.pop()
+                    self.closing[opener] = mark.start()
+                    self.closers.append((mark.start(), opener))
+        return self.closing
+
+    def enclosing_end(self, pos: int, stop: int) -> int:
+        """Where the first `)` in text[pos:stop] that closes a `$(` opened before `pos` is, else
+        `stop`: a value in a substitution ends with it (`$(DB_PASSWORD=x)/health`, hunt 137 F4), a
+        `)` of its own does not (`Pa)ss9`), nor one after a quote in the substitution, which may be
+        literal (`$(echo 'DB_PASSWORD=a)b')`). Each `)` is looked at for one value (linear)."""
+        self._paired()
+        index = bisect.bisect_left(self.closers, (pos, -1))
+        while index < len(self.closers) and self.closers[index][0] < stop:
+            close, opener = self.closers[index]
+            if opener < pos:
+                quote = bisect.bisect_right(self.quotes, opener)
+                return close if quote == len(self.quotes) or self.quotes[quote] > close else stop
+            index += 1
+        return stop
 
     def after(self, pos: int) -> int:
         """Where the substitutions that start at text[pos] one after another end (`$(head -c 16

@@ -1421,6 +1421,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         # hunt 137 F2: a `<% %>` that names no template is written literally
         ("export DB_PASSWORD=v2<%PGPASSWORD=ZqTpl1xx%>", ["v2", "PGPASSWORD=ZqTpl1xx"]),
         ("export DB_PASSWORD=$(cat /run/pw)v2)<%PGPASSWORD=ZqTpl2xx%>", ["v2)", "PGPASSWORD=ZqTpl2xx"]),
+        # hunt 137 F4: a value in a substitution ends with it, unless a quote in it may make its
+        # `)` literal
+        ("echo $(DB_PASSWORD=$(cat /run/pw)ZqSub7x)/health", ["ZqSub7x"]),
+        ("echo $(DB_PASSWORD=ZqSub8x)/health; run $(API_KEY=`cat /k`ZqSub9x)-suffix", ["ZqSub8x", "ZqSub9x"]),
         ("echo $(echo 'DB_PASSWORD=Zq)Sub10x')", ["Zq)Sub10x"]),
     ],
 )

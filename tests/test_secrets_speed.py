@@ -426,6 +426,12 @@ WORST = {
         "",
         [],
     ),
+    # hunt 137 F4: each value cut at its substitution's `)` would search the rest of its word for its end
+    "20,000 values in substitutions": (
+        VARS + " + \"        CMD: '\" + '$(DB_PASSWORD=$DB_PASS)' * 20_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     # found by fuzzing: a secret of 4,000 words that share their first characters, repeated by
     # an alias, hidden in 4,000 messages (the hider compared each word at each place)
     "4,000 hidden words that share a prefix": (
