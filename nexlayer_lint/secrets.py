@@ -487,10 +487,10 @@ def placeholders(text: str) -> Iterator[Placeholder]:
                 continue
             start, pos = template, close + 2
             name = text[start + 2 : close].strip()
-            # `<% URL %>` names a template; what names none (`<%PGPASSWORD=x%>`) is written
-            # literally, as a default is (hunt 137 F2)
-            literal = (pos, pos) if not name or _SHELL_NAME.fullmatch(name) else (start + 2, close)
-            yield Placeholder(start, pos, name, *literal)
+            # `<% URL %>` names a template; what names none (`<%PGPASSWORD=x%>`) is no placeholder
+            # but literal text (hunt 137 F2), with no name a message could print (hunt 141 F2)
+            if not name or _SHELL_NAME.fullmatch(name):
+                yield Placeholder(start, pos, name, pos, pos)
         if dollar >= 0 and dollar < pos:
             dollar = text.find("${", pos)
         if template >= 0 and template < pos:

@@ -1078,6 +1078,8 @@ def test_a_commands_options_are_read_as_its_entrypoints(entrypoint: str, command
             "fill in: the app would get that text as its secret",
         ),
         ("DB_PASSWORD: $Ecret12", 22, 30, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
+        # hunt 141 F2: a `<% %>` that names no template is literal, and no name to print
+        ('DB_PASSWORD: "<%S3cr3t!Pass%>"', 22, 39, 'var "DB_PASSWORD" of pod "web" holds a literal secret'),
     ],
 )
 def test_nx213_finds_each_kind_and_points_at_it(line: str, col: int, end_col: int, message: str) -> None:
@@ -1419,8 +1421,8 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('export DB_PASSWORD=",5ZqNum1x"', [",5ZqNum1x"]),
         ("export DB_PASSWORD=$(date)Pa)ZqPar1x x", ["Pa)ZqPar1x"]),  # hunt 136 F1: a `)` in it
         # hunt 137 F2: a `<% %>` that names no template is written literally
-        ("export DB_PASSWORD=v2<%PGPASSWORD=ZqTpl1xx%>", ["v2", "PGPASSWORD=ZqTpl1xx"]),
-        ("export DB_PASSWORD=$(cat /run/pw)v2)<%PGPASSWORD=ZqTpl2xx%>", ["v2)", "PGPASSWORD=ZqTpl2xx"]),
+        ("export DB_PASSWORD=v2<%PGPASSWORD=ZqTpl1xx%>", ["v2<%PGPASSWORD=ZqTpl1xx%>"]),
+        ("export DB_PASSWORD=$(cat /run/pw)v2)<%PGPASSWORD=ZqTpl2xx%>", ["v2)<%PGPASSWORD=ZqTpl2xx%>"]),
         # hunt 137 F4: a value in a substitution ends with it, unless a quote in it may make its
         # `)` literal
         ("echo $(DB_PASSWORD=$(cat /run/pw)ZqSub7x)/health", ["ZqSub7x"]),
