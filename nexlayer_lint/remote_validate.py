@@ -203,10 +203,12 @@ def _unwrapped(answer: dict) -> dict:
 
 
 def _refuses(level: dict) -> bool:
-    """Whether one level of a reply refuses the file: `valid: false`, or errors listed without
-    `valid: true` (which is an explicit verdict, whatever else its level holds)."""
+    """Whether one level of a reply refuses the file: `valid: false`, or a list of errors without
+    `valid: true` (which is an explicit verdict, whatever else its level holds). A mapping or a
+    text may be anything (`"details": {"requestId": "r-1"}`: hunt 141 F3), so it refuses nothing here."""
     valid = level.get("valid")
-    return valid is False or (valid is not True and _lists_errors(level))
+    listed = any(isinstance(level.get(key), list) and _listed(level[key]) for key in _ERROR_LISTS)
+    return valid is False or (valid is not True and listed)
 
 
 # Where the usual shapes of a rejection put an error's text and its place: the documented

@@ -793,6 +793,10 @@ def test_every_refusal_is_nx901(doc, fake_api, retry, name) -> None:
         # hunt 24: a null error is none, and an explicit verdict wins over a stray error
         {"message": "Nexlayer YAML file is valid.", "error": None},
         {"success": True, "error": "rate limit near", "data": {"valid": True}},
+        # hunt 141 F3: metadata beside the wrapper's verdict is no refusal
+        {"success": True, "data": {"valid": True}, "details": {"requestId": "r-1"}},
+        {"valid": True, "data": {"details": {"requestId": "r-1"}}},
+        {"success": True, "data": {"valid": True, "message": "ok"}, "errors": {"count": 0}},
     ],
 )
 def test_an_explicit_valid_is_an_acceptance(doc, fake_api, retry, body) -> None:
