@@ -36,7 +36,6 @@ MAX_POSITIONS = 2_000  # character classes once repetitions are unrolled
 MAX_STATES = 5_000  # distinct count vectors the breadth-first search may visit
 MAX_COUNT = 1_000  # the largest repetition bound written in a pattern
 MAX_STEPS = 2_000_000  # the check's own work: a hostile pattern must not make it slow (about a second)
-_spent = [0]  # the steps of every proof in this process (steps_spent)
 
 _TOP = 0x10FFFF
 Intervals = tuple[tuple[int, int], ...]  # sorted, disjoint, inclusive code point ranges
@@ -77,23 +76,33 @@ class Refused(Exception):
     """Why a pattern is not searched: the text of a message."""
 
 
-@functools.lru_cache(maxsize=512)
 def refusal(pattern: str) -> str | None:
     """Why searching with `pattern` could take more than linear time, or None when it cannot.
 
     `pattern` is already known to be valid ECMA-262 (regress compiled it); what this parser does
     not understand is refused, never guessed.
     """
+    return _proof(pattern)[0]
+
+
+def proof_steps(pattern: str) -> int:
+    """The steps refusal's proof of `pattern` takes: a schema bounds its patterns' in all (schema.py)."""
+    return _proof(pattern)[1]
+
+
+@functools.cache  # one entry per pattern of the schemas in use, as patterns.py keeps their searches
+def _proof(pattern: str) -> tuple[str | None, int]:
     if len(pattern) > MAX_LENGTH:
-        return f"it is longer than {MAX_LENGTH:,} characters"
+        return f"it is longer than {MAX_LENGTH:,} characters", 0
+    automaton = _Automaton()
     try:
         tree = _Parser(pattern).parse()
-        _check(tree)
+        _check(tree, automaton)
     except Refused as why:
-        return str(why)
+        return str(why), automaton.steps
     except RecursionError:
-        return "it is nested too deeply to check"
-    return None
+        return "it is nested too deeply to check", automaton.steps
+    return None, automaton.steps
 
 
 # --- parsing (ECMA-262 with the u flag) ----------------------------------------------------------
@@ -529,21 +538,8 @@ def _bounded(fragment: _Fragment) -> _Fragment:
 # --- the search over every text -------------------------------------------------------------------
 
 
-def steps_spent() -> int:
-    """The steps every proof of this process took: a schema bounds its patterns' in all (schema.py)."""
-    return _spent[0]
-
-
-def _check(tree: Node) -> None:
+def _check(tree: Node, automaton: _Automaton) -> None:
     _no_loops_regress_mishandles(tree, in_loop=False)
-    automaton = _Automaton()
-    try:
-        _prove(tree, automaton)
-    finally:
-        _spent[0] += automaton.steps
-
-
-def _prove(tree: Node, automaton: _Automaton) -> None:
     top = automaton.build(tree, _runs_once(tree))
     letters = _letters(automaton)
     starts_everywhere = {q: free for q, (free, _) in top.first.items() if free}

@@ -466,11 +466,12 @@ def _unwrap(data: Any) -> tuple[Any, str | None]:
 _TEXT_KEYS = frozenset({"description", "title", "$comment", "examples", "version"})
 
 
-def _texts_hidden(node: Any, hide: Callable[[str], str], text: bool = False) -> Any:
+def _texts_hidden(node: Any, hide: Callable[[str], str], text: bool = False, names: bool = False) -> Any:
     """`node` (a schema, or the cache's meta) with the URL's credentials starred in what is text:
     the strings under _TEXT_KEYS and the vendor `x-` keys (`x-messages`, `x-hints`), which a
     server may quote the key back in (hunt 140 F1); never a keyword validation reads (a starred
-    pattern is no pattern). Nested no deeper than schema_problem allows."""
+    pattern is no pattern), nor under a property named so (`properties: {version: ...}`: `names`,
+    hunt 141 F5). Nested no deeper than schema_problem allows."""
     if hide is as_is:
         return node
     if isinstance(node, str):
@@ -479,10 +480,19 @@ def _texts_hidden(node: Any, hide: Callable[[str], str], text: bool = False) -> 
         return [_texts_hidden(item, hide, text) for item in node]
     if isinstance(node, dict):
         return {
-            key: _texts_hidden(value, hide, text or key in _TEXT_KEYS or str(key).startswith("x-"))
+            key: _texts_hidden(
+                value,
+                hide,
+                text or (not names and (key in _TEXT_KEYS or str(key).startswith("x-"))),
+                names=not text and not names and key in _NAMED_SUBSCHEMAS,
+            )
             for key, value in node.items()
         }
     return node
+
+
+# The keywords whose mapping's keys are names (of properties, patterns, definitions), not keywords.
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 def _info(source: str, location: str, schema: dict, raw: bytes, meta: dict) -> SchemaInfo:

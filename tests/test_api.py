@@ -750,6 +750,7 @@ def test_the_api_urls_key_quoted_in_a_served_schemas_texts_is_starred(fake_api, 
     served["description"] = f"for key {key}"
     served["x-messages"] = {"pattern": f"refused for key {key}"}
     served["$defs"]["keyed"] = {"type": "string", "const": key}
+    served["$defs"]["x-named"] = {"type": "string", "pattern": f"^{key}$"}  # a name, not a vendor key (hunt 141 F5)
     fake_api.script("/schema", fa.Reply(200, {"data": {"schema": served, "version": f"2026.1 ({key})"}}))
     url = f"{fake_api.url}/schema?token={key}"
     for _ in range(2):  # fetched, then from the cache
@@ -758,6 +759,7 @@ def test_the_api_urls_key_quoted_in_a_served_schemas_texts_is_starred(fake_api, 
         assert fetched.info.version == "2026.1 (****)" and fetched.schema["description"] == "for key ****"
         assert fetched.schema["x-messages"] == {"pattern": "refused for key ****"}
         assert fetched.schema["$defs"]["keyed"]["const"] == key
+        assert fetched.schema["$defs"]["x-named"]["pattern"] == f"^{key}$"
     assert fake_api.count() == 1  # the second from the cache
 
 

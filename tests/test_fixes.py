@@ -316,8 +316,10 @@ def test_no_public_path_offers_no_fix_beside_a_misspelt_path() -> None:
     assert only_nx201.text == text
     fixed = fixes.fix_all(text, lambda t: lint(t).diagnostics, wanted=lambda f: True)
     assert fixed.text == text.replace("Path:", "path:")
-    misspelt = text.replace("Path: /shop", "paht: /shop")  # a typo, not only the case
-    assert lint(misspelt).diagnostics[0].fix is None
+    for other in ("paht", "route"):  # a typo, not only the case; another name for it (hunt 141 F1)
+        misspelt = text.replace("Path: /shop", f"{other}: /shop")
+        assert lint(misspelt).diagnostics[0].fix is None
+        assert lint(misspelt).diagnostics[0].hint.startswith(f'rename "{other}" to "path" in pod "web"')
     elsewhere = text.replace("Path: /shop", "mount: /shop")  # no key like `path`: the fix stays
     assert lint(elsewhere).diagnostics[0].fix is not None
 

@@ -10,7 +10,6 @@ from nexlayer_lint.checks.common import is_placeholder_image, on_line, parse_ima
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry
 from nexlayer_lint.model import Fix
-from nexlayer_lint.suggest import closest
 
 # Pod names that usually serve the web front end, for the hint of NX201.
 _FRONT_END = ("web", "frontend", "front-end", "ui", "client", "app", "nginx", "site", "www")
@@ -56,11 +55,11 @@ def no_public_path(app: App) -> Iterator[Finding]:
 
 
 def _misspelt_path(pod: Pod) -> str | None:
-    """A key of the pod that reads as a misspelt `path` (`Path`, `paht`), as NX102 guesses it."""
-    for key in pod.data:
-        if isinstance(key, str) and key != "path" and closest(key.lower(), ("path",), cutoff=0.7) is not None:
-            return key
-    return None
+    """A key of the pod that NX102 reads as a misspelt `path` (`Path`, `paht`, `route`)."""
+    from nexlayer_lint.schema import guessed_pod_key  # only for a finding
+
+    keys = (key for key in pod.data if isinstance(key, str) and key != "path")
+    return next((key for key in keys if guessed_pod_key(key) == "path"), None)
 
 
 def _add_root_path(app: App) -> Fix | None:
