@@ -135,15 +135,16 @@ def _choose_schema(
         return SchemaChoice(*schema.bundled_validator(), None)
     if schema_uses_network(spec):
         from nexlayer_lint import schema_cache
-        from nexlayer_lint.http_client import display_url
+        from nexlayer_lint.http_client import credentials_hider, display_url
 
         url = schema_cache.url_for(spec, api_url)
         fetched = schema_cache.load_remote_schema(url, ttl_hours=ttl_hours, timeout=timeout)
         if fetched.schema is not None and fetched.info is not None:
             try:
                 return SchemaChoice(schema.build_validator(fetched.schema), fetched.info, fetched.warning)
-            except schema.SchemaLoadError as exc:
-                warning = f"the schema from {display_url(url)} is unusable ({exc}); using the bundled schema"
+            except schema.SchemaLoadError as exc:  # its pattern may quote the URL's key back
+                why = credentials_hider(url)(str(exc))
+                warning = f"the schema from {display_url(url)} is unusable ({why}); using the bundled schema"
         else:
             warning = fetched.warning or f"could not get the schema from {display_url(url)}; using the bundled schema"
         return SchemaChoice(*schema.bundled_validator(), warning)

@@ -330,8 +330,8 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
     except (ValueError, RecursionError):
         return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
     problem = schema_problem(schema)
-    if problem:
-        return None, f"ignored the cached schema {quoted(str(path))}: {problem}"
+    if problem:  # which may quote the URL's key back, as a fetch's does
+        return None, f"ignored the cached schema {quoted(str(path))}: {credentials_hider(url)(problem)}"
     meta: dict = {}
     try:
         loaded = json.loads(_read_limited(path.with_name(f"{path.stem}.meta.json")))

@@ -763,6 +763,20 @@ def test_the_api_urls_key_quoted_in_a_served_schemas_texts_is_starred(fake_api, 
     assert fake_api.count() == 1  # the second from the cache
 
 
+def test_a_refused_cached_schema_is_told_without_the_urls_key(fake_api, retry) -> None:
+    # a refusal quotes the pattern, and a served pattern may quote the key back
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb5"
+    url = f"{fake_api.url}/schema?token={key}"
+    cached = schema_cache.cached_schema_path(url, create=True)
+    assert cached is not None
+    cached.write_text(json.dumps({"properties": {"a": {"type": "string", "pattern": f"^(a+)+{key}$"}}}))
+    fake_api.script("/schema", fa.Reply(404, b""))
+    fetched = schema_cache.load_remote_schema(url, retry=retry)
+    assert fetched.schema is None and fetched.warning is not None
+    assert "ignored the cached schema" in fetched.warning and "^(a+)+****$" in fetched.warning
+    assert key not in fetched.warning
+
+
 def test_a_reply_of_many_details_gives_a_bounded_number_of_findings(doc, fake_api, retry) -> None:
     # hunt 35 F8: 560,000 details in one reply were 560,000 NX901s (400 MB, 4.5 s)
     details = [{"path": "application.name", "message": f"bad {i}"} for i in range(5_000)]
