@@ -1365,6 +1365,19 @@ async def test_a_repository_config_cannot_make_the_editor_reach_the_network(
     ) in said
 
 
+async def _network_allowed(env: dict[str, str], **options: Any) -> Client:
+    """A server started with `env`, initialised as VS Code is, with network use allowed."""
+    c = _make_client()
+    await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
+    await c.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            initialization_options={"allowNetwork": True, **options},
+        )
+    )
+    return c
+
+
 def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None:
     from tests import fake_api as fa
 
@@ -1375,13 +1388,7 @@ def test_the_editor_can_allow_network_use(tmp_path: Path, fake_api: Any) -> None
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     async def session() -> list[lsp.Diagnostic]:
-        c = _make_client()
-        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
-        await c.initialize_session(
-            lsp.InitializeParams(
-                capabilities=client_capabilities("visual-studio-code"), initialization_options={"allowNetwork": True}
-            )
-        )
+        c = await _network_allowed(env)
         try:
             return await open_doc(c, uri, FIXED)
         finally:
@@ -1404,14 +1411,7 @@ def test_typing_while_the_api_answers_asks_it_once(tmp_path: Path, fake_api: Any
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     async def session() -> list[lsp.Diagnostic]:
-        c = _make_client()
-        await c.start_io(sys.executable, "-m", "nexlayer_lint", "server", env=env)
-        await c.initialize_session(
-            lsp.InitializeParams(
-                capabilities=client_capabilities("visual-studio-code"),
-                initialization_options={"allowNetwork": True, "debounce": 50},
-            )
-        )
+        c = await _network_allowed(env, debounce=50)
         try:
             c.versions[uri], c.texts[uri] = 1, NO_PATH
             c.text_document_did_open(
