@@ -39,7 +39,7 @@ STAGE_RULES = (
         "schema",
     ),
     Rule("NX105", "schema-violation", "error", "any other schema rule is broken", "schema"),
-    # api.py: the Nexlayer API (only with --remote)
+    # remote_validate.py: the Nexlayer API (only with --remote)
     Rule(
         "NX900",
         "remote-unavailable",

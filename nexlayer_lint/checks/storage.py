@@ -1,5 +1,5 @@
-"""Volumes and secrets: the Postgres data mount (NX202), unique volume names (NX211), one
-mountPath per volume or secret in a pod (NX212)."""
+"""Volumes and secrets: the Postgres data mount (NX202), unique volume names (NX211) and secret
+names (NX221), one mountPath per volume or secret in a pod (NX212)."""
 
 from __future__ import annotations
 
@@ -121,47 +121,42 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         data_dir = _data_dir(pgdata, pod.data["image"])
         at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
-            mount_path = _mount_of(volume)
-            if mount_path is None:
+            mount = _mount_of(volume)
+            if mount is None:
                 continue
-            mount = volume["mountPath"]
+            written = volume["mountPath"]  # as the file writes it (`mount`: normalised)
             name = volume.get("name")
             label = f'volume "{name}"' if isinstance(name, str) else "a volume"
             where = pod.path + ("volumes", j, "mountPath")
-            if mount_path != PG_DATA_DIR:
+            if mount != PG_DATA_DIR:
                 if data_dir is None:
                     continue
-                if mount_path == data_dir and pgdata is None:  # Postgres 18's own data directory
+                if mount == data_dir and pgdata is None:  # Postgres 18's own data directory
                     yield Finding(
-                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", the data directory of its image; '
+                        f'Postgres pod "{pod.name}" mounts {label} at "{written}", the data directory of its image; '
                         "Postgres will not start there, because the volume's lost+found makes it non-empty",
                         path=where,
-                        hint=f"mount the volume at {PG_MOUNT}, where the image keeps {mount_path}",
+                        hint=f"mount the volume at {PG_MOUNT}, where the image keeps {mount}",
                     )
-                elif mount_path == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
+                elif mount == data_dir:  # `PGDATA: /pgdata` and the volume at /pgdata
                     yield Finding(
-                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", which PGDATA makes its data '
+                        f'Postgres pod "{pod.name}" mounts {label} at "{written}", which PGDATA makes its data '
                         "directory; Postgres will not start there, because the volume's lost+found makes it "
                         "non-empty",
                         path=where,
-                        hint=f"set PGDATA to a directory inside the volume, such as {mount_path.rstrip('/')}/pgdata",
+                        hint=f"set PGDATA to a directory inside the volume, such as {mount.rstrip('/')}/pgdata",
                     )
-                elif mount_path.startswith(data_dir + "/"):  # the mount point is a directory inside it
+                elif mount.startswith(data_dir + "/"):  # the mount point is a directory inside it
                     yield Finding(
-                        f'Postgres pod "{pod.name}" mounts {label} at "{mount}", inside its data directory '
+                        f'Postgres pod "{pod.name}" mounts {label} at "{written}", inside its data directory '
                         f"{data_dir}; Postgres will not start, because the mount point makes that directory non-empty",
                         path=where,
-                        hint="mount the volume at /var/lib/postgresql and set the var "
-                        "PGDATA: /var/lib/postgresql/data/pgdata"
-                        if data_dir == PG_DATA_DIR
-                        else f"mount the volume at {PG_MOUNT}"
-                        if pgdata is None
-                        else f"set PGDATA to a directory inside the volume, such as {mount_path}/pgdata",
+                        hint=_inside_hint(data_dir, pgdata, mount),
                     )
                 continue
-            if _pgdata_inside(pgdata, mount):
+            if _pgdata_inside(pgdata, written):
                 yield Finding(
-                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; PGDATA "{pgdata}" '
+                    f'Postgres pod "{pod.name}" mounts {label} at "{written}"; PGDATA "{pgdata}" '
                     "avoids the volume's lost+found, but the documented layout mounts the parent",
                     path=where,
                     severity="warning",
@@ -172,7 +167,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
             ):  # `PGDATA: /data`, or `/var/lib/postgresql/pgdata`, beside the volume
                 beside = _pgdata_inside(pgdata, PG_MOUNT)  # the mount moves up to hold it (hunt 87 F1)
                 yield Finding(
-                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}", where Nexlayer forbids a '
+                    f'Postgres pod "{pod.name}" mounts {label} at "{written}", where Nexlayer forbids a '
                     f'Postgres volume; PGDATA "{pgdata}" keeps the data elsewhere, so the volume holds none of it',
                     path=where,
                     hint=f"mount the volume at /var/lib/postgresql and keep PGDATA: {pgdata}"
@@ -183,7 +178,7 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                 )
             elif pgdata is None and data_dir != PG_DATA_DIR:  # Postgres 18's image, its data elsewhere
                 yield Finding(
-                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; the image keeps its data in '
+                    f'Postgres pod "{pod.name}" mounts {label} at "{written}"; the image keeps its data in '
                     f"{data_dir} from Postgres 18 on, and will not start with a volume at {PG_DATA_DIR}",
                     path=where,
                     hint=f"mount the volume at {PG_MOUNT}",
@@ -191,13 +186,22 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
                 )
             else:
                 yield Finding(
-                    f'Postgres pod "{pod.name}" mounts {label} at "{mount}"; Postgres will not '
+                    f'Postgres pod "{pod.name}" mounts {label} at "{written}"; Postgres will not '
                     "start there, because the volume's lost+found makes the data directory non-empty",
                     path=where,
                     hint="mount the volume at /var/lib/postgresql and set the var "
                     "PGDATA: /var/lib/postgresql/data/pgdata",
                     fix=_move_data_fix(app.doc, pod, where, pgdata) if at_data_dir == [j] else None,
                 )
+
+
+def _inside_hint(data_dir: str, pgdata: str | None, mount: str) -> str:
+    """What to do about a volume mounted inside the data directory."""
+    if data_dir == PG_DATA_DIR:
+        return "mount the volume at /var/lib/postgresql and set the var PGDATA: /var/lib/postgresql/data/pgdata"
+    if pgdata is None:
+        return f"mount the volume at {PG_MOUNT}"
+    return f"set PGDATA to a directory inside the volume, such as {mount}/pgdata"
 
 
 def _move_data_fix(doc: Document, pod: Pod, mount: DataPath, pgdata: object) -> Fix | None:

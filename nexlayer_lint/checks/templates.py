@@ -1,5 +1,5 @@
-"""Templates: `<% REGISTRY %>` and the `registryLogin` it is filled in from (NX203, NX204, NX206),
-and `<% NAME %>` placeholders Nexlayer does not fill in (NX205)."""
+"""Templates: `<% REGISTRY %>` and the `registryLogin` it is filled in from (NX203, NX204, NX206,
+NX218), and `<% NAME %>` placeholders Nexlayer does not fill in (NX205)."""
 
 from __future__ import annotations
 

@@ -60,8 +60,6 @@ class _Layout(NamedTuple):
         )
 
 
-# Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
-# two keys only, the name a string.
 def _written_name(doc: Document, path: DataPath, name: str) -> str:
     """A var's name as the file writes it, quotes included (`"on"` is no boolean key); the name
     itself when the text has more (an anchor, a tag) or is not on one line."""
@@ -70,6 +68,8 @@ def _written_name(doc: Document, path: DataPath, name: str) -> str:
 
 
 def _simple_items(items: list) -> bool:
+    """Items of the list form `- key: NAME` / `value: ...` that a fix can rewrite: mappings of those
+    two keys only, the name a string, no name twice."""
     return all(
         isinstance(item, dict) and set(item) == {"key", "value"} and isinstance(item["key"], str) for item in items
     ) and len({item["key"] for item in items}) == len(items)

@@ -14,7 +14,7 @@ from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
 
-# Six of the seven traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
+# Six of the eight traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
 # (`0o17`, text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and
 # a time with an optional zone), and `=` (YAML 1.1's "value" type, which its loaders refuse).
 # Each alternative is tried at the start only, and none backtracks more than once over a run of
@@ -36,9 +36,9 @@ TRAP = re.compile(
 
 @functools.cache
 def _yaml11_number() -> re.Pattern[str]:
-    """The seventh trap: a number YAML 1.1 writes with `_` between digits or in binary (`8_0`,
-    `0b1010`), text in YAML 1.2's core schema (scalars.py). Compiled on first use (a third of
-    TRAP's cost to compile, in every run): few files write a number so."""
+    """The seventh trap (the eighth is _exponent's): a number YAML 1.1 writes with `_` between
+    digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core schema (scalars.py). Compiled
+    on first use (a third of TRAP's cost to compile, in every run): few files write a number so."""
     return re.compile(  # from the text's start only (\A): each alternative reads a run of digits once
         r"\A(?:[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
         r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
@@ -47,7 +47,7 @@ def _yaml11_number() -> re.Pattern[str]:
 
 
 def trap_kind(text: str) -> str | None:
-    """Which trap (a group of TRAP, or "number") the plain scalar `text` is, whatever its tag."""
+    """Which trap (a group of TRAP, "number" or "exponent") the plain scalar `text` is, whatever its tag."""
     trap = TRAP.fullmatch(text)
     if trap is not None:
         return trap.lastgroup
