@@ -1076,6 +1076,7 @@ def _assigned_parts(text: str) -> list[Part]:
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
         if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
+            pos = stop  # read for this value only, as a secret's is (hunt 142 F3: `PWD=x$(b)` * n was quadratic)
             continue
         found += literal_parts(text, pos, stop, "assignment", name)
         # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
@@ -1140,6 +1141,8 @@ class _Substitutions:
         if self.closing is None:
             self.closing, opened = {}, []
             for mark in re.finditer(r"\$\(|\)|`|'|\"", self.text):
+                if mark.group() in ("$(", ")") and escaped(self.text, mark.start()):
+                    continue  # `\)` is a `)` in the value (`Tr0ub\)4dor3`: hunt 142 F1), as `\$(` is text
                 if mark.group() == "`":
                     self.ticks.append(mark.start())
                 elif mark.group() == "$(":

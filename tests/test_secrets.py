@@ -1428,6 +1428,7 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("echo $(DB_PASSWORD=$(cat /run/pw)ZqSub7x)/health", ["ZqSub7x"]),
         ("echo $(DB_PASSWORD=ZqSub8x)/health; run $(API_KEY=`cat /k`ZqSub9x)-suffix", ["ZqSub8x", "ZqSub9x"]),
         ("echo $(echo 'DB_PASSWORD=Zq)Sub10x')", ["Zq)Sub10x"]),
+        ("echo $(PGPASSWORD=Zq\\)Sub11x psql -h db)", ["Zq\\)Sub11x"]),  # hunt 142 F1: `\)` is no end
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:

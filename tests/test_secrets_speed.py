@@ -432,6 +432,12 @@ WORST = {
         "",
         [],
     ),
+    # hunt 142 F3: each `PWD=` skipped as no password left the rest of its word to be read again
+    "20,000 PWD= in one word": (
+        VARS + " + \"        CMD: 'echo \" + 'PWD=x$(b)' * 20_000 + \"'\\n\"",
+        "",
+        [],
+    ),
     # found by fuzzing: a secret of 4,000 words that share their first characters, repeated by
     # an alias, hidden in 4,000 messages (the hider compared each word at each place)
     "4,000 hidden words that share a prefix": (
