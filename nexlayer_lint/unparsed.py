@@ -356,7 +356,10 @@ class _Scanner:
             self.owner = pos
             # the collection key on the line above, before a line at its column ends it
             collection_key = self.contexts[-1] if self.collection_below and self.contexts else None
-            while self.contexts and not _inside(self.contexts[-1], indent, dash):
+            # a tab in the indentation (the file's error) keeps the line in the value above it,
+            # whatever column it counts as: it may be a secret's (hunt 142 F2)
+            tabbed = "\t" in body[:pos]
+            while self.contexts and not tabbed and not _inside(self.contexts[-1], indent, dash):
                 self.contexts.pop()
             while self.items and self.items[-1].col >= indent:
                 self.waiting -= len(self.items.pop().pending)
@@ -417,7 +420,9 @@ class _Scanner:
         `\\` continues a command; `>` by spaces), and masked on this line. A line indented no more
         than the key ends the block. The line is also read as keys and values, as before."""
         column, style, lines, assigns = self.text_block or (0, "", (), False)
-        if _indent(body, pos) <= column:  # a tab in the indentation counts as an editor shows it
+        # a tab in the indentation (the file's error, the line a frame shows) keeps the line in the
+        # block whatever it counts as: it may be the value's, a secret's (hunt 142 F2)
+        if "\t" not in body[:pos] and pos <= column:
             self.text_block = None
             return
         line = body[pos:].rstrip(" \t")

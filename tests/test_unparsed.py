@@ -355,6 +355,12 @@ SHAPES = {
     ),
     # hunt 118 F4: a quoted value that goes on after an escaped break, or a var item's value
     # on the line after its `NAME=`
+    # hunt 142 F2: a tab leading a secret's `>` text (the file's error) counted as 8 columns, the
+    # key's own, and the line was no longer the secret's
+    "a secret's block text led by a tab": (
+        "vars:\n        DB_PASSWORD: >\n\tCnry1\n",
+        "vars:\n        DB_PASSWORD: >\n\t*****\n",
+    ),
     "a quoted value that goes on": (
         'command: "redis-server --requirepass \\\n  Cnry1 --dir C:\\data"\n'
         'c2: "curl -H \\"Authorization: Bearer \\\n  Cnry2\\" http://x"\n'
