@@ -849,6 +849,8 @@ def _stamps(config: Path | None, extended: Sequence[str]) -> tuple[tuple[int, in
 
 
 class _Protocol(LanguageServerProtocol):
+    initialized = False  # an `initialize` succeeded (the server's handler ran)
+
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         """pygls' own, given the text the changes make (apply_change), not its changes."""
@@ -909,13 +911,11 @@ class _Protocol(LanguageServerProtocol):
             log.error("refused a message: %s", reason)
             self._refuse(message.get("id") if isinstance(message, dict) else msg_id, JsonRpcInvalidRequest(reason))
             return None
-        if getattr(message, "method", None) == lsp.INITIALIZE and msg_id is not None:
-            # LSP: sent once. pygls' second one made a new workspace, and every open document was
-            # lost (hunt 138 F2)
-            if getattr(self, "_initialized", False):
-                self._refuse(msg_id, JsonRpcInvalidRequest("initialize may only be sent once"))
-                return None
-            self._initialized = True
+        if getattr(message, "method", None) == lsp.INITIALIZE and msg_id is not None and self.initialized:
+            # LSP: sent once (again only after one that failed: hunt 142 F7). pygls' second one
+            # made a new workspace, and every open document was lost (hunt 138 F2)
+            self._refuse(msg_id, JsonRpcInvalidRequest("initialize may only be sent once"))
+            return None
         return super().handle_message(message)
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
@@ -1123,9 +1123,13 @@ class NexlayerLanguageServer(LanguageServer):
 
     # linting --------------------------------------------------------------------------------
 
-    def lint_soon(self, uri: str, delay: float, remote: bool = False) -> None:
+    def lint_soon(self, uri: str, delay: float, remote: bool = False, edited: bool = False) -> None:
+        """Lint soon; `remote`: an open or save, which asks the API. The API is asked until its
+        answer is shown for the text asked about: an edit outdates that text, so typing while it
+        answers asked it at every keystroke (hunt 138 F1); a config change does not, so its lint
+        asks again (hunt 142 F4)."""
         state = self.states.setdefault(uri, _State())
-        state.remote = state.remote or remote
+        state.remote = remote or (state.remote and not edited)
         if state.timer is not None:
             state.timer.cancel()
         self.scheduler.cancel(uri)  # a lint that has not started is for an older text
@@ -1174,9 +1178,6 @@ class NexlayerLanguageServer(LanguageServer):
             return
         earlier = (state.parsed, state.conversions)
         job = (text, _path_of(uri), settings, state.remote, config_error, self.encoding(), *earlier)
-        # asked once, when an open or save asks it: cleared when its result was published, a lint
-        # outdated by typing kept it, and every keystroke asked the API (hunt 138 F1)
-        state.remote = False
         future = self.scheduler.submit(uri, _lint_job, *job)
         future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key, generation))
 
@@ -1216,6 +1217,7 @@ class NexlayerLanguageServer(LanguageServer):
             self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
         if self.workspace.get_text_document(uri).version != version:
             return  # stale: its ranges are for a text the editor no longer shows; a newer lint follows
+        state.remote = False
         state.version, state.text, state.lines, state.proven = version, text, linted.lines, {}
         state.document = state.parsed = linted.parsed
         state.diagnostics, state.published = linted.diagnostics, True
@@ -1363,6 +1365,8 @@ def create_server() -> NexlayerLanguageServer:
         if isinstance(debounce, int | float) and not isinstance(debounce, bool) and -math.inf < debounce < math.inf:
             ls.debounce = min(max(debounce, 0), MAX_DEBOUNCE_MS) / 1000
         ls.allow_network = isinstance(options, dict) and options.get("allowNetwork") is True
+        if isinstance(ls.protocol, _Protocol):
+            ls.protocol.initialized = True
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: NexlayerLanguageServer, params: lsp.InitializedParams) -> None:
@@ -1399,7 +1403,7 @@ def create_server() -> NexlayerLanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: NexlayerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.lint_soon(params.text_document.uri, ls.debounce)
+        ls.lint_soon(params.text_document.uri, ls.debounce, edited=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: NexlayerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
