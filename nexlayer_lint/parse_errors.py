@@ -271,10 +271,11 @@ def _byte_order_mark(stop: _Stop) -> tuple[str, str | None]:
 def _tab(stop: _Stop) -> tuple[str, str]:
     if "block scalar" in stop.said:
         # YAML reads a tab there as text (PyYAML does); libyaml, as Go's yaml.v3, refuses it (hunt 139 F1)
+        # on any line of the text, left of its indentation (hunt 142 F5): the advice holds for each
         return (
-            "a tab character starts the first line of a `|` or `>` text, where its indentation is read",
-            "write the text's indentation after the `|` or `>`, counted from its key's (`|2`: two spaces "
-            "more than the key); then the tab is text",
+            "a tab character in the indentation of a `|` or `>` text",
+            "indent the text with spaces; to start its first line with a tab, write the indentation after "
+            "the `|` or `>` (`|2`: two spaces more than the key) and put the tab after those spaces",
         )
     return "a tab character in the indentation", TAB_HINT
 

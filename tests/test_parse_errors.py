@@ -276,12 +276,13 @@ def test_a_tab_starting_a_block_scalar_is_told_how_to_keep_it() -> None:
     # parser reads so; the hint was to indent with spaces, which the line already did
     if builder.CParser is None:
         pytest.skip("ruamel.yaml.clib is not installed: the pure parser reads the tab as text")
-    assert _nx001("k: |\n  \tmake\n") == (
-        (2, 3),
-        "a tab character starts the first line of a `|` or `>` text, where its indentation is read",
-        "write the text's indentation after the `|` or `>`, counted from its key's (`|2`: two spaces more than the "
-        "key); then the tab is text",
+    told = (
+        "a tab character in the indentation of a `|` or `>` text",
+        "indent the text with spaces; to start its first line with a tab, write the indentation after the `|` or "
+        "`>` (`|2`: two spaces more than the key) and put the tab after those spaces",
     )
+    assert _nx001("k: |\n  \tmake\n") == ((2, 3), *told)
+    assert _nx001("k: |\n  first\n\tsecond\n") == ((3, 1), *told)  # hunt 142 F5: any line, not the first only
     doc, problems = load("k: |2\n  \tmake\n", "nexlayer.yaml")
     assert problems == [] and doc is not None and doc.data == {"k": "\tmake\n"}
 
