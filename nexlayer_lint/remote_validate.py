@@ -203,11 +203,15 @@ def _unwrapped(answer: dict) -> dict:
 
 
 def _refuses(level: dict) -> bool:
-    """Whether one level of a reply refuses the file: `valid: false`, or a list of errors without
-    `valid: true` (which is an explicit verdict, whatever else its level holds). A mapping or a
-    text may be anything (`"details": {"requestId": "r-1"}`: hunt 141 F3), so it refuses nothing here."""
+    """Whether one level of a reply refuses the file: `valid: false`, or errors listed without
+    `valid: true` (which is an explicit verdict, whatever else its level holds). `errors` lists
+    them in any form a rejection does (a list, places to texts, a text: hunt 142 F6); `details`
+    and `detail` only as a list, as a mapping or a text there may be anything
+    (`"details": {"requestId": "r-1"}`: hunt 141 F3)."""
     valid = level.get("valid")
-    listed = any(isinstance(level.get(key), list) and _listed(level[key]) for key in _ERROR_LISTS)
+    listed = any(
+        (key == "errors" or isinstance(level.get(key), list)) and _listed(level.get(key)) for key in _ERROR_LISTS
+    )
     return valid is False or (valid is not True and listed)
 
 

@@ -593,6 +593,15 @@ REFUSALS = {
         fa.Reply(400, {"details": 5}),
         ("the Nexlayer API rejected the file without saying why (HTTP 400)", 1),
     ),
+    # hunt 142 F6: errors by place, or one text, at the level the other's `valid: true` undid
+    "data errors by place, valid true": (
+        fa.Reply(200, {"valid": True, "data": {"errors": {"application.name": "name already taken"}}}),
+        ('the Nexlayer API rejected "application.name": "name already taken"', 2),
+    ),
+    "errors as a text, data valid true": (
+        fa.Reply(200, {"success": True, "errors": "name already taken", "data": {"valid": True}}),
+        ('the Nexlayer API rejected the file: "name already taken"', 1),
+    ),
     # hunt 140 F3: the wrapper's `data` undid the top level's refusal (exit 0)
     "valid false, data valid true": (
         fa.Reply(
