@@ -1028,8 +1028,17 @@ def _assigned_parts(text: str) -> list[Part]:
     found: list[Part] = []
     substitutions = _Substitutions(text)  # paired when first asked
     word_end = _WordEnd(text)
+    # The values after a substitution read already, innermost last: the names inside a
+    # substitution are read after its value (`DB_PASSWORD=$(REDIS_PASSWORD=x cmd)y`), and then
+    # the value is passed over; each character is in one value at most (linear).
+    handled: list[tuple[int, int]] = []
     pos = 0
     while (match := _ASSIGNED_NAME.search(text, pos)) is not None:
+        while handled and match.start() >= handled[-1][1]:
+            handled.pop()
+        if handled and match.start() >= handled[-1][0]:
+            pos = handled.pop()[1]  # inside a value read already
+            continue
         name = match.group(1)
         pos = match.end()
         if text.startswith("=", pos):
@@ -1049,15 +1058,14 @@ def _assigned_parts(text: str) -> list[Part]:
         # `DB_PASSWORD=$(cat /run/pw) app`: a command's output; what follows it in its word is literal
         # (`$(date +%Y)Hunter2`: hunts 131 F2, 132 F3); one never closed (`$(Hunter2`) is literal
         tail = -1
+        inside = -1  # where a substitution the value starts with starts, its names read after it
         if text.startswith(("$(", "`"), pos):
             tail = substitutions.after(pos)
         if tail > 0:  # its end, not value_from's first blank, which read on through its every word
             if text.startswith(")", tail):  # a subshell's `)`: `(export X=$(cat f))`
                 continue
             # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1); in a substitution, to its `)`
-            pos, stop = tail, substitutions.enclosing_end(tail, word_end.at(tail))
-            if pos >= stop:  # a blank or the end: nothing literal
-                continue
+            inside, pos, stop = pos, tail, substitutions.enclosing_end(tail, word_end.at(tail))
         else:
             if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
                 pos, stop = value_from(text, pos, _VALUE_STOP)
@@ -1067,21 +1075,26 @@ def _assigned_parts(text: str) -> list[Part]:
                 tail = substitutions.after(pos)
                 if tail > 0 and tail >= stop:
                     continue
-                pos = max(pos, tail)
+                if tail > 0:
+                    inside, pos = pos, tail
             # `--password=$MYSQL_PWD`: a shell's reference, by the upper-case name references have
             # (a password may start with `$`: `Pwd=$uperS3cret9`, `JAVA_OPTS: -Dpassword=$x`, where
             # no shell expands it), not in single quotes
             elif _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1):
                 continue
+        if handled:  # inside a substitution read already: the value ends before its `)`
+            stop = max(pos, min(stop, handled[-1][0] - 1))
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password
-        if not secret and not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop)):
-            pos = stop  # read for this value only, as a secret's is (hunt 142 F3: `PWD=x$(b)` * n was quadratic)
-            continue
-        found += literal_parts(text, pos, stop, "assignment", name)
-        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value): each
-        # character is read for one value only (linear).
-        pos = stop
+        if secret or (match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop):
+            found += literal_parts(text, pos, stop, "assignment", name)
+        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value; hunt 142 F3:
+        # `PWD=x$(b)` * n, read again for each), or inside the substitution it follows
+        if inside >= 0:
+            handled.append((pos, stop))
+            pos = inside
+        else:
+            pos = stop
     return found
 
 
@@ -1106,9 +1119,15 @@ class _WordEnd:
         self.start = self.end = -1
 
     def at(self, pos: int) -> int:
-        if not self.start <= pos <= self.end:  # _VALUE_STOP is one character: the same end for all of them
-            found = _VALUE_STOP.search(self.text, pos)
-            self.start, self.end = pos, found.start() if found else len(self.text)
+        if self.start <= pos <= self.end:  # _VALUE_STOP is one character: the same end for all of them
+            return self.end
+        # before the word known, as a value inside a substitution is read after the one outside it:
+        # only the text up to that word is searched
+        before = pos < self.start
+        found = _VALUE_STOP.search(self.text, pos, self.start if before else len(self.text))
+        if found or not before:
+            self.end = found.start() if found else len(self.text)
+        self.start = pos
         return self.end
 
 

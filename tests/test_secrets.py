@@ -1429,6 +1429,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("echo $(DB_PASSWORD=ZqSub8x)/health; run $(API_KEY=`cat /k`ZqSub9x)-suffix", ["ZqSub8x", "ZqSub9x"]),
         ("echo $(echo 'DB_PASSWORD=Zq)Sub10x')", ["Zq)Sub10x"]),
         ("echo $(PGPASSWORD=Zq\\)Sub11x psql -h db)", ["Zq\\)Sub11x"]),  # hunt 142 F1: `\)` is no end
+        # a secret set inside the substitution a secret's value starts with was never read
+        ("DB_PASSWORD=$(REDIS_PASSWORD=ZqIn1xx cmd) x", ["ZqIn1xx"]),
+        ('DB_PASSWORD="$(REDIS_PASSWORD=ZqIn2xx cmd)ZqIn3xx"', ["ZqIn2xx", "ZqIn3xx"]),
+        ("A_PASSWORD=$(B_PASSWORD=$(C_PASSWORD=ZqIn4xx x)ZqIn5xx)ZqIn6xx z", ["ZqIn4xx", "ZqIn5xx", "ZqIn6xx"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:

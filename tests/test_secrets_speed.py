@@ -25,7 +25,12 @@ _PLACEHOLDER_REGEX = re.compile(r"\$\{[^}]*\}|<%.*?%>", re.DOTALL)
 @BOUNDED
 @given(st.text(alphabet="${}<%> aZ9:-\n", max_size=24))
 def test_placeholder_scan_is_the_regex(value: str) -> None:
-    expected = [m.span() for m in _PLACEHOLDER_REGEX.finditer(value)]
+    # a `<% %>` that names no template is literal text, no placeholder (hunt 137 F2)
+    expected = [
+        m.span()
+        for m in _PLACEHOLDER_REGEX.finditer(value)
+        if not m.group().startswith("<%") or re.fullmatch(r"(?:[A-Za-z_][A-Za-z0-9_]*)?", m.group()[2:-2].strip())
+    ]
     assert [(p.start, p.end) for p in secrets.placeholders(value)] == expected
 
 
@@ -499,3 +504,24 @@ def test_echoes_of_thousands_of_alike_secrets_are_looked_for_in_linear_time() ->
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[(800001, 800021)]"
+
+
+def test_the_words_of_nested_values_are_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the names inside a substitution are read after the value that follows it, so values come
+    # right to left: each searched the rest of the word again (quadratic), not only up to the word
+    # known already
+    from nexlayer_lint import secrets
+
+    searched: list[int] = []
+    stop = secrets._VALUE_STOP
+
+    class Counted:
+        def search(self, text: str, pos: int, endpos: int = sys.maxsize) -> re.Match[str] | None:
+            found = stop.search(text, pos, endpos)
+            searched.append((found.start() if found else min(endpos, len(text))) - pos)
+            return found
+
+    monkeypatch.setattr(secrets, "_VALUE_STOP", Counted())
+    text = "A_PASSWORD=$(" * 2_000 + "x" + ")y" * 2_000
+    assert len(secrets.parts_in(text)) == 2_000  # each `y`
+    assert sum(searched) <= 2 * len(text)
