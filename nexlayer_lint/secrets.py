@@ -1051,6 +1051,14 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         if not secret and name.upper() != "PWD":
             continue
+        # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
+        # its parts split by `;`) a password. Asked before its value is read, which a working
+        # directory's is not (names in it are: `PWD=/app:DB_PASSWORD=x`, hunt 144 F2); each
+        # word's end is known from one scan (hunt 142 F3: `PWD=x$(b)` * n was quadratic)
+        if not secret and not (
+            (match.start() and text[match.start() - 1] == ";") or text.startswith(";", word_end.at(pos))
+        ):
+            continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
         if text[pos : pos + 1] in ("'", '"') and text[match.start() - 1 : match.start()] == text[pos]:
@@ -1084,12 +1092,9 @@ def _assigned_parts(text: str) -> list[Part]:
                 continue
         if handled:  # inside a substitution read already: the value ends before its `)`
             stop = max(pos, min(stop, handled[-1][0] - 1))
-        # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
-        # its parts split by `;`) a password
-        if secret or (match.start() and text[match.start() - 1] == ";") or text.startswith(";", stop):
-            found += literal_parts(text, pos, stop, "assignment", name)
-        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value; hunt 142 F3:
-        # `PWD=x$(b)` * n, read again for each), or inside the substitution it follows
+        found += literal_parts(text, pos, stop, "assignment", name)
+        # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value), or inside
+        # the substitution it follows
         if inside >= 0:
             handled.append((pos, stop))
             pos = inside
@@ -1111,24 +1116,19 @@ _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}",
 
 
 class _WordEnd:
-    """Where the word at a position ends (_VALUE_STOP), each word searched once: values cut short
-    inside one word (`$(DB_PASSWORD=x)$(DB_PASSWORD=y)...`) would each search it to its end."""
+    """Where the word at a position ends (_VALUE_STOP), from one scan of the text when first asked:
+    values cut short inside one word (`$(DB_PASSWORD=x)$(DB_PASSWORD=y)...`), and read right to
+    left as the names inside substitutions are, would each search the word again."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.start = self.end = -1
+        self.stops: list[int] | None = None
 
     def at(self, pos: int) -> int:
-        if self.start <= pos <= self.end:  # _VALUE_STOP is one character: the same end for all of them
-            return self.end
-        # before the word known, as a value inside a substitution is read after the one outside it:
-        # only the text up to that word is searched
-        before = pos < self.start
-        found = _VALUE_STOP.search(self.text, pos, self.start if before else len(self.text))
-        if found or not before:
-            self.end = found.start() if found else len(self.text)
-        self.start = pos
-        return self.end
+        if self.stops is None:
+            self.stops = [found.start() for found in _VALUE_STOP.finditer(self.text)]
+        index = bisect.bisect_left(self.stops, pos)
+        return self.stops[index] if index < len(self.stops) else len(self.text)
 
 
 class _Substitutions:
@@ -1158,20 +1158,33 @@ class _Substitutions:
     def _paired(self) -> dict[int, int]:
         """The pairs, made in one pass when first asked."""
         if self.closing is None:
-            self.closing, opened = {}, []
+            self.closing = {}
+            opened: list[int] = []
+            # each open substitution's quote: a substitution starts its own quoting, as a shell
+            # reads it, and in its quotes `)` is text (`$(tr -d ')' < f)x`: hunt 144 F3); quotes
+            # outside substitutions are not followed (`sh -c '... $(cat f)x'` runs the inner shell)
+            quote: list[str] = []
             for mark in re.finditer(r"\$\(|\)|`|'|\"", self.text):
-                if mark.group() in ("$(", ")") and escaped(self.text, mark.start()):
+                at, what = mark.start(), mark.group()
+                if what in ("'", '"'):
+                    self.quotes.append(at)
+                    if opened and (quote[-1] == what or (not quote[-1] and not escaped(self.text, at))):
+                        quote[-1] = "" if quote[-1] == what else what
+                    continue
+                if opened and (quote[-1] == "'" or (quote[-1] == '"' and what != "$(")):
+                    continue  # text in the substitution's quotes
+                if what in ("$(", ")") and escaped(self.text, at):
                     continue  # `\)` is a `)` in the value (`Tr0ub\)4dor3`: hunt 142 F1), as `\$(` is text
-                if mark.group() == "`":
-                    self.ticks.append(mark.start())
-                elif mark.group() == "$(":
-                    opened.append(mark.start())
-                elif mark.group() in ("'", '"'):
-                    self.quotes.append(mark.start())
+                if what == "`":
+                    self.ticks.append(at)
+                elif what == "$(":
+                    opened.append(at)
+                    quote.append("")
                 elif opened:
                     opener = opened.pop()
-                    self.closing[opener] = mark.start()
-                    self.closers.append((mark.start(), opener))
+                    quote.pop()
+                    self.closing[opener] = at
+                    self.closers.append((at, opener))
         return self.closing
 
     def enclosing_end(self, pos: int, stop: int) -> int:

@@ -1429,6 +1429,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("echo $(DB_PASSWORD=ZqSub8x)/health; run $(API_KEY=`cat /k`ZqSub9x)-suffix", ["ZqSub8x", "ZqSub9x"]),
         ("echo $(echo 'DB_PASSWORD=Zq)Sub10x')", ["Zq)Sub10x"]),
         ("echo $(PGPASSWORD=Zq\\)Sub11x psql -h db)", ["Zq\\)Sub11x"]),  # hunt 142 F1: `\)` is no end
+        # hunt 144: names in a working directory's value are read (F2); a quoted `)` in a
+        # substitution is text (F3)
+        ("PWD=/app:DB_PASSWORD=ZqPwd1xx exec app; PWD=/srv:--password=ZqPwd2xx x", ["ZqPwd1xx", "ZqPwd2xx"]),
+        ("DB_PASSWORD=$(tr -d ')' < f)ZqQuo1xx x; DB_PASSWORD=$(echo \")\")ZqQuo2xx x", ["ZqQuo1xx", "ZqQuo2xx"]),
         # a secret set inside the substitution a secret's value starts with was never read
         ("DB_PASSWORD=$(REDIS_PASSWORD=ZqIn1xx cmd) x", ["ZqIn1xx"]),
         ('DB_PASSWORD="$(REDIS_PASSWORD=ZqIn2xx cmd)ZqIn3xx"', ["ZqIn2xx", "ZqIn3xx"]),

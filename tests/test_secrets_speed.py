@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -521,7 +522,16 @@ def test_the_words_of_nested_values_are_searched_once(monkeypatch: pytest.Monkey
             searched.append((found.start() if found else min(endpos, len(text))) - pos)
             return found
 
+        def finditer(self, text: str) -> Iterator[re.Match[str]]:
+            searched.append(len(text))
+            return stop.finditer(text)
+
     monkeypatch.setattr(secrets, "_VALUE_STOP", Counted())
     text = "A_PASSWORD=$(" * 2_000 + "x" + ")y" * 2_000
     assert len(secrets.parts_in(text)) == 2_000  # each `y`
+    assert sum(searched) <= 2 * len(text)
+    # hunt 144 F1: a one-word cache shrank as values were read right to left
+    searched.clear()
+    text = "A_PASSWORD=$(B_PASSWORD=$(c)d " * 2_000 + ")e" * 2_000
+    secrets.parts_in(text)
     assert sum(searched) <= 2 * len(text)
