@@ -1217,7 +1217,8 @@ class NexlayerLanguageServer(LanguageServer):
             self.log(lsp.MessageType.Error, f"nexlayer-lint: {linted.error}")
         if self.workspace.get_text_document(uri).version != version:
             return  # stale: its ranges are for a text the editor no longer shows; a newer lint follows
-        state.remote = False
+        if key is None:  # the API's answer is shown (a local lint that ends just before a save's keeps the ask)
+            state.remote = False
         state.version, state.text, state.lines, state.proven = version, text, linted.lines, {}
         state.document = state.parsed = linted.parsed
         state.diagnostics, state.published = linted.diagnostics, True
