@@ -102,6 +102,9 @@ class SchemaChoice(NamedTuple):  # a named tuple, as model.py's types: cheaper t
     validator: Any
     info: SchemaInfo
     warning: str | None  # NX900 message when a remote schema could not be used
+    # the API URL's credentials starred in what the schema step says: a served schema's pattern
+    # or enum may quote them back, and messages name those (None: nothing to star)
+    hide: Callable[[str], str] | None = None
 
 
 def choose_schema(spec: str, api_url: str | None, ttl_hours: float, timeout: float) -> SchemaChoice:
@@ -135,13 +138,15 @@ def _choose_schema(
         return SchemaChoice(*schema.bundled_validator(), None)
     if schema_uses_network(spec):
         from nexlayer_lint import schema_cache
-        from nexlayer_lint.http_client import credentials_hider, display_url
+        from nexlayer_lint.http_client import as_is, credentials_hider, display_url
 
         url = schema_cache.url_for(spec, api_url)
         fetched = schema_cache.load_remote_schema(url, ttl_hours=ttl_hours, timeout=timeout)
         if fetched.schema is not None and fetched.info is not None:
+            hide = credentials_hider(url)
             try:
-                return SchemaChoice(schema.build_validator(fetched.schema), fetched.info, fetched.warning)
+                validator = schema.build_validator(fetched.schema)
+                return SchemaChoice(validator, fetched.info, fetched.warning, None if hide is as_is else hide)
             except schema.SchemaLoadError as exc:  # its pattern may quote the URL's key back
                 why = credentials_hider(url)(str(exc))
                 warning = f"the schema from {display_url(url)} is unusable ({why}); using the bundled schema"
@@ -229,7 +234,11 @@ class Linter:
             problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))
         self._schema_warning_pending = False
         if document is not None:
-            problems.extend(_guarded("the schema step", path, internal, schema.check, document, self.schema.validator))
+            said = _guarded("the schema step", path, internal, schema.check, document, self.schema.validator)
+            hide = self.schema.hide
+            if hide is not None:
+                said = [p._replace(message=hide(p.message), hint=p.hint and hide(p.hint)) for p in said]
+            problems.extend(said)
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:

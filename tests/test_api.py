@@ -846,6 +846,16 @@ def test_cli_a_refusal_in_the_wrapper_or_without_a_reason_fails_the_run(cli, fak
     )
 
 
+def test_the_api_urls_key_in_a_served_schemas_enum_is_starred_in_messages(cli, fake_api, good_file) -> None:
+    # the keywords validation reads are left as served, and a message names them (hunt 141)
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb6"
+    served = schema.load_bundled()
+    served["$defs"]["application"]["properties"]["name"] = {"type": "string", "enum": ["shop", key]}
+    fake_api.script("/schema", fa.Reply(200, served))
+    result = cli("--schema", f"{fake_api.url}/schema?token={key}", "--no-show-source", str(good_file))
+    assert "NX104" in result.output and '"****"' in result.output and key not in result.output
+
+
 def test_hung_server_times_out(doc, fake_api, retry) -> None:
     fake_api.script("/validate", fa.hang(30))
     problem = only(remote(doc, fake_api, retry, timeout=0.5))
