@@ -148,8 +148,7 @@ def _choose_schema(
                 validator = schema.build_validator(fetched.schema)
                 return SchemaChoice(validator, fetched.info, fetched.warning, None if hide is as_is else hide)
             except schema.SchemaLoadError as exc:  # its pattern may quote the URL's key back
-                why = credentials_hider(url)(str(exc))
-                warning = f"the schema from {display_url(url)} is unusable ({why}); using the bundled schema"
+                warning = f"the schema from {display_url(url)} is unusable ({hide(str(exc))}); using the bundled schema"
         else:
             warning = fetched.warning or f"could not get the schema from {display_url(url)}; using the bundled schema"
         return SchemaChoice(*schema.bundled_validator(), warning)

@@ -329,9 +329,10 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
         schema = json.loads(raw, parse_constant=not_json)
     except (ValueError, RecursionError):
         return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
+    hide = credentials_hider(url)  # a served schema may quote the URL's key back, in texts or patterns
     problem = schema_problem(schema)
-    if problem:  # which may quote the URL's key back, as a fetch's does
-        return None, f"ignored the cached schema {quoted(str(path))}: {credentials_hider(url)(problem)}"
+    if problem:
+        return None, f"ignored the cached schema {quoted(str(path))}: {hide(problem)}"
     meta: dict = {}
     try:
         loaded = json.loads(_read_limited(path.with_name(f"{path.stem}.meta.json")))
@@ -340,7 +341,6 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
             meta = loaded
     except (OSError, _Unusable, ValueError, RecursionError):
         pass
-    hide = credentials_hider(url)
     return _Cached(_texts_hidden(schema, hide), raw, path, _texts_hidden(meta, hide)), None
 
 
@@ -405,7 +405,7 @@ def _validators_of(resp: Any, earlier: dict) -> dict[str, str | None]:
 def _fetch(
     url: str, cached: _Cached | None, ignored: str | None, *, timeout: float, retry: RetryPolicy | None
 ) -> RemoteSchema:
-    shown = display_url(url)
+    shown, hide = display_url(url), credentials_hider(url)
     headers = cached.validators() if cached else {}
     try:
         resp = request("GET", url, headers=headers, timeout=timeout, retry=retry)
@@ -421,10 +421,9 @@ def _fetch(
         problem = schema_problem(schema)
         if problem:
             raise RequestError(f"the response is not a usable schema: {problem}")
-        hide = credentials_hider(url)
         schema, version = _texts_hidden(schema, hide), version if version is None else hide(version)
     except RequestError as exc:  # a server may quote the URL's key back (a redirect's target)
-        failed = f"could not fetch the schema from {quoted(shown)}: {credentials_hider(url)(str(exc))}"
+        failed = f"could not fetch the schema from {quoted(shown)}: {hide(str(exc))}"
         if cached:
             return RemoteSchema(
                 cached.schema, cached.info("cache", shown), f"{failed}; using the cached copy{cached.age()}"
