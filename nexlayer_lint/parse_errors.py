@@ -270,8 +270,8 @@ def _byte_order_mark(stop: _Stop) -> tuple[str, str | None]:
 
 def _tab(stop: _Stop) -> tuple[str, str]:
     if "block scalar" in stop.said:
-        # YAML reads a tab there as text (PyYAML does); libyaml, as Go's yaml.v3, refuses it (hunt 139 F1)
-        # on any line of the text, left of its indentation (hunt 142 F5): the advice holds for each
+        # on any line of the text, left of its indentation: libyaml refuses it there, as Go's yaml.v3
+        # does, where YAML (and PyYAML) read text; the indicator makes it text for all (hunt 139 F1)
         return (
             "a tab character in the indentation of a `|` or `>` text",
             "indent the text with spaces; to start its first line with a tab, write the indentation after "
@@ -299,7 +299,7 @@ _KINDS: tuple[tuple[tuple[str, ...], Wording], ...] = (
             'add the ":"; a line that continues a "|" or ">" text must be indented more than its key',
         ),
     ),
-    (("tab character",), lambda stop: _tab(stop)),
+    (("tab character",), _tab),
     (
         ("hexdecimal", "hexadecimal"),
         lambda stop: (

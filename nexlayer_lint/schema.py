@@ -159,6 +159,8 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
     # schema's alone (hunt 141 F4: a second build passed, and two at once were both refused)
     proven: set[str] = set()
     spent = 0
+    if not trusted:
+        from nexlayer_lint.linear_regex import proof_steps  # only for a schema we did not write
     for where, pattern in found:
         try:
             patterns.compile(pattern)
@@ -166,8 +168,6 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
             raise SchemaLoadError(f'the pattern "{_short(pattern, 60)}" at {where} is refused: {why}') from None
         if trusted or pattern in proven:
             continue
-        from nexlayer_lint.linear_regex import proof_steps  # only for a schema we did not write
-
         proven.add(pattern)
         spent += proof_steps(pattern)
         if spent > MAX_PROOF_STEPS:
