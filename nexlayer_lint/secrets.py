@@ -1076,9 +1076,12 @@ def _assigned_parts(text: str) -> list[Part]:
             inside, pos, stop = pos, tail, substitutions.enclosing_end(tail, word_end.at(tail))
         else:
             if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
+                opener = "" if text[pos] == "\\" else text[pos]
                 pos, stop = value_from(text, pos, _VALUE_STOP)
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
+                opener = text[match.start() - 1 : match.start()]  # `"DB_PASSWORD=x"`: its string's
                 stop = substitutions.enclosing_end(pos, word_end.at(pos))
+            stop = _joined_end(text, stop, opener, word_end)
             if text.startswith(("$(", "`"), pos) and text[pos - 1 : pos] in ("'", '"'):  # `"$(date)x"`
                 tail = substitutions.after(pos)
                 if tail > 0 and tail >= stop:
@@ -1209,6 +1212,26 @@ class _Substitutions:
         while tail > 0 and self.text.startswith(("$(", "`"), tail) and (after := self.end(tail)) > 0:
             tail = after
         return tail
+
+
+def _joined_end(text: str, stop: int, opener: str, word_end: _WordEnd) -> int:
+    """Where a value that ends at a quote, text[stop], ends: a shell joins what the quote opens,
+    and what follows the quote that closes the name's string (`opener`), to the word
+    (`DB_PASSWORD=Hun"ter2"`, `'--password=x'y`: all a password), unless the quote ends an item
+    or the command (`["DB_PASSWORD=x", "-v"]`, `sh -c "DB_PASSWORD=x" app`). A part never
+    closed is not joined. Each quote and word is read once, from where the value ended (linear)."""
+    while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in _AFTER_AN_ARRAY:
+        quote = text[stop]
+        if quote == opener:  # closes the name's string: the word goes on unquoted
+            opener, stop = "", word_end.at(stop + 1)
+            continue
+        close = text.find(quote, stop + 1)
+        while close > 0 and quote == '"' and escaped(text, close):
+            close = text.find(quote, close + 1)
+        if close < 0:
+            break
+        stop = word_end.at(close + 1)
+    return stop
 
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:

@@ -1437,6 +1437,11 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("DB_PASSWORD=$(REDIS_PASSWORD=ZqIn1xx cmd) x", ["ZqIn1xx"]),
         ('DB_PASSWORD="$(REDIS_PASSWORD=ZqIn2xx cmd)ZqIn3xx"', ["ZqIn2xx", "ZqIn3xx"]),
         ("A_PASSWORD=$(B_PASSWORD=$(C_PASSWORD=ZqIn4xx x)ZqIn5xx)ZqIn6xx z", ["ZqIn4xx", "ZqIn5xx", "ZqIn6xx"]),
+        # a quote inside a value's word joins what it opens, or what follows the quote that closes
+        # the name's string, as a shell does; a quote that ends an item or the command ends it
+        ("sh -c 'DB_PASSWORD=Zq\"Mid1xx\" exec app'; PGPASSWORD='Zq Mid2'xx psql", ['Zq"Mid1xx"', "Zq Mid2'xx"]),
+        ('echo "DB_PASSWORD=ZqMid3x"yy done; sh -c "export DB_PASSWORD=ZqMid4x" visible', ['ZqMid3x"yy', "ZqMid4x"]),
+        ('["env", "DB_PASSWORD=ZqMid5x", "app"] run("--password=ZqMid6x")', ["ZqMid5x", "ZqMid6x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
