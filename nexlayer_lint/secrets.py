@@ -624,6 +624,7 @@ _HINT = re.compile(
 _ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 WORD_STOP = re.compile(r"\s")
+_TEMPLATE_AT = re.compile(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
 
 class Part(NamedTuple):
@@ -1080,7 +1081,9 @@ def _assigned_parts(text: str) -> list[Part]:
                 pos, stop = value_from(text, pos, _VALUE_STOP)
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
                 opener = text[match.start() - 1 : match.start()]  # `"DB_PASSWORD=x"`: its string's
-                stop = substitutions.enclosing_end(pos, word_end.at(pos))
+                # `DB_PASSWORD=<% DB_PASSWORD %>`: a template's blanks are in it, not the word's end
+                template = _TEMPLATE_AT.match(text, pos)
+                stop = substitutions.enclosing_end(pos, word_end.at(template.end() if template else pos))
             stop = _joined_end(text, stop, opener, word_end)
             if text.startswith(("$(", "`"), pos) and text[pos - 1 : pos] in ("'", '"'):  # `"$(date)x"`
                 tail = substitutions.after(pos)

@@ -1442,6 +1442,8 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("sh -c 'DB_PASSWORD=Zq\"Mid1xx\" exec app'; PGPASSWORD='Zq Mid2'xx psql", ['Zq"Mid1xx"', "Zq Mid2'xx"]),
         ('echo "DB_PASSWORD=ZqMid3x"yy done; sh -c "export DB_PASSWORD=ZqMid4x" visible', ['ZqMid3x"yy', "ZqMid4x"]),
         ('["env", "DB_PASSWORD=ZqMid5x", "app"] run("--password=ZqMid6x")', ["ZqMid5x", "ZqMid6x"]),
+        # a template's blanks are in it: `<% URL %>` is a reference, not `<%` and literal text
+        ('sh -c "DB_PASSWORD=<% DB_PASSWORD %> app"; DB_PASSWORD=<% URL %>ZqTpl3x y', ["ZqTpl3x"]),
     ],
 )
 def test_a_command_in_exec_form_written_as_one_string_has_its_secrets_masked(text: str, found: list[str]) -> None:
