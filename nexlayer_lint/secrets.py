@@ -1055,11 +1055,16 @@ def _assigned_parts(text: str) -> list[Part]:
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
         # its parts split by `;`) a password. Asked before its value is read, which a working
         # directory's is not (names in it are: `PWD=/app:DB_PASSWORD=x`, hunt 144 F2); each
-        # word's end is known from one scan (hunt 142 F3: `PWD=x$(b)` * n was quadratic)
-        if not secret and not (
-            (match.start() and text[match.start() - 1] == ";") or text.startswith(";", word_end.at(pos))
-        ):
-            continue
+        # word's end is known from one scan (hunt 142 F3: `PWD=x$(b)` * n was quadratic), after the
+        # substitutions or the quotes the value starts with (`Pwd=$(cat /run/pw)x;Uid=sa`: hunt 145 F3)
+        if not secret:
+            word = pos
+            if text.startswith(("$(", "`"), pos):
+                word = max(pos, substitutions.after(pos))
+            elif text[pos : pos + 1] in ("'", '"'):
+                word = value_from(text, pos, _VALUE_STOP)[1] + 1
+            if not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", word_end.at(word))):
+                continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
         if text[pos : pos + 1] in ("'", '"') and text[match.start() - 1 : match.start()] == text[pos]:
@@ -1070,6 +1075,8 @@ def _assigned_parts(text: str) -> list[Part]:
         inside = -1  # where a substitution the value starts with starts, its names read after it
         if text.startswith(("$(", "`"), pos):
             tail = substitutions.after(pos)
+        elif text.startswith("\\$(", pos):  # an inner shell's, escaped in `sh -c "..."`
+            tail = substitutions.after(pos + 1)
         if tail > 0:  # its end, not value_from's first blank, which read on through its every word
             if text.startswith(")", tail):  # a subshell's `)`: `(export X=$(cat f))`
                 continue
@@ -1162,36 +1169,54 @@ class _Substitutions:
         return -1 if close is None else close + 1
 
     def _paired(self) -> dict[int, int]:
-        """The pairs, made in one pass when first asked."""
+        """The pairs, made when first asked: in one pass, or again without the `$(` that never
+        closed, which may be text whose quotes hid the rest (`grep -q '$(' f && DB_PASSWORD=$(cat
+        f)x`: hunt 145 F2), and a last time with no quotes followed; at most three passes."""
         if self.closing is None:
-            self.closing = {}
-            opened: list[int] = []
-            # each open substitution's quote: a substitution starts its own quoting, as a shell
-            # reads it, and in its quotes `)` is text (`$(tr -d ')' < f)x`: hunt 144 F3); quotes
-            # outside substitutions are not followed (`sh -c '... $(cat f)x'` runs the inner shell)
-            quote: list[str] = []
-            for mark in re.finditer(r"\$\(|\)|`|'|\"", self.text):
-                at, what = mark.start(), mark.group()
-                if what in ("'", '"'):
-                    self.quotes.append(at)
-                    if opened and (quote[-1] == what or (not quote[-1] and not escaped(self.text, at))):
-                        quote[-1] = "" if quote[-1] == what else what
-                    continue
-                if opened and (quote[-1] == "'" or (quote[-1] == '"' and what != "$(")):
-                    continue  # text in the substitution's quotes
-                if what in ("$(", ")") and escaped(self.text, at):
-                    continue  # `\)` is a `)` in the value (`Tr0ub\)4dor3`: hunt 142 F1), as `\$(` is text
-                if what == "`":
-                    self.ticks.append(at)
-                elif what == "$(":
+            unclosed = self._pair(frozenset(), follow_quotes=True)
+            if unclosed:
+                more = self._pair(unclosed, follow_quotes=True)
+                if more:
+                    self._pair(unclosed | more, follow_quotes=False)
+        assert self.closing is not None
+        return self.closing
+
+    def _pair(self, skipped: frozenset[int], *, follow_quotes: bool) -> frozenset[int]:
+        """One pass pairing each `$(` (but those `skipped`) with its `)`; the `$(` left open."""
+        self.closing, self.ticks, self.closers, self.quotes = {}, [], [], []
+        opened: list[int] = []
+        # each open substitution's quote: a substitution starts its own quoting, as a shell reads
+        # it, and in its quotes `)` is text (`$(tr -d ')' < f)x`: hunt 144 F3), and so is an
+        # escaped `\"` in its double quotes (hunt 145 F5); quotes outside substitutions are not
+        # followed (`sh -c '... $(cat f)x'` runs the inner shell)
+        quote: list[str] = []
+        for mark in re.finditer(r"\$\(|\)|`|'|\"", self.text):
+            at, what = mark.start(), mark.group()
+            if what in ("'", '"'):
+                self.quotes.append(at)
+                if follow_quotes and opened and (quote[-1] == "'" or not escaped(self.text, at)):
+                    if quote[-1] == what:
+                        quote[-1] = ""
+                    elif not quote[-1]:
+                        quote[-1] = what
+                continue
+            if opened and (quote[-1] == "'" or (quote[-1] == '"' and what != "$(")):
+                continue  # text in the substitution's quotes
+            if what == ")" and escaped(self.text, at):
+                continue  # `\)` is a `)` in the value (`Tr0ub\)4dor3`: hunt 142 F1)
+            # an escaped `\$(` opens one too: an inner shell's (`sh -c "X=\$(cat f)y"`, hunt 145 F4)
+            if what == "`":
+                self.ticks.append(at)
+            elif what == "$(":
+                if at not in skipped:
                     opened.append(at)
                     quote.append("")
-                elif opened:
-                    opener = opened.pop()
-                    quote.pop()
-                    self.closing[opener] = at
-                    self.closers.append((at, opener))
-        return self.closing
+            elif opened:
+                opener = opened.pop()
+                quote.pop()
+                self.closing[opener] = at
+                self.closers.append((at, opener))
+        return frozenset(opened)
 
     def enclosing_end(self, pos: int, stop: int) -> int:
         """Where the first `)` in text[pos:stop] that closes a `$(` opened before `pos` is, else
@@ -2782,6 +2807,14 @@ def star_parts(text: str) -> str:
     """`text` with every secret `parts_in` finds starred (a token, a URL's password, the value of
     `DB_PASSWORD=...`): for text the tool quotes from a comment."""
     return _starred(text, [(p.start, p.end) for p in parts_in(text, assignment=True)])
+
+
+def star_comment(text: str) -> str:
+    """A comment's text (after its `#`) starred where a code frame stars it (comment_secrets: a
+    var or a mapping commented out, too) and where star_parts does: for a directive the tool
+    quotes (`# nexlayer-lint: disabel=NX213 # DB_PASSWORD: x`, hunt 146 F1)."""
+    ranges = [(p.start, p.end) for p in parts_in(text, assignment=True)]
+    return _starred(text, ranges + comment_secrets(text))
 
 
 def _starred(text: str, ranges: Iterable[tuple[int, int]]) -> str:

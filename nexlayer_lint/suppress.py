@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from nexlayer_lint.model import Comment, Diagnostic, Edit, Fix, Problem, Span
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
-from nexlayer_lint.secrets import star_parts  # a token pasted into a directive is never quoted
+from nexlayer_lint.secrets import star_comment  # a secret in a directive is never quoted
 
 # The one definition of the directive syntax: a comment whose text starts with PREFIX is a
 # directive, and DIRECTIVE is its grammar (codes or rule names, separated by commas or blanks).
@@ -70,7 +70,7 @@ def parse(
             problems.append(
                 Problem(
                     "NX099",
-                    f'"# {star_parts(comment.text)}" is not a directive nexlayer-lint understands',
+                    f'"# {star_comment(comment.text)}" is not a directive nexlayer-lint understands',
                     span=span,
                     hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
                 )
@@ -86,7 +86,7 @@ def parse(
                 problems.append(
                     Problem(
                         "NX099",
-                        f'suppression names "{star_parts(raw)}", which is no known code',
+                        f'suppression names "{star_comment(raw)}", which is no known code',
                         span=span,
                         hint="codes look like NX215; see `nexlayer-lint rule --all`",
                     )

@@ -393,6 +393,24 @@ def test_unused_unknown_and_empty_directives_are_nx099():
     ]
 
 
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "disabel=NX213 # DB_PASSWORD: ZqDir1xxSecret",
+        'disable: NX213 # "API_KEY": ZqDir2xxSecret',
+        'x {"password": "ZqDir3xxSecret"}',
+        "x # vars: {API_TOKEN: ZqDir4xxSecret}",
+    ],
+)
+def test_a_directive_that_is_none_is_quoted_starred_as_its_code_frame_is(directive: str) -> None:
+    # hunt 146 F1: the message starred only what star_parts finds, and quoted a var commented out
+    # after a typo, which the code frame on its line starred
+    found = lint_diags(UNPINNED.replace("nginx\n", f"nginx # nexlayer-lint: {directive}\n"))
+    (quoted,) = [d.message for d in found if d.code == "NX099"]
+    assert quoted.startswith('"# nexlayer-lint: ') and "is not a directive" in quoted
+    assert "Zq" not in quoted and "*" in quoted
+
+
 @pytest.mark.parametrize("cut", ["NX2.15", "NX2\u00e915", "NX2\u202e15", "NX2\uff11\uff15", "NX2/15"])
 def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str) -> None:
     # hunt 120 F2: the directive's grammar stopped at `.`, and `NX2` silenced every NX2xx on the line

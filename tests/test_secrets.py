@@ -1442,6 +1442,16 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ("sh -c 'DB_PASSWORD=Zq\"Mid1xx\" exec app'; PGPASSWORD='Zq Mid2'xx psql", ['Zq"Mid1xx"', "Zq Mid2'xx"]),
         ('echo "DB_PASSWORD=ZqMid3x"yy done; sh -c "export DB_PASSWORD=ZqMid4x" visible', ['ZqMid3x"yy', "ZqMid4x"]),
         ('["env", "DB_PASSWORD=ZqMid5x", "app"] run("--password=ZqMid6x")', ["ZqMid5x", "ZqMid6x"]),
+        # hunt 145: a `$(` that never closes is text, its quotes hiding nothing (F2); `Pwd=` opens a
+        # connection string after a substitution with a blank (F3); `\$(` opens an inner shell's
+        # (F4); an escaped `\"` in a substitution's double quotes is text (F5)
+        ("grep -q '$(' Makefile && DB_PASSWORD=$(cat /run/pw)ZqOpen1x exec app", ["ZqOpen1x"]),
+        ('app --db "Pwd=$(cat /run/pw)ZqPwd3xx;Uid=sa" --db2 "Pwd=`cat f`ZqPwd4xx;Uid=sa"', ["ZqPwd3xx", "ZqPwd4xx"]),
+        (
+            'sh -c "DB_PASSWORD=\\$(cat /run/pw)ZqEsc1xx exec app"; bash -c "export API_KEY=\\$(cat /k); exec app"',
+            ["ZqEsc1xx"],
+        ),
+        ('DB_PASSWORD=$(jq -r ".pw // \\"(unset)\\"" /run/a.json)ZqEsc2xx exec app', ["ZqEsc2xx"]),
         # a template's blanks are in it: `<% URL %>` is a reference, not `<%` and literal text
         ('sh -c "DB_PASSWORD=<% DB_PASSWORD %> app"; DB_PASSWORD=<% URL %>ZqTpl3x y', ["ZqTpl3x"]),
     ],
