@@ -408,6 +408,8 @@ def check(
         if stdin_settings.fix:
             _give_back_stdin(_read_stdin(stdin_settings.max_file_size)[0])
             given_back = True
+    # before a run of no files too, whose empty report would replace that file (hunt 146 F2)
+    _refuse_reports_over_targets(reports, targets)
     if not targets:
         if not quiet:
             click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
@@ -416,7 +418,6 @@ def check(
             folder = searched if not searched or os.path.isdir(searched) else os.path.dirname(searched)
             _write_empty_reports(reports, resolver, folder, quiet=quiet, statistics=statistics, stdout=not given_back)
         sys.exit(EXIT_OK)
-    _refuse_reports_over_targets(reports, targets)
     if len(selection.missing) == len(targets):  # nothing to report on: say so on stderr only
         if all(destination is None for _, destination in reports):
             _fail("; ".join(f"{path}: no such file" for path in selection.missing))

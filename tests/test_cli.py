@@ -146,6 +146,12 @@ def test_an_output_file_that_is_a_linted_file_is_refused(project):
         result = run("-o", report, "app/nexlayer.yaml")
         assert result.exit_code == 2 and "leads to a Nexlayer file through a link" in result.stderr
     assert target.read_text() == MISSING_PORTS and not (project / "evil" / "nexlayer.yml").exists()
+    # hunt 146 F2: and when no file is found, whose empty report replaced the file
+    (project / "empty").mkdir()
+    for report in ("evil/nexlayer.yaml", "report.sarif"):
+        result = run("--format", "sarif", "-o", report, "empty")
+        assert result.exit_code == 2 and "a report never goes there" in result.stderr
+    assert target.read_text() == MISSING_PORTS
 
 
 def test_a_path_that_reads_as_an_option_is_refused(project):
