@@ -128,14 +128,14 @@ def test_spans_over_most_of_the_file_hash_a_bounded_snippet() -> None:
     diags = tuple(
         Diagnostic("a.yaml", i + 1, 1, lines, 2, "NX104", "invalid-value", "error", "m") for i in range(lines)
     )
-    prints, seconds = _timed(lambda: list(fingerprints(FileResult("a.yaml", diags, text), "a.yaml")))
+    prints, seconds = _timed(lambda: list(fingerprints(FileResult("a.yaml", diags, text), "a.yaml", {})))
     assert seconds < BOUND * slowness()
     assert len({fp for _, fp in prints}) == lines
     # only the first SNIPPET_LIMIT characters count: two spans alike up to there are alike
     same_start = tuple(
         Diagnostic("a.yaml", 1, 1, end, 2, "NX104", "invalid-value", "error", "m") for end in (lines - 1, lines)
     )
-    first, second = fingerprints(FileResult("a.yaml", same_start, text), "a.yaml")
+    first, second = fingerprints(FileResult("a.yaml", same_start, text), "a.yaml", {})
     assert 100 * (lines - 2) > SNIPPET_LIMIT
     # the second is the first's look-alike, told apart by the counter
     assert second[1] == hashlib.sha256(f"{first[1]}:1".encode()).hexdigest()

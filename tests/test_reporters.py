@@ -430,6 +430,21 @@ def test_fingerprints_survive_unrelated_lines_moving(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_one_file_reported_twice_has_no_fingerprint_twice(fmt: str) -> None:
+    # hunt 146 F3: `--stdin-filename nexlayer.yaml - nexlayer.yaml` reports the path twice, and
+    # GitLab, which keys issues by fingerprint, merged the second's findings into the first's
+    result = case_result("errors")
+    out = render(fmt, [result, result], RUN, ReportOptions())
+    if fmt == "sarif":
+        prints = [
+            r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY] for r in json.loads(out)["runs"][0]["results"]
+        ]
+    else:
+        prints = [issue["fingerprint"] for issue in json.loads(out)]
+    assert len(prints) == 2 * len(result.diagnostics) > 0 and len(set(prints)) == len(prints)
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
 def test_fingerprints_survive_items_added_above_and_lines_added_before_a_whole_file_finding(fmt: str) -> None:
     # hunt 45 F2: a pod added above moved `pods[0]` to `pods[1]`; a comment on line 1 changed NX101's
     web = "    - name: web\n      image: nginx:latest\n      path: /\n      servicePorts: [80]\n"

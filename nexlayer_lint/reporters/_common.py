@@ -98,7 +98,7 @@ def source_lines(text: str) -> list[str]:
 SNIPPET_LIMIT = 4096
 
 
-def fingerprints(result: FileResult, path: str) -> Iterator[tuple[Diagnostic, str]]:
+def fingerprints(result: FileResult, path: str, seen: dict[str, int]) -> Iterator[tuple[Diagnostic, str]]:
     """Each diagnostic with a fingerprint that ignores where in the file it sits.
 
     The hash covers the file (`path`, as the report names it), code, data path and message (line
@@ -106,14 +106,14 @@ def fingerprints(result: FileResult, path: str) -> Iterator[tuple[Diagnostic, st
     stripped, up to SNIPPET_LIMIT characters; none for a finding about the whole file, placed at
     1:1 with no data path), never line numbers; so inserting or removing unrelated lines or list
     items keeps every fingerprint, while editing the offending line makes a new one. A counter makes
-    exact look-alikes unique, in file order. The file is split once, and each span's text made
-    once however many findings share it.
+    exact look-alikes unique, in file order; `seen` is the report's, so one file named twice (by
+    `--stdin-filename` too: hunt 146 F3) gives no fingerprint twice. The file is split once, and
+    each span's text made once however many findings share it.
     """
     import hashlib  # here: it loads OpenSSL, which only the formats with fingerprints need
 
     lines = source_lines(result.masked_text)
     snippets: dict[tuple[int, int], str] = {}
-    seen: dict[str, int] = {}
     for diag in result.diagnostics:
         first = max(diag.line, 1) - 1
         last = min(max(diag.end_line, diag.line), len(lines))

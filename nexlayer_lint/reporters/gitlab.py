@@ -19,6 +19,7 @@ _UNPARSEABLE = "NX001"
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     ci_path = ci_paths()
     issues: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}  # look-alikes counted across the report
     for result in sorted_results(results):
         path = ci_path(result.path)
         if result.error:
@@ -35,7 +36,7 @@ def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
                     "location": {"path": path, "lines": {"begin": 1}},
                 }
             )
-        for diag, fingerprint in fingerprints(result, path):
+        for diag, fingerprint in fingerprints(result, path, seen):
             issues.append(
                 {
                     "type": "issue",

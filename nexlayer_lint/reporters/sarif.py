@@ -64,11 +64,12 @@ def build(results: Sequence[FileResult], run: RunInfo, limit: int | None = None)
     index = {code: i for i, code in enumerate(codes)}
     ordered = sorted_results(results)
     ci_path = ci_paths()
+    seen: dict[str, int] = {}
     found = [
         (diag, fingerprint, path)
         for result in ordered
         for path in (ci_path(result.path),)
-        for diag, fingerprint in fingerprints(result, path)
+        for diag, fingerprint in fingerprints(result, path, seen)
     ]
     kept = _most_severe(found, MAX_RESULTS if limit is None else limit)
     sarif_results = [_result(diag, fingerprint, path, index) for diag, fingerprint, path in kept]
