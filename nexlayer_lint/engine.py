@@ -236,7 +236,7 @@ class Linter:
             said = _guarded("the schema step", path, internal, schema.check, document, self.schema.validator)
             hide = self.schema.hide
             if hide is not None:
-                said = [p._replace(message=hide(p.message), hint=p.hint and hide(p.hint)) for p in said]
+                said = [_credentials_hidden(p, hide) for p in said]
             problems.extend(said)
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
@@ -366,6 +366,15 @@ def _diagnosed(
         # Only the exception's type: its text may quote a message, a path or a value being located.
         internal.append(f"internal error in locating the findings on {path}: {type(exc).__name__}; none shown")
         return []
+
+
+def _credentials_hidden(problem: Problem, hide: Callable[[str], str]) -> Problem:
+    """A schema step's problem with the API URL's credentials a served schema quotes starred, and
+    no fix that would show one in its title or write one into the file (hunt 145 F6)."""
+    fix = problem.fix
+    if fix is not None and (hide(fix.title) != fix.title or any(hide(edit.text) != edit.text for edit in fix.edits)):
+        fix = None
+    return problem._replace(message=hide(problem.message), hint=problem.hint and hide(problem.hint), fix=fix)
 
 
 def _diagnose(document: Document | None, problems: list[Problem], path: str, choices: _Choices) -> list[Diagnostic]:

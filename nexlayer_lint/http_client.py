@@ -120,6 +120,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         if value and unquote_plus(value) in values:
             values |= _escape_cases(value)
     values.discard("")
+    # and as a message cuts a long text that quotes one (a served schema's pattern, `"^(?:...)|Zk9P..."`:
+    # hunt 145 F1): any start of it before the `...`
+    values |= {value[:end] + "..." for value in values for end in range(1, len(value))}
     return hider(values, whole_words=False, stars=4) if values else as_is
 
 

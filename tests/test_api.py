@@ -856,6 +856,27 @@ def test_the_api_urls_key_in_a_served_schemas_enum_is_starred_in_messages(cli, f
     assert "NX104" in result.output and '"****"' in result.output and key not in result.output
 
 
+def test_the_api_urls_key_cut_short_by_a_message_is_starred_and_no_fix_writes_it(cli, fake_api, good_file) -> None:
+    # hunt 145 F1: a message cuts a long enum item or pattern, and the hider looked for the whole
+    # key only, so its first characters showed; F6: a rename to a key named so showed it in the
+    # fix's title, and would write it into the file
+    key = "nxk_live_7Hq2Zp9Lw4Rt8Vb6"
+    served = schema.load_bundled()
+    name = {"type": "string", "enum": ["shop", "https://r.example/?token=" + key]}
+    served["$defs"]["application"]["properties"]["name"] = name
+    served["$defs"]["application"]["properties"][key] = {"type": "string"}
+    fake_api.script("/schema", fa.Reply(200, served))
+    text = good_file.read_text(encoding="utf-8").replace("application:\n", f"application:\n  {key[:-1]}X: x\n", 1)
+    good_file.write_text(text, encoding="utf-8")
+    result = cli("--schema", f"{fake_api.url}/schema?token={key}", "--output-format", "json", str(good_file))
+    (report,) = json.loads(result.output)["files"]
+    found = {d["code"]: d for d in report["diagnostics"]}
+    assert (
+        "token=****" in found["NX104"]["message"] and key not in result.output and key[:12] + "..." not in result.output
+    )
+    assert "did you mean" in found["NX102"]["hint"] and found["NX102"]["fix"] is None
+
+
 def test_hung_server_times_out(doc, fake_api, retry) -> None:
     fake_api.script("/validate", fa.hang(30))
     problem = only(remote(doc, fake_api, retry, timeout=0.5))
