@@ -634,10 +634,11 @@ def _blanks_after(text: str, at: int) -> int:
 
 
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
-# PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'`; the literal is single-quoted.
+# PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'` (MySQL 8's `IDENTIFIED WITH
+# caching_sha2_password BY 'x'` too: hunt 148 F4); the literal is single-quoted.
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
 _SQL_PASSWORD = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+by"
+    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+(?:with\s+[A-Za-z0-9_]{1,64}\s+)?by"
     # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`;
     # MySQL 5 wrote the literal inside `PASSWORD('x')`
     r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?)\s*'"

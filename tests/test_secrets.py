@@ -1613,6 +1613,8 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "alter user app password 'Zq''Sql 4'" """, ["Zq''Sql 4"]),  # `''` is a quote inside
         ("""mysql -e "CREATE USER a@'%' IDENTIFIED BY 'ZqSql5x';" """, ["ZqSql5x"]),
         ("""mysql -e "SET PASSWORD FOR 'app'@'%' = 'ZqSql9x'" """, ["ZqSql9x"]),  # hunt 18
+        # hunt 148 F4: MySQL 8's `IDENTIFIED WITH plugin BY 'x'`
+        ("""mysql -e "ALTER USER 'root'@'%' IDENTIFIED WITH caching_sha2_password BY 'ZqSql12x'" """, ["ZqSql12x"]),
         # hunt 19: over a line break, and MySQL 5's PASSWORD('x')
         ("SET PASSWORD FOR 'app'@'%'\n  = 'ZqSql10'", ["ZqSql10"]),
         ("SET PASSWORD FOR app = PASSWORD('ZqSql11')", ["ZqSql11"]),
