@@ -1510,6 +1510,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if not isinstance(key, str):  # a list item
         if state not in _ITEM_STATE and follows_secret_flag(parent, key):
             return NAME  # `["app", "--password", "hunter2"]`
+        if state == ITEM and _pairs_a_secret(parent, key):
+            return NAME
         return _ITEM_STATE.get(state, ITEM)
     if state == LOGIN:
         return PLAIN if is_public_field("login", key) else LOGIN_VALUE
@@ -1524,6 +1526,20 @@ def _step(state: int, parent: Any, key: Any) -> int:
         # read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank)
         return ITEM
     return found
+
+
+def _pairs_a_secret(pair: list[Any], index: int) -> bool:
+    """Whether pair[index] is the value of a list item written as a list (hunt 148 F1): a name
+    and its value, `- [API_KEY, x]`, or `{key, value}` in square brackets, `- [name: DB_PASSWORD,
+    value: x]`, which YAML reads as one-pair mappings."""
+    item = pair[index]
+    if len(pair) > 4:  # a pair, maybe a note with it; a longer list is no item (each read once)
+        return False
+    if isinstance(item, dict):
+        return _has_value_key(item) and any(
+            isinstance(other, dict) and not _has_value_key(other) and _names_a_secret(other) for other in pair
+        )
+    return len(pair) == 2 and index == 1 and isinstance(pair[0], str) and is_secret_var_name(pair[0])
 
 
 def _names_its_item(item: Any, key: str) -> bool:

@@ -87,6 +87,10 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         HEAD + "      vars:\n        - 'DB_PASSWORD: CnryItem40'\n",
         ["CnryItem40"],
     ),
+    "a var item written as a list": (  # hunt 148 F1: square brackets for curly ones, or a pair
+        HEAD + "      vars:\n        - [name: DB_PASSWORD, value: CnryItem46]\n        - [API_KEY, CnryItem47]\n",
+        ["CnryItem46", "CnryItem47"],
+    ),
     "key/value items": (
         HEAD + "      vars:\n        - key: SMTP_PASSWORD\n          value: CnryItem14\n"
         "        - name: API_KEY\n          value: CnryItem15\n",
