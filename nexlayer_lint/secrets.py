@@ -762,8 +762,10 @@ def is_published_name(name: object) -> bool:
 # In a double-quoted shell word, JSON's quotes are escaped (`"{\"password\": \"x\"}"`).
 # Kept as text, compiled on first use by re's cache, as the next few: most runs never need them,
 # and compiling a pattern costs a tenth of a millisecond or more at every start.
-_ENTRY = r"""(?:^|[\n,;{])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
+_ENTRY = r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
 _ENTRY_END = re.compile(r"[\n,;]")
+# what an item's `name` or `key` gives when it names a var: a name in capitals, alone in its entry
+_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Z_][A-Z0-9_]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
@@ -775,11 +777,26 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     found: list[Part] = []
     flow = text.lstrip().startswith(("{", "["))
     entry = re.compile(_ENTRY)
+    # `{"name": "DB_PASSWORD", "value": "x"}` (an ECS or Kubernetes env list as JSON: hunt 148 F2):
+    # the var an item names, shown, and where its object ends, the next `}` (found once for all
+    # the entries before it)
+    named, item_end, brace = "", -1, -1
     pos = 0
     while (match := entry.search(text, pos)) is not None:
         pos = match.end()
-        if not is_secret_var_name(match.group(1)):
-            continue
+        label = match.group(1)
+        if label.lower() in ITEM_NAME_KEYS and (var := _NAMED_VAR.match(text, pos)) is not None:
+            if is_secret_var_name(var.group(2)):
+                if brace < pos:
+                    brace = text.find("}", pos)
+                    if brace < 0:
+                        brace = len(text)
+                named, item_end = var.group(2), brace
+            continue  # a var's name, not a value
+        if named and pos < item_end and is_value_key(label):
+            label = named
+        elif not is_secret_var_name(label) and not (label.lower() == "pwd" and text[pos - 1] == ":"):
+            continue  # in an object `pwd` is a password (MongoDB's `createUser`: hunt 148 F5), not `PWD=/app`
         start = pos
         while start < len(text) and text[start] in " \t":
             start += 1
@@ -788,7 +805,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
             literals, stop = _jq_value_literals(text, start)
             for first, last in literals:
-                found += literal_parts(text, first, last, "assignment", match.group(1))
+                found += literal_parts(text, first, last, "assignment", label)
             pos = max(pos, stop)
             continue
         if start < len(text) and text[start] == _its_string_quote(text, match):
@@ -827,7 +844,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
                 stop -= 1  # `{A: 1, DB_PASSWORD: x}`; not `DB_PASSWORD:${X}`'s own brace
             if text[start:stop].rstrip("}] \t\r") in _NO_LITERAL:
                 continue  # `"password": null`
-        found += literal_parts(text, start, stop, "assignment", match.group(1))
+        found += literal_parts(text, start, stop, "assignment", label)
         pos = max(pos, stop)
     return found
 
@@ -1425,8 +1442,8 @@ def commented_block(text: str) -> int:
 
 def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The secret values of text[start:end], a piece of a comment that is no `NAME: value`: a
-    quoted key (`"DB_PASSWORD": x`), a quoted item (`"API_KEY: x"`), or a flow mapping's entries
-    (`vars: {API_TOKEN: x}`). The piece is read once or twice."""
+    quoted key (`"DB_PASSWORD": x`), a quoted item (`"API_KEY: x"`), or a flow mapping's or
+    list's entries (`vars: {API_TOKEN: x}`). The piece is read once or twice."""
     if text.startswith(('"', "'"), start):
         close = text.find(text[start], start + 1, end)
         if close < 0:
@@ -1443,10 +1460,14 @@ def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]
         sign = assignment_sign(inner)
         parts = literal_parts(inner, sign + 1, len(inner), "assignment", "") if sign > 0 else []
         return [(start + 1 + p.start, start + 1 + p.end) for p in parts]
-    brace = text.find("{", start, end)
-    if brace < 0:
+    # a flow mapping or list (`vars: ["JWT_SECRET: x"]`, `- {name: DB_PASSWORD, value: x}`: hunt 148 F3)
+    flow = _FLOW_START.search(text, start, end)
+    if flow is None:
         return []
-    return [(brace + p.start, brace + p.end) for p in entry_parts(text[brace:end])]
+    return [(flow.start() + p.start, flow.start() + p.end) for p in entry_parts(text[flow.start() : end])]
+
+
+_FLOW_START = re.compile(r"[{\[]")
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -1518,6 +1539,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state in (FILES, FILE):
         return PLAIN if is_public_field("file", key) else FILE_VALUE
     found = _key_state(key)
+    if found == FILES and state == VARS and isinstance(parent, dict) and not isinstance(parent.get(key), (dict, list)):
+        return PLAIN  # a var called `SECRETS` (hunt 148 F8), not `secrets:` and its items indented under vars
     if found == _VALUE_KEY:
         if parent is None and _fold(key) in _VALUE_WORDS:
             return PLAIN  # `data:` beside a merge key's copy: only `value` itself is hidden unseen
@@ -1597,7 +1620,7 @@ def _key_state(key: str) -> int:
     if is_value_key(key):
         return _VALUE_KEY
     folded = _fold(key)
-    if folded == "registrylogin":
+    if _misspells(folded, "registrylogin", 0.85):  # `regsitryLogin`, as NX102 reads it (hunt 148 F7)
         return LOGIN
     if is_secrets_key(key):
         return FILES

@@ -1174,10 +1174,39 @@ def test_a_misspelt_value_or_secrets_key() -> None:
         ('[{"password": "hunter2"}]', ["hunter2"]),  # a list of objects
         ('{"auth": {"type": "token", "password": "pw"}}', ["pw"]),  # a nested object is read, not masked whole
         ('{"password": null, "api_key": true}', []),  # JSON's words are nothing written
+        # hunt 148 F2: an env list as JSON, its items' `value` secret by their `name` or `key`,
+        # which is shown; a key that names no var in capitals is itself one
+        ('[{"name": "DB_PASSWORD", "value": "ZqEnv1x"}, {"name": "HOST", "value": "db"}]', ["ZqEnv1x"]),
+        ('{"key": "API_KEY", "value": "ZqEnv2x"} {"key": "LOG_LEVEL", "value": "debug"}', ["ZqEnv2x"]),
+        ('[{"name": "DB_PASSWORD"}, {"name": "HOST", "value": "db"}] {"key": "sk_ZqEnv3x"}', ["sk_ZqEnv3x"]),
+        ('{"user": "app", "pwd": "ZqPwd5x"} {user: "a", pwd: "ZqPwd6x"}', ["ZqPwd5x", "ZqPwd6x"]),  # hunt 148 F5
     ],
 )
 def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_var_called_secrets_is_a_var_and_secrets_indented_under_vars_are_secrets() -> None:
+    # hunt 148 F8: `SECRETS: tls-bundle` under vars was read as a pod's secrets, its value starred
+    assert find_secrets({"vars": {"SECRETS": "tls-bundle", "Secrets": "x"}}) == []
+    indented = {"vars": {"secrets": [{"name": "db", "data": "ZqData1", "mountPath": "/etc/db"}]}}
+    assert [s.path for s in find_secrets(indented)] == [("vars", "secrets", 0, "data")]
+
+
+def test_a_misspelt_registry_login_is_one() -> None:
+    # hunt 148 F7: under `regsitryLogin:` a misspelt token key was sent in clear
+    login = {"registry": "ghcr.io", "username": "acme", "personalAccessTokn": "ZqLogin1"}
+    for key in ("regsitryLogin", "registryLogn", "registry_login"):
+        assert [s.path for s in find_secrets({key: login})] == [(key, "personalAccessTokn")]
+    assert find_secrets({"registry": {"username": "acme", "url": "ghcr.io"}}) == []
+
+
+def test_a_var_commented_out_in_a_flow_item_or_list_is_starred() -> None:
+    # hunt 148 F3: only a flow mapping was read in a comment, and each entry by its own name
+    from nexlayer_lint.secrets import comment_secrets
+
+    for text in (" - {name: DB_PASSWORD, value: ZqCom1x}", ' vars: ["JWT_SECRET: ZqCom2x"]'):
+        assert [text[a:b] for a, b in comment_secrets(text)] == [text[text.index("Zq") :].rstrip('"]}')]
 
 
 def test_a_mapping_in_a_list_is_no_config_option() -> None:
