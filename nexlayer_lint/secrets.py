@@ -1389,6 +1389,7 @@ def literal_parts(text: str, start: int, end: int, kind: str, label: str) -> lis
 
 
 _INNER_COMMENT = re.compile(r"[ \t]#")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]{0,2}[ \t]*")  # a block scalar's header, `|`, `>-`, `|2+`
 
 
 def comment_secrets(text: str) -> list[tuple[int, int]]:
@@ -1409,10 +1410,19 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
         cut = _INNER_COMMENT.search(text, start)
         end = cut.start() if cut else len(text)
         if (sign := assignment_sign(text[start:end])) > 0:
-            found += [
-                (start + p.start, start + p.end)
-                for p in literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
-            ]
+            value = start + sign + 1
+            while value < end and text[value] in " \t":
+                value += 1
+            if text[value : value + 1] in ("'", '"'):  # a ` #` in its quotes is in the value (hunt 148 F9)
+                close = text.find(text[value], value + 1)
+                if close >= end:
+                    cut = _INNER_COMMENT.search(text, close)
+                    end = cut.start() if cut else len(text)
+            if _BLOCK_HEADER.fullmatch(text, value, end) is None:  # `# API_KEY: >-`: its lines are the value
+                found += [
+                    (start + p.start, start + p.end)
+                    for p in literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
+                ]
         else:
             found += _commented_entries(text, start, end)
         pos = cut.end() if cut else len(text) + 1

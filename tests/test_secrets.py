@@ -1207,6 +1207,10 @@ def test_a_var_commented_out_in_a_flow_item_or_list_is_starred() -> None:
 
     for text in (" - {name: DB_PASSWORD, value: ZqCom1x}", ' vars: ["JWT_SECRET: ZqCom2x"]'):
         assert [text[a:b] for a, b in comment_secrets(text)] == [text[text.index("Zq") :].rstrip('"]}')]
+    # F9: a ` #` inside the quotes of a value is in it; a block scalar's header is no value
+    text = ' DB_PASSWORD: "pa55 # ZqCom3x"  # the old one'
+    assert [text[a:b] for a, b in comment_secrets(text)] == ['"pa55 # ZqCom3x"']
+    assert comment_secrets(" API_KEY: >-") == comment_secrets(" API_KEY: |2+ ") == []
 
 
 def test_a_mapping_in_a_list_is_no_config_option() -> None:

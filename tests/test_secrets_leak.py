@@ -1411,7 +1411,7 @@ def test_a_secrets_value_commented_out_under_its_key_is_masked_in_diffs(project:
     (project / "nexlayer.yaml").write_text(text, encoding="utf-8")
     diff = run_cli("--diff", "nexlayer.yaml")
     masked = Linter(Settings()).lint(text, "nexlayer.yaml").masked_text
-    assert "        # API_KEY: **\n        #   **************\n        \n        #   **************\n" in masked
+    assert "        # API_KEY: >-\n        #   **************\n        \n        #   **************\n" in masked
     assert "        # HOST: shown\n" in masked
     assert_absent(diff.output, ["CnryComment122", "CnryComment123"], "--diff")
 

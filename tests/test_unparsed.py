@@ -172,8 +172,8 @@ SHAPES = {
     "a secret's value commented out under its key": (
         "vars: [\n  # API_KEY: >-\n  #   Cnry1\n\n  #   Cnry2\n  # HOST: h\n  # DB_PASSWORD:\n"
         "  #   old: Cnry3\n  X: 1\n  #   shown\n  # TLS_KEY: |\n  x: 2  #   shown\n",
-        "vars: [\n  # API_KEY: **\n  #   *****\n\n  #   *****\n  # HOST: h\n  # DB_PASSWORD:\n"
-        "  #   **********\n  X: 1\n  #   shown\n  # TLS_KEY: *\n  x: 2  #   shown\n",
+        "vars: [\n  # API_KEY: >-\n  #   *****\n\n  #   *****\n  # HOST: h\n  # DB_PASSWORD:\n"
+        "  #   **********\n  X: 1\n  #   shown\n  # TLS_KEY: |\n  x: 2  #   shown\n",
     ),
     "a comment line ends nothing": (
         "vars:\n  DB_PASSWORD:\n# a note\n    Cnry1\n  HOST: h\nenv:\n  - value: Cnry2\n# a note\n    key: API_KEY\n"
