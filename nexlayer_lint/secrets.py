@@ -1549,6 +1549,8 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state in (FILES, FILE):
         return PLAIN if is_public_field("file", key) else FILE_VALUE
     found = _key_state(key)
+    if found == NAME and _fold(key) == "pat" and isinstance(parent, dict) and str(parent.get(key)).startswith("/"):
+        return PLAIN  # `pat: /api`: a pod's `path` misspelt (NX102 says so), not a personal access token
     if found == FILES and state == VARS and isinstance(parent, dict) and not isinstance(parent.get(key), (dict, list)):
         return PLAIN  # a var called `SECRETS` (hunt 148 F8), not `secrets:` and its items indented under vars
     if found == _VALUE_KEY:

@@ -1193,6 +1193,15 @@ def test_a_var_called_secrets_is_a_var_and_secrets_indented_under_vars_are_secre
     assert [s.path for s in find_secrets(indented)] == [("vars", "secrets", 0, "data")]
 
 
+def test_a_pods_path_misspelt_pat_is_no_token() -> None:
+    # `pat: /api`, NX102's did-you-mean `path`, was starred and reported as a literal secret
+    assert find_secrets({"pods": [{"name": "web", "pat": "/api"}]}) == []
+    assert [s.path for s in find_secrets({"pods": [{"pat": "ZqPat1xx"}], "vars": {"PAT": "ZqPat2xx"}})] == [
+        ("pods", 0, "pat"),
+        ("vars", "PAT"),
+    ]
+
+
 def test_a_misspelt_registry_login_is_one() -> None:
     # hunt 148 F7: under `regsitryLogin:` a misspelt token key was sent in clear
     login = {"registry": "ghcr.io", "username": "acme", "personalAccessTokn": "ZqLogin1"}
