@@ -1689,8 +1689,39 @@ def _fix_all_job(text: str, path: str, settings: Settings, encoding: str) -> lis
     from nexlayer_lint.fix_files import fixing_linter
 
     linter = fixing_linter(settings, masked_text=False)
-    fixed = fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings)).text
-    return [] if fixed == text else changed_lines_edits(text, fixed, encoding)
+    fixed = fix_all(text, lambda edited: linter.lint(edited, path).diagnostics, wanted_by(settings))
+    if fixed.text == text:
+        return []
+    edits = changed_lines_edits(text, fixed.text, encoding)
+    if not _send_a_secret(text, edits):
+        return edits
+    # The words were aligned around a value that moved (NX216 writing `- value: x` / `key: NAME`
+    # as `NAME: x`: hunt 147 F1), so an edit would carry it: the first pass's fixes' own edits,
+    # which never hold one, instead; asked again, Fix all does the rest.
+    lines, newline = lines_of(text, encoding), newline_of(text)
+    return [
+        lsp.TextEdit(
+            range=lsp.Range(
+                start=to_position(lines, edit.span.line, edit.span.col, encoding),
+                end=to_position(lines, edit.span.end_line, edit.span.end_col, encoding),
+            ),
+            new_text=edit.text.replace("\r\n", "\n").replace("\n", newline),
+        )
+        for fix in fixed.passes[0].applied
+        for edit in fix.edits
+    ]
+
+
+def _send_a_secret(text: str, edits: list[lsp.TextEdit]) -> bool:
+    """Whether an edit's new text holds a secret of `text` (a value, or a password in a comment)."""
+    from nexlayer_lint import loader
+    from nexlayer_lint.secrets import secret_spans
+
+    document = loader.load(text, "")[0]
+    if document is None:
+        return False
+    found = {text[start:end] for start, end in secret_spans(document) if end - start >= 3}
+    return any(secret in edit.new_text for edit in edits for secret in found)
 
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)

@@ -743,6 +743,24 @@ def test_fix_all_sends_no_word_a_run_of_changed_lines_keeps() -> None:
     assert apply_text_edits(many, edits) == many.replace("a:", "b;")
 
 
+def test_fix_all_sends_no_value_that_moves_after_its_name() -> None:
+    # hunt 147 F1: NX216 writes `- value: x` / `key: NAME` as `NAME: x`; the words aligned around
+    # the name, so the value went into the edit: the fixes' own edits are sent instead
+    head = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    old = head + "      vars:\n        - value: ZqMoved1Secret\n          key: DB_PASSWORD\n"
+    old += "        - value: postgres://db.pod:5432/app\n          key: DATABASE_URL\n"
+    edits = server._fix_all_job(old, "nexlayer.yaml", server.Settings(), lsp.PositionEncodingKind.Utf16)
+    assert edits and not any("ZqMoved1" in edit.new_text for edit in edits)
+    fixed = apply_text_edits(old, edits)
+    assert (
+        fixed
+        == head + "      vars:\n        DB_PASSWORD: ZqMoved1Secret\n        DATABASE_URL: postgres://db.pod:5432/app\n"
+    )
+    # hunt 147 F2: a password in the comment NX216 moves above its var: no fix, whose edit showed it
+    old = old.replace("key: DATABASE_URL\n", "key: DATABASE_URL # was postgres://app:ZqMoved2x@db/app\n")
+    assert not any(d.code == "NX216" and d.fix for d in lint_diags(old))
+
+
 def test_the_deep_alignment_of_words_does_work_linear_in_them(monkeypatch: pytest.MonkeyPatch) -> None:
     # each level of anchors looks at disjoint ranges, and the levels are bounded: where each
     # level's anchor makes the next word once in what is left, the levels were as many as the

@@ -12,6 +12,7 @@ from nexlayer_lint.checks.common import on_line
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import before, line_text, own, scalar_text, text_at
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
+from nexlayer_lint.secrets import overlaps
 
 # What Kubernetes accepts (before 1.34's relaxed names): anything else is the schema's error.
 _KUBERNETES_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
@@ -128,7 +129,10 @@ def _block_edits(
         # the line of the name goes, or keeps only its comment, above the var: below it, a
         # directive would govern the next var (hunt 90 F1: `value:` written before `key:`)
         if comment is not None and key.key.line > value.key.line:
-            above = " " * indent + line_text(doc, key.key.line)[comment - 1 :] + "\n"
+            moved = line_text(doc, key.key.line)[comment - 1 :]
+            if overlaps(doc, Span(key.key.line, comment, key.key.line, comment + len(moved))):
+                return None  # the edit would write out a secret the comment holds (hunt 147 F2)
+            above = " " * indent + moved + "\n"
             edits += [name_edit._replace(text=above + name_edit.text), _delete_line(doc, key.key.line)]
         elif comment is not None:
             edits += [name_edit, Edit(Span(key.key.line, 1, key.key.line, comment), " " * indent)]
