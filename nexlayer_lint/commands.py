@@ -2,8 +2,9 @@
 holds a command line): the value of a secret option (`--password x`, `-storepass x`, after a
 here-string), mysql's attached `-ppw`, curl's `-u user:pw`, a program's own password option
 (redis-cli's `-a`, `docker login -p`...), a secret header (`-H "X-Api-Key: x"`), a JSON body in
-quotes, a config command's secret key (`aws configure set ...`), SQL's `PASSWORD 'x'` and sqlplus'
-`user/pw@db`.
+quotes, a config command's secret key (`aws configure set ...`), SQL's `PASSWORD 'x'`, sqlplus'
+`user/pw@db`, and a password given as a program's word (`htpasswd -nb user pw`, `rabbitmqctl
+add_user user pw`, `redis-cli AUTH pw`, `echo user:pw | chpasswd`).
 
 secrets.parts_in asks `command_parts` for these; a command list's items are judged in
 secrets.py (`follows_secret_flag`), by the same tables. This module compiles its patterns when
@@ -27,6 +28,7 @@ from nexlayer_lint.secrets import (
     OPENSSL_PASS,
     OPENSSL_SOURCE,
     PASSWORD_OPTIONS,
+    TEMPLATE_AT,
     WORD_STOP,
     Part,
     entry_parts,
@@ -74,6 +76,8 @@ def command_parts(text: str) -> list[Part]:
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
+    if _first_of(text, POSITIONAL_PASSWORD_NAMES) >= 0:  # `htpasswd -nb user pw`, `redis-cli AUTH pw`...
+        found += _positional_password_parts(text)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
     return found
@@ -771,3 +775,194 @@ def _past_login(text: str, at: int) -> tuple[int, bool]:
             value = _word_at(text, value_at)
             if value and not value.startswith("-") and not _LOGIN.match(text, value_at):
                 at = value_at + len(value)
+
+
+# --- passwords given as a program's words --------------------------------------------------------
+# Programs that take a password as a positional word (`htpasswd -nb USER PASSWORD`), and how each
+# reads its options, to tell its words from them: `with_value`, its options whose value is the
+# next word (also last in a group of flags, `htpasswd -bC 10`); `options_first`, getopt's way: its
+# options come before its words, so after its first word `-x` is a word too. Which of its words
+# is the password: _password_at.
+class _Reads(NamedTuple):
+    with_value: frozenset[str]
+    options_first: bool
+
+
+_POSITIONAL_PROGRAMS = {
+    "htpasswd": _Reads(frozenset({"-C", "-r"}), options_first=True),
+    "mosquitto_passwd": _Reads(frozenset({"-H", "-I"}), options_first=True),
+    # Elixir's parser: options may come after the command too (`add_user a b --node n`)
+    "rabbitmqctl": _Reads(
+        frozenset({"-n", "--node", "-t", "--timeout", "-p", "--vhost", "--erlang-cookie", "--formatter"}),
+        options_first=False,
+    ),
+    "redis-cli": _Reads(
+        frozenset(
+            {"-h", "-p", "-s", "-a", "-u", "-n", "-t", "-r", "-i", "-d", "-D", "-X", "--user", "--pass", "--sni"}
+            | {"--cacert", "--cacertdir", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites", "--eval"}
+        ),
+        options_first=True,
+    ),
+}
+# `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
+_CHPASSWD = "chpasswd"
+# a text with none of these names has no such password
+POSITIONAL_PASSWORD_NAMES = (*_POSITIONAL_PROGRAMS, _CHPASSWD)
+# a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
+# separator or a substitution's start (as _PROGRAM)
+_POSITIONAL_PROGRAM = re.compile(r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli)(?=[\s'\"]|\Z)")
+_RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authenticate_user"})  # `... USER PASSWORD`
+_REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
+
+
+def _positional_password_parts(text: str) -> list[Part]:
+    """The password each command of a _POSITIONAL_PROGRAMS program is given as a word (`htpasswd
+    -bc FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`, `redis-cli AUTH PASSWORD`...),
+    and what an echo pipes into chpasswd after its `user:`. Each command's words are read once,
+    and the next program is looked for from its end; each echo's words once (linear)."""
+    found: list[Part] = []
+    last_closer = {")": text.rfind(")"), "`": text.rfind("`")}  # what may close a substitution
+    pos = 0
+    while (program := _POSITIONAL_PROGRAM.search(text, pos)) is not None:
+        name = program.group(1)
+        words, end = _command_words(text, program.end())
+        pos = max(end, program.end())
+        letters, arguments = _arguments(text, words, _POSITIONAL_PROGRAMS[name])
+        for index in _password_at(name, letters, [text[start:stop] for start, stop in arguments]):
+            if index < len(arguments) and not _no_literal(text, *arguments[index], last_closer):
+                found += literal_parts(text, *arguments[index], "option", name)
+    pos = 0 if _CHPASSWD in text else len(text)
+    while (echo := _ECHO.search(text, pos)) is not None:
+        spans, stop = _echoed(text, echo)  # its literal words, adjacent ones joined
+        pos = max(stop, echo.end())
+        colon = text.find(":", *spans[0]) if spans and _pipes_into_chpasswd(text, stop) else -1
+        if colon >= 0 and not _no_literal(text, colon + 1, spans[0][1], last_closer):
+            found += literal_parts(text, colon + 1, spans[0][1], "option", _CHPASSWD)
+    return found
+
+
+def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:
+    """The words of the command that goes on at text[at] (each within its quotes), and where it
+    ends: at a `;`, `&`, `|` or line break outside quotes (a backslash before the line break goes
+    on), a comment's `#`, a redirection (`2>/dev/null`), or the text's end. Also inside an
+    unquoted word that opens a substitution it does not close (`$(cat /run/pw)`: its words are
+    another command's, which may be one of these programs, `echo $(htpasswd -nb user pw)`); and
+    after a quote, `)` or backtick that ends a word and opens nothing in it, which closes what
+    the command is in (`sh -c "... pw"`, `$(... pw)`): the word is kept, without it."""
+    words: list[tuple[int, int]] = []
+    while True:
+        at = _blanks_after(text, at)
+        if text.startswith(("\\\n", "\\\r\n"), at):
+            at = text.index("\n", at) + 1
+            continue
+        if at >= len(text) or text[at] in ";&|\r\n":
+            return words, at
+        if text[at] == "#":  # a comment, to the line's end
+            line_end = text.find("\n", at)
+            return words, len(text) if line_end < 0 else line_end
+        template = TEMPLATE_AT.match(text, at)  # `<% PASS %>`: one word, blanks and all
+        start, end = template.span() if template else value_from(text, at, _KEY_STOP)
+        quoted = start > at
+        if not quoted and (end == at or text[start:end].lstrip("0123456789").startswith(("<", ">"))):
+            return words, at  # a redirection (`2>/dev/null`), or a character no word starts with (a form feed)
+        if quoted:  # the word goes on past its closing quote, joined by the shell (`'a'b`)
+            after = end if end == len(text) or _KEY_STOP.match(text, end) else end + 1 + text.startswith('\\"', end)
+            stop = _KEY_STOP.search(text, after)
+            at = stop.start() if stop else len(text)
+            joined = _less_closers(text, after, at)
+            words.append((start, joined if joined > after else end))
+        else:
+            joined = _less_closers(text, start, end)
+            words.append((start, joined))
+            if (opener := _open_substitution(text, start, end)) >= 0:
+                return words, opener
+            at = end
+        if joined < at:  # what the command is in closes after the word
+            return words, at
+
+
+def _open_substitution(text: str, start: int, end: int) -> int:
+    """Where the words of a substitution that the unquoted word text[start:end] opens and does
+    not close start (past its first `$(` or backtick), or -1."""
+    word = text[start:end]
+    if word.count("$(") > word.count(")") or word.count("`") % 2:
+        return start + min(at + len(opener) for opener in ("$(", "`") if (at := word.find(opener)) >= 0)
+    return -1
+
+
+def _less_closers(text: str, start: int, end: int) -> int:
+    """Where the unquoted word text[start:end] ends without the quotes, `)` or backtick (two at
+    most, `pw')`) at its end that open nothing in it."""
+    for _ in range(2):
+        last = text[end - 1] if end > start else ""
+        opener = "(" if last == ")" else last
+        if last not in ("'", '"', ")", "`") or text.find(opener, start, end - 1) >= 0:
+            break
+        end -= 1
+    return end
+
+
+def _arguments(text: str, words: list[tuple[int, int]], reads: _Reads) -> tuple[str, list[tuple[int, int]]]:
+    """The letters of a program's short options (`-nb`: `nb`) and its other words, its options'
+    values left out (_Reads)."""
+    letters: list[str] = []
+    arguments: list[tuple[int, int]] = []
+    value_next = options_done = False
+    for start, end in words:
+        word = text[start:end]
+        if value_next:
+            value_next = False
+        elif word == "--" and not options_done:
+            options_done = True
+        elif word.startswith("-") and word != "-" and not options_done and not (reads.options_first and arguments):
+            if not word.startswith("--"):
+                letters.append(word[1:])
+            value_next = word in reads.with_value or (not word.startswith("--") and "-" + word[-1] in reads.with_value)
+        else:
+            arguments.append((start, end))
+    return "".join(letters), arguments
+
+
+def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
+    """Which of a program's words (its options and their values left out) are passwords."""
+    if program == "htpasswd":  # with `-b` (else it asks): `FILE USER PASSWORD`, with `-n` `USER PASSWORD`
+        return [1 if "n" in letters else 2] if "b" in letters else []
+    if program == "mosquitto_passwd":  # `-b FILE USER PASSWORD`
+        return [2] if "b" in letters else []
+    if program == "rabbitmqctl":  # `add_user USER PASSWORD`
+        return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
+    # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`
+    command = [word.upper() for word in words[:2]]
+    if command[:1] == ["AUTH"]:
+        return [2 if len(words) > 2 else 1]
+    if command == ["CONFIG", "SET"]:
+        return [index + 1 for index in range(2, len(words) - 1, 2) if words[index].lower() in _REDIS_PASSWORD_KEYS]
+    return []
+
+
+def _pipes_into_chpasswd(text: str, at: int) -> bool:
+    """Whether the pipe at text[at] gives what comes before it to chpasswd (`| chpasswd -e`,
+    `| sudo /usr/sbin/chpasswd`)."""
+    if not text.startswith("|", at) or text.startswith("||", at):
+        return False
+    at += 1 + text.startswith("|&", at)  # `|&` pipes standard error too
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1  # a pipe goes on over a line break
+    start, end, after = _word_and_next(text, at, _KEY_STOP)
+    if text[start:end] == "sudo":
+        start, end, _ = _word_and_next(text, after, _KEY_STOP)
+    return text[start:end].rstrip("'\")`").rsplit("/", 1)[-1] == _CHPASSWD
+
+
+def _no_literal(text: str, start: int, end: int, last_closer: dict[str, int]) -> bool:
+    """Whether the word text[start:end] writes no password: a reference (`$PASS`, `"$PASS"`,
+    `$(cat f)`: not_an_option_value). A substitution the word opens and does not close (a
+    command's end cut it, `$(cat /run/pw)`) is judged by `last_closer`, where the text's last `)`
+    and backtick are: one closed after it is a reference, one never closed is text (`$(Hunter2`),
+    and not_an_option_value, which looks for its closer, would read the rest of the text for each."""
+    value = text[start:end].lstrip('\\"')
+    closer = ")" if value.startswith("$(") else "`" if value.startswith("`") else ""
+    quoted = text.startswith("'", start) or text[start - 1 : start] == "'"  # in single quotes: text
+    if closer and closer not in value[1:] and not quoted:
+        return last_closer[closer] > start
+    return not_an_option_value(text, start, end)

@@ -614,6 +614,7 @@ _HINT = re.compile(
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
+    r"|htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli|chpasswd"  # a password as a plain word (commands.py)
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -624,7 +625,7 @@ _HINT = re.compile(
 _ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
 _VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
 WORD_STOP = re.compile(r"\s")
-_TEMPLATE_AT = re.compile(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
+TEMPLATE_AT = re.compile(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
 
 class Part(NamedTuple):
@@ -637,8 +638,20 @@ class Part(NamedTuple):
 
 
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
-# double-quoted word, a config-setting command, sqlplus' logon.
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus")
+# double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
+# word (commands.POSITIONAL_PASSWORD_NAMES).
+_COMMAND_HINTS = (
+    '"{',
+    "[",
+    "config",
+    "npm",
+    "sqlplus",
+    "htpasswd",
+    "mosquitto_passwd",
+    "rabbitmqctl",
+    "redis-cli",
+    "chpasswd",
+)
 
 
 def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:
@@ -765,7 +778,7 @@ def is_published_name(name: object) -> bool:
 _ENTRY = r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
 _ENTRY_END = re.compile(r"[\n,;]")
 # what an item's `name` or `key` gives when it names a var: a name in capitals, alone in its entry
-_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Z_][A-Z0-9_]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
+_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Za-z_][A-Za-z0-9_]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
@@ -779,33 +792,45 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     entry = re.compile(_ENTRY)
     # `{"name": "DB_PASSWORD", "value": "x"}` (an ECS or Kubernetes env list as JSON: hunt 148 F2):
     # the var an item names, shown, and where its object ends, the next `}` (found once for all
-    # the entries before it)
+    # the entries before it); a `value` written before the name waits for it (`unnamed`)
     named, item_end, brace = "", -1, -1
+    unnamed: list[Part] = []
+    unnamed_end = -1  # the end of the object the `value` waiting for its name is in
     pos = 0
     while (match := entry.search(text, pos)) is not None:
         pos = match.end()
         label = match.group(1)
+        if brace < pos:
+            brace = text.find("}", pos)
+            if brace < 0:
+                brace = len(text)
         if label.lower() in ITEM_NAME_KEYS and (var := _NAMED_VAR.match(text, pos)) is not None:
-            if is_secret_var_name(var.group(2)):
-                if brace < pos:
-                    brace = text.find("}", pos)
-                    if brace < 0:
-                        brace = len(text)
-                named, item_end = var.group(2), brace
-            continue  # a var's name, not a value
+            name = var.group(2)
+            if is_secret_var_name(name) and pos < unnamed_end:
+                found += [part._replace(label=name) for part in unnamed]
+            unnamed = []
+            if is_secret_var_name(name):
+                named, item_end = name, brace
+                continue  # a var's name, not a value
+            if name.isupper() or not is_secret_var_name(label):
+                continue  # `"key": "LOG_LEVEL"`; not `"key": "sk_live_..."`, a key itself
+        waiting = not (named and pos < item_end) and is_value_key(label)
         if named and pos < item_end and is_value_key(label):
             label = named
-        elif not is_secret_var_name(label) and not (label.lower() == "pwd" and text[pos - 1] == ":"):
+        elif not waiting and not is_secret_var_name(label) and not (label == "pwd" and text[pos - 1] == ":"):
             continue  # in an object `pwd` is a password (MongoDB's `createUser`: hunt 148 F5), not `PWD=/app`
+        if waiting:
+            unnamed, unnamed_end = [], brace  # an earlier object's waits no more
         start = pos
         while start < len(text) and text[start] in " \t":
             start += 1
         if text.startswith("{", start):
             continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
+        parts = unnamed if waiting else found
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
             literals, stop = _jq_value_literals(text, start)
             for first, last in literals:
-                found += literal_parts(text, first, last, "assignment", label)
+                parts += literal_parts(text, first, last, "assignment", label)
             pos = max(pos, stop)
             continue
         if start < len(text) and text[start] == _its_string_quote(text, match):
@@ -844,9 +869,9 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
                 stop -= 1  # `{A: 1, DB_PASSWORD: x}`; not `DB_PASSWORD:${X}`'s own brace
             if text[start:stop].rstrip("}] \t\r") in _NO_LITERAL:
                 continue  # `"password": null`
-        found += literal_parts(text, start, stop, "assignment", label)
+        parts += literal_parts(text, start, stop, "assignment", label)
         pos = max(pos, stop)
-    return found
+    return sorted(found)
 
 
 def _its_string_quote(text: str, entry: re.Match[str]) -> str:
@@ -1045,7 +1070,8 @@ def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
     substitutions = _Substitutions(text)  # paired when first asked
-    word_end = _WordEnd(text)
+    join_ends = _JoinEnds(text)
+    word_end = join_ends.value
     # The values after a substitution read already, innermost last: the names inside a
     # substitution are read after its value (`DB_PASSWORD=$(REDIS_PASSWORD=x cmd)y`), and then
     # the value is passed over; each character is in one value at most (linear).
@@ -1106,9 +1132,9 @@ def _assigned_parts(text: str) -> list[Part]:
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
                 opener = text[match.start() - 1 : match.start()]  # `"DB_PASSWORD=x"`: its string's
                 # `DB_PASSWORD=<% DB_PASSWORD %>`: a template's blanks are in it, not the word's end
-                template = _TEMPLATE_AT.match(text, pos)
+                template = TEMPLATE_AT.match(text, pos)
                 stop = substitutions.enclosing_end(pos, word_end.at(template.end() if template else pos))
-            stop = _joined_end(text, stop, opener, word_end)
+            stop = _joined_end(text, stop, opener, join_ends)
             if text.startswith(("$(", "`"), pos) and text[pos - 1 : pos] in ("'", '"'):  # `"$(date)x"`
                 tail = substitutions.after(pos)
                 if tail > 0 and tail >= stop:
@@ -1146,17 +1172,18 @@ _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}",
 
 
 class _WordEnd:
-    """Where the word at a position ends (_VALUE_STOP), from one scan of the text when first asked:
-    values cut short inside one word (`$(DB_PASSWORD=x)$(DB_PASSWORD=y)...`), and read right to
+    """Where the word at a position ends (at `stop`, _VALUE_STOP by default), from one scan of the
+    text when first asked: values cut short inside one word (`$(DB_PASSWORD=x)$(DB_PASSWORD=y)...`), and read right to
     left as the names inside substitutions are, would each search the word again."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, stop: re.Pattern[str] = _VALUE_STOP) -> None:
         self.text = text
+        self.stop = stop
         self.stops: list[int] | None = None
 
     def at(self, pos: int) -> int:
         if self.stops is None:
-            self.stops = [found.start() for found in _VALUE_STOP.finditer(self.text)]
+            self.stops = [found.start() for found in self.stop.finditer(self.text)]
         index = bisect.bisect_left(self.stops, pos)
         return self.stops[index] if index < len(self.stops) else len(self.text)
 
@@ -1259,23 +1286,42 @@ class _Substitutions:
         return tail
 
 
-def _joined_end(text: str, stop: int, opener: str, word_end: _WordEnd) -> int:
+class _JoinEnds:
+    """What _joined_end asks of a text: where values and blank-separated words end (each from one
+    scan), and, for each quote, up to where no closing one was found."""
+
+    def __init__(self, text: str) -> None:
+        self.value = _WordEnd(text)
+        self.blank = _WordEnd(text, WORD_STOP)
+        self.unclosed: dict[str, int] = {}
+
+
+def _joined_end(text: str, stop: int, opener: str, ends: _JoinEnds) -> int:
     """Where a value that ends at a quote, text[stop], ends: a shell joins what the quote opens,
     and what follows the quote that closes the name's string (`opener`), to the word
     (`DB_PASSWORD=Hun"ter2"`, `'--password=x'y`: all a password), unless the quote ends an item
-    or the command (`["DB_PASSWORD=x", "-v"]`, `sh -c "DB_PASSWORD=x" app`). A part never
-    closed is not joined. Each quote and word is read once, from where the value ended (linear)."""
+    or the command (`["DB_PASSWORD=x", "-v"]`, `sh -c "DB_PASSWORD=x" app`). An escaped quote is
+    one the word holds (`Pa\\"ss`). A part is joined only when it closes before the next blank: a
+    quote left open would join the next secret's quotes to this value, and show what follows
+    them (hunt 149 F1). Each word is searched for a closing quote once (linear: hunt 149 F2)."""
     while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in _AFTER_AN_ARRAY:
         quote = text[stop]
         if quote == opener:  # closes the name's string: the word goes on unquoted
-            opener, stop = "", word_end.at(stop + 1)
+            opener, stop = "", ends.value.at(stop + 1)
             continue
-        close = text.find(quote, stop + 1)
+        if escaped(text, stop):
+            stop = ends.value.at(stop + 1)
+            continue
+        blank = ends.blank.at(stop + 1)
+        if stop < ends.unclosed.get(quote, -1):
+            break  # no closing quote before this word's blank: searched already
+        close = text.find(quote, stop + 1, blank)
         while close > 0 and quote == '"' and escaped(text, close):
-            close = text.find(quote, close + 1)
+            close = text.find(quote, close + 1, blank)
         if close < 0:
+            ends.unclosed[quote] = blank
             break
-        stop = word_end.at(close + 1)
+        stop = ends.value.at(close + 1)
     return stop
 
 
@@ -1414,7 +1460,11 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
             while value < end and text[value] in " \t":
                 value += 1
             if text[value : value + 1] in ("'", '"'):  # a ` #` in its quotes is in the value (hunt 148 F9)
-                close = text.find(text[value], value + 1)
+                quote = text[value]
+                close = text.find(quote, value + 1)
+                # YAML's `''` in single quotes, `\"` in double quotes (hunt 149 F5)
+                while close > 0 and (text.startswith("''", close) if quote == "'" else escaped(text, close)):
+                    close = text.find(quote, close + (2 if quote == "'" else 1))
                 if close >= end:
                     cut = _INNER_COMMENT.search(text, close)
                     end = cut.start() if cut else len(text)
@@ -1502,8 +1552,10 @@ def _pem_end(text: str, start: int) -> int:
 # var: in a list of vars, under a misspelt `varz:`, in a command (`PGPASSWORD=x psql`).
 # VARS: the value of `vars` (or `env`...): a string there sets a var as an item does
 # (`vars: DB_PASSWORD:x`, a mapping written without its space); its entries read as PLAIN's.
-PLAIN, ITEM, LOGIN, FILES, FILE, VARS = range(6)  # containers that change how keys read
-NAME, LOGIN_VALUE, FILE_VALUE = range(6, 9)  # a secret value, and everything inside it
+# PAIRED: the `value: x` part of a var item written in square brackets, `- [name: DB_PASSWORD,
+# value: x]` (YAML's one-pair mappings), whose other part names a secret: its value is one.
+PLAIN, ITEM, LOGIN, FILES, FILE, VARS, PAIRED = range(7)  # containers that change how keys read
+NAME, LOGIN_VALUE, FILE_VALUE = range(7, 10)  # a secret value, and everything inside it
 _ASSIGNS = (ITEM, VARS)  # where a string `NAME=value` or `NAME: value` sets a var
 WHOLE = (NAME, LOGIN_VALUE, FILE_VALUE)
 KIND = {NAME: "name", LOGIN_VALUE: "login", FILE_VALUE: "file"}
@@ -1541,13 +1593,15 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if not isinstance(key, str):  # a list item
         if state not in _ITEM_STATE and follows_secret_flag(parent, key):
             return NAME  # `["app", "--password", "hunter2"]`
-        if state == ITEM and _pairs_a_secret(parent, key):
-            return NAME
+        if state == ITEM and (paired := _pairs_a_secret(parent, key)) is not None:
+            return paired
         return _ITEM_STATE.get(state, ITEM)
     if state == LOGIN:
         return PLAIN if is_public_field("login", key) else LOGIN_VALUE
     if state in (FILES, FILE):
         return PLAIN if is_public_field("file", key) else FILE_VALUE
+    if state == PAIRED:
+        return NAME if is_value_key(key) else PLAIN
     found = _key_state(key)
     if found == NAME and _fold(key) == "pat" and isinstance(parent, dict) and str(parent.get(key)).startswith("/"):
         return PLAIN  # `pat: /api`: a pod's `path` misspelt (NX102 says so), not a personal access token
@@ -1563,18 +1617,20 @@ def _step(state: int, parent: Any, key: Any) -> int:
     return found
 
 
-def _pairs_a_secret(pair: list[Any], index: int) -> bool:
-    """Whether pair[index] is the value of a list item written as a list (hunt 148 F1): a name
-    and its value, `- [API_KEY, x]`, or `{key, value}` in square brackets, `- [name: DB_PASSWORD,
-    value: x]`, which YAML reads as one-pair mappings."""
-    item = pair[index]
+def _pairs_a_secret(pair: list[Any], index: int) -> int | None:
+    """The state of pair[index] when it is the value of a var item written as a list (hunt 148
+    F1): NAME for a name's value, `- [API_KEY, x]` (a note may follow it: `- [API_KEY, x,
+    rotate monthly]`), PAIRED for the `value: x` of `{key, value}` in square brackets, `- [name:
+    DB_PASSWORD, value: x]`, which YAML reads as one-pair mappings; else None."""
     if len(pair) > 4:  # a pair, maybe a note with it; a longer list is no item (each read once)
-        return False
+        return None
+    item = pair[index]
     if isinstance(item, dict):
-        return _has_value_key(item) and any(
-            isinstance(other, dict) and not _has_value_key(other) and _names_a_secret(other) for other in pair
-        )
-    return len(pair) == 2 and index == 1 and isinstance(pair[0], str) and is_secret_var_name(pair[0])
+        named = any(isinstance(other, dict) and not _has_value_key(other) and _names_a_secret(other) for other in pair)
+        return PAIRED if named and _has_value_key(item) else None
+    if len(pair) in (2, 3) and index == 1 and isinstance(pair[0], str) and is_secret_var_name(pair[0]):
+        return NAME
+    return None
 
 
 def _names_its_item(item: Any, key: str) -> bool:
@@ -2079,6 +2135,8 @@ def _label(path: DataPath, parent: Any) -> str:
     if isinstance(key, int) and follows_secret_flag(parent, key):
         before = 2 if parent[key - 1] == HERE_STRING else 1
         return str(parent[key - before])  # the option names the secret
+    if key == 1 and isinstance(parent, list) and isinstance(parent[0], str):
+        return parent[0]  # `- [API_KEY, x]`: the pair's name
     if isinstance(key, str) and isinstance(parent, dict) and is_value_key(key):
         named = item_name(parent)
         if isinstance(named, str):

@@ -744,6 +744,24 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     )
 
 
+def test_a_credentials_start_cut_short_is_starred_in_bounded_memory() -> None:
+    # hunt 145 F1: a message cut a pattern quoting the password; hunt 149 F4: a word ending in
+    # the password's first letter before `...` was starred; F3: every start of a credential was
+    # kept, 5 GB for one of 100,000 characters
+    import tracemalloc
+
+    hide = http_client.credentials_hider("http://app:s3cretZq9x@127.0.0.1:5/")
+    assert hide('jobs... "^(a|s3cre..." s3c... s3cretZq9x') == 'jobs... "^(a|****" **** ****'
+    tracemalloc.start()
+    try:
+        long_key = "k" * 100_000
+        hide = http_client.credentials_hider(f"https://u:{long_key}@api.example/")
+        assert hide(f"the pattern {long_key[:50]}... is refused") == "the pattern **** is refused"
+        assert tracemalloc.get_traced_memory()[1] < 20_000_000
+    finally:
+        tracemalloc.stop()
+
+
 def test_the_api_urls_key_in_a_schema_redirect_is_starred(fake_api, retry) -> None:
     key = "nxk_live_7Hq2Zp9Lw4Rt8Vb3"
     fake_api.script("/schema", fa.Reply(302, b"", {"Location": f"https://login.example.com/{key}/expired"}))

@@ -1180,10 +1180,25 @@ def test_a_misspelt_value_or_secrets_key() -> None:
         ('{"key": "API_KEY", "value": "ZqEnv2x"} {"key": "LOG_LEVEL", "value": "debug"}', ["ZqEnv2x"]),
         ('[{"name": "DB_PASSWORD"}, {"name": "HOST", "value": "db"}] {"key": "sk_ZqEnv3x"}', ["sk_ZqEnv3x"]),
         ('{"user": "app", "pwd": "ZqPwd5x"} {user: "a", pwd: "ZqPwd6x"}', ["ZqPwd5x", "ZqPwd6x"]),  # hunt 148 F5
+        # hunt 149: a value before its name, a name in lower case; `"PWD"` is the working folder (F8)
+        ('[{"value": "ZqEnv4x", "name": "DB_PASSWORD"}, {"value": "pub", "name": "HOST"}]', ["ZqEnv4x"]),
+        ('[{"value": "pub"}, {"name": "db_password", "value": "ZqEnv5x"}] {"PWD": "/srv/app"}', ["ZqEnv5x"]),
     ],
 )
 def test_a_json_object_in_a_value_is_read_entry_by_entry(text: str, found: list[str]) -> None:
     assert [text[p.start : p.end] for p in parts_in(text)] == found
+
+
+def test_a_var_item_written_as_a_list_keeps_its_value_key_and_a_note() -> None:
+    # hunt 149 F8: `- [name: DB_PASSWORD, value: x]` starred the key `value` and sent `{}`; F6: a
+    # note after a pair's value
+    from nexlayer_lint.secrets import redact_data
+
+    data = {"vars": [[{"name": "DB_PASSWORD"}, {"value": "ZqPair1"}], ["API_KEY", "ZqPair2", "rotate"]]}
+    assert [s.path for s in find_secrets(data)] == [("vars", 0, 1, "value"), ("vars", 1, 1)]
+    assert redact_data(data) == {
+        "vars": [[{"name": "DB_PASSWORD"}, {"value": "<redacted>"}], ["API_KEY", "<redacted>", "rotate"]]
+    }
 
 
 def test_a_var_called_secrets_is_a_var_and_secrets_indented_under_vars_are_secrets() -> None:
@@ -1220,6 +1235,9 @@ def test_a_var_commented_out_in_a_flow_item_or_list_is_starred() -> None:
     text = ' DB_PASSWORD: "pa55 # ZqCom3x"  # the old one'
     assert [text[a:b] for a, b in comment_secrets(text)] == ['"pa55 # ZqCom3x"']
     assert comment_secrets(" API_KEY: >-") == comment_secrets(" API_KEY: |2+ ") == []
+    # hunt 149 F5: YAML's `''` and an escaped `\"` do not close the quotes
+    for text in (" DB_PASSWORD: 'it''s # ZqCom4x'", ' API_KEY: "pa\\"ss # ZqCom5x"'):
+        assert [text[a:b] for a, b in comment_secrets(text)] == [text[text.index(":") + 2 :]]
 
 
 def test_a_mapping_in_a_list_is_no_config_option() -> None:
@@ -1494,6 +1512,10 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
             ["ZqEsc1xx"],
         ),
         ('DB_PASSWORD=$(jq -r ".pw // \\"(unset)\\"" /run/a.json)ZqEsc2xx exec app', ["ZqEsc2xx"]),
+        # hunt 149 F1: an escaped quote is one the word holds; a part left open joins nothing
+        ('DB_PASSWORD=Zq\\"Esc3x API_KEY="Zq9 ZqEsc4xx" ./app', ['Zq\\"Esc3x', "Zq9 ZqEsc4xx"]),
+        ("export PGPASSWORD=Zq\\'Esc5; export API_TOKEN='Zq8 ZqEsc6xx'", ["Zq\\'Esc5", "Zq8 ZqEsc6xx"]),
+        ('DB_PASSWORD=ZqOpen2"x API_KEY="Zq7 ZqOpen3x"', ["ZqOpen2", "Zq7 ZqOpen3x"]),
         # a template's blanks are in it: `<% URL %>` is a reference, not `<%` and literal text
         ('sh -c "DB_PASSWORD=<% DB_PASSWORD %> app"; DB_PASSWORD=<% URL %>ZqTpl3x y', ["ZqTpl3x"]),
     ],
@@ -1657,6 +1679,10 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""mysql -e "SET PASSWORD FOR 'app'@'%' = 'ZqSql9x'" """, ["ZqSql9x"]),  # hunt 18
         # hunt 148 F4: MySQL 8's `IDENTIFIED WITH plugin BY 'x'`
         ("""mysql -e "ALTER USER 'root'@'%' IDENTIFIED WITH caching_sha2_password BY 'ZqSql12x'" """, ["ZqSql12x"]),
+        (
+            """ALTER USER a IDENTIFIED WITH 'p' BY 'ZqSql13x'; ALTER USER b IDENTIFIED WITH `p` BY 'ZqSql14x'""",
+            ["ZqSql13x", "ZqSql14x"],
+        ),
         # hunt 19: over a line break, and MySQL 5's PASSWORD('x')
         ("SET PASSWORD FOR 'app'@'%'\n  = 'ZqSql10'", ["ZqSql10"]),
         ("SET PASSWORD FOR app = PASSWORD('ZqSql11')", ["ZqSql11"]),

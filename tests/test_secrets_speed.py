@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -505,6 +506,40 @@ def test_echoes_of_thousands_of_alike_secrets_are_looked_for_in_linear_time() ->
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[(800001, 800021)]"
+
+
+def test_a_quote_in_a_value_is_looked_for_in_its_word_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 149 F2: a value ending at a quote looked for the quote closing it to the text's end,
+    # past every escaped one, again for each value: 136 KB took 30 to 60 s. Each search stops at
+    # the word's blank, and a word searched in vain is not searched again.
+    from nexlayer_lint import secrets
+
+    searched = [0]
+    ends = secrets._JoinEnds
+
+    class Counted(ends):  # type: ignore[misc, valid-type]
+        def __init__(self, text: str) -> None:
+            super().__init__(text)
+            self.blank = _CountedEnd(self.blank, searched)
+
+    monkeypatch.setattr(secrets, "_JoinEnds", Counted)
+    for word in ('DB_PASSWORD=x\\"y ', 'DB_PASSWORD=x"y ', 'DB_PASSWORD=x"' + '\\"' * 50 + " "):
+        text = word * 4_000
+        searched[0] = 0
+        assert len(secrets.parts_in(text)) == 4_000
+        assert searched[0] <= 2 * len(text)
+
+
+class _CountedEnd:
+    """A _WordEnd that counts the characters up to each end it gives (what a search to it reads)."""
+
+    def __init__(self, inner: Any, searched: list[int]) -> None:
+        self.inner, self.searched = inner, searched
+
+    def at(self, pos: int) -> int:
+        end = self.inner.at(pos)
+        self.searched[0] += end - pos
+        return end
 
 
 def test_the_words_of_nested_values_are_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
