@@ -53,7 +53,7 @@ from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel
 from ruamel.yaml.scanner import Scanner, ScannerError
 
 from nexlayer_lint.model import MERGE_KEY, DataPath, Located, Problem, Span, syntax_problem
-from nexlayer_lint.scalars import MERGE, NotOfItsTag, collection_misfit, one_key_items, plain_value
+from nexlayer_lint.scalars import MERGE, TAG, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
 # What build may raise besides Refused, for parse_errors.py to word: ruamel's errors, and the odd
 # bug on hostile input.
@@ -355,11 +355,14 @@ class _Builder:
     def document(self) -> Built:
         next_event = self.next_event
         next_event()  # StreamStartEvent
-        if type(next_event()) is StreamEndEvent:  # no document: empty, or only comments
+        start = next_event()
+        if type(start) is StreamEndEvent:  # no document: empty, or only comments
             return Built(None, {}, [], [], [], [], [_empty()], [])
         root = next_event()  # the DocumentStartEvent is behind us
         refused = None
         try:
+            if start.version not in (None, (1, 1)):
+                raise Refused([_yaml_version(start)])
             data = self.node(root, (), None, 0)
             next_event()  # DocumentEndEvent
         except Refused as exc:
@@ -603,6 +606,16 @@ class _Builder:
         tag = None if event.ctag is None else str(event.ctag)
         if not event.style and ((tag is None and event.value == "<<") or tag == MERGE):
             return None, span
+        if tag == TAG + "null":  # `!!null application:` is a null key, no `application` (hunt 151 F1)
+            raise Refused(
+                [
+                    syntax_problem(
+                        "a key tagged !!null is null whatever its text, so YAML loaders read no key of that name",
+                        span,
+                        "drop the tag !!null",
+                    )
+                ]
+            )
         if event.style or span.end_line != span.line:
             self.add_string(span, event.style)
         if not event.style:
@@ -911,6 +924,18 @@ def _duplicate_merge_key(first_line: int, span: Span) -> Problem:
         f'merge key "<<" is already used on line {first_line}',
         span=span,
         hint="merge several mappings with one key: <<: [*first, *second]",
+    )
+
+
+def _yaml_version(start: Any) -> Problem:
+    """`%YAML 1.2`, which libyaml reads: Go's YAML parsers, `nexlayer deploy`'s, read no other
+    version than 1.1, and refuse the file (hunt 151 F2)."""
+    directive = "%YAML {}.{}".format(*start.version)
+    mark = start.start_mark
+    return syntax_problem(
+        f"{directive}: the Go YAML parser `nexlayer deploy` uses reads only %YAML 1.1 documents",
+        Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1 + len(directive)),
+        'remove the %YAML line (and the "---" after it): a Nexlayer file needs no directive',
     )
 
 

@@ -170,8 +170,15 @@ def _key_expected(stop: _Stop) -> tuple[str, str | None]:
             'a "key: value" line where a list item ("- ") was expected',
             'the lines above are a list: start this line with "- ", or indent it less to end the list',
         )
-    if stop.text[: stop.col - 1].rstrip().endswith(('"', "'")):
+    before = stop.text[: stop.col - 1].rstrip()
+    if before.endswith(('"', "'")):
         return "text after the closing quote of a quoted value", "put the whole value inside the quotes"
+    if before.endswith(("]", "}")) and stop.col - 1 > len(stop.text) - len(stop.text.lstrip()):
+        # `servicePorts: [80]]`, `[80] x`: not the line's indentation (hunt 151 F4)
+        return (
+            f'text after the "{before[-1]}" that closes a list or mapping written in brackets',
+            "remove it, or put it inside the brackets",
+        )
     return (
         "this line's indentation does not match the lines above",
         "indent it with exactly as many spaces as the keys it belongs with",

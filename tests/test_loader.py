@@ -113,6 +113,18 @@ def test_multiple_documents():
     assert doc.data == {"a": 1}
 
 
+def test_a_key_tagged_null_and_a_yaml_version_go_refuses_are_nx001() -> None:
+    # hunt 151 F1: `!!null application:` was read as `application`, and the file passed; F2:
+    # `%YAML 1.2` passed, which the Go parser `nexlayer deploy` uses refuses (only 1.1 is read)
+    for text in ("!!null application:\n  name: shop\n", "a:\n  - &k !!null name: web\n"):
+        doc, (problem,) = load(text, "x")
+        assert doc is None and problem.code == "NX001" and "a key tagged !!null is null" in problem.message
+    doc, (problem,) = load("%YAML 1.2\n---\na: 1\n", "x")
+    assert doc is None and (problem.code, problem.span) == ("NX001", Span(1, 1, 1, 10))
+    assert problem.message == "%YAML 1.2: the Go YAML parser `nexlayer deploy` uses reads only %YAML 1.1 documents"
+    assert load("%YAML 1.1\n---\na: 1\n", "x")[1] == [] and load("a: !!null x\nb: !!str 1\n", "x")[1] == []
+
+
 @pytest.mark.parametrize("text", ["a: 1\n---\nb: 2\n", "a: 1\n...\n%YAML 1.2\n---\nb: 2\n", "a: 1\n--- b\n"])
 def test_following_nx003_s_hint_leaves_one_document(text: str) -> None:
     # hunt 110 F3: before a second document's directive, "remove the `---` and everything after

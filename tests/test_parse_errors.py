@@ -154,6 +154,13 @@ CASES = [
         "text after the closing quote of a quoted value",
         "put the whole value inside the quotes",
     ),
+    (  # hunt 151 F4: it was "this line's indentation does not match the lines above"
+        "text after a bracket",
+        "a:\n  b: [80]]\n",
+        (2, 10),
+        'text after the "]" that closes a list or mapping written in brackets',
+        "remove it, or put it inside the brackets",
+    ),
     (
         "hex escape",
         'a: "\\xZZ"\n',
