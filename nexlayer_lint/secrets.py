@@ -614,7 +614,9 @@ _HINT = re.compile(
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
-    r"|htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli|chpasswd"  # a password as a plain word (commands.py)
+    # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
+    # and mosquitto_passwd take it after a `-b`; no new first character (each costs every search)
+    r"|-cli[ \t]|chpasswd|rabbitmqctl"
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -1688,7 +1690,8 @@ def _key_state(key: str) -> int:
     if is_value_key(key):
         return _VALUE_KEY
     folded = _fold(key)
-    if _misspells(folded, "registrylogin", 0.85):  # `regsitryLogin`, as NX102 reads it (hunt 148 F7)
+    # `regsitryLogin`, as NX102 reads it (hunt 148 F7); difflib only for a key with one of its halves
+    if (folded.startswith("reg") or "login" in folded) and _misspells(folded, "registrylogin", 0.85):
         return LOGIN
     if is_secrets_key(key):
         return FILES
