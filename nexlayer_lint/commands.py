@@ -28,6 +28,7 @@ from nexlayer_lint.secrets import (
     OPENSSL_PASS,
     OPENSSL_SOURCE,
     PASSWORD_OPTIONS,
+    POSITIONAL_PASSWORD_PROGRAMS,
     TEMPLATE_AT,
     WORD_STOP,
     Part,
@@ -642,7 +643,7 @@ def _blanks_after(text: str, at: int) -> int:
 # caching_sha2_password BY 'x'` too: hunt 148 F4); the literal is single-quoted.
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
 _SQL_PASSWORD = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+(?:with\s+[A-Za-z0-9_]{1,64}\s+)?by"
+    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+(?:with\s+[\x22'`]?[A-Za-z0-9_]{1,64}[\x22'`]?\s+)?by"
     # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`;
     # MySQL 5 wrote the literal inside `PASSWORD('x')`
     r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?)\s*'"
@@ -807,7 +808,7 @@ _POSITIONAL_PROGRAMS = {
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
 # a text with none of these names has no such password
-POSITIONAL_PASSWORD_NAMES = (*_POSITIONAL_PROGRAMS, _CHPASSWD)
+POSITIONAL_PASSWORD_NAMES = POSITIONAL_PASSWORD_PROGRAMS  # secrets.py's, which reads command lists by them
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_PROGRAM = re.compile(r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli)(?=[\s'\"]|\Z)")
@@ -931,10 +932,20 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         return [2] if "b" in letters else []
     if program == "rabbitmqctl":  # `add_user USER PASSWORD`
         return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
-    # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`
+    # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,
+    # `HELLO 3 AUTH USER PASSWORD`, `MIGRATE ... AUTH PASSWORD` (`AUTH2 USER PASSWORD`), `ACL SETUSER
+    # USER on >PASSWORD` (hunt 152 F3)
     command = [word.upper() for word in words[:2]]
     if command[:1] == ["AUTH"]:
         return [2 if len(words) > 2 else 1]
+    if command[:1] in (["HELLO"], ["MIGRATE"]):
+        upper = [word.upper() for word in words]
+        if "AUTH2" in upper:
+            return [upper.index("AUTH2") + 2]
+        if "AUTH" in upper:
+            return [upper.index("AUTH") + (2 if command[0] == "HELLO" else 1)]
+    if command == ["ACL", "SETUSER"]:
+        return [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith(">")]
     if command == ["CONFIG", "SET"]:
         return [index + 1 for index in range(2, len(words) - 1, 2) if words[index].lower() in _REDIS_PASSWORD_KEYS]
     return []

@@ -128,14 +128,15 @@ def credentials_hider(url: str) -> Callable[[str], str]:
 
 _CUT = re.compile(r"\.\.\.")
 _CUT_START = 3  # characters of a credential before a `...` that tell it (`s...` is many a word's end)
+_CUT_LOOKBACK = 100  # a message quotes at most 60 characters of a text before its `...`
 
 
 def _cut_starts_hidden(text: str, values: set[str]) -> str:
     """`text` with a credential's start that a message cut short before `...` starred (a served
     schema's long pattern quoted, `"^(?:...)|Zk9Pw4Lq7Xs2..."`: hunt 145 F1): for each `...`,
     the longest start of a value that the text before it ends with. Each `...` looks back at most
-    as far as the value is long, and only messages hold one (not every start of every value
-    kept: a credential of 100,000 characters took 5 GB, hunt 149 F3)."""
+    _CUT_LOOKBACK characters (not every start of every value kept: a credential of 100,000
+    characters took 5 GB, hunt 149 F3; nor one of its length: 2.4 s, hunt 152)."""
     if "..." not in text:
         return text
     cuts: list[tuple[int, int]] = []
@@ -146,7 +147,7 @@ def _cut_starts_hidden(text: str, values: set[str]) -> str:
             head = value[:_CUT_START]
             if len(value) <= _CUT_START:
                 continue
-            low = max(0, end - len(value) + 1)
+            low = max(0, end - min(len(value) - 1, _CUT_LOOKBACK))
             at = text.rfind(head, low, end)
             while at >= 0:
                 if at < start and value.startswith(text[at:end]):

@@ -642,18 +642,9 @@ class Part(NamedTuple):
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (commands.POSITIONAL_PASSWORD_NAMES).
-_COMMAND_HINTS = (
-    '"{',
-    "[",
-    "config",
-    "npm",
-    "sqlplus",
-    "htpasswd",
-    "mosquitto_passwd",
-    "rabbitmqctl",
-    "redis-cli",
-    "chpasswd",
-)
+# Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
+POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd")
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *POSITIONAL_PASSWORD_PROGRAMS)
 
 
 def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:
@@ -1171,6 +1162,9 @@ def _item_or_end_at(text: str, at: int) -> bool:
 # A whole JSON number or literal, then what ends an item: not `",5Kx9"`, a password (hunt 135 F1).
 _JSON_SCALAR = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)(?=[\s,\]}]|$)")
 _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
+# What ends a shell word's parts after a quote: an item's or a command's end; not another quote,
+# which opens a part joined to it (`'xy'"ab"`: hunt 152 F5).
+_ENDS_A_JOIN = frozenset(_AFTER_AN_ARRAY - {"'", '"'})
 
 
 class _WordEnd:
@@ -1301,30 +1295,36 @@ class _JoinEnds:
 def _joined_end(text: str, stop: int, opener: str, ends: _JoinEnds) -> int:
     """Where a value that ends at a quote, text[stop], ends: a shell joins what the quote opens,
     and what follows the quote that closes the name's string (`opener`), to the word
-    (`DB_PASSWORD=Hun"ter2"`, `'--password=x'y`: all a password), unless the quote ends an item
-    or the command (`["DB_PASSWORD=x", "-v"]`, `sh -c "DB_PASSWORD=x" app`). An escaped quote is
-    one the word holds (`Pa\\"ss`). A part is joined only when it closes before the next blank: a
-    quote left open would join the next secret's quotes to this value, and show what follows
-    them (hunt 149 F1). Each word is searched for a closing quote once (linear: hunt 149 F2)."""
-    while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in _AFTER_AN_ARRAY:
+    (`DB_PASSWORD=Hun"ter2"`, `'--password=x'y`, `'xy'"ab"`: all a password), unless the quote
+    ends an item or the command (`["DB_PASSWORD=x", "-v"]`, `sh -c "DB_PASSWORD=x" app`). An
+    escaped quote is one the word holds (`Pa\\"ss`). A part is joined only when it closes before
+    the next blank: a quote left open would join the next secret's quotes to this value, and show
+    what follows them (hunt 149 F1). Each word is searched for a closing quote once (linear:
+    hunt 149 F2)."""
+    unjoined = stop  # where the value ends if the part at text[stop] is not joined
+    while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in _ENDS_A_JOIN:
         quote = text[stop]
-        if quote == opener:  # closes the name's string: the word goes on unquoted
-            opener, stop = "", ends.value.at(stop + 1)
+        if quote == opener:  # closes the name's string: the word goes on unquoted, or in a part
+            opener = ""
+            if text[stop + 1] in ("'", '"'):  # `'xy'"ab"`, or `'x'"` closing a string around it
+                unjoined, stop = stop, stop + 1
+            else:
+                unjoined = stop = ends.value.at(stop + 1)
             continue
         if escaped(text, stop):
-            stop = ends.value.at(stop + 1)
+            unjoined = stop = ends.value.at(stop + 1)
             continue
         blank = ends.blank.at(stop + 1)
         if stop < ends.unclosed.get(quote, -1):
-            break  # no closing quote before this word's blank: searched already
+            return unjoined  # no closing quote before this word's blank: searched already
         close = text.find(quote, stop + 1, blank)
         while close > 0 and quote == '"' and escaped(text, close):
             close = text.find(quote, close + 1, blank)
         if close < 0:
             ends.unclosed[quote] = blank
-            break
-        stop = ends.value.at(close + 1)
-    return stop
+            return unjoined
+        unjoined = stop = ends.value.at(close + 1)
+    return unjoined
 
 
 def _is_shell_reference(text: str, start: int, stop: int) -> bool:
@@ -1605,7 +1605,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state == PAIRED:
         return NAME if is_value_key(key) else PLAIN
     found = _key_state(key)
-    if found == NAME and _fold(key) == "pat" and isinstance(parent, dict) and str(parent.get(key)).startswith("/"):
+    if found == NAME and _fold(key) == "pat" and _is_pod_path(parent, key):
         return PLAIN  # `pat: /api`: a pod's `path` misspelt (NX102 says so), not a personal access token
     if found == FILES and state == VARS and isinstance(parent, dict) and not isinstance(parent.get(key), (dict, list)):
         return PLAIN  # a var called `SECRETS` (hunt 148 F8), not `secrets:` and its items indented under vars
@@ -1617,6 +1617,16 @@ def _step(state: int, parent: Any, key: Any) -> int:
         # read as a list's item is (`- key: DB_PASSWORD hunter2`: its value after the blank)
         return ITEM
     return found
+
+
+def _is_pod_path(parent: Any, key: str) -> bool:
+    """Whether parent[key] is a route of a pod (one with an image or ports), not a var's value
+    (`PAT: /9j4kQ...==`, a token in base64, is one: hunt 152 F1)."""
+    return (
+        isinstance(parent, dict)
+        and ("image" in parent or "servicePorts" in parent)
+        and str(parent.get(key)).startswith("/")
+    )
 
 
 def _pairs_a_secret(pair: list[Any], index: int) -> int | None:
@@ -1847,7 +1857,7 @@ def _secrets_under(
                 runner = _attached_programs(argv, len(before))
                 if runner:  # its strings are read after its program's name (in the `str` branch)
                     list_programs[path] = runner
-                joined = _joined_parts(path, node, jwts=True)
+                joined = _joined_parts(path, node, jwts=True, before=before)
                 if joined:
                     list_parts[path] = joined
                 reads_items = bool(runner or joined)
@@ -2003,13 +2013,20 @@ def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
 _COMMAND_KEYS = ("command", "args", "entrypoint")
 
 
-def _joined_parts(path: DataPath, items: list[Any], jwts: bool) -> dict[int, list[Part]]:
+def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str]) -> dict[int, list[Part]]:
     """The secrets a command list has when its items are read as one command line (a shell
     splits `"redis-cli -a"` into two words: `["redis-cli -a", pw]` gives pw to `-a`, hunt 73
-    F1), by the place of the item each falls in, with offsets into that item. One pass."""
-    if not (path and path[-1] in _COMMAND_KEYS) or not any(isinstance(item, str) and " " in item for item in items):
+    F1; a program given its password as a word, `[htpasswd, -nb, user, pw]`, after its
+    entrypoint's items `before`: hunt 152 F2), by the place of the item each falls in, with
+    offsets into that item. One pass."""
+    if not (path and path[-1] in _COMMAND_KEYS):
         return {}
-    texts = [item if isinstance(item, str) else "" for item in items]
+    program = next(iter(before or items), None)
+    if not any(isinstance(item, str) and " " in item for item in items) and not (
+        isinstance(program, str) and program.rsplit("/", 1)[-1] in POSITIONAL_PASSWORD_PROGRAMS
+    ):
+        return {}
+    texts = [item if isinstance(item, str) else "" for item in [*before, *items]]
     starts, at = [], 0
     for text in texts:
         starts.append(at)
@@ -2022,8 +2039,8 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool) -> dict[int, lis
         each = place
         while each < len(texts) and starts[each] < part.end:
             start, end = max(part.start - starts[each], 0), min(part.end - starts[each], len(texts[each]))
-            if end > start:
-                found.setdefault(each, []).append(part._replace(start=start, end=end))
+            if end > start and each >= len(before):
+                found.setdefault(each - len(before), []).append(part._replace(start=start, end=end))
             each += 1
     return found
 

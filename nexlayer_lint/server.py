@@ -1715,13 +1715,16 @@ def _fix_all_job(text: str, path: str, settings: Settings, encoding: str) -> lis
 def _send_a_secret(text: str, edits: list[lsp.TextEdit]) -> bool:
     """Whether an edit's new text holds a secret of `text` (a value, or a password in a comment)."""
     from nexlayer_lint import loader
-    from nexlayer_lint.secrets import secret_spans
+    from nexlayer_lint.secrets import hider, secret_spans
 
     document = loader.load(text, "")[0]
     if document is None:
         return False
-    found = {text[start:end] for start, end in secret_spans(document) if end - start >= 3}
-    return any(secret in edit.new_text for edit in edits for secret in found)
+    found = {text[start:end] for start, end in secret_spans(document)}
+    if not found:
+        return False
+    hide = hider(found, whole_words=False)  # each edit's text read once, however many secrets (hunt 150 F3)
+    return any(hide(edit.new_text) != edit.new_text for edit in edits)
 
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)

@@ -95,6 +95,11 @@ def found_in(text: str) -> list[str]:
         ("redis-cli -h db AUTH Zq9Rd4x 2>/dev/null", ["Zq9Rd4x"]),
         ("redis-cli -a Zq9Rd5x AUTH Zq9Rd6x", ["Zq9Rd5x", "Zq9Rd6x"]),  # `-a` by its own reader
         ("sh -c 'redis-cli -h db AUTH \"Zq9 Rd7x\"' && echo ok", ["Zq9 Rd7x"]),
+        # hunt 152 F3: HELLO's and MIGRATE's AUTH, an ACL rule's `>PASSWORD`
+        ("redis-cli HELLO 3 AUTH default Zq9He1x; redis-cli HELLO 3", ["Zq9He1x"]),
+        ("redis-cli MIGRATE h 6379 k 0 5000 AUTH Zq9Mi1x", ["Zq9Mi1x"]),
+        ("redis-cli MIGRATE h 6379 k 0 5000 AUTH2 u Zq9Mi2x", ["Zq9Mi2x"]),
+        ("redis-cli ACL SETUSER u on '>Zq9Acl1' ~* +@all; redis-cli ACL SETUSER v on nopass", [">Zq9Acl1"]),
         # CONFIG SET requirepass / masterauth PASSWORD (Redis 7 sets several pairs)
         ("redis-cli -h db CONFIG SET requirepass Zq9Rd8x", ["Zq9Rd8x"]),
         ("redis-cli -h db config set masterauth Zq9Rd9x requirepass Zq9Rd10x", ["Zq9Rd9x", "Zq9Rd10x"]),

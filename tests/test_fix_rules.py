@@ -311,6 +311,14 @@ def test_nx104_no_one_line_fix_when_the_line_is_not_the_value(block: str) -> Non
     assert found and not any(d.fix and d.fix.title.startswith("Write the value on one line") for d in found)
 
 
+def test_nx104_no_one_line_fix_that_would_write_out_a_secret_in_its_comment() -> None:
+    # hunt 150 F2: the header's comment went into the edit, its password with it, which the
+    # quick fix, Fix all and the JSON and SARIF reports printed
+    text = CLEAN.replace("name: shop\n", "name: |  # was postgres://app:Zq7Hdr1Secret@db/app\n    shop\n", 1)
+    found = [d for d in lint_diags(text) if d.code == "NX104"]
+    assert found and not any(d.fix and d.fix.title.startswith("Write the value on one line") for d in found)
+
+
 def test_nx104_renames_the_application_in_its_quotes() -> None:
     before = CLEAN.replace("name: shop", 'name: "Book Shop"  # the URL', 1)
     assert_fix(before, CLEAN.replace("name: shop", 'name: "book-shop"  # the URL', 1), "NX104", unsafe=True)

@@ -1201,6 +1201,16 @@ def test_a_var_item_written_as_a_list_keeps_its_value_key_and_a_note() -> None:
     }
 
 
+def test_a_command_list_giving_a_password_as_a_word_has_it_hidden() -> None:
+    # hunt 152 F2: the positional-password reader read commands written as one string only
+    def hidden(pod: dict[str, Any]) -> list[Any]:
+        return [(s.path, s.start, s.end) for s in find_secrets(pod)]
+
+    assert hidden({"command": ["htpasswd", "-nb", "admin", "ZqList1"]}) == [(("command", 3), 0, 7)]
+    assert hidden({"entrypoint": ["/usr/bin/redis-cli"], "command": ["AUTH", "ZqList2"]}) == [(("command", 1), 0, 7)]
+    assert hidden({"command": ["redis-cli", "GET", "key"], "args": ["echo", "redis-cli"]}) == []
+
+
 def test_a_var_called_secrets_is_a_var_and_secrets_indented_under_vars_are_secrets() -> None:
     # hunt 148 F8: `SECRETS: tls-bundle` under vars was read as a pod's secrets, its value starred
     assert find_secrets({"vars": {"SECRETS": "tls-bundle", "Secrets": "x"}}) == []
@@ -1210,7 +1220,9 @@ def test_a_var_called_secrets_is_a_var_and_secrets_indented_under_vars_are_secre
 
 def test_a_pods_path_misspelt_pat_is_no_token() -> None:
     # `pat: /api`, NX102's did-you-mean `path`, was starred and reported as a literal secret
-    assert find_secrets({"pods": [{"name": "web", "pat": "/api"}]}) == []
+    assert find_secrets({"pods": [{"name": "web", "image": "nginx:1.27", "pat": "/api"}]}) == []
+    # hunt 152 F1: a var's value that starts with `/` is a token still (base64's alphabet has it)
+    assert [s.path for s in find_secrets({"vars": {"PAT": "/9j4kQZq=="}})] == [("vars", "PAT")]
     assert [s.path for s in find_secrets({"pods": [{"pat": "ZqPat1xx"}], "vars": {"PAT": "ZqPat2xx"}})] == [
         ("pods", 0, "pat"),
         ("vars", "PAT"),
@@ -1516,6 +1528,8 @@ def test_a_programs_long_or_other_password_option_has_its_value_masked(text: str
         ('DB_PASSWORD=Zq\\"Esc3x API_KEY="Zq9 ZqEsc4xx" ./app', ['Zq\\"Esc3x', "Zq9 ZqEsc4xx"]),
         ("export PGPASSWORD=Zq\\'Esc5; export API_TOKEN='Zq8 ZqEsc6xx'", ["Zq\\'Esc5", "Zq8 ZqEsc6xx"]),
         ('DB_PASSWORD=ZqOpen2"x API_KEY="Zq7 ZqOpen3x"', ["ZqOpen2", "Zq7 ZqOpen3x"]),
+        # hunt 152 F5: a quoted part right after a quoted value is joined to it
+        ("PGPASSWORD='Zq9a'\"ZqJoin2\" psql; app --password='Zq9b'\"ZqJoin3\"", ['Zq9a\'"ZqJoin2"', 'Zq9b\'"ZqJoin3"']),
         # a template's blanks are in it: `<% URL %>` is a reference, not `<%` and literal text
         ('sh -c "DB_PASSWORD=<% DB_PASSWORD %> app"; DB_PASSWORD=<% URL %>ZqTpl3x y', ["ZqTpl3x"]),
     ],
