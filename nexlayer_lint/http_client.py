@@ -144,9 +144,9 @@ def _cut_starts_hidden(text: str, values: set[str]) -> str:
         end = dots.start()
         start = end
         for value in values:
-            head = value[:_CUT_START]
             if len(value) <= _CUT_START:
                 continue
+            head = value[:_CUT_START]
             low = max(0, end - min(len(value) - 1, _CUT_LOOKBACK))
             at = text.rfind(head, low, end)
             while at >= 0:

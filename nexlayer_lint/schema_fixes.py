@@ -129,10 +129,6 @@ def invalid_value(doc: Document, path: DataPath, instance: str, fits: Fits, sugg
     return None
 
 
-def _holds_secret(doc: Document, line: int) -> bool:
-    return overlaps(doc, Span(line, 1, line, len(doc.lines[line - 1]) + 1))
-
-
 def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | None:
     """`name: |` + `shop` -> `name: shop`: the block scalar's one line, without the line break
     the block adds, when that line keeps the rule the value breaks. A comment on the header
@@ -150,7 +146,8 @@ def one_line(doc: Document, path: DataPath, instance: str, fits: Fits) -> Fix | 
         return None
     line = content[0]
     rest = header.group("rest") if "#" in header.group("rest") else ""
-    if rest and _holds_secret(doc, located.value.line):
+    header_line = Span(located.value.line, 1, located.value.line, len(doc.lines[located.value.line - 1]) + 1)
+    if rest and overlaps(doc, header_line):
         return None  # the edit would write out the comment's secret, which reports print (hunt 150 F2)
     span = located.value._replace(end_line=line, end_col=len(doc.lines[line - 1]) + 1)
     return Fix("Write the value on one line, without the line break", (Edit(span, new + rest),))
