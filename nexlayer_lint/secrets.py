@@ -1629,13 +1629,13 @@ def _is_pod_path(parent: Any, key: str) -> bool:
     )
 
 
-def _pairs_a_secret(pair: list[Any], index: int) -> int | None:
+def _pairs_a_secret(pair: Any, index: int) -> int | None:
     """The state of pair[index] when it is the value of a var item written as a list (hunt 148
     F1): NAME for a name's value, `- [API_KEY, x]` (a note may follow it: `- [API_KEY, x,
     rotate monthly]`), PAIRED for the `value: x` of `{key, value}` in square brackets, `- [name:
     DB_PASSWORD, value: x]`, which YAML reads as one-pair mappings; else None."""
-    if len(pair) > 4:  # a pair, maybe a note with it; a longer list is no item (each read once)
-        return None
+    if not isinstance(pair, list) or len(pair) > 4:  # unknown (a repeated key's copy: None); a pair,
+        return None  # maybe a note with it: a longer list is no item (each read once)
     item = pair[index]
     if isinstance(item, dict):
         named = any(isinstance(other, dict) and not _has_value_key(other) and _names_a_secret(other) for other in pair)
