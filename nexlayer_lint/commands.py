@@ -77,7 +77,8 @@ def command_parts(text: str) -> list[Part]:
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
-    if _first_of(text, POSITIONAL_PASSWORD_NAMES) >= 0:  # `htpasswd -nb user pw`, `redis-cli AUTH pw`...
+    # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
+    if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
@@ -807,8 +808,6 @@ _POSITIONAL_PROGRAMS = {
 }
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
-# a text with none of these names has no such password
-POSITIONAL_PASSWORD_NAMES = POSITIONAL_PASSWORD_PROGRAMS  # secrets.py's, which reads command lists by them
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_PROGRAM = re.compile(r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli)(?=[\s'\"]|\Z)")

@@ -641,7 +641,7 @@ class Part(NamedTuple):
 
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
-# word (commands.POSITIONAL_PASSWORD_NAMES).
+# word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd")
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *POSITIONAL_PASSWORD_PROGRAMS)

@@ -130,7 +130,7 @@ def test_a_password_given_as_a_programs_word_is_masked(text: str, found: list[st
 
 # Texts in which nothing else makes secrets.parts_in read commands (no option word, quote or `=`:
 # secrets._HINT): the reader finds their password, and parts_in will once secrets.py's _HINT and
-# _COMMAND_HINTS name these programs (commands.POSITIONAL_PASSWORD_NAMES).
+# _COMMAND_HINTS name these programs (secrets.POSITIONAL_PASSWORD_PROGRAMS).
 UNHINTED = [
     ("rabbitmqctl add_user admin Zq9Un1x", ["Zq9Un1x"]),
     ("redis-cli AUTH Zq9Un2x", ["Zq9Un2x"]),
