@@ -267,19 +267,32 @@ def apply_change(text: str, change: lsp.TextDocumentContentChangePartial, encodi
 def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEvent], encoding: str) -> str:
     """The text after a didChange's changes, each applied to the text the ones before it made.
 
-    A change wholly before the one before it (multi-cursor typing and Replace All, which VS Code
-    sends bottom up) has the same place in the text before that one: such a run is applied in one
-    pass, its places found through one index of that text's lines. One at a time, each a copy of
-    the text, 20,550 cursors in a 400 KB document held the event loop 16 s (hunt 121 F4).
+    A run of changes is applied in one pass over the text it started from, as long as each
+    change's place there is known without applying the ones before it:
+    - a change wholly before the one before it (multi-cursor typing and Replace All, which VS Code
+      sends bottom up) has the same place in that text: found through one index of its lines;
+    - a change at or after the end of the one before it's new text (Helix sends cursors top down)
+      is as far below that end as it is below the same change's end in that text: found by reading
+      on from there.
+    One at a time, each a copy of the text, 20,550 cursors in a 400 KB document held the event loop
+    16 s (hunt 121 F4); 20,000 sent top down, 25.6 s (hunt 150 F4).
     """
-    run: list[tuple[int, int, str]] = []  # (start, end, new text) in `text`, each before the last
+    run: list[tuple[int, int, str]] = []  # (start, end, new text) in `text`, in the order given
+    backwards = False  # the run's changes are each before the one before it
+    run_end: _RunEnd | None = None  # where the run's last new text ends, while a change may follow it
     lines: list[int] | None = None  # where each line of `text` starts: built once a run has two changes
     wide: WideCharacters = {}  # of `text`'s lines, for cursors on one line (hunt 137 F1)
     for change in changes:
         if not isinstance(change, lsp.TextDocumentContentChangePartial):
-            text, run, lines, wide = change.text, [], None, {}
+            text, run, backwards, run_end, lines, wide = change.text, [], False, None, None, {}
             continue
-        if run:
+        if run_end is not None:
+            following = _after_run(text, run_end, change, encoding, wide)
+            if following is not None:
+                start, end, run_end = following
+                run.append((start, end, change.text))
+                continue
+        if len(run) == 1 or backwards:
             if lines is None:  # changes sent top down never build it (hunt 128 F5)
                 start, end = _span(text, change.range, encoding)
             else:
@@ -288,11 +301,75 @@ def apply_changes(text: str, changes: Sequence[lsp.TextDocumentContentChangeEven
                 end = max(_offset(text, _line_at(lines, last.line), last.character, encoding, wide), start)
             if end < run[-1][0]:  # strictly: a place at the last one's start may be in its new text
                 run.append((start, end, change.text))
+                backwards, run_end = True, None
                 lines = lines or _line_starts(text)
                 continue
-            text, run, lines, wide = _applied(text, run), [], None, {}
-        run.append((*_span(text, change.range, encoding), change.text))
-    return _applied(text, run) if run else text
+        if run:
+            text = _applied(text, run[::-1] if backwards else run)
+            run, backwards, lines, wide = [], False, None, {}
+        start, end = _span(text, change.range, encoding)
+        run = [(start, end, change.text)]
+        line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+        before = text[start - 1] if start else ""
+        units = _width(text[line_start:start], encoding)
+        run_end = _end_of_new_text(text, start, end, change.text, change.range.start.line, units, before, encoding)
+    return _applied(text, run[::-1] if backwards else run) if run else text
+
+
+@dataclass(frozen=True)
+class _RunEnd:
+    """Where a run's last new text ends: at `offset` in the text the run started from, on `line`
+    and `units` into it in the text the run has made; `before`: the character before it there."""
+
+    offset: int
+    line: int
+    units: int
+    before: str
+
+
+def _after_run(
+    text: str, run_end: _RunEnd, change: lsp.TextDocumentContentChangePartial, encoding: str, wide: WideCharacters
+) -> tuple[int, int, _RunEnd | None] | None:
+    """A change at or after the end of a run's new text: its start and end in the text the run
+    started from, and where its own new text ends. None for a change before that end."""
+    first, last = change.range.start, change.range.end
+    if (first.line, first.character) < (run_end.line, run_end.units):
+        return None
+    start, units = _below(text, run_end, first, encoding, wide)
+    end = start
+    if (last.line, last.character) > (first.line, first.character):  # (a reversed range is empty at its start)
+        end = max(_below(text, run_end, last, encoding, wide)[0], start)
+    before = text[start - 1] if start > run_end.offset else run_end.before
+    return start, end, _end_of_new_text(text, start, end, change.text, first.line, units, before, encoding)
+
+
+def _below(text: str, run_end: _RunEnd, place: lsp.Position, encoding: str, wide: WideCharacters) -> tuple[int, int]:
+    """Where a place at or after a run's end is in the text the run started from (the text
+    after the end is that text's), and its units into its line."""
+    if place.line == run_end.line:
+        at = _offset(text, run_end.offset, place.character - run_end.units, encoding, wide)
+        return at, run_end.units + _width(text[run_end.offset : at], encoding)
+    breaks = _LINE_BREAK.finditer(text, run_end.offset)
+    found = next(itertools.islice(breaks, place.line - run_end.line - 1, None), None)
+    line_start = found.end() if found is not None else None  # past the last line: the text's end
+    at = _offset(text, line_start, place.character, encoding, wide)
+    return at, _width(text[line_start:at], encoding) if line_start is not None else 0
+
+
+def _end_of_new_text(
+    text: str, start: int, end: int, new: str, line: int, units: int, before: str, encoding: str
+) -> _RunEnd | None:
+    """Where a change's new text ends, put in place of `text[start:end]`, which starts on `line`
+    and `units` into it, after the character `before`. None where the change brings a "\r" and a
+    "\n" together: they make one line break, so the lines below it are not counted as in `text`."""
+    after = new[:1] or text[end : end + 1]
+    if (before == "\r" and after == "\n") or (new.endswith("\r") and text.startswith("\n", end)):
+        return None
+    breaks = len(_LINE_BREAK.findall(new))
+    if not breaks:
+        return _RunEnd(end, line, units + _width(new, encoding), new[-1:] or before)
+    last_line = new[max(new.rfind("\n"), new.rfind("\r")) + 1 :]
+    return _RunEnd(end, line + breaks, _width(last_line, encoding), new[-1])
 
 
 def _span(text: str, place: lsp.Range, encoding: str) -> tuple[int, int]:
@@ -305,9 +382,9 @@ def _span(text: str, place: lsp.Range, encoding: str) -> tuple[int, int]:
 
 
 def _applied(text: str, run: list[tuple[int, int, str]]) -> str:
-    """`text` with each (start, end, new text) of `run`, given last to first, replaced."""
+    """`text` with each (start, end, new text) of `run`, given first to last, replaced."""
     pieces, pos = [], 0
-    for start, end, new in reversed(run):
+    for start, end, new in run:
         pieces += [text[pos:start], new]
         pos = end
     pieces.append(text[pos:])
