@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from nexlayer_lint.model import DataPath, Document, Edit, Located, Span
+from nexlayer_lint.model import DataPath, Document, Edit, LastDocument, Located, Span
 from nexlayer_lint.scalars import plain_value
 
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -124,18 +124,15 @@ def replace_value(doc: Document, path: DataPath, value: str) -> Edit | None:
     return Edit(span, text) if span is not None and text is not None else None
 
 
-# One entry, keyed on the Document object (as secrets.py's caches): every finding of a file asks.
-_quote_cache: tuple[Document | None, str] = (None, '"')
+_usual_quote: LastDocument[str] = LastDocument()  # every finding of a file asks
 
 
 def usual_quote(doc: Document) -> str:
     """The quote the file uses most for its quoted scalars; double quotes when it has none."""
-    global _quote_cache
-    cached_doc, mark = _quote_cache
-    if cached_doc is not doc:
+    mark = _usual_quote.get(doc)
+    if mark is None:
         styles = [located.style for located in doc.positions.values()]
-        mark = "'" if styles.count("'") > styles.count('"') else '"'
-        _quote_cache = (doc, mark)
+        mark = _usual_quote.put(doc, "'" if styles.count("'") > styles.count('"') else '"')
     return mark
 
 

@@ -1,11 +1,12 @@
 """The data that flows between stages: Span, Document, Problem, Diagnostic."""
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
@@ -149,6 +150,28 @@ def get_in(data: Any, path: DataPath, default: Any = None) -> Any:
 
 
 Applicability = Literal["safe", "unsafe"]
+
+
+T = TypeVar("T")
+
+
+class LastDocument(threading.local, Generic[T]):
+    """An answer worked out for the last document asked about, compared with `is` (never hashed:
+    a Document's data is a dict, though a loaded document's does not change). The engine asks
+    about one document several times (schema messages, checks, code frames) before it moves on.
+    Each thread has its own: the language server lints documents on several threads at once, and
+    one shared entry made a big document's lint 5-6x slower while another was edited (hunt 150 F5)."""
+
+    def __init__(self) -> None:
+        self.doc: Document | None = None
+        self.value: T | None = None
+
+    def get(self, doc: Document) -> T | None:
+        return self.value if self.doc is doc else None
+
+    def put(self, doc: Document, value: T) -> T:
+        self.doc, self.value = doc, value
+        return value
 
 
 class Edit(NamedTuple):

@@ -25,7 +25,7 @@ from nexlayer_lint.edits import (
     verbatim,
     written,
 )
-from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
+from nexlayer_lint.model import DataPath, Document, Edit, Fix, LastDocument, Span
 from nexlayer_lint.secrets import in_secret, overlaps
 
 PODS: DataPath = ("application", "pods")
@@ -192,15 +192,13 @@ def _written_names(text: str) -> dict[str, int]:
     return counts
 
 
-# One entry, keyed on the Document object (as secrets.py's caches): every pod name finding asks.
-_pods_cache: tuple[Document | None, _Pods | None] = (None, None)
+_pods_of: LastDocument[_Pods] = LastDocument()  # every pod name finding asks
 
 
 def _pods(doc: Document) -> _Pods:
     """The application's pod names and the references to each pod, worked out once per document."""
-    global _pods_cache
-    cached_doc, cached = _pods_cache
-    if cached_doc is doc and cached is not None:
+    cached = _pods_of.get(doc)
+    if cached is not None:
         return cached
     from nexlayer_lint.checks.app import App  # the one definition of a reference to a pod
 
@@ -217,9 +215,7 @@ def _pods(doc: Document) -> _Pods:
     for name, count in written.items():
         for suffix in {name[at + 1 :] for at, char in enumerate(name) if char == "-"}:
             after_dash[suffix] = after_dash.get(suffix, 0) + count
-    pods = _Pods(names, references, written, after_dash)
-    _pods_cache = (doc, pods)
-    return pods
+    return _pods_of.put(doc, _Pods(names, references, written, after_dash))
 
 
 def another_pod_named(doc: Document, path: DataPath, name: str) -> bool:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
-from nexlayer_lint.model import LINE_BREAK, MERGE_KEY, DataPath, Document, Located, Problem, Span, get_in
+from nexlayer_lint.model import LINE_BREAK, MERGE_KEY, DataPath, Document, LastDocument, Located, Problem, Span, get_in
 from nexlayer_lint.value_map import scalar_bounds, text_offset, text_ranges, value_map
 
 # --- names --------------------------------------------------------------------------------------
@@ -2186,23 +2186,17 @@ class Secrets(NamedTuple):
     keys: tuple[Secret, ...] = ()
 
 
-# One-entry caches keyed on the Document object (compared with `is`, never hashed: its `data` is
-# a mutable dict, but a loaded document's data does not change). The engine asks about one
-# document several times (schema messages, checks, code frames) before it moves on to the next.
-_secrets_cache: tuple[Document | None, Secrets | None] = (None, None)
-_spans_cache: tuple[Document | None, tuple[tuple[int, int], ...]] = (None, ())
+_secrets_cache: LastDocument[Secrets] = LastDocument()
+_spans_cache: LastDocument[tuple[tuple[int, int], ...]] = LastDocument()
 
 
 def document_secrets(doc: Document) -> Secrets:
     """`find_secrets(doc.data)`, computed once per document; callers must not change it."""
-    global _secrets_cache
-    cached_doc, cached = _secrets_cache
-    if cached_doc is doc and cached is not None:
+    cached = _secrets_cache.get(doc)
+    if cached is not None:
         return cached
     keys: list[Secret] = []
-    result = _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True)
-    _secrets_cache = (doc, result)
-    return result
+    return _secrets_cache.put(doc, _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True))
 
 
 def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool) -> Secrets:
@@ -2294,9 +2288,8 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     secret when its sibling `key` names a secret), so only that container is walked again (for a
     command's, its entrypoint's and arguments', the mapping that holds them). The
     keys are as they were, and so are the secrets inside them."""
-    global _secrets_cache
-    cached_doc, cached = _secrets_cache
-    if cached_doc is not old or cached is None or not changed:
+    cached = _secrets_cache.get(old)
+    if cached is None or not changed:
         return
     # a command is read after its entrypoint, a sibling: for either, walk the mapping that holds
     # both (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)
@@ -2305,7 +2298,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     state, node, parent = PLAIN, new.data, None
     for key in container:
         if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was
-            _secrets_cache = (new, _secrets_of(new, cached.found, cached.keys, aliases=False))
+            _secrets_cache.put(new, _secrets_of(new, cached.found, cached.keys, aliases=False))
             return
         state, parent, node = _step(state, node, key), node, node[key]
     depth = len(container)
@@ -2320,7 +2313,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
         starts = [place.value[:2] for place in located if place is not None]
         at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
     found = [*cached.found[:at], *fresh, *cached.found[end:]]
-    _secrets_cache = (new, _secrets_of(new, found, cached.keys, aliases=False))
+    _secrets_cache.put(new, _secrets_of(new, found, cached.keys, aliases=False))
 
 
 def _sharing_text(
@@ -2429,22 +2422,20 @@ class _Ranges:
 
 
 # per document: the ranges of the strings with secret parts, and of the values secret as a whole
-_ranges_cache: tuple[Document | None, dict[DataPath, _Ranges], dict[DataPath, _Ranges]] = (None, {}, {})
+_ranges_cache: LastDocument[tuple[dict[DataPath, _Ranges], dict[DataPath, _Ranges]]] = LastDocument()
 
 
 def _ranges_of(doc: Document, secrets: Secrets, path: DataPath, whole_value: str | None) -> _Ranges:
     """The secret ranges of the string at `path`: a whole secret's literal text (`whole_value`),
     else the parts found in it; each worked out once per document."""
-    global _ranges_cache
-    cached_doc, parts, wholes = _ranges_cache
-    if cached_doc is not doc:
+    cached = _ranges_cache.get(doc)
+    if cached is None:
         by_path: dict[DataPath, list[tuple[int, int]]] = {}
         for secret in secrets.found:
             if secret.start is not None and secret.end is not None:
                 by_path.setdefault(secret.path, []).append((secret.start, secret.end))
-        parts = {found_path: _Ranges(ranges) for found_path, ranges in by_path.items()}
-        wholes = {}
-        _ranges_cache = (doc, parts, wholes)
+        cached = _ranges_cache.put(doc, ({found_path: _Ranges(ranges) for found_path, ranges in by_path.items()}, {}))
+    parts, wholes = cached
     if whole_value is not None:
         if path not in wholes:
             wholes[path] = _Ranges(_trimmed(literal_ranges(whole_value), whole_value))
@@ -2458,12 +2449,8 @@ def _ranges_of(doc: Document, secrets: Secrets, path: DataPath, whole_value: str
 def secret_spans(doc: Document) -> tuple[tuple[int, int], ...]:
     """The (start, end) character ranges of doc.text that hold secrets, sorted and disjoint;
     no range holds a line break, and a block's indentation is not part of it."""
-    global _spans_cache
-    cached_doc, spans = _spans_cache
-    if cached_doc is not doc:
-        spans = _Spans(doc).find()
-        _spans_cache = (doc, spans)
-    return spans
+    spans = _spans_cache.get(doc)
+    return spans if spans is not None else _spans_cache.put(doc, _Spans(doc).find())
 
 
 _UNKNOWN = object()  # the value of a scalar the data does not hold (a repeated key's earlier one)

@@ -1957,3 +1957,29 @@ def test_a_pod_that_is_itself_a_secret_is_named_as_the_pod() -> None:
 
     text = "application:\n  name: shop\n  pods:\n    - ghp_" + "a" * 36 + "\n"
     assert [d.message for d in lint_diags(text) if d.code == "NX213"] == ['pod "#1" holds a GitHub token']
+
+
+def test_a_documents_secrets_are_kept_per_thread() -> None:
+    # hunt 150 F5: one entry shared by the language server's threads: a small document's hover
+    # evicted a big document's secrets mid-lint, which were found again, 5-6x slower
+    import threading
+
+    from nexlayer_lint import edits, schema_fixes
+    from nexlayer_lint.secrets import document_secrets, secret_spans
+
+    big = loader.load("application:\n  pods:\n  - name: db\n    vars:\n      DB_PASSWORD: Zq8hunter\n", "a")[0]
+    small = loader.load("application:\n  pods:\n  - name: web\n", "b")[0]
+    first = (document_secrets(big), secret_spans(big), edits.usual_quote(big), schema_fixes._pods(big))
+    other = threading.Thread(
+        target=lambda: (
+            document_secrets(small),
+            secret_spans(small),
+            edits.usual_quote(small),
+            schema_fixes._pods(small),
+        )
+    )
+    other.start()
+    other.join()
+    again = (document_secrets(big), secret_spans(big), edits.usual_quote(big), schema_fixes._pods(big))
+    assert all(a is b for a, b in zip(first, again, strict=True))  # not worked out again
+    assert secret_spans(big) and big.text[slice(*secret_spans(big)[0])] == "Zq8hunter"
