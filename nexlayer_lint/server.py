@@ -8,7 +8,8 @@ The event loop never lints: it only schedules, converts and answers. Parsing and
 worker threads through `Scheduler`: at most MAX_RUNNING jobs at once, one per document, the
 documents with work taking turns; a newer edit replaces a lint that has not started, and the
 result of a lint for an older version is dropped, never published. So a slow document (a huge
-or hostile buffer) holds one thread, never the others' turns, and never the protocol.
+or hostile buffer) holds one thread, never the others' turns, and never the protocol. A lint that
+asks the API (on open and save) runs on a scheduler of its own, as it mostly waits on the network.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ DEFAULT_DEBOUNCE_MS = 150
 # Lints, hovers and fix checks running at once. One document has at most one lint running, so two
 # slow documents still leave a thread to the rest; more threads would only share the same GIL.
 MAX_RUNNING = 3
+# Lints that ask the API at once, on threads of their own: they wait on the network, and a slow
+# API held every thread above, so hovers and other documents waited for it (hunt 150 F1).
+MAX_ASKING = 3
 # Above this size, hovers on keys, the re-lint that proves a quick fix and fix-all are skipped: all re-parse.
 MAX_INTERACTIVE_CHARS = 1_000_000
 # Quick fixes proven by a re-lint each, per request: a request over a whole file of findings (a
@@ -1094,6 +1098,7 @@ class NexlayerLanguageServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.states: dict[str, _State] = {}
         self.scheduler = Scheduler(MAX_RUNNING)
+        self.asking = Scheduler(MAX_ASKING)  # lints that ask the API
         self.request_turns: dict[tuple[str, str], asyncio.Lock] = {}  # (document, kind) -> whose turn
         self._configs: dict[Path | None, _Config] = {}
         self._shown: set[str] = set()
@@ -1210,6 +1215,7 @@ class NexlayerLanguageServer(LanguageServer):
         if state.timer is not None:
             state.timer.cancel()
         self.scheduler.cancel(uri)  # a lint that has not started is for an older text
+        self.asking.cancel(uri)
         loop = asyncio.get_running_loop()
         state.timer = loop.call_later(delay, self._start, uri) if delay > 0 else loop.call_soon(self._start, uri)
 
@@ -1255,7 +1261,7 @@ class NexlayerLanguageServer(LanguageServer):
             return
         earlier = (state.parsed, state.conversions)
         job = (text, _path_of(uri), settings, state.remote, config_error, self.encoding(), *earlier)
-        future = self.scheduler.submit(uri, _lint_job, *job)
+        future = (self.scheduler if key is not None else self.asking).submit(uri, _lint_job, *job)
         future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key, generation))
 
     def _finish(
@@ -1312,6 +1318,7 @@ class NexlayerLanguageServer(LanguageServer):
         if state.timer is not None:
             state.timer.cancel()
         self.scheduler.cancel(uri)
+        self.asking.cancel(uri)
         if state.published:
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

@@ -1495,6 +1495,45 @@ def test_a_config_change_while_the_api_answers_asks_it_again(tmp_path: Path, fak
     assert sorted(codes(asyncio.run(asyncio.wait_for(session(), HANG_GUARD)))) == ["NX901", "NX902"]
 
 
+def test_lints_waiting_on_a_slow_api_hold_no_thread_of_other_documents(tmp_path: Path, fake_api: Any) -> None:
+    # hunt 150 F1: three documents whose lints waited on a slow API held all three worker threads,
+    # so a fourth document's diagnostics and a hover on it waited for the API
+    from tests import fake_api as fa
+
+    fake_api.script("/validate", *[fa.Reply(200, {"valid": True}, delay=4) for _ in range(3)])
+    remote = [uri_of(tmp_path, f"remote{k}", "nexlayer.yaml") for k in range(3)]
+    for uri in remote:
+        config = Path(uri[len("file://") :]).parent / ".nexlayer-lint.toml"
+        config.write_text(f'remote = true\napi-url = "{fake_api.url}"\n', encoding="utf-8")
+    local = uri_of(tmp_path, "local", "nexlayer.yaml")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> tuple[list[str], list[str], bool]:
+        c = await _network_allowed(env)
+        try:
+            for uri in remote:
+                c.versions[uri], c.texts[uri] = 1, NO_PATH
+                c.text_document_did_open(
+                    lsp.DidOpenTextDocumentParams(
+                        text_document=lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=NO_PATH)
+                    )
+                )
+            while fake_api.count("/validate", "POST") < 3:  # each lint now waits on the API
+                await asyncio.sleep(0.05)
+            local_codes = codes(await open_doc(c, local, NO_PATH))
+            hover = await hover_at(c, local, 3, 8)
+            answered_first = not any(params.uri in remote for params in c.published)
+            remote_codes = [codes(await next_publish(c, uri, 0)) for uri in remote]
+            return local_codes, [code for found in remote_codes for code in found], answered_first and hover is not None
+        finally:
+            await c.shutdown_session()
+            await c.stop()
+
+    local_codes, remote_codes, answered_first = asyncio.run(asyncio.wait_for(session(), HANG_GUARD))
+    assert local_codes == ["NX201"] and remote_codes == ["NX201", "NX902"] * 3  # the API said valid: they disagree
+    assert answered_first  # the local document's diagnostics and hover came while the API still held its answers
+
+
 def test_lifecycle_of_python_m_nexlayer_lint_server(tmp_path: Path) -> None:
     """initialize, open, shutdown, exit: the process ends with status 0."""
     from pytest_lsp.client import make_test_lsp_client
