@@ -126,38 +126,59 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     return lambda text: _cut_starts_hidden(whole(text), values)
 
 
-_CUT = re.compile(r"\.\.\.")
-_CUT_START = 3  # characters of a credential before a `...` that tell it (`s...` is many a word's end)
-_CUT_LOOKBACK = 100  # a message quotes at most 60 characters of a text before its `...`
+_CUT = re.compile("\\.\\.\\.|\u2026")  # `...`, or the one character `…`
+_CUT_START = 3  # characters of a credential beside a cut that tell it (`s...` is many a word's end)
 
 
 def _cut_starts_hidden(text: str, values: set[str]) -> str:
-    """`text` with a credential's start that a message cut short before `...` starred (a served
-    schema's long pattern quoted, `"^(?:...)|Zk9Pw4Lq7Xs2..."`: hunt 145 F1): for each `...`,
-    the longest start of a value that the text before it ends with. Each `...` looks back at most
-    _CUT_LOOKBACK characters (not every start of every value kept: a credential of 100,000
-    characters took 5 GB, hunt 149 F3; nor one of its length: 2.4 s, hunt 152)."""
-    if "..." not in text:
+    """`text` with a credential that a message cut short starred: its start before a `...` (a
+    served schema's long pattern quoted, `"^(?:...)|Zk9Pw4Lq7Xs2..."`: hunt 145 F1), or its end
+    after one (`...2Pq8Rt5Vw3Yz`), or `…` (hunt 153 F12). Each cut looks only at the text between
+    it and the cuts beside it, read once per value (_overlap): a credential of 100,000 characters
+    took 5 GB (hunt 149 F3), and a look back of at most 100 characters showed a longer start
+    (hunt 153 F1)."""
+    cuts = list(_CUT.finditer(text))
+    if not cuts:
         return text
-    cuts: list[tuple[int, int]] = []
-    for dots in _CUT.finditer(text):
-        end = dots.start()
-        start = end
-        for value in values:
-            if len(value) <= _CUT_START:
-                continue
-            head = value[:_CUT_START]
-            low = max(0, end - min(len(value) - 1, _CUT_LOOKBACK))
-            at = text.rfind(head, low, end)
-            while at >= 0:
-                if at < start and value.startswith(text[at:end]):
-                    start = at
-                at = text.rfind(head, low, at + len(head) - 1)
-        if start < end:
-            cuts.append((start, dots.end()))
-    for start, end in reversed(cuts):
+    hidden: list[tuple[int, int]] = []
+    long_enough = [(value, value[::-1]) for value in values if len(value) > _CUT_START]
+    for number, dots in enumerate(cuts):
+        before = text[cuts[number - 1].end() if number else 0 : dots.start()]
+        after = text[dots.end() : cuts[number + 1].start() if number + 1 < len(cuts) else len(text)]
+        start, end = dots.start(), dots.end()
+        for value, backwards in long_enough:
+            start = min(start, dots.start() - _overlap(before, value))
+            end = max(end, dots.end() + _overlap(after[::-1], backwards))
+        if (start, end) != dots.span():
+            hidden.append((start, end))
+    for start, end in reversed(hidden):
         text = text[:start] + "****" + text[end:]
     return text
+
+
+def _overlap(text: str, value: str) -> int:
+    """How many characters that end `text` start `value`, fewer than all of it and at least
+    _CUT_START (else 0): the prefix function of Knuth, Morris and Pratt over `text`'s last
+    characters, linear however often `value`'s start repeats in it."""
+    text = text[-(len(value) - 1) :]
+    if value[:_CUT_START] not in text:
+        return 0
+    pattern = value[: len(text)]
+    fail = [0] * len(pattern)  # fail[i]: the longest proper start of pattern[: i + 1] that ends it
+    k = 0
+    for i in range(1, len(pattern)):
+        while k and pattern[i] != pattern[k]:
+            k = fail[k - 1]
+        if pattern[i] == pattern[k]:
+            k += 1
+        fail[i] = k
+    k = 0
+    for char in text:
+        while k and (k == len(pattern) or char != pattern[k]):
+            k = fail[k - 1]
+        if char == pattern[k]:
+            k += 1
+    return k if k >= _CUT_START else 0
 
 
 _ESCAPE = re.compile("%[0-9A-Fa-f]{2}")

@@ -1808,7 +1808,16 @@ def _send_a_secret(text: str, edits: list[lsp.TextEdit]) -> bool:
     if not found:
         return False
     hide = hider(found, whole_words=False)  # each edit's text read once, however many secrets (hunt 150 F3)
-    return any(hide(edit.new_text) != edit.new_text for edit in edits)
+    if any(hide(edit.new_text) != edit.new_text for edit in edits):
+        return True
+    # the hider looks for 4 characters or more; a 3-character password is one too (hunt 153 F5)
+    short = {value for value in found if len(value) == 3}
+    if not short:
+        return False
+    written = "\0".join(edit.new_text for edit in edits)
+    if len(short) <= 32:
+        return any(value in written for value in short)
+    return any(written[at : at + 3] in short for at in range(len(written) - 2))
 
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)

@@ -757,6 +757,10 @@ def test_a_credentials_start_cut_short_is_starred_in_bounded_memory() -> None:
         long_key = "k" * 100_000
         hide = http_client.credentials_hider(f"https://u:{long_key}@api.example/")
         assert hide(f"the pattern {long_key[:50]}... is refused") == "the pattern **** is refused"
+        # hunt 153 F1: a start longer than 100 characters was shown; F12: `…`, and an end after `...`
+        assert hide(f"token {long_key[:150]}... bad, {long_key[:9]}\u2026 bad, ...{long_key[-12:]} bad") == (
+            "token **** bad, **** bad, **** bad"
+        )
         assert tracemalloc.get_traced_memory()[1] < 20_000_000
     finally:
         tracemalloc.stop()
