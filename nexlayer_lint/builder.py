@@ -648,9 +648,10 @@ class _Builder:
         return event.end_mark
 
     def open_anchor(self, name: str, mark: Any) -> None:
-        first = self.anchor_marks.get(name)
-        if first is not None:  # as libyaml's composer says it
-            raise ComposerError("found duplicate anchor; first occurrence", first, "second occurrence", mark)
+        # A name may be given again (YAML 1.2; Go's yaml.v3 takes it): an alias then names the
+        # latest node, and one inside that node is recursive (hunt 155 F1: NX001, which a valid
+        # file could not get past)
+        self.anchors.pop(name, None)
         self.anchor_marks[name] = mark
         self.repeated_before[name] = self.repeated
 
