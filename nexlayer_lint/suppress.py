@@ -43,6 +43,7 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     # and the comment is never removed whole for its codes, which took the misspelt one with it
     # (hunt 111 F3)
     names_more: bool = False
+    span: Span | None = None  # the comment's, `#` to its last character (NX099's place)
 
 
 def parse(
@@ -58,8 +59,9 @@ def parse(
         if not comment.text.startswith(PREFIX):
             continue
         match = DIRECTIVE.match(comment.text)
-        span = Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1)
         line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
+        # the text starts after `#` and its blanks, which Comment.text leaves out (hunt 155 F2)
+        span = Span(comment.line, comment.col, comment.line, _text_col(comment, line) + len(comment.text))
         removal = _removal(comment, line, match)
         if removal is not None and _followed_by_blank(comment, lines):
             if kept_ends is None:
@@ -130,6 +132,7 @@ def parse(
                 removal,
                 tuple(parts[index] if parts else None for index in kept),
                 len(kept) < len(named),
+                span,
             )
         )
     return directives, problems
@@ -327,13 +330,12 @@ def apply(
         # every code of the comment is unused, and it names nothing else
         whole = len(unused_codes) == len(distinct[index]) and not directive.names_more
         for code in unused_codes:
-            comment = directive.comment
             scope = "in this file" if directive.whole_file else f"on line {directive.target_line}"
             unused.append(
                 Problem(
                     "NX099",
                     f"suppression of {code} is unused: nothing {scope} reports {code}",
-                    span=Span(comment.line, comment.col, comment.line, comment.col + len(comment.text) + 1),
+                    span=directive.span,
                     hint="remove the code from the comment, or the comment",
                     # none that removes a remote code: whether it is used is the API's answer of
                     # the moment (the whole comment goes with its last code: then none if it has one)

@@ -180,6 +180,11 @@ def test_nx202_pgdata_in_list_form_vars_counts() -> None:
         "      vars:\n        - key: PGDATA\n          value: /var/lib/postgresql/data/x\n      volumes:",
     )
     assert [d.severity for d in lint_diags(text) if d.code == "NX202"] == ["warning"]
+    # hunt 155 F5: set twice, the last value is the one Kubernetes keeps: here the mount point
+    twice = text.replace(
+        "      volumes:", "        - key: PGDATA\n          value: /var/lib/postgresql/data\n      volumes:"
+    )
+    assert [d.severity for d in lint_diags(twice) if d.code == "NX202"] == ["error"]
 
 
 def test_nx202_the_data_directory_at_a_mount_point_or_holding_one_is_an_error() -> None:
@@ -1441,6 +1446,8 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         ("\u0430pi.pod", [("\u0430pi", None)]),  # a Cyrillic a first
         ("http://d\u0301b.pod:80", [("d\u0301b", 80)]),  # a combining accent: not a reference to `b`
         ("db\u0301.pod", [("db\u0301", None)]),
+        ("${w\u0435b:80} ${\uff57\uff45\uff42:80}", [("w\u0435b", 80), ("\uff57\uff45\uff42", 80)]),  # hunt 155 F3
+        ("${DB_HOST:5432} ${Web:80}", []),  # a dashboard secret's name, in capitals
         ("redis://ca_che.pod:6379", []),  # no host name has `_`; Perl's documentation files do
         ("docs/my_module.pod lib/Foo/Bar_Baz.pod 2024_report.pod", []),
         ("dbb.pod.", [("dbb", None)]),  # DNS's final dot

@@ -350,6 +350,11 @@ def test_suppression_only_covers_its_line_and_codes():
     diagnostics = lint_diags(text)
     assert [(d.code, d.line, d.col) for d in diagnostics] == [("NX099", 2, 14), ("NX215", 5, 14)]
     assert diagnostics[0].message == "suppression of NX215 is unused: nothing on line 2 reports NX215"
+    # hunt 155 F2: the span ends with the comment, past the blanks after its `#` too
+    line = "  name: shop # nexlayer-lint: disable=NX215"
+    assert (diagnostics[0].end_line, diagnostics[0].end_col) == (2, len(line) + 1)
+    spaced = lint_diags(text.replace("# nexlayer-lint", "#   nexlayer-lint").replace("NX215\n", "NX2l5\n", 1))
+    assert [(d.code, d.col, d.end_col) for d in spaced if d.code == "NX099"] == [("NX099", 14, len(line) + 3)]
 
 
 def test_a_directive_naming_nx099_keeps_its_own_unused_codes_quiet():

@@ -31,7 +31,8 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # 
 _REFERENCE = re.compile(
     rf"(?<![\w.{_MARKS}-])(?<!(?<!/)/)(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.(?i:pod)(?:\.(?![\w-]))?(?![\w.-])"
     r"(?::(?P<host_port>\d+))?"
-    r"|\$\{(?P<pod>[a-z][a-z0-9-]*):(?P<port>\d+)\}"
+    # any lower-case letter, as the host form: a look-alike `${w\u0435b:80}` names no pod (hunt 155 F3)
+    r"|\$\{(?P<pod>[^\W\d_A-Z](?:[^\W_A-Z]|-)*):(?P<port>\d+)\}"
 )
 
 

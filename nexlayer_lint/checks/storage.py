@@ -117,7 +117,8 @@ def postgres_data_mount(app: App) -> Iterator[Finding]:
         volumes = pod.data.get("volumes")
         if not isinstance(volumes, list) or not is_postgres(pod):
             continue
-        pgdata = next((var.value for var in pod.vars if var.name == "PGDATA"), None)
+        # set twice (NX220), the last is the one Kubernetes and a shell keep (hunt 155 F5)
+        pgdata = next((var.value for var in reversed(pod.vars) if var.name == "PGDATA"), None)
         data_dir = _data_dir(pgdata, pod.data["image"])
         at_data_dir = [j for j, volume in enumerate(volumes) if _mount_of(volume) == PG_DATA_DIR]
         for j, volume in enumerate(volumes):
