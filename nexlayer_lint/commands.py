@@ -73,7 +73,7 @@ def command_parts(text: str) -> list[Part]:
         found += _quoted_object_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
-    if "'" in text:
+    if "'" in text or any(by in text for by in _BY_DOUBLE_QUOTE):  # `IDENTIFIED BY "x"` too
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
@@ -639,15 +639,21 @@ def _blanks_after(text: str, at: int) -> int:
     return at
 
 
+_BY_DOUBLE_QUOTE = ('Y "', 'y "', 'Y \\"', 'y \\"')
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'` (MySQL 8's `IDENTIFIED WITH
-# caching_sha2_password BY 'x'` too: hunt 148 F4); the literal is single-quoted.
+# caching_sha2_password BY 'x'` too: hunt 148 F4); the literal is single-quoted, or after
+# IDENTIFIED double-quoted (MySQL's default mode), maybe escaped in a shell's string (`\"x\"`),
+# as the plugin's name may be (hunt 153 F9).
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
 _SQL_PASSWORD = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(?:(password)|identified\s+(?:with\s+[\x22'`]?[A-Za-z0-9_]{1,64}[\x22'`]?\s+)?by"
+    r"(?i)(?<![A-Za-z0-9_])(?:(password)\s*(')"
+    r"|identified\s+(?:with\s+\\?[\x22'`]?[A-Za-z0-9_]{1,64}\\?[\x22'`]?\s+)?by\s*(\\?[\x22'])"
+    # MariaDB's `IDENTIFIED VIA ed25519 USING PASSWORD('x')`
+    r"|identified\s+via\s+[A-Za-z0-9_]{1,64}\s+using\s+password\s*\(\s*(')"
     # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`;
     # MySQL 5 wrote the literal inside `PASSWORD('x')`
-    r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?)\s*'"
+    r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?')"
 )
 # `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
 # PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
@@ -667,9 +673,10 @@ def _sql_parts(text: str) -> list[Part]:
             pos = match.end()
             continue
         start = match.end()
-        close = text.find("'", start)
-        while close >= 0 and text.startswith("'", close + 1):
-            close = text.find("'", close + 2)
+        quote = match.group(2) or match.group(3) or match.group(4) or "'"  # `'`, `"` or `\"`
+        close = text.find(quote, start)
+        while close >= 0 and text.startswith(quote, close + len(quote)):  # `''` is a quote inside
+            close = text.find(quote, close + 2 * len(quote))
         end = len(text) if close < 0 else close
         pos = end + 1
         if not not_an_option_value(text, start, end):
@@ -705,12 +712,31 @@ def _sqlplus_parts(text: str) -> list[Part]:
     return found
 
 
+# Oracle's logon in a URL: `jdbc:oracle:thin:user/password@host:1521:SID`, and EZConnect's
+# `user/password@//host:1521/service` as a word (hunt 154 F4): read as sqlplus' logon word is.
+_ORACLE_LOGON = re.compile(r"jdbc:oracle:[a-z0-9]{1,8}:|(?<![^\s'\"=])(?=[^\s/@'\"]{1,128}/[^\s/@'\"]{1,256}@//)")
+
+
+def oracle_logon_parts(text: str) -> list[Part]:
+    """The password of each Oracle logon written as a URL or an EZConnect word."""
+    found: list[Part] = []
+    pos = 0
+    while (match := _ORACLE_LOGON.search(text, pos)) is not None:
+        start, end = value_from(text, match.end(), WORD_STOP)
+        pos = max(end, match.end() + 1)  # each character is read for one logon at most (linear)
+        slash = text.find("/", start, end)
+        sign = text.rfind("@", slash + 1, end) if slash > start else -1  # `user/`, and `@` after it
+        if sign > slash + 1 and not not_an_option_value(text, slash + 1, sign):
+            found += literal_parts(text, slash + 1, sign, "url", "password")
+    return found
+
+
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); one of LOGIN_PROGRAMS
 # counts only when its verb is `login` (_past_login)
 _PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
-    r"|ldap(?:search|add|modify|delete|whoami|passwd)"
-    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry)(?=[\s'\"]|\Z)"
+    r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp"
+    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az)(?=[\s'\"]|\Z)"
 )
 _LOGIN = re.compile(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
@@ -724,6 +750,7 @@ _SHORT_OPTION = {
     "-P": re.compile(r"(?<![^\s'\"])-[A-Za-z]{0,16}?P(?:[ \t]+|(?=\S))"),
     "-w": re.compile(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
     "-U": re.compile(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
+    "-u": re.compile(r"(?<![^\s'\"])(?:-u|--user)(?:[ \t]+|=)"),
     "password": re.compile(r"(?<![^\s'\"])password[ \t]+"),
 }
 assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
@@ -753,6 +780,8 @@ def _program_option_parts(text: str) -> list[Part]:
         pos = max(pos, end)  # each character is read for one command at most (linear)
         if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
             start = text.find("%", start, end) + 1 or end
+        elif option == "-u":  # lftp's `-u user,password`: what follows the `,`
+            start = text.find(",", start, end) + 1 or end
         if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", option)
     return found
@@ -805,12 +834,16 @@ _POSITIONAL_PROGRAMS = {
         ),
         options_first=True,
     ),
+    # MinIO's client: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY [--api S3v4]` (hunt 154 F9)
+    "mc": _Reads(frozenset({"--api", "--path", "--config-dir", "-C"}), options_first=False),
 }
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
-_POSITIONAL_PROGRAM = re.compile(r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli)(?=[\s'\"]|\Z)")
+_POSITIONAL_PROGRAM = re.compile(
+    r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli|mc)(?=[\s'\"]|\Z)"
+)
 _RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authenticate_user"})  # `... USER PASSWORD`
 _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
 
@@ -850,6 +883,7 @@ def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:
     after a quote, `)` or backtick that ends a word and opens nothing in it, which closes what
     the command is in (`sh -c "... pw"`, `$(... pw)`): the word is kept, without it."""
     words: list[tuple[int, int]] = []
+    acl_rules = False  # after redis's `ACL SETUSER`, `>pw` and `<pw` are rules, not redirections (hunt 153 F4)
     while True:
         at = _blanks_after(text, at)
         if text.startswith(("\\\n", "\\\r\n"), at):
@@ -863,8 +897,11 @@ def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:
         template = TEMPLATE_AT.match(text, at)  # `<% PASS %>`: one word, blanks and all
         start, end = template.span() if template else value_from(text, at, _KEY_STOP)
         quoted = start > at
-        if not quoted and (end == at or text[start:end].lstrip("0123456789").startswith(("<", ">"))):
+        if not quoted and (
+            end == at or (text[start:end].lstrip("0123456789").startswith(("<", ">")) and not acl_rules)
+        ):
             return words, at  # a redirection (`2>/dev/null`), or a character no word starts with (a form feed)
+        acl_rules = acl_rules or text[start:end].upper() == "SETUSER"
         if quoted:  # the word goes on past its closing quote, joined by the shell (`'a'b`)
             after = end if end == len(text) or _KEY_STOP.match(text, end) else end + 1 + text.startswith('\\"', end)
             stop = _KEY_STOP.search(text, after)
@@ -931,20 +968,33 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         return [2] if "b" in letters else []
     if program == "rabbitmqctl":  # `add_user USER PASSWORD`
         return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
+    if program == "mc":  # `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`
+        return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,
     # `HELLO 3 AUTH USER PASSWORD`, `MIGRATE ... AUTH PASSWORD` (`AUTH2 USER PASSWORD`), `ACL SETUSER
     # USER on >PASSWORD` (hunt 152 F3)
     command = [word.upper() for word in words[:2]]
     if command[:1] == ["AUTH"]:
         return [2 if len(words) > 2 else 1]
-    if command[:1] in (["HELLO"], ["MIGRATE"]):
-        upper = [word.upper() for word in words]
-        if "AUTH2" in upper:
-            return [upper.index("AUTH2") + 2]
-        if "AUTH" in upper:
-            return [upper.index("AUTH") + (2 if command[0] == "HELLO" else 1)]
-    if command == ["ACL", "SETUSER"]:
-        return [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith(">")]
+    if command[:1] == ["HELLO"]:  # `HELLO [protover [AUTH USER PASSWORD] [SETNAME name]]`
+        at = 2 if len(words) > 1 and words[1].isdigit() else 1
+        while at < len(words):
+            option = words[at].upper()
+            if option == "AUTH":
+                return [at + 2]
+            at += 2 if option == "SETNAME" else 1  # a client's name may be `auth` (hunt 153 F11)
+        return []
+    # `MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH PASSWORD | AUTH2 USER PASSWORD] [KEYS ...]`
+    if command[:1] == ["MIGRATE"]:
+        for at in range(6, len(words)):
+            option = words[at].upper()
+            if option in ("AUTH", "AUTH2"):
+                return [at + (1 if option == "AUTH" else 2)]
+            if option == "KEYS":
+                break
+        return []
+    if command == ["ACL", "SETUSER"]:  # `>PASSWORD` adds one, `<PASSWORD` removes it: both name it
+        return [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith((">", "<"))]
     if command == ["CONFIG", "SET"]:
         return [index + 1 for index in range(2, len(words) - 1, 2) if words[index].lower() in _REDIS_PASSWORD_KEYS]
     return []

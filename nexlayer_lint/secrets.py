@@ -27,6 +27,7 @@ payload, messages), `secret_spans` gives the exact character ranges in the text 
 
 import bisect
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -70,6 +71,7 @@ SECRET_TERMS = frozenset(
         "PSWD",
         "PW",
         "BEARER",  # curl's `--oauth2-bearer x`
+        "NETRC",  # a .netrc file's text: `machine h login u password x` (hunt 154 F8)
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -508,7 +510,7 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
     ranges = []
     pos = 0
     for found in placeholders(text):
-        if found.name and _TOKEN.fullmatch(found.name):
+        if found.name and (_TOKEN.fullmatch(found.name) or _MORE_TOKENS.fullmatch(found.name)):
             continue  # `${ghp_...}`: a token pasted where a name goes is written literally
         if found.start > pos:
             ranges.append((pos, found.start))
@@ -567,13 +569,39 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("an Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}"),
     ("a Groq API key", r"gsk_[A-Za-z0-9]{40,}"),
     ("a SendGrid API key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"),  # fixed lengths
+    ("a Slack app token", r"xapp-[0-9]-[A-Za-z0-9-]{10,}"),
+    ("an age secret key", r"AGE-SECRET-KEY-1[0-9A-Z]{50,}"),
     # an HTTP Authorization header's credentials (`Basic dXNlcjpwYXNz`, `Bearer eyJ...`), 16
     # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown
     ("an HTTP credential", r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"),
-    # the key material of a PEM block, from its BEGIN line to its END line (`_pem_end`)
-    ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+    # the key material of a PEM block (or an armored PGP one), from its BEGIN line to its END line (`_pem_end`)
+    ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
 )
+# Shapes that start at common letters (`h`, `n`, `p`, `d`, `w`): a search that stopped at each
+# of them cost 5% of a file's work, so they are looked for only in a text with one of their
+# prefixes (_MORE_HINT, which stops at rarer characters). Package registries' and platforms'
+# tokens (hunt 154 F10).
+MORE_TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
+    ("a Hugging Face token", r"hf_[A-Za-z0-9]{30,}"),
+    ("an npm token", r"npm_[A-Za-z0-9]{30,}"),
+    ("a PyPI token", r"pypi-[A-Za-z0-9_-]{30,}"),
+    ("a Docker Hub token", r"dckr_pat_[A-Za-z0-9_-]{20,}"),
+    ("a Vault token", r"hv[sb]\.[A-Za-z0-9_-]{24,}"),
+    ("a Shopify token", r"shp(?:at|ca|pa|ss)_[A-Za-z0-9]{30,}"),
+    ("a Stripe webhook secret", r"whsec_[A-Za-z0-9]{24,}"),
+    ("a DigitalOcean token", r"do[opr]_v1_[A-Za-z0-9]{40,}"),
+)
+_ALL_TOKEN_SHAPES = TOKEN_SHAPES + MORE_TOKEN_SHAPES
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
+_MORE_TOKENS = re.compile(
+    "|".join(f"(?P<t{len(TOKEN_SHAPES) + i}>{pattern})" for i, (_, pattern) in enumerate(MORE_TOKEN_SHAPES))
+)
+# each prefix by its rarer character, then the letters before it (a look-behind); in _HINT too
+_MORE_HINT_PATTERN = (
+    r"_(?<=hf_)|_(?<=npm_)|_(?<=dckr_pat_)|_(?<=shpat_)|_(?<=shpca_)|_(?<=shppa_)|_(?<=shpss_)|_(?<=whsec_)"
+    r"|_(?<=v1_)|-(?<=pypi-)|\.(?<=hvs\.)|\.(?<=hvb\.)"
+)
+_MORE_HINT = re.compile(_MORE_HINT_PATTERN)
 # A chat webhook's URL is its credential (anyone holding it can post): its host is shown, its path
 # is not. Looked for only in text holding `hooks` (in both; a host in capitals, `HOOKS`), as
 # these start at common letters.
@@ -597,9 +625,18 @@ _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
 # `scheme://user:PASSWORD@host`: see _url_passwords.
 _USER = re.compile(r"://[^\s/?#@:\[\]]*:")  # no `[`: an IPv6 host (`http://[::1]:80/@x`) is no user
-_PORT = re.compile(r"[0-9]+(?:[/?#\s]|\Z)")  # `host:8080/x`: a port, no user-info
+# `host:8080/x`: a port, no user-info; also before a JDBC URL's `;database=x` and a list of hosts'
+# `,mongo-1:27017` (a password there then ran to an `@` in the query: hunt 154 F11)
+_PORT = re.compile(r"[0-9]+(?:[/?#\s;,]|\Z)")
 _URL_LINE_END = re.compile(r"[\n\r\x85\u2028\u2029]")
 _HOST_END = re.compile(r"[/?#\s]")
+# A signed URL's signature is its credential until it expires (Azure's SAS `sig=`, S3's and
+# GCS's presigned URLs): secret in a query or a connection string, not as a var's name (an
+# e-mail's `SIGNATURE`).
+SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature"})
+# and names the rules read as public: Vault's dev server's root token (an `_ID`), and npm's
+# `_auth=` (base64 of `user:password`; `AUTH` alone is secret only as a var: hunt 154 F8)
+_SECRET_OPTIONS = SIGNATURES | {"dev-root-token-id", "_auth"}
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -607,6 +644,10 @@ _HINT = re.compile(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
+    r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
+    r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
+    r"|\"(?<=Y \")|\"(?<=y \")"  # SQL's `IDENTIFIED BY "x"` (commands._sql_parts)
+    rf"|{_MORE_HINT_PATTERN}"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
@@ -643,11 +684,13 @@ class Part(NamedTuple):
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
-POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd")
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *POSITIONAL_PASSWORD_PROGRAMS)
+POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", 'Y "', 'y "', *POSITIONAL_PASSWORD_PROGRAMS)
 
 
-def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True) -> list[Part]:
+def parts_in(
+    text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True, encoded: bool = False
+) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
     `assignment`: the string is an item of a list of vars, where `NAME=value` (or `NAME: value`, a mapping
@@ -655,6 +698,7 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
     each of its entries may set one (`{A: 1, DB_PASSWORD: x}`, JSON, one `NAME: value` a line).
     `jwts`: a JSON Web Token is a secret by its shape (not in a value whose name says it is
     published, is_published_name); found in a URL, an entry, an option, it is one still.
+    `encoded`: the text is a URL query's value, percent-decoded (not decoded again).
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
@@ -663,6 +707,11 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
         found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _HINT.search(text) is None:
         return found
+    more_tokens = _MORE_HINT.search(text) is not None
+    if "@" in text and ("jdbc:oracle:" in text or "@//" in text):
+        from nexlayer_lint.commands import oracle_logon_parts
+
+        found += oracle_logon_parts(text)
     if "=" in text:
         found += _assigned_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS):
@@ -675,23 +724,28 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
     question = text.find("?")
     if question >= 0:
         for match in _QUERY.finditer(text, question):
-            if is_secret_var_name(match.group(1)):
+            if TEMPLATE_AT.match(text, match.start(2)):
+                continue  # `?password=<% DB_PASSWORD %>`: a reference, its blanks in it (hunt 154 F12)
+            if is_secret_var_name(match.group(1)) or match.group(1).lower() in SIGNATURES:
                 found += literal_parts(text, *match.span(2), "query", match.group(1))
-    pos = 0
-    while (token := _TOKEN.search(text, pos)) is not None:
-        start, end = token.span()
-        pos = end
-        if start and _TOKEN_EDGE.match(text, start - 1):
-            pos = start + 1
-            continue
-        index = int(token.lastgroup[1:])  # type: ignore[index]  # every alternative is a named group
-        if index == _PEM:
-            start, end = end, _pem_end(text, end)
+            elif "%" in match.group(2) and not encoded:
+                found += _encoded_parts(text, *match.span(2))
+    for tokens in (_TOKEN, _MORE_TOKENS) if more_tokens else (_TOKEN,):
+        pos = 0
+        while (token := tokens.search(text, pos)) is not None:
+            start, end = token.span()
             pos = end
-        elif index == _HTTP_CREDENTIAL:
-            start = text.index(" ", start) + 1
-        if end > start:
-            found.append(Part(start, end, "token", TOKEN_SHAPES[index][0]))
+            if start and _TOKEN_EDGE.match(text, start - 1):
+                pos = start + 1
+                continue
+            index = int(token.lastgroup[1:])  # type: ignore[index]  # every alternative is a named group
+            if index == _PEM:
+                start, end = end, _pem_end(text, end)
+                pos = end
+            elif index == _HTTP_CREDENTIAL:
+                start = text.index(" ", start) + 1
+            if end > start:
+                found.append(Part(start, end, "token", _ALL_TOKEN_SHAPES[index][0]))
     if "hooks" in text or "HOOKS" in text:
         for hook in _webhook().finditer(text):
             if not (hook.start() and _TOKEN_EDGE.match(text, hook.start() - 1)):
@@ -715,6 +769,31 @@ def parts_in(text: str, *, assignment: bool = False, entries: bool = False, jwts
             # the word, and the item's whole value), not a less telling one (`?password=x#frag`)
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
+
+
+def _encoded_parts(text: str, start: int, end: int) -> list[Part]:
+    """The secrets in a percent-encoded query value, `text[start:end]` (SQLAlchemy's
+    `?odbc_connect=...PWD%3Dx`, a URL given in a query: hunt 154 F7), at their places in `text`.
+    Only ASCII is decoded: a character of several bytes stays as written."""
+    decoded: list[str] = []
+    origin: list[int] = []  # where each decoded character starts in `text`
+    at = start
+    while at < end:
+        escape = _ESCAPE.match(text, at, end) if text[at] == "%" else None
+        if escape is not None and int(escape.group(1), 16) < 0x80:
+            decoded.append(chr(int(escape.group(1), 16)))
+            origin.append(at)
+            at += 3
+        else:
+            decoded.append(text[at])
+            origin.append(at)
+            at += 1
+    origin.append(end)
+    parts = parts_in("".join(decoded), encoded=True)
+    return [part._replace(start=origin[part.start], end=origin[part.end]) for part in parts]
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 # A signed JSON Web Token: `eyJ` (base64url of `{"`), its header, `.eyJ`, its claims, `.`, and a
@@ -1063,6 +1142,7 @@ def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
     substitutions = _Substitutions(text)  # paired when first asked
+    braces = _Fields(text)
     join_ends = _JoinEnds(text)
     word_end = join_ends.value
     # The values after a substitution read already, innermost last: the names inside a
@@ -1086,6 +1166,7 @@ def _assigned_parts(text: str) -> list[Part]:
             pos = value_from(text, pos, WORD_STOP)[1]
             continue
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
+        secret = secret or name.lower() in _SECRET_OPTIONS
         if not secret and name.upper() != "PWD":
             continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
@@ -1122,6 +1203,13 @@ def _assigned_parts(text: str) -> list[Part]:
             if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
                 opener = "" if text[pos] == "\\" else text[pos]
                 pos, stop = value_from(text, pos, _VALUE_STOP)
+            elif text.startswith("{", pos) and (close := braces.end(pos)) > 0:
+                opener, stop = "", close  # ODBC's and JDBC's quoting of a value with `;`: `Pwd={a;b}` (hunt 154 F5)
+            elif ";" in text and braces.connection_string():  # `Server=db;Password=a b c;`: blanks and all
+                opener = ""
+                stop = len(text) if (semicolon := text.find(";", pos)) < 0 else semicolon
+                while stop > pos and text[stop - 1] in " \t":
+                    stop -= 1
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
                 opener = text[match.start() - 1 : match.start()]  # `"DB_PASSWORD=x"`: its string's
                 # `DB_PASSWORD=<% DB_PASSWORD %>`: a template's blanks are in it, not the word's end
@@ -1150,6 +1238,53 @@ def _assigned_parts(text: str) -> list[Part]:
         else:
             pos = stop
     return found
+
+
+class _Fields:
+    """A connection string's fields (`Server=db;Uid=sa;Pwd={a;b};`), for _assigned_parts: where a
+    value in braces ends (ODBC's and JDBC's quoting: a doubled `}}` is one inside it), and whether
+    the text is such a string, whose values run to their `;`, blanks and all (ADO.NET's). Each
+    line is searched for an unclosed brace once (linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.unclosed: dict[int, int] = {}  # a line's end -> from where no brace value closes on it
+        self.is_connection_string: bool | None = None
+
+    def end(self, pos: int) -> int:
+        """Past the `}` that closes the brace at text[pos], on its line; -1 when none does."""
+        text = self.text
+        line_end = _URL_LINE_END.search(text, pos)
+        limit = line_end.start() if line_end else len(text)
+        if pos >= self.unclosed.get(limit, limit + 1):
+            return -1
+        at = pos + 1
+        while (at := text.find("}", at, limit)) >= 0:
+            if not text.startswith("}}", at) or at + 2 > limit:
+                return at + 1
+            at += 2
+        self.unclosed[limit] = min(pos, self.unclosed.get(limit, pos))
+        return -1
+
+    def connection_string(self) -> bool:
+        """Whether the text is one line of `;`-separated `Key=value` fields, two or more, one
+        naming a server or a database (not a shell's `PWD=/app:X=1 app; PWD=/srv ...`)."""
+        if self.is_connection_string is None:
+            fields = [field for field in self.text.split(";") if field.strip()]
+            self.is_connection_string = (
+                len(fields) >= 2
+                and _URL_LINE_END.search(self.text) is None
+                and all(_FIELD.match(field) for field in fields)
+                and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
+            )
+        return self.is_connection_string
+
+
+_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,63}=")
+_CONNECTION_KEYS = frozenset(
+    {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
+    | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
+)
 
 
 def _item_or_end_at(text: str, at: int) -> bool:
@@ -1412,8 +1547,15 @@ PASSWORD_OPTIONS = {
     "ldappasswd": "-w",
     "smbclient": "-U",
     "mysqladmin": "password",
+    # hunt 154 F9
+    "mosquitto_sub": "-P",
+    "mosquitto_pub": "-P",
+    "mosquitto_rr": "-P",
+    "cqlsh": "-p",
+    "lftp": "-u",  # `-u user,password`
 }
-LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry"})
+# `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`)
+LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "az"})
 
 
 def assignment_sign(text: str) -> int:
@@ -1479,6 +1621,38 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
             found += _commented_entries(text, start, end)
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+def _file_data_at(text: str) -> int:
+    """Where the value of a comment's `data: x` (or `- data: x`) starts in its text, else -1."""
+    at = len(text) - len(text.lstrip(" \t"))
+    if text.startswith("- ", at):
+        at = len(text) - len(text[at + 2 :].lstrip(" \t"))
+    if not text.startswith("data", at):
+        return -1
+    colon = len(text) - len(text[at + 4 :].lstrip(" \t"))
+    if not text.startswith(":", colon) or text[colon + 1 : colon + 2] not in (" ", "\t"):
+        return -1
+    value = len(text) - len(text[colon + 1 :].lstrip(" \t"))
+    return value if value < len(text.rstrip(" \t")) else -1
+
+
+class _Items:
+    """The lines of a document's `secrets` items (`- name: x` / `data: y`), from one pass over
+    its positions, for `holds`."""
+
+    def __init__(self, doc: Document) -> None:
+        spans = sorted(
+            (located.value.line, located.value.end_line)
+            for path, located in doc.positions.items()
+            if len(path) >= 2 and path[-2] == "secrets" and isinstance(path[-1], int)
+        )
+        self.starts = [start for start, _ in spans]
+        self.reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def holds(self, line: int) -> bool:
+        before = bisect.bisect_right(self.starts, line)
+        return before > 0 and self.reach[before - 1] >= line
 
 
 def commented_block(text: str) -> int:
@@ -1605,7 +1779,7 @@ def _step(state: int, parent: Any, key: Any) -> int:
     if state == PAIRED:
         return NAME if is_value_key(key) else PLAIN
     found = _key_state(key)
-    if found == NAME and _fold(key) == "pat" and _is_pod_path(parent, key):
+    if found == NAME and _fold(key) == "pat" and state != VARS and _is_pod_path(parent, key):
         return PLAIN  # `pat: /api`: a pod's `path` misspelt (NX102 says so), not a personal access token
     if found == FILES and state == VARS and isinstance(parent, dict) and not isinstance(parent.get(key), (dict, list)):
         return PLAIN  # a var called `SECRETS` (hunt 148 F8), not `secrets:` and its items indented under vars
@@ -1620,13 +1794,13 @@ def _step(state: int, parent: Any, key: Any) -> int:
 
 
 def _is_pod_path(parent: Any, key: str) -> bool:
-    """Whether parent[key] is a route of a pod (one with an image or ports), not a var's value
-    (`PAT: /9j4kQ...==`, a token in base64, is one: hunt 152 F1)."""
-    return (
-        isinstance(parent, dict)
-        and ("image" in parent or "servicePorts" in parent)
-        and str(parent.get(key)).startswith("/")
-    )
+    """Whether parent[key], outside vars, is a route of a pod (a mapping with a pod's keys, its
+    name at least: hunt 153 F13), not a var's value (`PAT: /9j4kQ...==`, a token in base64, is
+    one: hunt 152 F1)."""
+    return isinstance(parent, dict) and not _POD_KEYS.isdisjoint(parent) and str(parent.get(key)).startswith("/")
+
+
+_POD_KEYS = frozenset({"name", "image", "servicePorts", "vars", "volumes", "secrets", "command", "entrypoint"})
 
 
 def _pairs_a_secret(pair: Any, index: int) -> int | None:
@@ -1634,8 +1808,10 @@ def _pairs_a_secret(pair: Any, index: int) -> int | None:
     F1): NAME for a name's value, `- [API_KEY, x]` (a note may follow it: `- [API_KEY, x,
     rotate monthly]`), PAIRED for the `value: x` of `{key, value}` in square brackets, `- [name:
     DB_PASSWORD, value: x]`, which YAML reads as one-pair mappings; else None."""
-    if not isinstance(pair, list) or len(pair) > 4:  # unknown (a repeated key's copy: None); a pair,
-        return None  # maybe a note with it: a longer list is no item (each read once)
+    # unknown (a repeated key's copy: None, or a shorter list: hunt 153 F6); a pair, maybe a note
+    # with it: a longer list is no item (each read once)
+    if not isinstance(pair, list) or len(pair) > 4 or index >= len(pair):
+        return None
     item = pair[index]
     if isinstance(item, dict):
         named = any(isinstance(other, dict) and not _has_value_key(other) and _names_a_secret(other) for other in pair)
@@ -1875,7 +2051,7 @@ def _secrets_under(
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
-                    or (reads_items and isinstance(value, str))
+                    or (reads_items and isinstance(value, str | int | float))
                 ):
                     children.append((path + (key,), value, child, node))
             children.reverse()  # popped in document order
@@ -1892,6 +2068,10 @@ def _secrets_under(
             if list_parts and place >= 0 and (line_parts := list_parts.get(path[:-1], {}).get(place)):
                 parts = _with_parts(parts, line_parts)
             found.extend(Secret(path, part.kind, part.label, part.start, part.end) for part in parts)
+        elif list_parts and path and isinstance(path[-1], int):  # a number given as a password, whole
+            line_parts = list_parts.get(path[:-1], {}).get(path[-1])
+            if line_parts:
+                found.append(Secret(path, line_parts[0].kind, line_parts[0].label))
     return found
 
 
@@ -2021,12 +2201,13 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
     offsets into that item. One pass."""
     if not (path and path[-1] in _COMMAND_KEYS):
         return {}
-    program = next(iter(before or items), None)
-    if not any(isinstance(item, str) and " " in item for item in items) and not (
-        isinstance(program, str) and program.rsplit("/", 1)[-1] in POSITIONAL_PASSWORD_PROGRAMS
+    # a program that takes a password as a word, maybe run by another (`[tini, --, redis-cli,
+    # AUTH, pw]`, `env`, `gosu`: hunt 153 F2)
+    texts = [_word_of(item) for item in [*before, *items]]
+    if not any(" " in text for text in texts[len(before) :]) and not any(
+        text.rsplit("/", 1)[-1] in POSITIONAL_PASSWORD_PROGRAMS for text in texts
     ):
         return {}
-    texts = [item if isinstance(item, str) else "" for item in [*before, *items]]
     starts, at = [], 0
     for text in texts:
         starts.append(at)
@@ -2043,6 +2224,16 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
                 found.setdefault(each - len(before), []).append(part._replace(start=start, end=end))
             each += 1
     return found
+
+
+def _word_of(item: Any) -> str:
+    """A command list's item as a word of its command line: a number is one (`[redis-cli, -p,
+    6380, AUTH, pw]`: as an empty word, `-p` took `AUTH`, hunt 153 F3)."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return str(item) if isinstance(item, int | float) else "-"
 
 
 def _attached_programs(argv: list[Any], shift: int) -> dict[int, str]:
@@ -2192,9 +2383,8 @@ _spans_cache: LastDocument[tuple[tuple[int, int], ...]] = LastDocument()
 
 def document_secrets(doc: Document) -> Secrets:
     """`find_secrets(doc.data)`, computed once per document; callers must not change it."""
-    cached = _secrets_cache.get(doc)
-    if cached is not None:
-        return cached
+    if _secrets_cache.doc is doc and _secrets_cache.value is not None:  # (asked several times a file)
+        return _secrets_cache.value
     keys: list[Secret] = []
     return _secrets_cache.put(doc, _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True))
 
@@ -2504,6 +2694,8 @@ class _Spans:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
         block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
+        files = False  # inside a `# secrets:` list commented out
+        items: _Items | None = None  # where the pods' secrets items are: asked of a `# data: x` comment
         lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
             start = self.offset(comment.line, comment.col)
@@ -2516,6 +2708,12 @@ class _Spans:
             )
             if key_lines and (broken or "-----END " in comment.text.upper()):
                 key_lines = False
+            if files and (
+                not comment.own_line
+                or previous is None
+                or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
+            ):
+                files = False  # a list commented out ends at a line that is no comment
             text = self.text[start + 1 : end]
             deeper = not text.strip() or len(text) - len(text.lstrip(" \t")) > block
             if block >= 0 and (broken or not comment.own_line or not deeper):
@@ -2525,6 +2723,14 @@ class _Spans:
             else:
                 self.add_comment(start + 1, end)
                 block = commented_block(text)
+                # a secrets item's `data` commented out, in a live item or in a list commented out
+                # whole: secret by its place, which the comment alone does not know (hunt 154 F3)
+                value = _file_data_at(text) if "data" in text else -1
+                if value >= 0 and comment.own_line:
+                    items = items or _Items(self.doc)
+                    if files or items.holds(comment.line):
+                        self.add_lines(start + 1, _trimmed([(value, len(text))], text))
+                files = files or (comment.own_line and text.strip() in ("secrets:", "- secrets:"))
             upper = comment.text.upper()
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True

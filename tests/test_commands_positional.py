@@ -100,6 +100,18 @@ def found_in(text: str) -> list[str]:
         ("redis-cli MIGRATE h 6379 k 0 5000 AUTH Zq9Mi1x", ["Zq9Mi1x"]),
         ("redis-cli MIGRATE h 6379 k 0 5000 AUTH2 u Zq9Mi2x", ["Zq9Mi2x"]),
         ("redis-cli ACL SETUSER u on '>Zq9Acl1' ~* +@all; redis-cli ACL SETUSER v on nopass", [">Zq9Acl1"]),
+        # hunt 153 F11: a client's name or a key called `auth` is no keyword; F4: `>pw` unquoted (an
+        # exec-form list has no shell), and `<pw`, which removes it, names it too
+        ("redis-cli HELLO 3 SETNAME auth AUTH default Zq9He2x", ["Zq9He2x"]),
+        ("redis-cli MIGRATE other 6379 auth 0 5000 AUTH Zq9Mi3x", ["Zq9Mi3x"]),
+        ("redis-cli MIGRATE h 6379 '' 0 5000 KEYS auth k2", []),
+        ("redis-cli ACL SETUSER app on >Zq9Acl2 ~* +@all", [">Zq9Acl2"]),
+        ("redis-cli ACL SETUSER app <Zq9Acl3", ["<Zq9Acl3"]),
+        ("redis-cli GET k >out.txt", []),
+        # hunt 154 F9: MinIO's client, `mc alias set ALIAS URL ACCESS SECRET`
+        ("mc alias set local http://minio.pod:9000 admin Zq9Mc1x && mc mb local/up", ["Zq9Mc1x"]),
+        ("mc config host add s3 https://s3.amazonaws.com AKIDEXAMPLE Zq9Mc2x --api S3v4", ["Zq9Mc2x"]),
+        ("mc ls local/uploads", []),
         # CONFIG SET requirepass / masterauth PASSWORD (Redis 7 sets several pairs)
         ("redis-cli -h db CONFIG SET requirepass Zq9Rd8x", ["Zq9Rd8x"]),
         ("redis-cli -h db config set masterauth Zq9Rd9x requirepass Zq9Rd10x", ["Zq9Rd9x", "Zq9Rd10x"]),
