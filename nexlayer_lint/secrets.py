@@ -2050,6 +2050,9 @@ def _secrets_under(
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
+                    or (
+                        isinstance(value, str) and "\n" in value and ":" in value and _under_vars(path)
+                    )  # _pasted_yaml_parts
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
@@ -2085,13 +2088,40 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     one (_item_chunks); in other lists the string is one item, as a whole (hunt 95 F2: read
     line by line, prose under `annotations:` was taken for vars, hunt 92 F3)."""
     if state not in _ASSIGNS or _in_command(path):
-        return parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+        parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+        if state == PLAIN and "\n" in text and ":" in text and _under_vars(path) and not _in_command(path):
+            parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a YAML file
+        return parts
     if "\n" in text and state == VARS:
         parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
     return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
+
+
+def _pasted_yaml_parts(text: str) -> list[Part]:
+    """The values of the `name: value` lines whose name looks secret in a var's value of several
+    lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
+    file that does not parse has starred too (hunt 154 F2). Each line read once."""
+    found: list[Part] = []
+    at = 0
+    for line in text.split("\n"):
+        start = len(line) - len(line.lstrip(" \t"))
+        if line.startswith("- ", start):
+            start += 2
+        colon = line.find(":", start)
+        if colon > start and line[colon + 1 : colon + 2] in (" ", "\t") and is_secret_var_name(line[start:colon]):
+            value = len(line) - len(line[colon + 1 :].lstrip(" \t"))
+            comment = _INNER_COMMENT.search(line, value)
+            end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
+            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None:
+                found += [
+                    part._replace(start=at + part.start, end=at + part.end)
+                    for part in literal_parts(line, value, end, "assignment", line[start:colon])
+                ]
+        at += len(line) + 1
+    return found
 
 
 def _under_vars(path: DataPath) -> bool:

@@ -2108,3 +2108,18 @@ def test_a_secrets_items_data_commented_out_is_starred() -> None:
     masked = mask_text(load(text))
     assert "ZqOld" not in masked and "# data: /var/lib/app is where it lives" in masked
     assert masked.count("*") == len("ZqOldData1") * 2
+
+
+def test_a_yaml_file_pasted_in_a_vars_value_has_its_secret_lines_starred() -> None:
+    # hunt 154 F2: a kubeconfig's `token:` and Spring's `password:` in a var's block scalar were
+    # shown, which a file that does not parse has starred
+    text = (
+        "application:\n  pods:\n    - vars:\n        - key: KUBECONFIG_CONTENT\n          value: |\n"
+        "            kind: Config\n            users:\n            - name: ci\n              user:\n"
+        "                token: ZqKube1token  # the CI's\n        - key: APPLICATION_YML\n          value: |\n"
+        "            spring:\n              datasource:\n                username: app\n"
+        "                password: ZqSpring2pw\n      command: |\n        token: shown as a script's text\n"
+    )
+    masked = mask_text(load(text))
+    assert "ZqKube1" not in masked and "ZqSpring2" not in masked, masked
+    assert "# the CI's" in masked and "username: app" in masked and "token: shown as a script's text" in masked
