@@ -2238,13 +2238,17 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
         text.rsplit("/", 1)[-1] in POSITIONAL_PASSWORD_PROGRAMS for text in texts
     ):
         return {}
-    starts, at = [], 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + 1
+    # an item after the first is one word, its blanks and all (`[redis-cli, AUTH, "a b"]`: hunt
+    # 153 F7): quoted, but one that starts an option (`"-a pw"`) or holds a quote
+    pieces, starts, at = [], [], 0
+    for index, text in enumerate(texts):
+        quoted = index > 0 and (" " in text or "\t" in text) and not text.startswith("-") and "'" not in text
+        pieces.append(f"'{text}'" if quoted else text)
+        starts.append(at + quoted)
+        at += len(pieces[-1]) + 1
     found: dict[int, list[Part]] = {}
     place = 0
-    for part in parts_in(" ".join(texts), jwts=jwts):  # in order: the items they meet, in order too
+    for part in parts_in(" ".join(pieces), jwts=jwts):  # in order: the items they meet, in order too
         while place + 1 < len(texts) and starts[place + 1] <= part.start:
             place += 1
         each = place

@@ -1227,6 +1227,8 @@ def test_a_command_list_giving_a_password_as_a_word_has_it_hidden() -> None:
     assert hidden({"command": ["redis-cli", "-p", 6380, "AUTH", "ZqList5"]}) == [(("command", 4), 0, 7)]
     assert hidden({"command": ["htpasswd", "-nbB", "-C", 12, "admin", "ZqList6"]}) == [(("command", 5), 0, 7)]
     assert hidden({"command": ["redis-cli", "AUTH", 73914865]}) == [(("command", 2), None, None)]
+    # F7: an item with a blank is one word
+    assert hidden({"command": ["redis-cli", "AUTH", "ZqTwo words1"]}) == [(("command", 2), 0, 12)]
     # F4: an ACL rule `>pw` in an exec-form list, where no shell reads `>` as a redirection
     assert hidden({"command": ["redis-cli", "ACL", "SETUSER", "app", "on", ">ZqAcl4", "~*"]}) == [
         (("command", 5), 0, 7)
