@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
     CONFIG_OPTIONS,
+    ENDS_A_JOIN,
     HERE_STRING,
     LOGIN_PROGRAMS,
     OPENSSL_OPTIONS,
@@ -408,6 +409,19 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
     is no shell's) unless what it ends is a reference, not escaped (`\\;`), and not inside the
     word (`pa;ss`): starring all of it hides a password written unquoted."""
     start, end = value_from(text, at, WORD_STOP)
+    # quoted: what follows its closing quote is joined to the word by the shell (`-a 'x'y`,
+    # `'x'"y"`: hunt 153 F8), unless it ends an item or the command (`["-a", "x", "-v"]`); a
+    # quoted part only when it closes before the next blank (else the quotes pair otherwise)
+    while start > at and text[end : end + 1] in ("'", '"') and text[end + 1 : end + 2] not in ENDS_A_JOIN:
+        after = end + 1
+        if text[after] in ("'", '"'):
+            close = text.find(text[after], after + 1)
+            blank = WORD_STOP.search(text, after + 1)
+            if close < 0 or (blank is not None and blank.start() < close):
+                break
+            end = close
+        else:
+            end = max(value_from(text, after, WORD_STOP)[1], after + 1)
     if start == at:
         stop = end
         while stop - start > 1 and text[stop - 1] in ";&|" and text[stop - 2] != "\\":

@@ -1299,7 +1299,7 @@ _JSON_SCALAR = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|fa
 _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
 # What ends a shell word's parts after a quote: an item's or a command's end; not another quote,
 # which opens a part joined to it (`'xy'"ab"`: hunt 152 F5).
-_ENDS_A_JOIN = frozenset(_AFTER_AN_ARRAY - {"'", '"'})
+ENDS_A_JOIN = frozenset(_AFTER_AN_ARRAY - {"'", '"'})
 
 
 class _WordEnd:
@@ -1437,7 +1437,7 @@ def _joined_end(text: str, stop: int, opener: str, ends: _JoinEnds) -> int:
     what follows them (hunt 149 F1). Each word is searched for a closing quote once (linear:
     hunt 149 F2)."""
     unjoined = stop  # where the value ends if the part at text[stop] is not joined
-    while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in _ENDS_A_JOIN:
+    while text[stop : stop + 1] in ("'", '"') and text[stop + 1 : stop + 2] not in ENDS_A_JOIN:
         quote = text[stop]
         if quote == opener:  # closes the name's string: the word goes on unquoted, or in a part
             opener = ""

@@ -1777,6 +1777,11 @@ def test_ports_and_file_paths_are_not_masked(text: str, found: list[str]) -> Non
         ("redis-cli -a '' ping", []),  # an empty password, then the next word
         ("""curl -d '{"password": "", "x": 1}' h""", []),
         ("app --token " + "''" * 2 + " run", []),
+        # hunt 153 F8: an option's value joined from quoted parts, as the shell joins them
+        ("redis-cli -a 'ZqJoin1'ZqTail1 ping", ["ZqJoin1'ZqTail1"]),
+        ("""app --password 'ZqJoin2'"ZqTail2" run""", ["""ZqJoin2'"ZqTail2"""]),
+        ("""curl -u 'admin:ZqJoin3'"ZqTail3" https://h""", ["""ZqJoin3'"ZqTail3"""]),
+        ("""redis-cli -a 'ZqJoin4'"a b" ping""", ["ZqJoin4"]),  # a part with a blank: not joined
     ],
 )
 def test_a_value_that_starts_with_an_empty_quoted_string_is_read_on(text: str, found: list[str]) -> None:
