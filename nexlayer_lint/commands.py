@@ -81,6 +81,10 @@ def command_parts(text: str) -> list[Part]:
     # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
     if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
+        if "[" in text and "{" not in text:  # a list's items as words, at their places (`["redis-cli",
+            # "AUTH", "pw"]`, `# command: [redis-cli, AUTH, pw]`: hunt 153 F10); not inside an
+            # object, whose `}` would be read as a word
+            found += _positional_password_parts(text.translate(_LIST_PUNCTUATION), listed=True)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
     return found
@@ -851,6 +855,7 @@ _POSITIONAL_PROGRAMS = {
     # MinIO's client: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY [--api S3v4]` (hunt 154 F9)
     "mc": _Reads(frozenset({"--api", "--path", "--config-dir", "-C"}), options_first=False),
 }
+_LIST_PUNCTUATION = str.maketrans("[],", "   ")  # one character for one: the places stay
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
@@ -862,7 +867,7 @@ _RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authent
 _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
 
 
-def _positional_password_parts(text: str) -> list[Part]:
+def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]:
     """The password each command of a _POSITIONAL_PROGRAMS program is given as a word (`htpasswd
     -bc FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`, `redis-cli AUTH PASSWORD`...),
     and what an echo pipes into chpasswd after its `user:`. Each command's words are read once,
@@ -872,8 +877,11 @@ def _positional_password_parts(text: str) -> list[Part]:
     pos = 0
     while (program := _POSITIONAL_PROGRAM.search(text, pos)) is not None:
         name = program.group(1)
-        words, end = _command_words(text, program.end())
-        pos = max(end, program.end())
+        at = program.end()
+        if listed and text[at : at + 1] in ("'", '"') and text[program.start() - 1 : program.start()] == text[at]:
+            at += 1  # a list's item: the program's name quoted as a word of its own (`"redis-cli" "AUTH" "pw"`)
+        words, end = _command_words(text, at)
+        pos = max(end, at)
         letters, arguments = _arguments(text, words, _POSITIONAL_PROGRAMS[name])
         for index in _password_at(name, letters, [text[start:stop] for start, stop in arguments]):
             if index < len(arguments) and not _no_literal(text, *arguments[index], last_closer):

@@ -657,7 +657,7 @@ _HINT = re.compile(
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
     # and mosquitto_passwd take it after a `-b`; no new first character (each costs every search)
-    r"|-cli[ \t]|chpasswd|rabbitmqctl"
+    r"|-cli[ \t,'\"]|chpasswd|rabbitmqctl"
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a

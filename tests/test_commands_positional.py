@@ -108,6 +108,11 @@ def found_in(text: str) -> list[str]:
         ("redis-cli ACL SETUSER app on >Zq9Acl2 ~* +@all", [">Zq9Acl2"]),
         ("redis-cli ACL SETUSER app <Zq9Acl3", ["<Zq9Acl3"]),
         ("redis-cli GET k >out.txt", []),
+        # hunt 153 F10: a list in a string (JSON) or a comment (flow), its items as words
+        ('["redis-cli", "AUTH", "Zq9Li1x"]', ["Zq9Li1x"]),
+        ("[redis-cli, -h, db, AUTH, default, Zq9Li2x]", ["Zq9Li2x"]),
+        ('["redis-cli", "AUTH", "${REDIS_PASSWORD}"]', []),
+        ("[redis-cli, GET, auth]", []),
         # hunt 154 F9: MinIO's client, `mc alias set ALIAS URL ACCESS SECRET`
         ("mc alias set local http://minio.pod:9000 admin Zq9Mc1x && mc mb local/up", ["Zq9Mc1x"]),
         ("mc config host add s3 https://s3.amazonaws.com AKIDEXAMPLE Zq9Mc2x --api S3v4", ["Zq9Mc2x"]),
