@@ -236,24 +236,61 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool, lenient: 
     return out.done()
 
 
+def _parent_indent(text: str, header: int) -> int | None:
+    """The indentation a block scalar's explicit indentation counts from, as ruamel.yaml's
+    scanner has it: the column of the key on the header's line (`  key: |2`, `- key: |2`), or of
+    the last `- ` before the header (`- |2`); None for another line (`? key`, a flow, the header
+    alone on its line), whose mapping is not read here. The verdict is checked: a map whose
+    value is not the data's is not used (scalar_map)."""
+    line_start = max(text.rfind("\n", 0, header), text.rfind("\r", 0, header)) + 1
+    line = text[line_start:header]
+    at = len(line) - len(line.lstrip(" "))
+    dash = None
+    while line.startswith("- ", at):
+        dash = at
+        at = len(line) - len(line[at + 2 :].lstrip(" "))
+    if at == len(line):
+        return dash  # `- |2`: the item's
+    key_end = line.find(": ", at)
+    if key_end < 0 or line.startswith(("?", "{", "[", "&", "!", "*"), at):
+        return None
+    return at
+
+
 def _block(text: str, pos: int, end: int, *, folded: bool) -> ValueMap | None:
     """A block scalar from its indicator, read as ruamel.yaml's scan_block_scalar reads it."""
+    header = pos
     pos += 1
     chomping: bool | None = None
+    increment = 0
     for _ in range(2):
         if pos < end and text[pos] in "+-":
             chomping = text[pos] == "+"
             pos += 1
-        elif pos < end and text[pos].isdigit():
-            return None  # an explicit indentation: it depends on the parent's, unknown here
+        elif pos < end and text[pos] in "123456789":
+            increment = int(text[pos])
+            pos += 1
     while pos < end and not _break_at(text, pos, end):  # the rest of the header line
         pos += 1
     pos += _break_at(text, pos, end)
     out = _Out()
-    # the indentation: the deepest of the leading blank lines and the first line's
     line_start, indent = pos, 0
     breaks: list[tuple[int, int]] = []  # line breaks waiting to be content: (start, end)
-    while pos < end and (text[pos] == " " or _break_at(text, pos, end)):
+    if increment:  # an explicit indentation: the parent's and that many more (hunt 155 F4)
+        parent = _parent_indent(text, header)
+        if parent is None:
+            return None
+        indent = parent + increment
+        while pos - line_start < indent and pos < end and text[pos] == " ":
+            pos += 1
+        while (width := _break_at(text, pos, end)) > 0:
+            breaks.append((pos, pos + width))
+            pos += width
+            line_start = pos
+            while pos - line_start < indent and pos < end and text[pos] == " ":
+                pos += 1
+    # else the indentation: the deepest of the leading blank lines and the first line's
+    while not increment and pos < end and (text[pos] == " " or _break_at(text, pos, end)):
         if text[pos] == " ":
             pos += 1
             indent = max(indent, pos - line_start)

@@ -708,10 +708,15 @@ WRITTEN_SHAPES = {
     "plain folded in the password": ("DB_URL: redis://u:S3cr\n  3t@c:1\n", "DB_URL: redis://u:****\n  **@c:1\n"),
     "quoted folded": ("DB_URL: 'redis://u:S3cr3t\n  @cache'\n", "DB_URL: 'redis://u:******\n  @cache'\n"),
     "folded block": ("DB_URL: >\n  redis://u:S3cr3t\n  @cache\n", "DB_URL: >\n  redis://u:******\n  @cache\n"),
-    # an explicit indentation indicator: the text cannot be read exactly here, so all of it is starred
+    # an explicit indentation indicator, counted from the key's column (hunt 155 F4; it was starred whole)
     "folded block, indented explicitly": (
         "DB_URL: >2\n  redis://u:S3cr3t\n  @cache\nx: y\n",
-        "DB_URL: >2\n  ****************\n  ******\nx: y\n",
+        "DB_URL: >2\n  redis://u:******\n  @cache\nx: y\n",
+    ),
+    # one whose header's line has a tag on its key is not read here: all of it is starred
+    "explicit indentation after a tagged key": (
+        "!!str DB_URL: >2\n  redis://u:S3cr3t\n  @cache\nx: y\n",
+        "!!str DB_URL: >2\n  ****************\n  ******\nx: y\n",
     ),
 }
 

@@ -99,8 +99,8 @@ def test_any_scalar_reads_as_the_parser_reads_it(parser: None, style: str, piece
         body = "'" + "".join(SINGLE[i % len(SINGLE)] for i in pieces) + "'"
     elif style == "":
         body = "x" + "".join(PIECES[i % len(PIECES)] for i in pieces).replace("#", "x").replace(": ", "x")
-    else:
-        body = style + "\n  x" + "".join(PIECES[i % len(PIECES)] for i in pieces)
+    else:  # at times with an explicit indentation, as the first line's (hunt 155 F4)
+        body = style + ("2" if pieces[0] % 2 else "") + "\n  x" + "".join(PIECES[i % len(PIECES)] for i in pieces)
     check("k: " + body + "\nz: 1\n")
 
 
@@ -112,7 +112,30 @@ def test_an_escape_is_mapped_whole_and_a_fold_spans_both_lines() -> None:
     assert [text[lo:hi] for lo, hi in text_ranges(mapped, [(3, 4), (2, 6)])] == ["\\x40", "S\\x40t\\\n  x"]
 
 
+# hunt 155 F4: an explicit indentation counts from the parent's (a key's column, an item's dash)
+EXPLICIT = [
+    ("k: |2\n   x\n", ("k",)),
+    ("k: |2+\n\n   x\n\n", ("k",)),
+    ("a:\n  k: |1\n     x\n    y\n", ("a", "k")),
+    ("a:\n    k: >2-\n        a\n        b\n\n        c\n", ("a", "k")),
+    ("- |2\n   x\n  y\n", (0,)),
+    ("- k: >2\n     a\n     b\n", (0, "k")),
+    ("- - k: |3-\n         x\n", (0, 0, "k")),
+    ("k: !!str |2\n    x\n", ("k",)),
+]
+
+
+@pytest.mark.parametrize(("text", "path"), EXPLICIT)
+def test_an_explicit_indentation_reads_as_the_parser_reads_it(
+    parser: None, text: str, path: tuple[object, ...]
+) -> None:
+    value, start, end, style = located(text, path)
+    mapped = value_map(text, start, end, style)
+    assert mapped is not None and mapped.value == value, (text, mapped)
+    check(text, path)
+
+
 def test_what_it_cannot_read_exactly_is_none() -> None:
-    assert value_map("k: |2\n   x\n", 3, 11, "|") is None  # an explicit indentation
+    assert value_map("? |2\n   x\n: 1\n", 2, 10, "|") is None  # an explicit indentation under `?`
     assert value_map('"\\q"', 0, 4, '"') is None  # an unknown escape
     assert value_map('"x', 0, 2, '"') is None  # no closing quote
