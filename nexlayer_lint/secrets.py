@@ -2050,9 +2050,7 @@ def _secrets_under(
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
-                    or (
-                        isinstance(value, str) and "\n" in value and ":" in value and _under_vars(path)
-                    )  # _pasted_yaml_parts
+                    or (isinstance(value, str) and "\n" in value and _pasted(value) and _under_vars(path))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
@@ -2089,8 +2087,8 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     line by line, prose under `annotations:` was taken for vars, hunt 92 F3)."""
     if state not in _ASSIGNS or _in_command(path):
         parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-        if state == PLAIN and "\n" in text and ":" in text and _under_vars(path) and not _in_command(path):
-            parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a YAML file
+        if state == PLAIN and "\n" in text and _pasted(text) and _under_vars(path) and not _in_command(path):
+            parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
     if "\n" in text and state == VARS:
         parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
@@ -2100,13 +2098,24 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
+def _pasted(text: str) -> bool:
+    """Whether a var's value of several lines may hold a file pasted in it (_pasted_yaml_parts)."""
+    return ":" in text or " password " in text
+
+
 def _pasted_yaml_parts(text: str) -> list[Part]:
     """The values of the `name: value` lines whose name looks secret in a var's value of several
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
-    file that does not parse has starred too (hunt 154 F2). Each line read once."""
+    file that does not parse has starred too (hunt 154 F2); and a `.netrc`'s `machine h login u
+    password x` (F8). Each line read once."""
     found: list[Part] = []
     at = 0
     for line in text.split("\n"):
+        netrc = line.find(" password ") if line.lstrip().startswith(("machine ", "default ")) else -1
+        if netrc >= 0:
+            value, stop = value_from(line, netrc + len(" password "), WORD_STOP)
+            netrc_parts = literal_parts(line, value, stop, "option", "password")
+            found += [part._replace(start=at + part.start, end=at + part.end) for part in netrc_parts]
         start = len(line) - len(line.lstrip(" \t"))
         if line.startswith("- ", start):
             start += 2

@@ -2135,3 +2135,17 @@ def test_a_yaml_file_pasted_in_a_vars_value_has_its_secret_lines_starred() -> No
     masked = mask_text(load(text))
     assert "ZqKube1" not in masked and "ZqSpring2" not in masked, masked
     assert "# the CI's" in masked and "username: app" in masked and "token: shown as a script's text" in masked
+
+
+def test_a_netrc_pasted_in_a_vars_value_has_its_passwords_starred() -> None:
+    # hunt 154 F8: `.netrc`'s `machine h login u password x` under a neutral name was sent
+    text = (
+        "application:\n  pods:\n    - vars:\n        GIT_CREDS: |\n"
+        "          machine bitbucket.org login deploy password ZqNetrc1\n"
+        '          machine h2 login me@acme.io password "ZqNetrc 2"\n'
+        "          default login x password ZqNetrc3 account y\n"
+        "        NOTES: |\n          the admin password is rotated\n"
+    )
+    masked = mask_text(load(text))
+    assert "ZqNetrc" not in masked and "login deploy password" in masked and "account y" in masked
+    assert "the admin password is rotated" in masked
