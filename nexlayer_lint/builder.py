@@ -336,7 +336,11 @@ class _Builder:
         self.deep_cells = 0  # the path parts of the values nested deeper than _SHALLOW
         self.expanded = 0  # values added by aliases and merges
         self.repeated = 0  # characters repeated by aliases
-        self.repeated_before: dict[str, int] = {}  # an anchor's name -> `repeated` where it opened
+        # an anchor's name -> its nodes still open: where each starts, `repeated` there, and its
+        # number in the order anchors open (a name may be given again, inside its own node too)
+        self.open_anchors: dict[str, list[tuple[int, int, int]]] = {}
+        self.latest: dict[str, int] = {}  # an anchor's name -> the number of its latest node
+        self.opened = 0  # anchors opened so far
         self.merged = False  # whether a `<<` was read
 
     def add_string(self, span: Span, style: str | None) -> None:
@@ -622,6 +626,7 @@ class _Builder:
             self.plain_keys.append((path + (event.value,), span, event.value, tag))
         if event.anchor is not None:  # the key's text can be a value elsewhere: `&k a: 1`, `b: *k`
             self.open_anchor(event.anchor, event.start_mark)
+            self.open_anchors[event.anchor].pop()  # a key is closed as soon as it is read
             style = event.style or ""
             data = event.value if style and tag is None else _tagged_value(event.value, tag, span)
             end = len(self.entries)
@@ -648,20 +653,26 @@ class _Builder:
         return event.end_mark
 
     def open_anchor(self, name: str, mark: Any) -> None:
-        # A name may be given again (YAML 1.2; Go's yaml.v3 takes it): an alias then names the
-        # latest node, and one inside that node is recursive (hunt 155 F1: NX001, which a valid
-        # file could not get past)
+        # A name may be given again (YAML 1.2; Go's yaml.v3 takes it, hunt 155 F1): an alias names
+        # the latest node to start with it, as yaml.v3 and ruamel.yaml register a node when it
+        # starts (`&p [&p 80]`, `*p` is 80: hunt 157 F2); one inside that node is recursive.
+        # Each node's own start and `repeated` are kept, for its size (hunt 157 F1: the inner
+        # node's overwrote the outer's, whose size then let an alias bomb through)
         self.anchors.pop(name, None)
         self.anchor_marks[name] = mark
-        self.repeated_before[name] = self.repeated
+        self.opened += 1
+        self.latest[name] = self.opened
+        self.open_anchors.setdefault(name, []).append((mark.index, self.repeated, self.opened))
 
     def close_anchor(self, name: str, value: Any, text: str | None, path: DataPath, first: int, end_index: int) -> None:
         own = self.entries[first]
         assert own is not None
         if name in self.recursive:
             raise Refused([_recursive_alias(own[1].value)])
-        size = end_index - self.anchor_marks[name].index + self.repeated - self.repeated_before[name]
-        self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries), size)
+        start, repeated_before, serial = self.open_anchors[name].pop()
+        size = end_index - start + self.repeated - repeated_before
+        if serial == self.latest[name]:  # else a node inside it, started later, is the one named
+            self.anchors[name] = _Anchor(value, own[1], text, path, first, len(self.entries), size)
 
     def alias(self, event: Any, path: DataPath, key: Span | None) -> Any:
         """A copy of the anchored value, its entries repeated under `path`."""

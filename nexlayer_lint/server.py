@@ -1810,14 +1810,14 @@ def _send_a_secret(text: str, edits: list[lsp.TextEdit]) -> bool:
     hide = hider(found, whole_words=False)  # each edit's text read once, however many secrets (hunt 150 F3)
     if any(hide(edit.new_text) != edit.new_text for edit in edits):
         return True
-    # the hider looks for 4 characters or more; a 3-character password is one too (hunt 153 F5)
-    short = {value for value in found if len(value) == 3}
+    # the hider looks for 4 characters or more; a shorter password is one too (hunt 153 F5, 157 F3)
+    short = {value for value in found if 0 < len(value) < 4}
     if not short:
         return False
     written = "\0".join(edit.new_text for edit in edits)
     if len(short) <= 32:
         return any(value in written for value in short)
-    return any(written[at : at + 3] in short for at in range(len(written) - 2))
+    return any(written[at : at + size] in short for size in (1, 2, 3) for at in range(len(written) - size + 1))
 
 
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)

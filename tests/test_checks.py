@@ -1448,6 +1448,7 @@ def test_template_search_is_linear_on_hostile_values() -> None:
         ("db\u0301.pod", [("db\u0301", None)]),
         ("${w\u0435b:80} ${\uff57\uff45\uff42:80}", [("w\u0435b", 80), ("\uff57\uff45\uff42", 80)]),  # hunt 155 F3
         ("${DB_HOST:5432} ${Web:80}", []),  # a dashboard secret's name, in capitals
+        ("${we\u0301b:80} ${we\u034fb:81}", [("we\u0301b", 80), ("we\u034fb", 81)]),  # hunt 157 F5: marks
         ("redis://ca_che.pod:6379", []),  # no host name has `_`; Perl's documentation files do
         ("docs/my_module.pod lib/Foo/Bar_Baz.pod 2024_report.pod", []),
         ("dbb.pod.", [("dbb", None)]),  # DNS's final dot

@@ -556,6 +556,14 @@ def test_an_anchor_name_given_again_names_the_latest_node():
     assert doc.positions[("c",)].value == Span(2, 4, 2, 8)  # the alias's value is the latest `&x`
     (problem,) = load("a: &x 1\nb: &x [*x]\n", "x")[1]  # inside the node it names: recursive
     assert problem.code == "NX001" and "recursive" in problem.message
+    # hunt 157 F2: the latest node to start is named, as yaml.v3 registers a node at its start
+    doc, problems = load("a: &p [ &p 80 ]\nb: *p\nc: &q [ &q 1, *q ]\n", "x")
+    assert problems == [] and doc is not None and doc.data == {"a": [80], "b": 80, "c": [1, 1]}
+    # F1: each node's size is its own: an inner node of the same name hid the outer's 200 kB
+    big = '"' + "x" * 200_000 + '"'
+    text = f"a: &x [&x {big}, 0]\n" + "".join(f"k{i}: *x\n" for i in range(10))
+    (problem,) = load(text, "x")[1]
+    assert problem.message == "aliases repeat more than 1,000,000 characters of text; not expanded"
 
 
 def test_a_key_repeated_by_an_alias_is_reported_at_the_alias():

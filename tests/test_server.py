@@ -761,6 +761,10 @@ def test_fix_all_sends_no_value_that_moves_after_its_name() -> None:
     edits = server._fix_all_job(short, "nexlayer.yaml", server.Settings(), lsp.PositionEncodingKind.Utf16)
     assert edits and not any("Zq9" in edit.new_text for edit in edits)
     assert apply_text_edits(short, edits) == head + "      vars:\n        DB_PASSWORD: Zq9\n"
+    # hunt 157 F3: and of 2 characters
+    two = short.replace("Zq9", "Zq")
+    edits = server._fix_all_job(two, "nexlayer.yaml", server.Settings(), lsp.PositionEncodingKind.Utf16)
+    assert edits and not any(": Zq" in edit.new_text for edit in edits)
     # hunt 147 F2: a password in the comment NX216 moves above its var: no fix, whose edit showed it
     old = old.replace("key: DATABASE_URL\n", "key: DATABASE_URL # was postgres://app:ZqMoved2x@db/app\n")
     assert not any(d.code == "NX216" and d.fix for d in lint_diags(old))

@@ -32,7 +32,7 @@ _REFERENCE = re.compile(
     rf"(?<![\w.{_MARKS}-])(?<!(?<!/)/)(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.(?i:pod)(?:\.(?![\w-]))?(?![\w.-])"
     r"(?::(?P<host_port>\d+))?"
     # any lower-case letter, as the host form: a look-alike `${w\u0435b:80}` names no pod (hunt 155 F3)
-    r"|\$\{(?P<pod>[^\W\d_A-Z](?:[^\W_A-Z]|-)*):(?P<port>\d+)\}"
+    rf"|\$\{{(?P<pod>[^\W\d_A-Z](?:[^\W_A-Z]|[{_MARKS}-])*):(?P<port>\d+)\}}"
 )
 
 
