@@ -1016,7 +1016,10 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
                 break
         return []
     if command == ["ACL", "SETUSER"]:  # `>PASSWORD` adds one, `<PASSWORD` removes it: both name it
-        return [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith((">", "<"))]
+        rules = [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith((">", "<"))]
+        return [
+            index for index in rules if not words[index].startswith((">/", ">&", ">>", "</"))
+        ]  # redirections (hunt 156 F14)
     if command == ["CONFIG", "SET"]:
         return [index + 1 for index in range(2, len(words) - 1, 2) if words[index].lower() in _REDIS_PASSWORD_KEYS]
     return []

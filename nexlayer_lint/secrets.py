@@ -71,7 +71,6 @@ SECRET_TERMS = frozenset(
         "PSWD",
         "PW",
         "BEARER",  # curl's `--oauth2-bearer x`
-        "NETRC",  # a .netrc file's text: `machine h login u password x` (hunt 154 F8)
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -584,7 +583,7 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
 MORE_TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Hugging Face token", r"hf_[A-Za-z0-9]{30,}"),
     ("an npm token", r"npm_[A-Za-z0-9]{30,}"),
-    ("a PyPI token", r"pypi-[A-Za-z0-9_-]{30,}"),
+    ("a PyPI token", r"pypi-AgE[A-Za-z0-9_-]{30,}"),  # a macaroon: `AgE...` (not `pypi-mirror-...`: hunt 156 F6)
     ("a Docker Hub token", r"dckr_pat_[A-Za-z0-9_-]{20,}"),
     ("a Vault token", r"hv[sb]\.[A-Za-z0-9_-]{24,}"),
     ("a Shopify token", r"shp(?:at|ca|pa|ss)_[A-Za-z0-9]{30,}"),
@@ -636,7 +635,7 @@ _HOST_END = re.compile(r"[/?#\s]")
 SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature"})
 # and names the rules read as public: Vault's dev server's root token (an `_ID`), and npm's
 # `_auth=` (base64 of `user:password`; `AUTH` alone is secret only as a var: hunt 154 F8)
-_SECRET_OPTIONS = SIGNATURES | {"dev-root-token-id", "_auth"}
+_SECRET_OPTIONS = frozenset({"dev-root-token-id", "_auth"})
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -1120,7 +1119,10 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
     while (match := _USER.search(text, pos)) is not None:
         start = pos = match.end()
-        if _PORT.match(text, start):
+        port = _PORT.match(text, start)
+        # before `;` or `,` only after a host name (`jdbc:sqlserver://h.net:1433;db=x`,
+        # `mongo-0.pod:27017,...`): `postgres://app:2024,Spring!x@db` is a password (hunt 156 F1)
+        if port and (text[port.end() - 1] not in ";," or "." in text[match.start() + 3 : start - 1]):
             continue
         next_url = text.find("://", start)
         limit = len(text) if next_url < 0 else next_url
@@ -1166,7 +1168,10 @@ def _assigned_parts(text: str) -> list[Part]:
             pos = value_from(text, pos, WORD_STOP)[1]
             continue
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
-        secret = secret or name.lower() in _SECRET_OPTIONS
+        # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
+        # `--signature=file.sig`: hunt 156 F13)
+        joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
+        secret = secret or name.lower() in _SECRET_OPTIONS or (joined and name.lower() in SIGNATURES)
         if not secret and name.upper() != "PWD":
             continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,
@@ -1249,13 +1254,16 @@ class _Fields:
     def __init__(self, text: str) -> None:
         self.text = text
         self.unclosed: dict[int, int] = {}  # a line's end -> from where no brace value closes on it
+        self.line = (0, -1)  # the last line looked at: its start and its end
         self.is_connection_string: bool | None = None
 
     def end(self, pos: int) -> int:
         """Past the `}` that closes the brace at text[pos], on its line; -1 when none does."""
         text = self.text
-        line_end = _URL_LINE_END.search(text, pos)
-        limit = line_end.start() if line_end else len(text)
+        if not self.line[0] <= pos < self.line[1]:  # each line's end found once (hunt 156 F3: at each `{`)
+            line_end = _URL_LINE_END.search(text, pos)
+            self.line = (pos, line_end.start() if line_end else len(text))
+        limit = self.line[1]
         if pos >= self.unclosed.get(limit, limit + 1):
             return -1
         at = pos + 1
@@ -1280,7 +1288,8 @@ class _Fields:
         return self.is_connection_string
 
 
-_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,63}=")
+# a key of letters and blanks (`User Id`), not a shell's `SECRET_KEY=` (hunt 156 F16)
+_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z ]{0,63}=")
 _CONNECTION_KEYS = frozenset(
     {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
     | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
@@ -1794,13 +1803,18 @@ def _step(state: int, parent: Any, key: Any) -> int:
 
 
 def _is_pod_path(parent: Any, key: str) -> bool:
-    """Whether parent[key], outside vars, is a route of a pod (a mapping with a pod's keys, its
-    name at least: hunt 153 F13), not a var's value (`PAT: /9j4kQ...==`, a token in base64, is
-    one: hunt 152 F1)."""
-    return isinstance(parent, dict) and not _POD_KEYS.isdisjoint(parent) and str(parent.get(key)).startswith("/")
+    """Whether parent[key], outside vars, is a route of a pod: a mapping with a pod's keys, or
+    only a pod's name in lower case beside it (`- name: worker` / `pat: /jobs`: hunt 153 F13);
+    not a var's value (`PAT: /9j4kQ...==`, a token in base64: hunt 152 F1), nor beside an
+    application's or a var item's name (hunt 156 F7)."""
+    if not (isinstance(parent, dict) and str(parent.get(key)).startswith("/")):
+        return False
+    name = parent.get("name")
+    named_only = set(parent) == {"name", key} and isinstance(name, str) and name.islower()
+    return named_only or not _POD_KEYS.isdisjoint(parent)
 
 
-_POD_KEYS = frozenset({"name", "image", "servicePorts", "vars", "volumes", "secrets", "command", "entrypoint"})
+_POD_KEYS = frozenset({"image", "servicePorts", "vars", "volumes", "secrets", "command", "entrypoint"})
 
 
 def _pairs_a_secret(pair: Any, index: int) -> int | None:
@@ -2248,10 +2262,12 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
     ):
         return {}
     # an item after the first is one word, its blanks and all (`[redis-cli, AUTH, "a b"]`: hunt
-    # 153 F7): quoted, but one that starts an option (`"-a pw"`) or holds a quote
+    # 153 F7), an empty one too (MIGRATE's key `""`: hunt 156 F2): quoted, but one that starts
+    # an option (`"-a pw"`) or holds a quote
     pieces, starts, at = [], [], 0
     for index, text in enumerate(texts):
-        quoted = index > 0 and (" " in text or "\t" in text) and not text.startswith("-") and "'" not in text
+        spaced = not text or " " in text or "\t" in text
+        quoted = index > 0 and spaced and not text.startswith("-") and "'" not in text
         pieces.append(f"'{text}'" if quoted else text)
         starts.append(at + quoted)
         at += len(pieces[-1]) + 1

@@ -56,7 +56,7 @@ dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
-CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST NETRC GIT_NETRC
+CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
 DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
@@ -2149,3 +2149,59 @@ def test_a_netrc_pasted_in_a_vars_value_has_its_passwords_starred() -> None:
     masked = mask_text(load(text))
     assert "ZqNetrc" not in masked and "login deploy password" in masked and "account y" in masked
     assert "the admin password is rotated" in masked
+
+
+def test_hunt_156s_regressions_of_this_sessions_readers() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1: digits then `,` or `;` after a user's name are a password, after a host name a port
+    assert shown("postgres://app:2024,Spring9x@db.pod/shop") == ["2024,Spring9x"]
+    assert shown("jdbc:sqlserver://h.db.net:1433;database=x;user=a@h") == []
+    # F5: curl's `--netrc` reads a file: the URL after it is no secret
+    assert shown("curl --netrc https://api.acme.io/v1/items") == []
+    # F6: a PyPI token is a macaroon (`pypi-AgE...`), not any long name after `pypi-`
+    assert shown("ghcr.io/acme/pypi-mirror-server-with-a-long-enough-name:1.2") == []
+    # F13: cosign's `--signature=` names a file; a query's `&sig=` is one
+    assert shown("cosign verify-blob --signature=artifact.sig blob") == []
+    assert shown("https://a.blob.core.windows.net/c?sv=1&sig=ZqSig0001abcd") == ["ZqSig0001abcd"]
+    # F14: a redirection after `ACL SETUSER` is no password rule
+    assert shown("redis-cli ACL SETUSER app on >ZqAcl5x >/dev/null") == [">ZqAcl5x"]
+    # F16: a shell's `HOST=x; SECRET_KEY=${SECRET_KEY} app` is no connection string
+    assert shown("HOST=0.0.0.0; SECRET_KEY=${SECRET_KEY} gunicorn app:app --bind 0.0.0.0:80") == []
+    # F2: an empty item is a word (MIGRATE's key `""`)
+    found = find_secrets({"command": ["redis-cli", "MIGRATE", "h", "6379", "", "0", "5000", "AUTH", "ZqMig1x"]})
+    assert [(s.path, s.start, s.end) for s in found] == [(("command", 8), 0, 7)]
+    # F7: `pat:` beside an application's or a var item's name is a token
+    assert [s.path for s in find_secrets({"application": {"name": "shop", "pods": [], "pat": "/9j4kQZq=="}})] == [
+        ("application", "pat")
+    ]
+    assert [s.path for s in find_secrets({"vars": [{"name": "GITHUB", "pat": "/9j4kQZq=="}]})] == [("vars", 0, "pat")]
+
+
+def test_many_braces_and_cuts_are_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 156 F3: each `{` searched its line's end again; F4: the text was rebuilt at each cut
+    from nexlayer_lint import http_client, secrets
+
+    searched: list[int] = []
+    line_end = secrets._URL_LINE_END
+    monkeypatch.setattr(
+        secrets,
+        "_URL_LINE_END",
+        type(
+            "P",
+            (),
+            {
+                "search": lambda self, t, p=0, e=None: (
+                    searched.append(p) or (line_end.search(t, p) if e is None else line_end.search(t, p, e))
+                )
+            },
+        )(),
+    )
+    text = "Server=db;" + "Password={a} " * 2_000
+    assert parts_in(text)
+    assert len(searched) <= 3
+    monkeypatch.undo()
+    hide = http_client.credentials_hider("https://u:ZqCutSecret99@api.example/")
+    cut = "key ZqCut... bad, " * 5_000
+    assert hide(cut) == "key **** bad, " * 5_000
