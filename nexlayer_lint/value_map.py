@@ -236,6 +236,23 @@ def _flow(text: str, pos: int, end: int, *, double: bool, plain: bool, lenient: 
     return out.done()
 
 
+def _indented(text: str, pos: int, end: int, indent: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """From a line's start: past at most `indent` spaces, and past each blank line after them
+    (as ruamel.yaml's scan_block_scalar_breaks); where it stops, its line's start, and the line
+    breaks passed."""
+    line_start = pos
+    breaks: list[tuple[int, int]] = []
+    while pos - line_start < indent and pos < end and text[pos] == " ":
+        pos += 1
+    while (width := _break_at(text, pos, end)) > 0:
+        breaks.append((pos, pos + width))
+        pos += width
+        line_start = pos
+        while pos - line_start < indent and pos < end and text[pos] == " ":
+            pos += 1
+    return pos, line_start, breaks
+
+
 def _parent_indent(text: str, header: int) -> int | None:
     """The indentation a block scalar's explicit indentation counts from, as ruamel.yaml's
     scanner has it: the column of the key on the header's line (`  key: |2`, `- key: |2`), or of
@@ -281,14 +298,7 @@ def _block(text: str, pos: int, end: int, *, folded: bool) -> ValueMap | None:
         if parent is None:
             return None
         indent = parent + increment
-        while pos - line_start < indent and pos < end and text[pos] == " ":
-            pos += 1
-        while (width := _break_at(text, pos, end)) > 0:
-            breaks.append((pos, pos + width))
-            pos += width
-            line_start = pos
-            while pos - line_start < indent and pos < end and text[pos] == " ":
-                pos += 1
+        pos, line_start, breaks = _indented(text, pos, end, indent)
     # else the indentation: the deepest of the leading blank lines and the first line's
     while not increment and pos < end and (text[pos] == " " or _break_at(text, pos, end)):
         if text[pos] == " ":
@@ -312,16 +322,7 @@ def _block(text: str, pos: int, end: int, *, folded: bool) -> ValueMap | None:
         width = _break_at(text, pos, end)
         line_break = (pos, pos + width) if width else None
         pos += width
-        line_start = pos
-        breaks = []
-        while pos - line_start < indent and pos < end and text[pos] == " ":
-            pos += 1
-        while (width := _break_at(text, pos, end)) > 0:
-            breaks.append((pos, pos + width))
-            pos += width
-            line_start = pos
-            while pos - line_start < indent and pos < end and text[pos] == " ":
-                pos += 1
+        pos, line_start, breaks = _indented(text, pos, end, indent)
         if pos < end and pos - line_start == indent:
             if (
                 folded
