@@ -81,7 +81,9 @@ def command_parts(text: str) -> list[Part]:
     # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
     if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
-        if "[" in text and "{" not in text:  # a list's items as words, at their places (`["redis-cli",
+        if "[" in text and text.count("{") == text.count(
+            "${"
+        ):  # a list's items as words, at their places (`["redis-cli",
             # "AUTH", "pw"]`, `# command: [redis-cli, AUTH, pw]`: hunt 153 F10); not inside an
             # object, whose `}` would be read as a word
             found += _positional_password_parts(text.translate(_LIST_PUNCTUATION), listed=True)
@@ -416,12 +418,15 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
     # quoted: what follows its closing quote is joined to the word by the shell (`-a 'x'y`,
     # `'x'"y"`: hunt 153 F8), unless it ends an item or the command (`["-a", "x", "-v"]`); a
     # quoted part only when it closes before the next blank (else the quotes pair otherwise)
+    blank = -1  # the first blank after the word's first part: a quoted part closes before it
     while start > at and text[end : end + 1] in ("'", '"') and text[end + 1 : end + 2] not in ENDS_A_JOIN:
         after = end + 1
+        if blank < 0:  # found once (hunt 158 F4: a search per part was quadratic)
+            found = WORD_STOP.search(text, after)
+            blank = found.start() if found else len(text)
         if text[after] in ("'", '"'):
-            close = text.find(text[after], after + 1)
-            blank = WORD_STOP.search(text, after + 1)
-            if close < 0 or (blank is not None and blank.start() < close):
+            close = text.find(text[after], after + 1, blank)
+            if close < 0:
                 break
             end = close
         else:

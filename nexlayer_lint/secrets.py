@@ -71,6 +71,7 @@ SECRET_TERMS = frozenset(
         "PSWD",
         "PW",
         "BEARER",  # curl's `--oauth2-bearer x`
+        "NETRC",  # a .netrc file's text, in a var of its own (curl's `--netrc` is a switch: is_secret_flag)
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -202,7 +203,7 @@ def is_secret_flag(item: object) -> bool:
     if not item.startswith("--") and not _is_flag_word(name):
         return False
     return (
-        not name.lower().startswith(("no-", "no_"))
+        not name.lower().startswith(("no-", "no_", "netrc"))  # curl's `--netrc` reads one (hunt 156 F5)
         and is_secret_var_name(name)
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
@@ -627,6 +628,8 @@ _USER = re.compile(r"://[^\s/?#@:\[\]]*:")  # no `[`: an IPv6 host (`http://[::1
 # `host:8080/x`: a port, no user-info; also before a JDBC URL's `;database=x` and a list of hosts'
 # `,mongo-1:27017` (a password there then ran to an `@` in the query: hunt 154 F11)
 _PORT = re.compile(r"[0-9]+(?:[/?#\s;,]|\Z)")
+_JDBC_PROPERTY = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,63}=")  # `mssql:1433;database=x`: a port
+_NEXT_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}:[0-9]")  # `mongo-0:27017,mongo-1:27017`: a port
 _URL_LINE_END = re.compile(r"[\n\r\x85\u2028\u2029]")
 _HOST_END = re.compile(r"[/?#\s]")
 # A signed URL's signature is its credential until it expires (Azure's SAS `sig=`, S3's and
@@ -1122,7 +1125,11 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
         port = _PORT.match(text, start)
         # before `;` or `,` only after a host name (`jdbc:sqlserver://h.net:1433;db=x`,
         # `mongo-0.pod:27017,...`): `postgres://app:2024,Spring!x@db` is a password (hunt 156 F1)
-        if port and (text[port.end() - 1] not in ";," or "." in text[match.start() + 3 : start - 1]):
+        if port and (
+            text[port.end() - 1] not in ";,"
+            or "." in text[match.start() + 3 : start - 1]
+            or (_JDBC_PROPERTY if text[port.end() - 1] == ";" else _NEXT_HOST).match(text, port.end())
+        ):
             continue
         next_url = text.find("://", start)
         limit = len(text) if next_url < 0 else next_url
@@ -1170,7 +1177,7 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
         # `--signature=file.sig`: hunt 156 F13)
-        joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
+        joined = text[match.start() - 1 : match.start()] in ("&", "?", ";", "", "\n")
         secret = secret or name.lower() in _SECRET_OPTIONS or (joined and name.lower() in SIGNATURES)
         if not secret and name.upper() != "PWD":
             continue
@@ -1210,7 +1217,7 @@ def _assigned_parts(text: str) -> list[Part]:
                 pos, stop = value_from(text, pos, _VALUE_STOP)
             elif text.startswith("{", pos) and (close := braces.end(pos)) > 0:
                 opener, stop = "", close  # ODBC's and JDBC's quoting of a value with `;`: `Pwd={a;b}` (hunt 154 F5)
-            elif ";" in text and braces.connection_string():  # `Server=db;Password=a b c;`: blanks and all
+            elif ";" in text and not text.startswith("$", pos) and braces.connection_string():  # `Password=a b c;`
                 opener = ""
                 stop = len(text) if (semicolon := text.find(";", pos)) < 0 else semicolon
                 while stop > pos and text[stop - 1] in " \t":
@@ -1283,13 +1290,15 @@ class _Fields:
                 len(fields) >= 2
                 and _URL_LINE_END.search(self.text) is None
                 and all(_FIELD.match(field) for field in fields)
+                and " -" not in self.text
                 and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
             )
         return self.is_connection_string
 
 
-# a key of letters and blanks (`User Id`), not a shell's `SECRET_KEY=` (hunt 156 F16)
-_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z ]{0,63}=")
+# `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
+# SECRET_KEY=${SECRET_KEY} gunicorn --bind ...`: hunt 156 F16)
+_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")
 _CONNECTION_KEYS = frozenset(
     {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
     | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
@@ -2112,6 +2121,24 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
+_CONFIG_KEY = re.compile(r"[A-Za-z0-9_.-]{1,128}|\"[A-Za-z0-9_. -]{1,128}\"|'[A-Za-z0-9_. -]{1,128}'")
+
+
+def _no_literal_value(written: str) -> bool:
+    """Whether a pasted `key: value` line's value holds no literal: empty quotes, a null, a
+    switch, an alias, a template (Helm's `{{ .Values.x }}`)."""
+    quoted = len(written) >= 2 and written[0] == written[-1] and written[0] in ("'", '"')
+    bare = written[1:-1] if quoted else written
+    return (
+        bare.startswith("{{")
+        or (quoted and not bare)
+        or (not quoted and (written in _NO_TEXT or written.startswith("*")))
+    )
+
+
+_NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
+
+
 def _pasted(text: str) -> bool:
     """Whether a var's value of several lines may hold a file pasted in it (_pasted_yaml_parts)."""
     return ":" in text or " password " in text
@@ -2125,7 +2152,9 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     found: list[Part] = []
     at = 0
     for line in text.split("\n"):
-        netrc = line.find(" password ") if line.lstrip().startswith(("machine ", "default ")) else -1
+        netrc = -1
+        if line.lstrip().startswith(("machine ", "default ")) and " login " in line:  # (not prose: hunt 158 F2)
+            netrc = line.find(" password ")
         if netrc >= 0:
             value, stop = value_from(line, netrc + len(" password "), WORD_STOP)
             netrc_parts = literal_parts(line, value, stop, "option", "password")
@@ -2134,11 +2163,20 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         if line.startswith("- ", start):
             start += 2
         colon = line.find(":", start)
-        if colon > start and line[colon + 1 : colon + 2] in (" ", "\t") and is_secret_var_name(line[start:colon]):
+        key = line[start:colon] if colon > start else ""
+        # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
+        if (
+            key
+            and _CONFIG_KEY.fullmatch(key)
+            and line[colon + 1 : colon + 2] in (" ", "\t")
+            and is_secret_var_name(key)
+        ):
             value = len(line) - len(line[colon + 1 :].lstrip(" \t"))
             comment = _INNER_COMMENT.search(line, value)
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
-            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None:
+            # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
+            written = line[value:end]
+            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None and not _no_literal_value(written):
                 found += [
                     part._replace(start=at + part.start, end=at + part.end)
                     for part in literal_parts(line, value, end, "assignment", line[start:colon])
@@ -2267,8 +2305,9 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
     pieces, starts, at = [], [], 0
     for index, text in enumerate(texts):
         spaced = not text or " " in text or "\t" in text
-        quoted = index > 0 and spaced and not text.startswith("-") and "'" not in text
-        pieces.append(f"'{text}'" if quoted else text)
+        mark = "'" if "'" not in text else '"' if '"' not in text and "\\" not in text else ""  # (hunt 158 F3)
+        quoted = index > 0 and spaced and not text.startswith("-") and bool(mark)
+        pieces.append(f"{mark}{text}{mark}" if quoted else text)
         starts.append(at + quoted)
         at += len(pieces[-1]) + 1
     found: dict[int, list[Part]] = {}

@@ -56,7 +56,7 @@ dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
-CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
+CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST NETRC GIT_NETRC
 DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
@@ -2205,3 +2205,40 @@ def test_many_braces_and_cuts_are_read_in_one_pass(monkeypatch: pytest.MonkeyPat
     hide = http_client.credentials_hider("https://u:ZqCutSecret99@api.example/")
     cut = "key ZqCut... bad, " * 5_000
     assert hide(cut) == "key **** bad, " * 5_000
+
+
+def test_hunt_158s_regressions_of_the_review_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1: curl's `--netrc` is a switch, and a var called NETRC is secret (see SECRET_NAMES)
+    assert shown("curl --netrc-file /run/n https://a.io") == []
+    # F4: an option's value of many quoted parts is read in one pass
+    assert shown("redis-cli -a 'x'" + '"a"' * 3 + " ping") == ['x\'"a""a""a']
+    # F5: a port before JDBC properties or the next host, the host named without a dot
+    assert shown("jdbc:sqlserver://mssql:1433;database=shop;user=app@srv") == []
+    assert shown("mongodb://m0:27017,m1:27017/db?appName=api@prod") == []
+    # F6: a connection string with a key holding `_` reads its value to the `;`
+    assert shown("Server=db;Trusted_Connection=False;Password=a b c;") == ["a b c"]
+    # F3: an item with an apostrophe and a blank is one word
+    found = find_secrets({"command": ["redis-cli", "AUTH", "it's my Zq9secret1"]})
+    assert [(s.path, s.start, s.end) for s in found] == [(("command", 2), 0, 18)]
+    # F7: a `${REFERENCE}` does not stop a list in a string from being read
+    assert shown('["redis-cli", "-h", "${REDIS_HOST}", "AUTH", "Zq9Li3x"]') == ["Zq9Li3x"]
+    # F9: a signature at the text's start
+    assert shown("sig=ZqSig0002abcd&se=2030") == ["ZqSig0002abcd"]
+
+
+def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
+    # hunt 158 F2: prose with a `password:` or a `machine ... password` line; F8: values YAML
+    # reads as empty, null, a switch, an alias or a template
+    text = (
+        "application:\n  pods:\n    - vars:\n        HELP: |\n          Reset your password: visit the portal\n"
+        "          machine learning models need a password field\n"
+        '        CONFIG: |\n          token: ""\n          api_key: null\n          secret: true\n'
+        '          password: *dbpass\n          password: "{{ .Values.db.password }}"\n'
+        "          password: ZqPasted3\n"
+    )
+    masked = mask_text(load(text))
+    assert "visit the portal" in masked and "password field" in masked and '"{{ .Values' in masked
+    assert 'token: ""' in masked and "*dbpass" in masked and "ZqPasted3" not in masked
