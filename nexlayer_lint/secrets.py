@@ -71,7 +71,6 @@ SECRET_TERMS = frozenset(
         "PSWD",
         "PW",
         "BEARER",  # curl's `--oauth2-bearer x`
-        "NETRC",  # a .netrc file's text, in a var of its own (curl's `--netrc` is a switch: is_secret_flag)
     }
 )
 # Terms that name a secret only as the last part: `GITHUB_PAT`, `REDIS_AUTH`, `ERLANG_COOKIE`,
@@ -203,7 +202,7 @@ def is_secret_flag(item: object) -> bool:
     if not item.startswith("--") and not _is_flag_word(name):
         return False
     return (
-        not name.lower().startswith(("no-", "no_", "netrc"))  # curl's `--netrc` reads one (hunt 156 F5)
+        not name.lower().startswith(("no-", "no_"))
         and is_secret_var_name(name)
         and name_parts(name)[-1] not in LAST_PART_TERMS
     )
@@ -1177,7 +1176,7 @@ def _assigned_parts(text: str) -> list[Part]:
         secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
         # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
         # `--signature=file.sig`: hunt 156 F13)
-        joined = text[match.start() - 1 : match.start()] in ("&", "?", ";", "", "\n")
+        joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
         secret = secret or name.lower() in _SECRET_OPTIONS or (joined and name.lower() in SIGNATURES)
         if not secret and name.upper() != "PWD":
             continue
@@ -1217,7 +1216,7 @@ def _assigned_parts(text: str) -> list[Part]:
                 pos, stop = value_from(text, pos, _VALUE_STOP)
             elif text.startswith("{", pos) and (close := braces.end(pos)) > 0:
                 opener, stop = "", close  # ODBC's and JDBC's quoting of a value with `;`: `Pwd={a;b}` (hunt 154 F5)
-            elif ";" in text and not text.startswith("$", pos) and braces.connection_string():  # `Password=a b c;`
+            elif ";" in text and not text.startswith(("${", "$("), pos) and braces.connection_string():  # `Pwd=a b;`
                 opener = ""
                 stop = len(text) if (semicolon := text.find(";", pos)) < 0 else semicolon
                 while stop > pos and text[stop - 1] in " \t":
@@ -1290,7 +1289,8 @@ class _Fields:
                 len(fields) >= 2
                 and _URL_LINE_END.search(self.text) is None
                 and all(_FIELD.match(field) for field in fields)
-                and " -" not in self.text
+                and _OPTION_WORD.search(self.text) is None
+                and not any(_SHELL_VAR_FIELD.match(field) for field in fields)
                 and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
             )
         return self.is_connection_string
@@ -1299,6 +1299,9 @@ class _Fields:
 # `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
 # SECRET_KEY=${SECRET_KEY} gunicorn --bind ...`: hunt 156 F16)
 _FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")
+_OPTION_WORD = re.compile(r"(?<![^ \t])--?[A-Za-z]")  # a command's option (`Shop - Prod` is none: hunt 159 F3)
+# a shell's `DB_PASSWORD=` (`Trusted_Connection=` is not: hunt 159 F8)
+_SHELL_VAR_FIELD = re.compile(r"[ \t]*[A-Z0-9]+_[A-Z0-9_]*=")
 _CONNECTION_KEYS = frozenset(
     {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
     | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
@@ -2073,7 +2076,7 @@ def _secrets_under(
                     child != PLAIN
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
-                    or (isinstance(value, str) and "\n" in value and _pasted(value) and _under_vars(path))
+                    or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
@@ -2110,7 +2113,7 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     line by line, prose under `annotations:` was taken for vars, hunt 92 F3)."""
     if state not in _ASSIGNS or _in_command(path):
         parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
-        if state == PLAIN and "\n" in text and _pasted(text) and _under_vars(path) and not _in_command(path):
+        if state == PLAIN and _pasted(text) and _under_vars(path) and not _in_command(path):
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
     if "\n" in text and state == VARS:
@@ -2121,7 +2124,9 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
-_CONFIG_KEY = re.compile(r"[A-Za-z0-9_.-]{1,128}|\"[A-Za-z0-9_. -]{1,128}\"|'[A-Za-z0-9_. -]{1,128}'")
+# a key as config files write it, or two words in title case (`Admin Password:`), quoted or not;
+# not a sentence's (`Reset your password: visit...`, `Forgot password:`: hunt 158 F2, 159 F1)
+_CONFIG_KEY = re.compile(r"[\"']?(?:[A-Za-z0-9_.-]{1,64}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?")
 
 
 def _no_literal_value(written: str) -> bool:
@@ -2129,19 +2134,19 @@ def _no_literal_value(written: str) -> bool:
     switch, an alias, a template (Helm's `{{ .Values.x }}`)."""
     quoted = len(written) >= 2 and written[0] == written[-1] and written[0] in ("'", '"')
     bare = written[1:-1] if quoted else written
-    return (
-        bare.startswith("{{")
-        or (quoted and not bare)
-        or (not quoted and (written in _NO_TEXT or written.startswith("*")))
-    )
+    template = (
+        bare.startswith("{{") and bare.endswith("}}") and '"' not in bare and "'" not in bare
+    )  # (no default: 159 F2)
+    return template or (quoted and not bare) or (not quoted and (written in _NO_TEXT or written.startswith("*")))
 
 
 _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
 
 
 def _pasted(text: str) -> bool:
-    """Whether a var's value of several lines may hold a file pasted in it (_pasted_yaml_parts)."""
-    return ":" in text or " password " in text
+    """Whether a var's value may hold a file pasted in it (_pasted_yaml_parts): YAML lines, or a
+    `.netrc`'s text (one line or many)."""
+    return ("\n" in text and ":" in text) or ("password" in text and ("machine" in text or "default" in text))
 
 
 def _pasted_yaml_parts(text: str) -> list[Part]:
@@ -2149,21 +2154,14 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
     file that does not parse has starred too (hunt 154 F2); and a `.netrc`'s `machine h login u
     password x` (F8). Each line read once."""
-    found: list[Part] = []
+    found = _netrc_parts(text) if "password" in text else []
     at = 0
-    for line in text.split("\n"):
-        netrc = -1
-        if line.lstrip().startswith(("machine ", "default ")) and " login " in line:  # (not prose: hunt 158 F2)
-            netrc = line.find(" password ")
-        if netrc >= 0:
-            value, stop = value_from(line, netrc + len(" password "), WORD_STOP)
-            netrc_parts = literal_parts(line, value, stop, "option", "password")
-            found += [part._replace(start=at + part.start, end=at + part.end) for part in netrc_parts]
+    for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         if line.startswith("- ", start):
-            start += 2
+            start = len(line) - len(line[start + 1 :].lstrip(" \t"))  # `-   password: x` (hunt 159 F1)
         colon = line.find(":", start)
-        key = line[start:colon] if colon > start else ""
+        key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
         # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
         if (
             key
@@ -2183,6 +2181,31 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
                 ]
         at += len(line) + 1
     return found
+
+
+def _netrc_parts(text: str) -> list[Part]:
+    """The password after each `password` token of a `.netrc`'s text, once a line starts with
+    `machine` and a host (`machine api.heroku.com`, not `machine learning`: hunt 158 F2) or with
+    `default` (not prose's `default settings keep the password private`);
+    on one line or a token a line (hunt 158 F1), with or without `login` (hunt 159 F6)."""
+    tokens = [(match.start(), match.end()) for match in _NETRC_TOKEN.finditer(text)]
+    words = [text[start:end] for start, end in tokens]
+    if not any(
+        at + 1 < len(words)
+        and ((word == "default" and words[at + 1] in _NETRC_WORDS) or (word == "machine" and "." in words[at + 1]))
+        and not text[text.rfind("\n", 0, tokens[at][0]) + 1 : tokens[at][0]].strip()  # first on its line
+        for at, word in enumerate(words)
+    ):
+        return []
+    found: list[Part] = []
+    for at, word in enumerate(words[:-1]):
+        if word == "password":  # the next word, maybe quoted (`password "a b"`)
+            found += literal_parts(text, *value_from(text, tokens[at + 1][0], WORD_STOP), "option", "password")
+    return found
+
+
+_NETRC_TOKEN = re.compile(r"\S+")
+_NETRC_WORDS = frozenset({"login", "password", "account", "macdef"})
 
 
 def _under_vars(path: DataPath) -> bool:

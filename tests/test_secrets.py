@@ -56,7 +56,7 @@ dbPassword db-passwd clientSecret accessToken apiKey APIKEY OPENAIAPIKEY API_KEY
 _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
-CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST NETRC GIT_NETRC
+CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
 DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
@@ -2225,8 +2225,8 @@ def test_hunt_158s_regressions_of_the_review_fixes() -> None:
     assert [(s.path, s.start, s.end) for s in found] == [(("command", 2), 0, 18)]
     # F7: a `${REFERENCE}` does not stop a list in a string from being read
     assert shown('["redis-cli", "-h", "${REDIS_HOST}", "AUTH", "Zq9Li3x"]') == ["Zq9Li3x"]
-    # F9: a signature at the text's start
-    assert shown("sig=ZqSig0002abcd&se=2030") == ["ZqSig0002abcd"]
+    # hunt 159 F7: `signature=` at the text's start is a setting, mostly (`signature=required`)
+    assert shown("signature=required") == []
 
 
 def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
@@ -2242,3 +2242,29 @@ def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
     masked = mask_text(load(text))
     assert "visit the portal" in masked and "password field" in masked and '"{{ .Values' in masked
     assert 'token: ""' in masked and "*dbpass" in masked and "ZqPasted3" not in masked
+
+
+def test_hunt_159s_regressions_of_the_last_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F3: a ` - ` in a connection string's value is no option; F4: a value starting with `$`
+    assert shown("Application Name=Shop - Prod;Server=db;Password=a b c;") == ["a b c"]
+    assert shown("Server=db;Password=$up3r Tail;") == ["$up3r Tail"]
+    # F8: a shell's `DB_PASSWORD=` field makes no connection string
+    assert shown("HOST=0.0.0.0; DB_PASSWORD=pw exec gunicorn app:app") == ["pw"]
+    # F5: only curl's own `--netrc` options are switches
+    assert shown("app --netrc-token ZqNetrcTok1") == ["ZqNetrcTok1"]
+    # F7: `signature=` at the text's start is a setting
+    assert shown("signature=/etc/app/release.sig") == []
+    # F1, F2, F6: keys with a blank before the colon, more blanks after the dash, two title-case
+    # words; a Helm default; a .netrc line without `login`, and on one line
+    text = (
+        "application:\n  pods:\n    - vars:\n        CONFIG: |\n          password : ZqKey1\n"
+        "          -   password: ZqKey2\n          Admin Password: ZqKey3\n"
+        '          token: {{ .Values.pw | default "ZqKey4" }}\n          Forgot password: ask the admin\n'
+        "        NETRC: machine api.acme.io password ZqKey5\n"
+        "        NETRC_FILE: $HOME/.netrc\n"
+    )
+    masked = mask_text(load(text))
+    assert "ZqKey" not in masked and "ask the admin" in masked and "$HOME/.netrc" in masked, masked
