@@ -27,7 +27,6 @@ payload, messages), `secret_spans` gives the exact character ranges in the text 
 
 import bisect
 import functools
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -1658,22 +1657,14 @@ def _file_data_at(text: str) -> int:
     return value if value < len(text.rstrip(" \t")) else -1
 
 
-class _Items:
+def _secrets_item_lines(doc: Document) -> "_Ranges":
     """The lines of a document's `secrets` items (`- name: x` / `data: y`), from one pass over
-    its positions, for `holds`."""
-
-    def __init__(self, doc: Document) -> None:
-        spans = sorted(
-            (located.value.line, located.value.end_line)
-            for path, located in doc.positions.items()
-            if len(path) >= 2 and path[-2] == "secrets" and isinstance(path[-1], int)
-        )
-        self.starts = [start for start, _ in spans]
-        self.reach = list(itertools.accumulate((end for _, end in spans), max))
-
-    def holds(self, line: int) -> bool:
-        before = bisect.bisect_right(self.starts, line)
-        return before > 0 and self.reach[before - 1] >= line
+    its positions."""
+    return _Ranges(
+        (located.value.line, located.value.end_line + 1)
+        for path, located in doc.positions.items()
+        if len(path) >= 2 and path[-2] == "secrets" and isinstance(path[-1], int)
+    )
 
 
 def commented_block(text: str) -> int:
@@ -2177,7 +2168,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None and not _no_literal_value(written):
                 found += [
                     part._replace(start=at + part.start, end=at + part.end)
-                    for part in literal_parts(line, value, end, "assignment", line[start:colon])
+                    for part in literal_parts(line, value, end, "assignment", key)
                 ]
         at += len(line) + 1
     return found
@@ -2504,8 +2495,9 @@ _spans_cache: LastDocument[tuple[tuple[int, int], ...]] = LastDocument()
 
 def document_secrets(doc: Document) -> Secrets:
     """`find_secrets(doc.data)`, computed once per document; callers must not change it."""
-    if _secrets_cache.doc is doc and _secrets_cache.value is not None:  # (asked several times a file)
-        return _secrets_cache.value
+    cached = _secrets_cache.get(doc)
+    if cached is not None:
+        return cached
     keys: list[Secret] = []
     return _secrets_cache.put(doc, _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True))
 
@@ -2816,25 +2808,21 @@ class _Spans:
         key_lines = False  # inside a private key commented out line by line
         block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
         files = False  # inside a `# secrets:` list commented out
-        items: _Items | None = None  # where the pods' secrets items are: asked of a `# data: x` comment
+        items: _Ranges | None = None  # the lines of the secrets items: asked of a `# data: x` comment
         lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
             start = self.offset(comment.line, comment.col)
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
-            # a value commented out goes on over blank lines, and ends at any other line
-            broken = (key_lines or block >= 0) and (
+            # a value (or a list) commented out goes on over blank lines, and ends at any other line
+            broken = (key_lines or block >= 0 or files) and (
                 previous is None
                 or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
             )
             if key_lines and (broken or "-----END " in comment.text.upper()):
                 key_lines = False
-            if files and (
-                not comment.own_line
-                or previous is None
-                or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
-            ):
-                files = False  # a list commented out ends at a line that is no comment
+            if files and (broken or not comment.own_line):
+                files = False
             text = self.text[start + 1 : end]
             deeper = not text.strip() or len(text) - len(text.lstrip(" \t")) > block
             if block >= 0 and (broken or not comment.own_line or not deeper):
@@ -2848,8 +2836,8 @@ class _Spans:
                 # whole: secret by its place, which the comment alone does not know (hunt 154 F3)
                 value = _file_data_at(text) if "data" in text else -1
                 if value >= 0 and comment.own_line:
-                    items = items or _Items(self.doc)
-                    if files or items.holds(comment.line):
+                    items = items or _secrets_item_lines(self.doc)
+                    if files or items.overlaps(comment.line, comment.line + 1):
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 files = files or (comment.own_line and text.strip() in ("secrets:", "- secrets:"))
             upper = comment.text.upper()
