@@ -81,11 +81,10 @@ def command_parts(text: str) -> list[Part]:
     # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
     if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
-        if "[" in text and text.count("{") == text.count(
-            "${"
-        ):  # a list's items as words, at their places (`["redis-cli",
-            # "AUTH", "pw"]`, `# command: [redis-cli, AUTH, pw]`: hunt 153 F10); not inside an
-            # object, whose `}` would be read as a word
+        # a list's items as words, at their places (`["redis-cli", "AUTH", "pw"]`, `# command:
+        # [redis-cli, AUTH, pw]`: hunt 153 F10); not inside an object, whose `}` would be a word
+        in_object = text.count("{") > text.count("${")
+        if "[" in text and not in_object:
             found += _positional_password_parts(text.translate(_LIST_PUNCTUATION), listed=True)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
@@ -865,9 +864,8 @@ _LIST_PUNCTUATION = str.maketrans("[],", "   ")  # one character for one: the pl
 _CHPASSWD = "chpasswd"
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
-_POSITIONAL_PROGRAM = re.compile(
-    r"(?<![^\s'\"/;|&(`])(htpasswd|mosquitto_passwd|rabbitmqctl|redis-cli|mc)(?=[\s'\"]|\Z)"
-)
+_POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))
+_POSITIONAL_PROGRAM = re.compile(rf"(?<![^\s'\"/;|&(`])({_POSITIONAL_NAMES})(?=[\s'\"]|\Z)")
 _RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authenticate_user"})  # `... USER PASSWORD`
 _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
 
@@ -1021,10 +1019,12 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
                 break
         return []
     if command == ["ACL", "SETUSER"]:  # `>PASSWORD` adds one, `<PASSWORD` removes it: both name it
-        rules = [index for index in range(3, len(words)) if words[index].lstrip("'\"").startswith((">", "<"))]
+        redirection = (">/", ">&", ">>", "</")  # (hunt 156 F14)
         return [
-            index for index in rules if not words[index].startswith((">/", ">&", ">>", "</"))
-        ]  # redirections (hunt 156 F14)
+            index
+            for index in range(3, len(words))
+            if words[index].lstrip("'\"").startswith((">", "<")) and not words[index].startswith(redirection)
+        ]
     if command == ["CONFIG", "SET"]:
         return [index + 1 for index in range(2, len(words) - 1, 2) if words[index].lower() in _REDIS_PASSWORD_KEYS]
     return []
