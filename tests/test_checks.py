@@ -991,6 +991,16 @@ def test_nx208_nx209_read_the_whole_port() -> None:
         "error",
         f'var "VALUE" refers to a port of 10,000 digits of pod "db", {not_a_port}',
     )
+    # another script's digits are no port, though `\d` and `int` read them as 80 (hunt 157 F6)
+    for digits in ("\u0668\u0660", "\uff18\uff10"):
+        assert found(f"${{backend:{digits}}}")[0][1:5] == (
+            26,
+            28,
+            "error",
+            f'var "VALUE" refers to port {digits} of pod "backend", {not_a_port}',
+        )
+        message = f'var "VALUE" refers to port {digits} of pod "backend", {not_a_port}'
+        assert found(f"http://backend.pod:{digits}/x")[0][4] == message
     assert found("http://backend.pod:0000008000") == []  # leading zeros: port 8000
     assert found("${db:0005432}") == []
     assert found("${db:000081}") == [

@@ -171,15 +171,19 @@ def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -
 
 # The digits of a port converted to a number, at most: more (`:1234567`, or 10,000 digits, which
 # Python would refuse to convert) stand for LONG_PORT, as out of range as the number they write.
+# So do another script's digits (`web.pod:\u0668\u0660`): `\d` and `int` read them as 80, but no
+# URL parser or program does (hunt 157 F6).
 PORT_DIGITS = 6
 LONG_PORT = 10**PORT_DIGITS
 
 
 def _port(digits: str) -> int:
     """The port a run of digits writes (`0080` is 80); LONG_PORT when it is longer than
-    PORT_DIGITS without its leading zeros."""
+    PORT_DIGITS without its leading zeros or not written in ASCII digits."""
     significant = digits.lstrip("0")
-    return int(significant or "0") if len(significant) <= PORT_DIGITS else LONG_PORT
+    if not digits.isascii() or len(significant) > PORT_DIGITS:
+        return LONG_PORT
+    return int(significant or "0")
 
 
 def _resolve(name: str, by_name: dict[str, Pod], by_written: dict[str, Pod], app_name: Any) -> Pod | None:
