@@ -30,6 +30,7 @@ from nexlayer_lint.secrets import (
     OPENSSL_SOURCE,
     PASSWORD_OPTIONS,
     POSITIONAL_PASSWORD_PROGRAMS,
+    SQL_DOUBLE_QUOTE,
     TEMPLATE_AT,
     WORD_STOP,
     Part,
@@ -74,7 +75,7 @@ def command_parts(text: str) -> list[Part]:
         found += _quoted_object_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
-    if "'" in text or any(by in text for by in _BY_DOUBLE_QUOTE):  # `IDENTIFIED BY "x"` too
+    if "'" in text or SQL_DOUBLE_QUOTE.search(text):  # `IDENTIFIED BY "x"` too
         found += _sql_parts(text)
     if "sqlplus" in text:
         found += _sqlplus_parts(text)
@@ -661,7 +662,6 @@ def _blanks_after(text: str, at: int) -> int:
     return at
 
 
-_BY_DOUBLE_QUOTE = ('Y "', 'y "', 'Y \\"', 'y \\"')
 # SQL that sets a password, in any case: `CREATE USER app WITH PASSWORD 'x'`, `ALTER USER app
 # PASSWORD 'x'`, MySQL's and Oracle's `IDENTIFIED BY 'x'` (MySQL 8's `IDENTIFIED WITH
 # caching_sha2_password BY 'x'` too: hunt 148 F4); the literal is single-quoted, or after
@@ -675,7 +675,7 @@ _SQL_PASSWORD = re.compile(
     r"|identified\s+via\s+[A-Za-z0-9_]{1,64}\s+using\s+password\s*\(\s*(')"
     # MySQL's `SET PASSWORD FOR 'app'@'%' = 'x'`: the account, at most 200 characters, then `=`;
     # MySQL 5 wrote the literal inside `PASSWORD('x')`
-    r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?')"
+    r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?(\\?[\x22']))"
 )
 # `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
 # PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
@@ -695,7 +695,7 @@ def _sql_parts(text: str) -> list[Part]:
             pos = match.end()
             continue
         start = match.end()
-        quote = match.group(2) or match.group(3) or match.group(4) or "'"  # `'`, `"` or `\"`
+        quote = match.group(2) or match.group(3) or match.group(4) or match.group(5)  # `'`, `"` or `\"`
         close = text.find(quote, start)
         while close >= 0 and text.startswith(quote, close + len(quote)):  # `''` is a quote inside
             close = text.find(quote, close + 2 * len(quote))
@@ -758,7 +758,7 @@ def oracle_logon_parts(text: str) -> list[Part]:
 _PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp"
-    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az)(?=[\s'\"]|\Z)"
+    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr)(?=[\s'\"]|\Z)"
 )
 _LOGIN = re.compile(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash

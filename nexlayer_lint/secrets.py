@@ -95,6 +95,9 @@ COMPOUND_TERMS = (
 )
 _PASS_WORDS = ("BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS", "ASKPASS")
 _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a pod's `secrets`
+# Vault's dev server's root token is given by its "ID" (`VAULT_DEV_ROOT_TOKEN_ID`,
+# `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
+_ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
     # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
@@ -147,6 +150,8 @@ def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
     if not parts or parts in _ALONE_NOT_SECRET:
         return False
+    if parts[-3:] == _ROOT_TOKEN_ID:
+        return True
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
     while first > 0 and _qualifies(parts[first]):
@@ -210,7 +215,8 @@ def is_secret_flag(item: object) -> bool:
 # Options that take a password in every program that has them, though their names do not say
 # so by NAME_RULES: keytool's (and jarsigner's) `-storepass`, `-keypass`..., openssl's `-passin`,
 # `-passout` (its `-pass` is a flag word already), and redis-server's `--masterauth` (a replica's
-# password for its primary, most often the same as its own `--requirepass`: hunt 53 F2).
+# password for its primary, most often the same as its own `--requirepass`: hunt 53 F2), and
+# Vault's dev server's `-dev-root-token-id` (_ROOT_TOKEN_ID).
 PASSWORD_FLAGS = frozenset(
     {
         "-storepass",
@@ -222,6 +228,7 @@ PASSWORD_FLAGS = frozenset(
         "-passin",
         "-passout",
         "--masterauth",
+        "-dev-root-token-id",  # Vault's (Go's flags take one dash or two; two are read by name)
     }
 )
 # openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
@@ -333,7 +340,7 @@ def _runs_login(items: list[Any]) -> bool:
     program's global options, each maybe with its value (`[docker, -H, "tcp://h", login]`), as
     commands._past_login reads a string. Asked for each item of the list, so the walk stops
     after _GLOBAL_OPTIONS_READ items: each item is judged in a bounded time (linear)."""
-    at = 2 if items[1:2] == ["registry"] else 1
+    at = 2 if items[1:2] in (["registry"], ["acr"]) else 1
     stop = min(len(items), at + _GLOBAL_OPTIONS_READ)
     while at < stop and isinstance(items[at], str) and items[at].startswith("-"):
         at += 1
@@ -634,9 +641,9 @@ _HOST_END = re.compile(r"[/?#\s]")
 # GCS's presigned URLs): secret in a query or a connection string, not as a var's name (an
 # e-mail's `SIGNATURE`).
 SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature"})
-# and names the rules read as public: Vault's dev server's root token (an `_ID`), and npm's
-# `_auth=` (base64 of `user:password`; `AUTH` alone is secret only as a var: hunt 154 F8)
-_SECRET_OPTIONS = frozenset({"dev-root-token-id", "_auth"})
+# and a name the rules read as public: npm's `_auth=` (base64 of `user:password`; `AUTH` alone is
+# secret only as a var: hunt 154 F8)
+_SECRET_OPTIONS = frozenset({"_auth"})
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -646,7 +653,8 @@ _HINT = re.compile(
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
-    r"|\"(?<=Y \")|\"(?<=y \")"  # SQL's `IDENTIFIED BY "x"` (commands._sql_parts)
+    # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
+    r"|\"(?<=[Yy\s]\s\")"
     rf"|{_MORE_HINT_PATTERN}"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
@@ -685,7 +693,11 @@ class Part(NamedTuple):
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", 'Y "', 'y "', *POSITIONAL_PASSWORD_PROGRAMS)
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *POSITIONAL_PASSWORD_PROGRAMS)
+# A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
+# break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
+# maybe escaped in a shell's string; each run of blanks is read from one letter (linear).
+SQL_DOUBLE_QUOTE = re.compile(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
 
 
 def parts_in(
@@ -714,7 +726,7 @@ def parts_in(
         found += oracle_logon_parts(text)
     if "=" in text:
         found += _assigned_parts(text)
-    if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS):
+    if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
         # commands.py compiles its many patterns when first imported: most files never need them
         from nexlayer_lint.commands import command_parts
 
@@ -1574,8 +1586,9 @@ PASSWORD_OPTIONS = {
     "cqlsh": "-p",
     "lftp": "-u",  # `-u user,password`
 }
-# `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`)
-LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "az"})
+# `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
+# `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)
+LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "az", "acr"})
 
 
 def assignment_sign(text: str) -> int:

@@ -57,6 +57,7 @@ _PRIVATE SSH_PRIVATE SORT_PASSWORD ROUTING_SECRET
 SECRETKEY PRIVATEKEY DBPASS APP_SECRETS AUTHORIZATION APPSECRETKEY
 DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
 CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
+VAULT_DEV_ROOT_TOKEN_ID ROOT_TOKEN_ID
 DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
@@ -73,6 +74,7 @@ PASSPORT_STRATEGY KEYCLOAK_URL API_URL PUBLIC_KEY TOKENIZER NODE_ENV PWD BYPASS 
 SORT_KEY DYNAMO_PARTITION_KEY PRIMARY_KEY FOREIGN_KEY RABBITMQ_ROUTING_KEY SHARD_KEY
 secrets SECRETS CACHE_BYPASS COMPASS AUTHORIZATION_URL SECRETS_DIR
 POWER PWA_ENABLED PW_RESET_URL GIT_HASH CACHE_HASH PASSWORD_HASH_ROUNDS
+VAULT_TOKEN_ID ROOT_TOKEN_ID_FILE
 """.split()
 
 
@@ -1733,6 +1735,14 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ('''mysql -e "CREATE USER a IDENTIFIED WITH \\"caching_sha2_password\\" BY 'ZqSql15x'"''', ["ZqSql15x"]),
         ('''mysql -e "CREATE USER a IDENTIFIED BY \\"ZqSql16x\\""''', ["ZqSql16x"]),
         ("""CREATE USER app IDENTIFIED BY "ZqSql17x";""", ["ZqSql17x"]),
+        # the last session's weak points: a tab or a line break before the double quote, two
+        # blanks, and `SET PASSWORD ... = "x"`
+        ('mysql -e "CREATE USER a IDENTIFIED BY\t\\"ZqSql19x\\""', ["ZqSql19x"]),
+        ('CREATE USER app IDENTIFIED BY\n"ZqSql20x";', ["ZqSql20x"]),
+        ('CREATE USER app IDENTIFIED BY  "ZqSql21x";', ["ZqSql21x"]),
+        ("""SET PASSWORD FOR 'app'@'%' = "ZqSql22x";""", ["ZqSql22x"]),
+        ('SET PASSWORD = "ZqSql23x"', ["ZqSql23x"]),
+        ('echo "made BY \\"Jo\\"" && PASSWORD_MIN = "8"', []),  # no IDENTIFIED, no SET PASSWORD
         ('''mysql -e "CREATE USER a IDENTIFIED VIA ed25519 USING PASSWORD('ZqSql18x')"''', ["ZqSql18x"]),
         # hunt 19: over a line break, and MySQL 5's PASSWORD('x')
         ("SET PASSWORD FOR 'app'@'%'\n  = 'ZqSql10'", ["ZqSql10"]),
@@ -2074,6 +2084,10 @@ def test_a_documents_secrets_are_kept_per_thread() -> None:
         ('"cqlsh cass.pod -u cassandra -p CqlshPw0002 -f /init.cql"', "CqlshPw0002", "-u cassandra"),
         ('"az login --service-principal -u 0000-1111 -p AzSpPw0003 --tenant acme"', "AzSpPw0003", "-u 0000-1111"),
         ('"vault server -dev -dev-root-token-id=VaultRoot0004"', "VaultRoot0004", "vault server -dev"),
+        # the last session's weak points: the value after a blank, and Azure's registry login
+        ('"vault server -dev -dev-root-token-id VaultRoot0006"', "VaultRoot0006", "vault server -dev"),
+        ('"vault server -dev --dev-root-token-id VaultRoot0007"', "VaultRoot0007", "vault server -dev"),
+        ('"az acr login -n acmereg -u 0000-2222 -p AzAcrPw0008"', "AzAcrPw0008", "-n acmereg -u 0000-2222"),
         (
             "\"lftp -u deploy,LftpPw0005 -e 'mirror -R /site /www; quit' sftp://files.acme.io\"",
             "LftpPw0005",
