@@ -717,6 +717,8 @@ def parts_in(
         found += entry_parts(text)
     elif assignment and (sign := assignment_sign(text)) > 0:
         found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
+    if "password" in text and ("machine" in text or "default" in text):
+        found += _netrc_parts(text)  # a `.netrc`'s text, in a var, a command, a comment (hunt 154 F8)
     if _HINT.search(text) is None:
         return found
     more_tokens = _MORE_HINT.search(text) is not None
@@ -1301,10 +1303,26 @@ class _Fields:
                 and _URL_LINE_END.search(self.text) is None
                 and all(_FIELD.match(field) for field in fields)
                 and _OPTION_WORD.search(self.text) is None
-                and not any(_SHELL_VAR_FIELD.match(field) for field in fields)
                 and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
+                and not _runs_a_command(self.text, fields)
             )
         return self.is_connection_string
+
+
+def _runs_a_command(text: str, fields: list[str]) -> bool:
+    """Whether `;`-separated `NAME=value` fields are a shell's line that runs a command after the
+    last one (`HOST=db; API_TOKEN=x node server.js`: hunt 159 F8, 160 F10): the text does not end
+    with `;`, the last value goes on after a blank, and the names are a shell's variables (one
+    holds `_`, or all are capitals after a `; `). Not ODBC's `...;PWD=a b;MULTI_STATEMENTS=1;`
+    (hunt 160 F2), nor `...;Password=a b c`: a leak is worse than a command starred."""
+    last_value = fields[-1].partition("=")[2].strip(" \t")
+    if text.rstrip(" \t").endswith(";") or (" " not in last_value and "\t" not in last_value):
+        return False
+    names = [field.partition("=")[0].strip(" \t") for field in fields]
+    capitals = all(name.isupper() and " " not in name for name in names)
+    return any(_SHELL_VAR_FIELD.match(field) for field in fields) or (
+        capitals and all(field.startswith((" ", "\t")) for field in fields[1:])
+    )
 
 
 # `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
@@ -2128,9 +2146,13 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
-# a key as config files write it, or two words in title case (`Admin Password:`), quoted or not;
-# not a sentence's (`Reset your password: visit...`, `Forgot password:`: hunt 158 F2, 159 F1)
-_CONFIG_KEY = re.compile(r"[\"']?(?:[A-Za-z0-9_.-]{1,64}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?")
+# a key as config files write it (Spring's flat keys run long: hunt 160 F3), or two words in title
+# case (`Admin Password:`); not a sentence's (`Reset your password: visit...`, `Forgot password:`:
+# hunt 158 F2, 159 F1); quoted, any words (`"db password":`: quotes make it a key)
+_CONFIG_KEY = re.compile(
+    r"[\"']?(?:[A-Za-z0-9_.-]{1,128}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?"
+    r"|\"[^\"\n]{1,128}\"|'[^'\n]{1,128}'"
+)
 
 
 def _no_literal_value(written: str) -> bool:
@@ -2138,10 +2160,33 @@ def _no_literal_value(written: str) -> bool:
     switch, an alias, a template (Helm's `{{ .Values.x }}`)."""
     quoted = len(written) >= 2 and written[0] == written[-1] and written[0] in ("'", '"')
     bare = written[1:-1] if quoted else written
-    template = (
-        bare.startswith("{{") and bare.endswith("}}") and '"' not in bare and "'" not in bare
-    )  # (no default: 159 F2)
-    return template or (quoted and not bare) or (not quoted and (written in _NO_TEXT or written.startswith("*")))
+    return (
+        _only_templates(bare)
+        or (quoted and not bare)
+        or (not quoted and (written in _NO_TEXT or written.startswith("*")))
+    )
+
+
+def _only_templates(text: str) -> bool:
+    """Whether `text` is Go template actions only, blanks between them (`{{ .Values.x }}`, `{{
+    include "name" . }}`), none with a literal default (`| default "x"`: hunt 159 F2; a raw
+    string, a number; text between two actions: hunt 160 F5). Quoted arguments are no value
+    (`required "msg"`, `index .Values "db-password"`: hunt 160 F4)."""
+    at = 0
+    while at < len(text):
+        if not text.startswith("{{", at):
+            return False
+        close = text.find("}}", at + 2)
+        if close < 0 or _TEMPLATE_DEFAULT.search(text, at + 2, close):
+            return False
+        at = close + 2
+        while at < len(text) and text[at] in " \t":
+            at += 1
+    return at > 0
+
+
+# a string (maybe in escaped quotes: `default \"x\"`), a raw string, a number; `default ""` is none
+_TEMPLATE_DEFAULT = re.compile(r"""(?<![\w.])default\s+(?:\\?"[^"\\][^"]*"|'[^']+'|`[^`]+`|-?[0-9])""")
 
 
 _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
@@ -2156,9 +2201,9 @@ def _pasted(text: str) -> bool:
 def _pasted_yaml_parts(text: str) -> list[Part]:
     """The values of the `name: value` lines whose name looks secret in a var's value of several
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
-    file that does not parse has starred too (hunt 154 F2); and a `.netrc`'s `machine h login u
-    password x` (F8). Each line read once."""
-    found = _netrc_parts(text) if "password" in text else []
+    file that does not parse has starred too (hunt 154 F2). Each line read once. (A `.netrc`'s
+    text is read in any string: parts_in.)"""
+    found: list[Part] = []
     at = 0
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
@@ -2188,28 +2233,54 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
 
 
 def _netrc_parts(text: str) -> list[Part]:
-    """The password after each `password` token of a `.netrc`'s text, once a line starts with
-    `machine` and a host (`machine api.heroku.com`, not `machine learning`: hunt 158 F2) or with
-    `default` (not prose's `default settings keep the password private`);
-    on one line or a token a line (hunt 158 F1), with or without `login` (hunt 159 F6)."""
+    """The password of each `.netrc` entry in a text, on one line or a token a line: `machine
+    HOST` or `default`, then its `login`, `password` and `account` pairs in token order (a word
+    that is none of them ends the entry, so prose after it is not read: hunt 160 F6). An entry
+    counts where `machine` starts a line (after blanks or a quote) with a host name holding a dot
+    or a port (`api.heroku.com`, `nexus:8081`) or any host then `login` (`machine nexus login
+    ci`, not `machine learning ...`: hunt 158 F2); `default` with its `login` first. Anywhere
+    else in a line (a command's `echo '...' > ~/.netrc`, a JSON string, `- NAME=machine ...`) only the whole `machine
+    HOST login USER password X` counts (hunt 160 F7, F8). Each token is read once (linear: hunt
+    160 F1)."""
     tokens = [(match.start(), match.end()) for match in _NETRC_TOKEN.finditer(text)]
-    words = [text[start:end] for start, end in tokens]
-    if not any(
-        at + 1 < len(words)
-        and ((word == "default" and words[at + 1] in _NETRC_WORDS) or (word == "machine" and "." in words[at + 1]))
-        and not text[text.rfind("\n", 0, tokens[at][0]) + 1 : tokens[at][0]].strip()  # first on its line
-        for at, word in enumerate(words)
-    ):
-        return []
     found: list[Part] = []
-    for at, word in enumerate(words[:-1]):
-        if word == "password":  # the next word, maybe quoted (`password "a b"`)
-            found += literal_parts(text, *value_from(text, tokens[at + 1][0], WORD_STOP), "option", "password")
+    at = 0
+    while at < len(tokens):
+        start, end = tokens[at]
+        # after quotes or a `NAME=` (`'machine`, `\\"machine`, `- CURL_CONFIG=machine`: hunt 160 F8)
+        word = text[start:end].rpartition("=")[2].lstrip("\\\"'")
+        quote = text[end - len(word) - 1] if end - len(word) > start and text[end - len(word) - 1] in "'\"" else ""
+        if word not in ("machine", "default"):
+            at += 1
+            continue
+        first = at + (2 if word == "machine" else 1)  # the entry's first pair
+        pairs = first
+        while pairs + 1 < len(tokens) and text[tokens[pairs][0] : tokens[pairs][1]] in _NETRC_PAIRS:
+            pairs += 2
+        keys = [text[tokens[key][0] : tokens[key][1]] for key in range(first, min(pairs, first + 4), 2)]
+        line_start = at == 0 or _URL_LINE_END.search(text, tokens[at - 1][1], start) is not None
+        if word == "machine" and first - 1 < len(tokens):
+            host = text[tokens[first - 1][0] : tokens[first - 1][1]]
+            starts = line_start and ("." in host or ":" in host or keys[:1] == ["login"])
+        else:
+            starts = line_start and keys[:1] == ["login"]
+        if starts or keys[:2] == ["login", "password"]:
+            for key in range(first, pairs, 2):
+                if text[tokens[key][0] : tokens[key][1]] == "password":
+                    value_start, value_end = value_from(text, tokens[key + 1][0], WORD_STOP)
+                    if quote and (close := text.find(quote, value_start, value_end)) >= 0:
+                        # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
+                        value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
+                    if not text.startswith(("{{", "<%"), value_start) and not not_an_option_value(
+                        text, value_start, value_end
+                    ):
+                        found += literal_parts(text, value_start, value_end, "option", "password")
+        at = max(pairs, at + 1)
     return found
 
 
 _NETRC_TOKEN = re.compile(r"\S+")
-_NETRC_WORDS = frozenset({"login", "password", "account", "macdef"})
+_NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
 
 
 def _under_vars(path: DataPath) -> bool:

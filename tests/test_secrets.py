@@ -2282,3 +2282,45 @@ def test_hunt_159s_regressions_of_the_last_fixes() -> None:
     )
     masked = mask_text(load(text))
     assert "ZqKey" not in masked and "ask the admin" in masked and "$HOME/.netrc" in masked, masked
+
+
+def test_hunt_160s_regressions_of_the_last_readers() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F2: an ODBC option in capitals with `_` keeps a connection string one; F10: a shell's line
+    # that runs a command after its `NAME=value` fields is none
+    odbc = "DRIVER={MySQL};SERVER=db;USER=app;PASSWORD=Zq9 horse battery;MULTI_STATEMENTS=1;"
+    assert shown(odbc) == ["Zq9 horse battery"]
+    assert shown("SERVER=db;PWD=Zq9 lamp desk;CLIENT_LOCALE=en_us.8859-1") == ["Zq9 lamp desk"]
+    assert shown("HOST=0.0.0.0; PORT=8000; PASSWORD=Zq9pw exec gunicorn app:app") == ["Zq9pw"]
+    # F6: prose after `default` or `machine` is no `.netrc` entry; F7, F8: entries with a one-word
+    # host and `login`, in a JSON string, in a command, after `NAME=`
+    assert shown("default login is the e-mail address, password is sent by e-mail") == []
+    assert shown("default account password must be changed on first login") == []
+    assert shown("machine nexus login ci password ZqNet1") == ["ZqNet1"]
+    assert shown("machine nexus:8081\n  password ZqNet2") == ["ZqNet2"]
+    assert shown('{"netrc": "machine api.acme.io login ci password ZqNet3"}') == ["ZqNet3"]
+    assert shown("echo 'machine github.com login ci password ZqNet4' > ~/.netrc") == ["ZqNet4"]
+    assert shown('sh -c "echo \\"machine a.io login ci password ZqNet5\\" > ~/.netrc"') == ["ZqNet5"]
+    assert shown("CURL_CONFIG=machine api.acme.io login ci password ZqNet6") == ["ZqNet6"]
+    assert shown("machine a.io login ci password {{ .Values.tok }}") == []
+    assert shown("echo machine a.io password x") == []  # not at a line's start, no `login`
+    # F1: one long line of `machine` words is read once
+    assert shown("x " + "machine a.b " * 3 + "password p") == []
+    # F3: keys quoted with blanks, and Spring's long flat keys
+    long_key = "spring.datasource.hikari.data-source-properties.trustCertificateKeyStorePassword"
+    text = (
+        "application:\n  pods:\n    - vars:\n        CONFIG: |\n"
+        f'          "db password": ZqKey1\n          {long_key}: ZqKey2\n'
+        # F4: Helm actions with quoted arguments and no literal default; F5: with one
+        '          password: {{ required "db.password is required" .Values.db.password }}\n'
+        '          secret: {{ index .Values "client-secret" }}\n'
+        '          auth_token: {{ .Values.authToken | default "" | quote }}\n'
+        "          token: {{ .Release.Name }}-ZqKey3-{{ .Values.env }}\n"
+        "          pin_password: {{ .Values.pin | default 4821397506 }}\n"
+    )
+    masked = mask_text(load(text))
+    assert "ZqKey" not in masked and "4821397506" not in masked, masked
+    assert '{{ required "db.password is required"' in masked and '"client-secret" }}' in masked, masked
+    assert '| default "" | quote }}' in masked, masked
