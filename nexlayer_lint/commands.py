@@ -83,10 +83,9 @@ def command_parts(text: str) -> list[Part]:
     if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
         # a list's items as words, at their places (`["redis-cli", "AUTH", "pw"]`, `# command:
-        # [redis-cli, AUTH, pw]`: hunt 153 F10); not inside an object, whose `}` would be a word
-        in_object = text.count("{") > text.count("${")
-        if "[" in text and not in_object:
-            found += _positional_password_parts(text.translate(_LIST_PUNCTUATION), listed=True)
+        # [redis-cli, AUTH, pw]`: hunt 153 F10), also in an object (`{"test": ["CMD", ...]}`)
+        if "[" in text:
+            found += _positional_password_parts(_list_words(text), listed=True)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
     return found
@@ -859,7 +858,21 @@ _POSITIONAL_PROGRAMS = {
     # MinIO's client: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY [--api S3v4]` (hunt 154 F9)
     "mc": _Reads(frozenset({"--api", "--path", "--config-dir", "-C"}), options_first=False),
 }
-_LIST_PUNCTUATION = str.maketrans("[],", "   ")  # one character for one: the places stay
+# one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
+# u], "interval": 5`: no second word for AUTH after it)
+_LIST_PUNCTUATION = str.maketrans("[],", " ; ")
+# an object's braces are no words either (`["redis-cli", "AUTH"]}`: no password `}`); a
+# reference's stay, so that `${REDIS_PASSWORD}` is read as one
+_OBJECT_BRACE = re.compile(r"\$\{[^{}\s]*\}|[{}]")
+
+
+def _list_words(text: str) -> str:
+    """`text` with a list's and an object's punctuation as blanks, one character for one."""
+    if "{" in text or "}" in text:
+        text = _OBJECT_BRACE.sub(lambda brace: brace.group() if len(brace.group()) > 1 else " ", text)
+    return text.translate(_LIST_PUNCTUATION)
+
+
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a

@@ -113,6 +113,11 @@ def found_in(text: str) -> list[str]:
         ("[redis-cli, -h, db, AUTH, default, Zq9Li2x]", ["Zq9Li2x"]),
         ('["redis-cli", "AUTH", "${REDIS_PASSWORD}"]', []),
         ("[redis-cli, GET, auth]", []),
+        # the last session's weak point: a list inside a JSON object (a healthcheck's `test`); the
+        # list's end ends the command (no second word for AUTH after it)
+        ('{"test": ["CMD", "redis-cli", "AUTH", "Zq9Li3x"], "interval": "5s"}', ["Zq9Li3x"]),
+        ('{"test": ["CMD", "redis-cli", "AUTH"]}', []),
+        ('{"test": ["CMD", "redis-cli", "AUTH", "${REDIS_PASSWORD}"]}', []),
         # hunt 154 F9: MinIO's client, `mc alias set ALIAS URL ACCESS SECRET`
         ("mc alias set local http://minio.pod:9000 admin Zq9Mc1x && mc mb local/up", ["Zq9Mc1x"]),
         ("mc config host add s3 https://s3.amazonaws.com AKIDEXAMPLE Zq9Mc2x --api S3v4", ["Zq9Mc2x"]),
