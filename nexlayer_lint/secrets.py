@@ -2921,7 +2921,10 @@ class _Spans:
                 value = _file_data_at(text) if "data" in text else -1
                 if value >= 0 and comment.own_line:
                     items = items or _secrets_item_lines(self.doc)
-                    if files or items.overlaps(comment.line, comment.line + 1):
+                    in_item = files or items.overlaps(comment.line, comment.line + 1)
+                    if in_item and _BLOCK_HEADER.fullmatch(text.rstrip(" \t"), value) is not None:
+                        block = len(text) - len(text.lstrip(" \t"))  # `# data: |`: the lines under it
+                    elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 files = files or (comment.own_line and text.strip() in ("secrets:", "- secrets:"))
             upper = comment.text.upper()

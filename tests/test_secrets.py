@@ -2134,6 +2134,15 @@ def test_a_secrets_items_data_commented_out_is_starred() -> None:
     masked = mask_text(load(text))
     assert "ZqOld" not in masked and "# data: /var/lib/app is where it lives" in masked
     assert masked.count("*") == len("ZqOldData1") * 2
+    # the last session's weak point: a block scalar's header, and its lines under it (to the
+    # first line indented no deeper)
+    text = (
+        "application:\n  pods:\n    - name: web\n      secrets:\n        - name: api\n"
+        "          # data: |\n          #   ZqOldBlock1\n          #   ZqOldBlock2\n          # rotate yearly\n"
+        "          data: ${API_CONFIG}\n          mountPath: /s\n"
+    )
+    masked = mask_text(load(text))
+    assert "ZqOldBlock" not in masked and "# data: |\n" in masked and "# rotate yearly" in masked, masked
 
 
 def test_a_yaml_file_pasted_in_a_vars_value_has_its_secret_lines_starred() -> None:
