@@ -1135,16 +1135,23 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
     while (match := _USER.search(text, pos)) is not None:
         start = pos = match.end()
         port = _PORT.match(text, start)
+        next_url = text.find("://", start)
+        limit = len(text) if next_url < 0 else next_url
         # before `;` or `,` only after a host name (`jdbc:sqlserver://h.net:1433;db=x`,
-        # `mongo-0.pod:27017,...`): `postgres://app:2024,Spring!x@db` is a password (hunt 156 F1)
+        # `mongo-0.pod:27017,...`): `postgres://app:2024,Spring!x@db` is a password (hunt 156 F1);
+        # or before a JDBC URL's property (SQL Server's), or the next host of a list whose
+        # authority has no `@` (`redis://default:8812,x:1@redis` is a password: hunt 159 F10)
         if port and (
             text[port.end() - 1] not in ";,"
             or "." in text[match.start() + 3 : start - 1]
-            or (_JDBC_PROPERTY if text[port.end() - 1] == ";" else _NEXT_HOST).match(text, port.end())
+            or (
+                _JDBC_PROPERTY.match(text, port.end()) is not None
+                and text.rfind("jdbc:", max(0, match.start() - _SCHEME_READ), match.start()) >= 0
+                if text[port.end() - 1] == ";"
+                else _NEXT_HOST.match(text, port.end()) is not None and not _user_info_at(text, port.end(), limit)
+            )
         ):
             continue
-        next_url = text.find("://", start)
-        limit = len(text) if next_url < 0 else next_url
         line_end = _URL_LINE_END.search(text, start, limit)
         at = text.find("@", start, line_end.start() if line_end else limit)
         if at < 0:
@@ -1152,6 +1159,15 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
         host_end = _HOST_END.search(text, at + 1, limit)
         last = text.rfind("@", at + 1, host_end.start() if host_end else limit)
         yield start, max(at, last)
+
+
+_SCHEME_READ = 32  # how far back a URL's `jdbc:` scheme is looked for (`jdbc:jtds:sqlserver`)
+
+
+def _user_info_at(text: str, start: int, limit: int) -> bool:
+    """Whether an `@` ends a user-info in text[start:limit] before the host's end (`/`, `?`...)."""
+    host_end = _HOST_END.search(text, start, limit)
+    return text.find("@", start, host_end.start() if host_end else limit) >= 0
 
 
 # kubectl's options whose value is a file's path (maybe after `KEY=`), never a secret; unlike

@@ -2315,6 +2315,11 @@ def test_hunt_160s_regressions_of_the_last_readers() -> None:
     assert shown("CURL_CONFIG=machine api.acme.io login ci password ZqNet6") == ["ZqNet6"]
     assert shown("machine a.io login ci password {{ .Values.tok }}") == []
     assert shown("echo machine a.io password x") == []  # not at a line's start, no `login`
+    # hunt 159 F10: a password of digits before `;key=` (not a JDBC URL) or `,host:1` (an `@` after it)
+    assert shown("postgres://app:2024;database=Zq9@db:5432/shop") == ["2024;database=Zq9"]
+    assert shown("redis://default:8812,Zq9x:1@redis:6379") == ["8812,Zq9x:1"]
+    assert shown("jdbc:jtds:sqlserver://mssql:1433;user=app@srv") == []
+    assert shown("mongodb://m0:27017,m1:27017/db?appName=api@prod") == []
     # F1: one long line of `machine` words is read once
     assert shown("x " + "machine a.b " * 3 + "password p") == []
     # F3: keys quoted with blanks, and Spring's long flat keys
