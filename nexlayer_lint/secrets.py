@@ -1206,7 +1206,9 @@ def _assigned_parts(text: str) -> list[Part]:
         # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
         # `--signature=file.sig`: hunt 156 F13)
         joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
-        secret = secret or name.lower() in _SECRET_OPTIONS or (joined and name.lower() in SIGNATURES)
+        # Azure's short `sig=` anywhere (a SAS token's line may start with it: hunt 158 F9)
+        signed = name.lower() == "sig" or (joined and name.lower() in SIGNATURES)
+        secret = secret or name.lower() in _SECRET_OPTIONS or signed
         if not secret and name.upper() != "PWD":
             continue
         # `PWD` is the shell's working directory, but in a connection string (`Uid=sa;Pwd=x;`,

@@ -2250,6 +2250,9 @@ def test_hunt_158s_regressions_of_the_review_fixes() -> None:
     assert shown('["redis-cli", "-h", "${REDIS_HOST}", "AUTH", "Zq9Li3x"]') == ["Zq9Li3x"]
     # hunt 159 F7: `signature=` at the text's start is a setting, mostly (`signature=required`)
     assert shown("signature=required") == []
+    # hunt 158 F9, kept: Azure's short `sig=` is secret at a text's or a line's start, after a blank
+    assert shown("sig=ZqSig0002abcd&se=2030-01-01") == ["ZqSig0002abcd"]
+    assert shown("se=2030-01-01 sig=ZqSig0003abcd") == ["ZqSig0003abcd"]
 
 
 def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
