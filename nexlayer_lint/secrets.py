@@ -1247,9 +1247,13 @@ def _assigned_parts(text: str) -> list[Part]:
                 pos, stop = value_from(text, pos, _VALUE_STOP)
             elif text.startswith("{", pos) and (close := braces.end(pos)) > 0:
                 opener, stop = "", close  # ODBC's and JDBC's quoting of a value with `;`: `Pwd={a;b}` (hunt 154 F5)
-            elif ";" in text and not text.startswith(("${", "$("), pos) and braces.connection_string():  # `Pwd=a b;`
+            elif ";" in text and not text.startswith(("${", "$("), pos) and braces.connection_string(pos):  # `Pwd=a b;`
                 opener = ""
                 stop = len(text) if (semicolon := text.find(";", pos)) < 0 else semicolon
+                if (line_end := _URL_LINE_END.search(text, pos, stop)) is not None:
+                    stop = line_end.start()  # a line of a block, or of a command: the value ends with it
+                if semicolon < 0 and text[braces.piece[1] : braces.piece[1] + 1] == '"':
+                    stop = min(stop, braces.piece[1])  # the last value of a JSON string ends at its quote
                 while stop > pos and text[stop - 1] in " \t":
                     stop -= 1
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
@@ -1285,14 +1289,15 @@ def _assigned_parts(text: str) -> list[Part]:
 class _Fields:
     """A connection string's fields (`Server=db;Uid=sa;Pwd={a;b};`), for _assigned_parts: where a
     value in braces ends (ODBC's and JDBC's quoting: a doubled `}}` is one inside it), and whether
-    the text is such a string, whose values run to their `;`, blanks and all (ADO.NET's). Each
-    line is searched for an unclosed brace once (linear)."""
+    a value is in such a string, whose values run to their `;`, blanks and all (ADO.NET's). Each
+    line is searched for an unclosed brace once, each piece judged once (linear)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.unclosed: dict[int, int] = {}  # a line's end -> from where no brace value closes on it
         self.line = (0, -1)  # the last line looked at: its start and its end
-        self.is_connection_string: bool | None = None
+        self.piece = (0, -1)  # the last piece looked at (connection_string): its start and its end
+        self.is_connection_string = False
 
     def end(self, pos: int) -> int:
         """Past the `}` that closes the brace at text[pos], on its line; -1 when none does."""
@@ -1311,18 +1316,28 @@ class _Fields:
         self.unclosed[limit] = min(pos, self.unclosed.get(limit, pos))
         return -1
 
-    def connection_string(self) -> bool:
-        """Whether the text is one line of `;`-separated `Key=value` fields, two or more, one
-        naming a server or a database (not a shell's `PWD=/app:X=1 app; PWD=/srv ...`)."""
-        if self.is_connection_string is None:
-            fields = [field for field in self.text.split(";") if field.strip()]
+    def connection_string(self, pos: int) -> bool:
+        """Whether the piece of the text around `pos` (its line, or what a `"` on it starts or
+        ends: a JSON string, an option's quoted value, a line of a block) is `;`-separated
+        `Key=value` fields, two or more, one naming a server or a database (not a shell's
+        `PWD=/app:X=1 app; PWD=/srv ...`). Asked in order of `pos`: each piece is found once."""
+        start, end = self.piece
+        if not start <= pos < end:
+            while True:  # the pieces after the last one, each boundary read once
+                boundary = _PIECE_END.search(self.text, start)
+                end = boundary.start() if boundary else len(self.text)
+                if end >= pos:
+                    break
+                start = end + 1
+            self.piece = (start, end)
+            piece = self.text[start:end].rstrip("\\")  # `\"Server=...;\"` in a JSON string
+            fields = [field for field in piece.split(";") if field.strip()]
             self.is_connection_string = (
                 len(fields) >= 2
-                and _URL_LINE_END.search(self.text) is None
                 and all(_FIELD.match(field) for field in fields)
-                and _OPTION_WORD.search(self.text) is None
+                and _OPTION_WORD.search(piece) is None
                 and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
-                and not _runs_a_command(self.text, fields)
+                and not _runs_a_command(piece, fields)
             )
         return self.is_connection_string
 
@@ -1343,6 +1358,7 @@ def _runs_a_command(text: str, fields: list[str]) -> bool:
     )
 
 
+_PIECE_END = re.compile(r'["\n\r\x85\u2028\u2029]')
 # `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
 # SECRET_KEY=${SECRET_KEY} gunicorn --bind ...`: hunt 156 F16)
 _FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")

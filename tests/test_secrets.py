@@ -2341,3 +2341,16 @@ def test_hunt_160s_regressions_of_the_last_readers() -> None:
     assert "ZqKey" not in masked and "4821397506" not in masked, masked
     assert '{{ required "db.password is required"' in masked and '"client-secret" }}' in masked, masked
     assert '| default "" | quote }}' in masked, masked
+
+
+def test_a_connection_string_is_judged_by_its_own_piece_of_the_text() -> None:
+    # the last session's weak point: its values' blanks were read only in a text that was a
+    # connection string whole, not in a JSON string, an option's quoted value or a block's line
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    assert shown('{"ConnectionStrings": {"Default": "Server=db;User Id=sa;Password=Zq a b;"}}') == ["Zq a b"]
+    assert shown('dotnet app.dll --ConnectionStrings:Default="Server=db;User Id=sa;Password=Zq c d;"') == ["Zq c d"]
+    assert shown("# the database\nServer=db;User Id=sa;Password=Zq e f\nLogging=on") == ["Zq e f"]
+    assert shown('"Server=db;Password=Zq g h"') == ["Zq g h"]
+    assert shown("HOST=0.0.0.0; DB_PASSWORD=pw exec gunicorn app:app") == ["pw"]  # still a shell's line
