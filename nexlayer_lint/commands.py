@@ -676,8 +676,8 @@ _SQL_PASSWORD = re.compile(
     # MySQL 5 wrote the literal inside `PASSWORD('x')`
     r"|set\s+password(?:\s+for\s[^=]{0,200}|\s*)=\s*(?:password\s*\(\s*)?(\\?[\x22']))"
 )
-# `PASSWORD 'x'` is SQL only after a user, role or login is named in the text (`ALTER ROLE a
-# PASSWORD 'x'`); alone it is more often words (`echo password 'x'`)
+# `PASSWORD 'x'` and `IDENTIFIED BY "x"` are SQL only after a user, role or login is named in the
+# text (`ALTER ROLE a PASSWORD 'x'`); alone they are more often words (`echo password 'x'`)
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 
 
@@ -690,7 +690,9 @@ def _sql_parts(text: str) -> list[Part]:
     named = account.start() if account else len(text)  # where the first user, role or login is named
     pos = 0
     while (match := _SQL_PASSWORD.search(text, pos)) is not None:
-        if match.group(1) and named > match.start():
+        # `PASSWORD 'x'`, and `IDENTIFIED BY "x"` (prose's `identified by "QA team"`: hunt 162 F7),
+        # only once a user, role or login is named
+        if (match.group(1) or (match.group(3) and match.group(3)[-1] == '"')) and named > match.start():
             pos = match.end()
             continue
         start = match.end()

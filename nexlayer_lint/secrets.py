@@ -717,7 +717,7 @@ def parts_in(
         found += entry_parts(text)
     elif assignment and (sign := assignment_sign(text)) > 0:
         found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
-    if "password" in text and ("machine" in text or "default" in text):
+    if _may_hold_netrc(text):
         found += _netrc_parts(text)  # a `.netrc`'s text, in a var, a command, a comment (hunt 154 F8)
     if _HINT.search(text) is None:
         return found
@@ -1222,7 +1222,14 @@ def _assigned_parts(text: str) -> list[Part]:
                 word = max(pos, substitutions.after(pos))
             elif text[pos : pos + 1] in ("'", '"'):
                 word = value_from(text, pos, _VALUE_STOP)[1] + 1
-            if not ((match.start() and text[match.start() - 1] == ";") or text.startswith(";", word_end.at(word))):
+            before = match.start()
+            while before and text[before - 1] in " \t":  # `UID=sa; PWD=x` in a connection string (hunt 162 F8)
+                before -= 1
+            after_semicolon = before and text[before - 1] == ";"
+            if not (
+                (after_semicolon and (before == match.start() or braces.connection_string(match.start())))
+                or text.startswith(";", word_end.at(word))
+            ):
                 continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
@@ -1345,13 +1352,16 @@ class _Fields:
 def _runs_a_command(text: str, fields: list[str]) -> bool:
     """Whether `;`-separated `NAME=value` fields are a shell's line that runs a command after the
     last one (`HOST=db; API_TOKEN=x node server.js`: hunt 159 F8, 160 F10): the text does not end
-    with `;`, the last value goes on after a blank, and the names are a shell's variables (one
-    holds `_`, or all are capitals after a `; `). Not ODBC's `...;PWD=a b;MULTI_STATEMENTS=1;`
-    (hunt 160 F2), nor `...;Password=a b c`: a leak is worse than a command starred."""
+    with `;`, the last value goes on after a blank, the names are a shell's variables (one holds
+    `_`, or all are capitals after a `; `), and none is a database driver's own (`SERVER`, `UID`,
+    `DRIVER={...}`: hunt 162 F1, F9). A leak is worse than a command starred: `...;Password=a b c`
+    and `...;PWD=a b;MULTI_STATEMENTS=1;` (hunt 160 F2) are connection strings."""
     last_value = fields[-1].partition("=")[2].strip(" \t")
     if text.rstrip(" \t").endswith(";") or (" " not in last_value and "\t" not in last_value):
         return False
     names = [field.partition("=")[0].strip(" \t") for field in fields]
+    if any(name.lower() in _DRIVER_KEYS for name in names):
+        return False
     capitals = all(name.isupper() and " " not in name for name in names)
     return any(_SHELL_VAR_FIELD.match(field) for field in fields) or (
         capitals and all(field.startswith((" ", "\t")) for field in fields[1:])
@@ -1369,6 +1379,8 @@ _CONNECTION_KEYS = frozenset(
     {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
     | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
 )
+# the keys only a connection string has (a shell's line sets `HOST`, `PORT`, `USERNAME` too)
+_DRIVER_KEYS = _CONNECTION_KEYS - {"host", "address", "addr", "username"} | {"pwd"}
 
 
 def _item_or_end_at(text: str, at: int) -> bool:
@@ -2133,6 +2145,7 @@ def _secrets_under(
                     or isinstance(value, (dict, list))
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
+                    or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
@@ -2182,10 +2195,11 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
 
 # a key as config files write it (Spring's flat keys run long: hunt 160 F3), or two words in title
 # case (`Admin Password:`); not a sentence's (`Reset your password: visit...`, `Forgot password:`:
-# hunt 158 F2, 159 F1); quoted, any words (`"db password":`: quotes make it a key)
+# hunt 158 F2, 159 F1); quoted, two words of any case (`"db password":`: hunt 160 F3), not a
+# sentence (`"Forgot your password?":` in a translation file: hunt 162 F6)
 _CONFIG_KEY = re.compile(
     r"[\"']?(?:[A-Za-z0-9_.-]{1,128}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?"
-    r"|\"[^\"\n]{1,128}\"|'[^'\n]{1,128}'"
+    r"|\"[A-Za-z0-9_.-]{1,63} [A-Za-z0-9_.-]{1,63}\"|'[A-Za-z0-9_.-]{1,63} [A-Za-z0-9_.-]{1,63}'"
 )
 
 
@@ -2203,15 +2217,20 @@ def _no_literal_value(written: str) -> bool:
 
 def _only_templates(text: str) -> bool:
     """Whether `text` is Go template actions only, blanks between them (`{{ .Values.x }}`, `{{
-    include "name" . }}`), none with a literal default (`| default "x"`: hunt 159 F2; a raw
-    string, a number; text between two actions: hunt 160 F5). Quoted arguments are no value
-    (`required "msg"`, `index .Values "db-password"`: hunt 160 F4)."""
+    include "name" . }}`), none holding a literal: a string (`{{ "x" | b64enc }}`, `coalesce .a
+    "x"`, `default "x"`: hunts 159 F2, 162 F2) or a number after `default`; text between two
+    actions is one (hunt 160 F5). What names a template, a file, a key or a message is none
+    (`required "msg"`, `include "name"`, `index .Values "db-password"`: hunt 160 F4), nor `""`."""
     at = 0
     while at < len(text):
         if not text.startswith("{{", at):
             return False
         close = text.find("}}", at + 2)
-        if close < 0 or _TEMPLATE_DEFAULT.search(text, at + 2, close):
+        if close < 0:
+            return False
+        # a line pasted from a double-quoted YAML string keeps its escapes (`default \"x\"`)
+        action = _NAMING_ARGUMENTS.sub(" ", text[at + 2 : close].replace('\\"', '"'))
+        if any(len(string) > 2 for string in _TEMPLATE_STRING.findall(action)) or _DEFAULT_NUMBER.search(action):
             return False
         at = close + 2
         while at < len(text) and text[at] in " \t":
@@ -2219,17 +2238,28 @@ def _only_templates(text: str) -> bool:
     return at > 0
 
 
-# a string (maybe in escaped quotes: `default \"x\"`), a raw string, a number; `default ""` is none
-_TEMPLATE_DEFAULT = re.compile(r"""(?<![\w.])default\s+(?:\\?"[^"\\][^"]*"|'[^']+'|`[^`]+`|-?[0-9])""")
+# A Go template's string (interpreted, raw, or a rune), and the functions whose strings name
+# something: the first argument of `required`, `include`..., every key of `index` and `lookup`
+_GO_STRING = r"""(?:"(?:[^"\\]|\\.)*"|`[^`]*`)"""
+_TEMPLATE_STRING = re.compile(rf"""{_GO_STRING}|'[^']*'""")
+_NAMING_ARGUMENTS = re.compile(
+    rf"(?<![\w.$])(?:(?:required|include|template|fail|env|expandenv|printf|tpl)\s+{_GO_STRING}"
+    rf"|lookup(?:\s+(?:{_GO_STRING}|[^\s\"`|()]+))+|index\s+[^\s\"`|()]+(?:\s+{_GO_STRING})+)"
+)
+_DEFAULT_NUMBER = re.compile(r"(?<![\w.])default\s+-?[0-9]")
 
 
 _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
 
 
 def _pasted(text: str) -> bool:
-    """Whether a var's value may hold a file pasted in it (_pasted_yaml_parts): YAML lines, or a
-    `.netrc`'s text (one line or many)."""
-    return ("\n" in text and ":" in text) or ("password" in text and ("machine" in text or "default" in text))
+    """Whether a var's value may hold a YAML file pasted in it (_pasted_yaml_parts)."""
+    return "\n" in text and ":" in text
+
+
+def _may_hold_netrc(text: str) -> bool:
+    """Whether a string may hold a `.netrc`'s text (_netrc_parts), in a var, a command, anywhere."""
+    return "password" in text and ("machine" in text or "default" in text)
 
 
 def _pasted_yaml_parts(text: str) -> list[Part]:
@@ -2268,52 +2298,77 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
 
 def _netrc_parts(text: str) -> list[Part]:
     """The password of each `.netrc` entry in a text, on one line or a token a line: `machine
-    HOST` or `default`, then its `login`, `password` and `account` pairs in token order (a word
-    that is none of them ends the entry, so prose after it is not read: hunt 160 F6). An entry
-    counts where `machine` starts a line (after blanks or a quote) with a host name holding a dot
-    or a port (`api.heroku.com`, `nexus:8081`) or any host then `login` (`machine nexus login
-    ci`, not `machine learning ...`: hunt 158 F2); `default` with its `login` first. Anywhere
-    else in a line (a command's `echo '...' > ~/.netrc`, a JSON string, `- NAME=machine ...`) only the whole `machine
-    HOST login USER password X` counts (hunt 160 F7, F8). Each token is read once (linear: hunt
-    160 F1)."""
-    tokens = [(match.start(), match.end()) for match in _NETRC_TOKEN.finditer(text)]
-    found: list[Part] = []
+    HOST` or `default`, then its `login`, `password` and `account` pairs in token order; a `#`
+    comments to its line's end (hunt 162 F3); a word that is none of them ends the entry, so
+    prose after it is not read (hunt 160 F6). The text is a `.netrc` when one entry is whole
+    (`machine HOST login USER password X`, anywhere: after a quote, a `NAME=`, a JSON key: hunts
+    160 F7, F8, 162 F5), or starts a line with `machine` and a host holding a dot or a port
+    (`api.heroku.com`, `nexus:8081`), or any host then `login` (`machine nexus login ci`, not
+    `machine learning ...`: hunt 158 F2), or `default` and its `login`; then every entry starting
+    a line is read (hunt 162 F3). Each token is read once (linear: hunt 160 F1)."""
+    tokens = _netrc_tokens(text)
+    entries: list[tuple[bool, bool, list[tuple[int, int]]]] = []  # counts, starts a line, its passwords
     at = 0
     while at < len(tokens):
-        start, end = tokens[at]
-        # after quotes or a `NAME=` (`'machine`, `\\"machine`, `- CURL_CONFIG=machine`: hunt 160 F8)
-        word = text[start:end].rpartition("=")[2].lstrip("\\\"'")
-        quote = text[end - len(word) - 1] if end - len(word) > start and text[end - len(word) - 1] in "'\"" else ""
-        if word not in ("machine", "default"):
+        start, end, line_start = tokens[at]
+        keyword = _NETRC_KEYWORD.search(text, start, end)
+        if keyword is None:
             at += 1
             continue
-        first = at + (2 if word == "machine" else 1)  # the entry's first pair
-        pairs = first
-        while pairs + 1 < len(tokens) and text[tokens[pairs][0] : tokens[pairs][1]] in _NETRC_PAIRS:
+        quote = text[keyword.start() - 1] if keyword.start() > start and text[keyword.start() - 1] in "'\"" else ""
+        line_start = line_start and keyword.start() == start + len(quote)
+        pairs = at + (2 if keyword.group() == "machine" else 1)  # the entry's first pair
+        keys: list[str] = []
+        passwords: list[tuple[int, int]] = []
+        while pairs + 1 < len(tokens) and (key := text[tokens[pairs][0] : tokens[pairs][1]]) in _NETRC_PAIRS:
+            value_start, value_end = value_from(text, tokens[pairs + 1][0], WORD_STOP)
+            if quote and (close := text.find(quote, value_start, value_end)) >= 0:
+                # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
+                value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
+            keys.append(key)
+            if key == "password":
+                passwords.append((value_start, value_end))
             pairs += 2
-        keys = [text[tokens[key][0] : tokens[key][1]] for key in range(first, min(pairs, first + 4), 2)]
-        line_start = at == 0 or _URL_LINE_END.search(text, tokens[at - 1][1], start) is not None
-        if word == "machine" and first - 1 < len(tokens):
-            host = text[tokens[first - 1][0] : tokens[first - 1][1]]
-            starts = line_start and ("." in host or ":" in host or keys[:1] == ["login"])
-        else:
-            starts = line_start and keys[:1] == ["login"]
-        if starts or keys[:2] == ["login", "password"]:
-            for key in range(first, pairs, 2):
-                if text[tokens[key][0] : tokens[key][1]] == "password":
-                    value_start, value_end = value_from(text, tokens[key + 1][0], WORD_STOP)
-                    if quote and (close := text.find(quote, value_start, value_end)) >= 0:
-                        # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
-                        value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
-                    if not text.startswith(("{{", "<%"), value_start) and not not_an_option_value(
-                        text, value_start, value_end
-                    ):
-                        found += literal_parts(text, value_start, value_end, "option", "password")
+            while pairs < len(tokens) and tokens[pairs][0] < value_end:  # a quoted value's other words
+                pairs += 1
+        machine = keyword.group() == "machine" and at + 1 < len(tokens)
+        host = text[tokens[at + 1][0] : tokens[at + 1][1]] if machine else ""
+        counts = keys[:2] == ["login", "password"] or (
+            line_start and ("." in host or ":" in host or keys[:1] == ["login"])
+        )
+        entries.append((counts, line_start, passwords))
         at = max(pairs, at + 1)
+    if not any(counts for counts, _, _ in entries):
+        return []
+    found: list[Part] = []
+    for counts, line_start, passwords in entries:
+        for value_start, value_end in passwords if counts or line_start else ():
+            # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
+            # template are not (what a command's `echo ... > ~/.netrc` expands)
+            reference = _NETRC_REFERENCE.match(text, value_start)
+            if reference is None and _ENV_REFERENCE.fullmatch(text, value_start, value_end) is None:
+                found += literal_parts(text, value_start, value_end, "option", "password")
     return found
 
 
+def _netrc_tokens(text: str) -> list[tuple[int, int, bool]]:
+    """A text's words, and whether each starts a line, less comments (`#` to the line's end)."""
+    tokens: list[tuple[int, int, bool]] = []
+    last_end = 0
+    comment = False
+    for match in _NETRC_TOKEN.finditer(text):
+        line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, match.start()) is not None
+        last_end = match.end()
+        comment = (comment and not line_start) or text.startswith("#", match.start())
+        if not comment:
+            tokens.append((match.start(), match.end(), line_start))
+    return tokens
+
+
 _NETRC_TOKEN = re.compile(r"\S+")
+# `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
+_NETRC_KEYWORD = re.compile(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
+_NETRC_REFERENCE = re.compile(r"\$[({]|`|<%|\{\{")
 _NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
 
 

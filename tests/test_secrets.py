@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nexlayer_lint import loader
+from nexlayer_lint import loader, secrets
 from nexlayer_lint.model import Span
 from nexlayer_lint.secrets import (
     REDACTED,
@@ -2354,3 +2354,43 @@ def test_a_connection_string_is_judged_by_its_own_piece_of_the_text() -> None:
     assert shown("# the database\nServer=db;User Id=sa;Password=Zq e f\nLogging=on") == ["Zq e f"]
     assert shown('"Server=db;Password=Zq g h"') == ["Zq g h"]
     assert shown("HOST=0.0.0.0; DB_PASSWORD=pw exec gunicorn app:app") == ["pw"]  # still a shell's line
+
+
+def test_hunt_162s_regressions_of_the_review_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1, F9: a driver's own keys make a connection string, whatever the separators and case
+    odbc = "DRIVER={ODBC Driver 18}; SERVER=db; UID=sa; PASSWORD=Zq9 horse battery"
+    assert shown(odbc) == ["Zq9 horse battery"]
+    assert shown("SERVER=db;UID=app;MULTI_STATEMENTS=1;PWD=Zq9 cow moon") == ["Zq9 cow moon"]
+    assert shown("HOST=db;PORT=8000;API_TOKEN=Zq9tok node server.js") == ["Zq9tok"]  # a shell's line
+    # F8: `; PWD=x` in a connection string, not a shell's working directory
+    assert shown("Server=db; Database=shop; UID=sa; PWD=Zq9pwdSpaced") == ["Zq9pwdSpaced"]
+    assert shown("PWD=/app:DB_PASSWORD=Zq1 exec app; PWD=/srv app") == ["Zq1"]
+    # F2: a literal anywhere in a Helm action, not only after `default`
+    for action in ('{{ "Zq9a" | b64enc }}', '{{ coalesce .Values.k "Zq9b" }}', '{{ ternary "Zq9c" .a .b }}'):
+        assert not secrets._only_templates(action), action
+    assert secrets._only_templates('{{ lookup "v1" "Secret" .Release.Namespace "db" }}')
+    # F3: a comment inside an entry, a later entry's other order, a quoted login, a `$` password
+    netrc = (
+        "machine api.acme.io\n# the CI bot\nlogin ci\npassword Zq9n1\n"
+        'machine nexus\npassword Zq9n2\nlogin "ci bot"\ndefault password $ecretZq9n3\n'
+    )
+    assert shown(netrc) == ["Zq9n1", "Zq9n2", "$ecretZq9n3"]
+    assert shown("machine a.io login ci password $NETRC_PASSWORD") == []  # an environment variable
+    # F5: an entry glued to a JSON key, a list, bash's `$'...'`
+    assert shown('{"netrc":"machine a.io login ci password Zq9n4"}') == ["Zq9n4"]
+    assert shown("echo $'machine a.io login ci password Zq9n5' > ~/.netrc") == ["Zq9n5"]
+    # F7: prose's `identified by "x"`, no user named; F6: a quoted sentence is no key
+    assert shown('Regression identified by  "QA team" in staging') == []
+    text = (
+        "application:\n  pods:\n    - vars:\n        I18N_FR: |\n"
+        '          "Forgot your password?": "Mot de passe oublie ?"\n'
+        "        SETUP: |\n          cat > /root/.netrc <<EOF\n          machine api.acme.io\n"
+        "          login ci\n          password Zq9heredoc\n          EOF\n"
+        '      command: echo "machine git.acme.io login ci password Zq9echo" > ~/.netrc && exec npm start\n'
+    )
+    masked = mask_text(load(text))
+    assert "Mot de passe oublie ?" in masked and "Zq9heredoc" not in masked, masked  # F4: a heredoc's
+    assert "Zq9echo" not in masked, masked  # and a command's with no `-`, `=` or `'`
