@@ -2,6 +2,7 @@
 
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -160,17 +161,23 @@ class LastDocument(threading.local, Generic[T]):
     a Document's data is a dict, though a loaded document's does not change). The engine asks
     about one document several times (schema messages, checks, code frames) before it moves on.
     Each thread has its own: the language server lints documents on several threads at once, and
-    one shared entry made a big document's lint 5-6x slower while another was edited (hunt 150 F5)."""
+    one shared entry made a big document's lint 5-6x slower while another was edited (hunt 150 F5).
+    The document is held weakly, and its answer dropped with it: a document the language server
+    closed is not kept alive by a worker thread that lints nothing else."""
 
     def __init__(self) -> None:
-        self.doc: Document | None = None
-        self.value: T | None = None
+        self.entry: list[Any] = []  # [a weak reference to the document, its answer], or empty
 
     def get(self, doc: Document) -> T | None:
-        return self.value if self.doc is doc else None
+        entry = self.entry
+        return entry[1] if entry and entry[0]() is doc else None
 
     def put(self, doc: Document, value: T) -> T:
-        self.doc, self.value = doc, value
+        entry: list[Any] = []
+        # the callback clears this entry's list, whichever thread frees the document
+        entry += [weakref.ref(doc, lambda _gone: entry.clear()), value]
+        self.entry.clear()  # the last answer goes now, not when the collector finds its cycle
+        self.entry = entry
         return value
 
 

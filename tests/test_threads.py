@@ -30,3 +30,21 @@ def test_concurrent_lints_give_what_lints_one_by_one_give(monkeypatch: pytest.Mo
     for _ in range(3):
         with ThreadPoolExecutor(max_workers=4) as pool:
             assert list(pool.map(lambda text: lint(text).diagnostics, texts)) == one_by_one
+
+
+def test_a_cached_answer_does_not_keep_its_document_alive() -> None:
+    # the last session's weak point: each worker thread's one-document caches kept the last
+    # document it linted, so a document the language server closed stayed in memory
+    import gc
+    import weakref
+
+    from nexlayer_lint import loader
+    from nexlayer_lint.secrets import document_secrets, mask_text
+
+    doc, _ = loader.load("application:\n  pods:\n    - vars:\n        DB_PASSWORD: Zq9alive\n", "a.yaml")
+    assert doc is not None and "Zq9alive" not in mask_text(doc)
+    assert document_secrets(doc).found
+    gone = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert gone() is None
