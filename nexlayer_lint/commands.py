@@ -679,6 +679,7 @@ _SQL_PASSWORD = re.compile(
 # `PASSWORD 'x'` and `IDENTIFIED BY "x"` are SQL only after a user, role or login is named in the
 # text (`ALTER ROLE a PASSWORD 'x'`); alone they are more often words (`echo password 'x'`)
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
+_TO_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])to\s+\S{1,200}\s+\Z")  # `TO 'app'@'%' ` before IDENTIFIED
 
 
 def _sql_parts(text: str) -> list[Part]:
@@ -691,10 +692,14 @@ def _sql_parts(text: str) -> list[Part]:
     pos = 0
     while (match := _SQL_PASSWORD.search(text, pos)) is not None:
         # `PASSWORD 'x'`, and `IDENTIFIED BY "x"` (prose's `identified by "QA team"`: hunt 162 F7),
-        # only once a user, role or login is named
-        if (match.group(1) or (match.group(3) and match.group(3)[-1] == '"')) and named > match.start():
-            pos = match.end()
-            continue
+        # only once a user, role or login is named, or for `IDENTIFIED BY` an account right before
+        # it (`GRANT ... TO 'app'@'%' IDENTIFIED BY`, Oracle's `CONNECT TO app`: hunt 163 F3)
+        quoted_by = match.group(3) and match.group(3)[-1] == '"'
+        if (match.group(1) or quoted_by) and named > match.start():
+            granted = quoted_by and _TO_ACCOUNT.search(text, max(0, match.start() - 200), match.start())
+            if not granted:
+                pos = match.end()
+                continue
         start = match.end()
         quote = match.group(2) or match.group(3) or match.group(4) or match.group(5)  # `'`, `"` or `\"`
         close = text.find(quote, start)

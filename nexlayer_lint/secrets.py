@@ -644,6 +644,7 @@ SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature
 # and a name the rules read as public: npm's `_auth=` (base64 of `user:password`; `AUTH` alone is
 # secret only as a var: hunt 154 F8)
 _SECRET_OPTIONS = frozenset({"_auth"})
+_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![^\s&;,'\"])")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -1146,7 +1147,7 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
             or "." in text[match.start() + 3 : start - 1]
             or (
                 _JDBC_PROPERTY.match(text, port.end()) is not None
-                and text.rfind("jdbc:", max(0, match.start() - _SCHEME_READ), match.start()) >= 0
+                and _PROPERTY_SCHEME.search(text, max(0, match.start() - _SCHEME_READ), match.start()) is not None
                 if text[port.end() - 1] == ";"
                 else _NEXT_HOST.match(text, port.end()) is not None and not _user_info_at(text, port.end(), limit)
             )
@@ -1162,6 +1163,9 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
 
 
 _SCHEME_READ = 32  # how far back a URL's `jdbc:` scheme is looked for (`jdbc:jtds:sqlserver`)
+# the URLs whose port a `;property=` follows: JDBC's, and SQL Server's own (Prisma, Go's driver:
+# `sqlserver://localhost:1433;database=x`, hunt 163 F8)
+_PROPERTY_SCHEME = re.compile(r"jdbc:|(?<![A-Za-z0-9+.-])sqlserver\Z")
 
 
 def _user_info_at(text: str, start: int, limit: int) -> bool:
@@ -1206,8 +1210,11 @@ def _assigned_parts(text: str) -> list[Part]:
         # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
         # `--signature=file.sig`: hunt 156 F13)
         joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
-        # Azure's short `sig=` anywhere (a SAS token's line may start with it: hunt 158 F9)
-        signed = name.lower() == "sig" or (joined and name.lower() in SIGNATURES)
+        # Azure's short `sig=` also at a line's start or after a blank (hunt 158 F9), when its value
+        # is a signature's (base64, percent-encoded): not `--sig=app.minisig`, `sig=true` (hunt 163 F6)
+        signed = (joined and name.lower() in SIGNATURES) or (
+            name == "sig" and match.start(1) == match.start() and _SIGNATURE_VALUE.match(text, pos) is not None
+        )
         secret = secret or name.lower() in _SECRET_OPTIONS or signed
         if not secret and name.upper() != "PWD":
             continue
@@ -1256,11 +1263,9 @@ def _assigned_parts(text: str) -> list[Part]:
                 opener, stop = "", close  # ODBC's and JDBC's quoting of a value with `;`: `Pwd={a;b}` (hunt 154 F5)
             elif ";" in text and not text.startswith(("${", "$("), pos) and braces.connection_string(pos):  # `Pwd=a b;`
                 opener = ""
-                stop = len(text) if (semicolon := text.find(";", pos)) < 0 else semicolon
-                if (line_end := _URL_LINE_END.search(text, pos, stop)) is not None:
-                    stop = line_end.start()  # a line of a block, or of a command: the value ends with it
-                if semicolon < 0 and text[braces.piece[1] : braces.piece[1] + 1] == '"':
-                    stop = min(stop, braces.piece[1])  # the last value of a JSON string ends at its quote
+                # to its `;`, or its piece's end: a line's, a quoted string's (hunt 163 F5)
+                stop = text.find(";", pos, braces.piece[1])
+                stop = braces.piece[1] if stop < 0 else stop
                 while stop > pos and text[stop - 1] in " \t":
                     stop -= 1
             else:  # `$(DB_PASSWORD=x)/health`: x, as in value_from but for a substitution's `)`
@@ -1305,6 +1310,7 @@ class _Fields:
         self.line = (0, -1)  # the last line looked at: its start and its end
         self.piece = (0, -1)  # the last piece looked at (connection_string): its start and its end
         self.is_connection_string = False
+        self.quoted_line: tuple[int, int, list[int]] = (0, -1, [])  # the last line's bounds, its `"`s
 
     def end(self, pos: int) -> int:
         """Past the `}` that closes the brace at text[pos], on its line; -1 when none does."""
@@ -1324,18 +1330,14 @@ class _Fields:
         return -1
 
     def connection_string(self, pos: int) -> bool:
-        """Whether the piece of the text around `pos` (its line, or what a `"` on it starts or
-        ends: a JSON string, an option's quoted value, a line of a block) is `;`-separated
-        `Key=value` fields, two or more, one naming a server or a database (not a shell's
-        `PWD=/app:X=1 app; PWD=/srv ...`). Asked in order of `pos`: each piece is found once."""
-        start, end = self.piece
-        if not start <= pos < end:
-            while True:  # the pieces after the last one, each boundary read once
-                boundary = _PIECE_END.search(self.text, start)
-                end = boundary.start() if boundary else len(self.text)
-                if end >= pos:
-                    break
-                start = end + 1
+        """Whether the piece of the text around `pos` is `;`-separated `Key=value` fields, two or
+        more, one naming a server or a database (not a shell's `PWD=/app:X=1 app; PWD=/srv ...`).
+        The piece is the string in `"` that `pos` is in (a JSON string, an option's quoted value:
+        `--conn "Server=db;...;Password=x" --verbose`), else its whole line (`User Id="sa";
+        Password=a b`, `Password=Xy7"k`: hunt 163 F2). Asked in order of `pos`: each line's
+        quotes are found once (linear)."""
+        start, end = self.piece_at(pos)
+        if (start, end) != self.piece:
             self.piece = (start, end)
             piece = self.text[start:end].rstrip("\\")  # `\"Server=...;\"` in a JSON string
             fields = [field for field in piece.split(";") if field.strip()]
@@ -1347,6 +1349,26 @@ class _Fields:
                 and not _runs_a_command(piece, fields)
             )
         return self.is_connection_string
+
+    def piece_at(self, pos: int) -> tuple[int, int]:
+        """Where the piece of the text around `pos` starts and ends (connection_string)."""
+        text = self.text
+        start, end, quotes = self.quoted_line
+        if end < pos:
+            start = end + 1 if end >= 0 else 0
+            while (line_end := _URL_LINE_END.search(text, start)) is not None and line_end.start() < pos:
+                start = line_end.end()
+            end = line_end.start() if line_end else len(text)
+            quotes = []
+            at = text.find('"', start, end)
+            while at >= 0:
+                quotes.append(at)
+                at = text.find('"', at + 1, end)
+            self.quoted_line = (start, end, quotes)
+        before = bisect.bisect_left(quotes, pos)
+        if before % 2:
+            return quotes[before - 1] + 1, quotes[before] if before < len(quotes) else end
+        return start, end
 
 
 def _runs_a_command(text: str, fields: list[str]) -> bool:
@@ -1368,7 +1390,6 @@ def _runs_a_command(text: str, fields: list[str]) -> bool:
     )
 
 
-_PIECE_END = re.compile(r'["\n\r\x85\u2028\u2029]')
 # `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
 # SECRET_KEY=${SECRET_KEY} gunicorn --bind ...`: hunt 156 F16)
 _FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")
@@ -1742,6 +1763,12 @@ def _secrets_item_lines(doc: Document) -> "_Ranges":
         for path, located in doc.positions.items()
         if len(path) >= 2 and path[-2] == "secrets" and isinstance(path[-1], int)
     )
+
+
+def _indent_width(text: str) -> int:
+    """How far a comment's text is indented, a tab to the next multiple of 8 columns (`#\tx` is
+    deeper than `# data: |`: hunt 163 F7)."""
+    return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(8))
 
 
 def commented_block(text: str) -> int:
@@ -2195,11 +2222,12 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
 
 # a key as config files write it (Spring's flat keys run long: hunt 160 F3), or two words in title
 # case (`Admin Password:`); not a sentence's (`Reset your password: visit...`, `Forgot password:`:
-# hunt 158 F2, 159 F1); quoted, two words of any case (`"db password":`: hunt 160 F3), not a
-# sentence (`"Forgot your password?":` in a translation file: hunt 162 F6)
+# hunt 158 F2, 159 F1); quoted, one word or two of any case and signs (`"db password":`,
+# `"auth/password":`: hunts 160 F3, 163 F9), not a sentence (`"Forgot your password?":` in a
+# translation file: hunt 162 F6)
 _CONFIG_KEY = re.compile(
     r"[\"']?(?:[A-Za-z0-9_.-]{1,128}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?"
-    r"|\"[A-Za-z0-9_.-]{1,63} [A-Za-z0-9_.-]{1,63}\"|'[A-Za-z0-9_.-]{1,63} [A-Za-z0-9_.-]{1,63}'"
+    r"|\"[^\s\"?!]{1,63}(?: [^\s\"?!]{1,63})?\"|'[^\s'?!]{1,63}(?: [^\s'?!]{1,63})?'"
 )
 
 
@@ -2217,20 +2245,14 @@ def _no_literal_value(written: str) -> bool:
 
 def _only_templates(text: str) -> bool:
     """Whether `text` is Go template actions only, blanks between them (`{{ .Values.x }}`, `{{
-    include "name" . }}`), none holding a literal: a string (`{{ "x" | b64enc }}`, `coalesce .a
-    "x"`, `default "x"`: hunts 159 F2, 162 F2) or a number after `default`; text between two
-    actions is one (hunt 160 F5). What names a template, a file, a key or a message is none
-    (`required "msg"`, `include "name"`, `index .Values "db-password"`: hunt 160 F4), nor `""`."""
+    include "name" . }}`), none holding a literal (_holds_literal); text between two actions is
+    one (hunt 160 F5)."""
     at = 0
     while at < len(text):
         if not text.startswith("{{", at):
             return False
         close = text.find("}}", at + 2)
-        if close < 0:
-            return False
-        # a line pasted from a double-quoted YAML string keeps its escapes (`default \"x\"`)
-        action = _NAMING_ARGUMENTS.sub(" ", text[at + 2 : close].replace('\\"', '"'))
-        if any(len(string) > 2 for string in _TEMPLATE_STRING.findall(action)) or _DEFAULT_NUMBER.search(action):
+        if close < 0 or _holds_literal(text[at + 2 : close]):
             return False
         at = close + 2
         while at < len(text) and text[at] in " \t":
@@ -2238,15 +2260,68 @@ def _only_templates(text: str) -> bool:
     return at > 0
 
 
-# A Go template's string (interpreted, raw, or a rune), and the functions whose strings name
-# something: the first argument of `required`, `include`..., every key of `index` and `lookup`
-_GO_STRING = r"""(?:"(?:[^"\\]|\\.)*"|`[^`]*`)"""
-_TEMPLATE_STRING = re.compile(rf"""{_GO_STRING}|'[^']*'""")
-_NAMING_ARGUMENTS = re.compile(
-    rf"(?<![\w.$])(?:(?:required|include|template|fail|env|expandenv|printf|tpl)\s+{_GO_STRING}"
-    rf"|lookup(?:\s+(?:{_GO_STRING}|[^\s\"`|()]+))+|index\s+[^\s\"`|()]+(?:\s+{_GO_STRING})+)"
-)
-_DEFAULT_NUMBER = re.compile(r"(?<![\w.])default\s+-?[0-9]")
+# Go template functions whose string arguments name something (a template, a file, a key, a
+# message), not a value: the first of NAMING_ONE's, every one of NAMING_ALL's
+_NAMING_ONE = frozenset({"required", "include", "template", "fail", "env", "expandenv", "printf", "tpl"})
+_NAMING_ALL = frozenset({"index", "lookup"})
+
+
+def _holds_literal(action: str) -> bool:
+    """Whether a Go template action holds a literal value: a string (`{{ "x" | b64enc }}`,
+    `coalesce .a "x"`, `default "x"`: hunts 159 F2, 162 F2) or a number after `default`; not
+    `""`, nor a string that names something (`required "msg"`, `include "name"`, `index .Values
+    "db-password"`: hunt 160 F4)."""
+    naming = 0  # the strings still naming something: 1, or -1 for all of them up to a `|` or `)`
+    after_default = False
+    for word in _template_words(action.replace('\\"', '"')):  # a pasted line keeps its escapes
+        if word[0] in "\"`'":
+            if naming == 0 and len(word) > 2:
+                return True
+            if naming > 0:
+                naming -= 1
+        elif after_default and _TEMPLATE_NUMBER.match(word):
+            return True
+        elif word in "|()":
+            naming = 0
+        elif word in _NAMING_ONE:
+            naming = 1
+        elif word in _NAMING_ALL:
+            naming = -1
+        after_default = word == "default"
+    return False
+
+
+def _template_words(action: str) -> Iterator[str]:
+    """A Go template action's words, strings (with their quotes), `|`, `(` and `)`; each
+    character read once (linear: a regular expression for its strings was quadratic on `\\"`
+    runs, hunt 163 F4)."""
+    at, size = 0, len(action)
+    while at < size:
+        char = action[at]
+        if char in " \t\r\n":
+            end = at + 1
+        elif char == '"':
+            end = at + 1
+            while end < size and action[end] != '"':
+                end += 2 if action[end] == "\\" else 1
+            end = min(end + 1, size)
+            yield action[at:end]
+        elif char in "`'":
+            end = action.find(char, at + 1)
+            end = size if end < 0 else end + 1
+            yield action[at:end]
+        elif char in "|()":
+            end = at + 1
+            yield char
+        else:
+            match = _TEMPLATE_WORD.match(action, at)
+            end = match.end() if match else at + 1
+            yield action[at:end]
+        at = end
+
+
+_TEMPLATE_WORD = re.compile(r"[^\s\"`'|()]+")
+_TEMPLATE_NUMBER = re.compile(r"-?[0-9]")
 
 
 _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
@@ -2298,8 +2373,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
 
 def _netrc_parts(text: str) -> list[Part]:
     """The password of each `.netrc` entry in a text, on one line or a token a line: `machine
-    HOST` or `default`, then its `login`, `password` and `account` pairs in token order; a `#`
-    comments to its line's end (hunt 162 F3); a word that is none of them ends the entry, so
+    HOST` or `default`, then its `login`, `password` and `account` pairs in token order
+    (comments: _netrc_tokens); a word that is none of them ends the entry, so
     prose after it is not read (hunt 160 F6). The text is a `.netrc` when one entry is whole
     (`machine HOST login USER password X`, anywhere: after a quote, a `NAME=`, a JSON key: hunts
     160 F7, F8, 162 F5), or starts a line with `machine` and a host holding a dot or a port
@@ -2307,7 +2382,7 @@ def _netrc_parts(text: str) -> list[Part]:
     `machine learning ...`: hunt 158 F2), or `default` and its `login`; then every entry starting
     a line is read (hunt 162 F3). Each token is read once (linear: hunt 160 F1)."""
     tokens = _netrc_tokens(text)
-    entries: list[tuple[bool, bool, list[tuple[int, int]]]] = []  # counts, starts a line, its passwords
+    entries: list[tuple[bool, bool, str, list[tuple[int, int]]]] = []  # counts, starts a line, quote, passwords
     at = 0
     while at < len(tokens):
         start, end, line_start = tokens[at]
@@ -2336,32 +2411,52 @@ def _netrc_parts(text: str) -> list[Part]:
         counts = keys[:2] == ["login", "password"] or (
             line_start and ("." in host or ":" in host or keys[:1] == ["login"])
         )
-        entries.append((counts, line_start, passwords))
+        entries.append((counts, line_start, quote, passwords))
         at = max(pairs, at + 1)
-    if not any(counts for counts, _, _ in entries):
+    if not any(counts for counts, _, _, _ in entries):
         return []
     found: list[Part] = []
-    for counts, line_start, passwords in entries:
+    for counts, line_start, quote, passwords in entries:
         for value_start, value_end in passwords if counts or line_start else ():
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
-            # template are not (what a command's `echo ... > ~/.netrc` expands)
-            reference = _NETRC_REFERENCE.match(text, value_start)
-            if reference is None and _ENV_REFERENCE.fullmatch(text, value_start, value_end) is None:
+            # template are not, nor any `$name` a shell expands, in double quotes or a heredoc
+            # (`echo "machine h password $gh_token" > ~/.netrc`: hunt 163 F10)
+            reference = _NETRC_REFERENCE.match(text, value_start) or (
+                _SHELL_VARIABLE.fullmatch(text, value_start, value_end)
+                if quote == '"' or "<<" in text
+                else _ENV_REFERENCE.fullmatch(text, value_start, value_end)
+            )
+            if reference is None:
                 found += literal_parts(text, value_start, value_end, "option", "password")
     return found
 
 
 def _netrc_tokens(text: str) -> list[tuple[int, int, bool]]:
-    """A text's words, and whether each starts a line, less comments (`#` to the line's end)."""
+    """A text's words, and whether each starts a line. A comment's line (its first word starts
+    with `#`) is left out (hunt 162 F3), unless it holds an entry commented out (`# machine h
+    login u password x`: a secret still written in the file, hunt 163 F1), whose words are read
+    without the `#`. Only a line's first word starts a comment: `password #x` is a password."""
     tokens: list[tuple[int, int, bool]] = []
+    comment: list[tuple[int, int, bool]] = []  # the words of the comment's line being read
+    in_comment = entry = first = False
     last_end = 0
-    comment = False
     for match in _NETRC_TOKEN.finditer(text):
-        line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, match.start()) is not None
-        last_end = match.end()
-        comment = (comment and not line_start) or text.startswith("#", match.start())
-        if not comment:
-            tokens.append((match.start(), match.end(), line_start))
+        start, end = match.span()
+        line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, start) is not None
+        last_end = end
+        if line_start:
+            tokens += comment if entry else ()
+            comment, entry = [], False
+            in_comment = first = text.startswith("#", start)
+            while start < end and text[start] == "#":
+                start += 1
+        if not in_comment:
+            tokens.append((start, end, line_start))
+        elif start < end:
+            comment.append((start, end, first))
+            entry = entry or _NETRC_KEYWORD.search(text, start, end) is not None
+            first = False
+    tokens += comment if entry else ()
     return tokens
 
 
@@ -2997,22 +3092,24 @@ class _Spans:
             if files and (broken or not comment.own_line):
                 files = False
             text = self.text[start + 1 : end]
-            deeper = not text.strip() or len(text) - len(text.lstrip(" \t")) > block
+            deeper = not text.strip() or _indent_width(text) > block
             if block >= 0 and (broken or not comment.own_line or not deeper):
                 block = -1
             if key_lines or block >= 0:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
             else:
                 self.add_comment(start + 1, end)
-                block = commented_block(text)
+                block = _indent_width(text) if commented_block(text) >= 0 else -1
                 # a secrets item's `data` commented out, in a live item or in a list commented out
                 # whole: secret by its place, which the comment alone does not know (hunt 154 F3)
                 value = _file_data_at(text) if "data" in text else -1
                 if value >= 0 and comment.own_line:
                     items = items or _secrets_item_lines(self.doc)
                     in_item = files or items.overlaps(comment.line, comment.line + 1)
-                    if in_item and _BLOCK_HEADER.fullmatch(text.rstrip(" \t"), value) is not None:
-                        block = len(text) - len(text.lstrip(" \t"))  # `# data: |`: the lines under it
+                    cut = _INNER_COMMENT.search(text, value)  # `# data: | # rotated` (hunt 163 F7)
+                    header_end = len(text[: cut.start() if cut else len(text)].rstrip(" \t"))
+                    if in_item and _BLOCK_HEADER.fullmatch(text, value, header_end) is not None:
+                        block = _indent_width(text)  # `# data: |`: the lines under it
                     elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 files = files or (comment.own_line and text.strip() in ("secrets:", "- secrets:"))

@@ -2251,8 +2251,11 @@ def test_hunt_158s_regressions_of_the_review_fixes() -> None:
     # hunt 159 F7: `signature=` at the text's start is a setting, mostly (`signature=required`)
     assert shown("signature=required") == []
     # hunt 158 F9, kept: Azure's short `sig=` is secret at a text's or a line's start, after a blank
-    assert shown("sig=ZqSig0002abcd&se=2030-01-01") == ["ZqSig0002abcd"]
-    assert shown("se=2030-01-01 sig=ZqSig0003abcd") == ["ZqSig0003abcd"]
+    sig = "ZqSig0002abcdEFGH1234ijklMNOP5678qrst%2BuvW%3D"  # a SAS signature: base64, encoded
+    assert shown(f"sig={sig}&se=2030-01-01") == [sig]
+    assert shown(f"se=2030-01-01 sig={sig}") == [sig]
+    # hunt 163 F6: not an option's file, a switch or a placeholder
+    assert shown("verify --sig=/data/app.tgz.minisig") == shown("sig=true") == shown("sig=<signature>") == []
 
 
 def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
@@ -2394,3 +2397,35 @@ def test_hunt_162s_regressions_of_the_review_fixes() -> None:
     masked = mask_text(load(text))
     assert "Mot de passe oublie ?" in masked and "Zq9heredoc" not in masked, masked  # F4: a heredoc's
     assert "Zq9echo" not in masked, masked  # and a command's with no `-`, `=` or `'`
+
+
+def test_hunt_163s_regressions_of_the_review_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1: an entry commented out in a var is still written in the file; `password #x` is one
+    netrc = "# old bot\n# machine git.acme.io login ci-old password Zq9old\nmachine a.io login ci password #Zq9h\n"
+    assert shown(netrc) == ["Zq9old", "#Zq9h"]
+    # F10: a shell expands `$name` in double quotes or a heredoc; a pasted file does not
+    assert shown('echo "machine github.com login x password $gh_token" > ~/.netrc') == []
+    assert shown("machine github.com login x password $ecret9") == ["$ecret9"]
+    # F2: a `"` before the password or inside it; F5: a quoted string's last value ends at its quote
+    assert shown('Server=db;User Id="sa";Password=Zq9 horse battery') == ["Zq9 horse battery"]
+    assert shown('Server=db;Database=audit;User Id=sa;Password=Xy7"kLm9Qw') == ['Xy7"kLm9Qw']
+    assert shown('ef update --connection "Server=db;User Id=sa;Password=Zq9x" --verbose; echo done') == ["Zq9x"]
+    # F3: a grantee or Oracle's `CONNECT TO app` before `IDENTIFIED BY "x"` names the user
+    assert shown("""mysql -e 'GRANT ALL ON shop.* TO "app"@"%" IDENTIFIED BY "Zq9g"'""") == ["Zq9g"]
+    assert shown('CREATE DATABASE LINK s CONNECT TO app IDENTIFIED BY "Zq9l" USING x') == ["Zq9l"]
+    # F8: SQL Server's own URL takes `;properties` after its port, as a JDBC URL does
+    assert shown("sqlserver://localhost:1433;database=shop;user=app@srv;password=${DB_PASSWORD}") == []
+    # F4: a Helm action's strings are read in one pass
+    assert not secrets._only_templates("{{ " + '\\\\"' * 20_000 + " }}")  # `\\"` runs: one string
+    # F9: quoted one-word keys with signs
+    text = 'application:\n  pods:\n    - vars:\n        CONFIG: |\n          "auth/password": "Zq9slash"\n'
+    assert "Zq9slash" not in mask_text(load(text))
+    # F7: a `# data: |` header with a comment, its lines indented with a tab
+    text = (
+        "application:\n  pods:\n    - name: web\n      secrets:\n        - name: api\n"
+        "          # data: | # rotated 2024\n          #\tZq9tab\n          data: ${X}\n          mountPath: /s\n"
+    )
+    assert "Zq9tab" not in mask_text(load(text))
