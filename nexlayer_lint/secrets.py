@@ -597,9 +597,18 @@ MORE_TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a DigitalOcean token", r"do[opr]_v1_[A-Za-z0-9]{40,}"),
 )
 _ALL_TOKEN_SHAPES = TOKEN_SHAPES + MORE_TOKEN_SHAPES
-_TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)))
+# A token starts a word: not after a letter, a digit or `_` (`xghp_...` is none). Asked in the
+# pattern, where a start inside a word fails at once: asked of each match, every later prefix of
+# a run (`xapp-1-axapp-1-a...`) matched to the run's end again (quadratic: hunt 161 F1).
+_TOKEN_START = "(?<![A-Za-z0-9_])"
+_TOKEN = re.compile(
+    _TOKEN_START + "(?:" + "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)) + ")"
+)
 _MORE_TOKENS = re.compile(
-    "|".join(f"(?P<t{len(TOKEN_SHAPES) + i}>{pattern})" for i, (_, pattern) in enumerate(MORE_TOKEN_SHAPES))
+    _TOKEN_START
+    + "(?:"
+    + "|".join(f"(?P<t{len(TOKEN_SHAPES) + i}>{pattern})" for i, (_, pattern) in enumerate(MORE_TOKEN_SHAPES))
+    + ")"
 )
 # each prefix by its rarer character, then the letters before it (a look-behind); in _HINT too
 _MORE_HINT_PATTERN = (
@@ -750,9 +759,6 @@ def parts_in(
         while (token := tokens.search(text, pos)) is not None:
             start, end = token.span()
             pos = end
-            if start and _TOKEN_EDGE.match(text, start - 1):
-                pos = start + 1
-                continue
             index = int(token.lastgroup[1:])  # type: ignore[index]  # every alternative is a named group
             if index == _PEM:
                 start, end = end, _pem_end(text, end)

@@ -259,7 +259,11 @@ def _parent_indent(text: str, header: int) -> int | None:
     the last `- ` before the header (`- |2`); None for another line (`? key`, a flow, the header
     alone on its line), whose mapping is not read here. The verdict is checked: a map whose
     value is not the data's is not used (scalar_map)."""
-    line_start = max(text.rfind("\n", 0, header), text.rfind("\r", 0, header)) + 1
+    # back to the line's start, its own characters only (two `rfind`s, one for each break, read
+    # back to the file's start in a file without the other: quadratic, hunt 161 F3)
+    line_start = header
+    while line_start and text[line_start - 1] not in "\n\r":
+        line_start -= 1
     line = text[line_start:header]
     at = len(line) - len(line.lstrip(" "))
     dash = None

@@ -422,6 +422,8 @@ WORST = {
     ),
     "query-like runs": (VARS + " + \"        X: '?\" + '&a' * 50_000 + \"'\\n\"", "", []),
     "token prefixes": (VARS + " + \"        X: '\" + 'ghp_AKIA-----BEGIN ' * 5_000 + \"'\\n\"", "", []),
+    # hunt 161 F1: each prefix inside a run of a shape's characters matched to the run's end
+    "token prefixes glued in one run": (VARS + " + \"        X: 'x\" + 'xapp-1-a' * 160_000 + \"'\\n\"", "", []),
     # an explicit key (`? KEY`): a plain key is at most 1,024 characters long
     "a name of 50,000 parts": (
         VARS + " + '        ? ' + 'A_' * 50_000 + 'KEY\\n        : hunter2\\n'",
