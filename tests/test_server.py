@@ -2255,9 +2255,45 @@ def test_a_did_change_of_twenty_thousand_cursors_reads_the_text_once(monkeypatch
     assert copies == [20_000] and spans == []  # one pass over the text, and no index of its lines
 
 
-def test_cursors_on_one_long_line_read_only_the_line_before_each(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cursors_that_bring_a_cr_and_an_lf_together_are_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 157 F4, 161 F6: top-down cursors that put a "\r" before each "\n" (or a "\n" after
+    # each "\r" of a CR-only text) ended the run at every change: 10,000 held the server 51 s
+    copies: list[int] = []
+    applied = server._applied
+    monkeypatch.setattr(server, "_applied", lambda text, run: copies.append(len(run)) or applied(text, run))
+    utf16 = lsp.PositionEncodingKind.Utf16
+    lines = [f"V{i}: a" for i in range(2_000)]
+
+    def at(line: int, character: int, text: str) -> lsp.TextDocumentContentChangePartial:
+        place = lsp.Position(line=line, character=character)
+        return lsp.TextDocumentContentChangePartial(range=lsp.Range(start=place, end=place), text=text)
+
+    # "\r" at each line's end of an LF text: each line keeps its number
+    done = server.apply_changes("\n".join(lines) + "\n", [at(i, len(lines[i]), "\r") for i in range(2_000)], utf16)
+    assert done == "\r\n".join(lines) + "\r\n" and copies == [2_000]
+    # "\n" at each line's start of a CR-only text: the "\n" joins the "\r" before it
+    copies.clear()
+    done = server.apply_changes("\r".join(lines), [at(i, 0, "\nx") for i in range(1, 2_000)], utf16)
+    assert done == lines[0] + "".join("\r\nx" + line for line in lines[1:]) and copies == [1_999]
+    # and the one-change-at-a-time text, for random mixtures of both
+    rnd = random.Random(7)
+    for _ in range(300):
+        text = "".join(rnd.choice(["a", "\r", "\n", "\r\n"]) for _ in range(rnd.randint(0, 20)))
+        expected, changes, line = text, [], 0
+        for _ in range(rnd.randint(1, 6)):
+            editor = lsp_lines(expected)
+            line = rnd.randint(line, len(editor))
+            content = editor[line].rstrip("\r\n") if line < len(editor) else ""
+            change = at(line, rnd.choice([0, len(content)]), rnd.choice(["", "\r", "\n", "x\r", "\nx", "\r\n"]))
+            expected = server.apply_change(expected, change, utf16)
+            changes.append(change)
+        assert server.apply_changes(text, changes, utf16) == expected, (text, changes)
+
+
+def test_cursors_on_one_long_line_read_the_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 137 F1: each of 5,000 cursors on one 100 KB line read the line to its end, 20 s; on a
-    # line of astral characters each found the line's wide characters again
+    # line of astral characters each found the line's wide characters again. Hunt 161 F5: each
+    # still read the line up to itself (40,000 cursors bottom up, 11 s): now the line is read once
     line = "image: " + "\U0001f680" * 10_000
     columns = list(range(7 + 2 * 10_000, 7, -14))  # in UTF-16 units, bottom up as VS Code sends cursors
     changes = [
@@ -2266,18 +2302,31 @@ def test_cursors_on_one_long_line_read_only_the_line_before_each(monkeypatch: py
         )
         for c in columns
     ]
-    read: list[tuple[int, int]] = []
-    code_points, wide_characters = server._code_points, server._wide_characters
+    wide_characters = server._wide_characters
+    wide_characters.cache_clear()
     found: list[int] = []
-    monkeypatch.setattr(
-        server, "_code_points", lambda *args: read.append((len(args[0]), args[1])) or code_points(*args)
-    )
     monkeypatch.setattr(server, "_wide_characters", lambda *args: found.append(len(args[0])) or wide_characters(*args))
     done = server.apply_changes(line + "\nnext: 1\n", changes, lsp.PositionEncodingKind.Utf16)
     at = {7 + (c - 7) // 2 for c in columns}  # in code points
     assert done == "".join(ch + ("x" if i + 1 in at else "") for i, ch in enumerate(line)) + "\nnext: 1\n"
-    assert len(read) == 2 * len(columns) and all(length <= units for length, units in read)  # a start, an end
-    assert len(found) == 5  # the first two changes' starts and ends (no index yet), then once for the others
+    # the first two changes alone (their starts and ends: no run yet), then the line once for all
+    assert len(found) == 5 and found[-1] == len(line)
+    # an ASCII line: each cursor's place is its column, the line's end found once
+    ascii_line = "a" * 200_000
+    ends: list[int] = []
+    line_end = server._LINE_END
+    monkeypatch.setattr(
+        server, "_LINE_END", type("E", (), {"search": lambda self, t, p: ends.append(p) or line_end.search(t, p)})()
+    )
+    changes = [
+        lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(start=lsp.Position(line=0, character=c), end=lsp.Position(line=0, character=c)), text="x"
+        )
+        for c in range(200_000, 0, -10)
+    ]
+    done = server.apply_changes(ascii_line, changes, lsp.PositionEncodingKind.Utf16)
+    assert done == "".join(ch + ("x" if (i + 1) % 10 == 0 else "") for i, ch in enumerate(ascii_line))
+    assert ends == [0]
 
 
 def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() -> None:
