@@ -918,7 +918,12 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         while start < len(text) and text[start] in " \t":
             start += 1
         if text.startswith("{", start):
-            continue  # a nested object (`"auth": {"type": ...}`): its own entries are read
+            # a nested object (`"auth": {"type": ...}`): its own entries are read; one under a
+            # secret's name gives it to its `value` (Azure's `"adminPassword": {"value": "x"}`,
+            # Heroku's `"env": {"DB_PASSWORD": {"value": "x"}}`: the last session's weak points)
+            if not waiting and is_secret_var_name(label):
+                named, item_end = label, brace
+            continue
         parts = unnamed if waiting else found
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
             literals, stop = _jq_value_literals(text, start)

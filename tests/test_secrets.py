@@ -2429,3 +2429,14 @@ def test_hunt_163s_regressions_of_the_review_fixes() -> None:
         "          # data: | # rotated 2024\n          #\tZq9tab\n          data: ${X}\n          mountPath: /s\n"
     )
     assert "Zq9tab" not in mask_text(load(text))
+
+
+def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
+    # the last session's weak points: Azure's parameter files and Heroku's env objects
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    assert shown('{"adminPassword": {"value": "Zq9arm1"}}') == ["Zq9arm1"]
+    assert shown('{"env": {"DB_PASSWORD": {"value": "Zq9her2"}}}') == ["Zq9her2"]
+    assert shown('{"password": {"minLength": 8}, "value": "shown"}') == []  # a value outside the object
+    assert shown('{"auth": {"type": "basic"}, "value": "shown"}') == []
