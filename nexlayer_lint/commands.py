@@ -882,6 +882,8 @@ def _list_words(text: str) -> str:
 
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
+# and chpasswd given its line by a here-string (the last session's weak point), past its options
+_CHPASSWD_HERE = re.compile(r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+-[A-Za-z-]{1,32})*[ \t]*<<<[ \t]*")
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))
@@ -916,6 +918,11 @@ def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]
         colon = text.find(":", *spans[0]) if spans and _pipes_into_chpasswd(text, stop) else -1
         if colon >= 0 and not _no_literal(text, colon + 1, spans[0][1], last_closer):
             found += literal_parts(text, colon + 1, spans[0][1], "option", _CHPASSWD)
+    for here in _CHPASSWD_HERE.finditer(text) if _CHPASSWD in text else ():  # `chpasswd <<< 'root:pw'`
+        start, end = _command_word(text, here.end())
+        colon = text.find(":", start, end)
+        if colon >= 0 and not _no_literal(text, colon + 1, end, last_closer):
+            found += literal_parts(text, colon + 1, end, "option", _CHPASSWD)
     return found
 
 

@@ -136,6 +136,10 @@ def found_in(text: str) -> list[str]:
         ("redis-cli -h db AUTH default `cat /run/secrets/redis`", []),
         # echo 'user:PASSWORD' | chpasswd: what follows the first `:`; `-e`'s hash is secret too
         ("echo 'admin:Zq9Ch1x' | chpasswd", ["Zq9Ch1x"]),
+        # the last session's weak point: a here-string
+        ('chpasswd <<< "root:Zq9Ch7x"', ["Zq9Ch7x"]),
+        ("sh -c 'chpasswd -e <<< root:Zq9Ch8x && exec app'", ["Zq9Ch8x"]),
+        ('chpasswd <<< "$USER:$PASS"', []),
         ("echo -n 'root:Zq9Ch2x' | sudo /usr/sbin/chpasswd", ["Zq9Ch2x"]),
         ("echo 'root:$6$Zq9salt$Zq9hash' | chpasswd -e", ["$6$Zq9salt$Zq9hash"]),
         ("echo 'root:Zq9Ch3x' |\n  chpasswd", ["Zq9Ch3x"]),
