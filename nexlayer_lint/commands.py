@@ -680,6 +680,7 @@ _SQL_PASSWORD = re.compile(
 # text (`ALTER ROLE a PASSWORD 'x'`); alone they are more often words (`echo password 'x'`)
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 _TO_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])to\s+\S{1,200}\s+\Z")  # `TO 'app'@'%' ` before IDENTIFIED
+_GRANTS = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
 
 
 def _sql_parts(text: str) -> list[Part]:
@@ -696,7 +697,12 @@ def _sql_parts(text: str) -> list[Part]:
         # it (`GRANT ... TO 'app'@'%' IDENTIFIED BY`, Oracle's `CONNECT TO app`: hunt 163 F3)
         quoted_by = match.group(3) and match.group(3)[-1] == '"'
         if (match.group(1) or quoted_by) and named > match.start():
-            granted = quoted_by and _TO_ACCOUNT.search(text, max(0, match.start() - 200), match.start())
+            window = max(0, match.start() - 200)  # `GRANT`/`CONNECT` and an account right before (hunt 164 F7)
+            granted = (
+                quoted_by
+                and _TO_ACCOUNT.search(text, window, match.start())
+                and _GRANTS.search(text, window, match.start())
+            )
             if not granted:
                 pos = match.end()
                 continue

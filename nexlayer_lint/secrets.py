@@ -653,7 +653,7 @@ SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature
 # and a name the rules read as public: npm's `_auth=` (base64 of `user:password`; `AUTH` alone is
 # secret only as a var: hunt 154 F8)
 _SECRET_OPTIONS = frozenset({"_auth"})
-_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![^\s&;,'\"])")
+_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=])")  # (maybe quoted: hunt 164 F6)
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -1224,7 +1224,9 @@ def _assigned_parts(text: str) -> list[Part]:
         # Azure's short `sig=` also at a line's start or after a blank (hunt 158 F9), when its value
         # is a signature's (base64, percent-encoded): not `--sig=app.minisig`, `sig=true` (hunt 163 F6)
         signed = (joined and name.lower() in SIGNATURES) or (
-            name == "sig" and match.start(1) == match.start() and _SIGNATURE_VALUE.match(text, pos) is not None
+            name.lower() == "sig"
+            and match.start(1) == match.start()
+            and _SIGNATURE_VALUE.match(text, pos + (text[pos : pos + 1] in ("'", '"'))) is not None
         )
         secret = secret or name.lower() in _SECRET_OPTIONS or signed
         if not secret and name.upper() != "PWD":
@@ -1319,9 +1321,9 @@ class _Fields:
         self.text = text
         self.unclosed: dict[int, int] = {}  # a line's end -> from where no brace value closes on it
         self.line = (0, -1)  # the last line looked at: its start and its end
-        self.piece = (0, -1)  # the last piece looked at (connection_string): its start and its end
-        self.is_connection_string = False
+        self.piece = (0, -1)  # the last piece found a connection string: its start and its end
         self.quoted_line: tuple[int, int, list[int]] = (0, -1, [])  # the last line's bounds, its `"`s
+        self.verdicts: dict[tuple[int, int], bool] = {}  # the pieces of that line judged
 
     def end(self, pos: int) -> int:
         """Past the `}` that closes the brace at text[pos], on its line; -1 when none does."""
@@ -1343,26 +1345,30 @@ class _Fields:
     def connection_string(self, pos: int) -> bool:
         """Whether the piece of the text around `pos` is `;`-separated `Key=value` fields, two or
         more, one naming a server or a database (not a shell's `PWD=/app:X=1 app; PWD=/srv ...`).
-        The piece is the string in `"` that `pos` is in (a JSON string, an option's quoted value:
-        `--conn "Server=db;...;Password=x" --verbose`), else its whole line (`User Id="sa";
-        Password=a b`, `Password=Xy7"k`: hunt 163 F2). Asked in order of `pos`: each line's
-        quotes are found once (linear)."""
-        start, end = self.piece_at(pos)
-        if (start, end) != self.piece:
-            self.piece = (start, end)
-            piece = self.text[start:end].rstrip("\\")  # `\"Server=...;\"` in a JSON string
-            fields = [field for field in piece.split(";") if field.strip()]
-            self.is_connection_string = (
-                len(fields) >= 2
-                and all(_FIELD.match(field) for field in fields)
-                and _OPTION_WORD.search(piece) is None
-                and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
-                and not _runs_a_command(piece, fields)
-            )
-        return self.is_connection_string
+        The piece is the string in `"` that `pos` is in by the count of `"` before it on its line
+        (a JSON string, an option's quoted value: `--conn "Server=db;...;Password=x" --verbose`),
+        else its whole line (`User Id="sa";Password=a b`, `Password=Xy7"k`: hunt 163 F2); failing
+        that, what lies between the `"`s around it (an escaped `\\"`, a string opened on the line
+        before: hunt 164 F2). `piece` is where the one judged so ends. Asked in order of `pos`:
+        each line's quotes are found once, each piece judged once (linear: hunt 164 F3)."""
+        for start, end in self.pieces_at(pos):
+            if self.verdicts.get((start, end)) is None:
+                piece = self.text[start:end].rstrip("\\")  # `\"Server=...;\"` in a JSON string
+                fields = [field for field in piece.split(";") if field.strip()]
+                self.verdicts[(start, end)] = (
+                    len(fields) >= 2
+                    and all(_FIELD.match(field) for field in fields)
+                    and _OPTION_WORD.search(piece) is None
+                    and any(field.partition("=")[0].strip().lower() in _CONNECTION_KEYS for field in fields)
+                    and not _runs_a_command(piece, fields)
+                )
+            if self.verdicts[(start, end)]:
+                self.piece = (start, end - (self.text[end - 1 : end] == "\\"))
+                return True
+        return False
 
-    def piece_at(self, pos: int) -> tuple[int, int]:
-        """Where the piece of the text around `pos` starts and ends (connection_string)."""
+    def pieces_at(self, pos: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The two pieces of the text around `pos` that connection_string judges."""
         text = self.text
         start, end, quotes = self.quoted_line
         if end < pos:
@@ -1376,10 +1382,10 @@ class _Fields:
                 quotes.append(at)
                 at = text.find('"', at + 1, end)
             self.quoted_line = (start, end, quotes)
+            self.verdicts = {}  # (a piece never spans two lines)
         before = bisect.bisect_left(quotes, pos)
-        if before % 2:
-            return quotes[before - 1] + 1, quotes[before] if before < len(quotes) else end
-        return start, end
+        between = (quotes[before - 1] + 1 if before else start, quotes[before] if before < len(quotes) else end)
+        return (between if before % 2 else (start, end)), between
 
 
 def _runs_a_command(text: str, fields: list[str]) -> bool:
@@ -1776,10 +1782,12 @@ def _secrets_item_lines(doc: Document) -> "_Ranges":
     )
 
 
-def _indent_width(text: str) -> int:
-    """How far a comment's text is indented, a tab to the next multiple of 8 columns (`#\tx` is
-    deeper than `# data: |`: hunt 163 F7)."""
-    return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(8))
+def _indent_width(text: str) -> tuple[int, int]:
+    """How far a comment's text is indented: in characters, and with a tab to the next multiple
+    of 8 columns. A line is deeper than a key by either (`#\tx` under `# data: |`, `#   x` under
+    `#\tdata: |`: hunts 163 F7, 164 F8): mixed tabs and blanks are read to star more, not less."""
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    return len(indent), len(indent.expandtabs(8))
 
 
 def commented_block(text: str) -> int:
@@ -2298,6 +2306,8 @@ def _holds_literal(action: str) -> bool:
             naming = 1
         elif word in _NAMING_ALL:
             naming = -1
+        elif naming > 0:
+            naming = 0  # `printf .Values.fmt "x"`: the name is no string, so the string is a value (hunt 164 F9)
         after_default = word == "default"
     return False
 
@@ -2393,7 +2403,8 @@ def _netrc_parts(text: str) -> list[Part]:
     `machine learning ...`: hunt 158 F2), or `default` and its `login`; then every entry starting
     a line is read (hunt 162 F3). Each token is read once (linear: hunt 160 F1)."""
     tokens = _netrc_tokens(text)
-    entries: list[tuple[bool, bool, str, list[tuple[int, int]]]] = []  # counts, starts a line, quote, passwords
+    # counts, starts a line, the quote it is in and where, its passwords
+    entries: list[tuple[bool, bool, str, int, list[tuple[int, int]]]] = []
     at = 0
     while at < len(tokens):
         start, end, line_start = tokens[at]
@@ -2403,7 +2414,10 @@ def _netrc_parts(text: str) -> list[Part]:
             continue
         quote = text[keyword.start() - 1] if keyword.start() > start and text[keyword.start() - 1] in "'\"" else ""
         line_start = line_start and keyword.start() == start + len(quote)
-        pairs = at + (2 if keyword.group() == "machine" else 1)  # the entry's first pair
+        # `machine HOST`; a keyword is no host (a line that ends `... machine`: hunt 164 F1)
+        machine = keyword.group() == "machine" and at + 1 < len(tokens)
+        machine = machine and text[tokens[at + 1][0] : tokens[at + 1][1]] not in ("machine", "default")
+        pairs = at + (2 if machine else 1)  # the entry's first pair
         keys: list[str] = []
         passwords: list[tuple[int, int]] = []
         while pairs + 1 < len(tokens) and (key := text[tokens[pairs][0] : tokens[pairs][1]]) in _NETRC_PAIRS:
@@ -2417,24 +2431,24 @@ def _netrc_parts(text: str) -> list[Part]:
             pairs += 2
             while pairs < len(tokens) and tokens[pairs][0] < value_end:  # a quoted value's other words
                 pairs += 1
-        machine = keyword.group() == "machine" and at + 1 < len(tokens)
         host = text[tokens[at + 1][0] : tokens[at + 1][1]] if machine else ""
         counts = keys[:2] == ["login", "password"] or (
             line_start and ("." in host or ":" in host or keys[:1] == ["login"])
         )
-        entries.append((counts, line_start, quote, passwords))
+        entries.append((counts, line_start, quote, keyword.start() - len(quote), passwords))
         at = max(pairs, at + 1)
-    if not any(counts for counts, _, _, _ in entries):
+    if not any(entry[0] for entry in entries):
         return []
     found: list[Part] = []
-    for counts, line_start, quote, passwords in entries:
+    expands = _ShellExpands(text)
+    for counts, line_start, quote, quote_at, passwords in entries:
         for value_start, value_end in passwords if counts or line_start else ():
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
-            # template are not, nor any `$name` a shell expands, in double quotes or a heredoc
-            # (`echo "machine h password $gh_token" > ~/.netrc`: hunt 163 F10)
+            # template are not, nor any `$name` a shell expands (`echo "machine h password
+            # $gh_token" > ~/.netrc`, an unquoted heredoc: hunts 163 F10, 164 F5)
             reference = _NETRC_REFERENCE.match(text, value_start) or (
                 _SHELL_VARIABLE.fullmatch(text, value_start, value_end)
-                if quote == '"' or "<<" in text
+                if expands.at(quote_at if quote else value_start, quote)
                 else _ENV_REFERENCE.fullmatch(text, value_start, value_end)
             )
             if reference is None:
@@ -2442,33 +2456,70 @@ def _netrc_parts(text: str) -> list[Part]:
     return found
 
 
+class _ShellExpands:
+    """Whether a shell expands a `$name` at a place of a text: in double quotes that are no
+    JSON string's (`echo "..."`, not `{"netrc": "..."}`), or unquoted in a heredoc whose
+    delimiter is unquoted (`<<EOF`, not `<<'EOF'`); the heredocs found once (linear: hunt 164 F4)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.heredocs: list[tuple[int, bool]] | None = None  # where each starts, and whether it expands
+
+    def at(self, pos: int, quote: str) -> bool:
+        """At `pos`, unquoted; or in the quotes `quote` that open at `pos`."""
+        if quote == '"':
+            before = pos
+            while before and self.text[before - 1] in " \t":
+                before -= 1
+            return self.text[before - 1 : before] not in (":", "[", ",")
+        if quote:
+            return False  # single quotes
+        if self.heredocs is None:
+            self.heredocs = [(m.start(), not m.group(1)) for m in _HEREDOC.finditer(self.text)]
+        last = bisect.bisect_left(self.heredocs, (pos,)) - 1
+        return last >= 0 and self.heredocs[last][1]
+
+
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*(['\"]?)")
+
+
 def _netrc_tokens(text: str) -> list[tuple[int, int, bool]]:
     """A text's words, and whether each starts a line. A comment's line (its first word starts
-    with `#`) is left out (hunt 162 F3), unless it holds an entry commented out (`# machine h
+    with `#`) is left out (hunt 162 F3), unless it is an entry commented out whole (`# machine h
     login u password x`: a secret still written in the file, hunt 163 F1), whose words are read
-    without the `#`. Only a line's first word starts a comment: `password #x` is a password."""
+    without the `#`; not prose that names a machine (`# for the CI machine`: hunt 164 F1, F10).
+    Only a line's first word starts a comment: `password #x` is a password."""
     tokens: list[tuple[int, int, bool]] = []
     comment: list[tuple[int, int, bool]] = []  # the words of the comment's line being read
-    in_comment = entry = first = False
+    in_comment = False
     last_end = 0
     for match in _NETRC_TOKEN.finditer(text):
         start, end = match.span()
         line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, start) is not None
         last_end = end
         if line_start:
-            tokens += comment if entry else ()
-            comment, entry = [], False
-            in_comment = first = text.startswith("#", start)
+            tokens += comment if _commented_entry(text, comment) else ()
+            comment = []
+            in_comment = text.startswith("#", start)
             while start < end and text[start] == "#":
                 start += 1
         if not in_comment:
             tokens.append((start, end, line_start))
-        elif start < end:
-            comment.append((start, end, first))
-            entry = entry or _NETRC_KEYWORD.search(text, start, end) is not None
-            first = False
-    tokens += comment if entry else ()
+        elif start < end and len(comment) < 3:  # (what an entry starts with: a comment is read no further)
+            comment.append((start, end, not comment))
+        elif start < end and _commented_entry(text, comment):
+            comment.append((start, end, False))
+    tokens += comment if _commented_entry(text, comment) else ()
     return tokens
+
+
+def _commented_entry(text: str, words: list[tuple[int, int, bool]]) -> bool:
+    """Whether a comment's first words start an entry: `machine HOST` and a pair's key, or
+    `default` and one."""
+    first = [text[start:end] for start, end, _ in words[:3]]
+    return (first[:1] == ["machine"] and len(first) == 3 and first[2] in _NETRC_PAIRS) or (
+        first[:1] == ["default"] and len(first) >= 2 and first[1] in _NETRC_PAIRS
+    )
 
 
 _NETRC_TOKEN = re.compile(r"\S+")
@@ -3085,7 +3136,8 @@ class _Spans:
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
-        block = -1  # inside a secret's value commented out under its key: the key's column (commented_block)
+        # inside a secret's value commented out under its key: the key's indentation (commented_block)
+        block: tuple[int, int] | None = None
         files = False  # inside a `# secrets:` list commented out
         items: _Ranges | None = None  # the lines of the secrets items: asked of a `# data: x` comment
         lines = self.doc.lines
@@ -3094,7 +3146,7 @@ class _Spans:
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
             # a value (or a list) commented out goes on over blank lines, and ends at any other line
-            broken = (key_lines or block >= 0 or files) and (
+            broken = (key_lines or block is not None or files) and (
                 previous is None
                 or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
             )
@@ -3103,14 +3155,15 @@ class _Spans:
             if files and (broken or not comment.own_line):
                 files = False
             text = self.text[start + 1 : end]
-            deeper = not text.strip() or _indent_width(text) > block
-            if block >= 0 and (broken or not comment.own_line or not deeper):
-                block = -1
-            if key_lines or block >= 0:
+            indent = _indent_width(text)
+            deeper = not text.strip() or block is None or indent[0] > block[0] or indent[1] > block[1]
+            if block is not None and (broken or not comment.own_line or not deeper):
+                block = None
+            if key_lines or block is not None:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
             else:
                 self.add_comment(start + 1, end)
-                block = _indent_width(text) if commented_block(text) >= 0 else -1
+                block = _indent_width(text) if commented_block(text) >= 0 else None
                 # a secrets item's `data` commented out, in a live item or in a list commented out
                 # whole: secret by its place, which the comment alone does not know (hunt 154 F3)
                 value = _file_data_at(text) if "data" in text else -1

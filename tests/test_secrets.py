@@ -2440,3 +2440,37 @@ def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
     assert shown('{"env": {"DB_PASSWORD": {"value": "Zq9her2"}}}') == ["Zq9her2"]
     assert shown('{"password": {"minLength": 8}, "value": "shown"}') == []  # a value outside the object
     assert shown('{"auth": {"type": "basic"}, "value": "shown"}') == []
+
+
+def test_hunt_164s_regressions_of_the_review_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1: prose comments that name a machine hide no entry; a keyword is no host
+    netrc = "# Credentials for the CI machine\nmachine git.acme.io login ci password Zq9n1\n"
+    assert shown(netrc) == ["Zq9n1"]
+    netrc = "machine a.io login ci\n# rotated by default every 90 days\npassword Zq9n2\n"
+    netrc += "# machine\nmachine b.io password Zq9n3"
+    assert shown(netrc) == ["Zq9n2", "Zq9n3"]
+    # F5: `$name` is a shell's only where a shell expands it
+    assert shown("cat > ~/.netrc <<'EOF'\nmachine a.io login ci password $ecret1\nEOF") == ["$ecret1"]
+    assert shown("cat > ~/.netrc <<EOF\nmachine a.io login ci password $token\nEOF") == []
+    assert shown('{"netrc": "machine a.io login ci password $ecret2"}') == ["$ecret2"]
+    # F2: an escaped quote, a string opened on the line before
+    line = 'sh -c "app --cs=\\"Server=db;User Id=sa;Password=Zq9 horse battery\\""'
+    assert shown(line) == ["Zq9 horse battery"]
+    assert shown('--cs="Server=db;\n  User Id=sa;Password=Zq9 lamp desk;" --urls x') == ["Zq9 lamp desk"]
+    # F6: a SAS signature quoted, in capitals, before a `<` or `)`
+    sig = "ZqSig0004abcdEFGH1234ijklMNOP5678qrst%2BuvW%3D"
+    for text in (f"<T>sig={sig}</T>", f"(sig={sig})", f"SIG={sig}", f"sig='{sig}'"):
+        assert len(shown(text)) == 1 and shown(text)[0].startswith(sig), text  # (to the word's end)
+    # F7: prose's `to customers identified by "VIP"`, no GRANT or CONNECT
+    assert shown('echo "Messages to customers identified by "VIP" get priority"') == []
+    # F9: a naming function whose name is no string
+    assert not secrets._only_templates('{{ printf .Values.fmt "Zq9fmt" }}')
+    # F8: a header indented with a tab, its lines with blanks
+    text = (
+        "application:\n  pods:\n    - name: web\n      secrets:\n        - name: api\n"
+        "          #\tdata: |\n          #   Zq9mix\n          data: ${X}\n          mountPath: /s\n"
+    )
+    assert "Zq9mix" not in mask_text(load(text))
