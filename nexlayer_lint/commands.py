@@ -681,6 +681,7 @@ _SQL_PASSWORD = re.compile(
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 _TO_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])to\s+\S{1,200}\s+\Z")  # `TO 'app'@'%' ` before IDENTIFIED
 _GRANTS = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
+_GRANT_READ = 2_000  # how far back a statement's GRANT is looked for
 
 
 def _sql_parts(text: str) -> list[Part]:
@@ -697,11 +698,12 @@ def _sql_parts(text: str) -> list[Part]:
         # it (`GRANT ... TO 'app'@'%' IDENTIFIED BY`, Oracle's `CONNECT TO app`: hunt 163 F3)
         quoted_by = match.group(3) and match.group(3)[-1] == '"'
         if (match.group(1) or quoted_by) and named > match.start():
-            window = max(0, match.start() - 200)  # `GRANT`/`CONNECT` and an account right before (hunt 164 F7)
+            # an account right before, in a `GRANT` or `CONNECT` (hunt 164 F7), which a long list of
+            # privileges may put far back (hunt 166 F2)
             granted = (
                 quoted_by
-                and _TO_ACCOUNT.search(text, window, match.start())
-                and _GRANTS.search(text, window, match.start())
+                and _TO_ACCOUNT.search(text, max(0, match.start() - 200), match.start())
+                and _GRANTS.search(text, max(0, match.start() - _GRANT_READ), match.start())
             )
             if not granted:
                 pos = match.end()
@@ -889,7 +891,8 @@ def _list_words(text: str) -> str:
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
 # and chpasswd given its line by a here-string (the last session's weak point), past its options
-_CHPASSWD_HERE = re.compile(r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+-[A-Za-z-]{1,32})*[ \t]*<<<[ \t]*")
+# (its options, maybe with values: `-c SHA512`, `--crypt-method=SHA512`, `-R /mnt`: hunt 166 F3)
+_CHPASSWD_HERE = re.compile(r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+[^\s<;&|]{1,64}){0,8}[ \t]*<<<[ \t]*")
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))

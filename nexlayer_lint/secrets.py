@@ -2401,8 +2401,18 @@ def _netrc_parts(text: str) -> list[Part]:
     160 F7, F8, 162 F5), or starts a line with `machine` and a host holding a dot or a port
     (`api.heroku.com`, `nexus:8081`), or any host then `login` (`machine nexus login ci`, not
     `machine learning ...`: hunt 158 F2), or `default` and its `login`; then every entry starting
-    a line is read (hunt 162 F3). Each token is read once (linear: hunt 160 F1)."""
-    tokens = _netrc_tokens(text)
+    a line is read (hunt 162 F3). Comments: each run of comment lines is read as a text of its
+    own (_netrc_tokens). Each token is read once (linear: hunt 160 F1)."""
+    live, comments = _netrc_tokens(text)
+    expands = _ShellExpands(text)
+    found: list[Part] = []
+    for tokens in (live, *comments):
+        found += _netrc_passwords(text, tokens, expands)
+    return sorted(found)  # (comments' after the lines')
+
+
+def _netrc_passwords(text: str, tokens: list[tuple[int, int, bool]], expands: "_ShellExpands") -> list[Part]:
+    """The passwords of the entries of a `.netrc`'s words (_netrc_parts)."""
     # counts, starts a line, the quote it is in and where, its passwords
     entries: list[tuple[bool, bool, str, int, list[tuple[int, int]]]] = []
     at = 0
@@ -2440,7 +2450,6 @@ def _netrc_parts(text: str) -> list[Part]:
     if not any(entry[0] for entry in entries):
         return []
     found: list[Part] = []
-    expands = _ShellExpands(text)
     for counts, line_start, quote, quote_at, passwords in entries:
         for value_start, value_end in passwords if counts or line_start else ():
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
@@ -2475,51 +2484,49 @@ class _ShellExpands:
         if quote:
             return False  # single quotes
         if self.heredocs is None:
-            self.heredocs = [(m.start(), not m.group(1)) for m in _HEREDOC.finditer(self.text)]
+            self.heredocs = [(m.start(), not _QUOTING.search(m.group(1))) for m in _HEREDOC.finditer(self.text)]
         last = bisect.bisect_left(self.heredocs, (pos,)) - 1
         return last >= 0 and self.heredocs[last][1]
 
 
-_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*(['\"]?)")
+# a heredoc and its delimiter word: quoted in part or escaped (`<<'EOF'`, `<<E"OF"`, `<<\EOF`: hunt
+# 166 F4), the shell expands nothing in it
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*(\S{0,64})")
+_QUOTING = re.compile(r"['\"\\]")
 
 
-def _netrc_tokens(text: str) -> list[tuple[int, int, bool]]:
-    """A text's words, and whether each starts a line. A comment's line (its first word starts
-    with `#`) is left out (hunt 162 F3), unless it is an entry commented out whole (`# machine h
-    login u password x`: a secret still written in the file, hunt 163 F1), whose words are read
-    without the `#`; not prose that names a machine (`# for the CI machine`: hunt 164 F1, F10).
-    Only a line's first word starts a comment: `password #x` is a password."""
+def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tuple[int, int, bool]]]]:
+    """A text's words, and whether each starts a line: those of its lines, and apart, those of
+    each run of comment lines (a line whose first word starts with `#`) that holds a `machine` or
+    `default`, without the `#`s. A comment is read as a text of its own: an entry commented out
+    (`# machine h login u password x`, `# echo "machine ..." > ~/.netrc`, over several lines) is
+    a secret still written in the file (hunts 163 F1, 166 F1, F5), and its prose can end no live
+    entry (`# for the CI machine` inside one: hunt 164 F1). Only a line's first word starts a
+    comment: `password #x` is a password."""
     tokens: list[tuple[int, int, bool]] = []
-    comment: list[tuple[int, int, bool]] = []  # the words of the comment's line being read
-    in_comment = False
+    comments: list[list[tuple[int, int, bool]]] = []
+    block: list[tuple[int, int, bool]] = []  # the run of comment lines being read
+    keyword = in_comment = first = False  # `first`: no word of this comment line read yet
     last_end = 0
     for match in _NETRC_TOKEN.finditer(text):
         start, end = match.span()
         line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, start) is not None
         last_end = end
         if line_start:
-            tokens += comment if _commented_entry(text, comment) else ()
-            comment = []
-            in_comment = text.startswith("#", start)
+            in_comment = first = text.startswith("#", start)
             while start < end and text[start] == "#":
                 start += 1
+            if not in_comment and block:  # the run of comment lines ends
+                comments += [block] if keyword else []
+                block, keyword = [], False
         if not in_comment:
             tokens.append((start, end, line_start))
-        elif start < end and len(comment) < 3:  # (what an entry starts with: a comment is read no further)
-            comment.append((start, end, not comment))
-        elif start < end and _commented_entry(text, comment):
-            comment.append((start, end, False))
-    tokens += comment if _commented_entry(text, comment) else ()
-    return tokens
-
-
-def _commented_entry(text: str, words: list[tuple[int, int, bool]]) -> bool:
-    """Whether a comment's first words start an entry: `machine HOST` and a pair's key, or
-    `default` and one."""
-    first = [text[start:end] for start, end, _ in words[:3]]
-    return (first[:1] == ["machine"] and len(first) == 3 and first[2] in _NETRC_PAIRS) or (
-        first[:1] == ["default"] and len(first) >= 2 and first[1] in _NETRC_PAIRS
-    )
+        elif start < end:
+            block.append((start, end, first))
+            keyword = keyword or _NETRC_KEYWORD.search(text, start, end) is not None
+            first = False
+    comments += [block] if keyword else []
+    return tokens, comments
 
 
 _NETRC_TOKEN = re.compile(r"\S+")

@@ -877,6 +877,9 @@ class Scheduler:
                 job.loop.call_soon_threadsafe(self._done, key, job.future, *outcome)
             except RuntimeError:  # the loop is closed: the server is exiting
                 return
+            # not kept while the thread waits for its next job: a closed document's text, its
+            # parse and its findings stayed alive in each idle worker (hunt 165 F1)
+            del key, job, outcome
 
     def _done(self, key: Hashable, future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
         self._running.discard(key)

@@ -2474,3 +2474,19 @@ def test_hunt_164s_regressions_of_the_review_fixes() -> None:
         "          #\tdata: |\n          #   Zq9mix\n          data: ${X}\n          mountPath: /s\n"
     )
     assert "Zq9mix" not in mask_text(load(text))
+
+
+def test_hunt_166s_regressions_of_the_review_fixes() -> None:
+    def shown(text: str) -> list[str]:
+        return [text[p.start : p.end] for p in parts_in(text)]
+
+    # F1, F5: a comment is read as a text of its own: a command commented out, an entry over lines
+    assert shown('app\n# echo "machine h.io login u password Zq9c1" > ~/.netrc\n') == ["Zq9c1"]
+    assert shown("# machine h.io\n#   login u\n#   password Zq9c2\nmachine b.io login v password ${X}") == ["Zq9c2"]
+    # F4: a heredoc whose delimiter is quoted in part or escaped expands nothing
+    assert shown("cat > ~/.netrc <<\\EOF\nmachine a.io login ci password $ecret3\nEOF") == ["$ecret3"]
+    # F2: a GRANT far before its account
+    privileges = ", ".join(f"PRIV_{i}" for i in range(40))
+    assert shown(f"mysql -e 'GRANT {privileges} ON db.* TO app IDENTIFIED BY \"Zq9g2\"'") == ["Zq9g2"]
+    # F3: chpasswd's options with values before its here-string
+    assert shown("chpasswd -c SHA512 <<< 'app:Zq9ch9'") == ["Zq9ch9"]

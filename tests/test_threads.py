@@ -48,3 +48,31 @@ def test_a_cached_answer_does_not_keep_its_document_alive() -> None:
     del doc
     gc.collect()
     assert gone() is None
+
+
+def test_an_idle_worker_keeps_nothing_of_its_last_job() -> None:
+    # hunt 165 F1: a worker thread waiting for its next job kept its last job and outcome (a
+    # closed document's text, parse and findings) in its local variables
+    import asyncio
+    import gc
+    import weakref
+
+    from nexlayer_lint import server
+
+    class Result:
+        pass
+
+    refs: list[weakref.ref[Result]] = []
+
+    def job() -> Result:
+        result = Result()
+        refs.append(weakref.ref(result))
+        return result
+
+    async def scenario() -> None:
+        scheduler = server.Scheduler(limit=1)
+        assert isinstance(await scheduler.submit("a", job), Result)
+
+    asyncio.run(scenario())
+    gc.collect()
+    assert refs and refs[0]() is None
