@@ -35,6 +35,12 @@ from nexlayer_lint.secrets import (
     secret_spans,
 )
 
+
+def shown(text: str) -> list[str]:
+    """The secrets parts_in finds in `text`, as written."""
+    return [text[p.start : p.end] for p in parts_in(text)]
+
+
 # --- names --------------------------------------------------------------------------------------
 
 # Real var names from ../shared/corpus/real/ (every name there with a secret-ish word in it), and
@@ -2175,9 +2181,6 @@ def test_a_netrc_pasted_in_a_vars_value_has_its_passwords_starred() -> None:
 
 
 def test_hunt_156s_regressions_of_this_sessions_readers() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1: digits then `,` or `;` after a user's name are a password, after a host name a port
     assert shown("postgres://app:2024,Spring9x@db.pod/shop") == ["2024,Spring9x"]
     assert shown("jdbc:sqlserver://h.db.net:1433;database=x;user=a@h") == []
@@ -2231,9 +2234,6 @@ def test_many_braces_and_cuts_are_read_in_one_pass(monkeypatch: pytest.MonkeyPat
 
 
 def test_hunt_158s_regressions_of_the_review_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1: curl's `--netrc` is a switch, and a var called NETRC is secret (see SECRET_NAMES)
     assert shown("curl --netrc-file /run/n https://a.io") == []
     # F4: an option's value of many quoted parts is read in one pass
@@ -2274,9 +2274,6 @@ def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
 
 
 def test_hunt_159s_regressions_of_the_last_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F3: a ` - ` in a connection string's value is no option; F4: a value starting with `$`
     assert shown("Application Name=Shop - Prod;Server=db;Password=a b c;") == ["a b c"]
     assert shown("Server=db;Password=$up3r Tail;") == ["$up3r Tail"]
@@ -2300,9 +2297,6 @@ def test_hunt_159s_regressions_of_the_last_fixes() -> None:
 
 
 def test_hunt_160s_regressions_of_the_last_readers() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F2: an ODBC option in capitals with `_` keeps a connection string one; F10: a shell's line
     # that runs a command after its `NAME=value` fields is none
     odbc = "DRIVER={MySQL};SERVER=db;USER=app;PASSWORD=Zq9 horse battery;MULTI_STATEMENTS=1;"
@@ -2349,9 +2343,6 @@ def test_hunt_160s_regressions_of_the_last_readers() -> None:
 def test_a_connection_string_is_judged_by_its_own_piece_of_the_text() -> None:
     # the last session's weak point: its values' blanks were read only in a text that was a
     # connection string whole, not in a JSON string, an option's quoted value or a block's line
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     assert shown('{"ConnectionStrings": {"Default": "Server=db;User Id=sa;Password=Zq a b;"}}') == ["Zq a b"]
     assert shown('dotnet app.dll --ConnectionStrings:Default="Server=db;User Id=sa;Password=Zq c d;"') == ["Zq c d"]
     assert shown("# the database\nServer=db;User Id=sa;Password=Zq e f\nLogging=on") == ["Zq e f"]
@@ -2360,9 +2351,6 @@ def test_a_connection_string_is_judged_by_its_own_piece_of_the_text() -> None:
 
 
 def test_hunt_162s_regressions_of_the_review_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1, F9: a driver's own keys make a connection string, whatever the separators and case
     odbc = "DRIVER={ODBC Driver 18}; SERVER=db; UID=sa; PASSWORD=Zq9 horse battery"
     assert shown(odbc) == ["Zq9 horse battery"]
@@ -2400,9 +2388,6 @@ def test_hunt_162s_regressions_of_the_review_fixes() -> None:
 
 
 def test_hunt_163s_regressions_of_the_review_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1: an entry commented out in a var is still written in the file; `password #x` is one
     netrc = "# old bot\n# machine git.acme.io login ci-old password Zq9old\nmachine a.io login ci password #Zq9h\n"
     assert shown(netrc) == ["Zq9old", "#Zq9h"]
@@ -2433,9 +2418,6 @@ def test_hunt_163s_regressions_of_the_review_fixes() -> None:
 
 def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
     # the last session's weak points: Azure's parameter files and Heroku's env objects
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     assert shown('{"adminPassword": {"value": "Zq9arm1"}}') == ["Zq9arm1"]
     assert shown('{"env": {"DB_PASSWORD": {"value": "Zq9her2"}}}') == ["Zq9her2"]
     assert shown('{"password": {"minLength": 8}, "value": "shown"}') == []  # a value outside the object
@@ -2443,9 +2425,6 @@ def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
 
 
 def test_hunt_164s_regressions_of_the_review_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1: prose comments that name a machine hide no entry; a keyword is no host
     netrc = "# Credentials for the CI machine\nmachine git.acme.io login ci password Zq9n1\n"
     assert shown(netrc) == ["Zq9n1"]
@@ -2477,9 +2456,6 @@ def test_hunt_164s_regressions_of_the_review_fixes() -> None:
 
 
 def test_hunt_166s_regressions_of_the_review_fixes() -> None:
-    def shown(text: str) -> list[str]:
-        return [text[p.start : p.end] for p in parts_in(text)]
-
     # F1, F5: a comment is read as a text of its own: a command commented out, an entry over lines
     assert shown('app\n# echo "machine h.io login u password Zq9c1" > ~/.netrc\n') == ["Zq9c1"]
     assert shown("# machine h.io\n#   login u\n#   password Zq9c2\nmachine b.io login v password ${X}") == ["Zq9c2"]
