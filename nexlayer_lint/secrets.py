@@ -905,6 +905,10 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             if is_secret_var_name(name):
                 named, item_end = name, brace
                 continue  # a var's name, not a value
+            if named and pos < item_end and name.isupper():
+                # an item naming its own var inside a secret's object: its value is that var's
+                # (`{"token": {"name": "LOG_LEVEL", "value": "debug"}}`: hunt 166 F7)
+                named = ""
             if name.isupper() or not is_secret_var_name(label):
                 continue  # `"key": "LOG_LEVEL"`; not `"key": "sk_live_..."`, a key itself
         waiting = not (named and pos < item_end) and is_value_key(label)

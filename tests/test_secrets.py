@@ -2422,6 +2422,9 @@ def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
     assert shown('{"env": {"DB_PASSWORD": {"value": "Zq9her2"}}}') == ["Zq9her2"]
     assert shown('{"password": {"minLength": 8}, "value": "shown"}') == []  # a value outside the object
     assert shown('{"auth": {"type": "basic"}, "value": "shown"}') == []
+    # hunt 166 F7: an item inside it that names its own var
+    assert shown('{"token": {"name": "LOG_LEVEL", "value": "debug"}}') == []
+    assert shown('{"token": {"name": "DB_PASSWORD", "value": "Zq9her3"}}') == ["Zq9her3"]
 
 
 def test_hunt_164s_regressions_of_the_review_fixes() -> None:
