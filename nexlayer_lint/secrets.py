@@ -1150,23 +1150,9 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
     while (match := _USER.search(text, pos)) is not None:
         start = pos = match.end()
-        port = _PORT.match(text, start)
         next_url = text.find("://", start)
         limit = len(text) if next_url < 0 else next_url
-        # before `;` or `,` only after a host name (`jdbc:sqlserver://h.net:1433;db=x`,
-        # `mongo-0.pod:27017,...`): `postgres://app:2024,Spring!x@db` is a password (hunt 156 F1);
-        # or before a JDBC URL's property (SQL Server's), or the next host of a list whose
-        # authority has no `@` (`redis://default:8812,x:1@redis` is a password: hunt 159 F10)
-        if port and (
-            text[port.end() - 1] not in ";,"
-            or "." in text[match.start() + 3 : start - 1]
-            or (
-                _JDBC_PROPERTY.match(text, port.end()) is not None
-                and _PROPERTY_SCHEME.search(text, max(0, match.start() - _SCHEME_READ), match.start()) is not None
-                if text[port.end() - 1] == ";"
-                else _NEXT_HOST.match(text, port.end()) is not None and not _user_info_at(text, port.end(), limit)
-            )
-        ):
+        if _is_a_port(text, match.start(), start, limit):
             continue
         line_end = _URL_LINE_END.search(text, start, limit)
         at = text.find("@", start, line_end.start() if line_end else limit)
@@ -1175,6 +1161,27 @@ def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
         host_end = _HOST_END.search(text, at + 1, limit)
         last = text.rfind("@", at + 1, host_end.start() if host_end else limit)
         yield start, max(at, last)
+
+
+def _is_a_port(text: str, scheme_end: int, start: int, limit: int) -> bool:
+    """Whether what follows `scheme://host:` at text[start] is a port, not a password: digits
+    ending the authority (`host:8080/x`); before `;` or `,` only after a host name with a dot
+    (`jdbc:sqlserver://h.net:1433;db=x`, `mongo-0.pod:27017,...`: `postgres://app:2024,Spring!x@db`
+    is a password, hunt 156 F1), before a JDBC or SQL Server URL's property, or before the next
+    host of a list whose authority has no `@` (`redis://default:8812,x:1@redis` is a password:
+    hunt 159 F10)."""
+    port = _PORT.match(text, start)
+    if port is None:
+        return False
+    after = port.end()
+    if text[after - 1] not in ";," or "." in text[scheme_end + 3 : start - 1]:
+        return True
+    if text[after - 1] == ";":
+        return (
+            _JDBC_PROPERTY.match(text, after) is not None
+            and _PROPERTY_SCHEME.search(text, max(0, scheme_end - _SCHEME_READ), scheme_end) is not None
+        )
+    return _NEXT_HOST.match(text, after) is not None and not _user_info_at(text, after, limit)
 
 
 _SCHEME_READ = 32  # how far back a URL's `jdbc:` scheme is looked for (`jdbc:jtds:sqlserver`)
