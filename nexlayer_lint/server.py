@@ -219,10 +219,13 @@ def _code_points(text: str, units: int, encoding: str, wide: tuple[list[int], li
     text it starts."""
     if encoding == lsp.PositionEncodingKind.Utf32 or text.isascii():
         return min(units, len(text))
-    positions, extra = wide if wide is not None else _wide_characters(text, encoding)
-    return bisect.bisect_left(
-        range(len(text)), units, key=lambda index: index + extra[bisect.bisect_left(positions, index)]
-    )
+    return _covered(len(text), units, wide if wide is not None else _wide_characters(text, encoding))
+
+
+def _covered(size: int, units: int, wide: tuple[list[int], list[int]]) -> int:
+    """_code_points of a text of `size` code points whose wide characters are `wide`."""
+    positions, extra = wide
+    return bisect.bisect_left(range(size), units, key=lambda index: index + extra[bisect.bisect_left(positions, index)])
 
 
 def _bom(lines: Sequence[str], line0: int) -> int:
@@ -453,10 +456,7 @@ def _offset(
     size, characters = known
     if characters is None:
         return line_start + min(character, size)
-    positions, extra = characters
-    return line_start + bisect.bisect_left(
-        range(size), character, key=lambda index: index + extra[bisect.bisect_left(positions, index)]
-    )
+    return line_start + _covered(size, character, characters)
 
 
 # Diagnostics in LSP form, by what that form is made of (_conversion_key), in one encoding.
