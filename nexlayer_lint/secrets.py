@@ -653,7 +653,8 @@ SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature
 # and a name the rules read as public: npm's `_auth=` (base64 of `user:password`; `AUTH` alone is
 # secret only as a var: hunt 154 F8)
 _SECRET_OPTIONS = frozenset({"_auth"})
-_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=])")  # (maybe quoted: hunt 164 F6)
+# (maybe quoted: hunt 164 F6); not a file's name (`sig=ReleaseSignatureFile2024.asc`: hunt 166 F7)
+_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=]|\.[A-Za-z0-9])")
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -884,19 +885,18 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     flow = text.lstrip().startswith(("{", "["))
     entry = re.compile(_ENTRY)
     # `{"name": "DB_PASSWORD", "value": "x"}` (an ECS or Kubernetes env list as JSON: hunt 148 F2):
-    # the var an item names, shown, and where its object ends, the next `}` (found once for all
-    # the entries before it); a `value` written before the name waits for it (`unnamed`)
-    named, item_end, brace = "", -1, -1
+    # the var an item names, shown, and where its object ends (past any object nested in it:
+    # `"meta": {...}` between the name and its value); a `value` written before the name waits
+    # for it (`unnamed`)
+    named, item_end = "", -1
+    objects = _Objects(text)
     unnamed: list[Part] = []
     unnamed_end = -1  # the end of the object the `value` waiting for its name is in
     pos = 0
     while (match := entry.search(text, pos)) is not None:
         pos = match.end()
         label = match.group(1)
-        if brace < pos:
-            brace = text.find("}", pos)
-            if brace < 0:
-                brace = len(text)
+        brace = objects.end_around(pos)
         if label.lower() in ITEM_NAME_KEYS and (var := _NAMED_VAR.match(text, pos)) is not None:
             name = var.group(2)
             if is_secret_var_name(name) and pos < unnamed_end:
@@ -926,7 +926,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             # secret's name gives it to its `value` (Azure's `"adminPassword": {"value": "x"}`,
             # Heroku's `"env": {"DB_PASSWORD": {"value": "x"}}`: the last session's weak points)
             if not waiting and is_secret_var_name(label):
-                named, item_end = label, brace
+                named, item_end = label, objects.end_of(start)
             continue
         parts = unnamed if waiting else found
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
@@ -974,6 +974,59 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         parts += literal_parts(text, start, stop, "assignment", label)
         pos = max(pos, stop)
     return sorted(found)
+
+
+class _Objects:
+    """Where the braces of a text pair (`{...}`, each `}` closing the innermost `{` still open),
+    for entry_parts: the end of the object a place is in, the places asked in increasing order.
+    The braces are paired in one scan, when first asked, and passed once each (linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.braces: list[int] | None = None  # where each `{` and `}` is
+        self.ends: dict[int, int] = {}  # a `{` -> its `}` (the text's end when none closes it)
+        self.passed = 0  # the braces before the last place asked
+        self.open: list[int] = []  # the `{`s open there
+        self.next_close = -1  # outside any object: the next `}` after the last place asked
+
+    def end_of(self, opening: int) -> int:
+        """Where the `}` that closes the `{` at text[opening] is."""
+        self._pair()
+        return self.ends[opening]
+
+    def end_around(self, pos: int) -> int:
+        """Where the innermost object around `pos` ends; outside any, the next `}` or the text's end."""
+        braces, text = self._pair(), self.text
+        while self.passed < len(braces) and braces[self.passed] < pos:
+            at = braces[self.passed]
+            if text[at] == "{":
+                self.open.append(at)
+            elif self.open:
+                self.open.pop()
+            self.passed += 1
+        if self.open:
+            return self.ends[self.open[-1]]
+        if self.next_close < pos:
+            close = text.find("}", pos)
+            self.next_close = len(text) if close < 0 else close
+        return self.next_close
+
+    def _pair(self) -> list[int]:
+        if self.braces is None:
+            text = self.text
+            self.braces = [brace.start() for brace in _BRACE.finditer(text)]
+            opened: list[int] = []
+            for at in self.braces:
+                if text[at] == "{":
+                    opened.append(at)
+                elif opened:
+                    self.ends[opened.pop()] = at
+            for at in opened:
+                self.ends[at] = len(text)
+        return self.braces
+
+
+_BRACE = re.compile(r"[{}]")
 
 
 def _its_string_quote(text: str, entry: re.Match[str]) -> str:
@@ -1234,11 +1287,12 @@ def _assigned_parts(text: str) -> list[Part]:
         joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")
         # Azure's short `sig=` also at a line's start or after a blank (hunt 158 F9), when its value
         # is a signature's (base64, percent-encoded): not `--sig=app.minisig`, `sig=true` (hunt 163 F6)
-        signed = (joined and name.lower() in SIGNATURES) or (
-            name.lower() == "sig"
-            and match.start(1) == match.start()
-            and _SIGNATURE_VALUE.match(text, pos + (text[pos : pos + 1] in ("'", '"'))) is not None
+        signature = (
+            None
+            if joined or name.lower() != "sig" or match.start(1) != match.start()
+            else _SIGNATURE_VALUE.match(text, pos + (text[pos : pos + 1] in ("'", '"')))
         )
+        signed = (joined and name.lower() in SIGNATURES) or signature is not None
         secret = secret or name.lower() in _SECRET_OPTIONS or signed
         if not secret and name.upper() != "PWD":
             continue
@@ -1309,6 +1363,8 @@ def _assigned_parts(text: str) -> list[Part]:
             # no shell expands it), not in single quotes
             elif _ENV_REFERENCE.fullmatch(text, pos, stop) is not None and not text.startswith("'", pos - 1):
                 continue
+        if signature is not None:  # the signature's own characters: not `</T>` after it
+            stop = min(stop, signature.end())
         if handled:  # inside a substitution read already: the value ends before its `)`
             stop = max(pos, min(stop, handled[-1][0] - 1))
         found += literal_parts(text, pos, stop, "assignment", name)
@@ -2372,22 +2428,35 @@ def _may_hold_netrc(text: str) -> bool:
 def _pasted_yaml_parts(text: str) -> list[Part]:
     """The values of the `name: value` lines whose name looks secret in a var's value of several
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
-    file that does not parse has starred too (hunt 154 F2). Each line read once. (A `.netrc`'s
-    text is read in any string: parts_in.)"""
+    file that does not parse has starred too (hunt 154 F2), and the `value` of an item of an env
+    list whose `name` looks secret (`- name: DB_PASSWORD` then `value: x`, at its column). Each
+    line read once. (A `.netrc`'s text is read in any string: parts_in.)"""
     found: list[Part] = []
     at = 0
+    named, named_column = "", -1  # the secret var the item being read names, and its keys' column
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
-        if line.startswith("- ", start):
+        item = line.startswith("- ", start)
+        if item:
             start = len(line) - len(line[start + 1 :].lstrip(" \t"))  # `-   password: x` (hunt 159 F1)
+        if item or start < named_column:
+            named, named_column = "", -1  # the next item, or the list's end
         colon = line.find(":", start)
         key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
+        var = None  # the var an item's `name` or `key` names: `key: API_KEY`, a name, shown
+        if key.lower() in ITEM_NAME_KEYS:
+            comment = _INNER_COMMENT.search(line, colon + 1)
+            var = _NAMED_VAR.fullmatch(line[: comment.start() if comment else len(line)].rstrip("\r"), colon + 1)
+            if var is not None and is_secret_var_name(var.group(2)):
+                named, named_column = var.group(2), start
+        label = named if named and start == named_column and is_value_key(key) else key
         # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
         if (
             key
             and _CONFIG_KEY.fullmatch(key)
             and line[colon + 1 : colon + 2] in (" ", "\t")
-            and is_secret_var_name(key)
+            and is_secret_var_name(label)
+            and not (var is not None and var.group(2).isupper())
         ):
             value = len(line) - len(line[colon + 1 :].lstrip(" \t"))
             comment = _INNER_COMMENT.search(line, value)
@@ -2397,7 +2466,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None and not _no_literal_value(written):
                 found += [
                     part._replace(start=at + part.start, end=at + part.end)
-                    for part in literal_parts(line, value, end, "assignment", key)
+                    for part in literal_parts(line, value, end, "assignment", label)
                 ]
         at += len(line) + 1
     return found

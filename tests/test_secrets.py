@@ -2256,6 +2256,9 @@ def test_hunt_158s_regressions_of_the_review_fixes() -> None:
     assert shown(f"se=2030-01-01 sig={sig}") == [sig]
     # hunt 163 F6: not an option's file, a switch or a placeholder
     assert shown("verify --sig=/data/app.tgz.minisig") == shown("sig=true") == shown("sig=<signature>") == []
+    # hunt 166 F7: nor a file's name; the value is the signature's characters, not the word's rest
+    assert shown("sig=ReleaseSignatureFile2024.asc") == []
+    assert shown(f"<T>sig={sig}</T>") == shown(f'sig="{sig}"') == shown(f"sig={sig}. Next") == [sig]
 
 
 def test_pasted_lines_are_configs_not_prose_nor_empty_values() -> None:
@@ -2425,6 +2428,41 @@ def test_a_json_object_under_a_secret_s_name_gives_it_to_its_value() -> None:
     # hunt 166 F7: an item inside it that names its own var
     assert shown('{"token": {"name": "LOG_LEVEL", "value": "debug"}}') == []
     assert shown('{"token": {"name": "DB_PASSWORD", "value": "Zq9her3"}}') == ["Zq9her3"]
+    # hunt 166 F6: an object nested between the name and its value; the item ends at its own `}`
+    assert shown('{"adminPassword": {"metadata": {"description": "VM admin"}, "value": "Zq9her4"}}') == ["Zq9her4"]
+    assert shown('{"env": {"DB_PASSWORD": {"options": {"min": 8}, "value": "Zq9her5"}}}') == ["Zq9her5"]
+    assert shown('{"name": "DB_PASSWORD", "meta": {"a": 1}, "value": "Zq9her6"}') == ["Zq9her6"]
+    assert shown('[{"value": "Zq9her7", "meta": {"a": 1}, "name": "DB_PASSWORD"}]') == ["Zq9her7"]
+    assert shown('{"adminPassword": {"meta": {"a": 1}, "value": "Zq9her8"}, "other": {"value": "shown"}}') == [
+        "Zq9her8"
+    ]
+    assert shown('[{"name": "DB_PASSWORD"}, {"name": "LOG", "meta": {"x": 1}, "value": "debug"}]') == []
+
+
+def test_an_env_list_pasted_in_a_var_hides_the_values_of_its_secret_items() -> None:
+    from nexlayer_lint.loader import load
+
+    block = """\
+          env:
+            - name: DB_PASSWORD # the db
+              value: Zq9envA
+            - name: LOG_LEVEL
+              value: debug
+            -   key: API_KEY
+                value: Zq9envB
+            - name: SECRET_KEY
+              valueFrom:
+                secretKeyRef: {name: s, key: k}
+          value: public
+          key: LOG_FORMAT
+"""
+    text = "application:\n  pods:\n    - name: web\n      vars:\n        K8S_ENV: |\n" + block
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    masked = mask_text(document)
+    assert "Zq9env" not in masked
+    for shown_line in ("name: DB_PASSWORD", "value: debug", "key: API_KEY", "value: public", "key: LOG_FORMAT"):
+        assert shown_line in masked
 
 
 def test_hunt_164s_regressions_of_the_review_fixes() -> None:
