@@ -77,7 +77,7 @@ def command_parts(text: str) -> list[Part]:
         found += _config_parts(text)
     if "'" in text or SQL_DOUBLE_QUOTE.search(text):  # `IDENTIFIED BY "x"` too
         found += _sql_parts(text)
-    if "sqlplus" in text:
+    if _ORACLE_TOOL_HINT.search(text):
         found += _sqlplus_parts(text)
     # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
     if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
@@ -721,31 +721,52 @@ def _sql_parts(text: str) -> list[Part]:
 
 
 # `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
-_SQLPLUS = re.compile(r"(?<![^\s'\"/;|&(`])sqlplus[ \t]+")  # as _PROGRAM: also after `;`, `&`, `(`
+# Oracle's other tools take the same logon word: Data Pump's and the old export's (`expdp
+# system/pw@orcl directory=...`, also `userid=system/pw@orcl`), SQL*Loader's, RMAN's after
+# `target`, `catalog` or `auxiliary`.
+_SQLPLUS = re.compile(  # as _PROGRAM: also after `;`, `&`, `(`
+    r"(?<![^\s'\"/;|&(`])(?:(?:sqlplus|expdp|impdp|exp|imp|sqlldr)[ \t]+(?:[Uu][Ss][Ee][Rr][Ii][Dd]=)?|rman[ \t]+)"
+)
+_RMAN_LOGON = re.compile(r"[ \t]*(?:target|catalog|auxiliary)[ \t]+")  # each of RMAN's connections
+_ORACLE_TOOL_HINT = re.compile(r"sqlplus|exp(?:dp)? |imp(?:dp)? |sqlldr |rman ")
 
 
 def _sqlplus_parts(text: str) -> list[Part]:
-    """The password of the logon word after each `sqlplus` (its options, `-S`, `-L`, skipped);
-    not `/ as sysdba` (no password), nor `scott@orcl` (it asks for one)."""
+    """The password of the logon word after each `sqlplus` or other Oracle tool (_SQLPLUS; its
+    options, `-S`, `-L`, skipped); not `/ as sysdba` (no password), nor `scott@orcl` (it asks
+    for one)."""
     found: list[Part] = []
     pos = 0
     while (match := _SQLPLUS.search(text, pos)) is not None:
-        at = match.end()
+        at = pos = match.end()
+        rman = text.startswith("rman", match.start())
         while text.startswith("-", at):  # sqlplus' own options, each read once
             blank = WORD_STOP.search(text, at)
             at = len(text) if blank is None else blank.start()
             while at < len(text) and text[at] in " \t":
                 at += 1
-        start, end = value_from(text, at, WORD_STOP)
-        pos = max(end, at)  # each character is read for one logon at most (linear)
-        slash = text.find("/", start, end)
-        if slash <= start:  # no `/`, or no user before it: `/nolog`, `/ as sysdba`
-            continue
-        sign = text.rfind("@", slash + 1, end)
-        stop = end if sign < 0 else sign
-        if not not_an_option_value(text, slash + 1, stop):
-            found += literal_parts(text, slash + 1, stop, "option", "sqlplus")
+        # RMAN's logons, each after its keyword (`rman target sys/pw@db catalog rco/pw@cat`)
+        while rman and (keyword := _RMAN_LOGON.match(text, pos)) is not None:
+            found += _logon_password(text, keyword.end())
+            pos = max(pos + 1, value_from(text, keyword.end(), WORD_STOP)[1])
+        if not rman:
+            found += _logon_password(text, at)
+            pos = max(value_from(text, at, WORD_STOP)[1], at)  # each character read for one logon at most (linear)
     return found
+
+
+def _logon_password(text: str, at: int) -> list[Part]:
+    """The password of an Oracle logon word at text[at], `user/password@db`: none in `/nolog`,
+    `/ as sysdba` (no user before the `/`)."""
+    start, end = value_from(text, at, WORD_STOP)
+    slash = text.find("/", start, end)
+    if slash <= start:
+        return []
+    sign = text.rfind("@", slash + 1, end)
+    stop = end if sign < 0 else sign
+    if not_an_option_value(text, slash + 1, stop):
+        return []
+    return literal_parts(text, slash + 1, stop, "option", "sqlplus")
 
 
 # Oracle's logon in a URL: `jdbc:oracle:thin:user/password@host:1521:SID`, and EZConnect's

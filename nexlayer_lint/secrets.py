@@ -672,6 +672,7 @@ _HINT = re.compile(
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|\[[ \t\r\n]*\""  # a command in exec form as one string, its option maybe escaped (`[ "\u002d-password"`)
     r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
+    r"|exp(?:dp)? |p(?<=imp)(?:dp)? |sqlldr |rman "  # Oracle's other tools (commands._SQLPLUS)
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
@@ -703,8 +704,9 @@ class Part(NamedTuple):
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
+ORACLE_TOOLS = ("exp ", "expdp ", "imp ", "impdp ", "sqlldr ", "rman ")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *POSITIONAL_PASSWORD_PROGRAMS)
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
 # maybe escaped in a shell's string; each run of blanks is read from one letter (linear).

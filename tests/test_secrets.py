@@ -1761,6 +1761,15 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         ("""psql -c "ALTER USER app PASSWORD '${APP_PASSWORD}'" """, []),  # a reference
         ("sqlplus / as sysdba", []),  # no password
         ("sqlplus -s scott@orcl", []),  # it asks for one
+        # Oracle's other tools take the same logon: Data Pump, export/import, SQL*Loader, RMAN
+        ("expdp system/ZqOra1x@ORCL directory=d dumpfile=x.dmp", ["ZqOra1x"]),
+        ("impdp userid=system/ZqOra2x@ORCL full=y", ["ZqOra2x"]),
+        ("exp scott/ZqOra3x@orcl file=x.dmp; imp scott/ZqOra4x", ["ZqOra3x", "ZqOra4x"]),
+        ("sqlldr scott/ZqOra5x control=x.ctl", ["ZqOra5x"]),
+        ("rman target sys/ZqOra6x@db catalog rco/ZqOra7x@cat", ["ZqOra6x", "ZqOra7x"]),
+        ("rman target / catalog rco/ZqOra8x@cat", ["ZqOra8x"]),
+        ("rman target /", []),
+        ("explain a/b@c; export PATH=/opt/app/bin:/usr/bin; impl a/b", []),
         ("""psql -c "ALTER ROLE app PASSWORD 'ZqSql7x'" """, ["ZqSql7x"]),
         ("""sqlcmd -Q "CREATE LOGIN app WITH PASSWORD = 'ZqSql8x'" """, ["ZqSql8x"]),  # SQL Server's
         ("echo password 'notasecret1'", []),  # no user, role or login named: words
