@@ -914,6 +914,11 @@ _CHPASSWD = "chpasswd"
 # and chpasswd given its line by a here-string (the last session's weak point), past its options
 # (its options, maybe with values: `-c SHA512`, `--crypt-method=SHA512`, `-R /mnt`: hunt 166 F3)
 _CHPASSWD_HERE = re.compile(r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+[^\s<;&|]{1,64}){0,8}[ \t]*<<<[ \t]*")
+# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it)
+_CHPASSWD_HEREDOC = re.compile(
+    r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+[^\s<;&|]{1,64}){0,8}[ \t]*"
+    r"<<(-?)[ \t]*(['\"]?)(\\?)([A-Za-z_][A-Za-z0-9_]{0,63})\2"
+)
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))
@@ -953,7 +958,45 @@ def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]
         colon = text.find(":", start, end)
         if colon >= 0 and not _no_literal(text, colon + 1, end, last_closer):
             found += literal_parts(text, colon + 1, end, "option", _CHPASSWD)
+    pos = 0 if _CHPASSWD in text else len(text)
+    while (heredoc := _CHPASSWD_HEREDOC.search(text, pos)) is not None:
+        end = _heredoc_end(text, heredoc)
+        found += _chpasswd_heredoc_parts(text, heredoc, end, last_closer)
+        pos = max(pos + 1, end)  # its lines read once (linear)
     return found
+
+
+def _chpasswd_heredoc_parts(text: str, here: re.Match[str], end: int, last_closer: dict[str, int]) -> list[Part]:
+    """The password of each `user:PASSWORD` line of the heredoc chpasswd is given by `here`, up
+    to `end`; `$NAME` a reference where the shell expands it (its delimiter unquoted)."""
+    found: list[Part] = []
+    expands = not (here.group(2) or here.group(3))  # `<<EOF`; not `<<'EOF'`, `<<\EOF`
+    line_start = text.find("\n", here.end()) + 1
+    while 0 < line_start < end:
+        line_end = text.find("\n", line_start, end)
+        line_end = end if line_end < 0 else line_end
+        stop = line_end - text.endswith("\r", line_start, line_end)
+        colon = text.find(":", line_start, stop)
+        if colon >= 0 and not (expands and _no_literal(text, colon + 1, stop, last_closer)):
+            found += literal_parts(text, colon + 1, stop, "option", _CHPASSWD)
+        line_start = line_end + 1
+    return found
+
+
+def _heredoc_end(text: str, here: re.Match[str]) -> int:
+    """Where the line that closes the heredoc opened by `here` starts (its delimiter alone on
+    it; with `<<-`, after tabs), or the text's end."""
+    delimiter = here.group(4)
+    line_start = text.find("\n", here.end()) + 1
+    while 0 < line_start < len(text):
+        line_end = text.find("\n", line_start)
+        line = text[line_start : len(text) if line_end < 0 else line_end].rstrip("\r")
+        if (line.lstrip("\t") if here.group(1) else line) == delimiter:
+            return line_start
+        if line_end < 0:
+            break
+        line_start = line_end + 1
+    return len(text)
 
 
 def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:

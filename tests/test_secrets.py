@@ -2516,3 +2516,14 @@ def test_hunt_166s_regressions_of_the_review_fixes() -> None:
     assert shown(f"mysql -e 'GRANT {privileges} ON db.* TO app IDENTIFIED BY \"Zq9g2\"'") == ["Zq9g2"]
     # F3: chpasswd's options with values before its here-string
     assert shown("chpasswd -c SHA512 <<< 'app:Zq9ch9'") == ["Zq9ch9"]
+
+
+def test_chpasswd_given_its_lines_by_a_heredoc() -> None:
+    # the last session's weak point: each `user:password` line up to the delimiter's line
+    assert shown("chpasswd <<EOF\nroot:Zq9hd1\nbob:Zq9hd2\nEOF\necho done:yes") == ["Zq9hd1", "Zq9hd2"]
+    assert shown("chpasswd -c SHA512 <<-'END'\n\troot:Zq9hd3$x\n\tEND\nx:y") == ["Zq9hd3$x"]
+    assert shown("chpasswd <<EOF\r\nroot:Zq9hd4\r\nEOF\r\n") == ["Zq9hd4"]
+    # a shell's reference where it expands it; text where the delimiter is quoted
+    assert shown("chpasswd <<EOF\nroot:$ROOT_PW\napp:$(cat /run/pw)\nEOF") == []
+    assert shown("chpasswd <<\\EOF\nroot:$ROOT\nEOF") == shown('chpasswd <<"EOF"\nroot:$ROOT\nEOF') == ["$ROOT"]
+    assert shown("chpasswd < users.txt\nroot:x") == []  # a file, no heredoc
