@@ -132,6 +132,25 @@ def test_an_equals_sign() -> None:
     ]
 
 
+def test_a_merge_sign_as_a_value() -> None:
+    # hunt 168 F1: `<<` as a value is YAML 1.1's "merge" type, which PyYAML and ruamel.yaml's safe
+    # loader refuse as `=`; `<<<`, `"<<"` and `!!str <<` are text to both, `! <<` is not to PyYAML
+    text = 'a:\n  SEP: <<\n  b: "<<"\n  c: <<<\n  d: !!str <<\n  e: [<<]\n  f: ! <<\n'
+    message = (
+        'unquoted << is the string "<<" in YAML 1.2; YAML 1.1 reads it as its "merge" type, '
+        "and YAML 1.1 loaders refuse the file"
+    )
+    assert [found[:4] for found in nx005(text)] == [(2, 8, 2, 10), (6, 7, 6, 9), (7, 6, 7, 10)]
+    assert {found[4:] for found in nx005(text)} == {(message, 'quote it ("<<")')}
+    fixes = [d.fix for d in lint_diags(text) if d.code == "NX005"]
+    assert [[(e.span, e.text) for e in fix.edits] for fix in fixes if fix][:2] == [
+        [(Span(2, 8, 2, 8), '"'), (Span(2, 10, 2, 10), '"')],
+        [(Span(6, 7, 6, 7), '"'), (Span(6, 9, 6, 9), '"')],
+    ]
+    # (the tag in the span: no fix); the merge key itself is no finding
+    assert nx005("x: &x {A: 1}\nz:\n  <<: *x\n  B: 2\n") == []
+
+
 def test_messages_and_hints() -> None:
     assert nx005("a: [yes, 0755]\nb:\n  - 1:30\n") == [
         (

@@ -16,12 +16,13 @@ from nexlayer_lint.secrets import overlaps
 
 # Six of the eight traps, one named group each: a boolean word, a leading zero, YAML 1.2's octal
 # (`0o17`, text to YAML 1.1), a base-60 number, a date (YAML 1.1's timestamp: a day, or a day and
-# a time with an optional zone), and `=` (YAML 1.1's "value" type, which its loaders refuse).
+# a time with an optional zone), `=` and `<<` (YAML 1.1's "value" and "merge" types, which its
+# loaders refuse as a value).
 # Each alternative is tried at the start only, and none backtracks more than once over a run of
 # digits. The lookahead names the characters a trap can start with, so most keys and values
 # (`image`, `nginx:1.27`) are passed over at their first character.
 TRAP = re.compile(
-    r"(?=[-+0-9=yYnNoO])"
+    r"(?=[-+0-9=<yYnNoO])"
     r"(?:(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9]+)"
     r"|(?P<octal>0o[0-7]+)"
@@ -30,7 +31,7 @@ TRAP = re.compile(
     r"|(?P<timestamp>[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)"
-    r"|(?P<value>=))"
+    r"|(?P<value>=)|(?P<merge><<))"
 )
 
 
@@ -79,6 +80,7 @@ _SECRET_MESSAGES = {
     "sexagesimal": "this unquoted secret value is a string in YAML 1.2 but a base-60 number in YAML 1.1",
     "timestamp": "this unquoted secret value is a string in YAML 1.2 but a date in YAML 1.1",
     "value": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
+    "merge": "this unquoted secret value is a string in YAML 1.2, but YAML 1.1 loaders refuse the file",
     "number": "this unquoted secret value is a string in YAML 1.2 but a number in YAML 1.1",
     "exponent": "this unquoted secret value is a number in YAML 1.2 but a string in YAML 1.1",
 }
@@ -89,6 +91,7 @@ _SECRET_HINTS = {
     "sexagesimal": "quote it",
     "timestamp": "quote it",
     "value": "quote it",
+    "merge": "quote it",
     "number": "quote it",
     "exponent": "quote it",
 }
@@ -104,7 +107,7 @@ def yaml11_ambiguous_scalar(app: App) -> Iterator[Finding]:
             kind = trap_kind(text)
             if kind is not None and tag is not None:
                 kind = _tagged_kind(kind, text, tag)
-            if kind is None:
+            if kind is None or (key and kind == "merge"):  # the key `<<` merges (the loader's)
                 continue
             quote = quote or usual_quote(app.doc)
             fix = _fix(app.doc, path, span, text, kind, quote, key)
@@ -184,6 +187,12 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
         return (
             f'{unquoted} {text} is the number {decimal} in YAML 1.2 but the string "{text}" in YAML 1.1',
             f'write {decimal} if you mean the number, or quote it ("{text}") if you mean the text',
+        )
+    if kind == "merge":  # `<<` as a value: tag:yaml.org,2002:merge, which no YAML 1.1 loader constructs
+        return (
+            'unquoted << is the string "<<" in YAML 1.2; YAML 1.1 reads it as its "merge" type, '
+            "and YAML 1.1 loaders refuse the file",
+            'quote it ("<<")',
         )
     if kind == "value":  # `=`: tag:yaml.org,2002:value, which no YAML 1.1 loader constructs
         return (
