@@ -913,12 +913,14 @@ def _list_words(text: str) -> str:
 _CHPASSWD = "chpasswd"
 # and chpasswd given its line by a here-string (the last session's weak point), past its options
 # (its options, maybe with values: `-c SHA512`, `--crypt-method=SHA512`, `-R /mnt`: hunt 166 F3)
-_CHPASSWD_HERE = re.compile(r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+[^\s<;&|]{1,64}){0,8}[ \t]*<<<[ \t]*")
-# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it)
-_CHPASSWD_HEREDOC = re.compile(
-    r"(?<![^\s'\"/;|&(`])chpasswd(?:[ \t]+[^\s<;&|]{1,64}){0,8}[ \t]*"
-    r"<<(-?)[ \t]*(['\"]?)(\\?)([A-Za-z_][A-Za-z0-9_]{0,63})\2"
+# its words: options, redirections (`2>&1`, `&>/dev/null`, `</dev/null`), a line continued (hunt 167 F3)
+_CHPASSWD_WORDS = (
+    r"(?<![^\s'\"/;|&(`])chpasswd(?:(?:[ \t]|\\\r?\n)+"
+    r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}(?:[ \t]|\\\r?\n)*"
 )
+_CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
+# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it)
+_CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + r"<<(-?)[ \t]*(['\"]?)(\\?)([A-Za-z_][A-Za-z0-9_]{0,63})\2")
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))

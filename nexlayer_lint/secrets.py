@@ -874,7 +874,9 @@ def is_published_name(name: object) -> bool:
 _ENTRY = r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
 _ENTRY_END = re.compile(r"[\n,;]")
 # what an item's `name` or `key` gives when it names a var: a name in capitals, alone in its entry
-_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Za-z_][A-Za-z0-9_]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
+# (a setting's or a vault's name too: `spring.datasource.password`, `db-password`, `/prod/db/password`:
+# hunt 167 F6)
+_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Za-z_/][A-Za-z0-9_./-]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
 _OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
@@ -891,6 +893,8 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     # `"meta": {...}` between the name and its value); a `value` written before the name waits
     # for it (`unnamed`)
     named, item_end = "", -1
+    over = False  # whether the secret's name is a key over the item's object (Azure's), not in it
+    public_end = -1  # the end of an item inside the secret's that names its own var (hunt 166 F7)
     objects = _Objects(text)
     unnamed: list[Part] = []
     unnamed_end = -1  # the end of the object the `value` waiting for its name is in
@@ -905,16 +909,20 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
                 found += [part._replace(label=name) for part in unnamed]
             unnamed = []
             if is_secret_var_name(name):
-                named, item_end = name, brace
+                named, item_end, over = name, brace, False
                 continue  # a var's name, not a value
-            if named and pos < item_end and name.isupper():
+            nested = brace < item_end or over
+            if named and pos < item_end and name.isupper() and _names_its_own_var(label, name, nested):
                 # an item naming its own var inside a secret's object: its value is that var's
-                # (`{"token": {"name": "LOG_LEVEL", "value": "debug"}}`: hunt 166 F7)
-                named = ""
+                # (`{"token": {"name": "LOG_LEVEL", "value": "debug"}}`: hunt 166 F7), not
+                # another field of the secret's own item (`{"name": "DB_PASSWORD", "env": "PROD",
+                # "value": "x"}`: hunt 167 F1)
+                public_end = brace
             if name.isupper() or not is_secret_var_name(label):
                 continue  # `"key": "LOG_LEVEL"`; not `"key": "sk_live_..."`, a key itself
-        waiting = not (named and pos < item_end) and is_value_key(label)
-        if named and pos < item_end and is_value_key(label):
+        in_named = bool(named) and pos < item_end and not pos < public_end
+        waiting = not in_named and is_value_key(label)
+        if in_named and is_value_key(label):
             label = named
         elif not waiting and not is_secret_var_name(label) and not (label == "pwd" and text[pos - 1] == ":"):
             continue  # in an object `pwd` is a password (MongoDB's `createUser`: hunt 148 F5), not `PWD=/app`
@@ -928,7 +936,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             # secret's name gives it to its `value` (Azure's `"adminPassword": {"value": "x"}`,
             # Heroku's `"env": {"DB_PASSWORD": {"value": "x"}}`: the last session's weak points)
             if not waiting and is_secret_var_name(label):
-                named, item_end = label, objects.end_of(start)
+                named, item_end, over = label, objects.end_of(start), True
             continue
         parts = unnamed if waiting else found
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
@@ -976,6 +984,14 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         parts += literal_parts(text, start, stop, "assignment", label)
         pos = max(pos, stop)
     return sorted(found)
+
+
+def _names_its_own_var(key: str, name: str, nested: bool) -> bool:
+    """Whether `key: name`, inside the object of an item that names a secret, is an item of its
+    own naming a public var: in an object nested in the secret's item, or in the object under a
+    secret's name (`nested`), a `name` or `key` that names a var as env lists do (`LOG_LEVEL`);
+    not a word in capitals (`"id": "V1"`, `"env": "PROD"`: hunt 167 F1)."""
+    return nested and key.lower() in ("name", "key") and "_" in name
 
 
 class _Objects:
@@ -2483,20 +2499,30 @@ def _netrc_parts(text: str) -> list[Part]:
     160 F7, F8, 162 F5), or starts a line with `machine` and a host holding a dot or a port
     (`api.heroku.com`, `nexus:8081`), or any host then `login` (`machine nexus login ci`, not
     `machine learning ...`: hunt 158 F2), or `default` and its `login`; then every entry starting
-    a line is read (hunt 162 F3). Comments: each run of comment lines is read as a text of its
-    own (_netrc_tokens). Each token is read once (linear: hunt 160 F1)."""
+    a line is read (hunt 162 F3), live or commented out (hunt 167 F2). Comments: each run of
+    comment lines is read as a text of its own (_netrc_tokens), where an entry counts only as a
+    line's first words or in quotes (`# echo "machine ..."`), not in prose (`# the default login
+    and password are printed`: hunt 167 F4). Each token is read once (linear: hunt 160 F1)."""
     live, comments = _netrc_tokens(text)
+    lists = [_netrc_entries(text, live, comment=False)]
+    lists += [_netrc_entries(text, tokens, comment=True) for tokens in comments]
+    if not any(entry[0] for entries in lists for entry in entries):
+        return []
     expands = _ShellExpands(text)
     found: list[Part] = []
-    for tokens in (live, *comments):
-        found += _netrc_passwords(text, tokens, expands)
+    for entries in lists:
+        found += _netrc_passwords(text, entries, expands)
     return sorted(found)  # (comments' after the lines')
 
 
-def _netrc_passwords(text: str, tokens: list[tuple[int, int, bool]], expands: "_ShellExpands") -> list[Part]:
-    """The passwords of the entries of a `.netrc`'s words (_netrc_parts)."""
-    # counts, starts a line, the quote it is in and where, its passwords
-    entries: list[tuple[bool, bool, str, int, list[tuple[int, int]]]] = []
+# an entry of a `.netrc`: whether it counts, whether it starts a line, the quote it is in and
+# where, its passwords
+_NetrcEntry = tuple[bool, bool, str, int, list[tuple[int, int]]]
+
+
+def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: bool) -> list[_NetrcEntry]:
+    """The entries of a `.netrc`'s words (_netrc_parts), in a comment's or not."""
+    entries: list[_NetrcEntry] = []
     at = 0
     while at < len(tokens):
         start, end, line_start = tokens[at]
@@ -2524,13 +2550,16 @@ def _netrc_passwords(text: str, tokens: list[tuple[int, int, bool]], expands: "_
             while pairs < len(tokens) and tokens[pairs][0] < value_end:  # a quoted value's other words
                 pairs += 1
         host = text[tokens[at + 1][0] : tokens[at + 1][1]] if machine else ""
-        counts = keys[:2] == ["login", "password"] or (
+        counts = (keys[:2] == ["login", "password"] and (line_start or bool(quote) or not comment)) or (
             line_start and ("." in host or ":" in host or keys[:1] == ["login"])
         )
         entries.append((counts, line_start, quote, keyword.start() - len(quote), passwords))
         at = max(pairs, at + 1)
-    if not any(entry[0] for entry in entries):
-        return []
+    return entries
+
+
+def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpands") -> list[Part]:
+    """The passwords of a `.netrc`'s entries that count or start a line (_netrc_parts)."""
     found: list[Part] = []
     for counts, line_start, quote, quote_at, passwords in entries:
         for value_start, value_end in passwords if counts or line_start else ():
@@ -2573,7 +2602,7 @@ class _ShellExpands:
 
 # a heredoc and its delimiter word: quoted in part or escaped (`<<'EOF'`, `<<E"OF"`, `<<\EOF`: hunt
 # 166 F4), the shell expands nothing in it
-_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*(\S{0,64})")
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*([^\s<>|&;()]{0,64})")  # not `>"$HOME/.netrc"` after it (hunt 167 F5)
 _QUOTING = re.compile(r"['\"\\]")
 
 
@@ -3270,7 +3299,28 @@ class _Spans:
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True
         self.add_run_on_comments()
+        self.add_netrc_comment_runs()
         return _merged(self.ranges)
+
+    def add_netrc_comment_runs(self) -> None:
+        """A `.netrc` entry commented out over several comment lines (`# machine h.io` / `#   login
+        ci` / `#   password x`), which each comment alone does not show: each run of comments on
+        lines of their own, one line after another, read as one text (hunt 167 F7). Each comment
+        is in one run (linear)."""
+        comments = self.doc.comments
+        first = 0
+        for number in range(1, len(comments) + 1):
+            previous = comments[number - 1]
+            following = number < len(comments) and comments[number].line == previous.line + 1
+            if following and previous.own_line and comments[number].own_line:
+                continue  # the run goes on
+            if number - first >= 2 and comments[first].own_line:
+                start = self.offset(comments[first].line, 0)
+                end = self.line_end(self.offset(previous.line, previous.col))
+                run = self.text[start:end]
+                if _may_hold_netrc(run):
+                    self.add_lines(start, [(part.start, part.end) for part in _netrc_parts(run)])
+            first = number
 
     def add_run_on_comments(self) -> None:
         """A comment whose `#` touches its text, right after a secret's value on its line

@@ -2527,3 +2527,43 @@ def test_chpasswd_given_its_lines_by_a_heredoc() -> None:
     assert shown("chpasswd <<EOF\nroot:$ROOT_PW\napp:$(cat /run/pw)\nEOF") == []
     assert shown("chpasswd <<\\EOF\nroot:$ROOT\nEOF") == shown('chpasswd <<"EOF"\nroot:$ROOT\nEOF') == ["$ROOT"]
     assert shown("chpasswd < users.txt\nroot:x") == []  # a file, no heredoc
+
+
+def test_hunt_167s_regressions_of_the_review_fixes() -> None:
+    # F1: another field of the secret's own item naming a word in capitals resets nothing; an
+    # item nested inside it that names a var as env lists do keeps its own value
+    assert shown('[{"name": "DB_PASSWORD", "env": "PROD", "value": "Zq9r1"}]') == ["Zq9r1"]
+    assert shown('{"DB_PASSWORD": {"id": "V1", "value": "Zq9r2"}}') == ["Zq9r2"]
+    assert shown('{"postgres_password": {"name": "POSTGRES", "value": "Zq9r3"}}') == ["Zq9r3"]
+    text = '{"name": "DB_PASSWORD", "meta": {"name": "LOG_LEVEL", "value": "debug"}, "value": "Zq9r4"}'
+    assert shown(text) == ["Zq9r4"]
+    # F2: whether a text is a `.netrc` is judged over its live and commented entries together
+    netrc = "machine github.com login ci password ${GH_TOKEN}\n# machine nexus password Zq9r5\n"
+    assert shown(netrc) == ["Zq9r5"]
+    assert shown("machine github.com login ci password ${GH_TOKEN}\n# default password Zq9r6\n") == ["Zq9r6"]
+    assert shown("# machine h.io login ci password ${OLD}\nmachine gitlab password Zq9r7\n") == ["Zq9r7"]
+    # F3: chpasswd's here-string after a redirection or a line continued
+    for words in ("-c SHA512 2>&1", "&>/dev/null", "1>&2", "</dev/null", "-c SHA512 \\\n "):
+        assert shown(f"chpasswd {words} <<< 'app:Zq9r8'") == ["Zq9r8"]
+    assert shown("chpasswd 2>&1 <<EOF\nroot:Zq9r9\nEOF") == ["Zq9r9"]
+    # F4: prose in a comment is no entry
+    assert shown("set -e\n# the default login and password are printed on first start\nexec /run.sh") == []
+    assert shown("# Grafana: the default login and password are admin/admin") == []
+    # F5: a redirection after a heredoc's delimiter is not part of it (the heredoc expands `$x`)
+    assert shown('cat <<EOF>"$HOME/.netrc"\nmachine github.com login ci password $gh_token\nEOF') == []
+    # F6: a setting's or a vault's name names the item's var
+    assert shown('[{"name": "spring.datasource.password", "value": "Zq9r10"}]') == ["Zq9r10"]
+    assert shown('{"Name": "/prod/db/password", "Type": "SecureString", "Value": "Zq9r11"}') == ["Zq9r11"]
+    assert shown('{"key": "db-password", "value": "Zq9r12"}') == ["Zq9r12"]
+
+
+def test_a_netrc_entry_commented_out_over_several_comment_lines_is_starred() -> None:
+    # hunt 167 F7: each YAML comment alone holds no entry; their run is read as one text
+    text = (
+        "application:\n  pods:\n    - name: web\n      vars:\n        NETRC: ${NETRC}\n"
+        "        # the old one, kept for the rollback:\n        # machine nexus.corp.io\n"
+        "        #   login ci\n        #   password Zq9old\n      path: /\n"
+    )
+    masked = mask_text(load(text))
+    assert "Zq9old" not in masked
+    assert "# machine nexus.corp.io" in masked and "#   login ci" in masked
