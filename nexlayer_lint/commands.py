@@ -14,6 +14,7 @@ times: each loop goes on after the value it read.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections.abc import Iterable
@@ -722,47 +723,61 @@ def _sql_parts(text: str) -> list[Part]:
 
 # `sqlplus [-S] user/password@db`: the password between the word's first `/` and its last `@`.
 # Oracle's other tools take the same logon word: Data Pump's and the old export's (`expdp
-# system/pw@orcl directory=...`, also `userid=system/pw@orcl`), SQL*Loader's, RMAN's after
-# `target`, `catalog` or `auxiliary`.
-_SQLPLUS = re.compile(  # as _PROGRAM: also after `;`, `&`, `(`
-    r"(?<![^\s'\"/;|&(`])(?:(?:sqlplus|expdp|impdp|exp|imp|sqlldr)[ \t]+(?:[Uu][Ss][Ee][Rr][Ii][Dd]=)?|rman[ \t]+)"
+# system/pw@orcl directory=...`), SQL*Loader's; any of them also as `userid=system/pw@orcl`
+# anywhere in the command; RMAN's after `target`, `catalog` or `auxiliary` (any case, anywhere in
+# the command: `rman log=x nocatalog TARGET sys/pw@db`). `exp` and `imp` are words too (a JWT's
+# `exp`, a folder `exp runs/x`): theirs is a logon only with an `@` or after `userid=`, its user a
+# name (hunt 169 F4).
+_ORACLE_TOOL = re.compile(  # as _PROGRAM: also after `;`, `&`, `(`, a folder's `/`
+    r"(?<![^\s'\"/;|&(`])(sqlplus|expdp|impdp|exp|imp|sqlldr|rman)[ \t]+"
 )
-_RMAN_LOGON = re.compile(r"[ \t]*(?:target|catalog|auxiliary)[ \t]+")  # each of RMAN's connections
-_ORACLE_TOOL_HINT = re.compile(r"sqlplus|exp(?:dp)? |imp(?:dp)? |sqlldr |rman ")
+_ORACLE_LOGON_AFTER = re.compile(r"(?<![^\s'\"])(?:(?i:userid)=|(?i:target|catalog|auxiliary)[ \t]+)")
+_ORACLE_TOOL_HINT = re.compile(r"sqlplus|expdp|impdp|sqlldr|rman|exp[ \t]|imp[ \t]")
+_ORACLE_USER = re.compile(r"(?:[Cc]##)?[A-Za-z][A-Za-z0-9_$#]{0,127}")
 
 
 def _sqlplus_parts(text: str) -> list[Part]:
-    """The password of the logon word after each `sqlplus` or other Oracle tool (_SQLPLUS; its
-    options, `-S`, `-L`, skipped); not `/ as sysdba` (no password), nor `scott@orcl` (it asks
-    for one)."""
+    """The password of the logon word of each `sqlplus` or other Oracle tool (_ORACLE_TOOL): after
+    `userid=` (or RMAN's keywords) in its command, else its first word past its options (`-S`,
+    `-L`); not `/ as sysdba` (no password), nor `scott@orcl` (it asks for one). Each command is
+    read once (linear)."""
     found: list[Part] = []
     pos = 0
-    while (match := _SQLPLUS.search(text, pos)) is not None:
-        at = pos = match.end()
-        rman = text.startswith("rman", match.start())
-        while text.startswith("-", at):  # sqlplus' own options, each read once
-            blank = WORD_STOP.search(text, at)
-            at = len(text) if blank is None else blank.start()
-            while at < len(text) and text[at] in " \t":
-                at += 1
-        # RMAN's logons, each after its keyword (`rman target sys/pw@db catalog rco/pw@cat`)
-        while rman and (keyword := _RMAN_LOGON.match(text, pos)) is not None:
-            found += _logon_password(text, keyword.end())
-            pos = max(pos + 1, value_from(text, keyword.end(), WORD_STOP)[1])
-        if not rman:
-            found += _logon_password(text, at)
-            pos = max(value_from(text, at, WORD_STOP)[1], at)  # each character read for one logon at most (linear)
+    while (match := _ORACLE_TOOL.search(text, pos)) is not None:
+        tool, at = match.group(1), match.end()
+        command_end = _COMMAND_END.search(text, at)
+        end = len(text) if command_end is None else command_end.start()
+        pos = max(end, at)  # the next tool after this command
+        worded = tool in ("exp", "imp")
+        keyworded = [
+            keyword.end()
+            for keyword in _ORACLE_LOGON_AFTER.finditer(text, at, end)
+            if keyword.group()[0] in "uU" or tool == "rman"
+        ]
+        logons = keyworded
+        if not keyworded and tool != "rman":
+            while text.startswith("-", at):  # the tool's own options, each read once
+                blank = WORD_STOP.search(text, at)
+                at = len(text) if blank is None else blank.start()
+                while at < len(text) and text[at] in " \t":
+                    at += 1
+            logons = [at]
+        for logon in logons:
+            found += _logon_password(text, logon, worded=worded and not keyworded)
     return found
 
 
-def _logon_password(text: str, at: int) -> list[Part]:
+def _logon_password(text: str, at: int, *, worded: bool = False) -> list[Part]:
     """The password of an Oracle logon word at text[at], `user/password@db`: none in `/nolog`,
-    `/ as sysdba` (no user before the `/`)."""
+    `/ as sysdba` (no user before the `/`). `worded`: after a tool whose name is a word too, only
+    a logon with an `@` whose user is a name."""
     start, end = value_from(text, at, WORD_STOP)
     slash = text.find("/", start, end)
     if slash <= start:
         return []
     sign = text.rfind("@", slash + 1, end)
+    if worded and (sign < 0 or _ORACLE_USER.fullmatch(text, start, slash) is None):
+        return []
     stop = end if sign < 0 else sign
     if not_an_option_value(text, slash + 1, stop):
         return []
@@ -919,8 +934,14 @@ _CHPASSWD_WORDS = (
     r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}(?:[ \t]|\\\r?\n)*"
 )
 _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
-# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it)
-_CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + r"<<(-?)[ \t]*(['\"]?)(\\?)([A-Za-z_][A-Za-z0-9_]{0,63})\2")
+# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it),
+# the delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7)
+_HEREDOC_DELIMITER = r"<<(-?)[ \t]*(['\"]?)(\\?)([^\s<>|&;()'\"\\]{1,64})\2"
+_CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
+# also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next `<`
+_PIPED_HEREDOC = re.compile(
+    r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*\|[ \t]*(?:sudo[ \t]+)?(?:[^\s|;&<]*/)?chpasswd(?=[\s'\"]|\Z)"
+)
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))
@@ -960,11 +981,16 @@ def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]
         colon = text.find(":", start, end)
         if colon >= 0 and not _no_literal(text, colon + 1, end, last_closer):
             found += literal_parts(text, colon + 1, end, "option", _CHPASSWD)
-    pos = 0 if _CHPASSWD in text else len(text)
-    while (heredoc := _CHPASSWD_HEREDOC.search(text, pos)) is not None:
-        end = _heredoc_end(text, heredoc)
-        found += _chpasswd_heredoc_parts(text, heredoc, end, last_closer)
-        pos = max(pos + 1, end)  # its lines read once (linear)
+    heredoc_ends = _HeredocEnds(text)
+    for heredocs in (_CHPASSWD_HEREDOC, _PIPED_HEREDOC) if _CHPASSWD in text else ():
+        pos = 0
+        while (heredoc := heredocs.search(text, pos)) is not None:
+            end = heredoc_ends.at(heredoc)
+            if end < 0:  # never closed: a mention (`echo "use chpasswd <<EOF"`: hunt 169 F7), no heredoc
+                pos = heredoc.end()
+                continue
+            found += _chpasswd_heredoc_parts(text, heredoc, end, last_closer)
+            pos = max(pos + 1, end)  # its lines read once (linear)
     return found
 
 
@@ -985,20 +1011,33 @@ def _chpasswd_heredoc_parts(text: str, here: re.Match[str], end: int, last_close
     return found
 
 
-def _heredoc_end(text: str, here: re.Match[str]) -> int:
-    """Where the line that closes the heredoc opened by `here` starts (its delimiter alone on
-    it; with `<<-`, after tabs), or the text's end."""
-    delimiter = here.group(4)
-    line_start = text.find("\n", here.end()) + 1
-    while 0 < line_start < len(text):
-        line_end = text.find("\n", line_start)
-        line = text[line_start : len(text) if line_end < 0 else line_end].rstrip("\r")
-        if (line.lstrip("\t") if here.group(1) else line) == delimiter:
-            return line_start
-        if line_end < 0:
-            break
-        line_start = line_end + 1
-    return len(text)
+class _HeredocEnds:
+    """Where the heredocs of a text end: the lines short enough to close one (a delimiter is 64
+    characters at most), indexed once by their text, as written and without leading tabs (for
+    `<<-`); each heredoc's end is then a bisection (linear: hunt 169's many heredocs never closed)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: dict[tuple[str, bool], list[int]] | None = None  # (line, tabs stripped) -> line starts
+
+    def at(self, here: re.Match[str]) -> int:
+        """Where the line that closes the heredoc opened by `here` starts (its delimiter alone on
+        it; with `<<-`, after tabs), or -1 when none does."""
+        if self.lines is None:
+            self.lines = {}
+            start = 0
+            for line in self.text.split("\n"):
+                if len(line) <= _HEREDOC_LINE:
+                    bare = line.rstrip("\r")
+                    self.lines.setdefault((bare, False), []).append(start)
+                    self.lines.setdefault((bare.lstrip("\t"), True), []).append(start)
+                start += len(line) + 1
+        starts = self.lines.get((here.group(4), bool(here.group(1))), [])
+        after = bisect.bisect_right(starts, here.end())  # a line after the one `<<` is on
+        return starts[after] if after < len(starts) else -1
+
+
+_HEREDOC_LINE = 256  # a closing line's length at most: its delimiter, tabs before it, a `\r`
 
 
 def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:

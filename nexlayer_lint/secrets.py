@@ -653,8 +653,13 @@ SIGNATURES = frozenset({"sig", "signature", "x-amz-signature", "x-goog-signature
 # and a name the rules read as public: npm's `_auth=` (base64 of `user:password`; `AUTH` alone is
 # secret only as a var: hunt 154 F8)
 _SECRET_OPTIONS = frozenset({"_auth"})
-# (maybe quoted: hunt 164 F6); not a file's name (`sig=ReleaseSignatureFile2024.asc`: hunt 166 F7)
-_SIGNATURE_VALUE = re.compile(r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=]|\.[A-Za-z0-9])")
+# (maybe quoted: hunt 164 F6); not a file's name (`sig=ReleaseSignatureFile2024.asc`: hunt 166 F7).
+# The signature runs on over base64url's `-` and `_` and a `.` inside it (hunt 169 F3), not over
+# markup or prose after it (`</T>`, `. Next`).
+_SIGNATURE_VALUE = re.compile(
+    r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=]|(?:\.[A-Za-z0-9]{1,8})+(?![A-Za-z0-9._-]))"
+    r"(?:[A-Za-z0-9%+/=_-]|\.(?=[A-Za-z0-9]))*"
+)
 _QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
 _HINT = re.compile(
@@ -671,8 +676,8 @@ _HINT = re.compile(
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|\[[ \t\r\n]*\""  # a command in exec form as one string, its option maybe escaped (`[ "\u002d-password"`)
-    r"|config|sqlplus "  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
-    r"|exp(?:dp)? |p(?<=imp)(?:dp)? |sqlldr |rman "  # Oracle's other tools (commands._SQLPLUS)
+    r"|config|sqlplus[ \t]"  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
+    r"|exp(?:dp)?[ \t]|p(?<=imp)(?:dp)?[ \t]|sqlldr[ \t]|rman[ \t]"  # Oracle's other tools (commands._ORACLE_TOOL)
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
@@ -704,7 +709,7 @@ class Part(NamedTuple):
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
-ORACLE_TOOLS = ("exp ", "expdp ", "imp ", "impdp ", "sqlldr ", "rman ")  # given a logon as sqlplus is
+ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
@@ -1032,7 +1037,22 @@ class _Objects:
     def _pair(self) -> list[int]:
         if self.braces is None:
             text = self.text
-            self.braces = [brace.start() for brace in _BRACE.finditer(text)]
+            self.braces = []
+            in_string = False  # inside a JSON string, whose braces are text (`"note": "a}b"`: hunt 169 F1, F2)
+            escaped = -1  # the character a backslash in a string escapes
+            for mark in _BRACE.finditer(text):
+                at = mark.start()
+                char = text[at]
+                if at == escaped:
+                    continue
+                if char == "\\":
+                    escaped = at + 1 if in_string else escaped
+                elif char == '"':
+                    in_string = not in_string
+                elif char == "\n":
+                    in_string = False  # a JSON string ends on its line: a stray quote does not run on
+                elif not in_string:
+                    self.braces.append(at)
             opened: list[int] = []
             for at in self.braces:
                 if text[at] == "{":
@@ -1044,7 +1064,7 @@ class _Objects:
         return self.braces
 
 
-_BRACE = re.compile(r"[{}]")
+_BRACE = re.compile(r'[{}"\\\n]')
 
 
 def _its_string_quote(text: str, entry: re.Match[str]) -> str:
@@ -2447,33 +2467,59 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     """The values of the `name: value` lines whose name looks secret in a var's value of several
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
     file that does not parse has starred too (hunt 154 F2), and the `value` of an item of an env
-    list whose `name` looks secret (`- name: DB_PASSWORD` then `value: x`, at its column). Each
-    line read once. (A `.netrc`'s text is read in any string: parts_in.)"""
+    list whose `name` looks secret (`- name: DB_PASSWORD` then `value: x`, at its column, before
+    or after the name, past blank lines, comments and lists nested in the item; a flow item's
+    `{name: ..., value: ...}`: hunt 169 F8); a block value (`password: |`) is the lines indented
+    under its key. Each line read once. (A `.netrc`'s text is read in any string: parts_in.)"""
     found: list[Part] = []
     at = 0
-    named, named_column = "", -1  # the secret var the item being read names, and its keys' column
+    item_column = -1  # the column of the keys of the list item being read
+    named = ""  # the secret var that item names
+    waiting: list[Part] = []  # its `value`, written before its name
+    block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
+        bare = line.rstrip(" \t\r")
+        if block_column >= 0 and (start >= len(bare) or start > block_column):
+            if start < len(bare):  # a line of the block (blank lines in it are nothing)
+                found += [Part(at + start, at + len(bare), "assignment", block_label)]
+            at += len(line) + 1
+            continue
+        block_column = -1
+        if start >= len(bare) or line.startswith("#", start):
+            at += len(line) + 1
+            continue  # a blank line or a comment ends no item
         item = line.startswith("- ", start)
+        dash = start
         if item:
             start = len(line) - len(line[start + 1 :].lstrip(" \t"))  # `-   password: x` (hunt 159 F1)
-        if item or start < named_column:
-            named, named_column = "", -1  # the next item, or the list's end
+        if item and (item_column < 0 or dash < item_column):
+            named, waiting, item_column = "", [], start  # the next item (not a list nested in one)
+        elif not item and start < item_column:
+            named, waiting, item_column = "", [], -1  # the list's end
+        if item and line.startswith("{", start):  # `- {name: DB_PASSWORD, value: x}`
+            flow = entry_parts(line[: len(bare)])
+            found += [part._replace(start=at + part.start, end=at + part.end) for part in flow]
+            at += len(line) + 1
+            continue
         colon = line.find(":", start)
         key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
         var = None  # the var an item's `name` or `key` names: `key: API_KEY`, a name, shown
         if key.lower() in ITEM_NAME_KEYS:
             comment = _INNER_COMMENT.search(line, colon + 1)
             var = _NAMED_VAR.fullmatch(line[: comment.start() if comment else len(line)].rstrip("\r"), colon + 1)
-            if var is not None and is_secret_var_name(var.group(2)):
-                named, named_column = var.group(2), start
-        label = named if named and start == named_column and is_value_key(key) else key
+            if var is not None and is_secret_var_name(var.group(2)) and start == item_column:
+                named = var.group(2)
+                found += [part._replace(label=named) for part in waiting]
+                waiting = []
+        in_item = start == item_column and is_value_key(key)
+        label = named if named and in_item else key
         # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
         if (
             key
             and _CONFIG_KEY.fullmatch(key)
-            and line[colon + 1 : colon + 2] in (" ", "\t")
-            and is_secret_var_name(label)
+            and line[colon + 1 : colon + 2] in (" ", "\t", "", "\r")
+            and (is_secret_var_name(label) or (in_item and not named))
             and not (var is not None and var.group(2).isupper())
         ):
             value = len(line) - len(line[colon + 1 :].lstrip(" \t"))
@@ -2481,11 +2527,20 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
-            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is None and not _no_literal_value(written):
-                found += [
+            secret = is_secret_var_name(label)
+            parts: list[Part] = []
+            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is not None:
+                if secret:
+                    block_column, block_label = start, label  # `password: |`: the lines under it
+            elif end > value and not _no_literal_value(written):
+                parts = [
                     part._replace(start=at + part.start, end=at + part.end)
                     for part in literal_parts(line, value, end, "assignment", label)
                 ]
+            if secret:
+                found += parts
+            else:
+                waiting = parts  # an item's `value` before its name
         at += len(line) + 1
     return found
 

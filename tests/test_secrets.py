@@ -1764,7 +1764,14 @@ def test_a_config_commands_list_gives_its_secret_key_a_value() -> None:
         # Oracle's other tools take the same logon: Data Pump, export/import, SQL*Loader, RMAN
         ("expdp system/ZqOra1x@ORCL directory=d dumpfile=x.dmp", ["ZqOra1x"]),
         ("impdp userid=system/ZqOra2x@ORCL full=y", ["ZqOra2x"]),
-        ("exp scott/ZqOra3x@orcl file=x.dmp; imp scott/ZqOra4x", ["ZqOra3x", "ZqOra4x"]),
+        ("exp scott/ZqOra3x@orcl file=x.dmp; imp userid=scott/ZqOra4x", ["ZqOra3x", "ZqOra4x"]),
+        # hunt 169 F4: `exp` and `imp` are words too: theirs is a logon only with an `@`, its user a name
+        ("the exp and/or nbf claims; mkdir -p exp runs/x; imp scott/tiger", []),
+        ("go install ./cmd/imp github.com/acme/imp@v1.2.0; npm i exp @scope/pkg@1.2.3; calc exp 10/3", []),
+        # hunt 169 F5: a tab, `userid=` anywhere, RMAN's keywords in any case and anywhere
+        ("expdp\tsystem/ZqOra9x@orcl directory=DP; sqlplus\tscott/ZqOra10x@orcl", ["ZqOra9x", "ZqOra10x"]),
+        ("sqlldr control=l.ctl log=l.log userid=scott/ZqOra11x@orcl", ["ZqOra11x"]),
+        ("rman log=/tmp/r.log nocatalog TARGET sys/ZqOra12x@prod CATALOG rco/ZqOra13x@cat", ["ZqOra12x", "ZqOra13x"]),
         ("sqlldr scott/ZqOra5x control=x.ctl", ["ZqOra5x"]),
         ("rman target sys/ZqOra6x@db catalog rco/ZqOra7x@cat", ["ZqOra6x", "ZqOra7x"]),
         ("rman target / catalog rco/ZqOra8x@cat", ["ZqOra8x"]),
@@ -2567,3 +2574,65 @@ def test_a_netrc_entry_commented_out_over_several_comment_lines_is_starred() -> 
     masked = mask_text(load(text))
     assert "Zq9old" not in masked
     assert "# machine nexus.corp.io" in masked and "#   login ci" in masked
+
+
+def test_hunt_169s_review_of_this_session_s_fixes() -> None:
+    # F1, F2: a brace inside a JSON string is text, not an object's end or start
+    assert shown('{"adminPassword": {"meta": "}", "value": "Zq9s1"}}') == ["Zq9s1"]
+    assert shown('[{"name": "DB_PASSWORD", "meta": {"note": "a}b"}, "value": "Zq9s2"}]') == ["Zq9s2"]
+    assert shown('[{"name": "DB_PASSWORD", "tags": {"name": "PROD"}, "value": "Zq9s3"}]') == ["Zq9s3"]
+    text = '{"adminPassword": {"value": "Zq9s4", "note": ":-{"}, "location": {"value": "westus"}}'
+    assert shown(text) == ["Zq9s4"]
+    text = '[{"name": "DB_PASSWORD", "hint": "use {", "value": "Zq9s5"}, {"value": "debug", "name": "LOG_LEVEL"}]'
+    assert shown(text) == ["Zq9s5"]
+    # F3: a signature runs on over base64url's `-` and `_`, and a `.` inside it
+    for sig in ("Zq9sIgNaTuRe1234567890abcd-TAIL_two", "Zq9sIgNaTuRe1234567890abcdEF.TAILsecretPARTfour"):
+        assert shown(f"sig={sig}") == [sig]
+    assert shown("sig=ReleaseSignatureFile2024.tar.gz") == []
+    # F6: any word as a heredoc's delimiter; a heredoc piped into chpasswd
+    assert shown("chpasswd <<'END-USERS'\nroot:Zq9s6\nEND-USERS") == ["Zq9s6"]
+    assert shown("cat <<EOF | sudo chpasswd\nroot:Zq9s7\nEOF") == ["Zq9s7"]
+    # F7: a heredoc never closed is a mention: the lines after it are not read as its
+    text = "chpasswd <<END-OF-USERS\nroot:Zq9s8\nEND-OF-USERS\nexec gunicorn -b 0.0.0.0:8000 app:app"
+    assert shown(text) == ["Zq9s8"]
+    assert shown('echo "set them with chpasswd <<EOF"\necho "status: ready"\ncurl http://localhost:8080/health') == []
+
+
+def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:
+    # hunt 169 F8: a blank line, a comment, a value before its name, a flow item, a block value,
+    # a list nested in the item; and a secret's block value in any pasted file
+    from nexlayer_lint.loader import load
+
+    block = """\
+          - name: DB_PASSWORD
+
+            value: Zq9p1
+          - name: API_KEY
+          # from the vault
+            value: Zq9p2
+          - value: Zq9p3
+            name: DB_PASSWORD
+          - {name: DB_PASSWORD, value: Zq9p4}
+          - name: DB_PASSWORD
+            value: >-
+              Zq9p5
+          - name: DB_PASSWORD
+            tags:
+            - prod
+            value: Zq9p6
+          - name: LOG_LEVEL
+            value: debug
+          - value: shown
+            name: LOG_FORMAT
+          db:
+            password: |
+              Zq9p7
+            user: bob
+"""
+    text = "application:\n  pods:\n    - name: web\n      vars:\n        K8S_ENV: |\n" + block
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    masked = mask_text(document)
+    assert "Zq9p" not in masked
+    for shown_line in ("value: debug", "value: shown", "user: bob", "- prod", "name: DB_PASSWORD"):
+        assert shown_line in masked
