@@ -3306,6 +3306,7 @@ class _Spans:
             located = positions.get(path)
             if located is not None and located.key is not None:
                 self.add_key(located.key, str(path[-1]), self.state(path[:-1]), get_in(self.doc.data, path[:-1]))
+        self.add_unheld_lists()
         for path, located in self.doc.unheld:
             self.judge(path, located)
         key_lines = False  # inside a private key commented out line by line
@@ -3444,6 +3445,42 @@ class _Spans:
                     stack.append((at + (key,), value))
                 else:
                     self.add_scalar(located.value, located.style, value)
+
+    def add_unheld_lists(self) -> None:
+        """A repeated key's earlier list of strings (`command: [redis-cli, -a, pw]`, then
+        `command:` again), which the data does not hold: read as a held list is, its items
+        together (a password is the word after its option), where judge() reads each item alone.
+        Each entry is looked at once (linear)."""
+        unheld = self.doc.unheld
+        index = 0
+        while index < len(unheld):
+            path, located = unheld[index]
+            index += 1
+            if located.style is not None:
+                continue
+            items: list[Located] = []
+            while index < len(unheld) and unheld[index][0][:-1] == path and unheld[index][0][-1] == len(items):
+                items.append(unheld[index][1])
+                index += 1
+            inside = index < len(unheld) and unheld[index][0][: len(path)] == path
+            if not items or inside or any(item.style is None for item in items):
+                continue  # a mapping, or a list holding more than strings: judge() reads its values
+            values = [value_map(self.text, *self.head(item.value), item.style or "") for item in items]
+            if any(value is None for value in values):
+                continue
+            strings = [value.value for value in values if value is not None]
+            parent = get_in(self.doc.data, path[:-1])
+            for secret in _secrets_under(path, strings, self.state(path), parent):
+                place = secret.path[-1]
+                if len(secret.path) != len(path) + 1 or not isinstance(place, int):
+                    continue
+                item = items[place]
+                style = item.style or ""  # (a string's: the lists above hold only scalars)
+                if secret.start is None:
+                    self.add_scalar(item.value, style, _UNKNOWN)
+                else:
+                    ranges = [(secret.start, secret.end or secret.start)]
+                    self.add_mapped(item.value, style, _UNKNOWN, _fixed(ranges))
 
     def judge(self, path: DataPath, located: Located) -> None:
         """A value the data does not hold: secret, or holding one, by its path alone."""

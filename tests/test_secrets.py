@@ -2636,3 +2636,19 @@ def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:
     assert "Zq9p" not in masked
     for shown_line in ("value: debug", "value: shown", "user: bob", "- prod", "name: DB_PASSWORD"):
         assert shown_line in masked
+
+
+def test_a_repeated_key_s_earlier_list_is_read_as_a_list() -> None:
+    # the last sessions' weak point: an earlier copy's items were judged one by one, so the word
+    # after a password option was shown (the repeated key is NX002, its frame quotes it)
+    text = (
+        "application:\n  pods:\n    - name: db\n      image: redis\n"
+        "      command:\n        - redis-server\n        - --requirepass\n        - Zq9rep1\n"
+        "      command: [redis-server]\n"
+        "    - name: cli\n      image: redis\n"
+        "      args: [redis-cli, -a, Zq9rep2, ping, x, y]\n      args: [echo, hi]\n"
+        "    - name: app\n      entrypoint: [app]\n      args: ['--password', 'Zq9rep3']\n      args: []\n"
+    )
+    masked = mask_text(load(text))
+    assert "Zq9rep" not in masked
+    assert "- --requirepass" in masked and "[redis-cli, -a, " in masked and "'--password'" in masked
