@@ -677,7 +677,7 @@ _HINT = re.compile(
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|\[[ \t\r\n]*\""  # a command in exec form as one string, its option maybe escaped (`[ "\u002d-password"`)
     r"|config|sqlplus[ \t]"  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
-    r"|exp(?:dp)?[ \t]|p(?<=imp)(?:dp)?[ \t]|sqlldr[ \t]|rman[ \t]"  # Oracle's other tools (commands._ORACLE_TOOL)
+    r"|exp(?:dp)?[ \t]|sqlldr[ \t]|rman[ \t]"  # Oracle's other tools (commands._ORACLE_TOOL; `imp`: _IMP)
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
@@ -709,6 +709,8 @@ class Part(NamedTuple):
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
+# (`imp` is looked for apart: a branch of _HINT starting at `p` or `i` made every search stop at each)
+_IMP = ("imp ", "imp\t", "impdp")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
@@ -716,6 +718,11 @@ _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIO
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
 # maybe escaped in a shell's string; each run of blanks is read from one letter (linear).
 SQL_DOUBLE_QUOTE = re.compile(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
+
+
+def _hinted(text: str) -> bool:
+    """Whether a secret may start somewhere in `text` (_HINT, _IMP)."""
+    return _HINT.search(text) is not None or any(imp in text for imp in _IMP)
 
 
 def parts_in(
@@ -737,7 +744,7 @@ def parts_in(
         found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _may_hold_netrc(text):
         found += _netrc_parts(text)  # a `.netrc`'s text, in a var, a command, a comment (hunt 154 F8)
-    if _HINT.search(text) is None:
+    if not _hinted(text):
         return found
     more_tokens = _MORE_HINT.search(text) is not None
     if "@" in text and ("jdbc:oracle:" in text or "@//" in text):
@@ -2294,7 +2301,7 @@ def _secrets_under(
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
-                    or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
+                    or (isinstance(value, str) and (_hinted(value) or _OBJECT_START.match(value)))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
@@ -2917,7 +2924,7 @@ def _key_parts(key: str, state: int, one_key_item: bool = False) -> tuple[Part, 
     sets_var = ":" in key or (state == VARS and "=" in key)
     if (state == VARS or one_key_item) and not sets_var and (in_key := blank_value_parts(key)):
         return tuple(in_key)
-    return tuple(parts_in(key, assignment=sets_var)) if sets_var or _HINT.search(key) else ()
+    return tuple(parts_in(key, assignment=sets_var)) if sets_var or _hinted(key) else ()
 
 
 def _in_command(path: DataPath) -> bool:
@@ -3635,7 +3642,7 @@ class _Spans:
 
     def hinted(self, start: int, end: int) -> bool:
         """Whether a secret inside text[start:end] could start there at all (most text: no)."""
-        return _HINT.search(self.text, start, end) is not None
+        return _hinted(self.text[start:end])
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
