@@ -680,7 +680,12 @@ _SQL_PASSWORD = re.compile(
 # `PASSWORD 'x'` and `IDENTIFIED BY "x"` are SQL only after a user, role or login is named in the
 # text (`ALTER ROLE a PASSWORD 'x'`); alone they are more often words (`echo password 'x'`)
 _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
-_TO_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])to\s+\S{1,200}\s+\Z")  # `TO 'app'@'%' ` before IDENTIFIED
+# `TO 'app'@'%' ` before IDENTIFIED, or `, 'b'@'%' ` (a GRANT's second account), the account maybe
+# with blanks around its `@` (`"app" @ "%"`: hunt 167 F8)
+_TO_ACCOUNT = re.compile(
+    r"(?i)(?:(?<![A-Za-z0-9_])to\s+|,\s*)"
+    r"(?:\S{1,200}|[\"'`][^\"'`\n]{0,100}[\"'`]\s*@\s*[\"'`][^\"'`\n]{0,100}[\"'`])\s+\Z"
+)
 _GRANTS = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
 _GRANT_READ = 2_000  # how far back a statement's GRANT is looked for
 
@@ -692,6 +697,7 @@ def _sql_parts(text: str) -> list[Part]:
     found: list[Part] = []
     account = _SQL_ACCOUNT.search(text)
     named = account.start() if account else len(text)  # where the first user, role or login is named
+    grants: list[int] | None = None  # where each GRANT or CONNECT is, found once when first asked
     pos = 0
     while (match := _SQL_PASSWORD.search(text, pos)) is not None:
         # `PASSWORD 'x'`, and `IDENTIFIED BY "x"` (prose's `identified by "QA team"`: hunt 162 F7),
@@ -701,11 +707,11 @@ def _sql_parts(text: str) -> list[Part]:
         if (match.group(1) or quoted_by) and named > match.start():
             # an account right before, in a `GRANT` or `CONNECT` (hunt 164 F7), which a long list of
             # privileges may put far back (hunt 166 F2)
-            granted = (
-                quoted_by
-                and _TO_ACCOUNT.search(text, max(0, match.start() - 200), match.start())
-                and _GRANTS.search(text, max(0, match.start() - _GRANT_READ), match.start())
-            )
+            granted = quoted_by and _TO_ACCOUNT.search(text, max(0, match.start() - 200), match.start())
+            if granted:
+                grants = [grant.start() for grant in _GRANTS.finditer(text)] if grants is None else grants
+                last = bisect.bisect_left(grants, match.start()) - 1
+                granted = last >= 0 and grants[last] >= match.start() - _GRANT_READ
             if not granted:
                 pos = match.end()
                 continue

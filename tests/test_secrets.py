@@ -2652,3 +2652,11 @@ def test_a_repeated_key_s_earlier_list_is_read_as_a_list() -> None:
     masked = mask_text(load(text))
     assert "Zq9rep" not in masked
     assert "- --requirepass" in masked and "[redis-cli, -a, " in masked and "'--password'" in masked
+
+
+def test_a_grant_s_second_account_and_blanks_around_its_at() -> None:
+    # hunt 167 F8: `IDENTIFIED BY "x"` after a GRANT's second account, or `"app" @ "%"`
+    text = 'GRANT ALL ON db.* TO "a"@"%" IDENTIFIED BY "Zq9g1", "b"@"%" IDENTIFIED BY "Zq9g2";'
+    assert shown(text) == ["Zq9g1", "Zq9g2"]
+    assert shown('GRANT ALL ON *.* TO "app" @ "%" IDENTIFIED BY "Zq9g3"') == ["Zq9g3"]
+    assert shown('echo "made by us, the QA, identified by "them""') == []  # no GRANT: prose
