@@ -760,16 +760,15 @@ def _sqlplus_parts(text: str) -> list[Part]:
             for keyword in _ORACLE_LOGON_AFTER.finditer(text, at, end)
             if keyword.group()[0] in "uU" or tool == "rman"
         ]
-        logons = keyworded
-        if not keyworded and tool != "rman":
+        if tool != "rman":  # its first word past its options, also with a `userid=` later (hunt 170 F10)
             while text.startswith("-", at):  # the tool's own options, each read once
                 blank = WORD_STOP.search(text, at)
                 at = len(text) if blank is None else blank.start()
                 while at < len(text) and text[at] in " \t":
                     at += 1
-            logons = [at]
-        for logon in logons:
-            found += _logon_password(text, logon, worded=worded and not keyworded)
+            found += _logon_password(text, at, worded=worded)
+        for logon in keyworded:
+            found += _logon_password(text, logon)
     return found
 
 
@@ -942,7 +941,7 @@ _CHPASSWD_WORDS = (
 _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
 # or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it),
 # the delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7)
-_HEREDOC_DELIMITER = r"<<(-?)[ \t]*(['\"]?)(\\?)([^\s<>|&;()'\"\\]{1,64})\2"
+_HEREDOC_DELIMITER = r"<<(-?)[ \t]*([^\s<>|&;()]{1,64})"  # its word: quoted in part too (`E"OF"`)
 _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next `<`
 _PIPED_HEREDOC = re.compile(
@@ -1004,7 +1003,7 @@ def _chpasswd_heredoc_parts(text: str, here: re.Match[str], end: int, last_close
     """The password of each `user:PASSWORD` line of the heredoc chpasswd is given by `here`, up
     to `end`; `$NAME` a reference where the shell expands it (its delimiter unquoted)."""
     found: list[Part] = []
-    expands = not (here.group(2) or here.group(3))  # `<<EOF`; not `<<'EOF'`, `<<\EOF`
+    expands = _HEREDOC_QUOTING.search(here.group(2)) is None  # `<<EOF`; not `<<'EOF'`, `<<\EOF`, `<<E"OF"`
     line_start = text.find("\n", here.end()) + 1
     while 0 < line_start < end:
         line_end = text.find("\n", line_start, end)
@@ -1019,31 +1018,37 @@ def _chpasswd_heredoc_parts(text: str, here: re.Match[str], end: int, last_close
 
 class _HeredocEnds:
     """Where the heredocs of a text end: the lines short enough to close one (a delimiter is 64
-    characters at most), indexed once by their text, as written and without leading tabs (for
-    `<<-`); each heredoc's end is then a bisection (linear: hunt 169's many heredocs never closed)."""
+    characters at most), indexed once by what they hold (_closing_line); each heredoc's end is
+    then a bisection (linear: hunt 169's many heredocs never closed)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines: dict[tuple[str, bool], list[int]] | None = None  # (line, tabs stripped) -> line starts
+        self.lines: dict[str, list[int]] | None = None  # what a line holds -> where such lines start
 
     def at(self, here: re.Match[str]) -> int:
-        """Where the line that closes the heredoc opened by `here` starts (its delimiter alone on
-        it; with `<<-`, after tabs), or -1 when none does."""
+        """Where the line that closes the heredoc opened by `here` starts, or -1 when none does."""
         if self.lines is None:
             self.lines = {}
             start = 0
             for line in self.text.split("\n"):
                 if len(line) <= _HEREDOC_LINE:
-                    bare = line.rstrip("\r")
-                    self.lines.setdefault((bare, False), []).append(start)
-                    self.lines.setdefault((bare.lstrip("\t"), True), []).append(start)
+                    self.lines.setdefault(_closing_line(line), []).append(start)
                 start += len(line) + 1
-        starts = self.lines.get((here.group(4), bool(here.group(1))), [])
+        starts = self.lines.get(_HEREDOC_QUOTING.sub("", here.group(2)), [])
         after = bisect.bisect_right(starts, here.end())  # a line after the one `<<` is on
         return starts[after] if after < len(starts) else -1
 
 
-_HEREDOC_LINE = 256  # a closing line's length at most: its delimiter, tabs before it, a `\r`
+_HEREDOC_LINE = 256  # a closing line's length at most: its delimiter, blanks, a quote, a `\r`
+_HEREDOC_QUOTING = re.compile(r"['\"\\]")
+
+
+def _closing_line(line: str) -> str:
+    """What a line holds as a heredoc's closing line: its delimiter, leniently, as the text of a
+    var is not always the script a shell runs: blanks around it (`<<-` strips only tabs; an
+    indented block's closing line), and the quote or `)` of an `sh -c '...'` or `$(...)` that
+    it ends (`EOF'`: hunt 170 F4)."""
+    return line.strip(" \t\r").rstrip("'\"`)").rstrip(" \t")
 
 
 def _command_words(text: str, at: int) -> tuple[list[tuple[int, int]], int]:

@@ -710,7 +710,7 @@ class Part(NamedTuple):
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
 # (`imp` is looked for apart: a branch of _HINT starting at `p` or `i` made every search stop at each)
-_IMP = ("imp ", "imp\t", "impdp")
+_IMP = re.compile(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
@@ -722,7 +722,7 @@ SQL_DOUBLE_QUOTE = re.compile(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
 
 def _hinted(text: str) -> bool:
     """Whether a secret may start somewhere in `text` (_HINT, _IMP)."""
-    return _HINT.search(text) is not None or any(imp in text for imp in _IMP)
+    return _HINT.search(text) is not None or ("imp" in text and _IMP.search(text) is not None)
 
 
 def parts_in(
@@ -898,7 +898,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     `quoted_only`, only those written in quotes (a jq filter's unquoted `.x` is a path). Each
     character is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
-    flow = text.lstrip().startswith(("{", "["))
+    in_flow = text.lstrip().startswith(("{", "["))
     entry = re.compile(_ENTRY)
     # `{"name": "DB_PASSWORD", "value": "x"}` (an ECS or Kubernetes env list as JSON: hunt 148 F2):
     # the var an item names, shown, and where its object ends (past any object nested in it:
@@ -915,22 +915,24 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
         pos = match.end()
         label = match.group(1)
         brace = objects.end_around(pos)
+        flow = in_flow or bool(objects.open)  # also an object inside a text (`- {name: X, value: y}`: hunt 170 F7)
         if label.lower() in ITEM_NAME_KEYS and (var := _NAMED_VAR.match(text, pos)) is not None:
             name = var.group(2)
             if is_secret_var_name(name) and pos < unnamed_end:
                 found += [part._replace(label=name) for part in unnamed]
             unnamed = []
             if is_secret_var_name(name):
-                named, item_end, over = name, brace, False
+                named, item_end, over, public_end = name, brace, False, -1
                 continue  # a var's name, not a value
+            capitals = _CAPITALS_NAME.fullmatch(name) is not None  # not a key's `K9X2-PQ7M` (hunt 170 F2)
             nested = brace < item_end or over
-            if named and pos < item_end and name.isupper() and _names_its_own_var(label, name, nested):
+            if named and pos < item_end and capitals and _names_its_own_var(label, name, nested):
                 # an item naming its own var inside a secret's object: its value is that var's
                 # (`{"token": {"name": "LOG_LEVEL", "value": "debug"}}`: hunt 166 F7), not
                 # another field of the secret's own item (`{"name": "DB_PASSWORD", "env": "PROD",
                 # "value": "x"}`: hunt 167 F1)
                 public_end = brace
-            if name.isupper() or not is_secret_var_name(label):
+            if capitals or not is_secret_var_name(label):
                 continue  # `"key": "LOG_LEVEL"`; not `"key": "sk_live_..."`, a key itself
         in_named = bool(named) and pos < item_end and not pos < public_end
         waiting = not in_named and is_value_key(label)
@@ -948,7 +950,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
             # secret's name gives it to its `value` (Azure's `"adminPassword": {"value": "x"}`,
             # Heroku's `"env": {"DB_PASSWORD": {"value": "x"}}`: the last session's weak points)
             if not waiting and is_secret_var_name(label):
-                named, item_end, over = label, objects.end_of(start), True
+                named, item_end, over, public_end = label, objects.end_of(start), True, -1
             continue
         parts = unnamed if waiting else found
         if quoted_only:  # a jq expression: its paths are no values (hunt 96 F3), its literals may be
@@ -998,6 +1000,9 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     return sorted(found)
 
 
+_CAPITALS_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")  # a var's name in capitals (`"key": "LOG_LEVEL"`)
+
+
 def _names_its_own_var(key: str, name: str, nested: bool) -> bool:
     """Whether `key: name`, inside the object of an item that names a secret, is an item of its
     own naming a public var: in an object nested in the secret's item, or in the object under a
@@ -1020,9 +1025,14 @@ class _Objects:
         self.next_close = -1  # outside any object: the next `}` after the last place asked
 
     def end_of(self, opening: int) -> int:
-        """Where the `}` that closes the `{` at text[opening] is."""
+        """Where the `}` that closes the `{` at text[opening] is (one read as a string's text: the
+        next `}`, hunt 170 F1)."""
         self._pair()
-        return self.ends[opening]
+        end = self.ends.get(opening)
+        if end is None:
+            close = self.text.find("}", opening)
+            end = len(self.text) if close < 0 else close
+        return end
 
     def end_around(self, pos: int) -> int:
         """Where the innermost object around `pos` ends; outside any, the next `}` or the text's end."""
@@ -1045,20 +1055,42 @@ class _Objects:
         if self.braces is None:
             text = self.text
             self.braces = []
-            in_string = False  # inside a JSON string, whose braces are text (`"note": "a}b"`: hunt 169 F1, F2)
-            escaped = -1  # the character a backslash in a string escapes
+            # the quote of the string being read, whose braces are text (`"note": "a}b"`, `'a}b'`:
+            # hunts 169 F1, F2, 170 F9); a string opens only where JSON or a flow mapping puts one
+            # (`{"a"`, `, "b"`, `: 'c'`), not at a stray quote (`a 5" screen`) nor an escaped one
+            # (`{\"a\": ...}`, whose braces are all counted: hunt 170 F1, F5)
+            # A string that holds JSON itself (`"env": "[{\"name\": ...}]"`: hunt 170 F5) is read as
+            # JSON: its braces count, and its `\"` open and close its own strings.
+            quote = ""
+            holds_json = inner = False
+            escaped = -1  # the character a backslash (or YAML's `''`) in a string escapes
             for mark in _BRACE.finditer(text):
                 at = mark.start()
                 char = text[at]
                 if at == escaped:
                     continue
-                if char == "\\":
-                    escaped = at + 1 if in_string else escaped
-                elif char == '"':
-                    in_string = not in_string
-                elif char == "\n":
-                    in_string = False  # a JSON string ends on its line: a stray quote does not run on
-                elif not in_string:
+                if char == "\n":
+                    quote = ""  # a string ends on its line: a stray quote does not run on
+                elif holds_json and quote:
+                    if char == "\\":
+                        inner = inner != text.startswith('"', at + 1)  # `\"`: an inner string's quote
+                        escaped = at + 1
+                    elif char == quote:
+                        quote = ""
+                    elif char in "{}" and not inner:
+                        self.braces.append(at)
+                elif quote:
+                    if char == "\\":
+                        escaped = at + 1
+                    elif char == quote and quote == "'" and text.startswith("'", at + 1):
+                        escaped = at + 1  # `''`: a quote inside
+                    elif char == quote:
+                        quote = ""
+                elif char in "\"'":
+                    quote = char if _opens_a_string(text, at) else ""
+                    holds_json = quote == '"' and text.startswith(('{\\"', '[{\\"'), at + 1)
+                    inner = False
+                elif char in "{}":
                     self.braces.append(at)
             opened: list[int] = []
             for at in self.braces:
@@ -1071,7 +1103,16 @@ class _Objects:
         return self.braces
 
 
-_BRACE = re.compile(r'[{}"\\\n]')
+_BRACE = re.compile(r"""[{}"'\\\n]""")
+
+
+def _opens_a_string(text: str, at: int) -> bool:
+    """Whether the quote at text[at] opens a string: where JSON or a flow collection puts one,
+    after `{`, `[`, `,` or `:` (blanks between), or at a line's start."""
+    before = at
+    while before and text[before - 1] in " \t":
+        before -= 1
+    return before == 0 or text[before - 1] in "{[,:\n"
 
 
 def _its_string_quote(text: str, entry: re.Match[str]) -> str:
@@ -2470,66 +2511,87 @@ def _may_hold_netrc(text: str) -> bool:
     return "password" in text and ("machine" in text or "default" in text)
 
 
+class _PastedItem:
+    """An item of a list in a pasted YAML text (_pasted_yaml_parts): where its `-` is, where its
+    keys start (-1 until its first key, after a lone `-`), the secret var it names, and its
+    `value` written before its name."""
+
+    def __init__(self, dash: int, column: int) -> None:
+        self.dash = dash
+        self.column = column
+        self.named = ""
+        self.waiting: list[Part] = []
+
+
 def _pasted_yaml_parts(text: str) -> list[Part]:
     """The values of the `name: value` lines whose name looks secret in a var's value of several
     lines: a YAML file pasted in it (a kubeconfig's `token: x`, Spring's `password: x`), which a
     file that does not parse has starred too (hunt 154 F2), and the `value` of an item of an env
     list whose `name` looks secret (`- name: DB_PASSWORD` then `value: x`, at its column, before
-    or after the name, past blank lines, comments and lists nested in the item; a flow item's
-    `{name: ..., value: ...}`: hunt 169 F8); a block value (`password: |`) is the lines indented
-    under its key. Each line read once. (A `.netrc`'s text is read in any string: parts_in.)"""
+    or after the name, past blank lines, comments and lists nested in the item; a list in another
+    list's item, a lone `-`: hunts 169 F8, 170 F3); a block value (`password: |`) is the lines
+    indented under its key; a flow collection (`- {name: ..., value: ...}`, `env: [{...}]`) is
+    read as JSON is. Each line read once, the items open kept as a stack (linear). (A `.netrc`'s
+    text is read in any string: parts_in.)"""
     found: list[Part] = []
     at = 0
-    item_column = -1  # the column of the keys of the list item being read
-    named = ""  # the secret var that item names
-    waiting: list[Part] = []  # its `value`, written before its name
+    items: list[_PastedItem] = []  # the items open, innermost last
     block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         bare = line.rstrip(" \t\r")
+        line_at, at = at, at + len(line) + 1
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
-                found += [Part(at + start, at + len(bare), "assignment", block_label)]
-            at += len(line) + 1
+                found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]
             continue
         block_column = -1
         if start >= len(bare) or line.startswith("#", start):
-            at += len(line) + 1
             continue  # a blank line or a comment ends no item
-        item = line.startswith("- ", start)
-        dash = start
+        item = line.startswith("-", start) and line[start + 1 : start + 2] in ("", " ", "\t", "\r")
         if item:
+            dash = start
             start = len(line) - len(line[start + 1 :].lstrip(" \t"))  # `-   password: x` (hunt 159 F1)
-        if item and (item_column < 0 or dash < item_column):
-            named, waiting, item_column = "", [], start  # the next item (not a list nested in one)
-        elif not item and start < item_column:
-            named, waiting, item_column = "", [], -1  # the list's end
-        if item and line.startswith("{", start):  # `- {name: DB_PASSWORD, value: x}`
-            flow = entry_parts(line[: len(bare)])
-            found += [part._replace(start=at + part.start, end=at + part.end) for part in flow]
-            at += len(line) + 1
+            while items and (items[-1].dash >= dash or items[-1].column > dash):
+                items.pop()  # the items this one is no part of: its siblings, and deeper ones
+            items.append(_PastedItem(dash, start if start < len(bare) else -1))
+            if start >= len(bare):
+                continue  # a lone `-`: its keys on the lines below
+        else:
+            while items and (start <= items[-1].dash or 0 <= items[-1].column > start):
+                items.pop()  # the items whose keys this line is left of
+            if items and items[-1].column < 0:
+                items[-1].column = start
+        top = items[-1] if items and items[-1].column == start else None  # the item this line is a key of
+        if _flow_at(line, start):  # `- {name: DB_PASSWORD, value: x}`
+            found += _shifted(entry_parts(line[start : len(bare)]), line_at + start)
             continue
         colon = line.find(":", start)
         key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
+        name = key.strip("\"'")  # `- "name": "DB_PASSWORD"` (hunt 170 F8)
+        value = len(line) - len(line[colon + 1 :].lstrip(" \t")) if key else len(line)
+        if key and _flow_at(line, value) and not is_secret_var_name(name):
+            # `env: [{name: DB_PASSWORD, value: x}]` (a secret's is starred whole)
+            found += _shifted(entry_parts(line[value : len(bare)]), line_at + value)
+            continue
         var = None  # the var an item's `name` or `key` names: `key: API_KEY`, a name, shown
-        if key.lower() in ITEM_NAME_KEYS:
+        if name.lower() in ITEM_NAME_KEYS:
             comment = _INNER_COMMENT.search(line, colon + 1)
             var = _NAMED_VAR.fullmatch(line[: comment.start() if comment else len(line)].rstrip("\r"), colon + 1)
-            if var is not None and is_secret_var_name(var.group(2)) and start == item_column:
-                named = var.group(2)
-                found += [part._replace(label=named) for part in waiting]
-                waiting = []
-        in_item = start == item_column and is_value_key(key)
-        label = named if named and in_item else key
+            if var is not None and is_secret_var_name(var.group(2)) and top is not None:
+                top.named = var.group(2)
+                found += [part._replace(label=top.named) for part in top.waiting]
+                top.waiting = []
+        in_item = top is not None and is_value_key(name)
+        label = top.named if top is not None and top.named and in_item else name
         # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
         if (
             key
             and _CONFIG_KEY.fullmatch(key)
             and line[colon + 1 : colon + 2] in (" ", "\t", "", "\r")
-            and (is_secret_var_name(label) or (in_item and not named))
-            and not (var is not None and var.group(2).isupper())
+            and (is_secret_var_name(label) or in_item)
+            and not (var is not None and _CAPITALS_NAME.fullmatch(var.group(2)))
         ):
-            value = len(line) - len(line[colon + 1 :].lstrip(" \t"))
             comment = _INNER_COMMENT.search(line, value)
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
@@ -2541,15 +2603,24 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
                     block_column, block_label = start, label  # `password: |`: the lines under it
             elif end > value and not _no_literal_value(written):
                 parts = [
-                    part._replace(start=at + part.start, end=at + part.end)
+                    part._replace(start=line_at + part.start, end=line_at + part.end)
                     for part in literal_parts(line, value, end, "assignment", label)
                 ]
             if secret:
                 found += parts
-            else:
-                waiting = parts  # an item's `value` before its name
-        at += len(line) + 1
+            elif top is not None:
+                top.waiting = parts  # an item's `value` before its name
     return found
+
+
+def _flow_at(line: str, at: int) -> bool:
+    """Whether a flow collection starts at line[at] (not Helm's `{{ ... }}`)."""
+    return line.startswith(("{", "["), at) and not line.startswith("{{", at)
+
+
+def _shifted(parts: list[Part], offset: int) -> list[Part]:
+    """`parts` found in a piece of a text that starts at `offset`, at their places in the text."""
+    return [part._replace(start=offset + part.start, end=offset + part.end) for part in parts]
 
 
 def _netrc_parts(text: str) -> list[Part]:

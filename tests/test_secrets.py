@@ -2660,3 +2660,62 @@ def test_a_grant_s_second_account_and_blanks_around_its_at() -> None:
     assert shown(text) == ["Zq9g1", "Zq9g2"]
     assert shown('GRANT ALL ON *.* TO "app" @ "%" IDENTIFIED BY "Zq9g3"') == ["Zq9g3"]
     assert shown('echo "made by us, the QA, identified by "them""') == []  # no GRANT: prose
+
+
+def test_hunt_170s_review_of_the_hunt_167_and_169_fixes() -> None:
+    # F1, F5: escaped JSON, and JSON held in a JSON string: no traceback, its own items judged
+    assert shown('{\\"adminPassword\\": {\\"value\\": \\"Zq9t1\\"}}') == ["Zq9t1"]
+    text = '{"env": "[{\\"name\\": \\"DB_PASSWORD\\", \\"value\\": \\"Zq9t2\\"}, '
+    text += '{\\"name\\": \\"LOG_LEVEL\\", \\"value\\": \\"debug\\"}]"}'
+    assert shown(text) == ["Zq9t2"]
+    assert shown('{"note": "b, adminPassword: {x"}') is not None  # no KeyError
+    text = "[{name: DB_PASSWORD, note: 'a 5\" screen', value: Zq9t3}, {name: LOG_LEVEL, value: debug}]"
+    assert shown(text) == ["Zq9t3"]
+    # F9: a brace in a single-quoted string is text too
+    assert shown("{name: DB_PASSWORD, note: 'a}b', value: Zq9t4}") == ["Zq9t4"]
+    assert shown("{'name': 'DB_PASSWORD', 'note': 'a}b', 'value': 'Zq9t5'}") == ["Zq9t5"]
+    # F2: a key's own value in capitals with `-`, `.` or `/` is no var's name
+    assert shown('{"license": {"key": "K9X2-PQ7M-ZZ41-LLA1"}}') == ["K9X2-PQ7M-ZZ41-LLA1"]
+    # F6: a secret named inside a public item nested in a secret's
+    text = '{"name": "DB_PASSWORD", "env": {"name": "LOG_LEVEL", "sub": {"name": "API_KEY", "value": "Zq9t6"}}}'
+    assert shown(text) == ["Zq9t6"]
+    # F4: a heredoc closed by `EOF'` (an `sh -c '...'`), `<<E"OF"`, an indented closing line
+    assert shown("sudo sh -c 'chpasswd <<EOF\nroot:Zq9t7\nEOF'") == ["Zq9t7"]
+    assert shown('chpasswd <<E"OF"\nroot:Zq9t8\nEOF') == ["Zq9t8"]
+    assert shown("if true; then\n  chpasswd <<-EOF\n  root:Zq9t9\n  EOF\nfi") == ["Zq9t9"]
+    # F10: a `userid=` later in the command does not hide the first word's logon
+    assert shown("sqlplus -s scott/Zq9t10@orcl @load.sql userid=scott") == ["Zq9t10"]
+
+
+def test_env_lists_pasted_inside_another_list_s_item() -> None:
+    # hunt 170 F3, F7, F8: a list in another list's item (a pod spec, the compact layout), a lone
+    # `-`, quoted keys, a flow list on its key's line; a flow item keeps its `}`
+    from nexlayer_lint.loader import load
+
+    block = """\
+          containers:
+          - name: app
+            env:
+            - name: DB_PASSWORD
+              value: Zq9n1
+          - type: database
+            vars:
+            - key: MONGO_INITDB_ROOT_PASSWORD
+              value: Zq9n2
+          -
+            name: API_KEY
+            value: Zq9n3
+          - "name": "DB_PASSWORD"
+            "value": "Zq9n4"
+          - {name: DB_PASSWORD, value: Zq9n5}
+          env: [{name: DB_PASSWORD, value: Zq9n6}, {name: LOG_LEVEL, value: debug}]
+          - name: LOG_LEVEL
+            value: info
+"""
+    text = "application:\n  pods:\n    - name: web\n      vars:\n        K8S_ENV: |\n" + block
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    masked = mask_text(document)
+    assert "Zq9n" not in masked
+    assert "- {name: DB_PASSWORD, value: *****}" in masked
+    assert "value: debug}]" in masked and "value: info" in masked
