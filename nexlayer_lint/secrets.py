@@ -2342,7 +2342,9 @@ def _secrets_under(
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
-                    or (isinstance(value, str) and (_hinted(value) or _OBJECT_START.match(value)))
+                    # (_hinted, written out: asked of every string of a file, where a call costs)
+                    or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
+                    or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
                     or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
@@ -3442,6 +3444,8 @@ class _Spans:
         lines of their own, one line after another, read as one text (hunt 167 F7). Each comment
         is in one run (linear)."""
         comments = self.doc.comments
+        if not any("password" in comment.text for comment in comments):
+            return  # (most files: a `.netrc`'s entry has a password)
         first = 0
         for number in range(1, len(comments) + 1):
             previous = comments[number - 1]
