@@ -122,6 +122,8 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     values.discard("")
     if not values:
         return as_is
+    # and in another case, as a server may quote it back (`Invalid API key QRYTOK...`: hunt 171 F2)
+    values |= {form for value in values for form in (value.lower(), value.upper())}
     whole = hider(values, whole_words=False, stars=4)
     return lambda text: _cut_starts_hidden(whole(text), values)
 
@@ -601,7 +603,9 @@ def _without_proxy_credentials(text: str, host: str) -> str:
     escaped = {
         case for value in secret for safe in ("", _USERINFO_SAFE) for case in _escape_cases(quote(value, safe=safe))
     }
-    return hider({found[2], token, *secret, *escaped}, whole_words=False, stars=4)(text)
+    values = {found[2], token, *secret, *escaped}
+    values |= {form for value in values for form in (value.lower(), value.upper())}  # (hunt 171 F2)
+    return hider(values, whole_words=False, stars=4)(text)
 
 
 _USERINFO_SAFE = "!$&'()*+,;="  # RFC 3986's sub-delims: user-info may hold them unescaped

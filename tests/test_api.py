@@ -742,6 +742,9 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     assert hide("?token=Secr3t%2fPart2 ?token=Secr3t%2FPart2 abcd%7eEFGH%7eijkl abcd~EFGH~ijkl") == (
         "?token=**** ?token=**** **** ****"
     )
+    # hunt 171 F2: quoted back in another case
+    hide = http_client.credentials_hider("http://u:UserPassword99@h/?token=QryTokSecret12345")
+    assert hide("key QRYTOKSECRET12345 qrytoksecret12345 password USERPASSWORD99") == "key **** **** password ****"
 
 
 def test_a_credentials_start_cut_short_is_starred_in_bounded_memory() -> None:
