@@ -684,7 +684,7 @@ _SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-
 # with blanks around its `@` (`"app" @ "%"`: hunt 167 F8)
 _TO_ACCOUNT = re.compile(
     r"(?i)(?:(?<![A-Za-z0-9_])to\s+|,\s*)"
-    r"(?:\S{1,200}|[\"'`][^\"'`\n]{0,100}[\"'`]\s*@\s*[\"'`][^\"'`\n]{0,100}[\"'`])\s+\Z"
+    r"(?:\S{1,200}|\\?[\"'`][^\"'`\n]{0,100}\\?[\"'`]\s*@\s*\\?[\"'`][^\"'`\n]{0,100}\\?[\"'`])\s+\Z"
 )
 _GRANTS = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
 _GRANT_READ = 2_000  # how far back a statement's GRANT is looked for
@@ -739,6 +739,7 @@ _ORACLE_TOOL = re.compile(  # as _PROGRAM: also after `;`, `&`, `(`, a folder's 
 )
 _ORACLE_LOGON_AFTER = re.compile(r"(?<![^\s'\"])(?:(?i:userid)=|(?i:target|catalog|auxiliary)[ \t]+)")
 _ORACLE_TOOL_HINT = re.compile(r"sqlplus|expdp|impdp|sqlldr|rman|exp[ \t]|imp[ \t]")
+_PARAMETER = re.compile(r"[A-Za-z_]{1,64}=")  # a tool's `name=value` parameter
 _ORACLE_USER = re.compile(r"(?:[Cc]##)?[A-Za-z][A-Za-z0-9_$#]{0,127}")
 
 
@@ -766,7 +767,8 @@ def _sqlplus_parts(text: str) -> list[Part]:
                 at = len(text) if blank is None else blank.start()
                 while at < len(text) and text[at] in " \t":
                     at += 1
-            found += _logon_password(text, at, worded=worded)
+            if not _PARAMETER.match(text, at):  # not `dumpfile=nightly/x@2024.dmp` (hunt 172 F8)
+                found += _logon_password(text, at, worded=worded)
         for logon in keyworded:
             found += _logon_password(text, logon)
     return found

@@ -1023,15 +1023,18 @@ class _Objects:
         self.passed = 0  # the braces before the last place asked
         self.open: list[int] = []  # the `{`s open there
         self.next_close = -1  # outside any object: the next `}` after the last place asked
+        self.closes: list[int] | None = None  # every `}`, strings' too (end_of's fallback)
 
     def end_of(self, opening: int) -> int:
         """Where the `}` that closes the `{` at text[opening] is (one read as a string's text: the
-        next `}`, hunt 170 F1)."""
+        next `}`, hunt 170 F1; each found by bisection, hunt 172 F4)."""
         self._pair()
         end = self.ends.get(opening)
         if end is None:
-            close = self.text.find("}", opening)
-            end = len(self.text) if close < 0 else close
+            if self.closes is None:
+                self.closes = [close.start() for close in _CLOSE.finditer(self.text)]
+            after = bisect.bisect_left(self.closes, opening)
+            end = self.closes[after] if after < len(self.closes) else len(self.text)
         return end
 
     def end_around(self, pos: int) -> int:
@@ -1053,57 +1056,73 @@ class _Objects:
 
     def _pair(self) -> list[int]:
         if self.braces is None:
-            text = self.text
-            self.braces = []
-            # the quote of the string being read, whose braces are text (`"note": "a}b"`, `'a}b'`:
-            # hunts 169 F1, F2, 170 F9); a string opens only where JSON or a flow mapping puts one
-            # (`{"a"`, `, "b"`, `: 'c'`), not at a stray quote (`a 5" screen`) nor an escaped one
-            # (`{\"a\": ...}`, whose braces are all counted: hunt 170 F1, F5)
-            # A string that holds JSON itself (`"env": "[{\"name\": ...}]"`: hunt 170 F5) is read as
-            # JSON: its braces count, and its `\"` open and close its own strings.
-            quote = ""
-            holds_json = inner = False
-            escaped = -1  # the character a backslash (or YAML's `''`) in a string escapes
-            for mark in _BRACE.finditer(text):
-                at = mark.start()
-                char = text[at]
-                if at == escaped:
-                    continue
-                if char == "\n":
-                    quote = ""  # a string ends on its line: a stray quote does not run on
-                elif holds_json and quote:
-                    if char == "\\":
-                        inner = inner != text.startswith('"', at + 1)  # `\"`: an inner string's quote
-                        escaped = at + 1
-                    elif char == quote:
-                        quote = ""
-                    elif char in "{}" and not inner:
-                        self.braces.append(at)
-                elif quote:
-                    if char == "\\":
-                        escaped = at + 1
-                    elif char == quote and quote == "'" and text.startswith("'", at + 1):
-                        escaped = at + 1  # `''`: a quote inside
-                    elif char == quote:
-                        quote = ""
-                elif char in "\"'":
-                    quote = char if _opens_a_string(text, at) else ""
-                    holds_json = quote == '"' and text.startswith(('{\\"', '[{\\"'), at + 1)
-                    inner = False
-                elif char in "{}":
-                    self.braces.append(at)
+            self.braces = _braces_outside_strings(self.text)
             opened: list[int] = []
             for at in self.braces:
-                if text[at] == "{":
+                if self.text[at] == "{":
                     opened.append(at)
                 elif opened:
                     self.ends[opened.pop()] = at
             for at in opened:
-                self.ends[at] = len(text)
+                self.ends[at] = len(self.text)
         return self.braces
 
 
-_BRACE = re.compile(r"""[{}"'\\\n]""")
+def _braces_outside_strings(text: str) -> list[int]:
+    """Where the braces of a text are that no string holds (`"note": "a}b"`, `'a}b'`: hunts 169
+    F1, F2, 170 F9). A string opens only where JSON or a flow mapping puts one (`{"a"`, `, "b"`,
+    `: 'c'`), not at a stray quote (`a 5" screen`); escaped JSON's strings (`{\"a\": \"x}\"}`,
+    in a shell's double quotes) open at `\"` and close at a `\"` whose backslash is no escaped
+    one (a quote that r backslashes precede closes one when r % 4 == 1: hunt 172 F3, F6). A
+    string that holds JSON (`"env": "[{\"name\": ...}]"`: hunt 170 F5) is read as JSON: its
+    braces count, outside its own `\"` strings. A string ends at its line's end. Each quote
+    counts the backslashes before it once (linear)."""
+    braces: list[int] = []
+    quote = ""  # the string being read: `"`, `'`, `\` (escaped JSON's), or none
+    holds_json = inner = False
+    skip = -1  # the second quote of YAML's `''`
+    for mark in _BRACE.finditer(text):
+        at = mark.start()
+        char = text[at]
+        if char == "\n":
+            quote = ""
+            continue
+        if at == skip:
+            continue
+        escapes = 0
+        if char in "\"'":
+            while escapes < at and text[at - escapes - 1] == "\\":
+                escapes += 1
+        if not quote:
+            if char in "{}":
+                braces.append(at)
+            elif char == '"' and escapes == 0 and _opens_a_string(text, at):
+                quote, inner = '"', False
+                holds_json = text.startswith(('{\\"', '[{\\"'), at + 1)
+            elif char == '"' and escapes == 1 and _opens_a_string(text, at - 1):
+                quote = "\\"
+            elif char == "'" and escapes == 0 and _opens_a_string(text, at):
+                quote = "'"
+        elif quote == '"':
+            if char == '"' and escapes % 2 == 0:
+                quote = ""
+            elif holds_json and char == '"' and escapes % 4 == 1:
+                inner = not inner
+            elif holds_json and char in "{}" and not inner:
+                braces.append(at)
+        elif quote == "\\":
+            if char == '"' and escapes % 4 == 1:
+                quote = ""
+        elif char == "'":
+            if text.startswith("'", at + 1):
+                skip = at + 1  # `''`: a quote inside
+            else:
+                quote = ""
+    return braces
+
+
+_BRACE = re.compile(r"""[{}"'\n]""")
+_CLOSE = re.compile(r"}")
 
 
 def _opens_a_string(text: str, at: int) -> bool:
@@ -2388,6 +2407,8 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
         return parts
     if "\n" in text and state == VARS:
         parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
+        if _pasted(text):  # an env list pasted under `env:` (`- name: DB_PASSWORD` / `value: x`)
+            parts = _with_parts(parts, _pasted_yaml_parts(text))
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
@@ -2572,7 +2593,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
         name = key.strip("\"'")  # `- "name": "DB_PASSWORD"` (hunt 170 F8)
         value = len(line) - len(line[colon + 1 :].lstrip(" \t")) if key else len(line)
-        if key and _flow_at(line, value) and not is_secret_var_name(name):
+        in_item = top is not None and is_value_key(name)
+        if key and _flow_at(line, value) and not is_secret_var_name(name) and not in_item:
             # `env: [{name: DB_PASSWORD, value: x}]` (a secret's is starred whole)
             found += _shifted(entry_parts(line[value : len(bare)]), line_at + value)
             continue
@@ -2584,7 +2606,6 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
                 top.named = var.group(2)
                 found += [part._replace(label=top.named) for part in top.waiting]
                 top.waiting = []
-        in_item = top is not None and is_value_key(name)
         label = top.named if top is not None and top.named and in_item else name
         # a key as config files write it, no prose (`Reset your password: visit...`: hunt 158 F2)
         if (
@@ -3534,24 +3555,33 @@ class _Spans:
         together (a password is the word after its option), where judge() reads each item alone.
         Each entry is looked at once (linear)."""
         unheld = self.doc.unheld
+        containers: set[DataPath] = set()  # the earlier copies' lists and mappings
         index = 0
         while index < len(unheld):
             path, located = unheld[index]
             index += 1
             if located.style is not None:
                 continue
+            containers.add(path)
+            first = index
             items: list[Located] = []
             while index < len(unheld) and unheld[index][0][:-1] == path and unheld[index][0][-1] == len(items):
                 items.append(unheld[index][1])
                 index += 1
             inside = index < len(unheld) and unheld[index][0][: len(path)] == path
             if not items or inside or any(item.style is None for item in items):
-                continue  # a mapping, or a list holding more than strings: judge() reads its values
+                # a mapping, or a list holding more than strings: judge() reads its values, and
+                # the lists inside it are read here in turn (`[[DB_PASSWORD, x], ...]`: hunt 172 F1)
+                index = first
+                continue
             values = [value_map(self.text, *self.head(item.value), item.style or "") for item in items]
             if any(value is None for value in values):
                 continue
             strings = [value.value for value in values if value is not None]
-            parent = get_in(self.doc.data, path[:-1])
+            # the mapping it is in, when the data holds it (not an earlier copy's: a repeated
+            # `pods:` whose earlier pod has another entrypoint than the held one, hunt 172 F7)
+            copied = any(path[:end] in containers for end in range(1, len(path)))
+            parent = None if copied else get_in(self.doc.data, path[:-1])
             for secret in _secrets_under(path, strings, self.state(path), parent):
                 place = secret.path[-1]
                 if len(secret.path) != len(path) + 1 or not isinstance(place, int):

@@ -2719,3 +2719,34 @@ def test_env_lists_pasted_inside_another_list_s_item() -> None:
     assert "Zq9n" not in masked
     assert "- {name: DB_PASSWORD, value: *****}" in masked
     assert "value: debug}]" in masked and "value: info" in masked
+
+
+def test_hunt_172s_review_of_the_hunt_170_fixes() -> None:
+    # F3, F6: escaped JSON's strings open at `\"`; an escaped quote inside one does not close it
+    assert shown('curl --data "{\\"value\\": \\"Hun}ter9\\", \\"name\\": \\"DB_PASSWORD\\"}"') == ["Hun}ter9"]
+    text = '{"e": "[{\\"note\\": \\"say \\\\\\"hi\\\\\\"}\\", '
+    text += '\\"value\\": \\"Zq9u1\\", \\"name\\": \\"DB_PASSWORD\\"}]"}'
+    assert shown(text) == ["Zq9u1"]
+    # F5: a shell's escaped quotes around a GRANT's account
+    assert shown('mysql -e "GRANT ALL ON *.* TO \\"app\\" @ \\"%\\" IDENTIFIED BY \\"Zq9u2\\""') == ["Zq9u2"]
+    # F8: an Oracle tool's first word that is a parameter is no logon
+    assert shown("expdp dumpfile=nightly/exports@2024.dmp userid=scott/${DB_PASSWORD}@db") == []
+
+
+def test_hunt_172s_pasted_values_and_repeated_lists() -> None:
+    # F2: an env item's value that starts with `{` or `[` (Spring's `{noop}pw`) is its value
+    block = "          - name: DB_PASSWORD\n            value: {noop}Zq9v1\n"
+    block += "          - name: API_KEY\n            value: [Zq9v2]\n"
+    for name in ("K8S_ENV", "ENV"):  # (a var named `env` is read as vars)
+        text = f"application:\n  pods:\n    - name: web\n      vars:\n        {name}: |\n" + block
+        assert "Zq9v" not in mask_text(load(text))
+    # F1: a repeated key's earlier list of lists
+    text = "application:\n  pods:\n    - name: web\n"
+    text += "      vars: [[DB_PASSWORD, Zq9v3], [API_KEY, Zq9v4]]\n      vars: []\n"
+    assert "Zq9v" not in mask_text(load(text))
+
+
+def test_escaped_json_braces_are_paired_in_linear_time() -> None:
+    # hunt 172 F4: a `{` read as a string's text looked for the next `}` from itself each time
+    text = '{"a": "' + '{"x": {"value": 1}, ' * 20_000 + '"}'
+    assert shown(text) is not None  # within the suite's time: quadratic took minutes at 8 MB
