@@ -202,16 +202,36 @@ def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple
     return tuple(sorted(_tally(after, _code) - _tally(before, _code)))
 
 
-def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixes: Sequence[Fix]) -> bool:
+def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixes: Sequence[Fix], text: str) -> bool:
     """Whether `after` (the text with `fixes` applied) has an error (or NX001/NX002/NX099)
-    finding, by code and message, that `before` has fewer of. A line a message of `before`
-    quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a fix that
-    removes lines above is not taken for one that adds the error (every pass of good fixes was
-    sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1). The codes a fix must never add
-    are also told apart by the line they sit on: an unused suppression on line 8 is not the one
-    on line 9 that the same pass removed, whatever their words (hunts 105 F2, 106 F2)."""
+    finding, by code and message, that `before` (of `text`) has fewer of. A line a message of
+    `before` quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a
+    fix that removes lines above is not taken for one that adds the error (every pass of good
+    fixes was sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1); a name it quotes as
+    the fixes renamed it ("pods: "Pod0", ..." after `Pod0` became `pod0`: hunt 171 F1). The codes
+    a fix must never add are also told apart by the line they sit on: an unused suppression on
+    line 8 is not the one on line 9 that the same pass removed, whatever their words (hunts 105
+    F2, 106 F2)."""
     moved = _line_mover(fixes)
-    return bool(_tally(after, _as_found) - _tally(before, lambda d: _as_found(d, moved)))
+    renamed = _renames(text, fixes)
+    return bool(_tally(after, _as_found) - _tally(before, lambda d: _as_found(d, moved, renamed)))
+
+
+def _renames(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
+    """The names `fixes` rewrite: an edit that replaces one name on its line with another."""
+    offsets = Offsets(text)
+    renamed: dict[str, str] = {}
+    for edit in (edit for fix in fixes for edit in fix.edits):
+        if edit.span.line == edit.span.end_line:
+            start, end = offsets.span(edit.span)
+            old, new = text[start:end].strip("\"'"), edit.text.strip("\"'")
+            if old != new and _NAME.fullmatch(old) and _NAME.fullmatch(new):
+                renamed[old] = new
+    return renamed
+
+
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}")
+_QUOTED_NAME = re.compile(r'"([^"\n]{1,253})"')
 
 
 def _tally(diagnostics: Sequence[Diagnostic], key: Callable[[Diagnostic], Any]) -> Counter[Any]:
@@ -223,12 +243,19 @@ def _code(diagnostic: Diagnostic) -> str:
     return diagnostic.code
 
 
-def _as_found(diagnostic: Diagnostic, moved: Callable[[int], int | None] | None = None) -> tuple[Any, ...]:
+def _as_found(
+    diagnostic: Diagnostic,
+    moved: Callable[[int], int | None] | None = None,
+    renamed: Mapping[str, str] | None = None,
+) -> tuple[Any, ...]:
     """What tells a finding from another: its code and message, and for the codes a fix must
-    never add, its line; with `moved`, the lines as the fixes moved them (-1: inside an edit)."""
+    never add, its line; with `moved`, the lines as the fixes moved them (-1: inside an edit);
+    with `renamed`, the names it quotes as the fixes renamed them."""
     message = diagnostic.message
     if moved is not None:
         message = _QUOTED_LINE.sub(lambda match: _moved_line(match, moved), message)
+    if renamed:
+        message = _QUOTED_NAME.sub(lambda match: f'"{renamed.get(match.group(1), match.group(1))}"', message)
     if diagnostic.code not in NEVER_ADDED:
         return diagnostic.code, message
     line = diagnostic.line if moved is None else moved(diagnostic.line)
@@ -318,7 +345,7 @@ def fix_all(
         # As for a group in _one_by_one: with several fixes, one's new error may hide behind an
         # error of the same code another removes (a port quoted while a var is unquoted).
         several = len(one_pass.applied) > 1
-        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after, one_pass.applied)):
+        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after, one_pass.applied, text)):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, trials)
             rejected.update(newly)
@@ -365,7 +392,7 @@ def _one_by_one(
         added = worsened(kept, after)
         # A group passes only if it adds no error at all, not merely none per code: a bad fix's
         # NX101 must not hide behind the NX101 a good fix of its group removes.
-        whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied)
+        whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied, text)
         if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
             kept = after
