@@ -2435,7 +2435,11 @@ def _no_literal_value(written: str) -> bool:
         _only_templates(bare)
         or (quoted and not bare)
         or (not quoted and (written in _NO_TEXT or written.startswith("*")))
+        or written in ("{}", "[]")  # an empty flow collection (hunt 173 F2)
     )
+
+
+_PLAIN_WORD = re.compile(r"[a-z][a-z_.-]{0,63}")  # a name, not a key's value (which has digits)
 
 
 def _only_templates(text: str) -> bool:
@@ -2594,10 +2598,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         name = key.strip("\"'")  # `- "name": "DB_PASSWORD"` (hunt 170 F8)
         value = len(line) - len(line[colon + 1 :].lstrip(" \t")) if key else len(line)
         in_item = top is not None and is_value_key(name)
-        if key and _flow_at(line, value) and not is_secret_var_name(name) and not in_item:
-            # `env: [{name: DB_PASSWORD, value: x}]` (a secret's is starred whole)
+        if key and _flow_at(line, value) and not is_secret_var_name(name) and not (in_item and top and top.named):
+            # `env: [{name: DB_PASSWORD, value: x}]`, `value: {"db_password": "x"}` (hunt 173 F1);
+            # a secret's is starred whole (`value: {noop}pw` of `name: DB_PASSWORD`: hunt 172 F2)
             found += _shifted(entry_parts(line[value : len(bare)]), line_at + value)
-            continue
+            if not in_item:
+                continue  # (an item's value waits for its name, should one come after it)
         var = None  # the var an item's `name` or `key` names: `key: API_KEY`, a name, shown
         if name.lower() in ITEM_NAME_KEYS:
             comment = _INNER_COMMENT.search(line, colon + 1)
@@ -2614,6 +2620,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             and line[colon + 1 : colon + 2] in (" ", "\t", "", "\r")
             and (is_secret_var_name(label) or in_item)
             and not (var is not None and _CAPITALS_NAME.fullmatch(var.group(2)))
+            # `- key: timeout`, a `secretKeyRef`'s `key: password`: a name (hunt 173 F2)
+            and not (var is not None and _PLAIN_WORD.fullmatch(var.group(2)))
         ):
             comment = _INNER_COMMENT.search(line, value)
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))

@@ -2750,3 +2750,19 @@ def test_escaped_json_braces_are_paired_in_linear_time() -> None:
     # hunt 172 F4: a `{` read as a string's text looked for the next `}` from itself each time
     text = '{"a": "' + '{"x": {"value": 1}, ' * 20_000 + '"}'
     assert shown(text) is not None  # within the suite's time: quadratic took minutes at 8 MB
+
+
+def test_hunt_173s_review_of_the_hunt_172_fixes() -> None:
+    # F1: a public item's value written as JSON is read as JSON; F2: under a var read as vars
+    # (`ENV`), an empty flow value, a `- key:` naming a word and a secretKeyRef's `key:` are shown
+    block = (
+        '          - name: APP_CONFIG\n            value: {"db_password": "Zq9w1"}\n'
+        '          - name: EMPTY\n            value: {}\n          - key: timeout\n            value: "30"\n'
+        "          - name: DB_PASSWORD\n            valueFrom:\n              secretKeyRef:\n"
+        "                name: db\n                key: password\n"
+    )
+    for name in ("K8S_ENV", "ENV"):
+        masked = mask_text(load(f"application:\n  pods:\n    - name: web\n      vars:\n        {name}: |\n" + block))
+        assert "Zq9w1" not in masked
+        for public in ("value: {}", "key: timeout", "key: password"):
+            assert public in masked
