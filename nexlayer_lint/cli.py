@@ -868,7 +868,10 @@ def _printable_diff(text: str) -> str:
     from nexlayer_lint.reporters.printable import printable
 
     def line(match: re.Match[str]) -> str:
-        shown = printable(match.group(), keep_tabs=True)
+        text = match.group()
+        # a UTF-8 file's byte order mark after the first line's marker, kept for git and patch
+        bom = text[1:2] == "\ufeff"
+        shown = text[:2] + printable(text[2:], keep_tabs=True) if bom else printable(text, keep_tabs=True)
         # after its diff marker; or at its start, when a lone CR (a classic Mac file's line break,
         # which a diff keeps inside one line) starts it: CI runners end a line at a CR (hunt 99 F1)
         for start in (0, 1):

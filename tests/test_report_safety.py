@@ -173,7 +173,9 @@ def test_printable_escapes() -> None:
     assert printable("a\tb", keep_tabs=True) == "a\tb"
     assert printable("日本語 é ü ✓ 😀 \u200d") == "日本語 é ü ✓ 😀 \u200d"  # text is text
     # hunt 171 F3: the invisible characters that make a key look like another (`\u200bvars`)
-    assert printable("\u200bvars \xad \u2060 \u180e \u200c \ufeff") == "\\u200bvars \\xad \\u2060 \\u180e \u200c \ufeff"
+    assert printable("\u200bvars \xad \u2060 \u180e \u200c \ufeffsecrets") == (
+        "\\u200bvars \\xad \\u2060 \\u180e \u200c \\ufeffsecrets"
+    )
 
 
 # --- the command line ----------------------------------------------------------------------

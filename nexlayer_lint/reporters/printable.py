@@ -15,13 +15,14 @@ from typing import Any
 
 # Control characters (C0, DEL, C1), the line and paragraph separators, the bidi marks,
 # embeddings, overrides and isolates, the invisible ones that make a key look like another
-# (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin; not the
-# joiners of emoji and scripts, U+200C and U+200D, nor U+FEFF, which `--diff` must keep as a
-# file's byte order mark: hunt 171 F3), lone surrogates,
+# (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF
+# inside a text; not the joiners of emoji and scripts, U+200C and U+200D: hunts 171 F3, 174 F2;
+# `--diff` keeps a file's byte order mark itself), lone surrogates,
 # and the two non-characters XML forbids.
 # Patterns, not compiled ones: `re` compiles each on first use and keeps it, so a run that
 # prints nothing never pays the ~0.5 ms each of these character classes takes to compile.
-_NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+_NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+_NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff"
 _UNSAFE = f"[\x00-\x1f{_NOT_C0}]"
 _UNSAFE_BUT_TAB = f"[\x00-\x08\x0a-\x1f{_NOT_C0}]"
 # `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
