@@ -25,6 +25,7 @@ from nexlayer_lint.secrets import (
     CONFIG_OPTIONS,
     ENDS_A_JOIN,
     HERE_STRING,
+    HEREDOC_QUOTING,
     LOGIN_PROGRAMS,
     OPENSSL_OPTIONS,
     OPENSSL_PASS,
@@ -933,17 +934,17 @@ def _list_words(text: str) -> str:
 
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
 _CHPASSWD = "chpasswd"
-# and chpasswd given its line by a here-string (the last session's weak point), past its options
-# (its options, maybe with values: `-c SHA512`, `--crypt-method=SHA512`, `-R /mnt`: hunt 166 F3)
-# its words: options, redirections (`2>&1`, `&>/dev/null`, `</dev/null`), a line continued (hunt 167 F3)
+# and chpasswd given its line by a here-string, after its words: options, maybe with values
+# (`-c SHA512`, `-R /mnt`: hunt 166 F3), redirections (`2>&1`, `&>/dev/null`, `</dev/null`), a
+# line continued (hunt 167 F3)
 _CHPASSWD_WORDS = (
     r"(?<![^\s'\"/;|&(`])chpasswd(?:(?:[ \t]|\\\r?\n)+"
     r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}(?:[ \t]|\\\r?\n)*"
 )
 _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
-# or by a heredoc, a `user:PASSWORD` a line up to its delimiter's line (`<<-`: tabs before it),
-# the delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7)
-_HEREDOC_DELIMITER = r"<<(-?)[ \t]*([^\s<>|&;()]{1,64})"  # its word: quoted in part too (`E"OF"`)
+# or by a heredoc, a `user:PASSWORD` a line up to its closing line (_closing_line), the
+# delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7), quoted in part too (`E"OF"`)
+_HEREDOC_DELIMITER = r"<<-?[ \t]*([^\s<>|&;()]{1,64})"
 _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next `<`
 _PIPED_HEREDOC = re.compile(
@@ -1005,7 +1006,7 @@ def _chpasswd_heredoc_parts(text: str, here: re.Match[str], end: int, last_close
     """The password of each `user:PASSWORD` line of the heredoc chpasswd is given by `here`, up
     to `end`; `$NAME` a reference where the shell expands it (its delimiter unquoted)."""
     found: list[Part] = []
-    expands = _HEREDOC_QUOTING.search(here.group(2)) is None  # `<<EOF`; not `<<'EOF'`, `<<\EOF`, `<<E"OF"`
+    expands = HEREDOC_QUOTING.search(here.group(1)) is None  # `<<EOF`; not `<<'EOF'`, `<<\EOF`, `<<E"OF"`
     line_start = text.find("\n", here.end()) + 1
     while 0 < line_start < end:
         line_end = text.find("\n", line_start, end)
@@ -1036,13 +1037,12 @@ class _HeredocEnds:
                 if len(line) <= _HEREDOC_LINE:
                     self.lines.setdefault(_closing_line(line), []).append(start)
                 start += len(line) + 1
-        starts = self.lines.get(_HEREDOC_QUOTING.sub("", here.group(2)), [])
+        starts = self.lines.get(HEREDOC_QUOTING.sub("", here.group(1)), [])
         after = bisect.bisect_right(starts, here.end())  # a line after the one `<<` is on
         return starts[after] if after < len(starts) else -1
 
 
 _HEREDOC_LINE = 256  # a closing line's length at most: its delimiter, blanks, a quote, a `\r`
-_HEREDOC_QUOTING = re.compile(r"['\"\\]")
 
 
 def _closing_line(line: str) -> str:

@@ -122,10 +122,15 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     values.discard("")
     if not values:
         return as_is
-    # and in another case, as a server may quote it back (`Invalid API key QRYTOK...`: hunt 171 F2)
-    values |= {form for value in values for form in (value.lower(), value.upper())}
+    values = _in_both_cases(values)
     whole = hider(values, whole_words=False, stars=4)
     return lambda text: _cut_starts_hidden(whole(text), values)
+
+
+def _in_both_cases(values: set[str]) -> set[str]:
+    """Credentials as written, and upper- and lower-cased, as a server may quote one back
+    (`Invalid API key QRYTOK...`: hunt 171 F2)."""
+    return values | {form for value in values for form in (value.lower(), value.upper())}
 
 
 _CUT = re.compile("\\.\\.\\.|\u2026")  # `...`, or the one character `…`
@@ -603,9 +608,7 @@ def _without_proxy_credentials(text: str, host: str) -> str:
     escaped = {
         case for value in secret for safe in ("", _USERINFO_SAFE) for case in _escape_cases(quote(value, safe=safe))
     }
-    values = {found[2], token, *secret, *escaped}
-    values |= {form for value in values for form in (value.lower(), value.upper())}  # (hunt 171 F2)
-    return hider(values, whole_words=False, stars=4)(text)
+    return hider(_in_both_cases({found[2], token, *secret, *escaped}), whole_words=False, stars=4)(text)
 
 
 _USERINFO_SAFE = "!$&'()*+,;="  # RFC 3986's sub-delims: user-info may hold them unescaped

@@ -1022,20 +1022,14 @@ class _Objects:
         self.ends: dict[int, int] = {}  # a `{` -> its `}` (the text's end when none closes it)
         self.passed = 0  # the braces before the last place asked
         self.open: list[int] = []  # the `{`s open there
-        self.next_close = -1  # outside any object: the next `}` after the last place asked
-        self.closes: list[int] | None = None  # every `}`, strings' too (end_of's fallback)
+        self.closes: list[int] | None = None  # every `}`, strings' too (_next_close)
 
     def end_of(self, opening: int) -> int:
         """Where the `}` that closes the `{` at text[opening] is (one read as a string's text: the
-        next `}`, hunt 170 F1; each found by bisection, hunt 172 F4)."""
+        next `}`, hunt 170 F1)."""
         self._pair()
         end = self.ends.get(opening)
-        if end is None:
-            if self.closes is None:
-                self.closes = [close.start() for close in _CLOSE.finditer(self.text)]
-            after = bisect.bisect_left(self.closes, opening)
-            end = self.closes[after] if after < len(self.closes) else len(self.text)
-        return end
+        return self._next_close(opening) if end is None else end
 
     def end_around(self, pos: int) -> int:
         """Where the innermost object around `pos` ends; outside any, the next `}` or the text's end."""
@@ -1047,12 +1041,15 @@ class _Objects:
             elif self.open:
                 self.open.pop()
             self.passed += 1
-        if self.open:
-            return self.ends[self.open[-1]]
-        if self.next_close < pos:
-            close = text.find("}", pos)
-            self.next_close = len(text) if close < 0 else close
-        return self.next_close
+        return self.ends[self.open[-1]] if self.open else self._next_close(pos)
+
+    def _next_close(self, pos: int) -> int:
+        """The first `}` from `pos` on, any string's too, or the text's end; by bisection (a search
+        from each place was quadratic: hunt 172 F4)."""
+        if self.closes is None:
+            self.closes = [close.start() for close in _CLOSE.finditer(self.text)]
+        after = bisect.bisect_left(self.closes, pos)
+        return self.closes[after] if after < len(self.closes) else len(self.text)
 
     def _pair(self) -> list[int]:
         if self.braces is None:
@@ -2759,7 +2756,7 @@ class _ShellExpands:
         if quote:
             return False  # single quotes
         if self.heredocs is None:
-            self.heredocs = [(m.start(), not _QUOTING.search(m.group(1))) for m in _HEREDOC.finditer(self.text)]
+            self.heredocs = [(m.start(), not HEREDOC_QUOTING.search(m.group(1))) for m in _HEREDOC.finditer(self.text)]
         last = bisect.bisect_left(self.heredocs, (pos,)) - 1
         return last >= 0 and self.heredocs[last][1]
 
@@ -2767,7 +2764,7 @@ class _ShellExpands:
 # a heredoc and its delimiter word: quoted in part or escaped (`<<'EOF'`, `<<E"OF"`, `<<\EOF`: hunt
 # 166 F4), the shell expands nothing in it
 _HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*([^\s<>|&;()]{0,64})")  # not `>"$HOME/.netrc"` after it (hunt 167 F5)
-_QUOTING = re.compile(r"['\"\\]")
+HEREDOC_QUOTING = re.compile(r"['\"\\]")  # (commands.py's chpasswd heredocs too)
 
 
 def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tuple[int, int, bool]]]]:

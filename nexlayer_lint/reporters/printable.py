@@ -14,11 +14,10 @@ import re
 from typing import Any
 
 # Control characters (C0, DEL, C1), the line and paragraph separators, the bidi marks,
-# embeddings, overrides and isolates, the invisible ones that make a key look like another
-# (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF
-# inside a text; not the joiners of emoji and scripts, U+200C and U+200D: hunts 171 F3, 174 F2;
-# `--diff` keeps a file's byte order mark itself), lone surrogates,
-# and the two non-characters XML forbids.
+# embeddings, overrides and isolates, the invisible characters that make a key look like another
+# (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF; not
+# the joiners emoji and scripts need, U+200C and U+200D: hunts 171 F3, 174 F2; `--diff` keeps a
+# file's byte order mark itself), lone surrogates, and the two non-characters XML forbids.
 # Patterns, not compiled ones: `re` compiles each on first use and keeps it, so a run that
 # prints nothing never pays the ~0.5 ms each of these character classes takes to compile.
 _NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
