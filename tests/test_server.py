@@ -1590,12 +1590,51 @@ def _unframe(stream: bytes) -> list[dict]:
 
 def _raw_session(data: bytes, limit: int | None = None) -> subprocess.CompletedProcess[bytes]:
     """The server's run on `data` as its whole stdin, with MAX_MESSAGE_BYTES set to `limit`."""
+    return subprocess.run(_server_command(limit), input=data, capture_output=True, timeout=HANG_GUARD)
+
+
+def _server_command(limit: int | None = None) -> list[str]:
     code = (
         "import sys; from nexlayer_lint import server; "
         + (f"server.MAX_MESSAGE_BYTES = {limit}; " if limit is not None else "")
         + "sys.argv = ['nexlayer-lint', 'server']; from nexlayer_lint.cli import main; main()"
     )
-    return subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=HANG_GUARD)
+    return [sys.executable, "-c", code]
+
+
+def _raw_session_after_answer(first: bytes, answered: int, rest: bytes) -> subprocess.CompletedProcess[bytes]:
+    """The server's run on `first`, then, once it has answered the request `answered`, on `rest`:
+    as a client waits for an answer before it shuts the server down (a `shutdown` sent at once
+    cancels a request still being answered, on a slow machine)."""
+    import threading
+
+    process = subprocess.Popen(_server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    received: list[bytes] = []
+
+    def read_until_answered() -> None:
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                byte = process.stdout.read(1)  # type: ignore[union-attr]
+                if not byte:
+                    return
+                head += byte
+            length = int(re.search(rb"Content-Length: (\d+)", head).group(1))  # type: ignore[union-attr]
+            body = process.stdout.read(length)  # type: ignore[union-attr]
+            received.append(head + body)
+            if json.loads(body).get("id") == answered:
+                return
+
+    process.stdin.write(first)
+    process.stdin.flush()
+    reader = threading.Thread(target=read_until_answered, daemon=True)
+    reader.start()
+    reader.join(HANG_GUARD)
+    if reader.is_alive():
+        process.kill()
+    stdout, stderr = process.communicate(rest, timeout=HANG_GUARD)
+    return subprocess.CompletedProcess(process.args, process.returncode, b"".join(received) + stdout, stderr)
 
 
 def test_a_second_initialize_is_refused_and_the_documents_are_kept(tmp_path: Path) -> None:
@@ -1613,10 +1652,11 @@ def test_a_second_initialize_is_refused_and_the_documents_are_kept(tmp_path: Pat
         {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened},
         {**initialize, "id": 2},
         {"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": hover},
-        {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
-        {"jsonrpc": "2.0", "method": "exit"},
     ]
-    done = _raw_session(b"".join(_frame(message) for message in messages))
+    ending = [{"jsonrpc": "2.0", "id": 4, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
+    done = _raw_session_after_answer(
+        b"".join(_frame(message) for message in messages), 3, b"".join(_frame(message) for message in ending)
+    )
     answers = {m.get("id"): m for m in _unframe(done.stdout) if "id" in m}
     assert answers[0]["error"] == {"code": -32603, "message": "internal error in the nexlayer-lint server"}
     assert "capabilities" in answers[1]["result"]
