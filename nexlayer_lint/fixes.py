@@ -202,9 +202,17 @@ def worsened(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tuple
     return tuple(sorted(_tally(after, _code) - _tally(before, _code)))
 
 
-def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixes: Sequence[Fix], text: str) -> bool:
+def _new_errors(
+    before: Sequence[Diagnostic],
+    after: Sequence[Diagnostic],
+    fixes: Sequence[Fix],
+    text: str,
+    *,
+    never_added_only: bool = False,
+) -> bool:
     """Whether `after` (the text with `fixes` applied) has an error (or NX001/NX002/NX099)
-    finding, by code and message, that `before` (of `text`) has fewer of. A line a message of
+    finding, by code and message, that `before` (of `text`) has fewer of; with
+    `never_added_only`, only an NX001/NX002/NX099 finding, by code, message and line. A line a message of
     `before` quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a
     fix that removes lines above is not taken for one that adds the error (every pass of good
     fixes was sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1); a name it quotes as
@@ -214,6 +222,9 @@ def _new_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixes
     F2, 106 F2)."""
     moved = _line_mover(fixes)
     renamed = _renames(text, fixes)
+    if never_added_only:
+        before = [d for d in before if d.code in NEVER_ADDED]
+        after = [d for d in after if d.code in NEVER_ADDED]
     return bool(_tally(after, _as_found) - _tally(before, lambda d: _as_found(d, moved, renamed)))
 
 
@@ -344,8 +355,13 @@ def fix_all(
         newly: dict[Fix, tuple[str, ...]] = {}
         # As for a group in _one_by_one: with several fixes, one's new error may hide behind an
         # error of the same code another removes (a port quoted while a var is unquoted).
+        # A single fix is judged by its counts per code, and must add no NX001/NX002/NX099 where
+        # there was none: two renames of one pass to the same key (`varz:` and a repeated `env:`
+        # both to `vars:`) trade the duplicate `env` for a duplicate `vars` (hunt 174 F1).
         several = len(one_pass.applied) > 1
-        if makes_worse(diagnostics, after) or (several and _new_errors(diagnostics, after, one_pass.applied, text)):
+        if makes_worse(diagnostics, after) or _new_errors(
+            diagnostics, after, one_pass.applied, text, never_added_only=not several
+        ):
             # Some fix of the pass breaks something: take them one at a time, keeping the good ones.
             one_pass, after = _one_by_one(text, diagnostics, one_pass.applied, diagnose, newly, trials)
             rejected.update(newly)
@@ -392,7 +408,7 @@ def _one_by_one(
         added = worsened(kept, after)
         # A group passes only if it adds no error at all, not merely none per code: a bad fix's
         # NX101 must not hide behind the NX101 a good fix of its group removes.
-        whole = len(group) == 1 or not _new_errors(diagnostics, after, trial.applied, text)
+        whole = not _new_errors(diagnostics, after, trial.applied, text, never_added_only=len(group) == 1)
         if not added and whole and all(fix in trial.applied for fix in group):
             applied.extend(group)
             kept = after

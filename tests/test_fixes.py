@@ -270,6 +270,25 @@ def test_a_quoted_port_never_lands_beside_a_port_another_fix_unquotes() -> None:
     assert [d.code for d in lint(fixed.text, "nexlayer.yaml").diagnostics] == []
 
 
+def test_two_renames_to_one_key_never_trade_a_duplicate_for_another() -> None:
+    # hunt 174 F1: `varz:` and the second of two `env:` keys were both renamed to `vars:`; the
+    # second rename, tried alone after the first, ended the duplicate `env` and made a duplicate
+    # `vars`: as many NX002 as before, so it was kept
+    text = (
+        "application:\n  name: app\n  pods:\n    - name: web\n      image: nginx:1.25\n      path: /\n"
+        '      servicePorts: [80]\n      varz:\n        A: "1"\n      env:\n        B: "2"\n'
+        '      env:\n        C: "3"\n'
+    )
+    fixed = fixes.fix_all(text, lambda edited: lint(edited, "nexlayer.yaml").diagnostics)
+    assert fixed.text == text.replace("varz:", "vars:")
+    assert [fix.title for fix in fixed.rejected] == ['Rename to "vars"']
+    left = lint(fixed.text, "nexlayer.yaml").diagnostics
+    assert [(d.code, d.line, d.message) for d in left if d.code == "NX002"] == [
+        ("NX002", 12, 'key "env" is already defined on line 10')
+    ]
+    assert fixes.fix_all(fixed.text, lambda edited: lint(edited, "nexlayer.yaml").diagnostics).text == fixed.text
+
+
 def test_fix_all_stops_after_max_passes() -> None:
     grows = fix((1, 1, 1, 1, "x"), title="never done")
     fixed = fixes.fix_all("a\n", lambda text: [_diagnostic("NX215", "warning", grows)], max_passes=3)
