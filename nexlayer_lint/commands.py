@@ -946,9 +946,11 @@ _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
 # delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7), quoted in part too (`E"OF"`)
 _HEREDOC_DELIMITER = r"<<-?[ \t]*([^\s<>|&;()]{1,64})"
 _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
-# also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next `<`
+# also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next
+# `<`, chpasswd maybe run by another program (`sudo -n chpasswd`, `docker exec -i db chpasswd`)
 _PIPED_HEREDOC = re.compile(
-    r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*\|[ \t]*(?:sudo[ \t]+)?(?:[^\s|;&<]*/)?chpasswd(?=[\s'\"]|\Z)"
+    r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*\|[ \t]*(?:[^\s|;&<]{1,256}[ \t]+){0,16}?"
+    r"(?:[^\s|;&<]*/)?chpasswd(?=[\s'\"]|\Z)"
 )
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)

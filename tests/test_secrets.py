@@ -2592,6 +2592,11 @@ def test_hunt_169s_review_of_this_session_s_fixes() -> None:
     # F6: any word as a heredoc's delimiter; a heredoc piped into chpasswd
     assert shown("chpasswd <<'END-USERS'\nroot:Zq9s6\nEND-USERS") == ["Zq9s6"]
     assert shown("cat <<EOF | sudo chpasswd\nroot:Zq9s7\nEOF") == ["Zq9s7"]
+    # and one run by another program, with its options (the last session's weak point)
+    assert shown("cat <<EOF | sudo -n chpasswd\nroot:Zq9s7\nEOF") == ["Zq9s7"]
+    assert shown("cat <<'EOF' | docker exec -i db /usr/sbin/chpasswd -c SHA512\nroot:Zq9s7\nEOF") == ["Zq9s7"]
+    assert shown("cat <<EOF | kubectl exec -i web -- chpasswd\nroot:Zq9s7\nEOF") == ["Zq9s7"]
+    assert shown("cat <<EOF | grep -c root\nroot:debug\nEOF") == []
     # F7: a heredoc never closed is a mention: the lines after it are not read as its
     text = "chpasswd <<END-OF-USERS\nroot:Zq9s8\nEND-OF-USERS\nexec gunicorn -b 0.0.0.0:8000 app:app"
     assert shown(text) == ["Zq9s8"]
