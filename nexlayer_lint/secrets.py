@@ -2701,6 +2701,9 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         passwords: list[tuple[int, int]] = []
         while pairs + 1 < len(tokens) and (key := text[tokens[pairs][0] : tokens[pairs][1]]) in _NETRC_PAIRS:
             value_start, value_end = value_from(text, tokens[pairs + 1][0], WORD_STOP)
+            word_end = tokens[pairs + 1][1]
+            if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2 and text[word_end] == "\\":
+                value_end = min(value_end, word_end)  # a `\n` written out ends it (_NETRC_TOKEN)
             if quote and (close := text.find(quote, value_start, value_end)) >= 0:
                 # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
                 value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
@@ -2781,7 +2784,7 @@ def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tup
     keyword = in_comment = first = False  # `first`: no word of this comment line read yet
     last_end = 0
     for match in _NETRC_TOKEN.finditer(text):
-        start, end = match.span()
+        start, end = match.span(1)
         line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, start) is not None
         last_end = end
         if line_start:
@@ -2801,9 +2804,12 @@ def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tup
     return tokens, comments
 
 
-_NETRC_TOKEN = re.compile(r"\S+")
+# a word; a `\n` or `\t` written out before a keyword parts words too, as the `printf` or `echo -e`
+# that writes the file reads it (`printf "machine h\nlogin u\npassword x" > ~/.netrc`)
+_NETRC_WORDS = r"(?:machine|default|login|password|account|macdef)(?![^\s\\])"
+_NETRC_TOKEN = re.compile(rf"(?:\\[nt](?={_NETRC_WORDS}))?((?:[^\s\\]|\\(?![nt]{_NETRC_WORDS}))+)")
 # `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
-_NETRC_KEYWORD = re.compile(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
+_NETRC_KEYWORD = re.compile(r"(?:(?<![A-Za-z0-9_.-])|(?<=\\[nt]))(?:machine|default)\Z")
 _NETRC_REFERENCE = re.compile(r"\$[({]|`|<%|\{\{")
 _NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
 

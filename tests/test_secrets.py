@@ -2603,6 +2603,15 @@ def test_hunt_169s_review_of_this_session_s_fixes() -> None:
     assert shown('echo "set them with chpasswd <<EOF"\necho "status: ready"\ncurl http://localhost:8080/health') == []
 
 
+def test_a_netrc_written_with_escaped_line_breaks() -> None:
+    # the last session's weak point: printf and echo -e read `\n` and `\t` as breaks
+    assert shown('printf "machine h\\nlogin u\\npassword Zq9n1" > ~/.netrc') == ["Zq9n1"]
+    text = 'printf "machine h\\tlogin u\\tpassword Zq9n2\\nmachine g\\nlogin v\\npassword Zq9n3\\n" > ~/.netrc'
+    assert [part.startswith(("Zq9n2", "Zq9n3")) for part in shown(text)] == [True, True]
+    assert shown('printf "machine h\\nlogin u\\npassword $PW" > ~/.netrc') == []
+    assert shown('echo "the\\nmachine learning\\npassword below"') == []
+
+
 def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:
     # hunt 169 F8: a blank line, a comment, a value before its name, a flow item, a block value,
     # a list nested in the item; and a secret's block value in any pasted file
