@@ -2700,10 +2700,14 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         keys: list[str] = []
         passwords: list[tuple[int, int]] = []
         while pairs + 1 < len(tokens) and (key := text[tokens[pairs][0] : tokens[pairs][1]]) in _NETRC_PAIRS:
-            value_start, value_end = value_from(text, tokens[pairs + 1][0], WORD_STOP)
-            word_end = tokens[pairs + 1][1]
-            if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2 and text[word_end] == "\\":
-                value_end = min(value_end, word_end)  # a `\n` written out ends it (_NETRC_TOKEN)
+            word_start, word_end, _ = tokens[pairs + 1]
+            value_start, value_end = (
+                (word_start, word_end)  # a `\n` written out ends it (_NETRC_TOKEN)
+                if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2 and text[word_start] not in "'\""
+                else value_from(text, word_start, WORD_STOP)
+            )
+            if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2:
+                value_end = min(value_end, word_end)
             if quote and (close := text.find(quote, value_start, value_end)) >= 0:
                 # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
                 value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close

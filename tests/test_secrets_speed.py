@@ -195,6 +195,12 @@ WORST = {
         "",
         ["NX104"] * 10_000,
     ),
+    # a `.netrc`'s `\n` written out parts its words: each password read to the end of the run of them
+    "100,000 escaped .netrc keywords": (
+        VARS + " + \"        NETRC: 'machine h login u password Zq9n\" + '\\\\nlogin' * 100_000 + \"'\\n\"",
+        "Zq9n",
+        ["NX213"],
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
