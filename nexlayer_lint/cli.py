@@ -867,10 +867,18 @@ def _printable_diff(text: str) -> str:
     kept, so the diff still applies); a line a CI runner would take for a command, defused."""
     from nexlayer_lint.reporters.printable import printable
 
+    numbers = [0, 0]  # the old and the new file's line numbers of the line being read
+
     def line(match: re.Match[str]) -> str:
         text = match.group()
-        # a UTF-8 file's byte order mark after the first line's marker, kept for git and patch
-        bom = text[1:2] == "\ufeff"
+        if hunk := _HUNK_HEADER.match(text):
+            numbers[:] = [int(hunk.group(1)), int(hunk.group(2))]
+        # a UTF-8 file's byte order mark after its first line's marker, kept for git and patch;
+        # one starting a later line is escaped as any other (hunt 175 F3)
+        first = (text[:1] in " -" and numbers[0] == 1) or (text[:1] in " +" and numbers[1] == 1)
+        numbers[0] += text[:1] in " -"
+        numbers[1] += text[:1] in " +"
+        bom = first and text[1:2] == "\ufeff"
         shown = text[:2] + printable(text[2:], keep_tabs=True) if bom else printable(text, keep_tabs=True)
         # after its diff marker; or at its start, when a lone CR (a classic Mac file's line break,
         # which a diff keeps inside one line) starts it: CI runners end a line at a CR (hunt 99 F1)
@@ -881,6 +889,9 @@ def _printable_diff(text: str) -> str:
         return shown
 
     return re.sub(r"[^\r\n]+", line, text)
+
+
+_HUNK_HEADER = re.compile(r"@@ -([0-9]{1,18})(?:,[0-9]{1,18})? \+([0-9]{1,18})")
 
 
 def statistics_text(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | None] | None = None) -> str:

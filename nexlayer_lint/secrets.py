@@ -1262,7 +1262,12 @@ def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
     is skipped, and so are those that end the word: a file that does not parse is read raw, where
     YAML's `''` still stands for a single quote (`'redis-cli -a ''x'' ping'`)."""
     empty = start
-    while text.startswith(("''", '""'), start) and start + 2 < len(text) and stop.match(text, start + 2) is None:
+    while (
+        text.startswith(("''", '""'), start)
+        and start + 2 < len(text)
+        and stop.match(text, start + 2) is None
+        and text[start + 2] not in "}]"  # an empty value that ends an object or a list (hunt 175 F1)
+    ):
         start += 2  # each pair read once
     if start > empty and text[start] not in "'\"":
         found = stop.search(text, start)
@@ -1923,8 +1928,16 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 ]
         else:
             found += _commented_entries(text, start, end)
+            noted = _NOTED_ASSIGNMENT.search(text, start, end)  # `# was: DB_PASSWORD: x`
+            if noted and assignment_sign(noted.group(1) + ":") > 0:
+                found += [(p.start, p.end) for p in literal_parts(text, noted.start(2), noted.end(2), "", "")]
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+# a var commented out after other words (`# was: DB_PASSWORD: x`, `# old DB_PASSWORD: x`, a
+# directive's note), its value one word that ends the comment: prose goes on after a word
+_NOTED_ASSIGNMENT = re.compile(r"[ \t]([A-Za-z_][A-Za-z0-9_.-]{0,127}):[ \t]+(\S+)[ \t]*\Z")
 
 
 def _file_data_at(text: str) -> int:

@@ -481,6 +481,10 @@ def test_diff_of_a_file_with_a_byte_order_mark_keeps_it_on_line_1(project: Path)
     assert "\n \ufeffapplication:\n" in patch
     subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
     assert path.read_bytes() == b"\xef\xbb\xbf" + CLEAN.encode()
+    # hunt 175 F3: a U+FEFF that starts a later line is no byte order mark: it is escaped
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("  name:", "\ufeff# note\n  name:", 1).encode())
+    patch = run("--diff", "nexlayer.yaml").stdout
+    assert "\n \ufeffapplication:\n \\ufeff# note\n" in patch and patch.count("\ufeff") == 1
 
 
 def test_diff_over_several_files_and_its_exit_codes(project: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1290,6 +1291,37 @@ def test_a_var_commented_out_in_a_flow_item_or_list_is_starred() -> None:
     # hunt 149 F5: YAML's `''` and an escaped `\"` do not close the quotes
     for text in (" DB_PASSWORD: 'it''s # ZqCom4x'", ' API_KEY: "pa\\"ss # ZqCom5x"'):
         assert [text[a:b] for a, b in comment_secrets(text)] == [text[text.index(":") + 2 :]]
+
+
+def test_a_var_commented_out_after_other_words_is_starred(tmp_path: Path) -> None:
+    # hunt 176 F1: only a comment's first `NAME:` was read; a note before it hid the value
+    from click.testing import CliRunner
+
+    from nexlayer_lint.cli import main
+    from nexlayer_lint.secrets import comment_secrets
+    from tests.conftest import CLEAN
+
+    for text in (
+        " was: DB_PASSWORD: ZqNote1",
+        " old DB_PASSWORD: ZqNote1",
+        " nexlayer-lint: disable=NX215 DB_PASSWORD: ZqNote1  # the old one",
+    ):
+        assert [text[a:b] for a, b in comment_secrets(text)] == ["ZqNote1"]
+    # prose goes on after the word; a reference is none; a name that is no secret's
+    for text in (" set DB_PASSWORD: in the UI", " old API_KEY: ${API_KEY}", " see the port: 8080"):
+        assert comment_secrets(text) == []
+    path = tmp_path / "nexlayer.yaml"
+    path.write_text(CLEAN + "      vars:\n        A: yes # was: DB_PASSWORD: ZqNote2\n")
+    done = CliRunner().invoke(main, ["--isolated", "--diff", str(path)])
+    assert done.exit_code == 1 and '"yes" # was: DB_PASSWORD: *******' in done.output
+    assert "ZqNote2" not in done.output
+
+
+def test_an_empty_secret_that_ends_an_object_is_none() -> None:
+    # hunt 175 F1: the empty string was skipped as a shell's `""x`, and the `}` after it starred
+    for text in ('{"secret": ""}', '{"a": {"secret": ""}}', "{secret: ''}", '[{"name": "DB_PASSWORD", "value": ""}]'):
+        assert shown(text) == []
+    assert shown("DB_PASSWORD=''Zq9e1") == ["Zq9e1"]
 
 
 def test_a_mapping_in_a_list_is_no_config_option() -> None:
