@@ -212,11 +212,12 @@ def _new_errors(
 ) -> bool:
     """Whether `after` (the text with `fixes` applied) has an error (or NX001/NX002/NX099)
     finding, by code and message, that `before` (of `text`) has fewer of; with
-    `never_added_only`, only an NX001/NX002/NX099 finding, by code, message and line. A line a message of
-    `before` quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a
+    `never_added_only`, only an NX001/NX002/NX099 finding, by code, message and line. A line a
+    message of `before` quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a
     fix that removes lines above is not taken for one that adds the error (every pass of good
     fixes was sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1); a name it quotes as
-    the fixes renamed it ("pods: "Pod0", ..." after `Pod0` became `pod0`: hunt 171 F1). The codes
+    the fixes renamed it, in both texts' messages ("pods: "Pod0", ..." after `Pod0` became `pod0`:
+    hunt 171 F1). The codes
     a fix must never add are also told apart by the line they sit on: an unused suppression on
     line 8 is not the one on line 9 that the same pass removed, whatever their words (hunts 105
     F2, 106 F2)."""
@@ -225,7 +226,12 @@ def _new_errors(
     if never_added_only:
         before = [d for d in before if d.code in NEVER_ADDED]
         after = [d for d in after if d.code in NEVER_ADDED]
-    return bool(_tally(after, _as_found) - _tally(before, lambda d: _as_found(d, moved, renamed)))
+    # the renames apply to every name a message quotes, so to `after`'s too: a name the fixes
+    # did not rename (another pod's duplicate `env:`, a volume named as its pod) reads the same
+    # on both sides (hunts 175 F2, 178 F1)
+    return bool(
+        _tally(after, lambda d: _as_found(d, None, renamed)) - _tally(before, lambda d: _as_found(d, moved, renamed))
+    )
 
 
 def _renames(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
