@@ -69,6 +69,11 @@ def command_parts(text: str) -> list[Part]:
         if "curl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
+        # a list written out as YAML does (`# command: [redis-cli, -a, pw]`: hunt 179 F3); a JSON
+        # array's strings are _array_parts'
+        if "[" in text and '"' not in text:
+            words = _list_words(text, ends_command=False)
+            found += _option_parts(words) + _program_option_parts(words)
         if "-H" in text or "header" in text:
             found += _header_parts(text)
         if "--arg" in text:
@@ -920,16 +925,18 @@ _POSITIONAL_PROGRAMS = {
 # one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
 # u], "interval": 5`: no second word for AUTH after it)
 _LIST_PUNCTUATION = str.maketrans("[],", " ; ")
+_LIST_BLANKS = str.maketrans("[],", "   ")
 # an object's braces are no words either (`["redis-cli", "AUTH"]}`: no password `}`); a
 # reference's stay, so that `${REDIS_PASSWORD}` is read as one
 _OBJECT_BRACE = re.compile(r"\$\{[^{}\s]*\}|[{}]")
 
 
-def _list_words(text: str) -> str:
-    """`text` with a list's and an object's punctuation as blanks, one character for one."""
+def _list_words(text: str, *, ends_command: bool = True) -> str:
+    """`text` with a list's and an object's punctuation as blanks, one character for one; a
+    list's `]` as a `;` that ends its command, unless `ends_command` is False."""
     if "{" in text or "}" in text:
         text = _OBJECT_BRACE.sub(lambda brace: brace.group() if len(brace.group()) > 1 else " ", text)
-    return text.translate(_LIST_PUNCTUATION)
+    return text.translate(_LIST_PUNCTUATION if ends_command else _LIST_BLANKS)
 
 
 # `echo 'user:PASSWORD' | chpasswd`: read from the echo (_ECHO), whose pipe gives chpasswd the line
@@ -946,11 +953,19 @@ _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
 # delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7), quoted in part too (`E"OF"`)
 _HEREDOC_DELIMITER = r"<<-?[ \t]*([^\s<>|&;()]{1,64})"
 _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
-# also a heredoc piped into it (`cat <<EOF | chpasswd`), the rest of its line read up to the next
-# `<`, chpasswd maybe run by another program (`sudo -n chpasswd`, `docker exec -i db chpasswd`)
+# also a heredoc piped into it (`cat <<EOF | chpasswd`, maybe through other filters first), the
+# rest of its line read up to the next `<`; chpasswd run by itself (`/usr/sbin/chpasswd`) or by a
+# program that runs another (`sudo -n chpasswd`, `docker exec -i db chpasswd`, `ssh h 'chpasswd'`),
+# not a word given to another (`| sudo tee /etc/sudoers.d/chpasswd`, `| logger -t chpasswd`)
+_BLANKS = r"(?:[ \t]|\\\r?\n)+"
+_RUNNERS = "sudo|doas|env|docker|podman|nerdctl|kubectl|oc|ssh|sh|bash"
+_RUNNER = rf"(?:(?:{_RUNNERS}){_BLANKS}(?:[^\s|;&<]{{1,256}}{_BLANKS}){{0,16}}?)?"
 _PIPED_HEREDOC = re.compile(
-    r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*\|[ \t]*(?:[^\s|;&<]{1,256}[ \t]+){0,16}?"
-    r"(?:[^\s|;&<]*/)?chpasswd(?=[\s'\"]|\Z)"
+    r"(?<!<)"
+    + _HEREDOC_DELIMITER
+    + r"[^\n<|;&]*(?:\|[^\n<|;&]*){0,3}?\|[ \t]*"
+    + _RUNNER
+    + r"['\"]?(?:(?:/usr)?/s?bin/)?chpasswd(?=[\s'\"]|\Z)"
 )
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)

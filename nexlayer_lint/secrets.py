@@ -1874,6 +1874,8 @@ def assignment_sign(text: str) -> int:
     # a colon after a plain name only: not `${DB_PASSWORD:-x}`, whose default is judged as a default
     colon_first = colon > 0 and (equals < 0 or colon < equals) and _VAR_NAME.fullmatch(text, 0, colon)
     sign = colon if colon_first else equals
+    if sign == equals and (text[sign - 1 : sign] in ("!", "<", ">", "=") or text[sign + 1 : sign + 2] == "="):
+        return -1  # a comparison (`password != empty`, `==`: hunt 179 F6)
     name = text[:sign].strip()
     return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
 
@@ -1888,6 +1890,10 @@ def literal_parts(text: str, start: int, end: int, kind: str, label: str) -> lis
 
 
 _INNER_COMMENT = re.compile(r"[ \t]#")
+_NULLS = ("~", "null", "Null", "NULL")
+# what may come before a line commented out: blanks, more `#`s, a list's or a quote's mark
+# (`## DB_PASSWORD: x`, `# - x`, `# * x`, `# > x`, `# 1. x`: hunt 179 F2)
+_COMMENT_MARKS = re.compile(r"(?:[ \t#]|[-*>](?=[ \t])|[0-9]{1,3}[.)](?=[ \t]))*")  # one way each (linear)
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]{0,2}[ \t]*")  # a block scalar's header, `|`, `>-`, `|2+`
 
 
@@ -1901,11 +1907,7 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
     found = [(p.start, p.end) for p in parts_in(text)]
     pos = 0
     while pos <= len(text):
-        start = pos
-        while start < len(text) and text[start] in " \t":
-            start += 1
-        if text.startswith("- ", start):
-            start += 2
+        start = _COMMENT_MARKS.match(text, pos).end()  # type: ignore[union-attr]
         cut = _INNER_COMMENT.search(text, start)
         end = cut.start() if cut else len(text)
         if (sign := assignment_sign(text[start:end])) > 0:
@@ -1921,7 +1923,9 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 if close >= end:
                     cut = _INNER_COMMENT.search(text, close)
                     end = cut.start() if cut else len(text)
-            if _BLOCK_HEADER.fullmatch(text, value, end) is None:  # `# API_KEY: >-`: its lines are the value
+            if text[value:end].rstrip(" \t") in _NULLS:
+                pass  # `# api_key: ~`, `null`: none set (hunt 179 F6)
+            elif _BLOCK_HEADER.fullmatch(text, value, end) is None:  # `# API_KEY: >-`: its lines are the value
                 found += [
                     (start + p.start, start + p.end)
                     for p in literal_parts(text[start:end], sign + 1, end - start, "assignment", "")
@@ -1940,27 +1944,42 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
 _NOTED_ASSIGNMENT = re.compile(r"[ \t]([A-Za-z_][A-Za-z0-9_.-]{0,127}):[ \t]+(\S+)[ \t]*\Z")
 
 
+_SECRETS_KEYS = ("secrets:", "- secrets:")
+# a flow item's `data` in a `# secrets:` list commented out, and where its value ends
+_FLOW_DATA = re.compile(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
+_FLOW_VALUE_END = re.compile(r"[,}]")
+
+
 def _file_data_at(text: str) -> int:
-    """Where the value of a comment's `data: x` (or `- data: x`) starts in its text, else -1."""
+    """Where the value of a comment's `data: x` (or `- data: x`) starts in its text (its end when
+    the value is below it), else -1."""
     at = len(text) - len(text.lstrip(" \t"))
     if text.startswith("- ", at):
         at = len(text) - len(text[at + 2 :].lstrip(" \t"))
     if not text.startswith("data", at):
         return -1
     colon = len(text) - len(text[at + 4 :].lstrip(" \t"))
-    if not text.startswith(":", colon) or text[colon + 1 : colon + 2] not in (" ", "\t"):
+    if not text.startswith(":", colon) or text[colon + 1 : colon + 2] not in (" ", "\t", ""):
         return -1
-    value = len(text) - len(text[colon + 1 :].lstrip(" \t"))
-    return value if value < len(text.rstrip(" \t")) else -1
+    return len(text) - len(text[colon + 1 :].lstrip(" \t"))
 
 
 def _secrets_item_lines(doc: Document) -> "_Ranges":
     """The lines of a document's `secrets` items (`- name: x` / `data: y`), from one pass over
     its positions."""
+    lists: dict[Any, bool] = {}  # whether a list's key is `secrets`: each key judged once
+
+    def in_secrets(path: tuple[Any, ...]) -> bool:
+        # a misspelt `secret:` too, whose live items are read as secrets items (hunt 179 F4)
+        if len(path) < 2 or not isinstance(path[-1], int):
+            return False
+        key = path[-2]
+        if key not in lists:
+            lists[key] = isinstance(key, str) and is_secrets_key(key)
+        return lists[key]
+
     return _Ranges(
-        (located.value.line, located.value.end_line + 1)
-        for path, located in doc.positions.items()
-        if len(path) >= 2 and path[-2] == "secrets" and isinstance(path[-1], int)
+        (located.value.line, located.value.end_line + 1) for path, located in doc.positions.items() if in_secrets(path)
     )
 
 
@@ -1978,7 +1997,8 @@ def commented_block(text: str) -> int:
     column in the text: the comment lines after it whose text is indented more are its value.
     Else -1. Read by hand, each character once."""
     column = len(text) - len(text.lstrip(" \t"))
-    rest = text[column:].rstrip(" \t")
+    cut = _INNER_COMMENT.search(text, column)  # `# DB_PASSWORD: | # rotated` (hunt 179 F1)
+    rest = text[column : cut.start() if cut else len(text)].rstrip(" \t")
     if rest.startswith("- "):
         rest = rest[2:]
     end = len(rest)
@@ -1987,6 +2007,10 @@ def commented_block(text: str) -> int:
     if not (end and rest[end - 1] in "|>"):
         end = len(rest) + 1  # no header: the value is a mapping or a plain scalar below
     body = rest[: end - 1].rstrip(" \t")
+    for _ in range(2):  # an anchor and a tag before the value (`# API_KEY: &old |`, `!!str`)
+        word = max(body.rfind(" "), body.rfind("\t"))
+        if word > 0 and body[word + 1 : word + 2] in ("&", "!"):
+            body = body[:word].rstrip(" \t")
     if not body.endswith(":"):
         return -1
     name = body[:-1].strip(" \t\"'")
@@ -2677,9 +2701,11 @@ def _netrc_parts(text: str) -> list[Part]:
     comment lines is read as a text of its own (_netrc_tokens), where an entry counts only as a
     line's first words or in quotes (`# echo "machine ..."`), not in prose (`# the default login
     and password are printed`: hunt 167 F4). Each token is read once (linear: hunt 160 F1)."""
-    live, comments = _netrc_tokens(text)
-    lists = [_netrc_entries(text, live, comment=False)]
-    lists += [_netrc_entries(text, tokens, comment=True) for tokens in comments]
+    # its words read with the `\n`s written out beside keywords as blanks, one for one (_NETRC_ESCAPE)
+    words = _NETRC_ESCAPE.sub("  ", text) if "\\" in text else text
+    live, comments = _netrc_tokens(words)
+    lists = [_netrc_entries(words, live, comment=False)]
+    lists += [_netrc_entries(words, tokens, comment=True) for tokens in comments]
     if not any(entry[0] for entries in lists for entry in entries):
         return []
     expands = _ShellExpands(text)
@@ -2713,14 +2739,7 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         keys: list[str] = []
         passwords: list[tuple[int, int]] = []
         while pairs + 1 < len(tokens) and (key := text[tokens[pairs][0] : tokens[pairs][1]]) in _NETRC_PAIRS:
-            word_start, word_end, _ = tokens[pairs + 1]
-            value_start, value_end = (
-                (word_start, word_end)  # a `\n` written out ends it (_NETRC_TOKEN)
-                if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2 and text[word_start] not in "'\""
-                else value_from(text, word_start, WORD_STOP)
-            )
-            if pairs + 2 < len(tokens) and tokens[pairs + 2][0] == word_end + 2:
-                value_end = min(value_end, word_end)
+            value_start, value_end = value_from(text, tokens[pairs + 1][0], WORD_STOP)
             if quote and (close := text.find(quote, value_start, value_end)) >= 0:
                 # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
                 value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
@@ -2747,7 +2766,9 @@ def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpa
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
             # template are not, nor any `$name` a shell expands (`echo "machine h password
             # $gh_token" > ~/.netrc`, an unquoted heredoc: hunts 163 F10, 164 F5)
-            reference = _NETRC_REFERENCE.match(text, value_start) or (
+            reference = (
+                _NETRC_REFERENCE.match(text, value_start) or _PRINTF_CONVERSION.fullmatch(text, value_start, value_end)
+            ) or (
                 _SHELL_VARIABLE.fullmatch(text, value_start, value_end)
                 if expands.at(quote_at if quote else value_start, quote)
                 else _ENV_REFERENCE.fullmatch(text, value_start, value_end)
@@ -2801,7 +2822,7 @@ def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tup
     keyword = in_comment = first = False  # `first`: no word of this comment line read yet
     last_end = 0
     for match in _NETRC_TOKEN.finditer(text):
-        start, end = match.span(1)
+        start, end = match.span()
         line_start = last_end == 0 or _URL_LINE_END.search(text, last_end, start) is not None
         last_end = end
         if line_start:
@@ -2821,12 +2842,18 @@ def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tup
     return tokens, comments
 
 
-# a word; a `\n` or `\t` written out before a keyword parts words too, as the `printf` or `echo -e`
-# that writes the file reads it (`printf "machine h\nlogin u\npassword x" > ~/.netrc`)
-_NETRC_WORDS = r"(?:machine|default|login|password|account|macdef)(?![^\s\\])"
-_NETRC_TOKEN = re.compile(rf"(?:\\[nt](?={_NETRC_WORDS}))?((?:[^\s\\]|\\(?![nt]{_NETRC_WORDS}))+)")
+_NETRC_TOKEN = re.compile(r"\S+")
+# a `\n` or `\t` written out before or after a keyword, which parts words as a line break or a
+# tab would, for the `printf` or `echo -e` that writes the file (`printf "machine h\nlogin
+# u\npassword x" > ~/.netrc`); not one inside a password (`ab\ncd`)
+_NETRC_ESCAPE = re.compile(
+    r"\\[nt](?=(?:machine|default|login|password|account|macdef)(?![^\s\\]))"
+    r"|(?:(?<=machine)|(?<=default)|(?<=login)|(?<=password)|(?<=account)|(?<=macdef))\\[nt]"
+)
+# a printf conversion the password is given by (`printf '... password %s\n' "$TOKEN"`)
+_PRINTF_CONVERSION = re.compile(r"%[-+ #0-9.]{0,16}[sbqd](?:\\[nt])*")
 # `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
-_NETRC_KEYWORD = re.compile(r"(?:(?<![A-Za-z0-9_.-])|(?<=\\[nt]))(?:machine|default)\Z")
+_NETRC_KEYWORD = re.compile(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
 _NETRC_REFERENCE = re.compile(r"\$[({]|`|<%|\{\{")
 _NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
 
@@ -3473,13 +3500,20 @@ class _Spans:
                 if value >= 0 and comment.own_line:
                     items = items or _secrets_item_lines(self.doc)
                     in_item = files or items.overlaps(comment.line, comment.line + 1)
-                    cut = _INNER_COMMENT.search(text, value)  # `# data: | # rotated` (hunt 163 F7)
+                    cut = _INNER_COMMENT.search(text, value - 1)  # `# data: | # rotated` (hunt 163 F7)
                     header_end = len(text[: cut.start() if cut else len(text)].rstrip(" \t"))
-                    if in_item and _BLOCK_HEADER.fullmatch(text, value, header_end) is not None:
-                        block = _indent_width(text)  # `# data: |`: the lines under it
+                    below = value >= header_end or _BLOCK_HEADER.fullmatch(text, value, header_end) is not None
+                    if in_item and below:
+                        block = _indent_width(text)  # `# data: |`, `# data:`: the lines under it
                     elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
-                files = files or (comment.own_line and text.strip() in ("secrets:", "- secrets:"))
+                if files and "data" in text:  # `#   - {name: c, data: x}` (hunt 179 F1)
+                    for data in _FLOW_DATA.finditer(text):
+                        stop = _FLOW_VALUE_END.search(text, data.end())
+                        self.add_lines(start + 1, _trimmed([(data.end(), stop.start() if stop else len(text))], text))
+                cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)
+                key = text[: cut.start() if cut else len(text)].strip()
+                files = files or (comment.own_line and key in _SECRETS_KEYS)
             upper = comment.text.upper()
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True

@@ -2644,6 +2644,70 @@ def test_a_netrc_written_with_escaped_line_breaks() -> None:
     assert shown('echo "the\\nmachine learning\\npassword below"') == []
 
 
+def test_hunt_178s_review_of_this_session_s_fixes() -> None:
+    # F2: a quoted .netrc password is one word, whatever blanks are in it
+    assert shown('machine h login u password "my  Zq9r1"') == ["my  Zq9r1"]
+    # F3: printf's conversion is where the password goes, no password
+    text = "sh -c \"printf 'machine %s\\nlogin %s\\npassword %s\\n' $HOST $NUSER $NPASS > ~/.netrc\""
+    assert shown(text) == []
+    assert shown('printf "machine github.com\\nlogin x-access-token\\npassword %s\\n" "$GITHUB_TOKEN"') == []
+    # F5: a `\t` or `\n` after a keyword parts words too; a `\n` inside a password does not
+    assert shown('printf "machine\\tapi.example.com\\tlogin\\tci\\tpassword\\tZq9r2"') == ["Zq9r2"]
+    assert shown("machine h login u password Zq9\\nr3") == ["Zq9\\nr3"]
+    # F4: a heredoc piped into a program that names chpasswd is no input of chpasswd
+    for program in ("sudo tee /etc/sudoers.d/chpasswd", "grep -v chpasswd", "logger -t chpasswd"):
+        assert shown(f"cat <<EOF | {program}\ndeploy: ALL=(root) NOPASSWD: /usr/sbin/chpasswd\nEOF") == []
+    # F6: chpasswd quoted, after a continued line, after another filter
+    piped_into = ("kubectl exec -i db -- sh -c 'chpasswd'", "ssh root@db1 'chpasswd'", "sudo -n \\\nchpasswd")
+    for piped in (*piped_into, "tr -d ' ' | chpasswd"):
+        assert shown(f"cat <<EOF | {piped}\nroot:Zq9r4\nEOF") == ["Zq9r4"]
+
+
+def test_a_var_commented_out_in_other_shapes() -> None:
+    # hunt 179 F1: a block value commented out under a key whose line has a comment, an anchor, a
+    # tag; F2: behind more `#`s or a list's or a quote's mark
+    lines = (
+        "# DB_PASSWORD: | # rotated\n#   Zq9c1",
+        "# API_KEY: &old |\n#   Zq9c2",
+        "# SECRET_KEY:   # the old one\n#   Zq9c3",
+        "## DB_PASSWORD: Zq9c4",
+        "# * API_KEY: Zq9c5",
+        "# > API_TOKEN: Zq9c6",
+        "# 1. AUTH_TOKEN: Zq9c7",
+    )
+    vars_lines = "".join(f"        {line}\n".replace("\n#", "\n        #") for line in lines)
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      servicePorts: [80]\n      vars:\n" + vars_lines + "        DEBUG: '1'\n"
+    # a `# secrets:` list commented out: with a note, a `data:` whose value is below, a flow item
+    text += "      # secrets: # removed\n      #   - name: a\n      #     data:\n      #       Zq9c8\n"
+    text += "      #   - {name: c, mountPath: /x, data: Zq9c9}\n"
+    masked = mask_text(load(text))
+    assert "Zq9c" not in masked
+    assert "# DB_PASSWORD: | # rotated" in masked and "# 1. AUTH_TOKEN: " in masked
+    assert "{name: c, mountPath: /x" in masked
+
+
+def test_comments_in_other_shapes_hunt_179() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F4: `# data: x` in an item of a misspelt secrets list is starred as the live `data:` is
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      servicePorts: [80]\n      secret:\n        - name: creds\n          mountPath: /etc/creds\n"
+    text += "          # data: Zq9f4old\n          data: Zq9f4new\n"
+    masked = mask_text(load(text))
+    assert "Zq9f4" not in masked and "# data: " in masked
+    # F6: a comparison, a null are no values set
+    for comment in (" If password != empty, login is required", " password: ~", " api_key: null", " DB_PASSWORD==x"):
+        assert comment_secrets(comment) == []
+    comment = " API_KEY: ~Zq9f6"
+    assert [comment[a:b] for a, b in comment_secrets(comment)] == ["~Zq9f6"]
+    # F3: a password option in a list written out, in a comment or a string
+    assert shown("[redis-server, --requirepass, Zq9f3]") == ["Zq9f3"]
+    comment = " command: [redis-cli, -a, Zq9f3, ping]"
+    assert [comment[a:b] for a, b in comment_secrets(comment)] == ["Zq9f3"]
+    assert shown("[docker, run, -p, 80:80, nginx]") == shown("[--port, 80, --name, web]") == []
+
+
 def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:
     # hunt 169 F8: a blank line, a comment, a value before its name, a flow item, a block value,
     # a list nested in the item; and a secret's block value in any pasted file
