@@ -424,6 +424,23 @@ def test_nx204_template_without_login() -> None:
     assert "add registryLogin (registry, username, personalAccessToken)" in d.hint
 
 
+def test_nx204_template_spaced_by_a_byte_order_mark() -> None:
+    # hunt 177 F4: the schema's `\s` (ECMA-262's) takes U+FEFF for a blank; Python's did not
+    (d,) = only(
+        """
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: "<%\ufeffREGISTRY\ufeff%>/acme/web:1"
+              path: /
+              servicePorts: [80]
+        """,
+        "NX204",
+    )
+    assert (d.line, d.col) == (5, 14)
+
+
 @pytest.mark.parametrize(
     "image", ["acme/<% REGISTRY %>/web:1", "<% REGISTRY %>acme/web:1", "<% REGISTRY %>", "x<%REGISTRY%>/acme/web:1"]
 )
@@ -431,7 +448,11 @@ def test_nx206_misplaced_in_an_image(image: str) -> None:
     found = [d for d in lint_diags(login("ghcr.io", image)) if d.code == "NX206"]
     # the underline starts at the template
     assert [(d.line, d.col) for d in found] == [(9, 14 + image.index("<%"))]
-    assert found[0].message == f'image "{image}" has <% REGISTRY %> somewhere other than its start'
+    if image.startswith("<%"):  # at the start, without its `/` (hunt 180 F4)
+        wanted = f'image "{image}" has no "/" after <% REGISTRY %>, which must be a segment of its own'
+        assert found[0].message == wanted
+    else:
+        assert found[0].message == f'image "{image}" has <% REGISTRY %> somewhere other than its start'
 
 
 def test_nx206_in_a_var_underlines_the_template() -> None:

@@ -9,8 +9,9 @@ from nexlayer_lint.checks.app import PODS
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import item_name
 
-# `<% REGISTRY %>`, `<%REGISTRY%>`, any inner spacing.
-REGISTRY_TEMPLATE = re.compile(r"<%\s*REGISTRY\s*%>")
+# `<% REGISTRY %>`, `<%REGISTRY%>`, any inner spacing: the schema's (ECMA-262's `\s`, which has
+# U+FEFF too: hunt 177 F4).
+REGISTRY_TEMPLATE = re.compile(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>")
 # `<% NAME %>`: a name on one line, without `%`, with any spaces around it. Each character can be
 # read one way only, so a search stays linear even on a line of `<%` with no `%>`.
 TEMPLATE = re.compile(r"<%\s*(?:([^%\s](?:[^%\n]*[^%\s])?)\s*)?%>")

@@ -22,7 +22,7 @@ from nexlayer_lint.model import DataPath, Document, Edit, Explains, Fix
 from nexlayer_lint.secrets import in_secret
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
-_REGISTRY_PREFIX = re.compile(r"<%\s*REGISTRY\s*%>/")
+_REGISTRY_PREFIX = re.compile(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>/")
 
 
 @rule(
@@ -102,7 +102,10 @@ def misplaced_registry_template(app: App) -> Iterator[Finding]:
         if path in images:
             if _REGISTRY_PREFIX.match(value.strip()):
                 continue
-            message = f'image "{value}" has <% REGISTRY %> somewhere other than its start'
+            if REGISTRY_TEMPLATE.match(value.strip()):  # at its start, but the rest glued to it (hunt 180 F4)
+                message = f'image "{value}" has no "/" after <% REGISTRY %>, which must be a segment of its own'
+            else:
+                message = f'image "{value}" has <% REGISTRY %> somewhere other than its start'
             hint = (
                 "write the image as <% REGISTRY %>/<user>/<repository>:<tag>, for example <% REGISTRY %>/acme/api:1.0"
             )
