@@ -29,6 +29,11 @@ _DIRECTIVE_CODE = re.compile(r"[^,\s]+")  # one code of a directive: between com
 _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
 
 
+# a comment meant as a directive but not written as one: another case, no colon, `_` for `-`
+# (`# nexlayer-lint disable=NX215`, `# NEXLAYER-LINT: disable=NX215`), which would suppress nothing
+_LOOKALIKE = re.compile(r"nexlayer[-_ ]?lint[ \t]*:?[ \t]*(?:disable|enable)", re.IGNORECASE)
+
+
 class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
     comment: Comment
     whole_file: bool
@@ -46,6 +51,19 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     span: Span | None = None  # the comment's, `#` to its last character (NX099's place)
 
 
+def _not_a_directive(comment: Comment, lines: Sequence[str]) -> Problem:
+    """NX099 for a comment that starts as a directive but is none."""
+    line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
+    # the text starts after `#` and its blanks, which Comment.text leaves out (hunt 155 F2)
+    span = Span(comment.line, comment.col, comment.line, _text_col(comment, line) + len(comment.text))
+    return Problem(
+        "NX099",
+        f'"# {star_comment(comment.text)}" is not a directive nexlayer-lint understands',
+        span=span,
+        hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
+    )
+
+
 def parse(
     comments: Sequence[Comment], lines: Sequence[str], multiline_scalars: Sequence[tuple[int, int]] = ()
 ) -> tuple[list[Directive], list[Problem]]:
@@ -57,6 +75,8 @@ def parse(
     problems: list[Problem] = []
     for comment in comments:
         if not comment.text.startswith(PREFIX):
+            if comment.text[:1] in "nN" and _LOOKALIKE.match(comment.text):  # a directive mistyped (hunt 180 F6)
+                problems.append(_not_a_directive(comment, lines))
             continue
         match = DIRECTIVE.match(comment.text)
         line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
@@ -69,14 +89,7 @@ def parse(
             if comment.line in kept_ends:
                 removal = None  # the comment ends a `|+` scalar's kept lines: hunt 56 F1
         if not match:
-            problems.append(
-                Problem(
-                    "NX099",
-                    f'"# {star_comment(comment.text)}" is not a directive nexlayer-lint understands',
-                    span=span,
-                    hint="write `# nexlayer-lint: disable=NX215` or `# nexlayer-lint: disable-file=NX215`",
-                )
-            )
+            problems.append(_not_a_directive(comment, lines))
             continue
         codes: list[str] = []
         kept: list[int] = []  # the place in `named` of each code kept: its removal edit's

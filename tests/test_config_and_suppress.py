@@ -416,6 +416,23 @@ def test_a_directive_that_is_none_is_quoted_starred_as_its_code_frame_is(directi
     assert "Zq" not in quoted and "*" in quoted
 
 
+@pytest.mark.parametrize(
+    "comment", ["nexlayer-lint disable=NX215", "NEXLAYER-LINT: disable=NX215", "nexlayer_lint: disable-file=NX215"]
+)
+def test_a_mistyped_directive_is_reported_not_ignored(comment: str) -> None:
+    # hunt 180 F6: a comment that starts as a directive but is none suppressed nothing, silently
+    found = lint_diags(UNPINNED.replace("nginx\n", f"nginx  # {comment}\n"))
+    assert [(d.code, d.message) for d in found if d.code in ("NX099", "NX215")] == [
+        ("NX215", 'image "nginx" of pod "web" has no tag, so it runs whatever "latest" is at deploy time'),
+        ("NX099", f'"# {comment}" is not a directive nexlayer-lint understands'),
+    ]
+    assert not [
+        d
+        for d in lint_diags(UNPINNED.replace("nginx\n", "nginx  # nexlayer-lint is how we check\n"))
+        if d.code == "NX099"
+    ]
+
+
 @pytest.mark.parametrize("cut", ["NX2.15", "NX2\u00e915", "NX2\u202e15", "NX2\uff11\uff15", "NX2/15"])
 def test_a_code_cut_by_a_character_no_code_has_is_unknown_not_a_prefix(cut: str) -> None:
     # hunt 120 F2: the directive's grammar stopped at `.`, and `NX2` silenced every NX2xx on the line
@@ -530,8 +547,11 @@ def test_a_suppression_of_a_remote_code_is_unused_only_in_a_run_that_asks_the_ap
 
 
 def test_ordinary_comments_are_not_directives() -> None:
-    # the Document holds every comment; only those that start with the prefix are directives
+    # the Document holds every comment; only those that start with the prefix are directives,
+    # and one mistyped so that it suppresses nothing is reported (hunt 180 F6)
     text = UNPINNED.replace("image: nginx\n", "image: nginx  # nexlayer lint: disable=NX215\n")
+    assert lint_codes(text + "# a note\n") == [("NX215", 5, 14), ("NX099", 5, 21)]
+    text = UNPINNED.replace("image: nginx\n", "image: nginx  # nexlayer-lint checks this file\n")
     assert lint_codes(text + "# a note\n") == lint_codes(UNPINNED) == [("NX215", 5, 14)]
 
 
