@@ -1321,7 +1321,7 @@ def schema_fetch(schema_spec: str | None, api_url: str | None, timeout: float | 
     """Refresh the cached schema from the API now; print its version and sha256 digest.
 
     It refreshes what `check` would fetch here: the config's `api-url`, `timeout` and a `schema`
-    URL count, as for `schema path` (hunt 59 F2)."""
+    URL count, as for `schema path`."""
     from nexlayer_lint import schema_cache
     from nexlayer_lint.http_client import display_url
 
