@@ -69,11 +69,6 @@ def command_parts(text: str) -> list[Part]:
         if "curl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
-        # a list written out as YAML does (`# command: [redis-cli, -a, pw]`: hunt 179 F3); a JSON
-        # array's strings are _array_parts'
-        if "[" in text and '"' not in text:
-            words = _list_words(text, ends_command=False)
-            found += _option_parts(words) + _program_option_parts(words)
         if "-H" in text or "header" in text:
             found += _header_parts(text)
         if "--arg" in text:
@@ -93,6 +88,11 @@ def command_parts(text: str) -> list[Part]:
         # [redis-cli, AUTH, pw]`: hunt 153 F10), also in an object (`{"test": ["CMD", ...]}`)
         if "[" in text:
             found += _positional_password_parts(_list_words(text), listed=True)
+    if "[" in text and '"' not in text and " " in text:
+        # a list written out as YAML does (`# command: [redis-cli, -a, pw]`, `[curl, -u, u:pw,
+        # url]`: hunts 179 F3, 181 F5), read as the command its words make; a JSON array's
+        # strings are _array_parts'. (The words have no `[`: read once.)
+        found += command_parts(_list_words(text, ends_command=False))
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
     return found
@@ -955,17 +955,15 @@ _HEREDOC_DELIMITER = r"<<-?[ \t]*([^\s<>|&;()]{1,64})"
 _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # also a heredoc piped into it (`cat <<EOF | chpasswd`, maybe through other filters first), the
 # rest of its line read up to the next `<`; chpasswd run by itself (`/usr/sbin/chpasswd`) or by a
-# program that runs another (`sudo -n chpasswd`, `docker exec -i db chpasswd`, `ssh h 'chpasswd'`),
-# not a word given to another (`| sudo tee /etc/sudoers.d/chpasswd`, `| logger -t chpasswd`)
+# program that runs another (`sudo -n chpasswd`, `docker exec -i db chpasswd`, `ssh h 'chpasswd'`,
+# `busybox chpasswd`, `timeout 10 chpasswd`: hunt 181 F6), not a word given to a program that
+# reads text (`| sudo tee /etc/sudoers.d/chpasswd`, `| logger -t chpasswd`: hunt 178 F4)
 _BLANKS = r"(?:[ \t]|\\\r?\n)+"
-_RUNNERS = "sudo|doas|env|docker|podman|nerdctl|kubectl|oc|ssh|sh|bash"
-_RUNNER = rf"(?:(?:{_RUNNERS}){_BLANKS}(?:[^\s|;&<]{{1,256}}{_BLANKS}){{0,16}}?)?"
+_READERS = "tee|e?grep|fgrep|rg|logger|sed|awk|cat|echo|printf|wc|sort|head|tail|cut"
+_TEXT_READERS = rf"(?:sudo(?:[ \t]+-[^\s|;&<]{{1,64}})*[ \t]+)?(?:{_READERS})(?![^\s|;&<])"
 _PIPED_HEREDOC = re.compile(
-    r"(?<!<)"
-    + _HEREDOC_DELIMITER
-    + r"[^\n<|;&]*(?:\|[^\n<|;&]*){0,3}?\|[ \t]*"
-    + _RUNNER
-    + r"['\"]?(?:(?:/usr)?/s?bin/)?chpasswd(?=[\s'\"]|\Z)"
+    r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*(?:\|[^\n<|;&]*){0,3}?\|[ \t]*(?!" + _TEXT_READERS + ")"
+    rf"(?:[^\s|;&<]{{1,256}}{_BLANKS}){{0,16}}?['\"]?(?:[^\s|;&<'\"]*/)?chpasswd(?=[\s'\"]|\Z)"
 )
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)

@@ -1874,8 +1874,9 @@ def assignment_sign(text: str) -> int:
     # a colon after a plain name only: not `${DB_PASSWORD:-x}`, whose default is judged as a default
     colon_first = colon > 0 and (equals < 0 or colon < equals) and _VAR_NAME.fullmatch(text, 0, colon)
     sign = colon if colon_first else equals
-    if sign == equals and (text[sign - 1 : sign] in ("!", "<", ">", "=") or text[sign + 1 : sign + 2] == "="):
-        return -1  # a comparison (`password != empty`, `==`: hunt 179 F6)
+    before = text[sign - 1 : sign]
+    if sign == equals and (before in ("!", "<", ">") or (text[sign + 1 : sign + 2] == "=" and before in " \t")):
+        return -1  # a comparison (`password != empty`, `password == x`: hunt 179 F6), not `NAME==x` (hunt 181 F8)
     name = text[:sign].strip()
     return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
 
@@ -1932,22 +1933,55 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 ]
         else:
             found += _commented_entries(text, start, end)
-            noted = _NOTED_ASSIGNMENT.search(text, start, end)  # `# was: DB_PASSWORD: x`
-            if noted and assignment_sign(noted.group(1) + ":") > 0:
-                found += [(p.start, p.end) for p in literal_parts(text, noted.start(2), noted.end(2), "", "")]
+            if (noted := _noted_value(text, start, end)) is not None:  # `# was: DB_PASSWORD: x`
+                found += [(p.start, p.end) for p in literal_parts(text, *noted, "", "")]
         pos = cut.end() if cut else len(text) + 1
     return found
 
 
-# a var commented out after other words (`# was: DB_PASSWORD: x`, `# old DB_PASSWORD: x`, a
-# directive's note), its value one word that ends the comment: prose goes on after a word
-_NOTED_ASSIGNMENT = re.compile(r"[ \t]([A-Za-z_][A-Za-z0-9_.-]{0,127}):[ \t]+(\S+)[ \t]*\Z")
+def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the value of a var commented out after other words is in text[start:end] (`was:
+    DB_PASSWORD: x`, `old DB_PASSWORD: x`, a directive's note): one word that ends the piece,
+    after `NAME:` (prose goes on after a word). Read from the end, by a few searches back."""
+    stop = end
+    while stop > start and text[stop - 1] in " \t":
+        stop -= 1
+    word = max(text.rfind(" ", start, stop), text.rfind("\t", start, stop)) + 1
+    colon = word - 1
+    while colon > start and text[colon] in " \t":
+        colon -= 1
+    if word <= start or colon <= start or text[colon] != ":":
+        return None
+    name = max(text.rfind(" ", start, colon), text.rfind("\t", start, colon)) + 1
+    if name <= start or assignment_sign(text[name : colon + 1]) <= 0:  # (the first word's: read above)
+        return None
+    # a var's name, not a word of prose (`# Rotate the token: monthly`: hunt 181 F1)
+    return (word, stop) if "_" in text[name:colon] or text[name:colon].isupper() else None
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
 # a flow item's `data` in a `# secrets:` list commented out, and where its value ends
 _FLOW_DATA = re.compile(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
 _FLOW_VALUE_END = re.compile(r"[,}]")
+
+
+def _flow_data_values(text: str) -> list[tuple[int, int]]:
+    """Where the `data` values of the flow items in a comment's text are: to the next `,` or
+    `}`, or in their quotes (`data: "a,b"`: hunt 181 F4); each end looked for once, reused while
+    it lies ahead (`{data: {data: ...` without an end: hunt 181 F3)."""
+    found: list[tuple[int, int]] = []
+    end = -1
+    for data in _FLOW_DATA.finditer(text):
+        at = data.end()
+        if text[at : at + 1] in ("'", '"'):
+            value = value_from(text, at, _FLOW_VALUE_END)
+            found.append((at, min(value[1] + 1, len(text))))
+            continue
+        if end < at:
+            stop = _FLOW_VALUE_END.search(text, at)
+            end = stop.start() if stop else len(text)
+            found.append((at, end))  # (a later `data` before the same end is inside this value)
+    return found
 
 
 def _file_data_at(text: str) -> int:
@@ -2007,7 +2041,7 @@ def commented_block(text: str) -> int:
     if not (end and rest[end - 1] in "|>"):
         end = len(rest) + 1  # no header: the value is a mapping or a plain scalar below
     body = rest[: end - 1].rstrip(" \t")
-    for _ in range(2):  # an anchor and a tag before the value (`# API_KEY: &old |`, `!!str`)
+    for _ in range(2) if not body.endswith(":") else ():  # an anchor, a tag (`# API_KEY: &old |`)
         word = max(body.rfind(" "), body.rfind("\t"))
         if word > 0 and body[word + 1 : word + 2] in ("&", "!"):
             body = body[:word].rstrip(" \t")
@@ -3508,12 +3542,10 @@ class _Spans:
                     elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 if files and "data" in text:  # `#   - {name: c, data: x}` (hunt 179 F1)
-                    for data in _FLOW_DATA.finditer(text):
-                        stop = _FLOW_VALUE_END.search(text, data.end())
-                        self.add_lines(start + 1, _trimmed([(data.end(), stop.start() if stop else len(text))], text))
-                cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)
-                key = text[: cut.start() if cut else len(text)].strip()
-                files = files or (comment.own_line and key in _SECRETS_KEYS)
+                    self.add_lines(start + 1, _trimmed(_flow_data_values(text), text))
+                if comment.own_line and not files and "secrets:" in text:
+                    cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)
+                    files = text[: cut.start() if cut else len(text)].strip() in _SECRETS_KEYS
             upper = comment.text.upper()
             if "-----BEGIN " in upper and "PRIVATE KEY" in upper:
                 key_lines = True

@@ -31,7 +31,9 @@ _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
 
 # a comment meant as a directive but not written as one: another case, no colon, `_` for `-`
 # (`# nexlayer-lint disable=NX215`, `# NEXLAYER-LINT: disable=NX215`), which would suppress nothing
-_LOOKALIKE = re.compile(r"nexlayer[-_ ]?lint[ \t]*:?[ \t]*(?:disable|enable)", re.IGNORECASE)
+_LOOKALIKE = re.compile(
+    r"nexlayer[-_ ]?lint[ \t]*:?[ \t]*(?:disable|enable)(?:-[a-z-]{1,16})?[ \t]*[=:]", re.IGNORECASE
+)
 
 
 class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up

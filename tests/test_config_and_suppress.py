@@ -426,11 +426,9 @@ def test_a_mistyped_directive_is_reported_not_ignored(comment: str) -> None:
         ("NX215", 'image "nginx" of pod "web" has no tag, so it runs whatever "latest" is at deploy time'),
         ("NX099", f'"# {comment}" is not a directive nexlayer-lint understands'),
     ]
-    assert not [
-        d
-        for d in lint_diags(UNPINNED.replace("nginx\n", "nginx  # nexlayer-lint is how we check\n"))
-        if d.code == "NX099"
-    ]
+    # prose about the linter is none (hunt 181 F2)
+    for prose in ("nexlayer-lint is how we check", "Nexlayer lint: disabled in CI", "nexlayer-lint disables NX215"):
+        assert not [d for d in lint_diags(UNPINNED.replace("nginx\n", f"nginx  # {prose}\n")) if d.code == "NX099"]
 
 
 @pytest.mark.parametrize("cut", ["NX2.15", "NX2\u00e915", "NX2\u202e15", "NX2\uff11\uff15", "NX2/15"])

@@ -2697,7 +2697,7 @@ def test_comments_in_other_shapes_hunt_179() -> None:
     masked = mask_text(load(text))
     assert "Zq9f4" not in masked and "# data: " in masked
     # F6: a comparison, a null are no values set
-    for comment in (" If password != empty, login is required", " password: ~", " api_key: null", " DB_PASSWORD==x"):
+    for comment in (" If password != empty, login is required", " password: ~", " api_key: null", " password == x"):
         assert comment_secrets(comment) == []
     comment = " API_KEY: ~Zq9f6"
     assert [comment[a:b] for a, b in comment_secrets(comment)] == ["~Zq9f6"]
@@ -2706,6 +2706,32 @@ def test_comments_in_other_shapes_hunt_179() -> None:
     comment = " command: [redis-cli, -a, Zq9f3, ping]"
     assert [comment[a:b] for a, b in comment_secrets(comment)] == ["Zq9f3"]
     assert shown("[docker, run, -p, 80:80, nginx]") == shown("[--port, 80, --name, web]") == []
+
+
+def test_hunt_181s_review_of_this_session_s_fixes() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1: prose's last word after `the token:` is no var commented out; a var's name is
+    prose = (" Rotate the token: monthly", " Where to find the password: 1Password", " Each pod needs a key: yes")
+    for comment in prose:
+        assert comment_secrets(comment) == []
+    comment = " was: api_key: Zq9g1"
+    assert [comment[a:b] for a, b in comment_secrets(comment)] == ["Zq9g1"]
+    # F8: `NAME==x` sets `=x`, in a list of vars too
+    assert [s.path for s in find_secrets({"vars": ["DB_PASSWORD==Zq9g2"]})] == [("vars", 0)]
+    # F6: chpasswd run by any program that runs another; F5: a list's other commands
+    for runner in ("busybox", "timeout 10", "chroot /mnt", "nice -n 5"):
+        assert shown(f"cat <<EOF | {runner} chpasswd\nroot:Zq9g3\nEOF") == ["Zq9g3"]
+    assert shown("cat <<EOF | /usr/local/sbin/chpasswd\nroot:Zq9g3\nEOF") == ["Zq9g3"]
+    assert shown("[curl, -u, admin:Zq9g4, http://x]") == shown("[git, config, x.token, Zq9g4]") == ["Zq9g4"]
+
+
+def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
+    # F4: a quoted value holds its `,`; F3: an item without an end is read once (linear)
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += '      servicePorts: [80]\n      # secrets:\n      #   - {name: c, data: "Zq9h1,Zq9h2tail"}\n'
+    masked = mask_text(load(text))
+    assert "Zq9h" not in masked and "{name: c, data: " in masked
 
 
 def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:

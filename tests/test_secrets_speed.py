@@ -201,6 +201,12 @@ WORST = {
         "Zq9n",
         ["NX213"],
     ),
+    # hunt 181 F3: each flow item's `data` in a commented secrets list looked for its end afresh
+    "32,000 flow data keys in a commented secrets list": (
+        VARS + " + '        DB_PASSWORD: Zq9spd1\\n      # secrets:\\n      #   - ' + '{data: ' * 32_000 + '\\n'",
+        "Zq9spd1",
+        ["NX213"],
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
