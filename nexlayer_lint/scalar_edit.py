@@ -22,9 +22,10 @@ from nexlayer_lint.model import Comment, DataPath, Document
 from nexlayer_lint.scalars import plain_value
 from nexlayer_lint.secrets import carry_secrets
 
-# An anchor (`&name`) starts a token: after a blank, a flow indicator or at a line's start. With
-# one in the file a value may also be an alias's copy, which the data holds a second time.
-_ANCHOR = re.compile(r"[\s\[{,]&")
+# An anchor (`&name`) starts a token: after a blank, a flow indicator, at a line's start, or right
+# after a JSON-like key's colon (`"k":&pw x`: hunt 182 F2). With one in the file a value may also
+# be an alias's copy, which the data holds a second time.
+_ANCHOR = re.compile(r"[\s\[{,:]&")
 # A plain scalar in block context that YAML 1.1 (libyaml) and 1.2 read alike as one scalar on its
 # line: no indicator first, no blank or `#` inside, no `:` last (that would make it a key).
 _PLAIN = re.compile(r"(?:[0-9A-Za-z_./~$+(]|-(?=\S))[^\s#]*(?<!:)")

@@ -3291,6 +3291,10 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     # both (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)
     command = _command_step(changed)
     container = changed[:command] if command >= 0 else changed[:-1]
+    # `- [name: X, value: y]`: a pair's other mapping is secret by this one's name (hunt 182 F1)
+    pair = get_in(new.data, container[:-1]) if container and isinstance(container[-1], int) else None
+    if isinstance(pair, list) and len(pair) <= 4:
+        container = container[:-1]
     state, node, parent = PLAIN, new.data, None
     for key in container:
         if state >= NAME:  # inside a value that is secret as a whole: its one secret stays as it was

@@ -314,3 +314,32 @@ def test_an_edit_of_the_entrypoint_finds_the_command_s_secrets_again(before: str
     fast = edited(document, new_text)
     assert fast is not None  # the fast path is taken
     assert document_secrets(fast) == full_secrets(load(new_text, "nexlayer.yaml")[0])
+
+
+def test_a_renamed_pair_s_value_is_found_again() -> None:
+    # hunt 182 F1: in `- [name: X, value: y]` the `value` mapping is secret by the other mapping's
+    # `name`: only the edited mapping was walked again, and the value went to /validate in clear
+    text = (
+        "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n      vars:\n"
+        '        - [name: "DB_HOST"\n          , value: "Zq9hunter2xx"]\n'
+    )
+    document, problems = load(text, "nexlayer.yaml")
+    assert document is not None and problems == []
+    assert _paths(document_secrets(document)) == []
+    new_text = text.replace("DB_HOST", "DB_PASSWORD")
+    fast = edited(document, new_text)
+    assert fast is not None  # the fast path is taken
+    assert document_secrets(fast) == full_secrets(load(new_text, "nexlayer.yaml")[0])
+    assert _paths(document_secrets(fast)) == [("application", "pods", 0, "vars", 0, 1, "value")]
+
+
+def test_an_anchor_right_after_a_json_key_s_colon_is_one() -> None:
+    # hunt 182 F2: `"k":&pw x` has an anchor the search missed: an edit kept the alias's copy as
+    # it was, no longer secret
+    text = (
+        "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n"
+        '      vars: {"NOTE":&pw Zq9hunter2xx, "DB_PASSWORD": *pw}\n'
+    )
+    document, problems = load(text, "nexlayer.yaml")
+    assert document is not None and problems == []
+    assert edited(document, text.replace("1.27", "1.28")) is None
