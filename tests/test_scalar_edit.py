@@ -323,8 +323,7 @@ def test_a_renamed_pair_s_value_is_found_again() -> None:
         "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n      vars:\n"
         '        - [name: "DB_HOST"\n          , value: "Zq9hunter2xx"]\n'
     )
-    document, problems = load(text, "nexlayer.yaml")
-    assert document is not None and problems == []
+    document = _clean(text)
     assert _paths(document_secrets(document)) == []
     new_text = text.replace("DB_HOST", "DB_PASSWORD")
     fast = edited(document, new_text)
@@ -340,6 +339,11 @@ def test_an_anchor_right_after_a_json_key_s_colon_is_one() -> None:
         "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n"
         '      vars: {"NOTE":&pw Zq9hunter2xx, "DB_PASSWORD": *pw}\n'
     )
+    assert edited(_clean(text), text.replace("1.27", "1.28")) is None
+
+
+def _clean(text: str) -> Document:
+    """`text`'s Document, which the loader reads without a problem."""
     document, problems = load(text, "nexlayer.yaml")
     assert document is not None and problems == []
-    assert edited(document, text.replace("1.27", "1.28")) is None
+    return document
