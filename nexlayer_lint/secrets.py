@@ -2800,9 +2800,13 @@ def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpa
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
             # template are not, nor any `$name` a shell expands (`echo "machine h password
             # $gh_token" > ~/.netrc`, an unquoted heredoc: hunts 163 F10, 164 F5)
-            reference = (
-                _NETRC_REFERENCE.match(text, value_start) or _PRINTF_CONVERSION.fullmatch(text, value_start, value_end)
-            ) or (
+            if _PRINTF_CONVERSION.fullmatch(text, value_start, value_end):
+                # `printf 'machine h password %s\n' x`: the argument the conversion takes (hunt 181 F7)
+                argument = _printf_argument(text, quote, quote_at, value_start)
+                if argument is not None:
+                    found += literal_parts(text, *argument, "option", "password")
+                continue
+            reference = _NETRC_REFERENCE.match(text, value_start) or (
                 _SHELL_VARIABLE.fullmatch(text, value_start, value_end)
                 if expands.at(quote_at if quote else value_start, quote)
                 else _ENV_REFERENCE.fullmatch(text, value_start, value_end)
@@ -2810,6 +2814,30 @@ def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpa
             if reference is None:
                 found += literal_parts(text, value_start, value_end, "option", "password")
     return found
+
+
+def _printf_argument(text: str, quote: str, quote_at: int, at: int) -> tuple[int, int] | None:
+    """Where the literal argument is that a printf gives the conversion at text[at], when its
+    format is the quoted text opening at `quote_at` (`printf 'machine %s\npassword %s\n' h pw`):
+    the word after the format as far on as the conversions before it; None for a reference."""
+    close = text.find(quote, at) if quote else -1
+    if close < 0 or not text[max(0, quote_at - 12) : quote_at].rstrip().endswith("printf"):
+        return None
+    index = sum(match.group() != "%%" for match in _PRINTF_ANY.finditer(text, quote_at + 1, at))
+    pos, word = close + 1, None
+    for _ in range(index + 1):
+        if (word := _PRINTF_WORD.match(text, pos)) is None:
+            return None
+        pos = word.end()
+    assert word is not None
+    start, end = word.span(1)
+    if text[start] in "'\"":
+        start, end = start + 1, end - 1
+    return None if text.startswith(("$", "`"), start) or start >= end else (start, end)
+
+
+_PRINTF_ANY = re.compile(r"%%|%[-+ #0-9.]{0,16}[sbqdiouxXeEfgGc]")
+_PRINTF_WORD = re.compile(r"[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s>|;&<]+)")
 
 
 class _ShellExpands:

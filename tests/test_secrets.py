@@ -2724,6 +2724,10 @@ def test_hunt_181s_review_of_this_session_s_fixes() -> None:
         assert shown(f"cat <<EOF | {runner} chpasswd\nroot:Zq9g3\nEOF") == ["Zq9g3"]
     assert shown("cat <<EOF | /usr/local/sbin/chpasswd\nroot:Zq9g3\nEOF") == ["Zq9g3"]
     assert shown("[curl, -u, admin:Zq9g4, http://x]") == shown("[git, config, x.token, Zq9g4]") == ["Zq9g4"]
+    # F7: a printf's conversion takes its password from the argument as far on
+    assert shown("printf 'machine h\\nlogin u\\npassword %s\\n' Zq9g5 > ~/.netrc") == ["Zq9g5"]
+    assert shown("printf 'machine %s\\nlogin %s\\npassword %s\\n' h.io u 'Zq9g6' > ~/.netrc") == ["Zq9g6"]
+    assert shown('printf "machine %s\\nlogin %s\\npassword %s\\n" $HOST $U "$PW" > ~/.netrc') == []
 
 
 def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
