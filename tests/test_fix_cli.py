@@ -471,6 +471,19 @@ def test_a_pipe_cannot_be_fixed_and_the_run_says_so(project: Path, option: str) 
     assert "nothing to fix" not in result.stderr
 
 
+def test_diff_of_a_symlink_names_the_file_it_points_to(project: Path) -> None:
+    # hunt 176 F2: headed with the link's name, the diff applied neither with git nor with patch
+    (project / "deploy").mkdir()
+    target = project / "deploy" / "nexlayer.yaml"
+    target.write_text(CLEAN.replace("servicePorts: [80]", 'servicePorts: ["80"]'))
+    (project / "nexlayer.yaml").symlink_to(Path("deploy") / "nexlayer.yaml")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    patch = run("--diff", "nexlayer.yaml").stdout
+    assert patch.startswith("--- a/deploy/nexlayer.yaml\n+++ b/deploy/nexlayer.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
+    assert target.read_text() == CLEAN and (project / "nexlayer.yaml").is_symlink()
+
+
 def test_diff_of_a_file_with_a_byte_order_mark_keeps_it_on_line_1(project: Path) -> None:
     # hunt 27 F3: a hunk at line 1 without the BOM did not apply
     path = project / "nexlayer.yaml"
