@@ -2004,10 +2004,14 @@ def _secrets_item_lines(doc: Document) -> "_Ranges":
     lists: dict[Any, bool] = {}  # whether a list's key is `secrets`: each key judged once
 
     def in_secrets(path: tuple[Any, ...]) -> bool:
-        # a misspelt `secret:` too, whose live items are read as secrets items (hunt 179 F4)
-        if len(path) < 2 or not isinstance(path[-1], int):
+        # a misspelt `secret:` too, whose live items are read as secrets items (hunt 179 F4); the
+        # list's own lines too, between its items (`# - {name: x, data: y}`: hunt 181 F4)
+        if path and isinstance(path[-1], str):
+            key = path[-1]  # the list itself
+        elif len(path) >= 2 and isinstance(path[-1], int):
+            key = path[-2]  # one of its items
+        else:
             return False
-        key = path[-2]
         if key not in lists:
             lists[key] = isinstance(key, str) and is_secrets_key(key)
         return lists[key]
@@ -3573,8 +3577,10 @@ class _Spans:
                         block = _indent_width(text)  # `# data: |`, `# data:`: the lines under it
                     elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
-                if files and "data" in text:  # `#   - {name: c, data: x}` (hunt 179 F1)
-                    self.add_lines(start + 1, _trimmed(_flow_data_values(text), text))
+                if "data" in text and (files or (comment.own_line and "{" in text)):
+                    items = items or _secrets_item_lines(self.doc)
+                    if files or items.overlaps(comment.line, comment.line + 1):  # `# - {name: c, data: x}`
+                        self.add_lines(start + 1, _trimmed(_flow_data_values(text), text))  # (hunts 179 F1, 181 F4)
                 if comment.own_line and not files and "secrets:" in text:
                     cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)
                     files = text[: cut.start() if cut else len(text)].strip() in _SECRETS_KEYS

@@ -2736,6 +2736,12 @@ def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
     text += '      servicePorts: [80]\n      # secrets:\n      #   - {name: c, data: "Zq9h1,Zq9h2tail"}\n'
     masked = mask_text(load(text))
     assert "Zq9h" not in masked and "{name: c, data: " in masked
+    # a flow item commented out between a live list's items
+    live = "      secrets:\n        - {name: a, data: Zq9h3}\n        # - {name: c"
+    text = text.replace("      # secrets:\n      #   - {name: c", live)
+    text += "        - {name: b, data: Zq9h4}\n      vars: {NOTE: '{data: public}'}\n"
+    masked = mask_text(load(text))
+    assert "Zq9h" not in masked and "{data: public}" in masked
 
 
 def test_an_env_list_pasted_in_a_var_in_other_layouts() -> None:
