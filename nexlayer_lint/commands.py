@@ -48,8 +48,10 @@ from nexlayer_lint.secrets import (
 )
 
 
-def command_parts(text: str) -> list[Part]:
-    """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two)."""
+def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
+    """The secrets of the commands in `text` (unsorted; parts_in keeps the telling one of two);
+    `list_words`: `text` is a list's words (_list_words), whose positional passwords are read
+    already, with the list's end ending its command."""
     found: list[Part] = []
     strings = _Strings([], set())
     if "[" in text:
@@ -82,7 +84,7 @@ def command_parts(text: str) -> list[Part]:
     if _ORACLE_TOOL_HINT.search(text):
         found += _sqlplus_parts(text)
     # `htpasswd -nb user pw`, `redis-cli AUTH pw`...: a text with none of these names has none
-    if _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
+    if not list_words and _first_of(text, POSITIONAL_PASSWORD_PROGRAMS) >= 0:
         found += _positional_password_parts(text)
         # a list's items as words, at their places (`["redis-cli", "AUTH", "pw"]`, `# command:
         # [redis-cli, AUTH, pw]`: hunt 153 F10), also in an object (`{"test": ["CMD", ...]}`)
@@ -92,7 +94,7 @@ def command_parts(text: str) -> list[Part]:
         # a list written out as YAML does (`# command: [redis-cli, -a, pw]`, `[curl, -u, u:pw,
         # url]`: hunts 179 F3, 181 F5), read as the command its words make; a JSON array's
         # strings are _array_parts'. (The words have no `[`: read once.)
-        found += command_parts(_list_words(text, ends_command=False))
+        found += command_parts(_list_words(text, ends_command=False), list_words=True)
     if strings.closed_items:
         found = _within_items(found, strings.closed_items)
     return found

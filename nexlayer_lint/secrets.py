@@ -1955,8 +1955,12 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     name = max(text.rfind(" ", start, colon), text.rfind("\t", start, colon)) + 1
     if name <= start or assignment_sign(text[name : colon + 1]) <= 0:  # (the first word's: read above)
         return None
-    # a var's name, not a word of prose (`# Rotate the token: monthly`: hunt 181 F1)
-    return (word, stop) if "_" in text[name:colon] or text[name:colon].isupper() else None
+    # a var's name (`DB_PASSWORD`, `apiKey`, `db.password`: not only lower-case letters), or any
+    # name after a note's colon (`# was: password: x`: hunt 183 F3); not a word of prose after
+    # another (`# Rotate the token: monthly`: hunt 181 F1)
+    key = text[name:colon]
+    noted = text[start:name].rstrip(" \t").endswith(":")
+    return (word, stop) if noted or not (key.isalpha() and key.islower()) else None
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
@@ -1967,15 +1971,19 @@ _FLOW_VALUE_END = re.compile(r"[,}]")
 
 def _flow_data_values(text: str) -> list[tuple[int, int]]:
     """Where the `data` values of the flow items in a comment's text are: to the next `,` or
-    `}`, or in their quotes (`data: "a,b"`: hunt 181 F4); each end looked for once, reused while
-    it lies ahead (`{data: {data: ...` without an end: hunt 181 F3)."""
+    `}`, or in their quotes (`data: "a,b"`: hunt 181 F4); a `data` inside the value before it is
+    part of that value (`{data: {data: ...` without an end: hunt 181 F3), so each character is
+    looked at once."""
     found: list[tuple[int, int]] = []
     end = -1
     for data in _FLOW_DATA.finditer(text):
         at = data.end()
+        if at <= end:
+            continue  # inside the value before it, starred with it
         if text[at : at + 1] in ("'", '"'):
-            value = value_from(text, at, _FLOW_VALUE_END)
-            found.append((at, min(value[1] + 1, len(text))))
+            close = text.find(text[at], at + 1)  # (a `""` value is empty: hunt 183 F2)
+            end = len(text) if close < 0 else close + 1
+            found.append((at, end))
             continue
         if end < at:
             stop = _FLOW_VALUE_END.search(text, at)

@@ -2730,6 +2730,18 @@ def test_hunt_181s_review_of_this_session_s_fixes() -> None:
     assert shown('printf "machine %s\\nlogin %s\\npassword %s\\n" $HOST $U "$PW" > ~/.netrc') == []
 
 
+def test_hunt_183s_review_of_this_session_s_fixes() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1: a list's end ends its command: the words after it are no password
+    for text in ("use [rabbitmqctl, add_user, bob] then set it", "[redis-cli, AUTH] is refused without one"):
+        assert shown(text) == []
+    assert shown("[redis-cli, AUTH, Zq9k1]") == ["Zq9k1"]
+    # F3: any name after a note's colon; a var's name after other words
+    for comment in (" was: password: Zq9k2", " old db.password: Zq9k2", " old apiKey: Zq9k2"):
+        assert [comment[a:b] for a, b in comment_secrets(comment)] == ["Zq9k2"]
+
+
 def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
     # F4: a quoted value holds its `,`; F3: an item without an end is read once (linear)
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"

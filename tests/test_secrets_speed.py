@@ -207,6 +207,12 @@ WORST = {
         "Zq9spd1",
         ["NX213"],
     ),
+    # hunt 183 F2: an empty quoted `data` skipped as a shell's `""x`, each value read to the end
+    "16,000 empty quoted flow data keys in a commented secrets list": (
+        VARS + " + '        DB_PASSWORD: Zq9spd2\\n      # secrets:\\n      #   - ' + '{data: \"\"' * 16_000 + '\\n'",
+        "Zq9spd2",
+        ["NX213"],
+    ),
     "100 KiB of <% under any name": (VARS + " + \"        FOO: '\" + '<%' * 51_200 + \"'\\n\"", "", []),
     "100 KiB of ${ under a secret name": (
         VARS + " + \"        DB_PASSWORD: '\" + '${' * 51_200 + \"'\\n\"",
