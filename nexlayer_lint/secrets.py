@@ -1955,12 +1955,15 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     name = max(text.rfind(" ", start, colon), text.rfind("\t", start, colon)) + 1
     if name <= start or assignment_sign(text[name : colon + 1]) <= 0:  # (the first word's: read above)
         return None
-    # a var's name (`DB_PASSWORD`, `apiKey`, `db.password`: not only lower-case letters), or any
-    # name after a note's colon (`# was: password: x`: hunt 183 F3); not a word of prose after
-    # another (`# Rotate the token: monthly`: hunt 181 F1)
-    key = text[name:colon]
-    noted = text[start:name].rstrip(" \t").endswith(":")
-    return (word, stop) if noted or not (key.isalpha() and key.islower()) else None
+    # a var's name, or any name after a note's colon (`# was: password: x`: hunt 183 F3); not a
+    # word of prose after another (`# Rotate the token: monthly`, `the GitHub Token:`: hunts 181
+    # F1, 184 F1)
+    key, value = text[name:colon], text[word:stop]
+    # `DB_PASSWORD`, `db.password`, `TOKEN`, `apiKey`; not `Token` or `api-key` in a sentence
+    var_like = "_" in key or "." in key or key.isupper() or (key[:1].islower() and not key.islower())
+    # after a note (`# was: password: x`), a value no word of prose is (`# TODO: password: change`)
+    noted = text[start:name].rstrip(" \t").endswith(":") and not (value.isalpha() and value.islower())
+    return (word, stop) if var_like or noted else None
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
@@ -1981,7 +1984,11 @@ def _flow_data_values(text: str) -> list[tuple[int, int]]:
         if at <= end:
             continue  # inside the value before it, starred with it
         if text[at : at + 1] in ("'", '"'):
-            close = text.find(text[at], at + 1)  # (a `""` value is empty: hunt 183 F2)
+            quote = text[at]
+            close = text.find(quote, at + 1)  # (a `""` value is empty: hunt 183 F2)
+            # YAML's `''` in single quotes and `\"` in double quotes are no end (hunt 184 F3)
+            while close > 0 and (text.startswith("''", close) if quote == "'" else escaped(text, close)):
+                close = text.find(quote, close + (2 if quote == "'" else 1))
             end = len(text) if close < 0 else close + 1
             found.append((at, end))
             continue

@@ -2742,6 +2742,19 @@ def test_hunt_183s_review_of_this_session_s_fixes() -> None:
         assert [comment[a:b] for a, b in comment_secrets(comment)] == ["Zq9k2"]
 
 
+def test_hunt_184s_review_of_this_session_s_fixes() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1: a title-case or hyphenated word in a sentence is no var's name; a note's word value no password
+    for comment in (" Rotate the GitHub Token: monthly", " Rotate the api-key: quarterly", " TODO: password: change"):
+        assert comment_secrets(comment) == []
+    # F3: a quoted flow `data` holds its escaped quotes
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += '      servicePorts: [80]\n      # secrets:\n      #   - {name: c, data: "Zq9m1\\"Zq9m2"}\n'
+    text += "      #   - {name: d, data: 'Zq9m3''Zq9m4'}\n"
+    assert "Zq9m" not in mask_text(load(text))
+
+
 def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
     # F4: a quoted value holds its `,`; F3: an item without an end is read once (linear)
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
