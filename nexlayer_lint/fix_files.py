@@ -219,7 +219,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """`diff -u` of two texts, with `--- a/path` and `+++ b/path` headers as git writes them (so
     `git apply` and `patch -p1` take it); each line keeps its own line break, and a last line
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
-    if os.path.islink(path):  # the file it points to, which --fix writes, git and patch patch (hunt 176 F2)
+    # through a link (the file's or a folder's on its way), the file it points to, which --fix
+    # writes and git and patch patch (hunts 176 F2, 184 F4)
+    if os.path.exists(path) and os.path.realpath(path) != os.path.abspath(path):
         path = os.path.relpath(os.path.realpath(path))
     # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
     shown = _outside_named(os.path.normpath(path)).replace(os.sep, "/").lstrip("/")

@@ -482,6 +482,13 @@ def test_diff_of_a_symlink_names_the_file_it_points_to(project: Path) -> None:
     assert patch.startswith("--- a/deploy/nexlayer.yaml\n+++ b/deploy/nexlayer.yaml\n")
     subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
     assert target.read_text() == CLEAN and (project / "nexlayer.yaml").is_symlink()
+    # hunt 184 F4: and one reached through a symlinked folder
+    target.write_text(CLEAN.replace("servicePorts: [80]", 'servicePorts: ["80"]'))
+    (project / "linkdir").symlink_to("deploy")
+    patch = run("--diff", "linkdir/nexlayer.yaml").stdout
+    assert patch.startswith("--- a/deploy/nexlayer.yaml\n+++ b/deploy/nexlayer.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project, check=True)
+    assert target.read_text() == CLEAN
 
 
 def test_diff_of_a_file_with_a_byte_order_mark_keeps_it_on_line_1(project: Path) -> None:
