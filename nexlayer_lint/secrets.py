@@ -1916,11 +1916,7 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
             while value < end and text[value] in " \t":
                 value += 1
             if text[value : value + 1] in ("'", '"'):  # a ` #` in its quotes is in the value (hunt 148 F9)
-                quote = text[value]
-                close = text.find(quote, value + 1)
-                # YAML's `''` in single quotes, `\"` in double quotes (hunt 149 F5)
-                while close > 0 and (text.startswith("''", close) if quote == "'" else escaped(text, close)):
-                    close = text.find(quote, close + (2 if quote == "'" else 1))
+                close = _closing_quote(text, value)
                 if close >= end:
                     cut = _INNER_COMMENT.search(text, close)
                     end = cut.start() if cut else len(text)
@@ -1937,6 +1933,16 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 found += [(p.start, p.end) for p in literal_parts(text, *noted, "", "")]
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+def _closing_quote(text: str, opening: int) -> int:
+    """Where the quote that closes the one at text[opening] is in a comment, else -1: YAML's `''`
+    in single quotes and `\"` in double quotes are no end (hunt 149 F5)."""
+    quote = text[opening]
+    close = text.find(quote, opening + 1)
+    while close > 0 and (text.startswith("''", close) if quote == "'" else escaped(text, close)):
+        close = text.find(quote, close + (2 if quote == "'" else 1))
+    return close
 
 
 def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1984,11 +1990,7 @@ def _flow_data_values(text: str) -> list[tuple[int, int]]:
         if at <= end:
             continue  # inside the value before it, starred with it
         if text[at : at + 1] in ("'", '"'):
-            quote = text[at]
-            close = text.find(quote, at + 1)  # (a `""` value is empty: hunt 183 F2)
-            # YAML's `''` in single quotes and `\"` in double quotes are no end (hunt 184 F3)
-            while close > 0 and (text.startswith("''", close) if quote == "'" else escaped(text, close)):
-                close = text.find(quote, close + (2 if quote == "'" else 1))
+            close = _closing_quote(text, at)  # (a `""` value is empty: hunt 183 F2; escapes: 184 F3)
             end = len(text) if close < 0 else close + 1
             found.append((at, end))
             continue
