@@ -946,9 +946,10 @@ _CHPASSWD = "chpasswd"
 # and chpasswd given its line by a here-string, after its words: options, maybe with values
 # (`-c SHA512`, `-R /mnt`: hunt 166 F3), redirections (`2>&1`, `&>/dev/null`, `</dev/null`), a
 # line continued (hunt 167 F3)
+_BLANK = r"(?:[ \t]|\\\r?\n)"  # a blank, or a line continued
 _CHPASSWD_WORDS = (
-    r"(?<![^\s'\"/;|&(`])chpasswd(?:(?:[ \t]|\\\r?\n)+"
-    r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}(?:[ \t]|\\\r?\n)*"
+    rf"(?<![^\s'\"/;|&(`])chpasswd(?:{_BLANK}+"
+    r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}" + _BLANK + "*"
 )
 _CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
 # or by a heredoc, a `user:PASSWORD` a line up to its closing line (_closing_line), the
@@ -960,12 +961,11 @@ _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # program that runs another (`sudo -n chpasswd`, `docker exec -i db chpasswd`, `ssh h 'chpasswd'`,
 # `busybox chpasswd`, `timeout 10 chpasswd`: hunt 181 F6), not a word given to a program that
 # reads text (`| sudo tee /etc/sudoers.d/chpasswd`, `| logger -t chpasswd`: hunt 178 F4)
-_BLANKS = r"(?:[ \t]|\\\r?\n)+"
 _READERS = "tee|e?grep|fgrep|rg|logger|sed|awk|cat|echo|printf|wc|sort|head|tail|cut"
 _TEXT_READERS = rf"(?:sudo(?:[ \t]+-[^\s|;&<]{{1,64}})*[ \t]+)?(?:{_READERS})(?![^\s|;&<])"
 _PIPED_HEREDOC = re.compile(
     r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*(?:\|[^\n<|;&]*){0,3}?\|[ \t]*(?!" + _TEXT_READERS + ")"
-    rf"(?:[^\s|;&<]{{1,256}}{_BLANKS}){{0,16}}?['\"]?(?:[^\s|;&<'\"]*/)?chpasswd(?=[\s'\"]|\Z)"
+    rf"(?:[^\s|;&<]{{1,256}}{_BLANK}+){{0,16}}?['\"]?(?:[^\s|;&<'\"]*/)?chpasswd(?=[\s'\"]|\Z)"
 )
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
