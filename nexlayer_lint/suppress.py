@@ -53,11 +53,18 @@ class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to c
     span: Span | None = None  # the comment's, `#` to its last character (NX099's place)
 
 
-def _not_a_directive(comment: Comment, lines: Sequence[str]) -> Problem:
+def _line_of(comment: Comment, lines: Sequence[str]) -> str:
+    return lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
+
+
+def _span_of(comment: Comment, line: str) -> Span:
+    """The comment's span on its line, `#` to its last character (NX099's place): its text starts
+    after `#` and its blanks, which Comment.text leaves out (hunt 155 F2)."""
+    return Span(comment.line, comment.col, comment.line, _text_col(comment, line) + len(comment.text))
+
+
+def _not_a_directive(comment: Comment, span: Span) -> Problem:
     """NX099 for a comment that starts as a directive but is none."""
-    line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
-    # the text starts after `#` and its blanks, which Comment.text leaves out (hunt 155 F2)
-    span = Span(comment.line, comment.col, comment.line, _text_col(comment, line) + len(comment.text))
     return Problem(
         "NX099",
         f'"# {star_comment(comment.text)}" is not a directive nexlayer-lint understands',
@@ -78,12 +85,11 @@ def parse(
     for comment in comments:
         if not comment.text.startswith(PREFIX):
             if comment.text[:1] in "nN" and _LOOKALIKE.match(comment.text):  # a directive mistyped (hunt 180 F6)
-                problems.append(_not_a_directive(comment, lines))
+                problems.append(_not_a_directive(comment, _span_of(comment, _line_of(comment, lines))))
             continue
         match = DIRECTIVE.match(comment.text)
-        line = lines[comment.line - 1] if 0 < comment.line <= len(lines) else ""
-        # the text starts after `#` and its blanks, which Comment.text leaves out (hunt 155 F2)
-        span = Span(comment.line, comment.col, comment.line, _text_col(comment, line) + len(comment.text))
+        line = _line_of(comment, lines)
+        span = _span_of(comment, line)
         removal = _removal(comment, line, match)
         if removal is not None and _followed_by_blank(comment, lines):
             if kept_ends is None:
@@ -91,7 +97,7 @@ def parse(
             if comment.line in kept_ends:
                 removal = None  # the comment ends a `|+` scalar's kept lines: hunt 56 F1
         if not match:
-            problems.append(_not_a_directive(comment, lines))
+            problems.append(_not_a_directive(comment, span))
             continue
         codes: list[str] = []
         kept: list[int] = []  # the place in `named` of each code kept: its removal edit's
