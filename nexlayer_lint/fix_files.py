@@ -221,8 +221,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     without one is marked `\\ No newline at end of file`. Empty when the texts are equal."""
     # through a link (the file's or a folder's on its way), the file it points to, which --fix
     # writes and git and patch patch (hunts 176 F2, 184 F4)
-    if os.path.exists(path) and os.path.realpath(path) != os.path.abspath(path):
-        path = os.path.relpath(os.path.realpath(path))
+    real = os.path.realpath(path)
+    if real != os.path.abspath(path) and os.path.exists(real):
+        path = os.path.relpath(real)
     # git's `a//tmp/x` is `a/tmp/x`; `git apply` refuses `a/./x`, so `./x` is shown as `x`
     shown = _outside_named(os.path.normpath(path)).replace(os.sep, "/").lstrip("/")
     old_lines, new_lines = _lines(old), _lines(new)

@@ -212,15 +212,14 @@ def _new_errors(
 ) -> bool:
     """Whether `after` (the text with `fixes` applied) has an error (or NX001/NX002/NX099)
     finding, by code and message, that `before` (of `text`) has fewer of; with
-    `never_added_only`, only an NX001/NX002/NX099 finding, by code, message and line. A line a
-    message of `before` quotes ("already used by pod p0 on line 14") is read where the fixes moved it, so a
-    fix that removes lines above is not taken for one that adds the error (every pass of good
-    fixes was sorted out one by one, up to 256 lints: hunts 104 F6, 106 F1); a name it quotes as
-    the fixes renamed it, in both texts' messages ("pods: "Pod0", ..." after `Pod0` became `pod0`:
-    hunt 171 F1). The codes
-    a fix must never add are also told apart by the line they sit on: an unused suppression on
-    line 8 is not the one on line 9 that the same pass removed, whatever their words (hunts 105
-    F2, 106 F2)."""
+    `never_added_only`, only an NX001/NX002/NX099 finding. A line a message of `before` quotes
+    ("already used by pod p0 on line 14") is read where the fixes moved it, so a fix that removes
+    lines above is not taken for one that adds the error (every pass of good fixes was sorted out
+    one by one, up to 256 lints: hunts 104 F6, 106 F1); a name a message quotes is read as the
+    fixes renamed it, in both texts' messages ("pods: "Pod0", ..." after `Pod0` became `pod0`:
+    hunt 171 F1). The codes a fix must never add are also told apart by the line they sit on: an
+    unused suppression on line 8 is not the one on line 9 that the same pass removed, whatever
+    their words (hunts 105 F2, 106 F2)."""
     moved = _line_mover(fixes)
     renamed = _renames(text, fixes)
     if never_added_only:
