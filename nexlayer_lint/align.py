@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections import Counter
 from collections.abc import Sequence
 
+from nexlayer_lint.lazy_regex import lazy
+
 # Words, runs of blanks and line breaks (a CRLF never split), single other characters: linear.
-TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+TOKEN = lazy(r"\w+|\s+|[^\w\s]")
 
 
 def kept_stretches(old: str, new: str) -> list[tuple[int, int, int]]:

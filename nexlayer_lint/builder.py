@@ -52,6 +52,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.main import CParser  # libyaml's parser, or None without ruamel.yaml.clib
 from ruamel.yaml.scanner import Scanner, ScannerError
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import MERGE_KEY, DataPath, Located, Problem, Span, syntax_problem
 from nexlayer_lint.scalars import MERGE, TAG, NotOfItsTag, collection_misfit, one_key_items, plain_value
 
@@ -295,7 +296,7 @@ def _as_libyaml_reads(events: Iterator[Any], text: str) -> Iterator[Any]:
         yield event
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")  # string.hexdigits, without importing `string` (0.4 ms)
 
 

@@ -30,6 +30,7 @@ from nexlayer_lint.config import (
     schema_uses_network,
 )
 from nexlayer_lint.globs import PathPattern, check_globs, user_pattern
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
@@ -891,7 +892,7 @@ def _printable_diff(text: str) -> str:
     return re.sub(r"[^\r\n]+", line, text)
 
 
-_HUNK_HEADER = re.compile(r"@@ -([0-9]{1,18})(?:,[0-9]{1,18})? \+([0-9]{1,18})")
+_HUNK_HEADER = lazy(r"@@ -([0-9]{1,18})(?:,[0-9]{1,18})? \+([0-9]{1,18})")
 
 
 def statistics_text(results: Sequence[FileResult], unsafe_of: Mapping[str, bool | None] | None = None) -> str:

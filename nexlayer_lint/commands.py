@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
     CONFIG_OPTIONS,
@@ -267,8 +268,8 @@ def _escaped_item_parts(text: str, start: int, end: int) -> list[Part]:
 # a word, so each character is tried as a start once, and its name is at most 128 characters. The
 # word may be quoted, as the shell takes it (`"--password" hunter2`: hunt 128 F2): a second
 # pattern, asked only when a quote opens an option, as the first's `-` is found fast.
-_OPTION_WORD = re.compile(r"(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
-_QUOTED_OPTION_WORD = re.compile(  # a word's start: after a blank, `(` (a bash array), `;`, ...
+_OPTION_WORD = lazy(r"(?P<option>-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127})[ \t]+")
+_QUOTED_OPTION_WORD = lazy(  # a word's start: after a blank, `(` (a bash array), `;`, ...
     r"(?<![^\s(`;|&{\[=])(?P<quote>['\"])(?P<option>--?[A-Za-z][A-Za-z0-9_.-]{0,127})(?P=quote)[ \t]+"
 )
 
@@ -276,7 +277,7 @@ _QUOTED_OPTION_WORD = re.compile(  # a word's start: after a blank, `(` (a bash 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
 # `--data "{\"token\": \"x\"}"`), or an array (`'[{"password": "x"}]'`, `'["a", {...}]'`): its
 # entries are read as a JSON value's are.
-_QUOTED_OBJECT = re.compile(r"""['"][\[{]""")
+_QUOTED_OBJECT = lazy(r"""['"][\[{]""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:
@@ -298,9 +299,9 @@ def _quoted_object_parts(text: str) -> list[Part]:
     return found
 
 
-_JQ = re.compile(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")
+_JQ = lazy(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")
 # jq's `--arg NAME VALUE` (and `--argjson`): VALUE is what the filter's `$NAME` holds
-_JQ_ARG = re.compile(r"(?<![^\s'\"])--arg(?:json)?[ \t]+")
+_JQ_ARG = lazy(r"(?<![^\s'\"])--arg(?:json)?[ \t]+")
 
 
 def _jq_arg_parts(text: str) -> list[Part]:
@@ -339,7 +340,7 @@ class _Within:
 
 # `< file`, `<file`, `<<EOF`: the option's value comes from a file or a here-document, not this
 # text; `<your-token>` (a placeholder, which ends in `>`) is not one.
-_REDIRECTION = re.compile(r"<[^\s>]*\Z")
+_REDIRECTION = lazy(r"<[^\s>]*\Z")
 
 
 def _option_parts(text: str) -> list[Part]:
@@ -413,7 +414,7 @@ def _stdin_parts(text: str) -> list[Part]:
 
 
 # an option word, its name only (as _OPTION_WORD, with nothing needed after it)
-_OPTION_NAME = re.compile(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
+_OPTION_NAME = lazy(r"-(?<![^\s'\"]-)-?[A-Za-z][A-Za-z0-9_.-]{0,127}")
 
 
 def _command_word(text: str, at: int) -> tuple[int, int]:
@@ -455,7 +456,7 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 
 
 # echo and printf write their words: `echo pw |`, `printf '%s' pw |`, `printf pw |`
-_ECHO = re.compile(r"(?<![^\s'\"/;|&(`])(echo|printf)[ \t]+")
+_ECHO = lazy(r"(?<![^\s'\"/;|&(`])(echo|printf)[ \t]+")
 
 
 def _echoed(text: str, echo: re.Match[str]) -> tuple[list[tuple[int, int]], int]:
@@ -494,13 +495,13 @@ def _echoed(text: str, echo: re.Match[str]) -> tuple[list[tuple[int, int]], int]
 
 
 # `-pHunter2x`: mysql's (and sshpass's) `-p` with its password attached, at a word's start.
-_ATTACHED = re.compile(r"-(?<![^\s'\"]-)p(?=[^\s])")
+_ATTACHED = lazy(r"-(?<![^\s'\"]-)p(?=[^\s])")
 # What follows `-p` that is no password: a port or an address (`ssh -p22`, `-p8080:80`), or a
 # Go-style option's name (`-port`, `-profile`); unless a program whose `-p` takes a password is
 # named before it in the same text (`mysql -uroot -proot`, `mysql -p123456`).
 # A published port may name its protocol (`docker run -p0.0.0.0:8080:80/tcp`); MSBuild's
 # `-p:Name=Value` sets a property (a secret one is still a `NAME=value`: `-p:DbPassword=x`).
-_NOT_ATTACHED = re.compile(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*|:[A-Za-z_][A-Za-z0-9_.-]*=[^\n]*")
+_NOT_ATTACHED = lazy(r"[0-9.:/]+(?:/(?:tcp|udp|sctp))?|[a-z][a-z_.-]*|:[A-Za-z_][A-Za-z0-9_.-]*=[^\n]*")
 # Short options run together (`cp -pR`, `ls -pAh`) are shorter: without a program named, a
 # shorter attached value is no password.
 _SHORTEST_ATTACHED = 6
@@ -534,7 +535,7 @@ def _first_of(text: str, names: tuple[str, ...]) -> int:
 
 
 # curl's `-u user:password` / `--user user:password` (also `-uuser:password`, `--user=...`).
-_USER_OPTION = re.compile(r"(?<![^\s'\"])(-u|--user|-U|--proxy-user)(?:[ \t]+|=|(?=[^\s=-]))")  # -U: the proxy's
+_USER_OPTION = lazy(r"(?<![^\s'\"])(-u|--user|-U|--proxy-user)(?:[ \t]+|=|(?=[^\s=-]))")  # -U: the proxy's
 
 
 def _curl_user_parts(text: str) -> list[Part]:
@@ -553,10 +554,10 @@ def _curl_user_parts(text: str) -> list[Part]:
 
 # An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
 HEADER_OPTIONS = ("-H", "--header")
-_HEADER_OPTION = re.compile(r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"])))")  # `-HX-Key:x` too
-_HEADER_NAME = re.compile(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
+_HEADER_OPTION = lazy(r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"])))")  # `-HX-Key:x` too
+_HEADER_NAME = lazy(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 # An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
-_AUTH_SCHEME = re.compile(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
+_AUTH_SCHEME = lazy(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
 
 
 def _header_parts(text: str) -> list[Part]:
@@ -590,7 +591,7 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
 # git's `config set`). A command starts a word, or follows a shell's `;`, `|`, `&`, `(` or backtick
 # with no space (`true;git config ...`). Only the verb is matched here: the options around it are
 # read word by word (_config_key), each once.
-_CONFIG_SET = re.compile(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+(?:c[ \t]+)?set)(?=[ \t])")
+_CONFIG_SET = lazy(r"(?<![^\s'\"/;|&(`])(?:(git)|config(?:ure)?[ \t]+set|npm[ \t]+(?:c[ \t]+)?set)(?=[ \t])")
 # Options whose value is the next word: git's before its `config` (`git -C /repo config`), and
 # the config commands' own (`git config --file f KEY`, `aws configure set --profile p KEY`).
 _GIT_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
@@ -600,7 +601,7 @@ _CONFIG_READS = frozenset({"--list", "--edit", "-l", "-e"})
 _CONFIG_READ_PREFIXES = ("--get", "--unset", "--remove-section", "--rename-section")
 
 
-_KEY_STOP = re.compile(r"[\s;&|]")  # a key or value ends at a blank or its command's end (`x.token; ...`)
+_KEY_STOP = lazy(r"[\s;&|]")  # a key or value ends at a blank or its command's end (`x.token; ...`)
 
 
 def _config_parts(text: str) -> list[Part]:
@@ -676,7 +677,7 @@ def _blanks_after(text: str, at: int) -> int:
 # IDENTIFIED double-quoted (MySQL's default mode), maybe escaped in a shell's string (`\"x\"`),
 # as the plugin's name may be (hunt 153 F9).
 # (SQL Server's `PASSWORD = 'x'` is an assignment, read as any `NAME = value`.)
-_SQL_PASSWORD = re.compile(
+_SQL_PASSWORD = lazy(
     r"(?i)(?<![A-Za-z0-9_])(?:(password)\s*(')"
     r"|identified\s+(?:with\s+\\?[\x22'`]?[A-Za-z0-9_]{1,64}\\?[\x22'`]?\s+)?by\s*(\\?[\x22'])"
     # MariaDB's `IDENTIFIED VIA ed25519 USING PASSWORD('x')`
@@ -687,14 +688,14 @@ _SQL_PASSWORD = re.compile(
 )
 # `PASSWORD 'x'` and `IDENTIFIED BY "x"` are SQL only after a user, role or login is named in the
 # text (`ALTER ROLE a PASSWORD 'x'`); alone they are more often words (`echo password 'x'`)
-_SQL_ACCOUNT = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
+_SQL_ACCOUNT = lazy(r"(?i)(?<![A-Za-z0-9_])(?:user|role|login)(?![A-Za-z0-9_])")
 # `TO 'app'@'%' ` before IDENTIFIED, or `, 'b'@'%' ` (a GRANT's second account), the account maybe
 # with blanks around its `@` (`"app" @ "%"`: hunt 167 F8)
-_TO_ACCOUNT = re.compile(
+_TO_ACCOUNT = lazy(
     r"(?i)(?:(?<![A-Za-z0-9_])to\s+|,\s*)"
     r"(?:\S{1,200}|\\?[\"'`][^\"'`\n]{0,100}\\?[\"'`]\s*@\s*\\?[\"'`][^\"'`\n]{0,100}\\?[\"'`])\s+\Z"
 )
-_GRANTS = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
+_GRANTS = lazy(r"(?i)(?<![A-Za-z0-9_])(?:grant|connect)(?![A-Za-z0-9_])")
 _GRANT_READ = 2_000  # how far back a statement's GRANT is looked for
 
 
@@ -742,13 +743,13 @@ def _sql_parts(text: str) -> list[Part]:
 # the command: `rman log=x nocatalog TARGET sys/pw@db`). `exp` and `imp` are words too (a JWT's
 # `exp`, a folder `exp runs/x`): theirs is a logon only with an `@` or after `userid=`, its user a
 # name (hunt 169 F4).
-_ORACLE_TOOL = re.compile(  # as _PROGRAM: also after `;`, `&`, `(`, a folder's `/`
+_ORACLE_TOOL = lazy(  # as _PROGRAM: also after `;`, `&`, `(`, a folder's `/`
     r"(?<![^\s'\"/;|&(`])(sqlplus|expdp|impdp|exp|imp|sqlldr|rman)[ \t]+"
 )
-_ORACLE_LOGON_AFTER = re.compile(r"(?<![^\s'\"])(?:(?i:userid)=|(?i:target|catalog|auxiliary)[ \t]+)")
-_ORACLE_TOOL_HINT = re.compile(r"sqlplus|expdp|impdp|sqlldr|rman|exp[ \t]|imp[ \t]")
-_PARAMETER = re.compile(r"[A-Za-z_]{1,64}=")  # a tool's `name=value` parameter
-_ORACLE_USER = re.compile(r"(?:[Cc]##)?[A-Za-z][A-Za-z0-9_$#]{0,127}")
+_ORACLE_LOGON_AFTER = lazy(r"(?<![^\s'\"])(?:(?i:userid)=|(?i:target|catalog|auxiliary)[ \t]+)")
+_ORACLE_TOOL_HINT = lazy(r"sqlplus|expdp|impdp|sqlldr|rman|exp[ \t]|imp[ \t]")
+_PARAMETER = lazy(r"[A-Za-z_]{1,64}=")  # a tool's `name=value` parameter
+_ORACLE_USER = lazy(r"(?:[Cc]##)?[A-Za-z][A-Za-z0-9_$#]{0,127}")
 
 
 def _sqlplus_parts(text: str) -> list[Part]:
@@ -801,7 +802,7 @@ def _logon_password(text: str, at: int, *, worded: bool = False) -> list[Part]:
 
 # Oracle's logon in a URL: `jdbc:oracle:thin:user/password@host:1521:SID`, and EZConnect's
 # `user/password@//host:1521/service` as a word (hunt 154 F4): read as sqlplus' logon word is.
-_ORACLE_LOGON = re.compile(r"jdbc:oracle:[a-z0-9]{1,8}:|(?<![^\s'\"=])(?=[^\s/@'\"]{1,128}/[^\s/@'\"]{1,256}@//)")
+_ORACLE_LOGON = lazy(r"jdbc:oracle:[a-z0-9]{1,8}:|(?<![^\s'\"=])(?=[^\s/@'\"]{1,128}/[^\s/@'\"]{1,256}@//)")
 
 
 def oracle_logon_parts(text: str) -> list[Part]:
@@ -820,25 +821,25 @@ def oracle_logon_parts(text: str) -> list[Part]:
 
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); one of LOGIN_PROGRAMS
 # counts only when its verb is `login` (_past_login)
-_PROGRAM = re.compile(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
+_PROGRAM = lazy(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp"
     r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr)(?=[\s'\"]|\Z)"
 )
-_LOGIN = re.compile(r"login(?=[\s'\"]|\Z)")
+_LOGIN = lazy(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
-_COMMAND_END = re.compile(r"[;&|]|(?<!\\)\n")
+_COMMAND_END = lazy(r"[;&|]|(?<!\\)\n")
 # Where each option of PASSWORD_OPTIONS gives its value: the next word; for getopt's `-P`, `-w`
 # and `-U` also attached (`sqlcmd -Pxyz`, `ldapsearch -wxyz`), smbclient's also as `--user=`.
 _SHORT_OPTION = {
-    "-a": re.compile(r"(?<![^\s'\"])-a[ \t]+"),
-    "-p": re.compile(r"(?<![^\s'\"])-p[ \t]+"),
+    "-a": lazy(r"(?<![^\s'\"])-a[ \t]+"),
+    "-p": lazy(r"(?<![^\s'\"])-p[ \t]+"),
     # also last of a group of flags (`zip -rP pw`, `zip -rPpw`): the first `P` of the group
-    "-P": re.compile(r"(?<![^\s'\"])-[A-Za-z]{0,16}?P(?:[ \t]+|(?=\S))"),
-    "-w": re.compile(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
-    "-U": re.compile(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
-    "-u": re.compile(r"(?<![^\s'\"])(?:-u|--user)(?:[ \t]+|=)"),
-    "password": re.compile(r"(?<![^\s'\"])password[ \t]+"),
+    "-P": lazy(r"(?<![^\s'\"])-[A-Za-z]{0,16}?P(?:[ \t]+|(?=\S))"),
+    "-w": lazy(r"(?<![^\s'\"])-w(?:[ \t]+|(?=\S))"),
+    "-U": lazy(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
+    "-u": lazy(r"(?<![^\s'\"])(?:-u|--user)(?:[ \t]+|=)"),
+    "password": lazy(r"(?<![^\s'\"])password[ \t]+"),
 }
 assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
 
@@ -930,7 +931,7 @@ _LIST_PUNCTUATION = str.maketrans("[],", " ; ")
 _LIST_BLANKS = str.maketrans("[],", "   ")
 # an object's braces are no words either (`["redis-cli", "AUTH"]}`: no password `}`); a
 # reference's stay, so that `${REDIS_PASSWORD}` is read as one
-_OBJECT_BRACE = re.compile(r"\$\{[^{}\s]*\}|[{}]")
+_OBJECT_BRACE = lazy(r"\$\{[^{}\s]*\}|[{}]")
 
 
 def _list_words(text: str, *, ends_command: bool = True) -> str:
@@ -951,11 +952,11 @@ _CHPASSWD_WORDS = (
     rf"(?<![^\s'\"/;|&(`])chpasswd(?:{_BLANK}+"
     r"(?:[0-9]*(?:>>?|<(?!<))&?[^\s<>;&|]{0,64}|&>>?[^\s<>;&|]{0,64}|[^\s<>;&|]{1,64})){0,16}" + _BLANK + "*"
 )
-_CHPASSWD_HERE = re.compile(_CHPASSWD_WORDS + r"<<<[ \t]*")
+_CHPASSWD_HERE = lazy(_CHPASSWD_WORDS + r"<<<[ \t]*")
 # or by a heredoc, a `user:PASSWORD` a line up to its closing line (_closing_line), the
 # delimiter any word (`END-USERS`, `users.txt`: hunt 169 F6, F7), quoted in part too (`E"OF"`)
 _HEREDOC_DELIMITER = r"<<-?[ \t]*([^\s<>|&;()]{1,64})"
-_CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
+_CHPASSWD_HEREDOC = lazy(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # also a heredoc piped into it (`cat <<EOF | chpasswd`, maybe through other filters first), the
 # rest of its line read up to the next `<`; chpasswd run by itself (`/usr/sbin/chpasswd`) or by a
 # program that runs another (`sudo -n chpasswd`, `docker exec -i db chpasswd`, `ssh h 'chpasswd'`,
@@ -963,14 +964,14 @@ _CHPASSWD_HEREDOC = re.compile(_CHPASSWD_WORDS + _HEREDOC_DELIMITER)
 # reads text (`| sudo tee /etc/sudoers.d/chpasswd`, `| logger -t chpasswd`: hunt 178 F4)
 _READERS = "tee|e?grep|fgrep|rg|logger|sed|awk|cat|echo|printf|wc|sort|head|tail|cut"
 _TEXT_READERS = rf"(?:sudo(?:[ \t]+-[^\s|;&<]{{1,64}})*[ \t]+)?(?:{_READERS})(?![^\s|;&<])"
-_PIPED_HEREDOC = re.compile(
+_PIPED_HEREDOC = lazy(
     r"(?<!<)" + _HEREDOC_DELIMITER + r"[^\n<|;&]*(?:\|[^\n<|;&]*){0,3}?\|[ \t]*(?!" + _TEXT_READERS + ")"
     rf"(?:[^\s|;&<]{{1,256}}{_BLANK}+){{0,16}}?['\"]?(?:[^\s|;&<'\"]*/)?chpasswd(?=[\s'\"]|\Z)"
 )
 # a program's name as a word, maybe after a folder (`/usr/bin/htpasswd`), also right after a
 # separator or a substitution's start (as _PROGRAM)
 _POSITIONAL_NAMES = "|".join(map(re.escape, _POSITIONAL_PROGRAMS))
-_POSITIONAL_PROGRAM = re.compile(rf"(?<![^\s'\"/;|&(`])({_POSITIONAL_NAMES})(?=[\s'\"]|\Z)")
+_POSITIONAL_PROGRAM = lazy(rf"(?<![^\s'\"/;|&(`])({_POSITIONAL_NAMES})(?=[\s'\"]|\Z)")
 _RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authenticate_user"})  # `... USER PASSWORD`
 _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
 

@@ -11,16 +11,16 @@ edit would have to rewrite. The caller then offers no fix rather than a wrong on
 from __future__ import annotations
 
 import bisect
-import re
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, LastDocument, Located, Span
 from nexlayer_lint.scalars import plain_value
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = lazy(r"\r\n|\r|\n")
 # Plain text that means the same in block and flow context: names, sizes, paths; in block
 # context also with a `:` inside (an image's tag), which a flow collection refuses.
-_PLAIN = re.compile(r"[A-Za-z0-9/_.][A-Za-z0-9/_.~@+-]*")
-_PLAIN_IN_BLOCK = re.compile(r"[A-Za-z0-9/_.](?:[A-Za-z0-9/_.~@+:-]*[A-Za-z0-9/_.~@+-])?")
+_PLAIN = lazy(r"[A-Za-z0-9/_.][A-Za-z0-9/_.~@+-]*")
+_PLAIN_IN_BLOCK = lazy(r"[A-Za-z0-9/_.](?:[A-Za-z0-9/_.~@+:-]*[A-Za-z0-9/_.~@+-])?")
 # What a node's text starts with when it has an anchor, a tag, or is an alias.
 _PROPERTIES = ("&", "!", "*")
 
@@ -153,9 +153,9 @@ def indent_step(doc: Document) -> int:
 
 
 # What may come before a block mapping's key on its line: indentation, or the `- ` of a list item.
-_INDENT = re.compile(r" *")
-_KEY_PREFIX = re.compile(r" *(?:- +)?")
-_ITEM_PREFIX = re.compile(r" *- +")
+_INDENT = lazy(r" *")
+_KEY_PREFIX = lazy(r" *(?:- +)?")
+_ITEM_PREFIX = lazy(r" *- +")
 
 
 def add_entry(

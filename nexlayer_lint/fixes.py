@@ -29,6 +29,7 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Diagnostic, Fix, Span
 
 # Lints that sort out the fixes that made the file worse (_one_by_one), for one file in all:
@@ -40,9 +41,9 @@ MAX_PASSES = 10
 NEVER_ADDED = ("NX001", "NX002", "NX099")
 
 # The line breaks of the YAML parser, whose line numbers every Span uses.
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BREAK = lazy("\r\n|[\r\n\x85\u2028\u2029]")
 # The ones a file's lines end with (NEL and the Unicode separators are never used for that).
-_NEWLINE = re.compile("\r\n|[\r\n]")
+_NEWLINE = lazy("\r\n|[\r\n]")
 
 
 class Applied(NamedTuple):
@@ -246,8 +247,8 @@ def _renames(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
     return renamed
 
 
-_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}")
-_QUOTED_NAME = re.compile(r'"([^"\n]{1,253})"')
+_NAME = lazy(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}")
+_QUOTED_NAME = lazy(r'"([^"\n]{1,253})"')
 
 
 def _tally(diagnostics: Sequence[Diagnostic], key: Callable[[Diagnostic], Any]) -> Counter[Any]:
@@ -278,7 +279,7 @@ def _as_found(
     return diagnostic.code, message, -1 if line is None else line
 
 
-_QUOTED_LINE = re.compile(r"\b(lines? )(\d{1,9})\b")
+_QUOTED_LINE = lazy(r"\b(lines? )(\d{1,9})\b")
 
 
 def _moved_line(match: re.Match[str], moved: Callable[[int], int | None]) -> str:

@@ -12,7 +12,6 @@ import contextlib
 import http.client
 import ipaddress
 import random
-import re
 import socket
 import ssl
 import threading
@@ -23,6 +22,7 @@ from typing import Any, NamedTuple
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from nexlayer_lint import __version__
+from nexlayer_lint.lazy_regex import lazy
 
 USER_AGENT = f"nexlayer-lint/{__version__}"
 MAX_BODY = 5 * 1024 * 1024  # 5 MiB; at most one byte more is read, to know it was exceeded
@@ -31,13 +31,13 @@ RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Server text is shown to the user: keep it short and free of terminal control sequences.
 _MAX_SERVER_TEXT = 300
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANY_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 # What may go into a request header's value: visible ASCII and spaces, nothing that could end
 # the header (CR, LF) or confuse a server, and not too long.
-_HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,1024}")
+_HEADER_VALUE = lazy(r"[\x20-\x7e]{1,1024}")
 # A URL as it goes on the wire: visible ASCII only (anything else must be percent-encoded).
-_URL_TEXT = re.compile(r"[\x21-\x7e]+")
+_URL_TEXT = lazy(r"[\x21-\x7e]+")
 
 
 class RequestError(Exception):
@@ -133,7 +133,7 @@ def _in_both_cases(values: set[str]) -> set[str]:
     return values | {form for value in values for form in (value.lower(), value.upper())}
 
 
-_CUT = re.compile("\\.\\.\\.|\u2026")  # `...`, or the one character `…`
+_CUT = lazy("\\.\\.\\.|\u2026")  # `...`, or the one character `…`
 _CUT_START = 3  # characters of a credential beside a cut that tell it (`s...` is many a word's end)
 
 
@@ -190,7 +190,7 @@ def _overlap(text: str, value: str) -> int:
     return k if k >= _CUT_START else 0
 
 
-_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
+_ESCAPE = lazy("%[0-9A-Fa-f]{2}")
 
 
 def _escape_cases(value: str) -> set[str]:

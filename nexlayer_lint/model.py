@@ -1,6 +1,5 @@
 """The data that flows between stages: Span, Document, Problem, Diagnostic."""
 
-import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -8,6 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
+
+from nexlayer_lint.lazy_regex import lazy
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
@@ -59,7 +60,7 @@ class Comment(NamedTuple):
 
 
 # The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too): spans count lines so.
-LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+LINE_BREAK = lazy("\r\n|[\n\r\x85\u2028\u2029]")
 
 # The exit code of a run Ctrl-C ended (the command line, the language server): 128 + SIGINT, as a
 # shell reports it; never 1, which says "findings".

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
 from nexlayer_lint.scalars import closing_quote
 
@@ -42,7 +43,7 @@ def problem_for(exc: Exception, text: str) -> Problem:
 
 
 # A `#` after a blank starts a comment (a `#` inside a word does not).
-_COMMENT_START = re.compile(r"(?<=\s)#")
+_COMMENT_START = lazy(r"(?<=\s)#")
 
 
 class _Stop(NamedTuple):
@@ -221,8 +222,8 @@ def _undefined_alias(stop: _Stop) -> tuple[str, str | None]:
 
 
 # A \u or \U escape (fixed lengths: one way to match), and the low half of a surrogate pair.
-_UNICODE_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
-_LOW_SURROGATE_ESCAPE = re.compile(r"\\u([dD][c-fC-F][0-9A-Fa-f]{2})")
+_UNICODE_ESCAPE = lazy(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+_LOW_SURROGATE_ESCAPE = lazy(r"\\u([dD][c-fC-F][0-9A-Fa-f]{2})")
 
 
 def _unicode_escape(stop: _Stop) -> tuple[str, str | None]:

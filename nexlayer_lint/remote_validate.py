@@ -8,7 +8,6 @@ local checks an NX902, and anything that went wrong one NX900.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -23,13 +22,14 @@ from nexlayer_lint.http_client import (
     request,
     server_text,
 )
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Problem, Span, format_path
 
 _LINE1 = Span(1, 1, 1, 1)
 # No list in a file has a billion items: a longer index (int() refuses one of over 4,300 digits)
 # makes the server's path unreadable.
 _MAX_INDEX_DIGITS = 9
-_SEGMENT = re.compile(r"""\[([0-9]+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
+_SEGMENT = lazy(r"""\[([0-9]+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
 
 
 class Unreachable:

@@ -8,9 +8,8 @@ yields `Problem`s with these codes.
 
 from __future__ import annotations
 
-import re
-
 from nexlayer_lint.checks import CHECK_RULES
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import SEVERITY_RANK, Rule
 
 STAGE_RULES = (
@@ -51,8 +50,8 @@ STAGE_RULES = (
     Rule("NX902", "remote-disagrees", "warning", "the local and remote verdicts differ", "remote"),
 )
 
-_CODE = re.compile(r"NX\d{3}")
-_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CODE = lazy(r"NX\d{3}")
+_NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _registry(rules: tuple[Rule, ...]) -> dict[str, Rule]:

@@ -14,10 +14,10 @@ parses. tests/test_scalar_edit.py holds `edited` equal to the loader over random
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import replace
 from typing import Any
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Comment, DataPath, Document
 from nexlayer_lint.scalars import plain_value
 from nexlayer_lint.secrets import carry_secrets
@@ -25,14 +25,14 @@ from nexlayer_lint.secrets import carry_secrets
 # An anchor (`&name`) starts a token: after a blank, a flow indicator, at a line's start, or right
 # after a JSON-like key's colon (`"k":&pw x`: hunt 182 F2). With one in the file a value may also
 # be an alias's copy, which the data holds a second time.
-_ANCHOR = re.compile(r"[\s\[{,:]&")
+_ANCHOR = lazy(r"[\s\[{,:]&")
 # A plain scalar in block context that YAML 1.1 (libyaml) and 1.2 read alike as one scalar on its
 # line: no indicator first, no blank or `#` inside, no `:` last (that would make it a key).
-_PLAIN = re.compile(r"(?:[0-9A-Za-z_./~$+(]|-(?=\S))[^\s#]*(?<!:)")
+_PLAIN = lazy(r"(?:[0-9A-Za-z_./~$+(]|-(?=\S))[^\s#]*(?<!:)")
 # The line breaks YAML counts besides \n and \r\n: lines here are counted by \n.
-_OTHER_BREAK = re.compile("[\x85\u2028\u2029]")
+_OTHER_BREAK = lazy("[\x85\u2028\u2029]")
 # What may follow a value on its line: blanks, then perhaps a comment.
-_LINE_END = re.compile(r"(?:[ \t]+(?:#.*)?)?")
+_LINE_END = lazy(r"(?:[ \t]+(?:#.*)?)?")
 
 
 def edited(document: Document, text: str) -> Document | None:

@@ -13,13 +13,14 @@ loaders read it. A core tag the text does not fit (`!!int four`, `!!bool maybe`,
 from __future__ import annotations
 
 import binascii
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.resolver import implicit_resolvers
 from ruamel.yaml.util import create_timestamp, timestamp_regexp
+
+from nexlayer_lint.lazy_regex import lazy
 
 TAG = "tag:yaml.org,2002:"
 NULL, BOOL, INT, FLOAT, MERGE, TIMESTAMP, BINARY = (
@@ -55,7 +56,7 @@ class NotOfItsTag(ValueError):
 
 # YAML 1.2's core schema takes an unsigned exponent after a leading dot (`.5e1`, the number 5, as
 # in Go's yaml.v3), which ruamel.yaml's table leaves out (hunt 87 F5).
-_DOT_FLOAT = re.compile(r"[-+]?\.[0-9]+[eE][0-9]+")
+_DOT_FLOAT = lazy(r"[-+]?\.[0-9]+[eE][0-9]+")
 
 
 def _rules_by_first_character() -> dict[str, tuple[tuple[str, Callable[[str], Any]], ...]]:

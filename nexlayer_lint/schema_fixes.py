@@ -10,7 +10,6 @@ instead of trading it for another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -25,14 +24,15 @@ from nexlayer_lint.edits import (
     verbatim,
     written,
 )
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, LastDocument, Span
 from nexlayer_lint.secrets import in_secret, overlaps
 
 PODS: DataPath = ("application", "pods")
 Fits = Callable[[Any], bool]
-_DIGITS = re.compile(r"\s*([0-9]{1,10})\s*")
+_DIGITS = lazy(r"\s*([0-9]{1,10})\s*")
 # The header of a block scalar: its indicator, chomping and indentation, then blanks or a comment.
-_BLOCK_HEADER = re.compile(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?P<rest>(?:[ \t]+(?:#.*)?)?)")
+_BLOCK_HEADER = lazy(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?P<rest>(?:[ \t]+(?:#.*)?)?)")
 
 
 def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, fits: Fits) -> Fix | None:
@@ -259,7 +259,7 @@ def rename_pod(doc: Document, path: DataPath, old: str, new: str) -> Fix | None:
     return Fix(f'Rename the pod to "{new}"{also}', tuple(edit for edit in edits if edit is not None), "unsafe")
 
 
-_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])[iI][Bb]?\s*")
+_SIZE = lazy(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])[iI][Bb]?\s*")
 _MI_PER_UNIT = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from nexlayer_lint.edits import text_at
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import LINE_BREAK, MERGE_KEY, DataPath, Document, LastDocument, Located, Problem, Span, get_in
 from nexlayer_lint.value_map import scalar_bounds, text_offset, text_ranges, value_map
 
@@ -111,10 +112,10 @@ FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "
 # A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
 SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
 _KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
-_VERSION = re.compile(r"V?[0-9]+")
+_VERSION = lazy(r"V?[0-9]+")
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = lazy(r"[^A-Za-z0-9]+")
 
 
 def name_parts(name: str) -> list[str]:
@@ -180,7 +181,7 @@ def _is_term(base: str, *, last: bool) -> bool:
 
 
 # `--password`, `-token`: an option and its name (the value is the next item of a command list).
-_OPTION = re.compile(r"--?([A-Za-z][A-Za-z0-9_.-]{0,127})")
+_OPTION = lazy(r"--?([A-Za-z][A-Za-z0-9_.-]{0,127})")
 
 
 def is_secret_flag(item: object) -> bool:
@@ -234,7 +235,7 @@ PASSWORD_FLAGS = frozenset(
 # openssl's pass phrase arguments: `pass:x` holds the password; `env:VAR`, `file:path`, `fd:3`
 # and `stdin` say where it is.
 OPENSSL_OPTIONS = ("-pass", "-passin", "-passout")
-OPENSSL_SOURCE = re.compile(r"(?:env|file|fd):|stdin(?![^\s'\"])")
+OPENSSL_SOURCE = lazy(r"(?:env|file|fd):|stdin(?![^\s'\"])")
 OPENSSL_PASS = "pass:"
 
 # What a single-dash long option's name may be made of (`-token`, `-db-password`, `-api-key`).
@@ -381,8 +382,8 @@ def _curls_user(items: list[Any], index: int) -> bool:
 
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
-_ENV_REFERENCE = re.compile(r"\$[A-Z_][A-Z0-9_]*")  # `$MYSQL_PWD`: an environment variable's name
-_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")  # `$mysql_pw`: a shell variable's
+_ENV_REFERENCE = lazy(r"\$[A-Z_][A-Z0-9_]*")  # `$MYSQL_PWD`: an environment variable's name
+_SHELL_VARIABLE = lazy(r"\$[A-Za-z_][A-Za-z0-9_]*")  # `$mysql_pw`: a shell variable's
 
 
 def is_option_value(text: str) -> bool:
@@ -438,12 +439,12 @@ class Placeholder(NamedTuple):
     default_end: int
 
 
-_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 # `${NAME:-default}` and its siblings: what follows the operator is literal text, the value of
 # the var; after `:?` and `?` it is the error a shell prints when the var is unset, never a value.
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
 _ERROR_OPERATORS = (":?", "?")
-_SPRING_DEFAULT = re.compile(r"[^\d\s(]")  # what may start a default after a single `:`
+_SPRING_DEFAULT = lazy(r"[^\d\s(]")  # what may start a default after a single `:`
 
 
 def placeholders(text: str) -> Iterator[Placeholder]:
@@ -529,8 +530,8 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-_ALNUM = re.compile(r"[A-Za-z0-9]")
-_DOC_PLACEHOLDER = re.compile(r"<[^<>%]+>")
+_ALNUM = lazy(r"[A-Za-z0-9]")
+_DOC_PLACEHOLDER = lazy(r"<[^<>%]+>")
 
 
 def is_reference(value: object) -> bool:
@@ -601,10 +602,10 @@ _ALL_TOKEN_SHAPES = TOKEN_SHAPES + MORE_TOKEN_SHAPES
 # pattern, where a start inside a word fails at once: asked of each match, every later prefix of
 # a run (`xapp-1-axapp-1-a...`) matched to the run's end again (quadratic: hunt 161 F1).
 _TOKEN_START = "(?<![A-Za-z0-9_])"
-_TOKEN = re.compile(
+_TOKEN = lazy(
     _TOKEN_START + "(?:" + "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_SHAPES)) + ")"
 )
-_MORE_TOKENS = re.compile(
+_MORE_TOKENS = lazy(
     _TOKEN_START
     + "(?:"
     + "|".join(f"(?P<t{len(TOKEN_SHAPES) + i}>{pattern})" for i, (_, pattern) in enumerate(MORE_TOKEN_SHAPES))
@@ -615,7 +616,7 @@ _MORE_HINT_PATTERN = (
     r"_(?<=hf_)|_(?<=npm_)|_(?<=dckr_pat_)|_(?<=shpat_)|_(?<=shpca_)|_(?<=shppa_)|_(?<=shpss_)|_(?<=whsec_)"
     r"|_(?<=v1_)|-(?<=pypi-)|\.(?<=hvs\.)|\.(?<=hvb\.)"
 )
-_MORE_HINT = re.compile(_MORE_HINT_PATTERN)
+_MORE_HINT = lazy(_MORE_HINT_PATTERN)
 # A chat webhook's URL is its credential (anyone holding it can post): its host is shown, its path
 # is not. Looked for only in text holding `hooks` (in both; a host in capitals, `HOOKS`), as
 # these start at common letters.
@@ -634,18 +635,18 @@ def _webhook() -> re.Pattern[str]:
     return re.compile(_WEBHOOK)
 
 
-_TOKEN_EDGE = re.compile(r"[A-Za-z0-9_]")
+_TOKEN_EDGE = lazy(r"[A-Za-z0-9_]")
 _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
 # `scheme://user:PASSWORD@host`: see _url_passwords.
-_USER = re.compile(r"://[^\s/?#@:\[\]]*:")  # no `[`: an IPv6 host (`http://[::1]:80/@x`) is no user
+_USER = lazy(r"://[^\s/?#@:\[\]]*:")  # no `[`: an IPv6 host (`http://[::1]:80/@x`) is no user
 # `host:8080/x`: a port, no user-info; also before a JDBC URL's `;database=x` and a list of hosts'
 # `,mongo-1:27017` (a password there then ran to an `@` in the query: hunt 154 F11)
-_PORT = re.compile(r"[0-9]+(?:[/?#\s;,]|\Z)")
-_JDBC_PROPERTY = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,63}=")  # `mssql:1433;database=x`: a port
-_NEXT_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}:[0-9]")  # `mongo-0:27017,mongo-1:27017`: a port
-_URL_LINE_END = re.compile(r"[\n\r\x85\u2028\u2029]")
-_HOST_END = re.compile(r"[/?#\s]")
+_PORT = lazy(r"[0-9]+(?:[/?#\s;,]|\Z)")
+_JDBC_PROPERTY = lazy(r"[A-Za-z][A-Za-z0-9_.]{0,63}=")  # `mssql:1433;database=x`: a port
+_NEXT_HOST = lazy(r"[A-Za-z0-9.-]{1,253}:[0-9]")  # `mongo-0:27017,mongo-1:27017`: a port
+_URL_LINE_END = lazy(r"[\n\r\x85\u2028\u2029]")
+_HOST_END = lazy(r"[/?#\s]")
 # A signed URL's signature is its credential until it expires (Azure's SAS `sig=`, S3's and
 # GCS's presigned URLs): secret in a query or a connection string, not as a var's name (an
 # e-mail's `SIGNATURE`).
@@ -656,13 +657,13 @@ _SECRET_OPTIONS = frozenset({"_auth"})
 # (maybe quoted: hunt 164 F6); not a file's name (`sig=ReleaseSignatureFile2024.asc`: hunt 166 F7).
 # The signature runs on over base64url's `-` and `_` and a `.` inside it (hunt 169 F3), not over
 # markup or prose after it (`</T>`, `. Next`).
-_SIGNATURE_VALUE = re.compile(
+_SIGNATURE_VALUE = lazy(
     r"[A-Za-z0-9%+/]{16,}={0,2}(?![A-Za-z0-9%+/=]|(?:\.[A-Za-z0-9]{1,8})+(?![A-Za-z0-9._-]))"
     r"(?:[A-Za-z0-9%+/=_-]|\.(?=[A-Za-z0-9]))*"
 )
-_QUERY = re.compile(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
+_QUERY = lazy(r"[?&;]([A-Za-z0-9_.-]{1,64})=([^&#;\s]*)")
 # Where one of the above can start: text without any of these holds no secret inside it.
-_HINT = re.compile(
+_HINT = lazy(
     # every branch starts with a literal character: then a search skips, in C, the characters
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
@@ -690,10 +691,10 @@ _HINT = re.compile(
 # characters starts, so each character is tried as a start once (linear).
 # Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
 # sets an empty value.
-_ASSIGNED_NAME = re.compile(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
-_VALUE_STOP = re.compile(r"[\s,;&'\"]")  # where such a value ends
-WORD_STOP = re.compile(r"\s")
-TEMPLATE_AT = re.compile(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
+_ASSIGNED_NAME = lazy(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
+_VALUE_STOP = lazy(r"[\s,;&'\"]")  # where such a value ends
+WORD_STOP = lazy(r"\s")
+TEMPLATE_AT = lazy(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
 
 class Part(NamedTuple):
@@ -710,14 +711,14 @@ class Part(NamedTuple):
 # word (POSITIONAL_PASSWORD_PROGRAMS).
 # Programs given a password as a word (commands.py reads which): `htpasswd -nb user pw`.
 # (`imp` is looked for apart: a branch of _HINT starting at `p` or `i` made every search stop at each)
-_IMP = re.compile(r"imp(?:dp)?[ \t]")
+_IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
 # maybe escaped in a shell's string; each run of blanks is read from one letter (linear).
-SQL_DOUBLE_QUOTE = re.compile(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
+SQL_DOUBLE_QUOTE = lazy(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
 
 
 def _hinted(text: str) -> bool:
@@ -829,14 +830,14 @@ def _encoded_parts(text: str, start: int, end: int) -> list[Part]:
     return [part._replace(start=origin[part.start], end=origin[part.end]) for part in parts]
 
 
-_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_ESCAPE = lazy(r"%([0-9A-Fa-f]{2})")
 
 
 # A signed JSON Web Token: `eyJ` (base64url of `{"`), its header, `.eyJ`, its claims, `.`, and a
 # signature. A bearer credential under any name, but for a name that says it is published
 # (Supabase's `ANON_KEY` is such a token: is_published_name).
 JWT = "a JSON Web Token"
-_BASE64URL_RUN = re.compile(r"[A-Za-z0-9_-]*")
+_BASE64URL_RUN = lazy(r"[A-Za-z0-9_-]*")
 _JWT_PART = 8  # base64url characters a header and claims have at the least (`{"alg":"` is 11)
 _JWT_SIGNATURE = 16
 
@@ -884,12 +885,12 @@ def is_published_name(name: object) -> bool:
 # Kept as text, compiled on first use by re's cache, as the next few: most runs never need them,
 # and compiling a pattern costs a tenth of a millisecond or more at every start.
 _ENTRY = r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
-_ENTRY_END = re.compile(r"[\n,;]")
+_ENTRY_END = lazy(r"[\n,;]")
 # what an item's `name` or `key` gives when it names a var: a name in capitals, alone in its entry
 # (a setting's or a vault's name too: `spring.datasource.password`, `db-password`, `/prod/db/password`:
 # hunt 167 F6)
-_NAMED_VAR = re.compile(r"""[ \t]*(\\?["']?)([A-Za-z_/][A-Za-z0-9_./-]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
-_OBJECT_START = re.compile(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
+_NAMED_VAR = lazy(r"""[ \t]*(\\?["']?)([A-Za-z_/][A-Za-z0-9_./-]{0,127})\1[ \t]*(?=[,}\]\n]|$)""")
+_OBJECT_START = lazy(r"[ \t\r\n]*[{\[]")  # a value written as JSON or a flow collection
 _NO_LITERAL = frozenset(("null", "true", "false"))  # JSON's words, after a secret's name: nothing written
 
 
@@ -1000,7 +1001,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     return sorted(found)
 
 
-_CAPITALS_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")  # a var's name in capitals (`"key": "LOG_LEVEL"`)
+_CAPITALS_NAME = lazy(r"[A-Z_][A-Z0-9_]*")  # a var's name in capitals (`"key": "LOG_LEVEL"`)
 
 
 def _names_its_own_var(key: str, name: str, nested: bool) -> bool:
@@ -1118,8 +1119,8 @@ def _braces_outside_strings(text: str) -> list[int]:
     return braces
 
 
-_BRACE = re.compile(r"""[{}"'\n]""")
-_CLOSE = re.compile(r"}")
+_BRACE = lazy(r"""[{}"'\n]""")
+_CLOSE = lazy(r"}")
 
 
 def _opens_a_string(text: str, at: int) -> bool:
@@ -1251,7 +1252,7 @@ def _jq_literal_end(text: str, opening: int) -> tuple[int, int]:
     return len(text), len(text)
 
 
-_JQ_LITERAL_TOKEN = re.compile(r'\\+|["()]')
+_JQ_LITERAL_TOKEN = lazy(r'\\+|["()]')
 
 
 def value_from(text: str, start: int, stop: re.Pattern[str]) -> tuple[int, int]:
@@ -1347,7 +1348,7 @@ def _is_a_port(text: str, scheme_end: int, start: int, limit: int) -> bool:
 _SCHEME_READ = 32  # how far back a URL's `jdbc:` scheme is looked for (`jdbc:jtds:sqlserver`)
 # the URLs whose port a `;property=` follows: JDBC's, and SQL Server's own (Prisma, Go's driver:
 # `sqlserver://localhost:1433;database=x`, hunt 163 F8)
-_PROPERTY_SCHEME = re.compile(r"jdbc:|(?<![A-Za-z0-9+.-])sqlserver\Z")
+_PROPERTY_SCHEME = lazy(r"jdbc:|(?<![A-Za-z0-9+.-])sqlserver\Z")
 
 
 def _user_info_at(text: str, start: int, limit: int) -> bool:
@@ -1583,10 +1584,10 @@ def _runs_a_command(text: str, fields: list[str]) -> bool:
 
 # `User Id=`, `Trusted_Connection=` (hunt 158 F6); the text holds no option (a shell's `HOST=x;
 # SECRET_KEY=${SECRET_KEY} gunicorn --bind ...`: hunt 156 F16)
-_FIELD = re.compile(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")
-_OPTION_WORD = re.compile(r"(?<![^ \t])--?[A-Za-z]")  # a command's option (`Shop - Prod` is none: hunt 159 F3)
+_FIELD = lazy(r"[ \t]*[A-Za-z][A-Za-z0-9 _]{0,63}=")
+_OPTION_WORD = lazy(r"(?<![^ \t])--?[A-Za-z]")  # a command's option (`Shop - Prod` is none: hunt 159 F3)
 # a shell's `DB_PASSWORD=` (`Trusted_Connection=` is not: hunt 159 F8)
-_SHELL_VAR_FIELD = re.compile(r"[ \t]*[A-Z0-9]+_[A-Z0-9_]*=")
+_SHELL_VAR_FIELD = lazy(r"[ \t]*[A-Z0-9]+_[A-Z0-9_]*=")
 _CONNECTION_KEYS = frozenset(
     {"server", "data source", "database", "initial catalog", "host", "driver", "dsn", "address", "addr"}
     | {"accountname", "endpoint", "defaultendpointsprotocol", "blobendpoint", "user id", "uid", "username"}
@@ -1603,7 +1604,7 @@ def _item_or_end_at(text: str, at: int) -> bool:
 
 
 # A whole JSON number or literal, then what ends an item: not `",5Kx9"`, a password (hunt 135 F1).
-_JSON_SCALAR = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)(?=[\s,\]}]|$)")
+_JSON_SCALAR = lazy(r"(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)(?=[\s,\]}]|$)")
 _AFTER_AN_ARRAY = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "]", "}", "[", "{", ")", ";", "|", "&", "\\"])
 # What ends a shell word's parts after a quote: an item's or a command's end; not another quote,
 # which opens a part joined to it (`'xy'"ab"`: hunt 152 F5).
@@ -1802,7 +1803,7 @@ def _closes_its_string(text: str, name_start: int, pos: int) -> bool:
 # The programs whose `-p` takes the password attached (`mysql -ppw`, `sshpass -ppw`).
 ATTACHED_PASSWORD_PROGRAMS = ("mysql", "mariadb", "sshpass")
 
-_KEY_SEGMENTS = re.compile(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
+_KEY_SEGMENTS = lazy(r"[/:.]")  # `//registry.npmjs.org/:_authToken`, `credential.token`
 # A config command's options whose value is the next word (`git config --file f KEY`,
 # `aws configure set --profile p KEY`).
 CONFIG_OPTIONS = frozenset(
@@ -1881,7 +1882,7 @@ def assignment_sign(text: str) -> int:
     return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
 
 
-_VAR_NAME = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]{0,127}\s*")
+_VAR_NAME = lazy(r"\s*[A-Za-z_][A-Za-z0-9_.-]{0,127}\s*")
 
 
 def literal_parts(text: str, start: int, end: int, kind: str, label: str) -> list[Part]:
@@ -1890,12 +1891,12 @@ def literal_parts(text: str, start: int, end: int, kind: str, label: str) -> lis
     return [Part(start + a, start + b, kind, label) for a, b in _trimmed(literal_ranges(piece), piece)]
 
 
-_INNER_COMMENT = re.compile(r"[ \t]#")
+_INNER_COMMENT = lazy(r"[ \t]#")
 _NULLS = ("~", "null", "Null", "NULL")
 # what may come before a line commented out: blanks, more `#`s, a list's or a quote's mark
 # (`## DB_PASSWORD: x`, `# - x`, `# * x`, `# > x`, `# 1. x`: hunt 179 F2)
-_COMMENT_MARKS = re.compile(r"(?:[ \t#]|[-*>](?=[ \t])|[0-9]{1,3}[.)](?=[ \t]))*")  # one way each (linear)
-_BLOCK_HEADER = re.compile(r"[|>][-+0-9]{0,2}[ \t]*")  # a block scalar's header, `|`, `>-`, `|2+`
+_COMMENT_MARKS = lazy(r"(?:[ \t#]|[-*>](?=[ \t])|[0-9]{1,3}[.)](?=[ \t]))*")  # one way each (linear)
+_BLOCK_HEADER = lazy(r"[|>][-+0-9]{0,2}[ \t]*")  # a block scalar's header, `|`, `>-`, `|2+`
 
 
 def comment_secrets(text: str) -> list[tuple[int, int]]:
@@ -1974,8 +1975,8 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
 # a flow item's `data` in a `# secrets:` list commented out, and where its value ends
-_FLOW_DATA = re.compile(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
-_FLOW_VALUE_END = re.compile(r"[,}]")
+_FLOW_DATA = lazy(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
+_FLOW_VALUE_END = lazy(r"[,}]")
 
 
 def _flow_data_values(text: str) -> list[tuple[int, int]]:
@@ -2099,7 +2100,7 @@ def _commented_entries(text: str, start: int, end: int) -> list[tuple[int, int]]
     return [(flow.start() + p.start, flow.start() + p.end) for p in entry_parts(text[flow.start() : end])]
 
 
-_FLOW_START = re.compile(r"[{\[]")
+_FLOW_START = lazy(r"[{\[]")
 
 
 def _trimmed(ranges: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
@@ -2509,7 +2510,7 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
 # hunt 158 F2, 159 F1); quoted, one word or two of any case and signs (`"db password":`,
 # `"auth/password":`: hunts 160 F3, 163 F9), not a sentence (`"Forgot your password?":` in a
 # translation file: hunt 162 F6)
-_CONFIG_KEY = re.compile(
+_CONFIG_KEY = lazy(
     r"[\"']?(?:[A-Za-z0-9_.-]{1,128}|[A-Z][A-Za-z0-9_.-]{0,63} [A-Z][A-Za-z0-9_.-]{0,63})[\"']?"
     r"|\"[^\s\"?!]{1,63}(?: [^\s\"?!]{1,63})?\"|'[^\s'?!]{1,63}(?: [^\s'?!]{1,63})?'"
 )
@@ -2528,7 +2529,7 @@ def _no_literal_value(written: str) -> bool:
     )
 
 
-_PLAIN_WORD = re.compile(r"[a-z][a-z_.-]{0,63}")  # a name, not a key's value (which has digits)
+_PLAIN_WORD = lazy(r"[a-z][a-z_.-]{0,63}")  # a name, not a key's value (which has digits)
 
 
 def _only_templates(text: str) -> bool:
@@ -2610,8 +2611,8 @@ def _template_words(action: str) -> Iterator[str]:
         at = end
 
 
-_TEMPLATE_WORD = re.compile(r"[^\s\"`'|()]+")
-_TEMPLATE_NUMBER = re.compile(r"-?[0-9]")
+_TEMPLATE_WORD = lazy(r"[^\s\"`'|()]+")
+_TEMPLATE_NUMBER = lazy(r"-?[0-9]")
 
 
 _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "False"})
@@ -2857,8 +2858,8 @@ def _printf_argument(text: str, quote: str, quote_at: int, at: int) -> tuple[int
     return None if text.startswith(("$", "`"), start) or start >= end else (start, end)
 
 
-_PRINTF_ANY = re.compile(r"%%|%[-+ #0-9.]{0,16}[sbqdiouxXeEfgGc]")
-_PRINTF_WORD = re.compile(r"[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s>|;&<]+)")
+_PRINTF_ANY = lazy(r"%%|%[-+ #0-9.]{0,16}[sbqdiouxXeEfgGc]")
+_PRINTF_WORD = lazy(r"[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s>|;&<]+)")
 
 
 class _ShellExpands:
@@ -2887,8 +2888,8 @@ class _ShellExpands:
 
 # a heredoc and its delimiter word: quoted in part or escaped (`<<'EOF'`, `<<E"OF"`, `<<\EOF`: hunt
 # 166 F4), the shell expands nothing in it
-_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]*([^\s<>|&;()]{0,64})")  # not `>"$HOME/.netrc"` after it (hunt 167 F5)
-HEREDOC_QUOTING = re.compile(r"['\"\\]")  # (commands.py's chpasswd heredocs too)
+_HEREDOC = lazy(r"(?<!<)<<(?!<)-?[ \t]*([^\s<>|&;()]{0,64})")  # not `>"$HOME/.netrc"` after it (hunt 167 F5)
+HEREDOC_QUOTING = lazy(r"['\"\\]")  # (commands.py's chpasswd heredocs too)
 
 
 def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tuple[int, int, bool]]]]:
@@ -2925,19 +2926,19 @@ def _netrc_tokens(text: str) -> tuple[list[tuple[int, int, bool]], list[list[tup
     return tokens, comments
 
 
-_NETRC_TOKEN = re.compile(r"\S+")
+_NETRC_TOKEN = lazy(r"\S+")
 # a `\n` or `\t` written out before or after a keyword, which parts words as a line break or a
 # tab would, for the `printf` or `echo -e` that writes the file (`printf "machine h\nlogin
 # u\npassword x" > ~/.netrc`); not one inside a password (`ab\ncd`)
-_NETRC_ESCAPE = re.compile(
+_NETRC_ESCAPE = lazy(
     r"\\[nt](?=(?:machine|default|login|password|account|macdef)(?![^\s\\]))"
     r"|(?:(?<=machine)|(?<=default)|(?<=login)|(?<=password)|(?<=account)|(?<=macdef))\\[nt]"
 )
 # a printf conversion the password is given by (`printf '... password %s\n' "$TOKEN"`)
-_PRINTF_CONVERSION = re.compile(r"%[-+ #0-9.]{0,16}[sbqd](?:\\[nt])*")
+_PRINTF_CONVERSION = lazy(r"%[-+ #0-9.]{0,16}[sbqd](?:\\[nt])*")
 # `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
-_NETRC_KEYWORD = re.compile(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
-_NETRC_REFERENCE = re.compile(r"\$[({]|`|<%|\{\{")
+_NETRC_KEYWORD = lazy(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
+_NETRC_REFERENCE = lazy(r"\$[({]|`|<%|\{\{")
 _NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
 
 
@@ -2976,7 +2977,7 @@ def _blank_lines(text: str, found: list[Part]) -> list[Part]:
 # `NAME=` or `NAME:` at a line's start, NAME as env vars are named (capitals, digits, `_`): a var
 # of its own in a string of several lines; not a PEM header's `Proc-Type:`, a base64 line's `=`
 # padding or an htpasswd line's `user2:` (hunt 95 F1), which go on with the value before them.
-_ITEM_START = re.compile(r"[ \t]*[A-Z_][A-Z0-9_]{0,127}[ \t]*[:=]")
+_ITEM_START = lazy(r"[ \t]*[A-Z_][A-Z0-9_]{0,127}[ \t]*[:=]")
 
 
 def _item_chunks(text: str, jwts: bool) -> list[Part]:
@@ -3189,8 +3190,8 @@ def blank_value_start(text: str) -> int:
 
 
 # a blank is any white space but a line break: a no-break or ideographic space too (hunt 83 F5)
-_NAME_THEN_BLANK = re.compile(r"[^\S\r\n]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[^\S\r\n]+(?=\S)")
-_NAME_WORDS = re.compile(r"[A-Z]+(?:(?:[^\S\r\n]|_)+[A-Z]+)*[^\S\r\n]*")  # capitals alone: words of a name
+_NAME_THEN_BLANK = lazy(r"[^\S\r\n]*([A-Za-z_][A-Za-z0-9_.-]{0,127})[^\S\r\n]+(?=\S)")
+_NAME_WORDS = lazy(r"[A-Z]+(?:(?:[^\S\r\n]|_)+[A-Z]+)*[^\S\r\n]*")  # capitals alone: words of a name
 
 
 def _label(path: DataPath, parent: Any) -> str:
@@ -3288,7 +3289,7 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
     )
 
 
-_WORD = re.compile(r"[A-Za-z0-9]{6,}")
+_WORD = lazy(r"[A-Za-z0-9]{6,}")
 
 
 def _secret_like(text: str) -> bool:
@@ -3296,7 +3297,7 @@ def _secret_like(text: str) -> bool:
     return len(text) >= 12 or (len(text) >= 8 and any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
 
 
-_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+_NON_WORD = lazy(r"[^A-Za-z0-9]+")
 MAX_QUOTED = 40  # a message shortens a longer quoted text (`shortened`)
 
 
@@ -4306,7 +4307,7 @@ def _secret_texts(doc: Document) -> set[str]:
     return found
 
 
-_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+_WORD_CHAR = lazy(r"[A-Za-z0-9_]")
 # Up to this many values, one C-speed regex scan each; beyond, one pass over the text for all.
 _FEW_VALUES = 32
 

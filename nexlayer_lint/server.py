@@ -63,6 +63,7 @@ from nexlayer_lint.config import (
     without_network,
 )
 from nexlayer_lint.fixes import apply_fixes, fix_all, makes_worse, wanted_by
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.selection import FILE_NAMES, is_excluded, left_out_on_the_way
@@ -92,16 +93,16 @@ MAX_DEBOUNCE_MS = 60_000  # initializationOptions' `debounce` at most (a minute)
 # What pygls is given in place of a message too large to read: a notification the server ignores.
 DROPPED = "$/nexlayer-lint/messageDropped"
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")  # re.split gives the breaks too
-_LINE_END = re.compile(r"[\r\n]")
+_LINE_BREAK = lazy(r"\r\n|\r|\n")
+_LINE_BREAK_KEPT = lazy(r"(\r\n|\r|\n)")  # re.split gives the breaks too
+_LINE_END = lazy(r"[\r\n]")
 # `application:` starting a line; or first in the document, after a byte order mark, comments,
 # `---`, a flow mapping's or JSON's `{`, or indentation (a whole document may be indented: hunt 57
 # F2, hunt 60 F4). Not an indented key elsewhere (Spring's `spring:` / `  application:`).
-_APPLICATION_KEY = re.compile(r"""(?:application|"application"|'application')[ \t]*:""")
-_TOP_LEVEL_APPLICATION = re.compile("^" + _APPLICATION_KEY.pattern, re.MULTILINE)
+_APPLICATION_KEY = lazy(r"""(?:application|"application"|'application')[ \t]*:""")
+_TOP_LEVEL_APPLICATION = lazy("^" + _APPLICATION_KEY.pattern, re.MULTILINE)
 # (Linear: one way to read each line, whose blanks are read once.)
-_DOCUMENT_START = re.compile(
+_DOCUMENT_START = lazy(
     r"\ufeff?(?:[ \t]*(?:[#%][^\r\n]*|---[ \t]*)?(?:\r\n|\r(?!\n)|\n))*[ \t]*(?:---[ \t]+)?(?:\{\s*)?"
 )
 _SEVERITY = {
@@ -206,8 +207,8 @@ def _wide_characters(text: str, encoding: str) -> tuple[list[int], list[int]]:
     return positions, extra
 
 
-_NOT_ASCII = re.compile("[^\x00-\x7f]")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_ASCII = lazy("[^\x00-\x7f]")
+_ASTRAL = lazy("[\U00010000-\U0010ffff]")
 
 
 def _code_points(text: str, units: int, encoding: str, wide: tuple[list[int], list[int]] | None = None) -> int:
@@ -1839,11 +1840,11 @@ def _send_a_secret(text: str, edits: list[lsp.TextEdit]) -> bool:
     return any(written[at : at + size] in short for size in (1, 2, 3) for at in range(len(written) - size + 1))
 
 
-_CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)
+_CONTENT_LENGTH = lazy(rb"content-length[ \t]*:[ \t]*([0-9]{1,20})[ \t]*\r?\n", re.IGNORECASE)
 # The header's name, not the end of another's (`X-Content-Length`: hunt 58 F2): at the line's
 # start, or after a body pygls took for a header line (its JSON ends with `}` or `]`, and maybe
 # blanks: hunt 60 F6).
-_LENGTH_HEADER = re.compile(rb"(?:^|[}\]][ \t]*)(content-length[ \t]*:)", re.IGNORECASE)
+_LENGTH_HEADER = lazy(rb"(?:^|[}\]][ \t]*)(content-length[ \t]*:)", re.IGNORECASE)
 
 
 _NO_BODY = b" "  # what pygls reads for an empty body: not JSON text

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Comment, Diagnostic, Edit, Fix, Problem, Span
 from nexlayer_lint.rules import RULES, UNSUPPRESSIBLE, by_name_or_code
 from nexlayer_lint.secrets import star_comment  # a secret in a directive is never quoted
@@ -21,19 +22,17 @@ from nexlayer_lint.secrets import star_comment  # a secret in a directive is nev
 # The one definition of the directive syntax: a comment whose text starts with PREFIX is a
 # directive, and DIRECTIVE is its grammar (codes or rule names, separated by commas or blanks).
 PREFIX = "nexlayer-lint:"
-_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")  # a directive's codes (read on, too, after a code cut short)
-DIRECTIVE = re.compile(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*(" + _CODES.pattern + ")")
-_DIRECTIVE_IN_LINE = re.compile(r"#\s*" + DIRECTIVE.pattern)
-_DIRECTIVE_CODE = re.compile(r"[^,\s]+")  # one code of a directive: between commas and blanks (tabs too: hunt 68 F6)
+_CODES = lazy(r"[A-Za-z0-9_,\s-]*")  # a directive's codes (read on, too, after a code cut short)
+DIRECTIVE = lazy(re.escape(PREFIX) + r"\s*(disable-file|disable)\s*=\s*(" + _CODES.pattern + ")")
+_DIRECTIVE_IN_LINE = lazy(r"#\s*" + DIRECTIVE.pattern)
+_DIRECTIVE_CODE = lazy(r"[^,\s]+")  # one code of a directive: between commas and blanks (tabs too: hunt 68 F6)
 # A prefix of all of these (`N`, `NX`) would disable everything: there is no blanket directive.
 _SUPPRESSIBLE = tuple(code for code in RULES if code not in UNSUPPRESSIBLE)
 
 
 # a comment meant as a directive but not written as one: another case, no colon, `_` for `-`
 # (`# nexlayer-lint disable=NX215`, `# NEXLAYER-LINT: disable=NX215`), which would suppress nothing
-_LOOKALIKE = re.compile(
-    r"nexlayer[-_ ]?lint[ \t]*:?[ \t]*(?:disable|enable)(?:-[a-z-]{1,16})?[ \t]*[=:]", re.IGNORECASE
-)
+_LOOKALIKE = lazy(r"nexlayer[-_ ]?lint[ \t]*:?[ \t]*(?:disable|enable)(?:-[a-z-]{1,16})?[ \t]*[=:]", re.IGNORECASE)
 
 
 class Directive(NamedTuple):  # a named tuple, as model.py's types: cheaper to create at start-up
@@ -160,7 +159,7 @@ def parse(
 
 
 # A block scalar's header with the keep indicator (`|+`, `>+`, `|2+`, `|+2`).
-_KEEP_HEADER = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])")
+_KEEP_HEADER = lazy(r"[|>](?:[1-9]?\+|\+[1-9])")
 
 
 def _followed_by_blank(comment: Comment, lines: Sequence[str]) -> bool:

@@ -32,13 +32,13 @@ only the lines a frame shows are masked and kept, the others are left empty.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import NamedTuple
 
 from nexlayer_lint.commands import HEADER_OPTIONS, header_parts
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.scalars import closing_quote
 from nexlayer_lint.secrets import (
     ITEM_NAME_KEYS,
@@ -67,7 +67,7 @@ from nexlayer_lint.secrets import (
 from nexlayer_lint.value_map import ValueMap, read_leniently
 
 MAX_NAME = 128  # a longer run of text before a colon is not taken for a var's name
-_NAME = re.compile(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
+_NAME = lazy(r"[A-Za-z0-9_.-]+")  # a key written without a space after its colon: `DB_PASSWORD:x`
 _MASKED = ("secret", "block", "plain")  # the contexts whose lines are all a secret value
 
 
@@ -964,7 +964,7 @@ CARRIED_LINES = 3
 
 
 # What may follow a block scalar's `|` or `>` on its line, but for blanks and a comment.
-_BLOCK_HEADER = re.compile(r"(?:[+-]?[1-9]?|[1-9][+-])[ \t]*")
+_BLOCK_HEADER = lazy(r"(?:[+-]?[1-9]?|[1-9][+-])[ \t]*")
 
 
 def _header_end(body: str, pos: int) -> int:
@@ -1007,7 +1007,7 @@ def _carried(lines: tuple[str, ...], line: str) -> tuple[str, ...]:
 
 # The key a line starts with and a value that starts with a token (`  - SUPABASE_ANON_KEY: eyJ...`),
 # to know a published token's name; not `PUBLIC_CONFIG: {sub: eyJ...}`, whose token is `sub`'s
-_LEADING_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,128})[\"']?[ \t]*:[ \t]*[\"']?eyJ")
+_LEADING_KEY = lazy(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,128})[\"']?[ \t]*:[ \t]*[\"']?eyJ")
 
 
 def _published_key(body: str) -> bool:

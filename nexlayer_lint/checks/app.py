@@ -6,9 +6,9 @@ templates) are computed once, here, and nowhere else. A check must not change th
 data it points into.
 """
 
-import re
 from typing import Any, NamedTuple
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document
 
 PODS: DataPath = ("application", "pods")
@@ -28,7 +28,7 @@ PODS: DataPath = ("application", "pods")
 # A port is its whole run of digits (`web.pod:123456` is no port 12345), read as a number with
 # its leading zeros (`web.pod:0080` is port 80).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # the combining blocks
-_REFERENCE = re.compile(
+_REFERENCE = lazy(
     rf"(?<![\w.{_MARKS}-])(?<!(?<!/)/)(?P<host>[^\W_](?:[^\W_]|[{_MARKS}-])*(?<!-))\.(?i:pod)(?:\.(?![\w-]))?(?![\w.-])"
     r"(?::(?P<host_port>\d+))?"
     # any lower-case letter, as the host form: a look-alike `${w\u0435b:80}` names no pod (hunt 155 F3)

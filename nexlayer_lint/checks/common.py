@@ -6,21 +6,20 @@ import re
 from typing import Literal, NamedTuple
 
 from nexlayer_lint.checks.app import PODS
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import item_name
 
 # `<% REGISTRY %>`, `<%REGISTRY%>`, any inner spacing: the schema's (ECMA-262's `\s`, which has
 # U+FEFF too: hunt 177 F4).
-REGISTRY_TEMPLATE = re.compile(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>")
+REGISTRY_TEMPLATE = lazy(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>")
 # `<% NAME %>`: a name on one line, without `%`, with any spaces around it. Each character can be
 # read one way only, so a search stays linear even on a line of `<%` with no `%>`.
-TEMPLATE = re.compile(r"<%\s*(?:([^%\s](?:[^%\n]*[^%\s])?)\s*)?%>")
+TEMPLATE = lazy(r"<%\s*(?:([^%\s](?:[^%\n]*[^%\s])?)\s*)?%>")
 # `# filled by pipeline` / `# filled by pipeline:backend` (2026 pipeline), as the bundled schema
 # accepts it (the same pattern), and the `placeholder-will-be-updated` images earlier generators
 # wrote. Linear: blanks either side of the pod name are read one way only.
-PIPELINE_PLACEHOLDER = re.compile(
-    r"\s*#\s*filled by pipeline(?:\s*:(?:\s*[A-Za-z0-9._-]+)?)?\s*|placeholder(?:-[a-z]+)*"
-)
+PIPELINE_PLACEHOLDER = lazy(r"\s*#\s*filled by pipeline(?:\s*:(?:\s*[A-Za-z0-9._-]+)?)?\s*|placeholder(?:-[a-z]+)*")
 
 
 def is_placeholder_image(image: str) -> bool:

@@ -5,12 +5,12 @@ What counts as secret, and where, is `nexlayer_lint.secrets`; messages never rep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.common import value_offset
 from nexlayer_lint.checks.declare import Finding, rule
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
     CURL_USER_OPTIONS,
@@ -69,7 +69,7 @@ def plaintext_secret(app: App) -> Iterator[Finding]:
 
 # `$POSTGRES_PASSWORD`: a shell's way to read a var, which Nexlayer does not read (it fills in
 # `${NAME}`); upper case and named like a secret, so no password that starts with `$` is taken for it
-_UNBRACED = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
+_UNBRACED = lazy(r"\$([A-Z_][A-Z0-9_]*)")
 
 
 def _literal_value(doc: Document, secret: Secret, value: object, where: str) -> Finding:

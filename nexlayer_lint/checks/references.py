@@ -5,13 +5,13 @@ The references themselves are found once per document, in `App.references` (chec
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import LONG_PORT, App, Pod, Reference
 from nexlayer_lint.checks.common import describe, value_offset
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import verbatim
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Edit, Fix
 from nexlayer_lint.secrets import in_secret
 from nexlayer_lint.suggest import closest
@@ -70,7 +70,7 @@ def _refer_to(app: App, ref: Reference, pod: Pod) -> Fix | None:
 
 
 # A name the fix may write as a host in `<name>.pod`: a DNS label (lower-case letters, digits, `-`).
-_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_HOST_NAME = lazy(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 @rule("NX209", "unexposed-port", "warning", "a var refers to a port the pod does not expose")

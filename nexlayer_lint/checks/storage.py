@@ -4,7 +4,6 @@ names (NX221), one mountPath per volume or secret in a pod (NX212)."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.common import free_name, is_placeholder_image, on_line, parse_image
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import add_entry, add_item, indent_step, replace_value
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Fix
 
 PG_DATA_DIR = "/var/lib/postgresql/data"
@@ -80,7 +80,7 @@ def _data_dir(pgdata: object, image: str) -> str | None:
 _OFFICIAL_LAYOUT = frozenset(
     {"postgis/postgis", "imresamu/postgis", "pgvector/pgvector", "timescale/timescaledb", "citusdata/citus"}
 )
-_MAJOR = re.compile(r"([0-9]{1,3})(?![0-9])")
+_MAJOR = lazy(r"([0-9]{1,3})(?![0-9])")
 
 
 def _default_data_dir(image: str) -> str:

@@ -3,7 +3,6 @@ NX218), and `<% NAME %>` placeholders Nexlayer does not fill in (NX205)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
@@ -18,11 +17,12 @@ from nexlayer_lint.checks.common import (
 )
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import verbatim
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Explains, Fix
 from nexlayer_lint.secrets import in_secret
 
 KNOWN_TEMPLATES = ("REGISTRY", "URL")
-_REGISTRY_PREFIX = re.compile(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>/")
+_REGISTRY_PREFIX = lazy(r"<%[\s\ufeff]*REGISTRY[\s\ufeff]*%>/")
 
 
 @rule(

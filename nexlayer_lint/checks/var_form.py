@@ -11,13 +11,14 @@ from nexlayer_lint.checks.app import App, Pod
 from nexlayer_lint.checks.common import on_line
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import before, line_text, own, scalar_text, text_at
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.secrets import overlaps
 
 # What Kubernetes accepts (before 1.34's relaxed names): anything else is the schema's error.
-_KUBERNETES_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+_KUBERNETES_NAME = lazy(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 # What a POSIX shell can name: `$my.var` cannot be written, and some shells drop such names.
-_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @rule("NX216", "vars-list-form", "warning", "`vars` is a list of `{key, value}` instead of a mapping")
@@ -141,7 +142,7 @@ def _block_edits(
     return edits if len(indents) == 1 else None
 
 
-_ITEM = re.compile(r" *- +")
+_ITEM = lazy(r" *- +")
 
 
 def _delete_line(doc: Document, line: int) -> Edit:

@@ -10,6 +10,7 @@ from nexlayer_lint.checks.app import App
 from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.edits import quote as quote_edits
 from nexlayer_lint.edits import text_at, usual_quote
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.scalars import INT, is_timestamp
 from nexlayer_lint.secrets import overlaps
@@ -21,7 +22,7 @@ from nexlayer_lint.secrets import overlaps
 # Each alternative is tried at the start only, and none backtracks more than once over a run of
 # digits. The lookahead names the characters a trap can start with, so most keys and values
 # (`image`, `nginx:1.27`) are passed over at their first character.
-TRAP = re.compile(
+TRAP = lazy(
     r"(?=[-+0-9=<yYnNoO])"
     r"(?:(?P<boolean>(?i:y|n|yes|no|on|off))"
     r"|(?P<leading_zero>[-+]?0[0-9]+)"
@@ -211,11 +212,11 @@ def _words(kind: str, text: str, tag: str | None, key: bool) -> tuple[str, str]:
 
 
 # The integers YAML 1.1 reads as octal (PyYAML's pattern); `08` and `09` are text to it.
-_YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_YAML11_OCTAL = lazy(r"[-+]?0[0-7_]+")
 
 
 # The numbers of the `number` trap a port may be written as: with `_` between digits, or in binary.
-_PORT_SPELLING = re.compile(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
+_PORT_SPELLING = lazy(r"\+?(?:[1-9][0-9_]*|0b[01_]*[01][01_]*)")
 
 
 def _tagged_kind(kind: str, text: str, tag: str) -> str | None:

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import Diagnostic, FileResult
 
 TOOL_NAME = "nexlayer-lint"
@@ -85,7 +86,7 @@ def _inside(root: str, path: str) -> str | None:
 
 # The line breaks the YAML reader counts (ruamel counts NEL, LS and PS too), so line N here is
 # the loader's line N; str.splitlines() would also split on \v, \f and \x1c-\x1e.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_LINE_BREAK = lazy("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def source_lines(text: str) -> list[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nexlayer_lint.lazy_regex import lazy
+
 # Control characters (C0, DEL, C1), the line and paragraph separators, the bidi marks,
 # embeddings, overrides and isolates, the invisible characters that make a key look like another
 # (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF; not
@@ -26,7 +28,7 @@ _UNSAFE = f"[\x00-\x1f{_NOT_C0}]"
 _UNSAFE_BUT_TAB = f"[\x00-\x08\x0a-\x1f{_NOT_C0}]"
 # `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
 # wherever they stand in a line: their `[` is escaped. Searched for only where `##` occurs.
-_RUNNER_COMMAND = re.compile(r"##(?:[vV][sS][oO])?\[")
+_RUNNER_COMMAND = lazy(r"##(?:[vV][sS][oO])?\[")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

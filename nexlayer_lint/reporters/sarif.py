@@ -8,11 +8,11 @@ relative to the repository root (`%SRCROOT%`), as code scanning resolves them.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import SEVERITY_RANK, Diagnostic, FileResult, Rule, RunInfo
 from nexlayer_lint.reporters._common import INFORMATION_URI, TOOL_NAME, ci_paths, fingerprints, sorted_results
 from nexlayer_lint.reporters.printable import json_text
@@ -215,7 +215,7 @@ def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]
 
 # Outside the repository on Windows a path starts with its drive; elsewhere `C:/` is a folder `C:`.
 _ON_WINDOWS = os.name == "nt"
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
+_WINDOWS_DRIVE = lazy(r"[A-Za-z]:/")
 
 
 def _artifact(path: str) -> dict[str, Any]:
