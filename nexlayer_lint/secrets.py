@@ -1962,18 +1962,20 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     name = max(text.rfind(" ", start, colon), text.rfind("\t", start, colon)) + 1
     if name <= start or assignment_sign(text[name : colon + 1]) <= 0:  # (the first word's: read above)
         return None
-    # a var's name, or any name after a note's colon (`# was: password: x`: hunt 183 F3); not a
-    # word of prose after another (`# Rotate the token: monthly`, `the GitHub Token:`: hunts 181
-    # F1, 184 F1)
-    key, value = text[name:colon], text[word:stop]
-    # `DB_PASSWORD`, `db.password`, `TOKEN`, `apiKey`; not `Token` or `api-key` in a sentence
-    var_like = "_" in key or "." in key or key.isupper() or (key[:1].islower() and not key.islower())
-    # after a note (`# was: password: x`), a value no word of prose is (`# TODO: password: change`)
-    noted = text[start:name].rstrip(" \t").endswith(":") and not (value.isalpha() and value.islower())
-    return (word, stop) if var_like or noted else None
+    # A var's name (`DB_PASSWORD`, `db.password`, `apiKey`: hunt 183 F3) holds any value; any
+    # other secret name (`Token`, `API TOKEN`, `X-Api-Key`, `password` after a note) a value that
+    # is no word of prose (`# Rotate the GitHub Token: monthly`, `# TODO: password: change.`:
+    # hunts 181 F1, 184 F1, 185 F2), which a password or a token seldom is (hunt 185 F1).
+    key = text[name:colon]
+    var_like = "_" in key or "." in key or (key[:1].islower() and not key.islower())
+    return (word, stop) if var_like or _PROSE_WORD.fullmatch(text, word, stop) is None else None
+
+
+_PROSE_WORD = lazy(r"[^\W\d_]+[.,;:!?]?")  # `monthly`, `Rotate`, `required.`: letters only
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
+_SECRETS_FLOW = lazy(r"[ \t]*(?:-[ \t]+)?[\"']?secrets[\"']?[ \t]*:[ \t]*\[")  # `# secrets: [{...}]`
 # a flow item's `data` in a `# secrets:` list commented out, and where its value ends
 _FLOW_DATA = lazy(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
 _FLOW_VALUE_END = lazy(r"[,}]")
@@ -3597,7 +3599,8 @@ class _Spans:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 if "data" in text and (files or (comment.own_line and "{" in text)):
                     items = items or _secrets_item_lines(self.doc)
-                    if files or items.overlaps(comment.line, comment.line + 1):  # `# - {name: c, data: x}`
+                    # `# - {name: c, data: x}` in a list, `# secrets: [{name: c, data: x}]` (hunt 185 F3)
+                    if files or items.overlaps(comment.line, comment.line + 1) or _SECRETS_FLOW.match(text):
                         self.add_lines(start + 1, _trimmed(_flow_data_values(text), text))  # (hunts 179 F1, 181 F4)
                 if comment.own_line and not files and "secrets:" in text:
                     cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)

@@ -2755,6 +2755,31 @@ def test_hunt_184s_review_of_this_session_s_fixes() -> None:
     assert "Zq9m" not in mask_text(load(text))
 
 
+def test_hunt_185s_review_of_the_last_session_s_fixes() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1: a secret's name after other words that is no var's by its shape, its value no word of prose
+    for comment in (
+        " nexlayer-lint disable=NX215 the Admin Password: P4ssw0rd-prod",
+        " curl -H X-Api-Key: 9f8e7d6c5b4a3921",
+        " old Token: s3cr3tvalue99",
+        " old ClientSecret: Xk9mP2qz",
+        ' old Api-Token: "Zq8vL2kP9w"',
+        " old password2: Xk9mP2qz",
+        " SMTP Password: Zq8vL2kP9w",
+    ):
+        assert [comment[a:b].strip('"') for a, b in comment_secrets(comment)] == [comment.split(": ")[-1].strip('"')]
+    # ... and a var's name holds any value; F2: a word of prose, in capitals or ending a sentence, is none
+    assert [(" old DB_PASSWORD: hunter")[a:b] for a, b in comment_secrets(" old DB_PASSWORD: hunter")] == ["hunter"]
+    for comment in (" Rotate the API TOKEN: monthly", " NOTE: password: required.", " TODO: token: Rotate"):
+        assert comment_secrets(comment) == []
+    # F3: a secrets list commented out on one line
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      servicePorts: [80]\n      # secrets: [{name: b, data: Zq9m4secret, mountPath: /b}]\n"
+    masked = mask_text(load(text))
+    assert "Zq9m4" not in masked and "# secrets: [{name: b, data: " in masked and "mountPath: /b}]" in masked
+
+
 def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
     # F4: a quoted value holds its `,`; F3: an item without an end is read once (linear)
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
