@@ -1971,7 +1971,8 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (word, stop) if var_like or _PROSE_WORD.fullmatch(text, word, stop) is None else None
 
 
-_PROSE_WORD = lazy(r"[^\W\d_]+[.,;:!?]?")  # `monthly`, `Rotate`, `required.`: letters only
+# `monthly`, `Rotate`, `required.`, a product's `1Password`: letters, after digits at most
+_PROSE_WORD = lazy(r"[0-9]*[^\W\d_]+[.,;:!?]?")
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
