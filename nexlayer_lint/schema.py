@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nexlayer_lint import schemawalk
+from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import (
     DataPath,
     Document,
@@ -1334,13 +1335,13 @@ def _url_hosts(value: str) -> list[str]:
         return []
 
 
-_SIZE = r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])(?:i|I)?[Bb]?\s*"  # compiled on first use (suggestions only)
+_SIZE = lazy(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTkmgt])(?:i|I)?[Bb]?\s*")
 _MI_PER_UNIT = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
 
 
 def _sizes(value: str) -> list[str]:
     """A size in another unit as whole Mi or Gi: `10G` -> `10Gi`, `1Ti` -> `1024Gi`, `1.5Gi` -> `1536Mi`."""
-    match = re.fullmatch(_SIZE, value)
+    match = _SIZE.fullmatch(value)
     if match is None:
         return []
     mebibytes = float(match.group(1)) * _MI_PER_UNIT[match.group(2).lower()]

@@ -626,13 +626,7 @@ WEBHOOK_SHAPES: tuple[tuple[str, str], ...] = (
 )
 
 
-_WEBHOOK = "|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES))
-
-
-@functools.cache
-def _webhook() -> re.Pattern[str]:
-    """WEBHOOK_SHAPES as one search, compiled on first use (a third of a millisecond; few runs need it)."""
-    return re.compile(_WEBHOOK)
+_WEBHOOK = lazy("|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate(WEBHOOK_SHAPES)))
 
 
 _TOKEN_EDGE = lazy(r"[A-Za-z0-9_]")
@@ -784,7 +778,7 @@ def parts_in(
             if end > start:
                 found.append(Part(start, end, "token", _ALL_TOKEN_SHAPES[index][0]))
     if "hooks" in text or "HOOKS" in text:
-        for hook in _webhook().finditer(text):
+        for hook in _WEBHOOK.finditer(text):
             if not (hook.start() and _TOKEN_EDGE.match(text, hook.start() - 1)):
                 label = WEBHOOK_SHAPES[int(hook.lastgroup[1:])][0]  # type: ignore[index]
                 found.append(Part(text.index("/", hook.start()) + 1, hook.end(), "token", label))
@@ -882,9 +876,7 @@ def is_published_name(name: object) -> bool:
 # `{`, maybe quoted (JSON), then `:` or `=`; its value runs to the next of those separators (less
 # the `}` that closes a flow mapping), or is what its quotes hold.
 # In a double-quoted shell word, JSON's quotes are escaped (`"{\"password\": \"x\"}"`).
-# Kept as text, compiled on first use by re's cache, as the next few: most runs never need them,
-# and compiling a pattern costs a tenth of a millisecond or more at every start.
-_ENTRY = r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]"""
+_ENTRY = lazy(r"""(?:^|[\n,;{\[])[ \t]*\\?["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})\\?["']?[ \t]*[:=]""")
 _ENTRY_END = lazy(r"[\n,;]")
 # what an item's `name` or `key` gives when it names a var: a name in capitals, alone in its entry
 # (a setting's or a vault's name too: `spring.datasource.password`, `db-password`, `/prod/db/password`:
@@ -900,7 +892,7 @@ def entry_parts(text: str, *, quoted_only: bool = False) -> list[Part]:
     character is read for one value at most: the next name is looked for after the value (linear)."""
     found: list[Part] = []
     in_flow = text.lstrip().startswith(("{", "["))
-    entry = re.compile(_ENTRY)
+    entry = _ENTRY
     # `{"name": "DB_PASSWORD", "value": "x"}` (an ECS or Kubernetes env list as JSON: hunt 148 F2):
     # the var an item names, shown, and where its object ends (past any object nested in it:
     # `"meta": {...}` between the name and its value); a `value` written before the name waits
@@ -2378,12 +2370,9 @@ _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "enabl
 # A file's absolute path under a directory of the Linux tree or one a container mounts files in
 # (base64 has `/` too: `/k8Jd+93hQ/x...` is a key, hunt 44 F1). Each step starts with the `/` its
 # class lacks: no backtracking.
-@functools.cache
-def _file_path() -> re.Pattern[str]:
-    """Compiled on first use: only a secret's value that starts with `/` needs it."""
-    return re.compile(
-        r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
-    )
+_FILE_PATH = lazy(
+    r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
+)
 
 
 def says_where_or_whether(value: object) -> bool:
@@ -2397,7 +2386,7 @@ def says_where_or_whether(value: object) -> bool:
     text = value.strip()
     if text.lower() in _SWITCHES:
         return True
-    return text[:1] == "/" and _file_path().fullmatch(text) is not None
+    return text[:1] == "/" and _FILE_PATH.fullmatch(text) is not None
 
 
 def find_secrets(data: Any, keys: list[Secret] | None = None) -> list[Secret]:
@@ -3938,7 +3927,7 @@ def mask_text(doc: Document) -> str:
 
 
 # `---` or `...` at a line's start: where the first document ends (the second is NX003).
-_DOCUMENT_MARKER = r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)"  # compiled on first use
+_DOCUMENT_MARKER = lazy(r"(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)")
 
 
 def document_markers(doc: Document, later: bool = False) -> list[int]:
@@ -3949,7 +3938,7 @@ def document_markers(doc: Document, later: bool = False) -> list[int]:
         return []
     starts = doc.line_starts
     tail_start = text_offset(starts, doc.text, root.value.end_line, root.value.end_col)
-    marker = re.compile(_DOCUMENT_MARKER)
+    marker = _DOCUMENT_MARKER
     return [
         start
         for start in starts[bisect.bisect_left(starts, tail_start) :]
@@ -4216,7 +4205,7 @@ def _same_from(letters: str, at: int, value: str, offset: int) -> int:
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _ESCAPE_LENGTHS = (("%", 2, 1), ("\\u", 4, 2), ("\\x", 2, 2))  # `%40`, `\u0040`, `\x40`: digits, prefix
 # HTML's character references: `&#64;`, `&#x40;`, and the named ones a reply escapes text with
-_REFERENCE = r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));"  # compiled on first use
+_REFERENCE = lazy(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
 
 
@@ -4225,7 +4214,7 @@ def _escape_at(text: str, at: int) -> tuple[str, int]:
     `\\uXXXX` or `\\xXX`, or an HTML reference; else text[at] and at + 1."""
     char = text[at]
     if char == "&":
-        reference = re.compile(_REFERENCE).match(text, at)
+        reference = _REFERENCE.match(text, at)
         if reference is None:
             return char, at + 1
         decimal, hexadecimal, name = reference.groups()

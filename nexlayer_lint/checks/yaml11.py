@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator
 
 from nexlayer_lint.checks.app import App
@@ -36,16 +34,14 @@ TRAP = lazy(
 )
 
 
-@functools.cache
-def _yaml11_number() -> re.Pattern[str]:
-    """The seventh trap (the eighth is _exponent's): a number YAML 1.1 writes with `_` between
-    digits or in binary (`8_0`, `0b1010`), text in YAML 1.2's core schema (scalars.py). Compiled
-    on first use (a third of TRAP's cost to compile, in every run): few files write a number so."""
-    return re.compile(  # from the text's start only (\A): each alternative reads a run of digits once
-        r"\A(?:[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
-        r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
-        r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
-    )
+# The seventh trap (the eighth is _EXPONENT): a number YAML 1.1 writes with `_` between digits
+# or in binary (`8_0`, `0b1010`), text in YAML 1.2's core schema (scalars.py). From the text's start
+# only (\A): each alternative reads a run of digits once.
+_YAML11_NUMBER = lazy(
+    r"\A(?:[-+]?0b[01_]+|[-+]?0[0-7]*_[0-7_]*|[-+]?[1-9][0-9]*_[0-9_]*|[-+]?0x[0-9a-fA-F]*_[0-9a-fA-F_]*"
+    r"|[-+]?[0-9]+_[0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|\.[0-9]*_[0-9_]*(?:[eE][-+][0-9]+)?)"
+)
 
 
 def trap_kind(text: str) -> str | None:
@@ -55,19 +51,16 @@ def trap_kind(text: str) -> str | None:
         return trap.lastgroup
     if text[:1] not in _NUMBER_STARTS:  # most text
         return None
-    if ("_" in text or "0b" in text) and _yaml11_number().fullmatch(text):
+    if ("_" in text or "0b" in text) and _YAML11_NUMBER.fullmatch(text):
         return "number"
-    if ("e" in text or "E" in text) and _exponent().fullmatch(text):
+    if ("e" in text or "E" in text) and _EXPONENT.fullmatch(text):
         return "exponent"
     return None
 
 
-@functools.cache
-def _exponent() -> re.Pattern[str]:
-    """A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
-    `1e+3`, `.5e1`). From the text's start only: each alternative reads its run of digits once.
-    Compiled on first use: few files write a number so."""
-    return re.compile(r"\A(?:[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+|[-+]?\.[0-9]+[eE][0-9]+)")
+# A float YAML 1.1 reads as text: its floats have a dot and a signed exponent (`8e1`, `0.8e2`,
+# `1e+3`, `.5e1`). From the text's start only: each alternative reads its run of digits once.
+_EXPONENT = lazy(r"\A(?:[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+][0-9]+|[-+]?\.[0-9]+[eE][0-9]+)")
 
 
 _NUMBER_STARTS = frozenset("-+.0123456789")

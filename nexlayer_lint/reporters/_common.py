@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from nexlayer_lint.lazy_regex import lazy
@@ -16,8 +15,8 @@ INFORMATION_URI = "https://github.com/nexlayer-lint/nexlayer-lint"
 # move, and so does a list index when an item is added above (`pods[0]` becomes `pods[1]`); what
 # an item is stays in the message (`pod "web"`) and the span's text (hunt 45 F2). Neither may
 # change a fingerprint.
-LINE_REFERENCES = r"\blines? \d+(?:[-\u2013]\d+)?|:\d+(?::\d+)?\b"  # compiled on first use, by re's cache
-_INDEX = r"\[\d+\]|#\d+\b|\bitem \d+\b"  # `pods[0]`, a pod with no name (`pod "#2"`), `item 3 of`
+LINE_REFERENCES = lazy(r"\blines? \d+(?:[-\u2013]\d+)?|:\d+(?::\d+)?\b")
+_INDEX = lazy(r"\[\d+\]|#\d+\b|\bitem \d+\b")  # `pods[0]`, a pod with no name (`pod "#2"`), `item 3 of`
 
 
 def sorted_results(results: Iterable[FileResult]) -> list[FileResult]:
@@ -124,8 +123,8 @@ def fingerprints(result: FileResult, path: str, seen: dict[str, int]) -> Iterato
             if (first, last) not in snippets:
                 snippets[first, last] = _snippet(lines, first, last)
             snippet = snippets[first, last]
-        message = re.sub(_INDEX, "#", re.sub(LINE_REFERENCES, "#", diag.message))
-        material = "\0".join((TOOL_NAME, path, diag.code, re.sub(_INDEX, "#", diag.path), message, snippet))
+        message = _INDEX.sub("#", LINE_REFERENCES.sub("#", diag.message))
+        material = "\0".join((TOOL_NAME, path, diag.code, _INDEX.sub("#", diag.path), message, snippet))
         base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
         count = seen.get(base, 0)
         seen[base] = count + 1

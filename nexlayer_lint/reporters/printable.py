@@ -20,12 +20,10 @@ from nexlayer_lint.lazy_regex import lazy
 # (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF; not
 # the joiners emoji and scripts need, U+200C and U+200D: hunts 171 F3, 174 F2; `--diff` keeps a
 # file's byte order mark itself), lone surrogates, and the two non-characters XML forbids.
-# Patterns, not compiled ones: `re` compiles each on first use and keeps it, so a run that
-# prints nothing never pays the ~0.5 ms each of these character classes takes to compile.
 _NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
 _NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff"
-_UNSAFE = f"[\x00-\x1f{_NOT_C0}]"
-_UNSAFE_BUT_TAB = f"[\x00-\x08\x0a-\x1f{_NOT_C0}]"
+_UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]")
+_UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]")
 # `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
 # wherever they stand in a line: their `[` is escaped. Searched for only where `##` occurs.
 _RUNNER_COMMAND = lazy(r"##(?:[vV][sS][oO])?\[")
@@ -41,7 +39,7 @@ def printable(text: str, keep_tabs: bool = False) -> str:
     of `printable(s)`: a code frame measures its carets with that.
     """
     if not text.isprintable():  # every character above is one str.isprintable refuses
-        text = re.sub(_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE, _escape, text)
+        text = (_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE).sub(_escape, text)
     # no escape above makes a `#` or a `[`, so this finds what the text itself holds
     return _RUNNER_COMMAND.sub(_escape_runner_command, text) if "##" in text else text
 
@@ -69,14 +67,14 @@ def at_line_start(path: str) -> str:
 # In JSON text, the characters above can only stand inside strings. The serializer has already
 # escaped C0; the rest get JSON escapes too, which decode to the same string, except for lone
 # surrogates: a strict JSON reader rejects `\udcff`, so those become the text `\xff`.
-_JSON_UNSAFE = f"[{_NOT_C0}]"
+_JSON_UNSAFE = lazy(f"[{_NOT_C0}]")
 
 
 def json_text(document: Any) -> str:
     """`document` as indented JSON (non-ASCII text kept readable) that is safe to print."""
     import json
 
-    text = re.sub(_JSON_UNSAFE, _json_escape, json.dumps(document, indent=2, ensure_ascii=False))
+    text = _JSON_UNSAFE.sub(_json_escape, json.dumps(document, indent=2, ensure_ascii=False))
     if "##" in text:
         text = _RUNNER_COMMAND.sub(lambda match: match.group()[:-1] + "\\u005b", text)
     return text + "\n"
