@@ -220,10 +220,11 @@ def as_is(text: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL without user-info, path parameters, query or fragment (they may hold credentials), and with any
-    control character written as an escape (`\x1b`): safe to print. A URL too malformed to have
-    an authority (`https:/user:pw@host`, `user:pw@host`) keeps its user-info in its path: every
-    `...@` there is dropped too, so that no form of it is printed."""
+    """The URL without user-info, path parameters, query or fragment (they may hold credentials), a
+    token in its path starred (`/ghp_.../schema.json`, as in a schema file's path: hunt 186 F1),
+    and with any control character written as an escape (`\x1b`): safe to print. A URL too
+    malformed to have an authority (`https:/user:pw@host`, `user:pw@host`) keeps its user-info in
+    its path: every `...@` there is dropped too, so that no form of it is printed."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -234,7 +235,9 @@ def display_url(url: str) -> str:
         return "<invalid URL>"
     # a segment's parameters (`/api;jsessionid=x`) may hold a session, as a query does
     path = "/".join(segment.rpartition("@")[2].partition(";")[0] for segment in parts.path.split("/"))
-    shown = urlunsplit((parts.scheme, netloc, path, "", ""))
+    from nexlayer_lint.secrets import star_parts  # (every lint imports it already)
+
+    shown = urlunsplit((parts.scheme, netloc, star_parts(path), "", ""))
     return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
 
 

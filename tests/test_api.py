@@ -132,6 +132,10 @@ def test_endpoints_are_joined_to_the_path_keeping_the_query(base: str, joined: s
         ("https://user:pw@h.example:notaport/", "<invalid URL>"),
         # hunt 41 F6: a path segment's parameters hold a session as a query would
         ("http://h.example/api;jsessionid=S3ss10n42/v1;token=t?x=1", "http://h.example/api/v1"),
+        # hunt 186 F1: a token in the path is starred, as in a schema file's path
+        ("http://h/ghp_16C7e42F292c6912E7710c838347Ae178B4a/s.json", "http://h/" + "*" * 40 + "/s.json"),
+        ("http://h.example/glpat-abcdefghij0123456789", "http://h.example/" + "*" * 26),
+        ("https://h.example/v1/schema-2024_05.json", "https://h.example/v1/schema-2024_05.json"),
     ],
 )
 def test_urls_are_shown_without_user_info_query_or_fragment(url: str, shown: str) -> None:
