@@ -100,9 +100,6 @@ def is_excluded(path: str, settings: Settings, is_dir: bool = False) -> bool:
 
 def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
     path = path.rstrip("/" + os.sep) or path  # `vendor/sub/` is the folder `vendor/sub` (hunt 98 F3)
-    settings = resolver.for_folder(os.path.dirname(path))
-    if settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir)):
-        return True
 
     def settings_in(folder: str) -> Settings:
         # a config above the file's own that cannot be read excludes nothing: the file's own
@@ -112,6 +109,11 @@ def _forced_out(path: str, resolver: Resolver, is_dir: bool = False) -> bool:
         except ConfigError:
             return Settings()
 
+    # a file's own settings must be read (a broken one is exit 2); a folder's entry is judged by
+    # the folder above it, whose config is not its files' when the folder has its own (hunt 186 F2)
+    settings = settings_in(os.path.dirname(path)) if is_dir else resolver.for_folder(os.path.dirname(path))
+    if settings.force_exclude and (is_excluded(path, settings, is_dir) or _in_virtualenv(path, is_dir)):
+        return True
     return left_out_on_the_way(opened_path(path), settings_in, os.getcwd(), is_dir)
 
 

@@ -293,6 +293,8 @@ def test_a_broken_config_above_a_named_file_s_own_is_not_read_for_it(tree):
     write(tree / "a" / "b" / "nexlayer.yaml")
     assert shown_files("a/b/nexlayer.yaml") == ["a/b/nexlayer.yaml"]
     assert shown_files("--force-exclude", "a/b/nexlayer.yaml") == ["a/b/nexlayer.yaml"]
+    # hunt 186 F2: nor for a named folder with its own config (it was exit 2, the file named was linted)
+    assert shown_files("a/b") == shown_files("a/b/") == ["a/b/nexlayer.yaml"]
 
 
 def test_force_exclude_skips_named_files_in_a_virtualenv_as_a_search_does(tree, monkeypatch):
