@@ -713,7 +713,7 @@ def _fix(
             )
             continue
         if diff:
-            applied[result.path] = outcome.applied
+            applied[result.path] = applied.get(result.path, ()) + outcome.applied
             diffs.append(fix_files.masked_diff(outcome, result.path))
             if outcome.result is not None:  # what is left after the fixes, for "N more with --unsafe-fixes"
                 out[index] = _with_run_findings(outcome.result, result)  # (hunt 90 F3), as --fix counts
@@ -728,7 +728,8 @@ def _fix(
                 failed = True
                 continue
             written[file_identity(target)] = index
-        applied[result.path] = outcome.applied
+        # (added to: standard input may be named as a file of the same run is: hunt 186 F3)
+        applied[result.path] = applied.get(result.path, ()) + outcome.applied
         final = outcome.result
         if final is None or linter.settings.remote:
             final = linter.lint(outcome.raw, result.path)

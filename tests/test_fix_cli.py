@@ -875,6 +875,14 @@ def test_stdin_with_fix_writes_the_fixed_text_to_stdout_and_the_report_to_stderr
     assert run("--diff", "-", input=MISSPELT).stdout.startswith("--- a/-\n+++ b/-\n@@ -4,5 +4,5 @@\n")
 
 
+def test_stdin_named_as_a_file_of_the_same_run_counts_its_fixes_too(project: Path) -> None:
+    # hunt 186 F3: the fixes were kept by the name the report gives, the file's replacing stdin's
+    write(project / "app" / "nexlayer.yaml", MISSPELT)
+    result = run("--fix", "--stdin-filename", "app/nexlayer.yaml", "-", "app/nexlayer.yaml", input=MISSPELT)
+    assert result.stdout_bytes == FIXED.encode() and (project / "app" / "nexlayer.yaml").read_text() == FIXED
+    assert result.stderr.startswith("fixed 4 problems in 1 file\n") and result.exit_code == 0
+
+
 def test_stdin_excluded_by_force_exclude_comes_back_unchanged(project: Path) -> None:
     write(project / ".nexlayer-lint.toml", 'extend-exclude = ["vendor"]\n')
     result = run("--fix", "--force-exclude", "--stdin-filename", "vendor/nexlayer.yaml", "-", input=MISSPELT)
