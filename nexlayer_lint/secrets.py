@@ -630,6 +630,8 @@ _WEBHOOK = lazy("|".join(f"(?P<w{i}>{pattern})" for i, (_, pattern) in enumerate
 
 
 _TOKEN_EDGE = lazy(r"[A-Za-z0-9_]")
+# a token as an anchor's or an alias's name (the shapes a name can have: no blank, no PEM block)
+_ANCHORED_TOKEN = lazy("[&*](?:" + "|".join(pattern for _, pattern in _ALL_TOKEN_SHAPES if " " not in pattern) + ")")
 _PEM = len(TOKEN_SHAPES) - 1
 _HTTP_CREDENTIAL = _PEM - 1
 # `scheme://user:PASSWORD@host`: see _url_passwords.
@@ -3545,6 +3547,7 @@ class _Spans:
         self.add_unheld_lists()
         for path, located in self.doc.unheld:
             self.judge(path, located)
+        self.add_anchor_tokens()
         key_lines = False  # inside a private key commented out line by line
         # inside a secret's value commented out under its key: the key's indentation (commented_block)
         block: tuple[int, int] | None = None
@@ -3601,6 +3604,12 @@ class _Spans:
         self.add_run_on_comments()
         self.add_netrc_comment_runs()
         return _merged(self.ranges)
+
+    def add_anchor_tokens(self) -> None:
+        """A token used as an anchor's or an alias's name (`&ghp_...`, `*ghp_...`): no value holds
+        it, but a code frame shows its line (hunt 179 F5). One search of the text."""
+        if "&" in self.text or "*" in self.text:
+            self.ranges += [(match.start() + 1, match.end()) for match in _ANCHORED_TOKEN.finditer(self.text)]
 
     def add_netrc_comment_runs(self) -> None:
         """A `.netrc` entry commented out over several comment lines (`# machine h.io` / `#   login

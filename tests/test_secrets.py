@@ -2780,6 +2780,16 @@ def test_hunt_185s_review_of_the_last_session_s_fixes() -> None:
     assert "Zq9m4" not in masked and "# secrets: [{name: b, data: " in masked and "mountPath: /b}]" in masked
 
 
+def test_a_token_as_an_anchor_s_or_an_alias_s_name_is_starred() -> None:
+    # hunt 179 F5: no value holds the name, but a code frame shows its line
+    token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += f"      vars:\n        a-b: &{token} hello\n        B: *{token}\n        C: &ghp_base plain\n"
+    masked = mask_text(load(text))
+    assert token not in masked
+    assert f"a-b: &{'*' * 40} hello\n        B: *{'*' * 40}\n        C: &ghp_base plain\n" in masked
+
+
 def test_a_commented_secrets_list_s_flow_items_hunt_181() -> None:
     # F4: a quoted value holds its `,`; F3: an item without an end is read once (linear)
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
