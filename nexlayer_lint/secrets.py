@@ -2774,6 +2774,7 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
     """The entries of a `.netrc`'s words (_netrc_parts), in a comment's or not."""
     entries: list[_NetrcEntry] = []
     at = 0
+    quoted = ("", -1, -1)  # the last entry's quote, where it opens and where it closes
     while at < len(tokens):
         start, end, line_start = tokens[at]
         keyword = _NETRC_KEYWORD.search(text, start, end)
@@ -2782,6 +2783,13 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
             continue
         quote = text[keyword.start() - 1] if keyword.start() > start and text[keyword.start() - 1] in "'\"" else ""
         line_start = line_start and keyword.start() == start + len(quote)
+        quote_at = keyword.start() - len(quote)
+        if quote:
+            quoted = (quote, quote_at, text.find(quote, keyword.end()))
+        elif quoted[0] and keyword.start() < quoted[2]:
+            # a later entry in the same quotes (`printf 'machine a ... %s\nmachine b ... %s\n'`: its
+            # value ends at them too, and a printf's conversions count from them)
+            quote, quote_at = quoted[0], quoted[1]
         # `machine HOST`; a keyword is no host (a line that ends `... machine`: hunt 164 F1)
         machine = keyword.group() == "machine" and at + 1 < len(tokens)
         machine = machine and text[tokens[at + 1][0] : tokens[at + 1][1]] not in ("machine", "default")
@@ -2803,7 +2811,7 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         counts = (keys[:2] == ["login", "password"] and (line_start or bool(quote) or not comment)) or (
             line_start and ("." in host or ":" in host or keys[:1] == ["login"])
         )
-        entries.append((counts, line_start, quote, keyword.start() - len(quote), passwords))
+        entries.append((counts, line_start, quote, quote_at, passwords))
         at = max(pairs, at + 1)
     return entries
 
@@ -2837,9 +2845,18 @@ def _printf_argument(text: str, quote: str, quote_at: int, at: int) -> tuple[int
     format is the quoted text opening at `quote_at` (`printf 'machine %s\npassword %s\n' h pw`):
     the word after the format as far on as the conversions before it; None for a reference."""
     close = text.find(quote, at) if quote else -1
-    if close < 0 or not text[max(0, quote_at - 12) : quote_at].rstrip().endswith("printf"):
+    command = text[max(0, quote_at - 16) : quote_at].rstrip()
+    command = command[:-2].rstrip() if command.endswith(" --") else command  # `printf -- '...'`
+    if close < 0 or not command.endswith("printf"):
         return None
-    index = sum(match.group() != "%%" for match in _PRINTF_ANY.finditer(text, quote_at + 1, at))
+    # each conversion takes an argument, and one more for each `*` (`%*s`: a width); `%2$s` names its own
+    own = _PRINTF_CONVERSION.match(text, at)
+    if own is not None and own.group(1):
+        index = int(own.group(1)) - 1
+    else:
+        conversions = [match.group() for match in _PRINTF_ANY.finditer(text, quote_at + 1, at)]
+        index = sum(1 + conversion.count("*") for conversion in conversions if conversion != "%%")
+        index += own.group().count("*") if own is not None else 0
     pos, word = close + 1, None
     for _ in range(index + 1):
         if (word := _PRINTF_WORD.match(text, pos)) is None:
@@ -2852,7 +2869,7 @@ def _printf_argument(text: str, quote: str, quote_at: int, at: int) -> tuple[int
     return None if text.startswith(("$", "`"), start) or start >= end else (start, end)
 
 
-_PRINTF_ANY = lazy(r"%%|%[-+ #0-9.]{0,16}[sbqdiouxXeEfgGc]")
+_PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]")
 _PRINTF_WORD = lazy(r"[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s>|;&<]+)")
 
 
@@ -2929,7 +2946,7 @@ _NETRC_ESCAPE = lazy(
     r"|(?:(?<=machine)|(?<=default)|(?<=login)|(?<=password)|(?<=account)|(?<=macdef))\\[nt]"
 )
 # a printf conversion the password is given by (`printf '... password %s\n' "$TOKEN"`)
-_PRINTF_CONVERSION = lazy(r"%[-+ #0-9.]{0,16}[sbqd](?:\\[nt])*")
+_PRINTF_CONVERSION = lazy(r"%(?:([1-9][0-9]{0,2})\$)?[-+ #0-9.*]{0,16}[sbqd](?:\\[nt])*")
 # `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
 _NETRC_KEYWORD = lazy(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
 _NETRC_REFERENCE = lazy(r"\$[({]|`|<%|\{\{")

@@ -2728,6 +2728,12 @@ def test_hunt_181s_review_of_this_session_s_fixes() -> None:
     assert shown("printf 'machine h\\nlogin u\\npassword %s\\n' Zq9g5 > ~/.netrc") == ["Zq9g5"]
     assert shown("printf 'machine %s\\nlogin %s\\npassword %s\\n' h.io u 'Zq9g6' > ~/.netrc") == ["Zq9g6"]
     assert shown('printf "machine %s\\nlogin %s\\npassword %s\\n" $HOST $U "$PW" > ~/.netrc') == []
+    # the last notes' weak points: several entries in one format, `printf --`, `%*s`, `%2$s`
+    both = "printf 'machine a login u password %s\\nmachine b login v password %s\\n' Zq9a1 Zq9a2 > ~/.netrc"
+    assert shown(both) == ["Zq9a1", "Zq9a2"]
+    assert shown("printf -- 'machine h login u password %s\\n' Zq9b1 > ~/.netrc") == ["Zq9b1"]
+    assert shown("printf 'machine %*s login u password %s\\n' 5 h Zq9c1 > ~/.netrc") == ["Zq9c1"]
+    assert shown("printf 'machine %s login u password %2$s\\n' h Zq9d1 > ~/.netrc") == ["Zq9d1"]
 
 
 def test_hunt_183s_review_of_this_session_s_fixes() -> None:
