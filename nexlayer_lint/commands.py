@@ -512,10 +512,13 @@ def _attached_parts(text: str) -> list[Part]:
     that starts there (`-p"my pass"`), unless a reference (`-p$MYSQL_PWD`) or _NOT_ATTACHED."""
     found: list[Part] = []
     program = _first_of(text, ATTACHED_PASSWORD_PROGRAMS)  # where the first program named that takes `-p<password>` is
+    listed = "[" in text and '"' not in text  # a YAML list written out, whose `,` parts items (hunt 184)
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
         pos = max(end, start)  # the next `-p` starts after this value: each character is read once
+        while end > start and text[end - 1] in ",]" and listed:
+            end -= 1  # a list written out (`[mysql, -u, root, -p, mydb]`): its `,` ends the item
         if end == start or not_an_option_value(text, start, end):
             continue
         word = text[match.start() : end]

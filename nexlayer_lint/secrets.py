@@ -673,8 +673,10 @@ _HINT = lazy(
     # (a branch for `password` in any case would start at common letters)
     r"|'|\"[{\[]"  # and a JSON object (or an array of them) in a double-quoted word (`--data "{\"token\": 1}"`)
     r"|\[[ \t\r\n]*\""  # a command in exec form as one string, its option maybe escaped (`[ "\u002d-password"`)
-    r"|config|sqlplus[ \t]"  # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`
-    r"|exp(?:dp)?[ \t]|sqlldr[ \t]|rman[ \t]"  # Oracle's other tools (commands._ORACLE_TOOL; `imp`: _IMP)
+    # a config-setting command (`aws configure set`, `git config`); `sqlplus u/pw@db`, also in a
+    # list written out (`[sqlplus, u/pw@db]`); Oracle's other tools (commands._ORACLE_TOOL; `imp`: _IMP)
+    r"|config|sqlplus[ \t,]"
+    r"|exp(?:dp)?[ \t,]|sqlldr[ \t,]|rman[ \t,]"
     r"|:_"  # npm's registry-scoped key, set with no `config` (`npm set //r.io/:_authToken x`); `:` starts `://` too
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
@@ -710,6 +712,8 @@ class Part(NamedTuple):
 _IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
+# a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
+_LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
@@ -3064,7 +3068,7 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
     # AUTH, pw]`, `env`, `gosu`: hunt 153 F2)
     texts = [_word_of(item) for item in [*before, *items]]
     if not any(" " in text for text in texts[len(before) :]) and not any(
-        text.rsplit("/", 1)[-1] in POSITIONAL_PASSWORD_PROGRAMS for text in texts
+        text.rsplit("/", 1)[-1] in _LOGON_PROGRAMS for text in texts
     ):
         return {}
     # an item after the first is one word, its blanks and all (`[redis-cli, AUTH, "a b"]`: hunt

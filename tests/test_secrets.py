@@ -2786,6 +2786,17 @@ def test_hunt_185s_review_of_the_last_session_s_fixes() -> None:
     assert "Zq9m4" not in masked and "# secrets: [{name: b, data: " in masked and "mountPath: /b}]" in masked
 
 
+def test_an_oracle_logon_and_mysql_s_attached_password_in_a_list_written_out() -> None:
+    # the last notes' weak points: a logon in a list without an option; `-p` before a `,`
+    assert shown("[sqlplus, scott/Zq9p1@orcl]") == ["Zq9p1"]
+    assert shown("[mysql, -u, root, -p, mydb]") == []
+    assert shown("[mysql, -u, root, -pZq9p2, mydb]") == ["Zq9p2"]
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      command: [sqlplus, -S, scott/Zq9p3@orcl]\n      args: [mysql, -p, mydb]\n"
+    masked = mask_text(load(text))
+    assert "Zq9p3" not in masked and "scott/*****@orcl" in masked and "[mysql, -p, mydb]" in masked
+
+
 def test_a_token_as_an_anchor_s_or_an_alias_s_name_is_starred() -> None:
     # hunt 179 F5: no value holds the name, but a code frame shows its line
     token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
