@@ -1960,17 +1960,29 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     name = max(text.rfind(" ", start, colon), text.rfind("\t", start, colon)) + 1
     if name <= start or assignment_sign(text[name : colon + 1]) <= 0:  # (the first word's: read above)
         return None
-    # A var's name (`DB_PASSWORD`, `db.password`, `apiKey`: hunt 183 F3) holds any value; any
-    # other secret name (`Token`, `API TOKEN`, `X-Api-Key`, `password` after a note) a value that
-    # is no word of prose (`# Rotate the GitHub Token: monthly`, `# TODO: password: change.`:
-    # hunts 181 F1, 184 F1, 185 F2), which a password or a token seldom is (hunt 185 F1).
-    key = text[name:colon]
-    var_like = "_" in key or "." in key or (key[:1].islower() and not key.islower())
-    return (word, stop) if var_like or _PROSE_WORD.fullmatch(text, word, stop) is None else None
+    # A var's name (`DB_PASSWORD`, `PGPASSWORD`, `db.password`, `apiKey`) holds any value, as in
+    # `# DB_PASSWORD: x` (hunts 183 F3, 187 F1); after a note's colon, any name holds a value
+    # that is no lower-case word of prose (`# was: password: Sesame`; not `# TODO: password:
+    # change.`: hunt 184 F1). Any other secret name (`Token`, `X-Api-Key`, `the admin password`)
+    # holds only a value that looks like one, no word of prose (`# Rotate the GitHub Token:
+    # monthly`, `(optional)`, `N/A`, `self-hosted`: hunts 181 F1, 185 F1, 187 F4), reference,
+    # placeholder or URL (`# curl -H X-Api-Key: $API_KEY`, `<your-token>`: hunt 187 F5).
+    key, value = text[name:colon], text[word:stop]
+    if "_" in key or "." in key or key.isupper() or (key[:1].islower() and not key.islower()):
+        return word, stop
+    prose = _PROSE_WORD.fullmatch(value) is not None
+    if text[start:name].rstrip(" \t").endswith(":"):
+        return None if prose and value.islower() else (word, stop)
+    return None if prose or _NO_SECRET_WORD.fullmatch(value) else (word, stop)
 
 
-# `monthly`, `Rotate`, `required.`, a product's `1Password`: letters, after digits at most
-_PROSE_WORD = lazy(r"[0-9]*[^\W\d_]+[.,;:!?]?")
+# a word of prose: letters (after digits at most: `1Password`), maybe joined by `-`, `/`, `.` or
+# `'` (`self-hosted`, `N/A`, `e.g.`), maybe in brackets or quotes, maybe ending a sentence
+_PROSE_WORD = lazy(r"""[("']?[0-9]*[^\W\d_]+(?:[-/.'][^\W\d_]+)*[.,;:!?)"']{0,3}""")
+# a shell's or a template's reference, a placeholder, a URL (its password is found as any URL's)
+_NO_SECRET_WORD = lazy(
+    r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s]*>|\{\{[^{}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|https?://\S*"
+)
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")

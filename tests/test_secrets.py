@@ -2777,13 +2777,30 @@ def test_hunt_185s_review_of_the_last_session_s_fixes() -> None:
         assert [comment[a:b].strip('"') for a, b in comment_secrets(comment)] == [comment.split(": ")[-1].strip('"')]
     # ... and a var's name holds any value; F2: a word of prose, in capitals or ending a sentence, is none
     assert [(" old DB_PASSWORD: hunter")[a:b] for a, b in comment_secrets(" old DB_PASSWORD: hunter")] == ["hunter"]
-    for comment in (" Rotate the API TOKEN: monthly", " NOTE: password: required.", " TODO: token: Rotate"):
+    for comment in (" Rotate the GitHub Token: monthly", " NOTE: password: required.", " TODO: token: change"):
         assert comment_secrets(comment) == []
     # F3: a secrets list commented out on one line
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
     text += "      servicePorts: [80]\n      # secrets: [{name: b, data: Zq9m4secret, mountPath: /b}]\n"
     masked = mask_text(load(text))
     assert "Zq9m4" not in masked and "# secrets: [{name: b, data: " in masked and "mountPath: /b}]" in masked
+
+
+def test_hunt_187s_review_of_this_session_s_comment_rule() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    def starred(comment: str) -> list[str]:
+        return [comment[a:b] for a, b in comment_secrets(comment)]
+
+    # F1: a var's name in capitals holds any value; after a note, any name a value in capitals
+    for comment in (" was: PGPASSWORD: letmein", " old TOKEN: hunter", " was: password: Sesame"):
+        assert starred(comment) == [comment.rsplit(" ", 1)[1]]
+    assert starred(" Rotate the API TOKEN: monthly") == ["monthly"]  # chosen: a var's name, as `TOKEN` is
+    # F4, F5: after another name, prose, a reference, a placeholder or a URL is no value
+    for value in ("bi-weekly", "(optional)", "N/A", "self-hosted", '"monthly"', "e.g.", "$API_KEY", "<your-token>"):
+        assert starred(f" Rotate the Token: {value}") == [], value
+    for value in ("{{.Values.token}}", "%TOKEN%", "https://example.com/settings"):
+        assert starred(f" Get the API Key: {value}") == [], value
 
 
 def test_an_oracle_logon_and_mysql_s_attached_password_in_a_list_written_out() -> None:
