@@ -1986,7 +1986,7 @@ _NO_SECRET_WORD = lazy(
 
 
 _SECRETS_KEYS = ("secrets:", "- secrets:")
-_SECRETS_FLOW = lazy(r"[ \t]*(?:-[ \t]+)?[\"']?secrets[\"']?[ \t]*:[ \t]*\[")  # `# secrets: [{...}]`
+_SECRETS_FLOW = lazy(r"(?<![A-Za-z0-9_])[\"']?secrets[\"']?[ \t]*:[ \t]*\[")  # `secrets: [{...}]`
 # a flow item's `data` in a `# secrets:` list commented out, and where its value ends
 _FLOW_DATA = lazy(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
 _FLOW_VALUE_END = lazy(r"[,}]")
@@ -3585,6 +3585,7 @@ class _Spans:
         # inside a secret's value commented out under its key: the key's indentation (commented_block)
         block: tuple[int, int] | None = None
         files = False  # inside a `# secrets:` list commented out
+        flow = False  # inside a `# secrets: [` list in flow style commented out, over several lines
         items: _Ranges | None = None  # the lines of the secrets items: asked of a `# data: x` comment
         lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
@@ -3592,7 +3593,7 @@ class _Spans:
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
             # a value (or a list) commented out goes on over blank lines, and ends at any other line
-            broken = (key_lines or block is not None or files) and (
+            broken = (key_lines or block is not None or files or flow) and (
                 previous is None
                 or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
             )
@@ -3605,8 +3606,13 @@ class _Spans:
             deeper = not text.strip() or block is None or indent[0] > block[0] or indent[1] > block[1]
             if block is not None and (broken or not comment.own_line or not deeper):
                 block = None
+            if flow and (broken or not comment.own_line):
+                flow = False
             if key_lines or block is not None:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
+            elif flow:  # `#   data: x}]`, a line of a secrets list in flow style commented out
+                self.add_lines(start + 1, _trimmed([(a - 1, b - 1) for a, b in _flow_data_values("," + text)], text))
+                flow = text.count("[") >= text.count("]")
             else:
                 self.add_comment(start + 1, end)
                 block = _indent_width(text) if commented_block(text) >= 0 else None
@@ -3623,10 +3629,18 @@ class _Spans:
                         block = _indent_width(text)  # `# data: |`, `# data:`: the lines under it
                     elif in_item:
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
-                if "data" in text and (files or (comment.own_line and "{" in text)):
+                # a secrets list in flow style anywhere in a comment (`# secrets: [{name: c, data:
+                # x}]`, in a pod's flow mapping, after a value: hunts 185 F3, 187 F2); its next
+                # comment lines while it is open
+                opened = _SECRETS_FLOW.search(text) if "secrets" in text else None
+                if opened is not None:
+                    after = opened.end() - 1
+                    values = [(a, b) for a, b in _flow_data_values(text) if a > after]
+                    self.add_lines(start + 1, _trimmed(values, text))
+                    flow = comment.own_line and text.count("[", after) > text.count("]", after)
+                elif "data" in text and (files or (comment.own_line and "{" in text)):
                     items = items or _secrets_item_lines(self.doc)
-                    # `# - {name: c, data: x}` in a list, `# secrets: [{name: c, data: x}]` (hunt 185 F3)
-                    if files or items.overlaps(comment.line, comment.line + 1) or _SECRETS_FLOW.match(text):
+                    if files or items.overlaps(comment.line, comment.line + 1):  # `# - {name: c, data: x}`
                         self.add_lines(start + 1, _trimmed(_flow_data_values(text), text))  # (hunts 179 F1, 181 F4)
                 if comment.own_line and not files and "secrets:" in text:
                     cut = _INNER_COMMENT.search(text)  # `# secrets: # removed` (hunt 179 F1)

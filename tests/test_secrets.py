@@ -2803,6 +2803,21 @@ def test_hunt_187s_review_of_this_session_s_comment_rule() -> None:
         assert starred(f" Get the API Key: {value}") == [], value
 
 
+def test_a_secrets_list_in_flow_style_commented_out_anywhere_hunt_187_f2() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      servicePorts: [80]\n"
+    for extra in (
+        "      # - {name: api, image: api:1, secrets: [{name: db, data: Zq9h1}]}\n",
+        "  # pods: [{name: a, secrets: [{name: db, data: Zq9h2}]}]\n",
+        "      ## secrets: [{name: db, data: Zq9h3}]\n",
+        "      # secrets: [{name: db,\n      #   data: Zq9h4}]\n      # data: public\n",
+        "      vars: {A: b}  # secrets: [{name: db, data: Zq9h5}]\n",
+    ):
+        masked = mask_text(load(base + extra))
+        assert "Zq9h" not in masked and "data: *****}]" in masked, extra
+        assert masked.endswith("# data: public\n") or "public" not in extra
+
+
 def test_an_oracle_logon_and_mysql_s_attached_password_in_a_list_written_out() -> None:
     # the last notes' weak points: a logon in a list without an option; `-p` before a `,`
     assert shown("[sqlplus, scott/Zq9p1@orcl]") == ["Zq9p1"]
