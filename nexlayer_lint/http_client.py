@@ -98,7 +98,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     when it is long (`?v=1`, `?env=prod` are not: starring them would star every `1` and `prod`)."""
     from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus
 
-    from nexlayer_lint.secrets import hider, is_secret_var_name
+    from nexlayer_lint.secrets import hider, is_secret_var_name, parts_in
 
     try:
         parts = urlsplit(url)
@@ -113,6 +113,8 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
     }
     values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
+    # a token in the path, which display_url stars: a reply may quote the path (hunt 187 F3)
+    values |= {parts.path[part.start : part.end] for part in parts_in(parts.path, assignment=True)}
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     # and as written, which a server may quote back as it was sent: `%2f`, `%7e` (hunt 116 F4)
     for written in [*parts.query.split("&"), *params]:

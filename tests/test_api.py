@@ -749,6 +749,9 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     # hunt 171 F2: quoted back in another case
     hide = http_client.credentials_hider("http://u:UserPassword99@h/?token=QryTokSecret12345")
     assert hide("key QRYTOKSECRET12345 qrytoksecret12345 password USERPASSWORD99") == "key **** **** password ****"
+    # hunt 187 F3: a token in the path, quoted back by the reply
+    hide = http_client.credentials_hider("http://h/ghp_16C7e42F292c6912E7710c838347Ae178B4a/validate")
+    assert hide("bad key /ghp_16C7e42F292c6912E7710c838347Ae178B4a/validate") == "bad key /****/validate"
 
 
 def test_a_credentials_start_cut_short_is_starred_in_bounded_memory() -> None:
