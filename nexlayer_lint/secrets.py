@@ -2824,8 +2824,11 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
             while pairs < len(tokens) and tokens[pairs][0] < value_end:  # a quoted value's other words
                 pairs += 1
         host = text[tokens[at + 1][0] : tokens[at + 1][1]] if machine else ""
-        counts = (keys[:2] == ["login", "password"] and (line_start or bool(quote) or not comment)) or (
-            line_start and ("." in host or ":" in host or keys[:1] == ["login"])
+        counts = (
+            (keys[:2] == ["login", "password"] and (line_start or bool(quote) or not comment))
+            or (line_start and ("." in host or ":" in host or keys[:1] == ["login"]))
+            # in quotes, a host with a dot or a port and its password (`printf "machine h.io\npassword x"`)
+            or (bool(quote) and ("." in host or ":" in host) and keys[:1] == ["password"])
         )
         entries.append((counts, line_start, quote, quote_at, passwords))
         at = max(pairs, at + 1)

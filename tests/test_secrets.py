@@ -2734,6 +2734,10 @@ def test_hunt_181s_review_of_this_session_s_fixes() -> None:
     assert shown("printf -- 'machine h login u password %s\\n' Zq9b1 > ~/.netrc") == ["Zq9b1"]
     assert shown("printf 'machine %*s login u password %s\\n' 5 h Zq9c1 > ~/.netrc") == ["Zq9c1"]
     assert shown("printf 'machine %s login u password %2$s\\n' h Zq9d1 > ~/.netrc") == ["Zq9d1"]
+    # an entry without `login`, in quotes, its host with a dot or a port
+    assert shown('printf "machine h.com\\npassword Zq9n1" > ~/.netrc') == ["Zq9n1"]
+    assert shown("echo 'machine nexus:8081 password Zq9n2' >> ~/.netrc") == ["Zq9n2"]
+    assert shown('echo "machine learning password reset"') == []
 
 
 def test_hunt_183s_review_of_this_session_s_fixes() -> None:
