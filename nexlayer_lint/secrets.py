@@ -2353,8 +2353,20 @@ def _names_a_secret(item: Any) -> bool:
     if item is None:
         return True  # no data to look at: hiding a harmless value costs less than printing a password
     return isinstance(item, dict) and any(
-        isinstance(key, str) and key.lower() in ITEM_NAME_KEYS and is_secret_var_name(value)
-        for key, value in item.items()
+        is_name_key(key) and is_secret_var_name(value) for key, value in item.items() if isinstance(key, str)
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def is_name_key(key: str) -> bool:
+    """One of ITEM_NAME_KEYS in any case, or `key` or `name` misspelt as NX101 reads them (`ky`,
+    `nmae`: its fix renames them, and `--diff` read them so: hunt 188 F1)."""
+    word = key.lower()
+    return (
+        word in ITEM_NAME_KEYS
+        or _misspells(word, "key", 0.75)
+        or _misspells(word, "name", 0.75)
+        or "".join(sorted(word)) in ("eky", "aemn")
     )
 
 
@@ -2466,7 +2478,7 @@ def _secrets_under(
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
-                    or (key == "command" and "entrypoint" in node)  # read with its program: _entrypoint_of
+                    or (command_key(key) == "command" and _entrypoint_key(node) is not None)  # _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
                     children.append((path + (key,), value, child, node))
@@ -3071,13 +3083,28 @@ def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
 _COMMAND_KEYS = ("command", "args", "entrypoint")
 
 
+@functools.lru_cache(maxsize=1024)
+def command_key(key: Any) -> str | None:
+    """Which of _COMMAND_KEYS `key` is, in any case or misspelt as NX102 reads it (`entryPoint`,
+    `comand`: its fix renames them, and `--diff` read them so: hunt 188 F1); None for any other."""
+    if not isinstance(key, str):
+        return None
+    word = key.lower()
+    return next((meant for meant in _COMMAND_KEYS if _misspells(word, meant, 0.8)), None)
+
+
+def _entrypoint_key(node: Any) -> Any:
+    """The key of a pod's entrypoint (command_key), or None."""
+    return next((key for key in node if command_key(key) == "entrypoint"), None) if isinstance(node, dict) else None
+
+
 def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str]) -> dict[int, list[Part]]:
     """The secrets a command list has when its items are read as one command line (a shell
     splits `"redis-cli -a"` into two words: `["redis-cli -a", pw]` gives pw to `-a`, hunt 73
     F1; a program given its password as a word, `[htpasswd, -nb, user, pw]`, after its
     entrypoint's items `before`: hunt 152 F2), by the place of the item each falls in, with
     offsets into that item. One pass."""
-    if not (path and path[-1] in _COMMAND_KEYS):
+    if not (path and command_key(path[-1])):
         return {}
     # a program that takes a password as a word, maybe run by another (`[tini, --, redis-cli,
     # AUTH, pw]`, `env`, `gosu`: hunt 153 F2)
@@ -3162,9 +3189,9 @@ def _entrypoint_of(path: DataPath, parent: Any) -> str:
     """The program a pod's `command` string is given to, when its `entrypoint` names one
     (`entrypoint: redis-cli` and `command: "-a x ping"`, Docker's ENTRYPOINT and CMD): its
     options are read as that program's (hunt 53 F4); "" for any other string."""
-    if not path or path[-1] != "command" or not isinstance(parent, dict):
+    if not path or command_key(path[-1]) != "command" or (key := _entrypoint_key(parent)) is None:
         return ""
-    entrypoint = parent.get("entrypoint")
+    entrypoint = parent[key]
     if isinstance(entrypoint, list):  # a number in it is an argument too (`[redis-cli, -p, 6380]`: hunt 67 F7)
         entrypoint = " ".join(str(item) for item in entrypoint if isinstance(item, str | int | float))
     return entrypoint if isinstance(entrypoint, str) else ""
@@ -3197,7 +3224,7 @@ def _in_command(path: DataPath) -> bool:
 
 def _command_step(path: DataPath) -> int:
     """Where in `path` its command, arguments or entrypoint is named; -1 when it is in none."""
-    return next((i for i, step in enumerate(path) if isinstance(step, str) and step in _COMMAND_KEYS), -1)
+    return next((i for i, step in enumerate(path) if command_key(step)), -1)
 
 
 def blank_value_parts(text: str) -> list[Part]:
@@ -3346,14 +3373,20 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
     extra = []
     for path, located in doc.unheld:
         span = located.value
-        if len(path) < 2 or path[-1] not in ("key", "name") or located.style is None or span.line != span.end_line:
+        if len(path) < 2 or not isinstance(path[-1], str) or located.style is None or span.line != span.end_line:
+            continue
+        if not is_name_key(path[-1]) or path[-1].lower() == "env":  # (any of them, in any case: hunt 188 F2)
             continue
         text = text_at(doc, span)
         name = text[1:-1] if located.style in ("'", '"') else text
-        value_path = (*path[:-1], "value")
-        if value_path not in known and value_path in doc.positions and is_secret_var_name(name):
-            extra.append(Secret(value_path, "name", name))
-            known.add(value_path)
+        item = get_in(doc.data, path[:-1])
+        if not is_secret_var_name(name) or not isinstance(item, dict):
+            continue
+        for key in item:
+            value_path = (*path[:-1], key)
+            if isinstance(key, str) and is_value_key(key) and value_path not in known and value_path in doc.positions:
+                extra.append(Secret(value_path, "name", name))
+                known.add(value_path)
     return extra
 
 

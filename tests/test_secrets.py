@@ -2807,6 +2807,24 @@ def test_hunt_187s_review_of_this_session_s_comment_rule() -> None:
         assert starred(f" Get the API Key: {value}") == [], value
 
 
+def test_keys_misspelt_as_the_fixes_read_them_hunt_188() -> None:
+    head = "application:\n  name: shop\n  pods:\n    - name: web\n      image: redis:7\n      path: /\n"
+    # F1: a var item's `key` and a pod's `command` or `entrypoint` misspelt, which NX101/NX102 rename
+    for body in (
+        "      vars:\n        - {ky: DB_PASSWORD, value: Zq9r1}\n",
+        '      entrypoint: redis-cli\n      comand: "-a Zq9r1 ping"\n',
+        '      entryPoint: redis-cli\n      command: "-a Zq9r1 ping"\n',
+        # F2: a repeated name key of any spelling, its value under any value key
+        "      vars:\n        - var: DB_PASSWORD\n          data: Zq9r1\n          var: FOO\n",
+        "      vars:\n        - Name: DB_PASSWORD\n          Value: Zq9r1\n          Name: FOO\n",
+    ):
+        document = load(head + body)
+        assert "Zq9r1" not in mask_text(document) and "Zq9r1" not in repr(secrets.redact(document)), body
+    # not a comment, a `cmd` (too far from `command`), an image
+    document = load(head + "      vars:\n        - {comment: DB_PASSWORD, value: public}\n")
+    assert "public" in mask_text(document)
+
+
 def test_a_secrets_list_in_flow_style_commented_out_anywhere_hunt_187_f2() -> None:
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
     base += "      servicePorts: [80]\n"
