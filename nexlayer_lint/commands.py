@@ -451,8 +451,15 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
 
 
 def _stdin_reader(text: str, start: int, end: int) -> str | None:
-    """The first option in text[start:end] that reads a secret from standard input, if any."""
-    return next((m.group() for m in _OPTION_NAME.finditer(text, start, end) if reads_stdin(m.group())), None)
+    """The first option in text[start:end] that reads a secret from standard input, if any; for
+    a command that starts with sudo, its `-S` too (`echo pw | sudo -S apt-get update`: hunt 188 F5)."""
+    sudo = _SUDO.match(text, start) is not None
+    options = (m.group() for m in _OPTION_NAME.finditer(text, start, end))
+    return next((option for option in options if reads_stdin(option) or (sudo and option in _SUDO_STDIN)), None)
+
+
+_SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo[ \t]")
+_SUDO_STDIN = ("-S", "--stdin")
 
 
 # echo and printf write their words: `echo pw |`, `printf '%s' pw |`, `printf pw |`
@@ -827,7 +834,7 @@ def oracle_logon_parts(text: str) -> list[Part]:
 _PROGRAM = lazy(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp"
-    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr)(?=[\s'\"]|\Z)"
+    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr|oc|cf)(?=[\s'\"]|\Z)"
 )
 _LOGIN = lazy(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash

@@ -59,6 +59,8 @@ SECRET_TERMS = frozenset(
         "APIKEY",
         "CREDENTIAL",
         "CREDENTIALS",
+        "CRED",  # `DB_CREDS: user:pw`, skopeo's `--creds` (hunt 188 F4)
+        "CREDS",
         "PRIVATE",
         "SALT",
         "SIGNING",
@@ -1863,7 +1865,10 @@ PASSWORD_OPTIONS = {
 }
 # `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
 # `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)
-LOGIN_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "az", "acr"})
+# (and OpenShift's `oc login -p`, Cloud Foundry's `cf login -p`: hunt 188 F5)
+LOGIN_PROGRAMS = frozenset(
+    {"docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "az", "acr", "oc", "cf"}
+)
 
 
 def assignment_sign(text: str) -> int:
@@ -2486,7 +2491,7 @@ def _secrets_under(
             stack += children
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
-            parts = _string_parts(node, state, path, jwts)
+            parts = _string_parts(node, state, path, jwts, script=_runs_a_script(path, parent))
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
             if list_programs and place >= 0:
@@ -2503,7 +2508,22 @@ def _secrets_under(
     return found
 
 
-def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Part]:
+def _runs_a_script(path: DataPath, parent: Any) -> bool:
+    """Whether the list item at `path` is the script a shell's `-c` (`-lc`, `-ec`) runs."""
+    place = path[-1] if path else None
+    if not (isinstance(place, int) and place > 0 and isinstance(parent, list)):
+        return False
+    option = parent[place - 1]
+    return (
+        isinstance(option, str)
+        and 2 <= len(option) <= 5
+        and option[0] == "-"
+        and option[1:].isalpha()
+        and option[-1] == "c"
+    )
+
+
+def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: bool = False) -> list[Part]:
     """The secrets of the string `text` at `path`, in a container of `state`: its `NAME=value`
     where a string sets a var (_ASSIGNS), else its tokens and URLs (parts_in); failing those,
     a var's name, a blank and its value (`- DB_PASSWORD hunter2`, `- key: DB_PASSWORD hunter2`,
@@ -2511,9 +2531,10 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool) -> list[Par
     84 F1), but not in a command (`sh -c "passwd -d root"`: hunt 83 F3). A vars string's lines
     are its entries; a string of several lines inside vars holds one var per line that starts
     one (_item_chunks); in other lists the string is one item, as a whole (hunt 95 F2: read
-    line by line, prose under `annotations:` was taken for vars, hunt 92 F3)."""
+    line by line, prose under `annotations:` was taken for vars, hunt 92 F3). A `script` (a
+    shell's `-c` item) is read as a command line: its `NAME=value` ends at a blank (hunt 188 F6)."""
     if state not in _ASSIGNS or _in_command(path):
-        parts = parts_in(text, assignment=state in _ASSIGNS, entries=state == VARS, jwts=jwts)
+        parts = parts_in(text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts)
         if state == PLAIN and _pasted(text) and _under_vars(path) and not _in_command(path):
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts

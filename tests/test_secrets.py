@@ -2217,7 +2217,7 @@ def test_a_yaml_file_pasted_in_a_vars_value_has_its_secret_lines_starred() -> No
 def test_a_netrc_pasted_in_a_vars_value_has_its_passwords_starred() -> None:
     # hunt 154 F8: `.netrc`'s `machine h login u password x` under a neutral name was sent
     text = (
-        "application:\n  pods:\n    - vars:\n        GIT_CREDS: |\n"
+        "application:\n  pods:\n    - vars:\n        GIT_NETRC: |\n"  # (`GIT_CREDS` is secret whole: hunt 188 F4)
         "          machine bitbucket.org login deploy password ZqNetrc1\n"
         '          machine h2 login me@acme.io password "ZqNetrc 2"\n'
         "          default login x password ZqNetrc3 account y\n"
@@ -2823,6 +2823,23 @@ def test_keys_misspelt_as_the_fixes_read_them_hunt_188() -> None:
     # not a comment, a `cmd` (too far from `command`), an image
     document = load(head + "      vars:\n        - {comment: DB_PASSWORD, value: public}\n")
     assert "public" in mask_text(document)
+
+
+def test_hunt_188s_commands_and_names() -> None:
+    # F4: `CREDS` and `CRED` name a secret; F5: sudo's `-S` reads one from stdin, oc's and cf's login take `-p`
+    assert is_secret_var_name("DB_CREDS") and is_secret_var_name("GIT_CRED") and not is_secret_var_name("CRED_HELPER")
+    assert shown("skopeo copy --creds me:Zq9s4 docker://a docker://b") == ["me:Zq9s4"]
+    assert shown("echo Zq9s1 | sudo -S apt-get update") == ["Zq9s1"]
+    assert shown("echo Zq9s5 | /usr/bin/sudo --stdin -u root id") == ["Zq9s5"]
+    assert shown("oc login -u dev -p Zq9s2 https://api.example.com:6443") == ["Zq9s2"]
+    assert shown("cf login -a https://api.cf.io -u me -p Zq9s3") == ["Zq9s3"]
+    assert shown("echo select | sqlplus -S u") == shown("echo hi | sudo tee /x") == shown("docker run -p 80:80 x") == []
+    # F6: a shell's `-c` script in a command list: its `NAME=value` ends at a blank
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += '      command: ["sh", "-c", "PGPASSWORD=Zq9s6 psql -h db; echo done"]\n'
+    text += '      args: [env, "PASSWORD=Zq9s7 horse"]\n'
+    masked = mask_text(load(text))
+    assert "Zq9s" not in masked and "horse" not in masked and "PGPASSWORD=***** psql -h db; echo done" in masked
 
 
 def test_a_secrets_list_in_flow_style_commented_out_anywhere_hunt_187_f2() -> None:
