@@ -19,9 +19,12 @@ from nexlayer_lint.lazy_regex import lazy
 # embeddings, overrides and isolates, the invisible characters that make a key look like another
 # (`\u200bvars`: the soft hyphen, the zero-width space, the word joiner and its kin, U+FEFF; not
 # the joiners emoji and scripts need, U+200C and U+200D: hunts 171 F3, 174 F2; `--diff` keeps a
-# file's byte order mark itself), lone surrogates, and the two non-characters XML forbids.
+# file's byte order mark itself), lone surrogates, the two non-characters XML forbids, the tag
+# characters and the Hangul fillers, blank letters (`vars\U000e0020`, `\u3164`: hunt 188 F7).
 _NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
-_NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff"
+_NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff\U000e0000-\U000e007f"
+_FILLERS = "\u115f\u1160\u3164\uffa0"  # the only ones str.isprintable accepts (letters)
+_NOT_C0 += _FILLERS
 _UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]")
 _UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]")
 # `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
@@ -38,7 +41,7 @@ def printable(text: str, keep_tabs: bool = False) -> str:
     escape depends only on the characters before it, so `printable(s[:k])` is always a prefix
     of `printable(s)`: a code frame measures its carets with that.
     """
-    if not text.isprintable():  # every character above is one str.isprintable refuses
+    if not text.isprintable() or any(filler in text for filler in _FILLERS):  # (the rest it refuses)
         text = (_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE).sub(_escape, text)
     # no escape above makes a `#` or a `[`, so this finds what the text itself holds
     return _RUNNER_COMMAND.sub(_escape_runner_command, text) if "##" in text else text
@@ -51,7 +54,7 @@ def _escape(match: re.Match[str]) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # how Python decodes a byte that is not UTF-8 in a file name
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _escape_runner_command(match: re.Match[str]) -> str:
@@ -84,4 +87,8 @@ def _json_escape(match: re.Match[str]) -> str:
     char = match.group()
     if "\ud800" <= char <= "\udfff":
         return _escape(match).replace("\\", "\\\\")
-    return f"\\u{ord(char):04x}"
+    code = ord(char)
+    if code > 0xFFFF:  # a tag character: JSON escapes it as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
