@@ -4399,6 +4399,10 @@ def _secret_texts(doc: Document) -> set[str]:
         if secret.start is not None:
             found.add(value[secret.start : secret.end])
             continue
+        located = doc.positions.get(secret.path)
+        if isinstance(value, int | float) and not isinstance(value, bool) and located is not None:
+            # a number as written (`31415.92653`, 50 digits), which a reply may quote (hunt 188 F3)
+            found.add(text_at(doc, located.value).strip("'\""))
         stack = [value]
         while stack:
             node = stack.pop()
@@ -4410,6 +4414,8 @@ def _secret_texts(doc: Document) -> set[str]:
                 found.update(value.strip() for value in [node, *node.splitlines()])
             elif isinstance(node, int) and not isinstance(node, bool) and abs(node) < 10**40:
                 found.add(str(node))  # a huge number is not turned into text: that is quadratic, or raises
+            elif isinstance(node, float):
+                found.add(repr(node))
     return found
 
 

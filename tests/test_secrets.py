@@ -861,6 +861,14 @@ def test_scrub_touches_whole_words_that_equal_a_secret_only() -> None:
     assert scrub(doc, said) == "token **** rejected; hunter22 and xhunter2 are other words; **** **** 1234"
 
 
+def test_scrub_stars_a_number_secret_as_it_was_written() -> None:
+    # hunt 188 F3: a float, and an integer of more than 40 digits, quoted back by a reply
+    big = "1111111111" * 4 + "5"
+    doc = load(f"vars:\n  DB_PASSWORD: 31415.92653\n  API_KEY: {big}\n  PIN_TOKEN: 1e5\n")
+    said = f"value 31415.92653 and {big} and 1e5 and 100000.0 refused; 31415 is not one"
+    assert scrub(doc, said) == "value **** and **** and 1e5 and **** refused; 31415 is not one"
+
+
 def test_scrub_stars_pieces_of_a_secret_with_a_letter_and_a_digit_or_of_twelve_letters() -> None:
     # hunt 22 F5: a piece of 8 letters and digits of a secret of 12 or more is starred where a
     # reply writes it; one without a digit, or of digits alone, may be a word or a date of the
