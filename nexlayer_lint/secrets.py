@@ -2483,7 +2483,7 @@ def _secrets_under(
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
-                    or (command_key(key) == "command" and _entrypoint_key(node) is not None)  # _entrypoint_of
+                    or (key[:1] in "cC" and command_key(key) == "command" and _entrypoint_key(node) is not None)
                     or (reads_items and isinstance(value, str | int | float))
                 ):
                     children.append((path + (key,), value, child, node))
@@ -3104,13 +3104,15 @@ def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
 _COMMAND_KEYS = ("command", "args", "entrypoint")
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def command_key(key: Any) -> str | None:
     """Which of _COMMAND_KEYS `key` is, in any case or misspelt as NX102 reads it (`entryPoint`,
     `comand`: its fix renames them, and `--diff` read them so: hunt 188 F1); None for any other."""
-    if not isinstance(key, str):
+    if not isinstance(key, str) or key[:1] not in _COMMAND_INITIALS:
         return None
     word = key.lower()
+    if word in _COMMAND_KEYS:
+        return word
     return next((meant for meant in _COMMAND_KEYS if _misspells(word, meant, 0.8)), None)
 
 
@@ -3245,7 +3247,14 @@ def _in_command(path: DataPath) -> bool:
 
 def _command_step(path: DataPath) -> int:
     """Where in `path` its command, arguments or entrypoint is named; -1 when it is in none."""
-    return next((i for i, step in enumerate(path) if command_key(step)), -1)
+    for index, step in enumerate(path):
+        # (asked of every string's path: the common steps, which start no command key, asked first)
+        if isinstance(step, str) and step[:1] in _COMMAND_INITIALS and command_key(step):
+            return index
+    return -1
+
+
+_COMMAND_INITIALS = "cCaAeE"  # a misspelt key keeps its first letter, as NX102's did-you-mean reads most
 
 
 def blank_value_parts(text: str) -> list[Part]:
