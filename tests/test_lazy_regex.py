@@ -16,6 +16,7 @@ def test_a_lazy_pattern_is_compiled_on_first_use_and_then_answers_as_re_compile_
     text = "x A=1, b=22 ,C=333"
     assert pattern.search(text).span() == compiled.search(text).span() == (2, 5)  # type: ignore[union-attr]
     assert "search" in vars(pattern)  # kept: later uses skip the lookup
+    assert not hasattr(type(pattern), "__getattr__")  # nor the hook Python calls for every lookup
     assert [m.group("name") for m in pattern.finditer(text)] == ["A", "b", "C"]
     assert pattern.sub("<\\2>", text) == compiled.sub("<\\2>", text) == "x <1>, <22> ,<333>"
     assert pattern.fullmatch("b=2") is not None and pattern.match(" b=2") is None

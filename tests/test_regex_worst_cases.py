@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import nexlayer_lint
-from nexlayer_lint.lazy_regex import _LazyPattern
+from nexlayer_lint.lazy_regex import _CompiledPattern, _LazyPattern
 from tests.conftest import slowness
 
 PACKAGE = Path(nexlayer_lint.__file__).parent
@@ -85,7 +85,7 @@ def _module_patterns() -> dict[str, tuple[re.Pattern[str], frozenset[str]]]:
             continue  # generated code (patterns searched by regress), and the entry point (runs the CLI)
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            if isinstance(value, _LazyPattern):  # (lazy_regex: the pattern it compiles on first use)
+            if isinstance(value, _LazyPattern | _CompiledPattern):  # (lazy_regex's, compiled or not yet)
                 value = re.compile(value._pattern, value._flags)
             if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
                 used = re.findall(rf"\b{re.escape(name)}\.(\w+)\(", SOURCE)
