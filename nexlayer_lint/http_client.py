@@ -113,8 +113,10 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
     }
     values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
-    # a token in the path, which display_url stars: a reply may quote the path (hunt 187 F3)
-    values |= {parts.path[part.start : part.end] for part in parts_in(parts.path, assignment=True)}
+    # a secret in the path, which display_url stars: a reply may quote the path (hunt 187 F3), as
+    # written or decoded (`API_KEY=a%2Fb`, `gh%70_...`: hunt 190 F4)
+    for path in {parts.path, unquote_plus(parts.path)}:
+        values |= {path[part.start : part.end] for part in parts_in(path, assignment=True)}
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     # and as written, which a server may quote back as it was sent: `%2f`, `%7e` (hunt 116 F4)
     for written in [*parts.query.split("&"), *params]:
@@ -236,11 +238,22 @@ def display_url(url: str) -> str:
     except ValueError:
         return "<invalid URL>"
     # a segment's parameters (`/api;jsessionid=x`) may hold a session, as a query does
-    path = "/".join(segment.rpartition("@")[2].partition(";")[0] for segment in parts.path.split("/"))
-    from nexlayer_lint.secrets import star_parts  # (every lint imports it already)
-
-    shown = urlunsplit((parts.scheme, netloc, star_parts(path), "", ""))
+    path = "/".join(_starred_segment(segment.rpartition("@")[2].partition(";")[0]) for segment in parts.path.split("/"))
+    shown = urlunsplit((parts.scheme, netloc, path, "", ""))
     return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
+
+
+def _starred_segment(segment: str) -> str:
+    """A path segment with its secrets starred; whole when only its decoded text shows one
+    (`gh%70_...`: hunt 190 F4)."""
+    from urllib.parse import unquote
+
+    from nexlayer_lint.secrets import parts_in, star_parts  # (every lint imports it already)
+
+    starred = star_parts(segment)
+    if starred == segment and "%" in segment and parts_in(unquote(segment), assignment=True):
+        return "*" * len(segment)
+    return starred
 
 
 def join_url(base: str, name: str) -> str:

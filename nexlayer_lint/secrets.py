@@ -1981,12 +1981,17 @@ def _noted_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None if prose or _NO_SECRET_WORD.fullmatch(value) else (word, stop)
 
 
-# a word of prose: letters (after digits at most: `1Password`), maybe joined by `-`, `/`, `.` or
-# `'` (`self-hosted`, `N/A`, `e.g.`), maybe in brackets or quotes, maybe ending a sentence
-_PROSE_WORD = lazy(r"""[("']?[0-9]*[^\W\d_]+(?:[-/.'][^\W\d_]+)*[.,;:!?)"']{0,3}""")
-# a shell's or a template's reference, a placeholder, a URL (its password is found as any URL's)
+# a word of prose, maybe in brackets or quotes, maybe ending a sentence: a word in lower case,
+# capitalised or in capitals (`monthly`, `Rotate`, `TBD`), two joined by a hyphen (`bi-weekly`),
+# a product's name after one digit (`1Password`), `N/A`, `e.g.`; not a passphrase's words joined
+# (`correct-horse-battery`, `Summer.Time`) nor digits and letters (`2024Summer`: hunt 190 F2)
+_PROSE_WORD = lazy(
+    r"""[("']?(?:[A-Za-z][a-z]*(?:-[a-z]+)?|[A-Z]+|[0-9]?[A-Z][a-z]+|[Nn]/[Aa]|e\.g|i\.e|etc)[.,;:!?)"']{0,3}"""
+)
+# a shell's reference in capitals or braces, a template's, a placeholder, a URL (its password is
+# found as any URL's); not `$uperS3cret` nor `%Passw0rd%` (hunt 190 F1)
 _NO_SECRET_WORD = lazy(
-    r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s]*>|\{\{[^{}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|https?://\S*"
+    r"\$[A-Z_][A-Z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|<[^<>\s]*>|\{\{[^{}]*\}\}|%[A-Z_][A-Z0-9_]*%|https?://\S*"
 )
 
 
@@ -2018,6 +2023,48 @@ def _flow_data_values(text: str) -> list[tuple[int, int]]:
             end = stop.start() if stop else len(text)
             found.append((at, end))  # (a later `data` before the same end is inside this value)
     return found
+
+
+def _flow_close(text: str, at: int, depth: int) -> tuple[int, int]:
+    """Reads a comment's text from `at` with `depth` flow brackets open, quotes skipped (`data:
+    "a]b"`: hunt 190 F3): just after the bracket that closes the last, and 0; else the text's
+    end and the depth still open. Each character once."""
+    while at < len(text):
+        char = text[at]
+        if char in "'\"":
+            close = _closing_quote(text, at)
+            if close < 0:
+                return len(text), depth
+            at = close
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth <= 0:
+                return at + 1, 0
+        at += 1
+    return len(text), depth
+
+
+def _flow_list_data(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+    """The `data` values of a commented secrets list's flow items in text[start:end] (a docs
+    comment's placeholder or reference is none: `data: <base64>`, `$(cat cert.pem)`: hunt 190
+    F5), and whether the last `data:` ends the text, its value below."""
+    values = [(a, min(b, end)) for a, b in _flow_data_values(text) if start < a <= end]
+    pending = bool(values) and values[-1][0] == len(text.rstrip(" \t")) == end
+    return [(a, b) for a, b in values if b > a and not _no_literal(text[a:b].strip(" \t\"'"))], pending
+
+
+def _no_literal(value: str) -> bool:
+    """A null, a placeholder, a reference or a command's output (`$(cat f)`): nothing written."""
+    substitution = value.startswith("$(") and value.endswith(")")
+    return (
+        value in _NULLS
+        or value.lower() == "none"
+        or substitution
+        or bool(_DOC_PLACEHOLDER.fullmatch(value))
+        or is_reference(value)
+    )
 
 
 def _file_data_at(text: str) -> int:
@@ -3651,7 +3698,9 @@ class _Spans:
         # inside a secret's value commented out under its key: the key's indentation (commented_block)
         block: tuple[int, int] | None = None
         files = False  # inside a `# secrets:` list commented out
-        flow = False  # inside a `# secrets: [` list in flow style commented out, over several lines
+        # inside a `# secrets: [` list in flow style commented out, over several lines: its brackets
+        # still open, and whether a `data:` ended the last line (its value is on the next)
+        flow, pending = 0, False
         items: _Ranges | None = None  # the lines of the secrets items: asked of a `# data: x` comment
         lines = self.doc.lines
         for number, comment in enumerate(self.doc.comments):
@@ -3659,7 +3708,7 @@ class _Spans:
             end = self.line_end(start)
             previous = self.doc.comments[number - 1] if number else None
             # a value (or a list) commented out goes on over blank lines, and ends at any other line
-            broken = (key_lines or block is not None or files or flow) and (
+            broken = (key_lines or block is not None or files or flow > 0) and (
                 previous is None
                 or any(lines[i].strip() for i in range(previous.line, min(comment.line - 1, len(lines))))
             )
@@ -3673,12 +3722,14 @@ class _Spans:
             if block is not None and (broken or not comment.own_line or not deeper):
                 block = None
             if flow and (broken or not comment.own_line):
-                flow = False
+                flow = 0
             if key_lines or block is not None:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
             elif flow:  # `#   data: x}]`, a line of a secrets list in flow style commented out
-                self.add_lines(start + 1, _trimmed([(a - 1, b - 1) for a, b in _flow_data_values("," + text)], text))
-                flow = text.count("[") >= text.count("]")
+                close, flow = _flow_close(text, 0, flow)
+                prefix = "{data: " if pending else ","  # (a `data:` that ended the line before)
+                values, pending = _flow_list_data(prefix + text, len(prefix), len(prefix) + close)
+                self.add_lines(start + 1, _trimmed([(a - len(prefix), b - len(prefix)) for a, b in values], text))
             else:
                 self.add_comment(start + 1, end)
                 block = _indent_width(text) if commented_block(text) >= 0 else None
@@ -3700,10 +3751,9 @@ class _Spans:
                 # comment lines while it is open
                 opened = _SECRETS_FLOW.search(text) if "secrets" in text else None
                 if opened is not None:
-                    after = opened.end() - 1
-                    values = [(a, b) for a, b in _flow_data_values(text) if a > after]
+                    close, flow = _flow_close(text, opened.end() - 1, 0)
+                    values, pending = _flow_list_data(text, opened.end() - 1, close)
                     self.add_lines(start + 1, _trimmed(values, text))
-                    flow = comment.own_line and text.count("[", after) > text.count("]", after)
                 elif "data" in text and (files or (comment.own_line and "{" in text)):
                     items = items or _secrets_item_lines(self.doc)
                     if files or items.overlaps(comment.line, comment.line + 1):  # `# - {name: c, data: x}`

@@ -752,6 +752,13 @@ def test_only_credentials_of_the_api_url_are_starred() -> None:
     # hunt 187 F3: a token in the path, quoted back by the reply
     hide = http_client.credentials_hider("http://h/ghp_16C7e42F292c6912E7710c838347Ae178B4a/validate")
     assert hide("bad key /ghp_16C7e42F292c6912E7710c838347Ae178B4a/validate") == "bad key /****/validate"
+    # hunt 190 F4: and decoded, as a reply quotes it
+    hide = http_client.credentials_hider(
+        "http://h/t/API_KEY=Zk9P%2Fw4Lq7Xs2/gh%70_16C7e42F292c6912E7710c838347Ae178B4a"
+    )
+    assert hide("/t/API_KEY=Zk9P/w4Lq7Xs2/ghp_16C7e42F292c6912E7710c838347Ae178B4a") == "/t/API_KEY=****"
+    escaped = "http://h/gh%70_16C7e42F292c6912E7710c838347Ae178B4a/x"
+    assert http_client.display_url(escaped) == "http://h/" + "*" * 42 + "/x"
 
 
 def test_a_credentials_start_cut_short_is_starred_in_bounded_memory() -> None:

@@ -2815,6 +2815,30 @@ def test_hunt_187s_review_of_this_session_s_comment_rule() -> None:
         assert starred(f" Get the API Key: {value}") == [], value
 
 
+def test_hunt_190s_review_of_the_comment_rules() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1, F2: no reference in capitals or braces, no word of prose: a password's shape
+    for value in ("$uperS3cret", "%Passw0rd%", "correct-horse-battery-staple", "Summer.Time", "2024Summer", "${abc"):
+        comment = f" the admin password: {value}"
+        assert [comment[a:b] for a, b in comment_secrets(comment)] == [value], value
+    for value in ("bi-weekly", "TBD", "1Password", "$API_KEY", "${X}", "%TOKEN%", "N/A"):
+        assert comment_secrets(f" the admin password: {value}") == [], value
+    # F3: a `]` in quotes, a value on the next line, a list opened after a value; F5: docs
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      servicePorts: [80]\n"
+    for extra in (
+        '      # secrets: [\n      #   {name: a, data: "Zq9t]1", mountPath: /t},\n      #   {name: db, data: Zq9t2}\n',
+        "      # secrets: [{name: db, data:\n      #     Zq9t3}]\n",
+        "      vars: {A: b}  # secrets: [{name: db,\n      #   data: Zq9t4}]\n",
+    ):
+        masked = mask_text(load(base + extra + "      # ]\n      # data: public\n"))
+        assert "Zq9t" not in masked and masked.endswith("# data: public\n"), extra
+    docs = "      # Format: secrets: [{name: x, data: <base64>, mountPath: /etc/x}]\n"
+    docs += "      # e.g. `secrets: [{name: tls, data: $(cat cert.pem)}]`\n      # docs: secrets: [], data: none\n"
+    assert mask_text(load(base + docs)).endswith(docs)
+
+
 def test_keys_misspelt_as_the_fixes_read_them_hunt_188() -> None:
     head = "application:\n  name: shop\n  pods:\n    - name: web\n      image: redis:7\n      path: /\n"
     # F1: a var item's `key` and a pod's `command` or `entrypoint` misspelt, which NX101/NX102 rename
