@@ -453,13 +453,30 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
 def _stdin_reader(text: str, start: int, end: int) -> str | None:
     """The first option in text[start:end] that reads a secret from standard input, if any; for
     a command that starts with sudo, its `-S` too (`echo pw | sudo -S apt-get update`: hunt 188 F5)."""
-    sudo = _SUDO.match(text, start) is not None
-    options = (m.group() for m in _OPTION_NAME.finditer(text, start, end))
-    return next((option for option in options if reads_stdin(option) or (sudo and option in _SUDO_STDIN)), None)
+    sudo = _SUDO.match(text, start)
+    if sudo is not None and (option := _sudo_stdin(text, sudo.end(), end)) is not None:
+        return option
+    return next((m.group() for m in _OPTION_NAME.finditer(text, start, end) if reads_stdin(m.group())), None)
 
 
-_SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo[ \t]")
-_SUDO_STDIN = ("-S", "--stdin")
+_SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo(?=[ \t])")
+_SUDO_VALUED = frozenset("CDghprtTuU")  # sudo's options that take the next word
+
+
+def _sudo_stdin(text: str, at: int, end: int) -> str | None:
+    """sudo's own `-S` or `--stdin` (`-kS` too), among its options before the program it runs:
+    `sudo pacman -S git` is pacman's (hunt 189 F6, F7)."""
+    takes_value = False
+    for word in text[at:end].split():
+        if takes_value:
+            takes_value = False
+        elif word == "--stdin" or (word[:1] == "-" and word[1:2] != "-" and "S" in word[1:]):
+            return word
+        elif word[:1] == "-":
+            takes_value = word[1:2] != "-" and word[-1] in _SUDO_VALUED and "=" not in word
+        else:
+            return None  # the program sudo runs: its options are its own
+    return None
 
 
 # echo and printf write their words: `echo pw |`, `printf '%s' pw |`, `printf pw |`
@@ -520,12 +537,16 @@ def _attached_parts(text: str) -> list[Part]:
     found: list[Part] = []
     program = _first_of(text, ATTACHED_PASSWORD_PROGRAMS)  # where the first program named that takes `-p<password>` is
     listed = "[" in text and '"' not in text  # a YAML list written out, whose `,` parts items (hunt 184)
+    depth, counted = 0, 0  # the list brackets open before a `-p`, counted on from the last (linear)
     pos = 0
     while (match := _ATTACHED.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
         pos = max(end, start)  # the next `-p` starts after this value: each character is read once
-        while end > start and text[end - 1] in ",]" and listed:
-            end -= 1  # a list written out (`[mysql, -u, root, -p, mydb]`): its `,` ends the item
+        if listed:
+            depth += text.count("[", counted, match.start()) - text.count("]", counted, match.start())
+            counted = match.start()
+        while end > start and text[end - 1] in ",]" and listed and depth > 0:
+            end -= 1  # inside a list written out (`[mysql, -u, root, -p, mydb]`): its `,` ends the item
         if end == start or not_an_option_value(text, start, end):
             continue
         word = text[match.start() : end]
@@ -934,6 +955,8 @@ _POSITIONAL_PROGRAMS = {
     ),
     # MinIO's client: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY [--api S3v4]` (hunt 154 F9)
     "mc": _Reads(frozenset({"--api", "--path", "--config-dir", "-C"}), options_first=False),
+    # Cloud Foundry's `cf auth USER PASSWORD` (or `CLIENT_ID CLIENT_SECRET --client-credentials`: hunt 189 F6)
+    "cf": _Reads(frozenset({"--origin"}), options_first=False),
 }
 # one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
 # u], "interval": 5`: no second word for AUTH after it)
@@ -1175,6 +1198,8 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         return [2] if "b" in letters else []
     if program == "rabbitmqctl":  # `add_user USER PASSWORD`
         return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
+    if program == "cf":  # `auth USER PASSWORD`
+        return [2] if words[:1] == ["auth"] else []
     if program == "mc":  # `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,

@@ -683,7 +683,7 @@ _HINT = lazy(
     r"|-(?<![^\s'\"]-)-?[A-Za-z]"  # an option word (`--password`), its `-` first
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
     # and mosquitto_passwd take it after a `-b`; no new first character (each costs every search)
-    r"|-cli[ \t,'\"]|chpasswd|rabbitmqctl"
+    r"|-cli[ \t,'\"]|chpasswd|rabbitmqctl|cf[ \t,]"  # (`cf auth USER PASSWORD`)
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -692,7 +692,7 @@ _HINT = lazy(
 # Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
 # sets an empty value.
 _ASSIGNED_NAME = lazy(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
-_VALUE_STOP = lazy(r"[\s,;&'\"]")  # where such a value ends
+_VALUE_STOP = lazy(r"[,;&'\"]|(?<!\\)\s")  # where such a value ends: not at a blank a `\` escapes (hunt 189 F2)
 WORD_STOP = lazy(r"\s")
 TEMPLATE_AT = lazy(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
@@ -713,7 +713,7 @@ class Part(NamedTuple):
 # (`imp` is looked for apart: a branch of _HINT starting at `p` or `i` made every search stop at each)
 _IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
-POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc")
+POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc", "cf")
 # a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
@@ -1442,6 +1442,8 @@ def _assigned_parts(text: str) -> list[Part]:
             # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1); in a substitution, to its `)`
             inside, pos, stop = pos, tail, substitutions.enclosing_end(tail, word_end.at(tail))
         else:
+            if text.startswith("$'", pos):  # bash's `$'x y'`, quoted (hunt 189 F2)
+                pos += 1
             if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
                 opener = "" if text[pos] == "\\" else text[pos]
                 pos, stop = value_from(text, pos, _VALUE_STOP)
@@ -2530,7 +2532,7 @@ def _secrets_under(
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
-                    or (key[:1] in "cC" and command_key(key) == "command" and _entrypoint_key(node) is not None)
+                    or (key[:1] in "cCaA" and _program_key(node, (key,)) is not None)  # _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
                     children.append((path + (key,), value, child, node))
@@ -2880,6 +2882,15 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         quote = text[keyword.start() - 1] if keyword.start() > start and text[keyword.start() - 1] in "'\"" else ""
         line_start = line_start and keyword.start() == start + len(quote)
         quote_at = keyword.start() - len(quote)
+        if not quote and not line_start:
+            # an opening quote, then blanks (a `\n` written out before it: `printf '\nmachine ...'`:
+            # hunt 189 F5); opening: at the text's start or after a blank, `=` or `(`
+            before = keyword.start()
+            while before > 0 and text[before - 1] in " \t":  # (the blanks before this token only)
+                before -= 1
+            opening = before == 1 or text[before - 2 : before - 1] in (" ", "\t", "=", "(")
+            if 0 < before < keyword.start() and text[before - 1] in "'\"" and opening:
+                quote, quote_at = text[before - 1], before - 1
         if quote:
             quoted = (quote, quote_at, text.find(quote, keyword.end()))
         elif quoted[0] and keyword.start() < quoted[2]:
@@ -3155,17 +3166,26 @@ _COMMAND_KEYS = ("command", "args", "entrypoint")
 def command_key(key: Any) -> str | None:
     """Which of _COMMAND_KEYS `key` is, in any case or misspelt as NX102 reads it (`entryPoint`,
     `comand`: its fix renames them, and `--diff` read them so: hunt 188 F1); None for any other."""
-    if not isinstance(key, str) or key[:1] not in _COMMAND_INITIALS:
-        return None
+    if not isinstance(key, str) or key[:1] not in _COMMAND_INITIALS or key.isupper():
+        return None  # (a var's name in capitals, `ARGS: |`, is none: hunt 189 F1)
     word = key.lower()
     if word in _COMMAND_KEYS:
         return word
+    if word == "cmd":  # Docker's CMD, which NX102 renames `command` (hunt 189 F4)
+        return "command"
     return next((meant for meant in _COMMAND_KEYS if _misspells(word, meant, 0.8)), None)
 
 
-def _entrypoint_key(node: Any) -> Any:
-    """The key of a pod's entrypoint (command_key), or None."""
-    return next((key for key in node if command_key(key) == "entrypoint"), None) if isinstance(node, dict) else None
+def _program_key(node: Any, path: DataPath) -> Any:
+    """The key of the program a pod's command key at `path` is given to, in `node`, its pod: a
+    `command`'s `entrypoint` (Docker's ENTRYPOINT and CMD), `args`' `command` or else `entrypoint`
+    (Kubernetes' command and args: hunt 189 F4); None for any other."""
+    given = command_key(path[-1]) if path and isinstance(node, dict) else None
+    for wanted in ("entrypoint",) if given == "command" else ("command", "entrypoint") if given == "args" else ():
+        found = next((key for key in node if command_key(key) == wanted), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str]) -> dict[int, list[Part]]:
@@ -3256,10 +3276,10 @@ def _entrypoint_items(path: DataPath, parent: Any) -> list[str]:
 
 
 def _entrypoint_of(path: DataPath, parent: Any) -> str:
-    """The program a pod's `command` string is given to, when its `entrypoint` names one
-    (`entrypoint: redis-cli` and `command: "-a x ping"`, Docker's ENTRYPOINT and CMD): its
+    """The program a pod's `command` (or `args`) string is given to, when its `entrypoint` (or
+    `command`) names one (`entrypoint: redis-cli` and `command: "-a x ping"`: _program_key): its
     options are read as that program's (hunt 53 F4); "" for any other string."""
-    if not path or command_key(path[-1]) != "command" or (key := _entrypoint_key(parent)) is None:
+    if (key := _program_key(parent, path)) is None:
         return ""
     entrypoint = parent[key]
     if isinstance(entrypoint, list):  # a number in it is an argument too (`[redis-cli, -p, 6380]`: hunt 67 F7)
@@ -3448,6 +3468,7 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
     as a whole. The earlier `key` (or `name`) is among the values the data does not hold."""
     known = {s.path for s in found if s.start is None}
     extra = []
+    value_keys: dict[DataPath, list[Any]] = {}  # an item's value keys, found once (hunt 189 F9)
     for path, located in doc.unheld:
         span = located.value
         if len(path) < 2 or not isinstance(path[-1], str) or located.style is None or span.line != span.end_line:
@@ -3459,9 +3480,11 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
         item = get_in(doc.data, path[:-1])
         if not is_secret_var_name(name) or not isinstance(item, dict):
             continue
-        for key in item:
+        if path[:-1] not in value_keys:
+            value_keys[path[:-1]] = [key for key in item if isinstance(key, str) and is_value_key(key)]
+        for key in value_keys[path[:-1]]:
             value_path = (*path[:-1], key)
-            if isinstance(key, str) and is_value_key(key) and value_path not in known and value_path in doc.positions:
+            if value_path not in known and value_path in doc.positions:
                 extra.append(Secret(value_path, "name", name))
                 known.add(value_path)
     return extra
@@ -4475,6 +4498,8 @@ def _secret_texts(doc: Document) -> set[str]:
                 found.add(str(node))  # a huge number is not turned into text: that is quadratic, or raises
             elif isinstance(node, float):
                 found.add(repr(node))
+                if node.is_integer() and abs(node) < 1e40:  # `7391e5`, which a reply may write 739100000 (hunt 189 F8)
+                    found.add(str(int(node)))
     return found
 
 

@@ -866,7 +866,10 @@ def test_scrub_stars_a_number_secret_as_it_was_written() -> None:
     big = "1111111111" * 4 + "5"
     doc = load(f"vars:\n  DB_PASSWORD: 31415.92653\n  API_KEY: {big}\n  PIN_TOKEN: 1e5\n")
     said = f"value 31415.92653 and {big} and 1e5 and 100000.0 refused; 31415 is not one"
-    assert scrub(doc, said) == "value **** and **** and 1e5 and **** refused; 31415 is not one"
+    hidden = scrub(doc, said)
+    assert hidden.startswith("value **** and **** and 1e5 and ****") and hidden.endswith(" refused; 31415 is not one")
+    assert "100000" not in hidden  # hunt 189 F8: a whole float as the integer a reply may write
+    assert scrub(load("vars:\n  DB_PASSWORD: 7391e5\n"), "value 739100000 refused") == "value **** refused"
 
 
 def test_scrub_stars_pieces_of_a_secret_with_a_letter_and_a_digit_or_of_twelve_letters() -> None:
@@ -2813,6 +2816,26 @@ def test_hunt_187s_review_of_this_session_s_comment_rule() -> None:
         assert starred(f" Rotate the Token: {value}") == [], value
     for value in ("{{.Values.token}}", "%TOKEN%", "https://example.com/settings"):
         assert starred(f" Get the API Key: {value}") == [], value
+
+
+def test_hunt_189s_review_of_values_and_commands() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: redis:7\n      path: /\n"
+    for extra in (
+        "      vars:\n        ARGS: |\n          DB_PASSWORD: Zq9v1\n",  # F1: a var's name in capitals
+        '      command: [sh, -c, "DB_PASSWORD=Zq9v2\\\\ Zq9v2tail ./run"]\n',  # F2: an escaped blank
+        "      command: [bash, -c, \"API_TOKEN=$'Zq9v3 Zq9v3tail' ./run\"]\n",  # and bash's $'...'
+        '      command: ["redis-cli"]\n      args: ["-a", "Zq9v4", "ping"]\n',  # F4: Kubernetes' args
+        '      entrypoint: redis-cli\n      cmd: ["-a", "Zq9v5"]\n',  # Docker's CMD
+    ):
+        assert "Zq9v" not in mask_text(load(base + extra)), extra
+    # F3: mysql's `-p` outside a list keeps its `]`; F5: a printf format with `\n` before `machine`
+    assert shown("mysql -uroot -pZq9v6] shop # see [docs]") == ["Zq9v6]"]
+    assert shown("printf '\\nmachine git.example.com login ci password %s\\n' Zq9v7 >> ~/.netrc") == ["Zq9v7"]
+    # F6: sudo's own `-S` among its options, `cf auth`; F7: not the `-S` of the program sudo runs
+    assert shown("echo Zq9v8 | sudo -kS apt-get update") == ["Zq9v8"]
+    assert shown("echo Zq9v9 | sudo -u root -S id") == ["Zq9v9"]
+    assert shown("echo y | sudo pacman -S git") == shown("echo 3 | sudo sort -S 1G") == []
+    assert shown("cf auth ci-user Zq9w1") == ["Zq9w1"] and shown("cf push app") == []
 
 
 def test_hunt_190s_review_of_the_comment_rules() -> None:

@@ -592,3 +592,17 @@ def test_the_words_of_nested_values_are_searched_once(monkeypatch: pytest.Monkey
     text = "A_PASSWORD=$(B_PASSWORD=$(c)d " * 2_000 + ")e" * 2_000
     secrets.parts_in(text)
     assert sum(searched) <= 2 * len(text)
+
+
+def test_a_repeated_name_key_among_many_keys_is_read_in_linear_time_hunt_189_f9() -> None:
+    # each of 2,000 repeated `key: API_TOKEN` asked every key of the item whether it was a value
+    # key, by difflib: 81 s; each item's value keys are now found once (0.2 s here)
+    import time
+
+    text = "application:\n  pods:\n    - vars:\n        - value: x\n"
+    text += "".join(f"          key: API_TOKEN\n          f{i}: x\n" for i in range(2000))
+    document, _ = loader.load(text, "nexlayer.yaml")
+    assert document is not None
+    started = time.perf_counter()
+    masked = secrets.mask_text(document)
+    assert time.perf_counter() - started < 10 * slowness() and "- value: *" in masked
