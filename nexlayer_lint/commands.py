@@ -460,20 +460,30 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 
 
 _SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo(?=[ \t])")
-_SUDO_VALUED = frozenset("CDghprtTuU")  # sudo's options that take the next word
+# sudo's options that take the next word: short (last in a group) and long
+_SUDO_VALUED = frozenset("CDghpRrtTuU")
+_SUDO_LONG_VALUED = frozenset(
+    {"--user", "--group", "--prompt", "--chdir", "--chroot", "--close-from", "--host", "--role", "--type"}
+    | {"--command-timeout", "--other-user"}
+)
 
 
 def _sudo_stdin(text: str, at: int, end: int) -> str | None:
     """sudo's own `-S` or `--stdin` (`-kS` too), among its options before the program it runs:
     `sudo pacman -S git` is pacman's (hunt 189 F6, F7)."""
     takes_value = False
-    for word in text[at:end].split():
+    at = _blanks_after(text, at)
+    while at < end:
+        start, stop, after = _word_and_next(text, at, WORD_STOP)  # a quoted word whole (`-p 'Pw: '`: hunt 191 F1)
+        word, at = text[start:stop], max(after, at + 1)
         if takes_value:
             takes_value = False
         elif word == "--stdin" or (word[:1] == "-" and word[1:2] != "-" and "S" in word[1:]):
             return word
+        elif word.startswith("--"):
+            takes_value = word in _SUDO_LONG_VALUED
         elif word[:1] == "-":
-            takes_value = word[1:2] != "-" and word[-1] in _SUDO_VALUED and "=" not in word
+            takes_value = word[-1] in _SUDO_VALUED
         else:
             return None  # the program sudo runs: its options are its own
     return None

@@ -117,6 +117,8 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     # written or decoded (`API_KEY=a%2Fb`, `gh%70_...`: hunt 190 F4)
     for path in {parts.path, unquote_plus(parts.path)}:
         values |= {path[part.start : part.end] for part in parts_in(path, assignment=True)}
+    # and a segment as written whose decoded text holds one, whole, as display_url stars it (hunt 191 F2)
+    values |= {segment for segment in parts.path.split("/") if _starred_segment(segment) == "*" * len(segment) != ""}
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     # and as written, which a server may quote back as it was sent: `%2f`, `%7e` (hunt 116 F4)
     for written in [*parts.query.split("&"), *params]:

@@ -2886,8 +2886,8 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
             # an opening quote, then blanks (a `\n` written out before it: `printf '\nmachine ...'`:
             # hunt 189 F5); opening: at the text's start or after a blank, `=` or `(`
             before = keyword.start()
-            while before > 0 and text[before - 1] in " \t":  # (the blanks before this token only)
-                before -= 1
+            while before > 0 and (text[before - 1] in " \t" or text[before - 2 : before] in _NETRC_BLANKS):
+                before -= 2 if text[before - 1] not in " \t" else 1  # (blanks and `\n`s before this token only)
             opening = before == 1 or text[before - 2 : before - 1] in (" ", "\t", "=", "(")
             if 0 < before < keyword.start() and text[before - 1] in "'\"" and opening:
                 quote, quote_at = text[before - 1], before - 1
@@ -3058,6 +3058,7 @@ _NETRC_ESCAPE = lazy(
 # a printf conversion the password is given by (`printf '... password %s\n' "$TOKEN"`)
 _PRINTF_CONVERSION = lazy(r"%(?:([1-9][0-9]{0,2})\$)?[-+ #0-9.*]{0,16}[sbqd](?:\\[nt])*")
 # `machine` or `default` ending a word, maybe after a quote, `NAME=`, `{"netrc":`, `(`, `$'`
+_NETRC_BLANKS = ("\\n", "\\r", "\\t")  # escapes a printf writes as blanks before an entry (hunt 191 F4)
 _NETRC_KEYWORD = lazy(r"(?<![A-Za-z0-9_.-])(?:machine|default)\Z")
 _NETRC_REFERENCE = lazy(r"\$[({]|`|<%|\{\{")
 _NETRC_PAIRS = frozenset({"login", "password", "account"})  # (`macdef` starts a macro: it ends the pairs)
@@ -3166,8 +3167,8 @@ _COMMAND_KEYS = ("command", "args", "entrypoint")
 def command_key(key: Any) -> str | None:
     """Which of _COMMAND_KEYS `key` is, in any case or misspelt as NX102 reads it (`entryPoint`,
     `comand`: its fix renames them, and `--diff` read them so: hunt 188 F1); None for any other."""
-    if not isinstance(key, str) or key[:1] not in _COMMAND_INITIALS or key.isupper():
-        return None  # (a var's name in capitals, `ARGS: |`, is none: hunt 189 F1)
+    if not isinstance(key, str) or key[:1] not in _COMMAND_INITIALS:
+        return None
     word = key.lower()
     if word in _COMMAND_KEYS:
         return word
@@ -3315,10 +3316,18 @@ def _in_command(path: DataPath) -> bool:
 def _command_step(path: DataPath) -> int:
     """Where in `path` its command, arguments or entrypoint is named; -1 when it is in none."""
     for index, step in enumerate(path):
-        # (asked of every string's path: the common steps, which start no command key, asked first)
-        if isinstance(step, str) and step[:1] in _COMMAND_INITIALS and command_key(step):
+        # (asked of every string's path: the common steps, which start no command key, asked
+        # first); a var's name is none (`vars: {ARGS: ...}`: hunt 189 F1), a pod's key in any
+        # case is (`COMMAND:`, `CMD:`: hunt 191 F3)
+        if isinstance(step, str) and step[:1] in _COMMAND_INITIALS and command_key(step) and not _a_var(path, index):
             return index
     return -1
+
+
+def _a_var(path: DataPath, index: int) -> bool:
+    """Whether path[index] is a var's name: a key right under vars."""
+    before = path[index - 1] if index else None
+    return isinstance(before, str) and _fold(before) in VARS_KEYS
 
 
 _COMMAND_INITIALS = "cCaAeE"  # a misspelt key keeps its first letter, as NX102's did-you-mean reads most

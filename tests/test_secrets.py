@@ -2838,6 +2838,28 @@ def test_hunt_189s_review_of_values_and_commands() -> None:
     assert shown("cf auth ci-user Zq9w1") == ["Zq9w1"] and shown("cf push app") == []
 
 
+def test_hunt_191s_review() -> None:
+    from nexlayer_lint import http_client
+
+    # F1: sudo's options read as words, a quoted prompt and long options with their values
+    assert shown("echo Zq9y1 | sudo -p 'Password: ' -S apt-get update") == ["Zq9y1"]
+    assert shown("echo Zq9y2 | sudo --user root -S id") == shown("echo Zq9y2 | sudo -R /mnt -S id") == ["Zq9y2"]
+    # F2: a path's secret as written, when only its decoded text shows one
+    url = "http://h/v1/gh%70_0123456789abcdefghijABCDEFGHIJ0123456789/"
+    assert http_client.credentials_hider(url)(f"no key {url[8:]}validate") == "no key /v1/****/validate"
+    # F3: a pod's command keys in capitals (not a var's name in capitals)
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: redis:7\n      path: /\n"
+    capitals = (
+        '      entrypoint: redis-cli\n      COMMAND: "-a Zq9y3 ping"\n',
+        "      ENTRYPOINT: redis-cli\n      CMD: [-a, Zq9y3]\n",
+    )
+    for extra in capitals:
+        assert "Zq9y3" not in mask_text(load(base + extra)), extra
+    # F4: blank lines and `\r\n` written out before a printf's `machine`
+    for blanks in ("\\n\\n", "\\r\\n", "\\n "):
+        assert shown(f"printf '{blanks}machine h.io login ci password %s\\n' Zq9y4 >> ~/.netrc") == ["Zq9y4"], blanks
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
