@@ -2490,6 +2490,7 @@ def _secrets_under(
     # command lists whose items (of those places) are read after their program: _attached_programs
     list_programs: dict[DataPath, dict[int, str]] = {}
     list_parts: dict[DataPath, dict[int, list[Part]]] = {}  # command lists read as one line: _joined_parts
+    scripts: set[DataPath] = set()  # the first item of a list given to a shell's `-c`
     while stack:
         path, node, state, parent = stack.pop()
         if state < NAME and not isinstance(node, (dict, list)):
@@ -2498,6 +2499,8 @@ def _secrets_under(
             if state != NAME or not says_where_or_whether(node):
                 label = entrypoint_labels.get(path) if entrypoint_labels else None
                 found.append(Secret(path, KIND[state], label or _label(path, parent)))
+                if keys is not None and isinstance(node, (dict, list)):
+                    keys += _keys_of_a_whole(path, node, KIND[state], label or _label(path, parent))
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
@@ -2508,6 +2511,8 @@ def _secrets_under(
                 pairs = enumerate(node)
                 before = _entrypoint_items(path, parent)  # a command list is its entrypoint's arguments
                 argv = before + node if before else node
+                if before and _runs_the_next(before[-1]):  # `command: [sh, -c]`, `args: ["X=y ..."]` (hunt 192 F3)
+                    scripts.add(path + (0,))
                 runner = _attached_programs(argv, len(before))
                 if runner:  # its strings are read after its program's name (in the `str` branch)
                     list_programs[path] = runner
@@ -2540,7 +2545,7 @@ def _secrets_under(
             stack += children
         elif isinstance(node, str):
             jwts = "eyJ" not in node or not is_published_name(_label(path, parent))
-            parts = _string_parts(node, state, path, jwts, script=_runs_a_script(path, parent))
+            parts = _string_parts(node, state, path, jwts, script=path in scripts or _runs_a_script(path, parent))
             program = _entrypoint_of(path, parent)
             place = path[-1] if path and isinstance(path[-1], int) else -1  # a list item's
             if list_programs and place >= 0:
@@ -2562,7 +2567,11 @@ def _runs_a_script(path: DataPath, parent: Any) -> bool:
     place = path[-1] if path else None
     if not (isinstance(place, int) and place > 0 and isinstance(parent, list)):
         return False
-    option = parent[place - 1]
+    return _runs_the_next(parent[place - 1])
+
+
+def _runs_the_next(option: Any) -> bool:
+    """A shell's `-c` (`-lc`, `-ec`): the word after it is a script."""
     return (
         isinstance(option, str)
         and 2 <= len(option) <= 5
@@ -2570,6 +2579,22 @@ def _runs_a_script(path: DataPath, parent: Any) -> bool:
         and option[1:].isalpha()
         and option[-1] == "c"
     )
+
+
+def _keys_of_a_whole(path: DataPath, node: Any, kind: str, label: str) -> list[Secret]:
+    """Every key inside a mapping that is secret as a whole (the item after `--token`, `- ghp_...:
+    x`), itself secret: messages and paths quote keys (hunt 192 F1). Each node once."""
+    found: list[Secret] = []
+    stack = [(path, node)]
+    while stack:
+        at, inner = stack.pop()
+        pairs = inner.items() if isinstance(inner, dict) else enumerate(inner)
+        for key, value in pairs:
+            if isinstance(key, str) and key:
+                found.append(Secret(at + (key,), kind, label, 0, len(key)))
+            if isinstance(value, (dict, list)):
+                stack.append((at + (key,), value))
+    return found
 
 
 def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: bool = False) -> list[Part]:
@@ -3409,6 +3434,8 @@ def document_secrets(doc: Document) -> Secrets:
 
 
 def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool) -> Secrets:
+    if len(keys) > 1:  # in the text's order, however they were found (carry_secrets splices some in)
+        keys = tuple(sorted(keys, key=lambda secret: (_key_place(doc, secret.path), secret.start or 0)))
     if doc.unheld:
         found = found + _named_by_a_repeated_key(doc, found)
     whole = {s.path for s in found if s.start is None}
@@ -3453,6 +3480,12 @@ def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *,
 
 
 _WORD = lazy(r"[A-Za-z0-9]{6,}")
+
+
+def _key_place(doc: Document, path: DataPath) -> tuple[int, int]:
+    located = doc.positions.get(path)
+    span = None if located is None else located.key or located.value
+    return (span.line, span.col) if span is not None else (0, 0)
 
 
 def _secret_like(text: str) -> bool:
@@ -3504,8 +3537,8 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     scalar at `changed` edited and no anchor in either (scalar_edit). Then no value is an alias's
     copy of another, and only the secrets of the scalar's container can differ (a `value` is
     secret when its sibling `key` names a secret), so only that container is walked again (for a
-    command's, its entrypoint's and arguments', the mapping that holds them). The
-    keys are as they were, and so are the secrets inside them."""
+    command's, its entrypoint's and arguments', the mapping that holds them), its keys' secrets
+    with it (how a key is read depends on what holds it); the keys are as they were."""
     cached = _secrets_cache.get(old)
     if cached is None or not changed:
         return
@@ -3525,7 +3558,12 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
         state, parent, node = _step(state, node, key), node, node[key]
     depth = len(container)
     inside = [i for i, secret in enumerate(cached.found) if secret.path[:depth] == container]
-    fresh = _secrets_under(container, node, state, parent)
+    # the keys inside it too: an edit can make a mapping secret as a whole or no longer (`--password`
+    # typed above it), which changes how its keys are read (hunt 192 F2)
+    fresh_keys: list[Secret] = []
+    fresh = _secrets_under(container, node, state, parent, fresh_keys)
+    kept_keys = [key for key in cached.keys if len(key.path) <= depth or key.path[:depth] != container]
+    keys = (*kept_keys, *fresh_keys)
     if inside:  # the secrets inside a container are one run in document order
         at, end = inside[0], inside[-1] + 1
     else:  # the first secret that starts after the container's start
@@ -3535,7 +3573,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
         starts = [place.value[:2] for place in located if place is not None]
         at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
     found = [*cached.found[:at], *fresh, *cached.found[end:]]
-    _secrets_cache.put(new, _secrets_of(new, found, cached.keys, aliases=False))
+    _secrets_cache.put(new, _secrets_of(new, found, keys, aliases=False))
 
 
 def _sharing_text(

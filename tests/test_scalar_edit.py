@@ -347,3 +347,37 @@ def _clean(text: str) -> Document:
     document, problems = load(text, "nexlayer.yaml")
     assert document is not None and problems == []
     return document
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        # hunt 192 F2: a flag retyped makes the mapping after it secret as a whole, or no longer,
+        # which changes how its keys are read; a var renamed under a mapping with a token as a key
+        ("        - --password\n        - DB_PASSWORD Zq9hunter2: x\n", "--password", "--passwore"),
+        ("        - --passwore\n        - DB_PASSWORD Zq9hunter2: x\n", "--passwore", "--password"),
+        (
+            "        - key: DB_PASSWORD\n          value:\n            ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8: x\n",
+            "DB_PASSWORD",
+            "DB_PASSWORX",
+        ),
+    ],
+)
+def test_an_edit_that_changes_how_keys_are_read_finds_their_secrets_again(text: str, old: str, new: str) -> None:
+    text = "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n      vars:\n" + text
+    document = _clean(text)
+    document_secrets(document)  # as a lint leaves it: edited() carries them over
+    new_text = text.replace(old, new)
+    fast = edited(document, new_text)
+    assert fast is not None  # the fast path is taken
+    assert document_secrets(fast) == full_secrets(load(new_text, "nexlayer.yaml")[0])
+
+
+def test_the_keys_of_a_mapping_secret_as_a_whole_are_secret() -> None:
+    # hunt 192 F1: the item after `--token` is secret whole; its key was quoted by NX101's hint
+    text = "application:\n  pods:\n    - name: web\n      image: nginx:1.27\n      vars:\n        - --token\n"
+    text += "        - ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8: x\n"
+    keys = document_secrets(_clean(text)).keys
+    assert [(secret.path[-1], secret.start, secret.end) for secret in keys] == [
+        ("ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", 0, 40)
+    ]

@@ -2917,6 +2917,10 @@ def test_hunt_188s_commands_and_names() -> None:
     text += '      args: [env, "PASSWORD=Zq9s7 horse"]\n'
     masked = mask_text(load(text))
     assert "Zq9s" not in masked and "horse" not in masked and "PGPASSWORD=***** psql -h db; echo done" in masked
+    # hunt 192 F3: the script in `args:` of `command: [sh, -c]`
+    text = text.replace('command: ["sh", "-c", "PGPASSWORD', 'command: [sh, -c]\n      args: ["PGPASSWORD')
+    text = text.replace('      args: [env, "PASSWORD=Zq9s7 horse"]\n', "")
+    assert "PGPASSWORD=***** psql -h db; echo done" in mask_text(load(text))
 
 
 def test_a_secrets_list_in_flow_style_commented_out_anywhere_hunt_187_f2() -> None:
