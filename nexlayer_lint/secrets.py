@@ -692,7 +692,8 @@ _HINT = lazy(
 # Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
 # sets an empty value.
 _ASSIGNED_NAME = lazy(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
-_VALUE_STOP = lazy(r"[,;&'\"]|(?<!\\)\s")  # where such a value ends: not at a blank a `\` escapes (hunt 189 F2)
+# where such a value ends: not at a blank a `\` escapes (hunt 189 F2), at one after `\\` (hunt 191 F7)
+_VALUE_STOP = lazy(r"[,;&'\"]|(?<!(?<!\\)\\)\s")
 WORD_STOP = lazy(r"\s")
 TEMPLATE_AT = lazy(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
@@ -1442,7 +1443,7 @@ def _assigned_parts(text: str) -> list[Part]:
             # `$(date)Pa)ss9`: all of `Pa)ss9` (hunt 136 F1); in a substitution, to its `)`
             inside, pos, stop = pos, tail, substitutions.enclosing_end(tail, word_end.at(tail))
         else:
-            if text.startswith("$'", pos):  # bash's `$'x y'`, quoted (hunt 189 F2)
+            if text.startswith(("$'", '$"'), pos):  # bash's `$'x y'` and `$"x y"`, quoted (hunts 189 F2, 191 F6)
                 pos += 1
             if text[pos : pos + 1] in ("'", '"', "\\"):  # quoted: `PGPASSWORD='x y' psql`, `\\"x\\"` in JSON
                 opener = "" if text[pos] == "\\" else text[pos]
@@ -2053,7 +2054,7 @@ def _flow_list_data(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     comment's placeholder or reference is none: `data: <base64>`, `$(cat cert.pem)`: hunt 190
     F5), and whether the last `data:` ends the text, its value below."""
     values = [(a, min(b, end)) for a, b in _flow_data_values(text) if start < a <= end]
-    pending = bool(values) and values[-1][0] == len(text.rstrip(" \t")) == end
+    pending = bool(values) and end == len(text) and not text[values[-1][0] : end].strip()  # (blanks after: hunt 191 F9)
     return [(a, b) for a, b in values if b > a and not _no_literal(text[a:b].strip(" \t\"'"))], pending
 
 
@@ -3208,7 +3209,10 @@ def _program_key(node: Any, path: DataPath) -> Any:
     (Kubernetes' command and args: hunt 189 F4); None for any other."""
     given = command_key(path[-1]) if path and isinstance(node, dict) else None
     for wanted in ("entrypoint",) if given == "command" else ("command", "entrypoint") if given == "args" else ():
-        found = next((key for key in node if command_key(key) == wanted), None)
+        if wanted in node:
+            return wanted
+        # any spelling in a pod's few keys; a mapping of thousands is no pod (hunt 191 F5: quadratic)
+        found = next((key for key in node if command_key(key) == wanted), None) if len(node) <= 64 else None
         if found is not None:
             return found
     return None

@@ -2860,6 +2860,17 @@ def test_hunt_191s_review() -> None:
         assert shown(f"printf '{blanks}machine h.io login ci password %s\\n' Zq9y4 >> ~/.netrc") == ["Zq9y4"], blanks
 
 
+def test_hunt_191s_review_of_the_values() -> None:
+    # F6: bash's `$"..."`; F7: a blank after `\\` ends the value; F8: prose after `cf auth`
+    assert shown('PGPASSWORD=$"Zq9a1 Zq9a2" psql -h db') == ["Zq9a1 Zq9a2"]
+    assert shown("PGPASSWORD=Zq9a3\\\\ psql -h db") == ["Zq9a3\\\\"]
+    assert shown("cf auth first, cf target -o org then cf push") == []
+    # F9: blanks after a commented `data:` whose value is on the next line
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    masked = mask_text(load(base + "      # secrets: [{name: b, data:  \n      #   Zq9a4}]\n"))
+    assert "Zq9a4" not in masked
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 

@@ -606,3 +606,17 @@ def test_a_repeated_name_key_among_many_keys_is_read_in_linear_time_hunt_189_f9(
     started = time.perf_counter()
     masked = secrets.mask_text(document)
     assert time.perf_counter() - started < 10 * slowness() and "- value: *" in masked
+
+
+def test_a_mapping_of_many_command_like_keys_is_read_in_linear_time_hunt_191_f5() -> None:
+    # each string's program looked for among every key of its mapping (`command1:` ... reads as
+    # a misspelt `command`): 5,000 keys ran for minutes; a pod's few keys only now
+    import time
+
+    text = "application:\n  pods:\n    - name: web\n      x:\n"
+    text += "".join(f"        command{i}: -a x\n" for i in range(5000))
+    document, _ = loader.load(text, "nexlayer.yaml")
+    assert document is not None
+    started = time.perf_counter()
+    secrets.document_secrets(document)
+    assert time.perf_counter() - started < 10 * slowness()
