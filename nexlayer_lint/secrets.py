@@ -2837,9 +2837,9 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             written = line[value:end]
             secret = is_secret_var_name(label)
             parts: list[Part] = []
-            if end > value and _BLOCK_HEADER.fullmatch(line, value, end) is not None:
-                if secret:
-                    block_column, block_label = start, label  # `password: |`: the lines under it
+            if end == value or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
+                if secret:  # `password: |`, or `password:` and its value below: the lines under it
+                    block_column, block_label = start, label
             elif end > value and not _no_literal_value(written):
                 parts = [
                     part._replace(start=line_at + part.start, end=line_at + part.end)

@@ -2871,6 +2871,19 @@ def test_hunt_191s_review_of_the_values() -> None:
     assert "Zq9a4" not in masked
 
 
+def test_a_pasted_secret_s_value_on_the_line_below_its_key() -> None:
+    # the last notes' weak point: `value:` (or `password:`) and its value indented below it
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for pasted in (
+        "          - name: DB_PASSWORD\n            value:\n              Zq9c1\n"
+        "          - name: HOST\n            value: db\n",
+        "          database:\n            password:\n              Zq9c1\n            host: db\n",
+    ):
+        document = load(base + "      vars:\n        CONFIG: |\n" + pasted)
+        masked = mask_text(document)
+        assert "Zq9c1" not in masked and ": db\n" in masked and "Zq9c1" not in repr(secrets.redact(document))
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
