@@ -2538,7 +2538,7 @@ def _secrets_under(
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
-                    or (key[:1] in "cCaA" and _program_key(node, (key,)) is not None)  # _entrypoint_of
+                    or (key[:1] in "cCaA" and bool(_program_keys(node, (key,))))  # _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
                     children.append((path + (key,), value, child, node))
@@ -3203,19 +3203,18 @@ def command_key(key: Any) -> str | None:
     return next((meant for meant in _COMMAND_KEYS if _misspells(word, meant, 0.8)), None)
 
 
-def _program_key(node: Any, path: DataPath) -> Any:
-    """The key of the program a pod's command key at `path` is given to, in `node`, its pod: a
-    `command`'s `entrypoint` (Docker's ENTRYPOINT and CMD), `args`' `command` or else `entrypoint`
-    (Kubernetes' command and args: hunt 189 F4); None for any other."""
+def _program_keys(node: Any, path: DataPath) -> list[Any]:
+    """The keys of what a pod's command key at `path` is given to, in `node`, its pod: a
+    `command`'s `entrypoint` (Docker's ENTRYPOINT and CMD), `args`' `entrypoint` and `command`
+    (Kubernetes' command and args: hunt 189 F4), in that order; [] for any other."""
     given = command_key(path[-1]) if path and isinstance(node, dict) else None
-    for wanted in ("entrypoint",) if given == "command" else ("command", "entrypoint") if given == "args" else ():
+    found = []
+    for wanted in ("entrypoint",) if given == "command" else ("entrypoint", "command") if given == "args" else ():
         if wanted in node:
-            return wanted
-        # any spelling in a pod's few keys; a mapping of thousands is no pod (hunt 191 F5: quadratic)
-        found = next((key for key in node if command_key(key) == wanted), None) if len(node) <= 64 else None
-        if found is not None:
-            return found
-    return None
+            found.append(wanted)
+        elif len(node) <= 64:  # any spelling in a pod's few keys; thousands are no pod's (hunt 191 F5: quadratic)
+            found += [key for key in node if command_key(key) == wanted][:1]
+    return found
 
 
 def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str]) -> dict[int, list[Part]]:
@@ -3309,12 +3308,14 @@ def _entrypoint_of(path: DataPath, parent: Any) -> str:
     """The program a pod's `command` (or `args`) string is given to, when its `entrypoint` (or
     `command`) names one (`entrypoint: redis-cli` and `command: "-a x ping"`: _program_key): its
     options are read as that program's (hunt 53 F4); "" for any other string."""
-    if (key := _program_key(parent, path)) is None:
-        return ""
-    entrypoint = parent[key]
-    if isinstance(entrypoint, list):  # a number in it is an argument too (`[redis-cli, -p, 6380]`: hunt 67 F7)
-        entrypoint = " ".join(str(item) for item in entrypoint if isinstance(item, str | int | float))
-    return entrypoint if isinstance(entrypoint, str) else ""
+    words = []
+    for key in _program_keys(parent, path):
+        program = parent[key]
+        if isinstance(program, list):  # a number in it is an argument too (`[redis-cli, -p, 6380]`: hunt 67 F7)
+            program = " ".join(str(item) for item in program if isinstance(item, str | int | float))
+        if isinstance(program, str) and program:
+            words.append(program)
+    return " ".join(words)
 
 
 def _key_parts_in(key: str, state: int, mapping: Any) -> tuple[Part, ...]:

@@ -2826,6 +2826,7 @@ def test_hunt_189s_review_of_values_and_commands() -> None:
         "      command: [bash, -c, \"API_TOKEN=$'Zq9v3 Zq9v3tail' ./run\"]\n",  # and bash's $'...'
         '      command: ["redis-cli"]\n      args: ["-a", "Zq9v4", "ping"]\n',  # F4: Kubernetes' args
         '      entrypoint: redis-cli\n      cmd: ["-a", "Zq9v5"]\n',  # Docker's CMD
+        "      entrypoint: redis-cli\n      cmd: [-a]\n      args: [Zq9v5]\n",  # args after both
     ):
         assert "Zq9v" not in mask_text(load(base + extra)), extra
     # F3: mysql's `-p` outside a list keeps its `]`; F5: a printf format with `\n` before `machine`
