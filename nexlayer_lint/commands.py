@@ -461,10 +461,10 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 
 _SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo(?=[ \t])")
 # sudo's options that take the next word: short (last in a group) and long
-_SUDO_VALUED = frozenset("CDghpRrtTuU")
+_SUDO_VALUED = frozenset("CcDghpRrtTuU")
 _SUDO_LONG_VALUED = frozenset(
     {"--user", "--group", "--prompt", "--chdir", "--chroot", "--close-from", "--host", "--role", "--type"}
-    | {"--command-timeout", "--other-user"}
+    | {"--command-timeout", "--other-user", "--login-class"}
 )
 
 
@@ -478,12 +478,19 @@ def _sudo_stdin(text: str, at: int, end: int) -> str | None:
         word, at = text[start:stop], max(after, at + 1)
         if takes_value:
             takes_value = False
-        elif word == "--stdin" or (word[:1] == "-" and word[1:2] != "-" and "S" in word[1:]):
+        elif word == "--stdin":
             return word
         elif word.startswith("--"):
             takes_value = word in _SUDO_LONG_VALUED
         elif word[:1] == "-":
-            takes_value = word[-1] in _SUDO_VALUED
+            # a group of flags: `S` among them, before one that takes a value (`-kS`); that one's
+            # value is the rest of the group (`-uSam`, `-uroot`: hunt 193 F4, F5) or the next word
+            for index, letter in enumerate(word[1:], 1):
+                if letter == "S":
+                    return word
+                if letter in _SUDO_VALUED:
+                    takes_value = index == len(word) - 1
+                    break
         else:
             return None  # the program sudo runs: its options are its own
     return None

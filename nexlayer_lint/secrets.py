@@ -2501,7 +2501,7 @@ def _secrets_under(
                 label = entrypoint_labels.get(path) if entrypoint_labels else None
                 found.append(Secret(path, KIND[state], label or _label(path, parent)))
                 if keys is not None and isinstance(node, (dict, list)):
-                    keys += _keys_of_a_whole(path, node, KIND[state], label or _label(path, parent))
+                    keys += _keys_of_a_whole(path, node)
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
@@ -2582,17 +2582,19 @@ def _runs_the_next(option: Any) -> bool:
     )
 
 
-def _keys_of_a_whole(path: DataPath, node: Any, kind: str, label: str) -> list[Secret]:
-    """Every key inside a mapping that is secret as a whole (the item after `--token`, `- ghp_...:
-    x`), itself secret: messages and paths quote keys (hunt 192 F1). Each node once."""
+def _keys_of_a_whole(path: DataPath, node: Any) -> list[Secret]:
+    """The secrets inside the keys of a mapping that is secret as a whole (the item after
+    `--token` being `- ghp_...: x`), read as any key is: messages and paths quote keys (hunt 192
+    F1); not its every key, which would star `name` and `image` everywhere (hunt 193 F1, F2).
+    Each node once."""
     found: list[Secret] = []
     stack = [(path, node)]
     while stack:
         at, inner = stack.pop()
         pairs = inner.items() if isinstance(inner, dict) else enumerate(inner)
         for key, value in pairs:
-            if isinstance(key, str) and key:
-                found.append(Secret(at + (key,), kind, label, 0, len(key)))
+            if isinstance(key, str) and (in_key := _key_parts_in(key, PLAIN, inner)):
+                found += (Secret(at + (key,), part.kind, part.label, part.start, part.end) for part in in_key)
             if isinstance(value, (dict, list)):
                 stack.append((at + (key,), value))
     return found
@@ -3355,8 +3357,11 @@ def _command_step(path: DataPath) -> int:
 
 
 def _a_var(path: DataPath, index: int) -> bool:
-    """Whether path[index] is a var's name: a key right under vars."""
+    """Whether path[index] is a var's name: a key right under vars, or of an item of a vars list
+    (`vars: [ARGS: x]`: hunt 193 F3)."""
     before = path[index - 1] if index else None
+    if isinstance(before, int) and index >= 2:
+        before = path[index - 2]
     return isinstance(before, str) and _fold(before) in VARS_KEYS
 
 

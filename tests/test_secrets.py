@@ -2885,6 +2885,19 @@ def test_a_pasted_secret_s_value_on_the_line_below_its_key() -> None:
         assert "Zq9c1" not in masked and ": db\n" in masked and "Zq9c1" not in repr(secrets.redact(document))
 
 
+def test_hunt_193s_review() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    # F1, F2: a mapping secret as a whole makes only the secrets inside its keys key secrets
+    document = load(base + "      vars:\n        DB_PASSWORD: {valueFrom: {name: db, key: password}}\n")
+    assert secrets.document_secrets(document).keys == ()
+    # F3: a var named ARGS in the list form of vars is a var, its pasted config read
+    document = load(base + "      vars:\n        - ARGS: |\n            DB_PASSWORD: Zq9e1\n")
+    assert "Zq9e1" not in mask_text(document) and "Zq9e1" not in repr(secrets.redact(document))
+    # F4, F5: sudo's option groups, a value attached to the option that takes one
+    assert shown("echo Zq9e2 | sudo -uroot -S id") == shown("echo Zq9e2 | sudo -c cls -S id") == ["Zq9e2"]
+    assert shown("echo hello | sudo -uSam tee /tmp/greeting") == shown("echo hi | sudo -gStaff id") == []
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
