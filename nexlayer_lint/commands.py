@@ -1215,8 +1215,8 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         return [2] if "b" in letters else []
     if program == "rabbitmqctl":  # `add_user USER PASSWORD`
         return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
-    if program == "cf":  # `auth USER PASSWORD`; not prose's words (`cf auth first, then ...`: hunt 191 F8)
-        return [2] if words[:1] == ["auth"] and not any(word[-1:] in ",.;:" for word in words[1:3]) else []
+    if program == "cf":  # `auth USER PASSWORD`; not prose's words (`cf auth first, then ...`: hunts 191 F8, 194 F3)
+        return [2] if words[:1] == ["auth"] and not (len(words) > 1 and words[1].endswith(",")) else []
     if program == "mc":  # `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,

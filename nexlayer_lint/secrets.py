@@ -692,8 +692,9 @@ _HINT = lazy(
 # Spaces around the sign go in pairs (a connection string's `Password = x`): `PASSWORD= cmd`
 # sets an empty value.
 _ASSIGNED_NAME = lazy(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:=|[ \t]+=[ \t]*)")
-# where such a value ends: not at a blank a `\` escapes (hunt 189 F2), at one after `\\` (hunt 191 F7)
-_VALUE_STOP = lazy(r"[,;&'\"]|(?<!(?<!\\)\\)\s")
+# where such a value ends: not at a blank an odd run of `\` escapes (`\ `, `\\\ `: hunts 189 F2, 194
+# F2), at one after an even run (`\\ `: hunt 191 F7); runs of up to four told apart
+_VALUE_STOP = lazy(r"[,;&'\"]|(?:(?<!\\)|(?<=(?<!\\)\\\\)|(?<=(?<!\\)\\\\\\\\))\s")
 WORD_STOP = lazy(r"\s")
 TEMPLATE_AT = lazy(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
@@ -2588,12 +2589,21 @@ def _keys_of_a_whole(path: DataPath, node: Any) -> list[Secret]:
     F1); not its every key, which would star `name` and `image` everywhere (hunt 193 F1, F2).
     Each node once."""
     found: list[Secret] = []
+    whole = (
+        None  # an item after a flag written `pw: on`, which YAML reads as a mapping: its key is the value (hunt 194 F4)
+    )
+    if path and isinstance(path[-1], int) and isinstance(node, dict) and len(node) == 1:
+        whole = next(iter(node))
+        if isinstance(whole, str) and whole:
+            found.append(Secret(path + (whole,), "name", whole, 0, len(whole)))
     stack = [(path, node)]
     while stack:
         at, inner = stack.pop()
         pairs = inner.items() if isinstance(inner, dict) else enumerate(inner)
         for key, value in pairs:
-            if isinstance(key, str) and (in_key := _key_parts_in(key, PLAIN, inner)):
+            if at == path and key == whole:
+                pass  # secret whole already
+            elif isinstance(key, str) and (in_key := _key_parts_in(key, PLAIN, inner)):
                 found += (Secret(at + (key,), part.kind, part.label, part.start, part.end) for part in in_key)
             if isinstance(value, (dict, list)):
                 stack.append((at + (key,), value))
@@ -2774,10 +2784,23 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     at = 0
     items: list[_PastedItem] = []  # the items open, innermost last
     block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
+    below = False  # the block is the value of a key left empty (`password:`): a scalar, if any
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         bare = line.rstrip(" \t\r")
         line_at, at = at, at + len(line) + 1
+        if block_column >= 0 and below and start < len(bare) and start > block_column:
+            # under an empty key, a mapping, a list or nothing written is no scalar (hunt 194 F1)
+            content = bare[start:]
+            colon = content.find(":")
+            if (
+                content.startswith(("- ", "#"))
+                or content == "-"
+                or (colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"))
+            ):
+                block_column = -1
+            elif _no_literal_value(content) or is_reference(content):
+                continue
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
                 found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]
@@ -2841,7 +2864,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             parts: list[Part] = []
             if end == value or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
-                    block_column, block_label = start, label
+                    block_column, block_label, below = start, label, end == value
             elif end > value and not _no_literal_value(written):
                 parts = [
                     part._replace(start=line_at + part.start, end=line_at + part.end)

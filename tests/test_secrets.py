@@ -2898,6 +2898,21 @@ def test_hunt_193s_review() -> None:
     assert shown("echo hello | sudo -uSam tee /tmp/greeting") == shown("echo hi | sudo -gStaff id") == []
 
 
+def test_hunt_194s_review() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    # F1: under a key left empty, a mapping, a comment or a reference is no value
+    pasted = "            password:\n              secretName: db-credentials\n              # a note\n"
+    pasted += "            token:\n              ${REDIS_PASSWORD}\n"
+    masked = mask_text(load(base + "      vars:\n        APP_CONFIG: |\n          datasource:\n" + pasted))
+    assert masked.endswith(pasted)
+    # F2: a blank after an odd run of backslashes is escaped; F3: `cf auth` with an empty user, a final `.`
+    assert shown("PGPASSWORD=Zq9g1\\\\\\ Zq9g2 psql -h db") == ["Zq9g1\\\\\\ Zq9g2"]
+    assert shown('cf auth "" Zq9g3') == ["Zq9g3"] and shown("cf auth admin Zq9g4. && cf push") == ["Zq9g4."]
+    # F4: an item after a flag that YAML reads as a one-key mapping: its key is the value
+    keys = secrets.document_secrets(load(base + "      command: [app, --password, Zq9g5: on]\n")).keys
+    assert [secret.path[-1] for secret in keys] == ["Zq9g5"]
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
