@@ -2502,7 +2502,7 @@ def _secrets_under(
                 label = entrypoint_labels.get(path) if entrypoint_labels else None
                 found.append(Secret(path, KIND[state], label or _label(path, parent)))
                 if keys is not None and isinstance(node, (dict, list)):
-                    keys += _keys_of_a_whole(path, node)
+                    keys += _keys_of_a_whole(path, node, label or _label(path, parent))
         elif isinstance(node, (dict, list)):
             children = []
             before: list[Any] = []
@@ -2583,7 +2583,7 @@ def _runs_the_next(option: Any) -> bool:
     )
 
 
-def _keys_of_a_whole(path: DataPath, node: Any) -> list[Secret]:
+def _keys_of_a_whole(path: DataPath, node: Any, label: str) -> list[Secret]:
     """The secrets inside the keys of a mapping that is secret as a whole (the item after
     `--token` being `- ghp_...: x`), read as any key is: messages and paths quote keys (hunt 192
     F1); not its every key, which would star `name` and `image` everywhere (hunt 193 F1, F2).
@@ -2595,7 +2595,7 @@ def _keys_of_a_whole(path: DataPath, node: Any) -> list[Secret]:
     if path and isinstance(path[-1], int) and isinstance(node, dict) and len(node) == 1:
         whole = next(iter(node))
         if isinstance(whole, str) and whole:
-            found.append(Secret(path + (whole,), "name", whole, 0, len(whole)))
+            found.append(Secret(path + (whole,), "name", label, 0, len(whole)))  # (the flag's label: hunt 195 F5)
     stack = [(path, node)]
     while stack:
         at, inner = stack.pop()
@@ -2792,15 +2792,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         if block_column >= 0 and below and start < len(bare) and start > block_column:
             # under an empty key, a mapping, a list or nothing written is no scalar (hunt 194 F1)
             content = bare[start:]
-            colon = content.find(":")
-            if (
-                content.startswith(("- ", "#"))
-                or content == "-"
-                or (colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"))
-            ):
-                block_column = -1
-            elif _no_literal_value(content) or is_reference(content):
-                continue
+            quoted = content[:1] in ("'", '"')
+            colon = content.find(":", content.find(content[0], 1) + 1 if quoted else 0)  # (`"a: b"`: hunt 195 F2)
+            if colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"):
+                block_column = -1  # a mapping
+            elif content.startswith("#") or _no_literal_value(content) or is_reference(content):
+                continue  # a comment in it (hunt 195 F1), nothing written
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
                 found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]
@@ -2858,6 +2855,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         ):
             comment = _INNER_COMMENT.search(line, value)
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
+            if line.startswith("#", value) or _PROPERTIES_ONLY.fullmatch(line, value, end):
+                end = value  # `password: # note`, `password: !!str`, `&pw`: its value is below (hunt 195 F3)
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
             secret = is_secret_var_name(label)
@@ -2875,6 +2874,9 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif top is not None:
                 top.waiting = parts  # an item's `value` before its name
     return found
+
+
+_PROPERTIES_ONLY = lazy(r"(?:[!&]\S*[ \t]*){1,2}")  # a tag, an anchor, or both, and nothing else
 
 
 def _flow_at(line: str, at: int) -> bool:

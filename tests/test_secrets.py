@@ -2913,6 +2913,26 @@ def test_hunt_194s_review() -> None:
     assert [secret.path[-1] for secret in keys] == ["Zq9g5"]
 
 
+def test_hunt_195s_review() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        CONFIG: |\n          db:\n"
+    # F1: a comment under a pasted empty key; F2: a quoted value with `: `; F3: a note, a tag
+    # after the key; and a list of passwords below it
+    for pasted in (
+        "            password:\n              # from the vault\n              Zq9h1\n",
+        '            password:\n              "Zq9h1: horse"\n',
+        "            password: # the db password\n              Zq9h1\n",
+        "            password: !!str\n              Zq9h1\n",
+        "            password:\n              - Zq9h1\n",
+    ):
+        masked = mask_text(load(base + pasted))
+        assert "Zq9h1" not in masked, pasted
+    assert "# the db password" in mask_text(load(base + "            password: # the db password\n              x1\n"))
+    # F5: the key of a one-key item after a flag is labelled by the flag
+    document = load(base.split("      vars:")[0] + "      command: [app, --password, Zq9h2: x]\n")
+    assert [(key.path[-1], key.label) for key in secrets.document_secrets(document).keys] == [("Zq9h2", "--password")]
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
