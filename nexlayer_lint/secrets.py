@@ -2792,9 +2792,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         if block_column >= 0 and below and start < len(bare) and start > block_column:
             # under an empty key, a mapping, a list or nothing written is no scalar (hunt 194 F1)
             content = bare[start:]
+            entry = content[2:].lstrip(" \t") if content.startswith("- ") else ""
             quoted = content[:1] in ("'", '"')
             colon = content.find(":", content.find(content[0], 1) + 1 if quoted else 0)  # (`"a: b"`: hunt 195 F2)
-            if colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"):
+            if content == "-" or ":" in entry.partition(" ")[0]:
+                block_column = -1  # an item of a list of mappings (hunt 196 F6)
+            elif colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"):
                 block_column = -1  # a mapping
             elif content.startswith("#") or _no_literal_value(content) or is_reference(content):
                 continue  # a comment in it (hunt 195 F1), nothing written
@@ -2855,15 +2858,20 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         ):
             comment = _INNER_COMMENT.search(line, value)
             end = len(line[: comment.start() if comment else len(line)].rstrip(" \t\r"))
-            if line.startswith("#", value) or _PROPERTIES_ONLY.fullmatch(line, value, end):
-                end = value  # `password: # note`, `password: !!str`, `&pw`: its value is below (hunt 195 F3)
+            # `password: !!str`, `&pw`: a tag or an anchor, its value below, or a value written so: both
+            # read (hunts 195 F3, 196 F1); `password: # note`: its value below
+            words = line[value:end].split()
+            properties = 0 < len(words) <= 2 and all(word[0] in "!&" for word in words)
+            below = end == value or line.startswith("#", value) or properties
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
             secret = is_secret_var_name(label)
             parts: list[Part] = []
-            if end == value or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
+            if below or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
-                    block_column, block_label, below = start, label, end == value
+                    block_column, block_label = start, label
+                if properties and secret:
+                    found += [Part(line_at + value, line_at + end, "assignment", label)]
             elif end > value and not _no_literal_value(written):
                 parts = [
                     part._replace(start=line_at + part.start, end=line_at + part.end)
@@ -2874,9 +2882,6 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif top is not None:
                 top.waiting = parts  # an item's `value` before its name
     return found
-
-
-_PROPERTIES_ONLY = lazy(r"(?:[!&]\S*[ \t]*){1,2}")  # a tag, an anchor, or both, and nothing else
 
 
 def _flow_at(line: str, at: int) -> bool:

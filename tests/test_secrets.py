@@ -2933,6 +2933,22 @@ def test_hunt_195s_review() -> None:
     assert [(key.path[-1], key.label) for key in secrets.document_secrets(document).keys] == [("Zq9h2", "--password")]
 
 
+def test_hunt_196s_review() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        CONFIG: |\n          db:\n"
+    # F1: a value that starts with `!` or `&`, nothing below it; F6: a list of mappings, a lone `-`
+    for pasted in (
+        "            password: !Zq9i1\n        DEBUG: yes\n",
+        "            password: &Zq9i1\n          x: 1\n",
+    ):
+        assert "Zq9i1" not in mask_text(load(base + pasted)), pasted
+    for pasted in (
+        "            imagePullSecrets:\n              - name: regcred\n",
+        "            credentials:\n              -\n",
+    ):
+        assert mask_text(load(base + pasted)).endswith(pasted), pasted
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 

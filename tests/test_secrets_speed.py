@@ -619,3 +619,10 @@ def test_a_mapping_of_many_command_like_keys_is_read_in_linear_time_hunt_191_f5(
     text = "application:\n  pods:\n    - name: web\n      x:\n"
     text += "".join(f"        command{i}: -a x\n" for i in range(5000))
     assert _read_in(text, secrets.document_secrets)[1] < 10 * slowness()
+
+
+def test_a_long_run_of_tag_marks_after_a_pasted_secret_s_key_is_read_in_linear_time_hunt_196_f5() -> None:
+    # a pattern for `password: !!str` backtracked over `!!!...! y`: 8 s for 20,000 marks
+    text = "application:\n  pods:\n    - name: web\n      vars:\n        CONFIG: |\n          db:\n"
+    text += "            password: " + "!" * 40_000 + " y\n"
+    assert _read_in(text, secrets.mask_text)[1] < 10 * slowness()
