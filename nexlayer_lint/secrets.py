@@ -2792,13 +2792,11 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         if block_column >= 0 and below and start < len(bare) and start > block_column:
             # under an empty key, a mapping, a list or nothing written is no scalar (hunt 194 F1)
             content = bare[start:]
-            entry = content[2:].lstrip(" \t") if content.startswith("- ") else ""
-            quoted = content[:1] in ("'", '"')
-            colon = content.find(":", content.find(content[0], 1) + 1 if quoted else 0)  # (`"a: b"`: hunt 195 F2)
-            if content == "-" or ":" in entry.partition(" ")[0]:
-                block_column = -1  # an item of a list of mappings (hunt 196 F6)
-            elif colon > 0 and content[colon + 1 : colon + 2] in ("", " ", "\t"):
-                block_column = -1  # a mapping
+            entry = content[2:].lstrip(" \t") if content.startswith("- ") else content
+            if content == "-":
+                continue  # a lone `-`: its item on the lines below (hunt 197 F2)
+            if _a_mapping_line(entry):
+                block_column = -1  # a mapping, or an item of a list of them (hunt 196 F6)
             elif content.startswith("#") or _no_literal_value(content) or is_reference(content):
                 continue  # a comment in it (hunt 195 F1), nothing written
         if block_column >= 0 and (start >= len(bare) or start > block_column):
@@ -2882,6 +2880,14 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif top is not None:
                 top.waiting = parts  # an item's `value` before its name
     return found
+
+
+def _a_mapping_line(text: str) -> bool:
+    """Whether a pasted line's text is a mapping's entry: a `:` then a blank or the end, past a
+    quoted key (`"a: b"` alone is a scalar: hunt 195 F2; `admin:pw` too: hunt 197 F1)."""
+    quoted = text[:1] in ("'", '"')
+    colon = text.find(":", text.find(text[0], 1) + 1 if quoted else 0)
+    return colon > 0 and text[colon + 1 : colon + 2] in ("", " ", "\t")
 
 
 def _flow_at(line: str, at: int) -> bool:

@@ -2944,9 +2944,15 @@ def test_hunt_196s_review() -> None:
         assert "Zq9i1" not in mask_text(load(base + pasted)), pasted
     for pasted in (
         "            imagePullSecrets:\n              - name: regcred\n",
-        "            credentials:\n              -\n",
+        "            credentials:\n              -\n                username: admin\n",
     ):
         assert mask_text(load(base + pasted)).endswith(pasted), pasted
+    # hunt 197: an item with a `:` that is no mapping's, a value below a lone `-`
+    for pasted in (
+        "            passwords:\n              - admin:Zq9i2\n",
+        "            password:\n              -\n                Zq9i2\n",
+    ):
+        assert "Zq9i2" not in mask_text(load(base + pasted)), pasted
 
 
 def test_hunt_190s_review_of_the_comment_rules() -> None:
