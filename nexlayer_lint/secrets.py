@@ -2784,13 +2784,14 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     at = 0
     items: list[_PastedItem] = []  # the items open, innermost last
     block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
-    below = False  # the block is the value of a key left empty (`password:`): a scalar, if any
+    below = False  # the block is the value of a key left empty (`password:`): scalars, if any
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         bare = line.rstrip(" \t\r")
         line_at, at = at, at + len(line) + 1
         if block_column >= 0 and below and start < len(bare) and start > block_column:
-            # under an empty key, a mapping, a list or nothing written is no scalar (hunt 194 F1)
+            # under an empty key, a mapping (or a list of them), a comment or nothing written is no
+            # value (hunt 194 F1)
             content = bare[start:]
             entry = content[2:].lstrip(" \t") if content.startswith("- ") else content
             if content == "-":
