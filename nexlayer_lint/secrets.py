@@ -2056,19 +2056,14 @@ def _flow_list_data(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     F5), and whether the last `data:` ends the text, its value below."""
     values = [(a, min(b, end)) for a, b in _flow_data_values(text) if start < a <= end]
     pending = bool(values) and end == len(text) and not text[values[-1][0] : end].strip()  # (blanks after: hunt 191 F9)
-    return [(a, b) for a, b in values if b > a and not _no_literal(text[a:b].strip(" \t\"'"))], pending
+    return [(a, b) for a, b in values if b > a and not _no_data_written(text[a:b].strip(" \t\"'"))], pending
 
 
-def _no_literal(value: str) -> bool:
-    """A null, a placeholder, a reference or a command's output (`$(cat f)`): nothing written."""
+def _no_data_written(value: str) -> bool:
+    """A null, or what is_literal_secret calls no literal (a reference, a placeholder), or a
+    command's output (`$(cat f)`)."""
     substitution = value.startswith("$(") and value.endswith(")")
-    return (
-        value in _NULLS
-        or value.lower() == "none"
-        or substitution
-        or bool(_DOC_PLACEHOLDER.fullmatch(value))
-        or is_reference(value)
-    )
+    return value in _NULLS or value.lower() == "none" or substitution or (value != "" and not is_literal_secret(value))
 
 
 def _file_data_at(text: str) -> int:
