@@ -413,7 +413,10 @@ def check(
     _refuse_reports_over_targets(reports, targets)
     if not targets:
         if not quiet:
-            click.echo("nexlayer-lint: no nexlayer.yaml or nexlayer.yml found", err=True)
+            # as ruff's "No Python files found", but naming what the config's excludes left out
+            left_out = ", ".join(map(_printable, selection.left_out))
+            why = f" (left out by force-exclude: {left_out})" if left_out else ""
+            click.echo(f"nexlayer-lint: no nexlayer.yaml or nexlayer.yml found{why}", err=True)
         if not diff:
             searched = next((path for path in paths if path != "-"), "")
             folder = searched if not searched or os.path.isdir(searched) else os.path.dirname(searched)

@@ -35,6 +35,7 @@ _Groups = tuple[tuple[PathPattern, ...], ...]  # one group of patterns per ignor
 class Selection(NamedTuple):
     files: list[str]  # to lint, in order: each path named, each folder's finds in path order
     missing: list[str]  # named paths that do not exist (also in `files`, where reading says so)
+    left_out: list[str]  # named paths force-exclude left out, so a run of none can say why
 
 
 def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str | None = None) -> Selection:
@@ -45,17 +46,20 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
     (a symlink `legacy/nexlayer.yaml` in a laxer folder must not pass `prod/nexlayer.yaml`)."""
     files: list[str] = []
     missing: list[str] = []
+    left_out: list[str] = []
     seen: dict[object, list[str]] = {}  # a file's identity -> the names it is linted under
     for path in paths or (".",):
         kind = _kind(path) if path != STDIN else "stdin"
-        if kind == "stdin":
-            found: Sequence[str] = [] if stdin_filename and _forced_out(stdin_filename, resolver) else [STDIN]
+        name = stdin_filename if kind == "stdin" else path
+        if kind == "missing":
+            found: Sequence[str] = [path]  # reading it says so, beside the other files' results
+        elif name and _forced_out(name, resolver, is_dir=kind == "folder"):
+            found = []
+            left_out.append(name)
         elif kind == "folder":
-            found = [] if _forced_out(path, resolver, is_dir=True) else sorted(_search(path, resolver))
-        elif kind == "missing":
-            found = [path]  # reading it says so, beside the other files' results
+            found = sorted(_search(path, resolver))
         else:
-            found = [] if _forced_out(path, resolver) else [path]
+            found = [path]
         for item in found:
             identity = file_identity(item)
             names = seen.setdefault(identity, [])
@@ -67,7 +71,7 @@ def select_files(paths: Sequence[str], resolver: Resolver, stdin_filename: str |
             files.append(item)
             if kind == "missing":
                 missing.append(item)
-    return Selection(files, missing)
+    return Selection(files, missing, left_out)
 
 
 def file_identity(path: str) -> object:

@@ -241,7 +241,16 @@ def test_force_exclude_skips_excluded_files_named_explicitly(tree):
     assert shown_files(broken, "examples/good/nexlayer.yaml", "--force-exclude") == ["examples/good/nexlayer.yaml"]
     result = run(broken, "--force-exclude")
     assert result.exit_code == 0 and result.stdout == ""
-    assert "no nexlayer.yaml or nexlayer.yml found" in result.stderr
+    # it says which named paths the excludes left out, where ruff says only that none was found
+    said = f"nexlayer-lint: no nexlayer.yaml or nexlayer.yml found (left out by force-exclude: {broken})\n"
+    assert result.stderr == said
+    args = ["examples/broken", "-", "--force-exclude", "--stdin-filename", broken]
+    result = CliRunner().invoke(main, args, input="x: 1\n", catch_exceptions=False)
+    assert result.stderr.endswith("(left out by force-exclude: examples/broken, examples/broken/nexlayer.yaml)\n")
+    result = run("examples/good/nexlayer.yaml", "--force-exclude")
+    assert "left out" not in result.stderr
+    (tree / "empty").mkdir()
+    assert run("empty").stderr == "nexlayer-lint: no nexlayer.yaml or nexlayer.yml found\n"  # none excluded
     # in the config, as pre-commit users set it once
     write(tree / "pyproject.toml", '[tool.nexlayer-lint]\nextend-exclude = ["examples/broken"]\nforce-exclude = true\n')
     assert shown_files(broken) == []
