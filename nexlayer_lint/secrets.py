@@ -2969,7 +2969,7 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
                 # the quotes the entry is written in (`'machine ... password x'`), maybe escaped
                 value_end = close - 1 if close > value_start and text[close - 1] == "\\" else close
             keys.append(key)
-            if key == "password":
+            if key == "password" and not _netrc_prose(text, tokens, pairs + 2, value_start, value_end):
                 passwords.append((value_start, value_end))
             pairs += 2
             while pairs < len(tokens) and tokens[pairs][0] < value_end:  # a quoted value's other words
@@ -2984,6 +2984,23 @@ def _netrc_entries(text: str, tokens: list[tuple[int, int, bool]], *, comment: b
         entries.append((counts, line_start, quote, quote_at, passwords))
         at = max(pairs, at + 1)
     return entries
+
+
+def _netrc_prose(text: str, tokens: list[tuple[int, int, bool]], after: int, start: int, end: int) -> bool:
+    """Whether an entry's password is a word of prose: a word of lower-case letters followed on
+    its line by another, which no `.netrc` has there (`# machine h.io password below is public`;
+    not `password hunter' > ~/.netrc`, nor `password hunter login u`)."""
+    if after >= len(tokens) or tokens[after][2] or not _is_lower_word(text[start:end]):
+        return False
+    following = text[tokens[after][0] : tokens[after][1]]
+    return _is_lower_word(following) and following not in _NETRC_WORDS
+
+
+def _is_lower_word(word: str) -> bool:
+    return word.isalpha() and word.islower() and word.isascii()
+
+
+_NETRC_WORDS = frozenset({"machine", "default", "login", "password", "account", "macdef"})
 
 
 def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpands") -> list[Part]:
