@@ -2780,6 +2780,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     items: list[_PastedItem] = []  # the items open, innermost last
     block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
     below = False  # the block is the value of a key left empty (`password:`): scalars, if any
+    lone_dash = -1  # the column of a lone `-` in that block, whose item is read on the lines below
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         bare = line.rstrip(" \t\r")
@@ -2790,11 +2791,20 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             content = bare[start:]
             entry = content[2:].lstrip(" \t") if content.startswith("- ") else content
             if content == "-":
+                lone_dash = start
                 continue  # a lone `-`: its item on the lines below (hunt 197 F2)
+            if content.startswith("#"):
+                continue  # a comment in it (hunt 195 F1)
             if _a_mapping_line(entry):
                 block_column = -1  # a mapping, or an item of a list of them (hunt 196 F6)
-            elif content.startswith("#") or _no_literal_value(content) or is_reference(content):
-                continue  # a comment in it (hunt 195 F1), nothing written
+                if 0 <= lone_dash < start:  # the item a lone `-` above opened, read as any item (hunt 198 F1)
+                    while items and (items[-1].dash >= lone_dash or items[-1].column > lone_dash):
+                        items.pop()
+                    items.append(_PastedItem(lone_dash, -1))
+            elif _no_literal_value(content) or is_reference(content):
+                lone_dash = -1
+                continue  # nothing written
+        lone_dash = -1
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
                 found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]

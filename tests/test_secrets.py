@@ -2967,6 +2967,14 @@ def test_hunt_196s_review() -> None:
         "            password:\n              -\n                Zq9i2\n",
     ):
         assert "Zq9i2" not in mask_text(load(base + pasted)), pasted
+    # hunt 198 F1: a lone `-` opens an item whose keys are below it, an env item's too
+    for key in ("credentials", "auth", "keys", "password"):
+        for first, second in (("name: DB_PASSWORD", "value: Zq9i3"), ("value: Zq9i3", "name: API_TOKEN")):
+            pasted = f"            {key}:\n              -\n                {first}\n                {second}\n"
+            assert "Zq9i3" not in mask_text(load(base + pasted)), pasted
+    pasted = "            credentials:\n              -\n                name: LOG_LEVEL\n"
+    pasted += "                value: debug\n"
+    assert mask_text(load(base + pasted)).endswith(pasted)
 
 
 def test_hunt_190s_review_of_the_comment_rules() -> None:
