@@ -2003,7 +2003,8 @@ _SECRETS_KEYS = ("secrets:", "- secrets:")
 _SECRETS_FLOW = lazy(r"(?<![A-Za-z0-9_])[\"']?secrets[\"']?[ \t]*:[ \t]*\[")  # `secrets: [{...}]`
 # a flow item's `data` in a `# secrets:` list commented out, and where its value ends
 _FLOW_DATA = lazy(r"[{,][ \t]*[\"']?data[\"']?[ \t]*:[ \t]*")
-_FLOW_VALUE_END = lazy(r"[,}]")
+_FLOW_VALUE_END = lazy(r"[,}]|\$\{|\{\{")
+_FLOW_VALUE_PLAIN_END = lazy(r"[,}]")
 
 
 def _flow_data_values(text: str) -> list[tuple[int, int]]:
@@ -2023,10 +2024,21 @@ def _flow_data_values(text: str) -> list[tuple[int, int]]:
             found.append((at, end))
             continue
         if end < at:
-            stop = _FLOW_VALUE_END.search(text, at)
-            end = stop.start() if stop else len(text)
+            end = _flow_value_end(text, at)
             found.append((at, end))  # (a later `data` before the same end is inside this value)
     return found
+
+
+def _flow_value_end(text: str, at: int) -> int:
+    """Where a plain flow value from text[at] ends: at a `,` or `}`, past the braces of a
+    reference or a template in it (`${TLS_CERT}`, `{{ .Values.pw }}`: hunt 198 F2)."""
+    while (stop := _FLOW_VALUE_END.search(text, at)) is not None and stop.group() in ("${", "{{"):
+        close = text.find("}" if stop.group() == "${" else "}}", stop.end())
+        if close < 0:  # not closed: a `,` or `}` ends the value as in any other
+            plain = _FLOW_VALUE_PLAIN_END.search(text, stop.end())
+            return plain.start() if plain else len(text)
+        at = close + (1 if stop.group() == "${" else 2)
+    return stop.start() if stop else len(text)
 
 
 def _flow_close(text: str, at: int, depth: int) -> tuple[int, int]:
@@ -2060,10 +2072,11 @@ def _flow_list_data(text: str, start: int, end: int) -> tuple[list[tuple[int, in
 
 
 def _no_data_written(value: str) -> bool:
-    """A null, or what is_literal_secret calls no literal (a reference, a placeholder), or a
-    command's output (`$(cat f)`)."""
+    """Nothing, a null, or what is_literal_secret calls no literal (a reference, a placeholder),
+    a command's output (`$(cat f)`), a template holding no literal (`{{ .Values.tls }}`)."""
     substitution = value.startswith("$(") and value.endswith(")")
-    return value in _NULLS or value.lower() == "none" or substitution or (value != "" and not is_literal_secret(value))
+    written = value not in _NULLS and value.lower() not in ("", "none") and not substitution
+    return not (written and is_literal_secret(value) and not _only_templates(value))
 
 
 def _file_data_at(text: str) -> int:

@@ -2977,6 +2977,20 @@ def test_hunt_196s_review() -> None:
     assert mask_text(load(base + pasted)).endswith(pasted)
 
 
+def test_hunt_198s_review_a_commented_flow_list_s_references_and_templates() -> None:
+    # F2: the braces of a reference or a template are inside the value, which is no literal
+    head = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for data in ("${TLS_CERT}", "${A}-${B}", "{{ .Values.tls }}", '""'):
+        comment = f"# secrets: [{{name: tls, data: {data}, mountPath: /etc/tls/cert.pem}}]\n"
+        assert mask_text(load(head + comment)).endswith(comment), data
+    for data, starred in (("Zq9j1", "*****"), ("ab${X}cd", "********"), ('{{ "Zq9j2" }}', "*************")):
+        comment = f"# secrets: [{{name: tls, data: {data}, mountPath: /etc/tls/cert.pem}}]\n"
+        assert mask_text(load(head + comment)).endswith(comment.replace(data, starred)), data
+    # a reference or a template not closed: a `,` or `}` ends the value, as any other's
+    comment = "# secrets: [{name: tls, data: {{Zq9j3, mountPath: /etc/tls/cert.pem}]\n"
+    assert mask_text(load(head + comment)).endswith(comment.replace("{{Zq9j3", "*******"))
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
