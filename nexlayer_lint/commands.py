@@ -447,6 +447,10 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
         # a reference keeps its meaning at the text's end too (`-p$MYSQL_PWD;`: no literal)
         if end < len(text) or text.startswith("$", start):
             end = stop
+        # a quote that ends the word and pairs with none in it closes the quotes the command is in
+        # (`sh -c 'redis-server --requirepass $REDIS_PASSWORD'`: hunt 199 F7)
+        if end - start > 1 and text[end - 1] in "'\"" and text.count(text[end - 1], start, end) % 2 == 1:
+            end -= 1
     return start, end
 
 

@@ -2991,6 +2991,16 @@ def test_hunt_198s_review_a_commented_flow_list_s_references_and_templates() -> 
     assert mask_text(load(head + comment)).endswith(comment.replace("{{Zq9j3", "*******"))
 
 
+def test_a_quote_closing_a_script_ends_the_option_value_before_it() -> None:
+    # hunt 199 F7: the script's closing quote was read into the value, so a reference was a literal
+    assert shown("sh -c 'redis-server --requirepass $REDIS_PASSWORD'") == []
+    assert shown("bash -c 'mysqladmin ping -uroot -p$MYSQL_ROOT_PASSWORD'") == []
+    assert shown('sh -c "redis-server --requirepass $REDIS_PASSWORD"') == []
+    assert shown("sh -c 'redis-server --requirepass Zq9k1'") == ["Zq9k1"]
+    assert shown("bash -c 'mysqladmin ping -uroot -pZq9k2x'; echo ok") == ["Zq9k2x"]
+    assert shown("redis-cli -a Zq9k3'x'") == ["Zq9k3'x'"]  # quotes that pair inside the word are in it
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
