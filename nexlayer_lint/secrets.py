@@ -407,6 +407,8 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     if text.startswith("--", start, end) and _OPTION.fullmatch(text, start, end) is not None:
         return True
+    if is_switch_or_null(text[start:end]):
+        return True  # `--must-change-password false`: says whether, as under a var's name (hunt 199 F2)
     if text.startswith("'", start) or (start > 0 and text[start - 1] == "'"):
         return False  # in single quotes (the word, or the text read inside them): a shell reads no `$`
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`;
@@ -1479,6 +1481,9 @@ def _assigned_parts(text: str) -> list[Part]:
             stop = min(stop, signature.end())
         if handled:  # inside a substitution read already: the value ends before its `)`
             stop = max(pos, min(stop, handled[-1][0] - 1))
+        if is_switch_or_null(text[pos:stop]):  # `--must-change-password=false`, `.env`'s `REDIS_PASSWORD=null`
+            pos = stop
+            continue
         found += literal_parts(text, pos, stop, "assignment", name)
         # The next name starts after this value (`PASSWORD=PASSWORD=...` is one value), or inside
         # the substitution it follows
@@ -2467,6 +2472,13 @@ _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "enabl
 _FILE_PATH = lazy(
     r"/(?:etc|var|run|opt|usr|home|srv|tmp|mnt|app|data|secrets|certs|config|root|workspace)(?:/[A-Za-z0-9._@-]+)+"
 )
+
+
+def is_switch_or_null(text: str) -> bool:
+    """Whether a value written in a string after a secret's name or option, maybe quoted, is a
+    switch or a null: it says whether the secret is set (hunt 199 F2)."""
+    bare = text.strip(" \t\"'")
+    return bare.lower() in _SWITCHES or bare in _NULLS
 
 
 def says_where_or_whether(value: object) -> bool:

@@ -3001,6 +3001,23 @@ def test_a_quote_closing_a_script_ends_the_option_value_before_it() -> None:
     assert shown("redis-cli -a Zq9k3'x'") == ["Zq9k3'x'"]  # quotes that pair inside the word are in it
 
 
+def test_a_switch_or_a_null_after_a_secret_name_or_option_in_a_string_is_no_literal() -> None:
+    # hunt 199 F2: Gitea's documented flag, Laravel's stock `.env`; as a var's switch is
+    for text in (
+        "gitea admin user create --password-file /data/pw --must-change-password=false",
+        "--must-change-password false",
+        "--password 'off'",
+        "REDIS_PASSWORD=null",
+        "MAIL_PASSWORD=~\nMAIL_HOST=smtp",
+        "DB_PASSWORD=True",
+        "mysql -ptrue",
+    ):
+        assert shown(text) == [], text
+    assert shown("DB_PASSWORD=false1 API_TOKEN=Zq9l1") == ["false1", "Zq9l1"]
+    assert shown("x=1 DB_PASSWORD=null API_TOKEN=Zq9l2") == ["Zq9l2"]
+    assert shown("--password nullZq9l3") == ["nullZq9l3"]
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
