@@ -38,6 +38,7 @@ from nexlayer_lint.secrets import (
     WORD_STOP,
     Part,
     entry_parts,
+    flow_close,
     follows_secret_flag,
     is_secret_config_key,
     is_secret_flag,
@@ -275,9 +276,9 @@ _QUOTED_OPTION_WORD = lazy(  # a word's start: after a blank, `(` (a bash array)
 
 
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
-# `--data "{\"token\": \"x\"}"`), or an array (`'[{"password": "x"}]'`, `'["a", {...}]'`): its
-# entries are read as a JSON value's are.
-_QUOTED_OBJECT = lazy(r"""['"][\[{]""")
+# `--data "{\"token\": \"x\"}"`), or an array (`'[{"password": "x"}]'`, `'["a", {...}]'`), or a
+# call's argument (`db.createUser({...})`): its entries are read as a JSON value's are.
+_QUOTED_OBJECT = lazy(r"""['"][\[{]|\(\{""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:
@@ -287,16 +288,27 @@ def _quoted_object_parts(text: str) -> list[Part]:
     in_jq = _Within(text, _JQ) if "jq" in text else None
     pos = 0
     while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
-        start, end = value_from(text, match.start(), WORD_STOP)
-        pos = end + 1
+        call = match.group() == "({"
+        if call:
+            # a call's object, to its closing brace (MongoDB's `db.createUser({user: 'app', pwd:
+            # 'x'})` in `mongosh --eval "..."`: hunt 199 F4)
+            start, end = match.start() + 1, flow_close(text, match.start() + 1, 0)[0]
+            pos = end
+        else:
+            start, end = value_from(text, match.start(), WORD_STOP)
+            pos = end + 1
         # jq's filter is a program: an unquoted value is a path or an expression (`{password: .x}`),
         # a string literal may still be a secret
         jq = in_jq is not None and in_jq(match.start())
-        found += [
-            part._replace(start=start + part.start, end=start + part.end)
-            for part in entry_parts(text[start:end], quoted_only=jq)
-        ]
+        parts = entry_parts(text[start:end], quoted_only=jq)
+        if call:  # a script's: a value in quotes or digits; not `pwd: passwordPrompt()`, `process.env.PW`
+            parts = [part for part in parts if _quoted_or_digits(text, start + part.start, start + part.end)]
+        found += [part._replace(start=start + part.start, end=start + part.end) for part in parts]
     return found
+
+
+def _quoted_or_digits(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in "'\"") or text[start:end].isdigit()
 
 
 _JQ = lazy(r"(?<![^\s'\"/;|&(`])jq(?=[ \t])")

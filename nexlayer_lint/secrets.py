@@ -2046,7 +2046,7 @@ def _flow_value_end(text: str, at: int) -> int:
     return stop.start() if stop else len(text)
 
 
-def _flow_close(text: str, at: int, depth: int) -> tuple[int, int]:
+def flow_close(text: str, at: int, depth: int) -> tuple[int, int]:
     """Reads a comment's text from `at` with `depth` flow brackets open, quotes skipped (`data:
     "a]b"`: hunt 190 F3): just after the bracket that closes the last, and 0; else the text's
     end and the depth still open. Each character once."""
@@ -3890,7 +3890,7 @@ class _Spans:
             if key_lines or block is not None:
                 self.add_lines(start + 1, _trimmed([(0, end - start - 1)], text))
             elif flow:  # `#   data: x}]`, a line of a secrets list in flow style commented out
-                close, flow = _flow_close(text, 0, flow)
+                close, flow = flow_close(text, 0, flow)
                 prefix = "{data: " if pending else ","  # (a `data:` that ended the line before)
                 values, pending = _flow_list_data(prefix + text, len(prefix), len(prefix) + close)
                 self.add_lines(start + 1, _trimmed([(a - len(prefix), b - len(prefix)) for a, b in values], text))
@@ -3915,7 +3915,7 @@ class _Spans:
                 # comment lines while it is open
                 opened = _SECRETS_FLOW.search(text) if "secrets" in text else None
                 if opened is not None:
-                    close, flow = _flow_close(text, opened.end() - 1, 0)
+                    close, flow = flow_close(text, opened.end() - 1, 0)
                     values, pending = _flow_list_data(text, opened.end() - 1, close)
                     self.add_lines(start + 1, _trimmed(values, text))
                 elif "data" in text and (files or (comment.own_line and "{" in text)):

@@ -3018,6 +3018,18 @@ def test_a_switch_or_a_null_after_a_secret_name_or_option_in_a_string_is_no_lite
     assert shown("--password nullZq9l3") == ["nullZq9l3"]
 
 
+def test_an_object_given_to_a_call_in_a_script_is_read() -> None:
+    # hunt 199 F4: MongoDB's createUser in `mongosh --eval`, the documented way to make a user
+    text = """mongosh admin --eval "db.createUser({user: 'app', pwd: 'Zq9o1', roles: ['readWrite']})\""""
+    assert shown(text) == ["Zq9o1"]
+    assert shown("mongo --eval \"db.auth({user: 'a', password: 'Zq9o2'})\"") == ["Zq9o2"]
+    assert shown("db.auth({user: 'a', pwd: 12345678})") == ["12345678"]
+    # a script's expression is no literal
+    for text in ("db.createUser({user: 'app', pwd: passwordPrompt()})", 'node -e "f({pwd: process.env.PW})"'):
+        assert shown(text) == [], text
+    assert shown("db.createUser({user: 'app', pwd: '${MONGO_PW}'})") == []
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
