@@ -75,6 +75,8 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _program_option_parts(text)
         if "-H" in text or "header" in text:
             found += _header_parts(text)
+    if "Basic" in text and "base64" in text:
+        found += _basic_built_parts(text)
         if "--arg" in text:
             found += _jq_arg_parts(text)
     if "{" in text:
@@ -636,6 +638,25 @@ def _header_parts(text: str) -> list[Part]:
     return found
 
 
+# Basic credentials built by the shell: `Basic $(echo -n user:password | base64)` (a git
+# `http.extraHeader`, a curl header: hunt 199 F5)
+_BASIC_BUILT = lazy(r"Basic[ \t]+\$\((?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+")
+_TO_BASE64 = lazy(r"[ \t]*\|[ \t]*base64")
+
+
+def _basic_built_parts(text: str) -> list[Part]:
+    """The password of each `user:password` an echo pipes into base64 for a Basic credential:
+    what follows the first `:` of its word (_BASIC_BUILT)."""
+    found: list[Part] = []
+    for match in _BASIC_BUILT.finditer(text):
+        start, end = _command_word(text, match.end())
+        colon = text.find(":", start, end)
+        after = end + 1 if text[end : end + 1] in ("'", '"') else end
+        if colon >= 0 and _TO_BASE64.match(text, after) and not not_an_option_value(text, colon + 1, end):
+            found += literal_parts(text, colon + 1, end, "option", "Authorization")
+    return found
+
+
 def header_parts(text: str, start: int, end: int) -> list[Part]:
     """The secret in the header text[start:end] (`X-Api-Key: x`, the word after `-H`, or the
     list item after it): what follows its `Name:` when the name looks secret."""
@@ -887,7 +908,7 @@ def oracle_logon_parts(text: str) -> list[Part]:
 # counts only when its verb is `login` (_past_login)
 _PROGRAM = lazy(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
-    r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp"
+    r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp|influx|ssh-keygen|caddy"
     r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr|oc|cf)(?=[\s'\"]|\Z)"
 )
 _LOGIN = lazy(r"login(?=[\s'\"]|\Z)")
@@ -904,6 +925,8 @@ _SHORT_OPTION = {
     "-U": lazy(r"(?<![^\s'\"])(?:-U|--user)(?:[ \t]+|=|(?=[^\s=]))"),
     "-u": lazy(r"(?<![^\s'\"])(?:-u|--user)(?:[ \t]+|=)"),
     "password": lazy(r"(?<![^\s'\"])password[ \t]+"),
+    "-N": lazy(r"(?<![^\s'\"])-N(?:[ \t]+|(?=\S))"),  # ssh-keygen's new passphrase, `-N pw`, `-Npw`
+    "--plaintext": lazy(r"(?<![^\s'\"])--plaintext(?:[ \t]+|=)"),
 }
 assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
 
@@ -990,6 +1013,11 @@ _POSITIONAL_PROGRAMS = {
     "mc": _Reads(frozenset({"--api", "--path", "--config-dir", "-C"}), options_first=False),
     # Cloud Foundry's `cf auth USER PASSWORD` (or `CLIENT_ID CLIENT_SECRET --client-credentials`: hunt 189 F6)
     "cf": _Reads(frozenset({"--origin"}), options_first=False),
+    # `openssl passwd -apr1 PASSWORD` (nginx's basic auth: hunt 199 F5); no password with `-stdin` or `-in FILE`
+    "openssl": _Reads(frozenset({"-salt", "-in"}), options_first=False),
+    # Grafana's `grafana cli admin reset-admin-password PASSWORD`, `grafana-cli admin ...`
+    "grafana-cli": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
+    "grafana": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
 }
 # one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
 # u], "interval": 5`: no second word for AUTH after it)
@@ -1233,6 +1261,11 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         return [2] if words and words[0] in _RABBITMQ_PASSWORD_COMMANDS else []
     if program == "cf":  # `auth USER PASSWORD`; not prose's words (`cf auth first, then ...`: hunts 191 F8, 194 F3)
         return [2] if words[:1] == ["auth"] and not (len(words) > 1 and words[1].endswith(",")) else []
+    if program == "openssl":
+        return [1] if words[:1] == ["passwd"] and "stdin" not in letters and "in" not in letters else []
+    if program in ("grafana", "grafana-cli"):
+        command = words[1:3] if program == "grafana" and words[:1] == ["cli"] else words[:2]
+        return [len(command) + (program == "grafana")] if command == ["admin", "reset-admin-password"] else []
     if program == "mc":  # `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,

@@ -686,6 +686,7 @@ _HINT = lazy(
     # a password as a plain word (commands.py) where nothing above is (`redis-cli AUTH pw`); htpasswd
     # and mosquitto_passwd take it after a `-b`; no new first character (each costs every search)
     r"|-cli[ \t,'\"]|chpasswd|rabbitmqctl|cf[ \t,]"  # (`cf auth USER PASSWORD`)
+    r"|ssl[ \t,]+passwd|grafana"  # `openssl passwd PASSWORD`, `grafana cli admin reset-admin-password PASSWORD`
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -717,10 +718,13 @@ class Part(NamedTuple):
 # (`imp` is looked for apart: a branch of _HINT starting at `p` or `i` made every search stop at each)
 _IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
-POSITIONAL_PASSWORD_PROGRAMS = ("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc", "cf")
+POSITIONAL_PASSWORD_PROGRAMS = (
+    *("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc", "cf", "openssl"),
+    *("grafana-cli", "grafana"),
+)
 # a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
+_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", "base64", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
 # maybe escaped in a shell's string; each run of blanks is read from one letter (linear).
@@ -1871,6 +1875,10 @@ PASSWORD_OPTIONS = {
     "mosquitto_rr": "-P",
     "cqlsh": "-p",
     "lftp": "-u",  # `-u user,password`
+    # hunt 199 F5: InfluxDB 2's `influx setup -p`, ssh-keygen's new passphrase, Caddy's `hash-password`
+    "influx": "-p",
+    "ssh-keygen": "-N",
+    "caddy": "--plaintext",
 }
 # `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
 # `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)

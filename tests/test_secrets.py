@@ -3030,6 +3030,33 @@ def test_an_object_given_to_a_call_in_a_script_is_read() -> None:
     assert shown("db.createUser({user: 'app', pwd: '${MONGO_PW}'})") == []
 
 
+def test_server_tools_passwords_are_read() -> None:
+    # hunt 199 F5: the recipes of nginx's basic auth, Caddy, ssh-keygen, InfluxDB 2, Grafana, git
+    assert shown("""echo "admin:$(openssl passwd -apr1 Zq9r1)" > /etc/nginx/.htpasswd""") == ["Zq9r1"]
+    assert shown("useradd -p $(openssl passwd -1 Zq9r2) bob") == ["Zq9r2"]
+    assert shown("openssl passwd Zq9r3") == ["Zq9r3"]
+    assert shown("caddy hash-password --plaintext Zq9r4") == ["Zq9r4"]
+    assert shown("ssh-keygen -t ed25519 -N 'Zq9r5' -f /k") == ["Zq9r5"]
+    assert shown("influx setup -u admin -p Zq9r6 -o shop -b metrics -f") == ["Zq9r6"]
+    assert shown("grafana cli admin reset-admin-password Zq9r7") == ["Zq9r7"]
+    assert shown("grafana-cli --homepath /usr/share/grafana admin reset-admin-password Zq9r8") == ["Zq9r8"]
+    text = 'git -c http.extraHeader="Authorization: Basic $(echo -n ci:Zq9r9 | base64)" clone https://x.io/r'
+    assert shown(text) == ["Zq9r9"]
+    assert shown("""curl -H "Authorization: Basic $(printf '%s' 'u:Zq9ra' | base64 -w0)" x""") == ["Zq9ra"]
+    # no password written: asked for, read from a file, a reference, another subcommand
+    for text in (
+        "openssl passwd -stdin < /run/pw",
+        "openssl passwd -1 -in /run/pw",
+        "openssl rand -hex 32",
+        "ssh-keygen -t ed25519 -N '' -f /k",
+        "ssh-keygen -N $PASSPHRASE -f /k",
+        "grafana cli plugins install grafana-clock-panel",
+        'curl -H "Authorization: Basic $(echo -n $USER:$PASS | base64)" x',
+        "Basic $(echo u:Zq9rb)",
+    ):
+        assert shown(text) == [], text
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
