@@ -1943,6 +1943,8 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                     end = cut.start() if cut else len(text)
             if text[value:end].rstrip(" \t") in _NULLS:
                 pass  # `# api_key: ~`, `null`: none set (hunt 179 F6)
+            elif _says_nothing_secret(text[start : start + sign].strip(), text[value:end]):
+                pass  # `# REDIS_AUTH: "off"`, `# Password: must be at least 8 characters` (hunt 199 F1)
             elif _BLOCK_HEADER.fullmatch(text, value, end) is None:  # `# API_KEY: >-`: its lines are the value
                 found += [
                     (start + p.start, start + p.end)
@@ -1954,6 +1956,29 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
                 found += [(p.start, p.end) for p in literal_parts(text, *noted, "", "")]
         pos = cut.end() if cut else len(text) + 1
     return found
+
+
+def _says_nothing_secret(name: str, value: str) -> bool:
+    """Whether a comment's `name: value` is no secret commented out: a switch or a null, maybe
+    with a note in brackets after it (`# auth: none (public API)`); or, under a name no var has
+    (`Password`, `Token`, `auth`), words of prose, two or more, the first a word and a little
+    word of English among them (`must be at least 8 characters`; not `correct horse battery
+    staple`, nor `s3cr3t is the old one`)."""
+    words = value.split()
+    if not words:
+        return False
+    if is_switch_or_null(words[0]) and (len(words) == 1 or words[1].startswith("(")):
+        return True
+    var_like = "_" in name or "." in name or name.isupper() or (name[:1].islower() and not name.islower())
+    prose = len(words) >= 2 and _PROSE_WORD.fullmatch(words[0]) is not None
+    return not var_like and prose and any(word.lower().strip(".,;:()") in _LITTLE_WORDS for word in words)
+
+
+# the words prose cannot do without, which a passphrase seldom holds
+_LITTLE_WORDS = frozenset(
+    {"a", "an", "the", "be", "is", "are", "was", "at", "on", "in", "of", "for", "to", "with", "by", "from", "must"}
+    | {"should", "will", "can", "see", "not", "if", "or", "your", "you", "this", "it", "least", "when", "here"}
+)
 
 
 def _closing_quote(text: str, opening: int) -> int:

@@ -3057,6 +3057,27 @@ def test_server_tools_passwords_are_read() -> None:
         assert shown(text) == [], text
 
 
+def test_a_comment_s_switch_or_prose_under_a_secret_name_is_not_starred() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # hunt 199 F1: setup notes at a comment's start; a switch, as a live var's is shown
+    for comment in (
+        " Password: must be at least 8 characters",
+        " Token: generated on first boot",
+        " auth: none (public API)",
+        ' REDIS_AUTH: "off"',
+        " - password: the admin one",
+    ):
+        assert comment_secrets(comment) == [], comment
+    for comment, secret in (
+        (" password: correct horse battery staple", "correct horse battery staple"),
+        (" token: Zq9s1 is the old one", "Zq9s1 is the old one"),
+        (" DB_PASSWORD: set in the dashboard", "set in the dashboard"),  # a var's name holds any value
+        (" Password: Zq9s2", "Zq9s2"),
+    ):
+        assert [comment[a:b] for a, b in comment_secrets(comment)] == [secret], comment
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
