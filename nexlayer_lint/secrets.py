@@ -114,6 +114,12 @@ FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "
 # A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
 SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
 _KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
+# A browser bundle's vars (`NEXT_PUBLIC_`, `VITE_PUBLIC_`, `EXPO_PUBLIC_`, SvelteKit's `PUBLIC_`)
+# are published whole: their tokens and DSNs too (`NEXT_PUBLIC_MAPBOX_TOKEN`, `..._SENTRY_DSN`:
+# hunt 199 F3), not a password or a secret
+_BUNDLED_TERMS = frozenset({*_KEY_TERMS, "TOKEN", "DSN", "APIKEY"})
+# a captcha's site key is the public half of its pair (`RECAPTCHA_SITE_KEY`, Turnstile's)
+_SITE = "SITE"
 _VERSION = lazy(r"V?[0-9]+")
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -160,13 +166,15 @@ def _is_secret_name(name: str) -> bool:
     while first > 0 and _qualifies(parts[first]):
         first -= 1
     switch = public = False
+    bundled = "PUBLIC" in parts[:2]
     for index, part in enumerate(parts):
         if index >= first:
             base = part.rstrip("0123456789") or part
-            if not switch and _is_term(base, last=index == len(parts) - 1) and not (public and base in _KEY_TERMS):
+            published = public and base in (_BUNDLED_TERMS if bundled else _KEY_TERMS)
+            if not switch and _is_term(base, last=index == len(parts) - 1) and not published:
                 return True
         switch = switch or part in SWITCH_PARTS
-        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS
+        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS or part == _SITE
     return False
 
 
