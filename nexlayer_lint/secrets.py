@@ -1397,6 +1397,8 @@ def _assigned_parts(text: str) -> list[Part]:
             pos = handled.pop()[1]  # inside a value read already
             continue
         name = match.group(1)
+        if text.startswith("-D", match.start()) and match.start(1) == match.start() + 1 and name[1:2].islower():
+            name = name[1:]  # a Java system property, `-Dspring.datasource.password=x` (hunt 199 F6)
         pos = match.end()
         if text.startswith("=", pos):
             continue  # `==`: base64's padding (`Basic dXNlcjpw==`, whose text would be the "name"), a comparison

@@ -1096,6 +1096,31 @@ def test_nx213_literal_secret_never_shows_the_value() -> None:
         assert "hunter2" not in d.message + d.hint and "abc123xyz" not in d.message + d.hint
 
 
+def test_nx213_names_a_java_property_and_a_mongodb_pwd_by_what_they_are() -> None:
+    # hunt 199 F6: `-D` is the JVM's option, not the name's; `${PWD}` is the working directory
+    found = only(
+        """
+        application:
+          name: shop
+          pods:
+            - name: web
+              image: nginx:1.27
+              path: /
+              servicePorts: [80]
+              vars:
+                JAVA_OPTS: "-Dspring.datasource.password=Zq9t1 -DdbPassword=Zq9t2"
+              command: "mongosh --eval \\"db.createUser({user: 'a', pwd: 'Zq9t3'})\\""
+        """,
+        "NX213",
+    )
+    assert [d.message for d in found] == [
+        'var "JAVA_OPTS" of pod "web" sets spring.datasource.password to a literal secret',
+        'var "JAVA_OPTS" of pod "web" sets dbPassword to a literal secret',
+        'command of pod "web" sets pwd to a literal secret',
+    ]
+    assert ['"${SPRING_DATASOURCE_PASSWORD}"' in found[0].hint, '"${PASSWORD}"' in found[2].hint] == [True, True]
+
+
 def test_nx213_a_secret_written_as_a_key_is_reported_at_the_key_without_naming_it() -> None:
     # hunt 16: the key was starred in frames, but nothing told the user to revoke it
     keys = '      vars:\n        ghp_KeyLeakAAbcdefghijABCDEFGHIJ0123456789: x\n        "postgres://u:KeyLeakBB@h": y\n'

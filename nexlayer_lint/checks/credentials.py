@@ -179,7 +179,9 @@ def _where(doc: Document, path: DataPath) -> str:
 
 def _secret_name(name: str) -> str:
     cleaned = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_").upper()
-    return cleaned or "SECRET"
+    # `PWD` is the shell's working directory, which a dashboard secret must not shadow (MongoDB's
+    # `pwd:`: hunt 199 F6)
+    return "PASSWORD" if cleaned == "PWD" else cleaned or "SECRET"
 
 
 def _key_of(doc: Document, path: DataPath) -> str:
