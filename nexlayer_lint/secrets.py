@@ -101,6 +101,9 @@ _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a p
 # Vault's dev server's root token is given by its "ID" (`VAULT_DEV_ROOT_TOKEN_ID`,
 # `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
 _ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
+# Kubernetes' and Helm charts' keys that name a Secret object, not its data: `imagePullSecrets:
+# regcred`, `existingSecret: db-creds` (the last notes' weak point)
+_NAMES_A_SECRET_OBJECT = (["IMAGE", "PULL", "SECRETS"], ["IMAGE", "PULL", "SECRET"], ["EXISTING", "SECRET"])
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
     # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
@@ -161,6 +164,8 @@ def _is_secret_name(name: str) -> bool:
         return False
     if parts[-3:] == _ROOT_TOKEN_ID:
         return True
+    if parts[-3:] in _NAMES_A_SECRET_OBJECT or parts[-2:] in _NAMES_A_SECRET_OBJECT:
+        return False
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
     while first > 0 and _qualifies(parts[first]):
@@ -2923,7 +2928,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             key
             and _CONFIG_KEY.fullmatch(key)
             and line[colon + 1 : colon + 2] in (" ", "\t", "", "\r")
-            and (is_secret_var_name(label) or in_item)
+            and (_pasted_secret_name(label) or in_item)
             and not (var is not None and _CAPITALS_NAME.fullmatch(var.group(2)))
             # `- key: timeout`, a `secretKeyRef`'s `key: password`: a name (hunt 173 F2)
             and not (var is not None and _PLAIN_WORD.fullmatch(var.group(2)))
@@ -2937,7 +2942,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             below = end == value or line.startswith("#", value) or properties
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
-            secret = is_secret_var_name(label)
+            secret = _pasted_secret_name(label)
             parts: list[Part] = []
             if below or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
@@ -2954,6 +2959,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif top is not None:
                 top.waiting = parts  # an item's `value` before its name
     return found
+
+
+def _pasted_secret_name(name: str) -> bool:
+    """A pasted file's secret key: a secret's name, or a kubeconfig's `client-key-data` (the
+    private key in base64, which `DATA` after `KEY` would leave out)."""
+    return is_secret_var_name(name) or name.strip("\"'").lower() == _KEY_DATA
 
 
 def _a_mapping_line(text: str) -> bool:

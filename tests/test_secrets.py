@@ -74,6 +74,7 @@ BY_PASS_PROXY_CHECK COOKIE_DOMAIN SERVER_AUTH_COOKIE_DOMAIN SERVER_AUTH_COOKIE_I
 SESSION_DRIVER EXPO_PUBLIC_APPLE_MAPKIT_JS_KEY NEXT_PUBLIC_POSTHOG_KEY NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY
 STRIPE_PUBLIC_KEY SERVER_ENCRYPTION_JWT_PUBLIC_KEY VITE_SUPABASE_ANON_KEY VITE_SUPABASE_PUBLISHABLE_KEY
 VITE_PUBLIC_POSTHOG_TOKEN NEXT_PUBLIC_SENTRY_DSN NEXT_PUBLIC_MAPBOX_TOKEN RECAPTCHA_SITE_KEY TURNSTILE_SITE_KEY
+imagePullSecrets IMAGE_PULL_SECRET existingSecret postgresql.auth.existingSecret
 RELAY_OWNER_PUBKEY HF_TOKEN_PATH OPENAI_API_KEY_PATH STRIPE_API_KEY_PATH SENTRY_DSN_PATH SIGNING_LOCAL_FILE_PATH
 N8N_BASIC_AUTH_ACTIVE N8N_BASIC_AUTH_USER PASSWORD_RESET_DISABLED ZULIP_AUTH_BACKENDS TWILIO_ACCOUNT_SID
 NEXLAYER_ACCESS_CODE DISABLE_SECURITY_PLUGIN PUBLIC_URL KEYCLOAK_ADMIN GITHUB_CLIENT_ID
@@ -3078,6 +3079,17 @@ def test_a_comment_s_switch_or_prose_under_a_secret_name_is_not_starred() -> Non
         (" Password: Zq9s2", "Zq9s2"),
     ):
         assert [comment[a:b] for a, b in comment_secrets(comment)] == [secret], comment
+
+
+def test_a_pasted_kubeconfig_s_client_key_data_is_starred_and_a_secret_object_s_name_is_not() -> None:
+    # the last notes' weak points: a kubeconfig's private key; `imagePullSecrets: regcred` names a Secret
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        KUBECONFIG: |\n          users:\n          - name: admin\n            user:\n"
+    pasted = "              client-certificate-data: LS0tCRT\n              client-key-data: Zq9u1\n"
+    masked = mask_text(load(base + pasted))
+    assert "Zq9u1" not in masked and "client-certificate-data: LS0tCRT" in masked
+    pasted = "              imagePullSecrets: regcred\n              existingSecret: db-creds\n"
+    assert mask_text(load(base + pasted)).endswith(pasted)
 
 
 def test_hunt_190s_review_of_the_comment_rules() -> None:
