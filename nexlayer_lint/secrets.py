@@ -2949,7 +2949,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
                     block_column, block_label = start, label
                 if properties and secret:
                     found += [Part(line_at + value, line_at + end, "assignment", label)]
-            elif end > value and not _no_literal_value(written):
+            elif end > value and not _no_literal_value(written) and not _translated(name, words):
                 parts = [
                     part._replace(start=line_at + part.start, end=line_at + part.end)
                     for part in literal_parts(line, value, end, "assignment", label)
@@ -2959,6 +2959,19 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif top is not None:
                 top.waiting = parts  # an item's `value` before its name
     return found
+
+
+def _translated(key: str, words: list[str]) -> bool:
+    """Whether a pasted line is a translation file's (`Password: Passwort`, `Forgot Password:
+    Passwort vergessen`): a title-case key, and words of prose as its value."""
+    title = key[:1].isupper() and not key.isupper() and "_" not in key
+    return title and bool(words) and all(_a_word(word) for word in words)
+
+
+def _a_word(word: str) -> bool:
+    """A word of prose in any script, maybe joined by hyphens, in brackets or ending a sentence."""
+    bare = word.strip("(\"'").rstrip(".,;:!?)\"'")
+    return bool(bare) and all(piece.isalpha() for piece in bare.split("-"))
 
 
 def _pasted_secret_name(name: str) -> bool:

@@ -3092,6 +3092,19 @@ def test_a_pasted_kubeconfig_s_client_key_data_is_starred_and_a_secret_object_s_
     assert mask_text(load(base + pasted)).endswith(pasted)
 
 
+def test_a_pasted_translation_file_s_title_case_keys_hold_prose() -> None:
+    # the last notes' weak point: `Password: Passwort` is a translation, in any script
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        I18N_DE: |\n"
+    pasted = "          Password: Passwort\n          Forgot Password: Passwort vergessen\n"
+    pasted += "          API Key: API-Schlüssel\n          Secret: Geheimnis.\n"
+    assert mask_text(load(base + pasted)).endswith(pasted)
+    # a config's: a value that is no word, or a lower-case key
+    pasted = "          Password: Zq9v1\n          password: Sesame\n          Token: Zq9v2x\n"
+    masked = mask_text(load(base + pasted))
+    assert all(secret not in masked for secret in ("Zq9v1", "Sesame", "Zq9v2x")), masked
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
