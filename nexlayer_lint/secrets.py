@@ -548,7 +548,8 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
 
 
 _ALNUM = lazy(r"[A-Za-z0-9]")
-_DOC_PLACEHOLDER = lazy(r"<[^<>%]+>")
+# `<your token>`; the word `value` (`KEY=VALUE`, `key=value pairs`: the last notes' weak point)
+_DOC_PLACEHOLDER = lazy(r"<[^<>%]+>|[Vv]alue|VALUE")
 
 
 def is_reference(value: object) -> bool:
@@ -1500,7 +1501,9 @@ def _assigned_parts(text: str) -> list[Part]:
             stop = min(stop, signature.end())
         if handled:  # inside a substitution read already: the value ends before its `)`
             stop = max(pos, min(stop, handled[-1][0] - 1))
-        if is_switch_or_null(text[pos:stop]):  # `--must-change-password=false`, `.env`'s `REDIS_PASSWORD=null`
+        written = text[pos:stop]
+        # `--must-change-password=false`, `.env`'s `REDIS_PASSWORD=null`; a placeholder, `KEY=VALUE`
+        if is_switch_or_null(written) or _DOC_PLACEHOLDER.fullmatch(written.strip(" \t\"'")):
             pos = stop
             continue
         found += literal_parts(text, pos, stop, "assignment", name)
@@ -1914,6 +1917,8 @@ def assignment_sign(text: str) -> int:
     if sign == equals and (before in ("!", "<", ">") or (text[sign + 1 : sign + 2] == "=" and before in " \t")):
         return -1  # a comparison (`password != empty`, `password == x`: hunt 179 F6), not `NAME==x` (hunt 181 F8)
     name = text[:sign].strip()
+    if sign == equals and (" " in name or "\t" in name):
+        return -1  # words before an `=` are prose, no var's name (`# vars are key=value pairs`)
     return sign if sign > 0 and len(name) <= 128 and is_secret_var_name(name) else -1
 
 
