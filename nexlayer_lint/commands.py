@@ -75,12 +75,14 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _program_option_parts(text)
         if "-H" in text or "header" in text:
             found += _header_parts(text)
-    if "Basic" in text and "base64" in text:
-        found += _basic_built_parts(text)
         if "--arg" in text:
             found += _jq_arg_parts(text)
+    if "Basic" in text and "base64" in text:
+        found += _basic_built_parts(text)
     if "{" in text:
         found += _quoted_object_parts(text)
+    if "changeUserPassword" in text:
+        found += _mongo_password_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
     if "'" in text or SQL_DOUBLE_QUOTE.search(text):  # `IDENTIFIED BY "x"` too
@@ -280,7 +282,7 @@ _QUOTED_OPTION_WORD = lazy(  # a word's start: after a blank, `(` (a bash array)
 # A JSON object that starts a quoted word of a command (`curl -d '{"password": "x"}'`,
 # `--data "{\"token\": \"x\"}"`), or an array (`'[{"password": "x"}]'`, `'["a", {...}]'`), or a
 # call's argument (`db.createUser({...})`): its entries are read as a JSON value's are.
-_QUOTED_OBJECT = lazy(r"""['"][\[{]|\(\{""")
+_QUOTED_OBJECT = lazy(r"""['"][\[{]|[(,][ \t]*\{""")
 
 
 def _quoted_object_parts(text: str) -> list[Part]:
@@ -290,12 +292,13 @@ def _quoted_object_parts(text: str) -> list[Part]:
     in_jq = _Within(text, _JQ) if "jq" in text else None
     pos = 0
     while (match := _QUOTED_OBJECT.search(text, pos)) is not None:
-        call = match.group() == "({"
+        call = match.group()[0] in "(,"
         if call:
             # a call's object, to its closing brace (MongoDB's `db.createUser({user: 'app', pwd:
-            # 'x'})` in `mongosh --eval "..."`: hunt 199 F4)
-            start, end = match.start() + 1, flow_close(text, match.start() + 1, 0)[0]
-            pos = end
+            # 'x'})` in `mongosh --eval "..."`, a later argument's, `db.updateUser('app', {pwd:
+            # 'x'})`: hunts 199 F4, 201 F4)
+            start = match.end() - 1
+            end = pos = flow_close(text, start, 0)[0]
         else:
             start, end = value_from(text, match.start(), WORD_STOP)
             pos = end + 1
@@ -306,6 +309,19 @@ def _quoted_object_parts(text: str) -> list[Part]:
         if call:  # a script's: a value in quotes or digits; not `pwd: passwordPrompt()`, `process.env.PW`
             parts = [part for part in parts if _quoted_or_digits(text, start + part.start, start + part.end)]
         found += [part._replace(start=start + part.start, end=start + part.end) for part in parts]
+    return found
+
+
+# MongoDB's `db.changeUserPassword('app', 'x')`: its second argument, a string (hunt 201 F4)
+_CHANGE_PASSWORD = lazy(r"""changeUserPassword\([ \t]*(?:'[^'\n]*'|"[^"\n]*")[ \t]*,[ \t]*(?=['"])""")
+
+
+def _mongo_password_parts(text: str) -> list[Part]:
+    found: list[Part] = []
+    for match in _CHANGE_PASSWORD.finditer(text):
+        start, end = value_from(text, match.end(), WORD_STOP)
+        if end > start and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", "changeUserPassword")
     return found
 
 
@@ -396,8 +412,8 @@ def _stdin_parts(text: str) -> list[Part]:
     it (`echo x | docker login --password-stdin`). Each command (to _COMMAND_END) is read once
     for a here-string, and each echo's words and the command after them once: linear."""
     found: list[Part] = []
-    start = 0
-    while HERE_STRING in text and start <= len(text):
+    start = 0 if HERE_STRING in text else len(text) + 1  # (asked once: per command, it was n² steps: hunt 200 F2)
+    while start <= len(text):
         command_end = _COMMAND_END.search(text, start)
         end = command_end.start() if command_end else len(text)
         here = text.find(HERE_STRING, start, end)
@@ -640,7 +656,9 @@ def _header_parts(text: str) -> list[Part]:
 
 # Basic credentials built by the shell: `Basic $(echo -n user:password | base64)` (a git
 # `http.extraHeader`, a curl header: hunt 199 F5)
-_BASIC_BUILT = lazy(r"Basic[ \t]+\$\((?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+")
+_BASIC_BUILT = lazy(
+    r"Basic[ \t]+(?:\$\(|`)(?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+"
+)
 _TO_BASE64 = lazy(r"[ \t]*\|[ \t]*base64")
 
 
@@ -650,6 +668,8 @@ def _basic_built_parts(text: str) -> list[Part]:
     found: list[Part] = []
     for match in _BASIC_BUILT.finditer(text):
         start, end = _command_word(text, match.end())
+        pipe = text.find("|", start, end)
+        end = pipe if pipe >= 0 and text[match.end()] not in "'\"" else end  # `u:pw|base64` (hunt 201 F7)
         colon = text.find(":", start, end)
         after = end + 1 if text[end : end + 1] in ("'", '"') else end
         if colon >= 0 and _TO_BASE64.match(text, after) and not not_an_option_value(text, colon + 1, end):
@@ -1070,6 +1090,24 @@ _RABBITMQ_PASSWORD_COMMANDS = frozenset({"add_user", "change_password", "authent
 _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET requirepass PASSWORD`
 
 
+# programs whose password is their command's last word, and whose names prose and docs mention
+# (`# use openssl passwd -apr1 for nginx`, `grafana cli admin reset-admin-password then restart`:
+# hunt 201 F8)
+_LAST_WORD_PROGRAMS = frozenset({"openssl", "grafana", "grafana-cli"})
+_PLACEHOLDER_WORD = lazy(r"\[[^\]]*\]|<[^>]*>|\.{2,}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def _prose_or_placeholder(text: str, arguments: list[tuple[int, int]], index: int) -> bool:
+    """Whether the word at arguments[index] is a placeholder (`[password]`, `<pw>`, `...`,
+    `YOUR_PASSWORD`, a secret's name in lower case: `password`, `mypassword`) or a lower-case
+    word that other words follow (prose)."""
+    start, end = arguments[index]
+    word = text[start:end]
+    if _PLACEHOLDER_WORD.fullmatch(word) or (word.islower() and is_secret_var_name(word)):
+        return True
+    return index + 1 < len(arguments) and word.isalpha() and word.islower()
+
+
 def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]:
     """The password each command of a _POSITIONAL_PROGRAMS program is given as a word (`htpasswd
     -bc FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`, `redis-cli AUTH PASSWORD`...),
@@ -1087,8 +1125,11 @@ def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]
         pos = max(end, at)
         letters, arguments = _arguments(text, words, _POSITIONAL_PROGRAMS[name])
         for index in _password_at(name, letters, [text[start:stop] for start, stop in arguments]):
-            if index < len(arguments) and not _no_literal(text, *arguments[index], last_closer):
-                found += literal_parts(text, *arguments[index], "option", name)
+            if index >= len(arguments) or _no_literal(text, *arguments[index], last_closer):
+                continue
+            if name in _LAST_WORD_PROGRAMS and _prose_or_placeholder(text, arguments, index):
+                continue
+            found += literal_parts(text, *arguments[index], "option", name)
     pos = 0 if _CHPASSWD in text else len(text)
     while (echo := _ECHO.search(text, pos)) is not None:
         spans, stop = _echoed(text, echo)  # its literal words, adjacent ones joined

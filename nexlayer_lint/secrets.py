@@ -117,12 +117,15 @@ FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "
 # A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
 SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
 _KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
-# A browser bundle's vars (`NEXT_PUBLIC_`, `VITE_PUBLIC_`, `EXPO_PUBLIC_`, SvelteKit's `PUBLIC_`)
-# are published whole: their tokens and DSNs too (`NEXT_PUBLIC_MAPBOX_TOKEN`, `..._SENTRY_DSN`:
-# hunt 199 F3), not a password or a secret
+# A browser bundle's vars (`NEXT_PUBLIC_`, `VITE_PUBLIC_`, `EXPO_PUBLIC_`, `NUXT_PUBLIC_`) are
+# published whole: their tokens and DSNs too (`NEXT_PUBLIC_MAPBOX_TOKEN`, `..._SENTRY_DSN`: hunt
+# 199 F3), not a password or a secret; no other name with `PUBLIC` in it (`GITHUB_PUBLIC_REPO_TOKEN`,
+# `PUBLIC_REFRESH_TOKEN`: hunt 201 F3)
+_BUNDLERS = frozenset({"NEXT", "VITE", "EXPO", "NUXT"})
 _BUNDLED_TERMS = frozenset({*_KEY_TERMS, "TOKEN", "DSN", "APIKEY"})
-# a captcha's site key is the public half of its pair (`RECAPTCHA_SITE_KEY`, Turnstile's)
-_SITE = "SITE"
+# a captcha's site key is the public half of its pair (`RECAPTCHA_SITE_KEY`, Turnstile's); not
+# `SITE_ENCRYPTION_KEY`
+_SITE_KEY = ["SITE", "KEY"]
 _VERSION = lazy(r"V?[0-9]+")
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -164,14 +167,14 @@ def _is_secret_name(name: str) -> bool:
         return False
     if parts[-3:] == _ROOT_TOKEN_ID:
         return True
-    if parts[-3:] in _NAMES_A_SECRET_OBJECT or parts[-2:] in _NAMES_A_SECRET_OBJECT:
+    if parts[-3:] in _NAMES_A_SECRET_OBJECT or parts[-2:] in _NAMES_A_SECRET_OBJECT or parts[-2:] == _SITE_KEY:
         return False
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
     while first > 0 and _qualifies(parts[first]):
         first -= 1
     switch = public = False
-    bundled = "PUBLIC" in parts[:2]
+    bundled = len(parts) > 2 and parts[0] in _BUNDLERS and parts[1] == "PUBLIC"
     for index, part in enumerate(parts):
         if index >= first:
             base = part.rstrip("0123456789") or part
@@ -179,7 +182,7 @@ def _is_secret_name(name: str) -> bool:
             if not switch and _is_term(base, last=index == len(parts) - 1) and not published:
                 return True
         switch = switch or part in SWITCH_PARTS
-        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS or part == _SITE
+        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS
     return False
 
 
@@ -1403,8 +1406,12 @@ def _assigned_parts(text: str) -> list[Part]:
             pos = handled.pop()[1]  # inside a value read already
             continue
         name = match.group(1)
-        if text.startswith("-D", match.start()) and match.start(1) == match.start() + 1 and name[1:2].islower():
-            name = name[1:]  # a Java system property, `-Dspring.datasource.password=x` (hunt 199 F6)
+        if text.startswith("-D", match.start()) and match.start(1) == match.start() + 1 and len(name) > 1:
+            # a Java system property, `-Dspring.datasource.password=x`, `-DDB_PASSWORD=x` (hunts 199
+            # F6, 201 F6); not `-DB_PASSWORD=x`
+            property_name = name[1:]
+            if name[1].islower() or (is_secret_var_name(property_name) and len(name_parts(property_name)[0]) > 1):
+                name = property_name
         pos = match.end()
         if text.startswith("=", pos):
             continue  # `==`: base64's padding (`Basic dXNlcjpw==`, whose text would be the "name"), a comparison
@@ -1980,17 +1987,17 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
 
 def _says_nothing_secret(name: str, value: str) -> bool:
     """Whether a comment's `name: value` is no secret commented out: a switch or a null, maybe
-    with a note in brackets after it (`# auth: none (public API)`); or, under a name no var has
-    (`Password`, `Token`, `auth`), words of prose, two or more, the first a word and a little
-    word of English among them (`must be at least 8 characters`; not `correct horse battery
-    staple`, nor `s3cr3t is the old one`)."""
+    with a note in brackets of words after it (`# auth: none (public API)`); or, under a name no
+    var has (`Password`, `Token`, `auth`), words of prose only, two or more with a little word of
+    English among them (`must be at least 8 characters`; not `correct horse battery staple`,
+    `see Zq9d8`, `s3cr3t is the old one`: hunt 201 F2)."""
     words = value.split()
-    if not words:
+    if not words or not all(_a_word(word) or (word.isdigit() and len(word) <= 4) for word in words[1:]):
         return False
     if is_switch_or_null(words[0]) and (len(words) == 1 or words[1].startswith("(")):
         return True
     var_like = "_" in name or "." in name or name.isupper() or (name[:1].islower() and not name.islower())
-    prose = len(words) >= 2 and _PROSE_WORD.fullmatch(words[0]) is not None
+    prose = len(words) >= 2 and _a_word(words[0])
     return not var_like and prose and any(word.lower().strip(".,;:()") in _LITTLE_WORDS for word in words)
 
 
@@ -2868,9 +2875,9 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             # value (hunt 194 F1)
             content = bare[start:]
             entry = content[2:].lstrip(" \t") if content.startswith("- ") else content
-            if content == "-":
+            if content == "-" or (content[1:2] in (" ", "\t") and content[1:].lstrip(" \t").startswith("#")):
                 lone_dash = start
-                continue  # a lone `-`: its item on the lines below (hunt 197 F2)
+                continue  # a lone `-` (maybe with a note: hunt 201 F5): its item on the lines below (hunt 197 F2)
             if content.startswith("#"):
                 continue  # a comment in it (hunt 195 F1)
             if _a_mapping_line(entry):
@@ -2882,7 +2889,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             elif _no_literal_value(content) or is_reference(content):
                 lone_dash = -1
                 continue  # nothing written
-        lone_dash = -1
+        if start < len(bare):
+            lone_dash = -1  # (a blank line between a lone `-` and its keys: hunt 201 F5)
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
                 found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]
@@ -3113,6 +3121,7 @@ _NETRC_WORDS = frozenset({"machine", "default", "login", "password", "account", 
 def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpands") -> list[Part]:
     """The passwords of a `.netrc`'s entries that count or start a line (_netrc_parts)."""
     found: list[Part] = []
+    formats: dict[int, _PrintfFormat] = {}  # each printf format read once, however many entries it holds
     for counts, line_start, quote, quote_at, passwords in entries:
         for value_start, value_end in passwords if counts or line_start else ():
             # no shell reads a `.netrc`: `$ecret` is a password; `${X}`, `$(cat f)`, `$X`, a
@@ -3120,7 +3129,7 @@ def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpa
             # $gh_token" > ~/.netrc`, an unquoted heredoc: hunts 163 F10, 164 F5)
             if _PRINTF_CONVERSION.fullmatch(text, value_start, value_end):
                 # `printf 'machine h password %s\n' x`: the argument the conversion takes (hunt 181 F7)
-                argument = _printf_argument(text, quote, quote_at, value_start)
+                argument = _printf_argument(text, quote, quote_at, value_start, formats)
                 if argument is not None:
                     found += literal_parts(text, *argument, "option", "password")
                 continue
@@ -3134,30 +3143,57 @@ def _netrc_passwords(text: str, entries: list[_NetrcEntry], expands: "_ShellExpa
     return found
 
 
-def _printf_argument(text: str, quote: str, quote_at: int, at: int) -> tuple[int, int] | None:
+class _PrintfFormat(NamedTuple):
+    """A printf format read once (hunt 200 F1: read again for each entry, a format of n entries
+    took n² steps): where it closes, where its conversions start and how many arguments the ones
+    before each take, and the argument words after it read so far."""
+
+    close: int
+    starts: list[int]
+    taken: list[int]  # taken[i]: the arguments the conversions before starts[i] take
+    words: list[tuple[int, int]]
+    next_word: int  # where the next argument word is looked for
+
+
+def _printf_format(text: str, quote: str, quote_at: int) -> _PrintfFormat:
+    close = text.find(quote, quote_at + 1)
+    while close > 0 and quote == '"' and escaped(text, close):
+        close = text.find(quote, close + 1)
+    starts: list[int] = []
+    taken = [0]
+    for conversion in _PRINTF_ANY.finditer(text, quote_at + 1, close if close >= 0 else len(text)):
+        starts.append(conversion.start())
+        taken.append(taken[-1] + (0 if conversion.group() == "%%" else 1 + conversion.group().count("*")))
+    return _PrintfFormat(close, starts, taken, [], close + 1)
+
+
+def _printf_argument(
+    text: str, quote: str, quote_at: int, at: int, formats: dict[int, _PrintfFormat]
+) -> tuple[int, int] | None:
     """Where the literal argument is that a printf gives the conversion at text[at], when its
     format is the quoted text opening at `quote_at` (`printf 'machine %s\npassword %s\n' h pw`):
     the word after the format as far on as the conversions before it; None for a reference."""
-    close = text.find(quote, at) if quote else -1
     command = text[max(0, quote_at - 16) : quote_at].rstrip()
     command = command[:-2].rstrip() if command.endswith(" --") else command  # `printf -- '...'`
-    if close < 0 or not command.endswith("printf"):
+    if not quote or not command.endswith("printf"):
+        return None
+    form = formats.get(quote_at)
+    if form is None:
+        form = formats[quote_at] = _printf_format(text, quote, quote_at)
+    if form.close < 0 or form.close < at:
         return None
     # each conversion takes an argument, and one more for each `*` (`%*s`: a width); `%2$s` names its own
     own = _PRINTF_CONVERSION.match(text, at)
     if own is not None and own.group(1):
         index = int(own.group(1)) - 1
     else:
-        conversions = [match.group() for match in _PRINTF_ANY.finditer(text, quote_at + 1, at)]
-        index = sum(1 + conversion.count("*") for conversion in conversions if conversion != "%%")
+        index = form.taken[bisect.bisect_left(form.starts, at)]
         index += own.group().count("*") if own is not None else 0
-    pos, word = close + 1, None
-    for _ in range(index + 1):
-        if (word := _PRINTF_WORD.match(text, pos)) is None:
+    while len(form.words) <= index:
+        if (word := _PRINTF_WORD.match(text, form.words[-1][1] if form.words else form.next_word)) is None:
             return None
-        pos = word.end()
-    assert word is not None
-    start, end = word.span(1)
+        form.words.append(word.span(1))
+    start, end = form.words[index]
     if text[start] in "'\"":
         start, end = start + 1, end - 1
     return None if text.startswith(("$", "`"), start) or start >= end else (start, end)

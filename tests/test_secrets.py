@@ -66,6 +66,7 @@ DB_PW PSWD PRIVKEY SIGNINGKEY APP_SIGNINGKEY DB_PASSWORDS DB_PASSWORD_HASH
 CLIENT_SECRET_PROD API_KEY_DEV STRIPE_SECRET_KEY_LIVE DB_PASSWORD_STAGING JWT_SECRET_TEST
 VAULT_DEV_ROOT_TOKEN_ID ROOT_TOKEN_ID
 NEXT_PUBLIC_DB_PASSWORD NEXT_PUBLIC_SECRET RECAPTCHA_SECRET_KEY SITE_SECRET WEBSITE_TOKEN
+SITE_ENCRYPTION_KEY SITE_JWT_KEY GITHUB_PUBLIC_REPO_TOKEN HF_PUBLIC_TOKEN PUBLIC_REFRESH_TOKEN
 DB_P\u0410SSWORD \u0410PI_\u041aEY \uff24\uff22_\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24 db_p\u0430ss
 """.split()
 NOT_SECRET_NAMES = """
@@ -3113,6 +3114,47 @@ def test_key_value_prose_and_the_placeholder_value_are_no_secret() -> None:
         assert comment_secrets(comment) == [], comment
     assert shown("app --set key=value --token=<your-token> --password=Zq9w1") == ["Zq9w1"]
     assert {" DB_PASSWORD=Zq9w2"[a:b] for a, b in comment_secrets(" DB_PASSWORD=Zq9w2")} == {"Zq9w2"}
+
+
+def test_hunt_201s_review_of_this_session_s_fixes() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F1: jq's --arg (my regression: its reader went under the Basic test)
+    assert shown("jq -n --arg password Zq9y1 '{p: $password}'") == ["Zq9y1"]
+    # F2: a comment's prose and switch notes are words only (my regression)
+    for comment, secret in (
+        (" Password: see Zq9y2", "see Zq9y2"),
+        (" password: the first one was Zq9y3", "the first one was Zq9y3"),
+        (" DB_PASSWORD: off (was Zq9y4 before)", "off (was Zq9y4 before)"),
+    ):
+        assert [comment[a:b] for a, b in comment_secrets(comment)] == [secret], comment
+    # F4: MongoDB's updateUser and changeUserPassword
+    assert shown("""mongosh --eval "db.updateUser('app', {pwd: 'Zq9y5'})\"""") == ["Zq9y5"]
+    assert shown("""mongosh --eval "db.changeUserPassword('app', 'Zq9y6')\"""") == ["Zq9y6"]
+    assert shown("""mongosh --eval "db.changeUserPassword('app', passwordPrompt())\"""") == []
+    # F6: a capitalised Java property loses its `-D`, `-DB_PASSWORD` keeps its `D`
+    assert [part.label for part in parts_in("-DDB_PASSWORD=Zq9y7 -DB_PASSWORD=Zq9y8")] == ["DB_PASSWORD"] * 2
+    # F7: no blank before the pipe, backquotes
+    assert shown('git -c http.extraHeader="Authorization: Basic $(echo -n ci:Zq9y9|base64)" clone x') == ["Zq9y9"]
+    assert shown("Authorization: Basic `echo -n ci:Zq9ya|base64`") == ["Zq9ya"]
+    # F8: prose and placeholders after openssl's and grafana's commands
+    for text in (
+        "# Use openssl passwd -apr1 for nginx basic auth",
+        "# to reset: grafana cli admin reset-admin-password then restart",
+        "openssl passwd -apr1 [password]",
+        "openssl passwd -apr1 YOUR_PASSWORD",
+        "openssl passwd -apr1 ...",
+    ):
+        assert shown(text) == [], text
+    assert shown("openssl passwd -apr1 s3cret") == ["s3cret"]
+
+
+def test_hunt_201_f5_a_lone_dash_past_a_blank_line_or_with_a_note_opens_its_item() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        CONFIG: |\n          credentials:\n"
+    for dash in ("            -\n\n", "            - # the db\n"):
+        masked = mask_text(load(base + dash + "              name: DB_PASSWORD\n              value: Zq9z1\n"))
+        assert "Zq9z1" not in masked and dash in masked, masked
 
 
 def test_hunt_190s_review_of_the_comment_rules() -> None:
