@@ -3357,6 +3357,8 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
     """`parts`, the secrets of a `command` string, and those it has after its entrypoint's text
     that none of them overlaps (the command's offsets; one that starts in the entrypoint, from
     the command's start)."""
+    if len(program) > _PROGRAM_READ:  # a long entrypoint: its program and its last words, for each item (linear)
+        program = program.split(None, 1)[0][:_PROGRAM_READ] + " " + program[-_PROGRAM_READ:]
     shift = len(program) + 1
     added = [
         part._replace(start=max(part.start - shift, 0), end=part.end - shift)
@@ -3364,6 +3366,9 @@ def _with_entrypoint(parts: list[Part], program: str, command: str, jwts: bool) 
         if part.end > shift
     ]
     return _with_parts(parts, added)
+
+
+_PROGRAM_READ = 512
 
 
 def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
@@ -3477,7 +3482,10 @@ def _attached_programs(argv: list[Any], shift: int) -> dict[int, str]:
             at += 1
             continue
         stop = _wrapped_command(argv, at) if "sshpass" in item else len(argv)
-        found.update((place - shift, item) for place in range(max(at + 1, shift), stop))
+        # the program's word only: each later item read with the whole of a long item was n² steps (hunt 200 F3)
+        named = min(item.find(name) for name in ATTACHED_PASSWORD_PROGRAMS if name in item)
+        word = item[item.rfind(" ", 0, named) + 1 : (item.find(" ", named) + 1 or len(item) + 1) - 1]
+        found.update((place - shift, word) for place in range(max(at + 1, shift), stop))
         at = stop
     return found
 

@@ -465,6 +465,33 @@ def test_a_command_list_of_many_programs_is_read_in_linear_time() -> None:
     assert [d[0] for d in report["diags"]] == ["NX103", "NX213"]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        # hunt 200 F1: each printf conversion read its format again from its opening quote (n²)
+        pytest.param(
+            "'      command: \"printf \\'' + 'machine h.io login u password %s\\\\n' * 20_000"
+            " + '\\' ' + ' '.join(f'pw{i}x' for i in range(20_000)) + ' > ~/.netrc\"\\n'",
+            id="printf-netrc-20000-entries",
+        ),
+        # hunt 200 F2: whether the text held a here-string was asked again for each command
+        pytest.param(
+            "'      command: \"' + 'a;' * 200_000 + 'docker login --password-stdin <<< pw\"\\n'", id="here-string-last"
+        ),
+        # hunt 200 F3: each item after a long `mysql ...` item was read with all of it
+        pytest.param(
+            "'      command:\\n        - \"mysql' + ' x' * 10_000 + '\"\\n'"
+            " + ''.join(f'        - -pS3cr{i}\\n' for i in range(10_000))",
+            id="items-after-a-long-program-item",
+        ),
+    ],
+)
+def test_commands_that_repeat_a_secret_reader_s_shape_are_read_in_linear_time(command: str) -> None:
+    # a hang guard: linear work takes a few seconds here, the quadratic work these were minutes or hours
+    report = run_isolated(f"{CLEAN!r} + {command}", timeout=60)
+    assert "NX213" in [d[0] for d in report["diags"]]
+
+
 def test_ten_megabyte_integer_loads_in_linear_time() -> None:
     # a quadratic conversion would take hours; the value's leading zeros are an NX005
     report = run_isolated("'a: -' + '0' * 100 + '7' * (10 * 1024 * 1024 - 200) + '\\n'", timeout=30)
