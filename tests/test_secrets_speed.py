@@ -98,12 +98,16 @@ def _secret_name_by_definition(name: str) -> bool:
     parts = secrets.name_parts(name)
     if not parts or parts in secrets._ALONE_NOT_SECRET:
         return False
+    if parts[-2:] == secrets._SITE_KEY or any(parts[-len(o) :] == o for o in secrets._NAMES_A_SECRET_OBJECT):
+        return False  # a captcha's site key; a Secret object's name
+    bundled = len(parts) > 2 and parts[0] in secrets._BUNDLERS and parts[1] == "PUBLIC"  # `NEXT_PUBLIC_...`
+    published_terms = secrets._BUNDLED_TERMS if bundled else secrets._KEY_TERMS
     for index, part in enumerate(parts):
         base = part.rstrip("0123456789") or part
         before, after = parts[:index], parts[index + 1 :]
         if not all(secrets._qualifies(p) for p in after) or any(p in secrets.SWITCH_PARTS for p in before):
             continue
-        if base in secrets._KEY_TERMS and any(p in secrets.PUBLIC_PARTS for p in before):
+        if base in published_terms and any(p in secrets.PUBLIC_PARTS for p in before):
             continue
         if secrets._is_term(base, last=not after):
             return True
@@ -133,6 +137,11 @@ def _secret_name_by_definition(name: str) -> bool:
                 "SECURE",
                 "COOKIE",
                 "KEY2",
+                "NEXT",
+                "SITE",
+                "DSN",
+                "EXISTING",
+                "SECRET",
             ]
         ),
         min_size=1,
