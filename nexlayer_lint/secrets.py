@@ -2953,11 +2953,14 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             words = line[value:end].split()
             properties = 0 < len(words) <= 2 and all(word[0] in "!&" for word in words)
             below = end == value or line.startswith("#", value) or properties
+            # a block header after a tag or an anchor (`password: &pw |`, `!!str >-`): its lines are the value
+            header = len(words) >= 2 and all(word[0] in "!&" for word in words[:-1])
+            header = header and _BLOCK_HEADER.fullmatch(words[-1]) is not None
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
             secret = _pasted_secret_name(label)
             parts: list[Part] = []
-            if below or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
+            if below or header or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
                     block_column, block_label = start, label
                 if properties and secret:

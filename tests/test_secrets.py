@@ -3157,6 +3157,15 @@ def test_hunt_201_f5_a_lone_dash_past_a_blank_line_or_with_a_note_opens_its_item
         assert "Zq9z1" not in masked and dash in masked, masked
 
 
+def test_a_pasted_block_header_after_a_tag_or_an_anchor_has_its_lines_as_the_value() -> None:
+    # the last notes' weak point: `password: &pw |` showed the lines below it
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        CFG: |\n          db:\n"
+    for header in ("&pw |", "!!str |", "!!str &a >-"):
+        masked = mask_text(load(base + f"            password: {header}\n              Zq9b1\n            other: x\n"))
+        assert "Zq9b1" not in masked and f"password: {header}\n" in masked and "other: x" in masked, masked
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
