@@ -285,6 +285,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
             return not value.startswith("-") and is_option_value(value)
         if isinstance(value, int | float):  # `[redis-cli, -a, 12345678]`: digits, unquoted (hunt 73 F3)
             return option != "-U" and not isinstance(value, bool)
+        if isinstance(value, dict) and len(value) == 1:  # `[redis-cli, -a, pw: x]`, YAML's one-key mapping
+            return option != "-U"
     if items[index - 1] in OPENSSL_OPTIONS and isinstance(value, str) and OPENSSL_SOURCE.match(value):
         return False  # `["openssl", "-passin", "env:PW"]`
     if not is_secret_flag(items[index - 1]):

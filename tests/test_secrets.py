@@ -3166,6 +3166,15 @@ def test_a_pasted_block_header_after_a_tag_or_an_anchor_has_its_lines_as_the_val
         assert "Zq9b1" not in masked and f"password: {header}\n" in masked and "other: x" in masked, masked
 
 
+def test_a_one_key_item_after_a_program_s_own_password_option_is_secret_whole() -> None:
+    # the last notes' weak point: `[redis-cli, -a, pw: x]`, YAML's one-key mapping, showed its key
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    masked = mask_text(load(base + "      command: [redis-cli, -a, Zq9c1: x]\n"))
+    assert "Zq9c1" not in masked and "[redis-cli, -a, *****: *]" in masked
+    document = load(base + "      command: [redis-cli, -a, Zq9c1: x]\n")
+    assert [key.path[-1] for key in secrets.document_secrets(document).keys] == ["Zq9c1"]
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
