@@ -3002,7 +3002,7 @@ def _a_mapping_line(text: str) -> bool:
     """Whether a pasted line's text is a mapping's entry: a `:` then a blank or the end, past a
     quoted key (`"a: b"` alone is a scalar: hunt 195 F2; `admin:pw` too: hunt 197 F1)."""
     quoted = text[:1] in ("'", '"')
-    colon = text.find(":", text.find(text[0], 1) + 1 if quoted else 0)
+    colon = text.find(":", _closing_quote(text, 0) + 1 if quoted else 0)  # (`''` and `\"` inside: no end)
     return colon > 0 and text[colon + 1 : colon + 2] in ("", " ", "\t")
 
 

@@ -3175,6 +3175,15 @@ def test_a_one_key_item_after_a_program_s_own_password_option_is_secret_whole() 
     assert [key.path[-1] for key in secrets.document_secrets(document).keys] == ["Zq9c1"]
 
 
+def test_a_quoted_value_with_an_escaped_quote_below_an_empty_pasted_key_is_its_value() -> None:
+    # the last notes' weak point: `''` or `\"` inside the quotes, then `: `, was read as a mapping's key
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        CFG: |\n          db:\n            password:\n"
+    for value in ("'it''s: Zq9d1'", '"a\\": Zq9d1"'):
+        assert "Zq9d1" not in mask_text(load(base + f"              {value}\n")), value
+    assert mask_text(load(base + '              "a": b\n')).endswith('"a": b\n')  # a mapping's quoted key
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
