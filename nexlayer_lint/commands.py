@@ -313,7 +313,7 @@ def _quoted_object_parts(text: str) -> list[Part]:
 
 
 # MongoDB's `db.changeUserPassword('app', 'x')`: its second argument, a string (hunt 201 F4)
-_CHANGE_PASSWORD = lazy(r"""changeUserPassword\([ \t]*(?:'[^'\n]*'|"[^"\n]*")[ \t]*,[ \t]*(?=['"])""")
+_CHANGE_PASSWORD = lazy(r"""changeUserPassword\([ \t]*(?:'[^'\n]*'|\\?"[^"\n]*")[ \t]*,[ \t]*(?=\\?['"])""")
 
 
 def _mongo_password_parts(text: str) -> list[Part]:
@@ -1094,16 +1094,18 @@ _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET r
 # (`# use openssl passwd -apr1 for nginx`, `grafana cli admin reset-admin-password then restart`:
 # hunt 201 F8)
 _LAST_WORD_PROGRAMS = frozenset({"openssl", "grafana", "grafana-cli"})
-_PLACEHOLDER_WORD = lazy(r"\[[^\]]*\]|<[^>]*>|\.{2,}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+# a placeholder: in brackets, dots, `YOUR_PASSWORD` (capitals, no digit: not `P4SS_W0RD`: hunt 202 F3)
+_PLACEHOLDER_WORD = lazy(r"\[[^\]]*\]|<[^>]*>|\.{2,}|[A-Z]+(?:_[A-Z]+)+")
+_PLACEHOLDER_NAMES = frozenset({"password", "passwd", "pass", "newpassword", "yourpassword", "mypassword", "secret"})
 
 
 def _prose_or_placeholder(text: str, arguments: list[tuple[int, int]], index: int) -> bool:
     """Whether the word at arguments[index] is a placeholder (`[password]`, `<pw>`, `...`,
-    `YOUR_PASSWORD`, a secret's name in lower case: `password`, `mypassword`) or a lower-case
-    word that other words follow (prose)."""
+    `YOUR_PASSWORD`, `password`, `mypassword`) or a lower-case word that other words follow
+    (prose)."""
     start, end = arguments[index]
     word = text[start:end]
-    if _PLACEHOLDER_WORD.fullmatch(word) or (word.islower() and is_secret_var_name(word)):
+    if _PLACEHOLDER_WORD.fullmatch(word) or word in _PLACEHOLDER_NAMES:
         return True
     return index + 1 < len(arguments) and word.isalpha() and word.islower()
 

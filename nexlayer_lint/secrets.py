@@ -101,9 +101,6 @@ _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a p
 # Vault's dev server's root token is given by its "ID" (`VAULT_DEV_ROOT_TOKEN_ID`,
 # `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
 _ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
-# Kubernetes' and Helm charts' keys that name a Secret object, not its data: `imagePullSecrets:
-# regcred`, `existingSecret: db-creds` (the last notes' weak point)
-_NAMES_A_SECRET_OBJECT = (["IMAGE", "PULL", "SECRETS"], ["IMAGE", "PULL", "SECRET"], ["EXISTING", "SECRET"])
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
     # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
@@ -126,6 +123,17 @@ _BUNDLED_TERMS = frozenset({*_KEY_TERMS, "TOKEN", "DSN", "APIKEY"})
 # a captcha's site key is the public half of its pair (`RECAPTCHA_SITE_KEY`, Turnstile's); not
 # `SITE_ENCRYPTION_KEY`
 _SITE_KEY = ["SITE", "KEY"]
+
+
+def _site_key(parts: list[str]) -> bool:
+    """Whether a name is a captcha's site key, qualifiers after it too (`RECAPTCHA_SITE_KEY_PROD`:
+    hunt 202 F7)."""
+    end = len(parts)
+    while end > 2 and parts[end - 2 : end] != _SITE_KEY and _qualifies(parts[end - 1]):
+        end -= 1
+    return parts[end - 2 : end] == _SITE_KEY
+
+
 _VERSION = lazy(r"V?[0-9]+")
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -167,7 +175,7 @@ def _is_secret_name(name: str) -> bool:
         return False
     if parts[-3:] == _ROOT_TOKEN_ID:
         return True
-    if parts[-3:] in _NAMES_A_SECRET_OBJECT or parts[-2:] in _NAMES_A_SECRET_OBJECT or parts[-2:] == _SITE_KEY:
+    if _site_key(parts):
         return False
     # The term is the last part that is not a qualifier, or a qualifier that is a term (`KEY`).
     first = len(parts) - 1
@@ -1994,13 +2002,23 @@ def _says_nothing_secret(name: str, value: str) -> bool:
     English among them (`must be at least 8 characters`; not `correct horse battery staple`,
     `see Zq9d8`, `s3cr3t is the old one`: hunt 201 F2)."""
     words = value.split()
-    if not words or not all(_a_word(word) or (word.isdigit() and len(word) <= 4) for word in words[1:]):
+    if not words or not all(_prose_token(word) for word in words[1:]):
         return False
     if is_switch_or_null(words[0]) and (len(words) == 1 or words[1].startswith("(")):
         return True
     var_like = "_" in name or "." in name or name.isupper() or (name[:1].islower() and not name.islower())
     prose = len(words) >= 2 and _a_word(words[0])
     return not var_like and prose and any(word.lower().strip(".,;:()") in _LITTLE_WORDS for word in words)
+
+
+def _prose_token(word: str) -> bool:
+    """Whether a word of a note may be prose: letters (an apostrophe, hyphens inside), a number
+    or a range (`8-64`), or four characters at most (`24h`, `v2`); not a longer mix of letters
+    and digits (`Zq9d8`, `Hk3vLq29z`: hunt 201 F2; hunt 202 F6)."""
+    bare = word.strip("(\"'").rstrip(".,;:!?)\"'").replace("'", "").replace("\u2019", "")
+    if not bare or len(bare) <= 4 or all(piece.isalpha() for piece in bare.split("-")):
+        return True
+    return all(char.isdigit() or char in "-./:%" for char in bare)
 
 
 # the words prose cannot do without, which a passphrase seldom holds
@@ -2877,7 +2895,8 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             # value (hunt 194 F1)
             content = bare[start:]
             entry = content[2:].lstrip(" \t") if content.startswith("- ") else content
-            if content == "-" or (content[1:2] in (" ", "\t") and content[1:].lstrip(" \t").startswith("#")):
+            noted = content[:1] == "-" and content[1:2] in (" ", "\t") and content[2:].lstrip(" \t")[:1] == "#"
+            if content == "-" or noted:
                 lone_dash = start
                 continue  # a lone `-` (maybe with a note: hunt 201 F5): its item on the lines below (hunt 197 F2)
             if content.startswith("#"):
@@ -2967,7 +2986,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
                     block_column, block_label = start, label
                 if properties and secret:
                     found += [Part(line_at + value, line_at + end, "assignment", label)]
-            elif end > value and not _no_literal_value(written) and not _translated(name, words):
+            elif end > value and not _no_literal_value(written) and not (not in_item and _translated(name, words)):
                 parts = [
                     part._replace(start=line_at + part.start, end=line_at + part.end)
                     for part in literal_parts(line, value, end, "assignment", label)
@@ -2980,10 +2999,11 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
 
 
 def _translated(key: str, words: list[str]) -> bool:
-    """Whether a pasted line is a translation file's (`Password: Passwort`, `Forgot Password:
-    Passwort vergessen`): a title-case key, and words of prose as its value."""
+    """Whether a pasted line is a translation file's (`Forgot Password: Passwort vergessen`): a
+    title-case key, and two words of prose or more as its value, the first capitalised; one word
+    may be a password (`Password: letmein`: hunt 202 F1)."""
     title = key[:1].isupper() and not key.isupper() and "_" not in key
-    return title and bool(words) and all(_a_word(word) for word in words)
+    return title and len(words) >= 2 and words[0][:1].isupper() and all(_a_word(word) for word in words)
 
 
 def _a_word(word: str) -> bool:
@@ -3160,9 +3180,10 @@ class _PrintfFormat(NamedTuple):
     next_word: int  # where the next argument word is looked for
 
 
-def _printf_format(text: str, quote: str, quote_at: int) -> _PrintfFormat:
+def _printf_format(text: str, quote: str, quote_at: int, escaped_quote: bool) -> _PrintfFormat:
     close = text.find(quote, quote_at + 1)
-    while close > 0 and quote == '"' and escaped(text, close):
+    # in escaped quotes the format ends at the next escaped one; else at one not escaped
+    while close > 0 and quote == '"' and escaped(text, close) != escaped_quote:
         close = text.find(quote, close + 1)
     starts: list[int] = []
     taken = [0]
@@ -3178,13 +3199,14 @@ def _printf_argument(
     """Where the literal argument is that a printf gives the conversion at text[at], when its
     format is the quoted text opening at `quote_at` (`printf 'machine %s\npassword %s\n' h pw`):
     the word after the format as far on as the conversions before it; None for a reference."""
-    command = text[max(0, quote_at - 16) : quote_at].rstrip()
+    escaped_quote = text[quote_at - 1 : quote_at] == "\\"  # `sh -c "printf \"machine ...\" pw"` (hunt 202 F5)
+    command = text[max(0, quote_at - 16) : quote_at - escaped_quote].rstrip()
     command = command[:-2].rstrip() if command.endswith(" --") else command  # `printf -- '...'`
     if not quote or not command.endswith("printf"):
         return None
     form = formats.get(quote_at)
     if form is None:
-        form = formats[quote_at] = _printf_format(text, quote, quote_at)
+        form = formats[quote_at] = _printf_format(text, quote, quote_at, escaped_quote)
     if form.close < 0 or form.close < at:
         return None
     # each conversion takes an argument, and one more for each `*` (`%*s`: a width); `%2$s` names its own

@@ -75,7 +75,7 @@ BY_PASS_PROXY_CHECK COOKIE_DOMAIN SERVER_AUTH_COOKIE_DOMAIN SERVER_AUTH_COOKIE_I
 SESSION_DRIVER EXPO_PUBLIC_APPLE_MAPKIT_JS_KEY NEXT_PUBLIC_POSTHOG_KEY NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY
 STRIPE_PUBLIC_KEY SERVER_ENCRYPTION_JWT_PUBLIC_KEY VITE_SUPABASE_ANON_KEY VITE_SUPABASE_PUBLISHABLE_KEY
 VITE_PUBLIC_POSTHOG_TOKEN NEXT_PUBLIC_SENTRY_DSN NEXT_PUBLIC_MAPBOX_TOKEN RECAPTCHA_SITE_KEY TURNSTILE_SITE_KEY
-imagePullSecrets IMAGE_PULL_SECRET existingSecret postgresql.auth.existingSecret
+RECAPTCHA_SITE_KEY_PROD HCAPTCHA_SITE_KEY_DEV TURNSTILE_SITE_KEY_V2
 RELAY_OWNER_PUBKEY HF_TOKEN_PATH OPENAI_API_KEY_PATH STRIPE_API_KEY_PATH SENTRY_DSN_PATH SIGNING_LOCAL_FILE_PATH
 N8N_BASIC_AUTH_ACTIVE N8N_BASIC_AUTH_USER PASSWORD_RESET_DISABLED ZULIP_AUTH_BACKENDS TWILIO_ACCOUNT_SID
 NEXLAYER_ACCESS_CODE DISABLE_SECURITY_PLUGIN PUBLIC_URL KEYCLOAK_ADMIN GITHUB_CLIENT_ID
@@ -3082,28 +3082,50 @@ def test_a_comment_s_switch_or_prose_under_a_secret_name_is_not_starred() -> Non
         assert [comment[a:b] for a, b in comment_secrets(comment)] == [secret], comment
 
 
-def test_a_pasted_kubeconfig_s_client_key_data_is_starred_and_a_secret_object_s_name_is_not() -> None:
-    # the last notes' weak points: a kubeconfig's private key; `imagePullSecrets: regcred` names a Secret
+def test_a_pasted_kubeconfig_s_client_key_data_is_starred() -> None:
+    # the last notes' weak point: a kubeconfig's private key
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
     base += "      vars:\n        KUBECONFIG: |\n          users:\n          - name: admin\n            user:\n"
     pasted = "              client-certificate-data: LS0tCRT\n              client-key-data: Zq9u1\n"
     masked = mask_text(load(base + pasted))
     assert "Zq9u1" not in masked and "client-certificate-data: LS0tCRT" in masked
-    pasted = "              imagePullSecrets: regcred\n              existingSecret: db-creds\n"
-    assert mask_text(load(base + pasted)).endswith(pasted)
 
 
 def test_a_pasted_translation_file_s_title_case_keys_hold_prose() -> None:
-    # the last notes' weak point: `Password: Passwort` is a translation, in any script
+    # the last notes' weak point: `Forgot Password: Passwort vergessen` is a translation, in any script
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
     base += "      vars:\n        I18N_DE: |\n"
-    pasted = "          Password: Passwort\n          Forgot Password: Passwort vergessen\n"
-    pasted += "          API Key: API-Schlüssel\n          Secret: Geheimnis.\n"
+    pasted = "          Forgot Password: Passwort vergessen\n          API Key: Der API-Schlüssel\n"
     assert mask_text(load(base + pasted)).endswith(pasted)
-    # a config's: a value that is no word, or a lower-case key
+    # a config's: one word (hunt 202 F1), a value that is no word, a lower-case key, an item's `Value:`
     pasted = "          Password: Zq9v1\n          password: Sesame\n          Token: Zq9v2x\n"
+    pasted += "          Secret: letmein\n"
+    pasted += "          - Name: DB_PASSWORD\n            Value: Correct Horse\n"
     masked = mask_text(load(base + pasted))
-    assert all(secret not in masked for secret in ("Zq9v1", "Sesame", "Zq9v2x")), masked
+    assert all(secret not in masked for secret in ("Zq9v1", "Sesame", "Zq9v2x", "letmein", "Horse")), masked
+
+
+def test_hunt_202s_review() -> None:
+    from nexlayer_lint.secrets import comment_secrets
+
+    # F3: real passwords after openssl passwd and grafana's reset are no placeholders
+    text = "openssl passwd -apr1 hunter2pass; openssl passwd -6 P4SS_W0RD; grafana-cli admin reset-admin-password pw123"
+    assert shown(text) == ["hunter2pass", "P4SS_W0RD", "pw123"]
+    # F4, F5: shell-escaped quotes
+    assert shown('mongosh --eval "db.changeUserPassword(\\"app\\", \\"Zq9e1\\")"') == ["Zq9e1"]
+    assert shown('sh -c "printf \\"machine git.x.io login ci password %s\\n\\" Zq9e2 > ~/.netrc"') == ["Zq9e2"]
+    # F6: notes with numbers, versions, apostrophes are prose
+    for comment in (
+        " Password: must be 8-64 characters long",
+        " Auth: none (v2 API)",
+        " Password: the admin's, set in the dashboard",
+        " Token: expires after 24h, rotate it",
+    ):
+        assert comment_secrets(comment) == [], comment
+    # F8: a line of one character with a note is no lone dash
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    masked = mask_text(load(base + "      vars:\n        CFG: |\n          password:\n            Q # the pin\n"))
+    assert "Q # the pin" not in masked
 
 
 def test_key_value_prose_and_the_placeholder_value_are_no_secret() -> None:

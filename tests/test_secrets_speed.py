@@ -98,8 +98,10 @@ def _secret_name_by_definition(name: str) -> bool:
     parts = secrets.name_parts(name)
     if not parts or parts in secrets._ALONE_NOT_SECRET:
         return False
-    if parts[-2:] == secrets._SITE_KEY or any(parts[-len(o) :] == o for o in secrets._NAMES_A_SECRET_OBJECT):
-        return False  # a captcha's site key; a Secret object's name
+    # a captcha's site key, only qualifiers after it
+    site = ["SITE", "KEY"]
+    if any(parts[i : i + 2] == site and all(map(secrets._qualifies, parts[i + 2 :])) for i in range(len(parts))):
+        return False
     bundled = len(parts) > 2 and parts[0] in secrets._BUNDLERS and parts[1] == "PUBLIC"  # `NEXT_PUBLIC_...`
     published_terms = secrets._BUNDLED_TERMS if bundled else secrets._KEY_TERMS
     for index, part in enumerate(parts):
@@ -140,7 +142,7 @@ def _secret_name_by_definition(name: str) -> bool:
                 "NEXT",
                 "SITE",
                 "DSN",
-                "EXISTING",
+                "PROD",
                 "SECRET",
             ]
         ),
