@@ -326,7 +326,7 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
     from nexlayer_lint.schema import not_json
 
     try:
-        schema = json.loads(raw, parse_constant=not_json)
+        schema = _unwrap(json.loads(raw, parse_constant=not_json))[0]
     except (ValueError, RecursionError):
         return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
     hide = credentials_hider(url)  # a served schema may quote the URL's key back, in texts or patterns
@@ -429,7 +429,9 @@ def _fetch(
                 cached.schema, cached.info("cache", shown), f"{failed}; using the cached copy{cached.age()}"
             )
         return RemoteSchema(None, None, "; ".join(filter(None, (failed, ignored, "using the bundled schema"))))
-    raw = resp.body if version is None else json.dumps(schema).encode("utf-8")
+    # the body as served, wrapper and all (read back through _unwrap): the schema written out again
+    # could be no JSON (`1e400` is read as an infinite float, which json writes `Infinity`: hunt 203 F1)
+    raw = resp.body
     meta = {
         "url": shown,
         # Only validators that can be sent back as they are: a server's header could hold a line break.

@@ -1175,6 +1175,21 @@ def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
     assert fetched.schema == fa.SCHEMA and fetched.info.version == "2.3"
 
 
+def test_a_wrapped_schema_is_cached_as_served_and_read_back_unwrapped(fake_api, retry) -> None:
+    # hunt 203 F1: written out again, `1e400` (an infinite float) became `Infinity`, no JSON: every
+    # later run warned that the cache was unreadable and fetched again
+    served = json.dumps({"data": {"schema": fa.SCHEMA, "version": "2.3"}}).replace(
+        '"type": "object"', '"maximum": 1e400, "type": "object"', 1
+    )
+    fake_api.script("/schema", fa.Reply(200, served.encode("utf-8")))
+    url = f"{fake_api.url}/schema"
+    first = schema_cache.load_remote_schema(url, retry=retry)
+    again = schema_cache.load_remote_schema(url, retry=retry)
+    assert first.warning is None and again.warning is None and again.info.source == "cache"
+    assert again.schema == first.schema and again.schema["maximum"] == float("inf") and again.info.version == "2.3"
+    assert len(fake_api.requests) == 1
+
+
 def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
     fake_api.script("/schema", fa.schema())
     url = f"{fake_api.url}/schema"
