@@ -628,7 +628,9 @@ def _without_proxy_credentials(text: str, host: str) -> str:
     escaped = {
         case for value in secret for safe in ("", _USERINFO_SAFE) for case in _escape_cases(quote(value, safe=safe))
     }
-    return hider(_in_both_cases({found[2], token, *secret, *escaped}), whole_words=False, stars=4)(text)
+    values = _in_both_cases({found[2], token, *secret, *escaped})
+    # and one the proxy quotes cut short (`wrong password Pr0xyS3cr...`: hunt 203 F2), as a reply's
+    return _cut_starts_hidden(hider(values, whole_words=False, stars=4)(text), values)
 
 
 _USERINFO_SAFE = "!$&'()*+,;="  # RFC 3986's sub-delims: user-info may hold them unescaped

@@ -392,6 +392,18 @@ def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, mo
     server.close()
 
 
+def test_a_proxy_quoting_its_password_cut_short_is_shown_it_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hunt 203 F2: the proxy's path had no cut-start starring, which a reply's has
+    server = _refusing_proxy(lambda head: "wrong password CnryPr0xyS3cr...", [], answers=1)
+    for name in ("https_proxy", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://ci:CnryPr0xyS3cretLongPass@127.0.0.1:{server.getsockname()[1]}")
+    with pytest.raises(http_client.RequestError) as refused:
+        http_client.request("GET", "https://api.example/schema", timeout=5)
+    assert str(refused.value) == "the proxy 127.0.0.1 refused the tunnel (407 wrong password ****)"
+    server.close()
+
+
 def test_a_proxys_user_and_password_are_sent_as_urllib_sends_them(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 35 F5: `HTTPS_PROXY=http://user:pass@proxy:port` lost its credentials: the proxy's 407
     heads: list[str] = []
