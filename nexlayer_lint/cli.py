@@ -570,8 +570,9 @@ def _lint_all(
     groups: dict[int, list[int]] = {}
     for index, settings in enumerate(settings_of):
         groups.setdefault(id(settings), []).append(index)
-    down: dict[object, Any] = {}  # the APIs found unreachable in this run, by endpoint: one deadline each
-    linters = [Linter(settings_of[indexes[0]], masked_text, unreachable=down) for indexes in groups.values()]
+    # what the run knows of each API endpoint: one found down costs one deadline; the secrets sent to it
+    endpoints: dict[object, Any] = {}
+    linters = [Linter(settings_of[indexes[0]], masked_text, endpoints=endpoints) for indexes in groups.values()]
     for linter in linters:
         linter.schema  # noqa: B018 - resolve each schema up front: a bad one stops the run before any output
     results: list[FileResult | None] = [None] * len(targets)

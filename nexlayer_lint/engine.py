@@ -177,17 +177,17 @@ class Linter:
         settings: Settings,
         masked_text: bool = True,
         guarded: tuple[str, ...] = (),
-        unreachable: dict[object, Any] | None = None,
+        endpoints: dict[object, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.masked_text = masked_text
         self._choices = _Choices(settings, guarded)
         self._schema: SchemaChoice | None = None
         self._schema_warning_pending = True
-        # /validate's endpoint (_endpoint) -> remote_validate.Unreachable: shared by a run's Linters
+        # /validate's endpoint (_endpoint) -> remote_validate.Endpoint: shared by a run's Linters
         # (one per config folder), so an API that is down costs the run one deadline, not one a
         # folder (hunt 116 F3)
-        self._unreachable: dict[object, Any] = {} if unreachable is None else unreachable
+        self._endpoints: dict[object, Any] = {} if endpoints is None else endpoints
 
     def reports(self, code: str) -> bool:
         """Whether the settings turn `code` on (a `guarded` code is linted whatever they say)."""
@@ -241,7 +241,7 @@ class Linter:
             problems.extend(_run_checks(document, path, internal))
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:
-            from nexlayer_lint.remote_validate import Unreachable, validate_remote
+            from nexlayer_lint.remote_validate import Endpoint, validate_remote
 
             api_url = resolve_api_url(settings.api_url)
             remote = _guarded(
@@ -254,7 +254,7 @@ class Linter:
                 send_secrets=settings.remote_send_secrets,
                 timeout=settings.timeout,
                 local_has_errors=any(d.severity == "error" for d in diagnostics),
-                unreachable=self._unreachable.setdefault(_endpoint(api_url), Unreachable()),
+                endpoint=self._endpoints.setdefault(_endpoint(api_url), Endpoint()),
             )
             # one pass over everything, so suppressions see local and remote findings together
             diagnostics = _diagnosed(document, problems + remote, path, self._choices, internal)

@@ -32,12 +32,16 @@ _MAX_INDEX_DIGITS = 9
 _SEGMENT = lazy(r"""\[([0-9]+)\]|\[(?:"([^"]*)"|'([^']*)')\]|([^.\[\]]+)""")
 
 
-class Unreachable:
-    """Why the API could not be reached earlier in a run (None: it could), so that a run of 100
-    files behind an API that is down waits out one deadline, not 100 (hunt 101 F5)."""
+class Endpoint:
+    """What a run knows of one API endpoint: why it could not be reached earlier in the run
+    (None: it could), so that a run of 100 files behind an API that is down waits out one
+    deadline, not 100 (hunt 101 F5); and the secrets sent to it."""
 
     def __init__(self) -> None:
         self.cause: str | None = None
+        # the secrets the run's files sent to it held (`--remote-send-secrets`): a later reply may
+        # quote an earlier file's (hunt 203 F3)
+        self.sent: set[str] = set()
 
 
 def validate_remote(
@@ -48,13 +52,13 @@ def validate_remote(
     timeout: float = 10,
     local_has_errors: bool,
     retry: RetryPolicy | None = None,
-    unreachable: Unreachable | None = None,
+    endpoint: Endpoint | None = None,
 ) -> list[Problem]:
     """POST the document to {api}/validate: NX901 per rejection detail, NX902 on disagreement, NX900 on failure.
-    After a request that failed (`unreachable.cause`), later documents are not sent."""
+    After a request that failed (`endpoint.cause`), later documents are not sent."""
     url = join_url(api_url, "validate")
-    if unreachable is not None and unreachable.cause is not None:
-        return _failure(url, f"{unreachable.cause} (earlier in this run; not asked again)")
+    if endpoint is not None and endpoint.cause is not None:
+        return _failure(url, f"{endpoint.cause} (earlier in this run; not asked again)")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
     from nexlayer_lint.secrets import redact, scrubber
@@ -67,14 +71,15 @@ def validate_remote(
     # A server that was sent the secrets may quote one back, in any text of its reply that is
     # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
     # through the same scrub; the server's path is still read as written to find the line.
-    clean = _and_then(scrubber(doc) if send_secrets else as_is, credentials_hider(api_url))
+    sent = endpoint.sent if endpoint is not None else None
+    clean = _and_then(scrubber(doc, sent) if send_secrets else as_is, credentials_hider(api_url))
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry
         )
     except RequestError as exc:  # no usable answer: down, too slow, 429 or 5xx after the retries
-        if unreachable is not None:
-            unreachable.cause = clean(str(exc))
+        if endpoint is not None:
+            endpoint.cause = clean(str(exc))
         return _failure(url, clean(str(exc)))
     try:
         rejected = _verdict(resp.status, resp.body, clean)

@@ -4577,10 +4577,15 @@ def scrub(doc: Document, text: str) -> str:
     return scrubber(doc)(text)
 
 
-def scrubber(doc: Document) -> Callable[[str], str]:
+def scrubber(doc: Document, also: set[str] | None = None) -> Callable[[str], str]:
     """`scrub` with its indexes built once, for the many texts of one reply (each rejection's
-    path and message): linear in each text however many secrets the document has."""
+    path and message): linear in each text however many secrets the document has. `also`: the
+    secrets of the run's files sent before it, which this reply may quote too (hunt 203 F3); the
+    document's are added to it."""
     values = _secret_texts(doc)
+    if also is not None:
+        also |= values
+        values = set(also)
     if not values:
         return lambda text: text
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}

@@ -1695,7 +1695,7 @@ def test_a_runs_linters_share_the_memory_of_an_api_found_down(fake_api, good_fil
     down: dict[str, object] = {}
     with_user = fake_api.url.replace("http://", "http://ci:x@")
     for api_url in (fake_api.url, fake_api.url + "/", with_user, fake_api.url):
-        linter = Linter(Settings(remote=True, api_url=api_url), unreachable=down)
+        linter = Linter(Settings(remote=True, api_url=api_url), endpoints=down)
         assert "NX900" in {d.code for d in linter.lint(good_file.read_bytes(), str(good_file)).diagnostics}
     assert fake_api.count("/validate") == 4  # the first file's attempts only
 
@@ -1776,6 +1776,18 @@ def test_cli_remote_send_secrets(cli, fake_api, tmp_path) -> None:
     cli("--remote", "--remote-send-secrets", "--api-url", fake_api.url, str(path))
     redacted, sent = (r.body.decode() for r in fake_api.requests)
     assert "hunter2-literal" not in redacted and "hunter2-literal" in sent
+
+
+def test_a_reply_quoting_an_earlier_files_secret_sent_with_it_shows_it_starred(cli, fake_api, tmp_path) -> None:
+    # hunt 203 F3: each reply was scrubbed of its own file's secrets only
+    first, second = tmp_path / "a" / "nexlayer.yaml", tmp_path / "b" / "nexlayer.yaml"
+    for path, password in ((first, "CnryFirstFilePw9"), (second, "CnrySecondFilePw8")):
+        path.parent.mkdir()
+        path.write_text(DOC.replace("hunter2-literal", password))
+    quoting = {"path": "application.name", "message": "taken (DB_PASSWORD=CnryFirstFilePw9)"}
+    fake_api.script("/validate", fa.invalid(quoting), fa.invalid(quoting))
+    result = cli("--remote", "--remote-send-secrets", "--api-url", fake_api.url, str(first), str(second))
+    assert "CnryFirstFilePw9" not in result.output and result.output.count("(DB_PASSWORD=****)") == 2, result.output
 
 
 def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, good_file) -> None:
