@@ -98,7 +98,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     when it is long (`?v=1`, `?env=prod` are not: starring them would star every `1` and `prod`)."""
     from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus
 
-    from nexlayer_lint.secrets import hider, is_secret_var_name, parts_in
+    from nexlayer_lint.secrets import hider, is_secret_var_name, parts_in, values_scrubber
 
     try:
         parts = urlsplit(url)
@@ -130,7 +130,10 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         return as_is
     values = _in_both_cases(values)
     whole = hider(values, whole_words=False, stars=4)
-    return lambda text: _cut_starts_hidden(whole(text), values)
+    # and echoes a reply alters, a key cut short with no `...` among them (`Invalid API key
+    # Zq9Kf83LmPq72Xs`: hunt 203 F5), as a file's secrets are scrubbed
+    echoes = values_scrubber(values)
+    return lambda text: echoes(_cut_starts_hidden(whole(text), values))
 
 
 def _in_both_cases(values: set[str]) -> set[str]:

@@ -4586,6 +4586,11 @@ def scrubber(doc: Document, also: set[str] | None = None) -> Callable[[str], str
     if also is not None:
         also |= values
         values = set(also)
+    return values_scrubber(values)
+
+
+def values_scrubber(values: set[str]) -> Callable[[str], str]:
+    """scrubber's work for any set of secret texts (a URL's credentials too: http_client)."""
     if not values:
         return lambda text: text
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}

@@ -392,6 +392,16 @@ def test_a_proxy_quoting_its_credentials_back_is_shown_them_starred(fake_api, mo
     server.close()
 
 
+def test_a_key_in_the_api_url_quoted_back_cut_short_without_dots_is_starred() -> None:
+    # hunt 203 F5: only a cut marked `...` was looked for; a file's secrets were scrubbed of any echo
+    hide = http_client.credentials_hider("https://api.example/?api_key=CnryKf83LmPq72XsWv41RtYb")
+    assert hide("Invalid API key CnryKf83LmPq72Xs (check the key)") == "Invalid API key **** (check the key)"
+    assert hide("Invalid API key cnrykf83lmpq72xswv41rtyb") == "Invalid API key ****"
+    assert (
+        hide("the version is 2.3, see https://api.example/docs") == "the version is 2.3, see https://api.example/docs"
+    )
+
+
 def test_a_proxy_quoting_its_password_cut_short_is_shown_it_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
     # hunt 203 F2: the proxy's path had no cut-start starring, which a reply's has
     server = _refusing_proxy(lambda head: "wrong password CnryPr0xyS3cr...", [], answers=1)
