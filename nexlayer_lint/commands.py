@@ -929,6 +929,7 @@ def oracle_logon_parts(text: str) -> list[Part]:
 _PROGRAM = lazy(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
     r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
     r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp|influx|ssh-keygen|caddy"
+    r"|openssl|rabbitmqadmin"
     r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr|oc|cf)(?=[\s'\"]|\Z)"
 )
 _LOGIN = lazy(r"login(?=[\s'\"]|\Z)")
@@ -947,6 +948,8 @@ _SHORT_OPTION = {
     "password": lazy(r"(?<![^\s'\"])password[ \t]+"),
     "-N": lazy(r"(?<![^\s'\"])-N(?:[ \t]+|(?=\S))"),  # ssh-keygen's new passphrase, `-N pw`, `-Npw`
     "--plaintext": lazy(r"(?<![^\s'\"])--plaintext(?:[ \t]+|=)"),
+    "-k": lazy(r"(?<![^\s'\"])-k[ \t]+"),  # `openssl enc -k PASSWORD`
+    "-s": lazy(r"(?<![^\s'\"])-s[ \t]+"),  # ldappasswd's new password
 }
 assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
 
@@ -964,22 +967,27 @@ def _program_option_parts(text: str) -> list[Part]:
             if not login:  # `docker run -p 80:80`: the next program is looked for from here on
                 pos = at
                 continue
-        option = PASSWORD_OPTIONS["login" if name in LOGIN_PROGRAMS else name]
+        first = PASSWORD_OPTIONS["login" if name in LOGIN_PROGRAMS else name]
         command_end = _COMMAND_END.search(text, at)
         end_of_command = command_end.start() if command_end else len(text)
         pos = end_of_command
-        match = _SHORT_OPTION[option].search(text, at, end_of_command)
-        if match is None:
-            continue
-        start, end = _command_word(text, match.end())
-        pos = max(pos, end)  # each character is read for one command at most (linear)
-        if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
-            start = text.find("%", start, end) + 1 or end
-        elif option == "-u":  # lftp's `-u user,password`: what follows the `,`
-            start = text.find(",", start, end) + 1 or end
-        if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
-            found += literal_parts(text, start, end, "option", option)
+        for option in (first, *_MORE_PASSWORD_OPTIONS.get(name, ())):
+            match = _SHORT_OPTION[option].search(text, at, end_of_command)
+            if match is None:
+                continue
+            start, end = _command_word(text, match.end())
+            pos = max(pos, end)  # each character is read for one command at most (linear)
+            if option == "-U":  # smbclient's `-U user%password`: only what follows the `%`
+                start = text.find("%", start, end) + 1 or end
+            elif option == "-u":  # lftp's `-u user,password`: what follows the `,`
+                start = text.find(",", start, end) + 1 or end
+            if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
+                found += literal_parts(text, start, end, "option", option)
     return found
+
+
+# a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203 F4)
+_MORE_PASSWORD_OPTIONS = {"ldappasswd": ("-s",)}
 
 
 def _past_login(text: str, at: int) -> tuple[int, bool]:
@@ -1038,6 +1046,8 @@ _POSITIONAL_PROGRAMS = {
     # Grafana's `grafana cli admin reset-admin-password PASSWORD`, `grafana-cli admin ...`
     "grafana-cli": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
     "grafana": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
+    # HashiCorp Vault's `vault login TOKEN` (its options are written `-address=...`: hunt 203 F4)
+    "vault": _Reads(frozenset(), options_first=False),
 }
 # one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
 # u], "interval": 5`: no second word for AUTH after it)
@@ -1309,8 +1319,13 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
     if program in ("grafana", "grafana-cli"):
         command = words[1:3] if program == "grafana" and words[:1] == ["cli"] else words[:2]
         return [len(command) + (program == "grafana")] if command == ["admin", "reset-admin-password"] else []
-    if program == "mc":  # `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`
+    # MinIO's `alias set ALIAS URL ACCESS SECRET`, the older `config host add ...`, `admin user add ALIAS USER SECRET`
+    if program == "mc":
+        if words[:3] == ["admin", "user", "add"]:
+            return [5]
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
+    if program == "vault":  # `vault login TOKEN`; not `-method=...`, whose `password=x` is a NAME=value
+        return [1] if words[:1] == ["login"] and "method" not in letters else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,
     # `HELLO 3 AUTH USER PASSWORD`, `MIGRATE ... AUTH PASSWORD` (`AUTH2 USER PASSWORD`), `ACL SETUSER
     # USER on >PASSWORD` (hunt 152 F3)

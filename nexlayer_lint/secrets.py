@@ -747,7 +747,7 @@ _IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = (
     *("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc", "cf", "openssl"),
-    *("grafana-cli", "grafana"),
+    *("grafana-cli", "grafana", "vault"),
 )
 # a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
@@ -1914,6 +1914,9 @@ PASSWORD_OPTIONS = {
     "influx": "-p",
     "ssh-keygen": "-N",
     "caddy": "--plaintext",
+    # hunt 203 F4: `openssl enc -k PASSWORD`, `rabbitmqadmin -u admin -p PASSWORD`
+    "openssl": "-k",
+    "rabbitmqadmin": "-p",
 }
 # `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
 # `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)

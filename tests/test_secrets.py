@@ -3206,6 +3206,17 @@ def test_a_quoted_value_with_an_escaped_quote_below_an_empty_pasted_key_is_its_v
     assert mask_text(load(base + '              "a": b\n')).endswith('"a": b\n')  # a mapping's quoted key
 
 
+def test_hunt_203_f4_more_programs_passwords_are_read() -> None:
+    # openssl enc's -k, rabbitmqadmin's -p, vault login's token, ldappasswd's new password, mc's user
+    assert shown("openssl enc -aes-256-cbc -k Zq9f1 -in a -out b") == ["Zq9f1"]
+    assert shown("rabbitmqadmin -u admin -p Zq9f2 list queues") == ["Zq9f2"]
+    assert shown("vault login -address=https://v:8200 s.Zq9f3") == ["s.Zq9f3"]
+    assert shown("ldappasswd -x -D cn=admin -w $LDAP_PW -s Zq9f4 uid=bob") == ["Zq9f4"]
+    assert shown('sh -c "mc admin user add local bob Zq9f5"') == ["Zq9f5"]
+    for text in ("curl -k https://x.io", "openssl s_client -connect h:443", "vault login", "vault kv get secret/x"):
+        assert shown(text) == [], text
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
