@@ -2887,6 +2887,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     at = 0
     items: list[_PastedItem] = []  # the items open, innermost last
     block_column, block_label = -1, ""  # a secret's block value: its key's column, and its name
+    block_item: _PastedItem | None = None  # the item whose `value` the block is, before its name
     below = False  # the block is the value of a key left empty (`password:`): scalars, if any
     lone_dash = -1  # the column of a lone `-` in that block, whose item is read on the lines below
     for line in text.split("\n") if "\n" in text else ():
@@ -2917,9 +2918,10 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             lone_dash = -1  # (a blank line between a lone `-` and its keys: hunt 201 F5)
         if block_column >= 0 and (start >= len(bare) or start > block_column):
             if start < len(bare):  # a line of the block (blank lines in it are nothing)
-                found += [Part(line_at + start, line_at + len(bare), "assignment", block_label)]
+                line_part = Part(line_at + start, line_at + len(bare), "assignment", block_label)
+                (found if block_item is None else block_item.waiting).append(line_part)
             continue
-        block_column = -1
+        block_column, block_item = -1, None
         if start >= len(bare) or line.startswith("#", start):
             continue  # a blank line or a comment ends no item
         item = line.startswith("-", start) and line[start + 1 : start + 2] in ("", " ", "\t", "\r")
@@ -2987,6 +2989,11 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             if below or header or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
                     block_column, block_label = start, label
+                elif in_item and top is not None and not top.named:
+                    # an item's `value:` before its name, its lines below: they wait for the name (the
+                    # last notes' weak point)
+                    block_column, block_label, block_item = start, "", top
+                    top.waiting = []
                 if properties and secret:
                     found += [Part(line_at + value, line_at + end, "assignment", label)]
             elif end > value and not _no_literal_value(written) and not (not in_item and _translated(name, words)):

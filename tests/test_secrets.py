@@ -3217,6 +3217,17 @@ def test_hunt_203_f4_more_programs_passwords_are_read() -> None:
         assert shown(text) == [], text
 
 
+def test_a_pasted_env_item_s_value_below_its_key_before_its_name_waits_for_the_name() -> None:
+    # the last notes' weak point: `- value:` with its value on the lines below, then `name: DB_PASSWORD`
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    base += "      vars:\n        ENV: |\n"
+    for header in ("", " |"):
+        pasted = f"          - value:{header}\n              Zq9g1\n            name: DB_PASSWORD\n"
+        assert "Zq9g1" not in mask_text(load(base + pasted)), header
+    pasted = "          - value:\n              debug\n            name: LOG_LEVEL\n"
+    assert mask_text(load(base + pasted)).endswith(pasted)
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
