@@ -28,6 +28,7 @@ from nexlayer_lint.secrets import (
     HERE_STRING,
     HEREDOC_QUOTING,
     LOGIN_PROGRAMS,
+    MORE_PASSWORD_OPTIONS,
     OPENSSL_OPTIONS,
     OPENSSL_PASS,
     OPENSSL_SOURCE,
@@ -971,7 +972,7 @@ def _program_option_parts(text: str) -> list[Part]:
         command_end = _COMMAND_END.search(text, at)
         end_of_command = command_end.start() if command_end else len(text)
         pos = end_of_command
-        for option in (first, *_MORE_PASSWORD_OPTIONS.get(name, ())):
+        for option in (first, *MORE_PASSWORD_OPTIONS.get(name, ())):
             match = _SHORT_OPTION[option].search(text, at, end_of_command)
             if match is None:
                 continue
@@ -984,10 +985,6 @@ def _program_option_parts(text: str) -> list[Part]:
             if end > start and not text.startswith("-", start) and not not_an_option_value(text, start, end):
                 found += literal_parts(text, start, end, "option", option)
     return found
-
-
-# a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203 F4)
-_MORE_PASSWORD_OPTIONS = {"ldappasswd": ("-s",)}
 
 
 def _past_login(text: str, at: int) -> tuple[int, bool]:

@@ -107,11 +107,10 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         query = parse_qsl(parts.query) + parse_qsl("&".join(params))
     except ValueError:
         return as_is
-    values = {parts.password or ""} | {
-        value
-        for name, value in query
-        if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS or len(value) >= _LONG_QUERY_VALUE
+    named = {parts.password or ""} | {
+        value for name, value in query if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS
     }
+    values = named | {value for _, value in query if len(value) >= _LONG_QUERY_VALUE}
     values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
     # a secret in the path, which display_url stars: a reply may quote the path (hunt 187 F3), as
     # written or decoded (`API_KEY=a%2Fb`, `gh%70_...`: hunt 190 F4)
@@ -131,8 +130,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     values = _in_both_cases(values)
     whole = hider(values, whole_words=False, stars=4)
     # and echoes a reply alters, a key cut short with no `...` among them (`Invalid API key
-    # Zq9Kf83LmPq72Xs`: hunt 203 F5), as a file's secrets are scrubbed
-    echoes = values_scrubber(values)
+    # Zq9Kf83LmPq72Xs`: hunt 203 F5), as a file's secrets are scrubbed; of a credential by its
+    # name only, not a long value (`?org=my-organization` would star `organization`: hunt 204 F1)
+    echoes = values_scrubber(named - {""})
     return lambda text: echoes(_cut_starts_hidden(whole(text), values))
 
 

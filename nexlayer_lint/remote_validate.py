@@ -39,9 +39,28 @@ class Endpoint:
 
     def __init__(self) -> None:
         self.cause: str | None = None
-        # the secrets the run's files sent to it held (`--remote-send-secrets`): a later reply may
-        # quote an earlier file's (hunt 203 F3)
-        self.sent: set[str] = set()
+        # the secrets the run's files sent to it held (`--remote-send-secrets`), for a later reply
+        # may quote an earlier file's (hunt 203 F3): in groups of sizes that double, each with its
+        # scrubber, so each secret's scrubber is built again a logarithmic number of times (one
+        # rebuilt over every earlier file made a run quadratic: hunt 204 F3)
+        self._sent: list[tuple[set[str], Callable[[str], list[tuple[int, int]]]]] = []
+
+    def remember(self, values: set[str]) -> None:
+        from nexlayer_lint.secrets import values_spans
+
+        group = set(values)
+        while self._sent and len(self._sent[-1][0]) <= len(group):
+            group |= self._sent.pop()[0]
+        if group:
+            self._sent.append((group, values_spans(group)))
+
+    def scrub(self, text: str) -> str:
+        """`text` with every secret sent and its echoes starred, each group's found in the text as
+        given and starred once (one group starring after another could hide part of a value)."""
+        from nexlayer_lint.secrets import starred_spans
+
+        spans = [span for _, find in self._sent for span in find(text)]
+        return starred_spans(text, spans) if spans else text
 
 
 def validate_remote(
@@ -61,7 +80,7 @@ def validate_remote(
         return _failure(url, f"{endpoint.cause} (earlier in this run; not asked again)")
     if not isinstance(doc.data, dict):
         return _failure(url, "the file is not a mapping, so it was not sent")
-    from nexlayer_lint.secrets import redact, scrubber
+    from nexlayer_lint.secrets import redact, scrubber, secret_texts
 
     payload = doc.data if send_secrets else redact(doc)
     try:
@@ -71,8 +90,13 @@ def validate_remote(
     # A server that was sent the secrets may quote one back, in any text of its reply that is
     # printed: a detail's message, its path (or field), the error, a redirect's target. Each goes
     # through the same scrub; the server's path is still read as written to find the line.
-    sent = endpoint.sent if endpoint is not None else None
-    clean = _and_then(scrubber(doc, sent) if send_secrets else as_is, credentials_hider(api_url))
+    scrub: Callable[[str], str]
+    if send_secrets and endpoint is not None:
+        endpoint.remember(secret_texts(doc))
+        scrub = endpoint.scrub  # this file's secrets and every earlier file's
+    else:
+        scrub = scrubber(doc) if send_secrets else as_is
+    clean = _and_then(scrub, credentials_hider(api_url))
     try:
         resp = request(
             "POST", url, body=body, headers={"Content-Type": "application/json"}, timeout=timeout, retry=retry

@@ -326,7 +326,7 @@ def _read_cache(url: str) -> tuple[_Cached | None, str | None]:
     from nexlayer_lint.schema import not_json
 
     try:
-        schema = _unwrap(json.loads(raw, parse_constant=not_json))[0]
+        schema = json.loads(raw, parse_constant=not_json)
     except (ValueError, RecursionError):
         return None, f"ignored the cached schema {quoted(str(path))}: it is not valid JSON"
     hide = credentials_hider(url)  # a served schema may quote the URL's key back, in texts or patterns
@@ -429,9 +429,19 @@ def _fetch(
                 cached.schema, cached.info("cache", shown), f"{failed}; using the cached copy{cached.age()}"
             )
         return RemoteSchema(None, None, "; ".join(filter(None, (failed, ignored, "using the bundled schema"))))
-    # the body as served, wrapper and all (read back through _unwrap): the schema written out again
-    # could be no JSON (`1e400` is read as an infinite float, which json writes `Infinity`: hunt 203 F1)
-    raw = resp.body
+    # the schema itself, which `schema path` names for editors (hunt 204 F2); one with a number
+    # JSON reads as infinite (`1e400`) cannot be written back as JSON (json writes `Infinity`,
+    # which made every later run ignore the cache: hunt 203 F1), and is not cached
+    try:
+        raw = resp.body if version is None else json.dumps(schema, allow_nan=False).encode("utf-8")
+    except ValueError:
+        why = "it holds a number JSON reads as infinite, which cannot be written back"
+        return RemoteSchema(
+            schema,
+            _info("url", shown, schema, resp.body, {"url": shown, "version": version}),
+            ignored,
+            f"did not cache the schema from {quoted(shown)}: {why}; it will be fetched again next run",
+        )
     meta = {
         "url": shown,
         # Only validators that can be sent back as they are: a server's header could hold a line break.

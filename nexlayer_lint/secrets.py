@@ -286,6 +286,9 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if _curls_user(items, index):
         return is_option_value(value.partition(":")[2])
     option = _list_password_option(items)  # None when no program of the list takes one
+    more = MORE_PASSWORD_OPTIONS.get(_program_name(items[0]) or "", ())
+    if items[index - 1] in more and isinstance(value, str):  # `[ldappasswd, ..., -s, NEW]` (hunt 204 F4)
+        return not value.startswith("-") and is_option_value(value)
     if option is not None and items[index - 1] == option:
         if isinstance(value, str):
             if option == "-U" and "%" not in value:
@@ -759,8 +762,14 @@ SQL_DOUBLE_QUOTE = lazy(r'[Yy]\s+\\?"|[Dd]\s*=\s*\\?"')
 
 
 def _hinted(text: str) -> bool:
-    """Whether a secret may start somewhere in `text` (_HINT, _IMP)."""
-    return _HINT.search(text) is not None or ("imp" in text and _IMP.search(text) is not None)
+    """Whether a secret may start somewhere in `text` (_HINT, _IMP, _MC_ADMIN)."""
+    if _HINT.search(text) is not None or ("imp" in text and _IMP.search(text) is not None):
+        return True
+    return "mc" in text and _MC_ADMIN.search(text) is not None
+
+
+# MinIO's `mc admin user add ALIAS USER SECRET`, which holds no other hint (hunt 204 F4)
+_MC_ADMIN = lazy(r"mc[ \t,]+admin[ \t,]+user[ \t,]+add[ \t,]")
 
 
 def parts_in(
@@ -1918,6 +1927,8 @@ PASSWORD_OPTIONS = {
     "openssl": "-k",
     "rabbitmqadmin": "-p",
 }
+# a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203 F4)
+MORE_PASSWORD_OPTIONS = {"ldappasswd": ("-s",)}
 # `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
 # `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)
 # (and OpenShift's `oc login -p`, Cloud Foundry's `cf login -p`: hunt 188 F5)
@@ -2640,6 +2651,7 @@ def _secrets_under(
                     # (_hinted, written out: asked of every string of a file, where a call costs)
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
+                    or (isinstance(value, str) and "mc" in value and _MC_ADMIN.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
                     or (key[:1] in "cCaA" and bool(_program_keys(node, (key,))))  # _entrypoint_of
@@ -4587,33 +4599,42 @@ def scrub(doc: Document, text: str) -> str:
     return scrubber(doc)(text)
 
 
-def scrubber(doc: Document, also: set[str] | None = None) -> Callable[[str], str]:
+def scrubber(doc: Document) -> Callable[[str], str]:
     """`scrub` with its indexes built once, for the many texts of one reply (each rejection's
-    path and message): linear in each text however many secrets the document has. `also`: the
-    secrets of the run's files sent before it, which this reply may quote too (hunt 203 F3); the
-    document's are added to it."""
-    values = _secret_texts(doc)
-    if also is not None:
-        also |= values
-        values = set(also)
-    return values_scrubber(values)
+    path and message): linear in each text however many secrets the document has."""
+    return values_scrubber(secret_texts(doc))
 
 
 def values_scrubber(values: set[str]) -> Callable[[str], str]:
     """scrubber's work for any set of secret texts (a URL's credentials too: http_client)."""
     if not values:
         return lambda text: text
-    escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
-    from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
-
-    encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
-    hide = hider(values | escaped | encoded, whole_words=True, stars=4)
-    echoes = _echo_index(values)
+    find = values_spans(values)
 
     def scrub_text(text: str) -> str:
-        return hide(_four_stars(text, _echo_spans_in(text, echoes)))
+        spans = find(text)
+        return starred_spans(text, spans) if spans else text
 
     return scrub_text
+
+
+def values_spans(values: set[str]) -> Callable[[str], list[tuple[int, int]]]:
+    """Where secret texts are in a text, as written, escaped as JSON or a URL escapes them, or
+    echoed altered (_echo_index), as spans of the text as given: several sets' spans merge before
+    one starring (remote_validate.Endpoint: scrubbed one set after another, one set's echo of a
+    shared start, a JWT's header, hid only part of another set's value)."""
+    from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
+
+    escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
+    encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
+    find = finder(values | escaped | encoded, whole_words=True)
+    echoes = _echo_index(values)
+    return lambda text: find(text) + _echo_spans_in(text, echoes)
+
+
+def starred_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with the (maybe overlapping) spans merged and each replaced by `****`."""
+    return _four_stars(text, list(_merged(list(spans))))
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,
@@ -4777,7 +4798,7 @@ def _four_stars(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _secret_texts(doc: Document) -> set[str]:
+def secret_texts(doc: Document) -> set[str]:
     secrets = document_secrets(doc)
     found = {str(secret.path[-1])[secret.start : secret.end] for secret in secrets.keys}
     for secret in secrets.found:
@@ -4824,9 +4845,31 @@ def hide_values(text: str, values: Iterable[str], *, whole_words: bool, stars: i
 def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None) -> Callable[[str], str]:
     """`hide_values` with its index built once, for many texts; linear in each text however many
     values there are."""
+    find = finder(values, whole_words=whole_words)
+
+    def hide(text: str) -> str:
+        spans = find(text)
+        if not spans:
+            return text
+        # Overlapping occurrences merge, so a value that starts inside another is hidden too.
+        out, last = [], 0
+        for start, end in sorted(spans):
+            if end <= last:
+                continue
+            start = max(start, last)
+            out += [text[last:start], "*" * (end - start) if stars is None else "*" * stars]
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+    return hide
+
+
+def finder(values: Iterable[str], *, whole_words: bool) -> Callable[[str], list[tuple[int, int]]]:
+    """Where `values` occur in a text (hider's search), unsorted, maybe overlapping."""
     ordered = sorted({v for v in values if len(v) >= MIN_SEARCHED}, key=len, reverse=True)
     if not ordered:
-        return lambda text: text
+        return lambda text: []
     if len(ordered) <= _FEW_VALUES:
 
         def find(text: str) -> list[tuple[int, int]]:
@@ -4867,19 +4910,4 @@ def hider(values: Iterable[str], *, whole_words: bool, stars: int | None = None)
                         break
             return spans
 
-    def hide(text: str) -> str:
-        spans = find(text)
-        if not spans:
-            return text
-        # Overlapping occurrences merge, so a value that starts inside another is hidden too.
-        out, last = [], 0
-        for start, end in sorted(spans):
-            if end <= last:
-                continue
-            start = max(start, last)
-            out += [text[last:start], "*" * (end - start) if stars is None else "*" * stars]
-            last = end
-        out.append(text[last:])
-        return "".join(out)
-
-    return hide
+    return find

@@ -400,6 +400,10 @@ def test_a_key_in_the_api_url_quoted_back_cut_short_without_dots_is_starred() ->
     assert (
         hide("the version is 2.3, see https://api.example/docs") == "the version is 2.3, see https://api.example/docs"
     )
+    # hunt 204 F1: a long query value that names no credential is starred as written, not its echoes
+    hide = http_client.credentials_hider("https://api.example/?org=my-organization")
+    said = "registry not allowed for this organization; ask your organization admin"
+    assert hide(said) == said and hide("org my-organization") == "org ****"
 
 
 def test_a_proxy_quoting_its_password_cut_short_is_shown_it_starred(fake_api, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1197,19 +1201,23 @@ def test_wrapped_schema_response_is_unwrapped(fake_api, retry) -> None:
     assert fetched.schema == fa.SCHEMA and fetched.info.version == "2.3"
 
 
-def test_a_wrapped_schema_is_cached_as_served_and_read_back_unwrapped(fake_api, retry) -> None:
+def test_a_wrapped_schema_with_an_infinite_number_is_used_and_not_cached(fake_api, retry) -> None:
     # hunt 203 F1: written out again, `1e400` (an infinite float) became `Infinity`, no JSON: every
-    # later run warned that the cache was unreadable and fetched again
-    served = json.dumps({"data": {"schema": fa.SCHEMA, "version": "2.3"}}).replace(
-        '"type": "object"', '"maximum": 1e400, "type": "object"', 1
-    )
-    fake_api.script("/schema", fa.Reply(200, served.encode("utf-8")))
+    # later run said the cache was unreadable; hunt 204 F2: the cache holds the schema itself, which
+    # `schema path` gives editors, so such a schema is not cached, and the run says why
+    wrapped = json.dumps({"data": {"schema": fa.SCHEMA, "version": "2.3"}})
+    served = wrapped.replace('"type": "object"', '"maximum": 1e400, "type": "object"', 1)
+    fake_api.script("/schema", fa.Reply(200, served.encode("utf-8")), fa.Reply(200, wrapped.encode("utf-8")))
     url = f"{fake_api.url}/schema"
     first = schema_cache.load_remote_schema(url, retry=retry)
-    again = schema_cache.load_remote_schema(url, retry=retry)
-    assert first.warning is None and again.warning is None and again.info.source == "cache"
-    assert again.schema == first.schema and again.schema["maximum"] == float("inf") and again.info.version == "2.3"
-    assert len(fake_api.requests) == 1
+    assert first.warning is None and first.schema["maximum"] == float("inf") and first.info.version == "2.3"
+    assert first.note == (
+        f'did not cache the schema from "{url}": it holds a number JSON reads as infinite, which cannot be '
+        "written back; it will be fetched again next run"
+    )
+    assert schema_cache.cached_schema_path(url) is None or not schema_cache.cached_schema_path(url).exists()
+    second = schema_cache.load_remote_schema(url, retry=retry)  # fetched again: the plain one is cached
+    assert second.note is None and json.loads(schema_cache.cached_schema_path(url).read_text()) == fa.SCHEMA
 
 
 def test_offline_uses_the_stale_cache(fake_api, retry) -> None:
@@ -1798,6 +1806,25 @@ def test_a_reply_quoting_an_earlier_files_secret_sent_with_it_shows_it_starred(c
     fake_api.script("/validate", fa.invalid(quoting), fa.invalid(quoting))
     result = cli("--remote", "--remote-send-secrets", "--api-url", fake_api.url, str(first), str(second))
     assert "CnryFirstFilePw9" not in result.output and result.output.count("(DB_PASSWORD=****)") == 2, result.output
+
+
+def test_an_endpoint_keeps_the_secrets_sent_in_a_logarithmic_number_of_groups() -> None:
+    # hunt 204 F3: one scrubber rebuilt over every earlier file's secrets made a run quadratic
+    from nexlayer_lint.remote_validate import Endpoint
+
+    endpoint = Endpoint()
+    for number in range(1000):
+        endpoint.remember({f"CnrySent{number:04d}Pw"})
+    assert len(endpoint._sent) <= 10 and sum(len(group) for group, _ in endpoint._sent) == 1000
+    assert endpoint.scrub("was CnrySent0000Pw, CnrySent0999Pw and CnrySent0500Pw") == "was ****, **** and ****"
+    # two tokens of one start in two groups: one group's echo of the start hides no part of the other only
+    header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    first, second = f"{header}.eyJzdWIiOiJhIn0.CnryAAAAAAAAAAAA", f"{header}.eyJzdWIiOiJiIn0.CnryBBBBBBBBBBBB"
+    endpoint = Endpoint()
+    endpoint.remember({first})
+    endpoint.remember({"CnryOther1"})
+    endpoint.remember({second})
+    assert endpoint.scrub(f"bad token {second} and {first}") == "bad token **** and ****"
 
 
 def test_cli_schema_remote_uses_and_reports_the_fetched_schema(cli, fake_api, good_file) -> None:

@@ -3215,6 +3215,12 @@ def test_hunt_203_f4_more_programs_passwords_are_read() -> None:
     assert shown('sh -c "mc admin user add local bob Zq9f5"') == ["Zq9f5"]
     for text in ("curl -k https://x.io", "openssl s_client -connect h:443", "vault login", "vault kv get secret/x"):
         assert shown(text) == [], text
+    # hunt 204 F4: as a plain string and as a list's items
+    assert shown("mc admin user add myminio bob Zq9f6") == ["Zq9f6"]
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for command in ("[mc, admin, user, add, myminio, bob, Zq9f7]", "[ldappasswd, -x, -w, Zq9f8, -s, Zq9f7, uid=bob]"):
+        masked = mask_text(load(base + f"      entrypoint: {command}\n"))
+        assert "Zq9f7" not in masked and "Zq9f8" not in masked, masked
 
 
 def test_a_pasted_env_item_s_value_below_its_key_before_its_name_waits_for_the_name() -> None:
