@@ -1100,7 +1100,9 @@ _REDIS_PASSWORD_KEYS = frozenset({"requirepass", "masterauth"})  # `CONFIG SET r
 # programs whose password is their command's last word, and whose names prose and docs mention
 # (`# use openssl passwd -apr1 for nginx`, `grafana cli admin reset-admin-password then restart`:
 # hunt 201 F8)
-_LAST_WORD_PROGRAMS = frozenset({"openssl", "grafana", "grafana-cli"})
+_LAST_WORD_PROGRAMS = frozenset(
+    {"openssl", "grafana", "grafana-cli", "mc"}
+)  # (`mc admin user add then ...`: hunt 205 F4)
 # a placeholder: in brackets, dots, `YOUR_PASSWORD` (capitals, no digit: not `P4SS_W0RD`: hunt 202 F3)
 _PLACEHOLDER_WORD = lazy(r"\[[^\]]*\]|<[^>]*>|\.{2,}|[A-Z]+(?:_[A-Z]+)+")
 _PLACEHOLDER_NAMES = frozenset({"password", "passwd", "pass", "newpassword", "yourpassword", "mypassword", "secret"})

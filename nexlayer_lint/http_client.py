@@ -107,10 +107,11 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         query = parse_qsl(parts.query) + parse_qsl("&".join(params))
     except ValueError:
         return as_is
-    named = {parts.password or ""} | {
-        value for name, value in query if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS
-    }
-    values = named | {value for _, value in query if len(value) >= _LONG_QUERY_VALUE}
+    named = {value for name, value in query if is_secret_var_name(name) or _folded(name) in _QUERY_CREDENTIALS}
+    # a long value under another name is starred as written, not its echoes: `?org=my-organization`
+    # would star a reply's `organization` (hunt 204 F1)
+    plain_long = {value for _, value in query if len(value) >= _LONG_QUERY_VALUE} - named
+    values = {parts.password or ""} | named | plain_long
     values |= {param for param in params if "=" not in param and len(param) >= 4}  # `;Tok3n`: a bare one (hunt 44 F7)
     # a secret in the path, which display_url stars: a reply may quote the path (hunt 187 F3), as
     # written or decoded (`API_KEY=a%2Fb`, `gh%70_...`: hunt 190 F4)
@@ -118,6 +119,7 @@ def credentials_hider(url: str) -> Callable[[str], str]:
         values |= {path[part.start : part.end] for part in parts_in(path, assignment=True)}
     # and a segment as written whose decoded text holds one, whole, as display_url stars it (hunt 191 F2)
     values |= {segment for segment in parts.path.split("/") if _starred_segment(segment) == "*" * len(segment) != ""}
+    credentials = values - plain_long - {""}  # whose altered echoes are looked for too (below)
     values |= {form for value in values for form in (quote(value, safe=""), quote_plus(value))}
     # and as written, which a server may quote back as it was sent: `%2f`, `%7e` (hunt 116 F4)
     for written in [*parts.query.split("&"), *params]:
@@ -130,9 +132,9 @@ def credentials_hider(url: str) -> Callable[[str], str]:
     values = _in_both_cases(values)
     whole = hider(values, whole_words=False, stars=4)
     # and echoes a reply alters, a key cut short with no `...` among them (`Invalid API key
-    # Zq9Kf83LmPq72Xs`: hunt 203 F5), as a file's secrets are scrubbed; of a credential by its
-    # name only, not a long value (`?org=my-organization` would star `organization`: hunt 204 F1)
-    echoes = values_scrubber(named - {""})
+    # Zq9Kf83LmPq72Xs`: hunt 203 F5), as a file's secrets are scrubbed: of every credential but a
+    # long value under another name (the password, the path's tokens too: hunt 205 F1)
+    echoes = values_scrubber(credentials)
     return lambda text: echoes(_cut_starts_hidden(whole(text), values))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nexlayer_lint.http_client import (
     RequestError,
@@ -24,6 +24,9 @@ from nexlayer_lint.http_client import (
 )
 from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Problem, Span, format_path
+
+if TYPE_CHECKING:
+    from nexlayer_lint.secrets import Finders
 
 _LINE1 = Span(1, 1, 1, 1)
 # No list in a file has a billion items: a longer index (int() refuses one of over 4,300 digits)
@@ -43,24 +46,22 @@ class Endpoint:
         # may quote an earlier file's (hunt 203 F3): in groups of sizes that double, each with its
         # scrubber, so each secret's scrubber is built again a logarithmic number of times (one
         # rebuilt over every earlier file made a run quadratic: hunt 204 F3)
-        self._sent: list[tuple[set[str], Callable[[str], list[tuple[int, int]]]]] = []
+        self._sent: list[tuple[set[str], Finders]] = []
 
     def remember(self, values: set[str]) -> None:
-        from nexlayer_lint.secrets import values_spans
+        from nexlayer_lint.secrets import values_finders
 
         group = set(values)
         while self._sent and len(self._sent[-1][0]) <= len(group):
             group |= self._sent.pop()[0]
         if group:
-            self._sent.append((group, values_spans(group)))
+            self._sent.append((group, values_finders(group)))
 
     def scrub(self, text: str) -> str:
-        """`text` with every secret sent and its echoes starred, each group's found in the text as
-        given and starred once (one group starring after another could hide part of a value)."""
-        from nexlayer_lint.secrets import starred_spans
+        """`text` with every secret sent and its echoes starred, all groups' at once (secrets.scrub_with)."""
+        from nexlayer_lint.secrets import scrub_with
 
-        spans = [span for _, find in self._sent for span in find(text)]
-        return starred_spans(text, spans) if spans else text
+        return scrub_with(text, [finders for _, finders in self._sent]) if self._sent else text
 
 
 def validate_remote(

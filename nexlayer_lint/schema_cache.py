@@ -417,7 +417,9 @@ def _fetch(
             return RemoteSchema(cached.schema, _info("url", shown, cached.schema, cached.raw, meta), ignored, note)
         if resp.status != 200:
             raise RequestError(f"HTTP {resp.status}")
-        schema, version = _unwrap(_parse_json(resp.body))
+        data = _parse_json(resp.body)
+        schema, version = _unwrap(data)
+        wrapped = schema is not data  # (a wrapper without a version too: hunt 205 F3)
         problem = schema_problem(schema)
         if problem:
             raise RequestError(f"the response is not a usable schema: {problem}")
@@ -433,7 +435,7 @@ def _fetch(
     # JSON reads as infinite (`1e400`) cannot be written back as JSON (json writes `Infinity`,
     # which made every later run ignore the cache: hunt 203 F1), and is not cached
     try:
-        raw = resp.body if version is None else json.dumps(schema, allow_nan=False).encode("utf-8")
+        raw = json.dumps(schema, allow_nan=False).encode("utf-8") if wrapped else resp.body
     except ValueError:
         why = "it holds a number JSON reads as infinite, which cannot be written back"
         return RemoteSchema(

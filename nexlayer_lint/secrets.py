@@ -4609,32 +4609,42 @@ def values_scrubber(values: set[str]) -> Callable[[str], str]:
     """scrubber's work for any set of secret texts (a URL's credentials too: http_client)."""
     if not values:
         return lambda text: text
-    find = values_spans(values)
-
-    def scrub_text(text: str) -> str:
-        spans = find(text)
-        return starred_spans(text, spans) if spans else text
-
-    return scrub_text
+    finders = [values_finders(values)]
+    return lambda text: scrub_with(text, finders)
 
 
-def values_spans(values: set[str]) -> Callable[[str], list[tuple[int, int]]]:
-    """Where secret texts are in a text, as written, escaped as JSON or a URL escapes them, or
-    echoed altered (_echo_index), as spans of the text as given: several sets' spans merge before
-    one starring (remote_validate.Endpoint: scrubbed one set after another, one set's echo of a
-    shared start, a JWT's header, hid only part of another set's value)."""
+Finders = tuple[Callable[[str], list[tuple[int, int]]], Callable[[str], list[tuple[int, int]]]]
+
+
+def values_finders(values: set[str]) -> Finders:
+    """Where secret texts are echoed altered in a text (_echo_index), and where they are as
+    written or escaped as JSON or a URL escapes them, whole words (scrub_with)."""
     from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
 
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
-    find = finder(values | escaped | encoded, whole_words=True)
     echoes = _echo_index(values)
-    return lambda text: find(text) + _echo_spans_in(text, echoes)
+    return (lambda text: _echo_spans_in(text, echoes)), finder(values | escaped | encoded, whole_words=False)
 
 
-def starred_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """`text` with the (maybe overlapping) spans merged and each replaced by `****`."""
-    return _four_stars(text, list(_merged(list(spans))))
+def scrub_with(text: str, finders: list[Finders]) -> str:
+    """`text` with what every set's finders find starred at once, in the text as given: the
+    echoes, and the values where they are whole words or touch an echo (a value right after an
+    echo: hunt 205 F2). Several sets' spans merge before one starring: one set's echo of a start
+    they share (a JWT's header) hides no part of another set's value (remote_validate.Endpoint)."""
+    echoed = _merged([span for echoes, _ in finders for span in echoes(text)])
+    starts = [start for start, _ in echoed]
+
+    def kept(start: int, end: int) -> bool:
+        whole = not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end)
+        if whole or not echoed:
+            return whole
+        at = bisect.bisect_right(starts, end) - 1  # the last echo starting at or before the end
+        return at >= 0 and echoed[at][1] >= start  # it touches this span
+
+    found = [span for _, exact in finders for span in exact(text) if kept(*span)]
+    spans = _merged([*echoed, *found])
+    return _four_stars(text, list(spans)) if spans else text
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,

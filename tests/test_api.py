@@ -400,6 +400,9 @@ def test_a_key_in_the_api_url_quoted_back_cut_short_without_dots_is_starred() ->
     assert (
         hide("the version is 2.3, see https://api.example/docs") == "the version is 2.3, see https://api.example/docs"
     )
+    # hunt 205 F1: a credential in the path, as a segment or a bare parameter, is looked for altered too
+    for url in ("https://api.example/API_KEY=CnryKf83LmPq72XsAbCdEf", "https://api.example/api;CnryKf83LmPq72XsAbCdEf"):
+        assert http_client.credentials_hider(url)("Invalid API key CnryKf83LmPq72Xs") == "Invalid API key ****", url
     # hunt 204 F1: a long query value that names no credential is starred as written, not its echoes
     hide = http_client.credentials_hider("https://api.example/?org=my-organization")
     said = "registry not allowed for this organization; ask your organization admin"
@@ -1218,6 +1221,17 @@ def test_a_wrapped_schema_with_an_infinite_number_is_used_and_not_cached(fake_ap
     assert schema_cache.cached_schema_path(url) is None or not schema_cache.cached_schema_path(url).exists()
     second = schema_cache.load_remote_schema(url, retry=retry)  # fetched again: the plain one is cached
     assert second.note is None and json.loads(schema_cache.cached_schema_path(url).read_text()) == fa.SCHEMA
+
+
+def test_a_wrapped_schema_without_a_version_is_cached_unwrapped(fake_api, retry) -> None:
+    # hunt 205 F3: only a wrapper with a version was unwrapped for the cache; the next run from the
+    # cache found the wrapper, no schema
+    fake_api.script("/schema", fa.Reply(200, {"data": {"schema": fa.SCHEMA}}), fa.status(503))
+    url = f"{fake_api.url}/schema"
+    schema_cache.load_remote_schema(url, retry=retry)
+    assert json.loads(schema_cache.cached_schema_path(url).read_text()) == fa.SCHEMA
+    again = schema_cache.load_remote_schema(url, ttl_hours=0, retry=retry)
+    assert again.schema == fa.SCHEMA and again.info.source == "cache"
 
 
 def test_offline_uses_the_stale_cache(fake_api, retry) -> None:

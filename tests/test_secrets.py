@@ -3234,6 +3234,20 @@ def test_a_pasted_env_item_s_value_below_its_key_before_its_name_waits_for_the_n
     assert mask_text(load(base + pasted)).endswith(pasted)
 
 
+def test_hunt_205s_review() -> None:
+    from nexlayer_lint.remote_validate import Endpoint
+    from nexlayer_lint.secrets import values_scrubber
+
+    # F2: a short secret right after a long one's echo is a whole word once the echo is starred
+    endpoint = Endpoint()
+    endpoint.remember({"Xk7pQ2mZ9vLw4RtY", "Tk9zQ1"})
+    for scrubbing in (values_scrubber({"Xk7pQ2mZ9vLw4RtY", "Tk9zQ1"}), endpoint.scrub):
+        assert scrubbing("concat Xk7pQ2mZ9vLw4RtYTk9zQ1") == "concat ****"
+    # F4: prose after `mc admin user add`
+    assert shown("run mc admin user add then check the docs for details") == []
+    assert shown("mc admin user add myminio bob Zq9h1") == ["Zq9h1"]
+
+
 def test_hunt_190s_review_of_the_comment_rules() -> None:
     from nexlayer_lint.secrets import comment_secrets
 
