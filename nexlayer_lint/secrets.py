@@ -4613,18 +4613,27 @@ def values_scrubber(values: set[str]) -> Callable[[str], str]:
     return lambda text: scrub_with(text, finders)
 
 
-Finders = tuple[Callable[[str], list[tuple[int, int]]], Callable[[str], list[tuple[int, int]]]]
+Finders = tuple[
+    Callable[[str], list[tuple[int, int]]],
+    Callable[[str], list[tuple[int, int]]],
+    Callable[[str], list[tuple[int, int]]],
+]
 
 
 def values_finders(values: set[str]) -> Finders:
     """Where secret texts are echoed altered in a text (_echo_index), and where they are as
-    written or escaped as JSON or a URL escapes them, whole words (scrub_with)."""
+    written or escaped as JSON or a URL escapes them: as whole words, and anywhere (scrub_with)."""
     from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
 
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
     echoes = _echo_index(values)
-    return (lambda text: _echo_spans_in(text, echoes)), finder(values | escaped | encoded, whole_words=False)
+    forms = values | escaped | encoded
+    return (
+        (lambda text: _echo_spans_in(text, echoes)),
+        finder(forms, whole_words=True),
+        finder(forms, whole_words=False),
+    )
 
 
 def scrub_with(text: str, finders: list[Finders]) -> str:
@@ -4632,17 +4641,19 @@ def scrub_with(text: str, finders: list[Finders]) -> str:
     echoes, and the values where they are whole words or touch an echo (a value right after an
     echo: hunt 205 F2). Several sets' spans merge before one starring: one set's echo of a start
     they share (a JWT's header) hides no part of another set's value (remote_validate.Endpoint)."""
-    echoed = _merged([span for echoes, _ in finders for span in echoes(text)])
+    echoed = _merged([span for echoes, _, _ in finders for span in echoes(text)])
     starts = [start for start, _ in echoed]
 
-    def kept(start: int, end: int) -> bool:
-        whole = not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end)
-        if whole or not echoed:
-            return whole
+    def touches_an_echo(start: int, end: int) -> bool:
         at = bisect.bisect_right(starts, end) - 1  # the last echo starting at or before the end
-        return at >= 0 and echoed[at][1] >= start  # it touches this span
+        return at >= 0 and echoed[at][1] >= start
 
-    found = [span for _, exact in finders for span in exact(text) if kept(*span)]
+    # whole words as hider searches them (hunt 206 F1, F2: filtered out of a search anywhere, a
+    # longer or overlapping match that was no whole word hid the one that was); anywhere, only
+    # those that touch an echo
+    found = [span for _, whole, _ in finders for span in whole(text)]
+    if echoed:
+        found += [span for _, _, anywhere in finders for span in anywhere(text) if touches_an_echo(*span)]
     spans = _merged([*echoed, *found])
     return _four_stars(text, list(spans)) if spans else text
 

@@ -3243,6 +3243,10 @@ def test_hunt_205s_review() -> None:
     endpoint.remember({"Xk7pQ2mZ9vLw4RtY", "Tk9zQ1"})
     for scrubbing in (values_scrubber({"Xk7pQ2mZ9vLw4RtY", "Tk9zQ1"}), endpoint.scrub):
         assert scrubbing("concat Xk7pQ2mZ9vLw4RtYTk9zQ1") == "concat ****"
+    # hunt 206 F1, F2: a whole-word copy beside or inside a match that is none
+    assert values_scrubber({"pw-pw"})("bad value: xpw-pw-pw") == "bad value: xpw-****"
+    many = {"qwerty", "qwerty-1"} | {f"Other{number}Pw" for number in range(40)}
+    assert values_scrubber(many)("bad value: qwerty-12") == "bad value: ****-12"
     # F4: prose after `mc admin user add`
     assert shown("run mc admin user add then check the docs for details") == []
     assert shown("mc admin user add myminio bob Zq9h1") == ["Zq9h1"]
