@@ -44,7 +44,7 @@ class Endpoint:
         self.cause: str | None = None
         # the secrets the run's files sent to it held (`--remote-send-secrets`), for a later reply
         # may quote an earlier file's (hunt 203 F3): in groups of sizes that double, each with its
-        # scrubber, so each secret's scrubber is built again a logarithmic number of times (one
+        # finders, so each secret's are built again a logarithmic number of times (a scrubber
         # rebuilt over every earlier file made a run quadratic: hunt 204 F3)
         self._sent: list[tuple[set[str], Finders]] = []
 
