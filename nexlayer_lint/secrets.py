@@ -4613,49 +4613,53 @@ def values_scrubber(values: set[str]) -> Callable[[str], str]:
     return lambda text: scrub_with(text, finders)
 
 
-Finders = tuple[
-    Callable[[str], list[tuple[int, int]]],
-    Callable[[str], list[tuple[int, int]]],
-    Callable[[str], list[tuple[int, int]]],
-]
+Finders = tuple[Callable[[str], list[tuple[int, int]]], Callable[[str], list[tuple[int, int]]]]
 
 
 def values_finders(values: set[str]) -> Finders:
     """Where secret texts are echoed altered in a text (_echo_index), and where they are as
-    written or escaped as JSON or a URL escapes them: as whole words, and anywhere (scrub_with)."""
+    written or escaped as JSON or a URL escapes them, as whole words (scrub_with)."""
     from urllib.parse import quote, quote_plus  # a reply may quote a value as a URL carries it (`%40`)
 
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
     echoes = _echo_index(values)
-    forms = values | escaped | encoded
-    return (
-        (lambda text: _echo_spans_in(text, echoes)),
-        finder(forms, whole_words=True),
-        finder(forms, whole_words=False),
-    )
+    return (lambda text: _echo_spans_in(text, echoes)), finder(values | escaped | encoded, whole_words=True)
 
 
 def scrub_with(text: str, finders: list[Finders]) -> str:
-    """`text` with what every set's finders find starred at once, in the text as given: the
-    echoes, and the values where they are whole words or touch an echo (a value right after an
-    echo: hunt 205 F2). Several sets' spans merge before one starring: one set's echo of a start
-    they share (a JWT's header) hides no part of another set's value (remote_validate.Endpoint)."""
-    echoed = _merged([span for echoes, _, _ in finders for span in echoes(text)])
-    starts = [start for start, _ in echoed]
-
-    def touches_an_echo(start: int, end: int) -> bool:
-        at = bisect.bisect_right(starts, end) - 1  # the last echo starting at or before the end
-        return at >= 0 and echoed[at][1] >= start
-
-    # whole words as hider searches them (hunt 206 F1, F2: filtered out of a search anywhere, a
-    # longer or overlapping match that was no whole word hid the one that was); anywhere, only
-    # those that touch an echo
-    found = [span for _, whole, _ in finders for span in whole(text)]
+    """`text` with what every set's finders find starred at once: the echoes, found in the text as
+    given, then the values, whole words in the text with the echoes starred (a value right after
+    an echo is a whole word there: hunt 205 F2) or in the text as given (where one set's echo of
+    a start they share hid part of another set's value: remote_validate.Endpoint), all mapped back
+    to the text as given and starred once (hunts 206 F1, F2, 207 F1)."""
+    echoed = _merged([span for echoes, _ in finders for span in echoes(text)])
+    found = [span for _, whole in finders for span in whole(text)]
     if echoed:
-        found += [span for _, _, anywhere in finders for span in anywhere(text) if touches_an_echo(*span)]
+        starred = _four_stars(text, list(echoed))
+        found += [_as_given(span, echoed) for _, whole in finders for span in whole(starred)]
     spans = _merged([*echoed, *found])
     return _four_stars(text, list(spans)) if spans else text
+
+
+def _as_given(span: tuple[int, int], echoed: tuple[tuple[int, int], ...]) -> tuple[int, int]:
+    """A span of the text with the `echoed` spans starred (`****` each) as a span of the text as
+    given; a place inside a `****` goes to its echo's start or end."""
+    start, end = span
+    given_start, given_end = start, end
+    shift = 0  # how much longer the text as given is than the starred text, before this echo
+    for echo_start, echo_end in echoed:
+        at = echo_start - shift  # where this echo's `****` starts in the starred text
+        if at >= end:
+            break
+        grown = shift + (echo_end - echo_start) - 4
+        if start >= at + 4:
+            given_start = start + grown
+        elif start >= at:
+            given_start = echo_start
+        given_end = end + grown if end > at + 4 else echo_end
+        shift = grown
+    return given_start, given_end
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,

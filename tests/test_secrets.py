@@ -3247,6 +3247,9 @@ def test_hunt_205s_review() -> None:
     assert values_scrubber({"pw-pw"})("bad value: xpw-pw-pw") == "bad value: xpw-****"
     many = {"qwerty", "qwerty-1"} | {f"Other{number}Pw" for number in range(40)}
     assert values_scrubber(many)("bad value: qwerty-12") == "bad value: ****-12"
+    # hunt 207 F1: a copy that repeats its start and runs into an echo
+    assert values_scrubber({"pw-pw", "Zq9Kf83LmPq72Xs"})("xpw-pw-pwZQ9KF83LMPQ72XS") == "xpw-****"
+    assert values_scrubber({"Zq9Kf83LmPq72Xs", "admin"})("Zq9Kf83LmPq72Xsadministrator") == "****administrator"
     # F4: prose after `mc admin user add`
     assert shown("run mc admin user add then check the docs for details") == []
     assert shown("mc admin user add myminio bob Zq9h1") == ["Zq9h1"]
