@@ -284,7 +284,9 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         option = items[index - 2]
         return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
-        return is_option_value(value.partition(":")[2])
+        return is_option_value(value.partition(":")[2] if ":" in value else value)
+    if _config_tool_sets(items, index):
+        return True
     option = _list_password_option(items)  # None when no program of the list takes one
     more = MORE_PASSWORD_OPTIONS.get(_program_name(items[0]) or "", ())
     if items[index - 1] in more and isinstance(value, str):  # `[ldappasswd, ..., -s, NEW]` (hunt 204 F4)
@@ -330,6 +332,45 @@ def _sets_secret_config(items: list[Any], index: int) -> bool:
     if verb == "set":  # `config set`, `configure set` (any program's), npm's `set`
         return before in ("config", "configure") or _program_name(before) == "npm"
     return verb == "config" and at > 0 and _program_name(items[0]) == "git"
+
+
+# Composer's auth keys (`config http-basic.repo.example.com USER PASSWORD`): which word after the
+# key is the secret
+COMPOSER_AUTH_KEYS = {
+    "http-basic": 1,  # USER PASSWORD
+    "bitbucket-oauth": 1,  # CONSUMER-KEY CONSUMER-SECRET
+    "github-oauth": 0,
+    "gitlab-oauth": 0,
+    "gitlab-token": 0,
+    "bearer": 0,
+}
+
+
+_CONFIG_ITEMS_READ = 64  # an rclone config list's pairs are read in its first items (linear)
+
+
+def _config_tool_sets(items: list[Any], index: int) -> bool:
+    """Whether items[index] is a secret an rclone or Composer config list gives (as
+    commands._config_tool_parts reads a string): `[rclone, config, create, NAME, TYPE, pass, x]`
+    (`update NAME` too), `[composer, config, http-basic.HOST, USER, x]`. Only the items just
+    before are read, and rclone's first _CONFIG_ITEMS_READ (each item in a bounded time: linear)."""
+    program, value = _program_name(items[0]), items[index]
+    if not isinstance(value, str | int | float) or (isinstance(value, str) and not is_option_value(value)):
+        return False
+    if program == "rclone" and items[1:2] == ["config"] and 5 <= index < _CONFIG_ITEMS_READ:
+        names = {"create": 2, "update": 1}.get(items[2]) if isinstance(items[2], str) else None
+        key = items[index - 1]
+        if names is None or not isinstance(key, str) or key.startswith("-") or not is_secret_config_key(key):
+            return False
+        # the key is the first of a pair: an even number of words (flags left out) before it
+        words = sum(1 for item in items[3 : index - 1] if not (isinstance(item, str) and item.startswith("-")))
+        return words >= names and (words - names) % 2 == 0
+    if program == "composer" and "config" in items[1:3]:
+        for before in (1, 2):
+            key = items[index - before] if index - before > 1 else None
+            if isinstance(key, str) and "." in key and COMPOSER_AUTH_KEYS.get(key.partition(".")[0]) == before - 1:
+                return True
+    return False
 
 
 def _program_name(item: object) -> str | None:
@@ -401,15 +442,22 @@ def program_option(option: str | None, item: object) -> str | None:
 
 
 CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, the server's or the proxy's
+HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token after `-A bearer`
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
-    return (
-        items[index - 1] in CURL_USER_OPTIONS
-        and _program_name(items[0]) == "curl"
-        and isinstance(items[index], str)
-        and ":" in items[index]
-    )
+    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when one of the
+    four items before says `bearer`: `-A bearer`, `--auth-type=bearer`)."""
+    option, program, value = items[index - 1], _program_name(items[0]), items[index]
+    if not isinstance(value, str):
+        return False
+    if option in CURL_USER_OPTIONS and program == "curl":
+        return ":" in value
+    if option in HTTPIE_AUTH_OPTIONS and program in ("http", "https"):
+        return ":" in value or any(
+            isinstance(item, str) and item.endswith("bearer") for item in items[max(index - 5, 1) : index - 1]
+        )
+    return False
 
 
 # `$ADMIN_PASSWORD`, `$(DB_PASSWORD)`: a shell's (or Kubernetes') reference, no secret written.
@@ -4637,29 +4685,38 @@ def scrub_with(text: str, finders: list[Finders]) -> str:
     found = [span for _, whole in finders for span in whole(text)]
     if echoed:
         starred = _four_stars(text, list(echoed))
-        found += [_as_given(span, echoed) for _, whole in finders for span in whole(starred)]
+        as_given = _StarredText(echoed).as_given
+        found += [as_given(span) for _, whole in finders for span in whole(starred)]
     spans = _merged([*echoed, *found])
     return _four_stars(text, list(spans)) if spans else text
 
 
-def _as_given(span: tuple[int, int], echoed: tuple[tuple[int, int], ...]) -> tuple[int, int]:
-    """A span of the text with the `echoed` spans starred (`****` each) as a span of the text as
-    given; a place inside a `****` goes to its echo's start or end."""
-    start, end = span
-    given_start, given_end = start, end
-    shift = 0  # how much longer the text as given is than the starred text, before this echo
-    for echo_start, echo_end in echoed:
-        at = echo_start - shift  # where this echo's `****` starts in the starred text
-        if at >= end:
-            break
-        grown = shift + (echo_end - echo_start) - 4
-        if start >= at + 4:
-            given_start = start + grown
-        elif start >= at:
-            given_start = echo_start
-        given_end = end + grown if end > at + 4 else echo_end
-        shift = grown
-    return given_start, given_end
+class _StarredText:
+    """Spans of a text whose `echoed` spans (sorted, disjoint) are starred, `****` each, mapped
+    back to the text as given; found by bisection, as a reply may hold thousands (hunt 208 F2)."""
+
+    def __init__(self, echoed: tuple[tuple[int, int], ...]) -> None:
+        self.echoed = echoed
+        self.stars: list[int] = []  # where each echo's `****` starts in the starred text
+        self.grown: list[int] = []  # how much longer the text as given is, up to each echo's end
+        grown = 0
+        for echo_start, echo_end in echoed:
+            self.stars.append(echo_start - grown)
+            grown += echo_end - echo_start - 4
+            self.grown.append(grown)
+
+    def as_given(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The span in the text as given; a place inside a `****` goes to its echo's start or end."""
+        start, end = span
+        last = bisect.bisect_left(self.stars, end) - 1  # the last echo starred before the span's end
+        if last < 0:
+            return span
+        first = min(bisect.bisect_right(self.stars, start) - 1, last)  # the last one at or before its start
+        given_start = start
+        if first >= 0:
+            given_start = start + self.grown[first] if start >= self.stars[first] + 4 else self.echoed[first][0]
+        given_end = end + self.grown[last] if end > self.stars[last] + 4 else self.echoed[last][1]
+        return given_start, given_end
 
 
 # A reply may quote a value it was sent altered: in another case, escaped (`pa\\"ss`, `\\u0040`,
@@ -4713,7 +4770,8 @@ def _letter_and_digit(piece: str) -> bool:
 
 def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
     """One pass over `text`: at each place, the values (_echo_index) that start with its next
-    _ECHO_LETTERS letters, and those with a piece that does; the longest match is skipped past."""
+    _ECHO_LETTERS letters, and those with a piece that does; the longest match is skipped past
+    but for its last _ECHO_CUT letters."""
     by_start, pieces = echoes
     if not by_start and not pieces:
         return []
@@ -4733,7 +4791,10 @@ def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
                 longest = max(longest, same)
         if longest:
             spans.append((where[at], ends[at + longest - 1]))
-            at += longest
+            # not quite past it: another value may start in its last letters, which ran into it by
+            # chance (`...WORD99Abcdefgh1234XYZ` with a value holding `9abcdefgh`: hunt 208 F1);
+            # each letter is read again at most _ECHO_CUT times (linear)
+            at += max(1, longest - _ECHO_CUT)
         else:
             at += 1
     return spans

@@ -492,6 +492,21 @@ def test_commands_that_repeat_a_secret_reader_s_shape_are_read_in_linear_time(co
     assert "NX213" in [d[0] for d in report["diags"]]
 
 
+def test_a_reply_quoting_many_secrets_is_scrubbed_in_linear_time() -> None:
+    # hunt 208 F2: each value found in the reply with its echoes starred was mapped back through
+    # every echo before it (440 KB: 54 s; linear, well under a second)
+    script = (
+        "from nexlayer_lint.secrets import values_scrubber\n"
+        "scrub = values_scrubber({'Zq9Kf83LmPq72Xs', 'admin'})\n"
+        "assert scrub('Zq9Kf83LmPq72Xs admin ' * 20_000) == '**** **** ' * 20_000\n"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("scrubbing a reply of 40,000 quoted secrets did not finish in 30 s")
+    assert done.returncode == 0, done.stderr
+
+
 def test_ten_megabyte_integer_loads_in_linear_time() -> None:
     # a quadratic conversion would take hours; the value's leading zeros are an NX005
     report = run_isolated("'a: -' + '0' * 100 + '7' * (10 * 1024 * 1024 - 200) + '\\n'", timeout=30)

@@ -3250,6 +3250,12 @@ def test_hunt_205s_review() -> None:
     # hunt 207 F1: a copy that repeats its start and runs into an echo
     assert values_scrubber({"pw-pw", "Zq9Kf83LmPq72Xs"})("xpw-pw-pwZQ9KF83LMPQ72XS") == "xpw-****"
     assert values_scrubber({"Zq9Kf83LmPq72Xs", "admin"})("Zq9Kf83LmPq72Xsadministrator") == "****administrator"
+    # hunt 208 F1: a value starting in the last letters of another's echo, which ran into it by chance
+    endpoint = Endpoint()
+    endpoint.remember({"sk9-AbCdEfGhIjKlMnOp", "Abcdefgh1234XYZ"})
+    endpoint.remember({"hunter2passWORD99"})
+    assert endpoint.scrub("rejected: hunter2passWORD99Abcdefgh1234XYZ") == "rejected: ****"
+    assert values_scrubber({"sk9-AbCdEfGhIjKlMnOp", "Abcdefgh1234XYZ"})("x 9Abcdefgh1234XYZ") == "x ****"
     # F4: prose after `mc admin user add`
     assert shown("run mc admin user add then check the docs for details") == []
     assert shown("mc admin user add myminio bob Zq9h1") == ["Zq9h1"]
@@ -3536,3 +3542,41 @@ def test_hunt_173s_review_of_the_hunt_172_fixes() -> None:
         assert "Zq9w1" not in masked
         for public in ("value: {}", "key: timeout", "key: password"):
             assert public in masked
+
+
+def test_httpie_rclone_and_composer_credentials_are_read() -> None:
+    # the last notes' weak points: httpie's `-a user:password`, rclone's `config create ... KEY VALUE`,
+    # Composer's `config http-basic.HOST USER PASSWORD` were not read
+    assert shown("http -a admin:Zq9h1 GET https://x.io") == ["Zq9h1"]
+    assert shown("https --auth=admin:Zq9h1 x.io/api") == ["Zq9h1"]
+    assert shown("http -A bearer -a Zq9h2 x.io") == ["Zq9h2"]
+    assert shown("rclone config create r s3 provider AWS access_key_id AKIAX secret_access_key Zq9h3") == ["Zq9h3"]
+    assert shown("rclone config update r --obscure pass=Zq9h4 && echo ok") == ["Zq9h4"]
+    assert shown("composer config -g http-basic.repo.example.com bob Zq9h5") == ["Zq9h5"]
+    assert shown("composer global config github-oauth.github.com Zq9h6") == ["Zq9h6"]
+    # a user name alone (httpie asks), a remote named like a key, an option that reads, a reference
+    for text in (
+        "http -a admin x.io",
+        "curl http://x.io -a b:c",
+        "rclone config create token s3 provider AWS",
+        "composer config --unset http-basic.repo.example.com",
+        "composer config http-basic.repo.example.com bob $COMPOSER_PW",
+    ):
+        assert shown(text) == [], text
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for command, masked_command in (
+        ('[http, -a, "admin:Zq9h7", x.io]', '[http, -a, "***********", x.io]'),
+        ("[http, -A, bearer, -a, Zq9h7, x.io]", "[http, -A, bearer, -a, *****, x.io]"),
+        ("[http, -a, admin, x.io]", "[http, -a, admin, x.io]"),
+        ("[rclone, config, update, r, pass, Zq9h7, user, bob]", "[rclone, config, update, r, pass, *****, user, bob]"),
+        ("[rclone, config, create, token, s3, provider, AWS]", "[rclone, config, create, token, s3, provider, AWS]"),
+        ("[composer, config, http-basic.x.io, bob, Zq9h7]", "[composer, config, http-basic.x.io, bob, *****]"),
+        ("[composer, config, -g, bearer.x.io, Zq9h7]", "[composer, config, -g, bearer.x.io, *****]"),
+    ):
+        assert f"entrypoint: {masked_command}\n" in mask_text(load(base + f"      entrypoint: {command}\n")), command
+    from nexlayer_lint.engine import lint
+
+    text = base + '      vars:\n        A: "http -a u:Zq9h8 x.io"\n'
+    text += '        B: "composer config http-basic.x.io bob Zq9h9"\n'
+    hints = [d.hint for d in lint(text, "nexlayer.yaml").diagnostics if d.code == "NX213"]
+    assert ['"${PASSWORD}"' in hints[0], '"${COMPOSER_PASSWORD}"' in hints[1]] == [True, True], hints

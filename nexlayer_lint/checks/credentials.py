@@ -13,7 +13,9 @@ from nexlayer_lint.checks.declare import Finding, rule
 from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, format_path
 from nexlayer_lint.secrets import (
+    COMPOSER_AUTH_KEYS,
     CURL_USER_OPTIONS,
+    HTTPIE_AUTH_OPTIONS,
     ITEM_NAME_KEYS,
     VARS_KEYS,
     Secret,
@@ -140,9 +142,15 @@ def _part_hint(secret: Secret, key: str) -> str:
 def _option_var(option: str, *, whole: bool) -> str | None:
     """The var to write for a secret option's value when the option's name is no var's name:
     mysql's `-p` (`-p${PASSWORD}`), curl's `-u`/`--user` (`user:${PASSWORD}`, or `${CURL_USER}`
-    for a whole `user:password` item). None for a named option (`--db-password`) or a var."""
+    for a whole `user:password` item), httpie's `-a`, Composer's auth keys. None for a named
+    option (`--db-password`) or a var."""
     if option in CURL_USER_OPTIONS:
         return "CURL_USER" if whole else "PASSWORD"
+    if option in HTTPIE_AUTH_OPTIONS:  # httpie's `-a user:password`
+        return "HTTP_AUTH" if whole else "PASSWORD"
+    prefix, dot, _ = option.partition(".")
+    if dot and prefix in COMPOSER_AUTH_KEYS:  # Composer's `http-basic.HOST USER PASSWORD`
+        return "COMPOSER_PASSWORD" if prefix == "http-basic" else "COMPOSER_TOKEN"
     if option.startswith("-") and not option.startswith("--") and len(option) == 2:
         return "PASSWORD"
     return None
