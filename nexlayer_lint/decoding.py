@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from nexlayer_lint.model import Problem, span_at, syntax_problem
+from nexlayer_lint.model import Problem, Span, span_at, syntax_problem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
@@ -16,12 +16,22 @@ _BINARY = "the file contains a NUL byte; it looks binary, not YAML"
 _RESAVE = "nexlayer.yaml must be text: re-save it as UTF-8 (or check that this is the file you meant)"
 
 
+# YAML 1.2 names UTF-32, but libyaml, PyYAML and Go's yaml.v2/v3 (which Nexlayer's tools are
+# written with) read only UTF-8 and UTF-16: such a file is linted, and refused (hunt 209 F2)
+_UTF32 = syntax_problem(
+    "the file is UTF-32, which libyaml and Go's YAML parsers (Nexlayer's tools) cannot read",
+    Span(1, 1, 1, 1),
+    "re-save it as UTF-8",
+)
+
+
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
-    """Bytes -> text. UTF-8 with or without BOM; UTF-16/32 only when a BOM says so."""
+    """Bytes -> text. UTF-8 with or without BOM; UTF-16/32 only when a BOM says so, UTF-32 with
+    the NX001 that says a parser would refuse it (the text is linted all the same)."""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(codec), None
+                return raw.decode(codec), _UTF32 if codec == "utf-32" else None
             except UnicodeDecodeError as exc:  # at the code unit it could not read, not 1:1
                 before = raw[: exc.start].decode(codec, errors="replace").removeprefix("\ufeff")
                 where = span_at(before, len(before))
@@ -45,7 +55,9 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
 
 
 def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
-    """The text to parse: decoded, without a byte order mark, and holding no NUL."""
+    """The text to parse: decoded, without a byte order mark, and holding no NUL; or None and the
+    NX001 that says why there is none. A UTF-32 file's text comes with its NX001 (decode)."""
+    problem = None
     if isinstance(source, bytes):
         text, problem = decode(source)
         if text is None:
@@ -65,7 +77,7 @@ def text_of(source: str | bytes) -> tuple[str | None, Problem | None]:
     nul = text.find("\x00")
     if nul >= 0:
         return None, syntax_problem(_BINARY, span_at(text, nul), _RESAVE)
-    return text, None
+    return text, problem
 
 
 def readable(raw: bytes) -> str:

@@ -34,16 +34,17 @@ def load(
     text, problem = text_of(source)
     if text is None:
         return None, [problem] if problem else []
+    decoded = [problem] if problem else []  # a UTF-32 file: linted, but refused all the same
     try:
         built = builder.build(text)
     except builder.Refused as refused:
-        return None, [_within(text, problem) for problem in refused.problems]
+        return None, decoded + [_within(text, problem) for problem in refused.problems]
     except builder.PARSE_ERRORS as exc:
         from nexlayer_lint.parse_errors import problem_for  # only a file that is not YAML needs its wording
 
-        return None, [problem_for(exc, text)]
+        return None, [*decoded, problem_for(exc, text)]
     if built.data is None:
-        return None, built.problems
+        return None, decoded + built.problems
     document = Document(
         path=path,
         text=text,
@@ -55,7 +56,7 @@ def load(
         unheld=tuple(built.unheld),
         multiline_scalars=tuple(built.multiline),
     )
-    return document, built.problems
+    return document, decoded + built.problems
 
 
 def _within(text: str, problem: Problem) -> Problem:

@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = 'a6f2ec9b986c51fe88e83ce89fa0166e6cd62a0a0d782f4cc048ae883a9d68ee'
+SCHEMA_SHA256 = '96fc3cc098d4aeb4f4bc1a5388420f58a97337cf7bf6523a0e943b0befec25d3'
 
 
 def build(schema, compile_pattern, helpers):
@@ -63,7 +63,7 @@ def build(schema, compile_pattern, helpers):
     _c56 = _resolve(schema, '#/$defs/varsMapping')
     _c58 = _c56['propertyNames']
     _c59 = _resolve(schema, '#/$defs/varName')
-    _c60 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
+    _c60 = compile_pattern('^(?:[-_a-zA-Z]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$')
     _c61 = frozenset(())
     _c64 = _c56['additionalProperties']
     _c66 = _resolve(schema, '#/$defs/varsList')
@@ -71,7 +71,7 @@ def build(schema, compile_pattern, helpers):
     _c70 = frozenset(('key', 'value', ))
     _c72 = _c69['properties']['key']
     _c73 = _resolve(schema, '#/$defs/varName')
-    _c74 = compile_pattern('^[-._a-zA-Z][-._a-zA-Z0-9]*$')
+    _c74 = compile_pattern('^(?:[-_a-zA-Z]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$')
     _c76 = _c69['properties']['value']
     _c80 = _c30['properties']['volumes']
     _c83 = _c80['items']

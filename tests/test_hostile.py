@@ -296,9 +296,17 @@ def test_invalid_utf8_position_and_hint() -> None:
     ],
 )
 def test_bom_encodings_lint_like_utf8(codec: str, bom: bytes) -> None:
+    # UTF-32 is linted as well, and refused first: libyaml and Go's yaml cannot read it (hunt 209 F2)
+    refused = [("NX001", 1, 1)] if codec.startswith("utf-32") else []
     broken = CLEAN.replace("servicePorts: [80]", "servicePorts: []")
-    assert lint_codes(bom + broken.encode(codec)) == lint_codes(broken) != []
-    assert lint_codes(bom + CLEAN.encode(codec)) == []
+    assert lint_codes(bom + broken.encode(codec)) == refused + lint_codes(broken) != refused
+    assert lint_codes(bom + CLEAN.encode(codec)) == refused
+
+
+def test_a_utf32_file_is_one_nx001_on_its_first_line() -> None:
+    assert only(codecs.BOM_UTF32_LE + CLEAN.encode("utf-32-le")) == [
+        ("NX001", 1, 1, "the file is UTF-32, which libyaml and Go's YAML parsers (Nexlayer's tools) cannot read")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -308,7 +316,7 @@ def test_bom_encodings_lint_like_utf8(codec: str, bom: bytes) -> None:
 def test_the_frame_of_a_broken_file_in_any_encoding_reads_as_text(codec: str, bom: bytes) -> None:
     # found by fuzzing: the frame of a UTF-16 file that does not parse showed its bytes as UTF-8
     result = lint(bom + "application:\n  name: shop\n   pods: x\n".encode(codec))
-    (d,) = result.diagnostics
+    *_, d = result.diagnostics  # (a UTF-32 file's NX001 on its first line before it)
     assert (d.code, d.line, d.col) == ("NX001", 3, 8)
     assert result.masked_text.splitlines()[2] == "   pods: x"
 

@@ -57,8 +57,10 @@ REGISTRY_HINT = (
 )
 REGISTRY_MESSAGE = 'of registryLogin must be a lowercase host name such as "ghcr.io", without a scheme, port or path'
 LABEL = "must contain only lowercase letters, digits and hyphens, with a letter or digit first and last"
+VAR_NAME_HINT = 'write names like API_URL: upper-case letters, digits and "_"'
 VAR_NAME = (
-    'must contain only letters, digits, "_", "-" and "." and not start with a digit; Kubernetes refuses any other name'
+    'must contain only letters, digits, "_", "-" and ".", not start with a digit, and not be "." or ".." or '
+    'start with ".."; Kubernetes refuses any other name'
 )
 
 
@@ -205,6 +207,15 @@ VAR_NAME = (
                 'write names like API_URL: upper-case letters, digits and "_"',
             ),
         ),
+        # hunt 209 F1: Kubernetes' IsEnvVarName also refuses `.`, `..` and a name starting with `..`
+        (
+            _pod('      vars:\n        "..": x\n'),
+            (9, 9, f'var name ".." of pod "web" {VAR_NAME}', VAR_NAME_HINT),
+        ),
+        (
+            _pod("      vars:\n        ..A: x\n"),
+            (9, 9, f'var name "..A" of pod "web" {VAR_NAME}', 'did you mean "A"?'),
+        ),
         (
             _pod("      volumes:\n        - name: My Data\n          size: 1Gi\n          mountPath: /data\n"),
             (9, 17, f'volume name "My Data" of pod "web" {LABEL}', 'did you mean "my-data"?'),
@@ -314,6 +325,8 @@ VAR_NAME = (
         "var-empty",
         "var-equals",
         "var-digit",
+        "var-dot-dot",
+        "var-dot-dot-prefix",
         "volume-name",
         "size-0Mi",
         "size-0Gi",

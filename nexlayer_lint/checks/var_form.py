@@ -15,8 +15,9 @@ from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import DataPath, Document, Edit, Fix, Span
 from nexlayer_lint.secrets import overlaps
 
-# What Kubernetes accepts (before 1.34's relaxed names): anything else is the schema's error.
-_KUBERNETES_NAME = lazy(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+# What Kubernetes accepts (before 1.34's relaxed names; not `.`, `..` nor `..x`: hunt 209 F1), as
+# the schema's varName: anything else is the schema's error.
+_KUBERNETES_NAME = lazy(r"(?:[-_a-zA-Z]|\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*")
 # What a POSIX shell can name: `$my.var` cannot be written, and some shells drop such names.
 _SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
