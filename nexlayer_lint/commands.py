@@ -23,7 +23,6 @@ from typing import Any, NamedTuple
 from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
-    COMPOSER_AUTH_KEYS,
     CONFIG_OPTIONS,
     ENDS_A_JOIN,
     HERE_STRING,
@@ -39,6 +38,7 @@ from nexlayer_lint.secrets import (
     TEMPLATE_AT,
     WORD_STOP,
     Part,
+    config_tool_secrets,
     entry_parts,
     flow_close,
     follows_secret_flag,
@@ -645,7 +645,7 @@ def _curl_user_parts(text: str) -> list[Part]:
 # the value is a token, whole. Only after an `http` or `https` word (a URL's `http://` is none).
 _HTTPIE = lazy(r"(?<![^\s'\"/;|&(`])https?(?=[ \t'\"]|\Z)")
 _HTTPIE_AUTH = lazy(r"(?<![^\s'\"])(-a|--auth)(?:[ \t]+|=)")
-_HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A|--auth-type)(?:[ \t]+|=)['\"]?bearer")
+_HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A[ \t]*|--auth-type(?:[ \t]+|=))['\"]?bearer")
 
 
 def _httpie_auth_parts(text: str) -> list[Part]:
@@ -670,15 +670,9 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 
 
 # Config commands that take a key and its value as two words (no `set`): rclone's `config create
-# NAME TYPE KEY VALUE...` and `config update NAME KEY VALUE...` (or `KEY=VALUE`), the value of a
-# key named like a secret (`pass`, `secret_access_key`, `client_secret`, `token`); Composer's
-# `config http-basic.HOST USER PASSWORD` and its other auth keys (secrets.COMPOSER_AUTH_KEYS).
-_CONFIG_TOOL = lazy(
-    r"(?<![^\s'\"/;|&(`])(?:rclone[ \t]+config[ \t]+(create|update)|composer(?:[ \t]+global)?[ \t]+config)(?=[ \t])"
-)
-# Composer's config options whose value is the next word; and those that set nothing
-_COMPOSER_WITH_VALUE = frozenset({"-f", "--file"})
-_COMPOSER_READS = frozenset({"-l", "--list", "--unset", "-e", "--editor"})
+# NAME TYPE KEY VALUE...` and Composer's `config http-basic.HOST USER PASSWORD`; which words are
+# secret is secrets.config_tool_secrets' to say, for a string's words as for a list's items.
+_CONFIG_TOOL = lazy(r"(?<![^\s'\"/;|&(`])(?:rclone|composer(?:\.phar)?)(?=[ \t])")
 
 
 def _config_tool_parts(text: str) -> list[Part]:
@@ -689,53 +683,11 @@ def _config_tool_parts(text: str) -> list[Part]:
     while (match := _CONFIG_TOOL.search(text, pos)) is not None:
         words, end = _command_words(text, match.end())
         pos = max(end, match.end())
-        if match.group(1):
-            found += _rclone_parts(text, words, 2 if match.group(1) == "create" else 1)
-        else:
-            found += _composer_parts(text, words)
+        for index, label, skip in config_tool_secrets([match.group(), *(text[a:b] for a, b in words)]):
+            start, stop = words[index - 1]
+            if not not_an_option_value(text, start + skip, stop):
+                found += literal_parts(text, start + skip, stop, "option", label)
     return found
-
-
-def _rclone_parts(text: str, words: list[tuple[int, int]], names: int) -> list[Part]:
-    """After rclone's NAME (and TYPE: `names` words), KEY VALUE pairs or KEY=VALUE words; its
-    flags (`--obscure`, `--non-interactive`) anywhere."""
-    found: list[Part] = []
-    arguments = [(start, end) for start, end in words if not text.startswith("-", start)][names:]
-    at = 0
-    while at < len(arguments):
-        start, end = arguments[at]
-        key, sign, _ = text[start:end].partition("=")
-        if sign:
-            value_start = start + len(key) + 1
-            at += 1
-        elif at + 1 < len(arguments):
-            value_start, end = arguments[at + 1]
-            at += 2
-        else:
-            break
-        if is_secret_config_key(key) and end > value_start and not not_an_option_value(text, value_start, end):
-            found += literal_parts(text, value_start, end, "option", key)
-    return found
-
-
-def _composer_parts(text: str, words: list[tuple[int, int]]) -> list[Part]:
-    """After Composer's `config` and its options, an auth key (COMPOSER_AUTH_KEYS) and its secret word."""
-    at = 0
-    while at < len(words) and text.startswith("-", words[at][0]):
-        option = text[slice(*words[at])]
-        if option in _COMPOSER_READS:
-            return []
-        at += 2 if option in _COMPOSER_WITH_VALUE else 1
-    if at >= len(words):
-        return []
-    key = text[slice(*words[at])]
-    secret_at = at + 1 + COMPOSER_AUTH_KEYS.get(key.partition(".")[0], len(words))
-    if "." not in key or secret_at >= len(words):
-        return []
-    start, end = words[secret_at]
-    if end <= start or not_an_option_value(text, start, end):
-        return []
-    return literal_parts(text, start, end, "option", key)
 
 
 # An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.

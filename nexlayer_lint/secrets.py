@@ -284,7 +284,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         option = items[index - 2]
         return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
-        return is_option_value(value.partition(":")[2] if ":" in value else value)
+        password = value.partition(":")[2] if ":" in value else value
+        return bool(password) and is_option_value(password)  # `admin:` names a user only (hunt 211 F6)
     if _config_tool_sets(items, index):
         return True
     option = _list_password_option(items)  # None when no program of the list takes one
@@ -346,31 +347,82 @@ COMPOSER_AUTH_KEYS = {
 }
 
 
-_CONFIG_ITEMS_READ = 64  # an rclone config list's pairs are read in its first items (linear)
+_CONFIG_ITEMS_READ = 64  # a config command list's first items are read for its secrets (linear)
+# rclone's and Composer's options whose value is the next word (an unknown one's value may be
+# taken for a word, but never the `config` verb: it is looked for by name)
+_RCLONE_WITH_VALUE = frozenset({"--config", "--log-file", "--log-level", "--state", "--result", "--cache-dir"})
+_COMPOSER_WITH_VALUE = frozenset({"-d", "--working-dir", "-f", "--file"})
+_COMPOSER_READS = frozenset({"-l", "--list", "--unset", "-e", "--editor"})  # they set nothing
+
+
+def config_tool_secrets(words: list[str]) -> list[tuple[int, str, int]]:
+    """The secret words of an rclone or Composer config command, words[0] its program (after
+    `php`, `composer.phar`), each as (index, label, where in the word the secret starts):
+    rclone's `config create NAME TYPE KEY VALUE...` and `config update NAME KEY VALUE...` (or
+    `KEY=VALUE`), the value of a key named like a secret (not a URL: swift's `auth`); Composer's
+    `config http-basic.HOST USER PASSWORD` and its other auth keys (COMPOSER_AUTH_KEYS). Options
+    anywhere, global ones before `config` too; after `--`, words only."""
+    first = 1 if words and _program_name(words[0]) == "php" else 0
+    program = _program_name(words[first]) if len(words) > first else None
+    if program not in ("rclone", "composer", "composer.phar"):
+        return []
+    with_value = _RCLONE_WITH_VALUE if program == "rclone" else _COMPOSER_WITH_VALUE
+    verb = next(
+        (at for at in range(first + 1, len(words)) if words[at] == "config" and words[at - 1] not in with_value), None
+    )
+    if verb is None:
+        return []
+    action = words[verb + 1] if program == "rclone" and verb + 1 < len(words) else None
+    if program == "rclone" and action not in ("create", "update"):
+        return []
+    arguments: list[int] = []  # the words that are no options
+    at, ended = verb + (2 if program == "rclone" else 1), False
+    while at < len(words):
+        word = words[at]
+        if not ended and word.startswith("-"):
+            if program != "rclone" and word in _COMPOSER_READS:
+                return []
+            ended = word == "--"
+            at += 2 if word in with_value else 1
+            continue
+        arguments.append(at)
+        at += 1
+    if program != "rclone":
+        key = words[arguments[0]] if arguments else ""
+        which = COMPOSER_AUTH_KEYS.get(key.partition(".")[0]) if "." in key else None
+        if which is None or 1 + which >= len(arguments):
+            return []
+        return [(arguments[1 + which], key, 0)]
+    found = []
+    pairs = arguments[2 if action == "create" else 1 :]  # past NAME (and TYPE)
+    position = 0
+    while position < len(pairs):
+        word = words[pairs[position]]
+        key, sign, value = word.partition("=")
+        if sign:
+            index, skip = pairs[position], len(key) + 1
+            position += 1
+        elif position + 1 < len(pairs):
+            index, skip, value = pairs[position + 1], 0, words[pairs[position + 1]]
+            position += 2
+        else:
+            break
+        if value and "://" not in value and is_secret_config_key(key):
+            found.append((index, key, skip))
+    return found
 
 
 def _config_tool_sets(items: list[Any], index: int) -> bool:
-    """Whether items[index] is a secret an rclone or Composer config list gives (as
-    commands._config_tool_parts reads a string): `[rclone, config, create, NAME, TYPE, pass, x]`
-    (`update NAME` too), `[composer, config, http-basic.HOST, USER, x]`. Only the items just
-    before are read, and rclone's first _CONFIG_ITEMS_READ (each item in a bounded time: linear)."""
-    program, value = _program_name(items[0]), items[index]
-    if not isinstance(value, str | int | float) or (isinstance(value, str) and not is_option_value(value)):
+    """Whether items[index] is a secret an rclone or Composer config list gives, whole
+    (config_tool_secrets; an item `KEY=VALUE` is an assignment, read as such). Only a list's
+    first _CONFIG_ITEMS_READ items are read: each item in a bounded time (linear)."""
+    if index >= _CONFIG_ITEMS_READ or _program_name(items[0]) not in ("rclone", "composer", "composer.phar", "php"):
         return False
-    if program == "rclone" and items[1:2] == ["config"] and 5 <= index < _CONFIG_ITEMS_READ:
-        names = {"create": 2, "update": 1}.get(items[2]) if isinstance(items[2], str) else None
-        key = items[index - 1]
-        if names is None or not isinstance(key, str) or key.startswith("-") or not is_secret_config_key(key):
-            return False
-        # the key is the first of a pair: an even number of words (flags left out) before it
-        words = sum(1 for item in items[3 : index - 1] if not (isinstance(item, str) and item.startswith("-")))
-        return words >= names and (words - names) % 2 == 0
-    if program == "composer" and "config" in items[1:3]:
-        for before in (1, 2):
-            key = items[index - before] if index - before > 1 else None
-            if isinstance(key, str) and "." in key and COMPOSER_AUTH_KEYS.get(key.partition(".")[0]) == before - 1:
-                return True
-    return False
+    words = [
+        item if isinstance(item, str) else str(item) if isinstance(item, int | float) else ""
+        for item in items[:_CONFIG_ITEMS_READ]
+    ]
+    return any(at == index and skip == 0 for at, _, skip in config_tool_secrets(words))
 
 
 def _program_name(item: object) -> str | None:
@@ -446,8 +498,9 @@ HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token a
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
-    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when one of the
-    four items before says `bearer`: `-A bearer`, `--auth-type=bearer`)."""
+    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when an item
+    before says `bearer`: `-A bearer`, `-Abearer`, `--auth-type=bearer`, among the list's first
+    _CONFIG_ITEMS_READ: each item is judged in a bounded time)."""
     option, program, value = items[index - 1], _program_name(items[0]), items[index]
     if not isinstance(value, str):
         return False
@@ -455,7 +508,7 @@ def _curls_user(items: list[Any], index: int) -> bool:
         return ":" in value
     if option in HTTPIE_AUTH_OPTIONS and program in ("http", "https"):
         return ":" in value or any(
-            isinstance(item, str) and item.endswith("bearer") for item in items[max(index - 5, 1) : index - 1]
+            isinstance(item, str) and item.endswith("bearer") for item in items[1 : min(index - 1, _CONFIG_ITEMS_READ)]
         )
     return False
 

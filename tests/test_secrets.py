@@ -3580,3 +3580,41 @@ def test_httpie_rclone_and_composer_credentials_are_read() -> None:
     text += '        B: "composer config http-basic.x.io bob Zq9h9"\n'
     hints = [d.hint for d in lint(text, "nexlayer.yaml").diagnostics if d.code == "NX213"]
     assert ['"${PASSWORD}"' in hints[0], '"${COMPOSER_PASSWORD}"' in hints[1]] == [True, True], hints
+
+
+def test_hunt_211s_review_of_the_config_tools_and_httpie() -> None:
+    # F1, F2: global options before `config` (and a value option after it); F3: `--`; F4: `-Abearer`
+    for text in (
+        "composer --no-interaction config http-basic.repo.example.com bob Zq9i1",
+        "composer -n -d /app config --working-dir /app github-oauth.github.com Zq9i1",
+        "php composer.phar config github-oauth.github.com Zq9i1",
+        "rclone -v config create r webdav pass Zq9i1",
+        "rclone --config /x.conf config create r s3 secret_access_key Zq9i1",
+        "rclone config create --config /x.conf r s3 secret_access_key Zq9i1",
+        "composer config -g github-oauth.github.com -- Zq9i1",
+        "composer config http-basic.x.io -- bob Zq9i1",
+        "http -Abearer -a Zq9i1 x.io",
+    ):
+        assert shown(text) == ["Zq9i1"], text
+    # F5: swift's public `auth` URL
+    assert shown("rclone config create r swift auth https://auth.x.io/v1.0") == []
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for command, masked_command in (
+        (
+            "[composer, -n, -d, /app, config, http-basic.x.io, bob, Zq9i2]",
+            "[composer, -n, -d, /app, config, http-basic.x.io, bob, *****]",
+        ),
+        ("[php, composer.phar, config, bearer.x.io, Zq9i2]", "[php, composer.phar, config, bearer.x.io, *****]"),
+        (
+            "[rclone, --config, /x.conf, config, create, r, s3, pass, Zq9i2]",
+            "[rclone, --config, /x.conf, config, create, r, s3, pass, *****]",
+        ),
+        (
+            "[http, -A, bearer, -v, --follow, --timeout, '5', -a, Zq9i2]",
+            "[http, -A, bearer, -v, --follow, --timeout, '5', -a, *****]",
+        ),
+        # F6: a user name with nothing after its `:`
+        ('[http, -a, "admin:", x.io]', '[http, -a, "admin:", x.io]'),
+        ('[curl, -u, "admin:", x.io]', '[curl, -u, "admin:", x.io]'),
+    ):
+        assert f"entrypoint: {masked_command}\n" in mask_text(load(base + f"      entrypoint: {command}\n")), command
