@@ -579,6 +579,9 @@ _SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
 _ERROR_OPERATORS = (":?", "?")
 _SPRING_DEFAULT = lazy(r"[^\d\s(]")  # what may start a default after a single `:`
+# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form), is no shell
+# default (`${auth-...}`: hunt 210 F1); a port after a single `:` is no Spring default either
+_POD_REFERENCE = lazy(r"\$\{[^\W\d_A-Z](?:[^\W_A-Z]|-)*:\d+\}")
 
 
 def placeholders(text: str) -> Iterator[Placeholder]:
@@ -607,7 +610,7 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             name = name_match.group() if name_match else ""
             default = (pos, pos)
             after = name_match.end() if name_match else start + 2
-            for operator in _DEFAULT_OPERATORS:
+            for operator in () if _POD_REFERENCE.fullmatch(text, start, pos) else _DEFAULT_OPERATORS:
                 if name and text.startswith(operator, after, close):
                     if operator not in _ERROR_OPERATORS:
                         default = (after + len(operator), close)
@@ -4829,7 +4832,7 @@ def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
     if not by_start and not pieces:
         return []
     letters, where, ends = _letters(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     at = 0
     while at <= len(letters) - _ECHO_LETTERS:
         longest = 0
@@ -4843,7 +4846,9 @@ def _echo_spans_in(text: str, echoes: _Echoes) -> list[tuple[int, int]]:
             if same >= _ECHO_CUT or _letter_and_digit(letters[at : at + same]):
                 longest = max(longest, same)
         if longest:
-            spans.append((where[at], ends[at + longest - 1]))
+            span = (where[at], ends[at + longest - 1])
+            if not spans or span[1] > spans[-1][1]:  # not inside the one before (read again below)
+                spans.append(span)
             # not quite past it: another value may start in its last letters, which ran into it by
             # chance (`...WORD99Abcdefgh1234XYZ` with a value holding `9abcdefgh`: hunt 208 F1);
             # each letter is read again at most _ECHO_CUT times (linear)

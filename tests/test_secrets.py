@@ -3618,3 +3618,19 @@ def test_hunt_211s_review_of_the_config_tools_and_httpie() -> None:
         ('[curl, -u, "admin:", x.io]', '[curl, -u, "admin:", x.io]'),
     ):
         assert f"entrypoint: {masked_command}\n" in mask_text(load(base + f"      entrypoint: {command}\n")), command
+
+
+def test_a_pod_reference_with_a_secret_word_before_its_dash_is_no_default_hunt_210() -> None:
+    # F1: `${auth-service:8080}`, Nexlayer's reference to the pod auth-service, was read as `${auth}`
+    # with the default `service:8080`, starred, and NX208 lost its hint
+    assert shown("http://${auth-service:8080}/login") == []
+    assert shown("${token-store:6379}") == []
+    assert shown("${auth-Zq9j1}") == ["Zq9j1"]  # a shell's default is still one
+    assert shown("${token-Zq9j1:6379}") == ["Zq9j1:6379"]  # a capital: no pod's name
+    from nexlayer_lint.engine import lint
+
+    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      servicePorts: [80]\n      vars:\n        AUTH_URL: http://${auth-svc:8080}/login\n"
+    text += "    - name: auth-service\n      image: ghcr.io/acme/auth:1.4.0\n      servicePorts: [8080]\n"
+    (finding,) = lint(text, "nexlayer.yaml").diagnostics
+    assert (finding.code, finding.hint) == ("NX208", 'did you mean "auth-service"? pods: auth-service, web')
