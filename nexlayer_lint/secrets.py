@@ -579,8 +579,8 @@ _SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
 _ERROR_OPERATORS = (":?", "?")
 _SPRING_DEFAULT = lazy(r"[^\d\s(]")  # what may start a default after a single `:`
-# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form), is no shell
-# default (`${auth-...}`: hunt 210 F1); a port after a single `:` is no Spring default either
+# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form): in a var's
+# value no shell default (`${auth-...}`: hunt 210 F1); in a command a shell reads it as one (hunt 212 F1)
 _POD_REFERENCE = lazy(r"\$\{[^\W\d_A-Z](?:[^\W_A-Z]|-)*:\d+\}")
 
 
@@ -610,7 +610,7 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             name = name_match.group() if name_match else ""
             default = (pos, pos)
             after = name_match.end() if name_match else start + 2
-            for operator in () if _POD_REFERENCE.fullmatch(text, start, pos) else _DEFAULT_OPERATORS:
+            for operator in _DEFAULT_OPERATORS:
                 if name and text.startswith(operator, after, close):
                     if operator not in _ERROR_OPERATORS:
                         default = (after + len(operator), close)
@@ -877,7 +877,13 @@ _MC_ADMIN = lazy(r"mc[ \t,]+admin[ \t,]+user[ \t,]+add[ \t,]")
 
 
 def parts_in(
-    text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True, encoded: bool = False
+    text: str,
+    *,
+    assignment: bool = False,
+    entries: bool = False,
+    jwts: bool = True,
+    encoded: bool = False,
+    pod_references: bool = False,
 ) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
@@ -887,6 +893,8 @@ def parts_in(
     `jwts`: a JSON Web Token is a secret by its shape (not in a value whose name says it is
     published, is_published_name); found in a URL, an entry, an option, it is one still.
     `encoded`: the text is a URL query's value, percent-decoded (not decoded again).
+    `pod_references`: the text is a var's value, where `${auth-service:8080}` names a pod (the
+    2026 form, as checks/app.py reads it), not a default for `${auth}`.
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
@@ -942,6 +950,8 @@ def parts_in(
         found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:
         for place in placeholders(text):
+            if pod_references and _POD_REFERENCE.fullmatch(text, place.start, place.end):
+                continue
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
@@ -2840,8 +2850,11 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
     line by line, prose under `annotations:` was taken for vars, hunt 92 F3). A `script` (a
     shell's `-c` item) is read as a command line: its `NAME=value` ends at a blank (hunt 188 F6)."""
     if state not in _ASSIGNS or _in_command(path):
-        parts = parts_in(text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts)
-        if state == PLAIN and _pasted(text) and _under_vars(path) and not _in_command(path):
+        in_var = _under_vars(path) and not _in_command(path)
+        parts = parts_in(
+            text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts, pod_references=in_var
+        )
+        if state == PLAIN and _pasted(text) and in_var:
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
     if "\n" in text and state == VARS:
@@ -2851,7 +2864,8 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
-    return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
+    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts, pod_references=True)
+    return parts or blank_value_parts(text)
 
 
 # a key as config files write it (Spring's flat keys run long: hunt 160 F3), or two words in title

@@ -3623,10 +3623,21 @@ def test_hunt_211s_review_of_the_config_tools_and_httpie() -> None:
 def test_a_pod_reference_with_a_secret_word_before_its_dash_is_no_default_hunt_210() -> None:
     # F1: `${auth-service:8080}`, Nexlayer's reference to the pod auth-service, was read as `${auth}`
     # with the default `service:8080`, starred, and NX208 lost its hint
-    assert shown("http://${auth-service:8080}/login") == []
-    assert shown("${token-store:6379}") == []
+    for text in ("http://${auth-service:8080}/login", "${token-store:6379}"):
+        assert [text[p.start : p.end] for p in parts_in(text, pod_references=True)] == [], text
     assert shown("${auth-Zq9j1}") == ["Zq9j1"]  # a shell's default is still one
     assert shown("${token-Zq9j1:6379}") == ["Zq9j1:6379"]  # a capital: no pod's name
+    # hunt 212 F1: only a var's value names pods; a command's shell reads a default
+    assert shown("mysql -uroot -p${pw-qwerty99x:1} -h db") == ["qwerty99x:1"]
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for vars_text in (
+        "        AUTH_URL: http://${auth-service:8080}/login\n",
+        "        - key: AUTH_URL\n          value: http://${auth-service:8080}/login\n",
+        "        - AUTH_URL=http://${auth-service:8080}/login\n",
+    ):
+        assert mask_text(load(base + "      vars:\n" + vars_text)).endswith(vars_text), vars_text
+    masked = mask_text(load(base + "      command: \"sh -c 'echo ${pw-hunter2xyz:5432}'\"\n"))
+    assert "hunter2xyz" not in masked, masked
     from nexlayer_lint.engine import lint
 
     text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
