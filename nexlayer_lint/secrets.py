@@ -101,6 +101,9 @@ _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a p
 # Vault's dev server's root token is given by its "ID" (`VAULT_DEV_ROOT_TOKEN_ID`,
 # `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
 _ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
+# Ory Hydra's and Kratos' secrets (`SECRETS_SYSTEM`, `secrets.cookie`...): the term first, then
+# what the secret is for, a word that would otherwise name the term's setting (hunt 213 F2)
+_ORY_SECRETS = frozenset({"SYSTEM", "CIPHER", "DEFAULT", "PAGINATION", "COOKIE"})
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
     # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
@@ -173,7 +176,7 @@ def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
     if not parts or parts in _ALONE_NOT_SECRET:
         return False
-    if parts[-3:] == _ROOT_TOKEN_ID:
+    if parts[-3:] == _ROOT_TOKEN_ID or (len(parts) == 2 and parts[0] == "SECRETS" and parts[1] in _ORY_SECRETS):
         return True
     if _site_key(parts):
         return False
@@ -670,6 +673,27 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
 _ALNUM = lazy(r"[A-Za-z0-9]")
 # `<your token>`; the word `value` (`KEY=VALUE`, `key=value pairs`: the last notes' weak point)
 _DOC_PLACEHOLDER = lazy(r"<[^<>%]+>|[Vv]alue|VALUE")
+_PLACEHOLDER_WORDS = lazy(r"[A-Za-z0-9_ -]+")
+
+
+def is_doc_placeholder(value: str) -> bool:
+    """What a file's reader is to replace: `<your token here>`, the word `value`, and words that
+    say so, `your-token`, `YOUR_API_KEY`, `your_discord_bot_token_here` (hunt 213 F4)."""
+    if _DOC_PLACEHOLDER.fullmatch(value):
+        return True
+    lower = value.lower()
+    told = lower.startswith(("your-", "your_", "your ")) or lower.endswith(("_here", "-here", " here"))
+    return told and _PLACEHOLDER_WORDS.fullmatch(value) is not None
+
+
+def shown_placeholder(value: object) -> bool:
+    """A placeholder a secret's name holds that its code frames show (hunt 213 F1): one of words
+    (`<Github Packages Read-Only PAT>`, `your-token`), not one word in brackets, `<s3cr3t>`,
+    which may be the secret itself."""
+    if not isinstance(value, str) or not is_doc_placeholder(value.strip()):
+        return False
+    inner = value.strip()
+    return not inner.startswith("<") or " " in inner or inner[1:5].lower() == "your"
 
 
 def is_reference(value: object) -> bool:
@@ -689,7 +713,7 @@ def is_literal_secret(value: object) -> bool:
         if not value.strip() or is_reference(value):
             return False
         # `<your token here>`: a documentation placeholder holds nothing to leak.
-        return _DOC_PLACEHOLDER.fullmatch(value.strip()) is None
+        return not is_doc_placeholder(value.strip())
     if isinstance(value, bool) or value is None:
         return False
     return isinstance(value, (int, float))
@@ -1643,7 +1667,7 @@ def _assigned_parts(text: str) -> list[Part]:
             stop = max(pos, min(stop, handled[-1][0] - 1))
         written = text[pos:stop]
         # `--must-change-password=false`, `.env`'s `REDIS_PASSWORD=null`; a placeholder, `KEY=VALUE`
-        if is_switch_or_null(written) or _DOC_PLACEHOLDER.fullmatch(written.strip(" \t\"'")):
+        if is_switch_or_null(written) or is_doc_placeholder(written.strip(" \t\"'")):
             pos = stop
             continue
         found += literal_parts(text, pos, stop, "assignment", name)
@@ -2282,6 +2306,11 @@ def _flow_list_data(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     values = [(a, min(b, end)) for a, b in _flow_data_values(text) if start < a <= end]
     pending = bool(values) and end == len(text) and not text[values[-1][0] : end].strip()  # (blanks after: hunt 191 F9)
     return [(a, b) for a, b in values if b > a and not _no_data_written(text[a:b].strip(" \t\"'"))], pending
+
+
+def _unquoted(value: str) -> str:
+    """A value written in quotes, without them (`"${TLS_CERT}"`: its text, as YAML reads it)."""
+    return value[1:-1] if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0] else value
 
 
 def _no_data_written(value: str) -> bool:
@@ -4126,8 +4155,8 @@ class _Spans:
             if secret.start is None:
                 if located.style is None:
                     self.add_inside(secret.path)
-                else:
-                    self.add_scalar(located.value, located.style, get_in(self.doc.data, secret.path))
+                elif not shown_placeholder(value := get_in(self.doc.data, secret.path)):
+                    self.add_scalar(located.value, located.style, value)
             elif located.style is not None:
                 parts.setdefault(secret.path, []).append((secret.start, secret.end))  # type: ignore[arg-type]
         for path, ranges in parts.items():
@@ -4191,7 +4220,8 @@ class _Spans:
                     below = value >= header_end or _BLOCK_HEADER.fullmatch(text, value, header_end) is not None
                     if in_item and below:
                         block = _indent_width(text)  # `# data: |`, `# data:`: the lines under it
-                    elif in_item:
+                    elif in_item and not _no_data_written(_unquoted(text[value:header_end].strip())):
+                        # (`# data: ${TLS_CERT}`, `<base64>`: nothing written, as live: hunt 213 F3)
                         self.add_lines(start + 1, _trimmed([(value, len(text))], text))
                 # a secrets list in flow style anywhere in a comment (`# secrets: [{name: c, data:
                 # x}]`, in a pod's flow mapping, after a value: hunts 185 F3, 187 F2); its next

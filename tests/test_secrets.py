@@ -3645,3 +3645,28 @@ def test_a_pod_reference_with_a_secret_word_before_its_dash_is_no_default_hunt_2
     text += "    - name: auth-service\n      image: ghcr.io/acme/auth:1.4.0\n      servicePorts: [8080]\n"
     (finding,) = lint(text, "nexlayer.yaml").diagnostics
     assert (finding.code, finding.hint) == ("NX208", 'did you mean "auth-service"? pods: auth-service, web')
+
+
+def test_hunt_213s_corpus_review() -> None:
+    from nexlayer_lint.secrets import is_literal_secret
+
+    # F2: Ory Hydra's and Kratos' secrets, the term first
+    for name in ("SECRETS_SYSTEM", "SECRETS_CIPHER", "SECRETS_DEFAULT", "secrets.cookie"):
+        assert is_secret_var_name(name), name
+    for name in ("SECRETS_DIR", "SECRETS_PATH", "SECRETS_MANAGER", "SECRET_NAME"):
+        assert not is_secret_var_name(name), name
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    assert "Zq9k1" not in mask_text(load(base + '      vars:\n        SECRETS_SYSTEM: "Zq9k1a1b2c3d4e5f6"\n'))
+    # F4: words that say they are a placeholder; F1: code frames show them, but one word in brackets
+    for value in ("your-token", "YOUR_API_KEY", "your_discord_bot_token_here", "your-secret-key-32-chars-exactly"):
+        assert not is_literal_secret(value), value
+    for value in ("yourZq9pw", "Zq9_here!", "my-token"):
+        assert is_literal_secret(value), value
+    shown_vars = "      vars:\n        A_TOKEN: your-token\n        B_KEY: <Github Packages Read-Only PAT>\n"
+    assert mask_text(load(base + shown_vars)).endswith(shown_vars)
+    assert mask_text(load(base + "      vars:\n        A_TOKEN: <s3cr3t>\n")).endswith("A_TOKEN: ********\n")
+    # F3: a reference or a placeholder as a commented block `# data:` of a secrets item
+    secrets_items = "      secrets:\n        - name: tls\n          # data: ${TLS_CERT}\n          # data: '<base64>'\n"
+    secrets_items += "          data: ${TLS_CERT}\n          mountPath: /etc/tls\n          fileName: tls.pem\n"
+    assert mask_text(load(base + secrets_items)).endswith(secrets_items)
+    assert "Zq9k2" not in mask_text(load(base + secrets_items.replace("# data: ${TLS_CERT}", "# data: Zq9k2")))
