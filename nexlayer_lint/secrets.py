@@ -582,8 +582,9 @@ _SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
 _ERROR_OPERATORS = (":?", "?")
 _SPRING_DEFAULT = lazy(r"[^\d\s(]")  # what may start a default after a single `:`
-# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form): in a var's
-# value no shell default (`${auth-...}`: hunt 210 F1); in a command a shell reads it as one (hunt 212 F1)
+# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form): no shell
+# default (`${auth-...}`: hunt 210 F1), but in a command, where a shell reads one (parts_in's
+# `shell_defaults`: hunts 212 F1, 214 F2)
 _POD_REFERENCE = lazy(r"\$\{[^\W\d_A-Z](?:[^\W_A-Z]|-)*:\d+\}")
 
 
@@ -613,7 +614,7 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             name = name_match.group() if name_match else ""
             default = (pos, pos)
             after = name_match.end() if name_match else start + 2
-            for operator in _DEFAULT_OPERATORS:
+            for operator in () if _POD_REFERENCE.fullmatch(text, start, pos) else _DEFAULT_OPERATORS:
                 if name and text.startswith(operator, after, close):
                     if operator not in _ERROR_OPERATORS:
                         default = (after + len(operator), close)
@@ -673,27 +674,38 @@ def literal_ranges(text: str) -> list[tuple[int, int]]:
 _ALNUM = lazy(r"[A-Za-z0-9]")
 # `<your token>`; the word `value` (`KEY=VALUE`, `key=value pairs`: the last notes' weak point)
 _DOC_PLACEHOLDER = lazy(r"<[^<>%]+>|[Vv]alue|VALUE")
-_PLACEHOLDER_WORDS = lazy(r"[A-Za-z0-9_ -]+")
+# a placeholder's words: each all in lower case, in capitals or capitalised, of letters or of
+# digits (`your-secret-key-32-chars`, `Read-Only PAT`), no random mix (`your_Zq9Kf83`: hunt 214 F1)
+_PLACEHOLDER_WORD = lazy(r"[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+")
+_PLACEHOLDER_SEPARATORS = str.maketrans("_-", "  ")
+
+
+def _placeholder_words(text: str) -> bool:
+    words = text.translate(_PLACEHOLDER_SEPARATORS).split(" ")
+    return all(word == "" or _PLACEHOLDER_WORD.fullmatch(word) for word in words)
 
 
 def is_doc_placeholder(value: str) -> bool:
     """What a file's reader is to replace: `<your token here>`, the word `value`, and words that
-    say so, `your-token`, `YOUR_API_KEY`, `your_discord_bot_token_here` (hunt 213 F4)."""
+    say so, `your-token`, `YOUR_API_KEY`, `your_discord_bot_token_here` (hunt 213 F4); not with a
+    token's shape in it (`<your ghp_...>`: hunt 214 F1)."""
     if _DOC_PLACEHOLDER.fullmatch(value):
-        return True
+        return _TOKEN.search(value) is None
     lower = value.lower()
     told = lower.startswith(("your-", "your_", "your ")) or lower.endswith(("_here", "-here", " here"))
-    return told and _PLACEHOLDER_WORDS.fullmatch(value) is not None
+    return told and _placeholder_words(value)
 
 
 def shown_placeholder(value: object) -> bool:
     """A placeholder a secret's name holds that its code frames show (hunt 213 F1): one of words
     (`<Github Packages Read-Only PAT>`, `your-token`), not one word in brackets, `<s3cr3t>`,
-    which may be the secret itself."""
+    which may be the secret itself, nor words of another shape (`<Zq9x read-only>`)."""
     if not isinstance(value, str) or not is_doc_placeholder(value.strip()):
         return False
     inner = value.strip()
-    return not inner.startswith("<") or " " in inner or inner[1:5].lower() == "your"
+    if not inner.startswith("<"):
+        return True
+    return (" " in inner or inner[1:5].lower() == "your") and _placeholder_words(inner[1:-1])
 
 
 def is_reference(value: object) -> bool:
@@ -907,7 +919,7 @@ def parts_in(
     entries: bool = False,
     jwts: bool = True,
     encoded: bool = False,
-    pod_references: bool = False,
+    shell_defaults: bool = True,
 ) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
@@ -917,8 +929,9 @@ def parts_in(
     `jwts`: a JSON Web Token is a secret by its shape (not in a value whose name says it is
     published, is_published_name); found in a URL, an entry, an option, it is one still.
     `encoded`: the text is a URL query's value, percent-decoded (not decoded again).
-    `pod_references`: the text is a var's value, where `${auth-service:8080}` names a pod (the
-    2026 form, as checks/app.py reads it), not a default for `${auth}`.
+    `shell_defaults`: the text may be a shell's (not a var's value, where `${auth-service:8080}`
+    names a pod, the 2026 form, as checks/app.py reads it), so such a reference's `-...` is a
+    default for `${auth}` too (`mysql -p${pw-qwerty99x:1}`).
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
@@ -974,8 +987,8 @@ def parts_in(
         found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:
         for place in placeholders(text):
-            if pod_references and _POD_REFERENCE.fullmatch(text, place.start, place.end):
-                continue
+            if shell_defaults and place.name and _POD_REFERENCE.fullmatch(text, place.start, place.end):
+                place = place._replace(default_start=place.start + 3 + len(place.name), default_end=place.end - 1)
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
@@ -2313,6 +2326,12 @@ def _unquoted(value: str) -> str:
     return value[1:-1] if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0] else value
 
 
+def _data_shown(value: str) -> bool:
+    """A commented secrets item's `data:` value a frame shows: no literal (_no_data_written), and
+    a placeholder only of words (shown_placeholder: not `<Zq9x>`, which may be the data itself)."""
+    return _no_data_written(value) and (not is_doc_placeholder(value) or shown_placeholder(value))
+
+
 def _no_data_written(value: str) -> bool:
     """Nothing, a null, or what is_literal_secret calls no literal (a reference, a placeholder),
     a command's output (`$(cat f)`), a template holding no literal (`{{ .Values.tls }}`)."""
@@ -2880,9 +2899,8 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
     shell's `-c` item) is read as a command line: its `NAME=value` ends at a blank (hunt 188 F6)."""
     if state not in _ASSIGNS or _in_command(path):
         in_var = _under_vars(path) and not _in_command(path)
-        parts = parts_in(
-            text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts, pod_references=in_var
-        )
+        assigns = state in _ASSIGNS and not script
+        parts = parts_in(text, assignment=assigns, entries=state == VARS, jwts=jwts, shell_defaults=not in_var)
         if state == PLAIN and _pasted(text) and in_var:
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
@@ -2893,7 +2911,7 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
-    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts, pod_references=True)
+    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts, shell_defaults=False)
     return parts or blank_value_parts(text)
 
 
@@ -4220,9 +4238,11 @@ class _Spans:
                     below = value >= header_end or _BLOCK_HEADER.fullmatch(text, value, header_end) is not None
                     if in_item and below:
                         block = _indent_width(text)  # `# data: |`, `# data:`: the lines under it
-                    elif in_item and not _no_data_written(_unquoted(text[value:header_end].strip())):
-                        # (`# data: ${TLS_CERT}`, `<base64>`: nothing written, as live: hunt 213 F3)
-                        self.add_lines(start + 1, _trimmed([(value, len(text))], text))
+                    elif in_item:
+                        # `# data: ${TLS_CERT}`, `<base64 of the cert>`: nothing written, as live (hunt
+                        # 213 F3), but for a note after it (`# old: x`: hunt 214 F3)
+                        shown = _data_shown(_unquoted(text[value:header_end].strip()))
+                        self.add_lines(start + 1, _trimmed([(header_end if shown else value, len(text))], text))
                 # a secrets list in flow style anywhere in a comment (`# secrets: [{name: c, data:
                 # x}]`, in a pod's flow mapping, after a value: hunts 185 F3, 187 F2); its next
                 # comment lines while it is open

@@ -3624,7 +3624,7 @@ def test_a_pod_reference_with_a_secret_word_before_its_dash_is_no_default_hunt_2
     # F1: `${auth-service:8080}`, Nexlayer's reference to the pod auth-service, was read as `${auth}`
     # with the default `service:8080`, starred, and NX208 lost its hint
     for text in ("http://${auth-service:8080}/login", "${token-store:6379}"):
-        assert [text[p.start : p.end] for p in parts_in(text, pod_references=True)] == [], text
+        assert [text[p.start : p.end] for p in parts_in(text, shell_defaults=False)] == [], text
     assert shown("${auth-Zq9j1}") == ["Zq9j1"]  # a shell's default is still one
     assert shown("${token-Zq9j1:6379}") == ["Zq9j1:6379"]  # a capital: no pod's name
     # hunt 212 F1: only a var's value names pods; a command's shell reads a default
@@ -3666,7 +3666,34 @@ def test_hunt_213s_corpus_review() -> None:
     assert mask_text(load(base + shown_vars)).endswith(shown_vars)
     assert mask_text(load(base + "      vars:\n        A_TOKEN: <s3cr3t>\n")).endswith("A_TOKEN: ********\n")
     # F3: a reference or a placeholder as a commented block `# data:` of a secrets item
-    secrets_items = "      secrets:\n        - name: tls\n          # data: ${TLS_CERT}\n          # data: '<base64>'\n"
+    secrets_items = "      secrets:\n        - name: tls\n          # data: ${TLS_CERT}\n"
+    secrets_items += "          # data: '<your certificate>'\n"
     secrets_items += "          data: ${TLS_CERT}\n          mountPath: /etc/tls\n          fileName: tls.pem\n"
     assert mask_text(load(base + secrets_items)).endswith(secrets_items)
     assert "Zq9k2" not in mask_text(load(base + secrets_items.replace("# data: ${TLS_CERT}", "# data: Zq9k2")))
+    # hunt 214 F3: one word in brackets, or a note after a reference, stays starred
+    lines = ("# data: <Zq9Kf83LmPq72Xw>", "# data: ${DB_PW} # old: Zq9Kf83LmPq72Xv", "# data: your_Zq9Kf83LmPq72Xs")
+    for line in lines:
+        masked = mask_text(load(base + secrets_items.replace("# data: ${TLS_CERT}", line)))
+        assert "Zq9Kf83" not in masked, line
+
+
+def test_hunt_214s_review_of_placeholders_and_pod_references() -> None:
+    from nexlayer_lint.secrets import is_literal_secret, is_reference
+
+    # F1: a token inside a placeholder, a token before `here`, a random word after `your_`
+    for value in ("<your ghp_Zq9Kf83LmPq72XsAbCdEfGhIjKlMnOp12>", "ghp_Zq9Kf83LmPq72XsAbCdEfGhIjKlMnOp12 here"):
+        assert is_literal_secret(value), value
+    assert is_literal_secret("your_Zq9Kf83LmPq72Xs")
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    masked = mask_text(load(base + "      vars:\n        GH_PAT: <Zq9Kf83LmPq72Xs read-only>\n"))
+    assert "Zq9Kf83" not in masked
+    # F2: a pod reference in every form of a var's value is no default; a command's shell reads one
+    assert is_reference("${auth-service:8080}")
+    for vars_text in (
+        "        AUTH_TOKEN: ${auth-service:8080}\n",
+        "        CONFIG: |\n          auth: ${auth-service:8080}\n",
+        '        OPTS: "token=${token-service:9000}"\n',
+    ):
+        assert mask_text(load(base + "      vars:\n" + vars_text)).endswith(vars_text), vars_text
+    assert "qwerty99x" not in mask_text(load(base + '      command: "mysql -p${pw-qwerty99x:1} -h db"\n'))
