@@ -644,7 +644,7 @@ def _curl_user_parts(text: str) -> list[Part]:
 # follows the first `:`, the user name being no secret; with `-A bearer` (`--auth-type=bearer`)
 # the value is a token, whole. Only after an `http` or `https` word (a URL's `http://` is none).
 _HTTPIE = lazy(r"(?<![^\s'\"/;|&(`])https?(?=[ \t'\"]|\Z)")
-_HTTPIE_AUTH = lazy(r"(?<![^\s'\"])(-a|--auth)(?:[ \t]+|=)")
+_HTTPIE_AUTH = lazy(r"(?<![^\s'\"])(-a|--auth)(?:[ \t]+|=|(?<=-a)(?=[^\s=-]))")  # `-aUSER:PW` too
 _HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A[ \t]*|--auth-type(?:[ \t]+|=))['\"]?bearer")
 
 

@@ -289,7 +289,7 @@ def follows_secret_flag(items: Any, index: int) -> bool:
     if _curls_user(items, index):
         password = value.partition(":")[2] if ":" in value else value
         return bool(password) and is_option_value(password)  # `admin:` names a user only (hunt 211 F6)
-    if _config_tool_sets(items, index):
+    if _config_tool_secret(items, index) is not None:
         return True
     option = _list_password_option(items)  # None when no program of the list takes one
     more = MORE_PASSWORD_OPTIONS.get(_program_name(items[0]) or "", ())
@@ -415,17 +415,17 @@ def config_tool_secrets(words: list[str]) -> list[tuple[int, str, int]]:
     return found
 
 
-def _config_tool_sets(items: list[Any], index: int) -> bool:
-    """Whether items[index] is a secret an rclone or Composer config list gives, whole
-    (config_tool_secrets; an item `KEY=VALUE` is an assignment, read as such). Only a list's
-    first _CONFIG_ITEMS_READ items are read: each item in a bounded time (linear)."""
+def _config_tool_secret(items: list[Any], index: int) -> str | None:
+    """The key whose secret items[index] is, whole, in an rclone or Composer config list
+    (config_tool_secrets; an item `KEY=VALUE` is an assignment, read as such), else None. Only a
+    list's first _CONFIG_ITEMS_READ items are read: each item in a bounded time (linear)."""
     if index >= _CONFIG_ITEMS_READ or _program_name(items[0]) not in ("rclone", "composer", "composer.phar", "php"):
-        return False
+        return None
     words = [
         item if isinstance(item, str) else str(item) if isinstance(item, int | float) else ""
         for item in items[:_CONFIG_ITEMS_READ]
     ]
-    return any(at == index and skip == 0 for at, _, skip in config_tool_secrets(words))
+    return next((label for at, label, skip in config_tool_secrets(words) if at == index and skip == 0), None)
 
 
 def _program_name(item: object) -> str | None:
@@ -501,9 +501,10 @@ HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token a
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
-    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when an item
-    before says `bearer`: `-A bearer`, `-Abearer`, `--auth-type=bearer`, among the list's first
-    _CONFIG_ITEMS_READ: each item is judged in a bounded time)."""
+    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when another
+    item says `bearer`: `-A bearer`, `-Abearer`, `--auth-type=bearer`, among the list's first
+    _CONFIG_ITEMS_READ: each item is judged in a bounded time). (Attached values and numbers are
+    read with the list as one command line: _joined_parts.)"""
     option, program, value = items[index - 1], _program_name(items[0]), items[index]
     if not isinstance(value, str):
         return False
@@ -511,7 +512,8 @@ def _curls_user(items: list[Any], index: int) -> bool:
         return ":" in value
     if option in HTTPIE_AUTH_OPTIONS and program in ("http", "https"):
         return ":" in value or any(
-            isinstance(item, str) and item.endswith("bearer") for item in items[1 : min(index - 1, _CONFIG_ITEMS_READ)]
+            isinstance(item, str) and item.endswith("bearer") and at != index
+            for at, item in enumerate(items[1:_CONFIG_ITEMS_READ], 1)
         )
     return False
 
@@ -894,6 +896,9 @@ POSITIONAL_PASSWORD_PROGRAMS = (
 )
 # a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
+# and these, whose options' values a list may hold attached (`[curl, -uadmin:pw]`) or whose
+# secret depends on an item anywhere (`[http, -a, TOKEN, -A, bearer]`: hunt 215 F1, F2)
+_JOINED_PROGRAMS = _LOGON_PROGRAMS | {"curl", "http", "https"}
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", "base64", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
@@ -3642,7 +3647,7 @@ def _joined_parts(path: DataPath, items: list[Any], jwts: bool, before: list[str
     # AUTH, pw]`, `env`, `gosu`: hunt 153 F2)
     texts = [_word_of(item) for item in [*before, *items]]
     if not any(" " in text for text in texts[len(before) :]) and not any(
-        text.rsplit("/", 1)[-1] in _LOGON_PROGRAMS for text in texts
+        text.rsplit("/", 1)[-1] in _JOINED_PROGRAMS for text in texts
     ):
         return {}
     # an item after the first is one word, its blanks and all (`[redis-cli, AUTH, "a b"]`: hunt
@@ -3811,6 +3816,9 @@ def _label(path: DataPath, parent: Any) -> str:
         return ""
     key = path[-1]
     if isinstance(key, int) and follows_secret_flag(parent, key):
+        named = _config_tool_secret(parent, key)
+        if named is not None:
+            return named  # `[composer, config, http-basic.HOST, USER, pw]`: the key (hunt 215 F3)
         before = 2 if parent[key - 1] == HERE_STRING else 1
         return str(parent[key - before])  # the option names the secret
     if key == 1 and isinstance(parent, list) and isinstance(parent[0], str):

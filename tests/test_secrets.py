@@ -3697,3 +3697,24 @@ def test_hunt_214s_review_of_placeholders_and_pod_references() -> None:
     ):
         assert mask_text(load(base + "      vars:\n" + vars_text)).endswith(vars_text), vars_text
     assert "qwerty99x" not in mask_text(load(base + '      command: "mysql -p${pw-qwerty99x:1} -h db"\n'))
+
+
+def test_hunt_215s_lists_of_httpie_curl_and_composer() -> None:
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    # F1: `bearer` after `-a`; F2: a value attached to its option; F4: a number as the token
+    for command, masked_command in (
+        ("[http, -a, Zq9m1abcdef, -A, bearer]", "[http, -a, ***********, -A, bearer]"),
+        ("[curl, -uadmin:Zq9m1abcdef, x.com]", "[curl, -uadmin:***********, x.com]"),
+        ("[http, -aadmin:Zq9m1abcdef, x.com]", "[http, -aadmin:***********, x.com]"),
+        ("[http, -A, bearer, -a, 88372615549911, x.com]", "[http, -A, bearer, -a, **************, x.com]"),
+        ("[curl, -f, http://localhost:8080/health]", "[curl, -f, http://localhost:8080/health]"),
+    ):
+        assert f"command: {masked_command}\n" in mask_text(load(base + f"      command: {command}\n")), command
+    assert shown("http -aadmin:Zq9m2 x.com") == ["Zq9m2"]
+    # F3: a list's Composer secret is named after its key, not after the word before it
+    from nexlayer_lint.engine import lint
+
+    text = base + "      servicePorts: [80]\n"
+    text += "      command: [composer, config, bitbucket-oauth.bitbucket.org, Xk2pLq9RtZ8wVn4B, Zq9m3abcdef]\n"
+    (finding,) = [d for d in lint(text, "nexlayer.yaml").diagnostics if d.code == "NX213"]
+    assert '"${COMPOSER_TOKEN}"' in finding.hint and "XK2P" not in finding.hint, finding.hint
