@@ -498,11 +498,12 @@ def program_option(option: str | None, item: object) -> str | None:
 
 CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, the server's or the proxy's
 HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token after `-A bearer`
+_HTTPIE_BEARER_ITEMS = ("-Abearer", "--auth-type=bearer")  # and `bearer` after `-A`, `--auth-type`
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
-    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when another
-    item says `bearer`: `-A bearer`, `-Abearer`, `--auth-type=bearer`, among the list's first
+    """curl's `-u user:password`, httpie's `-a user:password` (and its `-a TOKEN` when its auth
+    type is `bearer`: `-A bearer`, `-Abearer`, `--auth-type=bearer`, among the list's first
     _CONFIG_ITEMS_READ: each item is judged in a bounded time). (Attached values and numbers are
     read with the list as one command line: _joined_parts.)"""
     option, program, value = items[index - 1], _program_name(items[0]), items[index]
@@ -512,8 +513,9 @@ def _curls_user(items: list[Any], index: int) -> bool:
         return ":" in value
     if option in HTTPIE_AUTH_OPTIONS and program in ("http", "https"):
         return ":" in value or any(
-            isinstance(item, str) and item.endswith("bearer") and at != index
+            item in _HTTPIE_BEARER_ITEMS or (item == "bearer" and items[at - 1] in ("-A", "--auth-type"))
             for at, item in enumerate(items[1:_CONFIG_ITEMS_READ], 1)
+            if isinstance(item, str) and at != index
         )
     return False
 
@@ -584,10 +586,6 @@ _SHELL_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFAULT_OPERATORS = (":-", ":=", ":+", ":?", "-", "=", "+", "?")
 _ERROR_OPERATORS = (":?", "?")
 _SPRING_DEFAULT = lazy(r"[^\d\s(]")  # what may start a default after a single `:`
-# Nexlayer's 2026 reference to a pod, `${auth-service:8080}` (checks/app.py's form): no shell
-# default (`${auth-...}`: hunt 210 F1), but in a command, where a shell reads one (parts_in's
-# `shell_defaults`: hunts 212 F1, 214 F2)
-_POD_REFERENCE = lazy(r"\$\{[^\W\d_A-Z](?:[^\W_A-Z]|-)*:\d+\}")
 
 
 def placeholders(text: str) -> Iterator[Placeholder]:
@@ -616,7 +614,7 @@ def placeholders(text: str) -> Iterator[Placeholder]:
             name = name_match.group() if name_match else ""
             default = (pos, pos)
             after = name_match.end() if name_match else start + 2
-            for operator in () if _POD_REFERENCE.fullmatch(text, start, pos) else _DEFAULT_OPERATORS:
+            for operator in _DEFAULT_OPERATORS:
                 if name and text.startswith(operator, after, close):
                     if operator not in _ERROR_OPERATORS:
                         default = (after + len(operator), close)
@@ -924,7 +922,6 @@ def parts_in(
     entries: bool = False,
     jwts: bool = True,
     encoded: bool = False,
-    shell_defaults: bool = True,
 ) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
@@ -934,9 +931,6 @@ def parts_in(
     `jwts`: a JSON Web Token is a secret by its shape (not in a value whose name says it is
     published, is_published_name); found in a URL, an entry, an option, it is one still.
     `encoded`: the text is a URL query's value, percent-decoded (not decoded again).
-    `shell_defaults`: the text may be a shell's (not a var's value, where `${auth-service:8080}`
-    names a pod, the 2026 form, as checks/app.py reads it), so such a reference's `-...` is a
-    default for `${auth}` too (`mysql -p${pw-qwerty99x:1}`).
     """
     found: list[Part] = []
     if entries or _OBJECT_START.match(text):  # also JSON (objects, or a list of them) or a flow mapping
@@ -992,8 +986,6 @@ def parts_in(
         found += [Part(start, end, "token", JWT) for start, end in _jwts(text)]
     if "${" in text:
         for place in placeholders(text):
-            if shell_defaults and place.name and _POD_REFERENCE.fullmatch(text, place.start, place.end):
-                place = place._replace(default_start=place.start + 3 + len(place.name), default_end=place.end - 1)
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
@@ -2904,8 +2896,7 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
     shell's `-c` item) is read as a command line: its `NAME=value` ends at a blank (hunt 188 F6)."""
     if state not in _ASSIGNS or _in_command(path):
         in_var = _under_vars(path) and not _in_command(path)
-        assigns = state in _ASSIGNS and not script
-        parts = parts_in(text, assignment=assigns, entries=state == VARS, jwts=jwts, shell_defaults=not in_var)
+        parts = parts_in(text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts)
         if state == PLAIN and _pasted(text) and in_var:
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
@@ -2916,8 +2907,7 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)
-    parts = parts_in(text, assignment=True, entries=state == VARS, jwts=jwts, shell_defaults=False)
-    return parts or blank_value_parts(text)
+    return parts_in(text, assignment=True, entries=state == VARS, jwts=jwts) or blank_value_parts(text)
 
 
 # a key as config files write it (Spring's flat keys run long: hunt 160 F3), or two words in title
@@ -3866,6 +3856,8 @@ def document_secrets(doc: Document) -> Secrets:
 
 
 def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool) -> Secrets:
+    if "${" in doc.text:
+        found = _without_pod_references(doc, found)
     if len(keys) > 1:  # in the text's order, however they were found (carry_secrets splices some in)
         keys = tuple(sorted(keys, key=lambda secret: (_key_place(doc, secret.path), secret.start or 0)))
     if doc.unheld:
@@ -3964,6 +3956,58 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
     return extra
 
 
+# Nexlayer's 2026 reference to a pod in a var's value, `${auth-service:8080}` (checks/app.py's
+# form), which a shell reads as `${auth}` with the default `service:8080`
+_POD_REFERENCE = lazy(r"\$\{([^\W\d_A-Z](?:[^\W_A-Z]|-)*):\d+\}")
+
+
+def _without_pod_references(doc: Document, found: list[Secret]) -> list[Secret]:
+    """`found` less what a var's value holds only as a reference to a pod of the file (hunt 210
+    F1): a default of that shape that names no pod (`-p${pw-qwerty99x:1}`, a misspelt pod) and
+    one outside a var's value (a command, a setting: hunts 212 F1, 216 F1, F3) stay secret."""
+    names = _pod_names(doc)
+    kept = []
+    for secret in found:
+        value = get_in(doc.data, secret.path) if _under_vars(secret.path) and not _in_command(secret.path) else None
+        regions = _pod_reference_defaults(value, names) if isinstance(value, str) and "${" in value else []
+        if regions and secret.start is None:
+            # secret as a whole: unless it is no literal once the references are read as such
+            if not is_literal_secret(_POD_REFERENCE.sub(lambda match: _as_reference(match, names), value)):  # type: ignore[arg-type]
+                continue
+        elif regions and any(a <= secret.start and secret.end <= b for a, b in regions):  # type: ignore[operator]
+            continue
+        kept.append(secret)
+    return kept
+
+
+def _as_reference(match: re.Match[str], names: frozenset[str]) -> str:
+    return "${POD}" if match.group(1).lower() in names else match.group()
+
+
+def _pod_names(doc: Document) -> frozenset[str]:
+    """The names a `${name:port}` may give a pod: its own, and `<app>-<pod>` (checks/app.py's _resolve)."""
+    application = doc.data.get("application") if isinstance(doc.data, dict) else None
+    pods = application.get("pods") if isinstance(application, dict) else None
+    own = (
+        {pod["name"] for pod in pods if isinstance(pod, dict) and isinstance(pod.get("name"), str)}
+        if isinstance(pods, list)
+        else set()
+    )
+    app = application.get("name") if isinstance(application, dict) else None
+    prefixed = {f"{app}-{name}" for name in own} if isinstance(app, str) else set()
+    return frozenset(name.lower() for name in own | prefixed)
+
+
+def _pod_reference_defaults(value: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """Where, in `value`, each `${name:port}` naming a pod of `names` is, its braces left out: what
+    a shell's reading takes for the default of `${first-word}`."""
+    return [
+        (match.start() + 2, match.end() - 1)
+        for match in _POD_REFERENCE.finditer(value)
+        if match.group(1).lower() in names
+    ]
+
+
 def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     """Let `document_secrets(new)` start from `old`'s, when it is cached: `new` is `old` with the
     scalar at `changed` edited and no anchor in either (scalar_edit). Then no value is an alias's
@@ -3972,7 +4016,9 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
     command's, its entrypoint's and arguments', the mapping that holds them), its keys' secrets
     with it (how a key is read depends on what holds it); the keys are as they were."""
     cached = _secrets_cache.get(old)
-    if cached is None or not changed:
+    # the app's or a pod's name decides which `${name:port}` names a pod (_without_pod_references)
+    names_pods = changed[-1:] == ("name",) and changed[:1] == ("application",) and len(changed) in (2, 4)
+    if cached is None or not changed or names_pods:
         return
     # a command is read after its entrypoint, a sibling: for either, walk the mapping that holds
     # both (typing the `i` of `redis-cli` makes `command: [-a, pw]` a password: hunt 89 F1)

@@ -3620,31 +3620,33 @@ def test_hunt_211s_review_of_the_config_tools_and_httpie() -> None:
         assert f"entrypoint: {masked_command}\n" in mask_text(load(base + f"      entrypoint: {command}\n")), command
 
 
-def test_a_pod_reference_with_a_secret_word_before_its_dash_is_no_default_hunt_210() -> None:
-    # F1: `${auth-service:8080}`, Nexlayer's reference to the pod auth-service, was read as `${auth}`
-    # with the default `service:8080`, starred, and NX208 lost its hint
-    for text in ("http://${auth-service:8080}/login", "${token-store:6379}"):
-        assert [text[p.start : p.end] for p in parts_in(text, shell_defaults=False)] == [], text
-    assert shown("${auth-Zq9j1}") == ["Zq9j1"]  # a shell's default is still one
-    assert shown("${token-Zq9j1:6379}") == ["Zq9j1:6379"]  # a capital: no pod's name
-    # hunt 212 F1: only a var's value names pods; a command's shell reads a default
-    assert shown("mysql -uroot -p${pw-qwerty99x:1} -h db") == ["qwerty99x:1"]
-    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
-    for vars_text in (
-        "        AUTH_URL: http://${auth-service:8080}/login\n",
-        "        - key: AUTH_URL\n          value: http://${auth-service:8080}/login\n",
-        "        - AUTH_URL=http://${auth-service:8080}/login\n",
+def test_a_var_s_reference_to_a_pod_of_the_file_is_no_default() -> None:
+    # hunt 210 F1: `${auth-service:8080}`, Nexlayer's reference to the pod auth-service, was read as
+    # `${auth}` with the default `service:8080`. It is one in a var's value when the file has that
+    # pod (or `<app>-<pod>`); anywhere else, and naming no pod, a shell's default stays secret (hunts
+    # 212 F1, 214 F2, 216 F1, F3: each narrower rule showed a secret or starred a reference)
+    pods = "application:\n  name: shop\n  pods:\n    - name: auth-service\n      image: a:1\n"
+    pods += "      servicePorts: [8080]\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    shown_vars = (
+        "      vars:\n        AUTH_URL: http://${auth-service:8080}/login\n        AUTH_TOKEN: ${auth-service:8080}\n"
+        '        OPTS: "token=${auth-service:9000}"\n        CFG: |\n          auth: ${auth-service:8080}\n'
+        "        APP: ${shop-auth-service:8080}\n"
+    )
+    assert mask_text(load(pods + shown_vars)).endswith(shown_vars)
+    for starred in (
+        '      vars:\n        INIT: "mysql -p${password-qwerty99x:1} < /init.sql"\n',  # names no pod
+        '      command: "mysql -uroot -p${pw-qwerty99x:1} -h db"\n',
+        '      entrypoint: [node, server.js, --password, "${dbpass-qwerty99x:1}"]\n',
+        '      settings:\n        password: "${dbpass-qwerty99x:1}"\n',
+        "      command: \"sh -c 'echo ${pw-hunter2xyz:5432}'\"\n",
     ):
-        assert mask_text(load(base + "      vars:\n" + vars_text)).endswith(vars_text), vars_text
-    masked = mask_text(load(base + "      command: \"sh -c 'echo ${pw-hunter2xyz:5432}'\"\n"))
-    assert "hunter2xyz" not in masked, masked
+        masked = mask_text(load(pods + starred))
+        assert "qwerty99x" not in masked and "hunter2xyz" not in masked, starred
+    assert shown("${auth-Zq9j1}") == ["Zq9j1"]
     from nexlayer_lint.engine import lint
 
-    text = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
-    text += "      servicePorts: [80]\n      vars:\n        AUTH_URL: http://${auth-svc:8080}/login\n"
-    text += "    - name: auth-service\n      image: ghcr.io/acme/auth:1.4.0\n      servicePorts: [8080]\n"
-    (finding,) = lint(text, "nexlayer.yaml").diagnostics
-    assert (finding.code, finding.hint) == ("NX208", 'did you mean "auth-service"? pods: auth-service, web')
+    text = pods + "      servicePorts: [80]\n      vars:\n        AUTH_URL: http://${auth-service:8080}/login\n"
+    assert lint(text, "nexlayer.yaml").diagnostics == ()
 
 
 def test_hunt_213s_corpus_review() -> None:
@@ -3679,7 +3681,7 @@ def test_hunt_213s_corpus_review() -> None:
 
 
 def test_hunt_214s_review_of_placeholders_and_pod_references() -> None:
-    from nexlayer_lint.secrets import is_literal_secret, is_reference
+    from nexlayer_lint.secrets import is_literal_secret
 
     # F1: a token inside a placeholder, a token before `here`, a random word after `your_`
     for value in ("<your ghp_Zq9Kf83LmPq72XsAbCdEfGhIjKlMnOp12>", "ghp_Zq9Kf83LmPq72XsAbCdEfGhIjKlMnOp12 here"):
@@ -3688,15 +3690,7 @@ def test_hunt_214s_review_of_placeholders_and_pod_references() -> None:
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
     masked = mask_text(load(base + "      vars:\n        GH_PAT: <Zq9Kf83LmPq72Xs read-only>\n"))
     assert "Zq9Kf83" not in masked
-    # F2: a pod reference in every form of a var's value is no default; a command's shell reads one
-    assert is_reference("${auth-service:8080}")
-    for vars_text in (
-        "        AUTH_TOKEN: ${auth-service:8080}\n",
-        "        CONFIG: |\n          auth: ${auth-service:8080}\n",
-        '        OPTS: "token=${token-service:9000}"\n',
-    ):
-        assert mask_text(load(base + "      vars:\n" + vars_text)).endswith(vars_text), vars_text
-    assert "qwerty99x" not in mask_text(load(base + '      command: "mysql -p${pw-qwerty99x:1} -h db"\n'))
+    # (F2: test_a_var_s_reference_to_a_pod_of_the_file_is_no_default)
 
 
 def test_hunt_215s_lists_of_httpie_curl_and_composer() -> None:
@@ -3708,6 +3702,9 @@ def test_hunt_215s_lists_of_httpie_curl_and_composer() -> None:
         ("[http, -aadmin:Zq9m1abcdef, x.com]", "[http, -aadmin:***********, x.com]"),
         ("[http, -A, bearer, -a, 88372615549911, x.com]", "[http, -A, bearer, -a, **************, x.com]"),
         ("[curl, -f, http://localhost:8080/health]", "[curl, -f, http://localhost:8080/health]"),
+        # hunt 216 F2: a request item that ends in `bearer` is no auth type
+        ("[http, -a, alice, POST, x.io, token_type=bearer]", "[http, -a, alice, POST, x.io, token_type=bearer]"),
+        ("[http, -Abearer, -a, Zq9m1abcdef]", "[http, -Abearer, -a, ***********]"),
     ):
         assert f"command: {masked_command}\n" in mask_text(load(base + f"      command: {command}\n")), command
     assert shown("http -aadmin:Zq9m2 x.com") == ["Zq9m2"]
@@ -3718,3 +3715,22 @@ def test_hunt_215s_lists_of_httpie_curl_and_composer() -> None:
     text += "      command: [composer, config, bitbucket-oauth.bitbucket.org, Xk2pLq9RtZ8wVn4B, Zq9m3abcdef]\n"
     (finding,) = [d for d in lint(text, "nexlayer.yaml").diagnostics if d.code == "NX213"]
     assert '"${COMPOSER_TOKEN}"' in finding.hint and "XK2P" not in finding.hint, finding.hint
+
+
+def test_an_edit_of_a_pod_s_name_finds_the_references_secrets_again() -> None:
+    # a pod's name decides whether `${auth-service:8080}` is a reference or a default: an edit of
+    # it in the language server (scalar_edit) must not carry the secrets found before
+    from nexlayer_lint.scalar_edit import edited
+
+    text = "application:\n  name: shop\n  pods:\n    - name: auth-service\n      image: a:1\n"
+    text += "      servicePorts: [8080]\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    text += "      vars:\n        AUTH_TOKEN: ${auth-service:8080}\n"
+    before = load(text)
+    secrets.document_secrets(before)
+    for renamed in ("auth-servicx", "auth-service"):
+        after = edited(before, text.replace("name: auth-service", f"name: {renamed}"))
+        assert after is not None
+        fresh = load(after.text)
+        assert mask_text(after) == mask_text(fresh), renamed
+        assert ("auth-service:8080}" in mask_text(after)) == (renamed == "auth-service"), renamed
+        before = after
