@@ -3967,12 +3967,20 @@ def _without_pod_references(doc: Document, found: list[Secret]) -> list[Secret]:
     one outside a var's value (a command, a setting: hunts 212 F1, 216 F1, F3) stay secret."""
     names = _pod_names(doc)
     kept = []
+    read: dict[
+        DataPath, list[tuple[int, int]]
+    ] = {}  # each value read once, however many secrets it holds (hunt 217 F1)
     for secret in found:
-        value = get_in(doc.data, secret.path) if _under_vars(secret.path) and not _in_command(secret.path) else None
-        regions = _pod_reference_defaults(value, names) if isinstance(value, str) and "${" in value else []
+        regions = read.get(secret.path)
+        if regions is None:
+            value = get_in(doc.data, secret.path) if _under_vars(secret.path) and not _in_command(secret.path) else None
+            regions = read[secret.path] = (
+                _pod_reference_defaults(value, names) if isinstance(value, str) and "${" in value else []
+            )
         if regions and secret.start is None:
+            value = get_in(doc.data, secret.path)
             # secret as a whole: unless it is no literal once the references are read as such
-            if not is_literal_secret(_POD_REFERENCE.sub(lambda match: _as_reference(match, names), value)):  # type: ignore[arg-type]
+            if not is_literal_secret(_POD_REFERENCE.sub(lambda match: _as_reference(match, names), value)):
                 continue
         elif regions and any(a <= secret.start and secret.end <= b for a, b in regions):  # type: ignore[operator]
             continue
@@ -3981,7 +3989,12 @@ def _without_pod_references(doc: Document, found: list[Secret]) -> list[Secret]:
 
 
 def _as_reference(match: re.Match[str], names: frozenset[str]) -> str:
-    return "${POD}" if match.group(1).lower() in names else match.group()
+    return "${POD}" if _names_pod(match.group(1), names) else match.group()
+
+
+def _names_pod(name: str, names: frozenset[str]) -> bool:
+    # ASCII only, as checks/app.py's _resolve: the Kelvin sign `\u212a` lower-cases to `k` (hunt 217 F3)
+    return name.isascii() and name.lower() in names
 
 
 def _pod_names(doc: Document) -> frozenset[str]:
@@ -4004,7 +4017,7 @@ def _pod_reference_defaults(value: str, names: frozenset[str]) -> list[tuple[int
     return [
         (match.start() + 2, match.end() - 1)
         for match in _POD_REFERENCE.finditer(value)
-        if match.group(1).lower() in names
+        if _names_pod(match.group(1), names)
     ]
 
 

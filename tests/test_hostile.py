@@ -492,6 +492,12 @@ def test_a_command_list_of_many_programs_is_read_in_linear_time() -> None:
             " + ''.join(f'        - -pS3cr{i}\\n' for i in range(10_000))",
             id="items-after-a-long-program-item",
         ),
+        # hunt 217 F1: a var's value was searched for pod references again for each secret in it
+        pytest.param(
+            "'      vars:\\n        DB_OPTS: \"'"
+            " + ''.join(f'pw=Zq9x{i:05d}k;${{auth-service:8080}};' for i in range(8_000)) + '\"\\n'",
+            id="secrets-and-pod-references-in-one-var",
+        ),
     ],
 )
 def test_commands_that_repeat_a_secret_reader_s_shape_are_read_in_linear_time(command: str) -> None:

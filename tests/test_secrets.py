@@ -3734,3 +3734,12 @@ def test_an_edit_of_a_pod_s_name_finds_the_references_secrets_again() -> None:
         assert mask_text(after) == mask_text(fresh), renamed
         assert ("auth-service:8080}" in mask_text(after)) == (renamed == "auth-service"), renamed
         before = after
+
+
+def test_hunt_217s_review_of_pod_references() -> None:
+    pods = "application:\n  name: shop\n  pods:\n    - name: token-zq9pwk\n      image: a:1\n"
+    pods += "      servicePorts: [8080]\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    # F3: a Kelvin sign lower-cases to `k`, but names no pod (checks/app.py's _resolve)
+    kelvin = '      vars:\n        DB_URL: "${token-zq9pw\u212a:5432}"\n'
+    assert "zq9pw\u212a:5432" not in mask_text(load(pods + kelvin))
+    assert mask_text(load(pods + '      vars:\n        DB_URL: "${token-zq9pwk:5432}"\n')).endswith('zq9pwk:5432}"\n')
