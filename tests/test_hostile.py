@@ -498,6 +498,12 @@ def test_a_command_list_of_many_programs_is_read_in_linear_time() -> None:
             " + ''.join(f'pw=Zq9x{i:05d}k;${{auth-service:8080}};' for i in range(8_000)) + '\"\\n'",
             id="secrets-and-pod-references-in-one-var",
         ),
+        # hunt 218 F1: each secret of a var's value was compared with each of its pod references
+        pytest.param(
+            "'      vars:\\n        X: \"'"
+            " + ''.join(f'${{web:{i}}}${{PW{i}_PASSWORD:-Zq9Kf{i}Lm}}' for i in range(40_000)) + '\"\\n'",
+            id="secrets-between-references-to-a-pod-of-the-file",
+        ),
     ],
 )
 def test_commands_that_repeat_a_secret_reader_s_shape_are_read_in_linear_time(command: str) -> None:
