@@ -676,13 +676,13 @@ _ALNUM = lazy(r"[A-Za-z0-9]")
 _DOC_PLACEHOLDER = lazy(r"<[^<>%]+>|[Vv]alue|VALUE")
 # a placeholder's words: each all in lower case, in capitals or capitalised, of letters or of
 # digits (`your-secret-key-32-chars`, `Read-Only PAT`), no random mix (`your_Zq9Kf83`: hunt 214 F1)
-_PLACEHOLDER_WORD = lazy(r"[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+")
+_PLACEHOLDER_PART = lazy(r"[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+")
 _PLACEHOLDER_SEPARATORS = str.maketrans("_-", "  ")
 
 
 def _placeholder_words(text: str) -> bool:
     words = text.translate(_PLACEHOLDER_SEPARATORS).split(" ")
-    return all(word == "" or _PLACEHOLDER_WORD.fullmatch(word) for word in words)
+    return all(word == "" or _PLACEHOLDER_PART.fullmatch(word) for word in words)
 
 
 def is_doc_placeholder(value: str) -> bool:
@@ -916,12 +916,7 @@ _MC_ADMIN = lazy(r"mc[ \t,]+admin[ \t,]+user[ \t,]+add[ \t,]")
 
 
 def parts_in(
-    text: str,
-    *,
-    assignment: bool = False,
-    entries: bool = False,
-    jwts: bool = True,
-    encoded: bool = False,
+    text: str, *, assignment: bool = False, entries: bool = False, jwts: bool = True, encoded: bool = False
 ) -> list[Part]:
     """The secrets inside one string value (or comment), without overlaps, in order.
 
@@ -2895,9 +2890,8 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
     line by line, prose under `annotations:` was taken for vars, hunt 92 F3). A `script` (a
     shell's `-c` item) is read as a command line: its `NAME=value` ends at a blank (hunt 188 F6)."""
     if state not in _ASSIGNS or _in_command(path):
-        in_var = _under_vars(path) and not _in_command(path)
         parts = parts_in(text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts)
-        if state == PLAIN and _pasted(text) and in_var:
+        if state == PLAIN and _pasted(text) and _under_vars(path) and not _in_command(path):
             parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
         return parts
     if "\n" in text and state == VARS:
@@ -3967,18 +3961,17 @@ def _without_pod_references(doc: Document, found: list[Secret]) -> list[Secret]:
     one outside a var's value (a command, a setting: hunts 212 F1, 216 F1, F3) stay secret."""
     names = _pod_names(doc)
     kept = []
-    read: dict[
-        DataPath, list[tuple[int, int]]
-    ] = {}  # each value read once, however many secrets it holds (hunt 217 F1)
+    # each value read once, however many secrets it holds (hunt 217 F1): its text and its references
+    read: dict[DataPath, tuple[str, list[tuple[int, int]]]] = {}
     for secret in found:
-        regions = read.get(secret.path)
-        if regions is None:
+        if secret.path not in read:
             value = get_in(doc.data, secret.path) if _under_vars(secret.path) and not _in_command(secret.path) else None
-            regions = read[secret.path] = (
-                _pod_reference_defaults(value, names) if isinstance(value, str) and "${" in value else []
-            )
+            if isinstance(value, str) and "${" in value:
+                read[secret.path] = (value, _pod_reference_defaults(value, names))
+            else:
+                read[secret.path] = ("", [])
+        value, regions = read[secret.path]
         if regions and secret.start is None:
-            value = get_in(doc.data, secret.path)
             # secret as a whole: unless it is no literal once the references are read as such
             if not is_literal_secret(_POD_REFERENCE.sub(lambda match: _as_reference(match, names), value)):
                 continue
