@@ -226,19 +226,35 @@ class Linter:
         ask_api: bool = True,
     ) -> FileResult:
         """`lint` of what `loader.load` made of `source` (the language server keeps Documents)."""
+        return self.lint_keeping(source, path, document, problems, ask_api)[0]
+
+    def lint_keeping(
+        self,
+        source: str | bytes,
+        path: str,
+        document: Document | None,
+        problems: list[Problem],
+        ask_api: bool = True,
+        earlier: Kept | None = None,
+    ) -> tuple[FileResult, Kept | None]:
+        """`lint_loaded`, and what it keeps for the lint of an edit of `document`. `earlier`: what
+        the lint of the Document that `document` was made from by scalar_edit.edited kept (the
+        language server's last keystroke); the pods the edit left alone are not mapped again."""
         settings = self.settings
         problems = list(problems)
         internal: list[str] = []
         if self._schema_warning_pending and self.schema.warning:
             problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))
         self._schema_warning_pending = False
+        kept: Kept | None = None
         if document is not None:
-            said = _guarded("the schema step", path, internal, schema.check, document, self.schema.validator)
+            said, faults = _schema_step(document, self.schema.validator, path, internal, earlier)
             hide = self.schema.hide
             if hide is not None:
                 said = [_credentials_hidden(p, hide) for p in said]
             problems.extend(said)
             problems.extend(_run_checks(document, path, internal))
+            kept = Kept(document, faults)
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:
             from nexlayer_lint.remote_validate import Endpoint, validate_remote
@@ -282,7 +298,14 @@ class Linter:
         error = "; ".join(internal) or None
         if error and document is not None:
             error = secrets.scrub(document, error)  # an exception's text may quote the value a check choked on
-        return FileResult(path, tuple(diagnostics), masked, error)
+        return FileResult(path, tuple(diagnostics), masked, error), kept
+
+
+class Kept(NamedTuple):
+    """What a lint keeps of one Document for the lint of an edit of it (Linter.lint_keeping)."""
+
+    document: Document
+    schema_faults: schema.PodFaults | None  # None when the schema step failed
 
 
 def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
@@ -314,6 +337,22 @@ def _guarded(what: str, path: str, internal: list[str], function: Any, *args: An
     except Exception as exc:  # noqa: BLE001 - containment is the point
         _contain(exc, what, path, internal)
         return []
+
+
+def _schema_step(
+    document: Document, validator: Any, path: str, internal: list[str], earlier: Kept | None
+) -> tuple[list[Problem], schema.PodFaults | None]:
+    """The schema step, guarded as every stage (_guarded)."""
+    kept: list[schema.PodFaults] = []
+
+    def step() -> list[Problem]:
+        said, faults = schema.check_pods(document, validator, earlier.schema_faults if earlier else None)
+        kept.append(faults)
+        return said
+
+    failures = len(internal)
+    said = _guarded("the schema step", path, internal, step)
+    return said, kept[0] if kept and len(internal) == failures else None
 
 
 def _run_checks(document: Document, path: str, internal: list[str]) -> list[Problem]:

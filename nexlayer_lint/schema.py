@@ -10,7 +10,7 @@ import re
 import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from nexlayer_lint import schemawalk
 from nexlayer_lint.lazy_regex import lazy
@@ -631,18 +631,75 @@ def _read_schema_file(path: str) -> bytes:
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
     """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed as their rule pages say."""
+    yield from check_pods(doc, validator)[0]
+
+
+class PodFaults(NamedTuple):
+    """What the schema step made of each pod's faults in one document, for the step on an edit of
+    it (the language server's next keystroke): per pod position, the pod's data, the keys of its
+    faults and the Problems each fault gave. `reusable` is False when a fault's Problem read
+    other pods (vars in another tool's form: one NX101 for them all)."""
+
+    validator: Any
+    pods: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]]
+    reusable: bool
+
+
+def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) -> tuple[list[Problem], PodFaults]:
+    """`check`, and what it made of each pod's faults. With `earlier`, from the Document `doc` was
+    edited from (scalar_edit: every other pod the same object, at the same place), the faults of
+    a pod that is the same object as then, with the same keys, give the Problems they gave then:
+    mapping a fault to its Problem is most of this step, and reads only the fault's own pod (but
+    for a pod's name, whose fix renames the references in every pod: those are mapped again)."""
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
+    problems: list[Problem] = []
+    kept: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]] = {}
     try:
-        for error in validator.iter_errors(doc.data):
-            yield from mapper.map(error)
+        errors = list(validator.iter_errors(doc.data))
+        pods = doc.get("application", "pods")
+        by_pod: dict[int, list[tuple[int, Any]]] = {}  # pod position -> (the fault's place, its key)
+        for place, error in enumerate(errors):
+            path = tuple(error.absolute_path)
+            pod = _pod_of(path) if isinstance(pods, list) else None
+            if pod is not None:
+                by_pod.setdefault(pod, []).append((place, (error.validator, path, tuple(error.absolute_schema_path))))
+        given: dict[int, tuple[Problem, ...]] = {}  # a fault's place -> its Problems, as before
+        if earlier is not None and earlier.reusable and earlier.validator is validator:
+            for pod, faults in by_pod.items():
+                then = earlier.pods.get(pod)
+                if then is not None and then[0] is pods[pod] and then[1] == tuple(key for _, key in faults):
+                    given.update((place, found) for (place, _), found in zip(faults, then[2], strict=True))
+        mapped: list[tuple[Problem, ...]] = []
+        for place, error in enumerate(errors):
+            found = given.get(place)
+            if found is None:
+                start = len(problems)
+                problems.extend(mapper.map(error))  # one by one: a RecursionError keeps those before it
+                found = tuple(problems[start:])
+            else:
+                problems.extend(found)
+            mapped.append(found)
+        for pod, faults in by_pod.items():
+            kept[pod] = (pods[pod], tuple(key for _, key in faults), tuple(mapped[place] for place, _ in faults))
     except RecursionError:  # data nested deeper than a recursive `$ref` can be followed in Python
-        yield Problem(
-            "NX105",
-            "the file is nested too deeply to be checked against the schema",
-            (),
-            span=ROOT_SPAN,
-            hint="flatten the deepest part of the file; the schema's $refs recurse once per level",
+        problems.append(
+            Problem(
+                "NX105",
+                "the file is nested too deeply to be checked against the schema",
+                (),
+                span=ROOT_SPAN,
+                hint="flatten the deepest part of the file; the schema's $refs recurse once per level",
+            )
         )
+        return problems, PodFaults(validator, {}, False)
+    return problems, PodFaults(validator, kept, not mapper.vars_forms_done)
+
+
+def _pod_of(path: DataPath) -> int | None:
+    """The position of the pod a fault at `path` is in; None outside the pods, and for a pod's name."""
+    if len(path) < 3 or path[0] != "application" or path[1] != "pods" or not isinstance(path[2], int):
+        return None
+    return None if len(path) > 3 and path[3] == "name" else path[2]
 
 
 class _Mapper:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, BinaryIO, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeGuard
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
@@ -67,6 +67,9 @@ from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.model import EXIT_INTERRUPTED, LINE_BREAK, DataPath, Diagnostic, Document, Edit, Fix, Problem, Span
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.selection import FILE_NAMES, is_excluded, left_out_on_the_way
+
+if TYPE_CHECKING:
+    from nexlayer_lint.engine import Kept  # the engine is imported with the first lint
 
 SOURCE = "nexlayer-lint"
 DEFAULT_DEBOUNCE_MS = 150
@@ -914,6 +917,7 @@ class _State:
     linted_for: tuple[Any, ...] | None = None
     conversions: Conversions = ("", {})  # the last published lint's
     parsed: Document | None = None  # the last published lint's, when its load found no problem
+    kept: Kept | None = None  # what that lint kept of it for the next
     # bumped by every start of a lint: a lint still running when a config event starts another
     # (or decides on none) publishes nothing, though the text's version is the same (hunt 121 F1)
     generation: int = 0
@@ -926,6 +930,7 @@ class _Linted:
     lsp_diagnostics: list[lsp.Diagnostic]
     conversions: Conversions
     parsed: Document | None  # None when the load found a problem (the next lint parses again)
+    kept: Kept | None  # what the lint kept of `parsed` for the next (engine.Linter.lint_keeping)
     error: str | None
     config_error: str | None
 
@@ -1279,7 +1284,7 @@ class NexlayerLanguageServer(LanguageServer):
         if key is not None and state.linted is not None and state.linted_for == key:
             self._publish(uri, state, version, text, state.linted, key)
             return
-        earlier = (state.parsed, state.conversions)
+        earlier = (state.kept, state.conversions)
         job = (text, _path_of(uri), settings, state.remote, config_error, self.encoding(), *earlier)
         future = (self.scheduler if key is not None else self.asking).submit(uri, _lint_job, *job)
         future.add_done_callback(lambda done: self._finish(uri, state, version, text, done, key, generation))
@@ -1324,6 +1329,7 @@ class NexlayerLanguageServer(LanguageServer):
             state.remote = False
         state.version, state.text, state.lines, state.proven = version, text, linted.lines, {}
         state.document = state.parsed = linted.parsed
+        state.kept = linted.kept
         state.diagnostics, state.published = linted.diagnostics, True
         state.linted, state.linted_for = (linted, key) if key is not None else (None, None)
         state.conversions = linted.conversions
@@ -1385,7 +1391,7 @@ def _lint_job(
     remote: bool,
     config_error: str | None,
     encoding: str,
-    parsed: Document | None,
+    kept: Kept | None,
     conversions: Conversions,
 ) -> _Linted:
     """On a worker: lint the text; an edit inside one value of the `parsed` text is not parsed
@@ -1399,9 +1405,11 @@ def _lint_job(
         settings = replace(settings, remote=False)  # POST /validate on open and save, not per keystroke
     # The loader's size limit, in characters: a UTF-8 character takes at most 4 bytes.
     fits = len(text) * 4 <= settings.max_file_size
+    parsed = kept.document if kept is not None else None
     document = edited(parsed, text) if parsed is not None and parsed.path == path and fits else None
     problems: list[Problem] = []
     if document is None:
+        kept = None  # what was kept is of another Document
         document, problems = loader.load(text, path, max_bytes=settings.max_file_size)
     linter = Linter(settings, masked_text=False)  # the server shows no code frames
     try:
@@ -1410,7 +1418,7 @@ def _lint_job(
         # a schema file saved half-written, or gone: the bundled schema's verdict and an NX900
         # saying why, not an internal error that left the last, clean diagnostics (hunt 125 F1)
         linter.use_bundled_schema(str(exc))
-    result = linter.lint_loaded(text, path, document, problems)
+    result, kept = linter.lint_keeping(text, path, document, problems, earlier=kept)
     lines = lines_of(text, encoding)
     diagnostics = result.diagnostics
     # past the cap, the note that says how many were left out takes one of its places
@@ -1419,7 +1427,9 @@ def _lint_job(
     if len(shown) < len(diagnostics):
         converted.append(_not_shown(diagnostics, shown, lines, encoding))
     parsed = document if not problems else None
-    return _Linted(lines, diagnostics, converted, conversions, parsed, result.error, config_error)
+    return _Linted(
+        lines, diagnostics, converted, conversions, parsed, kept if parsed else None, result.error, config_error
+    )
 
 
 def _raised_in_json(error: BaseException) -> bool:

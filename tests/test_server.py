@@ -75,13 +75,13 @@ def _audit(event, args):
             log.write(event + "\\n")
 sys.addaudithook(_audit)
 import nexlayer_lint.engine as engine
-_lint = engine.Linter.lint_loaded
-def _patched(self, source, path, *loaded):
+_lint = engine.Linter.lint_keeping
+def _patched(self, source, path, *loaded, **earlier):
     if "crash-me" in source:
         raise RuntimeError("the text of this error may quote a value: hunter2")
     blocked = re.search(r"block-me:(\\w+)", source)
     if blocked is None:
-        return _lint(self, source, path, *loaded)
+        return _lint(self, source, path, *loaded, **earlier)
     release = os.path.join(os.environ["NXL_TEST_RELEASE"], blocked.group(1))
     with open(release + ".log", "a") as log:
         log.write("start\\n")
@@ -89,11 +89,11 @@ def _patched(self, source, path, *loaded):
     while not os.path.exists(release) and time.monotonic() < deadline:
         time.sleep(0.01)
     try:
-        return _lint(self, source, path, *loaded)
+        return _lint(self, source, path, *loaded, **earlier)
     finally:
         with open(release + ".log", "a") as log:
             log.write("end\\n")
-engine.Linter.lint_loaded = _patched
+engine.Linter.lint_keeping = _patched
 sys.argv = ["nexlayer-lint", "server"]
 runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
 """

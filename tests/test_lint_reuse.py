@@ -1,0 +1,155 @@
+"""Linter.lint_keeping on an edit of a linted Document (the language server's next keystroke)
+reports exactly what a lint of the edited text from the start reports, though it takes the
+findings of the pods the edit left alone from the lint before: over random chained edits of
+samples, of files with findings in many pods, and of the real corpus."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nexlayer_lint.config import Settings
+from nexlayer_lint.engine import Kept, Linter
+from nexlayer_lint.loader import load
+from nexlayer_lint.scalar_edit import edited
+from tests.conftest import ROOT, shared_dir
+from tests.test_scalar_edit import SAMPLES, random_edit
+
+
+def _pod(i: int, faults: int) -> str:
+    """A pod with `faults` (0 to 4) kinds of findings: schema ones and semantic ones."""
+    return (
+        f"    - name: svc{i}\n"
+        f"      image: ghcr.io/acme/svc{i}{'' if faults > 0 else ':1.0'}\n"
+        f"      path: /svc{i}\n"
+        f"      servicePorts: [{3000 + i}]\n" + ("      replicas: 2\n" if faults > 1 else "") + "      vars:\n"
+        f"        API_URL: http://{'gone' if faults > 2 else 'svc'}{i}.pod:{3000 + i}\n"
+        + (f"        DB_PASSWORD: hunter2-{i}x\n" if faults > 3 else "        DB_PASSWORD: ${DB_PASSWORD}\n")
+        + "        MODE: production\n"
+        "      volumes:\n"
+        f"        - name: data{i}\n"
+        f"          size: {'2GB' if faults > 1 else '1Gi'}\n"
+        f"          mountPath: /data/svc{i}\n"
+    )
+
+
+MANY_PODS = "application:\n  name: shop\n  pods:\n" + "".join(_pod(i, i % 5) for i in range(12))
+
+
+def _reused(new: Kept | None, old: Kept | None) -> int:
+    """How many faults' Problems `new` took from `old` (the same objects)."""
+    if new is None or old is None or new.schema_faults is None or old.schema_faults is None:
+        return 0
+    count = 0
+    for position, (_, _, found) in new.schema_faults.pods.items():
+        before = old.schema_faults.pods.get(position)
+        if before is not None:
+            count += sum(a is b for a, b in zip(found, before[2], strict=False))
+    return count
+
+
+def _chain(rng: random.Random, text: str, steps: int) -> tuple[int, int]:
+    """Chained edits of `text`, each linted with what the last lint kept when scalar_edit took it,
+    and compared with a lint from the start; (edits it took, faults reused)."""
+    settings = Settings()
+    document, problems = load(text, "nexlayer.yaml")
+    if document is None or problems:
+        return 0, 0
+    kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])[1]
+    taken = reused = 0
+    for _ in range(steps):
+        assert kept is not None
+        new_text = random_edit(rng, text, kept.document)
+        fast = edited(kept.document, new_text)
+        if fast is None:  # as the server does: parse again, keep nothing
+            document, problems = load(new_text, "nexlayer.yaml")
+            if document is None or problems:
+                return taken, reused
+            text, kept = new_text, Linter(settings).lint_keeping(new_text, "nexlayer.yaml", document, [])[1]
+            continue
+        result, new_kept = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+        expected = Linter(settings).lint(new_text, "nexlayer.yaml")
+        assert result == expected, (text, new_text)
+        taken += 1
+        reused += _reused(new_kept, kept)
+        text, kept = new_text, new_kept
+    return taken, reused
+
+
+@pytest.mark.parametrize("name", [*SAMPLES, "many pods"])
+def test_random_edits_of_samples_lint_as_from_the_start(name: str) -> None:
+    rng = random.Random(name)
+    text = MANY_PODS if name == "many pods" else SAMPLES[name]
+    results = [_chain(rng, text, 12) for _ in range(60 if name == "many pods" else 25)]
+    if name == "many pods":
+        assert sum(taken for taken, _ in results) > 100
+        assert sum(reused for _, reused in results) > 1000, "the pods the edits left alone were mapped again"
+
+
+def test_random_edits_of_the_corpus_lint_as_from_the_start() -> None:
+    files = sorted(shared_dir("corpus", "real").glob("*.yaml"))
+    rng = random.Random(23)
+    results = [_chain(rng, path.read_text(encoding="utf-8"), 8) for path in files]
+    assert sum(taken for taken, _ in results) > 400
+    assert sum(reused for _, reused in results) > 100
+
+
+def test_an_edit_of_a_var_reuses_the_other_pods_faults_and_finds_its_own() -> None:
+    document, _ = load(MANY_PODS, "nexlayer.yaml")
+    assert document is not None
+    _, kept = Linter(Settings()).lint_keeping(MANY_PODS, "nexlayer.yaml", document, [])
+    # pod svc4 (position 4) gets an unknown size: one more NX104, all else as it was
+    text = MANY_PODS.replace("        - name: data4\n          size: 2GB", "        - name: data4\n          size: 3XB")
+    assert text != MANY_PODS
+    fast = edited(document, text)
+    assert fast is not None
+    result, new_kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(Settings()).lint(text, "nexlayer.yaml")
+    size_findings = [d for d in result.diagnostics if d.code == "NX104" and d.path.endswith("size")]
+    assert any('"3XB"' in d.message for d in size_findings)
+    assert new_kept is not None and kept is not None and new_kept.schema_faults and kept.schema_faults
+    for position, (_, _, found) in new_kept.schema_faults.pods.items():
+        same = all(a is b for a, b in zip(found, kept.schema_faults.pods[position][2], strict=True))
+        assert same == (position != 4), position
+
+
+def test_what_is_kept_of_another_schema_is_not_used() -> None:
+    """A lint with another validator (a config event changed the schema) maps every fault again."""
+    document, _ = load(MANY_PODS, "nexlayer.yaml")
+    assert document is not None
+    _, kept = Linter(Settings()).lint_keeping(MANY_PODS, "nexlayer.yaml", document, [])
+    assert kept is not None and kept.schema_faults is not None
+    other = kept._replace(schema_faults=kept.schema_faults._replace(validator=object()))
+    text = MANY_PODS.replace("MODE: production", "MODE: productio", 1)
+    fast = edited(document, text)
+    assert fast is not None
+    _, new_kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", fast, [], earlier=other)
+    assert _reused(new_kept, kept) == 0
+
+
+def test_the_good_example_keeps_nothing_to_reuse_but_lints_the_same() -> None:
+    text = (ROOT / "examples" / "good" / "nexlayer.yaml").read_text(encoding="utf-8")
+    taken, _ = _chain(random.Random(5), text, 10)
+    assert taken > 0
+
+
+def test_a_pod_name_s_fault_sees_a_reference_an_edit_of_another_pod_adds() -> None:
+    """The fix that renames a pod renames every reference to it: an edit in another pod that
+    adds one changes that fix, so a pod name's faults are always mapped again."""
+    text = (
+        "application:\n  name: shop\n  pods:\n"
+        "    - name: Web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        "    - name: api\n      image: api:2\n      servicePorts: [8080]\n"
+        "      vars:\n        URL: http://other.pod:80\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    _, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
+    new_text = text.replace("http://other.pod:80", "http://Web.pod:80")
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, _ = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
+    (name_fault,) = [d for d in result.diagnostics if d.code == "NX104" and d.path == "application.pods[0].name"]
+    assert name_fault.fix is not None and len(name_fault.fix.edits) == 2  # the name, and the URL's host
