@@ -253,8 +253,9 @@ class Linter:
             if hide is not None:
                 said = [_credentials_hidden(p, hide) for p in said]
             problems.extend(said)
-            problems.extend(_run_checks(document, path, internal))
-            kept = Kept(document, faults)
+            found, app = _run_checks(document, path, internal, earlier.app if earlier is not None else None)
+            problems.extend(found)
+            kept = Kept(document, faults, app)
         diagnostics = _diagnosed(document, problems, path, self._choices, internal)
         if document is not None and settings.remote and ask_api:
             from nexlayer_lint.remote_validate import Endpoint, validate_remote
@@ -306,6 +307,7 @@ class Kept(NamedTuple):
 
     document: Document
     schema_faults: schema.PodFaults | None  # None when the schema step failed
+    app: App | None  # what the checks read; None when reading it failed
 
 
 def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
@@ -355,16 +357,18 @@ def _schema_step(
     return said, kept[0] if kept and len(internal) == failures else None
 
 
-def _run_checks(document: Document, path: str, internal: list[str]) -> list[Problem]:
+def _run_checks(
+    document: Document, path: str, internal: list[str], earlier: App | None = None
+) -> tuple[list[Problem], App | None]:
     """Every declared check on the document, each given the same App; each finding becomes a
     Problem with the code of the check's rule. A check that raises, or yields anything but a
     Finding, or whose code is not registered, is that check's internal error and reports nothing;
-    the other checks still report."""
+    the other checks still report. `earlier`: the App of the Document this one was edited from."""
     try:
-        app = App.of(document)
+        app = App.of(document, earlier)
     except Exception as exc:  # noqa: BLE001 - containment is the point
         _contain(exc, "reading the document for the checks", path, internal)
-        return []
+        return [], None
     problems: list[Problem] = []
     for rule in checks_package.CHECK_RULES:
         try:
@@ -375,7 +379,7 @@ def _run_checks(document: Document, path: str, internal: list[str]) -> list[Prob
             _contain(exc, f"check {rule.check.__module__}.{rule.check.__name__}", path, internal)  # type: ignore[union-attr]
         else:
             problems.extend(found)  # all or nothing: a check that fails midway reports none
-    return problems
+    return problems, app
 
 
 def _problem(code: str, finding: Finding) -> Problem:

@@ -153,3 +153,27 @@ def test_a_pod_name_s_fault_sees_a_reference_an_edit_of_another_pod_adds() -> No
     assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
     (name_fault,) = [d for d in result.diagnostics if d.code == "NX104" and d.path == "application.pods[0].name"]
     assert name_fault.fix is not None and len(name_fault.fix.edits) == 2  # the name, and the URL's host
+
+
+def test_a_reference_from_a_pod_left_alone_sees_the_edited_pod_s_ports() -> None:
+    """NX209 reads the ports of the pod a reference names: the edited pod, a new object, though
+    the referring pod's references are taken from the lint before."""
+    text = (
+        "application:\n  name: shop\n  pods:\n"
+        "    - name: db\n      image: postgres:16\n      servicePorts:\n        - 5432\n"
+        "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        "      vars:\n        DATABASE_URL: postgresql://db.pod:5432/app\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    first, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
+    assert [d.code for d in first.diagnostics] == []
+    new_text = text.replace("        - 5432\n", "        - 5433\n")
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, new_kept = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
+    assert [(d.code, d.path) for d in result.diagnostics] == [("NX209", "application.pods[1].vars.DATABASE_URL")]
+    assert new_kept is not None and kept is not None and new_kept.app is not None and kept.app is not None
+    assert new_kept.app.pods[1] is kept.app.pods[1]  # the pod left alone was not read again
+    assert new_kept.app.references[0].target is new_kept.app.pods[0]

@@ -9,7 +9,7 @@ data it points into.
 from typing import Any, NamedTuple
 
 from nexlayer_lint.lazy_regex import lazy
-from nexlayer_lint.model import DataPath, Document
+from nexlayer_lint.model import DataPath, Document, PathPart
 
 PODS: DataPath = ("application", "pods")
 
@@ -83,29 +83,74 @@ class App(NamedTuple):
     template_strings: tuple[tuple[DataPath, str], ...]
 
     @classmethod
-    def of(cls, doc: Document) -> "App":
+    def of(cls, doc: Document, earlier: "App | None" = None) -> "App":
+        """The App of `doc`. `earlier`: the App of the Document that `doc` was made from by
+        scalar_edit.edited (the language server's last keystroke), whose pods the edit left
+        alone are the same objects here: their vars, references and templates are not read again."""
         application = doc.get("application")
         fields = application if isinstance(application, dict) else {}
-        pods = _pods(fields.get("pods"))
+        pods = _pods(fields.get("pods"), earlier.pods if earlier is not None else ())
         by_name: dict[str, Pod] = {}
         for pod in pods:
             if isinstance(pod.data.get("name"), str):
                 by_name.setdefault(pod.data["name"].lower(), pod)
-        references = tuple(_references(pods, by_name, fields.get("name"))) if by_name else ()
+        alone = _left_alone(pods, fields.get("name"), earlier)
+        references = tuple(_references(pods, by_name, fields.get("name"), alone)) if by_name else ()
         templates: list[tuple[DataPath, str]] = []
         if isinstance(application, str) and "<%" in application:
             templates.append((("application",), application))
         elif isinstance(application, (dict, list)):
-            _collect_templates(application, ("application",), templates)
+            _collect_templates(application, ("application",), templates, alone)
         return cls(doc, pods, by_name, references, tuple(templates))
 
 
-def _pods(items: Any) -> tuple[Pod, ...]:
+class _Alone(NamedTuple):
+    """What an earlier App found in each pod an edit left alone, by the pod's position."""
+
+    references: dict[PathPart, list[Reference]]
+    templates: dict[PathPart, list[tuple[DataPath, str]]]
+
+
+def _left_alone(pods: tuple[Pod, ...], app_name: Any, earlier: "App | None") -> _Alone | None:
+    """The references and templates of the pods that are the earlier App's own objects; None
+    when there are none, or when a name changed (every reference would resolve anew)."""
+    if earlier is None:
+        return None
+    application = earlier.doc.get("application")
+    if app_name != (application.get("name") if isinstance(application, dict) else None):
+        return None
+    if [(pod.position, pod.name, pod.data.get("name")) for pod in pods] != [
+        (pod.position, pod.name, pod.data.get("name")) for pod in earlier.pods
+    ]:
+        return None
+    same = {pod.position for pod, before in zip(pods, earlier.pods, strict=True) if pod is before}
+    if not same:
+        return None
+    alone = _Alone({position: [] for position in same}, {position: [] for position in same})
+    now = {pod.position: pod for pod in pods}
+    for ref in earlier.references:
+        found = alone.references.get(ref.var.path[2])
+        if found is not None:  # the pod it names may be a new object: the one at its place now
+            target = ref.target if ref.target is None else now[ref.target.position]
+            found.append(ref if target is ref.target else ref._replace(target=target))
+    for path, value in earlier.template_strings:
+        found_templates = alone.templates.get(path[2]) if path[:2] == PODS and len(path) > 2 else None
+        if found_templates is not None:
+            found_templates.append((path, value))
+    return alone
+
+
+def _pods(items: Any, earlier: tuple[Pod, ...] = ()) -> tuple[Pod, ...]:
     if not isinstance(items, list):
         return ()
+    before = {pod.position: pod for pod in earlier}
     found = []
     for i, item in enumerate(items):
         if isinstance(item, dict):
+            same = before.get(i)
+            if same is not None and same.data is item:
+                found.append(same)  # read from the same object at the same place
+                continue
             path = PODS + (i,)
             name = item.get("name")
             found.append(Pod(i, item, path, name if isinstance(name, str) else f"#{i + 1}", _vars(item, path)))
@@ -133,23 +178,41 @@ def _vars(pod: dict[str, Any], pod_path: DataPath) -> tuple[Var, ...]:
     return tuple(found)
 
 
-def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
+def _collect_templates(
+    node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]], alone: _Alone | None = None
+) -> None:
     # Pre-order, in mapping and list order. Recursion is bounded: the loader rejects nesting
     # deeper than 500 levels.
     for key, value in node.items() if isinstance(node, dict) else enumerate(node):
         if isinstance(value, str):
             if "<%" in value:
                 out.append((path + (key,), value))
+        elif alone is not None and path + (key,) == PODS and isinstance(value, list):
+            for position, pod in enumerate(value):
+                found = alone.templates.get(position)
+                if found is not None:
+                    out.extend(found)
+                elif isinstance(pod, str):
+                    if "<%" in pod:
+                        out.append((PODS + (position,), pod))
+                elif isinstance(pod, (dict, list)):
+                    _collect_templates(pod, PODS + (position,), out)
         elif isinstance(value, (dict, list)):
-            _collect_templates(value, path + (key,), out)
+            _collect_templates(value, path + (key,), out, alone)
 
 
-def _references(pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any) -> list[Reference]:
+def _references(
+    pods: tuple[Pod, ...], by_name: dict[str, Pod], app_name: Any, alone: _Alone | None = None
+) -> list[Reference]:
     found = []
     by_written: dict[str, Pod] = {}
     for pod in pods:
         by_written.setdefault(pod.name, pod)
     for pod in pods:
+        kept = alone.references.get(pod.position) if alone is not None else None
+        if kept is not None:
+            found.extend(kept)
+            continue
         for var in pod.vars:
             # Both forms hold a literal `.pod` or `${`: most values are passed over at C speed.
             if not isinstance(var.value, str) or (".pod" not in var.value.lower() and "${" not in var.value):
