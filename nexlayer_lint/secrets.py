@@ -3849,8 +3849,11 @@ def document_secrets(doc: Document) -> Secrets:
     return _secrets_cache.put(doc, _secrets_of(doc, find_secrets(doc.data, keys), tuple(keys), aliases=True))
 
 
-def _secrets_of(doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool) -> Secrets:
-    if "${" in doc.text:
+def _secrets_of(
+    doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool, references_read: bool = False
+) -> Secrets:
+    """`references_read`: `found` holds no secret that is only a pod reference (carry_secrets)."""
+    if "${" in doc.text and not references_read:
         found = _without_pod_references(doc, found)
     if len(keys) > 1:  # in the text's order, however they were found (carry_secrets splices some in)
         keys = tuple(sorted(keys, key=lambda secret: (_key_place(doc, secret.path), secret.start or 0)))
@@ -4063,8 +4066,10 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
             return  # a place the loader does not record: document_secrets walks the whole document
         starts = [place.value[:2] for place in located if place is not None]
         at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
+    if "${" in new.text:  # the others were read so when found, with the same pod names
+        fresh = _without_pod_references(new, fresh)
     found = [*cached.found[:at], *fresh, *cached.found[end:]]
-    _secrets_cache.put(new, _secrets_of(new, found, keys, aliases=False))
+    _secrets_cache.put(new, _secrets_of(new, found, keys, aliases=False, references_read=True))
 
 
 def _sharing_text(

@@ -332,6 +332,28 @@ def test_a_renamed_pair_s_value_is_found_again() -> None:
     assert _paths(document_secrets(fast)) == [("application", "pods", 0, "vars", 0, 1, "value")]
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "secret"),
+    [
+        ('"http://web.pod:80"', '"${auth-service:8080}"', False),  # the pod auth-service: no default
+        ('"http://web.pod:80"', '"${auth-servce:8080}"', True),  # no such pod: ${auth} and a default
+        ('"${auth-service:8080}"', '"${auth-servce:8080}"', True),
+    ],
+)
+def test_an_edit_to_or_from_a_pod_reference_reads_it_as_one(before: str, after: str, secret: bool) -> None:
+    # carry_secrets reads only the edited value's secrets for pod references (hunt 210 F1's rule)
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: auth-service\n      image: auth:1\n"
+        f"    - name: web\n      image: web:1\n      vars:\n        AUTH_URL: {before}\n"
+    )
+    document = _clean(text)
+    document_secrets(document)  # as a lint leaves it: edited() carries them over
+    fast = edited(document, text.replace(f"AUTH_URL: {before}", f"AUTH_URL: {after}"))
+    assert fast is not None  # the fast path is taken
+    assert document_secrets(fast) == full_secrets(load(fast.text, "nexlayer.yaml")[0])
+    assert bool(_paths(document_secrets(fast))) == secret
+
+
 def test_an_anchor_right_after_a_json_key_s_colon_is_one() -> None:
     # hunt 182 F2: `"k":&pw x` has an anchor the search missed: an edit kept the alias's copy as
     # it was, no longer secret
