@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -20,6 +20,7 @@ from nexlayer_lint.model import (
     Diagnostic,
     Document,
     FileResult,
+    Located,
     Problem,
     SchemaInfo,
     Severity,
@@ -226,7 +227,7 @@ class Linter:
         ask_api: bool = True,
     ) -> FileResult:
         """`lint` of what `loader.load` made of `source` (the language server keeps Documents)."""
-        return self.lint_keeping(source, path, document, problems, ask_api)[0]
+        return self._lint(source, path, document, problems, ask_api, None, keep=False)[0]
 
     def lint_keeping(
         self,
@@ -237,9 +238,23 @@ class Linter:
         ask_api: bool = True,
         earlier: Kept | None = None,
     ) -> tuple[FileResult, Kept | None]:
-        """`lint_loaded`, and what it keeps for the lint of an edit of `document`. `earlier`: what
-        the lint of the Document that `document` was made from by scalar_edit.edited kept (the
-        language server's last keystroke); the pods the edit left alone are not mapped again."""
+        """`lint_loaded`, and what it keeps for the lint of an edit of `document` (None when it
+        did not parse). `earlier`: what the lint of the Document that `document` was made from by
+        scalar_edit.edited kept (the language server's last keystroke): what the edit cannot have
+        changed (the schema's findings in the pods it left alone, those pods' part of the App,
+        where the findings about values it did not move are) is taken from it."""
+        return self._lint(source, path, document, problems, ask_api, earlier, keep=True)
+
+    def _lint(
+        self,
+        source: str | bytes,
+        path: str,
+        document: Document | None,
+        problems: list[Problem],
+        ask_api: bool,
+        earlier: Kept | None,
+        keep: bool,
+    ) -> tuple[FileResult, Kept | None]:
         settings = self.settings
         problems = list(problems)
         internal: list[str] = []
@@ -247,6 +262,8 @@ class Linter:
             problems.append(Problem("NX900", self.schema.warning, span=SCHEMA_WARNING_SPAN))
         self._schema_warning_pending = False
         kept: Kept | None = None
+        faults: schema.PodFaults | None = None
+        app: App | None = None
         if document is not None:
             said, faults = _schema_step(document, self.schema.validator, path, internal, earlier)
             hide = self.schema.hide
@@ -255,8 +272,13 @@ class Linter:
             problems.extend(said)
             found, app = _run_checks(document, path, internal, earlier.app if earlier is not None else None)
             problems.extend(found)
-            kept = Kept(document, faults, app)
-        diagnostics = _diagnosed(document, problems, path, self._choices, internal)
+        places: dict[Problem, Diagnostic] | None = {} if keep and document is not None else None
+        before = None
+        if earlier is not None and earlier.settings == settings and earlier.file == path:
+            before = _Before(earlier.document.positions, earlier.places)
+        diagnostics = _diagnosed(document, problems, path, self._choices, internal, before, places)
+        if document is not None and places is not None:
+            kept = Kept(document, faults, app, places, settings, path)
         if document is not None and settings.remote and ask_api:
             from nexlayer_lint.remote_validate import Endpoint, validate_remote
 
@@ -308,6 +330,16 @@ class Kept(NamedTuple):
     document: Document
     schema_faults: schema.PodFaults | None  # None when the schema step failed
     app: App | None  # what the checks read; None when reading it failed
+    places: dict[Problem, Diagnostic]  # each finding where _locate put it, with these settings and file
+    settings: Settings
+    file: str
+
+
+class _Before(NamedTuple):
+    """What _diagnose takes from the lint of the Document an edit was made from."""
+
+    positions: Mapping[DataPath, Located]  # that Document's: an entry the edit did not move is the same object
+    places: dict[Problem, Diagnostic]
 
 
 def lint(source: str | bytes, path: str = "nexlayer.yaml", settings: Settings | None = None) -> FileResult:
@@ -397,12 +429,18 @@ def _contain(exc: Exception, what: str, path: str, internal: list[str]) -> None:
 
 
 def _diagnosed(
-    document: Document | None, problems: list[Problem], path: str, choices: _Choices, internal: list[str]
+    document: Document | None,
+    problems: list[Problem],
+    path: str,
+    choices: _Choices,
+    internal: list[str],
+    before: _Before | None = None,
+    places: dict[Problem, Diagnostic] | None = None,
 ) -> list[Diagnostic]:
     """_diagnose, contained: a bug there is an internal error (exit 2), never a traceback, and
     never a verdict of "no findings" (the error fails the run)."""
     try:
-        return _diagnose(document, problems, path, choices)
+        return _diagnose(document, problems, path, choices, before, places)
     except Exception as exc:  # containment is the point
         if os.environ.get("NEXLAYER_LINT_DEBUG"):
             raise
@@ -420,14 +458,26 @@ def _credentials_hidden(problem: Problem, hide: Callable[[str], str]) -> Problem
     return problem._replace(message=hide(problem.message), hint=problem.hint and hide(problem.hint), fix=fix)
 
 
-def _diagnose(document: Document | None, problems: list[Problem], path: str, choices: _Choices) -> list[Diagnostic]:
+def _diagnose(
+    document: Document | None,
+    problems: list[Problem],
+    path: str,
+    choices: _Choices,
+    before: _Before | None = None,
+    places: dict[Problem, Diagnostic] | None = None,
+) -> list[Diagnostic]:
+    """`before`: where the lint before an edit put its findings; `places` is given where this
+    one puts them, for the next."""
     if not problems and (document is None or not document.comments):
         return []  # a clean file without directives: nothing to locate, suppress or report unused
     hide = secrets.unquotable_hider(document) if document is not None else None
     if hide is not None:
         problems = secrets.without_unquotable(hide, problems)
     maps: dict[DataPath, ValueMap | None] = {}  # each value read once, however many findings point into it
-    located = [_locate(document, problem, path, choices, maps) for problem in problems]
+    if before is None and places is None:
+        located = [_locate(document, problem, path, choices, maps) for problem in problems]
+    else:
+        located = [_locate_again(document, problem, path, choices, maps, before, places) for problem in problems]
     if hide is not None:  # a path runs through keys, and a key may be a secret's copy (`*pw : x`)
         located = [d._replace(path=hide(d.path)) for d in located]
     directives, bad = (
@@ -541,6 +591,38 @@ def _locate(
         path=format_path(problem.path),
         fix=problem.fix if problem.fix is not None and choices.fixable(problem.code) else None,
     )
+
+
+def _locate_again(
+    document: Document | None,
+    problem: Problem,
+    path: str,
+    choices: _Choices,
+    maps: dict[DataPath, ValueMap | None],
+    before: _Before | None,
+    places: dict[Problem, Diagnostic] | None,
+) -> Diagnostic:
+    """_locate, or where the lint before the edit put an equal Problem when the edit cannot have
+    moved it: its own span, or the span of a scalar or key whose position entry the edit left as
+    it was (scalar_edit replaces the entries of the value it edits and of what ends with it). A
+    collection is shown by its first line's text, which the edit may have changed: located again."""
+    try:
+        hash(problem)
+    except TypeError:  # a path through an unhashable key: nothing to look up, nothing to keep
+        return _locate(document, problem, path, choices, maps)
+    diagnostic = before.places.get(problem) if before is not None and document is not None else None
+    if diagnostic is not None and problem.span is None and before is not None and document is not None:
+        where = tuple(problem.path)
+        entry = document.positions.get(where)
+        if entry is None or entry is not before.positions.get(where):
+            diagnostic = None
+        elif entry.style is None and not (problem.at == "key" and entry.key is not None):
+            diagnostic = None
+    if diagnostic is None:
+        diagnostic = _locate(document, problem, path, choices, maps)
+    if places is not None:
+        places[problem] = diagnostic
+    return diagnostic
 
 
 def _narrow(document: Document, problem: Problem, span: Span, maps: dict[DataPath, ValueMap | None]) -> Span:

@@ -177,3 +177,22 @@ def test_a_reference_from_a_pod_left_alone_sees_the_edited_pod_s_ports() -> None
     assert new_kept is not None and kept is not None and new_kept.app is not None and kept.app is not None
     assert new_kept.app.pods[1] is kept.app.pods[1]  # the pod left alone was not read again
     assert new_kept.app.references[0].target is new_kept.app.pods[0]
+
+
+def test_a_finding_on_a_mapping_is_placed_again_when_an_edit_changes_its_first_line() -> None:
+    """A mapping is shown by its first line's text: a finding about it ends where that line ends,
+    which an edit of a value on the line moves, though the mapping's own place is unchanged."""
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        "      servicePorts: [80]\n      command:\n        run: start\n        mode: fast\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    first, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
+    assert [(d.code, d.line, d.col, d.end_col) for d in first.diagnostics] == [("NX103", 9, 9, 19)]
+    new_text = text.replace("run: start", "run: started")
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, _ = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
+    assert [(d.code, d.line, d.col, d.end_col) for d in result.diagnostics] == [("NX103", 9, 9, 21)]

@@ -64,9 +64,10 @@ application:
 """
 # The server runs as `python -m nexlayer_lint server` would, with an audit hook that records any
 # attempt to open a network connection (the server must make none with the default config), and
-# an engine that crashes on text containing "crash-me" (a lint crash must be logged, not fatal)
-# and, on text containing "block-me:NAME", blocks until the file NAME exists in NXL_TEST_RELEASE
-# (a slow document, as long as the test wants), logging when each such lint starts and ends.
+# an engine (Linter._lint, which every lint runs through) that crashes on text containing
+# "crash-me" (a lint crash must be logged, not fatal) and, on text containing "block-me:NAME",
+# blocks until the file NAME exists in NXL_TEST_RELEASE (a slow document, as long as the test
+# wants), logging when each such lint starts and ends.
 GUARDED_SERVER = """\
 import os, re, runpy, sys, time
 def _audit(event, args):
@@ -75,7 +76,7 @@ def _audit(event, args):
             log.write(event + "\\n")
 sys.addaudithook(_audit)
 import nexlayer_lint.engine as engine
-_lint = engine.Linter.lint_keeping
+_lint = engine.Linter._lint
 def _patched(self, source, path, *loaded, **earlier):
     if "crash-me" in source:
         raise RuntimeError("the text of this error may quote a value: hunter2")
@@ -93,7 +94,7 @@ def _patched(self, source, path, *loaded, **earlier):
     finally:
         with open(release + ".log", "a") as log:
             log.write("end\\n")
-engine.Linter.lint_keeping = _patched
+engine.Linter._lint = _patched
 sys.argv = ["nexlayer-lint", "server"]
 runpy.run_module("nexlayer_lint", run_name="__main__", alter_sys=True)
 """
