@@ -643,6 +643,8 @@ class PodFaults(NamedTuple):
     validator: Any
     pods: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]]
     reusable: bool
+    data: Any  # the document's data, and the validator's errors for it, in order
+    errors: tuple[Any, ...]
 
 
 def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) -> tuple[list[Problem], PodFaults]:
@@ -655,7 +657,16 @@ def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) 
     problems: list[Problem] = []
     kept: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]] = {}
     try:
-        errors = list(validator.iter_errors(doc.data))
+        errors = None
+        # A pod's or the app's name decides which var values are pod references and which are
+        # secrets (secrets.py), which a Problem may quote: with another name, nothing is reused.
+        if earlier is not None and earlier.reusable and earlier.validator is validator:
+            if _names(earlier.data) != _names(doc.data):
+                earlier = None
+            else:
+                errors = _errors_after_edit(doc.data, validator, earlier)
+        if errors is None:
+            errors = list(validator.iter_errors(doc.data))
         pods = doc.get("application", "pods")
         by_pod: dict[int, list[tuple[int, Any]]] = {}  # pod position -> (the fault's place, its key)
         for place, error in enumerate(errors):
@@ -691,8 +702,118 @@ def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) 
                 hint="flatten the deepest part of the file; the schema's $refs recurse once per level",
             )
         )
-        return problems, PodFaults(validator, {}, False)
-    return problems, PodFaults(validator, kept, not mapper.vars_forms_done)
+        return problems, PodFaults(validator, {}, False, doc.data, ())
+    return problems, PodFaults(validator, kept, not mapper.vars_forms_done, doc.data, tuple(errors))
+
+
+def _errors_after_edit(data: Any, validator: Any, earlier: PodFaults) -> list[Any] | None:
+    """The validator's errors for `data`, made from `earlier`'s when the schema judges each pod
+    by itself (pods_one_by_one) and `data` is the earlier data with one pod replaced: validated
+    again with that pod and, in place of every other pod, None, whose errors mark where that
+    pod's earlier errors go (the pods' errors come one pod after the other). None when that
+    cannot be done exactly: the caller validates everything."""
+    old, new = earlier.data, data
+    if not (_same_but(old, new, "application") and _same_but(old["application"], new["application"], "pods")):
+        return None
+    old_pods, new_pods = old["application"]["pods"], new["application"]["pods"]
+    if not (isinstance(old_pods, list) and isinstance(new_pods, list) and len(old_pods) == len(new_pods)):
+        return None
+    changed = [i for i, (then, now) in enumerate(zip(old_pods, new_pods, strict=True)) if then is not now]
+    if len(changed) != 1 or not pods_one_by_one(validator.schema):
+        return None
+    (edited,) = changed
+    runs: dict[int, list[Any]] = {}  # the earlier errors of each pod
+    for error in earlier.errors:
+        pod = _pod_at(tuple(error.absolute_path))
+        if pod is not None:
+            runs.setdefault(pod, []).append(error)
+    stand_ins = [pod if i == edited else None for i, pod in enumerate(new_pods)]
+    found = list(validator.iter_errors({**new, "application": {**new["application"], "pods": stand_ins}}))
+    errors: list[Any] = []
+    placed: set[int] = set()
+    for error in found:
+        pod = _pod_at(tuple(error.absolute_path))
+        if pod is None or pod == edited:
+            errors.append(error)
+        elif pod not in placed:  # a stand-in's errors: the pod's own, from before
+            placed.add(pod)
+            errors.extend(runs.get(pod, ()))
+    if any(pod not in placed for pod in runs if pod != edited):
+        return None  # a stand-in the schema let pass: nothing marks where that pod's errors go
+    return errors
+
+
+def _names(data: Any) -> tuple[Any, ...]:
+    """The app's name and every pod's, each with its type (`1` and `true` are no names alike)."""
+    application = data.get("application") if isinstance(data, dict) else None
+    if not isinstance(application, dict):
+        return ()
+    pods = application.get("pods")
+    names = [pod.get("name") if isinstance(pod, dict) else None for pod in pods] if isinstance(pods, list) else []
+    return tuple((type(name), name) for name in [application.get("name"), *names])
+
+
+def _same_but(old: Any, new: Any, key: str) -> bool:
+    """Whether two mappings have the same keys and the same objects under them but `key`'s."""
+    return (
+        isinstance(old, dict)
+        and isinstance(new, dict)
+        and key in new
+        and old.keys() == new.keys()
+        and all(old[k] is new[k] for k in new if k != key)
+    )
+
+
+def _pod_at(path: DataPath) -> int | None:
+    """The position of the pod that `path` is in or under."""
+    if len(path) < 3 or path[0] != "application" or path[1] != "pods" or not isinstance(path[2], int):
+        return None
+    return path[2]
+
+
+# With only these keywords at the root and in `application` (beside those that judge nothing),
+# a mapping is judged by its keys, and a value only by the subschema its key names; with only
+# these on `pods`, each pod by `items` alone.
+_BY_KEYS = frozenset(
+    {"type", "required", "properties", "additionalProperties", "propertyNames", "minProperties", "maxProperties"}
+)
+_POD_LIST = frozenset({"type", "items", "minItems", "maxItems"})
+_NOT_JUDGING = frozenset(
+    {"$schema", "$defs", "definitions", "$comment", "$anchor", "title", "description", "default", "examples"}
+    | {"deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"}
+)
+
+
+def pods_one_by_one(schema: Any) -> bool:
+    """Whether `schema` judges each pod by itself, and nothing else by what a pod holds (the
+    bundled schema does): then an edit inside one pod leaves every other pod's errors as they were."""
+    root = _keywords(schema, schema, _BY_KEYS | {"$id"})  # a `$id` deeper would move what `$ref`s name
+    application = _keywords(schema, _property(root, "application"), _BY_KEYS)
+    return _keywords(schema, _property(application, "pods"), _POD_LIST) is not None
+
+
+def _property(keywords: dict[str, Any] | None, name: str) -> Any:
+    properties = keywords.get("properties") if keywords is not None else None
+    return properties.get(name) if isinstance(properties, dict) else None
+
+
+def _keywords(root: Any, node: Any, allowed: frozenset[str]) -> dict[str, Any] | None:
+    """`node`'s keywords, with those of the `$ref`s it follows; None when one is not in `allowed`
+    (nor judges nothing), or a `$ref` leads nowhere or round."""
+    found: dict[str, Any] = {}
+    for _ in range(16):
+        if not isinstance(node, dict):
+            return None
+        for keyword, value in node.items():
+            if keyword == "$ref" or keyword in _NOT_JUDGING or keyword.startswith("x-"):
+                continue
+            if keyword not in allowed or keyword in found:
+                return None
+            found[keyword] = value
+        if "$ref" not in node:
+            return found
+        node = schemawalk.resolve(root, node["$ref"])
+    return None
 
 
 def _pod_of(path: DataPath) -> int | None:

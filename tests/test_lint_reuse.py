@@ -5,7 +5,12 @@ samples, of files with findings in many pods, and of the real corpus."""
 
 from __future__ import annotations
 
+import copy
+import json
 import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +18,7 @@ from nexlayer_lint.config import Settings
 from nexlayer_lint.engine import Kept, Linter
 from nexlayer_lint.loader import load
 from nexlayer_lint.scalar_edit import edited
+from nexlayer_lint.schema import load_bundled, pods_one_by_one
 from tests.conftest import ROOT, shared_dir
 from tests.test_scalar_edit import SAMPLES, random_edit
 
@@ -196,3 +202,107 @@ def test_a_finding_on_a_mapping_is_placed_again_when_an_edit_changes_its_first_l
     result, _ = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
     assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
     assert [(d.code, d.line, d.col, d.end_col) for d in result.diagnostics] == [("NX103", 9, 9, 21)]
+
+
+def _bundled_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    schema = copy.deepcopy(load_bundled())
+    change(schema)
+    return schema
+
+
+def _pods_of(schema: dict[str, Any]) -> dict[str, Any]:
+    pods: dict[str, Any] = schema["$defs"]["application"]["properties"]["pods"]
+    return pods
+
+
+@pytest.mark.parametrize(
+    ("change", "one_by_one"),
+    [
+        (lambda schema: None, True),  # the bundled schema
+        (lambda schema: _pods_of(schema).update(maxItems=50), True),
+        (lambda schema: _pods_of(schema).update(uniqueItems=True), False),  # pods compared with each other
+        (lambda schema: _pods_of(schema).update(contains={"required": ["path"]}), False),
+        (lambda schema: schema["$defs"]["application"].update(allOf=[{"required": ["url"]}]), False),
+        (lambda schema: schema["properties"]["application"].update({"$ref": "#/$defs/nowhere"}), False),
+        (
+            lambda schema: schema["$defs"].update(
+                a={"$ref": "#/$defs/b"}, b={"$ref": "#/$defs/a"}, application={"$ref": "#/$defs/a"}
+            ),
+            False,
+        ),
+        (lambda schema: schema["$defs"]["application"].update({"$id": "urn:elsewhere"}), False),
+    ],
+)
+def test_which_schemas_judge_each_pod_by_itself(change: Callable[[dict[str, Any]], None], one_by_one: bool) -> None:
+    assert pods_one_by_one(_bundled_with(change)) == one_by_one
+
+
+def test_a_schema_that_compares_pods_lints_an_edit_as_from_the_start(tmp_path: Path) -> None:
+    """With `uniqueItems` on pods, an edit that makes two pods equal is an error in neither pod's
+    own errors: everything is validated again."""
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(_bundled_with(lambda schema: _pods_of(schema).update(uniqueItems=True))))
+    settings = Settings(schema=str(schema_file))
+    text = (
+        "application:\n  name: shop\n  pods:\n"
+        "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        "    - name: web\n      image: nginx:1.26\n      path: /\n      servicePorts: [80]\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
+    new_text = text.replace("nginx:1.26", "nginx:1.27")
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    repeated = '"pods" must not repeat an item'
+    assert not any(repeated in d.message for d in first.diagnostics)
+    assert any(repeated in d.message for d in result.diagnostics)
+
+
+def test_an_edit_validates_only_the_pod_it_touched() -> None:
+    document, _ = load(MANY_PODS, "nexlayer.yaml")
+    assert document is not None
+    _, kept = Linter(Settings()).lint_keeping(MANY_PODS, "nexlayer.yaml", document, [])
+    text = MANY_PODS.replace("MODE: production", "MODE: productio", 1)  # pod 0
+    fast = edited(document, text)
+    assert fast is not None
+    _, new_kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert kept is not None and new_kept is not None and kept.schema_faults and new_kept.schema_faults
+    before = {id(error) for error in kept.schema_faults.errors}
+    again = [error for error in new_kept.schema_faults.errors if id(error) in before]
+    assert again and all(tuple(error.absolute_path)[2] != 0 for error in again)
+    assert len(again) == sum(tuple(error.absolute_path)[:3] != ("application", "pods", 0) for error in again)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("- name: db", "- name: dc"),  # `${db:5432}` no longer names a pod: a secret, not quoted
+        ("name: shop", "name: shap"),  # `${shop-db:5432}` no longer names the pod `<app>-<pod>`
+    ],
+)
+def test_a_renamed_pod_maps_every_pod_s_faults_again(tmp_path: Path, old: str, new: str) -> None:
+    """Hunt 220 F1: a var value is a pod reference or a secret by the names of the pods and the
+    app; a fault that quotes it in another pod was taken from before the rename, quoting a secret."""
+    limited = _bundled_with(lambda schema: schema["$defs"]["varsMapping"]["additionalProperties"].update(maxLength=5))
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(limited))
+    settings = Settings(schema=str(schema_file))
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n"
+        "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        "      vars:\n        DB_PASSWORD: ${db:5432}\n        DB_PASSWORD_2: ${shop-db:5432}\n"
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
+    assert any("${db:5432}" in d.message for d in first.diagnostics)  # a pod reference: quoted
+    new_text = text.replace(old, new, 1)
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    quoted = "${db:5432}" if "dc" in new else "${shop-db:5432}"
+    assert not any(quoted in d.message for d in result.diagnostics)
