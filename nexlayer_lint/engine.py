@@ -265,7 +265,7 @@ class Linter:
         faults: schema.PodFaults | None = None
         app: App | None = None
         if document is not None:
-            said, faults = _schema_step(document, self.schema.validator, path, internal, earlier)
+            said, faults = _schema_step(document, self.schema.validator, path, internal, earlier, keep)
             hide = self.schema.hide
             if hide is not None:
                 said = [_credentials_hidden(p, hide) for p in said]
@@ -374,13 +374,13 @@ def _guarded(what: str, path: str, internal: list[str], function: Any, *args: An
 
 
 def _schema_step(
-    document: Document, validator: Any, path: str, internal: list[str], earlier: Kept | None
+    document: Document, validator: Any, path: str, internal: list[str], earlier: Kept | None, keep: bool
 ) -> tuple[list[Problem], schema.PodFaults | None]:
     """The schema step, guarded as every stage (_guarded)."""
     kept: list[schema.PodFaults] = []
 
     def step() -> list[Problem]:
-        said, faults = schema.check_pods(document, validator, earlier.schema_faults if earlier else None)
+        said, faults = schema.check_pods(document, validator, earlier.schema_faults if earlier else None, keep)
         kept.append(faults)
         return said
 

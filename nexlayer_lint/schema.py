@@ -631,7 +631,7 @@ def _read_schema_file(path: str) -> bytes:
 
 def check(doc: Document, validator: Any) -> Iterator[Problem]:
     """Validate `doc.data`; one Problem per fault, coded NX101-NX105 and placed as their rule pages say."""
-    yield from check_pods(doc, validator)[0]
+    yield from check_pods(doc, validator, keep=False)[0]
 
 
 class PodFaults(NamedTuple):
@@ -647,10 +647,13 @@ class PodFaults(NamedTuple):
     errors: tuple[Any, ...]
 
 
-def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) -> tuple[list[Problem], PodFaults]:
-    """`check`, and what it made of each pod's faults. With `earlier`, from the Document `doc` was
-    edited from (scalar_edit: every other pod the same object, at the same place), the faults of
-    a pod that is the same object as then, with the same keys, give the Problems they gave then:
+def check_pods(
+    doc: Document, validator: Any, earlier: PodFaults | None = None, keep: bool = True
+) -> tuple[list[Problem], PodFaults]:
+    """`check`, and what it made of each pod's faults (nothing when not `keep`: a run of the
+    command line lints each Document once). With `earlier`, from the Document `doc` was edited
+    from (scalar_edit: every other pod the same object, at the same place), the faults of a pod
+    that is the same object as then, with the same keys, give the Problems they gave then:
     mapping a fault to its Problem is most of this step, and reads only the fault's own pod (but
     for a pod's name, whose fix renames the references in every pod: those are mapped again)."""
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
@@ -667,11 +670,15 @@ def check_pods(doc: Document, validator: Any, earlier: PodFaults | None = None) 
                 errors = _errors_after_edit(doc.data, validator, earlier)
         if errors is None:
             errors = list(validator.iter_errors(doc.data))
+        if not keep:
+            for error in errors:
+                problems.extend(mapper.map(error))  # one by one: a RecursionError keeps those before it
+            return problems, PodFaults(validator, {}, False, doc.data, ())
         pods = doc.get("application", "pods")
         by_pod: dict[int, list[tuple[int, Any]]] = {}  # pod position -> (the fault's place, its key)
-        for place, error in enumerate(errors):
+        for place, error in enumerate(errors if isinstance(pods, list) else ()):
             path = tuple(error.absolute_path)
-            pod = _pod_of(path) if isinstance(pods, list) else None
+            pod = _pod_of(path)
             if pod is not None:
                 by_pod.setdefault(pod, []).append((place, (error.validator, path, tuple(error.absolute_schema_path))))
         given: dict[int, tuple[Problem, ...]] = {}  # a fault's place -> its Problems, as before

@@ -99,8 +99,10 @@ class App(NamedTuple):
         templates: list[tuple[DataPath, str]] = []
         if isinstance(application, str) and "<%" in application:
             templates.append((("application",), application))
+        elif isinstance(application, dict) and alone is not None:
+            _collect_templates_again(application, templates, alone)
         elif isinstance(application, (dict, list)):
-            _collect_templates(application, ("application",), templates, alone)
+            _collect_templates(application, ("application",), templates)
         return cls(doc, pods, by_name, references, tuple(templates))
 
 
@@ -178,27 +180,29 @@ def _vars(pod: dict[str, Any], pod_path: DataPath) -> tuple[Var, ...]:
     return tuple(found)
 
 
-def _collect_templates(
-    node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]], alone: _Alone | None = None
-) -> None:
+def _collect_templates(node: dict[Any, Any] | list[Any], path: DataPath, out: list[tuple[DataPath, str]]) -> None:
     # Pre-order, in mapping and list order. Recursion is bounded: the loader rejects nesting
     # deeper than 500 levels.
     for key, value in node.items() if isinstance(node, dict) else enumerate(node):
         if isinstance(value, str):
             if "<%" in value:
                 out.append((path + (key,), value))
-        elif alone is not None and path + (key,) == PODS and isinstance(value, list):
-            for position, pod in enumerate(value):
-                found = alone.templates.get(position)
-                if found is not None:
-                    out.extend(found)
-                elif isinstance(pod, str):
-                    if "<%" in pod:
-                        out.append((PODS + (position,), pod))
-                elif isinstance(pod, (dict, list)):
-                    _collect_templates(pod, PODS + (position,), out)
         elif isinstance(value, (dict, list)):
-            _collect_templates(value, path + (key,), out, alone)
+            _collect_templates(value, path + (key,), out)
+
+
+def _collect_templates_again(application: dict[Any, Any], out: list[tuple[DataPath, str]], alone: _Alone) -> None:
+    """_collect_templates of the application, taking the templates of the pods left alone from before."""
+    for key, value in application.items():
+        if key != "pods" or not isinstance(value, list):
+            _collect_templates({key: value}, ("application",), out)
+            continue
+        for position, pod in enumerate(value):
+            found = alone.templates.get(position)
+            if found is not None:
+                out.extend(found)
+            else:
+                _collect_templates({position: pod}, PODS, out)
 
 
 def _references(
