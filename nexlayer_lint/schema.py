@@ -825,9 +825,7 @@ def _keywords(root: Any, node: Any, allowed: frozenset[str]) -> dict[str, Any] |
 
 def _pod_of(path: DataPath) -> int | None:
     """The position of the pod a fault at `path` is in; None outside the pods, and for a pod's name."""
-    if len(path) < 3 or path[0] != "application" or path[1] != "pods" or not isinstance(path[2], int):
-        return None
-    return None if len(path) > 3 and path[3] == "name" else path[2]
+    return None if len(path) > 3 and path[3] == "name" else _pod_at(path)
 
 
 class _Mapper:
