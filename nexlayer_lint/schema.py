@@ -645,6 +645,7 @@ class PodFaults(NamedTuple):
     reusable: bool
     data: Any  # the document's data, and the validator's errors for it, in order
     errors: tuple[Any, ...]
+    quick: bool  # whether the validator's generated code found them (quickvalid), not jsonschema
 
 
 def check_pods(
@@ -660,7 +661,8 @@ def check_pods(
     problems: list[Problem] = []
     kept: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]] = {}
     try:
-        errors = None
+        errors: list[Any] | None = None
+        quick = True
         # A pod's or the app's name decides which var values are pod references and which are
         # secrets (secrets.py), which a Problem may quote: with another name, nothing is reused.
         if earlier is not None and earlier.reusable and earlier.validator is validator:
@@ -668,12 +670,13 @@ def check_pods(
                 earlier = None
             else:
                 errors = _errors_after_edit(doc.data, validator, earlier)
-        if errors is None:
+        if errors is None and not keep:
             errors = list(validator.iter_errors(doc.data))
-        if not keep:
             for error in errors:
                 problems.extend(mapper.map(error))  # one by one: a RecursionError keeps those before it
-            return problems, PodFaults(validator, {}, False, doc.data, ())
+            return problems, PodFaults(validator, {}, False, doc.data, (), False)
+        if errors is None:
+            errors, quick = _validated(validator, doc.data)
         pods = doc.get("application", "pods")
         by_pod: dict[int, list[tuple[int, Any]]] = {}  # pod position -> (the fault's place, its key)
         for place, error in enumerate(errors if isinstance(pods, list) else ()):
@@ -709,8 +712,18 @@ def check_pods(
                 hint="flatten the deepest part of the file; the schema's $refs recurse once per level",
             )
         )
-        return problems, PodFaults(validator, {}, False, doc.data, ())
-    return problems, PodFaults(validator, kept, not mapper.vars_forms_done, doc.data, tuple(errors))
+        return problems, PodFaults(validator, {}, False, doc.data, (), False)
+    return problems, PodFaults(validator, kept, not mapper.vars_forms_done, doc.data, tuple(errors), quick)
+
+
+def _validated(validator: Any, data: Any) -> tuple[list[Any], bool]:
+    """The validator's errors for `data`, and whether its generated code found them: data it
+    is not sure of goes to jsonschema, which may give up on data nested deep elsewhere (NX105)."""
+    quick_errors = getattr(validator, "quick_errors", None)
+    found = quick_errors(data) if quick_errors is not None else None
+    if found is not None:
+        return list(found), True
+    return list((validator.real if quick_errors is not None else validator).iter_errors(data)), False
 
 
 def _errors_after_edit(data: Any, validator: Any, earlier: PodFaults) -> list[Any] | None:
@@ -726,7 +739,7 @@ def _errors_after_edit(data: Any, validator: Any, earlier: PodFaults) -> list[An
     if not (isinstance(old_pods, list) and isinstance(new_pods, list) and len(old_pods) == len(new_pods)):
         return None
     changed = [i for i, (then, now) in enumerate(zip(old_pods, new_pods, strict=True)) if then is not now]
-    if len(changed) != 1 or not pods_one_by_one(validator.schema):
+    if len(changed) != 1 or not earlier.quick or not pods_one_by_one(validator.schema):
         return None
     (edited,) = changed
     runs: dict[int, list[Any]] = {}  # the earlier errors of each pod
@@ -735,7 +748,13 @@ def _errors_after_edit(data: Any, validator: Any, earlier: PodFaults) -> list[An
         if pod is not None:
             runs.setdefault(pod, []).append(error)
     stand_ins = [pod if i == edited else None for i, pod in enumerate(new_pods)]
-    found = list(validator.iter_errors({**new, "application": {**new["application"], "pods": stand_ins}}))
+    # By the generated code, as the earlier errors were: the whole data is then judged by it too
+    # (what it is not sure of is in one value), and jsonschema, which gives up on data nested deep
+    # in any pod (hunt 221 F1), judges neither.
+    quick_errors = getattr(validator, "quick_errors", None)
+    found = quick_errors({**new, "application": {**new["application"], "pods": stand_ins}}) if quick_errors else None
+    if found is None:
+        return None
     errors: list[Any] = []
     placed: set[int] = set()
     for error in found:

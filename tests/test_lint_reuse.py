@@ -306,3 +306,35 @@ def test_a_renamed_pod_maps_every_pod_s_faults_again(tmp_path: Path, old: str, n
     assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
     quoted = "${db:5432}" if "dc" in new else "${shop-db:5432}"
     assert not any(quoted in d.message for d in result.diagnostics)
+
+
+def test_data_only_jsonschema_judges_is_validated_whole(tmp_path: Path) -> None:
+    """Hunt 221 F1: a NaN under uniqueItems is data the generated code is not sure of, so a lint
+    from the start gives the whole file to jsonschema, which gives up on another pod's data nested
+    300 deep (NX105); validating the edited pod alone gave nothing."""
+
+    def change(schema: dict[str, Any]) -> None:
+        schema["$defs"]["tree"] = {"type": "object", "additionalProperties": {"$ref": "#/$defs/tree"}}
+        schema["$defs"]["pod"]["properties"]["extra"] = {"$ref": "#/$defs/tree"}
+        schema["$defs"]["pod"]["properties"]["weights"] = {"type": "array", "uniqueItems": True}
+
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(_bundled_with(change)))
+    settings = Settings(schema=str(schema_file))
+    deep = "".join("        " + "  " * i + "a:\n" for i in range(300)) + "        " + "  " * 300 + "a: {}\n"
+    text = (
+        "application:\n  name: shop\n  pods:\n"
+        "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        "      weights:\n        - 1\n        - 2\n"
+        "    - name: api\n      image: nginx:1.27\n      servicePorts: [8080]\n      extra:\n" + deep
+    )
+    document, _ = load(text, "nexlayer.yaml")
+    assert document is not None
+    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
+    assert first.diagnostics == ()
+    new_text = text.replace("        - 2\n", "        - .nan\n")
+    fast = edited(document, new_text)
+    assert fast is not None
+    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    assert [d.code for d in result.diagnostics] == ["NX105"]
