@@ -801,7 +801,7 @@ def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) ->
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(schema, "check", broken)
+    monkeypatch.setattr(schema, "check_pods", broken)  # the engine's schema step
     result = lint(CLEAN.replace("      path: /\n", ""))
     assert result.error == (
         "internal error in the schema step on nexlayer.yaml: RecursionError: maximum recursion depth exceeded"
@@ -812,11 +812,11 @@ def test_a_crashing_schema_step_is_contained(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_stage_that_yields_an_unregistered_code_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
     from nexlayer_lint import schema
 
-    def inventive(*args: Any) -> list[Problem]:
-        return [Problem("NX104", "a real one", path=("application", "name")), Problem("NX199", "made up")]
+    def inventive(*args: Any) -> tuple[list[Problem], None]:
+        return [Problem("NX104", "a real one", path=("application", "name")), Problem("NX199", "made up")], None
 
     monkeypatch.delenv("NEXLAYER_LINT_DEBUG", raising=False)
-    monkeypatch.setattr(schema, "check", inventive)
+    monkeypatch.setattr(schema, "check_pods", inventive)  # the engine's schema step
     result = lint(CLEAN.replace("      path: /\n", ""))
     assert result.error == (
         "internal error in the schema step on nexlayer.yaml: LookupError: yielded unregistered codes NX199"
