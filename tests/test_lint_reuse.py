@@ -10,13 +10,14 @@ import json
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from nexlayer_lint.config import Settings
 from nexlayer_lint.engine import Kept, Linter
 from nexlayer_lint.loader import load
+from nexlayer_lint.model import FileResult
 from nexlayer_lint.scalar_edit import edited
 from nexlayer_lint.schema import load_bundled, pods_one_by_one
 from tests.conftest import ROOT, shared_dir
@@ -53,6 +54,28 @@ def _reused(new: Kept | None, old: Kept | None) -> int:
         if before is not None:
             count += sum(a is b for a, b in zip(found, before[2], strict=False))
     return count
+
+
+class _Edit(NamedTuple):
+    first: FileResult  # the lint of the text before the edit, and what it kept
+    kept: Kept
+    result: FileResult  # the lint of the edit, from what the first kept
+    new_kept: Kept
+
+
+def _lint_edit(text: str, new_text: str, settings: Settings | None = None) -> _Edit:
+    """Lint `text`, then `new_text` as the language server does after that keystroke (scalar_edit
+    must take it), and hold the second lint equal to a lint of `new_text` from the start."""
+    settings = settings or Settings()
+    document, problems = load(text, "nexlayer.yaml")
+    assert document is not None and problems == []
+    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
+    fast = edited(document, new_text)
+    assert fast is not None  # the fast path is taken
+    result, new_kept = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
+    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    assert kept is not None and new_kept is not None
+    return _Edit(first, kept, result, new_kept)
 
 
 def _chain(rng: random.Random, text: str, steps: int) -> tuple[int, int]:
@@ -102,21 +125,14 @@ def test_random_edits_of_the_corpus_lint_as_from_the_start() -> None:
 
 
 def test_an_edit_of_a_var_reuses_the_other_pods_faults_and_finds_its_own() -> None:
-    document, _ = load(MANY_PODS, "nexlayer.yaml")
-    assert document is not None
-    _, kept = Linter(Settings()).lint_keeping(MANY_PODS, "nexlayer.yaml", document, [])
     # pod svc4 (position 4) gets an unknown size: one more NX104, all else as it was
     text = MANY_PODS.replace("        - name: data4\n          size: 2GB", "        - name: data4\n          size: 3XB")
-    assert text != MANY_PODS
-    fast = edited(document, text)
-    assert fast is not None
-    result, new_kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(Settings()).lint(text, "nexlayer.yaml")
-    size_findings = [d for d in result.diagnostics if d.code == "NX104" and d.path.endswith("size")]
+    edit = _lint_edit(MANY_PODS, text)
+    size_findings = [d for d in edit.result.diagnostics if d.code == "NX104" and d.path.endswith("size")]
     assert any('"3XB"' in d.message for d in size_findings)
-    assert new_kept is not None and kept is not None and new_kept.schema_faults and kept.schema_faults
-    for position, (_, _, found) in new_kept.schema_faults.pods.items():
-        same = all(a is b for a, b in zip(found, kept.schema_faults.pods[position][2], strict=True))
+    assert edit.new_kept.schema_faults and edit.kept.schema_faults
+    for position, (_, _, found) in edit.new_kept.schema_faults.pods.items():
+        same = all(a is b for a, b in zip(found, edit.kept.schema_faults.pods[position][2], strict=True))
         assert same == (position != 4), position
 
 
@@ -149,14 +165,7 @@ def test_a_pod_name_s_fault_sees_a_reference_an_edit_of_another_pod_adds() -> No
         "    - name: api\n      image: api:2\n      servicePorts: [8080]\n"
         "      vars:\n        URL: http://other.pod:80\n"
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    _, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
-    new_text = text.replace("http://other.pod:80", "http://Web.pod:80")
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, _ = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
+    result = _lint_edit(text, text.replace("http://other.pod:80", "http://Web.pod:80")).result
     (name_fault,) = [d for d in result.diagnostics if d.code == "NX104" and d.path == "application.pods[0].name"]
     assert name_fault.fix is not None and len(name_fault.fix.edits) == 2  # the name, and the URL's host
 
@@ -170,17 +179,10 @@ def test_a_reference_from_a_pod_left_alone_sees_the_edited_pod_s_ports() -> None
         "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
         "      vars:\n        DATABASE_URL: postgresql://db.pod:5432/app\n"
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    first, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
+    first, kept, result, new_kept = _lint_edit(text, text.replace("        - 5432\n", "        - 5433\n"))
     assert [d.code for d in first.diagnostics] == []
-    new_text = text.replace("        - 5432\n", "        - 5433\n")
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, new_kept = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
     assert [(d.code, d.path) for d in result.diagnostics] == [("NX209", "application.pods[1].vars.DATABASE_URL")]
-    assert new_kept is not None and kept is not None and new_kept.app is not None and kept.app is not None
+    assert new_kept.app is not None and kept.app is not None
     assert new_kept.app.pods[1] is kept.app.pods[1]  # the pod left alone was not read again
     assert new_kept.app.references[0].target is new_kept.app.pods[0]
 
@@ -192,16 +194,9 @@ def test_a_finding_on_a_mapping_is_placed_again_when_an_edit_changes_its_first_l
         "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
         "      servicePorts: [80]\n      command:\n        run: start\n        mode: fast\n"
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    first, kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", document, [])
-    assert [(d.code, d.line, d.col, d.end_col) for d in first.diagnostics] == [("NX103", 9, 9, 19)]
-    new_text = text.replace("run: start", "run: started")
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, _ = Linter(Settings()).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(Settings()).lint(new_text, "nexlayer.yaml")
-    assert [(d.code, d.line, d.col, d.end_col) for d in result.diagnostics] == [("NX103", 9, 9, 21)]
+    edit = _lint_edit(text, text.replace("run: start", "run: started"))
+    assert [(d.code, d.line, d.col, d.end_col) for d in edit.first.diagnostics] == [("NX103", 9, 9, 19)]
+    assert [(d.code, d.line, d.col, d.end_col) for d in edit.result.diagnostics] == [("NX103", 9, 9, 21)]
 
 
 def _bundled_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
@@ -248,28 +243,15 @@ def test_a_schema_that_compares_pods_lints_an_edit_as_from_the_start(tmp_path: P
         "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
         "    - name: web\n      image: nginx:1.26\n      path: /\n      servicePorts: [80]\n"
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
-    new_text = text.replace("nginx:1.26", "nginx:1.27")
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    edit = _lint_edit(text, text.replace("nginx:1.26", "nginx:1.27"), settings)
     repeated = '"pods" must not repeat an item'
-    assert not any(repeated in d.message for d in first.diagnostics)
-    assert any(repeated in d.message for d in result.diagnostics)
+    assert not any(repeated in d.message for d in edit.first.diagnostics)
+    assert any(repeated in d.message for d in edit.result.diagnostics)
 
 
 def test_an_edit_validates_only_the_pod_it_touched() -> None:
-    document, _ = load(MANY_PODS, "nexlayer.yaml")
-    assert document is not None
-    _, kept = Linter(Settings()).lint_keeping(MANY_PODS, "nexlayer.yaml", document, [])
-    text = MANY_PODS.replace("MODE: production", "MODE: productio", 1)  # pod 0
-    fast = edited(document, text)
-    assert fast is not None
-    _, new_kept = Linter(Settings()).lint_keeping(text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert kept is not None and new_kept is not None and kept.schema_faults and new_kept.schema_faults
+    _, kept, _, new_kept = _lint_edit(MANY_PODS, MANY_PODS.replace("MODE: production", "MODE: productio", 1))  # pod 0
+    assert kept.schema_faults and new_kept.schema_faults
     before = {id(error) for error in kept.schema_faults.errors}
     again = [error for error in new_kept.schema_faults.errors if id(error) in before]
     assert again and all(tuple(error.absolute_path)[2] != 0 for error in again)
@@ -295,17 +277,10 @@ def test_a_renamed_pod_maps_every_pod_s_faults_again(tmp_path: Path, old: str, n
         "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
         "      vars:\n        DB_PASSWORD: ${db:5432}\n        DB_PASSWORD_2: ${shop-db:5432}\n"
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
-    assert any("${db:5432}" in d.message for d in first.diagnostics)  # a pod reference: quoted
-    new_text = text.replace(old, new, 1)
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
+    edit = _lint_edit(text, text.replace(old, new, 1), settings)
+    assert any("${db:5432}" in d.message for d in edit.first.diagnostics)  # a pod reference: quoted
     quoted = "${db:5432}" if "dc" in new else "${shop-db:5432}"
-    assert not any(quoted in d.message for d in result.diagnostics)
+    assert not any(quoted in d.message for d in edit.result.diagnostics)
 
 
 def test_data_only_jsonschema_judges_is_validated_whole(tmp_path: Path) -> None:
@@ -328,13 +303,6 @@ def test_data_only_jsonschema_judges_is_validated_whole(tmp_path: Path) -> None:
         "      weights:\n        - 1\n        - 2\n"
         "    - name: api\n      image: nginx:1.27\n      servicePorts: [8080]\n      extra:\n" + deep
     )
-    document, _ = load(text, "nexlayer.yaml")
-    assert document is not None
-    first, kept = Linter(settings).lint_keeping(text, "nexlayer.yaml", document, [])
-    assert first.diagnostics == ()
-    new_text = text.replace("        - 2\n", "        - .nan\n")
-    fast = edited(document, new_text)
-    assert fast is not None
-    result, _ = Linter(settings).lint_keeping(new_text, "nexlayer.yaml", fast, [], earlier=kept)
-    assert result == Linter(settings).lint(new_text, "nexlayer.yaml")
-    assert [d.code for d in result.diagnostics] == ["NX105"]
+    edit = _lint_edit(text, text.replace("        - 2\n", "        - .nan\n"), settings)
+    assert edit.first.diagnostics == ()
+    assert [d.code for d in edit.result.diagnostics] == ["NX105"]
