@@ -3853,7 +3853,7 @@ def _secrets_of(
     doc: Document, found: list[Secret], keys: tuple[Secret, ...], *, aliases: bool, references_read: bool = False
 ) -> Secrets:
     """`references_read`: `found` holds no secret that is only a pod reference (carry_secrets)."""
-    if "${" in doc.text and not references_read:
+    if _may_write_references(doc.text) and not references_read:
         found = _without_pod_references(doc, found)
     if len(keys) > 1:  # in the text's order, however they were found (carry_secrets splices some in)
         keys = tuple(sorted(keys, key=lambda secret: (_key_place(doc, secret.path), secret.start or 0)))
@@ -3956,6 +3956,13 @@ def _named_by_a_repeated_key(doc: Document, found: list[Secret]) -> list[Secret]
 # Nexlayer's 2026 reference to a pod in a var's value, `${auth-service:8080}` (checks/app.py's
 # form), which a shell reads as `${auth}` with the default `service:8080`
 _POD_REFERENCE = lazy(r"\$\{([^\W\d_A-Z](?:[^\W_A-Z]|-)*):\d+\}")
+
+
+def _may_write_references(text: str) -> bool:
+    """Whether a value read from `text` may hold `${`: written so, or by a double-quoted escape
+    (`"\\x24{db:5432}"`, hunt 222 F2). Without, no value is read for pod references: whether one
+    is, and so whether it is a secret, must not hang on a `${` elsewhere in the file (hunt 222 F1)."""
+    return "${" in text or "\\" in text
 
 
 def _without_pod_references(doc: Document, found: list[Secret]) -> list[Secret]:
@@ -4066,7 +4073,7 @@ def carry_secrets(old: Document, new: Document, changed: DataPath) -> None:
             return  # a place the loader does not record: document_secrets walks the whole document
         starts = [place.value[:2] for place in located if place is not None]
         at = end = bisect.bisect_right(starts, starts[0], lo=1) - 1
-    if "${" in new.text:  # the others were read so when found, with the same pod names
+    if _may_write_references(new.text):  # the others were read so when found, with the same pod names
         fresh = _without_pod_references(new, fresh)
     found = [*cached.found[:at], *fresh, *cached.found[end:]]
     _secrets_cache.put(new, _secrets_of(new, found, keys, aliases=False, references_read=True))

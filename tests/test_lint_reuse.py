@@ -306,3 +306,22 @@ def test_data_only_jsonschema_judges_is_validated_whole(tmp_path: Path) -> None:
     edit = _lint_edit(text, text.replace("        - 2\n", "        - .nan\n"), settings)
     assert edit.first.diagnostics == ()
     assert [d.code for d in edit.result.diagnostics] == ["NX105"]
+
+
+@pytest.mark.parametrize(("old", "new"), [("MODE: ${x}", "MODE: $x}"), ("MODE: $x}", "MODE: ${x}")])
+def test_an_edit_elsewhere_does_not_change_what_a_value_is(tmp_path: Path, old: str, new: str) -> None:
+    """Hunt 222 F1: values were read for pod references only when the text held a `${`, and a
+    value written with an escape holds one the text does not: an edit of another pod that added
+    or removed the file's only `${` changed whether `\\x24{db:5432}` was a secret."""
+    limited = _bundled_with(lambda schema: schema["$defs"]["varsMapping"]["additionalProperties"].update(maxLength=5))
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(limited))
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: db\n      image: postgres:16\n      servicePorts: [5432]\n"
+        f"      vars:\n        {old}\n"
+        "    - name: web\n      image: nginx:1.27\n      path: /\n      servicePorts: [80]\n"
+        '      vars:\n        DB_PASSWORD: "\\x24{db:5432}"\n'
+    )
+    edit = _lint_edit(text, text.replace(old, new), Settings(schema=str(schema_file)))
+    for lint in (edit.first, edit.result):  # a reference to the pod db, quoted as such
+        assert any('("${db:5432}")' in d.message for d in lint.diagnostics if "DB_PASSWORD" in d.message)

@@ -3743,3 +3743,18 @@ def test_hunt_217s_review_of_pod_references() -> None:
     kelvin = '      vars:\n        DB_URL: "${token-zq9pw\u212a:5432}"\n'
     assert "zq9pw\u212a:5432" not in mask_text(load(pods + kelvin))
     assert mask_text(load(pods + '      vars:\n        DB_URL: "${token-zq9pwk:5432}"\n')).endswith('zq9pwk:5432}"\n')
+
+
+@pytest.mark.parametrize("mode", ["x", "${x}"])
+def test_a_pod_reference_written_with_an_escape_is_one_whatever_else_the_file_holds(mode: str) -> None:
+    # hunt 222 F2: values were read for pod references only when the text held a `${`; this one
+    # holds it by an escape, so it was a secret, or not, by another pod's MODE
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: db\n      image: postgres:16\n"
+        f"      vars:\n        MODE: {mode}\n"
+        '    - name: web\n      image: nginx:1.27\n      vars:\n        DB_PASSWORD: "\\x24{db:5432}"\n'
+    )
+    document, problems = loader.load(text, "nexlayer.yaml")
+    assert document is not None and problems == []
+    assert document.data["application"]["pods"][1]["vars"]["DB_PASSWORD"] == "${db:5432}"
+    assert [s.path for s in secrets.document_secrets(document).found] == []
