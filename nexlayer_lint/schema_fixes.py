@@ -211,6 +211,12 @@ def _pods(doc: Document) -> _Pods:
         if ref.target is not None:
             references.setdefault(ref.target.path, []).append(ref)
     written = _written_names(doc.text)
+    if "\\" in doc.text:  # a double-quoted escape writes what the text does not (`"\\x24{my_web:80}"`: hunt 223 F1)
+        for where, located in doc.positions.items():
+            value = doc.get(*where) if located.style == '"' else None
+            if isinstance(value, str) and "\\" in (doc.source_of(where) or ""):
+                for name, count in _written_names(value).items():  # its text was read too: counted twice at worst
+                    written[name] = written.get(name, 0) + count
     after_dash: dict[str, int] = {}
     for name, count in written.items():
         for suffix in {name[at + 1 :] for at, char in enumerate(name) if char == "-"}:

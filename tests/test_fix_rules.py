@@ -393,6 +393,9 @@ def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> 
     assert_no_fix(taken, "NX104")
     escaped = CLEAN.replace("name: web", "name: Web") + '      vars:\n        A: "http://Web.pod\\t"\n'
     assert_no_fix(escaped, "NX104")
+    # hunt 223 F1: a reference the checks do not read, written with an escape, was renamed past
+    for value in ('"\\x24{my_web:80}"', '"\\u0024{my_web:80}"', '"http://my_w\\x65b.pod:80"'):
+        assert_no_fix(CLEAN.replace("name: web", "name: my_web") + f"      vars:\n        A: {value}\n", "NX104")
 
 
 @pytest.mark.parametrize(
