@@ -586,6 +586,13 @@ def test_nx203_in_a_flow_pod_and_no_fix_past_an_escape() -> None:
     assert_no_fix(escaped, "NX203")
 
 
+def test_nx203_with_a_port_is_unsafe() -> None:
+    # the port would live only in registryLogin's registry, which Nexlayer refuses with one (NX104)
+    login = LOGIN.replace("registry: ghcr.io", "registry: localhost:5000")
+    before = CLEAN.replace("  pods:\n", login + "  pods:\n").replace("nginx:1.27", "localhost:5000/acme/web:1.0")
+    assert_fix(before, before.replace("localhost:5000/acme", "<% REGISTRY %>/acme"), "NX203", unsafe=True)
+
+
 def test_nx208_refers_to_the_did_you_mean_pod() -> None:
     before = crlf(
         _pods(

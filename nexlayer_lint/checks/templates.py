@@ -67,9 +67,12 @@ def _template_fix(doc: Document, path: DataPath, image: str, registry: str) -> F
     if span is None or image[start : start + len(registry)] != registry:
         return None
     col = span.col + len(doc.positions[path].style or "") + start
+    # With a port (`localhost:5000/app`), the image would keep it only in registryLogin's
+    # `registry`, which Nexlayer refuses with one (NX104): dropping it there loses it.
     return Fix(
         "Write the registry as <% REGISTRY %>",
         (Edit(span._replace(col=col, end_col=col + len(registry)), "<% REGISTRY %>"),),
+        "unsafe" if ":" in registry else "safe",
     )
 
 
