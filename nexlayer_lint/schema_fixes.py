@@ -212,16 +212,30 @@ def _pods(doc: Document) -> _Pods:
             references.setdefault(ref.target.path, []).append(ref)
     written = _written_names(doc.text)
     if "\\" in doc.text:  # a double-quoted escape writes what the text does not (`"\\x24{my_web:80}"`: hunt 223 F1)
-        for where, located in doc.positions.items():
-            value = doc.get(*where) if located.style == '"' else None
-            if isinstance(value, str) and "\\" in (doc.source_of(where) or ""):
-                for name, count in _written_names(value).items():  # its text was read too: counted twice at worst
-                    written[name] = written.get(name, 0) + count
+        _add_escaped_names(doc, written)
     after_dash: dict[str, int] = {}
     for name, count in written.items():
         for suffix in {name[at + 1 :] for at, char in enumerate(name) if char == "-"}:
             after_dash[suffix] = after_dash.get(suffix, 0) + count
     return _pods_of.put(doc, _Pods(names, references, written, after_dash))
+
+
+def _add_escaped_names(doc: Document, written: dict[str, int]) -> None:
+    """Count the names each double-quoted value with an escape writes only once decoded
+    (`"\\x24{my_web:80}"`, over lines too: hunt 224 F1), beside those its text writes."""
+    starts = doc.line_starts
+    for where, located in doc.positions.items():
+        value = doc.get(*where) if located.style == '"' else None
+        span = located.value
+        if not isinstance(value, str) or span.end_line > len(starts):
+            continue
+        raw = doc.text[starts[span.line - 1] + span.col - 1 : starts[span.end_line - 1] + span.end_col - 1]
+        if "\\" not in raw:
+            continue
+        seen = _written_names(raw)
+        for name, count in _written_names(value).items():
+            if count > seen.get(name, 0):
+                written[name] = written.get(name, 0) + count - seen.get(name, 0)
 
 
 def another_pod_named(doc: Document, path: DataPath, name: str) -> bool:

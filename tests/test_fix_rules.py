@@ -394,8 +394,19 @@ def test_nx104_no_pod_rename_onto_another_pod_or_past_an_escaped_reference() -> 
     escaped = CLEAN.replace("name: web", "name: Web") + '      vars:\n        A: "http://Web.pod\\t"\n'
     assert_no_fix(escaped, "NX104")
     # hunt 223 F1: a reference the checks do not read, written with an escape, was renamed past
-    for value in ('"\\x24{my_web:80}"', '"\\u0024{my_web:80}"', '"http://my_w\\x65b.pod:80"'):
+    # hunt 224 F1: and over lines
+    for value in (
+        '"\\x24{my_web:80}"',
+        '"\\u0024{my_web:80}"',
+        '"http://my_w\\x65b.pod:80"',
+        '"\\x24{my_web:80} and\n          more"',
+        '"http://my_web\\\n          .pod:80"',
+    ):
         assert_no_fix(CLEAN.replace("name: web", "name: my_web") + f"      vars:\n        A: {value}\n", "NX104")
+    # an escape elsewhere takes nothing from a rename that renames every reference
+    plain = CLEAN.replace("name: web", "name: Web") + '      vars:\n        A: http://Web.pod:80\n        B: "a\\tb"\n'
+    (nx104,) = [d for d in lint_diags(plain) if d.code == "NX104"]
+    assert nx104.fix is not None and nx104.fix.title == 'Rename the pod to "web", and the 1 reference to it'
 
 
 @pytest.mark.parametrize(
@@ -591,6 +602,9 @@ def test_nx203_with_a_port_is_unsafe() -> None:
     login = LOGIN.replace("registry: ghcr.io", "registry: localhost:5000")
     before = CLEAN.replace("  pods:\n", login + "  pods:\n").replace("nginx:1.27", "localhost:5000/acme/web:1.0")
     assert_fix(before, before.replace("localhost:5000/acme", "<% REGISTRY %>/acme"), "NX203", unsafe=True)
+    # hunt 224 F2: HTTPS's own port names the same registry, and the login's `registry` needs none
+    https = CLEAN.replace("  pods:\n", LOGIN + "  pods:\n").replace("nginx:1.27", "ghcr.io:443/acme/web:1.0")
+    assert_fix(https, https.replace("ghcr.io:443/acme", "<% REGISTRY %>/acme"), "NX203")
 
 
 def test_nx208_refers_to_the_did_you_mean_pod() -> None:

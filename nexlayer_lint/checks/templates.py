@@ -68,11 +68,12 @@ def _template_fix(doc: Document, path: DataPath, image: str, registry: str) -> F
         return None
     col = span.col + len(doc.positions[path].style or "") + start
     # With a port (`localhost:5000/app`), the image would keep it only in registryLogin's
-    # `registry`, which Nexlayer refuses with one (NX104): dropping it there loses it.
+    # `registry`, which Nexlayer refuses with one (NX104): dropping it there loses it. HTTPS's
+    # own port names the same registry (`ghcr.io:443`: hunt 224 F2).
     return Fix(
         "Write the registry as <% REGISTRY %>",
         (Edit(span._replace(col=col, end_col=col + len(registry)), "<% REGISTRY %>"),),
-        "unsafe" if ":" in registry else "safe",
+        "unsafe" if ":" in normalize_registry(registry) else "safe",
     )
 
 
