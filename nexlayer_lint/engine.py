@@ -376,17 +376,17 @@ def _guarded(what: str, path: str, internal: list[str], function: Any, *args: An
 def _schema_step(
     document: Document, validator: Any, path: str, internal: list[str], earlier: Kept | None, keep: bool
 ) -> tuple[list[Problem], schema.PodFaults | None]:
-    """The schema step, guarded as every stage (_guarded)."""
-    kept: list[schema.PodFaults] = []
+    """The schema step, guarded as every stage (_guarded); its faults per pod only when it ran through."""
+    faults: schema.PodFaults | None = None
 
     def step() -> list[Problem]:
+        nonlocal faults
         said, faults = schema.check_pods(document, validator, earlier.schema_faults if earlier else None, keep)
-        kept.append(faults)
         return said
 
     failures = len(internal)
     said = _guarded("the schema step", path, internal, step)
-    return said, kept[0] if kept and len(internal) == failures else None
+    return said, faults if len(internal) == failures else None
 
 
 def _run_checks(
@@ -603,26 +603,31 @@ def _locate_again(
     places: dict[Problem, Diagnostic] | None,
 ) -> Diagnostic:
     """_locate, or where the lint before the edit put an equal Problem when the edit cannot have
-    moved it: its own span, or the span of a scalar or key whose position entry the edit left as
-    it was (scalar_edit replaces the entries of the value it edits and of what ends with it). A
-    collection is shown by its first line's text, which the edit may have changed: located again."""
+    moved it (_unmoved); `places` learns where this one is. A Problem that cannot be a key (a
+    check's fix holding a list) is located as it is, and not kept."""
     try:
-        hash(problem)
-    except TypeError:  # a path through an unhashable key: nothing to look up, nothing to keep
+        diagnostic = before.places.get(problem) if before is not None else None
+        if diagnostic is None or document is None or before is None or not _unmoved(document, before, problem):
+            diagnostic = _locate(document, problem, path, choices, maps)
+        if places is not None:
+            places[problem] = diagnostic
+    except TypeError:
         return _locate(document, problem, path, choices, maps)
-    diagnostic = before.places.get(problem) if before is not None and document is not None else None
-    if diagnostic is not None and problem.span is None and before is not None and document is not None:
-        where = tuple(problem.path)
-        entry = document.positions.get(where)
-        if entry is None or entry is not before.positions.get(where):
-            diagnostic = None
-        elif entry.style is None and not (problem.at == "key" and entry.key is not None):
-            diagnostic = None
-    if diagnostic is None:
-        diagnostic = _locate(document, problem, path, choices, maps)
-    if places is not None:
-        places[problem] = diagnostic
     return diagnostic
+
+
+def _unmoved(document: Document, before: _Before, problem: Problem) -> bool:
+    """Whether an edit left where `problem` is as it was: its own span says so, or its scalar's or
+    key's position entry is the same object (scalar_edit replaces the entries of the value it
+    edits and of what ends with it). A collection is shown by its first line's text, which the
+    edit may have changed."""
+    if problem.span is not None:
+        return True
+    where = tuple(problem.path)
+    entry = document.positions.get(where)
+    if entry is None or entry is not before.positions.get(where):
+        return False
+    return entry.style is not None or (problem.at == "key" and entry.key is not None)
 
 
 def _narrow(document: Document, problem: Problem, span: Span, maps: dict[DataPath, ValueMap | None]) -> Span:
