@@ -154,6 +154,22 @@ def get_in(data: Any, path: DataPath, default: Any = None) -> Any:
 Applicability = Literal["safe", "unsafe"]
 
 
+def names_in(data: Any) -> tuple[Any, ...]:
+    """The app's name and every pod's, each with its type (and whether the pod is a mapping):
+    what decides which values name a pod (`db.pod`, `${db:5432}`, `<app>-<pod>`), and so which are
+    references, and which secrets. A lint of an edit reuses what depends on them only when equal."""
+    application = data.get("application") if isinstance(data, dict) else None
+    if not isinstance(application, dict):
+        return ()
+    pods = application.get("pods")
+    name = application.get("name")
+    found: list[tuple[Any, ...]] = [(True, type(name), name)]
+    for pod in pods if isinstance(pods, list) else ():
+        name = pod.get("name") if isinstance(pod, dict) else None
+        found.append((isinstance(pod, dict), type(name), name))
+    return tuple(found)
+
+
 T = TypeVar("T")
 
 

@@ -23,6 +23,7 @@ from nexlayer_lint.model import (
     SchemaInfo,
     Span,
     format_path,
+    names_in,
 )
 from nexlayer_lint.patterns import PatternError, Patterns
 from nexlayer_lint.scalars import HugeInt
@@ -666,7 +667,7 @@ def check_pods(
         # A pod's or the app's name decides which var values are pod references and which are
         # secrets (secrets.py), which a Problem may quote: with another name, nothing is reused.
         if earlier is not None and earlier.reusable and earlier.validator is validator:
-            if _names(earlier.data) != _names(doc.data):
+            if names_in(earlier.data) != names_in(doc.data):
                 earlier = None
             else:
                 errors = _errors_after_edit(doc.data, validator, earlier)
@@ -767,16 +768,6 @@ def _errors_after_edit(data: Any, validator: Any, earlier: PodFaults) -> list[An
     if any(pod not in placed for pod in runs if pod != edited):
         return None  # a stand-in the schema let pass: nothing marks where that pod's errors go
     return errors
-
-
-def _names(data: Any) -> tuple[Any, ...]:
-    """The app's name and every pod's, each with its type (`1` and `true` are no names alike)."""
-    application = data.get("application") if isinstance(data, dict) else None
-    if not isinstance(application, dict):
-        return ()
-    pods = application.get("pods")
-    names = [pod.get("name") if isinstance(pod, dict) else None for pod in pods] if isinstance(pods, list) else []
-    return tuple((type(name), name) for name in [application.get("name"), *names])
 
 
 def _same_but(old: Any, new: Any, key: str) -> bool:

@@ -9,7 +9,7 @@ data it points into.
 from typing import Any, NamedTuple
 
 from nexlayer_lint.lazy_regex import lazy
-from nexlayer_lint.model import DataPath, Document, PathPart
+from nexlayer_lint.model import DataPath, Document, PathPart, names_in
 
 PODS: DataPath = ("application", "pods")
 
@@ -94,7 +94,7 @@ class App(NamedTuple):
         for pod in pods:
             if isinstance(pod.data.get("name"), str):
                 by_name.setdefault(pod.data["name"].lower(), pod)
-        alone = _left_alone(pods, fields.get("name"), earlier)
+        alone = _left_alone(doc, pods, earlier)
         references = tuple(_references(pods, by_name, fields.get("name"), alone)) if by_name else ()
         templates: list[tuple[DataPath, str]] = []
         if isinstance(application, str) and "<%" in application:
@@ -113,17 +113,10 @@ class _Alone(NamedTuple):
     templates: dict[PathPart, list[tuple[DataPath, str]]]
 
 
-def _left_alone(pods: tuple[Pod, ...], app_name: Any, earlier: "App | None") -> _Alone | None:
+def _left_alone(doc: Document, pods: tuple[Pod, ...], earlier: "App | None") -> _Alone | None:
     """The references and templates of the pods that are the earlier App's own objects; None
     when there are none, or when a name changed (every reference would resolve anew)."""
-    if earlier is None:
-        return None
-    application = earlier.doc.get("application")
-    if app_name != (application.get("name") if isinstance(application, dict) else None):
-        return None
-    if [(pod.position, pod.name, pod.data.get("name")) for pod in pods] != [
-        (pod.position, pod.name, pod.data.get("name")) for pod in earlier.pods
-    ]:
+    if earlier is None or names_in(earlier.doc.data) != names_in(doc.data):
         return None
     same = {pod.position for pod, before in zip(pods, earlier.pods, strict=True) if pod is before}
     if not same:
