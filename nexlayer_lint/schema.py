@@ -661,36 +661,36 @@ def check_pods(
     mapper = _Mapper(doc, getattr(validator, "patterns", None) or Patterns(trusted=False), validator)
     problems: list[Problem] = []
     kept: dict[int, tuple[Any, tuple[Any, ...], tuple[tuple[Problem, ...], ...]]] = {}
+    # A pod's or the app's name decides which var values are pod references and which are
+    # secrets (secrets.py), which a Problem may quote: with another name, nothing is reused.
+    if earlier is not None and not (
+        earlier.reusable and earlier.validator is validator and names_in(earlier.data) == names_in(doc.data)
+    ):
+        earlier = None
     try:
-        errors: list[Any] | None = None
-        quick = True
-        # A pod's or the app's name decides which var values are pod references and which are
-        # secrets (secrets.py), which a Problem may quote: with another name, nothing is reused.
-        if earlier is not None and earlier.reusable and earlier.validator is validator:
-            if names_in(earlier.data) != names_in(doc.data):
-                earlier = None
-            else:
-                errors = _errors_after_edit(doc.data, validator, earlier)
-        if errors is None and not keep:
-            errors = list(validator.iter_errors(doc.data))
-            for error in errors:
+        if not keep:
+            for error in validator.iter_errors(doc.data):
                 problems.extend(mapper.map(error))  # one by one: a RecursionError keeps those before it
             return problems, PodFaults(validator, {}, False, doc.data, (), False)
+        errors, quick = None, True
+        if earlier is not None:
+            errors = _errors_after_edit(doc.data, validator, earlier)
         if errors is None:
             errors, quick = _validated(validator, doc.data)
         pods = doc.get("application", "pods")
-        by_pod: dict[int, list[tuple[int, Any]]] = {}  # pod position -> (the fault's place, its key)
+        places: dict[int, list[int]] = {}  # pod position -> where its faults are in `errors`
+        keys: dict[int, list[Any]] = {}  # pod position -> its faults' keys
         for place, error in enumerate(errors if isinstance(pods, list) else ()):
             path = tuple(error.absolute_path)
             pod = _pod_of(path)
             if pod is not None:
-                by_pod.setdefault(pod, []).append((place, (error.validator, path, tuple(error.absolute_schema_path))))
+                places.setdefault(pod, []).append(place)
+                keys.setdefault(pod, []).append((error.validator, path, tuple(error.absolute_schema_path)))
         given: dict[int, tuple[Problem, ...]] = {}  # a fault's place -> its Problems, as before
-        if earlier is not None and earlier.reusable and earlier.validator is validator:
-            for pod, faults in by_pod.items():
-                then = earlier.pods.get(pod)
-                if then is not None and then[0] is pods[pod] and then[1] == tuple(key for _, key in faults):
-                    given.update((place, found) for (place, _), found in zip(faults, then[2], strict=True))
+        for pod, at in places.items():
+            then = earlier.pods.get(pod) if earlier is not None else None
+            if then is not None and then[0] is pods[pod] and then[1] == tuple(keys[pod]):
+                given.update(zip(at, then[2], strict=True))
         mapped: list[tuple[Problem, ...]] = []
         for place, error in enumerate(errors):
             found = given.get(place)
@@ -701,8 +701,8 @@ def check_pods(
             else:
                 problems.extend(found)
             mapped.append(found)
-        for pod, faults in by_pod.items():
-            kept[pod] = (pods[pod], tuple(key for _, key in faults), tuple(mapped[place] for place, _ in faults))
+        for pod, at in places.items():
+            kept[pod] = (pods[pod], tuple(keys[pod]), tuple(mapped[place] for place in at))
     except RecursionError:  # data nested deeper than a recursive `$ref` can be followed in Python
         problems.append(
             Problem(
