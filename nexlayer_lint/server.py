@@ -916,8 +916,7 @@ class _State:
     linted: _Linted | None = None
     linted_for: tuple[Any, ...] | None = None
     conversions: Conversions = ("", {})  # the last published lint's
-    parsed: Document | None = None  # the last published lint's, when its load found no problem
-    kept: Kept | None = None  # what that lint kept of it for the next
+    kept: Kept | None = None  # what the last published lint kept of its Document, when its load found no problem
     # bumped by every start of a lint: a lint still running when a config event starts another
     # (or decides on none) publishes nothing, though the text's version is the same (hunt 121 F1)
     generation: int = 0
@@ -929,10 +928,15 @@ class _Linted:
     diagnostics: tuple[Diagnostic, ...]
     lsp_diagnostics: list[lsp.Diagnostic]
     conversions: Conversions
-    parsed: Document | None  # None when the load found a problem (the next lint parses again)
-    kept: Kept | None  # what the lint kept of `parsed` for the next (engine.Linter.lint_keeping)
+    # what the lint kept of its Document for the next (engine.Linter.lint_keeping); None when the
+    # load found a problem (the next lint parses again)
+    kept: Kept | None
     error: str | None
     config_error: str | None
+
+    @property
+    def parsed(self) -> Document | None:
+        return self.kept.document if self.kept is not None else None
 
 
 class _Config(NamedTuple):
@@ -1328,8 +1332,7 @@ class NexlayerLanguageServer(LanguageServer):
         if key is None:  # the API's answer is shown (a local lint that ends just before a save's keeps the ask)
             state.remote = False
         state.version, state.text, state.lines, state.proven = version, text, linted.lines, {}
-        state.document = state.parsed = linted.parsed
-        state.kept = linted.kept
+        state.document, state.kept = linted.parsed, linted.kept
         state.diagnostics, state.published = linted.diagnostics, True
         state.linted, state.linted_for = (linted, key) if key is not None else (None, None)
         state.conversions = linted.conversions
@@ -1394,7 +1397,7 @@ def _lint_job(
     kept: Kept | None,
     conversions: Conversions,
 ) -> _Linted:
-    """On a worker: lint the text; an edit inside one value of the `parsed` text is not parsed
+    """On a worker: lint the text; an edit inside one value of the text `kept` holds is not parsed
     again (scalar_edit), and the findings an edit leaves as they were are not converted again."""
     from nexlayer_lint import loader
     from nexlayer_lint.engine import Linter
@@ -1426,10 +1429,7 @@ def _lint_job(
     converted, conversions = to_lsp_diagnostics(shown, lines, encoding, conversions)
     if len(shown) < len(diagnostics):
         converted.append(_not_shown(diagnostics, shown, lines, encoding))
-    parsed = document if not problems else None
-    return _Linted(
-        lines, diagnostics, converted, conversions, parsed, kept if parsed else None, result.error, config_error
-    )
+    return _Linted(lines, diagnostics, converted, conversions, None if problems else kept, result.error, config_error)
 
 
 def _raised_in_json(error: BaseException) -> bool:
@@ -1681,7 +1681,7 @@ async def _quick_fixes(
     start = from_position(lines, where.start, encoding)
     end = from_position(lines, where.end, encoding)
     newline = newline_of(state.text)
-    multiline = state.parsed.multiline_scalars if state.parsed is not None else ()
+    multiline = state.kept.document.multiline_scalars if state.kept is not None else ()
     candidates: list[tuple[Diagnostic, Fix, bool]] = []
     offered: set[Fix] = set()  # "Disable NX215 for this file" once, not once per finding of NX215
     overlapping = (d for d in state.diagnostics if _overlaps(d, start, end))
