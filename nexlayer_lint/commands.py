@@ -48,6 +48,7 @@ from nexlayer_lint.secrets import (
     literal_parts,
     not_an_option_value,
     reads_stdin,
+    user_colon,
     value_from,
 )
 
@@ -89,7 +90,7 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _config_parts(text)
         if "rclone" in text or "composer" in text:
             found += _config_tool_parts(text)
-    if "-a" in text and "http" in text:
+    if "-a" in text and ("http" in text or "xh" in text):
         found += _httpie_auth_parts(text)
     if "'" in text or SQL_DOUBLE_QUOTE.search(text):  # `IDENTIFIED BY "x"` too
         found += _sql_parts(text)
@@ -634,16 +635,17 @@ def _curl_user_parts(text: str) -> list[Part]:
     while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
         pos = max(end, match.end())  # each character is read for one value at most (linear)
-        colon = text.find(":", start, end)
+        colon = user_colon(text, start, end)
         if colon >= 0 and not not_an_option_value(text, colon + 1, end):
             found += literal_parts(text, colon + 1, end, "option", match.group(1))
     return found
 
 
-# httpie's `http -a user:password URL` (`--auth user:password`, `--auth=...`; also `https`): what
-# follows the first `:`, the user name being no secret; with `-A bearer` (`--auth-type=bearer`)
-# the value is a token, whole. Only after an `http` or `https` word (a URL's `http://` is none).
-_HTTPIE = lazy(r"(?<![^\s'\"/;|&(`])https?(?=[ \t'\"]|\Z)")
+# httpie's `http -a user:password URL` (`--auth user:password`, `--auth=...`; also `https`,
+# `python -m httpie`, and xh's `xh`, `xhs`, which take httpie's options): what follows the first
+# `:`, the user name being no secret; with `-A bearer` (`--auth-type=bearer`) the value is a
+# token, whole. Only after one of those words (a URL's `http://` is none).
+_HTTPIE = lazy(r"(?<![^\s'\"/;|&(`])(?:https?|httpie|xhs?)(?=[ \t'\"]|\Z)")
 _HTTPIE_AUTH = lazy(r"(?<![^\s'\"])(-a|--auth)(?:[ \t]+|=|(?<=-a)(?=[^\s=-]))")  # `-aUSER:PW` too
 _HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A[ \t]*|--auth-type(?:[ \t]+|=))['\"]?bearer")
 
@@ -659,7 +661,7 @@ def _httpie_auth_parts(text: str) -> list[Part]:
     while (match := _HTTPIE_AUTH.search(text, pos)) is not None:
         start, end = _command_word(text, match.end())
         pos = max(end, match.end())  # each character is read for one value at most (linear)
-        colon = text.find(":", start, end)
+        colon = user_colon(text, start, end)
         if colon >= 0:
             start = colon + 1
         elif not bearer:
@@ -726,7 +728,7 @@ def _basic_built_parts(text: str) -> list[Part]:
         start, end = _command_word(text, match.end())
         pipe = text.find("|", start, end)
         end = pipe if pipe >= 0 and text[match.end()] not in "'\"" else end  # `u:pw|base64` (hunt 201 F7)
-        colon = text.find(":", start, end)
+        colon = user_colon(text, start, end)
         after = end + 1 if text[end : end + 1] in ("'", '"') else end
         if colon >= 0 and _TO_BASE64.match(text, after) and not not_an_option_value(text, colon + 1, end):
             found += literal_parts(text, colon + 1, end, "option", "Authorization")

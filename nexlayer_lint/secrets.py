@@ -102,8 +102,11 @@ _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a p
 # `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
 _ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
 # Ory Hydra's and Kratos' secrets (`SECRETS_SYSTEM`, `secrets.cookie`...): the term first, then
-# what the secret is for, a word that would otherwise name the term's setting (hunt 213 F2)
+# what the secret is for, a word that would otherwise name the term's setting (hunt 213 F2); maybe
+# after the product's name (`HYDRA_SECRETS_SYSTEM`) and before a qualifier (`SECRETS_SYSTEM_0`,
+# the first item of Ory's list of secrets in the environment)
 _ORY_SECRETS = frozenset({"SYSTEM", "CIPHER", "DEFAULT", "PAGINATION", "COOKIE"})
+_ORY_PRODUCTS = frozenset({"ORY", "HYDRA", "KRATOS", "KETO", "OATHKEEPER"})
 QUALIFIERS = frozenset(
     {"KEY", "KEYS", "VALUE", "BASE", "B64", "BASE64", "HEX", "JSON", "PEM", "RAW", "STRING", "STR", "HASH"}
     # the environment the secret is for: `CLIENT_SECRET_PROD`, `API_KEY_DEV`, `STRIPE_SECRET_LIVE`
@@ -176,7 +179,7 @@ def _is_secret_name(name: str) -> bool:
     parts = name_parts(name)
     if not parts or parts in _ALONE_NOT_SECRET:
         return False
-    if parts[-3:] == _ROOT_TOKEN_ID or (len(parts) == 2 and parts[0] == "SECRETS" and parts[1] in _ORY_SECRETS):
+    if parts[-3:] == _ROOT_TOKEN_ID or _is_ory_secret(parts):
         return True
     if _site_key(parts):
         return False
@@ -195,6 +198,15 @@ def _is_secret_name(name: str) -> bool:
         switch = switch or part in SWITCH_PARTS
         public = public or part in PUBLIC_PARTS or part in FIELD_PARTS
     return False
+
+
+def _is_ory_secret(parts: list[str]) -> bool:
+    """`SECRETS_SYSTEM`, `HYDRA_SECRETS_COOKIE`, `SECRETS_SYSTEM_0` (_ORY_SECRETS)."""
+    first = 1 if parts[0] in _ORY_PRODUCTS else 0
+    end = len(parts)
+    while end > first + 2 and _qualifies(parts[end - 1]):
+        end -= 1
+    return end == first + 2 and parts[first] == "SECRETS" and parts[first + 1] in _ORY_SECRETS
 
 
 def _qualifies(part: str) -> bool:
@@ -287,7 +299,8 @@ def follows_secret_flag(items: Any, index: int) -> bool:
         option = items[index - 2]
         return (is_secret_flag(option) or reads_stdin(option)) and isinstance(value, str) and is_option_value(value)
     if _curls_user(items, index):
-        password = value.partition(":")[2] if ":" in value else value
+        colon = user_colon(value)
+        password = value[colon + 1 :] if colon >= 0 else value
         return bool(password) and is_option_value(password)  # `admin:` names a user only (hunt 211 F6)
     if _config_tool_secret(items, index) is not None:
         return True
@@ -498,7 +511,24 @@ def program_option(option: str | None, item: object) -> str | None:
 
 CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, the server's or the proxy's
 HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token after `-A bearer`
+HTTPIE_PROGRAMS = ("http", "https", "httpie", "xh", "xhs")  # `python -m httpie`; xh takes httpie's options
 _HTTPIE_BEARER_ITEMS = ("-Abearer", "--auth-type=bearer")  # and `bearer` after `-A`, `--auth-type`
+
+
+def user_colon(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where the `:` that ends the user name of `user:password` in text[start:end] is, or -1: the
+    first one outside a `${...}` (`${db:5432}:pw` names a pod before its password), or inside
+    one that nothing closes (the text after it may be a password). Each character is read once
+    or twice (linear)."""
+    end = len(text) if end is None else end
+    pos = start
+    while (colon := text.find(":", pos, end)) >= 0:
+        opened = text.rfind("${", pos, colon)
+        closed = text.find("}", colon, end)
+        if opened < 0 or text.find("}", opened, colon) >= 0 or closed < 0:
+            return colon
+        pos = closed + 1  # past the placeholder the colon is in
+    return -1
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
@@ -510,9 +540,9 @@ def _curls_user(items: list[Any], index: int) -> bool:
     if not isinstance(value, str):
         return False
     if option in CURL_USER_OPTIONS and program == "curl":
-        return ":" in value
-    if option in HTTPIE_AUTH_OPTIONS and program in ("http", "https"):
-        return ":" in value or any(
+        return user_colon(value) >= 0
+    if option in HTTPIE_AUTH_OPTIONS and program in HTTPIE_PROGRAMS:
+        return user_colon(value) >= 0 or any(
             item in _HTTPIE_BEARER_ITEMS or (item == "bearer" and items[at - 1] in ("-A", "--auth-type"))
             for at, item in enumerate(items[1:_CONFIG_ITEMS_READ], 1)
             if isinstance(item, str) and at != index
@@ -896,7 +926,7 @@ POSITIONAL_PASSWORD_PROGRAMS = (
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
 # and these, whose options' values a list may hold attached (`[curl, -uadmin:pw]`) or whose
 # secret depends on an item anywhere (`[http, -a, TOKEN, -A, bearer]`: hunt 215 F1, F2)
-_JOINED_PROGRAMS = _LOGON_PROGRAMS | {"curl", "http", "https"}
+_JOINED_PROGRAMS = _LOGON_PROGRAMS | {"curl", *HTTPIE_PROGRAMS}
 _COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", "base64", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),

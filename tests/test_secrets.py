@@ -3758,3 +3758,47 @@ def test_a_pod_reference_written_with_an_escape_is_one_whatever_else_the_file_ho
     assert document is not None and problems == []
     assert document.data["application"]["pods"][1]["vars"]["DB_PASSWORD"] == "${db:5432}"
     assert [s.path for s in secrets.document_secrets(document).found] == []
+
+
+def test_ory_secrets_after_the_product_s_name_or_with_an_index() -> None:
+    # the last notes' weak points: Ory reads `SECRETS_SYSTEM_0` (the list's first item) from the
+    # environment, and compose files name them after the product (`HYDRA_SECRETS_SYSTEM`)
+    for name in ("SECRETS_SYSTEM_0", "HYDRA_SECRETS_SYSTEM", "KRATOS_SECRETS_COOKIE_1", "ORY_SECRETS_CIPHER"):
+        assert is_secret_var_name(name), name
+    # another word before or after names a setting, not the secret
+    for name in ("MY_SECRETS_SYSTEM", "SECRETS_SYSTEM_NAME", "SECRETS_DEFAULT_NAMESPACE", "HYDRA_SECRETS_DIR"):
+        assert not is_secret_var_name(name), name
+    base = "application:\n  name: shop\n  pods:\n    - name: hydra\n      image: oryd/hydra:v2.2\n      path: /\n"
+    text = base + "      vars:\n        SECRETS_SYSTEM_0: Zq9o1abcdefgh\n        HYDRA_SECRETS_SYSTEM: Zq9o2abcdefgh\n"
+    masked = mask_text(load(text))
+    assert masked.endswith("SECRETS_SYSTEM_0: *************\n        HYDRA_SECRETS_SYSTEM: *************\n")
+
+
+def test_httpie_run_as_a_module_and_xh_are_read_as_httpie() -> None:
+    # the last notes' weak points: `python -m httpie` and xh (`xh`, `xhs`) take httpie's `-a user:password`
+    assert shown("xh -a admin:Zq9x1 https://x.io") == ["Zq9x1"]
+    assert shown("xhs --auth=admin:Zq9x2 x.io") == ["Zq9x2"]
+    assert shown("python -m httpie -a admin:Zq9x3 https://x.io") == ["Zq9x3"]
+    assert shown("xh -A bearer -a Zq9x4 x.io") == ["Zq9x4"]
+    assert shown("xh -a admin x.io") == []  # xh asks for the password
+    assert shown("xhosa -a admin:pw") == []  # no program of httpie's
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    for command, masked_command in (
+        ('[xh, -a, "admin:Zq9x5", x.io]', '[xh, -a, "***********", x.io]'),
+        ("[python, -m, httpie, -aadmin:Zq9x6abc, x.io]", "[python, -m, httpie, -aadmin:********, x.io]"),
+    ):
+        assert f"command: {masked_command}\n" in mask_text(load(base + f"      command: {command}\n")), command
+
+
+def test_a_user_name_written_as_a_pod_reference_is_not_starred() -> None:
+    # the last notes' weak point: the password starts after the first `:` outside a `${...}`;
+    # `http -a ${db:5432}:PW` starred `5432}:PW`
+    assert shown("http -a ${db:5432}:Zq9u1 x.io") == ["Zq9u1"]
+    assert shown("curl -u ${db:5432}:Zq9u2 x.io") == ["Zq9u2"]
+    assert shown("curl -u ${DB_USER}:Zq9u3 x.io") == ["Zq9u3"]
+    assert shown("curl -u ${db:Zq9u4 x.io") == ["Zq9u4"]  # nothing closes it: the colon ends the user
+    assert shown("curl -u ${db:5432} x.io") == []  # no password: curl asks
+    base = "application:\n  name: shop\n  pods:\n    - name: db\n      image: postgres:16\n      path: /\n"
+    command = '      command: [curl, -u, "${db:5432}:Zq9u5abcd", x.io]\n'
+    # the item is secret whole, but for the reference
+    assert mask_text(load(base + command)).endswith('command: [curl, -u, "${db:5432}**********", x.io]\n')
