@@ -2417,6 +2417,59 @@ def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() 
     assert len(json.loads(body)["result"]["edit"]["changes"]["file:///x"]) == server.MANY_EDITS
 
 
+def test_published_diagnostics_are_pygls_json_and_each_is_serialised_once() -> None:
+    # an edit leaves most diagnostics the same objects (to_lsp_diagnostics): their JSON is kept
+    # per document, and the message is what pygls' own _send_data writes
+    from pygls.protocol import JsonRPCProtocol
+
+    class Writer:
+        def __init__(self) -> None:
+            self.written: list[bytes] = []
+
+        def write(self, data: bytes) -> None:
+            self.written.append(data)
+
+    ls = server.NexlayerLanguageServer()
+    protocol = ls.protocol
+    protocol.set_writer(Writer())  # type: ignore[arg-type]
+    serialised: list[Any] = []
+    serialize = protocol._serialize_message
+
+    def noted(obj: Any) -> Any:
+        serialised.append(obj)
+        return serialize(obj)
+
+    protocol._serialize_message = noted  # type: ignore[method-assign]
+
+    def made(line: int, message: str) -> lsp.Diagnostic:
+        place = lsp.Range(start=lsp.Position(line=line, character=2), end=lsp.Position(line=line, character=9))
+        link = lsp.CodeDescription(href="https://example.com/NX215")
+        warning = lsp.DiagnosticSeverity.Warning
+        return lsp.Diagnostic(
+            range=place, message=message, severity=warning, code="NX215", code_description=link, source="s"
+        )
+
+    first = [made(i, f'image {i} \u00e9 "quoted"\nhelp: pin it') for i in range(5)]
+    # a name a file may have, holding what the field looks like in JSON: only the field is filled
+    uri = 'file:///x/"diagnostics": [].yaml'
+    changed = [first[0], made(9, "new"), *first[2:]]
+    for diagnostics in (first, changed, [], changed):
+        params = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=3)
+        serialised.clear()
+        ls.text_document_publish_diagnostics(params)
+        header, body = protocol.writer.written[-1].split(b"\r\n\r\n", 1)
+        assert header.startswith(b"Content-Length: %d\r\n" % len(body))
+        own = json.dumps(lsp.PublishDiagnosticsNotification(params=params), default=serialize)
+        assert body.decode() == own
+        assert json.loads(body)["params"]["uri"] == uri
+        objects = [obj for obj in serialised if isinstance(obj, lsp.Diagnostic)]
+        if diagnostics is changed and len(protocol.writer.written) == 2:
+            assert objects == [changed[1]]  # the others were the same objects as before
+        elif diagnostics is changed:
+            assert len(objects) == 5  # an empty publish forgot them
+    assert JsonRPCProtocol._send_data is not server._Protocol._send_data
+
+
 def _diag(code: str, line: int, col: int, end_col: int, hint: str | None = None) -> Diagnostic:
     return Diagnostic("nexlayer.yaml", line, col, line, end_col, code, "name", "warning", "message", hint)
 
