@@ -392,19 +392,21 @@ def config_tool_secrets(words: list[str]) -> list[tuple[int, str, int]]:
     if program == "rclone" and action not in ("create", "update"):
         return []
     arguments: list[int] = []  # the words that are no options
-    at, ended = verb + (2 if program == "rclone" else 1), False
+    at, ended, json = verb + (2 if program == "rclone" else 1), False, False
     while at < len(words):
         word = words[at]
         if not ended and word.startswith("-"):
             if program != "rclone" and word in _COMPOSER_READS:
                 return []
-            ended = word == "--"
+            ended, json = word == "--", json or word == "--json"
             at += 2 if word in with_value else 1
             continue
         arguments.append(at)
         at += 1
     if program != "rclone":
         key = words[arguments[0]] if arguments else ""
+        if json and key in COMPOSER_AUTH_KEYS and len(arguments) > 1:
+            return [(arguments[1], key, 0)]  # `--json github-oauth '{"github.com": "TOKEN"}'`: the section, whole
         which = COMPOSER_AUTH_KEYS.get(key.partition(".")[0]) if "." in key else None
         if which is None or 1 + which >= len(arguments):
             return []

@@ -3802,3 +3802,16 @@ def test_a_user_name_written_as_a_pod_reference_is_not_starred() -> None:
     command = '      command: [curl, -u, "${db:5432}:Zq9u5abcd", x.io]\n'
     # the item is secret whole, but for the reference
     assert mask_text(load(base + command)).endswith('command: [curl, -u, "${db:5432}**********", x.io]\n')
+
+
+def test_a_composer_auth_section_given_as_json_is_secret_whole() -> None:
+    # the last notes' weak point: `composer config --json github-oauth '{"github.com": "TOKEN"}'`
+    # sets the whole section, whose values are tokens
+    json_token = """'{"github.com": "Zq9c1abcdefgh"}'"""
+    assert shown(f"composer config --json github-oauth {json_token}") == [json_token[1:-1]]  # inside the quotes
+    assert shown(f"composer config -g --json bearer {json_token}") == [json_token[1:-1]]
+    assert shown(f"composer config --json extra.hosts {json_token}") == []  # no auth key
+    assert shown(f"composer config github-oauth {json_token}") == []  # without --json: no section is set
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: php:8.3\n      path: /\n"
+    command = f"      command: [composer, config, --json, gitlab-token, {json_token}]\n"
+    assert mask_text(load(base + command)).endswith(f"gitlab-token, '{'*' * (len(json_token) - 2)}']\n")
