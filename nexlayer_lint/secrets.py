@@ -3088,6 +3088,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
     block_item: _PastedItem | None = None  # the item whose `value` the block is, before its name
     below = False  # the block is the value of a key left empty (`password:`): scalars, if any
     lone_dash = -1  # the column of a lone `-` in that block, whose item is read on the lines below
+    keys: list[tuple[int, str]] = []  # the keys the line is under, by their column (Ory's `secrets:`)
     for line in text.split("\n") if "\n" in text else ():
         start = len(line) - len(line.lstrip(" \t"))
         bare = line.rstrip(" \t\r")
@@ -3143,6 +3144,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         colon = line.find(":", start)
         key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
         name = key.strip("\"'")  # `- "name": "DB_PASSWORD"` (hunt 170 F8)
+        while keys and keys[-1][0] >= start:
+            keys.pop()  # (each key is pushed once and popped once: linear)
+        # Ory's `secrets:` then `system:` (`cookie:`...), as its config files write its secrets
+        ory = bool(keys) and keys[-1][1].lower() == "secrets" and _is_ory_secret(["SECRETS", *name_parts(name)])
+        if key:
+            keys.append((start, name))
         value = len(line) - len(line[colon + 1 :].lstrip(" \t")) if key else len(line)
         in_item = top is not None and is_value_key(name)
         if key and _flow_at(line, value) and not is_secret_var_name(name) and not (in_item and top and top.named):
@@ -3165,7 +3172,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             key
             and _CONFIG_KEY.fullmatch(key)
             and line[colon + 1 : colon + 2] in (" ", "\t", "", "\r")
-            and (_pasted_secret_name(label) or in_item)
+            and (_pasted_secret_name(label) or in_item or ory)
             and not (var is not None and _CAPITALS_NAME.fullmatch(var.group(2)))
             # `- key: timeout`, a `secretKeyRef`'s `key: password`: a name (hunt 173 F2)
             and not (var is not None and _PLAIN_WORD.fullmatch(var.group(2)))
@@ -3182,7 +3189,7 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
             header = header and _BLOCK_HEADER.fullmatch(words[-1]) is not None
             # not a value YAML reads as empty or as no text (`""`, `null`, `~`, `*alias`, `{{ .Values.x }}`: F8)
             written = line[value:end]
-            secret = _pasted_secret_name(label)
+            secret = _pasted_secret_name(label) or ory
             parts: list[Part] = []
             if below or header or _BLOCK_HEADER.fullmatch(line, value, end) is not None:
                 if secret:  # `password: |`, or `password:` and its value below: the lines under it
