@@ -983,13 +983,10 @@ def oracle_logon_parts(text: str) -> list[Part]:
 
 
 # a program's name as a word (maybe after a folder: `/usr/bin/redis-cli`); one of LOGIN_PROGRAMS
-# counts only when its verb is `login` (_past_login)
-_PROGRAM = lazy(  # also right after a separator or a substitution's start: `a;redis-cli`, `$(sshpass`
-    r"(?<![^\s'\"/;|&(`])(redis-cli|sshpass|mongo(?:sh|dump|restore|export|import)?|sqlcmd|zip|unzip|smbclient|mysqladmin"
-    r"|ldap(?:search|add|modify|delete|whoami|passwd)|mosquitto_(?:sub|pub|rr)|cqlsh|lftp|influx|ssh-keygen|caddy"
-    r"|openssl|rabbitmqadmin"
-    r"|docker|podman|buildah|skopeo|nerdctl|oras|registry|az|acr|oc|cf)(?=[\s'\"]|\Z)"
-)
+# counts only when its verb is `login` (_past_login); also right after a separator or a
+# substitution's start: `a;redis-cli`, `$(sshpass`
+_PROGRAM_NAMES = "|".join(map(re.escape, sorted((set(PASSWORD_OPTIONS) - {"login"}) | LOGIN_PROGRAMS)))
+_PROGRAM = lazy(rf"(?<![^\s'\"/;|&(`])({_PROGRAM_NAMES})(?=[\s'\"]|\Z)")
 _LOGIN = lazy(r"login(?=[\s'\"]|\Z)")
 # `a && b`, `a; b`, `a | b`, a new line: the next command; not a line continued by a backslash
 _COMMAND_END = lazy(r"[;&|]|(?<!\\)\n")
@@ -1008,8 +1005,10 @@ _SHORT_OPTION = {
     "--plaintext": lazy(r"(?<![^\s'\"])--plaintext(?:[ \t]+|=)"),
     "-k": lazy(r"(?<![^\s'\"])-k[ \t]+"),  # `openssl enc -k PASSWORD`
     "-s": lazy(r"(?<![^\s'\"])-s[ \t]+"),  # ldappasswd's new password
+    "-t": lazy(r"(?<![^\s'\"])-t[ \t]+"),  # influx's token
 }
-assert set(PASSWORD_OPTIONS.values()) <= set(_SHORT_OPTION), "every program's option has its pattern"
+_OPTIONS_USED = {*PASSWORD_OPTIONS.values(), *(option for more in MORE_PASSWORD_OPTIONS.values() for option in more)}
+assert _OPTIONS_USED.issubset(_SHORT_OPTION), "every program's option has its pattern"
 
 
 def _program_option_parts(text: str) -> list[Part]:

@@ -2101,9 +2101,15 @@ PASSWORD_OPTIONS = {
     # hunt 203 F4: `openssl enc -k PASSWORD`, `rabbitmqadmin -u admin -p PASSWORD`
     "openssl": "-k",
     "rabbitmqadmin": "-p",
+    # hunt 226 F5: twine's `-p` (its `--password`), Neo4j's shell, SQL Server's bcp and mssql-cli
+    "twine": "-p",
+    "cypher-shell": "-p",
+    "bcp": "-P",
+    "mssql-cli": "-P",
 }
-# a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203 F4)
-MORE_PASSWORD_OPTIONS = {"ldappasswd": ("-s",)}
+# a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203
+# F4); influx's token (`-t`, its `--token`: hunt 226 F5)
+MORE_PASSWORD_OPTIONS = {"ldappasswd": ("-s",), "influx": ("-t",)}
 # `login` and its `-p`: registries' and Azure's (`az login --service-principal -u id -p x`,
 # `az acr login -n reg -u id -p x`: `acr` is read as `helm registry`'s `registry` is)
 # (and OpenShift's `oc login -p`, Cloud Foundry's `cf login -p`: hunt 188 F5)

@@ -3832,3 +3832,16 @@ def test_ory_secrets_in_a_pasted_config_are_read_under_their_section() -> None:
     var = "      vars:\n        HYDRA_YML: |\n" + "".join(f"          {line}\n" for line in pasted.splitlines())
     masked = mask_text(load(base + var))
     assert "Zq9o" not in masked and "system: journald" in masked and "same_site_mode: Lax" in masked
+
+
+def test_hunt_226s_password_options_of_more_programs() -> None:
+    # F5: twine's `-p`, Neo4j's cypher-shell `-p`, SQL Server's bcp and mssql-cli `-P`, influx's `-t`
+    assert shown("twine upload -u __token__ -p T1Zq9Kf83 dist/*") == ["T1Zq9Kf83"]
+    assert shown("cypher-shell -u neo4j -p T2Zq9Kf83 'RETURN 1'") == ["T2Zq9Kf83"]
+    assert shown("bcp db.dbo.t out f -S db -U sa -P T3Zq9Kf83") == ["T3Zq9Kf83"]
+    assert shown("mssql-cli -S db -U sa -P T4Zq9Kf83") == ["T4Zq9Kf83"]
+    assert shown("influx setup -p T5Zq9Kf83 -t T6Zq9Kf83") == ["T5Zq9Kf83", "T6Zq9Kf83"]
+    assert shown("docker run -t -p 80:80 x && zip -t a.zip") == []  # another program's `-t`, `-p`
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: influxdb:2.7\n      path: /\n"
+    command = "      command: [influx, write, -t, T7Zq9Kf83, -b, x]\n"
+    assert mask_text(load(base + command)).endswith("command: [influx, write, -t, *********, -b, x]\n")
