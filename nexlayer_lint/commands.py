@@ -24,6 +24,7 @@ from nexlayer_lint.lazy_regex import lazy
 from nexlayer_lint.secrets import (
     ATTACHED_PASSWORD_PROGRAMS,
     CONFIG_OPTIONS,
+    CONFIG_TOOLS,
     ENDS_A_JOIN,
     HERE_STRING,
     HEREDOC_QUOTING,
@@ -88,7 +89,7 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _mongo_password_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
-        if "rclone" in text or "composer" in text:
+        if "rclone" in text or "composer" in text or "poetry" in text:
             found += _config_tool_parts(text)
     if "-a" in text and ("http" in text or "xh" in text):
         found += _httpie_auth_parts(text)
@@ -672,9 +673,9 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 
 
 # Config commands that take a key and its value as two words (no `set`): rclone's `config create
-# NAME TYPE KEY VALUE...` and Composer's `config http-basic.HOST USER PASSWORD`; which words are
-# secret is secrets.config_tool_secrets' to say, for a string's words as for a list's items.
-_CONFIG_TOOL = lazy(r"(?<![^\s'\"/;|&(`])(?:rclone|composer(?:\.phar)?)(?=[ \t])")
+# NAME TYPE KEY VALUE...`, Composer's and Poetry's `config http-basic.HOST USER PASSWORD`; which
+# words are secret is secrets.config_tool_secrets' to say, for a string's words as for a list's items.
+_CONFIG_TOOL = lazy(rf"(?<![^\s'\"/;|&(`])(?:{'|'.join(map(re.escape, CONFIG_TOOLS))})(?=[ \t])")
 
 
 def _config_tool_parts(text: str) -> list[Part]:

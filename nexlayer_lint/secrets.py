@@ -363,26 +363,34 @@ COMPOSER_AUTH_KEYS = {
 }
 
 
+# Poetry's (`poetry config http-basic.NAME USER PASSWORD`, `pypi-token.NAME TOKEN`: hunt 226 F6)
+POETRY_AUTH_KEYS = {"http-basic": 1, "pypi-token": 0}
+CONFIG_TOOLS = ("rclone", "composer", "composer.phar", "poetry")  # config_tool_secrets' programs
+
+
 _CONFIG_ITEMS_READ = 64  # a config command list's first items are read for its secrets (linear)
-# rclone's and Composer's options whose value is the next word (an unknown one's value may be
-# taken for a word, but never the `config` verb: it is looked for by name)
+# rclone's, Composer's and Poetry's options whose value is the next word (an unknown one's value
+# may be taken for a word, but never the `config` verb: it is looked for by name)
 _RCLONE_WITH_VALUE = frozenset({"--config", "--log-file", "--log-level", "--state", "--result", "--cache-dir"})
 _COMPOSER_WITH_VALUE = frozenset({"-d", "--working-dir", "-f", "--file"})
-_COMPOSER_READS = frozenset({"-l", "--list", "--unset", "-e", "--editor"})  # they set nothing
+_POETRY_WITH_VALUE = frozenset({"-C", "--directory", "-P", "--project"})
+_COMPOSER_READS = frozenset({"-l", "--list", "--unset", "-e", "--editor"})  # they set nothing (Poetry's too)
 
 
 def config_tool_secrets(words: list[str]) -> list[tuple[int, str, int]]:
-    """The secret words of an rclone or Composer config command, words[0] its program (after
-    `php`, `composer.phar`), each as (index, label, where in the word the secret starts):
+    """The secret words of an rclone, Composer or Poetry config command, words[0] its program
+    (after `php`, `composer.phar`), each as (index, label, where in the word the secret starts):
     rclone's `config create NAME TYPE KEY VALUE...` and `config update NAME KEY VALUE...` (or
     `KEY=VALUE`), the value of a key named like a secret (not a URL: swift's `auth`); Composer's
-    `config http-basic.HOST USER PASSWORD` and its other auth keys (COMPOSER_AUTH_KEYS). Options
-    anywhere, global ones before `config` too; after `--`, words only."""
+    `config http-basic.HOST USER PASSWORD` and its other auth keys (COMPOSER_AUTH_KEYS); Poetry's
+    `config http-basic.NAME USER PASSWORD` and `pypi-token.NAME TOKEN`, labelled with the
+    environment variable Poetry reads it from instead (`POETRY_HTTP_BASIC_NAME_PASSWORD`).
+    Options anywhere, global ones before `config` too; after `--`, words only."""
     first = 1 if words and _program_name(words[0]) == "php" else 0
     program = _program_name(words[first]) if len(words) > first else None
-    if program not in ("rclone", "composer", "composer.phar"):
+    if program not in CONFIG_TOOLS:
         return []
-    with_value = _RCLONE_WITH_VALUE if program == "rclone" else _COMPOSER_WITH_VALUE
+    with_value = {"rclone": _RCLONE_WITH_VALUE, "poetry": _POETRY_WITH_VALUE}.get(program, _COMPOSER_WITH_VALUE)
     verb = next(
         (at for at in range(first + 1, len(words)) if words[at] == "config" and words[at - 1] not in with_value), None
     )
@@ -403,6 +411,14 @@ def config_tool_secrets(words: list[str]) -> list[tuple[int, str, int]]:
             continue
         arguments.append(at)
         at += 1
+    if program == "poetry":
+        key = words[arguments[0]] if arguments else ""
+        section, dot, name = key.partition(".")
+        which = POETRY_AUTH_KEYS.get(section) if dot and name else None
+        if which is None or 1 + which >= len(arguments):
+            return []
+        variable = f"POETRY_{section}_{name}{'_PASSWORD' if which else ''}".replace("-", "_").replace(".", "_").upper()
+        return [(arguments[1 + which], variable, 0)]
     if program != "rclone":
         key = words[arguments[0]] if arguments else ""
         if json and key in COMPOSER_AUTH_KEYS and len(arguments) > 1:
@@ -434,7 +450,7 @@ def _config_tool_secret(items: list[Any], index: int) -> str | None:
     """The key whose secret items[index] is, whole, in an rclone or Composer config list
     (config_tool_secrets; an item `KEY=VALUE` is an assignment, read as such), else None. Only a
     list's first _CONFIG_ITEMS_READ items are read: each item in a bounded time (linear)."""
-    if index >= _CONFIG_ITEMS_READ or _program_name(items[0]) not in ("rclone", "composer", "composer.phar", "php"):
+    if index >= _CONFIG_ITEMS_READ or _program_name(items[0]) not in (*CONFIG_TOOLS, "php"):
         return None
     words = [
         item if isinstance(item, str) else str(item) if isinstance(item, int | float) else ""

@@ -3845,3 +3845,16 @@ def test_hunt_226s_password_options_of_more_programs() -> None:
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: influxdb:2.7\n      path: /\n"
     command = "      command: [influx, write, -t, T7Zq9Kf83, -b, x]\n"
     assert mask_text(load(base + command)).endswith("command: [influx, write, -t, *********, -b, x]\n")
+
+
+def test_hunt_226s_poetry_credentials() -> None:
+    # F6: Poetry's `config http-basic.NAME USER PASSWORD` and `config pypi-token.NAME TOKEN`, as
+    # Composer's; named after the environment variable Poetry reads instead
+    text = "poetry config http-basic.private ci P1Zq9Kf83 && poetry -C /app config pypi-token.pypi P2Zq9Kf83"
+    assert shown(text) == ["P1Zq9Kf83", "P2Zq9Kf83"]
+    assert [p.label for p in parts_in(text)] == ["POETRY_HTTP_BASIC_PRIVATE_PASSWORD", "POETRY_PYPI_TOKEN_PYPI"]
+    for text in ("poetry config --unset http-basic.private", "poetry config virtualenvs.create false"):
+        assert shown(text) == [], text
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: python:3.12\n      path: /\n"
+    command = "      command: [poetry, config, --local, http-basic.repo, ci, P3Zq9Kf83]\n"
+    assert mask_text(load(base + command)).endswith("http-basic.repo, ci, *********]\n")
