@@ -1031,6 +1031,8 @@ def parts_in(
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
+    if "printf" in text and "%" in text:
+        found = _printf_arguments(text, found)
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
@@ -3464,6 +3466,40 @@ def _printf_argument(
 
 
 _PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]")
+# a printf's quoted format (`printf 'API_KEY=%s\n' x`, `printf -- "..."`, `\"` in a quoted command)
+_PRINTF_FORMAT = lazy(r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:--[ \t]+)?\\?(['\"])")
+# a value that is nothing but conversions and the escapes a printf writes as blanks
+_CONVERSIONS_ONLY = lazy(r"(?:%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]|\\[ntr])+")
+
+
+def _printf_arguments(text: str, parts: list[Part]) -> list[Part]:
+    """`parts`, with a secret written as a printf's conversion (`printf 'API_KEY=%s\n' x > .env`,
+    `printf '{"password":"%s"}' x`: hunt 226 F1) found in the argument the conversion takes
+    instead: the `%s` is no secret, the word `x` is. A secret with literal text besides its
+    conversions stays, and the arguments are added. Each format is read once, each part's text
+    once (linear)."""
+    formats: dict[int, _PrintfFormat] = {}
+    quotes = [(match.start(1), match.group(1)) for match in _PRINTF_FORMAT.finditer(text)]
+    if not quotes:
+        return parts
+    starts = [quote_at for quote_at, _ in quotes]
+    found: list[Part] = []
+    for part in parts:
+        at = bisect.bisect_left(starts, part.start) - 1
+        arguments: list[Part] = []
+        if at >= 0:
+            quote_at, quote = quotes[at]
+            for conversion in _PRINTF_ANY.finditer(text, part.start, part.end):
+                argument = None
+                if conversion.group() != "%%":
+                    argument = _printf_argument(text, quote, quote_at, conversion.start(), formats)
+                if argument is not None:
+                    arguments.append(Part(*argument, part.kind, part.label))
+        whole = arguments and _CONVERSIONS_ONLY.fullmatch(text, part.start, part.end) is not None
+        found += arguments if whole else [part, *arguments]
+    return found
+
+
 _PRINTF_WORD = lazy(r"[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s>|;&<]+)")
 
 

@@ -3858,3 +3858,18 @@ def test_hunt_226s_poetry_credentials() -> None:
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: python:3.12\n      path: /\n"
     command = "      command: [poetry, config, --local, http-basic.repo, ci, P3Zq9Kf83]\n"
     assert mask_text(load(base + command)).endswith("http-basic.repo, ci, *********]\n")
+
+
+def test_hunt_226s_secret_written_by_printf_is_its_argument() -> None:
+    # F1: `printf 'API_KEY=%s\n' x > .env` starred the conversion and showed the argument
+    assert shown("printf 'API_KEY=%s\\n' Zq9p1abcdef > .env && node server.js") == ["Zq9p1abcdef"]
+    assert shown('printf "DB_PASSWORD=%s\\n" Zq9p2abc >> .env') == ["Zq9p2abc"]
+    assert shown("""printf '{"password":"%s"}' Zq9p3abc > c.json""") == ["Zq9p3abc"]
+    assert shown("printf 'USER=%s\\nDB_PASSWORD=%s\\n' admin Zq9p4abc > .env") == ["Zq9p4abc"]
+    # a reference as the argument: nothing to star (the conversion stays, as before)
+    assert shown("""printf 'API_KEY=%s\\n' "$API_KEY" > .env""") == ["%s\\n"]
+    # literal text besides the conversion: both
+    assert shown("printf 'API_KEY=sk-%s\\n' Zq9p5abc > .env") == ["sk-%s\\n", "Zq9p5abc"]
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: node:20\n      path: /\n"
+    command = "      command: \"printf 'API_KEY=%s' Zq9p6abcdef > .env && node server.js\"\n"
+    assert mask_text(load(base + command)).endswith("'API_KEY=%s' *********** > .env && node server.js\"\n")
