@@ -77,7 +77,7 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         if "curl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
-        if "-H" in text or "header" in text:
+        if "-H" in text or "eader" in text or "EADER" in text:  # `--header`, git's `extraHeader`
             found += _header_parts(text)
         if "--arg" in text:
             found += _jq_arg_parts(text)
@@ -695,19 +695,28 @@ def _config_tool_parts(text: str) -> list[Part]:
 
 # An HTTP header given to `-H` or `--header` (curl, wget, httpie's `--header`): `-H "X-Api-Key: x"`.
 HEADER_OPTIONS = ("-H", "--header")
-_HEADER_OPTION = lazy(r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"])))")  # `-HX-Key:x` too
+_HEADER_OPTION = lazy(  # `-HX-Key:x` too; and git's `-c http.extraHeader=...` (`http.<url>.extraheader`: hunt 226 F2)
+    r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"]))"
+    r"|(?i:http\.(?:[^\s='\"]{1,256}\.)?extraheader)=)"
+)
 _HEADER_NAME = lazy(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 # An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
-_AUTH_SCHEME = lazy(r"(?:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")
+_AUTH_SCHEME = lazy(r"(?i:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")  # in any case, as HTTP reads it
 
 
 def _header_parts(text: str) -> list[Part]:
-    """The value of each header given to `-H` or `--header` whose name looks secret (`X-Api-Key`,
-    `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
+    """The value of each header given to `-H`, `--header` or git's `http.extraHeader` whose name
+    looks secret (`X-Api-Key`, `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
     found: list[Part] = []
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), WORD_STOP)
+        quote = text[match.start() - 1 : match.start()]
+        if quote in ("'", '"') and text[match.end() : match.end() + 1] != quote:
+            # the option in the quotes of its word (`"-HX-Api-Key: x"`, `'http.extraheader=Name: x'`):
+            # the value runs to their end, blanks and all
+            close = text.find(quote, match.end())
+            end = len(text) if close < 0 else close
         pos = max(end, match.end())  # each character is read for one value at most (linear)
         found += header_parts(text, start, end)
     return found

@@ -101,6 +101,8 @@ _ALONE_NOT_SECRET = (["PWD"], ["SECRETS"])  # the shell's working directory; a p
 # Vault's dev server's root token is given by its "ID" (`VAULT_DEV_ROOT_TOKEN_ID`,
 # `-dev-root-token-id`): the token itself, though an `_ID` otherwise describes a secret
 _ROOT_TOKEN_ID = ["ROOT", "TOKEN", "ID"]
+# git's `GIT_CONFIG_KEY_<n>` names a config key; its `GIT_CONFIG_VALUE_<n>` holds the value (hunt 226 F9)
+_GIT_CONFIG_KEY = ["GIT", "CONFIG", "KEY"]
 # Ory Hydra's and Kratos' secrets (`SECRETS_SYSTEM`, `secrets.cookie`...): the term first, then
 # what the secret is for, a word that would otherwise name the term's setting (hunt 213 F2); maybe
 # after the product's name (`HYDRA_SECRETS_SYSTEM`) and before a qualifier (`SECRETS_SYSTEM_0`,
@@ -177,7 +179,11 @@ def _is_secret_name(name: str) -> bool:
 
         name = unicodedata.normalize("NFKC", name).translate(_LOOKALIKES)
     parts = name_parts(name)
-    if not parts or parts in _ALONE_NOT_SECRET:
+    if (
+        not parts
+        or parts in _ALONE_NOT_SECRET
+        or (parts[:3] == _GIT_CONFIG_KEY and all(p.isdigit() for p in parts[3:]))
+    ):
         return False
     if parts[-3:] == _ROOT_TOKEN_ID or _is_ory_secret(parts):
         return True
@@ -800,8 +806,14 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Slack app token", r"xapp-[0-9]-[A-Za-z0-9-]{10,}"),
     ("an age secret key", r"AGE-SECRET-KEY-1[0-9A-Z]{50,}"),
     # an HTTP Authorization header's credentials (`Basic dXNlcjpwYXNz`, `Bearer eyJ...`), 16
-    # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown
-    ("an HTTP credential", r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"),
+    # characters or more (not the words of `Bearer tokens expire`); the scheme's word is shown.
+    # HTTP reads the scheme in any case (actions/checkout writes `basic`: hunt 226 F2); in lower or
+    # upper case, with a digit or `+/=` among its first characters (not `basic internationalization`)
+    (
+        "an HTTP credential",
+        r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"
+        r"|(?:basic|bearer|BASIC|BEARER) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}",
+    ),
     # the key material of a PEM block (or an armored PGP one), from its BEGIN line to its END line (`_pem_end`)
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
 )
@@ -886,6 +898,7 @@ _HINT = lazy(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
+    r"|basic |bearer |BASIC |BEARER "
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
@@ -1031,8 +1044,11 @@ def parts_in(
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
-    if "printf" in text and "%" in text:
-        found = _printf_arguments(text, found)
+    if "%" in text:
+        if "printf" in text:
+            found = _printf_arguments(text, found)
+        # a conversion left is a format's placeholder (a log format's `token=%(token_id)s`: hunt 226 F9)
+        found = [part for part in found if _CONVERSIONS_ONLY.fullmatch(text, part.start, part.end) is None]
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
@@ -3468,8 +3484,11 @@ def _printf_argument(
 _PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]")
 # a printf's quoted format (`printf 'API_KEY=%s\n' x`, `printf -- "..."`, `\"` in a quoted command)
 _PRINTF_FORMAT = lazy(r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:--[ \t]+)?\\?(['\"])")
-# a value that is nothing but conversions and the escapes a printf writes as blanks
-_CONVERSIONS_ONLY = lazy(r"(?:%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]|\\[ntr])+")
+# a value that is nothing but conversions (printf's, Python's `%(name)s`) and the escapes a printf
+# writes as blanks
+_CONVERSIONS_ONLY = lazy(
+    r"(?:%(?:[1-9][0-9]{0,2}\$|\([A-Za-z_][A-Za-z0-9_.]{0,64}\))?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGcr]|\\[ntr])+"
+)
 
 
 def _printf_arguments(text: str, parts: list[Part]) -> list[Part]:

@@ -3866,10 +3866,36 @@ def test_hunt_226s_secret_written_by_printf_is_its_argument() -> None:
     assert shown('printf "DB_PASSWORD=%s\\n" Zq9p2abc >> .env') == ["Zq9p2abc"]
     assert shown("""printf '{"password":"%s"}' Zq9p3abc > c.json""") == ["Zq9p3abc"]
     assert shown("printf 'USER=%s\\nDB_PASSWORD=%s\\n' admin Zq9p4abc > .env") == ["Zq9p4abc"]
-    # a reference as the argument: nothing to star (the conversion stays, as before)
-    assert shown("""printf 'API_KEY=%s\\n' "$API_KEY" > .env""") == ["%s\\n"]
+    # a reference as the argument: nothing to star, the conversion neither
+    assert shown("""printf 'API_KEY=%s\\n' "$API_KEY" > .env""") == []
     # literal text besides the conversion: both
     assert shown("printf 'API_KEY=sk-%s\\n' Zq9p5abc > .env") == ["sk-%s\\n", "Zq9p5abc"]
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: node:20\n      path: /\n"
     command = "      command: \"printf 'API_KEY=%s' Zq9p6abcdef > .env && node server.js\"\n"
     assert mask_text(load(base + command)).endswith("'API_KEY=%s' *********** > .env && node server.js\"\n")
+
+
+def test_hunt_226s_headers_in_git_config_and_schemes_in_any_case() -> None:
+    # F2: actions/checkout writes `basic` in lower case; git's `http.extraHeader` is a header
+    credential = "eC1hY2Nlc3MtdG9rZW46WnE5S2Y4M0xtUHE3MlhzV3Y="
+    assert shown(f'git -c http.extraheader="AUTHORIZATION: basic {credential}" clone https://x.io/r') == [credential]
+    assert shown(f"Authorization: bearer {credential}") == [credential]
+    assert shown('git -c http.extraHeader="PRIVATE-TOKEN: Zq9g1abcdef" clone x') == ["Zq9g1abcdef"]
+    assert shown("git -c 'http.https://x.io/.extraheader=X-Api-Key: Zq9g2abc' fetch") == ["Zq9g2abc"]
+    # an option inside its word's quotes: the value runs to their end
+    assert shown("curl '-HX-Api-Key: Zq9g3abc' x") == ["Zq9g3abc"]
+    assert shown('curl "--header=X-Api-Key: Zq9g4abc" x') == ["Zq9g4abc"]
+    # prose: a lower-case scheme needs a digit or `+/=` in what follows it
+    assert shown("basic internationalization and bearer authentication_methods") == []
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: alpine/git:2.45\n      path: /\n"
+    command = '      command: [git, -c, "http.extraheader=PRIVATE-TOKEN: Zq9g5abc", clone, x]\n'
+    assert mask_text(load(base + command)).endswith('"http.extraheader=PRIVATE-TOKEN: ********", clone, x]\n')
+
+
+def test_hunt_226s_false_alarms_on_git_config_keys_and_log_formats() -> None:
+    # F9: GIT_CONFIG_KEY_<n> holds a config key's name; a format's conversion is no secret
+    assert not is_secret_var_name("GIT_CONFIG_KEY_0")
+    assert is_secret_var_name("GIT_CONFIG_KEY_SECRET")
+    assert shown("%(asctime)s token=%(token_id)s %(message)s") == []
+    assert shown("echo API_KEY=%s") == []
+    assert shown("API_KEY=%sZq9f1abc") == ["%sZq9f1abc"]  # literal text besides it
