@@ -541,18 +541,22 @@ _HTTPIE_BEARER_ITEMS = ("-Abearer", "--auth-type=bearer")  # and `bearer` after 
 
 def user_colon(text: str, start: int = 0, end: int | None = None) -> int:
     """Where the `:` that ends the user name of `user:password` in text[start:end] is, or -1: the
-    first one outside a `${...}` (`${db:5432}:pw` names a pod before its password), or inside
-    one that nothing closes (the text after it may be a password). Each character is read once
-    or twice (linear)."""
+    first one that is not a pod reference's (`${db:5432}:pw` names a pod before its password; a
+    shell's default, `${USER:-admin:pw}`, may hold the password: hunt 225 F1). Each character is
+    read once or twice (linear)."""
     end = len(text) if end is None else end
     pos = start
     while (colon := text.find(":", pos, end)) >= 0:
         opened = text.rfind("${", pos, colon)
         closed = text.find("}", colon, end)
-        if opened < 0 or text.find("}", opened, colon) >= 0 or closed < 0:
+        if opened < 0 or closed < 0 or _POD_REFERENCE.fullmatch(text, opened, closed + 1) is None:
             return colon
-        pos = closed + 1  # past the placeholder the colon is in
+        pos = closed + 1  # past the reference
     return -1
+
+
+# `${name:port}`: a pod's name (a lower-case letter first) and a port (checks/app.py's reference)
+_POD_REFERENCE = lazy(r"\$\{[^\W\d_A-Z](?:[^\W_A-Z]|-)*:[0-9]+\}")
 
 
 def _curls_user(items: list[Any], index: int) -> bool:
