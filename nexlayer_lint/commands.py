@@ -35,6 +35,7 @@ from nexlayer_lint.secrets import (
     OPENSSL_SOURCE,
     PASSWORD_OPTIONS,
     POSITIONAL_PASSWORD_PROGRAMS,
+    SHELL_WORD_STOP,
     SQL_DOUBLE_QUOTE,
     TEMPLATE_AT,
     WORD_STOP,
@@ -461,7 +462,7 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
     the password at the `;`. Not at the text's end (a command list's item, `["mysql", "-px;"]`,
     is no shell's) unless what it ends is a reference, not escaped (`\\;`), and not inside the
     word (`pa;ss`): starring all of it hides a password written unquoted."""
-    start, end = value_from(text, at, WORD_STOP)
+    start, end = value_from(text, at, SHELL_WORD_STOP)
     # quoted: what follows its closing quote is joined to the word by the shell (`-a 'x'y`,
     # `'x'"y"`: hunt 153 F8), unless it ends an item or the command (`["-a", "x", "-v"]`); a
     # quoted part only when it closes before the next blank (else the quotes pair otherwise)
@@ -469,7 +470,7 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
     while start > at and text[end : end + 1] in ("'", '"') and text[end + 1 : end + 2] not in ENDS_A_JOIN:
         after = end + 1
         if blank < 0:  # found once (hunt 158 F4: a search per part was quadratic)
-            found = WORD_STOP.search(text, after)
+            found = SHELL_WORD_STOP.search(text, after)
             blank = found.start() if found else len(text)
         if text[after] in ("'", '"'):
             close = text.find(text[after], after + 1, blank)
@@ -477,7 +478,7 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
                 break
             end = close
         else:
-            end = max(value_from(text, after, WORD_STOP)[1], after + 1)
+            end = max(value_from(text, after, SHELL_WORD_STOP)[1], after + 1)
     if start == at:
         stop = end
         while stop - start > 1 and text[stop - 1] in ";&|" and text[stop - 2] != "\\":
@@ -648,27 +649,32 @@ def _curl_user_parts(text: str) -> list[Part]:
 # token, whole. Only after one of those words (a URL's `http://` is none).
 _HTTPIE = lazy(r"(?<![^\s'\"/;|&(`])(?:https?|httpie|xhs?)(?=[ \t'\"]|\Z)")
 _HTTPIE_AUTH = lazy(r"(?<![^\s'\"])(-a|--auth)(?:[ \t]+|=|(?<=-a)(?=[^\s=-]))")  # `-aUSER:PW` too
-_HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A[ \t]*|--auth-type(?:[ \t]+|=))['\"]?bearer")
+# `-A bearer`, `-Abearer`, `-A=bearer` (hunt 225 F2), `--auth-type=bearer`
+_HTTPIE_BEARER = lazy(r"(?<![^\s'\"])(?:-A(?:[ \t]*|=)|--auth-type(?:[ \t]+|=))['\"]?bearer")
 
 
 def _httpie_auth_parts(text: str) -> list[Part]:
-    """The password (or bearer token) of each `-a`/`--auth` after an httpie command in `text`."""
+    """The password (or bearer token) of each `-a`/`--auth` in an httpie command in `text`, to
+    the command's end (`pip install httpie && rsync -a host:/srv` gives rsync's `-a`: hunt 225
+    F4). Each command is read once (linear)."""
     found: list[Part] = []
-    program = _HTTPIE.search(text)
-    if program is None:
-        return found
-    bearer = _HTTPIE_BEARER.search(text, program.end()) is not None
-    pos = program.end()
-    while (match := _HTTPIE_AUTH.search(text, pos)) is not None:
-        start, end = _command_word(text, match.end())
-        pos = max(end, match.end())  # each character is read for one value at most (linear)
-        colon = user_colon(text, start, end)
-        if colon >= 0:
-            start = colon + 1
-        elif not bearer:
-            continue  # `-a user`: httpie asks for the password
-        if end > start and not not_an_option_value(text, start, end):
-            found += literal_parts(text, start, end, "option", match.group(1))
+    pos = 0
+    while (program := _HTTPIE.search(text, pos)) is not None:
+        command_end = _COMMAND_END.search(text, program.end())
+        stop = command_end.start() if command_end else len(text)
+        bearer = _HTTPIE_BEARER.search(text, program.end(), stop) is not None
+        pos = program.end()
+        while (match := _HTTPIE_AUTH.search(text, pos, stop)) is not None:
+            start, end = _command_word(text, match.end())
+            pos = max(end, match.end())  # each character is read for one value at most (linear)
+            colon = user_colon(text, start, end)
+            if colon >= 0:
+                start = colon + 1
+            elif not bearer:
+                continue  # `-a user`: httpie asks for the password
+            if end > start and not not_an_option_value(text, start, end):
+                found += literal_parts(text, start, end, "option", match.group(1))
+        pos = max(pos, stop)
     return found
 
 

@@ -536,7 +536,7 @@ def program_option(option: str | None, item: object) -> str | None:
 CURL_USER_OPTIONS = ("-u", "--user", "-U", "--proxy-user")  # `user:password`, the server's or the proxy's
 HTTPIE_AUTH_OPTIONS = ("-a", "--auth")  # httpie's `user:password`, or a token after `-A bearer`
 HTTPIE_PROGRAMS = ("http", "https", "httpie", "xh", "xhs")  # `python -m httpie`; xh takes httpie's options
-_HTTPIE_BEARER_ITEMS = ("-Abearer", "--auth-type=bearer")  # and `bearer` after `-A`, `--auth-type`
+_HTTPIE_BEARER_ITEMS = ("-Abearer", "-A=bearer", "--auth-type=bearer")  # and `bearer` after `-A`, `--auth-type`
 
 
 def user_colon(text: str, start: int = 0, end: int | None = None) -> int:
@@ -934,6 +934,9 @@ _ASSIGNED_NAME = lazy(r"(?<![A-Za-z0-9_.-])-{0,2}([A-Za-z_][A-Za-z0-9_.-]{0,127}
 # F2), at one after an even run (`\\ `: hunt 191 F7); runs of up to four told apart
 _VALUE_STOP = lazy(r"[,;&'\"]|(?:(?<!\\)|(?<=(?<!\\)\\\\)|(?<=(?<!\\)\\\\\\\\))\s")
 WORD_STOP = lazy(r"\s")
+# where a shell's unquoted word ends: at a blank no odd run of `\` escapes (_VALUE_STOP's rule:
+# `-u admin:pw\ more` gives one word, hunt 225 F5)
+SHELL_WORD_STOP = lazy(r"(?:(?<!\\)|(?<=(?<!\\)\\\\)|(?<=(?<!\\)\\\\\\\\))\s")
 TEMPLATE_AT = lazy(r"<%[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*%>")  # a template's place, `<% URL %>`
 
 
@@ -1652,7 +1655,9 @@ def _assigned_parts(text: str) -> list[Part]:
         if name in _PATH_OPTIONS:  # `--from-file=key=/k`: `key` names a file's entry, `/k` its path
             pos = value_from(text, pos, WORD_STOP)[1]
             continue
-        secret = is_secret_var_name(name) and name_parts(name)[-1] not in LAST_PART_TERMS
+        parts = name_parts(name)
+        # (Ory's `SECRETS_COOKIE` is one, its term first: hunt 225 F3)
+        secret = is_secret_var_name(name) and (parts[-1] not in LAST_PART_TERMS or _is_ory_secret(parts))
         # a signature after a query's or a connection string's `&`, `?` or `;` (not cosign's
         # `--signature=file.sig`: hunt 156 F13)
         joined = text[match.start() - 1 : match.start()] in ("&", "?", ";")

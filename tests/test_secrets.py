@@ -3902,3 +3902,26 @@ def test_hunt_226s_false_alarms_on_git_config_keys_and_log_formats() -> None:
     assert shown("%(asctime)s token=%(token_id)s %(message)s") == []
     assert shown("echo API_KEY=%s") == []
     assert shown("API_KEY=%sZq9f1abc") == ["%sZq9f1abc"]  # literal text besides it
+
+
+def test_hunt_225s_review_of_the_httpie_and_ory_changes() -> None:
+    # F4 (my regression): `xh`, `httpie` named in an install command made every later `-a` httpie's
+    for text in (
+        "pip install httpie && rsync -a backup:/srv/data /data && nginx",
+        "cargo install xh && docker cp -a web:/app/static /srv && nginx",
+    ):
+        assert shown(text) == [], text
+    assert shown("pip install httpie && http -a admin:Zq9r1abc x.io") == ["Zq9r1abc"]
+    # F2: `-A=bearer`, as httpie reads it
+    assert shown("xh -A=bearer -a Zq9r2abcdef https://api.example.com/me") == ["Zq9r2abcdef"]
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+    command = "      command: [http, -A=bearer, -a, Zq9r3abcdef, x.io]\n"
+    assert mask_text(load(base + command)).endswith("command: [http, -A=bearer, -a, ***********, x.io]\n")
+    # F3: Ory's `SECRETS_COOKIE=x` as a word (its last part alone names no secret there)
+    text = "export SECRETS_COOKIE=Zq9r4abcdef SECRETS_SYSTEM=Zq9r5abcdef && hydra serve all"
+    assert shown(text) == ["Zq9r4abcdef", "Zq9r5abcdef"]
+    assert shown("RUST_LOG=buzz_auth=info") == []
+    # F5: a blank escaped by a backslash is inside the word, as a shell reads it
+    assert shown("curl -u admin:Zq9r6\\ Tail https://x.io") == ["Zq9r6\\ Tail"]
+    assert shown("mysql -pZq9r7\\ tail db") == ["Zq9r7\\ tail"]
+    assert shown("http -a u:Zq9r8\\\\ next x.io") == ["Zq9r8\\\\"]  # `\\` escapes the backslash, not the blank
