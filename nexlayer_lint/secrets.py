@@ -1002,6 +1002,8 @@ def parts_in(
         found += literal_parts(text, sign + 1, len(text), "assignment", text[:sign].strip())
     if _may_hold_netrc(text):
         found += _netrc_parts(text)  # a `.netrc`'s text, in a var, a command, a comment (hunt 154 F8)
+    if "pgpass" in text or "PGPASS" in text:
+        found += _pgpass_parts(text)
     if not _hinted(text):
         return found
     more_tokens = _MORE_HINT.search(text) is not None
@@ -3101,6 +3103,26 @@ _NO_TEXT = frozenset({"null", "Null", "NULL", "~", "true", "false", "True", "Fal
 def _pasted(text: str) -> bool:
     """Whether a var's value may hold a YAML file pasted in it (_pasted_yaml_parts)."""
     return "\n" in text and ":" in text
+
+
+# A line of PostgreSQL's password file, `host:port:database:user:password` (a port or `*`
+# second), in a text that names the file (`echo 'db:5432:shop:app:pw' > ~/.pgpass`,
+# `PGPASSFILE`: hunt 226 F3). Its fields hold no `:` (but the password), so each is read once.
+_PGPASS_LINE = lazy(r"(?<![^\s'\"])([^\s:'\"]+):(?:[0-9]{1,5}|\*):[^\s:'\"]+:[^\s:'\"]+:([^\s'\"]+)")
+
+
+def _pgpass_parts(text: str) -> list[Part]:
+    """The password of each `.pgpass` line in a text that names the file (_PGPASS_LINE), whose
+    host has a letter, a dot or is `*` (not a time, `12:30:45:00:01`)."""
+    found: list[Part] = []
+    for line in _PGPASS_LINE.finditer(text):
+        host = line.group(1)
+        if host.isdigit():
+            continue
+        start, end = line.span(2)
+        if not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", "password")
+    return found
 
 
 def _may_hold_netrc(text: str) -> bool:

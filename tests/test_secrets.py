@@ -3925,3 +3925,14 @@ def test_hunt_225s_review_of_the_httpie_and_ory_changes() -> None:
     assert shown("curl -u admin:Zq9r6\\ Tail https://x.io") == ["Zq9r6\\ Tail"]
     assert shown("mysql -pZq9r7\\ tail db") == ["Zq9r7\\ tail"]
     assert shown("http -a u:Zq9r8\\\\ next x.io") == ["Zq9r8\\\\"]  # `\\` escapes the backslash, not the blank
+
+
+def test_hunt_226s_pgpass_lines() -> None:
+    # F3: PostgreSQL's password file, `host:port:database:user:password`, in a text naming it
+    assert shown("echo 'db.pod:5432:shop:app:Zq9q1abc' > ~/.pgpass && pg_dump -h db.pod shop") == ["Zq9q1abc"]
+    assert shown("echo db:*:*:app:Zq9q2abc >> /root/.pgpass") == ["Zq9q2abc"]
+    assert shown("printf 'db:5432:*:app:%s\\n' Zq9q3abc > ~/.pgpass") == ["Zq9q3abc"]
+    assert shown("cat <<EOF > ~/.pgpass\\ndb:5432:shop:app:Zq9q4abc\\nEOF") == ["Zq9q4abc"]
+    assert shown('echo "db:5432:*:app:$PGPW" > ~/.pgpass') == []  # a reference
+    assert shown("chmod 600 ~/.pgpass && date 12:30:45:00:01") == []  # no host
+    assert shown("echo 'db.pod:5432:shop:app:Zq9q5abc' > /tmp/x") == []  # no .pgpass named
