@@ -3932,7 +3932,7 @@ def test_hunt_226s_pgpass_lines() -> None:
     assert shown("echo 'db.pod:5432:shop:app:Zq9q1abc' > ~/.pgpass && pg_dump -h db.pod shop") == ["Zq9q1abc"]
     assert shown("echo db:*:*:app:Zq9q2abc >> /root/.pgpass") == ["Zq9q2abc"]
     assert shown("printf 'db:5432:*:app:%s\\n' Zq9q3abc > ~/.pgpass") == ["Zq9q3abc"]
-    assert shown("cat <<EOF > ~/.pgpass\\ndb:5432:shop:app:Zq9q4abc\\nEOF") == ["Zq9q4abc"]
+    assert shown("cat <<EOF > ~/.pgpass\ndb:5432:shop:app:Zq9q4abc\nEOF") == ["Zq9q4abc"]
     assert shown('echo "db:5432:*:app:$PGPW" > ~/.pgpass') == []  # a reference
     assert shown("chmod 600 ~/.pgpass && date 12:30:45:00:01") == []  # no host
     assert shown("echo 'db.pod:5432:shop:app:Zq9q5abc' > /tmp/x") == []  # no .pgpass named
