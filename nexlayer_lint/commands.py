@@ -69,13 +69,15 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         # (`[a"b] ["sh", ...]`: hunt 125 F2); read twice, a string nested in a string in ... was
         # read 2**depth times (hunt 126 F3)
         found += _escaped_strings_parts(text, strings.decoded)
+    if (HERE_STRING in text or "|" in text) and ("-" in text or "secret" in text):
+        found += _stdin_parts(text)  # a here-string's word, or what a pipe brings
     if "-" in text:
         found += _option_parts(text)
-        if HERE_STRING in text or "|" in text:  # a here-string's word, or what a pipe brings
-            found += _stdin_parts(text)
+        if "secret" in text or "put-parameter" in text:
+            found += _store_option_parts(text)
         if "-p" in text:
             found += _attached_parts(text)
-        if "curl" in text:
+        if "curl" in text or "etcdctl" in text:
             found += _curl_user_parts(text)
         found += _program_option_parts(text)
         if "-H" in text or "eader" in text or "EADER" in text:  # `--header`, git's `extraHeader`
@@ -495,11 +497,77 @@ def _command_word(text: str, at: int) -> tuple[int, int]:
 
 def _stdin_reader(text: str, start: int, end: int) -> str | None:
     """The first option in text[start:end] that reads a secret from standard input, if any; for
-    a command that starts with sudo, its `-S` too (`echo pw | sudo -S apt-get update`: hunt 188 F5)."""
+    a command that starts with sudo, its `-S` too (`echo pw | sudo -S apt-get update`: hunt 188 F5);
+    for a secret store's command that reads its secret there, the command (_SECRET_STORE)."""
     sudo = _SUDO.match(text, start)
     if sudo is not None and (option := _sudo_stdin(text, sudo.end(), end)) is not None:
         return option
+    store = _SECRET_STORE.match(text, start, end)
+    if store is not None and _store_reads_stdin(text, store, end):
+        return " ".join(store.group(1).split())
     return next((m.group() for m in _OPTION_NAME.finditer(text, start, end) if reads_stdin(m.group())), None)
+
+
+# A secret store's command that may read the secret from standard input (hunt 226 F4): `docker
+# secret create NAME -` (podman's too), `gcloud secrets create NAME --data-file=-` (`versions
+# add`), `wrangler secret put NAME`, `gh secret set NAME` (without `--body` or `--env-file`)
+_SECRET_STORE = lazy(
+    r"[ \t]*(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
+    r"|gcloud[ \t]+secrets[ \t]+(?:create|versions[ \t]+add)"
+    r"|wrangler[ \t]+secret[ \t]+put|gh[ \t]+secret[ \t]+set)(?=[ \t]|$)"
+)
+_GCLOUD_STDIN = lazy(r"(?<![^\s'\"])--data-file(?:=|[ \t]+)-(?![^\s'\"])")
+_GH_SECRET_GIVEN = lazy(r"(?<![^\s'\"])(?:--body|-b|--env-file|-f)(?![^\s='\"])")
+
+
+def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
+    """Whether the secret store's command `store` matched, to text[end], reads standard input."""
+    command = store.group(1)
+    if command.startswith(("docker", "podman")):
+        words = text[store.end() : end].split()
+        return bool(words) and words[-1] == "-"
+    if command.startswith("gcloud"):
+        return _GCLOUD_STDIN.search(text, store.end(), end) is not None
+    if command.startswith("gh"):
+        return _GH_SECRET_GIVEN.search(text, store.end(), end) is None
+    return True  # wrangler's `secret put` always does
+
+
+# A secret store's command given the secret as an option's value (hunt 226 F4): `gh secret set
+# NAME --body x` (`-b x`), `az keyvault secret set ... --value x`, `aws ssm put-parameter ...
+# --type SecureString --value x` (a String or StringList parameter is no secret)
+_STORE_COMMAND = lazy(
+    r"(?<![^\s'\"/;|&(`])(?:(gh)[ \t]+secret[ \t]+set|(az)[ \t]+keyvault[ \t]+secret[ \t]+set"
+    r"|(aws)[ \t]+ssm[ \t]+put-parameter)(?=[ \t])"
+)
+_STORE_VALUE_OPTION = {
+    "gh": lazy(r"(?<![^\s'\"])(--body|-b)(?:[ \t]+|=)"),
+    "az": lazy(r"(?<![^\s'\"])(--value)(?:[ \t]+|=)"),
+    "aws": lazy(r"(?<![^\s'\"])(--value)(?:[ \t]+|=)"),
+}
+_SECURE_STRING = lazy(r"(?<![^\s'\"])--type(?:[ \t]+|=)['\"]?SecureString")
+
+
+def _store_option_parts(text: str) -> list[Part]:
+    """The secret a store's command is given as an option's value (_STORE_COMMAND). Each command
+    (to _COMMAND_END) is read once (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (command := _STORE_COMMAND.search(text, pos)) is not None:
+        program = ("gh", "az", "aws")[(command.lastindex or 1) - 1]
+        command_end = _COMMAND_END.search(text, command.end())
+        stop = command_end.start() if command_end else len(text)
+        pos = max(stop, command.end())
+        if program == "aws" and _SECURE_STRING.search(text, command.end(), stop) is None:
+            continue
+        option = _STORE_VALUE_OPTION[program].search(text, command.end(), stop)
+        if option is None:
+            continue
+        start, end = _command_word(text, option.end())
+        pos = max(pos, end)
+        if end > start and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", option.group(1))
+    return found
 
 
 _SUDO = lazy(r"[ \t]*(?:[^\s/]*/)*sudo(?=[ \t])")
@@ -629,17 +697,29 @@ def _first_of(text: str, names: tuple[str, ...]) -> int:
 _USER_OPTION = lazy(r"(?<![^\s'\"])(-u|--user|-U|--proxy-user)(?:[ \t]+|=|(?=[^\s=-]))")  # -U: the proxy's
 
 
+_USER_PROGRAM = lazy(r"(?<![^\s'\"/;|&(`])(curl|etcdctl)(?=[ \t'\"]|\Z)")
+
+
 def _curl_user_parts(text: str) -> list[Part]:
-    """The password of each `-u user:password` after a `curl` in `text`: what follows the first
-    `:` of its value. Only after `curl`: `docker run -u 1000:1000` names a user and a group."""
+    """The password of each `-u user:password` in a `curl` command in `text` (etcd's `etcdctl
+    --user root:password` too: hunt 226 F5): what follows the first `:` of its value. Only in
+    their command: `docker run -u 1000:1000` names a user and a group. Each command is read once
+    (linear)."""
     found: list[Part] = []
-    pos = text.find("curl")
-    while pos >= 0 and (match := _USER_OPTION.search(text, pos)) is not None:
-        start, end = _command_word(text, match.end())
-        pos = max(end, match.end())  # each character is read for one value at most (linear)
-        colon = user_colon(text, start, end)
-        if colon >= 0 and not not_an_option_value(text, colon + 1, end):
-            found += literal_parts(text, colon + 1, end, "option", match.group(1))
+    pos = 0
+    while (program := _USER_PROGRAM.search(text, pos)) is not None:
+        command_end = _COMMAND_END.search(text, program.end())
+        stop = command_end.start() if command_end else len(text)
+        pos = program.end()
+        while (match := _USER_OPTION.search(text, pos, stop)) is not None:
+            start, end = _command_word(text, match.end())
+            pos = max(end, match.end())  # each character is read for one value at most (linear)
+            if program.group(1) == "etcdctl" and match.group(1) != "--user":
+                continue
+            colon = user_colon(text, start, end)
+            if colon >= 0 and not not_an_option_value(text, colon + 1, end):
+                found += literal_parts(text, colon + 1, end, "option", match.group(1))
+        pos = max(pos, stop)
     return found
 
 
@@ -1115,8 +1195,15 @@ _POSITIONAL_PROGRAMS = {
     # Grafana's `grafana cli admin reset-admin-password PASSWORD`, `grafana-cli admin ...`
     "grafana-cli": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
     "grafana": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
-    # HashiCorp Vault's `vault login TOKEN` (its options are written `-address=...`: hunt 203 F4)
+    # HashiCorp Vault's `vault login TOKEN` (its options are written `-address=...`: hunt 203 F4),
+    # `vault operator unseal KEY` (hunt 226 F4)
     "vault": _Reads(frozenset(), options_first=False),
+    # hunt 226 F4, F5: Doppler's `secrets set NAME VALUE`, Neo4j's `dbms set-initial-password PW`,
+    # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
+    "doppler": _Reads(frozenset({"-p", "--project", "-c", "--config", "--scope"}), options_first=False),
+    "neo4j-admin": _Reads(frozenset({"--expand-commands"}), options_first=False),
+    "rclone": _Reads(frozenset({"--config", "--log-file", "--log-level"}), options_first=False),
+    "isql": _Reads(frozenset(), options_first=False),
 }
 # one character for one, so the places stay; a list's end ends its command (`[redis-cli, AUTH,
 # u], "interval": 5`: no second word for AUTH after it)
@@ -1396,7 +1483,19 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
             return [5]
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
     if program == "vault":  # `vault login TOKEN`; not `-method=...`, whose `password=x` is a NAME=value
+        if words[:2] == ["operator", "unseal"]:
+            return [2]
         return [1] if words[:1] == ["login"] and "method" not in letters else []
+    if program == "doppler":  # `secrets set NAME VALUE` (`NAME=VALUE` is read as an assignment)
+        return [3] if words[:2] == ["secrets", "set"] and len(words) == 4 and "=" not in words[2] else []
+    if program == "neo4j-admin":  # `dbms set-initial-password PW` (Neo4j 5), `set-initial-password PW` (4)
+        if words[:2] == ["dbms", "set-initial-password"]:
+            return [2]
+        return [1] if words[:1] == ["set-initial-password"] else []
+    if program == "rclone":  # `obscure PW`: the password it obscures
+        return [1] if words[:1] == ["obscure"] else []
+    if program == "isql":  # `isql DSN USER PW`
+        return [2] if len(words) >= 3 else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,
     # `HELLO 3 AUTH USER PASSWORD`, `MIGRATE ... AUTH PASSWORD` (`AUTH2 USER PASSWORD`), `ACL SETUSER
     # USER on >PASSWORD` (hunt 152 F3)

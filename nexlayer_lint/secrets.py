@@ -567,7 +567,7 @@ def _curls_user(items: list[Any], index: int) -> bool:
     option, program, value = items[index - 1], _program_name(items[0]), items[index]
     if not isinstance(value, str):
         return False
-    if option in CURL_USER_OPTIONS and program == "curl":
+    if (option in CURL_USER_OPTIONS and program == "curl") or (option == "--user" and program == "etcdctl"):
         return user_colon(value) >= 0
     if option in HTTPIE_AUTH_OPTIONS and program in HTTPIE_PROGRAMS:
         return user_colon(value) >= 0 or any(
@@ -902,7 +902,7 @@ _HINT = lazy(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
-    r"|basic |bearer |BASIC |BEARER "
+    r"|c (?<=basic )|r (?<=bearer )"  # (first characters other branches have: see below)
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
@@ -922,6 +922,11 @@ _HINT = lazy(
     # and mosquitto_passwd take it after a `-b`; no new first character (each costs every search)
     r"|-cli[ \t,'\"]|chpasswd|rabbitmqctl|cf[ \t,]"  # (`cf auth USER PASSWORD`)
     r"|ssl[ \t,]+passwd|grafana"  # `openssl passwd PASSWORD`, `grafana cli admin reset-admin-password PASSWORD`
+    # `vault login TOKEN`, `vault operator unseal KEY`, `neo4j-admin ... set-initial-password PW`,
+    # `rclone obscure PW`, `isql DSN USER PW`; a secret store's command (`doppler secrets set NAME
+    # VALUE`, `gh secret set NAME`, `docker secret create NAME -`, `wrangler secret put NAME`: hunt 226 F4)
+    r"|gin[ \t,](?<=vault[ \t,]login[ \t,])|eal[ \t,](?<=unseal[ \t,])|-admin[ \t,'\"]|-initial-password"
+    r"|rclone[ \t,]|sql[ \t,](?<=isql[ \t,])|secrets?[ \t,]+(?:set|put|create)[ \t,]"
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -958,14 +963,24 @@ _IMP = lazy(r"imp(?:dp)?[ \t]")
 ORACLE_TOOLS = ("exp ", "exp\t", "imp ", "imp\t", "expdp", "impdp", "sqlldr", "rman")  # given a logon as sqlplus is
 POSITIONAL_PASSWORD_PROGRAMS = (
     *("htpasswd", "mosquitto_passwd", "rabbitmqctl", "redis-cli", "chpasswd", "mc", "cf", "openssl"),
-    *("grafana-cli", "grafana", "vault"),
+    *("grafana-cli", "grafana", "vault", "doppler", "neo4j-admin", "rclone", "isql"),
 )
 # a command list naming one of these is read as its command line (_joined_parts): `[sqlplus, u/pw@db]`
 _LOGON_PROGRAMS = frozenset((*POSITIONAL_PASSWORD_PROGRAMS, "sqlplus", *(tool.strip() for tool in ORACLE_TOOLS)))
 # and these, whose options' values a list may hold attached (`[curl, -uadmin:pw]`) or whose
 # secret depends on an item anywhere (`[http, -a, TOKEN, -A, bearer]`: hunt 215 F1, F2)
-_JOINED_PROGRAMS = _LOGON_PROGRAMS | {"curl", *HTTPIE_PROGRAMS}
-_COMMAND_HINTS = ('"{', "[", "config", "npm", "sqlplus", "base64", *ORACLE_TOOLS, *POSITIONAL_PASSWORD_PROGRAMS)
+_JOINED_PROGRAMS = _LOGON_PROGRAMS | {"curl", "etcdctl", *HTTPIE_PROGRAMS, *("gh", "az", "aws", "wrangler", "gcloud")}
+_COMMAND_HINTS = (
+    '"{',
+    "[",
+    "config",
+    "npm",
+    "sqlplus",
+    "base64",
+    "secret",
+    *ORACLE_TOOLS,
+    *POSITIONAL_PASSWORD_PROGRAMS,
+)
 # A double-quoted SQL literal after `BY` (`IDENTIFIED BY "x"`, after a blank, a tab or a line
 # break: hunt 159's weak points) or `PASSWORD ... =` (MySQL's `SET PASSWORD FOR 'a'@'%' = "x"`),
 # maybe escaped in a shell's string; each run of blanks is read from one letter (linear).

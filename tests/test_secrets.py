@@ -3936,3 +3936,31 @@ def test_hunt_226s_pgpass_lines() -> None:
     assert shown('echo "db:5432:*:app:$PGPW" > ~/.pgpass') == []  # a reference
     assert shown("chmod 600 ~/.pgpass && date 12:30:45:00:01") == []  # no host
     assert shown("echo 'db.pod:5432:shop:app:Zq9q5abc' > /tmp/x") == []  # no .pgpass named
+
+
+def test_hunt_226s_secret_stores_and_positional_passwords() -> None:
+    # F4: a secret store's command, given the secret as an option's value, a word or on stdin
+    assert shown("gh secret set API_TOKEN --body Zq9s1abc") == ["Zq9s1abc"]
+    assert shown("gh secret set API_TOKEN -b Zq9s2abc") == ["Zq9s2abc"]
+    assert shown("gh issue create --body 'fix the login page'") == []  # another gh command's body
+    assert shown("az keyvault secret set --vault-name kv --name db-password --value Zq9s3abc") == ["Zq9s3abc"]
+    assert shown("aws ssm put-parameter --name /app/pw --type SecureString --value Zq9s4abc") == ["Zq9s4abc"]
+    assert shown("aws ssm put-parameter --name /app/url --type String --value https://x.io") == []
+    assert shown("echo Zq9s5abc | docker secret create db_password -") == ["Zq9s5abc"]
+    assert shown("echo Zq9s6abc | docker secret create db_password ./pw.txt") == []  # a file gives it
+    assert shown("echo -n Zq9s7abc | gcloud secrets create db-password --data-file=-") == ["Zq9s7abc"]
+    assert shown("wrangler secret put API_KEY <<< Zq9s8abc") == ["Zq9s8abc"]
+    assert shown("echo Zq9s9abc | gh secret set NAME") == ["Zq9s9abc"]
+    assert shown("doppler secrets set DB_PASSWORD Zq9t1abc") == ["Zq9t1abc"]
+    assert shown("vault operator unseal Zq9t2abc") == ["Zq9t2abc"]
+    assert shown("vault login Zq9t3abc") == ["Zq9t3abc"]  # no token shape needed
+    # F5: Neo4j's initial password, rclone's obscured one, unixODBC's isql, etcd's `--user`
+    assert shown("neo4j-admin dbms set-initial-password Zq9t4abc") == ["Zq9t4abc"]
+    assert shown("rclone obscure Zq9t5abc") == ["Zq9t5abc"]
+    assert shown("isql MyDSN sa Zq9t6abc") == ["Zq9t6abc"]
+    assert shown("etcdctl --user root:Zq9t7abc put k v") == ["Zq9t7abc"]
+    # curl's `-u` only in its own command
+    assert shown("curl -fsS http://x/health && docker run -u 1000:1000 img && curl -u a:Zq9t8abc y") == ["Zq9t8abc"]
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: alpine:3.20\n      path: /\n"
+    command = "      command: [gh, secret, set, API_TOKEN, --body, Zq9t9abc]\n"
+    assert mask_text(load(base + command)).endswith("command: [gh, secret, set, API_TOKEN, --body, ********]\n")
