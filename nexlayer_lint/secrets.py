@@ -1019,6 +1019,9 @@ def parts_in(
         found += _netrc_parts(text)  # a `.netrc`'s text, in a var, a command, a comment (hunt 154 F8)
     if "pgpass" in text or "PGPASS" in text:
         found += _pgpass_parts(text)
+    xml_names: set[int] = set()
+    if "<" in text and ("=" in text or "</" in text):
+        found += _xml_parts(text, xml_names)
     if not _hinted(text):
         return found
     more_tokens = _MORE_HINT.search(text) is not None
@@ -1068,6 +1071,8 @@ def parts_in(
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
+    if xml_names:  # a `key="NAME"` attribute names the setting: `key` is no var here
+        found = [part for part in found if part.start not in xml_names]
     if "%" in text:
         if "printf" in text:
             found = _printf_arguments(text, found)
@@ -3124,6 +3129,37 @@ def _pasted(text: str) -> bool:
 # second), in a text that names the file (`echo 'db:5432:shop:app:pw' > ~/.pgpass`,
 # `PGPASSFILE`: hunt 226 F3). Its fields hold no `:` (but the password), so each is read once.
 _PGPASS_LINE = lazy(r"(?<![^\s'\"])([^\s:'\"]+):(?:[0-9]{1,5}|\*):[^\s:'\"]+:[^\s:'\"]+:([^\s'\"]+)")
+
+
+# XML settings (hunt 226 F8): an element's `key="NAME"` (or `name=`) and `value="..."` attributes
+# (.NET's appSettings, NuGet's `<add key="ClearTextPassword" value="..."/>`), and an element named
+# like a secret (Maven's `<password>x</password>`). A tag's text is read once, up to its `>`.
+_XML_TAG = lazy(r"<[A-Za-z][\w.:-]{0,64}\s[^<>]{0,4096}>")
+_XML_ATTRIBUTE = lazy(r"(?<![\w.:-])([\w.:-]{1,64})[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"<>]*)\"|'([^'<>]*)')")
+_XML_ELEMENT = lazy(r"<([A-Za-z_][\w.-]{0,64})>([^<]{1,4096})</\1>")
+
+
+def _xml_parts(text: str, names: set[int]) -> list[Part]:
+    """The secrets of the XML settings in `text` (_XML_TAG, _XML_ELEMENT); where the values of the
+    `key` (or `name`) attributes that name a setting start are added to `names`."""
+    found: list[Part] = []
+    for tag in _XML_TAG.finditer(text):
+        attributes = {}
+        for attribute in _XML_ATTRIBUTE.finditer(text, tag.start(), tag.end()):
+            group = 2 if attribute.group(2) is not None else 3
+            attributes[attribute.group(1).lower()] = attribute.span(group)
+        named = attributes.get("key") or attributes.get("name")
+        value = attributes.get("value")
+        if named is None or value is None:
+            continue
+        names.add(named[0])
+        name = text[named[0] : named[1]]
+        if is_secret_var_name(name) and not not_an_option_value(text, *value):
+            found += literal_parts(text, *value, "assignment", name)
+    for element in _XML_ELEMENT.finditer(text) if "</" in text else ():
+        if is_secret_var_name(element.group(1)) and not not_an_option_value(text, *element.span(2)):
+            found += literal_parts(text, *element.span(2), "assignment", element.group(1))
+    return found
 
 
 def _pgpass_parts(text: str) -> list[Part]:

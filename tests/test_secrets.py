@@ -3964,3 +3964,17 @@ def test_hunt_226s_secret_stores_and_positional_passwords() -> None:
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: alpine:3.20\n      path: /\n"
     command = "      command: [gh, secret, set, API_TOKEN, --body, Zq9t9abc]\n"
     assert mask_text(load(base + command)).endswith("command: [gh, secret, set, API_TOKEN, --body, ********]\n")
+
+
+def test_hunt_226s_xml_settings() -> None:
+    # F8: `<add key="NAME" value="x"/>` starred the name and showed the value; `<password>` was not read
+    settings = '<appSettings><add key="StripeSecretKey" value="Zq9x1abc" /><add key="Username" value="bob" />'
+    assert shown(settings) == ["Zq9x1abc"]
+    assert shown("<add key='ClearTextPassword' value='Zq9x2abc'/>") == ["Zq9x2abc"]
+    assert shown("<server><username>bob</username><password>Zq9x3abc</password></server>") == ["Zq9x3abc"]
+    assert shown('<add key="ApiKey" value="${API_KEY}" />') == []  # a reference
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: dotnet:8\n      path: /\n"
+    var = f"      vars:\n        APP_SETTINGS_XML: '{settings}'\n"
+    assert mask_text(load(base + var)).endswith(
+        'key="StripeSecretKey" value="********" /><add key="Username" value="bob" />\'\n'
+    )
