@@ -94,7 +94,7 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _config_parts(text)
         if "rclone" in text or "composer" in text or "poetry" in text:
             found += _config_tool_parts(text)
-    if "-a" in text and ("http" in text or "xh" in text):
+    if "http" in text or "xh" in text:
         found += _httpie_auth_parts(text)
     if "'" in text or SQL_DOUBLE_QUOTE.search(text):  # `IDENTIFIED BY "x"` too
         found += _sql_parts(text)
@@ -719,7 +719,28 @@ def _curl_user_parts(text: str) -> list[Part]:
             colon = user_colon(text, start, end)
             if colon >= 0 and not not_an_option_value(text, colon + 1, end):
                 found += literal_parts(text, colon + 1, end, "option", match.group(1))
+        if program.group(1) == "curl":
+            found += _cookie_parts(text, program.end(), stop)
         pos = max(pos, stop)
+    return found
+
+
+# curl's cookies given as `name=value` pairs (`-b 'sessionid=x; csrftoken=y'`; a word without
+# `=` names a file): each value is a session's credential, whatever its name (hunt 226 F7)
+_COOKIE_OPTION = lazy(r"(?<![^\s'\"])(?:-b|--cookie)(?:[ \t]+|=)")
+_COOKIE = lazy(r"([^\s=;]{1,128})=([^;]*)")
+
+
+def _cookie_parts(text: str, start: int, stop: int) -> list[Part]:
+    """The values of the cookies a curl command (text[start:stop]) is given by `-b`/`--cookie`."""
+    found: list[Part] = []
+    for option in _COOKIE_OPTION.finditer(text, start, stop):
+        value_start, value_end = _command_word(text, option.end())
+        if "=" not in text[value_start:value_end]:
+            continue  # a cookie file
+        for cookie in _COOKIE.finditer(text, value_start, value_end):
+            if not not_an_option_value(text, *cookie.span(2)):
+                found += literal_parts(text, *cookie.span(2), "option", cookie.group(1))
     return found
 
 
@@ -754,7 +775,28 @@ def _httpie_auth_parts(text: str) -> list[Part]:
                 continue  # `-a user`: httpie asks for the password
             if end > start and not not_an_option_value(text, start, end):
                 found += literal_parts(text, start, end, "option", match.group(1))
+        found += _httpie_item_parts(text, program.end())
         pos = max(pos, stop)
+    return found
+
+
+# httpie's request items named like a secret: a header `X-Api-Key:x`, a JSON field
+# `password:=x`, a query parameter `api_key==x` (`field=x` is an assignment: hunt 226 F7)
+_HTTPIE_ITEM = lazy(r"([A-Za-z0-9_.-]{1,128})(:=|==|:)")
+
+
+def _httpie_item_parts(text: str, at: int) -> list[Part]:
+    """The secrets of the request items of the httpie command whose words start at text[at]."""
+    found: list[Part] = []
+    words, _ = _command_words(text, at)
+    for start, end in words:
+        item = _HTTPIE_ITEM.match(text, start, end)
+        if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(1)):
+            continue  # (`https://x`: a URL)
+        if item.group(2) == ":":
+            found += header_parts(text, start, end)
+        elif not not_an_option_value(text, item.end(), end):
+            found += literal_parts(text, item.end(), end, "option", item.group(1))
     return found
 
 

@@ -978,6 +978,8 @@ _COMMAND_HINTS = (
     "sqlplus",
     "base64",
     "secret",
+    ":=",  # httpie's request items, `password:=x`, `api_key==x`
+    "==",
     *ORACLE_TOOLS,
     *POSITIONAL_PASSWORD_PROGRAMS,
 )

@@ -3978,3 +3978,14 @@ def test_hunt_226s_xml_settings() -> None:
     assert mask_text(load(base + var)).endswith(
         'key="StripeSecretKey" value="********" /><add key="Username" value="bob" />\'\n'
     )
+
+
+def test_hunt_226s_httpie_request_items_and_curl_cookies() -> None:
+    # F7: httpie's header, JSON and query items named like a secret; curl's `-b name=value` cookies
+    assert shown("http GET https://x.io/v1 X-API-Key:Zq9i1abc") == ["Zq9i1abc"]
+    assert shown("xh post https://x.io password:=Zq9i2abc name=bob") == ["Zq9i2abc"]
+    assert shown("http GET https://x.io api_key==Zq9i3abc page==2") == ["Zq9i3abc"]
+    assert shown("http GET https://x.io Accept:application/json 'Authorization:Bearer Zq9i4abcdef'") == ["Zq9i4abcdef"]
+    assert shown("curl -b 'sessionid=Zq9i5abc; csrftoken=Zq9i6' https://x.io") == ["Zq9i5abc", "Zq9i6"]
+    assert shown("curl -b cookies.txt https://x.io") == []  # a file
+    assert shown("if [ $a == b ]; then http GET https://x.io page==2; fi") == []
