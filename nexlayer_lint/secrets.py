@@ -834,6 +834,20 @@ MORE_TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     ("a Shopify token", r"shp(?:at|ca|pa|ss)_[A-Za-z0-9]{30,}"),
     ("a Stripe webhook secret", r"whsec_[A-Za-z0-9]{24,}"),
     ("a DigitalOcean token", r"do[opr]_v1_[A-Za-z0-9]{40,}"),
+    # hunt 226's list: GitLab's runner, deploy and trigger tokens, Doppler's, PlanetScale's,
+    # Supabase's, New Relic's, Linear's, Postman's, Pulumi's, Terraform Cloud's, Grafana's service
+    # accounts', and OpenAI's older keys (`T3BlbkFJ` is "OpenAI" in base64)
+    ("a GitLab token", r"gl(?:rt|dt|ptt)-[A-Za-z0-9_-]{20,}"),
+    ("a Doppler token", r"dp\.(?:st|pt|sa|ct)\.(?:[A-Za-z0-9_-]{1,32}\.)?[A-Za-z0-9]{40,}"),
+    ("a PlanetScale token", r"pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{30,}"),
+    ("a Supabase token", r"sbp_[a-f0-9]{40}"),
+    ("a New Relic key", r"NRAK-[A-Z0-9]{27}"),
+    ("a Linear API key", r"lin_api_[A-Za-z0-9]{40}"),
+    ("a Postman API key", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}"),
+    ("a Pulumi token", r"pul-[a-f0-9]{40}"),
+    ("a Terraform Cloud token", r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}"),
+    ("a Grafana service account token", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}"),
+    ("an OpenAI API key", r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"),
 )
 _ALL_TOKEN_SHAPES = TOKEN_SHAPES + MORE_TOKEN_SHAPES
 # A token starts a word: not after a letter, a digit or `_` (`xghp_...` is none). Asked in the
@@ -853,6 +867,9 @@ _MORE_TOKENS = lazy(
 _MORE_HINT_PATTERN = (
     r"_(?<=hf_)|_(?<=npm_)|_(?<=dckr_pat_)|_(?<=shpat_)|_(?<=shpca_)|_(?<=shppa_)|_(?<=shpss_)|_(?<=whsec_)"
     r"|_(?<=v1_)|-(?<=pypi-)|\.(?<=hvs\.)|\.(?<=hvb\.)"
+    r"|-(?<=glrt-)|-(?<=gldt-)|-(?<=glptt-)|\.(?<=dp\.st\.)|\.(?<=dp\.pt\.)|\.(?<=dp\.sa\.)|\.(?<=dp\.ct\.)"
+    r"|_(?<=pscale_pw_)|_(?<=pscale_tkn_)|_(?<=pscale_oauth_)|_(?<=sbp_)|-(?<=NRAK-)|_(?<=lin_api_)|-(?<=PMAK-)"
+    r"|-(?<=pul-)|\.(?<=\.atlasv1\.)|_(?<=glsa_)|-(?<=sk-)"
 )
 _MORE_HINT = lazy(_MORE_HINT_PATTERN)
 # A chat webhook's URL is its credential (anyone holding it can post): its host is shown, its path

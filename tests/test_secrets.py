@@ -3989,3 +3989,25 @@ def test_hunt_226s_httpie_request_items_and_curl_cookies() -> None:
     assert shown("curl -b 'sessionid=Zq9i5abc; csrftoken=Zq9i6' https://x.io") == ["Zq9i5abc", "Zq9i6"]
     assert shown("curl -b cookies.txt https://x.io") == []  # a file
     assert shown("if [ $a == b ]; then http GET https://x.io page==2; fi") == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "glrt-" + "aB3" * 7,
+        "dp.st.dev." + "aB3" * 15,
+        "pscale_pw_" + "aB3" * 11,
+        "sbp_" + "a1" * 20,
+        "NRAK-" + "A1B" * 9,
+        "lin_api_" + "aB3d" * 10,
+        "PMAK-" + "a1" * 12 + "-" + "b2" * 17,
+        "pul-" + "a1" * 20,
+        "aB3dE5fG7hJ9kL.atlasv1." + "aB3" * 21,
+        "glsa_" + "aB3d" * 8 + "_" + "a1b2c3d4",
+        "sk-" + "aB3d" * 5 + "T3BlbkFJ" + "aB3d" * 5,
+    ],
+)
+def test_hunt_226s_more_token_shapes(token: str) -> None:
+    # the hunt's unfiled list: tokens of common platforms, by their shape under any name
+    assert shown(f"CONFIG: run {token} now") == [token]
+    assert shown("CONFIG: pul-request task-runner sk-learn NRAK-short glrt-x") == []
