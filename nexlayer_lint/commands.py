@@ -88,7 +88,9 @@ def command_parts(text: str, *, list_words: bool = False) -> list[Part]:
         found += _basic_built_parts(text)
     if "{" in text:
         found += _quoted_object_parts(text)
-    if "changeUserPassword" in text:
+    if "mysqlsh" in text:
+        found += _mysqlsh_parts(text)
+    if "changeUserPassword" in text or ".auth(" in text:
         found += _mongo_password_parts(text)
     if "config" in text or "npm" in text:
         found += _config_parts(text)
@@ -323,16 +325,40 @@ def _quoted_object_parts(text: str) -> list[Part]:
     return found
 
 
-# MongoDB's `db.changeUserPassword('app', 'x')`: its second argument, a string (hunt 201 F4)
-_CHANGE_PASSWORD = lazy(r"""changeUserPassword\([ \t]*(?:'[^'\n]*'|\\?"[^"\n]*")[ \t]*,[ \t]*(?=\\?['"])""")
+# MongoDB's `db.changeUserPassword('app', 'x')` (hunt 201 F4) and `db.auth('app', 'x')` (hunt
+# 226 F5): the second argument, a string
+_CHANGE_PASSWORD = lazy(r"""(changeUserPassword|auth)\([ \t]*(?:'[^'\n]*'|\\?"[^"\n]*")[ \t]*,[ \t]*(?=\\?['"])""")
+
+
+# MySQL Shell's connection given without a scheme, `mysqlsh root:pw@db:3306` (`--uri`, `-u`...):
+# what follows the user's `:` up to the last `@` of the word (hunt 226 F5)
+_MYSQLSH = lazy(r"(?<![^\s'\"/;|&(`])mysqlsh(?=[ \t])")
+
+
+def _mysqlsh_parts(text: str) -> list[Part]:
+    found: list[Part] = []
+    pos = 0
+    while (program := _MYSQLSH.search(text, pos)) is not None:
+        words, pos = _command_words(text, program.end())
+        pos = max(pos, program.end())  # each command's words read once (linear)
+        for start, end in words:
+            at = text.rfind("@", start, end)
+            colon = text.find(":", start, at) if at > start else -1
+            if colon <= start or "/" in text[start:colon] or text.startswith("//", colon + 1):
+                continue  # no user, or a URL (read as URLs are)
+            if not not_an_option_value(text, colon + 1, at):
+                found += literal_parts(text, colon + 1, at, "url", "password")
+    return found
 
 
 def _mongo_password_parts(text: str) -> list[Part]:
     found: list[Part] = []
     for match in _CHANGE_PASSWORD.finditer(text):
+        if match.group(1) == "auth" and not text.endswith(".", 0, match.start()):
+            continue  # `db.auth(...)`, a method; not another function named `auth`
         start, end = value_from(text, match.end(), WORD_STOP)
         if end > start and not not_an_option_value(text, start, end):
-            found += literal_parts(text, start, end, "option", "changeUserPassword")
+            found += literal_parts(text, start, end, "option", match.group(1))
     return found
 
 

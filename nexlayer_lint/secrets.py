@@ -944,6 +944,7 @@ _HINT = lazy(
     # VALUE`, `gh secret set NAME`, `docker secret create NAME -`, `wrangler secret put NAME`: hunt 226 F4)
     r"|gin[ \t,](?<=vault[ \t,]login[ \t,])|eal[ \t,](?<=unseal[ \t,])|-admin[ \t,'\"]|-initial-password"
     r"|rclone[ \t,]|sql[ \t,](?<=isql[ \t,])|secrets?[ \t,]+(?:set|put|create)[ \t,]"
+    r"|sh[ \t,](?<=mysqlsh[ \t,])"  # MySQL Shell's `user:pw@host` (commands._mysqlsh_parts)
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -995,6 +996,7 @@ _COMMAND_HINTS = (
     "sqlplus",
     "base64",
     "secret",
+    "mysqlsh",
     ":=",  # httpie's request items, `password:=x`, `api_key==x`
     "==",
     *ORACLE_TOOLS,

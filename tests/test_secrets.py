@@ -4011,3 +4011,12 @@ def test_hunt_226s_more_token_shapes(token: str) -> None:
     # the hunt's unfiled list: tokens of common platforms, by their shape under any name
     assert shown(f"CONFIG: run {token} now") == [token]
     assert shown("CONFIG: pul-request task-runner sk-learn NRAK-short glrt-x") == []
+
+
+def test_hunt_226s_mysql_shell_and_mongo_auth() -> None:
+    # F5: MySQL Shell's connection without a scheme, MongoDB's `db.auth(user, password)`
+    assert shown("mysqlsh root:Zq9y1abc@db:3306") == ["Zq9y1abc"]
+    assert shown("mysqlsh --uri root:Zq9y2abc@db:3306/shop --sql") == ["Zq9y2abc"]
+    assert shown("mysqlsh root@db:3306 --sql") == []  # it asks
+    assert shown("mongosh admin --eval \"db.auth('root', 'Zq9y3abc')\"") == ["Zq9y3abc"]
+    assert shown("oauth('client', 'scope-x')") == []  # another function
