@@ -42,8 +42,10 @@ from nexlayer_lint.secrets import (
     Part,
     config_tool_secrets,
     entry_parts,
+    escaped,
     flow_close,
     follows_secret_flag,
+    is_doc_placeholder,
     is_secret_config_key,
     is_secret_flag,
     is_secret_var_name,
@@ -536,9 +538,11 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 
 # A secret store's command that may read the secret from standard input (hunt 226 F4): `docker
 # secret create NAME -` (podman's too), `gcloud secrets create NAME --data-file=-` (`versions
-# add`), `wrangler secret put NAME`, `gh secret set NAME` (without `--body` or `--env-file`)
+# add`), `wrangler secret put NAME` (also run by npx...), `gh secret set NAME` (without `--body`
+# or `--env-file`); `rclone obscure -` and `vault login -` (hunt 227 F7)
 _SECRET_STORE = lazy(
-    r"[ \t]*(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
+    r"[ \t]*(?:(?:npx|bunx|pnpm[ \t]+dlx|yarn)[ \t]+)?(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
+    r"|rclone[ \t]+obscure|vault[ \t]+login"
     r"|gcloud[ \t]+secrets[ \t]+(?:create|versions[ \t]+add)"
     r"|wrangler[ \t]+secret[ \t]+put|gh[ \t]+secret[ \t]+set)(?=[ \t]|$)"
 )
@@ -549,9 +553,8 @@ _GH_SECRET_GIVEN = lazy(r"(?<![^\s'\"])(?:--body|-b|--env-file|-f)(?![^\s='\"])"
 def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     """Whether the secret store's command `store` matched, to text[end], reads standard input."""
     command = store.group(1)
-    if command.startswith(("docker", "podman")):
-        words = text[store.end() : end].split()
-        return bool(words) and words[-1] == "-"
+    if command.startswith(("docker", "podman", "rclone", "vault")):  # `-` for standard input (hunt 227 F7)
+        return "-" in text[store.end() : end].split()
     if command.startswith("gcloud"):
         return _GCLOUD_STDIN.search(text, store.end(), end) is not None
     if command.startswith("gh"):
@@ -559,15 +562,44 @@ def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     return True  # wrangler's `secret put` always does
 
 
+# What may end a command, or start a quoted part or an escape that hides one (_command_stop)
+_COMMAND_STOP = lazy(r"[;&|\n'\"\\]")
+
+
+def _command_stop(text: str, at: int) -> int:
+    """Where the command that goes on at text[at] ends: its first `;`, `&`, `|` or line break
+    outside quotes and not escaped, not a redirection's `&` (`2>&1`, `&>f`): a URL's `?a=1&b=2`
+    in quotes is one word of it (hunt 227 F1). Each character is read once (linear)."""
+    pos = at
+    while (found := _COMMAND_STOP.search(text, pos)) is not None:
+        mark, where = found.group(), found.start()
+        if mark == "\\":
+            pos = where + 2
+        elif mark in "'\"":
+            close = text.find(mark, where + 1)
+            while close > 0 and mark == '"' and escaped(text, close):
+                close = text.find(mark, close + 1)
+            if close < 0:
+                return len(text)
+            pos = close + 1
+        elif mark == "&" and (text[where - 1 : where] == ">" or text[where + 1 : where + 2] == ">"):
+            pos = where + 1
+        else:
+            return where
+    return len(text)
+
+
 # A secret store's command given the secret as an option's value (hunt 226 F4): `gh secret set
 # NAME --body x` (`-b x`), `az keyvault secret set ... --value x`, `aws ssm put-parameter ...
 # --type SecureString --value x` (a String or StringList parameter is no secret)
 _STORE_COMMAND = lazy(
     r"(?<![^\s'\"/;|&(`])(?:(gh)[ \t]+secret[ \t]+set|(az)[ \t]+keyvault[ \t]+secret[ \t]+set"
-    r"|(aws)[ \t]+ssm[ \t]+put-parameter)(?=[ \t])"
+    # aws's global options before its service (`aws --region eu-west-1 ssm ...`: hunt 227 F8)
+    r"|(aws)[ \t]+(?:--?[A-Za-z][\w-]{0,32}(?:=[^\s;&|]*|[ \t]+(?!-)[^\s;&|]+)?[ \t]+){0,6}?"
+    r"ssm[ \t]+put-parameter)(?=[ \t])"
 )
 _STORE_VALUE_OPTION = {
-    "gh": lazy(r"(?<![^\s'\"])(--body|-b)(?:[ \t]+|=)"),
+    "gh": lazy(r"(?<![^\s'\"])(--body|-b)(?:[ \t]+|=|(?<=-b)(?=[^\s=-]))"),  # `-bTOKEN` too
     "az": lazy(r"(?<![^\s'\"])(--value)(?:[ \t]+|=)"),
     "aws": lazy(r"(?<![^\s'\"])(--value)(?:[ \t]+|=)"),
 }
@@ -581,8 +613,7 @@ def _store_option_parts(text: str) -> list[Part]:
     pos = 0
     while (command := _STORE_COMMAND.search(text, pos)) is not None:
         program = ("gh", "az", "aws")[(command.lastindex or 1) - 1]
-        command_end = _COMMAND_END.search(text, command.end())
-        stop = command_end.start() if command_end else len(text)
+        stop = _command_stop(text, command.end())
         pos = max(stop, command.end())
         if program == "aws" and _SECURE_STRING.search(text, command.end(), stop) is None:
             continue
@@ -734,8 +765,7 @@ def _curl_user_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     while (program := _USER_PROGRAM.search(text, pos)) is not None:
-        command_end = _COMMAND_END.search(text, program.end())
-        stop = command_end.start() if command_end else len(text)
+        stop = _command_stop(text, program.end())
         pos = program.end()
         while (match := _USER_OPTION.search(text, pos, stop)) is not None:
             start, end = _command_word(text, match.end())
@@ -787,8 +817,7 @@ def _httpie_auth_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     while (program := _HTTPIE.search(text, pos)) is not None:
-        command_end = _COMMAND_END.search(text, program.end())
-        stop = command_end.start() if command_end else len(text)
+        stop = _command_stop(text, program.end())
         bearer = _HTTPIE_BEARER.search(text, program.end(), stop) is not None
         pos = program.end()
         while (match := _HTTPIE_AUTH.search(text, pos, stop)) is not None:
@@ -801,8 +830,9 @@ def _httpie_auth_parts(text: str) -> list[Part]:
                 continue  # `-a user`: httpie asks for the password
             if end > start and not not_an_option_value(text, start, end):
                 found += literal_parts(text, start, end, "option", match.group(1))
-        found += _httpie_item_parts(text, program.end())
-        pos = max(pos, stop)
+        items, read = _httpie_item_parts(text, program.end(), stop)
+        found += items
+        pos = max(pos, stop, read)  # the words read for items are not read again (hunt 227 F5)
     return found
 
 
@@ -811,19 +841,25 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 _HTTPIE_ITEM = lazy(r"([A-Za-z0-9_.-]{1,128})(:=|==|:)")
 
 
-def _httpie_item_parts(text: str, at: int) -> list[Part]:
-    """The secrets of the request items of the httpie command whose words start at text[at]."""
+def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
+    """The secrets of the request items of the httpie command whose words start at text[at] and
+    end at `stop`, and where the words read end."""
     found: list[Part] = []
-    words, _ = _command_words(text, at)
+    words, read = _command_words(text, at)
     for start, end in words:
+        if start >= stop:
+            break
         item = _HTTPIE_ITEM.match(text, start, end)
         if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(1)):
             continue  # (`https://x`: a URL)
+        value = text[item.end() : end].strip("'\"")
+        if value.startswith("@") or is_doc_placeholder(value):
+            continue  # `password:=@/run/secrets/pw`: a file gives it (hunt 227 F10); `YOUR_API_KEY`
         if item.group(2) == ":":
             found += header_parts(text, start, end)
         elif not not_an_option_value(text, item.end(), end):
             found += literal_parts(text, item.end(), end, "option", item.group(1))
-    return found
+    return found, read
 
 
 # Config commands that take a key and its value as two words (no `set`): rclone's `config create
@@ -851,7 +887,7 @@ def _config_tool_parts(text: str) -> list[Part]:
 HEADER_OPTIONS = ("-H", "--header")
 _HEADER_OPTION = lazy(  # `-HX-Key:x` too; and git's `-c http.extraHeader=...` (`http.<url>.extraheader`: hunt 226 F2)
     r"(?<![^\s'\"])(?:-H(?:[ \t]+|(?=\S))|--header(?:[ \t]+|=|(?=['\"]))"
-    r"|(?i:http\.(?:[^\s='\"]{1,256}\.)?extraheader)=)"
+    r"|(?i:http\.(?:[^\s='\"]{1,256}\.)?extraheader)(?:=|[ \t]+(?=['\"])))"
 )
 _HEADER_NAME = lazy(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 # An Authorization header's scheme is shown, as the token shape shows it (`Bearer ***`).
@@ -1268,7 +1304,7 @@ _POSITIONAL_PROGRAMS = {
     "vault": _Reads(frozenset(), options_first=False),
     # hunt 226 F4, F5: Doppler's `secrets set NAME VALUE`, Neo4j's `dbms set-initial-password PW`,
     # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
-    "doppler": _Reads(frozenset({"-p", "--project", "-c", "--config", "--scope"}), options_first=False),
+    "doppler": _Reads(frozenset({"-p", "--project", "-c", "--config", "--scope", "--type"}), options_first=False),
     "neo4j-admin": _Reads(frozenset({"--expand-commands"}), options_first=False),
     "rclone": _Reads(frozenset({"--config", "--log-file", "--log-level"}), options_first=False),
     "isql": _Reads(frozenset(), options_first=False),
@@ -1365,6 +1401,8 @@ def _positional_password_parts(text: str, *, listed: bool = False) -> list[Part]
         for index in _password_at(name, letters, [text[start:stop] for start, stop in arguments]):
             if index >= len(arguments) or _no_literal(text, *arguments[index], last_closer):
                 continue
+            if text[arguments[index][0] : arguments[index][1]] == "-":
+                continue  # standard input gives it (`echo x | rclone obscure -`: _stdin_parts)
             if name in _LAST_WORD_PROGRAMS and _prose_or_placeholder(text, arguments, index):
                 continue
             found += literal_parts(text, *arguments[index], "option", name)
@@ -1550,20 +1588,23 @@ def _password_at(program: str, letters: str, words: list[str]) -> list[int]:
         if words[:3] == ["admin", "user", "add"]:
             return [5]
         return [5] if words[:2] == ["alias", "set"] else [6] if words[:3] == ["config", "host", "add"] else []
+    # These commands take no other word after the secret, and prose names them (`run vault login
+    # again`, `isql is the unixODBC client`: hunt 227 F4): exactly their words, or none is read.
     if program == "vault":  # `vault login TOKEN`; not `-method=...`, whose `password=x` is a NAME=value
-        if words[:2] == ["operator", "unseal"]:
+        if words[:2] == ["operator", "unseal"] and len(words) == 3:
             return [2]
-        return [1] if words[:1] == ["login"] and "method" not in letters else []
+        login = words[:1] == ["login"] and len(words) == 2 and "method" not in letters
+        return [1] if login and not (words[1].isalpha() and words[1].islower()) else []  # (no token is a word)
     if program == "doppler":  # `secrets set NAME VALUE` (`NAME=VALUE` is read as an assignment)
         return [3] if words[:2] == ["secrets", "set"] and len(words) == 4 and "=" not in words[2] else []
     if program == "neo4j-admin":  # `dbms set-initial-password PW` (Neo4j 5), `set-initial-password PW` (4)
-        if words[:2] == ["dbms", "set-initial-password"]:
+        if words[:2] == ["dbms", "set-initial-password"] and len(words) == 3:
             return [2]
-        return [1] if words[:1] == ["set-initial-password"] else []
+        return [1] if words[:1] == ["set-initial-password"] and len(words) == 2 else []
     if program == "rclone":  # `obscure PW`: the password it obscures
-        return [1] if words[:1] == ["obscure"] else []
+        return [1] if words[:1] == ["obscure"] and len(words) == 2 else []
     if program == "isql":  # `isql DSN USER PW`
-        return [2] if len(words) >= 3 else []
+        return [2] if len(words) == 3 else []
     # redis-cli's command, in any case: `AUTH [USER] PASSWORD`, `CONFIG SET requirepass PASSWORD ...`,
     # `HELLO 3 AUTH USER PASSWORD`, `MIGRATE ... AUTH PASSWORD` (`AUTH2 USER PASSWORD`), `ACL SETUSER
     # USER on >PASSWORD` (hunt 152 F3)

@@ -919,7 +919,9 @@ _HINT = lazy(
     # that start none (a branch starting with a class or an assertion would make it try each)
     r"://|\?|\$\{|=|-----BEGIN |gh[pousr]_|github_pat_|glpat-|rk_(?:live|test)_|sk_(?:live|test)_"
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
-    r"|c (?<=basic )|r (?<=bearer )"  # (first characters other branches have: see below)
+    r"|c (?<=basic )|r (?<=bearer )|BASIC |BEARER "  # (first characters other branches have: see below)
+    # a header named like a secret, given to httpie as an item (`X-Api-Key:x`: hunt 227 F2)
+    r"|:(?<=[Kk][Ee][Yy]:)|:(?<=[Tt][Oo][Kk][Ee][Nn]:)|:(?<=[Ss][Ee][Cc][Rr][Ee][Tt]:)"
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
@@ -1092,8 +1094,8 @@ def parts_in(
         for place in placeholders(text):
             if place.default_end > place.default_start and is_secret_var_name(place.name):
                 found += literal_parts(text, place.default_start, place.default_end, "default", place.name)
-    if xml_names:  # a `key="NAME"` attribute names the setting: `key` is no var here
-        found = [part for part in found if part.start not in xml_names]
+    if xml_names:  # a `key="NAME"` attribute names the setting: `key` is no var here (a token's shape is one)
+        found = [part for part in found if part.start not in xml_names or part.kind != "assignment"]
     if "%" in text:
         if "printf" in text:
             found = _printf_arguments(text, found)
@@ -3160,6 +3162,9 @@ _XML_ATTRIBUTE = lazy(r"(?<![\w.:-])([\w.:-]{1,64})[ \t\r\n]*=[ \t\r\n]*(?:\"([^
 _XML_ELEMENT = lazy(r"<([A-Za-z_][\w.-]{0,64})>([^<]{1,4096})</\1>")
 
 
+_KEY_ALONE = (["KEY"], ["KEYS"])  # an element `<Key>`: S3's object name, a dictionary's key (hunt 227)
+
+
 def _xml_parts(text: str, names: set[int]) -> list[Part]:
     """The secrets of the XML settings in `text` (_XML_TAG, _XML_ELEMENT); where the values of the
     `key` (or `name`) attributes that name a setting start are added to `names`."""
@@ -3178,7 +3183,8 @@ def _xml_parts(text: str, names: set[int]) -> list[Part]:
         if is_secret_var_name(name) and not not_an_option_value(text, *value):
             found += literal_parts(text, *value, "assignment", name)
     for element in _XML_ELEMENT.finditer(text) if "</" in text else ():
-        if is_secret_var_name(element.group(1)) and not not_an_option_value(text, *element.span(2)):
+        secret = is_secret_var_name(element.group(1)) and name_parts(element.group(1)) not in _KEY_ALONE
+        if secret and not not_an_option_value(text, *element.span(2)):
             found += literal_parts(text, *element.span(2), "assignment", element.group(1))
     return found
 
@@ -3192,6 +3198,16 @@ def _pgpass_parts(text: str) -> list[Part]:
         if host.isdigit():
             continue
         start, end = line.span(2)
+        # a password may hold blanks: in quotes it runs to their end, on a line of its own (a
+        # heredoc) to the line's end (hunt 227 F9); each to the next line break at most (linear)
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        quote = text[line.start() - 1 : line.start()]
+        if quote in ("'", '"'):
+            close = text.find(quote, end, line_end)
+            end = close if close >= 0 else end
+        elif line.start() == 0 or text[line.start() - 1] == "\n":
+            end = len(text[:line_end].rstrip(" \t\r"))
         if not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", "password")
     return found

@@ -4020,3 +4020,48 @@ def test_hunt_226s_mysql_shell_and_mongo_auth() -> None:
     assert shown("mysqlsh root@db:3306 --sql") == []  # it asks
     assert shown("mongosh admin --eval \"db.auth('root', 'Zq9y3abc')\"") == ["Zq9y3abc"]
     assert shown("oauth('client', 'scope-x')") == []  # another function
+
+
+def test_hunt_227s_review_of_the_secret_store_and_httpie_changes() -> None:
+    # F1 (my regression): a quoted `&`, `;` or `|` ended curl's command, and `-u` after it was not read
+    assert shown('curl "https://x.io/items?page=1&limit=50" -u admin:Zq9w1abc') == ["Zq9w1abc"]
+    assert shown("curl -d 'a=1&b=2' -u admin:Zq9w2abc https://x.io/") == ["Zq9w2abc"]
+    assert shown("curl x.io 2>&1 -u a:Zq9w3abc") == ["Zq9w3abc"]  # a redirection's `&`
+    assert shown("http 'https://x.io/?a=1&b=2' -a admin:Zq9w4abc") == ["Zq9w4abc"]
+    assert shown("curl x.io && docker run -u 1000:1000 img") == []
+    # F2: a header item with no other hint in the text; git config's extraHeader with a blank
+    assert shown("http pie.dev/get X-Api-Key:Zq9w5abc") == ["Zq9w5abc"]
+    assert shown('git config --global http.extraHeader "X-Api-Key: Zq9w6abc"') == ["Zq9w6abc"]
+    # F3 (my regression): a scheme in capitals was no hint any more
+    assert shown("Authorization: BEARER Zq9w7abcdefghijkl") == ["Zq9w7abcdefghijkl"]
+    # F4 (my regression): prose naming these commands
+    for text in (
+        "Session expired: run vault login again",
+        "isql is the unixODBC client",
+        "rclone obscure before saving",
+        "neo4j-admin set-initial-password must run first",
+        "vault operator unseal each node",
+    ):
+        assert shown(text) == [], text
+
+
+def test_hunt_227s_review_of_the_xml_pgpass_and_store_changes() -> None:
+    # F6 (my regression): a token's shape in a `key=` attribute was dropped with the name's read
+    token = "sk_live_" + "51Zq9" * 5
+    assert shown(f'<setting name="Stripe" key="{token}" value="enabled"/>') == [token]
+    assert shown("<Key>photos/x.jpg</Key>") == []  # S3's object name
+    # F7: `-` reads standard input: what is piped in is the secret, not the `-`
+    assert shown("echo Zq9v1abc | rclone obscure - > /config/pw") == ["Zq9v1abc"]
+    assert shown("echo Zq9v2abc | vault login -") == ["Zq9v2abc"]
+    # F8: wrangler run by npx, aws's global options, gh's attached `-bTOKEN`
+    assert shown("echo Zq9v3abc | npx wrangler secret put API_KEY") == ["Zq9v3abc"]
+    aws = "aws --region us-east-1 ssm put-parameter --name /a --type SecureString --value Zq9v4abc"
+    assert shown(aws) == ["Zq9v4abc"]
+    assert shown("gh secret set API_KEY -bZq9v5abc") == ["Zq9v5abc"]
+    # F9: a .pgpass password with blanks, in quotes or on a line of its own
+    assert shown("echo 'db:5432:shop:app:Zq9 horse battery' > ~/.pgpass") == ["Zq9 horse battery"]
+    assert shown("cat <<EOF > ~/.pgpass\ndb:5432:shop:app:Zq9 horse\nEOF") == ["Zq9 horse"]
+    # F10: httpie reads `@/path` from a file; a placeholder is none
+    assert shown("http POST https://x.io/login password:=@/run/secrets/pw") == []
+    assert shown("http GET https://x.io api_key==YOUR_API_KEY") == []
+    assert shown("doppler secrets set K --type string") == []

@@ -637,3 +637,13 @@ def test_a_long_run_of_tag_marks_after_a_pasted_secret_s_key_is_read_in_linear_t
     text = "application:\n  pods:\n    - name: web\n      vars:\n        CONFIG: |\n          db:\n"
     text += "            password: " + "!" * 40_000 + " y\n"
     assert _read_in(text, secrets.mask_text)[1] < 10 * slowness()
+
+
+def test_httpie_commands_with_quoted_separators_are_read_in_linear_time_hunt_227_f5() -> None:
+    # each httpie command's request items were read to the next unquoted separator, and the next
+    # command looked for from the next separator in quotes: 44 KB took 69 s
+    import time
+
+    started = time.perf_counter()
+    secrets.parts_in("http 'a|b' " * 4000)
+    assert time.perf_counter() - started < 10 * slowness()
