@@ -2370,21 +2370,29 @@ def test_cursors_on_one_long_line_read_the_line_once(monkeypatch: pytest.MonkeyP
     assert ends == [0]
 
 
+class _Writer:
+    """A transport that keeps what the server writes."""
+
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+
+def _server_writing() -> tuple[server.NexlayerLanguageServer, Any]:
+    """A server whose protocol writes to a _Writer."""
+    ls = server.NexlayerLanguageServer()
+    ls.protocol.set_writer(_Writer())  # type: ignore[arg-type]  # what it writes is all it is asked
+    return ls, ls.protocol
+
+
 def test_an_answer_of_many_edits_is_serialised_off_the_loop_and_written_whole() -> None:
     # hunt 121 F3: Fix all's 111,222 edits (12.6 MB) were serialised on the loop, and every other
     # document's answers waited 1.5-2.5 s
     import threading
 
-    class Writer:
-        def __init__(self) -> None:
-            self.written: list[bytes] = []
-
-        def write(self, data: bytes) -> None:
-            self.written.append(data)
-
-    ls = server.NexlayerLanguageServer()
-    protocol = ls.protocol
-    protocol.set_writer(Writer())  # type: ignore[arg-type]  # what it writes is all it is asked
+    _, protocol = _server_writing()
     threads: list[str] = []
     serialize = protocol._serialize_message
 
@@ -2422,16 +2430,7 @@ def test_published_diagnostics_are_pygls_json_and_each_is_serialised_once() -> N
     # per document, and the message is what pygls' own _send_data writes
     from pygls.protocol import JsonRPCProtocol
 
-    class Writer:
-        def __init__(self) -> None:
-            self.written: list[bytes] = []
-
-        def write(self, data: bytes) -> None:
-            self.written.append(data)
-
-    ls = server.NexlayerLanguageServer()
-    protocol = ls.protocol
-    protocol.set_writer(Writer())  # type: ignore[arg-type]
+    ls, protocol = _server_writing()
     serialised: list[Any] = []
     serialize = protocol._serialize_message
 
