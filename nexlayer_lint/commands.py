@@ -852,6 +852,9 @@ def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
         item = _HTTPIE_ITEM.match(text, start, end)
         if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(1)):
             continue  # (`https://x`: a URL)
+        quote = text[item.end() : item.end() + 1]
+        if quote in ("'", '"') and (close := text.find(quote, item.end() + 1, stop)) > 0:
+            end = max(end, close + 1)  # `Authorization:'Bearer x'`: one word, blanks and all (hunt 228 F4)
         value = text[item.end() : end].strip("'\"")
         if value.startswith("@") or is_doc_placeholder(value):
             continue  # `password:=@/run/secrets/pw`: a file gives it (hunt 227 F10); `YOUR_API_KEY`
@@ -942,6 +945,9 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
     if name is None or not is_secret_var_name(name.group(1)):
         return []
     value = name.end()
+    quote = text[value : value + 1]
+    if quote in ("'", '"') and (close := text.find(quote, value + 1, end)) > value:
+        value, end = value + 1, close  # httpie's `Authorization:'Bearer x'` (hunt 228 F4)
     scheme = _AUTH_SCHEME.match(text, value, end)
     value = scheme.end() if scheme else value
     if not_an_option_value(text, value, end):

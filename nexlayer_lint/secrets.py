@@ -2933,7 +2933,7 @@ def _secrets_under(
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and "mc" in value and _MC_ADMIN.search(value))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
-                    or (isinstance(value, str) and _may_hold_netrc(value))  # a heredoc's (hunt 162 F4)
+                    or (isinstance(value, str) and _unhinted(value))  # a heredoc's `.netrc` (hunt 162 F4)...
                     or (key[:1] in "cCaA" and bool(_program_keys(node, (key,))))  # _entrypoint_of
                     or (reads_items and isinstance(value, str | int | float))
                 ):
@@ -3159,7 +3159,13 @@ _PGPASS_LINE = lazy(r"(?<![^\s'\"])([^\s:'\"]+):(?:[0-9]{1,5}|\*):[^\s:'\"]+:[^\
 # like a secret (Maven's `<password>x</password>`). A tag's text is read once, up to its `>`.
 _XML_TAG = lazy(r"<[A-Za-z][\w.:-]{0,64}\s[^<>]{0,4096}>")
 _XML_ATTRIBUTE = lazy(r"(?<![\w.:-])([\w.:-]{1,64})[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"<>]*)\"|'([^'<>]*)')")
-_XML_ELEMENT = lazy(r"<([A-Za-z_][\w.-]{0,64})>([^<]{1,4096})</\1>")
+# an element's text: its name maybe with a namespace's prefix (`<s:password>`) and attributes
+# (`<password type="plain">`), its text maybe in CDATA (hunt 228 F2)
+_XML_ELEMENT = lazy(
+    r"<([A-Za-z_][\w.:-]{0,64})(?:\s[^<>]{0,1024})?>(?:<!\[CDATA\[([^\]<]{1,4096})\]\]>|([^<]{1,4096}))</\1>"
+)
+# .NET's `<setting name="Password" ...>` then `<value>x</value>`
+_XML_VALUE_ELEMENT = lazy(r"\s*<value>([^<]{1,4096})</value>")
 
 
 _KEY_ALONE = (["KEY"], ["KEYS"])  # an element `<Key>`: S3's object name, a dictionary's key (hunt 227)
@@ -3175,17 +3181,26 @@ def _xml_parts(text: str, names: set[int]) -> list[Part]:
             group = 2 if attribute.group(2) is not None else 3
             attributes[attribute.group(1).lower()] = attribute.span(group)
         named = attributes.get("key") or attributes.get("name")
-        value = attributes.get("value")
-        if named is None or value is None:
+        if named is None:
             continue
         names.add(named[0])
+        value = attributes.get("value")
+        if value is None and (element := _XML_VALUE_ELEMENT.match(text, tag.end())) is not None:
+            value = element.span(1)  # `<setting name="Password"><value>x</value>`
+        elif value is None and not text.startswith("/>", tag.end() - 2):
+            close = text.find("<", tag.end())  # `<entry key="db.password">x</entry>`: its text
+            value = (tag.end(), len(text) if close < 0 else close)
         name = text[named[0] : named[1]]
-        if is_secret_var_name(name) and not not_an_option_value(text, *value):
+        if value is None:
+            continue  # `<add key="x"/>`: no value
+        if value[1] > value[0] and is_secret_var_name(name) and not not_an_option_value(text, *value):
             found += literal_parts(text, *value, "assignment", name)
     for element in _XML_ELEMENT.finditer(text) if "</" in text else ():
-        secret = is_secret_var_name(element.group(1)) and name_parts(element.group(1)) not in _KEY_ALONE
-        if secret and not not_an_option_value(text, *element.span(2)):
-            found += literal_parts(text, *element.span(2), "assignment", element.group(1))
+        local = element.group(1).rpartition(":")[2]
+        secret = is_secret_var_name(local) and name_parts(local) not in _KEY_ALONE
+        span = element.span(2) if element.group(2) is not None else element.span(3)
+        if secret and not not_an_option_value(text, *span):
+            found += literal_parts(text, *span, "assignment", local)
     return found
 
 
@@ -3211,6 +3226,12 @@ def _pgpass_parts(text: str) -> list[Part]:
         if not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", "password")
     return found
+
+
+def _unhinted(text: str) -> bool:
+    """Whether `text` may hold a secret that no _HINT branch finds: a `.netrc`'s text, a `.pgpass`
+    line, an XML element (`<password>x</password>`: hunt 228 F1)."""
+    return _may_hold_netrc(text) or "pgpass" in text or "PGPASS" in text or "</" in text
 
 
 def _may_hold_netrc(text: str) -> bool:
@@ -3574,8 +3595,9 @@ def _printf_argument(
     format is the quoted text opening at `quote_at` (`printf 'machine %s\npassword %s\n' h pw`):
     the word after the format as far on as the conversions before it; None for a reference."""
     escaped_quote = text[quote_at - 1 : quote_at] == "\\"  # `sh -c "printf \"machine ...\" pw"` (hunt 202 F5)
-    command = text[max(0, quote_at - 16) : quote_at - escaped_quote].rstrip()
+    command = text[max(0, quote_at - 96) : quote_at - escaped_quote].rstrip()
     command = command[:-2].rstrip() if command.endswith(" --") else command  # `printf -- '...'`
+    command = _PRINTF_V.sub("", command)  # `printf -v line '...'` (hunt 228 F3)
     if not quote or not command.endswith("printf"):
         return None
     form = formats.get(quote_at)
@@ -3602,7 +3624,10 @@ def _printf_argument(
 
 _PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]")
 # a printf's quoted format (`printf 'API_KEY=%s\n' x`, `printf -- "..."`, `\"` in a quoted command)
-_PRINTF_FORMAT = lazy(r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:--[ \t]+)?\\?(['\"])")
+_PRINTF_FORMAT = lazy(
+    r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:-v[ \t]+[A-Za-z_][A-Za-z0-9_]{0,63}[ \t]+)?(?:--[ \t]+)?\\?(['\"])"
+)
+_PRINTF_V = lazy(r"[ \t]+-v[ \t]+[A-Za-z_][A-Za-z0-9_]{0,63}$")  # printf's variable to write, at a command's end
 # a value that is nothing but conversions (printf's, Python's `%(name)s`) and the escapes a printf
 # writes as blanks
 _CONVERSIONS_ONLY = lazy(

@@ -3973,6 +3973,7 @@ def test_hunt_226s_xml_settings() -> None:
     assert shown("<add key='ClearTextPassword' value='Zq9x2abc'/>") == ["Zq9x2abc"]
     assert shown("<server><username>bob</username><password>Zq9x3abc</password></server>") == ["Zq9x3abc"]
     assert shown('<add key="ApiKey" value="${API_KEY}" />') == []  # a reference
+    assert shown('<add key="ApiKey"/> <remove key="Password" />') == []  # no value
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: dotnet:8\n      path: /\n"
     var = f"      vars:\n        APP_SETTINGS_XML: '{settings}'\n"
     assert mask_text(load(base + var)).endswith(
@@ -4065,3 +4066,28 @@ def test_hunt_227s_review_of_the_xml_pgpass_and_store_changes() -> None:
     assert shown("http POST https://x.io/login password:=@/run/secrets/pw") == []
     assert shown("http GET https://x.io api_key==YOUR_API_KEY") == []
     assert shown("doppler secrets set K --type string") == []
+
+
+def test_hunt_228s_secrets_no_hint_leads_to_are_read_in_a_file() -> None:
+    # F1: a document's walk passed over strings no hint matched, so an XML element (and a .pgpass
+    # line without quotes) found by parts_in was never read in a real file
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: maven:3.9\n      path: /\n"
+    values = {
+        "MAVEN_SETTINGS": "'<server><username>bob</username><password>Zq9y1abc</password></server>'",
+        "PGPASS": "echo db:*:*:app:Zq9y2abc >> /root/.pgpass",
+        # F2: .NET's settings, an element with attributes, a namespace, CDATA, Java's properties
+        "DOTNET": """'<setting name="Password" serializeAs="String"><value>Zq9y3abc</value></setting>'""",
+        "PLAIN": """'<password type="plain">Zq9y4abc</password>'""",
+        "SOAP": "'<s:password>Zq9y5abc</s:password>'",
+        "CDATA": "'<password><![CDATA[Zq9y6abc]]></password>'",
+        "JAVA": """'<entry key="db.password">Zq9y7abc</entry><entry key="db.url">jdbc:x</entry>'""",
+        # F3: printf writing a variable
+        "PRINTF": """"printf -v line 'API_KEY=%s' Zq9y8abc; echo \\"$line\\" > .env\"""",
+        # F4: httpie's header item in quotes: the scheme is shown, one secret
+        "HTTPIE": """"http x.io Authorization:'Bearer Zq9y9abcdefghijklmn'\"""",
+    }
+    text = base + "      vars:\n" + "".join(f"        {name}: {value}\n" for name, value in values.items())
+    masked = mask_text(load(text))
+    assert "Zq9y" not in masked
+    for kept in ('key="db.password"', "jdbc:x", "<username>bob</username>", "Authorization:'Bearer ***", "API_KEY=%s"):
+        assert kept in masked, kept
