@@ -3597,7 +3597,9 @@ def _printf_argument(
     escaped_quote = text[quote_at - 1 : quote_at] == "\\"  # `sh -c "printf \"machine ...\" pw"` (hunt 202 F5)
     command = text[max(0, quote_at - 96) : quote_at - escaped_quote].rstrip()
     command = command[:-2].rstrip() if command.endswith(" --") else command  # `printf -- '...'`
-    command = _PRINTF_V.sub("", command)  # `printf -v line '...'` (hunt 228 F3)
+    words = command.rsplit(None, 2)
+    if len(words) == 3 and words[1] == "-v" and words[2].isidentifier():
+        command = words[0]  # `printf -v line '...'`: the variable it writes (hunt 228 F3)
     if not quote or not command.endswith("printf"):
         return None
     form = formats.get(quote_at)
@@ -3627,7 +3629,6 @@ _PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc
 _PRINTF_FORMAT = lazy(
     r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:-v[ \t]+[A-Za-z_][A-Za-z0-9_]{0,63}[ \t]+)?(?:--[ \t]+)?\\?(['\"])"
 )
-_PRINTF_V = lazy(r"[ \t]+-v[ \t]+[A-Za-z_][A-Za-z0-9_]{0,63}$")  # printf's variable to write, at a command's end
 # a value that is nothing but conversions (printf's, Python's `%(name)s`) and the escapes a printf
 # writes as blanks
 _CONVERSIONS_ONLY = lazy(
