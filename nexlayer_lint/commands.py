@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from nexlayer_lint.lazy_regex import lazy
@@ -344,6 +344,8 @@ def _mysqlsh_parts(text: str) -> list[Part]:
         words, pos = _command_words(text, program.end())
         pos = max(pos, program.end())  # each command's words read once (linear)
         for start, end in words:
+            if "(" in text[start:end]:
+                continue  # code given to `-e` (`util.dumpInstance('s3:b@x')`), no connection
             at = text.rfind("@", start, end)
             colon = text.find(":", start, at) if at > start else -1
             if colon <= start or "/" in text[start:colon] or text.startswith("//", colon + 1):
@@ -541,10 +543,11 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 # add`), `wrangler secret put NAME` (also run by npx...), `gh secret set NAME` (without `--body`
 # or `--env-file`); `rclone obscure -` and `vault login -` (hunt 227 F7)
 _SECRET_STORE = lazy(
-    r"[ \t]*(?:(?:npx|bunx|pnpm[ \t]+dlx|yarn)[ \t]+)?(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
-    r"|rclone[ \t]+obscure|vault[ \t]+login"
+    r"[ \t]*(?:(?:npx|bunx|pnpm[ \t]+(?:dlx|exec)|npm[ \t]+exec|yarn)(?:[ \t]+-[-\w]{1,32})*[ \t]+(?:--[ \t]+)?)?"
+    r"(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
+    r"|rclone[ \t]+obscure|vault[ \t]+login|doppler[ \t]+secrets[ \t]+set"
     r"|gcloud[ \t]+secrets[ \t]+(?:create|versions[ \t]+add)"
-    r"|wrangler[ \t]+secret[ \t]+put|gh[ \t]+secret[ \t]+set)(?=[ \t]|$)"
+    r"|wrangler(?:@[\w.^~-]{1,32})?[ \t]+secret[ \t]+put|gh[ \t]+secret[ \t]+set)(?=[ \t]|$)"
 )
 _GCLOUD_STDIN = lazy(r"(?<![^\s'\"])--data-file(?:=|[ \t]+)-(?![^\s'\"])")
 _GH_SECRET_GIVEN = lazy(r"(?<![^\s'\"])(?:--body|-b|--env-file|-f)(?![^\s='\"])")
@@ -559,21 +562,29 @@ def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
         return _GCLOUD_STDIN.search(text, store.end(), end) is not None
     if command.startswith("gh"):
         return _GH_SECRET_GIVEN.search(text, store.end(), end) is None
+    if command.startswith("doppler"):  # `secrets set NAME`, its value on standard input
+        words = text[store.end() : end].split()
+        return len(words) == 1 and "=" not in words[0]
     return True  # wrangler's `secret put` always does
 
 
-# What may end a command, or start a quoted part or an escape that hides one (_command_stop)
-_COMMAND_STOP = lazy(r"[;&|\n'\"\\]")
+# What may end a command, or start a quoted part, an escape or a comment (_command_stop)
+_COMMAND_STOP = lazy(r"[;&|\n'\"\\#]")
 
 
 def _command_stop(text: str, at: int) -> int:
     """Where the command that goes on at text[at] ends: its first `;`, `&`, `|` or line break
-    outside quotes and not escaped, not a redirection's `&` (`2>&1`, `&>f`): a URL's `?a=1&b=2`
-    in quotes is one word of it (hunt 227 F1). Each character is read once (linear)."""
+    outside quotes and not escaped, not a redirection's (`2>&1`, `&>f`, `<&3`, `>|f`), or a
+    comment's `#` (whose `it's` opens no quote: hunt 229 F1): a URL's `?a=1&b=2` in quotes is one
+    word of it (hunt 227 F1). Each character is read once (linear)."""
     pos = at
     while (found := _COMMAND_STOP.search(text, pos)) is not None:
         mark, where = found.group(), found.start()
-        if mark == "\\":
+        if mark == "#":
+            if where == 0 or text[where - 1] in " \t\n":
+                return where
+            pos = where + 1  # inside a word (`a#b`, a URL's fragment)
+        elif mark == "\\":
             pos = where + 2
         elif mark in "'\"":
             close = text.find(mark, where + 1)
@@ -582,7 +593,9 @@ def _command_stop(text: str, at: int) -> int:
             if close < 0:
                 return len(text)
             pos = close + 1
-        elif mark == "&" and (text[where - 1 : where] == ">" or text[where + 1 : where + 2] == ">"):
+        elif (mark == "&" and (text[where - 1 : where] in (">", "<") or text[where + 1 : where + 2] == ">")) or (
+            mark == "|" and text[where - 1 : where] == ">"
+        ):
             pos = where + 1
         else:
             return where
@@ -841,14 +854,35 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 _HTTPIE_ITEM = lazy(r"([A-Za-z0-9_.-]{1,128})(:=|==|:)")
 
 
+def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    """The words of text[start:stop] as a shell splits them: at blanks outside quotes and not
+    escaped; each character read once (linear)."""
+    at = start
+    while at < stop:
+        while at < stop and text[at] in " \t\r\n":
+            at += 1
+        if at >= stop:
+            return
+        begin, quote = at, ""
+        while at < stop and (quote or text[at] not in " \t\r\n"):
+            if quote and text[at] == quote and not (quote == '"' and escaped(text, at)):
+                quote = ""
+            elif not quote and text[at] in "'\"":
+                quote = text[at]
+            elif not quote and text[at] == "\\":
+                at += 1
+            at += 1
+        yield begin, min(at, stop)
+
+
 def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
     """The secrets of the request items of the httpie command whose words start at text[at] and
     end at `stop`, and where the words read end."""
     found: list[Part] = []
-    words, read = _command_words(text, at)
-    for start, end in words:
-        if start >= stop:
-            break
+    read = stop
+    for start, end in _shell_words(text, at, stop):  # (`name='John Doe'` is one: hunt 229 F8)
+        if end - start > 1 and text[start] in ("'", '"') and text[end - 1] == text[start]:
+            start, end = start + 1, end - 1  # `'Authorization:Bearer x'`, quoted whole
         item = _HTTPIE_ITEM.match(text, start, end)
         if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(1)):
             continue  # (`https://x`: a URL)
@@ -946,8 +980,13 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
         return []
     value = name.end()
     quote = text[value : value + 1]
-    if quote in ("'", '"') and (close := text.find(quote, value + 1, end)) > value:
-        value, end = value + 1, close  # httpie's `Authorization:'Bearer x'` (hunt 228 F4)
+    if (
+        quote in ("'", '"')
+        and end - value > 1
+        and text[end - 1] == quote
+        and text.find(quote, value + 1, end) == end - 1
+    ):
+        value, end = value + 1, end - 1  # httpie's `Authorization:'Bearer x'`, quoted whole (hunts 228 F4, 229 F4)
     scheme = _AUTH_SCHEME.match(text, value, end)
     value = scheme.end() if scheme else value
     if not_an_option_value(text, value, end):
@@ -1307,11 +1346,15 @@ _POSITIONAL_PROGRAMS = {
     "grafana": _Reads(frozenset({"--homepath", "--config", "--pluginsDir", "--repo", "--pluginUrl"}), False),
     # HashiCorp Vault's `vault login TOKEN` (its options are written `-address=...`: hunt 203 F4),
     # `vault operator unseal KEY` (hunt 226 F4)
-    "vault": _Reads(frozenset(), options_first=False),
+    "vault": _Reads(
+        frozenset({"-address", "-namespace", "-ns", "-path", "-ca-cert", "-ca-path", "-client-cert", "-client-key"})
+        | frozenset({"-tls-server-name", "-format", "-field", "-method"}),
+        options_first=False,
+    ),
     # hunt 226 F4, F5: Doppler's `secrets set NAME VALUE`, Neo4j's `dbms set-initial-password PW`,
     # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
     "doppler": _Reads(frozenset({"-p", "--project", "-c", "--config", "--scope", "--type"}), options_first=False),
-    "neo4j-admin": _Reads(frozenset({"--expand-commands"}), options_first=False),
+    "neo4j-admin": _Reads(frozenset({"--additional-config"}), options_first=False),
     "rclone": _Reads(frozenset({"--config", "--log-file", "--log-level"}), options_first=False),
     "isql": _Reads(frozenset(), options_first=False),
 }

@@ -816,7 +816,8 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     (
         "an HTTP credential",
         r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"
-        r"|(?:basic|bearer|BASIC|BEARER) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}",
+        r"|(?:basic|bearer) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}"
+        r"|(?:BASIC|BEARER) (?=[A-Z0-9+/=._~-]{0,256}[a-z])[A-Za-z0-9+/=._~-]{16,}",  # (not `BASIC PRO-TIER-2024`)
     ),
     # the key material of a PEM block (or an armored PGP one), from its BEGIN line to its END line (`_pem_end`)
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
@@ -921,7 +922,7 @@ _HINT = lazy(
     r"|xox[abposr]-|A[KS]IA|AIza|sk-(?:proj|svcacct|admin|ant)-|gsk_|SG\.|Basic |Bearer |eyJ"
     r"|c (?<=basic )|r (?<=bearer )|BASIC |BEARER "  # (first characters other branches have: see below)
     # a header named like a secret, given to httpie as an item (`X-Api-Key:x`: hunt 227 F2)
-    r"|:(?<=[Kk][Ee][Yy]:)|:(?<=[Tt][Oo][Kk][Ee][Nn]:)|:(?<=[Ss][Ee][Cc][Rr][Ee][Tt]:)"
+    r"|:(?<=[Kk][Ee][Yy]:)|:(?<=[Tt][Oo][Kk][Ee][Nn]:)|:(?<=[Ss][Ee][Cc][Rr][Ee][Tt]:)|:(?<=[Aa][Tt][Ii][Oo][Nn]:)"
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
@@ -999,8 +1000,16 @@ _COMMAND_HINTS = (
     "base64",
     "secret",
     "mysqlsh",
-    ":=",  # httpie's request items, `password:=x`, `api_key==x`
+    ":=",  # httpie's request items, `password:=x`, `api_key==x`, `X-Api-Key:x` (hunt 229 F5)
     "==",
+    "ey:",
+    "EY:",
+    "oken:",
+    "OKEN:",
+    "ecret:",
+    "ECRET:",
+    "ation:",
+    "ATION:",
     *ORACLE_TOOLS,
     *POSITIONAL_PASSWORD_PROGRAMS,
 )
@@ -1099,6 +1108,8 @@ def parts_in(
     if "%" in text:
         if "printf" in text:
             found = _printf_arguments(text, found)
+            if "-v" in text:
+                found += _printf_variable_parts(text)
         # a conversion left is a format's placeholder (a log format's `token=%(token_id)s`: hunt 226 F9)
         found = [part for part in found if _CONVERSIONS_ONLY.fullmatch(text, part.start, part.end) is None]
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
@@ -3222,7 +3233,9 @@ def _pgpass_parts(text: str) -> list[Part]:
             close = text.find(quote, end, line_end)
             end = close if close >= 0 else end
         elif line.start() == 0 or text[line.start() - 1] == "\n":
-            end = len(text[:line_end].rstrip(" \t\r"))
+            end = line_end
+            while end > start and text[end - 1] in " \t\r":
+                end -= 1  # (not a copy of the text up to it: one per line was quadratic, hunt 229 F3)
         if not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", "password")
     return found
@@ -3634,6 +3647,28 @@ _PRINTF_FORMAT = lazy(
 _CONVERSIONS_ONLY = lazy(
     r"(?:%(?:[1-9][0-9]{0,2}\$|\([A-Za-z_][A-Za-z0-9_.]{0,64}\))?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGcr]|\\[ntr])+"
 )
+
+
+# `printf -v DB_PASSWORD '%s' x`: the variable printf writes is named like a secret (hunt 229 F9)
+_PRINTF_VARIABLE = lazy(
+    r"(?<![^\s'\"/;|&(`])printf[ \t]+-v[ \t]+([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]+(?:--[ \t]+)?\\?(['\"])"
+)
+
+
+def _printf_variable_parts(text: str) -> list[Part]:
+    """The arguments of each printf that writes a variable named like a secret."""
+    found: list[Part] = []
+    formats: dict[int, _PrintfFormat] = {}
+    for command in _PRINTF_VARIABLE.finditer(text):
+        if not is_secret_var_name(command.group(1)):
+            continue
+        quote_at, quote = command.start(2), command.group(2)
+        form = formats.get(quote_at) or _printf_format(text, quote, quote_at, text[quote_at - 1 : quote_at] == "\\")
+        for conversion in form.starts:
+            argument = _printf_argument(text, quote, quote_at, conversion, formats)
+            if argument is not None:
+                found += literal_parts(text, *argument, "assignment", command.group(1))
+    return found
 
 
 def _printf_arguments(text: str, parts: list[Part]) -> list[Part]:
@@ -4899,7 +4934,8 @@ class _Spans:
 
     def hinted(self, start: int, end: int) -> bool:
         """Whether a secret inside text[start:end] could start there at all (most text: no)."""
-        return _hinted(self.text[start:end])
+        piece = self.text[start:end]
+        return _hinted(piece) or _unhinted(piece)  # an XML element, a `.pgpass` line (hunt 229 F6)
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

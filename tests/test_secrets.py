@@ -4091,3 +4091,33 @@ def test_hunt_228s_secrets_no_hint_leads_to_are_read_in_a_file() -> None:
     assert "Zq9y" not in masked
     for kept in ('key="db.password"', "jdbc:x", "<username>bob</username>", "Authorization:'Bearer ***", "API_KEY=%s"):
         assert kept in masked, kept
+
+
+def test_hunt_229s_review_of_the_command_ends_and_readers() -> None:
+    # F1, F2 (my regressions): an apostrophe in a comment opened a quote that ran to the text's end
+    assert shown('gh secret set A --body "$A"   # it\'s from CI\ngh secret set B --body Zq9b1abc') == ["Zq9b1abc"]
+    curl_then_docker = "curl -fsSLo /tmp/a.tgz https://x.io/a.tgz  # it's the tarball\ndocker run --user 1000:1000 app"
+    assert shown(curl_then_docker) == []
+    # F4 (my regression): a value quoted in part is starred whole
+    assert shown("http POST https://x.io/api X-Api-Key:'live_'Zq9b3abc") == ["'live_'Zq9b3abc"]
+    # F5: header items without `-` or `'` in the text
+    assert shown('http POST localhost:8000/api Authorization:"Bearer Zq9b4abcdefghijkl"') == ["Zq9b4abcdefghijkl"]
+    assert shown("http GET api.example.com/v1/items apikey:Zq9b5abc") == ["Zq9b5abc"]
+    # F7: wrangler run by other runners, with options or a version
+    for runner in ("npx -y wrangler", "npx wrangler@3", "pnpm exec wrangler", "npm exec -- wrangler"):
+        assert shown(f"echo Zq9b6abc | {runner} secret put API_KEY") == ["Zq9b6abc"], runner
+    # F8: an item after a quoted one holding a blank
+    assert shown("http POST https://x.io/users name='John Doe' password:=Zq9b9abc") == ["Zq9b9abc"]
+    # F9: printf writing a variable named like a secret
+    assert shown("printf -v DB_PASSWORD '%s' Zq9c1abc") == ["Zq9c1abc"]
+    # F10: `<&3`, `>|` are redirections, not the command's end
+    assert shown("curl https://x.io/ <&3 --user admin:Zq9c2abc") == ["Zq9c2abc"]
+    # and the smaller ones it saw
+    assert shown("vault login -address https://v:8200 Zq9c3abc") == ["Zq9c3abc"]
+    assert shown("echo Zq9c5abc | doppler secrets set NAME") == ["Zq9c5abc"]
+    assert shown("plan: BASIC PRO-ENTERPRISE-TIER-2024") == []
+    assert shown("mysqlsh root@db -e \"util.dumpInstance('s3:bucket@x')\"") == []
+    # F6: a repeated key's earlier copy, masked by its text
+    base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      path: /\n      vars:\n"
+    masked = mask_text(load(base + '        CONFIG: "<password>Zq9c6abc</password>"\n        CONFIG: x\n'))
+    assert "Zq9c6abc" not in masked

@@ -647,3 +647,14 @@ def test_httpie_commands_with_quoted_separators_are_read_in_linear_time_hunt_227
     started = time.perf_counter()
     secrets.parts_in("http 'a|b' " * 4000)
     assert time.perf_counter() - started < 10 * slowness()
+
+
+def test_pgpass_heredocs_are_read_in_linear_time_hunt_229_f3() -> None:
+    # each line's password end was found on a copy of the text up to it
+    import time
+
+    text = "cat > ~/.pgpass <<EOF\n" + "db.pod:5432:*:app:Zq9pw\n" * 100_000 + "EOF"
+    started = time.perf_counter()
+    found = secrets.parts_in(text)
+    assert len(found) == 100_000
+    assert time.perf_counter() - started < 10 * slowness()
