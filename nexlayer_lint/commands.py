@@ -343,9 +343,9 @@ def _mysqlsh_parts(text: str) -> list[Part]:
     while (program := _MYSQLSH.search(text, pos)) is not None:
         words, pos = _command_words(text, program.end())
         pos = max(pos, program.end())  # each command's words read once (linear)
-        for start, end in words:
-            if "(" in text[start:end]:
-                continue  # code given to `-e` (`util.dumpInstance('s3:b@x')`), no connection
+        for index, (start, end) in enumerate(words):
+            if index and text[words[index - 1][0] : words[index - 1][1]] in ("-e", "--execute"):
+                continue  # code (`-e "util.dumpInstance('s3:b@x')"`), no connection (hunt 230 F3)
             at = text.rfind("@", start, end)
             colon = text.find(":", start, at) if at > start else -1
             if colon <= start or "/" in text[start:colon] or text.startswith("//", colon + 1):
@@ -553,17 +553,27 @@ _GCLOUD_STDIN = lazy(r"(?<![^\s'\"])--data-file(?:=|[ \t]+)-(?![^\s'\"])")
 _GH_SECRET_GIVEN = lazy(r"(?<![^\s'\"])(?:--body|-b|--env-file|-f)(?![^\s='\"])")
 
 
+_DOPPLER_VALUED = frozenset({"-p", "--project", "-c", "--config", "--scope", "--type", "--token"})
+
+
 def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     """Whether the secret store's command `store` matched, to text[end], reads standard input."""
     command = store.group(1)
+    comment = text.find(" #", store.end(), end)
+    end = end if comment < 0 else comment  # `# or pass --body` is no option (hunt 230 F7)
     if command.startswith(("docker", "podman", "rclone", "vault")):  # `-` for standard input (hunt 227 F7)
         return "-" in text[store.end() : end].split()
     if command.startswith("gcloud"):
         return _GCLOUD_STDIN.search(text, store.end(), end) is not None
     if command.startswith("gh"):
         return _GH_SECRET_GIVEN.search(text, store.end(), end) is None
-    if command.startswith("doppler"):  # `secrets set NAME`, its value on standard input
-        words = text[store.end() : end].split()
+    if command.startswith("doppler"):  # `secrets set NAME [options]`, its value on standard input
+        words, skip = [], False
+        for word in text[store.end() : end].split():
+            if skip or word.startswith("-"):
+                skip = not skip and word in _DOPPLER_VALUED
+                continue
+            words.append(word)
         return len(words) == 1 and "=" not in words[0]
     return True  # wrangler's `secret put` always does
 
@@ -574,16 +584,24 @@ _COMMAND_STOP = lazy(r"[;&|\n'\"\\#]")
 
 def _command_stop(text: str, at: int) -> int:
     """Where the command that goes on at text[at] ends: its first `;`, `&`, `|` or line break
-    outside quotes and not escaped, not a redirection's (`2>&1`, `&>f`, `<&3`, `>|f`), or a
-    comment's `#` (whose `it's` opens no quote: hunt 229 F1): a URL's `?a=1&b=2` in quotes is one
-    word of it (hunt 227 F1). Each character is read once (linear)."""
+    outside quotes and not escaped, not a redirection's (`2>&1`, `&>f`, `<&3`, `>|f`): a URL's
+    `?a=1&b=2` in quotes is one word of it (hunt 227 F1). A comment is read to its line's end,
+    its `it's` opening no quote (hunt 229 F1), and the command goes on past a line break when the
+    comment's line ends with a `\\` (a commented-out line in a continued command: hunt 230 F5, as
+    read before). Each character is read once (linear)."""
     pos = at
     while (found := _COMMAND_STOP.search(text, pos)) is not None:
         mark, where = found.group(), found.start()
         if mark == "#":
-            if where == 0 or text[where - 1] in " \t\n":
-                return where
-            pos = where + 1  # inside a word (`a#b`, a URL's fragment)
+            if where > 0 and (text[where - 1] not in " \t\n" or escaped(text, where - 1)):
+                pos = where + 1  # inside a word (`a#b`, a URL's fragment, `a\ #b`: hunt 230 F1)
+                continue
+            line_end = text.find("\n", where)
+            if line_end < 0:
+                return len(text)
+            if text[line_end - 1 : line_end] != "\\" and text[line_end - 2 : line_end] != "\\\r":
+                return line_end
+            pos = line_end + 1
         elif mark == "\\":
             pos = where + 2
         elif mark in "'\"":
@@ -851,7 +869,16 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 
 # httpie's request items named like a secret: a header `X-Api-Key:x`, a JSON field
 # `password:=x`, a query parameter `api_key==x` (`field=x` is an assignment: hunt 226 F7)
-_HTTPIE_ITEM = lazy(r"([A-Za-z0-9_.-]{1,128})(:=|==|:)")
+# (its name maybe quoted, `"X-Api-Key":x`, as a shell drops the quotes: hunt 230 F8)
+_HTTPIE_ITEM = lazy(r"(['\"]?)([A-Za-z0-9_.-]{1,128})(?:\1)?(:=|==|:)")
+# what an httpie command's first word is when it is one: a method, or a URL (`pie.dev/get`,
+# `:8080/x`, `localhost`); prose naming http (`the http server logs token:x`) has neither (hunt 230 F6)
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def _httpie_target(word: str) -> bool:
+    word = word.strip("\\'\"")
+    return word.upper() in _HTTP_METHODS or any(mark in word for mark in "./:") or word.startswith("localhost")
 
 
 def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
@@ -877,26 +904,41 @@ def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
 
 def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
     """The secrets of the request items of the httpie command whose words start at text[at] and
-    end at `stop`, and where the words read end."""
+    end at `stop`, and where the words read end. Only when its first word (past options) is a
+    method or a URL: prose that names http has no items."""
     found: list[Part] = []
-    read = stop
+    target = False
     for start, end in _shell_words(text, at, stop):  # (`name='John Doe'` is one: hunt 229 F8)
+        if not target:
+            if text.startswith("-", start):
+                continue
+            if not _httpie_target(text[start:end]):
+                break
+            target = True
         if end - start > 1 and text[start] in ("'", '"') and text[end - 1] == text[start]:
             start, end = start + 1, end - 1  # `'Authorization:Bearer x'`, quoted whole
+        if text.startswith(('\\"', "\\'"), start):
+            start += 1  # `\"password:=x\"` in a double-quoted `sh -c "..."`
         item = _HTTPIE_ITEM.match(text, start, end)
-        if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(1)):
+        if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(2)):
             continue  # (`https://x`: a URL)
-        quote = text[item.end() : item.end() + 1]
-        if quote in ("'", '"') and (close := text.find(quote, item.end() + 1, stop)) > 0:
-            end = max(end, close + 1)  # `Authorization:'Bearer x'`: one word, blanks and all (hunt 228 F4)
-        value = text[item.end() : end].strip("'\"")
-        if value.startswith("@") or is_doc_placeholder(value):
+        # the value without the quotes a shell drops (`X-Api-Key:'x'`, `"X-Api-Key:x"'` in `sh -c '...'`)
+        value_start, value_end = item.end(), end
+        while value_start < value_end and text[value_start] in "'\"":
+            value_start += 1
+        while value_end > value_start and text[value_end - 1] in "'\"\\":
+            value_end -= 1
+        value = text[value_start:value_end]
+        if not value or value.startswith("@") or is_doc_placeholder(value):
             continue  # `password:=@/run/secrets/pw`: a file gives it (hunt 227 F10); `YOUR_API_KEY`
-        if item.group(2) == ":":
-            found += header_parts(text, start, end)
-        elif not not_an_option_value(text, item.end(), end):
-            found += literal_parts(text, item.end(), end, "option", item.group(1))
-    return found, read
+        if item.group(3) == ":":
+            scheme = _AUTH_SCHEME.match(text, value_start, value_end)
+            value_start = scheme.end() if scheme else value_start
+            if value.isalpha() and value.islower():
+                continue  # a header's word (`Authorization:required`), no credential
+        if not not_an_option_value(text, value_start, value_end):
+            found += literal_parts(text, value_start, value_end, "option", item.group(2))
+    return found, stop
 
 
 # Config commands that take a key and its value as two words (no `set`): rclone's `config create
@@ -938,6 +980,8 @@ def _header_parts(text: str) -> list[Part]:
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), WORD_STOP)
+        if start == match.end():  # unquoted at first: the shell's word (`Authorization:"Bearer x"`: hunt 230 F9)
+            end = max(end, next(_shell_words(text, start, len(text)), (start, end))[1])
         quote = text[match.start() - 1 : match.start()]
         if quote in ("'", '"') and text[match.end() : match.end() + 1] != quote:
             # the option in the quotes of its word (`"-HX-Api-Key: x"`, `'http.extraheader=Name: x'`):

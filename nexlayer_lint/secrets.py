@@ -816,8 +816,7 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     (
         "an HTTP credential",
         r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"
-        r"|(?:basic|bearer) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}"
-        r"|(?:BASIC|BEARER) (?=[A-Z0-9+/=._~-]{0,256}[a-z])[A-Za-z0-9+/=._~-]{16,}",  # (not `BASIC PRO-TIER-2024`)
+        r"|(?:basic|bearer|BASIC|BEARER) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}",
     ),
     # the key material of a PEM block (or an armored PGP one), from its BEGIN line to its END line (`_pem_end`)
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
@@ -923,6 +922,7 @@ _HINT = lazy(
     r"|c (?<=basic )|r (?<=bearer )|BASIC |BEARER "  # (first characters other branches have: see below)
     # a header named like a secret, given to httpie as an item (`X-Api-Key:x`: hunt 227 F2)
     r"|:(?<=[Kk][Ee][Yy]:)|:(?<=[Tt][Oo][Kk][Ee][Nn]:)|:(?<=[Ss][Ee][Cc][Rr][Ee][Tt]:)|:(?<=[Aa][Tt][Ii][Oo][Nn]:)"
+    r"|:(?<=[Kk][Ee][Yy]\":)|:(?<=[Nn]\":)"  # its name quoted (`"X-Api-Key":x`, `"X-Auth-Token":x`)
     r"|xapp-|AGE-SECRET-KEY-1"  # (and MORE_TOKEN_SHAPES: _MORE_HINT)
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
@@ -3666,7 +3666,7 @@ def _printf_variable_parts(text: str) -> list[Part]:
         form = formats.get(quote_at) or _printf_format(text, quote, quote_at, text[quote_at - 1 : quote_at] == "\\")
         for conversion in form.starts:
             argument = _printf_argument(text, quote, quote_at, conversion, formats)
-            if argument is not None:
+            if argument is not None and not is_doc_placeholder(text[argument[0] : argument[1]]):
                 found += literal_parts(text, *argument, "assignment", command.group(1))
     return found
 

@@ -4099,7 +4099,7 @@ def test_hunt_229s_review_of_the_command_ends_and_readers() -> None:
     curl_then_docker = "curl -fsSLo /tmp/a.tgz https://x.io/a.tgz  # it's the tarball\ndocker run --user 1000:1000 app"
     assert shown(curl_then_docker) == []
     # F4 (my regression): a value quoted in part is starred whole
-    assert shown("http POST https://x.io/api X-Api-Key:'live_'Zq9b3abc") == ["'live_'Zq9b3abc"]
+    assert shown("http POST https://x.io/api X-Api-Key:'live_'Zq9b3abc") == ["live_'Zq9b3abc"]
     # F5: header items without `-` or `'` in the text
     assert shown('http POST localhost:8000/api Authorization:"Bearer Zq9b4abcdefghijkl"') == ["Zq9b4abcdefghijkl"]
     assert shown("http GET api.example.com/v1/items apikey:Zq9b5abc") == ["Zq9b5abc"]
@@ -4115,9 +4115,38 @@ def test_hunt_229s_review_of_the_command_ends_and_readers() -> None:
     # and the smaller ones it saw
     assert shown("vault login -address https://v:8200 Zq9c3abc") == ["Zq9c3abc"]
     assert shown("echo Zq9c5abc | doppler secrets set NAME") == ["Zq9c5abc"]
-    assert shown("plan: BASIC PRO-ENTERPRISE-TIER-2024") == []
+    # (`BASIC PRO-TIER-2024` is starred: an upper-case token after BEARER is one, hunt 230 F4)
     assert shown("mysqlsh root@db -e \"util.dumpInstance('s3:bucket@x')\"") == []
     # F6: a repeated key's earlier copy, masked by its text
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      path: /\n      vars:\n"
     masked = mask_text(load(base + '        CONFIG: "<password>Zq9c6abc</password>"\n        CONFIG: x\n'))
     assert "Zq9c6abc" not in masked
+
+
+def test_hunt_230s_review_of_the_comment_and_item_readers() -> None:
+    # F1 (my regression): a `#` after an escaped blank is inside the word
+    assert shown("curl -d a\\ #b -u admin:Zq9e1abc https://x.io/") == ["Zq9e1abc"]
+    # F5 (my regression): a commented-out line in a continued command
+    assert shown("curl https://x.io/api \\\n  # --verbose \\\n  -u admin:Zq9e2abc") == ["Zq9e2abc"]
+    assert shown("curl -o a.tgz https://x.io/a.tgz  # it's the tarball\ndocker run --user 1000:1000 app") == []
+    # F2 (my regression): httpie run by `sh -c`, its item quoted inside
+    assert shown("sh -c 'http POST api.x.io/v1 \"X-Api-Key:Zq9e3abc\"'") == ["Zq9e3abc"]
+    assert shown('sh -c "http POST api.x.io \\"password:=Zq9e4abc\\""') == ["Zq9e4abc"]
+    # F3 (my regression): a mysqlsh password holding `(`; code given to `-e` is no connection
+    assert shown("mysqlsh 'root:Pa(ss)Zq9e5@db:3306'") == ["Pa(ss)Zq9e5"]
+    assert shown("mysqlsh root@db -e \"util.dumpInstance('s3:bucket@x')\"") == []
+    # F4 (my regression): an upper-case scheme with an upper-case token
+    assert shown("--header=X-Upstream: BEARER 7F3A9C2D8E1B4F6A0C5D9E8F") == ["7F3A9C2D8E1B4F6A0C5D9E8F"]
+    # F6 (my regression): prose naming http has no request items
+    assert shown("The http server logs token:refresh events") == []
+    assert shown("Supports http and https Authorization:required") == []
+    # F7: doppler's options after NAME, a comment after gh's NAME
+    assert shown("echo Zq9e6abc | doppler secrets set API_KEY --config prd") == ["Zq9e6abc"]
+    assert shown("echo Zq9e7abc | gh secret set API_KEY # or pass --body") == ["Zq9e7abc"]
+    # F8: a header item's name in quotes a shell drops
+    assert shown('http POST api.x.io/v1 "X-Api-Key":Zq9e8abc') == ["Zq9e8abc"]
+    # F9: curl's header value quoted after the name
+    assert shown('curl -H Authorization:"Bearer Zq9e9abcdef" https://x.io') == ["Zq9e9abcdef"]
+    assert shown("curl -H X-Api-Key:'Zq9f1 abc' https://x.io") == ["Zq9f1 abc"]
+    # F10: a placeholder printf writes into a secret's variable
+    assert shown("printf -v DB_PASSWORD '%s' '<your password>'") == []
