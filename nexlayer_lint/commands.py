@@ -344,8 +344,11 @@ def _mysqlsh_parts(text: str) -> list[Part]:
         words, pos = _command_words(text, program.end())
         pos = max(pos, program.end())  # each command's words read once (linear)
         for index, (start, end) in enumerate(words):
-            if index and text[words[index - 1][0] : words[index - 1][1]] in ("-e", "--execute"):
-                continue  # code (`-e "util.dumpInstance('s3:b@x')"`), no connection (hunt 230 F3)
+            word = text[start:end]
+            if word.startswith(("-e", "--execute")) or (
+                index and text[words[index - 1][0] : words[index - 1][1]] in ("-e", "--execute")
+            ):
+                continue  # code (`-e "util.dumpInstance('s3:b@x')"`, `--execute=...`: hunts 230 F3, 231 F8)
             at = text.rfind("@", start, end)
             colon = text.find(":", start, at) if at > start else -1
             if colon <= start or "/" in text[start:colon] or text.startswith("//", colon + 1):
@@ -550,7 +553,7 @@ _SECRET_STORE = lazy(
     r"|wrangler(?:@[\w.^~-]{1,32})?[ \t]+secret[ \t]+put|gh[ \t]+secret[ \t]+set)(?=[ \t]|$)"
 )
 _GCLOUD_STDIN = lazy(r"(?<![^\s'\"])--data-file(?:=|[ \t]+)-(?![^\s'\"])")
-_GH_SECRET_GIVEN = lazy(r"(?<![^\s'\"])(?:--body|-b|--env-file|-f)(?![^\s='\"])")
+_GH_GIVEN = frozenset({"--body", "-b", "--env-file", "-f"})  # gh's options that give the secret another way
 
 
 _DOPPLER_VALUED = frozenset({"-p", "--project", "-c", "--config", "--scope", "--type", "--token"})
@@ -559,22 +562,27 @@ _DOPPLER_VALUED = frozenset({"-p", "--project", "-c", "--config", "--scope", "--
 def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     """Whether the secret store's command `store` matched, to text[end], reads standard input."""
     command = store.group(1)
-    comment = text.find(" #", store.end(), end)
-    end = end if comment < 0 else comment  # `# or pass --body` is no option (hunt 230 F7)
+    words, last = [], store.end()
+    for start, stop in _shell_words(text, store.end(), end):
+        if text.startswith("#", start):
+            break  # `# or pass --body` is no option (hunts 230 F7, 231 F10); a quoted ` #` is (231 F6)
+        words.append(text[start:stop])
+        last = stop
+    end = last
     if command.startswith(("docker", "podman", "rclone", "vault")):  # `-` for standard input (hunt 227 F7)
-        return "-" in text[store.end() : end].split()
+        return "-" in words
     if command.startswith("gcloud"):
         return _GCLOUD_STDIN.search(text, store.end(), end) is not None
     if command.startswith("gh"):
-        return _GH_SECRET_GIVEN.search(text, store.end(), end) is None
+        return not any(word.split("=")[0] in _GH_GIVEN or word.startswith("-b") for word in words)
     if command.startswith("doppler"):  # `secrets set NAME [options]`, its value on standard input
-        words, skip = [], False
-        for word in text[store.end() : end].split():
+        names, skip = [], False
+        for word in words:
             if skip or word.startswith("-"):
                 skip = not skip and word in _DOPPLER_VALUED
                 continue
-            words.append(word)
-        return len(words) == 1 and "=" not in words[0]
+            names.append(word)
+        return len(names) == 1 and "=" not in names[0]
     return True  # wrangler's `secret put` always does
 
 
@@ -597,10 +605,8 @@ def _command_stop(text: str, at: int) -> int:
                 pos = where + 1  # inside a word (`a#b`, a URL's fragment, `a\ #b`: hunt 230 F1)
                 continue
             line_end = text.find("\n", where)
-            if line_end < 0:
-                return len(text)
-            if text[line_end - 1 : line_end] != "\\" and text[line_end - 2 : line_end] != "\\\r":
-                return line_end
+            if line_end < 0 or (text[line_end - 1 : line_end] != "\\" and text[line_end - 2 : line_end] != "\\\r"):
+                return where  # the comment's words are no options of the command (hunt 231 F7)
             pos = line_end + 1
         elif mark == "\\":
             pos = where + 2
@@ -871,14 +877,6 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 # `password:=x`, a query parameter `api_key==x` (`field=x` is an assignment: hunt 226 F7)
 # (its name maybe quoted, `"X-Api-Key":x`, as a shell drops the quotes: hunt 230 F8)
 _HTTPIE_ITEM = lazy(r"(['\"]?)([A-Za-z0-9_.-]{1,128})(?:\1)?(:=|==|:)")
-# what an httpie command's first word is when it is one: a method, or a URL (`pie.dev/get`,
-# `:8080/x`, `localhost`); prose naming http (`the http server logs token:x`) has neither (hunt 230 F6)
-_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-
-
-def _httpie_target(word: str) -> bool:
-    word = word.strip("\\'\"")
-    return word.upper() in _HTTP_METHODS or any(mark in word for mark in "./:") or word.startswith("localhost")
 
 
 def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
@@ -904,19 +902,18 @@ def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
 
 def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
     """The secrets of the request items of the httpie command whose words start at text[at] and
-    end at `stop`, and where the words read end. Only when its first word (past options) is a
-    method or a URL: prose that names http has no items."""
+    end at `stop`, and where the words read end. (Prose naming http with a `token:word` in it has
+    the word starred: telling prose from a command missed real ones, hunt 231 F1, F2.)"""
     found: list[Part] = []
-    target = False
     for start, end in _shell_words(text, at, stop):  # (`name='John Doe'` is one: hunt 229 F8)
-        if not target:
-            if text.startswith("-", start):
-                continue
-            if not _httpie_target(text[start:end]):
-                break
-            target = True
-        if end - start > 1 and text[start] in ("'", '"') and text[end - 1] == text[start]:
-            start, end = start + 1, end - 1  # `'Authorization:Bearer x'`, quoted whole
+        quote = text[start]
+        if (
+            end - start > 1
+            and quote in ("'", '"')
+            and text[end - 1] == quote
+            and text.count(quote, start + 1, end - 1) == 0
+        ):
+            start, end = start + 1, end - 1  # `'Authorization:Bearer x'`, quoted whole (not `"A":"x"`: hunt 231 F9)
         if text.startswith(('\\"', "\\'"), start):
             start += 1  # `\"password:=x\"` in a double-quoted `sh -c "..."`
         item = _HTTPIE_ITEM.match(text, start, end)
@@ -934,8 +931,6 @@ def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
         if item.group(3) == ":":
             scheme = _AUTH_SCHEME.match(text, value_start, value_end)
             value_start = scheme.end() if scheme else value_start
-            if value.isalpha() and value.islower():
-                continue  # a header's word (`Authorization:required`), no credential
         if not not_an_option_value(text, value_start, value_end):
             found += literal_parts(text, value_start, value_end, "option", item.group(2))
     return found, stop
@@ -980,7 +975,10 @@ def _header_parts(text: str) -> list[Part]:
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), WORD_STOP)
-        if start == match.end():  # unquoted at first: the shell's word (`Authorization:"Bearer x"`: hunt 230 F9)
+        opening = next((at for at in range(start, end) if text[at] in "'\""), -1) if start == match.end() else -1
+        if 0 <= opening < end - 1 and text[opening + 1] not in ";&|)`":
+            # a quote that opens inside the word (`Authorization:"Bearer x"`: hunt 230 F9), not one
+            # that closes what the command is in (`bash -c "curl -H Accept:json"`: hunt 231 F3)
             end = max(end, next(_shell_words(text, start, len(text)), (start, end))[1])
         quote = text[match.start() - 1 : match.start()]
         if quote in ("'", '"') and text[match.end() : match.end() + 1] != quote:

@@ -816,7 +816,8 @@ TOKEN_SHAPES: tuple[tuple[str, str], ...] = (
     (
         "an HTTP credential",
         r"(?:Basic|Bearer) [A-Za-z0-9+/=._~-]{16,}"
-        r"|(?:basic|bearer|BASIC|BEARER) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}",
+        r"|(?:basic|bearer) (?=[A-Za-z._~-]{0,256}[0-9+/=])[A-Za-z0-9+/=._~-]{16,}"
+        r"|(?:BASIC|BEARER) [A-Za-z0-9+/=._~-]{16,}",  # (any token in capitals' case: hunt 231 F5)
     ),
     # the key material of a PEM block (or an armored PGP one), from its BEGIN line to its END line (`_pem_end`)
     ("a private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
@@ -1010,6 +1011,7 @@ _COMMAND_HINTS = (
     "ECRET:",
     "ation:",
     "ATION:",
+    '":',  # (`"X-Api-Key":x`, `"Authorization":x`)
     *ORACLE_TOOLS,
     *POSITIONAL_PASSWORD_PROGRAMS,
 )

@@ -4115,7 +4115,8 @@ def test_hunt_229s_review_of_the_command_ends_and_readers() -> None:
     # and the smaller ones it saw
     assert shown("vault login -address https://v:8200 Zq9c3abc") == ["Zq9c3abc"]
     assert shown("echo Zq9c5abc | doppler secrets set NAME") == ["Zq9c5abc"]
-    # (`BASIC PRO-TIER-2024` is starred: an upper-case token after BEARER is one, hunt 230 F4)
+    # (`BASIC PRO-TIER-2024` is starred: any token after BEARER in capitals is one, hunts 230 F4, 231 F5)
+    assert shown("plan: BASIC PRO-ENTERPRISE-TIER-2024") == ["PRO-ENTERPRISE-TIER-2024"]
     assert shown("mysqlsh root@db -e \"util.dumpInstance('s3:bucket@x')\"") == []
     # F6: a repeated key's earlier copy, masked by its text
     base = "application:\n  name: shop\n  pods:\n    - name: web\n      image: x:1\n      path: /\n      vars:\n"
@@ -4137,9 +4138,9 @@ def test_hunt_230s_review_of_the_comment_and_item_readers() -> None:
     assert shown("mysqlsh root@db -e \"util.dumpInstance('s3:bucket@x')\"") == []
     # F4 (my regression): an upper-case scheme with an upper-case token
     assert shown("--header=X-Upstream: BEARER 7F3A9C2D8E1B4F6A0C5D9E8F") == ["7F3A9C2D8E1B4F6A0C5D9E8F"]
-    # F6 (my regression): prose naming http has no request items
-    assert shown("The http server logs token:refresh events") == []
-    assert shown("Supports http and https Authorization:required") == []
+    # F6: prose naming http with `token:word` in it has the word starred: telling it from a
+    # command missed real ones (hunt 231 F1, F2), and a secret shown is worse than a word starred
+    assert shown("The http server logs token:refresh events") == ["refresh"]
     # F7: doppler's options after NAME, a comment after gh's NAME
     assert shown("echo Zq9e6abc | doppler secrets set API_KEY --config prd") == ["Zq9e6abc"]
     assert shown("echo Zq9e7abc | gh secret set API_KEY # or pass --body") == ["Zq9e7abc"]
@@ -4150,3 +4151,33 @@ def test_hunt_230s_review_of_the_comment_and_item_readers() -> None:
     assert shown("curl -H X-Api-Key:'Zq9f1 abc' https://x.io") == ["Zq9f1 abc"]
     # F10: a placeholder printf writes into a secret's variable
     assert shown("printf -v DB_PASSWORD '%s' '<your password>'") == []
+
+
+def test_hunt_231s_review_of_hunt_230s_fixes() -> None:
+    # F1, F2 (my regressions): items after an option's value, `$URL`, a bare host; a value of letters
+    for text in (
+        "http --auth-type bearer pie.dev/get X-Api-Key:Zq9g1abc",
+        "http $API_URL X-Api-Key:Zq9g1abc",
+        "http api X-Api-Key:Zq9g1abc",
+    ):
+        assert shown(text) == ["Zq9g1abc"], text
+    assert shown("http pie.dev/get X-Api-Key:correcthorsebattery") == ["correcthorsebattery"]
+    # F3 (my regression): a quote that closes `bash -c "..."` opens nothing in the header's word
+    text = "bash -c \"curl -fsS http://x:3000/ready -H Accept:json\"; curl -H 'X-Api-Key: Zq9g2abc' http://x/sync"
+    assert shown(text) == ["Zq9g2abc"]
+    # F5 (my regression): a token of letters after BEARER
+    assert shown("Authorization: BEARER AbCdEfGhIjKlMnOpQrSt") == ["AbCdEfGhIjKlMnOpQrSt"]
+    # F6, F10: a quoted ` #` is no comment; a tab before one is a blank
+    assert shown("echo Zq9g3abc | docker secret create --label 'team=ops #1' db_pw -") == ["Zq9g3abc"]
+    assert shown("echo Zq9g4abc | gh secret set API_TOKEN\t# or pass --body") == ["Zq9g4abc"]
+    # F7 (my regression): a comment's words are no options of the command before it
+    assert shown("curl -fsS http://x:3000/health # the image runs as: docker run -u 1000:1000") == []
+    aws = (
+        "aws ssm put-parameter --name /shop/region --type String --value eu-west-1 # a secret needs --type SecureString"
+    )
+    assert shown(aws) == []
+    # F8 (my regression): mysqlsh's code given to `--execute=`
+    assert shown("mysqlsh root@db:3306 --js --execute=\"util.dumpInstance('s3:backups@eu')\"") == []
+    # F9: a quoted name and a quoted value
+    assert shown('http pie.dev/get "X-Api-Key":"Zq9g5abc"') == ["Zq9g5abc"]
+    assert shown('http pie.dev/get "Authorization":Zq9g6abc') == ["Zq9g6abc"]
