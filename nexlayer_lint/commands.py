@@ -976,7 +976,8 @@ def _header_parts(text: str) -> list[Part]:
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), WORD_STOP)
         opening = next((at for at in range(start, end) if text[at] in "'\""), -1) if start == match.end() else -1
-        if 0 <= opening < end - 1 and text[opening + 1] not in ";&|)`":
+        opens = 0 <= opening < end - 1 and text[opening + 1] not in ";&|)`"
+        if opens or (opening > start and text[opening - 1] in ":="):  # `X-Api-Key:" x"` (hunt 232 F1)
             # a quote that opens inside the word (`Authorization:"Bearer x"`: hunt 230 F9), not one
             # that closes what the command is in (`bash -c "curl -H Accept:json"`: hunt 231 F3)
             end = max(end, next(_shell_words(text, start, len(text)), (start, end))[1])
@@ -1029,6 +1030,8 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
         and text.find(quote, value + 1, end) == end - 1
     ):
         value, end = value + 1, end - 1  # httpie's `Authorization:'Bearer x'`, quoted whole (hunts 228 F4, 229 F4)
+    while value < end and text[value] in " \t":
+        value += 1  # `Authorization:" Bearer x"`
     scheme = _AUTH_SCHEME.match(text, value, end)
     value = scheme.end() if scheme else value
     if not_an_option_value(text, value, end):

@@ -4181,3 +4181,12 @@ def test_hunt_231s_review_of_hunt_230s_fixes() -> None:
     # F9: a quoted name and a quoted value
     assert shown('http pie.dev/get "X-Api-Key":"Zq9g5abc"') == ["Zq9g5abc"]
     assert shown('http pie.dev/get "Authorization":Zq9g6abc') == ["Zq9g6abc"]
+
+
+def test_hunt_232s_a_header_value_quoted_from_a_blank() -> None:
+    # F1 (my regression): the quote right after the name opens the value, blank and all
+    assert shown('curl -H X-Api-Key:" Zq9h1abcdef" https://x.io') == ["Zq9h1abcdef"]
+    assert shown('curl -H Authorization:" Bearer Zq9h2abcdef" https://x.io') == ["Zq9h2abcdef"]
+    assert shown('wget --header=X-Api-Key:" Zq9h3abcdef" https://x.io') == ["Zq9h3abcdef"]
+    text = "bash -c \"curl -fsS http://x:3000/ready -H Accept:json\"; curl -H 'X-Api-Key: Zq9h4abc' http://x/sync"
+    assert shown(text) == ["Zq9h4abc"]
