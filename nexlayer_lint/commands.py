@@ -821,7 +821,7 @@ def _curl_user_parts(text: str) -> list[Part]:
 # curl's cookies given as `name=value` pairs (`-b 'sessionid=x; csrftoken=y'`; a word without
 # `=` names a file): each value is a session's credential, whatever its name (hunt 226 F7)
 _COOKIE_OPTION = lazy(r"(?<![^\s'\"])(?:-b|--cookie)(?:[ \t]+|=)")
-_COOKIE = lazy(r"([^\s=;]{1,128})=([^;]*)")
+_COOKIE = lazy(r"(?<![^\s;'\"])([^\s=;'\"]{1,128})=([^;]*)")  # a name starts after a blank, `;` or quote
 
 
 def _cookie_parts(text: str, start: int, stop: int) -> list[Part]:
