@@ -556,19 +556,16 @@ _GCLOUD_STDIN = lazy(r"(?<![^\s'\"])--data-file(?:=|[ \t]+)-(?![^\s'\"])")
 _GH_GIVEN = frozenset({"--body", "-b", "--env-file", "-f"})  # gh's options that give the secret another way
 
 
-_DOPPLER_VALUED = frozenset({"-p", "--project", "-c", "--config", "--scope", "--type", "--token"})
-
-
 def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     """Whether the secret store's command `store` matched, to text[end], reads standard input."""
     command = store.group(1)
-    words, last = [], store.end()
+    spans: list[tuple[int, int]] = []
     for start, stop in _shell_words(text, store.end(), end):
         if text.startswith("#", start):
             break  # `# or pass --body` is no option (hunts 230 F7, 231 F10); a quoted ` #` is (231 F6)
-        words.append(text[start:stop])
-        last = stop
-    end = last
+        spans.append((start, stop))
+    words = [text[start:stop] for start, stop in spans]
+    end = spans[-1][1] if spans else store.end()
     if command.startswith(("docker", "podman", "rclone", "vault")):  # `-` for standard input (hunt 227 F7)
         return "-" in words
     if command.startswith("gcloud"):
@@ -576,13 +573,8 @@ def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
     if command.startswith("gh"):
         return not any(word.split("=")[0] in _GH_GIVEN or word.startswith("-b") for word in words)
     if command.startswith("doppler"):  # `secrets set NAME [options]`, its value on standard input
-        names, skip = [], False
-        for word in words:
-            if skip or word.startswith("-"):
-                skip = not skip and word in _DOPPLER_VALUED
-                continue
-            names.append(word)
-        return len(names) == 1 and "=" not in names[0]
+        _, names = _arguments(text, spans, _POSITIONAL_PROGRAMS["doppler"])
+        return len(names) == 1 and "=" not in text[names[0][0] : names[0][1]]
     return True  # wrangler's `secret put` always does
 
 
@@ -645,7 +637,7 @@ _SECURE_STRING = lazy(r"(?<![^\s'\"])--type(?:[ \t]+|=)['\"]?SecureString")
 
 def _store_option_parts(text: str) -> list[Part]:
     """The secret a store's command is given as an option's value (_STORE_COMMAND). Each command
-    (to _COMMAND_END) is read once (linear)."""
+    (to _command_stop) is read once (linear)."""
     found: list[Part] = []
     pos = 0
     while (command := _STORE_COMMAND.search(text, pos)) is not None:
@@ -867,9 +859,8 @@ def _httpie_auth_parts(text: str) -> list[Part]:
                 continue  # `-a user`: httpie asks for the password
             if end > start and not not_an_option_value(text, start, end):
                 found += literal_parts(text, start, end, "option", match.group(1))
-        items, read = _httpie_item_parts(text, program.end(), stop)
-        found += items
-        pos = max(pos, stop, read)  # the words read for items are not read again (hunt 227 F5)
+        found += _httpie_item_parts(text, program.end(), stop)
+        pos = max(pos, stop)  # the words read for items are not read again (hunt 227 F5)
     return found
 
 
@@ -900,9 +891,9 @@ def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
         yield begin, min(at, stop)
 
 
-def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
+def _httpie_item_parts(text: str, at: int, stop: int) -> list[Part]:
     """The secrets of the request items of the httpie command whose words start at text[at] and
-    end at `stop`, and where the words read end. (Prose naming http with a `token:word` in it has
+    end at `stop`. (Prose naming http with a `token:word` in it has
     the word starred: telling prose from a command missed real ones, hunt 231 F1, F2.)"""
     found: list[Part] = []
     for start, end in _shell_words(text, at, stop):  # (`name='John Doe'` is one: hunt 229 F8)
@@ -933,7 +924,7 @@ def _httpie_item_parts(text: str, at: int, stop: int) -> tuple[list[Part], int]:
             value_start = scheme.end() if scheme else value_start
         if not not_an_option_value(text, value_start, value_end):
             found += literal_parts(text, value_start, value_end, "option", item.group(2))
-    return found, stop
+    return found
 
 
 # Config commands that take a key and its value as two words (no `set`): rclone's `config create
@@ -1398,7 +1389,9 @@ _POSITIONAL_PROGRAMS = {
     ),
     # hunt 226 F4, F5: Doppler's `secrets set NAME VALUE`, Neo4j's `dbms set-initial-password PW`,
     # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
-    "doppler": _Reads(frozenset({"-p", "--project", "-c", "--config", "--scope", "--type"}), options_first=False),
+    "doppler": _Reads(
+        frozenset({"-p", "--project", "-c", "--config", "--scope", "--type", "--token"}), options_first=False
+    ),
     "neo4j-admin": _Reads(frozenset({"--additional-config"}), options_first=False),
     "rclone": _Reads(frozenset({"--config", "--log-file", "--log-level"}), options_first=False),
     "isql": _Reads(frozenset(), options_first=False),

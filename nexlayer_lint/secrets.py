@@ -3219,7 +3219,7 @@ def _xml_parts(text: str, names: set[int]) -> list[Part]:
 
 def _pgpass_parts(text: str) -> list[Part]:
     """The password of each `.pgpass` line in a text that names the file (_PGPASS_LINE), whose
-    host has a letter, a dot or is `*` (not a time, `12:30:45:00:01`)."""
+    host is not digits alone (not a time, `12:30:45:00:01`)."""
     found: list[Part] = []
     for line in _PGPASS_LINE.finditer(text):
         host = line.group(1)
@@ -3641,8 +3641,8 @@ def _printf_argument(
 
 _PRINTF_ANY = lazy(r"%%|%(?:[1-9][0-9]{0,2}\$)?[-+ #0-9.*]{0,16}[sbqdiouxXeEfgGc]")
 # a printf's quoted format (`printf 'API_KEY=%s\n' x`, `printf -- "..."`, `\"` in a quoted command)
-_PRINTF_FORMAT = lazy(
-    r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:-v[ \t]+[A-Za-z_][A-Za-z0-9_]{0,63}[ \t]+)?(?:--[ \t]+)?\\?(['\"])"
+_PRINTF_FORMAT = lazy(  # (1) the variable `-v` names, if any; (2) the format's quote
+    r"(?<![^\s'\"/;|&(`])printf[ \t]+(?:-v[ \t]+([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]+)?(?:--[ \t]+)?\\?(['\"])"
 )
 # a value that is nothing but conversions (printf's, Python's `%(name)s`) and the escapes a printf
 # writes as blanks
@@ -3651,22 +3651,17 @@ _CONVERSIONS_ONLY = lazy(
 )
 
 
-# `printf -v DB_PASSWORD '%s' x`: the variable printf writes is named like a secret (hunt 229 F9)
-_PRINTF_VARIABLE = lazy(
-    r"(?<![^\s'\"/;|&(`])printf[ \t]+-v[ \t]+([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]+(?:--[ \t]+)?\\?(['\"])"
-)
-
-
 def _printf_variable_parts(text: str) -> list[Part]:
-    """The arguments of each printf that writes a variable named like a secret."""
+    """The arguments of each printf that writes a variable named like a secret (`printf -v
+    DB_PASSWORD '%s' x`: hunt 229 F9)."""
     found: list[Part] = []
     formats: dict[int, _PrintfFormat] = {}
-    for command in _PRINTF_VARIABLE.finditer(text):
-        if not is_secret_var_name(command.group(1)):
+    for command in _PRINTF_FORMAT.finditer(text):
+        if command.group(1) is None or not is_secret_var_name(command.group(1)):
             continue
         quote_at, quote = command.start(2), command.group(2)
-        form = formats.get(quote_at) or _printf_format(text, quote, quote_at, text[quote_at - 1 : quote_at] == "\\")
-        for conversion in form.starts:
+        form = formats[quote_at] = _printf_format(text, quote, quote_at, text[quote_at - 1 : quote_at] == "\\")
+        for conversion in form.starts:  # (_printf_argument reads the format from `formats`: once)
             argument = _printf_argument(text, quote, quote_at, conversion, formats)
             if argument is not None and not is_doc_placeholder(text[argument[0] : argument[1]]):
                 found += literal_parts(text, *argument, "assignment", command.group(1))
@@ -3680,7 +3675,7 @@ def _printf_arguments(text: str, parts: list[Part]) -> list[Part]:
     conversions stays, and the arguments are added. Each format is read once, each part's text
     once (linear)."""
     formats: dict[int, _PrintfFormat] = {}
-    quotes = [(match.start(1), match.group(1)) for match in _PRINTF_FORMAT.finditer(text)]
+    quotes = [(match.start(2), match.group(2)) for match in _PRINTF_FORMAT.finditer(text)]
     if not quotes:
         return parts
     starts = [quote_at for quote_at, _ in quotes]
