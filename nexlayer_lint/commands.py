@@ -813,19 +813,25 @@ def _curl_user_parts(text: str) -> list[Part]:
 # curl's cookies given as `name=value` pairs (`-b 'sessionid=x; csrftoken=y'`; a word without
 # `=` names a file): each value is a session's credential, whatever its name (hunt 226 F7)
 _COOKIE_OPTION = lazy(r"(?<![^\s'\"])(?:-b|--cookie)(?:[ \t]+|=)")
-_COOKIE = lazy(r"(?<![^\s;'\"])([^\s=;'\"]{1,128})=([^;]*)")  # a name starts after a blank, `;` or quote
 
 
 def _cookie_parts(text: str, start: int, stop: int) -> list[Part]:
-    """The values of the cookies a curl command (text[start:stop]) is given by `-b`/`--cookie`."""
+    """The values of the cookies a curl command (text[start:stop]) is given by `-b`/`--cookie`:
+    each `name=value` between `;`s, its name maybe quoted (`"session"=x`: hunt 233 F2)."""
     found: list[Part] = []
     for option in _COOKIE_OPTION.finditer(text, start, stop):
         value_start, value_end = _command_word(text, option.end())
         if "=" not in text[value_start:value_end]:
             continue  # a cookie file
-        for cookie in _COOKIE.finditer(text, value_start, value_end):
-            if not not_an_option_value(text, *cookie.span(2)):
-                found += literal_parts(text, *cookie.span(2), "option", cookie.group(1))
+        at = value_start
+        while at < value_end:
+            end = text.find(";", at, value_end)
+            end = value_end if end < 0 else end
+            sign = text.find("=", at, end)
+            name = text[at:sign].strip(" \t'\"") if sign >= 0 else ""
+            if name and not not_an_option_value(text, sign + 1, end):
+                found += literal_parts(text, sign + 1, end, "option", name)
+            at = end + 1
     return found
 
 
@@ -959,19 +965,33 @@ _HEADER_NAME = lazy(r"[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*:[ \t]*")
 _AUTH_SCHEME = lazy(r"(?i:Basic|Bearer|Token|Digest|Negotiate)[ \t]+")  # in any case, as HTTP reads it
 
 
+_NOT_JOINED = frozenset(" \t\r\n;&|)`")  # what ends a shell word after a closing quote
+
+
+def _value_follows(text: str, at: int) -> bool:
+    """Whether a value follows the blanks at text[at] on its line, in the same command."""
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at < len(text) and text[at] not in _NOT_JOINED and text[at] not in "'\"#"
+
+
 def _header_parts(text: str) -> list[Part]:
     """The value of each header given to `-H`, `--header` or git's `http.extraHeader` whose name
     looks secret (`X-Api-Key`, `X-Auth-Token`, `Authorization`): what follows the `Name:`."""
     found: list[Part] = []
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
-        start, end = value_from(text, match.end(), WORD_STOP)
+        start, end = value_from(text, match.end(), SHELL_WORD_STOP)  # `X-Api-Key:\ x` is one word (hunt 233 F5)
         opening = next((at for at in range(start, end) if text[at] in "'\""), -1) if start == match.end() else -1
         opens = 0 <= opening < end - 1 and text[opening + 1] not in ";&|)`"
-        if opens or (opening > start and text[opening - 1] in ":="):  # `X-Api-Key:" x"` (hunt 232 F1)
-            # a quote that opens inside the word (`Authorization:"Bearer x"`: hunt 230 F9), not one
-            # that closes what the command is in (`bash -c "curl -H Accept:json"`: hunt 231 F3)
+        if opens or (opening == end - 1 > start and text[opening - 1] in ":=" and _value_follows(text, end)):
+            # a quote that opens inside the word (`Authorization:"Bearer x"`: hunt 230 F9; `X-Api-Key:"
+            # x"`: hunt 232 F1), not one that closes what the command is in (`bash -c "curl -H
+            # Accept:json"`: hunt 231 F3; `ssh gw "curl -H Authorization:"` then a line: hunt 233 F1)
             end = max(end, next(_shell_words(text, start, len(text)), (start, end))[1])
+        elif text[end : end + 1] in ("'", '"') and end + 1 < len(text) and text[end + 1] not in _NOT_JOINED:
+            # the shell joins what follows the closing quote (`-H "X-Api-Key: "x`: hunt 233 F5)
+            end = next(_shell_words(text, end + 1, len(text)), (end, end))[1]
         quote = text[match.start() - 1 : match.start()]
         if quote in ("'", '"') and text[match.end() : match.end() + 1] != quote:
             # the option in the quotes of its word (`"-HX-Api-Key: x"`, `'http.extraheader=Name: x'`):
@@ -989,6 +1009,7 @@ _BASIC_BUILT = lazy(
     r"Basic[ \t]+(?:\$\(|`)(?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+"
 )
 _TO_BASE64 = lazy(r"[ \t]*\|[ \t]*base64")
+_BASIC_PRINTF = lazy(r"Basic[ \t]+(?:\$\(|`)printf[ \t]+(?:--[ \t]+)?(['\"])")
 
 
 def _basic_built_parts(text: str) -> list[Part]:
@@ -1003,6 +1024,15 @@ def _basic_built_parts(text: str) -> list[Part]:
         after = end + 1 if text[end : end + 1] in ("'", '"') else end
         if colon >= 0 and _TO_BASE64.match(text, after) and not not_an_option_value(text, colon + 1, end):
             found += literal_parts(text, colon + 1, end, "option", "Authorization")
+    pos = 0
+    while (printf := _BASIC_PRINTF.search(text, pos)) is not None:
+        # a format with the `:` in it (`printf '%s:%s' user pw`, `printf 'user:%s' pw`: hunt 233
+        # F3): what follows the colon, whose conversions secrets._printf_arguments gives their words
+        close = text.find(printf.group(1), printf.end())
+        pos = len(text) if close < 0 else close
+        colon = text.find(":", printf.end(), pos)
+        if colon >= 0 and colon + 1 < pos:
+            found += literal_parts(text, colon + 1, pos, "option", "Authorization")
     return found
 
 
@@ -1023,6 +1053,8 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
         value, end = value + 1, end - 1  # httpie's `Authorization:'Bearer x'`, quoted whole (hunts 228 F4, 229 F4)
     while value < end and text[value] in " \t":
         value += 1  # `Authorization:" Bearer x"`
+    if value < end and text[value] in "'\"" and text.find(text[value], value + 1, end) < 0:
+        value += 1  # a quote that closes (`-H "X-Api-Key: "x`, `"curl -H Authorization:"`: hunt 233 F1, F5)
     scheme = _AUTH_SCHEME.match(text, value, end)
     value = scheme.end() if scheme else value
     if not_an_option_value(text, value, end):
@@ -1389,8 +1421,13 @@ _POSITIONAL_PROGRAMS = {
     ),
     # hunt 226 F4, F5: Doppler's `secrets set NAME VALUE`, Neo4j's `dbms set-initial-password PW`,
     # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
-    "doppler": _Reads(
-        frozenset({"-p", "--project", "-c", "--config", "--scope", "--type", "--token"}), options_first=False
+    "doppler": _Reads(  # its command's options and the global ones that take a value (hunt 233 F4, F6)
+        frozenset(
+            {"-p", "--project", "-c", "--config", "--scope", "--type", "--token", "--visibility"}
+            | {"--api-host", "--dashboard-host", "--config-dir", "--configuration", "--timeout", "--attempts"}
+            | {"--dns-resolver-address", "--dns-resolver-proto", "--dns-resolver-timeout"}
+        ),
+        options_first=False,
     ),
     "neo4j-admin": _Reads(frozenset({"--additional-config"}), options_first=False),
     "rclone": _Reads(frozenset({"--config", "--log-file", "--log-level"}), options_first=False),

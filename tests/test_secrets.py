@@ -4190,3 +4190,42 @@ def test_hunt_232s_a_header_value_quoted_from_a_blank() -> None:
     assert shown('wget --header=X-Api-Key:" Zq9h3abcdef" https://x.io') == ["Zq9h3abcdef"]
     text = "bash -c \"curl -fsS http://x:3000/ready -H Accept:json\"; curl -H 'X-Api-Key: Zq9h4abc' http://x/sync"
     assert shown(text) == ["Zq9h4abc"]
+
+
+def test_hunt_233s_review_of_the_last_fixes() -> None:
+    # F1 (my regression): a quote closing an outer string right after a header's `:` opens no value
+    text = 'ssh deploy@gw "curl -sf -H Authorization:"\ncurl -H "X-Api-Key: Zq9i1abcdef" https://x.io'
+    assert shown(text) == ["Zq9i1abcdef"]
+    assert shown("ssh host 'curl -H X-Token:' && curl https://example.com/health") == []
+    # F2 (my regression): a cookie's name quoted, or after the option's `=`
+    assert shown('curl -b "session"=Zq9i2abcdef https://x.io') == ["Zq9i2abcdef"]
+    assert shown('curl --cookie "$SESSION_COOKIE"=Zq9i3abcdef https://x.io') == ["Zq9i3abcdef"]
+    assert shown("curl --cookie=sid=Zq9i4abcdef https://x.io") == ["Zq9i4abcdef"]
+    assert shown("curl -b 'a=Zq9i5abc; b=Zq9i6abc' https://x.io") == ["Zq9i5abc", "Zq9i6abc"]
+    assert shown("curl -b cookies.txt https://x.io") == []
+    # F3: a Basic credential built by printf's format
+    text = "curl -H \"Authorization: Basic $(printf '%s:%s' admin Zq9i7abcdef | base64)\" https://x.io"
+    assert shown(text) == ["Zq9i7abcdef"]
+    assert shown("curl -H \"Authorization: Basic $(printf 'admin:%s' Zq9i8abcdef | base64)\" x") == ["Zq9i8abcdef"]
+    assert shown('curl -H "Authorization: Basic $(printf \'admin:%s\' "$PW" | base64)" x') == []
+    # F4, F6 (F6 my regression): doppler's options that take a value
+    assert shown("doppler secrets set API_KEY Zq9i9abcdef --config-dir /etc/doppler") == ["Zq9i9abcdef"]
+    assert shown("echo Zq9j1abcdef | doppler secrets set DB_PASSWORD --api-host https://api.doppler.com") == [
+        "Zq9j1abcdef"
+    ]
+    assert shown('doppler secrets set API_KEY --visibility masked --token "$DOPPLER_TOKEN"') == []
+    # F5: what the shell joins to a header's value (after its closing quote, an escaped blank)
+    assert shown('curl -H "X-Api-Key: "Zq9j2abcdef https://x.io') == ["Zq9j2abcdef"]
+    assert shown("curl -H X-Api-Key:\\ Zq9j3abcdef https://x.io") == ["\\ Zq9j3abcdef"]
+
+
+def test_hunt_233s_header_read_through_a_whole_file() -> None:
+    text = (
+        "application:\n  name: a\n  pods:\n    - name: web\n      image: x/y:1\n      path: /\n"
+        "      servicePorts: [80]\n      command: |\n"
+        '        ssh deploy@gw "curl -sf -H Authorization:"\n'
+        '        curl -H "X-Api-Key: Zq9j4abcdef" -b "session"=Zq9j5abcdef https://x.io\n'
+    )
+    masked = mask_text(load(text))
+    assert "Zq9j4abcdef" not in masked and "Zq9j5abcdef" not in masked
+    assert 'ssh deploy@gw "curl -sf -H Authorization:"\n' in masked
