@@ -1038,6 +1038,14 @@ def _record(client: LanguageClient, params: lsp.PublishDiagnosticsParams) -> Non
     _published.setdefault(params.uri, []).append(params)
 
 
+def _starts(line: str) -> list[int]:
+    """Where a line's first word starts, a key after a `- `, and a value after the first `: `."""
+    first = len(line) - len(line.lstrip())
+    item = first + 2 if line.startswith("- ", first) else -1
+    value = line.find(": ") + 2 if ": " in line else -1
+    return sorted({first, item, value} - {-1})
+
+
 @pytest.mark.parametrize("part", range(LSP_PARTS))
 def test_the_language_server_shows_no_secret(tmp_path: Path, part: int) -> None:
     # the shapes in LSP_PARTS parts, each with its own server: parallel runs (-n) share them out
@@ -1077,10 +1085,10 @@ def test_the_language_server_shows_no_secret(tmp_path: Path, part: int) -> None:
                 diagnostics = _published[uri][-1].diagnostics
                 assert diagnostics, name
                 sent.append(name + json.dumps([d.message for d in diagnostics]))
+                # a hover says a rule's page or the schema's word on a key, for the diagnostic or
+                # the key under it: each diagnostic's start, each line's key and its value
                 positions = [d.range.start for d in diagnostics] + [
-                    lsp.Position(line=n, character=c)
-                    for n, line in enumerate(text.splitlines())
-                    for c in range(0, len(line), 4)
+                    lsp.Position(line=n, character=c) for n, line in enumerate(text.splitlines()) for c in _starts(line)
                 ]
                 for position in positions:
                     hover = await asyncio.wait_for(
