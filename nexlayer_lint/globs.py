@@ -13,10 +13,13 @@ Globs that are plain names and paths (no wildcard, class, escape, `!` or `#`), a
 excludes and most configs' are, are matched by a fast path; the others are parsed here and
 matched without regular expressions, segment by segment (a `*` backtracks only to the last `*`)
 with a set of reachable positions for `**`, so a glob matches in time bounded by its length x the
-path's, never more: pathspec's regexes backtracked exponentially on a long name. A class matches
-one character of a name, never `/`. A glob pathspec rejects (`!` alone, a trailing `\\`, a range
-from high to low) is an error in a config or an option; as a .gitignore line it matches nothing,
-as in git, instead of stopping the run.
+path's, never more: pathspec's regexes backtracked exponentially on a long name. A `?` or a class
+matches one character of a name in a config's glob (as ruff matches it), never `/`; in a
+.gitignore line, one byte of the name's UTF-8 (git's wildmatch compares bytes: `?` does not match
+`ä`, `??` does), and a `\\` in a class escapes the character after it (`[a\\-z]` is a, - and z;
+pathspec and a config's glob read that `\\` as a character of the class). A glob pathspec rejects
+(`!` alone, a trailing `\\`, a range from high to low) is an error in a config or an option; as a
+.gitignore line it matches nothing, as in git, instead of stopping the run.
 """
 
 from __future__ import annotations
@@ -101,11 +104,15 @@ def verdict(
     is_dir: bool = False,
     unless: str | None = None,
     folders_checked: bool = False,
+    gitignore: bool = False,
 ) -> bool | None:
     """What `patterns` (one base each group, later ones winning) say of the absolute `path`, as
     git reads a .gitignore: True when a folder above it is matched (a `!pattern` cannot take back
     what is in a matched folder) or else when the last glob that matches the path itself is no
     `!pattern`; False when that glob is one; None when none speaks of it.
+
+    `gitignore`: the patterns are lines of .gitignore files (or .git/info/exclude), matched as
+    git's wildmatch matches them: byte by byte, a `\\` in a class an escape (see _bytewise).
 
     `folders_checked`: the folders above `path` are known not to be matched (a search leaves a
     matched folder out whole), so only the path itself is read.
@@ -120,16 +127,18 @@ def verdict(
         while folder != os.path.dirname(folder):
             folders.append(folder)
             folder = os.path.dirname(folder)
-        if any(_said_of(groups, above, True, unless) for above in reversed(folders)):
+        if any(_said_of(groups, above, True, unless, gitignore) for above in reversed(folders)):
             return True
-    return _said_of(groups, path, is_dir, unless)
+    return _said_of(groups, path, is_dir, unless, gitignore)
 
 
 def _said_of(
-    groups: tuple[tuple[str, tuple[str, ...]], ...], path: str, is_dir: bool, unless: str | None
+    groups: tuple[tuple[str, tuple[str, ...]], ...], path: str, is_dir: bool, unless: str | None, gitignore: bool
 ) -> bool | None:
     """What the groups say of `path` itself (plain globs: of it or a folder above: no `!` among
-    them, the same answer), the last group that speaks winning."""
+    them, the same answer), the last group that speaks winning. Plain globs compare whole names,
+    the same whether by characters or by bytes; .gitignore lines with wildcards are matched on
+    the bytes of the glob and of the names."""
     result: bool | None = None
     for base, globs in groups:
         rel = relative_to(base, path)
@@ -141,11 +150,28 @@ def _said_of(
             if set_aside:
                 simple = _set_aside(simple, set_aside)
             found = True if _simple_match(simple, rel.split("/"), is_dir, itself=True) else None
+        elif gitignore:
+            group = _compiled(globs, _bytewise(set_aside or ""), True)
+            found = _verdict(group, _bytewise(rel).split("/"), is_dir)
         else:
             found = _verdict(_compiled(globs, set_aside or ""), rel.split("/"), is_dir)
         if found is not None:
             result = found
     return result
+
+
+def _bytewise(text: str) -> str:
+    """`text` (a name, a path, a .gitignore line) as its bytes, one character each (latin-1), so
+    that a `?` or a class matches one byte, as git's wildmatch matches a .gitignore line: `?` is
+    no match for `ä` (2 bytes in UTF-8) and `??` is. The bytes are the file system's: a byte
+    that is no UTF-8 (a surrogate escape, in a name and in a .gitignore read as git reads it) is
+    that byte again. ASCII is itself, and the syntax of a glob is ASCII, so only text changes."""
+    if text.isascii():
+        return text
+    try:
+        return os.fsencode(text).decode("latin-1")
+    except UnicodeEncodeError:  # a lone surrogate no file system name holds: its UTF-8 form
+        return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def matches(
@@ -336,10 +362,11 @@ class _Unclosed(Exception):
     """A `[` without its `]`: git drops the whole glob (it matches nothing)."""
 
 
-def _compile(glob: str, strict: bool = True) -> _Glob | None:
+def _compile(glob: str, strict: bool = True, git: bool = False) -> _Glob | None:
     """One glob, parsed; None for a glob that matches nothing (blank, a comment, `/`, an unclosed
     `[`); ValueError for one pathspec rejects (a config's glob must be one every tool reads). Not
-    `strict` (a .gitignore line, as git reads it): a range from high to low is empty, no error."""
+    `strict` (a .gitignore line, as git reads it): a range from high to low is empty, no error.
+    `git` (a .gitignore line): a `\\` in a class escapes the character after it, as in git."""
     glob = _trim_trailing_spaces(glob)
     if not glob or glob.startswith("#") or glob == "/":
         return None
@@ -361,7 +388,7 @@ def _compile(glob: str, strict: bool = True) -> _Glob | None:
     parts = [part for i, part in enumerate(parts) if not (part == "**" and i and parts[i - 1] == "**")]
     bad_ranges: list[str] = []
     try:
-        segments = tuple(None if part == "**" else _segment(part, bad_ranges) for part in parts)
+        segments = tuple(None if part == "**" else _segment(part, bad_ranges, git) for part in parts)
     except _Unclosed:
         return None
     if bad_ranges and strict:  # reported after the whole glob is read, as pathspec's regex compiles then
@@ -421,9 +448,10 @@ def _plain_slashes(glob: str) -> tuple[str, bool]:
     return plain, tokens[0] == "\\/" or tokens[-1] == "\\/"
 
 
-def _segment(part: str, bad_ranges: list[str]) -> _Segment:
+def _segment(part: str, bad_ranges: list[str], git: bool = False) -> _Segment:
     """A segment's tokens, read as pathspec reads it: `\\x` is x, `*`, `?`, and `[...]` (`!` or `^`
-    first negates, `]` first is a character, `a-z` a range; its `\\` is a plain character)."""
+    first negates, `]` first is a character, `a-z` a range; its `\\` is a plain character, but
+    for `git`, which reads `\\x` in a class as x too: `[\\]]` is the class of `]`)."""
     if part == "*":
         return _STAR_ONLY
     tokens: list[Any] = []
@@ -448,11 +476,12 @@ def _segment(part: str, bad_ranges: list[str]) -> _Segment:
                 if part.startswith("[:", j) and (close := _next_close(part, j + 2, close)) >= 0:
                     j = close + 2
                 else:
-                    j += 1
+                    j += 2 if git and part[j] == "\\" else 1  # git: `\]` closes nothing
             if j >= end:
                 raise _Unclosed
             negated = part[i] in "!^"
-            tokens.append(_class(part[i + negated : j], negated, bad_ranges))
+            body = part[i + negated : j]
+            tokens.append(_git_class(body, negated) if git else _class(body, negated, bad_ranges))
             i = j + 1
         else:
             tokens.append(char)
@@ -489,6 +518,38 @@ def _class(body: str, negated: bool, bad_ranges: list[str]) -> _Class:
         else:
             chars += body[k]
             k += 1
+    return _Class(negated, chars, tuple(ranges), tuple(posix))
+
+
+def _git_class(body: str, negated: bool) -> _Class:
+    """A class's body as git's wildmatch reads it: as _class, but `\\x` is the character x, which
+    may start or end a range (`[a\\-z]` is a, - and z; `[\\!a]` is ! and a), and a range from
+    high to low holds its first character alone."""
+    chars, ranges, posix = "", [], []
+    previous = ""  # the character a `-` after it starts a range from ("" after a range: none)
+    k = 0
+    close = _NOT_LOOKED
+    while k < len(body):
+        char = body[k]
+        if char == "\\" and k + 1 < len(body):
+            k += 1
+            char = body[k]
+        elif char == "-" and previous and k + 1 < len(body):
+            k += 1 + (body[k + 1] == "\\" and k + 2 < len(body))
+            ranges.append((previous, body[k]))
+            previous = ""
+            k += 1
+            continue
+        elif body.startswith("[:", k) and (close := _next_close(body, k + 2, close)) >= 0:
+            if body[k + 2 : close] not in _POSIX_CLASSES:
+                raise _Unclosed  # git gives up on the glob: it matches nothing
+            posix.append(body[k + 2 : close])
+            previous = ""
+            k = close + 2
+            continue
+        chars += char
+        previous = char
+        k += 1
     return _Class(negated, chars, tuple(ranges), tuple(posix))
 
 
@@ -624,13 +685,14 @@ class _Group(NamedTuple):
 
 
 @lru_cache(maxsize=512)
-def _compiled(globs: tuple[str, ...], set_aside: str) -> _Group:
+def _compiled(globs: tuple[str, ...], set_aside: str, gitignore: bool = False) -> _Group:
     """The globs that can match, compiled; a glob that is not valid (only a .gitignore line can
-    be: config globs are checked) matches nothing, as git reads it, instead of stopping the run."""
+    be: config globs are checked) matches nothing, as git reads it, instead of stopping the run.
+    .gitignore lines (`gitignore`) are compiled as git reads them, on their bytes (_bytewise)."""
     compiled = []
     for glob in globs:
         try:
-            found = _compile(glob, strict=False)
+            found = _compile(_bytewise(glob), strict=False, git=True) if gitignore else _compile(glob, strict=False)
         except ValueError:
             continue
         # Each glob that matches the named folder (or a folder above it), or all that is below it

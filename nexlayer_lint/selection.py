@@ -247,7 +247,7 @@ def _left_out(
 def _ignored(gitignore: _Groups, entry: str, is_dir: bool, top: str) -> bool:
     """The deepest .gitignore that speaks of the entry decides."""
     for patterns in reversed(gitignore):
-        said = verdict(patterns, entry, is_dir, unless=top, folders_checked=True)
+        said = verdict(patterns, entry, is_dir, unless=top, folders_checked=True, gitignore=True)
         if said is not None:
             return said
     return False

@@ -917,6 +917,98 @@ def test_a_class_matches_one_character_of_a_name_as_in_git(glob, path, pathspec_
     assert verdict((PathPattern("/p", glob),), "/p/" + path) is git_says
 
 
+def _kept_as_git_keeps(top: Path, line: str, folders: list[str]) -> list[str]:
+    """The folders whose nexlayer.yaml a search of `top`, a work tree whose .gitignore is `line`,
+    lints; held to what `git check-ignore` says of the same files, where git is installed."""
+    from nexlayer_lint.config import Resolver
+    from nexlayer_lint.selection import _search
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    git = ["git", "-c", f"core.excludesFile={os.devnull}", "-c", "core.quotePath=false"]
+    if _GIT:
+        subprocess.run([*git, "init", "-q"], cwd=top, check=True, env=env)
+    else:
+        (top / ".git" / "info").mkdir(parents=True)
+    for folder in folders:
+        write(top / folder / "nexlayer.yaml")
+    (top / ".gitignore").write_text(line + "\n", encoding="utf-8")
+    kept = sorted(os.path.relpath(os.path.dirname(path), top) for path in _search(str(top), Resolver(isolated=True)))
+    if _GIT:
+        files = [folder + "/nexlayer.yaml" for folder in folders]
+        said = subprocess.run(
+            [*git, "check-ignore", "-z", "--stdin"],
+            cwd=top,
+            input=b"\0".join(os.fsencode(file) for file in files),
+            capture_output=True,
+            env=env,
+        )
+        assert said.returncode in (0, 1), said.stderr  # 1: none of them is ignored
+        ignored = {os.fsdecode(name) for name in said.stdout.split(b"\0") if name}
+        assert kept == sorted(folder for folder in folders if folder + "/nexlayer.yaml" not in ignored)
+    return kept
+
+
+@pytest.mark.parametrize(
+    ("line", "folders", "git_keeps"),
+    [
+        # hunt 234 F1: git matches a .gitignore line on the name's bytes (UTF-8): `?` and a class
+        # match one byte, so `?/` keeps `ä/` (2 bytes) and `??/` leaves it out
+        ("?/", ["ä", "a"], ["ä"]),
+        ("??/", ["ä", "a", "ab"], ["a"]),
+        ("???/", ["日", "ä", "abc"], ["ä"]),  # 3 bytes
+        ("[ä]/", ["ä", "a"], ["a", "ä"]),  # a class of two bytes, matching one
+        ("[ä][ä]/", ["ä", "a"], ["a"]),
+        ("[!a]/", ["ä", "a", "b"], ["a", "ä"]),
+        ("[!a][!a]/", ["ä", "a", "bc"], ["a"]),
+        ("ä*/", ["ä", "äx", "a"], ["a"]),  # literal text compared byte for byte too
+        ("?ä/", ["xä", "ää", "ä"], ["ä", "ää"]),  # `ää` is 4 bytes
+        ("?/", ["\udce9", "ä"], ["ä"]),  # a byte that is no UTF-8 is one byte
+    ],
+)
+def test_a_gitignore_wildcard_matches_one_byte_of_a_name_as_in_git(tmp_path, line, folders, git_keeps):
+    if any(not name.isprintable() for name in folders) and sys.platform in ("win32", "darwin"):
+        pytest.skip("a name must be Unicode there")
+    assert _kept_as_git_keeps(tmp_path, line, folders) == sorted(git_keeps)
+
+
+@pytest.mark.parametrize(
+    ("line", "folders", "git_keeps"),
+    [
+        # hunt 234 F3: in git's wildmatch a `\` in a class escapes the character after it (it was
+        # read as a character of the class: `[a\-z]` was the range from `\` to z, which holds b)
+        ("[a\\-z]/", ["a", "-", "z", "b", "\\"], ["\\", "b"]),
+        ("[\\!a]/", ["!", "a", "\\", "b"], ["\\", "b"]),  # `!` escaped: no negation
+        ("[\\]]/", ["]", "\\", "a"], ["\\", "a"]),  # an escaped `]` closes nothing
+        ("[a\\]]/", ["a", "]", "\\"], ["\\"]),
+        ("[!\\]]/", ["]", "a"], ["]"]),
+        ("[\\a-c]/", ["a", "b", "c", "d", "\\"], ["\\", "d"]),  # an escaped character starts a range
+        ("[a-\\c]/", ["b", "c", "d", "\\"], ["\\", "d"]),  # and ends one
+        ("[\\\\]/", ["\\", "a"], ["a"]),
+        ("[a\\]/", ["a", "\\", "]"], ["\\", "]", "a"]),  # no `]` closes it: the line matches nothing
+    ],
+)
+def test_a_backslash_in_a_gitignore_class_escapes_as_in_git(tmp_path, line, folders, git_keeps):
+    if sys.platform == "win32":
+        pytest.skip("Windows keeps no name with a backslash")
+    assert _kept_as_git_keeps(tmp_path, line, folders) == sorted(git_keeps)
+
+
+@pytest.mark.parametrize(
+    ("glob", "folders", "kept"),
+    [
+        ("?/", ["ä", "ab"], ["ab"]),  # a character, as ruff matches a config's glob
+        ("[ä]/", ["ä", "a"], ["a"]),
+        ("[a\\-z]/", ["a", "-", "b", "A"], ["-", "A"]),  # `\` a character of the class, as pathspec reads it
+    ],
+)
+def test_a_config_glob_still_matches_characters_as_ruff_does(tmp_path, monkeypatch, glob, folders, kept):
+    # only .gitignore lines are matched as git's wildmatch matches them (hunt 234 F1, F3)
+    monkeypatch.chdir(tmp_path)
+    for folder in folders:
+        write(tmp_path / folder / "nexlayer.yaml")
+    assert shown_files("--isolated", "--extend-exclude", glob) == sorted(f + "/nexlayer.yaml" for f in kept)
+
+
 def test_a_gitignore_is_read_as_git_reads_its_bytes(repo):
     # hunt 26 F4: a BOM (Notepad, PowerShell 5) was read into the first pattern, which then
     # matched nothing, and a byte that is not UTF-8 became U+FFFD, which no name holds
