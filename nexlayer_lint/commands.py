@@ -566,7 +566,9 @@ def _store_reads_stdin(text: str, store: re.Match[str], end: int) -> bool:
         spans.append((start, stop))
     words = [text[start:stop] for start, stop in spans]
     end = spans[-1][1] if spans else store.end()
-    if command.startswith(("docker", "podman", "rclone", "vault")):  # `-` for standard input (hunt 227 F7)
+    if command.startswith("vault"):  # `-` or a `key=-` for standard input (`password=-`)
+        return any(word == "-" or word.endswith("=-") for word in words)
+    if command.startswith(("docker", "podman", "rclone")):  # `-` for standard input (hunt 227 F7)
         return "-" in words
     if command.startswith("gcloud"):
         return _GCLOUD_STDIN.search(text, store.end(), end) is not None

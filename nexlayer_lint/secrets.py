@@ -1114,6 +1114,8 @@ def parts_in(
                 found += _printf_variable_parts(text)
         # a conversion left is a format's placeholder (a log format's `token=%(token_id)s`: hunt 226 F9)
         found = [part for part in found if _CONVERSIONS_ONLY.fullmatch(text, part.start, part.end) is None]
+    # a lone `-` is standard input (`vault login ... password=-`, `--password -`), no secret
+    found = [part for part in found if part.end - part.start != 1 or text[part.start] != "-"]
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []

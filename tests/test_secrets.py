@@ -4229,3 +4229,21 @@ def test_hunt_233s_header_read_through_a_whole_file() -> None:
     masked = mask_text(load(text))
     assert "Zq9j4abcdef" not in masked and "Zq9j5abcdef" not in masked
     assert 'ssh deploy@gw "curl -sf -H Authorization:"\n' in masked
+
+
+def test_a_secret_vault_login_reads_from_standard_input_is_found_in_the_echo() -> None:
+    # `password=-` reads the password from standard input, as `-` alone does (the known list's
+    # `vault login ... password=-`); and `-` itself is no secret, in any reader
+    assert shown("echo Zq9k1abcdef | vault login -method=userpass username=ops password=-") == ["Zq9k1abcdef"]
+    assert shown("echo Zq9k2abcdef | vault login -") == ["Zq9k2abcdef"]
+    assert shown("echo hello | vault login -method=userpass username=ops") == []
+    assert shown("vault login -method=userpass username=ops password=-") == []
+    assert shown("PGPASSWORD=- psql") == []
+    assert shown("curl --password - https://x.io") == []
+    text = (
+        "application:\n  name: a\n  pods:\n    - name: web\n      image: x/y:1\n      path: /\n"
+        "      servicePorts: [80]\n      command: echo Zq9k3abcdef | vault login -method=userpass"
+        " username=ops password=-\n"
+    )
+    masked = mask_text(load(text))
+    assert "Zq9k3abcdef" not in masked and masked.endswith("username=ops password=-\n")
