@@ -873,9 +873,10 @@ def _httpie_auth_parts(text: str) -> list[Part]:
 
 
 # httpie's request items named like a secret: a header `X-Api-Key:x`, a JSON field
-# `password:=x`, a query parameter `api_key==x` (`field=x` is an assignment: hunt 226 F7)
+# `password:=x`, a query parameter `api_key==x`, a form field `password=x` (hunt 226 F7; here
+# too, for a quoted item's blanks: `'password=a b'`, which the assignment reader ends at its blank)
 # (its name maybe quoted, `"X-Api-Key":x`, as a shell drops the quotes: hunt 230 F8)
-_HTTPIE_ITEM = lazy(r"(['\"]?)([A-Za-z0-9_.-]{1,128})(?:\1)?(:=|==|:)")
+_HTTPIE_ITEM = lazy(r"(['\"]?)([A-Za-z0-9_.-]{1,128})(?:\1)?(:=|==|=|:)")
 
 
 def _shell_words(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
@@ -916,8 +917,10 @@ def _httpie_item_parts(text: str, at: int, stop: int) -> list[Part]:
         if text.startswith(('\\"', "\\'"), start):
             start += 1  # `\"password:=x\"` in a double-quoted `sh -c "..."`
         item = _HTTPIE_ITEM.match(text, start, end)
-        if item is None or text.startswith("//", item.end()) or not is_secret_var_name(item.group(2)):
-            continue  # (`https://x`: a URL)
+        if item is None or text.startswith("//", item.end()) or item.group(2).startswith("-"):
+            continue  # (`https://x`: a URL; `--auth=x`: an option, read as one)
+        if not is_secret_var_name(item.group(2)):
+            continue
         # the value without the quotes a shell drops (`X-Api-Key:'x'`, `"X-Api-Key:x"'` in `sh -c '...'`)
         value_start, value_end = item.end(), end
         while value_start < value_end and text[value_start] in "'\"":

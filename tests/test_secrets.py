@@ -4247,3 +4247,13 @@ def test_a_secret_vault_login_reads_from_standard_input_is_found_in_the_echo() -
     )
     masked = mask_text(load(text))
     assert "Zq9k3abcdef" not in masked and masked.endswith("username=ops password=-\n")
+
+
+def test_an_httpie_form_field_in_quotes_is_secret_to_its_closing_quote() -> None:
+    # the known list's `'password=a b'`: the assignment reader ends a value at its blank, the
+    # httpie item reader at the shell word's end
+    text = "http POST x.io/login username=ops 'password=correct horse battery'"
+    assert shown(text) == ["correct horse battery"]
+    assert shown('http --form POST x.io/login "password=Zq9k4 abc"') == ["Zq9k4 abc"]
+    assert shown("http POST x.io/login password=Zq9k5abc") == ["Zq9k5abc"]
+    assert shown("http POST x.io name=John city=Paris") == []
