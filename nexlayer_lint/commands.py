@@ -546,7 +546,11 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
 # add`), `wrangler secret put NAME` (also run by npx...), `gh secret set NAME` (without `--body`
 # or `--env-file`); `rclone obscure -` and `vault login -` (hunt 227 F7)
 _SECRET_STORE = lazy(
-    r"[ \t]*(?:(?:npx|bunx|pnpm[ \t]+(?:dlx|exec)|npm[ \t]+exec|yarn)(?:[ \t]+-[-\w]{1,32})*[ \t]+(?:--[ \t]+)?)?"
+    r"[ \t]*(?:(?:npx|bunx|pnpm(?:[ \t]+(?:--filter|-F|--dir|-C)(?:=|[ \t]+)[^\s-]\S{0,127})*[ \t]+(?:dlx|exec)"
+    r"|npm[ \t]+exec|yarn)"
+    # the launcher's options, one that names a package or workspace with its value (`npx --package
+    # wrangler wrangler ...`); a value never starts with `-`, so each word is read one way (linear)
+    r"(?:[ \t]+(?:--package|-p|--workspace|-w)(?:=|[ \t]+)[^\s-]\S{0,127}|[ \t]+-[-\w]{1,32})*[ \t]+(?:--[ \t]+)?)?"
     r"(?:[^\s/]*/)*((?:docker|podman)[ \t]+secret[ \t]+create"
     r"|rclone[ \t]+obscure|vault[ \t]+login|doppler[ \t]+secrets[ \t]+set"
     r"|gcloud[ \t]+secrets[ \t]+(?:create|versions[ \t]+add)"

@@ -4257,3 +4257,11 @@ def test_an_httpie_form_field_in_quotes_is_secret_to_its_closing_quote() -> None
     assert shown('http --form POST x.io/login "password=Zq9k4 abc"') == ["Zq9k4 abc"]
     assert shown("http POST x.io/login password=Zq9k5abc") == ["Zq9k5abc"]
     assert shown("http POST x.io name=John city=Paris") == []
+
+
+def test_a_secret_store_run_by_a_launcher_with_a_package_option_reads_the_pipe() -> None:
+    # the known list's `npx --package wrangler wrangler` and `pnpm --filter x exec wrangler`
+    assert shown("echo Zq9l1abc | npx --package wrangler wrangler secret put API_KEY") == ["Zq9l1abc"]
+    assert shown("echo Zq9l2abc | pnpm --filter web exec wrangler secret put API_KEY") == ["Zq9l2abc"]
+    assert shown("echo Zq9l5abc | npm exec --workspace=api -- wrangler secret put TOKEN") == ["Zq9l5abc"]
+    assert shown("echo hello | npx --package wrangler other") == []
