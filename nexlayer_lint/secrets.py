@@ -117,8 +117,9 @@ QUALIFIERS = frozenset(
 )
 # A key meant to be published: `STRIPE_PUBLIC_KEY`, `NEXT_PUBLIC_POSTHOG_KEY`, `SUPABASE_ANON_KEY`.
 PUBLIC_PARTS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB", "ANON"})
-# A key that names a field or a route, not a secret: `SORT_KEY`, `PARTITION_KEY`, `ROUTING_KEY`.
-FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "SHARD"})
+# A key that names a field, a route or a cache entry, not a secret: `SORT_KEY`, `PARTITION_KEY`,
+# `ROUTING_KEY`, `CACHE_KEY` (hunt 236 F9); right before the key (`PRIMARY_ENCRYPTION_KEY` is one)
+FIELD_PARTS = frozenset({"SORT", "PARTITION", "PRIMARY", "FOREIGN", "ROUTING", "SHARD", "CACHE"})
 # A switch about a secret, not the secret: `ALLOW_NIP_OA_AUTH`, `SESSION_SECURE_COOKIE`.
 SWITCH_PARTS = frozenset({"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "USE", "SKIP", "SECURE", "INSECURE", "IS"})
 _KEY_TERMS = frozenset({"KEY", "KEYS", "KEYSET"})
@@ -202,7 +203,8 @@ def _is_secret_name(name: str) -> bool:
             if not switch and _is_term(base, last=index == len(parts) - 1) and not published:
                 return True
         switch = switch or part in SWITCH_PARTS
-        public = public or part in PUBLIC_PARTS or part in FIELD_PARTS
+        field = part in FIELD_PARTS and index + 1 < len(parts) and parts[index + 1] in _KEY_TERMS
+        public = public or part in PUBLIC_PARTS or field
     return False
 
 
@@ -777,10 +779,26 @@ def is_reference(value: object) -> bool:
     return next(placeholders(value), None) is not None and not literal_ranges(value)
 
 
+# OpenSSH public keys, one a line (`authorized_keys`, `known_hosts`' keys): public by making,
+# whatever name they are under (`SSH_AUTHORIZED_KEYS`, `host_key`: hunt 236 F9)
+_SSH_PUBLIC_KEY = lazy(
+    r"(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+    r"[ \t]+AAAA[A-Za-z0-9+/]{16,}={0,3}(?:[ \t][^\n]*)?"
+)
+
+
+def is_ssh_public_key(text: str) -> bool:
+    """Whether every line of `text` that is not blank is an OpenSSH public key."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(_SSH_PUBLIC_KEY.fullmatch(line) for line in lines)
+
+
 def is_literal_secret(value: object) -> bool:
     """A value that would put a credential in the file: non-empty, scalar, not a reference."""
     if isinstance(value, str):  # the usual case, asked first: no str is also a bool or a number
         if not value.strip() or is_reference(value):
+            return False
+        if value.lstrip().startswith(("ssh-", "ecdsa-", "sk-")) and is_ssh_public_key(value):
             return False
         # `<your token here>`: a documentation placeholder holds nothing to leak.
         return not is_doc_placeholder(value.strip())
@@ -976,6 +994,13 @@ class Part(NamedTuple):
     label: str  # the token's kind, the parameter's or the var's name
 
 
+def _without_public_keys(text: str, parts: list[Part]) -> list[Part]:
+    """`parts`, but those that are SSH public keys (`authorized_key: ssh-ed25519 AAAA...`)."""
+    if "AAAA" not in text:
+        return parts
+    return [part for part in parts if not is_ssh_public_key(text[part.start : part.end])]
+
+
 # What else makes a string worth commands.py's scanners, besides a `-` or a `'`: JSON in a
 # double-quoted word, a config-setting command, sqlplus' logon, a program given a password as a
 # word (POSITIONAL_PASSWORD_PROGRAMS).
@@ -1114,8 +1139,9 @@ def parts_in(
                 found += _printf_variable_parts(text)
         # a conversion left is a format's placeholder (a log format's `token=%(token_id)s`: hunt 226 F9)
         found = [part for part in found if _CONVERSIONS_ONLY.fullmatch(text, part.start, part.end) is None]
-    # a lone `-` is standard input (`vault login ... password=-`, `--password -`), no secret
-    found = [part for part in found if part.end - part.start != 1 or text[part.start] != "-"]
+    # a lone `-` is standard input (`vault login ... password=-`, `--password -`), no secret; an
+    # SSH public key is public (`authorized_key: ssh-ed25519 AAAA...` in a pasted config)
+    found = _without_public_keys(text, [part for part in found if text[part.start : part.end] != "-"])
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
@@ -1701,6 +1727,8 @@ def _assigned_parts(text: str) -> list[Part]:
             pos = handled.pop()[1]  # inside a value read already
             continue
         name = match.group(1)
+        if name[0] in "ntr" and len(name) > 1 and match.start(1) == match.start() and escaped(text, match.start()):
+            name = name[1:]  # after a written-out `\n` (`printf '[s3]\nkey=x\n'`: hunt 236 F10)
         if text.startswith("-D", match.start()) and match.start(1) == match.start() + 1 and len(name) > 1:
             # a Java system property, `-Dspring.datasource.password=x`, `-DDB_PASSWORD=x` (hunts 199
             # F6, 201 F6); not `-DB_PASSWORD=x`
@@ -2873,13 +2901,15 @@ def is_switch_or_null(text: str) -> bool:
 def says_where_or_whether(value: object) -> bool:
     """A switch (`BASIC_AUTH: false`, `REDIS_AUTH: "off"`) or a file's absolute path (`SSL_KEY:
     /etc/ssl/tls.key`, `GOOGLE_APPLICATION_CREDENTIALS`): under a secret's name, it says where or
-    whether the secret is, and is none (hunt 41 F5)."""
+    whether the secret is, and is none (hunt 41 F5). Nor is an SSH public key (hunt 236 F9)."""
     if isinstance(value, bool):
         return True
     if not isinstance(value, str):
         return False
     text = value.strip()
     if text.lower() in _SWITCHES:
+        return True
+    if text.startswith(("ssh-", "ecdsa-", "sk-")) and is_ssh_public_key(text):
         return True
     return text[:1] == "/" and _FILE_PATH.fullmatch(text) is not None
 
@@ -3033,12 +3063,13 @@ def _string_parts(text: str, state: int, path: DataPath, jwts: bool, *, script: 
     if state not in _ASSIGNS or _in_command(path):
         parts = parts_in(text, assignment=state in _ASSIGNS and not script, entries=state == VARS, jwts=jwts)
         if state == PLAIN and _pasted(text) and _under_vars(path) and not _in_command(path):
-            parts = _with_parts(parts, _pasted_yaml_parts(text))  # a var's value holding a file
+            # a var's value holding a file
+            parts = _with_parts(parts, _without_public_keys(text, _pasted_yaml_parts(text)))
         return parts
     if "\n" in text and state == VARS:
         parts = parts_in(text, assignment=False, entries=True, jwts=jwts)
         if _pasted(text):  # an env list pasted under `env:` (`- name: DB_PASSWORD` / `value: x`)
-            parts = _with_parts(parts, _pasted_yaml_parts(text))
+            parts = _with_parts(parts, _without_public_keys(text, _pasted_yaml_parts(text)))
         return parts + _blank_lines(text, parts)
     if "\n" in text and _under_vars(path):
         return _item_chunks(text, jwts)

@@ -4265,3 +4265,29 @@ def test_a_secret_store_run_by_a_launcher_with_a_package_option_reads_the_pipe()
     assert shown("echo Zq9l2abc | pnpm --filter web exec wrangler secret put API_KEY") == ["Zq9l2abc"]
     assert shown("echo Zq9l5abc | npm exec --workspace=api -- wrangler secret put TOKEN") == ["Zq9l5abc"]
     assert shown("echo hello | npx --package wrangler other") == []
+
+
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+
+def test_hunt_236s_public_keys_cache_keys_and_printf_s_line_breaks() -> None:
+    # F9: an SSH public key is public whatever its name; a cache key names an entry
+    assert not is_literal_secret(SSH_KEY + " ci@example")
+    assert not is_literal_secret(f"{SSH_KEY}\n{SSH_KEY} other@host\n")
+    assert is_literal_secret(SSH_KEY + "\nZq9m1abcdef")  # a line that is no key
+    assert is_literal_secret("ssh-ed25519 Zq9m2abcdef")
+    assert not is_secret_var_name("cache_key") and not is_secret_var_name("REDIS_CACHE_KEY")
+    assert is_secret_var_name("CACHE_ENCRYPTION_KEY")
+    assert is_secret_var_name("PRIMARY_ENCRYPTION_KEY")  # a field's word right before the key only
+    assert not is_secret_var_name("PRIMARY_KEY") and not is_secret_var_name("SORT_KEY")
+    text = (
+        "application:\n  name: a\n  pods:\n    - name: web\n      image: x/y:1\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        SFTP_CONFIG: |\n"
+        f"          authorized_key: {SSH_KEY} ci@example\n          password: Zq9m3abcdef\n"
+        f"        SSH_AUTHORIZED_KEYS: {SSH_KEY} ci@example\n"
+    )
+    masked = mask_text(load(text))
+    assert masked.count(SSH_KEY) == 2 and "Zq9m3abcdef" not in masked
+    # F10: printf's written-out `\n` is no letter of the next name
+    parts = parts_in("printf '[s3]\\nkey=Zq9m4abcdef\\n' > s3.ini && printf '\\npassword=Zq9m5abc\\n' > x")
+    assert [part.label for part in parts] == ["key", "password"]
