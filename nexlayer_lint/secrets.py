@@ -946,6 +946,7 @@ _HINT = lazy(
     r"|:(?<=jdbc:)oracle:|@//"  # Oracle's logon in a URL, or EZConnect's (commands.oracle_logon_parts)
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
     r"|\"(?<=[Yy\s]\s\")"
+    r"|\"(?<=\(\")|\"(?<=\([ \t]\")"  # a call's quoted argument, `define("AUTH_KEY", "x")` (_QUOTED_PAIR)
     rf"|{_MORE_HINT_PATTERN}"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
@@ -1090,6 +1091,8 @@ def parts_in(
         found += oracle_logon_parts(text)
     if "=" in text:
         found += _assigned_parts(text)
+    if "'" in text or '"' in text:
+        found += _quoted_pair_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
         # commands.py compiles its many patterns when first imported: most files never need them
         from nexlayer_lint.commands import command_parts
@@ -1708,6 +1711,49 @@ def _user_info_at(text: str, start: int, limit: int) -> bool:
 _PATH_OPTIONS = ("from-file", "from-env-file")
 
 
+# A quoted name and its quoted value in a program's settings: PHP's `define('DB_PASSWORD', 'x')`
+# (WordPress' `WORDPRESS_CONFIG_EXTRA`), Laravel's `env('DB_PASSWORD', 'x')`, `'password' =>
+# 'x'`, Python's `os.environ["API_TOKEN"] = "x"` (hunt 236 F1, F4); (1) the name, (2) the
+# value's quote. JSON's `"password": "x"` is entry_parts'.
+_QUOTED_PAIR = lazy(
+    r"(?:'([A-Za-z_][A-Za-z0-9_.-]{0,127})'|\"([A-Za-z_][A-Za-z0-9_.-]{0,127})\")"
+    r"[ \t]*(?:(\])[ \t]*)?(,|=>|=)[ \t]*(['\"])"
+)
+
+
+def _quoted_pair_parts(text: str) -> list[Part]:
+    """The quoted values of the quoted names that look secret (_QUOTED_PAIR), each to its closing
+    quote on its line; each value read once (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (pair := _QUOTED_PAIR.search(text, pos)) is not None:
+        pos = pair.end()
+        name, bracket, sign = pair.group(1) or pair.group(2), pair.group(3), pair.group(4)
+        before = pair.start()
+        while before and text[before - 1] in " \t":
+            before -= 1  # (the blanks before a quote are passed over for it alone: linear)
+        opener = text[before - 1 : before]
+        # a call's first two arguments (not a list's items, `['password', 'username']`), an item
+        # set (`["NAME"] = `), or an arrow's pair
+        called = (sign == "," and opener == "(" and not bracket) or (sign == "=" and opener == "[" and bracket)
+        if not (called or sign == "=>") or not _is_secret_key(name):
+            continue
+        close = text.find(pair.group(5), pos)  # (the next quote of its kind: each stretch read once)
+        if close > pos and text.find("\n", pos, close) < 0:
+            found += literal_parts(text, pos, close, "assignment", name)
+            pos = close + 1
+    return found
+
+
+# what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
+_ENV_READS = (
+    *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
+    *("Deno.env.get(", "import.meta.env."),
+)
+# where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
+_FALLBACK = lazy(r"(?:,|\|\||\?\?|[ \t]or)[ \t]*(['\"])")
+
+
 def _assigned_parts(text: str) -> list[Part]:
     """The values of `NAME=value` words whose NAME looks secret (see _ASSIGNED_NAME)."""
     found: list[Part] = []
@@ -1780,6 +1826,24 @@ def _assigned_parts(text: str) -> list[Part]:
                 or text.startswith(";", word_end.at(word))
             ):
                 continue
+        if text.startswith(">", pos):  # `:password => 'x'` (Ruby's hash, PHP's array: hunt 236 F1)
+            quote = pos + 1
+            while quote < len(text) and text[quote] in " \t":
+                quote += 1
+            if text[quote : quote + 1] not in ("'", '"'):
+                continue  # `token => token.id`: a function, no value
+            pos = quote
+        if text.startswith(_ENV_READS, pos):
+            # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
+            # process.env.X || 'fallback'`): the literal is its fallback, if any (hunt 236 F3)
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            fallback = _FALLBACK.search(text, pos, line_end)
+            close = text.find(fallback.group(1), fallback.end(), line_end) if fallback else -1
+            if fallback is not None and close > fallback.end():
+                found += literal_parts(text, fallback.end(), close, "assignment", name)
+            pos = line_end  # (each line's rest read once: linear)
+            continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
         if text[pos : pos + 1] in ("'", '"') and text[match.start() - 1 : match.start()] == text[pos]:

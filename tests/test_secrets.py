@@ -4291,3 +4291,30 @@ def test_hunt_236s_public_keys_cache_keys_and_printf_s_line_breaks() -> None:
     # F10: printf's written-out `\n` is no letter of the next name
     parts = parts_in("printf '[s3]\\nkey=Zq9m4abcdef\\n' > s3.ini && printf '\\npassword=Zq9m5abc\\n' > x")
     assert [part.label for part in parts] == ["key", "password"]
+
+
+def test_hunt_236s_settings_of_programs_pasted_in_values() -> None:
+    # F1: Ruby's and PHP's `=>`; a function's arrow sets nothing
+    assert shown("{:password => 'Zq9n6abc'}") == ["Zq9n6abc"]
+    assert shown("'password' => 'Zq9n7abc',") == ["Zq9n7abc"]
+    assert shown("list.map(token => token.id)") == []
+    assert shown("'password' => env('DB_PASSWORD'),") == []
+    # F3: the environment's value is no literal, its fallback is
+    assert shown("SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'Zq9n8abc')") == ["Zq9n8abc"]
+    assert shown("const pw = process.env.DB_PASSWORD || 'Zq9n9abc';") == ["Zq9n9abc"]
+    assert shown("DB_PASSWORD = os.getenv('DB_PW') or 'Zq9o1abc'") == ["Zq9o1abc"]
+    assert shown("SECRET_KEY = os.environ['DJANGO_SECRET_KEY']") == []
+    # F4: a quoted name and its value as a call's arguments, or an item set
+    assert shown("define( 'DB_PASSWORD', 'Zq9o2abc' );") == ["Zq9o2abc"]
+    assert shown('define("AUTH_KEY", "Zq9o3abc");') == ["Zq9o3abc"]
+    assert shown("env('DB_PASSWORD','Zq9o4abc')") == ["Zq9o4abc"]
+    assert shown('os.environ["API_TOKEN"] = "Zq9o5abc"') == ["Zq9o5abc"]
+    assert shown("define('WP_HOME', 'https://x.io');") == []
+    assert shown("fields = ['password', 'username']") == []
+    text = (
+        "application:\n  name: a\n  pods:\n    - name: wp\n      image: wordpress:6\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        WORDPRESS_CONFIG_EXTRA: |\n"
+        "          define( 'DB_PASSWORD', 'Zq9o6abc' );\n          define( 'WP_HOME', 'https://x.io' );\n"
+    )
+    masked = mask_text(load(text))
+    assert "Zq9o6abc" not in masked and "define( 'WP_HOME', 'https://x.io' );" in masked
