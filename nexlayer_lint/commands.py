@@ -978,10 +978,11 @@ _NOT_JOINED = frozenset(" \t\r\n;&|)`")  # what ends a shell word after a closin
 
 
 def _value_follows(text: str, at: int) -> bool:
-    """Whether a value follows the blanks at text[at] on its line, in the same command."""
+    """Whether anything follows the blanks at text[at] on its line (a quote there may open a
+    value: `X-Api-Key:" "x`, `X-Api-Key:" ;x"`; hunt 235 F1)."""
     while at < len(text) and text[at] in " \t":
         at += 1
-    return at < len(text) and text[at] not in _NOT_JOINED and text[at] not in "'\"#"
+    return at < len(text) and text[at] not in "\r\n"
 
 
 def _header_parts(text: str) -> list[Part]:
@@ -991,7 +992,11 @@ def _header_parts(text: str) -> list[Part]:
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), SHELL_WORD_STOP)  # `X-Api-Key:\ x` is one word (hunt 233 F5)
-        opening = next((at for at in range(start, end) if text[at] in "'\""), -1) if start == match.end() else -1
+        quote = text[match.start() - 1 : match.start()]
+        in_quotes = quote in ("'", '"') and text[match.end() : match.end() + 1] != quote
+        opening = -1
+        if start == match.end() and not in_quotes:  # (in quotes, the value ends at theirs: below)
+            opening = next((at for at in range(start, end) if text[at] in "'\""), -1)
         opens = 0 <= opening < end - 1 and text[opening + 1] not in ";&|)`"
         if opens or (opening == end - 1 > start and text[opening - 1] in ":=" and _value_follows(text, end)):
             # a quote that opens inside the word (`Authorization:"Bearer x"`: hunt 230 F9; `X-Api-Key:"
@@ -1001,8 +1006,7 @@ def _header_parts(text: str) -> list[Part]:
         elif text[end : end + 1] in ("'", '"') and end + 1 < len(text) and text[end + 1] not in _NOT_JOINED:
             # the shell joins what follows the closing quote (`-H "X-Api-Key: "x`: hunt 233 F5)
             end = next(_shell_words(text, end + 1, len(text)), (end, end))[1]
-        quote = text[match.start() - 1 : match.start()]
-        if quote in ("'", '"') and text[match.end() : match.end() + 1] != quote:
+        if in_quotes:
             # the option in the quotes of its word (`"-HX-Api-Key: x"`, `'http.extraheader=Name: x'`):
             # the value runs to their end, blanks and all
             close = text.find(quote, match.end())
@@ -1040,9 +1044,17 @@ def _basic_built_parts(text: str) -> list[Part]:
         close = text.find(printf.group(1), printf.end())
         pos = len(text) if close < 0 else close
         colon = text.find(":", printf.end(), pos)
-        if colon >= 0 and colon + 1 < pos:
+        if colon >= 0 and colon + 1 < pos and not not_an_option_value(text, colon + 1, pos):
             found += literal_parts(text, colon + 1, pos, "option", "Authorization")
     return found
+
+
+def _past_a_closing_quote(text: str, at: int, end: int) -> int:
+    """`at`, past the quote there when no other of its kind follows it before `end`: a quote
+    that closes a string the value is joined to."""
+    if at < end and text[at] in "'\"" and text.find(text[at], at + 1, end) < 0:
+        return at + 1
+    return at
 
 
 def header_parts(text: str, start: int, end: int) -> list[Part]:
@@ -1062,11 +1074,13 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
         value, end = value + 1, end - 1  # httpie's `Authorization:'Bearer x'`, quoted whole (hunts 228 F4, 229 F4)
     while value < end and text[value] in " \t":
         value += 1  # `Authorization:" Bearer x"`
-    if value < end and text[value] in "'\"" and text.find(text[value], value + 1, end) < 0:
-        value += 1  # a quote that closes (`-H "X-Api-Key: "x`, `"curl -H Authorization:"`: hunt 233 F1, F5)
+    before = value
+    value = _past_a_closing_quote(text, value, end)  # `-H "X-Api-Key: "x`, `"curl -H Authorization:"` (hunt 233 F1, F5)
     scheme = _AUTH_SCHEME.match(text, value, end)
-    value = scheme.end() if scheme else value
-    if not_an_option_value(text, value, end):
+    if scheme:  # and after the scheme (`'Authorization: Bearer '"$TOKEN"`: hunt 235 F4)
+        before = scheme.end()
+        value = _past_a_closing_quote(text, before, end)
+    if not_an_option_value(text, value, end, joined=value > before):
         return []
     return literal_parts(text, value, end, "option", name.group(1))
 
@@ -1432,7 +1446,7 @@ _POSITIONAL_PROGRAMS = {
     # rclone's `obscure PW`, unixODBC's `isql DSN USER PW`
     "doppler": _Reads(  # its command's options and the global ones that take a value (hunt 233 F4, F6)
         frozenset(
-            {"-p", "--project", "-c", "--config", "--scope", "--type", "--token", "--visibility"}
+            {"-p", "--project", "-c", "--config", "--scope", "--type", "-t", "--token", "--visibility"}
             | {"--api-host", "--dashboard-host", "--config-dir", "--configuration", "--timeout", "--attempts"}
             | {"--dns-resolver-address", "--dns-resolver-proto", "--dns-resolver-timeout"}
         ),

@@ -593,11 +593,12 @@ def is_option_value(text: str) -> bool:
 _SHELL_OPERATORS = frozenset(("&&", "||", "|", ";", "&", ";;"))
 
 
-def not_an_option_value(text: str, start: int, end: int) -> bool:
+def not_an_option_value(text: str, start: int, end: int, *, joined: bool = False) -> bool:
     """Whether text[start:end], after a secret option, is no secret: another long option
     (`--password --host db`: psql's `--password` only asks for one), or a reference; nor a
     here-string's `<<<` (`[gh, auth, login, --with-token, "<<<", tok]`: the item after it is),
-    nor a shell's operator (`--with-token && ...`: the option reads standard input)."""
+    nor a shell's operator (`--with-token && ...`: the option reads standard input).
+    `joined`: the value follows a closing quote (`'Bearer '"$TOKEN"`), not an opening one."""
     if end - start == len(HERE_STRING) and text.startswith(HERE_STRING, start):
         return True
     if text[start:end] in _SHELL_OPERATORS:
@@ -606,7 +607,7 @@ def not_an_option_value(text: str, start: int, end: int) -> bool:
         return True
     if is_switch_or_null(text[start:end]):
         return True  # `--must-change-password false`: says whether, as under a var's name (hunt 199 F2)
-    if text.startswith("'", start) or (start > 0 and text[start - 1] == "'"):
+    if text.startswith("'", start) or (start > 0 and text[start - 1] == "'" and not joined):
         return False  # in single quotes (the word, or the text read inside them): a shell reads no `$`
     # quoted, maybe once more inside a quoted command: `sh -c "... \"$ADMIN_PASSWORD\" ..."`;
     # an option's value is a command's word, which a shell reads: `$mysql_pw` is its variable

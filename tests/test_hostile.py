@@ -504,6 +504,12 @@ def test_a_command_list_of_many_programs_is_read_in_linear_time() -> None:
             " + ''.join(f'${{web:{i}}}${{PW{i}_PASSWORD:-Zq9Kf{i}Lm}}' for i in range(40_000)) + '\"\\n'",
             id="secrets-between-references-to-a-pod-of-the-file",
         ),
+        # hunt 235 F3: a quote inside a quoted `-H` word was read as opening a value to the text's
+        # end, from each such word again
+        pytest.param(
+            "'      command: \\'curl ' + '\"-HAccept:\\'\\'a\" ' * 40_000 + '-H \"X-Api-Key: Zq9r1abc\"\\'\\n'",
+            id="quoted-header-options-holding-a-quote",
+        ),
     ],
 )
 def test_commands_that_repeat_a_secret_reader_s_shape_are_read_in_linear_time(command: str) -> None:

@@ -4196,7 +4196,11 @@ def test_hunt_233s_review_of_the_last_fixes() -> None:
     # F1 (my regression): a quote closing an outer string right after a header's `:` opens no value
     text = 'ssh deploy@gw "curl -sf -H Authorization:"\ncurl -H "X-Api-Key: Zq9i1abcdef" https://x.io'
     assert shown(text) == ["Zq9i1abcdef"]
-    assert shown("ssh host 'curl -H X-Token:' && curl https://example.com/health") == []
+    # (a quote right after a header's `:` with more on its line is read as opening its value,
+    # the lesser fault: hunt 235 F1)
+    assert shown("ssh host 'curl -H X-Token:' && curl https://example.com/health") == [
+        "&& curl https://example.com/health"
+    ]
     # F2 (my regression): a cookie's name quoted, or after the option's `=`
     assert shown('curl -b "session"=Zq9i2abcdef https://x.io') == ["Zq9i2abcdef"]
     assert shown('curl --cookie "$SESSION_COOKIE"=Zq9i3abcdef https://x.io') == ["Zq9i3abcdef"]
@@ -4318,3 +4322,19 @@ def test_hunt_236s_settings_of_programs_pasted_in_values() -> None:
     )
     masked = mask_text(load(text))
     assert "Zq9o6abc" not in masked and "define( 'WP_HOME', 'https://x.io' );" in masked
+
+
+def test_hunt_235s_review_of_hunt_233s_fixes() -> None:
+    # F1 (my regression): a quoted blank after a header's `:`, joined to the value
+    assert shown('curl -H X-Api-Key:" "Zq9p1abc https://x.io') == ['" "Zq9p1abc']
+    assert shown('curl -H X-Api-Key:" ;Zq9p2abc" https://x.io') == [";Zq9p2abc"]
+    # F2: doppler's `-t` is its `--token`
+    assert shown('doppler -t "$DOPPLER_TOKEN" secrets set API_KEY Zq9p3abc') == ["Zq9p3abc"]
+    # F3: a header option inside quotes, its value quoted inside: linear (test_secrets_speed)
+    # F4 (my regression): a reference joined after a closing quote
+    assert shown("curl -H 'Authorization: Bearer '\"$TOKEN\" https://x.io") == []
+    assert shown("curl -H 'X-Api-Key: '\"$API_KEY\" https://x.io") == []
+    assert shown("curl -H 'Authorization: Bearer '$(cat /run/secrets/token) https://x.io") == []
+    assert shown("curl -H 'Authorization: Bearer 'Zq9p4abc https://x.io") == ["Zq9p4abc"]
+    # F5 (my regression): printf's format of references
+    assert shown('curl -H "Authorization: Basic $(printf "$API_USER:$API_PASSWORD" | base64)" x') == []
