@@ -969,6 +969,11 @@ _HINT = lazy(
     r"|gin[ \t,](?<=vault[ \t,]login[ \t,])|eal[ \t,](?<=unseal[ \t,])|-admin[ \t,'\"]|-initial-password"
     r"|rclone[ \t,]|sql[ \t,](?<=isql[ \t,])|secrets?[ \t,]+(?:set|put|create)[ \t,]"
     r"|sh[ \t,](?<=mysqlsh[ \t,])"  # MySQL Shell's `user:pw@host` (commands._mysqlsh_parts)
+    # a config file's secret directive written out (`requirepass x`, `masterauth x`, `sentinel
+    # auth-pass m x`, `bridge_password x`, `proxy_set_header X-Api-Key x`: _DIRECTIVE)
+    r"|s[ \t](?<=requirepass[ \t])|rauth[ \t](?<=masterauth[ \t])|s[ \t](?<=auth-pass[ \t])"
+    r"|_password[ \t]|r[ \t](?<=_header[ \t])"
+    r"|\"(?=:?[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]*:[ \t])"  # `echo "api_key: x" > f` (_WRITTEN_ENTRY)
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -1094,6 +1099,10 @@ def parts_in(
         found += _assigned_parts(text)
     if "'" in text or '"' in text:
         found += _quoted_pair_parts(text)
+    if "pass" in text or "auth" in text or "header" in text:
+        found += _directive_parts(text)
+    if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
+        found += _written_entry_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
         # commands.py compiles its many patterns when first imported: most files never need them
         from nexlayer_lint.commands import command_parts
@@ -1746,10 +1755,80 @@ def _quoted_pair_parts(text: str) -> list[Part]:
     return found
 
 
+# A config file's directive whose value is a secret, as a command writes the file (`echo
+# "requirepass x" > redis.conf`: hunt 236 F2): Redis' `requirepass`, `masterauth`, Sentinel's
+# `sentinel auth-pass NAME x`, Mosquitto's `bridge_password`; and NGINX's header directives
+# given a header named like a secret (`proxy_set_header X-Api-Key x;`); (1) the directive, (2)
+# the header's name
+_DIRECTIVE = lazy(
+    r"(?:(?<![^\s'\"])|(?<=\\n))"  # (also after printf's written-out `\n`)
+    r"(?:(requirepass|masterauth|bridge_password|sentinel[ \t]+auth-pass[ \t]+[^\s'\"]{1,128})"
+    r"|(?:proxy_set_header|add_header)[ \t]+([A-Za-z0-9_-]{1,128}))[ \t]+"
+)
+_DIRECTIVE_END = lazy(r"[\s;'\"]|\\n")
+
+
+def _directive_parts(text: str) -> list[Part]:
+    """The values of the secret directives of config files written out (_DIRECTIVE): a word,
+    or what its quotes hold."""
+    found: list[Part] = []
+    for directive in _DIRECTIVE.finditer(text):
+        label = directive.group(1) or directive.group(2)
+        if directive.group(2) and not is_secret_var_name(label):
+            continue
+        start = directive.end()
+        if text[start : start + 1] in ("'", '"') and text.find(text[start], start + 1) > start + 1:
+            start, end = start + 1, text.find(text[start], start + 1)
+        else:
+            stop = _DIRECTIVE_END.search(text, start)
+            end = len(text) if stop is None else stop.start()
+        if end > start and not not_an_option_value(text, start, end):
+            found += literal_parts(text, start, end, "option", label.split()[0])
+    return found
+
+
+# A YAML file's `name: value` line as a command writes it (`echo 'api_key: x' > config.yml`,
+# `printf -- ':rubygems_api_key: x\n' > credentials`: hunt 236 F5): after a quote or printf's
+# written-out `\n`, a Ruby symbol's `:` maybe; (1) the name. Its value ends at a quote, a line
+# break or a written-out `\n`.
+_WRITTEN_ENTRY = lazy(r"(?:['\"]|\\n):?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
+_WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
+_WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
+
+
+def _written_entry_parts(text: str) -> list[Part]:
+    """The values of the secret `name: value` lines written out in quotes (_WRITTEN_ENTRY); not
+    a note's prose (`'Password: must be at least 8 characters'`). Each value read once (linear)."""
+    found: list[Part] = []
+    pos = 0
+    while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
+        start = pos = entry.end()
+        name = entry.group(1)
+        if not _pasted_secret_name(name):
+            continue
+        stop = _WRITTEN_VALUE_END.search(text, start)
+        end = len(text) if stop is None else stop.start()
+        pos = max(pos, end)
+        scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
+        start = scheme.end() if scheme else start
+        value = text[start:end].rstrip(" \t")
+        if not value or _says_nothing_secret(name, value) or is_doc_placeholder(value):
+            continue
+        if not not_an_option_value(text, start, start + len(value)):
+            found += literal_parts(text, start, start + len(value), "assignment", name)
+    return found
+
+
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
 _ENV_READS = (
     *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
     *("Deno.env.get(", "import.meta.env."),
+)
+# a Terraform expression naming a value: a variable, a local, a module's or a resource's attribute
+_HCL_ROOTS = ("var.", "local.", "module.", "data.", "each.", "self.", "random_", "tls_private_key.")
+_HCL_REFERENCE = lazy(
+    r"(?:var|local|module|data|each|self|random_(?:password|string|id|bytes)|tls_private_key)"
+    r"\.[A-Za-z_][A-Za-z0-9_.\[\]-]{0,255}(?![^\s,;)}\]])"
 )
 # where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
 _FALLBACK = lazy(r"(?:,|\|\||\?\?|[ \t]or)[ \t]*(['\"])")
@@ -1834,6 +1913,8 @@ def _assigned_parts(text: str) -> list[Part]:
             if text[quote : quote + 1] not in ("'", '"'):
                 continue  # `token => token.id`: a function, no value
             pos = quote
+        if text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
+            continue  # Terraform's `password = random_password.db.result`, `var.db_password` (hunt 236 F8)
         if text.startswith(_ENV_READS, pos):
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
             # process.env.X || 'fallback'`): the literal is its fallback, if any (hunt 236 F3)
@@ -2383,7 +2464,7 @@ def comment_secrets(text: str) -> list[tuple[int, int]]:
             if (noted := _noted_value(text, start, end)) is not None:  # `# was: DB_PASSWORD: x`
                 found += [(p.start, p.end) for p in literal_parts(text, *noted, "", "")]
         pos = cut.end() if cut else len(text) + 1
-    return found
+    return sorted(set(found))  # (a value two readings find is one)
 
 
 def _says_nothing_secret(name: str, value: str) -> bool:
@@ -3434,8 +3515,12 @@ def _pasted_yaml_parts(text: str) -> list[Part]:
         if _flow_at(line, start):  # `- {name: DB_PASSWORD, value: x}`
             found += _shifted(entry_parts(line[start : len(bare)]), line_at + start)
             continue
-        colon = line.find(":", start)
-        key = line[start:colon].rstrip(" \t") if colon > start else ""  # `password : x` too
+        # a Ruby symbol's key, `:password: x` (`.gemrc`, Sidekiq's config: hunt 236 F5)
+        symbol = line.startswith(":", start) and (
+            line[start + 1 : start + 2].isalpha() or line[start + 1 : start + 2] == "_"
+        )
+        colon = line.find(":", start + symbol)
+        key = line[start + symbol : colon].rstrip(" \t") if colon > start + symbol else ""  # `password : x` too
         name = key.strip("\"'")  # `- "name": "DB_PASSWORD"` (hunt 170 F8)
         while keys and keys[-1][0] >= start:
             keys.pop()  # (each key is pushed once and popped once: linear)

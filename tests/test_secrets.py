@@ -4338,3 +4338,32 @@ def test_hunt_235s_review_of_hunt_233s_fixes() -> None:
     assert shown("curl -H 'Authorization: Bearer 'Zq9p4abc https://x.io") == ["Zq9p4abc"]
     # F5 (my regression): printf's format of references
     assert shown('curl -H "Authorization: Basic $(printf "$API_USER:$API_PASSWORD" | base64)" x') == []
+
+
+def test_hunt_236s_config_directives_written_entries_and_terraform() -> None:
+    # F2: a config file's secret directive written out by a command
+    assert shown('echo "requirepass Zq9s0abc" > /tmp/redis.conf') == ["Zq9s0abc"]
+    assert shown('printf "masterauth Zq9s1abc\\nrequirepass Zq9s2abc\\n" > r.conf') == ["Zq9s1abc", "Zq9s2abc"]
+    assert shown("sentinel auth-pass mymaster Zq9s3abc") == ["Zq9s3abc"]
+    assert shown("bridge_password Zq9s4abc") == ["Zq9s4abc"]
+    assert shown("proxy_set_header X-Api-Key Zq9s5abc;") == ["Zq9s5abc"]
+    assert shown("proxy_set_header Host $host;") == []
+    assert shown("requirepass $REDIS_PASSWORD") == []
+    # F5: a YAML line written out in quotes, a Ruby symbol's key too; not a note's prose
+    assert shown("echo 'api_key: Zq9t1abc' > x") == ["Zq9t1abc"]
+    assert shown('echo "api_key: Zq9t2abc" > x') == ["Zq9t2abc"]
+    assert shown("printf -- ':rubygems_api_key: Zq9t3abc\\n' > ~/.gem/credentials") == ["Zq9t3abc"]
+    assert shown("printf 'user: app\\npassword: Zq9t4abc\\n' > c.yml") == ["Zq9t4abc"]
+    assert shown("echo 'Password: must be at least 8 characters'") == []
+    assert shown('echo "Token: $TOKEN"') == []
+    text = (
+        "application:\n  name: a\n  pods:\n    - name: web\n      image: x/y:1\n      path: /\n"
+        "      servicePorts: [80]\n      vars:\n        GEMRC: |\n          ---\n"
+        "          :rubygems_api_key: Zq9t5abc\n          :verbose: true\n"
+    )
+    masked = mask_text(load(text))
+    assert "Zq9t5abc" not in masked and ":verbose: true\n" in masked
+    # F8: Terraform's references are no literal
+    assert shown("password = random_password.db.result") == []
+    assert shown("db_password = var.db_password") == []
+    assert shown("PASSWORD=variable.Zq9t6abc") == ["variable.Zq9t6abc"]
