@@ -471,9 +471,14 @@ def _segment(part: str, bad_ranges: list[str], git: bool = False) -> _Segment:
         elif char == "[":
             j = i + 1 if i < end and part[i] in "!^" else i
             j += 1 if j < end and part[j] == "]" else 0
-            close = _NOT_LOOKED
+            close = bracket = _NOT_LOOKED
             while j < end and part[j] != "]":  # a `[:name:]` inside is one piece (git)
-                if part.startswith("[:", j) and (close := _next_close(part, j + 2, close)) >= 0:
+                if git and part.startswith("[:", j):
+                    # git: a name only when the first `]` after it follows a `:`; else `[` is a
+                    # character of the class (`[[:al]pha:]]` is `[[:al]` then `pha:]]`: hunt 235 F6)
+                    bracket = _next_close(part, j + 2, bracket, "]")
+                    j = bracket + 1 if bracket > j + 2 and part[bracket - 1] == ":" else j + 1
+                elif not git and part.startswith("[:", j) and (close := _next_close(part, j + 2, close)) >= 0:
                     j = close + 2
                 else:
                     j += 2 if git and part[j] == "\\" else 1  # git: `\]` closes nothing
@@ -528,7 +533,7 @@ def _git_class(body: str, negated: bool) -> _Class:
     chars, ranges, posix = "", [], []
     previous = ""  # the character a `-` after it starts a range from ("" after a range: none)
     k = 0
-    close = _NOT_LOOKED
+    bracket = _NOT_LOOKED
     while k < len(body):
         char = body[k]
         if char == "\\" and k + 1 < len(body):
@@ -540,12 +545,16 @@ def _git_class(body: str, negated: bool) -> _Class:
             previous = ""
             k += 1
             continue
-        elif body.startswith("[:", k) and (close := _next_close(body, k + 2, close)) >= 0:
-            if body[k + 2 : close] not in _POSIX_CLASSES:
+        elif (
+            body.startswith("[:", k)
+            and (bracket := _next_close(body, k + 2, bracket, "]")) > k + 2
+            and (body[bracket - 1] == ":")
+        ):  # (the first `]` after it, as _segment reads it)
+            if body[k + 2 : bracket - 1] not in _POSIX_CLASSES:
                 raise _Unclosed  # git gives up on the glob: it matches nothing
-            posix.append(body[k + 2 : close])
+            posix.append(body[k + 2 : bracket - 1])
             previous = ""
-            k = close + 2
+            k = bracket + 1
             continue
         chars += char
         previous = char
@@ -556,13 +565,13 @@ def _git_class(body: str, negated: bool) -> _Class:
 _NOT_LOOKED = -2  # no `:]` looked for yet (-1: there is none)
 
 
-def _next_close(text: str, start: int, known: int) -> int:
-    """Where the next `:]` is from `start` (-1: none), given the one found last (`known`, or
-    _NOT_LOOKED): looked for again only once the scan has passed it, so a line of many `[:`
-    without `:]` is read once, not once each."""
+def _next_close(text: str, start: int, known: int, close: str = ":]") -> int:
+    """Where the next `:]` (or `close`) is from `start` (-1: none), given the one found last
+    (`known`, or _NOT_LOOKED): looked for again only once the scan has passed it, so a line of
+    many `[:` without it is read once, not once each."""
     if known == -1 or known >= start:
         return known
-    return text.find(":]", start)
+    return text.find(close, start)
 
 
 def _in_class(token: Any, char: str) -> bool:

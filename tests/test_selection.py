@@ -994,6 +994,20 @@ def test_a_backslash_in_a_gitignore_class_escapes_as_in_git(tmp_path, line, fold
 
 
 @pytest.mark.parametrize(
+    ("line", "folders", "git_keeps"),
+    [
+        # hunt 235 F6: `[:` names a class only when the first `]` after it follows a `:`; else the
+        # `[` is a character of the set (`[[:al]pha:]]` is {[, :, a, l} then `pha:]]`)
+        ("[[:al]pha:]]/", ["apha:]]", "a", "alpha"], ["a", "alpha"]),
+        ("[[:alpha:]]x/", ["ax", "1x"], ["1x"]),
+        ("[[:alpha:][:digit:]]/", ["a", "1", "-"], ["-"]),
+    ],
+)
+def test_a_posix_class_in_a_gitignore_line_is_read_as_git_reads_it(tmp_path, line, folders, git_keeps):
+    assert _kept_as_git_keeps(tmp_path, line, folders) == sorted(git_keeps)
+
+
+@pytest.mark.parametrize(
     ("glob", "folders", "kept"),
     [
         ("?/", ["ä", "ab"], ["ab"]),  # a character, as ruff matches a config's glob
