@@ -1906,6 +1906,11 @@ def _assigned_parts(text: str) -> list[Part]:
                 or text.startswith(";", word_end.at(word))
             ):
                 continue
+        if text.startswith(("\\\n", "\\\r\n"), pos):
+            # a value continued on the next line, after its blanks (`.properties`' `key=\`: hunt 236 F6)
+            pos = text.index("\n", pos) + 1
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
         if text.startswith(">", pos):  # `:password => 'x'` (Ruby's hash, PHP's array: hunt 236 F1)
             quote = pos + 1
             while quote < len(text) and text[quote] in " \t":

@@ -4367,3 +4367,9 @@ def test_hunt_236s_config_directives_written_entries_and_terraform() -> None:
     assert shown("password = random_password.db.result") == []
     assert shown("db_password = var.db_password") == []
     assert shown("PASSWORD=variable.Zq9t6abc") == ["variable.Zq9t6abc"]
+
+
+def test_a_properties_value_continued_on_the_next_line_is_read_there() -> None:
+    # hunt 236 F6: `key=\` then the value on the next line starred only the `\`
+    assert shown("spring.datasource.password=\\\n    Zq9u1abc\nspring.x=y") == ["Zq9u1abc"]
+    assert shown("DB_PASSWORD=\\\r\n  Zq9u2abc\r\n") == ["Zq9u2abc"]
