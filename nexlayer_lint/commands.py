@@ -992,6 +992,7 @@ def _header_parts(text: str) -> list[Part]:
     pos = 0
     while (match := _HEADER_OPTION.search(text, pos)) is not None:
         start, end = value_from(text, match.end(), SHELL_WORD_STOP)  # `X-Api-Key:\ x` is one word (hunt 233 F5)
+        joined_at = -1  # the closing quote the value is joined after, if any
         quote = text[match.start() - 1 : match.start()]
         in_quotes = quote in ("'", '"') and text[match.end() : match.end() + 1] != quote
         opening = -1
@@ -1005,24 +1006,24 @@ def _header_parts(text: str) -> list[Part]:
             end = max(end, next(_shell_words(text, start, len(text)), (start, end))[1])
         elif text[end : end + 1] in ("'", '"') and end + 1 < len(text) and text[end + 1] not in _NOT_JOINED:
             # the shell joins what follows the closing quote (`-H "X-Api-Key: "x`: hunt 233 F5)
-            end = next(_shell_words(text, end + 1, len(text)), (end, end))[1]
+            joined_at, end = end, next(_shell_words(text, end + 1, len(text)), (end, end))[1]
         if in_quotes:
             # the option in the quotes of its word (`"-HX-Api-Key: x"`, `'http.extraheader=Name: x'`):
             # the value runs to their end, blanks and all
             close = text.find(quote, match.end())
             end = len(text) if close < 0 else close
         pos = max(end, match.end())  # each character is read for one value at most (linear)
-        found += header_parts(text, start, end)
+        found += header_parts(text, start, end, joined_at)
     return found
 
 
 # Basic credentials built by the shell: `Basic $(echo -n user:password | base64)` (a git
 # `http.extraHeader`, a curl header: hunt 199 F5)
 _BASIC_BUILT = lazy(
-    r"Basic[ \t]+(?:\$\(|`)(?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+"
+    r"Basic[ \t]+['\"]{0,2}(?:\$\(|`)(?:echo(?:[ \t]+-[neE]{1,3}){0,3}|printf(?:[ \t]+(?:'%s'|\"%s\"|%s))?)[ \t]+"
 )
 _TO_BASE64 = lazy(r"[ \t]*\|[ \t]*base64")
-_BASIC_PRINTF = lazy(r"Basic[ \t]+(?:\$\(|`)printf[ \t]+(?:--[ \t]+)?(['\"])")
+_BASIC_PRINTF = lazy(r"Basic[ \t]+['\"]{0,2}(?:\$\(|`)printf[ \t]+(?:--[ \t]+)?(['\"])")
 
 
 def _basic_built_parts(text: str) -> list[Part]:
@@ -1049,17 +1050,18 @@ def _basic_built_parts(text: str) -> list[Part]:
     return found
 
 
-def _past_a_closing_quote(text: str, at: int, end: int) -> int:
-    """`at`, past the quote there when no other of its kind follows it before `end`: a quote
-    that closes a string the value is joined to."""
-    if at < end and text[at] in "'\"" and text.find(text[at], at + 1, end) < 0:
+def _past_a_closing_quote(text: str, at: int, end: int, joined_at: int) -> int:
+    """`at`, past the quote there when it is the one the shell joins the value after
+    (`joined_at`), or when no other of its kind follows it before `end`."""
+    if at < end and (at == joined_at or (text[at] in "'\"" and text.find(text[at], at + 1, end) < 0)):
         return at + 1
     return at
 
 
-def header_parts(text: str, start: int, end: int) -> list[Part]:
+def header_parts(text: str, start: int, end: int, joined_at: int = -1) -> list[Part]:
     """The secret in the header text[start:end] (`X-Api-Key: x`, the word after `-H`, or the
-    list item after it): what follows its `Name:` when the name looks secret."""
+    list item after it): what follows its `Name:` when the name looks secret; `joined_at`: where
+    the quote is that closes a string the value is joined to (`'Bearer '"$TOKEN"`)."""
     name = _HEADER_NAME.match(text, start, end)
     if name is None or not is_secret_var_name(name.group(1)):
         return []
@@ -1075,11 +1077,11 @@ def header_parts(text: str, start: int, end: int) -> list[Part]:
     while value < end and text[value] in " \t":
         value += 1  # `Authorization:" Bearer x"`
     before = value
-    value = _past_a_closing_quote(text, value, end)  # `-H "X-Api-Key: "x`, `"curl -H Authorization:"` (hunt 233 F1, F5)
+    value = _past_a_closing_quote(text, value, end, joined_at)  # `-H "X-Api-Key: "x` (hunt 233 F1, F5)
     scheme = _AUTH_SCHEME.match(text, value, end)
     if scheme:  # and after the scheme (`'Authorization: Bearer '"$TOKEN"`: hunt 235 F4)
         before = scheme.end()
-        value = _past_a_closing_quote(text, before, end)
+        value = _past_a_closing_quote(text, before, end, joined_at)
     if not_an_option_value(text, value, end, joined=value > before):
         return []
     return literal_parts(text, value, end, "option", name.group(1))

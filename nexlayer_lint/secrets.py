@@ -202,7 +202,10 @@ def _is_secret_name(name: str) -> bool:
             published = public and base in (_BUNDLED_TERMS if bundled else _KEY_TERMS)
             if not switch and _is_term(base, last=index == len(parts) - 1) and not published:
                 return True
-        switch = switch or part in SWITCH_PARTS
+        # (not WordPress' `SECURE_AUTH_KEY`, `SECURE_AUTH_SALT`: hunt 237 F6)
+        switch = switch or (
+            part in SWITCH_PARTS and not (part == "SECURE" and parts[index + 1 : index + 2] == ["AUTH"])
+        )
         field = part in FIELD_PARTS and index + 1 < len(parts) and parts[index + 1] in _KEY_TERMS
         public = public or part in PUBLIC_PARTS or field
     return False
@@ -783,15 +786,42 @@ def is_reference(value: object) -> bool:
 # OpenSSH public keys, one a line (`authorized_keys`, `known_hosts`' keys): public by making,
 # whatever name they are under (`SSH_AUTHORIZED_KEYS`, `host_key`: hunt 236 F9)
 _SSH_PUBLIC_KEY = lazy(
-    r"(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
-    r"[ \t]+AAAA[A-Za-z0-9+/]{16,}={0,3}(?:[ \t][^\n]*)?"
+    r"(ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+    r"[ \t]+(AAAA[A-Za-z0-9+/]{16,}={0,3})(?:[ \t]+([^\n=:]*))?"  # (a comment, no `=` or `:`: hunt 237 F11)
 )
 
 
 def is_ssh_public_key(text: str) -> bool:
-    """Whether every line of `text` that is not blank is an OpenSSH public key."""
+    """Whether every line of `text` that is not blank is an OpenSSH public key: its type, then
+    the key in base64, which names that type again (not any text that starts `ssh-rsa AAAA`:
+    hunt 237 F11), then maybe a comment."""
+    import base64
+    import binascii
+
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return bool(lines) and all(_SSH_PUBLIC_KEY.fullmatch(line) for line in lines)
+    for line in lines:
+        key = _SSH_PUBLIC_KEY.fullmatch(line)
+        if key is None:
+            return False
+        try:
+            blob = base64.b64decode(key.group(2), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        kind = key.group(1).encode()
+        if blob[:4] != len(kind).to_bytes(4, "big") or blob[4 : 4 + len(kind)] != kind or not _whole_key(blob):
+            return False
+    return bool(lines)
+
+
+def _whole_key(blob: bytes) -> bool:
+    """Whether an SSH key's bytes are fields each led by its length, to their end, and as many as
+    an Ed25519 key's at least (its type and 32 bytes): not a key cut short."""
+    at = fields = 0
+    while at < len(blob):
+        size = int.from_bytes(blob[at : at + 4], "big")
+        at += 4 + size
+        fields += 1
+    return at == len(blob) and fields >= 2 and len(blob) >= 51
 
 
 def is_literal_secret(value: object) -> bool:
@@ -1731,6 +1761,9 @@ _QUOTED_PAIR = lazy(
 )
 
 
+_SETTING_CALLS = frozenset({"define", "env", "getenv", "putenv", "setenv", "setdefault", "get", "fetch"})
+
+
 def _quoted_pair_parts(text: str) -> list[Part]:
     """The quoted values of the quoted names that look secret (_QUOTED_PAIR), each to its closing
     quote on its line; each value read once (linear)."""
@@ -1743,13 +1776,18 @@ def _quoted_pair_parts(text: str) -> list[Part]:
         while before and text[before - 1] in " \t":
             before -= 1  # (the blanks before a quote are passed over for it alone: linear)
         opener = text[before - 1 : before]
-        # a call's first two arguments (not a list's items, `['password', 'username']`), an item
-        # set (`["NAME"] = `), or an arrow's pair
-        called = (sign == "," and opener == "(" and not bracket) or (sign == "=" and opener == "[" and bracket)
+        function = before - 1
+        while function > max(0, before - 33) and (text[function - 1].isalnum() or text[function - 1] == "_"):
+            function -= 1
+        # the first two arguments of a call that sets or reads a setting (`define`, `env`, `getenv`,
+        # `.get`; not a list's items, `['password', 'username']`, nor `emit('password', 'changed')`:
+        # hunt 237 F7), an item set (`["NAME"] = `), or an arrow's pair
+        setting = opener == "(" and text[function : before - 1] in _SETTING_CALLS
+        called = (sign == "," and setting and not bracket) or (sign == "=" and opener == "[" and bracket)
         if not (called or sign == "=>") or not _is_secret_key(name):
             continue
         close = text.find(pair.group(5), pos)  # (the next quote of its kind: each stretch read once)
-        if close > pos and text.find("\n", pos, close) < 0:
+        if close > pos and text.find("\n", pos, close) < 0 and not is_doc_placeholder(text[pos:close]):
             found += literal_parts(text, pos, close, "assignment", name)
             pos = close + 1
     return found
@@ -1782,6 +1820,10 @@ def _directive_parts(text: str) -> list[Part]:
         else:
             stop = _DIRECTIVE_END.search(text, start)
             end = len(text) if stop is None else stop.start()
+        scheme = _WRITTEN_SCHEME.match(text, start, end) if directive.group(2) else None
+        start = scheme.end() if scheme else start  # `"Bearer $API_TOKEN"` (hunt 237 F9)
+        if text.startswith("/", start):
+            continue  # a file's path (`grep -q requirepass /etc/redis.conf`: hunt 237 F9)
         if end > start and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", label.split()[0])
     return found
@@ -1791,24 +1833,34 @@ def _directive_parts(text: str) -> list[Part]:
 # `printf -- ':rubygems_api_key: x\n' > credentials`: hunt 236 F5): after a quote or printf's
 # written-out `\n`, a Ruby symbol's `:` maybe; (1) the name. Its value ends at a quote, a line
 # break or a written-out `\n`.
-_WRITTEN_ENTRY = lazy(r"(?:['\"]|\\n):?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
+_WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
+_WRITERS = ("echo", "printf")
 
 
 def _written_entry_parts(text: str) -> list[Part]:
-    """The values of the secret `name: value` lines written out in quotes (_WRITTEN_ENTRY); not
-    a note's prose (`'Password: must be at least 8 characters'`). Each value read once (linear)."""
+    """The values of the secret `name: value` lines written out (_WRITTEN_ENTRY): in printf's
+    format after a written-out `\n`, or in quotes that echo or printf writes or that a `>` sends
+    to a file (not a log's or a print's message, `logger.info("api_key: loaded")`: hunt 237 F10);
+    indented, a list's item, the value maybe quoted (hunt 237 F4); not a note's prose (`'Password:
+    must be at least 8 characters'`). Each value read once (linear)."""
     found: list[Part] = []
     pos = 0
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
-        name = entry.group(1)
+        name = entry.group(2)
         if not _pasted_secret_name(name):
             continue
-        stop = _WRITTEN_VALUE_END.search(text, start)
-        end = len(text) if stop is None else stop.start()
+        inner = text[start : start + 1]
+        if inner in ("'", '"') and inner != entry.group(1) and (close := text.find(inner, start + 1)) > start:
+            start, end = start + 1, close  # `'password: "x"'`
+        else:
+            stop = _WRITTEN_VALUE_END.search(text, start)
+            end = len(text) if stop is None else stop.start()
         pos = max(pos, end)
+        if entry.group(1) and not _written_out(text, entry.start(), end):
+            continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
         value = text[start:end].rstrip(" \t")
@@ -1817,6 +1869,25 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not not_an_option_value(text, start, start + len(value)):
             found += literal_parts(text, start, start + len(value), "assignment", name)
     return found
+
+
+def _written_out(text: str, quote_at: int, end: int) -> bool:
+    """Whether the quoted string opening at text[quote_at] is what echo or printf writes (after
+    their options), or is sent to a file by a `>` after it closes (its value ending at `end`)."""
+    at = quote_at
+    for _ in range(4):  # the program and up to three options (`echo -e`, `printf --`)
+        while at > 0 and text[at - 1] in " \t":
+            at -= 1
+        word = at
+        while word > max(0, at - 16) and not text[word - 1].isspace() and text[word - 1] not in "'\";|&(":
+            word -= 1
+        if text[word:at].endswith(_WRITERS):
+            return True
+        if not text.startswith("-", word) or word == at:
+            break
+        at = word
+    close = text.find(text[quote_at], end) if text[end : end + 1] != text[quote_at] else end
+    return close >= 0 and text[close + 1 : close + 17].lstrip(" \t").startswith((">", "| tee", "|tee"))
 
 
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
@@ -1831,7 +1902,14 @@ _HCL_REFERENCE = lazy(
     r"\.[A-Za-z_][A-Za-z0-9_.\[\]-]{0,255}(?![^\s,;)}\]])"
 )
 # where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
-_FALLBACK = lazy(r"(?:,|\|\||\?\?|[ \t]or)[ \t]*(['\"])")
+# the environment read itself: a name, a subscript, a call (1) on one line, then not a name's character
+_ENV_READ = lazy(
+    r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
+    r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
+)
+# the fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`)
+_ARGUMENT_FALLBACK = lazy(r",[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
+_FALLBACK = lazy(r"[ \t]*(?:\|\||\?\?|or(?=[ \t]))[ \t]*(['\"`])")
 
 
 def _assigned_parts(text: str) -> list[Part]:
@@ -1918,18 +1996,23 @@ def _assigned_parts(text: str) -> list[Part]:
             if text[quote : quote + 1] not in ("'", '"'):
                 continue  # `token => token.id`: a function, no value
             pos = quote
-        if text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
-            continue  # Terraform's `password = random_password.db.result`, `var.db_password` (hunt 236 F8)
-        if text.startswith(_ENV_READS, pos):
+        # Terraform's `password = random_password.db.result`, `var.db_password`, as HCL writes
+        # it, blanks around its `=` (hunt 236 F8; not a shell's `PASSWORD=local.x`: hunt 237 F12)
+        hcl = match.end(1) < len(text) and text[match.end(1)] in " \t"
+        if hcl and text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
+            continue
+        if text.startswith(_ENV_READS, pos) and (read := _ENV_READ.match(text, pos)) is not None:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
-            # process.env.X || 'fallback'`): the literal is its fallback, if any (hunt 236 F3)
-            line_end = text.find("\n", pos)
-            line_end = len(text) if line_end < 0 else line_end
-            fallback = _FALLBACK.search(text, pos, line_end)
-            close = text.find(fallback.group(1), fallback.end(), line_end) if fallback else -1
-            if fallback is not None and close > fallback.end():
+            # process.env.X || 'fallback'`): the literal is its fallback, if any, in the call or
+            # right after it (hunt 236 F3; not the rest of its line: hunt 237 F1, F8)
+            fallback = _ARGUMENT_FALLBACK.search(text, pos, read.end()) if read.group(1) else None
+            fallback = fallback or _FALLBACK.match(text, read.end())
+            close = text.find(fallback.group(1), fallback.end()) if fallback else -1
+            if fallback is not None and close > fallback.end() and "\n" not in text[fallback.end() : close]:
                 found += literal_parts(text, fallback.end(), close, "assignment", name)
-            pos = line_end  # (each line's rest read once: linear)
+                pos = close + 1
+            else:
+                pos = read.end()
             continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)
@@ -2388,6 +2471,7 @@ PASSWORD_OPTIONS = {
     "cypher-shell": "-p",
     "bcp": "-P",
     "mssql-cli": "-P",
+    "doppler": "-t",  # its `--token` (hunt 237 F2)
 }
 # a second password a program takes: ldappasswd's new one (`-s NEW`), beside its `-w` (hunt 203
 # F4); influx's token (`-t`, its `--token`: hunt 226 F5)

@@ -4373,3 +4373,48 @@ def test_a_properties_value_continued_on_the_next_line_is_read_there() -> None:
     # hunt 236 F6: `key=\` then the value on the next line starred only the `\`
     assert shown("spring.datasource.password=\\\n    Zq9u1abc\nspring.x=y") == ["Zq9u1abc"]
     assert shown("DB_PASSWORD=\\\r\n  Zq9u2abc\r\n") == ["Zq9u2abc"]
+
+
+def test_hunt_237s_review_of_today_s_readers() -> None:
+    # F1, F8 (my regressions): the environment's read is the call, not the rest of its line
+    assert shown("const key = process.env.API_KEY; const password = 'Zq9v1abc'; run()") == ["Zq9v1abc"]
+    assert shown("import os; token = os.getenv('GH_TOKEN'); password = 'Zq9v2abc'; main()") == ["Zq9v2abc"]
+    assert shown("const token = process.env.TOKEN; app.listen(3000, '0.0.0.0')") == []
+    text = "DB_PASSWORD = os.environ.get('DB_PASSWORD'); DB_HOST = os.environ.get('DB_HOST', 'localhost')"
+    assert shown(text) == []
+    # F5: a keyword's fallback, a template literal's
+    assert shown('PASSWORD = os.getenv("X", default="Zq9v5abc")') == ["Zq9v5abc"]
+    assert shown("const pw = process.env.X ?? `Zq9v6abc`;") == ["Zq9v6abc"]
+    # F12 (my regression): Terraform's references as HCL writes them only; `os.environ` whole
+    assert shown("export DB_PASSWORD=local.Zq9v3abc API_TOKEN=os.environ_Zq9v4abc") == [
+        "local.Zq9v3abc",
+        "os.environ_Zq9v4abc",
+    ]
+    # F2 (my regression): doppler's `-t` gives its token
+    assert shown("doppler secrets set API_KEY -t Zq9w1abc") == ["Zq9w1abc"]
+    # F3 (my regression): a Basic credential built after the header's closing quote
+    assert shown("curl -H 'Authorization: Basic '$(echo -n admin:Zq9x1abc | base64) https://x") == ["Zq9x1abc"]
+    text = "curl -H 'Authorization: Basic '\"$(printf '%s:%s' admin Zq9x2abc | base64)\" https://x"
+    assert shown(text) == ["Zq9x2abc"]
+    # F11 (my regression): only a whole SSH public key is public
+    assert shown("sshpass -p 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB' ssh h") == ["ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB"]
+    assert is_literal_secret(SSH_KEY + " password=Zq9x3abc")
+    assert not is_literal_secret(SSH_KEY + " ci@example")
+    # F6: WordPress' SECURE_AUTH_KEY is a key, not a switch
+    assert is_secret_var_name("WORDPRESS_SECURE_AUTH_KEY") and is_secret_var_name("SECURE_AUTH_SALT")
+    assert not is_secret_var_name("SESSION_SECURE_COOKIE") and not is_secret_var_name("ENABLE_AUTH")
+    # F7 (my regression): a call's quoted pair only for calls that set or read a setting
+    assert shown("console.log('token', 'refreshed')") == []
+    assert shown("emit('password', 'changed')") == []
+    assert shown("define('NONCE_KEY', 'put your unique phrase here')") == []
+    assert shown("define( 'SECURE_AUTH_KEY', 'Zq9x4abc' );") == ["Zq9x4abc"]
+    # F9 (my regression): a directive's path, a reference after a header's scheme
+    assert shown("grep -q requirepass /etc/redis.conf") == []
+    assert shown('proxy_set_header Authorization "Bearer $API_TOKEN";') == []
+    assert shown('proxy_set_header Authorization "Bearer Zq9x5abc";') == ["Zq9x5abc"]
+    # F10 (my regression), F4: a YAML line echo or printf writes, or one sent to a file
+    assert shown('logger.info("api_key: loaded from vault")') == []
+    assert shown('print(f"token: {tok}")') == []
+    assert shown("echo 'password: \"Zq9z1abc\"' >> c.yml") == ["Zq9z1abc"]
+    assert shown('echo "  api_key: Zq9z2abc"') == ["Zq9z2abc"]
+    assert shown('echo -e "- token: Zq9z4abc"') == ["Zq9z4abc"]
