@@ -787,7 +787,7 @@ def is_reference(value: object) -> bool:
 # whatever name they are under (`SSH_AUTHORIZED_KEYS`, `host_key`: hunt 236 F9)
 _SSH_PUBLIC_KEY = lazy(
     r"(ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
-    r"[ \t]+(AAAA[A-Za-z0-9+/]{16,}={0,3})(?:[ \t]+([^\n=:]*))?"  # (a comment, no `=` or `:`: hunt 237 F11)
+    r"[ \t]+(AAAA[A-Za-z0-9+/]{16,}={0,3})(?:[ \t]+([^\n=]*))?"  # (a comment, no `=`: hunt 237 F11)
 )
 
 
@@ -807,6 +807,8 @@ def is_ssh_public_key(text: str) -> bool:
             blob = base64.b64decode(key.group(2), validate=True)
         except (binascii.Error, ValueError):
             return False
+        if key.group(3) and (": " in key.group(3) or ":\t" in key.group(3)):
+            return False  # `... password: x` (`cardno:000612345678`, `host:22` are comments: hunt 238 F7)
         kind = key.group(1).encode()
         if blob[:4] != len(kind).to_bytes(4, "big") or blob[4 : 4 + len(kind)] != kind or not _whole_key(blob):
             return False
@@ -1031,6 +1033,28 @@ class Part(NamedTuple):
     label: str  # the token's kind, the parameter's or the var's name
 
 
+def _continued(text: str, part: Part, ends: dict[int, int]) -> Part:
+    """`part`, run on over the lines a `\\` at its end continues (`.properties`' `password=ab\\`
+    then `    cd`: hunt 238 F5), each to its first blank. `ends`: where each end read so far
+    runs on to, so that each line is read once however many parts end before it."""
+    end, passed = part.end, []
+    while end not in ends and text[end - 1] == "\\" and text.startswith(("\n", "\r\n"), end):
+        passed.append(end)
+        at = text.index("\n", end) + 1
+        while at < len(text) and text[at] in " \t":
+            at += 1
+        stop = at
+        while stop < len(text) and not text[stop].isspace():
+            stop += 1
+        if stop == at:
+            break
+        end = stop
+    end = ends.get(end, end)
+    for each in passed:
+        ends[each] = end
+    return part if end == part.end else part._replace(end=end)
+
+
 def _without_public_keys(text: str, parts: list[Part]) -> list[Part]:
     """`parts`, but those that are SSH public keys (`authorized_key: ssh-ed25519 AAAA...`)."""
     if "AAAA" not in text:
@@ -1185,6 +1209,9 @@ def parts_in(
     # a lone `-` is standard input (`vault login ... password=-`, `--password -`), no secret; an
     # SSH public key is public (`authorized_key: ssh-ed25519 AAAA...` in a pasted config)
     found = _without_public_keys(text, [part for part in found if text[part.start : part.end] != "-"])
+    if "\\\n" in text or "\\\r\n" in text:
+        ends: dict[int, int] = {}
+        found = [_continued(text, part, ends) if part.kind == "assignment" else part for part in found]
     # of two finds of one secret, the more telling: a query's `?token=x` before a bare `token=x`
     found.sort(key=lambda part: (part.start, part.kind == "assignment", part.end, part.kind, part.label))
     kept: list[Part] = []
@@ -1761,7 +1788,8 @@ _QUOTED_PAIR = lazy(
 )
 
 
-_SETTING_CALLS = frozenset({"define", "env", "getenv", "putenv", "setenv", "setdefault", "get", "fetch"})
+# what the name of a call that sets or reads a setting holds
+_SETTING_WORDS = ("set", "put", "define", "env", "get", "fetch", "config", "default", "store", "add")
 
 
 def _quoted_pair_parts(text: str) -> list[Part]:
@@ -1776,13 +1804,16 @@ def _quoted_pair_parts(text: str) -> list[Part]:
         while before and text[before - 1] in " \t":
             before -= 1  # (the blanks before a quote are passed over for it alone: linear)
         opener = text[before - 1 : before]
-        function = before - 1
-        while function > max(0, before - 33) and (text[function - 1].isalnum() or text[function - 1] == "_"):
+        name_end = before - 1
+        while name_end > 0 and name_end > before - 5 and text[name_end - 1] in " \t":
+            name_end -= 1  # (`define ('AUTH_KEY', 'x')`)
+        function = name_end
+        while function > max(0, name_end - 32) and (text[function - 1].isalnum() or text[function - 1] == "_"):
             function -= 1
         # the first two arguments of a call that sets or reads a setting (`define`, `env`, `getenv`,
-        # `.get`; not a list's items, `['password', 'username']`, nor `emit('password', 'changed')`:
-        # hunt 237 F7), an item set (`["NAME"] = `), or an arrow's pair
-        setting = opener == "(" and text[function : before - 1] in _SETTING_CALLS
+        # `.get`, `setProperty`, `conf.set`, `put`...; not a list's items, `['password', 'username']`,
+        # nor `emit('password', 'changed')`: hunts 237 F7, 238 F2), an item set, an arrow's pair
+        setting = opener == "(" and any(word in text[function:name_end].lower() for word in _SETTING_WORDS)
         called = (sign == "," and setting and not bracket) or (sign == "=" and opener == "[" and bracket)
         if not (called or sign == "=>") or not _is_secret_key(name):
             continue
@@ -1822,8 +1853,8 @@ def _directive_parts(text: str) -> list[Part]:
             end = len(text) if stop is None else stop.start()
         scheme = _WRITTEN_SCHEME.match(text, start, end) if directive.group(2) else None
         start = scheme.end() if scheme else start  # `"Bearer $API_TOKEN"` (hunt 237 F9)
-        if text.startswith("/", start):
-            continue  # a file's path (`grep -q requirepass /etc/redis.conf`: hunt 237 F9)
+        if text.startswith("/", start) and says_where_or_whether(text[start:end]):
+            continue  # a file's path (`grep -q requirepass /etc/redis.conf`: hunt 237 F9; not `/Xk9+f8=`)
         if end > start and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", label.split()[0])
     return found
@@ -1836,7 +1867,7 @@ def _directive_parts(text: str) -> list[Part]:
 _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
-_WRITERS = ("echo", "printf")
+_WRITES = lazy(r"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|>")
 
 
 def _written_entry_parts(text: str) -> list[Part]:
@@ -1847,19 +1878,24 @@ def _written_entry_parts(text: str) -> list[Part]:
     must be at least 8 characters'`). Each value read once (linear)."""
     found: list[Part] = []
     pos = 0
+    line = [-1, 0]  # the last line read by _written_out: its end, and whether it writes
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
         name = entry.group(2)
         if not _pasted_secret_name(name):
             continue
-        inner = text[start : start + 1]
-        if inner in ("'", '"') and inner != entry.group(1) and (close := text.find(inner, start + 1)) > start:
+        inner, outer = text[start : start + 1], entry.group(1)
+        if inner in ("'", '"') and outer and text.startswith(outer, start + 1):
+            continue  # `"password: '"$DB_PASSWORD"'"`: the shell's way to quote a variable (hunt 238 F6)
+        outer_close = text.find(outer, start) if outer else -1
+        close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
+        if close > start and (outer_close < 0 or close < outer_close):
             start, end = start + 1, close  # `'password: "x"'`
         else:
             stop = _WRITTEN_VALUE_END.search(text, start)
             end = len(text) if stop is None else stop.start()
         pos = max(pos, end)
-        if entry.group(1) and not _written_out(text, entry.start(), end):
+        if entry.group(1) and not _written_out(text, entry.start(), line):
             continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
@@ -1871,23 +1907,17 @@ def _written_entry_parts(text: str) -> list[Part]:
     return found
 
 
-def _written_out(text: str, quote_at: int, end: int) -> bool:
-    """Whether the quoted string opening at text[quote_at] is what echo or printf writes (after
-    their options), or is sent to a file by a `>` after it closes (its value ending at `end`)."""
-    at = quote_at
-    for _ in range(4):  # the program and up to three options (`echo -e`, `printf --`)
-        while at > 0 and text[at - 1] in " \t":
-            at -= 1
-        word = at
-        while word > max(0, at - 16) and not text[word - 1].isspace() and text[word - 1] not in "'\";|&(":
-            word -= 1
-        if text[word:at].endswith(_WRITERS):
-            return True
-        if not text.startswith("-", word) or word == at:
-            break
-        at = word
-    close = text.find(text[quote_at], end) if text[end : end + 1] != text[quote_at] else end
-    return close >= 0 and text[close + 1 : close + 17].lstrip(" \t").startswith((">", "| tee", "|tee"))
+def _written_out(text: str, quote_at: int, line: list[int]) -> bool:
+    """Whether the quoted string opening at text[quote_at] is on a line that writes text out:
+    echo, printf, tee, a here-string or a `>` (`tee f <<< 'api_key: x'`, `printf '%s\\n' 'a: b' |
+    sudo tee f`: hunt 238 F3); not a log's or a print's message (hunt 237 F10). `line`: the last
+    line read (its end, and 1 when it writes), asked in order: each line is read once."""
+    if quote_at > line[0]:
+        start = text.rfind("\n", 0, quote_at) + 1  # (back to the last line's end at most)
+        end = text.find("\n", quote_at)
+        line[0] = len(text) if end < 0 else end
+        line[1] = _WRITES.search(text, start, line[0]) is not None
+    return bool(line[1])
 
 
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
@@ -1901,15 +1931,34 @@ _HCL_REFERENCE = lazy(
     r"(?:var|local|module|data|each|self|random_(?:password|string|id|bytes)|tls_private_key)"
     r"\.[A-Za-z_][A-Za-z0-9_.\[\]-]{0,255}(?![^\s,;)}\]])"
 )
+
+
 # where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
 # the environment read itself: a name, a subscript, a call (1) on one line, then not a name's character
+class _StatementEnds:
+    """Where the statement that goes on at a place ends: its `;` or line break (or the text's
+    end), each looked for again only once a place is past it (linear over places in order)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.semicolon = self.line = -1
+
+    def at(self, pos: int) -> int:
+        if self.semicolon < pos:
+            found = self.text.find(";", pos)
+            self.semicolon = len(self.text) if found < 0 else found
+        if self.line < pos:
+            found = self.text.find("\n", pos)
+            self.line = len(self.text) if found < 0 else found
+        return min(self.semicolon, self.line)
+
+
 _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
     r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
 )
-# the fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`)
-_ARGUMENT_FALLBACK = lazy(r",[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
-_FALLBACK = lazy(r"[ \t]*(?:\|\||\?\?|or(?=[ \t]))[ \t]*(['\"`])")
+# a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`)
+_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])or(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
 
 
 def _assigned_parts(text: str) -> list[Part]:
@@ -1919,6 +1968,7 @@ def _assigned_parts(text: str) -> list[Part]:
     braces = _Fields(text)
     join_ends = _JoinEnds(text)
     word_end = join_ends.value
+    statement_ends = _StatementEnds(text)
     # The values after a substitution read already, innermost last: the names inside a
     # substitution are read after its value (`DB_PASSWORD=$(REDIS_PASSWORD=x cmd)y`), and then
     # the value is passed over; each character is in one value at most (linear).
@@ -1984,8 +2034,9 @@ def _assigned_parts(text: str) -> list[Part]:
                 or text.startswith(";", word_end.at(word))
             ):
                 continue
-        if text.startswith(("\\\n", "\\\r\n"), pos):
-            # a value continued on the next line, after its blanks (`.properties`' `key=\`: hunt 236 F6)
+        while text.startswith(("\\\n", "\\\r\n"), pos):
+            # a value continued on the next line, after its blanks (`.properties`' `key=\`: hunts
+            # 236 F6, 238 F5: each such line)
             pos = text.index("\n", pos) + 1
             while pos < len(text) and text[pos] in " \t":
                 pos += 1
@@ -2001,18 +2052,17 @@ def _assigned_parts(text: str) -> list[Part]:
         hcl = match.end(1) < len(text) and text[match.end(1)] in " \t"
         if hcl and text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
             continue
-        if text.startswith(_ENV_READS, pos) and (read := _ENV_READ.match(text, pos)) is not None:
+        if text.startswith(_ENV_READS, pos) and _ENV_READ.match(text, pos) is not None:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
-            # process.env.X || 'fallback'`): the literal is its fallback, if any, in the call or
-            # right after it (hunt 236 F3; not the rest of its line: hunt 237 F1, F8)
-            fallback = _ARGUMENT_FALLBACK.search(text, pos, read.end()) if read.group(1) else None
-            fallback = fallback or _FALLBACK.match(text, read.end())
-            close = text.find(fallback.group(1), fallback.end()) if fallback else -1
-            if fallback is not None and close > fallback.end() and "\n" not in text[fallback.end() : close]:
-                found += literal_parts(text, fallback.end(), close, "assignment", name)
-                pos = close + 1
-            else:
-                pos = read.end()
+            # process.env.X || process.env.Y || 'fallback'`): the literals given as fallbacks in
+            # its statement, to a `;` or the line's end (hunt 236 F3; hunts 237 F1, F8, 238 F1)
+            statement_end = statement_ends.at(pos)
+            for fallback in _FALLBACK.finditer(text, pos, statement_end):
+                line_end = text.find("\n", fallback.end(), statement_end + 1)  # (its line, read once)
+                close = text.find(fallback.group(1), fallback.end(), len(text) if line_end < 0 else line_end)
+                if close > fallback.end():
+                    found += literal_parts(text, fallback.end(), close, "assignment", name)
+            pos = statement_end
             continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)

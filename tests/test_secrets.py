@@ -4418,3 +4418,33 @@ def test_hunt_237s_review_of_today_s_readers() -> None:
     assert shown("echo 'password: \"Zq9z1abc\"' >> c.yml") == ["Zq9z1abc"]
     assert shown('echo "  api_key: Zq9z2abc"') == ["Zq9z2abc"]
     assert shown('echo -e "- token: Zq9z4abc"') == ["Zq9z4abc"]
+
+
+def test_hunt_238s_review_of_hunt_237s_fixes() -> None:
+    # F1 (my regression): every fallback of the environment's read in its statement
+    assert shown("const API_KEY = process.env.API_KEY || process.env.STRIPE_KEY || 'Zq9a1abc';") == ["Zq9a1abc"]
+    assert shown("SECRET_KEY = os.getenv('A', os.getenv('B', 'Zq9a2abc'))") == ["Zq9a2abc"]
+    assert shown("DB_PASSWORD = os.environ.get('PGPW', 'hunter(2)pass')") == ["hunter(2)pass"]
+    assert shown('DB_PASSWORD = System.getenv().getOrDefault("DB_PASSWORD", "Zq9a3abc")') == ["Zq9a3abc"]
+    assert shown("SECRET_KEY = os.getenv('X', '') or 'Zq9a4abc'") == ["Zq9a4abc"]
+    # F2 (my regression): the setters of other programs
+    assert shown("spark.conf.set('fs.azure.account.key', 'Zq9b1abc')") == ["Zq9b1abc"]
+    assert shown('props.setProperty("password", "Zq9b3abc")') == ["Zq9b3abc"]
+    assert shown("Config::set('services.stripe.secret', 'Zq9b4abc')") == ["Zq9b4abc"]
+    assert shown("define ('AUTH_KEY', 'Zq9b5abc')") == ["Zq9b5abc"]
+    assert shown("emit('password', 'changed')") == []
+    # F3 (my regression): a line that writes through tee or a here-string
+    assert shown("tee /app/config.yml <<< 'api_key: Zq9c1abc'") == ["Zq9c1abc"]
+    assert shown("printf '%s\\n' 'db_password: Zq9c2abc' | sudo tee /etc/app.yml") == ["Zq9c2abc"]
+    assert shown("echo 'user: app' 'password: Zq9c3abc' | sudo tee -a /etc/app.yml") == ["Zq9c3abc"]
+    # F4 (my regression): a directive's value starting with `/` that is no path
+    assert shown("echo 'requirepass /Xk9+f83LmPq72Xs0aB1==' >> /etc/redis.conf") == ["/Xk9+f83LmPq72Xs0aB1=="]
+    # F5: a `.properties` value broken in its middle, or continued over several lines
+    assert shown("spring.datasource.password=Zq9Kf83\\\n    LmPq72Xs\nx=y") == ["Zq9Kf83\\\n    LmPq72Xs"]
+    assert shown("app.api.token=\\\n    \\\n    Zq9c5abc\n") == ["Zq9c5abc"]
+    # F6 (my regression): the shell's way to quote a variable inside a written line
+    assert shown('echo "password: \'"$DB_PASSWORD"\'" >> /app/config.yml') == []
+    assert shown("echo 'api_key: \"'$API_KEY'\"' >> /app/config.yml") == []
+    # F7 (my regression): a key's comment may hold a `:` or be a card's number
+    assert not is_literal_secret(SSH_KEY + " cardno:000612345678")
+    assert is_literal_secret(SSH_KEY + " password: Zq9c6abc")

@@ -107,7 +107,12 @@ def _secret_name_by_definition(name: str) -> bool:
     for index, part in enumerate(parts):
         base = part.rstrip("0123456789") or part
         before, after = parts[:index], parts[index + 1 :]
-        if not all(secrets._qualifies(p) for p in after) or any(p in secrets.SWITCH_PARTS for p in before):
+        # a switch's word before it (`ENABLE_AUTH`), but WordPress' `SECURE_AUTH_KEY` (hunt 237 F6)
+        switched = any(
+            parts[i] in secrets.SWITCH_PARTS and not (parts[i] == "SECURE" and parts[i + 1] == "AUTH")
+            for i in range(index)
+        )
+        if not all(secrets._qualifies(p) for p in after) or switched:
             continue
         if base in published_terms and any(p in secrets.PUBLIC_PARTS for p in before):
             continue
