@@ -1035,17 +1035,19 @@ class Part(NamedTuple):
 
 def _continued(text: str, part: Part, ends: dict[int, int]) -> Part:
     """`part`, run on over the lines a `\\` at its end continues (`.properties`' `password=ab\\`
-    then `    cd`: hunt 238 F5), each to its first blank. `ends`: where each end read so far
+    then `    cd`: hunt 238 F5), each to its end. `ends`: where each end read so far
     runs on to, so that each line is read once however many parts end before it."""
     end, passed = part.end, []
-    while end not in ends and text[end - 1] == "\\" and text.startswith(("\n", "\r\n"), end):
+    while end not in ends and escaped(text, end) and text.startswith(("\n", "\r\n"), end):
+        # (`\\` at the end is a backslash, no continuation: hunt 239 F6)
         passed.append(end)
         at = text.index("\n", end) + 1
         while at < len(text) and text[at] in " \t":
             at += 1
-        stop = at
-        while stop < len(text) and not text[stop].isspace():
-            stop += 1
+        stop = text.find("\n", at)
+        stop = len(text) if stop < 0 else stop
+        while stop > at and text[stop - 1] in " \t\r":
+            stop -= 1  # the continued line's end, blanks and all (hunt 239 F8)
         if stop == at:
             break
         end = stop
@@ -1788,8 +1790,19 @@ _QUOTED_PAIR = lazy(
 )
 
 
-# what the name of a call that sets or reads a setting holds
-_SETTING_WORDS = ("set", "put", "define", "env", "get", "fetch", "config", "default", "store", "add")
+# the words of a call's name that say it sets or reads a setting (`conf.set`, `setProperty`,
+# `getOrDefault`, `put`), and such names of one word
+_SETTING_WORDS = frozenset({"set", "put", "get", "define", "env", "fetch", "config", "default", "store", "add"})
+_SETTING_NAMES = frozenset({"getenv", "setenv", "putenv", "setdefault", "getenvironmentvariable"})
+_CALL_NAME_WORDS = lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _sets_or_reads(function: str) -> bool:
+    """Whether a call's name says it sets or reads a setting: one of its words (camelCase or
+    `_`), not any letters of it (`ngettext`, `render_widget`, `compute`: hunt 239 F4)."""
+    if function.lower() in _SETTING_NAMES:
+        return True
+    return any(word.lower() in _SETTING_WORDS for word in _CALL_NAME_WORDS.findall(function))
 
 
 def _quoted_pair_parts(text: str) -> list[Part]:
@@ -1813,7 +1826,7 @@ def _quoted_pair_parts(text: str) -> list[Part]:
         # the first two arguments of a call that sets or reads a setting (`define`, `env`, `getenv`,
         # `.get`, `setProperty`, `conf.set`, `put`...; not a list's items, `['password', 'username']`,
         # nor `emit('password', 'changed')`: hunts 237 F7, 238 F2), an item set, an arrow's pair
-        setting = opener == "(" and any(word in text[function:name_end].lower() for word in _SETTING_WORDS)
+        setting = opener == "(" and _sets_or_reads(text[function:name_end])
         called = (sign == "," and setting and not bracket) or (sign == "=" and opener == "[" and bracket)
         if not (called or sign == "=>") or not _is_secret_key(name):
             continue
@@ -1837,6 +1850,15 @@ _DIRECTIVE = lazy(
 _DIRECTIVE_END = lazy(r"[\s;'\"]|\\n")
 
 
+def _a_path(word: str) -> bool:
+    """Whether a word starting with `/` names a file (`/etc/redis.conf`, `/etc/redis/*.conf`,
+    `/conf/${NAME}`: hunt 239 F5), not a base64 secret (`/Xk9+f83LmPq72Xs0aB1==`)."""
+    if says_where_or_whether(word) or "${" in word or "*" in word:
+        return True
+    last = word.rsplit("/", 1)[-1]
+    return "+" not in word and not word.endswith("=") and "." in last and last.rsplit(".", 1)[-1].isalpha()
+
+
 def _directive_parts(text: str) -> list[Part]:
     """The values of the secret directives of config files written out (_DIRECTIVE): a word,
     or what its quotes hold."""
@@ -1853,7 +1875,7 @@ def _directive_parts(text: str) -> list[Part]:
             end = len(text) if stop is None else stop.start()
         scheme = _WRITTEN_SCHEME.match(text, start, end) if directive.group(2) else None
         start = scheme.end() if scheme else start  # `"Bearer $API_TOKEN"` (hunt 237 F9)
-        if text.startswith("/", start) and says_where_or_whether(text[start:end]):
+        if text.startswith("/", start) and _a_path(text[start:end]):
             continue  # a file's path (`grep -q requirepass /etc/redis.conf`: hunt 237 F9; not `/Xk9+f8=`)
         if end > start and not not_an_option_value(text, start, end):
             found += literal_parts(text, start, end, "option", label.split()[0])
@@ -1866,8 +1888,14 @@ def _directive_parts(text: str) -> list[Part]:
 # break or a written-out `\n`.
 _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
+_OUTER_END = {"'": lazy(r"['\r\n]|\\n"), '"': lazy(r"[\"\r\n]|\\n")}
+_JOINED_END = lazy(r"[\s'\"]")
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
-_WRITES = lazy(r"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|>")
+# what writes text out: echo, printf, tee, a here-string, a redirection to a file (`> f`, `>>
+# ~/x`; not a comparison, `> 3`, nor `=>`, `->`, `>=`: hunt 239 F3)
+_WRITES = lazy(r"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])")
+# where a statement of a shell line ends: `;`, `&&`, `||`, a line break
+_STATEMENT_END = lazy(r"[;\n]|&&|\|\|")
 
 
 def _written_entry_parts(text: str) -> list[Part]:
@@ -1886,14 +1914,23 @@ def _written_entry_parts(text: str) -> list[Part]:
             continue
         inner, outer = text[start : start + 1], entry.group(1)
         if inner in ("'", '"') and outer and text.startswith(outer, start + 1):
-            continue  # `"password: '"$DB_PASSWORD"'"`: the shell's way to quote a variable (hunt 238 F6)
-        outer_close = text.find(outer, start) if outer else -1
-        close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
-        if close > start and (outer_close < 0 or close < outer_close):
-            start, end = start + 1, close  # `'password: "x"'`
-        else:
-            stop = _WRITTEN_VALUE_END.search(text, start)
+            # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
+            # reference, or a literal to its next quote or blank (hunts 238 F6, 239 F2)
+            start += 2
+            if text.startswith(("$", "`"), start):
+                continue
+            stop = _JOINED_END.search(text, start)
             end = len(text) if stop is None else stop.start()
+        else:
+            outer_close = text.find(outer, start) if outer else -1
+            close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
+            if close > start and (outer_close < 0 or close < outer_close):
+                start, end = start + 1, close  # `'password: "x"'`
+            else:
+                # to the quote that opened the string, not one of the other kind (`'api_key:
+                # abc"def'`: hunt 239 F9); after a written-out `\n`, to any quote
+                stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
+                end = len(text) if stop is None else stop.start()
         pos = max(pos, end)
         if entry.group(1) and not _written_out(text, entry.start(), line):
             continue
@@ -1907,17 +1944,21 @@ def _written_entry_parts(text: str) -> list[Part]:
     return found
 
 
-def _written_out(text: str, quote_at: int, line: list[int]) -> bool:
-    """Whether the quoted string opening at text[quote_at] is on a line that writes text out:
-    echo, printf, tee, a here-string or a `>` (`tee f <<< 'api_key: x'`, `printf '%s\\n' 'a: b' |
-    sudo tee f`: hunt 238 F3); not a log's or a print's message (hunt 237 F10). `line`: the last
-    line read (its end, and 1 when it writes), asked in order: each line is read once."""
-    if quote_at > line[0]:
-        start = text.rfind("\n", 0, quote_at) + 1  # (back to the last line's end at most)
-        end = text.find("\n", quote_at)
-        line[0] = len(text) if end < 0 else end
-        line[1] = _WRITES.search(text, start, line[0]) is not None
-    return bool(line[1])
+def _written_out(text: str, quote_at: int, statement: list[int]) -> bool:
+    """Whether the quoted string opening at text[quote_at] is in a statement that writes text
+    out: echo, printf, tee, a here-string or a redirection (`tee f <<< 'api_key: x'`, `printf
+    '%s\\n' 'a: b' | sudo tee f`: hunt 238 F3); not a log's or a print's message (hunt 237 F10),
+    nor one after another statement's echo (`echo "go"; logger "token: ok"`: hunt 239 F3).
+    `statement`: the last one read (its end, and 1 when it writes), asked in order: each
+    statement is read once."""
+    if quote_at > statement[0]:
+        start = quote_at
+        while start > 0 and text[start - 1] not in ";\n" and text[start - 2 : start] not in ("&&", "||"):
+            start -= 1  # (back to the last statement's end at most)
+        end = _STATEMENT_END.search(text, quote_at)
+        statement[0] = len(text) if end is None else end.start()
+        statement[1] = _WRITES.search(text, start, statement[0]) is not None
+    return bool(statement[1])
 
 
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
@@ -1936,21 +1977,21 @@ _HCL_REFERENCE = lazy(
 # where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
 # the environment read itself: a name, a subscript, a call (1) on one line, then not a name's character
 class _StatementEnds:
-    """Where the statement that goes on at a place ends: its `;` or line break (or the text's
-    end), each looked for again only once a place is past it (linear over places in order)."""
+    """Where the statement that goes on at a place ends: its `;`, a comment (` #`, ` //`) or its
+    line break (or the text's end: hunt 239 F7), each looked for again only once a place is past
+    it (linear over places in order); and how far fallbacks were read (`read`)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.semicolon = self.line = -1
+        self.ends = {";": -1, " #": -1, " //": -1, "\n": -1}
+        self.read = 0
 
     def at(self, pos: int) -> int:
-        if self.semicolon < pos:
-            found = self.text.find(";", pos)
-            self.semicolon = len(self.text) if found < 0 else found
-        if self.line < pos:
-            found = self.text.find("\n", pos)
-            self.line = len(self.text) if found < 0 else found
-        return min(self.semicolon, self.line)
+        for mark, known in self.ends.items():
+            if known < pos:
+                found = self.text.find(mark, pos)
+                self.ends[mark] = len(self.text) if found < 0 else found
+        return min(self.ends.values())
 
 
 _ENV_READ = lazy(
@@ -2056,13 +2097,15 @@ def _assigned_parts(text: str) -> list[Part]:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
             # process.env.X || process.env.Y || 'fallback'`): the literals given as fallbacks in
             # its statement, to a `;` or the line's end (hunt 236 F3; hunts 237 F1, F8, 238 F1)
+            # (and the rest of the statement is read on: `Client(api_key=os.environ["K"],
+            # api_secret="x")`, hunt 239 F1; each part of it looked through for fallbacks once)
             statement_end = statement_ends.at(pos)
-            for fallback in _FALLBACK.finditer(text, pos, statement_end):
+            for fallback in _FALLBACK.finditer(text, max(pos, statement_ends.read), statement_end):
                 line_end = text.find("\n", fallback.end(), statement_end + 1)  # (its line, read once)
                 close = text.find(fallback.group(1), fallback.end(), len(text) if line_end < 0 else line_end)
                 if close > fallback.end():
                     found += literal_parts(text, fallback.end(), close, "assignment", name)
-            pos = statement_end
+            statement_ends.read = max(statement_ends.read, statement_end)
             continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)

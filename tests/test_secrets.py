@@ -4448,3 +4448,32 @@ def test_hunt_238s_review_of_hunt_237s_fixes() -> None:
     # F7 (my regression): a key's comment may hold a `:` or be a card's number
     assert not is_literal_secret(SSH_KEY + " cardno:000612345678")
     assert is_literal_secret(SSH_KEY + " password: Zq9c6abc")
+
+
+def test_hunt_239s_review_of_hunt_238s_fixes() -> None:
+    # F1 (my regression): the statement goes on after the environment's read
+    assert shown('client = Client(api_key=os.environ["API_KEY"], api_secret="Zq9d1abc")') == ["Zq9d1abc"]
+    assert shown("const key = process.env.KEY, password = 'Zq9d2abc'") == ["Zq9d2abc"]
+    # F7 (my regression): a comment ends the statement
+    assert shown('SECRET_KEY = os.environ["SECRET_KEY"]  # see the docs, "settings"') == []
+    # F2 (my regression): a literal the shell joins between written quotes
+    assert shown('echo "password: \'"Zq9d4abc"\'" > /etc/app.yml') == ["Zq9d4abc"]
+    assert shown('echo "password: \'"$DB_PASSWORD"\'" >> /app/config.yml') == []
+    # F3 (my regression): a comparison, an arrow, another statement's echo write nothing
+    assert shown('if (attempts > 3) throw new Error("password: too many attempts")') == []
+    assert shown("$errors = ['login' => 'password: required field'];") == []
+    assert shown('echo "starting"; logger "token: refreshed ok"') == []
+    assert shown("tee /app/config.yml <<< 'api_key: Zq9c1abc'") == ["Zq9c1abc"]
+    # F4 (my regression): a setting's call by the words of its name
+    assert shown("msg = ngettext('password', 'passwords', count)") == []
+    assert shown("digest = compute('password', 'sha256')") == []
+    assert shown('props.setProperty("password", "Zq9b3abc")') == ["Zq9b3abc"]
+    # F5 (my regression): paths after a directive
+    assert shown("grep -q requirepass /redis-master/redis.conf || exit 1") == []
+    assert shown("grep -q masterauth /etc/redis/${CONF_NAME} && echo ok") == []
+    # F6 (my regression), F8: `\\` ends no line; a continued line is read to its end
+    assert shown("ldap.password=secret\\\\\nldap.url=ldap://ldap.example.com") == ["secret\\\\"]
+    assert shown("db.password=correct\\\n    horse battery staple\nx=y") == ["correct\\\n    horse battery staple"]
+    # F9: a written value runs to the quote that opened its string
+    assert shown("echo 'api_key: abc\"defSecret123' > app.yml") == ['abc"defSecret123']
+    assert shown('echo "api_key: it\'s-a-secret-xyz" > app.yml') == ["it's-a-secret-xyz"]
