@@ -195,17 +195,17 @@ def test_two_megabyte_scalar() -> None:
 
 
 @pytest.mark.slow
-def test_hundred_thousand_keys_in_vars() -> None:
-    expr = f"{CLEAN!r} + '      vars:\\n' + ''.join(f'        K{{i}}: v{{i}}\\n' for i in range(100_000))"
+def test_fifty_thousand_keys_in_vars() -> None:
+    expr = f"{CLEAN!r} + '      vars:\\n' + ''.join(f'        K{{i}}: v{{i}}\\n' for i in range(50_000))"
     report = run_isolated(expr, timeout=180)
     assert report["count"] == 0, report["diags"]
 
 
 @pytest.mark.slow
-def test_hundred_thousand_unknown_keys() -> None:
+def test_fifty_thousand_unknown_keys() -> None:
     # Every key is a finding: the cost per finding must stay small.
-    report = run_isolated("''.join(f'k{i}: v\\n' for i in range(100_000))", timeout=240)
-    assert report["count"] == 100_001
+    report = run_isolated("''.join(f'k{i}: v\\n' for i in range(50_000))", timeout=240)
+    assert report["count"] == 50_001
     assert report["diags"][0][:3] == ["NX101", 1, 1]
     assert report["diags"][1] == ["NX102", 1, 1, 'unknown key "k0" at the top level']
 

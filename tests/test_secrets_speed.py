@@ -293,17 +293,17 @@ WORST = {
         "",
         ["NX213"] * 5_000,
     ),
-    "runs of curl -u": (VARS + " + \"        X: 'curl \" + '-u a:b ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
-    "runs of redis-cli -a": (VARS + " + \"        X: '\" + 'redis-cli -a ' * 8_000 + \"'\\n\"", "", ["NX213"]),
+    "runs of curl -u": (VARS + " + \"        X: 'curl \" + '-u a:b ' * 5_000 + \"'\\n\"", "", ["NX213"] * 5_000),
+    "runs of redis-cli -a": (VARS + " + \"        X: '\" + 'redis-cli -a ' * 5_000 + \"'\\n\"", "", ["NX213"]),
     "runs of redis-cli commands": (
-        VARS + " + \"        X: '\" + 'redis-cli -a x; ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + 'redis-cli -a x; ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "one redis-cli, then runs of -a": (VARS + " + \"        X: 'redis-cli \" + '-a ' * 20_000 + \"'\\n\"", "", []),
     "runs of $( with no name": (VARS + " + \"        DB_PASSWORD: '\" + '$($(' * 20_000 + \")'\\n\"", "", ["NX213"]),
     "runs of here-strings after --token": (
-        VARS + " + \"        X: '\" + '--token <<< ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + '--token <<< ' * 5_000 + \"'\\n\"",
         "",
         [],
     ),
@@ -323,16 +323,16 @@ WORST = {
     "runs of JSON bodies": (
         VARS
         + " + '        X: ' + chr(34) + ('curl -d ' + chr(39) + '{' + chr(92) + chr(34) + 'token' + chr(92) + chr(34)"
-        + " + ': 1}' + chr(39) + ' ') * 8_000 + chr(34) + chr(10)",
+        + " + ': 1}' + chr(39) + ' ') * 5_000 + chr(34) + chr(10)",
         "",
-        ["NX213"] * 8_000,  # each at its own place, though the value is escaped (read once for all)
+        ["NX213"] * 5_000,  # each at its own place, though the value is escaped (read once for all)
     ),
-    "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of -H headers": (VARS + " + \"        X: '\" + '-H X-Api-Key:x ' * 5_000 + \"'\\n\"", "", ["NX213"] * 5_000),
     "runs of -H with an unclosed quote": (VARS + ' + "        X: \'" + \'-H "\' * 20_000 + "\'\\n"', "", []),
     "runs of -storepass": (
-        VARS + " + \"        X: '\" + '-storepass x ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + '-storepass x ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "runs of -passin after an unclosed quote": (
         VARS + " + '        X: -passin \"' + '-passin ' * 20_000 + '\\n'",
@@ -340,15 +340,15 @@ WORST = {
         ["NX213"],
     ),
     "runs of smbclient commands": (
-        VARS + " + \"        X: '\" + 'smbclient -U a%b; ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + 'smbclient -U a%b; ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "one smbclient, then runs of -U": (VARS + " + \"        X: 'smbclient \" + '-U ' * 20_000 + \"'\\n\"", "", []),
     "runs of config set": (
-        VARS + " + \"        X: '\" + 'config set token x ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + 'config set token x ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     # the fourteenth leak hunt: the options around a config command are read word by word, each once
@@ -358,7 +358,7 @@ WORST = {
         "",
         [],
     ),
-    "runs of npm set": (VARS + " + \"        X: '\" + 'npm set :_token x ' * 8_000 + \"'\\n\"", "", ["NX213"] * 8_000),
+    "runs of npm set": (VARS + " + \"        X: '\" + 'npm set :_token x ' * 5_000 + \"'\\n\"", "", ["NX213"] * 5_000),
     "runs of config options in a list": (
         VARS + " + '        X: [git, config, ' + '-f, x.token, ' * 20_000 + 'x.token, x.token, ' * 20_000 + ']\\n'",
         "",
@@ -370,7 +370,7 @@ WORST = {
         ["NX213"],
     ),
     "runs of here-strings after --password-stdin": (
-        VARS + " + \"        X: '\" + '--password-stdin <<< ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + '--password-stdin <<< ' * 5_000 + \"'\\n\"",
         "",
         [],
     ),
@@ -389,45 +389,45 @@ WORST = {
         ["NX213"],  # not a port: a password
     ),
     "runs of --password-stdin x <<< in one command": (
-        VARS + " + \"        X: '\" + '--password-stdin x <<< y ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + '--password-stdin x <<< y ' * 5_000 + \"'\\n\"",
         "",
         ["NX213"],
     ),
     "runs of commands each with --password-stdin x <<<": (
-        VARS + " + \"        X: '\" + '--password-stdin x <<< y; ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + '--password-stdin x <<< y; ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "runs of echoes into --password-stdin": (
-        VARS + " + \"        X: '\" + 'echo pw | --password-stdin ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + 'echo pw | --password-stdin ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "one echo's quote left open, then runs of pipes": (
         VARS + ' + "        X: \'echo " + chr(34) + "x" + \' | echo x\' * 20_000 + " | --password-stdin\'\\n"',
         "",
         ["NX213"],
     ),
-    "runs of jq filters": (VARS + ' + "        X: \'" + \'jq "{password: .x}"; \' * 8_000 + "\'\\n"', "", []),
+    "runs of jq filters": (VARS + ' + "        X: \'" + \'jq "{password: .x}"; \' * 5_000 + "\'\\n"', "", []),
     "one jq, then runs of objects": (
-        VARS + ' + "        X: \'jq " + \'x "{password: .x}" \' * 8_000 + "\'\\n"',
+        VARS + ' + "        X: \'jq " + \'x "{password: .x}" \' * 5_000 + "\'\\n"',
         "",
         [],
     ),
     "one jq, then runs of entries with paths": (
-        VARS + ' + "        X: \'jq " + chr(34) + "{" + \'password: .x, \' * 8_000 + "}" + chr(34) + "\'\\n"',
+        VARS + ' + "        X: \'jq " + chr(34) + "{" + \'password: .x, \' * 5_000 + "}" + chr(34) + "\'\\n"',
         "",
         [],
     ),
     "one jq entry, then runs of string literals left open": (
-        VARS + ' + "        X: \'jq " + chr(39) * 2 + "{password: .x " + \'\\\\"a \' * 8_000 + "}\'\\n"',
+        VARS + ' + "        X: \'jq " + chr(39) * 2 + "{password: .x " + \'\\\\"a \' * 5_000 + "}\'\\n"',
         "",
-        ["NX213"] * 4_000,  # each literal is one (`\\"a \\"`)
+        ["NX213"] * 2_500,  # each literal is one (`\\"a \\"`)
     ),
     "runs of echoed config commands": (
-        VARS + " + \"        X: '\" + 'echo git config x.token y; ' * 8_000 + \"'\\n\"",
+        VARS + " + \"        X: '\" + 'echo git config x.token y; ' * 5_000 + \"'\\n\"",
         "",
-        ["NX213"] * 8_000,
+        ["NX213"] * 5_000,
     ),
     "runs of SET PASSWORD FOR": (
         VARS + ' + "        X: " + chr(34) + \'SET PASSWORD FOR a \' * 20_000 + chr(34) + "\\n"',

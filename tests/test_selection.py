@@ -755,7 +755,7 @@ _GLOB = st.lists(_GLOB_PIECE, min_size=1, max_size=7).map("".join)
 _PATH_NAME = st.text(alphabet="abc*!\\", min_size=1, max_size=3)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(_GLOB)
 def test_a_glob_is_an_error_where_pathspec_rejects_it(glob):
     """A config glob is refused as pathspec's GitIgnoreSpec refuses it (a .gitignore line that
