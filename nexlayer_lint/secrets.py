@@ -1044,6 +1044,8 @@ def _continued(text: str, part: Part, ends: dict[int, int]) -> Part:
         at = text.index("\n", end) + 1
         while at < len(text) and text[at] in " \t":
             at += 1
+        if text.startswith(("&", "|", ";", "-"), at):
+            break  # a shell's command going on (`PW=x\` then `  && exec node`: hunt 240 F6)
         stop = text.find("\n", at)
         stop = len(text) if stop < 0 else stop
         while stop > at and text[stop - 1] in " \t\r":
@@ -1793,15 +1795,15 @@ _QUOTED_PAIR = lazy(
 # the words of a call's name that say it sets or reads a setting (`conf.set`, `setProperty`,
 # `getOrDefault`, `put`), and such names of one word
 _SETTING_WORDS = frozenset({"set", "put", "get", "define", "env", "fetch", "config", "default", "store", "add"})
-_SETTING_NAMES = frozenset({"getenv", "setenv", "putenv", "setdefault", "getenvironmentvariable"})
+_SETTING_NAMES = frozenset({"getenv", "setenv", "putenv", "setdefault", "setcookie", "getenvironmentvariable"})
 _CALL_NAME_WORDS = lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def _sets_or_reads(function: str) -> bool:
     """Whether a call's name says it sets or reads a setting: one of its words (camelCase or
     `_`), not any letters of it (`ngettext`, `render_widget`, `compute`: hunt 239 F4)."""
-    if function.lower() in _SETTING_NAMES:
-        return True
+    if any(name in function.lower() for name in _SETTING_NAMES):
+        return True  # (`apache_setenv`, `g_setenv`, `_putenv_s`, `setcookie`: hunt 240 F1)
     return any(word.lower() in _SETTING_WORDS for word in _CALL_NAME_WORDS.findall(function))
 
 
@@ -1853,10 +1855,12 @@ _DIRECTIVE_END = lazy(r"[\s;'\"]|\\n")
 def _a_path(word: str) -> bool:
     """Whether a word starting with `/` names a file (`/etc/redis.conf`, `/etc/redis/*.conf`,
     `/conf/${NAME}`: hunt 239 F5), not a base64 secret (`/Xk9+f83LmPq72Xs0aB1==`)."""
-    if says_where_or_whether(word) or "${" in word or "*" in word:
+    if says_where_or_whether(word) or "${" in word:
         return True
     last = word.rsplit("/", 1)[-1]
-    return "+" not in word and not word.endswith("=") and "." in last and last.rsplit(".", 1)[-1].isalpha()
+    extension = "." in last and last.rsplit(".", 1)[-1].isalpha()
+    # two steps at least (`/redis-master/redis.conf`; not `/Zq9Kf83.Xs`, `/Kf8*3Lm`: hunt 240 F3)
+    return word.count("/") >= 2 and "+" not in word and not word.endswith("=") and ("*" in word or extension)
 
 
 def _directive_parts(text: str) -> list[Part]:
@@ -1889,13 +1893,14 @@ def _directive_parts(text: str) -> list[Part]:
 _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _OUTER_END = {"'": lazy(r"['\r\n]|\\n"), '"': lazy(r"[\"\r\n]|\\n")}
-_JOINED_END = lazy(r"[\s'\"]")
+_JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: hunt 240 F4)
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
 # what writes text out: echo, printf, tee, a here-string, a redirection to a file (`> f`, `>>
 # ~/x`; not a comparison, `> 3`, nor `=>`, `->`, `>=`: hunt 239 F3)
 _WRITES = lazy(r"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])")
 # where a statement of a shell line ends: `;`, `&&`, `||`, a line break
 _STATEMENT_END = lazy(r"[;\n]|&&|\|\|")
+_LINE_WRITES = lazy(r"\|[ \t]*(?:sudo[ \t]+)?tee(?![\w-])|<<<|(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])")
 
 
 def _written_entry_parts(text: str) -> list[Part]:
@@ -1906,7 +1911,7 @@ def _written_entry_parts(text: str) -> list[Part]:
     must be at least 8 characters'`). Each value read once (linear)."""
     found: list[Part] = []
     pos = 0
-    line = [-1, 0]  # the last line read by _written_out: its end, and whether it writes
+    line = [-1, 0, -1, 0]  # the last statement and line _written_out read: their ends, whether they write
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
         name = entry.group(2)
@@ -1919,6 +1924,8 @@ def _written_entry_parts(text: str) -> list[Part]:
             start += 2
             if text.startswith(("$", "`"), start):
                 continue
+            if text[start : start + 1] in ("'", '"'):  # `"api_key: '"'x'"'"` (hunt 240 F4)
+                start += 1
             stop = _JOINED_END.search(text, start)
             end = len(text) if stop is None else stop.start()
         else:
@@ -1949,8 +1956,8 @@ def _written_out(text: str, quote_at: int, statement: list[int]) -> bool:
     out: echo, printf, tee, a here-string or a redirection (`tee f <<< 'api_key: x'`, `printf
     '%s\\n' 'a: b' | sudo tee f`: hunt 238 F3); not a log's or a print's message (hunt 237 F10),
     nor one after another statement's echo (`echo "go"; logger "token: ok"`: hunt 239 F3).
-    `statement`: the last one read (its end, and 1 when it writes), asked in order: each
-    statement is read once."""
+    `statement`: the last statement read (its end, and 1 when it writes), and the last line
+    (likewise), asked in order: each is read once."""
     if quote_at > statement[0]:
         start = quote_at
         while start > 0 and text[start - 1] not in ";\n" and text[start - 2 : start] not in ("&&", "||"):
@@ -1958,7 +1965,14 @@ def _written_out(text: str, quote_at: int, statement: list[int]) -> bool:
         end = _STATEMENT_END.search(text, quote_at)
         statement[0] = len(text) if end is None else end.start()
         statement[1] = _WRITES.search(text, start, statement[0]) is not None
-    return bool(statement[1])
+    if quote_at > statement[2]:
+        # a redirection, tee or here-string anywhere on its line: a `;` inside a quoted program
+        # (`python3 -c "print('a: b'); ..." > f`: hunt 240 F2) ends no statement there
+        line_start = text.rfind("\n", 0, quote_at) + 1
+        line_end = text.find("\n", quote_at)
+        statement[2] = len(text) if line_end < 0 else line_end
+        statement[3] = _LINE_WRITES.search(text, line_start, statement[2]) is not None
+    return bool(statement[1] or statement[3])
 
 
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
@@ -1983,7 +1997,7 @@ class _StatementEnds:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = {";": -1, " #": -1, " //": -1, "\n": -1}
+        self.ends = {";": -1, " # ": -1, " // ": -1, "\n": -1}  # (`" #"` in a string: hunt 240 F5)
         self.read = 0
 
     def at(self, pos: int) -> int:

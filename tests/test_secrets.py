@@ -4477,3 +4477,25 @@ def test_hunt_239s_review_of_hunt_238s_fixes() -> None:
     # F9: a written value runs to the quote that opened its string
     assert shown("echo 'api_key: abc\"defSecret123' > app.yml") == ['abc"defSecret123']
     assert shown('echo "api_key: it\'s-a-secret-xyz" > app.yml') == ["it's-a-secret-xyz"]
+
+
+def test_hunt_240s_review_of_hunt_239s_fixes() -> None:
+    # F1 (my regression): setters whose name has a prefix
+    assert shown("php -r \"apache_setenv('API_KEY', 'Zq9e1abc');\"") == ["Zq9e1abc"]
+    assert shown('g_setenv("API_TOKEN", "Zq9e2abc", TRUE);') == ["Zq9e2abc"]
+    # F2 (my regression): a `;` in a quoted program; the line's redirection writes it out
+    text = "python3 -c \"print('api_key: Zq9e3abc'); print('debug: false')\" > /etc/app.yaml"
+    assert shown(text) == ["Zq9e3abc"]
+    assert shown('echo "starting"; logger "token: refreshed ok"') == []
+    # F3 (my regression): a password starting with `/` holding a `*` or a `.`
+    assert shown('echo "requirepass /Kf8*3LmPq72Xs" >> /etc/redis.conf') == ["/Kf8*3LmPq72Xs"]
+    assert shown('echo "masterauth /Zq9Kf83LmPq72.Xs" >> /etc/redis.conf') == ["/Zq9Kf83LmPq72.Xs"]
+    assert shown("grep -q requirepass /redis-master/redis.conf || exit 1") == []
+    # F5 (my regression): ` #` in a string is no comment
+    assert shown('token = os.environ.get("A_TOKEN", CHOICES[" #"]) or "Zq9e4abc"') == ["Zq9e4abc"]
+    # F4: a joined literal, blanks and all, or in quotes of its own
+    text = 'echo "password: \'"correct horse battery staple"\'" > /etc/app.yaml'
+    assert shown(text) == ["correct horse battery staple"]
+    assert shown("echo \"api_key: '\"'Zq9e5abc'\"'\" > f") == ["Zq9e5abc"]
+    # F6 (my regression): a shell's continuation is no value's
+    assert shown("export DB_PASSWORD=Zq9e6abc\\\n  && exec node server.js --port 8080") == ["Zq9e6abc\\"]
