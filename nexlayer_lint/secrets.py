@@ -1044,8 +1044,8 @@ def _continued(text: str, part: Part, ends: dict[int, int]) -> Part:
         at = text.index("\n", end) + 1
         while at < len(text) and text[at] in " \t":
             at += 1
-        if text.startswith(("&", "|", ";", "-"), at):
-            break  # a shell's command going on (`PW=x\` then `  && exec node`: hunt 240 F6)
+        # (whatever the line starts with: `-Ab3d` in base64url, hunt 241 F1; a shell's `PW=x\` then
+        # `&& exec node` has that line starred, the lesser fault)
         stop = text.find("\n", at)
         stop = len(text) if stop < 0 else stop
         while stop > at and text[stop - 1] in " \t\r":
@@ -1852,15 +1852,24 @@ _DIRECTIVE = lazy(
 _DIRECTIVE_END = lazy(r"[\s;'\"]|\\n")
 
 
+_CONFIG_EXTENSIONS = frozenset(
+    {"conf", "cfg", "cnf", "ini", "yml", "yaml", "json", "toml", "txt", "env", "properties", "xml", "sh", "log"}
+)
+
+
 def _a_path(word: str) -> bool:
     """Whether a word starting with `/` names a file (`/etc/redis.conf`, `/etc/redis/*.conf`,
     `/conf/${NAME}`: hunt 239 F5), not a base64 secret (`/Xk9+f83LmPq72Xs0aB1==`)."""
     if says_where_or_whether(word) or "${" in word:
         return True
+    if "+" in word or word.endswith("="):
+        return False
     last = word.rsplit("/", 1)[-1]
-    extension = "." in last and last.rsplit(".", 1)[-1].isalpha()
-    # two steps at least (`/redis-master/redis.conf`; not `/Zq9Kf83.Xs`, `/Kf8*3Lm`: hunt 240 F3)
-    return word.count("/") >= 2 and "+" not in word and not word.endswith("=") and ("*" in word or extension)
+    extension = last.rsplit(".", 1)[-1] if "." in last else ""
+    if extension in _CONFIG_EXTENSIONS:
+        return True  # `/redis.conf` (hunt 241 F3)
+    # two steps at least (`/redis-master/redis.cnf`; not `/Zq9Kf83.Xs`, `/Kf8*3Lm`: hunt 240 F3)
+    return word.count("/") >= 2 and ("*" in word or extension.isalpha())
 
 
 def _directive_parts(text: str) -> list[Part]:
@@ -1918,7 +1927,7 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
-        if inner in ("'", '"') and outer and text.startswith(outer, start + 1):
+        if inner in ("'", '"') and outer and inner != outer and text.startswith(outer, start + 1):
             # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
             # reference, or a literal to its next quote or blank (hunts 238 F6, 239 F2)
             start += 2
@@ -1926,6 +1935,8 @@ def _written_entry_parts(text: str) -> list[Part]:
                 continue
             if text[start : start + 1] in ("'", '"'):  # `"api_key: '"'x'"'"` (hunt 240 F4)
                 start += 1
+                if text.startswith("$", start):
+                    continue  # `'"'$API_KEY'"'`: written as it is, a name (hunt 241 F5)
             stop = _JOINED_END.search(text, start)
             end = len(text) if stop is None else stop.start()
         else:
@@ -1990,6 +2001,11 @@ _HCL_REFERENCE = lazy(
 
 # where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
 # the environment read itself: a name, a subscript, a call (1) on one line, then not a name's character
+# a comment: a blank, then `#` or `//` (`#or "x"`: hunt 241 F4), not one a quote or a bracket
+# closes right after (`CHOICES[" #"]`: hunt 240 F5)
+_COMMENT_START = lazy(r"[ \t](?:#|//)(?![\"'`\])])")
+
+
 class _StatementEnds:
     """Where the statement that goes on at a place ends: its `;`, a comment (` #`, ` //`) or its
     line break (or the text's end: hunt 239 F7), each looked for again only once a place is past
@@ -1997,7 +2013,8 @@ class _StatementEnds:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = {";": -1, " # ": -1, " // ": -1, "\n": -1}  # (`" #"` in a string: hunt 240 F5)
+        self.ends = {";": -1, "\n": -1}
+        self.comment = -1
         self.read = 0
 
     def at(self, pos: int) -> int:
@@ -2005,7 +2022,10 @@ class _StatementEnds:
             if known < pos:
                 found = self.text.find(mark, pos)
                 self.ends[mark] = len(self.text) if found < 0 else found
-        return min(self.ends.values())
+        if self.comment < pos:
+            comment = _COMMENT_START.search(self.text, pos)
+            self.comment = len(self.text) if comment is None else comment.start()
+        return min(self.comment, *self.ends.values())
 
 
 _ENV_READ = lazy(

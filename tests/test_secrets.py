@@ -4497,5 +4497,22 @@ def test_hunt_240s_review_of_hunt_239s_fixes() -> None:
     text = 'echo "password: \'"correct horse battery staple"\'" > /etc/app.yaml'
     assert shown(text) == ["correct horse battery staple"]
     assert shown("echo \"api_key: '\"'Zq9e5abc'\"'\" > f") == ["Zq9e5abc"]
-    # F6 (my regression): a shell's continuation is no value's
-    assert shown("export DB_PASSWORD=Zq9e6abc\\\n  && exec node server.js --port 8080") == ["Zq9e6abc\\"]
+    # F6: a shell's continuation has its next line starred, the lesser fault (hunt 241 F1: a
+    # `.properties` value may go on with a `-`)
+    assert shown("export DB_PASSWORD=Zq9e6abc\\\n  && exec node server.js --port 8080") == [
+        "Zq9e6abc\\\n  && exec node server.js --port 8080"
+    ]
+
+
+def test_hunt_241s_review_of_hunt_240s_fixes() -> None:
+    # F1 (my regression): a continued value's line starting with `-`
+    assert shown("app.jwt.secret=Zq9f1abc\\\n  -Ab3dE5fG7hJ9kLwQ\n") == ["Zq9f1abc\\\n  -Ab3dE5fG7hJ9kLwQ"]
+    # F3 (my regression): a config file's path of one step
+    assert shown("grep -q requirepass /redis.conf || exit 1") == []
+    assert shown('echo "masterauth /Zq9Kf83LmPq72.Xs" >> /etc/redis.conf') == ["/Zq9Kf83LmPq72.Xs"]
+    # F4 (my regression): a comment with no blank after its `#`
+    assert shown('token = os.environ.get("API_TOKEN") #or "see README"') == []
+    assert shown('token = os.environ.get("A_TOKEN", CHOICES[" #"]) or "Zq9e4abc"') == ["Zq9e4abc"]
+    # F5 (my regression): an empty written value; a `$` name written in quotes
+    assert shown('echo "password: """ > /app/config.yml && exec node server.js --port 8080') == []
+    assert shown("echo \"api_key: '\"'$API_KEY'\"'\" > f") == []
