@@ -1999,8 +1999,6 @@ _HCL_REFERENCE = lazy(
 )
 
 
-# where a fallback for it starts: `, 'x'`, `|| 'x'`, `?? 'x'`, Python's `or 'x'`; its quote
-# the environment read itself: a name, a subscript, a call (1) on one line, then not a name's character
 # a comment: a blank, then `#` or `//` (`#or "x"`: hunt 241 F4), not one a quote or a bracket
 # closes right after (`CHOICES[" #"]`: hunt 240 F5)
 _COMMENT_START = lazy(r"[ \t](?:#|//)(?![\"'`\])])")
@@ -2028,9 +2026,10 @@ class _StatementEnds:
         return min(self.comment, *self.ends.values())
 
 
+# the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
 _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
-    r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
+    r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
 )
 # a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`)
 _FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])or(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
