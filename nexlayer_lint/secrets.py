@@ -1881,8 +1881,9 @@ def _directive_parts(text: str) -> list[Part]:
         if directive.group(2) and not is_secret_var_name(label):
             continue
         start = directive.end()
-        if text[start : start + 1] in ("'", '"') and text.find(text[start], start + 1) > start + 1:
-            start, end = start + 1, text.find(text[start], start + 1)
+        close = text.find(text[start], start + 1) if text[start : start + 1] in ("'", '"') else -1
+        if close > start + 1:
+            start, end = start + 1, close
         else:
             stop = _DIRECTIVE_END.search(text, start)
             end = len(text) if stop is None else stop.start()
@@ -1906,10 +1907,11 @@ _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: h
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
 # what writes text out: echo, printf, tee, a here-string, a redirection to a file (`> f`, `>>
 # ~/x`; not a comparison, `> 3`, nor `=>`, `->`, `>=`: hunt 239 F3)
-_WRITES = lazy(r"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])")
+_REDIRECTION = r"(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])"
+_WRITES = lazy(rf"(?<![\w-])(?:echo|printf|tee)(?![\w-])|<<<|{_REDIRECTION}")
 # where a statement of a shell line ends: `;`, `&&`, `||`, a line break
 _STATEMENT_END = lazy(r"[;\n]|&&|\|\|")
-_LINE_WRITES = lazy(r"\|[ \t]*(?:sudo[ \t]+)?tee(?![\w-])|<<<|(?<![=<>-])>>?(?![=>])[ \t]*(?=[A-Za-z_./~$\"'])")
+_LINE_WRITES = lazy(rf"\|[ \t]*(?:sudo[ \t]+)?tee(?![\w-])|<<<|{_REDIRECTION}")
 
 
 def _written_entry_parts(text: str) -> list[Part]:
@@ -1920,7 +1922,7 @@ def _written_entry_parts(text: str) -> list[Part]:
     must be at least 8 characters'`). Each value read once (linear)."""
     found: list[Part] = []
     pos = 0
-    line = [-1, 0, -1, 0]  # the last statement and line _written_out read: their ends, whether they write
+    written = _WrittenOut(text)
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
         name = entry.group(2)
@@ -1950,7 +1952,7 @@ def _written_entry_parts(text: str) -> list[Part]:
                 stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
                 end = len(text) if stop is None else stop.start()
         pos = max(pos, end)
-        if entry.group(1) and not _written_out(text, entry.start(), line):
+        if entry.group(1) and not written.at(entry.start()):
             continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
@@ -1962,28 +1964,34 @@ def _written_entry_parts(text: str) -> list[Part]:
     return found
 
 
-def _written_out(text: str, quote_at: int, statement: list[int]) -> bool:
-    """Whether the quoted string opening at text[quote_at] is in a statement that writes text
-    out: echo, printf, tee, a here-string or a redirection (`tee f <<< 'api_key: x'`, `printf
-    '%s\\n' 'a: b' | sudo tee f`: hunt 238 F3); not a log's or a print's message (hunt 237 F10),
-    nor one after another statement's echo (`echo "go"; logger "token: ok"`: hunt 239 F3).
-    `statement`: the last statement read (its end, and 1 when it writes), and the last line
-    (likewise), asked in order: each is read once."""
-    if quote_at > statement[0]:
-        start = quote_at
-        while start > 0 and text[start - 1] not in ";\n" and text[start - 2 : start] not in ("&&", "||"):
-            start -= 1  # (back to the last statement's end at most)
-        end = _STATEMENT_END.search(text, quote_at)
-        statement[0] = len(text) if end is None else end.start()
-        statement[1] = _WRITES.search(text, start, statement[0]) is not None
-    if quote_at > statement[2]:
-        # a redirection, tee or here-string anywhere on its line: a `;` inside a quoted program
-        # (`python3 -c "print('a: b'); ..." > f`: hunt 240 F2) ends no statement there
-        line_start = text.rfind("\n", 0, quote_at) + 1
-        line_end = text.find("\n", quote_at)
-        statement[2] = len(text) if line_end < 0 else line_end
-        statement[3] = _LINE_WRITES.search(text, line_start, statement[2]) is not None
-    return bool(statement[1] or statement[3])
+class _WrittenOut:
+    """Whether a quoted string is written out: its statement runs echo, printf or tee, a
+    here-string or a redirection (`tee f <<< 'api_key: x'`, `printf '%s\\n' 'a: b' | sudo tee
+    f`: hunt 238 F3), or its line has a redirection, tee or here-string (a `;` inside a quoted
+    program, `python3 -c "print('a: b'); ..." > f`: hunt 240 F2); not a log's or a print's
+    message (hunt 237 F10), nor one after another statement's echo (`echo "go"; logger "token:
+    ok"`: hunt 239 F3). Asked in order, each statement and line read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.statement_end, self.statement_writes = -1, False
+        self.line_end, self.line_writes = -1, False
+
+    def at(self, quote_at: int) -> bool:
+        text = self.text
+        if quote_at > self.statement_end:
+            start = quote_at
+            while start > 0 and text[start - 1] not in ";\n" and text[start - 2 : start] not in ("&&", "||"):
+                start -= 1  # (back to the last statement's end at most)
+            end = _STATEMENT_END.search(text, quote_at)
+            self.statement_end = len(text) if end is None else end.start()
+            self.statement_writes = _WRITES.search(text, start, self.statement_end) is not None
+        if quote_at > self.line_end:
+            line_start = text.rfind("\n", 0, quote_at) + 1
+            line_end = text.find("\n", quote_at)
+            self.line_end = len(text) if line_end < 0 else line_end
+            self.line_writes = _LINE_WRITES.search(text, line_start, self.line_end) is not None
+        return self.statement_writes or self.line_writes
 
 
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
