@@ -1904,6 +1904,7 @@ _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _OUTER_END = {"'": lazy(r"['\r\n]|\\n"), '"': lazy(r"[\"\r\n]|\\n")}
 _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: hunt 240 F4)
+_UNQUOTED_JOINED_END = lazy(r"[\r\n'\";&|<>]")  # (to the shell's next operator: `"password: "x y > f`)
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
 # what writes text out: echo, printf, tee, a here-string, a redirection to a file (`> f`, `>>
 # ~/x`; not a comparison, `> 3`, nor `=>`, `->`, `>=`: hunt 239 F3)
@@ -1929,18 +1930,23 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
-        if inner in ("'", '"') and outer and inner != outer and text.startswith(outer, start + 1):
-            # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
-            # reference, or a literal to its next quote or blank (hunts 238 F6, 239 F2)
-            start += 2
-            if text.startswith(("$", "`"), start):
-                continue
-            if text[start : start + 1] in ("'", '"'):  # `"api_key: '"'x'"'"` (hunt 240 F4)
+        # a quote of the other kind written before the value (`"password: '"$X"'"`)
+        closes = start + 1 if inner in ("'", '"') and inner != outer else start
+        if outer and text.startswith(outer, closes):
+            # the string closes and the shell joins the value's word to it (`"api_key: ""x"`,
+            # `"password: "'x'`, `"api_key: '"'x'"'"`: hunts 238 F6, 239 F2, 240 F4, 242 F1, F4):
+            # a reference, or a literal to its next quote (blanks and all, as echo writes its
+            # words)
+            start = closes + 1
+            joined = text[start : start + 1]
+            if joined in ("'", '"'):
                 start += 1
-                if text.startswith("$", start):
-                    continue  # `'"'$API_KEY'"'`: written as it is, a name (hunt 241 F5)
-            stop = _JOINED_END.search(text, start)
+            stop = (_JOINED_END if joined in ("'", '"') else _UNQUOTED_JOINED_END).search(text, start)
             end = len(text) if stop is None else stop.start()
+            if joined in (" ", "\t") or (joined != "'" and text.startswith(("$", "`"), start)):
+                continue  # `sudo -p 'Password: ' -S`: nothing joined; `"$X"`: the shell puts a value there
+            if joined == "'" and (_ENV_REFERENCE.fullmatch(text, start, end) or is_reference(text[start:end])):
+                continue  # `'$API_KEY'`: a name, written as it is (hunt 241 F5; not `'$uperS3cret'`: 242 F2)
         else:
             outer_close = text.find(outer, start) if outer else -1
             close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
@@ -2007,9 +2013,26 @@ _HCL_REFERENCE = lazy(
 )
 
 
-# a comment: a blank, then `#` or `//` (`#or "x"`: hunt 241 F4), not one a quote or a bracket
-# closes right after (`CHOICES[" #"]`: hunt 240 F5)
-_COMMENT_START = lazy(r"[ \t](?:#|//)(?![\"'`\])])")
+# what a search for a line's comment passes: a string, a comment's start (a blank, then `#` or
+# `//`: `#or "x"`, hunt 241 F4), the line's end; a string to its closing quote on its line, a
+# backslash escaping one character (` #` inside one is no comment: `CHOICES[" #"]`, `" #{y}"`,
+# hunts 240 F5, 242 F3)
+_CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)|\n")
+_STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"'`"}
+
+
+def _comment_or_line_end(text: str, pos: int) -> int:
+    """Where the comment of the code at `pos` starts, or its line's end (a string left open on
+    its line holds the rest of it); from a place outside any string."""
+    while (mark := _CODE_MARK.search(text, pos)) is not None:
+        if mark.group() not in _STRING_REST:
+            return mark.start()  # the comment's blank, or the line break
+        string = _STRING_REST[mark.group()].match(text, mark.end())
+        if string is None:
+            line_end = text.find("\n", mark.end())
+            return len(text) if line_end < 0 else line_end
+        pos = string.end()
+    return len(text)
 
 
 class _StatementEnds:
@@ -2029,8 +2052,7 @@ class _StatementEnds:
                 found = self.text.find(mark, pos)
                 self.ends[mark] = len(self.text) if found < 0 else found
         if self.comment < pos:
-            comment = _COMMENT_START.search(self.text, pos)
-            self.comment = len(self.text) if comment is None else comment.start()
+            self.comment = _comment_or_line_end(self.text, pos)
         return min(self.comment, *self.ends.values())
 
 

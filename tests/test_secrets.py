@@ -4516,3 +4516,25 @@ def test_hunt_241s_review_of_hunt_240s_fixes() -> None:
     # F5 (my regression): an empty written value; a `$` name written in quotes
     assert shown('echo "password: """ > /app/config.yml && exec node server.js --port 8080') == []
     assert shown("echo \"api_key: '\"'$API_KEY'\"'\" > f") == []
+
+
+def test_hunt_242s_review_of_hunt_241s_fixes() -> None:
+    # F1 (my regression): a value joined after a quote of the string's own kind
+    assert shown('echo "api_key: ""Kf83LmPq72XsZq9" > /etc/app.yml') == ["Kf83LmPq72XsZq9"]
+    assert shown("echo 'password: ''Zq9Kf83LmPq72Xs' > /etc/app2.yml") == ["Zq9Kf83LmPq72Xs"]
+    # F2 (my regression): in single quotes, only a name in capitals is written for later
+    assert shown("echo \"password: '\"'$uperS3cret9Xq'\"'\" > /etc/app.yml") == ["$uperS3cret9Xq"]
+    assert shown("echo \"api_key: '\"'${API_KEY}'\"'\" > f") == []
+    # F3 (my regression): ` #` inside a string starts no comment
+    assert shown('DB_PASSWORD = ENV["X"] + " #{y}" || "Zq9Kf83LmPq72Xs"') == ["Zq9Kf83LmPq72Xs"]
+    assert shown('API_KEY = os.environ.get("API_KEY", d.get(" #x")) or "Kf83LmPq72XsZq9"') == ["Kf83LmPq72XsZq9"]
+    assert shown('API_KEY = os.environ.get("K", "a\\" #b") or "Zq9Kf83LmPq72Xs"')[-1] == "Zq9Kf83LmPq72Xs"
+    assert shown('API_KEY = os.environ.get("K")\t#or "x"') == []  # (hunt 241 F4 still)
+    # F4 (older): a value joined right after the written string's closing quote
+    assert shown("echo \"password: \"'Zq9Kf83LmPq72Xs' > /etc/app.yml") == ["Zq9Kf83LmPq72Xs"]
+    assert shown('echo "password: "Zq9Kf83 LmPq72Xs >> f') == ["Zq9Kf83 LmPq72Xs"]
+    assert shown("printf 'password: '\"Zq9Kf83LmPq72Xs\" > f") == ["Zq9Kf83LmPq72Xs"]
+    # what is not joined, or is a reference, stays clean
+    assert shown("echo Zq9y1 | sudo -p 'Password: ' -S apt-get update") == ["Zq9y1"]
+    assert shown('echo "password: "$PW > f') == shown('echo "password: "`cat pw` > f') == []
+    assert shown('echo "token: ""$TOKEN" > f') == shown('echo "password: " > f') == []
