@@ -313,7 +313,8 @@ def _list_hint(path: DataPath, instance: Any, fits: Callable[[Any], bool]) -> st
             return f"remove the quotes: {key}: {_short(text, 40)}"  # as written: JSON is YAML too
         words = text.replace(",", " ").split()
         if words and all(word.isascii() and word.isdigit() for word in words) and fits([int(w) for w in words]):
-            return f"write a list: {key}: [{_short(', '.join(words), 40)}]"  # `80 443`, `"80"`
+            numbers = ", ".join(str(int(word)) for word in words)  # (`"0080"` as 80: NX005 for `0080`)
+            return f"write a list: {key}: [{_short(numbers, 40)}]"  # `80 443`, `"80"`
     if not isinstance(instance, str) or fits([instance]):  # `servicePorts: 99999`: the list's shape
         shown = _number_text(instance) if _is_int(instance) else str(instance)
         return f"write a list, e.g. {key}: [{_short(shown, 20)}]"

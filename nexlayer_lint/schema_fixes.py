@@ -69,10 +69,12 @@ def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, sec
         if found is None or secret or not fits([int(number or instance)]):
             return None
         span, text = found
-        if _is_int(instance) and text.isdigit():
+        if _is_int(instance) and text == str(instance):
             return Fix(
                 "Make it a list of one port", (insert(span.line, span.col, "["), insert(span.line, span.end_col, "]"))
             )
+        if _is_int(instance) and text.isdigit():  # `080`: as the port's number, not a look-alike (NX005)
+            return Fix("Make it a list of one port", (Edit(span, f"[{instance}]"),))
         return Fix("Make it a list of one port", (Edit(span, f"[{number}]"),)) if verbatim(doc, path) else None
     if ("integer" in expected or "number" in expected) and number is not None and not secret:
         quoted = verbatim(doc, path)

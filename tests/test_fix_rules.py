@@ -243,6 +243,7 @@ def test_rename_is_no_fix_when_the_value_is_wrong_under_the_new_name() -> None:
         ('"80"', "[80]"),
         ("'80'  # web", "[80]  # web"),
         ("[\"80\", '443']", "[80, 443]"),
+        ("0080  # web", "[80]  # web"),  # as the port's number: `[0080]` would be an NX005 (hunt 243 F3)
     ],
 )
 def test_nx103_ports(ports: str, fixed: str) -> None:

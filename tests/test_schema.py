@@ -1050,6 +1050,7 @@ def test_keys_renamed_in_nexlayer_s_own_formats_are_one_finding_with_a_rename() 
         ("servicePorts: [80]", "servicePorts: 80 443", "write a list: servicePorts: [80, 443]"),
         ("servicePorts: [80]", 'servicePorts: "[8000]"', "remove the quotes: servicePorts: [8000]"),
         ("servicePorts: [80]", 'servicePorts: "80"', "write a list: servicePorts: [80]"),  # hunt 103 F4: as its fix
+        ("servicePorts: [80]", 'servicePorts: "0080 0443"', "write a list: servicePorts: [80, 443]"),  # hunt 243 F1
         ("servicePorts: [80]", "servicePorts: 99999", "write a list, e.g. servicePorts: [99999]"),
         (
             "servicePorts: [80]",
