@@ -2061,8 +2061,9 @@ _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
     r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
 )
-# a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`)
-_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])or(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
+# a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`,
+# a conditional's `else 'x'`)
+_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
 
 
 def _assigned_parts(text: str) -> list[Part]:

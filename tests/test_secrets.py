@@ -4538,3 +4538,11 @@ def test_hunt_242s_review_of_hunt_241s_fixes() -> None:
     assert shown("echo Zq9y1 | sudo -p 'Password: ' -S apt-get update") == ["Zq9y1"]
     assert shown('echo "password: "$PW > f') == shown('echo "password: "`cat pw` > f') == []
     assert shown('echo "token: ""$TOKEN" > f') == shown('echo "password: " > f') == []
+
+
+def test_a_conditionals_fallback_to_the_environments_value_is_read() -> None:
+    # the known list's ternary: the literal a conditional gives where the environment is not read
+    assert shown('DB_PASSWORD = os.environ["DB_PASSWORD"] if PROD else "Hunter2devpw"') == ["Hunter2devpw"]
+    assert shown('API_KEY = os.getenv("K") if x else os.getenv("Y", "dflt9Zq")') == ["dflt9Zq"]
+    assert shown('API_KEY = os.getenv("K") if x else None') == shown('x = os.getenv("K") if x else "y"') == []
+    assert shown('API_KEY = os.getenv("K") if x else_y "z"') == []  # (a whole word)
