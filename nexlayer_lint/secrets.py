@@ -1159,6 +1159,8 @@ def parts_in(
         found += _quoted_pair_parts(text)
     if "pass" in text or "auth" in text or "header" in text:
         found += _directive_parts(text)
+    if "variable" in text and "default" in text:
+        found += _hcl_variable_parts(text)  # (the known list's Terraform default)
     if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
         found += _written_entry_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
@@ -2054,6 +2056,34 @@ class _StatementEnds:
         if self.comment < pos:
             self.comment = _comment_or_line_end(self.text, pos)
         return min(self.comment, *self.ends.values())
+
+
+# Terraform's input variable (`variable "db_password" {`): the default of one whose name looks
+# secret (`default = "x"`), in its block (to a `}` that starts a line, or the next variable)
+_HCL_VARIABLE = lazy(r'(?<![\w-])variable[ \t]+"([A-Za-z_][A-Za-z0-9_-]{0,127})"[ \t]*\{')
+_HCL_DEFAULT = lazy(r'(?<![\w.-])default[ \t]*=[ \t]*"')
+
+
+def _hcl_variable_parts(text: str) -> list[Part]:
+    """The literal defaults of Terraform's secret-named variables; each block read once (linear)."""
+    found: list[Part] = []
+    variables = list(_HCL_VARIABLE.finditer(text))
+    for variable, following in zip(variables, [*variables[1:], None], strict=True):
+        if not is_secret_var_name(variable.group(1)):
+            continue
+        stop = len(text) if following is None else following.start()
+        line_end = text.find("\n", variable.end(), stop)
+        block_end = text.find("}", variable.end(), stop if line_end < 0 else line_end)  # `{ default = "x" }`
+        if block_end < 0:
+            block_end = text.find("\n}", variable.end(), stop)
+        default = _HCL_DEFAULT.search(text, variable.end(), stop if block_end < 0 else block_end)
+        if default is None:
+            continue
+        line_end = text.find("\n", default.end())
+        close = text.find('"', default.end(), len(text) if line_end < 0 else line_end)
+        if close > default.end():
+            found += literal_parts(text, default.end(), close, "assignment", variable.group(1))
+    return found
 
 
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call

@@ -4546,3 +4546,20 @@ def test_a_conditionals_fallback_to_the_environments_value_is_read() -> None:
     assert shown('API_KEY = os.getenv("K") if x else os.getenv("Y", "dflt9Zq")') == ["dflt9Zq"]
     assert shown('API_KEY = os.getenv("K") if x else None') == shown('x = os.getenv("K") if x else "y"') == []
     assert shown('API_KEY = os.getenv("K") if x else_y "z"') == []  # (a whole word)
+
+
+def test_a_terraform_variables_default_is_read_under_a_secret_name() -> None:
+    # the known list's Terraform default: its block, to a `}` starting a line, or on one line
+    block = 'variable "db_password" {\n  validation {\n    condition = length(var.x) > 8\n  }\n'
+    block += '  default = "S3cretTf9"\n}\n'
+    assert shown(block) == ["S3cretTf9"]
+    assert shown('variable "api_key" { default = "Zq9Kf83LmPq72Xs" }') == ["Zq9Kf83LmPq72Xs"]
+    assert shown('variable "region" {\n  default = "us-east-1"\n}\nvariable "api_key" {\n  sensitive = true\n}\n') == []
+    assert shown('variable "api_key" {}\nlocals {\n  default = "public"\n}\n') == []
+    assert shown('variable "api_token" {\n  default = "${var.x}"\n}\n') == []
+    text = (
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        '      servicePorts: [80]\n      vars:\n        MAIN_TF: |\n          variable "db_password" {\n'
+        '            default = "S3cretTf9"\n          }\n'
+    )
+    assert mask_text(load(text)) == text.replace("S3cretTf9", "*********")
