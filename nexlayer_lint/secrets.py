@@ -1906,7 +1906,37 @@ _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _OUTER_END = {"'": lazy(r"['\r\n]|\\n"), '"': lazy(r"[\"\r\n]|\\n")}
 _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: hunt 240 F4)
-_UNQUOTED_JOINED_END = lazy(r"[\r\n'\";&|<>]")  # (to the shell's next operator: `"password: "x y > f`)
+# a shell word's pieces one after another: a quoted string (to its close, or its line's end), an
+# escaped character, plain characters, the blanks between words, a `#` (a comment after blanks)
+_SHELL_PIECE = lazy(r"""'[^'\n]*'?|"(?:[^"\\\n]|\\.)*"?|\\.|[^\s'"\\;&|<>()#]+|[ \t]+|#""")
+_GLOB = lazy(r"[^\s'\"\\;&|<>()#*?\[]*[*?\[]")
+
+
+def _joined_value(text: str, start: int) -> tuple[int, int]:
+    """The value in the words the shell joins at `start` to a written string, quotes and
+    escapes passed over (`'x'`, `"x"y`, `x\"y`, `''x`: hunt 244 F2, F3), to the shell's next
+    operator, a line's end or a comment, without the quotes around it; nothing for a reference
+    (`$X`, `\"$X\"`: hunt 244 F4; in single quotes only a name in capitals), a command's output,
+    or a pattern the shell expands (`*)`, `[a-z]*`)."""
+    if _GLOB.match(text, start):
+        return start, start
+    pos, after_blank = start, False
+    while (piece := _SHELL_PIECE.match(text, pos)) is not None and not (after_blank and piece.group() == "#"):
+        after_blank = piece.group()[0] in " \t"
+        pos = piece.end()
+    first, end = start, pos
+    while first < end and text[first] in "'\"\\":
+        first += 1
+    while end > first and text[end - 1] in "'\"\\ \t":
+        end -= 1
+    single = first > start and text[first - 1] == "'" and text[first - 2 : first] != "\\'"
+    if text.startswith(("$", "`"), first) and (
+        not single or _ENV_REFERENCE.fullmatch(text, first, end) or is_reference(text[first:end])
+    ):
+        return start, start
+    return first, end
+
+
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
 # what writes text out: echo, printf, tee, a here-string, a redirection to a file (`> f`, `>>
 # ~/x`; not a comparison, `> 3`, nor `=>`, `->`, `>=`: hunt 239 F3)
@@ -1932,23 +1962,33 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
-        # a quote of the other kind written before the value (`"password: '"$X"'"`)
-        closes = start + 1 if inner in ("'", '"') and inner != outer else start
-        if outer and text.startswith(outer, closes):
-            # the string closes and the shell joins the value's word to it (`"api_key: ""x"`,
-            # `"password: "'x'`, `"api_key: '"'x'"'"`: hunts 238 F6, 239 F2, 240 F4, 242 F1, F4):
-            # a reference, or a literal to its next quote (blanks and all, as echo writes its
-            # words)
-            start = closes + 1
+        if outer and inner in ("'", '"') and inner != outer and text.startswith(outer, start + 1):
+            # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
+            # reference, or a literal to its next quote (blanks and all, as echo writes its words:
+            # hunts 238 F6, 239 F2, 240 F4)
+            start += 2
             joined = text[start : start + 1]
-            if joined in ("'", '"'):
+            if joined in ("'", '"'):  # `"api_key: '"'x'"'"`
                 start += 1
-            stop = (_JOINED_END if joined in ("'", '"') else _UNQUOTED_JOINED_END).search(text, start)
+            stop = _JOINED_END.search(text, start)
             end = len(text) if stop is None else stop.start()
-            if joined in (" ", "\t") or (joined != "'" and text.startswith(("$", "`"), start)):
-                continue  # `sudo -p 'Password: ' -S`: nothing joined; `"$X"`: the shell puts a value there
+            if joined != "'" and text.startswith(("$", "`"), start):
+                continue  # `"$X"`: the shell puts a value there
             if joined == "'" and (_ENV_REFERENCE.fullmatch(text, start, end) or is_reference(text[start:end])):
                 continue  # `'$API_KEY'`: a name, written as it is (hunt 241 F5; not `'$uperS3cret'`: 242 F2)
+        elif outer and inner == outer:
+            # the string closes at the value, and the shell joins the words after it (`"api_key:
+            # ""x"`, `"password: "'x'`, `"password: "x y > f`: hunt 242 F1, F4): a value written
+            # as the shell reads it, not a prompt (`sudo -p 'Password: ' -S`), a pattern (`grep
+            # "api_key: "[a-z]*`), an option's value (`awk -F"token: "'{...}'`: hunt 244 F5)
+            glued = entry.start() > 0 and text[entry.start() - 1] not in " \t\n"
+            if glued or text[start + 1 : start + 2] in ("", " ", "\t"):
+                continue
+            start, end = _joined_value(text, start + 1)
+            if end <= start:
+                continue
+        elif text.startswith(('\\"', "\\'"), start) and text.startswith(("$", "`"), start + 2):
+            continue  # `"password: \"$DB_PASSWORD\""`: a reference in escaped quotes (hunt 244 F4)
         else:
             outer_close = text.find(outer, start) if outer else -1
             close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
@@ -2016,24 +2056,22 @@ _HCL_REFERENCE = lazy(
 
 
 # what a search for a line's comment passes: a string, a comment's start (a blank, then `#` or
-# `//`: `#or "x"`, hunt 241 F4), the line's end; a string to its closing quote on its line, a
-# backslash escaping one character (` #` inside one is no comment: `CHOICES[" #"]`, `" #{y}"`,
-# hunts 240 F5, 242 F3)
-_CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)|\n")
+# `//`: `#or "x"`, hunt 241 F4; not one a quote or a bracket closes right after, `" #"`), the
+# line's end; a string to its closing quote on its line, a backslash escaping one character (`
+# #` inside one is no comment: `CHOICES[" #"]`, `" #{y}"`, hunts 240 F5, 242 F3, 244 F7)
+_CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)(?![\"'`\])])|\n")
 _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"'`"}
 
 
 def _comment_or_line_end(text: str, pos: int) -> int:
-    """Where the comment of the code at `pos` starts, or its line's end (a string left open on
-    its line holds the rest of it); from a place outside any string."""
+    """Where the comment of the code at `pos` starts, or its line's end. A quote that no other
+    closes on its line closes a string around the code (`python3 -c "...getenv('K')" # note`:
+    hunt 244 F6), and the search goes on past it."""
     while (mark := _CODE_MARK.search(text, pos)) is not None:
         if mark.group() not in _STRING_REST:
             return mark.start()  # the comment's blank, or the line break
         string = _STRING_REST[mark.group()].match(text, mark.end())
-        if string is None:
-            line_end = text.find("\n", mark.end())
-            return len(text) if line_end < 0 else line_end
-        pos = string.end()
+        pos = mark.end() if string is None else string.end()
     return len(text)
 
 

@@ -4563,3 +4563,26 @@ def test_a_terraform_variables_default_is_read_under_a_secret_name() -> None:
         '            default = "S3cretTf9"\n          }\n'
     )
     assert mask_text(load(text)) == text.replace("S3cretTf9", "*********")
+
+
+def test_hunt_244s_review_of_hunt_242s_fixes() -> None:
+    # F1 (my regression): after a written quote, to the next quote, operators and all
+    assert shown('echo "password: \'"Zq9Kf83&Lm7Pq2"\'" > /etc/app.yml') == ["Zq9Kf83&Lm7Pq2"]
+    # F2, F3: the joined words as the shell reads them, escapes and quotes passed over
+    assert shown('echo "password: "Zq9K\\"f83Lm > /etc/app.yml') == ['Zq9K\\"f83Lm']
+    assert shown('echo "api_key: "Qx7w\\;Rt5Yu > /etc/k.yml') == ["Qx7w\\;Rt5Yu"]
+    assert shown('echo "api_key: "Qx7wRt5"Yu8Io3Pa" > /etc/k.yml') == ['Qx7wRt5"Yu8Io3Pa']
+    assert shown("echo \"password: \"''Zq9Kf83LmPq7 > /etc/app.yml") == ["Zq9Kf83LmPq7"]
+    # F4: a reference in escaped quotes, joined or in the string
+    assert shown('echo "db_password: "\\"$DB_PASSWORD\\" >> /etc/app.yml') == []
+    assert shown('echo "password: \\"$DB_PASSWORD\\"" >> /etc/app.yml') == []
+    # F5 (my regressions): a pattern, an option's value, a command's end
+    assert shown('    "password: "*) echo "found the password line" >> /tmp/check.log ;;') == []
+    assert shown('grep -c "api_key: "[A-Za-z0-9]* /etc/app.yml > /tmp/count') == []
+    assert shown("awk -F\"token: \"'{print $2}' /etc/app.yml > /tmp/token") == []
+    assert shown('pw=$(echo "password: ")') == []
+    # F6 (my regression): a quote no other closes on its line closes the shell's string
+    assert shown("python3 -c \"import os; API_KEY=os.getenv('API_KEY')\" # or 'make env' first") == []
+    # F7 (my regression): ` #` a quote closes right after is no comment
+    ruby = 'ruby -e \'API_KEY = ENV["API_KEY"] || "#{tag ? " #" : ""}" || "Zq9Kf83LmPq72Xs"; run\''
+    assert shown(ruby)[-1] == "Zq9Kf83LmPq72Xs"
