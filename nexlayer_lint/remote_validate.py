@@ -157,8 +157,10 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = as_is) -> l
     if status not in (200, 400, 422):
         raise RequestError(f"HTTP {status}")
     refused = status != 200
+    from nexlayer_lint.schema import not_json
+
     try:
-        answer = json.loads(body)
+        answer = json.loads(body, parse_constant=not_json)  # NaN is no JSON (hunt 245 F3)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         if refused:  # a proxy's or framework's plain "Bad Request"
             return [(None, None)]

@@ -1037,6 +1037,9 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
     [
         (fa.garbage(), "the response is not valid JSON"),
         (fa.Reply(200, b"\xff\xfe{not utf8"), "the response is not valid JSON"),
+        # hunt 245 F3: Python reads NaN and Infinity, which JSON has not: no acceptance
+        (fa.Reply(200, b'{"message": "Nexlayer YAML file is valid.", "score": NaN}'), "the response is not valid"),
+        (fa.Reply(200, b'{"valid": true, "score": -Infinity}'), "the response is not valid JSON"),
         (fa.Reply(200, [1, 2]), "unexpected response shape (not a JSON object)"),
         (fa.Reply(200, {"ok": True}), 'unexpected response shape (no "message")'),
         (fa.Reply(200, {"error": {"code": 1}}), "unexpected response shape for HTTP 200"),
