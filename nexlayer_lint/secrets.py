@@ -5661,8 +5661,31 @@ def values_finders(values: set[str]) -> Finders:
 
     escaped = {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values for ascii in (True, False)}
     encoded = {form for value in values for form in (quote(value, safe=""), quote_plus(value))} - values
-    echoes = _echo_index(values)
+    echoes = _echo_index(values | {form for value in values for form in _encoded_forms(value)})
     return (lambda text: _echo_spans_in(text, echoes)), finder(values | escaped | encoded, whole_words=True)
+
+
+# How long a value's encoded forms are made for: a reply quotes a short secret, not a 2 MB key
+_ENCODED_FORMS_UP_TO = 4096
+
+
+def _encoded_forms(value: str) -> list[str]:
+    """What a reply may quote a value as besides its text: its bytes in hex, and in base64 as a
+    part of longer text encoded (Docker's `auth` is base64 of `user:token`: hunt 245 F1) at each
+    of the three places a value can start in base64's groups of three bytes, without the
+    characters its neighbours share (the echo search then finds them inside any base64)."""
+    import base64
+
+    raw = value.encode("utf-8", "surrogatepass")
+    if not 4 <= len(raw) <= _ENCODED_FORMS_UP_TO:
+        return []
+    forms = [raw.hex()]
+    for lead in range(3):
+        encoded = base64.b64encode(b"\0" * lead + raw).decode("ascii").rstrip("=")
+        drop = (0, 2, 3)[lead]  # the characters the lead's bytes reach into
+        tail = (len(raw) + lead) % 3  # a last group cut short: its last character depends on what follows
+        forms.append(encoded[drop : len(encoded) - 1 if tail else len(encoded)])
+    return forms
 
 
 def scrub_with(text: str, finders: list[Finders]) -> str:
@@ -5876,6 +5899,23 @@ def _four_stars(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+_BASE64_TEXT = lazy(r"[A-Za-z0-9+/\s]{8,}(?:=[=\s]*)?")  # (its padding, then blanks: one way to read each)
+
+
+def _base64_text(value: str) -> str:
+    """What a value in base64 (blanks and line breaks aside) decodes to as UTF-8 text; "" if it is
+    not base64 or not text."""
+    if not _BASE64_TEXT.fullmatch(value):
+        return ""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+
+
 def secret_texts(doc: Document) -> set[str]:
     secrets = document_secrets(doc)
     found = {str(secret.path[-1])[secret.start : secret.end] for secret in secrets.keys}
@@ -5897,6 +5937,8 @@ def secret_texts(doc: Document) -> set[str]:
                 stack.extend(node)
             elif isinstance(node, str):
                 found.update(value.strip() for value in [node, *node.splitlines()])
+                decoded = _base64_text(node)  # `secrets[].data` in base64: a reply may quote it decoded (hunt 245 F2)
+                found.update(value.strip() for value in [decoded, *decoded.splitlines()] if value.strip())
             elif isinstance(node, int) and not isinstance(node, bool) and abs(node) < 10**40:
                 found.add(str(node))  # a huge number is not turned into text: that is quadratic, or raises
             elif isinstance(node, float):

@@ -475,6 +475,33 @@ def test_send_secrets_sends_them(doc, fake_api, retry) -> None:
     assert sent["registryLogin"]["personalAccessToken"] == "ghp_s3cretTokenValue123"
 
 
+def test_a_secret_quoted_back_encoded_is_starred(fake_api, retry) -> None:
+    # hunt 245 F1, F2: base64 (Docker's `auth`, base64 of `user:token`), hex, and the text a
+    # base64 `secrets[].data` decodes to, quoted back by a server that was sent them
+    import base64
+
+    data = base64.b64encode(b'{"password": "Zk9Pw4Lq7Xs2Rt5V"}').decode()
+    text = DOC + f"      secrets:\n        - name: creds\n          data: {data}\n"
+    text += "          mountPath: /var/secrets\n          fileName: creds.json\n"
+    document, _ = loader.load(text, "nexlayer.yaml")
+    auth = base64.b64encode(b"acme:ghp_s3cretTokenValue123").decode()
+    fake_api.script(
+        "/validate",
+        fa.invalid(
+            {"path": "application.registryLogin", "message": f"docker auth {auth} was refused"},
+            {"path": "application.pods[0].vars.DB_PASSWORD", "message": "hex " + b"hunter2-literal".hex()},
+            {"path": "application.pods[0].secrets[0].data", "message": 'not a file: {"password": "Zk9Pw4Lq7Xs2Rt5V"}'},
+        ),
+    )
+    messages = [p.message for p in remote(document, fake_api, retry, send_secrets=True) if p.code == "NX901"]
+    shown = "\n".join(messages)
+    assert len(messages) == 3 and shown.count("****") == 3, shown
+    assert len(shown.split("docker auth ")[1].split("*")[0]) <= 8  # `acme:` and a bit, in base64
+    for echo in (auth[8:], b"hunter2-literal".hex(), "Zk9Pw4Lq7Xs2Rt5V"):
+        assert echo not in shown
+    assert "not a file: ****" in shown  # the decoded text is the secret, whole
+
+
 def test_rejection_details_map_to_lines(doc, fake_api, retry) -> None:
     fake_api.script(
         "/validate",
