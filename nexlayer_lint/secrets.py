@@ -1909,24 +1909,33 @@ _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: h
 # a shell word's pieces one after another: a quoted string (to its close, or its line's end), an
 # escaped character, plain characters, the blanks between words, a `#` (a comment after blanks)
 _SHELL_PIECE = lazy(r"""'[^'\n]*'?|"(?:[^"\\\n]|\\.)*"?|\\.|[^\s'"\\;&|<>()#]+|[ \t]+|#""")
-_GLOB = lazy(r"[^\s'\"\\;&|<>()#*?\[]*[*?\[]")
+
+
+def _an_options_value(text: str, quote_at: int) -> bool:
+    """Whether the string opening at `quote_at` is glued to an option (`-F"token: "`, `--sep="a: "`),
+    not to other words the shell joins (`<<<"api_key: "x`, `$'\\n'"password: "x`: hunt 246 F3);
+    looked back over at most 64 characters (linear)."""
+    at = quote_at
+    while at > 0 and quote_at - at < 64 and text[at - 1] not in " \t\n'\"<>|;&()":
+        at -= 1
+    return at < quote_at and text[at] == "-" and (at == 0 or text[at - 1] in " \t\n")
 
 
 def _joined_value(text: str, start: int) -> tuple[int, int]:
-    """The value in the words the shell joins at `start` to a written string, quotes and
+    r"""The value in the words the shell joins at `start` to a written string, quotes and
     escapes passed over (`'x'`, `"x"y`, `x\"y`, `''x`: hunt 244 F2, F3), to the shell's next
     operator, a line's end or a comment, without the quotes around it; nothing for a reference
-    (`$X`, `\"$X\"`: hunt 244 F4; in single quotes only a name in capitals), a command's output,
-    or a pattern the shell expands (`*)`, `[a-z]*`)."""
-    if _GLOB.match(text, start):
-        return start, start
+    (`$X`, `\"$X\"`: hunt 244 F4; in single quotes only a name in capitals; not `\$x`: hunt 246
+    F4), a command's output, or a pattern the shell expands (`*)`, `[a-z]*`)."""
+    if text.startswith(("*", "?", "["), start):
+        return start, start  # (`S3cretPass?x` is a value: hunt 246 F2)
     pos, after_blank = start, False
     while (piece := _SHELL_PIECE.match(text, pos)) is not None and not (after_blank and piece.group() == "#"):
         after_blank = piece.group()[0] in " \t"
         pos = piece.end()
     first, end = start, pos
-    while first < end and text[first] in "'\"\\":
-        first += 1
+    while first < end and (text[first] in "'\"" or text.startswith(("\\'", '\\"'), first)):
+        first += 1 if text[first] in "'\"" else 2
     while end > first and text[end - 1] in "'\"\\ \t":
         end -= 1
     single = first > start and text[first - 1] == "'" and text[first - 2 : first] != "\\'"
@@ -1981,14 +1990,19 @@ def _written_entry_parts(text: str) -> list[Part]:
             # ""x"`, `"password: "'x'`, `"password: "x y > f`: hunt 242 F1, F4): a value written
             # as the shell reads it, not a prompt (`sudo -p 'Password: ' -S`), a pattern (`grep
             # "api_key: "[a-z]*`), an option's value (`awk -F"token: "'{...}'`: hunt 244 F5)
-            glued = entry.start() > 0 and text[entry.start() - 1] not in " \t\n"
-            if glued or text[start + 1 : start + 2] in ("", " ", "\t"):
+            if _an_options_value(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
                 continue
             start, end = _joined_value(text, start + 1)
             if end <= start:
                 continue
-        elif text.startswith(('\\"', "\\'"), start) and text.startswith(("$", "`"), start + 2):
-            continue  # `"password: \"$DB_PASSWORD\""`: a reference in escaped quotes (hunt 244 F4)
+        elif text.startswith(('\\"', "\\'"), start):
+            # in escaped quotes (`"password: \"x\""`: hunt 246 F5), to the same escaped quote on its line
+            if text.startswith(("$", "`"), start + 2):
+                continue  # `"password: \"$DB_PASSWORD\""`: a reference (hunt 244 F4)
+            line_end = text.find("\n", start)
+            close = text.find(text[start : start + 2], start + 2, len(text) if line_end < 0 else line_end)
+            start += 2
+            end = close if close >= 0 else (len(text) if line_end < 0 else line_end)
         else:
             outer_close = text.find(outer, start) if outer else -1
             close = text.find(inner, start + 1) if inner in ("'", '"') and inner != outer else -1
@@ -2055,45 +2069,41 @@ _HCL_REFERENCE = lazy(
 )
 
 
-# what a search for a line's comment passes: a string, a comment's start (a blank, then `#` or
-# `//`: `#or "x"`, hunt 241 F4; not one a quote or a bracket closes right after, `" #"`), the
-# line's end; a string to its closing quote on its line, a backslash escaping one character (`
-# #` inside one is no comment: `CHOICES[" #"]`, `" #{y}"`, hunts 240 F5, 242 F3, 244 F7)
-_CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)(?![\"'`\])])|\n")
+# what the search for a statement's end passes: a string (to its closing quote on its line, a
+# backslash escaping one character), and what it stops at: a `;`, a comment (a blank, then `#` or
+# `//`: `#or "x"`, hunt 241 F4; not one a quote or a bracket closes right after, `" #"`), a line
+# break. A `;` or ` #` inside a string ends nothing (`CHOICES[" #"]`, `" #{y}"`, `split(';')`:
+# hunts 240 F5, 242 F3, 244 F7, 246 F6)
+_CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)(?![\"'`\])])|[;\n]")
 _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"'`"}
 
 
-def _comment_or_line_end(text: str, pos: int) -> int:
-    """Where the comment of the code at `pos` starts, or its line's end. A quote that no other
-    closes on its line closes a string around the code (`python3 -c "...getenv('K')" # note`:
-    hunt 244 F6), and the search goes on past it."""
+def _statement_end(text: str, pos: int) -> int:
+    """Where the statement of the code at `pos` ends (_CODE_MARK), or the text's end. A quote that
+    no other closes on its line closes a string around the code (`python3 -c "...getenv('K')" #
+    note`: hunt 244 F6), and the search goes on past it."""
     while (mark := _CODE_MARK.search(text, pos)) is not None:
         if mark.group() not in _STRING_REST:
-            return mark.start()  # the comment's blank, or the line break
+            return mark.start()  # the `;`, the comment's blank, or the line break
         string = _STRING_REST[mark.group()].match(text, mark.end())
         pos = mark.end() if string is None else string.end()
     return len(text)
 
 
 class _StatementEnds:
-    """Where the statement that goes on at a place ends: its `;`, a comment (` #`, ` //`) or its
-    line break (or the text's end: hunt 239 F7), each looked for again only once a place is past
-    it (linear over places in order); and how far fallbacks were read (`read`)."""
+    """Where the statement that goes on at a place ends (_statement_end; the text's end: hunt 239
+    F7), looked for again only once a place is past it (linear over places in order); and how far
+    fallbacks were read (`read`)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = {";": -1, "\n": -1}
-        self.comment = -1
+        self.end = -1
         self.read = 0
 
     def at(self, pos: int) -> int:
-        for mark, known in self.ends.items():
-            if known < pos:
-                found = self.text.find(mark, pos)
-                self.ends[mark] = len(self.text) if found < 0 else found
-        if self.comment < pos:
-            self.comment = _comment_or_line_end(self.text, pos)
-        return min(self.comment, *self.ends.values())
+        if self.end < pos:
+            self.end = _statement_end(self.text, pos)
+        return self.end
 
 
 # Terraform's input variable (`variable "db_password" {`): the default of one whose name looks
@@ -2106,7 +2116,8 @@ def _hcl_variable_parts(text: str) -> list[Part]:
     """The literal defaults of Terraform's secret-named variables; each block read once (linear)."""
     found: list[Part] = []
     variables = list(_HCL_VARIABLE.finditer(text))
-    for variable, following in zip(variables, [*variables[1:], None], strict=True):
+    for at, variable in enumerate(variables):
+        following = variables[at + 1] if at + 1 < len(variables) else None
         if not is_secret_var_name(variable.group(1)):
             continue
         stop = len(text) if following is None else following.start()

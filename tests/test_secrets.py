@@ -4586,3 +4586,25 @@ def test_hunt_244s_review_of_hunt_242s_fixes() -> None:
     # F7 (my regression): ` #` a quote closes right after is no comment
     ruby = 'ruby -e \'API_KEY = ENV["API_KEY"] || "#{tag ? " #" : ""}" || "Zq9Kf83LmPq72Xs"; run\''
     assert shown(ruby)[-1] == "Zq9Kf83LmPq72Xs"
+
+
+def test_hunt_246s_review_of_hunt_244s_fixes() -> None:
+    # F1 (my regression, a crash): the words without a Terraform variable
+    assert shown("# PORT variable, default 80") == []
+    # F2 (my regression): a glob only at the word's start
+    assert shown('echo "password: "S3cretPass?x > /etc/app.yaml') == ["S3cretPass?x"]
+    assert shown('echo "api_key: "Pa55*w0rdXyz >> /etc/app.yaml') == ["Pa55*w0rdXyz"]
+    # F3 (my regression): glued to other words than an option's
+    assert shown('cat > /etc/b.yaml <<<"api_key: "hunter2xyzQ') == ["hunter2xyzQ"]
+    assert shown('echo "user: admin"$\'\\n\'"password: "Zq9Kf83LmPq > /etc/c.yaml') == ["Zq9Kf83LmPq"]
+    assert shown("awk --field-separator=\"token: \"'{print $2}' /etc/app.yml > /tmp/t") == []
+    # F4 (my regression): an escaped `$` is literal
+    assert shown('echo "password: "\\$3cr3tP4ss > /etc/app.yaml') == ["\\$3cr3tP4ss"]
+    assert shown("echo \"api_key: \"'\\$uperS3cretKey' >> /etc/app.yaml") == ["\\$uperS3cretKey"]
+    # F5 (older): a value in escaped quotes inside the written string
+    assert shown('echo "password: \\"Zq9Kf83LmPq\\"" > /etc/app.yaml') == ["Zq9Kf83LmPq"]
+    # F6 (older): a `;` inside a string ends no statement
+    js = "const password = process.env.DB_PASSWORD || 'Pq72XsZq9', apiToken = process.env.API_TOKEN?.split(';')[0]"
+    assert shown(js + " || 'Zq9Kf83LmPq72Xs'") == ["Pq72XsZq9", "Zq9Kf83LmPq72Xs"]
+    assert shown('API_KEY = os.environ.get("K") if a != ";" else "Zq9Kf83LmPq72Xs"') == ["Zq9Kf83LmPq72Xs"]
+    assert shown('API_KEY = os.getenv("K"); DEBUG = "x"') == []
