@@ -160,7 +160,9 @@ def _verdict(status: int, body: bytes, clean: Callable[[str], str] = as_is) -> l
     from nexlayer_lint.schema import not_json
 
     try:
-        answer = json.loads(body, parse_constant=not_json)  # NaN is no JSON (hunt 245 F3)
+        # NaN is no JSON: a 200 holding one is no acceptance (hunt 245 F3); a refusal's details
+        # are read however its server writes numbers (Python's json writes `Infinity`: hunt 247 F3)
+        answer = json.loads(body) if refused else json.loads(body, parse_constant=not_json)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         if refused:  # a proxy's or framework's plain "Bad Request"
             return [(None, None)]

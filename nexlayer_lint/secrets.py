@@ -1911,10 +1911,14 @@ _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: h
 _SHELL_PIECE = lazy(r"""'[^'\n]*'?|"(?:[^"\\\n]|\\.)*"?|\\.|[^\s'"\\;&|<>()#]+|[ \t]+|#""")
 
 
-def _an_options_value(text: str, quote_at: int) -> bool:
-    """Whether the string opening at `quote_at` is glued to an option (`-F"token: "`, `--sep="a: "`),
-    not to other words the shell joins (`<<<"api_key: "x`, `$'\\n'"password: "x`: hunt 246 F3);
-    looked back over at most 64 characters (linear)."""
+def _not_an_opening(text: str, quote_at: int) -> bool:
+    """Whether the quote at `quote_at` does not open a string of echo's words: it closes one
+    (`echo "x" password: "api_key: y"`: hunt 247 F1, after a word's character), or opens an
+    option's value (`-F"token: "`, `--sep="a: "`); not a string joined to other words
+    (`<<<"api_key: "x`, `$'\\n'"password: "x`: hunt 246 F3). Looked back over 64 characters at
+    most (linear)."""
+    if quote_at > 0 and text[quote_at - 1] not in " \t\n<>=(|;&'\"":
+        return True
     at = quote_at
     while at > 0 and quote_at - at < 64 and text[at - 1] not in " \t\n'\"<>|;&()":
         at -= 1
@@ -1990,7 +1994,7 @@ def _written_entry_parts(text: str) -> list[Part]:
             # ""x"`, `"password: "'x'`, `"password: "x y > f`: hunt 242 F1, F4): a value written
             # as the shell reads it, not a prompt (`sudo -p 'Password: ' -S`), a pattern (`grep
             # "api_key: "[a-z]*`), an option's value (`awk -F"token: "'{...}'`: hunt 244 F5)
-            if _an_options_value(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
+            if _not_an_opening(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
                 continue
             start, end = _joined_value(text, start + 1)
             if end <= start:
@@ -5677,7 +5681,7 @@ def values_finders(values: set[str]) -> Finders:
 
 
 # How long a value's encoded forms are made for: a reply quotes a short secret, not a 2 MB key
-_ENCODED_FORMS_UP_TO = 4096
+_ENCODED_FORMS_UP_TO = 256  # (1,000 values of 4,000 characters cost 4x the time at 4096: hunt 247)
 
 
 def _encoded_forms(value: str) -> list[str]:

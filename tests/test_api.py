@@ -707,6 +707,11 @@ REFUSALS = {
         fa.Reply(400, {"errors": [{"instancePath": "/application/pods/" + "9" * 5000, "message": "no"}]}),
         ('the Nexlayer API rejected the file: "no"', 1),
     ),
+    # hunt 247 F3: a refusal's details are read however its server writes numbers (Python: `Infinity`)
+    "400, a number JSON has not": (
+        fa.Reply(400, b'{"errors": [{"path": "application.pods[0].image", "message": "no", "limit": Infinity}]}'),
+        ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),
+    ),
     "400, instancePath": (
         fa.Reply(400, {"errors": [{"instancePath": "/application/pods/0/image", "message": "no"}]}),
         ('the Nexlayer API rejected "application.pods[0].image": "no"', 9),

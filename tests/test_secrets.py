@@ -4608,3 +4608,14 @@ def test_hunt_246s_review_of_hunt_244s_fixes() -> None:
     assert shown(js + " || 'Zq9Kf83LmPq72Xs'") == ["Pq72XsZq9", "Zq9Kf83LmPq72Xs"]
     assert shown('API_KEY = os.environ.get("K") if a != ";" else "Zq9Kf83LmPq72Xs"') == ["Zq9Kf83LmPq72Xs"]
     assert shown('API_KEY = os.getenv("K"); DEBUG = "x"') == []
+
+
+def test_hunt_247s_review_of_hunt_246s_fixes() -> None:
+    # F1 (my regression): a quote after a word's character closes a string: the next one's entry is read
+    assert shown('echo "x" password: "api_key: Tr0ub4dor&3" > /etc/app.yml') == ["Tr0ub4dor&3"]
+    assert shown('echo "x" password: "api_key: a|b Zq9Kf83LmPq72Xs" > f') == ["a|b Zq9Kf83LmPq72Xs"]
+    assert shown('cat > /etc/b.yaml <<<"api_key: "hunter2xyzQ') == ["hunter2xyzQ"]  # (246 F3 still)
+    # F2 (chosen, the lesser fault): an environment read inside a quoted program reads on past
+    # the program's closing quote, so a later program's fallback is starred
+    two = "node -e \"const pw = process.env.DB_PASSWORD || 'dev'\"; node -e \"x(process.env.HOST || 'localhost')\""
+    assert shown(two)[0] == "dev"
