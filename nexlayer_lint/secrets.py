@@ -1911,14 +1911,42 @@ _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: h
 _SHELL_PIECE = lazy(r"""'[^'\n]*'?|"(?:[^"\\\n]|\\.)*"?|\\.|[^\s'"\\;&|<>()#]+|[ \t]+|#""")
 
 
-def _not_an_opening(text: str, quote_at: int) -> bool:
-    """Whether the quote at `quote_at` does not open a string of echo's words: it closes one
-    (`echo "x" password: "api_key: y"`: hunt 247 F1, after a word's character), or opens an
-    option's value (`-F"token: "`, `--sep="a: "`); not a string joined to other words
-    (`<<<"api_key: "x`, `$'\\n'"password: "x`: hunt 246 F3). Looked back over 64 characters at
-    most (linear)."""
-    if quote_at > 0 and text[quote_at - 1] not in " \t\n<>=(|;&'\"":
-        return True
+_OUTSIDE_QUOTES_MARK = lazy(r"['\"\\\n]")
+_QUOTES_END = {"'": lazy(r"['\n]"), '"': lazy(r"[\"\\\n]")}
+
+
+class _ShellQuotes:
+    """The shell's quoting at places asked in order: "" outside quotes, `'` or `"` inside such a
+    string, `\\` for an escaped character. A backslash escapes outside quotes and in `"..."`; each
+    line starts outside (a quote left open, an apostrophe in prose, does not run on). Each
+    character read once (linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.state = ""
+
+    def at(self, place: int) -> str:
+        text = self.text
+        while self.pos < place:
+            ends = _QUOTES_END[self.state] if self.state else _OUTSIDE_QUOTES_MARK
+            mark = ends.search(text, self.pos, place)
+            if mark is None:
+                self.pos = place
+            elif mark.group() == "\\":
+                self.pos = mark.end() + 1
+            elif mark.group() == "\n":
+                self.state, self.pos = "", mark.end()
+            else:
+                self.state = "" if self.state else mark.group()
+                self.pos = mark.end()
+        return "\\" if self.pos > place else self.state
+
+
+def _an_options_value(text: str, quote_at: int) -> bool:
+    """Whether the string opening at `quote_at` is glued to an option (`-F"token: "`, `--sep="a: "`),
+    not to other words the shell joins (`<<<"api_key: "x`, `$'\\n'"password: "x`,
+    `${PREFIX}"password: "x`: hunts 246 F3, 248 F1); looked back over 64 characters at most."""
     at = quote_at
     while at > 0 and quote_at - at < 64 and text[at - 1] not in " \t\n'\"<>|;&()":
         at -= 1
@@ -1969,6 +1997,7 @@ def _written_entry_parts(text: str) -> list[Part]:
     found: list[Part] = []
     pos = 0
     written = _WrittenOut(text)
+    quotes = _ShellQuotes(text)
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
         name = entry.group(2)
@@ -1994,9 +2023,13 @@ def _written_entry_parts(text: str) -> list[Part]:
             # ""x"`, `"password: "'x'`, `"password: "x y > f`: hunt 242 F1, F4): a value written
             # as the shell reads it, not a prompt (`sudo -p 'Password: ' -S`), a pattern (`grep
             # "api_key: "[a-z]*`), an option's value (`awk -F"token: "'{...}'`: hunt 244 F5)
-            if _not_an_opening(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
+            state = quotes.at(entry.start())
+            if state == outer:  # it closes a string (`echo "user: admin" password: "x"`: hunts 247 F1, 248 F2)
+                start, end = _joined_value(text, start)  # the name's value: the word after it
+            elif _an_options_value(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
                 continue
-            start, end = _joined_value(text, start + 1)
+            else:
+                start, end = _joined_value(text, start + 1)
             if end <= start:
                 continue
         elif text.startswith(('\\"', "\\'"), start):
@@ -5692,7 +5725,7 @@ def _encoded_forms(value: str) -> list[str]:
     import base64
 
     raw = value.encode("utf-8", "surrogatepass")
-    if not 4 <= len(raw) <= _ENCODED_FORMS_UP_TO:
+    if len(raw) < 4 or len(value) > _ENCODED_FORMS_UP_TO:  # (characters, as the README says: hunt 248 F3)
         return []
     forms = [raw.hex()]
     for lead in range(3):

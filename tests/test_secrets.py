@@ -4611,11 +4611,25 @@ def test_hunt_246s_review_of_hunt_244s_fixes() -> None:
 
 
 def test_hunt_247s_review_of_hunt_246s_fixes() -> None:
-    # F1 (my regression): a quote after a word's character closes a string: the next one's entry is read
-    assert shown('echo "x" password: "api_key: Tr0ub4dor&3" > /etc/app.yml') == ["Tr0ub4dor&3"]
-    assert shown('echo "x" password: "api_key: a|b Zq9Kf83LmPq72Xs" > f') == ["a|b Zq9Kf83LmPq72Xs"]
+    # F1 (my regression): the next string read whole as password's value (and api_key's in it)
+    assert shown('echo "x" password: "api_key: Tr0ub4dor&3" > /etc/app.yml') == ["api_key: Tr0ub4dor&3"]
+    assert shown('echo "x" password: "api_key: a|b Zq9Kf83LmPq72Xs" > f') == ["api_key: a|b Zq9Kf83LmPq72Xs"]
     assert shown('cat > /etc/b.yaml <<<"api_key: "hunter2xyzQ') == ["hunter2xyzQ"]  # (246 F3 still)
     # F2 (chosen, the lesser fault): an environment read inside a quoted program reads on past
     # the program's closing quote, so a later program's fallback is starred
     two = "node -e \"const pw = process.env.DB_PASSWORD || 'dev'\"; node -e \"x(process.env.HOST || 'localhost')\""
     assert shown(two)[0] == "dev"
+
+
+def test_hunt_248s_review_of_hunt_247s_fixes() -> None:
+    # F1 (my regression): a string opening after other words the shell joins to it
+    assert shown('echo ${PREFIX}"password: "Zq9Kf83LmPq72Xs > /etc/app.yml') == ["Zq9Kf83LmPq72Xs"]
+    assert shown('echo $(hostname)"password: "Zq9Kf83LmPq > f') == ["Zq9Kf83LmPq"]
+    assert shown("echo x'password: 'Zq9Kf83LmPq > f") == ["Zq9Kf83LmPq"]
+    assert shown('echo "a b"x"password: "Zq9Kf83LmPq > f') == ["Zq9Kf83LmPq"]
+    # F2 (my regression): after a string closes, the name's value is the word after it
+    assert shown('echo "user: admin" password: "Zq9Kf83LmPq72Xs" > /etc/app.yml') == ["Zq9Kf83LmPq72Xs"]
+    assert shown('echo "x"password: "Tr0ub4dor&3" > f') == ["Tr0ub4dor&3"]
+    # what stays as it was: an option's value, a prompt, a reference
+    assert shown("awk -F\"token: \"'{print $2}' /etc/app.yml > /tmp/t") == []
+    assert shown('echo "x" password: "$PW" > f') == []
