@@ -1005,7 +1005,8 @@ _HINT = lazy(
     # auth-pass m x`, `bridge_password x`, `proxy_set_header X-Api-Key x`: _DIRECTIVE)
     r"|s[ \t](?<=requirepass[ \t])|rauth[ \t](?<=masterauth[ \t])|s[ \t](?<=auth-pass[ \t])"
     r"|_password[ \t]|r[ \t](?<=_header[ \t])"
-    r"|\"(?=:?[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]*:[ \t])"  # `echo "api_key: x" > f` (_WRITTEN_ENTRY)
+    # `echo "api_key: x" > f`, `echo "x" password: "y"` (_WRITTEN_ENTRY: hunt 249 F1)
+    r"|[\"'](?=[ \t]*(?:-[ \t]+)?:?[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]*:[ \t])"
 )
 
 # `NAME=value` as a word anywhere in a text: a command's `PGPASSWORD=x psql`, `--api-key=x`, a
@@ -1953,16 +1954,17 @@ def _an_options_value(text: str, quote_at: int) -> bool:
     return at < quote_at and text[at] == "-" and (at == 0 or text[at - 1] in " \t\n")
 
 
-def _joined_value(text: str, start: int) -> tuple[int, int]:
+def _joined_value(text: str, start: int, stop: int) -> tuple[int, int]:
     r"""The value in the words the shell joins at `start` to a written string, quotes and
     escapes passed over (`'x'`, `"x"y`, `x\"y`, `''x`: hunt 244 F2, F3), to the shell's next
     operator, a line's end or a comment, without the quotes around it; nothing for a reference
     (`$X`, `\"$X\"`: hunt 244 F4; in single quotes only a name in capitals; not `\$x`: hunt 246
-    F4), a command's output, or a pattern the shell expands (`*)`, `[a-z]*`)."""
+    F4), a command's output, or a pattern the shell expands (`*)`, `[a-z]*`); read to `stop` at
+    most (where the next written entry starts, whose words are its own: hunt 249 F2)."""
     if text.startswith(("*", "?", "["), start):
         return start, start  # (`S3cretPass?x` is a value: hunt 246 F2)
     pos, after_blank = start, False
-    while (piece := _SHELL_PIECE.match(text, pos)) is not None and not (after_blank and piece.group() == "#"):
+    while (piece := _SHELL_PIECE.match(text, pos, stop)) is not None and not (after_blank and piece.group() == "#"):
         after_blank = piece.group()[0] in " \t"
         pos = piece.end()
     first, end = start, pos
@@ -1998,8 +2000,12 @@ def _written_entry_parts(text: str) -> list[Part]:
     pos = 0
     written = _WrittenOut(text)
     quotes = _ShellQuotes(text)
+    next_from, next_start = -1, -1  # the next entry found from next_from (each stretch searched once)
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
+        if not next_from <= start <= next_start:
+            following = _WRITTEN_ENTRY.search(text, start)
+            next_from, next_start = start, len(text) if following is None else following.start()
         name = entry.group(2)
         if not _pasted_secret_name(name):
             continue
@@ -2025,11 +2031,11 @@ def _written_entry_parts(text: str) -> list[Part]:
             # "api_key: "[a-z]*`), an option's value (`awk -F"token: "'{...}'`: hunt 244 F5)
             state = quotes.at(entry.start())
             if state == outer:  # it closes a string (`echo "user: admin" password: "x"`: hunts 247 F1, 248 F2)
-                start, end = _joined_value(text, start)  # the name's value: the word after it
+                start, end = _joined_value(text, start, next_start)  # the name's value: the word after it
             elif _an_options_value(text, entry.start()) or text[start + 1 : start + 2] in ("", " ", "\t"):
                 continue
             else:
-                start, end = _joined_value(text, start + 1)
+                start, end = _joined_value(text, start + 1, next_start)
             if end <= start:
                 continue
         elif text.startswith(('\\"', "\\'"), start):
