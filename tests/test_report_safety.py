@@ -127,6 +127,8 @@ def test_json_formats_keep_control_characters_exactly(fmt: str) -> None:
     out = render(fmt, [hostile_result()], RUN, ReportOptions())
     assert_safe(fmt, out)
     text = json.dumps(json.loads(out), ensure_ascii=False)
+    if fmt == "sarif":  # a plain-text message's brackets are escaped (no embedded link: hunt 250 F2)
+        text = text.replace("\\\\[", "[").replace("\\\\]", "]")
     assert 'name \\"\\u001b[31mred\\r\\n::warning::forged\\" is bad \x85##vso[task.setvariable]x' in text
     if fmt == "json":
         message = json.loads(out)["files"][0]["diagnostics"][0]["message"]
@@ -177,6 +179,10 @@ def test_printable_escapes() -> None:
     # hunt 171 F3: the invisible characters that make a key look like another (`\u200bvars`)
     assert printable("\u200bvars \xad \u2060 \u180e \u200c \ufeffsecrets") == (
         "\\u200bvars \\xad \\u2060 \\u180e \u200c \\ufeffsecrets"
+    )
+    # hunt 250 F1: the other format characters, and the combining grapheme joiner
+    assert printable("vars\u206a \u206f \ufff9 \U0001d173 \U0001bca0 x\u034fy") == (
+        "vars\\u206a \\u206f \\ufff9 \\U0001d173 \\U0001bca0 x\\u034fy"
     )
 
 
@@ -303,3 +309,16 @@ def test_schema_path_prints_a_hostile_schema_file_name_escaped(tmp_path: Path) -
         outcome = CliRunner().invoke(main, ["schema", "path", "--schema", "s\x1b]0;x\x07.json"])
     assert outcome.exit_code == 0, outcome.output
     assert "\x1b" not in outcome.output and outcome.output.endswith("s\\x1b]0;x\\x07.json\n")
+
+
+def test_sarif_messages_hold_no_embedded_link_a_file_wrote() -> None:
+    # hunt 250 F2: SARIF reads `[text](target)` in a plain-text message as a link a viewer shows
+    from nexlayer_lint.reporters.sarif import plain_message
+
+    diag = Diagnostic(
+        "nexlayer.yaml", 8, 7, 8, 40, "NX102", "unknown-key", "warning", 'unknown key "[Fix](https://e.x)"'
+    )
+    out = json.loads(render("sarif", [FileResult(diag.file, (diag,))], RUN, ReportOptions()))
+    text = out["runs"][0]["results"][0]["message"]["text"]
+    assert text == 'unknown key "\\[Fix\\](https://e.x)"' and "[Fix]" not in text
+    assert plain_message("a\\[b]") == "a\\\\\\[b\\]"  # a backslash of the text is escaped first

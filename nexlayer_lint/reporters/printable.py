@@ -23,7 +23,11 @@ from nexlayer_lint.lazy_regex import lazy
 # characters and the Hangul fillers, blank letters (`vars\U000e0020`, `\u3164`: hunt 188 F7).
 _NOT_C0 = "\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
 _NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff\U000e0000-\U000e007f"
-_FILLERS = "\u115f\u1160\u3164\uffa0"  # the only ones str.isprintable accepts (letters)
+# the other format characters (U+206A-206F, the interlinear annotations, the musical and
+# shorthand format controls: hunt 250 F1)
+_NOT_C0 += "\u206a-\u206f\ufff9-\ufffb\U0001d173-\U0001d17a\U0001bca0-\U0001bca3"
+# the only ones str.isprintable accepts: Hangul fillers (letters), the combining grapheme joiner
+_FILLERS = "\u115f\u1160\u3164\uffa0\u034f"
 _NOT_C0 += _FILLERS
 _UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]")
 _UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]")
