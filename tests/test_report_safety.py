@@ -322,3 +322,10 @@ def test_sarif_messages_hold_no_embedded_link_a_file_wrote() -> None:
     text = out["runs"][0]["results"][0]["message"]["text"]
     assert text == 'unknown key "\\[Fix\\](https://e.x)"' and "[Fix]" not in text
     assert plain_message("a\\[b]") == "a\\\\\\[b\\]"  # a backslash of the text is escaped first
+    # hunt 251 F2: a fix's description, which names a pod, too
+    from nexlayer_lint.model import Edit, Fix, Span
+
+    fix = Fix('Add `path: /` to pod "[Fix](https://e.x)"', (Edit(Span(4, 7, 4, 7), "path: /\n"),))
+    fixable = Diagnostic("nexlayer.yaml", 4, 7, 4, 30, "NX201", "no-path", "error", "m", fix=fix)
+    out = json.loads(render("sarif", [FileResult(fixable.file, (fixable,))], RUN, ReportOptions()))
+    assert out["runs"][0]["results"][0]["fixes"][0]["description"]["text"].endswith('"\\[Fix\\](https://e.x)"')

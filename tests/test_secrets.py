@@ -4611,9 +4611,9 @@ def test_hunt_246s_review_of_hunt_244s_fixes() -> None:
 
 
 def test_hunt_247s_review_of_hunt_246s_fixes() -> None:
-    # F1 (my regression): the next string's own entry is read (password's value stops where it starts)
-    assert shown('echo "x" password: "api_key: Tr0ub4dor&3" > /etc/app.yml') == ["Tr0ub4dor&3"]
-    assert shown('echo "x" password: "api_key: a|b Zq9Kf83LmPq72Xs" > f') == ["a|b Zq9Kf83LmPq72Xs"]
+    # F1 (my regression): the next string is password's value, read whole
+    assert shown('echo "x" password: "api_key: Tr0ub4dor&3" > /etc/app.yml') == ["api_key: Tr0ub4dor&3"]
+    assert shown('echo "x" password: "api_key: a|b Zq9Kf83LmPq72Xs" > f') == ["api_key: a|b Zq9Kf83LmPq72Xs"]
     assert shown('cat > /etc/b.yaml <<<"api_key: "hunter2xyzQ') == ["hunter2xyzQ"]  # (246 F3 still)
     # F2 (chosen, the lesser fault): an environment read inside a quoted program reads on past
     # the program's closing quote, so a later program's fallback is starred
@@ -4640,9 +4640,17 @@ def test_hunt_249s_review_of_hunt_248s_fixes() -> None:
     assert shown('echo "x" password: "Zq9Kf83LmPq72Xs" > /etc/app.yml') == ["Zq9Kf83LmPq72Xs"]
     assert shown('echo "  password: Zq9Kf83LmPq72Xs" > f') == ["Zq9Kf83LmPq72Xs"]
     assert shown('echo "- password: Zq9Kf83LmPq72Xs" > f') == ["Zq9Kf83LmPq72Xs"]
-    # F2, F4 (time): a joined value stops where the next entry starts, which reads its own
-    assert shown('echo "password: "Zq9Kf "api_key: "Kf83xyz > f') == ["Zq9Kf", "Kf83xyz"]
+    # F2, F4 (time): the words after each place are read once (and run on over a later entry)
+    assert shown('echo "password: "Zq9Kf "api_key: "Kf83xyz > f') == ['Zq9Kf "api_key: "Kf83xyz']
     assert shown('echo "password: "$A "api_key: "Kf83xyz > f') == ["Kf83xyz"]
     # F3 (chosen, the lesser fault): each line starts outside quotes, so a string opened on the
     # line before is read as closed, and a redirection after the value is starred with it
     assert shown('echo "# setup\nuser: admin" "password: "Zq9Kf83LmPq72Xs > /etc/app.yml')[-1].startswith("Zq9Kf83")
+
+
+def test_hunt_251s_review_of_hunt_249s_fixes() -> None:
+    # F1 (my regression): a joined value is not cut where a quote inside it looks like an entry
+    assert shown("echo \"password: \"'Tr0ub4dor: x9Kq' > /etc/app.yml") == ["Tr0ub4dor: x9Kq"]
+    assert shown("echo \"password: \"Zq9Kf83L'x: y9Kq2' > f") == ["Zq9Kf83L'x: y9Kq2"]
+    assert shown('echo "x" password: "Zq9Kf \'a: b9Kq2\'" > f') == ["Zq9Kf 'a: b9Kq2"]
+    assert shown("echo \"password: \"'S3cret: ' > f") == ["S3cret:"]

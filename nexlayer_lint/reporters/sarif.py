@@ -196,7 +196,7 @@ def _result(diag: Diagnostic, fingerprint: str, path: str, index: dict[str, int]
     if diag.fix is not None:  # what --fix would do, as SARIF's proposed fix (columns in code points, as above)
         result["fixes"] = [
             {
-                "description": {"text": diag.fix.title},
+                "description": {"text": plain_message(diag.fix.title)},
                 "artifactChanges": [
                     {
                         "artifactLocation": _artifact(path),
