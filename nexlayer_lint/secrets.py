@@ -2015,7 +2015,6 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
-        words = False  # a value of joined words: passed over only once starred (hunt 252 F1)
         if outer and inner in ("'", '"') and inner != outer and text.startswith(outer, start + 1):
             # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
             # reference, or a literal to its next quote (blanks and all, as echo writes its words:
@@ -2044,7 +2043,6 @@ def _written_entry_parts(text: str) -> list[Part]:
                 start, end = _joined_value(text, start + 1, word_ends)
             if end <= start:
                 continue
-            words = True
         elif text.startswith(('\\"', "\\'"), start):
             # in escaped quotes (`"password: \"x\""`: hunt 246 F5), to the same escaped quote on its line
             if text.startswith(("$", "`"), start + 2):
@@ -2063,23 +2061,16 @@ def _written_entry_parts(text: str) -> list[Part]:
                 # abc"def'`: hunt 239 F9); after a written-out `\n`, to any quote
                 stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
                 end = len(text) if stop is None else stop.start()
-        # (the words' later entries are read when the value is not starred: `"password: "is not
-        # set "token: "x`; remembered word ends keep that linear)
-        pos = pos if words else max(pos, end)
+        pos = max(pos, end)
         if entry.group(1) and not written.at(entry.start()):
             continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
         value = text[start:end].rstrip(" \t")
-        # joined words are judged up to a later entry in them, which is read on its own when they
-        # say nothing secret (each stretch judged once: linear); starred whole when they do
-        later = _WRITTEN_ENTRY.search(text, start + 1, end) if words else None
-        judged = value if later is None else text[start : later.start()].rstrip(" \t")
-        if not judged or _says_nothing_secret(name, judged) or is_doc_placeholder(judged):
+        if not value or _says_nothing_secret(name, value) or is_doc_placeholder(value):
             continue
         if not not_an_option_value(text, start, start + len(value)):
             found += literal_parts(text, start, start + len(value), "assignment", name)
-            pos = max(pos, end)
     return found
 
 
