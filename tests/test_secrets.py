@@ -4654,4 +4654,3 @@ def test_hunt_251s_review_of_hunt_249s_fixes() -> None:
     assert shown("echo \"password: \"Zq9Kf83L'x: y9Kq2' > f") == ["Zq9Kf83L'x: y9Kq2"]
     assert shown('echo "x" password: "Zq9Kf \'a: b9Kq2\'" > f') == ["Zq9Kf 'a: b9Kq2"]
     assert shown("echo \"password: \"'S3cret: ' > f") == ["S3cret:"]
-
