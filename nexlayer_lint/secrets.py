@@ -1981,11 +1981,16 @@ def _joined_value(text: str, start: int, word_ends: dict[int, int]) -> tuple[int
     while end > first and text[end - 1] in "'\"\\ \t":
         end -= 1
     single = first > start and text[first - 1] == "'" and text[first - 2 : first] != "\\'"
-    if text.startswith(("$", "`"), first) and (
-        not single or _ENV_REFERENCE.fullmatch(text, first, end) or is_reference(text[first:end])
-    ):
-        return start, start
-    return first, end
+    return (start, start) if _a_reference(text, first, end, single_quoted=single) else (first, end)
+
+
+def _a_reference(text: str, start: int, end: int, *, single_quoted: bool) -> bool:
+    """Whether text[start:end], joined to a written string, is no literal: a value the shell puts
+    there (`$X`, `` `cmd` ``), or in single quotes a name written as it is for later (`'$API_KEY'`,
+    `'${API_KEY}'`, in capitals: hunt 241 F5; not `'$uperS3cret'`: hunt 242 F2)."""
+    if single_quoted:
+        return _ENV_REFERENCE.fullmatch(text, start, end) is not None or is_reference(text[start:end])
+    return text.startswith(("$", "`"), start)
 
 
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
@@ -2025,10 +2030,8 @@ def _written_entry_parts(text: str) -> list[Part]:
                 start += 1
             stop = _JOINED_END.search(text, start)
             end = len(text) if stop is None else stop.start()
-            if joined != "'" and text.startswith(("$", "`"), start):
-                continue  # `"$X"`: the shell puts a value there
-            if joined == "'" and (_ENV_REFERENCE.fullmatch(text, start, end) or is_reference(text[start:end])):
-                continue  # `'$API_KEY'`: a name, written as it is (hunt 241 F5; not `'$uperS3cret'`: 242 F2)
+            if _a_reference(text, start, end, single_quoted=joined == "'"):
+                continue
         elif outer and inner == outer:
             # the string closes at the value, and the shell joins the words after it (`"api_key:
             # ""x"`, `"password: "'x'`, `"password: "x y > f`: hunt 242 F1, F4): a value written
