@@ -6,6 +6,7 @@ not print a secret. Each property is bounded (max_examples, no deadline) to keep
 
 from __future__ import annotations
 
+import json
 import string
 from functools import lru_cache
 from typing import Any
@@ -87,13 +88,7 @@ def test_the_secret_readers_never_raise_on_their_own_words(text: str) -> None:
         spans = [(part.start, part.end) for part in parts]
         assert all(0 <= start < end <= len(text) for start, end in spans), (text, spans)
     comment_secrets(text)
-    check_result(f"application:\n  name: x\n  pods:\n    - name: a\n      command: {json_string(text)}\n")
-
-
-def json_string(text: str) -> str:
-    import json
-
-    return json.dumps(text)
+    check_result(f"application:\n  name: x\n  pods:\n    - name: a\n      command: {json.dumps(text)}\n")
 
 
 @BOUNDED

@@ -350,6 +350,18 @@ WORST = {
         "",
         ["NX213"] * 5_000,
     ),
+    # hunt 249 F2: each written entry's joined words were read to the line's end (70 s here)
+    "runs of written entries joined to references": (
+        VARS + ' + "        X: \'echo " + \'"x" token: "$A" \' * 5_000 + "> f\'\\n"',
+        "",
+        [],
+    ),
+    # hunts 242 F3, 246 F6: an environment read's statement ends outside strings, each read once
+    "runs of environment reads with strings": (
+        VARS + ' + "        X: \'" + \'API_KEY = os.getenv("K", " #;") or "Zq9Kf83Lm" \' * 5_000 + "\'\\n"',
+        "Zq9Kf83Lm",
+        ["NX213"] * 10_000,
+    ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     # the fourteenth leak hunt: the options around a config command are read word by word, each once
     "runs of git options": (VARS + " + \"        X: '\" + 'git -C ' * 20_000 + \"'\\n\"", "", []),
