@@ -2,7 +2,8 @@
 
 The one `$ref` resolver of our own code (the quick verdict and the language server's hover use
 it; jsonschema resolves with `referencing`). Only local references are followed: `#` and JSON
-pointers `#/...`; anything else resolves to None and the caller decides.
+pointers `#/...` that stay in the root's resource (pass no `$id`); anything else resolves to None
+and the caller decides.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ def resolve(root: Any, ref: Any) -> Any | None:
         elif isinstance(node, list) and part.isascii() and part.isdigit() and len(part) < 10 and int(part) < len(node):
             node = node[int(part)]
         else:
+            return None
+        if isinstance(node, dict) and (isinstance(node.get("$id"), str) or isinstance(node.get("id"), str)):
+            # an embedded resource: the `$ref`s in it resolve against its own `$id`, not `root`
+            # (draft 4 spells it `id`); jsonschema follows those
             return None
     return node
 

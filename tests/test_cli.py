@@ -289,6 +289,29 @@ def test_bad_schema_file_is_exit_2_without_traceback(project, content, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+# A `$ref` that points into an embedded resource (a subschema with its own `$id`): the `$ref`s
+# inside it resolve against that resource, as jsonschema resolves them (hunt 255 F1).
+EMBEDDED_RESOURCE = {
+    "$defs": {
+        "s": {"type": "integer"},
+        "a": {"$id": "http://other.example/a", "$defs": {"s": {"type": "string"}, "b": {"$ref": "#/$defs/s"}}},
+    },
+    "type": "object",
+    "properties": {"x": {"$ref": "#/$defs/a/$defs/b"}},
+}
+
+
+@pytest.mark.parametrize(("value", "exit_code"), [("5", 1), ("hello", 0)])
+def test_a_ref_into_an_embedded_resource_gets_jsonschemas_verdict(project, value, exit_code):
+    write(project / "given.schema.json", json.dumps(EMBEDDED_RESOURCE))
+    write(project / "nexlayer.yaml", f"x: {value}\n")
+    args = ["--isolated", "--no-show-source", "nexlayer.yaml", "--schema", "given.schema.json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == exit_code, result.output
+    if exit_code:
+        assert 'nexlayer.yaml:1:4: error NX103 [*] expected a string for "x", got the number 5' in result.output
+
+
 def test_schema_path_follows_the_config(project):
     write(
         project / "strict.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}'

@@ -417,6 +417,9 @@ def test_each_keyword_means_what_jsonschema_says(keywords: Any, instances: list[
         {"$ref": "#/$defs/missing"},
         {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},
         {"$defs": {"a": {"$id": "other", "type": "string"}}, "$ref": "#/$defs/a"},
+        # a pointer that passes an embedded resource's `$id`: its `$ref`s are that resource's (hunt 255 F1)
+        {"$defs": {"a": {"$id": "http://o.example/a", "$defs": {"b": {"$ref": "#/x"}}}}, "$ref": "#/$defs/a/$defs/b"},
+        {"definitions": {"a": {"id": "http://o.example/a", "definitions": {"b": {}}}}, "$ref": "#/definitions/a"},
         {"enum": [[1], {"a": 1}]},
         {"type": "strnig"},
         {"anyOf": [{"minimum": 5, "multipleOf": 2}, {"type": "string"}]},

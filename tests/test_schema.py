@@ -868,6 +868,17 @@ def test_refs_inside_a_nested_resource_resolve_in_it() -> None:
         schema.build_validator(hidden)
 
 
+def test_our_resolver_stops_at_an_embedded_resource() -> None:
+    # hunt 255 F1: `#/$defs/a/$defs/b` passed `a`'s `$id`, and `b`'s own `$ref` was resolved from
+    # the root by the generated code; None sends the schema to jsonschema, which follows it
+    given = {"$defs": {"a": {"$id": "http://o.example/a", "$defs": {"b": {"type": "string"}}}, "c": {"type": "string"}}}
+    assert schemawalk.resolve(given, "#/$defs/a/$defs/b") is None
+    assert schemawalk.resolve(given, "#/$defs/a") is None
+    assert schemawalk.resolve(given, "#/$defs/c") == {"type": "string"}
+    draft4 = {"definitions": {"a": {"id": "http://o.example/a", "type": "string"}}}
+    assert schemawalk.resolve(draft4, "#/definitions/a") is None
+
+
 @pytest.mark.parametrize(
     ("size", "fix"),
     [("1024Gi", None), ("1048576Mi", None), ("0001Gi", None), ("1025Gi", ""), ("1048577Mi", ""), ("5000Gi", "")]
