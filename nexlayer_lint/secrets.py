@@ -2132,11 +2132,20 @@ _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"
 def _statement_end(text: str, pos: int) -> int:
     """Where the statement of the code at `pos` ends (_CODE_MARK), or the text's end. A quote that
     no other closes on its line closes a string around the code (`python3 -c "...getenv('K')" #
-    note`: hunt 244 F6), and the search goes on past it."""
+    note`: hunt 244 F6), and the search goes on past it. Once a quote opens no string on a line,
+    no later quote of its kind there does (each is escaped, read as the first was): not looked
+    for again (hunt 254 F6: quadratic on a line of `"\\"\\"\\...`)."""
+    unclosed: dict[str, int] = {}  # a quote -> the end of the line where one closed nothing
     while (mark := _CODE_MARK.search(text, pos)) is not None:
-        if mark.group() not in _STRING_REST:
+        quote = mark.group()
+        if quote not in _STRING_REST:
             return mark.start()  # the `;`, the comment's blank, or the line break
-        string = _STRING_REST[mark.group()].match(text, mark.end())
+        string = None
+        if unclosed.get(quote, -1) < mark.start():
+            string = _STRING_REST[quote].match(text, mark.end())
+            if string is None:
+                line_end = text.find("\n", mark.end())
+                unclosed[quote] = len(text) if line_end < 0 else line_end
         pos = mark.end() if string is None else string.end()
     return len(text)
 

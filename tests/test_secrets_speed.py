@@ -362,6 +362,18 @@ WORST = {
         "Zq9Kf83Lm",
         ["NX213"] * 10_000,
     ),
+    # hunt 254 F6: each quote that closed nothing was looked for again to its line's end
+    "an environment read before a line of escaped quotes": (
+        VARS + r''' + "        X: 'API_KEY = os.getenv(\"K\") + " + '"\\' * 50_000 + "'\n"''',
+        "",
+        [],
+    ),
+    # the secret entries inside joined words read as prose are read, each to the next (linear)
+    "runs of written entries inside prose": (
+        VARS + r''' + "        X: 'echo \"password: \"is not set " + '"token: "is it ' * 10_000 + "> f'\n"''',
+        "",
+        [],
+    ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     # the fourteenth leak hunt: the options around a config command are read word by word, each once
     "runs of git options": (VARS + " + \"        X: '\" + 'git -C ' * 20_000 + \"'\\n\"", "", []),
