@@ -2014,12 +2014,14 @@ def _written_entry_parts(text: str) -> list[Part]:
     written = _WrittenOut(text)
     quotes = _ShellQuotes(text)
     word_ends: dict[int, int] = {}  # (_joined_value's)
+    inside = -1  # where a joined value read as prose ends: the secret entries inside it are read too
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
         name = entry.group(2)
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
+        runs_on = False  # a value of words joined to the string, to the shell's next operator
         if outer and inner in ("'", '"') and inner != outer and text.startswith(outer, start + 1):
             # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
             # reference, or a literal to its next quote (blanks and all, as echo writes its words:
@@ -2046,6 +2048,7 @@ def _written_entry_parts(text: str) -> list[Part]:
                 start, end = _joined_value(text, start + 1, word_ends)
             if end <= start:
                 continue
+            runs_on = True
         elif text.startswith(('\\"', "\\'"), start):
             # in escaped quotes (`"password: \"x\""`: hunt 246 F5), to the same escaped quote on its line
             if text.startswith(("$", "`"), start + 2):
@@ -2069,12 +2072,29 @@ def _written_entry_parts(text: str) -> list[Part]:
             continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
-        value = text[start:end].rstrip(" \t")
-        if not value or _says_nothing_secret(name, value) or is_doc_placeholder(value):
+        # inside a joined value read as prose, judged as if it stood alone: to the next secret
+        # entry in it (`echo "password: "is not set "token: "x > f`), so each piece is read once
+        judged_end = _next_secret_entry(text, start, end) if entry.start() < inside else end
+        judged = text[start:judged_end].rstrip(" \t")
+        if not judged or _says_nothing_secret(name, judged) or is_doc_placeholder(judged):
+            if runs_on and entry.start() >= inside:
+                inside, pos = end, start  # joined words run on over later entries: read those too
+            elif judged_end < end:
+                pos = judged_end
             continue
+        value = text[start:end].rstrip(" \t")  # all of it, as the shell joins it
         if not not_an_option_value(text, start, start + len(value)):
             found += literal_parts(text, start, start + len(value), "assignment", name)
     return found
+
+
+def _next_secret_entry(text: str, start: int, end: int) -> int:
+    """Where the next written entry under a secret's name starts in text[start:end] (`end` if none)."""
+    while (later := _WRITTEN_ENTRY.search(text, start, end)) is not None:
+        if _pasted_secret_name(later.group(2)):
+            return later.start()
+        start = later.end()
+    return end
 
 
 class _WrittenOut:

@@ -4654,3 +4654,20 @@ def test_hunt_251s_review_of_hunt_249s_fixes() -> None:
     assert shown("echo \"password: \"Zq9Kf83L'x: y9Kq2' > f") == ["Zq9Kf83L'x: y9Kq2"]
     assert shown('echo "x" password: "Zq9Kf \'a: b9Kq2\'" > f') == ["Zq9Kf 'a: b9Kq2"]
     assert shown("echo \"password: \"'S3cret: ' > f") == ["S3cret:"]
+
+
+def test_the_secret_entries_inside_joined_words_read_as_prose_are_read() -> None:
+    # (known gap of the fifteenth session) joined words that read as prose ran on over a later
+    # entry on their line, whose value was then never read
+    assert shown('echo "password: "is not set "token: "swordfish > /etc/app.conf') == ["swordfish"]
+    assert shown('echo "password: "is not set "note: "see docs "token: "swordfish > f') == ["swordfish"]
+    whole = 'is not set "note: "x "token: "Zq9Kf83'  # (not prose: starred whole, as before)
+    assert shown(f'echo "password: "{whole} > f') == [whole]
+    # a later secret entry reads on to the end of the words, as one standing alone would
+    assert shown('echo "password: "is not set "token: "Zq9K "x: "Lm72 > f') == ['Zq9K "x: "Lm72']
+    # the first entry's words are judged whole, as before (hunt 253 F1, F2 against a fix that cut them)
+    assert shown("echo \"Password: \"'must be' set: Zq9Kf83LmPq72Xs > /etc/app.conf") != []
+    assert shown('echo "Password: "is set "user: "Zq9Kf83LmPq72Xs > f') == ['is set "user: "Zq9Kf83LmPq72Xs']
+    assert shown('echo "Token: "expired "Action: "log in again > /var/log/auth.log') == []
+    assert shown('echo "password: "is not "token: "is it > f') == []  # each piece prose
+    assert shown('echo "password: "is not "token: "$X > f') == []
