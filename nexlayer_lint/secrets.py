@@ -1163,6 +1163,8 @@ def parts_in(
         found += _directive_parts(text)
     if "variable" in text and "default" in text:
         found += _hcl_variable_parts(text)  # (the known list's Terraform default)
+    if ("env" in text or "ENV" in text) and (": " in text or ":\t" in text):
+        found += _keyed_env_read_parts(text)
     if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
         found += _written_entry_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
@@ -1907,6 +1909,12 @@ def _directive_parts(text: str) -> list[Part]:
 _WRITTEN_ENTRY = lazy(r"(?:(['\"])|\\n)[ \t]*(?:-[ \t]+)?:?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*:[ \t]+")
 _WRITTEN_VALUE_END = lazy(r"['\"\r\n]|\\n")
 _OUTER_END = {"'": lazy(r"['\r\n]|\\n"), '"': lazy(r"[\"\r\n]|\\n")}
+# the rest of a string to its closing quote, its line's end or a written-out `\n`, past what it
+# holds of its quote: `\"` in double quotes, `'\''` (closed, escaped, opened again) in single ones
+_QUOTED_REST = {
+    "'": lazy(r"(?:[^'\r\n\\]|\\(?!n)|'\\'')*"),
+    '"': lazy(r'(?:[^"\r\n\\]|\\[^n\r\n]|\\(?![^\r\n]))*'),  # (a `\` before a line's end too)
+}
 _JOINED_END = lazy(r"[\r\n'\"]")  # (blanks and all, as echo writes its words: hunt 240 F4)
 # a shell word's pieces one after another: a quoted string (to its close, or its line's end), an
 # escaped character, plain characters, the blanks between words, a `#` (a comment after blanks)
@@ -1981,7 +1989,9 @@ def _joined_value(text: str, start: int, word_ends: dict[int, int]) -> tuple[int
     while end > first and text[end - 1] in "'\"\\ \t":
         end -= 1
     single = first > start and text[first - 1] == "'" and text[first - 2 : first] != "\\'"
-    return (start, start) if _a_reference(text, first, end, single_quoted=single) else (first, end)
+    if text[first:end] == "$" or _a_reference(text, first, end, single_quoted=single):
+        return start, start  # (a `$'` with nothing in it)
+    return first, end
 
 
 def _a_reference(text: str, start: int, end: int, *, single_quoted: bool) -> bool:
@@ -1990,7 +2000,8 @@ def _a_reference(text: str, start: int, end: int, *, single_quoted: bool) -> boo
     `'${API_KEY}'`, in capitals: hunt 241 F5; not `'$uperS3cret'`: hunt 242 F2)."""
     if single_quoted:
         return _ENV_REFERENCE.fullmatch(text, start, end) is not None or is_reference(text[start:end])
-    return text.startswith(("$", "`"), start)
+    # not bash's quoting `$'x'`, `$"x"`, which writes its text (hunt 254 F2)
+    return text.startswith(("$", "`"), start) and not text.startswith(("$'", '$"'), start)
 
 
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
@@ -2021,7 +2032,7 @@ def _written_entry_parts(text: str) -> list[Part]:
         if not _pasted_secret_name(name):
             continue
         inner, outer = text[start : start + 1], entry.group(1)
-        runs_on = False  # a value of words joined to the string, to the shell's next operator
+        runs_on = False  # a value that may hold later entries: joined words, a string's escaped quotes
         if outer and inner in ("'", '"') and inner != outer and text.startswith(outer, start + 1):
             # the shell's way to write a quote around what it joins (`"password: '"$X"'"`): a
             # reference, or a literal to its next quote (blanks and all, as echo writes its words:
@@ -2064,11 +2075,22 @@ def _written_entry_parts(text: str) -> list[Part]:
                 start, end = start + 1, close  # `'password: "x"'`
             else:
                 # to the quote that opened the string, not one of the other kind (`'api_key:
-                # abc"def'`: hunt 239 F9); after a written-out `\n`, to any quote
-                stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
-                end = len(text) if stop is None else stop.start()
+                # abc"def'`: hunt 239 F9), nor one the string holds (`"a\"b"`, `'a'\''b'`: hunt
+                # 254 F4) when the entry's quote opens it, unescaped (`sh -c "echo \"password: x\" >
+                # f"` ends at `\"`; in `echo "user: a" password: x` the quote closes one); after a
+                # written-out `\n`, to any quote
+                opens = text[entry.start() - 1 : entry.start()] != "\\" and quotes.at(entry.start()) == ""
+                if outer and opens:
+                    rest = _QUOTED_REST[outer].match(text, start)  # (it matches the empty text too)
+                    end = rest.end() if rest else start
+                    runs_on = True
+                else:
+                    stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
+                    end = len(text) if stop is None else stop.start()
         pos = max(pos, end)
         if entry.group(1) and not written.at(entry.start()):
+            if runs_on:
+                pos = start  # an entry inside it may be in a later statement that writes (`|| tee f`)
             continue
         scheme = _WRITTEN_SCHEME.match(text, start, end)  # a header's (`"Authorization: Bearer x"`)
         start = scheme.end() if scheme else start
@@ -2083,7 +2105,13 @@ def _written_entry_parts(text: str) -> list[Part]:
                 pos = judged_end
             continue
         value = text[start:end].rstrip(" \t")  # all of it, as the shell joins it
-        if not not_an_option_value(text, start, start + len(value)):
+        if text.startswith("\\$", start):
+            # an escaped `$` writes itself (`\$uperS3cret`: hunt 254 F3), but to a shell run inside
+            # the string (`sh -c "echo \\"password: \\$DB_PASSWORD\\" > f"`) a name in capitals is
+            # its reference, as in single quotes
+            if not _a_reference(text, start + 1, start + len(value.rstrip("\\")), single_quoted=True):
+                found += literal_parts(text, start, start + len(value), "assignment", name)
+        elif not not_an_option_value(text, start, start + len(value)):
             found += literal_parts(text, start, start + len(value), "assignment", name)
     return found
 
@@ -2186,6 +2214,40 @@ class _StatementEnds:
         return self.end
 
 
+def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEnds) -> list[Part]:
+    """The literals given as fallbacks to the environment read at `pos` in its statement (to a
+    `;`, a comment or the line's end), for the secret named `name`; what earlier reads read of
+    the statement is not read again (statement_ends.read)."""
+    found: list[Part] = []
+    statement_end = statement_ends.at(pos)
+    for fallback in _FALLBACK.finditer(text, max(pos, statement_ends.read), statement_end):
+        line_end = text.find("\n", fallback.end(), statement_end + 1)  # (its line, read once)
+        close = text.find(fallback.group(1), fallback.end(), len(text) if line_end < 0 else line_end)
+        if close > fallback.end():
+            found += literal_parts(text, fallback.end(), close, "assignment", name)
+    statement_ends.read = max(statement_ends.read, statement_end)
+    return found
+
+
+# an object's key set to an environment read (`password: process.env.DB_PASSWORD || 'x',` on its
+# own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`)
+_KEYED_ENV_READ = lazy(
+    r"""(?<![\w.$-])["']?([A-Za-z_][A-Za-z0-9_]{0,127})["']?[ \t]*:[ \t]*"""
+    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env\.|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
+    r"|import\.meta\.env\.)"
+)
+
+
+def _keyed_env_read_parts(text: str) -> list[Part]:
+    """The fallbacks of the environment reads that set a secret-named key of an object."""
+    found: list[Part] = []
+    statement_ends = _StatementEnds(text)
+    for keyed in _KEYED_ENV_READ.finditer(text):
+        if is_secret_var_name(keyed.group(1)) and _ENV_READ.match(text, keyed.end()) is not None:
+            found += _fallback_parts(text, keyed.end(), keyed.group(1), statement_ends)
+    return found
+
+
 # Terraform's input variable (`variable "db_password" {`): the default of one whose name looks
 # secret (`default = "x"`), in its block (to a `}` that starts a line, or the next variable)
 _HCL_VARIABLE = lazy(r'(?<![\w-])variable[ \t]+"([A-Za-z_][A-Za-z0-9_-]{0,127})"[ \t]*\{')
@@ -2201,18 +2263,36 @@ def _hcl_variable_parts(text: str) -> list[Part]:
         if not is_secret_var_name(variable.group(1)):
             continue
         stop = len(text) if following is None else following.start()
-        line_end = text.find("\n", variable.end(), stop)
-        block_end = text.find("}", variable.end(), stop if line_end < 0 else line_end)  # `{ default = "x" }`
-        if block_end < 0:
-            block_end = text.find("\n}", variable.end(), stop)
-        default = _HCL_DEFAULT.search(text, variable.end(), stop if block_end < 0 else block_end)
+        block_end = _hcl_block_end(text, variable.end(), stop)
+        default = _HCL_DEFAULT.search(text, variable.end(), block_end)
         if default is None:
             continue
+        string = _STRING_REST['"'].match(text, default.end())  # `\"` inside (hunt 254 F1)
         line_end = text.find("\n", default.end())
-        close = text.find('"', default.end(), len(text) if line_end < 0 else line_end)
+        close = string.end() - 1 if string else len(text) if line_end < 0 else line_end
         if close > default.end():
             found += literal_parts(text, default.end(), close, "assignment", variable.group(1))
     return found
+
+
+_HCL_BLOCK_MARK = lazy(r'[{}"]')
+
+
+def _hcl_block_end(text: str, start: int, stop: int) -> int:
+    """Where the block whose `{` is before `start` ends: its matching `}`, past nested blocks and
+    strings, whatever the indentation (hunt 254 F7); `stop` if it does not end before it."""
+    depth = 1
+    pos = start
+    while (mark := _HCL_BLOCK_MARK.search(text, pos, stop)) is not None:
+        if mark.group() == '"':
+            string = _STRING_REST['"'].match(text, mark.end())
+            pos = mark.end() if string is None else string.end()
+            continue
+        depth += 1 if mark.group() == "{" else -1
+        if depth == 0:
+            return mark.start()
+        pos = mark.end()
+    return stop
 
 
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
@@ -2221,8 +2301,9 @@ _ENV_READ = lazy(
     r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
 )
 # a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`,
-# a conditional's `else 'x'`)
-_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(['\"`])")
+# a conditional's `else 'x'`); its quote maybe escaped, in a program in quotes (`node -e "... ||
+# \"x\""`: hunt 254 F5), then closed by the same escaped quote
+_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(\\?['\"`])")
 
 
 def _assigned_parts(text: str) -> list[Part]:
@@ -2322,13 +2403,7 @@ def _assigned_parts(text: str) -> list[Part]:
             # its statement, to a `;` or the line's end (hunt 236 F3; hunts 237 F1, F8, 238 F1)
             # (and the rest of the statement is read on: `Client(api_key=os.environ["K"],
             # api_secret="x")`, hunt 239 F1; each part of it looked through for fallbacks once)
-            statement_end = statement_ends.at(pos)
-            for fallback in _FALLBACK.finditer(text, max(pos, statement_ends.read), statement_end):
-                line_end = text.find("\n", fallback.end(), statement_end + 1)  # (its line, read once)
-                close = text.find(fallback.group(1), fallback.end(), len(text) if line_end < 0 else line_end)
-                if close > fallback.end():
-                    found += literal_parts(text, fallback.end(), close, "assignment", name)
-            statement_ends.read = max(statement_ends.read, statement_end)
+            found += _fallback_parts(text, pos, name, statement_ends)
             continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)

@@ -4671,3 +4671,34 @@ def test_the_secret_entries_inside_joined_words_read_as_prose_are_read() -> None
     assert shown('echo "Token: "expired "Action: "log in again > /var/log/auth.log') == []
     assert shown('echo "password: "is not "token: "is it > f') == []  # each piece prose
     assert shown('echo "password: "is not "token: "$X > f') == []
+
+
+def test_hunt_254s_review_of_the_fifteenth_sessions_readers() -> None:
+    # F1: a Terraform default holding an escaped quote, starred whole
+    tf = 'variable "db_password" {\n  default = "Tr0ub4dor\\"Zq9Kf83LmPq72Xs"\n}'
+    assert shown(tf) == ['Tr0ub4dor\\"Zq9Kf83LmPq72Xs']
+    # F7 (my regression): an indented variable block ends at its own `}`, not at a later block's
+    indented = '  variable "db_password" {\n    type = string\n  }\n  locals {\n    default = "eu-west-1"\n  }'
+    assert shown(indented) == []
+    nested = 'variable "api_token" {\n  validation {\n    condition = length(var.x) > 8\n  }\n'
+    nested += '  default = "Zq9Kf83Lm"\n}'
+    assert shown(nested) == ["Zq9Kf83Lm"]
+    # F2: bash's `$'x'` and `$"x"` write their text: no reference
+    assert shown("echo \"api_key: \"$'Xk7Lm2Pq9Rt4Wv8' >> /etc/app.yml") == ["$'Xk7Lm2Pq9Rt4Wv8"]
+    assert shown('echo "api_key: "$X >> f') == []
+    # F3: an escaped `$` writes itself; a name in capitals after it is a shell's inside the string
+    assert shown('echo "db_password: "\\$uperS3cretXq9 > /etc/app.yml') == ["\\$uperS3cretXq9"]
+    assert shown('echo "api_token: \\$ecretT0kenWv8" >> f') == ["\\$ecretT0kenWv8"]
+    assert shown('sh -c "echo \\"password: \\$DB_PASSWORD\\" > f"') == []
+    # F4: a written line's value runs past the quotes its string holds
+    assert shown("echo 'db_password: P@ss'\\''w0rdZq9Kf83' > /etc/app.yml") == ["P@ss'\\''w0rdZq9Kf83"]
+    assert shown('echo "jwt_secret: ab\\"cdHw3Nq8Tz5Ry" >> /etc/app.yml') == ['ab\\"cdHw3Nq8Tz5Ry']
+    assert shown('sh -c "echo \\"password: x9Kq2Lm\\" > f"') == ["x9Kq2Lm\\"]  # (its own quote escaped: to it)
+    # F5: a fallback in escaped quotes inside a quoted program
+    node = 'node -e "const API_KEY = process.env.API_KEY || \\"Xk7Lm2Pq9Rt4Wv8\\"; require(\'./server\')"'
+    assert shown(node) == ["Xk7Lm2Pq9Rt4Wv8"]
+    # F8: an object's key set to an environment read, on its own line
+    knex = "module.exports = {\n  password: process.env.DB_PASSWORD || 'Zq9Kf83LmPq72Xs',\n"
+    knex += "  host: process.env.H || 'db',\n}"
+    assert shown(knex) == ["Zq9Kf83LmPq72Xs"]
+    assert shown("  password: process.env.DB_PASSWORD,\n  user: 'admin'") == []
