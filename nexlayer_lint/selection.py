@@ -264,7 +264,7 @@ class _GitIgnores:
     def enter(self, folder: str, dirs: list[str], names: list[str]) -> _Groups:
         inherited: _Groups | None
         if ".git" in dirs or ".git" in names:  # the top of a work tree, or of a repository nested in one
-            inherited = _read(_exclude_file(folder), folder)
+            inherited = _read(_exclude_file(folder), folder, follow=True)
         elif folder == self._top:
             inherited = _above(folder)
         else:
@@ -285,7 +285,7 @@ def _above(folder: str) -> _Groups | None:
             return None
         chain.append(parent)
         folder = parent
-    found = _read(_exclude_file(chain[-1]), chain[-1])
+    found = _read(_exclude_file(chain[-1]), chain[-1], follow=True)
     for above in reversed(chain):
         found += _read(os.path.join(above, ".gitignore"), above)
     return found
@@ -313,16 +313,19 @@ def _exclude_file(top: str) -> str:
     return os.path.join(git_dir, "info", "exclude")
 
 
-def _read(path: str, base: str) -> _Groups:
+def _read(path: str, base: str, *, follow: bool = False) -> _Groups:
     """One ignore file's patterns, as one group (empty if there is none or it cannot be read).
 
     As git reads one: a UTF-8 BOM at the start is skipped (Notepad and PowerShell 5 write one; it
     was read into the first pattern), and a byte that is not UTF-8 is kept as the surrogate
-    os.scandir gives the same byte of a name, so the pattern matches the name byte for byte."""
+    os.scandir gives the same byte of a name, so the pattern matches the name byte for byte; lines
+    end at `\\n` only, less a `\\r` before it (`\\f` or a lone `\\r` is in the pattern: hunt 256
+    F1). A `.gitignore` that is a symlink is not read (git does not follow one in the work tree:
+    hunt 256 F4); `follow` reads through one, as git does for `info/exclude`."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        if not stat.S_ISREG((os.stat if follow else os.lstat)(path).st_mode):
             return ()  # a FIFO or a device (`.gitignore -> /dev/stdin`) would block the run (hunt 102 F4)
-        with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             # as much as a config may hold: git reads it whole, and a cut at 1 MiB dropped a later
             # `!pattern` silently (hunt 68 F2)
             text = handle.read(MAX_CONFIG_BYTES + 1)
@@ -330,11 +333,11 @@ def _read(path: str, base: str) -> _Groups:
         return ()
     if len(text) > MAX_CONFIG_BYTES:  # (a symlink to /dev/zero): its whole lines only, never a cut pattern
         text = text[:MAX_CONFIG_BYTES].rpartition("\n")[0]
-    lines = text.splitlines()
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     patterns = tuple(
         PathPattern(base, glob)
         for line in lines
-        if line.strip() and not line.startswith("#")
+        if line.strip(" ") and not line.startswith("#")
         for glob in as_git_reads(line)
     )
     return (patterns,) if patterns else ()

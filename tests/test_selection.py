@@ -1082,3 +1082,36 @@ def test_a_search_lists_a_symlinked_folder_without_entering_it(tmp_path, monkeyp
         assert shown_files() == ["real/nexlayer.yaml"]
     finally:
         (tmp_path / "locked").chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("content", "git_lists"),
+    [
+        (b"# build output\x0cnexlayer.yaml\n", True),  # hunt 256 F1: a form feed is no line break to git
+        (b"# note\rnexlayer.yaml\n", True),  # nor a lone carriage return
+        (b"# note\xc2\x85nexlayer.yaml\n", True),  # nor NEL, U+2028...
+        (b"nexlayer.yaml\r\n", False),  # a carriage return before the line break is dropped
+        (b"nexlayer.yaml\n", False),
+    ],
+)
+def test_gitignore_lines_end_where_git_ends_them(tmp_path, monkeypatch, content, git_lists):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    write(tmp_path / "nexlayer.yaml")
+    (tmp_path / ".gitignore").write_bytes(content)
+    assert shown_files() == (["nexlayer.yaml"] if git_lists else [])
+    if _GIT is not None:  # and what the git installed here says of the same tree
+        shutil.rmtree(tmp_path / ".git")
+        assert _git_lists(tmp_path) == (["nexlayer.yaml"] if git_lists else [])
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="needs symlinks")
+def test_a_gitignore_that_is_a_symlink_is_not_read(repo):
+    # hunt 256 F4: git does not follow a symlinked .gitignore in the work tree (it warns and
+    # ignores nothing), so the file it commits is linted
+    write(repo / "list.txt", "nexlayer.yaml\n")
+    os.symlink("list.txt", repo / ".gitignore")
+    assert "nexlayer.yaml" in shown_files()
+    # info/exclude is followed, as git follows it
+    (repo / ".git" / "info" / "exclude").symlink_to(repo / "list.txt")
+    assert "nexlayer.yaml" not in shown_files()
