@@ -585,11 +585,13 @@ def _dangling(path: str) -> bool:
 def _has_our_table(pyproject: str) -> bool:
     try:
         with open(pyproject, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_CONFIG_BYTES + 1)  # (a sparse 4 GB file ran out of memory: hunt 256 F3)
     except OSError:
         # it may hold our table: read_config says it cannot be read, rather than a config above
         # it (or none) applying unseen (hunt 115 F2), as for an unreadable .nexlayer-lint.toml
         return True
+    if len(data) > MAX_CONFIG_BYTES:
+        return True  # so read_config says it is too large to be a config, as of .nexlayer-lint.toml
     # A UTF-16 or UTF-32 file (Windows PowerShell 5's `>` writes UTF-16) is read in its own
     # encoding too: one that holds our table is ours, to be refused (TOML is UTF-8), not passed
     # by; so is a UTF-8 one that only looks wide (a stray NUL first, hunt 36 F6).

@@ -289,6 +289,15 @@ def test_a_config_that_links_to_a_missing_file_is_an_error_not_passed_by(project
         assert result.exit_code == 2 and f"cannot read config {project / 'app' / name}: is a directory" in result.output
 
 
+def test_a_pyproject_too_large_to_be_a_config_is_an_error_not_read_whole(project):
+    # hunt 256 F3: a pyproject.toml beside the file was read whole to see whether it holds our
+    # table: a sparse 4 GB one ran out of memory (a traceback, exit 1)
+    with open(project / "pyproject.toml", "wb") as handle:
+        handle.truncate((16 << 20) + 1)
+    exit_code, [(_, output)] = codes_via_cli()
+    assert exit_code == 2 and "pyproject.toml: larger than 16 MiB; is it a config?" in output
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
 def test_a_config_that_is_a_pipe_or_dev_null_is_read(project):
     # hunt 55 F2: `--config <(...)`, a FIFO or /dev/null "did not exist". A pipe with its text
