@@ -105,9 +105,14 @@ _ITEM_NOUNS = {"servicePorts": "port", "pods": "pod", "volumes": "volume", "secr
 
 
 class SchemaLoadError(Exception):
-    """A schema that cannot be used: unreadable, not JSON, not a valid JSON Schema, or a remote $ref."""
+    """A schema that cannot be used: unreadable, not JSON, not a valid JSON Schema, or a remote $ref.
+    Its message quotes the schema (a `$ref`, a value jsonschema's metaschema refuses): what looks
+    secret in it is starred, as in a config's errors (hunt 256 F2)."""
 
     def __init__(self, message: str) -> None:
+        from nexlayer_lint.secrets import star_parts  # (only for a schema that cannot be used)
+
+        message = star_parts(message)
         super().__init__(message)
         self.message = message
 
@@ -467,6 +472,11 @@ def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]
             if remote
             else "does not resolve inside the schema"
         )
+        if remote:  # shown as any URL the tool prints: no user-info or query; a pointer kept
+            from nexlayer_lint.http_client import display_url
+
+            pointer = ref.partition("#")[2]
+            ref = display_url(ref) + (f"#{pointer}" if pointer.startswith("/") else "")
         raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
 
 

@@ -164,7 +164,9 @@ def schema_problem(schema: Any) -> str | None:
                 ref = node.get(key)
                 if isinstance(ref, str) and not ref.startswith("#"):
                     # A validator must never reach for the network or the disk behind our back.
-                    return f"it has a {key} to {quoted(server_text(ref))}, which is not inside the schema"
+                    # shown as any URL the tool prints: no user-info or query (hunt 256 F2)
+                    shown = display_url(ref)
+                    return f"it has a {key} to {quoted(server_text(shown))}, which is not inside the schema"
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)

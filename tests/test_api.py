@@ -2230,3 +2230,10 @@ def test_a_mistyped_url_with_credentials_is_never_shown(cli, good_file, url, mon
         assert "Traceback" not in result.output
         assert "CnryBadUrl1" not in result.stdout + result.stderr, result.stdout + result.stderr
     assert "NX900" in outputs[0].stdout and "api.example.com" in outputs[1].stdout
+
+
+def test_a_served_schemas_remote_ref_is_quoted_without_its_credentials() -> None:
+    # hunt 256 F2: a served schema's `$ref` was quoted whole in the NX900, user-info and query too
+    ref = "https://ci:s3cr3tpwZq9@schemas.example/app.json?token=tk123Zq9"
+    problem = schema_cache.schema_problem({"properties": {"a": {"$ref": ref}}})
+    assert problem == 'it has a $ref to "https://schemas.example/app.json", which is not inside the schema'

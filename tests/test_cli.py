@@ -312,6 +312,23 @@ def test_a_ref_into_an_embedded_resource_gets_jsonschemas_verdict(project, value
         assert 'nexlayer.yaml:1:4: error NX103 [*] expected a string for "x", got the number 5' in result.output
 
 
+@pytest.mark.parametrize(
+    ("schema", "shown"),
+    [
+        ({"$ref": "https://ci:glpat-Zq9Kf83LmPq72Xs@gl.example/s.json"}, '"https://gl.example/s.json"'),
+        ({"$ref": "https://gl.example/s.json?private_token=Zq9Kf83LmPq72Xs"}, '"https://gl.example/s.json"'),
+        ({"type": "ghp_" + "Zq9Kf83LmPq72XsAbCdEfGhIjKlMnOpQrStU"}, "'****"),
+    ],
+)
+def test_a_schema_files_error_never_prints_what_looks_secret_in_it(project, schema, shown):
+    # hunt 256 F2: a `$ref` was quoted with its user-info and query, a token's shape whole
+    write(project / "given.schema.json", json.dumps(schema))
+    write(project / "nexlayer.yaml", CLEAN)
+    result = CliRunner().invoke(main, ["--isolated", "nexlayer.yaml", "--schema", "given.schema.json"])
+    assert result.exit_code == 2 and shown in result.output, result.output
+    assert "Zq9Kf83LmPq72Xs" not in result.output and "glpat" not in result.output
+
+
 def test_schema_path_follows_the_config(project):
     write(
         project / "strict.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}'
