@@ -1163,7 +1163,7 @@ def parts_in(
         found += _directive_parts(text)
     if "variable" in text and "default" in text:
         found += _hcl_variable_parts(text)  # (the known list's Terraform default)
-    if ("env" in text or "ENV" in text) and (": " in text or ":\t" in text):
+    if "env" in text or "ENV" in text:
         found += _keyed_env_read_parts(text)
     if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
         found += _written_entry_parts(text)
@@ -2000,8 +2000,19 @@ def _a_reference(text: str, start: int, end: int, *, single_quoted: bool) -> boo
     `'${API_KEY}'`, in capitals: hunt 241 F5; not `'$uperS3cret'`: hunt 242 F2)."""
     if single_quoted:
         return _ENV_REFERENCE.fullmatch(text, start, end) is not None or is_reference(text[start:end])
-    # not bash's quoting `$'x'`, `$"x"`, which writes its text (hunt 254 F2)
-    return text.startswith(("$", "`"), start) and not text.startswith(("$'", '$"'), start)
+    # not bash's quoting `$'x'`, `$"x"`, which writes its text (hunt 254 F2), unless it holds
+    # escapes only, written around one (`$'\\''"$API_KEY"`, `$'\\n'`: hunt 257 F6)
+    while (escapes := _BASH_ESCAPES.match(text, start)) is not None:
+        start = escapes.end()
+        if start >= end or text.startswith('"$', start):
+            return True
+    if text.startswith(("$'", '$"'), start):
+        return False
+    return text.startswith(("$", "`"), start)
+
+
+# bash's quoting of escapes alone, `$'\\n'`, `$'\\''`
+_BASH_ESCAPES = lazy(r"\$'(?:\\[^\n])+'|\$\"(?:\\[^\n])+\"")
 
 
 _WRITTEN_SCHEME = lazy(r"(?i:basic|bearer|token)(?:[ \t]+|$)")
@@ -2025,6 +2036,10 @@ def _written_entry_parts(text: str) -> list[Part]:
     written = _WrittenOut(text)
     quotes = _ShellQuotes(text)
     word_ends: dict[int, int] = {}  # (_joined_value's)
+    # the last string read to its close, per quote: (start, end). An entry's value starts after a
+    # blank, where reading from the string's start passed too, so it closes there as well: each
+    # string read once (hunt 257 F1: a line of `'\\''`-joined entries was quadratic)
+    strings: dict[str, tuple[int, int]] = {}
     inside = -1  # where a joined value read as prose ends: the secret entries inside it are read too
     while (entry := _WRITTEN_ENTRY.search(text, pos)) is not None:
         start = pos = entry.end()
@@ -2081,8 +2096,11 @@ def _written_entry_parts(text: str) -> list[Part]:
                 # written-out `\n`, to any quote
                 opens = text[entry.start() - 1 : entry.start()] != "\\" and quotes.at(entry.start()) == ""
                 if outer and opens:
-                    rest = _QUOTED_REST[outer].match(text, start)  # (it matches the empty text too)
-                    end = rest.end() if rest else start
+                    read_from, read_to = strings.get(outer, (-1, -1))
+                    if not read_from <= start <= read_to:
+                        rest = _QUOTED_REST[outer].match(text, start)  # (it matches the empty text too)
+                        read_from, read_to = strings[outer] = start, rest.end() if rest else start
+                    end = read_to
                     runs_on = True
                 else:
                     stop = (_WRITTEN_VALUE_END if not outer else _OUTER_END[outer]).search(text, start)
@@ -2108,8 +2126,9 @@ def _written_entry_parts(text: str) -> list[Part]:
         if text.startswith("\\$", start):
             # an escaped `$` writes itself (`\$uperS3cret`: hunt 254 F3), but to a shell run inside
             # the string (`sh -c "echo \\"password: \\$DB_PASSWORD\\" > f"`) a name in capitals is
-            # its reference, as in single quotes
-            if not _a_reference(text, start + 1, start + len(value.rstrip("\\")), single_quoted=True):
+            # its reference, as in single quotes, and `\$(cat f)` its command's output (hunt 257 F5)
+            name_span = start + 1, start + len(value.rstrip("\\"))
+            if not (text.startswith("\\$(", start) or _a_reference(text, *name_span, single_quoted=True)):
                 found += literal_parts(text, start, start + len(value), "assignment", name)
         elif not not_an_option_value(text, start, start + len(value)):
             found += literal_parts(text, start, start + len(value), "assignment", name)
@@ -2230,22 +2249,73 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
 
 
 # an object's key set to an environment read (`password: process.env.DB_PASSWORD || 'x',` on its
-# own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`)
+# own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`, `password:
+# process.env['DB_PASSWORD']`: hunt 257 F3)
 _KEYED_ENV_READ = lazy(
     r"""(?<![\w.$-])["']?([A-Za-z_][A-Za-z0-9_]{0,127})["']?[ \t]*:[ \t]*"""
-    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env\.|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
-    r"|import\.meta\.env\.)"
+    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env[.\[]|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
+    r"|import\.meta\.env[.\[])"
 )
+# a literal chained after a value (`|| 'x'`, `?? "x"`, `or 'x'`, a conditional's `else 'x'`), its
+# quote maybe escaped in a quoted program
+_CHAINED_LITERAL = lazy(r"(?:\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(\\?['\"`])")
+# what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line break
+_ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]")
 
 
 def _keyed_env_read_parts(text: str) -> list[Part]:
-    """The fallbacks of the environment reads that set a secret-named key of an object."""
+    """The fallbacks of the environment reads that set a secret-named key of an object: given in
+    the read's call (`os.getenv("K", "x")`) or chained after it in its entry (`|| 'x'`, `||
+    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each entry read
+    once: a key inside an entry read already is passed (linear)."""
     found: list[Part] = []
-    statement_ends = _StatementEnds(text)
+    read_to = 0
     for keyed in _KEYED_ENV_READ.finditer(text):
-        if is_secret_var_name(keyed.group(1)) and _ENV_READ.match(text, keyed.end()) is not None:
-            found += _fallback_parts(text, keyed.end(), keyed.group(1), statement_ends)
+        name = keyed.group(1)
+        if keyed.start() < read_to or not is_secret_var_name(name):
+            continue
+        read = _ENV_READ.match(text, keyed.end())
+        if read is None:
+            continue
+        call_end = read.end()
+        if text.startswith("(", call_end):  # a call not closed on its line: its line's rest
+            line_end = text.find("\n", call_end)
+            call_end = len(text) if line_end < 0 else line_end
+        for fallback in _FALLBACK.finditer(text, read.start(), call_end):  # in its call
+            close = text.find(fallback.group(1), fallback.end(), call_end)
+            if close > fallback.end():
+                found += literal_parts(text, fallback.end(), close, "assignment", name)
+        read_to = _entry_end(text, call_end)
+        for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
+            close = text.find(chained.group(1), chained.end(), read_to)
+            if close > chained.end():
+                found += literal_parts(text, chained.end(), close, "assignment", name)
     return found
+
+
+def _entry_end(text: str, pos: int) -> int:
+    """Where the object's entry going on at `pos` ends (_ENTRY_MARK), past brackets and strings;
+    a string no quote closes on its line is not looked for again there (as in _statement_end)."""
+    depth = 0
+    unclosed: dict[str, int] = {}
+    while (mark := _ENTRY_MARK.search(text, pos)) is not None:
+        kind = mark.group()
+        pos = mark.end()
+        if kind in "\"'`":
+            if unclosed.get(kind, -1) < mark.start():
+                string = _STRING_REST[kind].match(text, pos)
+                if string is None:
+                    line_end = text.find("\n", pos)
+                    unclosed[kind] = len(text) if line_end < 0 else line_end
+                else:
+                    pos = string.end()
+        elif kind in "([{":
+            depth += 1
+        elif kind in ")]}" and depth > 0:
+            depth -= 1
+        elif kind == "\n" or depth == 0:
+            return mark.start()
+    return len(text)
 
 
 # Terraform's input variable (`variable "db_password" {`): the default of one whose name looks
@@ -2275,23 +2345,43 @@ def _hcl_variable_parts(text: str) -> list[Part]:
     return found
 
 
-_HCL_BLOCK_MARK = lazy(r'[{}"]')
+# what HCL's braces are counted past: a string, a comment (`#`, `//`, `/* */`), a heredoc (`<<EOT`)
+_HCL_BLOCK_MARK = lazy(r'[{}"#]|//|/\*|<<-?([A-Za-z_][A-Za-z0-9_-]{0,63})')
 
 
 def _hcl_block_end(text: str, start: int, stop: int) -> int:
-    """Where the block whose `{` is before `start` ends: its matching `}`, past nested blocks and
-    strings, whatever the indentation (hunt 254 F7); `stop` if it does not end before it."""
+    """Where the block whose `{` is before `start` ends: its matching `}`, whatever the
+    indentation (hunt 254 F7), past nested blocks, strings, comments and heredocs, whose braces
+    are text (hunt 257 F4); `stop` if it does not end before it. Linear: a string no quote
+    closes on its line is not looked for again there (hunt 257 F2), as in _statement_end."""
     depth = 1
     pos = start
+    unclosed = -1  # the end of a line where a string closed nothing
     while (mark := _HCL_BLOCK_MARK.search(text, pos, stop)) is not None:
-        if mark.group() == '"':
-            string = _STRING_REST['"'].match(text, mark.end())
-            pos = mark.end() if string is None else string.end()
-            continue
-        depth += 1 if mark.group() == "{" else -1
-        if depth == 0:
-            return mark.start()
+        kind = mark.group()
         pos = mark.end()
+        if kind == '"':
+            if mark.start() > unclosed:
+                string = _STRING_REST['"'].match(text, pos)
+                if string is None:
+                    line_end = text.find("\n", pos)
+                    unclosed = len(text) if line_end < 0 else line_end
+                else:
+                    pos = string.end()
+        elif kind in ("#", "//"):
+            line_end = text.find("\n", pos, stop)
+            pos = stop if line_end < 0 else line_end
+        elif kind == "/*":
+            close = text.find("*/", pos, stop)
+            pos = stop if close < 0 else close + 2
+        elif mark.group(1):  # a heredoc: to the line that is its marker alone
+            marker = re.compile(rf"\n[ \t]*{re.escape(mark.group(1))}[ \t]*(?:\r?\n|$)")
+            heredoc_end = marker.search(text, pos, stop)
+            pos = stop if heredoc_end is None else heredoc_end.end()
+        else:
+            depth += 1 if kind == "{" else -1
+            if depth == 0:
+                return mark.start()
     return stop
 
 

@@ -4702,3 +4702,31 @@ def test_hunt_254s_review_of_the_fifteenth_sessions_readers() -> None:
     knex += "  host: process.env.H || 'db',\n}"
     assert shown(knex) == ["Zq9Kf83LmPq72Xs"]
     assert shown("  password: process.env.DB_PASSWORD,\n  user: 'admin'") == []
+
+
+def test_hunt_257s_review_of_hunt_254s_fixes() -> None:
+    # F3: a bracketed read under a secret key, and one with no blank after the colon
+    assert shown("module.exports = {\n  password: process.env['DB_PASSWORD'] || 'Zq9Kf83LmPq72Xs',\n}") == [
+        "Zq9Kf83LmPq72Xs"
+    ]
+    assert shown("password:process.env.X||'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("  password: process.env.DB_PASSWORD || readSecret('db') || 'Zq9Kf83Lm',") == ["Zq9Kf83Lm"]
+    # F7 (my regression): a later entry's value is no fallback of the secret key's read
+    assert shown('conn = psycopg.connect(**{"password": os.getenv("DB_PASSWORD"), "host": "db.pod"})') == []
+    node = "node -e \"const db = { password: process.env.DB_PASSWORD, host: process.env.H || 'localhost' }\""
+    assert shown(node) == []
+    # F4 (my regression): a brace in a comment or a heredoc does not end a variable's block
+    commented = 'variable "db_password" {\n  # see docs/secrets.md#db}\n  default = "Zq9Kf83LmPq72Xs"\n}'
+    assert shown(commented) == ["Zq9Kf83LmPq72Xs"]
+    heredoc = 'variable "db_password" {\n  description = <<-EOT\n    }\n  EOT\n  default = "Zq9Kf83Lm"\n}'
+    assert shown(heredoc) == ["Zq9Kf83Lm"]
+    opened = 'variable "db_password" {\n  # {\n}\nlocals {\n  default = "eu-west-1"\n}'
+    assert shown(opened) == []
+    # F5 (my regression): an inner shell's command output, escaped, is no literal
+    inner = 'sh -c "echo \\"db_password: \\$(cat /run/secrets/db_password)\\" > /app/config.yml && exec node s.js"'
+    assert shown(inner) == []
+    # F6 (my regression): bash's quoting of escapes alone, around a reference
+    assert shown("echo \"api_key: \"$'\\''\"$API_KEY\"$'\\'' >> /app/config.yml") == []
+    assert shown('echo "token: "$\'\\t\'"$API_KEY" >> /app/config.yml') == []
+    assert shown("echo \"api_key: \"$'\\n'") == []
+    assert shown("echo \"api_key: \"$'Xk7Lm2Pq9Rt4Wv8' >> f") == ["$'Xk7Lm2Pq9Rt4Wv8"]  # (254 F2 still)

@@ -374,6 +374,20 @@ WORST = {
         "",
         [],
     ),
+    # hunt 257 F1: each entry of a line of `'\''`-joined strings read its string to the line's end
+    "runs of entries in strings joined by escaped quotes": (
+        VARS + r''' + "        X: |\n          logger 'password: is it" + "'\\''password: is it" * 20_000 + "'\n"''',
+        "",
+        [],
+    ),
+    # hunt 257 F2: a Terraform block's end looked for each unclosed string to the line's end
+    "a Terraform variable with a line of escaped quotes": (
+        VARS
+        + r""" + "        X: |\n          variable \"db_password\" {\n            d = " + '"\\' * 50_000"""
+        + r''' + "\n            default = \"Zq9Kf83Lm\"\n          }\n"''',
+        "Zq9Kf83Lm",
+        ["NX213"],
+    ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     # the fourteenth leak hunt: the options around a config command are read word by word, each once
     "runs of git options": (VARS + " + \"        X: '\" + 'git -C ' * 20_000 + \"'\\n\"", "", []),
