@@ -7,7 +7,7 @@ generator changes (tests/test_quickvalid.py fails until then; a stale copy is ne
 # ruff: noqa
 # mypy: ignore-errors
 
-SCHEMA_SHA256 = '96fc3cc098d4aeb4f4bc1a5388420f58a97337cf7bf6523a0e943b0befec25d3'
+SCHEMA_SHA256 = 'e66ed466c314451d69159d9f960445984605a6e4bb411a7d45ce84341c1abf20'
 
 
 def build(schema, compile_pattern, helpers):
@@ -141,6 +141,7 @@ def build(schema, compile_pattern, helpers):
                                 v17 = v14['registry']
                                 if isinstance(v17, str):
                                     if len(v17) < 1: errors.append(_at(_fault('minLength', _c18, v17), ('application', 'registryLogin', 'registry', ), ('properties', 'application', 'properties', 'registryLogin', 'properties', 'registry', )))
+                                    if len(v17) > 253: errors.append(_at(_fault('maxLength', _c18, v17), ('application', 'registryLogin', 'registry', ), ('properties', 'application', 'properties', 'registryLogin', 'properties', 'registry', )))
                                     if not _c19(v17): errors.append(_at(_fault('pattern', _c18, v17), ('application', 'registryLogin', 'registry', ), ('properties', 'application', 'properties', 'registryLogin', 'properties', 'registry', )))
                                 else:
                                     errors.append(_at(_fault('type', _c18, v17), ('application', 'registryLogin', 'registry', ), ('properties', 'application', 'properties', 'registryLogin', 'properties', 'registry', )))

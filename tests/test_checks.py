@@ -145,6 +145,9 @@ def pg(image: str = "postgres:16", mount: str = "/var/lib/postgresql/data", pgda
         "pgautoupgrade/pgautoupgrade:16-alpine",
         "timescale/timescaledb-postgis:latest-pg13",
         "tensorchord/vchord-postgres:pg17-v0.4.3",
+        # hunt 258 F1: FerretDB's images
+        "ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0",
+        "ghcr.io/ferretdb/ferretdb-eval:2",
     ],
 )
 def test_nx202_postgres_images(image: str) -> None:

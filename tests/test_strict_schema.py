@@ -56,6 +56,7 @@ REGISTRY_HINT = (
     "63 characters"
 )
 REGISTRY_MESSAGE = 'of registryLogin must be a lowercase host name such as "ghcr.io", without a scheme, port or path'
+LONGEST_DNS_NAME = "must be at most 253 characters long, the longest name DNS allows"
 LABEL = "must contain only lowercase letters, digits and hyphens, with a letter or digit first and last"
 VAR_NAME_HINT = 'write names like API_URL: upper-case letters, digits and "_"'
 VAR_NAME = (
@@ -116,6 +117,11 @@ VAR_NAME = (
         (
             _with("name: shop", "name: shop\n  url: " + ".".join(["a" * 63] * 4) + ".com"),
             (3, 8, f'url "{"a" * 37}..." must be at most 253 characters long, the longest name DNS allows', None),
+        ),
+        # hunt 258 F3: the registry's host too, as nexlayer deploy checks it as it checks `url`
+        (
+            REGISTRY.format(registry=".".join(["a" * 63] * 4) + ".io"),
+            (4, 15, f'registry "{"a" * 37}..." of registryLogin {LONGEST_DNS_NAME}', None),
         ),
         (
             REGISTRY.format(registry="https://ghcr.io/v2/"),
@@ -313,6 +319,7 @@ VAR_NAME = (
         "image-digest-md5",
         "registry-label-64",
         "url-254",
+        "registry-258",
         "registry-url",
         "registry-path",
         "registry-port",

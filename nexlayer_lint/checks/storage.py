@@ -41,6 +41,9 @@ POSTGRES_REPOSITORIES = frozenset(
         "paradedb/paradedb",
         "crunchydata/crunchy-postgres",
         "apache/age",
+        # FerretDB's Postgres with DocumentDB, and its all-in-one image (hunt 258 F1)
+        "ferretdb/postgres-documentdb",
+        "ferretdb/ferretdb-eval",
     }
 )
 
