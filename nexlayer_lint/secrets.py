@@ -2252,15 +2252,16 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
 # own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`, `password:
 # process.env['DB_PASSWORD']`: hunt 257 F3)
 _KEYED_ENV_READ = lazy(
-    r"""(?<![\w.$-])["']?([A-Za-z_][A-Za-z0-9_]{0,127})["']?[ \t]*:[ \t]*"""
+    r"""(?<![\w.$-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*:[ \t]*"""
     r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env[.\[]|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
     r"|import\.meta\.env[.\[])"
 )
 # a literal chained after a value (`|| 'x'`, `?? "x"`, `or 'x'`, a conditional's `else 'x'`), its
 # quote maybe escaped in a quoted program
 _CHAINED_LITERAL = lazy(r"(?:\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(\\?['\"`])")
-# what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line break
-_ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]")
+# what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line
+# break, a comment (`# ...`, `// ...` after a blank, as _CODE_MARK reads one: hunt 259 F3)
+_ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])")
 
 
 def _keyed_env_read_parts(text: str) -> list[Part]:
@@ -2270,6 +2271,7 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     once: a key inside an entry read already is passed (linear)."""
     found: list[Part] = []
     read_to = 0
+    unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
     for keyed in _KEYED_ENV_READ.finditer(text):
         name = keyed.group(1)
         if keyed.start() < read_to or not is_secret_var_name(name):
@@ -2278,14 +2280,14 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
         if read is None:
             continue
         call_end = read.end()
-        if text.startswith("(", call_end):  # a call not closed on its line: its line's rest
-            line_end = text.find("\n", call_end)
-            call_end = len(text) if line_end < 0 else line_end
+        if text.startswith("(", call_end):  # a call _ENV_READ does not hold: `f("db")` in it (hunt 259 F5)
+            call_end = _entry_end(text, call_end + 1, unclosed, call=True)
+            call_end += text.startswith(")", call_end)  # (past its `)`)
         for fallback in _FALLBACK.finditer(text, read.start(), call_end):  # in its call
             close = text.find(fallback.group(1), fallback.end(), call_end)
             if close > fallback.end():
                 found += literal_parts(text, fallback.end(), close, "assignment", name)
-        read_to = _entry_end(text, call_end)
+        read_to = _entry_end(text, call_end, unclosed)
         for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
             close = text.find(chained.group(1), chained.end(), read_to)
             if close > chained.end():
@@ -2293,16 +2295,17 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     return found
 
 
-def _entry_end(text: str, pos: int) -> int:
+def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = False) -> int:
     """Where the object's entry going on at `pos` ends (_ENTRY_MARK), past brackets and strings;
-    a string no quote closes on its line is not looked for again there (as in _statement_end)."""
+    with `call`, where the call whose `(` is before `pos` closes (its `,` end no entry), or its
+    line. A quote escaped (`\\"`, a program's in quotes: hunt 259 F2) starts no string; one that
+    no quote closes on its line is not looked for again there (`unclosed`, as in _statement_end)."""
     depth = 0
-    unclosed: dict[str, int] = {}
     while (mark := _ENTRY_MARK.search(text, pos)) is not None:
         kind = mark.group()
         pos = mark.end()
         if kind in "\"'`":
-            if unclosed.get(kind, -1) < mark.start():
+            if unclosed.get(kind, -1) < mark.start() and text[mark.start() - 1 : mark.start()] != "\\":
                 string = _STRING_REST[kind].match(text, pos)
                 if string is None:
                     line_end = text.find("\n", pos)
@@ -2313,7 +2316,7 @@ def _entry_end(text: str, pos: int) -> int:
             depth += 1
         elif kind in ")]}" and depth > 0:
             depth -= 1
-        elif kind == "\n" or depth == 0:
+        elif kind == "\n" or kind[0] in " \t" or (depth == 0 and (not call or kind in ")]}")):
             return mark.start()
     return len(text)
 

@@ -4730,3 +4730,20 @@ def test_hunt_257s_review_of_hunt_254s_fixes() -> None:
     assert shown('echo "token: "$\'\\t\'"$API_KEY" >> /app/config.yml') == []
     assert shown("echo \"api_key: \"$'\\n'") == []
     assert shown("echo \"api_key: \"$'Xk7Lm2Pq9Rt4Wv8' >> f") == ["$'Xk7Lm2Pq9Rt4Wv8"]  # (254 F2 still)
+
+
+def test_hunt_259s_review_of_hunt_257s_fixes() -> None:
+    # F2 (my regression): an escaped quote in a quoted program starts no string of the entry
+    program = "python3 -c \"c = {'password': os.getenv('A') or \\\"\\\", 'token': os.getenv('B', 'hunter3yQ')}\""
+    assert shown(program) == ["hunter3yQ"]
+    # F3 (my regression): a comment after the entry is no fallback
+    assert shown('S = {\n    "password": os.getenv("DB_PASSWORD") or ""  # see README or "docs/deploy.md"\n}') == []
+    assert shown("  password: process.env.DB_PASSWORD || '' // set it or \"Settings > Secrets\"") == []
+    # F4: a quoted key with a dash
+    assert shown('node -e \'const h = { "x-api-key": process.env.API_KEY || "hunter2xQ" }; go(h)\'') == ["hunter2xQ"]
+    # F5: a call in the read's call, and later entries that are no fallbacks
+    nested = 'D = {"PASSWORD": os.environ.get("DB_PASSWORD", read_secret("db")), "HOST": "db.pod", "USER": "shop"}'
+    assert shown(nested) == []
+    assert shown('D = {"PASSWORD": os.environ.get("DB_PASSWORD", f("db")) or "Zq9Kf83Lm", "HOST": "db"}') == [
+        "Zq9Kf83Lm"
+    ]

@@ -388,6 +388,12 @@ WORST = {
         "Zq9Kf83Lm",
         ["NX213"],
     ),
+    # hunt 259 F1: each secret key's entry looked for an unclosed string to the line's end
+    "runs of keyed environment reads among escaped quotes": (
+        VARS + r''' + "        X: |\n          node -e 'x' " + 'password: process.env.A \\", ' * 8_000 + "\n"''',
+        "",
+        [],
+    ),
     "runs of git config": (VARS + " + \"        X: '\" + 'git config ' * 20_000 + \"'\\n\"", "", []),
     # the fourteenth leak hunt: the options around a config command are read word by word, each once
     "runs of git options": (VARS + " + \"        X: '\" + 'git -C ' * 20_000 + \"'\\n\"", "", []),
