@@ -2252,7 +2252,9 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
 # own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`, `password:
 # process.env['DB_PASSWORD']`: hunt 257 F3)
 _KEYED_ENV_READ = lazy(
-    r"""(?<![\w.$-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]*:[ \t]*"""
+    # a quoted key may hold `-` and `.` (`"x-api-key"`: hunt 259 F4); a bare one not, or a
+    # ternary's `? process.env.X :` would be one (hunt 260 F2)
+    r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127}))[ \t]*:[ \t]*"""
     r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env[.\[]|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
     r"|import\.meta\.env[.\[])"
 )
@@ -2272,8 +2274,9 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     found: list[Part] = []
     read_to = 0
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
+    no_close: dict[str, int] = {}  # a chained literal's quote -> the end of a line it is not on again
     for keyed in _KEYED_ENV_READ.finditer(text):
-        name = keyed.group(1)
+        name = keyed.group(1) or keyed.group(2)
         if keyed.start() < read_to or not is_secret_var_name(name):
             continue
         read = _ENV_READ.match(text, keyed.end())
@@ -2289,9 +2292,19 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
                 found += literal_parts(text, fallback.end(), close, "assignment", name)
         read_to = _entry_end(text, call_end, unclosed)
         for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
-            close = text.find(chained.group(1), chained.end(), read_to)
-            if close > chained.end():
+            # to its close on its line, past the entry's seeming end: in `|| \"a;b\"` the `;`
+            # is the literal's (an escaped quote starts no string in _entry_end: hunt 260 F1)
+            quote = chained.group(1)
+            if no_close.get(quote, -1) > chained.end():
+                continue  # no such quote later on its line (looked for once: linear)
+            line_end = text.find("\n", chained.end())
+            line_end = len(text) if line_end < 0 else line_end
+            close = text.find(quote, chained.end(), line_end)
+            if close < 0:
+                no_close[quote] = line_end
+            elif close > chained.end():
                 found += literal_parts(text, chained.end(), close, "assignment", name)
+                read_to = max(read_to, close)
     return found
 
 

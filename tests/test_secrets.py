@@ -4747,3 +4747,15 @@ def test_hunt_259s_review_of_hunt_257s_fixes() -> None:
     assert shown('D = {"PASSWORD": os.environ.get("DB_PASSWORD", f("db")) or "Zq9Kf83Lm", "HOST": "db"}') == [
         "Zq9Kf83Lm"
     ]
+
+
+def test_hunt_260s_review_of_hunt_259s_fixes() -> None:
+    # F1 (my regression): a fallback in escaped quotes holding `;` or `,` is read to its close
+    node = 'node -e "const c = { password: process.env.DB_PASSWORD || \\"Zq9;Kf83Lm\\" }; go(c)" && x'
+    assert shown(node) == ["Zq9;Kf83Lm"]
+    assert shown("python3 -c \"c = {'password': os.getenv('A') or \\\"Zq9,Kf83Lm\\\"}\"") == ["Zq9,Kf83Lm"]
+    # F2 (my regression): a bare key holds no dot, so a ternary's `? process.env.X :` is none
+    ternary = "node -e \"m = process.env.USE_AUTH ? process.env.API_TOKEN : process.env.MODE || 'anon-access'\""
+    assert shown(ternary) == []
+    # each literal of a chain is read (`|| 'a' || 'b'`)
+    assert shown("  password: process.env.A || 'Zq9Kf83' || 'Lm72Xs9'") == ["Zq9Kf83", "Lm72Xs9"]
