@@ -2194,6 +2194,8 @@ _HCL_REFERENCE = lazy(
 # hunts 240 F5, 242 F3, 244 F7, 246 F6)
 _CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)(?![\"'`\])])|[;\n]")
 _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"'`"}
+# the rest of a string opened by an escaped quote (`\\"`, in a quoted program) to the same
+_ESCAPED_STRING_REST = {quote: lazy(rf"(?:[^\\\n]|\\[^{quote}\n])*\\{quote}") for quote in "\"'`"}
 
 
 def _statement_end(text: str, pos: int) -> int:
@@ -2241,7 +2243,7 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
     statement_end = statement_ends.at(pos)
     for fallback in _FALLBACK.finditer(text, max(pos, statement_ends.read), statement_end):
         line_end = text.find("\n", fallback.end(), statement_end + 1)  # (its line, read once)
-        close = text.find(fallback.group(1), fallback.end(), len(text) if line_end < 0 else line_end)
+        close = _literal_close(text, fallback.end(), fallback.group(1), len(text) if line_end < 0 else line_end)
         if close > fallback.end():
             found += literal_parts(text, fallback.end(), close, "assignment", name)
     statement_ends.read = max(statement_ends.read, statement_end)
@@ -2274,7 +2276,6 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     found: list[Part] = []
     read_to = 0
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
-    no_close: dict[str, int] = {}  # a chained literal's quote -> the end of a line it is not on again
     for keyed in _KEYED_ENV_READ.finditer(text):
         name = keyed.group(1) or keyed.group(2)
         if keyed.start() < read_to or not is_secret_var_name(name):
@@ -2287,38 +2288,49 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
             call_end = _entry_end(text, call_end + 1, unclosed, call=True)
             call_end += text.startswith(")", call_end)  # (past its `)`)
         for fallback in _FALLBACK.finditer(text, read.start(), call_end):  # in its call
-            close = text.find(fallback.group(1), fallback.end(), call_end)
+            close = _literal_close(text, fallback.end(), fallback.group(1), call_end)
             if close > fallback.end():
                 found += literal_parts(text, fallback.end(), close, "assignment", name)
         read_to = _entry_end(text, call_end, unclosed)
         for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
-            # to its close on its line, past the entry's seeming end: in `|| \"a;b\"` the `;`
-            # is the literal's (an escaped quote starts no string in _entry_end: hunt 260 F1)
-            quote = chained.group(1)
-            if no_close.get(quote, -1) > chained.end():
-                continue  # no such quote later on its line (looked for once: linear)
-            line_end = text.find("\n", chained.end())
-            line_end = len(text) if line_end < 0 else line_end
-            close = text.find(quote, chained.end(), line_end)
-            if close < 0:
-                no_close[quote] = line_end
-            elif close > chained.end():
+            close = _literal_close(text, chained.end(), chained.group(1), read_to)
+            if close > chained.end():
                 found += literal_parts(text, chained.end(), close, "assignment", name)
-                read_to = max(read_to, close)
     return found
+
+
+def _literal_close(text: str, start: int, quote: str, end: int) -> int:
+    """Where the literal opened by `quote` before `start` closes before `end` (-1 if not): past
+    the escaped quotes it holds (`'a\\'b'`: hunt 261 F3); an escaped quote (`\\"`, a quoted
+    program's) closes at the same escaped quote."""
+    if len(quote) == 2:
+        return text.find(quote, start, end)
+    string = _STRING_REST[quote].match(text, start, end)
+    return string.end() - 1 if string else -1
 
 
 def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = False) -> int:
     """Where the object's entry going on at `pos` ends (_ENTRY_MARK), past brackets and strings;
     with `call`, where the call whose `(` is before `pos` closes (its `,` end no entry), or its
-    line. A quote escaped (`\\"`, a program's in quotes: hunt 259 F2) starts no string; one that
-    no quote closes on its line is not looked for again there (`unclosed`, as in _statement_end)."""
+    line. A string that closes nothing on its line is not looked for again there (`unclosed`, as
+    in _statement_end)."""
     depth = 0
     while (mark := _ENTRY_MARK.search(text, pos)) is not None:
         kind = mark.group()
         pos = mark.end()
-        if kind in "\"'`":
-            if unclosed.get(kind, -1) < mark.start() and text[mark.start() - 1 : mark.start()] != "\\":
+        if kind in "\"'`" and text[mark.start() - 1 : mark.start()] == "\\":
+            # an escaped quote, a quoted program's (`or \\"\\"`: hunt 259 F2): a string to the same
+            # escaped quote on its line (`|| \\"a;b\\"`: hunt 260 F1), else none
+            escaped = "\\" + kind
+            if unclosed.get(escaped, -1) < mark.start():
+                string = _ESCAPED_STRING_REST[kind].match(text, pos)
+                if string is None:
+                    line_end = text.find("\n", pos)
+                    unclosed[escaped] = len(text) if line_end < 0 else line_end
+                else:
+                    pos = string.end()
+        elif kind in "\"'`":
+            if unclosed.get(kind, -1) < mark.start():
                 string = _STRING_REST[kind].match(text, pos)
                 if string is None:
                     line_end = text.find("\n", pos)

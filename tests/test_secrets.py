@@ -4759,3 +4759,17 @@ def test_hunt_260s_review_of_hunt_259s_fixes() -> None:
     assert shown(ternary) == []
     # each literal of a chain is read (`|| 'a' || 'b'`)
     assert shown("  password: process.env.A || 'Zq9Kf83' || 'Lm72Xs9'") == ["Zq9Kf83", "Lm72Xs9"]
+
+
+def test_hunt_261s_review_of_hunt_260s_fix() -> None:
+    # F1 (my regression): a chained operator inside another string reads no literal past the
+    # entry, and the next secret key is read
+    node = "node -e \"c = { password: process.env.PW || fail('set PW or \\\"skip'), "
+    node += 'token: process.env.TK || \\"Zq9Kf83Lm\\" }"'
+    assert shown(node) == ["Zq9Kf83Lm"]
+    plain = "password: process.env.PW || fail(\"set PW or 'skip\"), token: process.env.TK || 'Zq9Kf83Lm'"
+    assert shown(plain) == ["Zq9Kf83Lm"]
+    # F3: a fallback holding an escaped quote of its own kind is read to its close
+    assert shown("const pw = process.env.DB_PASSWORD || 'Zq9\\'Kf83Lm'") == ["Zq9\\'Kf83Lm"]
+    assert shown('password = os.getenv("DB_PASSWORD", "Zq9\\"Kf83Lm")') == ['Zq9\\"Kf83Lm']
+    assert shown('const c = { password: process.env.A || "Zq9\\"Kf83Lm" }') == ['Zq9\\"Kf83Lm']
