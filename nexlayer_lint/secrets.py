@@ -2299,6 +2299,17 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     return found
 
 
+def _value_starts(text: str, at: int) -> bool:
+    """Whether a value may start at `at`: after an operator, a bracket, `,`, `:` or `=`, or the
+    words `or`, `else`, `return`, past blanks (each blank looked at once per place asked)."""
+    before = at
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before == 0 or text[before - 1] in "|?:(,=[{+&":
+        return True
+    return text.endswith(("or", "else", "return"), 0, before)
+
+
 def _literal_close(text: str, start: int, quote: str, end: int) -> int:
     """Where the literal opened by `quote` before `start` closes before `end` (-1 if not): past
     the escaped quotes it holds (`'a\\'b'`: hunt 261 F3); an escaped quote (`\\"`, a quoted
@@ -2319,10 +2330,11 @@ def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = Fa
         kind = mark.group()
         pos = mark.end()
         if kind in "\"'`" and text[mark.start() - 1 : mark.start()] == "\\":
-            # an escaped quote, a quoted program's (`or \\"\\"`: hunt 259 F2): a string to the same
-            # escaped quote on its line (`|| \\"a;b\\"`: hunt 260 F1), else none
+            # an escaped quote, a quoted program's (`or \\"\\"`: hunt 259 F2): where a value
+            # starts, a string to the same escaped quote on its line (`|| \\"a;b\\"`: hunt 260
+            # F1); elsewhere none (a regular expression's `/\\"/`: hunt 262 F2)
             escaped = "\\" + kind
-            if unclosed.get(escaped, -1) < mark.start():
+            if unclosed.get(escaped, -1) < mark.start() and _value_starts(text, mark.start() - 1):
                 string = _ESCAPED_STRING_REST[kind].match(text, pos)
                 if string is None:
                     line_end = text.find("\n", pos)

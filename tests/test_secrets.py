@@ -4773,3 +4773,13 @@ def test_hunt_261s_review_of_hunt_260s_fix() -> None:
     assert shown("const pw = process.env.DB_PASSWORD || 'Zq9\\'Kf83Lm'") == ["Zq9\\'Kf83Lm"]
     assert shown('password = os.getenv("DB_PASSWORD", "Zq9\\"Kf83Lm")') == ['Zq9\\"Kf83Lm']
     assert shown('const c = { password: process.env.A || "Zq9\\"Kf83Lm" }') == ['Zq9\\"Kf83Lm']
+
+
+def test_hunt_262s_review_of_hunt_261s_fix() -> None:
+    # F2, F3 (my regressions): an escaped quote where no value starts (a regular expression's
+    # `/\"/`) opens no string that would run an entry over the next keys
+    regex = 'node -e "c = {password: process.env.PW?.replace(/\\"/g, \'\')}" && python3 -c "c = '
+    regex += '{\'token\': os.getenv(\\"TK\\", \\"Lm72Xs9q\\")}"'
+    assert shown(regex) == ["Lm72Xs9q"]
+    host = 'node -e "c = {password: process.env.PW?.replace(/\\"/g, \'\'), host: process.env.HOST || \\"localhost\\"}"'
+    assert shown(host) == []
