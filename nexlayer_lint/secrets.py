@@ -2329,24 +2329,17 @@ def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = Fa
     while (mark := _ENTRY_MARK.search(text, pos)) is not None:
         kind = mark.group()
         pos = mark.end()
-        if kind in "\"'`" and text[mark.start() - 1 : mark.start()] == "\\":
-            # an escaped quote, a quoted program's (`or \\"\\"`: hunt 259 F2): where a value
+        if kind in "\"'`":
+            # an escaped quote is a quoted program's (`or \\"\\"`: hunt 259 F2): where a value
             # starts, a string to the same escaped quote on its line (`|| \\"a;b\\"`: hunt 260
             # F1); elsewhere none (a regular expression's `/\\"/`: hunt 262 F2)
-            escaped = "\\" + kind
-            if unclosed.get(escaped, -1) < mark.start() and _value_starts(text, mark.start() - 1):
-                string = _ESCAPED_STRING_REST[kind].match(text, pos)
+            escaped = text[mark.start() - 1 : mark.start()] == "\\"
+            key = "\\" + kind if escaped else kind
+            if unclosed.get(key, -1) < mark.start() and (not escaped or _value_starts(text, mark.start() - 1)):
+                string = (_ESCAPED_STRING_REST if escaped else _STRING_REST)[kind].match(text, pos)
                 if string is None:
                     line_end = text.find("\n", pos)
-                    unclosed[escaped] = len(text) if line_end < 0 else line_end
-                else:
-                    pos = string.end()
-        elif kind in "\"'`":
-            if unclosed.get(kind, -1) < mark.start():
-                string = _STRING_REST[kind].match(text, pos)
-                if string is None:
-                    line_end = text.find("\n", pos)
-                    unclosed[kind] = len(text) if line_end < 0 else line_end
+                    unclosed[key] = len(text) if line_end < 0 else line_end
                 else:
                     pos = string.end()
         elif kind in "([{":
