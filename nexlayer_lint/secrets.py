@@ -2195,7 +2195,7 @@ _HCL_REFERENCE = lazy(
 _CODE_MARK = lazy(r"[\"'`]|[ \t](?:#|//)(?![\"'`\])])|[;\n]")
 _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"'`"}
 # the rest of a string opened by an escaped quote (`\\"`, in a quoted program) to the same
-_ESCAPED_STRING_REST = {quote: lazy(rf"(?:[^\\\n]|\\[^{quote}\n])*\\{quote}") for quote in "\"'`"}
+_ESCAPED_STRING_REST = {quote: lazy(rf"(?:[^\\\n{quote}]|\\[^{quote}\n])*\\{quote}") for quote in "\"'`"}
 
 
 def _statement_end(text: str, pos: int) -> int:
@@ -2271,43 +2271,32 @@ _ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])")
 def _keyed_env_read_parts(text: str) -> list[Part]:
     """The fallbacks of the environment reads that set a secret-named key of an object: given in
     the read's call (`os.getenv("K", "x")`) or chained after it in its entry (`|| 'x'`, `||
-    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each entry read
-    once: a key inside an entry read already is passed (linear)."""
+    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each key's entry
+    is read to the next secret key at most, so no key is passed over for an entry misread as
+    running on (hunts 262 F2, 263 F2), and each character is read for one key (linear)."""
     found: list[Part] = []
-    read_to = 0
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
-    for keyed in _KEYED_ENV_READ.finditer(text):
+    keys = [keyed for keyed in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(keyed.group(1) or keyed.group(2))]
+    for at, keyed in enumerate(keys):
         name = keyed.group(1) or keyed.group(2)
-        if keyed.start() < read_to or not is_secret_var_name(name):
-            continue
-        read = _ENV_READ.match(text, keyed.end())
+        stop = keys[at + 1].start() if at + 1 < len(keys) else len(text)
+        read = _ENV_READ.match(text, keyed.end(), stop)
         if read is None:
             continue
         call_end = read.end()
         if text.startswith("(", call_end):  # a call _ENV_READ does not hold: `f("db")` in it (hunt 259 F5)
-            call_end = _entry_end(text, call_end + 1, unclosed, call=True)
+            call_end = _entry_end(text, call_end + 1, stop, unclosed, call=True)
             call_end += text.startswith(")", call_end)  # (past its `)`)
         for fallback in _FALLBACK.finditer(text, read.start(), call_end):  # in its call
             close = _literal_close(text, fallback.end(), fallback.group(1), call_end)
             if close > fallback.end():
                 found += literal_parts(text, fallback.end(), close, "assignment", name)
-        read_to = _entry_end(text, call_end, unclosed)
+        read_to = _entry_end(text, call_end, stop, unclosed)
         for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
             close = _literal_close(text, chained.end(), chained.group(1), read_to)
             if close > chained.end():
                 found += literal_parts(text, chained.end(), close, "assignment", name)
     return found
-
-
-def _value_starts(text: str, at: int) -> bool:
-    """Whether a value may start at `at`: after an operator, a bracket, `,`, `:` or `=`, or the
-    words `or`, `else`, `return`, past blanks (each blank looked at once per place asked)."""
-    before = at
-    while before > 0 and text[before - 1] in " \t":
-        before -= 1
-    if before == 0 or text[before - 1] in "|?:(,=[{+&":
-        return True
-    return text.endswith(("or", "else", "return"), 0, before)
 
 
 def _literal_close(text: str, start: int, quote: str, end: int) -> int:
@@ -2320,26 +2309,27 @@ def _literal_close(text: str, start: int, quote: str, end: int) -> int:
     return string.end() - 1 if string else -1
 
 
-def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = False) -> int:
-    """Where the object's entry going on at `pos` ends (_ENTRY_MARK), past brackets and strings;
-    with `call`, where the call whose `(` is before `pos` closes (its `,` end no entry), or its
-    line. A string that closes nothing on its line is not looked for again there (`unclosed`, as
-    in _statement_end)."""
+def _entry_end(text: str, pos: int, stop: int, unclosed: dict[str, int], *, call: bool = False) -> int:
+    """Where the object's entry going on at `pos` ends, `stop` at the latest (_ENTRY_MARK), past
+    brackets and strings; with `call`, where the call whose `(` is before `pos` closes (its `,`
+    end no entry), or its line. An escaped quote is a quoted program's (`or \\"\\"`: hunt 259
+    F2): a string to the same escaped quote (`|| \\"a;b\\"`: hunt 260 F1), never past a bare
+    quote of its kind, which would end the program (`/\\"/g" && python3 -c "...`: hunt 262 F2). A
+    string that closes nothing on its line is not looked for again there (`unclosed`, as in
+    _statement_end); an escaped one that closes nothing is read to its next quote only (linear)."""
     depth = 0
-    while (mark := _ENTRY_MARK.search(text, pos)) is not None:
+    while pos < stop and (mark := _ENTRY_MARK.search(text, pos, stop)) is not None:
         kind = mark.group()
         pos = mark.end()
         if kind in "\"'`":
-            # an escaped quote is a quoted program's (`or \\"\\"`: hunt 259 F2): where a value
-            # starts, a string to the same escaped quote on its line (`|| \\"a;b\\"`: hunt 260
-            # F1); elsewhere none (a regular expression's `/\\"/`: hunt 262 F2)
-            escaped = text[mark.start() - 1 : mark.start()] == "\\"
-            key = "\\" + kind if escaped else kind
-            if unclosed.get(key, -1) < mark.start() and (not escaped or _value_starts(text, mark.start() - 1)):
-                string = (_ESCAPED_STRING_REST if escaped else _STRING_REST)[kind].match(text, pos)
+            if text[mark.start() - 1 : mark.start()] == "\\":
+                string = _ESCAPED_STRING_REST[kind].match(text, pos)
+                pos = string.end() if string else pos
+            elif unclosed.get(kind, -1) < mark.start():
+                string = _STRING_REST[kind].match(text, pos)
                 if string is None:
                     line_end = text.find("\n", pos)
-                    unclosed[key] = len(text) if line_end < 0 else line_end
+                    unclosed[kind] = len(text) if line_end < 0 else line_end
                 else:
                     pos = string.end()
         elif kind in "([{":
@@ -2348,7 +2338,7 @@ def _entry_end(text: str, pos: int, unclosed: dict[str, int], *, call: bool = Fa
             depth -= 1
         elif kind == "\n" or kind[0] in " \t" or (depth == 0 and (not call or kind in ")]}")):
             return mark.start()
-    return len(text)
+    return stop
 
 
 # Terraform's input variable (`variable "db_password" {`): the default of one whose name looks

