@@ -2198,24 +2198,31 @@ _STRING_REST = {quote: lazy(rf"(?:[^{quote}\\\n]|\\.)*{quote}") for quote in "\"
 _ESCAPED_STRING_REST = {quote: lazy(rf"(?:[^\\\n{quote}]|\\[^{quote}\n])*\\{quote}") for quote in "\"'`"}
 
 
+def _string_end(text: str, quote_at: int, unclosed: dict[str, int]) -> int:
+    """Where the string opened by the quote at `quote_at` ends (past its closing quote), or just
+    past the quote when nothing closes it on its line. Once a quote closes nothing on a line, no
+    later quote of its kind there does (each is escaped, read as the first was): `unclosed` keeps
+    that line's end per quote, so none is looked for again (hunt 254 F6: quadratic on a line of
+    `"\\"\\"\\...`)."""
+    quote = text[quote_at]
+    if unclosed.get(quote, -1) < quote_at:
+        string = _STRING_REST[quote].match(text, quote_at + 1)
+        if string is not None:
+            return string.end()
+        line_end = text.find("\n", quote_at + 1)
+        unclosed[quote] = len(text) if line_end < 0 else line_end
+    return quote_at + 1
+
+
 def _statement_end(text: str, pos: int) -> int:
     """Where the statement of the code at `pos` ends (_CODE_MARK), or the text's end. A quote that
     no other closes on its line closes a string around the code (`python3 -c "...getenv('K')" #
-    note`: hunt 244 F6), and the search goes on past it. Once a quote opens no string on a line,
-    no later quote of its kind there does (each is escaped, read as the first was): not looked
-    for again (hunt 254 F6: quadratic on a line of `"\\"\\"\\...`)."""
-    unclosed: dict[str, int] = {}  # a quote -> the end of the line where one closed nothing
+    note`: hunt 244 F6), and the search goes on past it (_string_end)."""
+    unclosed: dict[str, int] = {}
     while (mark := _CODE_MARK.search(text, pos)) is not None:
-        quote = mark.group()
-        if quote not in _STRING_REST:
+        if mark.group() not in _STRING_REST:
             return mark.start()  # the `;`, the comment's blank, or the line break
-        string = None
-        if unclosed.get(quote, -1) < mark.start():
-            string = _STRING_REST[quote].match(text, mark.end())
-            if string is None:
-                line_end = text.find("\n", mark.end())
-                unclosed[quote] = len(text) if line_end < 0 else line_end
-        pos = mark.end() if string is None else string.end()
+        pos = _string_end(text, mark.start(), unclosed)
     return len(text)
 
 
@@ -2315,8 +2322,8 @@ def _entry_end(text: str, pos: int, stop: int, unclosed: dict[str, int], *, call
     end no entry), or its line. An escaped quote is a quoted program's (`or \\"\\"`: hunt 259
     F2): a string to the same escaped quote (`|| \\"a;b\\"`: hunt 260 F1), never past a bare
     quote of its kind, which would end the program (`/\\"/g" && python3 -c "...`: hunt 262 F2). A
-    string that closes nothing on its line is not looked for again there (`unclosed`, as in
-    _statement_end); an escaped one that closes nothing is read to its next quote only (linear)."""
+    string that closes nothing on its line is not looked for again there (_string_end); an
+    escaped one that closes nothing is read to its next quote only (linear)."""
     depth = 0
     while pos < stop and (mark := _ENTRY_MARK.search(text, pos, stop)) is not None:
         kind = mark.group()
@@ -2325,13 +2332,8 @@ def _entry_end(text: str, pos: int, stop: int, unclosed: dict[str, int], *, call
             if text[mark.start() - 1 : mark.start()] == "\\":
                 string = _ESCAPED_STRING_REST[kind].match(text, pos)
                 pos = string.end() if string else pos
-            elif unclosed.get(kind, -1) < mark.start():
-                string = _STRING_REST[kind].match(text, pos)
-                if string is None:
-                    line_end = text.find("\n", pos)
-                    unclosed[kind] = len(text) if line_end < 0 else line_end
-                else:
-                    pos = string.end()
+            else:
+                pos = _string_end(text, mark.start(), unclosed)
         elif kind in "([{":
             depth += 1
         elif kind in ")]}" and depth > 0:
@@ -2376,21 +2378,15 @@ def _hcl_block_end(text: str, start: int, stop: int) -> int:
     """Where the block whose `{` is before `start` ends: its matching `}`, whatever the
     indentation (hunt 254 F7), past nested blocks, strings, comments and heredocs, whose braces
     are text (hunt 257 F4); `stop` if it does not end before it. Linear: a string no quote
-    closes on its line is not looked for again there (hunt 257 F2), as in _statement_end."""
+    closes on its line is not looked for again there (_string_end; hunt 257 F2)."""
     depth = 1
     pos = start
-    unclosed = -1  # the end of a line where a string closed nothing
+    unclosed: dict[str, int] = {}
     while (mark := _HCL_BLOCK_MARK.search(text, pos, stop)) is not None:
         kind = mark.group()
         pos = mark.end()
         if kind == '"':
-            if mark.start() > unclosed:
-                string = _STRING_REST['"'].match(text, pos)
-                if string is None:
-                    line_end = text.find("\n", pos)
-                    unclosed = len(text) if line_end < 0 else line_end
-                else:
-                    pos = string.end()
+            pos = _string_end(text, mark.start(), unclosed)
         elif kind in ("#", "//"):
             line_end = text.find("\n", pos, stop)
             pos = stop if line_end < 0 else line_end
