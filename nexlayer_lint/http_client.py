@@ -250,6 +250,13 @@ def display_url(url: str) -> str:
     return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
 
 
+def display_ref(ref: str) -> str:
+    """A schema's `$ref` to another document, shown as display_url shows a URL, with the JSON
+    pointer it names (`#/$defs/app`) kept (hunt 256 F2)."""
+    pointer = ref.partition("#")[2]
+    return display_url(ref) + (f"#{pointer}" if pointer.startswith("/") else "")
+
+
 def _starred_segment(segment: str) -> str:
     """A path segment with its secrets starred; whole when only its decoded text shows one
     (`gh%70_...`: hunt 190 F4)."""

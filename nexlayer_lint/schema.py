@@ -472,11 +472,10 @@ def _lookup(resolver: Any, keyword: str, ref: str, unresolvable: type[Exception]
             if remote
             else "does not resolve inside the schema"
         )
-        if remote:  # shown as any URL the tool prints: no user-info or query; a pointer kept
-            from nexlayer_lint.http_client import display_url
+        if remote:
+            from nexlayer_lint.http_client import display_ref
 
-            pointer = ref.partition("#")[2]
-            ref = display_url(ref) + (f"#{pointer}" if pointer.startswith("/") else "")
+            ref = display_ref(ref)
         raise SchemaLoadError(f'{keyword} "{_short(ref, 80)}" {why}') from None
 
 

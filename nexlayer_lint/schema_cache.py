@@ -30,6 +30,7 @@ from nexlayer_lint.http_client import (
     as_is,
     check_url,
     credentials_hider,
+    display_ref,
     display_url,
     join_url,
     quoted,
@@ -164,9 +165,7 @@ def schema_problem(schema: Any) -> str | None:
                 ref = node.get(key)
                 if isinstance(ref, str) and not ref.startswith("#"):
                     # A validator must never reach for the network or the disk behind our back.
-                    # shown as any URL the tool prints: no user-info or query (hunt 256 F2)
-                    shown = display_url(ref)
-                    return f"it has a {key} to {quoted(server_text(shown))}, which is not inside the schema"
+                    return f"it has a {key} to {quoted(server_text(display_ref(ref)))}, which is not inside the schema"
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
