@@ -1793,8 +1793,10 @@ _PATH_OPTIONS = ("from-file", "from-env-file")
 # 'x'`, Python's `os.environ["API_TOKEN"] = "x"` (hunt 236 F1, F4); (1) the name, (2) the
 # value's quote. JSON's `"password": "x"` is entry_parts'.
 _QUOTED_PAIR = lazy(
-    r"(?:'([A-Za-z_][A-Za-z0-9_.-]{0,127})'|\"([A-Za-z_][A-Za-z0-9_.-]{0,127})\")"
-    r"[ \t]*(?:(\])[ \t]*)?(,|=>|=)[ \t]*(['\"])"
+    r"(?:'([A-Za-z_][A-Za-z0-9_.-]{0,127})'|\"([A-Za-z_][A-Za-z0-9_.-]{0,127})\""
+    # (in escaped quotes, in a quoted program: `python3 -c "getenv(\\"DB_PASSWORD\\", \\"x\\")"`, hunt 264 F3)
+    r"|\\'([A-Za-z_][A-Za-z0-9_.-]{0,127})\\'|\\\"([A-Za-z_][A-Za-z0-9_.-]{0,127})\\\")"
+    r"[ \t]*(?:(\])[ \t]*)?(,|=>|=)[ \t]*(\\?['\"])"
 )
 
 
@@ -1820,7 +1822,8 @@ def _quoted_pair_parts(text: str) -> list[Part]:
     pos = 0
     while (pair := _QUOTED_PAIR.search(text, pos)) is not None:
         pos = pair.end()
-        name, bracket, sign = pair.group(1) or pair.group(2), pair.group(3), pair.group(4)
+        name = pair.group(1) or pair.group(2) or pair.group(3) or pair.group(4)
+        bracket, sign = pair.group(5), pair.group(6)
         before = pair.start()
         while before and text[before - 1] in " \t":
             before -= 1  # (the blanks before a quote are passed over for it alone: linear)
@@ -1838,7 +1841,7 @@ def _quoted_pair_parts(text: str) -> list[Part]:
         called = (sign == "," and setting and not bracket) or (sign == "=" and opener == "[" and bracket)
         if not (called or sign == "=>") or not _is_secret_key(name):
             continue
-        close = text.find(pair.group(5), pos)  # (the next quote of its kind: each stretch read once)
+        close = text.find(pair.group(7), pos)  # (the next quote of its kind: each stretch read once)
         if close > pos and text.find("\n", pos, close) < 0 and not is_doc_placeholder(text[pos:close]):
             found += literal_parts(text, pos, close, "assignment", name)
             pos = close + 1
@@ -2263,7 +2266,9 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
 _KEYED_ENV_READ = lazy(
     # a quoted key may hold `-` and `.` (`"x-api-key"`: hunt 259 F4); a bare one not, or a
     # ternary's `? process.env.X :` would be one (hunt 260 F2)
-    r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127}))[ \t]*:[ \t]*"""
+    # (and a key in escaped quotes, in a quoted program: `\\"password\\": os.getenv(...)`, hunt 264 F3)
+    r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127})"""
+    r"""|\\["']([A-Za-z_][A-Za-z0-9_.-]{0,127})\\["'])[ \t]*:[ \t]*"""
     r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env[.\[]|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
     r"|import\.meta\.env[.\[])"
 )
@@ -2272,38 +2277,89 @@ _KEYED_ENV_READ = lazy(
 _CHAINED_LITERAL = lazy(r"(?:\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(\\?['\"`])")
 # what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line
 # break, a comment (`# ...`, `// ...` after a blank, as _CODE_MARK reads one: hunt 259 F3)
-_ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])")
+_ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])|(?<=[(,=:|&?!])[ \t]{0,8}/(?![/*])")
+# a JavaScript regular expression where a value starts (`.replace(/"/g, '')`): its quotes are no
+# strings (hunt 264 F2, and a quote paired with a later entry's); to its `/` and flags, within
+# _REGEX_LITERAL_MAX characters of its line
+_REGEX_LITERAL = lazy(r"/(?:[^/\\\[\n]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+/[A-Za-z]*")
+_REGEX_LITERAL_MAX = 256
+
+
+class _OpenRead(NamedTuple):
+    """A keyed read cut at a later secret key inside its own brackets (`password:
+    process.env.X || get({ token: process.env.Y }) || 'x'`: hunt 264 F1): read on where that
+    key's entry ends, in its call (`, 'x'` fallbacks) or in its entry (`|| 'x'`)."""
+
+    name: str
+    call: bool
+    depth: int  # the brackets it has open
 
 
 def _keyed_env_read_parts(text: str) -> list[Part]:
     """The fallbacks of the environment reads that set a secret-named key of an object: given in
     the read's call (`os.getenv("K", "x")`) or chained after it in its entry (`|| 'x'`, `||
-    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each key's entry
-    is read to the next secret key at most, so no key is passed over for an entry misread as
-    running on (hunts 262 F2, 263 F2), and each character is read for one key (linear)."""
+    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each key is
+    read from its own place, whatever an earlier entry was read as (hunts 262 F2, 263 F2): the
+    text up to the next secret key is read for this key, and an entry cut there inside its own
+    brackets is read on after that key's entry ends (_OpenRead). Each character is read for one
+    key (linear)."""
     found: list[Part] = []
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
-    keys = [keyed for keyed in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(keyed.group(1) or keyed.group(2))]
+    keys = [keyed for keyed in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(_key_name(keyed))]
+    cut: list[_OpenRead] = []  # innermost last
     for at, keyed in enumerate(keys):
-        name = keyed.group(1) or keyed.group(2)
         stop = keys[at + 1].start() if at + 1 < len(keys) else len(text)
+        pos, still_open = keyed.start(), None
         read = _ENV_READ.match(text, keyed.end(), stop)
-        if read is None:
-            continue
-        call_end = read.end()
-        if text.startswith("(", call_end):  # a call _ENV_READ does not hold: `f("db")` in it (hunt 259 F5)
-            call_end = _entry_end(text, call_end + 1, stop, unclosed, call=True)
-            call_end += text.startswith(")", call_end)  # (past its `)`)
-        for fallback in _FALLBACK.finditer(text, read.start(), call_end):  # in its call
-            close = _literal_close(text, fallback.end(), fallback.group(1), call_end)
-            if close > fallback.end():
-                found += literal_parts(text, fallback.end(), close, "assignment", name)
-        read_to = _entry_end(text, call_end, stop, unclosed)
-        for chained in _CHAINED_LITERAL.finditer(text, call_end, read_to):
-            close = _literal_close(text, chained.end(), chained.group(1), read_to)
-            if close > chained.end():
-                found += literal_parts(text, chained.end(), close, "assignment", name)
+        if read is not None:
+            name = _key_name(keyed)
+            if text.startswith("(", read.end()):  # a call _ENV_READ does not hold: `f("db")` in it (hunt 259 F5)
+                pos, still_open = _read_on(text, _OpenRead(name, True, 0), read.end() + 1, stop, unclosed, found)
+            else:
+                _fallbacks_in_call(text, name, read.start(), read.end(), found)
+                pos, still_open = _read_on(text, _OpenRead(name, False, 0), read.end(), stop, unclosed, found)
+        while still_open is None and cut:  # this key's entry ended: the ones it was inside read on
+            pos, still_open = _read_on(text, cut.pop(), pos, stop, unclosed, found)
+        if still_open is not None:
+            cut.append(still_open)
     return found
+
+
+def _key_name(keyed: re.Match[str]) -> str:
+    return keyed.group(1) or keyed.group(2) or keyed.group(3)
+
+
+def _read_on(
+    text: str, read: _OpenRead, pos: int, stop: int, unclosed: dict[str, int], found: list[Part]
+) -> tuple[int, _OpenRead | None]:
+    """Reads a keyed read's call or entry from `pos`, to `stop` at the latest, adding the
+    fallbacks it holds to `found`: where its entry ended, and None; or `stop` and what is still
+    open when it was cut there inside its brackets."""
+    end, depth = _entry_end(text, pos, stop, unclosed, read.depth, call=read.call)
+    if read.call:
+        _fallbacks_in_call(text, read.name, pos, end, found)
+        if end == stop:  # (its `)` not met)
+            return stop, read._replace(depth=depth)
+        end += text.startswith(")", end)  # (past its `)`)
+        return _read_on(text, _OpenRead(read.name, False, 0), end, stop, unclosed, found)
+    for chained in _CHAINED_LITERAL.finditer(text, pos, end):
+        # to its close before the next secret key, not before the entry's end: an entry misread
+        # as ending inside the literal (a regular expression's `/\"/` paired with its quote, then
+        # ` #` in it read as a comment: hunt 264 F2) still has the literal read
+        close = _literal_close(text, chained.end(), chained.group(1), stop)
+        if close > chained.end():
+            found += literal_parts(text, chained.end(), close, "assignment", read.name)
+    if end == stop and depth > 0:
+        return stop, read._replace(depth=depth)
+    return end, None
+
+
+def _fallbacks_in_call(text: str, name: str, start: int, end: int, found: list[Part]) -> None:
+    """The literals given as fallbacks in a read's call (`, 'x'`, `, default="x"`), in text[start:end]."""
+    for fallback in _FALLBACK.finditer(text, start, end):
+        close = _literal_close(text, fallback.end(), fallback.group(1), end)
+        if close > fallback.end():
+            found += literal_parts(text, fallback.end(), close, "assignment", name)
 
 
 def _literal_close(text: str, start: int, quote: str, end: int) -> int:
@@ -2316,15 +2372,17 @@ def _literal_close(text: str, start: int, quote: str, end: int) -> int:
     return string.end() - 1 if string else -1
 
 
-def _entry_end(text: str, pos: int, stop: int, unclosed: dict[str, int], *, call: bool = False) -> int:
+def _entry_end(
+    text: str, pos: int, stop: int, unclosed: dict[str, int], depth: int = 0, *, call: bool = False
+) -> tuple[int, int]:
     """Where the object's entry going on at `pos` ends, `stop` at the latest (_ENTRY_MARK), past
     brackets and strings; with `call`, where the call whose `(` is before `pos` closes (its `,`
     end no entry), or its line. An escaped quote is a quoted program's (`or \\"\\"`: hunt 259
     F2): a string to the same escaped quote (`|| \\"a;b\\"`: hunt 260 F1), never past a bare
     quote of its kind, which would end the program (`/\\"/g" && python3 -c "...`: hunt 262 F2). A
     string that closes nothing on its line is not looked for again there (_string_end); an
-    escaped one that closes nothing is read to its next quote only (linear)."""
-    depth = 0
+    escaped one that closes nothing is read to its next quote only (linear). `depth`: the
+    brackets open at `pos`; returned with the end, as they are there."""
     while pos < stop and (mark := _ENTRY_MARK.search(text, pos, stop)) is not None:
         kind = mark.group()
         pos = mark.end()
@@ -2338,9 +2396,13 @@ def _entry_end(text: str, pos: int, stop: int, unclosed: dict[str, int], *, call
             depth += 1
         elif kind in ")]}" and depth > 0:
             depth -= 1
+        elif kind.lstrip(" \t") == "/":  # (not a comment's ` //`)
+            # (read within a bounded stretch, so a line of `(/` that close nothing stays linear)
+            regex = _REGEX_LITERAL.match(text, pos - 1, min(stop, pos - 1 + _REGEX_LITERAL_MAX))
+            pos = regex.end() if regex else pos
         elif kind == "\n" or kind[0] in " \t" or (depth == 0 and (not call or kind in ")]}")):
-            return mark.start()
-    return stop
+            return mark.start(), depth
+    return stop, depth
 
 
 # Terraform's input variable (`variable "db_password" {`): the default of one whose name looks

@@ -4797,3 +4797,32 @@ def test_hunt_263s_review_of_hunt_262s_fix() -> None:
     regex = 'node -e "c = {password: process.env.PW?.replace(/:\\"/g, \'\')}" && python3 -c "c = '
     regex += '{\'token\': os.getenv(\\"TK\\", \\"Lm72Xs9q\\")}"'
     assert shown(regex) == ["Lm72Xs9q"]
+
+
+def test_hunt_264s_review_of_hunt_263s_fix() -> None:
+    # F1 (my regression): a secret key inside another's entry, in its brackets, does not end
+    # that entry: its fallbacks after the inner object are read
+    js = "password: process.env.DB_PASSWORD || getSecret({ token: process.env.VAULT_TOKEN }) || 'Zq9Kf83Lm', "
+    js += "apiKey: process.env.API_KEY || 'Lm72Xs9q'"
+    assert shown(js) == ["Zq9Kf83Lm", "Lm72Xs9q"]
+    py = 'DB = {"password": os.getenv("PW") or fetch({"token": os.getenv("VT")}) or "Zq9Kf83Lm", "host": "db"}'
+    assert shown(py) == ["Zq9Kf83Lm"]
+    inner = "password: process.env.PW || vault({ token: process.env.VT || 'Xk7Lm2Pq9' }).pw || 'Zq9Kf83Lm'"
+    assert shown(inner) == ["Xk7Lm2Pq9", "Zq9Kf83Lm"]
+    in_call = '{"password": os.environ.get("PW", read({"token": os.getenv("VT")}, "Zq9Kf83Lm"))}'
+    assert "Zq9Kf83Lm" in shown(in_call)
+    # F2 (my regression): a regular expression's quote opens no string (nor does a bare one's)
+    regex = 'node -e "c = {password: process.env.PW?.replace(/\\"/g, \'\') || \\"Zq9 #Kf83Lm\\", '
+    regex += 'apiKey: process.env.K || \\"Lm72Xs9q\\"}; go(c)"'
+    assert shown(regex) == ["Zq9 #Kf83Lm", "Lm72Xs9q"]
+    assert shown("password: process.env.PW?.replace(/'/g, '') || 'Zq9 #Kf83Lm'") == ["Zq9 #Kf83Lm"]
+    assert shown("password: process.env.PW?.replace( /[\\/\"]/g, '') || 'Zq9Kf83Lm', host: 'db'") == ["Zq9Kf83Lm"]
+    # (a comment's `//` is no regular expression)
+    assert shown("  password: process.env.DB_PASSWORD || '' // set it or \"Settings > Secrets\"") == []
+    # F3: keys and names in escaped quotes, in a quoted program
+    program = 'python3 -c "c = {\\"password\\": os.getenv(\\"PW\\", \\"Zq9Kf83Lm\\"), '
+    program += '\\"api_key\\": os.getenv(\\"K\\") or \\"Lm72Xs9q\\"}; run(c)"'
+    assert shown(program) == ["Zq9Kf83Lm", "Lm72Xs9q"]
+    assert shown('python3 -c "connect(os.getenv(\\"DB_PASSWORD\\", \\"Zq9Kf83Lm\\"))"') == ["Zq9Kf83Lm"]
+    assert shown('node -e "const c = {\\"password\\": process.env.PW || \\"Zq9Kf83Lm\\"}"') == ["Zq9Kf83Lm"]
+    assert shown('python3 -c "x = os.getenv(\\"HOST\\", \\"db.pod\\")"') == []
