@@ -63,6 +63,7 @@ MAX_DEPTH = 500
 # Values deeper than _SHALLOW levels (no real file nests a tenth of it) may hold this many path
 # parts in all: 100,000 values 499 levels deep took 870 MB to hold their paths (hunt 30 F7).
 _SHALLOW = 32
+_TEXT_END = 1 << 62  # a line past any text's last (the end of a string span that runs to the text's end)
 _MAX_DEEP_CELLS = 2_000_000
 # Values that aliases and merges may add to the file's own: far above any real file, far below harm.
 MAX_ALIAS_EXPANSION = 100_000
@@ -426,7 +427,12 @@ class _Builder:
                 event = self.next_event()
             except MarkedYAMLError as exc:
                 if self.read_as_text is not None and self.read_as_text(exc) is not None:
-                    return  # a text colon past the stand-ins' limits: not read further
+                    # a text colon past the stand-ins' limits: not read further, and from its line
+                    # on no `#` is known to be outside a string, so none is a comment (a directive
+                    # in a string there silenced the first document: hunt 266 F1)
+                    line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+                    self.string_spans.append(Span(line, 1, _TEXT_END, 1))
+                    return
                 raise
             kind = type(event)
             if kind is StreamEndEvent:

@@ -487,8 +487,14 @@ def _diagnose(
     )
     suppressed: set[int] = set()
     spread = suppress.spread(directives, document.multiline_scalars) if directives and document else {}
+    # where a later YAML document starts: its directives cover it alone (hunt 266 F2), and are
+    # not judged unused (it is not linted; alone in a file of its own it may need them: hunt 129 F1)
+    markers = secrets.document_markers(document, later=True) if directives and document else []
+    later_from = bisect.bisect_right(document.line_starts, markers[0]) if document and markers else None
     if directives:
-        kept_ids = {id(d) for d in suppress.apply(located, directives, choices.chosen, spread)[0]}
+        kept_ids = {
+            id(d) for d in suppress.apply(located, directives, choices.chosen, spread, later_from=later_from)[0]
+        }
         suppressed = {i for i, d in enumerate(located) if id(d) not in kept_ids}
 
     def stands_for(j: int, i: int) -> bool:
@@ -511,12 +517,10 @@ def _diagnose(
         choices.chosen,
         spread,
         choices.reportable if asked else lambda code: choices.reportable(code) and code not in ("NX901", "NX902"),
+        later_from,
     )
-    if unused and document is not None and (markers := secrets.document_markers(document, later=True)):
-        # a directive in a later document, which is not linted, is not judged unused (nor removed
-        # by --fix): alone in a file of its own, that document may need it (hunt 129 F1)
-        after = bisect.bisect_right(document.line_starts, markers[0])
-        unused = [problem for problem in unused if problem.span is None or problem.span.line < after]
+    if unused and later_from is not None:
+        unused = [problem for problem in unused if problem.span is None or problem.span.line < later_from]
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
     directive_findings = suppress.quiet_nx099(directive_findings, directives, spread)
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}

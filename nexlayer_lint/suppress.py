@@ -100,7 +100,7 @@ def parse(
             continue
         codes: list[str] = []
         kept: list[int] = []  # the place in `named` of each code kept: its removal edit's
-        named = _DIRECTIVE_CODE.findall(comment.text, match.start(2), _codes_end(comment.text, match))
+        named = [comment.text[start:end] for start, end in _code_spans(comment.text, match)]
         for index, raw in enumerate(named):
             rule = by_name_or_code(raw)
             code = rule.code if rule else raw.upper()
@@ -203,10 +203,7 @@ def _code_removals(comment: Comment, line: str, match: re.Match[str]) -> list[Ed
     start = _text_col(comment, line)
     if line[start - 1 : start - 1 + len(comment.text)] != comment.text:
         return None
-    parts = [
-        (start + found.start(), start + found.end())
-        for found in _DIRECTIVE_CODE.finditer(comment.text, match.start(2), _codes_end(comment.text, match))
-    ]  # as parse() splits
+    parts = [(start + first, start + last) for first, last in _code_spans(comment.text, match)]  # as parse() splits
     removals = []
     for index, (first, last) in enumerate(parts):
         if index > 0:
@@ -247,17 +244,38 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
         if cut is None:
             break
         end = _CODES.match(text, cut.end()).end()  # type: ignore[union-attr]  # `*`: it always matches
-    last = -1
+    last, previous = -1, ""
     for word in _DIRECTIVE_CODE.finditer(text, match.start(2), end):
-        if last >= 0 and "," not in text[last : word.start()] and not _code_like(word.group()):
+        joined = last >= 0 and "," not in text[last : word.start()]
+        if joined and not _code_like(word.group()) and not _goes_on(previous, word.group()):
             return last
+        previous = previous + " " + word.group() if joined and _goes_on(previous, word.group()) else word.group()
         last = word.end()
     return end
+
+
+def _code_spans(text: str, match: re.Match[str]) -> list[tuple[int, int]]:
+    """Where each code a directive names is in `text`: its words, with the digits that go on a
+    code cut by blanks joined to it (_goes_on)."""
+    spans: list[tuple[int, int]] = []
+    for word in _DIRECTIVE_CODE.finditer(text, match.start(2), _codes_end(text, match)):
+        if spans and "," not in text[spans[-1][1] : word.start()] and _goes_on(text[slice(*spans[-1])], word.group()):
+            spans[-1] = (spans[-1][0], word.end())
+        else:
+            spans.append((word.start(), word.end()))
+    return spans
 
 
 def _code_like(word: str) -> bool:
     """Whether a directive's word is meant as a code: a rule's code or name, or `NX...`."""
     return word.upper() == "N" or word.upper().startswith("NX") or by_name_or_code(word) is not None
+
+
+def _goes_on(code: str, word: str) -> bool:
+    """Whether `word`, after blanks, goes on `code`, cut by them: digits after an `NX` that is no
+    rule's code (`disable=NX2 15`, a no-break space in it too), which read as the prefix `NX2`
+    silenced every NX2xx on its line (hunt 266 F3); it is no known code, as `NX2.15` is."""
+    return word[:1].isdigit() and code.upper().startswith("NX") and by_name_or_code(code) is None
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:
@@ -294,10 +312,15 @@ def apply(
     enabled: Callable[[str], bool],
     spread: dict[int, tuple[int, int]] | None = None,
     reportable: Callable[[str], bool] | None = None,
+    later_from: int | None = None,
 ) -> tuple[list[Diagnostic], list[Problem]]:
     """Drop suppressed diagnostics; NX099 for each directive code that matched none, when this run
     could have reported every enabled code it names (`reportable`, by default `enabled`: a remote
     code offline, or after the API could not be asked, could not).
+
+    `later_from`: the line a later YAML document starts at (its `---`). A file-wide directive
+    written there or below covers that document's lines only, never the first document's,
+    which it was not written for (hunt 266 F2).
 
     A diagnostic is suppressed by the first directive, in file order, that covers its line (or the
     whole file, or the multi-line scalar its line is in: `spread`) and names a prefix of its code.
@@ -308,6 +331,7 @@ def apply(
         return list(diagnostics), []  # comments, but none of ours: most files
     distinct = [tuple(dict.fromkeys(directive.codes)) for directive in directives]
     whole_file = [index for index, directive in enumerate(directives) if directive.whole_file]
+    first_whole_file = [i for i in whole_file if later_from is None or directives[i].comment.line < later_from]
     on_line: dict[int, list[int]] = {}
     for index, directive in enumerate(directives):
         if not directive.whole_file:
@@ -316,7 +340,7 @@ def apply(
     def first_hit(indexes: Sequence[int], code: str) -> tuple[int, str] | None:
         return next(((i, named) for i in indexes for named in distinct[i] if code.startswith(named)), None)
 
-    file_hits: dict[str, tuple[int, str] | None] = {}
+    file_hits: dict[tuple[str, bool], tuple[int, str] | None] = {}
     hits: dict[tuple[int, str], tuple[int, str] | None] = {}
     used: set[tuple[int, str]] = set()
     kept: list[Diagnostic] = []
@@ -325,10 +349,11 @@ def apply(
         hit = None
         if code not in UNSUPPRESSIBLE:
             if (line, code) not in hits:
-                if code not in file_hits:
-                    file_hits[code] = first_hit(whole_file, code)
+                later = later_from is not None and line >= later_from
+                if (code, later) not in file_hits:
+                    file_hits[code, later] = first_hit(whole_file if later else first_whole_file, code)
                 lines = (line, *spread[line]) if spread and line in spread else (line,)
-                candidates = [file_hits[code], *(first_hit(on_line.get(number, ()), code) for number in lines)]
+                candidates = [file_hits[code, later], *(first_hit(on_line.get(number, ()), code) for number in lines)]
                 found = [h for h in candidates if h is not None]
                 hits[line, code] = min(found) if found else None  # the first directive in file order
             hit = hits[line, code]

@@ -891,3 +891,61 @@ def test_a_directive_in_a_later_document_is_not_judged_unused() -> None:
     # hunt 131 F4: `...` ends the first document and starts none: a directive after it is judged
     found = lint_diags(CLEAN + "...\n# nexlayer-lint: disable=NX215\n")
     assert [(d.code, d.line) for d in found] == [("NX099", 9)]
+
+
+def test_a_later_documents_strings_are_no_directives_past_where_its_reading_stopped(project: Path) -> None:
+    # hunt 266 F1: past the stand-ins' limit on text colons, the reading of the later documents
+    # stopped, and a `# nexlayer-lint:` inside a later string silenced the first document
+    colons = ", ".join(f"img{n}:1.{n}" for n in range(8))
+    later = f'---\nimages: [{colons}]\nnote: "lint with # nexlayer-lint: disable-file=NX003,NX101 (see docs)"\n'
+    (project / "nexlayer.yaml").write_text(UNPINNED.replace("      servicePorts: [80]\n", "") + later)
+    assert codes_via_cli() == (1, [("NX101", "error"), ("NX215", "warning"), ("NX003", "error")])
+
+
+def test_a_later_documents_file_wide_directive_covers_that_document_alone(project: Path) -> None:
+    # hunt 266 F2: `disable-file` in the second document silenced the first document's findings
+    second = "--- # staging copy\n# nexlayer-lint: disable-file=NX101,NX003\napplication:\n  name: s\n  pods: []\n"
+    (project / "nexlayer.yaml").write_text(UNPINNED.replace("      servicePorts: [80]\n", "") + second)
+    # (NX003, at the `---`, is in that document)
+    assert codes_via_cli() == (1, [("NX101", "error"), ("NX215", "warning")])
+    # in the first document, it covers the whole file, the `---` too
+    (project / "nexlayer.yaml").write_text("# nexlayer-lint: disable-file=NX215,NX003\n" + UNPINNED + "---\nx: 1\n")
+    assert codes_via_cli() == (0, [])
+    # a directive on the `---` line silences NX003 there
+    (project / "nexlayer.yaml").write_text(UNPINNED + "--- # nexlayer-lint: disable=NX003\nx: 1\n")
+    assert codes_via_cli() == (0, [("NX215", "warning")])
+
+
+@pytest.mark.parametrize("blank", [" ", "\u00a0", "\t"])
+def test_a_code_cut_by_a_blank_is_no_prefix(project: Path, blank: str) -> None:
+    # hunt 266 F3: `disable=NX2 15` silenced every NX2xx on its line, as the prefix `NX2`
+    (project / "nexlayer.yaml").write_text(
+        UNPINNED.replace("image: nginx", f"image: nginx  # nexlayer-lint: disable=NX2{blank}15")
+    )
+    status, found = codes_via_cli()
+    assert (status, found) == (0, [("NX215", "warning"), ("NX099", "warning")])
+    diagnostics = lint_diags(UNPINNED.replace("image: nginx", f"image: nginx  # nexlayer-lint: disable=NX2{blank}15"))
+    assert [d.message for d in diagnostics if d.code == "NX099"] == [
+        f'suppression names "NX2{blank}15", which is no known code'
+    ]
+    # a full code then digits: a note, as before (hunt 130 F5)
+    (project / "nexlayer.yaml").write_text(
+        UNPINNED.replace("image: nginx", "image: nginx  # nexlayer-lint: disable=NX215 15 days")
+    )
+    assert codes_via_cli() == (0, [])
+
+
+def test_the_command_lines_severity_decides_every_code_it_covers(project: Path) -> None:
+    # hunt 266 F4: `--severity NX2=error` lost to a config's longer `NX215 = "info"`
+    (project / ".nexlayer-lint.toml").write_text('[severity]\nNX215 = "info"\nNX1 = "info"\n')
+    assert codes_via_cli() == (0, [("NX215", "info")])
+    assert codes_via_cli("--severity", "NX2=error") == (1, [("NX215", "error")])
+    # a longer prefix on the command line still wins over a config's shorter one
+    (project / ".nexlayer-lint.toml").write_text('[severity]\nNX2 = "info"\n')
+    assert codes_via_cli("--severity", "NX215=error") == (1, [("NX215", "error")])
+
+
+def test_an_extending_configs_severity_decides_every_code_it_covers(project: Path) -> None:
+    (project / "base.toml").write_text('[severity]\nNX215 = "info"\n')
+    (project / ".nexlayer-lint.toml").write_text('extend = "base.toml"\n[severity]\nNX2 = "error"\n')
+    assert codes_via_cli() == (1, [("NX215", "error")])
