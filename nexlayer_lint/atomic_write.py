@@ -1,11 +1,13 @@
 """Replacing a file atomically: a reader sees the old bytes or the new ones, never half of them;
-and writing one in place where a new file would not be the same file (fix_files.write_fixed)."""
+and writing one in place where a new file would not be the same file, or cannot be put there
+(write_over: `--fix` and `--output-file`)."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import stat
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -35,6 +37,35 @@ def replace_file(path: str, data: bytes, mode: int | None, owner: tuple[int, int
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+# Why a file could not be renamed over, where writing it in place still can: one mounted on its
+# own (`docker run -v f:f`: EBUSY), one in a folder the run may not write (hunts 129 F2, 268 F2).
+_IN_PLACE_ERRORS = (errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def write_over(path: str, data: bytes, info: os.stat_result) -> None:
+    """Write `data` over the existing regular file at `path` (`info`: its stat), as a shell
+    redirect keeps it: replaced atomically, with its mode and owner, when a new file can be the
+    same file to its readers; written in place when it has other names (hard links), an owner a
+    new file of this run could not have, or when it cannot be renamed over (_IN_PLACE_ERRORS)."""
+    if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
+        overwrite_file(path, data)
+        return
+    try:
+        replace_file(path, data, stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid))
+    except OSError as exc:
+        if exc.errno not in _IN_PLACE_ERRORS:
+            raise
+        overwrite_file(path, data)
+
+
+def _may_give(uid: int, gid: int) -> bool:
+    """Whether a new file of this run can be given this owner and group (chown's rule)."""
+    if not hasattr(os, "geteuid"):
+        return True  # Windows: no owner to keep
+    euid = os.geteuid()
+    return euid == 0 or (uid == euid and (gid == os.getegid() or gid in os.getgroups()))
 
 
 def overwrite_file(path: str, data: bytes) -> None:

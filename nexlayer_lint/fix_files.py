@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from nexlayer_lint.align import changed_runs, kept_stretches
-from nexlayer_lint.atomic_write import overwrite_file, replace_file
+from nexlayer_lint.atomic_write import write_over
 from nexlayer_lint.fixes import NEVER_ADDED, Origins, apply_fixes, fix_all
 from nexlayer_lint.model import Diagnostic, FileResult, Fix
 
@@ -319,28 +319,9 @@ def write_fixed(path: str, data: bytes, fixed_from: bytes) -> None:
         raise PermissionError(errno.EACCES, "the file is read-only", path)
     if info.st_size != len(fixed_from) or _read_all(target) != fixed_from:
         raise OSError(errno.EAGAIN, "the file changed while it was being fixed; run again", path)
-    if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
-        overwrite_file(target, data)
-        return
-    try:
-        replace_file(target, data, stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid))
-    except OSError as exc:
-        # a file mounted on its own (`docker run -v f:f`) cannot be renamed over (EBUSY), nor one
-        # in a folder the run may not write: written in place, as editors and ruff write them
-        # (hunt 129 F2)
-        if exc.errno not in (errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        overwrite_file(target, data)
+    write_over(target, data, info)
 
 
 def _read_all(path: str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
-
-
-def _may_give(uid: int, gid: int) -> bool:
-    """Whether a new file of this run can be given this owner and group (chown's rule)."""
-    if not hasattr(os, "geteuid"):
-        return True  # Windows: no owner to keep
-    euid = os.geteuid()
-    return euid == 0 or (uid == euid and (gid == os.getegid() or gid in os.getgroups()))

@@ -225,6 +225,18 @@ def test_the_lint_step_splits_paths_and_args_and_writes_sarif(project):
     assert outputs == {"exit-code": "0"} and "no problems in 1 file" in done.stdout
 
 
+@pytest.mark.parametrize("value", ["True", "TRUE"])
+def test_the_lint_step_reads_upload_sarif_as_the_upload_steps_condition_does(project, value):
+    # hunt 268 F1: GitHub's `==` ignores case, so "True" ran the upload of a report the Lint step,
+    # comparing exactly, had not written
+    done, outputs = run_lint_step(project, paths="deploy", upload_sarif=value, sarif_file="r.sarif")
+    assert outputs == {"sarif-file": "r.sarif", "exit-code": "0"}, done.stderr
+    assert json.loads((project / "r.sarif").read_text())["runs"][0]["results"] == []
+    steps = {step.get("id") or step.get("name"): step for step in ACTION["runs"]["steps"]}
+    context = {"inputs": {"upload-sarif": value}, "steps": {"lint": {"outputs": outputs}}, "github": {"event": {}}}
+    assert _github_expression(steps["Upload SARIF to code scanning"]["if"], context)
+
+
 def test_inputs_cannot_run_commands(project):
     done, outputs = run_lint_step(project, paths="deploy $(touch pwned1) `touch pwned2` ;touch pwned3", args="*")
     assert not list(project.glob("pwned*"))
@@ -354,13 +366,16 @@ def test_the_sarif_upload_is_skipped_with_a_notice_for_pull_requests_from_anothe
     upload, notice = steps["Upload SARIF to code scanning"], steps["Say why no SARIF is uploaded from a fork"]
     context = {
         "inputs": {"upload-sarif": "true"},
-        "steps": {"lint": {"outputs": {"exit-code": "1"}}},
+        "steps": {"lint": {"outputs": {"exit-code": "1", "sarif-file": "nexlayer-lint.sarif"}}},
         "github": {"repository": "acme/shop", "event": event},
     }
-    assert _github_expression(upload["if"], context) is uploads
+    assert bool(_github_expression(upload["if"], context)) is uploads
     assert _github_expression(notice["if"], context) is not uploads
     # no report to upload after an error; none wanted, no notice either
-    context["steps"] = {"lint": {"outputs": {"exit-code": "2"}}}
+    context["steps"] = {"lint": {"outputs": {"exit-code": "2", "sarif-file": "nexlayer-lint.sarif"}}}
     assert _github_expression(upload["if"], context) is False
+    # hunt 268 F1: no report written, none uploaded (a stale file of its name in the checkout)
+    context["steps"] = {"lint": {"outputs": {"exit-code": "0"}}}
+    assert not _github_expression(upload["if"], context)
     context["inputs"] = {"upload-sarif": "false"}
     assert _github_expression(notice["if"], context) is False

@@ -780,7 +780,9 @@ def test_a_file_the_run_cannot_give_its_owner_is_written_in_place(
     # a user fixing a file of a group they are not in (a shared checkout): a new file would change its group
     path = write(project / "nexlayer.yaml", MISSPELT)
     inode = path.stat().st_ino
-    monkeypatch.setattr(fix_files, "_may_give", lambda uid, gid: False)
+    from nexlayer_lint import atomic_write
+
+    monkeypatch.setattr(atomic_write, "_may_give", lambda uid, gid: False)
     assert run("--fix", "nexlayer.yaml").exit_code == 0
     assert path.stat().st_ino == inode and path.read_text() == FIXED
     assert sorted(p.name for p in project.iterdir()) == ["nexlayer.yaml"]

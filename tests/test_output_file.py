@@ -152,6 +152,31 @@ def test_a_failed_write_removes_its_temporary_file(project: Path, monkeypatch: p
     assert not (project / "out.xml").exists() and _leftovers(project) == []
 
 
+def test_an_existing_report_that_cannot_be_renamed_over_is_written_in_place(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hunt 268 F2: a report mounted on its own (`docker run -v f:f`: EBUSY), or in a folder the
+    # run may not write, got exit 2 and no report, where `> FILE` writes it
+    (project / "out.json").write_text("old")
+    inode = (project / "out.json").stat().st_ino
+
+    def busy(source: str, target: str) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy", target)
+
+    monkeypatch.setattr(output_file.os, "replace", busy)
+    outcome = check("--format", "json", "-o", "out.json")
+    assert outcome.exit_code == 1, outcome.output
+    assert json.loads((project / "out.json").read_text())["files"][0]["path"] == "nexlayer.yaml"
+    assert (project / "out.json").stat().st_ino == inode and _leftovers(project) == []
+
+
+def test_a_hard_linked_report_keeps_its_other_names(project: Path) -> None:
+    (project / "out.json").write_text("old")
+    os.link(project / "out.json", project / "latest.json")
+    assert check("--format", "json", "-o", "out.json").exit_code == 1
+    assert (project / "latest.json").read_text() == (project / "out.json").read_text() != "old"
+
+
 def test_a_folder_that_cannot_be_made_is_an_error(project: Path) -> None:
     outcome = check("-o", "nexlayer.yaml/out.txt")  # a file stands where the folder would go
     assert outcome.exit_code == 2

@@ -530,6 +530,22 @@ def test_github_levels_and_multi_line_spans() -> None:
     ]
 
 
+def test_github_says_when_github_will_not_show_every_annotation() -> None:
+    # hunt 268 F3: GitHub keeps 10 annotations of each kind per step and drops the rest silently
+    def warning(line: int) -> Diagnostic:
+        return Diagnostic("a.yaml", line, 1, line, 2, "NX215", "unpinned-image", "warning", "w")
+
+    ten = [FileResult("a.yaml", tuple(warning(n) for n in range(1, 11)), "")]
+    assert not github_reporter.render(ten, RUN, ReportOptions()).startswith("::notice")
+    eleven = [FileResult("a.yaml", tuple(warning(n) for n in range(1, 12)), ""), UNREADABLE]
+    out = github_reporter.render(eleven, RUN, ReportOptions()).splitlines()
+    assert out[0] == (
+        "::notice title=nexlayer-lint::1 error, 11 warnings: GitHub shows the first 10 annotations of each"
+        " kind per step; every finding is in this step's log"
+    )
+    assert len(out) == 13
+
+
 def test_github_reports_an_unreadable_file_and_nothing_for_clean_ones() -> None:
     out = render("github", [UNREADABLE, case_result("clean")], RUN, ReportOptions())
     assert out == "::error file=missing/nexlayer.yaml,title=nexlayer-lint::missing/nexlayer.yaml: no such file\n"

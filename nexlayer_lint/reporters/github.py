@@ -1,10 +1,12 @@
-"""GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding.
+"""GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding,
+and first a notice when GitHub will not show them all.
 
 Paths are relative to the repository root, as annotations need them to land on the file.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from nexlayer_lint.model import Diagnostic, FileResult, RunInfo
@@ -42,9 +44,29 @@ def _annotation(diag: Diagnostic, ci_path: Callable[[str], str]) -> str:
     return command(_COMMAND[diag.severity], props, message)
 
 
+# GitHub keeps this many annotations of each kind (error, warning, notice) per step, and drops
+# the rest without a word (actions/toolkit, docs/problem-matchers.md, "Limitations").
+SHOWN_PER_KIND = 10
+
+
 def render(results: Sequence[FileResult], run: RunInfo, options: object) -> str:
     ci_path = ci_paths()
     lines: list[str] = []
+    counts = Counter(_COMMAND[d.severity] for result in results for d in result.diagnostics)
+    counts["error"] += sum(1 for result in results if result.error)
+    if any(count > SHOWN_PER_KIND for count in counts.values()):
+        # first, so it is a kept notice itself: a finding past the limit would be missing from
+        # the pull request with nothing to say so (hunt 268 F3)
+        kinds = [kind for kind in ("error", "warning", "notice") if counts[kind]]
+        said = ", ".join(f"{counts[kind]} {kind}{'s' if counts[kind] != 1 else ''}" for kind in kinds)
+        lines.append(
+            command(
+                "notice",
+                {"title": "nexlayer-lint"},
+                f"{said}: GitHub shows the first {SHOWN_PER_KIND} annotations of each kind per step;"
+                " every finding is in this step's log",
+            )
+        )
     for result in sorted_results(results):
         if result.error:
             lines.append(

@@ -2,8 +2,11 @@
 
 - A new file, or an existing regular file, is replaced atomically (a reader never sees half a
   report): the text goes to a temporary file beside it, renamed over it. A new file gets the
-  mode a redirect gives (0o666 less the umask); an existing one keeps its mode. The temporary
-  file is removed whatever fails.
+  mode a redirect gives (0o666 less the umask); an existing one keeps its mode and owner. The
+  temporary file is removed whatever fails. An existing file that cannot be renamed over (one
+  mounted on its own, `docker run -v f:f`; one in a folder the run may not write) or that a new
+  file would not be (hard links, another owner) is written in place, as a redirect writes it
+  (atomic_write.write_over).
 - A symlink, a named pipe or a device (`/dev/stdout`, `/dev/null`) is never replaced by a regular
   file: it is opened and written through, as a redirect does. A named pipe that nobody reads is
   an error ("nobody is reading the named pipe"), not a wait without end.
@@ -16,7 +19,7 @@ import errno
 import os
 import stat
 
-from nexlayer_lint.atomic_write import replace_file, write_all
+from nexlayer_lint.atomic_write import replace_file, write_all, write_over
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -34,10 +37,12 @@ def write_report(path: str, text: str) -> None:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-    if mode is not None and not stat.S_ISREG(mode):
-        _write_through(path, data)
+    if mode is None:
+        replace_file(path, data, None)
+    elif stat.S_ISREG(mode):
+        write_over(path, data, os.lstat(path))
     else:
-        replace_file(path, data, None if mode is None else stat.S_IMODE(mode))
+        _write_through(path, data)
 
 
 def _write_through(path: str, data: bytes) -> None:
