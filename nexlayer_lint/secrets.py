@@ -980,6 +980,9 @@ _HINT = lazy(
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
     r"|\"(?<=[Yy\s]\s\")"
     r"|\"(?<=\(\")|\"(?<=\([ \t]\")"  # a call's quoted argument, `define("AUTH_KEY", "x")` (_QUOTED_PAIR)
+    r"|\\\"(?<=\(\\\")"  # and in escaped quotes, in a quoted program (`getenv(\"K\", \"x\")`: hunt 267 F2)
+    # an environment read, which a secret key may be set to (_keyed_env_read_parts: hunt 267 F2)
+    r"|process\.env|getenv\(|os\.environ|ENV\[|ENV\.fetch|Deno\.env|import\.meta\.env"
     rf"|{_MORE_HINT_PATTERN}"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
@@ -1228,10 +1231,16 @@ def parts_in(
     for part in found:
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
-        elif part.end > kept[-1].end and (part.start > kept[-1].start or part.kind == kept[-1].kind):
+        elif part.end > kept[-1].end and (
+            part.start > kept[-1].start
+            or part.kind == kept[-1].kind
+            or (part.kind == "assignment" and kept[-1].kind == "token")
+        ):
             # a find that starts inside another and runs past it: both are secret, so all of it;
             # also one of the same kind at the same place (`- DB_PASSWORD=correct horse battery`:
-            # the word, and the item's whole value), not a less telling one (`?password=x#frag`)
+            # the word, and the item's whole value), or a secret name's value that starts with a
+            # token (`S3_PASSWORD=AKIA...:x`: hunt 267 F1); not a less telling one (a query's
+            # `?password=x#frag`, the `#frag` past the value: the sort puts the query's first)
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
 
@@ -2280,8 +2289,10 @@ _CHAINED_LITERAL = lazy(r"(?:\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \
 _ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])|(?<=[(,=:|&?!])[ \t]{0,8}/(?![/*])")
 # a JavaScript regular expression where a value starts (`.replace(/"/g, '')`): its quotes are no
 # strings (hunt 264 F2, and a quote paired with a later entry's); to its `/` and flags, within
-# _REGEX_LITERAL_MAX characters of its line
-_REGEX_LITERAL = lazy(r"/(?:[^/\\\[\n]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+/[A-Za-z]*")
+# _REGEX_LITERAL_MAX characters of its line, where code goes on (not `/\\\/g, '/')` in a
+# double-quoted program, whose `\\` the shell reads as one `\`, read on to the `/` of `'/'`:
+# hunt 267 F3)
+_REGEX_LITERAL = lazy(r"/(?:[^/\\\[\n]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+/[A-Za-z]*(?=[\s,;.)\]}|&?:]|$)")
 _REGEX_LITERAL_MAX = 256
 
 

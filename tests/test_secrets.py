@@ -4826,3 +4826,19 @@ def test_hunt_264s_review_of_hunt_263s_fix() -> None:
     assert shown('python3 -c "connect(os.getenv(\\"DB_PASSWORD\\", \\"Zq9Kf83Lm\\"))"') == ["Zq9Kf83Lm"]
     assert shown('node -e "const c = {\\"password\\": process.env.PW || \\"Zq9Kf83Lm\\"}"') == ["Zq9Kf83Lm"]
     assert shown('python3 -c "x = os.getenv(\\"HOST\\", \\"db.pod\\")"') == []
+
+
+def test_hunt_267s_review_of_hunt_264s_fixes() -> None:
+    # F1: a secret name's value that starts with a token's shape is starred whole, not the token alone
+    assert shown('sh -c "S3_PASSWORD=AKIAIOSFODNN7EXAMPLE:Zq9Kf83Lm exec node s.js"') == [
+        "AKIAIOSFODNN7EXAMPLE:Zq9Kf83Lm"
+    ]
+    assert shown("export API_TOKEN='sk_live_" + "a" * 24 + " Zq9Kf83Lm'") == ["sk_live_" + "a" * 24 + " Zq9Kf83Lm"]
+    assert shown("https://h/x?password=Zq9Kf83Lm#frag") == ["Zq9Kf83Lm"]  # (a query's value ends at its `#`)
+    # F2: escaped call arguments and keyed reads in a text with no other hint
+    assert shown('echo "print(os.getenv(\\"DB_PASSWORD\\", \\"Zq9Kf83Lm\\"))" > /app/boot.py') == ["Zq9Kf83Lm"]
+    assert shown('echo "connect({password: process.env.DB_PASSWORD || \\"Lm72Xs9q\\"})" > /app/db.js') == ["Lm72Xs9q"]
+    # F3 (my regression): a regular expression whose `\\` the shell reads as one backslash
+    program = "node -e \"c = {password: process.env.PW?.replace(/\\\\\\/g, '/') || readFile('/run/s #1') || "
+    program += "'Zq9Kf83Lm', apiKey: process.env.K || 'Lm72Xs9q'}; go(c)\""
+    assert shown(program) == ["Zq9Kf83Lm", "Lm72Xs9q"]
