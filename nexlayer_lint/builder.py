@@ -554,6 +554,9 @@ class _Builder:
                         self.merged = True
                         if merges:  # ruamel.yaml and Go's yaml refuse a second `<<` in a mapping
                             self.problems.append(_duplicate_merge_key(merges[0][4].line, key_span))
+                        elif "<<" in first_line:  # and Go's a key `"<<"` beside it (hunt 269 F3)
+                            self.problems.append(_duplicate_key("<<", first_line["<<"], key_span))
+                        first_line.setdefault("<<", key_span.line)
                         at = path + (MERGE_KEY,)
                         first_entry = len(entries)
                         merged = self.node(next_event(), at, key_span, depth + 1)
@@ -615,7 +618,10 @@ class _Builder:
             raise Refused([_complex_key(_span(event.start_mark, self.skip(event)))])
         span = _span(event.start_mark, event.end_mark)
         tag = None if event.ctag is None else str(event.ctag)
-        if not event.style and ((tag is None and event.value == "<<") or tag == MERGE):
+        # a merge key: `<<`, also under the non-specific tag `!`, and any key tagged !!merge,
+        # quoted too, as ruamel.yaml, PyYAML and Go's yaml.v3 read them (`!!merge "<<"` was a
+        # plain key, and what it merged went unchecked: hunt 269 F1)
+        if tag == MERGE or (not event.style and event.value == "<<" and tag in (None, "!")):
             return None, span
         if tag == TAG + "null":  # `!!null application:` is a null key, no `application` (hunt 151 F1)
             raise Refused(

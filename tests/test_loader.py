@@ -106,6 +106,23 @@ def test_a_second_merge_key_in_one_mapping_is_a_duplicate_key():
     assert problems == [] and doc is not None and doc.data["c"] == {"x": 1, "y": 2}
 
 
+@pytest.mark.parametrize("key", ['!!merge "<<"', "! <<", "!!merge <<", "!!merge '<<'"])
+def test_a_merge_key_tagged_or_quoted_under_its_tag_merges(key: str) -> None:
+    # hunt 269 F1: ruamel.yaml, PyYAML and Go's yaml.v3 merge these; they were a plain key "<<",
+    # and what they merged went unchecked
+    doc, problems = load(f"a: &a {{x: 1}}\nc:\n  y: 2\n  {key}: *a\n", "x")
+    assert problems == [] and doc is not None and doc.data["c"] == {"x": 1, "y": 2}
+
+
+def test_a_quoted_key_beside_a_merge_key_is_a_duplicate_key() -> None:
+    # hunt 269 F3: Go's yaml.v3 ("mapping key "<<" already defined") and js-yaml refuse it
+    for text, line in (('c:\n  <<: {x: 1}\n  "<<": 2\n', 3), ('c:\n  "<<": 2\n  <<: {x: 1}\n', 3)):
+        _, problems = load(text, "x")
+        assert [(p.code, p.span.line, p.message) for p in problems] == [
+            ("NX002", line, 'key "<<" is already defined on line 2')
+        ]
+
+
 def test_multiple_documents():
     doc, (problem,) = load("a: 1\n---\nb: 2\n", "x")
     assert (problem.code, problem.span.line, problem.span.col) == ("NX003", 2, 1)
