@@ -44,12 +44,14 @@ def replace_file(path: str, data: bytes, mode: int | None, owner: tuple[int, int
 _IN_PLACE_ERRORS = (errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def write_over(path: str, data: bytes, info: os.stat_result) -> None:
+def write_over(path: str, data: bytes, info: os.stat_result, keep_links: bool = True) -> None:
     """Write `data` over the existing regular file at `path` (`info`: its stat), as a shell
     redirect keeps it: replaced atomically, with its mode and owner, when a new file can be the
-    same file to its readers; written in place when it has other names (hard links), an owner a
-    new file of this run could not have, or when it cannot be renamed over (_IN_PLACE_ERRORS)."""
-    if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
+    same file to its readers; written in place when it has an owner a new file of this run could
+    not have, when it cannot be renamed over (_IN_PLACE_ERRORS), or, with `keep_links`, when it
+    has other names (hard links: a fixed file's other names are fixed too; a report's are not
+    written through, as one may be a deployment file: hunt 271 F5)."""
+    if (keep_links and info.st_nlink > 1) or not _may_give(info.st_uid, info.st_gid):
         overwrite_file(path, data)
         return
     try:

@@ -618,11 +618,22 @@ class _Builder:
             raise Refused([_complex_key(_span(event.start_mark, self.skip(event)))])
         span = _span(event.start_mark, event.end_mark)
         tag = None if event.ctag is None else str(event.ctag)
-        # a merge key: `<<`, also under the non-specific tag `!`, and any key tagged !!merge,
-        # quoted too, as ruamel.yaml, PyYAML and Go's yaml.v3 read them (`!!merge "<<"` was a
-        # plain key, and what it merged went unchecked: hunt 269 F1)
-        if tag == MERGE or (not event.style and event.value == "<<" and tag in (None, "!")):
+        # a merge key: `<<`, also under the non-specific tag `!`, or tagged !!merge, quoted too,
+        # as ruamel.yaml, PyYAML and Go's yaml.v3 all read it (`!!merge "<<"` was a plain key,
+        # and what it merged went unchecked: hunt 269 F1)
+        if event.value == "<<" and (tag == MERGE or (not event.style and tag in (None, "!"))):
             return None, span
+        if tag == MERGE:  # any other text: a merge key to PyYAML and ruamel.yaml, a key to Go's
+            raise Refused(
+                [
+                    syntax_problem(
+                        "a key tagged !!merge is a merge key to PyYAML and ruamel.yaml, but Go's YAML"
+                        " (`nexlayer deploy`) reads a key of its text unless it is <<",
+                        span,
+                        "write the merge key as <<: (or drop the tag !!merge)",
+                    )
+                ]
+            )
         if tag == TAG + "null":  # `!!null application:` is a null key, no `application` (hunt 151 F1)
             raise Refused(
                 [

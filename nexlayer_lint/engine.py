@@ -487,10 +487,13 @@ def _diagnose(
     )
     suppressed: set[int] = set()
     spread = suppress.spread(directives, document.multiline_scalars) if directives and document else {}
-    # where a later YAML document starts: its directives cover it alone (hunt 266 F2), and are
-    # not judged unused (it is not linted; alone in a file of its own it may need them: hunt 129 F1)
-    markers = secrets.document_markers(document, later=True) if directives and document else []
-    later_from = bisect.bisect_right(document.line_starts, markers[0]) if document and markers else None
+    # where the first YAML document ends when another follows (NX003's place, its own `%YAML`
+    # line, or the first's `...` before it: hunt 271 F2, F6): the later one's directives cover
+    # it alone (hunt 266 F2), and are not judged unused (it is not linted; alone in a file of its
+    # own it may need them: hunt 129 F1)
+    later_from = next((p.span.line for p in problems if p.code == "NX003" and p.span), None) if directives else None
+    if later_from is not None and document is not None and (markers := secrets.document_markers(document)):
+        later_from = min(later_from, bisect.bisect_right(document.line_starts, markers[0]))
     if directives:
         kept_ids = {
             id(d) for d in suppress.apply(located, directives, choices.chosen, spread, later_from=later_from)[0]
@@ -522,7 +525,7 @@ def _diagnose(
     if unused and later_from is not None:
         unused = [problem for problem in unused if problem.span is None or problem.span.line < later_from]
     directive_findings = [_locate(document, problem, path, choices, maps) for problem in bad + unused]
-    directive_findings = suppress.quiet_nx099(directive_findings, directives, spread)
+    directive_findings = suppress.quiet_nx099(directive_findings, directives, spread, later_from)
     unique = {(d.line, d.col, d.code, d.message): d for d in reported + directive_findings if choices.enabled(d.code)}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 

@@ -244,12 +244,13 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
         if cut is None:
             break
         end = _CODES.match(text, cut.end()).end()  # type: ignore[union-attr]  # `*`: it always matches
-    last, previous = -1, ""
+    last, previous, went_on = -1, "", False  # `went_on`: words went on `previous` (_goes_on)
     for word in _DIRECTIVE_CODE.finditer(text, match.start(2), end):
         joined = last >= 0 and "," not in text[last : word.start()]
-        if joined and not _code_like(word.group()) and not _goes_on(previous, word.group()):
+        goes_on = joined and _goes_on(previous, word.group(), went_on)
+        if joined and not goes_on and not _code_like(word.group()):
             return last
-        previous = previous + " " + word.group() if joined and _goes_on(previous, word.group()) else word.group()
+        previous, went_on = (previous, True) if goes_on else (word.group(), False)
         last = word.end()
     return end
 
@@ -258,11 +259,13 @@ def _code_spans(text: str, match: re.Match[str]) -> list[tuple[int, int]]:
     """Where each code a directive names is in `text`: its words, with the digits that go on a
     code cut by blanks joined to it (_goes_on)."""
     spans: list[tuple[int, int]] = []
+    first, cut = "", False  # the first word of the last code, and whether words went on it
     for word in _DIRECTIVE_CODE.finditer(text, match.start(2), _codes_end(text, match)):
-        if spans and "," not in text[spans[-1][1] : word.start()] and _goes_on(text[slice(*spans[-1])], word.group()):
-            spans[-1] = (spans[-1][0], word.end())
+        if spans and "," not in text[spans[-1][1] : word.start()] and _goes_on(first, word.group(), cut):
+            spans[-1], cut = (spans[-1][0], word.end()), True
         else:
             spans.append((word.start(), word.end()))
+            first, cut = word.group(), False
     return spans
 
 
@@ -271,11 +274,13 @@ def _code_like(word: str) -> bool:
     return word.upper() == "N" or word.upper().startswith("NX") or by_name_or_code(word) is not None
 
 
-def _goes_on(code: str, word: str) -> bool:
-    """Whether `word`, after blanks, goes on `code`, cut by them: digits after an `NX` that is no
-    rule's code (`disable=NX2 15`, a no-break space in it too), which read as the prefix `NX2`
-    silenced every NX2xx on its line (hunt 266 F3); it is no known code, as `NX2.15` is."""
-    return word[:1].isdigit() and code.upper().startswith("NX") and by_name_or_code(code) is None
+def _goes_on(first: str, word: str, cut: bool) -> bool:
+    """Whether `word`, after blanks, goes on the code whose first word is `first` (`cut`: words
+    went on it already), cut by them: digits after an `NX` that is no rule's code (`disable=NX2
+    15`, a no-break space in it too), which read as the prefix `NX2` silenced every NX2xx on its
+    line (hunt 266 F3); it is no known code, as `NX2.15` is. Each word is looked at once, however
+    many go on one code (hunt 271 F4: `NX2 1 1 1 ...` was quadratic)."""
+    return word[:1].isdigit() and (cut or (first.upper().startswith("NX") and by_name_or_code(first) is None))
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:
@@ -393,7 +398,10 @@ def apply(
 
 
 def quiet_nx099(
-    findings: Sequence[Diagnostic], directives: Sequence[Directive], spread: dict[int, tuple[int, int]]
+    findings: Sequence[Diagnostic],
+    directives: Sequence[Directive],
+    spread: dict[int, tuple[int, int]],
+    later_from: int | None = None,
 ) -> list[Diagnostic]:
     """The NX099 findings (about directives) less those a directive naming NX099, or a prefix of
     it, suppresses: on its line, on the line it applies to, or in the file, as ruff's `noqa:
@@ -402,7 +410,7 @@ def quiet_nx099(
     if not any(_covers_nx099(directive) for directive in directives):
         return list(findings)
     own_lines = [d._replace(target_line=d.comment.line) for d in directives if not d.whole_file and _covers_nx099(d)]
-    return apply(findings, [*directives, *own_lines], lambda code: True, spread)[0]
+    return apply(findings, [*directives, *own_lines], lambda code: True, spread, later_from=later_from)[0]
 
 
 def _covers_nx099(directive: Directive) -> bool:

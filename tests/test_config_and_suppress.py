@@ -949,3 +949,34 @@ def test_an_extending_configs_severity_decides_every_code_it_covers(project: Pat
     (project / "base.toml").write_text('[severity]\nNX215 = "info"\n')
     (project / ".nexlayer-lint.toml").write_text('extend = "base.toml"\n[severity]\nNX2 = "error"\n')
     assert codes_via_cli() == (1, [("NX215", "error")])
+
+
+def test_a_code_cut_by_many_blanks_is_read_in_linear_time() -> None:
+    # hunt 271 F4: `disable=NX2 1 1 1 ...` joined the words again for each one (64 KB: 6.4 s)
+    import time
+
+    from nexlayer_lint.engine import lint
+
+    line = "# nexlayer-lint: disable=NX2" + " 1" * 200_000 + "\n"  # 400 KB
+    started = time.perf_counter()
+    result = lint(UNPINNED + line)
+    seconds = time.perf_counter() - started
+    assert seconds < 5.0 * slowness(), f"{seconds:.1f} s"
+    assert [d.code for d in result.diagnostics] == ["NX215", "NX099"]
+
+
+@pytest.mark.parametrize("between", ["...\n", "...\n%YAML 1.1\n"])
+def test_a_directive_after_the_first_documents_end_is_the_later_documents(project: Path, between: str) -> None:
+    # hunt 271 F2: after the first document's `...` (or the second's `%YAML`), a `disable-file`
+    # still silenced the first document
+    first = UNPINNED.replace("      servicePorts: [80]\n", "")
+    later = "# nexlayer-lint: disable-file=NX101,NX003\n---\nx: 1\n"
+    (project / "nexlayer.yaml").write_text(first + between + later)
+    assert codes_via_cli()[0] == 1 and ("NX101", "error") in codes_via_cli()[1]
+
+
+def test_a_later_documents_directive_does_not_quiet_the_first_documents_nx099(project: Path) -> None:
+    # hunt 271 F3: `disable-file=NX099` in a later document quieted the first document's NX099
+    stale = UNPINNED.replace("servicePorts: [80]", "servicePorts: [80]  # nexlayer-lint: disable=NX201")
+    (project / "nexlayer.yaml").write_text(stale + "---\n# nexlayer-lint: disable-file=NX099,NX003\nx: 1\n")
+    assert codes_via_cli("--severity", "NX099=error") == (1, [("NX215", "warning"), ("NX099", "error")])

@@ -106,6 +106,14 @@ def test_a_second_merge_key_in_one_mapping_is_a_duplicate_key():
     assert problems == [] and doc is not None and doc.data["c"] == {"x": 1, "y": 2}
 
 
+@pytest.mark.parametrize("key", ["!!merge 'name'", "!!merge name"])
+def test_a_key_tagged_merge_that_is_not_the_merge_key_is_refused(key: str) -> None:
+    # hunt 271 F1: PyYAML and ruamel.yaml merge it, Go's yaml.v3 reads a key `name` (here twice)
+    doc, (problem,) = load(f"application:\n  {key}: {{}}\n  name: shop\n", "x")
+    assert doc is None and problem.code == "NX001" and problem.span.line == 2
+    assert problem.hint == "write the merge key as <<: (or drop the tag !!merge)"
+
+
 @pytest.mark.parametrize("key", ['!!merge "<<"', "! <<", "!!merge <<", "!!merge '<<'"])
 def test_a_merge_key_tagged_or_quoted_under_its_tag_merges(key: str) -> None:
     # hunt 269 F1: ruamel.yaml, PyYAML and Go's yaml.v3 merge these; they were a plain key "<<",

@@ -170,11 +170,14 @@ def test_an_existing_report_that_cannot_be_renamed_over_is_written_in_place(
     assert (project / "out.json").stat().st_ino == inode and _leftovers(project) == []
 
 
-def test_a_hard_linked_report_keeps_its_other_names(project: Path) -> None:
-    (project / "out.json").write_text("old")
-    os.link(project / "out.json", project / "latest.json")
+def test_a_hard_linked_report_is_replaced_and_its_other_names_keep_their_text(project: Path) -> None:
+    # hunt 271 F5: written in place, a report through a hard link overwrote a deployment file
+    (project / "b").mkdir()
+    (project / "b" / "nexlayer.yaml").write_text(ERRORS)
+    os.link(project / "b" / "nexlayer.yaml", project / "out.json")
     assert check("--format", "json", "-o", "out.json").exit_code == 1
-    assert (project / "latest.json").read_text() == (project / "out.json").read_text() != "old"
+    assert (project / "b" / "nexlayer.yaml").read_text() == ERRORS
+    assert json.loads((project / "out.json").read_text())["files"][0]["path"] == "nexlayer.yaml"
 
 
 def test_a_folder_that_cannot_be_made_is_an_error(project: Path) -> None:

@@ -541,7 +541,7 @@ def test_github_says_when_github_will_not_show_every_annotation() -> None:
     out = github_reporter.render(eleven, RUN, ReportOptions()).splitlines()
     assert out[0] == (
         "::notice title=nexlayer-lint::1 error, 11 warnings: GitHub shows the first 10 annotations of each"
-        " kind per step; every finding is in this step's log"
+        " kind per step, this notice among them; every finding is in this step's log"
     )
     assert len(out) == 13
 

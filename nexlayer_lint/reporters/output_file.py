@@ -4,9 +4,9 @@
   report): the text goes to a temporary file beside it, renamed over it. A new file gets the
   mode a redirect gives (0o666 less the umask); an existing one keeps its mode and owner. The
   temporary file is removed whatever fails. An existing file that cannot be renamed over (one
-  mounted on its own, `docker run -v f:f`; one in a folder the run may not write) or that a new
-  file would not be (hard links, another owner) is written in place, as a redirect writes it
-  (atomic_write.write_over).
+  mounted on its own, `docker run -v f:f`; one in a folder the run may not write) or whose owner
+  a new file could not have is written in place, as a redirect writes it (atomic_write.write_over);
+  a file with other names (hard links) is replaced, so no other name gets the report.
 - A symlink, a named pipe or a device (`/dev/stdout`, `/dev/null`) is never replaced by a regular
   file: it is opened and written through, as a redirect does. A named pipe that nobody reads is
   an error ("nobody is reading the named pipe"), not a wait without end.
@@ -40,7 +40,7 @@ def write_report(path: str, text: str) -> None:
     if mode is None:
         replace_file(path, data, None)
     elif stat.S_ISREG(mode):
-        write_over(path, data, os.lstat(path))
+        write_over(path, data, os.lstat(path), keep_links=False)
     else:
         _write_through(path, data)
 
