@@ -532,7 +532,7 @@ def _stdin_reader(text: str, start: int, end: int) -> str | None:
     """The first option in text[start:end] that reads a secret from standard input, if any; for
     a command that starts with sudo, its `-S` too (`echo pw | sudo -S apt-get update`: hunt 188 F5);
     for a secret store's command that reads its secret there, the command (_SECRET_STORE)."""
-    sudo = _SUDO.match(text, start)
+    sudo = _SUDO.match(text, start, end)  # (within the command: once a command, hunt 270 F3)
     if sudo is not None and (option := _sudo_stdin(text, sudo.end(), end)) is not None:
         return option
     store = _SECRET_STORE.match(text, start, end)

@@ -980,7 +980,8 @@ _HINT = lazy(
     # SQL's `IDENTIFIED BY "x"`, after blanks, a tab or a line break (commands._sql_parts)
     r"|\"(?<=[Yy\s]\s\")"
     r"|\"(?<=\(\")|\"(?<=\([ \t]\")"  # a call's quoted argument, `define("AUTH_KEY", "x")` (_QUOTED_PAIR)
-    r"|\\\"(?<=\(\\\")"  # and in escaped quotes, in a quoted program (`getenv(\"K\", \"x\")`: hunt 267 F2)
+    # and in escaped quotes, in a quoted program (`getenv(\"K\", \"x\")`: hunt 267 F2; `define( \"K\"`: 270 F4)
+    r"|\\\"(?<=\(\\\")|\\\"(?<=\([ \t]\\\")"
     rf"|{_MORE_HINT_PATTERN}"
     # a single quote: SQL's `PASSWORD 'x'` and `IDENTIFIED BY 'x'`, a JSON object in `'{...}'`
     # (a branch for `password` in any case would start at common letters)
@@ -1233,15 +1234,14 @@ def parts_in(
         if not kept or part.start >= kept[-1].end:
             kept.append(part)
         elif part.end > kept[-1].end and (
-            part.start > kept[-1].start
-            or part.kind == kept[-1].kind
-            or (part.kind == "assignment" and kept[-1].kind == "token")
+            part.start > kept[-1].start or part.kind == kept[-1].kind or "token" in (part.kind, kept[-1].kind)
         ):
             # a find that starts inside another and runs past it: both are secret, so all of it;
             # also one of the same kind at the same place (`- DB_PASSWORD=correct horse battery`:
-            # the word, and the item's whole value), or a secret name's value that starts with a
-            # token (`S3_PASSWORD=AKIA...:x`: hunt 267 F1); not a less telling one (a query's
-            # `?password=x#frag`, the `#frag` past the value: the sort puts the query's first)
+            # the word, and the item's whole value), or any secret that starts with a token
+            # (`S3_PASSWORD=AKIA...:x`, `-a AKIA...:x`: hunts 267 F1, 270 F2); not a less telling
+            # one (a query's `?password=x#frag`, the `#frag` past the value: the sort puts the
+            # query's first)
             kept[-1] = kept[-1]._replace(end=part.end)
     return kept
 
@@ -3786,6 +3786,7 @@ def _secrets_under(
                     or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
                     or (isinstance(value, str) and "imp" in value and _IMP.search(value))
                     or (isinstance(value, str) and "mc" in value and _MC_ADMIN.search(value))
+                    or (isinstance(value, str) and ("env" in value or "ENV" in value))  # (hunt 270 F1)
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _unhinted(value))  # a heredoc's `.netrc` (hunt 162 F4)...
                     or (key[:1] in "cCaA" and bool(_program_keys(node, (key,))))  # _entrypoint_of

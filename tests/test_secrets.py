@@ -4842,3 +4842,24 @@ def test_hunt_267s_review_of_hunt_264s_fixes() -> None:
     program = "node -e \"c = {password: process.env.PW?.replace(/\\\\\\/g, '/') || readFile('/run/s #1') || "
     program += "'Zq9Kf83Lm', apiKey: process.env.K || 'Lm72Xs9q'}; go(c)\""
     assert shown(program) == ["Zq9Kf83Lm", "Lm72Xs9q"]
+
+
+def test_hunt_270s_review_of_hunt_267s_fixes() -> None:
+    # F2: any secret that starts with a token's shape is starred whole, not the token alone
+    assert shown("redis-cli -a sk_live_51HabcdefghijklmnopQRSTuv:Zq9Kf83Lm ping") == [
+        "sk_live_51HabcdefghijklmnopQRSTuv:Zq9Kf83Lm"
+    ]
+    default = shown('app --s3 "${S3_SECRET:-AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMIK7MDENGbPxRfiCYZq9Kf83Lm}"')
+    assert default == ["AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMIK7MDENGbPxRfiCYZq9Kf83Lm"]
+    # F4: an escaped call argument after a blank
+    assert shown('echo "define( \\"AUTH_KEY\\", \\"Zq9Kf83Lm\\" );" >> keys.php') == ["Zq9Kf83Lm"]
+
+
+def test_a_value_whose_only_hint_is_an_environment_read_is_read_in_a_file() -> None:
+    # hunt 270 F1: the file's walk had its own copy of the hint test, without the `env` one
+    from nexlayer_lint.engine import lint
+    from tests.conftest import CLEAN
+
+    text = CLEAN + "      vars:\n        DB-SETUP: 'connect({password: process.env.DB_PASSWORD || \"Zq9Kf83Lm\"})'\n"
+    result = lint(text)
+    assert [d.code for d in result.diagnostics if d.code == "NX213"] == ["NX213"]

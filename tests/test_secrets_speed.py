@@ -527,6 +527,12 @@ WORST = {
         "",
         [],
     ),
+    # hunt 270 F3: each command of a comment read to the next blank for a `sudo` (256 KB: 25 s)
+    "a comment of 30,000 here-strings with env": (
+        VARS + ' + "        LOG: debug  # " + \'a<<<b-c;\' * 30_000 + " env\\n"',
+        "",
+        [],
+    ),
     # found by fuzzing: a secret of 4,000 words that share their first characters, repeated by
     # an alias, hidden in 4,000 messages (the hider compared each word at each place)
     "4,000 hidden words that share a prefix": (
