@@ -51,7 +51,10 @@ def write_over(path: str, data: bytes, info: os.stat_result, keep_links: bool = 
     not have, when it cannot be renamed over (_IN_PLACE_ERRORS), or, with `keep_links`, when it
     has other names (hard links: a fixed file's other names are fixed too; a report's are not
     written through, as one may be a deployment file: hunt 271 F5)."""
-    if (keep_links and info.st_nlink > 1) or not _may_give(info.st_uid, info.st_gid):
+    if not keep_links and info.st_nlink > 1:  # replaced, or not written at all (hunt 272 F1)
+        replace_file(path, data, stat.S_IMODE(info.st_mode))
+        return
+    if info.st_nlink > 1 or not _may_give(info.st_uid, info.st_gid):
         overwrite_file(path, data)
         return
     try:

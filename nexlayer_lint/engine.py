@@ -493,7 +493,9 @@ def _diagnose(
     # own it may need them: hunt 129 F1)
     later_from = next((p.span.line for p in problems if p.code == "NX003" and p.span), None) if directives else None
     if later_from is not None and document is not None and (markers := secrets.document_markers(document)):
-        later_from = min(later_from, bisect.bisect_right(document.line_starts, markers[0]))
+        marker_line = bisect.bisect_right(document.line_starts, markers[0])
+        # (a comment on the `...` line is still the first document's: hunt 272 F2)
+        later_from = min(later_from, marker_line + document.text.startswith("...", markers[0]))
     if directives:
         kept_ids = {
             id(d) for d in suppress.apply(located, directives, choices.chosen, spread, later_from=later_from)[0]

@@ -980,3 +980,12 @@ def test_a_later_documents_directive_does_not_quiet_the_first_documents_nx099(pr
     stale = UNPINNED.replace("servicePorts: [80]", "servicePorts: [80]  # nexlayer-lint: disable=NX201")
     (project / "nexlayer.yaml").write_text(stale + "---\n# nexlayer-lint: disable-file=NX099,NX003\nx: 1\n")
     assert codes_via_cli("--severity", "NX099=error") == (1, [("NX215", "warning"), ("NX099", "error")])
+
+
+def test_a_directive_on_the_first_documents_end_marker_is_the_first_documents(project: Path) -> None:
+    # hunt 272 F2: on the `...` line, a stale directive was taken for the later document's and
+    # neither applied nor reported unused
+    pinned = UNPINNED.replace("image: nginx", "image: nginx:1.27")
+    text = pinned + "... # nexlayer-lint: disable=NX215\n--- # nexlayer-lint: disable-file=NX003\nx: 1\n"
+    (project / "nexlayer.yaml").write_text(text)
+    assert codes_via_cli("--severity", "NX099=error") == (1, [("NX099", "error")])

@@ -180,6 +180,24 @@ def test_a_hard_linked_report_is_replaced_and_its_other_names_keep_their_text(pr
     assert json.loads((project / "out.json").read_text())["files"][0]["path"] == "nexlayer.yaml"
 
 
+def test_a_hard_linked_report_that_cannot_be_replaced_is_not_written_through(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hunt 272 F1: in a folder the run may not write, the report was written in place, through
+    # the link, over a deployment file
+    (project / "b").mkdir()
+    (project / "b" / "nexlayer.yaml").write_text(ERRORS)
+    os.link(project / "b" / "nexlayer.yaml", project / "out.json")
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError(errno.EACCES, "Permission denied", target)
+
+    monkeypatch.setattr(output_file.os, "replace", refuse)
+    outcome = check("--format", "json", "-o", "out.json")
+    assert outcome.exit_code == 2 and "Permission denied" in outcome.output
+    assert (project / "b" / "nexlayer.yaml").read_text() == ERRORS and _leftovers(project) == []
+
+
 def test_a_folder_that_cannot_be_made_is_an_error(project: Path) -> None:
     outcome = check("-o", "nexlayer.yaml/out.txt")  # a file stands where the folder would go
     assert outcome.exit_code == 2
