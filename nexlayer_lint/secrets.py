@@ -2308,23 +2308,33 @@ class _OpenRead(NamedTuple):
 
 
 def _keyed_env_read_parts(text: str) -> list[Part]:
-    """The fallbacks of the environment reads that set a secret-named key of an object: given in
-    the read's call (`os.getenv("K", "x")`) or chained after it in its entry (`|| 'x'`, `||
-    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each key is
-    read from its own place, whatever an earlier entry was read as (hunts 262 F2, 263 F2): the
-    text up to the next secret key is read for this key, and an entry cut there inside its own
-    brackets is read on after that key's entry ends (_OpenRead). Each character is read for one
-    key (linear)."""
+    """The fallbacks of the environment reads that set a secret-named key of an object, or that
+    read a secret-named variable wherever they are (`jwt.sign(p, process.env.JWT_SECRET ||
+    'x')`: hunt 273 F2): given in the read's call (`os.getenv("K", "x")`) or chained after it in
+    its entry (`|| 'x'`, `|| readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt
+    257 F7). Each key (or read) is read from its own place, whatever an earlier entry was read as
+    (hunts 262 F2, 263 F2): the text up to the next one is read for it, and an entry cut there
+    inside its own brackets is read on after that one's entry ends (_OpenRead). Each character
+    is read for one key (linear)."""
     found: list[Part] = []
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
-    keys = [keyed for keyed in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(_key_name(keyed))]
+    # (where it starts, where its read starts, the secret's name)
+    keys = [
+        (k.start(), k.end(), _key_name(k)) for k in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(_key_name(k))
+    ]
+    read_by_key = {read_from for _, read_from, _ in keys}
+    named = [
+        (r.start(), r.start(), _read_name(r))
+        for r in _NAMED_ENV_READ.finditer(text)
+        if r.start() not in read_by_key and not _TERNARY_BRANCH.match(text, r.end())
+    ]
+    keys = sorted(keys + [read for read in named if is_secret_var_name(read[2])])
     cut: list[_OpenRead] = []  # innermost last
-    for at, keyed in enumerate(keys):
-        stop = keys[at + 1].start() if at + 1 < len(keys) else len(text)
-        pos, still_open = keyed.start(), None
-        read = _ENV_READ.match(text, keyed.end(), stop)
+    for at, (start, read_from, name) in enumerate(keys):
+        stop = keys[at + 1][0] if at + 1 < len(keys) else len(text)
+        pos, still_open = start, None
+        read = _ENV_READ.match(text, read_from, stop)
         if read is not None:
-            name = _key_name(keyed)
             if text.startswith("(", read.end()):  # a call _ENV_READ does not hold: `f("db")` in it (hunt 259 F5)
                 pos, still_open = _read_on(text, _OpenRead(name, True, 0), read.end() + 1, stop, unclosed, found)
             else:
@@ -2339,6 +2349,26 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
 
 def _key_name(keyed: re.Match[str]) -> str:
     return keyed.group(1) or keyed.group(2) or keyed.group(3)
+
+
+# an environment read and the name it reads (`process.env.JWT_SECRET`, `process.env["K"]`,
+# `os.environ.get("K"`, `getenv('K'`, `ENV["K"]`)
+_NAMED_ENV_READ = lazy(
+    r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env)(?:\.([A-Za-z_][A-Za-z0-9_]{0,127})"
+    r"|\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
+    r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get)\([ \t]*\\?['\"]"
+    r"([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
+    r"|(?:os\.environ|ENV)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
+)
+
+
+# a read that is a conditional's first branch (`c ? process.env.API_TOKEN : process.env.M || 'x'`):
+# what follows the `:` is the other branch's, no fallback of this read
+_TERNARY_BRANCH = lazy(r"(?:\([^()\n]{0,512}\))?[ \t]*:(?!:)")
+
+
+def _read_name(read: re.Match[str]) -> str:
+    return read.group(1) or read.group(2) or read.group(3) or read.group(4)
 
 
 def _read_on(
@@ -4715,17 +4745,19 @@ _PROGRAM_READ = 512
 
 
 def _with_parts(parts: list[Part], added: list[Part]) -> list[Part]:
-    """`parts` and those of `added` that none of them overlaps, in order."""
+    """`parts` and `added` together, in order: where two overlap, the first (its kind and label)
+    runs to the end of both, as both are secret (a reading with the program in front saw all of
+    `-u admin:ghp_....x` where the word alone gave the token: hunt 273 F1)."""
     if not added:
         return parts
-    # both runs are in order and without overlaps: one pass finds the parts an added one meets
-    kept, i = [], 0
-    for new in added:
-        while i < len(parts) and parts[i].end <= new.start:
-            i += 1
-        if i == len(parts) or parts[i].start >= new.end:
-            kept.append(new)
-    return sorted(parts + kept, key=lambda part: part.start)
+    merged: list[Part] = []
+    for part in sorted(parts + added, key=lambda part: (part.start, -part.end)):
+        if merged and part.start < merged[-1].end:
+            if part.end > merged[-1].end:
+                merged[-1] = merged[-1]._replace(end=part.end)
+        else:
+            merged.append(part)
+    return merged
 
 
 _COMMAND_KEYS = ("command", "args", "entrypoint")

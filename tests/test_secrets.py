@@ -4863,3 +4863,26 @@ def test_a_value_whose_only_hint_is_an_environment_read_is_read_in_a_file() -> N
     text = CLEAN + "      vars:\n        DB-SETUP: 'connect({password: process.env.DB_PASSWORD || \"Zq9Kf83Lm\"})'\n"
     result = lint(text)
     assert [d.code for d in result.diagnostics if d.code == "NX213"] == ["NX213"]
+
+
+def test_hunt_273s_review_of_hunt_270s_fixes() -> None:
+    # F2: an environment read of a secret-named variable, given straight to a call
+    assert shown("jwt.sign(payload, process.env.JWT_SECRET || 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown('db.connect(process.env.DB_PASSWORD || "Zq9Kf83Lm")') == ["Zq9Kf83Lm"]
+    assert shown('connect(os.environ.get("DB_PASSWORD") or "Zq9Kf83Lm")') == ["Zq9Kf83Lm"]
+    assert shown("host: process.env.DB_PASSWORD || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]  # under a public key
+    assert shown('connect(process.env.DB_HOST || "localhost")') == []
+
+
+def test_a_programs_reading_of_a_secret_extends_the_words_own() -> None:
+    # hunt 273 F1: read alone, the word gave the token; with its program in front, all of it; the
+    # longer reading was dropped for overlapping the shorter
+    from nexlayer_lint.engine import lint
+    from tests.conftest import CLEAN
+
+    token = "ghp_" + "a" * 36
+    text = CLEAN.replace(
+        "path: /\n", f'path: /\n      entrypoint: curl\n      command: "-u admin:{token}.Zq9Kf83Lm h"\n', 1
+    )
+    result = lint(text)
+    assert "Zq9Kf83Lm" not in result.masked_text and token not in result.masked_text
