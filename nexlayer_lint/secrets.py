@@ -1170,6 +1170,7 @@ def parts_in(
         found += _hcl_variable_parts(text)  # (the known list's Terraform default)
     if "env" in text or "ENV" in text:
         found += _keyed_env_read_parts(text)
+        found += _named_env_read_parts(text)
     if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
         found += _written_entry_parts(text)
     if "-" in text or "'" in text or any(hint in text for hint in _COMMAND_HINTS) or SQL_DOUBLE_QUOTE.search(text):
@@ -2308,27 +2309,19 @@ class _OpenRead(NamedTuple):
 
 
 def _keyed_env_read_parts(text: str) -> list[Part]:
-    """The fallbacks of the environment reads that set a secret-named key of an object, or that
-    read a secret-named variable wherever they are (`jwt.sign(p, process.env.JWT_SECRET ||
-    'x')`: hunt 273 F2): given in the read's call (`os.getenv("K", "x")`) or chained after it in
-    its entry (`|| 'x'`, `|| readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt
-    257 F7). Each key (or read) is read from its own place, whatever an earlier entry was read as
-    (hunts 262 F2, 263 F2): the text up to the next one is read for it, and an entry cut there
-    inside its own brackets is read on after that one's entry ends (_OpenRead). Each character
-    is read for one key (linear)."""
+    """The fallbacks of the environment reads that set a secret-named key of an object: given in
+    the read's call (`os.getenv("K", "x")`) or chained after it in its entry (`|| 'x'`, `||
+    readSecret() || 'x'`), not a later entry's (`, "host": "db"`: hunt 257 F7). Each key is
+    read from its own place, whatever an earlier entry was read as (hunts 262 F2, 263 F2): the
+    text up to the next secret key is read for this key, and an entry cut there inside its own
+    brackets is read on after that key's entry ends (_OpenRead). Each character is read for one
+    key (linear)."""
     found: list[Part] = []
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
     # (where it starts, where its read starts, the secret's name)
     keys = [
         (k.start(), k.end(), _key_name(k)) for k in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(_key_name(k))
     ]
-    read_by_key = {read_from for _, read_from, _ in keys}
-    named = [
-        (r.start(), r.start(), _read_name(r))
-        for r in _NAMED_ENV_READ.finditer(text)
-        if r.start() not in read_by_key and not _TERNARY_BRANCH.match(text, r.end())
-    ]
-    keys = sorted(keys + [read for read in named if is_secret_var_name(read[2])])
     cut: list[_OpenRead] = []  # innermost last
     for at, (start, read_from, name) in enumerate(keys):
         stop = keys[at + 1][0] if at + 1 < len(keys) else len(text)
@@ -2362,9 +2355,29 @@ _NAMED_ENV_READ = lazy(
 )
 
 
-# a read that is a conditional's first branch (`c ? process.env.API_TOKEN : process.env.M || 'x'`):
-# what follows the `:` is the other branch's, no fallback of this read
-_TERNARY_BRANCH = lazy(r"(?:\([^()\n]{0,512}\))?[ \t]*:(?!:)")
+# a literal given right after an environment read as its fallback: `|| 'x'`, `?? 'x'`, `or 'x'`
+# (past the `)` of `os.environ.get("K")`); not one after a condition or a comparison (`? 'a'`,
+# `else 'x'`, `is not None or 'x'`, `=== 'x'`: hunt 274 F2)
+_RIGHT_AFTER_READ = lazy(r"\)?[ \t]*(?:\|\||\?\?|(?<=[ \t])or(?=[ \t]))[ \t]*(\\?['\"`])")
+
+
+def _named_env_read_parts(text: str) -> list[Part]:
+    """The fallbacks given right after an environment read of a secret-named variable, wherever
+    it is (`jwt.sign(p, process.env.JWT_SECRET || 'x')`, `connect(os.environ.get("DB_PASSWORD")
+    or "x")`: hunt 273 F2), each to its close on its line. Apart from the keyed reads, so that a
+    read inside another's chain (in a template, `${process.env.X}`) cuts none (hunt 274 F1)."""
+    found: list[Part] = []
+    for read in _NAMED_ENV_READ.finditer(text):
+        if not is_secret_var_name(name := _read_name(read)):
+            continue
+        fallback = _RIGHT_AFTER_READ.match(text, read.end())
+        if fallback is None:
+            continue
+        line_end = text.find("\n", fallback.end())
+        close = _literal_close(text, fallback.end(), fallback.group(1), len(text) if line_end < 0 else line_end)
+        if close > fallback.end():
+            found += literal_parts(text, fallback.end(), close, "assignment", name)
+    return found
 
 
 def _read_name(read: re.Match[str]) -> str:

@@ -4886,3 +4886,14 @@ def test_a_programs_reading_of_a_secret_extends_the_words_own() -> None:
     )
     result = lint(text)
     assert "Zq9Kf83Lm" not in result.masked_text and token not in result.masked_text
+
+
+def test_hunt_274s_review_of_hunt_273s_fix() -> None:
+    # F1 (my regression): a read inside a template in a keyed read's chain cut that chain
+    assert "Zq9Kf83Lm" in "".join(shown("token: process.env.API_TOKEN || `${process.env.CLIENT_SECRET}:Zq9Kf83Lm`"))
+    python = '"password": os.environ.get("DB_PASSWORD") or f"{os.environ[\'ADMIN_PASSWORD\']}" or "Zq9Kf83Lm"'
+    assert shown(python)[-1] == "Zq9Kf83Lm"
+    # F2 (my regression): a secret-named read as a condition or in a comparison has no fallback
+    assert shown("'...' if os.environ.get('API_KEY') else 'API key missing, demo mode'") == []
+    assert shown("process.env.API_KEY ? 'live' : process.env.NODE_ENV || 'development'") == []
+    assert shown("os.environ.get('AUTH_TOKEN') is not None or '--auth' in sys.argv") == []
