@@ -2355,10 +2355,19 @@ _NAMED_ENV_READ = lazy(
 )
 
 
-# a literal given right after an environment read as its fallback: `|| 'x'`, `?? 'x'`, `or 'x'`
-# (past the `)` of `os.environ.get("K")`); not one after a condition or a comparison (`? 'a'`,
-# `else 'x'`, `is not None or 'x'`, `=== 'x'`: hunt 274 F2)
-_RIGHT_AFTER_READ = lazy(r"\)?[ \t]*(?:\|\||\?\?|(?<=[ \t])or(?=[ \t]))[ \t]*(\\?['\"`])")
+# a literal given right after an environment read as its fallback: `|| 'x'`, `?? 'x'`, `or 'x'`,
+# `||= 'x'`, past the rest of the read's call (`os.getenv("K", "") or 'x'`) and methods called on
+# it (`?.trim() || 'x'`: hunt 275 F1); not one after a condition or a comparison (`? 'a'`, `else
+# 'x'`, `is not None or 'x'`: hunt 274 F2)
+_RIGHT_AFTER_READ = lazy(
+    r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*"
+    r"[ \t]*(?:\|\|=?|\?\?=?|(?<=[ \t])or(?=[ \t]))[ \t]*(\\?['\"`])"
+)
+_CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?\)")  # the rest of a read's call (`, "")`)
+# a read that is negated, a condition (`not os.getenv("K") or '--mock' in argv`, `!process.env.K
+# || ...`), and a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
+_NEGATED = lazy(r"(?:!|(?<![\w.])not[ \t]+)$")
+_COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
 
 
 def _named_env_read_parts(text: str) -> list[Part]:
@@ -2370,12 +2379,16 @@ def _named_env_read_parts(text: str) -> list[Part]:
     for read in _NAMED_ENV_READ.finditer(text):
         if not is_secret_var_name(name := _read_name(read)):
             continue
-        fallback = _RIGHT_AFTER_READ.match(text, read.end())
-        if fallback is None:
+        after = read.end()
+        if read.group(3) is not None:  # a call: `os.environ.get("K"` then its `)`
+            rest = _CALL_REST.match(text, after)
+            after = after if rest is None else rest.end()
+        fallback = _RIGHT_AFTER_READ.match(text, after)
+        if fallback is None or _NEGATED.search(text, max(0, read.start() - 8), read.start()):
             continue
         line_end = text.find("\n", fallback.end())
         close = _literal_close(text, fallback.end(), fallback.group(1), len(text) if line_end < 0 else line_end)
-        if close > fallback.end():
+        if close > fallback.end() and not _COMPARED.match(text, close + len(fallback.group(1))):
             found += literal_parts(text, fallback.end(), close, "assignment", name)
     return found
 

@@ -4897,3 +4897,13 @@ def test_hunt_274s_review_of_hunt_273s_fix() -> None:
     assert shown("'...' if os.environ.get('API_KEY') else 'API key missing, demo mode'") == []
     assert shown("process.env.API_KEY ? 'live' : process.env.NODE_ENV || 'development'") == []
     assert shown("os.environ.get('AUTH_TOKEN') is not None or '--auth' in sys.argv") == []
+
+
+def test_hunt_275s_review_of_hunt_274s_fix() -> None:
+    # F1: a fallback past the read's call, a method called on it, or `||=`
+    assert shown("connect(os.getenv('DB_PASSWORD', '') or 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("jwt.sign(p, process.env.JWT_SECRET?.trim() || 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("process.env.API_KEY ||= 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    # F2 (my regression): a negated read is a condition, a compared literal no fallback
+    assert shown("if not os.getenv('OPENAI_API_KEY') or '--mock' in sys.argv: pass") == []
+    assert shown("if (!process.env.API_KEY || 'demo' === mode) x()") == []
