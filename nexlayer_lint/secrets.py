@@ -2363,11 +2363,25 @@ _RIGHT_AFTER_READ = lazy(
     r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*"
     r"[ \t]*(?:\|\|=?|\?\?=?|(?<=[ \t])or(?=[ \t]))[ \t]*(\\?['\"`])"
 )
-_CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?\)")  # the rest of a read's call (`, "")`)
-# a read that is negated, a condition (`not os.getenv("K") or '--mock' in argv`, `!process.env.K
-# || ...`), and a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
-_NEGATED = lazy(r"(?:!|(?<![\w.])not[ \t]+)$")
+# the rest of a read's call (`, "")`), or the `)` of a call the read is given to (`String(process.env.K)
+# || 'x'`: hunt 276 F2)
+_CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?\)")
+_ONE_CLOSE = lazy(r"[ \t]*\)")
+# a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
 _COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
+# what makes a read a condition, right before it: negated or made a boolean (hunt 275 F2)
+_CONDITIONS = ("!", "!(", "not ", "not (", "Boolean(", "bool(")
+
+
+def _a_condition(text: str, start: int) -> bool:
+    """Whether the read at `start` is a condition (`!process.env.K`, `not os.getenv("K")`,
+    `Boolean(process.env.K)`): written right before it, so a `!` ending the line before is
+    none (hunt 276 F1), nor a word ending in `not` (`cannot `)."""
+    for word in _CONDITIONS:
+        at = start - len(word)
+        if at >= 0 and text.startswith(word, at):
+            return word[0] == "!" or at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.")
+    return False
 
 
 def _named_env_read_parts(text: str) -> list[Part]:
@@ -2380,11 +2394,11 @@ def _named_env_read_parts(text: str) -> list[Part]:
         if not is_secret_var_name(name := _read_name(read)):
             continue
         after = read.end()
-        if read.group(3) is not None:  # a call: `os.environ.get("K"` then its `)`
-            rest = _CALL_REST.match(text, after)
-            after = after if rest is None else rest.end()
+        # a call's rest (`os.environ.get("K"` then `, "")`), or the `)` of a call it is given to
+        rest = (_CALL_REST if read.group(3) is not None else _ONE_CLOSE).match(text, after)
+        after = after if rest is None else rest.end()
         fallback = _RIGHT_AFTER_READ.match(text, after)
-        if fallback is None or _NEGATED.search(text, max(0, read.start() - 8), read.start()):
+        if fallback is None or _a_condition(text, read.start()):
             continue
         line_end = text.find("\n", fallback.end())
         close = _literal_close(text, fallback.end(), fallback.group(1), len(text) if line_end < 0 else line_end)

@@ -4907,3 +4907,14 @@ def test_hunt_275s_review_of_hunt_274s_fix() -> None:
     # F2 (my regression): a negated read is a condition, a compared literal no fallback
     assert shown("if not os.getenv('OPENAI_API_KEY') or '--mock' in sys.argv: pass") == []
     assert shown("if (!process.env.API_KEY || 'demo' === mode) x()") == []
+
+
+def test_hunt_276s_review_of_hunt_275s_fix() -> None:
+    # F1 (my regression): a `!` ending the line before is no negation of the next line's read
+    assert shown('# never commit real keys!\nos.environ.get("JWT_SECRET") or "Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown("// local dev only!\nprocess.env.JWT_SECRET ||= 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    # F2 (my regression): a read given to a call (or in brackets), then its fallback
+    assert shown("(process.env.JWT_SECRET) || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("String(process.env['DB_PASSWORD']) || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("str(os.environ['DB_PASSWORD']) or 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("Boolean(process.env.API_KEY) || 'demo mode'") == []  # (a condition)
