@@ -2395,7 +2395,9 @@ def _named_env_read_parts(text: str) -> list[Part]:
             continue
         after = read.end()
         # a call's rest (`os.environ.get("K"` then `, "")`), or the `)` of a call it is given to
-        rest = (_CALL_REST if read.group(3) is not None else _ONE_CLOSE).match(text, after)
+        # (each pattern named at its `match`: tests/test_regex_worst_cases.py tries them so)
+        call = read.group(3) is not None
+        rest = _CALL_REST.match(text, after) if call else _ONE_CLOSE.match(text, after)
         after = after if rest is None else rest.end()
         fallback = _RIGHT_AFTER_READ.match(text, after)
         if fallback is None or _a_condition(text, read.start()):
