@@ -3854,11 +3854,8 @@ def _secrets_under(
                 if (
                     child != PLAIN
                     or isinstance(value, (dict, list))
-                    # (_hinted, written out: asked of every string of a file, where a call costs)
-                    or (isinstance(value, str) and (_HINT.search(value) or _OBJECT_START.match(value)))
-                    or (isinstance(value, str) and "imp" in value and _IMP.search(value))
-                    or (isinstance(value, str) and "mc" in value and _MC_ADMIN.search(value))
-                    or (isinstance(value, str) and ("env" in value or "ENV" in value))  # (hunt 270 F1)
+                    # (_hinted itself: a copy written out to save a call missed its `env` test, hunt 270 F1)
+                    or (isinstance(value, str) and (_hinted(value) or _OBJECT_START.match(value)))
                     or (isinstance(value, str) and _pasted(value) and _under_vars(path))
                     or (isinstance(value, str) and _unhinted(value))  # a heredoc's `.netrc` (hunt 162 F4)...
                     or (key[:1] in "cCaA" and bool(_program_keys(node, (key,))))  # _entrypoint_of
