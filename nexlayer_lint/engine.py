@@ -494,8 +494,9 @@ def _diagnose(
     later_from = next((p.span.line for p in problems if p.code == "NX003" and p.span), None) if directives else None
     if later_from is not None and document is not None and (markers := secrets.document_markers(document)):
         marker_line = bisect.bisect_right(document.line_starts, markers[0])
-        # (a comment on the `...` line is still the first document's: hunt 272 F2)
-        later_from = min(later_from, marker_line + document.text.startswith("...", markers[0]))
+        if document.text.startswith("...", markers[0]):
+            marker_line += 1  # a comment on the `...` line is still the first document's (hunt 272 F2)
+        later_from = min(later_from, marker_line)
     if directives:
         kept_ids = {
             id(d) for d in suppress.apply(located, directives, choices.chosen, spread, later_from=later_from)[0]
