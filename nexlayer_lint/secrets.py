@@ -1120,9 +1120,15 @@ def _hinted(text: str) -> bool:
     read, which a secret key may be set to: _keyed_env_read_parts, hunt 267 F2)."""
     if _HINT.search(text) is not None or ("imp" in text and _IMP.search(text) is not None):
         return True
-    if "env" in text or "ENV" in text:  # (not in _HINT: branches starting with common letters slow it)
+    if _may_read_env(text):  # (not in _HINT: branches starting with common letters slow it)
         return True
     return "mc" in text and _MC_ADMIN.search(text) is not None
+
+
+def _may_read_env(text: str) -> bool:
+    """Whether `text` may hold an environment read (_ENV_READS): `process.env`, `ENV[`, .NET's
+    `Environment.`, PHP's `$_SERVER[`."""
+    return "env" in text or "ENV" in text or "Env" in text or "_SERVER" in text
 
 
 # MinIO's `mc admin user add ALIAS USER SECRET`, which holds no other hint (hunt 204 F4)
@@ -1168,7 +1174,7 @@ def parts_in(
         found += _directive_parts(text)
     if "variable" in text and "default" in text:
         found += _hcl_variable_parts(text)  # (the known list's Terraform default)
-    if "env" in text or "ENV" in text:
+    if _may_read_env(text):
         found += _keyed_env_read_parts(text)
         found += _named_env_read_parts(text)
     if (": " in text or ":\t" in text) and ("'" in text or '"' in text or "\\n" in text):
@@ -2191,7 +2197,8 @@ class _WrittenOut:
 # what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
 _ENV_READS = (
     *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
-    *("Deno.env.get(", "import.meta.env."),
+    *("Deno.env.get(", "import.meta.env.", "process.env?.", "Bun.env.", "Environment.GetEnvironmentVariable("),
+    *("$_ENV[", "$_SERVER["),
 )
 # a Terraform expression naming a value: a variable, a local, a module's or a resource's attribute
 _HCL_ROOTS = ("var.", "local.", "module.", "data.", "each.", "self.", "random_", "tls_private_key.")
@@ -2271,6 +2278,11 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
     return found
 
 
+# where a literal opens: its quote, maybe escaped in a quoted program (`\\"x\\"`), after Python's
+# string prefix if any (`or f"x"`, `or r'x'`)
+_LITERAL_OPENS = r"(?:[rRbBuUfF]{1,2}(?=\\?['\"]))?(\\?['\"`])"
+
+
 # an object's key set to an environment read (`password: process.env.DB_PASSWORD || 'x',` on its
 # own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`, `password:
 # process.env['DB_PASSWORD']`: hunt 257 F3)
@@ -2280,12 +2292,12 @@ _KEYED_ENV_READ = lazy(
     # (and a key in escaped quotes, in a quoted program: `\\"password\\": os.getenv(...)`, hunt 264 F3)
     r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127})"""
     r"""|\\["']([A-Za-z_][A-Za-z0-9_.-]{0,127})\\["'])[ \t]*:[ \t]*"""
-    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env[.\[]|ENV\[|ENV\.fetch\(|System\.getenv\(|Deno\.env\.get\("
-    r"|import\.meta\.env[.\[])"
+    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env(?:\?\.|[.\[])|ENV\[|ENV\.fetch\(|System\.getenv\("
+    r"|Deno\.env\.get\(|import\.meta\.env[.\[]|Bun\.env[.\[]|Environment\.GetEnvironmentVariable\()"
 )
 # a literal chained after a value (`|| 'x'`, `?? "x"`, `or 'x'`, a conditional's `else 'x'`), its
 # quote maybe escaped in a quoted program
-_CHAINED_LITERAL = lazy(r"(?:\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(\\?['\"`])")
+_CHAINED_LITERAL = lazy(rf"(?:\|\||\?\?|\?:|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*{_LITERAL_OPENS}")
 # what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line
 # break, a comment (`# ...`, `// ...` after a blank, as _CODE_MARK reads one: hunt 259 F3)
 _ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])|(?<=[(,=:|&?!])[ \t]{0,8}/(?![/*])")
@@ -2347,11 +2359,11 @@ def _key_name(keyed: re.Match[str]) -> str:
 # an environment read and the name it reads (`process.env.JWT_SECRET`, `process.env["K"]`,
 # `os.environ.get("K"`, `getenv('K'`, `ENV["K"]`)
 _NAMED_ENV_READ = lazy(
-    r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env)(?:\.([A-Za-z_][A-Za-z0-9_]{0,127})"
-    r"|\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
-    r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get)\([ \t]*\\?['\"]"
-    r"([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
-    r"|(?:os\.environ|ENV)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
+    r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env|Bun\.env)(?:\??\.([A-Za-z_][A-Za-z0-9_]{0,127})"
+    r"|(?:\?\.)?\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
+    r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get"
+    r"|Environment\.GetEnvironmentVariable)\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
+    r"|(?:os\.environ|ENV|\$_ENV|\$_SERVER)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
 )
 
 
@@ -2361,7 +2373,7 @@ _NAMED_ENV_READ = lazy(
 # 'x'`, `is not None or 'x'`: hunt 274 F2)
 _RIGHT_AFTER_READ = lazy(
     r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*"
-    r"[ \t]*(?:\|\|=?|\?\?=?|(?<=[ \t])or(?=[ \t]))[ \t]*(\\?['\"`])"
+    rf"[ \t]*(?:\|\|=?|\?\?=?|\?:|(?<=[ \t])or(?=[ \t]))[ \t]*{_LITERAL_OPENS}"
 )
 # the rest of a read's call (`, "")`), or the `)` of a call the read is given to (`String(process.env.K)
 # || 'x'`: hunt 276 F2)
@@ -2553,12 +2565,17 @@ def _hcl_block_end(text: str, start: int, stop: int) -> int:
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
 _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
-    r"|import\.meta\.env)(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
+    r"|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER)"
+    # (`process.env?.X`, `?.["X"]`: the environment's own optional access, not a method's later)
+    r"(?:\?\.(?:[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\]))?"
+    r"(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
 )
 # a fallback given in the call (`, 'x'`, `, default="x"`) or after it (`|| 'x'`, `?? 'x'`, `or 'x'`,
 # a conditional's `else 'x'`); its quote maybe escaped, in a program in quotes (`node -e "... ||
 # \"x\""`: hunt 254 F5), then closed by the same escaped quote
-_FALLBACK = lazy(r"(?:,|\|\||\?\?|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?(\\?['\"`])")
+_FALLBACK = lazy(
+    rf"(?:,|\|\||\?\?|\?:|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?{_LITERAL_OPENS}"
+)
 
 
 def _assigned_parts(text: str) -> list[Part]:

@@ -4918,3 +4918,27 @@ def test_hunt_276s_review_of_hunt_275s_fix() -> None:
     assert shown("String(process.env['DB_PASSWORD']) || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
     assert shown("str(os.environ['DB_PASSWORD']) or 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
     assert shown("Boolean(process.env.API_KEY) || 'demo mode'") == []  # (a condition)
+
+
+def test_more_languages_environment_reads_and_fallbacks() -> None:
+    # optional chaining, Bun, .NET and PHP reads; the Elvis operator of PHP, Groovy and Kotlin;
+    # Python's string prefixes (each shown before: they were known gaps)
+    assert shown('k = process.env?.JWT_SECRET || "Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown('k = process.env?.["JWT_SECRET"] ?? "Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown('k = Bun.env.JWT_SECRET || "Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown('var p = Environment.GetEnvironmentVariable("DB_PASSWORD") ?? "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
+    assert shown('$p = $_ENV["DB_PASSWORD"] ?? "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
+    assert shown("connect($_SERVER['DB_PASSWORD'] ?: 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown('$p = getenv("DB_PASSWORD") ?: "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
+    assert shown('val p = System.getenv("DB_PASSWORD") ?: "Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown('x = os.getenv("DB_PASSWORD") or f"Zq9Kf83Lm"') == ["Zq9Kf83Lm"]
+    assert shown('PASSWORD = os.environ.get("X", r"Zq9Kf83Lm")') == ["Zq9Kf83Lm"]
+    assert shown('config = { password: process.env?.DB || "Zq9Kf83Lm" }') == ["Zq9Kf83Lm"]
+    assert shown('config = { password: Bun.env.DB ?? "Zq9Kf83Lm" }') == ["Zq9Kf83Lm"]
+    assert shown('python -c "import os; print(os.getenv(\\"API_KEY\\") or f\\"Zq9Kf83Lm\\")"') == ["Zq9Kf83Lm"]
+    # a public read's fallback, and `?:` that follows no secret, stay shown
+    assert shown('x = process.env.NODE_ENV ?: "production"') == []
+    assert shown('var h = Environment.GetEnvironmentVariable("DB_HOST") ?? "localhost";') == []
+    assert shown('a = flag ?: "public"') == []
+    # a method's optional call on a read is no part of the read: its arguments are no fallbacks
+    assert shown("c = {password: process.env.PW?.replace(/x/g, '/') || 'Zq9Kf83Lm'}") == ["Zq9Kf83Lm"]
