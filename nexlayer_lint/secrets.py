@@ -2379,6 +2379,8 @@ _RIGHT_AFTER_READ = lazy(
 # || 'x'`: hunt 276 F2)
 _CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?\)")
 _ONE_CLOSE = lazy(r"[ \t]*\)")
+# Ruby's default as a block: `ENV.fetch("K") { "x" }`, `{ |name| "x" }`
+_RUBY_BLOCK = lazy(r"[ \t]*\{[ \t]*(?:\|[^|\n]{0,64}\|[ \t]*)?(['\"])")
 # a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
 _COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
 # what makes a read a condition, right before it: negated or made a boolean (hunt 275 F2)
@@ -2412,6 +2414,8 @@ def _named_env_read_parts(text: str) -> list[Part]:
         rest = _CALL_REST.match(text, after) if call else _ONE_CLOSE.match(text, after)
         after = after if rest is None else rest.end()
         fallback = _RIGHT_AFTER_READ.match(text, after)
+        if fallback is None and call and text.startswith("ENV.fetch", read.start()):
+            fallback = _RUBY_BLOCK.match(text, after)
         if fallback is None or _a_condition(text, read.start()):
             continue
         line_end = text.find("\n", fallback.end())

@@ -4940,5 +4940,9 @@ def test_more_languages_environment_reads_and_fallbacks() -> None:
     assert shown('x = process.env.NODE_ENV ?: "production"') == []
     assert shown('var h = Environment.GetEnvironmentVariable("DB_HOST") ?? "localhost";') == []
     assert shown('a = flag ?: "public"') == []
+    # Ruby's default given as a block
+    assert shown('key = ENV.fetch("SECRET_KEY_BASE") { "Zq9Kf83Lm" }') == ["Zq9Kf83Lm"]
+    assert shown('key = ENV.fetch("SECRET_KEY_BASE") { |name| "Zq9Kf83Lm" }') == ["Zq9Kf83Lm"]
+    assert shown('host = ENV.fetch("DB_HOST") { "localhost" }') == []
     # a method's optional call on a read is no part of the read: its arguments are no fallbacks
     assert shown("c = {password: process.env.PW?.replace(/x/g, '/') || 'Zq9Kf83Lm'}") == ["Zq9Kf83Lm"]
