@@ -2292,6 +2292,7 @@ _KEYED_ENV_READ = lazy(
     # (and a key in escaped quotes, in a quoted program: `\\"password\\": os.getenv(...)`, hunt 264 F3)
     r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127})"""
     r"""|\\["']([A-Za-z_][A-Za-z0-9_.-]{0,127})\\["'])[ \t]*:[ \t]*"""
+    r"(?:\r?\n[ \t]*)?"  # (the read on the next line, as a formatter lays out a long one)
     r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env(?:\?\.|[.\[])|ENV\[|ENV\.fetch\(|System\.getenv\("
     r"|Deno\.env\.get\(|import\.meta\.env[.\[]|Bun\.env[.\[]|Environment\.GetEnvironmentVariable\()"
 )

@@ -4946,3 +4946,11 @@ def test_more_languages_environment_reads_and_fallbacks() -> None:
     assert shown('host = ENV.fetch("DB_HOST") { "localhost" }') == []
     # a method's optional call on a read is no part of the read: its arguments are no fallbacks
     assert shown("c = {password: process.env.PW?.replace(/x/g, '/') || 'Zq9Kf83Lm'}") == ["Zq9Kf83Lm"]
+
+
+def test_a_keyed_read_on_the_line_after_its_key() -> None:
+    # a formatter puts a long read on the next line: still the key's (a known gap before)
+    program = 'const c = {\n  password:\n    process.env.DB_PASS_X || "Zq9Kf83Lm",\n  host: "db",\n}'
+    assert shown(program) == ["Zq9Kf83Lm"]
+    assert shown('config = {\n  "api_key":\n    os.getenv("X", "Zq9Kf83Lm")}') == ["Zq9Kf83Lm"]
+    assert shown('config = {\n  "host":\n    os.getenv("X", "localhost")}') == []
