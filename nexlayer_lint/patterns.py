@@ -65,10 +65,19 @@ def _search_function(pattern: str, trusted: bool) -> Search | str:
     return lambda text: find(text) is not None
 
 
+# The longest value the format "regex" compiles, as for a schema's own patterns (linear_regex's
+# MAX_LENGTH): regress's compile time grows with the square of a value's alternatives, and about
+# 47,000 of them (`a|a|...`, 94 KB) overflow its stack and kill the process (hunt 279 F2).
+MAX_REGEX_VALUE = 10_000
+
+
 def is_regex(instance: object) -> bool:
-    """The format "regex": whether a string is an ECMA-262 regular expression (it is never searched)."""
+    """The format "regex": whether a string is an ECMA-262 regular expression (it is never
+    searched); a longer one than MAX_REGEX_VALUE counts as none."""
     if not isinstance(instance, str):
         return True
+    if len(instance) > MAX_REGEX_VALUE:
+        return False
     try:
         regress.Regex(instance, flags="u")
     except (regress.RegressError, ValueError):  # ValueError: a lone surrogate cannot reach regress

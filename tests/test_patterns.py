@@ -156,3 +156,32 @@ def test_jsonschema_messages_come_from_ecma_matching(text: str) -> None:
         )
     )
     assert [(e.validator, list(e.absolute_path)) for e in errors] == [("pattern", ["application", "name"])]
+
+
+def test_a_long_value_is_never_compiled_as_a_regex(tmp_path: Any) -> None:
+    # regress's compile time grows with the square of the alternatives, and ~47,000 of them crash
+    # the process (hunt 279 F2): a value past the bound counts as no regex, uncompiled
+    assert is_regex("a|" * 4999 + "a") is True  # 9,999 characters: compiled, valid
+    assert is_regex("a|" * 5000 + "a") is False
+    import json
+    import subprocess
+    import sys
+
+    with_format = json.loads(schema.BUNDLED_PATH.read_text(encoding="utf-8"))
+    with_format["$defs"]["varsMapping"]["additionalProperties"]["format"] = "regex"
+    (tmp_path / "schema.json").write_text(json.dumps(with_format))
+    value = "|".join("a" for _ in range(50_000))
+    (tmp_path / "nexlayer.yaml").write_text(
+        "application:\n  name: shop\n  pods:\n    - name: web\n      image: nginx:1.27\n      path: /\n"
+        f'      servicePorts: [80]\n      vars:\n        PATTERN: "{value}"\n'
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "nexlayer_lint", "check", "--isolated", "--schema", "schema.json", "nexlayer.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1, run.stderr[-2000:]  # not -11, a segmentation fault
+    assert 'nexlayer.yaml:9:18: error NX104 var "PATTERN" of pod "web"' in run.stdout
+    assert "must be a valid regex" in run.stdout
