@@ -58,8 +58,12 @@ _ANNOTATIONS = frozenset(
     }
 )
 # A schema whose code would be longer gets none: compiling it would cost more than a second (the
-# bundled schema's is under 400 lines).
+# bundled schema's is under 400 lines, 28,000 characters). Counted in characters too: an `enum`
+# of 700,000 numbers is one line of 4.9 MB, which took 22 s and 2.2 GB to compile (hunt 279 F3).
 _MAX_LINES = 20_000
+_MAX_CHARACTERS = 1_000_000
+# and before the code is written, the items of all its `enum`s (writing each costs ~8 us)
+_MAX_ENUM_ITEMS = 20_000
 
 
 class Unsupported(Exception):
@@ -417,6 +421,7 @@ class _Generator:
         self.tuples: list[str] = []  # `_cN = (_fA, _fB, )` lines, after the functions they name
         self.refs: dict[str, str] = {}  # "#/$defs/pod" -> name of its function
         self.names = 0
+        self.enum_items = 0
         self.entry = self.callable(root, "schema")
 
     def source(self) -> str:
@@ -424,6 +429,8 @@ class _Generator:
         body = self.constants + functions + self.tuples + [f"return {self.entry}"]
         if len(body) > _MAX_LINES:
             raise Unsupported(f"a schema this large ({len(body):,} lines of code)")
+        if (size := sum(len(line) for line in body)) > _MAX_CHARACTERS:
+            raise Unsupported(f"a schema this large ({size:,} characters of code)")
         helpers = [f"{name} = helpers[{name!r}]" for name in _HELPERS]
         return "\n".join(["def build(schema, compile_pattern, helpers):", *_indent(helpers + body)]) + "\n"
 
@@ -669,6 +676,9 @@ class _Generator:
     def k_enum(self, value: Any, node: dict, schema: str, v: str, place: _Place, report: str) -> list[Group]:
         if not isinstance(value, list):
             raise Unsupported("enum is not a list")
+        self.enum_items += len(value)
+        if self.enum_items > _MAX_ENUM_ITEMS:
+            raise Unsupported(f"more than {_MAX_ENUM_ITEMS:,} enum items")
         try:
             allowed = frozenset(_scalar_key(item) for item in value)
         except NotSure:

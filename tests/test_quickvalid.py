@@ -546,6 +546,21 @@ def test_a_huge_schema_gets_no_generated_code_rather_than_a_long_compile() -> No
     assert compile_quick(huge, PATTERNS) is None
 
 
+def test_a_huge_enum_or_constant_gets_no_generated_code() -> None:
+    # one line of code can be megabytes: an enum of 700,000 numbers took 22 s and 2.2 GB to write
+    # and compile (hunt 279 F3); jsonschema judges such a schema, and agrees
+    many = {"properties": {"x": {"enum": list(range(30_000))}}}
+    with pytest.raises(Unsupported, match="more than 20,000 enum items"):
+        generated_source(many)
+    assert compile_quick(many, PATTERNS) is None
+    real = jsonschema_for(many)
+    assert real.is_valid({"x": 29_999}) and not real.is_valid({"x": 30_000})
+    long_constant = {"properties": {"x": {"const": "a" * 1_100_000}}}
+    with pytest.raises(Unsupported, match="characters of code"):
+        generated_source(long_constant)
+    assert compile_quick({"properties": {"x": {"enum": list(range(20_000))}}}, PATTERNS) is not None
+
+
 @pytest.mark.parametrize(
     ("keywords", "instances"),
     [
