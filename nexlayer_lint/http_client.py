@@ -564,6 +564,8 @@ def _once(
             size += len(chunk)
         if size > MAX_BODY:
             raise RequestError("response too large (over 5 MiB)")
+        if resp.length:  # (what the Content-Length still owes once the server closed: hunt 279 F1)
+            raise RequestError(f"incomplete response ({size:,} of {size + resp.length:,} bytes)")
         return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, b"".join(chunks), url)
     except (RequestError, _DeadlinePassed):
         raise

@@ -68,6 +68,7 @@ class Reply:
     stream: int = 0  # send this many filler bytes with no Content-Length (an oversized body)
     drip_status_line: float = 0.0  # seconds between bytes
     drip_headers: float = 0.0  # seconds between header lines
+    missing: int = 0  # declare this many more bytes than the body has, then close (a body cut short)
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -251,7 +252,7 @@ def _handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 return
             if "Content-Type" not in reply.headers and payload:
                 self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Length", str(len(payload) + reply.missing))
             self.end_headers()
             if reply.drip:
                 for i in range(len(payload)):

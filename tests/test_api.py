@@ -1097,6 +1097,11 @@ def test_redirects_share_one_deadline(fake_api, retry) -> None:
             fa.Reply(200, {"success": False, "error": "Unauthorized", "message": "Invalid API key"}),
             "success: false (Unauthorized)",
         ),
+        # hunt 279 F1: a body cut short of its Content-Length, though it parses, is no answer
+        (
+            fa.Reply(200, {"message": "Nexlayer YAML file is valid."}, missing=5000),
+            "incomplete response (43 of 5,043 bytes)",
+        ),
         (fa.oversized(), "response too large (over 5 MiB)"),
         (fa.oversized(declare_length=True), "response too large (5308416 bytes; the limit is 5 MiB)"),
         # a Content-Length int() refuses: Unicode digits, or more digits than it reads
@@ -2237,3 +2242,19 @@ def test_a_served_schemas_remote_ref_is_quoted_without_its_credentials() -> None
     ref = "https://ci:s3cr3tpwZq9@schemas.example/app.json?token=tk123Zq9"
     problem = schema_cache.schema_problem({"properties": {"a": {"$ref": ref}}})
     assert problem == 'it has a $ref to "https://schemas.example/app.json", which is not inside the schema'
+
+
+def test_a_schema_cut_short_of_its_content_length_is_neither_used_nor_cached(cli, fake_api, good_file) -> None:
+    # hunt 279 F1: a body the server closed early was used, and cached for 24 hours
+    fake_api.script("/schema", fa.Reply(200, fa.SCHEMA, {"Content-Type": "application/json"}, missing=5000))
+    result = cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(good_file))
+    report = json.loads(result.output)
+    assert report["schema"]["source"] == "bundled"
+    [diag] = report["files"][0]["diagnostics"]
+    assert diag["code"] == "NX900" and "incomplete response (" in diag["message"]
+    from nexlayer_lint import engine
+
+    engine._choose_schema.cache_clear()  # (a new run)
+    fake_api.script("/schema", fa.schema())
+    again = json.loads(cli("--schema", "remote", "--api-url", fake_api.url, "--format", "json", str(good_file)).output)
+    assert again["schema"]["source"] != "bundled" and fake_api.count("/schema") == 2  # nothing was cached
