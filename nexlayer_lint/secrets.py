@@ -1127,8 +1127,8 @@ def _hinted(text: str) -> bool:
 
 def _may_read_env(text: str) -> bool:
     """Whether `text` may hold an environment read (_ENV_READS): `process.env`, `ENV[`, .NET's
-    `Environment.`, PHP's `$_SERVER[`."""
-    return "env" in text or "ENV" in text or "Env" in text or "_SERVER" in text
+    `Environment.`, PHP's `$_SERVER[`, python-decouple's `config(`."""
+    return "env" in text or "ENV" in text or "Env" in text or "_SERVER" in text or "config(" in text
 
 
 # MinIO's `mc admin user add ALIAS USER SECRET`, which holds no other hint (hunt 204 F4)
@@ -2198,7 +2198,7 @@ class _WrittenOut:
 _ENV_READS = (
     *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
     *("Deno.env.get(", "import.meta.env.", "process.env?.", "Bun.env.", "Environment.GetEnvironmentVariable("),
-    *("$_ENV[", "$_SERVER["),
+    *("$_ENV[", "$_SERVER[", "config("),  # (python-decouple's `config('K', default='x')`)
 )
 # a Terraform expression naming a value: a variable, a local, a module's or a resource's attribute
 _HCL_ROOTS = ("var.", "local.", "module.", "data.", "each.", "self.", "random_", "tls_private_key.")
@@ -2358,41 +2358,50 @@ def _key_name(keyed: re.Match[str]) -> str:
 
 
 # an environment read and the name it reads (`process.env.JWT_SECRET`, `process.env["K"]`,
-# `os.environ.get("K"`, `getenv('K'`, `ENV["K"]`)
+# `os.environ.get("K"`, `getenv('K'`, `ENV["K"]`; python-decouple's and django-environ's
+# `config("K"`, `env("K"`, hunt 277 F1)
 _NAMED_ENV_READ = lazy(
     r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env|Bun\.env)(?:\??\.([A-Za-z_][A-Za-z0-9_]{0,127})"
     r"|(?:\?\.)?\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
     r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get"
-    r"|Environment\.GetEnvironmentVariable)\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
+    r"|Environment\.GetEnvironmentVariable|config|env(?:\.str)?)\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
     r"|(?:os\.environ|ENV|\$_ENV|\$_SERVER)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
 )
 
 
 # a literal given right after an environment read as its fallback: `|| 'x'`, `?? 'x'`, `or 'x'`,
-# `||= 'x'`, past the rest of the read's call (`os.getenv("K", "") or 'x'`) and methods called on
-# it (`?.trim() || 'x'`: hunt 275 F1); not one after a condition or a comparison (`? 'a'`, `else
-# 'x'`, `is not None or 'x'`: hunt 274 F2)
+# `||= 'x'`, Java's `.orElse("x")`, past methods called on the read (`?.trim() || 'x'`: hunt 275
+# F1), maybe on the next line as a formatter breaks a long one (hunt 277 F6); not one after a
+# condition or a comparison (`? 'a'`, `else 'x'`, `is not None or 'x'`: hunt 274 F2)
 _RIGHT_AFTER_READ = lazy(
-    r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*"
-    rf"[ \t]*(?:\|\|=?|\?\?=?|\?:|(?<=[ \t])or(?=[ \t]))[ \t]*{_LITERAL_OPENS}"
+    r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?:\|\|=?|\?\?=?|\?:|(?<=[ \t\n])or(?=[ \t])|\.orElse\()[ \t]*(?:\r?\n[ \t]*)?{_LITERAL_OPENS}"
 )
-# the rest of a read's call (`, "")`), or the `)` of a call the read is given to (`String(process.env.K)
-# || 'x'`: hunt 276 F2)
-_CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?\)")
+# the rest of a read's call (`, "")`, `, default="x")`), and the `)` of a call or group the read is
+# given to (`String(process.env.K) || 'x'`: hunt 276 F2; `str(os.getenv('K')) or 'x'`: hunt 277 F3)
+_CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?[ \t]*\)")
 _ONE_CLOSE = lazy(r"[ \t]*\)")
 # Ruby's default as a block: `ENV.fetch("K") { "x" }`, `{ |name| "x" }`
 _RUBY_BLOCK = lazy(r"[ \t]*\{[ \t]*(?:\|[^|\n]{0,64}\|[ \t]*)?(['\"])")
+# a ternary whose first branch is the read itself (`process.env.K ? process.env.K : 'x'`, `K !==
+# undefined ? K : 'x'`, Java's `!= null ? ... : "x"`: hunt 277 F5): to that branch, then its `:`
+_SAME_READ_TERNARY = lazy(r"[ \t]*(?:!==?[ \t]*(?:undefined|null|''|\"\")[ \t]*)?\?(?![?.:])[ \t]*")
+_TERNARY_ELSE = lazy(rf"[ \t]*:[ \t]*{_LITERAL_OPENS}")
+# Python's `os.getenv('K') if os.getenv('K') else 'x'` (hunt 277 F5), its condition on its line
+_IF_ELSE = lazy(rf"[ \t]+if[ \t][^\n]{{0,256}}?[ \t]else[ \t]+{_LITERAL_OPENS}")
 # a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
 _COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
-# what makes a read a condition, right before it: negated or made a boolean (hunt 275 F2)
-_CONDITIONS = ("!", "!(", "not ", "not (", "Boolean(", "bool(")
+# what makes a read a condition, right before it: negated (hunt 275 F2), or given to a negation or a
+# boolean whose `)` closes right after it (`Boolean(process.env.K) || 'no key'`; inside one,
+# `Boolean(process.env.K || 'x')`, the literal is the read's fallback: hunt 277 F4)
+_NEGATIONS = ("!", "not ")
+_WRAPPERS = ("!(", "not (", "Boolean(", "bool(")
 
 
-def _a_condition(text: str, start: int) -> bool:
-    """Whether the read at `start` is a condition (`!process.env.K`, `not os.getenv("K")`,
-    `Boolean(process.env.K)`): written right before it, so a `!` ending the line before is
+def _written_before(words: tuple[str, ...], text: str, start: int) -> bool:
+    """Whether one of `words` is written right before `start`: so a `!` ending the line before is
     none (hunt 276 F1), nor a word ending in `not` (`cannot `)."""
-    for word in _CONDITIONS:
+    for word in words:
         at = start - len(word)
         if at >= 0 and text.startswith(word, at):
             return word[0] == "!" or at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.")
@@ -2406,24 +2415,71 @@ def _named_env_read_parts(text: str) -> list[Part]:
     read inside another's chain (in a template, `${process.env.X}`) cuts none (hunt 274 F1)."""
     found: list[Part] = []
     for read in _NAMED_ENV_READ.finditer(text):
-        if not is_secret_var_name(name := _read_name(read)):
+        if not is_secret_var_name(name := _read_name(read)) or _written_before(_NEGATIONS, text, read.start()):
             continue
-        after = read.end()
-        # a call's rest (`os.environ.get("K"` then `, "")`), or the `)` of a call it is given to
-        # (each pattern named at its `match`: tests/test_regex_worst_cases.py tries them so)
-        call = read.group(3) is not None
-        rest = _CALL_REST.match(text, after) if call else _ONE_CLOSE.match(text, after)
-        after = after if rest is None else rest.end()
-        fallback = _RIGHT_AFTER_READ.match(text, after)
-        if fallback is None and call and text.startswith("ENV.fetch", read.start()):
-            fallback = _RUBY_BLOCK.match(text, after)
-        if fallback is None or _a_condition(text, read.start()):
-            continue
-        line_end = text.find("\n", fallback.end())
-        close = _literal_close(text, fallback.end(), fallback.group(1), len(text) if line_end < 0 else line_end)
-        if close > fallback.end() and not _COMPARED.match(text, close + len(fallback.group(1))):
-            found += literal_parts(text, fallback.end(), close, "assignment", name)
+        # a call's rest (`os.environ.get("K"` then `, "")`) and the literals given in it
+        # (`default='x'`: hunt 277 F1); each pattern named at its `match`, as
+        # tests/test_regex_worst_cases.py tries them
+        pos = read.end()
+        if read.group(3) is not None and (rest := _CALL_REST.match(text, pos)) is not None:
+            _fallbacks_in_call(text, name, pos, rest.end(), found)
+            pos = rest.end()
+        whole_read = text[read.start() : pos]
+        wrapped = _written_before(_WRAPPERS, text, read.start())
+        if (close := _ONE_CLOSE.match(text, pos)) is not None:
+            if wrapped:
+                continue  # `Boolean(process.env.K) || 'no key'`: a condition
+            pos = close.end()
+        found += _literals_after(text, pos, name, wrapped)
+        if whole_read.startswith("ENV.fetch") and (block := _RUBY_BLOCK.match(text, pos)) is not None:
+            found += _literal_at(text, block, name)
+        if (otherwise := _same_read_ternary(text, pos, whole_read)) is not None:
+            found += _literal_at(text, otherwise, name)
+        if (if_else := _IF_ELSE.match(text, pos)) is not None:
+            found += _literal_at(text, if_else, name)
     return found
+
+
+def _same_read_ternary(text: str, pos: int, read: str) -> re.Match[str] | None:
+    """The `: 'x'` of a ternary at `pos` whose first branch is `read` again, its quote the last group."""
+    ternary = _SAME_READ_TERNARY.match(text, pos)
+    if ternary is None or not text.startswith(read, ternary.end()):
+        return None
+    return _TERNARY_ELSE.match(text, ternary.end() + len(read))
+
+
+def _literals_after(text: str, pos: int, name: str, wrapped: bool) -> list[Part]:
+    """The literals given as fallbacks after a read, from `pos`: one (`|| 'x'`), or each after the
+    one before and the `)` of its group (`(process.env.K || '').trim() || 'x'`: hunt 277 F2); inside
+    a negation or a boolean (`Boolean(process.env.K || 'x')`), none past its `)`."""
+    found: list[Part] = []
+    while (fallback := _RIGHT_AFTER_READ.match(text, pos)) is not None:
+        quote = fallback.group(1)
+        close = _literal_close(text, fallback.end(), quote, _line_end(text, fallback.end()))
+        if close < fallback.end() or _COMPARED.match(text, close + len(quote)):
+            break
+        if close > fallback.end():  # (an empty one is read past: `|| ''`)
+            found += literal_parts(text, fallback.end(), close, "assignment", name)
+        pos = close + len(quote)
+        if (group_close := _ONE_CLOSE.match(text, pos)) is not None:
+            if wrapped:
+                break
+            pos = group_close.end()
+    return found
+
+
+def _literal_at(text: str, opened: re.Match[str], name: str) -> list[Part]:
+    """The literal whose quote `opened` matched last (group 1), to its close on its line."""
+    quote = opened.group(1)
+    close = _literal_close(text, opened.end(), quote, _line_end(text, opened.end()))
+    if close <= opened.end() or _COMPARED.match(text, close + len(quote)):
+        return []
+    return literal_parts(text, opened.end(), close, "assignment", name)
+
+
+def _line_end(text: str, pos: int) -> int:
+    line_end = text.find("\n", pos)
+    return len(text) if line_end < 0 else line_end
 
 
 def _read_name(read: re.Match[str]) -> str:
@@ -2570,7 +2626,7 @@ def _hcl_block_end(text: str, start: int, stop: int) -> int:
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
 _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
-    r"|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER)"
+    r"|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER|config(?=\())"
     # (`process.env?.X`, `?.["X"]`: the environment's own optional access, not a method's later)
     r"(?:\?\.(?:[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\]))?"
     r"(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
@@ -2581,6 +2637,10 @@ _ENV_READ = lazy(
 _FALLBACK = lazy(
     rf"(?:,|\|\||\?\?|\?:|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?{_LITERAL_OPENS}"
 )
+
+
+# a call or a group opened before a value (`str(`, `(`), in a program
+_GROUP_OPEN = lazy(r"(?:[A-Za-z_][A-Za-z0-9_.]{0,63})?\(")
 
 
 def _assigned_parts(text: str) -> list[Part]:
@@ -2674,6 +2734,8 @@ def _assigned_parts(text: str) -> list[Part]:
         hcl = match.end(1) < len(text) and text[match.end(1)] in " \t"
         if hcl and text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
             continue
+        if (opened := _GROUP_OPEN.match(text, pos)) is not None and text.startswith(_ENV_READS, opened.end()):
+            pos = opened.end()  # the read given to a call or a group: `str(os.getenv('K')) or 'x'` (hunt 277 F3)
         if text.startswith(_ENV_READS, pos) and _ENV_READ.match(text, pos) is not None:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
             # process.env.X || process.env.Y || 'fallback'`): the literals given as fallbacks in

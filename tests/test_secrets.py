@@ -4954,3 +4954,42 @@ def test_a_keyed_read_on_the_line_after_its_key() -> None:
     assert shown(program) == ["Zq9Kf83Lm"]
     assert shown('config = {\n  "api_key":\n    os.getenv("X", "Zq9Kf83Lm")}') == ["Zq9Kf83Lm"]
     assert shown('config = {\n  "host":\n    os.getenv("X", "localhost")}') == []
+
+
+def test_hunt_277s_review_of_hunt_276s_fix() -> None:
+    # F1: a keyword default, python-decouple's and django-environ's reads
+    assert shown("app.config['SECRET_KEY'] = os.environ.get('SECRET_KEY', default='Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("SECRET_KEY = config('SECRET_KEY', default='Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("DATABASES = {'default': {'PASSWORD': config('DB_PASSWORD', default='Zq9Kf83Lm')}}") == ["Zq9Kf83Lm"]
+    assert shown("x = env.str('SECRET_KEY', default='Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("HOST = config('DB_HOST', default='localhost')") == []
+    # F2: an empty fallback, then the group's `)`, a method and the real one
+    assert shown("const secret = (process.env.JWT_SECRET || '').trim() || 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+    assert shown("db_password = (os.getenv('DB_PASSWORD') or '').strip() or 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    # F3: a call read given to a call or a group
+    assert shown("connect(password=str(os.environ.get('DB_PASSWORD')) or 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("connect(password=(os.getenv('DB_PASSWORD' )) or 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("const key = String(Deno.env.get('JWT_SECRET')) || 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+    # F4 (my regression): inside a negation or a boolean, the literal is the read's fallback
+    assert shown("if (!(process.env.OPENAI_API_KEY ?? 'sk-Zq9Kf83Lm').startsWith('sk-')) fail()") == ["sk-Zq9Kf83Lm"]
+    assert shown("const auth = Boolean(process.env.ADMIN_PASSWORD || 'Zq9Kf83Lm');") == ["Zq9Kf83Lm"]
+    assert shown("auth = bool(os.getenv('ADMIN_PASSWORD') or 'Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("Boolean(process.env.API_KEY) || 'demo mode'") == []  # (its `)` first: a condition)
+    assert shown("if (!(process.env.API_KEY)) throw new Error('missing API key')") == []
+    # F5: a ternary whose first branch is the read itself
+    assert shown("const s = process.env.JWT_SECRET ? process.env.JWT_SECRET : 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+    assert shown("const p = process.env.DB_PASSWORD !== undefined ? process.env.DB_PASSWORD : 'Zq9Kf83Lm';") == [
+        "Zq9Kf83Lm"
+    ]
+    assert shown('String p = System.getenv("DB_PASSWORD") != null ? System.getenv("DB_PASSWORD") : "Zq9Kf83Lm";') == [
+        "Zq9Kf83Lm"
+    ]
+    assert shown("c['SECRET_KEY'] = os.getenv('SECRET_KEY') if os.getenv('SECRET_KEY') else 'Zq9Kf83Lm'") == [
+        "Zq9Kf83Lm"
+    ]
+    assert shown('String p = Optional.ofNullable(System.getenv("DB_PASSWORD")).orElse("Zq9Kf83Lm");') == ["Zq9Kf83Lm"]
+    assert shown("const m = process.env.API_KEY ? 'live' : 'test';") == []
+    assert shown("mode = 'live' if os.getenv('API_KEY') else 'test'") == []
+    # F6: the fallback on the next line, as a formatter lays it out
+    assert shown('const signingKey =\n  process.env.SIGNING_KEY ??\n  "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
+    assert shown("const dbPassword = process.env.DB_PASSWORD\n  || 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
