@@ -25,8 +25,8 @@ from nexlayer_lint.edits import (
     written,
 )
 from nexlayer_lint.lazy_regex import lazy
-from nexlayer_lint.model import DataPath, Document, Edit, Fix, LastDocument, Span
-from nexlayer_lint.secrets import in_secret, overlaps
+from nexlayer_lint.model import DataPath, Document, Edit, Fix, LastDocument, Span, get_in
+from nexlayer_lint.secrets import document_secrets, find_secrets, in_secret, overlaps
 
 PODS: DataPath = ("application", "pods")
 Fits = Callable[[Any], bool]
@@ -51,7 +51,46 @@ def rename_key(doc: Document, path: DataPath, guess: str | None, mapping: dict, 
     mark = written_key[:1] if quoted else ""
     if written_key != f"{mark}{path[-1]}{mark}":
         return None
+    if not _secrets_stay_secret(doc, path, guess):
+        return None  # `username_pass: x` renamed `username`: its diff would show x (hunt 278 F1)
     return Fix(f'Rename to "{guess}"', (Edit(span, f"{mark}{guess}{mark}"),))
+
+
+def _secrets_stay_secret(doc: Document, path: DataPath, guess: str) -> bool:
+    """Whether every secret the value under `path` holds (as a whole, or a part of a string) is
+    still one under the key `guess`: a key may be what makes its value secret (`commandSecret`,
+    a registry login's `username_pass`), and the new one may not."""
+    secrets = document_secrets(doc)
+    under = [secret for secret in secrets.found if secret.path[: len(path)] == path]
+    if not under or any(path[:end] in secrets.whole for end in range(len(path))):
+        return True  # nothing secret there, or inside a secret as a whole wherever its key
+    renamed_path = path[:-1] + (guess,)
+    found = find_secrets(_renamed(doc.data, path, guess))
+    whole = {secret.path for secret in found if secret.start is None}
+    parts = {(secret.path, secret.start, secret.end) for secret in found if secret.start is not None}
+    for secret in under:
+        moved = renamed_path + secret.path[len(path) :]
+        if any(moved[:end] in whole for end in range(len(moved) + 1)):
+            continue
+        if secret.start is not None:
+            if (moved, secret.start, secret.end) in parts:
+                continue
+        elif isinstance(get_in(doc.data, secret.path), (dict, list)) and any(
+            other.path[: len(moved)] == moved for other in found
+        ):
+            continue  # a structure read anew, with secrets of its own (`secret:` renamed `secrets`)
+        return False
+    return True
+
+
+def _renamed(data: Any, path: DataPath, guess: str) -> Any:
+    """A copy of `data` along `path` with the last key renamed `guess`, in its place."""
+    if len(path) == 1:
+        return {(guess if key == path[0] else key): value for key, value in data.items()}
+    inner = _renamed(data[path[0]], path[1:], guess)
+    if isinstance(data, dict):
+        return {**data, path[0]: inner}
+    return [inner if index == path[0] else item for index, item in enumerate(data)]
 
 
 def wrong_type(doc: Document, path: DataPath, instance: Any, expected: list, secret: bool, fits: Fits) -> Fix | None:

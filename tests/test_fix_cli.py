@@ -569,6 +569,26 @@ def test_diff_stars_what_a_fix_makes_a_secret_on_both_sides(project: Path) -> No
     assert "+        - name: tls\n" in result.stdout or "         - name: tls\n" in result.stdout
 
 
+def test_no_rename_moves_a_secret_to_a_key_that_shows_it(project: Path) -> None:
+    # hunt 278 F1: `username_pass` (a registry login's credential) renamed `username`, a pod's
+    # `commandSecret` renamed `command`: the diff showed the value, and --fix --remote sent it
+    login = "  registryLogin:\n    registry: ghcr.io\n    username_pass: Cnry278a\n"
+    login += "    personalAccessToken: ${REGISTRY_TOKEN}\n"
+    write(project / "nexlayer.yaml", CLEAN.replace("  pods:\n", login + "  pods:\n"))
+    result = run("--diff", "nexlayer.yaml")
+    assert result.exit_code == 0 and result.stdout == "" and "Cnry278" not in result.output  # no fix
+    assert "NX101" in run("nexlayer.yaml").stdout  # still reported, with its hint
+    write(project / "nexlayer.yaml", CLEAN + "      commandSecret: Cnry278b\n")
+    result = run("--diff", "nexlayer.yaml")
+    assert result.exit_code == 0 and result.stdout == "" and "Cnry278" not in result.output
+    # a rename that keeps the value secret is still offered, starred on both sides
+    pat = "ghp_" + "a1B2c3D4e5" * 3 + "a1B2c3"
+    login = f"  registryLogin:\n    registry: ghcr.io\n    username: bob\n    personalAccesToken: {pat}\n"
+    write(project / "nexlayer.yaml", CLEAN.replace("  pods:\n", login + "  pods:\n"))
+    result = run("--diff", "nexlayer.yaml")
+    assert "+    personalAccessToken: " + "*" * len(pat) + "\n" in result.stdout and pat not in result.stdout
+
+
 def test_the_stretches_a_change_keeps_are_equal_and_in_order() -> None:
     import random
 
