@@ -276,11 +276,12 @@ def _code_like(word: str) -> bool:
 
 def _goes_on(first: str, word: str, cut: bool) -> bool:
     """Whether `word`, after blanks, goes on the code whose first word is `first` (`cut`: words
-    went on it already), cut by them: digits after an `NX` that is no rule's code (`disable=NX2
-    15`, a no-break space in it too), which read as the prefix `NX2` silenced every NX2xx on its
-    line (hunt 266 F3); it is no known code, as `NX2.15` is. Each word is looked at once, however
-    many go on one code (hunt 271 F4: `NX2 1 1 1 ...` was quadratic)."""
-    return word[:1].isdigit() and (cut or (first.upper().startswith("NX") and by_name_or_code(first) is None))
+    went on it already), cut by them: a word of digits after an `NX` that is no rule's code
+    (`disable=NX2 15`, a no-break space in it too), which read as the prefix `NX2` silenced every
+    NX2xx on its line (hunt 266 F3); it is no known code, as `NX2.15` is. A word that only starts
+    with digits is a note's (`disable=NX21 2FA is on`: hunt 278 F2). Each word is looked at once,
+    however many go on one code (hunt 271 F4: `NX2 1 1 1 ...` was quadratic)."""
+    return word.isdigit() and (cut or (first.upper().startswith("NX") and by_name_or_code(first) is None))
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

@@ -933,6 +933,18 @@ def test_a_code_cut_by_a_blank_is_no_prefix(project: Path, blank: str) -> None:
         UNPINNED.replace("image: nginx", "image: nginx  # nexlayer-lint: disable=NX215 15 days")
     )
     assert codes_via_cli() == (0, [])
+    # a prefix then a word that only starts with digits: a note (hunt 278 F2: the NX099 fix of
+    # `disable=NX21,NX102 2FA is on` wrote `NX21 2FA`, and so was refused)
+    (project / "nexlayer.yaml").write_text(
+        UNPINNED.replace("image: nginx", "image: nginx  # nexlayer-lint: disable=NX21 2FA is on")
+    )
+    assert codes_via_cli() == (0, [])
+    (project / "nexlayer.yaml").write_text(
+        UNPINNED.replace("image: nginx", "image: nginx  # nexlayer-lint: disable=NX21,NX102 2FA is on")
+    )
+    assert codes_via_cli() == (0, [("NX099", "warning")])
+    assert codes_via_cli("--fix") == (0, [])
+    assert "disable=NX21 2FA is on" in (project / "nexlayer.yaml").read_text()
 
 
 def test_the_command_lines_severity_decides_every_code_it_covers(project: Path) -> None:
