@@ -6,9 +6,10 @@ server's quick fixes and `source.fixAll`, and the command line's `--fix`, all go
 
     apply_fixes(text, fixes) -> Applied(text, applied, deferred)
         One pass: fixes are taken in the order given; a fix that touches one already taken (what
-        it covers, from its first edit to its last, overlaps or meets what the other covers) is
-        deferred whole, to be offered again by the next lint. Every other byte stays as it was;
-        the line breaks an edit brings become the text's own (a CRLF file stays CRLF).
+        it covers, each edit, or its edits on one line from the first to the last, overlaps or
+        meets what the other covers) is deferred whole, to be offered again by the next lint.
+        Every other byte stays as it was; the line breaks an edit brings become the text's own
+        (a CRLF file stays CRLF).
     fix_all(text, diagnose, wanted) -> Fixed(text, applied, rejected, added)
         Passes of lint, apply, lint until no wanted fix is left (at most MAX_PASSES), the safe
         fixes before any unsafe one: a pass that would add an error (or any NX001, NX002,
@@ -147,17 +148,18 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
     """One pass of `fixes` over `text` (see the module's docstring)."""
     offsets = Offsets(text)
     newline = newline_of(text)
-    taken: list[tuple[int, int]] = []  # what each applied fix covers, first to last edit: sorted, none touching
+    taken: list[tuple[int, int]] = []  # what the applied fixes cover (_pieces): sorted, none touching
     edits: list[tuple[int, int, str]] = []
     applied: list[Fix] = []
     deferred: list[Fix] = []
     for fix in fixes:
         mine = sorted((*offsets.span(edit.span), _with_newline(edit.text, newline)) for edit in fix.edits)
-        start, end = (mine[0][0], max(edit[1] for edit in mine)) if mine else (0, 0)
-        if not mine or _overlap(mine) or _touches(taken, start, end):
+        pieces = _pieces(fix, offsets)
+        if not mine or _overlap(mine) or any(_touches(taken, start, end) for start, end in pieces):
             deferred.append(fix)
             continue
-        bisect.insort(taken, (start, end))
+        for piece in pieces:
+            bisect.insort(taken, piece)
         edits += mine
         applied.append(fix)
     out: list[str] = []
@@ -180,6 +182,23 @@ def _with_newline(replacement: str, newline: str) -> str:
     if newline == "\n" or "\n" not in replacement:
         return replacement
     return replacement.replace("\r\n", "\n").replace("\n", newline)
+
+
+def _pieces(fix: Fix, offsets: Offsets) -> list[tuple[int, int]]:
+    """What a fix covers: each of its edits, the edits on one line as one stretch from the first
+    to the last (a value quoted by two inserts covers the value). Not a fix's first edit to its
+    last over lines: eleven pod renames, each with its reference in one gateway's vars, then took
+    a pass each (hunt 278 F3)."""
+    pieces: list[tuple[int, int]] = []
+    last_line = 0
+    for edit in sorted(fix.edits, key=lambda edit: (edit.span.line, edit.span.col)):
+        start, end = offsets.span(edit.span)
+        if pieces and edit.span.line == last_line:
+            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], end))
+        else:
+            pieces.append((start, end))
+        last_line = edit.span.end_line
+    return pieces
 
 
 def _overlap(edits: Sequence[tuple[int, int, str]]) -> bool:

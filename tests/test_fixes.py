@@ -59,6 +59,16 @@ def test_touching_fixes_are_deferred_whole_in_the_order_given() -> None:
     assert fixes.apply_fixes(text, [fix((1, 1, 1, 4, "a"), (1, 2, 1, 3, "b"))]).deferred
 
 
+def test_fixes_whose_edits_interleave_over_lines_share_a_pass() -> None:
+    # hunt 278 F3: renames whose edits are a name and a reference far below it took a pass each,
+    # judged by their first edit to their last
+    text = "".join(f"n{i}: x\n" for i in range(4)) + "".join(f"r{i}: x\n" for i in range(4))
+    renames = [fix((i + 1, 1, i + 1, 2, "N"), (i + 5, 1, i + 5, 2, "R"), title=f"rename {i}") for i in range(4)]
+    result = fixes.apply_fixes(text, renames)
+    assert result.text == "".join(f"N{i}: x\n" for i in range(4)) + "".join(f"R{i}: x\n" for i in range(4))
+    assert not result.deferred
+
+
 def test_spans_past_the_end_clamp_to_the_line_and_the_text() -> None:
     assert fixes.apply_fixes("ab\ncd", [fix((1, 9, 1, 12, "!"))]).text == "ab!\ncd"
     assert fixes.apply_fixes("ab\ncd", [fix((7, 1, 7, 1, "\nef"))]).text == "ab\ncd\nef"
