@@ -329,3 +329,13 @@ def test_sarif_messages_hold_no_embedded_link_a_file_wrote() -> None:
     fixable = Diagnostic("nexlayer.yaml", 4, 7, 4, 30, "NX201", "no-path", "error", "m", fix=fix)
     out = json.loads(render("sarif", [FileResult(fixable.file, (fixable,))], RUN, ReportOptions()))
     assert out["runs"][0]["results"][0]["fixes"][0]["description"]["text"].endswith('"\\[Fix\\](https://e.x)"')
+
+
+def test_invisible_characters_that_python_calls_printable_are_escaped() -> None:
+    # hunt 280 F1: `image` then U+FE0F printed as `image`, its hint "rename image to image"
+    from nexlayer_lint.reporters.printable import printable
+
+    for char in ("\ufe0f", "\u2800", "\U000e0100", "\u17b4", "\u180b"):
+        assert printable("image" + char) == "image" + char.encode("unicode_escape").decode()
+    assert printable("\ufe0fvars") == "\\ufe0fvars"
+    assert printable("\u26a0\ufe0f warn") == "\u26a0\ufe0f warn"  # an emoji's own selector stays

@@ -27,10 +27,16 @@ _NOT_C0 += "\ud800-\udfff\ufeff\ufffe\uffff\U000e0000-\U000e007f"
 # shorthand format controls: hunt 250 F1)
 _NOT_C0 += "\u206a-\u206f\ufff9-\ufffb\U0001d173-\U0001d17a\U0001bca0-\U0001bca3"
 # the only ones str.isprintable accepts: Hangul fillers (letters), the combining grapheme joiner
-_FILLERS = "\u115f\u1160\u3164\uffa0\u034f"
+# and the braille blank and Khmer's inherent vowels, invisible too (hunt 280 F1)
+_FILLERS = "\u115f\u1160\u3164\uffa0\u034f\u2800\u17b4\u17b5"
 _NOT_C0 += _FILLERS
-_UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]")
-_UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]")
+# A variation selector after ASCII (or first), where it selects nothing and makes a key print as
+# another (`image` then U+FE0F: hunt 280 F1); after other text it may select an emoji's or an
+# ideograph's form (`⚠️`), so it stays there. Asked apart too: str.isprintable accepts it.
+_INVISIBLE = "(?<![^\x00-\x7f])[\ufe00-\ufe0f\u180b-\u180f\U000e0100-\U000e01ef]"
+_INVISIBLE_PRINTABLE = lazy(_INVISIBLE)
+_UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]|{_INVISIBLE}")
+_UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]|{_INVISIBLE}")
 # `##[command]` (GitHub Actions' older syntax) and `##vso[command]` (Azure Pipelines) are obeyed
 # wherever they stand in a line: their `[` is escaped. Searched for only where `##` occurs.
 _RUNNER_COMMAND = lazy(r"##(?:[vV][sS][oO])?\[")
@@ -45,7 +51,7 @@ def printable(text: str, keep_tabs: bool = False) -> str:
     escape depends only on the characters before it, so `printable(s[:k])` is always a prefix
     of `printable(s)`: a code frame measures its carets with that.
     """
-    if not text.isprintable() or any(filler in text for filler in _FILLERS):  # (the rest it refuses)
+    if not text.isprintable() or any(filler in text for filler in _FILLERS) or _INVISIBLE_PRINTABLE.search(text):
         text = (_UNSAFE_BUT_TAB if keep_tabs else _UNSAFE).sub(_escape, text)
     # no escape above makes a `#` or a `[`, so this finds what the text itself holds
     return _RUNNER_COMMAND.sub(_escape_runner_command, text) if "##" in text else text
