@@ -2199,6 +2199,7 @@ _ENV_READS = (
     *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
     *("Deno.env.get(", "import.meta.env.", "process.env?.", "Bun.env.", "Environment.GetEnvironmentVariable("),
     *("$_ENV[", "$_SERVER[", "config("),  # (python-decouple's `config('K', default='x')`)
+    *("os.Getenv(", "env::var(", "std::env::var("),  # (Go's, Rust's)
 )
 # a Terraform expression naming a value: a variable, a local, a module's or a resource's attribute
 _HCL_ROOTS = ("var.", "local.", "module.", "data.", "each.", "self.", "random_", "tls_private_key.")
@@ -2278,6 +2279,9 @@ def _fallback_parts(text: str, pos: int, name: str, statement_ends: _StatementEn
     return found
 
 
+# a method given the fallback: Java's `.orElse("x")`, Rust's `.unwrap_or("x"...)`,
+# `.unwrap_or_else(|_| "x"...)`
+_FALLBACK_CALLS = r"\.orElse\(|\.unwrap_or\(|\.unwrap_or_else\([ \t]*\|[^|\n]{0,64}\|"
 # where a literal opens: its quote, maybe escaped in a quoted program (`\\"x\\"`), after Python's
 # string prefix if any (`or f"x"`, `or r'x'`)
 _LITERAL_OPENS = r"(?:[rRbBuUfF]{1,2}(?=\\?['\"]))?(\\?['\"`])"
@@ -2294,11 +2298,14 @@ _KEYED_ENV_READ = lazy(
     r"""|\\["']([A-Za-z_][A-Za-z0-9_.-]{0,127})\\["'])[ \t]*:[ \t]*"""
     r"(?:\r?\n[ \t]*)?"  # (the read on the next line, as a formatter lays out a long one)
     r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env(?:\?\.|[.\[])|ENV\[|ENV\.fetch\(|System\.getenv\("
-    r"|Deno\.env\.get\(|import\.meta\.env[.\[]|Bun\.env[.\[]|Environment\.GetEnvironmentVariable\()"
+    r"|Deno\.env\.get\(|import\.meta\.env[.\[]|Bun\.env[.\[]|Environment\.GetEnvironmentVariable\(|os\.Getenv\("
+    r"|env::var\()"
 )
 # a literal chained after a value (`|| 'x'`, `?? "x"`, `or 'x'`, a conditional's `else 'x'`), its
 # quote maybe escaped in a quoted program
-_CHAINED_LITERAL = lazy(rf"(?:\|\||\?\?|\?:|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*{_LITERAL_OPENS}")
+_CHAINED_LITERAL = lazy(
+    rf"(?:\|\||\?\?|\?:|{_FALLBACK_CALLS}|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*{_LITERAL_OPENS}"
+)
 # what ends an object's entry outside brackets and strings: `,`, `;`, a closing bracket, a line
 # break, a comment (`# ...`, `// ...` after a blank, as _CODE_MARK reads one: hunt 259 F3)
 _ENTRY_MARK = lazy(r"[()\[\]{},;\n\"'`]|[ \t](?:#|//)(?![\"'`\])])|(?<=[(,=:|&?!])[ \t]{0,8}/(?![/*])")
@@ -2363,8 +2370,9 @@ def _key_name(keyed: re.Match[str]) -> str:
 _NAMED_ENV_READ = lazy(
     r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env|Bun\.env)(?:\??\.([A-Za-z_][A-Za-z0-9_]{0,127})"
     r"|(?:\?\.)?\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
-    r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get"
-    r"|Environment\.GetEnvironmentVariable|config|env(?:\.str)?)\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
+    r"|(?:os\.environ\.get|os\.getenv|os\.Getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get"
+    r"|Environment\.GetEnvironmentVariable|config|env(?:\.str|::var)?)"
+    r"\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
     r"|(?:os\.environ|ENV|\$_ENV|\$_SERVER)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
 )
 
@@ -2374,13 +2382,17 @@ _NAMED_ENV_READ = lazy(
 # F1), maybe on the next line as a formatter breaks a long one (hunt 277 F6); not one after a
 # condition or a comparison (`? 'a'`, `else 'x'`, `is not None or 'x'`: hunt 274 F2)
 _RIGHT_AFTER_READ = lazy(
-    r"(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*[ \t]*(?:\r?\n[ \t]*)?"
-    rf"(?:\|\|=?|\?\?=?|\?:|(?<=[ \t\n])or(?=[ \t])|\.orElse\()[ \t]*(?:\r?\n[ \t]*)?{_LITERAL_OPENS}"
+    # (TypeScript's `!` first, `process.env.K! || 'x'`; a literal in brackets, `|| ('x')`)
+    r"(?:!(?!=))?(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?:\|\|=?|\?\?=?|\?:|(?<=[ \t\n])or(?=[ \t])|{_FALLBACK_CALLS})[ \t]*(?:\r?\n[ \t]*)?(?:\([ \t]*)?"
+    rf"{_LITERAL_OPENS}"
 )
 # the rest of a read's call (`, "")`, `, default="x")`), and the `)` of a call or group the read is
 # given to (`String(process.env.K) || 'x'`: hunt 276 F2; `str(os.getenv('K')) or 'x'`: hunt 277 F3)
 _CALL_REST = lazy(r"(?:[ \t]*,[^()\n]{0,256})?[ \t]*\)")
-_ONE_CLOSE = lazy(r"[ \t]*\)")
+_ONE_CLOSE = lazy(r"(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,63})?[ \t]*\)")  # (TypeScript's `as string)`)
+# Go's `cmp.Or(os.Getenv("K"), "x")`: the next argument
+_NEXT_ARGUMENT = lazy(rf"[ \t]*,[ \t]*{_LITERAL_OPENS}")
 # Ruby's default as a block: `ENV.fetch("K") { "x" }`, `{ |name| "x" }`
 _RUBY_BLOCK = lazy(r"[ \t]*\{[ \t]*(?:\|[^|\n]{0,64}\|[ \t]*)?(['\"])")
 # a ternary whose first branch is the read itself (`process.env.K ? process.env.K : 'x'`, `K !==
@@ -2433,6 +2445,8 @@ def _named_env_read_parts(text: str) -> list[Part]:
         found += _literals_after(text, pos, name, wrapped)
         if whole_read.startswith("ENV.fetch") and (block := _RUBY_BLOCK.match(text, pos)) is not None:
             found += _literal_at(text, block, name)
+        if _written_before(("cmp.Or(",), text, read.start()) and (given := _NEXT_ARGUMENT.match(text, pos)):
+            found += _literal_at(text, given, name)
         if (otherwise := _same_read_ternary(text, pos, whole_read)) is not None:
             found += _literal_at(text, otherwise, name)
         if (if_else := _IF_ELSE.match(text, pos)) is not None:
@@ -2625,8 +2639,8 @@ def _hcl_block_end(text: str, start: int, stop: int) -> int:
 
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
 _ENV_READ = lazy(
-    r"(?:os\.environ(?:\.get)?|os\.getenv|getenv|process\.env|env|ENV(?:\.fetch)?|System\.getenv|Deno\.env\.get"
-    r"|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER|config(?=\())"
+    r"(?:os\.environ(?:\.get)?|os\.getenv|os\.Getenv|getenv|process\.env|(?:std::)?env::var|env|ENV(?:\.fetch)?|System\.getenv"
+    r"|Deno\.env\.get|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER|config(?=\())"
     # (`process.env?.X`, `?.["X"]`: the environment's own optional access, not a method's later)
     r"(?:\?\.(?:[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\]))?"
     r"(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
@@ -2635,7 +2649,8 @@ _ENV_READ = lazy(
 # a conditional's `else 'x'`); its quote maybe escaped, in a program in quotes (`node -e "... ||
 # \"x\""`: hunt 254 F5), then closed by the same escaped quote
 _FALLBACK = lazy(
-    rf"(?:,|\|\||\?\?|\?:|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*(?:default[ \t]*=[ \t]*)?{_LITERAL_OPENS}"
+    rf"(?:,|\|\||\?\?|\?:|{_FALLBACK_CALLS}|(?<![A-Za-z0-9_])(?:or|else)(?=[ \t]))[ \t]*"
+    rf"(?:default[ \t]*=[ \t]*)?{_LITERAL_OPENS}"
 )
 
 

@@ -4993,3 +4993,17 @@ def test_hunt_277s_review_of_hunt_276s_fix() -> None:
     # F6: the fallback on the next line, as a formatter lays it out
     assert shown('const signingKey =\n  process.env.SIGNING_KEY ??\n  "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
     assert shown("const dbPassword = process.env.DB_PASSWORD\n  || 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+
+
+def test_go_rust_and_typescript_fallbacks() -> None:
+    # old gaps hunt 277 listed: Go's cmp.Or, Rust's unwrap_or, TypeScript's `!` and `as string`
+    assert shown('pw := cmp.Or(os.Getenv("DB_PASSWORD"), "Zq9Kf83Lm")') == ["Zq9Kf83Lm"]
+    assert shown('let pw = env::var("DB_PASSWORD").unwrap_or("Zq9Kf83Lm".to_string());') == ["Zq9Kf83Lm"]
+    assert shown('let pw = std::env::var("DB_PASSWORD").unwrap_or_else(|_| "Zq9Kf83Lm".into());') == ["Zq9Kf83Lm"]
+    assert shown('PASSWORD = env::var("X").unwrap_or("Zq9Kf83Lm".into())') == ["Zq9Kf83Lm"]
+    assert shown('let c = Config { password: env::var("DB").unwrap_or("Zq9Kf83Lm".into()) };') == ["Zq9Kf83Lm"]
+    assert shown("const k = process.env.JWT_SECRET! || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("const k = (process.env.JWT_SECRET as string) || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("const k = process.env.JWT_SECRET || ('Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown('let host = env::var("DB_HOST").unwrap_or("localhost".to_string());') == []
+    assert shown("if (process.env.API_KEY != 'x') go()") == []
