@@ -239,7 +239,13 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
     name ends them: it starts a note (`disable=NX215 pinned by ops` gave three NX099: hunt 130
     F5). Each character is read a bounded number of times."""
     end = match.end(2)
-    while end > match.start(2) and end < len(text) and not text[end - 1].isspace() and text[end] != "#":
+    # (and on past digits DIRECTIVE does not read after a blank, full-width ones: they may go on a code)
+    while (
+        end > match.start(2)
+        and end < len(text)
+        and text[end] != "#"
+        and (not text[end - 1].isspace() or text[end].isdigit())
+    ):
         cut = _DIRECTIVE_CODE.match(text, end)
         if cut is None:
             break
@@ -276,12 +282,17 @@ def _code_like(word: str) -> bool:
 
 def _goes_on(first: str, word: str, cut: bool) -> bool:
     """Whether `word`, after blanks, goes on the code whose first word is `first` (`cut`: words
-    went on it already), cut by them: a word of digits after an `NX` that is no rule's code
-    (`disable=NX2 15`, a no-break space in it too), which read as the prefix `NX2` silenced every
-    NX2xx on its line (hunt 266 F3); it is no known code, as `NX2.15` is. A word that only starts
-    with digits is a note's (`disable=NX21 2FA is on`: hunt 278 F2). Each word is looked at once,
-    however many go on one code (hunt 271 F4: `NX2 1 1 1 ...` was quadratic)."""
-    return word.isdigit() and (cut or (first.upper().startswith("NX") and by_name_or_code(first) is None))
+    went on it already), cut by them: digits after an `NX` that is no rule's code (`disable=NX2
+    15`, `NX2 15.`, full-width digits, a no-break space in it too), which read as the prefix `NX2` silenced
+    every NX2xx on its line (hunts 266 F3, 282 F1, F2); it is no known code, as `NX2.15` is. Digits
+    then a letter are a note's word (`disable=NX21 2FA is on`: hunt 278 F2). Each word is looked at
+    once, however many go on one code (hunt 271 F4: `NX2 1 1 1 ...` was quadratic)."""
+    if not (cut or (first.upper().startswith("NX") and by_name_or_code(first) is None)):
+        return False
+    digits = 0
+    while digits < len(word) and word[digits].isdigit():
+        digits += 1
+    return digits > 0 and (digits == len(word) or not word[digits].isalpha())
 
 
 def _next_content_lines(lines: Sequence[str]) -> list[int]:

@@ -947,6 +947,22 @@ def test_a_code_cut_by_a_blank_is_no_prefix(project: Path, blank: str) -> None:
     assert "disable=NX21 2FA is on" in (project / "nexlayer.yaml").read_text()
 
 
+@pytest.mark.parametrize(
+    "cut", ["NX2 15.", "NX2 1.5", "NX2 15)", "NX2 15/NX216", "NX2 \uff11\uff15", "NX2 \u0661\u0665"]
+)
+def test_a_code_cut_by_a_blank_then_more_is_no_prefix(project: Path, cut: str) -> None:
+    # hunt 282 F1 (my regression: digits then a full stop read as a note after the prefix NX2,
+    # which silenced an error) and F2 (digits no ASCII, which the directive did not read on)
+    (project / "nexlayer.yaml").write_text(
+        UNPINNED.replace("image: nginx", f"image: nginx  # nexlayer-lint: disable={cut}")
+    )
+    assert codes_via_cli() == (0, [("NX215", "warning"), ("NX099", "warning")])
+    diagnostics = lint_diags(UNPINNED.replace("image: nginx", f"image: nginx  # nexlayer-lint: disable={cut}"))
+    assert [d.message for d in diagnostics if d.code == "NX099"] == [
+        f'suppression names "{cut}", which is no known code'
+    ]
+
+
 def test_the_command_lines_severity_decides_every_code_it_covers(project: Path) -> None:
     # hunt 266 F4: `--severity NX2=error` lost to a config's longer `NX215 = "info"`
     (project / ".nexlayer-lint.toml").write_text('[severity]\nNX215 = "info"\nNX1 = "info"\n')
