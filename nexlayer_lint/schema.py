@@ -129,6 +129,10 @@ def load_bundled() -> dict:
 # it (about a millisecond each); 46,000 in a 4.9 MB served schema made every run from the cache
 # take a minute (hunt 35 F6). The bundled schema has a dozen.
 MAX_SCHEMA_PATTERNS = 1000
+# Subschemas a schema we did not write may have: jsonschema checks each against its metaschema
+# (~0.2 ms) on every run that loads it, the cached copy's too; 90,000 took 40 s (hunt 282 F3).
+# The bundled schema has 61.
+MAX_SCHEMA_NODES = 10_000
 # The proofs of one schema's patterns, in all: 100 patterns each near linear_regex.MAX_STEPS
 # (`^[a-z]{0,1000}000$`...) took 80 s on every run from the cache (hunt 140 F2).
 MAX_PROOF_STEPS = 4_000_000
@@ -155,6 +159,10 @@ def build_validator(schema: Any, *, check_schema: bool = True, trusted: bool = F
     if isinstance(schema, dict) and not isinstance(schema.get("$schema", ""), str):
         # jsonschema looks the dialect up by it: a number or a list was a traceback (hunt 116 F1)
         raise SchemaLoadError(f'"$schema" is the URI of a metaschema, a string, not {_json_kind(schema["$schema"])}')
+    if check_schema and sum(1 for _ in schemawalk.nodes(schema)) > MAX_SCHEMA_NODES:
+        raise SchemaLoadError(
+            f"the schema has more than {MAX_SCHEMA_NODES:,} subschemas; each is checked on every run that loads it"
+        )
     patterns = Patterns(trusted=trusted)
     found = list(schemawalk.patterns(schema))
     if not trusted and len({pattern for _, pattern in found}) > MAX_SCHEMA_PATTERNS:

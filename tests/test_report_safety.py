@@ -339,3 +339,4 @@ def test_invisible_characters_that_python_calls_printable_are_escaped() -> None:
         assert printable("image" + char) == "image" + char.encode("unicode_escape").decode()
     assert printable("\ufe0fvars") == "\\ufe0fvars"
     assert printable("\u26a0\ufe0f warn") == "\u26a0\ufe0f warn"  # an emoji's own selector stays
+    assert printable("1\ufe0f\u20e3 #\ufe0f\u20e3") == "1\ufe0f\u20e3 #\ufe0f\u20e3"  # and a keycap's (hunt 282 F4)

@@ -32,8 +32,9 @@ _FILLERS = "\u115f\u1160\u3164\uffa0\u034f\u2800\u17b4\u17b5"
 _NOT_C0 += _FILLERS
 # A variation selector after ASCII (or first), where it selects nothing and makes a key print as
 # another (`image` then U+FE0F: hunt 280 F1); after other text it may select an emoji's or an
-# ideograph's form (`⚠️`), so it stays there. Asked apart too: str.isprintable accepts it.
-_INVISIBLE = "(?<![^\x00-\x7f])[\ufe00-\ufe0f\u180b-\u180f\U000e0100-\U000e01ef]"
+# ideograph's form (`⚠️`), and after a digit, `#` or `*` a keycap's (`1️⃣`: hunt 282 F4), so it
+# stays there. Asked apart too: str.isprintable accepts it.
+_INVISIBLE = "(?<![^\x00-\x7f])(?<![0-9#*])[\ufe00-\ufe0f\u180b-\u180f\U000e0100-\U000e01ef]"
 _INVISIBLE_PRINTABLE = lazy(_INVISIBLE)
 _UNSAFE = lazy(f"[\x00-\x1f{_NOT_C0}]|{_INVISIBLE}")
 _UNSAFE_BUT_TAB = lazy(f"[\x00-\x08\x0a-\x1f{_NOT_C0}]|{_INVISIBLE}")
