@@ -2426,6 +2426,7 @@ def _named_env_read_parts(text: str) -> list[Part]:
     or "x")`: hunt 273 F2), each to its close on its line. Apart from the keyed reads, so that a
     read inside another's chain (in a template, `${process.env.X}`) cuts none (hunt 274 F1)."""
     found: list[Part] = []
+    read_to = 0  # how far the chains of literals were read (_literals_after)
     for read in _NAMED_ENV_READ.finditer(text):
         if not is_secret_var_name(name := _read_name(read)) or _written_before(_NEGATIONS, text, read.start()):
             continue
@@ -2442,7 +2443,8 @@ def _named_env_read_parts(text: str) -> list[Part]:
             if wrapped:
                 continue  # `Boolean(process.env.K) || 'no key'`: a condition
             pos = close.end()
-        found += _literals_after(text, pos, name, wrapped)
+        chained, read_to = _literals_after(text, pos, name, wrapped, read_to)
+        found += chained
         if whole_read.startswith("ENV.fetch") and (block := _RUBY_BLOCK.match(text, pos)) is not None:
             found += _literal_at(text, block, name)
         if _written_before(("cmp.Or(",), text, read.start()) and (given := _NEXT_ARGUMENT.match(text, pos)):
@@ -2462,12 +2464,16 @@ def _same_read_ternary(text: str, pos: int, read: str) -> re.Match[str] | None:
     return _TERNARY_ELSE.match(text, ternary.end() + len(read))
 
 
-def _literals_after(text: str, pos: int, name: str, wrapped: bool) -> list[Part]:
+def _literals_after(text: str, pos: int, name: str, wrapped: bool, read_to: int) -> tuple[list[Part], int]:
     """The literals given as fallbacks after a read, from `pos`: one (`|| 'x'`), or each after the
     one before and the `)` of its group (`(process.env.K || '').trim() || 'x'`: hunt 277 F2); inside
-    a negation or a boolean (`Boolean(process.env.K || 'x')`), none past its `)`."""
+    a negation or a boolean (`Boolean(process.env.K || 'x')`), none past its `)`. After the first,
+    none where an earlier read's chain went (`read_to`, returned moved on): a chain holding reads
+    would be read again from each (hunt 281 F1: quadratic)."""
     found: list[Part] = []
-    while (fallback := _RIGHT_AFTER_READ.match(text, pos)) is not None:
+    first = True
+    while (fallback := _RIGHT_AFTER_READ.match(text, pos)) is not None and (first or fallback.end() > read_to):
+        first = False
         quote = fallback.group(1)
         close = _literal_close(text, fallback.end(), quote, _line_end(text, fallback.end()))
         if close < fallback.end() or _COMPARED.match(text, close + len(quote)):
@@ -2475,11 +2481,12 @@ def _literals_after(text: str, pos: int, name: str, wrapped: bool) -> list[Part]
         if close > fallback.end():  # (an empty one is read past: `|| ''`)
             found += literal_parts(text, fallback.end(), close, "assignment", name)
         pos = close + len(quote)
+        read_to = max(read_to, pos)
         if (group_close := _ONE_CLOSE.match(text, pos)) is not None:
             if wrapped:
                 break
             pos = group_close.end()
-    return found
+    return found, read_to
 
 
 def _literal_at(text: str, opened: re.Match[str], name: str) -> list[Part]:

@@ -713,3 +713,17 @@ def test_pgpass_heredocs_are_read_in_linear_time_hunt_229_f3() -> None:
     found = secrets.parts_in(text)
     assert len(found) == 100_000
     assert time.perf_counter() - started < 10 * slowness()
+
+
+def test_a_chain_of_fallbacks_holding_reads_is_read_once() -> None:
+    # hunt 281 F1: `process.env.API_KEY || '.x(process.env.API_KEY) || '...`: each read re-read the
+    # whole chain after it (64 KB: 6 s, 256 KB: minutes); each literal is read by one chain now
+    import time
+
+    from nexlayer_lint.secrets import parts_in
+
+    text = "process.env.API_KEY || '" + ".x(process.env.API_KEY) || '" * 10_000  # 280 KB
+    started = time.perf_counter()
+    found = parts_in(text)
+    assert time.perf_counter() - started < 10 * slowness()
+    assert len(found) == 10_000 and {text[p.start : p.end] for p in found} == {".x(process.env.API_KEY) ||"}
