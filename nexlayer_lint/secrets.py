@@ -2200,6 +2200,7 @@ _ENV_READS = (
     *("Deno.env.get(", "import.meta.env.", "process.env?.", "Bun.env.", "Environment.GetEnvironmentVariable("),
     *("$_ENV[", "$_SERVER[", "config("),  # (python-decouple's `config('K', default='x')`)
     *("os.Getenv(", "env::var(", "std::env::var("),  # (Go's, Rust's)
+    *("System.Environment.GetEnvironmentVariable(", "decouple.config("),
 )
 # a Terraform expression naming a value: a variable, a local, a module's or a resource's attribute
 _HCL_ROOTS = ("var.", "local.", "module.", "data.", "each.", "self.", "random_", "tls_private_key.")
@@ -2371,7 +2372,7 @@ _NAMED_ENV_READ = lazy(
     r"(?<![\w.$])(?:(?:process\.env|import\.meta\.env|Bun\.env)(?:\??\.([A-Za-z_][A-Za-z0-9_]{0,127})"
     r"|(?:\?\.)?\[[ \t]*\\?['\"`]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"`][ \t]*\])"
     r"|(?:os\.environ\.get|os\.getenv|os\.Getenv|getenv|ENV\.fetch|System\.getenv|Deno\.env\.get"
-    r"|Environment\.GetEnvironmentVariable|config|env(?:\.str|::var)?)"
+    r"|(?:System\.)?Environment\.GetEnvironmentVariable|(?:decouple\.)?config|env(?:\.str|::var)?)"
     r"\([ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"]"
     r"|(?:os\.environ|ENV|\$_ENV|\$_SERVER)\[[ \t]*\\?['\"]([A-Za-z_][A-Za-z0-9_]{0,127})\\?['\"][ \t]*\])"
 )
@@ -2383,7 +2384,8 @@ _NAMED_ENV_READ = lazy(
 # condition or a comparison (`? 'a'`, `else 'x'`, `is not None or 'x'`: hunt 274 F2)
 _RIGHT_AFTER_READ = lazy(
     # (TypeScript's `!` first, `process.env.K! || 'x'`; a literal in brackets, `|| ('x')`)
-    r"(?:!(?!=))?(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\))*[ \t]*(?:\r?\n[ \t]*)?"
+    # (at most 8 methods: a run of them holding reads was read from each, hunt 281 F4)
+    r"(?:!(?!=))?(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\)){0,8}[ \t]*(?:\r?\n[ \t]*)?"
     rf"(?:\|\|=?|\?\?=?|\?:|(?<=[ \t\n])or(?=[ \t])|{_FALLBACK_CALLS})[ \t]*(?:\r?\n[ \t]*)?(?:\([ \t]*)?"
     rf"{_LITERAL_OPENS}"
 )
@@ -2397,10 +2399,11 @@ _NEXT_ARGUMENT = lazy(rf"[ \t]*,[ \t]*{_LITERAL_OPENS}")
 _RUBY_BLOCK = lazy(r"[ \t]*\{[ \t]*(?:\|[^|\n]{0,64}\|[ \t]*)?(['\"])")
 # a ternary whose first branch is the read itself (`process.env.K ? process.env.K : 'x'`, `K !==
 # undefined ? K : 'x'`, Java's `!= null ? ... : "x"`: hunt 277 F5): to that branch, then its `:`
-_SAME_READ_TERNARY = lazy(r"[ \t]*(?:!==?[ \t]*(?:undefined|null|''|\"\")[ \t]*)?\?(?![?.:])[ \t]*")
+_SAME_READ_TERNARY = lazy(r"[ \t]*(?:!==?[ \t]*(?:undefined|null|false|''|\"\")[ \t]*)?\?(?![?.:])[ \t]*")
 _TERNARY_ELSE = lazy(rf"[ \t]*:[ \t]*{_LITERAL_OPENS}")
 # Python's `os.getenv('K') if os.getenv('K') else 'x'` (hunt 277 F5), its condition on its line
-_IF_ELSE = lazy(rf"[ \t]+if[ \t][^\n]{{0,256}}?[ \t]else[ \t]+{_LITERAL_OPENS}")
+# (to the condition's first `else`, in its statement: not a later statement's, hunt 281 F5)
+_IF_ELSE = lazy(rf"[ \t]+if[ \t](?:(?![ \t]else[ \t])[^\n;]){{0,256}}[ \t]else[ \t]+{_LITERAL_OPENS}")
 # a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
 _COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
 # what makes a read a condition, right before it: negated (hunt 275 F2), or given to a negation or a
@@ -2647,7 +2650,8 @@ def _hcl_block_end(text: str, start: int, stop: int) -> int:
 # the environment read itself, a whole name (`os.environ_x` is none): then a name, a subscript, a call
 _ENV_READ = lazy(
     r"(?:os\.environ(?:\.get)?|os\.getenv|os\.Getenv|getenv|process\.env|(?:std::)?env::var|env|ENV(?:\.fetch)?|System\.getenv"
-    r"|Deno\.env\.get|import\.meta\.env|Bun\.env|Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER|config(?=\())"
+    r"|Deno\.env\.get|import\.meta\.env|Bun\.env|(?:System\.)?Environment\.GetEnvironmentVariable|\$_ENV|\$_SERVER"
+    r"|(?:decouple\.)?config(?=\())"
     # (`process.env?.X`, `?.["X"]`: the environment's own optional access, not a method's later)
     r"(?:\?\.(?:[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\]))?"
     r"(?:\.[A-Za-z_][A-Za-z0-9_]{0,127}|\[[^\]\n]{0,256}\])*(?:\([^()\n]{0,512}\))?(?![A-Za-z0-9_])"
@@ -2661,6 +2665,8 @@ _FALLBACK = lazy(
 )
 
 
+# a literal joined to a value: `+ 'x'`, PHP's `. 'x'`
+_JOINED_LITERAL = lazy(rf"[ \t]*(?:\+|\.(?=[ \t]*\\?['\"]))[ \t]*{_LITERAL_OPENS}")
 # a call or a group opened before a value (`str(`, `(`), in a program
 _GROUP_OPEN = lazy(r"(?:[A-Za-z_][A-Za-z0-9_.]{0,63})?\(")
 
@@ -2756,15 +2762,23 @@ def _assigned_parts(text: str) -> list[Part]:
         hcl = match.end(1) < len(text) and text[match.end(1)] in " \t"
         if hcl and text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
             continue
-        if (opened := _GROUP_OPEN.match(text, pos)) is not None and text.startswith(_ENV_READS, opened.end()):
+        grouped = (opened := _GROUP_OPEN.match(text, pos)) is not None and text.startswith(_ENV_READS, opened.end())
+        if opened is not None and grouped:
             pos = opened.end()  # the read given to a call or a group: `str(os.getenv('K')) or 'x'` (hunt 277 F3)
-        if text.startswith(_ENV_READS, pos) and _ENV_READ.match(text, pos) is not None:
+        if text.startswith(_ENV_READS, pos) and (env_read := _ENV_READ.match(text, pos)) is not None:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
             # process.env.X || process.env.Y || 'fallback'`): the literals given as fallbacks in
             # its statement, to a `;` or the line's end (hunt 236 F3; hunts 237 F1, F8, 238 F1)
             # (and the rest of the statement is read on: `Client(api_key=os.environ["K"],
             # api_secret="x")`, hunt 239 F1; each part of it looked through for fallbacks once)
             found += _fallback_parts(text, pos, name, statement_ends)
+            # and a literal joined to it, part of the secret (`process.env.PREFIX+'x'`, PHP's
+            # `$_ENV['K'].'x'`: hunt 281 F1)
+            after = env_read.end()
+            if grouped and (group_close := _ONE_CLOSE.match(text, after)) is not None:
+                after = group_close.end()
+            if (joined_literal := _JOINED_LITERAL.match(text, after)) is not None:
+                found += _literal_at(text, joined_literal, name)
             continue
         if _closes_its_string(text, match.start(), pos):
             continue  # `["app", "--password=", "-v"]`: nothing set (hunt 126 F4)

@@ -4526,7 +4526,8 @@ def test_hunt_242s_review_of_hunt_241s_fixes() -> None:
     assert shown("echo \"password: '\"'$uperS3cret9Xq'\"'\" > /etc/app.yml") == ["$uperS3cret9Xq"]
     assert shown("echo \"api_key: '\"'${API_KEY}'\"'\" > f") == []
     # F3 (my regression): ` #` inside a string starts no comment
-    assert shown('DB_PASSWORD = ENV["X"] + " #{y}" || "Zq9Kf83LmPq72Xs"') == ["Zq9Kf83LmPq72Xs"]
+    # (the literal joined to the read is part of the secret too, since hunt 281 F1)
+    assert shown('DB_PASSWORD = ENV["X"] + " #{y}" || "Zq9Kf83LmPq72Xs"') == ["#{y}", "Zq9Kf83LmPq72Xs"]
     assert shown('API_KEY = os.environ.get("API_KEY", d.get(" #x")) or "Kf83LmPq72XsZq9"') == ["Kf83LmPq72XsZq9"]
     assert shown('API_KEY = os.environ.get("K", "a\\" #b") or "Zq9Kf83LmPq72Xs"')[-1] == "Zq9Kf83LmPq72Xs"
     assert shown('API_KEY = os.environ.get("K")\t#or "x"') == []  # (hunt 241 F4 still)
@@ -5007,3 +5008,20 @@ def test_go_rust_and_typescript_fallbacks() -> None:
     assert shown("const k = process.env.JWT_SECRET || ('Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
     assert shown('let host = env::var("DB_HOST").unwrap_or("localhost".to_string());') == []
     assert shown("if (process.env.API_KEY != 'x') go()") == []
+
+
+def test_hunt_281s_review_of_this_sessions_readers() -> None:
+    # F1 (my regression): a literal joined to a read in a secret-named value is part of the secret
+    assert shown("node -e \"const password=process.env?.DB_PREFIX+'Zq9Kf83Lm';start(password)\"") == ["Zq9Kf83Lm"]
+    assert shown("SECRET_KEY=str(os.getenv('SECRET_PREFIX'))+'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    assert shown("$password=$_ENV['DB_USER'].'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+    assert shown("password = process.env.X + 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    # F2: qualified .NET and python-decouple reads, PHP's `!== false` ternary
+    assert shown('var k = System.Environment.GetEnvironmentVariable("API_KEY") ?? "Zq9Kf83Lm";') == ["Zq9Kf83Lm"]
+    assert shown("SECRET = decouple.config('JWT_SECRET', default='Zq9Kf83Lm')") == ["Zq9Kf83Lm"]
+    assert shown("$p = getenv('DB_PASSWORD') !== false ? getenv('DB_PASSWORD') : 'Zq9Kf83Lm';") == ["Zq9Kf83Lm"]
+    # F5 (my regression): an `if ... else None` is read to its own else, not the next statement's
+    program = (
+        "python -c \"k = os.getenv('API_KEY') if os.getenv('USE_KEY') else None; print('no key' if not k else 'ok')\""
+    )
+    assert shown(program) == []

@@ -727,3 +727,16 @@ def test_a_chain_of_fallbacks_holding_reads_is_read_once() -> None:
     found = parts_in(text)
     assert time.perf_counter() - started < 10 * slowness()
     assert len(found) == 10_000 and {text[p.start : p.end] for p in found} == {".x(process.env.API_KEY) ||"}
+
+
+def test_a_run_of_methods_holding_reads_is_read_once() -> None:
+    # hunt 281 F4: `process.env.K.a(process.env.K).a(...)`: each read matched the whole run of
+    # methods after it (256 KB: 12-16 s)
+    import time
+
+    from nexlayer_lint.secrets import parts_in
+
+    text = "x = process.env.API_KEY" + ".a(process.env.API_KEY)" * 11_000  # 260 KB
+    started = time.perf_counter()
+    parts_in(text)
+    assert time.perf_counter() - started < 10 * slowness()
