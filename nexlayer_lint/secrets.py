@@ -2384,8 +2384,9 @@ _NAMED_ENV_READ = lazy(
 # condition or a comparison (`? 'a'`, `else 'x'`, `is not None or 'x'`: hunt 274 F2)
 _RIGHT_AFTER_READ = lazy(
     # (TypeScript's `!` first, `process.env.K! || 'x'`; a literal in brackets, `|| ('x')`)
-    # (at most 8 methods: a run of them holding reads was read from each, hunt 281 F4)
-    r"(?:!(?!=))?(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\)){0,8}[ \t]*(?:\r?\n[ \t]*)?"
+    # (at most 32 methods: a run of them holding reads was read from each, hunt 281 F4; 8 were
+    # too few, hunt 283 F2)
+    r"(?:!(?!=))?(?:\??\.[A-Za-z_][A-Za-z0-9_]{0,63}\([^()\n]{0,64}\)){0,32}[ \t]*(?:\r?\n[ \t]*)?"
     rf"(?:\|\|=?|\?\?=?|\?:|(?<=[ \t\n])or(?=[ \t])|{_FALLBACK_CALLS})[ \t]*(?:\r?\n[ \t]*)?(?:\([ \t]*)?"
     rf"{_LITERAL_OPENS}"
 )
@@ -2402,8 +2403,9 @@ _RUBY_BLOCK = lazy(r"[ \t]*\{[ \t]*(?:\|[^|\n]{0,64}\|[ \t]*)?(['\"])")
 _SAME_READ_TERNARY = lazy(r"[ \t]*(?:!==?[ \t]*(?:undefined|null|false|''|\"\")[ \t]*)?\?(?![?.:])[ \t]*")
 _TERNARY_ELSE = lazy(rf"[ \t]*:[ \t]*{_LITERAL_OPENS}")
 # Python's `os.getenv('K') if os.getenv('K') else 'x'` (hunt 277 F5), its condition on its line
-# (to the condition's first `else`, in its statement: not a later statement's, hunt 281 F5)
-_IF_ELSE = lazy(rf"[ \t]+if[ \t](?:(?![ \t]else[ \t])[^\n;]){{0,256}}[ \t]else[ \t]+{_LITERAL_OPENS}")
+# (to the first `else` given a literal, in its statement: not a later statement's, hunt 281 F5;
+# through another conditional's, `A if A else B if B else 'x'`, hunt 283 F1)
+_IF_ELSE = lazy(rf"[ \t]+if[ \t][^\n;]{{0,256}}?[ \t]else[ \t]+{_LITERAL_OPENS}")
 # a literal that is compared (`|| 'demo' === mode`): no fallback (hunt 275 F2)
 _COMPARED = lazy(r"[ \t]*(?:[=!]==?|(?:not[ \t]+)?in(?=[ \t]))")
 # what makes a read a condition, right before it: negated (hunt 275 F2), or given to a negation or a

@@ -5025,3 +5025,13 @@ def test_hunt_281s_review_of_this_sessions_readers() -> None:
         "python -c \"k = os.getenv('API_KEY') if os.getenv('USE_KEY') else None; print('no key' if not k else 'ok')\""
     )
     assert shown(program) == []
+
+
+def test_hunt_283s_review_of_the_last_fixes() -> None:
+    # F1 (my regression): through another conditional's `else`, and an `else` inside a string
+    program = "k = os.getenv('API_KEY') if os.getenv('API_KEY') else os.getenv('OTHER')"
+    program += " if os.getenv('OTHER') else 'Zq9Kf83Lm'"
+    assert shown(program) == ["Zq9Kf83Lm"]
+    assert shown("k = os.getenv('API_KEY') if os.getenv('MODE') == 'x else y' else 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+    # F2 (my regression): more than 8 methods on the read
+    assert shown("k = process.env.API_KEY.a().b().c().d().e().f().g().h().i() || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
