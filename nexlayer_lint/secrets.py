@@ -2194,10 +2194,12 @@ class _WrittenOut:
         return self.statement_writes or self.line_writes
 
 
-# what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite)
+# what reads the environment in a program's settings (Python, Node, PHP, Ruby, Java, Deno, Vite...):
+# the one list the assigned and the keyed reads start from (_ENV_READ reads each whole)
 _ENV_READS = (
     *("os.environ", "os.getenv(", "getenv(", "process.env.", "env(", "ENV[", "ENV.fetch(", "System.getenv("),
     *("Deno.env.get(", "import.meta.env.", "process.env?.", "Bun.env.", "Environment.GetEnvironmentVariable("),
+    *("process.env[", "import.meta.env[", "Bun.env["),
     *("$_ENV[", "$_SERVER[", "config("),  # (python-decouple's `config('K', default='x')`)
     *("os.Getenv(", "env::var(", "std::env::var("),  # (Go's, Rust's)
     *("System.Environment.GetEnvironmentVariable(", "decouple.config("),
@@ -2288,9 +2290,9 @@ _FALLBACK_CALLS = r"\.orElse\(|\.unwrap_or\(|\.unwrap_or_else\([ \t]*\|[^|\n]{0,
 _LITERAL_OPENS = r"(?:[rRbBuUfF]{1,2}(?=\\?['\"]))?(\\?['\"`])"
 
 
-# an object's key set to an environment read (`password: process.env.DB_PASSWORD || 'x',` on its
-# own line of a JavaScript config: hunt 254 F8; `"api_key": os.getenv("K", "x")`, `password:
-# process.env['DB_PASSWORD']`: hunt 257 F3)
+# an object's key, set to an environment read when one of _ENV_READS follows it (`password:
+# process.env.DB_PASSWORD || 'x',` on its own line of a JavaScript config: hunt 254 F8;
+# `"api_key": os.getenv("K", "x")`, `password: process.env['DB_PASSWORD']`: hunt 257 F3)
 _KEYED_ENV_READ = lazy(
     # a quoted key may hold `-` and `.` (`"x-api-key"`: hunt 259 F4); a bare one not, or a
     # ternary's `? process.env.X :` would be one (hunt 260 F2)
@@ -2298,9 +2300,6 @@ _KEYED_ENV_READ = lazy(
     r"""(?<![\w.$-])(?:["']([A-Za-z_][A-Za-z0-9_.-]{0,127})["']|([A-Za-z_][A-Za-z0-9_]{0,127})"""
     r"""|\\["']([A-Za-z_][A-Za-z0-9_.-]{0,127})\\["'])[ \t]*:[ \t]*"""
     r"(?:\r?\n[ \t]*)?"  # (the read on the next line, as a formatter lays out a long one)
-    r"(?=os\.environ|os\.getenv\(|getenv\(|process\.env(?:\?\.|[.\[])|ENV\[|ENV\.fetch\(|System\.getenv\("
-    r"|Deno\.env\.get\(|import\.meta\.env[.\[]|Bun\.env[.\[]|Environment\.GetEnvironmentVariable\(|os\.Getenv\("
-    r"|env::var\()"
 )
 # a literal chained after a value (`|| 'x'`, `?? "x"`, `or 'x'`, a conditional's `else 'x'`), its
 # quote maybe escaped in a quoted program
@@ -2339,9 +2338,11 @@ def _keyed_env_read_parts(text: str) -> list[Part]:
     key (linear)."""
     found: list[Part] = []
     unclosed: dict[str, int] = {}  # (_entry_end's, for the whole text: hunt 259 F1)
-    # (where it starts, where its read starts, the secret's name)
+    # (where it starts, where its read starts, the secret's name): each key set to a read (_ENV_READS)
     keys = [
-        (k.start(), k.end(), _key_name(k)) for k in _KEYED_ENV_READ.finditer(text) if is_secret_var_name(_key_name(k))
+        (k.start(), k.end(), _key_name(k))
+        for k in _KEYED_ENV_READ.finditer(text)
+        if text.startswith(_ENV_READS, k.end()) and is_secret_var_name(_key_name(k))
     ]
     cut: list[_OpenRead] = []  # innermost last
     for at, (start, read_from, name) in enumerate(keys):

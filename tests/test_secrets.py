@@ -5035,3 +5035,17 @@ def test_hunt_283s_review_of_the_last_fixes() -> None:
     assert shown("k = os.getenv('API_KEY') if os.getenv('MODE') == 'x else y' else 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
     # F2 (my regression): more than 8 methods on the read
     assert shown("k = process.env.API_KEY.a().b().c().d().e().f().g().h().i() || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"]
+
+
+def test_every_environment_read_is_gated_read_whole_and_read_as_a_key_and_an_assignment() -> None:
+    # one list of read forms (_ENV_READS): the keyed reads had a copy of their own, which missed
+    # `env(`, `config(`, `$_ENV[`, and the list missed `process.env[`, so `PASSWORD =
+    # process.env['X'] || 'x'` and `password: env('X') || 'x'` showed their fallback
+    completions = {"(": "'X')", "[": "'X']", ".": "X", "os.environ": ".get('X')"}
+    for prefix in secrets._ENV_READS:
+        read = prefix + next(rest for end, rest in completions.items() if prefix.endswith(end))
+        assert secrets._may_read_env(read), prefix
+        whole = secrets._ENV_READ.match(read)
+        assert whole is not None and whole.end() == len(read), prefix
+        assert shown(f"PASSWORD = {read} || 'Zq9Kf83Lm'") == ["Zq9Kf83Lm"], prefix
+        assert shown(f"c = {{password: {read} || 'Zq9Kf83Lm'}}") == ["Zq9Kf83Lm"], prefix
