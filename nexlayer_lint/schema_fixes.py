@@ -72,13 +72,12 @@ def _secrets_stay_secret(doc: Document, path: DataPath, guess: str) -> bool:
         moved = renamed_path + secret.path[len(path) :]
         if any(moved[:end] in whole for end in range(len(moved) + 1)):
             continue
-        if secret.start is not None:
-            if (moved, secret.start, secret.end) in parts:
-                continue
-        elif isinstance(get_in(doc.data, secret.path), (dict, list)) and any(
-            other.path[: len(moved)] == moved for other in found
-        ):
-            continue  # a structure read anew, with secrets of its own (`secret:` renamed `secrets`)
+        if secret.start is not None and (moved, secret.start, secret.end) in parts:
+            continue
+        # a structure read anew, with secrets of its own (`secret:` renamed `secrets`)
+        structure = secret.start is None and isinstance(get_in(doc.data, secret.path), (dict, list))
+        if structure and any(other.path[: len(moved)] == moved for other in found):
+            continue
         return False
     return True
 

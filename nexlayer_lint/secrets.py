@@ -2765,9 +2765,9 @@ def _assigned_parts(text: str) -> list[Part]:
         hcl = match.end(1) < len(text) and text[match.end(1)] in " \t"
         if hcl and text.startswith(_HCL_ROOTS, pos) and _HCL_REFERENCE.match(text, pos):
             continue
-        grouped = (opened := _GROUP_OPEN.match(text, pos)) is not None and text.startswith(_ENV_READS, opened.end())
-        if opened is not None and grouped:
-            pos = opened.end()  # the read given to a call or a group: `str(os.getenv('K')) or 'x'` (hunt 277 F3)
+        grouped = False  # the read given to a call or a group: `str(os.getenv('K')) or 'x'` (hunt 277 F3)
+        if (opened := _GROUP_OPEN.match(text, pos)) is not None and text.startswith(_ENV_READS, opened.end()):
+            pos, grouped = opened.end(), True
         if text.startswith(_ENV_READS, pos) and (env_read := _ENV_READ.match(text, pos)) is not None:
             # the environment's value (`SECRET_KEY = os.environ.get('X', 'fallback')`, `pw =
             # process.env.X || process.env.Y || 'fallback'`): the literals given as fallbacks in

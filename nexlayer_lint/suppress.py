@@ -239,7 +239,8 @@ def _codes_end(text: str, match: re.Match[str]) -> int:
     name ends them: it starts a note (`disable=NX215 pinned by ops` gave three NX099: hunt 130
     F5). Each character is read a bounded number of times."""
     end = match.end(2)
-    # (and on past digits DIRECTIVE does not read after a blank, full-width ones: they may go on a code)
+    # (and on past digits after a blank that DIRECTIVE does not read, full-width ones: they may go
+    # on a cut code, _goes_on)
     while (
         end > match.start(2)
         and end < len(text)
