@@ -2480,13 +2480,12 @@ def _literals_after(text: str, pos: int, name: str, wrapped: bool, read_to: int)
     first = True
     while (fallback := _RIGHT_AFTER_READ.match(text, pos)) is not None and (first or fallback.end() > read_to):
         first = False
-        quote = fallback.group(1)
-        close = _literal_close(text, fallback.end(), quote, _line_end(text, fallback.end()))
-        if close < fallback.end() or _COMPARED.match(text, close + len(quote)):
+        close = _fallback_close(text, fallback)
+        if close < 0:
             break
         if close > fallback.end():  # (an empty one is read past: `|| ''`)
             found += literal_parts(text, fallback.end(), close, "assignment", name)
-        pos = close + len(quote)
+        pos = close + len(fallback.group(1))
         read_to = max(read_to, pos)
         if (group_close := _ONE_CLOSE.match(text, pos)) is not None:
             if wrapped:
@@ -2497,11 +2496,16 @@ def _literals_after(text: str, pos: int, name: str, wrapped: bool, read_to: int)
 
 def _literal_at(text: str, opened: re.Match[str], name: str) -> list[Part]:
     """The literal whose quote `opened` matched last (group 1), to its close on its line."""
+    close = _fallback_close(text, opened)
+    return literal_parts(text, opened.end(), close, "assignment", name) if close > opened.end() else []
+
+
+def _fallback_close(text: str, opened: re.Match[str]) -> int:
+    """Where the literal whose quote `opened` matched (group 1) closes on its line; -1 when it does
+    not, or when it is compared (`|| 'demo' === mode`: no fallback)."""
     quote = opened.group(1)
     close = _literal_close(text, opened.end(), quote, _line_end(text, opened.end()))
-    if close <= opened.end() or _COMPARED.match(text, close + len(quote)):
-        return []
-    return literal_parts(text, opened.end(), close, "assignment", name)
+    return -1 if close < opened.end() or _COMPARED.match(text, close + len(quote)) else close
 
 
 def _line_end(text: str, pos: int) -> int:
